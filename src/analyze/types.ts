@@ -1,0 +1,35 @@
+/** Findings: what a rule says about one place in one object (or one input file). */
+import type { JsonPath, ObjectRef, RelatedLocation, SourceLocation } from '../objects/types.js';
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+/** What a check reports: the path it is about (relative to the object root) and a sentence. */
+export interface Violation {
+  path: JsonPath;
+  message: string;
+}
+
+export type FindingStatus = 'new' | 'existing';
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  /** One sentence naming the object and field. */
+  message: string;
+  /** The object it is about; absent for problems with an input file itself. */
+  object?: ObjectRef;
+  /** Render target that produced the object (or owns the file). */
+  target?: string;
+  path: JsonPath;
+  location: SourceLocation;
+  related: RelatedLocation[];
+  /** Stable identity across runs and unrelated edits: rule, target, object and path, not line numbers. */
+  fingerprint: string;
+  /** New in the pull request, or already there at the base revision. Without a base everything is new. */
+  status: FindingStatus;
+}

@@ -1,0 +1,156 @@
+/**
+ * YAML text -> documents with exact source maps, under limits for untrusted input: alias bombs, duplicate
+ * keys, deep nesting and syntax errors become InputErrors naming the file, line and reason.
+ */
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { InputError } from '../repo/files.js';
+import type { JsonPath, Located, RelatedLocation, SourceMap } from './types.js';
+
+export interface YamlLimits {
+  /** Most alias dereferences one document may expand (the `yaml` library's guard against billion laughs). */
+  maxAliasCount: number;
+  /** Deepest nesting of maps and sequences accepted. */
+  maxDepth: number;
+  /** Most documents in one file. */
+  maxDocuments: number;
+}
+
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasCount: 100, maxDepth: 200, maxDocuments: 10_000 };
+
+export interface ParsedDocument {
+  /** 0-based position in the file's stream. */
+  index: number;
+  value: unknown;
+  /** 1-based line where the document's content starts. */
+  line: number;
+  sourceMap: YamlSourceMap;
+}
+
+export interface ParsedYaml {
+  documents: ParsedDocument[];
+  errors: InputError[];
+}
+
+/** Parses every document of a YAML stream. A bad document is an error; the good ones around it are kept. */
+export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const errors: InputError[] = [];
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false }) as Document.Parsed[];
+  } catch (err) {
+    return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${(err as Error).message}`, 'invalid-yaml')] };
+  }
+  if (!Array.isArray(docs)) docs = [docs];
+  if (docs.length > limits.maxDocuments) {
+    errors.push(new InputError(file, `${docs.length} YAML documents, over the limit of ${limits.maxDocuments}; only the first ${limits.maxDocuments} are read`, 'invalid-yaml'));
+    docs = docs.slice(0, limits.maxDocuments);
+  }
+  const documents: ParsedDocument[] = [];
+  docs.forEach((doc, index) => {
+    const startOffset = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
+    const line = lineCounter.linePos(startOffset).line;
+    const problem = doc.errors[0];
+    if (problem) {
+      const pos = problem.linePos?.[0];
+      const message = problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      errors.push(new InputError(file, `invalid YAML in document ${index + 1}: ${message}`, problem.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'invalid-yaml', pos?.line ?? line, pos?.col));
+      return;
+    }
+    const depth = nestingDepth(doc.contents, limits.maxDepth);
+    if (depth > limits.maxDepth) {
+      errors.push(new InputError(file, `document ${index + 1} nests deeper than ${limits.maxDepth} levels; not read`, 'invalid-yaml', line));
+      return;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+    } catch (err) {
+      const reason = /alias/i.test((err as Error).message)
+        ? `document ${index + 1} expands too many aliases (over ${limits.maxAliasCount}): a resource exhaustion ("billion laughs") pattern; not read`
+        : `document ${index + 1} cannot be read: ${(err as Error).message}`;
+      errors.push(new InputError(file, reason, 'invalid-yaml', line));
+      return;
+    }
+    documents.push({ index, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
+  });
+  return { documents, errors };
+}
+
+/** Depth of nested collections, stopping early once past `limit` (iterative: safe on hostile input). */
+function nestingDepth(root: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > max) max = depth;
+    if (max > limit) return max;
+    for (const item of node.items as unknown[]) {
+      if (isMap(node)) {
+        const pair = item as { value?: unknown };
+        stack.push([pair.value, depth + 1]);
+      } else stack.push([item, depth + 1]);
+    }
+  }
+  return max;
+}
+
+/** Resolves a path against a parsed YAML document; missing paths land on their nearest existing parent. */
+export class YamlSourceMap implements SourceMap {
+  constructor(
+    readonly file: string,
+    private readonly doc: Document.Parsed,
+    private readonly lineCounter: LineCounter,
+    private readonly related: RelatedLocation[] = []
+  ) {}
+
+  /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
+  nodeAt(path: JsonPath): Node | undefined {
+    const { node, found } = this.walk(path);
+    return found.length === path.length ? node ?? undefined : undefined;
+  }
+
+  has(path: JsonPath): boolean {
+    return this.walk(path).found.length === path.length;
+  }
+
+  locate(path: JsonPath): Located {
+    const { offset, found } = this.walk(path);
+    const pos = this.lineCounter.linePos(offset);
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
+  }
+
+  withRelated(related: RelatedLocation[]): YamlSourceMap {
+    return new YamlSourceMap(this.file, this.doc, this.lineCounter, related);
+  }
+
+  private walk(path: JsonPath): { node: Node | null; offset: number; found: (string | number)[] } {
+    let node = this.doc.contents as Node | null;
+    let offset = node?.range?.[0] ?? this.doc.range[0];
+    const found: (string | number)[] = [];
+    for (const seg of path) {
+      if (node && isAlias(node)) node = (node.resolve(this.doc) as Node | undefined) ?? null;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => keyText(p.key) === String(seg));
+        if (!pair) break;
+        const key = pair.key as Node | null;
+        offset = key?.range?.[0] ?? offset;
+        node = (pair.value as Node | null) ?? null;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        const item = node.items[seg] as Node | undefined;
+        if (!item) break;
+        offset = item.range?.[0] ?? offset;
+        node = item;
+      } else break;
+      found.push(seg);
+    }
+    return { node, offset, found };
+  }
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  if (typeof key === 'string' || typeof key === 'number') return String(key);
+  return undefined;
+}

@@ -1,0 +1,15 @@
+/** What a renderer returns: objects with source maps, and the problems it met (as input errors on files). */
+import type { InputError } from '../repo/files.js';
+import type { KubeObject } from '../objects/types.js';
+
+export interface RenderOutput {
+  objects: KubeObject[];
+  errors: InputError[];
+}
+
+export interface RenderOptions {
+  /** Wall-clock limit for one target. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_RENDER_OPTIONS: RenderOptions = { timeoutMs: 60_000 };

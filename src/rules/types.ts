@@ -1,0 +1,54 @@
+/** A rule as written in a `rules/*.yaml` file. */
+import type { Severity, Violation } from '../analyze/types.js';
+import type { KubeObject } from '../objects/types.js';
+import type { PssSettings } from '../analyze/pss/types.js';
+
+export interface RuleReferences {
+  /** Pod Security Standards control: the level it belongs to and pod-security-admission's check id. */
+  pss?: { level: 'baseline' | 'restricted'; check: string };
+  cis?: string[];
+  nsa?: string[];
+  docs?: string[];
+}
+
+export interface RuleMatch {
+  /** Object kinds the rule looks at. `workloads` stands for every kind that carries a pod template. */
+  kinds: string[];
+}
+
+export type RuleCheck = { template: string; params?: Record<string, unknown> } | { cel: string; message: string; path?: string };
+
+export interface RuleDefinition {
+  id: string;
+  title: string;
+  severity: Severity;
+  /** 0.0-10.0, as GitHub code scanning reads `security-severity`. */
+  securitySeverity: number;
+  category: string;
+  rationale: string;
+  remediation: string;
+  references: RuleReferences;
+  tags: string[];
+  match: RuleMatch;
+  check: RuleCheck;
+  examples: { pass: Record<string, unknown>[]; fail: Record<string, unknown>[] };
+  /** Where the rule was read from (repository- or package-relative). */
+  source: string;
+}
+
+/** Settings a check may read: only what changes a verdict. */
+export interface CheckSettings {
+  pss: PssSettings;
+}
+
+export interface CheckContext {
+  object: Pick<KubeObject, 'kind' | 'body' | 'name' | 'namespace' | 'apiVersion'>;
+  settings: CheckSettings;
+}
+
+/** A reusable check: a function of the object and the rule's parameters. */
+export interface CheckTemplate {
+  name: string;
+  description: string;
+  run(ctx: CheckContext, params: Record<string, unknown>): Violation[];
+}
