@@ -1,0 +1,58 @@
+/**
+ * The generic check templates rules name in `check.template`. Each lives in its own module; this one lists
+ * them and validates a rule's params up front.
+ */
+import type { CheckTemplate } from '../types.js';
+import { secretInEnvTemplate } from './env.js';
+import { containerFieldTemplate, objectFieldTemplate, podFieldTemplate } from './fields.js';
+import { imageReferenceTemplate } from './image.js';
+import { ingressTlsTemplate, serviceTypeTemplate } from './network.js';
+import { numericBoundTemplate } from './numeric-bound.js';
+import { rbacRulesTemplate } from './rbac.js';
+import { resourcesTemplate } from './resources.js';
+import type { GenericTemplate } from './util.js';
+
+export type { GenericTemplate } from './util.js';
+export { TemplateParamsError, parseFieldPath } from './util.js';
+export {
+  containerFieldTemplate,
+  podFieldTemplate,
+  objectFieldTemplate,
+  imageReferenceTemplate,
+  resourcesTemplate,
+  numericBoundTemplate,
+  rbacRulesTemplate,
+  ingressTlsTemplate,
+  secretInEnvTemplate,
+  serviceTypeTemplate
+};
+
+const GENERIC: GenericTemplate[] = [
+  containerFieldTemplate,
+  podFieldTemplate,
+  objectFieldTemplate,
+  imageReferenceTemplate,
+  resourcesTemplate,
+  numericBoundTemplate,
+  rbacRulesTemplate,
+  ingressTlsTemplate,
+  secretInEnvTemplate,
+  serviceTypeTemplate
+];
+
+export const genericTemplates: CheckTemplate[] = GENERIC;
+
+/**
+ * Checks a rule's `params` for the named generic template; throws an Error that starts with the rule's source
+ * (`rules/x.yaml: template "container-field": params.field is required`). Templates that are not generic
+ * (e.g. `pss`) are left alone.
+ */
+export function validateTemplateParams(template: string, params: Record<string, unknown> | undefined, source: string): void {
+  const t = GENERIC.find((g) => g.name === template);
+  if (!t) return;
+  try {
+    t.validate(params ?? {});
+  } catch (err) {
+    throw new Error(`${source}: ${(err as Error).message}`);
+  }
+}
