@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { discoverTargets } from '../../src/targets/discover.js';
+import { TargetIndex } from '../../src/targets/index.js';
+import type { DiscoveryOptions } from '../../src/targets/types.js';
+import { lines, makeFixtureRepo, standardRepo, type FixtureRepo } from '../helpers/kustomize-fixture.js';
+
+let fx: FixtureRepo | undefined;
+afterEach(() => {
+  fx?.remove();
+  fx = undefined;
+});
+
+const ALL: DiscoveryOptions = { include: [], exclude: [], targets: [] };
+const ids = (r: { targets: { id: string }[] }): string[] => r.targets.map((t) => t.id);
+
+describe('discoverTargets', () => {
+  it('finds overlays (not the base they include), charts and plain manifest folders', () => {
+    fx = makeFixtureRepo(standardRepo());
+    const result = discoverTargets(fx.repo, ALL);
+    expect(result.errors).toEqual([]);
+    expect(ids(result)).toEqual(['helm:charts/app', 'kustomize:overlays/dev', 'kustomize:overlays/prod', 'manifests:base', 'manifests:manifests']);
+    const byId = new Map(result.targets.map((t) => [t.id, t]));
+    expect(byId.get('kustomize:overlays/dev')).toMatchObject({
+      kind: 'kustomize',
+      path: 'overlays/dev',
+      renderable: true,
+      inputs: ['base/app.properties', 'base/deploy.yaml', 'base/extra.txt', 'base/kustomization.yaml', 'base/service.yaml', 'base/settings.env', 'overlays/dev/kustomization.yaml']
+    });
+    expect(byId.get('kustomize:overlays/prod')!.inputs).toContain('components/monitoring/scrape.yaml');
+    // A chart is listed but not rendered yet; it reads every file under its folder, none is a plain manifest.
+    expect(byId.get('helm:charts/app')).toEqual({
+      id: 'helm:charts/app',
+      kind: 'helm',
+      path: 'charts/app',
+      inputs: ['charts/app/Chart.yaml', 'charts/app/templates/deploy.yaml', 'charts/app/values.yaml'],
+      renderable: false
+    });
+    // The base folder owns only what its kustomization loads: the stray manifest is a plain manifest.
+    expect(byId.get('manifests:base')).toMatchObject({ files: ['base/unused.yaml'], inputs: ['base/unused.yaml'] });
+    expect(byId.get('manifests:manifests')!.files).toEqual(['manifests/namespace.yaml', 'manifests/rbac.yaml']);
+  });
+
+  it('treats YAML loaded by another folder\'s kustomization as owned', () => {
+    fx = makeFixtureRepo({
+      'shared/policy.yaml': lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: shared'),
+      'shared/loose.yaml': lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: loose'),
+      'app/kustomization.yaml': lines('resources:', '- ../shared/policy.yaml')
+    });
+    const result = discoverTargets(fx.repo, ALL);
+    expect(ids(result)).toEqual(['kustomize:app', 'manifests:shared']);
+    expect(result.targets[1].files).toEqual(['shared/loose.yaml']);
+  });
+
+  it('names the repository root "."', () => {
+    fx = makeFixtureRepo({ 'kustomization.yaml': lines('resources:', '- cm.yaml'), 'cm.yaml': lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: a') });
+    expect(discoverTargets(fx.repo, ALL).targets).toEqual([
+      { id: 'kustomize:.', kind: 'kustomize', path: '', inputs: ['cm.yaml', 'kustomization.yaml'], renderable: true }
+    ]);
+  });
+
+  it('filters folders with include and exclude globs', () => {
+    fx = makeFixtureRepo(standardRepo());
+    expect(ids(discoverTargets(fx.repo, { ...ALL, include: ['overlays/**'] }))).toEqual(['kustomize:overlays/dev', 'kustomize:overlays/prod']);
+    expect(ids(discoverTargets(fx.repo, { ...ALL, exclude: ['overlays/dev', 'charts/**', 'base/**'] }))).toEqual(['kustomize:overlays/prod', 'manifests:manifests']);
+    expect(ids(discoverTargets(fx.repo, { ...ALL, include: ['manifests/namespace.yaml'] }))).toEqual(['manifests:manifests']);
+    expect(discoverTargets(fx.repo, { ...ALL, include: ['manifests/namespace.yaml'] }).targets[0].files).toEqual(['manifests/namespace.yaml']);
+  });
+
+  it('renders exactly the configured targets when some are named', () => {
+    fx = makeFixtureRepo(standardRepo());
+    const result = discoverTargets(fx.repo, { ...ALL, targets: [{ path: 'base' }, { path: 'charts/app', kind: 'helm' }, { path: './manifests/' }, { path: 'nowhere' }] });
+    expect(ids(result)).toEqual(['helm:charts/app', 'kustomize:base', 'manifests:manifests']);
+    expect(result.errors.map((e) => [e.file, e.ruleId])).toEqual([['nowhere', 'target-not-found']]);
+  });
+
+  it('reports kustomization problems of the targets it finds', () => {
+    fx = makeFixtureRepo({
+      ...standardRepo(),
+      'overlays/dev/kustomization.yaml': lines('resources:', '- ../../base', '- https://example.com/evil.yaml', '- ../../../etc/passwd')
+    });
+    const result = discoverTargets(fx.repo, ALL);
+    expect(result.errors.map((e) => [e.file, e.ruleId, e.line])).toEqual([
+      ['overlays/dev/kustomization.yaml', 'remote-resource', 3],
+      ['overlays/dev/kustomization.yaml', 'path-outside-repository', 4]
+    ]);
+    expect(ids(result)).toContain('kustomize:overlays/dev');
+  });
+
+  it('still renders kustomizations that only include each other in a cycle', () => {
+    fx = makeFixtureRepo({ 'a/kustomization.yaml': lines('resources:', '- ../b'), 'b/kustomization.yaml': lines('resources:', '- ../a') });
+    const result = discoverTargets(fx.repo, ALL);
+    expect(ids(result)).toEqual(['kustomize:a']);
+    expect(result.errors.map((e) => e.ruleId)).toEqual(['kustomization-cycle']);
+  });
+
+  it('lets broken YAML join a manifest folder so rendering reports it, and ignores non-manifest YAML', () => {
+    fx = makeFixtureRepo({
+      'apps/good.yaml': lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: a'),
+      'apps/broken.yml': 'apiVersion: v1\nkind: [\n',
+      'apps/values.yaml': 'replicas: 3\n',
+      'notes/broken.yaml': 'a: [\n'
+    });
+    const result = discoverTargets(fx.repo, ALL);
+    expect(result.targets).toEqual([
+      { id: 'manifests:apps', kind: 'manifests', path: 'apps', inputs: ['apps/broken.yml', 'apps/good.yaml'], files: ['apps/broken.yml', 'apps/good.yaml'], renderable: true }
+    ]);
+  });
+});
+
+describe('TargetIndex', () => {
+  it('maps changed files to the targets they affect', () => {
+    fx = makeFixtureRepo(standardRepo());
+    const index = new TargetIndex(discoverTargets(fx.repo, ALL).targets);
+    const forFile = (f: string): string[] => index.targetsForFile(f).map((t) => t.id);
+    // A shared base reaches every overlay that loads it.
+    expect(forFile('base/deploy.yaml')).toEqual(['kustomize:overlays/dev', 'kustomize:overlays/prod']);
+    expect(forFile('base/settings.env')).toEqual(['kustomize:overlays/dev', 'kustomize:overlays/prod']);
+    expect(forFile('overlays/prod/privileged.yaml')).toEqual(['kustomize:overlays/prod']);
+    expect(forFile('components/monitoring/scrape.yaml')).toEqual(['kustomize:overlays/prod']);
+    // Anything under a chart folder reaches the chart, also files the chart did not have before.
+    expect(forFile('charts/app/values.yaml')).toEqual(['helm:charts/app']);
+    expect(forFile('charts/app/templates/new.yaml')).toEqual(['helm:charts/app']);
+    expect(forFile('charts/application/x.yaml')).toEqual([]);
+    expect(forFile('manifests/rbac.yaml')).toEqual(['manifests:manifests']);
+    expect(forFile('./manifests/rbac.yaml')).toEqual(['manifests:manifests']);
+    expect(forFile('docs/config.yaml')).toEqual([]);
+    expect(index.affectedBy(['base/service.yaml', 'overlays/prod/kustomization.yaml', 'manifests/namespace.yaml', 'README.md']).map((t) => t.id)).toEqual([
+      'kustomize:overlays/dev',
+      'kustomize:overlays/prod',
+      'manifests:manifests'
+    ]);
+  });
+});
