@@ -1,0 +1,139 @@
+/**
+ * The JSON report: a stable, documented shape for scripts and other tools.
+ *
+ * ```
+ * {
+ *   "version": 1,                         // format version of this report; bumped on incompatible changes
+ *   "tool": { "name": "gitops-gate", "version": "0.1.0" },
+ *   "summary": {
+ *     "total": 3,
+ *     "bySeverity": { "critical": 0, "high": 2, "medium": 1, "low": 0 },
+ *     "new": 2, "existing": 1,             // without a base every finding is new
+ *     "baseScanned": true,
+ *     "failOn": "high",                    // gate threshold, or "none"
+ *     "blocking": 1,                       // new findings at or above failOn
+ *     "targets": 4, "objects": 37
+ *   },
+ *   "base": "3f1c...",                      // the commit compared with (only with a base)
+ *   "targets": [ { "id": "kustomize:apps/prod", "kind": "kustomize", "path": "apps/prod", "objects": 12 } ],
+ *   "notes": [],                            // things to know that are not findings
+ *   "findings": [                          // sorted by file, line, column, rule
+ *     { "ruleId": "pss-privileged", "severity": "critical", "status": "new",
+ *       "message": "...", "object": { "apiVersion": "apps/v1", "kind": "Deployment", "name": "api", "namespace": "payments" },
+ *       "target": "helm:charts/api", "path": "spec.template.spec.containers[0].securityContext.privileged",
+ *       "jsonPath": ["spec", "template", ...],
+ *       "location": { "file": "charts/api/values.yaml", "line": 12, "column": 5 },
+ *       "related": [ { "label": "template", "file": "charts/api/templates/deployment.yaml", "line": 30 } ],
+ *       "fingerprint": "..." }
+ *   ]
+ * }
+ * ```
+ * `object` and `target` are absent for problems with an input file itself.
+ */
+import type { Finding, FindingStatus, Severity } from '../analyze/types.js';
+import { formatPath, type ObjectRef, type RelatedLocation, type SourceLocation } from '../objects/types.js';
+import { compareByLocation, countFindings, type FailOn } from './common.js';
+
+export const JSON_REPORT_VERSION = 1;
+
+export interface JsonFinding {
+  ruleId: string;
+  severity: Severity;
+  status: FindingStatus;
+  message: string;
+  object?: ObjectRef;
+  target?: string;
+  /** The JSON path as kube writes field paths: `spec.containers[0].image`. */
+  path: string;
+  jsonPath: (string | number)[];
+  location: SourceLocation;
+  related: RelatedLocation[];
+  fingerprint: string;
+}
+
+export interface JsonReport {
+  version: typeof JSON_REPORT_VERSION;
+  tool: { name: 'gitops-gate'; version: string };
+  summary: {
+    total: number;
+    bySeverity: Record<Severity, number>;
+    new: number;
+    existing: number;
+    baseScanned: boolean;
+    failOn: FailOn;
+    blocking: number;
+    targets: number;
+    objects: number;
+  };
+  base?: string;
+  targets: JsonTarget[];
+  notes: string[];
+  findings: JsonFinding[];
+}
+
+export interface JsonTarget {
+  id: string;
+  kind: string;
+  path: string;
+  objects: number;
+}
+
+export interface JsonOptions {
+  toolVersion: string;
+  baseScanned: boolean;
+  failOn: FailOn;
+  blockingCount: number;
+  targetsScanned: number;
+  objectsScanned: number;
+  targets?: readonly JsonTarget[];
+  baseCommit?: string;
+  notes?: readonly string[];
+}
+
+/** A shallow copy without keys whose value is undefined (JSON would drop them anyway; this keeps tests exact). */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function buildJsonReport(findings: readonly Finding[], opts: JsonOptions): JsonReport {
+  const counts = countFindings(findings);
+  return {
+    version: JSON_REPORT_VERSION,
+    tool: { name: 'gitops-gate', version: opts.toolVersion },
+    summary: {
+      total: counts.total,
+      bySeverity: { critical: counts.bySeverity.critical, high: counts.bySeverity.high, medium: counts.bySeverity.medium, low: counts.bySeverity.low },
+      new: counts.new,
+      existing: counts.existing,
+      baseScanned: opts.baseScanned,
+      failOn: opts.failOn,
+      blocking: opts.blockingCount,
+      targets: opts.targetsScanned,
+      objects: opts.objectsScanned
+    },
+    ...(opts.baseCommit ? { base: opts.baseCommit } : {}),
+    targets: (opts.targets ?? []).map((t) => ({ id: t.id, kind: t.kind, path: t.path, objects: t.objects })),
+    notes: [...(opts.notes ?? [])],
+    findings: [...findings].sort(compareByLocation).map(
+      (f): JsonFinding =>
+        defined({
+          ruleId: f.ruleId,
+          severity: f.severity,
+          status: f.status,
+          message: f.message,
+          object: f.object ? defined({ ...f.object }) : undefined,
+          target: f.target,
+          path: formatPath(f.path),
+          jsonPath: [...f.path],
+          location: defined({ ...f.location }),
+          related: f.related.map((r) => defined({ ...r })),
+          fingerprint: f.fingerprint
+        })
+    )
+  };
+}
+
+/** The JSON report as text (two-space indent, trailing newline). */
+export function formatJson(findings: readonly Finding[], opts: JsonOptions): string {
+  return `${JSON.stringify(buildJsonReport(findings, opts), null, 2)}\n`;
+}
