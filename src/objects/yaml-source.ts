@@ -37,7 +37,7 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
   const errors: InputError[] = [];
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true }) as Document.Parsed[];
   } catch (err) {
     return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${(err as Error).message}`, 'invalid-yaml')] };
   }

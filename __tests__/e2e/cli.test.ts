@@ -1,0 +1,153 @@
+/** The command line end to end: the bundled example, pull-request mode on a real git history, bad input. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { runCli } from '../helpers/cli.js';
+import { commitAll, gitRepo, tempDir, writeTree } from '../helpers/temp-repo.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const sarifSchema = JSON.parse(readFileSync(path.resolve('..', 'shared', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8'));
+
+function validateSarif(log: unknown): string[] {
+  const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
+  addFormats(ajv);
+  const validate = ajv.compile(sarifSchema);
+  return validate(log) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+describe('gitops-gate scan examples', () => {
+  const out = tempDir();
+  const sarifFile = path.join(out, 'example.sarif');
+  const run = runCli(['scan', 'examples', '--sarif', sarifFile]);
+
+  test('fails on the blocking findings the prod patch introduces', () => {
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+  });
+
+  test('points at the prod patch line that made the container privileged', () => {
+    expect(run.stdout).toMatch(/apps\/shop\/overlays\/prod\/patch-debug\.yaml:14:\d+\s+CRITICAL\s+pss-privileged\s+Deployment shop-prod\/shop/);
+    expect(run.stdout).toMatch(/apps\/shop\/overlays\/prod\/patch-debug\.yaml:10:\d+\s+\S+\s+pss-host-namespaces/);
+  });
+
+  test('reports plain manifests at their own lines', () => {
+    expect(run.stdout).toMatch(/platform\/log-agent\.yaml:\d+:\d+\s+\S+\s+pss-host-path-volumes/);
+  });
+
+  test('the dev overlay, which only changes replicas and the tag, has no PSS findings', () => {
+    expect(run.stdout).not.toMatch(/overlays\/dev\/kustomization\.yaml:\d+:\d+\s+\S+\s+pss-/);
+  });
+
+  test('writes SARIF that validates against the SARIF 2.1.0 schema', () => {
+    const log = JSON.parse(readFileSync(sarifFile, 'utf8'));
+    expect(validateSarif(log)).toEqual([]);
+    const results = log.runs[0].results as { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
+    expect(results.some((r) => r.ruleId === 'pss-privileged' && r.locations[0].physicalLocation.artifactLocation.uri === 'apps/shop/overlays/prod/patch-debug.yaml' && r.locations[0].physicalLocation.region.startLine === 14)).toBe(true);
+  });
+});
+
+const base = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: { app: api }
+  template:
+    metadata:
+      labels: { app: api }
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/example/api:1.0.0
+          securityContext:
+            allowPrivilegeEscalation: false
+`;
+
+describe('gitops-gate scan --base', () => {
+  const root = gitRepo({
+    'apps/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+    'apps/base/deployment.yaml': base,
+    'apps/dev/kustomization.yaml': 'namespace: dev\nresources:\n  - ../base\n',
+    'apps/prod/kustomization.yaml': 'namespace: prod\nresources:\n  - ../base\n',
+    'other/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: other\nspec:\n  hostPID: true\n  containers:\n    - name: c\n      image: busybox\n'
+  });
+  writeTree(root, { 'apps/base/deployment.yaml': base.replace('allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: false\n            privileged: true') });
+  commitAll(root, 'make it privileged');
+  const run = runCli(['scan', root, '--base', 'HEAD~1', '--format', 'json']);
+  const report = JSON.parse(run.stdout || '{}');
+
+  test('scans the overlays that use the changed base, and only them', () => {
+    expect(run.stderr).toBe('');
+    const targets = (report.targets as { id: string }[]).map((t) => t.id);
+    expect(targets).toEqual(['kustomize:apps/dev', 'kustomize:apps/prod']);
+    expect(JSON.stringify(report)).not.toMatch(/other\/pod\.yaml/);
+  });
+
+  test('the privileged container is new and blocks; the debt that was already there is existing', () => {
+    const findings = report.findings as { ruleId: string; status: string; location: { file: string; line: number } }[];
+    const privileged = findings.filter((f) => f.ruleId === 'pss-privileged');
+    expect(privileged).toHaveLength(2);
+    expect(privileged.every((f) => f.status === 'new' && f.location.file === 'apps/base/deployment.yaml' && f.location.line === 17)).toBe(true);
+    const runAsNonRoot = findings.filter((f) => f.ruleId === 'pss-run-as-non-root');
+    expect(runAsNonRoot.length).toBeGreaterThan(0);
+    expect(runAsNonRoot.every((f) => f.status === 'existing')).toBe(true);
+    expect(run.status).toBe(1);
+  });
+
+  test('existing findings alone do not block', () => {
+    const quiet = runCli(['scan', root, '--base', 'HEAD', '--format', 'json']);
+    const r = JSON.parse(quiet.stdout);
+    expect(r.findings.length).toBe(0);
+    expect(quiet.status).toBe(0);
+    const again = runCli(['scan', root, '--base', 'HEAD~1', '--fail-on', 'critical', '--format', 'json']);
+    expect(again.status).toBe(1);
+  });
+});
+
+describe('bad input does not stop the scan', () => {
+  const root = tempDir();
+  writeTree(root, {
+    'good/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: good\nspec:\n  hostNetwork: true\n  containers:\n    - name: c\n      image: busybox\n',
+    'good/broken.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: [unclosed\n',
+    'remote/kustomization.yaml': 'resources:\n  - https://github.com/example/repo//deploy?ref=main\n  - cm.yaml\n',
+    'remote/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n'
+  });
+  const run = runCli(['scan', root, '--format', 'json']);
+  const report = JSON.parse(run.stdout || '{}');
+
+  test('each problem is a finding naming the file; the good objects are still checked', () => {
+    expect(run.stderr).toBe('');
+    const findings = report.findings as { ruleId: string; location: { file: string; line: number } }[];
+    expect(findings.find((f) => f.ruleId === 'invalid-yaml')?.location.file).toBe('good/broken.yaml');
+    expect(findings.find((f) => f.ruleId === 'remote-resource')?.location).toMatchObject({ file: 'remote/kustomization.yaml', line: 2 });
+    expect(findings.find((f) => f.ruleId === 'pss-host-namespaces')?.location).toMatchObject({ file: 'good/pod.yaml', line: 6 });
+  });
+});
+
+describe('command line usage', () => {
+  test('an unknown flag is a usage error with exit status 2', () => {
+    const run = runCli(['scan', '--frobnicate']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/frobnicate/);
+  });
+
+  test('a bad --fail-on value names the allowed ones', () => {
+    const run = runCli(['scan', 'examples', '--fail-on', 'severe']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--fail-on must be one of none, low, medium, high, critical/);
+  });
+
+  test('rules lists every rule with its severity', () => {
+    const run = runCli(['rules']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^pss-privileged\s+critical\s+/m);
+  });
+
+  test('--help documents every scan option', () => {
+    const run = runCli(['--help']);
+    for (const flag of ['--base', '--format', '--output', '--sarif', '--config', '--fail-on', '--pss-level', '--pss-version']) expect(run.stdout).toContain(flag);
+  });
+});

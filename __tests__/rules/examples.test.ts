@@ -1,0 +1,58 @@
+/** Every rule's own examples: each `pass` object yields no violation, each `fail` object at least one. */
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync, readdirSync } from 'node:fs';
+import { runRule } from '../../src/analyze/engine.js';
+import { objectRefOf } from '../../src/objects/types.js';
+import { DefinitionError, loadBuiltinRules, parseRule } from '../../src/rules/load.js';
+import type { CheckSettings } from '../../src/rules/types.js';
+
+const settings: CheckSettings = { pss: { level: 'restricted', minor: 37 } };
+const rules = loadBuiltinRules();
+
+function asObject(body: Record<string, unknown>) {
+  return { ...objectRefOf(body), body };
+}
+
+test('every file under rules/ is loaded', () => {
+  const files = readdirSync('rules').filter((f) => /\.ya?ml$/.test(f));
+  expect(rules).toHaveLength(files.length);
+  expect(rules.length).toBeGreaterThanOrEqual(17);
+});
+
+describe.each(rules.map((r) => [r.id, r] as const))('%s', (_id, rule) => {
+  test.each(rule.examples.pass.map((example, i) => [i, example] as const))('pass example %i has no violation', (_i, example) => {
+    expect(runRule(rule, asObject(example), settings)).toEqual([]);
+  });
+  test.each(rule.examples.fail.map((example, i) => [i, example] as const))('fail example %i is caught', (_i, example) => {
+    const violations = runRule(rule, asObject(example), settings);
+    expect(violations.length).toBeGreaterThan(0);
+    for (const v of violations) expect(v.message.length).toBeGreaterThan(0);
+  });
+});
+
+describe('rule files are validated', () => {
+  const valid = readFileSync('rules/pss-privileged.yaml', 'utf8');
+
+  test('an unknown key names the file and the key', () => {
+    expect(() => parseRule(`${valid}\nseverityy: high\n`, 'custom/rule.yaml')).toThrow(new DefinitionError('custom/rule.yaml', 'unknown key "severityy" at (top level)'));
+  });
+
+  test('an unknown template is refused with the known ones listed', () => {
+    expect(() => parseRule(valid.replace('template: pss', 'template: nope'), 'custom/rule.yaml')).toThrow(/check\.template "nope" is not a known template \(known: .*pss/);
+  });
+
+  test('PSS rules carry the level and upstream check tags', () => {
+    for (const rule of rules.filter((r) => r.references.pss)) {
+      expect(rule.tags).toContain('security');
+      expect(rule.tags).toContain(`pss:${rule.references.pss!.level}`);
+      expect(rule.tags).toContain(`pss:${rule.references.pss!.check}`);
+    }
+    const checks = JSON.parse(readFileSync('../shared/conformance/psa/checks.json', 'utf8')).checks as { id: string }[];
+    expect(new Set(rules.filter((r) => r.references.pss).map((r) => r.references.pss!.check))).toEqual(new Set(checks.map((c) => c.id)));
+  });
+});
+
+test('a template parameter the template does not know is refused when the rule is loaded', () => {
+  const valid = readFileSync('rules/read-only-root-filesystem.yaml', 'utf8');
+  expect(() => parseRule(valid.replace(/params:\n/, 'params:\n    bogus: 1\n'), 'custom/ro.yaml')).toThrow(/custom\/ro\.yaml: check\.params: .*bogus/);
+});

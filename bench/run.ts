@@ -1,0 +1,61 @@
+/**
+ * `npm run bench`: prints JSON figures.
+ * scan: a generated stream of workload objects through parse + source map + every built-in rule (with each
+ * finding located), against parsing the same bytes with the `yaml` library alone.
+ */
+import { parseAllDocuments } from 'yaml';
+import { checkObject } from '../src/analyze/engine.js';
+import { objectsFromYaml } from '../src/objects/manifests.js';
+import { defaultSettings } from '../src/settings/config.js';
+import { activeRules } from '../src/policy/rules.js';
+import { loadBuiltinRules } from '../src/rules/load.js';
+import { workloadStream } from './workloads.js';
+
+const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 20_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** Objects per file: a repository holds many files, not one giant stream. */
+const PER_FILE = 100;
+
+function best(fn: () => void): number {
+  let min = Infinity;
+  for (let i = 0; i < ROUNDS; i++) {
+    const start = process.hrtime.bigint();
+    fn();
+    min = Math.min(min, Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return min;
+}
+
+function benchScan() {
+  const files: string[] = [];
+  for (let i = 0; i < OBJECTS; i += PER_FILE) files.push(workloadStream(Math.min(PER_FILE, OBJECTS - i), i));
+  const settings = defaultSettings('.');
+  const rules = activeRules(loadBuiltinRules(), settings);
+  let findings = 0;
+  let objects = 0;
+  const parseMs = best(() => {
+    for (const text of files) for (const doc of parseAllDocuments(text) as ReturnType<typeof parseAllDocuments> & unknown[]) doc.toJS();
+  });
+  const scanMs = best(() => {
+    objects = 0;
+    findings = 0;
+    files.forEach((text, i) => {
+      const parsed = objectsFromYaml(text, `bench/workloads-${i}.yaml`, 'manifests:bench');
+      objects += parsed.objects.length;
+      for (const object of parsed.objects) findings += checkObject(object, rules, { pss: settings.pss }).length;
+    });
+  });
+  return {
+    objects,
+    files: files.length,
+    bytes: files.reduce((n, text) => n + Buffer.byteLength(text), 0),
+    rules: rules.length,
+    findings,
+    yamlParseMs: Math.round(parseMs),
+    scanMs: Math.round(scanMs),
+    objectsPerSecond: Math.round(objects / (scanMs / 1000)),
+    ratioScanToYamlParse: Number((scanMs / parseMs).toFixed(2))
+  };
+}
+
+console.log(JSON.stringify({ node: process.version, rounds: ROUNDS, scan: benchScan() }, null, 2));

@@ -1,0 +1,58 @@
+/** Runs rules over objects: match by kind, run the check, turn violations into located findings. */
+import { POD_TEMPLATE_PATHS } from '../objects/podspec.js';
+import { describeObject, formatPath, type KubeObject } from '../objects/types.js';
+import { runCelCheck } from '../rules/cel.js';
+import { CHECK_TEMPLATES } from '../rules/templates/index.js';
+import type { CheckContext, CheckSettings, RuleDefinition } from '../rules/types.js';
+import { digest } from '../util/hash.js';
+import type { Finding, Severity, Violation } from './types.js';
+
+/** A rule as the scan uses it: its definition and the severity the configuration gives it. */
+export interface ActiveRule {
+  rule: RuleDefinition;
+  severity: Severity;
+}
+
+const WORKLOAD_KINDS = new Set(Object.keys(POD_TEMPLATE_PATHS));
+
+export function ruleMatches(rule: RuleDefinition, kind: string): boolean {
+  return rule.match.kinds.some((k) => k === kind || (k === 'workloads' && WORKLOAD_KINDS.has(kind)));
+}
+
+/** The violations one rule finds in one object (no source mapping): what rule examples are tested with. */
+export function runRule(rule: RuleDefinition, object: CheckContext['object'], settings: CheckSettings): Violation[] {
+  if (!ruleMatches(rule, object.kind)) return [];
+  const ctx: CheckContext = { object, settings };
+  if ('cel' in rule.check) return runCelCheck(rule.check, ctx);
+  const template = CHECK_TEMPLATES.get(rule.check.template);
+  if (!template) throw new Error(`${rule.source}: unknown check template "${rule.check.template}"`);
+  return template.run(ctx, rule.check.params ?? {});
+}
+
+/** Every finding of the active rules in one object, located through the object's source map. */
+export function checkObject(object: KubeObject, rules: readonly ActiveRule[], settings: CheckSettings): Finding[] {
+  const findings: Finding[] = [];
+  for (const { rule, severity } of rules) {
+    for (const violation of runRule(rule, object, settings)) {
+      const located = object.sourceMap.locate(violation.path);
+      findings.push({
+        ruleId: rule.id,
+        severity,
+        message: `${describeObject(object)}: ${violation.message} (at ${formatPath(violation.path) || 'the object'})`,
+        object: { apiVersion: object.apiVersion, kind: object.kind, name: object.name, ...(object.namespace ? { namespace: object.namespace } : {}) },
+        target: object.target,
+        path: violation.path,
+        location: located.location,
+        related: located.related,
+        fingerprint: objectFingerprint(rule.id, object, violation.path),
+        status: 'new'
+      });
+    }
+  }
+  return findings;
+}
+
+/** Identity of a finding that survives edits elsewhere in the file: rule, target, object and field. */
+export function objectFingerprint(ruleId: string, object: KubeObject, path: Violation['path']): string {
+  return digest(ruleId, object.target, object.apiVersion.split('/')[0], object.kind, object.namespace ?? '', object.name, formatPath(path));
+}

@@ -1,0 +1,123 @@
+/** The command line's commands: `scan [PATH]` and `rules`. Builds a ScanRequest and calls run(). */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { SEVERITIES } from '../analyze/types.js';
+import { parsePssVersion } from '../analyze/pss/types.js';
+import { reportsFor } from '../report/outputs.js';
+import { loadBuiltinRules } from '../rules/load.js';
+import { run, type ScanRequest } from '../run.js';
+import type { FailOn, ReportFormat } from '../settings/types.js';
+import { packageVersion } from '../util/package-root.js';
+
+const HELP = `gitops-gate — a pre-merge security gate for Kubernetes GitOps repositories
+
+Usage:
+  gitops-gate scan [PATH] [options]   Render and check the repository at PATH (default: .)
+  gitops-gate rules [--format text|json]
+                                      List the built-in rules
+  gitops-gate --help | --version
+
+Scan options:
+  --base REF            Pull-request mode: scan only the targets whose files changed between REF and
+                        the working tree, and mark findings that already exist at REF as existing.
+                        Only new findings block.
+  --format FORMAT       text (default), json or sarif
+  --output FILE         Write the report to FILE instead of standard output
+  --sarif FILE          Also write SARIF 2.1.0 to FILE (beside a text or json report)
+  --config FILE         Config file (default: .gitops-gate.yaml at the repository root; in --base mode
+                        the base revision's copy, so a pull request cannot weaken its own policy)
+  --fail-on LEVEL       none, low, medium, high (default) or critical: the lowest severity that blocks
+  --pss-level LEVEL     privileged, baseline or restricted (default: restricted, or the config's)
+  --pss-version VER     Pod Security Standards version, v1.0 to v1.37 or latest (default: latest)
+  --no-color            Plain text output
+
+Exit status: 0 nothing blocks, 1 a finding at or above --fail-on blocks (in --base mode only new
+findings block), 2 usage or internal error.
+`;
+
+class UsageError extends Error {}
+
+function pick<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
+  return value as T;
+}
+
+async function scan(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      base: { type: 'string' },
+      format: { type: 'string' },
+      output: { type: 'string' },
+      sarif: { type: 'string' },
+      config: { type: 'string' },
+      'fail-on': { type: 'string' },
+      'pss-level': { type: 'string' },
+      'pss-version': { type: 'string' },
+      'no-color': { type: 'boolean' }
+    }
+  });
+  if (positionals.length > 1) throw new UsageError(`scan takes one PATH (got ${positionals.length})`);
+  const format = pick<ReportFormat>(values.format, ['text', 'json', 'sarif'], '--format') ?? 'text';
+  const pssVersion = values['pss-version'] === undefined ? undefined : parsePssVersion(values['pss-version']);
+  if (values['pss-version'] !== undefined && pssVersion === undefined) throw new UsageError(`--pss-version must be v1.0 to v1.37 or latest (got "${values['pss-version']}")`);
+  const request: ScanRequest = {
+    root: positionals[0] ?? '.',
+    ...(values.base ? { base: values.base } : {}),
+    ...(values.config ? { configPath: values.config } : {}),
+    ...(values['fail-on'] ? { failOn: pick<FailOn>(values['fail-on'], ['none', ...SEVERITIES], '--fail-on') } : {}),
+    ...(values['pss-level'] ? { pssLevel: pick(values['pss-level'], ['privileged', 'baseline', 'restricted'] as const, '--pss-level') } : {}),
+    ...(pssVersion !== undefined ? { pssVersion } : {})
+  };
+  const result = await run(request);
+  const color = !values['no-color'] && !values.output && process.stdout.isTTY === true;
+  const reports = reportsFor(result, { color, toolVersion: packageVersion() });
+  const main = format === 'sarif' ? JSON.stringify(reports.sarif(), null, 2) + '\n' : format === 'json' ? reports.json() : reports.text();
+  if (values.output) writeFileSync(values.output, main);
+  else process.stdout.write(main);
+  if (values.sarif) writeFileSync(values.sarif, JSON.stringify(reports.sarif(), null, 2) + '\n');
+  return result.blocking.length > 0 ? 1 : 0;
+}
+
+function rules(args: string[]): number {
+  const { values } = parseArgs({ args, options: { format: { type: 'string' } } });
+  const format = pick(values.format, ['text', 'json'] as const, '--format') ?? 'text';
+  const list = loadBuiltinRules();
+  if (format === 'json') {
+    process.stdout.write(JSON.stringify(list.map(({ examples: _examples, ...rule }) => rule), null, 2) + '\n');
+    return 0;
+  }
+  const width = Math.max(...list.map((r) => r.id.length));
+  for (const rule of list) process.stdout.write(`${rule.id.padEnd(width)}  ${rule.severity.padEnd(8)}  ${rule.title}\n`);
+  process.stdout.write(`\n${list.length} rules. Details: docs/rules.md\n`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(HELP);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '--version' || command === '-v') {
+      process.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (command === 'scan') return await scan(rest);
+    if (command === 'rules') return rules(rest);
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`gitops-gate: ${message}\n`);
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write('Run `gitops-gate --help` for usage.\n');
+    return 2;
+  }
+}
+

@@ -1,0 +1,27 @@
+/** Baseline and gate: mark findings already present at base, and decide which new ones block. */
+import { severityRank, type Finding } from '../analyze/types.js';
+import type { FailOn } from '../settings/types.js';
+
+/** Marks each head finding `existing` when a finding with the same fingerprint exists at base. */
+export function markAgainstBase(head: readonly Finding[], baseFingerprints: ReadonlySet<string>): Finding[] {
+  return head.map((f) => ({ ...f, status: baseFingerprints.has(f.fingerprint) ? 'existing' : 'new' }));
+}
+
+/** New findings at or above `failOn` block; existing debt never does. */
+export function blockingFindings(findings: readonly Finding[], failOn: FailOn): Finding[] {
+  if (failOn === 'none') return [];
+  const threshold = severityRank(failOn);
+  return findings.filter((f) => f.status === 'new' && severityRank(f.severity) >= threshold);
+}
+
+/** Most severe first, then by file, line and rule: the order every report uses. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      a.location.file.localeCompare(b.location.file) ||
+      a.location.line - b.location.line ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.message.localeCompare(b.message)
+  );
+}

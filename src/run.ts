@@ -1,0 +1,156 @@
+/**
+ * The pipeline, shared by the action and the CLI:
+ * settings -> changes -> targets -> render (head, and base in PR mode) -> analyze -> policy -> result.
+ * Reporting is the caller's: the result holds everything a report needs.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { checkObject, type ActiveRule } from './analyze/engine.js';
+import { inputFindings } from './analyze/input-findings.js';
+import type { Finding } from './analyze/types.js';
+import { changedFiles, exportRevision, mergeBase, resolveCommit, type ChangedFile } from './changes/git.js';
+import { blockingFindings, markAgainstBase, sortFindings } from './policy/gate.js';
+import { activeRules } from './policy/rules.js';
+import { renderTarget } from './render/index.js';
+import { InputError, RepoFiles } from './repo/files.js';
+import { combineRules, loadBuiltinRules, loadCustomRules } from './rules/load.js';
+import type { RuleDefinition } from './rules/types.js';
+import { applyConfig, CONFIG_FILE_NAMES, defaultSettings, parseConfig } from './settings/config.js';
+import type { FailOn, Settings } from './settings/types.js';
+import { discoverTargets } from './targets/discover.js';
+import { TargetIndex } from './targets/index.js';
+import type { Target } from './targets/types.js';
+
+/** What an entry point asks for: flags and inputs, before the config file is read. */
+export interface ScanRequest {
+  root: string;
+  base?: string;
+  /** A config file path (absolute or relative to the working directory); otherwise .gitops-gate.yaml is looked up. */
+  configPath?: string;
+  failOn?: FailOn;
+  pssLevel?: Settings['pss']['level'];
+  pssVersion?: number;
+}
+
+export interface TargetReport {
+  id: string;
+  kind: Target['kind'];
+  path: string;
+  rendered: boolean;
+  objects: number;
+}
+
+export interface RunResult {
+  settings: Settings;
+  rules: RuleDefinition[];
+  findings: Finding[];
+  blocking: Finding[];
+  targets: TargetReport[];
+  baseScanned: boolean;
+  /** Commit the findings were compared with (PR mode). */
+  baseCommit?: string;
+  changes?: ChangedFile[];
+  /** Things the user should know that are not findings (policy edits in the PR, skipped targets). */
+  notes: string[];
+}
+
+export async function run(request: ScanRequest): Promise<RunResult> {
+  const root = path.resolve(request.root);
+  const notes: string[] = [];
+  if (!request.base) {
+    const settings = resolveSettings(request, root, root);
+    const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
+    const rules = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
+    const active = activeRules(rules, settings);
+    const scan = await scanTree(head, settings, active, (all) => all);
+    const findings = sortFindings(scan.findings);
+    return { settings, rules, findings, blocking: blockingFindings(findings, settings.failOn), targets: scan.targets, baseScanned: false, notes };
+  }
+
+  const baseCommit = await mergeBase(root, await resolveCommit(root, request.base));
+  const changes = await changedFiles(root, baseCommit);
+  const exported = await exportRevision(root, baseCommit);
+  try {
+    // The policy (config and custom rules) is read from the base revision: a pull request cannot weaken it.
+    const settings = resolveSettings(request, root, exported.dir);
+    const policyFiles = new Set([...CONFIG_FILE_NAMES, ...settings.rules.custom]);
+    for (const change of changes) {
+      if ([...policyFiles].some((p) => change.path === p || change.path.startsWith(`${p}/`))) {
+        notes.push(`This change edits the gitops-gate policy (${change.path}); the base revision's policy was applied.`);
+      }
+    }
+    const baseRepo = new RepoFiles(exported.dir, { maxFileBytes: settings.limits.maxFileBytes });
+    const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
+    const rules = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
+    const active = activeRules(rules, settings);
+    const changedPaths = changes.flatMap((c) => (c.previousPath ? [c.path, c.previousPath] : [c.path]));
+
+    const headScan = await scanTree(head, settings, active, (all) => new TargetIndex(all).affectedBy(changedPaths));
+    const selected = new Set(headScan.targets.map((t) => t.id));
+    const baseScan = await scanTree(baseRepo, settings, active, (all) => all.filter((t) => selected.has(t.id)));
+    const findings = sortFindings(markAgainstBase(headScan.findings, new Set(baseScan.findings.map((f) => f.fingerprint))));
+    return {
+      settings,
+      rules,
+      findings,
+      blocking: blockingFindings(findings, settings.failOn),
+      targets: headScan.targets,
+      baseScanned: true,
+      baseCommit,
+      changes,
+      notes
+    };
+  } finally {
+    exported.dispose();
+  }
+}
+
+/** Defaults, then the config file (explicit, or found in `policyTree`), then the request's flags. */
+function resolveSettings(request: ScanRequest, root: string, policyTree: string): Settings {
+  let settings = defaultSettings(root);
+  const configFile = request.configPath
+    ? path.resolve(request.configPath)
+    : CONFIG_FILE_NAMES.map((name) => path.join(policyTree, name)).find((p) => existsSync(p));
+  if (configFile) {
+    const source = request.configPath ?? path.basename(configFile);
+    let text: string;
+    try {
+      text = readFileSync(configFile, 'utf8');
+    } catch {
+      throw new InputError(source, 'config file not found', 'file-not-found');
+    }
+    settings = applyConfig(settings, parseConfig(text, source), source);
+  }
+  return {
+    ...settings,
+    ...(request.base ? { base: request.base } : {}),
+    failOn: request.failOn ?? settings.failOn,
+    pss: { level: request.pssLevel ?? settings.pss.level, minor: request.pssVersion ?? settings.pss.minor }
+  };
+}
+
+interface TreeScan {
+  targets: TargetReport[];
+  findings: Finding[];
+}
+
+/** Discover, render and check one revision's tree; every target is tried, whatever the others do. */
+async function scanTree(
+  repo: RepoFiles,
+  settings: Settings,
+  rules: readonly ActiveRule[],
+  select: (targets: Target[]) => Target[]
+): Promise<TreeScan> {
+  const discovery = discoverTargets(repo, settings.discovery);
+  const errors: { error: InputError; target?: string }[] = discovery.errors.map((error) => ({ error }));
+  const findings: Finding[] = [];
+  const targets: TargetReport[] = [];
+  for (const target of select(discovery.targets)) {
+    const output = await renderTarget(target, repo, { timeoutMs: settings.limits.renderTimeoutMs });
+    for (const error of output.errors) errors.push({ error, target: target.id });
+    for (const object of output.objects) findings.push(...checkObject(object, rules, { pss: settings.pss }));
+    targets.push({ id: target.id, kind: target.kind, path: target.path, rendered: target.renderable, objects: output.objects.length });
+  }
+  findings.push(...inputFindings(errors, settings.rules.severity));
+  return { targets, findings };
+}

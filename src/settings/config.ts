@@ -1,0 +1,101 @@
+/**
+ * The config file (.gitops-gate.yaml): read, validated against schemas/config.schema.json, merged over the
+ * defaults. A wrong key or type is a ConfigError naming the file, the line and the key.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { describeSchemaErrors } from '../util/schema-errors.js';
+import { parseYaml } from '../objects/yaml-source.js';
+import { parsePssVersion, LATEST_PSS_MINOR, type PssLevel } from '../analyze/pss/types.js';
+import type { Severity } from '../analyze/types.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../repo/files.js';
+import { packageFile } from '../util/package-root.js';
+import type { FailOn, Settings } from './types.js';
+
+export const CONFIG_FILE_NAMES = ['.gitops-gate.yaml', '.gitops-gate.yml'];
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** What a config file may say; every field optional. */
+export interface ConfigFile {
+  failOn?: FailOn;
+  pss?: { level?: PssLevel; version?: string };
+  rules?: { disable?: string[]; only?: string[]; severity?: Record<string, Severity>; custom?: string[] };
+  include?: string[];
+  exclude?: string[];
+  targets?: { path: string; kind?: 'kustomize' | 'helm' | 'manifests' }[];
+  limits?: { maxFileBytes?: number; renderTimeoutSeconds?: number };
+}
+
+let validate: ReturnType<Ajv['compile']> | undefined;
+
+/** Parses and validates config text; `source` names the file in errors. */
+export function parseConfig(text: string, source: string): ConfigFile {
+  const { documents, errors } = parseYaml(text, source);
+  if (errors.length > 0) {
+    const e = errors[0];
+    throw new ConfigError(`${source}${e.line ? `:${e.line}` : ''}: ${e.reason}`);
+  }
+  const doc = documents[0];
+  const value = doc?.value ?? {};
+  validate ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(packageFile('schemas', 'config.schema.json'), 'utf8')));
+  if (!validate(value)) {
+    const problems = (validate.errors ?? []).map((err) => {
+      const path = err.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+      const key = err.keyword === 'additionalProperties' ? [...path, (err.params as { additionalProperty: string }).additionalProperty] : path;
+      const line = doc ? doc.sourceMap.locate(key).location.line : 1;
+      return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
+    });
+    throw new ConfigError(problems.join('\n'));
+  }
+  const config = value as ConfigFile;
+  if (config.pss?.version !== undefined && parsePssVersion(config.pss.version) === undefined) {
+    throw new ConfigError(`${source}: pss.version "${config.pss.version}" is not a known policy version (v1.0 to v1.${LATEST_PSS_MINOR}, or latest)`);
+  }
+  return config;
+}
+
+export function defaultSettings(root: string): Settings {
+  return {
+    root,
+    failOn: 'high',
+    pss: { level: 'restricted', minor: LATEST_PSS_MINOR },
+    rules: { disable: [], severity: {}, custom: [] },
+    discovery: { include: [], exclude: [], targets: [] },
+    limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 60_000 },
+    configSource: ''
+  };
+}
+
+/** Settings = defaults, then the config file. Flags and inputs are applied on top by the entry points. */
+export function applyConfig(settings: Settings, config: ConfigFile, source: string): Settings {
+  return {
+    ...settings,
+    failOn: config.failOn ?? settings.failOn,
+    pss: {
+      level: config.pss?.level ?? settings.pss.level,
+      minor: config.pss?.version ? parsePssVersion(config.pss.version)! : settings.pss.minor
+    },
+    rules: {
+      disable: config.rules?.disable ?? settings.rules.disable,
+      only: config.rules?.only ?? settings.rules.only,
+      severity: { ...settings.rules.severity, ...config.rules?.severity },
+      custom: config.rules?.custom ?? settings.rules.custom
+    },
+    discovery: {
+      include: config.include ?? settings.discovery.include,
+      exclude: config.exclude ?? settings.discovery.exclude,
+      targets: config.targets ?? settings.discovery.targets
+    },
+    limits: {
+      maxFileBytes: config.limits?.maxFileBytes ?? settings.limits.maxFileBytes,
+      renderTimeoutMs: config.limits?.renderTimeoutSeconds !== undefined ? config.limits.renderTimeoutSeconds * 1000 : settings.limits.renderTimeoutMs
+    },
+    configSource: source
+  };
+}

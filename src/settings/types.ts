@@ -1,0 +1,28 @@
+/** Settings: one typed object built once from CLI flags or action inputs plus the config file, then passed down. */
+import type { Severity } from '../analyze/types.js';
+import type { PssSettings } from '../analyze/pss/types.js';
+import type { DiscoveryOptions } from '../targets/types.js';
+
+export type FailOn = Severity | 'none';
+export type ReportFormat = 'text' | 'json' | 'sarif';
+
+export interface RuleSettings {
+  disable: string[];
+  only?: string[];
+  severity: Record<string, Severity>;
+  custom: string[];
+}
+
+export interface Settings {
+  /** Absolute path of the repository to scan (the head). */
+  root: string;
+  /** Base revision for pull-request mode. */
+  base?: string;
+  failOn: FailOn;
+  pss: PssSettings;
+  rules: RuleSettings;
+  discovery: DiscoveryOptions;
+  limits: { maxFileBytes: number; renderTimeoutMs: number };
+  /** Where the configuration came from ('' when defaults only). */
+  configSource: string;
+}
