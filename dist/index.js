@@ -59750,7 +59750,8 @@ async function main() {
     setOutput("blocking", result.blocking.length);
     setOutput("sarif-file", inputs.sarifFile);
     if (result.blocking.length > 0) {
-      setFailed(`${result.blocking.length} new finding${result.blocking.length === 1 ? "" : "s"} at or above ${result.settings.failOn} severity block this change.`);
+      const count = result.blocking.length;
+      setFailed(`${count} new finding${count === 1 ? "" : "s"} at or above ${result.settings.failOn} severity ${count === 1 ? "blocks" : "block"} this change.`);
     }
   } catch (err) {
     setFailed(`gitops-gate: ${err instanceof Error ? err.message : String(err)}`);

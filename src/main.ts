@@ -40,7 +40,8 @@ async function main(): Promise<void> {
     core.setOutput('blocking', result.blocking.length);
     core.setOutput('sarif-file', inputs.sarifFile);
     if (result.blocking.length > 0) {
-      core.setFailed(`${result.blocking.length} new finding${result.blocking.length === 1 ? '' : 's'} at or above ${result.settings.failOn} severity block this change.`);
+      const count = result.blocking.length;
+      core.setFailed(`${count} new finding${count === 1 ? '' : 's'} at or above ${result.settings.failOn} severity ${count === 1 ? 'blocks' : 'block'} this change.`);
     }
   } catch (err) {
     core.setFailed(`gitops-gate: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,5 +1,5 @@
 /** The command line end to end: the bundled example, pull-request mode on a real git history, bad input. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { Ajv } from 'ajv';
@@ -108,22 +108,62 @@ describe('gitops-gate scan --base', () => {
 });
 
 describe('bad input does not stop the scan', () => {
+  const outside = tempDir();
+  writeTree(outside, { 'secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: stolen\n' });
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 1; i < 10; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
   const root = tempDir();
   writeTree(root, {
     'good/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: good\nspec:\n  hostNetwork: true\n  containers:\n    - name: c\n      image: busybox\n',
     'good/broken.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: [unclosed\n',
-    'remote/kustomization.yaml': 'resources:\n  - https://github.com/example/repo//deploy?ref=main\n  - cm.yaml\n',
-    'remote/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n'
+    'good/dup.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\n  name: again\n',
+    'good/not-kube.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n---\njust: values\n',
+    'good/bomb.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n  x: y\n---\n${bomb.join('\n')}\n`,
+    'good/deep.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\n---\na: ${'['.repeat(3000)}${']'.repeat(3000)}\n`,
+    'good/latin1.yaml': Buffer.concat([Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
+    'good/huge.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: huge\ndata:\n  blob: "${'x'.repeat(5 * 1024 * 1024)}"\n`,
+    'remote/kustomization.yaml': 'resources:\n  - https://github.com/example/repo//deploy?ref=main\n  - cm.yaml\n  - ../../escape.yaml\n',
+    'remote/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n',
+    'failing/kustomization.yaml': 'resources:\n  - cm.yaml\npatches:\n  - target: { kind: ConfigMap, name: cm }\n    patch: "not a patch"\n',
+    'failing/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n'
   });
+  symlinkSync(path.join(outside, 'secret.yaml'), path.join(root, 'good', 'link.yaml'));
+  const started = Date.now();
   const run = runCli(['scan', root, '--format', 'json']);
+  const elapsed = Date.now() - started;
   const report = JSON.parse(run.stdout || '{}');
+  const findings = (report.findings ?? []) as { ruleId: string; message: string; location: { file: string; line: number } }[];
+  const at = (file: string) => findings.filter((f) => f.location.file === file).map((f) => f.ruleId);
 
-  test('each problem is a finding naming the file; the good objects are still checked', () => {
+  test('the scan completes, in bounded time, with a report', () => {
     expect(run.stderr).toBe('');
-    const findings = report.findings as { ruleId: string; location: { file: string; line: number } }[];
-    expect(findings.find((f) => f.ruleId === 'invalid-yaml')?.location.file).toBe('good/broken.yaml');
-    expect(findings.find((f) => f.ruleId === 'remote-resource')?.location).toMatchObject({ file: 'remote/kustomization.yaml', line: 2 });
+    expect(elapsed).toBeLessThan(60_000);
+    expect(report.targets.length).toBeGreaterThanOrEqual(3);
+  });
+
+  test.each([
+    ['good/broken.yaml', 'invalid-yaml'],
+    ['good/dup.yaml', 'duplicate-key'],
+    ['good/not-kube.yaml', 'not-a-kubernetes-object'],
+    ['good/bomb.yaml', 'invalid-yaml'],
+    ['good/deep.yaml', 'invalid-yaml'],
+    ['good/latin1.yaml', 'invalid-encoding'],
+    ['good/huge.yaml', 'file-too-large'],
+    ['good/link.yaml', 'path-outside-repository'],
+    ['remote/kustomization.yaml', 'remote-resource'],
+    ['remote/kustomization.yaml', 'path-outside-repository'],
+    ['failing/kustomization.yaml', 'kustomize-build-failed']
+  ])('%s: %s', (file, ruleId) => {
+    expect(at(file)).toContain(ruleId);
+  });
+
+  test('the good objects around the bad ones are still checked', () => {
     expect(findings.find((f) => f.ruleId === 'pss-host-namespaces')?.location).toMatchObject({ file: 'good/pod.yaml', line: 6 });
+    expect(findings.find((f) => f.ruleId === 'remote-resource')?.location).toMatchObject({ file: 'remote/kustomization.yaml', line: 2 });
+  });
+
+  test('nothing outside the repository is read', () => {
+    expect(run.stdout).not.toContain('stolen');
   });
 });
 
