@@ -3266,8 +3266,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path13) {
-      let input = path13;
+    function removeDotSegments(path14) {
+      let input = path14;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3341,11 +3341,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path13) {
-      if (path13 === "" || path13[0] === "/") {
-        return removeDotSegments(path13);
+    function removeDotSegmentsRelative(path14) {
+      if (path14 === "" || path14[0] === "/") {
+        return removeDotSegments(path14);
       }
-      const segments = path13.split("/");
+      const segments = path14.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3708,8 +3708,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path13 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path13 && path13 !== "/" ? path13 : void 0;
+        const path14 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path14 && path14 !== "/" ? path14 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -7019,17 +7019,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path13) {
-      const ctrl = callVisitor(key, node, visitor, path13);
+    function visit_(key, node, visitor, path14) {
+      const ctrl = callVisitor(key, node, visitor, path14);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visit_(key, ctrl, visitor, path13);
+        replaceNode(key, path14, ctrl);
+        return visit_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path13);
+            const ci = visit_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -7040,13 +7040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = visit_("key", node.key, visitor, path13);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = visit_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path13);
+          const cv = visit_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -7067,17 +7067,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path13) {
-      const ctrl = await callVisitor(key, node, visitor, path13);
+    async function visitAsync_(key, node, visitor, path14) {
+      const ctrl = await callVisitor(key, node, visitor, path14);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visitAsync_(key, ctrl, visitor, path13);
+        replaceNode(key, path14, ctrl);
+        return visitAsync_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path13);
+            const ci = await visitAsync_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -7088,13 +7088,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path13);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path13);
+          const cv = await visitAsync_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -7121,23 +7121,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path13) {
+    function callVisitor(key, node, visitor, path14) {
       if (typeof visitor === "function")
-        return visitor(key, node, path13);
+        return visitor(key, node, path14);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path13);
+        return visitor.Map?.(key, node, path14);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path13);
+        return visitor.Seq?.(key, node, path14);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path13);
+        return visitor.Pair?.(key, node, path14);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path13);
+        return visitor.Scalar?.(key, node, path14);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path13);
+        return visitor.Alias?.(key, node, path14);
       return void 0;
     }
-    function replaceNode(key, path13, node) {
-      const parent = path13[path13.length - 1];
+    function replaceNode(key, path14, node) {
+      const parent = path14[path14.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -7749,10 +7749,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path13, value) {
+    function collectionFromPath(schema, path14, value) {
       let v = value;
-      for (let i = path13.length - 1; i >= 0; --i) {
-        const k = path13[i];
+      for (let i = path14.length - 1; i >= 0; --i) {
+        const k = path14[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -7771,7 +7771,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
+    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7801,11 +7801,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path13, value) {
-        if (isEmptyPath(path13))
+      addIn(path14, value) {
+        if (isEmptyPath(path14))
           this.add(value);
         else {
-          const [key, ...rest] = path13;
+          const [key, ...rest] = path14;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -7819,8 +7819,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        const [key, ...rest] = path13;
+      deleteIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -7834,8 +7834,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        const [key, ...rest] = path13;
+      getIn(path14, keepScalar) {
+        const [key, ...rest] = path14;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -7853,8 +7853,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path13) {
-        const [key, ...rest] = path13;
+      hasIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -7864,8 +7864,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        const [key, ...rest] = path13;
+      setIn(path14, value) {
+        const [key, ...rest] = path14;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -10380,9 +10380,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path13, value) {
+      addIn(path14, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path13, value);
+          this.contents.addIn(path14, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10457,14 +10457,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        if (Collection.isEmptyPath(path13)) {
+      deleteIn(path14) {
+        if (Collection.isEmptyPath(path14)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10479,10 +10479,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        if (Collection.isEmptyPath(path13))
+      getIn(path14, keepScalar) {
+        if (Collection.isEmptyPath(path14))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -10493,10 +10493,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path13) {
-        if (Collection.isEmptyPath(path13))
+      hasIn(path14) {
+        if (Collection.isEmptyPath(path14))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10513,13 +10513,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        if (Collection.isEmptyPath(path13)) {
+      setIn(path14, value) {
+        if (Collection.isEmptyPath(path14)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path13), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path13, value);
+          this.contents.setIn(path14, value);
         }
       }
       /**
@@ -12480,9 +12480,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path13) => {
+    visit.itemAtPath = (cst, path14) => {
       let item = cst;
-      for (const [field, index] of path13) {
+      for (const [field, index] of path14) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -12491,23 +12491,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path13) => {
-      const parent = visit.itemAtPath(cst, path13.slice(0, -1));
-      const field = path13[path13.length - 1][0];
+    visit.parentCollection = (cst, path14) => {
+      const parent = visit.itemAtPath(cst, path14.slice(0, -1));
+      const field = path14[path14.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path13, item, visitor) {
-      let ctrl = visitor(item, path13);
+    function _visit(path14, item, visitor) {
+      let ctrl = visitor(item, path14);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -12518,10 +12518,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path13);
+            ctrl = ctrl(item, path14);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
     }
     exports.visit = visit;
   }
@@ -14844,8 +14844,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path13, { windows } = {}) => {
-      const segs = path13.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path14, { windows } = {}) => {
+      const segs = path14.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -16793,26 +16793,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path13) {
-    const { node, found } = this.walk(path13);
-    return found.length === path13.length ? node ?? void 0 : void 0;
+  nodeAt(path14) {
+    const { node, found } = this.walk(path14);
+    return found.length === path14.length ? node ?? void 0 : void 0;
   }
-  has(path13) {
-    return this.walk(path13).found.length === path13.length;
+  has(path14) {
+    return this.walk(path14).found.length === path14.length;
   }
-  locate(path13) {
-    const { offset, found } = this.walk(path13);
+  /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
+  offsetOf(path14) {
+    return this.walk(path14).offset;
+  }
+  locate(path14) {
+    const { offset, found } = this.walk(path14);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path13) {
+  walk(path14) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path13) {
+    for (const seg of path14) {
       if (node && (0, import_yaml.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml.isMap)(node)) {
         const pair = node.items.find((p) => keyText(p.key) === String(seg));
@@ -16882,8 +16886,8 @@ function parseConfig(text, source) {
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync3(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path13 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path13, err.params.additionalProperty] : path13;
+      const path14 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path14, err.params.additionalProperty] : path14;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -16901,7 +16905,7 @@ function defaultSettings(root) {
     failOn: "high",
     pss: { level: "restricted", minor: LATEST_PSS_MINOR },
     rules: { disable: [], severity: {}, custom: [] },
-    discovery: { include: [], exclude: [], targets: [] },
+    discovery: { include: [], exclude: [], targets: [], charts: [] },
     limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 6e4 },
     configSource: ""
   };
@@ -16923,7 +16927,9 @@ function applyConfig(settings, config, source) {
     discovery: {
       include: config.include ?? settings.discovery.include,
       exclude: config.exclude ?? settings.discovery.exclude,
-      targets: config.targets ?? settings.discovery.targets
+      targets: config.targets ?? settings.discovery.targets,
+      charts: config.charts ?? settings.discovery.charts ?? [],
+      configSource: source
     },
     limits: {
       maxFileBytes: config.limits?.maxFileBytes ?? settings.limits.maxFileBytes,
@@ -16960,9 +16966,9 @@ function objectRefOf(body) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path13) {
+function formatPath(path14) {
   let out = "";
-  for (const seg of path13) {
+  for (const seg of path14) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -16972,9 +16978,9 @@ function formatPath(path13) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path13) {
+function getAt(root, path14) {
   let cur = root;
-  for (const seg of path13) {
+  for (const seg of path14) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -17327,8 +17333,8 @@ function inlineCode(text, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence}${pad}${content}${pad}${fence}`;
 }
-function encodePath(path13) {
-  return path13.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path14) {
+  return path14.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -20995,8 +21001,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path13, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path13]);
+function messageDesc(file, path14, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path14]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -23388,11 +23394,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path13) => {
-    if (path13.includes("_")) {
+  fieldMask.paths = json.split(",").map((path14) => {
+    if (path14.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path13);
+    return protoSnakeCase(path14);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -37183,17 +37189,17 @@ function pathOf(text) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path13 = [];
+  let path14 = [];
   try {
-    path13 = pathOf(check.path);
+    path14 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path13, message: check.message }];
+    if (result === false) return [{ path: path14, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path13, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path14, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path13, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path14, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -37239,8 +37245,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path13, reason, detail) {
-  return { path: path13, message: `${reason} (${detail})` };
+function violation(path14, reason, detail) {
+  return { path: path14, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count) {
   return count === 1 ? singular : plural2;
@@ -37295,13 +37301,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path13, handler } of handlers) {
+    for (const { path: path14, handler } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path13, action, "host"],
+              [...container.path, ...path14, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -37665,11 +37671,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path13, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path14, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path13, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path14, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -37687,10 +37693,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path13, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path14, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path13, "seLinuxOptions"];
+      const optionsPath = [...path14, "seLinuxOptions"];
       const forbidden = (field, what) => out.push(violation([...optionsPath, field], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -37979,8 +37985,8 @@ function checkField2(target, base, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path13 = [...base, ...rule.field];
-  const violation2 = () => [{ path: path13, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path14 = [...base, ...rule.field];
+  const violation2 = () => [{ path: path14, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -38070,9 +38076,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path13 = slash < 0 ? "" : trimmed.slice(slash);
+  const path14 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path13;
+  return normalizedHost + path14;
 }
 
 // src/rules/templates/image.ts
@@ -38099,21 +38105,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path13 = [...c.fullPath, "image"];
+      const path14 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path13, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path14, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path13, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path14, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path13, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path14, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path13, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path14, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path13, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path14, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -38445,7 +38451,7 @@ function combineRules(builtinRules, custom) {
 
 // src/run.ts
 import { existsSync as existsSync2, readFileSync as readFileSync5 } from "node:fs";
-import path12 from "node:path";
+import path13 from "node:path";
 
 // src/util/hash.ts
 import { createHash } from "node:crypto";
@@ -38487,8 +38493,8 @@ function checkObject(object, rules2, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path13) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path13));
+function objectFingerprint(ruleId, object, path14) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path14));
 }
 
 // src/analyze/input-findings.ts
@@ -38671,8 +38677,8 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path13) {
-      const located = inner.locate([...prefix, ...path13]);
+    locate(path14) {
+      const located = inner.locate([...prefix, ...path14]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
@@ -39756,13 +39762,131 @@ async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
 
 // src/targets/discover.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
+import path11 from "node:path";
+
+// src/targets/helm.ts
 import path10 from "node:path";
+var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
+function helmTargetId(chartDir, env2) {
+  return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
+}
+function conventionalReleases(repo, chartDir) {
+  const releaseName = path10.posix.basename(chartDir) || "release";
+  const base = { releaseName, namespace: "default", valuesFiles: [], set: [] };
+  const releases = [base];
+  const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
+  for (const entry of repo.list(chartDir)) {
+    const m = !entry.isDir && ENV_VALUES.exec(entry.name);
+    if (m && m[1] !== "schema") releases.push({ ...base, valuesFiles: [join2(entry.name)], env: m[1] });
+  }
+  if (repo.isDirectory(join2("values"))) {
+    for (const entry of repo.list(join2("values"))) {
+      const m = !entry.isDir && /^([A-Za-z0-9][\w.-]*)\.ya?ml$/.exec(entry.name);
+      if (m && !releases.some((r) => r.env === m[1])) releases.push({ ...base, valuesFiles: [join2(`values/${entry.name}`)], env: m[1] });
+    }
+  }
+  return releases;
+}
+function configuredReleases(config, chartDir, repo, source) {
+  const base = {
+    releaseName: config.releaseName ?? (path10.posix.basename(chartDir) || "release"),
+    namespace: config.namespace ?? "default",
+    valuesFiles: [],
+    set: Object.entries(config.set ?? {}).map(([k, v]) => `${k}=${String(v)}`)
+  };
+  const lists = config.values && config.values.length > 0 ? config.values : [[]];
+  const used = /* @__PURE__ */ new Set();
+  return lists.map((files) => {
+    const valuesFiles = files.map((f) => repo.normalize(f, source));
+    const last = valuesFiles[valuesFiles.length - 1];
+    let env2 = last ? envName(last, chartDir) : void 0;
+    if (env2 && used.has(env2)) env2 = `${env2}-${used.size}`;
+    if (env2) used.add(env2);
+    return { ...base, valuesFiles, ...env2 ? { env: env2 } : {} };
+  });
+}
+function envName(file, chartDir) {
+  const base = path10.posix.basename(file).replace(/\.ya?ml$/, "");
+  const m = /^values[-_.](.+)$/.exec(base);
+  if (m) return m[1];
+  if (base === "values" || base === path10.posix.basename(chartDir)) return path10.posix.basename(path10.posix.dirname(file)) || base;
+  return base;
+}
+function chartInputs(repo, chartDir) {
+  const seen = /* @__PURE__ */ new Set();
+  const files = /* @__PURE__ */ new Set();
+  const errors = [];
+  const visit = (dir) => {
+    if (seen.has(dir)) return;
+    seen.add(dir);
+    for (const f of repo.walk(dir)) files.add(f);
+    const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
+    for (const dep of fileDependencies(repo, chartFile, errors)) {
+      try {
+        const target = repo.resolveFrom(dir, dep.path, chartFile);
+        if (repo.isDirectory(target)) visit(target);
+        else errors.push(new InputError(chartFile, `dependency "${dep.name}" points at ${dep.repository}, which is not a folder in the repository`, "file-not-found", dep.line));
+      } catch (err) {
+        if (err instanceof InputError) errors.push(new InputError(chartFile, err.reason, err.ruleId, dep.line));
+        else throw err;
+      }
+    }
+  };
+  visit(chartDir);
+  return { inputs: [...files].sort(), errors };
+}
+function fileDependencies(repo, chartFile, errors) {
+  let text;
+  try {
+    text = repo.readText(chartFile);
+  } catch (err) {
+    if (err instanceof InputError) errors.push(err);
+    return [];
+  }
+  const parsed = parseYaml(text, chartFile);
+  const doc = parsed.documents[0];
+  if (!doc || !isRecord(doc.value) || !Array.isArray(doc.value.dependencies)) return [];
+  const out = [];
+  doc.value.dependencies.forEach((dep, i) => {
+    if (!isRecord(dep) || typeof dep.repository !== "string" || !dep.repository.startsWith("file://")) return;
+    out.push({
+      name: typeof dep.name === "string" ? dep.name : `#${i}`,
+      repository: dep.repository,
+      path: dep.repository.slice("file://".length),
+      line: doc.sourceMap.locate(["dependencies", i, "repository"]).location.line
+    });
+  });
+  return out;
+}
+function helmTargets(repo, chartDir, config, configSource) {
+  const { inputs, errors } = chartInputs(repo, chartDir);
+  let releases;
+  try {
+    releases = config ? configuredReleases(config, chartDir, repo, configSource) : conventionalReleases(repo, chartDir);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { targets: [], errors: [...errors, err] };
+  }
+  const targets = releases.map(
+    (release) => ({
+      id: helmTargetId(chartDir, release.env),
+      kind: "helm",
+      path: chartDir,
+      inputs: [.../* @__PURE__ */ new Set([...inputs, ...release.valuesFiles])].sort(),
+      renderable: true,
+      helm: release
+    })
+  );
+  return { targets, errors };
+}
+
+// src/targets/discover.ts
 function targetId(kind, folder) {
   return `${kind}:${folder === "" ? "." : folder}`;
 }
 var isYamlFile = (file) => /\.ya?ml$/i.test(file);
 var dirOf = (file) => {
-  const d = path10.posix.dirname(file);
+  const d = path11.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder = (file, dir) => dir === "" || file === dir || file.startsWith(`${dir}/`);
@@ -39797,7 +39921,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isYamlFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path10.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isYamlFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path11.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -39814,7 +39938,12 @@ function discoverTargets(repo, options) {
     inputs: graphs.get(d)?.inputs ?? loadKustomizationGraph(repo, d, cache2).inputs,
     renderable: true
   });
-  const helmTarget = (d) => ({ id: targetId("helm", d), kind: "helm", path: d, inputs: repo.walk(d), renderable: false });
+  const chartConfigs = new Map((options.charts ?? []).map((c) => [repo.normalize(c.path.replace(/^\.\/?$/, "")), c]));
+  const addHelmTargets = (d) => {
+    const found = helmTargets(repo, d, chartConfigs.get(d), options.configSource ?? "config");
+    targets.push(...found.targets);
+    errors.push(...found.errors);
+  };
   const manifestsTarget = (d, list) => ({ id: targetId("manifests", d), kind: "manifests", path: d, inputs: [...list], files: [...list], renderable: true });
   const targets = [];
   const explicit = (options.targets ?? []).filter((t) => t && typeof t.path === "string");
@@ -39834,9 +39963,9 @@ function discoverTargets(repo, options) {
         errors.push(...g.errors);
         targets.push(kustomizeTarget(d));
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
-        targets.push(helmTarget(d));
+        addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isYamlFile(f) && !kustomizationNames.has(path10.posix.basename(f)))).get(d) : void 0;
+        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isYamlFile(f) && !kustomizationNames.has(path11.posix.basename(f)))).get(d) : void 0;
         if (list && list.length > 0) targets.push(manifestsTarget(d, list));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -39851,7 +39980,7 @@ function discoverTargets(repo, options) {
       errors.push(...graphs.get(d).errors);
     }
     for (const d of topCharts) {
-      if (folderAllowed(d, [d ? `${d}/Chart.yaml` : "Chart.yaml"])) targets.push(helmTarget(d));
+      if (folderAllowed(d, [d ? `${d}/Chart.yaml` : "Chart.yaml"])) addHelmTargets(d);
     }
     for (const [d, list] of manifestFolders) {
       if (exclude && exclude(d === "" ? "." : d)) continue;
@@ -39894,9 +40023,9 @@ function classifyYaml(repo, file) {
 }
 
 // src/targets/index.ts
-import path11 from "node:path";
+import path12 from "node:path";
 var normalize = (file) => {
-  const n = path11.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path12.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -39934,7 +40063,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request) {
-  const root = path12.resolve(request.root);
+  const root = path13.resolve(request.root);
   const notes = [];
   if (!request.base) {
     const settings = resolveSettings(request, root, root);
@@ -39982,9 +40111,9 @@ async function run(request) {
 }
 function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);
-  const configFile = request.configPath ? path12.resolve(request.configPath) : CONFIG_FILE_NAMES.map((name) => path12.join(policyTree, name)).find((p) => existsSync2(p));
+  const configFile = request.configPath ? path13.resolve(request.configPath) : CONFIG_FILE_NAMES.map((name) => path13.join(policyTree, name)).find((p) => existsSync2(p));
   if (configFile) {
-    const source = request.configPath ?? path12.basename(configFile);
+    const source = request.configPath ?? path13.basename(configFile);
     let text;
     try {
       text = readFileSync5(configFile, "utf8");

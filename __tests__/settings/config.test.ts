@@ -16,6 +16,13 @@ include: ["apps/**"]
 exclude: ["apps/legacy/**"]
 targets:
   - path: apps/shop/overlays/prod
+charts:
+  - path: charts/web
+    releaseName: web
+    values:
+      - [charts/web/values-prod.yaml]
+    set:
+      image.tag: "1.2.3"
 limits:
   maxFileBytes: 1000
   renderTimeoutSeconds: 5
@@ -27,7 +34,13 @@ limits:
     expect(settings.pss).toEqual({ level: 'baseline', minor: 29 });
     expect(settings.rules.disable).toEqual(['image-not-pinned-by-digest']);
     expect(settings.rules.severity).toEqual({ 'pss-privileged': 'critical' });
-    expect(settings.discovery).toEqual({ include: ['apps/**'], exclude: ['apps/legacy/**'], targets: [{ path: 'apps/shop/overlays/prod' }] });
+    expect(settings.discovery).toEqual({
+      include: ['apps/**'],
+      exclude: ['apps/legacy/**'],
+      targets: [{ path: 'apps/shop/overlays/prod' }],
+      charts: [{ path: 'charts/web', releaseName: 'web', values: [['charts/web/values-prod.yaml']], set: { 'image.tag': '1.2.3' } }],
+      configSource: '.gitops-gate.yaml'
+    });
     expect(settings.limits).toEqual({ maxFileBytes: 1000, renderTimeoutMs: 5000 });
     expect(settings.configSource).toBe('.gitops-gate.yaml');
   });

@@ -27,13 +27,14 @@ describe('discoverTargets', () => {
       inputs: ['base/app.properties', 'base/deploy.yaml', 'base/extra.txt', 'base/kustomization.yaml', 'base/service.yaml', 'base/settings.env', 'overlays/dev/kustomization.yaml']
     });
     expect(byId.get('kustomize:overlays/prod')!.inputs).toContain('components/monitoring/scrape.yaml');
-    // A chart is listed but not rendered yet; it reads every file under its folder, none is a plain manifest.
+    // A chart renders with its defaults; it reads every file under its folder, none is a plain manifest.
     expect(byId.get('helm:charts/app')).toEqual({
       id: 'helm:charts/app',
       kind: 'helm',
       path: 'charts/app',
       inputs: ['charts/app/Chart.yaml', 'charts/app/templates/deploy.yaml', 'charts/app/values.yaml'],
-      renderable: false
+      renderable: true,
+      helm: { releaseName: 'app', namespace: 'default', valuesFiles: [], set: [] }
     });
     // The base folder owns only what its kustomization loads: the stray manifest is a plain manifest.
     expect(byId.get('manifests:base')).toMatchObject({ files: ['base/unused.yaml'], inputs: ['base/unused.yaml'] });

@@ -115,6 +115,11 @@ export class YamlSourceMap implements SourceMap {
     return this.walk(path).found.length === path.length;
   }
 
+  /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
+  offsetOf(path: JsonPath): number {
+    return this.walk(path).offset;
+  }
+
   locate(path: JsonPath): Located {
     const { offset, found } = this.walk(path);
     const pos = this.lineCounter.linePos(offset);

@@ -10,6 +10,7 @@ import { parsePssVersion, LATEST_PSS_MINOR, type PssLevel } from '../analyze/pss
 import type { Severity } from '../analyze/types.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../repo/files.js';
 import { packageFile } from '../util/package-root.js';
+import type { ChartConfig } from '../targets/types.js';
 import type { FailOn, Settings } from './types.js';
 
 export const CONFIG_FILE_NAMES = ['.gitops-gate.yaml', '.gitops-gate.yml'];
@@ -29,6 +30,7 @@ export interface ConfigFile {
   include?: string[];
   exclude?: string[];
   targets?: { path: string; kind?: 'kustomize' | 'helm' | 'manifests' }[];
+  charts?: ChartConfig[];
   limits?: { maxFileBytes?: number; renderTimeoutSeconds?: number };
 }
 
@@ -66,7 +68,7 @@ export function defaultSettings(root: string): Settings {
     failOn: 'high',
     pss: { level: 'restricted', minor: LATEST_PSS_MINOR },
     rules: { disable: [], severity: {}, custom: [] },
-    discovery: { include: [], exclude: [], targets: [] },
+    discovery: { include: [], exclude: [], targets: [], charts: [] },
     limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 60_000 },
     configSource: ''
   };
@@ -90,7 +92,9 @@ export function applyConfig(settings: Settings, config: ConfigFile, source: stri
     discovery: {
       include: config.include ?? settings.discovery.include,
       exclude: config.exclude ?? settings.discovery.exclude,
-      targets: config.targets ?? settings.discovery.targets
+      targets: config.targets ?? settings.discovery.targets,
+      charts: config.charts ?? settings.discovery.charts ?? [],
+      configSource: source
     },
     limits: {
       maxFileBytes: config.limits?.maxFileBytes ?? settings.limits.maxFileBytes,

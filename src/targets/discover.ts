@@ -1,6 +1,7 @@
 /**
- * Finds what can be rendered in a repository: kustomizations (only the roots people deploy), Helm charts
- * (listed, not rendered yet) and folders of plain manifests that no kustomization or chart owns.
+ * Finds what can be rendered in a repository: kustomizations (only the roots people deploy), Helm charts (one
+ * target per release: defaults and each environment's values) and folders of plain manifests that no
+ * kustomization or chart owns.
  */
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -8,6 +9,7 @@ import { InputError, type RepoFiles } from '../repo/files.js';
 import { isKubeObject } from '../objects/manifests.js';
 import { parseYaml } from '../objects/yaml-source.js';
 import { dedupeErrors, findKustomizationFile, KUSTOMIZATION_FILE_NAMES, loadKustomizationGraph, type KustomizationCache, type KustomizationGraph } from './kustomization.js';
+import { helmTargets } from './helm.js';
 import type { DiscoveryOptions, Target, TargetKind } from './types.js';
 
 export interface DiscoveryResult {
@@ -88,7 +90,12 @@ export function discoverTargets(repo: RepoFiles, options: DiscoveryOptions): Dis
     inputs: graphs.get(d)?.inputs ?? loadKustomizationGraph(repo, d, cache).inputs,
     renderable: true
   });
-  const helmTarget = (d: string): Target => ({ id: targetId('helm', d), kind: 'helm', path: d, inputs: repo.walk(d), renderable: false });
+  const chartConfigs = new Map((options.charts ?? []).map((c) => [repo.normalize(c.path.replace(/^\.\/?$/, '')), c]));
+  const addHelmTargets = (d: string): void => {
+    const found = helmTargets(repo, d, chartConfigs.get(d), options.configSource ?? 'config');
+    targets.push(...found.targets);
+    errors.push(...found.errors);
+  };
   const manifestsTarget = (d: string, list: string[]): Target => ({ id: targetId('manifests', d), kind: 'manifests', path: d, inputs: [...list], files: [...list], renderable: true });
 
   const targets: Target[] = [];
@@ -109,7 +116,7 @@ export function discoverTargets(repo: RepoFiles, options: DiscoveryOptions): Dis
         errors.push(...g.errors);
         targets.push(kustomizeTarget(d));
       } else if ((!want || want === 'helm') && repo.isFile(d ? `${d}/Chart.yaml` : 'Chart.yaml')) {
-        targets.push(helmTarget(d));
+        addHelmTargets(d);
       } else if (!want || want === 'manifests') {
         const list = repo.isDirectory(d)
           ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isYamlFile(f) && !kustomizationNames.has(path.posix.basename(f)))).get(d)
@@ -128,7 +135,7 @@ export function discoverTargets(repo: RepoFiles, options: DiscoveryOptions): Dis
       errors.push(...graphs.get(d)!.errors);
     }
     for (const d of topCharts) {
-      if (folderAllowed(d, [d ? `${d}/Chart.yaml` : 'Chart.yaml'])) targets.push(helmTarget(d));
+      if (folderAllowed(d, [d ? `${d}/Chart.yaml` : 'Chart.yaml'])) addHelmTargets(d);
     }
     for (const [d, list] of manifestFolders) {
       if (exclude && exclude(d === '' ? '.' : d)) continue;

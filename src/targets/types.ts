@@ -11,8 +11,32 @@ export interface Target {
   inputs: string[];
   /** For `manifests`: the YAML files that hold Kubernetes objects. */
   files?: string[];
-  /** False for targets that are listed but not rendered yet (Helm charts until the Helm renderer lands). */
+  /** False for targets that are listed but not rendered. */
   renderable: boolean;
+  /** For `helm`: the release to render. */
+  helm?: HelmRelease;
+}
+
+/** One way a chart is deployed: its values files (in merge order) and release settings. */
+export interface HelmRelease {
+  releaseName: string;
+  namespace: string;
+  /** Repository paths merged over the chart's values.yaml, in order. */
+  valuesFiles: string[];
+  /** `--set` style overrides (`key=value`), applied after the values files. */
+  set: string[];
+  /** Environment name (from `values-<env>.yaml`, `values/<env>.yaml` or the config), when not the defaults. */
+  env?: string;
+}
+
+/** A chart's releases as the config declares them. */
+export interface ChartConfig {
+  path: string;
+  releaseName?: string;
+  namespace?: string;
+  /** Each entry is one release: a list of values files merged in order. */
+  values?: string[][];
+  set?: Record<string, string | number | boolean>;
 }
 
 /** What discovery is told by the settings. */
@@ -23,4 +47,8 @@ export interface DiscoveryOptions {
   exclude: string[];
   /** Explicit target folders from the config; when non-empty, only these are rendered. */
   targets: { path: string; kind?: TargetKind }[];
+  /** Charts with their releases declared; other charts use the conventions (values-<env>.yaml). */
+  charts?: ChartConfig[];
+  /** Names the config file in errors about `charts` entries. */
+  configSource?: string;
 }

@@ -1,0 +1,105 @@
+/** Provenance source maps: a rendered field points at the values line that set it, else at the template line. */
+import { describe, expect, test } from '@jest/globals';
+import { objectsFromRenderedTemplate, type ValuesSource } from '../../src/objects/helm-provenance.js';
+import { parseYaml } from '../../src/objects/yaml-source.js';
+import { fromJS, Template } from '../../src/render/gotemplate/index.js';
+
+const template = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+          securityContext:
+            privileged: {{ .Values.securityContext.privileged }}
+            runAsUser: 1000
+      {{- with .Values.podSecurity }}
+      securityContext:
+        runAsNonRoot: {{ .runAsNonRoot }}
+      {{- end }}
+`;
+const valuesText = `image:
+  repository: nginx
+  tag: "1.25"
+securityContext:
+  privileged: false
+podSecurity:
+  runAsNonRoot: false
+`;
+const prodText = `image:
+  tag: latest
+securityContext:
+  privileged: true
+`;
+
+function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = typeof v === 'object' && v && !Array.isArray(v) && typeof prev === 'object' && prev ? merge(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+function render() {
+  const sources: ValuesSource[] = [
+    { file: 'charts/web/values.yaml', sourceMap: parseYaml(valuesText, 'charts/web/values.yaml').documents[0].sourceMap },
+    { file: 'charts/web/values-prod.yaml', sourceMap: parseYaml(prodText, 'charts/web/values-prod.yaml').documents[0].sourceMap }
+  ];
+  const values = merge(parseYaml(valuesText, 'v').documents[0].value as Record<string, unknown>, parseYaml(prodText, 'p').documents[0].value as Record<string, unknown>);
+  const t = new Template('web/templates/deployment.yaml').parse(template);
+  const { output, segments } = t.executeWithProvenance(fromJS({ Values: values, Release: { Name: 'web' } }));
+  const files: Record<string, string> = { 'charts/web/templates/deployment.yaml': template };
+  return objectsFromRenderedTemplate(
+    { source: 'web/templates/deployment.yaml', content: output, segments },
+    {
+      target: 'helm:charts/web@prod',
+      templateFile: (s) => (s.startsWith('web/') ? `charts/web/${s.slice(4)}` : undefined),
+      readFile: (f) => files[f],
+      values,
+      valuesSources: sources,
+      fallback: { file: 'charts/web/Chart.yaml', line: 1 }
+    }
+  );
+}
+
+describe('Helm provenance source maps', () => {
+  const { objects, errors } = render();
+  const deployment = objects[0];
+  const container = ['spec', 'template', 'spec', 'containers', 0];
+
+  test('renders one object', () => {
+    expect(errors).toEqual([]);
+    expect(deployment).toMatchObject({ kind: 'Deployment', name: 'web', target: 'helm:charts/web@prod' });
+  });
+
+  test('a value set by the environment values file points at that file, with the template line related', () => {
+    const located = deployment.sourceMap.locate([...container, 'securityContext', 'privileged']);
+    expect(located.location).toMatchObject({ file: 'charts/web/values-prod.yaml', line: 4 });
+    expect(located.related).toEqual([{ file: 'charts/web/templates/deployment.yaml', line: 12, label: 'template' }]);
+  });
+
+  test('an image built from two values points at the tag line of the file that set it', () => {
+    expect(deployment.sourceMap.locate([...container, 'image']).location).toMatchObject({ file: 'charts/web/values-prod.yaml', line: 2 });
+  });
+
+  test('a value only the chart defaults set points at the chart values file', () => {
+    expect(deployment.sourceMap.locate(['spec', 'template', 'spec', 'securityContext', 'runAsNonRoot']).location).toMatchObject({ file: 'charts/web/values.yaml', line: 7 });
+  });
+
+  test('a literal in the template points at the template line', () => {
+    const located = deployment.sourceMap.locate([...container, 'securityContext', 'runAsUser']);
+    expect(located.location).toEqual({ file: 'charts/web/templates/deployment.yaml', line: 13 });
+    expect(located.related).toEqual([]);
+  });
+
+  test('a missing field lands on the template line of its nearest parent', () => {
+    const located = deployment.sourceMap.locate([...container, 'resources', 'limits']);
+    expect(located.foundPath).toEqual(container);
+    expect(located.location).toEqual({ file: 'charts/web/templates/deployment.yaml', line: 9 });
+  });
+});
