@@ -3266,8 +3266,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path14) {
-      let input = path14;
+    function removeDotSegments(path16) {
+      let input = path16;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3341,11 +3341,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path14) {
-      if (path14 === "" || path14[0] === "/") {
-        return removeDotSegments(path14);
+    function removeDotSegmentsRelative(path16) {
+      if (path16 === "" || path16[0] === "/") {
+        return removeDotSegments(path16);
       }
-      const segments = path14.split("/");
+      const segments = path16.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3708,8 +3708,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path14 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path14 && path14 !== "/" ? path14 : void 0;
+        const path16 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path16 && path16 !== "/" ? path16 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -7019,17 +7019,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path14) {
-      const ctrl = callVisitor(key, node, visitor, path14);
+    function visit_(key, node, visitor, path16) {
+      const ctrl = callVisitor(key, node, visitor, path16);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visit_(key, ctrl, visitor, path14);
+        replaceNode(key, path16, ctrl);
+        return visit_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path14);
+            const ci = visit_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -7040,13 +7040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = visit_("key", node.key, visitor, path14);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = visit_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path14);
+          const cv = visit_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -7067,17 +7067,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path14) {
-      const ctrl = await callVisitor(key, node, visitor, path14);
+    async function visitAsync_(key, node, visitor, path16) {
+      const ctrl = await callVisitor(key, node, visitor, path16);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visitAsync_(key, ctrl, visitor, path14);
+        replaceNode(key, path16, ctrl);
+        return visitAsync_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path14);
+            const ci = await visitAsync_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -7088,13 +7088,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path14);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path14);
+          const cv = await visitAsync_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -7121,23 +7121,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path14) {
+    function callVisitor(key, node, visitor, path16) {
       if (typeof visitor === "function")
-        return visitor(key, node, path14);
+        return visitor(key, node, path16);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path14);
+        return visitor.Map?.(key, node, path16);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path14);
+        return visitor.Seq?.(key, node, path16);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path14);
+        return visitor.Pair?.(key, node, path16);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path14);
+        return visitor.Scalar?.(key, node, path16);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path14);
+        return visitor.Alias?.(key, node, path16);
       return void 0;
     }
-    function replaceNode(key, path14, node) {
-      const parent = path14[path14.length - 1];
+    function replaceNode(key, path16, node) {
+      const parent = path16[path16.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -7749,10 +7749,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path14, value) {
+    function collectionFromPath(schema, path16, value) {
       let v = value;
-      for (let i = path14.length - 1; i >= 0; --i) {
-        const k = path14[i];
+      for (let i = path16.length - 1; i >= 0; --i) {
+        const k = path16[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -7771,7 +7771,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
+    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7801,11 +7801,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path14, value) {
-        if (isEmptyPath(path14))
+      addIn(path16, value) {
+        if (isEmptyPath(path16))
           this.add(value);
         else {
-          const [key, ...rest] = path14;
+          const [key, ...rest] = path16;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -7819,8 +7819,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        const [key, ...rest] = path14;
+      deleteIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -7834,8 +7834,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        const [key, ...rest] = path14;
+      getIn(path16, keepScalar) {
+        const [key, ...rest] = path16;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -7853,8 +7853,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path14) {
-        const [key, ...rest] = path14;
+      hasIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -7864,8 +7864,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        const [key, ...rest] = path14;
+      setIn(path16, value) {
+        const [key, ...rest] = path16;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -10380,9 +10380,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path14, value) {
+      addIn(path16, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path14, value);
+          this.contents.addIn(path16, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10457,14 +10457,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        if (Collection.isEmptyPath(path14)) {
+      deleteIn(path16) {
+        if (Collection.isEmptyPath(path16)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10479,10 +10479,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        if (Collection.isEmptyPath(path14))
+      getIn(path16, keepScalar) {
+        if (Collection.isEmptyPath(path16))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -10493,10 +10493,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path14) {
-        if (Collection.isEmptyPath(path14))
+      hasIn(path16) {
+        if (Collection.isEmptyPath(path16))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10513,13 +10513,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        if (Collection.isEmptyPath(path14)) {
+      setIn(path16, value) {
+        if (Collection.isEmptyPath(path16)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path16), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path14, value);
+          this.contents.setIn(path16, value);
         }
       }
       /**
@@ -12480,9 +12480,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path14) => {
+    visit.itemAtPath = (cst, path16) => {
       let item = cst;
-      for (const [field, index] of path14) {
+      for (const [field, index] of path16) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -12491,23 +12491,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path14) => {
-      const parent = visit.itemAtPath(cst, path14.slice(0, -1));
-      const field = path14[path14.length - 1][0];
+    visit.parentCollection = (cst, path16) => {
+      const parent = visit.itemAtPath(cst, path16.slice(0, -1));
+      const field = path16[path16.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path14, item, visitor) {
-      let ctrl = visitor(item, path14);
+    function _visit(path16, item, visitor) {
+      let ctrl = visitor(item, path16);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -12518,10 +12518,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path14);
+            ctrl = ctrl(item, path16);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
     }
     exports.visit = visit;
   }
@@ -14844,8 +14844,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path14, { windows } = {}) => {
-      const segs = path14.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path16, { windows } = {}) => {
+      const segs = path16.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -16366,7 +16366,7 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/cli/main.ts
-import { writeFileSync as writeFileSync2 } from "node:fs";
+import { writeFileSync as writeFileSync3 } from "node:fs";
 import { parseArgs } from "node:util";
 
 // src/analyze/types.ts
@@ -16526,6 +16526,22 @@ var DIAGNOSTIC_RULES = [
     securitySeverity: 4,
     rationale: "A target named in the configuration that does not exist is not checked, which usually means the configuration went stale after a move.",
     remediation: "Fix the `targets:` entry in `.gitops-gate.yaml` to name an existing kustomization, chart or manifest folder."
+  }),
+  diagnostic({
+    id: "helm-render-failed",
+    title: "Helm chart cannot be rendered",
+    severity: "medium",
+    securitySeverity: 5,
+    rationale: "A chart that fails to render for a release (a template error, a failed `required`, values that break the schema) is not checked, and would fail at deploy time too.",
+    remediation: "Fix the template or values named in the message; render it locally with `gitops-gate template` to see the same error."
+  }),
+  diagnostic({
+    id: "helm-not-found",
+    title: "No helm binary for `renderer: helm`",
+    severity: "medium",
+    securitySeverity: 4,
+    rationale: "The configuration asks for charts to be rendered by the helm binary, and none is on the PATH, so the charts are not checked.",
+    remediation: "Install helm on the runner, or remove `renderer: helm` to use the built-in renderer (no binary needed)."
   })
 ];
 var BY_ID = new Map(DIAGNOSTIC_RULES.map((r) => [r.id, r]));
@@ -16793,30 +16809,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path14) {
-    const { node, found } = this.walk(path14);
-    return found.length === path14.length ? node ?? void 0 : void 0;
+  nodeAt(path16) {
+    const { node, found } = this.walk(path16);
+    return found.length === path16.length ? node ?? void 0 : void 0;
   }
-  has(path14) {
-    return this.walk(path14).found.length === path14.length;
+  has(path16) {
+    return this.walk(path16).found.length === path16.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path14) {
-    return this.walk(path14).offset;
+  offsetOf(path16) {
+    return this.walk(path16).offset;
   }
-  locate(path14) {
-    const { offset, found } = this.walk(path14);
+  locate(path16) {
+    const { offset, found } = this.walk(path16);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path14) {
+  walk(path16) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path14) {
+    for (const seg of path16) {
       if (node && (0, import_yaml.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml.isMap)(node)) {
         const pair = node.items.find((p) => keyText(p.key) === String(seg));
@@ -16886,8 +16902,8 @@ function parseConfig(text, source) {
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync3(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path14 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path14, err.params.additionalProperty] : path14;
+      const path16 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path16, err.params.additionalProperty] : path16;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -16906,6 +16922,7 @@ function defaultSettings(root) {
     pss: { level: "restricted", minor: LATEST_PSS_MINOR },
     rules: { disable: [], severity: {}, custom: [] },
     discovery: { include: [], exclude: [], targets: [], charts: [] },
+    renderer: "builtin",
     limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 6e4 },
     configSource: ""
   };
@@ -16931,6 +16948,7 @@ function applyConfig(settings, config, source) {
       charts: config.charts ?? settings.discovery.charts ?? [],
       configSource: source
     },
+    renderer: config.renderer ?? settings.renderer,
     limits: {
       maxFileBytes: config.limits?.maxFileBytes ?? settings.limits.maxFileBytes,
       renderTimeoutMs: config.limits?.renderTimeoutSeconds !== void 0 ? config.limits.renderTimeoutSeconds * 1e3 : settings.limits.renderTimeoutMs
@@ -16966,9 +16984,9 @@ function objectRefOf(body) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path14) {
+function formatPath(path16) {
   let out = "";
-  for (const seg of path14) {
+  for (const seg of path16) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -16978,9 +16996,9 @@ function formatPath(path14) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path14) {
+function getAt(root, path16) {
   let cur = root;
-  for (const seg of path14) {
+  for (const seg of path16) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -17333,8 +17351,8 @@ function inlineCode(text, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence}${pad}${content}${pad}${fence}`;
 }
-function encodePath(path14) {
-  return path14.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path16) {
+  return path16.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -21001,8 +21019,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path14, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path14]);
+function messageDesc(file, path16, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path16]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -23394,11 +23412,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path14) => {
-    if (path14.includes("_")) {
+  fieldMask.paths = json.split(",").map((path16) => {
+    if (path16.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path14);
+    return protoSnakeCase(path16);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -37189,17 +37207,17 @@ function pathOf(text) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path14 = [];
+  let path16 = [];
   try {
-    path14 = pathOf(check.path);
+    path16 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path14, message: check.message }];
+    if (result === false) return [{ path: path16, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path14, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path16, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path14, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path16, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -37245,8 +37263,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path14, reason, detail) {
-  return { path: path14, message: `${reason} (${detail})` };
+function violation(path16, reason, detail) {
+  return { path: path16, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count) {
   return count === 1 ? singular : plural2;
@@ -37301,13 +37319,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path14, handler } of handlers) {
+    for (const { path: path16, handler } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path14, action, "host"],
+              [...container.path, ...path16, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -37671,11 +37689,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path14, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path16, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path14, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path16, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -37693,10 +37711,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path14, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path16, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path14, "seLinuxOptions"];
+      const optionsPath = [...path16, "seLinuxOptions"];
       const forbidden = (field, what) => out.push(violation([...optionsPath, field], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -37985,8 +38003,8 @@ function checkField2(target, base, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path14 = [...base, ...rule.field];
-  const violation2 = () => [{ path: path14, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path16 = [...base, ...rule.field];
+  const violation2 = () => [{ path: path16, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -38076,9 +38094,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path14 = slash < 0 ? "" : trimmed.slice(slash);
+  const path16 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path14;
+  return normalizedHost + path16;
 }
 
 // src/rules/templates/image.ts
@@ -38105,21 +38123,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path14 = [...c.fullPath, "image"];
+      const path16 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path14, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path16, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path14, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path16, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path14, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path16, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path14, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path16, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path14, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path16, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -38451,7 +38469,7 @@ function combineRules(builtinRules, custom) {
 
 // src/run.ts
 import { existsSync as existsSync2, readFileSync as readFileSync5 } from "node:fs";
-import path13 from "node:path";
+import path15 from "node:path";
 
 // src/util/hash.ts
 import { createHash } from "node:crypto";
@@ -38493,8 +38511,8 @@ function checkObject(object, rules2, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path14) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path14));
+function objectFingerprint(ruleId, object, path16) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path16));
 }
 
 // src/analyze/input-findings.ts
@@ -38677,8 +38695,8 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path14) {
-      const located = inner.locate([...prefix, ...path14]);
+    locate(path16) {
+      const located = inner.locate([...prefix, ...path16]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
@@ -38934,74 +38952,60 @@ function dedupeErrors(errors) {
 }
 
 // src/render/kustomize/binary.ts
+import path8 from "node:path";
+
+// src/render/process.ts
 import { spawn as spawn2 } from "node:child_process";
 import { accessSync, constants, statSync as statSync2 } from "node:fs";
 import path7 from "node:path";
 var DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 var MAX_STDERR_BYTES = 64 * 1024;
-var KustomizeBinary = class {
-  constructor(command, args, label = [path7.basename(command), ...args].join(" ")) {
-    this.command = command;
-    this.args = args;
-    this.label = label;
-  }
-  command;
-  args;
-  label;
-  /** Runs the build in `dir`; never throws. */
-  build(dir, options) {
-    const maxOut = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-    return new Promise((resolve) => {
-      let settled = false;
-      const finish = (result) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(result);
-      };
-      let child;
-      try {
-        child = spawn2(this.command, [...this.args, dir], {
-          cwd: dir,
-          shell: false,
-          stdio: ["ignore", "pipe", "pipe"],
-          env: sandboxEnv(),
-          windowsHide: true
-        });
-      } catch (err) {
-        resolve({ ok: false, reason: "spawn-failed", stderr: err.message });
+function runBounded(command, args, options) {
+  const maxOut = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    let child;
+    try {
+      child = spawn2(command, [...args], { cwd: options.cwd, shell: false, stdio: ["ignore", "pipe", "pipe"], env: sandboxEnv(), windowsHide: true });
+    } catch (err) {
+      resolve({ ok: false, reason: "spawn-failed", stderr: err.message });
+      return;
+    }
+    const out = [];
+    let outBytes = 0;
+    const errParts = [];
+    let errBytes = 0;
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      finish({ ok: false, reason: "timeout", stderr: Buffer.concat(errParts).toString("utf8") });
+    }, Math.max(1, options.timeoutMs));
+    child.stdout.on("data", (chunk) => {
+      outBytes += chunk.length;
+      if (outBytes > maxOut) {
+        child.kill("SIGKILL");
+        finish({ ok: false, reason: "output-too-large", stderr: `output over ${maxOut} bytes` });
         return;
       }
-      const out = [];
-      let outBytes = 0;
-      const errParts = [];
-      let errBytes = 0;
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        finish({ ok: false, reason: "timeout", stderr: Buffer.concat(errParts).toString("utf8") });
-      }, Math.max(1, options.timeoutMs));
-      child.stdout.on("data", (chunk) => {
-        outBytes += chunk.length;
-        if (outBytes > maxOut) {
-          child.kill("SIGKILL");
-          finish({ ok: false, reason: "output-too-large", stderr: `output over ${maxOut} bytes` });
-          return;
-        }
-        out.push(chunk);
-      });
-      child.stderr.on("data", (chunk) => {
-        if (errBytes < MAX_STDERR_BYTES) errParts.push(chunk);
-        errBytes += chunk.length;
-      });
-      child.on("error", (err) => finish({ ok: false, reason: "spawn-failed", stderr: err.message }));
-      child.on("close", (code) => {
-        const stderr = Buffer.concat(errParts).toString("utf8");
-        if (code === 0) finish({ ok: true, stdout: Buffer.concat(out).toString("utf8"), stderr });
-        else finish({ ok: false, reason: "failed", stderr, exitCode: code });
-      });
+      out.push(chunk);
     });
-  }
-};
+    child.stderr.on("data", (chunk) => {
+      if (errBytes < MAX_STDERR_BYTES) errParts.push(chunk);
+      errBytes += chunk.length;
+    });
+    child.on("error", (err) => finish({ ok: false, reason: "spawn-failed", stderr: err.message }));
+    child.on("close", (code) => {
+      const stderr = Buffer.concat(errParts).toString("utf8");
+      if (code === 0) finish({ ok: true, stdout: Buffer.concat(out).toString("utf8"), stderr });
+      else finish({ ok: false, reason: "failed", stderr, exitCode: code });
+    });
+  });
+}
 function sandboxEnv() {
   const env2 = {};
   for (const key of ["PATH", "HOME", "TMPDIR", "LANG", "SYSTEMROOT"]) if (process.env[key] !== void 0) env2[key] = process.env[key];
@@ -39020,6 +39024,22 @@ function which(name, envPath = process.env.PATH ?? "") {
   }
   return void 0;
 }
+
+// src/render/kustomize/binary.ts
+var KustomizeBinary = class {
+  constructor(command, args, label = [path8.basename(command), ...args].join(" ")) {
+    this.command = command;
+    this.args = args;
+    this.label = label;
+  }
+  command;
+  args;
+  label;
+  /** Runs the build in `dir`; never throws. */
+  build(dir, options) {
+    return runBounded(this.command, [...this.args, dir], { cwd: dir, ...options });
+  }
+};
 var detected;
 function detectKustomize() {
   if (detected === void 0) {
@@ -39034,9 +39054,9 @@ function detectKustomize() {
 var import_yaml2 = __toESM(require_dist(), 1);
 import { mkdirSync, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync } from "node:fs";
 import os2 from "node:os";
-import path8 from "node:path";
+import path9 from "node:path";
 function createSandbox(repo, targetPath, inputs, graph) {
-  const root = mkdtempSync2(path8.join(os2.tmpdir(), "gitops-gate-kustomize-"));
+  const root = mkdtempSync2(path9.join(os2.tmpdir(), "gitops-gate-kustomize-"));
   const errors = [];
   const nodesByFile = /* @__PURE__ */ new Map();
   for (const node of graph.nodes.values()) nodesByFile.set(node.file, node);
@@ -39049,9 +39069,9 @@ function createSandbox(repo, targetPath, inputs, graph) {
         errors.push(err instanceof InputError ? err : new InputError(rel, err.message, "invalid-input"));
         continue;
       }
-      const dest = path8.join(root, ...repo.normalize(rel).split("/"));
-      if (!dest.startsWith(root + path8.sep)) continue;
-      mkdirSync(path8.dirname(dest), { recursive: true });
+      const dest = path9.join(root, ...repo.normalize(rel).split("/"));
+      if (!dest.startsWith(root + path9.sep)) continue;
+      mkdirSync(path9.dirname(dest), { recursive: true });
       const node = nodesByFile.get(rel);
       if (node) {
         writeFileSync(dest, rewriteKustomization(bytes2.toString("utf8"), node, node.dir === graph.root));
@@ -39063,7 +39083,7 @@ function createSandbox(repo, targetPath, inputs, graph) {
     rmSync2(root, { recursive: true, force: true });
     throw err;
   }
-  const targetDir = targetPath ? path8.join(root, ...targetPath.split("/")) : root;
+  const targetDir = targetPath ? path9.join(root, ...targetPath.split("/")) : root;
   mkdirSync(targetDir, { recursive: true });
   return { root, targetDir, errors, remove: () => rmSync2(root, { recursive: true, force: true }) };
 }
@@ -39099,7 +39119,7 @@ function comparePathsDesc(a, b) {
 
 // src/render/kustomize/source-map.ts
 var import_yaml3 = __toESM(require_dist(), 1);
-import path9 from "node:path";
+import path10 from "node:path";
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 function takeMappingAnnotations(body, targetDir, repo) {
@@ -39309,7 +39329,7 @@ var KustomizeSourceMapper = class {
       const li = literals.findIndex((l) => typeof l === "string" && l.split("=")[0].trim() === key);
       if (li >= 0) return { path: [...entryPath, "literals", li] };
       const files = Array.isArray(gen.files) ? gen.files : [];
-      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path9.posix.basename(f) === key));
+      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path10.posix.basename(f) === key));
       if (fi >= 0) return { path: [...entryPath, "files", fi] };
       const envs = [...Array.isArray(gen.envs) ? gen.envs : [], ...typeof gen.env === "string" ? [gen.env] : []];
       for (let ei = 0; ei < envs.length; ei++) {
@@ -39744,6 +39764,85 @@ function renderManifests(target, repo) {
   return { objects, errors };
 }
 
+// src/render/helm-binary.ts
+import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync2 } from "node:fs";
+import os3 from "node:os";
+import path11 from "node:path";
+function helmTemplateArgs(target, sandbox) {
+  const release = target.helm;
+  const at = (rel) => path11.join(sandbox, ...rel.split("/").filter(Boolean));
+  return [
+    "template",
+    release.releaseName,
+    at(target.path),
+    "--namespace",
+    release.namespace,
+    ...release.valuesFiles.flatMap((f) => ["--values", at(f)]),
+    ...release.set.flatMap((s) => ["--set", s])
+  ];
+}
+async function renderWithHelmBinary(target, repo, options, helm) {
+  const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
+  if (!helm) return { objects: [], errors: [new InputError(chartFile, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
+  const sandbox = mkdtempSync3(path11.join(os3.tmpdir(), "gitops-gate-helm-"));
+  const errors = [];
+  try {
+    for (const rel of target.inputs) {
+      try {
+        const dest = path11.join(sandbox, ...rel.split("/"));
+        mkdirSync2(path11.dirname(dest), { recursive: true });
+        writeFileSync2(dest, repo.readBytes(rel));
+      } catch (err) {
+        if (err instanceof InputError) errors.push(err);
+        else throw err;
+      }
+    }
+    const result = await runBounded(helm, helmTemplateArgs(target, sandbox), { cwd: sandbox, timeoutMs: options.timeoutMs });
+    if (!result.ok) {
+      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path11.sep).join("").trim()}`;
+      return { objects: [], errors: [...errors, new InputError(chartFile, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
+    }
+    const parsed = parseHelmOutput(result.stdout, target, repo);
+    return { objects: parsed.objects, errors: [...errors, ...parsed.errors] };
+  } finally {
+    rmSync3(sandbox, { recursive: true, force: true });
+  }
+}
+function parseHelmOutput(stdout, target, repo) {
+  const objects = [];
+  const errors = [];
+  for (const chunk of stdout.split(/^---\s*$/m)) {
+    const source = /^# Source: (\S+)/m.exec(chunk)?.[1];
+    if (!source) continue;
+    const file = templateRepoPath(source, target.path);
+    const { documents, errors: parseErrors } = parseYaml(chunk, file);
+    errors.push(...parseErrors);
+    const lines = readLines(repo, file);
+    for (const doc of documents) if (isKubeObject(doc.value)) objects.push(makeObject(doc.value, target.id, templateFileMap(file, lines)));
+  }
+  return { objects, errors };
+}
+function templateRepoPath(source, chartDir) {
+  const rest = source.split("/").slice(1).join("/");
+  return chartDir ? `${chartDir}/${rest}` : rest;
+}
+function readLines(repo, file) {
+  try {
+    return repo.readText(file).split("\n");
+  } catch {
+    return [];
+  }
+}
+function templateFileMap(file, lines) {
+  return {
+    locate(p) {
+      const key = [...p].reverse().find((seg) => typeof seg === "string");
+      const hits = key ? lines.flatMap((l, i) => new RegExp(`^\\s*-?\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*:`).test(l) ? [i + 1] : []) : [];
+      return { location: { file, line: hits.length === 1 ? hits[0] : 1 }, related: [], foundPath: p };
+    }
+  };
+}
+
 // src/render/types.ts
 var DEFAULT_RENDER_OPTIONS = { timeoutMs: 6e4 };
 
@@ -39756,22 +39855,22 @@ async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
     case "manifests":
       return renderManifests(target, repo);
     case "helm":
-      return { objects: [], errors: [] };
+      return options.helmRenderer === "helm" ? renderWithHelmBinary(target, repo, options, which("helm")) : { objects: [], errors: [] };
   }
 }
 
 // src/targets/discover.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import path11 from "node:path";
+import path13 from "node:path";
 
 // src/targets/helm.ts
-import path10 from "node:path";
+import path12 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
 function conventionalReleases(repo, chartDir) {
-  const releaseName = path10.posix.basename(chartDir) || "release";
+  const releaseName = path12.posix.basename(chartDir) || "release";
   const base = { releaseName, namespace: "default", valuesFiles: [], set: [] };
   const releases = [base];
   const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
@@ -39789,7 +39888,7 @@ function conventionalReleases(repo, chartDir) {
 }
 function configuredReleases(config, chartDir, repo, source) {
   const base = {
-    releaseName: config.releaseName ?? (path10.posix.basename(chartDir) || "release"),
+    releaseName: config.releaseName ?? (path12.posix.basename(chartDir) || "release"),
     namespace: config.namespace ?? "default",
     valuesFiles: [],
     set: Object.entries(config.set ?? {}).map(([k, v]) => `${k}=${String(v)}`)
@@ -39806,10 +39905,10 @@ function configuredReleases(config, chartDir, repo, source) {
   });
 }
 function envName(file, chartDir) {
-  const base = path10.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base = path12.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base);
   if (m) return m[1];
-  if (base === "values" || base === path10.posix.basename(chartDir)) return path10.posix.basename(path10.posix.dirname(file)) || base;
+  if (base === "values" || base === path12.posix.basename(chartDir)) return path12.posix.basename(path12.posix.dirname(file)) || base;
   return base;
 }
 function chartInputs(repo, chartDir) {
@@ -39886,7 +39985,7 @@ function targetId(kind, folder) {
 }
 var isYamlFile = (file) => /\.ya?ml$/i.test(file);
 var dirOf = (file) => {
-  const d = path11.posix.dirname(file);
+  const d = path13.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder = (file, dir) => dir === "" || file === dir || file.startsWith(`${dir}/`);
@@ -39921,7 +40020,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isYamlFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path11.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isYamlFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path13.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -39965,7 +40064,7 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isYamlFile(f) && !kustomizationNames.has(path11.posix.basename(f)))).get(d) : void 0;
+        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isYamlFile(f) && !kustomizationNames.has(path13.posix.basename(f)))).get(d) : void 0;
         if (list && list.length > 0) targets.push(manifestsTarget(d, list));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -40023,9 +40122,9 @@ function classifyYaml(repo, file) {
 }
 
 // src/targets/index.ts
-import path12 from "node:path";
+import path14 from "node:path";
 var normalize = (file) => {
-  const n = path12.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path14.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -40063,7 +40162,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request) {
-  const root = path13.resolve(request.root);
+  const root = path15.resolve(request.root);
   const notes = [];
   if (!request.base) {
     const settings = resolveSettings(request, root, root);
@@ -40103,6 +40202,7 @@ async function run(request) {
       baseScanned: true,
       baseCommit,
       changes,
+      targetDiffs: diffTargets(baseScan.objects, headScan.objects),
       notes
     };
   } finally {
@@ -40111,9 +40211,9 @@ async function run(request) {
 }
 function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);
-  const configFile = request.configPath ? path13.resolve(request.configPath) : CONFIG_FILE_NAMES.map((name) => path13.join(policyTree, name)).find((p) => existsSync2(p));
+  const configFile = request.configPath ? path15.resolve(request.configPath) : CONFIG_FILE_NAMES.map((name) => path15.join(policyTree, name)).find((p) => existsSync2(p));
   if (configFile) {
-    const source = request.configPath ?? path13.basename(configFile);
+    const source = request.configPath ?? path15.basename(configFile);
     let text;
     try {
       text = readFileSync5(configFile, "utf8");
@@ -40134,14 +40234,42 @@ async function scanTree(repo, settings, rules2, select) {
   const errors = discovery.errors.map((error) => ({ error }));
   const findings = [];
   const targets = [];
+  const objects = /* @__PURE__ */ new Map();
   for (const target of select(discovery.targets)) {
-    const output = await renderTarget(target, repo, { timeoutMs: settings.limits.renderTimeoutMs });
+    const output = await renderTarget(target, repo, { timeoutMs: settings.limits.renderTimeoutMs, helmRenderer: settings.renderer });
     for (const error of output.errors) errors.push({ error, target: target.id });
-    for (const object of output.objects) findings.push(...checkObject(object, rules2, { pss: settings.pss }));
+    const identities = /* @__PURE__ */ new Map();
+    objects.set(target.id, identities);
+    for (const object of output.objects) {
+      findings.push(...checkObject(object, rules2, { pss: settings.pss }));
+      const ref = objectRefOf(object.body);
+      identities.set(`${ref.apiVersion.split("/")[0]}/${ref.kind}/${ref.namespace ?? ""}/${ref.name}`, { ref, digest: digest(canonicalJson(object.body)) });
+    }
     targets.push({ id: target.id, kind: target.kind, path: target.path, rendered: target.renderable, objects: output.objects.length });
   }
   findings.push(...inputFindings(errors, settings.rules.severity));
-  return { targets, findings };
+  return { targets, findings, objects };
+}
+function diffTargets(base, head) {
+  const diffs = [];
+  for (const [target, after] of head) {
+    const before = base.get(target) ?? /* @__PURE__ */ new Map();
+    const diff = { target, added: [], changed: [], removed: [] };
+    for (const [key, { ref, digest: d }] of after) {
+      const old = before.get(key);
+      if (!old) diff.added.push(ref);
+      else if (old.digest !== d) diff.changed.push(ref);
+    }
+    for (const [key, { ref }] of before) if (!after.has(key)) diff.removed.push(ref);
+    diffs.push(diff);
+  }
+  return diffs;
+}
+function canonicalJson(value) {
+  return JSON.stringify(
+    value,
+    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) : v
+  );
 }
 
 // src/cli/main.ts
@@ -40209,9 +40337,9 @@ async function scan(args) {
   const color = !values["no-color"] && !values.output && process.stdout.isTTY === true;
   const reports = reportsFor(result, { color, toolVersion: packageVersion() });
   const main2 = format2 === "sarif" ? JSON.stringify(reports.sarif(), null, 2) + "\n" : format2 === "json" ? reports.json() : reports.text();
-  if (values.output) writeFileSync2(values.output, main2);
+  if (values.output) writeFileSync3(values.output, main2);
   else process.stdout.write(main2);
-  if (values.sarif) writeFileSync2(values.sarif, JSON.stringify(reports.sarif(), null, 2) + "\n");
+  if (values.sarif) writeFileSync3(values.sarif, JSON.stringify(reports.sarif(), null, 2) + "\n");
   return result.blocking.length > 0 ? 1 : 0;
 }
 function rules(args) {

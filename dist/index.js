@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path15 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path17 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path15 && path15[0] !== "/") {
-          path15 = `/${path15}`;
+        if (path17 && path17[0] !== "/") {
+          path17 = `/${path17}`;
         }
-        return new URL(`${origin}${path15}`);
+        return new URL(`${origin}${path17}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin }
+          request: { method, path: path17, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path15);
+        debuglog("sending request to %s %s/%s", method, origin, path17);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin },
+          request: { method, path: path17, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path15,
+          path17,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin }
+          request: { method, path: path17, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path15);
+        debuglog("trailers received from %s %s/%s", method, origin, path17);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin },
+          request: { method, path: path17, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path15,
+          path17,
           error2.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path15, origin }
+            request: { method, path: path17, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path15);
+          debuglog("sending request to %s %s/%s", method, origin, path17);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path15,
+        path: path17,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path15 !== "string") {
+        if (typeof path17 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path15[0] !== "/" && !(path15.startsWith("http://") || path15.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path17[0] !== "/" && !(path17.startsWith("http://") || path17.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path15)) {
+        } else if (invalidPathRegex.test(path17)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path15, query) : path15;
+        this.path = query ? buildURL(path17, query) : path17;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path15, host, upgrade, blocking, reset } = request;
+      const { method, path: path17, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path15} HTTP/1.1\r
+      let header = `${method} ${path17} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path15, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path17, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path15;
+      headers[HTTP2_HEADER_PATH] = path17;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path15 = search ? `${pathname}${search}` : pathname;
+        const path17 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path15;
+        this.opts.path = path17;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path15 = "/",
+          path: path17 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path15;
+        opts.path = origin + path17;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path15) {
-      if (typeof path15 !== "string") {
-        return path15;
+    function safeUrl(path17) {
+      if (typeof path17 !== "string") {
+        return path17;
       }
-      const pathSegments = path15.split("?");
+      const pathSegments = path17.split("?");
       if (pathSegments.length !== 2) {
-        return path15;
+        return path17;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path15, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path15);
+    function matchKey(mockDispatch2, { path: path17, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path17);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path15 }) => matchValue(safeUrl(path15), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path17 }) => matchValue(safeUrl(path17), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path15, method, body, headers, query } = opts;
+      const { path: path17, method, body, headers, query } = opts;
       return {
-        path: path15,
+        path: path17,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path15, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path17, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path15,
+            Path: path17,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path15) {
-      for (let i = 0; i < path15.length; ++i) {
-        const code = path15.charCodeAt(i);
+    function validateCookiePath(path17) {
+      for (let i = 0; i < path17.length; ++i) {
+        const code = path17.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path15 = opts.path;
+          let path17 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path15 = `/${path15}`;
+            path17 = `/${path17}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path15);
+          url = new URL(util.parseOrigin(url).origin + path17);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -22379,8 +22379,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path15) {
-      let input = path15;
+    function removeDotSegments(path17) {
+      let input = path17;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22454,11 +22454,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path15) {
-      if (path15 === "" || path15[0] === "/") {
-        return removeDotSegments(path15);
+    function removeDotSegmentsRelative(path17) {
+      if (path17 === "" || path17[0] === "/") {
+        return removeDotSegments(path17);
       }
-      const segments = path15.split("/");
+      const segments = path17.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22821,8 +22821,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path15 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path15 && path15 !== "/" ? path15 : void 0;
+        const path17 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path17 && path17 !== "/" ? path17 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -26132,17 +26132,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path15) {
-      const ctrl = callVisitor(key, node, visitor, path15);
+    function visit_(key, node, visitor, path17) {
+      const ctrl = callVisitor(key, node, visitor, path17);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visit_(key, ctrl, visitor, path15);
+        replaceNode(key, path17, ctrl);
+        return visit_(key, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path15);
+            const ci = visit_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26153,13 +26153,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = visit_("key", node.key, visitor, path15);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = visit_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path15);
+          const cv = visit_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26180,17 +26180,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path15) {
-      const ctrl = await callVisitor(key, node, visitor, path15);
+    async function visitAsync_(key, node, visitor, path17) {
+      const ctrl = await callVisitor(key, node, visitor, path17);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visitAsync_(key, ctrl, visitor, path15);
+        replaceNode(key, path17, ctrl);
+        return visitAsync_(key, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path15);
+            const ci = await visitAsync_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26201,13 +26201,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path15);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path15);
+          const cv = await visitAsync_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26234,23 +26234,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path15) {
+    function callVisitor(key, node, visitor, path17) {
       if (typeof visitor === "function")
-        return visitor(key, node, path15);
+        return visitor(key, node, path17);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path15);
+        return visitor.Map?.(key, node, path17);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path15);
+        return visitor.Seq?.(key, node, path17);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path15);
+        return visitor.Pair?.(key, node, path17);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path15);
+        return visitor.Scalar?.(key, node, path17);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path15);
+        return visitor.Alias?.(key, node, path17);
       return void 0;
     }
-    function replaceNode(key, path15, node) {
-      const parent = path15[path15.length - 1];
+    function replaceNode(key, path17, node) {
+      const parent = path17[path17.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -26862,10 +26862,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path15, value) {
+    function collectionFromPath(schema, path17, value) {
       let v = value;
-      for (let i = path15.length - 1; i >= 0; --i) {
-        const k = path15[i];
+      for (let i = path17.length - 1; i >= 0; --i) {
+        const k = path17[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -26884,7 +26884,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
+    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -26914,11 +26914,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path15, value) {
-        if (isEmptyPath(path15))
+      addIn(path17, value) {
+        if (isEmptyPath(path17))
           this.add(value);
         else {
-          const [key, ...rest] = path15;
+          const [key, ...rest] = path17;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -26932,8 +26932,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        const [key, ...rest] = path15;
+      deleteIn(path17) {
+        const [key, ...rest] = path17;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -26947,8 +26947,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        const [key, ...rest] = path15;
+      getIn(path17, keepScalar) {
+        const [key, ...rest] = path17;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -26966,8 +26966,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path15) {
-        const [key, ...rest] = path15;
+      hasIn(path17) {
+        const [key, ...rest] = path17;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -26977,8 +26977,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        const [key, ...rest] = path15;
+      setIn(path17, value) {
+        const [key, ...rest] = path17;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -29493,9 +29493,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path15, value) {
+      addIn(path17, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path15, value);
+          this.contents.addIn(path17, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -29570,14 +29570,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        if (Collection.isEmptyPath(path15)) {
+      deleteIn(path17) {
+        if (Collection.isEmptyPath(path17)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -29592,10 +29592,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        if (Collection.isEmptyPath(path15))
+      getIn(path17, keepScalar) {
+        if (Collection.isEmptyPath(path17))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -29606,10 +29606,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path15) {
-        if (Collection.isEmptyPath(path15))
+      hasIn(path17) {
+        if (Collection.isEmptyPath(path17))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -29626,13 +29626,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        if (Collection.isEmptyPath(path15)) {
+      setIn(path17, value) {
+        if (Collection.isEmptyPath(path17)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path15), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path17), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path15, value);
+          this.contents.setIn(path17, value);
         }
       }
       /**
@@ -31593,9 +31593,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path15) => {
+    visit.itemAtPath = (cst, path17) => {
       let item = cst;
-      for (const [field, index] of path15) {
+      for (const [field, index] of path17) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -31604,23 +31604,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path15) => {
-      const parent = visit.itemAtPath(cst, path15.slice(0, -1));
-      const field = path15[path15.length - 1][0];
+    visit.parentCollection = (cst, path17) => {
+      const parent = visit.itemAtPath(cst, path17.slice(0, -1));
+      const field = path17[path17.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path15, item, visitor) {
-      let ctrl = visitor(item, path15);
+    function _visit(path17, item, visitor) {
+      let ctrl = visitor(item, path17);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path17.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -31631,10 +31631,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path15);
+            ctrl = ctrl(item, path17);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
     }
     exports.visit = visit;
   }
@@ -33957,8 +33957,8 @@ var require_utils3 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path15, { windows } = {}) => {
-      const segs = path15.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path17, { windows } = {}) => {
+      const segs = path17.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -35479,8 +35479,8 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/main.ts
-import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import path14 from "node:path";
+import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import path16 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -36380,6 +36380,22 @@ var DIAGNOSTIC_RULES = [
     securitySeverity: 4,
     rationale: "A target named in the configuration that does not exist is not checked, which usually means the configuration went stale after a move.",
     remediation: "Fix the `targets:` entry in `.gitops-gate.yaml` to name an existing kustomization, chart or manifest folder."
+  }),
+  diagnostic({
+    id: "helm-render-failed",
+    title: "Helm chart cannot be rendered",
+    severity: "medium",
+    securitySeverity: 5,
+    rationale: "A chart that fails to render for a release (a template error, a failed `required`, values that break the schema) is not checked, and would fail at deploy time too.",
+    remediation: "Fix the template or values named in the message; render it locally with `gitops-gate template` to see the same error."
+  }),
+  diagnostic({
+    id: "helm-not-found",
+    title: "No helm binary for `renderer: helm`",
+    severity: "medium",
+    securitySeverity: 4,
+    rationale: "The configuration asks for charts to be rendered by the helm binary, and none is on the PATH, so the charts are not checked.",
+    remediation: "Install helm on the runner, or remove `renderer: helm` to use the built-in renderer (no binary needed)."
   })
 ];
 var BY_ID = new Map(DIAGNOSTIC_RULES.map((r) => [r.id, r]));
@@ -36647,30 +36663,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path15) {
-    const { node, found } = this.walk(path15);
-    return found.length === path15.length ? node ?? void 0 : void 0;
+  nodeAt(path17) {
+    const { node, found } = this.walk(path17);
+    return found.length === path17.length ? node ?? void 0 : void 0;
   }
-  has(path15) {
-    return this.walk(path15).found.length === path15.length;
+  has(path17) {
+    return this.walk(path17).found.length === path17.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path15) {
-    return this.walk(path15).offset;
+  offsetOf(path17) {
+    return this.walk(path17).offset;
   }
-  locate(path15) {
-    const { offset, found } = this.walk(path15);
+  locate(path17) {
+    const { offset, found } = this.walk(path17);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path15) {
+  walk(path17) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path15) {
+    for (const seg of path17) {
       if (node && (0, import_yaml.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml.isMap)(node)) {
         const pair = node.items.find((p) => keyText(p.key) === String(seg));
@@ -36740,8 +36756,8 @@ function parseConfig(text, source) {
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync4(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path15 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path15, err.params.additionalProperty] : path15;
+      const path17 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path17, err.params.additionalProperty] : path17;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -36760,6 +36776,7 @@ function defaultSettings(root) {
     pss: { level: "restricted", minor: LATEST_PSS_MINOR },
     rules: { disable: [], severity: {}, custom: [] },
     discovery: { include: [], exclude: [], targets: [], charts: [] },
+    renderer: "builtin",
     limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 6e4 },
     configSource: ""
   };
@@ -36785,6 +36802,7 @@ function applyConfig(settings, config, source) {
       charts: config.charts ?? settings.discovery.charts ?? [],
       configSource: source
     },
+    renderer: config.renderer ?? settings.renderer,
     limits: {
       maxFileBytes: config.limits?.maxFileBytes ?? settings.limits.maxFileBytes,
       renderTimeoutMs: config.limits?.renderTimeoutSeconds !== void 0 ? config.limits.renderTimeoutSeconds * 1e3 : settings.limits.renderTimeoutMs
@@ -36820,9 +36838,9 @@ function objectRefOf(body) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path15) {
+function formatPath(path17) {
   let out = "";
-  for (const seg of path15) {
+  for (const seg of path17) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -36832,9 +36850,9 @@ function formatPath(path15) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path15) {
+function getAt(root, path17) {
   let cur = root;
-  for (const seg of path15) {
+  for (const seg of path17) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -37144,8 +37162,8 @@ function inlineCode(text, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence}${pad}${content}${pad}${fence}`;
 }
-function encodePath(path15) {
-  return path15.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path17) {
+  return path17.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -37378,7 +37396,7 @@ function reportsFor(result, options) {
 
 // src/run.ts
 import { existsSync as existsSync3, readFileSync as readFileSync6 } from "node:fs";
-import path13 from "node:path";
+import path15 from "node:path";
 
 // src/objects/podspec.ts
 var POD_TEMPLATE_PATHS = {
@@ -40847,8 +40865,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path15, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path15]);
+function messageDesc(file, path17, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path17]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -43240,11 +43258,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path15) => {
-    if (path15.includes("_")) {
+  fieldMask.paths = json.split(",").map((path17) => {
+    if (path17.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path15);
+    return protoSnakeCase(path17);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -56998,17 +57016,17 @@ function pathOf(text) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path15 = [];
+  let path17 = [];
   try {
-    path15 = pathOf(check.path);
+    path17 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path15, message: check.message }];
+    if (result === false) return [{ path: path17, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path15, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path17, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path15, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path17, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -57054,8 +57072,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path15, reason, detail) {
-  return { path: path15, message: `${reason} (${detail})` };
+function violation(path17, reason, detail) {
+  return { path: path17, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count) {
   return count === 1 ? singular : plural2;
@@ -57110,13 +57128,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path15, handler } of handlers) {
+    for (const { path: path17, handler } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path15, action, "host"],
+              [...container.path, ...path17, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -57480,11 +57498,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path15, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path17, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path15, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path17, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -57502,10 +57520,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path15, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path17, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path15, "seLinuxOptions"];
+      const optionsPath = [...path17, "seLinuxOptions"];
       const forbidden = (field, what) => out.push(violation([...optionsPath, field], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -57794,8 +57812,8 @@ function checkField2(target, base, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path15 = [...base, ...rule.field];
-  const violation2 = () => [{ path: path15, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path17 = [...base, ...rule.field];
+  const violation2 = () => [{ path: path17, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -57885,9 +57903,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path15 = slash < 0 ? "" : trimmed.slice(slash);
+  const path17 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path15;
+  return normalizedHost + path17;
 }
 
 // src/rules/templates/image.ts
@@ -57914,21 +57932,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path15 = [...c.fullPath, "image"];
+      const path17 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path15, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path17, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path15, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path17, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path15, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path17, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path15, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path17, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path15, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path17, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -58223,8 +58241,8 @@ function checkObject(object, rules, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path15) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path15));
+function objectFingerprint(ruleId, object, path17) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path17));
 }
 
 // src/analyze/input-findings.ts
@@ -58305,8 +58323,8 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path15) {
-      const located = inner.locate([...prefix, ...path15]);
+    locate(path17) {
+      const located = inner.locate([...prefix, ...path17]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
@@ -58562,74 +58580,60 @@ function dedupeErrors(errors) {
 }
 
 // src/render/kustomize/binary.ts
+import path7 from "node:path";
+
+// src/render/process.ts
 import { spawn as spawn2 } from "node:child_process";
 import { accessSync, constants as constants3, statSync as statSync2 } from "node:fs";
 import path6 from "node:path";
 var DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 var MAX_STDERR_BYTES = 64 * 1024;
-var KustomizeBinary = class {
-  constructor(command, args, label = [path6.basename(command), ...args].join(" ")) {
-    this.command = command;
-    this.args = args;
-    this.label = label;
-  }
-  command;
-  args;
-  label;
-  /** Runs the build in `dir`; never throws. */
-  build(dir, options) {
-    const maxOut = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-    return new Promise((resolve) => {
-      let settled = false;
-      const finish = (result) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(result);
-      };
-      let child;
-      try {
-        child = spawn2(this.command, [...this.args, dir], {
-          cwd: dir,
-          shell: false,
-          stdio: ["ignore", "pipe", "pipe"],
-          env: sandboxEnv(),
-          windowsHide: true
-        });
-      } catch (err) {
-        resolve({ ok: false, reason: "spawn-failed", stderr: err.message });
+function runBounded(command, args, options) {
+  const maxOut = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    let child;
+    try {
+      child = spawn2(command, [...args], { cwd: options.cwd, shell: false, stdio: ["ignore", "pipe", "pipe"], env: sandboxEnv(), windowsHide: true });
+    } catch (err) {
+      resolve({ ok: false, reason: "spawn-failed", stderr: err.message });
+      return;
+    }
+    const out = [];
+    let outBytes = 0;
+    const errParts = [];
+    let errBytes = 0;
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      finish({ ok: false, reason: "timeout", stderr: Buffer.concat(errParts).toString("utf8") });
+    }, Math.max(1, options.timeoutMs));
+    child.stdout.on("data", (chunk) => {
+      outBytes += chunk.length;
+      if (outBytes > maxOut) {
+        child.kill("SIGKILL");
+        finish({ ok: false, reason: "output-too-large", stderr: `output over ${maxOut} bytes` });
         return;
       }
-      const out = [];
-      let outBytes = 0;
-      const errParts = [];
-      let errBytes = 0;
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        finish({ ok: false, reason: "timeout", stderr: Buffer.concat(errParts).toString("utf8") });
-      }, Math.max(1, options.timeoutMs));
-      child.stdout.on("data", (chunk) => {
-        outBytes += chunk.length;
-        if (outBytes > maxOut) {
-          child.kill("SIGKILL");
-          finish({ ok: false, reason: "output-too-large", stderr: `output over ${maxOut} bytes` });
-          return;
-        }
-        out.push(chunk);
-      });
-      child.stderr.on("data", (chunk) => {
-        if (errBytes < MAX_STDERR_BYTES) errParts.push(chunk);
-        errBytes += chunk.length;
-      });
-      child.on("error", (err) => finish({ ok: false, reason: "spawn-failed", stderr: err.message }));
-      child.on("close", (code) => {
-        const stderr = Buffer.concat(errParts).toString("utf8");
-        if (code === 0) finish({ ok: true, stdout: Buffer.concat(out).toString("utf8"), stderr });
-        else finish({ ok: false, reason: "failed", stderr, exitCode: code });
-      });
+      out.push(chunk);
     });
-  }
-};
+    child.stderr.on("data", (chunk) => {
+      if (errBytes < MAX_STDERR_BYTES) errParts.push(chunk);
+      errBytes += chunk.length;
+    });
+    child.on("error", (err) => finish({ ok: false, reason: "spawn-failed", stderr: err.message }));
+    child.on("close", (code) => {
+      const stderr = Buffer.concat(errParts).toString("utf8");
+      if (code === 0) finish({ ok: true, stdout: Buffer.concat(out).toString("utf8"), stderr });
+      else finish({ ok: false, reason: "failed", stderr, exitCode: code });
+    });
+  });
+}
 function sandboxEnv() {
   const env2 = {};
   for (const key of ["PATH", "HOME", "TMPDIR", "LANG", "SYSTEMROOT"]) if (process.env[key] !== void 0) env2[key] = process.env[key];
@@ -58648,6 +58652,22 @@ function which2(name, envPath = process.env.PATH ?? "") {
   }
   return void 0;
 }
+
+// src/render/kustomize/binary.ts
+var KustomizeBinary = class {
+  constructor(command, args, label = [path7.basename(command), ...args].join(" ")) {
+    this.command = command;
+    this.args = args;
+    this.label = label;
+  }
+  command;
+  args;
+  label;
+  /** Runs the build in `dir`; never throws. */
+  build(dir, options) {
+    return runBounded(this.command, [...this.args, dir], { cwd: dir, ...options });
+  }
+};
 var detected;
 function detectKustomize() {
   if (detected === void 0) {
@@ -58662,9 +58682,9 @@ function detectKustomize() {
 var import_yaml2 = __toESM(require_dist(), 1);
 import { mkdirSync, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync } from "node:fs";
 import os6 from "node:os";
-import path7 from "node:path";
+import path8 from "node:path";
 function createSandbox(repo, targetPath, inputs, graph) {
-  const root = mkdtempSync2(path7.join(os6.tmpdir(), "gitops-gate-kustomize-"));
+  const root = mkdtempSync2(path8.join(os6.tmpdir(), "gitops-gate-kustomize-"));
   const errors = [];
   const nodesByFile = /* @__PURE__ */ new Map();
   for (const node of graph.nodes.values()) nodesByFile.set(node.file, node);
@@ -58677,9 +58697,9 @@ function createSandbox(repo, targetPath, inputs, graph) {
         errors.push(err instanceof InputError ? err : new InputError(rel, err.message, "invalid-input"));
         continue;
       }
-      const dest = path7.join(root, ...repo.normalize(rel).split("/"));
-      if (!dest.startsWith(root + path7.sep)) continue;
-      mkdirSync(path7.dirname(dest), { recursive: true });
+      const dest = path8.join(root, ...repo.normalize(rel).split("/"));
+      if (!dest.startsWith(root + path8.sep)) continue;
+      mkdirSync(path8.dirname(dest), { recursive: true });
       const node = nodesByFile.get(rel);
       if (node) {
         writeFileSync(dest, rewriteKustomization(bytes2.toString("utf8"), node, node.dir === graph.root));
@@ -58691,7 +58711,7 @@ function createSandbox(repo, targetPath, inputs, graph) {
     rmSync2(root, { recursive: true, force: true });
     throw err;
   }
-  const targetDir = targetPath ? path7.join(root, ...targetPath.split("/")) : root;
+  const targetDir = targetPath ? path8.join(root, ...targetPath.split("/")) : root;
   mkdirSync(targetDir, { recursive: true });
   return { root, targetDir, errors, remove: () => rmSync2(root, { recursive: true, force: true }) };
 }
@@ -58727,7 +58747,7 @@ function comparePathsDesc(a, b) {
 
 // src/render/kustomize/source-map.ts
 var import_yaml3 = __toESM(require_dist(), 1);
-import path8 from "node:path";
+import path9 from "node:path";
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 function takeMappingAnnotations(body, targetDir, repo) {
@@ -58937,7 +58957,7 @@ var KustomizeSourceMapper = class {
       const li = literals.findIndex((l) => typeof l === "string" && l.split("=")[0].trim() === key);
       if (li >= 0) return { path: [...entryPath, "literals", li] };
       const files = Array.isArray(gen.files) ? gen.files : [];
-      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path8.posix.basename(f) === key));
+      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path9.posix.basename(f) === key));
       if (fi >= 0) return { path: [...entryPath, "files", fi] };
       const envs = [...Array.isArray(gen.envs) ? gen.envs : [], ...typeof gen.env === "string" ? [gen.env] : []];
       for (let ei = 0; ei < envs.length; ei++) {
@@ -59372,6 +59392,85 @@ function renderManifests(target, repo) {
   return { objects, errors };
 }
 
+// src/render/helm-binary.ts
+import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync2 } from "node:fs";
+import os7 from "node:os";
+import path10 from "node:path";
+function helmTemplateArgs(target, sandbox) {
+  const release = target.helm;
+  const at = (rel) => path10.join(sandbox, ...rel.split("/").filter(Boolean));
+  return [
+    "template",
+    release.releaseName,
+    at(target.path),
+    "--namespace",
+    release.namespace,
+    ...release.valuesFiles.flatMap((f) => ["--values", at(f)]),
+    ...release.set.flatMap((s) => ["--set", s])
+  ];
+}
+async function renderWithHelmBinary(target, repo, options, helm) {
+  const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
+  if (!helm) return { objects: [], errors: [new InputError(chartFile, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
+  const sandbox = mkdtempSync3(path10.join(os7.tmpdir(), "gitops-gate-helm-"));
+  const errors = [];
+  try {
+    for (const rel of target.inputs) {
+      try {
+        const dest = path10.join(sandbox, ...rel.split("/"));
+        mkdirSync2(path10.dirname(dest), { recursive: true });
+        writeFileSync2(dest, repo.readBytes(rel));
+      } catch (err) {
+        if (err instanceof InputError) errors.push(err);
+        else throw err;
+      }
+    }
+    const result = await runBounded(helm, helmTemplateArgs(target, sandbox), { cwd: sandbox, timeoutMs: options.timeoutMs });
+    if (!result.ok) {
+      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path10.sep).join("").trim()}`;
+      return { objects: [], errors: [...errors, new InputError(chartFile, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
+    }
+    const parsed = parseHelmOutput(result.stdout, target, repo);
+    return { objects: parsed.objects, errors: [...errors, ...parsed.errors] };
+  } finally {
+    rmSync3(sandbox, { recursive: true, force: true });
+  }
+}
+function parseHelmOutput(stdout, target, repo) {
+  const objects = [];
+  const errors = [];
+  for (const chunk of stdout.split(/^---\s*$/m)) {
+    const source = /^# Source: (\S+)/m.exec(chunk)?.[1];
+    if (!source) continue;
+    const file = templateRepoPath(source, target.path);
+    const { documents, errors: parseErrors } = parseYaml(chunk, file);
+    errors.push(...parseErrors);
+    const lines = readLines(repo, file);
+    for (const doc of documents) if (isKubeObject(doc.value)) objects.push(makeObject(doc.value, target.id, templateFileMap(file, lines)));
+  }
+  return { objects, errors };
+}
+function templateRepoPath(source, chartDir) {
+  const rest = source.split("/").slice(1).join("/");
+  return chartDir ? `${chartDir}/${rest}` : rest;
+}
+function readLines(repo, file) {
+  try {
+    return repo.readText(file).split("\n");
+  } catch {
+    return [];
+  }
+}
+function templateFileMap(file, lines) {
+  return {
+    locate(p) {
+      const key = [...p].reverse().find((seg) => typeof seg === "string");
+      const hits = key ? lines.flatMap((l, i) => new RegExp(`^\\s*-?\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*:`).test(l) ? [i + 1] : []) : [];
+      return { location: { file, line: hits.length === 1 ? hits[0] : 1 }, related: [], foundPath: p };
+    }
+  };
+}
+
 // src/render/types.ts
 var DEFAULT_RENDER_OPTIONS = { timeoutMs: 6e4 };
 
@@ -59384,14 +59483,14 @@ async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
     case "manifests":
       return renderManifests(target, repo);
     case "helm":
-      return { objects: [], errors: [] };
+      return options.helmRenderer === "helm" ? renderWithHelmBinary(target, repo, options, which2("helm")) : { objects: [], errors: [] };
   }
 }
 
 // src/rules/load.ts
 var import_ajv2 = __toESM(require_ajv(), 1);
 import { readdirSync as readdirSync2, readFileSync as readFileSync5 } from "node:fs";
-import path9 from "node:path";
+import path11 from "node:path";
 var import_ajv_formats = __toESM(require_dist2(), 1);
 var DefinitionError = class extends Error {
   constructor(file, message) {
@@ -59443,7 +59542,7 @@ function loadBuiltinRules() {
   if (builtin) return builtin;
   const dir = packageFile("rules");
   const files = readdirSync2(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  const rules = files.map((f) => parseRule(readFileSync5(path9.join(dir, f), "utf8"), `rules/${f}`));
+  const rules = files.map((f) => parseRule(readFileSync5(path11.join(dir, f), "utf8"), `rules/${f}`));
   return builtin = checkUnique(rules).sort((a, b) => a.id.localeCompare(b.id));
 }
 function loadCustomRules(repo, paths2) {
@@ -59469,16 +59568,16 @@ function combineRules(builtinRules, custom) {
 
 // src/targets/discover.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import path11 from "node:path";
+import path13 from "node:path";
 
 // src/targets/helm.ts
-import path10 from "node:path";
+import path12 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
 function conventionalReleases(repo, chartDir) {
-  const releaseName = path10.posix.basename(chartDir) || "release";
+  const releaseName = path12.posix.basename(chartDir) || "release";
   const base = { releaseName, namespace: "default", valuesFiles: [], set: [] };
   const releases = [base];
   const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
@@ -59496,7 +59595,7 @@ function conventionalReleases(repo, chartDir) {
 }
 function configuredReleases(config, chartDir, repo, source) {
   const base = {
-    releaseName: config.releaseName ?? (path10.posix.basename(chartDir) || "release"),
+    releaseName: config.releaseName ?? (path12.posix.basename(chartDir) || "release"),
     namespace: config.namespace ?? "default",
     valuesFiles: [],
     set: Object.entries(config.set ?? {}).map(([k, v]) => `${k}=${String(v)}`)
@@ -59513,10 +59612,10 @@ function configuredReleases(config, chartDir, repo, source) {
   });
 }
 function envName(file, chartDir) {
-  const base = path10.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base = path12.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base);
   if (m) return m[1];
-  if (base === "values" || base === path10.posix.basename(chartDir)) return path10.posix.basename(path10.posix.dirname(file)) || base;
+  if (base === "values" || base === path12.posix.basename(chartDir)) return path12.posix.basename(path12.posix.dirname(file)) || base;
   return base;
 }
 function chartInputs(repo, chartDir) {
@@ -59593,7 +59692,7 @@ function targetId(kind, folder) {
 }
 var isYamlFile = (file) => /\.ya?ml$/i.test(file);
 var dirOf = (file) => {
-  const d = path11.posix.dirname(file);
+  const d = path13.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder = (file, dir) => dir === "" || file === dir || file.startsWith(`${dir}/`);
@@ -59628,7 +59727,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isYamlFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path11.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isYamlFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path13.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -59672,7 +59771,7 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isYamlFile(f) && !kustomizationNames.has(path11.posix.basename(f)))).get(d) : void 0;
+        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isYamlFile(f) && !kustomizationNames.has(path13.posix.basename(f)))).get(d) : void 0;
         if (list && list.length > 0) targets.push(manifestsTarget(d, list));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -59730,9 +59829,9 @@ function classifyYaml(repo, file) {
 }
 
 // src/targets/index.ts
-import path12 from "node:path";
+import path14 from "node:path";
 var normalize = (file) => {
-  const n = path12.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path14.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -59770,7 +59869,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request) {
-  const root = path13.resolve(request.root);
+  const root = path15.resolve(request.root);
   const notes = [];
   if (!request.base) {
     const settings = resolveSettings(request, root, root);
@@ -59810,6 +59909,7 @@ async function run(request) {
       baseScanned: true,
       baseCommit,
       changes,
+      targetDiffs: diffTargets(baseScan.objects, headScan.objects),
       notes
     };
   } finally {
@@ -59818,9 +59918,9 @@ async function run(request) {
 }
 function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);
-  const configFile = request.configPath ? path13.resolve(request.configPath) : CONFIG_FILE_NAMES.map((name) => path13.join(policyTree, name)).find((p) => existsSync3(p));
+  const configFile = request.configPath ? path15.resolve(request.configPath) : CONFIG_FILE_NAMES.map((name) => path15.join(policyTree, name)).find((p) => existsSync3(p));
   if (configFile) {
-    const source = request.configPath ?? path13.basename(configFile);
+    const source = request.configPath ?? path15.basename(configFile);
     let text;
     try {
       text = readFileSync6(configFile, "utf8");
@@ -59841,27 +59941,55 @@ async function scanTree(repo, settings, rules, select) {
   const errors = discovery.errors.map((error2) => ({ error: error2 }));
   const findings = [];
   const targets = [];
+  const objects = /* @__PURE__ */ new Map();
   for (const target of select(discovery.targets)) {
-    const output = await renderTarget(target, repo, { timeoutMs: settings.limits.renderTimeoutMs });
+    const output = await renderTarget(target, repo, { timeoutMs: settings.limits.renderTimeoutMs, helmRenderer: settings.renderer });
     for (const error2 of output.errors) errors.push({ error: error2, target: target.id });
-    for (const object of output.objects) findings.push(...checkObject(object, rules, { pss: settings.pss }));
+    const identities = /* @__PURE__ */ new Map();
+    objects.set(target.id, identities);
+    for (const object of output.objects) {
+      findings.push(...checkObject(object, rules, { pss: settings.pss }));
+      const ref = objectRefOf(object.body);
+      identities.set(`${ref.apiVersion.split("/")[0]}/${ref.kind}/${ref.namespace ?? ""}/${ref.name}`, { ref, digest: digest(canonicalJson(object.body)) });
+    }
     targets.push({ id: target.id, kind: target.kind, path: target.path, rendered: target.renderable, objects: output.objects.length });
   }
   findings.push(...inputFindings(errors, settings.rules.severity));
-  return { targets, findings };
+  return { targets, findings, objects };
+}
+function diffTargets(base, head) {
+  const diffs = [];
+  for (const [target, after] of head) {
+    const before = base.get(target) ?? /* @__PURE__ */ new Map();
+    const diff = { target, added: [], changed: [], removed: [] };
+    for (const [key, { ref, digest: d }] of after) {
+      const old = before.get(key);
+      if (!old) diff.added.push(ref);
+      else if (old.digest !== d) diff.changed.push(ref);
+    }
+    for (const [key, { ref }] of before) if (!after.has(key)) diff.removed.push(ref);
+    diffs.push(diff);
+  }
+  return diffs;
+}
+function canonicalJson(value) {
+  return JSON.stringify(
+    value,
+    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) : v
+  );
 }
 
 // src/main.ts
 async function main() {
   try {
     const inputs = readInputs();
-    if (inputs.request.base && !await ensureCommit(path14.resolve(inputs.request.root), inputs.request.base)) {
+    if (inputs.request.base && !await ensureCommit(path16.resolve(inputs.request.root), inputs.request.base)) {
       warning(`The base commit ${inputs.request.base} is not in the clone and could not be fetched; set \`fetch-depth: 0\` on actions/checkout.`);
     }
     const result = await run(inputs.request);
     const reports = reportsFor(result, { color: false, toolVersion: packageVersion() });
-    mkdirSync2(path14.dirname(path14.resolve(inputs.sarifFile)), { recursive: true });
-    writeFileSync2(inputs.sarifFile, JSON.stringify(reports.sarif(), null, 2) + "\n");
+    mkdirSync3(path16.dirname(path16.resolve(inputs.sarifFile)), { recursive: true });
+    writeFileSync3(inputs.sarifFile, JSON.stringify(reports.sarif(), null, 2) + "\n");
     await summary.addRaw(reports.summary({ serverUrl: inputs.serverUrl, repository: inputs.repository, headSha: inputs.headSha })).write();
     if (inputs.annotations) {
       for (const a of buildAnnotations(result.findings.filter((f) => f.status === "new"))) {

@@ -20,6 +20,8 @@ import type { FailOn, Settings } from './settings/types.js';
 import { discoverTargets } from './targets/discover.js';
 import { TargetIndex } from './targets/index.js';
 import type { Target } from './targets/types.js';
+import { objectRefOf, type ObjectRef } from './objects/types.js';
+import { digest } from './util/hash.js';
 
 /** What an entry point asks for: flags and inputs, before the config file is read. */
 export interface ScanRequest {
@@ -40,6 +42,14 @@ export interface TargetReport {
   objects: number;
 }
 
+/** Rendered objects that a pull request adds, changes or removes, per target. */
+export interface TargetDiff {
+  target: string;
+  added: ObjectRef[];
+  changed: ObjectRef[];
+  removed: ObjectRef[];
+}
+
 export interface RunResult {
   settings: Settings;
   rules: RuleDefinition[];
@@ -50,6 +60,8 @@ export interface RunResult {
   /** Commit the findings were compared with (PR mode). */
   baseCommit?: string;
   changes?: ChangedFile[];
+  /** Per scanned target, the objects added, changed and removed between base and head (PR mode). */
+  targetDiffs?: TargetDiff[];
   /** Things the user should know that are not findings (policy edits in the PR, skipped targets). */
   notes: string[];
 }
@@ -98,6 +110,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
       baseScanned: true,
       baseCommit,
       changes,
+      targetDiffs: diffTargets(baseScan.objects, headScan.objects),
       notes
     };
   } finally {
@@ -132,6 +145,8 @@ function resolveSettings(request: ScanRequest, root: string, policyTree: string)
 interface TreeScan {
   targets: TargetReport[];
   findings: Finding[];
+  /** Per target: object identity -> the object and a digest of its body. */
+  objects: Map<string, Map<string, { ref: ObjectRef; digest: string }>>;
 }
 
 /** Discover, render and check one revision's tree; every target is tried, whatever the others do. */
@@ -145,12 +160,43 @@ async function scanTree(
   const errors: { error: InputError; target?: string }[] = discovery.errors.map((error) => ({ error }));
   const findings: Finding[] = [];
   const targets: TargetReport[] = [];
+  const objects: TreeScan['objects'] = new Map();
   for (const target of select(discovery.targets)) {
-    const output = await renderTarget(target, repo, { timeoutMs: settings.limits.renderTimeoutMs });
+    const output = await renderTarget(target, repo, { timeoutMs: settings.limits.renderTimeoutMs, helmRenderer: settings.renderer });
     for (const error of output.errors) errors.push({ error, target: target.id });
-    for (const object of output.objects) findings.push(...checkObject(object, rules, { pss: settings.pss }));
+    const identities = new Map<string, { ref: ObjectRef; digest: string }>();
+    objects.set(target.id, identities);
+    for (const object of output.objects) {
+      findings.push(...checkObject(object, rules, { pss: settings.pss }));
+      const ref = objectRefOf(object.body);
+      identities.set(`${ref.apiVersion.split('/')[0]}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`, { ref, digest: digest(canonicalJson(object.body)) });
+    }
     targets.push({ id: target.id, kind: target.kind, path: target.path, rendered: target.renderable, objects: output.objects.length });
   }
   findings.push(...inputFindings(errors, settings.rules.severity));
-  return { targets, findings };
+  return { targets, findings, objects };
+}
+
+/** Objects added, changed and removed per head target (a target new in the pull request adds all its objects). */
+function diffTargets(base: TreeScan['objects'], head: TreeScan['objects']): TargetDiff[] {
+  const diffs: TargetDiff[] = [];
+  for (const [target, after] of head) {
+    const before = base.get(target) ?? new Map();
+    const diff: TargetDiff = { target, added: [], changed: [], removed: [] };
+    for (const [key, { ref, digest: d }] of after) {
+      const old = before.get(key);
+      if (!old) diff.added.push(ref);
+      else if (old.digest !== d) diff.changed.push(ref);
+    }
+    for (const [key, { ref }] of before) if (!after.has(key)) diff.removed.push(ref);
+    diffs.push(diff);
+  }
+  return diffs;
+}
+
+/** JSON with object keys sorted, so equal objects give equal text whatever order their files wrote them in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v
+  );
 }

@@ -1,11 +1,13 @@
-/** Renders a target by kind. Helm charts are listed but not rendered yet: they give an empty output. */
+/** Renders a target by kind: kustomize, plain manifests, Helm (built-in renderer, or the helm binary when asked). */
 import type { RepoFiles } from '../repo/files.js';
 import type { Target } from '../targets/types.js';
 import { renderKustomize, type KustomizeRenderOptions } from './kustomize/render.js';
 import { renderManifests } from './manifests.js';
+import { renderWithHelmBinary } from './helm-binary.js';
+import { which } from './process.js';
 import { DEFAULT_RENDER_OPTIONS, type RenderOutput } from './types.js';
 
-export type RenderTargetOptions = KustomizeRenderOptions;
+export type RenderTargetOptions = KustomizeRenderOptions & { helmRenderer?: 'builtin' | 'helm' };
 
 export async function renderTarget(target: Target, repo: RepoFiles, options: RenderTargetOptions = DEFAULT_RENDER_OPTIONS): Promise<RenderOutput> {
   if (!target.renderable) return { objects: [], errors: [] };
@@ -15,6 +17,7 @@ export async function renderTarget(target: Target, repo: RepoFiles, options: Ren
     case 'manifests':
       return renderManifests(target, repo);
     case 'helm':
-      return { objects: [], errors: [] };
+      // The built-in chart renderer is wired in by the next change; until then only `renderer: helm` renders charts.
+      return options.helmRenderer === 'helm' ? renderWithHelmBinary(target, repo, options, which('helm')) : { objects: [], errors: [] };
   }
 }

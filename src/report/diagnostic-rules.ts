@@ -153,6 +153,22 @@ export const DIAGNOSTIC_RULES: readonly RuleMeta[] = [
     securitySeverity: 4.0,
     rationale: 'A target named in the configuration that does not exist is not checked, which usually means the configuration went stale after a move.',
     remediation: 'Fix the `targets:` entry in `.gitops-gate.yaml` to name an existing kustomization, chart or manifest folder.'
+  }),
+  diagnostic({
+    id: 'helm-render-failed',
+    title: 'Helm chart cannot be rendered',
+    severity: 'medium',
+    securitySeverity: 5.0,
+    rationale: 'A chart that fails to render for a release (a template error, a failed `required`, values that break the schema) is not checked, and would fail at deploy time too.',
+    remediation: 'Fix the template or values named in the message; render it locally with `gitops-gate template` to see the same error.'
+  }),
+  diagnostic({
+    id: 'helm-not-found',
+    title: 'No helm binary for `renderer: helm`',
+    severity: 'medium',
+    securitySeverity: 4.0,
+    rationale: 'The configuration asks for charts to be rendered by the helm binary, and none is on the PATH, so the charts are not checked.',
+    remediation: 'Install helm on the runner, or remove `renderer: helm` to use the built-in renderer (no binary needed).'
   })
 ];
 

@@ -31,6 +31,7 @@ export interface ConfigFile {
   exclude?: string[];
   targets?: { path: string; kind?: 'kustomize' | 'helm' | 'manifests' }[];
   charts?: ChartConfig[];
+  renderer?: 'builtin' | 'helm';
   limits?: { maxFileBytes?: number; renderTimeoutSeconds?: number };
 }
 
@@ -69,6 +70,7 @@ export function defaultSettings(root: string): Settings {
     pss: { level: 'restricted', minor: LATEST_PSS_MINOR },
     rules: { disable: [], severity: {}, custom: [] },
     discovery: { include: [], exclude: [], targets: [], charts: [] },
+    renderer: 'builtin',
     limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 60_000 },
     configSource: ''
   };
@@ -96,6 +98,7 @@ export function applyConfig(settings: Settings, config: ConfigFile, source: stri
       charts: config.charts ?? settings.discovery.charts ?? [],
       configSource: source
     },
+    renderer: config.renderer ?? settings.renderer,
     limits: {
       maxFileBytes: config.limits?.maxFileBytes ?? settings.limits.maxFileBytes,
       renderTimeoutMs: config.limits?.renderTimeoutSeconds !== undefined ? config.limits.renderTimeoutSeconds * 1000 : settings.limits.renderTimeoutMs

@@ -22,6 +22,8 @@ export interface Settings {
   pss: PssSettings;
   rules: RuleSettings;
   discovery: DiscoveryOptions;
+  /** Helm charts: the built-in renderer, or the helm binary on PATH. */
+  renderer: 'builtin' | 'helm';
   limits: { maxFileBytes: number; renderTimeoutMs: number };
   /** Where the configuration came from ('' when defaults only). */
   configSource: string;
