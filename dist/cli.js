@@ -16217,9 +16217,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils2();
     var constants2 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob, options, returnState = false) => {
+    var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch2(input, options, returnState));
+        const fns = glob.map((input) => picomatch3(input, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -16235,16 +16235,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix = opts.windows;
-      const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher2 = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix });
+        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix });
         const result = { glob, state, regex, posix, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -16270,7 +16270,7 @@ var require_picomatch = __commonJS({
       }
       return matcher2;
     };
-    picomatch2.test = (input, regex, options, { glob, posix } = {}) => {
+    picomatch3.test = (input, regex, options, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -16287,24 +16287,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix);
+          match = picomatch3.matchBase(input, regex, options, posix);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+    picomatch3.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix }));
     };
-    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+    picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse3(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input, options) => scan2(input, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch3.scan = (input, options) => scan2(input, options);
+    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -16315,13 +16315,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch2.toRegex(source, options);
+      const regex = picomatch3.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -16332,9 +16332,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse3(input, options);
       }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch2.toRegex = (source, options) => {
+    picomatch3.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -16343,8 +16343,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants2;
-    module.exports = picomatch2;
+    picomatch3.constants = constants2;
+    module.exports = picomatch3;
   }
 });
 
@@ -16354,14 +16354,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils2();
-    function picomatch2(glob, options, returnState = false) {
+    function picomatch3(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
+    Object.assign(picomatch3, pico);
+    module.exports = picomatch3;
   }
 });
 
@@ -16921,6 +16921,7 @@ function defaultSettings(root) {
     failOn: "high",
     pss: { level: "restricted", minor: LATEST_PSS_MINOR },
     rules: { disable: [], severity: {}, custom: [] },
+    exceptions: [],
     discovery: { include: [], exclude: [], targets: [], charts: [] },
     renderer: "builtin",
     limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 6e4 },
@@ -16941,6 +16942,7 @@ function applyConfig(settings, config, source) {
       severity: { ...settings.rules.severity, ...config.rules?.severity },
       custom: config.rules?.custom ?? settings.rules.custom
     },
+    exceptions: config.exceptions ?? settings.exceptions,
     discovery: {
       include: config.include ?? settings.discovery.include,
       exclude: config.exclude ?? settings.discovery.exclude,
@@ -17089,7 +17091,8 @@ function buildJsonReport(findings, opts) {
         jsonPath: [...f.path],
         location: defined({ ...f.location }),
         related: f.related.map((r) => defined({ ...r })),
-        fingerprint: f.fingerprint
+        fingerprint: f.fingerprint,
+        suppression: f.suppression
       })
     )
   };
@@ -17293,6 +17296,7 @@ function buildSarif(input) {
       }));
     }
     if (input.baseScanned) result.baselineState = f.status === "new" ? "new" : "unchanged";
+    if (f.suppression) result.suppressions = [{ kind: "external", status: "accepted", justification: `${f.suppression.reason} (${f.suppression.source}${f.suppression.expires ? `, until ${f.suppression.expires}` : ""})` }];
     return result;
   });
   const srcroot = { description: { text: "The root of the repository checkout." } };
@@ -17509,7 +17513,8 @@ function formatText(findings, opts) {
     const where = `${file}:${f.location.line}${f.location.column ? `:${f.location.column}` : ""}`;
     const severity = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
     const status = opts.baseScanned ? `  ${f.status === "new" ? paint("bold", "[new]") : paint("dim", "[existing]")}` : "";
-    lines.push(`  ${where}  ${severity}  ${sanitizeForTerminal(f.ruleId)}  ${sanitizeForTerminal(f.message)}${status}`);
+    const accepted = f.suppression ? `  ${paint("dim", `[accepted: ${sanitizeForTerminal(f.suppression.reason)}]`)}` : "";
+    lines.push(`  ${where}  ${severity}  ${sanitizeForTerminal(f.ruleId)}  ${sanitizeForTerminal(f.message)}${status}${accepted}`);
     for (const r of f.related) {
       lines.push(paint("dim", `      \u21B3 ${sanitizeForTerminal(r.label)}: ${sanitizeForTerminal(r.file)}:${r.line}${r.column ? `:${r.column}` : ""}`));
     }
@@ -38644,6 +38649,38 @@ async function exportRevision(root, commit) {
   return { dir, dispose };
 }
 
+// src/policy/exceptions.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+function objectKey(ref) {
+  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+function applyExceptions(findings, exceptions, today, source) {
+  const compiled = exceptions.map((e) => ({
+    rule: e,
+    target: e.target ? (0, import_picomatch.default)(e.target, { dot: true }) : void 0,
+    object: e.object ? (0, import_picomatch.default)(e.object, { dot: true }) : void 0,
+    file: e.file ? (0, import_picomatch.default)(e.file, { dot: true }) : void 0,
+    expired: e.expires !== void 0 && e.expires < today
+  }));
+  const expiredHits = /* @__PURE__ */ new Set();
+  const out = findings.map((f) => {
+    for (const c of compiled) {
+      if (c.rule.rule !== "*" && c.rule.rule !== f.ruleId) continue;
+      if (c.target && !(f.target && c.target(f.target))) continue;
+      if (c.object && !(f.object && c.object(objectKey(f.object)))) continue;
+      if (c.file && !c.file(f.location.file)) continue;
+      if (c.expired) {
+        expiredHits.add(c.rule);
+        continue;
+      }
+      return { ...f, suppression: { reason: c.rule.reason, source, ...c.rule.expires ? { expires: c.rule.expires } : {} } };
+    }
+    return f;
+  });
+  const notes = [...expiredHits].map((e) => `The exception for ${e.rule} in ${source} ("${e.reason}") expired on ${e.expires}; the findings it covered count again.`);
+  return { findings: out, notes };
+}
+
 // src/policy/gate.ts
 function markAgainstBase(head, baseFingerprints) {
   return head.map((f) => ({ ...f, status: baseFingerprints.has(f.fingerprint) ? "existing" : "new" }));
@@ -38651,7 +38688,7 @@ function markAgainstBase(head, baseFingerprints) {
 function blockingFindings(findings, failOn) {
   if (failOn === "none") return [];
   const threshold = severityRank(failOn);
-  return findings.filter((f) => f.status === "new" && severityRank(f.severity) >= threshold);
+  return findings.filter((f) => f.status === "new" && !f.suppression && severityRank(f.severity) >= threshold);
 }
 function sortFindings(findings) {
   return [...findings].sort(
@@ -39860,7 +39897,7 @@ async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
 }
 
 // src/targets/discover.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import path13 from "node:path";
 
 // src/targets/helm.ts
@@ -39992,7 +40029,7 @@ var isUnder = (file, dir) => dir === "" || file === dir || file.startsWith(`${di
 function matcher(globs) {
   const list = globs.filter((g) => g.trim() !== "");
   if (list.length === 0) return void 0;
-  const m = (0, import_picomatch.default)(list, { dot: true });
+  const m = (0, import_picomatch2.default)(list, { dot: true });
   return (p) => m(p);
 }
 function discoverTargets(repo, options) {
@@ -40170,7 +40207,7 @@ async function run(request) {
     const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules2, settings);
     const scan2 = await scanTree(head, settings, active, (all) => all);
-    const findings = sortFindings(scan2.findings);
+    const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
     return { settings, rules: rules2, findings, blocking: blockingFindings(findings, settings.failOn), targets: scan2.targets, baseScanned: false, notes };
   }
   const baseCommit = await mergeBase(root, await resolveCommit(root, request.base));
@@ -40192,7 +40229,8 @@ async function run(request) {
     const headScan = await scanTree(head, settings, active, (all) => new TargetIndex(all).affectedBy(changedPaths));
     const selected = new Set(headScan.targets.map((t) => t.id));
     const baseScan = await scanTree(baseRepo, settings, active, (all) => all.filter((t) => selected.has(t.id)));
-    const findings = sortFindings(markAgainstBase(headScan.findings, new Set(baseScan.findings.map((f) => f.fingerprint))));
+    const marked = markAgainstBase(headScan.findings, new Set(baseScan.findings.map((f) => f.fingerprint)));
+    const findings = sortFindings(withExceptions(marked, settings, notes));
     return {
       settings,
       rules: rules2,
@@ -40208,6 +40246,12 @@ async function run(request) {
   } finally {
     exported.dispose();
   }
+}
+function withExceptions(findings, settings, notes) {
+  if (settings.exceptions.length === 0) return findings;
+  const applied = applyExceptions(findings, settings.exceptions, (/* @__PURE__ */ new Date()).toISOString().slice(0, 10), settings.configSource || "config");
+  notes.push(...applied.notes);
+  return applied.findings;
 }
 function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);

@@ -9,6 +9,7 @@ import { checkObject, type ActiveRule } from './analyze/engine.js';
 import { inputFindings } from './analyze/input-findings.js';
 import type { Finding } from './analyze/types.js';
 import { changedFiles, exportRevision, mergeBase, resolveCommit, type ChangedFile } from './changes/git.js';
+import { applyExceptions } from './policy/exceptions.js';
 import { blockingFindings, markAgainstBase, sortFindings } from './policy/gate.js';
 import { activeRules } from './policy/rules.js';
 import { renderTarget } from './render/index.js';
@@ -75,7 +76,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules, settings);
     const scan = await scanTree(head, settings, active, (all) => all);
-    const findings = sortFindings(scan.findings);
+    const findings = sortFindings(withExceptions(scan.findings, settings, notes));
     return { settings, rules, findings, blocking: blockingFindings(findings, settings.failOn), targets: scan.targets, baseScanned: false, notes };
   }
 
@@ -100,7 +101,8 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const headScan = await scanTree(head, settings, active, (all) => new TargetIndex(all).affectedBy(changedPaths));
     const selected = new Set(headScan.targets.map((t) => t.id));
     const baseScan = await scanTree(baseRepo, settings, active, (all) => all.filter((t) => selected.has(t.id)));
-    const findings = sortFindings(markAgainstBase(headScan.findings, new Set(baseScan.findings.map((f) => f.fingerprint))));
+    const marked = markAgainstBase(headScan.findings, new Set(baseScan.findings.map((f) => f.fingerprint)));
+    const findings = sortFindings(withExceptions(marked, settings, notes));
     return {
       settings,
       rules,
@@ -116,6 +118,13 @@ export async function run(request: ScanRequest): Promise<RunResult> {
   } finally {
     exported.dispose();
   }
+}
+
+function withExceptions(findings: Finding[], settings: Settings, notes: string[]): Finding[] {
+  if (settings.exceptions.length === 0) return findings;
+  const applied = applyExceptions(findings, settings.exceptions, new Date().toISOString().slice(0, 10), settings.configSource || 'config');
+  notes.push(...applied.notes);
+  return applied.findings;
 }
 
 /** Defaults, then the config file (explicit, or found in `policyTree`), then the request's flags. */

@@ -32,4 +32,6 @@ export interface Finding {
   fingerprint: string;
   /** New in the pull request, or already there at the base revision. Without a base everything is new. */
   status: FindingStatus;
+  /** Set when an exception in the config accepts this finding: it is reported but never blocks. */
+  suppression?: { reason: string; source: string; expires?: string };
 }

@@ -7,11 +7,11 @@ export function markAgainstBase(head: readonly Finding[], baseFingerprints: Read
   return head.map((f) => ({ ...f, status: baseFingerprints.has(f.fingerprint) ? 'existing' : 'new' }));
 }
 
-/** New findings at or above `failOn` block; existing debt never does. */
+/** New findings at or above `failOn` block; existing debt and accepted (suppressed) findings never do. */
 export function blockingFindings(findings: readonly Finding[], failOn: FailOn): Finding[] {
   if (failOn === 'none') return [];
   const threshold = severityRank(failOn);
-  return findings.filter((f) => f.status === 'new' && severityRank(f.severity) >= threshold);
+  return findings.filter((f) => f.status === 'new' && !f.suppression && severityRank(f.severity) >= threshold);
 }
 
 /** Most severe first, then by file, line and rule: the order every report uses. */

@@ -47,7 +47,7 @@ export function buildAnnotations(findings: readonly Finding[], opts: AnnotationO
   const rules = indexRules(opts.rules);
   const used: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
   const out: Annotation[] = [];
-  for (const f of findings.filter((x) => x.status === 'new').sort(compareBySeverity)) {
+  for (const f of findings.filter((x) => x.status === 'new' && !x.suppression).sort(compareBySeverity)) {
     const level = annotationLevel(f.severity);
     if (used[level] >= limitFor(level, opts.maxPerLevel)) continue;
     used[level]++;

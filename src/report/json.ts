@@ -49,6 +49,7 @@ export interface JsonFinding {
   location: SourceLocation;
   related: RelatedLocation[];
   fingerprint: string;
+  suppression?: { reason: string; source: string; expires?: string };
 }
 
 export interface JsonReport {
@@ -127,7 +128,8 @@ export function buildJsonReport(findings: readonly Finding[], opts: JsonOptions)
           jsonPath: [...f.path],
           location: defined({ ...f.location }),
           related: f.related.map((r) => defined({ ...r })),
-          fingerprint: f.fingerprint
+          fingerprint: f.fingerprint,
+          suppression: f.suppression
         })
     )
   };

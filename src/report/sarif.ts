@@ -260,6 +260,7 @@ export function buildSarif(input: SarifInput): sarif.Log {
       }));
     }
     if (input.baseScanned) result.baselineState = f.status === 'new' ? 'new' : 'unchanged';
+    if (f.suppression) result.suppressions = [{ kind: 'external', status: 'accepted', justification: `${f.suppression.reason} (${f.suppression.source}${f.suppression.expires ? `, until ${f.suppression.expires}` : ''})` }];
     return result;
   });
 

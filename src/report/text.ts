@@ -52,7 +52,8 @@ export function formatText(findings: readonly Finding[], opts: TextOptions): str
     const where = `${file}:${f.location.line}${f.location.column ? `:${f.location.column}` : ''}`;
     const severity = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
     const status = opts.baseScanned ? `  ${f.status === 'new' ? paint('bold', '[new]') : paint('dim', '[existing]')}` : '';
-    lines.push(`  ${where}  ${severity}  ${sanitizeForTerminal(f.ruleId)}  ${sanitizeForTerminal(f.message)}${status}`);
+    const accepted = f.suppression ? `  ${paint('dim', `[accepted: ${sanitizeForTerminal(f.suppression.reason)}]`)}` : '';
+    lines.push(`  ${where}  ${severity}  ${sanitizeForTerminal(f.ruleId)}  ${sanitizeForTerminal(f.message)}${status}${accepted}`);
     for (const r of f.related) {
       lines.push(paint('dim', `      ↳ ${sanitizeForTerminal(r.label)}: ${sanitizeForTerminal(r.file)}:${r.line}${r.column ? `:${r.column}` : ''}`));
     }

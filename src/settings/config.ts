@@ -11,6 +11,7 @@ import type { Severity } from '../analyze/types.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../repo/files.js';
 import { packageFile } from '../util/package-root.js';
 import type { ChartConfig } from '../targets/types.js';
+import type { ExceptionRule } from '../policy/exceptions.js';
 import type { FailOn, Settings } from './types.js';
 
 export const CONFIG_FILE_NAMES = ['.gitops-gate.yaml', '.gitops-gate.yml'];
@@ -27,6 +28,7 @@ export interface ConfigFile {
   failOn?: FailOn;
   pss?: { level?: PssLevel; version?: string };
   rules?: { disable?: string[]; only?: string[]; severity?: Record<string, Severity>; custom?: string[] };
+  exceptions?: ExceptionRule[];
   include?: string[];
   exclude?: string[];
   targets?: { path: string; kind?: 'kustomize' | 'helm' | 'manifests' }[];
@@ -69,6 +71,7 @@ export function defaultSettings(root: string): Settings {
     failOn: 'high',
     pss: { level: 'restricted', minor: LATEST_PSS_MINOR },
     rules: { disable: [], severity: {}, custom: [] },
+    exceptions: [],
     discovery: { include: [], exclude: [], targets: [], charts: [] },
     renderer: 'builtin',
     limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 60_000 },
@@ -91,6 +94,7 @@ export function applyConfig(settings: Settings, config: ConfigFile, source: stri
       severity: { ...settings.rules.severity, ...config.rules?.severity },
       custom: config.rules?.custom ?? settings.rules.custom
     },
+    exceptions: config.exceptions ?? settings.exceptions,
     discovery: {
       include: config.include ?? settings.discovery.include,
       exclude: config.exclude ?? settings.discovery.exclude,

@@ -2,6 +2,7 @@
 import type { Severity } from '../analyze/types.js';
 import type { PssSettings } from '../analyze/pss/types.js';
 import type { DiscoveryOptions } from '../targets/types.js';
+import type { ExceptionRule } from '../policy/exceptions.js';
 
 export type FailOn = Severity | 'none';
 export type ReportFormat = 'text' | 'json' | 'sarif';
@@ -21,6 +22,8 @@ export interface Settings {
   failOn: FailOn;
   pss: PssSettings;
   rules: RuleSettings;
+  /** Accepted findings (with a reason and an optional expiry). */
+  exceptions: ExceptionRule[];
   discovery: DiscoveryOptions;
   /** Helm charts: the built-in renderer, or the helm binary on PATH. */
   renderer: 'builtin' | 'helm';
