@@ -11,7 +11,7 @@ import {
   TreeInfo, VariableNode, lineOf
 } from './parse/nodes.js';
 import {
-  CallContext, GoComplex, GoFuncSig, GoFuncValue, GoInt, GoIter, GoNil, GoPointer, GoStruct, GoValue, elemType, findMethod,
+  CallContext, CallPosition, GoComplex, GoFuncSig, GoFuncValue, GoInt, GoIter, GoNil, GoPointer, GoStruct, GoValue, elemType, findMethod,
   isIntKind, keyType, kindOf, kindOfType, mapType, sortedMapEntries, truth, typeOf, zeroValue, isTrue
 } from './values.js';
 
@@ -505,8 +505,8 @@ class State {
     this.errorf(`can't evaluate field ${fieldName} in type ${typ}`);
   }
 
-  callContext(name: string): ExecCallContext {
-    return new ExecCallContext(this, name);
+  callContext(name: string, node?: Node): ExecCallContext {
+    return new ExecCallContext(this, name, node);
   }
 
   /** Run another template with a fresh output buffer, sharing depth and limits. */
@@ -572,7 +572,7 @@ class State {
       if (sig.variadic && numIn - 1 < numFixed) t = sig.params[numIn - 1];
       argv.push(this.validateType(final, t));
     }
-    const ctx = this.callContext(name);
+    const ctx = this.callContext(name, node);
     if (isBuiltin && name === 'call') {
       // reflect.Value.String(): the string itself for strings, "<T Value>" otherwise.
       const fv = final === MISSING ? undefined : final;
@@ -726,10 +726,25 @@ function isStackOverflow(e: unknown): boolean {
 class ExecCallContext implements CallContext {
   calleeName?: string;
   invoke?: (fn: GoFuncValue, args: GoValue[]) => GoValue;
+  private pos?: CallPosition;
   constructor(
     private readonly state: State,
-    readonly name: string
+    readonly name: string,
+    private readonly node?: Node
   ) {}
+  get position(): CallPosition | undefined {
+    if (!this.pos && this.node) {
+      const n = this.node;
+      const text = n.tree.text.slice(0, n.pos);
+      const nl = text.lastIndexOf('\n');
+      this.pos = {
+        source: n.tree.parseName,
+        line: 1 + (text.match(/\n/g)?.length ?? 0),
+        col: Buffer.byteLength(nl === -1 ? text : text.slice(nl + 1), 'utf8')
+      };
+    }
+    return this.pos;
+  }
   get template(): unknown {
     return this.state.tmpl.publicTemplate;
   }

@@ -41,7 +41,7 @@ export {
   fromJS, toJS, typeOf, kindOf, kindOfType, isTrue, truth, zeroValue, sortedMapEntries, elemType, keyType, mapType,
   sliceType, isIntKind, isNilValue, toMapKey, fromMapKey
 } from './values.js';
-export type { GoValue, GoFuncValue, GoFuncSig, CallContext, IntKind, Kind, NumberMode } from './values.js';
+export type { GoValue, GoFuncValue, GoFuncSig, CallContext, CallPosition, IntKind, Kind, NumberMode } from './values.js';
 export { sprint, sprintf, sprintln, formatValue, formatFloat, quoteString, quoteRune } from './fmt.js';
 export {
   BUILTINS, eq as goEq, htmlEscapeString, jsEscapeString, urlQueryEscape, evalArgs, indirect, indirectInterface

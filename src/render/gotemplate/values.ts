@@ -151,6 +151,19 @@ export interface CallContext {
    * and execute it with `data` (Helm's `tpl`). Shares depth/deadline/output budget.
    */
   executeText(name: string, text: string, data: GoValue): string;
+  /**
+   * Where the call appears: the Parse name of the text holding the call (for Helm, the file), 1-based line and
+   * 0-based byte column (as in Go's error locations). Absent for calls not made from a template action
+   * (e.g. String() methods invoked while printing). Used by seeded stand-ins for random functions.
+   */
+  readonly position?: CallPosition;
+}
+
+/** Position of a function call in template source (see CallContext.position). */
+export interface CallPosition {
+  readonly source: string;
+  readonly line: number;
+  readonly col: number;
 }
 
 /**
