@@ -6,6 +6,7 @@ import { parsePssVersion } from '../analyze/pss/types.js';
 import { reportsFor } from '../report/outputs.js';
 import { loadBuiltinRules } from '../rules/load.js';
 import { run, type ScanRequest } from '../run.js';
+import { runTemplate } from './template.js';
 import type { FailOn, ReportFormat } from '../settings/types.js';
 import { packageVersion } from '../util/package-root.js';
 
@@ -15,6 +16,12 @@ Usage:
   gitops-gate scan [PATH] [options]   Render and check the repository at PATH (default: .)
   gitops-gate rules [--format text|json]
                                       List the built-in rules
+  gitops-gate template [NAME] CHART [flags]
+                                      Render a Helm chart locally, exactly as \`helm template\` does
+                                      (-f/--values, --set, --set-string, --set-json, --set-file,
+                                      --set-literal, -n/--namespace, --kube-version, -a/--api-versions,
+                                      --include-crds, --skip-tests, -s/--show-only, --name-template,
+                                      --output-dir, --debug); errors as \`Error: ...\`, exit status 1
   gitops-gate --help | --version
 
 Scan options:
@@ -112,6 +119,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'scan') return await scan(rest);
     if (command === 'rules') return rules(rest);
+    if (command === 'template') {
+      return runTemplate(rest, { cwd: process.cwd(), stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+    }
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -1,0 +1,532 @@
+/**
+ * The Helm template engine (port of pkg/engine/engine.go and files.go): one template set named "gotpl" with
+ * every template of the chart and its subcharts, parsed and executed in Helm's order, `missingkey=zero` with
+ * `<no value>` removed, per-chart contexts (.Values .Release .Chart .Capabilities .Files .Subcharts .Template),
+ * and Helm's error rewriting (parse error at (...), execution error at (...), multi-line exec traces).
+ */
+import path from 'node:path';
+import {
+  GoInt, GoNil, GoStruct, Template, TemplateError, defineFunc, withGoMethods, withGoType,
+  type FuncMap, type GoFuncValue, type GoValue, type ProvenanceSegment
+} from '../gotemplate/index.js';
+import { type Chart, type ChartFile, chartFullPath, chartName } from './chart.js';
+import { compileGlob } from './glob.js';
+import { GoYamlError, parseYamlGo, yamlToGo } from './yamlgo.js';
+import { type Values, NoTableError, NoValueError, deepCopy, isTable, pathValue, table } from './values.js';
+import { parseSemver, semverString } from './semver.js';
+
+// ---------------------------------------------------------------- Capabilities
+
+/** Every group/version client-go's scheme knows, plus apiextensions (chartutil DefaultVersionSet). */
+export const DEFAULT_API_VERSIONS = [
+  'v1', 'admissionregistration.k8s.io/v1', 'admissionregistration.k8s.io/v1alpha1', 'admissionregistration.k8s.io/v1beta1',
+  'internal.apiserver.k8s.io/v1alpha1', 'apps/v1', 'apps/v1beta1', 'apps/v1beta2', 'authentication.k8s.io/v1',
+  'authentication.k8s.io/v1alpha1', 'authentication.k8s.io/v1beta1', 'authorization.k8s.io/v1', 'authorization.k8s.io/v1beta1',
+  'autoscaling/v1', 'autoscaling/v2', 'autoscaling/v2beta1', 'autoscaling/v2beta2', 'batch/v1', 'batch/v1beta1',
+  'certificates.k8s.io/v1', 'certificates.k8s.io/v1alpha1', 'certificates.k8s.io/v1beta1', 'coordination.k8s.io/v1',
+  'coordination.k8s.io/v1alpha2', 'coordination.k8s.io/v1beta1', 'discovery.k8s.io/v1', 'discovery.k8s.io/v1beta1',
+  'events.k8s.io/v1', 'events.k8s.io/v1beta1', 'extensions/v1beta1', 'flowcontrol.apiserver.k8s.io/v1',
+  'flowcontrol.apiserver.k8s.io/v1beta1', 'flowcontrol.apiserver.k8s.io/v1beta2', 'flowcontrol.apiserver.k8s.io/v1beta3',
+  'networking.k8s.io/v1', 'networking.k8s.io/v1alpha1', 'networking.k8s.io/v1beta1', 'node.k8s.io/v1', 'node.k8s.io/v1alpha1',
+  'node.k8s.io/v1beta1', 'policy/v1', 'policy/v1beta1', 'rbac.authorization.k8s.io/v1', 'rbac.authorization.k8s.io/v1alpha1',
+  'rbac.authorization.k8s.io/v1beta1', 'resource.k8s.io/v1', 'resource.k8s.io/v1alpha3', 'resource.k8s.io/v1beta1',
+  'resource.k8s.io/v1beta2', 'scheduling.k8s.io/v1', 'scheduling.k8s.io/v1alpha1', 'scheduling.k8s.io/v1beta1',
+  'storage.k8s.io/v1', 'storage.k8s.io/v1alpha1', 'storage.k8s.io/v1beta1', 'storagemigration.k8s.io/v1alpha1',
+  'apiextensions.k8s.io/v1', 'apiextensions.k8s.io/v1beta1'
+];
+
+/** The KubeVersion the upstream test goldens assume (Helm built without ldflags). */
+export const DEFAULT_KUBE_VERSION = 'v1.20.0';
+
+export interface KubeVersion {
+  version: string;
+  major: string;
+  minor: string;
+}
+
+/** common.ParseKubeVersion: "1.16" -> v1.16.0. Throws with Helm's wording. */
+export function parseKubeVersion(s: string): KubeVersion {
+  const v = parseSemver(s.startsWith('v') ? s : 'v' + s);
+  if (!v) throw new Error(`invalid kube version '${s}': Invalid Semantic Version`);
+  return { version: 'v' + semverString(v), major: String(v.major), minor: String(v.minor) };
+}
+
+export interface CapabilitiesOptions {
+  kubeVersion?: string;
+  apiVersions?: string[];
+  helmVersion?: string;
+}
+
+export interface Capabilities {
+  kubeVersion: KubeVersion;
+  apiVersions: string[];
+  helmVersion: string;
+}
+
+export function makeCapabilities(o: CapabilitiesOptions = {}): Capabilities {
+  return {
+    kubeVersion: parseKubeVersion(o.kubeVersion ?? DEFAULT_KUBE_VERSION),
+    apiVersions: [...DEFAULT_API_VERSIONS, ...(o.apiVersions ?? [])],
+    helmVersion: o.helmVersion ?? 'v3.21.4'
+  };
+}
+
+function capabilitiesValue(c: Capabilities): GoStruct {
+  const kv = c.kubeVersion;
+  const kube = new GoStruct('common.KubeVersion', { Version: kv.version, Major: kv.major, Minor: kv.minor }, {
+    String: defineFunc({ params: [], result: 'string' }, () => kv.version),
+    GitVersion: defineFunc({ params: [], result: 'string' }, () => kv.version)
+  });
+  const set = new Set(c.apiVersions);
+  const apis = withGoMethods(withGoType([...c.apiVersions], '[]string'), {
+    Has: defineFunc({ params: ['string'], result: 'bool' }, (v: GoValue) => set.has(v as string))
+  });
+  const helm = new GoStruct('version.BuildInfo', { Version: c.helmVersion, GitCommit: '', GitTreeState: '', GoVersion: 'go1.25.0' });
+  return new GoStruct('*common.Capabilities', { KubeVersion: kube, APIVersions: apis, HelmVersion: helm });
+}
+
+// ---------------------------------------------------------------- .Files
+
+function bytesValue(b: Buffer): GoValue[] {
+  return withGoType(Array.from(b, (x) => new GoInt('uint8', x)), '[]uint8');
+}
+
+/** engine.files: map[string][]byte with methods; byte slices are made on first access. */
+class FilesMap extends Map<string, GoValue> {
+  private readonly raw: Map<string, Buffer>;
+  private readonly cache = new Map<string, GoValue>();
+  constructor(raw: Map<string, Buffer>, private readonly toYaml: (v: GoValue) => string) {
+    super();
+    this.raw = raw;
+    for (const k of raw.keys()) super.set(k, null);
+    withGoType(this, 'map[string][]uint8');
+    withGoMethods(this, this.methods());
+  }
+  override get(k: string): GoValue | undefined {
+    const b = this.raw.get(k);
+    if (b === undefined) return undefined;
+    let v = this.cache.get(k);
+    if (v === undefined) {
+      v = bytesValue(b);
+      this.cache.set(k, v);
+    }
+    return v;
+  }
+  override *entries(): MapIterator<[string, GoValue]> {
+    for (const k of this.raw.keys()) yield [k, this.get(k) as GoValue];
+  }
+  override [Symbol.iterator](): MapIterator<[string, GoValue]> {
+    return this.entries();
+  }
+  override *values(): MapIterator<GoValue> {
+    for (const k of this.raw.keys()) yield this.get(k) as GoValue;
+  }
+  override forEach(cb: (v: GoValue, k: string, m: Map<string, GoValue>) => void): void {
+    for (const [k, v] of this.entries()) cb(v, k, this);
+  }
+  bytes(k: string): Buffer | undefined {
+    return this.raw.get(k);
+  }
+  private methods(): Record<string, GoFuncValue> {
+    const raw = this.raw;
+    const toYaml = this.toYaml;
+    return {
+      Get: defineFunc({ params: ['string'], result: 'string' }, (name: GoValue) => (raw.get(name as string) ?? Buffer.alloc(0)).toString('utf8')),
+      GetBytes: defineFunc({ params: ['string'], result: '[]uint8' }, (name: GoValue) => bytesValue(raw.get(name as string) ?? Buffer.alloc(0))),
+      Glob: defineFunc({ params: ['string'], result: 'engine.files' }, (pattern: GoValue) => {
+        let re: RegExp;
+        try {
+          re = compileGlob(pattern as string);
+        } catch {
+          re = /^.*$/s;
+        }
+        const nf = new Map<string, Buffer>();
+        for (const [k, v] of raw) if (re.test(k)) nf.set(k, v);
+        return new FilesMap(nf, toYaml);
+      }),
+      AsConfig: defineFunc({ params: [], result: 'string' }, () => {
+        const m = withGoType(new Map<string, GoValue>(), 'map[string]string');
+        for (const [k, v] of raw) m.set(path.posix.basename(k), v.toString('utf8'));
+        return toYaml(m);
+      }),
+      AsSecrets: defineFunc({ params: [], result: 'string' }, () => {
+        const m = withGoType(new Map<string, GoValue>(), 'map[string]string');
+        for (const [k, v] of raw) m.set(path.posix.basename(k), v.toString('base64'));
+        return toYaml(m);
+      }),
+      Lines: defineFunc({ params: ['string'], result: '[]string' }, (p: GoValue) => {
+        const b = raw.get(p as string);
+        if (b === undefined) return withGoType([], '[]string');
+        let s = b.toString('utf8');
+        if (s.endsWith('\n')) s = s.slice(0, -1);
+        return withGoType(s.split('\n'), '[]string');
+      })
+    };
+  }
+}
+
+export function newFiles(files: ChartFile[], toYaml: (v: GoValue) => string): FilesMap {
+  const m = new Map<string, Buffer>();
+  for (const f of files) m.set(f.name, f.data);
+  return new FilesMap(m, toYaml);
+}
+
+// ---------------------------------------------------------------- values objects
+
+/** Attach common.Values' methods (YAML, Table, AsMap, PathValue) to a values map. */
+export function withValuesMethods(v: Values, toYaml: (v: GoValue) => string): Values {
+  return withGoMethods(v, {
+    YAML: defineFunc({ params: [], result: 'string' }, () => toYaml(v)),
+    AsMap: defineFunc({ params: [], result: 'map[string]interface {}' }, () => v),
+    Table: defineFunc({ params: ['string'], result: 'common.Values' }, (name: GoValue) => {
+      try {
+        return table(v, name as string);
+      } catch (err) {
+        if (err instanceof NoTableError) throw new Error(err.message);
+        throw err;
+      }
+    }),
+    PathValue: defineFunc({ params: ['string'], result: 'interface {}' }, (p: GoValue) => {
+      try {
+        return pathValue(v, p as string);
+      } catch (err) {
+        if (err instanceof NoValueError) throw new Error(err.message);
+        throw err;
+      }
+    })
+  });
+}
+
+function strSlice(xs: string[] | null): GoValue {
+  return xs ? withGoType([...xs], '[]string') : new GoNil('[]string');
+}
+
+/** .Chart: Chart.yaml fields under their Go names, plus IsRoot. */
+export function chartValue(c: Chart): Values {
+  const md = c.metadata;
+  const m = new Map<string, GoValue>();
+  m.set('Name', md.name);
+  m.set('Home', md.home);
+  m.set('Sources', strSlice(md.sources));
+  m.set('Version', md.version);
+  m.set('Description', md.description);
+  m.set('Keywords', strSlice(md.keywords));
+  m.set('Maintainers', md.maintainers
+    ? withGoType(md.maintainers.map((x) => new GoStruct('*chart.Maintainer', { Name: x.name, Email: x.email, URL: x.url })), '[]*chart.Maintainer')
+    : new GoNil('[]*chart.Maintainer'));
+  m.set('Icon', md.icon);
+  m.set('APIVersion', md.apiVersion);
+  m.set('Condition', md.condition);
+  m.set('Tags', md.tags);
+  m.set('AppVersion', md.appVersion);
+  m.set('Deprecated', md.deprecated);
+  m.set('Annotations', md.annotations ? withGoType(new Map(Object.entries(md.annotations)), 'map[string]string') : new GoNil('map[string]string'));
+  m.set('KubeVersion', md.kubeVersion);
+  m.set('Dependencies', md.dependencies
+    ? withGoType(md.dependencies.map((d) => new GoStruct('*chart.Dependency', {
+      Name: d.name, Version: d.version, Repository: d.repository, Condition: d.condition, Tags: strSlice(d.tags),
+      Enabled: d.enabled, ImportValues: yamlToGo(d.importValues), Alias: d.alias
+    })), '[]*chart.Dependency')
+    : new GoNil('[]*chart.Dependency'));
+  m.set('Type', md.type);
+  m.set('IsRoot', !c.parent);
+  return m;
+}
+
+export interface ReleaseOptions {
+  name: string;
+  namespace: string;
+  isUpgrade?: boolean;
+  revision?: number;
+}
+
+function releaseValue(r: ReleaseOptions): Values {
+  return new Map<string, GoValue>([
+    ['Name', r.name],
+    ['Namespace', r.namespace],
+    ['IsUpgrade', !!r.isUpgrade],
+    ['IsInstall', !r.isUpgrade],
+    ['Revision', new GoInt('int', r.revision ?? 1)],
+    ['Service', 'Helm']
+  ]);
+}
+
+// ---------------------------------------------------------------- rendering
+
+interface Renderable {
+  tpl: string;
+  vals: Values;
+  basePath: string;
+  origin: string;
+}
+
+export interface EngineOptions {
+  funcs: FuncMap;
+  /** toYaml as Helm's engine uses it for .Files.AsConfig/AsSecrets and .Values.YAML. */
+  toYaml: (v: GoValue) => string;
+  /** Absolute deadline (Date.now() ms). */
+  deadline?: number;
+  /** Output budget over all templates, in characters. */
+  maxOutputLength?: number;
+  /** Engine.Strict: missingkey=error. */
+  strict?: boolean;
+}
+
+export interface RenderedTemplate {
+  name: string;
+  output: string;
+  segments: ProvenanceSegment[];
+}
+
+export interface EngineResult {
+  /** Rendered templates (partials excluded), in Helm's execution order. */
+  rendered: RenderedTemplate[];
+  /** Template name -> file it came from (repository path or archive!/entry). */
+  origins: Map<string, string>;
+}
+
+export class RenderError extends Error {
+  constructor(message: string, readonly file?: string, readonly line?: number, readonly column?: number) {
+    super(message);
+    this.name = 'RenderError';
+  }
+}
+
+function isLibraryChart(c: Chart): boolean {
+  return c.metadata.type.toLowerCase() === 'library';
+}
+
+function isTemplateValid(c: Chart, name: string): boolean {
+  if (isLibraryChart(c)) return path.posix.basename(name).startsWith('_');
+  return true;
+}
+
+function recAllTpls(c: Chart, templates: Map<string, Renderable>, vals: Values, toYaml: (v: GoValue) => string): Values {
+  const subCharts = new Map<string, GoValue>();
+  const next = new Map<string, GoValue>([
+    ['Chart', chartValue(c)],
+    ['Files', newFiles(c.files, toYaml)],
+    ['Release', vals.get('Release') ?? null],
+    ['Capabilities', vals.get('Capabilities') ?? null],
+    ['Values', withValuesMethods(new Map(), toYaml)],
+    ['Subcharts', subCharts]
+  ]);
+  if (!c.parent) {
+    next.set('Values', vals.get('Values') ?? null);
+  } else {
+    try {
+      next.set('Values', withValuesMethods(table(vals, `Values.${chartName(c)}`), toYaml));
+    } catch {
+      // keep the empty values
+    }
+  }
+  for (const child of c.dependencies) subCharts.set(chartName(child), recAllTpls(child, templates, next, toYaml));
+  const id = chartFullPath(c);
+  for (const t of c.templates) {
+    if (!isTemplateValid(c, t.name)) continue;
+    templates.set(`${id}/${t.name}`, { tpl: t.data.toString('utf8'), vals: next, basePath: `${id}/templates`, origin: t.origin });
+  }
+  return next;
+}
+
+/** sort.Sort(sort.Reverse(byPathLen)): deepest first, then reverse lexicographic. */
+export function sortTemplates(names: string[]): string[] {
+  const depth = (s: string): number => s.split('/').length - 1;
+  return [...names].sort((a, b) => {
+    const da = depth(a);
+    const db = depth(b);
+    if (da !== db) return db - da;
+    return a < b ? 1 : a > b ? -1 : 0;
+  });
+}
+
+/** cleanupParseError: "parse error at (file:line): msg". */
+export function cleanupParseError(filename: string, message: string): string {
+  const tokens = message.split(': ');
+  if (tokens.length === 1) return `parse error in (${filename}): ${message}`;
+  return `parse error at (${tokens[1]}): ${tokens[tokens.length - 1]}`;
+}
+
+interface Trace {
+  location: string;
+  message: string;
+  executedFunction: string;
+}
+
+function parseExecErrorString(s: string): { trace: Trace; next?: string } | null {
+  const prefix = 'template: ';
+  if (!s.startsWith(prefix)) return null;
+  const remainder = s.slice(prefix.length);
+  if (remainder.startsWith('no template ')) return { trace: { location: '', message: s, executedFunction: '' } };
+  const idx = remainder.indexOf(': executing "');
+  if (idx !== -1) {
+    const templateName = remainder.slice(0, idx);
+    const after = remainder.slice(idx + ': executing "'.length);
+    const endQuote = after.indexOf('"');
+    if (endQuote === -1) return null;
+    const functionName = after.slice(0, endQuote);
+    const rest = after.slice(endQuote + 1);
+    if (!rest.startsWith(' at <')) return null;
+    const locEnd = rest.indexOf('>: ');
+    if (locEnd === -1) return null;
+    const locationName = rest.slice(' at <'.length, locEnd);
+    const fullMsg = rest.slice(locEnd + 3);
+    let errMsg = fullMsg;
+    const cut = errMsg.indexOf(' template:');
+    if (cut !== -1) errMsg = errMsg.slice(0, cut);
+    const wrapped = /^error calling [^:\s]+: ([\s\S]*)$/.exec(fullMsg);
+    return {
+      trace: { location: templateName, message: errMsg, executedFunction: `executing "${functionName}" at <${locationName}>:` },
+      next: wrapped ? wrapped[1] : undefined
+    };
+  }
+  const i = remainder.lastIndexOf(': ');
+  if (i !== -1) return { trace: { location: remainder.slice(0, i), message: remainder.slice(i + 2), executedFunction: '' } };
+  return null;
+}
+
+const WARN_RE = /HELM_ERR_START([\s\S]*)HELM_ERR_END/;
+
+/** cleanupExecError (Helm 4): `execution error at (loc): msg` for required/fail, else a multi-line trace. */
+export function cleanupExecError(filename: string, message: string): string {
+  const tokens = splitN(message, ': ', 3);
+  if (tokens.length !== 3) return `execution error in (${filename}): ${message}`;
+  const location = tokens[1];
+  const parts = WARN_RE.exec(tokens[2]);
+  if (parts) return `execution error at (${location}): ${parts[1]}`;
+  const traces: Trace[] = [];
+  let current: string | undefined = message;
+  while (current !== undefined) {
+    const p = parseExecErrorString(current);
+    if (!p) return message;
+    const last = traces[traces.length - 1];
+    if (!last || last.location !== p.trace.location || last.message !== p.trace.message || last.executedFunction !== p.trace.executedFunction) {
+      traces.push(p.trace);
+    }
+    current = p.next;
+  }
+  let out = '';
+  for (const t of traces) {
+    t.message = t.message.split('<no value>').join('');
+    if (t.location !== '') out += `${t.location}\n  `;
+    if (t.executedFunction !== '') out += `${t.executedFunction}\n    `;
+    if (t.message !== '') out += `${t.message}\n`;
+  }
+  return out.trim();
+}
+
+function splitN(s: string, sep: string, n: number): string[] {
+  const out: string[] = [];
+  let rest = s;
+  while (out.length < n - 1) {
+    const i = rest.indexOf(sep);
+    if (i < 0) break;
+    out.push(rest.slice(0, i));
+    rest = rest.slice(i + sep.length);
+  }
+  out.push(rest);
+  return out;
+}
+
+/** Removes every "<no value>" and moves provenance offsets accordingly. */
+export function stripNoValue(output: string, segments: ProvenanceSegment[]): { output: string; segments: ProvenanceSegment[] } {
+  const NV = '<no value>';
+  if (!output.includes(NV)) return { output, segments };
+  const removed: number[] = []; // start offsets (in the original) of removed occurrences
+  let i = output.indexOf(NV);
+  while (i !== -1) {
+    removed.push(i);
+    i = output.indexOf(NV, i + NV.length);
+  }
+  const map = (off: number): number => {
+    let shift = 0;
+    for (const r of removed) {
+      if (r + NV.length <= off) shift += NV.length;
+      else if (r < off) shift += off - r;
+      else break;
+    }
+    return off - shift;
+  };
+  const segs: ProvenanceSegment[] = [];
+  for (const s of segments) {
+    const start = map(s.start);
+    const end = map(s.end);
+    if (end > start) segs.push({ ...s, start, end });
+  }
+  return { output: output.split(NV).join(''), segments: segs };
+}
+
+function locationOf(msg: string): { file?: string; line?: number; column?: number } {
+  const m = /\(([^():]+):(\d+)(?::(\d+))?\)/.exec(msg) ?? /^([^\s:]+):(\d+)(?::(\d+))?/m.exec(msg) ?? /template: ([^\s:]+):(\d+)(?::(\d+))?/.exec(msg);
+  if (!m) return {};
+  return { file: m[1], line: Number(m[2]), column: m[3] ? Number(m[3]) : undefined };
+}
+
+/** Engine.Render: all templates of the chart tree into one set; executes every non-partial template. */
+export function renderTemplates(chart: Chart, top: Values, opts: EngineOptions): EngineResult {
+  const templates = new Map<string, Renderable>();
+  recAllTpls(chart, templates, top, opts.toYaml);
+  const origins = new Map<string, string>();
+  for (const [k, r] of templates) origins.set(k, r.origin);
+  const keys = sortTemplates([...templates.keys()]);
+  const t = new Template('gotpl', { options: [opts.strict ? 'missingkey=error' : 'missingkey=zero'] });
+  t.funcs(opts.funcs);
+  for (const name of keys) {
+    try {
+      t.new(name).parse(templates.get(name)!.tpl);
+    } catch (err) {
+      if (err instanceof TemplateError) {
+        const msg = cleanupParseError(name, err.message);
+        const loc = locationOf(msg);
+        throw new RenderError(msg, origins.get(loc.file ?? name) ?? origins.get(name), loc.line, loc.column);
+      }
+      throw err;
+    }
+  }
+  const rendered: RenderedTemplate[] = [];
+  let budget = opts.maxOutputLength;
+  for (const name of keys) {
+    if (path.posix.basename(name).startsWith('_')) continue;
+    const r = templates.get(name)!;
+    r.vals.set('Template', new Map<string, GoValue>([['Name', name], ['BasePath', r.basePath]]));
+    let res: { output: string; segments: ProvenanceSegment[] };
+    try {
+      res = t.executeWithProvenance(r.vals, { name, deadline: opts.deadline, maxOutputLength: budget });
+    } catch (err) {
+      if (err instanceof TemplateError) {
+        if (err.kind === 'limit') throw new RenderError(`${name}: ${err.message}`, origins.get(name));
+        const msg = err.kind === 'exec' ? cleanupExecError(name, err.message) : err.message;
+        const loc = locationOf(msg);
+        throw new RenderError(msg, origins.get(loc.file ?? name) ?? origins.get(name), loc.line, loc.column);
+      }
+      throw err;
+    }
+    if (budget !== undefined) budget -= res.output.length;
+    const stripped = stripNoValue(res.output, res.segments);
+    rendered.push({ name, output: stripped.output, segments: stripped.segments });
+  }
+  return { rendered, origins };
+}
+
+/** ToRenderValues: the top-level context {Chart, Capabilities, Release, Values}. */
+export function toRenderValues(chart: Chart, values: Values, release: ReleaseOptions, caps: Capabilities, toYaml: (v: GoValue) => string): Values {
+  return new Map<string, GoValue>([
+    ['Chart', chartValue(chart)],
+    ['Capabilities', capabilitiesValue(caps)],
+    ['Release', releaseValue(release)],
+    ['Values', withValuesMethods(values, toYaml)]
+  ]);
+}
+
+/** For values embedded by tests: a YAML text to Values. */
+export function valuesFromYaml(text: string): Values {
+  let v: unknown;
+  try {
+    v = parseYamlGo(text);
+  } catch (err) {
+    if (err instanceof GoYamlError) throw new RenderError(err.message);
+    throw err;
+  }
+  const g = yamlToGo(v ?? new Map());
+  return isTable(g) ? deepCopy(g) : new Map();
+}
