@@ -32,6 +32,12 @@ describe('gitops-gate scan examples', () => {
     expect(run.stdout).toMatch(/apps\/shop\/overlays\/prod\/patch-debug\.yaml:10:\d+\s+\S+\s+pss-host-namespaces/);
   });
 
+  test('points a Helm finding at the environment values line, with the template line related', () => {
+    expect(run.stdout).toMatch(/charts\/api\/values-prod\.yaml:11:\d+\s+CRITICAL\s+pss-privileged\s+Deployment api-api:.*\n\s+↳ template: charts\/api\/templates\/deployment\.yaml:29/);
+    expect(run.stdout).toMatch(/charts\/api\/values-prod\.yaml:4:\d+\s+MEDIUM\s+image-tag-latest/);
+    expect(run.stdout).not.toMatch(/values-staging\.yaml:\d+:\d+\s+\S+\s+pss-privileged/);
+  });
+
   test('reports plain manifests at their own lines', () => {
     expect(run.stdout).toMatch(/platform\/log-agent\.yaml:\d+:\d+\s+\S+\s+pss-host-path-volumes/);
   });

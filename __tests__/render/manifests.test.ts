@@ -81,12 +81,12 @@ describe('renderManifests', () => {
 });
 
 describe('renderTarget', () => {
-  it('dispatches by kind; Helm charts are not rendered yet', async () => {
+  it('dispatches by kind, Helm charts to the built-in renderer', async () => {
     fx = makeFixtureRepo(standardRepo());
     const { targets } = discoverTargets(fx.repo, { include: [], exclude: ['overlays/**'], targets: [] });
     const outputs = await Promise.all(targets.map(async (t) => [t.id, (await renderTarget(t, fx!.repo, { timeoutMs: 60_000 })).objects.map((o) => o.name)] as const));
     expect(outputs).toEqual([
-      ['helm:charts/app', []],
+      ['helm:charts/app', ['app']],
       ['manifests:base', ['stray']],
       ['manifests:manifests', ['tools', 'bot']]
     ]);

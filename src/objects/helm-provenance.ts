@@ -28,6 +28,8 @@ export interface RenderedTemplate {
   content: string;
   /** Provenance segments with offsets into `content`. */
   segments: readonly ProvenanceSegment[];
+  /** Where `.Values` of this template sits in the release's values ([] for the chart, ['db'] for subchart db). */
+  valuesScope?: JsonPath;
 }
 
 export interface ProvenanceContext {
@@ -36,7 +38,7 @@ export interface ProvenanceContext {
   templateFile(source: string): string | undefined;
   /** Text of a repository file (templates), for reading the actions on a line. */
   readFile(file: string): string | undefined;
-  /** Merged values as the template saw them (plain JS). */
+  /** The release's merged values (plain JS), as the top chart sees them. */
   values: unknown;
   /** Values files in merge order, lowest precedence first. */
   valuesSources: readonly ValuesSource[];
@@ -153,6 +155,8 @@ class ProvenanceTracer {
     }
     // Later actions win: `{{ .Values.image.repository }}:{{ .Values.image.tag }}` is about the tag.
     chains.reverse();
+    const scope = this.rendered.valuesScope ?? [];
+    for (let i = 0; i < chains.length; i++) chains[i] = [...scope, ...chains[i]];
     for (const chain of chains) {
       const found = this.extend(chain, path, value);
       if (found) return found;
@@ -165,7 +169,7 @@ class ProvenanceTracer {
       });
       if (part) return part;
     }
-    return this.searchByValue(path, value);
+    return this.searchByValue(path, value, scope);
   }
 
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
@@ -178,7 +182,7 @@ class ProvenanceTracer {
   }
 
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  private searchByValue(path: JsonPath, value: unknown): JsonPath | undefined {
+  private searchByValue(path: JsonPath, value: unknown, scope: JsonPath): JsonPath | undefined {
     if (typeof path[path.length - 1] !== 'string' || value === undefined) return undefined;
     let best: { path: JsonPath; score: number } | undefined;
     const visit = (node: unknown, at: (string | number)[], depth: number) => {
@@ -191,7 +195,7 @@ class ProvenanceTracer {
       if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k], depth + 1);
       else if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...at, i], depth + 1));
     };
-    visit(this.ctx.values, [], 0);
+    visit(getAt(this.ctx.values, scope), [...scope], 0);
     return best?.path;
   }
 

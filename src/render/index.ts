@@ -5,6 +5,7 @@ import { renderKustomize, type KustomizeRenderOptions } from './kustomize/render
 import { renderManifests } from './manifests.js';
 import { renderWithHelmBinary } from './helm-binary.js';
 import { which } from './process.js';
+import { renderHelm } from './helm-target.js';
 import { DEFAULT_RENDER_OPTIONS, type RenderOutput } from './types.js';
 
 export type RenderTargetOptions = KustomizeRenderOptions & { helmRenderer?: 'builtin' | 'helm' };
@@ -17,7 +18,6 @@ export async function renderTarget(target: Target, repo: RepoFiles, options: Ren
     case 'manifests':
       return renderManifests(target, repo);
     case 'helm':
-      // The built-in chart renderer is wired in by the next change; until then only `renderer: helm` renders charts.
-      return options.helmRenderer === 'helm' ? renderWithHelmBinary(target, repo, options, which('helm')) : { objects: [], errors: [] };
+      return options.helmRenderer === 'helm' ? renderWithHelmBinary(target, repo, options, which('helm')) : renderHelm(target, repo, options);
   }
 }
