@@ -10,6 +10,10 @@ import { defaultSettings } from '../src/settings/config.js';
 import { activeRules } from '../src/policy/rules.js';
 import { loadBuiltinRules } from '../src/rules/load.js';
 import { workloadStream } from './workloads.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderChart } from '../src/render/helm/index.js';
+import { RepoFiles } from '../src/repo/files.js';
 
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -58,4 +62,52 @@ function benchScan() {
   };
 }
 
-console.log(JSON.stringify({ node: process.version, rounds: ROUNDS, scan: benchScan() }, null, 2));
+/**
+ * helm: the 32 opentelemetry-helm-charts examples of ../shared/conformance/helm-real-world rendered with the
+ * built-in renderer (values merge, templates, provenance), against parsing the rendered bytes with `yaml`.
+ */
+function benchHelm() {
+  const root = path.resolve('..', 'shared', 'conformance', 'helm-real-world');
+  const recipes = JSON.parse(readFileSync(path.join(root, 'recipes.json'), 'utf8')) as Record<string, { cases: { chart: string; example: string; helm_argv_per_values_file: string[][] }[] }>;
+  const jobs: { repo: RepoFiles; chart: string; values: string[] }[] = [];
+  let examples = 0;
+  for (const [dir, recipe] of Object.entries(recipes)) {
+    const repo = new RepoFiles(path.join(root, dir));
+    for (const c of recipe.cases) {
+      examples++;
+      for (const argv of c.helm_argv_per_values_file) {
+        const values = argv.flatMap((a, i) => (argv[i - 1] === '--values' || argv[i - 1] === '-f' ? [a] : []));
+        jobs.push({ repo, chart: argv[3], values });
+      }
+    }
+  }
+  let objects = 0;
+  let rendered: string[] = [];
+  const renderMs = best(() => {
+    objects = 0;
+    rendered = [];
+    for (const job of jobs) {
+      const out = renderChart(job.repo, job.chart, { releaseName: 'example', namespace: 'default', valuesFiles: job.values, kubeVersion: '1.29' });
+      for (const m of out.manifests) {
+        rendered.push(m.content);
+        objects += (m.content.match(/^kind:/gm) ?? []).length;
+      }
+    }
+  });
+  const parseMs = best(() => {
+    for (const text of rendered) for (const doc of parseAllDocuments(text) as ReturnType<typeof parseAllDocuments> & unknown[]) doc.toJS();
+  });
+  return {
+    examples,
+    renders: jobs.length,
+    objects,
+    renderedBytes: rendered.reduce((n, t) => n + Buffer.byteLength(t), 0),
+    renderMs: Math.round(renderMs),
+    msPerExample: Number((renderMs / examples).toFixed(2)),
+    msPerObject: Number((renderMs / objects).toFixed(3)),
+    yamlParseMs: Math.round(parseMs),
+    ratioRenderToYamlParse: Number((renderMs / parseMs).toFixed(2))
+  };
+}
+
+console.log(JSON.stringify({ node: process.version, rounds: ROUNDS, helm: benchHelm(), scan: benchScan() }, null, 2));
