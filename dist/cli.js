@@ -41165,16 +41165,35 @@ function objectsFromRenderedTemplate(rendered, ctx) {
   const where = ctx.templateFile(rendered.source) ?? ctx.fallback.file;
   const { documents, errors } = parseYaml(rendered.content, where);
   const tracer = new ProvenanceTracer(rendered, ctx);
+  const volatile = rendered.segments.filter((s) => s.volatile);
   const objects = [];
   for (const doc of documents) {
     if (!isKubeObject(doc.value)) continue;
-    objects.push(makeObject(doc.value, ctx.target, new HelmSourceMap(doc.sourceMap, doc.value, tracer)));
+    const object = makeObject(doc.value, ctx.target, new HelmSourceMap(doc.sourceMap, doc.value, tracer));
+    if (volatile.length > 0) {
+      const paths2 = volatileLeaves(doc.value, doc.sourceMap, volatile);
+      if (paths2.length > 0) object.volatilePaths = paths2;
+    }
+    objects.push(object);
   }
   for (const e of errors) {
     const loc = e.line ? tracer.templateLocationOfLine(rendered.content, e.line) : void 0;
     if (loc) Object.assign(e, { file: loc.file, line: loc.line, column: void 0 });
   }
   return { objects, errors };
+}
+function volatileLeaves(body, map, volatile) {
+  const out = [];
+  const visit = (node, at) => {
+    if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k]);
+    else if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...at, i]));
+    else {
+      const range = map.nodeAt(at)?.range;
+      if (range && volatile.some((s) => s.start < range[1] && s.end > range[0])) out.push(at);
+    }
+  };
+  visit(body, []);
+  return out;
 }
 var HelmSourceMap = class {
   constructor(rendered, body, tracer) {
@@ -44006,6 +44025,8 @@ var Shared = class {
   chunks = [];
   length = 0;
   steps = 0;
+  /** Calls of functions marked `volatile` so far, nested executions included. */
+  volatileCalls = 0;
   segments;
 };
 var State = class _State {
@@ -44031,7 +44052,7 @@ var State = class _State {
     this.node = n;
   }
   // ---------------------------------------------------------------- output
-  write(s, node, kind) {
+  write(s, node, kind, volatile = false) {
     if (s.length === 0) return;
     const sh = this.shared;
     const max = sh.limits.maxOutputLength;
@@ -44060,7 +44081,8 @@ var State = class _State {
           template: this.tmpl.name,
           source,
           line: lineOf(node.tree, node.pos),
-          kind
+          kind,
+          ...volatile ? { volatile: true } : {}
         });
       }
     }
@@ -44107,8 +44129,9 @@ var State = class _State {
     this.tick();
     switch (node.type) {
       case "action": {
+        const volatileBefore = this.shared.volatileCalls;
         const val = this.evalPipeline(dot, node.pipe);
-        if (node.pipe.decl.length === 0) this.printValue(node, val);
+        if (node.pipe.decl.length === 0) this.printValue(node, val, this.shared.volatileCalls !== volatileBefore);
         return;
       }
       case "break":
@@ -44421,6 +44444,7 @@ var State = class _State {
       throw e;
     } finally {
       this.shared.steps = sh.steps;
+      this.shared.volatileCalls += sh.volatileCalls;
     }
     return sh.chunks.join("");
   }
@@ -44479,6 +44503,7 @@ var State = class _State {
     return result;
   }
   invokeFunc(fn, argv, ctx) {
+    if (fn.volatile) this.shared.volatileCalls++;
     const r = fn.apply(ctx, argv);
     return r === void 0 ? null : r;
   }
@@ -44580,12 +44605,12 @@ var State = class _State {
     }
     this.errorf(`can't handle assignment of ${n.String()} to empty interface argument`);
   }
-  printValue(n, v) {
+  printValue(n, v, volatile = false) {
     this.at(n);
     let pv = v;
     if (pv instanceof GoPointer) pv = indirect(pv)[0];
     if (pv === void 0 || pv === null) {
-      this.write("<no value>", n, "action");
+      this.write("<no value>", n, "action", volatile);
       return;
     }
     if (pv instanceof GoStruct && pv.isPointer) pv = new GoStruct(pv.type.slice(1), pv.fields, pv.methods);
@@ -44594,7 +44619,7 @@ var State = class _State {
       this.errorf(`can't print ${n.String()} of type ${typeOf(pv)}`);
     }
     const s = formatValue(pv, (fn, _recv, name) => fn.call(this.callContext(name)));
-    this.write(s, n, "action");
+    this.write(s, n, "action", volatile);
   }
 };
 function isStackOverflow(e) {
@@ -51743,6 +51768,42 @@ function urlFuncs() {
 // src/render/sprig/index.ts
 var DEFAULT_NOW = /* @__PURE__ */ new Date("2026-01-01T00:00:00Z");
 var DEFAULT_SEED = "gitops-gate";
+var VOLATILE_FUNCS = /* @__PURE__ */ new Set([
+  "randAlphaNum",
+  "randAlpha",
+  "randAscii",
+  "randNumeric",
+  "randBytes",
+  "randInt",
+  "uuidv4",
+  "shuffle",
+  "bcrypt",
+  "htpasswd",
+  "encryptAES",
+  "genPrivateKey",
+  "genCA",
+  "genCAWithKey",
+  "genSelfSignedCert",
+  "genSelfSignedCertWithKey",
+  "genSignedCert",
+  "genSignedCertWithKey",
+  "now",
+  "date",
+  "dateInZone",
+  "date_in_zone",
+  "htmlDate",
+  "htmlDateInZone",
+  "ago",
+  "dateModify",
+  "date_modify",
+  "mustDateModify",
+  "must_date_modify",
+  "toDate",
+  "mustToDate",
+  "unixEpoch",
+  "durationRound",
+  "getHostByName"
+]);
 var SITES = /* @__PURE__ */ Symbol("sprigCallSites");
 function createSprigFuncs(options = {}) {
   const now = options.now ?? DEFAULT_NOW;
@@ -54693,7 +54754,17 @@ function helmFuncMap(extra = {}, sprig = {}) {
   delete map.env;
   delete map.expandenv;
   map.getHostByName = defineFunc({ params: ["string"], result: "string" }, () => "");
+  for (const name of VOLATILE_FUNCS) if (map[name] && !FORMATTING_ONLY.has(name)) map[name] = markVolatile(map[name]);
   return { ...map, ...extra };
+}
+var FORMATTING_ONLY = /* @__PURE__ */ new Set(["date", "dateInZone", "date_in_zone", "htmlDate", "htmlDateInZone", "dateModify", "date_modify", "mustDateModify", "must_date_modify", "toDate", "mustToDate", "unixEpoch", "durationRound", "getHostByName"]);
+function markVolatile(fn) {
+  const marked = function(...args) {
+    return fn.apply(this, args);
+  };
+  if (fn.goSig) marked.goSig = fn.goSig;
+  marked.volatile = true;
+  return marked;
 }
 function engineToYaml(v) {
   return helmToYaml(v);
@@ -55589,7 +55660,7 @@ async function scanTree(repo, settings, rules2, select) {
     for (const object of output.objects) {
       findings.push(...checkObject(object, rules2, { pss: settings.pss }));
       const ref = objectRefOf(object.body);
-      identities.set(`${ref.apiVersion.split("/")[0]}/${ref.kind}/${ref.namespace ?? ""}/${ref.name}`, { ref, digest: digest(canonicalJson(object.body)) });
+      identities.set(`${ref.apiVersion.split("/")[0]}/${ref.kind}/${ref.namespace ?? ""}/${ref.name}`, { ref, digest: digest(canonicalJson(withoutVolatile(object))) });
     }
     targets.push({ id: target.id, kind: target.kind, path: target.path, rendered: target.renderable, objects: output.objects.length });
   }
@@ -55610,6 +55681,15 @@ function diffTargets(base2, head) {
     diffs.push(diff);
   }
   return diffs;
+}
+function withoutVolatile(object) {
+  if (!object.volatilePaths?.length) return object.body;
+  const copy = structuredClone(object.body);
+  for (const p of object.volatilePaths) {
+    const parent = getAt(copy, p.slice(0, -1));
+    if (parent && typeof parent === "object") parent[p[p.length - 1]] = "(volatile)";
+  }
+  return copy;
 }
 function canonicalJson(value) {
   return JSON.stringify(

@@ -21,7 +21,7 @@ import type { FailOn, Settings } from './settings/types.js';
 import { discoverTargets } from './targets/discover.js';
 import { TargetIndex } from './targets/index.js';
 import type { Target } from './targets/types.js';
-import { objectRefOf, type ObjectRef } from './objects/types.js';
+import { getAt, objectRefOf, type KubeObject, type ObjectRef } from './objects/types.js';
 import { digest } from './util/hash.js';
 
 /** What an entry point asks for: flags and inputs, before the config file is read. */
@@ -178,7 +178,7 @@ async function scanTree(
     for (const object of output.objects) {
       findings.push(...checkObject(object, rules, { pss: settings.pss }));
       const ref = objectRefOf(object.body);
-      identities.set(`${ref.apiVersion.split('/')[0]}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`, { ref, digest: digest(canonicalJson(object.body)) });
+      identities.set(`${ref.apiVersion.split('/')[0]}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`, { ref, digest: digest(canonicalJson(withoutVolatile(object))) });
     }
     targets.push({ id: target.id, kind: target.kind, path: target.path, rendered: target.renderable, objects: output.objects.length });
   }
@@ -201,6 +201,17 @@ function diffTargets(base: TreeScan['objects'], head: TreeScan['objects']): Targ
     diffs.push(diff);
   }
   return diffs;
+}
+
+/** The body with volatile fields (random values, the clock) blanked, so that only real changes count. */
+function withoutVolatile(object: KubeObject): unknown {
+  if (!object.volatilePaths?.length) return object.body;
+  const copy = structuredClone(object.body) as Record<string, unknown>;
+  for (const p of object.volatilePaths) {
+    const parent = getAt(copy, p.slice(0, -1));
+    if (parent && typeof parent === 'object') (parent as Record<string | number, unknown>)[p[p.length - 1]] = '(volatile)';
+  }
+  return copy;
 }
 
 /** JSON with object keys sorted, so equal objects give equal text whatever order their files wrote them in. */

@@ -27,3 +27,23 @@ describe('rendered object diff', () => {
     ]);
   });
 });
+
+describe('Helm charts in pull-request mode', () => {
+  const chart = (extraLine: string) => ({
+    'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\n',
+    'charts/app/values.yaml': 'replicas: 2\n',
+    'charts/app/templates/secret.yaml': `${extraLine}apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  password: {{ randAlphaNum 16 | quote }}\n  createdAt: {{ now | date "2006-01-02" | quote }}\n`,
+    'charts/app/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  replicas: {{ .Values.replicas | quote }}\n'
+  });
+
+  test('random and clock values are volatile: moving their call site changes nothing; a values change does', async () => {
+    const root = gitRepo(chart(''));
+    writeTree(root, { ...chart('# the password is generated\n'), 'charts/app/values.yaml': 'replicas: 3\n' });
+    commitAll(root, 'comment and replicas');
+    const result = await run({ root, base: 'HEAD~1' });
+    const diff = result.targetDiffs!.find((d) => d.target === 'helm:charts/app')!;
+    expect(diff.changed.map((r) => r.kind)).toEqual(['ConfigMap']);
+    expect(diff.added).toEqual([]);
+    expect(diff.removed).toEqual([]);
+  });
+});

@@ -51,10 +51,16 @@ export function objectsFromRenderedTemplate(rendered: RenderedTemplate, ctx: Pro
   const where = ctx.templateFile(rendered.source) ?? ctx.fallback.file;
   const { documents, errors } = parseYaml(rendered.content, where);
   const tracer = new ProvenanceTracer(rendered, ctx);
+  const volatile = rendered.segments.filter((s) => s.volatile);
   const objects: KubeObject[] = [];
   for (const doc of documents) {
     if (!isKubeObject(doc.value)) continue;
-    objects.push(makeObject(doc.value, ctx.target, new HelmSourceMap(doc.sourceMap, doc.value, tracer)));
+    const object = makeObject(doc.value, ctx.target, new HelmSourceMap(doc.sourceMap, doc.value, tracer));
+    if (volatile.length > 0) {
+      const paths = volatileLeaves(doc.value, doc.sourceMap, volatile);
+      if (paths.length > 0) object.volatilePaths = paths;
+    }
+    objects.push(object);
   }
   // Errors carry lines of the rendered text; point them at the template instead.
   for (const e of errors) {
@@ -62,6 +68,21 @@ export function objectsFromRenderedTemplate(rendered: RenderedTemplate, ctx: Pro
     if (loc) Object.assign(e, { file: loc.file, line: loc.line, column: undefined });
   }
   return { objects, errors };
+}
+
+/** Scalar fields whose text was printed by a volatile action (randAlphaNum, genCA, now, ...). */
+function volatileLeaves(body: unknown, map: YamlSourceMap, volatile: readonly ProvenanceSegment[]): JsonPath[] {
+  const out: JsonPath[] = [];
+  const visit = (node: unknown, at: (string | number)[]) => {
+    if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k]);
+    else if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...at, i]));
+    else {
+      const range = map.nodeAt(at)?.range;
+      if (range && volatile.some((s) => s.start < range[1] && s.end > range[0])) out.push(at);
+    }
+  };
+  visit(body, []);
+  return out;
 }
 
 class HelmSourceMap implements SourceMap {

@@ -42,6 +42,8 @@ export interface KubeObject extends ObjectRef {
   /** Id of the render target that produced it. */
   target: string;
   sourceMap: SourceMap;
+  /** Fields whose values differ from render to render (random values, the clock): diffs ignore their values. */
+  volatilePaths?: JsonPath[];
 }
 
 export function objectRefOf(body: Record<string, unknown>): ObjectRef {

@@ -52,6 +52,8 @@ export interface ProvenanceSegment {
   line: number;
   /** 'text' for literal template text, 'action' for the printed value of {{pipeline}}. */
   kind: 'text' | 'action';
+  /** Set on an action whose evaluation called a function marked `volatile` (random values, the clock). */
+  volatile?: true;
 }
 
 export const DEFAULT_MAX_DEPTH = 100000;
@@ -69,6 +71,8 @@ class Shared {
   chunks: string[] = [];
   length = 0;
   steps = 0;
+  /** Calls of functions marked `volatile` so far, nested executions included. */
+  volatileCalls = 0;
   segments: ProvenanceSegment[] | null;
   constructor(
     readonly limits: Required<Pick<ExecLimits, 'maxDepth'>> & ExecLimits,
@@ -110,7 +114,7 @@ class State {
 
   // ---------------------------------------------------------------- output
 
-  write(s: string, node: Node, kind: 'text' | 'action'): void {
+  write(s: string, node: Node, kind: 'text' | 'action', volatile = false): void {
     if (s.length === 0) return;
     const sh = this.shared;
     const max = sh.limits.maxOutputLength;
@@ -140,7 +144,8 @@ class State {
           template: this.tmpl.name,
           source,
           line: lineOf(node.tree, node.pos),
-          kind
+          kind,
+          ...(volatile ? { volatile: true as const } : {})
         });
       }
     }
@@ -197,8 +202,9 @@ class State {
     this.tick();
     switch (node.type) {
       case 'action': {
+        const volatileBefore = this.shared.volatileCalls;
         const val = this.evalPipeline(dot, node.pipe);
-        if (node.pipe.decl.length === 0) this.printValue(node, val);
+        if (node.pipe.decl.length === 0) this.printValue(node, val, this.shared.volatileCalls !== volatileBefore);
         return;
       }
       case 'break':
@@ -531,6 +537,7 @@ class State {
       throw e;
     } finally {
       this.shared.steps = sh.steps;
+      this.shared.volatileCalls += sh.volatileCalls;
     }
     return sh.chunks.join('');
   }
@@ -594,6 +601,7 @@ class State {
   }
 
   invokeFunc(fn: GoFuncValue, argv: GoValue[], ctx: CallContext): GoValue {
+    if (fn.volatile) this.shared.volatileCalls++;
     const r = fn.apply(ctx, argv);
     return r === undefined ? null : r;
   }
@@ -700,12 +708,12 @@ class State {
     this.errorf(`can't handle assignment of ${n.String()} to empty interface argument`);
   }
 
-  printValue(n: Node, v: GoValue): void {
+  printValue(n: Node, v: GoValue, volatile = false): void {
     this.at(n);
     let pv: GoValue = v;
     if (pv instanceof GoPointer) pv = indirect(pv)[0];
     if (pv === undefined || pv === null) {
-      this.write('<no value>', n, 'action');
+      this.write('<no value>', n, 'action', volatile);
       return;
     }
     if (pv instanceof GoStruct && pv.isPointer) pv = new GoStruct(pv.type.slice(1), pv.fields, pv.methods);
@@ -714,7 +722,7 @@ class State {
       this.errorf(`can't print ${n.String()} of type ${typeOf(pv)}`);
     }
     const s = formatValue(pv, (fn, _recv, name) => fn.call(this.callContext(name)));
-    this.write(s, n, 'action');
+    this.write(s, n, 'action', volatile);
   }
 }
 

@@ -174,6 +174,8 @@ export interface CallPosition {
 export interface GoFuncValue {
   (this: CallContext, ...args: GoValue[]): GoValue;
   goSig?: GoFuncSig;
+  /** Its result differs from run to run in real Helm (random values, the clock): output it prints is marked. */
+  volatile?: boolean;
 }
 
 export type GoValue =
