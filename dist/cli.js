@@ -46546,6 +46546,86 @@ function crdObjects(c) {
 // src/render/helm/engine.ts
 import path13 from "node:path";
 
+// src/render/helm/errors.ts
+function cleanupParseError(filename, message) {
+  const tokens = message.split(": ");
+  if (tokens.length === 1) return `parse error in (${filename}): ${message}`;
+  return `parse error at (${tokens[1]}): ${tokens[tokens.length - 1]}`;
+}
+function parseExecErrorString(s) {
+  const prefix = "template: ";
+  if (!s.startsWith(prefix)) return null;
+  const remainder = s.slice(prefix.length);
+  if (remainder.startsWith("no template ")) return { trace: { location: "", message: s, executedFunction: "" } };
+  const idx = remainder.indexOf(': executing "');
+  if (idx !== -1) {
+    const templateName = remainder.slice(0, idx);
+    const after = remainder.slice(idx + ': executing "'.length);
+    const endQuote = after.indexOf('"');
+    if (endQuote === -1) return null;
+    const functionName = after.slice(0, endQuote);
+    const rest = after.slice(endQuote + 1);
+    if (!rest.startsWith(" at <")) return null;
+    const locEnd = rest.indexOf(">: ");
+    if (locEnd === -1) return null;
+    const locationName = rest.slice(" at <".length, locEnd);
+    const fullMsg = rest.slice(locEnd + 3);
+    let errMsg = fullMsg;
+    const cut = errMsg.indexOf(" template:");
+    if (cut !== -1) errMsg = errMsg.slice(0, cut);
+    const wrapped = /^error calling [^:\s]+: ([\s\S]*)$/.exec(fullMsg);
+    return {
+      trace: { location: templateName, message: errMsg, executedFunction: `executing "${functionName}" at <${locationName}>:` },
+      next: wrapped ? wrapped[1] : void 0
+    };
+  }
+  const i = remainder.lastIndexOf(": ");
+  if (i !== -1) return { trace: { location: remainder.slice(0, i), message: remainder.slice(i + 2), executedFunction: "" } };
+  return null;
+}
+var WARN_RE = /HELM_ERR_START([\s\S]*)HELM_ERR_END/;
+function cleanupExecError(filename, message) {
+  const tokens = splitN(message, ": ", 3);
+  if (tokens.length !== 3) return `execution error in (${filename}): ${message}`;
+  const location = tokens[1];
+  const parts = WARN_RE.exec(tokens[2]);
+  if (parts) return `execution error at (${location}): ${parts[1]}`;
+  const traces = [];
+  let current = message;
+  while (current !== void 0) {
+    const p = parseExecErrorString(current);
+    if (!p) return message;
+    const last = traces[traces.length - 1];
+    if (!last || last.location !== p.trace.location || last.message !== p.trace.message || last.executedFunction !== p.trace.executedFunction) {
+      traces.push(p.trace);
+    }
+    current = p.next;
+  }
+  let out = "";
+  for (const t of traces) {
+    t.message = t.message.split("<no value>").join("");
+    if (t.location !== "") out += `${t.location}
+  `;
+    if (t.executedFunction !== "") out += `${t.executedFunction}
+    `;
+    if (t.message !== "") out += `${t.message}
+`;
+  }
+  return out.trim();
+}
+function splitN(s, sep, n) {
+  const out = [];
+  let rest = s;
+  while (out.length < n - 1) {
+    const i = rest.indexOf(sep);
+    if (i < 0) break;
+    out.push(rest.slice(0, i));
+    rest = rest.slice(i + sep.length);
+  }
+  out.push(rest);
+  return out;
+}
+
 // src/render/helm/values.ts
 var import_ajv3 = __toESM(require_ajv(), 1);
 var import__ = __toESM(require__(), 1);
@@ -47719,84 +47799,6 @@ function sortTemplates(names) {
     return a < b ? 1 : a > b ? -1 : 0;
   });
 }
-function cleanupParseError(filename, message) {
-  const tokens = message.split(": ");
-  if (tokens.length === 1) return `parse error in (${filename}): ${message}`;
-  return `parse error at (${tokens[1]}): ${tokens[tokens.length - 1]}`;
-}
-function parseExecErrorString(s) {
-  const prefix = "template: ";
-  if (!s.startsWith(prefix)) return null;
-  const remainder = s.slice(prefix.length);
-  if (remainder.startsWith("no template ")) return { trace: { location: "", message: s, executedFunction: "" } };
-  const idx = remainder.indexOf(': executing "');
-  if (idx !== -1) {
-    const templateName = remainder.slice(0, idx);
-    const after = remainder.slice(idx + ': executing "'.length);
-    const endQuote = after.indexOf('"');
-    if (endQuote === -1) return null;
-    const functionName = after.slice(0, endQuote);
-    const rest = after.slice(endQuote + 1);
-    if (!rest.startsWith(" at <")) return null;
-    const locEnd = rest.indexOf(">: ");
-    if (locEnd === -1) return null;
-    const locationName = rest.slice(" at <".length, locEnd);
-    const fullMsg = rest.slice(locEnd + 3);
-    let errMsg = fullMsg;
-    const cut = errMsg.indexOf(" template:");
-    if (cut !== -1) errMsg = errMsg.slice(0, cut);
-    const wrapped = /^error calling [^:\s]+: ([\s\S]*)$/.exec(fullMsg);
-    return {
-      trace: { location: templateName, message: errMsg, executedFunction: `executing "${functionName}" at <${locationName}>:` },
-      next: wrapped ? wrapped[1] : void 0
-    };
-  }
-  const i = remainder.lastIndexOf(": ");
-  if (i !== -1) return { trace: { location: remainder.slice(0, i), message: remainder.slice(i + 2), executedFunction: "" } };
-  return null;
-}
-var WARN_RE = /HELM_ERR_START([\s\S]*)HELM_ERR_END/;
-function cleanupExecError(filename, message) {
-  const tokens = splitN(message, ": ", 3);
-  if (tokens.length !== 3) return `execution error in (${filename}): ${message}`;
-  const location = tokens[1];
-  const parts = WARN_RE.exec(tokens[2]);
-  if (parts) return `execution error at (${location}): ${parts[1]}`;
-  const traces = [];
-  let current = message;
-  while (current !== void 0) {
-    const p = parseExecErrorString(current);
-    if (!p) return message;
-    const last = traces[traces.length - 1];
-    if (!last || last.location !== p.trace.location || last.message !== p.trace.message || last.executedFunction !== p.trace.executedFunction) {
-      traces.push(p.trace);
-    }
-    current = p.next;
-  }
-  let out = "";
-  for (const t of traces) {
-    t.message = t.message.split("<no value>").join("");
-    if (t.location !== "") out += `${t.location}
-  `;
-    if (t.executedFunction !== "") out += `${t.executedFunction}
-    `;
-    if (t.message !== "") out += `${t.message}
-`;
-  }
-  return out.trim();
-}
-function splitN(s, sep, n) {
-  const out = [];
-  let rest = s;
-  while (out.length < n - 1) {
-    const i = rest.indexOf(sep);
-    if (i < 0) break;
-    out.push(rest.slice(0, i));
-    rest = rest.slice(i + sep.length);
-  }
-  out.push(rest);
-  return out;
-}
 function stripNoValue(output, segments) {
   const NV = "<no value>";
   if (!output.includes(NV)) return { output, segments };
@@ -48126,10 +48128,10 @@ function goParseInt(s, base0 = true) {
       base2 = 8;
       t = t.slice(1);
     }
-    if (t.includes("_") && !underscoreOK2(s)) return null;
+    if (t.includes("_") && !underscoreOK(s)) return null;
     t = t.replace(/_/g, "");
   } else if (base0 && t.includes("_")) {
-    if (!underscoreOK2(s)) return null;
+    if (!underscoreOK(s)) return null;
     t = t.replace(/_/g, "");
   }
   if (t === "" && base2 !== 8) return null;
@@ -48143,32 +48145,6 @@ function goParseInt(s, base0 = true) {
   if (neg) n = -n;
   if (n < MIN_INT64 || n > MAX_INT64) return null;
   return n;
-}
-function underscoreOK2(s) {
-  let saw = "^";
-  let i = 0;
-  if (s.length >= 1 && (s[0] === "-" || s[0] === "+")) s = s.slice(1);
-  let hex = false;
-  if (s.length >= 2 && s[0] === "0" && "bBoOxX".includes(s[1])) {
-    i = 2;
-    saw = "0";
-    hex = s[1] === "x" || s[1] === "X";
-  }
-  for (; i < s.length; i++) {
-    const c = s[i];
-    if (c >= "0" && c <= "9" || hex && /[a-fA-F]/.test(c)) {
-      saw = "0";
-      continue;
-    }
-    if (c === "_") {
-      if (saw !== "0") return false;
-      saw = "_";
-      continue;
-    }
-    if (saw === "_") return false;
-    saw = "!";
-  }
-  return saw !== "_";
 }
 function goParseFloat(s) {
   const low = s.toLowerCase();

@@ -8,9 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Template, TemplateError, type FuncMap, type GoValue } from '../../src/render/gotemplate/index.js';
 import type { Chart, Metadata } from '../../src/render/helm/chart.js';
-import {
-  cleanupExecError, cleanupParseError, makeCapabilities, renderTemplates, sortTemplates, stripNoValue, toRenderValues
-} from '../../src/render/helm/engine.js';
+import { makeCapabilities, renderTemplates, sortTemplates, stripNoValue, toRenderValues } from '../../src/render/helm/engine.js';
+import { cleanupExecError, cleanupParseError } from '../../src/render/helm/errors.js';
 import { engineToYaml, helmFuncMap } from '../../src/render/helm/funcmap.js';
 import { coalesceValues, type Values } from '../../src/render/helm/values.js';
 import { yamlToGo } from '../../src/render/helm/yamlgo.js';

@@ -5,9 +5,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { FuncMap, GoInt, GoValue, Template, fromJS, goInt, sprint, withGoType } from '../../src/render/gotemplate/index.js';
 import {
-  GoDuration, cleanupExecError, createHelmFuncs, goJsonMarshal, goYamlMarshal, helmToYaml, helmToYamlPretty,
+  GoDuration, createHelmFuncs, goJsonMarshal, goYamlMarshal, helmToYaml, helmToYamlPretty,
   parseGoDuration, durationString, tomlDecode, tomlEncode, yamlKeyLess
 } from '../../src/render/helm/funcs/index.js';
+import { cleanupExecError } from '../../src/render/helm/errors.js';
 
 const y = (v: unknown): string => helmToYaml(fromJS(v, 'float64'));
 const m = (entries: Record<string, GoValue>): Map<string, GoValue> => new Map(Object.entries(entries));

@@ -43,6 +43,7 @@ export {
 } from './values.js';
 export type { GoValue, GoFuncValue, GoFuncSig, CallContext, CallPosition, IntKind, Kind, NumberMode } from './values.js';
 export { sprint, sprintf, sprintln, formatValue, formatFloat, quoteString, quoteRune } from './fmt.js';
+export { underscoreOK } from './parser.js';
 export {
   BUILTINS, eq as goEq, htmlEscapeString, jsEscapeString, urlQueryEscape, evalArgs, indirect, indirectInterface
 } from './builtins.js';

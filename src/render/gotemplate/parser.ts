@@ -548,7 +548,8 @@ function simplifyComplex(n: NumberNode): void {
 
 // ---------------------------------------------------------------- strconv ports
 
-function underscoreOK(s: string): boolean {
+/** strconv's underscoreOK: underscores only between digits (or after a base prefix). */
+export function underscoreOK(s: string): boolean {
   let saw = '^';
   let i = 0;
   if (s.length >= 1 && (s[0] === '-' || s[0] === '+')) s = s.slice(1);

@@ -4,7 +4,7 @@
  */
 import {
   CallContext, GoComplex, GoFuncValue, GoInt, GoIter, GoNil, GoPointer, GoStruct, GoValue, findMethod, kindOf,
-  mapType, sliceType, sprintf, typeOf, withGoType
+  mapType, sliceType, sprintf, typeOf, underscoreOK, withGoType
 } from '../gotemplate/index.js';
 
 /** A Go runtime panic message for reflect.TypeOf(nil).Kind() and similar nil dereferences. */
@@ -70,33 +70,6 @@ export function goParseInt(s: string, base0 = true): bigint | null {
   return n;
 }
 
-/** strconv's underscoreOK: underscores only between digits (or after a base prefix). */
-function underscoreOK(s: string): boolean {
-  let saw = '^';
-  let i = 0;
-  if (s.length >= 1 && (s[0] === '-' || s[0] === '+')) s = s.slice(1);
-  let hex = false;
-  if (s.length >= 2 && s[0] === '0' && 'bBoOxX'.includes(s[1])) {
-    i = 2;
-    saw = '0';
-    hex = s[1] === 'x' || s[1] === 'X';
-  }
-  for (; i < s.length; i++) {
-    const c = s[i];
-    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) {
-      saw = '0';
-      continue;
-    }
-    if (c === '_') {
-      if (saw !== '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw === '_') return false;
-    saw = '!';
-  }
-  return saw !== '_';
-}
 
 /** strconv.ParseFloat(s, 64); null on error (including out of range). */
 export function goParseFloat(s: string): number | null {

@@ -13,7 +13,7 @@
  * | toToml / mustToToml / fromToml | BurntSushi/toml; toToml returns the error text on failure |
  * | include | executes a named template (per-name nesting limit 1000, Helm's error text) |
  * | tpl | parses the string in a clone of the set named "gotpl", strips `<no value>`, wraps errors as Helm |
- * | required / fail | errors wrapped in HELM_ERR_START…HELM_ERR_END (see `cleanupExecError`); no-ops in lint mode |
+ * | required / fail | errors wrapped in HELM_ERR_START…HELM_ERR_END (see `cleanupExecError` in ../errors.ts); no-ops in lint mode |
  * | lookup | `map[string]interface {}{}` (helm template has no cluster) |
  * | getHostByName | "" (Helm without --enable-dns) |
  * | toDuration, mustToDuration, duration* | Helm 4's duration helpers (values are `GoDuration`) |
@@ -61,39 +61,6 @@ export interface HelmFuncsOptions {
   rootTemplateName?: string;
   /** Replacement for the cluster-less `lookup` (e.g. fixtures); must return a map. */
   lookup?: (apiVersion: string, kind: string, namespace: string, name: string) => Map<string, GoValue>;
-}
-
-/**
- * engine.go cleanupExecError: turn a Go exec error message of a template (`template: f:1:2: executing ... :
- * error calling fail: HELM_ERR_STARTmsgHELM_ERR_END`) into `execution error at (f:1:2): msg`. Returns the
- * message unchanged when it carries no Helm warning.
- */
-export function cleanupExecError(filename: string, message: string): string {
-  const parts = splitN(message, ': ', 3);
-  if (parts.length !== 3) return `execution error in (${filename}): ${message}`;
-  const m = new RegExp(`${WARN_START}([\\s\\S]*)${WARN_END}`).exec(parts[2]);
-  if (m) return `execution error at (${parts[1]}): ${m[1]}`;
-  return message;
-}
-
-/** engine.go cleanupParseError. */
-export function cleanupParseError(filename: string, message: string): string {
-  const tokens = message.split(': ');
-  if (tokens.length === 1) return `parse error in (${filename}): ${message}`;
-  return `parse error at (${tokens[1]}): ${tokens[tokens.length - 1]}`;
-}
-
-function splitN(s: string, sep: string, n: number): string[] {
-  const out: string[] = [];
-  let rest = s;
-  while (out.length < n - 1) {
-    const i = rest.indexOf(sep);
-    if (i < 0) break;
-    out.push(rest.slice(0, i));
-    rest = rest.slice(i + sep.length);
-  }
-  out.push(rest);
-  return out;
 }
 
 const ANY = 'interface {}';
