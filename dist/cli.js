@@ -18727,6 +18727,28 @@ ${tableHead}`,
     close: "\n</details>\n",
     what: "targets"
   });
+  if (input.targetDiffs) {
+    const rows = [];
+    const totals = { added: 0, changed: 0, removed: 0 };
+    let touched = 0;
+    for (const d of input.targetDiffs) {
+      const target = escapeMarkdown(truncate(d.target, MAX_NAME_CHARS));
+      const before = rows.length;
+      for (const change of ["added", "changed", "removed"]) {
+        totals[change] += d[change].length;
+        for (const ref of d[change]) rows.push(`| ${target} | ${change} | ${escapeMarkdown(truncate(describeObject(ref), MAX_NAME_CHARS))} | ${escapeMarkdown(truncate(ref.apiVersion, MAX_NAME_CHARS))} |`);
+      }
+      if (rows.length > before) touched++;
+    }
+    sections.push({
+      open: `<details><summary>Rendered objects: ${totals.added} added, ${totals.changed} changed, ${totals.removed} removed between base and head (${plural(touched, "target")})</summary>
+
+` + (rows.length > 0 ? "| Target | Change | Object | API version |\n| :-- | :-- | :-- | :-- |\n" : "No rendered object differs between base and head.\n"),
+      rows,
+      close: "\n</details>\n",
+      what: "rendered-object changes"
+    });
+  }
   const headText = `${head.join("\n")}
 `;
   const full = headText + sections.map((s) => s.open + s.rows.map((r) => `${r}
@@ -18863,6 +18885,7 @@ function reportsFor(result, options) {
       blocking: result.blocking.length,
       targets: result.targets.map((t) => ({ id: t.id, objects: t.objects, kind: t.kind, rendered: t.rendered })),
       notes: result.notes,
+      ...result.targetDiffs ? { targetDiffs: result.targetDiffs } : {},
       ...links
     })
   };

@@ -84,6 +84,7 @@ export function reportsFor(result: RunResult, options: ReportOptions): Reports {
         blocking: result.blocking.length,
         targets: result.targets.map((t) => ({ id: t.id, objects: t.objects, kind: t.kind, rendered: t.rendered })),
         notes: result.notes,
+        ...(result.targetDiffs ? { targetDiffs: result.targetDiffs } : {}),
         ...links
       })
   };

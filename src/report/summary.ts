@@ -4,7 +4,7 @@
  * and the whole stays under GitHub's 1 MiB per-step limit, with a visible note when rows had to be left out.
  */
 import type { Finding, Severity } from '../analyze/types.js';
-import { describeObject } from '../objects/types.js';
+import { describeObject, type ObjectRef } from '../objects/types.js';
 import { compareBySeverity, countFindings, describeGate, indexRules, plural, SEVERITIES_DESC, truncate, type FailOn, type RuleMeta } from './common.js';
 import { DIAGNOSTIC_RULES } from './diagnostic-rules.js';
 import { encodePath, escapeMarkdown, inlineCode, markdownLink } from './markdown.js';
@@ -25,6 +25,13 @@ export interface SummaryTarget {
   rendered?: boolean;
 }
 
+export interface SummaryTargetDiff {
+  target: string;
+  added: readonly ObjectRef[];
+  changed: readonly ObjectRef[];
+  removed: readonly ObjectRef[];
+}
+
 export interface SummaryInput {
   findings: readonly Finding[];
   /** Rule metadata, for titles. */
@@ -41,6 +48,8 @@ export interface SummaryInput {
   /** `owner/name` */
   repository?: string;
   headSha?: string;
+  /** Per target, the rendered objects the change adds, changes and removes (PR mode). */
+  targetDiffs?: readonly SummaryTargetDiff[];
   /** Size budget in bytes (UTF-8). Default DEFAULT_SUMMARY_MAX_BYTES. */
   maxBytes?: number;
 }
@@ -142,6 +151,30 @@ export function buildSummary(input: SummaryInput): string {
     close: '\n</details>\n',
     what: 'targets'
   });
+
+  if (input.targetDiffs) {
+    const rows: string[] = [];
+    const totals = { added: 0, changed: 0, removed: 0 };
+    let touched = 0;
+    for (const d of input.targetDiffs) {
+      const target = escapeMarkdown(truncate(d.target, MAX_NAME_CHARS));
+      const before = rows.length;
+      for (const change of ['added', 'changed', 'removed'] as const) {
+        totals[change] += d[change].length;
+        for (const ref of d[change]) rows.push(`| ${target} | ${change} | ${escapeMarkdown(truncate(describeObject(ref), MAX_NAME_CHARS))} | ${escapeMarkdown(truncate(ref.apiVersion, MAX_NAME_CHARS))} |`);
+      }
+      if (rows.length > before) touched++;
+    }
+    sections.push({
+      open:
+        `<details><summary>Rendered objects: ${totals.added} added, ${totals.changed} changed, ${totals.removed} removed between base and head` +
+        ` (${plural(touched, 'target')})</summary>\n\n` +
+        (rows.length > 0 ? '| Target | Change | Object | API version |\n| :-- | :-- | :-- | :-- |\n' : 'No rendered object differs between base and head.\n'),
+      rows,
+      close: '\n</details>\n',
+      what: 'rendered-object changes'
+    });
+  }
 
   const headText = `${head.join('\n')}\n`;
   const full = headText + sections.map((s) => s.open + s.rows.map((r) => `${r}\n`).join('') + s.close).join('');

@@ -18,6 +18,16 @@ export interface RuleMatch {
 
 export type RuleCheck = { template: string; params?: Record<string, unknown> } | { cel: string; message: string; path?: string };
 
+/**
+ * How a finding of the rule is fixed by a plain edit of the line it points at: set the field to `set`. Review
+ * comments then carry a one-click suggestion when that line is `field: <plain scalar>`. `fields` limits the hint
+ * to those field names (default: any field the rule reports).
+ */
+export interface RuleFix {
+  set: string | number | boolean;
+  fields?: string[];
+}
+
 export interface RuleDefinition {
   id: string;
   title: string;
@@ -32,6 +42,8 @@ export interface RuleDefinition {
   match: RuleMatch;
   check: RuleCheck;
   examples: { pass: Record<string, unknown>[]; fail: Record<string, unknown>[] };
+  /** A one-line fix, for review-comment suggestions. */
+  fix?: RuleFix;
   /** Where the rule was read from (repository- or package-relative). */
   source: string;
 }
