@@ -47,3 +47,21 @@ describe('Helm charts in pull-request mode', () => {
     expect(diff.removed).toEqual([]);
   });
 });
+
+describe('fingerprints', () => {
+  test('stay the same when unrelated lines move, and differ per object and field', async () => {
+    const pod = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  hostNetwork: true\n  containers:\n    - name: c\n      image: busybox:1.36\n`;
+    const root = gitRepo({ 'apps/pods.yaml': `${pod('a')}---\n${pod('b')}` });
+    const before = await run({ root });
+    writeTree(root, { 'apps/pods.yaml': `# moved down by a comment\n# and another\n${pod('a')}---\n${pod('b')}` });
+    const after = await run({ root });
+    const key = (r: typeof before) => r.findings.filter((f) => f.ruleId === 'pss-host-namespaces').map((f) => [f.object?.name, f.location.line, f.fingerprint] as const);
+    const [a1, b1] = key(before);
+    const [a2, b2] = key(after);
+    expect([a1[0], b1[0]]).toEqual(['a', 'b']);
+    expect(a2[1]).toBe(a1[1] + 2);
+    expect(a2[2]).toBe(a1[2]);
+    expect(b2[2]).toBe(b1[2]);
+    expect(a1[2]).not.toBe(b1[2]);
+  });
+});
