@@ -73339,13 +73339,19 @@ function describeError(e) {
       return e.message ?? e.keyword;
   }
 }
-function validateAgainstSingleSchema(values, schemaText, file) {
+var compiledSchemas = /* @__PURE__ */ new Map();
+var MAX_COMPILED_SCHEMAS = 64;
+function compileValuesSchema(text, file) {
+  const key = `${file}\0${text}`;
+  const cached2 = compiledSchemas.get(key);
+  if (cached2) return cached2;
+  let compiled;
   let schema;
   try {
-    schema = JSON.parse(typeof schemaText === "string" ? schemaText : schemaText.toString("utf8"));
+    schema = JSON.parse(text);
   } catch (err) {
-    return `failed to parse ${file}: ${err.message}
-`;
+    return { error: `failed to parse ${file}: ${err.message}
+` };
   }
   const draft = draftOf(schema);
   const opts = { strict: false, allErrors: true, validateFormats: true, unicodeRegExp: false, validateSchema: false };
@@ -73360,15 +73366,21 @@ function validateAgainstSingleSchema(values, schemaText, file) {
     }
   }
   addFormats2(ajv);
-  let validate2;
   try {
-    validate2 = ajv.compile(schema);
+    compiled = { validate: ajv.compile(schema) };
   } catch (err) {
-    return `failed to compile schema ${file}: ${err.message}
-`;
+    compiled = { error: `failed to compile schema ${file}: ${err.message}
+` };
   }
-  const data = toJS(values);
-  if (validate2(data)) return null;
+  if (compiledSchemas.size >= MAX_COMPILED_SCHEMAS) compiledSchemas.delete(compiledSchemas.keys().next().value);
+  compiledSchemas.set(key, compiled);
+  return compiled;
+}
+function validateAgainstSingleSchema(values, schemaText, file) {
+  const compiled = compileValuesSchema(typeof schemaText === "string" ? schemaText : schemaText.toString("utf8"), file);
+  if ("error" in compiled) return compiled.error;
+  const { validate: validate2 } = compiled;
+  if (validate2(toJS(values))) return null;
   const lines = (validate2.errors ?? []).map((e) => `- at '${e.instancePath}': ${describeError(e)}`);
   return [...new Set(lines)].join("\n") + "\n";
 }

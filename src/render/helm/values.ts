@@ -7,7 +7,7 @@
  * Values are Go values throughout: maps are `Map<string, GoValue>`, YAML/JSON numbers float64 (JS number),
  * `--set` integers int64 (GoInt).
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -490,13 +490,22 @@ function describeError(e: ErrorObject): string {
   }
 }
 
-/** ValidateAgainstSingleSchema: returns Helm's error text ("- at '/x': ...\n" lines) or null. */
-export function validateAgainstSingleSchema(values: Values, schemaText: Buffer | string, file: string): string | null {
+type CompiledSchema = { validate: ValidateFunction } | { error: string };
+
+/** Compiled schemas by file and text: a chart's schema is compiled once per process, not once per release and revision. */
+const compiledSchemas = new Map<string, CompiledSchema>();
+const MAX_COMPILED_SCHEMAS = 64;
+
+function compileValuesSchema(text: string, file: string): CompiledSchema {
+  const key = `${file}\0${text}`;
+  const cached = compiledSchemas.get(key);
+  if (cached) return cached;
+  let compiled: CompiledSchema;
   let schema: unknown;
   try {
-    schema = JSON.parse(typeof schemaText === 'string' ? schemaText : schemaText.toString('utf8'));
+    schema = JSON.parse(text);
   } catch (err) {
-    return `failed to parse ${file}: ${(err as Error).message}\n`;
+    return { error: `failed to parse ${file}: ${(err as Error).message}\n` };
   }
   const draft = draftOf(schema);
   const opts = { strict: false, allErrors: true, validateFormats: true, unicodeRegExp: false, validateSchema: false };
@@ -511,14 +520,22 @@ export function validateAgainstSingleSchema(values: Values, schemaText: Buffer |
     }
   }
   addFormats(ajv);
-  let validate;
   try {
-    validate = ajv.compile(schema as object);
+    compiled = { validate: ajv.compile(schema as object) };
   } catch (err) {
-    return `failed to compile schema ${file}: ${(err as Error).message}\n`;
+    compiled = { error: `failed to compile schema ${file}: ${(err as Error).message}\n` };
   }
-  const data = toJS(values);
-  if (validate(data)) return null;
+  if (compiledSchemas.size >= MAX_COMPILED_SCHEMAS) compiledSchemas.delete(compiledSchemas.keys().next().value as string);
+  compiledSchemas.set(key, compiled);
+  return compiled;
+}
+
+/** ValidateAgainstSingleSchema: returns Helm's error text ("- at '/x': ...\n" lines) or null. */
+export function validateAgainstSingleSchema(values: Values, schemaText: Buffer | string, file: string): string | null {
+  const compiled = compileValuesSchema(typeof schemaText === 'string' ? schemaText : schemaText.toString('utf8'), file);
+  if ('error' in compiled) return compiled.error;
+  const { validate } = compiled;
+  if (validate(toJS(values))) return null;
   const lines = (validate.errors ?? []).map((e) => `- at '${e.instancePath}': ${describeError(e)}`);
   return [...new Set(lines)].join('\n') + '\n';
 }
