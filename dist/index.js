@@ -79060,6 +79060,7 @@ var ARRAY_OF_TABLES = /* @__PURE__ */ Symbol("tomlArrayOfTables");
 function mark(o, sym) {
   Object.defineProperty(o, sym, { value: true, enumerable: false, configurable: true });
 }
+var LINE_ENDING_BACKSLASH = /\\[ \t]*\r?\n/y;
 function tomlDecode(text) {
   return new TomlParser(text).parse();
 }
@@ -79376,30 +79377,43 @@ var TomlParser = class {
         return this.err(`invalid escape character ${quoteRune2(e ?? "")}; only the following escape characters are allowed: \\b, \\t, \\n, \\f, \\r, \\", \\\\, \\uXXXX, and \\UXXXXXXXX`);
     }
   }
-  multiBasicString() {
+  /** Steps over a multi-line string's opening delimiter and the newline right after it (TOML trims it). */
+  openMultiline() {
     this.i += 3;
     if (this.peek() === "\n") this.next();
     else if (this.peek() === "\r" && this.peek(1) === "\n") {
       this.i++;
       this.next();
     }
+  }
+  /**
+   * At the closing delimiter of a multi-line string: steps over it and returns the up to two quote characters
+   * right before it that belong to the content (`"""""` ends with `""` of content). Undefined elsewhere.
+   */
+  closeMultiline(quote3) {
+    if (!this.s.startsWith(quote3.repeat(3), this.i)) return void 0;
+    this.i += 3;
+    let extra = "";
+    while (this.peek() === quote3 && extra.length < 2) {
+      extra += quote3;
+      this.i++;
+    }
+    return extra;
+  }
+  multiBasicString() {
+    this.openMultiline();
     let out = "";
     for (; ; ) {
       if (this.eof()) this.err(`unexpected EOF; expected '"""'`);
-      if (this.s.startsWith('"""', this.i)) {
-        this.i += 3;
-        let extra = 0;
-        while (this.peek() === '"' && extra < 2) {
-          out += '"';
-          this.i++;
-          extra++;
-        }
-        return out;
-      }
+      const closing = this.closeMultiline('"');
+      if (closing !== void 0) return out + closing;
       const c = this.s[this.i];
       if (c === "\\") {
-        const after = /^\\[ \t]*\r?\n/.exec(this.s.slice(this.i));
+        LINE_ENDING_BACKSLASH.lastIndex = this.i;
+        const after = LINE_ENDING_BACKSLASH.exec(this.s);
         if (after) {
+          this.i += after[0].length - 1;
+          this.next();
           while (/[ \t\r\n]/.test(this.peek())) this.next();
           continue;
         }
@@ -79425,25 +79439,12 @@ var TomlParser = class {
     }
   }
   multiLiteralString() {
-    this.i += 3;
-    if (this.peek() === "\n") this.next();
-    else if (this.peek() === "\r" && this.peek(1) === "\n") {
-      this.i++;
-      this.next();
-    }
+    this.openMultiline();
     let out = "";
     for (; ; ) {
       if (this.eof()) this.err(`unexpected EOF; expected "'''"`);
-      if (this.s.startsWith("'''", this.i)) {
-        this.i += 3;
-        let extra = 0;
-        while (this.peek() === "'" && extra < 2) {
-          out += "'";
-          this.i++;
-          extra++;
-        }
-        return out;
-      }
+      const closing = this.closeMultiline("'");
+      if (closing !== void 0) return out + closing;
       out += this.next();
     }
   }

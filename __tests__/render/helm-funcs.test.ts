@@ -3,7 +3,7 @@
  * JSON round trip), toYamlPretty (yaml.v3), JSON/TOML/YAML parsing, include/tpl/required/fail wiring.
  */
 import { describe, expect, test } from '@jest/globals';
-import { FuncMap, GoInt, GoValue, Template, fromJS, goInt, sprint, withGoType } from '../../src/render/gotemplate/index.js';
+import { FuncMap, GoInt, GoValue, Template, fromJS, goInt, sprint, toJS, withGoType } from '../../src/render/gotemplate/index.js';
 import {
   GoDuration, createHelmFuncs, goJsonMarshal, goYamlMarshal, helmToYaml, helmToYamlPretty,
   parseGoDuration, durationString, tomlDecode, tomlEncode, yamlKeyLess
@@ -334,5 +334,17 @@ describe('durations', () => {
   test('template helpers', () => {
     expect(render('{{ mustToDuration "1h" }} {{ toDuration "bad" }} {{ (toDuration 90).Minutes }}')).toBe('1h0m0s 0s 1.5');
     expect(render('{{ durationMilliseconds "1.5s" | printf "%T" }}')).toBe('int64');
+  });
+});
+
+describe('TOML multi-line strings', () => {
+  test('basic and literal: the newline after the opening delimiter is trimmed; up to two quotes before the closing one are content', () => {
+    const decoded = toJS(tomlDecode('a = """\nline one\nline "two"""""\nb = \'\'\'\nraw \\n text\'\'\'\'\'\nc = """x\\\n    y"""\n')) as Record<string, unknown>;
+    expect(decoded).toEqual({ a: 'line one\nline "two""', b: "raw \\n text''", c: 'xy' });
+  });
+
+  test('an unterminated multi-line string is an error naming the delimiter', () => {
+    expect(() => tomlDecode('a = """\nnever closed\n')).toThrow(/expected '"""'/);
+    expect(() => tomlDecode("a = '''\nnever closed\n")).toThrow(/expected "'''"/);
   });
 });

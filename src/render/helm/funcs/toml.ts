@@ -307,6 +307,9 @@ function mark(o: object, sym: symbol): void {
 }
 
 /** toml.Unmarshal(text, &map[string]interface{}). Throws TomlError (`toml: line N: ...`). */
+/** A backslash, white space, and a line break (sticky: matched at a given index without slicing the text). */
+const LINE_ENDING_BACKSLASH = /\\[ \t]*\r?\n/y;
+
 export function tomlDecode(text: string): Map<string, GoValue> {
   return new TomlParser(text).parse();
 }
@@ -630,30 +633,46 @@ class TomlParser {
     }
   }
 
-  private multiBasicString(): string {
+  /** Steps over a multi-line string's opening delimiter and the newline right after it (TOML trims it). */
+  private openMultiline(): void {
     this.i += 3;
     if (this.peek() === '\n') this.next();
     else if (this.peek() === '\r' && this.peek(1) === '\n') {
       this.i++;
       this.next();
     }
+  }
+
+  /**
+   * At the closing delimiter of a multi-line string: steps over it and returns the up to two quote characters
+   * right before it that belong to the content (`"""""` ends with `""` of content). Undefined elsewhere.
+   */
+  private closeMultiline(quote: '"' | "'"): string | undefined {
+    if (!this.s.startsWith(quote.repeat(3), this.i)) return undefined;
+    this.i += 3;
+    let extra = '';
+    while (this.peek() === quote && extra.length < 2) {
+      extra += quote;
+      this.i++;
+    }
+    return extra;
+  }
+
+  private multiBasicString(): string {
+    this.openMultiline();
     let out = '';
     for (;;) {
       if (this.eof()) this.err('unexpected EOF; expected \'"""\'');
-      if (this.s.startsWith('"""', this.i)) {
-        this.i += 3;
-        let extra = 0;
-        while (this.peek() === '"' && extra < 2) {
-          out += '"';
-          this.i++;
-          extra++;
-        }
-        return out;
-      }
+      const closing = this.closeMultiline('"');
+      if (closing !== undefined) return out + closing;
       const c = this.s[this.i];
       if (c === '\\') {
-        const after = /^\\[ \t]*\r?\n/.exec(this.s.slice(this.i));
+        // A line-ending backslash: the backslash, the line break and all white space after it are dropped.
+        LINE_ENDING_BACKSLASH.lastIndex = this.i;
+        const after = LINE_ENDING_BACKSLASH.exec(this.s);
         if (after) {
+          this.i += after[0].length - 1;
+          this.next();
           while (/[ \t\r\n]/.test(this.peek())) this.next();
           continue;
         }
@@ -681,25 +700,12 @@ class TomlParser {
   }
 
   private multiLiteralString(): string {
-    this.i += 3;
-    if (this.peek() === '\n') this.next();
-    else if (this.peek() === '\r' && this.peek(1) === '\n') {
-      this.i++;
-      this.next();
-    }
+    this.openMultiline();
     let out = '';
     for (;;) {
       if (this.eof()) this.err("unexpected EOF; expected \"'''\"");
-      if (this.s.startsWith("'''", this.i)) {
-        this.i += 3;
-        let extra = 0;
-        while (this.peek() === "'" && extra < 2) {
-          out += "'";
-          this.i++;
-          extra++;
-        }
-        return out;
-      }
+      const closing = this.closeMultiline("'");
+      if (closing !== undefined) return out + closing;
       out += this.next();
     }
   }
