@@ -44696,11 +44696,7 @@ function errorContext(n) {
   const lineText = nl === -1 ? text : text.slice(nl + 1);
   const byteNum = Buffer.byteLength(lineText, "utf8");
   const lineNum = 1 + (text.match(/\n/g)?.length ?? 0);
-  let context = n.String();
-  if (Buffer.byteLength(context, "utf8") > 20) {
-    context = Array.from(context).slice(0, 20).join("") + "...";
-  }
-  return { location: `${n.tree.parseName}:${lineNum}:${byteNum}`, context };
+  return { location: `${n.tree.parseName}:${lineNum}:${byteNum}`, context: n.String() };
 }
 function executeTemplate(tmpl, data, limits = {}, provenance = false) {
   const shared = new Shared({ ...limits, maxDepth: limits.maxDepth ?? DEFAULT_MAX_DEPTH }, provenance);

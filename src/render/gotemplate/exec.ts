@@ -778,12 +778,8 @@ export function errorContext(n: Node): { location: string; context: string } {
   const lineText = nl === -1 ? text : text.slice(nl + 1);
   const byteNum = Buffer.byteLength(lineText, 'utf8');
   const lineNum = 1 + (text.match(/\n/g)?.length ?? 0);
-  let context = n.String();
-  if (Buffer.byteLength(context, 'utf8') > 20) {
-    // fmt's "%.20s..." truncates to 20 runes.
-    context = Array.from(context).slice(0, 20).join('') + '...';
-  }
-  return { location: `${n.tree.parseName}:${lineNum}:${byteNum}`, context };
+  // The whole node, as the Go that Helm 4 is built with prints it (older Go cut it to 20 characters).
+  return { location: `${n.tree.parseName}:${lineNum}:${byteNum}`, context: n.String() };
 }
 
 export interface ExecResult {
