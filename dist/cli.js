@@ -39777,7 +39777,7 @@ function combineRules(builtinRules, custom) {
 
 // src/run.ts
 import { existsSync as existsSync2, readFileSync as readFileSync5 } from "node:fs";
-import path17 from "node:path";
+import path15 from "node:path";
 
 // src/util/hash.ts
 import { createHash } from "node:crypto";
@@ -41364,6 +41364,591 @@ function valueMatches(candidate, rendered) {
   if (typeof candidate === "object" && candidate !== null && typeof rendered === "object" && rendered !== null) return JSON.stringify(candidate) === JSON.stringify(rendered);
   return false;
 }
+
+// src/render/helm-pool.ts
+import { Worker } from "node:worker_threads";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+function workerSource() {
+  const here = import.meta.url;
+  if (here.endsWith(".ts")) {
+    return { file: fileURLToPath2(new URL("./helm-worker.ts", here)), execArgv: ["--import", fileURLToPath2(new URL("../../scripts/ts-loader.mjs", here))] };
+  }
+  return { file: fileURLToPath2(new URL("./helm-worker.js", here)), execArgv: [] };
+}
+var worker;
+var nextId = 1;
+var queue = Promise.resolve();
+function startWorker() {
+  const { file, execArgv } = workerSource();
+  const w = new Worker(file, { execArgv });
+  w.unref();
+  return w;
+}
+function runOne(job, hardTimeoutMs2) {
+  const id = nextId++;
+  const w = worker ??= startWorker();
+  return new Promise((resolve) => {
+    const done = (result) => {
+      clearTimeout(timer);
+      w.off("message", onMessage);
+      w.off("error", onError);
+      w.off("exit", onExit);
+      resolve(result);
+    };
+    const onMessage = (result) => {
+      if (result.id === id) done(result);
+    };
+    const onError = (err) => {
+      worker = void 0;
+      done({ id, ok: false, crash: err.stack ?? err.message });
+    };
+    const onExit = (code) => {
+      worker = void 0;
+      done({ id, ok: false, crash: `the Helm render worker exited (code ${code})` });
+    };
+    const timer = setTimeout(() => {
+      worker = void 0;
+      w.off("exit", onExit);
+      void w.terminate();
+      done({ id, ok: false, timedOut: true });
+    }, hardTimeoutMs2);
+    w.on("message", onMessage);
+    w.on("error", onError);
+    w.on("exit", onExit);
+    w.postMessage({ ...job, id });
+  });
+}
+function renderOnWorker(job, hardTimeoutMs2) {
+  const result = queue.then(() => runOne(job, hardTimeoutMs2));
+  queue = result.catch(() => void 0);
+  return result;
+}
+
+// src/render/helm-target.ts
+function valuesScopeOf(source) {
+  const parts = source.split("/");
+  const scope = [];
+  for (let i = 1; i + 1 < parts.length; i++) if (parts[i] === "charts") scope.push(parts[++i]);
+  return scope;
+}
+function hardTimeoutMs(timeoutMs) {
+  return timeoutMs + Math.max(1e3, Math.round(timeoutMs / 2));
+}
+async function renderHelm(target, repo, options) {
+  const release = target.helm;
+  const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
+  const render = await renderOnWorker(
+    {
+      root: repo.root,
+      maxFileBytes: repo.maxFileBytes,
+      chartDir: target.path,
+      options: { releaseName: release.releaseName, namespace: release.namespace, valuesFiles: release.valuesFiles, set: release.set, timeoutMs: options.timeoutMs }
+    },
+    hardTimeoutMs(options.timeoutMs)
+  );
+  if (!render.ok) {
+    if ("timedOut" in render) {
+      return { objects: [], errors: [new InputError(chartFile, `rendering the chart did not finish within ${hardTimeoutMs(options.timeoutMs)} ms and was stopped`, "render-timeout")] };
+    }
+    if ("crash" in render) return { objects: [], errors: [new InputError(chartFile, `the Helm renderer failed: ${render.crash.split("\n")[0]}`, "helm-render-failed")] };
+    const e = render.error;
+    return { objects: [], errors: [new InputError(e.file || chartFile, e.reason, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, e.line, e.column)] };
+  }
+  const values = render.values;
+  const valuesSources = valuesSourceMaps(repo, render.valuesSources);
+  const texts = /* @__PURE__ */ new Map();
+  const readFile = (file) => {
+    if (!texts.has(file)) {
+      try {
+        texts.set(file, repo.readText(file));
+      } catch {
+        texts.set(file, void 0);
+      }
+    }
+    return texts.get(file);
+  };
+  const templateFile = (source) => {
+    const origin = render.templateOrigins[source];
+    return origin && !origin.includes("!/") ? origin : void 0;
+  };
+  const objects = [];
+  const errors = [];
+  for (const manifest of render.manifests) {
+    const out = objectsFromRenderedTemplate(
+      { source: manifest.source, content: manifest.content, segments: manifest.provenance, valuesScope: valuesScopeOf(manifest.source) },
+      { target: target.id, templateFile, readFile, values, valuesSources, fallback: { file: chartFile, line: 1 } }
+    );
+    objects.push(...out.objects);
+    errors.push(...out.errors);
+  }
+  return { objects, errors };
+}
+function valuesSourceMaps(repo, sources) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { file, prefix } of sources) {
+    const key = `${file}\0${prefix.join("\0")}`;
+    if (file.includes("!/") || seen.has(key)) continue;
+    seen.add(key);
+    let text;
+    try {
+      text = repo.readText(file);
+    } catch {
+      continue;
+    }
+    for (const doc of parseYaml(text, file).documents) out.push({ file, sourceMap: doc.sourceMap, scope: prefix });
+  }
+  return out;
+}
+
+// src/render/types.ts
+var DEFAULT_RENDER_OPTIONS = { timeoutMs: 6e4 };
+
+// src/render/index.ts
+async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
+  if (!target.renderable) return { objects: [], errors: [] };
+  switch (target.kind) {
+    case "kustomize":
+      return renderKustomize(target, repo, options);
+    case "manifests":
+      return renderManifests(target, repo);
+    case "helm":
+      return options.helmRenderer === "helm" ? renderWithHelmBinary(target, repo, options, which("helm")) : renderHelm(target, repo, options);
+  }
+}
+
+// src/targets/discover.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+import path13 from "node:path";
+
+// src/targets/helm.ts
+import path12 from "node:path";
+var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
+function helmTargetId(chartDir, env2) {
+  return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
+}
+function conventionalReleases(repo, chartDir) {
+  const releaseName = path12.posix.basename(chartDir) || "release";
+  const base2 = { releaseName, namespace: "default", valuesFiles: [], set: [] };
+  const releases = [base2];
+  const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
+  for (const entry of repo.list(chartDir)) {
+    const m = !entry.isDir && ENV_VALUES.exec(entry.name);
+    if (m && m[1] !== "schema") releases.push({ ...base2, valuesFiles: [join2(entry.name)], env: m[1] });
+  }
+  if (repo.isDirectory(join2("values"))) {
+    for (const entry of repo.list(join2("values"))) {
+      const m = !entry.isDir && /^([A-Za-z0-9][\w.-]*)\.ya?ml$/.exec(entry.name);
+      if (m && !releases.some((r) => r.env === m[1])) releases.push({ ...base2, valuesFiles: [join2(`values/${entry.name}`)], env: m[1] });
+    }
+  }
+  return releases;
+}
+function configuredReleases(config, chartDir, repo, source) {
+  const base2 = {
+    releaseName: config.releaseName ?? (path12.posix.basename(chartDir) || "release"),
+    namespace: config.namespace ?? "default",
+    valuesFiles: [],
+    set: Object.entries(config.set ?? {}).map(([k, v]) => `${k}=${String(v)}`)
+  };
+  const lists = config.values && config.values.length > 0 ? config.values : [[]];
+  const used = /* @__PURE__ */ new Set();
+  return lists.map((files) => {
+    const valuesFiles = files.map((f) => repo.normalize(f, source));
+    const last = valuesFiles[valuesFiles.length - 1];
+    let env2 = last ? envName(last, chartDir) : void 0;
+    if (env2 && used.has(env2)) env2 = `${env2}-${used.size}`;
+    if (env2) used.add(env2);
+    return { ...base2, valuesFiles, ...env2 ? { env: env2 } : {} };
+  });
+}
+function envName(file, chartDir) {
+  const base2 = path12.posix.basename(file).replace(/\.ya?ml$/, "");
+  const m = /^values[-_.](.+)$/.exec(base2);
+  if (m) return m[1];
+  if (base2 === "values" || base2 === path12.posix.basename(chartDir)) return path12.posix.basename(path12.posix.dirname(file)) || base2;
+  return base2;
+}
+function chartInputs(repo, chartDir) {
+  const seen = /* @__PURE__ */ new Set();
+  const files = /* @__PURE__ */ new Set();
+  const errors = [];
+  const visit = (dir2) => {
+    if (seen.has(dir2)) return;
+    seen.add(dir2);
+    for (const f of repo.walk(dir2)) files.add(f);
+    const chartFile = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
+    for (const dep of fileDependencies(repo, chartFile, errors)) {
+      try {
+        const target = repo.resolveFrom(dir2, dep.path, chartFile);
+        if (repo.isDirectory(target)) visit(target);
+        else errors.push(new InputError(chartFile, `dependency "${dep.name}" points at ${dep.repository}, which is not a folder in the repository`, "file-not-found", dep.line));
+      } catch (err) {
+        if (err instanceof InputError) errors.push(new InputError(chartFile, err.reason, err.ruleId, dep.line));
+        else throw err;
+      }
+    }
+  };
+  visit(chartDir);
+  return { inputs: [...files].sort(), errors };
+}
+function fileDependencies(repo, chartFile, errors) {
+  let text;
+  try {
+    text = repo.readText(chartFile);
+  } catch (err) {
+    if (err instanceof InputError) errors.push(err);
+    return [];
+  }
+  const parsed = parseYaml(text, chartFile);
+  const doc = parsed.documents[0];
+  if (!doc || !isRecord(doc.value) || !Array.isArray(doc.value.dependencies)) return [];
+  const out = [];
+  doc.value.dependencies.forEach((dep, i) => {
+    if (!isRecord(dep) || typeof dep.repository !== "string" || !dep.repository.startsWith("file://")) return;
+    out.push({
+      name: typeof dep.name === "string" ? dep.name : `#${i}`,
+      repository: dep.repository,
+      path: dep.repository.slice("file://".length),
+      line: doc.sourceMap.locate(["dependencies", i, "repository"]).location.line
+    });
+  });
+  return out;
+}
+function helmTargets(repo, chartDir, config, configSource) {
+  const { inputs, errors } = chartInputs(repo, chartDir);
+  let releases;
+  try {
+    releases = config ? configuredReleases(config, chartDir, repo, configSource) : conventionalReleases(repo, chartDir);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { targets: [], errors: [...errors, err] };
+  }
+  const targets = releases.map(
+    (release) => ({
+      id: helmTargetId(chartDir, release.env),
+      kind: "helm",
+      path: chartDir,
+      inputs: [.../* @__PURE__ */ new Set([...inputs, ...release.valuesFiles])].sort(),
+      renderable: true,
+      helm: release
+    })
+  );
+  return { targets, errors };
+}
+
+// src/targets/discover.ts
+function targetId(kind, folder) {
+  return `${kind}:${folder === "" ? "." : folder}`;
+}
+var isYamlFile = (file) => /\.ya?ml$/i.test(file);
+var dirOf = (file) => {
+  const d = path13.posix.dirname(file);
+  return d === "." ? "" : d;
+};
+var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
+function matcher(globs) {
+  const list = globs.filter((g) => g.trim() !== "");
+  if (list.length === 0) return void 0;
+  const m = (0, import_picomatch2.default)(list, { dot: true });
+  return (p) => m(p);
+}
+function discoverTargets(repo, options) {
+  const errors = [];
+  const files = repo.walk("");
+  const fileSet = new Set(files);
+  const dirs = [...new Set(files.map(dirOf))].sort();
+  const chartDirs = dirs.filter((d) => fileSet.has(d ? `${d}/Chart.yaml` : "Chart.yaml"));
+  const topCharts = chartDirs.filter((d) => !chartDirs.some((o) => o !== d && isUnder(d, o)));
+  const inChart = (file) => topCharts.some((c) => isUnder(file, c));
+  const kustomizationNames = new Set(KUSTOMIZATION_FILE_NAMES);
+  const kustDirs = dirs.filter((d) => KUSTOMIZATION_FILE_NAMES.some((n) => fileSet.has(d ? `${d}/${n}` : n)) && !inChart(d ? `${d}/x` : "x"));
+  const cache3 = /* @__PURE__ */ new Map();
+  const graphs = /* @__PURE__ */ new Map();
+  for (const d of kustDirs) graphs.set(d, loadKustomizationGraph(repo, d, cache3));
+  const included = /* @__PURE__ */ new Set();
+  for (const d of kustDirs) for (const inc of cache3.get(d)?.includes ?? []) if (inc !== d) included.add(inc);
+  const owned = /* @__PURE__ */ new Set();
+  for (const g of graphs.values()) for (const f of g.inputs) owned.add(f);
+  const roots = kustDirs.filter((d) => !included.has(d));
+  const reached = /* @__PURE__ */ new Set();
+  for (const r of roots) for (const n of graphs.get(r).nodes.keys()) reached.add(n);
+  for (const d of kustDirs) {
+    if (reached.has(d)) continue;
+    roots.push(d);
+    for (const n of graphs.get(d).nodes.keys()) reached.add(n);
+  }
+  const manifestCandidates = files.filter((f) => isYamlFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path13.posix.basename(f)));
+  const manifestFolders = groupManifests(repo, manifestCandidates);
+  const include = matcher(options.include ?? []);
+  const exclude = matcher(options.exclude ?? []);
+  const folderAllowed = (folder, markers) => {
+    const candidates = [folder === "" ? "." : folder, ...markers];
+    if (exclude && candidates.some(exclude)) return false;
+    if (include && !candidates.some(include)) return false;
+    return true;
+  };
+  const kustomizeTarget = (d) => ({
+    id: targetId("kustomize", d),
+    kind: "kustomize",
+    path: d,
+    inputs: graphs.get(d)?.inputs ?? loadKustomizationGraph(repo, d, cache3).inputs,
+    renderable: true
+  });
+  const chartConfigs = new Map((options.charts ?? []).map((c) => [repo.normalize(c.path.replace(/^\.\/?$/, "")), c]));
+  const addHelmTargets = (d) => {
+    const found = helmTargets(repo, d, chartConfigs.get(d), options.configSource ?? "config");
+    targets.push(...found.targets);
+    errors.push(...found.errors);
+  };
+  const manifestsTarget = (d, list) => ({ id: targetId("manifests", d), kind: "manifests", path: d, inputs: [...list], files: [...list], renderable: true });
+  const targets = [];
+  const explicit2 = (options.targets ?? []).filter((t) => t && typeof t.path === "string");
+  if (explicit2.length > 0) {
+    for (const t of explicit2) {
+      let d;
+      try {
+        d = repo.normalize(t.path.replace(/^\.\/?$/, ""));
+      } catch (err) {
+        errors.push(err instanceof InputError ? err : new InputError(t.path, String(err), "target-not-found"));
+        continue;
+      }
+      const want = t.kind;
+      if ((!want || want === "kustomize") && findKustomizationFile(repo, d)) {
+        const g = graphs.get(d) ?? loadKustomizationGraph(repo, d, cache3);
+        graphs.set(d, g);
+        errors.push(...g.errors);
+        targets.push(kustomizeTarget(d));
+      } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
+        addHelmTargets(d);
+      } else if (!want || want === "manifests") {
+        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isYamlFile(f) && !kustomizationNames.has(path13.posix.basename(f)))).get(d) : void 0;
+        if (list && list.length > 0) targets.push(manifestsTarget(d, list));
+        else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
+      } else {
+        errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want} to render`, "target-not-found"));
+      }
+    }
+  } else {
+    for (const d of roots) {
+      const file = findKustomizationFile(repo, d);
+      if (!folderAllowed(d, file ? [file] : [])) continue;
+      targets.push(kustomizeTarget(d));
+      errors.push(...graphs.get(d).errors);
+    }
+    for (const d of topCharts) {
+      if (folderAllowed(d, [d ? `${d}/Chart.yaml` : "Chart.yaml"])) addHelmTargets(d);
+    }
+    for (const [d, list] of manifestFolders) {
+      if (exclude && exclude(d === "" ? "." : d)) continue;
+      const kept = list.filter((f) => !(exclude && exclude(f)) && (!include || include(f) || include(d === "" ? "." : d)));
+      if (kept.length > 0) targets.push(manifestsTarget(d, kept));
+    }
+  }
+  const seen = /* @__PURE__ */ new Set();
+  const unique = targets.filter((t) => seen.has(t.id) ? false : (seen.add(t.id), true));
+  unique.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return { targets: unique, errors: dedupeErrors(errors) };
+}
+function groupManifests(repo, candidates) {
+  const byDir = /* @__PURE__ */ new Map();
+  for (const file of candidates) {
+    const kind = classifyYaml(repo, file);
+    if (kind === "other") continue;
+    const d = dirOf(file);
+    let entry = byDir.get(d);
+    if (!entry) byDir.set(d, entry = { good: [], broken: [] });
+    (kind === "manifest" ? entry.good : entry.broken).push(file);
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (const [d, { good, broken }] of [...byDir].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    if (good.length > 0) out.set(d, [...good, ...broken].sort());
+  }
+  return out;
+}
+function classifyYaml(repo, file) {
+  let text;
+  try {
+    text = repo.readText(file);
+  } catch {
+    return "broken";
+  }
+  const { documents, errors } = parseYaml(text, file);
+  const hasObject = documents.some((d) => isKubeObject(d.value));
+  if (hasObject) return "manifest";
+  return errors.length > 0 ? "broken" : "other";
+}
+
+// src/targets/index.ts
+import path14 from "node:path";
+var normalize = (file) => {
+  const n = path14.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  return n === "." ? "" : n;
+};
+var TargetIndex = class {
+  constructor(targets) {
+    this.targets = targets;
+    for (const t of targets) {
+      for (const file of /* @__PURE__ */ new Set([...t.inputs, ...t.files ?? []])) {
+        const key = normalize(file);
+        const list = this.byFile.get(key);
+        if (list) list.push(t);
+        else this.byFile.set(key, [t]);
+      }
+    }
+    this.folderTargets = targets.filter((t) => t.kind === "helm");
+  }
+  targets;
+  byFile = /* @__PURE__ */ new Map();
+  folderTargets;
+  /** The targets that read `file` (a repository-relative path), in target order. */
+  targetsForFile(file) {
+    const key = normalize(file);
+    const out = new Set(this.byFile.get(key) ?? []);
+    for (const t of this.folderTargets) {
+      if (t.path === "" || key === t.path || key.startsWith(`${t.path}/`)) out.add(t);
+    }
+    return this.targets.filter((t) => out.has(t));
+  }
+  /** The targets any of `changedFiles` reaches, each once, in target order. */
+  affectedBy(changedFiles2) {
+    const hit = /* @__PURE__ */ new Set();
+    for (const file of changedFiles2) for (const t of this.targetsForFile(file)) hit.add(t);
+    return this.targets.filter((t) => hit.has(t));
+  }
+};
+
+// src/run.ts
+async function run(request) {
+  const root = path15.resolve(request.root);
+  const notes = [];
+  if (!request.base) {
+    const settings = resolveSettings(request, root, root);
+    const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
+    const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
+    const active = activeRules(rules2, settings);
+    const scan2 = await scanTree(head, settings, active, (all) => all);
+    const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
+    return { settings, rules: rules2, findings, blocking: blockingFindings(findings, settings.failOn), targets: scan2.targets, baseScanned: false, notes };
+  }
+  const baseCommit = await mergeBase(root, await resolveCommit(root, request.base));
+  const changes = await changedFiles(root, baseCommit);
+  const exported = await exportRevision(root, baseCommit);
+  try {
+    const settings = resolveSettings(request, root, exported.dir);
+    const policyFiles = /* @__PURE__ */ new Set([...CONFIG_FILE_NAMES, ...settings.rules.custom]);
+    for (const change of changes) {
+      if ([...policyFiles].some((p) => change.path === p || change.path.startsWith(`${p}/`))) {
+        notes.push(`This change edits the gitops-gate policy (${change.path}); the base revision's policy was applied.`);
+      }
+    }
+    const baseRepo = new RepoFiles(exported.dir, { maxFileBytes: settings.limits.maxFileBytes });
+    const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
+    const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
+    const active = activeRules(rules2, settings);
+    const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
+    const headScan = await scanTree(head, settings, active, (all) => new TargetIndex(all).affectedBy(changedPaths));
+    const selected = new Set(headScan.targets.map((t) => t.id));
+    const baseScan = await scanTree(baseRepo, settings, active, (all) => all.filter((t) => selected.has(t.id)));
+    const marked = markAgainstBase(headScan.findings, new Set(baseScan.findings.map((f) => f.fingerprint)));
+    const findings = sortFindings(withExceptions(marked, settings, notes));
+    return {
+      settings,
+      rules: rules2,
+      findings,
+      blocking: blockingFindings(findings, settings.failOn),
+      targets: headScan.targets,
+      baseScanned: true,
+      baseCommit,
+      changes,
+      targetDiffs: diffTargets(baseScan.objects, headScan.objects),
+      notes
+    };
+  } finally {
+    exported.dispose();
+  }
+}
+function withExceptions(findings, settings, notes) {
+  if (settings.exceptions.length === 0) return findings;
+  const applied = applyExceptions(findings, settings.exceptions, (/* @__PURE__ */ new Date()).toISOString().slice(0, 10), settings.configSource || "config");
+  notes.push(...applied.notes);
+  return applied.findings;
+}
+function resolveSettings(request, root, policyTree) {
+  let settings = defaultSettings(root);
+  const configFile = request.configPath ? path15.resolve(request.configPath) : CONFIG_FILE_NAMES.map((name) => path15.join(policyTree, name)).find((p) => existsSync2(p));
+  if (configFile) {
+    const source = request.configPath ?? path15.basename(configFile);
+    let text;
+    try {
+      text = readFileSync5(configFile, "utf8");
+    } catch {
+      throw new InputError(source, "config file not found", "file-not-found");
+    }
+    settings = applyConfig(settings, parseConfig(text, source), source);
+  }
+  return {
+    ...settings,
+    ...request.base ? { base: request.base } : {},
+    failOn: request.failOn ?? settings.failOn,
+    pss: { level: request.pssLevel ?? settings.pss.level, minor: request.pssVersion ?? settings.pss.minor }
+  };
+}
+async function scanTree(repo, settings, rules2, select) {
+  const discovery = discoverTargets(repo, settings.discovery);
+  const errors = discovery.errors.map((error) => ({ error }));
+  const findings = [];
+  const targets = [];
+  const objects = /* @__PURE__ */ new Map();
+  for (const target of select(discovery.targets)) {
+    const output = await renderTarget(target, repo, { timeoutMs: settings.limits.renderTimeoutMs, helmRenderer: settings.renderer });
+    for (const error of output.errors) errors.push({ error, target: target.id });
+    const identities = /* @__PURE__ */ new Map();
+    objects.set(target.id, identities);
+    for (const object of output.objects) {
+      findings.push(...checkObject(object, rules2, { pss: settings.pss }));
+      const ref = objectRefOf(object.body);
+      identities.set(`${ref.apiVersion.split("/")[0]}/${ref.kind}/${ref.namespace ?? ""}/${ref.name}`, { ref, digest: digest(canonicalJson(withoutVolatile(object))) });
+    }
+    targets.push({ id: target.id, kind: target.kind, path: target.path, rendered: target.renderable, objects: output.objects.length });
+  }
+  findings.push(...inputFindings(errors, settings.rules.severity));
+  return { targets, findings, objects };
+}
+function diffTargets(base2, head) {
+  const diffs = [];
+  for (const [target, after] of head) {
+    const before = base2.get(target) ?? /* @__PURE__ */ new Map();
+    const diff = { target, added: [], changed: [], removed: [] };
+    for (const [key, { ref, digest: d }] of after) {
+      const old = before.get(key);
+      if (!old) diff.added.push(ref);
+      else if (old.digest !== d) diff.changed.push(ref);
+    }
+    for (const [key, { ref }] of before) if (!after.has(key)) diff.removed.push(ref);
+    diffs.push(diff);
+  }
+  return diffs;
+}
+function withoutVolatile(object) {
+  if (!object.volatilePaths?.length) return object.body;
+  const copy = structuredClone(object.body);
+  for (const p of object.volatilePaths) {
+    const parent = getAt(copy, p.slice(0, -1));
+    if (parent && typeof parent === "object") parent[p[p.length - 1]] = "(volatile)";
+  }
+  return copy;
+}
+function canonicalJson(value) {
+  return JSON.stringify(
+    value,
+    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) : v
+  );
+}
+
+// src/cli/template.ts
+import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import path18 from "node:path";
 
 // src/render/gotemplate/errors.ts
 var TemplateError = class extends Error {
@@ -45613,7 +46198,7 @@ function toGo(data) {
 }
 
 // src/render/helm/chart.ts
-import path12 from "node:path";
+import path16 from "node:path";
 
 // src/render/helm/archive.ts
 import { gunzipSync } from "node:zlib";
@@ -46221,7 +46806,7 @@ function parseHelmignore(text, file) {
     let match;
     if (r.startsWith("/")) match = (n) => safeMatch(r.slice(1), n);
     else if (r.includes("/")) match = (n) => safeMatch(r, n);
-    else match = (n) => safeMatch(r, path12.posix.basename(n));
+    else match = (n) => safeMatch(r, path16.posix.basename(n));
     rules2.push({ negate: negate2, mustDir, match });
   };
   add("templates/.?*");
@@ -46325,7 +46910,7 @@ function loadFiles(files, origin, options = {}) {
     } else if (f.name.startsWith("templates/")) {
       chart.templates.push({ name: f.name, data: f.data, origin: f.origin });
     } else if (f.name.startsWith("charts/")) {
-      if (path12.posix.extname(f.name) === ".prov") {
+      if (path16.posix.extname(f.name) === ".prov") {
         chart.files.push({ name: f.name, data: f.data, origin: f.origin });
         continue;
       }
@@ -46351,7 +46936,7 @@ function loadFiles(files, origin, options = {}) {
     if (n.startsWith("_") || n.startsWith(".")) continue;
     let sc;
     try {
-      if (path12.posix.extname(n) === ".tgz") {
+      if (path16.posix.extname(n) === ".tgz") {
         const file = sfiles[0];
         if (file.name !== n) throw new ChartError(`error unpacking subchart tar in ${metadata.name}: expected ${n}, got ${file.name}`, file.origin);
         sc = loadArchive(file.data, file.origin, options);
@@ -46532,7 +47117,7 @@ function validateMetadata(md, origin) {
   md.kubeVersion = sanitize(md.kubeVersion);
   if (md.apiVersion === "") fail("chart.metadata.apiVersion is required");
   if (md.name === "") fail("chart.metadata.name is required");
-  if (md.name !== path12.basename(md.name) || md.name === "." || md.name === "..") fail(`chart.metadata.name ${JSON.stringify(md.name)} is invalid`);
+  if (md.name !== path16.basename(md.name) || md.name === "." || md.name === "..") fail(`chart.metadata.name ${JSON.stringify(md.name)} is invalid`);
   if (md.version === "") fail("chart.metadata.version is required");
   if (!parseSemver(md.version)) fail(`chart.metadata.version ${JSON.stringify(md.version)} is invalid`);
   if (!["", "application", "library"].includes(md.type)) fail("chart.metadata.type must be application or library");
@@ -46544,7 +47129,7 @@ function validateMetadata(md, origin) {
     d.condition = sanitize(d.condition);
     d.alias = sanitize(d.alias);
     if (d.name === "") fail("dependencies must have a name");
-    if (d.name !== path12.basename(d.name)) fail(`dependency name ${JSON.stringify(d.name)} is invalid`);
+    if (d.name !== path16.basename(d.name)) fail(`dependency name ${JSON.stringify(d.name)} is invalid`);
     if (d.alias !== "" && !ALIAS_RE.test(d.alias)) fail(`dependency "${d.name}" has disallowed characters in the alias`);
     const key = d.alias || d.name;
     if (seen.has(key)) fail(`more than one dependency with name or alias ${JSON.stringify(key)}`);
@@ -46554,7 +47139,7 @@ function validateMetadata(md, origin) {
 function crdObjects(c) {
   const out = [];
   for (const f of c.files) {
-    if (f.name.startsWith("crds/") && [".yaml", ".yml", ".json"].includes(path12.posix.extname(f.name))) {
+    if (f.name.startsWith("crds/") && [".yaml", ".yml", ".json"].includes(path16.posix.extname(f.name))) {
       out.push({ name: f.name, filename: `${chartFullPath(c)}/${f.name}`, file: f });
     }
   }
@@ -46563,7 +47148,7 @@ function crdObjects(c) {
 }
 
 // src/render/helm/engine.ts
-import path13 from "node:path";
+import path17 from "node:path";
 
 // src/render/helm/errors.ts
 function cleanupParseError(filename, message) {
@@ -47686,12 +48271,12 @@ var FilesMap = class _FilesMap extends Map {
       }),
       AsConfig: defineFunc({ params: [], result: "string" }, () => {
         const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-        for (const [k, v] of raw) m.set(path13.posix.basename(k), v.toString("utf8"));
+        for (const [k, v] of raw) m.set(path17.posix.basename(k), v.toString("utf8"));
         return toYaml(m);
       }),
       AsSecrets: defineFunc({ params: [], result: "string" }, () => {
         const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-        for (const [k, v] of raw) m.set(path13.posix.basename(k), v.toString("base64"));
+        for (const [k, v] of raw) m.set(path17.posix.basename(k), v.toString("base64"));
         return toYaml(m);
       }),
       Lines: defineFunc({ params: ["string"], result: "[]string" }, (p) => {
@@ -47792,7 +48377,7 @@ function isLibraryChart(c) {
   return c.metadata.type.toLowerCase() === "library";
 }
 function isTemplateValid(c, name) {
-  if (isLibraryChart(c)) return path13.posix.basename(name).startsWith("_");
+  if (isLibraryChart(c)) return path17.posix.basename(name).startsWith("_");
   return true;
 }
 function recAllTpls(c, templates, vals, toYaml) {
@@ -47884,7 +48469,7 @@ function renderTemplates(chart, top, opts) {
   const rendered = [];
   let budget = opts.maxOutputLength;
   for (const name of keys) {
-    if (path13.posix.basename(name).startsWith("_")) continue;
+    if (path17.posix.basename(name).startsWith("_")) continue;
     const r = templates.get(name);
     r.vals.set("Template", /* @__PURE__ */ new Map([["Name", name], ["BasePath", r.basePath]]));
     let res;
@@ -55208,507 +55793,7 @@ ${f.content}
   };
 }
 
-// src/render/helm-target.ts
-function valuesScopeOf(source) {
-  const parts = source.split("/");
-  const scope = [];
-  for (let i = 1; i + 1 < parts.length; i++) if (parts[i] === "charts") scope.push(parts[++i]);
-  return scope;
-}
-async function renderHelm(target, repo, options) {
-  const release = target.helm;
-  const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
-  let render;
-  try {
-    render = renderChart(repo, target.path, {
-      releaseName: release.releaseName,
-      namespace: release.namespace,
-      valuesFiles: release.valuesFiles,
-      set: release.set,
-      timeoutMs: options.timeoutMs
-    });
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    return { objects: [], errors: [new InputError(err.file || chartFile, err.reason, err.ruleId === "helm-render" ? "helm-render-failed" : err.ruleId, err.line, err.column)] };
-  }
-  const values = toJS(render.values);
-  const valuesSources = render.valuesSources.filter((s) => !s.file.includes("!/")).map((s) => ({ file: s.file, sourceMap: s.sourceMap, scope: s.prefix }));
-  const texts = /* @__PURE__ */ new Map();
-  const readFile = (file) => {
-    if (!texts.has(file)) {
-      try {
-        texts.set(file, repo.readText(file));
-      } catch {
-        texts.set(file, void 0);
-      }
-    }
-    return texts.get(file);
-  };
-  const templateFile = (source) => {
-    const origin = render.templateOrigins[source];
-    return origin && !origin.includes("!/") ? origin : void 0;
-  };
-  const objects = [];
-  const errors = [];
-  for (const manifest of render.manifests) {
-    const out = objectsFromRenderedTemplate(
-      { source: manifest.source, content: manifest.content, segments: manifest.provenance, valuesScope: valuesScopeOf(manifest.source) },
-      { target: target.id, templateFile, readFile, values, valuesSources, fallback: { file: chartFile, line: 1 } }
-    );
-    objects.push(...out.objects);
-    errors.push(...out.errors);
-  }
-  return { objects, errors };
-}
-
-// src/render/types.ts
-var DEFAULT_RENDER_OPTIONS = { timeoutMs: 6e4 };
-
-// src/render/index.ts
-async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
-  if (!target.renderable) return { objects: [], errors: [] };
-  switch (target.kind) {
-    case "kustomize":
-      return renderKustomize(target, repo, options);
-    case "manifests":
-      return renderManifests(target, repo);
-    case "helm":
-      return options.helmRenderer === "helm" ? renderWithHelmBinary(target, repo, options, which("helm")) : renderHelm(target, repo, options);
-  }
-}
-
-// src/targets/discover.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path15 from "node:path";
-
-// src/targets/helm.ts
-import path14 from "node:path";
-var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
-function helmTargetId(chartDir, env2) {
-  return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
-}
-function conventionalReleases(repo, chartDir) {
-  const releaseName = path14.posix.basename(chartDir) || "release";
-  const base2 = { releaseName, namespace: "default", valuesFiles: [], set: [] };
-  const releases = [base2];
-  const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
-  for (const entry of repo.list(chartDir)) {
-    const m = !entry.isDir && ENV_VALUES.exec(entry.name);
-    if (m && m[1] !== "schema") releases.push({ ...base2, valuesFiles: [join2(entry.name)], env: m[1] });
-  }
-  if (repo.isDirectory(join2("values"))) {
-    for (const entry of repo.list(join2("values"))) {
-      const m = !entry.isDir && /^([A-Za-z0-9][\w.-]*)\.ya?ml$/.exec(entry.name);
-      if (m && !releases.some((r) => r.env === m[1])) releases.push({ ...base2, valuesFiles: [join2(`values/${entry.name}`)], env: m[1] });
-    }
-  }
-  return releases;
-}
-function configuredReleases(config, chartDir, repo, source) {
-  const base2 = {
-    releaseName: config.releaseName ?? (path14.posix.basename(chartDir) || "release"),
-    namespace: config.namespace ?? "default",
-    valuesFiles: [],
-    set: Object.entries(config.set ?? {}).map(([k, v]) => `${k}=${String(v)}`)
-  };
-  const lists = config.values && config.values.length > 0 ? config.values : [[]];
-  const used = /* @__PURE__ */ new Set();
-  return lists.map((files) => {
-    const valuesFiles = files.map((f) => repo.normalize(f, source));
-    const last = valuesFiles[valuesFiles.length - 1];
-    let env2 = last ? envName(last, chartDir) : void 0;
-    if (env2 && used.has(env2)) env2 = `${env2}-${used.size}`;
-    if (env2) used.add(env2);
-    return { ...base2, valuesFiles, ...env2 ? { env: env2 } : {} };
-  });
-}
-function envName(file, chartDir) {
-  const base2 = path14.posix.basename(file).replace(/\.ya?ml$/, "");
-  const m = /^values[-_.](.+)$/.exec(base2);
-  if (m) return m[1];
-  if (base2 === "values" || base2 === path14.posix.basename(chartDir)) return path14.posix.basename(path14.posix.dirname(file)) || base2;
-  return base2;
-}
-function chartInputs(repo, chartDir) {
-  const seen = /* @__PURE__ */ new Set();
-  const files = /* @__PURE__ */ new Set();
-  const errors = [];
-  const visit = (dir2) => {
-    if (seen.has(dir2)) return;
-    seen.add(dir2);
-    for (const f of repo.walk(dir2)) files.add(f);
-    const chartFile = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
-    for (const dep of fileDependencies(repo, chartFile, errors)) {
-      try {
-        const target = repo.resolveFrom(dir2, dep.path, chartFile);
-        if (repo.isDirectory(target)) visit(target);
-        else errors.push(new InputError(chartFile, `dependency "${dep.name}" points at ${dep.repository}, which is not a folder in the repository`, "file-not-found", dep.line));
-      } catch (err) {
-        if (err instanceof InputError) errors.push(new InputError(chartFile, err.reason, err.ruleId, dep.line));
-        else throw err;
-      }
-    }
-  };
-  visit(chartDir);
-  return { inputs: [...files].sort(), errors };
-}
-function fileDependencies(repo, chartFile, errors) {
-  let text;
-  try {
-    text = repo.readText(chartFile);
-  } catch (err) {
-    if (err instanceof InputError) errors.push(err);
-    return [];
-  }
-  const parsed = parseYaml(text, chartFile);
-  const doc = parsed.documents[0];
-  if (!doc || !isRecord(doc.value) || !Array.isArray(doc.value.dependencies)) return [];
-  const out = [];
-  doc.value.dependencies.forEach((dep, i) => {
-    if (!isRecord(dep) || typeof dep.repository !== "string" || !dep.repository.startsWith("file://")) return;
-    out.push({
-      name: typeof dep.name === "string" ? dep.name : `#${i}`,
-      repository: dep.repository,
-      path: dep.repository.slice("file://".length),
-      line: doc.sourceMap.locate(["dependencies", i, "repository"]).location.line
-    });
-  });
-  return out;
-}
-function helmTargets(repo, chartDir, config, configSource) {
-  const { inputs, errors } = chartInputs(repo, chartDir);
-  let releases;
-  try {
-    releases = config ? configuredReleases(config, chartDir, repo, configSource) : conventionalReleases(repo, chartDir);
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    return { targets: [], errors: [...errors, err] };
-  }
-  const targets = releases.map(
-    (release) => ({
-      id: helmTargetId(chartDir, release.env),
-      kind: "helm",
-      path: chartDir,
-      inputs: [.../* @__PURE__ */ new Set([...inputs, ...release.valuesFiles])].sort(),
-      renderable: true,
-      helm: release
-    })
-  );
-  return { targets, errors };
-}
-
-// src/targets/discover.ts
-function targetId(kind, folder) {
-  return `${kind}:${folder === "" ? "." : folder}`;
-}
-var isYamlFile = (file) => /\.ya?ml$/i.test(file);
-var dirOf = (file) => {
-  const d = path15.posix.dirname(file);
-  return d === "." ? "" : d;
-};
-var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
-function matcher(globs) {
-  const list = globs.filter((g) => g.trim() !== "");
-  if (list.length === 0) return void 0;
-  const m = (0, import_picomatch2.default)(list, { dot: true });
-  return (p) => m(p);
-}
-function discoverTargets(repo, options) {
-  const errors = [];
-  const files = repo.walk("");
-  const fileSet = new Set(files);
-  const dirs = [...new Set(files.map(dirOf))].sort();
-  const chartDirs = dirs.filter((d) => fileSet.has(d ? `${d}/Chart.yaml` : "Chart.yaml"));
-  const topCharts = chartDirs.filter((d) => !chartDirs.some((o) => o !== d && isUnder(d, o)));
-  const inChart = (file) => topCharts.some((c) => isUnder(file, c));
-  const kustomizationNames = new Set(KUSTOMIZATION_FILE_NAMES);
-  const kustDirs = dirs.filter((d) => KUSTOMIZATION_FILE_NAMES.some((n) => fileSet.has(d ? `${d}/${n}` : n)) && !inChart(d ? `${d}/x` : "x"));
-  const cache3 = /* @__PURE__ */ new Map();
-  const graphs = /* @__PURE__ */ new Map();
-  for (const d of kustDirs) graphs.set(d, loadKustomizationGraph(repo, d, cache3));
-  const included = /* @__PURE__ */ new Set();
-  for (const d of kustDirs) for (const inc of cache3.get(d)?.includes ?? []) if (inc !== d) included.add(inc);
-  const owned = /* @__PURE__ */ new Set();
-  for (const g of graphs.values()) for (const f of g.inputs) owned.add(f);
-  const roots = kustDirs.filter((d) => !included.has(d));
-  const reached = /* @__PURE__ */ new Set();
-  for (const r of roots) for (const n of graphs.get(r).nodes.keys()) reached.add(n);
-  for (const d of kustDirs) {
-    if (reached.has(d)) continue;
-    roots.push(d);
-    for (const n of graphs.get(d).nodes.keys()) reached.add(n);
-  }
-  const manifestCandidates = files.filter((f) => isYamlFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path15.posix.basename(f)));
-  const manifestFolders = groupManifests(repo, manifestCandidates);
-  const include = matcher(options.include ?? []);
-  const exclude = matcher(options.exclude ?? []);
-  const folderAllowed = (folder, markers) => {
-    const candidates = [folder === "" ? "." : folder, ...markers];
-    if (exclude && candidates.some(exclude)) return false;
-    if (include && !candidates.some(include)) return false;
-    return true;
-  };
-  const kustomizeTarget = (d) => ({
-    id: targetId("kustomize", d),
-    kind: "kustomize",
-    path: d,
-    inputs: graphs.get(d)?.inputs ?? loadKustomizationGraph(repo, d, cache3).inputs,
-    renderable: true
-  });
-  const chartConfigs = new Map((options.charts ?? []).map((c) => [repo.normalize(c.path.replace(/^\.\/?$/, "")), c]));
-  const addHelmTargets = (d) => {
-    const found = helmTargets(repo, d, chartConfigs.get(d), options.configSource ?? "config");
-    targets.push(...found.targets);
-    errors.push(...found.errors);
-  };
-  const manifestsTarget = (d, list) => ({ id: targetId("manifests", d), kind: "manifests", path: d, inputs: [...list], files: [...list], renderable: true });
-  const targets = [];
-  const explicit2 = (options.targets ?? []).filter((t) => t && typeof t.path === "string");
-  if (explicit2.length > 0) {
-    for (const t of explicit2) {
-      let d;
-      try {
-        d = repo.normalize(t.path.replace(/^\.\/?$/, ""));
-      } catch (err) {
-        errors.push(err instanceof InputError ? err : new InputError(t.path, String(err), "target-not-found"));
-        continue;
-      }
-      const want = t.kind;
-      if ((!want || want === "kustomize") && findKustomizationFile(repo, d)) {
-        const g = graphs.get(d) ?? loadKustomizationGraph(repo, d, cache3);
-        graphs.set(d, g);
-        errors.push(...g.errors);
-        targets.push(kustomizeTarget(d));
-      } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
-        addHelmTargets(d);
-      } else if (!want || want === "manifests") {
-        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isYamlFile(f) && !kustomizationNames.has(path15.posix.basename(f)))).get(d) : void 0;
-        if (list && list.length > 0) targets.push(manifestsTarget(d, list));
-        else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
-      } else {
-        errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want} to render`, "target-not-found"));
-      }
-    }
-  } else {
-    for (const d of roots) {
-      const file = findKustomizationFile(repo, d);
-      if (!folderAllowed(d, file ? [file] : [])) continue;
-      targets.push(kustomizeTarget(d));
-      errors.push(...graphs.get(d).errors);
-    }
-    for (const d of topCharts) {
-      if (folderAllowed(d, [d ? `${d}/Chart.yaml` : "Chart.yaml"])) addHelmTargets(d);
-    }
-    for (const [d, list] of manifestFolders) {
-      if (exclude && exclude(d === "" ? "." : d)) continue;
-      const kept = list.filter((f) => !(exclude && exclude(f)) && (!include || include(f) || include(d === "" ? "." : d)));
-      if (kept.length > 0) targets.push(manifestsTarget(d, kept));
-    }
-  }
-  const seen = /* @__PURE__ */ new Set();
-  const unique = targets.filter((t) => seen.has(t.id) ? false : (seen.add(t.id), true));
-  unique.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return { targets: unique, errors: dedupeErrors(errors) };
-}
-function groupManifests(repo, candidates) {
-  const byDir = /* @__PURE__ */ new Map();
-  for (const file of candidates) {
-    const kind = classifyYaml(repo, file);
-    if (kind === "other") continue;
-    const d = dirOf(file);
-    let entry = byDir.get(d);
-    if (!entry) byDir.set(d, entry = { good: [], broken: [] });
-    (kind === "manifest" ? entry.good : entry.broken).push(file);
-  }
-  const out = /* @__PURE__ */ new Map();
-  for (const [d, { good, broken }] of [...byDir].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    if (good.length > 0) out.set(d, [...good, ...broken].sort());
-  }
-  return out;
-}
-function classifyYaml(repo, file) {
-  let text;
-  try {
-    text = repo.readText(file);
-  } catch {
-    return "broken";
-  }
-  const { documents, errors } = parseYaml(text, file);
-  const hasObject = documents.some((d) => isKubeObject(d.value));
-  if (hasObject) return "manifest";
-  return errors.length > 0 ? "broken" : "other";
-}
-
-// src/targets/index.ts
-import path16 from "node:path";
-var normalize = (file) => {
-  const n = path16.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
-  return n === "." ? "" : n;
-};
-var TargetIndex = class {
-  constructor(targets) {
-    this.targets = targets;
-    for (const t of targets) {
-      for (const file of /* @__PURE__ */ new Set([...t.inputs, ...t.files ?? []])) {
-        const key = normalize(file);
-        const list = this.byFile.get(key);
-        if (list) list.push(t);
-        else this.byFile.set(key, [t]);
-      }
-    }
-    this.folderTargets = targets.filter((t) => t.kind === "helm");
-  }
-  targets;
-  byFile = /* @__PURE__ */ new Map();
-  folderTargets;
-  /** The targets that read `file` (a repository-relative path), in target order. */
-  targetsForFile(file) {
-    const key = normalize(file);
-    const out = new Set(this.byFile.get(key) ?? []);
-    for (const t of this.folderTargets) {
-      if (t.path === "" || key === t.path || key.startsWith(`${t.path}/`)) out.add(t);
-    }
-    return this.targets.filter((t) => out.has(t));
-  }
-  /** The targets any of `changedFiles` reaches, each once, in target order. */
-  affectedBy(changedFiles2) {
-    const hit = /* @__PURE__ */ new Set();
-    for (const file of changedFiles2) for (const t of this.targetsForFile(file)) hit.add(t);
-    return this.targets.filter((t) => hit.has(t));
-  }
-};
-
-// src/run.ts
-async function run(request) {
-  const root = path17.resolve(request.root);
-  const notes = [];
-  if (!request.base) {
-    const settings = resolveSettings(request, root, root);
-    const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
-    const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
-    const active = activeRules(rules2, settings);
-    const scan2 = await scanTree(head, settings, active, (all) => all);
-    const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
-    return { settings, rules: rules2, findings, blocking: blockingFindings(findings, settings.failOn), targets: scan2.targets, baseScanned: false, notes };
-  }
-  const baseCommit = await mergeBase(root, await resolveCommit(root, request.base));
-  const changes = await changedFiles(root, baseCommit);
-  const exported = await exportRevision(root, baseCommit);
-  try {
-    const settings = resolveSettings(request, root, exported.dir);
-    const policyFiles = /* @__PURE__ */ new Set([...CONFIG_FILE_NAMES, ...settings.rules.custom]);
-    for (const change of changes) {
-      if ([...policyFiles].some((p) => change.path === p || change.path.startsWith(`${p}/`))) {
-        notes.push(`This change edits the gitops-gate policy (${change.path}); the base revision's policy was applied.`);
-      }
-    }
-    const baseRepo = new RepoFiles(exported.dir, { maxFileBytes: settings.limits.maxFileBytes });
-    const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
-    const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
-    const active = activeRules(rules2, settings);
-    const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
-    const headScan = await scanTree(head, settings, active, (all) => new TargetIndex(all).affectedBy(changedPaths));
-    const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, (all) => all.filter((t) => selected.has(t.id)));
-    const marked = markAgainstBase(headScan.findings, new Set(baseScan.findings.map((f) => f.fingerprint)));
-    const findings = sortFindings(withExceptions(marked, settings, notes));
-    return {
-      settings,
-      rules: rules2,
-      findings,
-      blocking: blockingFindings(findings, settings.failOn),
-      targets: headScan.targets,
-      baseScanned: true,
-      baseCommit,
-      changes,
-      targetDiffs: diffTargets(baseScan.objects, headScan.objects),
-      notes
-    };
-  } finally {
-    exported.dispose();
-  }
-}
-function withExceptions(findings, settings, notes) {
-  if (settings.exceptions.length === 0) return findings;
-  const applied = applyExceptions(findings, settings.exceptions, (/* @__PURE__ */ new Date()).toISOString().slice(0, 10), settings.configSource || "config");
-  notes.push(...applied.notes);
-  return applied.findings;
-}
-function resolveSettings(request, root, policyTree) {
-  let settings = defaultSettings(root);
-  const configFile = request.configPath ? path17.resolve(request.configPath) : CONFIG_FILE_NAMES.map((name) => path17.join(policyTree, name)).find((p) => existsSync2(p));
-  if (configFile) {
-    const source = request.configPath ?? path17.basename(configFile);
-    let text;
-    try {
-      text = readFileSync5(configFile, "utf8");
-    } catch {
-      throw new InputError(source, "config file not found", "file-not-found");
-    }
-    settings = applyConfig(settings, parseConfig(text, source), source);
-  }
-  return {
-    ...settings,
-    ...request.base ? { base: request.base } : {},
-    failOn: request.failOn ?? settings.failOn,
-    pss: { level: request.pssLevel ?? settings.pss.level, minor: request.pssVersion ?? settings.pss.minor }
-  };
-}
-async function scanTree(repo, settings, rules2, select) {
-  const discovery = discoverTargets(repo, settings.discovery);
-  const errors = discovery.errors.map((error) => ({ error }));
-  const findings = [];
-  const targets = [];
-  const objects = /* @__PURE__ */ new Map();
-  for (const target of select(discovery.targets)) {
-    const output = await renderTarget(target, repo, { timeoutMs: settings.limits.renderTimeoutMs, helmRenderer: settings.renderer });
-    for (const error of output.errors) errors.push({ error, target: target.id });
-    const identities = /* @__PURE__ */ new Map();
-    objects.set(target.id, identities);
-    for (const object of output.objects) {
-      findings.push(...checkObject(object, rules2, { pss: settings.pss }));
-      const ref = objectRefOf(object.body);
-      identities.set(`${ref.apiVersion.split("/")[0]}/${ref.kind}/${ref.namespace ?? ""}/${ref.name}`, { ref, digest: digest(canonicalJson(withoutVolatile(object))) });
-    }
-    targets.push({ id: target.id, kind: target.kind, path: target.path, rendered: target.renderable, objects: output.objects.length });
-  }
-  findings.push(...inputFindings(errors, settings.rules.severity));
-  return { targets, findings, objects };
-}
-function diffTargets(base2, head) {
-  const diffs = [];
-  for (const [target, after] of head) {
-    const before = base2.get(target) ?? /* @__PURE__ */ new Map();
-    const diff = { target, added: [], changed: [], removed: [] };
-    for (const [key, { ref, digest: d }] of after) {
-      const old = before.get(key);
-      if (!old) diff.added.push(ref);
-      else if (old.digest !== d) diff.changed.push(ref);
-    }
-    for (const [key, { ref }] of before) if (!after.has(key)) diff.removed.push(ref);
-    diffs.push(diff);
-  }
-  return diffs;
-}
-function withoutVolatile(object) {
-  if (!object.volatilePaths?.length) return object.body;
-  const copy = structuredClone(object.body);
-  for (const p of object.volatilePaths) {
-    const parent = getAt(copy, p.slice(0, -1));
-    if (parent && typeof parent === "object") parent[p[p.length - 1]] = "(volatile)";
-  }
-  return copy;
-}
-function canonicalJson(value) {
-  return JSON.stringify(
-    value,
-    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) : v
-  );
-}
-
 // src/cli/template.ts
-import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import path18 from "node:path";
 var TEMPLATE_USAGE = "Usage:  gitops-gate template [NAME] [CHART] [flags]";
 var FlagError = class extends Error {
 };

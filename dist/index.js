@@ -843,16 +843,16 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key, value, index2) {
-        if (index2 === void 0 || index2 >= key.length) {
+      constructor(key, value, index) {
+        if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index2);
+        const code = this.code = key.charCodeAt(index);
         if (code > 127) {
           throw new TypeError("key must be ascii string");
         }
-        if (key.length !== ++index2) {
-          this.middle = new _TstNode(key, value, index2);
+        if (key.length !== ++index) {
+          this.middle = new _TstNode(key, value, index);
         } else {
           this.value = value;
         }
@@ -862,38 +862,38 @@ var require_tree = __commonJS({
        * @param {any} value
        */
       add(key, value) {
-        const length2 = key.length;
-        if (length2 === 0) {
+        const length = key.length;
+        if (length === 0) {
           throw new TypeError("Unreachable");
         }
-        let index2 = 0;
+        let index = 0;
         let node = this;
         while (true) {
-          const code = key.charCodeAt(index2);
+          const code = key.charCodeAt(index);
           if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
           if (node.code === code) {
-            if (length2 === ++index2) {
+            if (length === ++index) {
               node.value = value;
               break;
             } else if (node.middle !== null) {
               node = node.middle;
             } else {
-              node.middle = new _TstNode(key, value, index2);
+              node.middle = new _TstNode(key, value, index);
               break;
             }
           } else if (node.code < code) {
             if (node.left !== null) {
               node = node.left;
             } else {
-              node.left = new _TstNode(key, value, index2);
+              node.left = new _TstNode(key, value, index);
               break;
             }
           } else if (node.right !== null) {
             node = node.right;
           } else {
-            node.right = new _TstNode(key, value, index2);
+            node.right = new _TstNode(key, value, index);
             break;
           }
         }
@@ -904,16 +904,16 @@ var require_tree = __commonJS({
        */
       search(key) {
         const keylength = key.length;
-        let index2 = 0;
+        let index = 0;
         let node = this;
-        while (node !== null && index2 < keylength) {
-          let code = key[index2];
+        while (node !== null && index < keylength) {
+          let code = key[index];
           if (code <= 90 && code >= 65) {
             code |= 32;
           }
           while (node !== null) {
             if (code === node.code) {
-              if (keylength === ++index2) {
+              if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
@@ -1043,7 +1043,7 @@ var require_util = __commonJS({
     function isHttpOrHttpsPrefixed(value) {
       return value != null && value[0] === "h" && value[1] === "t" && value[2] === "t" && value[3] === "p" && (value[4] === ":" || value[4] === "s" && value[5] === ":");
     }
-    function parseURL2(url) {
+    function parseURL(url) {
       if (typeof url === "string") {
         url = new URL(url);
         if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path18 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path20 && path20[0] !== "/") {
-          path20 = `/${path20}`;
+        if (path18 && path18[0] !== "/") {
+          path18 = `/${path18}`;
         }
-        return new URL(`${origin}${path20}`);
+        return new URL(`${origin}${path18}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1090,7 +1090,7 @@ var require_util = __commonJS({
       return url;
     }
     function parseOrigin(url) {
-      url = parseURL2(url);
+      url = parseURL(url);
       if (url.pathname !== "/" || url.search || url.hash) {
         throw new InvalidArgumentError("invalid url");
       }
@@ -1425,7 +1425,7 @@ var require_util = __commonJS({
       isUSVString,
       isBlobLike,
       parseOrigin,
-      parseURL: parseURL2,
+      parseURL,
       getServerName,
       isStream,
       isIterable,
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin }
+          request: { method, path: path18, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path20);
+        debuglog("sending request to %s %s/%s", method, origin, path18);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin },
+          request: { method, path: path18, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path20,
+          path18,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin }
+          request: { method, path: path18, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path20);
+        debuglog("trailers received from %s %s/%s", method, origin, path18);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin },
+          request: { method, path: path18, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path20,
+          path18,
           error2.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path20, origin }
+            request: { method, path: path18, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path20);
+          debuglog("sending request to %s %s/%s", method, origin, path18);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path20,
+        path: path18,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path20 !== "string") {
+        if (typeof path18 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path18[0] !== "/" && !(path18.startsWith("http://") || path18.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path20)) {
+        } else if (invalidPathRegex.test(path18)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path20, query) : path20;
+        this.path = query ? buildURL(path18, query) : path18;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -1987,11 +1987,11 @@ var require_request = __commonJS({
           } else if (typeof val[i] === "object") {
             throw new InvalidArgumentError(`invalid ${key} header`);
           } else {
-            const str3 = `${val[i]}`;
-            if (!isValidHeaderValue(str3)) {
+            const str = `${val[i]}`;
+            if (!isValidHeaderValue(str)) {
               throw new InvalidArgumentError(`invalid ${key} header`);
             }
-            arr.push(str3);
+            arr.push(str);
           }
         }
         val = arr;
@@ -2578,14 +2578,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname: hostname2, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname2;
+          const sessionKey = servername || hostname;
           assert2(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2601,7 +2601,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname2
+            host: hostname
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2615,14 +2615,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname2
+            host: hostname
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname2, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -3380,8 +3380,8 @@ var require_data_url = __commonJS({
       return input.slice(start, position.position);
     }
     function stringPercentDecode(input) {
-      const bytes3 = encoder3.encode(input);
-      return percentDecode(bytes3);
+      const bytes2 = encoder3.encode(input);
+      return percentDecode(bytes2);
     }
     function isHexCharByte(byte) {
       return byte >= 48 && byte <= 57 || byte >= 65 && byte <= 70 || byte >= 97 && byte <= 102;
@@ -3393,10 +3393,10 @@ var require_data_url = __commonJS({
       );
     }
     function percentDecode(input) {
-      const length2 = input.length;
-      const output = new Uint8Array(length2);
+      const length = input.length;
+      const output = new Uint8Array(length);
       let j = 0;
-      for (let i = 0; i < length2; ++i) {
+      for (let i = 0; i < length; ++i) {
         const byte = input[i];
         if (byte !== 37) {
           output[j++] = byte;
@@ -3407,7 +3407,7 @@ var require_data_url = __commonJS({
           i += 2;
         }
       }
-      return length2 === j ? output : output.subarray(0, j);
+      return length === j ? output : output.subarray(0, j);
     }
     function parseMIMEType(input) {
       input = removeHTTPWhitespace(input, true, true);
@@ -3564,37 +3564,37 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str3, leading = true, trailing = true) {
-      return removeChars(str3, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str, leading = true, trailing = true) {
+      return removeChars(str, leading, trailing, isHTTPWhiteSpace);
     }
     function isASCIIWhitespace(char) {
       return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
     }
-    function removeASCIIWhitespace(str3, leading = true, trailing = true) {
-      return removeChars(str3, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str, leading = true, trailing = true) {
+      return removeChars(str, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str3, leading, trailing, predicate) {
+    function removeChars(str, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str3.length - 1;
+      let trail = str.length - 1;
       if (leading) {
-        while (lead < str3.length && predicate(str3.charCodeAt(lead))) lead++;
+        while (lead < str.length && predicate(str.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str3.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str3.length - 1 ? str3 : str3.slice(lead, trail + 1);
+      return lead === 0 && trail === str.length - 1 ? str : str.slice(lead, trail + 1);
     }
     function isomorphicDecode(input) {
-      const length2 = input.length;
-      if ((2 << 15) - 1 > length2) {
+      const length = input.length;
+      if ((2 << 15) - 1 > length) {
         return String.fromCharCode.apply(null, input);
       }
       let result = "";
       let i = 0;
       let addition = (2 << 15) - 1;
-      while (i < length2) {
-        if (i + addition > length2) {
-          addition = length2 - i;
+      while (i < length) {
+        if (i + addition > length) {
+          addition = length - i;
         }
         result += String.fromCharCode.apply(null, input.subarray(i, i += addition));
       }
@@ -3697,10 +3697,10 @@ var require_webidl = __commonJS({
         }
       }
     };
-    webidl.argumentLengthCheck = function({ length: length2 }, min, ctx) {
-      if (length2 < min) {
+    webidl.argumentLengthCheck = function({ length }, min, ctx) {
+      if (length < min) {
         throw webidl.errors.exception({
-          message: `${min} argument${min !== 1 ? "s" : ""} required, but${length2 ? " only" : ""} ${length2} found.`,
+          message: `${min} argument${min !== 1 ? "s" : ""} required, but${length ? " only" : ""} ${length} found.`,
           header: ctx
         });
       }
@@ -3821,8 +3821,8 @@ var require_webidl = __commonJS({
           });
         }
         const method = typeof Iterable === "function" ? Iterable() : V?.[Symbol.iterator]?.();
-        const seq3 = [];
-        let index2 = 0;
+        const seq = [];
+        let index = 0;
         if (method === void 0 || typeof method.next !== "function") {
           throw webidl.errors.exception({
             header: prefix,
@@ -3834,9 +3834,9 @@ var require_webidl = __commonJS({
           if (done) {
             break;
           }
-          seq3.push(converter(value, prefix, `${argument}[${index2++}]`));
+          seq.push(converter(value, prefix, `${argument}[${index++}]`));
         }
-        return seq3;
+        return seq;
       };
     };
     webidl.recordConverter = function(keyConverter, valueConverter) {
@@ -3943,10 +3943,10 @@ var require_webidl = __commonJS({
     };
     webidl.converters.ByteString = function(V, prefix, argument) {
       const x = webidl.converters.DOMString(V, prefix, argument);
-      for (let index2 = 0; index2 < x.length; index2++) {
-        if (x.charCodeAt(index2) > 255) {
+      for (let index = 0; index < x.length; index++) {
+        if (x.charCodeAt(index) > 255) {
           throw new TypeError(
-            `Cannot convert argument to a ByteString because the character at index ${index2} has a value of ${x.charCodeAt(index2)} which is greater than 255.`
+            `Cannot convert argument to a ByteString because the character at index ${index} has a value of ${x.charCodeAt(index)} which is greater than 255.`
           );
         }
       }
@@ -4097,8 +4097,8 @@ var require_util2 = __commonJS({
     }
     function responseURL(response) {
       const urlList = response.urlList;
-      const length2 = urlList.length;
-      return length2 === 0 ? null : urlList[length2 - 1].toString();
+      const length = urlList.length;
+      return length === 0 ? null : urlList[length - 1].toString();
     }
     function responseLocationURL(response, requestFragment) {
       if (!redirectStatusSet.has(response.status)) {
@@ -4364,11 +4364,11 @@ var require_util2 = __commonJS({
         return false;
       }
     }
-    function bytesMatch(bytes3, metadataList) {
+    function bytesMatch(bytes2, metadataList) {
       if (crypto2 === void 0) {
         return true;
       }
-      const parsedMetadata = parseMetadata2(metadataList);
+      const parsedMetadata = parseMetadata(metadataList);
       if (parsedMetadata === "no metadata") {
         return true;
       }
@@ -4380,7 +4380,7 @@ var require_util2 = __commonJS({
       for (const item of metadata) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto2.createHash(algorithm).update(bytes3).digest("base64");
+        let actualValue = crypto2.createHash(algorithm).update(bytes2).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -4395,7 +4395,7 @@ var require_util2 = __commonJS({
       return false;
     }
     var parseHashWithOptions = /(?<algo>sha256|sha384|sha512)-((?<hash>[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}(?:\s|$)( +[!-~]*)?)?/i;
-    function parseMetadata2(metadata) {
+    function parseMetadata(metadata) {
       const result = [];
       let empty = true;
       for (const token of metadata.split(" ")) {
@@ -4521,17 +4521,17 @@ var require_util2 = __commonJS({
               `'next' called on an object that does not implement interface ${name} Iterator.`
             );
           }
-          const index2 = this.#index;
+          const index = this.#index;
           const values = this.#target[kInternalIterator];
           const len = values.length;
-          if (index2 >= len) {
+          if (index >= len) {
             return {
               value: void 0,
               done: true
             };
           }
-          const { [keyIndex]: key, [valueIndex]: value } = values[index2];
-          this.#index = index2 + 1;
+          const { [keyIndex]: key, [valueIndex]: value } = values[index];
+          this.#index = index + 1;
           let result;
           switch (this.#kind) {
             case "key":
@@ -4590,7 +4590,7 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function entries2() {
+          value: function entries() {
             webidl.brandCheck(this, object);
             return makeIterator(this, "key+value");
           }
@@ -4658,17 +4658,17 @@ var require_util2 = __commonJS({
       return input;
     }
     async function readAllBytes(reader) {
-      const bytes3 = [];
+      const bytes2 = [];
       let byteLength = 0;
       while (true) {
         const { done, value: chunk } = await reader.read();
         if (done) {
-          return Buffer.concat(bytes3, byteLength);
+          return Buffer.concat(bytes2, byteLength);
         }
         if (!isUint8Array(chunk)) {
           throw new TypeError("Received non-Uint8Array chunk");
         }
-        bytes3.push(chunk);
+        bytes2.push(chunk);
         byteLength += chunk.length;
       }
     }
@@ -4933,7 +4933,7 @@ var require_util2 = __commonJS({
       readAllBytes,
       simpleRangeHeaderValue,
       buildContentRange,
-      parseMetadata: parseMetadata2,
+      parseMetadata,
       createInflate,
       extractMimeType,
       getDecodeSplit,
@@ -5192,11 +5192,11 @@ var require_formdata_parser = __commonJS({
       return true;
     }
     function validateBoundary(boundary) {
-      const length2 = boundary.length;
-      if (length2 < 27 || length2 > 70) {
+      const length = boundary.length;
+      if (length < 27 || length > 70) {
         return false;
       }
-      for (let i = 0; i < length2; ++i) {
+      for (let i = 0; i < length; ++i) {
         const cp = boundary.charCodeAt(i);
         if (!(cp >= 48 && cp <= 57 || cp >= 65 && cp <= 90 || cp >= 97 && cp <= 122 || cp === 39 || cp === 45 || cp === 95)) {
           return false;
@@ -5316,12 +5316,12 @@ var require_formdata_parser = __commonJS({
               return "failure";
             }
             if (bufferStartsWith(input, filenameBuffer, position)) {
-              let check2 = position.position + filenameBuffer.length;
-              if (input[check2] === 42) {
+              let check = position.position + filenameBuffer.length;
+              if (input[check] === 42) {
                 position.position += 1;
-                check2 += 1;
+                check += 1;
               }
-              if (input[check2] !== 61 || input[check2 + 1] !== 34) {
+              if (input[check] !== 61 || input[check + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
@@ -5485,7 +5485,7 @@ var require_body = __commonJS({
       assert2(isReadableStreamLike(stream));
       let action = null;
       let source = null;
-      let length2 = null;
+      let length = null;
       let type = null;
       if (typeof object === "string") {
         source = object;
@@ -5501,11 +5501,11 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str3) => str3.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape2 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
-        length2 = 0;
+        length = 0;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
@@ -5514,7 +5514,7 @@ Content-Disposition: form-data`;
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
-            length2 += chunk2.byteLength;
+            length += chunk2.byteLength;
           } else {
             const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
@@ -5522,7 +5522,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
 `);
             blobParts.push(chunk2, value, rn);
             if (typeof value.size === "number") {
-              length2 += chunk2.byteLength + value.size + rn.byteLength;
+              length += chunk2.byteLength + value.size + rn.byteLength;
             } else {
               hasUnknownSizeValue = true;
             }
@@ -5531,9 +5531,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         const chunk = textEncoder.encode(`--${boundary}--\r
 `);
         blobParts.push(chunk);
-        length2 += chunk.byteLength;
+        length += chunk.byteLength;
         if (hasUnknownSizeValue) {
-          length2 = null;
+          length = null;
         }
         source = object;
         action = async function* () {
@@ -5548,7 +5548,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         type = `multipart/form-data; boundary=${boundary}`;
       } else if (isBlobLike(object)) {
         source = object;
-        length2 = object.size;
+        length = object.size;
         if (object.type) {
           type = object.type;
         }
@@ -5564,7 +5564,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         stream = object instanceof ReadableStream ? object : ReadableStreamFrom(object);
       }
       if (typeof source === "string" || util.isBuffer(source)) {
-        length2 = Buffer.byteLength(source);
+        length = Buffer.byteLength(source);
       }
       if (action != null) {
         let iterator2;
@@ -5595,7 +5595,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           type: "bytes"
         });
       }
-      const body = { stream, source, length: length2 };
+      const body = { stream, source, length };
       return [body, type];
     }
     function safelyExtractBody(object, keepalive = false) {
@@ -5622,19 +5622,19 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     function bodyMixinMethods(instance) {
       const methods = {
         blob() {
-          return consumeBody(this, (bytes3) => {
+          return consumeBody(this, (bytes2) => {
             let mimeType = bodyMimeType(this);
             if (mimeType === null) {
               mimeType = "";
             } else if (mimeType) {
               mimeType = serializeAMimeType(mimeType);
             }
-            return new Blob2([bytes3], { type: mimeType });
+            return new Blob2([bytes2], { type: mimeType });
           }, instance);
         },
         arrayBuffer() {
-          return consumeBody(this, (bytes3) => {
-            return new Uint8Array(bytes3).buffer;
+          return consumeBody(this, (bytes2) => {
+            return new Uint8Array(bytes2).buffer;
           }, instance);
         },
         text() {
@@ -5658,9 +5658,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries2 = new URLSearchParams(value.toString());
+                  const entries = new URLSearchParams(value.toString());
                   const fd = new FormData();
-                  for (const [name, value2] of entries2) {
+                  for (const [name, value2] of entries) {
                     fd.append(name, value2);
                   }
                   return fd;
@@ -5673,8 +5673,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           }, instance);
         },
         bytes() {
-          return consumeBody(this, (bytes3) => {
-            return new Uint8Array(bytes3);
+          return consumeBody(this, (bytes2) => {
+            return new Uint8Array(bytes2);
           }, instance);
         }
       };
@@ -5709,8 +5709,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       const body = object[kState].body;
       return body != null && (body.stream.locked || util.isDisturbed(body.stream));
     }
-    function parseJSONFromBytes(bytes3) {
-      return JSON.parse(utf8DecodeBytes(bytes3));
+    function parseJSONFromBytes(bytes2) {
+      return JSON.parse(utf8DecodeBytes(bytes2));
     }
     function bodyMimeType(requestOrResponse) {
       const headers = requestOrResponse[kState].headersList;
@@ -5857,7 +5857,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser3 = class {
+    var Parser2 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6284,7 +6284,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser3(client, socket, llhttpInstance);
+      socket[kParser] = new Parser2(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path20, host, upgrade, blocking, reset } = request2;
+      const { method, path: path18, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path20} HTTP/1.1\r
+      let header = `${method} ${path18} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path20, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path18, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7090,8 +7090,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname: hostname2, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname2}${port ? `:${port}` : ""}`;
+      const { hostname, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error2) => {
         if (request2.aborted) {
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path20;
+      headers[HTTP2_HEADER_PATH] = path18;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path20 = search ? `${pathname}${search}` : pathname;
+        const path18 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path20;
+        this.opts.path = path18;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7931,20 +7931,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert2(!client[kConnecting]);
       assert2(!client[kHTTPContext]);
-      let { host, hostname: hostname2, protocol, port } = client[kUrl];
-      if (hostname2[0] === "[") {
-        const idx = hostname2.indexOf("]");
+      let { host, hostname, protocol, port } = client[kUrl];
+      if (hostname[0] === "[") {
+        const idx = hostname.indexOf("]");
         assert2(idx !== -1);
-        const ip = hostname2.substring(1, idx);
+        const ip = hostname.substring(1, idx);
         assert2(net.isIP(ip));
-        hostname2 = ip;
+        hostname = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname: hostname2,
+            hostname,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve, reject) => {
           client[kConnector]({
             host,
-            hostname: hostname2,
+            hostname,
             protocol,
             port,
             servername: client[kServerName],
@@ -7991,7 +7991,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname: hostname2,
+              hostname,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8012,7 +8012,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname: hostname2,
+              hostname,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8236,10 +8236,10 @@ var require_pool_base = __commonJS({
         this[kQueued] = 0;
         const pool = this;
         this[kOnDrain] = function onDrain(origin, targets) {
-          const queue = pool[kQueue];
+          const queue2 = pool[kQueue];
           let needDrain = false;
           while (!needDrain) {
-            const item = queue.shift();
+            const item = queue2.shift();
             if (!item) {
               break;
             }
@@ -8251,7 +8251,7 @@ var require_pool_base = __commonJS({
             pool[kNeedDrain] = false;
             pool.emit("drain", origin, [pool, ...targets]);
           }
-          if (pool[kClosedResolve] && queue.isEmpty()) {
+          if (pool[kClosedResolve] && queue2.isEmpty()) {
             Promise.all(pool[kClients].map((c) => c.close())).then(pool[kClosedResolve]);
           }
         };
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path20 = "/",
+          path: path18 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path20;
+        opts.path = origin + path18;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -8987,10 +8987,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url) {
-        let { protocol, host: hostname2, port } = url;
-        hostname2 = hostname2.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname, port } = url;
+        hostname = hostname.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname2, port)) {
+        if (!this.#shouldProxy(hostname, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -8998,7 +8998,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname2, port) {
+      #shouldProxy(hostname, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9014,11 +9014,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname2 === entry.hostname) {
+            if (hostname === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname2.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -9082,9 +9082,9 @@ var require_retry_handler = __commonJS({
       if (!Number.isFinite(range.start) || !Number.isFinite(range.end)) {
         return null;
       }
-      const length2 = Number(contentLength);
+      const length = Number(contentLength);
       const expectedLength = range.end - range.start + 1;
-      if (!Number.isFinite(length2) || length2 !== expectedLength) {
+      if (!Number.isFinite(length) || length !== expectedLength) {
         return new RequestRetryError("Content-Length mismatch", statusCode, {
           headers,
           data: { count: retryCount }
@@ -9666,23 +9666,23 @@ var require_readable = __commonJS({
       while (consume2.stream.read() != null) {
       }
     }
-    function chunksDecode(chunks, length2) {
-      if (chunks.length === 0 || length2 === 0) {
+    function chunksDecode(chunks, length) {
+      if (chunks.length === 0 || length === 0) {
         return "";
       }
-      const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length2);
+      const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
       const bufferLength = buffer.length;
       const start = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
       return buffer.utf8Slice(start, bufferLength);
     }
-    function chunksConcat(chunks, length2) {
-      if (chunks.length === 0 || length2 === 0) {
+    function chunksConcat(chunks, length) {
+      if (chunks.length === 0 || length === 0) {
         return new Uint8Array(0);
       }
       if (chunks.length === 1) {
         return new Uint8Array(chunks[0]);
       }
-      const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length2).buffer);
+      const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
       let offset = 0;
       for (let i = 0; i < chunks.length; ++i) {
         const chunk = chunks[i];
@@ -9692,18 +9692,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve, stream, length: length2 } = consume2;
+      const { type, body, resolve, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve(chunksDecode(body, length2));
+          resolve(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve(JSON.parse(chunksDecode(body, length2)));
+          resolve(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve(chunksConcat(body, length2).buffer);
+          resolve(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
           resolve(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve(chunksConcat(body, length2));
+          resolve(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9746,23 +9746,23 @@ var require_util3 = __commonJS({
     async function getResolveErrorBodyCallback({ callback, body, contentType, statusCode, statusMessage, headers }) {
       assert2(body);
       let chunks = [];
-      let length2 = 0;
+      let length = 0;
       try {
         for await (const chunk of body) {
           chunks.push(chunk);
-          length2 += chunk.length;
-          if (length2 > CHUNK_LIMIT) {
+          length += chunk.length;
+          if (length > CHUNK_LIMIT) {
             chunks = [];
-            length2 = 0;
+            length = 0;
             break;
           }
         }
       } catch {
         chunks = [];
-        length2 = 0;
+        length = 0;
       }
       const message = `Response status code ${statusCode}${statusMessage ? `: ${statusMessage}` : ""}`;
-      if (statusCode === 204 || !contentType || !length2) {
+      if (statusCode === 204 || !contentType || !length) {
         queueMicrotask(() => callback(new ResponseStatusCodeError(message, statusCode, headers)));
         return;
       }
@@ -9771,9 +9771,9 @@ var require_util3 = __commonJS({
       let payload;
       try {
         if (isContentTypeApplicationJson(contentType)) {
-          payload = JSON.parse(chunksDecode(chunks, length2));
+          payload = JSON.parse(chunksDecode(chunks, length));
         } else if (isContentTypeText(contentType)) {
-          payload = chunksDecode(chunks, length2);
+          payload = chunksDecode(chunks, length);
         }
       } catch {
       } finally {
@@ -10706,11 +10706,11 @@ var require_mock_utils = __commonJS({
     }
     function buildHeadersFromArray(headers) {
       const clone = headers.slice();
-      const entries2 = [];
-      for (let index2 = 0; index2 < clone.length; index2 += 2) {
-        entries2.push([clone[index2], clone[index2 + 1]]);
+      const entries = [];
+      for (let index = 0; index < clone.length; index += 2) {
+        entries.push([clone[index], clone[index + 1]]);
       }
-      return Object.fromEntries(entries2);
+      return Object.fromEntries(entries);
     }
     function matchHeaders(mockDispatch2, headers) {
       if (typeof mockDispatch2.headers === "function") {
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path20) {
-      if (typeof path20 !== "string") {
-        return path20;
+    function safeUrl(path18) {
+      if (typeof path18 !== "string") {
+        return path18;
       }
-      const pathSegments = path20.split("?");
+      const pathSegments = path18.split("?");
       if (pathSegments.length !== 2) {
-        return path20;
+        return path18;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path20);
+    function matchKey(mockDispatch2, { path: path18, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path18);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20 }) => matchValue(safeUrl(path20), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path18 }) => matchValue(safeUrl(path18), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10795,20 +10795,20 @@ var require_mock_utils = __commonJS({
       return newMockDispatch;
     }
     function deleteMockDispatch(mockDispatches, key) {
-      const index2 = mockDispatches.findIndex((dispatch) => {
+      const index = mockDispatches.findIndex((dispatch) => {
         if (!dispatch.consumed) {
           return false;
         }
         return matchKey(dispatch, key);
       });
-      if (index2 !== -1) {
-        mockDispatches.splice(index2, 1);
+      if (index !== -1) {
+        mockDispatches.splice(index, 1);
       }
     }
     function buildKey(opts) {
-      const { path: path20, method, body, headers, query } = opts;
+      const { path: path18, method, body, headers, query } = opts;
       return {
-        path: path20,
+        path: path18,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path18, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path20,
+            Path: path18,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11641,7 +11641,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
-    var { isIP: isIP2 } = __require("node:net");
+    var { isIP } = __require("node:net");
     var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
@@ -11896,7 +11896,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler2) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP2(origin.hostname) !== 0) {
+          if (isIP(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler2);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -12413,10 +12413,10 @@ var require_response = __commonJS({
         if (init !== null) {
           init = webidl.converters.ResponseInit(init);
         }
-        const bytes3 = textEncoder.encode(
+        const bytes2 = textEncoder.encode(
           serializeJavascriptValueToJSONString(data)
         );
-        const body = extractBody(bytes3);
+        const body = extractBody(bytes2);
         const responseObject = fromInnerResponse(makeResponse({}), "response");
         initializeResponse(responseObject, init, { body: body[0], type: "application/json" });
         return responseObject;
@@ -13873,12 +13873,12 @@ var require_fetch = __commonJS({
           processBodyError(response.error);
           return;
         }
-        const processBody = (bytes3) => {
-          if (!bytesMatch(bytes3, request2.integrity)) {
+        const processBody = (bytes2) => {
+          if (!bytesMatch(bytes2, request2.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
-          response.body = safelyExtractBody(bytes3)[0];
+          response.body = safelyExtractBody(bytes2)[0];
           fetchFinale(fetchParams, response);
         };
         await fullyReadBody(response.body, processBody, processBodyError);
@@ -14291,12 +14291,12 @@ var require_fetch = __commonJS({
       if (request2.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
       } else if (request2.body != null) {
-        const processBodyChunk = async function* (bytes3) {
+        const processBodyChunk = async function* (bytes2) {
           if (isCancelled(fetchParams)) {
             return;
           }
-          yield bytes3;
-          fetchParams.processRequestBodyChunkLength?.(bytes3.byteLength);
+          yield bytes2;
+          fetchParams.processRequestBodyChunkLength?.(bytes2.byteLength);
         };
         const processEndOfBody = () => {
           if (isCancelled(fetchParams)) {
@@ -14318,8 +14318,8 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes3 of request2.body.stream) {
-              yield* processBodyChunk(bytes3);
+            for await (const bytes2 of request2.body.stream) {
+              yield* processBodyChunk(bytes2);
             }
             processEndOfBody();
           } catch (err) {
@@ -14371,33 +14371,33 @@ var require_fetch = __commonJS({
       }
       fetchParams.controller.resume = async () => {
         while (true) {
-          let bytes3;
+          let bytes2;
           let isFailure;
           try {
             const { done, value } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes3 = done ? void 0 : value;
+            bytes2 = done ? void 0 : value;
           } catch (err) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
-              bytes3 = void 0;
+              bytes2 = void 0;
             } else {
-              bytes3 = err;
+              bytes2 = err;
               isFailure = true;
             }
           }
-          if (bytes3 === void 0) {
+          if (bytes2 === void 0) {
             readableStreamClose(fetchParams.controller.controller);
             finalizeResponse(fetchParams, response);
             return;
           }
-          timingInfo.decodedBodySize += bytes3?.byteLength ?? 0;
+          timingInfo.decodedBodySize += bytes2?.byteLength ?? 0;
           if (isFailure) {
-            fetchParams.controller.terminate(bytes3);
+            fetchParams.controller.terminate(bytes2);
             return;
           }
-          const buffer = new Uint8Array(bytes3);
+          const buffer = new Uint8Array(bytes2);
           if (buffer.byteLength) {
             fetchParams.controller.controller.enqueue(buffer);
           }
@@ -14523,9 +14523,9 @@ var require_fetch = __commonJS({
               if (fetchParams.controller.dump) {
                 return;
               }
-              const bytes3 = chunk;
-              timingInfo.encodedBodySize += bytes3.byteLength;
-              return this.body.push(bytes3);
+              const bytes2 = chunk;
+              timingInfo.encodedBodySize += bytes2.byteLength;
+              return this.body.push(bytes2);
             },
             onComplete() {
               if (this.abort) {
@@ -14971,7 +14971,7 @@ var require_util4 = __commonJS({
       fr[kError] = null;
       const stream = blob.stream();
       const reader = stream.getReader();
-      const bytes3 = [];
+      const bytes2 = [];
       let chunkPromise = reader.read();
       let isFirstChunk = true;
       (async () => {
@@ -14985,7 +14985,7 @@ var require_util4 = __commonJS({
             }
             isFirstChunk = false;
             if (!done && types.isUint8Array(value)) {
-              bytes3.push(value);
+              bytes2.push(value);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
                 queueMicrotask(() => {
@@ -14997,7 +14997,7 @@ var require_util4 = __commonJS({
               queueMicrotask(() => {
                 fr[kState] = "done";
                 try {
-                  const result = packageData(bytes3, type, blob.type, encodingName);
+                  const result = packageData(bytes2, type, blob.type, encodingName);
                   if (fr[kAborted]) {
                     return;
                   }
@@ -15037,7 +15037,7 @@ var require_util4 = __commonJS({
       });
       reader.dispatchEvent(event);
     }
-    function packageData(bytes3, type, mimeType, encodingName) {
+    function packageData(bytes2, type, mimeType, encodingName) {
       switch (type) {
         case "DataURL": {
           let dataURL = "data:";
@@ -15047,7 +15047,7 @@ var require_util4 = __commonJS({
           }
           dataURL += ";base64,";
           const decoder2 = new StringDecoder("latin1");
-          for (const chunk of bytes3) {
+          for (const chunk of bytes2) {
             dataURL += btoa2(decoder2.write(chunk));
           }
           dataURL += btoa2(decoder2.end());
@@ -15067,16 +15067,16 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode(bytes3, encoding);
+          return decode(bytes2, encoding);
         }
         case "ArrayBuffer": {
-          const sequence = combineByteSequences(bytes3);
+          const sequence = combineByteSequences(bytes2);
           return sequence.buffer;
         }
         case "BinaryString": {
           let binaryString = "";
           const decoder2 = new StringDecoder("latin1");
-          for (const chunk of bytes3) {
+          for (const chunk of bytes2) {
             binaryString += decoder2.write(chunk);
           }
           binaryString += decoder2.end();
@@ -15085,14 +15085,14 @@ var require_util4 = __commonJS({
       }
     }
     function decode(ioQueue, encoding) {
-      const bytes3 = combineByteSequences(ioQueue);
-      const BOMEncoding = BOMSniffing(bytes3);
-      let slice2 = 0;
+      const bytes2 = combineByteSequences(ioQueue);
+      const BOMEncoding = BOMSniffing(bytes2);
+      let slice = 0;
       if (BOMEncoding !== null) {
         encoding = BOMEncoding;
-        slice2 = BOMEncoding === "UTF-8" ? 3 : 2;
+        slice = BOMEncoding === "UTF-8" ? 3 : 2;
       }
-      const sliced = bytes3.slice(slice2);
+      const sliced = bytes2.slice(slice);
       return new TextDecoder(encoding).decode(sliced);
     }
     function BOMSniffing(ioQueue) {
@@ -15555,18 +15555,18 @@ var require_cache = __commonJS({
         const p = Promise.all(responsePromises);
         const responses = await p;
         const operations = [];
-        let index2 = 0;
+        let index = 0;
         for (const response of responses) {
           const operation = {
             type: "put",
             // 7.3.2
-            request: requestList[index2],
+            request: requestList[index],
             // 7.3.3
             response
             // 7.3.4
           };
           operations.push(operation);
-          index2++;
+          index++;
         }
         const cacheJobPromise = createDeferredPromise();
         let errorData = null;
@@ -15645,9 +15645,9 @@ var require_cache = __commonJS({
           // 16.
         };
         operations.push(operation);
-        const bytes3 = await bodyReadPromise.promise;
+        const bytes2 = await bodyReadPromise.promise;
         if (clonedResponse.body != null) {
-          clonedResponse.body.source = bytes3;
+          clonedResponse.body.source = bytes2;
         }
         const cacheJobPromise = createDeferredPromise();
         let errorData = null;
@@ -15759,8 +15759,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache3 = this.#relevantRequestResponseList;
-        const backupCache = [...cache3];
+        const cache2 = this.#relevantRequestResponseList;
+        const backupCache = [...cache2];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15787,9 +15787,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache3.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert2(idx !== -1);
-                cache3.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15819,11 +15819,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache3.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert2(idx !== -1);
-                cache3.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
-              cache3.push([operation.request, operation.response]);
+              cache2.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -15997,13 +15997,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache3 = new Cache(kConstruct, cacheList);
-            return await cache3.match(request2, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            return await cache2.match(request2, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache3 = new Cache(kConstruct, cacheList);
-            const response = await cache3.match(request2, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            const response = await cache2.match(request2, options);
             if (response !== void 0) {
               return response;
             }
@@ -16033,12 +16033,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache4 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache4);
+          const cache3 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache3);
         }
-        const cache3 = [];
-        this.#caches.set(cacheName, cache3);
-        return new Cache(kConstruct, cache3);
+        const cache2 = [];
+        this.#caches.set(cacheName, cache2);
+        return new Cache(kConstruct, cache2);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path20) {
-      for (let i = 0; i < path20.length; ++i) {
-        const code = path20.charCodeAt(i);
+    function validateCookiePath(path18) {
+      for (let i = 0; i < path18.length; ++i) {
+        const code = path18.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -16478,15 +16478,15 @@ var require_cookies = __commonJS({
       if (!cookies) {
         return [];
       }
-      return cookies.map((pair2) => parseSetCookie(pair2));
+      return cookies.map((pair) => parseSetCookie(pair));
     }
     function setCookie(headers, cookie) {
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str3 = stringify(cookie);
-      if (str3) {
-        headers.append("Set-Cookie", str3);
+      const str = stringify(cookie);
+      if (str) {
+        headers.append("Set-Cookie", str);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -17026,8 +17026,8 @@ var require_util7 = __commonJS({
       const position = { position: 0 };
       const extensionList = /* @__PURE__ */ new Map();
       while (position.position < extensions.length) {
-        const pair2 = collectASequenceOfCodePointsFast(";", extensions, position);
-        const [name, value = ""] = pair2.split("=");
+        const pair = collectASequenceOfCodePointsFast(";", extensions, position);
+        const [name, value = ""] = pair.split("=");
         extensionList.set(
           removeHTTPWhitespace(name, true, false),
           removeHTTPWhitespace(value, false, true)
@@ -17046,8 +17046,8 @@ var require_util7 = __commonJS({
           return false;
         }
       }
-      const num6 = Number.parseInt(value, 10);
-      return num6 >= 8 && num6 <= 15;
+      const num = Number.parseInt(value, 10);
+      return num >= 8 && num <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
     var fatalDecoder = hasIntl ? new TextDecoder("utf-8", { fatal: true }) : void 0;
@@ -17682,11 +17682,11 @@ var require_receiver = __commonJS({
         let offset = 0;
         while (offset !== n) {
           const next = this.#buffers[0];
-          const { length: length2 } = next;
-          if (length2 + offset === n) {
+          const { length } = next;
+          if (length + offset === n) {
             buffer.set(this.#buffers.shift(), offset);
             break;
-          } else if (length2 + offset > n) {
+          } else if (length + offset > n) {
             buffer.set(next.subarray(0, n - offset), offset);
             this.#buffers[0] = next.subarray(n - offset);
             break;
@@ -17856,9 +17856,9 @@ var require_sender = __commonJS({
       }
       async #run() {
         this.#running = true;
-        const queue = this.#queue;
-        while (!queue.isEmpty()) {
-          const node = queue.shift();
+        const queue2 = this.#queue;
+        while (!queue2.isEmpty()) {
+          const node = queue2.shift();
           if (node.promise !== null) {
             await node.promise;
           }
@@ -18032,10 +18032,10 @@ var require_websocket = __commonJS({
           return;
         }
         if (typeof data === "string") {
-          const length2 = Buffer.byteLength(data);
-          this.#bufferedAmount += length2;
+          const length = Buffer.byteLength(data);
+          this.#bufferedAmount += length;
           this.#sendQueue.add(data, () => {
-            this.#bufferedAmount -= length2;
+            this.#bufferedAmount -= length;
           }, sendHints.string);
         } else if (types.isArrayBuffer(data)) {
           this.#bufferedAmount += data.byteLength;
@@ -18311,8 +18311,8 @@ var require_eventsource_stream = __commonJS({
     var { Transform } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
-    var LF2 = 10;
-    var CR2 = 13;
+    var LF = 10;
+    var CR = 13;
     var COLON = 58;
     var SPACE = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
@@ -18342,12 +18342,12 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length2, field2) {
-      if (length2 !== field2.length) {
+    function isFieldName(line, length, field) {
+      if (length !== field.length) {
         return false;
       }
-      for (let i = 0; i < length2; i++) {
-        if (line[i] !== field2[i]) {
+      for (let i = 0; i < length; i++) {
+        if (line[i] !== field[i]) {
           return false;
         }
       }
@@ -18426,7 +18426,7 @@ var require_eventsource_stream = __commonJS({
           callback();
           return;
         }
-        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk[0] !== LF2 && chunk[0] !== CR2) {
+        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk[0] !== LF && chunk[0] !== CR) {
           callback(createMaxEventSizeExceededError());
           return;
         }
@@ -18441,15 +18441,15 @@ var require_eventsource_stream = __commonJS({
           const byte = this.currentByte();
           if (this.eventEndCheck) {
             if (this.crlfCheck) {
-              if (byte === LF2) {
+              if (byte === LF) {
                 this.crlfCheck = false;
                 this.consumeCurrentByte();
                 continue;
               }
               this.crlfCheck = false;
             }
-            if (byte === LF2 || byte === CR2) {
-              if (byte === CR2) {
+            if (byte === LF || byte === CR) {
+              if (byte === CR) {
                 this.crlfCheck = true;
               }
               this.consumeCurrentByte();
@@ -18462,8 +18462,8 @@ var require_eventsource_stream = __commonJS({
             this.eventEndCheck = false;
             continue;
           }
-          if (byte === LF2 || byte === CR2) {
-            if (byte === CR2) {
+          if (byte === LF || byte === CR) {
+            if (byte === CR) {
               this.crlfCheck = true;
             }
             try {
@@ -18548,13 +18548,13 @@ ${value}`;
           }
         }
       }
-      setEventFieldSize(field2, size) {
-        const eventSize = this.eventSize - this.eventFieldSizes[field2] + size;
+      setEventFieldSize(field, size) {
+        const eventSize = this.eventSize - this.eventFieldSizes[field] + size;
         if (this.maxEventSize > 0 && eventSize > this.maxEventSize) {
           throw createMaxEventSizeExceededError();
         }
         this.eventSize = eventSize;
-        this.eventFieldSizes[field2] = size;
+        this.eventFieldSizes[field] = size;
       }
       /**
        * @param {EventSourceStreamEvent} event
@@ -18635,16 +18635,16 @@ ${value}`;
           return this.chunks[this.chunkIndex].subarray(this.linePos, this.pos);
         }
         const chunks = [];
-        let length2 = 0;
+        let length = 0;
         for (let i = this.lineChunkIndex; i <= this.chunkIndex; i++) {
           const chunk = this.chunks[i];
           const start = i === this.lineChunkIndex ? this.linePos : 0;
           const end = i === this.chunkIndex ? this.pos : chunk.length;
-          const slice2 = chunk.subarray(start, end);
-          length2 += slice2.length;
-          chunks.push(slice2);
+          const slice = chunk.subarray(start, end);
+          length += slice.length;
+          chunks.push(slice);
         }
-        return Buffer.concat(chunks, length2);
+        return Buffer.concat(chunks, length);
       }
       peekBufferedByte(offset) {
         let chunkIndex = this.lineChunkIndex;
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path20 = opts.path;
+          let path18 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path20 = `/${path20}`;
+            path18 = `/${path18}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path20);
+          url = new URL(util.parseOrigin(url).origin + path18);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19207,29 +19207,29 @@ var require_code = __commonJS({
     };
     exports._Code = _Code;
     exports.nil = new _Code("");
-    function _(strs2, ...args) {
-      const code = [strs2[0]];
+    function _(strs, ...args) {
+      const code = [strs[0]];
       let i = 0;
       while (i < args.length) {
         addCodeArg(code, args[i]);
-        code.push(strs2[++i]);
+        code.push(strs[++i]);
       }
       return new _Code(code);
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str3(strs2, ...args) {
-      const expr = [safeStringify(strs2[0])];
+    function str(strs, ...args) {
+      const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
         expr.push(plus);
         addCodeArg(expr, args[i]);
-        expr.push(plus, safeStringify(strs2[++i]));
+        expr.push(plus, safeStringify(strs[++i]));
       }
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str3;
+    exports.str = str;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -19272,7 +19272,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str3`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -19507,7 +19507,7 @@ var require_codegen = __commonJS({
       AND: new code_1._Code("&&"),
       ADD: new code_1._Code("+")
     };
-    var Node3 = class {
+    var Node = class {
       optimizeNodes() {
         return this;
       }
@@ -19515,7 +19515,7 @@ var require_codegen = __commonJS({
         return this;
       }
     };
-    var Def = class extends Node3 {
+    var Def = class extends Node {
       constructor(varKind, name, rhs) {
         super();
         this.varKind = varKind;
@@ -19538,7 +19538,7 @@ var require_codegen = __commonJS({
         return this.rhs instanceof code_1._CodeOrName ? this.rhs.names : {};
       }
     };
-    var Assign = class extends Node3 {
+    var Assign = class extends Node {
       constructor(lhs, rhs, sideEffects) {
         super();
         this.lhs = lhs;
@@ -19568,7 +19568,7 @@ var require_codegen = __commonJS({
         return `${this.lhs} ${this.op}= ${this.rhs};` + _n;
       }
     };
-    var Label = class extends Node3 {
+    var Label = class extends Node {
       constructor(label) {
         super();
         this.label = label;
@@ -19578,7 +19578,7 @@ var require_codegen = __commonJS({
         return `${this.label}:` + _n;
       }
     };
-    var Break = class extends Node3 {
+    var Break = class extends Node {
       constructor(label) {
         super();
         this.label = label;
@@ -19589,7 +19589,7 @@ var require_codegen = __commonJS({
         return `break${label};` + _n;
       }
     };
-    var Throw = class extends Node3 {
+    var Throw = class extends Node {
       constructor(error2) {
         super();
         this.error = error2;
@@ -19601,7 +19601,7 @@ var require_codegen = __commonJS({
         return this.error.names;
       }
     };
-    var AnyCode = class extends Node3 {
+    var AnyCode = class extends Node {
       constructor(code) {
         super();
         this.code = code;
@@ -19620,7 +19620,7 @@ var require_codegen = __commonJS({
         return this.code instanceof code_1._CodeOrName ? this.code.names : {};
       }
     };
-    var ParentNode = class extends Node3 {
+    var ParentNode = class extends Node {
       constructor(nodes = []) {
         super();
         this.nodes = nodes;
@@ -19694,7 +19694,7 @@ var require_codegen = __commonJS({
             return e instanceof _If ? e : e.nodes;
           if (this.nodes.length)
             return this;
-          return new _If(not2(cond), e instanceof _If ? [e] : e.nodes);
+          return new _If(not(cond), e instanceof _If ? [e] : e.nodes);
         }
         if (cond === false || !this.nodes.length)
           return void 0;
@@ -20146,10 +20146,10 @@ var require_codegen = __commonJS({
       for (const n in from)
         names[n] = (names[n] || 0) - (from[n] || 0);
     }
-    function not2(x) {
+    function not(x) {
       return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._)`!${par(x)}`;
     }
-    exports.not = not2;
+    exports.not = not;
     var andCode = mappend(exports.operators.AND);
     function and(...args) {
       return args.reduce(andCode);
@@ -20234,22 +20234,22 @@ var require_util9 = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str3) {
-      return unescapeJsonPointer(decodeURIComponent(str3));
+    function unescapeFragment(str) {
+      return unescapeJsonPointer(decodeURIComponent(str));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str3) {
-      return encodeURIComponent(escapeJsonPointer(str3));
+    function escapeFragment(str) {
+      return encodeURIComponent(escapeJsonPointer(str));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str3) {
-      if (typeof str3 == "number")
-        return `${str3}`;
-      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str) {
+      if (typeof str == "number")
+        return `${str}`;
+      return str.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str3) {
-      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str) {
+      return str.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -20261,9 +20261,9 @@ var require_util9 = __commonJS({
       }
     }
     exports.eachItem = eachItem;
-    function makeMergeEvaluated({ mergeNames, mergeToName, mergeValues: mergeValues2, resultToName }) {
+    function makeMergeEvaluated({ mergeNames, mergeToName, mergeValues, resultToName }) {
       return (gen, from, to, toName) => {
-        const res = to === void 0 ? from : to instanceof codegen_1.Name ? (from instanceof codegen_1.Name ? mergeNames(gen, from, to) : mergeToName(gen, from, to), to) : from instanceof codegen_1.Name ? (mergeToName(gen, to, from), from) : mergeValues2(from, to);
+        const res = to === void 0 ? from : to instanceof codegen_1.Name ? (from instanceof codegen_1.Name ? mergeNames(gen, from, to) : mergeToName(gen, from, to), to) : from instanceof codegen_1.Name ? (mergeToName(gen, to, from), from) : mergeValues(from, to);
         return toName === codegen_1.Name && !(res instanceof codegen_1.Name) ? resultToName(gen, res) : res;
       };
     }
@@ -21165,11 +21165,11 @@ var require_fast_deep_equal = __commonJS({
       if (a === b) return true;
       if (a && b && typeof a == "object" && typeof b == "object") {
         if (a.constructor !== b.constructor) return false;
-        var length2, i, keys;
+        var length, i, keys;
         if (Array.isArray(a)) {
-          length2 = a.length;
-          if (length2 != b.length) return false;
-          for (i = length2; i-- !== 0; )
+          length = a.length;
+          if (length != b.length) return false;
+          for (i = length; i-- !== 0; )
             if (!equal(a[i], b[i])) return false;
           return true;
         }
@@ -21177,11 +21177,11 @@ var require_fast_deep_equal = __commonJS({
         if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
         if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
         keys = Object.keys(a);
-        length2 = keys.length;
-        if (length2 !== Object.keys(b).length) return false;
-        for (i = length2; i-- !== 0; )
+        length = keys.length;
+        if (length !== Object.keys(b).length) return false;
+        for (i = length; i-- !== 0; )
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
-        for (i = length2; i-- !== 0; ) {
+        for (i = length; i-- !== 0; ) {
           var key = keys[i];
           if (!equal(a[key], b[key])) return false;
         }
@@ -21274,8 +21274,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str3) {
-      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str) {
+      return str.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -22372,15 +22372,15 @@ var require_utils2 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str3, token) {
+    function findToken(str, token) {
       let ind = 0;
-      for (let i = 0; i < str3.length; i++) {
-        if (str3[i] === token) ind++;
+      for (let i = 0; i < str.length; i++) {
+        if (str[i] === token) ind++;
       }
       return ind;
     }
-    function removeDotSegments(path20) {
-      let input = path20;
+    function removeDotSegments(path18) {
+      let input = path18;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22454,11 +22454,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path20) {
-      if (path20 === "" || path20[0] === "/") {
-        return removeDotSegments(path20);
+    function removeDotSegmentsRelative(path18) {
+      if (path18 === "" || path18[0] === "/") {
+        return removeDotSegments(path18);
       }
-      const segments = path20.split("/");
+      const segments = path18.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22488,8 +22488,8 @@ var require_utils2 = __commonJS({
     var HOST_DELIMS = { "@": "%40", "/": "%2F", "?": "%3F", "#": "%23", ":": "%3A" };
     var HOST_DELIM_RE = /[@/?#:]/g;
     var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
-    function reescapeHostDelimiters(host, isIP2) {
-      const re = isIP2 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+    function reescapeHostDelimiters(host, isIP) {
+      const re = isIP ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
       re.lastIndex = 0;
       return host.replace(re, (ch) => HOST_DELIMS[ch]);
     }
@@ -22821,8 +22821,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
+        const path18 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path18 && path18 !== "/" ? path18 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -23028,10 +23028,10 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base2, relative, options, skipNormalization) {
+    function resolveComponent(base, relative, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base2 = parse5(serialize(base2, options), options);
+        base = parse5(serialize(base, options), options);
         relative = parse5(serialize(relative, options), options);
       }
       options = options || {};
@@ -23051,33 +23051,33 @@ var require_fast_uri = __commonJS({
           target.query = relative.query;
         } else {
           if (!relative.path) {
-            target.path = base2.path;
+            target.path = base.path;
             if (relative.query !== void 0) {
               target.query = relative.query;
             } else {
-              target.query = base2.query;
+              target.query = base.query;
             }
           } else {
             if (relative.path[0] === "/") {
               target.path = removeDotSegments(relative.path);
             } else {
-              const baseHasAuthority = base2.userinfo !== void 0 || base2.host !== void 0 || base2.port !== void 0;
-              if (baseHasAuthority && !base2.path) {
+              const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
+              if (baseHasAuthority && !base.path) {
                 target.path = "/" + relative.path;
-              } else if (!base2.path) {
+              } else if (!base.path) {
                 target.path = relative.path;
               } else {
-                target.path = base2.path.slice(0, base2.path.lastIndexOf("/") + 1) + relative.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative.path;
               }
-              target.path = base2.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
+              target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
             target.query = relative.query;
           }
-          target.userinfo = base2.userinfo;
-          target.host = base2.host;
-          target.port = base2.port;
+          target.userinfo = base.userinfo;
+          target.host = base.host;
+          target.port = base.port;
         }
-        target.scheme = base2.scheme;
+        target.scheme = base.scheme;
       }
       target.fragment = relative.fragment;
       return target;
@@ -23186,12 +23186,12 @@ var require_fast_uri = __commonJS({
       const host = matches2[4];
       return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
     }
-    function canonicalizeHost(parsed, options, schemeHandler, isIP2) {
-      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2)) {
+    function canonicalizeHost(parsed, options, schemeHandler, isIP) {
+      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
         parsed.error = parsed.error || MALFORMED_HOST_ERROR;
         return true;
       }
-      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP2 === false && nonSimpleDomain(parsed.host)) {
+      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP === false && nonSimpleDomain(parsed.host)) {
         let url;
         try {
           url = new URL("http://" + parsed.host);
@@ -23207,9 +23207,9 @@ var require_fast_uri = __commonJS({
       }
       return false;
     }
-    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2) {
+    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP) {
       return Boolean(
-        parsed.host && isIP2 === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
+        parsed.host && isIP === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
       );
     }
     function isHostOnlyURL(url) {
@@ -23232,7 +23232,7 @@ var require_fast_uri = __commonJS({
       let malformedHost = false;
       let malformedIPLiteral = false;
       let malformedScheme = false;
-      let isIP2 = false;
+      let isIP = false;
       if (options.reference === "suffix") {
         if (options.scheme) {
           uri = options.scheme + ":" + uri;
@@ -23294,15 +23294,15 @@ var require_fast_uri = __commonJS({
             const bracketedIPLiteral = isIPLiteral(parsed.host);
             const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
             const ipv6result = normalizeIPv6(parsed.host);
-            isIP2 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
+            isIP = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
             malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
-            parsed.host = isIP2 ? ipv6result.host : ipv6result.host.toLowerCase();
+            parsed.host = isIP ? ipv6result.host : ipv6result.host.toLowerCase();
             if (malformedIPLiteral) {
               parsed.error = parsed.error || MALFORMED_HOST_ERROR;
               malformedAuthorityOrPort = true;
             }
           } else {
-            isIP2 = true;
+            isIP = true;
           }
         }
         if (parsed.scheme === void 0 && parsed.userinfo === void 0 && parsed.host === void 0 && parsed.port === void 0 && parsed.query === void 0 && !parsed.path) {
@@ -23319,14 +23319,14 @@ var require_fast_uri = __commonJS({
         }
         const schemeHandler = getSchemeHandler(options.scheme || parsed.scheme);
         if (!malformedIPLiteral) {
-          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP2);
+          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP);
         }
         if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
-          let host = isIP2 ? parsed.host : normalizePercentEncoding(parsed.host, true);
-          if (!isIP2) {
+          let host = isIP ? parsed.host : normalizePercentEncoding(parsed.host, true);
+          if (!isIP) {
             host = normalizePercentEncoding(host.toLowerCase());
           }
-          parsed.host = isIP2 || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP2) : host;
+          parsed.host = isIP || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP) : host;
         }
         if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
           if (parsed.path) {
@@ -23445,7 +23445,7 @@ var require_core = __commonJS({
     var util_1 = require_util9();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
+    var defaultRegExp = (str, flags) => new RegExp(str, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -23514,7 +23514,7 @@ var require_core = __commonJS({
         uriResolver
       };
     }
-    var Ajv4 = class {
+    var Ajv3 = class {
       constructor(opts = {}) {
         this.schemas = {};
         this.refs = {};
@@ -23884,9 +23884,9 @@ var require_core = __commonJS({
         }
       }
     };
-    Ajv4.ValidationError = validation_error_1.default;
-    Ajv4.MissingRefError = ref_error_1.default;
-    exports.default = Ajv4;
+    Ajv3.ValidationError = validation_error_1.default;
+    Ajv3.MissingRefError = ref_error_1.default;
+    exports.default = Ajv3;
     function checkOptions(checkOpts, options, msg, log = "error") {
       for (const key in checkOpts) {
         const opt = key;
@@ -24240,21 +24240,21 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str3) {
-      const len = str3.length;
-      let length2 = 0;
+    function ucs2length(str) {
+      const len = str.length;
+      let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
-        length2++;
-        value = str3.charCodeAt(pos++);
+        length++;
+        value = str.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str3.charCodeAt(pos);
+          value = str.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
       }
-      return length2;
+      return length;
     }
     exports.default = ucs2length;
     ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
@@ -25997,7 +25997,7 @@ var require_ajv = __commonJS({
     var draft7MetaSchema = require_json_schema_draft_07();
     var META_SUPPORT_DATA = ["/properties"];
     var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
-    var Ajv4 = class extends core_1.default {
+    var Ajv3 = class extends core_1.default {
       _addVocabularies() {
         super._addVocabularies();
         draft7_1.default.forEach((v) => this.addVocabulary(v));
@@ -26016,11 +26016,11 @@ var require_ajv = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv = Ajv4;
-    module.exports = exports = Ajv4;
-    module.exports.Ajv = Ajv4;
+    exports.Ajv = Ajv3;
+    module.exports = exports = Ajv3;
+    module.exports.Ajv = Ajv3;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv4;
+    exports.default = Ajv3;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -26131,15 +26131,15 @@ var require_formats = __commonJS({
       return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-    var DAYS2 = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str3) {
-      const matches2 = DATE.exec(str3);
+    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    function date(str) {
+      const matches2 = DATE.exec(str);
       if (!matches2)
         return false;
       const year = +matches2[1];
       const month = +matches2[2];
       const day = +matches2[3];
-      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS2[month]);
+      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
     }
     function compareDate(d1, d2) {
       if (!(d1 && d2))
@@ -26152,8 +26152,8 @@ var require_formats = __commonJS({
     }
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
-      return function time(str3) {
-        const matches2 = TIME.exec(str3);
+      return function time(str) {
+        const matches2 = TIME.exec(str);
         if (!matches2)
           return false;
         const hr = +matches2[1];
@@ -26199,8 +26199,8 @@ var require_formats = __commonJS({
     var DATE_TIME_SEPARATOR = /t|\s/i;
     function getDateTime(strictTimeZone) {
       const time = getTime(strictTimeZone);
-      return function date_time(str3) {
-        const dateTime = str3.split(DATE_TIME_SEPARATOR);
+      return function date_time(str) {
+        const dateTime = str.split(DATE_TIME_SEPARATOR);
         return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
       };
     }
@@ -26225,13 +26225,13 @@ var require_formats = __commonJS({
     }
     var NOT_URI_FRAGMENT = /\/|:/;
     var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str3) {
-      return NOT_URI_FRAGMENT.test(str3) && URI.test(str3);
+    function uri(str) {
+      return NOT_URI_FRAGMENT.test(str) && URI.test(str);
     }
     var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str3) {
+    function byte(str) {
       BYTE.lastIndex = 0;
-      return BYTE.test(str3);
+      return BYTE.test(str);
     }
     var MIN_INT32 = -(2 ** 31);
     var MAX_INT32 = 2 ** 31 - 1;
@@ -26245,11 +26245,11 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex2(str3) {
-      if (Z_ANCHOR.test(str3))
+    function regex2(str) {
+      if (Z_ANCHOR.test(str))
         return false;
       try {
-        new RegExp(str3);
+        new RegExp(str);
         return true;
       } catch (e) {
         return false;
@@ -26342,12 +26342,12 @@ var require_dist = __commonJS({
     var fastName = new codegen_1.Name("fastFormats");
     var formatsPlugin = (ajv, opts = { keywords: true }) => {
       if (Array.isArray(opts)) {
-        addFormats3(ajv, opts, formats_1.fullFormats, fullName);
+        addFormats2(ajv, opts, formats_1.fullFormats, fullName);
         return ajv;
       }
       const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
       const list = opts.formats || formats_1.formatNames;
-      addFormats3(ajv, list, formats, exportName);
+      addFormats2(ajv, list, formats, exportName);
       if (opts.keywords)
         (0, limit_1.default)(ajv);
       return ajv;
@@ -26359,7 +26359,7 @@ var require_dist = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f;
     };
-    function addFormats3(ajv, list, fs3, exportName) {
+    function addFormats2(ajv, list, fs3, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
@@ -26383,12 +26383,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
-    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
+    var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -26409,7 +26409,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar5(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP2;
@@ -26418,14 +26418,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias3;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap4;
+    exports.isMap = isMap3;
     exports.isNode = isNode;
-    exports.isPair = isPair2;
-    exports.isScalar = isScalar5;
-    exports.isSeq = isSeq4;
+    exports.isPair = isPair;
+    exports.isScalar = isScalar4;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -26434,7 +26434,7 @@ var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var BREAK2 = /* @__PURE__ */ Symbol("break visit");
+    var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit(node, visitor) {
@@ -26446,39 +26446,39 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK2;
+    visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path20) {
-      const ctrl = callVisitor(key, node, visitor, path20);
+    function visit_(key, node, visitor, path18) {
+      const ctrl = callVisitor(key, node, visitor, path18);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visit_(key, ctrl, visitor, path20);
+        replaceNode(key, path18, ctrl);
+        return visit_(key, ctrl, visitor, path18);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path18 = Object.freeze(path18.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path20);
+            const ci = visit_(i, node.items[i], visitor, path18);
             if (typeof ci === "number")
               i = ci - 1;
-            else if (ci === BREAK2)
-              return BREAK2;
+            else if (ci === BREAK)
+              return BREAK;
             else if (ci === REMOVE) {
               node.items.splice(i, 1);
               i -= 1;
             }
           }
         } else if (identity2.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = visit_("key", node.key, visitor, path20);
-          if (ck === BREAK2)
-            return BREAK2;
+          path18 = Object.freeze(path18.concat(node));
+          const ck = visit_("key", node.key, visitor, path18);
+          if (ck === BREAK)
+            return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path20);
-          if (cv === BREAK2)
-            return BREAK2;
+          const cv = visit_("value", node.value, visitor, path18);
+          if (cv === BREAK)
+            return BREAK;
           else if (cv === REMOVE)
             node.value = null;
         }
@@ -26494,39 +26494,39 @@ var require_visit = __commonJS({
       } else
         await visitAsync_(null, node, visitor_, Object.freeze([]));
     }
-    visitAsync.BREAK = BREAK2;
+    visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path20) {
-      const ctrl = await callVisitor(key, node, visitor, path20);
+    async function visitAsync_(key, node, visitor, path18) {
+      const ctrl = await callVisitor(key, node, visitor, path18);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visitAsync_(key, ctrl, visitor, path20);
+        replaceNode(key, path18, ctrl);
+        return visitAsync_(key, ctrl, visitor, path18);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path18 = Object.freeze(path18.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path20);
+            const ci = await visitAsync_(i, node.items[i], visitor, path18);
             if (typeof ci === "number")
               i = ci - 1;
-            else if (ci === BREAK2)
-              return BREAK2;
+            else if (ci === BREAK)
+              return BREAK;
             else if (ci === REMOVE) {
               node.items.splice(i, 1);
               i -= 1;
             }
           }
         } else if (identity2.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path20);
-          if (ck === BREAK2)
-            return BREAK2;
+          path18 = Object.freeze(path18.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path18);
+          if (ck === BREAK)
+            return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path20);
-          if (cv === BREAK2)
-            return BREAK2;
+          const cv = await visitAsync_("value", node.value, visitor, path18);
+          if (cv === BREAK)
+            return BREAK;
           else if (cv === REMOVE)
             node.value = null;
         }
@@ -26551,23 +26551,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path20) {
+    function callVisitor(key, node, visitor, path18) {
       if (typeof visitor === "function")
-        return visitor(key, node, path20);
+        return visitor(key, node, path18);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path20);
+        return visitor.Map?.(key, node, path18);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path20);
+        return visitor.Seq?.(key, node, path18);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path20);
+        return visitor.Pair?.(key, node, path18);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path20);
+        return visitor.Scalar?.(key, node, path18);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path20);
+        return visitor.Alias?.(key, node, path18);
       return void 0;
     }
-    function replaceNode(key, path20, node) {
-      const parent = path20[path20.length - 1];
+    function replaceNode(key, path18, node) {
+      const parent = path18[path18.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -26883,9 +26883,9 @@ var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    function toJS2(value, arg, ctx) {
+    function toJS(value, arg, ctx) {
       if (Array.isArray(value))
-        return value.map((v, i) => toJS2(v, String(i), ctx));
+        return value.map((v, i) => toJS(v, String(i), ctx));
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity2.hasAnchor(value))
           return value.toJSON(arg, ctx);
@@ -26904,7 +26904,7 @@ var require_toJS = __commonJS({
         return Number(value);
       return value;
     }
-    exports.toJS = toJS2;
+    exports.toJS = toJS;
   }
 });
 
@@ -26914,7 +26914,7 @@ var require_Node = __commonJS({
     "use strict";
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
-    var toJS2 = require_toJS();
+    var toJS = require_toJS();
     var NodeBase = class {
       constructor(type) {
         Object.defineProperty(this, identity2.NODE_TYPE, { value: type });
@@ -26938,7 +26938,7 @@ var require_Node = __commonJS({
           mapKeyWarned: false,
           maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
         };
-        const res = toJS2.toJS(this, "", ctx);
+        const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
           for (const { count, res: res2 } of ctx.anchors.values())
             onAnchor(res2, count);
@@ -26956,9 +26956,9 @@ var require_Alias = __commonJS({
     var anchors = require_anchors();
     var visit = require_visit();
     var identity2 = require_identity();
-    var Node3 = require_Node();
-    var toJS2 = require_toJS();
-    var Alias = class extends Node3.NodeBase {
+    var Node = require_Node();
+    var toJS = require_toJS();
+    var Alias = class extends Node.NodeBase {
       constructor(source) {
         super(identity2.ALIAS);
         this.source = source;
@@ -27000,7 +27000,7 @@ var require_Alias = __commonJS({
           const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
           let data = anchors2.get(found);
           if (!data) {
-            toJS2.toJS(found, null, ctx);
+            toJS.toJS(found, null, ctx);
             data = anchors2.get(found);
           }
           if (data?.res === void 0) {
@@ -27072,27 +27072,27 @@ var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var Node3 = require_Node();
-    var toJS2 = require_toJS();
+    var Node = require_Node();
+    var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar2 = class extends Node3.NodeBase {
+    var Scalar = class extends Node.NodeBase {
       constructor(value) {
         super(identity2.SCALAR);
         this.value = value;
       }
       toJSON(arg, ctx) {
-        return ctx?.keep ? this.value : toJS2.toJS(this.value, arg, ctx);
+        return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
       }
       toString() {
         return String(this.value);
       }
     };
-    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar2.PLAIN = "PLAIN";
-    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar2;
+    Scalar.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar.PLAIN = "PLAIN";
+    Scalar.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar;
     exports.isScalarValue = isScalarValue;
   }
 });
@@ -27103,7 +27103,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
@@ -27148,7 +27148,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar2.Scalar(value);
+          const node2 = new Scalar.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -27159,7 +27159,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -27178,11 +27178,11 @@ var require_Collection = __commonJS({
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
-    var Node3 = require_Node();
-    function collectionFromPath(schema, path20, value) {
+    var Node = require_Node();
+    function collectionFromPath(schema, path18, value) {
       let v = value;
-      for (let i = path20.length - 1; i >= 0; --i) {
-        const k = path20[i];
+      for (let i = path18.length - 1; i >= 0; --i) {
+        const k = path18[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -27201,8 +27201,8 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
-    var Collection2 = class extends Node3.NodeBase {
+    var isEmptyPath = (path18) => path18 == null || typeof path18 === "object" && !!path18[Symbol.iterator]().next().done;
+    var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -27231,11 +27231,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path20, value) {
-        if (isEmptyPath(path20))
+      addIn(path18, value) {
+        if (isEmptyPath(path18))
           this.add(value);
         else {
-          const [key, ...rest] = path20;
+          const [key, ...rest] = path18;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -27249,8 +27249,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        const [key, ...rest] = path20;
+      deleteIn(path18) {
+        const [key, ...rest] = path18;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -27264,8 +27264,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        const [key, ...rest] = path20;
+      getIn(path18, keepScalar) {
+        const [key, ...rest] = path18;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -27283,8 +27283,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path20) {
-        const [key, ...rest] = path20;
+      hasIn(path18) {
+        const [key, ...rest] = path18;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -27294,8 +27294,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        const [key, ...rest] = path20;
+      setIn(path18, value) {
+        const [key, ...rest] = path18;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -27319,13 +27319,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str3, indent, comment) => str3.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str3.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -27472,23 +27472,23 @@ ${indent}${text.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
-    function lineLengthOverLimit(str3, lineWidth, indentLength) {
+    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
+    function lineLengthOverLimit(str, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str3.length;
+      const strLen = str.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str3[i] === "\n") {
+        if (str[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -27505,11 +27505,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str3 = "";
+      let str = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str3 += json.slice(start, i) + "\\ ";
+          str += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -27518,38 +27518,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str3 += json.slice(start, i);
+                str += json.slice(start, i);
                 const code = json.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str3 += "\\0";
+                    str += "\\0";
                     break;
                   case "0007":
-                    str3 += "\\a";
+                    str += "\\a";
                     break;
                   case "000b":
-                    str3 += "\\v";
+                    str += "\\v";
                     break;
                   case "001b":
-                    str3 += "\\e";
+                    str += "\\e";
                     break;
                   case "0085":
-                    str3 += "\\N";
+                    str += "\\N";
                     break;
                   case "00a0":
-                    str3 += "\\_";
+                    str += "\\_";
                     break;
                   case "2028":
-                    str3 += "\\L";
+                    str += "\\L";
                     break;
                   case "2029":
-                    str3 += "\\P";
+                    str += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str3 += "\\x" + code.substr(2);
+                      str += "\\x" + code.substr(2);
                     else
-                      str3 += json.substr(i, 6);
+                      str += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -27559,14 +27559,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str3 += json.slice(start, i) + "\n\n";
+                str += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str3 += "\n";
+                  str += "\n";
                   i += 2;
                 }
-                str3 += indent;
+                str += indent;
                 if (json[i + 2] === " ")
-                  str3 += "\\";
+                  str += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -27575,8 +27575,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str3 = start ? str3 + json.slice(start) : json;
-      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str = start ? str + json.slice(start) : json;
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -27615,7 +27615,7 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -27670,7 +27670,7 @@ ${indent}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar2.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -27693,7 +27693,7 @@ ${indent}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -27704,34 +27704,34 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str3 = value.replace(/\n+/g, `$&
+      const str = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str3);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar2.Scalar.QUOTE_DOUBLE;
+          type = Scalar.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar2.Scalar.BLOCK_FOLDED:
-          case Scalar2.Scalar.BLOCK_LITERAL:
+          case Scalar.Scalar.BLOCK_FOLDED:
+          case Scalar.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar2.Scalar.QUOTE_DOUBLE:
+          case Scalar.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.QUOTE_SINGLE:
+          case Scalar.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.PLAIN:
+          case Scalar.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -27864,11 +27864,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str3;
-      return identity2.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
-${ctx.indent}${str3}`;
+        return str;
+      return identity2.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
+${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -27880,7 +27880,7 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
@@ -27895,7 +27895,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar2.Scalar.BLOCK_FOLDED || key.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -27903,8 +27903,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str3 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
+      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -27913,27 +27913,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
+          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str3 = `? ${str3}`;
+        str = `? ${str}`;
         if (keyComment && !keyCommentDone) {
-          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str3;
+        return str;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
-        str3 = `? ${str3}
+          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+        str = `? ${str}
 ${indent}:`;
       } else {
-        str3 = `${str3}:`;
+        str = `${str}:`;
         if (keyComment)
-          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity2.isNode(value)) {
@@ -27949,7 +27949,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity2.isScalar(value))
-        ctx.indentAtStart = str3.length + 1;
+        ctx.indentAtStart = str.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -27993,16 +27993,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str3 += ws + valueStr;
+      str += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(valueComment));
+        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str3;
+      return str;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -28035,19 +28035,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -28098,21 +28098,21 @@ var require_addPairToJSMap = __commonJS({
     var merge2 = require_merge();
     var stringify = require_stringify();
     var identity2 = require_identity();
-    var toJS2 = require_toJS();
+    var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
       if (identity2.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map, value);
       else if (merge2.isMergeKey(ctx, key))
         merge2.addMergeToJSMap(ctx, map, value);
       else {
-        const jsKey = toJS2.toJS(key, "", ctx);
+        const jsKey = toJS.toJS(key, "", ctx);
         if (map instanceof Map) {
-          map.set(jsKey, toJS2.toJS(value, jsKey, ctx));
+          map.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map instanceof Set) {
           map.add(jsKey);
         } else {
           const stringKey = stringifyKey(key, jsKey, ctx);
-          const jsValue = toJS2.toJS(value, stringKey, ctx);
+          const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map)
             Object.defineProperty(map, stringKey, {
               value: jsValue,
@@ -28182,8 +28182,8 @@ var require_Pair = __commonJS({
         return new _Pair(key, value);
       }
       toJSON(_, ctx) {
-        const pair2 = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
-        return addPairToJSMap.addPairToJSMap(ctx, pair2, this);
+        const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+        return addPairToJSMap.addPairToJSMap(ctx, pair, this);
       }
       toString(ctx, onComment, onChompKeep) {
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
@@ -28229,31 +28229,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str4 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment2));
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str4);
+        lines.push(blockItemPrefix + str2);
       }
-      let str3;
+      let str;
       if (lines.length === 0) {
-        str3 = flowChars.start + flowChars.end;
+        str = flowChars.start + flowChars.end;
       } else {
-        str3 = lines[0];
+        str = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str3 += line ? `
+          str += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str3 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str3;
+      return str;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -28296,21 +28296,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str3 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str3.includes("\n"));
+        let str = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
         if (i < items.length - 1) {
-          str3 += ",";
+          str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str3 += ",";
+            str += ",";
           }
         }
         if (comment)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment));
-        lines.push(str3);
+          str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
+        lines.push(str);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -28322,11 +28322,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str3 = start;
+          let str = start;
           for (const line of lines)
-            str3 += line ? `
+            str += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str3}
+          return `${str}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -28354,7 +28354,7 @@ var require_YAMLMap = __commonJS({
     var Collection2 = require_Collection();
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     function findPair(items, key) {
       const k = identity2.isScalar(key) ? key.value : key;
       for (const it of items) {
@@ -28408,20 +28408,20 @@ var require_YAMLMap = __commonJS({
        * @param overwrite - If not set `true`, using a key that is already in the
        *   collection will throw. Otherwise, overwrites the previous value.
        */
-      add(pair2, overwrite) {
+      add(pair, overwrite) {
         let _pair;
-        if (identity2.isPair(pair2))
-          _pair = pair2;
-        else if (!pair2 || typeof pair2 !== "object" || !("key" in pair2)) {
-          _pair = new Pair.Pair(pair2, pair2?.value);
+        if (identity2.isPair(pair))
+          _pair = pair;
+        else if (!pair || typeof pair !== "object" || !("key" in pair)) {
+          _pair = new Pair.Pair(pair, pair?.value);
         } else
-          _pair = new Pair.Pair(pair2.key, pair2.value);
+          _pair = new Pair.Pair(pair.key, pair.value);
         const prev = findPair(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity2.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
+          if (identity2.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -28519,8 +28519,8 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection2 = require_Collection();
     var identity2 = require_identity();
-    var Scalar2 = require_Scalar();
-    var toJS2 = require_toJS();
+    var Scalar = require_Scalar();
+    var toJS = require_toJS();
     var YAMLSeq = class extends Collection2.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
@@ -28576,19 +28576,19 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity2.isScalar(prev) && Scalar2.isScalarValue(value))
+        if (identity2.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
       }
       toJSON(_, ctx) {
-        const seq3 = [];
+        const seq = [];
         if (ctx?.onCreate)
-          ctx.onCreate(seq3);
+          ctx.onCreate(seq);
         let i = 0;
         for (const item of this.items)
-          seq3.push(toJS2.toJS(item, String(i++), ctx));
-        return seq3;
+          seq.push(toJS.toJS(item, String(i++), ctx));
+        return seq;
       }
       toString(ctx, onComment, onChompKeep) {
         if (!ctx)
@@ -28603,7 +28603,7 @@ var require_YAMLSeq = __commonJS({
       }
       static from(schema, obj, ctx) {
         const { replacer } = ctx;
-        const seq3 = new this(schema);
+        const seq = new this(schema);
         if (obj && Symbol.iterator in Object(obj)) {
           let i = 0;
           for (let it of obj) {
@@ -28611,10 +28611,10 @@ var require_YAMLSeq = __commonJS({
               const key = obj instanceof Set ? it : String(i++);
               it = replacer.call(obj, key, it);
             }
-            seq3.items.push(createNode.createNode(it, void 0, ctx));
+            seq.items.push(createNode.createNode(it, void 0, ctx));
           }
         }
-        return seq3;
+        return seq;
       }
     };
     function asItemIndex(key) {
@@ -28633,19 +28633,19 @@ var require_seq = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var YAMLSeq = require_YAMLSeq();
-    var seq3 = {
+    var seq = {
       collection: "seq",
       default: true,
       nodeClass: YAMLSeq.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
-      resolve(seq4, onError) {
-        if (!identity2.isSeq(seq4))
+      resolve(seq2, onError) {
+        if (!identity2.isSeq(seq2))
           onError("Expected a sequence for this tag");
-        return seq4;
+        return seq2;
       },
       createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
     };
-    exports.seq = seq3;
+    exports.seq = seq;
   }
 });
 
@@ -28658,7 +28658,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str3) => str3,
+      resolve: (str) => str,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -28672,14 +28672,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar2.Scalar(null),
+      createNode: () => new Scalar.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar2.Scalar(null),
+      resolve: () => new Scalar.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
@@ -28690,13 +28690,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str3) => new Scalar2.Scalar(str3[0] === "t" || str3[0] === "T"),
+      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -28717,9 +28717,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format: format2, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num6 = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num6))
-        return isNaN(num6) ? ".nan" : num6 < 0 ? "-.inf" : ".inf";
+      const num = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num))
+        return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format2 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -28741,14 +28741,14 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -28757,10 +28757,10 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str3) => parseFloat(str3),
+      resolve: (str) => parseFloat(str),
       stringify(node) {
-        const num6 = Number(node.value);
-        return isFinite(num6) ? num6.toExponential() : stringifyNumber.stringifyNumber(node);
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
@@ -28768,11 +28768,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str3) {
-        const node = new Scalar2.Scalar(parseFloat(str3));
-        const dot = str3.indexOf(".");
-        if (dot !== -1 && str3[str3.length - 1] === "0")
-          node.minFractionDigits = str3.length - dot - 1;
+      resolve(str) {
+        const node = new Scalar.Scalar(parseFloat(str));
+        const dot = str.indexOf(".");
+        if (dot !== -1 && str[str.length - 1] === "0")
+          node.minFractionDigits = str.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -28789,7 +28789,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
+    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -28802,15 +28802,15 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 2, 8, opt),
+      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
-    var int2 = {
+    var int = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
+      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -28819,10 +28819,10 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
+      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int2;
+    exports.int = int;
     exports.intHex = intHex;
     exports.intOct = intOct;
   }
@@ -28834,20 +28834,20 @@ var require_schema = __commonJS({
     "use strict";
     var map = require_map();
     var _null = require_null();
-    var seq3 = require_seq();
+    var seq = require_seq();
     var string = require_string();
-    var bool3 = require_bool();
+    var bool2 = require_bool();
     var float = require_float();
-    var int2 = require_int();
+    var int = require_int();
     var schema = [
       map.map,
-      seq3.seq,
+      seq.seq,
       string.string,
       _null.nullTag,
-      bool3.boolTag,
-      int2.intOct,
-      int2.int,
-      int2.intHex,
+      bool2.boolTag,
+      int.intOct,
+      int.int,
+      int.intHex,
       float.floatNaN,
       float.floatExp,
       float.float
@@ -28860,9 +28860,9 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     var map = require_map();
-    var seq3 = require_seq();
+    var seq = require_seq();
     function intIdentify(value) {
       return typeof value === "bigint" || Number.isInteger(value);
     }
@@ -28872,12 +28872,12 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str3) => str3,
+        resolve: (str) => str,
         stringify: stringifyJSON
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar2.Scalar(null),
+        createNode: () => new Scalar.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -28889,7 +28889,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str3) => str3 === "true",
+        resolve: (str) => str === "true",
         stringify: stringifyJSON
       },
       {
@@ -28897,7 +28897,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
+        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -28905,7 +28905,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str3) => parseFloat(str3),
+        resolve: (str) => parseFloat(str),
         stringify: stringifyJSON
       }
     ];
@@ -28913,12 +28913,12 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str3, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str3)}`);
-        return str3;
+      resolve(str, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
+        return str;
       }
     };
-    var schema = [map.map, seq3.seq].concat(jsonScalars, jsonError);
+    var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
     exports.schema = schema;
   }
 });
@@ -28928,7 +28928,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
       identify: (value) => value instanceof Uint8Array,
@@ -28947,10 +28947,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str3 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str3.length);
-          for (let i = 0; i < str3.length; ++i)
-            buffer[i] = str3.charCodeAt(i);
+          const str = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str.length);
+          for (let i = 0; i < str.length; ++i)
+            buffer[i] = str.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -28961,28 +28961,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str3;
+        let str;
         if (typeof node_buffer.Buffer === "function") {
-          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str3 = btoa(s);
+          str = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str3.length / lineWidth);
+          const n = Math.ceil(str.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str3.substr(o, lineWidth);
+            lines[i] = str.substr(o, lineWidth);
           }
-          str3 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str3 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -28995,33 +28995,33 @@ var require_pairs = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
-    function resolvePairs(seq3, onError) {
-      if (identity2.isSeq(seq3)) {
-        for (let i = 0; i < seq3.items.length; ++i) {
-          let item = seq3.items[i];
+    function resolvePairs(seq, onError) {
+      if (identity2.isSeq(seq)) {
+        for (let i = 0; i < seq.items.length; ++i) {
+          let item = seq.items[i];
           if (identity2.isPair(item))
             continue;
           else if (identity2.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair2 = item.items[0] || new Pair.Pair(new Scalar2.Scalar(null));
+            const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
             if (item.commentBefore)
-              pair2.key.commentBefore = pair2.key.commentBefore ? `${item.commentBefore}
-${pair2.key.commentBefore}` : item.commentBefore;
+              pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
+${pair.key.commentBefore}` : item.commentBefore;
             if (item.comment) {
-              const cn = pair2.value ?? pair2.key;
+              const cn = pair.value ?? pair.key;
               cn.comment = cn.comment ? `${item.comment}
 ${cn.comment}` : item.comment;
             }
-            item = pair2;
+            item = pair;
           }
-          seq3.items[i] = identity2.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i] = identity2.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
-      return seq3;
+      return seq;
     }
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
@@ -29072,7 +29072,7 @@ var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var toJS2 = require_toJS();
+    var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var pairs = require_pairs();
@@ -29096,13 +29096,13 @@ var require_omap = __commonJS({
         const map = /* @__PURE__ */ new Map();
         if (ctx?.onCreate)
           ctx.onCreate(map);
-        for (const pair2 of this.items) {
+        for (const pair of this.items) {
           let key, value;
-          if (identity2.isPair(pair2)) {
-            key = toJS2.toJS(pair2.key, "", ctx);
-            value = toJS2.toJS(pair2.value, key, ctx);
+          if (identity2.isPair(pair)) {
+            key = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key, ctx);
           } else {
-            key = toJS2.toJS(pair2, "", ctx);
+            key = toJS.toJS(pair, "", ctx);
           }
           if (map.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
@@ -29124,8 +29124,8 @@ var require_omap = __commonJS({
       nodeClass: YAMLOMap,
       default: false,
       tag: "tag:yaml.org,2002:omap",
-      resolve(seq3, onError) {
-        const pairs$1 = pairs.resolvePairs(seq3, onError);
+      resolve(seq, onError) {
+        const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
           if (identity2.isScalar(key)) {
@@ -29149,7 +29149,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -29161,7 +29161,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar2.Scalar(true),
+      resolve: () => new Scalar.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -29169,7 +29169,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar2.Scalar(false),
+      resolve: () => new Scalar.Scalar(false),
       stringify: boolStringify
     };
     exports.falseTag = falseTag;
@@ -29181,14 +29181,14 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -29197,10 +29197,10 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
+      resolve: (str) => parseFloat(str.replace(/_/g, "")),
       stringify(node) {
-        const num6 = Number(node.value);
-        return isFinite(num6) ? num6.toExponential() : stringifyNumber.stringifyNumber(node);
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
@@ -29208,11 +29208,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str3) {
-        const node = new Scalar2.Scalar(parseFloat(str3.replace(/_/g, "")));
-        const dot = str3.indexOf(".");
+      resolve(str) {
+        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
+        const dot = str.indexOf(".");
         if (dot !== -1) {
-          const f = str3.substring(dot + 1).replace(/_/g, "");
+          const f = str.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -29232,34 +29232,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str3, offset, radix, { intAsBigInt }) {
-      const sign2 = str3[0];
-      if (sign2 === "-" || sign2 === "+")
+    function intResolve(str, offset, radix, { intAsBigInt }) {
+      const sign = str[0];
+      if (sign === "-" || sign === "+")
         offset += 1;
-      str3 = str3.substring(offset).replace(/_/g, "");
+      str = str.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str3 = `0b${str3}`;
+            str = `0b${str}`;
             break;
           case 8:
-            str3 = `0o${str3}`;
+            str = `0o${str}`;
             break;
           case 16:
-            str3 = `0x${str3}`;
+            str = `0x${str}`;
             break;
         }
-        const n2 = BigInt(str3);
-        return sign2 === "-" ? BigInt(-1) * n2 : n2;
+        const n2 = BigInt(str);
+        return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str3, radix);
-      return sign2 === "-" ? -1 * n : n;
+      const n = parseInt(str, radix);
+      return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str3 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
+        const str = value.toString(radix);
+        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -29269,7 +29269,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 2, 2, opt),
+      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -29278,15 +29278,15 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 1, 8, opt),
+      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
-    var int2 = {
+    var int = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
+      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -29295,10 +29295,10 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
+      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int2;
+    exports.int = int;
     exports.intBin = intBin;
     exports.intHex = intHex;
     exports.intOct = intOct;
@@ -29318,24 +29318,24 @@ var require_set = __commonJS({
         this.tag = _YAMLSet.tag;
       }
       add(key) {
-        let pair2;
+        let pair;
         if (identity2.isPair(key))
-          pair2 = key;
+          pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair2 = new Pair.Pair(key.key, null);
+          pair = new Pair.Pair(key.key, null);
         else
-          pair2 = new Pair.Pair(key, null);
-        const prev = YAMLMap.findPair(this.items, pair2.key);
+          pair = new Pair.Pair(key, null);
+        const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
-          this.items.push(pair2);
+          this.items.push(pair);
       }
       /**
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair2 = YAMLMap.findPair(this.items, key);
-        return !keepPair && identity2.isPair(pair2) ? identity2.isScalar(pair2.key) ? pair2.key.value : pair2.key : pair2;
+        const pair = YAMLMap.findPair(this.items, key);
+        return !keepPair && identity2.isPair(pair) ? identity2.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
@@ -29360,18 +29360,18 @@ var require_set = __commonJS({
       }
       static from(schema, iterable, ctx) {
         const { replacer } = ctx;
-        const set3 = new this(schema);
+        const set2 = new this(schema);
         if (iterable && Symbol.iterator in Object(iterable))
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set3.items.push(Pair.createPair(value, null, ctx));
+            set2.items.push(Pair.createPair(value, null, ctx));
           }
-        return set3;
+        return set2;
       }
     };
     YAMLSet.tag = "tag:yaml.org,2002:set";
-    var set2 = {
+    var set = {
       collection: "map",
       identify: (value) => value instanceof Set,
       nodeClass: YAMLSet,
@@ -29390,7 +29390,7 @@ var require_set = __commonJS({
       }
     };
     exports.YAMLSet = YAMLSet;
-    exports.set = set2;
+    exports.set = set;
   }
 });
 
@@ -29399,26 +29399,26 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str3, asBigInt) {
-      const sign2 = str3[0];
-      const parts = sign2 === "-" || sign2 === "+" ? str3.substring(1) : str3;
-      const num6 = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num6(60) + num6(p), num6(0));
-      return sign2 === "-" ? num6(-1) * res : res;
+    function parseSexagesimal(str, asBigInt) {
+      const sign = str[0];
+      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+      const num = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
+      return sign === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
-      let num6 = (n) => n;
+      let num = (n) => n;
       if (typeof value === "bigint")
-        num6 = (n) => BigInt(n);
+        num = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
-      let sign2 = "";
+      let sign = "";
       if (value < 0) {
-        sign2 = "-";
-        value *= num6(-1);
+        sign = "-";
+        value *= num(-1);
       }
-      const _60 = num6(60);
+      const _60 = num(60);
       const parts = [value % _60];
       if (value < 60) {
         parts.unshift(0);
@@ -29430,7 +29430,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign2 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -29438,7 +29438,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
+      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -29447,7 +29447,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str3) => parseSexagesimal(str3, false),
+      resolve: (str) => parseSexagesimal(str, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -29458,8 +29458,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str3) {
-        const match = str3.match(timestamp.test);
+      resolve(str) {
+        const match = str.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -29488,28 +29488,28 @@ var require_schema3 = __commonJS({
     "use strict";
     var map = require_map();
     var _null = require_null();
-    var seq3 = require_seq();
+    var seq = require_seq();
     var string = require_string();
     var binary = require_binary();
-    var bool3 = require_bool2();
+    var bool2 = require_bool2();
     var float = require_float2();
-    var int2 = require_int2();
+    var int = require_int2();
     var merge2 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
-    var set2 = require_set();
+    var set = require_set();
     var timestamp = require_timestamp();
     var schema = [
       map.map,
-      seq3.seq,
+      seq.seq,
       string.string,
       _null.nullTag,
-      bool3.trueTag,
-      bool3.falseTag,
-      int2.intBin,
-      int2.intOct,
-      int2.int,
-      int2.intHex,
+      bool2.trueTag,
+      bool2.falseTag,
+      int.intBin,
+      int.intOct,
+      int.int,
+      int.intHex,
       float.floatNaN,
       float.floatExp,
       float.float,
@@ -29517,7 +29517,7 @@ var require_schema3 = __commonJS({
       merge2.merge,
       omap.omap,
       pairs.pairs,
-      set2.set,
+      set.set,
       timestamp.intTime,
       timestamp.floatTime,
       timestamp.timestamp
@@ -29532,11 +29532,11 @@ var require_tags = __commonJS({
     "use strict";
     var map = require_map();
     var _null = require_null();
-    var seq3 = require_seq();
+    var seq = require_seq();
     var string = require_string();
-    var bool3 = require_bool();
+    var bool2 = require_bool();
     var float = require_float();
-    var int2 = require_int();
+    var int = require_int();
     var schema = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
@@ -29544,33 +29544,33 @@ var require_tags = __commonJS({
     var omap = require_omap();
     var pairs = require_pairs();
     var schema$2 = require_schema3();
-    var set2 = require_set();
+    var set = require_set();
     var timestamp = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema.schema],
-      ["failsafe", [map.map, seq3.seq, string.string]],
+      ["failsafe", [map.map, seq.seq, string.string]],
       ["json", schema$1.schema],
       ["yaml11", schema$2.schema],
       ["yaml-1.1", schema$2.schema]
     ]);
     var tagsByName = {
       binary: binary.binary,
-      bool: bool3.boolTag,
+      bool: bool2.boolTag,
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
       floatTime: timestamp.floatTime,
-      int: int2.int,
-      intHex: int2.intHex,
-      intOct: int2.intOct,
+      int: int.int,
+      intHex: int.intHex,
+      intOct: int.intOct,
       intTime: timestamp.intTime,
       map: map.map,
       merge: merge2.merge,
       null: _null.nullTag,
       omap: omap.omap,
       pairs: pairs.pairs,
-      seq: seq3.seq,
-      set: set2.set,
+      seq: seq.seq,
+      set: set.set,
       timestamp: timestamp.timestamp
     };
     var coreKnownTags = {
@@ -29578,7 +29578,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:merge": merge2.merge,
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
-      "tag:yaml.org,2002:set": set2.set,
+      "tag:yaml.org,2002:set": set.set,
       "tag:yaml.org,2002:timestamp": timestamp.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
@@ -29626,7 +29626,7 @@ var require_Schema = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var map = require_map();
-    var seq3 = require_seq();
+    var seq = require_seq();
     var string = require_string();
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
@@ -29639,7 +29639,7 @@ var require_Schema = __commonJS({
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity2.MAP, { value: map.map });
         Object.defineProperty(this, identity2.SCALAR, { value: string.string });
-        Object.defineProperty(this, identity2.SEQ, { value: seq3.seq });
+        Object.defineProperty(this, identity2.SEQ, { value: seq.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
@@ -29663,9 +29663,9 @@ var require_stringifyDocument = __commonJS({
       const lines = [];
       let hasDirectives = options.directives === true;
       if (options.directives !== false && doc.directives) {
-        const dir2 = doc.directives.toString(doc);
-        if (dir2) {
-          lines.push(dir2);
+        const dir = doc.directives.toString(doc);
+        if (dir) {
+          lines.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
@@ -29740,14 +29740,14 @@ var require_Document = __commonJS({
     var Collection2 = require_Collection();
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var toJS2 = require_toJS();
+    var toJS = require_toJS();
     var Schema = require_Schema();
     var stringifyDocument = require_stringifyDocument();
     var anchors = require_anchors();
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document2 = class _Document {
+    var Document = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -29810,9 +29810,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path20, value) {
+      addIn(path18, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path20, value);
+          this.contents.addIn(path18, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -29887,14 +29887,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        if (Collection2.isEmptyPath(path20)) {
+      deleteIn(path18) {
+        if (Collection2.isEmptyPath(path18)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path18) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -29909,10 +29909,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        if (Collection2.isEmptyPath(path20))
+      getIn(path18, keepScalar) {
+        if (Collection2.isEmptyPath(path18))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path18, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -29923,10 +29923,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path20) {
-        if (Collection2.isEmptyPath(path20))
+      hasIn(path18) {
+        if (Collection2.isEmptyPath(path18))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path18) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -29943,13 +29943,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        if (Collection2.isEmptyPath(path20)) {
+      setIn(path18, value) {
+        if (Collection2.isEmptyPath(path18)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path20), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path18), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path20, value);
+          this.contents.setIn(path18, value);
         }
       }
       /**
@@ -30006,7 +30006,7 @@ var require_Document = __commonJS({
           mapKeyWarned: false,
           maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
         };
-        const res = toJS2.toJS(this.contents, jsonArg ?? "", ctx);
+        const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
           for (const { count, res: res2 } of ctx.anchors.values())
             onAnchor(res2, count);
@@ -30037,7 +30037,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document2;
+    exports.Document = Document;
   }
 });
 
@@ -30310,7 +30310,7 @@ var require_util_map_includes = __commonJS({
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity2.isScalar(a) && identity2.isScalar(b) && a.value === b.value;
-      return items.some((pair2) => isEqual(pair2.key, search));
+      return items.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
   }
@@ -30396,10 +30396,10 @@ var require_resolve_block_map = __commonJS({
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair2 = new Pair.Pair(keyNode, valueNode);
+          const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
-            pair2.srcToken = collItem;
-          map.items.push(pair2);
+            pair.srcToken = collItem;
+          map.items.push(pair);
         } else {
           if (implicitKey)
             onError(keyNode.range, "MISSING_CHAR", "Implicit map keys need to be followed by map values");
@@ -30409,10 +30409,10 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair2 = new Pair.Pair(keyNode);
+          const pair = new Pair.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
-            pair2.srcToken = collItem;
-          map.items.push(pair2);
+            pair.srcToken = collItem;
+          map.items.push(pair);
         }
       }
       if (commentEnd && commentEnd < offset)
@@ -30433,7 +30433,7 @@ var require_resolve_block_seq = __commonJS({
     var utilFlowIndentCheck = require_util_flow_indent_check();
     function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
       const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
-      const seq3 = new NodeClass(ctx.schema);
+      const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
       if (ctx.atKey)
@@ -30458,7 +30458,7 @@ var require_resolve_block_seq = __commonJS({
           } else {
             commentEnd = props.end;
             if (props.comment)
-              seq3.comment = props.comment;
+              seq.comment = props.comment;
             continue;
           }
         }
@@ -30466,10 +30466,10 @@ var require_resolve_block_seq = __commonJS({
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
         offset = node.range[2];
-        seq3.items.push(node);
+        seq.items.push(node);
       }
-      seq3.range = [bs.offset, offset, commentEnd ?? offset];
-      return seq3;
+      seq.range = [bs.offset, offset, commentEnd ?? offset];
+      return seq;
     }
     exports.resolveBlockSeq = resolveBlockSeq;
   }
@@ -30533,9 +30533,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap4 = fc.start.source === "{";
-      const fcName = isMap4 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -30571,7 +30571,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -30611,7 +30611,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap4 && !sep2 && !props.found) {
+        if (!isMap3 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -30634,7 +30634,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap4 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -30663,18 +30663,18 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair2 = new Pair.Pair(keyNode, valueNode);
+          const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
-            pair2.srcToken = collItem;
-          if (isMap4) {
+            pair.srcToken = collItem;
+          if (isMap3) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-            map.items.push(pair2);
+            map.items.push(pair);
           } else {
             const map = new YAMLMap.YAMLMap(ctx.schema);
             map.flow = true;
-            map.items.push(pair2);
+            map.items.push(pair);
             const endRange = (valueNode ?? keyNode).range;
             map.range = [keyNode.range[0], endRange[1], endRange[2]];
             coll.items.push(map);
@@ -30682,7 +30682,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap4 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -30717,7 +30717,7 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
@@ -30766,7 +30766,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity2.isNode(res) ? res : new Scalar2.Scalar(res);
+      const node = identity2.isNode(res) ? res : new Scalar.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -30781,13 +30781,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -30849,7 +30849,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
-        if (type === Scalar2.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar.Scalar.BLOCK_LITERAL) {
           value += sep2 + indent.slice(trimIndent) + content;
           sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
@@ -30912,7 +30912,7 @@ var require_resolve_block_scalar = __commonJS({
         onError(error2, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
       let hasSpace = false;
       let comment = "";
-      let length2 = source.length;
+      let length = source.length;
       for (let i = 1; i < props.length; ++i) {
         const token = props[i];
         switch (token.type) {
@@ -30920,19 +30920,19 @@ var require_resolve_block_scalar = __commonJS({
             hasSpace = true;
           // fallthrough
           case "newline":
-            length2 += token.source.length;
+            length += token.source.length;
             break;
           case "comment":
             if (strict && !hasSpace) {
               const message = "Comments must be separated from other tokens by white space characters";
               onError(token, "MISSING_CHAR", message);
             }
-            length2 += token.source.length;
+            length += token.source.length;
             comment = token.source.substring(1);
             break;
           case "error":
             onError(token, "UNEXPECTED_TOKEN", token.message);
-            length2 += token.source.length;
+            length += token.source.length;
             break;
           /* istanbul ignore next should not happen */
           default: {
@@ -30940,11 +30940,11 @@ var require_resolve_block_scalar = __commonJS({
             onError(token, "UNEXPECTED_TOKEN", message);
             const ts = token.source;
             if (ts && typeof ts === "string")
-              length2 += ts.length;
+              length += ts.length;
           }
         }
       }
-      return { mode, indent, chomp, comment, length: length2 };
+      return { mode, indent, chomp, comment, length };
     }
     function splitLines(source) {
       const split2 = source.split(/\n( *)/);
@@ -30964,7 +30964,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
@@ -30973,15 +30973,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar2.Scalar.PLAIN;
+          _type = Scalar.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_SINGLE;
+          _type = Scalar.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_DOUBLE;
+          _type = Scalar.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -31094,9 +31094,9 @@ var require_resolve_flow_scalar = __commonJS({
             while (next === " " || next === "	")
               next = source[++i + 1];
           } else if (next === "x" || next === "u" || next === "U") {
-            const length2 = next === "x" ? 2 : next === "u" ? 4 : 8;
-            res += parseCharCode(source, i + 1, length2, onError);
-            i += length2;
+            const length = next === "x" ? 2 : next === "u" ? 4 : 8;
+            res += parseCharCode(source, i + 1, length, onError);
+            i += length;
           } else {
             const raw = source.substr(i - 1, 2);
             onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -31165,14 +31165,14 @@ var require_resolve_flow_scalar = __commonJS({
       "\\": "\\",
       "	": "	"
     };
-    function parseCharCode(source, offset, length2, onError) {
-      const cc = source.substr(offset, length2);
-      const ok = cc.length === length2 && /^[0-9a-fA-F]+$/.test(cc);
+    function parseCharCode(source, offset, length, onError) {
+      const cc = source.substr(offset, length);
+      const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
       const code = ok ? parseInt(cc, 16) : NaN;
       try {
         return String.fromCodePoint(code);
       } catch {
-        const raw = source.substr(offset - 2, length2 + 2);
+        const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
         return raw;
       }
@@ -31186,7 +31186,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -31204,11 +31204,11 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity2.isScalar(res) ? res : new Scalar2.Scalar(res);
+        scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar2.Scalar(value);
+        scalar = new Scalar.Scalar(value);
       }
       scalar.range = range;
       scalar.source = value;
@@ -31402,13 +31402,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document2 = require_Document();
+    var Document = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document2.Document(void 0, opts);
+      const doc = new Document.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -31447,7 +31447,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var errors = require_errors3();
     var identity2 = require_identity();
     var composeDoc = require_compose_doc();
@@ -31636,7 +31636,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document2.Document(void 0, opts);
+          const doc = new Document.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -31899,7 +31899,7 @@ var require_cst_stringify = __commonJS({
 var require_cst_visit = __commonJS({
   "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
-    var BREAK2 = /* @__PURE__ */ Symbol("break visit");
+    var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
     function visit(cst, visitor) {
@@ -31907,51 +31907,51 @@ var require_cst_visit = __commonJS({
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK2;
+    visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path20) => {
+    visit.itemAtPath = (cst, path18) => {
       let item = cst;
-      for (const [field2, index2] of path20) {
-        const tok = item?.[field2];
+      for (const [field, index] of path18) {
+        const tok = item?.[field];
         if (tok && "items" in tok) {
-          item = tok.items[index2];
+          item = tok.items[index];
         } else
           return void 0;
       }
       return item;
     };
-    visit.parentCollection = (cst, path20) => {
-      const parent = visit.itemAtPath(cst, path20.slice(0, -1));
-      const field2 = path20[path20.length - 1][0];
-      const coll = parent?.[field2];
+    visit.parentCollection = (cst, path18) => {
+      const parent = visit.itemAtPath(cst, path18.slice(0, -1));
+      const field = path18[path18.length - 1][0];
+      const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path20, item, visitor) {
-      let ctrl = visitor(item, path20);
+    function _visit(path18, item, visitor) {
+      let ctrl = visitor(item, path18);
       if (typeof ctrl === "symbol")
         return ctrl;
-      for (const field2 of ["key", "value"]) {
-        const token = item[field2];
+      for (const field of ["key", "value"]) {
+        const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path20.concat([[field2, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path18.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
-            else if (ci === BREAK2)
-              return BREAK2;
+            else if (ci === BREAK)
+              return BREAK;
             else if (ci === REMOVE) {
               token.items.splice(i, 1);
               i -= 1;
             }
           }
-          if (typeof ctrl === "function" && field2 === "key")
-            ctrl = ctrl(item, path20);
+          if (typeof ctrl === "function" && field === "key")
+            ctrl = ctrl(item, path18);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
     }
     exports.visit = visit;
   }
@@ -31969,7 +31969,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar5 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -32053,7 +32053,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar5;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -32064,7 +32064,7 @@ var require_lexer = __commonJS({
   "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
-    function isEmpty2(ch) {
+    function isEmpty(ch) {
       switch (ch) {
         case void 0:
         case " ":
@@ -32081,7 +32081,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer2 = class {
+    var Lexer = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -32142,7 +32142,7 @@ var require_lexer = __commonJS({
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
-          if ((dt === "---" || dt === "...") && isEmpty2(this.buffer[offset + 3]))
+          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
             return -1;
         }
         return offset;
@@ -32241,7 +32241,7 @@ var require_lexer = __commonJS({
           if (!this.atEnd && !this.hasChars(4))
             return this.setNext("line-start");
           const s = this.peek(3);
-          if ((s === "---" || s === "...") && isEmpty2(this.charAt(3))) {
+          if ((s === "---" || s === "...") && isEmpty(this.charAt(3))) {
             yield* this.pushCount(3);
             this.indentValue = 0;
             this.indentNext = 0;
@@ -32249,7 +32249,7 @@ var require_lexer = __commonJS({
           }
         }
         this.indentValue = yield* this.pushSpaces(false);
-        if (this.indentNext > this.indentValue && !isEmpty2(this.charAt(1)))
+        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
           this.indentNext = this.indentValue;
         return yield* this.parseBlockStart();
       }
@@ -32257,7 +32257,7 @@ var require_lexer = __commonJS({
         const [ch0, ch1] = this.peek(2);
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
-        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty2(ch1)) {
+        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
           const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
           this.indentValue += n;
@@ -32321,7 +32321,7 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty2(line[3])) {
+        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
           const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
@@ -32363,7 +32363,7 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case ":": {
             const next = this.charAt(1);
-            if (this.flowKey || isEmpty2(next) || next === ",") {
+            if (this.flowKey || isEmpty(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -32426,7 +32426,7 @@ var require_lexer = __commonJS({
           else if (ch !== "-")
             break;
         }
-        return yield* this.pushUntil((ch) => isEmpty2(ch) || ch === "#");
+        return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
@@ -32508,10 +32508,10 @@ var require_lexer = __commonJS({
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
             const next = this.buffer[i + 1];
-            if (isEmpty2(next) || inFlow && flowIndicatorChars.has(next))
+            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i;
-          } else if (isEmpty2(ch)) {
+          } else if (isEmpty(ch)) {
             let next = this.buffer[i + 1];
             if (ch === "\r") {
               if (next === "\n") {
@@ -32578,7 +32578,7 @@ var require_lexer = __commonJS({
             case ":": {
               const inFlow = this.flowLevel > 0;
               const ch1 = this.charAt(1);
-              if (isEmpty2(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
+              if (isEmpty(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
                 if (!inFlow)
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
@@ -32597,7 +32597,7 @@ var require_lexer = __commonJS({
         if (this.charAt(1) === "<") {
           let i = this.pos + 2;
           let ch = this.buffer[i];
-          while (!isEmpty2(ch) && ch !== ">")
+          while (!isEmpty(ch) && ch !== ">")
             ch = this.buffer[++i];
           return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
         } else {
@@ -32644,7 +32644,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer2;
+    exports.Lexer = Lexer;
   }
 });
 
@@ -32776,7 +32776,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser3 = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -33290,8 +33290,8 @@ var require_parser = __commonJS({
         yield* this.pop();
         yield* this.step();
       }
-      *blockSequence(seq3) {
-        const it = seq3.items[seq3.items.length - 1];
+      *blockSequence(seq) {
+        const it = seq.items[seq.items.length - 1];
         switch (this.type) {
           case "newline":
             if (it.value) {
@@ -33300,22 +33300,22 @@ var require_parser = __commonJS({
               if (last?.type === "comment")
                 end?.push(this.sourceToken);
               else
-                seq3.items.push({ start: [this.sourceToken] });
+                seq.items.push({ start: [this.sourceToken] });
             } else
               it.start.push(this.sourceToken);
             return;
           case "space":
           case "comment":
             if (it.value)
-              seq3.items.push({ start: [this.sourceToken] });
+              seq.items.push({ start: [this.sourceToken] });
             else {
-              if (this.atIndentedComment(it.start, seq3.indent)) {
-                const prev = seq3.items[seq3.items.length - 2];
+              if (this.atIndentedComment(it.start, seq.indent)) {
+                const prev = seq.items[seq.items.length - 2];
                 const end = prev?.value?.end;
                 if (Array.isArray(end)) {
                   arrayPushArray(end, it.start);
                   end.push(this.sourceToken);
-                  seq3.items.pop();
+                  seq.items.pop();
                   return;
                 }
               }
@@ -33324,21 +33324,21 @@ var require_parser = __commonJS({
             return;
           case "anchor":
           case "tag":
-            if (it.value || this.indent <= seq3.indent)
+            if (it.value || this.indent <= seq.indent)
               break;
             it.start.push(this.sourceToken);
             return;
           case "seq-item-ind":
-            if (this.indent !== seq3.indent)
+            if (this.indent !== seq.indent)
               break;
             if (it.value || includesToken(it.start, "seq-item-ind"))
-              seq3.items.push({ start: [this.sourceToken] });
+              seq.items.push({ start: [this.sourceToken] });
             else
               it.start.push(this.sourceToken);
             return;
         }
-        if (this.indent > seq3.indent) {
-          const bv = this.startBlockValue(seq3);
+        if (this.indent > seq.indent) {
+          const bv = this.startBlockValue(seq);
           if (bv) {
             this.stack.push(bv);
             return;
@@ -33549,7 +33549,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser3;
+    exports.Parser = Parser2;
   }
 });
 
@@ -33558,7 +33558,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var errors = require_errors3();
     var log = require_log();
     var identity2 = require_identity();
@@ -33569,7 +33569,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments4(source, options = {}) {
+    function parseAllDocuments2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -33641,10 +33641,10 @@ var require_public_api = __commonJS({
       }
       if (identity2.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document2.Document(value, _replacer, options).toString(options);
+      return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse5;
-    exports.parseAllDocuments = parseAllDocuments4;
+    exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
   }
@@ -33655,13 +33655,13 @@ var require_dist2 = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var Schema = require_Schema();
     var errors = require_errors3();
     var Alias = require_Alias();
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var cst = require_cst();
@@ -33671,7 +33671,7 @@ var require_dist2 = __commonJS({
     var publicApi = require_public_api();
     var visit = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document2.Document;
+    exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -33686,7 +33686,7 @@ var require_dist2 = __commonJS({
     exports.isScalar = identity2.isScalar;
     exports.isSeq = identity2.isSeq;
     exports.Pair = Pair.Pair;
-    exports.Scalar = Scalar2.Scalar;
+    exports.Scalar = Scalar.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
     exports.YAMLSeq = YAMLSeq.YAMLSeq;
     exports.CST = cst;
@@ -33841,9 +33841,9 @@ var require_light = __commonJS({
           };
         }
         _addListener(name, status, cb) {
-          var base2;
-          if ((base2 = this._events)[name] == null) {
-            base2[name] = [];
+          var base;
+          if ((base = this._events)[name] == null) {
+            base[name] = [];
           }
           this._events[name].push({ cb, status });
           return this.instance;
@@ -34117,9 +34117,9 @@ var require_light = __commonJS({
           this._startHeartbeat();
         }
         _startHeartbeat() {
-          var base2;
+          var base;
           if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
-            return typeof (base2 = this.heartbeat = setInterval(() => {
+            return typeof (base = this.heartbeat = setInterval(() => {
               var amount, incr, maximum, now, reservoir;
               now = Date.now();
               if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
@@ -34140,7 +34140,7 @@ var require_light = __commonJS({
                   return this.instance._drainAll(this.computeCapacity());
                 }
               }
-            }, this.heartbeatInterval)).unref === "function" ? base2.unref() : void 0;
+            }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
           } else {
             return clearInterval(this.heartbeat);
           }
@@ -34227,7 +34227,7 @@ var require_light = __commonJS({
           now = Date.now();
           return this.check(weight, now);
         }
-        async __register__(index2, weight, expiration) {
+        async __register__(index, weight, expiration) {
           var now, wait;
           await this.yieldLoop();
           now = Date.now();
@@ -34272,7 +34272,7 @@ var require_light = __commonJS({
             strategy: this.storeOptions.strategy
           };
         }
-        async __free__(index2, weight) {
+        async __free__(index, weight) {
           await this.yieldLoop();
           this._running -= weight;
           this._done += weight;
@@ -34499,9 +34499,9 @@ var require_light = __commonJS({
             return keys;
           }
           _startAutoCleanup() {
-            var base2;
+            var base;
             clearInterval(this.interval);
-            return typeof (base2 = this.interval = setInterval(async () => {
+            return typeof (base = this.interval = setInterval(async () => {
               var e, k, ref, results, time, v;
               time = Date.now();
               ref = this.instances;
@@ -34520,7 +34520,7 @@ var require_light = __commonJS({
                 }
               }
               return results;
-            }, this.timeout / 2)).unref === "function" ? base2.unref() : void 0;
+            }, this.timeout / 2)).unref === "function" ? base.unref() : void 0;
           }
           updateSettings(options = {}) {
             parser$3.overwrite(options, this.defaults, this);
@@ -34698,19 +34698,19 @@ var require_light = __commonJS({
           check(weight = 1) {
             return this._store.__check__(weight);
           }
-          _clearGlobalState(index2) {
-            if (this._scheduled[index2] != null) {
-              clearTimeout(this._scheduled[index2].expiration);
-              delete this._scheduled[index2];
+          _clearGlobalState(index) {
+            if (this._scheduled[index] != null) {
+              clearTimeout(this._scheduled[index].expiration);
+              delete this._scheduled[index];
               return true;
             } else {
               return false;
             }
           }
-          async _free(index2, job, options, eventInfo) {
+          async _free(index, job, options, eventInfo) {
             var e, running;
             try {
-              ({ running } = await this._store.__free__(index2, options.weight));
+              ({ running } = await this._store.__free__(index, options.weight));
               this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
               if (running === 0 && this.empty()) {
                 return this.Events.trigger("idle");
@@ -34720,13 +34720,13 @@ var require_light = __commonJS({
               return this.Events.trigger("error", e);
             }
           }
-          _run(index2, job, wait) {
+          _run(index, job, wait) {
             var clearGlobalState, free, run2;
             job.doRun();
-            clearGlobalState = this._clearGlobalState.bind(this, index2);
-            run2 = this._run.bind(this, index2, job);
-            free = this._free.bind(this, index2, job);
-            return this._scheduled[index2] = {
+            clearGlobalState = this._clearGlobalState.bind(this, index);
+            run2 = this._run.bind(this, index, job);
+            free = this._free.bind(this, index, job);
+            return this._scheduled[index] = {
               timeout: setTimeout(() => {
                 return job.doExecute(this._limiter, clearGlobalState, run2, free);
               }, wait),
@@ -34738,22 +34738,22 @@ var require_light = __commonJS({
           }
           _drainOne(capacity) {
             return this._registerLock.schedule(() => {
-              var args, index2, next, options, queue;
+              var args, index, next, options, queue2;
               if (this.queued() === 0) {
                 return this.Promise.resolve(null);
               }
-              queue = this._queues.getFirst();
-              ({ options, args } = next = queue.first());
+              queue2 = this._queues.getFirst();
+              ({ options, args } = next = queue2.first());
               if (capacity != null && options.weight > capacity) {
                 return this.Promise.resolve(null);
               }
               this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
-              index2 = this._randomIndex();
-              return this._store.__register__(index2, options.weight, options.expiration).then(({ success, wait, reservoir }) => {
+              index = this._randomIndex();
+              return this._store.__register__(index, options.weight, options.expiration).then(({ success, wait, reservoir }) => {
                 var empty;
                 this.Events.trigger("debug", `Drained ${options.id}`, { success, args, options });
                 if (success) {
-                  queue.shift();
+                  queue2.shift();
                   empty = this.empty();
                   if (empty) {
                     this.Events.trigger("empty");
@@ -34761,7 +34761,7 @@ var require_light = __commonJS({
                   if (reservoir === 0) {
                     this.Events.trigger("depleted", empty);
                   }
-                  this._run(index2, next, wait);
+                  this._run(index, next, wait);
                   return this.Promise.resolve(options.weight);
                 } else {
                   return this.Promise.resolve(null);
@@ -34810,7 +34810,7 @@ var require_light = __commonJS({
                 }
               });
             };
-            done = options.dropWaitingJobs ? (this._run = function(index2, next) {
+            done = options.dropWaitingJobs ? (this._run = function(index, next) {
               return next.doDrop({
                 message: options.dropErrorMessage
               });
@@ -35234,10 +35234,10 @@ var require_utils3 = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants6();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str3) => REGEX_SPECIAL_CHARS.test(str3);
-    exports.isRegexChar = (str3) => str3.length === 1 && exports.hasRegexChars(str3);
-    exports.escapeRegex = (str3) => str3.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str3) => str3.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform2 = navigator.platform.toLowerCase();
@@ -35248,8 +35248,8 @@ var require_utils3 = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str3) => {
-      return str3.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
         return match === "\\" ? "" : match;
       });
     };
@@ -35276,8 +35276,8 @@ var require_utils3 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path20, { windows } = {}) => {
-      const segs = path20.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path18, { windows } = {}) => {
+      const segs = path18.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -35334,13 +35334,13 @@ var require_scan = __commonJS({
     };
     var scan = (input, options) => {
       const opts = options || {};
-      const length2 = input.length - 1;
+      const length = input.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str3 = input;
-      let index2 = -1;
+      let str = input;
+      let index = -1;
       let start = 0;
       let lastIndex = 0;
       let isBrace = false;
@@ -35357,13 +35357,13 @@ var require_scan = __commonJS({
       let prev;
       let code;
       let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index2 >= length2;
-      const peek = () => str3.charCodeAt(index2 + 1);
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
       const advance = () => {
         prev = code;
-        return str3.charCodeAt(++index2);
+        return str.charCodeAt(++index);
       };
-      while (index2 < length2) {
+      while (index < length) {
         code = advance();
         let next;
         if (code === CHAR_BACKWARD_SLASH) {
@@ -35420,15 +35420,15 @@ var require_scan = __commonJS({
           break;
         }
         if (code === CHAR_FORWARD_SLASH) {
-          slashes.push(index2);
+          slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
           if (finished === true) continue;
-          if (prev === CHAR_DOT && index2 === start + 1) {
+          if (prev === CHAR_DOT && index === start + 1) {
             start += 2;
             continue;
           }
-          lastIndex = index2 + 1;
+          lastIndex = index + 1;
           continue;
         }
         if (opts.noext !== true) {
@@ -35437,7 +35437,7 @@ var require_scan = __commonJS({
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index2 === start) {
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
@@ -35498,7 +35498,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index2 === start) {
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
@@ -35538,39 +35538,39 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base2 = str3;
+      let base = str;
       let prefix = "";
       let glob = "";
       if (start > 0) {
-        prefix = str3.slice(0, start);
-        str3 = str3.slice(start);
+        prefix = str.slice(0, start);
+        str = str.slice(start);
         lastIndex -= start;
       }
-      if (base2 && isGlob === true && lastIndex > 0) {
-        base2 = str3.slice(0, lastIndex);
-        glob = str3.slice(lastIndex);
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob = str.slice(lastIndex);
       } else if (isGlob === true) {
-        base2 = "";
-        glob = str3;
+        base = "";
+        glob = str;
       } else {
-        base2 = str3;
+        base = str;
       }
-      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str3) {
-        if (isPathSeparator(base2.charCodeAt(base2.length - 1))) {
-          base2 = base2.slice(0, -1);
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
         }
       }
       if (opts.unescape === true) {
         if (glob) glob = utils.removeBackslashes(glob);
-        if (base2 && backslashes === true) {
-          base2 = utils.removeBackslashes(base2);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
         }
       }
       const state = {
         prefix,
         input,
         start,
-        base: base2,
+        base,
         glob,
         isBrace,
         isBracket,
@@ -35808,10 +35808,10 @@ var require_parse2 = __commonJS({
       return `${source}*`;
     };
     var getStarExtglobSequenceChars = (pattern) => {
-      let index2 = 0;
+      let index = 0;
       const chars = [];
-      while (index2 < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index2), false);
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
         if (!match || match.type !== "*") {
           return;
         }
@@ -35824,7 +35824,7 @@ var require_parse2 = __commonJS({
           return;
         }
         chars.push(branch);
-        index2 += match.end + 1;
+        index += match.end + 1;
       }
       if (chars.length < 1) {
         return;
@@ -35948,9 +35948,9 @@ var require_parse2 = __commonJS({
       const peek = state.peek = (n = 1) => input[state.index + n];
       const advance = state.advance = () => input[++state.index] || "";
       const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num6 = 0) => {
+      const consume = (value2 = "", num = 0) => {
         state.consumed += value2;
-        state.index += num6;
+        state.index += num;
       };
       const append = (token) => {
         state.output += token.output != null ? token.output : token.value;
@@ -36060,7 +36060,7 @@ var require_parse2 = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index2) => {
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
           if (first === "\\") {
             backslashes = true;
             return m;
@@ -36069,7 +36069,7 @@ var require_parse2 = __commonJS({
             if (esc) {
               return esc + first + (rest ? QMARK.repeat(rest.length) : "");
             }
-            if (index2 === 0) {
+            if (index === 0) {
               return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
             }
             return QMARK.repeat(chars.length);
@@ -36602,8 +36602,8 @@ var require_parse2 = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create2 = (str3) => {
-        switch (str3) {
+      const create2 = (str) => {
+        switch (str) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -36621,7 +36621,7 @@ var require_parse2 = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str3);
+            const match = /^(.*?)\.(\w+)$/.exec(str);
             if (!match) return;
             const source2 = create2(match[1]);
             if (!source2) return;
@@ -36652,9 +36652,9 @@ var require_picomatch = __commonJS({
     var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = (str3) => {
+        const arrayMatcher = (str) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str3);
+            const state2 = isMatch(str);
             if (state2) return state2;
           }
           return false;
@@ -36730,7 +36730,7 @@ var require_picomatch = __commonJS({
       const regex2 = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex2.test(utils.basename(input, { windows: posix }));
     };
-    picomatch3.isMatch = (str3, patterns, options) => picomatch3(patterns, options)(str3);
+    picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
     picomatch3.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse5(pattern, { ...options, fastpaths: false });
@@ -36797,1289 +36797,9 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js
-var require_dynamicAnchor = __commonJS({
-  "node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.dynamicAnchor = void 0;
-    var codegen_1 = require_codegen();
-    var names_1 = require_names();
-    var compile_1 = require_compile();
-    var ref_1 = require_ref();
-    var def = {
-      keyword: "$dynamicAnchor",
-      schemaType: "string",
-      code: (cxt) => dynamicAnchor(cxt, cxt.schema)
-    };
-    function dynamicAnchor(cxt, anchor) {
-      const { gen, it } = cxt;
-      it.schemaEnv.root.dynamicAnchors[anchor] = true;
-      const v = (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`;
-      const validate2 = it.errSchemaPath === "#" ? it.validateName : _getValidate(cxt);
-      gen.if((0, codegen_1._)`!${v}`, () => gen.assign(v, validate2));
-    }
-    exports.dynamicAnchor = dynamicAnchor;
-    function _getValidate(cxt) {
-      const { schemaEnv, schema, self: self2 } = cxt.it;
-      const { root, baseId, localRefs, meta } = schemaEnv.root;
-      const { schemaId } = self2.opts;
-      const sch = new compile_1.SchemaEnv({ schema, schemaId, root, baseId, localRefs, meta });
-      compile_1.compileSchema.call(self2, sch);
-      return (0, ref_1.getValidate)(cxt, sch);
-    }
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js
-var require_dynamicRef = __commonJS({
-  "node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.dynamicRef = void 0;
-    var codegen_1 = require_codegen();
-    var names_1 = require_names();
-    var ref_1 = require_ref();
-    var def = {
-      keyword: "$dynamicRef",
-      schemaType: "string",
-      code: (cxt) => dynamicRef(cxt, cxt.schema)
-    };
-    function dynamicRef(cxt, ref) {
-      const { gen, keyword, it } = cxt;
-      if (ref[0] !== "#")
-        throw new Error(`"${keyword}" only supports hash fragment reference`);
-      const anchor = ref.slice(1);
-      if (it.allErrors) {
-        _dynamicRef();
-      } else {
-        const valid = gen.let("valid", false);
-        _dynamicRef(valid);
-        cxt.ok(valid);
-      }
-      function _dynamicRef(valid) {
-        if (it.schemaEnv.root.dynamicAnchors[anchor]) {
-          const v = gen.let("_v", (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`);
-          gen.if(v, _callRef(v, valid), _callRef(it.validateName, valid));
-        } else {
-          _callRef(it.validateName, valid)();
-        }
-      }
-      function _callRef(validate2, valid) {
-        return valid ? () => gen.block(() => {
-          (0, ref_1.callRef)(cxt, validate2);
-          gen.let(valid, true);
-        }) : () => (0, ref_1.callRef)(cxt, validate2);
-      }
-    }
-    exports.dynamicRef = dynamicRef;
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js
-var require_recursiveAnchor = __commonJS({
-  "node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var dynamicAnchor_1 = require_dynamicAnchor();
-    var util_1 = require_util9();
-    var def = {
-      keyword: "$recursiveAnchor",
-      schemaType: "boolean",
-      code(cxt) {
-        if (cxt.schema)
-          (0, dynamicAnchor_1.dynamicAnchor)(cxt, "");
-        else
-          (0, util_1.checkStrictMode)(cxt.it, "$recursiveAnchor: false is ignored");
-      }
-    };
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js
-var require_recursiveRef = __commonJS({
-  "node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var dynamicRef_1 = require_dynamicRef();
-    var def = {
-      keyword: "$recursiveRef",
-      schemaType: "string",
-      code: (cxt) => (0, dynamicRef_1.dynamicRef)(cxt, cxt.schema)
-    };
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/dynamic/index.js
-var require_dynamic = __commonJS({
-  "node_modules/ajv/dist/vocabularies/dynamic/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var dynamicAnchor_1 = require_dynamicAnchor();
-    var dynamicRef_1 = require_dynamicRef();
-    var recursiveAnchor_1 = require_recursiveAnchor();
-    var recursiveRef_1 = require_recursiveRef();
-    var dynamic = [dynamicAnchor_1.default, dynamicRef_1.default, recursiveAnchor_1.default, recursiveRef_1.default];
-    exports.default = dynamic;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/validation/dependentRequired.js
-var require_dependentRequired = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/dependentRequired.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var dependencies_1 = require_dependencies();
-    var def = {
-      keyword: "dependentRequired",
-      type: "object",
-      schemaType: "object",
-      error: dependencies_1.error,
-      code: (cxt) => (0, dependencies_1.validatePropertyDeps)(cxt)
-    };
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js
-var require_dependentSchemas = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var dependencies_1 = require_dependencies();
-    var def = {
-      keyword: "dependentSchemas",
-      type: "object",
-      schemaType: "object",
-      code: (cxt) => (0, dependencies_1.validateSchemaDeps)(cxt)
-    };
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/validation/limitContains.js
-var require_limitContains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitContains.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var util_1 = require_util9();
-    var def = {
-      keyword: ["maxContains", "minContains"],
-      type: "array",
-      schemaType: "number",
-      code({ keyword, parentSchema, it }) {
-        if (parentSchema.contains === void 0) {
-          (0, util_1.checkStrictMode)(it, `"${keyword}" without "contains" is ignored`);
-        }
-      }
-    };
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/next.js
-var require_next = __commonJS({
-  "node_modules/ajv/dist/vocabularies/next.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var dependentRequired_1 = require_dependentRequired();
-    var dependentSchemas_1 = require_dependentSchemas();
-    var limitContains_1 = require_limitContains();
-    var next = [dependentRequired_1.default, dependentSchemas_1.default, limitContains_1.default];
-    exports.default = next;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js
-var require_unevaluatedProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var util_1 = require_util9();
-    var names_1 = require_names();
-    var error2 = {
-      message: "must NOT have unevaluated properties",
-      params: ({ params }) => (0, codegen_1._)`{unevaluatedProperty: ${params.unevaluatedProperty}}`
-    };
-    var def = {
-      keyword: "unevaluatedProperties",
-      type: "object",
-      schemaType: ["boolean", "object"],
-      trackErrors: true,
-      error: error2,
-      code(cxt) {
-        const { gen, schema, data, errsCount, it } = cxt;
-        if (!errsCount)
-          throw new Error("ajv implementation error");
-        const { allErrors, props } = it;
-        if (props instanceof codegen_1.Name) {
-          gen.if((0, codegen_1._)`${props} !== true`, () => gen.forIn("key", data, (key) => gen.if(unevaluatedDynamic(props, key), () => unevaluatedPropCode(key))));
-        } else if (props !== true) {
-          gen.forIn("key", data, (key) => props === void 0 ? unevaluatedPropCode(key) : gen.if(unevaluatedStatic(props, key), () => unevaluatedPropCode(key)));
-        }
-        it.props = true;
-        cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
-        function unevaluatedPropCode(key) {
-          if (schema === false) {
-            cxt.setParams({ unevaluatedProperty: key });
-            cxt.error();
-            if (!allErrors)
-              gen.break();
-            return;
-          }
-          if (!(0, util_1.alwaysValidSchema)(it, schema)) {
-            const valid = gen.name("valid");
-            cxt.subschema({
-              keyword: "unevaluatedProperties",
-              dataProp: key,
-              dataPropType: util_1.Type.Str
-            }, valid);
-            if (!allErrors)
-              gen.if((0, codegen_1.not)(valid), () => gen.break());
-          }
-        }
-        function unevaluatedDynamic(evaluatedProps, key) {
-          return (0, codegen_1._)`!${evaluatedProps} || !${evaluatedProps}[${key}]`;
-        }
-        function unevaluatedStatic(evaluatedProps, key) {
-          const ps = [];
-          for (const p in evaluatedProps) {
-            if (evaluatedProps[p] === true)
-              ps.push((0, codegen_1._)`${key} !== ${p}`);
-          }
-          return (0, codegen_1.and)(...ps);
-        }
-      }
-    };
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js
-var require_unevaluatedItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var util_1 = require_util9();
-    var error2 = {
-      message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
-      params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
-    };
-    var def = {
-      keyword: "unevaluatedItems",
-      type: "array",
-      schemaType: ["boolean", "object"],
-      error: error2,
-      code(cxt) {
-        const { gen, schema, data, it } = cxt;
-        const items = it.items || 0;
-        if (items === true)
-          return;
-        const len = gen.const("len", (0, codegen_1._)`${data}.length`);
-        if (schema === false) {
-          cxt.setParams({ len: items });
-          cxt.fail((0, codegen_1._)`${len} > ${items}`);
-        } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
-          const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items}`);
-          gen.if((0, codegen_1.not)(valid), () => validateItems(valid, items));
-          cxt.ok(valid);
-        }
-        it.items = true;
-        function validateItems(valid, from) {
-          gen.forRange("i", from, len, (i) => {
-            cxt.subschema({ keyword: "unevaluatedItems", dataProp: i, dataPropType: util_1.Type.Num }, valid);
-            if (!it.allErrors)
-              gen.if((0, codegen_1.not)(valid), () => gen.break());
-          });
-        }
-      }
-    };
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/unevaluated/index.js
-var require_unevaluated = __commonJS({
-  "node_modules/ajv/dist/vocabularies/unevaluated/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var unevaluatedProperties_1 = require_unevaluatedProperties();
-    var unevaluatedItems_1 = require_unevaluatedItems();
-    var unevaluated = [unevaluatedProperties_1.default, unevaluatedItems_1.default];
-    exports.default = unevaluated;
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/schema.json
-var require_schema4 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/schema.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/schema",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/core": true,
-        "https://json-schema.org/draft/2019-09/vocab/applicator": true,
-        "https://json-schema.org/draft/2019-09/vocab/validation": true,
-        "https://json-schema.org/draft/2019-09/vocab/meta-data": true,
-        "https://json-schema.org/draft/2019-09/vocab/format": false,
-        "https://json-schema.org/draft/2019-09/vocab/content": true
-      },
-      $recursiveAnchor: true,
-      title: "Core and Validation specifications meta-schema",
-      allOf: [
-        { $ref: "meta/core" },
-        { $ref: "meta/applicator" },
-        { $ref: "meta/validation" },
-        { $ref: "meta/meta-data" },
-        { $ref: "meta/format" },
-        { $ref: "meta/content" }
-      ],
-      type: ["object", "boolean"],
-      properties: {
-        definitions: {
-          $comment: "While no longer an official keyword as it is replaced by $defs, this keyword is retained in the meta-schema to prevent incompatible extensions as it remains in common use.",
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          default: {}
-        },
-        dependencies: {
-          $comment: '"dependencies" is no longer a keyword, but schema authors should avoid redefining it to facilitate a smooth transition to "dependentSchemas" and "dependentRequired"',
-          type: "object",
-          additionalProperties: {
-            anyOf: [{ $recursiveRef: "#" }, { $ref: "meta/validation#/$defs/stringArray" }]
-          }
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json
-var require_applicator2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/applicator",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/applicator": true
-      },
-      $recursiveAnchor: true,
-      title: "Applicator vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        additionalItems: { $recursiveRef: "#" },
-        unevaluatedItems: { $recursiveRef: "#" },
-        items: {
-          anyOf: [{ $recursiveRef: "#" }, { $ref: "#/$defs/schemaArray" }]
-        },
-        contains: { $recursiveRef: "#" },
-        additionalProperties: { $recursiveRef: "#" },
-        unevaluatedProperties: { $recursiveRef: "#" },
-        properties: {
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          default: {}
-        },
-        patternProperties: {
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          propertyNames: { format: "regex" },
-          default: {}
-        },
-        dependentSchemas: {
-          type: "object",
-          additionalProperties: {
-            $recursiveRef: "#"
-          }
-        },
-        propertyNames: { $recursiveRef: "#" },
-        if: { $recursiveRef: "#" },
-        then: { $recursiveRef: "#" },
-        else: { $recursiveRef: "#" },
-        allOf: { $ref: "#/$defs/schemaArray" },
-        anyOf: { $ref: "#/$defs/schemaArray" },
-        oneOf: { $ref: "#/$defs/schemaArray" },
-        not: { $recursiveRef: "#" }
-      },
-      $defs: {
-        schemaArray: {
-          type: "array",
-          minItems: 1,
-          items: { $recursiveRef: "#" }
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json
-var require_content = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/content",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/content": true
-      },
-      $recursiveAnchor: true,
-      title: "Content vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        contentMediaType: { type: "string" },
-        contentEncoding: { type: "string" },
-        contentSchema: { $recursiveRef: "#" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json
-var require_core3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/core",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/core": true
-      },
-      $recursiveAnchor: true,
-      title: "Core vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        $id: {
-          type: "string",
-          format: "uri-reference",
-          $comment: "Non-empty fragments not allowed.",
-          pattern: "^[^#]*#?$"
-        },
-        $schema: {
-          type: "string",
-          format: "uri"
-        },
-        $anchor: {
-          type: "string",
-          pattern: "^[A-Za-z][-A-Za-z0-9.:_]*$"
-        },
-        $ref: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $recursiveRef: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $recursiveAnchor: {
-          type: "boolean",
-          default: false
-        },
-        $vocabulary: {
-          type: "object",
-          propertyNames: {
-            type: "string",
-            format: "uri"
-          },
-          additionalProperties: {
-            type: "boolean"
-          }
-        },
-        $comment: {
-          type: "string"
-        },
-        $defs: {
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          default: {}
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json
-var require_format3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/format",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/format": true
-      },
-      $recursiveAnchor: true,
-      title: "Format vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        format: { type: "string" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json
-var require_meta_data = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/meta-data",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/meta-data": true
-      },
-      $recursiveAnchor: true,
-      title: "Meta-data vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        title: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        default: true,
-        deprecated: {
-          type: "boolean",
-          default: false
-        },
-        readOnly: {
-          type: "boolean",
-          default: false
-        },
-        writeOnly: {
-          type: "boolean",
-          default: false
-        },
-        examples: {
-          type: "array",
-          items: true
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json
-var require_validation2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/validation",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/validation": true
-      },
-      $recursiveAnchor: true,
-      title: "Validation vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        multipleOf: {
-          type: "number",
-          exclusiveMinimum: 0
-        },
-        maximum: {
-          type: "number"
-        },
-        exclusiveMaximum: {
-          type: "number"
-        },
-        minimum: {
-          type: "number"
-        },
-        exclusiveMinimum: {
-          type: "number"
-        },
-        maxLength: { $ref: "#/$defs/nonNegativeInteger" },
-        minLength: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        pattern: {
-          type: "string",
-          format: "regex"
-        },
-        maxItems: { $ref: "#/$defs/nonNegativeInteger" },
-        minItems: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        uniqueItems: {
-          type: "boolean",
-          default: false
-        },
-        maxContains: { $ref: "#/$defs/nonNegativeInteger" },
-        minContains: {
-          $ref: "#/$defs/nonNegativeInteger",
-          default: 1
-        },
-        maxProperties: { $ref: "#/$defs/nonNegativeInteger" },
-        minProperties: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        required: { $ref: "#/$defs/stringArray" },
-        dependentRequired: {
-          type: "object",
-          additionalProperties: {
-            $ref: "#/$defs/stringArray"
-          }
-        },
-        const: true,
-        enum: {
-          type: "array",
-          items: true
-        },
-        type: {
-          anyOf: [
-            { $ref: "#/$defs/simpleTypes" },
-            {
-              type: "array",
-              items: { $ref: "#/$defs/simpleTypes" },
-              minItems: 1,
-              uniqueItems: true
-            }
-          ]
-        }
-      },
-      $defs: {
-        nonNegativeInteger: {
-          type: "integer",
-          minimum: 0
-        },
-        nonNegativeIntegerDefault0: {
-          $ref: "#/$defs/nonNegativeInteger",
-          default: 0
-        },
-        simpleTypes: {
-          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
-        },
-        stringArray: {
-          type: "array",
-          items: { type: "string" },
-          uniqueItems: true,
-          default: []
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/index.js
-var require_json_schema_2019_09 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var metaSchema = require_schema4();
-    var applicator = require_applicator2();
-    var content = require_content();
-    var core = require_core3();
-    var format2 = require_format3();
-    var metadata = require_meta_data();
-    var validation = require_validation2();
-    var META_SUPPORT_DATA = ["/properties"];
-    function addMetaSchema2019($data) {
-      ;
-      [
-        metaSchema,
-        applicator,
-        content,
-        core,
-        with$data(this, format2),
-        metadata,
-        with$data(this, validation)
-      ].forEach((sch) => this.addMetaSchema(sch, void 0, false));
-      return this;
-      function with$data(ajv, sch) {
-        return $data ? ajv.$dataMetaSchema(sch, META_SUPPORT_DATA) : sch;
-      }
-    }
-    exports.default = addMetaSchema2019;
-  }
-});
-
-// node_modules/ajv/dist/2019.js
-var require__ = __commonJS({
-  "node_modules/ajv/dist/2019.js"(exports, module) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2019 = void 0;
-    var core_1 = require_core();
-    var draft7_1 = require_draft7();
-    var dynamic_1 = require_dynamic();
-    var next_1 = require_next();
-    var unevaluated_1 = require_unevaluated();
-    var discriminator_1 = require_discriminator();
-    var json_schema_2019_09_1 = require_json_schema_2019_09();
-    var META_SCHEMA_ID = "https://json-schema.org/draft/2019-09/schema";
-    var Ajv20192 = class extends core_1.default {
-      constructor(opts = {}) {
-        super({
-          ...opts,
-          dynamicRef: true,
-          next: true,
-          unevaluated: true
-        });
-      }
-      _addVocabularies() {
-        super._addVocabularies();
-        this.addVocabulary(dynamic_1.default);
-        draft7_1.default.forEach((v) => this.addVocabulary(v));
-        this.addVocabulary(next_1.default);
-        this.addVocabulary(unevaluated_1.default);
-        if (this.opts.discriminator)
-          this.addKeyword(discriminator_1.default);
-      }
-      _addDefaultMetaSchema() {
-        super._addDefaultMetaSchema();
-        const { $data, meta } = this.opts;
-        if (!meta)
-          return;
-        json_schema_2019_09_1.default.call(this, $data);
-        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
-      }
-      defaultMeta() {
-        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
-      }
-    };
-    exports.Ajv2019 = Ajv20192;
-    module.exports = exports = Ajv20192;
-    module.exports.Ajv2019 = Ajv20192;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20192;
-    var validate_1 = require_validate();
-    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
-      return validate_1.KeywordCxt;
-    } });
-    var codegen_1 = require_codegen();
-    Object.defineProperty(exports, "_", { enumerable: true, get: function() {
-      return codegen_1._;
-    } });
-    Object.defineProperty(exports, "str", { enumerable: true, get: function() {
-      return codegen_1.str;
-    } });
-    Object.defineProperty(exports, "stringify", { enumerable: true, get: function() {
-      return codegen_1.stringify;
-    } });
-    Object.defineProperty(exports, "nil", { enumerable: true, get: function() {
-      return codegen_1.nil;
-    } });
-    Object.defineProperty(exports, "Name", { enumerable: true, get: function() {
-      return codegen_1.Name;
-    } });
-    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: function() {
-      return codegen_1.CodeGen;
-    } });
-    var validation_error_1 = require_validation_error();
-    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
-      return validation_error_1.default;
-    } });
-    var ref_error_1 = require_ref_error();
-    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function() {
-      return ref_error_1.default;
-    } });
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/draft2020.js
-var require_draft2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft2020.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var core_1 = require_core2();
-    var validation_1 = require_validation();
-    var applicator_1 = require_applicator();
-    var dynamic_1 = require_dynamic();
-    var next_1 = require_next();
-    var unevaluated_1 = require_unevaluated();
-    var format_1 = require_format2();
-    var metadata_1 = require_metadata();
-    var draft2020Vocabularies = [
-      dynamic_1.default,
-      core_1.default,
-      validation_1.default,
-      (0, applicator_1.default)(true),
-      format_1.default,
-      metadata_1.metadataVocabulary,
-      metadata_1.contentVocabulary,
-      next_1.default,
-      unevaluated_1.default
-    ];
-    exports.default = draft2020Vocabularies;
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/schema.json
-var require_schema5 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/schema.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/schema",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/core": true,
-        "https://json-schema.org/draft/2020-12/vocab/applicator": true,
-        "https://json-schema.org/draft/2020-12/vocab/unevaluated": true,
-        "https://json-schema.org/draft/2020-12/vocab/validation": true,
-        "https://json-schema.org/draft/2020-12/vocab/meta-data": true,
-        "https://json-schema.org/draft/2020-12/vocab/format-annotation": true,
-        "https://json-schema.org/draft/2020-12/vocab/content": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Core and Validation specifications meta-schema",
-      allOf: [
-        { $ref: "meta/core" },
-        { $ref: "meta/applicator" },
-        { $ref: "meta/unevaluated" },
-        { $ref: "meta/validation" },
-        { $ref: "meta/meta-data" },
-        { $ref: "meta/format-annotation" },
-        { $ref: "meta/content" }
-      ],
-      type: ["object", "boolean"],
-      $comment: "This meta-schema also defines keywords that have appeared in previous drafts in order to prevent incompatible extensions as they remain in common use.",
-      properties: {
-        definitions: {
-          $comment: '"definitions" has been replaced by "$defs".',
-          type: "object",
-          additionalProperties: { $dynamicRef: "#meta" },
-          deprecated: true,
-          default: {}
-        },
-        dependencies: {
-          $comment: '"dependencies" has been split and replaced by "dependentSchemas" and "dependentRequired" in order to serve their differing semantics.',
-          type: "object",
-          additionalProperties: {
-            anyOf: [{ $dynamicRef: "#meta" }, { $ref: "meta/validation#/$defs/stringArray" }]
-          },
-          deprecated: true,
-          default: {}
-        },
-        $recursiveAnchor: {
-          $comment: '"$recursiveAnchor" has been replaced by "$dynamicAnchor".',
-          $ref: "meta/core#/$defs/anchorString",
-          deprecated: true
-        },
-        $recursiveRef: {
-          $comment: '"$recursiveRef" has been replaced by "$dynamicRef".',
-          $ref: "meta/core#/$defs/uriReferenceString",
-          deprecated: true
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json
-var require_applicator3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/meta/applicator",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/applicator": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Applicator vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        prefixItems: { $ref: "#/$defs/schemaArray" },
-        items: { $dynamicRef: "#meta" },
-        contains: { $dynamicRef: "#meta" },
-        additionalProperties: { $dynamicRef: "#meta" },
-        properties: {
-          type: "object",
-          additionalProperties: { $dynamicRef: "#meta" },
-          default: {}
-        },
-        patternProperties: {
-          type: "object",
-          additionalProperties: { $dynamicRef: "#meta" },
-          propertyNames: { format: "regex" },
-          default: {}
-        },
-        dependentSchemas: {
-          type: "object",
-          additionalProperties: { $dynamicRef: "#meta" },
-          default: {}
-        },
-        propertyNames: { $dynamicRef: "#meta" },
-        if: { $dynamicRef: "#meta" },
-        then: { $dynamicRef: "#meta" },
-        else: { $dynamicRef: "#meta" },
-        allOf: { $ref: "#/$defs/schemaArray" },
-        anyOf: { $ref: "#/$defs/schemaArray" },
-        oneOf: { $ref: "#/$defs/schemaArray" },
-        not: { $dynamicRef: "#meta" }
-      },
-      $defs: {
-        schemaArray: {
-          type: "array",
-          minItems: 1,
-          items: { $dynamicRef: "#meta" }
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json
-var require_unevaluated2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/meta/unevaluated",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/unevaluated": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Unevaluated applicator vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        unevaluatedItems: { $dynamicRef: "#meta" },
-        unevaluatedProperties: { $dynamicRef: "#meta" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json
-var require_content2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/meta/content",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/content": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Content vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        contentEncoding: { type: "string" },
-        contentMediaType: { type: "string" },
-        contentSchema: { $dynamicRef: "#meta" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json
-var require_core4 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/meta/core",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/core": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Core vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        $id: {
-          $ref: "#/$defs/uriReferenceString",
-          $comment: "Non-empty fragments not allowed.",
-          pattern: "^[^#]*#?$"
-        },
-        $schema: { $ref: "#/$defs/uriString" },
-        $ref: { $ref: "#/$defs/uriReferenceString" },
-        $anchor: { $ref: "#/$defs/anchorString" },
-        $dynamicRef: { $ref: "#/$defs/uriReferenceString" },
-        $dynamicAnchor: { $ref: "#/$defs/anchorString" },
-        $vocabulary: {
-          type: "object",
-          propertyNames: { $ref: "#/$defs/uriString" },
-          additionalProperties: {
-            type: "boolean"
-          }
-        },
-        $comment: {
-          type: "string"
-        },
-        $defs: {
-          type: "object",
-          additionalProperties: { $dynamicRef: "#meta" }
-        }
-      },
-      $defs: {
-        anchorString: {
-          type: "string",
-          pattern: "^[A-Za-z_][-A-Za-z0-9._]*$"
-        },
-        uriString: {
-          type: "string",
-          format: "uri"
-        },
-        uriReferenceString: {
-          type: "string",
-          format: "uri-reference"
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json
-var require_format_annotation = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/meta/format-annotation",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/format-annotation": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Format vocabulary meta-schema for annotation results",
-      type: ["object", "boolean"],
-      properties: {
-        format: { type: "string" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json
-var require_meta_data2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/meta/meta-data",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/meta-data": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Meta-data vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        title: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        default: true,
-        deprecated: {
-          type: "boolean",
-          default: false
-        },
-        readOnly: {
-          type: "boolean",
-          default: false
-        },
-        writeOnly: {
-          type: "boolean",
-          default: false
-        },
-        examples: {
-          type: "array",
-          items: true
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json
-var require_validation3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/meta/validation",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/validation": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Validation vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        type: {
-          anyOf: [
-            { $ref: "#/$defs/simpleTypes" },
-            {
-              type: "array",
-              items: { $ref: "#/$defs/simpleTypes" },
-              minItems: 1,
-              uniqueItems: true
-            }
-          ]
-        },
-        const: true,
-        enum: {
-          type: "array",
-          items: true
-        },
-        multipleOf: {
-          type: "number",
-          exclusiveMinimum: 0
-        },
-        maximum: {
-          type: "number"
-        },
-        exclusiveMaximum: {
-          type: "number"
-        },
-        minimum: {
-          type: "number"
-        },
-        exclusiveMinimum: {
-          type: "number"
-        },
-        maxLength: { $ref: "#/$defs/nonNegativeInteger" },
-        minLength: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        pattern: {
-          type: "string",
-          format: "regex"
-        },
-        maxItems: { $ref: "#/$defs/nonNegativeInteger" },
-        minItems: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        uniqueItems: {
-          type: "boolean",
-          default: false
-        },
-        maxContains: { $ref: "#/$defs/nonNegativeInteger" },
-        minContains: {
-          $ref: "#/$defs/nonNegativeInteger",
-          default: 1
-        },
-        maxProperties: { $ref: "#/$defs/nonNegativeInteger" },
-        minProperties: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        required: { $ref: "#/$defs/stringArray" },
-        dependentRequired: {
-          type: "object",
-          additionalProperties: {
-            $ref: "#/$defs/stringArray"
-          }
-        }
-      },
-      $defs: {
-        nonNegativeInteger: {
-          type: "integer",
-          minimum: 0
-        },
-        nonNegativeIntegerDefault0: {
-          $ref: "#/$defs/nonNegativeInteger",
-          default: 0
-        },
-        simpleTypes: {
-          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
-        },
-        stringArray: {
-          type: "array",
-          items: { type: "string" },
-          uniqueItems: true,
-          default: []
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/index.js
-var require_json_schema_2020_12 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var metaSchema = require_schema5();
-    var applicator = require_applicator3();
-    var unevaluated = require_unevaluated2();
-    var content = require_content2();
-    var core = require_core4();
-    var format2 = require_format_annotation();
-    var metadata = require_meta_data2();
-    var validation = require_validation3();
-    var META_SUPPORT_DATA = ["/properties"];
-    function addMetaSchema2020($data) {
-      ;
-      [
-        metaSchema,
-        applicator,
-        unevaluated,
-        content,
-        core,
-        with$data(this, format2),
-        metadata,
-        with$data(this, validation)
-      ].forEach((sch) => this.addMetaSchema(sch, void 0, false));
-      return this;
-      function with$data(ajv, sch) {
-        return $data ? ajv.$dataMetaSchema(sch, META_SUPPORT_DATA) : sch;
-      }
-    }
-    exports.default = addMetaSchema2020;
-  }
-});
-
-// node_modules/ajv/dist/2020.js
-var require__2 = __commonJS({
-  "node_modules/ajv/dist/2020.js"(exports, module) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2020 = void 0;
-    var core_1 = require_core();
-    var draft2020_1 = require_draft2020();
-    var discriminator_1 = require_discriminator();
-    var json_schema_2020_12_1 = require_json_schema_2020_12();
-    var META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
-    var Ajv20202 = class extends core_1.default {
-      constructor(opts = {}) {
-        super({
-          ...opts,
-          dynamicRef: true,
-          next: true,
-          unevaluated: true
-        });
-      }
-      _addVocabularies() {
-        super._addVocabularies();
-        draft2020_1.default.forEach((v) => this.addVocabulary(v));
-        if (this.opts.discriminator)
-          this.addKeyword(discriminator_1.default);
-      }
-      _addDefaultMetaSchema() {
-        super._addDefaultMetaSchema();
-        const { $data, meta } = this.opts;
-        if (!meta)
-          return;
-        json_schema_2020_12_1.default.call(this, $data);
-        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
-      }
-      defaultMeta() {
-        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
-      }
-    };
-    exports.Ajv2020 = Ajv20202;
-    module.exports = exports = Ajv20202;
-    module.exports.Ajv2020 = Ajv20202;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20202;
-    var validate_1 = require_validate();
-    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
-      return validate_1.KeywordCxt;
-    } });
-    var codegen_1 = require_codegen();
-    Object.defineProperty(exports, "_", { enumerable: true, get: function() {
-      return codegen_1._;
-    } });
-    Object.defineProperty(exports, "str", { enumerable: true, get: function() {
-      return codegen_1.str;
-    } });
-    Object.defineProperty(exports, "stringify", { enumerable: true, get: function() {
-      return codegen_1.stringify;
-    } });
-    Object.defineProperty(exports, "nil", { enumerable: true, get: function() {
-      return codegen_1.nil;
-    } });
-    Object.defineProperty(exports, "Name", { enumerable: true, get: function() {
-      return codegen_1.Name;
-    } });
-    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: function() {
-      return codegen_1.CodeGen;
-    } });
-    var validation_error_1 = require_validation_error();
-    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
-      return validation_error_1.default;
-    } });
-    var ref_error_1 = require_ref_error();
-    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function() {
-      return ref_error_1.default;
-    } });
-  }
-});
-
 // src/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import path19 from "node:path";
+import path17 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -38671,13 +37391,13 @@ function readInputs(env2 = process.env) {
   const pssVersionText = getInput("pss-version");
   const pssVersion = pssVersionText === "" ? void 0 : parsePssVersion(pssVersionText);
   if (pssVersionText !== "" && pssVersion === void 0) throw new Error(`input "pss-version" must be v1.0 to v1.37 or latest (got "${pssVersionText}")`);
-  const base2 = getInput("base") || pr?.baseSha;
+  const base = getInput("base") || pr?.baseSha;
   const failOn = choice("fail-on", ["none", ...SEVERITIES]);
   const pssLevel = choice("pss-level", ["privileged", "baseline", "restricted"]);
   const config = getInput("config");
   const request2 = {
     root: getInput("path") || ".",
-    ...base2 ? { base: base2 } : {},
+    ...base ? { base } : {},
     ...config ? { configPath: config } : {},
     ...failOn ? { failOn } : {},
     ...pssLevel ? { pssLevel } : {},
@@ -38735,8 +37455,8 @@ async function git(cwd, args) {
     throw new GitError(`git ${args[0]} failed: ${stderr}`);
   }
 }
-async function repoTopLevel(dir2) {
-  return (await git(dir2, ["rev-parse", "--show-toplevel"])).trim();
+async function repoTopLevel(dir) {
+  return (await git(dir, ["rev-parse", "--show-toplevel"])).trim();
 }
 async function resolveCommit(root, ref) {
   try {
@@ -38761,11 +37481,11 @@ async function ensureCommit(root, sha) {
     }
   }
 }
-async function mergeBase(root, base2, head = "HEAD") {
+async function mergeBase(root, base, head = "HEAD") {
   try {
-    return (await git(root, ["merge-base", base2, head])).trim();
+    return (await git(root, ["merge-base", base, head])).trim();
   } catch {
-    return base2;
+    return base;
   }
 }
 var STATUS = { A: "added", M: "modified", D: "deleted", R: "renamed", C: "copied", T: "typechange" };
@@ -38804,12 +37524,12 @@ function unquote(p) {
   return p.startsWith('"') ? JSON.parse(p).replace(/^b\//, "") : p;
 }
 async function exportRevision(root, commit) {
-  const dir2 = mkdtempSync(path.join(os5.tmpdir(), "gitops-gate-base-"));
-  const dispose = () => rmSync(dir2, { recursive: true, force: true });
+  const dir = mkdtempSync(path.join(os5.tmpdir(), "gitops-gate-base-"));
+  const dispose = () => rmSync(dir, { recursive: true, force: true });
   try {
     await new Promise((resolve, reject) => {
       const archive = spawn("git", ["archive", "--format=tar", commit], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-      const tar = spawn("tar", ["-x", "-C", dir2], { stdio: ["pipe", "ignore", "pipe"] });
+      const tar = spawn("tar", ["-x", "-C", dir], { stdio: ["pipe", "ignore", "pipe"] });
       let errors = "";
       archive.stderr.on("data", (d) => errors += d);
       tar.stderr.on("data", (d) => errors += d);
@@ -38828,7 +37548,7 @@ async function exportRevision(root, commit) {
     dispose();
     throw err;
   }
-  return { dir: dir2, dispose };
+  return { dir, dispose };
 }
 
 // src/github/publish.ts
@@ -39019,12 +37739,12 @@ function inlineCode(text, options = {}) {
   const runs = content.match(/`+/g) ?? [];
   const longest = runs.reduce((max, run2) => Math.max(max, run2.length), 0);
   const fence2 = "`".repeat(longest + 1);
-  const pad2 = /^[`\s]|[`\s]$/.test(content) ? " " : "";
+  const pad = /^[`\s]|[`\s]$/.test(content) ? " " : "";
   if (options.inTable) content = content.replace(/\|/g, "\\|");
-  return `${fence2}${pad2}${content}${pad2}${fence2}`;
+  return `${fence2}${pad}${content}${pad}${fence2}`;
 }
-function encodePath(path20) {
-  return path20.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path18) {
+  return path18.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -39045,9 +37765,9 @@ function objectRefOf(body) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path20) {
+function formatPath(path18) {
   let out = "";
-  for (const seg of path20) {
+  for (const seg of path18) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -39057,9 +37777,9 @@ function formatPath(path20) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path20) {
+function getAt(root, path18) {
   let cur = root;
-  for (const seg of path20) {
+  for (const seg of path18) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -39163,13 +37883,13 @@ function escapeRegExp(text) {
 }
 function suggestLine(lineText, finding, fix) {
   if (!fix) return void 0;
-  const field2 = finding.path[finding.path.length - 1];
-  if (typeof field2 !== "string") return void 0;
-  if (fix.fields && !fix.fields.includes(field2)) return void 0;
+  const field = finding.path[finding.path.length - 1];
+  if (typeof field !== "string") return void 0;
+  if (fix.fields && !fix.fields.includes(field)) return void 0;
   const replacement = formatScalar(fix.set);
   if (replacement === void 0) return void 0;
   if (/\{\{|\{%|\$\{/.test(lineText)) return void 0;
-  const key = `(?:${escapeRegExp(field2)}|"${escapeRegExp(field2)}"|'${escapeRegExp(field2)}')`;
+  const key = `(?:${escapeRegExp(field)}|"${escapeRegExp(field)}"|'${escapeRegExp(field)}')`;
   const pattern = new RegExp(`(^\\s*(?:-\\s+)?|[{,]\\s*)(${key})(\\s*:\\s+)([^\\s,{}\\[\\]#"']+)(?=\\s*$|\\s+#|\\s*[,}])`, "g");
   const matches2 = [...lineText.matchAll(pattern)];
   if (matches2.length !== 1) return void 0;
@@ -39211,10 +37931,10 @@ function buildReviewComment(input) {
   if (messages.length === 1) out.push(escapeMarkdown(truncate(messages[0], 1e3)), "");
   const listed = findings.slice(0, MAX_OBJECTS_LISTED).map((f) => {
     const object = f.object ? escapeMarkdown(truncate(describeObject(f.object), 200)) : escapeMarkdown(f.location.file);
-    const field2 = f.path.length > 0 ? ` \xB7 field ${inlineCode(truncate(formatPath(f.path), 300))}` : "";
+    const field = f.path.length > 0 ? ` \xB7 field ${inlineCode(truncate(formatPath(f.path), 300))}` : "";
     const target = f.target ? ` \xB7 target ${inlineCode(truncate(f.target, 200))}` : "";
     const message = messages.length > 1 ? `: ${escapeMarkdown(truncate(withoutObject(f), 500))}` : "";
-    return `- ${object}${field2}${target}${message}`;
+    return `- ${object}${field}${target}${message}`;
   });
   if (findings.length > MAX_OBJECTS_LISTED) listed.push(`- \u2026 and ${findings.length - MAX_OBJECTS_LISTED} more`);
   out.push(findings.length === 1 ? "**Where:**" : `**Where** (${findings.length} rendered objects come from this line):`, ...listed, "");
@@ -39611,9 +38331,9 @@ var RepoFiles = class {
     return norm === "." ? "" : norm.replace(/\/$/, "");
   }
   /** Joins a path written in `fromFile`'s folder (like a kustomization's `resources:` entry) to a repo path. */
-  resolveFrom(dir2, rel, fromFile) {
+  resolveFrom(dir, rel, fromFile) {
     if (path3.isAbsolute(rel)) throw new InputError(fromFile, `absolute path "${rel}" is not allowed; paths must stay inside the repository`, "path-outside-repository");
-    return this.normalize(path3.posix.join(dir2, rel), fromFile);
+    return this.normalize(path3.posix.join(dir, rel), fromFile);
   }
   absolute(rel) {
     return path3.join(this.root, this.normalize(rel));
@@ -39691,16 +38411,16 @@ var RepoFiles = class {
    */
   walk(dirRel = "") {
     const files = [];
-    const visit = (dir2) => {
-      let entries2;
+    const visit = (dir) => {
+      let entries;
       try {
-        entries2 = readdirSync(path3.join(this.root, dir2), { withFileTypes: true });
+        entries = readdirSync(path3.join(this.root, dir), { withFileTypes: true });
       } catch {
         return;
       }
-      entries2.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      for (const entry of entries2) {
-        const rel = dir2 ? `${dir2}/${entry.name}` : entry.name;
+      entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      for (const entry of entries) {
+        const rel = dir ? `${dir}/${entry.name}` : entry.name;
         if (entry.isDirectory()) {
           if (!this.skipDirs.has(entry.name)) visit(rel);
         } else if (entry.isFile() || entry.isSymbolicLink() && !lstatIsDir(path3.join(this.root, rel))) {
@@ -39720,20 +38440,20 @@ function lstatIsDir(abs) {
   }
 }
 var utf8 = new TextDecoder("utf-8", { fatal: true });
-function decodeUtf8(bytes3, file) {
+function decodeUtf8(bytes2, file) {
   try {
-    return utf8.decode(bytes3);
+    return utf8.decode(bytes2);
   } catch {
-    throw new InputError(file, `not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(bytes3)})`, "invalid-encoding");
+    throw new InputError(file, `not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(bytes2)})`, "invalid-encoding");
   }
 }
-function firstInvalidUtf8(bytes3) {
+function firstInvalidUtf8(bytes2) {
   let i = 0;
-  while (i < bytes3.length) {
-    const b = bytes3[i];
+  while (i < bytes2.length) {
+    const b = bytes2[i];
     const n = b < 128 ? 1 : b >> 5 === 6 ? 2 : b >> 4 === 14 ? 3 : b >> 3 === 30 ? 4 : 0;
-    if (n === 0 || i + n > bytes3.length) return i;
-    for (let k = 1; k < n; k++) if (bytes3[i + k] >> 6 !== 2) return i;
+    if (n === 0 || i + n > bytes2.length) return i;
+    for (let k = 1; k < n; k++) if (bytes2[i + k] >> 6 !== 2) return i;
     i += n;
   }
   return i;
@@ -39756,30 +38476,30 @@ function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
     docs = docs.slice(0, limits.maxDocuments);
   }
   const documents = [];
-  docs.forEach((doc, index2) => {
+  docs.forEach((doc, index) => {
     const startOffset = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
     const line = lineCounter.linePos(startOffset).line;
     const problem = doc.errors[0];
     if (problem) {
       const pos = problem.linePos?.[0];
       const message = problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-      errors.push(new InputError(file, `invalid YAML in document ${index2 + 1}: ${message}`, problem.code === "DUPLICATE_KEY" ? "duplicate-key" : "invalid-yaml", pos?.line ?? line, pos?.col));
+      errors.push(new InputError(file, `invalid YAML in document ${index + 1}: ${message}`, problem.code === "DUPLICATE_KEY" ? "duplicate-key" : "invalid-yaml", pos?.line ?? line, pos?.col));
       return;
     }
     const depth = nestingDepth(doc.contents, limits.maxDepth);
     if (depth > limits.maxDepth) {
-      errors.push(new InputError(file, `document ${index2 + 1} nests deeper than ${limits.maxDepth} levels; not read`, "invalid-yaml", line));
+      errors.push(new InputError(file, `document ${index + 1} nests deeper than ${limits.maxDepth} levels; not read`, "invalid-yaml", line));
       return;
     }
     let value;
     try {
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
     } catch (err) {
-      const reason = /alias/i.test(err.message) ? `document ${index2 + 1} expands too many aliases (over ${limits.maxAliasCount}): a resource exhaustion ("billion laughs") pattern; not read` : `document ${index2 + 1} cannot be read: ${err.message}`;
+      const reason = /alias/i.test(err.message) ? `document ${index + 1} expands too many aliases (over ${limits.maxAliasCount}): a resource exhaustion ("billion laughs") pattern; not read` : `document ${index + 1} cannot be read: ${err.message}`;
       errors.push(new InputError(file, reason, "invalid-yaml", line));
       return;
     }
-    documents.push({ index: index2, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
+    documents.push({ index, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
   });
   return { documents, errors };
 }
@@ -39793,8 +38513,8 @@ function nestingDepth(root, limit) {
     if (max > limit) return max;
     for (const item of node.items) {
       if ((0, import_yaml.isMap)(node)) {
-        const pair2 = item;
-        stack.push([pair2.value, depth + 1]);
+        const pair = item;
+        stack.push([pair.value, depth + 1]);
       } else stack.push([item, depth + 1]);
     }
   }
@@ -39812,37 +38532,37 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path20) {
-    const { node, found } = this.walk(path20);
-    return found.length === path20.length ? node ?? void 0 : void 0;
+  nodeAt(path18) {
+    const { node, found } = this.walk(path18);
+    return found.length === path18.length ? node ?? void 0 : void 0;
   }
-  has(path20) {
-    return this.walk(path20).found.length === path20.length;
+  has(path18) {
+    return this.walk(path18).found.length === path18.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path20) {
-    return this.walk(path20).offset;
+  offsetOf(path18) {
+    return this.walk(path18).offset;
   }
-  locate(path20) {
-    const { offset, found } = this.walk(path20);
+  locate(path18) {
+    const { offset, found } = this.walk(path18);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path20) {
+  walk(path18) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path20) {
+    for (const seg of path18) {
       if (node && (0, import_yaml.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml.isMap)(node)) {
-        const pair2 = node.items.find((p) => keyText(p.key) === String(seg));
-        if (!pair2) break;
-        const key = pair2.key;
+        const pair = node.items.find((p) => keyText(p.key) === String(seg));
+        if (!pair) break;
+        const key = pair.key;
         offset = key?.range?.[0] ?? offset;
-        node = pair2.value ?? null;
+        node = pair.value ?? null;
       } else if ((0, import_yaml.isSeq)(node) && typeof seg === "number") {
         const item = node.items[seg];
         if (!item) break;
@@ -39867,15 +38587,15 @@ import { fileURLToPath } from "node:url";
 var cached;
 function packageRoot() {
   if (cached) return cached;
-  let dir2 = path4.dirname(fileURLToPath(import.meta.url));
+  let dir = path4.dirname(fileURLToPath(import.meta.url));
   for (; ; ) {
-    const manifest = path4.join(dir2, "package.json");
-    if (existsSync2(manifest) && existsSync2(path4.join(dir2, "rules")) && JSON.parse(readFileSync3(manifest, "utf8")).name === "gitops-gate") {
-      return cached = dir2;
+    const manifest = path4.join(dir, "package.json");
+    if (existsSync2(manifest) && existsSync2(path4.join(dir, "rules")) && JSON.parse(readFileSync3(manifest, "utf8")).name === "gitops-gate") {
+      return cached = dir;
     }
-    const parent = path4.dirname(dir2);
-    if (parent === dir2) throw new Error("gitops-gate: cannot find the package folder holding rules/ and schemas/");
-    dir2 = parent;
+    const parent = path4.dirname(dir);
+    if (parent === dir) throw new Error("gitops-gate: cannot find the package folder holding rules/ and schemas/");
+    dir = parent;
   }
 }
 function packageFile(...parts) {
@@ -40091,13 +38811,13 @@ function int64FromString(dec) {
   if (minus) {
     dec = dec.slice(1);
   }
-  const base2 = 1e6;
+  const base = 1e6;
   let lowBits = 0;
   let highBits = 0;
   function add1e6digit(begin, end) {
     const digit1e6 = Number(dec.slice(begin, end));
-    highBits *= base2;
-    lowBits = lowBits * base2 + digit1e6;
+    highBits *= base;
+    lowBits = lowBits * base + digit1e6;
     if (lowBits >= TWO_PWR_32_DBL) {
       highBits = highBits + (lowBits / TWO_PWR_32_DBL | 0);
       lowBits = lowBits % TWO_PWR_32_DBL;
@@ -40129,14 +38849,14 @@ function uInt64ToString(lo, hi) {
   let digitA = low + mid * 6777216 + high * 6710656;
   let digitB = mid + high * 8147497;
   let digitC = high * 2;
-  const base2 = 1e7;
-  if (digitA >= base2) {
-    digitB += Math.floor(digitA / base2);
-    digitA %= base2;
+  const base = 1e7;
+  if (digitA >= base) {
+    digitB += Math.floor(digitA / base);
+    digitA %= base;
   }
-  if (digitB >= base2) {
-    digitC += Math.floor(digitB / base2);
-    digitB %= base2;
+  if (digitB >= base) {
+    digitC += Math.floor(digitB / base);
+    digitB %= base;
   }
   return digitC.toString() + decimalFrom1e7WithLeadingZeros(digitB) + decimalFrom1e7WithLeadingZeros(digitA);
 }
@@ -40159,23 +38879,23 @@ var decimalFrom1e7WithLeadingZeros = (digit1e7) => {
   const partial = String(digit1e7);
   return "0000000".slice(partial.length) + partial;
 };
-function varint32write(value, bytes3) {
+function varint32write(value, bytes2) {
   if (value >>> 0 < 128) {
-    bytes3.push(value);
+    bytes2.push(value);
     return;
   }
   if (value >= 0) {
     while (value > 127) {
-      bytes3.push(value & 127 | 128);
+      bytes2.push(value & 127 | 128);
       value = value >>> 7;
     }
-    bytes3.push(value);
+    bytes2.push(value);
   } else {
     for (let i = 0; i < 9; i++) {
-      bytes3.push(value & 127 | 128);
+      bytes2.push(value & 127 | 128);
       value = value >> 7;
     }
-    bytes3.push(1);
+    bytes2.push(1);
   }
 }
 function varint32read() {
@@ -40392,47 +39112,47 @@ function unsafeOneofCase(target, oneof) {
   }
   return oneof.fields.find((f) => f.localName === c);
 }
-function unsafeIsSet(target, field2) {
-  const name = field2.localName;
-  if (field2.oneof) {
-    return target[field2.oneof.localName].case === name;
+function unsafeIsSet(target, field) {
+  const name = field.localName;
+  if (field.oneof) {
+    return target[field.oneof.localName].case === name;
   }
-  if (field2.presence != IMPLICIT) {
+  if (field.presence != IMPLICIT) {
     return target[name] !== void 0 && Object.prototype.hasOwnProperty.call(target, name);
   }
-  switch (field2.fieldKind) {
+  switch (field.fieldKind) {
     case "list":
       return target[name].length > 0;
     case "map":
       return Object.keys(target[name]).length > 0;
     case "scalar":
-      return !isScalarZeroValue(field2.scalar, target[name]);
+      return !isScalarZeroValue(field.scalar, target[name]);
     case "enum":
-      return target[name] !== field2.enum.values[0].number;
+      return target[name] !== field.enum.values[0].number;
   }
   throw new Error("message field with implicit presence");
 }
 function unsafeIsSetExplicit(target, localName) {
   return Object.prototype.hasOwnProperty.call(target, localName) && target[localName] !== void 0;
 }
-function unsafeGet(target, field2) {
-  if (field2.oneof) {
-    const oneof = target[field2.oneof.localName];
-    if (oneof.case === field2.localName) {
+function unsafeGet(target, field) {
+  if (field.oneof) {
+    const oneof = target[field.oneof.localName];
+    if (oneof.case === field.localName) {
       return oneof.value;
     }
     return void 0;
   }
-  return target[field2.localName];
+  return target[field.localName];
 }
-function unsafeSet(target, field2, value) {
-  if (field2.oneof) {
-    target[field2.oneof.localName] = {
-      case: field2.localName,
+function unsafeSet(target, field, value) {
+  if (field.oneof) {
+    target[field.oneof.localName] = {
+      case: field.localName,
       value
     };
   } else {
-    target[field2.localName] = value;
+    target[field.localName] = value;
   }
 }
 function setOwn(obj, key, value) {
@@ -40450,17 +39170,17 @@ function setOwn(obj, key, value) {
 function getOwn(obj, key) {
   return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : void 0;
 }
-function unsafeClear(target, field2) {
-  const name = field2.localName;
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function unsafeClear(target, field) {
+  const name = field.localName;
+  if (field.oneof) {
+    const oneofLocalName = field.oneof.localName;
     if (target[oneofLocalName].case === name) {
       target[oneofLocalName] = { case: void 0 };
     }
-  } else if (field2.presence != IMPLICIT) {
+  } else if (field.presence != IMPLICIT) {
     delete target[name];
   } else {
-    switch (field2.fieldKind) {
+    switch (field.fieldKind) {
       case "map":
         target[name] = {};
         break;
@@ -40468,10 +39188,10 @@ function unsafeClear(target, field2) {
         target[name] = [];
         break;
       case "enum":
-        target[name] = field2.enum.values[0].number;
+        target[name] = field.enum.values[0].number;
         break;
       case "scalar":
-        target[name] = scalarZeroValue(field2.scalar, field2.longAsString);
+        target[name] = scalarZeroValue(field.scalar, field.longAsString);
         break;
     }
   }
@@ -40481,11 +39201,11 @@ function unsafeClear(target, field2) {
 function isObject(arg) {
   return arg !== null && typeof arg == "object" && !Array.isArray(arg);
 }
-function isReflectList(arg, field2) {
+function isReflectList(arg, field) {
   var _a, _b, _c, _d;
   if (isObject(arg) && unsafeLocal in arg && "add" in arg && "field" in arg && typeof arg.field == "function") {
-    if (field2 !== void 0) {
-      const a = field2;
+    if (field !== void 0) {
+      const a = field;
       const b = arg.field();
       return a.listKind == b.listKind && a.scalar === b.scalar && ((_a = a.message) === null || _a === void 0 ? void 0 : _a.typeName) === ((_b = b.message) === null || _b === void 0 ? void 0 : _b.typeName) && ((_c = a.enum) === null || _c === void 0 ? void 0 : _c.typeName) === ((_d = b.enum) === null || _d === void 0 ? void 0 : _d.typeName);
     }
@@ -40493,11 +39213,11 @@ function isReflectList(arg, field2) {
   }
   return false;
 }
-function isReflectMap(arg, field2) {
+function isReflectMap(arg, field) {
   var _a, _b, _c, _d;
   if (isObject(arg) && unsafeLocal in arg && "has" in arg && "field" in arg && typeof arg.field == "function") {
-    if (field2 !== void 0) {
-      const a = field2, b = arg.field();
+    if (field !== void 0) {
+      const a = field, b = arg.field();
       return a.mapKey === b.mapKey && a.mapKind == b.mapKind && a.scalar === b.scalar && ((_a = a.message) === null || _a === void 0 ? void 0 : _a.typeName) === ((_b = b.message) === null || _b === void 0 ? void 0 : _b.typeName) && ((_c = a.enum) === null || _c === void 0 ? void 0 : _c.typeName) === ((_d = b.enum) === null || _d === void 0 ? void 0 : _d.typeName);
     }
     return true;
@@ -40529,7 +39249,7 @@ function getTextEncoding() {
       encodeUtf8(text) {
         return textEncoder.encode(text);
       },
-      decodeUtf8(bytes3, strict) {
+      decodeUtf8(bytes2, strict) {
         if (strict) {
           if (!textDecoderStrict) {
             textDecoderStrict = new globals.TextDecoder("utf-8", {
@@ -40537,9 +39257,9 @@ function getTextEncoding() {
               ignoreBOM: true
             });
           }
-          return textDecoderStrict.decode(bytes3);
+          return textDecoderStrict.decode(bytes2);
         }
-        return textDecoder.decode(bytes3);
+        return textDecoder.decode(bytes2);
       },
       checkUtf8(text) {
         try {
@@ -40565,9 +39285,9 @@ function getTextEncoding() {
 }
 function emulateEncodeInto(encodeUtf8) {
   return (text, dest) => {
-    const bytes3 = encodeUtf8(text);
-    dest.set(bytes3);
-    return { written: bytes3.byteLength };
+    const bytes2 = encodeUtf8(text);
+    dest.set(bytes2);
+    return { written: bytes2.byteLength };
   };
 }
 
@@ -40609,11 +39329,11 @@ var BinaryWriter = class {
    * was last used.
    */
   view() {
-    const bytes3 = this.buffer;
+    const bytes2 = this.buffer;
     const view = this.viewCache;
-    if (view.byteLength === bytes3.byteLength)
+    if (view.byteLength === bytes2.byteLength)
       return view;
-    const newView = new DataView(bytes3.buffer);
+    const newView = new DataView(bytes2.buffer);
     this.viewCache = newView;
     return newView;
   }
@@ -40843,7 +39563,7 @@ var BinaryWriter = class {
    * Write a `sint64` value, a signed, zig-zag-encoded 64-bit varint.
    */
   sint64(value) {
-    const tc = protoInt64.enc(value), sign2 = tc.hi >> 31, lo = tc.lo << 1 ^ sign2, hi = (tc.hi << 1 | tc.lo >>> 31) ^ sign2;
+    const tc = protoInt64.enc(value), sign = tc.hi >> 31, lo = tc.lo << 1 ^ sign, hi = (tc.hi << 1 | tc.lo >>> 31) ^ sign;
     return this.writeVarint64(lo, hi);
   }
   /**
@@ -41147,54 +39867,54 @@ function assertFloat32(arg) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect-check.js
-function checkField(field2, value) {
-  const check2 = field2.fieldKind == "list" ? isReflectList(value, field2) : field2.fieldKind == "map" ? isReflectMap(value, field2) : checkSingular(field2, value);
-  if (check2 === true) {
+function checkField(field, value) {
+  const check = field.fieldKind == "list" ? isReflectList(value, field) : field.fieldKind == "map" ? isReflectMap(value, field) : checkSingular(field, value);
+  if (check === true) {
     return void 0;
   }
   let reason;
-  switch (field2.fieldKind) {
+  switch (field.fieldKind) {
     case "list":
-      reason = `expected ${formatReflectList(field2)}, got ${formatVal(value)}`;
+      reason = `expected ${formatReflectList(field)}, got ${formatVal(value)}`;
       break;
     case "map":
-      reason = `expected ${formatReflectMap(field2)}, got ${formatVal(value)}`;
+      reason = `expected ${formatReflectMap(field)}, got ${formatVal(value)}`;
       break;
     default: {
-      reason = reasonSingular(field2, value, check2);
+      reason = reasonSingular(field, value, check);
     }
   }
-  return new FieldError(field2, reason);
+  return new FieldError(field, reason);
 }
-function checkListItem(field2, index2, value) {
-  const check2 = checkSingular(field2, value);
-  if (check2 !== true) {
-    return new FieldError(field2, `list item #${index2 + 1}: ${reasonSingular(field2, value, check2)}`);
+function checkListItem(field, index, value) {
+  const check = checkSingular(field, value);
+  if (check !== true) {
+    return new FieldError(field, `list item #${index + 1}: ${reasonSingular(field, value, check)}`);
   }
   return void 0;
 }
-function checkMapEntry(field2, key, value) {
-  const checkKey = checkScalarValue(field2.mapKey)(key);
+function checkMapEntry(field, key, value) {
+  const checkKey = checkScalarValue(field.mapKey)(key);
   if (checkKey !== true) {
-    return new FieldError(field2, `invalid map key: ${reasonSingular({ scalar: field2.mapKey }, key, checkKey)}`);
+    return new FieldError(field, `invalid map key: ${reasonSingular({ scalar: field.mapKey }, key, checkKey)}`);
   }
-  const checkVal = checkSingular(field2, value);
+  const checkVal = checkSingular(field, value);
   if (checkVal !== true) {
-    return new FieldError(field2, `map entry ${formatVal(key)}: ${reasonSingular(field2, value, checkVal)}`);
+    return new FieldError(field, `map entry ${formatVal(key)}: ${reasonSingular(field, value, checkVal)}`);
   }
   return void 0;
 }
-function checkSingular(field2, value) {
-  if (field2.scalar !== void 0) {
-    return checkScalarValue(field2.scalar)(value);
+function checkSingular(field, value) {
+  if (field.scalar !== void 0) {
+    return checkScalarValue(field.scalar)(value);
   }
-  if (field2.enum !== void 0) {
-    if (field2.enum.open) {
+  if (field.enum !== void 0) {
+    if (field.enum.open) {
       return checkScalarValue(ScalarType.INT32)(value);
     }
-    return field2.enum.values.some((v) => v.number === value);
+    return field.enum.values.some((v) => v.number === value);
   }
-  return isReflectMessage(value, field2.message);
+  return isReflectMessage(value, field.message);
 }
 function checkScalarValue(scalar) {
   switch (scalar) {
@@ -41273,15 +39993,15 @@ function checkScalarValue(scalar) {
       };
   }
 }
-function reasonSingular(field2, val, details) {
+function reasonSingular(field, val, details) {
   details = typeof details == "string" ? `: ${details}` : `, got ${formatVal(val)}`;
-  if (field2.scalar !== void 0) {
-    return `expected ${scalarTypeDescription(field2.scalar)}` + details;
+  if (field.scalar !== void 0) {
+    return `expected ${scalarTypeDescription(field.scalar)}` + details;
   }
-  if (field2.enum !== void 0) {
-    return `expected ${field2.enum.toString()}` + details;
+  if (field.enum !== void 0) {
+    return `expected ${field.enum.toString()}` + details;
   }
-  return `expected ${formatReflectMessage(field2.message)}` + details;
+  return `expected ${formatReflectMessage(field.message)}` + details;
 }
 function formatVal(val) {
   switch (typeof val) {
@@ -41323,24 +40043,24 @@ function formatVal(val) {
 function formatReflectMessage(desc) {
   return `ReflectMessage (${desc.typeName})`;
 }
-function formatReflectList(field2) {
-  switch (field2.listKind) {
+function formatReflectList(field) {
+  switch (field.listKind) {
     case "message":
-      return `ReflectList (${field2.message.toString()})`;
+      return `ReflectList (${field.message.toString()})`;
     case "enum":
-      return `ReflectList (${field2.enum.toString()})`;
+      return `ReflectList (${field.enum.toString()})`;
     case "scalar":
-      return `ReflectList (${ScalarType[field2.scalar]})`;
+      return `ReflectList (${ScalarType[field.scalar]})`;
   }
 }
-function formatReflectMap(field2) {
-  switch (field2.mapKind) {
+function formatReflectMap(field) {
+  switch (field.mapKind) {
     case "message":
-      return `ReflectMap (${ScalarType[field2.mapKey]}, ${field2.message.toString()})`;
+      return `ReflectMap (${ScalarType[field.mapKey]}, ${field.message.toString()})`;
     case "enum":
-      return `ReflectMap (${ScalarType[field2.mapKey]}, ${field2.enum.toString()})`;
+      return `ReflectMap (${ScalarType[field.mapKey]}, ${field.enum.toString()})`;
     case "scalar":
-      return `ReflectMap (${ScalarType[field2.mapKey]}, ${ScalarType[field2.scalar]})`;
+      return `ReflectMap (${ScalarType[field.mapKey]}, ${ScalarType[field.scalar]})`;
   }
 }
 function scalarTypeDescription(scalar) {
@@ -41535,15 +40255,15 @@ function compileInitMessage(desc) {
         break;
       }
       default: {
-        const zeroValue2 = createZeroValue(member);
+        const zeroValue = createZeroValue(member);
         properties.push({
           name,
           kind: INIT_SINGULAR,
-          constant: member.presence == IMPLICIT2 ? zeroValue2 : void 0,
+          constant: member.presence == IMPLICIT2 ? zeroValue : void 0,
           convert: member.fieldKind == "scalar" && member.scalar == ScalarType.BYTES ? toU8Arr : void 0
         });
         if (usePrototype) {
-          prototype[name] = zeroValue2;
+          prototype[name] = zeroValue;
         }
         break;
       }
@@ -41556,25 +40276,25 @@ function compileInitMessage(desc) {
 }
 function compileConvertOneof(oneof) {
   const converters = /* @__PURE__ */ new Map();
-  for (const field2 of oneof.fields) {
+  for (const field of oneof.fields) {
     let convert;
-    if (field2.fieldKind == "message") {
-      convert = compileConvertMessage(field2);
-    } else if (field2.fieldKind == "scalar" && field2.scalar == ScalarType.BYTES) {
+    if (field.fieldKind == "message") {
+      convert = compileConvertMessage(field);
+    } else if (field.fieldKind == "scalar" && field.scalar == ScalarType.BYTES) {
       convert = toU8Arr;
     }
-    converters.set(field2.localName, convert !== null && convert !== void 0 ? convert : ((value) => value));
+    converters.set(field.localName, convert !== null && convert !== void 0 ? convert : ((value) => value));
   }
   return converters;
 }
-function compileConvertMessage(field2) {
-  if (field2.fieldKind == "message" && !field2.oneof && isWrapperDesc(field2.message)) {
-    return field2.message.fields[0].scalar == ScalarType.BYTES ? toU8Arr : void 0;
+function compileConvertMessage(field) {
+  if (field.fieldKind == "message" && !field.oneof && isWrapperDesc(field.message)) {
+    return field.message.fields[0].scalar == ScalarType.BYTES ? toU8Arr : void 0;
   }
-  if (field2.message.typeName == "google.protobuf.Struct" && field2.parent.typeName !== "google.protobuf.Value") {
+  if (field.message.typeName == "google.protobuf.Struct" && field.parent.typeName !== "google.protobuf.Value") {
     return void 0;
   }
-  const messageDesc2 = field2.message;
+  const messageDesc2 = field.message;
   let compiled;
   return (value) => {
     if (!isObject(value) || isMessage(value, messageDesc2)) {
@@ -41597,25 +40317,25 @@ function needsPrototypeChain(desc) {
       return desc.fields.some((f) => f.presence != IMPLICIT2 && f.fieldKind != "message" && !f.oneof);
   }
 }
-function createZeroValue(field2) {
-  const defaultValue = field2.getDefaultValue();
+function createZeroValue(field) {
+  const defaultValue = field.getDefaultValue();
   if (defaultValue !== void 0) {
-    return field2.fieldKind == "scalar" && field2.longAsString ? defaultValue.toString() : defaultValue;
+    return field.fieldKind == "scalar" && field.longAsString ? defaultValue.toString() : defaultValue;
   }
-  return field2.fieldKind == "scalar" ? scalarZeroValue(field2.scalar, field2.longAsString) : field2.enum.values[0].number;
+  return field.fieldKind == "scalar" ? scalarZeroValue(field.scalar, field.longAsString) : field.enum.values[0].number;
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
 var NULL_VALUE = 0;
-function localMessageMapper(field2) {
-  if (usesJsonRepresentation(field2)) {
+function localMessageMapper(field) {
+  if (usesJsonRepresentation(field)) {
     return {
       toMessage: (local) => wktStructToReflect(local),
       toLocal: (message) => wktStructToLocal(message)
     };
   }
-  if (field2.fieldKind == "message" && !field2.oneof && isWrapperDesc(field2.message)) {
-    const wrapperDesc = field2.message;
+  if (field.fieldKind == "message" && !field.oneof && isWrapperDesc(field.message)) {
+    const wrapperDesc = field.message;
     const valueLocalName = wrapperDesc.fields[0].localName;
     return {
       toMessage: (local) => {
@@ -41628,14 +40348,14 @@ function localMessageMapper(field2) {
       toLocal: (message) => message[valueLocalName]
     };
   }
-  const childDesc = field2.message;
+  const childDesc = field.message;
   return {
     toMessage: (local) => local === void 0 ? create(childDesc) : local,
     toLocal: (message) => message
   };
 }
-function usesJsonRepresentation(field2) {
-  return field2.message.typeName == "google.protobuf.Struct" && field2.parent.typeName != "google.protobuf.Value";
+function usesJsonRepresentation(field) {
+  return field.message.typeName == "google.protobuf.Struct" && field.parent.typeName != "google.protobuf.Value";
 }
 function wktStructToReflect(json) {
   const struct = {
@@ -41713,8 +40433,8 @@ function wktValueToReflect(json) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect.js
-function reflect(messageDesc2, message, check2 = true) {
-  return new ReflectMessageImpl(messageDesc2, message, check2);
+function reflect(messageDesc2, message, check = true) {
+  return new ReflectMessageImpl(messageDesc2, message, check);
 }
 var messageSortedFields = /* @__PURE__ */ new WeakMap();
 var ReflectMessageImpl = class {
@@ -41727,10 +40447,10 @@ var ReflectMessageImpl = class {
     messageSortedFields.set(this.desc, sortedFields);
     return sortedFields;
   }
-  constructor(messageDesc2, message, check2 = true) {
+  constructor(messageDesc2, message, check = true) {
     this.lists = /* @__PURE__ */ new Map();
     this.maps = /* @__PURE__ */ new Map();
-    this.check = check2;
+    this.check = check;
     this.desc = messageDesc2;
     this.message = this[unsafeLocal] = message !== null && message !== void 0 ? message : create(messageDesc2);
     this.fields = messageDesc2.fields;
@@ -41747,63 +40467,63 @@ var ReflectMessageImpl = class {
     assertOwn(this.message, oneof);
     return unsafeOneofCase(this.message, oneof);
   }
-  isSet(field2) {
-    assertOwn(this.message, field2);
-    return unsafeIsSet(this.message, field2);
+  isSet(field) {
+    assertOwn(this.message, field);
+    return unsafeIsSet(this.message, field);
   }
-  clear(field2) {
-    assertOwn(this.message, field2);
-    unsafeClear(this.message, field2);
+  clear(field) {
+    assertOwn(this.message, field);
+    unsafeClear(this.message, field);
   }
-  get(field2) {
-    assertOwn(this.message, field2);
-    const value = unsafeGet(this.message, field2);
-    switch (field2.fieldKind) {
+  get(field) {
+    assertOwn(this.message, field);
+    const value = unsafeGet(this.message, field);
+    switch (field.fieldKind) {
       case "list":
-        let list = this.lists.get(field2);
+        let list = this.lists.get(field);
         if (!list || list[unsafeLocal] !== value) {
           this.lists.set(
-            field2,
+            field,
             // biome-ignore lint/suspicious/noAssignInExpressions: no
-            list = new ReflectListImpl(field2, value, this.check)
+            list = new ReflectListImpl(field, value, this.check)
           );
         }
         return list;
       case "map":
-        let map = this.maps.get(field2);
+        let map = this.maps.get(field);
         if (!map || map[unsafeLocal] !== value) {
           this.maps.set(
-            field2,
+            field,
             // biome-ignore lint/suspicious/noAssignInExpressions: no
-            map = new ReflectMapImpl(field2, value, this.check)
+            map = new ReflectMapImpl(field, value, this.check)
           );
         }
         return map;
       case "message":
-        return messageToReflect(field2, value, this.check);
+        return messageToReflect(field, value, this.check);
       case "scalar":
-        return value === void 0 ? scalarZeroValue(field2.scalar, false) : longToReflect(field2, value);
+        return value === void 0 ? scalarZeroValue(field.scalar, false) : longToReflect(field, value);
       case "enum":
-        return value !== null && value !== void 0 ? value : field2.enum.values[0].number;
+        return value !== null && value !== void 0 ? value : field.enum.values[0].number;
     }
   }
-  set(field2, value) {
-    assertOwn(this.message, field2);
+  set(field, value) {
+    assertOwn(this.message, field);
     if (this.check) {
-      const err = checkField(field2, value);
+      const err = checkField(field, value);
       if (err) {
         throw err;
       }
     }
     let local;
-    if (field2.fieldKind == "message") {
-      local = messageToLocal(field2, value);
+    if (field.fieldKind == "message") {
+      local = messageToLocal(field, value);
     } else if (isReflectMap(value) || isReflectList(value)) {
       local = value[unsafeLocal];
     } else {
-      local = longToLocal(field2, value);
+      local = longToLocal(field, value);
     }
-    unsafeSet(this.message, field2, local);
+    unsafeSet(this.message, field, local);
   }
   getUnknown() {
     return this.message.$unknown;
@@ -41817,8 +40537,8 @@ function assertOwn(owner, member) {
     throw new FieldError(member, `cannot use ${member.toString()} with message ${owner.$typeName}`, "ForeignFieldError");
   }
 }
-function reflectList(field2, unsafeInput, check2 = true) {
-  return new ReflectListImpl(field2, unsafeInput !== null && unsafeInput !== void 0 ? unsafeInput : [], check2);
+function reflectList(field, unsafeInput, check = true) {
+  return new ReflectListImpl(field, unsafeInput !== null && unsafeInput !== void 0 ? unsafeInput : [], check);
 }
 var ReflectListImpl = class {
   field() {
@@ -41827,26 +40547,26 @@ var ReflectListImpl = class {
   get size() {
     return this._arr.length;
   }
-  constructor(field2, unsafeInput, check2) {
-    this._field = field2;
+  constructor(field, unsafeInput, check) {
+    this._field = field;
     this._arr = this[unsafeLocal] = unsafeInput;
-    this.check = check2;
+    this.check = check;
   }
-  get(index2) {
-    const item = this._arr[index2];
+  get(index) {
+    const item = this._arr[index];
     return item === void 0 ? void 0 : listItemToReflect(this._field, item, this.check);
   }
-  set(index2, item) {
-    if (index2 < 0 || index2 >= this._arr.length) {
-      throw new FieldError(this._field, `list item #${index2 + 1}: out of range`);
+  set(index, item) {
+    if (index < 0 || index >= this._arr.length) {
+      throw new FieldError(this._field, `list item #${index + 1}: out of range`);
     }
     if (this.check) {
-      const err = checkListItem(this._field, index2, item);
+      const err = checkListItem(this._field, index, item);
       if (err) {
         throw err;
       }
     }
-    this._arr[index2] = listItemToLocal(this._field, item);
+    this._arr[index] = listItemToLocal(this._field, item);
   }
   add(item) {
     if (this.check) {
@@ -41878,14 +40598,14 @@ var ReflectListImpl = class {
     }
   }
 };
-function reflectMap(field2, unsafeInput, check2 = true) {
-  return new ReflectMapImpl(field2, unsafeInput, check2);
+function reflectMap(field, unsafeInput, check = true) {
+  return new ReflectMapImpl(field, unsafeInput, check);
 }
 var ReflectMapImpl = class {
-  constructor(field2, unsafeInput, check2 = true) {
+  constructor(field, unsafeInput, check = true) {
     this.obj = this[unsafeLocal] = unsafeInput !== null && unsafeInput !== void 0 ? unsafeInput : {};
-    this.check = check2;
-    this._field = field2;
+    this.check = check;
+    this._field = field;
   }
   field() {
     return this._field;
@@ -41953,52 +40673,52 @@ var ReflectMapImpl = class {
     }
   }
 };
-function messageToLocal(field2, value) {
+function messageToLocal(field, value) {
   if (!isReflectMessage(value)) {
     return value;
   }
-  if (isWrapper(value.message) && !field2.oneof && field2.fieldKind == "message") {
+  if (isWrapper(value.message) && !field.oneof && field.fieldKind == "message") {
     return value.message.value;
   }
-  if (value.desc.typeName == "google.protobuf.Struct" && field2.parent.typeName != "google.protobuf.Value") {
+  if (value.desc.typeName == "google.protobuf.Struct" && field.parent.typeName != "google.protobuf.Value") {
     return wktStructToLocal(value.message);
   }
   return value.message;
 }
-function messageToReflect(field2, value, check2) {
+function messageToReflect(field, value, check) {
   if (value !== void 0) {
-    if (isWrapperDesc(field2.message) && !field2.oneof && field2.fieldKind == "message") {
+    if (isWrapperDesc(field.message) && !field.oneof && field.fieldKind == "message") {
       value = {
-        $typeName: field2.message.typeName,
-        value: longToReflect(field2.message.fields[0], value)
+        $typeName: field.message.typeName,
+        value: longToReflect(field.message.fields[0], value)
       };
-    } else if (field2.message.typeName == "google.protobuf.Struct" && field2.parent.typeName != "google.protobuf.Value" && isObject(value)) {
+    } else if (field.message.typeName == "google.protobuf.Struct" && field.parent.typeName != "google.protobuf.Value" && isObject(value)) {
       value = wktStructToReflect(value);
     }
   }
-  return new ReflectMessageImpl(field2.message, value, check2);
+  return new ReflectMessageImpl(field.message, value, check);
 }
-function listItemToLocal(field2, value) {
-  if (field2.listKind == "message") {
-    return messageToLocal(field2, value);
+function listItemToLocal(field, value) {
+  if (field.listKind == "message") {
+    return messageToLocal(field, value);
   }
-  return longToLocal(field2, value);
+  return longToLocal(field, value);
 }
-function listItemToReflect(field2, value, check2) {
-  if (field2.listKind == "message") {
-    return messageToReflect(field2, value, check2);
+function listItemToReflect(field, value, check) {
+  if (field.listKind == "message") {
+    return messageToReflect(field, value, check);
   }
-  return longToReflect(field2, value);
+  return longToReflect(field, value);
 }
-function mapValueToLocal(field2, value) {
-  if (field2.mapKind == "message") {
-    return messageToLocal(field2, value);
+function mapValueToLocal(field, value) {
+  if (field.mapKind == "message") {
+    return messageToLocal(field, value);
   }
-  return longToLocal(field2, value);
+  return longToLocal(field, value);
 }
-function mapValueToReflect(field2, value, check2) {
-  if (field2.mapKind == "message") {
-    return messageToReflect(field2, value, check2);
+function mapValueToReflect(field, value, check) {
+  if (field.mapKind == "message") {
+    return messageToReflect(field, value, check);
   }
   return value;
 }
@@ -42044,30 +40764,30 @@ function mapKeyToReflect(key, type) {
   }
   return key;
 }
-function longToReflect(field2, value) {
-  switch (field2.scalar) {
+function longToReflect(field, value) {
+  switch (field.scalar) {
     case ScalarType.INT64:
     case ScalarType.SFIXED64:
     case ScalarType.SINT64:
-      if ("longAsString" in field2 && field2.longAsString && typeof value == "string") {
+      if ("longAsString" in field && field.longAsString && typeof value == "string") {
         value = protoInt64.parse(value);
       }
       break;
     case ScalarType.FIXED64:
     case ScalarType.UINT64:
-      if ("longAsString" in field2 && field2.longAsString && typeof value == "string") {
+      if ("longAsString" in field && field.longAsString && typeof value == "string") {
         value = protoInt64.uParse(value);
       }
       break;
   }
   return value;
 }
-function longToLocal(field2, value) {
-  switch (field2.scalar) {
+function longToLocal(field, value) {
+  switch (field.scalar) {
     case ScalarType.INT64:
     case ScalarType.SFIXED64:
     case ScalarType.SINT64:
-      if ("longAsString" in field2 && field2.longAsString) {
+      if ("longAsString" in field && field.longAsString) {
         value = String(value);
       } else if (typeof value == "string" || typeof value == "number") {
         value = protoInt64.parse(value);
@@ -42075,7 +40795,7 @@ function longToLocal(field2, value) {
       break;
     case ScalarType.FIXED64:
     case ScalarType.UINT64:
-      if ("longAsString" in field2 && field2.longAsString) {
+      if ("longAsString" in field && field.longAsString) {
         value = String(value);
       } else if (typeof value == "string" || typeof value == "number") {
         value = protoInt64.uParse(value);
@@ -42112,11 +40832,11 @@ function base64Decode(base64Str) {
   if ((len & 3) == 0 && base64Str[len - 1] == "=") {
     size -= base64Str[len - 2] == "=" ? 2 : 1;
   }
-  const bytes3 = new Uint8Array(size);
+  const bytes2 = new Uint8Array(size);
   let written = -1;
   if (nativeSetFromBase64) {
     try {
-      const result = nativeSetFromBase64.call(bytes3, base64Str);
+      const result = nativeSetFromBase64.call(bytes2, base64Str);
       if (result.read == len) {
         written = result.written;
       }
@@ -42124,15 +40844,15 @@ function base64Decode(base64Str) {
     }
   }
   if (written < 0) {
-    written = setFromBase64(bytes3, base64Str);
+    written = setFromBase64(bytes2, base64Str);
   }
-  return written == size ? bytes3 : bytes3.subarray(0, written);
+  return written == size ? bytes2 : bytes2.subarray(0, written);
 }
-function setFromBase64(bytes3, base64Str) {
-  const table3 = getDecodeTable();
+function setFromBase64(bytes2, base64Str) {
+  const table2 = getDecodeTable();
   let bytePos = 0, groupPos = 0, b, p = 0;
   for (let i = 0; i < base64Str.length; i++) {
-    b = table3[base64Str.charCodeAt(i)];
+    b = table2[base64Str.charCodeAt(i)];
     if (b === void 0) {
       switch (base64Str[i]) {
         // @ts-ignore TS7029: Fallthrough case in switch -- ignore instead of expect-error for compiler settings without noFallthroughCasesInSwitch: true
@@ -42155,17 +40875,17 @@ function setFromBase64(bytes3, base64Str) {
         groupPos = 1;
         break;
       case 1:
-        bytes3[bytePos++] = p << 2 | (b & 48) >> 4;
+        bytes2[bytePos++] = p << 2 | (b & 48) >> 4;
         p = b;
         groupPos = 2;
         break;
       case 2:
-        bytes3[bytePos++] = (p & 15) << 4 | (b & 60) >> 2;
+        bytes2[bytePos++] = (p & 15) << 4 | (b & 60) >> 2;
         p = b;
         groupPos = 3;
         break;
       case 3:
-        bytes3[bytePos++] = (p & 3) << 6 | b;
+        bytes2[bytePos++] = (p & 3) << 6 | b;
         groupPos = 0;
         break;
     }
@@ -42180,36 +40900,36 @@ var toBase64OptionsMap = {
   std_raw: { alphabet: "base64", omitPadding: true },
   url: { alphabet: "base64url", omitPadding: true }
 };
-function base64Encode(bytes3, encoding = "std") {
+function base64Encode(bytes2, encoding = "std") {
   if (nativeToBase64) {
-    return nativeToBase64.call(bytes3, toBase64OptionsMap[encoding]);
+    return nativeToBase64.call(bytes2, toBase64OptionsMap[encoding]);
   }
-  const table3 = getEncodeTable(encoding);
-  const pad2 = encoding == "std";
+  const table2 = getEncodeTable(encoding);
+  const pad = encoding == "std";
   let base64 = "", groupPos = 0, b, p = 0;
-  for (let i = 0; i < bytes3.length; i++) {
-    b = bytes3[i];
+  for (let i = 0; i < bytes2.length; i++) {
+    b = bytes2[i];
     switch (groupPos) {
       case 0:
-        base64 += table3[b >> 2];
+        base64 += table2[b >> 2];
         p = (b & 3) << 4;
         groupPos = 1;
         break;
       case 1:
-        base64 += table3[p | b >> 4];
+        base64 += table2[p | b >> 4];
         p = (b & 15) << 2;
         groupPos = 2;
         break;
       case 2:
-        base64 += table3[p | b >> 6];
-        base64 += table3[b & 63];
+        base64 += table2[p | b >> 6];
+        base64 += table2[b & 63];
         groupPos = 0;
         break;
     }
   }
   if (groupPos) {
-    base64 += table3[p];
-    if (pad2) {
+    base64 += table2[p];
+    if (pad) {
       base64 += "=";
       if (groupPos == 1)
         base64 += "=";
@@ -42300,10 +41020,10 @@ function parseTextFormatScalarValue(type, value) {
       return parseInt(value, 10);
   }
 }
-function unescapeBytesDefaultValue(str3) {
+function unescapeBytesDefaultValue(str) {
   const b = [];
   const input = {
-    tail: str3,
+    tail: str,
     c: "",
     next() {
       if (this.tail.length == 0) {
@@ -42428,14 +41148,14 @@ function createRegistry(...input) {
 function createEmbeddedFileRegistry(fileDescriptorProto, resolve) {
   return buildFileRegistry([fileDescriptorProto, resolve]);
 }
-function buildFileRegistry(args, check2) {
+function buildFileRegistry(args, check) {
   const registry = createBaseRegistry();
   if (!args.length) {
     return registry;
   }
   if ("$typeName" in args[0] && args[0].$typeName == "google.protobuf.FileDescriptorSet") {
     for (const file of args[0].file) {
-      check2 === null || check2 === void 0 ? void 0 : check2(file);
+      check === null || check === void 0 ? void 0 : check(file);
       addFile(file, registry);
     }
     return registry;
@@ -42467,7 +41187,7 @@ function buildFileRegistry(args, check2) {
     const resolve = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file of [input, ...recurseDeps(input)].reverse()) {
-      check2 === null || check2 === void 0 ? void 0 : check2(file);
+      check === null || check === void 0 ? void 0 : check(file);
       addFile(file, registry);
     }
   } else {
@@ -42745,16 +41465,16 @@ function addExtensions(desc, reg) {
   switch (desc.kind) {
     case "file":
       for (const proto of desc.proto.extension) {
-        const ext3 = newField(proto, desc, reg);
-        desc.extensions.push(ext3);
-        reg.add(ext3);
+        const ext = newField(proto, desc, reg);
+        desc.extensions.push(ext);
+        reg.add(ext);
       }
       break;
     case "message":
       for (const proto of desc.proto.extension) {
-        const ext3 = newField(proto, desc, reg);
-        desc.nestedExtensions.push(ext3);
-        reg.add(ext3);
+        const ext = newField(proto, desc, reg);
+        desc.nestedExtensions.push(ext);
+        reg.add(ext);
       }
       for (const message of desc.nestedMessages) {
         addExtensions(message, reg);
@@ -42767,13 +41487,13 @@ function addFields(message, reg, mapEntries) {
   const oneofsSeen = /* @__PURE__ */ new Set();
   for (const proto of message.proto.field) {
     const oneof = findOneof(proto, allOneofs);
-    const field2 = newField(proto, message, reg, oneof, mapEntries);
-    message.fields.push(field2);
-    message.field[field2.localName] = field2;
+    const field = newField(proto, message, reg, oneof, mapEntries);
+    message.fields.push(field);
+    message.field[field.localName] = field;
     if (oneof === void 0) {
-      message.members.push(field2);
+      message.members.push(field);
     } else {
-      oneof.fields.push(field2);
+      oneof.fields.push(field);
       if (!oneofsSeen.has(oneof)) {
         oneofsSeen.add(oneof);
         message.members.push(oneof);
@@ -42936,7 +41656,7 @@ function newOneof(proto, parent) {
 function newField(proto, parentOrFile, reg, oneof, mapEntries) {
   var _a, _b, _c;
   const isExtension = mapEntries === void 0;
-  const field2 = {
+  const field = {
     kind: "field",
     proto,
     deprecated: (_b = (_a = proto.options) === null || _a === void 0 ? void 0 : _a.deprecated) !== null && _b !== void 0 ? _b : false,
@@ -42960,26 +41680,26 @@ function newField(proto, parentOrFile, reg, oneof, mapEntries) {
     const file = parentOrFile.kind == "file" ? parentOrFile : parentOrFile.file;
     const parent = parentOrFile.kind == "file" ? void 0 : parentOrFile;
     const typeName = makeTypeName(proto, parent, file);
-    field2.kind = "extension";
-    field2.file = file;
-    field2.parent = parent;
-    field2.oneof = void 0;
-    field2.typeName = typeName;
-    field2.jsonName = `[${typeName}]`;
+    field.kind = "extension";
+    field.file = file;
+    field.parent = parent;
+    field.oneof = void 0;
+    field.typeName = typeName;
+    field.jsonName = `[${typeName}]`;
     toStr = () => `extension ${typeName}`;
     const extendee = reg.getMessage(trimLeadingDot(proto.extendee));
     assert(extendee, `invalid FieldDescriptorProto: extendee ${proto.extendee} not found`);
-    field2.extendee = extendee;
+    field.extendee = extendee;
   } else {
     const parent = parentOrFile;
     assert(parent.kind == "message");
-    field2.parent = parent;
-    field2.oneof = oneof;
-    field2.localName = oneof ? protoCamelCase(proto.name) : safeObjectProperty(protoCamelCase(proto.name));
-    field2.jsonName = proto.jsonName;
+    field.parent = parent;
+    field.oneof = oneof;
+    field.localName = oneof ? protoCamelCase(proto.name) : safeObjectProperty(protoCamelCase(proto.name));
+    field.jsonName = proto.jsonName;
     toStr = () => `field ${parent.typeName}.${proto.name}`;
   }
-  Object.defineProperty(field2, "toString", {
+  Object.defineProperty(field, "toString", {
     value: toStr,
     writable: true,
     enumerable: true,
@@ -42991,69 +41711,69 @@ function newField(proto, parentOrFile, reg, oneof, mapEntries) {
   if (label === LABEL_REPEATED) {
     const mapEntry = type == TYPE_MESSAGE ? mapEntries === null || mapEntries === void 0 ? void 0 : mapEntries.get(trimLeadingDot(proto.typeName)) : void 0;
     if (mapEntry) {
-      field2.fieldKind = "map";
+      field.fieldKind = "map";
       const { key, value } = findMapEntryFields(mapEntry);
-      field2.mapKey = key.scalar;
-      field2.mapKind = value.fieldKind;
-      field2.message = value.message;
-      field2.delimitedEncoding = false;
-      field2.enum = value.enum;
-      field2.scalar = value.scalar;
-      return field2;
+      field.mapKey = key.scalar;
+      field.mapKind = value.fieldKind;
+      field.message = value.message;
+      field.delimitedEncoding = false;
+      field.enum = value.enum;
+      field.scalar = value.scalar;
+      return field;
     }
-    field2.fieldKind = "list";
+    field.fieldKind = "list";
     switch (type) {
       case TYPE_MESSAGE:
       case TYPE_GROUP:
-        field2.listKind = "message";
-        field2.message = reg.getMessage(trimLeadingDot(proto.typeName));
-        assert(field2.message);
-        field2.delimitedEncoding = isDelimitedEncoding(proto, parentOrFile);
+        field.listKind = "message";
+        field.message = reg.getMessage(trimLeadingDot(proto.typeName));
+        assert(field.message);
+        field.delimitedEncoding = isDelimitedEncoding(proto, parentOrFile);
         break;
       case TYPE_ENUM:
-        field2.listKind = "enum";
-        field2.enum = reg.getEnum(trimLeadingDot(proto.typeName));
-        assert(field2.enum);
+        field.listKind = "enum";
+        field.enum = reg.getEnum(trimLeadingDot(proto.typeName));
+        assert(field.enum);
         break;
       default:
-        field2.listKind = "scalar";
-        field2.scalar = type;
-        field2.longAsString = jstype == JS_STRING;
+        field.listKind = "scalar";
+        field.scalar = type;
+        field.longAsString = jstype == JS_STRING;
         break;
     }
-    field2.packed = isPackedField(proto, parentOrFile);
-    return field2;
+    field.packed = isPackedField(proto, parentOrFile);
+    return field;
   }
   switch (type) {
     case TYPE_MESSAGE:
     case TYPE_GROUP:
-      field2.fieldKind = "message";
-      field2.message = reg.getMessage(trimLeadingDot(proto.typeName));
-      assert(field2.message, `invalid FieldDescriptorProto: type_name ${proto.typeName} not found`);
-      field2.delimitedEncoding = isDelimitedEncoding(proto, parentOrFile);
-      field2.getDefaultValue = () => void 0;
+      field.fieldKind = "message";
+      field.message = reg.getMessage(trimLeadingDot(proto.typeName));
+      assert(field.message, `invalid FieldDescriptorProto: type_name ${proto.typeName} not found`);
+      field.delimitedEncoding = isDelimitedEncoding(proto, parentOrFile);
+      field.getDefaultValue = () => void 0;
       break;
     case TYPE_ENUM: {
       const enumeration = reg.getEnum(trimLeadingDot(proto.typeName));
       assert(enumeration !== void 0, `invalid FieldDescriptorProto: type_name ${proto.typeName} not found`);
-      field2.fieldKind = "enum";
-      field2.enum = reg.getEnum(trimLeadingDot(proto.typeName));
-      field2.getDefaultValue = () => {
+      field.fieldKind = "enum";
+      field.enum = reg.getEnum(trimLeadingDot(proto.typeName));
+      field.getDefaultValue = () => {
         return unsafeIsSetExplicit(proto, "defaultValue") ? parseTextFormatEnumValue(enumeration, proto.defaultValue) : void 0;
       };
       break;
     }
     default: {
-      field2.fieldKind = "scalar";
-      field2.scalar = type;
-      field2.longAsString = jstype == JS_STRING;
-      field2.getDefaultValue = () => {
+      field.fieldKind = "scalar";
+      field.scalar = type;
+      field.longAsString = jstype == JS_STRING;
+      field.getDefaultValue = () => {
         return unsafeIsSetExplicit(proto, "defaultValue") ? parseTextFormatScalarValue(type, proto.defaultValue) : void 0;
       };
       break;
     }
   }
-  return field2;
+  return field;
 }
 function getFileEdition(proto) {
   switch (proto.syntax) {
@@ -43315,8 +42035,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path20, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path20]);
+function messageDesc(file, path18, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path18]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -43489,9 +42209,9 @@ var SymbolVisibility;
 function makeReadContext(options) {
   return Object.assign(Object.assign({ readUnknownFields: true, recursionLimit: 100 }, options), { depth: 0 });
 }
-function fromBinary(schema, bytes3, options) {
+function fromBinary(schema, bytes2, options) {
   const message = create(schema);
-  compiledReader(schema).read(message, new BinaryReader(bytes3), makeReadContext(options), bytes3.byteLength);
+  compiledReader(schema).read(message, new BinaryReader(bytes2), makeReadContext(options), bytes2.byteLength);
   return message;
 }
 var compiledReaders = /* @__PURE__ */ new WeakMap();
@@ -43510,18 +42230,18 @@ function compileMessage(desc) {
     readGroup: compileGroupReader(descString, fieldReaders)
   };
   compiledReaders.set(desc, compiled);
-  for (const field2 of desc.fields) {
-    fieldReaders.set(field2.number, compileFieldReader(field2));
+  for (const field of desc.fields) {
+    fieldReaders.set(field.number, compileFieldReader(field));
   }
   return compiled;
 }
 function compileMessageReader(descString, fieldReaders) {
-  return (message, reader, ctx, length2) => {
+  return (message, reader, ctx, length) => {
     var _a;
     if (++ctx.depth > ctx.recursionLimit) {
       throw new Error(`cannot decode ${descString} from binary: maximum recursion depth of ${ctx.recursionLimit} reached`);
     }
-    const end = reader.pos + length2;
+    const end = reader.pos + length;
     const unknownFields = (_a = message.$unknown) !== null && _a !== void 0 ? _a : [];
     while (reader.pos < end) {
       const [fieldNo, wireType] = reader.tag();
@@ -43574,28 +42294,28 @@ function compileGroupReader(descString, fieldReaders) {
     ctx.depth--;
   };
 }
-function readField(message, reader, field2, wireType, ctx) {
-  compileFieldReader(field2)(message[unsafeLocal], reader, ctx, wireType);
+function readField(message, reader, field, wireType, ctx) {
+  compileFieldReader(field)(message[unsafeLocal], reader, ctx, wireType);
 }
-function compileFieldReader(field2) {
-  switch (field2.fieldKind) {
+function compileFieldReader(field) {
+  switch (field.fieldKind) {
     case "scalar":
-      return compileScalarFieldReader(field2);
+      return compileScalarFieldReader(field);
     case "enum":
-      return compileEnumFieldReader(field2);
+      return compileEnumFieldReader(field);
     case "message":
-      return compileMessageFieldReader(field2);
+      return compileMessageFieldReader(field);
     case "list":
-      return compileListFieldReader(field2);
+      return compileListFieldReader(field);
     case "map":
-      return compileMapFieldReader(field2);
+      return compileMapFieldReader(field);
   }
 }
-function compileScalarFieldReader(field2) {
-  const readScalar = compileScalarReader(field2.scalar, field2.utf8Validation, field2.longAsString);
-  const localName = field2.localName;
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function compileScalarFieldReader(field) {
+  const readScalar = compileScalarReader(field.scalar, field.utf8Validation, field.longAsString);
+  const localName = field.localName;
+  if (field.oneof) {
+    const oneofLocalName = field.oneof.localName;
     return (message, reader) => {
       message[oneofLocalName] = {
         case: localName,
@@ -43607,11 +42327,11 @@ function compileScalarFieldReader(field2) {
     message[localName] = readScalar(reader);
   };
 }
-function compileEnumFieldReader(field2) {
+function compileEnumFieldReader(field) {
   var _a;
-  const localName = field2.localName;
-  const oneofLocalName = (_a = field2.oneof) === null || _a === void 0 ? void 0 : _a.localName;
-  if (field2.enum.open) {
+  const localName = field.localName;
+  const oneofLocalName = (_a = field.oneof) === null || _a === void 0 ? void 0 : _a.localName;
+  if (field.enum.open) {
     if (oneofLocalName !== void 0) {
       return (message, reader) => {
         message[oneofLocalName] = { case: localName, value: reader.int32() };
@@ -43621,8 +42341,8 @@ function compileEnumFieldReader(field2) {
       message[localName] = reader.int32();
     };
   }
-  const values = field2.enum.values;
-  const fieldNo = field2.number;
+  const values = field.enum.values;
+  const fieldNo = field.number;
   return (message, reader, ctx, wireType) => {
     var _a2;
     const val = reader.int32();
@@ -43633,24 +42353,24 @@ function compileEnumFieldReader(field2) {
         message[localName] = val;
       }
     } else if (ctx.readUnknownFields) {
-      const bytes3 = [];
-      varint32write(val, bytes3);
+      const bytes2 = [];
+      varint32write(val, bytes2);
       const unknownFields = (_a2 = message.$unknown) !== null && _a2 !== void 0 ? _a2 : [];
       unknownFields.push({
         no: fieldNo,
         wireType,
-        data: new Uint8Array(bytes3)
+        data: new Uint8Array(bytes2)
       });
       message.$unknown = unknownFields;
     }
   };
 }
-function compileMessageFieldReader(field2) {
-  const localName = field2.localName;
-  const { toMessage, toLocal } = localMessageMapper(field2);
-  const readChild = compileChildReader(field2);
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function compileMessageFieldReader(field) {
+  const localName = field.localName;
+  const { toMessage, toLocal } = localMessageMapper(field);
+  const readChild = compileChildReader(field);
+  if (field.oneof) {
+    const oneofLocalName = field.oneof.localName;
     return (message, reader, ctx) => {
       const oneof = message[oneofLocalName];
       const child = toMessage(oneof.case === localName ? oneof.value : void 0);
@@ -43664,28 +42384,28 @@ function compileMessageFieldReader(field2) {
     message[localName] = toLocal(child);
   };
 }
-function compileChildReader(field2) {
-  const compiledChild = compiledReader(field2.message);
-  if (field2.delimitedEncoding) {
-    const fieldNo = field2.number;
+function compileChildReader(field) {
+  const compiledChild = compiledReader(field.message);
+  if (field.delimitedEncoding) {
+    const fieldNo = field.number;
     return (child, reader, ctx) => compiledChild.readGroup(child, reader, ctx, fieldNo);
   }
   return (child, reader, ctx) => compiledChild.read(child, reader, ctx, reader.uint32());
 }
-function compileListFieldReader(field2) {
-  const localName = field2.localName;
-  if (field2.listKind == "message") {
-    const { toMessage, toLocal } = localMessageMapper(field2);
-    const readChild = compileChildReader(field2);
+function compileListFieldReader(field) {
+  const localName = field.localName;
+  if (field.listKind == "message") {
+    const { toMessage, toLocal } = localMessageMapper(field);
+    const readChild = compileChildReader(field);
     return (message, reader, ctx) => {
       const child = toMessage(void 0);
       readChild(child, reader, ctx);
       message[localName].push(toLocal(child));
     };
   }
-  const scalarType = field2.listKind == "enum" ? ScalarType.INT32 : field2.scalar;
-  const longAsString = field2.listKind == "scalar" ? field2.longAsString : false;
-  const readScalar = compileScalarReader(scalarType, field2.utf8Validation, longAsString);
+  const scalarType = field.listKind == "enum" ? ScalarType.INT32 : field.scalar;
+  const longAsString = field.listKind == "scalar" ? field.longAsString : false;
+  const readScalar = compileScalarReader(scalarType, field.utf8Validation, longAsString);
   const packedPossible = scalarType != ScalarType.STRING && scalarType != ScalarType.BYTES;
   return (message, reader, ctx, wireType) => {
     const items = message[localName];
@@ -43699,16 +42419,16 @@ function compileListFieldReader(field2) {
     }
   };
 }
-function compileMapFieldReader(field2) {
-  const localName = field2.localName;
-  const readKey = compileScalarReader(field2.mapKey, field2.utf8Validation, false);
-  const keyZero = scalarZeroValue(field2.mapKey, false);
+function compileMapFieldReader(field) {
+  const localName = field.localName;
+  const readKey = compileScalarReader(field.mapKey, field.utf8Validation, false);
+  const keyZero = scalarZeroValue(field.mapKey, false);
   let readValue;
   let valueDefault;
-  switch (field2.mapKind) {
+  switch (field.mapKind) {
     case "scalar": {
-      const scalar = field2.scalar;
-      const readScalar = compileScalarReader(scalar, field2.utf8Validation, false);
+      const scalar = field.scalar;
+      const readScalar = compileScalarReader(scalar, field.utf8Validation, false);
       readValue = (reader) => readScalar(reader);
       if (scalar == ScalarType.BYTES) {
         valueDefault = () => new Uint8Array(0);
@@ -43719,14 +42439,14 @@ function compileMapFieldReader(field2) {
       break;
     }
     case "enum": {
-      const zero = field2.enum.values[0].number;
+      const zero = field.enum.values[0].number;
       readValue = (reader) => reader.int32();
       valueDefault = () => zero;
       break;
     }
     case "message": {
-      const { toMessage, toLocal } = localMessageMapper(field2);
-      const readChild = compiledReader(field2.message).read;
+      const { toMessage, toLocal } = localMessageMapper(field);
+      const readChild = compiledReader(field.message).read;
       readValue = (reader, ctx, existing) => {
         const child = toMessage(existing);
         readChild(child, reader, ctx, reader.uint32());
@@ -43894,28 +42614,28 @@ function compileMessage2(desc) {
     }
   };
   compiledWriters.set(desc, compiled);
-  for (const field2 of sortedFields) {
-    fieldWriters.push(compileField(field2));
+  for (const field of sortedFields) {
+    fieldWriters.push(compileField(field));
   }
   return compiled;
 }
-function compileField(field2) {
-  switch (field2.fieldKind) {
+function compileField(field) {
+  switch (field.fieldKind) {
     case "message":
     case "scalar":
     case "enum":
-      return compileSingularField(field2);
+      return compileSingularField(field);
     case "list":
-      return compileListField(field2);
+      return compileListField(field);
     case "map":
-      return compileMapField(field2);
+      return compileMapField(field);
   }
 }
-function compileSingularField(field2) {
-  const writeValue = compileSingularValue(field2);
-  const localName = field2.localName;
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function compileSingularField(field) {
+  const writeValue = compileSingularValue(field);
+  const localName = field.localName;
+  if (field.oneof) {
+    const oneofLocalName = field.oneof.localName;
     return (writer, opts, message) => {
       const oneof = message[oneofLocalName];
       if (oneof.case === localName) {
@@ -43923,8 +42643,8 @@ function compileSingularField(field2) {
       }
     };
   }
-  if (field2.presence != IMPLICIT4) {
-    const requiredError = field2.presence == LEGACY_REQUIRED2 ? `cannot encode ${field2} to binary: required field not set` : void 0;
+  if (field.presence != IMPLICIT4) {
+    const requiredError = field.presence == LEGACY_REQUIRED2 ? `cannot encode ${field} to binary: required field not set` : void 0;
     return (writer, opts, message) => {
       const value = message[localName];
       if (value !== void 0 && Object.prototype.hasOwnProperty.call(message, localName)) {
@@ -43934,8 +42654,8 @@ function compileSingularField(field2) {
       }
     };
   }
-  if (field2.fieldKind == "enum") {
-    const zero = field2.enum.values[0].number;
+  if (field.fieldKind == "enum") {
+    const zero = field.enum.values[0].number;
     return (writer, opts, message) => {
       const value = message[localName];
       if (value !== zero) {
@@ -43943,7 +42663,7 @@ function compileSingularField(field2) {
       }
     };
   }
-  switch (field2.scalar) {
+  switch (field.scalar) {
     case ScalarType.BOOL:
       return (writer, opts, message) => {
         const value = message[localName];
@@ -43982,21 +42702,21 @@ function compileSingularField(field2) {
       };
   }
 }
-function compileSingularValue(field2) {
-  switch (field2.fieldKind) {
+function compileSingularValue(field) {
+  switch (field.fieldKind) {
     case "message": {
-      const { toMessage } = localMessageMapper(field2);
-      const writeChild = compileChildWriter(field2);
+      const { toMessage } = localMessageMapper(field);
+      const writeChild = compileChildWriter(field);
       return (writer, opts, value) => {
         writeChild(writer, opts, toMessage(value));
       };
     }
     case "scalar":
     case "enum": {
-      const scalarType = field2.fieldKind == "enum" ? ScalarType.INT32 : field2.scalar;
-      const fieldNo = field2.number;
+      const scalarType = field.fieldKind == "enum" ? ScalarType.INT32 : field.scalar;
+      const fieldNo = field.number;
       const wireType = writeTypeOfScalar(scalarType);
-      const writeScalar = compileScalarValue(scalarType, field2.parent.typeName, field2.name);
+      const writeScalar = compileScalarValue(scalarType, field.parent.typeName, field.name);
       return (writer, opts, value) => {
         writer.tag(fieldNo, wireType);
         writeScalar(writer, value);
@@ -44004,13 +42724,13 @@ function compileSingularValue(field2) {
     }
   }
 }
-function compileListField(field2) {
-  const localName = field2.localName;
-  const fieldNo = field2.number;
-  switch (field2.listKind) {
+function compileListField(field) {
+  const localName = field.localName;
+  const fieldNo = field.number;
+  switch (field.listKind) {
     case "message": {
-      const { toMessage } = localMessageMapper(field2);
-      const writeChild = compileChildWriter(field2);
+      const { toMessage } = localMessageMapper(field);
+      const writeChild = compileChildWriter(field);
       return (writer, opts, message) => {
         const items = message[localName];
         for (let i = 0; i < items.length; i++) {
@@ -44020,9 +42740,9 @@ function compileListField(field2) {
     }
     case "scalar":
     case "enum": {
-      const scalarType = field2.listKind == "enum" ? ScalarType.INT32 : field2.scalar;
-      const writeScalar = compileScalarValue(scalarType, field2.parent.typeName, field2.name);
-      if (field2.packed) {
+      const scalarType = field.listKind == "enum" ? ScalarType.INT32 : field.scalar;
+      const writeScalar = compileScalarValue(scalarType, field.parent.typeName, field.name);
+      if (field.packed) {
         return (writer, opts, message) => {
           const items = message[localName];
           if (items.length == 0) {
@@ -44046,13 +42766,13 @@ function compileListField(field2) {
     }
   }
 }
-function compileMapField(field2) {
-  const localName = field2.localName;
-  const fieldNo = field2.number;
-  const writeKey = compileMapKey(field2);
-  if (field2.mapKind == "message") {
-    const { toMessage } = localMessageMapper(field2);
-    const writeMessage = compiledWriter(field2.message);
+function compileMapField(field) {
+  const localName = field.localName;
+  const fieldNo = field.number;
+  const writeKey = compileMapKey(field);
+  if (field.mapKind == "message") {
+    const { toMessage } = localMessageMapper(field);
+    const writeMessage = compiledWriter(field.message);
     return (writer, opts, message) => {
       const record = message[localName];
       const keys = Object.keys(record);
@@ -44067,9 +42787,9 @@ function compileMapField(field2) {
       }
     };
   }
-  const scalarType = field2.mapKind == "enum" ? ScalarType.INT32 : field2.scalar;
+  const scalarType = field.mapKind == "enum" ? ScalarType.INT32 : field.scalar;
   const valueWireType = writeTypeOfScalar(scalarType);
-  const writeScalar = compileScalarValue(scalarType, field2.parent.typeName, field2.name);
+  const writeScalar = compileScalarValue(scalarType, field.parent.typeName, field.name);
   return (writer, opts, message) => {
     const record = message[localName];
     const keys = Object.keys(record);
@@ -44083,10 +42803,10 @@ function compileMapField(field2) {
     }
   };
 }
-function compileMapKey(field2) {
-  const wireType = writeTypeOfScalar(field2.mapKey);
-  const writeScalar = compileScalarValue(field2.mapKey, field2.parent.typeName, field2.name);
-  const convertKey = compileMapKeyConverter(field2.mapKey);
+function compileMapKey(field) {
+  const wireType = writeTypeOfScalar(field.mapKey);
+  const writeScalar = compileScalarValue(field.mapKey, field.parent.typeName, field.name);
+  const convertKey = compileMapKeyConverter(field.mapKey);
   return (writer, key) => {
     writer.tag(1, wireType);
     writeScalar(writer, convertKey(key));
@@ -44171,13 +42891,13 @@ function compileScalarWrite(type) {
       return (writer, value) => writer.sint32(value);
   }
 }
-function writeField(writer, opts, msg, field2) {
-  compileField(field2)(writer, opts, msg[unsafeLocal]);
+function writeField(writer, opts, msg, field) {
+  compileField(field)(writer, opts, msg[unsafeLocal]);
 }
-function compileChildWriter(field2) {
-  const fieldNo = field2.number;
-  const writeMessage = compiledWriter(field2.message);
-  if (field2.delimitedEncoding) {
+function compileChildWriter(field) {
+  const fieldNo = field.number;
+  const writeMessage = compiledWriter(field.message);
+  if (field.delimitedEncoding) {
     return (writer, opts, child) => {
       writer.tag(fieldNo, WireType.StartGroup);
       writeMessage(writer, opts, child);
@@ -44278,10 +42998,10 @@ var BytesValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers
 function getExtension(message, extension, options) {
   assertExtendee(extension, message);
   const ufs = filterUnknownFields(message.$unknown, extension);
-  const [container, field2, get] = createExtensionContainer(extension);
+  const [container, field, get] = createExtensionContainer(extension);
   const ctx = makeReadContext(options);
   for (const uf of ufs) {
-    readField(container, new BinaryReader(uf.data), field2, uf.wireType, ctx);
+    readField(container, new BinaryReader(uf.data), field, uf.wireType, ctx);
   }
   return get();
 }
@@ -44289,9 +43009,9 @@ function setExtension(message, extension, value) {
   var _a;
   assertExtendee(extension, message);
   const ufs = ((_a = message.$unknown) !== null && _a !== void 0 ? _a : []).filter((uf) => uf.no !== extension.number);
-  const [container, field2] = createExtensionContainer(extension, value);
+  const [container, field] = createExtensionContainer(extension, value);
   const writer = new BinaryWriter();
-  writeField(writer, { writeUnknownFields: true }, container, field2);
+  writeField(writer, { writeUnknownFields: true }, container, field);
   const reader = new BinaryReader(writer.finish());
   while (reader.pos < reader.len) {
     const [no, wireType] = reader.tag();
@@ -44315,12 +43035,12 @@ function filterUnknownFields(unknownFields, extension) {
 }
 function createExtensionContainer(extension, value) {
   const localName = extension.typeName;
-  const field2 = Object.assign(Object.assign({}, extension), { kind: "field", parent: extension.extendee, localName });
-  const desc = Object.assign(Object.assign({}, extension.extendee), { fields: [field2], members: [field2], oneofs: [] });
+  const field = Object.assign(Object.assign({}, extension), { kind: "field", parent: extension.extendee, localName });
+  const desc = Object.assign(Object.assign({}, extension.extendee), { fields: [field], members: [field], oneofs: [] });
   const container = create(desc, value !== void 0 ? { [localName]: value } : void 0);
   return [
     reflect(desc, container),
-    field2,
+    field,
     () => {
       const value2 = container[localName];
       if (value2 === void 0) {
@@ -44494,7 +43214,7 @@ function unknownEquals(a, b, registry) {
 function extensionsEquals(a, b, opts) {
   function getSetExtensions(msg, registry) {
     var _a;
-    return ((_a = msg.getUnknown()) !== null && _a !== void 0 ? _a : []).map((uf) => registry.getExtensionFor(msg.desc, uf.no)).filter((e) => e != void 0).filter((e, index2, arr) => arr.indexOf(e) === index2);
+    return ((_a = msg.getUnknown()) !== null && _a !== void 0 ? _a : []).map((uf) => registry.getExtensionFor(msg.desc, uf.no)).filter((e) => e != void 0).filter((e, index, arr) => arr.indexOf(e) === index);
   }
   const extensionsA = getSetExtensions(a, opts.registry);
   const extensionsB = getSetExtensions(b, opts.registry);
@@ -44502,9 +43222,9 @@ function extensionsEquals(a, b, opts) {
     return false;
   }
   for (const extension of extensionsA) {
-    const [containerA, field2] = createExtensionContainer(extension, getExtension(a.message, extension));
+    const [containerA, field] = createExtensionContainer(extension, getExtension(a.message, extension));
     const [containerB] = createExtensionContainer(extension, getExtension(b.message, extension));
-    if (!fieldEquals(field2, containerA, containerB, opts)) {
+    if (!fieldEquals(field, containerA, containerB, opts)) {
       return false;
     }
   }
@@ -44570,9 +43290,9 @@ function compileMessage3(desc) {
     return json;
   };
   compiledWriters2.set(desc, compiledWriter3);
-  for (const field2 of sortedFields) {
-    const writeField2 = compileField2(field2);
-    fieldWriters.push(field2.jsonName === "__proto__" || field2.name === "__proto__" ? writeOwnKeys(writeField2) : writeField2);
+  for (const field of sortedFields) {
+    const writeField2 = compileField2(field);
+    fieldWriters.push(field.jsonName === "__proto__" || field.name === "__proto__" ? writeOwnKeys(writeField2) : writeField2);
   }
   return compiledWriter3;
 }
@@ -44618,81 +43338,81 @@ function compileWkt(desc) {
       return void 0;
   }
 }
-function compileField2(field2) {
-  switch (field2.fieldKind) {
+function compileField2(field) {
+  switch (field.fieldKind) {
     case "scalar":
     case "enum":
     case "message":
-      return compileSingularField2(field2);
+      return compileSingularField2(field);
     case "list":
     case "map": {
-      const writeValue = field2.fieldKind == "list" ? compileListValue(field2) : compileMapValue(field2);
-      const protoName = field2.name;
-      const jsonKey2 = field2.jsonName;
-      const localName = field2.localName;
+      const writeValue = field.fieldKind == "list" ? compileListValue(field) : compileMapValue(field);
+      const protoName = field.name;
+      const jsonKey = field.jsonName;
+      const localName = field.localName;
       return (opts, message, json) => {
         const value = writeValue(opts, message[localName]);
         if (value !== void 0) {
-          json[opts.useProtoFieldName ? protoName : jsonKey2] = value;
+          json[opts.useProtoFieldName ? protoName : jsonKey] = value;
         }
       };
     }
   }
 }
-function compileSingularField2(field2) {
-  const writeValue = compileSingularValue2(field2);
-  const protoName = field2.name;
-  const jsonKey2 = field2.jsonName;
-  const localName = field2.localName;
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function compileSingularField2(field) {
+  const writeValue = compileSingularValue2(field);
+  const protoName = field.name;
+  const jsonKey = field.jsonName;
+  const localName = field.localName;
+  if (field.oneof) {
+    const oneofLocalName = field.oneof.localName;
     return (opts, message, json) => {
       const oneof = message[oneofLocalName];
       if (oneof.case === localName) {
-        json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, oneof.value);
+        json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, oneof.value);
       }
     };
   }
-  if (field2.presence != IMPLICIT5) {
-    const requiredError = field2.presence == LEGACY_REQUIRED3 ? `cannot encode ${field2} to JSON: required field not set` : void 0;
+  if (field.presence != IMPLICIT5) {
+    const requiredError = field.presence == LEGACY_REQUIRED3 ? `cannot encode ${field} to JSON: required field not set` : void 0;
     return (opts, message, json) => {
       const value = message[localName];
       if (value !== void 0 && Object.prototype.hasOwnProperty.call(message, localName)) {
-        json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, value);
+        json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, value);
       } else if (requiredError !== void 0) {
         throw new Error(requiredError);
       }
     };
   }
-  if (field2.fieldKind == "enum") {
-    const zero = field2.enum.values[0].number;
+  if (field.fieldKind == "enum") {
+    const zero = field.enum.values[0].number;
     return (opts, message, json) => {
       const value = message[localName];
       if (value !== zero || opts.alwaysEmitImplicit) {
-        json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, value);
+        json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, value);
       }
     };
   }
-  switch (field2.scalar) {
+  switch (field.scalar) {
     case ScalarType.BOOL:
       return (opts, message, json) => {
         const value = message[localName];
         if (value !== false || opts.alwaysEmitImplicit) {
-          json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, value);
+          json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, value);
         }
       };
     case ScalarType.STRING:
       return (opts, message, json) => {
         const value = message[localName];
         if (value !== "" || opts.alwaysEmitImplicit) {
-          json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, value);
+          json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, value);
         }
       };
     case ScalarType.BYTES:
       return (opts, message, json) => {
         const value = message[localName];
         if (!(value instanceof Uint8Array) || value.byteLength > 0 || opts.alwaysEmitImplicit) {
-          json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, value);
+          json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, value);
         }
       };
     case ScalarType.DOUBLE:
@@ -44700,47 +43420,47 @@ function compileSingularField2(field2) {
       return (opts, message, json) => {
         const value = message[localName];
         if (!Object.is(value, 0) || opts.alwaysEmitImplicit) {
-          json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, value);
+          json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, value);
         }
       };
     default:
       return (opts, message, json) => {
         const value = message[localName];
         if (value != 0 || opts.alwaysEmitImplicit) {
-          json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, value);
+          json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, value);
         }
       };
   }
 }
-function compileFieldValue(field2) {
-  switch (field2.fieldKind) {
+function compileFieldValue(field) {
+  switch (field.fieldKind) {
     case "scalar":
     case "enum":
     case "message":
-      return compileSingularValue2(field2);
+      return compileSingularValue2(field);
     case "list":
-      return compileListValue(field2);
+      return compileListValue(field);
     case "map":
-      return compileMapValue(field2);
+      return compileMapValue(field);
   }
 }
-function compileSingularValue2(field2) {
-  switch (field2.fieldKind) {
+function compileSingularValue2(field) {
+  switch (field.fieldKind) {
     case "scalar":
-      return compileScalarValue2(field2);
+      return compileScalarValue2(field);
     case "enum":
-      return compileEnumValue(field2);
+      return compileEnumValue(field);
     case "message":
-      return compileMessageValue(field2);
+      return compileMessageValue(field);
   }
 }
-function compileMessageValue(field2) {
-  const { toMessage } = localMessageMapper(field2);
-  const writeMessage = compiledWriter2(field2.message);
+function compileMessageValue(field) {
+  const { toMessage } = localMessageMapper(field);
+  const writeMessage = compiledWriter2(field.message);
   return (opts, value) => writeMessage(opts, toMessage(value));
 }
-function compileListValue(field2) {
-  const writeItem = compileListItemValue(field2);
+function compileListValue(field) {
+  const writeItem = compileListItemValue(field);
   return (opts, value) => {
     const items = value;
     if (items.length == 0 && !opts.alwaysEmitImplicit) {
@@ -44753,18 +43473,18 @@ function compileListValue(field2) {
     return jsonArray;
   };
 }
-function compileListItemValue(field2) {
-  switch (field2.listKind) {
+function compileListItemValue(field) {
+  switch (field.listKind) {
     case "scalar":
-      return compileScalarValue2(field2);
+      return compileScalarValue2(field);
     case "enum":
-      return compileEnumValue(field2);
+      return compileEnumValue(field);
     case "message":
-      return compileMessageValue(field2);
+      return compileMessageValue(field);
   }
 }
-function compileMapValue(field2) {
-  const writeMapValue = compileMapEntryValue(field2);
+function compileMapValue(field) {
+  const writeMapValue = compileMapEntryValue(field);
   return (opts, value) => {
     const record = value;
     const keys = Object.keys(record);
@@ -44779,18 +43499,18 @@ function compileMapValue(field2) {
     return jsonObject;
   };
 }
-function compileMapEntryValue(field2) {
-  switch (field2.mapKind) {
+function compileMapEntryValue(field) {
+  switch (field.mapKind) {
     case "scalar":
-      return compileScalarValue2(field2);
+      return compileScalarValue2(field);
     case "enum":
-      return compileEnumValue(field2);
+      return compileEnumValue(field);
     case "message":
-      return compileMessageValue(field2);
+      return compileMessageValue(field);
   }
 }
-function compileEnumValue(field2) {
-  const desc = field2.enum;
+function compileEnumValue(field) {
+  const desc = field.enum;
   if (desc.typeName == "google.protobuf.NullValue") {
     return (opts, value) => {
       if (typeof value != "number") {
@@ -44813,8 +43533,8 @@ function compileEnumValue(field2) {
 function errorEnumValue(desc, value) {
   return new Error(`cannot encode ${desc} to JSON: expected number, got ${formatVal(value)}`);
 }
-function compileScalarValue2(field2) {
-  switch (field2.scalar) {
+function compileScalarValue2(field) {
+  switch (field.scalar) {
     // int32, fixed32, uint32: JSON value will be a decimal number. Either numbers or strings are accepted.
     case ScalarType.INT32:
     case ScalarType.SFIXED32:
@@ -44823,7 +43543,7 @@ function compileScalarValue2(field2) {
     case ScalarType.UINT32:
       return (opts, value) => {
         if (typeof value != "number") {
-          throw errorScalarValue(field2, value);
+          throw errorScalarValue(field, value);
         }
         return value;
       };
@@ -44833,7 +43553,7 @@ function compileScalarValue2(field2) {
     case ScalarType.DOUBLE:
       return (opts, value) => {
         if (typeof value != "number") {
-          throw errorScalarValue(field2, value);
+          throw errorScalarValue(field, value);
         }
         if (Number.isNaN(value))
           return "NaN";
@@ -44847,7 +43567,7 @@ function compileScalarValue2(field2) {
     case ScalarType.STRING:
       return (opts, value) => {
         if (typeof value != "string") {
-          throw errorScalarValue(field2, value);
+          throw errorScalarValue(field, value);
         }
         return value;
       };
@@ -44855,7 +43575,7 @@ function compileScalarValue2(field2) {
     case ScalarType.BOOL:
       return (opts, value) => {
         if (typeof value != "boolean") {
-          throw errorScalarValue(field2, value);
+          throw errorScalarValue(field, value);
         }
         return value;
       };
@@ -44869,7 +43589,7 @@ function compileScalarValue2(field2) {
         if (typeof value == "bigint" || typeof value == "string" || typeof value == "number" && Number.isInteger(value)) {
           return value.toString();
         }
-        throw errorScalarValue(field2, value);
+        throw errorScalarValue(field, value);
       };
     // bytes: JSON value will be the data encoded as a string using standard base64 encoding with paddings.
     // Either standard or URL-safe base64 encoding with/without paddings are accepted.
@@ -44878,13 +43598,13 @@ function compileScalarValue2(field2) {
         if (value instanceof Uint8Array) {
           return base64Encode(value);
         }
-        throw errorScalarValue(field2, value);
+        throw errorScalarValue(field, value);
       };
   }
 }
-function errorScalarValue(field2, value) {
+function errorScalarValue(field, value) {
   var _a;
-  return new Error(`cannot encode ${field2} to JSON: ${(_a = checkField(field2, value)) === null || _a === void 0 ? void 0 : _a.message}`);
+  return new Error(`cannot encode ${field} to JSON: ${(_a = checkField(field, value)) === null || _a === void 0 ? void 0 : _a.message}`);
 }
 function writeExtensions(json, opts, registry, message, desc) {
   const unknown = message.$unknown;
@@ -44901,9 +43621,9 @@ function writeExtensions(json, opts, registry, message, desc) {
         continue;
       }
       const value = getExtension(message, extension);
-      const [container, field2] = createExtensionContainer(extension, value);
+      const [container, field] = createExtensionContainer(extension, value);
       const local = container[unsafeLocal];
-      const jsonValue = compileFieldValue(field2)(opts, local[field2.localName]);
+      const jsonValue = compileFieldValue(field)(opts, local[field.localName]);
       if (jsonValue !== void 0) {
         json[extension.jsonName] = jsonValue;
       }
@@ -45081,49 +43801,49 @@ function compileMessage4(desc) {
     const fieldSeen = /* @__PURE__ */ new Set();
     const jsonKeys = Object.keys(json);
     for (let i = 0; i < jsonKeys.length; i++) {
-      const jsonKey2 = jsonKeys[i];
-      const jsonValue = json[jsonKey2];
-      const entry = fieldsByJsonKey.get(jsonKey2);
+      const jsonKey = jsonKeys[i];
+      const jsonValue = json[jsonKey];
+      const entry = fieldsByJsonKey.get(jsonKey);
       if (entry !== void 0) {
-        const field2 = entry.field;
-        if (fieldSeen.has(field2)) {
-          throw new FieldError(field2, "set multiple times");
+        const field = entry.field;
+        if (fieldSeen.has(field)) {
+          throw new FieldError(field, "set multiple times");
         }
-        fieldSeen.add(field2);
+        fieldSeen.add(field);
         if (entry.oneofScalarNullSkip && jsonValue === null) {
           continue;
         }
         if (entry.oneof) {
           const seen = oneofSeen.get(entry.oneof);
           if (seen !== void 0) {
-            throw new FieldError(entry.oneof, `oneof set multiple times by ${seen.name} and ${field2.name}`);
+            throw new FieldError(entry.oneof, `oneof set multiple times by ${seen.name} and ${field.name}`);
           }
-          oneofSeen.set(entry.oneof, field2);
+          oneofSeen.set(entry.oneof, field);
         }
         entry.read(message, jsonValue, ctx);
       } else {
-        const extension = jsonKey2.startsWith("[") && jsonKey2.endsWith("]") ? (_a = ctx.registry) === null || _a === void 0 ? void 0 : _a.getExtension(jsonKey2.substring(1, jsonKey2.length - 1)) : void 0;
+        const extension = jsonKey.startsWith("[") && jsonKey.endsWith("]") ? (_a = ctx.registry) === null || _a === void 0 ? void 0 : _a.getExtension(jsonKey.substring(1, jsonKey.length - 1)) : void 0;
         if ((extension === null || extension === void 0 ? void 0 : extension.extendee.typeName) == typeName) {
-          const [container, field2, get] = createExtensionContainer(extension);
-          compileFieldReader2(field2)(container[unsafeLocal], jsonValue, ctx);
+          const [container, field, get] = createExtensionContainer(extension);
+          compileFieldReader2(field)(container[unsafeLocal], jsonValue, ctx);
           setExtension(message, extension, get());
         }
         if (extension === void 0 && !ctx.ignoreUnknownFields) {
-          throw new Error(`cannot decode ${descString} from JSON: key "${jsonKey2}" is unknown`);
+          throw new Error(`cannot decode ${descString} from JSON: key "${jsonKey}" is unknown`);
         }
       }
     }
     ctx.depth--;
   };
   compiledReaders2.set(desc, compiled);
-  for (const field2 of desc.fields) {
+  for (const field of desc.fields) {
     const entry = {
-      read: compileFieldReader2(field2),
-      field: field2,
-      oneof: field2.oneof,
-      oneofScalarNullSkip: field2.oneof !== void 0 && field2.fieldKind == "scalar"
+      read: compileFieldReader2(field),
+      field,
+      oneof: field.oneof,
+      oneofScalarNullSkip: field.oneof !== void 0 && field.fieldKind == "scalar"
     };
-    fieldsByJsonKey.set(field2.name, entry).set(field2.jsonName, entry);
+    fieldsByJsonKey.set(field.name, entry).set(field.jsonName, entry);
   }
   return compiled;
 }
@@ -45164,25 +43884,25 @@ function compileWkt2(desc) {
       return void 0;
   }
 }
-function compileFieldReader2(field2) {
-  switch (field2.fieldKind) {
+function compileFieldReader2(field) {
+  switch (field.fieldKind) {
     case "scalar":
-      return compileScalarFieldReader2(field2);
+      return compileScalarFieldReader2(field);
     case "enum":
-      return compileEnumFieldReader2(field2);
+      return compileEnumFieldReader2(field);
     case "message":
-      return compileMessageFieldReader2(field2);
+      return compileMessageFieldReader2(field);
     case "list":
-      return compileListFieldReader2(field2);
+      return compileListFieldReader2(field);
     case "map":
-      return compileMapFieldReader2(field2);
+      return compileMapFieldReader2(field);
   }
 }
-function compileScalarFieldReader2(field2) {
-  const readScalar = compileScalarConverter(field2);
-  const localName = field2.localName;
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function compileScalarFieldReader2(field) {
+  const readScalar = compileScalarConverter(field);
+  const localName = field.localName;
+  if (field.oneof) {
+    const oneofLocalName = field.oneof.localName;
     return (message, json) => {
       message[oneofLocalName] = {
         case: localName,
@@ -45190,7 +43910,7 @@ function compileScalarFieldReader2(field2) {
       };
     };
   }
-  const clear = compileClear(field2);
+  const clear = compileClear(field);
   return (message, json) => {
     if (json === null) {
       clear(message);
@@ -45199,32 +43919,32 @@ function compileScalarFieldReader2(field2) {
     }
   };
 }
-function compileClear(field2) {
-  const localName = field2.localName;
-  if (field2.presence != IMPLICIT6) {
+function compileClear(field) {
+  const localName = field.localName;
+  if (field.presence != IMPLICIT6) {
     return (message) => {
       delete message[localName];
     };
   }
-  if (field2.fieldKind == "enum") {
-    const zero = field2.enum.values[0].number;
+  if (field.fieldKind == "enum") {
+    const zero = field.enum.values[0].number;
     return (message) => {
       message[localName] = zero;
     };
   }
-  const scalar = field2.scalar;
-  const longAsString = field2.longAsString;
+  const scalar = field.scalar;
+  const longAsString = field.longAsString;
   return (message) => {
     message[localName] = scalarZeroValue(scalar, longAsString);
   };
 }
-function compileEnumFieldReader2(field2) {
-  const readEnumValue = compileEnumConverter(field2.enum);
-  const checkEnum = compileEnumCheck(field2.enum);
-  const localName = field2.localName;
-  const nullResets = field2.enum.typeName != "google.protobuf.NullValue";
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function compileEnumFieldReader2(field) {
+  const readEnumValue = compileEnumConverter(field.enum);
+  const checkEnum = compileEnumCheck(field.enum);
+  const localName = field.localName;
+  const nullResets = field.enum.typeName != "google.protobuf.NullValue";
+  if (field.oneof) {
+    const oneofLocalName = field.oneof.localName;
     return (message, json, ctx) => {
       if (json === null && nullResets) {
         const oneof = message[oneofLocalName];
@@ -45237,14 +43957,14 @@ function compileEnumFieldReader2(field2) {
       if (value === tokenIgnoredUnknownEnum) {
         return;
       }
-      const check2 = checkEnum(value);
-      if (check2 !== true) {
-        throw new FieldError(field2, reasonSingular(field2, value, check2));
+      const check = checkEnum(value);
+      if (check !== true) {
+        throw new FieldError(field, reasonSingular(field, value, check));
       }
       message[oneofLocalName] = { case: localName, value };
     };
   }
-  const clear = compileClear(field2);
+  const clear = compileClear(field);
   return (message, json, ctx) => {
     if (json === null && nullResets) {
       clear(message);
@@ -45254,20 +43974,20 @@ function compileEnumFieldReader2(field2) {
     if (value === tokenIgnoredUnknownEnum) {
       return;
     }
-    const check2 = checkEnum(value);
-    if (check2 !== true) {
-      throw new FieldError(field2, reasonSingular(field2, value, check2));
+    const check = checkEnum(value);
+    if (check !== true) {
+      throw new FieldError(field, reasonSingular(field, value, check));
     }
     message[localName] = value;
   };
 }
-function compileMessageFieldReader2(field2) {
-  const localName = field2.localName;
-  const { toMessage, toLocal } = localMessageMapper(field2);
-  const readChild = compiledReader2(field2.message);
-  const nullResets = field2.message.typeName != "google.protobuf.Value";
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function compileMessageFieldReader2(field) {
+  const localName = field.localName;
+  const { toMessage, toLocal } = localMessageMapper(field);
+  const readChild = compiledReader2(field.message);
+  const nullResets = field.message.typeName != "google.protobuf.Value";
+  if (field.oneof) {
+    const oneofLocalName = field.oneof.localName;
     return (message, json, ctx) => {
       const oneof = message[oneofLocalName];
       if (json === null && nullResets) {
@@ -45291,15 +44011,15 @@ function compileMessageFieldReader2(field2) {
     message[localName] = toLocal(child);
   };
 }
-function compileListFieldReader2(field2) {
-  const localName = field2.localName;
-  const readItem = compileListItemReader(field2);
+function compileListFieldReader2(field) {
+  const localName = field.localName;
+  const readItem = compileListItemReader(field);
   return (message, json, ctx) => {
     if (json === null) {
       return;
     }
     if (!Array.isArray(json)) {
-      throw new FieldError(field2, "expected Array, got " + formatVal(json));
+      throw new FieldError(field, "expected Array, got " + formatVal(json));
     }
     const items = message[localName];
     for (let i = 0; i < json.length; i++) {
@@ -45310,50 +44030,50 @@ function compileListFieldReader2(field2) {
     }
   };
 }
-function compileListItemReader(field2) {
-  switch (field2.listKind) {
+function compileListItemReader(field) {
+  switch (field.listKind) {
     case "scalar": {
-      const parseScalar = compileScalarParse(field2);
-      const checkValue = checkScalarValue(field2.scalar);
-      const toLocal = compileScalarToLocal(field2);
-      return (json, ctx, index2) => {
+      const parseScalar = compileScalarParse(field);
+      const checkValue = checkScalarValue(field.scalar);
+      const toLocal = compileScalarToLocal(field);
+      return (json, ctx, index) => {
         if (json === null) {
-          throw new FieldError(field2, "list item must not be null");
+          throw new FieldError(field, "list item must not be null");
         }
         const value = parseScalar(json);
-        const check2 = checkValue(value);
-        if (check2 !== true) {
-          throw new FieldError(field2, `list item #${index2 + 1}: ${reasonSingular(field2, value, check2)}`);
+        const check = checkValue(value);
+        if (check !== true) {
+          throw new FieldError(field, `list item #${index + 1}: ${reasonSingular(field, value, check)}`);
         }
         return toLocal(value);
       };
     }
     case "enum": {
-      const readEnumValue = compileEnumConverter(field2.enum);
-      const checkEnum = compileEnumCheck(field2.enum);
-      const nullResets = field2.enum.typeName != "google.protobuf.NullValue";
-      return (json, ctx, index2) => {
+      const readEnumValue = compileEnumConverter(field.enum);
+      const checkEnum = compileEnumCheck(field.enum);
+      const nullResets = field.enum.typeName != "google.protobuf.NullValue";
+      return (json, ctx, index) => {
         if (json === null && nullResets) {
-          throw new FieldError(field2, "list item must not be null");
+          throw new FieldError(field, "list item must not be null");
         }
         const value = readEnumValue(json, ctx.ignoreUnknownFields);
         if (value === tokenIgnoredUnknownEnum) {
           return value;
         }
-        const check2 = checkEnum(value);
-        if (check2 !== true) {
-          throw new FieldError(field2, `list item #${index2 + 1}: ${reasonSingular(field2, value, check2)}`);
+        const check = checkEnum(value);
+        if (check !== true) {
+          throw new FieldError(field, `list item #${index + 1}: ${reasonSingular(field, value, check)}`);
         }
         return value;
       };
     }
     case "message": {
-      const { toMessage, toLocal } = localMessageMapper(field2);
-      const readChild = compiledReader2(field2.message);
-      const nullResets = field2.message.typeName != "google.protobuf.Value";
+      const { toMessage, toLocal } = localMessageMapper(field);
+      const readChild = compiledReader2(field.message);
+      const nullResets = field.message.typeName != "google.protobuf.Value";
       return (json, ctx) => {
         if (json === null && nullResets) {
-          throw new FieldError(field2, "list item must not be null");
+          throw new FieldError(field, "list item must not be null");
         }
         const child = toMessage(void 0);
         readChild(child, json, ctx);
@@ -45362,33 +44082,33 @@ function compileListItemReader(field2) {
     }
   }
 }
-function compileMapFieldReader2(field2) {
-  const localName = field2.localName;
-  const mapKey = field2.mapKey;
+function compileMapFieldReader2(field) {
+  const localName = field.localName;
+  const mapKey = field.mapKey;
   const parseMapKey = compileMapKeyParse(mapKey);
   const checkMapKey = checkScalarValue(mapKey);
   let parseValue;
   let checkValue;
   let toLocalValue = (value) => value;
   let nullResets = true;
-  switch (field2.mapKind) {
+  switch (field.mapKind) {
     case "scalar": {
-      parseValue = compileScalarParse(field2);
-      checkValue = checkScalarValue(field2.scalar);
-      toLocalValue = compileScalarToLocal(field2);
+      parseValue = compileScalarParse(field);
+      checkValue = checkScalarValue(field.scalar);
+      toLocalValue = compileScalarToLocal(field);
       break;
     }
     case "enum": {
-      const readEnumValue = compileEnumConverter(field2.enum);
+      const readEnumValue = compileEnumConverter(field.enum);
       parseValue = (json, ctx) => readEnumValue(json, ctx.ignoreUnknownFields);
-      checkValue = compileEnumCheck(field2.enum);
-      nullResets = field2.enum.typeName != "google.protobuf.NullValue";
+      checkValue = compileEnumCheck(field.enum);
+      nullResets = field.enum.typeName != "google.protobuf.NullValue";
       break;
     }
     case "message": {
-      const { toMessage, toLocal } = localMessageMapper(field2);
-      const readChild = compiledReader2(field2.message);
-      nullResets = field2.message.typeName != "google.protobuf.Value";
+      const { toMessage, toLocal } = localMessageMapper(field);
+      const readChild = compiledReader2(field.message);
+      nullResets = field.message.typeName != "google.protobuf.Value";
       parseValue = (json, ctx) => {
         const child = toMessage(void 0);
         readChild(child, json, ctx);
@@ -45402,7 +44122,7 @@ function compileMapFieldReader2(field2) {
       return;
     }
     if (typeof json != "object" || Array.isArray(json)) {
-      throw new FieldError(field2, "expected object, got " + formatVal(json));
+      throw new FieldError(field, "expected object, got " + formatVal(json));
     }
     const record = message[localName];
     const seen = /* @__PURE__ */ new Set();
@@ -45412,11 +44132,11 @@ function compileMapFieldReader2(field2) {
       const jsonMapValue = json[jsonMapKey];
       const key = parseMapKey(jsonMapKey);
       if (seen.has(key)) {
-        throw new FieldError(field2, `duplicate map key "${jsonMapKey}"`);
+        throw new FieldError(field, `duplicate map key "${jsonMapKey}"`);
       }
       seen.add(key);
       if (jsonMapValue === null && nullResets) {
-        throw new FieldError(field2, "map value must not be null");
+        throw new FieldError(field, "map value must not be null");
       }
       const value = parseValue(jsonMapValue, ctx);
       if (value === tokenIgnoredUnknownEnum) {
@@ -45424,12 +44144,12 @@ function compileMapFieldReader2(field2) {
       }
       const checkKey = checkMapKey(key);
       if (checkKey !== true) {
-        throw new FieldError(field2, `invalid map key: ${reasonSingular({ scalar: mapKey }, key, checkKey)}`);
+        throw new FieldError(field, `invalid map key: ${reasonSingular({ scalar: mapKey }, key, checkKey)}`);
       }
       if (checkValue !== void 0) {
-        const check2 = checkValue(value);
-        if (check2 !== true) {
-          throw new FieldError(field2, `map entry ${formatVal(key)}: ${reasonSingular(field2, value, check2)}`);
+        const check = checkValue(value);
+        if (check !== true) {
+          throw new FieldError(field, `map entry ${formatVal(key)}: ${reasonSingular(field, value, check)}`);
         }
       }
       setOwn(record, key, toLocalValue(value));
@@ -45477,21 +44197,21 @@ function compileEnumCheck(desc) {
   const values = desc.values;
   return (value) => values.some((v) => v.number === value);
 }
-function compileScalarConverter(field2) {
-  const parseScalar = compileScalarParse(field2);
-  const checkValue = checkScalarValue(field2.scalar);
-  const toLocal = compileScalarToLocal(field2);
+function compileScalarConverter(field) {
+  const parseScalar = compileScalarParse(field);
+  const checkValue = checkScalarValue(field.scalar);
+  const toLocal = compileScalarToLocal(field);
   return (json) => {
     const value = parseScalar(json);
-    const check2 = checkValue(value);
-    if (check2 !== true) {
-      throw new FieldError(field2, reasonSingular(field2, value, check2));
+    const check = checkValue(value);
+    if (check !== true) {
+      throw new FieldError(field, reasonSingular(field, value, check));
     }
     return toLocal(value);
   };
 }
-function compileScalarParse(field2) {
-  switch (field2.scalar) {
+function compileScalarParse(field) {
+  switch (field.scalar) {
     // float, double: JSON value will be a number or one of the special string values "NaN", "Infinity", and "-Infinity".
     // Either numbers or strings are accepted. Exponent notation is also accepted.
     case ScalarType.DOUBLE:
@@ -45505,10 +44225,10 @@ function compileScalarParse(field2) {
           return Number.NEGATIVE_INFINITY;
         if (typeof json == "number") {
           if (Number.isNaN(json)) {
-            throw new FieldError(field2, "unexpected NaN number");
+            throw new FieldError(field, "unexpected NaN number");
           }
           if (!Number.isFinite(json)) {
-            throw new FieldError(field2, "unexpected infinite number");
+            throw new FieldError(field, "unexpected infinite number");
           }
           return json;
         }
@@ -45546,7 +44266,7 @@ function compileScalarParse(field2) {
             return base64Decode(json);
           } catch (e) {
             const message = e instanceof Error ? e.message : String(e);
-            throw new FieldError(field2, message);
+            throw new FieldError(field, message);
           }
         }
         return json;
@@ -45557,9 +44277,9 @@ function compileScalarParse(field2) {
       return (json) => json;
   }
 }
-function compileScalarToLocal(field2) {
-  const longAsString = field2.fieldKind !== "map" && field2.longAsString;
-  switch (field2.scalar) {
+function compileScalarToLocal(field) {
+  const longAsString = field.fieldKind !== "map" && field.longAsString;
+  switch (field.scalar) {
     case ScalarType.INT64:
     case ScalarType.SFIXED64:
     case ScalarType.SINT64:
@@ -45580,14 +44300,14 @@ function compileScalarToLocal(field2) {
 function compileMapKeyParse(type) {
   switch (type) {
     case ScalarType.BOOL:
-      return (jsonString2) => {
-        switch (jsonString2) {
+      return (jsonString) => {
+        switch (jsonString) {
           case "true":
             return true;
           case "false":
             return false;
         }
-        return jsonString2;
+        return jsonString;
       };
     case ScalarType.INT32:
     case ScalarType.FIXED32:
@@ -45600,9 +44320,9 @@ function compileMapKeyParse(type) {
     case ScalarType.SFIXED64:
     case ScalarType.UINT64:
     case ScalarType.FIXED64:
-      return (jsonString2) => /^-?0+$/.test(jsonString2) ? "0" : jsonString2.replace(/^(-?)0+(?=\d)/, "$1");
+      return (jsonString) => /^-?0+$/.test(jsonString) ? "0" : jsonString.replace(/^(-?)0+(?=\d)/, "$1");
     default:
-      return (jsonString2) => jsonString2;
+      return (jsonString) => jsonString;
   }
 }
 function int32FromJson(json) {
@@ -45613,11 +44333,11 @@ function int32FromJson(json) {
     if (json.trim().length !== json.length) {
       return json;
     }
-    const num6 = Number(json);
-    if (Number.isNaN(num6)) {
+    const num = Number(json);
+    if (Number.isNaN(num)) {
       return json;
     }
-    return num6;
+    return num;
   }
   return json;
 }
@@ -45708,11 +44428,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path20) => {
-    if (path20.includes("_")) {
+  fieldMask.paths = json.split(",").map((path18) => {
+    if (path18.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path20);
+    return protoSnakeCase(path18);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -45811,11 +44531,11 @@ var ArrayList = class {
   get size() {
     return this._array.length;
   }
-  get(index2) {
-    if (index2 < 0 || index2 >= this.size) {
+  get(index) {
+    if (index < 0 || index >= this.size) {
       return void 0;
     }
-    return toCel(this._array[index2]);
+    return toCel(this._array[index]);
   }
   *values() {
     for (const element of this._array.values()) {
@@ -45835,8 +44555,8 @@ var RepeatedFieldList = class {
   get size() {
     return this._list.size;
   }
-  get(index2) {
-    const val = this._list.get(index2);
+  get(index) {
+    const val = this._list.get(index);
     if (val === void 0) {
       return void 0;
     }
@@ -45866,15 +44586,15 @@ var ConcatList = class {
   get size() {
     return this._size;
   }
-  get(index2) {
-    if (index2 < 0 || index2 >= this.size) {
+  get(index) {
+    if (index < 0 || index >= this.size) {
       return void 0;
     }
     for (const list of this._lists) {
-      if (index2 < list.size) {
-        return list.get(index2);
+      if (index < list.size) {
+        return list.get(index);
       }
-      index2 = index2 - list.size;
+      index = index - list.size;
     }
     return void 0;
   }
@@ -46585,17 +45305,17 @@ var Resolver = class {
   }
 };
 function createFuncGroup(name, funcs) {
-  const set2 = [];
+  const set = [];
   for (const func of funcs) {
-    for (let i = 0; i < set2.length; i++) {
-      if (func.id === set2[i].id) {
-        set2.splice(i, 1);
+    for (let i = 0; i < set.length; i++) {
+      if (func.id === set[i].id) {
+        set.splice(i, 1);
         break;
       }
     }
-    set2.push(func);
+    set.push(func);
   }
-  return new Group(name, set2);
+  return new Group(name, set);
 }
 var Group = class {
   _name;
@@ -46673,32 +45393,32 @@ var UNITS = Object.freeze({
 });
 var INT_REGEXP = /^\d+/;
 var UNIT_REGEXP = new RegExp(`^(${Object.keys(UNITS).join("|")})`);
-function parseDuration(str3) {
-  if (str3.length > DURATION_STRING_LENGTH_LIMIT) {
+function parseDuration(str) {
+  if (str.length > DURATION_STRING_LENGTH_LIMIT) {
     throw badDurationStr(`duration string exceeds ${DURATION_STRING_LENGTH_LIMIT} characters`);
   }
-  if (/^[-+]?0$/.test(str3))
+  if (/^[-+]?0$/.test(str))
     return createDuration();
-  const [sign2, values] = /^[+-]/.test(str3) ? [str3[0] === "+" ? 1n : -1n, str3.slice(1)] : [1n, str3];
+  const [sign, values] = /^[+-]/.test(str) ? [str[0] === "+" ? 1n : -1n, str.slice(1)] : [1n, str];
   let fullNanos = 0n;
   let remainder = values;
   while (remainder.length > 0) {
-    const int2 = INT_REGEXP.exec(remainder)?.[0];
-    remainder = remainder.slice(int2?.length ?? 0);
+    const int = INT_REGEXP.exec(remainder)?.[0];
+    remainder = remainder.slice(int?.length ?? 0);
     if (remainder[0] === ".")
       remainder = remainder.slice(1);
     const fraction = INT_REGEXP.exec(remainder)?.[0];
     remainder = remainder.slice(fraction?.length ?? 0);
     const unit = UNIT_REGEXP.exec(remainder)?.[0];
     remainder = remainder.slice(unit?.length ?? 0);
-    if ((int2 ?? fraction) === void 0 || unit === void 0) {
+    if ((int ?? fraction) === void 0 || unit === void 0) {
       throw badDurationStr("invalid syntax");
     }
     const factor = UNITS[unit];
-    fullNanos += BigInt(int2 ?? 0) * factor;
+    fullNanos += BigInt(int ?? 0) * factor;
     fullNanos += BigInt(fraction ?? 0) * factor / 10n ** BigInt(fraction?.length ?? 0);
   }
-  return createDuration(0n, sign2 * fullNanos);
+  return createDuration(0n, sign * fullNanos);
 }
 function badDurationStr(e) {
   return new Error(`Failed to parse duration: ${e}`);
@@ -46739,9 +45459,9 @@ function safeInt(value, op = "type conversion") {
 function safeUint(value, op = "type conversion") {
   const numeric = typeof value === "string" ? BigInt(value) : value;
   if (typeof numeric === "bigint" || Number.isFinite(numeric)) {
-    const int2 = typeof numeric === "number" ? BigInt(Math.trunc(numeric)) : numeric;
-    if (numeric >= 0 && int2 <= MAX_UINT) {
-      return celUint(int2);
+    const int = typeof numeric === "number" ? BigInt(Math.trunc(numeric)) : numeric;
+    if (numeric >= 0 && int <= MAX_UINT) {
+      return celUint(int);
     }
   }
   throw celError(`uint overflow during ${op}`);
@@ -46938,18 +45658,18 @@ var UnicodeRangeTable = class {
     this.SIZE = isStride1 ? 2 : 3;
   }
   // High-performance getters that do NOT allocate memory
-  getLo(index2) {
-    return this.data[index2 * this.SIZE];
+  getLo(index) {
+    return this.data[index * this.SIZE];
   }
-  getHi(index2) {
-    return this.data[index2 * this.SIZE + 1];
+  getHi(index) {
+    return this.data[index * this.SIZE + 1];
   }
-  getStride(index2) {
-    return this.isStride1 ? 1 : this.data[index2 * this.SIZE + 2];
+  getStride(index) {
+    return this.isStride1 ? 1 : this.data[index * this.SIZE + 2];
   }
-  get(index2) {
-    const i = index2 * this.SIZE;
-    return [this.data[i], this.data[i + 1], this.getStride(index2)];
+  get(index) {
+    const i = index * this.SIZE;
+    return [this.data[i], this.data[i + 1], this.getStride(index)];
   }
   get length() {
     return this.data.length / this.SIZE;
@@ -46968,12 +45688,12 @@ var getB64Map = () => {
   }
   return _B64_MAP;
 };
-var decodeVLQ = (str3) => {
+var decodeVLQ = (str) => {
   const b64 = getB64Map();
   const res = [];
   let value = 0, shift = 0;
-  for (let i = 0; i < str3.length; i++) {
-    const digit = b64[str3.charCodeAt(i)];
+  for (let i = 0; i < str.length; i++) {
+    const digit = b64[str.charCodeAt(i)];
     value |= (digit & 31) << shift;
     if ((digit & 32) === 0) {
       res.push(value);
@@ -46985,10 +45705,10 @@ var decodeVLQ = (str3) => {
   }
   return res;
 };
-var decodeRanges = (str3, isStride1) => {
-  if (str3.length === 0)
+var decodeRanges = (str, isStride1) => {
+  if (str.length === 0)
     return new Uint32Array(0);
-  const res = decodeVLQ(str3);
+  const res = decodeVLQ(str);
   const numRanges = isStride1 ? res.length / 2 : res.length / 3;
   const out = new Uint32Array(numRanges * 3);
   let current = 0, resIdx = 0;
@@ -47001,8 +45721,8 @@ var decodeRanges = (str3, isStride1) => {
   }
   return out;
 };
-var decodeOrbit = (str3) => {
-  const res = decodeVLQ(str3);
+var decodeOrbit = (str) => {
+  const res = decodeVLQ(str);
   const map = /* @__PURE__ */ new Map();
   let currentKey = 0;
   for (let i = 0; i < res.length; i += 2) {
@@ -47369,33 +46089,33 @@ var buildForProperty = (name) => {
   const cached2 = _sweepCache.get(cacheKey);
   if (cached2)
     return cached2;
-  const base2 = sweepPlatform(pattern);
+  const base = sweepPlatform(pattern);
   const delta = kind === "category" ? _DELTA_CATEGORIES.get(name) : _DELTA_SCRIPTS.get(name);
-  const merged = delta ? mergeRanges(base2, delta) : base2;
-  const table3 = new UnicodeRangeTable(merged);
-  _sweepCache.set(cacheKey, table3);
-  return table3;
+  const merged = delta ? mergeRanges(base, delta) : base;
+  const table2 = new UnicodeRangeTable(merged);
+  _sweepCache.set(cacheKey, table2);
+  return table2;
 };
 var buildFoldOverlay = (name) => {
   const cached2 = _foldCache.get(name);
   if (cached2 !== void 0)
     return cached2;
-  const base2 = buildForProperty(name);
-  if (!base2) {
+  const base = buildForProperty(name);
+  if (!base) {
     _foldCache.set(name, null);
     return null;
   }
   const inBase = (r) => {
-    let lo = 0, hi = base2.length;
+    let lo = 0, hi = base.length;
     while (lo < hi) {
       const m = lo + hi >> 1;
-      const rlo = base2.getLo(m), rhi = base2.getHi(m);
+      const rlo = base.getLo(m), rhi = base.getHi(m);
       if (r < rlo)
         hi = m;
       else if (r > rhi)
         lo = m + 1;
       else
-        return (r - rlo) % base2.getStride(m) === 0;
+        return (r - rlo) % base.getStride(m) === 0;
     }
     return false;
   };
@@ -47420,8 +46140,8 @@ var buildFoldOverlay = (name) => {
     return r;
   };
   const extras = /* @__PURE__ */ new Set();
-  for (let i = 0; i < base2.length; i++) {
-    const lo = base2.getLo(i), hi = base2.getHi(i), stride = base2.getStride(i);
+  for (let i = 0; i < base.length; i++) {
+    const lo = base.getLo(i), hi = base.getHi(i), stride = base.getStride(i);
     for (let cp = lo; cp <= hi; cp += stride) {
       let r = simpleFold2(cp);
       while (r !== cp) {
@@ -47450,16 +46170,16 @@ var buildFoldOverlay = (name) => {
     out[i * 3 + 1] = merged[i][1];
     out[i * 3 + 2] = 1;
   }
-  const table3 = new UnicodeRangeTable(out);
-  _foldCache.set(name, table3);
-  return table3;
+  const table2 = new UnicodeRangeTable(out);
+  _foldCache.set(name, table2);
+  return table2;
 };
 var getUpper = () => {
-  const table3 = buildForProperty("Lu");
-  if (table3 === null) {
+  const table2 = buildForProperty("Lu");
+  if (table2 === null) {
     throw new Error("Upper: missing Lu property");
   }
-  return table3;
+  return table2;
 };
 var UnicodeTables = {
   get CASE_ORBIT() {
@@ -47588,8 +46308,8 @@ function unhex(c) {
   }
   return -1;
 }
-function stringToRunes(str3) {
-  return Array.from(String(str3)).map((s) => codePointAtOrThrow(s, 0));
+function stringToRunes(str) {
+  return Array.from(String(str)).map((s) => codePointAtOrThrow(s, 0));
 }
 function runeToString(r) {
   return String.fromCodePoint(r);
@@ -47618,8 +46338,8 @@ function emptyOpContext(r1, r2) {
   }
   return op;
 }
-function quoteMeta(str3) {
-  return str3.split("").map((s) => {
+function quoteMeta(str) {
+  return str.split("").map((s) => {
     if (METACHARACTERS.indexOf(s) >= 0) {
       return `\\${s}`;
     }
@@ -48203,11 +46923,11 @@ var fromRegexp = (re) => {
         return new Prefilter(Prefilter.Type.NONE);
       }
       const pf = new Prefilter(Prefilter.Type.EXACT);
-      let str3 = "";
+      let str = "";
       for (let i = 0; i < re.runes.length; i++) {
-        str3 += String.fromCodePoint(re.runes[i]);
+        str += String.fromCodePoint(re.runes[i]);
       }
-      pf.str = str3;
+      pf.str = str;
       return pf;
     }
     case Regexp.Op.CAPTURE:
@@ -48874,8 +47594,8 @@ function simplify1(op, flags, sub, re) {
 var CharGroup = class {
   sign;
   cls;
-  constructor(sign2, cls) {
-    this.sign = sign2;
+  constructor(sign, cls) {
+    this.sign = sign;
     this.cls = cls;
   }
 };
@@ -48953,8 +47673,8 @@ var CharClass = class _CharClass {
   // (pivotFrom, pivotTo), where the first component of the pair (lo) is
   // ordered naturally and the second component (hi) is in reverse order.
   static cmp(array, i, pivotFrom, pivotTo) {
-    const cmp2 = array[i] - pivotFrom;
-    return cmp2 !== 0 ? cmp2 : pivotTo - array[i + 1];
+    const cmp = array[i] - pivotFrom;
+    return cmp !== 0 ? cmp : pivotTo - array[i + 1];
   }
   // qsortIntPair() quicksorts pairs of ints in |array| according to lt().
   // Precondition: |left|, |right|, |this.len| must all be even; |this.len > 1|.
@@ -49119,11 +47839,11 @@ var CharClass = class _CharClass {
   }
   // appendTable() appends the Unicode range table |table| to this CharClass.
   // Does not mutate |table|.
-  appendTable(table3) {
-    for (let i = 0; i < table3.length; ++i) {
-      const lo = table3.getLo(i);
-      const hi = table3.getHi(i);
-      const stride = table3.getStride(i);
+  appendTable(table2) {
+    for (let i = 0; i < table2.length; ++i) {
+      const lo = table2.getLo(i);
+      const hi = table2.getHi(i);
+      const stride = table2.getStride(i);
       if (stride === 1) {
         this.appendRange(lo, hi);
         continue;
@@ -49136,12 +47856,12 @@ var CharClass = class _CharClass {
   }
   // appendNegatedTable() returns the result of appending the negation of range
   // table |table| to this CharClass.  Does not mutate |table|.
-  appendNegatedTable(table3) {
+  appendNegatedTable(table2) {
     let nextLo = 0;
-    for (let i = 0; i < table3.length; ++i) {
-      const lo = table3.getLo(i);
-      const hi = table3.getHi(i);
-      const stride = table3.getStride(i);
+    for (let i = 0; i < table2.length; ++i) {
+      const lo = table2.getLo(i);
+      const hi = table2.getHi(i);
+      const stride = table2.getStride(i);
       if (stride === 1) {
         if (nextLo <= lo - 1) {
           this.appendRange(nextLo, lo - 1);
@@ -49163,8 +47883,8 @@ var CharClass = class _CharClass {
   }
   // appendTableWithSign() calls append{,Negated}Table depending on sign.
   // Does not mutate |table|.
-  appendTableWithSign(table3, sign2) {
-    return sign2 < 0 ? this.appendNegatedTable(table3) : this.appendTable(table3);
+  appendTableWithSign(table2, sign) {
+    return sign < 0 ? this.appendNegatedTable(table2) : this.appendTable(table2);
   }
   // negateClass() negates this CharClass, which must already be clean.
   negateClass() {
@@ -49189,8 +47909,8 @@ var CharClass = class _CharClass {
   }
   // appendClassWithSign() calls appendClass() if sign is +1 or
   // appendNegatedClass if sign is -1.  Does not mutate |x|.
-  appendClassWithSign(x, sign2) {
-    return sign2 < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
+  appendClassWithSign(x, sign) {
+    return sign < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
   }
   // appendGroup() appends CharGroup |g| to this CharClass, folding iff
   // |foldCase|.  Does not mutate |g|.
@@ -49207,8 +47927,8 @@ var CharClass = class _CharClass {
 var StringIterator = class {
   str;
   position;
-  constructor(str3) {
-    this.str = str3;
+  constructor(str) {
+    this.str = str;
     this.position = 0;
   }
   // Returns the cursor position.  Do not interpret the result!
@@ -50276,7 +48996,7 @@ var Parser = class _Parser {
     }
     t.skip(2);
     let flags = this.flags;
-    let sign2 = 1;
+    let sign = 1;
     let sawFlag = false;
     loop: while (t.more()) {
       {
@@ -50300,17 +49020,17 @@ var Parser = class _Parser {
             break;
           // Switch to negation.
           case 45:
-            if (sign2 < 0) {
+            if (sign < 0) {
               break loop;
             }
-            sign2 = -1;
+            sign = -1;
             flags = ~flags;
             sawFlag = false;
             break;
           // End of flags, starting group or not.
           case 58:
           case 41:
-            if (sign2 < 0) {
+            if (sign < 0) {
               if (!sawFlag) {
                 break loop;
               }
@@ -50448,10 +49168,10 @@ var Parser = class _Parser {
       return false;
     }
     t.skip(1);
-    let sign2 = 1;
+    let sign = 1;
     let c = t.pop();
     if (c === 80) {
-      sign2 = -1;
+      sign = -1;
     }
     if (!t.more()) {
       t.rewindTo(startPos);
@@ -50473,26 +49193,26 @@ var Parser = class _Parser {
       t.skip(1);
     }
     if (!(name.length === 0) && name.codePointAt(0) === 94) {
-      sign2 = 0 - sign2;
+      sign = 0 - sign;
       name = name.substring(1);
     }
-    const pair2 = _Parser.unicodeTable(name);
-    if (pair2 === null) {
+    const pair = _Parser.unicodeTable(name);
+    if (pair === null) {
       throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.from(startPos));
     }
-    if (pair2.sign < 0) {
-      sign2 = 0 - sign2;
+    if (pair.sign < 0) {
+      sign = 0 - sign;
     }
-    const tab = pair2.tab;
-    const fold = pair2.fold;
+    const tab = pair.tab;
+    const fold = pair.fold;
     if (tab === null) {
       throw new RE2JSSyntaxException(_Parser.ERR_INVALID_CHAR_RANGE, t.from(startPos));
     }
     if ((this.flags & FOLD_CASE) === 0 || fold === null) {
-      cc.appendTableWithSign(tab, sign2);
+      cc.appendTableWithSign(tab, sign);
     } else {
       const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
-      cc.appendClassWithSign(tmp, sign2);
+      cc.appendClassWithSign(tmp, sign);
     }
     return true;
   }
@@ -50507,9 +49227,9 @@ var Parser = class _Parser {
     const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
     re.flags = this.flags;
     const cc = new CharClass();
-    let sign2 = 1;
+    let sign = 1;
     if (t.more() && t.lookingAt("^")) {
-      sign2 = -1;
+      sign = -1;
       t.skip(1);
       if ((this.flags & CLASS_NL) === 0) {
         cc.appendRange(10, 10);
@@ -50553,7 +49273,7 @@ var Parser = class _Parser {
     }
     t.skip(1);
     cc.cleanClass();
-    if (sign2 < 0) {
+    if (sign < 0) {
       cc.negateClass();
     }
     re.runes = cc.toArray();
@@ -50661,7 +49381,7 @@ var RE2 = class _RE2 {
   _nfaFallback(input, pos, anchor) {
     const prog = this.prog;
     const endPos = input.endPos();
-    const addState = (set2, visited2, pc, context) => {
+    const addState = (set, visited2, pc, context) => {
       if (pc < 0 || pc >= prog.numInst() || visited2.has(pc))
         return;
       visited2.add(pc);
@@ -50669,20 +49389,20 @@ var RE2 = class _RE2 {
       switch (inst.op) {
         case Inst.ALT:
         case Inst.ALT_MATCH:
-          addState(set2, visited2, inst.out, context);
-          addState(set2, visited2, inst.arg, context);
+          addState(set, visited2, inst.out, context);
+          addState(set, visited2, inst.arg, context);
           break;
         case Inst.NOP:
         case Inst.CAPTURE:
-          addState(set2, visited2, inst.out, context);
+          addState(set, visited2, inst.out, context);
           break;
         case Inst.EMPTY_WIDTH:
           if ((inst.arg & ~context) === 0) {
-            addState(set2, visited2, inst.out, context);
+            addState(set, visited2, inst.out, context);
           }
           break;
         default:
-          set2.add(pc);
+          set.add(pc);
           break;
       }
     };
@@ -50785,8 +49505,8 @@ var RE2JS = class _RE2JS {
    * @param {string} str The string to be literalized
    * @returns {string} A literal string replacement
    */
-  static quote(str3) {
-    return quoteMeta(str3);
+  static quote(str) {
+    return quoteMeta(str);
   }
   /**
    * Helper: create new RE2JS with given regex and flags.
@@ -50913,18 +49633,18 @@ function matches(pattern) {
   return RE2JS.compile(pattern).test(this);
 }
 function compareDuration(lhs, rhs) {
-  const cmp2 = lhs.message.seconds - rhs.message.seconds;
-  if (cmp2 == 0n) {
+  const cmp = lhs.message.seconds - rhs.message.seconds;
+  if (cmp == 0n) {
     return lhs.message.nanos - rhs.message.nanos;
   }
-  return cmp2 < 0n ? -1 : 1;
+  return cmp < 0n ? -1 : 1;
 }
 function compareTimestamp(lhs, rhs) {
-  const cmp2 = lhs.message.seconds - rhs.message.seconds;
-  if (cmp2 == 0n) {
+  const cmp = lhs.message.seconds - rhs.message.seconds;
+  if (cmp == 0n) {
     return lhs.message.nanos - rhs.message.nanos;
   }
-  return cmp2 < 0n ? -1 : 1;
+  return cmp < 0n ? -1 : 1;
 }
 function compareBytes(lhs, rhs) {
   const minLen = Math.min(lhs.length, rhs.length);
@@ -51066,10 +49786,10 @@ function convertToDate(msg, tz) {
   }
   const timeOffset = tz.match(/^(?<sign>[+-]?)(?<hours>\d\d):(?<minutes>\d\d)$/);
   if (timeOffset?.groups) {
-    const sign2 = timeOffset.groups.sign == "-" ? 1 : -1;
+    const sign = timeOffset.groups.sign == "-" ? 1 : -1;
     const hours = parseInt(timeOffset.groups.hours);
     const minutes = parseInt(timeOffset.groups.minutes);
-    const offset = sign2 * (hours * 60 * 60 * 1e3 + minutes * 60 * 1e3);
+    const offset = sign * (hours * 60 * 60 * 1e3 + minutes * 60 * 1e3);
     val = new Date(val.getTime() - offset);
     return new Date(val.getUTCFullYear(), val.getUTCMonth(), val.getUTCDate(), val.getUTCHours(), val.getUTCMinutes(), val.getUTCSeconds(), val.getUTCMilliseconds());
   }
@@ -51444,19 +50164,19 @@ var Builder = class {
   newInfixExpr(offset, op, args) {
     return this.newCallExpr(offset, op === "in" ? "@in" : `_${op}_`, args);
   }
-  newSelectExpr(offset, operand, field2) {
+  newSelectExpr(offset, operand, field) {
     return this.nextExpr(offset, {
       case: "selectExpr",
       value: {
         $typeName: "cel.expr.Expr.Select",
         operand,
-        field: field2,
+        field,
         testOnly: false
       }
     });
   }
-  newIndexExpr(offset, operand, index2) {
-    return this.newCallExpr(offset, "_[_]", [operand, index2]);
+  newIndexExpr(offset, operand, index) {
+    return this.newCallExpr(offset, "_[_]", [operand, index]);
   }
   expandHasMacro(offset, target) {
     if (target.exprKind.case !== "selectExpr") {
@@ -51602,34 +50322,34 @@ var Builder = class {
       }
     });
   }
-  maybeExpand(offset, call2) {
-    if (call2.exprKind.case === "callExpr") {
-      const callExpr = call2.exprKind.value;
+  maybeExpand(offset, call) {
+    if (call.exprKind.case === "callExpr") {
+      const callExpr = call.exprKind.value;
       const varName = callExpr.args[0];
-      if (varName !== void 0 && call2.exprKind.value.target !== void 0 && varName.exprKind?.case === "identExpr") {
+      if (varName !== void 0 && call.exprKind.value.target !== void 0 && varName.exprKind?.case === "identExpr") {
         let expanded;
         if (callExpr.args.length === 2) {
           switch (callExpr.function) {
             case "exists":
-              expanded = this.expandExistsMacro(offset, call2.exprKind.value.target, varName.exprKind.value.name, call2.exprKind.value.args[1]);
+              expanded = this.expandExistsMacro(offset, call.exprKind.value.target, varName.exprKind.value.name, call.exprKind.value.args[1]);
               break;
             case "all":
-              expanded = this.expandAllMacro(offset, call2.exprKind.value.target, varName.exprKind.value.name, call2.exprKind.value.args[1]);
+              expanded = this.expandAllMacro(offset, call.exprKind.value.target, varName.exprKind.value.name, call.exprKind.value.args[1]);
               break;
             case "map":
-              expanded = this.expandMapMacro(offset, call2.exprKind.value.target, varName.exprKind.value.name, call2.exprKind.value.args[1]);
+              expanded = this.expandMapMacro(offset, call.exprKind.value.target, varName.exprKind.value.name, call.exprKind.value.args[1]);
               break;
             case "filter":
-              expanded = this.expandFilterMacro(offset, call2.exprKind.value.target, varName.exprKind.value.name, call2.exprKind.value.args[1]);
+              expanded = this.expandFilterMacro(offset, call.exprKind.value.target, varName.exprKind.value.name, call.exprKind.value.args[1]);
               break;
             case "exists_one":
             case "existsOne":
-              expanded = this.expandExistsOne(offset, call2.exprKind.value.target, varName.exprKind.value.name, call2.exprKind.value.args[1]);
+              expanded = this.expandExistsOne(offset, call.exprKind.value.target, varName.exprKind.value.name, call.exprKind.value.args[1]);
               break;
           }
         }
         if (callExpr.args.length === 3 && callExpr.function == "map") {
-          expanded = this.expandMapFilterMacro(offset, call2.exprKind.value.target, varName.exprKind.value.name, call2.exprKind.value.args[1], call2.exprKind.value.args[2]);
+          expanded = this.expandMapFilterMacro(offset, call.exprKind.value.target, varName.exprKind.value.name, call.exprKind.value.args[1], call.exprKind.value.args[2]);
         }
         if (expanded !== void 0) {
           this.addMacroCall(expanded.id, callExpr.function, callExpr.target, callExpr.args);
@@ -51637,7 +50357,7 @@ var Builder = class {
         }
       }
     }
-    return call2;
+    return call;
   }
   addMacroCall(exprId, functionName, target, args) {
     const macroArgs = args.map((arg) => this.buildMacroCallArg(arg));
@@ -51677,9 +50397,9 @@ var Builder = class {
       };
     }
     if (expr.exprKind.case === "callExpr") {
-      const call2 = expr.exprKind.value;
-      const macroArgs = call2.args.map((arg) => this.buildMacroCallArg(arg));
-      const macroTarget = call2.target !== void 0 ? this.buildMacroCallArg(call2.target) : void 0;
+      const call = expr.exprKind.value;
+      const macroArgs = call.args.map((arg) => this.buildMacroCallArg(arg));
+      const macroTarget = call.target !== void 0 ? this.buildMacroCallArg(call.target) : void 0;
       return {
         $typeName: "cel.expr.Expr",
         id: expr.id,
@@ -51687,7 +50407,7 @@ var Builder = class {
           case: "callExpr",
           value: {
             $typeName: "cel.expr.Expr.Call",
-            function: call2.function,
+            function: call.function,
             target: macroTarget,
             args: macroArgs
           }
@@ -51733,20 +50453,20 @@ var Builder = class {
       value: key
     }, value);
   }
-  newStructExpr(offset, entries2, messageName = "") {
+  newStructExpr(offset, entries, messageName = "") {
     return this.nextExpr(offset, {
       case: "structExpr",
       value: {
         $typeName: "cel.expr.Expr.CreateStruct",
-        entries: entries2,
+        entries,
         messageName
       }
     });
   }
-  newStructEntry(offset, field2, value) {
+  newStructEntry(offset, field, value) {
     return this.nextEntry(offset, {
       case: "fieldKey",
-      value: field2
+      value: field
     }, value);
   }
 };
@@ -51785,14 +50505,14 @@ var runtime;
     }
   }
   runtime2.GrammarLocation = GrammarLocation;
-  function padEnd(str3, targetLength, padString) {
+  function padEnd(str, targetLength, padString) {
     padString = padString || " ";
-    if (str3.length > targetLength) {
-      return str3;
+    if (str.length > targetLength) {
+      return str;
     }
-    targetLength -= str3.length;
+    targetLength -= str.length;
     padString += padString.repeat(targetLength);
-    return str3 + padString.slice(0, targetLength);
+    return str + padString.slice(0, targetLength);
   }
   runtime2.padEnd = padEnd;
   class ParseFailure {
@@ -52256,11 +50976,11 @@ function parse(input, options = {}) {
     }
     throw new Error();
   }
-  function item330(offset, bytes3) {
-    return builder.newStringExpr(offset(), bytes3);
+  function item330(offset, bytes2) {
+    return builder.newStringExpr(offset(), bytes2);
   }
-  function item340(offset, bytes3) {
-    return builder.newBytesExpr(offset(), bytes3);
+  function item340(offset, bytes2) {
+    return builder.newBytesExpr(offset(), bytes2);
   }
   function item351(offset, keyword) {
     return builder.newBoolExpr(offset(), keyword);
@@ -52308,8 +51028,8 @@ function parse(input, options = {}) {
   function item430(offset, key, value) {
     return builder.newStructEntry(offset(), key, value);
   }
-  function item437(offset, dot, name, entries2) {
-    return builder.newStructExpr(offset(), entries2, (dot !== null ? dot : "") + name.join("."));
+  function item437(offset, dot, name, entries) {
+    return builder.newStructExpr(offset(), entries, (dot !== null ? dot : "") + name.join("."));
   }
   function item444(offset, name) {
     return builder.newIdentExpr(offset(), name);
@@ -52320,17 +51040,17 @@ function parse(input, options = {}) {
   function item475(offset, key, value) {
     return builder.newMapEntry(offset(), key, value);
   }
-  function item484(offset, entries2) {
-    return builder.newStructExpr(offset(), entries2);
+  function item484(offset, entries) {
+    return builder.newStructExpr(offset(), entries);
   }
-  function item500(offset, field2) {
-    return (prevExpr) => builder.newSelectExpr(offset(), prevExpr, field2);
+  function item500(offset, field) {
+    return (prevExpr) => builder.newSelectExpr(offset(), prevExpr, field);
   }
   function item509(offset, func, args) {
     return (prevExpr) => builder.newMemberCallExpr(offset(), prevExpr, func, args);
   }
-  function item516(offset, index2) {
-    return (prevExpr) => builder.newCallExpr(offset(), "_[_]", [prevExpr, index2]);
+  function item516(offset, index) {
+    return (prevExpr) => builder.newCallExpr(offset(), "_[_]", [prevExpr, index]);
   }
   function item519(primary, tail) {
     if (tail.length === 0) {
@@ -57149,15 +55869,15 @@ function resolveCandidateNames(namespace, name) {
 }
 
 // node_modules/@bufbuild/cel/dist/esm/field.js
-function accessByIndex(obj, index2) {
+function accessByIndex(obj, index) {
   if (typeof obj !== "object" || obj === null) {
     return void 0;
   }
   if (isCelMap(obj)) {
-    return obj.get(index2);
+    return obj.get(index);
   }
   if (isCelList(obj)) {
-    return obj.get(Number(index2));
+    return obj.get(Number(index));
   }
   return void 0;
 }
@@ -57172,27 +55892,27 @@ function accessByName(obj, name) {
   if (!isReflectMessage(obj)) {
     return void 0;
   }
-  const field2 = obj.desc.fields.find((f) => f.name === name);
-  if (!field2) {
+  const field = obj.desc.fields.find((f) => f.name === name);
+  if (!field) {
     return void 0;
   }
-  switch (field2.fieldKind) {
+  switch (field.fieldKind) {
     case "enum":
-      return BigInt(obj.get(field2));
+      return BigInt(obj.get(field));
     case "list":
-      return celList(obj.get(field2));
+      return celList(obj.get(field));
     case "map":
-      return celMap(obj.get(field2));
+      return celMap(obj.get(field));
     case "scalar":
-      return celFromScalar(field2.scalar, obj.get(field2));
+      return celFromScalar(field.scalar, obj.get(field));
     case "message":
-      if (obj.isSet(field2)) {
-        return reflectMsgToCel(obj.get(field2));
+      if (obj.isSet(field)) {
+        return reflectMsgToCel(obj.get(field));
       }
-      if (isWrapperDesc(field2.message)) {
+      if (isWrapperDesc(field.message)) {
         return null;
       }
-      switch (field2.message.typeName) {
+      switch (field.message.typeName) {
         case StructSchema.typeName:
           return EMPTY_MAP;
         case ListValueSchema.typeName:
@@ -57200,7 +55920,7 @@ function accessByName(obj, name) {
         case ValueSchema.typeName:
           return null;
       }
-      return reflect(field2.message);
+      return reflect(field.message);
   }
 }
 function isSet(obj, name) {
@@ -57212,11 +55932,11 @@ function isSet(obj, name) {
   }
   obj = unwrapAny(obj);
   if (isReflectMessage(obj)) {
-    const field2 = obj.desc.fields.find((f) => f.name === name);
-    if (!field2) {
+    const field = obj.desc.fields.find((f) => f.name === name);
+    if (!field) {
       return void 0;
     }
-    return obj.isSet(field2);
+    return obj.isSet(field);
   }
   return false;
 }
@@ -57424,14 +56144,14 @@ var MaybeAttr = class {
   }
   addAccess(access2) {
     const augmentedNames = [];
-    let str3;
+    let str;
     if (access2 instanceof StringAccess) {
-      str3 = access2.name;
+      str = access2.name;
     }
     for (const attr of this.attrs) {
-      if (str3 !== void 0 && attr.accesses().length === 0) {
+      if (str !== void 0 && attr.accesses().length === 0) {
         for (const name of attr.candidateNames()) {
-          augmentedNames.push(name + "." + str3);
+          augmentedNames.push(name + "." + str);
         }
       }
       attr.addAccess(access2);
@@ -57516,11 +56236,11 @@ var StringAccess = class {
     return val;
   }
   isPresent(_vars, obj) {
-    const set2 = isSet(obj, this.name);
-    if (set2 === void 0) {
+    const set = isSet(obj, this.name);
+    if (set === void 0) {
       return fieldNotFound(this.id, this.name);
     }
-    return set2;
+    return set;
   }
   accessIfPresent(_vars, obj, presenceOnly) {
     const val = accessByName(obj, this.name);
@@ -57534,9 +56254,9 @@ var BoolAccess = class {
   id;
   index;
   optional;
-  constructor(id, index2, optional) {
+  constructor(id, index, optional) {
     this.id = id;
-    this.index = index2;
+    this.index = index;
     this.optional = optional;
   }
   isOptional() {
@@ -57572,9 +56292,9 @@ var NumAccess = class {
   index;
   celVal;
   optional;
-  constructor(id, index2, celVal, optional) {
+  constructor(id, index, celVal, optional) {
     this.id = id;
-    this.index = index2;
+    this.index = index;
     this.celVal = celVal;
     this.optional = optional;
   }
@@ -57611,9 +56331,9 @@ var IntAccess = class {
   index;
   celVal;
   optional;
-  constructor(id, index2, celVal, optional) {
+  constructor(id, index, celVal, optional) {
     this.id = id;
-    this.index = index2;
+    this.index = index;
     this.celVal = celVal;
     this.optional = optional;
   }
@@ -57763,8 +56483,8 @@ var ConcreteAttributeFactory = class {
 function fieldNotFound(id, name) {
   return celError(`field not found: ${String(name)}`, id);
 }
-function indexOutOfBounds(id, index2, length2) {
-  return celError(`index ${index2} out of bounds [0, ${length2})`, id);
+function indexOutOfBounds(id, index, length) {
+  return celError(`index ${index} out of bounds [0, ${length})`, id);
 }
 
 // node_modules/@bufbuild/cel/dist/esm/activation.js
@@ -57811,85 +56531,85 @@ function celObject(typeName, fields) {
   const desc = getMsgDesc(typeName);
   const msg = reflect(desc);
   for (const [k, v] of fields.entries()) {
-    const field2 = desc.fields.find((f) => f.name === k);
-    if (field2 === void 0) {
+    const field = desc.fields.find((f) => f.name === k);
+    if (field === void 0) {
       throw new Error(`Unknown field ${k} for ${typeName}`);
     }
-    setMsgField(msg, field2, v);
+    setMsgField(msg, field, v);
   }
   return reflectMsgToCel(msg);
 }
-function setMsgField(msg, field2, v) {
-  switch (field2.fieldKind) {
+function setMsgField(msg, field, v) {
+  switch (field.fieldKind) {
     case "list":
       if (!isCelList(v)) {
-        throw unexpectedTypeError(field2, "list", v);
+        throw unexpectedTypeError(field, "list", v);
       }
-      const list = reflectList(field2, void 0, false);
+      const list = reflectList(field, void 0, false);
       copyList(list, v);
-      msg.set(field2, list);
+      msg.set(field, list);
       return;
     case "map":
       if (!isCelMap(v)) {
-        throw unexpectedTypeError(field2, "map", v);
+        throw unexpectedTypeError(field, "map", v);
       }
-      const map = reflectMap(field2, void 0, false);
+      const map = reflectMap(field, void 0, false);
       copyMap(map, v);
-      msg.set(field2, map);
+      msg.set(field, map);
       return;
     case "enum":
-      msg.set(field2, enumFromCel(field2, v));
+      msg.set(field, enumFromCel(field, v));
       return;
     case "message":
-      const msgVal = msgFromCel(field2, v);
+      const msgVal = msgFromCel(field, v);
       if (msgVal !== null) {
-        msg.set(field2, msgVal);
+        msg.set(field, msgVal);
       }
       return;
   }
-  msg.set(field2, scalarFromCel(field2, field2.scalar, v));
+  msg.set(field, scalarFromCel(field, field.scalar, v));
 }
 function copyList(list, cList) {
-  const field2 = list.field();
+  const field = list.field();
   for (const v of cList) {
-    switch (field2.listKind) {
+    switch (field.listKind) {
       case "enum":
-        list.add(enumFromCel(field2, v));
+        list.add(enumFromCel(field, v));
         break;
       case "message":
-        list.add(msgFromCel(field2, v));
+        list.add(msgFromCel(field, v));
         break;
       case "scalar":
-        list.add(scalarFromCel(field2, field2.scalar, v));
+        list.add(scalarFromCel(field, field.scalar, v));
         break;
     }
   }
 }
 function copyMap(map, cMap) {
-  const field2 = map.field();
+  const field = map.field();
   for (const [k, v] of cMap.entries()) {
-    const key = scalarFromCel(field2, field2.mapKey, k);
-    switch (field2.mapKind) {
+    const key = scalarFromCel(field, field.mapKey, k);
+    switch (field.mapKind) {
       case "enum":
-        map.set(key, enumFromCel(field2, v));
+        map.set(key, enumFromCel(field, v));
         break;
       case "scalar":
-        map.set(key, scalarFromCel(field2, field2.scalar, v));
+        map.set(key, scalarFromCel(field, field.scalar, v));
         break;
       case "message":
-        map.set(key, msgFromCel(field2, v));
+        map.set(key, msgFromCel(field, v));
         break;
     }
   }
 }
-function enumFromCel(field2, v) {
+function enumFromCel(field, v) {
   if (typeof v !== "bigint") {
-    throw unexpectedTypeError(field2, "int", v);
+    throw unexpectedTypeError(field, "int", v);
   }
   return intToInt32(v);
 }
-function msgFromCel(field2, v) {
-  switch (field2.message.typeName) {
+function msgFromCel(field, v) {
+  switch (field.message.typeName) {
     case AnySchema.typeName:
       if (isReflectMessage(v, AnySchema)) {
         return v;
@@ -57899,25 +56619,25 @@ function msgFromCel(field2, v) {
       return reflect(ValueSchema, valueFromCel(v));
     case StructSchema.typeName:
       if (!isCelMap(v)) {
-        throw unexpectedTypeError(field2, "map", v);
+        throw unexpectedTypeError(field, "map", v);
       }
       return reflect(StructSchema, structFromCel(v));
     case ListValueSchema.typeName:
       if (!isCelList(v)) {
-        throw unexpectedTypeError(field2, "list", v);
+        throw unexpectedTypeError(field, "list", v);
       }
       return reflect(ListValueSchema, listValueFromCel(v));
   }
   if (v === null) {
     return null;
   }
-  if (isWrapperDesc(field2.message)) {
-    const msg = reflect(field2.message, void 0, false);
-    msg.set(field2.message.fields[0], scalarFromCel(field2.message.fields[0], field2.message.fields[0].scalar, v));
+  if (isWrapperDesc(field.message)) {
+    const msg = reflect(field.message, void 0, false);
+    msg.set(field.message.fields[0], scalarFromCel(field.message.fields[0], field.message.fields[0].scalar, v));
     return msg;
   }
-  if (!isReflectMessage(v, field2.message)) {
-    throw unexpectedTypeError(field2, field2.message.typeName, v);
+  if (!isReflectMessage(v, field.message)) {
+    throw unexpectedTypeError(field, field.message.typeName, v);
   }
   return v;
 }
@@ -58025,7 +56745,7 @@ function structFromCel(map) {
   }
   return struct;
 }
-function scalarFromCel(field2, type, v) {
+function scalarFromCel(field, type, v) {
   if (isCelUint(v)) {
     v = v.value;
   }
@@ -58033,14 +56753,14 @@ function scalarFromCel(field2, type, v) {
     case ScalarType.UINT32:
     case ScalarType.FIXED32:
       if (typeof v !== "bigint") {
-        throw unexpectedTypeError(field2, "int", v);
+        throw unexpectedTypeError(field, "int", v);
       }
       return intToUint32(v);
     case ScalarType.INT32:
     case ScalarType.SINT32:
     case ScalarType.SFIXED32:
       if (typeof v !== "bigint") {
-        throw unexpectedTypeError(field2, "int", v);
+        throw unexpectedTypeError(field, "int", v);
       }
       return intToInt32(v);
     case ScalarType.UINT64:
@@ -58049,38 +56769,38 @@ function scalarFromCel(field2, type, v) {
     case ScalarType.SINT64:
     case ScalarType.SFIXED64:
       if (typeof v !== "bigint") {
-        throw unexpectedTypeError(field2, "int", v);
+        throw unexpectedTypeError(field, "int", v);
       }
       return v;
     case ScalarType.FLOAT:
       if (typeof v !== "number") {
-        throw unexpectedTypeError(field2, "double", v);
+        throw unexpectedTypeError(field, "double", v);
       }
       return Math.fround(v);
     case ScalarType.DOUBLE:
       if (typeof v !== "number") {
-        throw unexpectedTypeError(field2, "double", v);
+        throw unexpectedTypeError(field, "double", v);
       }
       return v;
     case ScalarType.STRING:
       if (typeof v !== "string") {
-        throw unexpectedTypeError(field2, "string", v);
+        throw unexpectedTypeError(field, "string", v);
       }
       return v;
     case ScalarType.BOOL:
       if (typeof v !== "boolean") {
-        throw unexpectedTypeError(field2, "bool", v);
+        throw unexpectedTypeError(field, "bool", v);
       }
       return v;
     case ScalarType.BYTES:
       if (!(v instanceof Uint8Array)) {
-        throw unexpectedTypeError(field2, "bytes", v);
+        throw unexpectedTypeError(field, "bytes", v);
       }
       return v;
   }
 }
-function unexpectedTypeError(field2, expected, actValue) {
-  return new Error(`Expected ${expected} but got ${celType(actValue)} for ${field2.parent}.${field2.name}`);
+function unexpectedTypeError(field, expected, actValue) {
+  return new Error(`Expected ${expected} but got ${celType(actValue)} for ${field.parent}.${field.name}`);
 }
 function intToInt32(v) {
   if (v < INT32_MIN || v > INT32_MAX) {
@@ -58223,40 +56943,40 @@ var Planner = class {
     if (expr.optionalIndices.length > 0) {
       const optionals2 = new Array(expr.elements.length).fill(false);
       for (let i = 0; i < expr.optionalIndices.length; i++) {
-        const index2 = expr.optionalIndices[i];
-        if (index2 < 0 || index2 >= expr.elements.length) {
+        const index = expr.optionalIndices[i];
+        if (index < 0 || index >= expr.elements.length) {
           throw new Error("invalid optional index");
         }
-        optionals2[index2] = true;
+        optionals2[index] = true;
       }
     }
     return new EvalList(id, expr.elements.map((arg) => this.plan(arg)), optionals);
   }
-  planCall(id, call2) {
-    if (call2.target !== void 0) {
-      const qualName = toQualifiedName(call2.target);
+  planCall(id, call) {
+    if (call.target !== void 0) {
+      const qualName = toQualifiedName(call.target);
       if (qualName !== void 0) {
-        const funcName = qualName + "." + call2.function;
+        const funcName = qualName + "." + call.function;
         for (const candidate of resolveCandidateNames(this.namespace, funcName)) {
           const func = this.functions.find(candidate);
           if (func !== void 0) {
-            return new EvalCall(id, candidate, "", void 0, func, call2.args.map((arg) => this.plan(arg)));
+            return new EvalCall(id, candidate, "", void 0, func, call.args.map((arg) => this.plan(arg)));
           }
         }
       }
     }
-    let args = call2.args.map((arg) => this.plan(arg));
-    if (call2.target) {
-      args = [this.plan(call2.target), ...args];
+    let args = call.args.map((arg) => this.plan(arg));
+    if (call.target) {
+      args = [this.plan(call.target), ...args];
     }
-    switch (call2.function) {
+    switch (call.function) {
       case INDEX:
-        return this.planCallIndex(call2, args, false);
+        return this.planCallIndex(call, args, false);
       case OPT_INDEX:
       case OPT_SELECT:
-        return this.planCallIndex(call2, args, true);
+        return this.planCallIndex(call, args, true);
       case CONDITIONAL:
-        return this.planCallConditional(id, call2, args);
+        return this.planCallConditional(id, call, args);
       case LOGICAL_AND:
         return new EvalAnd(id, args);
       case LOGICAL_OR:
@@ -58265,7 +56985,7 @@ var Planner = class {
       case OLD_NOT_STRICTLY_FALSE:
         return new EvalNotStrictlyFalse(id, args[0]);
       default:
-        return new EvalCall(id, call2.function, "", call2.target ? args[0] : void 0, this.functions.find(call2.function), call2.target ? args.slice(1) : args);
+        return new EvalCall(id, call.function, "", call.target ? args[0] : void 0, this.functions.find(call.function), call.target ? args.slice(1) : args);
     }
   }
   planCallConditional(id, _call, args) {
@@ -58356,11 +57076,11 @@ var EvalHas = class {
   attr;
   access;
   field;
-  constructor(id, attr, access2, field2) {
+  constructor(id, attr, access2, field) {
     this.id = id;
     this.attr = attr;
     this.access = access2;
-    this.field = field2;
+    this.field = field;
   }
   eval(ctx) {
     const raw = this.attr.resolve(ctx);
@@ -58554,7 +57274,7 @@ var EvalMap = class {
     if (this.keys.length === 0) {
       return EMPTY_MAP;
     }
-    const entries2 = /* @__PURE__ */ new Map();
+    const entries = /* @__PURE__ */ new Map();
     const firstKey = this.mapKeyOrError(this.keys[0].eval(ctx));
     if (isCelError(firstKey)) {
       return firstKey;
@@ -58566,7 +57286,7 @@ var EvalMap = class {
     if (typeof firstKey === "number" && !Number.isInteger(firstKey)) {
       return unsupportedKeyType(this.id);
     }
-    entries2.set(firstKey, firstVal);
+    entries.set(firstKey, firstVal);
     for (let i = 1; i < this.keys.length; i++) {
       const key = this.mapKeyOrError(this.keys[i].eval(ctx));
       if (isCelError(key)) {
@@ -58576,15 +57296,15 @@ var EvalMap = class {
       if (isCelError(val)) {
         return val;
       }
-      if (entries2.has(key)) {
+      if (entries.has(key)) {
         return celError(`map key conflict: ${key}`, this.id);
       }
       if (typeof key === "number" && !Number.isInteger(key)) {
         return unsupportedKeyType(this.id);
       }
-      entries2.set(key, val);
+      entries.set(key, val);
     }
-    return celMap(entries2);
+    return celMap(entries);
   }
   mapKeyOrError(key) {
     switch (typeof key) {
@@ -58805,8 +57525,8 @@ function plan(env2, expr) {
 }
 
 // node_modules/@bufbuild/cel/dist/esm/ext/strings.js
-function charAt(index2) {
-  const i = Number(index2);
+function charAt(index) {
+  const i = Number(index);
   if (i < 0 || i > this.length) {
     throw indexOutOfBounds2(i, this.length);
   }
@@ -58856,22 +57576,22 @@ function upperAscii() {
   }
   return result;
 }
-function replace(substr, repl, num6) {
-  const count = num6 === void 0 ? this.length : Number(num6);
+function replace(substr, repl, num) {
+  const count = num === void 0 ? this.length : Number(num);
   let result = this;
   let offset = 0;
   let remaining = count;
-  let index2 = result.indexOf(substr, offset);
-  while (remaining > 0 && index2 !== -1) {
-    result = result.substring(0, index2) + repl + result.substring(index2 + substr.length);
-    offset = index2 + repl.length;
+  let index = result.indexOf(substr, offset);
+  while (remaining > 0 && index !== -1) {
+    result = result.substring(0, index) + repl + result.substring(index + substr.length);
+    offset = index + repl.length;
     remaining--;
-    index2 = result.indexOf(substr, offset);
+    index = result.indexOf(substr, offset);
   }
   return result;
 }
-function split(sep2, num6) {
-  const count = num6 === void 0 ? void 0 : Number(num6);
+function split(sep2, num) {
+  const count = num === void 0 ? void 0 : Number(num);
   if (count === 1) {
     return celList([this]);
   }
@@ -58962,11 +57682,11 @@ var QUOTE_MAP = /* @__PURE__ */ new Map([
   [34, '\\"'],
   [92, "\\\\"]
 ]);
-function quote(str3) {
+function quote(str) {
   let result = '"';
-  for (let i = 0; i < str3.length; i++) {
-    const c = str3.charCodeAt(i);
-    result += QUOTE_MAP.get(c) ?? str3.charAt(i);
+  for (let i = 0; i < str.length; i++) {
+    const c = str.charCodeAt(i);
+    result += QUOTE_MAP.get(c) ?? str.charAt(i);
   }
   result += '"';
   return result;
@@ -59006,12 +57726,12 @@ function formatExponent(val, precision) {
       if (!Number.isFinite(val)) {
         return val.toString();
       }
-      let str3 = val.toExponential(precision);
-      const plusIdx = str3.lastIndexOf("+");
-      if (plusIdx === str3.length - 2) {
-        str3 = `${str3.substring(0, plusIdx + 1)}0${str3.substring(plusIdx + 1)}`;
+      let str = val.toExponential(precision);
+      const plusIdx = str.lastIndexOf("+");
+      if (plusIdx === str.length - 2) {
+        str = `${str.substring(0, plusIdx + 1)}0${str.substring(plusIdx + 1)}`;
       }
-      return str3;
+      return str;
     case typeof val === "string":
       return formatFloatString(val);
     default:
@@ -59208,8 +57928,8 @@ function formatPlaceholder(c, val, precision) {
 function invalidArgument(func, issue2) {
   return new Error(`invalid argument to function ${func}: ${issue2}`);
 }
-function indexOutOfBounds2(index2, length2) {
-  return new Error(`index ${index2} out of bounds [0, ${length2})`);
+function indexOutOfBounds2(index, length) {
+  return new Error(`index ${index} out of bounds [0, ${length})`);
 }
 var { STRING: STRING6, INT: INT5, DYN: DYN3 } = CelScalar;
 var LIST_DYN = listType(DYN3);
@@ -59261,12 +57981,12 @@ function podTemplateOf(kind, body) {
 var CONTAINER_FIELDS = ["containers", "initContainers", "ephemeralContainers"];
 function containersOf(spec) {
   const out = [];
-  for (const field2 of CONTAINER_FIELDS) {
-    const list = spec[field2];
+  for (const field of CONTAINER_FIELDS) {
+    const list = spec[field];
     if (!Array.isArray(list)) continue;
-    list.forEach((container, index2) => {
+    list.forEach((container, index) => {
       if (!isRecord(container)) return;
-      out.push({ field: field2, index: index2, name: typeof container.name === "string" ? container.name : "", container, path: [field2, index2] });
+      out.push({ field, index, name: typeof container.name === "string" ? container.name : "", container, path: [field, index] });
     });
   }
   return out;
@@ -59364,21 +58084,21 @@ var ParamReader = class {
     return list;
   }
 };
-function defineTemplate(name, description, parse5, check2) {
-  const cache3 = /* @__PURE__ */ new WeakMap();
+function defineTemplate(name, description, parse5, check) {
+  const cache2 = /* @__PURE__ */ new WeakMap();
   const parsed = (params) => {
-    const hit = cache3.get(params);
+    const hit = cache2.get(params);
     if (hit !== void 0) return hit;
     if (!isRecord(params)) throw new TemplateParamsError(name, "params must be a mapping");
     const value = parse5(new ParamReader(name, params));
-    cache3.set(params, value);
+    cache2.set(params, value);
     return value;
   };
   return {
     name,
     description,
     validate: (params) => void parsed(params ?? {}),
-    run: (ctx, params) => check2(ctx, parsed(params ?? {}))
+    run: (ctx, params) => check(ctx, parsed(params ?? {}))
   };
 }
 function parseFieldPath(text) {
@@ -59502,18 +58222,18 @@ function pathOf(text) {
   }
   return p;
 }
-function runCelCheck(check2, ctx) {
-  let path20 = [];
+function runCelCheck(check, ctx) {
+  let path18 = [];
   try {
-    path20 = pathOf(check2.path);
-    const program = compileCel(check2.cel, "CEL check");
+    path18 = pathOf(check.path);
+    const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path20, message: check2.message }];
+    if (result === false) return [{ path: path18, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path20, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path18, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path20, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path18, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -59559,8 +58279,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path20, reason, detail) {
-  return { path: path20, message: `${reason} (${detail})` };
+function violation(path18, reason, detail) {
+  return { path: path18, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count) {
   return count === 1 ? singular : plural2;
@@ -59586,17 +58306,17 @@ function stringOf(value) {
 // src/analyze/pss/host.ts
 var HOST_NAMESPACE_FIELDS = ["hostNetwork", "hostPID", "hostIPC"];
 function hostNamespacesV1Dot0(pod) {
-  return HOST_NAMESPACE_FIELDS.filter((field2) => pod.spec[field2] === true).map(
-    (field2) => violation(["spec", field2], "host namespaces", `${field2}=true`)
+  return HOST_NAMESPACE_FIELDS.filter((field) => pod.spec[field] === true).map(
+    (field) => violation(["spec", field], "host namespaces", `${field}=true`)
   );
 }
 function hostPortsV1Dot0(pod) {
   const out = [];
   for (const container of podContainers(pod)) {
-    listOf(container.container.ports).forEach((port, index2) => {
+    listOf(container.container.ports).forEach((port, index) => {
       const hostPort = recordOf(port)?.hostPort;
       if (typeof hostPort === "number" && hostPort !== 0) {
-        out.push(violation([...container.path, "ports", index2, "hostPort"], "hostPort", `${describeContainer(container)} uses hostPort ${hostPort}`));
+        out.push(violation([...container.path, "ports", index, "hostPort"], "hostPort", `${describeContainer(container)} uses hostPort ${hostPort}`));
       }
     });
   }
@@ -59615,13 +58335,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path20, handler: handler2 } of handlers) {
+    for (const { path: path18, handler: handler2 } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler2?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path20, action, "host"],
+              [...container.path, ...path18, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -59694,9 +58414,9 @@ function capabilitiesPath(container, list) {
 }
 function addedCapabilities(container, allowed) {
   const out = [];
-  listOf(capabilities(container)?.add).forEach((value, index2) => {
+  listOf(capabilities(container)?.add).forEach((value, index) => {
     const capability = String(value);
-    if (!allowed(capability)) out.push({ index: index2, capability });
+    if (!allowed(capability)) out.push({ index, capability });
   });
   return out;
 }
@@ -59718,10 +58438,10 @@ var DEFAULT_CAPABILITIES = /* @__PURE__ */ new Set([
 function capabilitiesBaselineV1Dot0(pod) {
   const out = [];
   for (const container of podContainers(pod)) {
-    for (const { index: index2, capability } of addedCapabilities(container, (c) => DEFAULT_CAPABILITIES.has(c))) {
+    for (const { index, capability } of addedCapabilities(container, (c) => DEFAULT_CAPABILITIES.has(c))) {
       out.push(
         violation(
-          [...capabilitiesPath(container, "add"), index2],
+          [...capabilitiesPath(container, "add"), index],
           "non-default capabilities",
           `${describeContainer(container)} must not include ${quote2(capability)} in securityContext.capabilities.add`
         )
@@ -59743,10 +58463,10 @@ function capabilitiesRestrictedV1Dot22(pod) {
         )
       );
     }
-    for (const { index: index2, capability } of addedCapabilities(container, (c) => c === "NET_BIND_SERVICE")) {
+    for (const { index, capability } of addedCapabilities(container, (c) => c === "NET_BIND_SERVICE")) {
       out.push(
         violation(
-          [...capabilitiesPath(container, "add"), index2],
+          [...capabilitiesPath(container, "add"), index],
           "unrestricted capabilities",
           `${describeContainer(container)} must not include ${quote2(capability)} in securityContext.capabilities.add`
         )
@@ -59985,11 +58705,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path20, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path18, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path20, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path18, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -60007,11 +58727,11 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path20, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path18, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path20, "seLinuxOptions"];
-      const forbidden = (field2, what) => out.push(violation([...optionsPath, field2], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
+      const optionsPath = [...path18, "seLinuxOptions"];
+      const forbidden = (field, what) => out.push(violation([...optionsPath, field], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
       if (stringOf(options.user)) forbidden("user", "user may not be set");
@@ -60056,9 +58776,9 @@ function sysctlsCheck(safe) {
   const allowed = new Set(safe);
   return (pod) => {
     const out = [];
-    listOf(podSecurityContext(pod)?.sysctls).forEach((sysctl, index2) => {
+    listOf(podSecurityContext(pod)?.sysctls).forEach((sysctl, index) => {
       const name = stringOf(recordOf(sysctl)?.name) ?? "";
-      if (!allowed.has(name)) out.push(violation(["spec", "securityContext", "sysctls", index2, "name"], "forbidden sysctls", name));
+      if (!allowed.has(name)) out.push(violation(["spec", "securityContext", "sysctls", index, "name"], "forbidden sysctls", name));
     });
     return out;
   };
@@ -60078,14 +58798,14 @@ var sysctls = {
 // src/analyze/pss/volumes.ts
 function podVolumes(pod) {
   const out = [];
-  listOf(pod.spec.volumes).forEach((value, index2) => {
+  listOf(pod.spec.volumes).forEach((value, index) => {
     const volume = recordOf(value);
-    if (volume) out.push({ index: index2, name: stringOf(volume.name) ?? "", volume });
+    if (volume) out.push({ index, name: stringOf(volume.name) ?? "", volume });
   });
   return out;
 }
 function hostPathVolumesV1Dot0(pod) {
-  return podVolumes(pod).filter(({ volume }) => recordOf(volume.hostPath) !== void 0).map(({ index: index2, name }) => violation(["spec", "volumes", index2, "hostPath"], "hostPath volumes", `volume ${quote2(name)}`));
+  return podVolumes(pod).filter(({ volume }) => recordOf(volume.hostPath) !== void 0).map(({ index, name }) => violation(["spec", "volumes", index, "hostPath"], "hostPath volumes", `volume ${quote2(name)}`));
 }
 var ALLOWED_VOLUME_SOURCES = /* @__PURE__ */ new Set([
   "configMap",
@@ -60123,14 +58843,14 @@ var KNOWN_RESTRICTED_SOURCES = /* @__PURE__ */ new Set([
 ]);
 function restrictedVolumesV1Dot0(pod) {
   const out = [];
-  for (const { index: index2, name, volume } of podVolumes(pod)) {
+  for (const { index, name, volume } of podVolumes(pod)) {
     const sources = Object.keys(volume).filter((key) => key !== "name" && volume[key] !== null && volume[key] !== void 0);
     if (sources.length === 0 || sources.some((source2) => ALLOWED_VOLUME_SOURCES.has(source2))) continue;
     const source = sources.find((s) => KNOWN_RESTRICTED_SOURCES.has(s));
     const type = source ?? "unknown";
     out.push(
       violation(
-        ["spec", "volumes", index2, ...source ? [source] : []],
+        ["spec", "volumes", index, ...source ? [source] : []],
         "restricted volume types",
         `volume ${quote2(name)} uses restricted volume type ${quote2(type)}`
       )
@@ -60199,8 +58919,8 @@ function pssLevelIncludes(level, checkLevel) {
 }
 function evaluatePssCheck(checkId, pod, minor) {
   const definition = pssCheckDefinition(checkId);
-  const check2 = definition ? versionAt(definition, minor) : void 0;
-  return check2 ? check2(pod) : [];
+  const check = definition ? versionAt(definition, minor) : void 0;
+  return check ? check(pod) : [];
 }
 function appliesAt(definition, minor) {
   return versionAt(definition, minor) !== void 0;
@@ -60220,21 +58940,21 @@ function evaluatePssCheckAtLevel(checkId, level, minor, pod) {
 // src/rules/templates/pss.ts
 var KNOWN_CHECKS = new Set(PSS_CHECKS.map((c) => c.id));
 function checkParam(params) {
-  const check2 = params.check;
-  if (typeof check2 !== "string" || !KNOWN_CHECKS.has(check2)) {
-    throw new Error(`template "pss": params.check must be one of ${[...KNOWN_CHECKS].sort().join(", ")} (got ${JSON.stringify(check2)})`);
+  const check = params.check;
+  if (typeof check !== "string" || !KNOWN_CHECKS.has(check)) {
+    throw new Error(`template "pss": params.check must be one of ${[...KNOWN_CHECKS].sort().join(", ")} (got ${JSON.stringify(check)})`);
   }
-  return check2;
+  return check;
 }
 var pssTemplate = {
   name: "pss",
   description: "One Pod Security Standards check (params.check: pod-security-admission's check id) on the workload's pod, at the configured level and policy version; nothing when the check belongs to a higher level than enforced.",
   run(ctx, params) {
-    const check2 = checkParam(params);
+    const check = checkParam(params);
     const pod = podTemplateOf(ctx.object.kind, ctx.object.body);
     if (!pod) return [];
     const { level, minor } = ctx.settings.pss;
-    return evaluatePssCheckAtLevel(check2, level, minor, pod).map((v) => ({ path: [...pod.podPath, ...v.path], message: v.message }));
+    return evaluatePssCheckAtLevel(check, level, minor, pod).map((v) => ({ path: [...pod.podPath, ...v.path], message: v.message }));
   }
 };
 
@@ -60278,10 +58998,10 @@ var secretInEnvTemplate = defineTemplate(
 var FIELD_KEYS = ["field", "required", "equals", "forbidden", "allowed", "default", "message"];
 function parseFieldRule(read, extraKeys = []) {
   read.only([...FIELD_KEYS, ...extraKeys]);
-  const field2 = read.requiredPath("field");
-  if (field2.length === 0) read.fail("params.field must name a field");
+  const field = read.requiredPath("field");
+  if (field.length === 0) read.fail("params.field must name a field");
   const rule = {
-    field: field2,
+    field,
     fieldText: read.requiredString("field"),
     required: read.boolean("required") ?? false,
     forbidden: read.list("forbidden"),
@@ -60295,12 +59015,12 @@ function parseFieldRule(read, extraKeys = []) {
   }
   return rule;
 }
-function checkField2(target, base2, rule, vars) {
+function checkField2(target, base, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path20 = [...base2, ...rule.field];
-  const violation2 = () => [{ path: path20, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path18 = [...base, ...rule.field];
+  const violation2 = () => [{ path: path18, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -60390,9 +59110,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path20 = slash < 0 ? "" : trimmed.slice(slash);
+  const path18 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path20;
+  return normalizedHost + path18;
 }
 
 // src/rules/templates/image.ts
@@ -60419,21 +59139,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path20 = [...c.fullPath, "image"];
+      const path18 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path20, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path18, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path20, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path18, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path20, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path18, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path20, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path18, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path20, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path18, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -60464,17 +59184,17 @@ var ingressTlsTemplate = defineTemplate(
     if (ctx.object.kind !== "Ingress") return [];
     const body = ctx.object.body;
     const tls = getAt(body, ["spec", "tls"]);
-    const entries2 = Array.isArray(tls) ? tls.filter(isRecord) : [];
+    const entries = Array.isArray(tls) ? tls.filter(isRecord) : [];
     const rules = getAt(body, ["spec", "rules"]);
     const ruleList = Array.isArray(rules) ? rules : [];
     const hosts = ruleList.map((r) => isRecord(r) && typeof r.host === "string" && r.host !== "" ? r.host : void 0);
     const uncovered = hosts.filter((h) => h === void 0 || !hostCovered(h, p.allowHosts));
-    if (entries2.length === 0) {
+    if (entries.length === 0) {
       if (ruleList.length > 0 && uncovered.length === 0) return [];
       return [{ path: ["spec", "tls"], message: "The Ingress has no TLS (spec.tls), so its traffic is served over plain HTTP." }];
     }
-    const tlsHosts = entries2.flatMap((e) => Array.isArray(e.hosts) ? e.hosts.filter((h) => typeof h === "string") : []);
-    const catchAll = entries2.some((e) => !Array.isArray(e.hosts) || e.hosts.length === 0);
+    const tlsHosts = entries.flatMap((e) => Array.isArray(e.hosts) ? e.hosts.filter((h) => typeof h === "string") : []);
+    const catchAll = entries.some((e) => !Array.isArray(e.hosts) || e.hosts.length === 0);
     const out = [];
     hosts.forEach((host, i) => {
       if (host === void 0) {
@@ -60599,10 +59319,10 @@ var rbacRulesTemplate = defineTemplate(
     const out = [];
     rules.forEach((rule, i) => {
       if (!isRecord(rule)) return;
-      for (const field2 of p.wildcardFields) {
-        const list = Array.isArray(rule[field2]) ? rule[field2] : [];
+      for (const field of p.wildcardFields) {
+        const list = Array.isArray(rule[field]) ? rule[field] : [];
         const j = list.indexOf("*");
-        if (j >= 0) out.push({ path: ["rules", i, field2, j], message: `Rule ${i} uses the wildcard '*' in ${field2}, which matches every ${NOUN[field2]}, including ones added later.` });
+        if (j >= 0) out.push({ path: ["rules", i, field, j], message: `Rule ${i} uses the wildcard '*' in ${field}, which matches every ${NOUN[field]}, including ones added later.` });
       }
       if (strings(rule.resourceNames).length > 0) return;
       const verbs = strings(rule.verbs);
@@ -60737,9 +59457,9 @@ function parseRule(text, source) {
 var builtin;
 function loadBuiltinRules() {
   if (builtin) return builtin;
-  const dir2 = packageFile("rules");
-  const files = readdirSync2(dir2).filter((f) => /\.ya?ml$/.test(f)).sort();
-  const rules = files.map((f) => parseRule(readFileSync4(path5.join(dir2, f), "utf8"), `rules/${f}`));
+  const dir = packageFile("rules");
+  const files = readdirSync2(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const rules = files.map((f) => parseRule(readFileSync4(path5.join(dir, f), "utf8"), `rules/${f}`));
   return builtin = checkUnique(rules).sort((a, b) => a.id.localeCompare(b.id));
 }
 function loadCustomRules(repo, paths2) {
@@ -60837,13 +59557,13 @@ function removeHook(state, name, method) {
   if (!state.registry[name]) {
     return;
   }
-  const index2 = state.registry[name].map((registered) => {
+  const index = state.registry[name].map((registered) => {
     return registered.orig;
   }).indexOf(method);
-  if (index2 === -1) {
+  if (index === -1) {
     return;
   }
-  state.registry[name].splice(index2, 1);
+  state.registry[name].splice(index, 1);
 }
 
 // node_modules/before-after-hook/index.js
@@ -60985,16 +59705,16 @@ function omit(object, keysToOmit) {
   }
   return result;
 }
-function encodeReserved(str3) {
-  return str3.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
     if (!/%[0-9A-Fa-f]/.test(part)) {
       part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
     }
     return part;
   }).join("");
 }
-function encodeUnreserved(str3) {
-  return encodeURIComponent(str3).replace(/[!'()*]/g, function(c) {
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
     return "%" + c.charCodeAt(0).toString(16).toUpperCase();
   });
 }
@@ -61241,12 +59961,12 @@ function parse4(header, options) {
   while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
     valueStart++;
   }
-  let index2 = valueStart;
+  let index = valueStart;
   let typeFlags = 0;
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
-  while (index2 < len) {
-    const code = header.charCodeAt(index2);
+  while (index < len) {
+    const code = header.charCodeAt(index);
     const flags = CHAR_MAP[code];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
@@ -61254,33 +59974,33 @@ function parse4(header, options) {
     }
     if ((flags & OWS) !== 0) {
       if (whitespace === -1)
-        whitespace = index2;
+        whitespace = index;
     } else {
       whitespace = -1;
     }
     typeFlags |= code & NON_ASCII | flags;
-    index2++;
+    index++;
   }
-  const valueEnd = whitespace === -1 ? index2 : whitespace;
+  const valueEnd = whitespace === -1 ? index : whitespace;
   const value = header.slice(valueStart, valueEnd);
   const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-  if (index2 === len || stop !== 0) {
-    return { type, index: index2, parameters: new NullObject() };
+  if (index === len || stop !== 0) {
+    return { type, index, parameters: new NullObject() };
   }
-  return parseParameters(header, type, index2, len, stopFlags);
+  return parseParameters(header, type, index, len, stopFlags);
 }
-function parseParameters(header, type, index2, len, stopFlags) {
+function parseParameters(header, type, index, len, stopFlags) {
   const parameters = new NullObject();
-  parameter: while (index2 < len) {
-    index2++;
-    while ((CHAR_MAP[header.charCodeAt(index2)] & OWS) !== 0) {
-      index2++;
+  parameter: while (index < len) {
+    index++;
+    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+      index++;
     }
-    const keyStart = index2;
+    const keyStart = index;
     let keyFlags = 0;
     let keyWhitespace = -1;
-    while (index2 < len) {
-      const code = header.charCodeAt(index2);
+    while (index < len) {
+      const code = header.charCodeAt(index);
       const flags = CHAR_MAP[code];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
@@ -61288,51 +60008,51 @@ function parseParameters(header, type, index2, len, stopFlags) {
         continue parameter;
       }
       if (code === EQ) {
-        const keyEnd = keyWhitespace === -1 ? index2 : keyWhitespace;
+        const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-        index2++;
-        while ((CHAR_MAP[header.charCodeAt(index2)] & OWS) !== 0) {
-          index2++;
+        index++;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+          index++;
         }
-        if (index2 < len && header.charCodeAt(index2) === DQUOTE) {
-          const quotedStart = ++index2;
+        if (index < len && header.charCodeAt(index) === DQUOTE) {
+          const quotedStart = ++index;
           let escaped = false;
-          while (index2 < len) {
-            const code18 = header.charCodeAt(index2);
+          while (index < len) {
+            const code18 = header.charCodeAt(index);
             if (code18 === DQUOTE) {
               if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index2) : header.slice(quotedStart, index2);
+                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
-              index2++;
+              index++;
               let stop2 = 0;
-              while (index2 < len) {
-                const code19 = header.charCodeAt(index2);
+              while (index < len) {
+                const code19 = header.charCodeAt(index);
                 const flags2 = CHAR_MAP[code19];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
                 }
-                index2++;
+                index++;
               }
               if (stop2 !== 0)
                 break parameter;
               continue parameter;
             }
-            if (code18 === BSLASH && index2 + 1 < len) {
+            if (code18 === BSLASH && index + 1 < len) {
               escaped = true;
-              index2 += 2;
+              index += 2;
               continue;
             }
-            index2++;
+            index++;
           }
           continue parameter;
         }
-        const valueStart = index2;
+        const valueStart = index;
         let stop = 0;
         let valueWhitespace = -1;
-        while (index2 < len) {
-          const code18 = header.charCodeAt(index2);
+        while (index < len) {
+          const code18 = header.charCodeAt(index);
           const flags2 = CHAR_MAP[code18];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
@@ -61340,14 +60060,14 @@ function parseParameters(header, type, index2, len, stopFlags) {
           }
           if ((flags2 & OWS) !== 0) {
             if (valueWhitespace === -1)
-              valueWhitespace = index2;
+              valueWhitespace = index;
           } else {
             valueWhitespace = -1;
           }
-          index2++;
+          index++;
         }
         if (parameters[key] === void 0) {
-          const valueEnd = valueWhitespace === -1 ? index2 : valueWhitespace;
+          const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
           parameters[key] = header.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
@@ -61356,25 +60076,25 @@ function parseParameters(header, type, index2, len, stopFlags) {
       }
       if ((flags & OWS) !== 0) {
         if (keyWhitespace === -1)
-          keyWhitespace = index2;
+          keyWhitespace = index;
       } else {
         keyWhitespace = -1;
       }
       keyFlags |= code & NON_ASCII | flags;
-      index2++;
+      index++;
     }
   }
-  return { type, index: index2, parameters };
+  return { type, index, parameters };
 }
-function unescapeQuotedPairs(str3, start, end) {
+function unescapeQuotedPairs(str, start, end) {
   let result = "";
-  for (let index2 = start; index2 < end; index2++) {
-    if (str3.charCodeAt(index2) === BSLASH) {
-      result += str3.slice(start, index2);
-      start = ++index2;
+  for (let index = start; index < end; index++) {
+    if (str.charCodeAt(index) === BSLASH) {
+      result += str.slice(start, index);
+      start = ++index;
     }
   }
-  return result + str3.slice(start, end);
+  return result + str.slice(start, end);
 }
 
 // node_modules/json-with-bigint/json-with-bigint.js
@@ -62234,17 +60954,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path20 = requestOptions.url.replace(options.baseUrl, "");
+    const path18 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path20} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path18} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path20} - ${error2.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path18} - ${error2.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -64714,9 +63434,9 @@ var handler = {
   set(target, methodName, value) {
     return target.cache[methodName] = value;
   },
-  get({ octokit, scope, cache: cache3 }, methodName) {
-    if (cache3[methodName]) {
-      return cache3[methodName];
+  get({ octokit, scope, cache: cache2 }, methodName) {
+    if (cache2[methodName]) {
+      return cache2[methodName];
     }
     const method = endpointMethodsMap.get(scope).get(methodName);
     if (!method) {
@@ -64724,7 +63444,7 @@ var handler = {
     }
     const { endpointDefaults, decorations } = method;
     if (decorations) {
-      cache3[methodName] = decorate(
+      cache2[methodName] = decorate(
         octokit,
         scope,
         methodName,
@@ -64732,9 +63452,9 @@ var handler = {
         decorations
       );
     } else {
-      cache3[methodName] = octokit.request.defaults(endpointDefaults);
+      cache2[methodName] = octokit.request.defaults(endpointDefaults);
     }
-    return cache3[methodName];
+    return cache2[methodName];
   }
 };
 function endpointsToMethods(octokit) {
@@ -64957,7 +63677,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths2) {
   const regexes = paths2.map(
-    (path20) => path20.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path18) => path18.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -65216,18 +63936,18 @@ function errorMessage(err) {
 
 // src/github/review.ts
 function addedLineIndex(diff) {
-  const index2 = /* @__PURE__ */ new Map();
+  const index = /* @__PURE__ */ new Map();
   for (const f of diff) {
     if (f.status === "deleted" || f.status === "removed") continue;
-    index2.set(f.path, [...f.addedLines].sort((a, b) => a[0] - b[0]));
+    index.set(f.path, [...f.addedLines].sort((a, b) => a[0] - b[0]));
   }
-  return index2;
+  return index;
 }
-function isAddedLine(index2, path20, line) {
-  return (index2.get(path20) ?? []).some(([start, end]) => line >= start && line <= end);
+function isAddedLine(index, path18, line) {
+  return (index.get(path18) ?? []).some(([start, end]) => line >= start && line <= end);
 }
 function planReview(input) {
-  const index2 = addedLineIndex(input.diff);
+  const index = addedLineIndex(input.diff);
   const present = new Set(input.findings.map((f) => f.fingerprint));
   const resolved = input.resolvedComments ?? /* @__PURE__ */ new Set();
   const commented = /* @__PURE__ */ new Set();
@@ -65242,7 +63962,7 @@ function planReview(input) {
       handledBefore.push(f);
       continue;
     }
-    if (!isAddedLine(index2, f.location.file, f.location.line)) {
+    if (!isAddedLine(index, f.location.file, f.location.line)) {
       offDiff.push(f);
       continue;
     }
@@ -65542,9 +64262,9 @@ async function filesDifferingFromHead(root, headSha, paths2) {
 }
 var DOCS_URL = `${DEFAULT_INFORMATION_URI}/blob/main/docs/rules.md`;
 function lineReader(root) {
-  const cache3 = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   return (file, line) => {
-    if (!cache3.has(file)) {
+    if (!cache2.has(file)) {
       const abs = path6.resolve(root, file);
       let lines;
       if (abs.startsWith(root + path6.sep)) {
@@ -65554,9 +64274,9 @@ function lineReader(root) {
           lines = void 0;
         }
       }
-      cache3.set(file, lines);
+      cache2.set(file, lines);
     }
-    return cache3.get(file)?.[line - 1];
+    return cache2.get(file)?.[line - 1];
   };
 }
 async function publish(input) {
@@ -65766,8 +64486,8 @@ function parseConfig(text, source) {
   validate ??= new import_ajv2.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync6(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path20 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path20, err.params.additionalProperty] : path20;
+      const path18 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path18, err.params.additionalProperty] : path18;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -66133,7 +64853,7 @@ function reportsFor(result, options) {
 
 // src/run.ts
 import { existsSync as existsSync3, readFileSync as readFileSync7 } from "node:fs";
-import path18 from "node:path";
+import path16 from "node:path";
 
 // src/util/hash.ts
 import { createHash } from "node:crypto";
@@ -66175,8 +64895,8 @@ function checkObject(object, rules, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path20) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path20));
+function objectFingerprint(ruleId, object, path18) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path18));
 }
 
 // src/analyze/input-findings.ts
@@ -66289,8 +65009,8 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path20) {
-      const located = inner.locate([...prefix, ...path20]);
+    locate(path18) {
+      const located = inner.locate([...prefix, ...path18]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
@@ -66299,9 +65019,9 @@ function prefixed(inner, prefix) {
 // src/targets/kustomization.ts
 import path7 from "node:path";
 var KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-function findKustomizationFile(repo, dir2) {
+function findKustomizationFile(repo, dir) {
   for (const name of KUSTOMIZATION_FILE_NAMES) {
-    const file = dir2 ? `${dir2}/${name}` : name;
+    const file = dir ? `${dir}/${name}` : name;
     if (repo.isFile(file)) return file;
   }
   return void 0;
@@ -66310,10 +65030,10 @@ function isRemoteReference(value) {
   const v = value.trim();
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^git@/i.test(v) || /^git::/i.test(v) || /[?&](ref|version|submodules|timeout)=/i.test(v) || /^(github\.com|gitlab\.com|bitbucket\.org|ssh\.dev\.azure\.com|dev\.azure\.com)\//i.test(v) || /\.git(\/\/|$|\?)/i.test(v);
 }
-function parseKustomization(repo, dir2, file = findKustomizationFile(repo, dir2)) {
+function parseKustomization(repo, dir, file = findKustomizationFile(repo, dir)) {
   const node = {
-    dir: dir2,
-    file: file ?? (dir2 ? `${dir2}/kustomization.yaml` : "kustomization.yaml"),
+    dir,
+    file: file ?? (dir ? `${dir}/kustomization.yaml` : "kustomization.yaml"),
     kind: "Kustomization",
     value: {},
     entries: [],
@@ -66324,10 +65044,10 @@ function parseKustomization(repo, dir2, file = findKustomizationFile(repo, dir2)
     errors: []
   };
   if (!file) {
-    node.errors.push(new InputError(node.file, `folder "${dir2 || "."}" has no kustomization file`, "file-not-found"));
+    node.errors.push(new InputError(node.file, `folder "${dir || "."}" has no kustomization file`, "file-not-found"));
     return node;
   }
-  const present = KUSTOMIZATION_FILE_NAMES.map((n) => dir2 ? `${dir2}/${n}` : n).filter((f) => repo.isFile(f));
+  const present = KUSTOMIZATION_FILE_NAMES.map((n) => dir ? `${dir}/${n}` : n).filter((f) => repo.isFile(f));
   if (present.length > 1) {
     node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path7.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
   }
@@ -66356,21 +65076,21 @@ function parseKustomization(repo, dir2, file = findKustomizationFile(repo, dir2)
 }
 function collectEntries(repo, node) {
   const k = node.value;
-  const lineOf2 = (yamlPath) => node.sourceMap?.locate(yamlPath).location.line ?? 1;
+  const lineOf = (yamlPath) => node.sourceMap?.locate(yamlPath).location.line ?? 1;
   const bad = (yamlPath, reason) => {
-    node.errors.push(new InputError(node.file, reason, "invalid-kustomization", lineOf2(yamlPath)));
+    node.errors.push(new InputError(node.file, reason, "invalid-kustomization", lineOf(yamlPath)));
   };
-  const stringList = (field2, role, allowFolders, allowInline = false) => {
-    const list = k[field2];
+  const stringList = (field, role, allowFolders, allowInline = false) => {
+    const list = k[field];
     if (list === void 0 || list === null) return;
-    if (!Array.isArray(list)) return bad([field2], `"${field2}" must be a list`);
+    if (!Array.isArray(list)) return bad([field], `"${field}" must be a list`);
     list.forEach((item, i) => {
       if (typeof item !== "string") {
         if (allowInline && isRecord(item)) return;
-        return bad([field2, i], `"${field2}" entry ${i + 1} must be a string`);
+        return bad([field, i], `"${field}" entry ${i + 1} must be a string`);
       }
       if (allowInline && item.includes("\n")) return;
-      addEntry(repo, node, { field: field2, yamlPath: [field2, i], value: item, line: lineOf2([field2, i]), role }, allowFolders);
+      addEntry(repo, node, { field, yamlPath: [field, i], value: item, line: lineOf([field, i]), role }, allowFolders);
     });
   };
   stringList("resources", "resource", true);
@@ -66381,15 +65101,15 @@ function collectEntries(repo, node) {
   stringList("generators", "config", true, true);
   stringList("transformers", "config", true, true);
   stringList("validators", "config", true, true);
-  const pathItems = (field2, role) => {
-    const list = k[field2];
+  const pathItems = (field, role) => {
+    const list = k[field];
     if (list === void 0 || list === null) return;
-    if (!Array.isArray(list)) return bad([field2], `"${field2}" must be a list`);
+    if (!Array.isArray(list)) return bad([field], `"${field}" must be a list`);
     list.forEach((item, i) => {
-      if (!isRecord(item)) return bad([field2, i], `"${field2}" entry ${i + 1} must be a mapping`);
+      if (!isRecord(item)) return bad([field, i], `"${field}" entry ${i + 1} must be a mapping`);
       if (item.path === void 0 || item.path === null) return;
-      if (typeof item.path !== "string") return bad([field2, i, "path"], `"${field2}" entry ${i + 1}: "path" must be a string`);
-      addEntry(repo, node, { field: field2, yamlPath: [field2, i, "path"], value: item.path, line: lineOf2([field2, i, "path"]), role }, false);
+      if (typeof item.path !== "string") return bad([field, i, "path"], `"${field}" entry ${i + 1}: "path" must be a string`);
+      addEntry(repo, node, { field, yamlPath: [field, i, "path"], value: item.path, line: lineOf([field, i, "path"]), role }, false);
     });
   };
   pathItems("patches", "patch");
@@ -66400,53 +65120,53 @@ function collectEntries(repo, node) {
     smp.forEach((item, i) => {
       if (typeof item !== "string") return bad(["patchesStrategicMerge", i], `"patchesStrategicMerge" entry ${i + 1} must be a string`);
       if (isInlinePatch(item)) return;
-      addEntry(repo, node, { field: "patchesStrategicMerge", yamlPath: ["patchesStrategicMerge", i], value: item, line: lineOf2(["patchesStrategicMerge", i]), role: "patch" }, false);
+      addEntry(repo, node, { field: "patchesStrategicMerge", yamlPath: ["patchesStrategicMerge", i], value: item, line: lineOf(["patchesStrategicMerge", i]), role: "patch" }, false);
     });
   } else if (smp !== void 0 && smp !== null) bad(["patchesStrategicMerge"], '"patchesStrategicMerge" must be a list');
-  for (const field2 of ["configMapGenerator", "secretGenerator"]) {
-    const list = k[field2];
+  for (const field of ["configMapGenerator", "secretGenerator"]) {
+    const list = k[field];
     if (list === void 0 || list === null) continue;
     if (!Array.isArray(list)) {
-      bad([field2], `"${field2}" must be a list`);
+      bad([field], `"${field}" must be a list`);
       continue;
     }
     list.forEach((gen, i) => {
-      if (!isRecord(gen)) return bad([field2, i], `"${field2}" entry ${i + 1} must be a mapping`);
+      if (!isRecord(gen)) return bad([field, i], `"${field}" entry ${i + 1} must be a mapping`);
       if (Array.isArray(gen.files)) {
         gen.files.forEach((f, j) => {
-          if (typeof f !== "string") return bad([field2, i, "files", j], `"${field2}" files entry must be a string`);
-          const eq2 = f.indexOf("=");
-          const p = eq2 >= 0 ? f.slice(eq2 + 1) : f;
-          addEntry(repo, node, { field: field2, yamlPath: [field2, i, "files", j], value: p, line: lineOf2([field2, i, "files", j]), role: "generator-file" }, false);
+          if (typeof f !== "string") return bad([field, i, "files", j], `"${field}" files entry must be a string`);
+          const eq = f.indexOf("=");
+          const p = eq >= 0 ? f.slice(eq + 1) : f;
+          addEntry(repo, node, { field, yamlPath: [field, i, "files", j], value: p, line: lineOf([field, i, "files", j]), role: "generator-file" }, false);
         });
       }
       if (Array.isArray(gen.envs)) {
         gen.envs.forEach((f, j) => {
-          if (typeof f !== "string") return bad([field2, i, "envs", j], `"${field2}" envs entry must be a string`);
-          addEntry(repo, node, { field: field2, yamlPath: [field2, i, "envs", j], value: f, line: lineOf2([field2, i, "envs", j]), role: "generator-file" }, false);
+          if (typeof f !== "string") return bad([field, i, "envs", j], `"${field}" envs entry must be a string`);
+          addEntry(repo, node, { field, yamlPath: [field, i, "envs", j], value: f, line: lineOf([field, i, "envs", j]), role: "generator-file" }, false);
         });
       }
       if (typeof gen.env === "string") {
-        addEntry(repo, node, { field: field2, yamlPath: [field2, i, "env"], value: gen.env, line: lineOf2([field2, i, "env"]), role: "generator-file" }, false);
+        addEntry(repo, node, { field, yamlPath: [field, i, "env"], value: gen.env, line: lineOf([field, i, "env"]), role: "generator-file" }, false);
       }
     });
   }
   const openapi = k.openapi;
   if (isRecord(openapi) && typeof openapi.path === "string") {
-    addEntry(repo, node, { field: "openapi", yamlPath: ["openapi", "path"], value: openapi.path, line: lineOf2(["openapi", "path"]), role: "config" }, false);
+    addEntry(repo, node, { field: "openapi", yamlPath: ["openapi", "path"], value: openapi.path, line: lineOf(["openapi", "path"]), role: "config" }, false);
   }
-  for (const field2 of ["helmCharts", "helmChartInflationGenerator"]) {
-    if (k[field2] === void 0 || k[field2] === null) continue;
+  for (const field of ["helmCharts", "helmChartInflationGenerator"]) {
+    if (k[field] === void 0 || k[field] === null) continue;
     node.helmCharts = true;
-    node.refused.push([field2]);
-    const list = Array.isArray(k[field2]) ? k[field2] : [];
+    node.refused.push([field]);
+    const list = Array.isArray(k[field]) ? k[field] : [];
     const names = list.map((c) => isRecord(c) && typeof c.name === "string" ? c.name : "").filter(Boolean);
     node.errors.push(
       new InputError(
         node.file,
-        `"${field2}"${names.length ? ` (${names.join(", ")})` : ""} is recorded but not rendered: Helm chart inflation is off in kustomize builds, so objects from these charts are not checked`,
+        `"${field}"${names.length ? ` (${names.join(", ")})` : ""} is recorded but not rendered: Helm chart inflation is off in kustomize builds, so objects from these charts are not checked`,
         "helm-inflation-disabled",
-        lineOf2([field2])
+        lineOf([field])
       )
     );
   }
@@ -66500,16 +65220,16 @@ function asInputError(err, file) {
   if (err instanceof InputError) return err;
   return new InputError(file, err.message ?? String(err), "invalid-input");
 }
-function loadKustomizationGraph(repo, dir2, cache3 = /* @__PURE__ */ new Map()) {
+function loadKustomizationGraph(repo, dir, cache2 = /* @__PURE__ */ new Map()) {
   const nodes = /* @__PURE__ */ new Map();
   const errors = [];
   const inputs = /* @__PURE__ */ new Set();
   const stack = [];
   const get = (d) => {
-    let n = cache3.get(d);
+    let n = cache2.get(d);
     if (!n) {
       n = parseKustomization(repo, d);
-      cache3.set(d, n);
+      cache2.set(d, n);
     }
     return n;
   };
@@ -66532,8 +65252,8 @@ function loadKustomizationGraph(repo, dir2, cache3 = /* @__PURE__ */ new Map()) 
     }
     stack.pop();
   };
-  visit(dir2);
-  return { root: dir2, rootFile: nodes.get(dir2)?.file, nodes, inputs: [...inputs].sort(), errors: dedupeErrors(errors) };
+  visit(dir);
+  return { root: dir, rootFile: nodes.get(dir)?.file, nodes, inputs: [...inputs].sort(), errors: dedupeErrors(errors) };
 }
 function dedupeErrors(errors) {
   const seen = /* @__PURE__ */ new Set();
@@ -66606,9 +65326,9 @@ function sandboxEnv() {
   return env2;
 }
 function which2(name, envPath = process.env.PATH ?? "") {
-  for (const dir2 of envPath.split(path8.delimiter)) {
-    if (!dir2) continue;
-    const candidate = path8.join(dir2, name);
+  for (const dir of envPath.split(path8.delimiter)) {
+    if (!dir) continue;
+    const candidate = path8.join(dir, name);
     try {
       if (!statSync3(candidate).isFile()) continue;
       accessSync(candidate, constants3.X_OK);
@@ -66630,8 +65350,8 @@ var KustomizeBinary = class {
   args;
   label;
   /** Runs the build in `dir`; never throws. */
-  build(dir2, options) {
-    return runBounded(this.command, [...this.args, dir2], { cwd: dir2, ...options });
+  build(dir, options) {
+    return runBounded(this.command, [...this.args, dir], { cwd: dir, ...options });
   }
 };
 var detected;
@@ -66656,9 +65376,9 @@ function createSandbox(repo, targetPath, inputs, graph) {
   for (const node of graph.nodes.values()) nodesByFile.set(node.file, node);
   try {
     for (const rel of inputs) {
-      let bytes3;
+      let bytes2;
       try {
-        bytes3 = repo.readBytes(rel);
+        bytes2 = repo.readBytes(rel);
       } catch (err) {
         errors.push(err instanceof InputError ? err : new InputError(rel, err.message, "invalid-input"));
         continue;
@@ -66668,9 +65388,9 @@ function createSandbox(repo, targetPath, inputs, graph) {
       mkdirSync(path10.dirname(dest), { recursive: true });
       const node = nodesByFile.get(rel);
       if (node) {
-        writeFileSync(dest, rewriteKustomization(bytes3.toString("utf8"), node, node.dir === graph.root));
+        writeFileSync(dest, rewriteKustomization(bytes2.toString("utf8"), node, node.dir === graph.root));
       } else {
-        writeFileSync(dest, bytes3);
+        writeFileSync(dest, bytes2);
       }
     }
   } catch (err) {
@@ -66798,27 +65518,27 @@ var KustomizeSourceMapper = class {
     const renderedName = nameOf(body);
     const kind = typeof body.kind === "string" ? body.kind : "";
     const origin = annotations.origin ?? {};
-    let base2;
+    let base;
     let originalName = renderedName;
     if (origin.file) {
       const doc = this.findDocument(origin.file, kind, renderedName);
       if (doc) {
         originalName = nameOf(doc.value) || renderedName;
-        base2 = docCandidate(doc, body, []);
+        base = docCandidate(doc, body, []);
       } else {
         const file = origin.file;
-        base2 = { full: () => false, depth: () => 0, locate: () => ({ location: { file, line: 1, column: 1 }, related: [], foundPath: [] }) };
+        base = { full: () => false, depth: () => 0, locate: () => ({ location: { file, line: 1, column: 1 }, related: [], foundPath: [] }) };
       }
     } else if (origin.configuredIn) {
       const gen = this.generatorCandidate(origin.configuredIn, origin.generator ?? "", kind, renderedName);
       if (gen) {
-        base2 = gen.candidate;
+        base = gen.candidate;
         originalName = gen.name;
       }
     }
-    if (!base2) {
+    if (!base) {
       const file = this.graph.rootFile ?? "kustomization.yaml";
-      base2 = { full: () => false, depth: () => 0, locate: () => ({ location: { file, line: 1, column: 1 }, related: [], foundPath: [] }) };
+      base = { full: () => false, depth: () => 0, locate: () => ({ location: { file, line: 1, column: 1 }, related: [], foundPath: [] }) };
     }
     const overrides = [];
     const seen = /* @__PURE__ */ new Set();
@@ -66845,7 +65565,7 @@ var KustomizeSourceMapper = class {
         });
       }
     }
-    const baseCandidate = base2;
+    const baseCandidate = base;
     return {
       locate(p) {
         for (let i = overrides.length - 1; i >= 0; i--) {
@@ -66904,20 +65624,20 @@ var KustomizeSourceMapper = class {
     }
     const fields = generator === "SecretGenerator" || kind === "Secret" ? ["secretGenerator"] : generator === "ConfigMapGenerator" || kind === "ConfigMap" ? ["configMapGenerator"] : ["configMapGenerator", "secretGenerator"];
     let best;
-    for (const field3 of fields) {
-      const list = node.value[field3];
+    for (const field2 of fields) {
+      const list = node.value[field2];
       if (!Array.isArray(list)) continue;
-      list.forEach((g, index3) => {
+      list.forEach((g, index2) => {
         const name2 = isRecord(g) && typeof g.name === "string" ? g.name : "";
-        if (name2 && renderedName.includes(name2) && (!best || name2.length > best.name.length)) best = { field: field3, index: index3, name: name2 };
+        if (name2 && renderedName.includes(name2) && (!best || name2.length > best.name.length)) best = { field: field2, index: index2, name: name2 };
       });
     }
     if (!best) {
       return { candidate: { full: () => false, depth: () => 0, locate: () => ({ ...sm.locate([]), foundPath: [] }) }, name: renderedName };
     }
-    const { field: field2, index: index2, name } = best;
-    const gen = node.value[field2][index2];
-    const entryPath = [field2, index2];
+    const { field, index, name } = best;
+    const gen = node.value[field][index];
+    const entryPath = [field, index];
     const keyEntry = (key) => {
       const literals = Array.isArray(gen.literals) ? gen.literals : [];
       const li = literals.findIndex((l) => typeof l === "string" && l.split("=")[0].trim() === key);
@@ -66982,17 +65702,17 @@ var KustomizeSourceMapper = class {
         if (docs.length) out.push({ type: "smp", docs });
       });
     }
-    const withPath = (field2, defaultType) => {
-      const list = k[field2];
+    const withPath = (field, defaultType) => {
+      const list = k[field];
       if (!Array.isArray(list)) return;
       list.forEach((item, i) => {
         if (!isRecord(item)) return;
         let docs = [];
         if (typeof item.path === "string") {
-          const file = fileEntry([field2, i, "path"]);
+          const file = fileEntry([field, i, "path"]);
           if (file) docs = this.fileDocs(file);
         } else if (typeof item.patch === "string") {
-          docs = this.inlineDocs(node, [field2, i, "patch"], item.patch);
+          docs = this.inlineDocs(node, [field, i, "patch"], item.patch);
         }
         if (!docs.length) return;
         const type = defaultType === "auto" ? Array.isArray(docs[0].value) ? "json" : "smp" : defaultType;
@@ -67038,9 +65758,9 @@ var KustomizeSourceMapper = class {
     }));
   }
 };
-function withBase(located, base2) {
+function withBase(located, base) {
   const related = [...located.related];
-  if (base2.location.file !== located.location.file || base2.location.line !== located.location.line) related.push({ ...base2.location, label: "base" });
+  if (base.location.file !== located.location.file || base.location.line !== located.location.line) related.push({ ...base.location, label: "base" });
   return { ...located, related };
 }
 function nameOf(value) {
@@ -67135,10 +65855,10 @@ function parsePointer(pointer) {
 function jsonCandidate(ops) {
   const list = ops.value;
   const setting = [];
-  list.forEach((op, index2) => {
+  list.forEach((op, index) => {
     if (!isRecord(op) || typeof op.path !== "string") return;
     if (!["add", "replace", "copy", "move"].includes(String(op.op))) return;
-    setting.push({ index: index2, path: parsePointer(op.path) });
+    setting.push({ index, path: parsePointer(op.path) });
   });
   const covers = (opPath, p) => opPath.length <= p.length && opPath.every((s, i) => s === p[i] || s === "-" && typeof p[i] === "number" || String(s) === String(p[i]));
   const find = (p) => {
@@ -67210,7 +65930,7 @@ function imageCandidate(node, body) {
       if (!isRecord(e) || typeof e.name !== "string") continue;
       const target = typeof e.newName === "string" && e.newName !== "" ? e.newName : e.name;
       if (target === rendered || e.name === rendered) {
-        for (const field2 of ["digest", "newTag", "newName"]) if (e[field2] !== void 0) return ["images", j, field2];
+        for (const field of ["digest", "newTag", "newName"]) if (e[field] !== void 0) return ["images", j, field];
         return ["images", j];
       }
     }
@@ -67330,10 +66050,10 @@ function guessEntry(message, graph, rootFile, repo) {
       }
     }
   }
-  const field2 = message.match(/unknown field "([^"]+)"/);
-  if (field2) {
+  const field = message.match(/unknown field "([^"]+)"/);
+  if (field) {
     for (const node of nodes) {
-      if (node.sourceMap?.has([field2[1]])) return { file: node.file, line: node.sourceMap.locate([field2[1]]).location.line };
+      if (node.sourceMap?.has([field[1]])) return { file: node.file, line: node.sourceMap.locate([field[1]]).location.line };
     }
   }
   return { file: rootFile };
@@ -67481,8 +66201,8 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path20) {
-    const { foundPath } = this.rendered.locate(path20);
+  locate(path18) {
+    const { foundPath } = this.rendered.locate(path18);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
@@ -67531,7 +66251,7 @@ var ProvenanceTracer = class {
     if (!lines) this.lineCache.set(file, lines = (this.ctx.readFile(file) ?? "").split("\n"));
     return lines[seg.line - 1] ?? "";
   }
-  trace(path20, value, keyOffset, valueRange) {
+  trace(path18, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const template = this.templateLocation(keySegment);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
@@ -67539,14 +66259,14 @@ var ProvenanceTracer = class {
     const actions = written.filter((s) => s.kind === "action");
     if (actions.length === 0 || literal && !isScalar3(value)) return { location: template, related: [] };
     const actionTemplate = this.templateLocation(actions[actions.length - 1]);
-    const valuesPath = this.valuesPathFor(path20, value, actions);
+    const valuesPath = this.valuesPathFor(path18, value, actions);
     const valuesLocation = valuesPath && this.valuesLocation(valuesPath);
     if (!valuesLocation) return { location: actionTemplate, related: [] };
     const related = [{ ...actionTemplate, label: "template" }];
     return { location: valuesLocation, related };
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path20, value, actions) {
+  valuesPathFor(path18, value, actions) {
     const chains = [];
     for (const seg of actions) {
       for (const m of this.templateLine(seg).matchAll(VALUES_CHAIN)) chains.push(m[1].slice(1).split("."));
@@ -67555,7 +66275,7 @@ var ProvenanceTracer = class {
     const scope = this.rendered.valuesScope ?? [];
     for (let i = 0; i < chains.length; i++) chains[i] = [...scope, ...chains[i]];
     for (const chain of chains) {
-      const found = this.extend(chain, path20, value);
+      const found = this.extend(chain, path18, value);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -67565,25 +66285,25 @@ var ProvenanceTracer = class {
       });
       if (part) return part;
     }
-    return this.searchByValue(path20, value, scope);
+    return this.searchByValue(path18, value, scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path20, value) {
-    for (let k = Math.min(path20.length, 8); k >= 0; k--) {
-      const candidate = [...chain, ...path20.slice(path20.length - k)];
+  extend(chain, path18, value) {
+    for (let k = Math.min(path18.length, 8); k >= 0; k--) {
+      const candidate = [...chain, ...path18.slice(path18.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path20, value, scope) {
-    if (typeof path20[path20.length - 1] !== "string" || value === void 0) return void 0;
+  searchByValue(path18, value, scope) {
+    if (typeof path18[path18.length - 1] !== "string" || value === void 0) return void 0;
     let best;
     const visit = (node, at, depth) => {
       if (depth > 12) return;
       if (valueMatches(node, value) && at.length > 0) {
         let score = 0;
-        while (score < at.length && score < path20.length && at[at.length - 1 - score] === path20[path20.length - 1 - score]) score++;
+        while (score < at.length && score < path18.length && at[at.length - 1 - score] === path18[path18.length - 1 - score]) score++;
         if (score > 0 && (!best || score > best.score)) best = { path: [...at], score };
       }
       if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k], depth + 1);
@@ -67593,12 +66313,12 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** The line in the highest-precedence values file that sets `path`. */
-  valuesLocation(path20) {
+  valuesLocation(path18) {
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
-      if (scope.some((seg, k) => path20[k] !== seg)) continue;
-      const rel = path20.slice(scope.length);
+      if (scope.some((seg, k) => path18[k] !== seg)) continue;
+      const rel = path18.slice(scope.length);
       if (source.sourceMap.has(rel)) return source.sourceMap.locate(rel).location;
     }
     return void 0;
@@ -67619,13794 +66339,63 @@ function valueMatches(candidate, rendered) {
   return false;
 }
 
-// src/render/gotemplate/errors.ts
-var TemplateError = class extends Error {
-  kind;
-  /** Name of the template being executed/parsed when the error happened. */
-  templateName;
-  /** Output produced before an execution error (Go writes it to the writer before failing). */
-  partialOutput;
-  constructor(message, kind = "exec", templateName) {
-    super(message);
-    this.name = "TemplateError";
-    this.kind = kind;
-    this.templateName = templateName;
+// src/render/helm-pool.ts
+import { Worker } from "node:worker_threads";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+function workerSource() {
+  const here = import.meta.url;
+  if (here.endsWith(".ts")) {
+    return { file: fileURLToPath2(new URL("./helm-worker.ts", here)), execArgv: ["--import", fileURLToPath2(new URL("../../scripts/ts-loader.mjs", here))] };
   }
-};
-var FuncError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "FuncError";
-  }
-};
-
-// src/render/gotemplate/values.ts
-var INT_BITS = {
-  int: 64,
-  int8: 8,
-  int16: 16,
-  int32: 32,
-  int64: 64,
-  uint: 64,
-  uint8: 8,
-  uint16: 16,
-  uint32: 32,
-  uint64: 64,
-  uintptr: 64
-};
-function isIntKind(s) {
-  return Object.prototype.hasOwnProperty.call(INT_BITS, s);
+  return { file: fileURLToPath2(new URL("./helm-worker.js", here)), execArgv: [] };
 }
-var GoInt = class {
-  kind;
-  value;
-  constructor(kind, value) {
-    this.kind = kind;
-    const v = typeof value === "bigint" ? value : BigInt(Math.trunc(value));
-    const bits = INT_BITS[kind];
-    this.value = kind.startsWith("u") ? BigInt.asUintN(bits, v) : BigInt.asIntN(bits, v);
-  }
-  get unsigned() {
-    return this.kind.startsWith("u");
-  }
-  /** The value as a JS number (may lose precision above 2^53). */
-  toNumber() {
-    return Number(this.value);
-  }
-  toString() {
-    return this.value.toString();
-  }
-};
-var GoComplex = class {
-  constructor(re, im, kind = "complex128") {
-    this.re = re;
-    this.im = im;
-    this.kind = kind;
-  }
-  re;
-  im;
-  kind;
-};
-var GoStruct = class {
-  type;
-  fields;
-  methods;
-  constructor(type, fields, methods) {
-    this.type = type;
-    this.fields = fields instanceof Map ? fields : new Map(Object.entries(fields));
-    this.methods = methods;
-  }
-  get isPointer() {
-    return this.type.startsWith("*");
-  }
-};
-var GoPointer = class {
-  constructor(type, target) {
-    this.type = type;
-    this.target = target;
-  }
-  type;
-  target;
-};
-var GoNil = class {
-  constructor(type, fieldNames, methods) {
-    this.type = type;
-    this.fieldNames = fieldNames;
-    this.methods = methods;
-  }
-  type;
-  fieldNames;
-  methods;
-};
-var GoIter = class {
-  constructor(type, mode, produce) {
-    this.type = type;
-    this.mode = mode;
-    this.produce = produce;
-  }
-  type;
-  mode;
-  produce;
-};
-function defineFunc(sig2, fn) {
-  fn.goSig = sig2;
-  return fn;
+var worker;
+var nextId = 1;
+var queue = Promise.resolve();
+function startWorker() {
+  const { file, execArgv } = workerSource();
+  const w = new Worker(file, { execArgv });
+  w.unref();
+  return w;
 }
-var GO_TYPE = /* @__PURE__ */ Symbol("goType");
-var GO_CAP = /* @__PURE__ */ Symbol("goCap");
-var GO_METHODS = /* @__PURE__ */ Symbol("goMethods");
-function withGoCap(arr, cap) {
-  Object.defineProperty(arr, GO_CAP, { value: cap, enumerable: false, configurable: true, writable: true });
-  return arr;
-}
-function capOf(arr) {
-  return Math.max(arr[GO_CAP] ?? arr.length, arr.length);
-}
-function withGoType(obj, type) {
-  Object.defineProperty(obj, GO_TYPE, { value: type, enumerable: false, configurable: true, writable: true });
-  return obj;
-}
-function withGoMethods(obj, methods) {
-  Object.defineProperty(obj, GO_METHODS, { value: methods, enumerable: false, configurable: true, writable: true });
-  return obj;
-}
-function methodsOf(v) {
-  if (v instanceof GoStruct || v instanceof GoNil) return v.methods;
-  if (Array.isArray(v) || v instanceof Map) return v[GO_METHODS];
-  return void 0;
-}
-function findMethod(v, name) {
-  const m = methodsOf(v);
-  if (m && Object.prototype.hasOwnProperty.call(m, name)) return m[name];
-  return void 0;
-}
-function kindOf(v) {
-  if (v === void 0) return "invalid";
-  if (v === null) return "interface";
-  switch (typeof v) {
-    case "boolean":
-      return "bool";
-    case "string":
-      return "string";
-    case "number":
-      return "float64";
-    case "function":
-      return "func";
-  }
-  if (v instanceof GoInt) return v.kind;
-  if (v instanceof GoComplex) return v.kind;
-  if (Array.isArray(v)) {
-    const t = v[GO_TYPE];
-    return t !== void 0 && /^\[\d/.test(t) ? "array" : "slice";
-  }
-  if (v instanceof Map) return "map";
-  if (v instanceof GoStruct) return v.isPointer ? "ptr" : "struct";
-  if (v instanceof GoPointer) return "ptr";
-  if (v instanceof GoNil) return kindOfType(v.type);
-  if (v instanceof GoIter) return v.mode === "chan" ? "chan" : "func";
-  return "invalid";
-}
-function kindOfType(t) {
-  if (t.startsWith("*")) return "ptr";
-  if (t.startsWith("map[")) return "map";
-  if (t.startsWith("[]")) return "slice";
-  if (/^\[\d/.test(t)) return "array";
-  if (t.startsWith("func") || t.startsWith("iter.Seq")) return "func";
-  if (t.startsWith("chan ") || t.startsWith("<-chan ") || t.startsWith("chan<- ")) return "chan";
-  if (isIntKind(t)) return t;
-  switch (t) {
-    case "bool":
-    case "string":
-    case "float32":
-    case "float64":
-    case "complex64":
-    case "complex128":
-      return t;
-    case "interface {}":
-    case "any":
-    case "error":
-    case "fmt.Stringer":
-      return "interface";
-  }
-  return "struct";
-}
-function typeOf(v) {
-  if (v === void 0 || v === null) return "<nil>";
-  switch (typeof v) {
-    case "boolean":
-      return "bool";
-    case "string":
-      return "string";
-    case "number":
-      return "float64";
-    case "function": {
-      const sig2 = v.goSig;
-      return sig2 ? funcTypeString(sig2) : "func(...interface {}) interface {}";
-    }
-  }
-  if (v instanceof GoInt) return v.kind;
-  if (v instanceof GoComplex) return v.kind;
-  if (Array.isArray(v)) return v[GO_TYPE] ?? "[]interface {}";
-  if (v instanceof Map) return v[GO_TYPE] ?? "map[string]interface {}";
-  if (v instanceof GoStruct || v instanceof GoPointer || v instanceof GoNil || v instanceof GoIter) return v.type;
-  return "<nil>";
-}
-function funcTypeString(sig2) {
-  const ps = sig2.params.map((p, i) => sig2.variadic && i === sig2.params.length - 1 ? "..." + p : p);
-  return `func(${ps.join(", ")}) ${sig2.result ?? "interface {}"}`;
-}
-function elemType(t) {
-  if (t.startsWith("[]")) return t.slice(2);
-  if (t.startsWith("*")) return t.slice(1);
-  const arr = /^\[\d+\](.*)$/.exec(t);
-  if (arr) return arr[1];
-  if (t.startsWith("map[")) {
-    let depth = 0;
-    for (let i = 3; i < t.length; i++) {
-      if (t[i] === "[") depth++;
-      else if (t[i] === "]") {
-        depth--;
-        if (depth === 0) return t.slice(i + 1);
-      }
-    }
-  }
-  return "interface {}";
-}
-function keyType(t) {
-  if (!t.startsWith("map[")) return "string";
-  let depth = 0;
-  for (let i = 3; i < t.length; i++) {
-    if (t[i] === "[") depth++;
-    else if (t[i] === "]") {
-      depth--;
-      if (depth === 0) return t.slice(4, i);
-    }
-  }
-  return "string";
-}
-function mapType2(m) {
-  return m[GO_TYPE] ?? "map[string]interface {}";
-}
-function sliceType(a) {
-  return a[GO_TYPE] ?? "[]interface {}";
-}
-function zeroValue(t) {
-  if (isIntKind(t)) return new GoInt(t, 0n);
-  switch (t) {
-    case "bool":
-      return false;
-    case "string":
-      return "";
-    case "float64":
-    case "float32":
-      return 0;
-    case "complex128":
-    case "complex64":
-      return new GoComplex(0, 0, t);
-    case "interface {}":
-    case "any":
-    case "error":
-    case "fmt.Stringer":
-      return null;
-  }
-  const k = kindOfType(t);
-  if (k === "map" || k === "slice" || k === "ptr" || k === "func" || k === "chan") return new GoNil(t);
-  if (k === "array") {
-    const m = /^\[(\d+)\](.*)$/.exec(t);
-    if (m) return withGoType(Array.from({ length: Number(m[1]) }, () => zeroValue(m[2])), t);
-  }
-  if (k === "interface") return null;
-  return new GoStruct(t, /* @__PURE__ */ new Map());
-}
-function toMapKey(mapTypeStr, key) {
-  const kt = keyType(mapTypeStr);
-  if (key instanceof GoInt) return kt === "interface {}" ? key.toNumber() : key.value;
-  if (kt !== "interface {}" && isIntKind(kt) && typeof key === "number") return BigInt(key);
-  return key;
-}
-function fromMapKey(mapTypeStr, key) {
-  const kt = keyType(mapTypeStr);
-  if (typeof key === "bigint") return new GoInt(isIntKind(kt) ? kt : "int", key);
-  if (isIntKind(kt) && typeof key === "number") return new GoInt(kt, key);
-  return key;
-}
-function sortedMapEntries(m) {
-  const t = mapType2(m);
-  const out = [];
-  for (const [k, v] of m) out.push([fromMapKey(t, k), v]);
-  out.sort((a, b) => compareKeys(a[0], b[0]));
-  return out;
-}
-function compareStringsBytewise(a, b) {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.codePointAt(i) ?? 0;
-    const cb = b.codePointAt(i) ?? 0;
-    if (ca !== cb) return ca < cb ? -1 : 1;
-    if (ca > 65535) i++;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
-function compareKeys(a, b) {
-  if (typeof a === "string" && typeof b === "string") return compareStringsBytewise(a, b);
-  if (a instanceof GoInt && b instanceof GoInt) return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
-  if (typeof a === "number" && typeof b === "number") {
-    if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : -1;
-    if (Number.isNaN(b)) return 1;
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
-  if (typeof a === "boolean" && typeof b === "boolean") return a === b ? 0 : a ? 1 : -1;
-  if (a === null || a === void 0) return b === null || b === void 0 ? 0 : -1;
-  if (b === null || b === void 0) return 1;
-  const ta = typeOf(a);
-  const tb = typeOf(b);
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  return compareStringsBytewise(String(a), String(b));
-}
-function isTrue(v) {
-  if (v === void 0 || v === null) return [false, true];
-  switch (typeof v) {
-    case "boolean":
-      return [v, true];
-    case "string":
-      return [v.length > 0, true];
-    case "number":
-      return [v !== 0, true];
-    case "function":
-      return [true, true];
-  }
-  if (v instanceof GoInt) return [v.value !== 0n, true];
-  if (v instanceof GoComplex) return [v.re !== 0 || v.im !== 0, true];
-  if (Array.isArray(v)) return [v.length > 0, true];
-  if (v instanceof Map) return [v.size > 0, true];
-  if (v instanceof GoStruct) return [true, true];
-  if (v instanceof GoPointer) return [true, true];
-  if (v instanceof GoNil) return [false, true];
-  if (v instanceof GoIter) return [true, true];
-  return [false, false];
-}
-function truth(v) {
-  return isTrue(v)[0];
-}
-function isNilValue(v) {
-  return v === null || v === void 0 || v instanceof GoNil;
-}
-var utf82 = {
-  encode(s) {
-    return Buffer.from(s, "utf8");
-  },
-  decode(b) {
-    return Buffer.from(b).toString("utf8");
-  },
-  byteLength(s) {
-    return Buffer.byteLength(s, "utf8");
-  }
-};
-function fromJS(value, numberMode = "float64") {
-  if (value === null || value === void 0) return null;
-  switch (typeof value) {
-    case "boolean":
-    case "string":
-      return value;
-    case "number":
-      if (numberMode !== "float64" && Number.isInteger(value) && !Object.is(value, -0)) {
-        return new GoInt(numberMode === "int" ? "int" : "int64", value);
-      }
-      return value;
-    case "bigint":
-      return new GoInt("int64", value);
-    case "function":
-      return value;
-  }
-  if (value instanceof GoInt || value instanceof GoComplex || value instanceof GoStruct || value instanceof GoPointer || value instanceof GoNil || value instanceof GoIter) {
-    return value;
-  }
-  if (Array.isArray(value)) {
-    if (value[GO_TYPE] !== void 0) return value;
-    return value.map((x) => fromJS(x, numberMode));
-  }
-  if (value instanceof Map) {
-    if (value[GO_TYPE] !== void 0) return value;
-    const m2 = /* @__PURE__ */ new Map();
-    for (const [k, v] of value) m2.set(String(k), fromJS(v, numberMode));
-    const methods = value[GO_METHODS];
-    if (methods) withGoMethods(m2, methods);
-    return m2;
-  }
-  if (value instanceof Date) return value.toISOString();
-  if (value instanceof Uint8Array) {
-    return withGoType(Array.from(value, (b) => new GoInt("uint8", b)), "[]uint8");
-  }
-  const m = /* @__PURE__ */ new Map();
-  for (const [k, v] of Object.entries(value)) m.set(k, fromJS(v, numberMode));
-  return m;
-}
-function toJS(value) {
-  if (value === void 0 || value === null) return null;
-  switch (typeof value) {
-    case "boolean":
-    case "string":
-    case "number":
-      return value;
-    case "function":
-      return value;
-  }
-  if (value instanceof GoInt) {
-    return value.value >= BigInt(Number.MIN_SAFE_INTEGER) && value.value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value.value) : value.value;
-  }
-  if (value instanceof GoComplex) return { re: value.re, im: value.im };
-  if (Array.isArray(value)) return value.map(toJS);
-  if (value instanceof Map) {
-    const o = {};
-    const t = mapType2(value);
-    for (const [k, v] of value) {
-      const gk = fromMapKey(t, k);
-      o[typeof gk === "string" ? gk : String(gk instanceof GoInt ? gk.value : gk)] = toJS(v);
-    }
-    return o;
-  }
-  if (value instanceof GoStruct) {
-    const o = {};
-    for (const [k, v] of value.fields) o[k] = toJS(v);
-    return o;
-  }
-  if (value instanceof GoPointer) return toJS(value.target);
-  return null;
-}
-
-// src/render/gotemplate/fmt.ts
-var F64 = new DataView(new ArrayBuffer(8));
-function exactDigits(x) {
-  if (x === 0) return { d: "", dp: 0 };
-  F64.setFloat64(0, x);
-  const bits = F64.getBigUint64(0);
-  const expBits = Number(bits >> 52n & 0x7ffn);
-  let mant = bits & (1n << 52n) - 1n;
-  let exp;
-  if (expBits === 0) exp = -1074;
-  else {
-    mant |= 1n << 52n;
-    exp = expBits - 1075;
-  }
-  let s;
-  let dp;
-  if (exp >= 0) {
-    s = (mant << BigInt(exp)).toString();
-    dp = s.length;
-  } else {
-    s = (mant * 5n ** BigInt(-exp)).toString();
-    dp = s.length - -exp;
-  }
-  return trimDigits({ d: s, dp });
-}
-function trimDigits(x) {
-  let d = x.d;
-  let lead = 0;
-  while (lead < d.length && d[lead] === "0") lead++;
-  d = d.slice(lead);
-  let dp = x.dp - lead;
-  let end = d.length;
-  while (end > 0 && d[end - 1] === "0") end--;
-  d = d.slice(0, end);
-  if (d.length === 0) dp = 0;
-  return { d, dp };
-}
-function roundDigits(x, nd) {
-  if (nd < 0) return { d: "", dp: 0 };
-  if (nd >= x.d.length) return x;
-  const c = x.d.charCodeAt(nd) - 48;
-  let up;
-  if (c === 5 && nd + 1 === x.d.length) {
-    up = nd > 0 && (x.d.charCodeAt(nd - 1) - 48) % 2 === 1;
-  } else {
-    up = c >= 5;
-  }
-  if (!up) return trimDigits({ d: x.d.slice(0, nd), dp: x.dp });
-  const arr = x.d.slice(0, nd).split("");
-  let i = nd - 1;
-  while (i >= 0 && arr[i] === "9") {
-    arr[i] = "0";
-    i--;
-  }
-  if (i < 0) return { d: "1", dp: x.dp + 1 };
-  arr[i] = String.fromCharCode(arr[i].charCodeAt(0) + 1);
-  return trimDigits({ d: arr.join(""), dp: x.dp });
-}
-function shortestDigits(x) {
-  if (x === 0) return { d: "", dp: 0 };
-  const e = x.toExponential();
-  const m = /^(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(e);
-  if (!m) return exactDigits(x);
-  return trimDigits({ d: m[1] + (m[2] ?? ""), dp: Number(m[3]) + 1 });
-}
-function fmtE(neg, digs, prec, fmt) {
-  let s = neg ? "-" : "";
-  s += digs.d.length === 0 ? "0" : digs.d[0];
-  if (prec > 0) {
-    s += ".";
-    let i = 1;
-    const m = Math.min(digs.d.length, prec + 1);
-    if (i < m) {
-      s += digs.d.slice(i, m);
-      i = m;
-    }
-    for (; i <= prec; i++) s += "0";
-  }
-  s += fmt;
-  let exp = digs.dp - 1;
-  if (digs.d.length === 0) exp = 0;
-  s += exp < 0 ? "-" : "+";
-  exp = Math.abs(exp);
-  s += exp < 10 ? "0" + exp : String(exp);
-  return s;
-}
-function fmtF(neg, digs, prec) {
-  let s = neg ? "-" : "";
-  if (digs.dp > 0) {
-    const m = Math.min(digs.d.length, digs.dp);
-    s += digs.d.slice(0, m);
-    for (let i = m; i < digs.dp; i++) s += "0";
-  } else {
-    s += "0";
-  }
-  if (prec > 0) {
-    s += ".";
-    for (let i = 1; i <= prec; i++) {
-      const j = digs.dp + i - 1;
-      s += j < 0 || j >= digs.d.length ? "0" : digs.d[j];
-    }
-  }
-  return s;
-}
-function formatFloat(f, fmt, prec, bitSize = 64) {
-  if (Number.isNaN(f)) return "NaN";
-  if (f === Infinity) return "+Inf";
-  if (f === -Infinity) return "-Inf";
-  if (bitSize === 32) f = Math.fround(f);
-  const neg = f < 0 || Object.is(f, -0);
-  const a = Math.abs(f);
-  if (fmt === "x" || fmt === "X") return formatHexFloat(f, prec, fmt);
-  if (fmt === "b") return formatBinaryFloat(f);
-  const shortest = prec < 0;
-  let digs;
-  if (shortest) {
-    digs = bitSize === 32 ? shortest32(a) : shortestDigits(a);
-    switch (fmt) {
-      case "e":
-      case "E":
-        prec = Math.max(digs.d.length - 1, 0);
-        break;
-      case "f":
-      case "F":
-        prec = Math.max(digs.d.length - digs.dp, 0);
-        break;
-      case "g":
-      case "G":
-        prec = digs.d.length;
-        break;
-    }
-  } else {
-    const exact = exactDigits(a);
-    switch (fmt) {
-      case "e":
-      case "E":
-        digs = roundDigits(exact, prec + 1);
-        break;
-      case "f":
-      case "F":
-        digs = roundDigits(exact, exact.dp + prec);
-        break;
-      default:
-        if (prec === 0) prec = 1;
-        digs = roundDigits(exact, prec);
-    }
-  }
-  switch (fmt) {
-    case "e":
-    case "E":
-      return fmtE(neg, digs, prec, fmt);
-    case "f":
-    case "F":
-      return fmtF(neg, digs, prec);
-    case "g":
-    case "G": {
-      let eprec = prec;
-      if (eprec > digs.d.length && digs.d.length >= digs.dp) eprec = digs.d.length;
-      if (shortest) eprec = 6;
-      const exp = digs.dp - 1;
-      if (exp < -4 || exp >= eprec) {
-        if (prec > digs.d.length) prec = digs.d.length;
-        return fmtE(neg, digs, prec - 1, fmt === "g" ? "e" : "E");
-      }
-      if (prec > digs.dp) prec = digs.d.length;
-      return fmtF(neg, digs, Math.max(prec - digs.dp, 0));
-    }
-  }
-  return "%" + fmt;
-}
-function shortest32(a) {
-  for (let p = 1; p <= 9; p++) {
-    const s = a.toPrecision(p);
-    if (Math.fround(Number(s)) === a) return shortestDigits(Number(s));
-  }
-  return shortestDigits(a);
-}
-function formatHexFloat(f, prec, fmt) {
-  const neg = f < 0 || Object.is(f, -0);
-  let a = Math.abs(f);
-  if (a === 0) {
-    let s2 = "0x0";
-    if (prec > 0) s2 += "." + "0".repeat(prec);
-    s2 += "p+00";
-    return (neg ? "-" : "") + (fmt === "X" ? s2.toUpperCase() : s2);
-  }
-  let exp = 0;
-  while (a >= 2) {
-    a /= 2;
-    exp++;
-  }
-  while (a < 1) {
-    a *= 2;
-    exp--;
-  }
-  let mant = BigInt(Math.round((a - 1) * 2 ** 52));
-  let hex = mant.toString(16).padStart(13, "0");
-  if (prec >= 0 && prec < 13) {
-    const shift = BigInt((13 - prec) * 4);
-    const half = 1n << shift - 1n;
-    const rem = mant & (1n << shift) - 1n;
-    let q2 = mant >> shift;
-    if (rem > half || rem === half && (q2 & 1n) === 1n) q2++;
-    let lead = 1;
-    if (q2 >> BigInt(prec * 4) > 0n) {
-      lead = 2;
-      q2 &= (1n << BigInt(prec * 4)) - 1n;
-    }
-    if (lead === 2) {
-      exp++;
-      q2 >>= 1n;
-    }
-    mant = q2;
-    hex = prec === 0 ? "" : mant.toString(16).padStart(prec, "0");
-  } else {
-    hex = hex.replace(/0+$/, "");
-    if (prec > 13) hex = hex.padEnd(prec, "0");
-  }
-  let s = "0x1" + (hex.length ? "." + hex : "") + "p" + (exp < 0 ? "-" : "+") + String(Math.abs(exp)).padStart(2, "0");
-  if (fmt === "X") s = s.toUpperCase();
-  return (neg ? "-" : "") + s;
-}
-function formatBinaryFloat(f) {
-  F64.setFloat64(0, f);
-  const bits = F64.getBigUint64(0);
-  const neg = bits >> 63n === 1n;
-  let exp = Number(bits >> 52n & 0x7ffn);
-  let mant = bits & (1n << 52n) - 1n;
-  if (exp === 0) exp++;
-  else mant |= 1n << 52n;
-  exp += -1023 - 52;
-  return (neg ? "-" : "") + mant.toString() + "p" + (exp >= 0 ? "+" : "-") + Math.abs(exp);
-}
-var PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-function isPrintRune(cp) {
-  if (cp === 65533) return true;
-  if (cp < 32 || cp === 127) return false;
-  if (cp < 127) return true;
-  return PRINTABLE.test(String.fromCodePoint(cp));
-}
-function hex2(n) {
-  return n.toString(16).padStart(2, "0");
-}
-function escapeRune(cp, quote3, asciiOnly) {
-  if (cp === quote3.charCodeAt(0) || cp === 92) return "\\" + String.fromCodePoint(cp);
-  if (asciiOnly ? cp < 128 && isPrintRune(cp) : isPrintRune(cp)) return String.fromCodePoint(cp);
-  switch (cp) {
-    case 7:
-      return "\\a";
-    case 8:
-      return "\\b";
-    case 12:
-      return "\\f";
-    case 10:
-      return "\\n";
-    case 13:
-      return "\\r";
-    case 9:
-      return "\\t";
-    case 11:
-      return "\\v";
-  }
-  if (cp < 32 || cp === 127) return "\\x" + hex2(cp);
-  if (cp > 1114111 || cp >= 55296 && cp <= 57343) return "\\ufffd";
-  if (cp < 65536) return "\\u" + cp.toString(16).padStart(4, "0");
-  return "\\U" + cp.toString(16).padStart(8, "0");
-}
-function quoteString(s, asciiOnly = false) {
-  let out = '"';
-  for (const ch of s) out += escapeRune(ch.codePointAt(0) ?? 0, '"', asciiOnly);
-  return out + '"';
-}
-function quoteRune(cp, asciiOnly = false) {
-  if (cp > 1114111 || cp >= 55296 && cp <= 57343) cp = 65533;
-  return "'" + escapeRune(cp, "'", asciiOnly) + "'";
-}
-function canBackquote(s) {
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (cp === 96 || cp === 65279) return false;
-    if (cp === 9) continue;
-    if (cp < 32 || cp === 127) return false;
-  }
-  return true;
-}
-function newFlags() {
-  return { plus: false, minus: false, sharp: false, space: false, zero: false, plusV: false, sharpV: false, wid: 0, widPresent: false, prec: 0, precPresent: false };
-}
-var pointerIds = /* @__PURE__ */ new WeakMap();
-var nextPointerId = 824633786368;
-function fakeAddress(o) {
-  if (typeof o !== "object" && typeof o !== "function") return 0;
-  if (o === null) return 0;
-  let id = pointerIds.get(o);
-  if (id === void 0) {
-    id = nextPointerId;
-    nextPointerId += 16;
-    pointerIds.set(o, id);
-  }
-  return id;
-}
-function runeCount(s) {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-}
-var defaultCaller = (fn, _recv, name) => fn.call({ name, template: void 0, templateName: "", executeTemplate: () => "", executeText: () => "" });
-var Printer = class {
-  constructor(callMethod2) {
-    this.callMethod = callMethod2;
-  }
-  callMethod;
-  buf = "";
-  f = newFlags();
-  erroring = false;
-  arg = void 0;
-  clearFlags() {
-    this.f = newFlags();
-  }
-  writePadding(n) {
-    if (n <= 0) return;
-    this.buf += (this.f.zero ? "0" : " ").repeat(n);
-  }
-  pad(s) {
-    const f = this.f;
-    if (!f.widPresent || f.wid === 0) {
-      this.buf += s;
-      return;
-    }
-    const width = f.wid - runeCount(s);
-    if (!f.minus) {
-      this.writePadding(width);
-      this.buf += s;
-    } else {
-      this.buf += s;
-      const z = f.zero;
-      f.zero = false;
-      this.writePadding(width);
-      f.zero = z;
-    }
-  }
-  badVerb(verb, value) {
-    this.erroring = true;
-    this.buf += "%!" + verb + "(";
-    if (value !== null && value !== void 0) {
-      this.buf += typeOf(value) + "=";
-      this.printArg(value, "v");
-    } else {
-      this.buf += "<nil>";
-    }
-    this.buf += ")";
-    this.erroring = false;
-  }
-  fmtBool(v, verb, orig) {
-    if (verb === "t" || verb === "v") this.pad(v ? "true" : "false");
-    else this.badVerb(verb, orig);
-  }
-  fmtIntegerBase(u, base2, signed, verb, upper) {
-    const f = this.f;
-    const negative = signed && u < 0n;
-    if (negative) u = -u;
-    let prec = 0;
-    if (f.precPresent) {
-      prec = f.prec;
-      if (prec === 0 && u === 0n) {
-        const z2 = f.zero;
-        f.zero = false;
-        this.writePadding(f.wid);
-        f.zero = z2;
-        return;
-      }
-    } else if (f.zero && !f.minus && f.widPresent) {
-      prec = f.wid;
-      if (negative || f.plus || f.space) prec--;
-    }
-    let digits = u.toString(base2);
-    if (upper) digits = digits.toUpperCase();
-    if (digits.length < prec) digits = "0".repeat(prec - digits.length) + digits;
-    if (f.sharp) {
-      if (base2 === 2) digits = "0b" + digits;
-      else if (base2 === 8) {
-        if (digits[0] !== "0") digits = "0" + digits;
-      } else if (base2 === 16) digits = (upper ? "0X" : "0x") + digits;
-    }
-    if (verb === "O") digits = "0o" + digits;
-    if (negative) digits = "-" + digits;
-    else if (f.plus) digits = "+" + digits;
-    else if (f.space) digits = " " + digits;
-    const z = f.zero;
-    f.zero = false;
-    this.pad(digits);
-    f.zero = z;
-  }
-  fmtInteger(v, verb) {
-    const signed = !v.unsigned;
-    switch (verb) {
-      case "v":
-        if (this.f.sharpV && !signed) {
-          const s = this.f.sharp;
-          this.f.sharp = true;
-          this.fmtIntegerBase(v.value, 16, false, "v", false);
-          this.f.sharp = s;
-        } else this.fmtIntegerBase(v.value, 10, signed, verb, false);
-        return;
-      case "d":
-        this.fmtIntegerBase(v.value, 10, signed, verb, false);
-        return;
-      case "b":
-        this.fmtIntegerBase(v.value, 2, signed, verb, false);
-        return;
-      case "o":
-      case "O":
-        this.fmtIntegerBase(v.value, 8, signed, verb, false);
-        return;
-      case "x":
-        this.fmtIntegerBase(v.value, 16, signed, verb, false);
-        return;
-      case "X":
-        this.fmtIntegerBase(v.value, 16, signed, verb, true);
-        return;
-      case "c": {
-        const cp = runeValue(v.value);
-        this.pad(String.fromCodePoint(cp));
-        return;
-      }
-      case "q":
-        this.pad(quoteRune(runeValue(v.value), this.f.plus));
-        return;
-      case "U": {
-        let s = "U+" + (v.value < 0n ? BigInt.asUintN(64, v.value) : v.value).toString(16).toUpperCase().padStart(4, "0");
-        if (this.f.precPresent && this.f.prec > 4) s = "U+" + s.slice(2).padStart(this.f.prec, "0");
-        if (this.f.sharp && v.value >= 0n && v.value <= 0x10ffffn && isPrintRune(Number(v.value))) {
-          s += " '" + String.fromCodePoint(Number(v.value)) + "'";
-        }
-        const z = this.f.zero;
-        this.f.zero = false;
-        this.pad(s);
-        this.f.zero = z;
-        return;
-      }
-    }
-    this.badVerb(verb, v);
-  }
-  fmtFloatVerb(v, size, verb, orig) {
-    switch (verb) {
-      case "v":
-        this.fmtFloat(v, size, "g", -1);
-        return;
-      case "b":
-      case "g":
-      case "G":
-      case "x":
-      case "X":
-        this.fmtFloat(v, size, verb, -1);
-        return;
-      case "f":
-      case "e":
-      case "E":
-      case "F":
-        this.fmtFloat(v, size, verb, 6);
-        return;
-    }
-    this.badVerb(verb, orig);
-  }
-  fmtFloat(v, size, verb, prec) {
-    const f = this.f;
-    if (f.precPresent) prec = f.prec;
-    let num6 = formatFloat(v, verb === "F" ? "f" : verb, prec, size);
-    if (num6[0] === "-" || num6[0] === "+") {
-    } else num6 = "+" + num6;
-    if (f.space && num6[0] === "+" && !f.plus) num6 = " " + num6.slice(1);
-    if (num6[1] === "I" || num6[1] === "N") {
-      const z = f.zero;
-      f.zero = false;
-      if (num6[1] === "N" && !f.space && !f.plus) num6 = num6.slice(1);
-      this.pad(num6);
-      f.zero = z;
-      return;
-    }
-    if (f.sharp && verb !== "b") {
-      let digits = 0;
-      if (verb === "v" || verb === "g" || verb === "G" || verb === "x") {
-        digits = prec;
-        if (digits === -1) digits = 6;
-      }
-      let tail = "";
-      const body = num6.slice(1);
-      let mant = body;
-      const eIdx = body.search(/[eEpP]/);
-      if (eIdx >= 0) {
-        tail = body.slice(eIdx);
-        mant = body.slice(0, eIdx);
-      }
-      let sawNonzero = false;
-      let hasDot = false;
-      for (let i = 0; i < mant.length; i++) {
-        const c = mant[i];
-        if (c === ".") hasDot = true;
-        else if (c === "x" || c === "X") sawNonzero = false;
-        else if (c >= "1" && c <= "9") sawNonzero = true;
-        if (c >= "0" && c <= "9" && (sawNonzero || c !== "0")) digits--;
-        else if (c === "0" && sawNonzero) digits--;
-      }
-      if (!hasDot) {
-        if (mant.length === 2 && mant[0] === "0" && mant[1] !== ".") {
-        }
-        mant += ".";
-      }
-      if (verb !== "e" && verb !== "E" && verb !== "f" && verb !== "F") {
-        while (digits > 0) {
-          mant += "0";
-          digits--;
-        }
-      }
-      num6 = num6[0] + mant + tail;
-    }
-    if (f.plus || num6[0] !== "+") {
-      if (f.zero && !f.minus && f.widPresent && f.wid > num6.length) {
-        this.buf += num6[0];
-        this.writePadding(f.wid - num6.length);
-        this.buf += num6.slice(1);
-        return;
-      }
-      this.pad(num6);
-      return;
-    }
-    this.pad(num6.slice(1));
-  }
-  fmtComplex(v, verb) {
-    switch (verb) {
-      case "v":
-      case "b":
-      case "g":
-      case "G":
-      case "x":
-      case "X":
-      case "f":
-      case "F":
-      case "e":
-      case "E": {
-        const size = v.kind === "complex64" ? 32 : 64;
-        const oldPlus = this.f.plus;
-        this.buf += "(";
-        this.fmtFloatVerb(v.re, size, verb, v);
-        this.f.plus = true;
-        this.fmtFloatVerb(v.im, size, verb, v);
-        this.buf += "i)";
-        this.f.plus = oldPlus;
-        return;
-      }
-    }
-    this.badVerb(verb, v);
-  }
-  truncate(s) {
-    if (this.f.precPresent) {
-      let n = this.f.prec;
-      let i = 0;
-      for (const ch of s) {
-        n--;
-        if (n < 0) return s.slice(0, i);
-        i += ch.length;
-      }
-    }
-    return s;
-  }
-  fmtSx(bytes3, upper) {
-    const f = this.f;
-    let length2 = bytes3.length;
-    if (f.precPresent && f.prec < length2) length2 = f.prec;
-    const digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    let out = "";
-    for (let i = 0; i < length2; i++) {
-      if (f.space && i > 0) out += " ";
-      if (f.sharp && (f.space || i === 0)) out += upper ? "0X" : "0x";
-      const c = bytes3[i];
-      out += digits[c >> 4] + digits[c & 15];
-    }
-    if (length2 === 0 && f.widPresent) {
-      this.writePadding(f.wid);
-      return;
-    }
-    this.pad(out);
-  }
-  fmtQ(s) {
-    s = this.truncate(s);
-    if (this.f.sharp && canBackquote(s)) {
-      this.pad("`" + s + "`");
-      return;
-    }
-    this.pad(quoteString(s, this.f.plus));
-  }
-  fmtString(v, verb, orig) {
-    switch (verb) {
-      case "v":
-        if (this.f.sharpV) this.fmtQ(v);
-        else this.pad(this.truncate(v));
-        return;
-      case "s":
-        this.pad(this.truncate(v));
-        return;
-      case "x":
-        this.fmtSx(Buffer.from(v, "utf8"), false);
-        return;
-      case "X":
-        this.fmtSx(Buffer.from(v, "utf8"), true);
-        return;
-      case "q":
-        this.fmtQ(v);
-        return;
-    }
-    this.badVerb(verb, orig);
-  }
-  fmtPointer(v, verb) {
-    const addr = v instanceof GoNil || v === null || v === void 0 ? 0 : fakeAddress(v);
-    switch (verb) {
-      case "v":
-        if (this.f.sharpV) {
-          this.buf += "(" + typeOf(v) + ")(";
-          this.buf += addr === 0 ? "nil" : "0x" + addr.toString(16);
-          this.buf += ")";
-        } else if (addr === 0) this.pad("<nil>");
-        else {
-          const s = this.f.sharp;
-          this.f.sharp = !s;
-          this.fmtIntegerBase(BigInt(addr), 16, false, "v", false);
-          this.f.sharp = s;
-        }
-        return;
-      case "p": {
-        const s = this.f.sharp;
-        this.f.sharp = !s;
-        this.fmtIntegerBase(BigInt(addr), 16, false, "v", false);
-        this.f.sharp = s;
-        return;
-      }
-      case "b":
-      case "o":
-      case "d":
-      case "x":
-      case "X":
-        this.fmtIntegerBase(BigInt(addr), verb === "b" ? 2 : verb === "o" ? 8 : verb === "d" ? 10 : 16, false, verb, verb === "X");
-        return;
-    }
-    this.badVerb(verb, v);
-  }
-  handleMethods(verb, v) {
-    if (this.erroring) return false;
-    if (this.f.sharpV) return false;
-    if (verb !== "v" && verb !== "s" && verb !== "x" && verb !== "X" && verb !== "q") return false;
-    for (const name of ["Error", "String"]) {
-      const m = findMethod(v, name);
-      if (m) {
-        let s;
-        try {
-          s = this.callMethod(m, v, name);
-        } catch (e) {
-          const msg = e instanceof Error ? e.message : String(e);
-          this.buf += "%!" + verb + "(PANIC=" + name + " method: " + msg + ")";
-          return true;
-        }
-        this.fmtString(typeof s === "string" ? s : sprint([s]), verb, s);
-        return true;
-      }
-    }
-    return false;
-  }
-  printArg(arg, verb) {
-    this.arg = arg;
-    if (arg === null || arg === void 0) {
-      if (verb === "T" || verb === "v") this.pad("<nil>");
-      else this.badVerb(verb, arg);
-      return;
-    }
-    if (verb === "T") {
-      this.fmtStringPlain(typeOf(arg));
-      return;
-    }
-    if (verb === "p") {
-      this.fmtPointer(arg, "p");
-      return;
-    }
-    if (typeof arg === "boolean") return this.fmtBool(arg, verb, arg);
-    if (typeof arg === "number") return this.fmtFloatVerb(arg, 64, verb, arg);
-    if (typeof arg === "string") return this.fmtString(arg, verb, arg);
-    if (arg instanceof GoInt) return this.fmtInteger(arg, verb);
-    if (arg instanceof GoComplex) return this.fmtComplex(arg, verb);
-    if (!this.handleMethods(verb, arg)) this.printValue(arg, verb, 0);
-  }
-  fmtStringPlain(s) {
-    this.pad(this.truncate(s));
-  }
-  printValue(v, verb, depth) {
-    if (depth > 0 && v !== void 0 && v !== null) {
-      this.arg = v;
-      if (this.handleMethods(verb, v)) return;
-    }
-    if (v === void 0) {
-      if (depth === 0) this.pad("<invalid reflect.Value>");
-      else if (verb === "v") this.pad("<nil>");
-      else this.badVerb(verb, v);
-      return;
-    }
-    if (v === null) {
-      if (this.f.sharpV) this.buf += "interface {}(nil)";
-      else this.buf += "<nil>";
-      return;
-    }
-    if (typeof v === "boolean") return this.fmtBool(v, verb, v);
-    if (typeof v === "number") return this.fmtFloatVerb(v, 64, verb, v);
-    if (typeof v === "string") return this.fmtString(v, verb, v);
-    if (v instanceof GoInt) return this.fmtInteger(v, verb);
-    if (v instanceof GoComplex) return this.fmtComplex(v, verb);
-    if (v instanceof Map) {
-      const sharpV = this.f.sharpV;
-      this.buf += sharpV ? mapType2(v) + "{" : "map[";
-      let i = 0;
-      for (const [k, val] of sortedMapEntries(v)) {
-        if (i++ > 0) this.buf += sharpV ? ", " : " ";
-        this.printValue(k, verb, depth + 1);
-        this.buf += ":";
-        this.printValue(val, verb, depth + 1);
-      }
-      this.buf += sharpV ? "}" : "]";
-      return;
-    }
-    if (Array.isArray(v)) {
-      const t = sliceType(v);
-      if ((verb === "s" || verb === "q" || verb === "x" || verb === "X") && elemType(t) === "uint8") {
-        const bytes3 = Uint8Array.from(v, (x) => x instanceof GoInt ? Number(x.value) : 0);
-        this.fmtBytes(bytes3, verb);
-        return;
-      }
-      if (this.f.sharpV) {
-        this.buf += t + "{";
-        v.forEach((x, i) => {
-          if (i > 0) this.buf += ", ";
-          this.printValue(x, verb, depth + 1);
-        });
-        this.buf += "}";
-      } else {
-        this.buf += "[";
-        v.forEach((x, i) => {
-          if (i > 0) this.buf += " ";
-          this.printValue(x, verb, depth + 1);
-        });
-        this.buf += "]";
-      }
-      return;
-    }
-    if (v instanceof GoStruct) {
-      if (v.isPointer) {
-        if (depth === 0) {
-          this.buf += "&";
-          this.printStruct(v, verb, depth + 1);
-          return;
-        }
-        this.fmtPointer(v, verb);
-        return;
-      }
-      this.printStruct(v, verb, depth);
-      return;
-    }
-    if (v instanceof GoPointer) {
-      if (depth === 0) {
-        const t = v.target;
-        if (Array.isArray(t) || t instanceof Map || t instanceof GoStruct) {
-          this.buf += "&";
-          this.printValue(t, verb, depth + 1);
-          return;
-        }
-      }
-      this.fmtPointer(v, verb);
-      return;
-    }
-    if (v instanceof GoNil) {
-      const k = kindOf(v);
-      if (k === "map") {
-        this.buf += this.f.sharpV ? v.type + "(nil)" : "map[]";
-        return;
-      }
-      if (k === "slice") {
-        this.buf += this.f.sharpV ? v.type + "(nil)" : "[]";
-        return;
-      }
-      this.fmtPointer(v, verb);
-      return;
-    }
-    if (typeof v === "function" || v instanceof GoIter) {
-      this.fmtPointer(v, verb);
-      return;
-    }
-    this.buf += "?";
-  }
-  printStruct(v, verb, depth) {
-    if (this.f.sharpV) this.buf += v.type.replace(/^\*/, "");
-    this.buf += "{";
-    let i = 0;
-    for (const [name, val] of v.fields) {
-      if (i++ > 0) this.buf += this.f.sharpV ? ", " : " ";
-      if (this.f.plusV || this.f.sharpV) this.buf += name + ":";
-      this.printValue(val, verb, depth + 1);
-    }
-    this.buf += "}";
-  }
-  fmtBytes(bytes3, verb) {
-    switch (verb) {
-      case "s":
-        this.pad(this.truncate(Buffer.from(bytes3).toString("utf8")));
-        return;
-      case "x":
-        this.fmtSx(bytes3, false);
-        return;
-      case "X":
-        this.fmtSx(bytes3, true);
-        return;
-      case "q":
-        this.fmtQ(Buffer.from(bytes3).toString("utf8"));
-        return;
-    }
-  }
-  doPrint(args) {
-    let prevString = false;
-    args.forEach((arg, i) => {
-      const isString = typeof arg === "string";
-      if (i > 0 && !isString && !prevString) this.buf += " ";
-      this.printArg(arg, "v");
-      prevString = isString;
-    });
-  }
-  doPrintln(args) {
-    args.forEach((arg, i) => {
-      if (i > 0) this.buf += " ";
-      this.printArg(arg, "v");
-    });
-    this.buf += "\n";
-  }
-  doPrintf(format2, a) {
-    const end = format2.length;
-    let argNum = 0;
-    let afterIndex = false;
-    let reordered = false;
-    let goodArgNum = true;
-    const doArgNumber = (i2) => {
-      if (i2 >= end || format2[i2] !== "[") {
-        afterIndex = false;
-        return i2;
-      }
-      reordered = true;
-      let index2 = 0;
-      let wid = 1;
-      let ok = false;
-      if (end - i2 >= 3) {
-        for (let j = i2 + 1; j < end; j++) {
-          if (format2[j] === "]") {
-            const r = parsenum(format2, i2 + 1, j);
-            if (!r.ok || r.next !== j) {
-              wid = j - i2 + 1;
-            } else {
-              index2 = r.num - 1;
-              wid = j - i2 + 1;
-              ok = true;
-            }
-            break;
-          }
-        }
-      }
-      if (ok && index2 >= 0 && index2 < a.length) {
-        argNum = index2;
-        afterIndex = true;
-        return i2 + wid;
-      }
-      goodArgNum = false;
-      afterIndex = ok;
-      return i2 + wid;
+function runOne(job, hardTimeoutMs2) {
+  const id = nextId++;
+  const w = worker ??= startWorker();
+  return new Promise((resolve) => {
+    const done = (result) => {
+      clearTimeout(timer);
+      w.off("message", onMessage);
+      w.off("error", onError);
+      w.off("exit", onExit);
+      resolve(result);
     };
-    const intFromArg = () => {
-      let num6 = 0;
-      let ok = false;
-      if (argNum < a.length) {
-        const arg = a[argNum];
-        if (arg instanceof GoInt) {
-          ok = true;
-          if (arg.value > 1000000n || arg.value < -1000000n) {
-            num6 = 0;
-            ok = false;
-          } else num6 = Number(arg.value);
-        }
-        argNum++;
-      }
-      return { num: num6, ok };
+    const onMessage = (result) => {
+      if (result.id === id) done(result);
     };
-    let i = 0;
-    while (i < end) {
-      goodArgNum = true;
-      const lasti = i;
-      while (i < end && format2[i] !== "%") i++;
-      if (i > lasti) this.buf += format2.slice(lasti, i);
-      if (i >= end) break;
-      i++;
-      this.clearFlags();
-      const f = this.f;
-      let simple = false;
-      for (; i < end; i++) {
-        const c = format2[i];
-        if (c === "#") f.sharp = true;
-        else if (c === "0") f.zero = !f.minus;
-        else if (c === "+") f.plus = true;
-        else if (c === "-") {
-          f.minus = true;
-          f.zero = false;
-        } else if (c === " ") f.space = true;
-        else {
-          if (c >= "a" && c <= "z" && argNum < a.length) {
-            if (c === "v") {
-              f.sharpV = f.sharp;
-              f.sharp = false;
-              f.plusV = f.plus;
-              f.plus = false;
-            }
-            this.printArg(a[argNum], c);
-            argNum++;
-            i++;
-            simple = true;
-          }
-          break;
-        }
-      }
-      if (simple) continue;
-      i = doArgNumber(i);
-      if (i < end && format2[i] === "*") {
-        i++;
-        const r = intFromArg();
-        f.wid = r.num;
-        f.widPresent = r.ok;
-        if (!f.widPresent) this.buf += "%!(BADWIDTH)";
-        if (f.wid < 0) {
-          f.wid = -f.wid;
-          f.minus = true;
-          f.zero = false;
-        }
-        afterIndex = false;
-      } else {
-        const r = parsenum(format2, i, end);
-        f.wid = r.num;
-        f.widPresent = r.ok;
-        i = r.next;
-        if (afterIndex && f.widPresent) goodArgNum = false;
-      }
-      if (i + 1 < end && format2[i] === ".") {
-        i++;
-        if (afterIndex) goodArgNum = false;
-        i = doArgNumber(i);
-        if (i < end && format2[i] === "*") {
-          i++;
-          const r = intFromArg();
-          f.prec = r.num;
-          f.precPresent = r.ok;
-          if (f.prec < 0) {
-            f.prec = 0;
-            f.precPresent = false;
-          }
-          if (!f.precPresent) this.buf += "%!(BADPREC)";
-          afterIndex = false;
-        } else {
-          const r = parsenum(format2, i, end);
-          f.prec = r.num;
-          f.precPresent = r.ok;
-          i = r.next;
-          if (!f.precPresent) {
-            f.prec = 0;
-            f.precPresent = true;
-          }
-        }
-      }
-      if (!afterIndex) i = doArgNumber(i);
-      if (i >= end) {
-        this.buf += "%!(NOVERB)";
-        break;
-      }
-      const cp = format2.codePointAt(i) ?? 0;
-      const verb = String.fromCodePoint(cp);
-      i += verb.length;
-      if (verb === "%") this.buf += "%";
-      else if (!goodArgNum) this.buf += "%!" + verb + "(BADINDEX)";
-      else if (argNum >= a.length) this.buf += "%!" + verb + "(MISSING)";
-      else {
-        if (verb === "v") {
-          f.sharpV = f.sharp;
-          f.sharp = false;
-          f.plusV = f.plus;
-          f.plus = false;
-        }
-        this.printArg(a[argNum], verb);
-        argNum++;
-      }
-    }
-    if (!reordered && argNum < a.length) {
-      this.clearFlags();
-      this.buf += "%!(EXTRA ";
-      a.slice(argNum).forEach((arg, k) => {
-        if (k > 0) this.buf += ", ";
-        if (arg === null || arg === void 0) this.buf += "<nil>";
-        else {
-          this.buf += typeOf(arg) + "=";
-          this.printArg(arg, "v");
-        }
-      });
-      this.buf += ")";
-    }
-  }
-};
-function runeValue(v) {
-  if (v < 0n || v > 0x10ffffn) return 65533;
-  const n = Number(v);
-  if (n >= 55296 && n <= 57343) return 65533;
-  return n;
-}
-function parsenum(s, start, end) {
-  if (start >= end) return { num: 0, ok: false, next: end };
-  let num6 = 0;
-  let ok = false;
-  let i = start;
-  for (; i < end && s[i] >= "0" && s[i] <= "9"; i++) {
-    if (num6 > 1e6) return { num: 0, ok: false, next: end };
-    num6 = num6 * 10 + (s.charCodeAt(i) - 48);
-    ok = true;
-  }
-  return { num: num6, ok, next: i };
-}
-function sprint(args, callMethod2 = defaultCaller) {
-  const p = new Printer(callMethod2);
-  p.doPrint(args);
-  return p.buf;
-}
-function sprintln(args, callMethod2 = defaultCaller) {
-  const p = new Printer(callMethod2);
-  p.doPrintln(args);
-  return p.buf;
-}
-function sprintf(format2, args, callMethod2 = defaultCaller) {
-  const p = new Printer(callMethod2);
-  p.doPrintf(format2, args);
-  return p.buf;
-}
-function formatValue(v, callMethod2 = defaultCaller) {
-  const p = new Printer(callMethod2);
-  p.printArg(v, "v");
-  return p.buf;
-}
-
-// src/render/gotemplate/builtins.ts
-var RV = "reflect.Value";
-function indirectInterface(v) {
-  return v === null ? void 0 : v;
-}
-function indirect(v) {
-  for (; ; ) {
-    if (v === null) return [v, true];
-    if (v instanceof GoNil && kindOf(v) === "ptr") return [v, true];
-    if (v instanceof GoPointer) {
-      v = v.target;
-      continue;
-    }
-    return [v, false];
-  }
-}
-function canBeNil(typ) {
-  if (typ === RV) return true;
-  const k = kindOfType(typ);
-  return k === "func" || k === "interface" || k === "map" || k === "ptr" || k === "slice";
-}
-function isEmptyInterfaceType(t) {
-  return t === "interface {}" || t === "any";
-}
-function assignable(v, typ) {
-  if (isEmptyInterfaceType(typ)) return true;
-  if (v === null || v === void 0) return false;
-  const vt = typeOf(v);
-  if (vt === typ) return true;
-  if (typ === "error") return hasMethod(v, "Error");
-  if (typ === "fmt.Stringer") return hasMethod(v, "String");
-  return false;
-}
-function hasMethod(v, name) {
-  return findMethod(v, name) !== void 0;
-}
-function intLike(k) {
-  return isIntKind(k);
-}
-function prepareArg(value, argType) {
-  if (value === void 0) {
-    if (!canBeNil(argType)) throw new FuncError(`value is nil; should be of type ${argType}`);
-    return zeroValue(argType);
-  }
-  if (assignable(value, argType)) return value;
-  if (value instanceof GoInt && intLike(argType) && isIntKind(argType)) return new GoInt(argType, value.value);
-  throw new FuncError(`value has type ${value === null ? "interface {}" : typeOf(value)}; should be ${argType}`);
-}
-function indexArg(index2, cap) {
-  let x;
-  if (index2 instanceof GoInt) {
-    x = index2.unsigned ? BigInt.asIntN(64, index2.value) : index2.value;
-  } else if (index2 === void 0) {
-    throw new FuncError("cannot index slice/array with nil");
-  } else {
-    throw new FuncError(`cannot index slice/array with type ${typeOf(index2)}`);
-  }
-  if (x < 0n || x > BigInt(cap)) throw new FuncError(`index out of range: ${x}`);
-  return Number(x);
-}
-function byteString(s) {
-  return utf82.encode(s);
-}
-function index(item, ...indexes) {
-  item = indirectInterface(item);
-  if (item === void 0) throw new FuncError("index of untyped nil");
-  for (let idx of indexes) {
-    idx = indirectInterface(idx);
-    let isNil;
-    [item, isNil] = indirect(item);
-    if (isNil) throw new FuncError("index of nil pointer");
-    if (typeof item === "string") {
-      const b = byteString(item);
-      const x = indexArg(idx, b.length);
-      if (x === b.length) throw new FuncError("reflect: string index out of range");
-      item = new GoInt("uint8", b[x]);
-    } else if (Array.isArray(item)) {
-      const x = indexArg(idx, item.length);
-      if (x === item.length) throw new FuncError(`reflect: ${kindOf(item)} index out of range`);
-      item = item[x];
-    } else if (item instanceof GoNil && kindOf(item) === "slice") {
-      indexArg(idx, 0);
-      throw new FuncError("reflect: slice index out of range");
-    } else if (item instanceof Map || item instanceof GoNil && kindOf(item) === "map") {
-      const mt = item instanceof Map ? mapType2(item) : item.type;
-      const key = prepareArg(idx, keyType(mt));
-      if (item instanceof Map) {
-        const k = toMapKey(mt, key);
-        item = item.has(k) ? item.get(k) : zeroValue(elemType(mt));
-      } else item = zeroValue(elemType(mt));
-    } else {
-      throw new FuncError(`can't index item of type ${typeOf(item)}`);
-    }
-  }
-  return item;
-}
-function slice(item, ...indexes) {
-  item = indirectInterface(item);
-  if (item === void 0) throw new FuncError("slice of untyped nil");
-  if (indexes.length > 3) throw new FuncError(`too many slice indexes: ${indexes.length}`);
-  let cap;
-  let len;
-  if (typeof item === "string") {
-    if (indexes.length === 3) throw new FuncError("cannot 3-index slice a string");
-    len = cap = utf82.byteLength(item);
-  } else if (Array.isArray(item)) {
-    len = item.length;
-    cap = capOf(item);
-  } else if (item instanceof GoNil && kindOf(item) === "slice") {
-    len = cap = 0;
-  } else {
-    throw new FuncError(`can't slice item of type ${typeOf(item)}`);
-  }
-  const idx = [0, len, 0];
-  indexes.forEach((ix, i) => {
-    idx[i] = indexArg(indirectInterface(ix), cap);
-  });
-  if (idx[0] > idx[1]) throw new FuncError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
-  if (indexes.length === 3 && idx[1] > idx[2]) throw new FuncError(`invalid slice index: ${idx[1]} > ${idx[2]}`);
-  if (typeof item === "string") return utf82.decode(byteString(item).subarray(idx[0], idx[1]));
-  if (item instanceof GoNil) return item;
-  const t = sliceType(item);
-  const et = elemType(t);
-  const out = [];
-  for (let i = idx[0]; i < idx[1]; i++) out.push(i < item.length ? item[i] : zeroValue(et));
-  const st = /^\[\d+\]/.test(t) ? "[]" + et : t;
-  const newCap = (indexes.length === 3 ? idx[2] : cap) - idx[0];
-  if (newCap > out.length) withGoCap(out, newCap);
-  return st === "[]interface {}" ? out : withGoType(out, st);
-}
-function length(item) {
-  const [v, isNil] = indirect(item);
-  if (isNil) throw new FuncError("len of nil pointer");
-  if (v === void 0) throw new FuncError("reflect: call of reflect.Value.Type on zero Value");
-  if (typeof v === "string") return new GoInt("int", utf82.byteLength(v));
-  if (Array.isArray(v)) return new GoInt("int", v.length);
-  if (v instanceof Map) return new GoInt("int", v.size);
-  if (v instanceof GoIter && v.mode === "chan") return new GoInt("int", [...v.produce()].length);
-  if (v instanceof GoNil && (kindOf(v) === "map" || kindOf(v) === "slice")) return new GoInt("int", 0);
-  throw new FuncError(`len of type ${typeOf(v)}`);
-}
-function not(arg) {
-  return !truth(indirectInterface(arg));
-}
-function basicKind(v) {
-  if (typeof v === "boolean") return "bool";
-  if (typeof v === "string") return "string";
-  if (typeof v === "number") return "float";
-  if (v instanceof GoInt) return v.unsigned ? "uint" : "int";
-  if (v instanceof GoComplex) return "complex";
-  return "invalid";
-}
-var errBadComparisonType = "invalid type for comparison";
-function vtype(v) {
-  return v === void 0 ? "<nil>" : v === null ? "interface {}" : typeOf(v);
-}
-function isNilV(v) {
-  return isNilValue(v);
-}
-function comparableValue(v) {
-  if (v instanceof Map || Array.isArray(v) || typeof v === "function") return kindOf(v) === "array" ? v instanceof Array && v.every(comparableValue) : false;
-  if (v instanceof GoStruct && !v.isPointer) return [...v.fields.values()].every(comparableValue);
-  return true;
-}
-function goEqual(a, b) {
-  if (a === b) return true;
-  if (a instanceof GoInt && b instanceof GoInt) return a.kind === b.kind && a.value === b.value;
-  if (a instanceof GoComplex && b instanceof GoComplex) return a.re === b.re && a.im === b.im;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (typeOf(a) !== typeOf(b)) return false;
-  if (a instanceof GoStruct && b instanceof GoStruct) {
-    if (a.isPointer) return false;
-    for (const [k, v] of a.fields) if (!goEqual(v, b.fields.get(k))) return false;
-    return true;
-  }
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => goEqual(x, b[i]));
-  return false;
-}
-function sprintV(v) {
-  return sprint([v === void 0 ? null : v]);
-}
-function eq(arg1, ...arg2) {
-  arg1 = indirectInterface(arg1);
-  if (arg2.length === 0) throw new FuncError("missing argument for comparison");
-  const k1 = basicKind(arg1);
-  for (let arg of arg2) {
-    arg = indirectInterface(arg);
-    const k2 = basicKind(arg);
-    let t = false;
-    if (k1 !== k2) {
-      if (k1 === "int" && k2 === "uint") t = arg1.value >= 0n && arg1.value === arg.value;
-      else if (k1 === "uint" && k2 === "int") t = arg.value >= 0n && arg1.value === arg.value;
-      else if (arg1 !== void 0 && arg !== void 0) {
-        throw new FuncError(`incompatible types for comparison: ${vtype(arg1)} and ${vtype(arg)}`);
-      }
-    } else {
-      switch (k1) {
-        case "bool":
-        case "string":
-        case "float":
-          t = arg1 === arg;
-          break;
-        case "int":
-        case "uint":
-          t = arg1.value === arg.value;
-          break;
-        case "complex":
-          t = arg1.re === arg.re && arg1.im === arg.im;
-          break;
-        default: {
-          const ka = kindOf(arg1);
-          const kb = kindOf(arg);
-          if (!(ka === kb || ka === "invalid" || kb === "invalid")) {
-            throw new FuncError(`non-comparable types ${sprintV(arg1)}: ${vtype(arg1)}, ${vtype(arg)}: ${sprintV(arg)}`);
-          }
-          if (isNilV(arg1) || isNilV(arg)) t = isNilV(arg) === isNilV(arg1);
-          else {
-            if (!comparableValue(arg)) throw new FuncError(`non-comparable type ${sprintV(arg)}: ${vtype(arg)}`);
-            t = goEqual(arg1, arg);
-          }
-        }
-      }
-    }
-    if (t) return true;
-  }
-  return false;
-}
-function ne(a, b) {
-  return !eq.call(this, a, b);
-}
-function lt(arg1, arg2) {
-  arg1 = indirectInterface(arg1);
-  const k1 = basicKind(arg1);
-  if (k1 === "invalid") throw new FuncError(errBadComparisonType);
-  arg2 = indirectInterface(arg2);
-  const k2 = basicKind(arg2);
-  if (k2 === "invalid") throw new FuncError(errBadComparisonType);
-  if (k1 !== k2) {
-    if (k1 === "int" && k2 === "uint") return arg1.value < 0n || arg1.value < arg2.value;
-    if (k1 === "uint" && k2 === "int") return arg2.value >= 0n && arg1.value < arg2.value;
-    throw new FuncError(`incompatible types for comparison: ${vtype(arg1)} and ${vtype(arg2)}`);
-  }
-  switch (k1) {
-    case "bool":
-    case "complex":
-      throw new FuncError(errBadComparisonType);
-    case "float":
-      return arg1 < arg2;
-    case "int":
-    case "uint":
-      return arg1.value < arg2.value;
-    case "string":
-      return Buffer.compare(Buffer.from(arg1), Buffer.from(arg2)) < 0;
-  }
-  return false;
-}
-function le(a, b) {
-  if (lt.call(this, a, b)) return true;
-  return eq.call(this, a, b);
-}
-function gt(a, b) {
-  return !le.call(this, a, b);
-}
-function ge(a, b) {
-  return !lt.call(this, a, b);
-}
-function evalArgs(args) {
-  if (args.length === 1 && typeof args[0] === "string") return args[0];
-  const conv = args.map((a) => a === null || a === void 0 ? "<no value>" : a instanceof GoPointer ? a.target : a);
-  return sprint(conv);
-}
-function htmlEscapeString(s) {
-  if (!/['"&<>\0]/.test(s)) return s;
-  return s.replace(/['"&<>\0]/g, (c) => {
-    switch (c) {
-      case '"':
-        return "&#34;";
-      case "'":
-        return "&#39;";
-      case "&":
-        return "&amp;";
-      case "<":
-        return "&lt;";
-      case ">":
-        return "&gt;";
-      default:
-        return "\uFFFD";
-    }
-  });
-}
-function jsEscapeString(s) {
-  let out = "";
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (c < 128) {
-      switch (ch) {
-        case "\\":
-          out += "\\\\";
-          continue;
-        case "'":
-          out += "\\'";
-          continue;
-        case '"':
-          out += '\\"';
-          continue;
-        case "<":
-          out += "\\u003C";
-          continue;
-        case ">":
-          out += "\\u003E";
-          continue;
-        case "&":
-          out += "\\u0026";
-          continue;
-        case "=":
-          out += "\\u003D";
-          continue;
-      }
-      if (c < 32) out += "\\u00" + c.toString(16).toUpperCase().padStart(2, "0");
-      else out += ch;
-    } else if (isPrintRune(c)) out += ch;
-    else out += "\\u" + c.toString(16).toUpperCase().padStart(4, "0");
-  }
-  return out;
-}
-function urlQueryEscape(s) {
-  let out = "";
-  for (const b of utf82.encode(s)) {
-    const c = String.fromCharCode(b);
-    if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
-    else if (c === " ") out += "+";
-    else out += "%" + b.toString(16).toUpperCase().padStart(2, "0");
-  }
-  return out;
-}
-function call(fn, ...args) {
-  const name = this.calleeName ?? "fn";
-  fn = indirectInterface(fn);
-  if (fn === void 0) throw new FuncError("call of nil");
-  if (typeof fn !== "function") throw new FuncError(`non-function ${name} of type ${typeOf(fn)}`);
-  const f = fn;
-  const sig2 = f.goSig;
-  let argv = args.map(indirectInterface);
-  if (sig2) {
-    const numIn = sig2.params.length;
-    if (sig2.variadic) {
-      if (args.length < numIn - 1) throw new FuncError(`wrong number of args for ${name}: got ${args.length} want at least ${numIn - 1}`);
-    } else if (args.length !== numIn) {
-      throw new FuncError(`wrong number of args for ${name}: got ${args.length} want ${numIn}`);
-    }
-    argv = argv.map((a, i) => {
-      const t = sig2.variadic && i >= numIn - 1 ? sig2.params[numIn - 1] : sig2.params[i];
-      if (t === RV) return a;
-      try {
-        return prepareArg(a, t);
-      } catch (e) {
-        throw new FuncError(`arg ${i}: ${e.message}`);
-      }
-    });
-  } else {
-    argv = argv.map((a) => a === void 0 ? null : a);
-  }
-  if (this.invoke) return this.invoke(f, argv);
-  return f.apply(this, argv);
-}
-var variadicAny = { params: ["interface {}"], variadic: true, result: "string" };
-function sig(params, variadic = false, result = "interface {}") {
-  return { params, variadic, result };
-}
-var BUILTINS = {
-  and: defineFunc(sig([RV, RV], true, RV), function() {
-    throw new FuncError("unreachable");
-  }),
-  or: defineFunc(sig([RV, RV], true, RV), function() {
-    throw new FuncError("unreachable");
-  }),
-  call: defineFunc(sig([RV, RV], true, RV), call),
-  html: defineFunc(variadicAny, function(...args) {
-    return htmlEscapeString(evalArgs(args));
-  }),
-  index: defineFunc(sig([RV, RV], true, RV), index),
-  slice: defineFunc(sig([RV, RV], true, RV), slice),
-  js: defineFunc(variadicAny, function(...args) {
-    return jsEscapeString(evalArgs(args));
-  }),
-  len: defineFunc(sig([RV], false, "int"), length),
-  not: defineFunc(sig([RV], false, "bool"), not),
-  print: defineFunc(variadicAny, function(...args) {
-    return sprint(args);
-  }),
-  printf: defineFunc(sig(["string", "interface {}"], true, "string"), function(format2, ...args) {
-    return sprintf(format2, args);
-  }),
-  println: defineFunc(variadicAny, function(...args) {
-    return sprintln(args);
-  }),
-  urlquery: defineFunc(variadicAny, function(...args) {
-    return urlQueryEscape(evalArgs(args));
-  }),
-  eq: defineFunc(sig([RV, RV], true, "bool"), eq),
-  ge: defineFunc(sig([RV, RV], false, "bool"), ge),
-  gt: defineFunc(sig([RV, RV], false, "bool"), gt),
-  le: defineFunc(sig([RV, RV], false, "bool"), le),
-  lt: defineFunc(sig([RV, RV], false, "bool"), lt),
-  ne: defineFunc(sig([RV, RV], false, "bool"), ne)
-};
-function isBuiltinName(name) {
-  return Object.prototype.hasOwnProperty.call(BUILTINS, name);
-}
-
-// src/render/gotemplate/lexer.ts
-var KEYWORDS = {
-  ".": 26 /* Dot */,
-  block: 23 /* Block */,
-  break: 24 /* Break */,
-  continue: 25 /* Continue */,
-  define: 27 /* Define */,
-  else: 28 /* Else */,
-  end: 29 /* End */,
-  if: 30 /* If */,
-  range: 32 /* Range */,
-  nil: 31 /* Nil */,
-  template: 33 /* Template */,
-  with: 34 /* With */
-};
-function itemString(i) {
-  switch (i.typ) {
-    case 8 /* EOF */:
-      return "EOF";
-    case 0 /* Error */:
-      return i.val;
-  }
-  if (i.typ > 22 /* Keyword */) return `<${i.val}>`;
-  if (i.val.length > 10) return goQuote(i.val.slice(0, 10)).replace(/"$/, "") + '"...';
-  return goQuote(i.val);
-}
-function goQuote(s) {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (ch === '"' || ch === "\\") out += "\\" + ch;
-    else if (c === 10) out += "\\n";
-    else if (c === 9) out += "\\t";
-    else if (c === 13) out += "\\r";
-    else if (c < 32 || c === 127) out += "\\x" + c.toString(16).padStart(2, "0");
-    else out += ch;
-  }
-  return out + '"';
-}
-var LEFT_COMMENT = "/*";
-var RIGHT_COMMENT = "*/";
-function isSpace(c) {
-  return c === " " || c === "	" || c === "\r" || c === "\n";
-}
-var ALNUM = /^[\p{L}\p{Nd}_]$/u;
-function isAlphaNumeric(c) {
-  if (c === "") return false;
-  if (c >= "a" && c <= "z" || c >= "A" && c <= "Z" || c >= "0" && c <= "9" || c === "_") return true;
-  if (c.charCodeAt(0) < 128) return false;
-  return ALNUM.test(c);
-}
-function leftTrimLength(s, from) {
-  let i = from;
-  while (i < s.length && isSpace(s[i])) i++;
-  return i - from;
-}
-var Lexer = class {
-  constructor(name, input, leftDelim, rightDelim, options = { breakOK: true, continueOK: true }) {
-    this.name = name;
-    this.input = input;
-    this.leftDelim = leftDelim;
-    this.rightDelim = rightDelim;
-    this.options = options;
-    if (this.leftDelim === "") this.leftDelim = "{{";
-    if (this.rightDelim === "") this.rightDelim = "}}";
-    let state = lexText;
-    while (state) state = state(this);
-  }
-  name;
-  input;
-  leftDelim;
-  rightDelim;
-  options;
-  items = [];
-  pos = 0;
-  start = 0;
-  line = 1;
-  startLine = 1;
-  parenDepth = 0;
-  insideAction = false;
-  atEOF = false;
-  next() {
-    if (this.pos >= this.input.length) {
-      this.atEOF = true;
-      return "";
-    }
-    const cp = this.input.codePointAt(this.pos) ?? 0;
-    const ch = String.fromCodePoint(cp);
-    this.pos += ch.length;
-    if (ch === "\n") this.line++;
-    return ch;
-  }
-  peek() {
-    const c = this.next();
-    this.backup();
-    return c;
-  }
-  backup() {
-    if (!this.atEOF && this.pos > 0) {
-      let w = 1;
-      const c = this.input.charCodeAt(this.pos - 1);
-      if (c >= 56320 && c <= 57343 && this.pos >= 2) {
-        const h = this.input.charCodeAt(this.pos - 2);
-        if (h >= 55296 && h <= 56319) w = 2;
-      }
-      this.pos -= w;
-      if (c === 10) this.line--;
-    }
-  }
-  thisItem(t) {
-    const i = { typ: t, pos: this.start, val: this.input.slice(this.start, this.pos), line: this.startLine };
-    this.start = this.pos;
-    this.startLine = this.line;
-    return i;
-  }
-  emit(t) {
-    return this.emitItem(this.thisItem(t));
-  }
-  emitItem(i) {
-    this.items.push(i);
-    return null;
-  }
-  ignore() {
-    this.line += countNewlines(this.input, this.start, this.pos);
-    this.start = this.pos;
-    this.startLine = this.line;
-  }
-  accept(valid) {
-    const c = this.next();
-    if (c !== "" && valid.includes(c)) return true;
-    this.backup();
-    return false;
-  }
-  acceptRun(valid) {
-    for (; ; ) {
-      const c = this.next();
-      if (c === "" || !valid.includes(c)) break;
-    }
-    this.backup();
-  }
-  errorf(msg) {
-    this.items.push({ typ: 0 /* Error */, pos: this.start, val: msg, line: this.startLine });
-    return null;
-  }
-  atRightDelim() {
-    if (hasRightTrimMarker(this.input, this.pos) && this.input.startsWith(this.rightDelim, this.pos + 2)) {
-      return { delim: true, trimSpaces: true };
-    }
-    if (this.input.startsWith(this.rightDelim, this.pos)) return { delim: true, trimSpaces: false };
-    return { delim: false, trimSpaces: false };
-  }
-  atTerminator() {
-    const r = this.peek();
-    if (isSpace(r)) return true;
-    switch (r) {
-      case "":
-      case ".":
-      case ",":
-      case "|":
-      case ":":
-      case ")":
-      case "(":
-        return true;
-    }
-    return this.input.startsWith(this.rightDelim, this.pos);
-  }
-};
-function countNewlines(s, from, to) {
-  let n = 0;
-  for (let i = from; i < to; i++) if (s.charCodeAt(i) === 10) n++;
-  return n;
-}
-function hasLeftTrimMarker(s, at) {
-  return s.length - at >= 2 && s[at] === "-" && isSpace(s[at + 1]);
-}
-function hasRightTrimMarker(s, at) {
-  return s.length - at >= 2 && isSpace(s[at]) && s[at + 1] === "-";
-}
-function lexText(l) {
-  const x = l.input.indexOf(l.leftDelim, l.pos);
-  if (x >= 0) {
-    if (x > l.pos) {
-      l.pos = x;
-      let trimLength = 0;
-      const delimEnd = l.pos + l.leftDelim.length;
-      if (hasLeftTrimMarker(l.input, delimEnd)) {
-        let j = l.pos;
-        while (j > l.start && isSpace(l.input[j - 1])) j--;
-        trimLength = l.pos - j;
-      }
-      l.pos -= trimLength;
-      l.line += countNewlines(l.input, l.start, l.pos);
-      const i = l.thisItem(20 /* Text */);
-      l.pos += trimLength;
-      l.ignore();
-      if (i.val.length > 0) l.emitItem(i);
-    }
-    return lexLeftDelim;
-  }
-  l.pos = l.input.length;
-  if (l.pos > l.start) {
-    l.line += countNewlines(l.input, l.start, l.pos);
-    l.emit(20 /* Text */);
-  }
-  l.emit(8 /* EOF */);
-  return null;
-}
-function lexLeftDelim(l) {
-  l.pos += l.leftDelim.length;
-  const trimSpace2 = hasLeftTrimMarker(l.input, l.pos);
-  const afterMarker = trimSpace2 ? 2 : 0;
-  if (l.input.startsWith(LEFT_COMMENT, l.pos + afterMarker)) {
-    l.pos += afterMarker;
-    l.ignore();
-    return lexComment;
-  }
-  const i = l.thisItem(11 /* LeftDelim */);
-  l.insideAction = true;
-  l.pos += afterMarker;
-  l.ignore();
-  l.parenDepth = 0;
-  l.emitItem(i);
-  return lexInsideAction;
-}
-function lexComment(l) {
-  l.pos += LEFT_COMMENT.length;
-  const x = l.input.indexOf(RIGHT_COMMENT, l.pos);
-  if (x < 0) return l.errorf("unclosed comment");
-  l.pos = x + RIGHT_COMMENT.length;
-  const { delim, trimSpaces } = l.atRightDelim();
-  if (!delim) return l.errorf("comment ends before closing delimiter");
-  l.line += countNewlines(l.input, l.start, l.pos);
-  const i = l.thisItem(4 /* Comment */);
-  if (trimSpaces) l.pos += 2;
-  l.pos += l.rightDelim.length;
-  if (trimSpaces) l.pos += leftTrimLength(l.input, l.pos);
-  l.ignore();
-  if (l.options.emitComment) l.emitItem(i);
-  return lexText;
-}
-function lexRightDelim(l) {
-  const { trimSpaces } = l.atRightDelim();
-  if (trimSpaces) {
-    l.pos += 2;
-    l.ignore();
-  }
-  l.pos += l.rightDelim.length;
-  const i = l.thisItem(16 /* RightDelim */);
-  if (trimSpaces) {
-    l.pos += leftTrimLength(l.input, l.pos);
-    l.ignore();
-  }
-  l.insideAction = false;
-  l.emitItem(i);
-  return lexText;
-}
-function lexInsideAction(l) {
-  const { delim } = l.atRightDelim();
-  if (delim) {
-    if (l.parenDepth === 0) return lexRightDelim;
-    return l.errorf("unclosed left paren");
-  }
-  const r = l.next();
-  if (r === "") return l.errorf("unclosed action");
-  if (isSpace(r)) {
-    l.backup();
-    return lexSpace;
-  }
-  if (r === "=") {
-    l.emit(6 /* Assign */);
-    return lexInsideAction;
-  }
-  if (r === ":") {
-    if (l.next() !== "=") return l.errorf("expected :=");
-    l.emit(7 /* Declare */);
-    return lexInsideAction;
-  }
-  if (r === "|") {
-    l.emit(14 /* Pipe */);
-    return lexInsideAction;
-  }
-  if (r === '"') return lexQuote;
-  if (r === "`") return lexRawQuote;
-  if (r === "$") return lexVariable;
-  if (r === "'") return lexChar;
-  if (r === ".") {
-    if (l.pos < l.input.length) {
-      const c = l.input[l.pos];
-      if (c < "0" || c > "9") return lexField;
-    }
-    l.backup();
-    return lexNumber;
-  }
-  if (r === "+" || r === "-" || r >= "0" && r <= "9") {
-    l.backup();
-    return lexNumber;
-  }
-  if (isAlphaNumeric(r)) {
-    l.backup();
-    return lexIdentifier;
-  }
-  if (r === "(") {
-    l.parenDepth++;
-    l.emit(12 /* LeftParen */);
-    return lexInsideAction;
-  }
-  if (r === ")") {
-    l.parenDepth--;
-    if (l.parenDepth < 0) return l.errorf("unexpected right paren");
-    l.emit(17 /* RightParen */);
-    return lexInsideAction;
-  }
-  const cp = r.codePointAt(0) ?? 0;
-  if (cp < 128 && cp >= 32 && cp !== 127) {
-    l.emit(2 /* Char */);
-    return lexInsideAction;
-  }
-  return l.errorf(`unrecognized character in action: ${unicodeRepr(cp)}`);
-}
-function unicodeRepr(cp) {
-  const hex = "U+" + cp.toString(16).toUpperCase().padStart(4, "0");
-  const ch = String.fromCodePoint(cp);
-  if (cp >= 32 && cp !== 127 && !(cp >= 128 && cp < 160)) return `${hex} '${ch}'`;
-  return hex;
-}
-function lexSpace(l) {
-  let numSpaces = 0;
-  for (; ; ) {
-    const r = l.peek();
-    if (!isSpace(r)) break;
-    l.next();
-    numSpaces++;
-  }
-  if (hasRightTrimMarker(l.input, l.pos - 1) && l.input.startsWith(l.rightDelim, l.pos - 1 + 2)) {
-    l.backup();
-    if (numSpaces === 1) return lexRightDelim;
-  }
-  l.emit(18 /* Space */);
-  return lexInsideAction;
-}
-function lexIdentifier(l) {
-  for (; ; ) {
-    const r = l.next();
-    if (isAlphaNumeric(r)) continue;
-    l.backup();
-    const word = l.input.slice(l.start, l.pos);
-    if (!l.atTerminator()) return l.errorf(`bad character ${unicodeRepr(r.codePointAt(0) ?? 0)}`);
-    const kw = KEYWORDS[word];
-    if (kw !== void 0 && kw > 22 /* Keyword */) {
-      if (kw === 24 /* Break */ && !l.options.breakOK || kw === 25 /* Continue */ && !l.options.continueOK) {
-        l.emit(10 /* Identifier */);
-      } else l.emit(kw);
-    } else if (word[0] === ".") l.emit(9 /* Field */);
-    else if (word === "true" || word === "false") l.emit(1 /* Bool */);
-    else l.emit(10 /* Identifier */);
-    return lexInsideAction;
-  }
-}
-function lexField(l) {
-  return lexFieldOrVariable(l, 9 /* Field */);
-}
-function lexVariable(l) {
-  if (l.atTerminator()) {
-    l.emit(21 /* Variable */);
-    return lexInsideAction;
-  }
-  return lexFieldOrVariable(l, 21 /* Variable */);
-}
-function lexFieldOrVariable(l, typ) {
-  if (l.atTerminator()) {
-    l.emit(typ === 21 /* Variable */ ? 21 /* Variable */ : 26 /* Dot */);
-    return lexInsideAction;
-  }
-  let r;
-  for (; ; ) {
-    r = l.next();
-    if (!isAlphaNumeric(r)) {
-      l.backup();
-      break;
-    }
-  }
-  if (!l.atTerminator()) return l.errorf(`bad character ${unicodeRepr(r.codePointAt(0) ?? 0)}`);
-  l.emit(typ);
-  return lexInsideAction;
-}
-function lexChar(l) {
-  for (; ; ) {
-    let c = l.next();
-    if (c === "\\") {
-      c = l.next();
-      if (c !== "" && c !== "\n") continue;
-      return l.errorf("unterminated character constant");
-    }
-    if (c === "" || c === "\n") return l.errorf("unterminated character constant");
-    if (c === "'") break;
-  }
-  l.emit(3 /* CharConstant */);
-  return lexInsideAction;
-}
-function lexNumber(l) {
-  if (!scanNumber(l)) return l.errorf(`bad number syntax: ${goQuote(l.input.slice(l.start, l.pos))}`);
-  const sign2 = l.peek();
-  if (sign2 === "+" || sign2 === "-") {
-    if (!scanNumber(l) || l.input[l.pos - 1] !== "i") {
-      return l.errorf(`bad number syntax: ${goQuote(l.input.slice(l.start, l.pos))}`);
-    }
-    l.emit(5 /* Complex */);
-    return lexInsideAction;
-  }
-  l.emit(13 /* Number */);
-  return lexInsideAction;
-}
-function scanNumber(l) {
-  l.accept("+-");
-  let digits = "0123456789_";
-  if (l.accept("0")) {
-    if (l.accept("xX")) digits = "0123456789abcdefABCDEF_";
-    else if (l.accept("oO")) digits = "01234567_";
-    else if (l.accept("bB")) digits = "01_";
-  }
-  l.acceptRun(digits);
-  if (l.accept(".")) l.acceptRun(digits);
-  if (digits.length === 11 && l.accept("eE")) {
-    l.accept("+-");
-    l.acceptRun("0123456789_");
-  }
-  if (digits.length === 23 && l.accept("pP")) {
-    l.accept("+-");
-    l.acceptRun("0123456789_");
-  }
-  l.accept("i");
-  if (isAlphaNumeric(l.peek())) {
-    l.next();
-    return false;
-  }
-  return true;
-}
-function lexQuote(l) {
-  for (; ; ) {
-    let c = l.next();
-    if (c === "\\") {
-      c = l.next();
-      if (c !== "" && c !== "\n") continue;
-      return l.errorf("unterminated quoted string");
-    }
-    if (c === "" || c === "\n") return l.errorf("unterminated quoted string");
-    if (c === '"') break;
-  }
-  l.emit(19 /* String */);
-  return lexInsideAction;
-}
-function lexRawQuote(l) {
-  for (; ; ) {
-    const c = l.next();
-    if (c === "") return l.errorf("unterminated raw quoted string");
-    if (c === "`") break;
-  }
-  l.emit(15 /* RawString */);
-  return lexInsideAction;
-}
-
-// src/render/gotemplate/parse/nodes.ts
-function lineOf(tree, pos) {
-  if (!tree.lineStarts) {
-    const ls2 = [0];
-    for (let i = 0; i < tree.text.length; i++) if (tree.text.charCodeAt(i) === 10) ls2.push(i + 1);
-    tree.lineStarts = ls2;
-  }
-  const ls = tree.lineStarts;
-  let lo = 0;
-  let hi = ls.length - 1;
-  while (lo < hi) {
-    const mid = lo + hi + 1 >> 1;
-    if (ls[mid] <= pos) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
-var BaseNode = class {
-  constructor(tree, pos) {
-    this.tree = tree;
-    this.pos = pos;
-  }
-  tree;
-  pos;
-  toString() {
-    return this.String();
-  }
-};
-var TextNode = class extends BaseNode {
-  constructor(tree, pos, text) {
-    super(tree, pos);
-    this.text = text;
-  }
-  text;
-  type = "text";
-  String() {
-    return this.text;
-  }
-};
-var CommentNode = class extends BaseNode {
-  constructor(tree, pos, text) {
-    super(tree, pos);
-    this.text = text;
-  }
-  text;
-  type = "comment";
-  String() {
-    return "{{" + this.text + "}}";
-  }
-};
-var ListNode = class extends BaseNode {
-  type = "list";
-  nodes = [];
-  String() {
-    return this.nodes.map((n) => n.String()).join("");
-  }
-};
-var PipeNode = class extends BaseNode {
-  constructor(tree, pos, line) {
-    super(tree, pos);
-    this.line = line;
-  }
-  line;
-  type = "pipe";
-  isAssign = false;
-  decl = [];
-  cmds = [];
-  String() {
-    let s = "";
-    if (this.decl.length > 0) {
-      s = this.decl.map((d) => d.String()).join(", ");
-      s += this.isAssign ? " = " : " := ";
-    }
-    s += this.cmds.map((c) => c.String()).join(" | ");
-    return s;
-  }
-};
-var ActionNode = class extends BaseNode {
-  constructor(tree, pos, line, pipe) {
-    super(tree, pos);
-    this.line = line;
-    this.pipe = pipe;
-  }
-  line;
-  pipe;
-  type = "action";
-  String() {
-    return "{{" + this.pipe.String() + "}}";
-  }
-};
-var CommandNode = class extends BaseNode {
-  type = "command";
-  args = [];
-  String() {
-    return this.args.map((a) => a.type === "pipe" ? "(" + a.String() + ")" : a.String()).join(" ");
-  }
-};
-var IdentifierNode = class extends BaseNode {
-  constructor(tree, pos, ident) {
-    super(tree, pos);
-    this.ident = ident;
-  }
-  ident;
-  type = "identifier";
-  String() {
-    return this.ident;
-  }
-};
-var VariableNode = class extends BaseNode {
-  type = "variable";
-  ident;
-  constructor(tree, pos, ident) {
-    super(tree, pos);
-    this.ident = ident.split(".");
-  }
-  String() {
-    return this.ident.join(".");
-  }
-};
-var DotNode = class extends BaseNode {
-  type = "dot";
-  String() {
-    return ".";
-  }
-};
-var NilNode = class extends BaseNode {
-  type = "nil";
-  String() {
-    return "nil";
-  }
-};
-var FieldNode = class extends BaseNode {
-  type = "field";
-  ident;
-  constructor(tree, pos, ident) {
-    super(tree, pos);
-    this.ident = ident.slice(1).split(".");
-  }
-  String() {
-    return this.ident.map((id) => "." + id).join("");
-  }
-};
-var ChainNode = class extends BaseNode {
-  constructor(tree, pos, node) {
-    super(tree, pos);
-    this.node = node;
-  }
-  node;
-  type = "chain";
-  field = [];
-  add(field2) {
-    if (field2.length === 0 || field2[0] !== ".") throw new Error("no dot in field");
-    field2 = field2.slice(1);
-    if (field2 === "") throw new Error("empty field");
-    this.field.push(field2);
-  }
-  String() {
-    let s = this.node.String();
-    if (this.node.type === "pipe") s = "(" + s + ")";
-    for (const f of this.field) s += "." + f;
-    return s;
-  }
-};
-var BoolNode = class extends BaseNode {
-  constructor(tree, pos, value) {
-    super(tree, pos);
-    this.value = value;
-  }
-  value;
-  type = "bool";
-  String() {
-    return this.value ? "true" : "false";
-  }
-};
-var NumberNode = class extends BaseNode {
-  constructor(tree, pos, text) {
-    super(tree, pos);
-    this.text = text;
-  }
-  text;
-  type = "number";
-  isInt = false;
-  isUint = false;
-  isFloat = false;
-  isComplex = false;
-  int64 = 0n;
-  uint64 = 0n;
-  float64 = 0;
-  complex128 = new GoComplex(0, 0);
-  String() {
-    return this.text;
-  }
-};
-var StringNode = class extends BaseNode {
-  constructor(tree, pos, quoted, text) {
-    super(tree, pos);
-    this.quoted = quoted;
-    this.text = text;
-  }
-  quoted;
-  text;
-  type = "string";
-  String() {
-    return this.quoted;
-  }
-};
-var EndNode = class extends BaseNode {
-  type = "end";
-  String() {
-    return "{{end}}";
-  }
-};
-var ElseNode = class extends BaseNode {
-  constructor(tree, pos, line) {
-    super(tree, pos);
-    this.line = line;
-  }
-  line;
-  type = "else";
-  String() {
-    return "{{else}}";
-  }
-};
-var BranchNode = class extends BaseNode {
-  constructor(tree, pos, line, pipe, list, elseList) {
-    super(tree, pos);
-    this.line = line;
-    this.pipe = pipe;
-    this.list = list;
-    this.elseList = elseList;
-  }
-  line;
-  pipe;
-  list;
-  elseList;
-  String() {
-    let s = `{{${this.keyword} ${this.pipe.String()}}}${this.list.String()}`;
-    if (this.elseList) s += "{{else}}" + this.elseList.String();
-    return s + "{{end}}";
-  }
-};
-var IfNode = class extends BranchNode {
-  type = "if";
-  get keyword() {
-    return "if";
-  }
-};
-var RangeNode = class extends BranchNode {
-  type = "range";
-  get keyword() {
-    return "range";
-  }
-};
-var WithNode = class extends BranchNode {
-  type = "with";
-  get keyword() {
-    return "with";
-  }
-};
-var BreakNode = class extends BaseNode {
-  constructor(tree, pos, line) {
-    super(tree, pos);
-    this.line = line;
-  }
-  line;
-  type = "break";
-  String() {
-    return "{{break}}";
-  }
-};
-var ContinueNode = class extends BaseNode {
-  constructor(tree, pos, line) {
-    super(tree, pos);
-    this.line = line;
-  }
-  line;
-  type = "continue";
-  String() {
-    return "{{continue}}";
-  }
-};
-var TemplateNode = class extends BaseNode {
-  constructor(tree, pos, line, name, pipe) {
-    super(tree, pos);
-    this.line = line;
-    this.name = name;
-    this.pipe = pipe;
-  }
-  line;
-  name;
-  pipe;
-  type = "template";
-  String() {
-    const q2 = JSON.stringify(this.name);
-    if (!this.pipe) return `{{template ${q2}}}`;
-    return `{{template ${q2} ${this.pipe.String()}}}`;
-  }
-};
-function isEmptyTree(n) {
-  if (!n) return true;
-  switch (n.type) {
-    case "list":
-      return n.nodes.every(isEmptyTree);
-    case "text":
-      return n.text.trim() === "" && !/[^ \t\r\n\v\f\u0085\u00a0]/.test(n.text);
-    case "comment":
-      return true;
-    default:
-      return false;
-  }
-}
-
-// src/render/gotemplate/exec.ts
-var DEFAULT_MAX_DEPTH = 1e5;
-var MISSING = /* @__PURE__ */ Symbol("missing");
-var BREAK = { control: "break" };
-var CONTINUE = { control: "continue" };
-var DEFAULT_SIG = { params: ["interface {}"], variadic: true };
-var Shared = class {
-  constructor(limits, provenance) {
-    this.limits = limits;
-    this.segments = provenance ? [] : null;
-  }
-  limits;
-  chunks = [];
-  length = 0;
-  steps = 0;
-  /** Calls of functions marked `volatile` so far, nested executions included. */
-  volatileCalls = 0;
-  segments;
-};
-var State = class _State {
-  constructor(tmpl, shared, depth, dot) {
-    this.tmpl = tmpl;
-    this.shared = shared;
-    this.depth = depth;
-    this.vars = [{ name: "$", value: dot }];
-  }
-  tmpl;
-  shared;
-  depth;
-  node = null;
-  vars;
-  // ---------------------------------------------------------------- errors
-  errorf(msg, kind = "exec") {
-    const name = this.tmpl.name;
-    if (!this.node) throw new TemplateError(`template: ${name}: ${msg}`, kind, name);
-    const { location, context } = errorContext(this.node);
-    throw new TemplateError(`template: ${location}: executing ${goQuote(name)} at <${context}>: ${msg}`, kind, name);
-  }
-  at(n) {
-    this.node = n;
-  }
-  // ---------------------------------------------------------------- output
-  write(s, node, kind, volatile = false) {
-    if (s.length === 0) return;
-    const sh = this.shared;
-    const max = sh.limits.maxOutputLength;
-    if (max !== void 0 && sh.length + s.length > max) {
-      this.errorf(`output exceeds the limit of ${max} characters`, "limit");
-    }
-    if (sh.segments) {
-      const source = node.tree.parseName;
-      if (kind === "text" && s.includes("\n")) {
-        let line = lineOf(node.tree, node.pos);
-        let start = 0;
-        for (; ; ) {
-          const nl = s.indexOf("\n", start);
-          const end = nl < 0 ? s.length : nl + 1;
-          if (end > start) {
-            sh.segments.push({ start: sh.length + start, end: sh.length + end, template: this.tmpl.name, source, line, kind });
-          }
-          if (nl < 0) break;
-          start = end;
-          line++;
-        }
-      } else {
-        sh.segments.push({
-          start: sh.length,
-          end: sh.length + s.length,
-          template: this.tmpl.name,
-          source,
-          line: lineOf(node.tree, node.pos),
-          kind,
-          ...volatile ? { volatile: true } : {}
-        });
-      }
-    }
-    sh.chunks.push(s);
-    sh.length += s.length;
-  }
-  tick() {
-    const sh = this.shared;
-    if (sh.limits.deadline !== void 0 && (++sh.steps & 255) === 0 && Date.now() > sh.limits.deadline) {
-      this.errorf("execution deadline exceeded", "limit");
-    }
-  }
-  // ---------------------------------------------------------------- variables
-  push(name, value) {
-    this.vars.push({ name, value });
-  }
-  mark() {
-    return this.vars.length;
-  }
-  pop(mark2) {
-    this.vars.length = mark2;
-  }
-  setVar(name, value) {
-    for (let i = this.vars.length - 1; i >= 0; i--) {
-      if (this.vars[i].name === name) {
-        this.vars[i].value = value;
-        return;
-      }
-    }
-    this.errorf(`undefined variable: ${name}`);
-  }
-  setTopVar(n, value) {
-    this.vars[this.vars.length - n].value = value;
-  }
-  varValue(name) {
-    for (let i = this.vars.length - 1; i >= 0; i--) {
-      if (this.vars[i].name === name) return this.vars[i].value;
-    }
-    this.errorf(`undefined variable: ${name}`);
-  }
-  // ---------------------------------------------------------------- walk
-  walk(dot, node) {
-    this.at(node);
-    this.tick();
-    switch (node.type) {
-      case "action": {
-        const volatileBefore = this.shared.volatileCalls;
-        const val = this.evalPipeline(dot, node.pipe);
-        if (node.pipe.decl.length === 0) this.printValue(node, val, this.shared.volatileCalls !== volatileBefore);
-        return;
-      }
-      case "break":
-        throw BREAK;
-      case "continue":
-        throw CONTINUE;
-      case "comment":
-        return;
-      case "if":
-        this.walkIfOrWith(false, dot, node.pipe, node.list, node.elseList);
-        return;
-      case "with":
-        this.walkIfOrWith(true, dot, node.pipe, node.list, node.elseList);
-        return;
-      case "list":
-        for (const n of node.nodes) this.walk(dot, n);
-        return;
-      case "range":
-        this.walkRange(dot, node);
-        return;
-      case "template":
-        this.walkTemplate(dot, node);
-        return;
-      case "text":
-        this.write(node.text, node, "text");
-        return;
-    }
-    this.errorf(`unknown node: ${node.String()}`);
-  }
-  walkIfOrWith(isWith, dot, pipe, list, elseList) {
-    const mark2 = this.mark();
-    try {
-      const val = this.evalPipeline(dot, pipe);
-      const [t, ok] = isTrue(val === null ? void 0 : val);
-      if (!ok) this.errorf(`if/with can't use ${sprint([val ?? null])}`);
-      if (t) {
-        if (isWith) this.walk(val, list);
-        else this.walk(dot, list);
-      } else if (elseList) this.walk(dot, elseList);
-    } finally {
-      this.pop(mark2);
-    }
-  }
-  walkRange(dot, r) {
-    this.at(r);
-    const mark0 = this.mark();
-    try {
-      const [val] = indirect(this.evalPipeline(dot, r.pipe));
-      const mark2 = this.mark();
-      const decl = r.pipe.decl;
-      const oneIteration = (index2, elem) => {
-        if (decl.length > 0) {
-          if (r.pipe.isAssign) {
-            if (decl.length > 1) this.setVar(decl[0].ident[0], index2);
-            else this.setVar(decl[0].ident[0], elem);
-          } else this.setTopVar(1, elem);
-        }
-        if (decl.length > 1) {
-          if (r.pipe.isAssign) this.setVar(decl[1].ident[0], elem);
-          else this.setTopVar(2, index2);
-        }
-        try {
-          this.walk(elem, r.list);
-        } catch (e) {
-          if (e !== CONTINUE) throw e;
-        } finally {
-          this.pop(mark2);
-        }
-      };
-      const k = kindOf(val);
-      let done = false;
-      if (Array.isArray(val)) {
-        if (val.length > 0) {
-          for (let i = 0; i < val.length; i++) oneIteration(new GoInt("int", i), val[i]);
-          done = true;
-        }
-      } else if (val instanceof Map) {
-        if (val.size > 0) {
-          for (const [key, v] of sortedMapEntries(val)) oneIteration(key, v);
-          done = true;
-        }
-      } else if (val instanceof GoInt) {
-        if (decl.length > 1) this.errorf(`can't use ${sprint([val])} to iterate over more than one variable`);
-        if (val.value > 0n) {
-          for (let i = 0n; i < val.value; i++) {
-            const v = new GoInt(val.kind, i);
-            oneIteration(v, v);
-          }
-          done = true;
-        }
-      } else if (val instanceof GoIter) {
-        if (val.mode === "seq" && decl.length > 1) {
-          this.errorf(`can't use ${sprint([val])} iterate over more than one variable`);
-        }
-        let i = 0;
-        for (const item of val.produce()) {
-          if (val.mode === "chan") oneIteration(new GoInt("int", i), item);
-          else if (val.mode === "seq") oneIteration(void 0, item);
-          else {
-            const [a, b] = item;
-            if (decl.length > 1) oneIteration(a, b);
-            else oneIteration(b, a);
-          }
-          i++;
-        }
-        done = i > 0;
-      } else if (val === void 0 || val instanceof GoNil && (k === "map" || k === "slice" || k === "chan" || k === "func")) {
-      } else {
-        this.errorf(`range can't iterate over ${sprint([val])}`);
-      }
-      if (!done && r.elseList) this.walk(dot, r.elseList);
-    } catch (e) {
-      if (e !== BREAK) throw e;
-    } finally {
-      this.pop(mark0);
-    }
-  }
-  walkTemplate(dot, t) {
-    this.at(t);
-    const tmpl = this.tmpl.lookup(t.name);
-    if (!tmpl || !tmpl.root) this.errorf(`template ${goQuote(t.name)} not defined`);
-    const max = this.shared.limits.maxDepth;
-    if (this.depth >= max) this.errorf(`exceeded maximum template depth (${max})`, "limit");
-    dot = this.evalPipeline(dot, t.pipe);
-    const ns = new _State(tmpl, this.shared, this.depth + 1, dot);
-    try {
-      ns.walk(dot, tmpl.root);
-    } catch (e) {
-      if (isStackOverflow(e)) {
-        this.errorf(`exceeded maximum template depth (${max})`, "limit");
-      }
-      throw e;
-    }
-  }
-  // ---------------------------------------------------------------- eval
-  evalPipeline(dot, pipe) {
-    if (!pipe) return void 0;
-    this.at(pipe);
-    let value = MISSING;
-    for (const cmd of pipe.cmds) {
-      value = this.evalCommand(dot, cmd, value);
-      if (value === null) value = void 0;
-    }
-    const v = value === MISSING ? void 0 : value;
-    for (const variable of pipe.decl) {
-      if (pipe.isAssign) this.setVar(variable.ident[0], v);
-      else this.push(variable.ident[0], v);
-    }
-    return v;
-  }
-  notAFunction(args, final) {
-    if (args.length > 1 || final !== MISSING) this.errorf(`can't give argument to non-function ${args[0].String()}`);
-  }
-  evalCommand(dot, cmd, final) {
-    const first = cmd.args[0];
-    switch (first.type) {
-      case "field":
-        return this.evalFieldNode(dot, first, cmd.args, final);
-      case "chain":
-        return this.evalChainNode(dot, first, cmd.args, final);
-      case "identifier":
-        return this.evalFunction(dot, first, cmd, cmd.args, final);
-      case "pipe":
-        this.notAFunction(cmd.args, final);
-        return this.evalPipeline(dot, first);
-      case "variable":
-        return this.evalVariableNode(dot, first, cmd.args, final);
-    }
-    this.at(first);
-    this.notAFunction(cmd.args, final);
-    switch (first.type) {
-      case "bool":
-        return first.value;
-      case "dot":
-        return dot;
-      case "nil":
-        this.errorf("nil is not a command");
-        break;
-      case "number":
-        return this.idealConstant(first);
-      case "string":
-        return first.text;
-    }
-    this.errorf(`can't evaluate command ${goQuote(first.String())}`);
-  }
-  idealConstant(c) {
-    this.at(c);
-    if (c.isComplex) return c.complex128;
-    const t = c.text;
-    const isHexInt = t.length > 2 && t[0] === "0" && (t[1] === "x" || t[1] === "X") && !/[pP]/.test(t);
-    const isRuneInt = t.length > 0 && t[0] === "'";
-    if (c.isFloat && !isHexInt && !isRuneInt && /[.eEpP]/.test(t)) return c.float64;
-    if (c.isInt) return new GoInt("int", c.int64);
-    if (c.isUint) this.errorf(`${t} overflows int`);
-    return void 0;
-  }
-  evalFieldNode(dot, field2, args, final) {
-    this.at(field2);
-    return this.evalFieldChain(dot, dot, field2, field2.ident, args, final);
-  }
-  evalChainNode(dot, chain, args, final) {
-    this.at(chain);
-    if (chain.field.length === 0) this.errorf("internal error: no fields in evalChainNode");
-    if (chain.node.type === "nil") this.errorf(`indirection through explicit nil in ${chain.String()}`);
-    const pipe = this.evalArg(dot, null, chain.node);
-    return this.evalFieldChain(dot, pipe, chain, chain.field, args, final);
-  }
-  evalVariableNode(dot, variable, args, final) {
-    this.at(variable);
-    const value = this.varValue(variable.ident[0]);
-    if (variable.ident.length === 1) {
-      this.notAFunction(args ?? [variable], final);
-      return value;
-    }
-    return this.evalFieldChain(dot, value, variable, variable.ident.slice(1), args, final);
-  }
-  evalFieldChain(dot, receiver, node, ident, args, final) {
-    const n = ident.length;
-    for (let i = 0; i < n - 1; i++) receiver = this.evalField(dot, ident[i], node, null, MISSING, receiver);
-    return this.evalField(dot, ident[n - 1], node, args, final, receiver);
-  }
-  evalFunction(dot, node, cmd, args, final) {
-    this.at(node);
-    const name = node.ident;
-    const f = this.tmpl.findFunc(name);
-    if (!f) this.errorf(`${goQuote(name)} is not a defined function`);
-    return this.evalCall(dot, f.fn, f.builtin, cmd, name, args, final);
-  }
-  evalField(dot, fieldName, node, args, final, receiver) {
-    if (receiver === void 0) {
-      if (this.tmpl.missingKey === "error") this.errorf(`nil data; no entry for key ${goQuote(fieldName)}`);
-      return void 0;
-    }
-    const typ = receiver === null ? "interface {}" : typeOf(receiver);
-    const [recv, isNil] = indirect(receiver);
-    if (recv === null) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
-    const method = findMethod(recv, fieldName);
-    if (method) return this.evalCall(dot, method, false, node, fieldName, args, final);
-    const hasArgs = args !== null && args.length > 1 || final !== MISSING;
-    if (recv instanceof GoStruct) {
-      if (recv.fields.has(fieldName)) {
-        const first = fieldName[0];
-        if (first !== first.toUpperCase() || first === "_") {
-          this.errorf(`${fieldName} is an unexported field of struct type ${typ}`);
-        }
-        if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
-        return recv.fields.get(fieldName);
-      }
-    } else if (recv instanceof Map) {
-      const mt = mapType2(recv);
-      const kt = keyType(mt);
-      if (kt === "string" || isEmptyInterfaceType(kt)) {
-        if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
-        if (recv.has(fieldName)) return recv.get(fieldName);
-        switch (this.tmpl.missingKey) {
-          case "invalid":
-            return void 0;
-          case "zero":
-            return zeroValue(elemType(mt));
-          case "error":
-            this.errorf(`map has no entry for key ${goQuote(fieldName)}`);
-        }
-      }
-    } else if (recv instanceof GoNil) {
-      const k = kindOf(recv);
-      if (k === "map") {
-        const kt = keyType(recv.type);
-        if (kt === "string" || isEmptyInterfaceType(kt)) {
-          if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
-          switch (this.tmpl.missingKey) {
-            case "invalid":
-              return void 0;
-            case "zero":
-              return zeroValue(elemType(recv.type));
-            case "error":
-              this.errorf(`map has no entry for key ${goQuote(fieldName)}`);
-          }
-        }
-      } else if (k === "ptr") {
-        const known = recv.fieldNames;
-        const elemIsStruct = kindOfType(elemType(recv.type)) === "struct";
-        if (!(elemIsStruct && known && !known.includes(fieldName))) {
-          if (isNil) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
-        }
-      }
-    }
-    this.errorf(`can't evaluate field ${fieldName} in type ${typ}`);
-  }
-  callContext(name, node) {
-    return new ExecCallContext(this, name, node);
-  }
-  /** Run another template with a fresh output buffer, sharing depth and limits. */
-  subExecute(t, data) {
-    const max = this.shared.limits.maxDepth;
-    if (this.depth >= max) this.errorf(`exceeded maximum template depth (${max})`, "limit");
-    const budget = this.shared.limits.maxOutputLength;
-    const limits = budget === void 0 ? this.shared.limits : { ...this.shared.limits, maxOutputLength: Math.max(0, budget - this.shared.length) };
-    const sh = new Shared(limits, false);
-    sh.steps = this.shared.steps;
-    const dot = data === null ? void 0 : data;
-    const st = new _State(t, sh, this.depth + 1, dot);
-    const root = t.root;
-    if (!root) st.errorf(`${goQuote(t.name)} is an incomplete or empty template`);
-    try {
-      st.walk(dot, root);
-    } catch (e) {
-      if (isStackOverflow(e)) {
-        this.errorf(`exceeded maximum template depth (${max})`, "limit");
-      }
-      throw e;
-    } finally {
-      this.shared.steps = sh.steps;
-      this.shared.volatileCalls += sh.volatileCalls;
-    }
-    return sh.chunks.join("");
-  }
-  evalCall(dot, fn, isBuiltin, node, name, argNodes, final) {
-    const args = argNodes ? argNodes.slice(1) : [];
-    const sig2 = fn.goSig ?? DEFAULT_SIG;
-    const nparams = sig2.params.length;
-    let numIn = args.length;
-    if (final !== MISSING) numIn++;
-    let numFixed = args.length;
-    if (sig2.variadic) {
-      numFixed = nparams - 1;
-      if (numIn < numFixed) this.errorf(`wrong number of args for ${name}: want at least ${nparams - 1} got ${args.length}`);
-    } else if (numIn !== nparams) {
-      this.errorf(`wrong number of args for ${name}: want ${nparams} got ${numIn}`);
-    }
-    if (isBuiltin && (name === "and" || name === "or")) {
-      const argType = sig2.params[0];
-      let v = void 0;
-      for (const a of args) {
-        v = this.evalArg(dot, argType, a);
-        if (truth(v === null ? void 0 : v) === (name === "or")) return v;
-      }
-      if (final !== MISSING) v = this.validateType(final, argType);
-      return v;
-    }
-    const argv = [];
-    let i = 0;
-    for (; i < numFixed && i < args.length; i++) argv.push(this.evalArg(dot, sig2.params[i], args[i]));
-    if (sig2.variadic) {
-      const argType = sig2.params[nparams - 1];
-      for (; i < args.length; i++) argv.push(this.evalArg(dot, argType, args[i]));
-    }
-    if (final !== MISSING) {
-      let t = sig2.params[nparams - 1];
-      if (sig2.variadic && numIn - 1 < numFixed) t = sig2.params[numIn - 1];
-      argv.push(this.validateType(final, t));
-    }
-    const ctx = this.callContext(name, node);
-    if (isBuiltin && name === "call") {
-      const fv = final === MISSING ? void 0 : final;
-      ctx.calleeName = args.length > 0 ? args[0].String() : typeof fv === "string" ? fv : `<${fv === void 0 ? "invalid" : typeOf(fv)} Value>`;
-      ctx.invoke = (f, a) => this.invokeFunc(f, a, ctx);
-    }
-    let result;
-    try {
-      result = this.invokeFunc(fn, argv, ctx);
-    } catch (e) {
-      if (e instanceof TemplateError && e.kind === "limit") throw e;
-      if (e === BREAK || e === CONTINUE) throw e;
-      if (isStackOverflow(e)) throw e;
-      this.at(node);
-      const msg = e instanceof Error ? e.message : sprint([e]);
-      this.errorf(`error calling ${name}: ${msg}`);
-    }
-    return result;
-  }
-  invokeFunc(fn, argv, ctx) {
-    if (fn.volatile) this.shared.volatileCalls++;
-    const r = fn.apply(ctx, argv);
-    return r === void 0 ? null : r;
-  }
-  validateType(value, typ) {
-    if (value === MISSING) value = void 0;
-    if (value === void 0) {
-      if (typ === null) return void 0;
-      if (canBeNil(typ)) return typ === RV ? void 0 : zeroValue(typ);
-      this.errorf(`invalid value; expected ${typ}`);
-    }
-    if (typ === RV || typ === null) return value;
-    if (!assignable(value, typ)) {
-      if (value instanceof GoPointer && assignable(value.target, typ)) return value.target;
-      if (value instanceof GoStruct && (value.type === "*" + typ || "*" + value.type === typ)) {
-        return new GoStruct(typ, value.fields, value.methods);
-      }
-      if (value instanceof GoNil && kindOf(value) === "ptr" && elemType(value.type) === typ) {
-        this.errorf(`dereference of nil pointer of type ${typ}`);
-      }
-      this.errorf(`wrong type for value; expected ${typ}; got ${value === null ? "interface {}" : typeOf(value)}`);
-    }
-    return value;
-  }
-  evalArg(dot, typ, n) {
-    this.at(n);
-    switch (n.type) {
-      case "dot":
-        return this.validateType(dot, typ);
-      case "nil":
-        if (typ !== null && canBeNil(typ)) return typ === RV ? void 0 : zeroValue(typ);
-        this.errorf(`cannot assign nil to ${typ ?? "<nil>"}`);
-        break;
-      case "field":
-        return this.validateType(this.evalFieldNode(dot, n, [n], MISSING), typ);
-      case "variable":
-        return this.validateType(this.evalVariableNode(dot, n, null, MISSING), typ);
-      case "pipe":
-        return this.validateType(this.evalPipeline(dot, n), typ);
-      case "identifier":
-        return this.validateType(this.evalFunction(dot, n, n, null, MISSING), typ);
-      case "chain":
-        return this.validateType(this.evalChainNode(dot, n, null, MISSING), typ);
-    }
-    if (typ === null) this.errorf(`can't handle ${n.String()} for arg of type <nil>`);
-    if (typ === RV || isEmptyInterfaceType(typ)) return this.evalEmptyInterface(dot, n);
-    const k = kindOfType(typ);
-    switch (k) {
-      case "bool":
-        if (n.type === "bool") return n.value;
-        this.errorf(`expected bool; found ${n.String()}`);
-        break;
-      case "complex64":
-      case "complex128":
-        if (n.type === "number" && n.isComplex) return new GoComplex(n.complex128.re, n.complex128.im, k);
-        this.errorf(`expected complex; found ${n.String()}`);
-        break;
-      case "float32":
-      case "float64":
-        if (n.type === "number" && n.isFloat) return k === "float32" ? Math.fround(n.float64) : n.float64;
-        this.errorf(`expected float; found ${n.String()}`);
-        break;
-      case "string":
-        if (n.type === "string") return n.text;
-        this.errorf(`expected string; found ${n.String()}`);
-        break;
-    }
-    if (isIntKind(typ)) {
-      if (typ.startsWith("u")) {
-        if (n.type === "number" && n.isUint) return new GoInt(typ, n.uint64);
-        this.errorf(`expected unsigned integer; found ${n.String()}`);
-      }
-      if (n.type === "number" && n.isInt) return new GoInt(typ, n.int64);
-      this.errorf(`expected integer; found ${n.String()}`);
-    }
-    this.errorf(`can't handle ${n.String()} for arg of type ${typ}`);
-  }
-  evalEmptyInterface(dot, n) {
-    this.at(n);
-    switch (n.type) {
-      case "bool":
-        return n.value;
-      case "dot":
-        return dot;
-      case "field":
-        return this.evalFieldNode(dot, n, null, MISSING);
-      case "identifier":
-        return this.evalFunction(dot, n, n, null, MISSING);
-      case "nil":
-        this.errorf("evalEmptyInterface: nil (can't happen)");
-        break;
-      case "number":
-        return this.idealConstant(n);
-      case "string":
-        return n.text;
-      case "variable":
-        return this.evalVariableNode(dot, n, null, MISSING);
-      case "pipe":
-        return this.evalPipeline(dot, n);
-    }
-    this.errorf(`can't handle assignment of ${n.String()} to empty interface argument`);
-  }
-  printValue(n, v, volatile = false) {
-    this.at(n);
-    let pv = v;
-    if (pv instanceof GoPointer) pv = indirect(pv)[0];
-    if (pv === void 0 || pv === null) {
-      this.write("<no value>", n, "action", volatile);
-      return;
-    }
-    if (pv instanceof GoStruct && pv.isPointer) pv = new GoStruct(pv.type.slice(1), pv.fields, pv.methods);
-    const pk = kindOf(pv);
-    if ((pk === "func" || pk === "chan") && !findMethod(pv, "String") && !findMethod(pv, "Error")) {
-      this.errorf(`can't print ${n.String()} of type ${typeOf(pv)}`);
-    }
-    const s = formatValue(pv, (fn, _recv, name) => fn.call(this.callContext(name)));
-    this.write(s, n, "action", volatile);
-  }
-};
-function isStackOverflow(e) {
-  return e instanceof RangeError && e.message.includes("call stack");
-}
-var ExecCallContext = class {
-  constructor(state, name, node) {
-    this.state = state;
-    this.name = name;
-    this.node = node;
-  }
-  state;
-  name;
-  node;
-  calleeName;
-  invoke;
-  pos;
-  get position() {
-    if (!this.pos && this.node) {
-      const n = this.node;
-      const text = n.tree.text.slice(0, n.pos);
-      const nl = text.lastIndexOf("\n");
-      this.pos = {
-        source: n.tree.parseName,
-        line: 1 + (text.match(/\n/g)?.length ?? 0),
-        col: Buffer.byteLength(nl === -1 ? text : text.slice(nl + 1), "utf8")
-      };
-    }
-    return this.pos;
-  }
-  get template() {
-    return this.state.tmpl.publicTemplate;
-  }
-  get templateName() {
-    return this.state.tmpl.name;
-  }
-  executeTemplate(tname, data) {
-    const t = this.state.tmpl.lookup(tname);
-    if (!t || !t.root) {
-      throw new Error(`template: no template ${goQuote(tname)} associated with template ${goQuote(this.state.tmpl.name)}`);
-    }
-    return this.state.subExecute(t, data);
-  }
-  executeText(tname, text, data) {
-    return this.state.subExecute(this.state.tmpl.cloneWithText(tname, text), data);
-  }
-};
-function errorContext(n) {
-  const text = n.tree.text.slice(0, n.pos);
-  const nl = text.lastIndexOf("\n");
-  const lineText = nl === -1 ? text : text.slice(nl + 1);
-  const byteNum = Buffer.byteLength(lineText, "utf8");
-  const lineNum = 1 + (text.match(/\n/g)?.length ?? 0);
-  return { location: `${n.tree.parseName}:${lineNum}:${byteNum}`, context: n.String() };
-}
-function executeTemplate(tmpl, data, limits = {}, provenance = false) {
-  const shared = new Shared({ ...limits, maxDepth: limits.maxDepth ?? DEFAULT_MAX_DEPTH }, provenance);
-  const dot = data === null ? void 0 : data;
-  const st = new State(tmpl, shared, 0, dot);
-  const root = tmpl.root;
-  if (!root) st.errorf(`${goQuote(tmpl.name)} is an incomplete or empty template`);
-  try {
-    st.walk(dot, root);
-  } catch (e) {
-    if (e instanceof TemplateError) {
-      e.partialOutput = shared.chunks.join("");
-      throw e;
-    }
-    if (isStackOverflow(e)) {
-      throw new TemplateError(`template: ${tmpl.name}: exceeded maximum template depth (${shared.limits.maxDepth})`, "limit", tmpl.name);
-    }
-    throw e;
-  }
-  return { output: shared.chunks.join(""), segments: shared.segments };
-}
-
-// src/render/gotemplate/parser.ts
-var Parser2 = class {
-  constructor(name, text, opts) {
-    this.name = name;
-    this.text = text;
-    this.opts = opts;
-    const lexer = new Lexer(name, text, opts.leftDelim ?? "", opts.rightDelim ?? "", { breakOK: true, continueOK: true, emitComment: false });
-    this.items = lexer.items;
-    this.last = this.items[0];
-    this.info = { parseName: name, text };
-    this.st = { name, vars: ["$"], rangeDepth: 0, actionLine: 0 };
-  }
-  name;
-  text;
-  opts;
-  items;
-  idx = 0;
-  last;
-  st;
-  trees = /* @__PURE__ */ new Map();
-  info;
-  // ---------------------------------------------------------------- token helpers
-  next() {
-    const it = this.items[Math.min(this.idx, this.items.length - 1)];
-    if (this.idx < this.items.length) this.idx++;
-    this.last = it;
-    return it;
-  }
-  backup(n = 1) {
-    this.idx -= n;
-  }
-  peek() {
-    return this.items[Math.min(this.idx, this.items.length - 1)];
-  }
-  nextNonSpace() {
-    let t;
-    for (; ; ) {
-      t = this.next();
-      if (t.typ !== 18 /* Space */) break;
-    }
-    return t;
-  }
-  peekNonSpace() {
-    const t = this.nextNonSpace();
-    this.backup();
-    return t;
-  }
-  errorf(msg) {
-    throw new TemplateError(`template: ${this.name}:${this.last.line}: ${msg}`, "parse", this.name);
-  }
-  expect(expected, context) {
-    const t = this.nextNonSpace();
-    if (t.typ !== expected) this.unexpected(t, context);
-    return t;
-  }
-  expectOneOf(e1, e2, context) {
-    const t = this.nextNonSpace();
-    if (t.typ !== e1 && t.typ !== e2) this.unexpected(t, context);
-    return t;
-  }
-  unexpected(token, context) {
-    if (token.typ === 0 /* Error */) {
-      let extra = "";
-      if (this.st.actionLine !== 0 && this.st.actionLine !== token.line) {
-        extra = ` in action started at ${this.name}:${this.st.actionLine}`;
-        if (token.val.endsWith(" action")) extra = extra.slice(" in action".length);
-      }
-      this.errorf(`${itemString(token)}${extra}`);
-    }
-    this.errorf(`unexpected ${itemString(token)} in ${context}`);
-  }
-  // ---------------------------------------------------------------- top level
-  parse() {
-    const root = new ListNode(this.info, this.peek().pos);
-    while (this.peek().typ !== 8 /* EOF */) {
-      if (this.peek().typ === 11 /* LeftDelim */) {
-        const save = this.idx;
-        this.next();
-        if (this.nextNonSpace().typ === 27 /* Define */) {
-          this.withTree("definition", () => this.parseDefinition());
-          continue;
-        }
-        this.idx = save;
-      }
-      const n = this.textOrAction();
-      if (n.type === "end" || n.type === "else") this.errorf(`unexpected ${n.String()}`);
-      root.nodes.push(n);
-    }
-    this.add(this.name, root);
-    return this.trees;
-  }
-  withTree(name, fn) {
-    const saved = this.st;
-    this.st = { name, vars: ["$"], rangeDepth: 0, actionLine: 0 };
-    try {
-      return fn();
-    } finally {
-      this.st = saved;
-    }
-  }
-  add(name, root) {
-    const existing = this.trees.get(name);
-    if (!existing || isEmptyTree(existing.root)) {
-      this.trees.set(name, { name, root, info: this.info });
-      return;
-    }
-    if (!isEmptyTree(root)) this.errorf(`template: multiple definition of template ${goQuote(name)}`);
-  }
-  parseDefinition() {
-    const context = "define clause";
-    const nameTok = this.expectOneOf(19 /* String */, 15 /* RawString */, context);
-    const name = this.unquote(nameTok.val);
-    this.st.name = name;
-    this.expect(16 /* RightDelim */, context);
-    const [root, end] = this.itemList();
-    if (end.type !== "end") this.errorf(`unexpected ${end.String()} in ${context}`);
-    this.add(name, root);
-  }
-  itemList() {
-    const list = new ListNode(this.info, this.peekNonSpace().pos);
-    while (this.peekNonSpace().typ !== 8 /* EOF */) {
-      const n = this.textOrAction();
-      if (n.type === "end" || n.type === "else") return [list, n];
-      list.nodes.push(n);
-    }
-    this.errorf("unexpected EOF");
-  }
-  textOrAction() {
-    const token = this.nextNonSpace();
-    switch (token.typ) {
-      case 20 /* Text */:
-        return new TextNode(this.info, token.pos, token.val);
-      case 11 /* LeftDelim */:
-        this.st.actionLine = token.line;
-        try {
-          return this.action();
-        } finally {
-          this.st.actionLine = 0;
-        }
-      case 4 /* Comment */:
-        return new CommentNode(this.info, token.pos, token.val);
-    }
-    this.unexpected(token, "input");
-  }
-  action() {
-    const token = this.nextNonSpace();
-    switch (token.typ) {
-      case 23 /* Block */:
-        return this.blockControl();
-      case 24 /* Break */:
-        return this.breakControl(token.pos, token.line);
-      case 25 /* Continue */:
-        return this.continueControl(token.pos, token.line);
-      case 28 /* Else */:
-        return this.elseControl();
-      case 29 /* End */:
-        return this.endControl();
-      case 30 /* If */:
-        return this.ifControl();
-      case 32 /* Range */:
-        return this.rangeControl();
-      case 33 /* Template */:
-        return this.templateControl();
-      case 34 /* With */:
-        return this.withControl();
-    }
-    this.backup();
-    const t = this.peek();
-    return new ActionNode(this.info, t.pos, t.line, this.pipeline("command", 16 /* RightDelim */));
-  }
-  breakControl(pos, line) {
-    const token = this.nextNonSpace();
-    if (token.typ !== 16 /* RightDelim */) this.unexpected(token, "{{break}}");
-    if (this.st.rangeDepth === 0) this.errorf("{{break}} outside {{range}}");
-    return new BreakNode(this.info, pos, line);
-  }
-  continueControl(pos, line) {
-    const token = this.nextNonSpace();
-    if (token.typ !== 16 /* RightDelim */) this.unexpected(token, "{{continue}}");
-    if (this.st.rangeDepth === 0) this.errorf("{{continue}} outside {{range}}");
-    return new ContinueNode(this.info, pos, line);
-  }
-  pipeline(context, end) {
-    const token = this.peekNonSpace();
-    const pipe = new PipeNode(this.info, token.pos, token.line);
-    decls: for (; ; ) {
-      const v = this.peekNonSpace();
-      if (v.typ !== 21 /* Variable */) break;
-      const vIdx = this.idx;
-      this.next();
-      const nxt = this.peekNonSpace();
-      if (nxt.typ === 6 /* Assign */ || nxt.typ === 7 /* Declare */) {
-        pipe.isAssign = nxt.typ === 6 /* Assign */;
-        this.nextNonSpace();
-        pipe.decl.push(new VariableNode(this.info, v.pos, v.val));
-        this.st.vars.push(v.val);
-      } else if (nxt.typ === 2 /* Char */ && nxt.val === ",") {
-        this.nextNonSpace();
-        pipe.decl.push(new VariableNode(this.info, v.pos, v.val));
-        this.st.vars.push(v.val);
-        if (context === "range" && pipe.decl.length < 2) {
-          const p = this.peekNonSpace().typ;
-          if (p === 21 /* Variable */ || p === 16 /* RightDelim */ || p === 17 /* RightParen */) {
-            continue decls;
-          }
-          this.errorf("range can only initialize variables");
-        }
-        this.errorf(`too many declarations in ${context}`);
-      } else {
-        this.idx = vIdx;
-      }
-      break;
-    }
-    for (; ; ) {
-      const t = this.nextNonSpace();
-      if (t.typ === end) {
-        this.checkPipeline(pipe, context);
-        return pipe;
-      }
-      switch (t.typ) {
-        case 1 /* Bool */:
-        case 3 /* CharConstant */:
-        case 5 /* Complex */:
-        case 26 /* Dot */:
-        case 9 /* Field */:
-        case 10 /* Identifier */:
-        case 13 /* Number */:
-        case 31 /* Nil */:
-        case 15 /* RawString */:
-        case 19 /* String */:
-        case 21 /* Variable */:
-        case 12 /* LeftParen */:
-          this.backup();
-          pipe.cmds.push(this.command());
-          break;
-        default:
-          this.unexpected(t, context);
-      }
-    }
-  }
-  checkPipeline(pipe, context) {
-    if (pipe.cmds.length === 0) this.errorf(`missing value for ${context}`);
-    pipe.cmds.slice(1).forEach((c, i) => {
-      switch (c.args[0].type) {
-        case "bool":
-        case "dot":
-        case "nil":
-        case "number":
-        case "string":
-          this.errorf(`non executable command in pipeline stage ${i + 2}`);
-      }
-    });
-  }
-  parseControl(context) {
-    const varsMark = this.st.vars.length;
-    try {
-      const pipe = this.pipeline(context, 16 /* RightDelim */);
-      if (context === "range") this.st.rangeDepth++;
-      const items = this.itemList();
-      const list = items[0];
-      let next = items[1];
-      if (context === "range") this.st.rangeDepth--;
-      let elseList = null;
-      if (next.type === "else") {
-        if (context === "if" && this.peek().typ === 30 /* If */) {
-          this.next();
-          elseList = new ListNode(this.info, next.pos);
-          elseList.nodes.push(this.ifControl());
-        } else if (context === "with" && this.peek().typ === 34 /* With */) {
-          this.next();
-          elseList = new ListNode(this.info, next.pos);
-          elseList.nodes.push(this.withControl());
-        } else {
-          [elseList, next] = this.itemList();
-          if (next.type !== "end") this.errorf(`expected end; found ${next.String()}`);
-        }
-      }
-      return { pos: pipe.pos, line: pipe.line, pipe, list, elseList };
-    } finally {
-      this.st.vars.length = varsMark;
-    }
-  }
-  ifControl() {
-    const c = this.parseControl("if");
-    return new IfNode(this.info, c.pos, c.line, c.pipe, c.list, c.elseList);
-  }
-  rangeControl() {
-    const c = this.parseControl("range");
-    return new RangeNode(this.info, c.pos, c.line, c.pipe, c.list, c.elseList);
-  }
-  withControl() {
-    const c = this.parseControl("with");
-    return new WithNode(this.info, c.pos, c.line, c.pipe, c.list, c.elseList);
-  }
-  endControl() {
-    return new EndNode(this.info, this.expect(16 /* RightDelim */, "end").pos);
-  }
-  elseControl() {
-    const peek = this.peekNonSpace();
-    if (peek.typ === 30 /* If */ || peek.typ === 34 /* With */) return new ElseNode(this.info, peek.pos, peek.line);
-    const token = this.expect(16 /* RightDelim */, "else");
-    return new ElseNode(this.info, token.pos, token.line);
-  }
-  blockControl() {
-    const context = "block clause";
-    const token = this.nextNonSpace();
-    const name = this.parseTemplateName(token, context);
-    const pipe = this.pipeline(context, 16 /* RightDelim */);
-    this.withTree(name, () => {
-      const [root, end] = this.itemList();
-      if (end.type !== "end") this.errorf(`unexpected ${end.String()} in ${context}`);
-      this.add(name, root);
-    });
-    return new TemplateNode(this.info, token.pos, token.line, name, pipe);
-  }
-  templateControl() {
-    const context = "template clause";
-    const token = this.nextNonSpace();
-    const name = this.parseTemplateName(token, context);
-    let pipe = null;
-    if (this.nextNonSpace().typ !== 16 /* RightDelim */) {
-      this.backup();
-      pipe = this.pipeline(context, 16 /* RightDelim */);
-    }
-    return new TemplateNode(this.info, token.pos, token.line, name, pipe);
-  }
-  parseTemplateName(token, context) {
-    if (token.typ === 19 /* String */ || token.typ === 15 /* RawString */) return this.unquote(token.val);
-    this.unexpected(token, context);
-  }
-  command() {
-    const cmd = new CommandNode(this.info, this.peekNonSpace().pos);
-    for (; ; ) {
-      this.peekNonSpace();
-      const operand = this.operand();
-      if (operand) cmd.args.push(operand);
-      const token = this.next();
-      if (token.typ === 18 /* Space */) continue;
-      if (token.typ === 16 /* RightDelim */ || token.typ === 17 /* RightParen */) this.backup();
-      else if (token.typ === 14 /* Pipe */) {
-      } else this.unexpected(token, "operand");
-      break;
-    }
-    if (cmd.args.length === 0) this.errorf("empty command");
-    return cmd;
-  }
-  operand() {
-    let node = this.term();
-    if (!node) return null;
-    if (this.peek().typ === 9 /* Field */) {
-      const chain = new ChainNode(this.info, this.peek().pos, node);
-      while (this.peek().typ === 9 /* Field */) chain.add(this.next().val);
-      switch (node.type) {
-        case "field":
-          node = new FieldNode(this.info, chain.pos, chain.String());
-          break;
-        case "variable":
-          node = new VariableNode(this.info, chain.pos, chain.String());
-          break;
-        case "bool":
-        case "string":
-        case "number":
-        case "nil":
-        case "dot":
-          this.errorf(`unexpected . after term ${goQuote(node.String())}`);
-          break;
-        default:
-          node = chain;
-      }
-    }
-    return node;
-  }
-  term() {
-    const token = this.nextNonSpace();
-    switch (token.typ) {
-      case 10 /* Identifier */:
-        if (!this.opts.skipFuncCheck && !this.opts.hasFunction(token.val)) {
-          this.errorf(`function ${goQuote(token.val)} not defined`);
-        }
-        return new IdentifierNode(this.info, token.pos, token.val);
-      case 26 /* Dot */:
-        return new DotNode(this.info, token.pos);
-      case 31 /* Nil */:
-        return new NilNode(this.info, token.pos);
-      case 21 /* Variable */:
-        return this.useVar(token.pos, token.val);
-      case 9 /* Field */:
-        return new FieldNode(this.info, token.pos, token.val);
-      case 1 /* Bool */:
-        return new BoolNode(this.info, token.pos, token.val === "true");
-      case 3 /* CharConstant */:
-      case 5 /* Complex */:
-      case 13 /* Number */:
-        return this.newNumber(token.pos, token.val, token.typ);
-      case 12 /* LeftParen */:
-        return this.pipeline("parenthesized pipeline", 17 /* RightParen */);
-      case 19 /* String */:
-      case 15 /* RawString */:
-        return new StringNode(this.info, token.pos, token.val, this.unquote(token.val));
-    }
-    this.backup();
-    return null;
-  }
-  useVar(pos, name) {
-    const v = new VariableNode(this.info, pos, name);
-    if (this.st.vars.includes(v.ident[0])) return v;
-    this.errorf(`undefined variable ${goQuote(v.ident[0])}`);
-  }
-  unquote(s) {
-    const r = unquoteGo(s);
-    if (r === null) this.errorf("invalid syntax");
-    return r;
-  }
-  newNumber(pos, text, typ) {
-    const n = new NumberNode(this.info, pos, text);
-    if (typ === 3 /* CharConstant */) {
-      const r = unquoteChar(text.slice(1), "'");
-      if (!r) this.errorf("invalid syntax");
-      if (r.tail !== "'") this.errorf(`malformed character constant: ${text}`);
-      n.int64 = BigInt(r.value);
-      n.isInt = true;
-      n.uint64 = BigInt(r.value);
-      n.isUint = true;
-      n.float64 = r.value;
-      n.isFloat = true;
-      return n;
-    }
-    if (typ === 5 /* Complex */) {
-      const c = parseComplex(text);
-      if (!c) this.errorf(`expected integer`);
-      n.isComplex = true;
-      n.complex128 = c;
-      simplifyComplex(n);
-      return n;
-    }
-    if (text.endsWith("i")) {
-      const f = parseGoFloat(text.slice(0, -1));
-      if (f !== null) {
-        n.isComplex = true;
-        n.complex128 = new GoComplex(0, f);
-        simplifyComplex(n);
-        return n;
-      }
-    }
-    const u = parseGoUint(text);
-    if (u !== null) {
-      n.isUint = true;
-      n.uint64 = u;
-    }
-    const i = parseGoInt(text);
-    if (i !== null) {
-      n.isInt = true;
-      n.int64 = i;
-      if (i === 0n) {
-        n.isUint = true;
-        n.uint64 = 0n;
-      }
-    }
-    if (n.isInt) {
-      n.isFloat = true;
-      n.float64 = Number(n.int64);
-    } else if (n.isUint) {
-      n.isFloat = true;
-      n.float64 = Number(n.uint64);
-    } else {
-      const f = parseGoFloat(text);
-      if (f !== null) {
-        if (!/[.eEpP]/.test(text)) this.errorf(`integer overflow: ${goQuote(text)}`);
-        n.isFloat = true;
-        n.float64 = f;
-        if (Number.isFinite(f) && Number.isInteger(f)) {
-          const bi = BigInt(f);
-          if (bi >= -(1n << 63n) && bi < 1n << 63n) {
-            n.isInt = true;
-            n.int64 = bi;
-          }
-          if (bi >= 0n && bi < 1n << 64n) {
-            n.isUint = true;
-            n.uint64 = bi;
-          }
-        }
-      }
-    }
-    if (!n.isInt && !n.isUint && !n.isFloat) this.errorf(`illegal number syntax: ${goQuote(text)}`);
-    return n;
-  }
-};
-function simplifyComplex(n) {
-  n.isFloat = n.complex128.im === 0;
-  if (n.isFloat) {
-    n.float64 = n.complex128.re;
-    const f = n.float64;
-    if (Number.isInteger(f)) {
-      const bi = BigInt(f);
-      n.isInt = bi >= -(1n << 63n) && bi < 1n << 63n;
-      if (n.isInt) n.int64 = bi;
-      n.isUint = bi >= 0n && bi < 1n << 64n;
-      if (n.isUint) n.uint64 = bi;
-    }
-  }
-}
-function underscoreOK(s) {
-  let saw = "^";
-  let i = 0;
-  if (s.length >= 1 && (s[0] === "-" || s[0] === "+")) s = s.slice(1);
-  let hex = false;
-  if (s.length >= 2 && s[0] === "0") {
-    const c = s[1].toLowerCase();
-    if (c === "b" || c === "o" || c === "x") {
-      i = 2;
-      saw = "0";
-      hex = c === "x";
-    }
-  }
-  for (; i < s.length; i++) {
-    const c = s[i];
-    if (c >= "0" && c <= "9" || hex && /[a-fA-F]/.test(c)) {
-      saw = "0";
-      continue;
-    }
-    if (c === "_") {
-      if (saw !== "0") return false;
-      saw = "_";
-      continue;
-    }
-    if (saw === "_") return false;
-    saw = "!";
-  }
-  return saw !== "_";
-}
-function parseGoUint(s) {
-  if (s === "" || s[0] === "+" || s[0] === "-") return null;
-  const v = parseBase0(s);
-  if (v === null || v >= 1n << 64n) return null;
-  return v;
-}
-function parseGoInt(s) {
-  let neg = false;
-  let body = s;
-  if (body[0] === "+" || body[0] === "-") {
-    neg = body[0] === "-";
-    body = body.slice(1);
-  }
-  const v = parseBase0(body);
-  if (v === null) return null;
-  const r = neg ? -v : v;
-  if (r < -(1n << 63n) || r >= 1n << 63n) return null;
-  return r;
-}
-function parseBase0(s) {
-  if (s === "") return null;
-  let base2 = 10;
-  let digits = s;
-  if (s[0] === "0") {
-    if (s.length >= 3 && (s[1] === "x" || s[1] === "X")) {
-      base2 = 16;
-      digits = s.slice(2);
-    } else if (s.length >= 3 && (s[1] === "b" || s[1] === "B")) {
-      base2 = 2;
-      digits = s.slice(2);
-    } else if (s.length >= 3 && (s[1] === "o" || s[1] === "O")) {
-      base2 = 8;
-      digits = s.slice(2);
-    } else {
-      base2 = 8;
-      digits = s.slice(1);
-    }
-  }
-  if (s.includes("_") && !underscoreOK(s)) return null;
-  digits = digits.replace(/_/g, "");
-  if (digits === "") return base2 === 8 ? 0n : null;
-  const valid = base2 === 16 ? /^[0-9a-fA-F]+$/ : base2 === 8 ? /^[0-7]+$/ : base2 === 2 ? /^[01]+$/ : /^[0-9]+$/;
-  if (!valid.test(digits)) return null;
-  const prefix = base2 === 16 ? "0x" : base2 === 8 ? "0o" : base2 === 2 ? "0b" : "";
-  return BigInt(prefix + digits);
-}
-function parseGoFloat(s) {
-  if (s.includes("_")) {
-    if (!underscoreOK(s)) return null;
-    s = s.replace(/_/g, "");
-  }
-  let neg = false;
-  let body = s;
-  if (body[0] === "+" || body[0] === "-") {
-    neg = body[0] === "-";
-    body = body.slice(1);
-  }
-  let v;
-  const hex = /^0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(body);
-  if (hex) {
-    const ip = hex[1];
-    const fp = hex[2] ?? "";
-    if (ip === "" && fp === "") return null;
-    const mant = BigInt("0x" + (ip + fp || "0"));
-    const exp = Number(hex[3]) - 4 * fp.length;
-    v = Number(mant) * 2 ** exp;
-  } else if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(body)) {
-    v = Number(body);
-  } else if (/^(inf|infinity)$/i.test(body)) {
-    v = Infinity;
-  } else if (/^nan$/i.test(body)) {
-    v = NaN;
-  } else {
-    return null;
-  }
-  return neg ? -v : v;
-}
-function parseComplex(text) {
-  for (let i = text.length - 2; i > 0; i--) {
-    const c = text[i];
-    if ((c === "+" || c === "-") && !/[eEpP]/.test(text[i - 1])) {
-      const re = parseGoFloat(text.slice(0, i));
-      const im = parseGoFloat(text.slice(i, -1));
-      if (re === null || im === null || !text.endsWith("i")) return null;
-      return new GoComplex(re, im);
-    }
-  }
-  return null;
-}
-function unquoteChar(s, quote3) {
-  if (s.length === 0) return null;
-  const c = s[0];
-  if (c === quote3 && (quote3 === "'" || quote3 === '"')) return null;
-  if (c !== "\\") {
-    const cp = s.codePointAt(0) ?? 0;
-    const ch = String.fromCodePoint(cp);
-    return { value: cp, multibyte: cp >= 128, tail: s.slice(ch.length) };
-  }
-  if (s.length <= 1) return null;
-  const e = s[1];
-  let rest = s.slice(2);
-  switch (e) {
-    case "a":
-      return { value: 7, multibyte: false, tail: rest };
-    case "b":
-      return { value: 8, multibyte: false, tail: rest };
-    case "f":
-      return { value: 12, multibyte: false, tail: rest };
-    case "n":
-      return { value: 10, multibyte: false, tail: rest };
-    case "r":
-      return { value: 13, multibyte: false, tail: rest };
-    case "t":
-      return { value: 9, multibyte: false, tail: rest };
-    case "v":
-      return { value: 11, multibyte: false, tail: rest };
-    case "x":
-    case "u":
-    case "U": {
-      const n = e === "x" ? 2 : e === "u" ? 4 : 8;
-      if (rest.length < n) return null;
-      const h = rest.slice(0, n);
-      if (!/^[0-9a-fA-F]+$/.test(h)) return null;
-      const v = parseInt(h, 16);
-      rest = rest.slice(n);
-      if (e === "x") return { value: v, multibyte: false, tail: rest, byte: true };
-      if (v > 1114111 || v >= 55296 && v <= 57343) return null;
-      return { value: v, multibyte: true, tail: rest };
-    }
-    case "0":
-    case "1":
-    case "2":
-    case "3":
-    case "4":
-    case "5":
-    case "6":
-    case "7": {
-      const o = e + rest.slice(0, 2);
-      if (!/^[0-7]{3}$/.test(o)) return null;
-      const v = parseInt(o, 8);
-      if (v > 255) return null;
-      return { value: v, multibyte: false, tail: rest.slice(2), byte: true };
-    }
-    case "\\":
-      return { value: 92, multibyte: false, tail: rest };
-    case "'":
-    case '"':
-      if (e !== quote3) return null;
-      return { value: e.charCodeAt(0), multibyte: false, tail: rest };
-  }
-  return null;
-}
-function unquoteGo(s) {
-  if (s.length < 2) return null;
-  const q2 = s[0];
-  if (q2 !== s[s.length - 1]) return null;
-  let body = s.slice(1, -1);
-  if (q2 === "`") {
-    if (body.includes("`")) return null;
-    return body.replace(/\r/g, "");
-  }
-  if (q2 !== '"') return null;
-  if (!body.includes("\\") && !body.includes('"') && !body.includes("\n")) return body;
-  if (body.includes("\n")) return null;
-  const bytes3 = [];
-  while (body.length > 0) {
-    const r = unquoteChar(body, '"');
-    if (!r) return null;
-    if (r.byte || r.value < 128) bytes3.push(r.value);
-    else for (const b of Buffer.from(String.fromCodePoint(r.value), "utf8")) bytes3.push(b);
-    body = r.tail;
-  }
-  return Buffer.from(bytes3).toString("utf8");
-}
-function parseTemplate(name, text, opts) {
-  return new Parser2(name, text, opts).parse();
-}
-
-// src/render/gotemplate/template.ts
-var Common = class {
-  tmpl = /* @__PURE__ */ new Map();
-  funcs = {};
-  missingKey = "invalid";
-};
-var GOOD_NAME = /^[\p{L}_][\p{L}\p{Nd}_]*$/u;
-var Template = class _Template {
-  constructor(name, options = {}) {
-    this.name = name;
-    this.common = new Common();
-    if (options.delims) this.delims(options.delims[0], options.delims[1]);
-    if (options.funcs) this.funcs(options.funcs);
-    for (const o of options.options ?? []) this.option(o);
-  }
-  name;
-  common;
-  tree = null;
-  leftDelim = "";
-  rightDelim = "";
-  // ---------------------------------------------------------------- ExecTemplate
-  get root() {
-    return this.tree ? this.tree.root : null;
-  }
-  get info() {
-    return this.tree ? this.tree.info : null;
-  }
-  get missingKey() {
-    return this.common.missingKey;
-  }
-  get publicTemplate() {
-    return this;
-  }
-  findFunc(name) {
-    const f = this.common.funcs[name];
-    if (f && Object.prototype.hasOwnProperty.call(this.common.funcs, name)) return { fn: f, builtin: false };
-    if (isBuiltinName(name)) return { fn: BUILTINS[name], builtin: true };
-    return void 0;
-  }
-  cloneWithText(name, text) {
-    const c = this.clone();
-    const t = c.lookup(name) ?? c.new(name);
-    t.parse(text);
-    return c.lookup(name) ?? t;
-  }
-  // ---------------------------------------------------------------- API
-  /** Create a new template associated with this one (same set, funcs, options and delimiters). */
-  new(name) {
-    const t = Object.create(_Template.prototype);
-    t.name = name;
-    t.common = this.common;
-    t.tree = null;
-    t.leftDelim = this.leftDelim;
-    t.rightDelim = this.rightDelim;
-    return t;
-  }
-  /** Set the action delimiters for subsequent parse calls ('' means the default {{ and }}). */
-  delims(left, right) {
-    this.leftDelim = left;
-    this.rightDelim = right;
-    return this;
-  }
-  /** Set options: 'missingkey=default|invalid|zero|error'. */
-  option(...opts) {
-    for (const opt of opts) {
-      if (opt === "") throw new TemplateError("empty option string", "api");
-      const eq2 = opt.indexOf("=");
-      if (eq2 > 0 && opt.slice(0, eq2) === "missingkey") {
-        const v = opt.slice(eq2 + 1);
-        if (v === "invalid" || v === "default") {
-          this.common.missingKey = "invalid";
-          continue;
-        }
-        if (v === "zero" || v === "error") {
-          this.common.missingKey = v;
-          continue;
-        }
-      }
-      throw new TemplateError("unrecognized option: " + opt, "api");
-    }
-    return this;
-  }
-  /**
-   * Add functions to the set. Each function receives evaluated Go values and returns a Go value
-   * (see GoFuncValue in values.ts; `this` is a CallContext). Must be called before parse() for
-   * the parser to accept the names.
-   */
-  funcs(map) {
-    for (const [name, fn] of Object.entries(map)) {
-      if (!GOOD_NAME.test(name)) throw new TemplateError(`function name ${goQuote(name)} is not a valid identifier`, "api");
-      if (typeof fn !== "function") throw new TemplateError(`value for ${name} not a function`, "api");
-      this.common.funcs[name] = fn;
-    }
-    return this;
-  }
-  /** Parse text as the body of this template; {{define}}/{{block}} add further templates to the set. */
-  parse(text) {
-    const trees = parseTemplate(this.name, text, {
-      leftDelim: this.leftDelim,
-      rightDelim: this.rightDelim,
-      hasFunction: (n) => isBuiltinName(n) || Object.prototype.hasOwnProperty.call(this.common.funcs, n)
-    });
-    for (const [name, tree] of trees) this.addParseTree(name, tree);
-    return this;
-  }
-  /** Go's AddParseTree (with associate's "an empty template does not replace a non-empty one"). */
-  addParseTree(name, tree) {
-    const nt = name === this.name ? this : this.new(name);
-    const old = this.common.tmpl.get(name);
-    let replaced = true;
-    if (old && isEmptyTree(tree.root) && old.tree) replaced = false;
-    else this.common.tmpl.set(name, nt);
-    if (replaced || nt.tree === null) nt.tree = tree;
-    return nt;
-  }
-  /** The template with the given name in this set. */
-  lookup(name) {
-    return this.common.tmpl.get(name);
-  }
-  /** All templates of the set (including this one when it has been parsed). */
-  templates() {
-    return [...this.common.tmpl.values()];
-  }
-  /** Go's DefinedTemplates(): "; defined templates are: ..." or "". */
-  definedTemplates() {
-    const names = [...this.common.tmpl.values()].filter((t) => t.tree).map((t) => goQuote(t.name));
-    return names.length ? "; defined templates are: " + names.join(", ") : "";
-  }
-  /** A copy of the set; later parses into the copy do not affect the original and vice versa. */
-  clone() {
-    const c = new Common();
-    c.funcs = { ...this.common.funcs };
-    c.missingKey = this.common.missingKey;
-    const nt = this.new(this.name);
-    nt.common = c;
-    nt.tree = this.tree;
-    for (const [k, v] of this.common.tmpl) {
-      if (k === this.name) {
-        c.tmpl.set(k, nt);
-        continue;
-      }
-      const tmpl = nt.new(k);
-      tmpl.tree = v.tree;
-      tmpl.leftDelim = v.leftDelim;
-      tmpl.rightDelim = v.rightDelim;
-      c.tmpl.set(k, tmpl);
-    }
-    return nt;
-  }
-  /** The parse tree printed back (Go's Tree.Root.String()). */
-  treeString() {
-    return this.tree ? this.tree.root.String() : "";
-  }
-  /** Execute this template with `data` and return the output. Throws TemplateError. */
-  execute(data, opts = {}) {
-    return executeTemplate(this, toGo(data), opts, false).output;
-  }
-  /** Execute the named template of this set. */
-  executeTemplate(name, data, opts = {}) {
-    return this.executeNamed(name, data, opts, false).output;
-  }
-  /**
-   * Execute and record, for every piece of output, the template name, source (parse name) and source line
-   * that produced it. Segments are in output order and cover every output character.
-   */
-  executeWithProvenance(data, opts = {}) {
-    const r = opts.name !== void 0 ? this.executeNamed(opts.name, data, opts, true) : executeTemplate(this, toGo(data), opts, true);
-    return { output: r.output, segments: r.segments ?? [] };
-  }
-  executeNamed(name, data, opts, provenance) {
-    const t = this.lookup(name);
-    if (!t) {
-      throw new TemplateError(`template: no template ${goQuote(name)} associated with template ${goQuote(this.name)}`, "exec", name);
-    }
-    return executeTemplate(t, toGo(data), opts, provenance);
-  }
-};
-function toGo(data) {
-  if (data === void 0) return null;
-  if (data !== null && typeof data === "object" && Object.getPrototypeOf(data) === Object.prototype) {
-    return fromJS(data, "float64");
-  }
-  return data;
-}
-
-// src/render/helm/chart.ts
-import path13 from "node:path";
-
-// src/render/helm/archive.ts
-import { gunzipSync } from "node:zlib";
-var DEFAULT_ARCHIVE_LIMITS = {
-  maxTotalBytes: 64 * 1024 * 1024,
-  maxEntryBytes: 5 * 1024 * 1024,
-  maxEntries: 1e4
-};
-var ArchiveError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ArchiveError";
-  }
-};
-function isGzip(data) {
-  return data.length >= 2 && data[0] === 31 && data[1] === 139;
-}
-function readTarGz(data, limits = DEFAULT_ARCHIVE_LIMITS) {
-  let tar;
-  if (isGzip(data)) {
-    try {
-      tar = gunzipSync(data, { maxOutputLength: limits.maxTotalBytes + 1024 * 1024 });
-    } catch (err) {
-      if (err instanceof RangeError || /maxOutputLength|buffer/i.test(err.message)) {
-        throw new ArchiveError(`decompressed archive is larger than the maximum size of ${limits.maxTotalBytes} bytes; refusing to read it (possible archive bomb)`);
-      }
-      throw new ArchiveError(`cannot gunzip archive: ${err.message}`);
-    }
-  } else {
-    throw new ArchiveError("file does not appear to be a gzipped archive; got 'application/octet-stream'");
-  }
-  return readTar(tar, limits);
-}
-function cstring(buf, start, len) {
-  let end = start;
-  const stop = start + len;
-  while (end < stop && buf[end] !== 0) end++;
-  return buf.toString("utf8", start, end);
-}
-function octal(buf, start, len) {
-  if (buf[start] & 128) {
-    let v = 0;
-    for (let i = start + 1; i < start + len; i++) v = v * 256 + buf[i];
-    return v;
-  }
-  const s = cstring(buf, start, len).trim();
-  if (s === "") return 0;
-  if (!/^[0-7]+$/.test(s)) throw new ArchiveError(`invalid tar header: bad number "${s}"`);
-  return parseInt(s, 8);
-}
-function parsePax(data) {
-  const out = {};
-  let pos = 0;
-  while (pos < data.length) {
-    const sp = data.indexOf(32, pos);
-    if (sp < 0) break;
-    const len = parseInt(data.toString("utf8", pos, sp), 10);
-    if (!Number.isFinite(len) || len <= 0) break;
-    const rec = data.toString("utf8", sp + 1, pos + len - 1);
-    const eq2 = rec.indexOf("=");
-    if (eq2 > 0) out[rec.slice(0, eq2)] = rec.slice(eq2 + 1);
-    pos += len;
-  }
-  return out;
-}
-function cleanEntryName(raw) {
-  const name = raw.replace(/\\/g, "/");
-  if (name.startsWith("/") || /^[A-Za-z]:/.test(name)) throw new ArchiveError("chart illegally contains absolute paths");
-  const parts = [];
-  for (const p of name.split("/")) {
-    if (p === "" || p === ".") continue;
-    if (p === "..") throw new ArchiveError("chart illegally references parent directory");
-    parts.push(p);
-  }
-  return parts.join("/");
-}
-function readTar(tar, limits = DEFAULT_ARCHIVE_LIMITS) {
-  const entries2 = [];
-  let pos = 0;
-  let total = 0;
-  let count = 0;
-  let longName;
-  let pax = {};
-  while (pos + 512 <= tar.length) {
-    const header = tar.subarray(pos, pos + 512);
-    if (header.every((b) => b === 0)) break;
-    if (++count > limits.maxEntries) throw new ArchiveError(`archive has more than ${limits.maxEntries} entries; refusing to read it`);
-    const sum = octal(header, 148, 8);
-    let calc = 0;
-    for (let i = 0; i < 512; i++) calc += i >= 148 && i < 156 ? 32 : header[i];
-    if (sum !== calc) throw new ArchiveError("invalid tar header checksum");
-    const size = octal(header, 124, 12);
-    const type = String.fromCharCode(header[156] || 48);
-    let name = cstring(header, 0, 100);
-    const magic = header.toString("latin1", 257, 262);
-    if (magic === "ustar") {
-      const prefix = cstring(header, 345, 155);
-      if (prefix) name = `${prefix}/${name}`;
-    }
-    const dataStart = pos + 512;
-    const dataEnd = dataStart + size;
-    if (dataEnd > tar.length) throw new ArchiveError("unexpected end of tar archive");
-    pos = dataStart + Math.ceil(size / 512) * 512;
-    if (type === "L") {
-      if (size > 64 * 1024) throw new ArchiveError("tar long name too long");
-      longName = cstring(tar, dataStart, size);
-      continue;
-    }
-    if (type === "x") {
-      if (size > 1024 * 1024) throw new ArchiveError("tar extended header too long");
-      pax = parsePax(tar.subarray(dataStart, dataEnd));
-      continue;
-    }
-    if (type === "g") continue;
-    if (longName !== void 0) name = longName;
-    if (pax.path !== void 0) name = pax.path;
-    longName = void 0;
-    pax = {};
-    if (type === "5") continue;
-    if (type === "1" || type === "2") throw new ArchiveError(`archive entry "${name}" is a link; links are not allowed in chart archives`);
-    if (type !== "0" && type !== "7") continue;
-    if (name === "pax_global_header") continue;
-    const clean2 = cleanEntryName(name);
-    if (size > limits.maxEntryBytes) {
-      throw new ArchiveError(`decompressed chart file "${clean2}" is larger than the maximum file size ${limits.maxEntryBytes}`);
-    }
-    total += size;
-    if (total > limits.maxTotalBytes) {
-      throw new ArchiveError(`decompressed chart is larger than the maximum size ${limits.maxTotalBytes}; refusing to read it (possible archive bomb)`);
-    }
-    entries2.push({ name: clean2, data: Buffer.from(tar.subarray(dataStart, dataEnd)) });
-  }
-  return entries2;
-}
-
-// src/render/helm/glob.ts
-var BadPatternError = class extends Error {
-  constructor() {
-    super("syntax error in pattern");
-    this.name = "BadPatternError";
-  }
-};
-function goPathMatch(pattern, name) {
-  return new RegExp("^" + goPatternToRegex(pattern) + "$", "su").test(name);
-}
-function goPatternToRegex(pattern) {
-  const p = [...pattern];
-  let out = "";
-  let i = 0;
-  while (i < p.length) {
-    const c = p[i];
-    if (c === "*") {
-      out += "[^/]*";
-      i++;
-    } else if (c === "?") {
-      out += "[^/]";
-      i++;
-    } else if (c === "\\") {
-      if (i + 1 >= p.length) throw new BadPatternError();
-      out += escapeRe(p[i + 1]);
-      i += 2;
-    } else if (c === "[") {
-      i++;
-      let neg = false;
-      if (p[i] === "^") {
-        neg = true;
-        i++;
-      }
-      let cls = "";
-      let first = true;
-      for (; ; ) {
-        if (i >= p.length) throw new BadPatternError();
-        if (p[i] === "]" && !first) {
-          i++;
-          break;
-        }
-        first = false;
-        let lo = p[i];
-        if (lo === "\\") {
-          i++;
-          if (i >= p.length) throw new BadPatternError();
-          lo = p[i];
-        } else if (lo === "-" || lo === "]") {
-          throw new BadPatternError();
-        }
-        i++;
-        if (p[i] === "-" && p[i + 1] !== "]") {
-          i++;
-          let hi = p[i];
-          if (hi === void 0) throw new BadPatternError();
-          if (hi === "\\") {
-            i++;
-            hi = p[i];
-            if (hi === void 0) throw new BadPatternError();
-          }
-          i++;
-          cls += escapeClass(lo) + "-" + escapeClass(hi);
-        } else {
-          cls += escapeClass(lo);
-        }
-      }
-      out += neg ? `(?!/)[^${cls}]` : `[${cls}]`;
-    } else {
-      out += escapeRe(c);
-      i++;
-    }
-  }
-  return out;
-}
-function escapeRe(c) {
-  return c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-}
-function escapeClass(c) {
-  return c.replace(/[\]\\^-]/g, "\\$&");
-}
-function compileGlob(pattern) {
-  return new RegExp("^" + globToRegex([...pattern], { i: 0 }, false) + "$", "su");
-}
-function globToRegex(p, pos, inAlt) {
-  let out = "";
-  while (pos.i < p.length) {
-    const c = p[pos.i];
-    if (inAlt && (c === "," || c === "}")) return out;
-    if (c === "*") {
-      if (p[pos.i + 1] === "*") {
-        out += ".*";
-        pos.i += 2;
-      } else {
-        out += "[^/]*";
-        pos.i++;
-      }
-    } else if (c === "?") {
-      out += "[^/]";
-      pos.i++;
-    } else if (c === "\\") {
-      if (pos.i + 1 >= p.length) throw new BadPatternError();
-      out += escapeRe(p[pos.i + 1]);
-      pos.i += 2;
-    } else if (c === "[") {
-      pos.i++;
-      let neg = false;
-      if (p[pos.i] === "!" || p[pos.i] === "^") {
-        neg = true;
-        pos.i++;
-      }
-      let cls = "";
-      while (pos.i < p.length && p[pos.i] !== "]") {
-        const lo = p[pos.i];
-        if (p[pos.i + 1] === "-" && pos.i + 2 < p.length && p[pos.i + 2] !== "]") {
-          cls += escapeClass(lo) + "-" + escapeClass(p[pos.i + 2]);
-          pos.i += 3;
-        } else {
-          cls += escapeClass(lo);
-          pos.i++;
-        }
-      }
-      if (pos.i >= p.length) throw new BadPatternError();
-      pos.i++;
-      out += neg ? `[^${cls}/]` : `[${cls}]`;
-    } else if (c === "{") {
-      pos.i++;
-      const alts = [];
-      for (; ; ) {
-        alts.push(globToRegex(p, pos, true));
-        if (pos.i >= p.length) throw new BadPatternError();
-        if (p[pos.i] === "}") {
-          pos.i++;
-          break;
-        }
-        pos.i++;
-      }
-      out += "(?:" + alts.join("|") + ")";
-    } else {
-      out += escapeRe(c);
-      pos.i++;
-    }
-  }
-  if (inAlt) throw new BadPatternError();
-  return out;
-}
-
-// src/render/helm/semver.ts
-var VERSION_RE = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
-function parseSemver(s) {
-  const m = VERSION_RE.exec(s);
-  if (!m) return null;
-  const pre = m[5] ?? "";
-  for (const id of pre ? pre.split(".") : []) if (/^0[0-9]+$/.test(id)) return null;
-  return {
-    major: Number(m[1]),
-    minor: m[2] ? Number(m[2].slice(1)) : 0,
-    patch: m[3] ? Number(m[3].slice(1)) : 0,
-    pre,
-    build: m[8] ?? "",
-    original: s
-  };
-}
-function semverString(v) {
-  return `${v.major}.${v.minor}.${v.patch}${v.pre ? "-" + v.pre : ""}${v.build ? "+" + v.build : ""}`;
-}
-function comparePre(a, b) {
-  if (a === b) return 0;
-  if (a === "") return 1;
-  if (b === "") return -1;
-  const as = a.split(".");
-  const bs = b.split(".");
-  for (let i = 0; i < Math.max(as.length, bs.length); i++) {
-    const x = as[i];
-    const y = bs[i];
-    if (x === void 0) return -1;
-    if (y === void 0) return 1;
-    const xn = /^[0-9]+$/.test(x);
-    const yn = /^[0-9]+$/.test(y);
-    if (xn && yn) {
-      const d = Number(x) - Number(y);
-      if (d !== 0) return d < 0 ? -1 : 1;
-    } else if (xn) return -1;
-    else if (yn) return 1;
-    else if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-}
-function compareSemver(a, b) {
-  if (a.major !== b.major) return a.major < b.major ? -1 : 1;
-  if (a.minor !== b.minor) return a.minor < b.minor ? -1 : 1;
-  if (a.patch !== b.patch) return a.patch < b.patch ? -1 : 1;
-  return comparePre(a.pre, b.pre);
-}
-var CONSTRAINT_OPS = [">=", "=>", "<=", "=<", "!=", ">", "<", "=", "~>", "~", "^"];
-var PART = "(?:[0-9]+|[xX*])";
-var CVERSION = `v?${PART}(?:\\.${PART})?(?:\\.${PART})?(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?`;
-var ONE = new RegExp(`^\\s*(${CONSTRAINT_OPS.map((o) => o.replace(/[*^]/g, "\\$&")).join("|")})?\\s*(${CVERSION})\\s*$`);
-var HYPHEN = new RegExp(`^\\s*(${CVERSION})\\s+-\\s+(${CVERSION})\\s*$`);
-function parseOne(op, ver) {
-  const m = /^v?([0-9]+|[xX*])(?:\.([0-9]+|[xX*]))?(?:\.([0-9]+|[xX*]))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-.]+))?$/.exec(ver);
-  if (!m) return null;
-  const wild = (s) => s === void 0 || s === "x" || s === "X" || s === "*";
-  let dirty = 0;
-  if (wild(m[1])) dirty = 3;
-  else if (wild(m[2])) dirty = 2;
-  else if (wild(m[3])) dirty = 1;
-  const num6 = (s) => wild(s) ? 0 : Number(s);
-  return {
-    op,
-    v: { major: num6(m[1]), minor: num6(m[2]), patch: num6(m[3]), pre: m[4] ?? "", build: m[5] ?? "", original: ver },
-    dirty,
-    originalHasPre: !!m[4]
-  };
-}
-function parseAnd(s) {
-  const out = [];
-  const h = HYPHEN.exec(s);
-  if (h) {
-    const a = parseOne(">=", h[1]);
-    const b = parseOne("<=", h[2]);
-    if (!a || !b) return null;
-    return [a, b];
-  }
-  const parts = s.split(",").flatMap((p) => p.trim().split(/\s+(?=[<>=!~^v0-9xX*])/));
-  for (const raw of parts) {
-    const p = raw.trim();
-    if (p === "") return null;
-    const m = ONE.exec(p);
-    if (!m) return null;
-    const c = parseOne(m[1] ?? "", m[2]);
-    if (!c) return null;
-    out.push(c);
-  }
-  return out;
-}
-function parseConstraint(s) {
-  if (s.trim() === "") return null;
-  const ors = s.split("||").map((x) => parseAnd(x));
-  if (ors.some((x) => x === null)) return null;
-  return ors;
-}
-function check(c, v) {
-  if (v.pre !== "" && !c.originalHasPre) return false;
-  const cv = c.v;
-  const cmp2 = compareSemver(v, cv);
-  switch (c.op) {
-    case "":
-    case "=":
-      if (c.dirty === 0) return cmp2 === 0;
-      if (c.dirty === 3) return true;
-      if (v.major !== cv.major) return false;
-      if (c.dirty === 2) return true;
-      return v.minor === cv.minor;
-    case "!=":
-      if (c.dirty === 0) return cmp2 !== 0;
-      if (c.dirty === 3) return false;
-      if (v.major !== cv.major) return true;
-      if (c.dirty === 2) return false;
-      return v.minor !== cv.minor;
-    case ">":
-      if (c.dirty === 0) return cmp2 > 0;
-      if (c.dirty === 3) return false;
-      if (c.dirty === 2) return v.major > cv.major;
-      return v.major > cv.major || v.major === cv.major && v.minor > cv.minor;
-    case "<":
-      return cmp2 < 0;
-    case ">=":
-    case "=>":
-      return cmp2 >= 0;
-    case "<=":
-    case "=<":
-      if (c.dirty === 0) return cmp2 <= 0;
-      if (c.dirty === 3) return true;
-      if (c.dirty === 2) return v.major <= cv.major;
-      return v.major < cv.major || v.major === cv.major && v.minor <= cv.minor;
-    case "~":
-    case "~>": {
-      if (cmp2 < 0) return false;
-      if (c.dirty === 3) return true;
-      if (v.major !== cv.major) return false;
-      if (c.dirty === 2) return true;
-      return v.minor === cv.minor;
-    }
-    case "^": {
-      if (cmp2 < 0) return false;
-      if (c.dirty === 3) return true;
-      if (cv.major > 0) return v.major === cv.major;
-      if (v.major !== 0) return false;
-      if (c.dirty === 2) return true;
-      if (cv.minor > 0) return v.minor === cv.minor;
-      if (v.minor !== 0) return false;
-      if (c.dirty === 1) return true;
-      return v.patch === cv.patch;
-    }
-  }
-  return false;
-}
-function isCompatibleRange(constraint, version) {
-  const v = parseSemver(version);
-  if (!v) return false;
-  const c = parseConstraint(constraint);
-  if (!c) return false;
-  return c.some((and) => and.every((x) => check(x, v)));
-}
-
-// src/render/helm/yamlgo.ts
-var import_yaml4 = __toESM(require_dist2(), 1);
-var GoYamlError = class extends Error {
-  constructor(message, line) {
-    super(message);
-    this.line = line;
-    this.name = "GoYamlError";
-  }
-  line;
-};
-var OPTIONS = {
-  version: "1.1",
-  merge: true,
-  uniqueKeys: false,
-  strict: false,
-  customTags: (tags) => tags.filter((t) => {
-    const tag = t;
-    return tag.tag !== "tag:yaml.org,2002:timestamp" && tag.format !== "TIME";
-  })
-};
-function parseYamlDocsGo(text, maxAliasCount = 100) {
-  let docs;
-  try {
-    docs = (0, import_yaml4.parseAllDocuments)(text, OPTIONS);
-  } catch (err) {
-    throw new GoYamlError(`yaml: ${err.message}`);
-  }
-  if (!Array.isArray(docs)) docs = [docs];
-  const out = [];
-  for (const doc of docs) {
-    const problem = doc.errors[0];
-    if (problem) throw toGoYamlError(problem, text);
-    try {
-      out.push(doc.toJS({ mapAsMap: true, maxAliasCount }));
-    } catch (err) {
-      throw new GoYamlError(`yaml: ${err.message}`);
-    }
-  }
-  return out;
-}
-function parseYamlGo(text) {
-  const docs = parseYamlDocsGo(text);
-  return docs.length ? docs[0] : null;
-}
-function toGoYamlError(problem, text) {
-  const line = problem.linePos?.[0]?.line ?? 1;
-  const first = problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-  const lines = text.split("\n");
-  if (/Implicit map keys need to be followed by map values|Implicit keys need to be on a single line/.test(first)) {
-    let n = line;
-    while (n < lines.length && (lines[n].trim() === "" || lines[n].trim().startsWith("#"))) n++;
-    const at = n < lines.length ? n + 1 : lines.length;
-    return new GoYamlError(`yaml: line ${at}: could not find expected ':'`, at);
-  }
-  if (/Nested mappings are not allowed|Implicit keys of flow sequence pairs|mapping values/i.test(first)) {
-    return new GoYamlError(`yaml: line ${line}: mapping values are not allowed in this context`, line);
-  }
-  if (/Tabs are not allowed/i.test(first)) {
-    return new GoYamlError(`yaml: line ${line}: found character that cannot start any token`, line);
-  }
-  if (/did not find expected|Missing closing|Unexpected end|flow/i.test(first)) {
-    return new GoYamlError(`yaml: line ${line}: did not find expected node content`, line);
-  }
-  if (/indent/i.test(first)) {
-    return new GoYamlError(`yaml: line ${line}: did not find expected key`, line);
-  }
-  return new GoYamlError(`yaml: line ${line}: ${first}`, line);
-}
-function yamlToGo(value) {
-  return fromJS(normalizeKeys(value), "float64");
-}
-function normalizeKeys(v) {
-  if (v instanceof Map) {
-    const m = /* @__PURE__ */ new Map();
-    for (const [k, x] of v) m.set(keyString(k), normalizeKeys(x));
-    return m;
-  }
-  if (Array.isArray(v)) return v.map(normalizeKeys);
-  if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
-  if (typeof v === "bigint") return Number(v);
-  return v;
-}
-function keyString(k) {
-  if (typeof k === "string") return k;
-  if (k === null || k === void 0) return "null";
-  return String(k);
-}
-function readValuesText(text) {
-  const docs = parseYamlDocsGo(text);
-  let values = /* @__PURE__ */ new Map();
-  for (const d of docs) {
-    if (d === null || d === void 0) continue;
-    if (!(d instanceof Map)) {
-      throw new GoYamlError(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(d)} into Go value of type map[string]interface {}`);
-    }
-    values = mergeMaps(values, yamlToGo(d));
-  }
-  return values;
-}
-function jsonKind(v) {
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "string") return "string";
-  if (typeof v === "number" || typeof v === "bigint") return "number";
-  if (typeof v === "boolean") return "bool";
-  if (v instanceof Map) return "object";
-  return "object";
-}
-function mergeMaps(a, b) {
-  const out = new Map(a);
-  for (const [k, v] of b) {
-    if (v instanceof Map) {
-      const bv = out.get(k);
-      if (bv instanceof Map) {
-        out.set(k, mergeMaps(bv, v));
-        continue;
-      }
-    }
-    out.set(k, v);
-  }
-  return out;
-}
-
-// src/render/helm/chart.ts
-var ChartError = class extends Error {
-  constructor(message, file) {
-    super(message);
-    this.file = file;
-    this.name = "ChartError";
-  }
-  file;
-};
-var UTF8_BOM = Buffer.from([239, 187, 191]);
-function trimBom(b) {
-  return b.subarray(0, 3).equals(UTF8_BOM) ? b.subarray(3) : b;
-}
-function chartName(c) {
-  return c.metadata.name;
-}
-function chartFullPath(c) {
-  return c.parent ? `${chartFullPath(c.parent)}/charts/${c.metadata.name}` : c.metadata.name;
-}
-function parseHelmignore(text, file) {
-  const rules = [];
-  const add = (raw) => {
-    let rule = raw.trim();
-    if (rule === "" || rule.startsWith("#")) return;
-    if (rule.includes("**")) throw new ChartError("double-star (**) syntax is not supported", file);
-    try {
-      goPathMatch(rule, "abc");
-    } catch (err) {
-      if (err instanceof BadPatternError) throw new ChartError(`syntax error in pattern`, file);
-      throw err;
-    }
-    let negate2 = false;
-    let mustDir = false;
-    if (rule.startsWith("!")) {
-      negate2 = true;
-      rule = rule.slice(1);
-    }
-    if (rule.endsWith("/")) {
-      mustDir = true;
-      rule = rule.slice(0, -1);
-    }
-    const r = rule;
-    let match;
-    if (r.startsWith("/")) match = (n) => safeMatch(r.slice(1), n);
-    else if (r.includes("/")) match = (n) => safeMatch(r, n);
-    else match = (n) => safeMatch(r, path13.posix.basename(n));
-    rules.push({ negate: negate2, mustDir, match });
-  };
-  add("templates/.?*");
-  for (const line of text.split("\n")) add(line.replace(/\r$/, ""));
-  return rules;
-}
-function safeMatch(p, n) {
-  try {
-    return goPathMatch(p, n);
-  } catch {
-    return false;
-  }
-}
-function helmIgnored(rules, n, isDir) {
-  if (n === "" || n === "." || n === "./") return false;
-  for (const p of rules) {
-    if (p.negate) {
-      if (p.mustDir && !isDir) return true;
-      if (!p.match(n)) return true;
-      continue;
-    }
-    if (p.mustDir && !isDir) continue;
-    if (p.match(n)) return true;
-  }
-  return false;
-}
-function loadChart(repo, chartPath, options = {}) {
-  const rel = repo.normalize(chartPath);
-  if (repo.isDirectory(rel)) return loadDir(repo, rel, options);
-  if (repo.isFile(rel)) return loadArchive(repo.readBytes(rel), rel, options);
-  throw new ChartError(`path "${chartPath}" not found`, chartPath);
-}
-function loadDir(repo, dir2, options = {}) {
-  const maxFiles = options.maxFiles ?? 2e4;
-  let rules;
-  const ignoreFile = dir2 ? `${dir2}/.helmignore` : ".helmignore";
-  rules = parseHelmignore("", ignoreFile);
-  if (repo.isFile(ignoreFile)) rules = parseHelmignore(repo.readText(ignoreFile), ignoreFile);
-  const files = [];
-  const visit = (relDir, depth) => {
-    if (depth > 64) throw new ChartError(`chart folder nests deeper than 64 levels`, relDir);
-    const abs = relDir ? `${dir2}${dir2 ? "/" : ""}${relDir}` : dir2;
-    for (const entry of repo.list(abs)) {
-      const n = relDir ? `${relDir}/${entry.name}` : entry.name;
-      const repoPath = dir2 ? `${dir2}/${n}` : n;
-      if (entry.isDir) {
-        if (helmIgnored(rules, n, true)) continue;
-        visit(n, depth + 1);
-        continue;
-      }
-      if (helmIgnored(rules, n, false)) continue;
-      if (files.length >= maxFiles) throw new ChartError(`chart has more than ${maxFiles} files; not loaded`, dir2);
-      files.push({ name: n, data: trimBom(repo.readBytes(repoPath)), origin: repoPath });
-    }
-  };
-  visit("", 0);
-  return loadFiles(files, dir2 || ".", options);
-}
-function loadArchive(data, origin, options = {}) {
-  let entries2;
-  try {
-    entries2 = readTarGz(data, options.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS);
-  } catch (err) {
-    if (err instanceof ArchiveError) throw new ChartError(err.message, origin);
-    throw err;
-  }
-  const files = [];
-  for (const e of entries2) {
-    const parts = e.name.split("/");
-    if (parts[0] === "Chart.yaml") throw new ChartError("chart yaml not in base directory", origin);
-    const n = parts.slice(1).join("/");
-    if (n === "") throw new ChartError(`chart illegally contains content outside the base directory: "${e.name}"`, origin);
-    if (/^[A-Za-z]:/.test(n)) throw new ChartError("chart contains illegally named files", origin);
-    files.push({ name: n, data: trimBom(e.data), origin: `${origin}!/${e.name}` });
-  }
-  if (files.length === 0) throw new ChartError("no files in chart archive", origin);
-  return loadFiles(files, origin, options);
-}
-function loadFiles(files, origin, options = {}) {
-  let metadata;
-  let requirements;
-  const chart = { metadata: void 0, templates: [], values: /* @__PURE__ */ new Map(), files: [], dependencies: [], origin };
-  const subcharts = /* @__PURE__ */ new Map();
-  for (const f of files) {
-    if (f.name === "Chart.yaml") {
-      metadata = parseMetadata(f, "Chart.yaml", metadata);
-      if (metadata.apiVersion === "") metadata.apiVersion = "v1";
-    } else if (f.name === "Chart.lock" || f.name === "requirements.lock") {
-    } else if (f.name === "values.yaml") {
-      try {
-        chart.values = readValuesText(f.data.toString("utf8"));
-      } catch (err) {
-        if (err instanceof GoYamlError) throw new ChartError(`cannot load values.yaml: ${err.message}`, f.origin);
-        throw err;
-      }
-      chart.valuesFile = { name: f.name, data: f.data, origin: f.origin };
-    } else if (f.name === "values.schema.json") {
-      chart.schema = { name: f.name, data: f.data, origin: f.origin };
-    } else if (f.name === "requirements.yaml") {
-      requirements = f;
-    } else if (f.name.startsWith("templates/")) {
-      chart.templates.push({ name: f.name, data: f.data, origin: f.origin });
-    } else if (f.name.startsWith("charts/")) {
-      if (path13.posix.extname(f.name) === ".prov") {
-        chart.files.push({ name: f.name, data: f.data, origin: f.origin });
-        continue;
-      }
-      const fname = f.name.slice("charts/".length);
-      const cname = fname.split("/")[0];
-      const list = subcharts.get(cname) ?? [];
-      list.push({ name: fname, data: f.data, origin: f.origin });
-      subcharts.set(cname, list);
-    } else {
-      chart.files.push({ name: f.name, data: f.data, origin: f.origin });
-    }
-  }
-  if (requirements) {
-    const f = requirements;
-    metadata = parseMetadata(f, "requirements.yaml", metadata ?? emptyMetadata());
-  }
-  if (!metadata) throw new ChartError("Chart.yaml file is missing", origin);
-  if (metadata.apiVersion === "") metadata.apiVersion = "v1";
-  chart.metadata = metadata;
-  validateMetadata(metadata, origin);
-  for (const n of [...subcharts.keys()].sort()) {
-    const sfiles = subcharts.get(n);
-    if (n.startsWith("_") || n.startsWith(".")) continue;
-    let sc;
-    try {
-      if (path13.posix.extname(n) === ".tgz") {
-        const file = sfiles[0];
-        if (file.name !== n) throw new ChartError(`error unpacking subchart tar in ${metadata.name}: expected ${n}, got ${file.name}`, file.origin);
-        sc = loadArchive(file.data, file.origin, options);
-      } else {
-        const buff = [];
-        for (const f of sfiles) {
-          const i = f.name.indexOf("/");
-          if (i < 0) continue;
-          buff.push({ name: f.name.slice(i + 1), data: f.data, origin: f.origin });
-        }
-        sc = loadFiles(buff, `${origin}/charts/${n}`, options);
-      }
-    } catch (err) {
-      if (err instanceof ChartError) throw new ChartError(`error unpacking subchart ${n} in ${metadata.name}: ${err.message}`, err.file);
-      throw err;
-    }
-    sc.parent = chart;
-    chart.dependencies.push(sc);
-  }
-  return chart;
-}
-function emptyMetadata() {
-  return {
-    name: "",
-    home: "",
-    sources: null,
-    version: "",
-    description: "",
-    keywords: null,
-    maintainers: null,
-    icon: "",
-    apiVersion: "",
-    condition: "",
-    tags: "",
-    appVersion: "",
-    deprecated: false,
-    annotations: null,
-    kubeVersion: "",
-    dependencies: null,
-    type: ""
-  };
-}
-function field(m, name) {
-  if (m.has(name)) return m.get(name);
-  const lower = name.toLowerCase();
-  for (const [k, v] of m) if (typeof k === "string" && k.toLowerCase() === lower) return v;
-  return void 0;
-}
-function unmarshalErr(file, kind, fieldPath, type) {
-  throw new ChartError(`cannot load ${file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go struct field ${fieldPath} of type ${type}`);
-}
-function str(m, name, file, ctx) {
-  const v = field(m, name);
-  if (v === void 0 || v === null) return "";
-  if (typeof v === "string") return v;
-  return unmarshalErr(file, jsonKind(v), `${ctx}.${name}`, "string");
-}
-function strList(m, name, file, ctx) {
-  const v = field(m, name);
-  if (v === void 0 || v === null) return null;
-  if (!Array.isArray(v)) return unmarshalErr(file, jsonKind(v), `${ctx}.${name}`, "[]string");
-  return v.map((x) => typeof x === "string" ? x : x === null ? "" : unmarshalErr(file, jsonKind(x), `${ctx}.${name}`, "string"));
-}
-function parseMetadata(f, file, into) {
-  let doc;
-  try {
-    doc = parseYamlGo(f.data.toString("utf8"));
-  } catch (err) {
-    if (err instanceof GoYamlError) throw new ChartError(`cannot load ${file}: error converting YAML to JSON: ${err.message}`, f.origin);
-    throw err;
-  }
-  const md = into ?? emptyMetadata();
-  if (doc === null || doc === void 0) return md;
-  if (!(doc instanceof Map)) {
-    throw new ChartError(`cannot load ${file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(doc)} into Go value of type chart.Metadata`, f.origin);
-  }
-  const m = doc;
-  const ctx = "Metadata";
-  try {
-    const has = (n) => field(m, n) !== void 0;
-    if (has("name")) md.name = str(m, "name", file, ctx);
-    if (has("home")) md.home = str(m, "home", file, ctx);
-    if (has("sources")) md.sources = strList(m, "sources", file, ctx);
-    if (has("version")) {
-      const v = field(m, "version");
-      md.version = typeof v === "number" ? unmarshalErr(file, "number", `${ctx}.version`, "string") : str(m, "version", file, ctx);
-    }
-    if (has("description")) md.description = str(m, "description", file, ctx);
-    if (has("keywords")) md.keywords = strList(m, "keywords", file, ctx);
-    if (has("icon")) md.icon = str(m, "icon", file, ctx);
-    if (has("apiVersion")) md.apiVersion = str(m, "apiVersion", file, ctx);
-    if (has("condition")) md.condition = str(m, "condition", file, ctx);
-    if (has("tags")) md.tags = str(m, "tags", file, ctx);
-    if (has("appVersion")) {
-      const v = field(m, "appVersion");
-      md.appVersion = typeof v === "number" || typeof v === "boolean" ? String(v) : str(m, "appVersion", file, ctx);
-    }
-    if (has("deprecated")) {
-      const v = field(m, "deprecated");
-      if (v !== null && typeof v !== "boolean") unmarshalErr(file, jsonKind(v), `${ctx}.deprecated`, "bool");
-      md.deprecated = v === true;
-    }
-    if (has("kubeVersion")) md.kubeVersion = str(m, "kubeVersion", file, ctx);
-    if (has("type")) md.type = str(m, "type", file, ctx);
-    if (has("annotations")) {
-      const v = field(m, "annotations");
-      if (v === null) md.annotations = null;
-      else if (!(v instanceof Map)) unmarshalErr(file, jsonKind(v), `${ctx}.annotations`, "map[string]string");
-      else {
-        const a = {};
-        for (const [k, x] of v) {
-          if (x !== null && typeof x !== "string") unmarshalErr(file, jsonKind(x), `${ctx}.annotations`, "string");
-          a[String(k)] = x ?? "";
-        }
-        md.annotations = a;
-      }
-    }
-    if (has("maintainers")) {
-      const v = field(m, "maintainers");
-      if (v === null) md.maintainers = null;
-      else if (!Array.isArray(v)) unmarshalErr(file, jsonKind(v), `${ctx}.maintainers`, "[]*chart.Maintainer");
-      else {
-        md.maintainers = v.map((x) => {
-          if (x === null) return { name: "", email: "", url: "" };
-          if (!(x instanceof Map)) return unmarshalErr(file, jsonKind(x), `${ctx}.maintainers`, "chart.Maintainer");
-          return { name: str(x, "name", file, "Maintainer"), email: str(x, "email", file, "Maintainer"), url: str(x, "url", file, "Maintainer") };
-        });
-      }
-    }
-    if (has("dependencies")) {
-      const v = field(m, "dependencies");
-      if (v === null) md.dependencies = null;
-      else if (!Array.isArray(v)) unmarshalErr(file, jsonKind(v), `${ctx}.dependencies`, "[]*chart.Dependency");
-      else md.dependencies = v.map((x) => parseDependency(x, file));
-    }
-  } catch (err) {
-    if (err instanceof ChartError && !err.file) throw new ChartError(err.message, f.origin);
-    throw err;
-  }
-  return md;
-}
-function parseDependency(x, file) {
-  const d = { name: "", version: "", repository: "", condition: "", tags: [], enabled: false, importValues: [], alias: "" };
-  if (x === null) return d;
-  if (!(x instanceof Map)) return unmarshalErr(file, jsonKind(x), "Metadata.dependencies", "chart.Dependency");
-  const m = x;
-  d.name = str(m, "name", file, "Dependency");
-  const ver = field(m, "version");
-  d.version = typeof ver === "number" ? unmarshalErr(file, "number", "Dependency.version", "string") : str(m, "version", file, "Dependency");
-  d.repository = str(m, "repository", file, "Dependency");
-  d.condition = str(m, "condition", file, "Dependency");
-  d.tags = strList(m, "tags", file, "Dependency") ?? [];
-  const en = field(m, "enabled");
-  d.enabled = en === true;
-  const iv = field(m, "import-values");
-  if (iv !== void 0 && iv !== null) {
-    if (!Array.isArray(iv)) unmarshalErr(file, jsonKind(iv), "Dependency.import-values", "[]interface {}");
-    d.importValues = iv;
-  }
-  d.alias = str(m, "alias", file, "Dependency");
-  return d;
-}
-var ALIAS_RE = /^[a-zA-Z0-9_-]+$/;
-function sanitize(s) {
-  return [...s].map((c) => /\s/u.test(c) ? " " : /[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/u.test(c) ? "" : c).join("");
-}
-function validateMetadata(md, origin) {
-  const fail = (msg) => {
-    throw new ChartError(`validation: ${msg}`, origin);
-  };
-  md.name = sanitize(md.name);
-  md.description = sanitize(md.description);
-  md.home = sanitize(md.home);
-  md.icon = sanitize(md.icon);
-  md.condition = sanitize(md.condition);
-  md.tags = sanitize(md.tags);
-  md.appVersion = sanitize(md.appVersion);
-  md.kubeVersion = sanitize(md.kubeVersion);
-  if (md.apiVersion === "") fail("chart.metadata.apiVersion is required");
-  if (md.name === "") fail("chart.metadata.name is required");
-  if (md.name !== path13.basename(md.name) || md.name === "." || md.name === "..") fail(`chart.metadata.name ${JSON.stringify(md.name)} is invalid`);
-  if (md.version === "") fail("chart.metadata.version is required");
-  if (!parseSemver(md.version)) fail(`chart.metadata.version ${JSON.stringify(md.version)} is invalid`);
-  if (!["", "application", "library"].includes(md.type)) fail("chart.metadata.type must be application or library");
-  const seen = /* @__PURE__ */ new Set();
-  for (const d of md.dependencies ?? []) {
-    d.name = sanitize(d.name);
-    d.version = sanitize(d.version);
-    d.repository = sanitize(d.repository);
-    d.condition = sanitize(d.condition);
-    d.alias = sanitize(d.alias);
-    if (d.name === "") fail("dependencies must have a name");
-    if (d.name !== path13.basename(d.name)) fail(`dependency name ${JSON.stringify(d.name)} is invalid`);
-    if (d.alias !== "" && !ALIAS_RE.test(d.alias)) fail(`dependency "${d.name}" has disallowed characters in the alias`);
-    const key = d.alias || d.name;
-    if (seen.has(key)) fail(`more than one dependency with name or alias ${JSON.stringify(key)}`);
-    seen.add(key);
-  }
-}
-function crdObjects(c) {
-  const out = [];
-  for (const f of c.files) {
-    if (f.name.startsWith("crds/") && [".yaml", ".yml", ".json"].includes(path13.posix.extname(f.name))) {
-      out.push({ name: f.name, filename: `${chartFullPath(c)}/${f.name}`, file: f });
-    }
-  }
-  for (const d of c.dependencies) out.push(...crdObjects(d));
-  return out;
-}
-
-// src/render/helm/engine.ts
-import path14 from "node:path";
-
-// src/render/helm/errors.ts
-function cleanupParseError(filename, message) {
-  const tokens = message.split(": ");
-  if (tokens.length === 1) return `parse error in (${filename}): ${message}`;
-  return `parse error at (${tokens[1]}): ${tokens[tokens.length - 1]}`;
-}
-function parseExecErrorString(s) {
-  const prefix = "template: ";
-  if (!s.startsWith(prefix)) return null;
-  const remainder = s.slice(prefix.length);
-  if (remainder.startsWith("no template ")) return { trace: { location: "", message: s, executedFunction: "" } };
-  const idx = remainder.indexOf(': executing "');
-  if (idx !== -1) {
-    const templateName = remainder.slice(0, idx);
-    const after = remainder.slice(idx + ': executing "'.length);
-    const endQuote = after.indexOf('"');
-    if (endQuote === -1) return null;
-    const functionName = after.slice(0, endQuote);
-    const rest = after.slice(endQuote + 1);
-    if (!rest.startsWith(" at <")) return null;
-    const locEnd = rest.indexOf(">: ");
-    if (locEnd === -1) return null;
-    const locationName = rest.slice(" at <".length, locEnd);
-    const fullMsg = rest.slice(locEnd + 3);
-    let errMsg = fullMsg;
-    const cut = errMsg.indexOf(" template:");
-    if (cut !== -1) errMsg = errMsg.slice(0, cut);
-    const wrapped = /^error calling [^:\s]+: ([\s\S]*)$/.exec(fullMsg);
-    return {
-      trace: { location: templateName, message: errMsg, executedFunction: `executing "${functionName}" at <${locationName}>:` },
-      next: wrapped ? wrapped[1] : void 0
+    const onError = (err) => {
+      worker = void 0;
+      done({ id, ok: false, crash: err.stack ?? err.message });
     };
-  }
-  const i = remainder.lastIndexOf(": ");
-  if (i !== -1) return { trace: { location: remainder.slice(0, i), message: remainder.slice(i + 2), executedFunction: "" } };
-  return null;
-}
-var WARN_RE = /HELM_ERR_START([\s\S]*)HELM_ERR_END/;
-function cleanupExecError(filename, message) {
-  const tokens = splitN(message, ": ", 3);
-  if (tokens.length !== 3) return `execution error in (${filename}): ${message}`;
-  const location = tokens[1];
-  const parts = WARN_RE.exec(tokens[2]);
-  if (parts) return `execution error at (${location}): ${parts[1]}`;
-  const traces = [];
-  let current = message;
-  while (current !== void 0) {
-    const p = parseExecErrorString(current);
-    if (!p) return message;
-    const last = traces[traces.length - 1];
-    if (!last || last.location !== p.trace.location || last.message !== p.trace.message || last.executedFunction !== p.trace.executedFunction) {
-      traces.push(p.trace);
-    }
-    current = p.next;
-  }
-  let out = "";
-  for (const t of traces) {
-    t.message = t.message.split("<no value>").join("");
-    if (t.location !== "") out += `${t.location}
-  `;
-    if (t.executedFunction !== "") out += `${t.executedFunction}
-    `;
-    if (t.message !== "") out += `${t.message}
-`;
-  }
-  return out.trim();
-}
-function splitN(s, sep2, n) {
-  const out = [];
-  let rest = s;
-  while (out.length < n - 1) {
-    const i = rest.indexOf(sep2);
-    if (i < 0) break;
-    out.push(rest.slice(0, i));
-    rest = rest.slice(i + sep2.length);
-  }
-  out.push(rest);
-  return out;
-}
-
-// src/render/helm/values.ts
-var import_ajv3 = __toESM(require_ajv(), 1);
-var import__ = __toESM(require__(), 1);
-var import__2 = __toESM(require__2(), 1);
-var import_ajv_formats2 = __toESM(require_dist(), 1);
-var ValuesError = class extends Error {
-  constructor(message, file, line) {
-    super(message);
-    this.file = file;
-    this.line = line;
-    this.name = "ValuesError";
-  }
-  file;
-  line;
-};
-var GLOBAL_KEY = "global";
-function isTable(v) {
-  return v instanceof Map;
-}
-function deepCopy(v) {
-  if (v instanceof Map) {
-    const m = /* @__PURE__ */ new Map();
-    for (const [k, x] of v) m.set(k, deepCopy(x));
-    return m;
-  }
-  if (Array.isArray(v)) return v.map((x) => deepCopy(x));
-  return v;
-}
-var NoTableError = class extends Error {
-  constructor(key) {
-    super(`${JSON.stringify(key)} is not a table`);
-    this.key = key;
-  }
-  key;
-};
-var NoValueError = class extends Error {
-  constructor(key) {
-    super(`${JSON.stringify(key)} is not a value`);
-    this.key = key;
-  }
-  key;
-};
-function table2(v, name) {
-  let t = v;
-  for (const n of name.split(".")) {
-    const x = t.get(n);
-    if (x === void 0) throw new NoTableError(n);
-    if (!isTable(x)) throw new NoTableError(n);
-    t = x;
-  }
-  return t;
-}
-function pathValue(v, p) {
-  if (p === "") throw new Error("YAML path cannot be empty");
-  const parts = p.split(".");
-  if (parts.length === 1) {
-    const x2 = v.get(parts[0]);
-    if (v.has(parts[0]) && !isTable(x2)) return x2 ?? null;
-    throw new NoValueError(parts[0]);
-  }
-  const key = parts.pop();
-  let t;
-  try {
-    t = table2(v, parts.join("."));
-  } catch {
-    throw new NoValueError(key);
-  }
-  const x = t.get(key);
-  if (t.has(key) && !isTable(x)) return x ?? null;
-  throw new NoValueError(key);
-}
-var noWarn = () => void 0;
-function concatPrefix(a, b) {
-  return a === "" ? b : `${a}.${b}`;
-}
-function coalesceValues(chart, vals, warn = noWarn) {
-  return coalesce(warn, chart, deepCopy(vals), "", false);
-}
-function mergeValues(chart, vals, warn = noWarn) {
-  return coalesce(warn, chart, vals ? deepCopy(vals) : /* @__PURE__ */ new Map(), "", true);
-}
-function coalesce(warn, ch, dest, prefix, merge2) {
-  coalesceChartValues(warn, ch, dest, prefix, merge2);
-  return coalesceDeps(warn, ch, dest, prefix, merge2);
-}
-function coalesceDeps(warn, ch, dest, prefix, merge2) {
-  for (const sub of ch.dependencies) {
-    const name = chartName(sub);
-    const c = dest.get(name);
-    if (c === void 0) dest.set(name, /* @__PURE__ */ new Map());
-    else if (!isTable(c)) throw new ValuesError(`type mismatch on ${name}: %!t(${typeOf(c ?? null)}=${String(c)})`);
-    const dv = dest.get(name);
-    const subPrefix = concatPrefix(prefix, chartName(ch));
-    coalesceGlobals(warn, dv, dest, subPrefix);
-    dest.set(name, coalesce(warn, sub, dv, subPrefix, merge2));
-  }
-  return dest;
-}
-function coalesceGlobals(warn, dest, src, prefix) {
-  let dg;
-  let sg;
-  const destglob = dest.get(GLOBAL_KEY);
-  if (destglob === void 0) dg = /* @__PURE__ */ new Map();
-  else if (isTable(destglob)) dg = destglob;
-  else {
-    warn(`warning: skipping globals because destination ${GLOBAL_KEY} is not a table.`);
-    return;
-  }
-  const srcglob = src.get(GLOBAL_KEY);
-  if (srcglob === void 0) sg = /* @__PURE__ */ new Map();
-  else if (isTable(srcglob)) sg = srcglob;
-  else {
-    warn(`warning: skipping globals because source ${GLOBAL_KEY} is not a table.`);
-    return;
-  }
-  for (const [key, val] of sg) {
-    if (isTable(val)) {
-      const vv = new Map(val);
-      const destv = dg.get(key);
-      if (destv === void 0) dg.set(key, vv);
-      else if (!isTable(destv)) warn(`Conflict: cannot merge map onto non-map for "${key}". Skipping.`);
-      else {
-        coalesceTablesFullKey(warn, vv, destv, concatPrefix(prefix, key), true);
-        dg.set(key, vv);
-      }
-    } else if (dg.has(key) && isTable(dg.get(key))) {
-      warn(`key ${key} is table. Skipping`);
-    } else {
-      dg.set(key, val);
-    }
-  }
-  dest.set(GLOBAL_KEY, dg);
-}
-function cleanNilValues(m) {
-  for (const [k, v] of [...m]) {
-    if (v === null || v === void 0) m.delete(k);
-    else if (isTable(v)) cleanNilValues(v);
-  }
-}
-function childChartMergeTrue(ch, key, merge2) {
-  return ch.dependencies.some((d) => chartName(d) === key) ? true : merge2;
-}
-function coalesceChartValues(warn, c, v, prefix, merge2) {
-  const subPrefix = concatPrefix(prefix, chartName(c));
-  const vc = deepCopy(c.values);
-  for (const [key, val] of vc) {
-    if (v.has(key)) {
-      const value = v.get(key);
-      if ((value === null || value === void 0) && !merge2) {
-        v.delete(key);
-      } else if (isTable(value)) {
-        if (!isTable(val)) {
-          if (val !== null && val !== void 0) warn(`warning: skipped value for ${subPrefix}.${key}: Not a table.`);
-        } else {
-          const m = childChartMergeTrue(c, key, merge2);
-          if (!m && prefix !== "") cleanNilValues(val);
-          coalesceTablesFullKey(warn, value, val, concatPrefix(subPrefix, key), m);
-        }
-      }
-    } else {
-      if (!merge2 && prefix !== "") {
-        if (val === null || val === void 0) continue;
-        if (isTable(val)) cleanNilValues(val);
-      }
-      v.set(key, val);
-    }
-  }
-}
-function coalesceTables(dst, src) {
-  return coalesceTablesFullKey(noWarn, dst, src, "", false);
-}
-function mergeTables(dst, src) {
-  return coalesceTablesFullKey(noWarn, dst, src, "", true);
-}
-function coalesceTablesFullKey(warn, dst, src, prefix, merge2) {
-  if (src === null) return dst ?? /* @__PURE__ */ new Map();
-  if (dst === null) return src;
-  const srcOriginalNonNil = /* @__PURE__ */ new Set();
-  for (const [k, v] of src) if (v !== null && v !== void 0) srcOriginalNonNil.add(k);
-  for (const [k, v] of dst) if (v === null || v === void 0) src.set(k, null);
-  for (const [key, val] of src) {
-    const fullkey = concatPrefix(prefix, key);
-    const ok = dst.has(key);
-    const dv = dst.get(key);
-    if (ok && !merge2 && (dv === null || dv === void 0) && srcOriginalNonNil.has(key)) {
-      dst.delete(key);
-    } else if (!ok) {
-      dst.set(key, val);
-    } else if (isTable(val)) {
-      if (isTable(dv)) coalesceTablesFullKey(warn, dv, val, fullkey, merge2);
-      else warn(`warning: cannot overwrite table with non table for ${fullkey} (${String(val)})`);
-    } else if (isTable(dv) && val !== null && val !== void 0) {
-      warn(`warning: destination for ${fullkey} is a table. Ignoring non-table value (${String(val)})`);
-    }
-  }
-  return dst;
-}
-function trimNilValues(vals) {
-  const out = deepCopy(vals);
-  const walk = (m) => {
-    for (const [k, v] of [...m]) {
-      if (v === null || v === void 0) m.delete(k);
-      else if (isTable(v)) walk(v);
-    }
-  };
-  walk(out);
-  return out;
-}
-function processDependencyConditions(reqs, cvals, cpath, warn) {
-  for (const r of reqs) {
-    for (const c of r.condition.trim().split(",")) {
-      if (c.length === 0) continue;
-      let vv;
-      try {
-        vv = pathValue(cvals, cpath + c);
-      } catch (err) {
-        if (!(err instanceof NoValueError)) warn(`the method PathValue returned error: ${err.message}`);
-        continue;
-      }
-      if (typeof vv === "boolean") {
-        r.enabled = vv;
-        break;
-      }
-      warn(`returned non-bool value path=${c} chart=${r.name}`);
-    }
-  }
-}
-function processDependencyTags(reqs, cvals, warn) {
-  let vt;
-  try {
-    vt = table2(cvals, "tags");
-  } catch {
-    return;
-  }
-  for (const r of reqs) {
-    let hasTrue = false;
-    let hasFalse = false;
-    for (const k of r.tags) {
-      if (!vt.has(k)) continue;
-      const b = vt.get(k);
-      if (typeof b === "boolean") {
-        if (b) hasTrue = true;
-        else hasFalse = true;
-      } else warn(`returned non-bool value tag=${k} chart=${r.name}`);
-    }
-    if (!hasTrue && hasFalse) r.enabled = false;
-    else if (hasTrue || !hasTrue && !hasFalse) r.enabled = true;
-  }
-}
-function getAliasDependency(charts, dep) {
-  for (const c of charts) {
-    if (chartName(c) !== dep.name) continue;
-    if (!isCompatibleRange(dep.version, c.metadata.version)) continue;
-    const out = {
-      ...c,
-      metadata: { ...c.metadata, dependencies: c.metadata.dependencies ? c.metadata.dependencies.map((d) => ({ ...d })) : null },
-      dependencies: []
+    const onExit = (code) => {
+      worker = void 0;
+      done({ id, ok: false, crash: `the Helm render worker exited (code ${code})` });
     };
-    for (const d of c.dependencies) {
-      const cpy = { ...d, parent: out };
-      out.dependencies.push(cpy);
-    }
-    if (dep.alias !== "") out.metadata.name = dep.alias;
-    return out;
-  }
-  return null;
-}
-function processDependencyEnabled(c, v, p, warn) {
-  const reqs = c.metadata.dependencies;
-  if (!reqs) return;
-  const chartDependencies = [];
-  outer: for (const existing of c.dependencies) {
-    for (const req of reqs) {
-      if (chartName(existing) === req.name && isCompatibleRange(req.version, existing.metadata.version)) continue outer;
-    }
-    chartDependencies.push(existing);
-  }
-  for (const req of reqs) {
-    const dep = getAliasDependency(c.dependencies, req);
-    if (dep) chartDependencies.push(dep);
-    if (req.alias !== "") req.name = req.alias;
-  }
-  setDependencies(c, chartDependencies);
-  for (const lr of reqs) lr.enabled = true;
-  const cvals = coalesceValues(c, v, warn);
-  processDependencyTags(reqs, cvals, warn);
-  processDependencyConditions(reqs, cvals, p, warn);
-  const rm2 = new Set(reqs.filter((r) => !r.enabled).map((r) => r.name));
-  const cd = c.dependencies.filter((n) => !rm2.has(n.metadata.name));
-  const cdMetadata = reqs.filter((n) => !rm2.has(n.name));
-  for (const t of cd) processDependencyEnabled(t, cvals, `${p}${t.metadata.name}.`, warn);
-  c.metadata.dependencies = cdMetadata;
-  setDependencies(c, cd);
-}
-function setDependencies(c, deps) {
-  c.dependencies = deps;
-  for (const d of deps) d.parent = c;
-}
-function pathToMap(p, data) {
-  if (p === ".") return data;
-  const parts = p.split(".");
-  let cur = data;
-  for (let i = parts.length - 1; i >= 0; i--) cur = /* @__PURE__ */ new Map([[parts[i], cur]]);
-  return cur;
-}
-function goSprintV(v) {
-  if (v === null || v === void 0) return "<nil>";
-  return String(v);
-}
-function processImportValues(c, merge2, warn) {
-  const reqs = c.metadata.dependencies;
-  if (!reqs) return;
-  const cvals = merge2 ? mergeValues(c, null, warn) : coalesceValues(c, /* @__PURE__ */ new Map(), warn);
-  let b = /* @__PURE__ */ new Map();
-  for (const r of reqs) {
-    const outiv = [];
-    for (const riv of r.importValues) {
-      if (riv instanceof Map || riv !== null && typeof riv === "object" && !Array.isArray(riv)) {
-        const m = riv instanceof Map ? riv : new Map(Object.entries(riv));
-        const child = goSprintV(m.get("child"));
-        const parent = goSprintV(m.get("parent"));
-        outiv.push(/* @__PURE__ */ new Map([["child", child], ["parent", parent]]));
-        let vv;
-        try {
-          vv = table2(cvals, `${r.name}.${child}`);
-        } catch (err) {
-          warn(`ImportValues missing table from chart ${r.name}: ${err.message}`);
-          continue;
-        }
-        b = merge2 ? mergeTables(b, pathToMap(parent, deepCopy(vv))) : coalesceTables(b, pathToMap(parent, deepCopy(vv)));
-      } else if (typeof riv === "string") {
-        const child = `exports.${riv}`;
-        outiv.push(/* @__PURE__ */ new Map([["child", child], ["parent", "."]]));
-        let vm;
-        try {
-          vm = table2(cvals, `${r.name}.${child}`);
-        } catch (err) {
-          warn(`ImportValues missing table: ${err.message}`);
-          continue;
-        }
-        b = merge2 ? mergeTables(b, deepCopy(vm)) : coalesceTables(b, deepCopy(vm));
-      }
-    }
-    r.importValues = outiv;
-  }
-  c.values = merge2 ? mergeTables(deepCopy(cvals), b) : coalesceTables(trimNilValues(cvals), b);
-}
-function processDependencyImportValues(c, merge2, warn) {
-  for (const d of c.dependencies) processDependencyImportValues(d, merge2, warn);
-  processImportValues(c, merge2, warn);
-}
-function processDependencies(c, vals, warn = noWarn) {
-  processDependencyEnabled(c, vals, "", warn);
-  processDependencyImportValues(c, false, warn);
-}
-function checkDependencies(c) {
-  const missing = [];
-  for (const r of c.metadata.dependencies ?? []) {
-    if (!c.dependencies.some((d) => chartName(d) === r.name)) missing.push(r.name);
-  }
-  if (missing.length > 0) {
-    throw new ValuesError(`an error occurred while checking for chart dependencies. You may need to run \`helm dependency build\` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: ${missing.join(", ")}`);
-  }
-}
-var addFormats2 = import_ajv_formats2.default;
-function draftOf(schema) {
-  const s = schema && typeof schema === "object" ? schema.$schema : void 0;
-  if (typeof s !== "string") return 2020;
-  if (s.includes("draft-04")) return 4;
-  if (s.includes("draft-06")) return 6;
-  if (s.includes("draft-07")) return 7;
-  if (s.includes("2019-09")) return 2019;
-  return 2020;
-}
-function upgradeDraft4(s) {
-  if (Array.isArray(s)) return s.map(upgradeDraft4);
-  if (!s || typeof s !== "object") return s;
-  const o = {};
-  for (const [k, v] of Object.entries(s)) o[k] = k === "enum" || k === "const" || k === "default" || k === "examples" ? v : upgradeDraft4(v);
-  if (o.exclusiveMaximum === true && typeof o.maximum === "number") {
-    o.exclusiveMaximum = o.maximum;
-    delete o.maximum;
-  } else if (typeof o.exclusiveMaximum === "boolean") delete o.exclusiveMaximum;
-  if (o.exclusiveMinimum === true && typeof o.minimum === "number") {
-    o.exclusiveMinimum = o.minimum;
-    delete o.minimum;
-  } else if (typeof o.exclusiveMinimum === "boolean") delete o.exclusiveMinimum;
-  if (typeof o.id === "string" && o.$id === void 0) {
-    o.$id = o.id;
-    delete o.id;
-  }
-  return o;
-}
-function jsonType(v) {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "number" || typeof v === "bigint") return "number";
-  return typeof v === "object" ? "object" : typeof v;
-}
-function quoteJ(v) {
-  return JSON.stringify(v);
-}
-function describeError(e) {
-  const p = e.params;
-  switch (e.keyword) {
-    case "type":
-      return `got ${jsonType(e.data)}, want ${Array.isArray(p.type) ? p.type.join(" or ") : String(p.type)}`;
-    case "required":
-      return `missing property '${String(p.missingProperty)}'`;
-    case "additionalProperties":
-      return `additional properties '${String(p.additionalProperty)}' not allowed`;
-    case "enum":
-      return `value must be one of ${p.allowedValues.map(quoteJ).join(", ")}`;
-    case "const":
-      return `value must be ${quoteJ(p.allowedValue)}`;
-    case "minimum":
-    case "maximum":
-    case "exclusiveMinimum":
-    case "exclusiveMaximum":
-    case "minLength":
-    case "maxLength":
-    case "minItems":
-    case "maxItems":
-    case "minProperties":
-    case "maxProperties": {
-      const got = e.keyword.endsWith("Length") ? [...String(e.data)].length : e.keyword.endsWith("Items") ? e.data.length : e.keyword.endsWith("Properties") ? Object.keys(e.data).length : e.data;
-      return `${e.keyword}: got ${String(got)}, want ${String(p.limit)}`;
-    }
-    case "pattern":
-      return `'${String(e.data)}' does not match pattern '${String(p.pattern)}'`;
-    case "format":
-      return `'${String(e.data)}' is not valid ${String(p.format)}`;
-    default:
-      return e.message ?? e.keyword;
-  }
-}
-var compiledSchemas = /* @__PURE__ */ new Map();
-var MAX_COMPILED_SCHEMAS = 64;
-function compileValuesSchema(text, file) {
-  const key = `${file}\0${text}`;
-  const cached2 = compiledSchemas.get(key);
-  if (cached2) return cached2;
-  let compiled;
-  let schema;
-  try {
-    schema = JSON.parse(text);
-  } catch (err) {
-    return { error: `failed to parse ${file}: ${err.message}
-` };
-  }
-  const draft = draftOf(schema);
-  const opts = { strict: false, allErrors: true, validateFormats: true, unicodeRegExp: false, validateSchema: false };
-  let ajv;
-  if (draft === 2019) ajv = new import__.Ajv2019(opts);
-  else if (draft === 2020) ajv = new import__2.Ajv2020(opts);
-  else {
-    ajv = new import_ajv3.Ajv(opts);
-    if (schema && typeof schema === "object") {
-      schema = draft === 4 ? upgradeDraft4(schema) : { ...schema };
-      delete schema.$schema;
-    }
-  }
-  addFormats2(ajv);
-  try {
-    compiled = { validate: ajv.compile(schema) };
-  } catch (err) {
-    compiled = { error: `failed to compile schema ${file}: ${err.message}
-` };
-  }
-  if (compiledSchemas.size >= MAX_COMPILED_SCHEMAS) compiledSchemas.delete(compiledSchemas.keys().next().value);
-  compiledSchemas.set(key, compiled);
-  return compiled;
-}
-function validateAgainstSingleSchema(values, schemaText, file) {
-  const compiled = compileValuesSchema(typeof schemaText === "string" ? schemaText : schemaText.toString("utf8"), file);
-  if ("error" in compiled) return compiled.error;
-  const { validate: validate2 } = compiled;
-  if (validate2(toJS(values))) return null;
-  const lines = (validate2.errors ?? []).map((e) => `- at '${e.instancePath}': ${describeError(e)}`);
-  return [...new Set(lines)].join("\n") + "\n";
-}
-function validateAgainstSchema(c, values) {
-  let sb = "";
-  if (c.schema) {
-    const err = validateAgainstSingleSchema(values, c.schema.data, c.schema.origin);
-    if (err) sb += `${chartName(c)}:
-${err}`;
-  }
-  for (const sub of c.dependencies) {
-    const sv = values.get(chartName(sub));
-    const err = validateAgainstSchema(sub, isTable(sv) ? sv : /* @__PURE__ */ new Map());
-    if (err) sb += err;
-  }
-  return sb === "" ? null : sb;
-}
-var MAX_INDEX = 65536;
-var MAX_NESTED_NAME_LEVEL = 30;
-var EOF = class extends Error {
-  constructor() {
-    super("EOF");
-  }
-};
-var NotList = class extends Error {
-  constructor() {
-    super("not a list");
-  }
-};
-var RuneScanner = class {
-  constructor(runes) {
-    this.runes = runes;
-  }
-  runes;
-  pos = 0;
-  read() {
-    return this.pos < this.runes.length ? this.runes[this.pos++] : null;
-  }
-  unread() {
-    this.pos--;
-  }
-  rest() {
-    return this.runes.slice(this.pos).join("");
-  }
-};
-function goTypeName(v) {
-  if (v === null || v === void 0) return "<nil>";
-  if (v instanceof Map) return "map[string]interface {}";
-  if (Array.isArray(v)) return "[]interface {}";
-  return typeOf(v);
-}
-function typedVal(val, st) {
-  if (st) return val;
-  const lower = val.toLowerCase();
-  if (lower === "true") return true;
-  if (lower === "false") return false;
-  if (lower === "null") return null;
-  if (val === "0") return new GoInt("int64", 0n);
-  if (val.length !== 0 && val[0] !== "0" && /^[+-]?[0-9]+$/.test(val)) {
-    const n = BigInt(val);
-    if (n >= -(2n ** 63n) && n < 2n ** 63n) return new GoInt("int64", n);
-  }
-  return val;
-}
-var StrvalsParser = class {
-  constructor(s, data, reader, isJson = false, literal = false) {
-    this.data = data;
-    this.reader = reader;
-    this.isJson = isJson;
-    this.literal = literal;
-    this.sc = new RuneScanner([...s]);
-  }
-  data;
-  reader;
-  isJson;
-  literal;
-  sc;
-  parse() {
-    for (; ; ) {
-      try {
-        this.key(this.data, 0);
-      } catch (err) {
-        if (err instanceof EOF) return;
-        throw err;
-      }
-      if (this.literal) return;
-    }
-  }
-  runesUntil(stop) {
-    let v = "";
-    for (; ; ) {
-      const r = this.sc.read();
-      if (r === null) return { v, last: null, eof: true };
-      if (stop.includes(r)) return { v, last: r, eof: false };
-      if (r === "\\" && !this.literal) {
-        const next = this.sc.read();
-        if (next === null) return { v, last: null, eof: true };
-        v += next;
-        continue;
-      }
-      v += r;
-    }
-  }
-  key(data, nestedNameLevel) {
-    const stop = this.literal ? "=[." : "=[,.";
-    for (; ; ) {
-      const { v: k, last, eof } = this.runesUntil(stop);
-      if (eof) {
-        if (k.length === 0) throw new EOF();
-        throw new ValuesError(`key "${k}" has no value`);
-      }
-      if (last === "[") {
-        const i = this.keyIndex();
-        let list = [];
-        if (data.has(k)) {
-          const ex = data.get(k);
-          if (!Array.isArray(ex)) throw new ValuesError(`unable to parse key: interface conversion: interface {} is ${goTypeName(ex ?? null)}, not []interface {}`);
-          list = ex;
-        }
-        const [nl, err] = this.listItem(list, i, nestedNameLevel);
-        setKey(data, k, nl);
-        if (err) throw err;
-        return;
-      }
-      if (last === "=") {
-        if (this.literal) {
-          const rest = this.sc.rest();
-          this.sc.pos = this.sc.runes.length;
-          setKey(data, k, rest);
-          return;
-        }
-        if (this.isJson) {
-          if (this.emptyVal()) {
-            setKey(data, k, null);
-            return;
-          }
-          setKey(data, k, this.jsonValue());
-          this.emptyVal();
-          return;
-        }
-        let vl;
-        try {
-          vl = this.valList();
-        } catch (err) {
-          if (err instanceof EOF) {
-            setKey(data, k, "");
-            throw err;
-          }
-          if (err instanceof NotList) {
-            const { v: rs } = this.runesUntil(",");
-            setKey(data, k, this.reader(rs));
-            return;
-          }
-          throw err;
-        }
-        setKey(data, k, vl);
-        return;
-      }
-      if (last === ",") {
-        setKey(data, k, "");
-        throw new ValuesError(`key "${k}" has no value (cannot end with ,)`);
-      }
-      if (last === ".") {
-        nestedNameLevel++;
-        if (nestedNameLevel > MAX_NESTED_NAME_LEVEL) {
-          throw new ValuesError(`value name nested level is greater than maximum supported nested level of ${MAX_NESTED_NAME_LEVEL}`);
-        }
-        let inner = /* @__PURE__ */ new Map();
-        if (data.has(k)) {
-          const ex = data.get(k);
-          if (!isTable(ex)) throw new ValuesError(`unable to parse key: interface conversion: interface {} is ${goTypeName(ex ?? null)}, not map[string]interface {}`);
-          inner = ex;
-        }
-        let e = null;
-        try {
-          this.key(inner, nestedNameLevel);
-        } catch (err) {
-          e = err;
-        }
-        if (e === null && inner.size === 0) throw new ValuesError(`key map "${k}" has no value`);
-        if (inner.size !== 0) setKey(data, k, inner);
-        if (e !== null) throw e;
-        return;
-      }
-    }
-  }
-  jsonValue() {
-    const rest = this.sc.rest();
-    const { value, length: length2 } = decodeJsonPrefix(rest);
-    this.sc.pos += [...rest.slice(0, length2)].length;
-    return value;
-  }
-  emptyVal() {
-    for (; ; ) {
-      const r = this.sc.read();
-      if (r === null) return true;
-      if (r === ",") return true;
-      if (!/\s/u.test(r)) {
-        this.sc.unread();
-        return false;
-      }
-    }
-  }
-  keyIndex() {
-    const { v, eof } = this.runesUntil("]");
-    if (eof) throw new EOF();
-    if (!/^[+-]?[0-9]+$/.test(v)) throw new ValuesError(`error parsing index: strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`);
-    return Number(v);
-  }
-  listItem(list, i, nestedNameLevel) {
-    if (i < 0) return [list, new ValuesError(`negative ${i} index not allowed`)];
-    const { v: k, last, eof } = this.runesUntil("[.=");
-    if (k.length > 0) return [list, new ValuesError(`unexpected data at end of array index: ${JSON.stringify(k)}`)];
-    if (eof) return [list, new EOF()];
-    if (last === "=") {
-      if (this.literal) {
-        const rest = this.sc.rest();
-        this.sc.pos = this.sc.runes.length;
-        return setIndex(list, i, rest);
-      }
-      if (this.isJson) {
-        if (this.emptyVal()) return setIndex(list, i, null);
-        const r = setIndex(list, i, this.jsonValue());
-        if (r[1]) return r;
-        this.emptyVal();
-        return r;
-      }
-      let vl;
-      try {
-        vl = this.valList();
-      } catch (err) {
-        if (err instanceof EOF) return setIndex(list, i, "");
-        if (err instanceof NotList) {
-          const { v: rs } = this.runesUntil(",");
-          return setIndex(list, i, this.reader(rs));
-        }
-        return [list, err];
-      }
-      return setIndex(list, i, vl);
-    }
-    if (last === "[") {
-      const nextI = this.keyIndex();
-      let crt = [];
-      if (list.length > i && list[i] !== null && list[i] !== void 0) {
-        if (!Array.isArray(list[i])) throw new ValuesError(`unable to parse key: interface conversion: interface {} is ${goTypeName(list[i])}, not []interface {}`);
-        crt = list[i];
-      }
-      const [l2, err] = this.listItem(crt, nextI, nestedNameLevel);
-      if (err) return [list, err];
-      return setIndex(list, i, l2);
-    }
-    if (last === ".") {
-      let inner = /* @__PURE__ */ new Map();
-      if (list.length > i) {
-        if (isTable(list[i])) inner = list[i];
-        else {
-          list[i] = /* @__PURE__ */ new Map();
-          inner = list[i];
-        }
-      }
-      try {
-        this.key(inner, nestedNameLevel);
-      } catch (err) {
-        return [list, err];
-      }
-      return setIndex(list, i, inner);
-    }
-    return [list, new ValuesError(`parse error: unexpected token ${last}`)];
-  }
-  valList() {
-    const r = this.sc.read();
-    if (r === null) throw new EOF();
-    if (r !== "{") {
-      this.sc.unread();
-      throw new NotList();
-    }
-    const list = [];
-    for (; ; ) {
-      const { v: rs, last, eof } = this.runesUntil(",}");
-      if (eof) throw new ValuesError("list must terminate with '}'");
-      if (last === "}") {
-        const n = this.sc.read();
-        if (n !== null && n !== ",") this.sc.unread();
-        list.push(this.reader(rs));
-        return list;
-      }
-      list.push(this.reader(rs));
-    }
-  }
-};
-function setKey(data, key, val) {
-  if (key.length === 0) return;
-  data.set(key, val);
-}
-function setIndex(list, index2, val) {
-  if (index2 < 0) return [list, new ValuesError(`negative ${index2} index not allowed`)];
-  if (index2 > MAX_INDEX) return [list, new ValuesError(`index of ${index2} is greater than maximum supported index of ${MAX_INDEX}`)];
-  if (list.length <= index2) {
-    const nl = list.slice();
-    while (nl.length <= index2) nl.push(null);
-    list = nl;
-  }
-  list[index2] = val;
-  return [list, null];
-}
-function decodeJsonPrefix(s) {
-  let i = 0;
-  while (i < s.length && /\s/.test(s[i])) i++;
-  const start = i;
-  let depth = 0;
-  let inStr = false;
-  for (; i < s.length; i++) {
-    const c = s[i];
-    if (inStr) {
-      if (c === "\\") i++;
-      else if (c === '"') {
-        inStr = false;
-        if (depth === 0) {
-          i++;
-          break;
-        }
-      }
-      continue;
-    }
-    if (c === '"') inStr = true;
-    else if (c === "{" || c === "[") depth++;
-    else if (c === "}" || c === "]") {
-      depth--;
-      if (depth === 0) {
-        i++;
-        break;
-      }
-    } else if (depth === 0 && (c === "," || /\s/.test(c))) break;
-  }
-  const text = s.slice(start, i);
-  let parsed;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new ValuesError(err.message);
-  }
-  return { value: yamlToGo(parsed), length: i };
-}
-function parseSet(s, dest) {
-  new StrvalsParser(s, dest, (rs) => typedVal(rs, false)).parse();
-}
-function parseSetString(s, dest) {
-  new StrvalsParser(s, dest, (rs) => typedVal(rs, true)).parse();
-}
-function parseSetJson(s, dest) {
-  new StrvalsParser(s, dest, (rs) => typedVal(rs, false), true).parse();
-}
-function parseSetLiteral(s, dest) {
-  new StrvalsParser(s, dest, (rs) => rs, false, true).parse();
-}
-function parseSetFile(s, dest, read) {
-  new StrvalsParser(s, dest, (rs) => read(rs)).parse();
-}
-function readRepoText(repo, file) {
-  try {
-    return repo.readText(file);
-  } catch (err) {
-    if (err instanceof InputError && err.ruleId === "file-not-found") throw new ValuesError(`open ${file}: no such file or directory`, file);
-    if (err instanceof InputError) throw new ValuesError(err.reason, file);
-    throw err;
-  }
-}
-function mergeUserValues(repo, opts, sources = []) {
-  let base2 = /* @__PURE__ */ new Map();
-  for (const filePath of opts.valuesFiles ?? []) {
-    const text = readRepoText(repo, filePath);
-    let current;
-    try {
-      current = readValuesText(text);
-    } catch (err) {
-      if (err instanceof GoYamlError) {
-        const msg = err.message.startsWith("yaml:") ? `error converting YAML to JSON: ${err.message}` : err.message;
-        throw new ValuesError(`failed to parse ${filePath}: ${msg}`, filePath, err.line);
-      }
-      throw err;
-    }
-    for (const d of parseYaml(text, filePath).documents) sources.push({ file: repo.normalize(filePath), sourceMap: d.sourceMap, prefix: [] });
-    base2 = mergeMaps(base2, current);
-  }
-  for (const value of opts.setJson ?? []) {
-    const trimmed = value.trim();
-    if (trimmed.startsWith("{")) {
-      let parsed;
-      try {
-        parsed = JSON.parse(trimmed);
-      } catch {
-        throw new ValuesError(`failed parsing --set-json data JSON: ${value}`);
-      }
-      base2 = mergeMaps(base2, yamlToGo(parsed));
-    } else {
-      try {
-        parseSetJson(value, base2);
-      } catch {
-        throw new ValuesError(`failed parsing --set-json data ${value}`);
-      }
-    }
-  }
-  const wrap = (flag, fn) => {
-    try {
-      fn();
-    } catch (err) {
-      if (err instanceof ValuesError) throw new ValuesError(`failed parsing ${flag} data: ${err.message}`, err.file);
-      throw err;
-    }
-  };
-  for (const value of opts.set ?? []) wrap("--set", () => parseSet(value, base2));
-  for (const value of opts.setString ?? []) wrap("--set-string", () => parseSetString(value, base2));
-  for (const value of opts.setFile ?? []) wrap("--set-file", () => parseSetFile(value, base2, (f) => readRepoText(repo, f)));
-  for (const value of opts.setLiteral ?? []) wrap("--set-literal", () => parseSetLiteral(value, base2));
-  return base2;
-}
-
-// src/render/helm/engine.ts
-var DEFAULT_API_VERSIONS = [
-  "v1",
-  "admissionregistration.k8s.io/v1",
-  "admissionregistration.k8s.io/v1alpha1",
-  "admissionregistration.k8s.io/v1beta1",
-  "internal.apiserver.k8s.io/v1alpha1",
-  "apps/v1",
-  "apps/v1beta1",
-  "apps/v1beta2",
-  "authentication.k8s.io/v1",
-  "authentication.k8s.io/v1alpha1",
-  "authentication.k8s.io/v1beta1",
-  "authorization.k8s.io/v1",
-  "authorization.k8s.io/v1beta1",
-  "autoscaling/v1",
-  "autoscaling/v2",
-  "autoscaling/v2beta1",
-  "autoscaling/v2beta2",
-  "batch/v1",
-  "batch/v1beta1",
-  "certificates.k8s.io/v1",
-  "certificates.k8s.io/v1alpha1",
-  "certificates.k8s.io/v1beta1",
-  "coordination.k8s.io/v1",
-  "coordination.k8s.io/v1alpha2",
-  "coordination.k8s.io/v1beta1",
-  "discovery.k8s.io/v1",
-  "discovery.k8s.io/v1beta1",
-  "events.k8s.io/v1",
-  "events.k8s.io/v1beta1",
-  "extensions/v1beta1",
-  "flowcontrol.apiserver.k8s.io/v1",
-  "flowcontrol.apiserver.k8s.io/v1beta1",
-  "flowcontrol.apiserver.k8s.io/v1beta2",
-  "flowcontrol.apiserver.k8s.io/v1beta3",
-  "networking.k8s.io/v1",
-  "networking.k8s.io/v1alpha1",
-  "networking.k8s.io/v1beta1",
-  "node.k8s.io/v1",
-  "node.k8s.io/v1alpha1",
-  "node.k8s.io/v1beta1",
-  "policy/v1",
-  "policy/v1beta1",
-  "rbac.authorization.k8s.io/v1",
-  "rbac.authorization.k8s.io/v1alpha1",
-  "rbac.authorization.k8s.io/v1beta1",
-  "resource.k8s.io/v1",
-  "resource.k8s.io/v1alpha3",
-  "resource.k8s.io/v1beta1",
-  "resource.k8s.io/v1beta2",
-  "scheduling.k8s.io/v1",
-  "scheduling.k8s.io/v1alpha1",
-  "scheduling.k8s.io/v1beta1",
-  "storage.k8s.io/v1",
-  "storage.k8s.io/v1alpha1",
-  "storage.k8s.io/v1beta1",
-  "storagemigration.k8s.io/v1alpha1",
-  "apiextensions.k8s.io/v1",
-  "apiextensions.k8s.io/v1beta1"
-];
-var DEFAULT_KUBE_VERSION = "v1.20.0";
-function parseKubeVersion(s) {
-  const v = parseSemver(s.startsWith("v") ? s : "v" + s);
-  if (!v) throw new Error(`invalid kube version '${s}': Invalid Semantic Version`);
-  return { version: "v" + semverString(v), major: String(v.major), minor: String(v.minor) };
-}
-function makeCapabilities(o = {}) {
-  return {
-    kubeVersion: parseKubeVersion(o.kubeVersion ?? DEFAULT_KUBE_VERSION),
-    apiVersions: [...DEFAULT_API_VERSIONS, ...o.apiVersions ?? []],
-    helmVersion: o.helmVersion ?? "v3.21.4"
-  };
-}
-function capabilitiesValue(c) {
-  const kv = c.kubeVersion;
-  const kube = new GoStruct("common.KubeVersion", { Version: kv.version, Major: kv.major, Minor: kv.minor }, {
-    String: defineFunc({ params: [], result: "string" }, () => kv.version),
-    GitVersion: defineFunc({ params: [], result: "string" }, () => kv.version)
-  });
-  const set2 = new Set(c.apiVersions);
-  const apis = withGoMethods(withGoType([...c.apiVersions], "[]string"), {
-    Has: defineFunc({ params: ["string"], result: "bool" }, (v) => set2.has(v))
-  });
-  const helm = new GoStruct("version.BuildInfo", { Version: c.helmVersion, GitCommit: "", GitTreeState: "", GoVersion: "go1.25.0" });
-  return new GoStruct("*common.Capabilities", { KubeVersion: kube, APIVersions: apis, HelmVersion: helm });
-}
-function bytesValue(b) {
-  return withGoType(Array.from(b, (x) => new GoInt("uint8", x)), "[]uint8");
-}
-var FilesMap = class _FilesMap extends Map {
-  constructor(raw, toYaml) {
-    super();
-    this.toYaml = toYaml;
-    this.raw = raw;
-    for (const k of raw.keys()) super.set(k, null);
-    withGoType(this, "map[string][]uint8");
-    withGoMethods(this, this.methods());
-  }
-  toYaml;
-  raw;
-  cache = /* @__PURE__ */ new Map();
-  get(k) {
-    const b = this.raw.get(k);
-    if (b === void 0) return void 0;
-    let v = this.cache.get(k);
-    if (v === void 0) {
-      v = bytesValue(b);
-      this.cache.set(k, v);
-    }
-    return v;
-  }
-  *entries() {
-    for (const k of this.raw.keys()) yield [k, this.get(k)];
-  }
-  [Symbol.iterator]() {
-    return this.entries();
-  }
-  *values() {
-    for (const k of this.raw.keys()) yield this.get(k);
-  }
-  forEach(cb) {
-    for (const [k, v] of this.entries()) cb(v, k, this);
-  }
-  bytes(k) {
-    return this.raw.get(k);
-  }
-  methods() {
-    const raw = this.raw;
-    const toYaml = this.toYaml;
-    return {
-      Get: defineFunc({ params: ["string"], result: "string" }, (name) => (raw.get(name) ?? Buffer.alloc(0)).toString("utf8")),
-      GetBytes: defineFunc({ params: ["string"], result: "[]uint8" }, (name) => bytesValue(raw.get(name) ?? Buffer.alloc(0))),
-      Glob: defineFunc({ params: ["string"], result: "engine.files" }, (pattern) => {
-        let re;
-        try {
-          re = compileGlob(pattern);
-        } catch {
-          re = /^.*$/s;
-        }
-        const nf = /* @__PURE__ */ new Map();
-        for (const [k, v] of raw) if (re.test(k)) nf.set(k, v);
-        return new _FilesMap(nf, toYaml);
-      }),
-      AsConfig: defineFunc({ params: [], result: "string" }, () => {
-        const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-        for (const [k, v] of raw) m.set(path14.posix.basename(k), v.toString("utf8"));
-        return toYaml(m);
-      }),
-      AsSecrets: defineFunc({ params: [], result: "string" }, () => {
-        const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-        for (const [k, v] of raw) m.set(path14.posix.basename(k), v.toString("base64"));
-        return toYaml(m);
-      }),
-      Lines: defineFunc({ params: ["string"], result: "[]string" }, (p) => {
-        const b = raw.get(p);
-        if (b === void 0) return withGoType([], "[]string");
-        let s = b.toString("utf8");
-        if (s.endsWith("\n")) s = s.slice(0, -1);
-        return withGoType(s.split("\n"), "[]string");
-      })
-    };
-  }
-};
-function newFiles(files, toYaml) {
-  const m = /* @__PURE__ */ new Map();
-  for (const f of files) m.set(f.name, f.data);
-  return new FilesMap(m, toYaml);
-}
-function withValuesMethods(v, toYaml) {
-  return withGoMethods(v, {
-    YAML: defineFunc({ params: [], result: "string" }, () => toYaml(v)),
-    AsMap: defineFunc({ params: [], result: "map[string]interface {}" }, () => v),
-    Table: defineFunc({ params: ["string"], result: "common.Values" }, (name) => {
-      try {
-        return table2(v, name);
-      } catch (err) {
-        if (err instanceof NoTableError) throw new Error(err.message);
-        throw err;
-      }
-    }),
-    PathValue: defineFunc({ params: ["string"], result: "interface {}" }, (p) => {
-      try {
-        return pathValue(v, p);
-      } catch (err) {
-        if (err instanceof NoValueError) throw new Error(err.message);
-        throw err;
-      }
-    })
+    const timer = setTimeout(() => {
+      worker = void 0;
+      w.off("exit", onExit);
+      void w.terminate();
+      done({ id, ok: false, timedOut: true });
+    }, hardTimeoutMs2);
+    w.on("message", onMessage);
+    w.on("error", onError);
+    w.on("exit", onExit);
+    w.postMessage({ ...job, id });
   });
 }
-function strSlice(xs) {
-  return xs ? withGoType([...xs], "[]string") : new GoNil("[]string");
-}
-function chartValue(c) {
-  const md = c.metadata;
-  const m = /* @__PURE__ */ new Map();
-  m.set("Name", md.name);
-  m.set("Home", md.home);
-  m.set("Sources", strSlice(md.sources));
-  m.set("Version", md.version);
-  m.set("Description", md.description);
-  m.set("Keywords", strSlice(md.keywords));
-  m.set("Maintainers", md.maintainers ? withGoType(md.maintainers.map((x) => new GoStruct("*chart.Maintainer", { Name: x.name, Email: x.email, URL: x.url })), "[]*chart.Maintainer") : new GoNil("[]*chart.Maintainer"));
-  m.set("Icon", md.icon);
-  m.set("APIVersion", md.apiVersion);
-  m.set("Condition", md.condition);
-  m.set("Tags", md.tags);
-  m.set("AppVersion", md.appVersion);
-  m.set("Deprecated", md.deprecated);
-  m.set("Annotations", md.annotations ? withGoType(new Map(Object.entries(md.annotations)), "map[string]string") : new GoNil("map[string]string"));
-  m.set("KubeVersion", md.kubeVersion);
-  m.set("Dependencies", md.dependencies ? withGoType(md.dependencies.map((d) => new GoStruct("*chart.Dependency", {
-    Name: d.name,
-    Version: d.version,
-    Repository: d.repository,
-    Condition: d.condition,
-    Tags: strSlice(d.tags),
-    Enabled: d.enabled,
-    ImportValues: yamlToGo(d.importValues),
-    Alias: d.alias
-  })), "[]*chart.Dependency") : new GoNil("[]*chart.Dependency"));
-  m.set("Type", md.type);
-  m.set("IsRoot", !c.parent);
-  return m;
-}
-function releaseValue(r) {
-  return /* @__PURE__ */ new Map([
-    ["Name", r.name],
-    ["Namespace", r.namespace],
-    ["IsUpgrade", !!r.isUpgrade],
-    ["IsInstall", !r.isUpgrade],
-    ["Revision", new GoInt("int", r.revision ?? 1)],
-    ["Service", "Helm"]
-  ]);
-}
-var RenderError = class extends Error {
-  constructor(message, file, line, column) {
-    super(message);
-    this.file = file;
-    this.line = line;
-    this.column = column;
-    this.name = "RenderError";
-  }
-  file;
-  line;
-  column;
-};
-function isLibraryChart(c) {
-  return c.metadata.type.toLowerCase() === "library";
-}
-function isTemplateValid(c, name) {
-  if (isLibraryChart(c)) return path14.posix.basename(name).startsWith("_");
-  return true;
-}
-function recAllTpls(c, templates, vals, toYaml) {
-  const subCharts = /* @__PURE__ */ new Map();
-  const next = /* @__PURE__ */ new Map([
-    ["Chart", chartValue(c)],
-    ["Files", newFiles(c.files, toYaml)],
-    ["Release", vals.get("Release") ?? null],
-    ["Capabilities", vals.get("Capabilities") ?? null],
-    ["Values", withValuesMethods(/* @__PURE__ */ new Map(), toYaml)],
-    ["Subcharts", subCharts]
-  ]);
-  if (!c.parent) {
-    next.set("Values", vals.get("Values") ?? null);
-  } else {
-    try {
-      next.set("Values", withValuesMethods(table2(vals, `Values.${chartName(c)}`), toYaml));
-    } catch {
-    }
-  }
-  for (const child of c.dependencies) subCharts.set(chartName(child), recAllTpls(child, templates, next, toYaml));
-  const id = chartFullPath(c);
-  for (const t of c.templates) {
-    if (!isTemplateValid(c, t.name)) continue;
-    templates.set(`${id}/${t.name}`, { tpl: t.data.toString("utf8"), vals: next, basePath: `${id}/templates`, origin: t.origin });
-  }
-  return next;
-}
-function sortTemplates(names) {
-  const depth = (s) => s.split("/").length - 1;
-  return [...names].sort((a, b) => {
-    const da = depth(a);
-    const db = depth(b);
-    if (da !== db) return db - da;
-    return a < b ? 1 : a > b ? -1 : 0;
-  });
-}
-function stripNoValue(output, segments) {
-  const NV = "<no value>";
-  if (!output.includes(NV)) return { output, segments };
-  const removed = [];
-  let i = output.indexOf(NV);
-  while (i !== -1) {
-    removed.push(i);
-    i = output.indexOf(NV, i + NV.length);
-  }
-  const map = (off) => {
-    let shift = 0;
-    for (const r of removed) {
-      if (r + NV.length <= off) shift += NV.length;
-      else if (r < off) shift += off - r;
-      else break;
-    }
-    return off - shift;
-  };
-  const segs = [];
-  for (const s of segments) {
-    const start = map(s.start);
-    const end = map(s.end);
-    if (end > start) segs.push({ ...s, start, end });
-  }
-  return { output: output.split(NV).join(""), segments: segs };
-}
-function locationOf(msg) {
-  const m = /\(([^():]+):(\d+)(?::(\d+))?\)/.exec(msg) ?? /^([^\s:]+):(\d+)(?::(\d+))?/m.exec(msg) ?? /template: ([^\s:]+):(\d+)(?::(\d+))?/.exec(msg);
-  if (!m) return {};
-  return { file: m[1], line: Number(m[2]), column: m[3] ? Number(m[3]) : void 0 };
-}
-function renderTemplates(chart, top, opts) {
-  const templates = /* @__PURE__ */ new Map();
-  recAllTpls(chart, templates, top, opts.toYaml);
-  const origins = /* @__PURE__ */ new Map();
-  for (const [k, r] of templates) origins.set(k, r.origin);
-  const keys = sortTemplates([...templates.keys()]);
-  const t = new Template("gotpl", { options: [opts.strict ? "missingkey=error" : "missingkey=zero"] });
-  t.funcs(opts.funcs);
-  for (const name of keys) {
-    try {
-      t.new(name).parse(templates.get(name).tpl);
-    } catch (err) {
-      if (err instanceof TemplateError) {
-        const msg = cleanupParseError(name, err.message);
-        const loc = locationOf(msg);
-        throw new RenderError(msg, origins.get(loc.file ?? name) ?? origins.get(name), loc.line, loc.column);
-      }
-      throw err;
-    }
-  }
-  const rendered = [];
-  let budget = opts.maxOutputLength;
-  for (const name of keys) {
-    if (path14.posix.basename(name).startsWith("_")) continue;
-    const r = templates.get(name);
-    r.vals.set("Template", /* @__PURE__ */ new Map([["Name", name], ["BasePath", r.basePath]]));
-    let res;
-    try {
-      res = t.executeWithProvenance(r.vals, { name, deadline: opts.deadline, maxOutputLength: budget });
-    } catch (err) {
-      if (err instanceof TemplateError) {
-        if (err.kind === "limit") throw new RenderError(`${name}: ${err.message}`, origins.get(name));
-        const msg = err.kind === "exec" ? cleanupExecError(name, err.message) : err.message;
-        const loc = locationOf(msg);
-        throw new RenderError(msg, origins.get(loc.file ?? name) ?? origins.get(name), loc.line, loc.column);
-      }
-      throw err;
-    }
-    if (budget !== void 0) budget -= res.output.length;
-    const stripped = stripNoValue(res.output, res.segments);
-    rendered.push({ name, output: stripped.output, segments: stripped.segments });
-  }
-  return { rendered, origins };
-}
-function toRenderValues(chart, values, release, caps, toYaml) {
-  return /* @__PURE__ */ new Map([
-    ["Chart", chartValue(chart)],
-    ["Capabilities", capabilitiesValue(caps)],
-    ["Release", releaseValue(release)],
-    ["Values", withValuesMethods(values, toYaml)]
-  ]);
-}
-
-// src/render/sprig/crypto.ts
-import {
-  createECDH,
-  createHash as createHash3,
-  createHmac,
-  createCipheriv,
-  createDecipheriv,
-  createPrivateKey,
-  createPublicKey,
-  scryptSync,
-  sign,
-  X509Certificate
-} from "node:crypto";
-import { isIP } from "node:net";
-
-// src/render/sprig/der.ts
-function derLen(n) {
-  if (n < 128) return Buffer.from([n]);
-  const bytes3 = [];
-  while (n > 0) {
-    bytes3.unshift(n & 255);
-    n = Math.floor(n / 256);
-  }
-  return Buffer.from([128 | bytes3.length, ...bytes3]);
-}
-function tlv(tag, content) {
-  return Buffer.concat([Buffer.from([tag]), derLen(content.length), content]);
-}
-var seq = (...parts) => tlv(48, Buffer.concat(parts));
-var set = (...parts) => tlv(49, Buffer.concat(parts));
-var octets = (b) => tlv(4, b);
-var bitString = (b, unused = 0) => tlv(3, Buffer.concat([Buffer.from([unused]), b]));
-var derNull = () => Buffer.from([5, 0]);
-var bool2 = (v) => Buffer.from([1, 1, v ? 255 : 0]);
-var explicit = (n, content) => tlv(160 | n, content);
-function bigToBytes(n) {
-  let hex = n.toString(16);
-  if (hex.length % 2) hex = "0" + hex;
-  return Buffer.from(hex, "hex");
-}
-function bytesToBig(b) {
-  return b.length === 0 ? 0n : BigInt("0x" + b.toString("hex"));
-}
-function integer2(n) {
-  let b = bigToBytes(BigInt(n));
-  if (b.length === 0) b = Buffer.from([0]);
-  if (b[0] & 128) b = Buffer.concat([Buffer.from([0]), b]);
-  return tlv(2, b);
-}
-function oid(s) {
-  const parts = s.split(".").map(Number);
-  const out = [parts[0] * 40 + parts[1]];
-  for (const p of parts.slice(2)) {
-    const stack = [p & 127];
-    let v = Math.floor(p / 128);
-    while (v > 0) {
-      stack.unshift(v & 127 | 128);
-      v = Math.floor(v / 128);
-    }
-    out.push(...stack);
-  }
-  return tlv(6, Buffer.from(out));
-}
-function dirString(s) {
-  const printable = /^[A-Za-z0-9 '()+,\-./:=?*&]*$/.test(s);
-  return tlv(printable ? 19 : 12, Buffer.from(s, "utf8"));
-}
-function derTime(d) {
-  const y = d.getUTCFullYear();
-  const p = (n, w = 2) => String(n).padStart(w, "0");
-  const rest = p(d.getUTCMonth() + 1) + p(d.getUTCDate()) + p(d.getUTCHours()) + p(d.getUTCMinutes()) + p(d.getUTCSeconds()) + "Z";
-  if (y >= 1950 && y < 2050) return tlv(23, Buffer.from(p(y % 100) + rest));
-  return tlv(24, Buffer.from(p(y, 4) + rest));
-}
-function readTlv(b, off = 0) {
-  if (off + 2 > b.length) throw new Error("asn1: syntax error: data truncated");
-  const tag = b[off];
-  let len = b[off + 1];
-  let p = off + 2;
-  if (len & 128) {
-    const n = len & 127;
-    if (n === 0 || n > 4 || p + n > b.length) throw new Error("asn1: syntax error: invalid length");
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + b[p + i];
-    p += n;
-  }
-  if (p + len > b.length) throw new Error("asn1: syntax error: data truncated");
-  return { tag, value: b.subarray(p, p + len), raw: b.subarray(off, p + len), end: p + len };
-}
-function children(b) {
-  const out = [];
-  let off = 0;
-  while (off < b.length) {
-    const t = readTlv(b, off);
-    out.push(t);
-    off = t.end;
-  }
-  return out;
-}
-function toPem(type, der) {
-  const b64 = der.toString("base64");
-  const lines = b64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${type}-----
-${lines.join("\n")}${lines.length ? "\n" : ""}-----END ${type}-----
-`;
-}
-function pemDecode(s) {
-  const m = /-----BEGIN ([^-\n]*)-----\r?\n([\s\S]*?)-----END \1-----/.exec(s);
-  if (!m) return void 0;
-  const body = m[2].split(/\r?\n/).filter((l) => !/^[\w-]+:/.test(l)).join("");
-  if (!/^[A-Za-z0-9+/=\s]*$/.test(body)) return void 0;
-  return { type: m[1], bytes: Buffer.from(body.replace(/\s+/g, ""), "base64") };
-}
-
-// src/render/sprig/encoding.ts
-var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-var B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-function goDecode(s, alphabet, bitsPer, name) {
-  const quantum = bitsPer === 6 ? 4 : 8;
-  const src = Buffer.from(s, "utf8");
-  const vals = [];
-  const pos = [];
-  for (let i2 = 0; i2 < src.length; i2++) {
-    const c = src[i2];
-    if (c === 10 || c === 13) continue;
-    vals.push(c);
-    pos.push(i2);
-  }
-  const err = (k) => new Error(`illegal ${name} data at input byte ${k < pos.length ? pos[k] : src.length}`);
-  let bits = 0;
-  let acc = 0;
-  const out = [];
-  let i = 0;
-  for (; i < vals.length; i++) {
-    const c = vals[i];
-    if (c === 61) break;
-    const d = alphabet.indexOf(String.fromCharCode(c));
-    if (d < 0) throw err(i);
-    acc = acc << bitsPer | d;
-    bits += bitsPer;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push(acc >> bits & 255);
-      acc &= (1 << bits) - 1;
-    }
-  }
-  if (i < vals.length) {
-    const dataInQuantum = i % quantum;
-    const validData = bitsPer === 6 ? [2, 3] : [2, 4, 5, 7];
-    if (!validData.includes(dataInQuantum)) throw err(i);
-    const padLen = quantum - dataInQuantum;
-    for (let k = 0; k < padLen; k++) if (vals[i + k] !== 61) throw err(i + k);
-    if (i + padLen !== vals.length) throw err(i + padLen);
-  } else if (vals.length % quantum !== 0) {
-    throw err(vals.length - vals.length % quantum);
-  }
-  return Buffer.from(out);
-}
-function base32Encode(b) {
-  let out = "";
-  let bits = 0;
-  let acc = 0;
-  for (const x of b) {
-    acc = acc << 8 | x;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out += B32[acc >> bits & 31];
-    }
-    acc &= (1 << bits) - 1;
-  }
-  if (bits > 0) out += B32[acc << 5 - bits & 31];
-  while (out.length % 8 !== 0) out += "=";
-  return out;
-}
-function encodingFuncs() {
-  const sig2 = { params: ["string"], result: "string" };
-  return {
-    b64enc: defineFunc(sig2, (s) => Buffer.from(s, "utf8").toString("base64")),
-    b64dec: defineFunc(sig2, (s) => {
-      try {
-        return goDecode(s, B64, 6, "base64").toString("utf8");
-      } catch (e) {
-        return e.message;
-      }
-    }),
-    b32enc: defineFunc(sig2, (s) => base32Encode(Buffer.from(s, "utf8"))),
-    b32dec: defineFunc(sig2, (s) => {
-      try {
-        return goDecode(s, B32, 5, "base32").toString("utf8");
-      } catch (e) {
-        return e.message;
-      }
-    })
-  };
-}
-var b64decodeStrict = (s) => goDecode(s, B64, 6, "base64");
-
-// src/render/sprig/random.ts
-import { createHash as createHash2 } from "node:crypto";
-
-// src/render/sprig/convert.ts
-var NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference";
-var MIN_INT64 = -(1n << 63n);
-var MAX_INT64 = (1n << 63n) - 1n;
-function kindName(v) {
-  if (v === null || v === void 0) return "invalid";
-  return kindOf(v);
-}
-function typeKind(v) {
-  if (v === null || v === void 0) throw new Error(NIL_DEREF);
-  return kindOf(v);
-}
-function sliceItems(v) {
-  if (Array.isArray(v)) return v;
-  if (v instanceof GoNil) {
-    const k = kindOf(v);
-    if (k === "slice" || k === "array") return [];
-  }
-  return void 0;
-}
-function goParseInt(s, base0 = true) {
-  let t = s;
-  let neg = false;
-  if (t.startsWith("+") || t.startsWith("-")) {
-    neg = t[0] === "-";
-    t = t.slice(1);
-  }
-  if (t === "") return null;
-  let base2 = 10;
-  if (base0 && t[0] === "0") {
-    const c = (t[1] ?? "").toLowerCase();
-    if (t.length >= 3 && c === "b") {
-      base2 = 2;
-      t = t.slice(2);
-    } else if (t.length >= 3 && c === "o") {
-      base2 = 8;
-      t = t.slice(2);
-    } else if (t.length >= 3 && c === "x") {
-      base2 = 16;
-      t = t.slice(2);
-    } else {
-      base2 = 8;
-      t = t.slice(1);
-    }
-    if (t.includes("_") && !underscoreOK(s)) return null;
-    t = t.replace(/_/g, "");
-  } else if (base0 && t.includes("_")) {
-    if (!underscoreOK(s)) return null;
-    t = t.replace(/_/g, "");
-  }
-  if (t === "" && base2 !== 8) return null;
-  let n = 0n;
-  const B = BigInt(base2);
-  for (const ch of t) {
-    const d = parseInt(ch, 36);
-    if (Number.isNaN(d) || d >= base2) return null;
-    n = n * B + BigInt(d);
-  }
-  if (neg) n = -n;
-  if (n < MIN_INT64 || n > MAX_INT64) return null;
-  return n;
-}
-function goParseFloat(s) {
-  const low = s.toLowerCase();
-  const m = /^([+-]?)(inf|infinity|nan)$/.exec(low);
-  if (m) return m[2] === "nan" ? NaN : m[1] === "-" ? -Infinity : Infinity;
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
-    const v = Number(s);
-    return Number.isFinite(v) ? v : null;
-  }
-  const hx = /^([+-]?)0[xX]([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?[pP]([+-]?\d+)$/.exec(s);
-  if (hx && (hx[2] + (hx[3] ?? "")).replace(/_/g, "") !== "") {
-    const intPart = hx[2].replace(/_/g, "");
-    const frac = (hx[3] ?? "").replace(/_/g, "");
-    let v = 0;
-    for (const ch of intPart) v = v * 16 + parseInt(ch, 16);
-    let scale = 1 / 16;
-    for (const ch of frac) {
-      v += parseInt(ch, 16) * scale;
-      scale /= 16;
-    }
-    v *= Math.pow(2, Number(hx[4]));
-    if (!Number.isFinite(v)) return null;
-    return hx[1] === "-" ? -v : v;
-  }
-  return null;
-}
-function trimZeroDecimal(s) {
-  let foundZero = false;
-  for (let i = s.length; i > 0; i--) {
-    switch (s[i - 1]) {
-      case ".":
-        if (foundZero) return s.slice(0, i - 1);
-        break;
-      case "0":
-        foundZero = true;
-        break;
-      default:
-        return s;
-    }
-  }
-  return s;
-}
-function derefPointers(v) {
-  while (v instanceof GoPointer) v = v.target;
-  return v;
-}
-function floatToInt64(f) {
-  if (Number.isNaN(f) || f >= 9223372036854776e3 || f < -9223372036854776e3) return MIN_INT64;
-  return BigInt(Math.trunc(f));
-}
-function toInt64E(v) {
-  v = derefPointers(v);
-  if (v === null || v === void 0 || v instanceof GoNil) return [0n, true];
-  if (v instanceof GoInt) return [BigInt.asIntN(64, v.value), true];
-  if (typeof v === "number") return [floatToInt64(v), true];
-  if (typeof v === "boolean") return [v ? 1n : 0n, true];
-  if (typeof v === "string") {
-    const n = goParseInt(trimZeroDecimal(v));
-    return n === null ? [0n, false] : [n, true];
-  }
-  return [0n, false];
-}
-function toInt64(v) {
-  return toInt64E(v)[0];
-}
-function toIntNum(v) {
-  return Number(toInt64(v));
-}
-function toFloat64E(v) {
-  v = derefPointers(v);
-  if (v === null || v === void 0 || v instanceof GoNil) return [0, true];
-  if (typeof v === "number") return [v, true];
-  if (v instanceof GoInt) return [Number(v.value), true];
-  if (typeof v === "boolean") return [v ? 1 : 0, true];
-  if (typeof v === "string") {
-    const f = goParseFloat(v);
-    return f === null ? [0, false] : [f, true];
-  }
-  return [0, false];
-}
-function toFloat64(v) {
-  return toFloat64E(v)[0];
-}
-var int64 = (n) => new GoInt("int64", n);
-var int = (n) => new GoInt("int", n);
-function bytesOf(v) {
-  if (Array.isArray(v) && sliceType(v) === "[]uint8") return Uint8Array.from(v, (b) => Number(b.value));
-  return void 0;
-}
-function strval(v) {
-  if (typeof v === "string") return v;
-  const b = bytesOf(v);
-  if (b) return Buffer.from(b).toString("utf8");
-  const err = findMethod(v, "Error");
-  if (err) return String(err.call(ctxOf(this, "Error")));
-  const str3 = findMethod(v, "String");
-  if (str3) return String(str3.call(ctxOf(this, "String")));
-  return sprintf("%v", [v ?? null]);
-}
-function ctxOf(c, name) {
-  if (c) return c;
-  return { name, template: void 0, templateName: "", executeTemplate: () => "", executeText: () => "" };
-}
-function strslice(v) {
-  if (Array.isArray(v)) {
-    if (sliceType(v) === "[]string") return v;
-    const out = [];
-    for (const x of v) if (x !== null && x !== void 0) out.push(strval.call(this, x));
-    return out;
-  }
-  const items = sliceItems(v);
-  if (items) return [];
-  if (v === null || v === void 0) return [];
-  return [strval.call(this, v)];
-}
-function stringSlice(xs) {
-  return withGoType(xs.slice(), "[]string");
-}
-function isEmpty(v) {
-  if (v === null || v === void 0) return true;
-  switch (typeof v) {
-    case "string":
-      return v.length === 0;
-    case "boolean":
-      return !v;
-    case "number":
-      return v === 0;
-    case "function":
-      return false;
-  }
-  if (v instanceof GoInt) return v.value === 0n;
-  if (v instanceof GoComplex) return v.re === 0 && v.im === 0;
-  if (Array.isArray(v)) return v.length === 0;
-  if (v instanceof Map) return v.size === 0;
-  if (v instanceof GoNil) return true;
-  if (v instanceof GoStruct || v instanceof GoPointer || v instanceof GoIter) return false;
-  return false;
-}
-function deepEqual2(a, b) {
-  if (a === void 0) a = null;
-  if (b === void 0) b = null;
-  if (a === null || b === null) return a === b;
-  if (typeOf(a) !== typeOf(b)) return false;
-  if (typeof a === "string" || typeof a === "boolean") return a === b;
-  if (typeof a === "number") return a === b;
-  if (typeof a === "function") return false;
-  if (a instanceof GoInt) return b instanceof GoInt && a.value === b.value;
-  if (a instanceof GoComplex) return b instanceof GoComplex && a.re === b.re && a.im === b.im;
-  if (a instanceof GoNil) return b instanceof GoNil;
-  if (b instanceof GoNil) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    if (a === b) return true;
-    return a.every((x, i) => deepEqual2(x, b[i]));
-  }
-  if (a instanceof Map) {
-    if (!(b instanceof Map) || a.size !== b.size) return false;
-    if (a === b) return true;
-    for (const [k, v] of a) {
-      if (!b.has(k) || !deepEqual2(v, b.get(k))) return false;
-    }
-    return mapType2(a) === mapType2(b);
-  }
-  if (a instanceof GoPointer) return b instanceof GoPointer && (a === b || deepEqual2(a.target, b.target));
-  if (a instanceof GoStruct) {
-    if (!(b instanceof GoStruct)) return false;
-    if (a === b) return true;
-    if (a.fields.size !== b.fields.size) return false;
-    for (const [k, v] of a.fields) if (!deepEqual2(v, b.fields.get(k))) return false;
-    return true;
-  }
-  return a === b;
-}
-function callMethod(ctx, fn, name, ...args) {
-  return fn.apply(ctxOf(ctx, name), args);
-}
-
-// src/render/sprig/random.ts
-var SeededRandom = class {
-  constructor(key) {
-    this.key = key;
-  }
-  key;
-  block = Buffer.alloc(0);
-  pos = 0;
-  counter = 0;
-  bytes(n) {
-    const out = Buffer.alloc(n);
-    for (let i = 0; i < n; i++) {
-      if (this.pos >= this.block.length) {
-        this.block = createHash2("sha256").update(this.key).update("\0").update(String(this.counter++)).digest();
-        this.pos = 0;
-      }
-      out[i] = this.block[this.pos++];
-    }
-    return out;
-  }
-  /** Uniform integer in [0, n) (n <= 2^48). */
-  intn(n) {
-    if (n <= 0) throw new Error("invalid argument to Intn");
-    if (n === 1) return 0;
-    const max = 2 ** 48;
-    const limit = max - max % n;
-    for (; ; ) {
-      const x = this.bytes(6).readUIntBE(0, 6);
-      if (x < limit) return x % n;
-    }
-  }
-};
-var CallSites = class {
-  constructor(seed) {
-    this.seed = seed;
-  }
-  seed;
-  counts = /* @__PURE__ */ new Map();
-  /** A fresh SeededRandom for this call. */
-  rng(ctx, fn) {
-    const p = ctx?.position;
-    const site = p ? `${p.source}\0${p.line}\0${p.col}` : "<unknown>";
-    const key = `${fn}\0${site}`;
-    const n = this.counts.get(key) ?? 0;
-    this.counts.set(key, n + 1);
-    return new SeededRandom(`${this.seed}\0${key}\0${n}`);
-  }
-  reset() {
-    this.counts.clear();
-  }
-};
-var ALPHA_LOWER = "abcdefghijklmnopqrstuvwxyz";
-var ALPHA = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + ALPHA_LOWER;
-var DIGITS = "0123456789";
-function randFrom(rng, count, alphabet) {
-  let s = "";
-  for (let i = 0; i < count; i++) s += alphabet[rng.intn(alphabet.length)];
-  return s;
-}
-function checkCount(count) {
-  if (count < 0) throw new Error(`Requested random string length ${count} is less than 0.`);
-}
-var ASCII = "";
-for (let c = 32; c <= 126; c++) ASCII += String.fromCharCode(c);
-function randomFuncs(sites) {
-  const str3 = (name, alphabet) => defineFunc({ params: ["int"], result: "string" }, function(n) {
-    const count = Number(n.value);
-    if (count < 0) return "";
-    checkCount(count);
-    return randFrom(sites.rng(this, name), count, alphabet);
-  });
-  return {
-    randAlphaNum: str3("randAlphaNum", ALPHA + DIGITS),
-    randAlpha: str3("randAlpha", ALPHA),
-    randNumeric: str3("randNumeric", DIGITS),
-    randAscii: str3("randAscii", ASCII),
-    randBytes: defineFunc({ params: ["int"], result: "string" }, function(n) {
-      const count = Number(n.value);
-      if (count < 0) throw new Error("runtime error: makeslice: len out of range");
-      return sites.rng(this, "randBytes").bytes(count).toString("base64");
-    }),
-    randInt: defineFunc({ params: ["int", "int"], result: "int" }, function(a, b) {
-      const min = Number(a.value);
-      const max = Number(b.value);
-      if (max - min <= 0) throw new Error("invalid argument to Intn");
-      return int(sites.rng(this, "randInt").intn(max - min) + min);
-    }),
-    uuidv4: defineFunc({ params: [], result: "string" }, function() {
-      const b = sites.rng(this, "uuidv4").bytes(16);
-      b[6] = b[6] & 15 | 64;
-      b[8] = b[8] & 63 | 128;
-      const h = b.toString("hex");
-      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-    }),
-    shuffle: defineFunc({ params: ["string"], result: "string" }, function(s) {
-      const str0 = s;
-      if (str0 === "") return str0;
-      const runes = Array.from(str0);
-      const rng = sites.rng(this, "shuffle");
-      for (let i = runes.length - 1; i > 0; i--) {
-        const j = rng.intn(i + 1);
-        if (i !== j) [runes[i], runes[j]] = [runes[j], runes[i]];
-      }
-      return runes.join("");
-    })
-  };
-}
-
-// src/render/sprig/crypto.ts
-var num = (v) => Number(v.value);
-function adler32(b) {
-  let a = 1;
-  let s = 0;
-  for (const x of b) {
-    a = (a + x) % 65521;
-    s = (s + a) % 65521;
-  }
-  return (s << 16 | a) >>> 0;
-}
-var PASSWORD_TEMPLATES = {
-  maximum: ["anoxxxxxxxxxxxxxxxxx", "axxxxxxxxxxxxxxxxxno"],
-  long: [
-    "CvcvnoCvcvCvcv",
-    "CvcvCvcvnoCvcv",
-    "CvcvCvcvCvcvno",
-    "CvccnoCvcvCvcv",
-    "CvccCvcvnoCvcv",
-    "CvccCvcvCvcvno",
-    "CvcvnoCvccCvcv",
-    "CvcvCvccnoCvcv",
-    "CvcvCvccCvcvno",
-    "CvcvnoCvcvCvcc",
-    "CvcvCvcvnoCvcc",
-    "CvcvCvcvCvccno",
-    "CvccnoCvccCvcv",
-    "CvccCvccnoCvcv",
-    "CvccCvccCvcvno",
-    "CvcvnoCvccCvcc",
-    "CvcvCvccnoCvcc",
-    "CvcvCvccCvccno",
-    "CvccnoCvcvCvcc",
-    "CvccCvcvnoCvcc",
-    "CvccCvcvCvccno"
-  ],
-  medium: ["CvcnoCvc", "CvcCvcno"],
-  short: ["Cvcn"],
-  basic: ["aaanaaan", "aannaaan", "aaannaaa"],
-  pin: ["nnnn"]
-};
-var TEMPLATE_CHARS = {
-  V: "AEIOU",
-  C: "BCDFGHJKLMNPQRSTVWXYZ",
-  v: "aeiou",
-  c: "bcdfghjklmnpqrstvwxyz",
-  A: "AEIOUBCDFGHJKLMNPQRSTVWXYZ",
-  a: "AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz",
-  n: "0123456789",
-  o: "@&%?,=[]_:-+*$#!'^~;()/.",
-  x: "AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789!@#$%^&*()"
-};
-var u32 = (n) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n >>> 0);
-  return b;
-};
-function derivePassword(counter, passwordType, password, user, site) {
-  const templates = PASSWORD_TEMPLATES[passwordType];
-  if (!templates) return `cannot find password template ${passwordType}`;
-  const seed0 = Buffer.from("com.lyndir.masterpassword");
-  const userB = Buffer.from(user, "utf8");
-  const salt = Buffer.concat([seed0, u32(userB.length), userB]);
-  const key = scryptSync(Buffer.from(password, "utf8"), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 256 * 1024 * 1024 });
-  const siteB = Buffer.from(site, "utf8");
-  const msg = Buffer.concat([seed0, u32(siteB.length), siteB, u32(counter)]);
-  const seed = createHmac("sha256", key).update(msg).digest();
-  const temp = templates[seed[0] % templates.length];
-  let out = "";
-  for (let i = 0; i < temp.length; i++) {
-    const chars = TEMPLATE_CHARS[temp[i]];
-    out += chars[seed[i + 1] % chars.length];
-  }
-  return out;
-}
-var BF_INIT;
-function blowfishInit() {
-  if (BF_INIT) return BF_INIT;
-  const words = 18 + 4 * 256;
-  const nHex = words * 8;
-  const guard = 64n;
-  const bits = BigInt(nHex * 4) + guard;
-  const one = 1n << bits;
-  const atanInv = (x) => {
-    let sum = 0n;
-    let term = one / x;
-    const x2 = x * x;
-    for (let k = 0n; term !== 0n; k++) {
-      const t = term / (2n * k + 1n);
-      sum += k % 2n === 0n ? t : -t;
-      term /= x2;
-    }
-    return sum;
-  };
-  const pi = 16n * atanInv(5n) - 4n * atanInv(239n);
-  const hex = (pi - 3n * one >> guard).toString(16).padStart(nHex, "0");
-  const out = new Uint32Array(words);
-  for (let i = 0; i < words; i++) out[i] = parseInt(hex.slice(i * 8, i * 8 + 8), 16);
-  if (out[0] !== 608135816 || out[17] !== 2306472731) throw new Error("blowfish: bad pi digits");
-  BF_INIT = out;
-  return out;
-}
-var Blowfish = class _Blowfish {
-  p;
-  s;
-  constructor() {
-    const init = blowfishInit();
-    this.p = init.slice(0, 18);
-    this.s = init.slice(18);
-  }
-  f(x) {
-    const s = this.s;
-    return (s[x >>> 24] + s[256 + (x >>> 16 & 255)] >>> 0 ^ s[512 + (x >>> 8 & 255)]) + s[768 + (x & 255)] >>> 0;
-  }
-  encrypt(l, r) {
-    const p = this.p;
-    for (let i = 0; i < 16; i += 2) {
-      l = (l ^ p[i]) >>> 0;
-      r = (r ^ this.f(l)) >>> 0;
-      r = (r ^ p[i + 1]) >>> 0;
-      l = (l ^ this.f(r)) >>> 0;
-    }
-    l = (l ^ p[16]) >>> 0;
-    r = (r ^ p[17]) >>> 0;
-    return [r, l];
-  }
-  static word(b, j) {
-    let d = 0;
-    for (let k = 0; k < 4; k++) {
-      d = (d << 8 | b[j.i]) >>> 0;
-      j.i = (j.i + 1) % b.length;
-    }
-    return d;
-  }
-  expandKey(key, salt) {
-    const j = { i: 0 };
-    for (let i = 0; i < 18; i++) this.p[i] = (this.p[i] ^ _Blowfish.word(key, j)) >>> 0;
-    const sj = { i: 0 };
-    let l = 0;
-    let r = 0;
-    const next = () => {
-      if (salt) {
-        l = (l ^ _Blowfish.word(salt, sj)) >>> 0;
-        r = (r ^ _Blowfish.word(salt, sj)) >>> 0;
-      }
-      [l, r] = this.encrypt(l, r);
-    };
-    for (let i = 0; i < 18; i += 2) {
-      next();
-      this.p[i] = l;
-      this.p[i + 1] = r;
-    }
-    for (let i = 0; i < 1024; i += 2) {
-      next();
-      this.s[i] = l;
-      this.s[i + 1] = r;
-    }
-  }
-};
-var BCRYPT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-var STD_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-function bcryptB64(b) {
-  return Array.from(b.toString("base64").replace(/=+$/, ""), (c) => BCRYPT_ALPHABET[STD_ALPHABET.indexOf(c)]).join("");
-}
-function bcryptHash(password, salt, cost = 10) {
-  if (password.length > 72) throw new Error("bcrypt: password length exceeds 72 bytes");
-  const ckey = Buffer.concat([password, Buffer.from([0])]);
-  const bf = new Blowfish();
-  bf.expandKey(ckey, salt);
-  const rounds = 1 << cost;
-  for (let i = 0; i < rounds; i++) {
-    bf.expandKey(ckey);
-    bf.expandKey(salt);
-  }
-  const data = Buffer.from("OrpheanBeholderScryDoubt");
-  for (let i = 0; i < 24; i += 8) {
-    let l = data.readUInt32BE(i);
-    let r = data.readUInt32BE(i + 4);
-    for (let j = 0; j < 64; j++) [l, r] = bf.encrypt(l, r);
-    data.writeUInt32BE(l, i);
-    data.writeUInt32BE(r, i + 4);
-  }
-  return `$2a$${String(cost).padStart(2, "0")}$${bcryptB64(salt)}${bcryptB64(data.subarray(0, 23))}`;
-}
-function aesKey(password) {
-  const key = Buffer.alloc(32);
-  Buffer.from(password, "utf8").copy(key, 0, 0, 32);
-  return key;
-}
-function encryptAES(password, plaintext, iv) {
-  if (plaintext === "") return "";
-  const content = Buffer.from(plaintext, "utf8");
-  const padding = 16 - content.length % 16;
-  const padded = Buffer.concat([content, Buffer.alloc(padding, padding)]);
-  const c = createCipheriv("aes-256-cbc", aesKey(password), iv);
-  c.setAutoPadding(false);
-  return Buffer.concat([iv, c.update(padded), c.final()]).toString("base64");
-}
-function decryptAES(password, crypt64) {
-  if (crypt64 === "") return "";
-  const crypt = b64decodeStrict(crypt64);
-  if (crypt.length < 16) throw new Error(`runtime error: slice bounds out of range [:16] with capacity ${crypt.length}`);
-  const body = crypt.subarray(16);
-  if (body.length % 16 !== 0) throw new Error("crypto/cipher: input not full blocks");
-  const d = createDecipheriv("aes-256-cbc", aesKey(password), crypt.subarray(0, 16));
-  d.setAutoPadding(false);
-  const dec = Buffer.concat([d.update(body), d.final()]);
-  if (dec.length === 0) throw new Error("runtime error: index out of range [-1]");
-  const cut = dec.length - dec[dec.length - 1];
-  if (cut < 0) throw new Error(`runtime error: slice bounds out of range [:${cut}]`);
-  return dec.subarray(0, cut).toString("utf8");
-}
-function modPow(b, e, m) {
-  let r = 1n;
-  b %= m;
-  while (e > 0n) {
-    if (e & 1n) r = r * b % m;
-    b = b * b % m;
-    e >>= 1n;
-  }
-  return r;
-}
-function modInv(a, m) {
-  let [r0, r1] = [a % m, m];
-  let [s0, s1] = [1n, 0n];
-  while (r1 !== 0n) {
-    const q2 = r0 / r1;
-    [r0, r1] = [r1, r0 - q2 * r1];
-    [s0, s1] = [s1, s0 - q2 * s1];
-  }
-  return (s0 % m + m) % m;
-}
-var gcd = (a, b) => {
-  while (b) [a, b] = [b, a % b];
-  return a;
-};
-var SMALL_PRIMES;
-function smallPrimes() {
-  if (SMALL_PRIMES) return SMALL_PRIMES;
-  const n = 1 << 16;
-  const sieve = new Uint8Array(n);
-  const out = [];
-  for (let i = 3; i < n; i += 2) {
-    if (sieve[i]) continue;
-    out.push(i);
-    for (let j = i * i; j < n; j += 2 * i) sieve[j] = 1;
-  }
-  SMALL_PRIMES = out;
-  return out;
-}
-function randBig(rng, bits) {
-  return bytesToBig(rng.bytes(Math.ceil(bits / 8))) & (1n << BigInt(bits)) - 1n;
-}
-function millerRabin(n, rng, rounds) {
-  let d = n - 1n;
-  let s = 0;
-  while ((d & 1n) === 0n) {
-    d >>= 1n;
-    s++;
-  }
-  const bits = n.toString(2).length;
-  for (let i = 0; i < rounds; i++) {
-    const a = i === 0 ? 2n : 2n + randBig(rng, bits) % (n - 3n);
-    let x = modPow(a, d, n);
-    if (x === 1n || x === n - 1n) continue;
-    let ok = false;
-    for (let r = 1; r < s; r++) {
-      x = x * x % n;
-      if (x === n - 1n) {
-        ok = true;
-        break;
-      }
-    }
-    if (!ok) return false;
-  }
-  return true;
-}
-function genPrime(rng, bits, accept, step = 2n, base2 = 1n) {
-  const primes = smallPrimes();
-  for (; ; ) {
-    let start;
-    if (step === 2n) start = randBig(rng, bits) | 3n << BigInt(bits - 2) | 1n;
-    else {
-      const x = randBig(rng, bits) | 1n << BigInt(bits - 1);
-      start = x - x % step + base2;
-    }
-    const window2 = 4096;
-    const bad = new Uint8Array(window2);
-    for (const sp of primes) {
-      const P = BigInt(sp);
-      const r = Number(start % P);
-      const st = Number(step % P);
-      if (st === 0) {
-        if (r === 0) bad.fill(1);
-        continue;
-      }
-      const inv = Number(modInv(BigInt(st), P));
-      let k = Number(BigInt(sp - r) * BigInt(inv) % P);
-      for (; k < window2; k += sp) bad[k] = 1;
-    }
-    for (let k = 0; k < window2; k++) {
-      if (bad[k]) continue;
-      const c = start + BigInt(k) * step;
-      if (c.toString(2).length !== bits) break;
-      if (!millerRabin(c, rng, 1)) continue;
-      if (!millerRabin(c, rng, 20)) continue;
-      if (accept(c)) return c;
-    }
-  }
-}
-var keyCache = /* @__PURE__ */ new Map();
-function rsaKey(site, bits) {
-  const ck = `rsa:${bits}:${site.key}`;
-  const cached2 = keyCache.get(ck);
-  if (cached2) return cached2;
-  const rng = new SeededRandom(ck);
-  const e = 65537n;
-  for (; ; ) {
-    const ok = (p2) => gcd(p2 - 1n, e) === 1n;
-    const p = genPrime(rng, bits / 2, ok);
-    const q2 = genPrime(rng, bits - bits / 2, ok);
-    if (p === q2) continue;
-    const n = p * q2;
-    if (n.toString(2).length !== bits) continue;
-    const phi = (p - 1n) * (q2 - 1n);
-    const d = modInv(e, phi);
-    const der = seq(
-      integer2(0),
-      integer2(n),
-      integer2(e),
-      integer2(d),
-      integer2(p),
-      integer2(q2),
-      integer2(d % (p - 1n)),
-      integer2(d % (q2 - 1n)),
-      integer2(modInv(q2, p))
-    );
-    const key = createPrivateKey({ key: der, format: "der", type: "pkcs1" });
-    keyCache.set(ck, key);
-    return key;
-  }
-}
-var P256_N = BigInt("0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
-var b64url2 = (b) => b.toString("base64url");
-function ecKey(site) {
-  const rng = new SeededRandom(`ecdsa:${site.key}`);
-  const d = bytesToBig(rng.bytes(40)) % (P256_N - 1n) + 1n;
-  const dBuf = Buffer.alloc(32);
-  bigToBytes(d).copy(dBuf, 32 - bigToBytes(d).length);
-  const ecdh = createECDH("prime256v1");
-  ecdh.setPrivateKey(dBuf);
-  const pub = ecdh.getPublicKey();
-  return createPrivateKey({
-    key: { kty: "EC", crv: "P-256", d: b64url2(dBuf), x: b64url2(pub.subarray(1, 33)), y: b64url2(pub.subarray(33)) },
-    format: "jwk"
-  });
-}
-function ed25519Key(site) {
-  const rng = new SeededRandom(`ed25519:${site.key}`);
-  const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), rng.bytes(32)]);
-  return createPrivateKey({ key: der, format: "der", type: "pkcs8" });
-}
-var dsaCache = /* @__PURE__ */ new Map();
-function dsaKey(site) {
-  const ck = `dsa:${site.key}`;
-  const cached2 = dsaCache.get(ck);
-  if (cached2) return cached2;
-  const rng = new SeededRandom(ck);
-  const Q = genPrime(rng, 256, () => true);
-  const P = genPrime(rng, 2048, () => true, 2n * Q, 1n);
-  let G = 1n;
-  for (let h = 2n; G === 1n; h++) G = modPow(h, (P - 1n) / Q, P);
-  const X = randBig(rng, 320) % (Q - 1n) + 1n;
-  const k = { P, Q, G, Y: modPow(G, X, P), X };
-  dsaCache.set(ck, k);
-  return k;
-}
-var OID_DSA = "1.2.840.10040.4.1";
-function dsaDer(k) {
-  return seq(integer2(0), integer2(k.P), integer2(k.Q), integer2(k.G), integer2(k.Y), integer2(k.X));
-}
-function keyPem(k) {
-  switch (k.kind) {
-    case "rsa":
-      return k.key.export({ type: "pkcs1", format: "pem" }).toString();
-    case "ecdsa":
-      return k.key.export({ type: "sec1", format: "pem" }).toString();
-    case "ed25519":
-      return k.key.export({ type: "pkcs8", format: "pem" }).toString();
-    case "dsa":
-      return toPem("DSA PRIVATE KEY", dsaDer(k.dsa));
-  }
-}
-function spkiDer(k) {
-  if (k.kind === "dsa") {
-    const alg = seq(oid(OID_DSA), seq(integer2(k.dsa.P), integer2(k.dsa.Q), integer2(k.dsa.G)));
-    return seq(alg, bitString(integer2(k.dsa.Y)));
-  }
-  return createPublicKey(k.key).export({ type: "spki", format: "der" });
-}
-function kindOfKeyObject(key) {
-  const t = key.asymmetricKeyType;
-  if (t === "rsa") return "rsa";
-  if (t === "ec") {
-    if (key.asymmetricKeyDetails?.namedCurve && !["prime256v1", "secp384r1", "secp521r1", "secp224r1"].includes(key.asymmetricKeyDetails.namedCurve)) {
-      throw new Error("x509: unsupported elliptic curve");
-    }
-    return "ecdsa";
-  }
-  if (t === "ed25519") return "ed25519";
-  throw new Error(`x509: PKCS#8 wrapping contained private key with unknown algorithm: ${t}`);
-}
-function parsePrivateKeyPEM(pem) {
-  const block = pemDecode(pem);
-  if (!block) throw new Error("no PEM data in input");
-  if (block.type === "PRIVATE KEY") {
-    try {
-      const key = createPrivateKey({ key: block.bytes, format: "der", type: "pkcs8" });
-      return { kind: kindOfKeyObject(key), key };
-    } catch (e) {
-      throw new Error(`decoding PEM as PKCS#8: ${e.message}`);
-    }
-  }
-  if (!block.type.endsWith(" PRIVATE KEY")) throw new Error(`no private key data in PEM block of type ${block.type}`);
-  switch (block.type.slice(0, -12)) {
-    case "RSA":
-      try {
-        return { kind: "rsa", key: createPrivateKey({ key: block.bytes, format: "der", type: "pkcs1" }) };
-      } catch (e) {
-        throw new Error(`parsing RSA private key from PEM: ${e.message}`);
-      }
-    case "EC":
-      try {
-        return { kind: "ecdsa", key: createPrivateKey({ key: block.bytes, format: "der", type: "sec1" }) };
-      } catch (e) {
-        throw new Error(`parsing EC private key from PEM: ${e.message}`);
-      }
-    case "DSA":
-      try {
-        const ints = children(readTlv(block.bytes).value).map((t) => bytesToBig(Buffer.from(t.value)));
-        if (ints.length < 6) throw new Error("asn1: syntax error: sequence truncated");
-        return { kind: "dsa", dsa: { P: ints[1], Q: ints[2], G: ints[3], Y: ints[4], X: ints[5] } };
-      } catch (e) {
-        throw new Error(`parsing DSA private key from PEM: ${e.message}`);
-      }
-    default:
-      throw new Error(`invalid private key type ${block.type}`);
-  }
-}
-function nameDer(cn) {
-  return cn === "" ? seq() : seq(set(seq(oid("2.5.4.3"), dirString(cn))));
-}
-function ext(id, critical, value) {
-  return critical ? seq(oid(id), bool2(true), octets(value)) : seq(oid(id), octets(value));
-}
-function keyUsageBits(bits) {
-  let v = 0;
-  for (const b of bits) v |= 128 >> b;
-  const len = Math.max(...bits) + 1;
-  return bitString(Buffer.from([v]), 8 - len);
-}
-function ipBytes(ip) {
-  if (isIP(ip) === 4) return Buffer.from(ip.split(".").map(Number));
-  const [head, tail] = ip.includes("::") ? ip.split("::") : [ip, void 0];
-  const h = head ? head.split(":") : [];
-  const t = tail !== void 0 && tail !== "" ? tail.split(":") : [];
-  const expandPart = (parts) => parts.flatMap((p) => {
-    if (p.includes(".")) return [...Buffer.from(p.split(".").map(Number))].reduce((acc, x, i) => i % 2 ? (acc[acc.length - 1] = acc[acc.length - 1] << 8 | x, acc) : [...acc, x], []);
-    return [parseInt(p, 16)];
-  });
-  const hw = expandPart(h);
-  const tw = expandPart(t);
-  const words = tail !== void 0 ? [...hw, ...new Array(8 - hw.length - tw.length).fill(0), ...tw] : hw;
-  const b = Buffer.alloc(16);
-  words.forEach((w, i) => b.writeUInt16BE(w, i * 2));
-  return b;
-}
-function sigAlg(k) {
-  switch (k.kind) {
-    case "rsa":
-      return { der: seq(oid("1.2.840.113549.1.1.11"), derNull()), hash: "sha256" };
-    case "ecdsa":
-      return { der: seq(oid("1.2.840.10045.4.3.2")), hash: "sha256" };
-    case "ed25519":
-      return { der: seq(oid("1.3.101.112")), hash: null };
-    case "dsa":
-      throw new Error("x509: certificate private key does not implement crypto.Signer");
-  }
-}
-var certCache = /* @__PURE__ */ new Map();
-function createCertificate(rng, now, spec, subjectKey, signer) {
-  const spki = spkiDer(subjectKey);
-  const signing = signer ? signer.key : subjectKey;
-  const alg = sigAlg(signing);
-  const cacheKey = signing.kind === "ecdsa" ? `${rng.key}\0${spki.toString("hex")}\0${JSON.stringify(spec)}` : "";
-  if (cacheKey && certCache.has(cacheKey)) return certCache.get(cacheKey);
-  const serial = bytesToBig(rng.bytes(16));
-  const subject = nameDer(spec.cn);
-  const issuer = signer ? signer.subjectDer : subject;
-  const notAfter = new Date(now.getTime() + spec.daysValid * 24 * 3600 * 1e3);
-  const exts = [];
-  exts.push(ext("2.5.29.15", true, keyUsageBits(spec.isCA ? [0, 2, 5] : [0, 2])));
-  exts.push(ext("2.5.29.37", false, seq(oid("1.3.6.1.5.5.7.3.1"), oid("1.3.6.1.5.5.7.3.2"))));
-  exts.push(ext("2.5.29.19", true, spec.isCA ? seq(bool2(true)) : seq()));
-  let skid;
-  if (spec.isCA) {
-    const bits = children(readTlv(spki).value)[1].value.subarray(1);
-    skid = createHash3("sha1").update(bits).digest();
-    exts.push(ext("2.5.29.14", false, octets(skid)));
-  }
-  if (signer && signer.skid && !issuer.equals(subject)) exts.push(ext("2.5.29.35", false, seq(tlv(128, signer.skid))));
-  if (spec.dns.length > 0 || spec.ips.length > 0) {
-    const names = [...spec.dns.map((d) => tlv(130, Buffer.from(d, "utf8"))), ...spec.ips.map((ip) => tlv(135, ipBytes(ip)))];
-    exts.push(ext("2.5.29.17", false, seq(...names)));
-  }
-  const tbs = seq(
-    explicit(0, integer2(2)),
-    integer2(serial),
-    alg.der,
-    issuer,
-    seq(derTime(now), derTime(notAfter)),
-    subject,
-    spki,
-    explicit(3, seq(...exts))
-  );
-  const keyObj = signing.key;
-  const sig2 = sign(alg.hash, tbs, keyObj);
-  const pem = toPem("CERTIFICATE", seq(tbs, alg.der, bitString(sig2)));
-  if (cacheKey) certCache.set(cacheKey, pem);
-  return pem;
-}
-function signerFrom(ca) {
-  const s = ca instanceof GoStruct ? ca : void 0;
-  const certPem = String(s?.fields.get("Cert") ?? "");
-  const keyPemStr = String(s?.fields.get("Key") ?? "");
-  const block = pemDecode(certPem);
-  if (!block) throw new Error("unable to decode certificate");
-  let x;
-  try {
-    x = new X509Certificate(block.bytes);
-  } catch (e) {
-    throw new Error(`error parsing certificate: decodedSignerCert.Bytes: x509: malformed certificate (${e.message})`);
-  }
-  let key;
-  try {
-    key = parsePrivateKeyPEM(keyPemStr);
-  } catch (e) {
-    throw new Error(`error parsing private key: ${e.message}`);
-  }
-  const tbsFields = children(readTlv(children(readTlv(x.raw).value)[0].raw).value);
-  const hasVersion = tbsFields[0].tag === 160;
-  const subjectDer = Buffer.from(tbsFields[hasVersion ? 5 : 4].raw);
-  let skid;
-  const extsField = tbsFields.find((f) => f.tag === 163);
-  if (extsField) {
-    for (const e of children(readTlv(extsField.value).value)) {
-      const parts = children(e.value);
-      if (parts[0].value.equals(oid("2.5.29.14").subarray(2))) {
-        skid = Buffer.from(readTlv(parts[parts.length - 1].value).value);
-      }
-    }
-  }
-  return { subjectDer, skid, key };
-}
-function certValue(cert, key) {
-  return new GoStruct("sprig.certificate", { Cert: cert, Key: key });
-}
-function stringsOf(v, what) {
-  const items = sliceItems(v) ?? [];
-  return items.map((x) => {
-    if (typeof x !== "string") {
-      throw new Error(what === "ip" ? `error parsing ip: ${sprint([x ?? null])} is not a string` : `error processing alternate dns name: ${sprint([x ?? null])} is not a string`);
-    }
-    if (what === "ip" && isIP(x) === 0) throw new Error(`error parsing ip: ${x}`);
-    return x;
-  });
-}
-function cryptoFuncs(sites, now) {
-  const hash = (alg) => defineFunc({ params: ["string"], result: "string" }, (s) => createHash3(alg).update(Buffer.from(s, "utf8")).digest("hex"));
-  const bcrypt = (ctx, name, input) => {
-    try {
-      return bcryptHash(Buffer.from(input, "utf8"), sites.rng(ctx, name).bytes(16));
-    } catch (e) {
-      return `failed to encrypt string with bcrypt: ${e.message}`;
-    }
-  };
-  const genKey = (rng, typ) => {
-    switch (typ) {
-      case "":
-      case "rsa":
-        return { kind: "rsa", key: rsaKey(rng, 4096) };
-      case "dsa":
-        return { kind: "dsa", dsa: dsaKey(rng) };
-      case "ecdsa":
-        return { kind: "ecdsa", key: ecKey(rng) };
-      case "ed25519":
-        return { kind: "ed25519", key: ed25519Key(rng) };
-    }
-    throw new Error("Unknown type " + typ);
-  };
-  const CERT = "sprig.certificate";
-  const LIST3 = "[]interface {}";
-  const make = (rng, spec2, key, signer) => {
-    let cert;
-    try {
-      cert = createCertificate(rng, now(), spec2, key, signer);
-    } catch (e) {
-      throw new Error(`error creating certificate: ${e.message}`);
-    }
-    return certValue(cert, keyPem(key));
-  };
-  const withKey = (pem) => {
-    try {
-      return parsePrivateKeyPEM(pem);
-    } catch (e) {
-      throw new Error(`parsing private key: ${e.message}`);
-    }
-  };
-  const spec = (cn, ips, dns, days, isCA = false) => ({ cn, ips: stringsOf(ips, "ip"), dns: stringsOf(dns, "dns"), daysValid: num(days), isCA });
-  return {
-    sha1sum: hash("sha1"),
-    sha256sum: hash("sha256"),
-    sha512sum: hash("sha512"),
-    adler32sum: defineFunc({ params: ["string"], result: "string" }, (s) => String(adler32(Buffer.from(s, "utf8")))),
-    derivePassword: defineFunc(
-      { params: ["uint32", "string", "string", "string", "string"], result: "string" },
-      (c, t, p, u, s) => derivePassword(num(c), t, p, u, s)
-    ),
-    bcrypt: defineFunc({ params: ["string"], result: "string" }, function(s) {
-      return bcrypt(this, "bcrypt", s);
-    }),
-    htpasswd: defineFunc({ params: ["string", "string"], result: "string" }, function(u, p) {
-      if (u.includes(":")) return `invalid username: ${u}`;
-      return `${u}:${bcrypt(this, "htpasswd", p)}`;
-    }),
-    encryptAES: defineFunc({ params: ["string", "string"], result: "string" }, function(pw, text) {
-      return encryptAES(pw, text, sites.rng(this, "encryptAES").bytes(16));
-    }),
-    decryptAES: defineFunc({ params: ["string", "string"], result: "string" }, (pw, c) => decryptAES(pw, c)),
-    genPrivateKey: defineFunc({ params: ["string"], result: "string" }, function(t) {
-      const typ = t;
-      if (!["", "rsa", "dsa", "ecdsa", "ed25519"].includes(typ)) return "Unknown type " + typ;
-      return keyPem(genKey(sites.rng(this, "genPrivateKey"), typ));
-    }),
-    buildCustomCert: defineFunc({ params: ["string", "string"], result: CERT }, (c64, k64) => {
-      let cert;
-      let key;
-      try {
-        cert = b64decodeStrict(c64);
-      } catch {
-        throw new Error("unable to decode base64 certificate");
-      }
-      try {
-        key = b64decodeStrict(k64);
-      } catch {
-        throw new Error("unable to decode base64 private key");
-      }
-      const block = pemDecode(cert.toString("utf8"));
-      if (!block) throw new Error("unable to decode certificate");
-      try {
-        new X509Certificate(block.bytes);
-      } catch (e) {
-        throw new Error(`error parsing certificate: decodedCert.Bytes: ${e.message}`);
-      }
-      try {
-        parsePrivateKeyPEM(key.toString("utf8"));
-      } catch (e) {
-        throw new Error(`error parsing private key: ${e.message}`);
-      }
-      return certValue(cert.toString("utf8"), key.toString("utf8"));
-    }),
-    genCA: defineFunc({ params: ["string", "int"], result: CERT }, function(cn, days) {
-      const rng = sites.rng(this, "genCA");
-      return make(rng, spec(cn, null, null, days, true), { kind: "rsa", key: rsaKey(rng, 2048) }, null);
-    }),
-    genCAWithKey: defineFunc({ params: ["string", "int", "string"], result: CERT }, function(cn, days, pem) {
-      const key = withKey(pem);
-      return make(sites.rng(this, "genCAWithKey"), spec(cn, null, null, days, true), key, null);
-    }),
-    genSelfSignedCert: defineFunc({ params: ["string", LIST3, LIST3, "int"], result: CERT }, function(cn, ips, dns, days) {
-      const rng = sites.rng(this, "genSelfSignedCert");
-      const s = spec(cn, ips, dns, days);
-      return make(rng, s, { kind: "rsa", key: rsaKey(rng, 2048) }, null);
-    }),
-    genSelfSignedCertWithKey: defineFunc(
-      { params: ["string", LIST3, LIST3, "int", "string"], result: CERT },
-      function(cn, ips, dns, days, pem) {
-        const key = withKey(pem);
-        return make(sites.rng(this, "genSelfSignedCertWithKey"), spec(cn, ips, dns, days), key, null);
-      }
-    ),
-    genSignedCert: defineFunc(
-      { params: ["string", LIST3, LIST3, "int", CERT], result: CERT },
-      function(cn, ips, dns, days, ca) {
-        const rng = sites.rng(this, "genSignedCert");
-        const key = { kind: "rsa", key: rsaKey(rng, 2048) };
-        const s = spec(cn, ips, dns, days);
-        return make(rng, s, key, signerFrom(ca));
-      }
-    ),
-    genSignedCertWithKey: defineFunc(
-      { params: ["string", LIST3, LIST3, "int", CERT, "string"], result: CERT },
-      function(cn, ips, dns, days, ca, pem) {
-        const key = withKey(pem);
-        const s = spec(cn, ips, dns, days);
-        return make(sites.rng(this, "genSignedCertWithKey"), s, key, signerFrom(ca));
-      }
-    )
-  };
-}
-
-// src/render/sprig/dates.ts
-var ANY = "interface {}";
-var UTC = { name: "UTC", at: () => ({ offset: 0, abbr: "UTC" }) };
-var LOCAL = { name: "Local", at: () => ({ offset: 0, abbr: "UTC" }) };
-function fixedZone(name, offset) {
-  return { name, at: () => ({ offset, abbr: name }) };
-}
-function loadLocation(name) {
-  if (name === "" || name === "UTC") return UTC;
-  if (name === "Local") return LOCAL;
-  try {
-    const fmt = new Intl.DateTimeFormat("en-US", {
-      timeZone: name,
-      timeZoneName: "short",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-      hourCycle: "h23"
-    });
-    return {
-      name,
-      at(sec) {
-        const d = new Date(sec * 1e3);
-        const parts = Object.fromEntries(fmt.formatToParts(d).map((p) => [p.type, p.value]));
-        const asUTC = Date.UTC(
-          Number(parts.year),
-          Number(parts.month) - 1,
-          Number(parts.day),
-          Number(parts.hour),
-          Number(parts.minute),
-          Number(parts.second)
-        );
-        const offset = Math.round((asUTC - Math.floor(sec) * 1e3) / 1e3);
-        return { offset, abbr: parts.timeZoneName ?? name };
-      }
-    };
-  } catch {
-    return void 0;
-  }
-}
-var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-var DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-var GoTime = class _GoTime extends GoStruct {
-  constructor(sec, nsec, zone) {
-    super("time.Time", /* @__PURE__ */ new Map());
-    this.sec = sec;
-    this.nsec = nsec;
-    this.zone = zone;
-    bindMethods(this);
-  }
-  sec;
-  nsec;
-  zone;
-  get civil() {
-    const { offset, abbr } = this.zone.at(this.sec);
-    const d = new Date((this.sec + offset) * 1e3);
-    const start = Date.UTC(d.getUTCFullYear(), 0, 1);
-    return {
-      year: d.getUTCFullYear(),
-      month: d.getUTCMonth() + 1,
-      day: d.getUTCDate(),
-      hour: d.getUTCHours(),
-      min: d.getUTCMinutes(),
-      sec: d.getUTCSeconds(),
-      nsec: this.nsec,
-      wday: d.getUTCDay(),
-      yday: Math.floor((d.getTime() - start) / 864e5) + 1,
-      offset,
-      abbr
-    };
-  }
-  in(z) {
-    return new _GoTime(this.sec, this.nsec, z);
-  }
-  addNanos(ns) {
-    const total = BigInt(this.sec) * 1000000000n + BigInt(this.nsec) + ns;
-    let s = total / 1000000000n;
-    let n = total % 1000000000n;
-    if (n < 0n) {
-      n += 1000000000n;
-      s -= 1n;
-    }
-    return new _GoTime(Number(s), Number(n), this.zone);
-  }
-  unixNanos() {
-    return BigInt(this.sec) * 1000000000n + BigInt(this.nsec);
-  }
-};
-var ZERO_TIME_SEC = -62135596800;
-var zeroTime = () => new GoTime(ZERO_TIME_SEC, 0, UTC);
-function dateIn(y, mo, d, h, mi, s, ns, z) {
-  const dt = /* @__PURE__ */ new Date(0);
-  dt.setUTCFullYear(y, mo - 1, d);
-  dt.setUTCHours(h, mi, s, 0);
-  const local = Math.floor(dt.getTime() / 1e3);
-  let off = z.at(local).offset;
-  off = z.at(local - off).offset;
-  return new GoTime(local - off, ns, z);
-}
-var STD_TOKENS = [
-  ["January", "LongMonth"],
-  ["Jan", "Month"],
-  ["Monday", "LongWeekDay"],
-  ["Mon", "WeekDay"],
-  ["MST", "TZ"],
-  ["-07:00:00", "NumColonSecondsTZ"],
-  ["-070000", "NumSecondsTz"],
-  ["-07:00", "NumColonTZ"],
-  ["-0700", "NumTZ"],
-  ["-07", "NumShortTZ"],
-  ["Z07:00:00", "ISO8601ColonSecondsTZ"],
-  ["Z070000", "ISO8601SecondsTZ"],
-  ["Z07:00", "ISO8601ColonTZ"],
-  ["Z0700", "ISO8601TZ"],
-  ["Z07", "ISO8601ShortTZ"],
-  ["2006", "LongYear"],
-  ["002", "ZeroYearDay"],
-  ["__2", "UnderYearDay"],
-  ["_2", "UnderDay"],
-  ["01", "ZeroMonth"],
-  ["02", "ZeroDay"],
-  ["03", "ZeroHour12"],
-  ["04", "ZeroMinute"],
-  ["05", "ZeroSecond"],
-  ["06", "Year"],
-  ["15", "Hour"],
-  ["1", "NumMonth"],
-  ["2", "Day"],
-  ["3", "Hour12"],
-  ["4", "Minute"],
-  ["5", "Second"],
-  ["PM", "PM"],
-  ["pm", "pm"]
-];
-function layoutChunks(layout) {
-  const out = [];
-  let lit = "";
-  let i = 0;
-  outer: while (i < layout.length) {
-    const c = layout[i];
-    if ((c === "." || c === ",") && (layout[i + 1] === "0" || layout[i + 1] === "9")) {
-      const ch = layout[i + 1];
-      let j = i + 1;
-      while (j < layout.length && layout[j] === ch) j++;
-      if (!/[0-9]/.test(layout[j] ?? "")) {
-        if (lit) out.push(lit);
-        lit = "";
-        out.push({ kind: ch === "0" ? "FracSecond0" : "FracSecond9", n: j - (i + 1), sep: c });
-        i = j;
-        continue;
-      }
-    }
-    if (c === "_" && layout.startsWith("_2006", i)) {
-      lit += "_";
-      i++;
-      continue;
-    }
-    for (const [tok, kind] of STD_TOKENS) {
-      if (layout.startsWith(tok, i)) {
-        if (kind === "Month" && layout.startsWith("January", i)) continue;
-        if (kind === "WeekDay" && layout.startsWith("Monday", i)) continue;
-        if (lit) out.push(lit);
-        lit = "";
-        out.push({ kind });
-        i += tok.length;
-        continue outer;
-      }
-    }
-    lit += c;
-    i++;
-  }
-  if (lit) out.push(lit);
-  return out;
-}
-var pad = (n, w) => {
-  const s = String(Math.abs(n)).padStart(w, "0");
-  return n < 0 ? "-" + s : s;
-};
-function formatTime(t, layout) {
-  const c = t.civil;
-  let out = "";
-  for (const ch of layoutChunks(layout)) {
-    if (typeof ch === "string") {
-      out += ch;
-      continue;
-    }
-    const h12 = c.hour % 12 === 0 ? 12 : c.hour % 12;
-    switch (ch.kind) {
-      case "Year":
-        out += pad((c.year % 100 + 100) % 100, 2);
-        break;
-      case "LongYear":
-        out += pad(c.year, 4);
-        break;
-      case "Month":
-        out += MONTHS[c.month - 1].slice(0, 3);
-        break;
-      case "LongMonth":
-        out += MONTHS[c.month - 1];
-        break;
-      case "NumMonth":
-        out += String(c.month);
-        break;
-      case "ZeroMonth":
-        out += pad(c.month, 2);
-        break;
-      case "WeekDay":
-        out += DAYS[c.wday].slice(0, 3);
-        break;
-      case "LongWeekDay":
-        out += DAYS[c.wday];
-        break;
-      case "Day":
-        out += String(c.day);
-        break;
-      case "UnderDay":
-        out += (c.day < 10 ? " " : "") + c.day;
-        break;
-      case "ZeroDay":
-        out += pad(c.day, 2);
-        break;
-      case "UnderYearDay":
-        out += String(c.yday).padStart(3, " ");
-        break;
-      case "ZeroYearDay":
-        out += pad(c.yday, 3);
-        break;
-      case "Hour":
-        out += pad(c.hour, 2);
-        break;
-      case "Hour12":
-        out += String(h12);
-        break;
-      case "ZeroHour12":
-        out += pad(h12, 2);
-        break;
-      case "Minute":
-        out += String(c.min);
-        break;
-      case "ZeroMinute":
-        out += pad(c.min, 2);
-        break;
-      case "Second":
-        out += String(c.sec);
-        break;
-      case "ZeroSecond":
-        out += pad(c.sec, 2);
-        break;
-      case "PM":
-        out += c.hour >= 12 ? "PM" : "AM";
-        break;
-      case "pm":
-        out += c.hour >= 12 ? "pm" : "am";
-        break;
-      case "TZ":
-        if (c.abbr !== "") out += c.abbr;
-        else out += (c.offset < 0 ? "-" : "+") + pad(Math.floor(Math.abs(c.offset) / 3600), 2) + pad(Math.floor(Math.abs(c.offset) / 60) % 60, 2);
-        break;
-      case "FracSecond0":
-        out += ch.sep + String(c.nsec).padStart(9, "0").slice(0, ch.n);
-        break;
-      case "FracSecond9": {
-        const digits = String(c.nsec).padStart(9, "0").slice(0, ch.n).replace(/0+$/, "");
-        if (digits !== "") out += ch.sep + digits;
-        break;
-      }
-      default: {
-        const iso = ch.kind.startsWith("ISO");
-        if (iso && c.offset === 0) {
-          out += "Z";
-          break;
-        }
-        const colon = ch.kind.includes("Colon");
-        const abs = Math.abs(c.offset);
-        out += (c.offset < 0 ? "-" : "+") + pad(Math.floor(abs / 3600), 2);
-        if (!ch.kind.includes("Short")) out += (colon ? ":" : "") + pad(Math.floor(abs / 60) % 60, 2);
-        if (ch.kind.includes("Seconds")) out += (colon ? ":" : "") + pad(abs % 60, 2);
-      }
-    }
-  }
-  return out;
-}
-var q = (s) => quoteString(s);
-function parseTime(layout, value, loc) {
-  const orig = value;
-  const fail = (elem, rest, msg = "") => new Error(msg ? `parsing time ${q(orig)}${msg}` : `parsing time ${q(orig)} as ${q(layout)}: cannot parse ${q(rest)} as ${q(elem)}`);
-  let year = 1;
-  let month = -1;
-  let day = -1;
-  let yday = -1;
-  let hour = 0;
-  let min = 0;
-  let sec = 0;
-  let nsec = 0;
-  let pmSet = false;
-  let amSet = false;
-  let zoneOffset;
-  let zoneName = "";
-  let z;
-  const chunks = layoutChunks(layout);
-  const num6 = (min0, max0, fixed, width = 2) => {
-    const m = fixed ? new RegExp(`^\\d{${width}}`).exec(value) : /^\d{1,2}/.exec(value);
-    if (!m || m[0].length < min0) return null;
-    value = value.slice(m[0].length);
-    void max0;
-    return Number(m[0]);
-  };
-  for (let ci = 0; ci < chunks.length; ci++) {
-    const ch = chunks[ci];
-    if (typeof ch === "string") {
-      if (!value.startsWith(ch)) throw fail(ch, value);
-      value = value.slice(ch.length);
-      continue;
-    }
-    const hold = value;
-    const tok = STD_TOKENS.find(([, k]) => k === ch.kind)?.[0] ?? (ch.kind === "FracSecond0" ? ch.sep + "0".repeat(ch.n ?? 0) : ch.sep + "9".repeat(ch.n ?? 0));
-    const range = (what) => fail("", "", `: ${what} out of range`);
-    let v = null;
-    switch (ch.kind) {
-      case "Year":
-        if ((v = num6(2, 2, true)) === null) throw fail(tok, hold);
-        year = v >= 69 ? v + 1900 : v + 2e3;
-        break;
-      case "LongYear":
-        if (!/^\d{4}/.test(value)) throw fail(tok, hold);
-        year = Number(value.slice(0, 4));
-        value = value.slice(4);
-        break;
-      case "Month":
-      case "LongMonth": {
-        const names = MONTHS.map((m) => ch.kind === "Month" ? m.slice(0, 3) : m);
-        const idx = names.findIndex((m) => value.toLowerCase().startsWith(m.toLowerCase()));
-        if (idx < 0) throw fail(tok, hold);
-        month = idx + 1;
-        value = value.slice(names[idx].length);
-        break;
-      }
-      case "WeekDay":
-      case "LongWeekDay": {
-        const names = DAYS.map((d) => ch.kind === "WeekDay" ? d.slice(0, 3) : d);
-        const idx = names.findIndex((d) => value.toLowerCase().startsWith(d.toLowerCase()));
-        if (idx < 0) throw fail(tok, hold);
-        value = value.slice(names[idx].length);
-        break;
-      }
-      case "NumMonth":
-      case "ZeroMonth":
-        if ((v = num6(ch.kind === "ZeroMonth" ? 2 : 1, 12, ch.kind === "ZeroMonth")) === null) throw fail(tok, hold);
-        if (v <= 0 || v > 12) throw range("month");
-        month = v;
-        break;
-      case "Day":
-      case "UnderDay":
-      case "ZeroDay":
-        if (ch.kind === "UnderDay" && value[0] === " ") value = value.slice(1);
-        if ((v = num6(ch.kind === "ZeroDay" ? 2 : 1, 31, ch.kind === "ZeroDay")) === null) throw fail(tok, hold);
-        day = v;
-        break;
-      case "UnderYearDay":
-      case "ZeroYearDay": {
-        const m = /^ {0,2}\d{1,3}/.exec(value);
-        if (!m) throw fail(tok, hold);
-        yday = Number(m[0].trim());
-        value = value.slice(m[0].length);
-        break;
-      }
-      case "Hour":
-        if ((v = num6(1, 23, false)) === null) throw fail(tok, hold);
-        if (v > 23) throw range("hour");
-        hour = v;
-        break;
-      case "Hour12":
-      case "ZeroHour12":
-        if ((v = num6(ch.kind === "ZeroHour12" ? 2 : 1, 12, ch.kind === "ZeroHour12")) === null) throw fail(tok, hold);
-        if (v > 12) throw range("hour");
-        hour = v;
-        break;
-      case "Minute":
-      case "ZeroMinute":
-        if ((v = num6(ch.kind === "ZeroMinute" ? 2 : 1, 59, ch.kind === "ZeroMinute")) === null) throw fail(tok, hold);
-        if (v > 59) throw range("minute");
-        min = v;
-        break;
-      case "Second":
-      case "ZeroSecond": {
-        if ((v = num6(ch.kind === "ZeroSecond" ? 2 : 1, 59, ch.kind === "ZeroSecond")) === null) throw fail(tok, hold);
-        if (v > 59) throw range("second");
-        sec = v;
-        const next = chunks[ci + 1];
-        const nextIsFrac = typeof next === "object" && next.kind.startsWith("Frac");
-        const fm = /^[.,](\d+)/.exec(value);
-        if (fm && !nextIsFrac) {
-          nsec = Number((fm[1] + "000000000").slice(0, 9));
-          value = value.slice(fm[0].length);
-        }
-        break;
-      }
-      case "PM":
-      case "pm": {
-        const p = value.slice(0, 2);
-        const up = p.toUpperCase();
-        if (up === "PM") pmSet = true;
-        else if (up === "AM") amSet = true;
-        else throw fail(tok, hold);
-        value = value.slice(2);
-        break;
-      }
-      case "TZ": {
-        if (value.startsWith("UTC")) {
-          z = UTC;
-          value = value.slice(3);
-          break;
-        }
-        const m = /^[A-Z]{3,5}([+-]\d{1,2})?/.exec(value);
-        if (!m) throw fail(tok, hold);
-        zoneName = m[0];
-        value = value.slice(m[0].length);
-        break;
-      }
-      case "FracSecond0": {
-        const n = ch.n ?? 0;
-        const m = new RegExp(`^[.,]\\d{${n}}`).exec(value);
-        if (!m) throw fail(tok, hold);
-        nsec = Number((m[0].slice(1) + "000000000").slice(0, 9));
-        value = value.slice(m[0].length);
-        break;
-      }
-      case "FracSecond9": {
-        const m = /^[.,](\d+)/.exec(value);
-        if (m) {
-          nsec = Number((m[1] + "000000000").slice(0, 9));
-          value = value.slice(m[0].length);
-        }
-        break;
-      }
-      default: {
-        const iso = ch.kind.startsWith("ISO");
-        if (iso && value[0] === "Z") {
-          value = value.slice(1);
-          z = UTC;
-          break;
-        }
-        const colon = ch.kind.includes("Colon");
-        const short = ch.kind.includes("Short");
-        const secs = ch.kind.includes("Seconds");
-        const re = new RegExp(`^([+-])(\\d{2})${short ? "" : (colon ? ":" : "") + "(\\d{2})"}${secs ? (colon ? ":" : "") + "(\\d{2})" : ""}`);
-        const m = re.exec(value);
-        if (!m) throw fail(tok, hold);
-        let off = Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
-        if (m[1] === "-") off = -off;
-        zoneOffset = off;
-        value = value.slice(m[0].length);
-      }
-    }
-  }
-  if (value !== "") throw fail("", "", `: extra text: ${q(value)}`);
-  if (pmSet && hour < 12) hour += 12;
-  else if (amSet && hour === 12) hour = 0;
-  if (yday >= 0) {
-    const d0 = new Date(Date.UTC(year, 0, 1) + (yday - 1) * 864e5);
-    if (month < 0) month = d0.getUTCMonth() + 1;
-    if (day < 0) day = d0.getUTCDate();
-  }
-  if (month < 0) month = 1;
-  if (day < 0) day = 1;
-  const dim = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day < 1 || day > dim) throw fail("", "", ": day out of range");
-  if (z) return dateIn(year, month, day, hour, min, sec, nsec, z);
-  if (zoneOffset !== void 0) {
-    const t = dateIn(year, month, day, hour, min, sec, nsec, UTC);
-    const shifted = new GoTime(t.sec - zoneOffset, nsec, loc);
-    if (loc.at(shifted.sec).offset === zoneOffset) return shifted;
-    return new GoTime(t.sec - zoneOffset, nsec, fixedZone(zoneName, zoneOffset));
-  }
-  if (zoneName !== "") {
-    const t = dateIn(year, month, day, hour, min, sec, nsec, UTC);
-    let off = 0;
-    if (zoneName.length > 3 && zoneName.startsWith("GMT")) off = Number(zoneName.slice(3)) * 3600;
-    if (loc.at(t.sec).abbr === zoneName) return new GoTime(t.sec, nsec, loc);
-    return new GoTime(t.sec - off, nsec, fixedZone(zoneName, off));
-  }
-  return dateIn(year, month, day, hour, min, sec, nsec, loc);
-}
-function durationString(d) {
-  if (d === 0n) return "0s";
-  const neg = d < 0n;
-  let u = neg ? -d : d;
-  let out;
-  if (u < 1000000000n) {
-    let unit;
-    let scale;
-    if (u < 1000n) return (neg ? "-" : "") + u + "ns";
-    else if (u < 1000000n) {
-      unit = "\xB5s";
-      scale = 1000n;
-    } else {
-      unit = "ms";
-      scale = 1000000n;
-    }
-    out = fracStr(u, scale) + unit;
-  } else {
-    const h = u / 3600000000000n;
-    u -= h * 3600000000000n;
-    const m = u / 60000000000n;
-    u -= m * 60000000000n;
-    out = fracStr(u, 1000000000n) + "s";
-    if (h > 0n) out = `${h}h${m}m` + out;
-    else if (m > 0n) out = `${m}m` + out;
-  }
-  return (neg ? "-" : "") + out;
-}
-function fracStr(v, scale) {
-  const ip = v / scale;
-  let fp = (v % scale).toString().padStart(scale.toString().length - 1, "0").replace(/0+$/, "");
-  if (fp !== "") fp = "." + fp;
-  return ip.toString() + fp;
-}
-var UNITS2 = {
-  ns: 1n,
-  us: 1000n,
-  "\xB5s": 1000n,
-  "\u03BCs": 1000n,
-  ms: 1000000n,
-  s: 1000000000n,
-  m: 60000000000n,
-  h: 3600000000000n
-};
-function parseDuration2(s) {
-  const orig = s;
-  const err = (m) => new Error(`time: ${m} ${q(orig)}`);
-  let neg = false;
-  if (s !== "" && (s[0] === "-" || s[0] === "+")) {
-    neg = s[0] === "-";
-    s = s.slice(1);
-  }
-  if (s === "0") return 0n;
-  if (s === "") throw err("invalid duration");
-  let total = 0n;
-  while (s !== "") {
-    const m = /^(\d*)(?:\.(\d*))?/.exec(s);
-    if (!m || m[1] === "" && (m[2] ?? "") === "" || m[0] === ".") throw err("invalid duration");
-    s = s.slice(m[0].length);
-    const um = /^[^0-9.]+/.exec(s);
-    if (!um) throw err("missing unit in duration");
-    const unit = UNITS2[um[0]];
-    if (unit === void 0) throw new Error(`time: unknown unit ${q(um[0])} in duration ${q(orig)}`);
-    s = s.slice(um[0].length);
-    let v = BigInt(m[1] || "0") * unit;
-    const frac = m[2] ?? "";
-    if (frac !== "") v += BigInt(frac) * unit / 10n ** BigInt(frac.length);
-    total += v;
-    if (total > (1n << 63n) - 1n) throw err("invalid duration");
-  }
-  return neg ? -total : total;
-}
-function asTime(v) {
-  if (v instanceof GoTime) return v;
-  if (v !== null && typeof v === "object" && "target" in v && v.target instanceof GoTime) {
-    return v.target;
-  }
-  return void 0;
-}
-function bindMethods(t) {
-  const i = (n) => new GoInt("int", n);
-  const m = {
-    String: defineFunc({ params: [], result: "string" }, () => formatTime(t, "2006-01-02 15:04:05.999999999 -0700 MST")),
-    Format: defineFunc({ params: ["string"], result: "string" }, (l) => formatTime(t, l)),
-    Unix: defineFunc({ params: [], result: "int64" }, () => new GoInt("int64", t.sec)),
-    UnixMilli: defineFunc({ params: [], result: "int64" }, () => new GoInt("int64", t.unixNanos() / 1000000n)),
-    UnixNano: defineFunc({ params: [], result: "int64" }, () => new GoInt("int64", t.unixNanos())),
-    Year: defineFunc({ params: [], result: "int" }, () => i(t.civil.year)),
-    Month: defineFunc({ params: [], result: "time.Month" }, () => i(t.civil.month)),
-    Day: defineFunc({ params: [], result: "int" }, () => i(t.civil.day)),
-    Hour: defineFunc({ params: [], result: "int" }, () => i(t.civil.hour)),
-    Minute: defineFunc({ params: [], result: "int" }, () => i(t.civil.min)),
-    Second: defineFunc({ params: [], result: "int" }, () => i(t.civil.sec)),
-    Nanosecond: defineFunc({ params: [], result: "int" }, () => i(t.nsec)),
-    YearDay: defineFunc({ params: [], result: "int" }, () => i(t.civil.yday)),
-    UTC: defineFunc({ params: [], result: "time.Time" }, () => t.in(UTC)),
-    Local: defineFunc({ params: [], result: "time.Time" }, () => t.in(LOCAL)),
-    IsZero: defineFunc({ params: [], result: "bool" }, () => t.sec === ZERO_TIME_SEC && t.nsec === 0),
-    Add: defineFunc({ params: ["time.Duration"], result: "time.Time" }, (d) => t.addNanos(d.value)),
-    AddDate: defineFunc({ params: ["int", "int", "int"], result: "time.Time" }, (y, mo, d) => {
-      const c = t.civil;
-      return dateIn(
-        c.year + Number(y.value),
-        c.month + Number(mo.value),
-        c.day + Number(d.value),
-        c.hour,
-        c.min,
-        c.sec,
-        c.nsec,
-        t.zone
-      );
-    }),
-    Before: defineFunc({ params: ["time.Time"], result: "bool" }, (o) => t.unixNanos() < (asTime(o)?.unixNanos() ?? 0n)),
-    After: defineFunc({ params: ["time.Time"], result: "bool" }, (o) => t.unixNanos() > (asTime(o)?.unixNanos() ?? 0n)),
-    Equal: defineFunc({ params: ["time.Time"], result: "bool" }, (o) => t.unixNanos() === (asTime(o)?.unixNanos() ?? 0n)),
-    MarshalJSON: defineFunc({ params: [], result: "[]uint8" }, () => '"' + formatTime(t, "2006-01-02T15:04:05.999999999Z07:00") + '"')
-  };
-  t.methods = m;
-}
-function timeValue(sec, nsec, zone) {
-  return new GoTime(sec, nsec, zone);
-}
-var rebind = (t) => t;
-function fromDate(d, zone = UTC) {
-  const ms = d.getTime();
-  const sec = Math.floor(ms / 1e3);
-  return timeValue(sec, (ms - sec * 1e3) * 1e6, zone);
-}
-function dateFuncs(now) {
-  const nowT = () => fromDate(now(), LOCAL);
-  const toTime = (date, withInt32, withPtr) => {
-    if (date instanceof GoTime) return rebind(date);
-    if (withPtr) {
-      const p = asTime(date);
-      if (p) return rebind(p);
-    }
-    if (date instanceof GoInt && (date.kind === "int64" || date.kind === "int" || withInt32 && date.kind === "int32")) {
-      return timeValue(Number(date.value), 0, LOCAL);
-    }
-    return nowT();
-  };
-  const dateInZone = (fmt, date, zone) => {
-    const t = toTime(date, true, true);
-    const loc = loadLocation(zone) ?? UTC;
-    return formatTime(rebind(t.in(loc)), fmt);
-  };
-  const mustModify = (fmt, date) => {
-    const d = parseDuration2(fmt);
-    return rebind(date.addNanos(d));
-  };
-  const TT = "time.Time";
-  return {
-    now: defineFunc({ params: [], result: TT }, () => nowT()),
-    date: defineFunc({ params: ["string", ANY], result: "string" }, (f, d) => dateInZone(f, d, "Local")),
-    dateInZone: defineFunc({ params: ["string", ANY, "string"], result: "string" }, dateInZone),
-    date_in_zone: defineFunc({ params: ["string", ANY, "string"], result: "string" }, dateInZone),
-    htmlDate: defineFunc({ params: [ANY], result: "string" }, (d) => dateInZone("2006-01-02", d, "Local")),
-    htmlDateInZone: defineFunc({ params: [ANY, "string"], result: "string" }, (d, z) => dateInZone("2006-01-02", d, z)),
-    dateModify: defineFunc({ params: ["string", TT], result: TT }, (f, d) => {
-      try {
-        return mustModify(f, d);
-      } catch {
-        return d;
-      }
-    }),
-    date_modify: defineFunc({ params: ["string", TT], result: TT }, (f, d) => {
-      try {
-        return mustModify(f, d);
-      } catch {
-        return d;
-      }
-    }),
-    mustDateModify: defineFunc({ params: ["string", TT], result: TT }, mustModify),
-    must_date_modify: defineFunc({ params: ["string", TT], result: TT }, mustModify),
-    ago: defineFunc({ params: [ANY], result: "string" }, (d) => {
-      const t = toTime(d, false, false);
-      const ns = nowT().unixNanos() - t.unixNanos();
-      const s = ns >= 0n ? (ns + 500000000n) / 1000000000n : -((-ns + 500000000n) / 1000000000n);
-      return durationString(s * 1000000000n);
-    }),
-    duration: defineFunc({ params: [ANY], result: "string" }, (v) => {
-      let n = 0n;
-      if (typeof v === "string") n = /^[+-]?\d+$/.test(v) && BigInt(v) <= (1n << 63n) - 1n && BigInt(v) >= -(1n << 63n) ? BigInt(v) : 0n;
-      else if (v instanceof GoInt && v.kind === "int64") n = v.value;
-      return durationString(BigInt.asIntN(64, n * 1000000000n));
-    }),
-    durationRound: defineFunc({ params: [ANY], result: "string" }, (v) => {
-      let d = 0n;
-      if (typeof v === "string") {
-        try {
-          d = parseDuration2(v);
-        } catch {
-          d = 0n;
-        }
-      } else if (v instanceof GoInt && v.kind === "int64") d = v.value;
-      else if (v instanceof GoTime) d = nowT().unixNanos() - v.unixNanos();
-      let u = BigInt.asUintN(64, d);
-      if (d < 0n) u = BigInt.asUintN(64, -u);
-      const H = 3600000000000n;
-      const year = H * 24n * 365n;
-      const month = H * 24n * 30n;
-      const day = H * 24n;
-      const minute = 60000000000n;
-      const second = 1000000000n;
-      if (u > year) return `${u / year}y`;
-      if (u > month) return `${u / month}mo`;
-      if (u > day) return `${u / day}d`;
-      if (u > H) return `${u / H}h`;
-      if (u > minute) return `${u / minute}m`;
-      if (u > second) return `${u / second}s`;
-      return "0s";
-    }),
-    toDate: defineFunc({ params: ["string", "string"], result: TT }, (f, s) => {
-      try {
-        return rebind(parseTime(f, s, LOCAL));
-      } catch {
-        return rebind(zeroTime());
-      }
-    }),
-    mustToDate: defineFunc({ params: ["string", "string"], result: TT }, (f, s) => rebind(parseTime(f, s, LOCAL))),
-    unixEpoch: defineFunc({ params: [TT], result: "string" }, (d) => String(d.sec))
-  };
-}
-
-// src/render/sprig/strings.ts
-var num2 = (v) => Number(v.value);
-var isSpace2 = (r) => new RegExp("^\\p{White_Space}$", "u").test(r);
-var isUpper = (r) => new RegExp("^\\p{Lu}$", "u").test(r);
-var isLower = (r) => new RegExp("^\\p{Ll}$", "u").test(r);
-var isTitleCase = (r) => new RegExp("^\\p{Lt}$", "u").test(r);
-var isDigit = (r) => new RegExp("^\\p{Nd}$", "u").test(r);
-var isLetter = (r) => new RegExp("^\\p{L}$", "u").test(r);
-var isPunct = (r) => new RegExp("^\\p{P}$", "u").test(r);
-function runeUpper(r) {
-  const u = r.toUpperCase();
-  return Array.from(u).length === 1 ? u : r;
-}
-function runeLower(r) {
-  const u = r.toLowerCase();
-  return Array.from(u).length === 1 ? u : r;
-}
-var goToUpper = (s) => Array.from(s, runeUpper).join("");
-var goToLower = (s) => Array.from(s, runeLower).join("");
-var bytes2 = (s) => Buffer.from(s, "utf8");
-var str2 = (b) => b.toString("utf8");
-var byteRune = (b) => String.fromCodePoint(b);
-function sliceBytes(s, lo, hi) {
-  const b = bytes2(s);
-  const n = b.length;
-  if (hi !== void 0 && (hi < 0 || hi > n)) {
-    throw new Error(`runtime error: slice bounds out of range [:${hi}] with length ${n}`);
-  }
-  const h = hi ?? n;
-  if (lo !== void 0 && (lo < 0 || lo > h)) {
-    throw new Error(`runtime error: slice bounds out of range [${lo}:${hi === void 0 ? n : h}]`);
-  }
-  return str2(b.subarray(lo ?? 0, h));
-}
-function trimSpace(s) {
-  return s.replace(new RegExp("^\\p{White_Space}+|\\p{White_Space}+$", "gu"), "");
-}
-function trimCutset(s, cutset) {
-  const set2 = new Set(Array.from(cutset));
-  const rs = Array.from(s);
-  let i = 0;
-  let j = rs.length;
-  while (i < j && set2.has(rs[i])) i++;
-  while (j > i && set2.has(rs[j - 1])) j--;
-  return rs.slice(i, j).join("");
-}
-function replaceAll(s, old, nw) {
-  if (old === "") {
-    const rs = Array.from(s);
-    return nw + rs.map((r) => r + nw).join("");
-  }
-  return s.split(old).join(nw);
-}
-function goSplit(s, sep2, n = -1) {
-  if (n === 0) return [];
-  if (sep2 === "") {
-    const rs = Array.from(s);
-    if (n > 0 && rs.length > n) return [...rs.slice(0, n - 1), rs.slice(n - 1).join("")];
-    return rs;
-  }
-  const parts = s.split(sep2);
-  if (n > 0 && parts.length > n) return [...parts.slice(0, n - 1), parts.slice(n - 1).join(sep2)];
-  return parts;
-}
-function goRepeat(s, count) {
-  if (count < 0) throw new Error("strings: negative Repeat count");
-  if (s.length * count > 64 * 1024 * 1024) throw new Error("strings: Repeat output length overflow");
-  return s.repeat(count);
-}
-function goTitle(s) {
-  const isSep = (r) => {
-    const c = r.codePointAt(0) ?? 0;
-    if (c <= 127) return !/[0-9a-zA-Z_]/.test(r);
-    if (isLetter(r) || isDigit(r)) return false;
-    return isSpace2(r);
-  };
-  let prev = " ";
-  let out = "";
-  for (const r of s) {
-    out += isSep(prev) ? runeUpper(r) : r;
-    prev = r;
-  }
-  return out;
-}
-function abbreviateFull(s, offset, maxWidth) {
-  if (s === "") return "";
-  if (maxWidth < 4) return "";
-  const b = bytes2(s);
-  const n = b.length;
-  if (n <= maxWidth) return s;
-  if (offset > n) offset = n;
-  if (n - offset < maxWidth - 3) offset = n - (maxWidth - 3);
-  const marker = "...";
-  if (offset <= 4) return str2(b.subarray(0, maxWidth - 3)) + marker;
-  if (maxWidth < 7) return "";
-  if (offset + maxWidth - 3 < n) return marker + abbreviateFull(str2(b.subarray(offset)), 0, maxWidth - 3);
-  return marker + str2(b.subarray(n - (maxWidth - 3)));
-}
-function wrapCustom(s, wrapLength, newLine, wrapLongWords) {
-  if (s === "") return "";
-  if (newLine === "") newLine = "\n";
-  if (wrapLength < 1) wrapLength = 1;
-  const b = bytes2(s);
-  const n = b.length;
-  let offset = 0;
-  const out = [];
-  const nl = bytes2(newLine);
-  while (n - offset > wrapLength) {
-    if (b[offset] === 32) {
-      offset++;
-      continue;
-    }
-    const end = Math.min(wrapLength + offset + 1, n);
-    let spaceToWrapAt = b.subarray(offset, end).lastIndexOf(32) + offset;
-    if (spaceToWrapAt >= offset) {
-      out.push(b.subarray(offset, spaceToWrapAt), nl);
-      offset = spaceToWrapAt + 1;
-    } else if (wrapLongWords) {
-      out.push(b.subarray(offset, wrapLength + offset), nl);
-      offset += wrapLength;
-    } else {
-      const e = wrapLength + offset;
-      const index2 = b.subarray(e).indexOf(32);
-      if (index2 === -1) {
-        out.push(b.subarray(offset));
-        offset = n;
-      } else {
-        spaceToWrapAt = index2 + wrapLength;
-        if (spaceToWrapAt < offset) throw new Error(`runtime error: slice bounds out of range [${offset}:${spaceToWrapAt}]`);
-        out.push(b.subarray(offset, spaceToWrapAt), nl);
-        offset = spaceToWrapAt + 1;
-      }
-    }
-  }
-  out.push(b.subarray(Math.min(offset, n)));
-  return str2(Buffer.concat(out));
-}
-function initials(s) {
-  if (s === "") return s;
-  const b = bytes2(s);
-  let out = "";
-  let lastWasGap = true;
-  for (const c of b) {
-    const r = byteRune(c);
-    if (isSpace2(r)) lastWasGap = true;
-    else if (lastWasGap) {
-      out += r;
-      lastWasGap = false;
-    }
-  }
-  return out;
-}
-function deleteWhiteSpace(s) {
-  if (s === "") return s;
-  const b = bytes2(s);
-  let out = "";
-  let count = 0;
-  for (const c of b) {
-    const r = byteRune(c);
-    if (!isSpace2(r)) {
-      out += r;
-      count++;
-    }
-  }
-  return count === b.length ? s : out;
-}
-function uncapitalize(s) {
-  if (s === "") return s;
-  let next = true;
-  let out = "";
-  for (const r of s) {
-    if (isSpace2(r)) {
-      next = true;
-      out += r;
-    } else if (next) {
-      out += runeLower(r);
-      next = false;
-    } else out += r;
-  }
-  return out;
-}
-function swapCase(s) {
-  let out = "";
-  for (const r of s) {
-    if (isUpper(r) || isTitleCase(r)) out += runeLower(r);
-    else if (isLower(r)) out += runeUpper(r);
-    else out += r;
-  }
-  return out;
-}
-var isConnector = (r) => r === "-" || r === "_" || isSpace2(r);
-function nextWord(rs, start) {
-  const n = rs.length;
-  let i = start;
-  const r = rs[i++];
-  const run2 = (pred) => {
-    while (i < n && pred(rs[i])) i++;
-  };
-  if (isConnector(r)) {
-    run2(isConnector);
-    return { wt: "connector", end: i };
-  }
-  if (isPunct(r)) {
-    run2(isPunct);
-    return { wt: "punct", end: i };
-  }
-  if (isUpper(r)) {
-    if (i >= n) return { wt: "upper", end: i };
-    if (isUpper(rs[i])) {
-      run2(isUpper);
-      if (i < n && isLower(rs[i])) i--;
-      return { wt: "upper", end: i };
-    }
-    if (isLower(rs[i])) {
-      run2(isLower);
-      return { wt: "alpha", end: i };
-    }
-    return { wt: "upper", end: i };
-  }
-  if (isLower(r)) {
-    run2(isLower);
-    return { wt: "lower", end: i };
-  }
-  if (isDigit(r)) {
-    run2(isDigit);
-    return { wt: "number", end: i };
-  }
-  run2((x) => !(isConnector(x) || isLower(x) || isDigit(x) || isUpper(x)));
-  return { wt: "other", end: i };
-}
-function camelCaseToLowerCase(s, connector) {
-  if (s === "") return "";
-  const rs = Array.from(s);
-  let out = "";
-  const toLower = (wt2, a, b) => {
-    for (let k = a; k < b; k++) {
-      const r = rs[k];
-      if (wt2 === "connector" && isConnector(r)) out += connector;
-      else out += runeLower(r);
-    }
-  };
-  let pos = 0;
-  let w = nextWord(rs, pos);
-  let ws = pos;
-  pos = w.end;
-  let wt = w.wt;
-  while (pos < rs.length) {
-    if (wt !== "connector") toLower(wt, ws, pos);
-    const prev = wt;
-    const lastStart = ws;
-    const lastEnd = pos;
-    ws = pos;
-    w = nextWord(rs, pos);
-    wt = w.wt;
-    pos = w.end;
-    switch (prev) {
-      case "number":
-        while (wt === "lower" || wt === "number") {
-          toLower(wt, ws, pos);
-          if (pos >= rs.length) {
-            return out;
-          }
-          ws = pos;
-          w = nextWord(rs, pos);
-          wt = w.wt;
-          pos = w.end;
-        }
-        if (wt !== "invalid" && wt !== "punct" && wt !== "connector") out += connector;
-        break;
-      case "connector":
-        toLower("connector", lastStart, lastEnd);
-        break;
-      case "punct":
-        break;
-      default: {
-        if (wt !== "number") {
-          if (wt !== "connector" && wt !== "punct") out += connector;
-          break;
-        }
-        if (pos >= rs.length) break;
-        const numStart = ws;
-        const numEnd = pos;
-        ws = pos;
-        w = nextWord(rs, pos);
-        wt = w.wt;
-        pos = w.end;
-        if (wt === "alpha") {
-          toLower("number", numStart, numEnd);
-          out += connector;
-          break;
-        }
-        out += connector;
-        toLower("number", numStart, numEnd);
-      }
-    }
-  }
-  toLower(wt, ws, pos);
-  return out;
-}
-function toCamelCase(s) {
-  if (s === "") return "";
-  const rs = Array.from(s);
-  let out = "";
-  let i = 0;
-  let r0 = "";
-  for (; i < rs.length; i++) {
-    r0 = rs[i];
-    if (!isConnector(r0)) break;
-    out += r0;
-  }
-  if (i >= rs.length) return out;
-  r0 = runeUpper(r0);
-  i++;
-  for (; i < rs.length; i++) {
-    const r1 = r0;
-    r0 = rs[i];
-    if (isConnector(r1) && isConnector(r0)) {
-      out += r1;
-      continue;
-    }
-    if (isConnector(r1)) r0 = runeUpper(r0);
-    else {
-      r0 = runeLower(r0);
-      out += r1;
-    }
-  }
-  return out + r0;
-}
-function stringFuncs() {
-  const s1 = (fn) => defineFunc({ params: ["string"], result: "string" }, (s) => fn(s));
-  const s2 = (fn, result = "string") => defineFunc({ params: ["string", "string"], result }, (a, b) => fn(a, b));
-  return {
-    hello: defineFunc({ params: [], result: "string" }, () => "Hello!"),
-    abbrev: defineFunc({ params: ["int", "string"], result: "string" }, (w, s) => num2(w) < 4 ? s : abbreviateFull(s, 0, num2(w))),
-    abbrevboth: defineFunc({ params: ["int", "int", "string"], result: "string" }, (l, r, s) => {
-      const left = num2(l);
-      const right = num2(r);
-      if (right < 4 || left > 0 && right < 7) return s;
-      return abbreviateFull(s, left, right);
-    }),
-    trunc: defineFunc({ params: ["int", "string"], result: "string" }, (cv, sv) => {
-      const c = num2(cv);
-      const s = sv;
-      const n = Buffer.byteLength(s, "utf8");
-      if (c < 0 && n + c > 0) return sliceBytes(s, n + c, void 0);
-      if (c >= 0 && n > c) return sliceBytes(s, void 0, c);
-      return s;
-    }),
-    trim: s1(trimSpace),
-    upper: s1(goToUpper),
-    lower: s1(goToLower),
-    title: s1(goTitle),
-    untitle: s1(uncapitalize),
-    substr: defineFunc({ params: ["int", "int", "string"], result: "string" }, (a, b, sv) => {
-      const start = num2(a);
-      const end = num2(b);
-      const s = sv;
-      const n = Buffer.byteLength(s, "utf8");
-      if (start < 0) return sliceBytes(s, void 0, end);
-      if (end < 0 || end > n) return sliceBytes(s, start, void 0);
-      return sliceBytes(s, start, end);
-    }),
-    repeat: defineFunc({ params: ["int", "string"], result: "string" }, (c, s) => goRepeat(s, num2(c))),
-    trimall: s2((a, b) => trimCutset(b, a)),
-    trimAll: s2((a, b) => trimCutset(b, a)),
-    trimSuffix: s2((a, b) => a !== "" && b.endsWith(a) ? b.slice(0, b.length - a.length) : b),
-    trimPrefix: s2((a, b) => a !== "" && b.startsWith(a) ? b.slice(a.length) : b),
-    nospace: s1(deleteWhiteSpace),
-    initials: s1(initials),
-    swapcase: s1(swapCase),
-    snakecase: s1((s) => camelCaseToLowerCase(s, "_")),
-    camelcase: s1(toCamelCase),
-    kebabcase: s1((s) => camelCaseToLowerCase(s, "-")),
-    wrap: defineFunc({ params: ["int", "string"], result: "string" }, (l, s) => wrapCustom(s, num2(l), "", false)),
-    wrapWith: defineFunc({ params: ["int", "string", "string"], result: "string" }, (l, sep2, s) => wrapCustom(s, num2(l), sep2, true)),
-    contains: s2((a, b) => b.includes(a), "bool"),
-    hasPrefix: s2((a, b) => b.startsWith(a), "bool"),
-    hasSuffix: s2((a, b) => b.endsWith(a), "bool"),
-    quote: defineFunc({ params: ["interface {}"], variadic: true, result: "string" }, function(...xs) {
-      const out = [];
-      for (const x of xs) if (x !== null && x !== void 0) out.push(sprintf("%q", [strval.call(this, x)]));
-      return out.join(" ");
-    }),
-    squote: defineFunc({ params: ["interface {}"], variadic: true, result: "string" }, (...xs) => {
-      const out = [];
-      for (const x of xs) if (x !== null && x !== void 0) out.push(sprintf("'%v'", [x]));
-      return out.join(" ");
-    }),
-    cat: defineFunc({ params: ["interface {}"], variadic: true, result: "string" }, (...xs) => {
-      const v = xs.filter((x) => x !== null && x !== void 0);
-      return sprintf(v.map(() => "%v").join(" "), v);
-    }),
-    indent: defineFunc({ params: ["int", "string"], result: "string" }, (n, s) => {
-      const pad2 = goRepeat(" ", num2(n));
-      return pad2 + replaceAll(s, "\n", "\n" + pad2);
-    }),
-    nindent: defineFunc({ params: ["int", "string"], result: "string" }, (n, s) => {
-      const pad2 = goRepeat(" ", num2(n));
-      return "\n" + pad2 + replaceAll(s, "\n", "\n" + pad2);
-    }),
-    replace: defineFunc({ params: ["string", "string", "string"], result: "string" }, (o, n, s) => replaceAll(s, o, n)),
-    plural: defineFunc({ params: ["string", "string", "int"], result: "string" }, (one, many, c) => num2(c) === 1 ? one : many),
-    toString: defineFunc({ params: ["interface {}"], result: "string" }, function(v) {
-      return strval.call(this, v ?? null);
-    }),
-    toStrings: defineFunc({ params: ["interface {}"], result: "[]string" }, function(v) {
-      return stringSlice(strslice.call(this, v ?? null));
-    }),
-    join: defineFunc({ params: ["string", "interface {}"], result: "string" }, function(sep2, v) {
-      return strslice.call(this, v ?? null).join(sep2);
-    }),
-    split: defineFunc({ params: ["string", "string"], result: "map[string]string" }, (sep2, s) => {
-      const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-      goSplit(s, sep2).forEach((p, i) => m.set("_" + i, p));
-      return m;
-    }),
-    splitList: defineFunc({ params: ["string", "string"], result: "[]string" }, (sep2, s) => stringSlice(goSplit(s, sep2))),
-    splitn: defineFunc({ params: ["string", "int", "string"], result: "map[string]string" }, (sep2, n, s) => {
-      const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-      goSplit(s, sep2, num2(n)).forEach((p, i) => m.set("_" + i, p));
-      return m;
-    }),
-    sortAlpha: defineFunc({ params: ["interface {}"], result: "[]string" }, function(v) {
-      let x = v ?? null;
-      while (x instanceof GoPointer) x = x.target;
-      if (sliceItems(x)) return stringSlice(strslice.call(this, x).slice().sort(compareBytes2));
-      return stringSlice([strval.call(this, v ?? null)]);
-    })
-  };
-}
-function compareBytes2(a, b) {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.codePointAt(i) ?? 0;
-    const cb = b.codePointAt(i) ?? 0;
-    if (ca !== cb) return ca < cb ? -1 : 1;
-    if (ca > 65535) i++;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
-
-// src/render/sprig/json.ts
-var HEX = "0123456789abcdef";
-function jsonString(s, escapeHTML) {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (c < 32) {
-      if (ch === "\n") out += "\\n";
-      else if (ch === "\r") out += "\\r";
-      else if (ch === "	") out += "\\t";
-      else if (ch === "\b") out += "\\b";
-      else if (ch === "\f") out += "\\f";
-      else out += "\\u00" + HEX[c >> 4] + HEX[c & 15];
-    } else if (escapeHTML && (ch === "<" || ch === ">" || ch === "&")) out += "\\u00" + HEX[c >> 4] + HEX[c & 15];
-    else if (c === 8232 || c === 8233) out += "\\u202" + HEX[c & 15];
-    else if (c >= 55296 && c <= 57343) out += "\\ufffd";
-    else out += ch;
-  }
-  return out + '"';
-}
-function jsonFloat(f) {
-  if (!Number.isFinite(f)) throw new Error(`json: unsupported value: ${Number.isNaN(f) ? "NaN" : f > 0 ? "+Inf" : "-Inf"}`);
-  if (Object.is(f, -0)) return "-0";
-  return String(f);
-}
-function jsonMarshal(v, opts) {
-  const enc = (x, depth) => {
-    const nl = (d) => opts.indent !== void 0 ? "\n" + opts.indent.repeat(d) : "";
-    const sep2 = opts.indent !== void 0 ? ": " : ":";
-    if (x === null || x === void 0) return "null";
-    const mj = findMethod(x, "MarshalJSON");
-    if (mj) return String(callMethod(opts.ctx, mj, "MarshalJSON"));
-    switch (typeof x) {
-      case "boolean":
-        return x ? "true" : "false";
-      case "string":
-        return jsonString(x, opts.escapeHTML);
-      case "number":
-        return jsonFloat(x);
-      case "function":
-        throw new Error(`json: unsupported type: ${typeOf(x)}`);
-    }
-    if (x instanceof GoInt) return x.value.toString();
-    if (x instanceof GoComplex || x instanceof GoIter) throw new Error(`json: unsupported type: ${typeOf(x)}`);
-    if (x instanceof GoNil) return "null";
-    if (x instanceof GoPointer) return enc(x.target, depth);
-    if (Array.isArray(x)) {
-      const b = bytesOf(x);
-      if (b) return '"' + Buffer.from(b).toString("base64") + '"';
-      if (x.length === 0) return "[]";
-      return "[" + x.map((e) => nl(depth + 1) + enc(e, depth + 1)).join(",") + nl(depth) + "]";
-    }
-    if (x instanceof Map) {
-      const t = mapType2(x);
-      const kt = t.slice(4, t.indexOf("]"));
-      if (!(kt === "string" || kt === "interface {}" || /^u?int\d*$/.test(kt))) throw new Error(`json: unsupported type: ${t}`);
-      const keys = [...x.keys()].map((k) => [String(k), k]).sort((a, b) => compareBytes2(a[0], b[0]));
-      if (keys.length === 0) return "{}";
-      return "{" + keys.map(([ks, k]) => nl(depth + 1) + jsonString(ks, opts.escapeHTML) + sep2 + enc(x.get(k), depth + 1)).join(",") + nl(depth) + "}";
-    }
-    if (x instanceof GoStruct) {
-      const fields = [...x.fields].filter(([k]) => new RegExp("^\\p{Lu}", "u").test(k));
-      if (fields.length === 0) return "{}";
-      return "{" + fields.map(([k, f]) => nl(depth + 1) + jsonString(k, opts.escapeHTML) + sep2 + enc(f, depth + 1)).join(",") + nl(depth) + "}";
-    }
-    throw new Error(`json: unsupported type: ${typeOf(x)}`);
-  };
-  return enc(v, 0);
-}
-function jsonUnmarshal(s) {
-  try {
-    return fromJS(JSON.parse(s), "float64");
-  } catch (e) {
-    throw new Error(goJsonError(s, e));
-  }
-}
-function goJsonError(s, e) {
-  const t = s.trim();
-  if (t === "") return "unexpected end of JSON input";
-  const m = /position (\d+)/.exec(String(e.message));
-  if (m) {
-    const pos = Number(m[1]);
-    if (pos >= s.length) return "unexpected end of JSON input";
-    const ch = s[pos];
-    const q2 = ch === "'" ? "'\\''" : `'${ch}'`;
-    return `invalid character ${q2} looking for beginning of value`;
-  }
-  if (/Unexpected end/i.test(String(e.message))) return "unexpected end of JSON input";
-  return `invalid character '${t[0]}' looking for beginning of value`;
-}
-
-// src/render/sprig/defaults.ts
-var ANY2 = "interface {}";
-function defaultFuncs() {
-  const toJson2 = (escapeHTML, indent, must) => defineFunc({ params: [ANY2], result: "string" }, function(v) {
-    try {
-      return jsonMarshal(v ?? null, { escapeHTML, indent, ctx: this });
-    } catch (e) {
-      if (must) throw e;
-      return "";
-    }
-  });
-  return {
-    default: defineFunc({ params: [ANY2, ANY2], variadic: true, result: ANY2 }, (d, ...given) => given.length === 0 || isEmpty(given[0]) ? d ?? null : given[0] ?? null),
-    empty: defineFunc({ params: [ANY2], result: "bool" }, (v) => isEmpty(v)),
-    coalesce: defineFunc({ params: [ANY2], variadic: true, result: ANY2 }, (...v) => {
-      for (const x of v) if (!isEmpty(x)) return x;
-      return null;
-    }),
-    all: defineFunc({ params: [ANY2], variadic: true, result: "bool" }, (...v) => v.every((x) => !isEmpty(x))),
-    any: defineFunc({ params: [ANY2], variadic: true, result: "bool" }, (...v) => v.some((x) => !isEmpty(x))),
-    ternary: defineFunc({ params: [ANY2, ANY2, "bool"], result: ANY2 }, (vt, vf, c) => c ? vt ?? null : vf ?? null),
-    fromJson: defineFunc({ params: ["string"], result: ANY2 }, (s) => {
-      try {
-        return jsonUnmarshal(s);
-      } catch {
-        return null;
-      }
-    }),
-    mustFromJson: defineFunc({ params: ["string"], result: ANY2 }, (s) => jsonUnmarshal(s)),
-    toJson: toJson2(true, void 0, false),
-    mustToJson: toJson2(true, void 0, true),
-    toPrettyJson: toJson2(true, "  ", false),
-    mustToPrettyJson: toJson2(true, "  ", true),
-    toRawJson: toJson2(false, void 0, false),
-    mustToRawJson: toJson2(false, void 0, true)
-  };
-}
-
-// src/render/sprig/dicts.ts
-var MSI = "map[string]interface {}";
-var ANY3 = "interface {}";
-var newDict = () => /* @__PURE__ */ new Map();
-function entries(d) {
-  return d instanceof Map ? d : newDict();
-}
-function sortedKeys(d) {
-  return [...d.keys()].map(String).sort(compareBytes2);
-}
-function assertMap(v) {
-  if (v instanceof Map && mapType2(v) === MSI) return v;
-  if (v instanceof GoNil && v.type === MSI) return newDict();
-  throw new Error(`interface conversion: interface {} is ${v === null || v === void 0 ? "nil" : typeOf(v)}, not map[string]interface {}`);
-}
-function assertString(v) {
-  if (typeof v === "string") return v;
-  throw new Error(`interface conversion: interface {} is ${v === null || v === void 0 ? "nil" : typeOf(v)}, not string`);
-}
-function mergoEmpty(v) {
-  if (v === null || v === void 0) return true;
-  if (v instanceof GoPointer) return mergoEmpty(v.target);
-  if (v instanceof GoNil) return true;
-  if (typeof v === "string") return v.length === 0;
-  if (typeof v === "boolean") return !v;
-  if (typeof v === "number") return v === 0;
-  if (Array.isArray(v)) return v.length === 0;
-  if (v instanceof Map) return v.size === 0;
-  if (typeof v === "object" && "value" in v && typeof v.value === "bigint") return v.value === 0n;
-  return false;
-}
-function isNilish(v) {
-  return v === null || v === void 0 || v instanceof GoNil;
-}
-function mergoMergeMaps(dst, src, overwrite) {
-  for (const [key, sv] of src) {
-    const dHas = dst.has(key);
-    const dv = dst.get(key);
-    if (isNilish(sv)) {
-      if (overwrite) dst.set(key, sv ?? null);
-      continue;
-    }
-    const sk = kindOf(sv);
-    if (sk === "map" || sk === "ptr" || sk === "struct") {
-      if (dHas && dv instanceof Map && sv instanceof Map) mergoMergeMaps(dv, sv, overwrite);
-    } else if (sk === "slice") {
-      let dstSlice;
-      if (!dHas || isNilish(dv)) dstSlice = withGoType([], sliceType(sv));
-      else dstSlice = dv;
-      if (src.size > 0 && (overwrite || dst.size === 0)) dstSlice = sv;
-      dst.set(key, dstSlice);
-    }
-    if (dHas && !mergoEmpty(dv) && (sk === "map" || sk === "slice")) continue;
-    if (overwrite || !dHas || mergoEmpty(dv)) dst.set(key, sv);
-  }
-}
-function deepCopyValue(v) {
-  if (Array.isArray(v)) {
-    const out = v.map(deepCopyValue);
-    return withGoType(out, sliceType(v));
-  }
-  if (v instanceof Map) {
-    const m = /* @__PURE__ */ new Map();
-    for (const [k, x] of v) m.set(k, deepCopyValue(x));
-    return withGoType(m, mapType2(v));
-  }
-  if (v instanceof GoStruct) {
-    const f = /* @__PURE__ */ new Map();
-    for (const [k, x] of v.fields) f.set(k, deepCopyValue(x));
-    return new GoStruct(v.type, f, v.methods);
-  }
-  if (v instanceof GoPointer) return new GoPointer(v.type, deepCopyValue(v.target));
-  return v;
-}
-function dictFuncs() {
-  const merge2 = (overwrite) => defineFunc({ params: [MSI, MSI], variadic: true, result: ANY3 }, (dst, ...srcs) => {
-    let d = dst instanceof Map ? dst : newDict();
-    if (!(dst instanceof Map)) d = withGoType(d, MSI);
-    for (const s of srcs) if (s instanceof Map) mergoMergeMaps(d, s, overwrite);
-    return d;
-  });
-  return {
-    dict: defineFunc({ params: [ANY3], variadic: true, result: MSI }, function(...v) {
-      const d = newDict();
-      for (let i = 0; i < v.length; i += 2) {
-        const key = strval.call(this, v[i] ?? null);
-        d.set(key, i + 1 >= v.length ? "" : v[i + 1] ?? null);
-      }
-      return d;
-    }),
-    get: defineFunc({ params: [MSI, "string"], result: ANY3 }, (d, k) => {
-      const m = entries(d);
-      return m.has(k) ? m.get(k) ?? null : "";
-    }),
-    set: defineFunc({ params: [MSI, "string", ANY3], result: MSI }, (d, k, v) => {
-      if (!(d instanceof Map)) throw new Error("assignment to entry in nil map");
-      d.set(k, v ?? null);
-      return d;
-    }),
-    unset: defineFunc({ params: [MSI, "string"], result: MSI }, (d, k) => {
-      if (d instanceof Map) d.delete(k);
-      return d;
-    }),
-    hasKey: defineFunc({ params: [MSI, "string"], result: "bool" }, (d, k) => entries(d).has(k)),
-    pluck: defineFunc({ params: ["string", MSI], variadic: true, result: "[]interface {}" }, (k, ...ds) => {
-      const out = [];
-      for (const d of ds) {
-        const m = entries(d);
-        if (m.has(k)) out.push(m.get(k) ?? null);
-      }
-      return out;
-    }),
-    keys: defineFunc({ params: [MSI], variadic: true, result: "[]string" }, (...ds) => {
-      const out = [];
-      for (const d of ds) out.push(...sortedKeys(entries(d)));
-      return stringSlice(out);
-    }),
-    pick: defineFunc({ params: [MSI, "string"], variadic: true, result: MSI }, (d, ...ks) => {
-      const m = entries(d);
-      const out = newDict();
-      for (const k of ks) if (m.has(k)) out.set(k, m.get(k) ?? null);
-      return out;
-    }),
-    omit: defineFunc({ params: [MSI, "string"], variadic: true, result: MSI }, (d, ...ks) => {
-      const m = entries(d);
-      const drop = new Set(ks);
-      const out = newDict();
-      for (const k of sortedKeys(m)) if (!drop.has(k)) out.set(k, m.get(k) ?? null);
-      return out;
-    }),
-    values: defineFunc({ params: [MSI], result: "[]interface {}" }, (d) => {
-      const m = entries(d);
-      return sortedKeys(m).map((k) => m.get(k) ?? null);
-    }),
-    merge: merge2(false),
-    mustMerge: merge2(false),
-    mergeOverwrite: merge2(true),
-    mustMergeOverwrite: merge2(true),
-    dig: defineFunc({ params: [ANY3], variadic: true, result: ANY3 }, (...ps) => {
-      if (ps.length < 3) throw new Error("dig needs at least three arguments");
-      let dict = assertMap(ps[ps.length - 1]);
-      const def = ps[ps.length - 2] ?? null;
-      const ks = ps.slice(0, ps.length - 2).map(assertString);
-      for (let i = 0; ; i++) {
-        if (!dict.has(ks[i])) return def;
-        const step = dict.get(ks[i]) ?? null;
-        if (i === ks.length - 1) return step;
-        dict = assertMap(step);
-      }
-    }),
-    deepCopy: defineFunc({ params: [ANY3], result: ANY3 }, (v) => deepCopyValue(v ?? null)),
-    mustDeepCopy: defineFunc({ params: [ANY3], result: ANY3 }, (v) => deepCopyValue(v ?? null))
-  };
-}
-
-// src/render/sprig/lists.ts
-var ANY4 = "interface {}";
-var num3 = (v) => Number(v.value);
-function itemsOr(v, msg) {
-  const kind = typeKind(v);
-  const items = sliceItems(v);
-  if (!items) throw new Error(msg(kind));
-  return items;
-}
-function pair(name, params, fn, variadic = false, result = ANY4) {
-  const Must = "must" + name[0].toUpperCase() + name.slice(1);
-  return {
-    [name]: defineFunc({ params, variadic, result }, fn),
-    [Must]: defineFunc({ params, variadic, result }, fn)
-  };
-}
-function listFuncs() {
-  const push = (list, v) => [...itemsOr(list, (k) => `Cannot push on type ${k}`), v ?? null];
-  return {
-    list: defineFunc({ params: [ANY4], variadic: true, result: "[]interface {}" }, (...v) => v.map((x) => x ?? null)),
-    tuple: defineFunc({ params: [ANY4], variadic: true, result: "[]interface {}" }, (...v) => v.map((x) => x ?? null)),
-    append: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
-    push: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
-    mustAppend: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
-    mustPush: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
-    ...pair("prepend", [ANY4, ANY4], (list, v) => [v ?? null, ...itemsOr(list, (k) => `Cannot prepend on type ${k}`)]),
-    ...pair("chunk", ["int", ANY4], (size, list) => {
-      const items = itemsOr(list, (k) => `Cannot chunk type ${k}`);
-      const n = num3(size);
-      const l = items.length;
-      const cs = Math.floor((l - 1) / n) + 1;
-      if (!Number.isFinite(cs) || cs < 0) throw new Error(`runtime error: makeslice: len out of range`);
-      const out = [];
-      for (let i = 0; i < cs; i++) {
-        let clen = n;
-        if (i === cs - 1) {
-          clen = Math.floor(l % n);
-          if (clen === 0) clen = n;
-        }
-        const c = [];
-        for (let j = 0; j < clen; j++) c.push(items[i * n + j] ?? null);
-        out.push(c);
-      }
-      return withGoType(out, "[][]interface {}");
-    }),
-    ...pair("last", [ANY4], (list) => {
-      const items = itemsOr(list, (k) => `Cannot find last on type ${k}`);
-      return items.length === 0 ? null : items[items.length - 1];
-    }),
-    ...pair("first", [ANY4], (list) => {
-      const items = itemsOr(list, (k) => `Cannot find first on type ${k}`);
-      return items.length === 0 ? null : items[0];
-    }),
-    ...pair("rest", [ANY4], (list) => {
-      const items = itemsOr(list, (k) => `Cannot find rest on type ${k}`);
-      return items.length === 0 ? new GoNil("[]interface {}") : items.slice(1);
-    }, false, "[]interface {}"),
-    ...pair("initial", [ANY4], (list) => {
-      const items = itemsOr(list, (k) => `Cannot find initial on type ${k}`);
-      return items.length === 0 ? new GoNil("[]interface {}") : items.slice(0, -1);
-    }, false, "[]interface {}"),
-    ...pair("reverse", [ANY4], (list) => itemsOr(list, (k) => `Cannot find reverse on type ${k}`).slice().reverse(), false, "[]interface {}"),
-    ...pair("compact", [ANY4], (list) => itemsOr(list, (k) => `Cannot compact on type ${k}`).filter((x) => !isEmpty(x)), false, "[]interface {}"),
-    ...pair("uniq", [ANY4], (list) => {
-      const out = [];
-      for (const x of itemsOr(list, (k) => `Cannot find uniq on type ${k}`)) if (!out.some((y) => deepEqual2(x, y))) out.push(x);
-      return out;
-    }, false, "[]interface {}"),
-    ...pair("without", [ANY4, ANY4], (list, ...omit2) => {
-      const items = itemsOr(list, (k) => `Cannot find without on type ${k}`);
-      return items.filter((x) => !omit2.some((o) => deepEqual2(x, o ?? null)));
-    }, true, "[]interface {}"),
-    ...pair("has", [ANY4, ANY4], (needle, haystack) => {
-      if (haystack === null || haystack === void 0) return false;
-      const items = itemsOr(haystack, (k) => `Cannot find has on type ${k}`);
-      return items.some((x) => deepEqual2(needle ?? null, x));
-    }, false, "bool"),
-    ...pair("slice", [ANY4, ANY4], (list, ...indices) => {
-      const items = itemsOr(list, (k) => `list should be type of slice or array but ${k}`);
-      const l = items.length;
-      if (l === 0) return null;
-      const start = indices.length > 0 ? toIntNum(indices[0]) : 0;
-      const end = indices.length < 2 ? l : toIntNum(indices[1]);
-      if (end < 0 || end > l) throw new Error(`reflect: slice index out of range`);
-      if (start < 0 || start > end) throw new Error(`reflect.Value.Slice: slice index out of bounds`);
-      const out = items.slice(start, end);
-      const t = Array.isArray(list) ? sliceType(list) : "[]interface {}";
-      return t.startsWith("[]") ? withGoType(out, t) : withGoType(out, "[]" + t.replace(/^\[\d+\]/, ""));
-    }, true),
-    concat: defineFunc({ params: [ANY4], variadic: true, result: ANY4 }, (...lists) => {
-      const out = [];
-      for (const l of lists) {
-        const kind = typeKind(l);
-        const items = sliceItems(l);
-        if (!items) throw new Error(`Cannot concat type ${kind} as list`);
-        out.push(...items);
-      }
-      return out.length === 0 ? new GoNil("[]interface {}") : out;
-    })
-  };
-}
-
-// src/render/sprig/numeric.ts
-var ANY5 = "interface {}";
-var num4 = (v) => Number(v.value);
-var wrap64 = (n) => BigInt.asIntN(64, n);
-var MAX_ELEMS = 1e7;
-function untilStep(start, stop, step) {
-  const v = [];
-  if (stop < start) {
-    if (step >= 0) return v;
-    for (let i = start; i > stop; i += step) {
-      v.push(i);
-      if (v.length > MAX_ELEMS) throw new Error("untilStep: too many elements");
-    }
-    return v;
-  }
-  if (step <= 0) return v;
-  for (let i = start; i < stop; i += step) {
-    v.push(i);
-    if (v.length > MAX_ELEMS) throw new Error("untilStep: too many elements");
-  }
-  return v;
-}
-var intSlice = (xs) => withGoType(xs.map((x) => int(x)), "[]int");
-function seq2(params) {
-  let increment = 1;
-  switch (params.length) {
-    case 0:
-      return "";
-    case 1: {
-      const start = 1;
-      const end = params[0];
-      if (end < start) increment = -1;
-      return untilStep(start, end + increment, increment).join(" ");
-    }
-    case 3: {
-      const [start, step, end] = params;
-      if (end < start) {
-        increment = -1;
-        if (step > 0) return "";
-      }
-      return untilStep(start, end + increment, step).join(" ");
-    }
-    case 2: {
-      const [start, end] = params;
-      const step = end < start ? -1 : 1;
-      return untilStep(start, end + step, step).join(" ");
-    }
-    default:
-      return "";
-  }
-}
-function decFromFloat(f) {
-  if (!Number.isFinite(f)) throw new Error(`Cannot create a Decimal from ${sprint([f])}`);
-  const s = String(f);
-  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(s);
-  if (!m) return { coef: 0n, exp: 0 };
-  const frac = m[3] ?? "";
-  let coef = BigInt(m[2] + frac);
-  if (m[1] === "-") coef = -coef;
-  return { coef, exp: Number(m[4] ?? 0) - frac.length };
-}
-function align(a, b) {
-  const e = Math.min(a.exp, b.exp);
-  return [a.coef * 10n ** BigInt(a.exp - e), b.coef * 10n ** BigInt(b.exp - e), e];
-}
-var decAdd = (a, b) => {
-  const [x, y, e] = align(a, b);
-  return { coef: x + y, exp: e };
-};
-var decSub = (a, b) => {
-  const [x, y, e] = align(a, b);
-  return { coef: x - y, exp: e };
-};
-var decMul = (a, b) => ({ coef: a.coef * b.coef, exp: a.exp + b.exp });
-function decDiv(a, b) {
-  if (b.coef === 0n) throw new Error("decimal division by zero");
-  const prec = 16;
-  const shift = a.exp - b.exp + prec;
-  let n = a.coef;
-  let d = b.coef;
-  if (shift >= 0) n *= 10n ** BigInt(shift);
-  else d *= 10n ** BigInt(-shift);
-  const neg = n < 0n !== d < 0n;
-  if (n < 0n) n = -n;
-  if (d < 0n) d = -d;
-  let q2 = n / d;
-  const r = n % d;
-  if (2n * r >= d) q2 += 1n;
-  return { coef: neg ? -q2 : q2, exp: -prec };
-}
-function decToFloat(d) {
-  return Number(`${d.coef}e${d.exp}`);
-}
-function execDecimalOp(a, b, f) {
-  let prt = decFromFloat(toFloat64(a));
-  for (const x of b) prt = f(prt, decFromFloat(toFloat64(x)));
-  return decToFloat(prt);
-}
-function goRoundNum(a, p, roundOn = 0.5) {
-  const val = toFloat64(a);
-  const pow = Math.pow(10, p);
-  const digit = pow * val;
-  const div = digit - Math.trunc(digit);
-  const r = div >= roundOn ? Math.ceil(digit) : Math.floor(digit);
-  return r / pow;
-}
-function numericFuncs() {
-  const f1 = (fn) => defineFunc({ params: [ANY5], result: "float64" }, (a) => fn(toFloat64(a)));
-  const max = defineFunc({ params: [ANY5, ANY5], variadic: true, result: "int64" }, (a, ...r) => {
-    let aa = toInt64(a);
-    for (const b of r) {
-      const bb = toInt64(b);
-      if (bb > aa) aa = bb;
-    }
-    return int64(aa);
-  });
-  return {
-    atoi: defineFunc({ params: ["string"], result: "int" }, (s) => {
-      const t = s;
-      if (!/^[+-]?\d+$/.test(t)) return int(0);
-      const n = BigInt(t);
-      return int(n > (1n << 63n) - 1n || n < -(1n << 63n) ? 0n : n);
-    }),
-    int64: defineFunc({ params: [ANY5], result: "int64" }, (v) => int64(toInt64(v))),
-    int: defineFunc({ params: [ANY5], result: "int" }, (v) => int(toInt64(v))),
-    float64: defineFunc({ params: [ANY5], result: "float64" }, (v) => toFloat64(v)),
-    seq: defineFunc({ params: ["int"], variadic: true, result: "string" }, (...p) => seq2(p.map(num4))),
-    toDecimal: defineFunc({ params: [ANY5], result: "int64" }, (v) => {
-      const s = sprint([v ?? null]);
-      const m = /^([+-]?)([0-7]+)$/.exec(s);
-      if (!m) return int64(0);
-      let n = BigInt("0o" + m[2]);
-      if (m[1] === "-") n = -n;
-      if (n > (1n << 63n) - 1n || n < -(1n << 63n)) return int64(0);
-      return int64(n);
-    }),
-    until: defineFunc({ params: ["int"], result: "[]int" }, (c) => {
-      const count = num4(c);
-      return intSlice(untilStep(0, count, count < 0 ? -1 : 1));
-    }),
-    untilStep: defineFunc({ params: ["int", "int", "int"], result: "[]int" }, (a, b, c) => intSlice(untilStep(num4(a), num4(b), num4(c)))),
-    add1: defineFunc({ params: [ANY5], result: "int64" }, (a) => int64(wrap64(toInt64(a) + 1n))),
-    add: defineFunc({ params: [ANY5], variadic: true, result: "int64" }, (...xs) => int64(xs.reduce((s, x) => wrap64(s + toInt64(x)), 0n))),
-    sub: defineFunc({ params: [ANY5, ANY5], result: "int64" }, (a, b) => int64(wrap64(toInt64(a) - toInt64(b)))),
-    div: defineFunc({ params: [ANY5, ANY5], result: "int64" }, (a, b) => {
-      const d = toInt64(b);
-      if (d === 0n) throw new Error("runtime error: integer divide by zero");
-      return int64(wrap64(toInt64(a) / d));
-    }),
-    mod: defineFunc({ params: [ANY5, ANY5], result: "int64" }, (a, b) => {
-      const d = toInt64(b);
-      if (d === 0n) throw new Error("runtime error: integer divide by zero");
-      return int64(toInt64(a) % d);
-    }),
-    mul: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "int64" }, (a, ...r) => int64(r.reduce((s, x) => wrap64(s * toInt64(x)), toInt64(a)))),
-    add1f: defineFunc({ params: [ANY5], result: "float64" }, (a) => execDecimalOp(a, [int(1)], decAdd)),
-    addf: defineFunc({ params: [ANY5], variadic: true, result: "float64" }, (...xs) => execDecimalOp(0, xs, decAdd)),
-    subf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => execDecimalOp(a, r, decSub)),
-    divf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => execDecimalOp(a, r, decDiv)),
-    mulf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => execDecimalOp(a, r, decMul)),
-    biggest: max,
-    max,
-    min: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "int64" }, (a, ...r) => {
-      let aa = toInt64(a);
-      for (const b of r) {
-        const bb = toInt64(b);
-        if (bb < aa) aa = bb;
-      }
-      return int64(aa);
-    }),
-    maxf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => r.reduce((s, x) => Math.max(s, toFloat64(x)), toFloat64(a))),
-    minf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => r.reduce((s, x) => Math.min(s, toFloat64(x)), toFloat64(a))),
-    ceil: f1(Math.ceil),
-    floor: f1(Math.floor),
-    round: defineFunc({ params: [ANY5, "int", "float64"], variadic: true, result: "float64" }, (a, p, ...o) => goRoundNum(a, num4(p), o.length > 0 ? o[0] : 0.5))
-  };
-}
-
-// src/render/sprig/paths.ts
-function clean(p) {
-  if (p === "") return ".";
-  const rooted = p[0] === "/";
-  const n = p.length;
-  let out = rooted ? "/" : "";
-  let r = rooted ? 1 : 0;
-  let dotdot = rooted ? 1 : 0;
-  while (r < n) {
-    if (p[r] === "/") r++;
-    else if (p[r] === "." && (r + 1 === n || p[r + 1] === "/")) r++;
-    else if (p[r] === "." && p[r + 1] === "." && (r + 2 === n || p[r + 2] === "/")) {
-      r += 2;
-      if (out.length > dotdot) {
-        let w = out.length - 1;
-        while (w > dotdot && out[w] !== "/") w--;
-        out = out.slice(0, w);
-      } else if (!rooted) {
-        if (out.length > 0) out += "/";
-        out += "..";
-        dotdot = out.length;
-      }
-    } else {
-      if (rooted && out.length !== 1 || !rooted && out.length !== 0) out += "/";
-      for (; r < n && p[r] !== "/"; r++) out += p[r];
-    }
-  }
-  return out === "" ? "." : out;
-}
-function base(p) {
-  if (p === "") return ".";
-  while (p.length > 0 && p[p.length - 1] === "/") p = p.slice(0, -1);
-  const i = p.lastIndexOf("/");
-  if (i >= 0) p = p.slice(i + 1);
-  return p === "" ? "/" : p;
-}
-function dir(p) {
-  const i = p.lastIndexOf("/");
-  return clean(p.slice(0, i + 1));
-}
-function ext2(p) {
-  for (let i = p.length - 1; i >= 0 && p[i] !== "/"; i--) if (p[i] === ".") return p.slice(i);
-  return "";
-}
-function pathFuncs() {
-  const s = (fn, result = "string") => defineFunc({ params: ["string"], result }, (x) => fn(x));
-  const isAbs = (x) => x.startsWith("/");
-  return {
-    base: s(base),
-    dir: s(dir),
-    clean: s(clean),
-    ext: s(ext2),
-    isAbs: s(isAbs, "bool"),
-    osBase: s(base),
-    osDir: s(dir),
-    osClean: s(clean),
-    osExt: s(ext2),
-    osIsAbs: s(isAbs, "bool")
-  };
-}
-
-// src/render/sprig/reflect.ts
-var ANY6 = "interface {}";
-function reflectFuncs() {
-  const typeStr = (v) => sprintf("%T", [v ?? null]);
-  return {
-    typeOf: defineFunc({ params: [ANY6], result: "string" }, (v) => typeStr(v)),
-    typeIs: defineFunc({ params: ["string", ANY6], result: "bool" }, (t, v) => t === typeStr(v)),
-    typeIsLike: defineFunc({ params: ["string", ANY6], result: "bool" }, (t, v) => {
-      const s = typeStr(v);
-      return t === s || "*" + t === s;
-    }),
-    kindOf: defineFunc({ params: [ANY6], result: "string" }, (v) => kindName(v)),
-    kindIs: defineFunc({ params: ["string", ANY6], result: "bool" }, (t, v) => t === kindName(v)),
-    deepEqual: defineFunc({ params: [ANY6, ANY6], result: "bool" }, (a, b) => deepEqual2(a, b))
-  };
-}
-
-// src/render/sprig/regex.ts
-var ALT = 1;
-var ALT_MATCH = 2;
-var CAPTURE = 3;
-var EMPTY_WIDTH = 4;
-var MATCH = 6;
-var NOP = 7;
-var RUNE = 8;
-var RUNE1 = 9;
-var RUNE_ANY = 10;
-var RUNE_ANY_NOT_NL = 11;
-var BEGIN_LINE = 1;
-var END_LINE = 2;
-var BEGIN_TEXT = 4;
-var END_TEXT = 8;
-var WORD_BOUNDARY = 16;
-var NO_WORD_BOUNDARY = 32;
-var isWord = (r) => r >= 97 && r <= 122 || r >= 65 && r <= 90 || r >= 48 && r <= 57 || r === 95;
-function emptyOp(r1, r2) {
-  let op = 0;
-  if (r1 < 0) op |= BEGIN_TEXT | BEGIN_LINE;
-  if (r1 === 10) op |= BEGIN_LINE;
-  if (r2 < 0) op |= END_TEXT | END_LINE;
-  if (r2 === 10) op |= END_LINE;
-  op |= isWord(r1) !== isWord(r2) ? WORD_BOUNDARY : NO_WORD_BOUNDARY;
-  return op;
-}
-var Queue = class {
-  sparse = /* @__PURE__ */ new Map();
-  dense = [];
-  has(pc) {
-    const j = this.sparse.get(pc);
-    return j !== void 0 && j < this.dense.length && this.dense[j].pc === pc;
-  }
-  clear() {
-    this.sparse.clear();
-    this.dense.length = 0;
-  }
-};
-var GoRegexp = class {
-  constructor(expr) {
-    this.expr = expr;
-    const re = new RE2JS(expr);
-    const r2 = re.re2();
-    this.prog = r2.prog;
-    this.numSubexp = r2.numberOfCapturingGroups();
-    this.subexpNames = new Array(this.numSubexp + 1).fill("");
-    for (const [name, idx] of r2.namedGroups) this.subexpNames[idx] = name;
-    this.startCond = this.prog.startCond();
-  }
-  expr;
-  prog;
-  numSubexp;
-  /** Names of the subexpressions, index 0 being the whole match ('' for unnamed groups). */
-  subexpNames;
-  startCond;
-  /** Go's doExecute over runes: the match (and submatch) positions as rune indices, or null. */
-  exec(input, pos, ncap) {
-    const prog = this.prog;
-    const n = input.length;
-    ncap = Math.max(ncap, 2);
-    let matched = false;
-    let matchcap = new Array(ncap).fill(-1);
-    let runq = new Queue();
-    let nextq = new Queue();
-    const at = (i) => i < n ? input[i] : -1;
-    const add = (q2, pc, p, cap, cond) => {
-      for (; ; ) {
-        if (pc === 0 || q2.has(pc)) return;
-        const j = q2.dense.length;
-        const d = { pc, t: null };
-        q2.dense.push(d);
-        q2.sparse.set(pc, j);
-        const inst = prog.getInst(pc);
-        switch (inst.op) {
-          case ALT:
-          case ALT_MATCH:
-            add(q2, inst.out, p, cap, cond);
-            pc = inst.arg;
-            continue;
-          case EMPTY_WIDTH:
-            if ((inst.arg & ~cond) === 0) {
-              pc = inst.out;
-              continue;
-            }
-            return;
-          case NOP:
-            pc = inst.out;
-            continue;
-          case CAPTURE:
-            if (inst.arg < cap.length) {
-              const old = cap[inst.arg];
-              cap[inst.arg] = p;
-              add(q2, inst.out, p, cap, cond);
-              cap[inst.arg] = old;
-              return;
-            }
-            pc = inst.out;
-            continue;
-          case MATCH:
-          case RUNE:
-          case RUNE1:
-          case RUNE_ANY:
-          case RUNE_ANY_NOT_NL:
-            d.t = { pc, cap: cap.slice() };
-            return;
-          default:
-            return;
-        }
-      }
-    };
-    const step = (p, nextPos, c, nextCond) => {
-      for (let j = 0; j < runq.dense.length; j++) {
-        const t = runq.dense[j].t;
-        if (!t) continue;
-        const inst = prog.getInst(t.pc);
-        let ok = false;
-        switch (inst.op) {
-          case MATCH:
-            t.cap[1] = p;
-            matchcap = t.cap.slice();
-            matched = true;
-            runq.dense.length = 0;
-            break;
-          case RUNE:
-          case RUNE1:
-            ok = c >= 0 && inst.matchRune(c);
-            break;
-          case RUNE_ANY:
-            ok = c >= 0;
-            break;
-          case RUNE_ANY_NOT_NL:
-            ok = c >= 0 && c !== 10;
-            break;
-        }
-        if (ok) add(nextq, inst.out, nextPos, t.cap, nextCond);
-      }
-      runq.clear();
-    };
-    let r = at(pos);
-    let width = pos < n ? 1 : 0;
-    let r1 = r >= 0 ? at(pos + 1) : -1;
-    let flag = emptyOp(pos === 0 ? -1 : at(pos - 1), r);
-    for (; ; ) {
-      if (runq.dense.length === 0) {
-        if ((this.startCond & BEGIN_TEXT) !== 0 && pos !== 0) break;
-        if (matched) break;
-      }
-      if (!matched && (pos === 0 || (this.startCond & BEGIN_TEXT) === 0)) {
-        const cap = matchcap.slice();
-        cap[0] = pos;
-        add(runq, prog.start, pos, cap, flag);
-      }
-      flag = emptyOp(r, r1);
-      step(pos, pos + width, r, flag);
-      if (width === 0) break;
-      pos += width;
-      r = r1;
-      width = pos < n ? 1 : 0;
-      r1 = r >= 0 ? at(pos + 1) : -1;
-      [runq, nextq] = [nextq, runq];
-    }
-    return matched ? matchcap : null;
-  }
-};
-var cache2 = /* @__PURE__ */ new Map();
-function compileRegexp(expr) {
-  let re = cache2.get(expr);
-  if (!re) {
-    re = new GoRegexp(expr);
-    if (cache2.size > 500) cache2.clear();
-    cache2.set(expr, re);
-  }
-  return re;
-}
-function mustCompile(expr) {
-  try {
-    return compileRegexp(expr);
-  } catch (e) {
-    throw new Error(`regexp: Compile(${quoteRe(expr)}): ${e.message}`);
-  }
-}
-function quoteRe(s) {
-  const canBackquote2 = !Array.from(s).some((ch) => {
-    const c = ch.codePointAt(0) ?? 0;
-    return ch === "`" || c < 32 && c !== 9 || c === 127 || c === 65279;
-  });
-  return canBackquote2 ? "`" + s + "`" : quoteString(s);
-}
-var Runes = class {
-  constructor(s) {
-    this.s = s;
-    let i = 0;
-    for (const ch of s) {
-      this.cps.push(ch.codePointAt(0) ?? 0);
-      this.off.push(i);
-      i += ch.length;
-    }
-    this.off.push(i);
-  }
-  s;
-  cps = [];
-  off = [];
-  slice(a, b) {
-    return this.s.slice(this.off[a], this.off[b]);
-  }
-  get length() {
-    return this.cps.length;
-  }
-};
-function allMatches(re, rs, n, ncap) {
-  const out = [];
-  const end = rs.length;
-  if (n < 0) n = end + 1;
-  for (let pos = 0, prevMatchEnd = -1; out.length < n && pos <= end; ) {
-    const m = re.exec(rs.cps, pos, ncap);
-    if (!m) break;
-    let accept = true;
-    if (m[1] === pos) {
-      if (m[0] === prevMatchEnd) accept = false;
-      pos += pos < end ? 1 : 1;
-    } else pos = m[1];
-    prevMatchEnd = m[1];
-    if (accept) out.push(m);
-  }
-  return out;
-}
-function matchString(re, s) {
-  return re.exec(new Runes(s).cps, 0, 0) !== null;
-}
-function findString(re, s) {
-  const rs = new Runes(s);
-  const m = re.exec(rs.cps, 0, 2);
-  return m ? rs.slice(m[0], m[1]) : "";
-}
-function findAllString(re, s, n) {
-  const rs = new Runes(s);
-  const ms = allMatches(re, rs, n, 2);
-  return ms.length === 0 ? null : ms.map((m) => rs.slice(m[0], m[1]));
-}
-function expand2(re, template, rs, m) {
-  let out = "";
-  let t = template;
-  for (; ; ) {
-    const i = t.indexOf("$");
-    if (i < 0) break;
-    out += t.slice(0, i);
-    t = t.slice(i + 1);
-    if (t.startsWith("$")) {
-      out += "$";
-      t = t.slice(1);
-      continue;
-    }
-    const ex = extract(t);
-    if (!ex) {
-      out += "$";
-      continue;
-    }
-    t = ex.rest;
-    if (ex.num >= 0) {
-      if (2 * ex.num + 1 < m.length && m[2 * ex.num] >= 0) out += rs.slice(m[2 * ex.num], m[2 * ex.num + 1]);
-    } else {
-      for (let k = 0; k < re.subexpNames.length; k++) {
-        if (ex.name === re.subexpNames[k] && 2 * k + 1 < m.length && m[2 * k] >= 0) {
-          out += rs.slice(m[2 * k], m[2 * k + 1]);
-          break;
-        }
-      }
-    }
-  }
-  return out + t;
-}
-function extract(str3) {
-  if (str3 === "") return null;
-  let brace = false;
-  if (str3[0] === "{") {
-    brace = true;
-    str3 = str3.slice(1);
-  }
-  let i = 0;
-  for (const ch of str3) {
-    if (!/^[\p{L}\p{Nd}_]$/u.test(ch)) break;
-    i += ch.length;
-  }
-  if (i === 0) return null;
-  const name = str3.slice(0, i);
-  if (brace) {
-    if (i >= str3.length || str3[i] !== "}") return null;
-    i++;
-  }
-  let num6 = 0;
-  for (let k = 0; k < name.length; k++) {
-    if (name[k] < "0" || name[k] > "9" || num6 >= 1e8) {
-      num6 = -1;
-      break;
-    }
-    num6 = num6 * 10 + (name.charCodeAt(k) - 48);
-  }
-  if (name[0] === "0" && name.length > 1) num6 = -1;
-  return { name, num: num6, rest: str3.slice(i) };
-}
-function replaceAllString(re, src, repl, literal) {
-  const rs = new Runes(src);
-  const n = rs.length;
-  let out = "";
-  let lastMatchEnd = 0;
-  let searchPos = 0;
-  const ncap = literal ? 2 : 2 * (re.numSubexp + 1);
-  while (searchPos <= n) {
-    const a = re.exec(rs.cps, searchPos, ncap);
-    if (!a) break;
-    out += rs.slice(lastMatchEnd, a[0]);
-    if (a[1] > lastMatchEnd || a[0] === 0) out += literal ? repl : expand2(re, repl, rs, a);
-    lastMatchEnd = a[1];
-    const width = searchPos < n ? 1 : 0;
-    if (searchPos + width > a[1]) searchPos += width;
-    else if (searchPos + 1 > a[1]) searchPos++;
-    else searchPos = a[1];
-  }
-  return out + rs.slice(lastMatchEnd, n);
-}
-function splitString(re, s, n) {
-  if (n === 0) return null;
-  if (re.expr.length > 0 && s.length === 0) return [""];
-  const rs = new Runes(s);
-  const matches2 = allMatches(re, rs, n, 2);
-  const out = [];
-  let beg = 0;
-  let end = 0;
-  for (const m of matches2) {
-    if (n > 0 && out.length === n - 1) break;
-    end = m[0];
-    if (m[1] !== 0) out.push(rs.slice(beg, end));
-    beg = m[1];
-  }
-  if (end !== rs.length) out.push(rs.slice(beg, rs.length));
-  return out;
-}
-function quoteMeta2(s) {
-  return s.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
-}
-var strs = (xs) => xs === null ? new GoNil("[]string") : withGoType(xs.slice(), "[]string");
-var num5 = (v) => Number(v.value);
-function regexFuncs() {
-  const S2 = { params: ["string", "string"] };
-  const S3 = { params: ["string", "string", "string"], result: "string" };
-  const SSI = { params: ["string", "string", "int"], result: "[]string" };
-  return {
-    regexMatch: defineFunc({ ...S2, result: "bool" }, (r, s) => {
-      try {
-        return matchString(compileRegexp(r), s);
-      } catch {
-        return false;
-      }
-    }),
-    mustRegexMatch: defineFunc({ ...S2, result: "bool" }, (r, s) => matchString(compileRegexp(r), s)),
-    regexFindAll: defineFunc(SSI, (r, s, n) => strs(findAllString(mustCompile(r), s, num5(n)))),
-    mustRegexFindAll: defineFunc(SSI, (r, s, n) => strs(findAllString(compileRegexp(r), s, num5(n)))),
-    regexFind: defineFunc({ ...S2, result: "string" }, (r, s) => findString(mustCompile(r), s)),
-    mustRegexFind: defineFunc({ ...S2, result: "string" }, (r, s) => findString(compileRegexp(r), s)),
-    regexReplaceAll: defineFunc(S3, (r, s, repl) => replaceAllString(mustCompile(r), s, repl, false)),
-    mustRegexReplaceAll: defineFunc(S3, (r, s, repl) => replaceAllString(compileRegexp(r), s, repl, false)),
-    regexReplaceAllLiteral: defineFunc(S3, (r, s, repl) => replaceAllString(mustCompile(r), s, repl, true)),
-    mustRegexReplaceAllLiteral: defineFunc(S3, (r, s, repl) => replaceAllString(compileRegexp(r), s, repl, true)),
-    regexSplit: defineFunc(SSI, (r, s, n) => strs(splitString(mustCompile(r), s, num5(n)))),
-    mustRegexSplit: defineFunc(SSI, (r, s, n) => strs(splitString(compileRegexp(r), s, num5(n)))),
-    regexQuoteMeta: defineFunc({ params: ["string"], result: "string" }, (s) => quoteMeta2(s))
-  };
-}
-
-// src/render/sprig/semver.ts
-var SEMVER_RE = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
-var CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
-var OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
-var CONSTRAINT_RE = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
-var RANGE_RE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, "g");
-var FIND_RE = new RegExp(String.raw`(${OPS})\s*(${CV})`, "g");
-var VALID_RE = new RegExp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
-var MAX_U64 = (1n << 64n) - 1n;
-var Version = class {
-  constructor(major, minor, patch, pre, metadata, original) {
-    this.major = major;
-    this.minor = minor;
-    this.patch = patch;
-    this.pre = pre;
-    this.metadata = metadata;
-    this.original = original;
-  }
-  major;
-  minor;
-  patch;
-  pre;
-  metadata;
-  original;
-  toString() {
-    let s = `${this.major}.${this.minor}.${this.patch}`;
-    if (this.pre) s += "-" + this.pre;
-    if (this.metadata) s += "+" + this.metadata;
-    return s;
-  }
-};
-function parseU64(s) {
-  const v = BigInt(s);
-  if (v > MAX_U64) throw new Error(`Error parsing version segment: strconv.ParseUint: parsing ${JSON.stringify(s)}: value out of range`);
-  return v;
-}
-function newVersion(v) {
-  const m = SEMVER_RE.exec(v);
-  if (!m) throw new Error("Invalid Semantic Version");
-  const major = parseU64(m[1]);
-  const minor = m[2] ? parseU64(m[2].slice(1)) : 0n;
-  const patch = m[3] ? parseU64(m[3].slice(1)) : 0n;
-  const pre = m[5] ?? "";
-  const meta = m[8] ?? "";
-  if (pre) {
-    for (const p of pre.split(".")) {
-      if (/^[0-9]+$/.test(p) && p.length > 1 && p[0] === "0") throw new Error("Version segment starts with 0");
-      if (!/^[0-9A-Za-z-]+$/.test(p)) throw new Error("Invalid Prerelease string");
-    }
-  }
-  if (meta) {
-    for (const p of meta.split(".")) if (!/^[0-9A-Za-z-]+$/.test(p)) throw new Error("Invalid Metadata string");
-  }
-  return new Version(major, minor, patch, pre, meta, v);
-}
-var cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-function comparePrePart(s, o) {
-  if (s === o) return 0;
-  if (s === "") return o !== "" ? -1 : 1;
-  if (o === "") return s !== "" ? 1 : -1;
-  const sn = /^[0-9]+$/.test(s);
-  const on = /^[0-9]+$/.test(o);
-  if (!sn && !on) return s > o ? 1 : -1;
-  if (!sn) return 1;
-  if (!on) return -1;
-  return BigInt(s) > BigInt(o) ? 1 : -1;
-}
-function comparePrerelease(v, o) {
-  const sp = v.split(".");
-  const op = o.split(".");
-  const l = Math.max(sp.length, op.length);
-  for (let i = 0; i < l; i++) {
-    const d = comparePrePart(sp[i] ?? "", op[i] ?? "");
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-function compareVersions(v, o) {
-  const d = cmp(v.major, o.major) || cmp(v.minor, o.minor) || cmp(v.patch, o.patch);
-  if (d !== 0) return d;
-  if (v.pre === "" && o.pre === "") return 0;
-  if (v.pre === "") return 1;
-  if (o.pre === "") return -1;
-  return comparePrerelease(v.pre, o.pre);
-}
-var isX = (s) => s === "x" || s === "X" || s === "*";
-function parseConstraint2(c) {
-  if (c.length === 0) return { con: newVersion("0.0.0"), op: "", minorDirty: false, patchDirty: false, dirty: true };
-  const m = CONSTRAINT_RE.exec(c);
-  if (!m) throw new Error(`improper constraint: ${c}`);
-  let ver = m[2];
-  let minorDirty = false;
-  let patchDirty = false;
-  let dirty = false;
-  const pre = m[6] ?? "";
-  if (isX(m[3]) || m[3] === "") {
-    ver = `0.0.0${pre}`;
-    dirty = true;
-  } else if (isX((m[4] ?? "").replace(/^\./, "")) || !m[4]) {
-    minorDirty = true;
-    dirty = true;
-    ver = `${m[3]}.0.0${pre}`;
-  } else if (isX((m[5] ?? "").replace(/^\./, "")) || !m[5]) {
-    dirty = true;
-    patchDirty = true;
-    ver = `${m[3]}${m[4]}.0${pre}`;
-  }
-  let con;
-  try {
-    con = newVersion(ver);
-  } catch {
-    throw new Error("constraint Parser Error");
-  }
-  return { con, op: m[1], minorDirty, patchDirty, dirty };
-}
-function rewriteRange(i) {
-  let o = i;
-  for (const m of i.matchAll(RANGE_RE)) o = o.replace(m[0], `>= ${m[1]}, <= ${m[11]} `);
-  return o;
-}
-function newConstraint(c) {
-  c = rewriteRange(c);
-  return c.split("||").map((v) => {
-    if (!VALID_RE.test(v)) throw new Error(`improper constraint: ${v}`);
-    const cs = [...v.matchAll(FIND_RE)].map((m) => m[0]);
-    if (cs.length === 0) cs.push(v);
-    return cs.map(parseConstraint2);
-  });
-}
-function tilde(v, c) {
-  if (compareVersions(v, c.con) < 0) return false;
-  if (c.con.major === 0n && c.con.minor === 0n && c.con.patch === 0n && !c.minorDirty && !c.patchDirty) return true;
-  if (v.major !== c.con.major) return false;
-  if (v.minor !== c.con.minor && !c.minorDirty) return false;
-  return true;
-}
-function checkOne(v, c) {
-  const preBlocked = v.pre !== "" && c.con.pre === "";
-  switch (c.op) {
-    case "":
-    case "=":
-      if (preBlocked) return false;
-      if (c.dirty) return tilde(v, c);
-      return compareVersions(v, c.con) === 0;
-    case "!=":
-      if (c.dirty) {
-        if (preBlocked) return false;
-        if (c.con.major !== v.major) return true;
-        if (c.con.minor !== v.minor && !c.minorDirty) return true;
-        if (c.minorDirty) return false;
-        if (c.con.patch !== v.patch && !c.patchDirty) return true;
-        if (c.patchDirty) {
-          if (v.pre !== "" || c.con.pre !== "") return comparePrerelease(v.pre, c.con.pre) !== 0;
-          return false;
-        }
-      }
-      return compareVersions(v, c.con) !== 0;
-    case ">":
-      if (preBlocked) return false;
-      if (!c.dirty) return compareVersions(v, c.con) === 1;
-      if (v.major > c.con.major) return true;
-      if (v.major < c.con.major) return false;
-      if (c.minorDirty) return false;
-      if (c.patchDirty) return v.minor > c.con.minor;
-      return compareVersions(v, c.con) === 1;
-    case "<":
-      if (preBlocked) return false;
-      return compareVersions(v, c.con) < 0;
-    case ">=":
-    case "=>":
-      if (preBlocked) return false;
-      return compareVersions(v, c.con) >= 0;
-    case "<=":
-    case "=<":
-      if (preBlocked) return false;
-      if (!c.dirty) return compareVersions(v, c.con) <= 0;
-      if (v.major > c.con.major) return false;
-      if (v.major === c.con.major && v.minor > c.con.minor && !c.minorDirty) return false;
-      return true;
-    case "~":
-    case "~>":
-      if (preBlocked) return false;
-      return tilde(v, c);
-    case "^":
-      if (preBlocked) return false;
-      if (compareVersions(v, c.con) < 0) return false;
-      if (c.con.major > 0n || c.minorDirty) return v.major === c.con.major;
-      if (c.con.major === 0n && v.major > 0n) return false;
-      if (c.con.minor > 0n || c.patchDirty) return v.minor === c.con.minor;
-      if (c.con.minor === 0n && v.minor > 0n) return false;
-      return c.con.patch === v.patch;
-  }
-  return false;
-}
-function checkConstraint(cs, v) {
-  return cs.some((and) => and.every((c) => checkOne(v, c)));
-}
-var u64 = (n) => new GoInt("uint64", n);
-function versionValue(v) {
-  const S = "*semver.Version";
-  const other = (o) => {
-    const ov = o.semver;
-    if (!ov) throw new Error("runtime error: invalid memory address or nil pointer dereference");
-    return ov;
-  };
-  const str3 = (f) => defineFunc({ params: [], result: "string" }, f);
-  const cmpFn = (f) => defineFunc({ params: [S], result: "bool" }, (o) => f(compareVersions(v, other(o))));
-  const inc = (f) => defineFunc({ params: [], result: "semver.Version" }, () => versionValue(f()));
-  const s = new GoStruct(S, /* @__PURE__ */ new Map(), {
-    Major: defineFunc({ params: [], result: "uint64" }, () => u64(v.major)),
-    Minor: defineFunc({ params: [], result: "uint64" }, () => u64(v.minor)),
-    Patch: defineFunc({ params: [], result: "uint64" }, () => u64(v.patch)),
-    Prerelease: str3(() => v.pre),
-    Metadata: str3(() => v.metadata),
-    Original: str3(() => v.original),
-    String: str3(() => v.toString()),
-    Compare: defineFunc({ params: [S], result: "int" }, (o) => new GoInt("int", compareVersions(v, other(o)))),
-    LessThan: cmpFn((d) => d < 0),
-    LessThanEqual: cmpFn((d) => d <= 0),
-    GreaterThan: cmpFn((d) => d > 0),
-    GreaterThanEqual: cmpFn((d) => d >= 0),
-    Equal: cmpFn((d) => d === 0),
-    IncPatch: inc(() => v.pre !== "" ? new Version(v.major, v.minor, v.patch, "", "", "") : new Version(v.major, v.minor, v.patch + 1n, "", "", "")),
-    IncMinor: inc(() => new Version(v.major, v.minor + 1n, 0n, "", "", "")),
-    IncMajor: inc(() => new Version(v.major + 1n, 0n, 0n, "", "", ""))
-  });
-  s.semver = v;
-  return s;
-}
-function semverFuncs() {
-  return {
-    semver: defineFunc({ params: ["string"], result: "*semver.Version" }, (s) => versionValue(newVersion(s))),
-    semverCompare: defineFunc({ params: ["string", "string"], result: "bool" }, (c, v) => checkConstraint(newConstraint(c), newVersion(v)))
-  };
-}
-
-// src/render/sprig/urls.ts
-function shouldEscape(c, mode) {
-  if (/[A-Za-z0-9]/.test(c)) return false;
-  if (mode === "host" || mode === "zone") {
-    if (`!$&'()*+,;=:[]<>"`.includes(c)) return false;
-  }
-  if ("-_.~".includes(c)) return false;
-  if ("$&+,/:;=?@".includes(c)) {
-    switch (mode) {
-      case "path":
-        return c === "?";
-      case "pathSegment":
-        return c === "/" || c === ";" || c === "," || c === "?";
-      case "userPassword":
-        return c === "@" || c === "/" || c === "?" || c === ":";
-      case "queryComponent":
-        return true;
-      case "fragment":
-        return false;
-    }
-  }
-  if (mode === "fragment" && "!()*".includes(c)) return false;
-  return true;
-}
-function urlEscape(s, mode) {
-  let out = "";
-  for (const b of Buffer.from(s, "utf8")) {
-    const c = String.fromCharCode(b);
-    if (b < 128 && !shouldEscape(c, mode)) out += c;
-    else if (c === " " && mode === "queryComponent") out += "+";
-    else out += "%" + b.toString(16).toUpperCase().padStart(2, "0");
-  }
-  return out;
-}
-function unescape(s, mode) {
-  const bytes3 = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === "%") {
-      const h = s.slice(i + 1, i + 3);
-      if (!/^[0-9a-fA-F]{2}$/.test(h)) {
-        const bad = s.slice(i, Math.min(i + 3, s.length));
-        throw new Error(`invalid URL escape ${JSON.stringify(bad)}`);
-      }
-      bytes3.push(parseInt(h, 16));
-      i += 2;
-    } else if (c === "+" && mode === "queryComponent") bytes3.push(32);
-    else bytes3.push(...Buffer.from(c, "utf8"));
-  }
-  return Buffer.from(bytes3).toString("utf8");
-}
-function userString(u) {
-  let s = urlEscape(u.username, "userPassword");
-  if (u.password !== void 0) s += ":" + urlEscape(u.password, "userPassword");
-  return s;
-}
-function parseURL(raw) {
-  const wrapErr = (msg) => new Error(`parse ${JSON.stringify(raw)}: ${msg}`);
-  const u = { scheme: "", opaque: "", user: null, host: "", path: "", rawQuery: "", fragment: "" };
-  let rest = raw;
-  const hash = rest.indexOf("#");
-  try {
-    if (hash >= 0) {
-      u.fragment = unescape(rest.slice(hash + 1), "fragment");
-      rest = rest.slice(0, hash);
-    }
-    if (Array.from(rest).some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127)) {
-      throw new Error("net/url: invalid control character in URL");
-    }
-    const sm = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(rest);
-    if (sm) {
-      u.scheme = sm[1].toLowerCase();
-      rest = rest.slice(sm[0].length);
-    } else if (/^[0-9+.-]*:/.test(rest) && rest.indexOf(":") === 0) {
-      throw new Error("missing protocol scheme");
-    }
-    if (rest.endsWith("?") && (rest.match(/\?/g) ?? []).length === 1) rest = rest.slice(0, -1);
-    else {
-      const q2 = rest.indexOf("?");
-      if (q2 >= 0) {
-        u.rawQuery = rest.slice(q2 + 1);
-        rest = rest.slice(0, q2);
-      }
-    }
-    if (!rest.startsWith("/")) {
-      if (u.scheme !== "") {
-        u.opaque = rest;
-        return u;
-      }
-      const colon = rest.indexOf(":");
-      const slash = rest.indexOf("/");
-      if (colon >= 0 && (slash < 0 || colon < slash)) throw new Error("first path segment in URL cannot contain colon");
-    }
-    if (rest.startsWith("//")) {
-      let authority = rest.slice(2);
-      const i = authority.indexOf("/");
-      rest = i >= 0 ? authority.slice(i) : "";
-      authority = i >= 0 ? authority.slice(0, i) : authority;
-      const at = authority.lastIndexOf("@");
-      let host = authority;
-      if (at >= 0) {
-        const userinfo = authority.slice(0, at);
-        host = authority.slice(at + 1);
-        const c = userinfo.indexOf(":");
-        u.user = c >= 0 ? { username: unescape(userinfo.slice(0, c), "userPassword"), password: unescape(userinfo.slice(c + 1), "userPassword") } : { username: unescape(userinfo, "userPassword") };
-      }
-      u.host = unescape(host, "host");
-    }
-    u.path = unescape(rest, "path");
-  } catch (e) {
-    throw wrapErr(e.message);
-  }
-  return u;
-}
-function urlString(u) {
-  let buf = "";
-  if (u.opaque !== "") {
-    if (u.scheme !== "") buf += u.scheme + ":";
-    buf += u.opaque;
-  } else {
-    if (u.scheme !== "") buf += u.scheme + ":";
-    if (u.scheme !== "" || u.host !== "" || u.user) {
-      if (u.host !== "" || u.path !== "" || u.user) buf += "//";
-      if (u.user) buf += userString(u.user) + "@";
-      if (u.host !== "") buf += urlEscape(u.host, "host");
-    }
-    const path20 = urlEscape(u.path, "path");
-    if (path20 !== "" && path20[0] !== "/" && u.host !== "") buf += "/";
-    if (buf === "") {
-      const seg = path20.split("/")[0];
-      if (seg.includes(":")) buf += "./";
-    }
-    buf += path20;
-  }
-  if (u.rawQuery !== "") buf += "?" + u.rawQuery;
-  if (u.fragment !== "") buf += "#" + urlEscape(u.fragment, "fragment");
-  return buf;
-}
-function hostname(host) {
-  if (host.startsWith("[")) {
-    const i2 = host.indexOf("]");
-    return i2 >= 0 ? host.slice(1, i2) : host.slice(1);
-  }
-  const i = host.lastIndexOf(":");
-  return i >= 0 && /^:\d*$/.test(host.slice(i)) ? host.slice(0, i) : host;
-}
-function urlFuncs() {
-  return {
-    urlParse: defineFunc({ params: ["string"], result: "map[string]interface {}" }, (v) => {
-      let u;
-      try {
-        u = parseURL(v);
-      } catch (e) {
-        throw new Error(`unable to parse url: ${e.message}`);
-      }
-      return /* @__PURE__ */ new Map([
-        ["scheme", u.scheme],
-        ["host", u.host],
-        ["hostname", hostname(u.host)],
-        ["path", u.path],
-        ["query", u.rawQuery],
-        ["opaque", u.opaque],
-        ["fragment", u.fragment],
-        ["userinfo", u.user ? userString(u.user) : ""]
-      ]);
-    }),
-    urlJoin: defineFunc({ params: ["map[string]interface {}"], result: "string" }, function(d) {
-      const m = d instanceof Map ? d : /* @__PURE__ */ new Map();
-      const get = (k) => {
-        const v = m.has(k) ? m.get(k) : "";
-        if (typeof v !== "string") {
-          throw new Error(`interface conversion: interface {} is ${v === null || v === void 0 ? "nil" : typeOf(v)}, not string`);
-        }
-        return v;
-      };
-      const u = {
-        scheme: get("scheme"),
-        host: get("host"),
-        path: get("path"),
-        rawQuery: get("query"),
-        opaque: get("opaque"),
-        fragment: get("fragment"),
-        user: null
-      };
-      const userinfo = get("userinfo");
-      if (userinfo !== "") {
-        try {
-          u.user = parseURL(`proto://${userinfo}@host`).user;
-        } catch (e) {
-          throw new Error(`unable to parse userinfo in dict: ${e.message}`);
-        }
-      }
-      return urlString(u);
-    }),
-    // Helm (and `helm template`) answers "" unless DNS lookups are enabled; a scanner never resolves names.
-    getHostByName: defineFunc({ params: ["string"], result: "string" }, () => "")
-  };
-}
-
-// src/render/sprig/index.ts
-var DEFAULT_NOW = /* @__PURE__ */ new Date("2026-01-01T00:00:00Z");
-var DEFAULT_SEED = "gitops-gate";
-var VOLATILE_FUNCS = /* @__PURE__ */ new Set([
-  "randAlphaNum",
-  "randAlpha",
-  "randAscii",
-  "randNumeric",
-  "randBytes",
-  "randInt",
-  "uuidv4",
-  "shuffle",
-  "bcrypt",
-  "htpasswd",
-  "encryptAES",
-  "genPrivateKey",
-  "genCA",
-  "genCAWithKey",
-  "genSelfSignedCert",
-  "genSelfSignedCertWithKey",
-  "genSignedCert",
-  "genSignedCertWithKey",
-  "now",
-  "date",
-  "dateInZone",
-  "date_in_zone",
-  "htmlDate",
-  "htmlDateInZone",
-  "ago",
-  "dateModify",
-  "date_modify",
-  "mustDateModify",
-  "must_date_modify",
-  "toDate",
-  "mustToDate",
-  "unixEpoch",
-  "durationRound",
-  "getHostByName"
-]);
-var SITES = /* @__PURE__ */ Symbol("sprigCallSites");
-function createSprigFuncs(options = {}) {
-  const now = options.now ?? DEFAULT_NOW;
-  const sites = new CallSites(options.seed ?? DEFAULT_SEED);
-  const clock = () => now;
-  const fm = {
-    ...stringFuncs(),
-    ...listFuncs(),
-    ...dictFuncs(),
-    ...numericFuncs(),
-    ...defaultFuncs(),
-    ...reflectFuncs(),
-    ...encodingFuncs(),
-    ...pathFuncs(),
-    ...urlFuncs(),
-    ...regexFuncs(),
-    ...semverFuncs(),
-    ...dateFuncs(clock),
-    ...randomFuncs(sites),
-    ...cryptoFuncs(sites, clock),
-    fail: Object.assign(function fail(msg) {
-      throw new Error(String(msg));
-    }, { goSig: { params: ["string"], result: "string" } })
-  };
-  Object.defineProperty(fm, SITES, { value: sites, enumerable: false });
-  return fm;
-}
-var SPRIG_FUNC_NAMES = Object.freeze(Object.keys(createSprigFuncs()).sort());
-
-// src/render/helm/funcs/duration.ts
-var INT64_MAX = 2n ** 63n - 1n;
-var INT64_MIN = -(2n ** 63n);
-var SECOND = 1000000000n;
-var MINUTE = 60n * SECOND;
-var HOUR = 60n * MINUTE;
-var MAX_DURATION_SECONDS = INT64_MAX / SECOND;
-var MIN_DURATION_SECONDS = INT64_MIN / SECOND;
-var MAX_DURATION_SECONDS_FLOAT = Number(INT64_MAX) / 1e9;
-var MIN_DURATION_SECONDS_FLOAT = Number(INT64_MIN) / 1e9;
-function durationString2(d) {
-  let u = d < 0n ? -d : d;
-  const neg = d < 0n;
-  let out = "";
-  if (u < SECOND) {
-    if (u === 0n) return "0s";
-    let prec;
-    let unit;
-    if (u < 1000n) {
-      prec = 0;
-      unit = "ns";
-    } else if (u < 1000000n) {
-      prec = 3;
-      unit = "\xB5s";
-    } else {
-      prec = 6;
-      unit = "ms";
-    }
-    const [frac, rest] = fmtFrac(u, prec);
-    out = rest.toString() + frac + unit;
-  } else {
-    const [frac, rest] = fmtFrac(u, 9);
-    u = rest;
-    out = (u % 60n).toString() + frac + "s";
-    u /= 60n;
-    if (u > 0n) {
-      out = (u % 60n).toString() + "m" + out;
-      u /= 60n;
-      if (u > 0n) out = u.toString() + "h" + out;
-    }
-  }
-  return (neg ? "-" : "") + out;
-}
-function fmtFrac(v, prec) {
-  let s = "";
-  let print = false;
-  for (let i = 0; i < prec; i++) {
-    const digit = v % 10n;
-    print = print || digit !== 0n;
-    if (print) s = digit.toString() + s;
-    v /= 10n;
-  }
-  if (print) s = "." + s;
-  return [s, v];
-}
-var GoDuration = class extends GoStruct {
-  nanos;
-  constructor(nanos) {
-    const n = BigInt.asIntN(64, nanos);
-    super("time.Duration", /* @__PURE__ */ new Map(), durationMethods(n));
-    this.nanos = n;
-  }
-  toString() {
-    return durationString2(this.nanos);
-  }
-};
-function divFloat(d, unit) {
-  const whole = d / unit;
-  const rem = d % unit;
-  return Number(whole) + Number(rem) / Number(unit);
-}
-var durationSeconds = (d) => divFloat(d, SECOND);
-var durationMinutes = (d) => divFloat(d, MINUTE);
-var durationHours = (d) => divFloat(d, HOUR);
-function durationRound(d, m) {
-  if (m <= 0n) return d;
-  let r = d % m;
-  const lessThanHalf = (x, y) => BigInt.asUintN(64, x + x) < BigInt.asUintN(64, y);
-  if (d < 0n) {
-    r = -r;
-    if (lessThanHalf(r, m)) return d + r;
-    const d12 = d - m + r;
-    if (d12 < d && d12 >= INT64_MIN) return d12;
-    return INT64_MIN;
-  }
-  if (lessThanHalf(r, m)) return d - r;
-  const d1 = d + m - r;
-  if (d1 > d && d1 <= INT64_MAX) return d1;
-  return INT64_MAX;
-}
-function durationTruncate(d, m) {
-  if (m <= 0n) return d;
-  return d - d % m;
-}
-function durationMethods(n) {
-  const sig2 = (params, result) => ({ params, result });
-  return {
-    String: defineFunc(sig2([], "string"), () => durationString2(n)),
-    Seconds: defineFunc(sig2([], "float64"), () => durationSeconds(n)),
-    Minutes: defineFunc(sig2([], "float64"), () => durationMinutes(n)),
-    Hours: defineFunc(sig2([], "float64"), () => durationHours(n)),
-    Milliseconds: defineFunc(sig2([], "int64"), () => new GoInt("int64", n / 1000000n)),
-    Microseconds: defineFunc(sig2([], "int64"), () => new GoInt("int64", n / 1000n)),
-    Nanoseconds: defineFunc(sig2([], "int64"), () => new GoInt("int64", n)),
-    Abs: defineFunc(sig2([], "time.Duration"), () => new GoDuration(n >= 0n ? n : n === INT64_MIN ? INT64_MAX : -n)),
-    Round: defineFunc(sig2(["time.Duration"], "time.Duration"), (m) => new GoDuration(durationRound(n, asNanos(m)))),
-    Truncate: defineFunc(sig2(["time.Duration"], "time.Duration"), (m) => new GoDuration(durationTruncate(n, asNanos(m))))
-  };
-}
-function asNanos(m) {
-  if (m instanceof GoDuration) return m.nanos;
-  if (m instanceof GoInt) return m.value;
-  if (typeof m === "number") return BigInt(Math.trunc(m));
-  return 0n;
-}
-var UNITS3 = {
-  ns: 1n,
-  us: 1000n,
-  "\xB5s": 1000n,
-  "\u03BCs": 1000n,
-  ms: 1000000n,
-  s: SECOND,
-  m: MINUTE,
-  h: HOUR
-};
-function parseGoDuration(orig) {
-  const q2 = JSON.stringify(orig);
-  let s = orig;
-  let neg = false;
-  if (s !== "" && (s[0] === "-" || s[0] === "+")) {
-    neg = s[0] === "-";
-    s = s.slice(1);
-  }
-  if (s === "0") return 0n;
-  if (s === "") throw new Error("time: invalid duration " + q2);
-  let d = 0n;
-  const LIMIT = 1n << 63n;
-  while (s !== "") {
-    if (!(s[0] === "." || s[0] >= "0" && s[0] <= "9")) throw new Error("time: invalid duration " + q2);
-    const im = /^[0-9]*/.exec(s)?.[0] ?? "";
-    let v = 0n;
-    for (const ch of im) {
-      v = v * 10n + BigInt(ch.charCodeAt(0) - 48);
-      if (v > LIMIT) throw new Error("time: invalid duration " + q2);
-    }
-    s = s.slice(im.length);
-    const pre = im.length > 0;
-    let post = false;
-    let f = 0n;
-    let scale = 1;
-    if (s !== "" && s[0] === ".") {
-      s = s.slice(1);
-      const fm = /^[0-9]*/.exec(s)?.[0] ?? "";
-      let overflow = false;
-      for (const ch of fm) {
-        if (overflow) continue;
-        const y = f * 10n + BigInt(ch.charCodeAt(0) - 48);
-        if (y > LIMIT) {
-          overflow = true;
-          continue;
-        }
-        f = y;
-        scale *= 10;
-      }
-      s = s.slice(fm.length);
-      post = fm.length > 0;
-    }
-    if (!pre && !post) throw new Error("time: invalid duration " + q2);
-    let i = 0;
-    while (i < s.length && !(s[i] === "." || s[i] >= "0" && s[i] <= "9")) i++;
-    if (i === 0) throw new Error("time: missing unit in duration " + q2);
-    const u = s.slice(0, i);
-    s = s.slice(i);
-    const unit = UNITS3[u];
-    if (unit === void 0) throw new Error("time: unknown unit " + JSON.stringify(u) + " in duration " + q2);
-    if (v > LIMIT / unit) throw new Error("time: invalid duration " + q2);
-    v *= unit;
-    if (f > 0n) {
-      v += BigInt(Math.trunc(Number(f) * (Number(unit) / scale)));
-      if (v > LIMIT) throw new Error("time: invalid duration " + q2);
-    }
-    d += v;
-    if (d > LIMIT) throw new Error("time: invalid duration " + q2);
-  }
-  if (neg) return -d;
-  if (d > INT64_MAX) throw new Error("time: invalid duration " + q2);
-  return d;
-}
-function secondsFloatToDuration(f) {
-  if (Number.isNaN(f) || !Number.isFinite(f)) throw new Error(`invalid duration: ${f}`);
-  if (f > MAX_DURATION_SECONDS_FLOAT || f < MIN_DURATION_SECONDS_FLOAT) throw new Error(`duration out of range: ${f}`);
-  const ns = f * 1e9;
-  if (ns >= 2 ** 63) return INT64_MIN;
-  if (ns < -(2 ** 63)) return INT64_MIN;
-  return BigInt(Math.trunc(ns));
-}
-function secondsIntToDuration(n) {
-  if (n > MAX_DURATION_SECONDS || n < MIN_DURATION_SECONDS) throw new Error(`duration out of range: ${n}s`);
-  return n * SECOND;
-}
-function toDurationNanos(v) {
-  if (v instanceof GoDuration) return v.nanos;
-  if (typeof v === "string") {
-    const s = v.trim();
-    if (s === "") throw new Error(`invalid duration ${JSON.stringify(v)}`);
-    try {
-      return parseGoDuration(s);
-    } catch (e) {
-      if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) || /^[+-]?(inf|infinity|nan)$/i.test(s)) {
-        return secondsFloatToDuration(Number(s.replace(/^([+-]?)inf(inity)?$/i, "$1Infinity")));
-      }
-      throw e;
-    }
-  }
-  if (v instanceof GoInt) {
-    if (v.unsigned && v.value > INT64_MAX) throw new Error(`duration out of range: ${v.value}s`);
-    return secondsIntToDuration(v.value);
-  }
-  if (typeof v === "number") return secondsFloatToDuration(v);
-  throw new Error(`unsupported duration type ${v === null || v === void 0 ? "<nil>" : typeof v === "boolean" ? "bool" : v.constructor.name}`);
-}
-
-// src/render/helm/funcs/json.ts
-var JsonMarshalError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "JsonMarshalError";
-  }
-};
-var JsonUnmarshalError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "JsonUnmarshalError";
-  }
-};
-function jsonFloat2(f) {
-  if (!Number.isFinite(f)) {
-    throw new JsonMarshalError(`json: unsupported value: ${Number.isNaN(f) ? "NaN" : f > 0 ? "+Inf" : "-Inf"}`);
-  }
-  if (Object.is(f, -0)) return "-0";
-  return String(f);
-}
-var START_DETECTING_CYCLES_AFTER = 1e3;
-function goToJNode(v) {
-  const stack = [];
-  const onStack = /* @__PURE__ */ new Set();
-  const stackTypes = [];
-  const enter = (o, type) => {
-    if (onStack.has(o)) {
-      const j = stack.indexOf(o);
-      const p = stack.length - j;
-      const idx = START_DETECTING_CYCLES_AFTER + 1 >= j ? j + (START_DETECTING_CYCLES_AFTER + 1 - j) % p : j;
-      throw new JsonMarshalError(`json: unsupported value: encountered a cycle via ${stackTypes[idx]}`);
-    }
-    stack.push(o);
-    stackTypes.push(type);
-    onStack.add(o);
-  };
-  const leave = (o) => {
-    stack.pop();
-    stackTypes.pop();
-    onStack.delete(o);
-  };
-  const enc = (x) => {
-    if (x === null || x === void 0) return { t: "null" };
-    switch (typeof x) {
-      case "boolean":
-        return { t: "bool", v: x };
-      case "string":
-        return { t: "str", v: x };
-      case "number":
-        return { t: "num", text: jsonFloat2(x) };
-      case "function":
-        throw new JsonMarshalError(`json: unsupported type: ${typeOf(x)}`);
-    }
-    if (x instanceof GoInt) return { t: "num", text: x.value.toString() };
-    if (x instanceof GoComplex || x instanceof GoIter) throw new JsonMarshalError(`json: unsupported type: ${typeOf(x)}`);
-    if (x instanceof GoNil) {
-      if (x.type.startsWith("func") || x.type.startsWith("chan")) throw new JsonMarshalError(`json: unsupported type: ${x.type}`);
-      return { t: "null" };
-    }
-    if (x instanceof GoPointer) {
-      enter(x, x.type);
-      try {
-        return enc(x.target);
-      } finally {
-        leave(x);
-      }
-    }
-    const marshal = findMethod(x, "MarshalJSON");
-    if (marshal) {
-      const text = marshal.call(noCallContext("MarshalJSON"), x);
-      if (typeof text !== "string") throw new JsonMarshalError("json: error calling MarshalJSON");
-      return parseJNode(text);
-    }
-    if (Array.isArray(x)) {
-      const t = sliceType(x);
-      if (t === "[]uint8" || t === "[]byte") {
-        const bytes3 = Buffer.from(x.map((b) => (b instanceof GoInt ? Number(b.value) : Number(b)) & 255));
-        return { t: "str", v: bytes3.toString("base64") };
-      }
-      enter(x, t);
-      try {
-        return { t: "arr", items: x.map(enc) };
-      } finally {
-        leave(x);
-      }
-    }
-    if (x instanceof Map) {
-      const t = mapType2(x);
-      const kt = keyType(t);
-      if (kt !== "string" && !isIntKind(kt)) throw new JsonMarshalError(`json: unsupported type: ${t}`);
-      enter(x, t);
-      try {
-        const entries2 = [];
-        for (const [k, val] of x) {
-          const gk = fromMapKey(t, k);
-          const ks = gk instanceof GoInt ? gk.value.toString() : String(gk);
-          entries2.push([ks, enc(val)]);
-        }
-        entries2.sort((a, b) => compareBytes3(a[0], b[0]));
-        return { t: "obj", entries: entries2 };
-      } finally {
-        leave(x);
-      }
-    }
-    if (x instanceof GoStruct) {
-      const special = structSpecial(x);
-      if (special) return special;
-      const go = () => {
-        const entries2 = [];
-        for (const [name, val] of x.fields) {
-          if (!new RegExp("^\\p{Lu}", "u").test(name)) continue;
-          entries2.push([name, enc(val)]);
-        }
-        return { t: "obj", entries: entries2 };
-      };
-      if (x.isPointer) {
-        enter(x, x.type);
-        try {
-          return go();
-        } finally {
-          leave(x);
-        }
-      }
-      return go();
-    }
-    throw new JsonMarshalError(`json: unsupported type: ${typeOf(x)}`);
-  };
-  return enc(v);
-}
-function structSpecial(x) {
-  const nanos = x.nanos;
-  if (x.type === "time.Duration" && typeof nanos === "bigint") return { t: "num", text: nanos.toString() };
-  return void 0;
-}
-function noCallContext(name) {
-  return {
-    name,
-    template: void 0,
-    templateName: "",
-    executeTemplate() {
-      throw new Error("not available");
-    },
-    executeText() {
-      throw new Error("not available");
-    }
-  };
-}
-function compareBytes3(a, b) {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.codePointAt(i);
-    const cb = b.codePointAt(i);
-    if (ca !== cb) return ca < cb ? -1 : 1;
-    if (ca > 65535) i++;
-  }
-  return a.length < b.length ? -1 : 1;
-}
-var HEX2 = "0123456789abcdef";
-function jsonQuote(s, escapeHTML = true) {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0);
-    if (c < 128) {
-      if (c >= 32 && c !== 34 && c !== 92 && (!escapeHTML || c !== 60 && c !== 62 && c !== 38)) {
-        out += ch;
-        continue;
-      }
-      switch (c) {
-        case 92:
-        case 34:
-          out += "\\" + ch;
-          break;
-        case 8:
-          out += "\\b";
-          break;
-        case 12:
-          out += "\\f";
-          break;
-        case 10:
-          out += "\\n";
-          break;
-        case 13:
-          out += "\\r";
-          break;
-        case 9:
-          out += "\\t";
-          break;
-        default:
-          out += "\\u00" + HEX2[c >> 4] + HEX2[c & 15];
-      }
-      continue;
-    }
-    if (c >= 55296 && c <= 57343) {
-      out += "\\ufffd";
-      continue;
-    }
-    if (c === 8232 || c === 8233) {
-      out += "\\u202" + HEX2[c & 15];
-      continue;
-    }
-    out += ch;
-  }
-  return out + '"';
-}
-function jnodeToText(n, escapeHTML = true) {
-  switch (n.t) {
-    case "null":
-      return "null";
-    case "bool":
-      return n.v ? "true" : "false";
-    case "num":
-      return n.text;
-    case "str":
-      return jsonQuote(n.v, escapeHTML);
-    case "arr":
-      return "[" + n.items.map((i) => jnodeToText(i, escapeHTML)).join(",") + "]";
-    case "obj":
-      return "{" + n.entries.map(([k, v]) => jsonQuote(k, escapeHTML) + ":" + jnodeToText(v, escapeHTML)).join(",") + "}";
-  }
-}
-function goJsonMarshal(v, escapeHTML = true) {
-  return jnodeToText(goToJNode(v), escapeHTML);
-}
-function quoteChar(c) {
-  if (c === "'") return "'\\''";
-  if (c === '"') return `'"'`;
-  const q2 = JSON.stringify(c);
-  const cp = c.codePointAt(0);
-  if (cp < 32 || cp === 127) {
-    const map = { 7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r" };
-    return "'" + (map[cp] ?? "\\x" + HEX2[cp >> 4] + HEX2[cp & 15]) + "'";
-  }
-  return "'" + q2.slice(1, -1) + "'";
-}
-function parseJNode(text) {
-  let i = 0;
-  const n = text.length;
-  const eof = () => {
-    throw new JsonUnmarshalError("unexpected end of JSON input");
-  };
-  const bad = (ctx) => {
-    const ch = String.fromCodePoint(text.codePointAt(i));
-    throw new JsonUnmarshalError(`invalid character ${quoteChar(ch)} ${ctx}`);
-  };
-  const ws = () => {
-    while (i < n && (text[i] === " " || text[i] === "	" || text[i] === "\n" || text[i] === "\r")) i++;
-  };
-  const literal = (word) => {
-    for (let k = 1; k < word.length; k++) {
-      i++;
-      if (i >= n) eof();
-      if (text[i] !== word[k]) bad(`in literal ${word} (expecting ${quoteChar(word[k])})`);
-    }
-    i++;
-  };
-  const str3 = () => {
-    i++;
-    let out = "";
-    for (; ; ) {
-      if (i >= n) eof();
-      const c = text[i];
-      if (c === '"') {
-        i++;
-        return out;
-      }
-      if (c === "\\") {
-        i++;
-        if (i >= n) eof();
-        const e = text[i];
-        switch (e) {
-          case '"':
-          case "\\":
-          case "/":
-            out += e;
-            i++;
-            break;
-          case "b":
-            out += "\b";
-            i++;
-            break;
-          case "f":
-            out += "\f";
-            i++;
-            break;
-          case "n":
-            out += "\n";
-            i++;
-            break;
-          case "r":
-            out += "\r";
-            i++;
-            break;
-          case "t":
-            out += "	";
-            i++;
-            break;
-          case "u": {
-            i++;
-            let code = 0;
-            for (let k = 0; k < 4; k++) {
-              if (i >= n) eof();
-              if (!/[0-9a-fA-F]/.test(text[i])) bad("in \\u hexadecimal character escape");
-              code = code * 16 + parseInt(text[i], 16);
-              i++;
-            }
-            out += String.fromCharCode(code);
-            break;
-          }
-          default:
-            bad("in string escape code");
-        }
-        continue;
-      }
-      if (c.charCodeAt(0) < 32) bad("in string literal");
-      out += c;
-      i++;
-    }
-  };
-  const num6 = () => {
-    const start = i;
-    if (text[i] === "-") {
-      i++;
-      if (i >= n) eof();
-      if (!/[0-9]/.test(text[i])) bad("in numeric literal");
-    }
-    if (text[i] === "0") {
-      i++;
-    } else {
-      while (i < n && /[0-9]/.test(text[i])) i++;
-    }
-    if (i < n && text[i] === ".") {
-      i++;
-      if (i >= n) eof();
-      if (!/[0-9]/.test(text[i])) bad("after decimal point in numeric literal");
-      while (i < n && /[0-9]/.test(text[i])) i++;
-    }
-    if (i < n && (text[i] === "e" || text[i] === "E")) {
-      i++;
-      if (i < n && (text[i] === "+" || text[i] === "-")) i++;
-      if (i >= n) eof();
-      if (!/[0-9]/.test(text[i])) bad("in exponent of numeric literal");
-      while (i < n && /[0-9]/.test(text[i])) i++;
-    }
-    return text.slice(start, i);
-  };
-  const value = () => {
-    ws();
-    if (i >= n) eof();
-    const c = text[i];
-    switch (c) {
-      case "{": {
-        i++;
-        const entries2 = [];
-        ws();
-        if (i >= n) eof();
-        if (text[i] === "}") {
-          i++;
-          return { t: "obj", entries: entries2 };
-        }
-        for (; ; ) {
-          ws();
-          if (i >= n) eof();
-          if (text[i] !== '"') bad("looking for beginning of object key string");
-          const k = str3();
-          ws();
-          if (i >= n) eof();
-          if (text[i] !== ":") bad("after object key");
-          i++;
-          const v2 = value();
-          entries2.push([k, v2]);
-          ws();
-          if (i >= n) eof();
-          if (text[i] === ",") {
-            i++;
-            continue;
-          }
-          if (text[i] === "}") {
-            i++;
-            return { t: "obj", entries: entries2 };
-          }
-          bad("after object key:value pair");
-        }
-      }
-      case "[": {
-        i++;
-        const items = [];
-        ws();
-        if (i >= n) eof();
-        if (text[i] === "]") {
-          i++;
-          return { t: "arr", items };
-        }
-        for (; ; ) {
-          items.push(value());
-          ws();
-          if (i >= n) eof();
-          if (text[i] === ",") {
-            i++;
-            continue;
-          }
-          if (text[i] === "]") {
-            i++;
-            return { t: "arr", items };
-          }
-          bad("after array element");
-        }
-      }
-      case '"':
-        return { t: "str", v: str3() };
-      case "t":
-        literal("true");
-        return { t: "bool", v: true };
-      case "f":
-        literal("false");
-        return { t: "bool", v: false };
-      case "n":
-        literal("null");
-        return { t: "null" };
-      default:
-        if (c === "-" || c >= "0" && c <= "9") return { t: "num", text: num6() };
-        return bad("looking for beginning of value");
-    }
-  };
-  const v = value();
-  ws();
-  if (i < n) bad("after top-level value");
-  return v;
-}
-function jsonKind2(n) {
-  switch (n.t) {
-    case "null":
-      return "null";
-    case "bool":
-      return "bool";
-    case "num":
-      return "number";
-    case "str":
-      return "string";
-    case "arr":
-      return "array";
-    case "obj":
-      return "object";
-  }
-}
-function jnodeToGo(n) {
-  switch (n.t) {
-    case "null":
-      return null;
-    case "bool":
-      return n.v;
-    case "str":
-      return n.v;
-    case "num": {
-      const f = Number(n.text);
-      if (!Number.isFinite(f)) throw new JsonUnmarshalError(`json: cannot unmarshal number ${n.text} into Go value of type float64`);
-      return f;
-    }
-    case "arr":
-      return n.items.map(jnodeToGo);
-    case "obj": {
-      const m = /* @__PURE__ */ new Map();
-      for (const [k, v] of n.entries) m.set(k, jnodeToGo(v));
-      return m;
-    }
-  }
-}
-function goJsonUnmarshal(text, target) {
-  const node = parseJNode(text);
-  if (target === "any") return jnodeToGo(node);
-  if (node.t === "null") return void 0;
-  const want = target === "map" ? "obj" : "arr";
-  if (node.t !== want) {
-    const goType = target === "map" ? "map[string]interface {}" : "[]interface {}";
-    throw new JsonUnmarshalError(`json: cannot unmarshal ${jsonKind2(node)} into Go value of type ${goType}`);
-  }
-  return jnodeToGo(node);
-}
-
-// src/render/helm/funcs/toml.ts
-var TomlError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "TomlError";
-  }
-};
-function deref(v) {
-  while (v instanceof GoPointer) v = v.target;
-  return v;
-}
-function isNilish2(v) {
-  return v === null || v === void 0 || v instanceof GoNil;
-}
-function tomlTypeOf(v) {
-  v = deref(v);
-  if (isNilish2(v)) return null;
-  switch (typeof v) {
-    case "boolean":
-      return "bool";
-    case "number":
-      return "float";
-    case "string":
-      return "string";
-    case "function":
-      throw new TomlError("toml: unsupported type: func");
-  }
-  if (v instanceof GoInt) return "integer";
-  if (v instanceof GoStruct) return isDuration(v) ? "integer" : "hash";
-  if (Array.isArray(v)) return isTableArray(v) ? "arrayHash" : "array";
-  if (v instanceof Map) return "hash";
-  if (v instanceof GoComplex) throw new TomlError(`toml: unsupported type: ${v.kind}`);
-  if (v instanceof GoIter) throw new TomlError(`toml: unsupported type: ${v.mode === "chan" ? "chan" : "func"}`);
-  throw new TomlError(`toml: unsupported type: ${typeOf(v)}`);
-}
-function isDuration(v) {
-  return v.type === "time.Duration" && typeof v.nanos === "bigint";
-}
-function isTableArray(arr) {
-  if (arr.length === 0) return false;
-  let ret = true;
-  for (const el of arr) {
-    const tt = tomlTypeOf(el);
-    if (tt === null) throw new TomlError("toml: cannot encode array with nil element");
-    if (ret && tt !== "hash") ret = false;
-  }
-  return ret;
-}
-var isTable2 = (t) => t === "hash" || t === "arrayHash";
-function isBareKeyChar(c) {
-  return /^[A-Za-z0-9_-]$/.test(c);
-}
-var CTRL_ESC = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r" };
-function tomlEscape(s) {
-  let out = "";
-  for (const ch of s) {
-    const c = ch.codePointAt(0);
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (CTRL_ESC[c] !== void 0) out += CTRL_ESC[c];
-    else if (c < 32 || c === 127) out += "\\u" + c.toString(16).padStart(4, "0");
-    else out += ch;
-  }
-  return out;
-}
-function maybeQuoted(k) {
-  if (k === "") return '""';
-  for (const ch of k) if (!isBareKeyChar(ch)) return '"' + tomlEscape(k) + '"';
-  return k;
-}
-var TomlEncoder = class {
-  out = "";
-  hasWritten = false;
-  indent = "  ";
-  seen = /* @__PURE__ */ new Set();
-  result() {
-    return this.out;
-  }
-  wf(s) {
-    this.out += s;
-    this.hasWritten = true;
-  }
-  newline() {
-    if (this.hasWritten) this.wf("\n");
-  }
-  indentStr(key) {
-    return this.indent.repeat(Math.max(key.length - 1, 0));
-  }
-  keyString(key) {
-    return key.map(maybeQuoted).join(".");
-  }
-  encode(key, rv) {
-    rv = deref(rv);
-    if (isNilish2(rv)) return;
-    if (typeof rv === "boolean" || typeof rv === "number" || typeof rv === "string" || rv instanceof GoInt) {
-      this.writeKeyValue(key, rv, false);
-      return;
-    }
-    if (Array.isArray(rv)) {
-      if (tomlTypeOf(rv) === "arrayHash") this.eArrayOfTables(key, rv);
-      else this.writeKeyValue(key, rv, false);
-      return;
-    }
-    if (rv instanceof Map || rv instanceof GoStruct && !isDuration(rv)) {
-      this.eTable(key, rv);
-      return;
-    }
-    if (rv instanceof GoStruct) {
-      this.writeKeyValue(key, rv, false);
-      return;
-    }
-    throw new TomlError(`toml: unsupported type for key '${this.keyString(key)}': ${kindName2(rv)}`);
-  }
-  eTable(key, rv) {
-    if (key.length === 1) this.newline();
-    if (key.length > 0) {
-      this.wf(`${this.indentStr(key)}[${this.keyString(key)}]`);
-      this.newline();
-    }
-    this.eMapOrStruct(key, rv, false);
-  }
-  guard(o, f) {
-    if (this.seen.has(o)) throw new TomlError("toml: cycle");
-    this.seen.add(o);
-    try {
-      f();
-    } finally {
-      this.seen.delete(o);
-    }
-  }
-  entriesOf(rv) {
-    if (rv instanceof GoStruct) {
-      return [...rv.fields].filter(([k]) => new RegExp("^\\p{Lu}", "u").test(k));
-    }
-    const t = mapType2(rv);
-    const kt = keyType(t);
-    if (kt !== "string" && kt !== "interface {}") throw new TomlError("toml: cannot encode a map with non-string key type");
-    const out = [];
-    for (const [k, v] of rv) {
-      const gk = fromMapKey(t, k);
-      if (typeof gk !== "string") throw new TomlError("toml: cannot encode a map with non-string key type");
-      out.push([gk, v]);
-    }
-    return out;
-  }
-  eMapOrStruct(key, rv, inline) {
-    this.guard(rv, () => {
-      const entries2 = this.entriesOf(rv);
-      const direct = [];
-      const sub = [];
-      for (const e of entries2) {
-        if (isTable2(tomlTypeOf(e[1]))) sub.push(e);
-        else direct.push(e);
-      }
-      const isStruct = rv instanceof GoStruct;
-      const writeKeys = (list, trailC) => {
-        if (!isStruct) list.sort((a, b) => compareBytes3(a[0], b[0]));
-        const live = list.filter(([, v]) => !isNilish2(deref(v)));
-        live.forEach(([k, v], i) => {
-          if (inline) {
-            this.writeKeyValue([k], deref(v), true);
-            if (trailC || i !== live.length - 1) this.wf(", ");
-          } else {
-            this.encode([...key, k], v);
-          }
-        });
-      };
-      if (inline) this.wf("{");
-      writeKeys(direct, sub.length > 0);
-      writeKeys(sub, false);
-      if (inline) this.wf("}");
-    });
-  }
-  eArrayOfTables(key, rv) {
-    if (key.length === 0) throw new TomlError("toml: top-level values must be Go maps or structs");
-    for (const el of rv) {
-      const trv = deref(el);
-      if (isNilish2(trv)) continue;
-      this.newline();
-      this.wf(`${this.indentStr(key)}[[${this.keyString(key)}]]`);
-      this.newline();
-      this.eMapOrStruct(key, trv, false);
-    }
-  }
-  writeKeyValue(key, val, inline) {
-    if (key.length === 0) {
-      this.eElement(val);
-      return;
-    }
-    this.wf(`${this.indentStr(key)}${maybeQuoted(key[key.length - 1])} = `);
-    this.eElement(val);
-    if (!inline) this.newline();
-  }
-  eElement(rv) {
-    rv = deref(rv);
-    if (typeof rv === "string") {
-      this.wf('"' + tomlEscape(rv) + '"');
-      return;
-    }
-    if (typeof rv === "boolean") {
-      this.wf(rv ? "true" : "false");
-      return;
-    }
-    if (rv instanceof GoInt) {
-      this.wf(rv.value.toString());
-      return;
-    }
-    if (typeof rv === "number") {
-      if (Number.isNaN(rv)) this.wf("nan");
-      else if (!Number.isFinite(rv)) this.wf(rv < 0 ? "-inf" : "inf");
-      else {
-        const s = formatFloat(rv, "f", -1, 64);
-        this.wf(s.includes(".") ? s : s + ".0");
-      }
-      return;
-    }
-    if (Array.isArray(rv)) {
-      this.guard(rv, () => {
-        this.wf("[");
-        rv.forEach((el, i) => {
-          this.eElement(el);
-          if (i !== rv.length - 1) this.wf(", ");
-        });
-        this.wf("]");
-      });
-      return;
-    }
-    if (rv instanceof GoStruct && isDuration(rv)) {
-      this.wf(String(rv.nanos));
-      return;
-    }
-    if (rv instanceof Map || rv instanceof GoStruct) {
-      this.eMapOrStruct([], rv, true);
-      return;
-    }
-    if (isNilish2(rv)) throw new TomlError("toml: cannot encode array with nil element");
-    throw new TomlError(`toml: unexpected type: ${typeOf(rv)}`);
-  }
-};
-function kindName2(v) {
-  if (v instanceof GoComplex) return v.kind;
-  if (typeof v === "function") return "func";
-  if (v instanceof GoIter) return v.mode === "chan" ? "chan" : "func";
-  return typeOf(v);
-}
-function tomlEncode(v) {
-  const enc = new TomlEncoder();
-  try {
-    enc.encode([], v);
-  } catch (e) {
-    if (e instanceof RangeError) throw new TomlError("toml: value too deeply nested");
-    throw e;
-  }
-  return enc.result();
-}
-var DEFINED = /* @__PURE__ */ Symbol("tomlDefined");
-var INLINE = /* @__PURE__ */ Symbol("tomlInline");
-var ARRAY_OF_TABLES = /* @__PURE__ */ Symbol("tomlArrayOfTables");
-function mark(o, sym) {
-  Object.defineProperty(o, sym, { value: true, enumerable: false, configurable: true });
-}
-var LINE_ENDING_BACKSLASH = /\\[ \t]*\r?\n/y;
-function tomlDecode(text) {
-  return new TomlParser(text).parse();
-}
-var TomlParser = class {
-  constructor(s) {
-    this.s = s;
-    this.current = { table: this.root };
-  }
-  s;
-  i = 0;
-  line = 1;
-  lastKey = "";
-  root = /* @__PURE__ */ new Map();
-  current;
-  implicit = /* @__PURE__ */ new Set();
-  err(msg, line = this.line) {
-    if (this.lastKey === "") throw new TomlError(`toml: line ${line}: ${msg}`);
-    throw new TomlError(`toml: line ${line} (last key ${JSON.stringify(this.lastKey)}): ${msg}`);
-  }
-  peek(o = 0) {
-    return this.s[this.i + o] ?? "";
-  }
-  eof() {
-    return this.i >= this.s.length;
-  }
-  next() {
-    const c = this.s[this.i++] ?? "";
-    if (c === "\n") this.line++;
-    return c;
-  }
-  skipWs() {
-    while (this.peek() === " " || this.peek() === "	") this.i++;
-  }
-  skipComment() {
-    if (this.peek() === "#") {
-      while (!this.eof() && this.peek() !== "\n") {
-        const c = this.peek();
-        const code = c.charCodeAt(0);
-        if (code < 32 && c !== "	" && c !== "\r" || code === 127) this.err(`control characters are not allowed in comments: 0x${code.toString(16).padStart(2, "0")}`);
-        this.i++;
-      }
-    }
-  }
-  expectLineEnd() {
-    this.skipWs();
-    this.skipComment();
-    if (this.eof()) return;
-    if (this.peek() === "\r" && this.peek(1) === "\n") {
-      this.i++;
-      this.next();
-      return;
-    }
-    if (this.peek() === "\n") {
-      this.next();
-      return;
-    }
-    this.err(`expected a top-level item to end with a newline, comment, or EOF, but got ${quoteRune2(this.peek())} instead`);
-  }
-  parse() {
-    for (; ; ) {
-      this.skipWs();
-      if (this.eof()) break;
-      const c = this.peek();
-      if (c === "#") {
-        this.skipComment();
-        continue;
-      }
-      if (c === "\n") {
-        this.next();
-        continue;
-      }
-      if (c === "\r" && this.peek(1) === "\n") {
-        this.i++;
-        this.next();
-        continue;
-      }
-      if (c === "[") {
-        this.parseTableHeader();
-        this.expectLineEnd();
-        continue;
-      }
-      this.parseKeyValue(this.current.table, true);
-      this.expectLineEnd();
-    }
-    return this.root;
-  }
-  parseKey() {
-    const parts = [];
-    for (; ; ) {
-      this.skipWs();
-      const c = this.peek();
-      if (c === '"') {
-        parts.push(this.basicString());
-      } else if (c === "'") {
-        parts.push(this.literalString());
-      } else {
-        let k = "";
-        while (isBareKeyChar(this.peek())) k += this.s[this.i++];
-        if (k === "") {
-          if (this.eof()) this.err("unexpected EOF; expected key separator '='");
-          if (this.peek() === "\n" || this.peek() === "\r") this.err(`expected key separator '=', but got '\\n' instead`);
-          this.err(`bare keys cannot contain ${quoteRune2(this.peek())}`);
-        }
-        parts.push(k);
-      }
-      this.skipWs();
-      if (this.peek() === ".") {
-        this.i++;
-        continue;
-      }
-      return parts;
-    }
-  }
-  parseTableHeader() {
-    this.i++;
-    const array = this.peek() === "[";
-    if (array) this.i++;
-    const key = this.parseKey();
-    if (array) {
-      if (this.peek() !== "]" || this.peek(1) !== "]") this.err(`expected ']]' to close an array of tables`);
-      this.i += 2;
-    } else {
-      if (this.peek() !== "]") this.err(`expected ']' to close a table name, but got ${quoteRune2(this.peek())} instead`);
-      this.i++;
-    }
-    this.lastKey = key.join(".");
-    let t = this.root;
-    for (let k = 0; k < key.length - 1; k++) t = this.descend(t, key[k], key.slice(0, k + 1));
-    const last = key[key.length - 1];
-    const existing = t.get(last);
-    if (array) {
-      let arr;
-      if (existing === void 0) {
-        arr = [];
-        mark(arr, ARRAY_OF_TABLES);
-        t.set(last, arr);
-      } else if (Array.isArray(existing) && existing[ARRAY_OF_TABLES]) {
-        arr = existing;
-      } else {
-        this.err(`key ${JSON.stringify(this.lastKey)} has already been defined`);
-      }
-      const nt = /* @__PURE__ */ new Map();
-      arr.push(nt);
-      this.current = { table: nt };
-      return;
-    }
-    if (existing === void 0) {
-      const nt = /* @__PURE__ */ new Map();
-      mark(nt, DEFINED);
-      t.set(last, nt);
-      this.current = { table: nt };
-      return;
-    }
-    if (existing instanceof Map && !existing[DEFINED] && !existing[INLINE] && this.implicit.has(existing)) {
-      mark(existing, DEFINED);
-      this.current = { table: existing };
-      return;
-    }
-    this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
-  }
-  descend(t, k, path20) {
-    const v = t.get(k);
-    if (v === void 0) {
-      const nt = /* @__PURE__ */ new Map();
-      this.implicit.add(nt);
-      t.set(k, nt);
-      return nt;
-    }
-    if (v instanceof Map && !v[INLINE]) return v;
-    if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
-    return this.err(`key ${JSON.stringify(path20.join("."))} has already been defined`);
-  }
-  parseKeyValue(table3, top) {
-    const key = this.parseKey();
-    if (this.eof()) this.err("unexpected EOF; expected key separator '='");
-    if (this.peek() !== "=") {
-      if (this.peek() === "\n" || this.peek() === "\r") this.err(`expected key separator '=', but got '\\n' instead`);
-      this.err(`expected key separator '=', but got ${quoteRune2(this.peek())} instead`);
-    }
-    this.i++;
-    this.skipWs();
-    const line = this.line;
-    if (top) this.lastKey = key.join(".");
-    let t = table3;
-    for (let k = 0; k < key.length - 1; k++) {
-      const v = t.get(key[k]);
-      if (v === void 0) {
-        const nt = /* @__PURE__ */ new Map();
-        this.implicit.add(nt);
-        t.set(key[k], nt);
-        t = nt;
-      } else if (v instanceof Map && !v[INLINE] && !v[DEFINED]) {
-        t = v;
-      } else {
-        this.err(`key ${JSON.stringify(key.slice(0, k + 1).join("."))} has already been defined`, line);
-      }
-    }
-    const last = key[key.length - 1];
-    const value = this.parseValue();
-    if (t.has(last)) this.err(`key ${JSON.stringify(key.join("."))} has already been defined`, line);
-    t.set(last, value);
-  }
-  parseValue() {
-    this.skipWs();
-    const c = this.peek();
-    if (this.eof()) this.err("unexpected EOF; expected value");
-    if (c === '"') {
-      if (this.s.startsWith('"""', this.i)) return this.multiBasicString();
-      return this.basicString();
-    }
-    if (c === "'") {
-      if (this.s.startsWith("'''", this.i)) return this.multiLiteralString();
-      return this.literalString();
-    }
-    if (c === "[") return this.array();
-    if (c === "{") return this.inlineTable();
-    if (this.s.startsWith("true", this.i) && !/[A-Za-z0-9_-]/.test(this.peek(4))) {
-      this.i += 4;
-      return true;
-    }
-    if (this.s.startsWith("false", this.i) && !/[A-Za-z0-9_-]/.test(this.peek(5))) {
-      this.i += 5;
-      return false;
-    }
-    return this.numberOrDate();
-  }
-  numberOrDate() {
-    const rest = this.s.slice(this.i);
-    const dt = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|z|[+-]\d{2}:\d{2})?)?/.exec(rest);
-    if (dt && (dt[2] !== void 0 || !/^[0-9]/.test(rest.slice(dt[0].length)))) {
-      this.i += dt[0].length;
-      return dt[0];
-    }
-    const tm = /^\d{2}:\d{2}:\d{2}(?:\.\d+)?/.exec(rest);
-    if (tm) {
-      this.i += tm[0].length;
-      return tm[0];
-    }
-    const m = /^[+-]?(?:inf|nan)|^[+-]?0x[0-9A-Fa-f_]+|^0o[0-7_]+|^0b[01_]+|^[+-]?[0-9_]+(?:\.[0-9_]+)?(?:[eE][+-]?[0-9_]+)?/.exec(rest);
-    if (!m) {
-      const word = /^[^\s,\]}#]*/.exec(rest)?.[0] ?? "";
-      this.err(`expected value but found ${quoteStr(word || this.peek())} instead`);
-    }
-    const tok = m[0];
-    this.i += tok.length;
-    if (/inf$/.test(tok)) return tok.startsWith("-") ? -Infinity : Infinity;
-    if (/nan$/.test(tok)) return NaN;
-    if (/^[+-]?0x/.test(tok) || tok.startsWith("0o") || tok.startsWith("0b")) {
-      const body = tok.replace(/_/g, "").replace(/^\+/, "");
-      const v = BigInt(body.startsWith("-") ? "-" + body.slice(1) : body);
-      return this.int64(v, tok);
-    }
-    if (/[.eE]/.test(tok)) {
-      if (/(^|[^0-9])_|_($|[^0-9])/.test(tok)) this.err(`invalid float: ${JSON.stringify(tok)}`);
-      if (/^[+-]?0[0-9]/.test(tok)) this.err(`invalid float: ${JSON.stringify(tok)}`);
-      return Number(tok.replace(/_/g, ""));
-    }
-    if (/^[+-]?0[0-9]/.test(tok)) this.err(`invalid integer: ${JSON.stringify(tok)}`);
-    if (/(^|[^0-9])_|_($|[^0-9])/.test(tok)) this.err(`invalid integer: ${JSON.stringify(tok)}`);
-    return this.int64(BigInt(tok.replace(/_/g, "")), tok);
-  }
-  int64(v, tok) {
-    if (v > 2n ** 63n - 1n || v < -(2n ** 63n)) this.err(`integer value ${JSON.stringify(tok)} cannot be represented as an int64`);
-    return new GoInt("int64", v);
-  }
-  basicString() {
-    this.i++;
-    let out = "";
-    for (; ; ) {
-      if (this.eof()) this.err(`unexpected EOF; expected '"'`);
-      const c = this.s[this.i];
-      if (c === '"') {
-        this.i++;
-        return out;
-      }
-      if (c === "\n") this.err("strings cannot contain newlines");
-      if (c === "\\") {
-        out += this.escape();
-        continue;
-      }
-      out += c;
-      this.i++;
-    }
-  }
-  escape() {
-    this.i++;
-    const e = this.s[this.i++];
-    switch (e) {
-      case "b":
-        return "\b";
-      case "t":
-        return "	";
-      case "n":
-        return "\n";
-      case "f":
-        return "\f";
-      case "r":
-        return "\r";
-      case '"':
-        return '"';
-      case "\\":
-        return "\\";
-      case "e":
-        return "\x1B";
-      case "u":
-      case "U": {
-        const len = e === "u" ? 4 : 8;
-        const hex = this.s.slice(this.i, this.i + len);
-        if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) this.err(`invalid escape character ${JSON.stringify(hex)}; only hexadecimal digits are allowed`);
-        this.i += len;
-        return String.fromCodePoint(parseInt(hex, 16));
-      }
-      default:
-        return this.err(`invalid escape character ${quoteRune2(e ?? "")}; only the following escape characters are allowed: \\b, \\t, \\n, \\f, \\r, \\", \\\\, \\uXXXX, and \\UXXXXXXXX`);
-    }
-  }
-  /** Steps over a multi-line string's opening delimiter and the newline right after it (TOML trims it). */
-  openMultiline() {
-    this.i += 3;
-    if (this.peek() === "\n") this.next();
-    else if (this.peek() === "\r" && this.peek(1) === "\n") {
-      this.i++;
-      this.next();
-    }
-  }
-  /**
-   * At the closing delimiter of a multi-line string: steps over it and returns the up to two quote characters
-   * right before it that belong to the content (`"""""` ends with `""` of content). Undefined elsewhere.
-   */
-  closeMultiline(quote3) {
-    if (!this.s.startsWith(quote3.repeat(3), this.i)) return void 0;
-    this.i += 3;
-    let extra = "";
-    while (this.peek() === quote3 && extra.length < 2) {
-      extra += quote3;
-      this.i++;
-    }
-    return extra;
-  }
-  multiBasicString() {
-    this.openMultiline();
-    let out = "";
-    for (; ; ) {
-      if (this.eof()) this.err(`unexpected EOF; expected '"""'`);
-      const closing = this.closeMultiline('"');
-      if (closing !== void 0) return out + closing;
-      const c = this.s[this.i];
-      if (c === "\\") {
-        LINE_ENDING_BACKSLASH.lastIndex = this.i;
-        const after = LINE_ENDING_BACKSLASH.exec(this.s);
-        if (after) {
-          this.i += after[0].length - 1;
-          this.next();
-          while (/[ \t\r\n]/.test(this.peek())) this.next();
-          continue;
-        }
-        out += this.escape();
-        continue;
-      }
-      out += this.next();
-    }
-  }
-  literalString() {
-    this.i++;
-    let out = "";
-    for (; ; ) {
-      if (this.eof()) this.err(`unexpected EOF; expected "'"`);
-      const c = this.s[this.i];
-      if (c === "'") {
-        this.i++;
-        return out;
-      }
-      if (c === "\n") this.err("strings cannot contain newlines");
-      out += c;
-      this.i++;
-    }
-  }
-  multiLiteralString() {
-    this.openMultiline();
-    let out = "";
-    for (; ; ) {
-      if (this.eof()) this.err(`unexpected EOF; expected "'''"`);
-      const closing = this.closeMultiline("'");
-      if (closing !== void 0) return out + closing;
-      out += this.next();
-    }
-  }
-  skipWsNl() {
-    for (; ; ) {
-      const c = this.peek();
-      if (c === " " || c === "	" || c === "\r") this.i++;
-      else if (c === "\n") this.next();
-      else if (c === "#") this.skipComment();
-      else return;
-    }
-  }
-  array() {
-    this.i++;
-    const out = [];
-    for (; ; ) {
-      this.skipWsNl();
-      if (this.eof()) this.err("unexpected EOF; expected ']'");
-      if (this.peek() === "]") {
-        this.i++;
-        return out;
-      }
-      out.push(this.parseValue());
-      this.skipWsNl();
-      if (this.peek() === ",") {
-        this.i++;
-        continue;
-      }
-      if (this.peek() === "]") {
-        this.i++;
-        return out;
-      }
-      if (this.eof()) this.err("unexpected EOF; expected ']'");
-      this.err(`expected a comma (',') or array terminator (']'), but got ${quoteRune2(this.peek())}`);
-    }
-  }
-  inlineTable() {
-    this.i++;
-    const t = /* @__PURE__ */ new Map();
-    mark(t, INLINE);
-    this.skipWs();
-    if (this.peek() === "}") {
-      this.i++;
-      return t;
-    }
-    for (; ; ) {
-      this.skipWs();
-      this.parseKeyValue(t, false);
-      this.skipWs();
-      if (this.peek() === ",") {
-        this.i++;
-        continue;
-      }
-      if (this.peek() === "}") {
-        this.i++;
-        return t;
-      }
-      if (this.eof()) this.err("unexpected EOF; expected '}'");
-      this.err(`expected a comma or an inline table terminator '}', but got ${quoteRune2(this.peek())} instead`);
-    }
-  }
-};
-function quoteRune2(c) {
-  if (c === "") return "'\\x00'";
-  if (c === "\n") return "'\\n'";
-  if (c === "	") return "'\\t'";
-  if (c === "\r") return "'\\r'";
-  if (c === "'") return "'\\''";
-  return `'${c}'`;
-}
-function quoteStr(s) {
-  return JSON.stringify(s);
-}
-
-// src/render/helm/funcs/yaml.ts
-var import_yaml5 = __toESM(require_dist2(), 1);
-
-// src/render/helm/funcs/yamlemit.ts
-var ASCII2 = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
-var SP2 = 32;
-var TAB = 9;
-var LF = 10;
-var CR = 13;
-function isBreakCp(c) {
-  return c === CR || c === LF || c === 133 || c === 8232 || c === 8233;
-}
-function isSpaceCp(c) {
-  return c === SP2;
-}
-function isBlankCp(c) {
-  return c === SP2 || c === TAB;
-}
-function isBlankzCp(c) {
-  return c === void 0 || c === 0 || isBlankCp(c) || isBreakCp(c);
-}
-function isPrintableCp(c) {
-  return c === LF || c >= 32 && c <= 126 || c >= 160 && c <= 55295 || c >= 57344 && c <= 65533 && c !== 65279;
-}
-var GoYamlEmitter = class {
-  out = [];
-  column = 0;
-  indent = -1;
-  indents = [];
-  states = [];
-  state = "doc-content";
-  flowLevel = 0;
-  rootContext = false;
-  sequenceContext = false;
-  mappingContext = false;
-  simpleKeyContext = false;
-  whitespace = true;
-  indention = true;
-  openEnded = false;
-  bestIndent = 2;
-  bestWidth;
-  v3;
-  events = [];
-  head = 0;
-  sd = emptyScalarData();
-  constructor(flavour = "v2") {
-    this.v3 = flavour === "v3";
-    this.bestWidth = this.v3 ? 2 ** 31 - 1 : 80;
-  }
-  /** Emit one implicit document holding `events` (a single node) and return the text (ends with a newline). */
-  emitDocument(events) {
-    this.events = events;
-    this.head = 0;
-    this.state = "doc-content";
-    while (this.head < this.events.length) {
-      const ev = this.events[this.head];
-      this.analyzeEvent(ev);
-      this.stateMachine(ev);
-      this.head++;
-    }
-    if (this.state !== "doc-end") throw new Error("yaml emitter: unbalanced events");
-    this.writeIndent();
-    return this.out.join("");
-  }
-  // ------------------------------------------------------------------ low-level writers
-  put(ch) {
-    this.out.push(ch);
-    this.column++;
-  }
-  putBreak() {
-    this.out.push("\n");
-    this.column = 0;
-    if (this.v3) this.indention = true;
-  }
-  write(cp) {
-    this.out.push(cp < 128 ? ASCII2[cp] : String.fromCodePoint(cp));
-    this.column++;
-  }
-  writeBreak(cp) {
-    if (cp === LF) {
-      this.putBreak();
-    } else {
-      this.write(cp);
-      this.column = 0;
-      if (this.v3) this.indention = true;
-    }
-  }
-  writeAll(s) {
-    for (const ch of s) this.put(ch);
-  }
-  writeIndent() {
-    const indent = this.indent < 0 ? 0 : this.indent;
-    if (!this.indention || this.column > indent || this.column === indent && !this.whitespace) this.putBreak();
-    while (this.column < indent) this.put(" ");
-    this.whitespace = true;
-    this.indention = true;
-  }
-  writeIndicator(ind, needWhitespace, isWhitespace, isIndention) {
-    if (needWhitespace && !this.whitespace) this.put(" ");
-    this.writeAll(ind);
-    this.whitespace = isWhitespace;
-    this.indention = this.indention && isIndention;
-    this.openEnded = false;
-  }
-  increaseIndent(flow, indentless) {
-    this.indents.push(this.indent);
-    if (this.indent < 0) {
-      this.indent = flow ? this.bestIndent : 0;
-    } else if (!indentless) {
-      this.indent += this.bestIndent;
-    }
-  }
-  popIndent() {
-    this.indent = this.indents.pop();
-  }
-  popState() {
-    this.state = this.states.pop();
-  }
-  // ------------------------------------------------------------------ state machine
-  stateMachine(ev) {
-    switch (this.state) {
-      case "doc-content":
-        this.states.push("doc-end");
-        this.emitNode(ev, true, false, false, false);
-        return;
-      case "flow-seq-first":
-        return this.emitFlowSequenceItem(ev, true);
-      case "flow-seq-item":
-        return this.emitFlowSequenceItem(ev, false);
-      case "flow-map-first":
-        return this.emitFlowMappingKey(ev, true);
-      case "flow-map-key":
-        return this.emitFlowMappingKey(ev, false);
-      case "flow-map-simple-value":
-        return this.emitFlowMappingValue(ev, true);
-      case "flow-map-value":
-        return this.emitFlowMappingValue(ev, false);
-      case "block-seq-first":
-        return this.emitBlockSequenceItem(ev, true);
-      case "block-seq-item":
-        return this.emitBlockSequenceItem(ev, false);
-      case "block-map-first":
-        return this.emitBlockMappingKey(ev, true);
-      case "block-map-key":
-        return this.emitBlockMappingKey(ev, false);
-      case "block-map-simple-value":
-        return this.emitBlockMappingValue(ev, true);
-      case "block-map-value":
-        return this.emitBlockMappingValue(ev, false);
-      default:
-        throw new Error("yaml emitter: expected nothing after the document");
-    }
-  }
-  emitFlowSequenceItem(ev, first) {
-    if (first) {
-      this.writeIndicator("[", true, true, false);
-      this.increaseIndent(true, false);
-      this.flowLevel++;
-    }
-    if (ev.t === "seq-end") {
-      this.flowLevel--;
-      this.popIndent();
-      this.writeIndicator("]", false, false, false);
-      this.popState();
-      return;
-    }
-    if (!first) this.writeIndicator(",", false, false, false);
-    if (this.column > this.bestWidth) this.writeIndent();
-    this.states.push("flow-seq-item");
-    this.emitNode(ev, false, true, false, false);
-  }
-  emitFlowMappingKey(ev, first) {
-    if (first) {
-      this.writeIndicator("{", true, true, false);
-      this.increaseIndent(true, false);
-      this.flowLevel++;
-    }
-    if (ev.t === "map-end") {
-      this.flowLevel--;
-      this.popIndent();
-      this.writeIndicator("}", false, false, false);
-      this.popState();
-      return;
-    }
-    if (!first) this.writeIndicator(",", false, false, false);
-    if (this.column > this.bestWidth) this.writeIndent();
-    if (this.checkSimpleKey()) {
-      this.states.push("flow-map-simple-value");
-      this.emitNode(ev, false, false, true, true);
-      return;
-    }
-    this.writeIndicator("?", true, false, false);
-    this.states.push("flow-map-value");
-    this.emitNode(ev, false, false, true, false);
-  }
-  emitFlowMappingValue(ev, simple) {
-    if (simple) {
-      this.writeIndicator(":", false, false, false);
-    } else {
-      if (this.column > this.bestWidth) this.writeIndent();
-      this.writeIndicator(":", true, false, false);
-    }
-    this.states.push("flow-map-key");
-    this.emitNode(ev, false, false, true, false);
-  }
-  emitBlockSequenceItem(ev, first) {
-    if (first) this.increaseIndent(false, !this.v3 && this.mappingContext && !this.indention);
-    if (ev.t === "seq-end") {
-      this.popIndent();
-      this.popState();
-      return;
-    }
-    this.writeIndent();
-    this.writeIndicator("-", true, false, true);
-    this.states.push("block-seq-item");
-    this.emitNode(ev, false, true, false, false);
-  }
-  emitBlockMappingKey(ev, first) {
-    if (first) this.increaseIndent(false, false);
-    if (ev.t === "map-end") {
-      this.popIndent();
-      this.popState();
-      return;
-    }
-    this.writeIndent();
-    if (this.checkSimpleKey()) {
-      this.states.push("block-map-simple-value");
-      this.emitNode(ev, false, false, true, true);
-      return;
-    }
-    this.writeIndicator("?", true, false, true);
-    this.states.push("block-map-value");
-    this.emitNode(ev, false, false, true, false);
-  }
-  emitBlockMappingValue(ev, simple) {
-    if (simple) {
-      this.writeIndicator(":", false, false, false);
-    } else {
-      this.writeIndent();
-      this.writeIndicator(":", true, false, true);
-    }
-    this.states.push("block-map-key");
-    this.emitNode(ev, false, false, true, false);
-  }
-  emitNode(ev, root, sequence, mapping, simpleKey) {
-    this.rootContext = root;
-    this.sequenceContext = sequence;
-    this.mappingContext = mapping;
-    this.simpleKeyContext = simpleKey;
-    switch (ev.t) {
-      case "scalar":
-        this.selectScalarStyle(ev);
-        this.increaseIndent(true, false);
-        this.processScalar();
-        this.popIndent();
-        this.popState();
-        return;
-      case "seq-start":
-        this.state = this.flowLevel > 0 || this.checkEmpty("seq-end") ? "flow-seq-first" : "block-seq-first";
-        return;
-      case "map-start":
-        this.state = this.flowLevel > 0 || this.checkEmpty("map-end") ? "flow-map-first" : "block-map-first";
-        return;
-      default:
-        throw new Error(`yaml emitter: expected SCALAR, SEQUENCE-START or MAPPING-START, got ${ev.t}`);
-    }
-  }
-  checkEmpty(endType) {
-    const next = this.events[this.head + 1];
-    return next !== void 0 && next.t === endType;
-  }
-  checkSimpleKey() {
-    const ev = this.events[this.head];
-    switch (ev.t) {
-      case "scalar":
-        if (this.sd.multiline) return false;
-        return Buffer.byteLength(ev.value, "utf8") <= 128;
-      case "seq-start":
-        return this.checkEmpty("seq-end");
-      case "map-start":
-        return this.checkEmpty("map-end");
-      default:
-        return false;
-    }
-  }
-  selectScalarStyle(ev) {
-    let style = ev.style;
-    if (this.simpleKeyContext && this.sd.multiline) style = "double";
-    if (style === "plain") {
-      if (this.flowLevel > 0 && !this.sd.flowPlainAllowed || this.flowLevel === 0 && !this.sd.blockPlainAllowed) {
-        style = "single";
-      }
-      if (this.sd.value.length === 0 && (this.flowLevel > 0 || this.simpleKeyContext)) style = "single";
-    }
-    if (style === "single" && !this.sd.singleQuotedAllowed) style = "double";
-    if (style === "literal") {
-      if (!this.sd.blockAllowed || this.flowLevel > 0 || this.simpleKeyContext) style = "double";
-    }
-    this.sd.style = style;
-  }
-  processScalar() {
-    const allowBreaks = !this.simpleKeyContext;
-    switch (this.sd.style) {
-      case "plain":
-        return this.writePlain(this.sd.value, allowBreaks);
-      case "single":
-        return this.writeSingleQuoted(this.sd.value, allowBreaks);
-      case "double":
-        return this.writeDoubleQuoted(this.sd.value, allowBreaks);
-      case "literal":
-        return this.writeLiteral(this.sd.value);
-    }
-  }
-  // ------------------------------------------------------------------ analysis
-  analyzeEvent(ev) {
-    if (ev.t === "scalar") this.sd = this.analyzeScalar(ev.value);
-  }
-  analyzeScalar(text) {
-    const value = Array.from(text, (ch) => ch.codePointAt(0));
-    const sd = { ...emptyScalarData(), value, text };
-    if (value.length === 0) {
-      sd.multiline = false;
-      sd.flowPlainAllowed = false;
-      sd.blockPlainAllowed = true;
-      sd.singleQuotedAllowed = true;
-      sd.blockAllowed = false;
-      return sd;
-    }
-    let blockIndicators = false;
-    let flowIndicators = false;
-    let lineBreaks = false;
-    let specialCharacters = false;
-    let tabCharacters = false;
-    let leadingSpace = false;
-    let leadingBreak = false;
-    let trailingSpace = false;
-    let trailingBreak = false;
-    let breakSpace = false;
-    let spaceBreak = false;
-    let precededByWhitespace;
-    let followedByWhitespace;
-    let previousSpace = false;
-    let previousBreak = false;
-    if (text.startsWith("---") || text.startsWith("...")) {
-      blockIndicators = true;
-      flowIndicators = true;
-    }
-    precededByWhitespace = true;
-    const n = value.length;
-    for (let i = 0; i < n; i++) {
-      const c = value[i];
-      followedByWhitespace = i + 1 >= n || isBlankCp(value[i + 1]);
-      if (i === 0) {
-        switch (c) {
-          case 35:
-          case 44:
-          case 91:
-          case 93:
-          case 123:
-          case 125:
-          case 38:
-          case 42:
-          case 33:
-          case 124:
-          case 62:
-          case 39:
-          case 34:
-          case 37:
-          case 64:
-          case 96:
-            flowIndicators = true;
-            blockIndicators = true;
-            break;
-          case 63:
-          case 58:
-            flowIndicators = true;
-            if (followedByWhitespace) blockIndicators = true;
-            break;
-          case 45:
-            if (followedByWhitespace) {
-              flowIndicators = true;
-              blockIndicators = true;
-            }
-            break;
-        }
-      } else {
-        switch (c) {
-          case 44:
-          case 63:
-          case 91:
-          case 93:
-          case 123:
-          case 125:
-            flowIndicators = true;
-            break;
-          case 58:
-            flowIndicators = true;
-            if (followedByWhitespace) blockIndicators = true;
-            break;
-          case 35:
-            if (precededByWhitespace) {
-              flowIndicators = true;
-              blockIndicators = true;
-            }
-            break;
-        }
-      }
-      if (this.v3 && c === TAB) {
-        tabCharacters = true;
-      } else if (!isPrintableCp(c)) {
-        specialCharacters = true;
-      }
-      if (isSpaceCp(c)) {
-        if (i === 0) leadingSpace = true;
-        if (i + 1 === n) trailingSpace = true;
-        if (previousBreak) breakSpace = true;
-        previousSpace = true;
-        previousBreak = false;
-      } else if (isBreakCp(c)) {
-        lineBreaks = true;
-        if (i === 0) leadingBreak = true;
-        if (i + 1 === n) trailingBreak = true;
-        if (previousSpace) spaceBreak = true;
-        previousSpace = false;
-        previousBreak = true;
-      } else {
-        previousSpace = false;
-        previousBreak = false;
-      }
-      precededByWhitespace = isBlankzCp(c);
-    }
-    sd.multiline = lineBreaks;
-    sd.flowPlainAllowed = true;
-    sd.blockPlainAllowed = true;
-    sd.singleQuotedAllowed = true;
-    sd.blockAllowed = true;
-    if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) {
-      sd.flowPlainAllowed = false;
-      sd.blockPlainAllowed = false;
-    }
-    if (trailingSpace) sd.blockAllowed = false;
-    if (breakSpace) {
-      sd.flowPlainAllowed = false;
-      sd.blockPlainAllowed = false;
-      sd.singleQuotedAllowed = false;
-    }
-    if (spaceBreak || tabCharacters || specialCharacters) {
-      sd.flowPlainAllowed = false;
-      sd.blockPlainAllowed = false;
-      sd.singleQuotedAllowed = false;
-    }
-    if (spaceBreak || specialCharacters) sd.blockAllowed = false;
-    if (lineBreaks) {
-      sd.flowPlainAllowed = false;
-      sd.blockPlainAllowed = false;
-    }
-    if (flowIndicators) sd.flowPlainAllowed = false;
-    if (blockIndicators) sd.blockPlainAllowed = false;
-    return sd;
-  }
-  // ------------------------------------------------------------------ scalar writers
-  writePlain(value, allowBreaks) {
-    if ((!this.v3 || value.length > 0) && !this.whitespace) this.put(" ");
-    let spaces = false;
-    let breaks = false;
-    for (let i = 0; i < value.length; ) {
-      const c = value[i];
-      if (isSpaceCp(c)) {
-        if (allowBreaks && !spaces && this.column > this.bestWidth && !isSpaceCp(value[i + 1])) {
-          this.writeIndent();
-          i++;
-        } else {
-          this.write(c);
-          i++;
-        }
-        spaces = true;
-      } else if (isBreakCp(c)) {
-        if (!breaks && c === LF) this.putBreak();
-        this.writeBreak(c);
-        i++;
-        this.indention = true;
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        this.write(c);
-        i++;
-        this.indention = false;
-        spaces = false;
-        breaks = false;
-      }
-    }
-    if (!this.v3 || value.length > 0) this.whitespace = false;
-    this.indention = false;
-    if (this.rootContext) this.openEnded = true;
-  }
-  writeSingleQuoted(value, allowBreaks) {
-    this.writeIndicator("'", true, false, false);
-    let spaces = false;
-    let breaks = false;
-    const n = value.length;
-    for (let i = 0; i < n; ) {
-      const c = value[i];
-      if (isSpaceCp(c)) {
-        if (allowBreaks && !spaces && this.column > this.bestWidth && i > 0 && i < n - 1 && !isSpaceCp(value[i + 1])) {
-          this.writeIndent();
-          i++;
-        } else {
-          this.write(c);
-          i++;
-        }
-        spaces = true;
-      } else if (isBreakCp(c)) {
-        if (!breaks && c === LF) this.putBreak();
-        this.writeBreak(c);
-        i++;
-        this.indention = true;
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        if (c === 39) this.put("'");
-        this.write(c);
-        i++;
-        this.indention = false;
-        spaces = false;
-        breaks = false;
-      }
-    }
-    this.writeIndicator("'", false, false, false);
-    this.whitespace = false;
-    this.indention = false;
-  }
-  writeDoubleQuoted(value, allowBreaks) {
-    let spaces = false;
-    this.writeIndicator('"', true, false, false);
-    const n = value.length;
-    for (let i = 0; i < n; ) {
-      const c = value[i];
-      if (!isPrintableCp(c) || c === 65279 || isBreakCp(c) || c === 34 || c === 92) {
-        i++;
-        this.put("\\");
-        switch (c) {
-          case 0:
-            this.put("0");
-            break;
-          case 7:
-            this.put("a");
-            break;
-          case 8:
-            this.put("b");
-            break;
-          case 9:
-            this.put("t");
-            break;
-          case 10:
-            this.put("n");
-            break;
-          case 11:
-            this.put("v");
-            break;
-          case 12:
-            this.put("f");
-            break;
-          case 13:
-            this.put("r");
-            break;
-          case 27:
-            this.put("e");
-            break;
-          case 34:
-            this.put('"');
-            break;
-          case 92:
-            this.put("\\");
-            break;
-          case 133:
-            this.put("N");
-            break;
-          case 160:
-            this.put("_");
-            break;
-          case 8232:
-            this.put("L");
-            break;
-          case 8233:
-            this.put("P");
-            break;
-          default: {
-            let w;
-            if (c <= 255) {
-              this.put("x");
-              w = 2;
-            } else if (c <= 65535) {
-              this.put("u");
-              w = 4;
-            } else {
-              this.put("U");
-              w = 8;
-            }
-            const hex = c.toString(16).toUpperCase().padStart(w, "0");
-            for (const h of hex) this.put(h);
-          }
-        }
-        spaces = false;
-      } else if (isSpaceCp(c)) {
-        if (allowBreaks && !spaces && this.column > this.bestWidth && i > 0 && i < n - 1) {
-          this.writeIndent();
-          if (isSpaceCp(value[i + 1])) this.put("\\");
-          i++;
-        } else {
-          this.write(c);
-          i++;
-        }
-        spaces = true;
-      } else {
-        this.write(c);
-        i++;
-        spaces = false;
-      }
-    }
-    this.writeIndicator('"', false, false, false);
-    this.whitespace = false;
-    this.indention = false;
-  }
-  writeBlockScalarHints(value) {
-    if (isSpaceCp(value[0]) || isBreakCp(value[0])) {
-      this.writeIndicator(String(this.bestIndent), false, false, false);
-    }
-    this.openEnded = false;
-    let chomp = "";
-    const n = value.length;
-    if (n === 0) {
-      chomp = "-";
-    } else if (!isBreakCp(value[n - 1])) {
-      chomp = "-";
-    } else if (n === 1) {
-      chomp = "+";
-      this.openEnded = true;
-    } else if (isBreakCp(value[n - 2])) {
-      chomp = "+";
-      this.openEnded = true;
-    }
-    if (chomp) this.writeIndicator(chomp, false, false, false);
-  }
-  writeLiteral(value) {
-    this.writeIndicator("|", true, false, false);
-    this.writeBlockScalarHints(value);
-    if (!this.v3) {
-      this.putBreak();
-      this.indention = true;
-    }
-    this.whitespace = true;
-    let breaks = true;
-    for (let i = 0; i < value.length; ) {
-      const c = value[i];
-      if (isBreakCp(c)) {
-        this.writeBreak(c);
-        i++;
-        this.indention = true;
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        this.write(c);
-        i++;
-        this.indention = false;
-        breaks = false;
-      }
-    }
-  }
-};
-function emptyScalarData() {
-  return {
-    value: [],
-    text: "",
-    multiline: false,
-    flowPlainAllowed: false,
-    blockPlainAllowed: false,
-    singleQuotedAllowed: false,
-    blockAllowed: false,
-    style: "plain"
-  };
-}
-
-// src/render/helm/funcs/yamlresolve.ts
-var RESOLVE_MAP = /* @__PURE__ */ new Map();
-function addAll(names, r) {
-  for (const n of names) RESOLVE_MAP.set(n, r);
-}
-addAll(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"], { tag: "bool", value: true });
-addAll(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"], { tag: "bool", value: false });
-addAll(["", "~", "null", "Null", "NULL"], { tag: "null", value: null });
-addAll([".nan", ".NaN", ".NAN"], { tag: "float", value: NaN });
-addAll([".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"], { tag: "float", value: Infinity });
-addAll(["-.inf", "-.Inf", "-.INF"], { tag: "float", value: -Infinity });
-RESOLVE_MAP.set("<<", { tag: "merge", value: "<<" });
-var YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-var INT64_MIN2 = -(2n ** 63n);
-var INT64_MAX2 = 2n ** 63n - 1n;
-var UINT64_MAX = 2n ** 64n - 1n;
-function parseGoInt2(s, signed) {
-  let i = 0;
-  let neg = false;
-  if (signed && (s[0] === "+" || s[0] === "-")) {
-    neg = s[0] === "-";
-    i = 1;
-  }
-  let body = s.slice(i);
-  if (body === "") return { ok: false, range: false };
-  let base2 = 10;
-  if (body[0] === "0") {
-    if (body.length >= 2 && (body[1] === "x" || body[1] === "X")) {
-      base2 = 16;
-      body = body.slice(2);
-    } else if (body.length >= 2 && (body[1] === "o" || body[1] === "O")) {
-      base2 = 8;
-      body = body.slice(2);
-    } else if (body.length >= 2 && (body[1] === "b" || body[1] === "B")) {
-      base2 = 2;
-      body = body.slice(2);
-    } else {
-      base2 = 8;
-      body = body.slice(1);
-      if (body === "") return { ok: true, value: 0n };
-    }
-    if (body === "") return { ok: false, range: false };
-  }
-  const digits = base2 === 16 ? /^[0-9a-fA-F]+$/ : base2 === 8 ? /^[0-7]+$/ : base2 === 2 ? /^[01]+$/ : /^[0-9]+$/;
-  if (!digits.test(body)) return { ok: false, range: false };
-  const prefix = base2 === 16 ? "0x" : base2 === 8 ? "0o" : base2 === 2 ? "0b" : "";
-  let v = BigInt(prefix + body);
-  if (neg) v = -v;
-  if (signed ? v < INT64_MIN2 || v > INT64_MAX2 : v > UINT64_MAX) return { ok: false, range: true };
-  return { ok: true, value: v };
-}
-function parseGoFloat2(s) {
-  const n = Number(s);
-  if (Number.isNaN(n)) return void 0;
-  if (!Number.isFinite(n)) return void 0;
-  return n;
-}
-var TIMESTAMP_RE = [
-  // 2006-1-2T15:4:5.999999999Z07:00 (and lowercase t)
-  /^\d{4}-\d{1,2}-\d{1,2}[Tt]\d{1,2}:\d{1,2}:\d{1,2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
-  // 2006-1-2 15:4:5.999999999
-  /^\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{1,2}:\d{1,2}(\.\d+)?$/,
-  // 2006-1-2
-  /^\d{4}-\d{1,2}-\d{1,2}$/
-];
-function validDateParts(s) {
-  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ](\d{1,2}):(\d{1,2}):(\d{1,2}))?/.exec(s);
-  if (!m) return false;
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1) return false;
-  const y = Number(m[1]);
-  const dim = [31, y % 4 === 0 && y % 100 !== 0 || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
-  if (d > dim) return false;
-  if (m[4] !== void 0 && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59)) return false;
-  return true;
-}
-function isTimestamp(s) {
-  if (!/^\d{4}-/.test(s)) return false;
-  return TIMESTAMP_RE.some((re) => re.test(s)) && validDateParts(s);
-}
-function resolvePlain(s) {
-  const c = s.length === 0 ? "" : s[0];
-  const hint = s === "" ? "N" : c === "+" || c === "-" ? "S" : c >= "0" && c <= "9" ? "D" : "yYnNtTfFoO~".includes(c) ? "M" : c === "." ? "." : "";
-  if (hint === "") return { tag: "str", value: s };
-  const item = RESOLVE_MAP.get(s);
-  if (item) return item;
-  if (hint === ".") {
-    if (/^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(s)) {
-      const f = parseGoFloat2(s);
-      if (f !== void 0) return { tag: "float", value: f };
-    }
-    return { tag: "str", value: s };
-  }
-  if (hint === "D" || hint === "S") {
-    if (isTimestamp(s)) return { tag: "timestamp", value: s };
-    const plain = s.replace(/_/g, "");
-    const iv = parseGoInt2(plain, true);
-    if (iv.ok) return { tag: "int", value: iv.value, size: "int" };
-    const uv = parseGoInt2(plain, false);
-    if (uv.ok) return { tag: "int", value: uv.value, size: "uint" };
-    if (YAML_STYLE_FLOAT.test(plain)) {
-      const f = parseGoFloat2(plain);
-      if (f !== void 0) return { tag: "float", value: f };
-    }
-    if (plain.startsWith("0b")) {
-      const b = parseBinary(plain.slice(2));
-      if (b !== void 0 && b <= UINT64_MAX) return { tag: "int", value: b, size: b > INT64_MAX2 ? "uint" : "int" };
-    } else if (plain.startsWith("-0b")) {
-      const b = parseBinary(plain.slice(3));
-      if (b !== void 0 && -b >= INT64_MIN2) return { tag: "int", value: -b, size: "int" };
-    }
-    if (!uv.ok && uv.range) {
-      const big = parseBigIntBase0(plain);
-      if (big !== void 0) return { tag: "int", value: big, size: "big" };
-    }
-  }
-  return { tag: "str", value: s };
-}
-function parseBinary(s) {
-  if (!/^[01]+$/.test(s)) return void 0;
-  return BigInt("0b" + s);
-}
-function parseBigIntBase0(s) {
-  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
-  if (!m) return void 0;
-  let body = m[2];
-  if (/^0[0-7]+$/.test(body)) body = "0o" + body.slice(1);
-  const v = BigInt(body.toLowerCase().replace(/^0x/, "0x"));
-  return m[1] === "-" ? -v : v;
-}
-function isBase60Float(s) {
-  if (s === "") return false;
-  const c = s[0];
-  if (!(c === "+" || c === "-" || c >= "0" && c <= "9") || !s.includes(":")) return false;
-  return /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/.test(s);
-}
-function isOldBool(s) {
-  switch (s) {
-    case "y":
-    case "Y":
-    case "yes":
-    case "Yes":
-    case "YES":
-    case "on":
-    case "On":
-    case "ON":
-    case "n":
-    case "N":
-    case "no":
-    case "No":
-    case "NO":
-    case "off":
-    case "Off":
-    case "OFF":
-      return true;
-  }
-  return false;
-}
-var LETTER = new RegExp("^\\p{L}$", "u");
-var DIGIT = new RegExp("^\\p{Nd}$", "u");
-var isLetter2 = (cp) => cp < 128 ? cp >= 65 && cp <= 90 || cp >= 97 && cp <= 122 : LETTER.test(String.fromCodePoint(cp));
-var isDigit2 = (cp) => cp < 128 ? cp >= 48 && cp <= 57 : DIGIT.test(String.fromCodePoint(cp));
-var GO_KIND = {
-  bool: 1,
-  int: 2,
-  int8: 3,
-  int16: 4,
-  int32: 5,
-  int64: 6,
-  uint: 7,
-  uint8: 8,
-  uint16: 9,
-  uint32: 10,
-  uint64: 11,
-  uintptr: 12,
-  float32: 13,
-  float64: 14,
-  complex64: 15,
-  complex128: 16,
-  array: 17,
-  chan: 18,
-  func: 19,
-  interface: 20,
-  map: 21,
-  ptr: 22,
-  slice: 23,
-  string: 24,
-  struct: 25
-};
-var CP_CACHE = /* @__PURE__ */ new WeakMap();
-function codePoints(k) {
-  let cp = CP_CACHE.get(k);
-  if (!cp) {
-    cp = Array.from(k.s, (c) => c.codePointAt(0));
-    CP_CACHE.set(k, cp);
-  }
-  return cp;
-}
-function yamlKeyLess(a, b) {
-  if (a.kind === "number" && b.kind === "number") {
-    if (a.f !== b.f) return a.f < b.f;
-    if (a.goKind !== b.goKind) return a.goKind < b.goKind;
-    return a.n < b.n;
-  }
-  const ak = a.kind === "string" ? GO_KIND.string : a.goKind;
-  const bk = b.kind === "string" ? GO_KIND.string : b.goKind;
-  if (a.kind !== "string" || b.kind !== "string") return ak < bk;
-  const ar = codePoints(a);
-  const br = codePoints(b);
-  for (let i = 0; i < ar.length && i < br.length; i++) {
-    if (ar[i] === br[i]) continue;
-    const al = isLetter2(ar[i]);
-    const bl = isLetter2(br[i]);
-    if (al && bl) return ar[i] < br[i];
-    if (al || bl) return bl;
-    let ai;
-    let bi;
-    let an = 0n;
-    let bn = 0n;
-    if (ar[i] === 48 || br[i] === 48) {
-      for (let j = i - 1; j >= 0 && isDigit2(ar[j]); j--) {
-        if (ar[j] !== 48) {
-          an = 1n;
-          bn = 1n;
-          break;
-        }
-      }
-    }
-    for (ai = i; ai < ar.length && isDigit2(ar[ai]); ai++) an = BigInt.asIntN(64, an * 10n + BigInt(ar[ai] - 48));
-    for (bi = i; bi < br.length && isDigit2(br[bi]); bi++) bn = BigInt.asIntN(64, bn * 10n + BigInt(br[bi] - 48));
-    if (an !== bn) return an < bn;
-    if (ai !== bi) return ai < bi;
-    return ar[i] < br[i];
-  }
-  return ar.length < br.length;
-}
-function sortYamlKeys(items, key) {
-  return items.map((t) => ({ t, k: key(t) })).sort((x, y) => yamlKeyLess(x.k, y.k) ? -1 : yamlKeyLess(y.k, x.k) ? 1 : 0).map((x) => x.t);
-}
-
-// src/render/helm/funcs/yaml.ts
-function stringStyle(s, flavour) {
-  const r = resolvePlain(s);
-  const canUsePlain = r.tag === "str" && !isBase60Float(s) && !(flavour === "v3" && isOldBool(s));
-  if (s.includes("\n")) return "literal";
-  return canUsePlain ? "plain" : "double";
-}
-function yamlFloat(f) {
-  if (Number.isNaN(f)) return ".nan";
-  if (f === Infinity) return ".inf";
-  if (f === -Infinity) return "-.inf";
-  return formatFloat(f, "g", -1, 64);
-}
-var YamlMarshalError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "YamlMarshalError";
-  }
-};
-function jnodeEvents(n, out) {
-  switch (n.t) {
-    case "null":
-      out.push({ t: "scalar", value: "null", style: "plain" });
-      return;
-    case "bool":
-      out.push({ t: "scalar", value: n.v ? "true" : "false", style: "plain" });
-      return;
-    case "num": {
-      const r = resolvePlain(n.text);
-      out.push({ t: "scalar", value: resolvedNumberText(r, n.text), style: "plain" });
-      return;
-    }
-    case "str":
-      out.push({ t: "scalar", value: n.v, style: stringStyle(n.v, "v2") });
-      return;
-    case "arr":
-      out.push({ t: "seq-start" });
-      for (const it of n.items) jnodeEvents(it, out);
-      out.push({ t: "seq-end" });
-      return;
-    case "obj": {
-      out.push({ t: "map-start" });
-      const sorted = sortYamlKeys(n.entries, (e) => ({ kind: "string", s: e[0] }));
-      for (const [k, v] of sorted) {
-        out.push({ t: "scalar", value: k, style: stringStyle(k, "v2") });
-        jnodeEvents(v, out);
-      }
-      out.push({ t: "map-end" });
-      return;
-    }
-  }
-}
-function resolvedNumberText(r, text) {
-  if (r.tag === "int") return r.value.toString();
-  if (r.tag === "float") return yamlFloat(r.value);
-  return text;
-}
-function yamlV2FromJNode(n) {
-  const events = [];
-  jnodeEvents(n, events);
-  return new GoYamlEmitter("v2").emitDocument(events);
-}
-function goYamlMarshal(value) {
-  const gv = isGoValue(value) ? value : fromJS(value, "float64");
-  let node;
-  try {
-    node = goToJNode(gv);
-  } catch (e) {
-    if (e instanceof JsonMarshalError) throw new YamlMarshalError(`error marshaling into JSON: ${e.message}`);
-    throw e;
-  }
-  return yamlV2FromJNode(node);
-}
-function isGoValue(v) {
-  if (v === null || v === void 0) return true;
-  switch (typeof v) {
-    case "boolean":
-    case "string":
-    case "number":
-    case "function":
-      return true;
-    case "object":
-      return Array.isArray(v) || v instanceof Map || v instanceof GoInt || v instanceof GoStruct || v instanceof GoPointer || v instanceof GoNil || v instanceof GoComplex || v instanceof GoIter;
-  }
-  return false;
-}
-function helmToYaml(v) {
-  try {
-    return trimOneNewline(goYamlMarshal(v));
-  } catch (e) {
-    if (e instanceof YamlMarshalError) return "";
-    if (isStackOverflow2(e)) return "";
-    throw e;
-  }
-}
-function trimOneNewline(s) {
-  return s.endsWith("\n") ? s.slice(0, -1) : s;
-}
-function isStackOverflow2(e) {
-  return e instanceof RangeError && /call stack/i.test(e.message);
-}
-function goYamlV3Marshal(v) {
-  const events = [];
-  const seen = /* @__PURE__ */ new Set();
-  const enc = (x) => {
-    if (x === null || x === void 0) {
-      events.push({ t: "scalar", value: "null", style: "plain" });
-      return;
-    }
-    switch (typeof x) {
-      case "boolean":
-        events.push({ t: "scalar", value: x ? "true" : "false", style: "plain" });
-        return;
-      case "string":
-        events.push({ t: "scalar", value: x, style: stringStyle(x, "v3") });
-        return;
-      case "number":
-        events.push({ t: "scalar", value: yamlFloat(x), style: "plain" });
-        return;
-      case "function":
-        throw new YamlMarshalError(`cannot marshal type: ${typeOf(x)}`);
-    }
-    if (x instanceof GoInt) {
-      events.push({ t: "scalar", value: x.value.toString(), style: "plain" });
-      return;
-    }
-    if (x instanceof GoNil) {
-      if (x.type.startsWith("map[")) {
-        events.push({ t: "map-start" }, { t: "map-end" });
-      } else if (x.type.startsWith("[]")) {
-        events.push({ t: "seq-start" }, { t: "seq-end" });
-      } else {
-        events.push({ t: "scalar", value: "null", style: "plain" });
-      }
-      return;
-    }
-    if (x instanceof GoComplex || x instanceof GoIter) throw new YamlMarshalError(`cannot marshal type: ${typeOf(x)}`);
-    if (x instanceof GoPointer) return guard(x, () => enc(x.target));
-    if (Array.isArray(x)) {
-      return guard(x, () => {
-        events.push({ t: "seq-start" });
-        for (const it of x) enc(it);
-        events.push({ t: "seq-end" });
-      });
-    }
-    if (x instanceof Map) {
-      return guard(x, () => {
-        const t = mapType2(x);
-        const entries2 = [...x].map(([k, val]) => [fromMapKey(t, k), val]);
-        const sorted = sortYamlKeys(entries2, (e) => sortKeyOf(e[0], keyType(t)));
-        events.push({ t: "map-start" });
-        for (const [k, val] of sorted) {
-          enc(k);
-          enc(val);
-        }
-        events.push({ t: "map-end" });
-      });
-    }
-    if (x instanceof GoStruct) {
-      const nanos = x.nanos;
-      if (x.type === "time.Duration" && typeof nanos === "bigint") {
-        const s = String(x.methods?.String?.call(void 0) ?? nanos.toString());
-        events.push({ t: "scalar", value: s, style: stringStyle(s, "v3") });
-        return;
-      }
-      return guard(x, () => {
-        events.push({ t: "map-start" });
-        for (const [name, val] of x.fields) {
-          if (!new RegExp("^\\p{Lu}", "u").test(name)) continue;
-          enc(name.toLowerCase());
-          enc(val);
-        }
-        events.push({ t: "map-end" });
-      });
-    }
-    throw new YamlMarshalError(`cannot marshal type: ${typeOf(x)}`);
-  };
-  const guard = (o, f) => {
-    if (seen.has(o)) throw new YamlMarshalError("cycle");
-    seen.add(o);
-    try {
-      f();
-    } finally {
-      seen.delete(o);
-    }
-  };
-  enc(v);
-  return new GoYamlEmitter("v3").emitDocument(events);
-}
-function sortKeyOf(k, kt) {
-  if (typeof k === "string") return { kind: "string", s: k };
-  if (typeof k === "number") return { kind: "number", f: k, goKind: GO_KIND.float64, n: k };
-  if (typeof k === "boolean") return { kind: "number", f: k ? 1 : 0, goKind: GO_KIND.bool, n: k ? 1 : 0 };
-  if (k instanceof GoInt) {
-    const gk = GO_KIND[k.kind] ?? GO_KIND.int;
-    return { kind: "number", f: Number(k.value), goKind: gk, n: k.value };
-  }
-  void kt;
-  return { kind: "other", goKind: GO_KIND.struct };
-}
-function helmToYamlPretty(v) {
-  try {
-    return trimOneNewline(goYamlV3Marshal(v));
-  } catch (e) {
-    if (e instanceof YamlMarshalError || isStackOverflow2(e)) return "";
-    throw e;
-  }
-}
-var YamlUnmarshalError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "YamlUnmarshalError";
-  }
-};
-function yamlV2DecodeJSONable(text) {
-  const docs = (0, import_yaml5.parseAllDocuments)(text, {
-    version: "1.1",
-    schema: "failsafe",
-    uniqueKeys: false,
-    merge: false,
-    strict: false,
-    prettyErrors: false
-  });
-  const list = Array.isArray(docs) ? docs : [docs];
-  const doc = list[0];
-  if (!doc) return null;
-  if (doc.errors.length > 0) {
-    throw new YamlUnmarshalError(`error converting YAML to JSON: yaml: ${yamlErrorText(doc.errors[0], text)}`);
-  }
-  const conv = (node, depth) => {
-    if (depth > 1e4) throw new YamlUnmarshalError("error converting YAML to JSON: yaml: exceeded max depth");
-    if (node === null || node === void 0) return null;
-    if ((0, import_yaml5.isAlias)(node)) {
-      const target = node.resolve(doc);
-      if (target === void 0) {
-        throw new YamlUnmarshalError(`error converting YAML to JSON: yaml: unknown anchor '${String(node.source)}' referenced`);
-      }
-      return conv(target, depth + 1);
-    }
-    if ((0, import_yaml5.isScalar)(node)) return scalarValue(node);
-    if ((0, import_yaml5.isSeq)(node)) return node.items.map((it) => conv(it, depth + 1));
-    if ((0, import_yaml5.isMap)(node)) {
-      const m = /* @__PURE__ */ new Map();
-      const merges = [];
-      for (const pair2 of node.items) {
-        if (!(0, import_yaml5.isPair)(pair2)) continue;
-        const kn = pair2.key;
-        if ((0, import_yaml5.isScalar)(kn) && kn.value === "<<" && kn.type === import_yaml5.Scalar.PLAIN && !kn.tag) {
-          merges.push(conv(pair2.value, depth + 1));
-          continue;
-        }
-        const k = conv(kn, depth + 1);
-        m.set(jsonKey(k), conv(pair2.value, depth + 1));
-      }
-      if (merges.length > 0) {
-        const merged = /* @__PURE__ */ new Map();
-        for (const mv of merges) {
-          const list2 = Array.isArray(mv) ? [...mv].reverse() : [mv];
-          for (const one of list2) {
-            if (!(one instanceof Map)) {
-              throw new YamlUnmarshalError("error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value");
-            }
-            for (const [k, v] of one) merged.set(k, v);
-          }
-        }
-        for (const [k, v] of m) merged.set(k, v);
-        return merged;
-      }
-      return m;
-    }
-    return null;
-  };
-  return conv(doc.contents, 0);
-}
-function scalarValue(node) {
-  const raw = typeof node.value === "string" ? node.value : String(node.value);
-  const tag = node.tag;
-  const plain = node.type === import_yaml5.Scalar.PLAIN || node.type === void 0;
-  if (tag && tag !== "!") {
-    const short = tag.replace(/^tag:yaml.org,2002:/, "!!");
-    switch (short) {
-      case "!!str":
-        return raw;
-      case "!!binary":
-        return Buffer.from(raw.replace(/\s+/g, ""), "base64").toString("latin1");
-      case "!!null":
-        return null;
-      case "!!bool":
-      case "!!int":
-      case "!!float": {
-        const r = resolvePlain(raw);
-        return resolvedToJSONable(r, raw);
-      }
-      default:
-        return raw;
-    }
-  }
-  if (!plain) return raw;
-  return resolvedToJSONable(resolvePlain(raw), raw);
-}
-function resolvedToJSONable(r, raw) {
-  switch (r.tag) {
-    case "str":
-    case "timestamp":
-    case "merge":
-      return r.tag === "str" ? r.value : raw;
-    case "bool":
-      return r.value;
-    case "null":
-      return null;
-    case "int":
-      return r.value;
-    case "float":
-      return r.value;
-  }
-}
-function jsonKey(k) {
-  if (typeof k === "string") return k;
-  if (typeof k === "bigint") return k.toString();
-  if (typeof k === "number") {
-    const s = formatFloat(k, "g", -1, 32);
-    return s === "+Inf" ? ".inf" : s === "-Inf" ? "-.inf" : s === "NaN" ? ".nan" : s;
-  }
-  if (typeof k === "boolean") return k ? "true" : "false";
-  if (k === null) {
-    throw new YamlUnmarshalError("error converting YAML to JSON: unsupported map key of type: <nil>, key: <nil>");
-  }
-  throw new YamlUnmarshalError("error converting YAML to JSON: yaml: invalid map key");
-}
-function yamlErrorText(err, text) {
-  const pos = Array.isArray(err.pos) && typeof err.pos[0] === "number" ? err.pos[0] : void 0;
-  const line = pos === void 0 ? void 0 : 1 + (text.slice(0, pos).match(/\n/g)?.length ?? 0);
-  const msg = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-  return line !== void 0 ? `line ${line}: ${msg}` : msg;
-}
-function jsonableToJNode(v) {
-  if (v === null) return { t: "null" };
-  switch (typeof v) {
-    case "boolean":
-      return { t: "bool", v };
-    case "string":
-      return { t: "str", v };
-    case "bigint":
-      return { t: "num", text: v.toString() };
-    case "number":
-      try {
-        return { t: "num", text: jsonFloat2(v) };
-      } catch (e) {
-        if (e instanceof JsonMarshalError) throw new YamlUnmarshalError(`error converting YAML to JSON: ${e.message}`);
-        throw e;
-      }
-  }
-  if (Array.isArray(v)) return { t: "arr", items: v.map(jsonableToJNode) };
-  return { t: "obj", entries: [...v].map(([k, x]) => [k, jsonableToJNode(x)]) };
-}
-function sigsYamlUnmarshal(text, target) {
-  const jsonable = yamlV2DecodeJSONable(text);
-  const node = jsonableToJNode(jsonable);
-  if (node.t === "null") return target === "any" ? null : void 0;
-  if (target !== "any") {
-    const want = target === "map" ? "obj" : "arr";
-    if (node.t !== want) {
-      const kind = node.t === "obj" ? "object" : node.t === "arr" ? "array" : node.t === "num" ? "number" : node.t === "str" ? "string" : "bool";
-      const goType = target === "map" ? "map[string]interface {}" : "[]interface {}";
-      throw new YamlUnmarshalError(
-        `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go value of type ${goType}`
-      );
-    }
-  }
-  try {
-    return jnodeToGo(node);
-  } catch (e) {
-    if (e instanceof JsonUnmarshalError) throw new YamlUnmarshalError(`error unmarshaling JSON: while decoding JSON: ${e.message}`);
-    throw e;
-  }
-}
-
-// src/render/helm/funcs/index.ts
-var WARN_START = "HELM_ERR_START";
-var WARN_END = "HELM_ERR_END";
-function warnWrap(msg) {
-  return WARN_START + msg + WARN_END;
-}
-var RECURSION_MAX_NUMS = 1e3;
-var HELM_ROOT_TEMPLATE = "gotpl";
-var ANY7 = "interface {}";
-var MSI2 = "map[string]interface {}";
-function durationFuncs() {
-  const orZero = (v) => {
-    try {
-      return toDurationNanos(v);
-    } catch {
-      return 0n;
-    }
-  };
-  const sig2 = (result, n = 1) => ({ params: Array(n).fill(ANY7), result });
-  const roundish = (op) => (v, m) => {
-    const d = orZero(v);
-    let mm;
-    try {
-      mm = toDurationNanos(m);
-    } catch {
-      return new GoDuration(d);
-    }
-    return new GoDuration(op(d, mm));
-  };
-  return {
-    toDuration: defineFunc(sig2("time.Duration"), (v) => new GoDuration(orZero(v))),
-    mustToDuration: defineFunc(sig2("time.Duration"), (v) => {
-      try {
-        return new GoDuration(toDurationNanos(v));
-      } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        throw new Error(msg.startsWith("unsupported duration type") ? `unsupported duration type ${typeOf(v)}` : msg);
-      }
-    }),
-    durationSeconds: defineFunc(sig2("float64"), (v) => durationSeconds(orZero(v))),
-    durationMilliseconds: defineFunc(sig2("int64"), (v) => new GoInt("int64", orZero(v) / 1000000n)),
-    durationMicroseconds: defineFunc(sig2("int64"), (v) => new GoInt("int64", orZero(v) / 1000n)),
-    durationNanoseconds: defineFunc(sig2("int64"), (v) => new GoInt("int64", orZero(v))),
-    durationMinutes: defineFunc(sig2("float64"), (v) => durationMinutes(orZero(v))),
-    durationHours: defineFunc(sig2("float64"), (v) => durationHours(orZero(v))),
-    durationDays: defineFunc(sig2("float64"), (v) => durationHours(orZero(v)) / 24),
-    durationWeeks: defineFunc(sig2("float64"), (v) => durationHours(orZero(v)) / (24 * 7)),
-    durationRoundTo: defineFunc(sig2("time.Duration", 2), roundish(durationRound)),
-    durationTruncateTo: defineFunc(sig2("time.Duration", 2), roundish(durationTruncate))
-  };
-}
-function errMessage(e) {
-  return e instanceof Error ? e.message : sprint([e]);
-}
-function createHelmFuncs(options = {}) {
-  const includedNames = /* @__PURE__ */ new Map();
-  const tplName = options.tplTemplateName ?? HELM_ROOT_TEMPLATE;
-  const rootName = options.rootTemplateName ?? HELM_ROOT_TEMPLATE;
-  const include = defineFunc({ params: ["string", ANY7], result: "string" }, function(name, data) {
-    const n = name;
-    const v = includedNames.get(n);
-    if (v !== void 0) {
-      if (v > RECURSION_MAX_NUMS) {
-        throw new Error(`rendering template has a nested reference name: ${n}: unable to execute template`);
-      }
-      includedNames.set(n, v + 1);
-    } else {
-      includedNames.set(n, 1);
-    }
-    try {
-      return this.executeTemplate(n, data === void 0 ? null : data);
-    } catch (e) {
-      if (e instanceof RangeError) throw e;
-      if (e instanceof Error && !(e instanceof TemplateError) && e.message.startsWith("template: no template ")) {
-        throw new Error(e.message.replace(/associated with template ".*"$/, `associated with template ${quoteString(rootName)}`));
-      }
-      throw e;
-    } finally {
-      includedNames.set(n, (includedNames.get(n) ?? 1) - 1);
-    }
-  });
-  const tpl = defineFunc({ params: ["string", ANY7], result: "string" }, function(text, vals) {
-    const t = text;
-    let out;
-    try {
-      out = this.executeText(tplName, t, vals === void 0 ? null : vals);
-    } catch (e) {
-      if (e instanceof RangeError || e instanceof TemplateError && e.kind === "limit") throw e;
-      if (e instanceof TemplateError && e.kind === "parse") {
-        throw new Error(`cannot parse template ${quoteString(t)}: ${e.message}`);
-      }
-      throw new Error(`error during tpl function execution for ${quoteString(t)}: ${errMessage(e)}`);
-    }
-    return out.split("<no value>").join("");
-  });
-  const required = defineFunc({ params: ["string", ANY7], result: ANY7 }, (warn, val) => {
-    if (val === null || val === void 0 || val === "") {
-      if (options.lintMode) return "";
-      throw new Error(warnWrap(warn));
-    }
-    return val;
-  });
-  const fail = defineFunc({ params: ["string"], result: "string" }, (msg) => {
-    if (options.lintMode) return "";
-    throw new Error(warnWrap(msg));
-  });
-  const lookup = defineFunc(
-    { params: ["string", "string", "string", "string"], result: MSI2 },
-    (apiVersion, kind, namespace, name) => options.lookup ? options.lookup(apiVersion, kind, namespace, name) : /* @__PURE__ */ new Map()
-  );
-  const funcs = {
-    toToml: defineFunc({ params: [ANY7], result: "string" }, (v) => {
-      try {
-        return tomlEncode(v);
-      } catch (e) {
-        if (e instanceof TomlError) return e.message;
-        throw e;
-      }
-    }),
-    mustToToml: defineFunc({ params: [ANY7], result: "string" }, (v) => tomlEncode(v)),
-    fromToml: defineFunc({ params: ["string"], result: MSI2 }, (s) => {
-      try {
-        return tomlDecode(s);
-      } catch (e) {
-        if (e instanceof TomlError) return /* @__PURE__ */ new Map([["Error", e.message]]);
-        throw e;
-      }
-    }),
-    toYaml: defineFunc({ params: [ANY7], result: "string" }, (v) => helmToYaml(v)),
-    mustToYaml: defineFunc({ params: [ANY7], result: "string" }, (v) => {
-      try {
-        return trimOneNewline(goYamlMarshal(v));
-      } catch (e) {
-        if (e instanceof RangeError) throw new Error("error marshaling into JSON: json: unsupported value: encountered a cycle");
-        throw e;
-      }
-    }),
-    toYamlPretty: defineFunc({ params: [ANY7], result: "string" }, (v) => helmToYamlPretty(v)),
-    fromYaml: defineFunc({ params: ["string"], result: MSI2 }, (s) => {
-      try {
-        const m = sigsYamlUnmarshal(s, "map");
-        return m === void 0 ? /* @__PURE__ */ new Map() : m;
-      } catch (e) {
-        if (e instanceof YamlUnmarshalError) return /* @__PURE__ */ new Map([["Error", e.message]]);
-        throw e;
-      }
-    }),
-    fromYamlArray: defineFunc({ params: ["string"], result: "[]interface {}" }, (s) => {
-      try {
-        const a = sigsYamlUnmarshal(s, "slice");
-        return a === void 0 ? [] : a;
-      } catch (e) {
-        if (e instanceof YamlUnmarshalError) return [e.message];
-        throw e;
-      }
-    }),
-    toJson: defineFunc({ params: [ANY7], result: "string" }, (v) => {
-      try {
-        return goJsonMarshal(v);
-      } catch (e) {
-        if (e instanceof JsonMarshalError || e instanceof RangeError) return "";
-        throw e;
-      }
-    }),
-    mustToJson: defineFunc({ params: [ANY7], result: "string" }, (v) => goJsonMarshal(v)),
-    fromJson: defineFunc({ params: ["string"], result: MSI2 }, (s) => {
-      try {
-        const m = goJsonUnmarshal(s, "map");
-        return m === void 0 ? /* @__PURE__ */ new Map() : m;
-      } catch (e) {
-        if (e instanceof JsonUnmarshalError) return /* @__PURE__ */ new Map([["Error", e.message]]);
-        throw e;
-      }
-    }),
-    mustFromJson: defineFunc({ params: ["string"], result: ANY7 }, (s) => goJsonUnmarshal(s, "any") ?? null),
-    fromJsonArray: defineFunc({ params: ["string"], result: "[]interface {}" }, (s) => {
-      try {
-        const a = goJsonUnmarshal(s, "slice");
-        return a === void 0 ? [] : a;
-      } catch (e) {
-        if (e instanceof JsonUnmarshalError) return [e.message];
-        throw e;
-      }
-    }),
-    include,
-    tpl,
-    required,
-    fail,
-    lookup,
-    getHostByName: defineFunc({ params: ["string"], result: "string" }, () => ""),
-    ...durationFuncs()
-  };
-  return funcs;
-}
-
-// src/render/helm/funcmap.ts
-function helmFuncMap(extra = {}, sprig = {}) {
-  const map = { ...createSprigFuncs(sprig), ...createHelmFuncs() };
-  delete map.env;
-  delete map.expandenv;
-  map.getHostByName = defineFunc({ params: ["string"], result: "string" }, () => "");
-  for (const name of VOLATILE_FUNCS) if (map[name] && !FORMATTING_ONLY.has(name)) map[name] = markVolatile(map[name]);
-  return { ...map, ...extra };
-}
-var FORMATTING_ONLY = /* @__PURE__ */ new Set(["date", "dateInZone", "date_in_zone", "htmlDate", "htmlDateInZone", "dateModify", "date_modify", "mustDateModify", "must_date_modify", "toDate", "mustToDate", "unixEpoch", "durationRound", "getHostByName"]);
-function markVolatile(fn) {
-  const marked = function(...args) {
-    return fn.apply(this, args);
-  };
-  if (fn.goSig) marked.goSig = fn.goSig;
-  marked.volatile = true;
-  return marked;
-}
-function engineToYaml(v) {
-  return helmToYaml(v);
-}
-
-// src/render/helm/output.ts
-var INSTALL_ORDER = [
-  "PriorityClass",
-  "Namespace",
-  "NetworkPolicy",
-  "ResourceQuota",
-  "LimitRange",
-  "PodSecurityPolicy",
-  "PodDisruptionBudget",
-  "ServiceAccount",
-  "Secret",
-  "SecretList",
-  "ConfigMap",
-  "StorageClass",
-  "PersistentVolume",
-  "PersistentVolumeClaim",
-  "CustomResourceDefinition",
-  "ClusterRole",
-  "ClusterRoleList",
-  "ClusterRoleBinding",
-  "ClusterRoleBindingList",
-  "Role",
-  "RoleList",
-  "RoleBinding",
-  "RoleBindingList",
-  "Service",
-  "DaemonSet",
-  "Pod",
-  "ReplicationController",
-  "ReplicaSet",
-  "Deployment",
-  "HorizontalPodAutoscaler",
-  "StatefulSet",
-  "Job",
-  "CronJob",
-  "IngressClass",
-  "Ingress",
-  "APIService",
-  "MutatingWebhookConfiguration",
-  "ValidatingWebhookConfiguration"
-];
-var HOOK_EVENTS = /* @__PURE__ */ new Set([
-  "pre-install",
-  "post-install",
-  "pre-delete",
-  "post-delete",
-  "pre-upgrade",
-  "post-upgrade",
-  "pre-rollback",
-  "post-rollback",
-  "test",
-  "test-success"
-]);
-var ManifestError = class extends Error {
-  constructor(message, file, line) {
-    super(message);
-    this.file = file;
-    this.line = line;
-    this.name = "ManifestError";
-  }
-  file;
-  line;
-};
-var WS = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
-function trimLeftOffset(s, from) {
-  let i = from;
-  while (i < s.length && WS.test(s[i])) i++;
-  return i;
-}
-function splitManifests(text) {
-  const out = [];
-  const start = trimLeftOffset(text, 0);
-  const re = /(?:^|\n)---[\t\n\f\r ]*/g;
-  const body = text.slice(start);
-  const pieces = [];
-  let pos = 0;
-  let m;
-  while ((m = re.exec(body)) !== null) {
-    const cut = m[0].startsWith("\n") ? m.index + 1 : m.index;
-    pieces.push([pos, cut]);
-    pos = m.index + m[0].length;
-    if (m[0].length === 0) re.lastIndex++;
-  }
-  pieces.push([pos, body.length]);
-  for (const [a, b] of pieces) {
-    if (goTrimSpace(body.slice(a, b)) === "") continue;
-    const s = trimLeftOffset(body, a);
-    out.push({ content: body.slice(s, b), offset: start + s });
-  }
-  return out;
-}
-function structErr(kind, fieldPath, type) {
-  throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go struct field ${fieldPath} of type ${type}`);
-}
-function parseHead(content) {
-  let doc;
-  try {
-    doc = parseYamlGo(content);
-  } catch (err) {
-    if (err instanceof GoYamlError) throw new Error(`error converting YAML to JSON: ${err.message}`);
-    throw err;
-  }
-  const head = { apiVersion: "", kind: "", name: "", annotations: null };
-  if (doc === null || doc === void 0) return head;
-  if (!(doc instanceof Map)) {
-    throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(doc)} into Go value of type util.SimpleHead`);
-  }
-  const get = (m, k) => {
-    if (m.has(k)) return m.get(k);
-    for (const [kk, v] of m) if (typeof kk === "string" && kk.toLowerCase() === k.toLowerCase()) return v;
-    return void 0;
-  };
-  const s = (v, f) => {
-    if (v === void 0 || v === null) return "";
-    if (typeof v !== "string") structErr(jsonKind(v), f, "string");
-    return v;
-  };
-  head.apiVersion = s(get(doc, "apiVersion"), "SimpleHead.apiVersion");
-  head.kind = s(get(doc, "kind"), "SimpleHead.kind");
-  const md = get(doc, "metadata");
-  if (md !== void 0 && md !== null) {
-    if (!(md instanceof Map)) structErr(jsonKind(md), "SimpleHead.metadata", 'struct { Name string "json:\\"name\\""; Annotations map[string]string "json:\\"annotations\\"" }');
-    head.name = s(get(md, "name"), "SimpleHead.metadata.name");
-    const an = get(md, "annotations");
-    if (an !== void 0 && an !== null) {
-      if (!(an instanceof Map)) structErr(jsonKind(an), "SimpleHead.metadata.annotations", "map[string]string");
-      head.annotations = {};
-      for (const [k, v] of an) {
-        if (v !== null && typeof v !== "string") structErr(jsonKind(v), "SimpleHead.metadata.annotations", "string");
-        head.annotations[String(k)] = v ?? "";
-      }
-    }
-  }
-  return head;
-}
-function sliceSegments(segments, start, end) {
-  const out = [];
-  for (const s of segments) {
-    if (s.end <= start || s.start >= end) continue;
-    out.push({ ...s, start: Math.max(s.start, start) - start, end: Math.min(s.end, end) - start });
-  }
-  return out;
-}
-function lessByKind(a, b, order) {
-  const fa = order.get(a);
-  const fb = order.get(b);
-  if (fa === void 0 && fb === void 0) return a === b ? 0 : a < b ? -1 : 1;
-  if (fa === void 0) return 1;
-  if (fb === void 0) return -1;
-  return fa - fb;
-}
-function sortByKind(items, kindOf2, ordering = INSTALL_ORDER) {
-  const order = new Map(ordering.map((k, i) => [k, i]));
-  return items.map((x, i) => ({ x, i })).sort((p, q2) => lessByKind(kindOf2(p.x), kindOf2(q2.x), order) || p.i - q2.i).map((p) => p.x);
-}
-var byteCompare = (a, b) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return Buffer.compare(x, y);
-};
-function sortManifests(files) {
-  const hooks = [];
-  const generic = [];
-  const sorted = [...files].sort((a, b) => byteCompare(a.name, b.name));
-  for (const f of sorted) {
-    const base2 = f.name.slice(f.name.lastIndexOf("/") + 1);
-    if (base2.startsWith("_")) continue;
-    if (f.content.trim() === "") continue;
-    for (const d of splitManifests(f.content)) {
-      let head;
-      try {
-        head = parseHead(d.content);
-      } catch (err) {
-        const m = /line (\d+):/.exec(err.message);
-        const line = m ? Number(m[1]) + f.content.slice(0, d.offset).split("\n").length - 1 : void 0;
-        throw new ManifestError(`YAML parse error on ${f.name}: ${err.message}`, f.name, line);
-      }
-      const segments = sliceSegments(f.segments, d.offset, d.offset + d.content.length);
-      const hookTypes = head.annotations?.["helm.sh/hook"];
-      if (!head.annotations || Object.keys(head.annotations).length === 0 || hookTypes === void 0) {
-        generic.push({ name: f.name, content: d.content, head, segments });
-        continue;
-      }
-      const events = [];
-      let unknown = false;
-      for (const raw of hookTypes.split(",")) {
-        const t = raw.trim().toLowerCase();
-        if (!HOOK_EVENTS.has(t)) {
-          unknown = true;
-          break;
-        }
-        events.push(t === "test-success" ? "test" : t);
-      }
-      if (unknown) continue;
-      hooks.push({ name: f.name, content: d.content, head, segments, hook: hookTypes, hookEvents: events });
-    }
-  }
-  return { hooks: sortByKind(hooks, (h) => h.head.kind), manifests: sortByKind(generic, (m) => m.head.kind) };
-}
-function releaseManifest(crds, manifests) {
-  let b = "";
-  for (const c of crds) b += `---
-# Source: ${c.filename}
-${c.content}
-`;
-  for (const m of manifests) b += `---
-# Source: ${m.name}
-${m.content}
-`;
-  return b;
-}
-function goTrimSpace(s) {
-  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/, "").replace(/[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/, "");
-}
-
-// src/render/helm/index.ts
-var HelmRenderError = class extends InputError {
-  constructor(file, helmMessage, line, column, partialManifest) {
-    super(file, helmMessage, "helm-render", line, column);
-    this.helmMessage = helmMessage;
-    this.partialManifest = partialManifest;
-    this.name = "HelmRenderError";
-  }
-  helmMessage;
-  partialManifest;
-};
-var RELEASE_NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-function validateReleaseName(name) {
-  if (name === "" || name.length > 53 || !RELEASE_NAME_RE.test(name)) {
-    throw new HelmRenderError("", `release name ${JSON.stringify(name)}: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53`);
-  }
-}
-function collectChartValuesSources(c, prefix, out) {
-  for (const d of c.dependencies) collectChartValuesSources(d, [...prefix, chartName(d)], out);
-  if (c.valuesFile) {
-    try {
-      for (const d of parseYaml(c.valuesFile.data.toString("utf8"), c.valuesFile.origin).documents) {
-        out.push({ file: c.valuesFile.origin, sourceMap: d.sourceMap, prefix });
-      }
-    } catch {
-    }
-  }
-}
-function crdProvenance(name, content) {
-  const segs = [];
-  let pos = 0;
-  let line = 1;
-  while (pos < content.length) {
-    const nl = content.indexOf("\n", pos);
-    const end = nl < 0 ? content.length : nl + 1;
-    segs.push({ start: pos, end, template: name, source: name, line, kind: "text" });
-    pos = end;
-    line++;
-  }
-  return segs;
-}
-function renderChart(repo, chartDir, options) {
-  const warn = options.warn ?? (() => void 0);
-  const deadline = options.timeoutMs !== void 0 ? Date.now() + options.timeoutMs : void 0;
-  const userSources = [];
-  let vals;
-  try {
-    vals = mergeUserValues(repo, options, userSources);
-  } catch (err) {
-    if (err instanceof ValuesError) throw new HelmRenderError(err.file ?? chartDir, err.message, err.line);
-    if (err instanceof InputError) throw new HelmRenderError(err.file, err.reason, err.line, err.column);
-    throw err;
-  }
-  let chart;
-  try {
-    chart = loadChart(repo, chartDir);
-  } catch (err) {
-    if (err instanceof ChartError) throw new HelmRenderError(err.file ?? chartDir, err.message);
-    if (err instanceof InputError) throw new HelmRenderError(err.file, err.reason, err.line, err.column);
-    throw err;
-  }
-  const chartFile = `${repo.normalize(chartDir) || "."}/Chart.yaml`;
-  const type = chart.metadata.type;
-  if (type !== "" && type !== "application") throw new HelmRenderError(chartFile, `${type} charts are not installable`);
-  if (chart.metadata.dependencies) {
-    try {
-      checkDependencies(chart);
-    } catch (err) {
-      if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
-      throw err;
-    }
-  }
-  validateReleaseName(options.releaseName);
-  try {
-    processDependencies(chart, vals, warn);
-  } catch (err) {
-    if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
-    throw err;
-  }
-  let caps;
-  try {
-    caps = makeCapabilities({ kubeVersion: options.kubeVersion, apiVersions: options.apiVersions });
-  } catch (err) {
-    throw new HelmRenderError(chartFile, err.message);
-  }
-  let coalesced;
-  try {
-    coalesced = coalesceValues(chart, vals, warn);
-  } catch (err) {
-    if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
-    throw err;
-  }
-  if (!options.skipSchemaValidation) {
-    const err = validateAgainstSchema(chart, coalesced);
-    if (err) {
-      throw new HelmRenderError(chart.schema?.origin ?? chartFile, `values don't meet the specifications of the schema(s) in the following chart(s):
-${err}`);
-    }
-  }
-  const top = toRenderValues(chart, coalesced, { name: options.releaseName, namespace: options.namespace, isUpgrade: options.isUpgrade }, caps, engineToYaml);
-  if (chart.metadata.kubeVersion !== "" && !isCompatibleRange(chart.metadata.kubeVersion, caps.kubeVersion.version)) {
-    throw new HelmRenderError(chartFile, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`);
-  }
-  let result;
-  try {
-    result = renderTemplates(chart, top, { funcs: helmFuncMap(), toYaml: engineToYaml, deadline, maxOutputLength: options.maxOutputBytes });
-  } catch (err) {
-    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile, err.message, err.line, err.column);
-    throw err;
-  }
-  const templateOrigins = Object.fromEntries(result.origins);
-  const notesName = `${chartFullPath(chart)}/templates/NOTES.txt`;
-  let notes = "";
-  const files = [];
-  for (const r of [...result.rendered].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
-    if (r.name.endsWith("NOTES.txt")) {
-      if (options.renderSubchartNotes || r.name === notesName) notes += (notes.length > 0 ? "\n" : "") + r.output;
-      continue;
-    }
-    files.push({ name: r.name, content: r.output, segments: r.segments });
-  }
-  let sorted;
-  try {
-    sorted = sortManifests(files);
-  } catch (err) {
-    if (err instanceof ManifestError) {
-      let partial = "";
-      for (const f of files) if (f.content.trim() !== "") partial += `---
-# Source: ${f.name}
-${f.content}
-`;
-      throw new HelmRenderError(templateOrigins[err.file] ?? err.file, err.message, err.line, void 0, partial);
-    }
-    throw err;
-  }
-  const crds = options.includeCrds ? crdObjects(chart).map((c) => ({ filename: c.filename, content: c.file.data.toString("utf8") })) : [];
-  if (options.includeCrds) for (const c of crdObjects(chart)) templateOrigins[c.filename] = c.file.origin;
-  const manifests = [];
-  for (const c of crds) manifests.push({ source: c.filename, content: c.content, provenance: crdProvenance(c.filename, c.content), kind: "crd" });
-  for (const m of sorted.manifests) manifests.push({ source: m.name, content: m.content, provenance: m.segments, kind: "manifest" });
-  for (const h of sorted.hooks) {
-    if (options.skipTests && (h.hookEvents ?? []).includes("test")) continue;
-    manifests.push({ source: h.name, content: h.content, provenance: h.segments, hook: h.hook, kind: "hook" });
-  }
-  const valuesSources = [];
-  collectChartValuesSources(chart, [], valuesSources);
-  valuesSources.push(...userSources);
-  return {
-    manifests,
-    valuesSources,
-    ...notes !== "" ? { notes } : {},
-    templateOrigins,
-    releaseManifest: releaseManifest(crds, sorted.manifests),
-    sortedManifests: sorted.manifests,
-    hooks: sorted.hooks,
-    crds,
-    values: coalesced,
-    capabilities: caps,
-    chart
-  };
+function renderOnWorker(job, hardTimeoutMs2) {
+  const result = queue.then(() => runOne(job, hardTimeoutMs2));
+  queue = result.catch(() => void 0);
+  return result;
 }
 
 // src/render/helm-target.ts
@@ -81416,24 +66405,31 @@ function valuesScopeOf(source) {
   for (let i = 1; i + 1 < parts.length; i++) if (parts[i] === "charts") scope.push(parts[++i]);
   return scope;
 }
+function hardTimeoutMs(timeoutMs) {
+  return timeoutMs + Math.max(1e3, Math.round(timeoutMs / 2));
+}
 async function renderHelm(target, repo, options) {
   const release = target.helm;
   const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
-  let render;
-  try {
-    render = renderChart(repo, target.path, {
-      releaseName: release.releaseName,
-      namespace: release.namespace,
-      valuesFiles: release.valuesFiles,
-      set: release.set,
-      timeoutMs: options.timeoutMs
-    });
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    return { objects: [], errors: [new InputError(err.file || chartFile, err.reason, err.ruleId === "helm-render" ? "helm-render-failed" : err.ruleId, err.line, err.column)] };
+  const render = await renderOnWorker(
+    {
+      root: repo.root,
+      maxFileBytes: repo.maxFileBytes,
+      chartDir: target.path,
+      options: { releaseName: release.releaseName, namespace: release.namespace, valuesFiles: release.valuesFiles, set: release.set, timeoutMs: options.timeoutMs }
+    },
+    hardTimeoutMs(options.timeoutMs)
+  );
+  if (!render.ok) {
+    if ("timedOut" in render) {
+      return { objects: [], errors: [new InputError(chartFile, `rendering the chart did not finish within ${hardTimeoutMs(options.timeoutMs)} ms and was stopped`, "render-timeout")] };
+    }
+    if ("crash" in render) return { objects: [], errors: [new InputError(chartFile, `the Helm renderer failed: ${render.crash.split("\n")[0]}`, "helm-render-failed")] };
+    const e = render.error;
+    return { objects: [], errors: [new InputError(e.file || chartFile, e.reason, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, e.line, e.column)] };
   }
-  const values = toJS(render.values);
-  const valuesSources = render.valuesSources.filter((s) => !s.file.includes("!/")).map((s) => ({ file: s.file, sourceMap: s.sourceMap, scope: s.prefix }));
+  const values = render.values;
+  const valuesSources = valuesSourceMaps(repo, render.valuesSources);
   const texts = /* @__PURE__ */ new Map();
   const readFile = (file) => {
     if (!texts.has(file)) {
@@ -81461,6 +66457,23 @@ async function renderHelm(target, repo, options) {
   }
   return { objects, errors };
 }
+function valuesSourceMaps(repo, sources) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { file, prefix } of sources) {
+    const key = `${file}\0${prefix.join("\0")}`;
+    if (file.includes("!/") || seen.has(key)) continue;
+    seen.add(key);
+    let text;
+    try {
+      text = repo.readText(file);
+    } catch {
+      continue;
+    }
+    for (const doc of parseYaml(text, file).documents) out.push({ file, sourceMap: doc.sourceMap, scope: prefix });
+  }
+  return out;
+}
 
 // src/render/types.ts
 var DEFAULT_RENDER_OPTIONS = { timeoutMs: 6e4 };
@@ -81480,34 +66493,34 @@ async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
 
 // src/targets/discover.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path16 from "node:path";
+import path14 from "node:path";
 
 // src/targets/helm.ts
-import path15 from "node:path";
+import path13 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
 function conventionalReleases(repo, chartDir) {
-  const releaseName = path15.posix.basename(chartDir) || "release";
-  const base2 = { releaseName, namespace: "default", valuesFiles: [], set: [] };
-  const releases = [base2];
+  const releaseName = path13.posix.basename(chartDir) || "release";
+  const base = { releaseName, namespace: "default", valuesFiles: [], set: [] };
+  const releases = [base];
   const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
   for (const entry of repo.list(chartDir)) {
     const m = !entry.isDir && ENV_VALUES.exec(entry.name);
-    if (m && m[1] !== "schema") releases.push({ ...base2, valuesFiles: [join2(entry.name)], env: m[1] });
+    if (m && m[1] !== "schema") releases.push({ ...base, valuesFiles: [join2(entry.name)], env: m[1] });
   }
   if (repo.isDirectory(join2("values"))) {
     for (const entry of repo.list(join2("values"))) {
       const m = !entry.isDir && /^([A-Za-z0-9][\w.-]*)\.ya?ml$/.exec(entry.name);
-      if (m && !releases.some((r) => r.env === m[1])) releases.push({ ...base2, valuesFiles: [join2(`values/${entry.name}`)], env: m[1] });
+      if (m && !releases.some((r) => r.env === m[1])) releases.push({ ...base, valuesFiles: [join2(`values/${entry.name}`)], env: m[1] });
     }
   }
   return releases;
 }
 function configuredReleases(config, chartDir, repo, source) {
-  const base2 = {
-    releaseName: config.releaseName ?? (path15.posix.basename(chartDir) || "release"),
+  const base = {
+    releaseName: config.releaseName ?? (path13.posix.basename(chartDir) || "release"),
     namespace: config.namespace ?? "default",
     valuesFiles: [],
     set: Object.entries(config.set ?? {}).map(([k, v]) => `${k}=${String(v)}`)
@@ -81520,28 +66533,28 @@ function configuredReleases(config, chartDir, repo, source) {
     let env2 = last ? envName(last, chartDir) : void 0;
     if (env2 && used.has(env2)) env2 = `${env2}-${used.size}`;
     if (env2) used.add(env2);
-    return { ...base2, valuesFiles, ...env2 ? { env: env2 } : {} };
+    return { ...base, valuesFiles, ...env2 ? { env: env2 } : {} };
   });
 }
 function envName(file, chartDir) {
-  const base2 = path15.posix.basename(file).replace(/\.ya?ml$/, "");
-  const m = /^values[-_.](.+)$/.exec(base2);
+  const base = path13.posix.basename(file).replace(/\.ya?ml$/, "");
+  const m = /^values[-_.](.+)$/.exec(base);
   if (m) return m[1];
-  if (base2 === "values" || base2 === path15.posix.basename(chartDir)) return path15.posix.basename(path15.posix.dirname(file)) || base2;
-  return base2;
+  if (base === "values" || base === path13.posix.basename(chartDir)) return path13.posix.basename(path13.posix.dirname(file)) || base;
+  return base;
 }
 function chartInputs(repo, chartDir) {
   const seen = /* @__PURE__ */ new Set();
   const files = /* @__PURE__ */ new Set();
   const errors = [];
-  const visit = (dir2) => {
-    if (seen.has(dir2)) return;
-    seen.add(dir2);
-    for (const f of repo.walk(dir2)) files.add(f);
-    const chartFile = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
+  const visit = (dir) => {
+    if (seen.has(dir)) return;
+    seen.add(dir);
+    for (const f of repo.walk(dir)) files.add(f);
+    const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
     for (const dep of fileDependencies(repo, chartFile, errors)) {
       try {
-        const target = repo.resolveFrom(dir2, dep.path, chartFile);
+        const target = repo.resolveFrom(dir, dep.path, chartFile);
         if (repo.isDirectory(target)) visit(target);
         else errors.push(new InputError(chartFile, `dependency "${dep.name}" points at ${dep.repository}, which is not a folder in the repository`, "file-not-found", dep.line));
       } catch (err) {
@@ -81604,10 +66617,10 @@ function targetId(kind, folder) {
 }
 var isYamlFile = (file) => /\.ya?ml$/i.test(file);
 var dirOf = (file) => {
-  const d = path16.posix.dirname(file);
+  const d = path14.posix.dirname(file);
   return d === "." ? "" : d;
 };
-var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
+var isUnder = (file, dir) => dir === "" || file === dir || file.startsWith(`${dir}/`);
 function matcher(globs) {
   const list = globs.filter((g) => g.trim() !== "");
   if (list.length === 0) return void 0;
@@ -81624,11 +66637,11 @@ function discoverTargets(repo, options) {
   const inChart = (file) => topCharts.some((c) => isUnder(file, c));
   const kustomizationNames = new Set(KUSTOMIZATION_FILE_NAMES);
   const kustDirs = dirs.filter((d) => KUSTOMIZATION_FILE_NAMES.some((n) => fileSet.has(d ? `${d}/${n}` : n)) && !inChart(d ? `${d}/x` : "x"));
-  const cache3 = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   const graphs = /* @__PURE__ */ new Map();
-  for (const d of kustDirs) graphs.set(d, loadKustomizationGraph(repo, d, cache3));
+  for (const d of kustDirs) graphs.set(d, loadKustomizationGraph(repo, d, cache2));
   const included = /* @__PURE__ */ new Set();
-  for (const d of kustDirs) for (const inc of cache3.get(d)?.includes ?? []) if (inc !== d) included.add(inc);
+  for (const d of kustDirs) for (const inc of cache2.get(d)?.includes ?? []) if (inc !== d) included.add(inc);
   const owned = /* @__PURE__ */ new Set();
   for (const g of graphs.values()) for (const f of g.inputs) owned.add(f);
   const roots = kustDirs.filter((d) => !included.has(d));
@@ -81639,7 +66652,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isYamlFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path16.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isYamlFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path14.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -81653,7 +66666,7 @@ function discoverTargets(repo, options) {
     id: targetId("kustomize", d),
     kind: "kustomize",
     path: d,
-    inputs: graphs.get(d)?.inputs ?? loadKustomizationGraph(repo, d, cache3).inputs,
+    inputs: graphs.get(d)?.inputs ?? loadKustomizationGraph(repo, d, cache2).inputs,
     renderable: true
   });
   const chartConfigs = new Map((options.charts ?? []).map((c) => [repo.normalize(c.path.replace(/^\.\/?$/, "")), c]));
@@ -81664,9 +66677,9 @@ function discoverTargets(repo, options) {
   };
   const manifestsTarget = (d, list) => ({ id: targetId("manifests", d), kind: "manifests", path: d, inputs: [...list], files: [...list], renderable: true });
   const targets = [];
-  const explicit2 = (options.targets ?? []).filter((t) => t && typeof t.path === "string");
-  if (explicit2.length > 0) {
-    for (const t of explicit2) {
+  const explicit = (options.targets ?? []).filter((t) => t && typeof t.path === "string");
+  if (explicit.length > 0) {
+    for (const t of explicit) {
       let d;
       try {
         d = repo.normalize(t.path.replace(/^\.\/?$/, ""));
@@ -81676,14 +66689,14 @@ function discoverTargets(repo, options) {
       }
       const want = t.kind;
       if ((!want || want === "kustomize") && findKustomizationFile(repo, d)) {
-        const g = graphs.get(d) ?? loadKustomizationGraph(repo, d, cache3);
+        const g = graphs.get(d) ?? loadKustomizationGraph(repo, d, cache2);
         graphs.set(d, g);
         errors.push(...g.errors);
         targets.push(kustomizeTarget(d));
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isYamlFile(f) && !kustomizationNames.has(path16.posix.basename(f)))).get(d) : void 0;
+        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isYamlFile(f) && !kustomizationNames.has(path14.posix.basename(f)))).get(d) : void 0;
         if (list && list.length > 0) targets.push(manifestsTarget(d, list));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -81741,9 +66754,9 @@ function classifyYaml(repo, file) {
 }
 
 // src/targets/index.ts
-import path17 from "node:path";
+import path15 from "node:path";
 var normalize = (file) => {
-  const n = path17.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path15.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -81781,7 +66794,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request2) {
-  const root = path18.resolve(request2.root);
+  const root = path16.resolve(request2.root);
   const notes = [];
   if (!request2.base) {
     const settings = resolveSettings(request2, root, root);
@@ -81837,9 +66850,9 @@ function withExceptions(findings, settings, notes) {
 }
 function resolveSettings(request2, root, policyTree) {
   let settings = defaultSettings(root);
-  const configFile = request2.configPath ? path18.resolve(request2.configPath) : CONFIG_FILE_NAMES.map((name) => path18.join(policyTree, name)).find((p) => existsSync3(p));
+  const configFile = request2.configPath ? path16.resolve(request2.configPath) : CONFIG_FILE_NAMES.map((name) => path16.join(policyTree, name)).find((p) => existsSync3(p));
   if (configFile) {
-    const source = request2.configPath ?? path18.basename(configFile);
+    const source = request2.configPath ?? path16.basename(configFile);
     let text;
     try {
       text = readFileSync7(configFile, "utf8");
@@ -81876,10 +66889,10 @@ async function scanTree(repo, settings, rules, select) {
   findings.push(...inputFindings(errors, settings.rules.severity));
   return { targets, findings, objects };
 }
-function diffTargets(base2, head) {
+function diffTargets(base, head) {
   const diffs = [];
   for (const [target, after] of head) {
-    const before = base2.get(target) ?? /* @__PURE__ */ new Map();
+    const before = base.get(target) ?? /* @__PURE__ */ new Map();
     const diff = { target, added: [], changed: [], removed: [] };
     for (const [key, { ref, digest: d }] of after) {
       const old = before.get(key);
@@ -81912,7 +66925,7 @@ async function main() {
   try {
     const startedAt = /* @__PURE__ */ new Date();
     const inputs = readInputs();
-    if (inputs.request.base && !await ensureCommit(path19.resolve(inputs.request.root), inputs.request.base)) {
+    if (inputs.request.base && !await ensureCommit(path17.resolve(inputs.request.root), inputs.request.base)) {
       warning(
         `The base commit ${inputs.request.base} is not in the clone and could not be fetched: set \`fetch-depth: 0\` on actions/checkout (or keep its default \`persist-credentials: true\` so the base commit can be fetched with the token).`
       );
@@ -81920,7 +66933,7 @@ async function main() {
     const result = await run(inputs.request);
     const reports = reportsFor(result, { color: false, toolVersion: packageVersion(), category: inputs.category });
     const sarifJson = JSON.stringify(reports.sarif(), null, 2) + "\n";
-    mkdirSync3(path19.dirname(path19.resolve(inputs.sarifFile)), { recursive: true });
+    mkdirSync3(path17.dirname(path17.resolve(inputs.sarifFile)), { recursive: true });
     writeFileSync3(inputs.sarifFile, sarifJson);
     const summary2 = reports.summary({ serverUrl: inputs.serverUrl, repository: inputs.repository, headSha: inputs.headSha });
     await summary.addRaw(summary2).write();

@@ -1,4 +1,4 @@
-// Builds the committed dist/: the action entry (dist/index.js) and the CLI (dist/cli.js).
+// Builds the committed dist/: the action entry (dist/index.js), the CLI (dist/cli.js) and the Helm render worker.
 // Deterministic: no timestamps, no absolute paths, minification off so diffs stay readable.
 import { build } from 'esbuild';
 import { rmSync, chmodSync } from 'node:fs';
@@ -15,6 +15,8 @@ const common = {
   banner: { js: "import { createRequire as __gg_createRequire } from 'node:module';\nconst require = __gg_createRequire(import.meta.url);" }
 };
 await build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/index.js' });
+// The Helm renderer's worker thread, loaded by both entries from beside them (src/render/helm-pool.ts).
+await build({ ...common, entryPoints: ['src/render/helm-worker.ts'], outfile: 'dist/helm-worker.js' });
 await build({
   ...common,
   entryPoints: ['src/cli.ts'],

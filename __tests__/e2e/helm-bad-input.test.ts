@@ -51,3 +51,22 @@ describe('bad Helm input', () => {
     expect(f?.related).toEqual([{ file: 'charts/good/templates/pod.yaml', line: 6, label: 'template' }]);
   });
 });
+
+describe('a render that does not return in time', () => {
+  test('is stopped at the hard limit; the other charts are still checked', async () => {
+    const root = tempDir();
+    const slow = Array.from({ length: 6 }, (_, i) => `  k${i}: {{ genPrivateKey "dsa" | quote }}`).join('\n');
+    writeTree(root, {
+      '.gitops-gate.yaml': 'limits:\n  renderTimeoutSeconds: 0.2\n',
+      'charts/slow/Chart.yaml': chartYaml('slow'),
+      'charts/slow/templates/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: keys\nstringData:\n${slow}\n`,
+      'charts/good/Chart.yaml': chartYaml('good'),
+      'charts/good/templates/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: good\nspec:\n  hostPID: true\n  containers:\n    - name: c\n      image: busybox:1.36\n'
+    });
+    const started = Date.now();
+    const result = await run({ root });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(result.findings.find((f) => f.location.file === 'charts/slow/Chart.yaml')).toMatchObject({ ruleId: 'render-timeout' });
+    expect(result.findings.find((f) => f.ruleId === 'pss-host-namespaces')?.location.file).toBe('charts/good/templates/pod.yaml');
+  });
+});

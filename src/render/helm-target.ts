@@ -1,13 +1,14 @@
 /**
- * The built-in Helm renderer for a scan target: renders the release with our engine (src/render/helm) and turns
- * each rendered template into objects whose source maps follow provenance to the values or template line.
+ * The built-in Helm renderer for a scan target: renders the release with our engine (src/render/helm) on a worker
+ * thread with a hard time limit, and turns each rendered template into objects whose source maps follow
+ * provenance to the values or template line.
  */
 import { objectsFromRenderedTemplate, type ValuesSource } from '../objects/helm-provenance.js';
 import type { KubeObject } from '../objects/types.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
 import type { Target } from '../targets/types.js';
-import { toJS } from './gotemplate/index.js';
-import { renderChart } from './helm/index.js';
+import { parseYaml } from '../objects/yaml-source.js';
+import { renderOnWorker } from './helm-pool.js';
 import type { RenderOptions, RenderOutput } from './types.js';
 
 /** `web/charts/db/charts/cache/templates/x.yaml` -> ['db', 'cache']: where that template's `.Values` sits. */
@@ -18,26 +19,33 @@ export function valuesScopeOf(source: string): string[] {
   return scope;
 }
 
+/** Time a render may overrun its own deadline (which the engine checks between steps) before it is stopped. */
+function hardTimeoutMs(timeoutMs: number): number {
+  return timeoutMs + Math.max(1000, Math.round(timeoutMs / 2));
+}
+
 export async function renderHelm(target: Target, repo: RepoFiles, options: RenderOptions): Promise<RenderOutput> {
   const release = target.helm!;
   const chartFile = target.path ? `${target.path}/Chart.yaml` : 'Chart.yaml';
-  let render;
-  try {
-    render = renderChart(repo, target.path, {
-      releaseName: release.releaseName,
-      namespace: release.namespace,
-      valuesFiles: release.valuesFiles,
-      set: release.set,
-      timeoutMs: options.timeoutMs
-    });
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    return { objects: [], errors: [new InputError(err.file || chartFile, err.reason, err.ruleId === 'helm-render' ? 'helm-render-failed' : err.ruleId, err.line, err.column)] };
+  const render = await renderOnWorker(
+    {
+      root: repo.root,
+      maxFileBytes: repo.maxFileBytes,
+      chartDir: target.path,
+      options: { releaseName: release.releaseName, namespace: release.namespace, valuesFiles: release.valuesFiles, set: release.set, timeoutMs: options.timeoutMs }
+    },
+    hardTimeoutMs(options.timeoutMs)
+  );
+  if (!render.ok) {
+    if ('timedOut' in render) {
+      return { objects: [], errors: [new InputError(chartFile, `rendering the chart did not finish within ${hardTimeoutMs(options.timeoutMs)} ms and was stopped`, 'render-timeout')] };
+    }
+    if ('crash' in render) return { objects: [], errors: [new InputError(chartFile, `the Helm renderer failed: ${render.crash.split('\n')[0]}`, 'helm-render-failed')] };
+    const e = render.error;
+    return { objects: [], errors: [new InputError(e.file || chartFile, e.reason, e.ruleId === 'helm-render' ? 'helm-render-failed' : e.ruleId, e.line, e.column)] };
   }
-  const values = toJS(render.values);
-  const valuesSources: ValuesSource[] = render.valuesSources
-    .filter((s) => !s.file.includes('!/'))
-    .map((s) => ({ file: s.file, sourceMap: s.sourceMap, scope: s.prefix }));
+  const values = render.values;
+  const valuesSources = valuesSourceMaps(repo, render.valuesSources);
   const texts = new Map<string, string | undefined>();
   const readFile = (file: string): string | undefined => {
     if (!texts.has(file)) {
@@ -64,4 +72,23 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
     errors.push(...out.errors);
   }
   return { objects, errors };
+}
+
+/** Source maps of the values files, rebuilt from the files (the worker sends plain data). */
+function valuesSourceMaps(repo: RepoFiles, sources: { file: string; prefix: string[] }[]): ValuesSource[] {
+  const out: ValuesSource[] = [];
+  const seen = new Set<string>();
+  for (const { file, prefix } of sources) {
+    const key = `${file}\0${prefix.join('\0')}`;
+    if (file.includes('!/') || seen.has(key)) continue;
+    seen.add(key);
+    let text: string;
+    try {
+      text = repo.readText(file);
+    } catch {
+      continue;
+    }
+    for (const doc of parseYaml(text, file).documents) out.push({ file, sourceMap: doc.sourceMap, scope: prefix });
+  }
+  return out;
 }
