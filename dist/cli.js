@@ -39799,6 +39799,21 @@ function runRule(rule, object, settings) {
   return template.run(ctx, rule.check.params ?? {});
 }
 function checkObject(object, rules2, settings) {
+  return withoutSupersededPss(findingsOf(object, rules2, settings), rules2, settings);
+}
+function withoutSupersededPss(findings, rules2, settings) {
+  const checkOf = new Map(rules2.flatMap(({ rule }) => rule.references.pss ? [[rule.id, rule.references.pss.check]] : []));
+  const ruleOfCheck = new Map([...checkOf].map(([ruleId, check2]) => [check2, ruleId]));
+  const covered = /* @__PURE__ */ new Set();
+  for (const f of findings) {
+    const check2 = checkOf.get(f.ruleId);
+    const overriding = check2 && overridingPssCheck(check2, settings.pss.minor);
+    const overridingRule = overriding && ruleOfCheck.get(overriding);
+    if (overridingRule) covered.add(`${overridingRule}\0${formatPath(f.path)}`);
+  }
+  return covered.size === 0 ? findings : findings.filter((f) => !covered.has(`${f.ruleId}\0${formatPath(f.path)}`));
+}
+function findingsOf(object, rules2, settings) {
   const findings = [];
   for (const { rule, severity } of rules2) {
     for (const violation2 of runRule(rule, object, settings)) {

@@ -64875,6 +64875,21 @@ function runRule(rule, object, settings) {
   return template.run(ctx, rule.check.params ?? {});
 }
 function checkObject(object, rules, settings) {
+  return withoutSupersededPss(findingsOf(object, rules, settings), rules, settings);
+}
+function withoutSupersededPss(findings, rules, settings) {
+  const checkOf = new Map(rules.flatMap(({ rule }) => rule.references.pss ? [[rule.id, rule.references.pss.check]] : []));
+  const ruleOfCheck = new Map([...checkOf].map(([ruleId, check]) => [check, ruleId]));
+  const covered = /* @__PURE__ */ new Set();
+  for (const f of findings) {
+    const check = checkOf.get(f.ruleId);
+    const overriding = check && overridingPssCheck(check, settings.pss.minor);
+    const overridingRule = overriding && ruleOfCheck.get(overriding);
+    if (overridingRule) covered.add(`${overridingRule}\0${formatPath(f.path)}`);
+  }
+  return covered.size === 0 ? findings : findings.filter((f) => !covered.has(`${f.ruleId}\0${formatPath(f.path)}`));
+}
+function findingsOf(object, rules, settings) {
   const findings = [];
   for (const { rule, severity } of rules) {
     for (const violation2 of runRule(rule, object, settings)) {

@@ -1,5 +1,6 @@
 /** Runs rules over objects: match by kind, run the check, turn violations into located findings. */
 import { POD_TEMPLATE_PATHS } from '../objects/podspec.js';
+import { overridingPssCheck } from './pss/evaluate.js';
 import { describeObject, formatPath, type KubeObject } from '../objects/types.js';
 import { runCelCheck } from '../rules/cel.js';
 import { CHECK_TEMPLATES } from '../rules/templates/index.js';
@@ -31,6 +32,28 @@ export function runRule(rule: RuleDefinition, object: CheckContext['object'], se
 
 /** Every finding of the active rules in one object, located through the object's source map. */
 export function checkObject(object: KubeObject, rules: readonly ActiveRule[], settings: CheckSettings): Finding[] {
+  return withoutSupersededPss(findingsOf(object, rules, settings), rules, settings);
+}
+
+/**
+ * At the restricted level some restricted PSS checks replace a baseline one (restrictedVolumes replaces
+ * hostPathVolumes, capabilities_restricted replaces capabilities_baseline, ...). When both flag the same field,
+ * one finding is enough: the baseline one, which names the specific danger at its higher severity.
+ */
+function withoutSupersededPss(findings: Finding[], rules: readonly ActiveRule[], settings: CheckSettings): Finding[] {
+  const checkOf = new Map(rules.flatMap(({ rule }) => (rule.references.pss ? [[rule.id, rule.references.pss.check] as const] : [])));
+  const ruleOfCheck = new Map([...checkOf].map(([ruleId, check]) => [check, ruleId]));
+  const covered = new Set<string>();
+  for (const f of findings) {
+    const check = checkOf.get(f.ruleId);
+    const overriding = check && overridingPssCheck(check, settings.pss.minor);
+    const overridingRule = overriding && ruleOfCheck.get(overriding);
+    if (overridingRule) covered.add(`${overridingRule}\0${formatPath(f.path)}`);
+  }
+  return covered.size === 0 ? findings : findings.filter((f) => !covered.has(`${f.ruleId}\0${formatPath(f.path)}`));
+}
+
+function findingsOf(object: KubeObject, rules: readonly ActiveRule[], settings: CheckSettings): Finding[] {
   const findings: Finding[] = [];
   for (const { rule, severity } of rules) {
     for (const violation of runRule(rule, object, settings)) {
