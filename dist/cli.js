@@ -50482,447 +50482,6 @@ function dateFuncs(now) {
   };
 }
 
-// src/render/sprig/strings.ts
-var num2 = (v) => Number(v.value);
-var isSpace2 = (r) => new RegExp("^\\p{White_Space}$", "u").test(r);
-var isUpper = (r) => new RegExp("^\\p{Lu}$", "u").test(r);
-var isLower = (r) => new RegExp("^\\p{Ll}$", "u").test(r);
-var isTitleCase = (r) => new RegExp("^\\p{Lt}$", "u").test(r);
-var isDigit = (r) => new RegExp("^\\p{Nd}$", "u").test(r);
-var isLetter = (r) => new RegExp("^\\p{L}$", "u").test(r);
-var isPunct = (r) => new RegExp("^\\p{P}$", "u").test(r);
-function runeUpper(r) {
-  const u = r.toUpperCase();
-  return Array.from(u).length === 1 ? u : r;
-}
-function runeLower(r) {
-  const u = r.toLowerCase();
-  return Array.from(u).length === 1 ? u : r;
-}
-var goToUpper = (s) => Array.from(s, runeUpper).join("");
-var goToLower = (s) => Array.from(s, runeLower).join("");
-var bytes2 = (s) => Buffer.from(s, "utf8");
-var str2 = (b) => b.toString("utf8");
-var byteRune = (b) => String.fromCodePoint(b);
-function sliceBytes(s, lo, hi) {
-  const b = bytes2(s);
-  const n = b.length;
-  if (hi !== void 0 && (hi < 0 || hi > n)) {
-    throw new Error(`runtime error: slice bounds out of range [:${hi}] with length ${n}`);
-  }
-  const h = hi ?? n;
-  if (lo !== void 0 && (lo < 0 || lo > h)) {
-    throw new Error(`runtime error: slice bounds out of range [${lo}:${hi === void 0 ? n : h}]`);
-  }
-  return str2(b.subarray(lo ?? 0, h));
-}
-function trimSpace(s) {
-  return s.replace(new RegExp("^\\p{White_Space}+|\\p{White_Space}+$", "gu"), "");
-}
-function trimCutset(s, cutset) {
-  const set2 = new Set(Array.from(cutset));
-  const rs = Array.from(s);
-  let i = 0;
-  let j = rs.length;
-  while (i < j && set2.has(rs[i])) i++;
-  while (j > i && set2.has(rs[j - 1])) j--;
-  return rs.slice(i, j).join("");
-}
-function replaceAll(s, old, nw) {
-  if (old === "") {
-    const rs = Array.from(s);
-    return nw + rs.map((r) => r + nw).join("");
-  }
-  return s.split(old).join(nw);
-}
-function goSplit(s, sep, n = -1) {
-  if (n === 0) return [];
-  if (sep === "") {
-    const rs = Array.from(s);
-    if (n > 0 && rs.length > n) return [...rs.slice(0, n - 1), rs.slice(n - 1).join("")];
-    return rs;
-  }
-  const parts = s.split(sep);
-  if (n > 0 && parts.length > n) return [...parts.slice(0, n - 1), parts.slice(n - 1).join(sep)];
-  return parts;
-}
-function goRepeat(s, count) {
-  if (count < 0) throw new Error("strings: negative Repeat count");
-  if (s.length * count > 64 * 1024 * 1024) throw new Error("strings: Repeat output length overflow");
-  return s.repeat(count);
-}
-function goTitle(s) {
-  const isSep = (r) => {
-    const c = r.codePointAt(0) ?? 0;
-    if (c <= 127) return !/[0-9a-zA-Z_]/.test(r);
-    if (isLetter(r) || isDigit(r)) return false;
-    return isSpace2(r);
-  };
-  let prev = " ";
-  let out = "";
-  for (const r of s) {
-    out += isSep(prev) ? runeUpper(r) : r;
-    prev = r;
-  }
-  return out;
-}
-function abbreviateFull(s, offset, maxWidth) {
-  if (s === "") return "";
-  if (maxWidth < 4) return "";
-  const b = bytes2(s);
-  const n = b.length;
-  if (n <= maxWidth) return s;
-  if (offset > n) offset = n;
-  if (n - offset < maxWidth - 3) offset = n - (maxWidth - 3);
-  const marker = "...";
-  if (offset <= 4) return str2(b.subarray(0, maxWidth - 3)) + marker;
-  if (maxWidth < 7) return "";
-  if (offset + maxWidth - 3 < n) return marker + abbreviateFull(str2(b.subarray(offset)), 0, maxWidth - 3);
-  return marker + str2(b.subarray(n - (maxWidth - 3)));
-}
-function wrapCustom(s, wrapLength, newLine, wrapLongWords) {
-  if (s === "") return "";
-  if (newLine === "") newLine = "\n";
-  if (wrapLength < 1) wrapLength = 1;
-  const b = bytes2(s);
-  const n = b.length;
-  let offset = 0;
-  const out = [];
-  const nl = bytes2(newLine);
-  while (n - offset > wrapLength) {
-    if (b[offset] === 32) {
-      offset++;
-      continue;
-    }
-    const end = Math.min(wrapLength + offset + 1, n);
-    let spaceToWrapAt = b.subarray(offset, end).lastIndexOf(32) + offset;
-    if (spaceToWrapAt >= offset) {
-      out.push(b.subarray(offset, spaceToWrapAt), nl);
-      offset = spaceToWrapAt + 1;
-    } else if (wrapLongWords) {
-      out.push(b.subarray(offset, wrapLength + offset), nl);
-      offset += wrapLength;
-    } else {
-      const e = wrapLength + offset;
-      const index2 = b.subarray(e).indexOf(32);
-      if (index2 === -1) {
-        out.push(b.subarray(offset));
-        offset = n;
-      } else {
-        spaceToWrapAt = index2 + wrapLength;
-        if (spaceToWrapAt < offset) throw new Error(`runtime error: slice bounds out of range [${offset}:${spaceToWrapAt}]`);
-        out.push(b.subarray(offset, spaceToWrapAt), nl);
-        offset = spaceToWrapAt + 1;
-      }
-    }
-  }
-  out.push(b.subarray(Math.min(offset, n)));
-  return str2(Buffer.concat(out));
-}
-function initials(s) {
-  if (s === "") return s;
-  const b = bytes2(s);
-  let out = "";
-  let lastWasGap = true;
-  for (const c of b) {
-    const r = byteRune(c);
-    if (isSpace2(r)) lastWasGap = true;
-    else if (lastWasGap) {
-      out += r;
-      lastWasGap = false;
-    }
-  }
-  return out;
-}
-function deleteWhiteSpace(s) {
-  if (s === "") return s;
-  const b = bytes2(s);
-  let out = "";
-  let count = 0;
-  for (const c of b) {
-    const r = byteRune(c);
-    if (!isSpace2(r)) {
-      out += r;
-      count++;
-    }
-  }
-  return count === b.length ? s : out;
-}
-function uncapitalize(s) {
-  if (s === "") return s;
-  let next = true;
-  let out = "";
-  for (const r of s) {
-    if (isSpace2(r)) {
-      next = true;
-      out += r;
-    } else if (next) {
-      out += runeLower(r);
-      next = false;
-    } else out += r;
-  }
-  return out;
-}
-function swapCase(s) {
-  let out = "";
-  for (const r of s) {
-    if (isUpper(r) || isTitleCase(r)) out += runeLower(r);
-    else if (isLower(r)) out += runeUpper(r);
-    else out += r;
-  }
-  return out;
-}
-var isConnector = (r) => r === "-" || r === "_" || isSpace2(r);
-function nextWord(rs, start) {
-  const n = rs.length;
-  let i = start;
-  const r = rs[i++];
-  const run2 = (pred) => {
-    while (i < n && pred(rs[i])) i++;
-  };
-  if (isConnector(r)) {
-    run2(isConnector);
-    return { wt: "connector", end: i };
-  }
-  if (isPunct(r)) {
-    run2(isPunct);
-    return { wt: "punct", end: i };
-  }
-  if (isUpper(r)) {
-    if (i >= n) return { wt: "upper", end: i };
-    if (isUpper(rs[i])) {
-      run2(isUpper);
-      if (i < n && isLower(rs[i])) i--;
-      return { wt: "upper", end: i };
-    }
-    if (isLower(rs[i])) {
-      run2(isLower);
-      return { wt: "alpha", end: i };
-    }
-    return { wt: "upper", end: i };
-  }
-  if (isLower(r)) {
-    run2(isLower);
-    return { wt: "lower", end: i };
-  }
-  if (isDigit(r)) {
-    run2(isDigit);
-    return { wt: "number", end: i };
-  }
-  run2((x) => !(isConnector(x) || isLower(x) || isDigit(x) || isUpper(x)));
-  return { wt: "other", end: i };
-}
-function camelCaseToLowerCase(s, connector) {
-  if (s === "") return "";
-  const rs = Array.from(s);
-  let out = "";
-  const toLower = (wt2, a, b) => {
-    for (let k = a; k < b; k++) {
-      const r = rs[k];
-      if (wt2 === "connector" && isConnector(r)) out += connector;
-      else out += runeLower(r);
-    }
-  };
-  let pos = 0;
-  let w = nextWord(rs, pos);
-  let ws = pos;
-  pos = w.end;
-  let wt = w.wt;
-  while (pos < rs.length) {
-    if (wt !== "connector") toLower(wt, ws, pos);
-    const prev = wt;
-    const lastStart = ws;
-    const lastEnd = pos;
-    ws = pos;
-    w = nextWord(rs, pos);
-    wt = w.wt;
-    pos = w.end;
-    switch (prev) {
-      case "number":
-        while (wt === "lower" || wt === "number") {
-          toLower(wt, ws, pos);
-          if (pos >= rs.length) {
-            return out;
-          }
-          ws = pos;
-          w = nextWord(rs, pos);
-          wt = w.wt;
-          pos = w.end;
-        }
-        if (wt !== "invalid" && wt !== "punct" && wt !== "connector") out += connector;
-        break;
-      case "connector":
-        toLower("connector", lastStart, lastEnd);
-        break;
-      case "punct":
-        break;
-      default: {
-        if (wt !== "number") {
-          if (wt !== "connector" && wt !== "punct") out += connector;
-          break;
-        }
-        if (pos >= rs.length) break;
-        const numStart = ws;
-        const numEnd = pos;
-        ws = pos;
-        w = nextWord(rs, pos);
-        wt = w.wt;
-        pos = w.end;
-        if (wt === "alpha") {
-          toLower("number", numStart, numEnd);
-          out += connector;
-          break;
-        }
-        out += connector;
-        toLower("number", numStart, numEnd);
-      }
-    }
-  }
-  toLower(wt, ws, pos);
-  return out;
-}
-function toCamelCase(s) {
-  if (s === "") return "";
-  const rs = Array.from(s);
-  let out = "";
-  let i = 0;
-  let r0 = "";
-  for (; i < rs.length; i++) {
-    r0 = rs[i];
-    if (!isConnector(r0)) break;
-    out += r0;
-  }
-  if (i >= rs.length) return out;
-  r0 = runeUpper(r0);
-  i++;
-  for (; i < rs.length; i++) {
-    const r1 = r0;
-    r0 = rs[i];
-    if (isConnector(r1) && isConnector(r0)) {
-      out += r1;
-      continue;
-    }
-    if (isConnector(r1)) r0 = runeUpper(r0);
-    else {
-      r0 = runeLower(r0);
-      out += r1;
-    }
-  }
-  return out + r0;
-}
-function stringFuncs() {
-  const s1 = (fn) => defineFunc({ params: ["string"], result: "string" }, (s) => fn(s));
-  const s2 = (fn, result = "string") => defineFunc({ params: ["string", "string"], result }, (a, b) => fn(a, b));
-  return {
-    hello: defineFunc({ params: [], result: "string" }, () => "Hello!"),
-    abbrev: defineFunc({ params: ["int", "string"], result: "string" }, (w, s) => num2(w) < 4 ? s : abbreviateFull(s, 0, num2(w))),
-    abbrevboth: defineFunc({ params: ["int", "int", "string"], result: "string" }, (l, r, s) => {
-      const left = num2(l);
-      const right = num2(r);
-      if (right < 4 || left > 0 && right < 7) return s;
-      return abbreviateFull(s, left, right);
-    }),
-    trunc: defineFunc({ params: ["int", "string"], result: "string" }, (cv, sv) => {
-      const c = num2(cv);
-      const s = sv;
-      const n = Buffer.byteLength(s, "utf8");
-      if (c < 0 && n + c > 0) return sliceBytes(s, n + c, void 0);
-      if (c >= 0 && n > c) return sliceBytes(s, void 0, c);
-      return s;
-    }),
-    trim: s1(trimSpace),
-    upper: s1(goToUpper),
-    lower: s1(goToLower),
-    title: s1(goTitle),
-    untitle: s1(uncapitalize),
-    substr: defineFunc({ params: ["int", "int", "string"], result: "string" }, (a, b, sv) => {
-      const start = num2(a);
-      const end = num2(b);
-      const s = sv;
-      const n = Buffer.byteLength(s, "utf8");
-      if (start < 0) return sliceBytes(s, void 0, end);
-      if (end < 0 || end > n) return sliceBytes(s, start, void 0);
-      return sliceBytes(s, start, end);
-    }),
-    repeat: defineFunc({ params: ["int", "string"], result: "string" }, (c, s) => goRepeat(s, num2(c))),
-    trimall: s2((a, b) => trimCutset(b, a)),
-    trimAll: s2((a, b) => trimCutset(b, a)),
-    trimSuffix: s2((a, b) => a !== "" && b.endsWith(a) ? b.slice(0, b.length - a.length) : b),
-    trimPrefix: s2((a, b) => a !== "" && b.startsWith(a) ? b.slice(a.length) : b),
-    nospace: s1(deleteWhiteSpace),
-    initials: s1(initials),
-    swapcase: s1(swapCase),
-    snakecase: s1((s) => camelCaseToLowerCase(s, "_")),
-    camelcase: s1(toCamelCase),
-    kebabcase: s1((s) => camelCaseToLowerCase(s, "-")),
-    wrap: defineFunc({ params: ["int", "string"], result: "string" }, (l, s) => wrapCustom(s, num2(l), "", false)),
-    wrapWith: defineFunc({ params: ["int", "string", "string"], result: "string" }, (l, sep, s) => wrapCustom(s, num2(l), sep, true)),
-    contains: s2((a, b) => b.includes(a), "bool"),
-    hasPrefix: s2((a, b) => b.startsWith(a), "bool"),
-    hasSuffix: s2((a, b) => b.endsWith(a), "bool"),
-    quote: defineFunc({ params: ["interface {}"], variadic: true, result: "string" }, function(...xs) {
-      const out = [];
-      for (const x of xs) if (x !== null && x !== void 0) out.push(sprintf("%q", [strval.call(this, x)]));
-      return out.join(" ");
-    }),
-    squote: defineFunc({ params: ["interface {}"], variadic: true, result: "string" }, (...xs) => {
-      const out = [];
-      for (const x of xs) if (x !== null && x !== void 0) out.push(sprintf("'%v'", [x]));
-      return out.join(" ");
-    }),
-    cat: defineFunc({ params: ["interface {}"], variadic: true, result: "string" }, (...xs) => {
-      const v = xs.filter((x) => x !== null && x !== void 0);
-      return sprintf(v.map(() => "%v").join(" "), v);
-    }),
-    indent: defineFunc({ params: ["int", "string"], result: "string" }, (n, s) => {
-      const pad2 = goRepeat(" ", num2(n));
-      return pad2 + replaceAll(s, "\n", "\n" + pad2);
-    }),
-    nindent: defineFunc({ params: ["int", "string"], result: "string" }, (n, s) => {
-      const pad2 = goRepeat(" ", num2(n));
-      return "\n" + pad2 + replaceAll(s, "\n", "\n" + pad2);
-    }),
-    replace: defineFunc({ params: ["string", "string", "string"], result: "string" }, (o, n, s) => replaceAll(s, o, n)),
-    plural: defineFunc({ params: ["string", "string", "int"], result: "string" }, (one, many, c) => num2(c) === 1 ? one : many),
-    toString: defineFunc({ params: ["interface {}"], result: "string" }, function(v) {
-      return strval.call(this, v ?? null);
-    }),
-    toStrings: defineFunc({ params: ["interface {}"], result: "[]string" }, function(v) {
-      return stringSlice(strslice.call(this, v ?? null));
-    }),
-    join: defineFunc({ params: ["string", "interface {}"], result: "string" }, function(sep, v) {
-      return strslice.call(this, v ?? null).join(sep);
-    }),
-    split: defineFunc({ params: ["string", "string"], result: "map[string]string" }, (sep, s) => {
-      const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-      goSplit(s, sep).forEach((p, i) => m.set("_" + i, p));
-      return m;
-    }),
-    splitList: defineFunc({ params: ["string", "string"], result: "[]string" }, (sep, s) => stringSlice(goSplit(s, sep))),
-    splitn: defineFunc({ params: ["string", "int", "string"], result: "map[string]string" }, (sep, n, s) => {
-      const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-      goSplit(s, sep, num2(n)).forEach((p, i) => m.set("_" + i, p));
-      return m;
-    }),
-    sortAlpha: defineFunc({ params: ["interface {}"], result: "[]string" }, function(v) {
-      let x = v ?? null;
-      while (x instanceof GoPointer) x = x.target;
-      if (sliceItems(x)) return stringSlice(strslice.call(this, x).slice().sort(compareBytes2));
-      return stringSlice([strval.call(this, v ?? null)]);
-    })
-  };
-}
-function compareBytes2(a, b) {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.codePointAt(i) ?? 0;
-    const cb = b.codePointAt(i) ?? 0;
-    if (ca !== cb) return ca < cb ? -1 : 1;
-    if (ca > 65535) i++;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
-
 // src/render/sprig/json.ts
 var HEX = "0123456789abcdef";
 function jsonString(s, escapeHTML) {
@@ -50981,7 +50540,7 @@ function jsonMarshal(v, opts) {
       const t = mapType2(x);
       const kt = t.slice(4, t.indexOf("]"));
       if (!(kt === "string" || kt === "interface {}" || /^u?int\d*$/.test(kt))) throw new Error(`json: unsupported type: ${t}`);
-      const keys = [...x.keys()].map((k) => [String(k), k]).sort((a, b) => compareBytes2(a[0], b[0]));
+      const keys = [...x.keys()].map((k) => [String(k), k]).sort((a, b) => compareStringsBytewise(a[0], b[0]));
       if (keys.length === 0) return "{}";
       return "{" + keys.map(([ks, k]) => nl(depth + 1) + jsonString(ks, opts.escapeHTML) + sep + enc(x.get(k), depth + 1)).join(",") + nl(depth) + "}";
     }
@@ -51062,7 +50621,7 @@ function entries(d) {
   return d instanceof Map ? d : newDict();
 }
 function sortedKeys(d) {
-  return [...d.keys()].map(String).sort(compareBytes2);
+  return [...d.keys()].map(String).sort(compareStringsBytewise);
 }
 function assertMap(v) {
   if (v instanceof Map && mapType2(v) === MSI) return v;
@@ -51211,7 +50770,7 @@ function dictFuncs() {
 
 // src/render/sprig/lists.ts
 var ANY4 = "interface {}";
-var num3 = (v) => Number(v.value);
+var num2 = (v) => Number(v.value);
 function itemsOr(v, msg) {
   const kind = typeKind(v);
   const items = sliceItems(v);
@@ -51237,7 +50796,7 @@ function listFuncs() {
     ...pair("prepend", [ANY4, ANY4], (list, v) => [v ?? null, ...itemsOr(list, (k) => `Cannot prepend on type ${k}`)]),
     ...pair("chunk", ["int", ANY4], (size, list) => {
       const items = itemsOr(list, (k) => `Cannot chunk type ${k}`);
-      const n = num3(size);
+      const n = num2(size);
       const l = items.length;
       const cs = Math.floor((l - 1) / n) + 1;
       if (!Number.isFinite(cs) || cs < 0) throw new Error(`runtime error: makeslice: len out of range`);
@@ -51313,7 +50872,7 @@ function listFuncs() {
 
 // src/render/sprig/numeric.ts
 var ANY5 = "interface {}";
-var num4 = (v) => Number(v.value);
+var num3 = (v) => Number(v.value);
 var wrap64 = (n) => BigInt.asIntN(64, n);
 var MAX_ELEMS = 1e7;
 function untilStep(start, stop, step) {
@@ -51437,7 +50996,7 @@ function numericFuncs() {
     int64: defineFunc({ params: [ANY5], result: "int64" }, (v) => int64(toInt64(v))),
     int: defineFunc({ params: [ANY5], result: "int" }, (v) => int(toInt64(v))),
     float64: defineFunc({ params: [ANY5], result: "float64" }, (v) => toFloat64(v)),
-    seq: defineFunc({ params: ["int"], variadic: true, result: "string" }, (...p) => seq2(p.map(num4))),
+    seq: defineFunc({ params: ["int"], variadic: true, result: "string" }, (...p) => seq2(p.map(num3))),
     toDecimal: defineFunc({ params: [ANY5], result: "int64" }, (v) => {
       const s = sprint([v ?? null]);
       const m = /^([+-]?)([0-7]+)$/.exec(s);
@@ -51448,10 +51007,10 @@ function numericFuncs() {
       return int64(n);
     }),
     until: defineFunc({ params: ["int"], result: "[]int" }, (c) => {
-      const count = num4(c);
+      const count = num3(c);
       return intSlice(untilStep(0, count, count < 0 ? -1 : 1));
     }),
-    untilStep: defineFunc({ params: ["int", "int", "int"], result: "[]int" }, (a, b, c) => intSlice(untilStep(num4(a), num4(b), num4(c)))),
+    untilStep: defineFunc({ params: ["int", "int", "int"], result: "[]int" }, (a, b, c) => intSlice(untilStep(num3(a), num3(b), num3(c)))),
     add1: defineFunc({ params: [ANY5], result: "int64" }, (a) => int64(wrap64(toInt64(a) + 1n))),
     add: defineFunc({ params: [ANY5], variadic: true, result: "int64" }, (...xs) => int64(xs.reduce((s, x) => wrap64(s + toInt64(x)), 0n))),
     sub: defineFunc({ params: [ANY5, ANY5], result: "int64" }, (a, b) => int64(wrap64(toInt64(a) - toInt64(b)))),
@@ -51485,7 +51044,7 @@ function numericFuncs() {
     minf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => r.reduce((s, x) => Math.min(s, toFloat64(x)), toFloat64(a))),
     ceil: f1(Math.ceil),
     floor: f1(Math.floor),
-    round: defineFunc({ params: [ANY5, "int", "float64"], variadic: true, result: "float64" }, (a, p, ...o) => goRoundNum(a, num4(p), o.length > 0 ? o[0] : 0.5))
+    round: defineFunc({ params: [ANY5, "int", "float64"], variadic: true, result: "float64" }, (a, p, ...o) => goRoundNum(a, num3(p), o.length > 0 ? o[0] : 0.5))
   };
 }
 
@@ -51909,7 +51468,7 @@ function quoteMeta2(s) {
   return s.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
 }
 var strs = (xs) => xs === null ? new GoNil("[]string") : withGoType(xs.slice(), "[]string");
-var num5 = (v) => Number(v.value);
+var num4 = (v) => Number(v.value);
 function regexFuncs() {
   const S2 = { params: ["string", "string"] };
   const S3 = { params: ["string", "string", "string"], result: "string" };
@@ -51923,16 +51482,16 @@ function regexFuncs() {
       }
     }),
     mustRegexMatch: defineFunc({ ...S2, result: "bool" }, (r, s) => matchString(compileRegexp(r), s)),
-    regexFindAll: defineFunc(SSI, (r, s, n) => strs(findAllString(mustCompile(r), s, num5(n)))),
-    mustRegexFindAll: defineFunc(SSI, (r, s, n) => strs(findAllString(compileRegexp(r), s, num5(n)))),
+    regexFindAll: defineFunc(SSI, (r, s, n) => strs(findAllString(mustCompile(r), s, num4(n)))),
+    mustRegexFindAll: defineFunc(SSI, (r, s, n) => strs(findAllString(compileRegexp(r), s, num4(n)))),
     regexFind: defineFunc({ ...S2, result: "string" }, (r, s) => findString(mustCompile(r), s)),
     mustRegexFind: defineFunc({ ...S2, result: "string" }, (r, s) => findString(compileRegexp(r), s)),
     regexReplaceAll: defineFunc(S3, (r, s, repl) => replaceAllString(mustCompile(r), s, repl, false)),
     mustRegexReplaceAll: defineFunc(S3, (r, s, repl) => replaceAllString(compileRegexp(r), s, repl, false)),
     regexReplaceAllLiteral: defineFunc(S3, (r, s, repl) => replaceAllString(mustCompile(r), s, repl, true)),
     mustRegexReplaceAllLiteral: defineFunc(S3, (r, s, repl) => replaceAllString(compileRegexp(r), s, repl, true)),
-    regexSplit: defineFunc(SSI, (r, s, n) => strs(splitString(mustCompile(r), s, num5(n)))),
-    mustRegexSplit: defineFunc(SSI, (r, s, n) => strs(splitString(compileRegexp(r), s, num5(n)))),
+    regexSplit: defineFunc(SSI, (r, s, n) => strs(splitString(mustCompile(r), s, num4(n)))),
+    mustRegexSplit: defineFunc(SSI, (r, s, n) => strs(splitString(compileRegexp(r), s, num4(n)))),
     regexQuoteMeta: defineFunc({ params: ["string"], result: "string" }, (s) => quoteMeta2(s))
   };
 }
@@ -52170,6 +51729,437 @@ function semverFuncs() {
   return {
     semver: defineFunc({ params: ["string"], result: "*semver.Version" }, (s) => versionValue(newVersion(s))),
     semverCompare: defineFunc({ params: ["string", "string"], result: "bool" }, (c, v) => checkConstraint(newConstraint(c), newVersion(v)))
+  };
+}
+
+// src/render/sprig/strings.ts
+var num5 = (v) => Number(v.value);
+var isSpace2 = (r) => new RegExp("^\\p{White_Space}$", "u").test(r);
+var isUpper = (r) => new RegExp("^\\p{Lu}$", "u").test(r);
+var isLower = (r) => new RegExp("^\\p{Ll}$", "u").test(r);
+var isTitleCase = (r) => new RegExp("^\\p{Lt}$", "u").test(r);
+var isDigit = (r) => new RegExp("^\\p{Nd}$", "u").test(r);
+var isLetter = (r) => new RegExp("^\\p{L}$", "u").test(r);
+var isPunct = (r) => new RegExp("^\\p{P}$", "u").test(r);
+function runeUpper(r) {
+  const u = r.toUpperCase();
+  return Array.from(u).length === 1 ? u : r;
+}
+function runeLower(r) {
+  const u = r.toLowerCase();
+  return Array.from(u).length === 1 ? u : r;
+}
+var goToUpper = (s) => Array.from(s, runeUpper).join("");
+var goToLower = (s) => Array.from(s, runeLower).join("");
+var bytes2 = (s) => Buffer.from(s, "utf8");
+var str2 = (b) => b.toString("utf8");
+var byteRune = (b) => String.fromCodePoint(b);
+function sliceBytes(s, lo, hi) {
+  const b = bytes2(s);
+  const n = b.length;
+  if (hi !== void 0 && (hi < 0 || hi > n)) {
+    throw new Error(`runtime error: slice bounds out of range [:${hi}] with length ${n}`);
+  }
+  const h = hi ?? n;
+  if (lo !== void 0 && (lo < 0 || lo > h)) {
+    throw new Error(`runtime error: slice bounds out of range [${lo}:${hi === void 0 ? n : h}]`);
+  }
+  return str2(b.subarray(lo ?? 0, h));
+}
+function trimSpace(s) {
+  return s.replace(new RegExp("^\\p{White_Space}+|\\p{White_Space}+$", "gu"), "");
+}
+function trimCutset(s, cutset) {
+  const set2 = new Set(Array.from(cutset));
+  const rs = Array.from(s);
+  let i = 0;
+  let j = rs.length;
+  while (i < j && set2.has(rs[i])) i++;
+  while (j > i && set2.has(rs[j - 1])) j--;
+  return rs.slice(i, j).join("");
+}
+function replaceAll(s, old, nw) {
+  if (old === "") {
+    const rs = Array.from(s);
+    return nw + rs.map((r) => r + nw).join("");
+  }
+  return s.split(old).join(nw);
+}
+function goSplit(s, sep, n = -1) {
+  if (n === 0) return [];
+  if (sep === "") {
+    const rs = Array.from(s);
+    if (n > 0 && rs.length > n) return [...rs.slice(0, n - 1), rs.slice(n - 1).join("")];
+    return rs;
+  }
+  const parts = s.split(sep);
+  if (n > 0 && parts.length > n) return [...parts.slice(0, n - 1), parts.slice(n - 1).join(sep)];
+  return parts;
+}
+function goRepeat(s, count) {
+  if (count < 0) throw new Error("strings: negative Repeat count");
+  if (s.length * count > 64 * 1024 * 1024) throw new Error("strings: Repeat output length overflow");
+  return s.repeat(count);
+}
+function goTitle(s) {
+  const isSep = (r) => {
+    const c = r.codePointAt(0) ?? 0;
+    if (c <= 127) return !/[0-9a-zA-Z_]/.test(r);
+    if (isLetter(r) || isDigit(r)) return false;
+    return isSpace2(r);
+  };
+  let prev = " ";
+  let out = "";
+  for (const r of s) {
+    out += isSep(prev) ? runeUpper(r) : r;
+    prev = r;
+  }
+  return out;
+}
+function abbreviateFull(s, offset, maxWidth) {
+  if (s === "") return "";
+  if (maxWidth < 4) return "";
+  const b = bytes2(s);
+  const n = b.length;
+  if (n <= maxWidth) return s;
+  if (offset > n) offset = n;
+  if (n - offset < maxWidth - 3) offset = n - (maxWidth - 3);
+  const marker = "...";
+  if (offset <= 4) return str2(b.subarray(0, maxWidth - 3)) + marker;
+  if (maxWidth < 7) return "";
+  if (offset + maxWidth - 3 < n) return marker + abbreviateFull(str2(b.subarray(offset)), 0, maxWidth - 3);
+  return marker + str2(b.subarray(n - (maxWidth - 3)));
+}
+function wrapCustom(s, wrapLength, newLine, wrapLongWords) {
+  if (s === "") return "";
+  if (newLine === "") newLine = "\n";
+  if (wrapLength < 1) wrapLength = 1;
+  const b = bytes2(s);
+  const n = b.length;
+  let offset = 0;
+  const out = [];
+  const nl = bytes2(newLine);
+  while (n - offset > wrapLength) {
+    if (b[offset] === 32) {
+      offset++;
+      continue;
+    }
+    const end = Math.min(wrapLength + offset + 1, n);
+    let spaceToWrapAt = b.subarray(offset, end).lastIndexOf(32) + offset;
+    if (spaceToWrapAt >= offset) {
+      out.push(b.subarray(offset, spaceToWrapAt), nl);
+      offset = spaceToWrapAt + 1;
+    } else if (wrapLongWords) {
+      out.push(b.subarray(offset, wrapLength + offset), nl);
+      offset += wrapLength;
+    } else {
+      const e = wrapLength + offset;
+      const index2 = b.subarray(e).indexOf(32);
+      if (index2 === -1) {
+        out.push(b.subarray(offset));
+        offset = n;
+      } else {
+        spaceToWrapAt = index2 + wrapLength;
+        if (spaceToWrapAt < offset) throw new Error(`runtime error: slice bounds out of range [${offset}:${spaceToWrapAt}]`);
+        out.push(b.subarray(offset, spaceToWrapAt), nl);
+        offset = spaceToWrapAt + 1;
+      }
+    }
+  }
+  out.push(b.subarray(Math.min(offset, n)));
+  return str2(Buffer.concat(out));
+}
+function initials(s) {
+  if (s === "") return s;
+  const b = bytes2(s);
+  let out = "";
+  let lastWasGap = true;
+  for (const c of b) {
+    const r = byteRune(c);
+    if (isSpace2(r)) lastWasGap = true;
+    else if (lastWasGap) {
+      out += r;
+      lastWasGap = false;
+    }
+  }
+  return out;
+}
+function deleteWhiteSpace(s) {
+  if (s === "") return s;
+  const b = bytes2(s);
+  let out = "";
+  let count = 0;
+  for (const c of b) {
+    const r = byteRune(c);
+    if (!isSpace2(r)) {
+      out += r;
+      count++;
+    }
+  }
+  return count === b.length ? s : out;
+}
+function uncapitalize(s) {
+  if (s === "") return s;
+  let next = true;
+  let out = "";
+  for (const r of s) {
+    if (isSpace2(r)) {
+      next = true;
+      out += r;
+    } else if (next) {
+      out += runeLower(r);
+      next = false;
+    } else out += r;
+  }
+  return out;
+}
+function swapCase(s) {
+  let out = "";
+  for (const r of s) {
+    if (isUpper(r) || isTitleCase(r)) out += runeLower(r);
+    else if (isLower(r)) out += runeUpper(r);
+    else out += r;
+  }
+  return out;
+}
+var isConnector = (r) => r === "-" || r === "_" || isSpace2(r);
+function nextWord(rs, start) {
+  const n = rs.length;
+  let i = start;
+  const r = rs[i++];
+  const run2 = (pred) => {
+    while (i < n && pred(rs[i])) i++;
+  };
+  if (isConnector(r)) {
+    run2(isConnector);
+    return { wt: "connector", end: i };
+  }
+  if (isPunct(r)) {
+    run2(isPunct);
+    return { wt: "punct", end: i };
+  }
+  if (isUpper(r)) {
+    if (i >= n) return { wt: "upper", end: i };
+    if (isUpper(rs[i])) {
+      run2(isUpper);
+      if (i < n && isLower(rs[i])) i--;
+      return { wt: "upper", end: i };
+    }
+    if (isLower(rs[i])) {
+      run2(isLower);
+      return { wt: "alpha", end: i };
+    }
+    return { wt: "upper", end: i };
+  }
+  if (isLower(r)) {
+    run2(isLower);
+    return { wt: "lower", end: i };
+  }
+  if (isDigit(r)) {
+    run2(isDigit);
+    return { wt: "number", end: i };
+  }
+  run2((x) => !(isConnector(x) || isLower(x) || isDigit(x) || isUpper(x)));
+  return { wt: "other", end: i };
+}
+function camelCaseToLowerCase(s, connector) {
+  if (s === "") return "";
+  const rs = Array.from(s);
+  let out = "";
+  const toLower = (wt2, a, b) => {
+    for (let k = a; k < b; k++) {
+      const r = rs[k];
+      if (wt2 === "connector" && isConnector(r)) out += connector;
+      else out += runeLower(r);
+    }
+  };
+  let pos = 0;
+  let w = nextWord(rs, pos);
+  let ws = pos;
+  pos = w.end;
+  let wt = w.wt;
+  while (pos < rs.length) {
+    if (wt !== "connector") toLower(wt, ws, pos);
+    const prev = wt;
+    const lastStart = ws;
+    const lastEnd = pos;
+    ws = pos;
+    w = nextWord(rs, pos);
+    wt = w.wt;
+    pos = w.end;
+    switch (prev) {
+      case "number":
+        while (wt === "lower" || wt === "number") {
+          toLower(wt, ws, pos);
+          if (pos >= rs.length) {
+            return out;
+          }
+          ws = pos;
+          w = nextWord(rs, pos);
+          wt = w.wt;
+          pos = w.end;
+        }
+        if (wt !== "invalid" && wt !== "punct" && wt !== "connector") out += connector;
+        break;
+      case "connector":
+        toLower("connector", lastStart, lastEnd);
+        break;
+      case "punct":
+        break;
+      default: {
+        if (wt !== "number") {
+          if (wt !== "connector" && wt !== "punct") out += connector;
+          break;
+        }
+        if (pos >= rs.length) break;
+        const numStart = ws;
+        const numEnd = pos;
+        ws = pos;
+        w = nextWord(rs, pos);
+        wt = w.wt;
+        pos = w.end;
+        if (wt === "alpha") {
+          toLower("number", numStart, numEnd);
+          out += connector;
+          break;
+        }
+        out += connector;
+        toLower("number", numStart, numEnd);
+      }
+    }
+  }
+  toLower(wt, ws, pos);
+  return out;
+}
+function toCamelCase(s) {
+  if (s === "") return "";
+  const rs = Array.from(s);
+  let out = "";
+  let i = 0;
+  let r0 = "";
+  for (; i < rs.length; i++) {
+    r0 = rs[i];
+    if (!isConnector(r0)) break;
+    out += r0;
+  }
+  if (i >= rs.length) return out;
+  r0 = runeUpper(r0);
+  i++;
+  for (; i < rs.length; i++) {
+    const r1 = r0;
+    r0 = rs[i];
+    if (isConnector(r1) && isConnector(r0)) {
+      out += r1;
+      continue;
+    }
+    if (isConnector(r1)) r0 = runeUpper(r0);
+    else {
+      r0 = runeLower(r0);
+      out += r1;
+    }
+  }
+  return out + r0;
+}
+function stringFuncs() {
+  const s1 = (fn) => defineFunc({ params: ["string"], result: "string" }, (s) => fn(s));
+  const s2 = (fn, result = "string") => defineFunc({ params: ["string", "string"], result }, (a, b) => fn(a, b));
+  return {
+    hello: defineFunc({ params: [], result: "string" }, () => "Hello!"),
+    abbrev: defineFunc({ params: ["int", "string"], result: "string" }, (w, s) => num5(w) < 4 ? s : abbreviateFull(s, 0, num5(w))),
+    abbrevboth: defineFunc({ params: ["int", "int", "string"], result: "string" }, (l, r, s) => {
+      const left = num5(l);
+      const right = num5(r);
+      if (right < 4 || left > 0 && right < 7) return s;
+      return abbreviateFull(s, left, right);
+    }),
+    trunc: defineFunc({ params: ["int", "string"], result: "string" }, (cv, sv) => {
+      const c = num5(cv);
+      const s = sv;
+      const n = Buffer.byteLength(s, "utf8");
+      if (c < 0 && n + c > 0) return sliceBytes(s, n + c, void 0);
+      if (c >= 0 && n > c) return sliceBytes(s, void 0, c);
+      return s;
+    }),
+    trim: s1(trimSpace),
+    upper: s1(goToUpper),
+    lower: s1(goToLower),
+    title: s1(goTitle),
+    untitle: s1(uncapitalize),
+    substr: defineFunc({ params: ["int", "int", "string"], result: "string" }, (a, b, sv) => {
+      const start = num5(a);
+      const end = num5(b);
+      const s = sv;
+      const n = Buffer.byteLength(s, "utf8");
+      if (start < 0) return sliceBytes(s, void 0, end);
+      if (end < 0 || end > n) return sliceBytes(s, start, void 0);
+      return sliceBytes(s, start, end);
+    }),
+    repeat: defineFunc({ params: ["int", "string"], result: "string" }, (c, s) => goRepeat(s, num5(c))),
+    trimall: s2((a, b) => trimCutset(b, a)),
+    trimAll: s2((a, b) => trimCutset(b, a)),
+    trimSuffix: s2((a, b) => a !== "" && b.endsWith(a) ? b.slice(0, b.length - a.length) : b),
+    trimPrefix: s2((a, b) => a !== "" && b.startsWith(a) ? b.slice(a.length) : b),
+    nospace: s1(deleteWhiteSpace),
+    initials: s1(initials),
+    swapcase: s1(swapCase),
+    snakecase: s1((s) => camelCaseToLowerCase(s, "_")),
+    camelcase: s1(toCamelCase),
+    kebabcase: s1((s) => camelCaseToLowerCase(s, "-")),
+    wrap: defineFunc({ params: ["int", "string"], result: "string" }, (l, s) => wrapCustom(s, num5(l), "", false)),
+    wrapWith: defineFunc({ params: ["int", "string", "string"], result: "string" }, (l, sep, s) => wrapCustom(s, num5(l), sep, true)),
+    contains: s2((a, b) => b.includes(a), "bool"),
+    hasPrefix: s2((a, b) => b.startsWith(a), "bool"),
+    hasSuffix: s2((a, b) => b.endsWith(a), "bool"),
+    quote: defineFunc({ params: ["interface {}"], variadic: true, result: "string" }, function(...xs) {
+      const out = [];
+      for (const x of xs) if (x !== null && x !== void 0) out.push(sprintf("%q", [strval.call(this, x)]));
+      return out.join(" ");
+    }),
+    squote: defineFunc({ params: ["interface {}"], variadic: true, result: "string" }, (...xs) => {
+      const out = [];
+      for (const x of xs) if (x !== null && x !== void 0) out.push(sprintf("'%v'", [x]));
+      return out.join(" ");
+    }),
+    cat: defineFunc({ params: ["interface {}"], variadic: true, result: "string" }, (...xs) => {
+      const v = xs.filter((x) => x !== null && x !== void 0);
+      return sprintf(v.map(() => "%v").join(" "), v);
+    }),
+    indent: defineFunc({ params: ["int", "string"], result: "string" }, (n, s) => {
+      const pad2 = goRepeat(" ", num5(n));
+      return pad2 + replaceAll(s, "\n", "\n" + pad2);
+    }),
+    nindent: defineFunc({ params: ["int", "string"], result: "string" }, (n, s) => {
+      const pad2 = goRepeat(" ", num5(n));
+      return "\n" + pad2 + replaceAll(s, "\n", "\n" + pad2);
+    }),
+    replace: defineFunc({ params: ["string", "string", "string"], result: "string" }, (o, n, s) => replaceAll(s, o, n)),
+    plural: defineFunc({ params: ["string", "string", "int"], result: "string" }, (one, many, c) => num5(c) === 1 ? one : many),
+    toString: defineFunc({ params: ["interface {}"], result: "string" }, function(v) {
+      return strval.call(this, v ?? null);
+    }),
+    toStrings: defineFunc({ params: ["interface {}"], result: "[]string" }, function(v) {
+      return stringSlice(strslice.call(this, v ?? null));
+    }),
+    join: defineFunc({ params: ["string", "interface {}"], result: "string" }, function(sep, v) {
+      return strslice.call(this, v ?? null).join(sep);
+    }),
+    split: defineFunc({ params: ["string", "string"], result: "map[string]string" }, (sep, s) => {
+      const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
+      goSplit(s, sep).forEach((p, i) => m.set("_" + i, p));
+      return m;
+    }),
+    splitList: defineFunc({ params: ["string", "string"], result: "[]string" }, (sep, s) => stringSlice(goSplit(s, sep))),
+    splitn: defineFunc({ params: ["string", "int", "string"], result: "map[string]string" }, (sep, n, s) => {
+      const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
+      goSplit(s, sep, num5(n)).forEach((p, i) => m.set("_" + i, p));
+      return m;
+    }),
+    sortAlpha: defineFunc({ params: ["interface {}"], result: "[]string" }, function(v) {
+      let x = v ?? null;
+      while (x instanceof GoPointer) x = x.target;
+      if (sliceItems(x)) return stringSlice(strslice.call(this, x).slice().sort(compareStringsBytewise));
+      return stringSlice([strval.call(this, v ?? null)]);
+    })
   };
 }
 
@@ -52760,7 +52750,7 @@ function goToJNode(v) {
           const ks = gk instanceof GoInt ? gk.value.toString() : String(gk);
           entries2.push([ks, enc(val)]);
         }
-        entries2.sort((a, b) => compareBytes3(a[0], b[0]));
+        entries2.sort((a, b) => compareStringsBytewise(a[0], b[0]));
         return { t: "obj", entries: entries2 };
       } finally {
         leave(x);
@@ -52808,17 +52798,6 @@ function noCallContext(name) {
       throw new Error("not available");
     }
   };
-}
-function compareBytes3(a, b) {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.codePointAt(i);
-    const cb = b.codePointAt(i);
-    if (ca !== cb) return ca < cb ? -1 : 1;
-    if (ca > 65535) i++;
-  }
-  return a.length < b.length ? -1 : 1;
 }
 var HEX2 = "0123456789abcdef";
 function jsonQuote(s, escapeHTML = true) {
@@ -53297,7 +53276,7 @@ var TomlEncoder = class {
       }
       const isStruct = rv instanceof GoStruct;
       const writeKeys = (list, trailC) => {
-        if (!isStruct) list.sort((a, b) => compareBytes3(a[0], b[0]));
+        if (!isStruct) list.sort((a, b) => compareStringsBytewise(a[0], b[0]));
         const live = list.filter(([, v]) => !isNilish2(deref(v)));
         live.forEach(([k, v], i) => {
           if (inline) {

@@ -398,7 +398,8 @@ export function sortedMapEntries(m: Map<unknown, GoValue>): [GoValue, GoValue][]
   return out;
 }
 
-function compareStringsBytewise(a: string, b: string): number {
+/** Go's string order (byte-wise UTF-8, which equals code point order), as sort.Strings and map keys sort. */
+export function compareStringsBytewise(a: string, b: string): number {
   // UTF-8 byte order equals code point order.
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {

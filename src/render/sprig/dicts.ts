@@ -1,8 +1,8 @@
 /** Sprig dict functions (dict.go) and mergo's map merge as Sprig's merge/mergeOverwrite use it. */
 import {
+  compareStringsBytewise,
   CallContext, GoNil, GoPointer, GoStruct, GoValue, defineFunc, kindOf, mapType, sliceType, typeOf, withGoType
 } from '../gotemplate/index.js';
-import { compareBytes } from './strings.js';
 import { stringSlice, strval } from './convert.js';
 
 type Fn = ReturnType<typeof defineFunc>;
@@ -16,7 +16,7 @@ function entries(d: GoValue): Map<unknown, GoValue> {
 }
 
 function sortedKeys(d: Map<unknown, GoValue>): string[] {
-  return [...d.keys()].map(String).sort(compareBytes);
+  return [...d.keys()].map(String).sort(compareStringsBytewise);
 }
 
 /** Go's "interface conversion" panic text for a failed type assertion to map[string]interface {}. */

@@ -1,10 +1,10 @@
 /** Go encoding/json as Sprig's toJson family uses it, and json.Unmarshal into interface{} for fromJson. */
 import {
+  compareStringsBytewise,
   CallContext, GoComplex, GoInt, GoIter, GoNil, GoPointer, GoStruct, GoValue, findMethod, fromJS, kindOf, mapType,
   typeOf
 } from '../gotemplate/index.js';
 import { bytesOf, callMethod } from './convert.js';
-import { compareBytes } from './strings.js';
 
 const HEX = '0123456789abcdef';
 
@@ -72,7 +72,7 @@ export function jsonMarshal(v: GoValue, opts: JsonOptions): string {
       const t = mapType(x);
       const kt = t.slice(4, t.indexOf(']'));
       if (!(kt === 'string' || kt === 'interface {}' || /^u?int\d*$/.test(kt))) throw new Error(`json: unsupported type: ${t}`);
-      const keys = [...x.keys()].map((k) => [String(k), k] as const).sort((a, b) => compareBytes(a[0], b[0]));
+      const keys = [...x.keys()].map((k) => [String(k), k] as const).sort((a, b) => compareStringsBytewise(a[0], b[0]));
       if (keys.length === 0) return '{}';
       return '{' + keys.map(([ks, k]) => nl(depth + 1) + jsonString(ks, opts.escapeHTML) + sep + enc(x.get(k), depth + 1)).join(',') + nl(depth) + '}';
     }

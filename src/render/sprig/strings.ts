@@ -2,7 +2,7 @@
  * Sprig string functions (strings.go, goutils, xstrings). Go strings are bytes: functions that slice by
  * byte offset (trunc, substr, abbrev, wrap, initials, nospace) do so on the UTF-8 encoding.
  */
-import { CallContext, GoPointer, GoValue, defineFunc, sprintf, withGoType } from '../gotemplate/index.js';
+import { CallContext, GoPointer, GoValue, compareStringsBytewise, defineFunc, sprintf, withGoType } from '../gotemplate/index.js';
 import { strslice, strval, stringSlice, sliceItems } from './convert.js';
 
 type Fn = ReturnType<typeof defineFunc>;
@@ -482,20 +482,9 @@ export function stringFuncs(): Record<string, Fn> {
     sortAlpha: defineFunc({ params: ['interface {}'], result: '[]string' }, function (this: CallContext, v: GoValue) {
       let x: GoValue = v ?? null;
       while (x instanceof GoPointer) x = x.target;
-      if (sliceItems(x)) return stringSlice(strslice.call(this, x).slice().sort(compareBytes));
+      if (sliceItems(x)) return stringSlice(strslice.call(this, x).slice().sort(compareStringsBytewise));
       return stringSlice([strval.call(this, v ?? null)]);
     })
   };
 }
 
-/** Byte-wise (code point) string comparison, as Go's sort.Strings. */
-export function compareBytes(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.codePointAt(i) ?? 0;
-    const cb = b.codePointAt(i) ?? 0;
-    if (ca !== cb) return ca < cb ? -1 : 1;
-    if (ca > 0xffff) i++;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}

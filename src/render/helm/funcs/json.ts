@@ -4,6 +4,7 @@
  * `json.Unmarshal` into interface{} (numbers become float64; syntax and type errors worded as Go's).
  */
 import {
+  compareStringsBytewise,
   GoComplex, GoInt, GoIter, GoNil, GoPointer, GoStruct, GoValue, findMethod, isIntKind, keyType, mapType, sliceType,
   typeOf, fromMapKey
 } from '../../gotemplate/index.js';
@@ -127,7 +128,7 @@ export function goToJNode(v: GoValue): JNode {
           const ks = gk instanceof GoInt ? gk.value.toString() : String(gk);
           entries.push([ks, enc(val)]);
         }
-        entries.sort((a, b) => compareBytes(a[0], b[0]));
+        entries.sort((a, b) => compareStringsBytewise(a[0], b[0]));
         return { t: 'obj', entries };
       } finally {
         leave(x);
@@ -180,18 +181,6 @@ function noCallContext(name: string): import('../../gotemplate/index.js').CallCo
   };
 }
 
-/** Byte-wise (UTF-8) string comparison, as Go's sort.Strings. */
-export function compareBytes(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.codePointAt(i) as number;
-    const cb = b.codePointAt(i) as number;
-    if (ca !== cb) return ca < cb ? -1 : 1;
-    if (ca > 0xffff) i++;
-  }
-  return a.length < b.length ? -1 : 1;
-}
 
 const HEX = '0123456789abcdef';
 

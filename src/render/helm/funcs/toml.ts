@@ -8,8 +8,7 @@
 import {
   GoComplex, GoInt, GoIter, GoNil, GoPointer, GoStruct, GoValue, fromMapKey, keyType, mapType, typeOf
 } from '../../gotemplate/index.js';
-import { formatFloat } from '../../gotemplate/index.js';
-import { compareBytes } from './json.js';
+import { compareStringsBytewise, formatFloat } from '../../gotemplate/index.js';
 
 export class TomlError extends Error {
   constructor(message: string) {
@@ -185,7 +184,7 @@ class TomlEncoder {
       }
       const isStruct = rv instanceof GoStruct;
       const writeKeys = (list: [string, GoValue][], trailC: boolean): void => {
-        if (!isStruct) list.sort((a, b) => compareBytes(a[0], b[0]));
+        if (!isStruct) list.sort((a, b) => compareStringsBytewise(a[0], b[0]));
         const live = list.filter(([, v]) => !isNilish(deref(v)));
         live.forEach(([k, v], i) => {
           if (inline) {
