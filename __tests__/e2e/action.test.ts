@@ -3,26 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
+import { apiDeployment } from '../helpers/manifests.js';
 import { commitAll, git, gitRepo, tempDir, writeTree } from '../helpers/temp-repo.js';
 
 const projectRoot = path.resolve('.');
-const deployment = (extra: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-spec:
-  selector:
-    matchLabels: { app: api }
-  template:
-    metadata:
-      labels: { app: api }
-    spec:
-      containers:
-        - name: api
-          image: ghcr.io/example/api:1.0.0
-          securityContext:
-            allowPrivilegeEscalation: false${extra}
-`;
 
 interface ActionRun {
   status: number;
@@ -70,11 +54,11 @@ function runAction(workspace: string, eventName: string, event: unknown, inputs:
 describe('the action on a pull request', () => {
   const repo = gitRepo({
     'apps/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
-    'apps/base/deployment.yaml': deployment(''),
+    'apps/base/deployment.yaml': apiDeployment(),
     'apps/prod/kustomization.yaml': 'namespace: prod\nresources:\n  - ../base\n'
   });
   const baseSha = git(repo, 'rev-parse', 'HEAD');
-  writeTree(repo, { 'apps/base/deployment.yaml': deployment('\n            privileged: true') });
+  writeTree(repo, { 'apps/base/deployment.yaml': apiDeployment({ security: ['privileged: true'] }) });
   const headSha = commitAll(repo, 'privileged');
   const event = { pull_request: { number: 7, base: { sha: baseSha, ref: 'main' }, head: { sha: headSha, ref: 'feature' } } };
   const run = runAction(repo, 'pull_request', event, {});

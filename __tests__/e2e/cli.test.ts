@@ -5,6 +5,7 @@ import { describe, expect, test } from '@jest/globals';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { runCli } from '../helpers/cli.js';
+import { apiDeployment } from '../helpers/manifests.js';
 import { commitAll, gitRepo, tempDir, writeTree } from '../helpers/temp-repo.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -54,23 +55,7 @@ describe('gitops-gate scan examples', () => {
   });
 });
 
-const base = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-spec:
-  selector:
-    matchLabels: { app: api }
-  template:
-    metadata:
-      labels: { app: api }
-    spec:
-      containers:
-        - name: api
-          image: ghcr.io/example/api:1.0.0
-          securityContext:
-            allowPrivilegeEscalation: false
-`;
+const base = apiDeployment();
 
 describe('gitops-gate scan --base', () => {
   const root = gitRepo({
@@ -80,7 +65,7 @@ describe('gitops-gate scan --base', () => {
     'apps/prod/kustomization.yaml': 'namespace: prod\nresources:\n  - ../base\n',
     'other/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: other\nspec:\n  hostPID: true\n  containers:\n    - name: c\n      image: busybox\n'
   });
-  writeTree(root, { 'apps/base/deployment.yaml': base.replace('allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: false\n            privileged: true') });
+  writeTree(root, { 'apps/base/deployment.yaml': apiDeployment({ security: ['privileged: true'] }) });
   commitAll(root, 'make it privileged');
   const run = runCli(['scan', root, '--base', 'HEAD~1', '--format', 'json']);
   const report = JSON.parse(run.stdout || '{}');

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { filesFromGitDiff, startLoopbackGitHub, type LoopbackGitHub, type RecordedRequest } from '../helpers/github-loopback/index.js';
+import { apiDeployment } from '../helpers/manifests.js';
 import { commitAll, git, gitRepo, tempDir, writeTree } from '../helpers/temp-repo.js';
 
 const projectRoot = path.resolve('.');
@@ -94,25 +95,9 @@ async function runAction(gh: LoopbackGitHub, workspace: string, o: RunOptions): 
 
 const CONFIG = 'rules:\n  only: [pss-privileged, pss-host-namespaces]\n';
 
+/** The shared Deployment with `hostPID: true` (a finding the base already has), and what a test adds. */
 function deployment(opts: { hostNetwork?: boolean; privileged?: 'true' | 'false' }): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-spec:
-  selector:
-    matchLabels: { app: api }
-  template:
-    metadata:
-      labels: { app: api }
-    spec:
-      hostPID: true
-${opts.hostNetwork ? '      hostNetwork: true\n' : ''}      containers:
-        - name: api
-          image: ghcr.io/example/api:1.0.0
-          securityContext:
-            allowPrivilegeEscalation: false
-${opts.privileged ? `            privileged: ${opts.privileged}\n` : ''}`;
+  return apiDeployment({ pod: ['hostPID: true', ...(opts.hostNetwork ? ['hostNetwork: true'] : [])], security: opts.privileged ? [`privileged: ${opts.privileged}`] : [] });
 }
 
 /** Fingerprint and place of each new finding in a SARIF log. */
