@@ -39672,7 +39672,7 @@ var resourcesTemplate = defineTemplate(
 );
 
 // src/rules/templates/generic.ts
-var GENERIC = [
+var genericTemplates = [
   containerFieldTemplate,
   podFieldTemplate,
   objectFieldTemplate,
@@ -39684,9 +39684,8 @@ var GENERIC = [
   secretInEnvTemplate,
   serviceTypeTemplate
 ];
-var genericTemplates = GENERIC;
 function validateTemplateParams(template, params, source) {
-  const t = GENERIC.find((g) => g.name === template);
+  const t = genericTemplates.find((g) => g.name === template);
   if (!t) return;
   try {
     t.validate(params ?? {});

@@ -59380,7 +59380,7 @@ var resourcesTemplate = defineTemplate(
 );
 
 // src/rules/templates/generic.ts
-var GENERIC = [
+var genericTemplates = [
   containerFieldTemplate,
   podFieldTemplate,
   objectFieldTemplate,
@@ -59392,9 +59392,8 @@ var GENERIC = [
   secretInEnvTemplate,
   serviceTypeTemplate
 ];
-var genericTemplates = GENERIC;
 function validateTemplateParams(template, params, source) {
-  const t = GENERIC.find((g) => g.name === template);
+  const t = genericTemplates.find((g) => g.name === template);
   if (!t) return;
   try {
     t.validate(params ?? {});

@@ -2,7 +2,6 @@
  * The generic check templates rules name in `check.template`. Each lives in its own module; this one lists
  * them and validates a rule's params up front.
  */
-import type { CheckTemplate } from '../types.js';
 import { secretInEnvTemplate } from './env.js';
 import { containerFieldTemplate, objectFieldTemplate, podFieldTemplate } from './fields.js';
 import { imageReferenceTemplate } from './image.js';
@@ -14,20 +13,8 @@ import type { GenericTemplate } from './util.js';
 
 export type { GenericTemplate } from './util.js';
 export { TemplateParamsError, parseFieldPath } from './util.js';
-export {
-  containerFieldTemplate,
-  podFieldTemplate,
-  objectFieldTemplate,
-  imageReferenceTemplate,
-  resourcesTemplate,
-  numericBoundTemplate,
-  rbacRulesTemplate,
-  ingressTlsTemplate,
-  secretInEnvTemplate,
-  serviceTypeTemplate
-};
-
-const GENERIC: GenericTemplate[] = [
+/** Every generic template; a CheckTemplate with a `validate` for its params. */
+export const genericTemplates: readonly GenericTemplate[] = [
   containerFieldTemplate,
   podFieldTemplate,
   objectFieldTemplate,
@@ -40,15 +27,13 @@ const GENERIC: GenericTemplate[] = [
   serviceTypeTemplate
 ];
 
-export const genericTemplates: CheckTemplate[] = GENERIC;
-
 /**
  * Checks a rule's `params` for the named generic template; throws an Error that starts with the rule's source
  * (`rules/x.yaml: template "container-field": params.field is required`). Templates that are not generic
  * (e.g. `pss`) are left alone.
  */
 export function validateTemplateParams(template: string, params: Record<string, unknown> | undefined, source: string): void {
-  const t = GENERIC.find((g) => g.name === template);
+  const t = genericTemplates.find((g) => g.name === template);
   if (!t) return;
   try {
     t.validate(params ?? {});
