@@ -18263,6 +18263,9 @@ function objectRefOf(body) {
   if (typeof metadata.namespace === "string" && metadata.namespace !== "") ref.namespace = metadata.namespace;
   return ref;
 }
+function refOf(object) {
+  return { apiVersion: object.apiVersion, kind: object.kind, name: object.name, ...object.namespace ? { namespace: object.namespace } : {} };
+}
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
@@ -39821,7 +39824,7 @@ function findingsOf(object, rules2, settings) {
         ruleId: rule.id,
         severity,
         message: `${describeObject(object)}: ${violation2.message} (at ${formatPath(violation2.path) || "the object"})`,
-        object: { apiVersion: object.apiVersion, kind: object.kind, name: object.name, ...object.namespace ? { namespace: object.namespace } : {} },
+        object: refOf(object),
         target: object.target,
         path: violation2.path,
         location: located.location,
@@ -41921,8 +41924,7 @@ async function scanTree(repo, settings, rules2, select) {
     objects.set(target.id, identities);
     for (const object of output.objects) {
       findings.push(...checkObject(object, rules2, { pss: settings.pss }));
-      const ref = objectRefOf(object.body);
-      identities.set(`${ref.apiVersion.split("/")[0]}/${ref.kind}/${ref.namespace ?? ""}/${ref.name}`, { ref, digest: digest(canonicalJson(withoutVolatile(object))) });
+      identities.set(`${object.apiVersion.split("/")[0]}/${object.kind}/${object.namespace ?? ""}/${object.name}`, object);
     }
     targets.push({ id: target.id, kind: target.kind, path: target.path, rendered: target.renderable, objects: output.objects.length });
   }
@@ -41934,15 +41936,18 @@ function diffTargets(base2, head) {
   for (const [target, after] of head) {
     const before = base2.get(target) ?? /* @__PURE__ */ new Map();
     const diff = { target, added: [], changed: [], removed: [] };
-    for (const [key, { ref, digest: d }] of after) {
+    for (const [key, object] of after) {
       const old = before.get(key);
-      if (!old) diff.added.push(ref);
-      else if (old.digest !== d) diff.changed.push(ref);
+      if (!old) diff.added.push(refOf(object));
+      else if (comparableBody(old) !== comparableBody(object)) diff.changed.push(refOf(object));
     }
-    for (const [key, { ref }] of before) if (!after.has(key)) diff.removed.push(ref);
+    for (const [key, object] of before) if (!after.has(key)) diff.removed.push(refOf(object));
     diffs.push(diff);
   }
   return diffs;
+}
+function comparableBody(object) {
+  return canonicalJson(withoutVolatile(object));
 }
 function withoutVolatile(object) {
   if (!object.volatilePaths?.length) return object.body;

@@ -21,8 +21,7 @@ import type { FailOn, Settings } from './settings/types.js';
 import { discoverTargets } from './targets/discover.js';
 import { TargetIndex } from './targets/index.js';
 import type { Target } from './targets/types.js';
-import { getAt, objectRefOf, type KubeObject, type ObjectRef } from './objects/types.js';
-import { digest } from './util/hash.js';
+import { getAt, refOf, type KubeObject, type ObjectRef } from './objects/types.js';
 
 /** What an entry point asks for: flags and inputs, before the config file is read. */
 export interface ScanRequest {
@@ -154,8 +153,8 @@ function resolveSettings(request: ScanRequest, root: string, policyTree: string)
 interface TreeScan {
   targets: TargetReport[];
   findings: Finding[];
-  /** Per target: object identity -> the object and a digest of its body. */
-  objects: Map<string, Map<string, { ref: ObjectRef; digest: string }>>;
+  /** Per target: object identity (group, kind, namespace, name) -> the rendered object. */
+  objects: Map<string, Map<string, KubeObject>>;
 }
 
 /** Discover, render and check one revision's tree; every target is tried, whatever the others do. */
@@ -173,12 +172,11 @@ async function scanTree(
   for (const target of select(discovery.targets)) {
     const output = await renderTarget(target, repo, { timeoutMs: settings.limits.renderTimeoutMs, helmRenderer: settings.renderer });
     for (const error of output.errors) errors.push({ error, target: target.id });
-    const identities = new Map<string, { ref: ObjectRef; digest: string }>();
+    const identities = new Map<string, KubeObject>();
     objects.set(target.id, identities);
     for (const object of output.objects) {
       findings.push(...checkObject(object, rules, { pss: settings.pss }));
-      const ref = objectRefOf(object.body);
-      identities.set(`${ref.apiVersion.split('/')[0]}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`, { ref, digest: digest(canonicalJson(withoutVolatile(object))) });
+      identities.set(`${object.apiVersion.split('/')[0]}/${object.kind}/${object.namespace ?? ''}/${object.name}`, object);
     }
     targets.push({ id: target.id, kind: target.kind, path: target.path, rendered: target.renderable, objects: output.objects.length });
   }
@@ -186,21 +184,29 @@ async function scanTree(
   return { targets, findings, objects };
 }
 
-/** Objects added, changed and removed per head target (a target new in the pull request adds all its objects). */
+/**
+ * Objects added, changed and removed per head target (a target new in the pull request adds all its objects).
+ * Only pull-request mode needs it, so bodies are compared here rather than digested during the scan.
+ */
 function diffTargets(base: TreeScan['objects'], head: TreeScan['objects']): TargetDiff[] {
   const diffs: TargetDiff[] = [];
   for (const [target, after] of head) {
-    const before = base.get(target) ?? new Map();
+    const before = base.get(target) ?? new Map<string, KubeObject>();
     const diff: TargetDiff = { target, added: [], changed: [], removed: [] };
-    for (const [key, { ref, digest: d }] of after) {
+    for (const [key, object] of after) {
       const old = before.get(key);
-      if (!old) diff.added.push(ref);
-      else if (old.digest !== d) diff.changed.push(ref);
+      if (!old) diff.added.push(refOf(object));
+      else if (comparableBody(old) !== comparableBody(object)) diff.changed.push(refOf(object));
     }
-    for (const [key, { ref }] of before) if (!after.has(key)) diff.removed.push(ref);
+    for (const [key, object] of before) if (!after.has(key)) diff.removed.push(refOf(object));
     diffs.push(diff);
   }
   return diffs;
+}
+
+/** The body as canonical JSON with volatile values blanked: equal for objects that differ in nothing real. */
+function comparableBody(object: KubeObject): string {
+  return canonicalJson(withoutVolatile(object));
 }
 
 /** The body with volatile fields (random values, the clock) blanked, so that only real changes count. */

@@ -1,7 +1,7 @@
 /** Runs rules over objects: match by kind, run the check, turn violations into located findings. */
 import { POD_TEMPLATE_PATHS } from '../objects/podspec.js';
 import { overridingPssCheck } from './pss/evaluate.js';
-import { describeObject, formatPath, type KubeObject } from '../objects/types.js';
+import { describeObject, formatPath, refOf, type KubeObject } from '../objects/types.js';
 import { runCelCheck } from '../rules/cel.js';
 import { CHECK_TEMPLATES } from '../rules/templates/index.js';
 import type { CheckContext, CheckSettings, RuleDefinition } from '../rules/types.js';
@@ -62,7 +62,7 @@ function findingsOf(object: KubeObject, rules: readonly ActiveRule[], settings: 
         ruleId: rule.id,
         severity,
         message: `${describeObject(object)}: ${violation.message} (at ${formatPath(violation.path) || 'the object'})`,
-        object: { apiVersion: object.apiVersion, kind: object.kind, name: object.name, ...(object.namespace ? { namespace: object.namespace } : {}) },
+        object: refOf(object),
         target: object.target,
         path: violation.path,
         location: located.location,

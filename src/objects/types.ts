@@ -57,6 +57,11 @@ export function objectRefOf(body: Record<string, unknown>): ObjectRef {
   return ref;
 }
 
+/** Just the identity of an object (no body, no source map), as findings and reports carry it. */
+export function refOf(object: ObjectRef): ObjectRef {
+  return { apiVersion: object.apiVersion, kind: object.kind, name: object.name, ...(object.namespace ? { namespace: object.namespace } : {}) };
+}
+
 /** `Deployment payments/api` or `ClusterRole admin`. */
 export function describeObject(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
