@@ -105,7 +105,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str3(strs2, ...args) {
+    function str4(strs2, ...args) {
       const expr = [safeStringify(strs2[0])];
       let i = 0;
       while (i < args.length) {
@@ -116,7 +116,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str3;
+    exports.str = str4;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -159,7 +159,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str3`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str4`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -1121,22 +1121,22 @@ var require_util = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str3) {
-      return unescapeJsonPointer(decodeURIComponent(str3));
+    function unescapeFragment(str4) {
+      return unescapeJsonPointer(decodeURIComponent(str4));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str3) {
-      return encodeURIComponent(escapeJsonPointer(str3));
+    function escapeFragment(str4) {
+      return encodeURIComponent(escapeJsonPointer(str4));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str3) {
-      if (typeof str3 == "number")
-        return `${str3}`;
-      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str4) {
+      if (typeof str4 == "number")
+        return `${str4}`;
+      return str4.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str3) {
-      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str4) {
+      return str4.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -1303,7 +1303,7 @@ var require_errors = __commonJS({
       gen.if((0, codegen_1._)`${names_1.default.vErrors} !== null`, () => gen.if(errsCount, () => gen.assign((0, codegen_1._)`${names_1.default.vErrors}.length`, errsCount), () => gen.assign(names_1.default.vErrors, null)));
     }
     exports.resetErrorsCount = resetErrorsCount;
-    function extendErrors({ gen, keyword, schemaValue, data, errsCount, it }) {
+    function extendErrors({ gen, keyword, schemaValue, data: data2, errsCount, it }) {
       if (errsCount === void 0)
         throw new Error("ajv implementation error");
       const err = gen.name("err");
@@ -1313,7 +1313,7 @@ var require_errors = __commonJS({
         gen.assign((0, codegen_1._)`${err}.schemaPath`, (0, codegen_1.str)`${it.errSchemaPath}/${keyword}`);
         if (it.opts.verbose) {
           gen.assign((0, codegen_1._)`${err}.schema`, schemaValue);
-          gen.assign((0, codegen_1._)`${err}.data`, data);
+          gen.assign((0, codegen_1._)`${err}.data`, data2);
         }
       });
     }
@@ -1369,14 +1369,14 @@ var require_errors = __commonJS({
       return [E.schemaPath, schPath];
     }
     function extraErrorProps(cxt, { params, message }, keyValues) {
-      const { keyword, data, schemaValue, it } = cxt;
+      const { keyword, data: data2, schemaValue, it } = cxt;
       const { opts, propertyName, topSchemaRef, schemaPath } = it;
       keyValues.push([E.keyword, keyword], [E.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
       if (opts.messages) {
         keyValues.push([E.message, typeof message == "function" ? message(cxt) : message]);
       }
       if (opts.verbose) {
-        keyValues.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
+        keyValues.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data2]);
       }
       if (propertyName)
         keyValues.push([E.propertyName, propertyName]);
@@ -1419,11 +1419,11 @@ var require_boolSchema = __commonJS({
     }
     exports.boolOrEmptySchema = boolOrEmptySchema;
     function falseSchemaError(it, overrideAllErrors) {
-      const { gen, data } = it;
+      const { gen, data: data2 } = it;
       const cxt = {
         gen,
         keyword: "false schema",
-        data,
+        data: data2,
         schema: false,
         schemaCode: false,
         schemaValue: false,
@@ -1529,11 +1529,11 @@ var require_dataType = __commonJS({
     }
     exports.getJSONTypes = getJSONTypes;
     function coerceAndCheckDataType(it, types) {
-      const { gen, data, opts } = it;
+      const { gen, data: data2, opts } = it;
       const coerceTo = coerceToTypes(types, opts.coerceTypes);
       const checkTypes = types.length > 0 && !(coerceTo.length === 0 && types.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types[0]));
       if (checkTypes) {
-        const wrongType = checkDataTypes(types, data, opts.strictNumbers, DataType.Wrong);
+        const wrongType = checkDataTypes(types, data2, opts.strictNumbers, DataType.Wrong);
         gen.if(wrongType, () => {
           if (coerceTo.length)
             coerceData(it, types, coerceTo);
@@ -1549,11 +1549,11 @@ var require_dataType = __commonJS({
       return coerceTypes ? types.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
     }
     function coerceData(it, types, coerceTo) {
-      const { gen, data, opts } = it;
-      const dataType = gen.let("dataType", (0, codegen_1._)`typeof ${data}`);
+      const { gen, data: data2, opts } = it;
+      const dataType = gen.let("dataType", (0, codegen_1._)`typeof ${data2}`);
       const coerced = gen.let("coerced", (0, codegen_1._)`undefined`);
       if (opts.coerceTypes === "array") {
-        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types, data, opts.strictNumbers), () => gen.assign(coerced, data)));
+        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data2}) && ${data2}.length == 1`, () => gen.assign(data2, (0, codegen_1._)`${data2}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data2}`).if(checkDataTypes(types, data2, opts.strictNumbers), () => gen.assign(coerced, data2)));
       }
       gen.if((0, codegen_1._)`${coerced} !== undefined`);
       for (const t of coerceTo) {
@@ -1565,74 +1565,74 @@ var require_dataType = __commonJS({
       reportTypeError(it);
       gen.endIf();
       gen.if((0, codegen_1._)`${coerced} !== undefined`, () => {
-        gen.assign(data, coerced);
+        gen.assign(data2, coerced);
         assignParentData(it, coerced);
       });
       function coerceSpecificType(t) {
         switch (t) {
           case "string":
-            gen.elseIf((0, codegen_1._)`${dataType} == "number" || ${dataType} == "boolean"`).assign(coerced, (0, codegen_1._)`"" + ${data}`).elseIf((0, codegen_1._)`${data} === null`).assign(coerced, (0, codegen_1._)`""`);
+            gen.elseIf((0, codegen_1._)`${dataType} == "number" || ${dataType} == "boolean"`).assign(coerced, (0, codegen_1._)`"" + ${data2}`).elseIf((0, codegen_1._)`${data2} === null`).assign(coerced, (0, codegen_1._)`""`);
             return;
           case "number":
-            gen.elseIf((0, codegen_1._)`${dataType} == "boolean" || ${data} === null
-              || (${dataType} == "string" && ${data} && ${data} == +${data})`).assign(coerced, (0, codegen_1._)`+${data}`);
+            gen.elseIf((0, codegen_1._)`${dataType} == "boolean" || ${data2} === null
+              || (${dataType} == "string" && ${data2} && ${data2} == +${data2})`).assign(coerced, (0, codegen_1._)`+${data2}`);
             return;
           case "integer":
-            gen.elseIf((0, codegen_1._)`${dataType} === "boolean" || ${data} === null
-              || (${dataType} === "string" && ${data} && ${data} == +${data} && !(${data} % 1))`).assign(coerced, (0, codegen_1._)`+${data}`);
+            gen.elseIf((0, codegen_1._)`${dataType} === "boolean" || ${data2} === null
+              || (${dataType} === "string" && ${data2} && ${data2} == +${data2} && !(${data2} % 1))`).assign(coerced, (0, codegen_1._)`+${data2}`);
             return;
           case "boolean":
-            gen.elseIf((0, codegen_1._)`${data} === "false" || ${data} === 0 || ${data} === null`).assign(coerced, false).elseIf((0, codegen_1._)`${data} === "true" || ${data} === 1`).assign(coerced, true);
+            gen.elseIf((0, codegen_1._)`${data2} === "false" || ${data2} === 0 || ${data2} === null`).assign(coerced, false).elseIf((0, codegen_1._)`${data2} === "true" || ${data2} === 1`).assign(coerced, true);
             return;
           case "null":
-            gen.elseIf((0, codegen_1._)`${data} === "" || ${data} === 0 || ${data} === false`);
+            gen.elseIf((0, codegen_1._)`${data2} === "" || ${data2} === 0 || ${data2} === false`);
             gen.assign(coerced, null);
             return;
           case "array":
             gen.elseIf((0, codegen_1._)`${dataType} === "string" || ${dataType} === "number"
-              || ${dataType} === "boolean" || ${data} === null`).assign(coerced, (0, codegen_1._)`[${data}]`);
+              || ${dataType} === "boolean" || ${data2} === null`).assign(coerced, (0, codegen_1._)`[${data2}]`);
         }
       }
     }
     function assignParentData({ gen, parentData, parentDataProperty }, expr) {
       gen.if((0, codegen_1._)`${parentData} !== undefined`, () => gen.assign((0, codegen_1._)`${parentData}[${parentDataProperty}]`, expr));
     }
-    function checkDataType(dataType, data, strictNums, correct = DataType.Correct) {
+    function checkDataType(dataType, data2, strictNums, correct = DataType.Correct) {
       const EQ = correct === DataType.Correct ? codegen_1.operators.EQ : codegen_1.operators.NEQ;
       let cond;
       switch (dataType) {
         case "null":
-          return (0, codegen_1._)`${data} ${EQ} null`;
+          return (0, codegen_1._)`${data2} ${EQ} null`;
         case "array":
-          cond = (0, codegen_1._)`Array.isArray(${data})`;
+          cond = (0, codegen_1._)`Array.isArray(${data2})`;
           break;
         case "object":
-          cond = (0, codegen_1._)`${data} && typeof ${data} == "object" && !Array.isArray(${data})`;
+          cond = (0, codegen_1._)`${data2} && typeof ${data2} == "object" && !Array.isArray(${data2})`;
           break;
         case "integer":
-          cond = numCond((0, codegen_1._)`!(${data} % 1) && !isNaN(${data})`);
+          cond = numCond((0, codegen_1._)`!(${data2} % 1) && !isNaN(${data2})`);
           break;
         case "number":
           cond = numCond();
           break;
         default:
-          return (0, codegen_1._)`typeof ${data} ${EQ} ${dataType}`;
+          return (0, codegen_1._)`typeof ${data2} ${EQ} ${dataType}`;
       }
       return correct === DataType.Correct ? cond : (0, codegen_1.not)(cond);
       function numCond(_cond = codegen_1.nil) {
-        return (0, codegen_1.and)((0, codegen_1._)`typeof ${data} == "number"`, _cond, strictNums ? (0, codegen_1._)`isFinite(${data})` : codegen_1.nil);
+        return (0, codegen_1.and)((0, codegen_1._)`typeof ${data2} == "number"`, _cond, strictNums ? (0, codegen_1._)`isFinite(${data2})` : codegen_1.nil);
       }
     }
     exports.checkDataType = checkDataType;
-    function checkDataTypes(dataTypes, data, strictNums, correct) {
+    function checkDataTypes(dataTypes, data2, strictNums, correct) {
       if (dataTypes.length === 1) {
-        return checkDataType(dataTypes[0], data, strictNums, correct);
+        return checkDataType(dataTypes[0], data2, strictNums, correct);
       }
       let cond;
       const types = (0, util_1.toHash)(dataTypes);
       if (types.array && types.object) {
-        const notObj = (0, codegen_1._)`typeof ${data} != "object"`;
-        cond = types.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
+        const notObj = (0, codegen_1._)`typeof ${data2} != "object"`;
+        cond = types.null ? notObj : (0, codegen_1._)`!${data2} || ${notObj}`;
         delete types.null;
         delete types.array;
         delete types.object;
@@ -1642,7 +1642,7 @@ var require_dataType = __commonJS({
       if (types.number)
         delete types.integer;
       for (const t in types)
-        cond = (0, codegen_1.and)(cond, checkDataType(t, data, strictNums, correct));
+        cond = (0, codegen_1.and)(cond, checkDataType(t, data2, strictNums, correct));
       return cond;
     }
     exports.checkDataTypes = checkDataTypes;
@@ -1656,12 +1656,12 @@ var require_dataType = __commonJS({
     }
     exports.reportTypeError = reportTypeError;
     function getTypeErrorContext(it) {
-      const { gen, data, schema } = it;
+      const { gen, data: data2, schema } = it;
       const schemaCode = (0, util_1.schemaRefOrVal)(it, schema, "type");
       return {
         gen,
         keyword: "type",
-        data,
+        data: data2,
         schema: schema.type,
         schemaCode,
         schemaValue: schemaCode,
@@ -1693,10 +1693,10 @@ var require_defaults = __commonJS({
     }
     exports.assignDefaults = assignDefaults;
     function assignDefault(it, prop, defaultValue) {
-      const { gen, compositeRule, data, opts } = it;
+      const { gen, compositeRule, data: data2, opts } = it;
       if (defaultValue === void 0)
         return;
-      const childData = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(prop)}`;
+      const childData = (0, codegen_1._)`${data2}${(0, codegen_1.getProperty)(prop)}`;
       if (compositeRule) {
         (0, util_1.checkStrictMode)(it, `default is ignored for: ${childData}`);
         return;
@@ -1721,15 +1721,15 @@ var require_code2 = __commonJS({
     var names_1 = require_names();
     var util_2 = require_util();
     function checkReportMissingProp(cxt, prop) {
-      const { gen, data, it } = cxt;
-      gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
+      const { gen, data: data2, it } = cxt;
+      gen.if(noPropertyInData(gen, data2, prop, it.opts.ownProperties), () => {
         cxt.setParams({ missingProperty: (0, codegen_1._)`${prop}` }, true);
         cxt.error();
       });
     }
     exports.checkReportMissingProp = checkReportMissingProp;
-    function checkMissingProp({ gen, data, it: { opts } }, properties, missing) {
-      return (0, codegen_1.or)(...properties.map((prop) => (0, codegen_1.and)(noPropertyInData(gen, data, prop, opts.ownProperties), (0, codegen_1._)`${missing} = ${prop}`)));
+    function checkMissingProp({ gen, data: data2, it: { opts } }, properties, missing) {
+      return (0, codegen_1.or)(...properties.map((prop) => (0, codegen_1.and)(noPropertyInData(gen, data2, prop, opts.ownProperties), (0, codegen_1._)`${missing} = ${prop}`)));
     }
     exports.checkMissingProp = checkMissingProp;
     function reportMissingProp(cxt, missing) {
@@ -1745,18 +1745,18 @@ var require_code2 = __commonJS({
       });
     }
     exports.hasPropFunc = hasPropFunc;
-    function isOwnProperty(gen, data, property) {
-      return (0, codegen_1._)`${hasPropFunc(gen)}.call(${data}, ${property})`;
+    function isOwnProperty(gen, data2, property) {
+      return (0, codegen_1._)`${hasPropFunc(gen)}.call(${data2}, ${property})`;
     }
     exports.isOwnProperty = isOwnProperty;
-    function propertyInData(gen, data, property, ownProperties) {
-      const cond = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(property)} !== undefined`;
-      return ownProperties ? (0, codegen_1._)`${cond} && ${isOwnProperty(gen, data, property)}` : cond;
+    function propertyInData(gen, data2, property, ownProperties) {
+      const cond = (0, codegen_1._)`${data2}${(0, codegen_1.getProperty)(property)} !== undefined`;
+      return ownProperties ? (0, codegen_1._)`${cond} && ${isOwnProperty(gen, data2, property)}` : cond;
     }
     exports.propertyInData = propertyInData;
-    function noPropertyInData(gen, data, property, ownProperties) {
-      const cond = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(property)} === undefined`;
-      return ownProperties ? (0, codegen_1.or)(cond, (0, codegen_1.not)(isOwnProperty(gen, data, property))) : cond;
+    function noPropertyInData(gen, data2, property, ownProperties) {
+      const cond = (0, codegen_1._)`${data2}${(0, codegen_1.getProperty)(property)} === undefined`;
+      return ownProperties ? (0, codegen_1.or)(cond, (0, codegen_1.not)(isOwnProperty(gen, data2, property))) : cond;
     }
     exports.noPropertyInData = noPropertyInData;
     function allSchemaProperties(schemaMap) {
@@ -1767,8 +1767,8 @@ var require_code2 = __commonJS({
       return allSchemaProperties(schemaMap).filter((p) => !(0, util_1.alwaysValidSchema)(it, schemaMap[p]));
     }
     exports.schemaProperties = schemaProperties;
-    function callValidateCode({ schemaCode, data, it: { gen, topSchemaRef, schemaPath, errorPath }, it }, func, context, passSchema) {
-      const dataAndSchema = passSchema ? (0, codegen_1._)`${schemaCode}, ${data}, ${topSchemaRef}${schemaPath}` : data;
+    function callValidateCode({ schemaCode, data: data2, it: { gen, topSchemaRef, schemaPath, errorPath }, it }, func, context, passSchema) {
+      const dataAndSchema = passSchema ? (0, codegen_1._)`${schemaCode}, ${data2}, ${topSchemaRef}${schemaPath}` : data2;
       const valCxt = [
         [names_1.default.instancePath, (0, codegen_1.strConcat)(names_1.default.instancePath, errorPath)],
         [names_1.default.parentData, it.parentData],
@@ -1794,7 +1794,7 @@ var require_code2 = __commonJS({
     }
     exports.usePattern = usePattern;
     function validateArray(cxt) {
-      const { gen, data, keyword, it } = cxt;
+      const { gen, data: data2, keyword, it } = cxt;
       const valid = gen.name("valid");
       if (it.allErrors) {
         const validArr = gen.let("valid", true);
@@ -1805,7 +1805,7 @@ var require_code2 = __commonJS({
       validateItems(() => gen.break());
       return valid;
       function validateItems(notValid) {
-        const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+        const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
         gen.forRange("i", 0, len, (i) => {
           cxt.subschema({
             keyword,
@@ -1915,8 +1915,8 @@ var require_keyword = __commonJS({
     }
     exports.funcKeywordCode = funcKeywordCode;
     function modifyData(cxt) {
-      const { gen, data, it } = cxt;
-      gen.if(it.parentData, () => gen.assign(data, (0, codegen_1._)`${it.parentData}[${it.parentDataProperty}]`));
+      const { gen, data: data2, it } = cxt;
+      gen.if(it.parentData, () => gen.assign(data2, (0, codegen_1._)`${it.parentData}[${it.parentDataProperty}]`));
     }
     function addErrs(cxt, errs) {
       const { gen } = cxt;
@@ -1999,8 +1999,8 @@ var require_subschema = __commonJS({
       throw new Error('either "keyword" or "schema" must be passed');
     }
     exports.getSubschema = getSubschema;
-    function extendSubschemaData(subschema, it, { dataProp, dataPropType: dpType, data, dataTypes, propertyName }) {
-      if (data !== void 0 && dataProp !== void 0) {
+    function extendSubschemaData(subschema, it, { dataProp, dataPropType: dpType, data: data2, dataTypes, propertyName }) {
+      if (data2 !== void 0 && dataProp !== void 0) {
         throw new Error('both "data" and "dataProp" passed, only one allowed');
       }
       const { gen } = it;
@@ -2012,8 +2012,8 @@ var require_subschema = __commonJS({
         subschema.parentDataProperty = (0, codegen_1._)`${dataProp}`;
         subschema.dataPathArr = [...dataPathArr, subschema.parentDataProperty];
       }
-      if (data !== void 0) {
-        const nextData = data instanceof codegen_1.Name ? data : gen.let("data", data, true);
+      if (data2 !== void 0) {
+        const nextData = data2 instanceof codegen_1.Name ? data2 : gen.let("data", data2, true);
         dataContextProps(nextData);
         if (propertyName !== void 0)
           subschema.propertyName = propertyName;
@@ -2161,8 +2161,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str3) {
-      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str4) {
+      return str4.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -2499,7 +2499,7 @@ var require_validate = __commonJS({
         gen.assign((0, codegen_1._)`${evaluated}.items`, items);
     }
     function schemaKeywords(it, types, typeErrors, errsCount) {
-      const { gen, schema, data, allErrors, opts, self } = it;
+      const { gen, schema, data: data2, allErrors, opts, self } = it;
       const { RULES } = self;
       if (schema.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema, RULES))) {
         gen.block(() => keywordCode(it, "$ref", RULES.all.$ref.definition));
@@ -2516,7 +2516,7 @@ var require_validate = __commonJS({
         if (!(0, applicability_1.shouldUseGroup)(schema, group))
           return;
         if (group.type) {
-          gen.if((0, dataType_2.checkDataType)(group.type, data, opts.strictNumbers));
+          gen.if((0, dataType_2.checkDataType)(group.type, data2, opts.strictNumbers));
           iterateKeywords(it, group);
           if (types.length === 1 && types[0] === group.type && typeErrors) {
             gen.else();
@@ -2789,14 +2789,14 @@ var require_validate = __commonJS({
     var RELATIVE_JSON_POINTER = /^([0-9]+)(#|\/(?:[^~]|~0|~1)*)?$/;
     function getData($data, { dataLevel, dataNames, dataPathArr }) {
       let jsonPointer;
-      let data;
+      let data2;
       if ($data === "")
         return names_1.default.rootData;
       if ($data[0] === "/") {
         if (!JSON_POINTER.test($data))
           throw new Error(`Invalid JSON-pointer: ${$data}`);
         jsonPointer = $data;
-        data = names_1.default.rootData;
+        data2 = names_1.default.rootData;
       } else {
         const matches2 = RELATIVE_JSON_POINTER.exec($data);
         if (!matches2)
@@ -2810,16 +2810,16 @@ var require_validate = __commonJS({
         }
         if (up > dataLevel)
           throw new Error(errorMsg("data", up));
-        data = dataNames[dataLevel - up];
+        data2 = dataNames[dataLevel - up];
         if (!jsonPointer)
-          return data;
+          return data2;
       }
-      let expr = data;
+      let expr = data2;
       const segments = jsonPointer.split("/");
       for (const segment of segments) {
         if (segment) {
-          data = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)((0, util_1.unescapeJsonPointer)(segment))}`;
-          expr = (0, codegen_1._)`${expr} && ${data}`;
+          data2 = (0, codegen_1._)`${data2}${(0, codegen_1.getProperty)((0, util_1.unescapeJsonPointer)(segment))}`;
+          expr = (0, codegen_1._)`${expr} && ${data2}`;
         }
       }
       return expr;
@@ -3259,10 +3259,10 @@ var require_utils = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str3, token) {
+    function findToken(str4, token) {
       let ind = 0;
-      for (let i = 0; i < str3.length; i++) {
-        if (str3[i] === token) ind++;
+      for (let i = 0; i < str4.length; i++) {
+        if (str4[i] === token) ind++;
       }
       return ind;
     }
@@ -4332,7 +4332,7 @@ var require_core = __commonJS({
     var util_1 = require_util();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
+    var defaultRegExp = (str4, flags) => new RegExp(str4, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -4448,7 +4448,7 @@ var require_core = __commonJS({
         const { meta, schemaId } = this.opts;
         return this.opts.defaultMeta = typeof meta == "object" ? meta[schemaId] || meta : void 0;
       }
-      validate(schemaKeyRef, data) {
+      validate(schemaKeyRef, data2) {
         let v;
         if (typeof schemaKeyRef == "string") {
           v = this.getSchema(schemaKeyRef);
@@ -4457,7 +4457,7 @@ var require_core = __commonJS({
         } else {
           v = this.compile(schemaKeyRef);
         }
-        const valid = v(data);
+        const valid = v(data2);
         if (!("$async" in v))
           this.errors = v.errors;
         return valid;
@@ -5086,8 +5086,8 @@ var require_limitNumber = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { keyword, data, schemaCode } = cxt;
-        cxt.fail$data((0, codegen_1._)`${data} ${KWDs[keyword].fail} ${schemaCode} || isNaN(${data})`);
+        const { keyword, data: data2, schemaCode } = cxt;
+        cxt.fail$data((0, codegen_1._)`${data2} ${KWDs[keyword].fail} ${schemaCode} || isNaN(${data2})`);
       }
     };
     exports.default = def;
@@ -5111,11 +5111,11 @@ var require_multipleOf = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { gen, data, schemaCode, it } = cxt;
+        const { gen, data: data2, schemaCode, it } = cxt;
         const prec = it.opts.multipleOfPrecision;
         const res = gen.let("res");
         const invalid = prec ? (0, codegen_1._)`Math.abs(Math.round(${res}) - ${res}) > 1e-${prec}` : (0, codegen_1._)`${res} !== parseInt(${res})`;
-        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data}/${schemaCode}, ${invalid}))`);
+        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data2}/${schemaCode}, ${invalid}))`);
       }
     };
     exports.default = def;
@@ -5127,16 +5127,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str3) {
-      const len = str3.length;
+    function ucs2length(str4) {
+      const len = str4.length;
       let length2 = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length2++;
-        value = str3.charCodeAt(pos++);
+        value = str4.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str3.charCodeAt(pos);
+          value = str4.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -5170,9 +5170,9 @@ var require_limitLength = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { keyword, data, schemaCode, it } = cxt;
+        const { keyword, data: data2, schemaCode, it } = cxt;
         const op = keyword === "maxLength" ? codegen_1.operators.GT : codegen_1.operators.LT;
-        const len = it.opts.unicode === false ? (0, codegen_1._)`${data}.length` : (0, codegen_1._)`${(0, util_1.useFunc)(cxt.gen, ucs2length_1.default)}(${data})`;
+        const len = it.opts.unicode === false ? (0, codegen_1._)`${data2}.length` : (0, codegen_1._)`${(0, util_1.useFunc)(cxt.gen, ucs2length_1.default)}(${data2})`;
         cxt.fail$data((0, codegen_1._)`${len} ${op} ${schemaCode}`);
       }
     };
@@ -5199,17 +5199,17 @@ var require_pattern = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        const { gen, data: data2, $data, schema, schemaCode, it } = cxt;
         const u = it.opts.unicodeRegExp ? "u" : "";
         if ($data) {
           const { regExp } = it.opts.code;
           const regExpCode = regExp.code === "new RegExp" ? (0, codegen_1._)`new RegExp` : (0, util_1.useFunc)(gen, regExp);
           const valid = gen.let("valid");
-          gen.try(() => gen.assign(valid, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u}).test(${data})`), () => gen.assign(valid, false));
+          gen.try(() => gen.assign(valid, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u}).test(${data2})`), () => gen.assign(valid, false));
           cxt.fail$data((0, codegen_1._)`!${valid}`);
         } else {
           const regExp = (0, code_1.usePattern)(cxt, schema);
-          cxt.fail$data((0, codegen_1._)`!${regExp}.test(${data})`);
+          cxt.fail$data((0, codegen_1._)`!${regExp}.test(${data2})`);
         }
       }
     };
@@ -5237,9 +5237,9 @@ var require_limitProperties = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { keyword, data, schemaCode } = cxt;
+        const { keyword, data: data2, schemaCode } = cxt;
         const op = keyword === "maxProperties" ? codegen_1.operators.GT : codegen_1.operators.LT;
-        cxt.fail$data((0, codegen_1._)`Object.keys(${data}).length ${op} ${schemaCode}`);
+        cxt.fail$data((0, codegen_1._)`Object.keys(${data2}).length ${op} ${schemaCode}`);
       }
     };
     exports.default = def;
@@ -5265,7 +5265,7 @@ var require_required = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { gen, schema, schemaCode, data, $data, it } = cxt;
+        const { gen, schema, schemaCode, data: data2, $data, it } = cxt;
         const { opts } = it;
         if (!$data && schema.length === 0)
           return;
@@ -5309,13 +5309,13 @@ var require_required = __commonJS({
         function loopAllRequired() {
           gen.forOf("prop", schemaCode, (prop) => {
             cxt.setParams({ missingProperty: prop });
-            gen.if((0, code_1.noPropertyInData)(gen, data, prop, opts.ownProperties), () => cxt.error());
+            gen.if((0, code_1.noPropertyInData)(gen, data2, prop, opts.ownProperties), () => cxt.error());
           });
         }
         function loopUntilMissing(missing, valid) {
           cxt.setParams({ missingProperty: missing });
           gen.forOf(missing, schemaCode, () => {
-            gen.assign(valid, (0, code_1.propertyInData)(gen, data, missing, opts.ownProperties));
+            gen.assign(valid, (0, code_1.propertyInData)(gen, data2, missing, opts.ownProperties));
             gen.if((0, codegen_1.not)(valid), () => {
               cxt.error();
               gen.break();
@@ -5348,9 +5348,9 @@ var require_limitItems = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { keyword, data, schemaCode } = cxt;
+        const { keyword, data: data2, schemaCode } = cxt;
         const op = keyword === "maxItems" ? codegen_1.operators.GT : codegen_1.operators.LT;
-        cxt.fail$data((0, codegen_1._)`${data}.length ${op} ${schemaCode}`);
+        cxt.fail$data((0, codegen_1._)`${data2}.length ${op} ${schemaCode}`);
       }
     };
     exports.default = def;
@@ -5388,7 +5388,7 @@ var require_uniqueItems = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { gen, data, $data, schema, parentSchema, schemaCode, it } = cxt;
+        const { gen, data: data2, $data, schema, parentSchema, schemaCode, it } = cxt;
         if (!$data && !schema)
           return;
         const valid = gen.let("valid");
@@ -5396,7 +5396,7 @@ var require_uniqueItems = __commonJS({
         cxt.block$data(valid, validateUniqueItems, (0, codegen_1._)`${schemaCode} === false`);
         cxt.ok(valid);
         function validateUniqueItems() {
-          const i = gen.let("i", (0, codegen_1._)`${data}.length`);
+          const i = gen.let("i", (0, codegen_1._)`${data2}.length`);
           const j = gen.let("j");
           cxt.setParams({ i, j });
           gen.assign(valid, true);
@@ -5410,7 +5410,7 @@ var require_uniqueItems = __commonJS({
           const wrongType = (0, dataType_1.checkDataTypes)(itemTypes, item, it.opts.strictNumbers, dataType_1.DataType.Wrong);
           const indices = gen.const("indices", (0, codegen_1._)`{}`);
           gen.for((0, codegen_1._)`;${i}--;`, () => {
-            gen.let(item, (0, codegen_1._)`${data}[${i}]`);
+            gen.let(item, (0, codegen_1._)`${data2}[${i}]`);
             gen.if(wrongType, (0, codegen_1._)`continue`);
             if (itemTypes.length > 1)
               gen.if((0, codegen_1._)`typeof ${item} == "string"`, (0, codegen_1._)`${item} += "_"`);
@@ -5424,7 +5424,7 @@ var require_uniqueItems = __commonJS({
         function loopN2(i, j) {
           const eql = (0, util_1.useFunc)(gen, equal_1.default);
           const outer = gen.name("outer");
-          gen.label(outer).for((0, codegen_1._)`;${i}--;`, () => gen.for((0, codegen_1._)`${j} = ${i}; ${j}--;`, () => gen.if((0, codegen_1._)`${eql}(${data}[${i}], ${data}[${j}])`, () => {
+          gen.label(outer).for((0, codegen_1._)`;${i}--;`, () => gen.for((0, codegen_1._)`${j} = ${i}; ${j}--;`, () => gen.if((0, codegen_1._)`${eql}(${data2}[${i}], ${data2}[${j}])`, () => {
             cxt.error();
             gen.assign(valid, false).break(outer);
           })));
@@ -5452,11 +5452,11 @@ var require_const = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { gen, data, $data, schemaCode, schema } = cxt;
+        const { gen, data: data2, $data, schemaCode, schema } = cxt;
         if ($data || schema && typeof schema == "object") {
-          cxt.fail$data((0, codegen_1._)`!${(0, util_1.useFunc)(gen, equal_1.default)}(${data}, ${schemaCode})`);
+          cxt.fail$data((0, codegen_1._)`!${(0, util_1.useFunc)(gen, equal_1.default)}(${data2}, ${schemaCode})`);
         } else {
-          cxt.fail((0, codegen_1._)`${schema} !== ${data}`);
+          cxt.fail((0, codegen_1._)`${schema} !== ${data2}`);
         }
       }
     };
@@ -5482,7 +5482,7 @@ var require_enum = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        const { gen, data: data2, $data, schema, schemaCode, it } = cxt;
         if (!$data && schema.length === 0)
           throw new Error("enum must have non-empty array");
         const useLoop = schema.length >= it.opts.loopEnum;
@@ -5501,11 +5501,11 @@ var require_enum = __commonJS({
         cxt.pass(valid);
         function loopEnum() {
           gen.assign(valid, false);
-          gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v})`, () => gen.assign(valid, true).break()));
+          gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data2}, ${v})`, () => gen.assign(valid, true).break()));
         }
         function equalCode(vSchema, i) {
           const sch = schema[i];
-          return typeof sch === "object" && sch !== null ? (0, codegen_1._)`${getEql()}(${data}, ${vSchema}[${i}])` : (0, codegen_1._)`${data} === ${sch}`;
+          return typeof sch === "object" && sch !== null ? (0, codegen_1._)`${getEql()}(${data2}, ${vSchema}[${i}])` : (0, codegen_1._)`${data2} === ${sch}`;
         }
       }
     };
@@ -5580,9 +5580,9 @@ var require_additionalItems = __commonJS({
       }
     };
     function validateAdditionalItems(cxt, items) {
-      const { gen, schema, data, keyword, it } = cxt;
+      const { gen, schema, data: data2, keyword, it } = cxt;
       it.items = true;
-      const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+      const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
       if (schema === false) {
         cxt.setParams({ len: items.length });
         cxt.pass((0, codegen_1._)`${len} <= ${items.length}`);
@@ -5629,13 +5629,13 @@ var require_items = __commonJS({
       }
     };
     function validateTuple(cxt, extraItems, schArr = cxt.schema) {
-      const { gen, parentSchema, data, keyword, it } = cxt;
+      const { gen, parentSchema, data: data2, keyword, it } = cxt;
       checkStrictTuple(parentSchema);
       if (it.opts.unevaluated && schArr.length && it.items !== true) {
         it.items = util_1.mergeEvaluated.items(gen, schArr.length, it.items);
       }
       const valid = gen.name("valid");
-      const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+      const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
       schArr.forEach((sch, i) => {
         if ((0, util_1.alwaysValidSchema)(it, sch))
           return;
@@ -5732,7 +5732,7 @@ var require_contains = __commonJS({
       trackErrors: true,
       error,
       code(cxt) {
-        const { gen, schema, parentSchema, data, it } = cxt;
+        const { gen, schema, parentSchema, data: data2, it } = cxt;
         let min;
         let max;
         const { minContains, maxContains } = parentSchema;
@@ -5742,7 +5742,7 @@ var require_contains = __commonJS({
         } else {
           min = 1;
         }
-        const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+        const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
         cxt.setParams({ min, max });
         if (max === void 0 && min === 0) {
           (0, util_1.checkStrictMode)(it, `"minContains" == 0 without "maxContains": "contains" keyword ignored`);
@@ -5767,7 +5767,7 @@ var require_contains = __commonJS({
         } else if (min === 0) {
           gen.let(valid, true);
           if (max !== void 0)
-            gen.if((0, codegen_1._)`${data}.length > 0`, validateItemsWithCount);
+            gen.if((0, codegen_1._)`${data2}.length > 0`, validateItemsWithCount);
         } else {
           gen.let(valid, false);
           validateItemsWithCount();
@@ -5850,7 +5850,7 @@ var require_dependencies = __commonJS({
       return [propertyDeps, schemaDeps];
     }
     function validatePropertyDeps(cxt, propertyDeps = cxt.schema) {
-      const { gen, data, it } = cxt;
+      const { gen, data: data2, it } = cxt;
       if (Object.keys(propertyDeps).length === 0)
         return;
       const missing = gen.let("missing");
@@ -5858,7 +5858,7 @@ var require_dependencies = __commonJS({
         const deps = propertyDeps[prop];
         if (deps.length === 0)
           continue;
-        const hasProperty = (0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties);
+        const hasProperty = (0, code_1.propertyInData)(gen, data2, prop, it.opts.ownProperties);
         cxt.setParams({
           property: prop,
           depsCount: deps.length,
@@ -5879,13 +5879,13 @@ var require_dependencies = __commonJS({
     }
     exports.validatePropertyDeps = validatePropertyDeps;
     function validateSchemaDeps(cxt, schemaDeps = cxt.schema) {
-      const { gen, data, keyword, it } = cxt;
+      const { gen, data: data2, keyword, it } = cxt;
       const valid = gen.name("valid");
       for (const prop in schemaDeps) {
         if ((0, util_1.alwaysValidSchema)(it, schemaDeps[prop]))
           continue;
         gen.if(
-          (0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties),
+          (0, code_1.propertyInData)(gen, data2, prop, it.opts.ownProperties),
           () => {
             const schCxt = cxt.subschema({ keyword, schemaProp: prop }, valid);
             cxt.mergeValidEvaluated(schCxt, valid);
@@ -5918,11 +5918,11 @@ var require_propertyNames = __commonJS({
       schemaType: ["object", "boolean"],
       error,
       code(cxt) {
-        const { gen, schema, data, it } = cxt;
+        const { gen, schema, data: data2, it } = cxt;
         if ((0, util_1.alwaysValidSchema)(it, schema))
           return;
         const valid = gen.name("valid");
-        gen.forIn("key", data, (key) => {
+        gen.forIn("key", data2, (key) => {
           cxt.setParams({ propertyName: key });
           cxt.subschema({
             keyword: "propertyNames",
@@ -5965,7 +5965,7 @@ var require_additionalProperties = __commonJS({
       trackErrors: true,
       error,
       code(cxt) {
-        const { gen, schema, parentSchema, data, errsCount, it } = cxt;
+        const { gen, schema, parentSchema, data: data2, errsCount, it } = cxt;
         if (!errsCount)
           throw new Error("ajv implementation error");
         const { allErrors, opts } = it;
@@ -5977,7 +5977,7 @@ var require_additionalProperties = __commonJS({
         checkAdditionalProperties();
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
         function checkAdditionalProperties() {
-          gen.forIn("key", data, (key) => {
+          gen.forIn("key", data2, (key) => {
             if (!props.length && !patProps.length)
               additionalPropertyCode(key);
             else
@@ -6000,7 +6000,7 @@ var require_additionalProperties = __commonJS({
           return (0, codegen_1.not)(definedProp);
         }
         function deleteAdditional(key) {
-          gen.code((0, codegen_1._)`delete ${data}[${key}]`);
+          gen.code((0, codegen_1._)`delete ${data2}[${key}]`);
         }
         function additionalPropertyCode(key) {
           if (opts.removeAdditional === "all" || opts.removeAdditional && schema === false) {
@@ -6064,7 +6064,7 @@ var require_properties = __commonJS({
       type: "object",
       schemaType: "object",
       code(cxt) {
-        const { gen, schema, parentSchema, data, it } = cxt;
+        const { gen, schema, parentSchema, data: data2, it } = cxt;
         if (it.opts.removeAdditional === "all" && parentSchema.additionalProperties === void 0) {
           additionalProperties_1.default.code(new validate_1.KeywordCxt(it, additionalProperties_1.default, "additionalProperties"));
         }
@@ -6083,7 +6083,7 @@ var require_properties = __commonJS({
           if (hasDefault(prop)) {
             applyPropertySchema(prop);
           } else {
-            gen.if((0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties));
+            gen.if((0, code_1.propertyInData)(gen, data2, prop, it.opts.ownProperties));
             applyPropertySchema(prop);
             if (!it.allErrors)
               gen.else().var(valid, true);
@@ -6122,7 +6122,7 @@ var require_patternProperties = __commonJS({
       type: "object",
       schemaType: "object",
       code(cxt) {
-        const { gen, schema, data, parentSchema, it } = cxt;
+        const { gen, schema, data: data2, parentSchema, it } = cxt;
         const { opts } = it;
         const patterns = (0, code_1.allSchemaProperties)(schema);
         const alwaysValidPatterns = patterns.filter((p) => (0, util_1.alwaysValidSchema)(it, schema[p]));
@@ -6157,7 +6157,7 @@ var require_patternProperties = __commonJS({
           }
         }
         function validateProperties(pat) {
-          gen.forIn("key", data, (key) => {
+          gen.forIn("key", data2, (key) => {
             gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key})`, () => {
               const alwaysValid = alwaysValidPatterns.includes(pat);
               if (!alwaysValid) {
@@ -6467,7 +6467,7 @@ var require_format = __commonJS({
       $data: true,
       error,
       code(cxt, ruleType) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        const { gen, data: data2, $data, schema, schemaCode, it } = cxt;
         const { opts, errSchemaPath, schemaEnv, self } = it;
         if (!opts.validateFormats)
           return;
@@ -6491,8 +6491,8 @@ var require_format = __commonJS({
             return (0, codegen_1._)`${schemaCode} && !${format2}`;
           }
           function invalidFmt() {
-            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format2}(${data}) : ${format2}(${data}))` : (0, codegen_1._)`${format2}(${data})`;
-            const validData = (0, codegen_1._)`(typeof ${format2} == "function" ? ${callFormat} : ${format2}.test(${data}))`;
+            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format2}(${data2}) : ${format2}(${data2}))` : (0, codegen_1._)`${format2}(${data2})`;
+            const validData = (0, codegen_1._)`(typeof ${format2} == "function" ? ${callFormat} : ${format2}.test(${data2}))`;
             return (0, codegen_1._)`${format2} && ${format2} !== true && ${fType} === ${ruleType} && !${validData}`;
           }
         }
@@ -6529,9 +6529,9 @@ var require_format = __commonJS({
             if (typeof formatDef == "object" && !(formatDef instanceof RegExp) && formatDef.async) {
               if (!schemaEnv.$async)
                 throw new Error("async format in sync schema");
-              return (0, codegen_1._)`await ${fmtRef}(${data})`;
+              return (0, codegen_1._)`await ${fmtRef}(${data2})`;
             }
-            return typeof format2 == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
+            return typeof format2 == "function" ? (0, codegen_1._)`${fmtRef}(${data2})` : (0, codegen_1._)`${fmtRef}.test(${data2})`;
           }
         }
       }
@@ -6630,7 +6630,7 @@ var require_discriminator = __commonJS({
       schemaType: "object",
       error,
       code(cxt) {
-        const { gen, data, schema, parentSchema, it } = cxt;
+        const { gen, data: data2, schema, parentSchema, it } = cxt;
         const { oneOf } = parentSchema;
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
@@ -6643,7 +6643,7 @@ var require_discriminator = __commonJS({
         if (!oneOf)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
-        const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
+        const tag = gen.const("tag", (0, codegen_1._)`${data2}${(0, codegen_1.getProperty)(tagName)}`);
         gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
         cxt.ok(valid);
         function validateMapping() {
@@ -6953,11 +6953,11 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
-    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isMap5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
+    var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -6979,7 +6979,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar5(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar6(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP2;
@@ -6988,13 +6988,13 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias3;
+    exports.isAlias = isAlias4;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap4;
+    exports.isMap = isMap5;
     exports.isNode = isNode;
-    exports.isPair = isPair2;
-    exports.isScalar = isScalar5;
+    exports.isPair = isPair3;
+    exports.isScalar = isScalar6;
     exports.isSeq = isSeq4;
   }
 });
@@ -7459,10 +7459,10 @@ var require_toJS = __commonJS({
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity2.hasAnchor(value))
           return value.toJSON(arg, ctx);
-        const data = { aliasCount: 0, count: 1, res: void 0 };
-        ctx.anchors.set(value, data);
+        const data2 = { aliasCount: 0, count: 1, res: void 0 };
+        ctx.anchors.set(value, data2);
         ctx.onCreate = (res2) => {
-          data.res = res2;
+          data2.res = res2;
           delete ctx.onCreate;
         };
         const res = value.toJSON(arg, ctx);
@@ -7568,20 +7568,20 @@ var require_Alias = __commonJS({
         }
         if (found && ctx) {
           const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
-          let data = anchors2.get(found);
-          if (!data) {
+          let data2 = anchors2.get(found);
+          if (!data2) {
             toJS2.toJS(found, null, ctx);
-            data = anchors2.get(found);
+            data2 = anchors2.get(found);
           }
-          if (data?.res === void 0) {
+          if (data2?.res === void 0) {
             const msg = "This should not happen: Alias anchor was not resolved?";
             throw new ReferenceError(msg);
           }
           if (maxAliasCount >= 0) {
-            data.count += 1;
-            if (data.aliasCount === 0)
-              data.aliasCount = getAliasCount(doc2, found, anchors2);
-            if (data.count * data.aliasCount > maxAliasCount) {
+            data2.count += 1;
+            if (data2.aliasCount === 0)
+              data2.aliasCount = getAliasCount(doc2, found, anchors2);
+            if (data2.count * data2.aliasCount > maxAliasCount) {
               const msg = "Excessive alias count indicates a resource exhaustion attack";
               throw new ReferenceError(msg);
             }
@@ -7889,13 +7889,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str4) => str4.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str3, indent, comment) => str3.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str3.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str4, indent, comment) => str4.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str4.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -8049,16 +8049,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
-    function lineLengthOverLimit(str3, lineWidth, indentLength) {
+    var containsDocumentMarker = (str4) => /^(%|---|\.\.\.)/m.test(str4);
+    function lineLengthOverLimit(str4, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str3.length;
+      const strLen = str4.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str3[i] === "\n") {
+        if (str4[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -8075,11 +8075,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str3 = "";
+      let str4 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str3 += json.slice(start, i) + "\\ ";
+          str4 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -8088,38 +8088,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str3 += json.slice(start, i);
+                str4 += json.slice(start, i);
                 const code = json.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str3 += "\\0";
+                    str4 += "\\0";
                     break;
                   case "0007":
-                    str3 += "\\a";
+                    str4 += "\\a";
                     break;
                   case "000b":
-                    str3 += "\\v";
+                    str4 += "\\v";
                     break;
                   case "001b":
-                    str3 += "\\e";
+                    str4 += "\\e";
                     break;
                   case "0085":
-                    str3 += "\\N";
+                    str4 += "\\N";
                     break;
                   case "00a0":
-                    str3 += "\\_";
+                    str4 += "\\_";
                     break;
                   case "2028":
-                    str3 += "\\L";
+                    str4 += "\\L";
                     break;
                   case "2029":
-                    str3 += "\\P";
+                    str4 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str3 += "\\x" + code.substr(2);
+                      str4 += "\\x" + code.substr(2);
                     else
-                      str3 += json.substr(i, 6);
+                      str4 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -8129,14 +8129,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str3 += json.slice(start, i) + "\n\n";
+                str4 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str3 += "\n";
+                  str4 += "\n";
                   i += 2;
                 }
-                str3 += indent;
+                str4 += indent;
                 if (json[i + 2] === " ")
-                  str3 += "\\";
+                  str4 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -8145,8 +8145,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str3 = start ? str3 + json.slice(start) : json;
-      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str4 = start ? str4 + json.slice(start) : json;
+      return implicitKey ? str4 : foldFlowLines.foldFlowLines(str4, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -8274,15 +8274,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str3 = value.replace(/\n+/g, `$&
+      const str4 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str3);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str4);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str4 : foldFlowLines.foldFlowLines(str4, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -8434,11 +8434,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str4 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str3;
-      return identity2.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
-${ctx.indent}${str3}`;
+        return str4;
+      return identity2.isScalar(node) || str4[0] === "{" || str4[0] === "[" ? `${props} ${str4}` : `${props}
+${ctx.indent}${str4}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -8473,8 +8473,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str3 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
+      let str4 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str4.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -8483,27 +8483,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
+          return str4 === "" ? "?" : explicitKey ? `? ${str4}` : str4;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str3 = `? ${str3}`;
+        str4 = `? ${str4}`;
         if (keyComment && !keyCommentDone) {
-          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+          str4 += stringifyComment.lineComment(str4, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str3;
+        return str4;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
-        str3 = `? ${str3}
+          str4 += stringifyComment.lineComment(str4, ctx.indent, commentString(keyComment));
+        str4 = `? ${str4}
 ${indent}:`;
       } else {
-        str3 = `${str3}:`;
+        str4 = `${str4}:`;
         if (keyComment)
-          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+          str4 += stringifyComment.lineComment(str4, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity2.isNode(value)) {
@@ -8519,7 +8519,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity2.isScalar(value))
-        ctx.indentAtStart = str3.length + 1;
+        ctx.indentAtStart = str4.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -8563,16 +8563,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str3 += ws + valueStr;
+      str4 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(valueComment));
+        str4 += stringifyComment.lineComment(str4, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str3;
+      return str4;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -8617,7 +8617,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey2 = (ctx, key) => (merge.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -8655,7 +8655,7 @@ var require_merge = __commonJS({
       return ctx && identity2.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
-    exports.isMergeKey = isMergeKey;
+    exports.isMergeKey = isMergeKey2;
     exports.merge = merge;
   }
 });
@@ -8799,31 +8799,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str4 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str5 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment2));
+          str5 += stringifyComment.lineComment(str5, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str4);
+        lines.push(blockItemPrefix + str5);
       }
-      let str3;
+      let str4;
       if (lines.length === 0) {
-        str3 = flowChars.start + flowChars.end;
+        str4 = flowChars.start + flowChars.end;
       } else {
-        str3 = lines[0];
+        str4 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str3 += line ? `
+          str4 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str3 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str4 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str3;
+      return str4;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -8866,21 +8866,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str3 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str3.includes("\n"));
+        let str4 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str4.includes("\n"));
         if (i < items.length - 1) {
-          str3 += ",";
+          str4 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str4.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str3 += ",";
+            str4 += ",";
           }
         }
         if (comment)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment));
-        lines.push(str3);
+          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment));
+        lines.push(str4);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -8892,11 +8892,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str3 = start;
+          let str4 = start;
           for (const line of lines)
-            str3 += line ? `
+            str4 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str3}
+          return `${str4}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -9228,7 +9228,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str3) => str3,
+      resolve: (str4) => str4,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -9266,7 +9266,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str3) => new Scalar2.Scalar(str3[0] === "t" || str3[0] === "T"),
+      resolve: (str4) => new Scalar2.Scalar(str4[0] === "t" || str4[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -9318,7 +9318,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str4) => str4.slice(-3).toLowerCase() === "nan" ? NaN : str4[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -9327,7 +9327,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str3) => parseFloat(str3),
+      resolve: (str4) => parseFloat(str4),
       stringify(node) {
         const num6 = Number(node.value);
         return isFinite(num6) ? num6.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -9338,11 +9338,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str3) {
-        const node = new Scalar2.Scalar(parseFloat(str3));
-        const dot = str3.indexOf(".");
-        if (dot !== -1 && str3[str3.length - 1] === "0")
-          node.minFractionDigits = str3.length - dot - 1;
+      resolve(str4) {
+        const node = new Scalar2.Scalar(parseFloat(str4));
+        const dot = str4.indexOf(".");
+        if (dot !== -1 && str4[str4.length - 1] === "0")
+          node.minFractionDigits = str4.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -9359,7 +9359,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
+    var intResolve = (str4, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str4) : parseInt(str4.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -9372,7 +9372,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 2, 8, opt),
+      resolve: (str4, _onError, opt) => intResolve(str4, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int2 = {
@@ -9380,7 +9380,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
+      resolve: (str4, _onError, opt) => intResolve(str4, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -9389,7 +9389,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
+      resolve: (str4, _onError, opt) => intResolve(str4, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -9442,7 +9442,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str3) => str3,
+        resolve: (str4) => str4,
         stringify: stringifyJSON
       },
       {
@@ -9459,7 +9459,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str3) => str3 === "true",
+        resolve: (str4) => str4 === "true",
         stringify: stringifyJSON
       },
       {
@@ -9467,7 +9467,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
+        resolve: (str4, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str4) : parseInt(str4, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -9475,7 +9475,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str3) => parseFloat(str3),
+        resolve: (str4) => parseFloat(str4),
         stringify: stringifyJSON
       }
     ];
@@ -9483,9 +9483,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str3, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str3)}`);
-        return str3;
+      resolve(str4, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str4)}`);
+        return str4;
       }
     };
     var schema = [map.map, seq3.seq].concat(jsonScalars, jsonError);
@@ -9517,10 +9517,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str3 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str3.length);
-          for (let i = 0; i < str3.length; ++i)
-            buffer[i] = str3.charCodeAt(i);
+          const str4 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str4.length);
+          for (let i = 0; i < str4.length; ++i)
+            buffer[i] = str4.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -9531,28 +9531,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str3;
+        let str4;
         if (typeof node_buffer.Buffer === "function") {
-          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str4 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str3 = btoa(s);
+          str4 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
         if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str3.length / lineWidth);
+          const n = Math.ceil(str4.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str3.substr(o, lineWidth);
+            lines[i] = str4.substr(o, lineWidth);
           }
-          str3 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str4 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str3 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str4 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -9758,7 +9758,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str4) => str4.slice(-3).toLowerCase() === "nan" ? NaN : str4[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -9767,7 +9767,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
+      resolve: (str4) => parseFloat(str4.replace(/_/g, "")),
       stringify(node) {
         const num6 = Number(node.value);
         return isFinite(num6) ? num6.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -9778,11 +9778,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str3) {
-        const node = new Scalar2.Scalar(parseFloat(str3.replace(/_/g, "")));
-        const dot = str3.indexOf(".");
+      resolve(str4) {
+        const node = new Scalar2.Scalar(parseFloat(str4.replace(/_/g, "")));
+        const dot = str4.indexOf(".");
         if (dot !== -1) {
-          const f = str3.substring(dot + 1).replace(/_/g, "");
+          const f = str4.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -9802,34 +9802,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str3, offset, radix, { intAsBigInt }) {
-      const sign2 = str3[0];
+    function intResolve(str4, offset, radix, { intAsBigInt }) {
+      const sign2 = str4[0];
       if (sign2 === "-" || sign2 === "+")
         offset += 1;
-      str3 = str3.substring(offset).replace(/_/g, "");
+      str4 = str4.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str3 = `0b${str3}`;
+            str4 = `0b${str4}`;
             break;
           case 8:
-            str3 = `0o${str3}`;
+            str4 = `0o${str4}`;
             break;
           case 16:
-            str3 = `0x${str3}`;
+            str4 = `0x${str4}`;
             break;
         }
-        const n2 = BigInt(str3);
+        const n2 = BigInt(str4);
         return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str3, radix);
+      const n = parseInt(str4, radix);
       return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str3 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
+        const str4 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str4.substr(1) : prefix + str4;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -9839,7 +9839,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 2, 2, opt),
+      resolve: (str4, _onError, opt) => intResolve(str4, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -9848,7 +9848,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 1, 8, opt),
+      resolve: (str4, _onError, opt) => intResolve(str4, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int2 = {
@@ -9856,7 +9856,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
+      resolve: (str4, _onError, opt) => intResolve(str4, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -9865,7 +9865,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
+      resolve: (str4, _onError, opt) => intResolve(str4, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -9969,9 +9969,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str3, asBigInt) {
-      const sign2 = str3[0];
-      const parts = sign2 === "-" || sign2 === "+" ? str3.substring(1) : str3;
+    function parseSexagesimal(str4, asBigInt) {
+      const sign2 = str4[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str4.substring(1) : str4;
       const num6 = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num6(60) + num6(p), num6(0));
       return sign2 === "-" ? num6(-1) * res : res;
@@ -10008,7 +10008,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
+      resolve: (str4, _onError, { intAsBigInt }) => parseSexagesimal(str4, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -10017,7 +10017,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str3) => parseSexagesimal(str3, false),
+      resolve: (str4) => parseSexagesimal(str4, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -10028,8 +10028,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str3) {
-        const match = str3.match(timestamp.test);
+      resolve(str4) {
+        const match = str4.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -11103,9 +11103,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap4 = fc.start.source === "{";
-      const fcName = isMap4 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap5 = fc.start.source === "{";
+      const fcName = isMap5 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap5 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -11141,7 +11141,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap5 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -11181,7 +11181,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap4 && !sep && !props.found) {
+        if (!isMap5 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -11204,7 +11204,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap4 && !props.found && ctx.options.strict) {
+            if (!isMap5 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -11236,7 +11236,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair2.srcToken = collItem;
-          if (isMap4) {
+          if (isMap5) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -11252,7 +11252,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap4 ? "}" : "]";
+      const expectedEnd = isMap5 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -12539,7 +12539,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar5 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar6 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -12623,7 +12623,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar5;
+    exports.isScalar = isScalar6;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -13222,7 +13222,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -13245,7 +13245,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter3;
   }
 });
 
@@ -14153,7 +14153,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -14179,7 +14179,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -14215,7 +14215,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments4;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
 });
@@ -14349,8 +14349,8 @@ var require_formats = __commonJS({
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS2 = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str3) {
-      const matches2 = DATE.exec(str3);
+    function date(str4) {
+      const matches2 = DATE.exec(str4);
       if (!matches2)
         return false;
       const year = +matches2[1];
@@ -14369,8 +14369,8 @@ var require_formats = __commonJS({
     }
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
-      return function time(str3) {
-        const matches2 = TIME.exec(str3);
+      return function time(str4) {
+        const matches2 = TIME.exec(str4);
         if (!matches2)
           return false;
         const hr = +matches2[1];
@@ -14416,8 +14416,8 @@ var require_formats = __commonJS({
     var DATE_TIME_SEPARATOR = /t|\s/i;
     function getDateTime(strictTimeZone) {
       const time = getTime(strictTimeZone);
-      return function date_time(str3) {
-        const dateTime = str3.split(DATE_TIME_SEPARATOR);
+      return function date_time(str4) {
+        const dateTime = str4.split(DATE_TIME_SEPARATOR);
         return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
       };
     }
@@ -14442,13 +14442,13 @@ var require_formats = __commonJS({
     }
     var NOT_URI_FRAGMENT = /\/|:/;
     var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str3) {
-      return NOT_URI_FRAGMENT.test(str3) && URI.test(str3);
+    function uri(str4) {
+      return NOT_URI_FRAGMENT.test(str4) && URI.test(str4);
     }
     var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str3) {
+    function byte(str4) {
       BYTE.lastIndex = 0;
-      return BYTE.test(str3);
+      return BYTE.test(str4);
     }
     var MIN_INT32 = -(2 ** 31);
     var MAX_INT32 = 2 ** 31 - 1;
@@ -14462,11 +14462,11 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str3) {
-      if (Z_ANCHOR.test(str3))
+    function regex(str4) {
+      if (Z_ANCHOR.test(str4))
         return false;
       try {
-        new RegExp(str3);
+        new RegExp(str4);
         return true;
       } catch (e) {
         return false;
@@ -14501,7 +14501,7 @@ var require_limit = __commonJS({
       $data: true,
       error,
       code(cxt) {
-        const { gen, data, schemaCode, keyword, it } = cxt;
+        const { gen, data: data2, schemaCode, keyword, it } = cxt;
         const { opts, self } = it;
         if (!opts.validateFormats)
           return;
@@ -14534,7 +14534,7 @@ var require_limit = __commonJS({
           cxt.fail$data(compareCode(fmt));
         }
         function compareCode(fmt) {
-          return (0, codegen_1._)`${fmt}.compare(${data}, ${schemaCode}) ${KWDs[keyword].fail} 0`;
+          return (0, codegen_1._)`${fmt}.compare(${data2}, ${schemaCode}) ${KWDs[keyword].fail} 0`;
         }
       },
       dependencies: ["format"]
@@ -14802,10 +14802,10 @@ var require_utils2 = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str3) => REGEX_SPECIAL_CHARS.test(str3);
-    exports.isRegexChar = (str3) => str3.length === 1 && exports.hasRegexChars(str3);
-    exports.escapeRegex = (str3) => str3.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str3) => str3.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str4) => REGEX_SPECIAL_CHARS.test(str4);
+    exports.isRegexChar = (str4) => str4.length === 1 && exports.hasRegexChars(str4);
+    exports.escapeRegex = (str4) => str4.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str4) => str4.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform = navigator.platform.toLowerCase();
@@ -14816,8 +14816,8 @@ var require_utils2 = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str3) => {
-      return str3.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+    exports.removeBackslashes = (str4) => {
+      return str4.replace(REGEX_REMOVE_BACKSLASH, (match) => {
         return match === "\\" ? "" : match;
       });
     };
@@ -14907,7 +14907,7 @@ var require_scan = __commonJS({
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str3 = input;
+      let str4 = input;
       let index2 = -1;
       let start = 0;
       let lastIndex = 0;
@@ -14926,10 +14926,10 @@ var require_scan = __commonJS({
       let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index2 >= length2;
-      const peek = () => str3.charCodeAt(index2 + 1);
+      const peek = () => str4.charCodeAt(index2 + 1);
       const advance = () => {
         prev = code;
-        return str3.charCodeAt(++index2);
+        return str4.charCodeAt(++index2);
       };
       while (index2 < length2) {
         code = advance();
@@ -15106,24 +15106,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base2 = str3;
+      let base2 = str4;
       let prefix = "";
       let glob = "";
       if (start > 0) {
-        prefix = str3.slice(0, start);
-        str3 = str3.slice(start);
+        prefix = str4.slice(0, start);
+        str4 = str4.slice(start);
         lastIndex -= start;
       }
       if (base2 && isGlob === true && lastIndex > 0) {
-        base2 = str3.slice(0, lastIndex);
-        glob = str3.slice(lastIndex);
+        base2 = str4.slice(0, lastIndex);
+        glob = str4.slice(lastIndex);
       } else if (isGlob === true) {
         base2 = "";
-        glob = str3;
+        glob = str4;
       } else {
-        base2 = str3;
+        base2 = str4;
       }
-      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str3) {
+      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str4) {
         if (isPathSeparator(base2.charCodeAt(base2.length - 1))) {
           base2 = base2.slice(0, -1);
         }
@@ -16170,8 +16170,8 @@ var require_parse = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create2 = (str3) => {
-        switch (str3) {
+      const create2 = (str4) => {
+        switch (str4) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -16189,7 +16189,7 @@ var require_parse = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str3);
+            const match = /^(.*?)\.(\w+)$/.exec(str4);
             if (!match) return;
             const source2 = create2(match[1]);
             if (!source2) return;
@@ -16220,9 +16220,9 @@ var require_picomatch = __commonJS({
     var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = (str3) => {
+        const arrayMatcher = (str4) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str3);
+            const state2 = isMatch(str4);
             if (state2) return state2;
           }
           return false;
@@ -16298,7 +16298,7 @@ var require_picomatch = __commonJS({
       const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix }));
     };
-    picomatch3.isMatch = (str3, patterns, options) => picomatch3(patterns, options)(str3);
+    picomatch3.isMatch = (str4, patterns, options) => picomatch3(patterns, options)(str4);
     picomatch3.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse3(pattern, { ...options, fastpaths: false });
@@ -16581,14 +16581,14 @@ var require_unevaluatedProperties = __commonJS({
       trackErrors: true,
       error,
       code(cxt) {
-        const { gen, schema, data, errsCount, it } = cxt;
+        const { gen, schema, data: data2, errsCount, it } = cxt;
         if (!errsCount)
           throw new Error("ajv implementation error");
         const { allErrors, props } = it;
         if (props instanceof codegen_1.Name) {
-          gen.if((0, codegen_1._)`${props} !== true`, () => gen.forIn("key", data, (key) => gen.if(unevaluatedDynamic(props, key), () => unevaluatedPropCode(key))));
+          gen.if((0, codegen_1._)`${props} !== true`, () => gen.forIn("key", data2, (key) => gen.if(unevaluatedDynamic(props, key), () => unevaluatedPropCode(key))));
         } else if (props !== true) {
-          gen.forIn("key", data, (key) => props === void 0 ? unevaluatedPropCode(key) : gen.if(unevaluatedStatic(props, key), () => unevaluatedPropCode(key)));
+          gen.forIn("key", data2, (key) => props === void 0 ? unevaluatedPropCode(key) : gen.if(unevaluatedStatic(props, key), () => unevaluatedPropCode(key)));
         }
         it.props = true;
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
@@ -16645,11 +16645,11 @@ var require_unevaluatedItems = __commonJS({
       schemaType: ["boolean", "object"],
       error,
       code(cxt) {
-        const { gen, schema, data, it } = cxt;
+        const { gen, schema, data: data2, it } = cxt;
         const items = it.items || 0;
         if (items === true)
           return;
-        const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+        const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
         if (schema === false) {
           cxt.setParams({ len: items });
           cxt.fail((0, codegen_1._)`${len} > ${items}`);
@@ -17667,23 +17667,22 @@ function parsePssVersion(text) {
 
 // src/report/diagnostic-rules.ts
 var INPUT_TAGS = ["security", "input"];
+var UNCHECKED = { severity: "high", securitySeverity: 7.5, coverage: true };
 function diagnostic(rule) {
-  return { category: "input", references: {}, ...rule, tags: [...INPUT_TAGS, ...rule.tags ?? []] };
+  return { category: "input", references: {}, ...rule, tags: [...INPUT_TAGS, ...rule.coverage ? ["coverage"] : [], ...rule.tags ?? []] };
 }
 var DIAGNOSTIC_RULES = [
   diagnostic({
     id: "invalid-yaml",
     title: "Invalid YAML",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "A manifest that does not parse is never checked. Whatever it would deploy goes unreviewed, and tools downstream may read it differently from this gate.",
     remediation: "Fix the YAML syntax at the reported line (indentation, quoting, unbalanced brackets) so that the document parses."
   }),
   diagnostic({
     id: "duplicate-key",
     title: "Duplicate mapping key",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "YAML parsers disagree on duplicated keys: some keep the first value, some the last, some refuse the document. A reviewer may read one value while the cluster applies the other.",
     remediation: "Remove the duplicated key so that each key appears once in its mapping."
   }),
@@ -17691,6 +17690,7 @@ var DIAGNOSTIC_RULES = [
     id: "not-a-kubernetes-object",
     title: "Document is not a Kubernetes object",
     severity: "medium",
+    coverage: false,
     securitySeverity: 4,
     rationale: "A document without `apiVersion`, `kind` and `metadata.name` cannot be checked as a Kubernetes object, and may be a mistake that hides a real resource.",
     remediation: "Give the document `apiVersion`, `kind` and `metadata.name`, or move non-Kubernetes YAML out of the manifest folders."
@@ -17698,133 +17698,146 @@ var DIAGNOSTIC_RULES = [
   diagnostic({
     id: "file-too-large",
     title: "File over the size limit",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "Files over the size limit are not read, so nothing in them is checked. Very large inputs are also a common way to exhaust tooling.",
     remediation: "Split the file into smaller manifests, or raise the size limit in the gate settings if the file is expected."
   }),
   diagnostic({
     id: "invalid-encoding",
     title: "File is not valid UTF-8",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "Text that is not valid UTF-8 is decoded differently by different tools, so what is reviewed may not be what is applied.",
     remediation: "Save the file as UTF-8."
   }),
   diagnostic({
     id: "path-outside-repository",
     title: "Path leaves the repository",
-    severity: "high",
-    securitySeverity: 7.5,
+    ...UNCHECKED,
     rationale: "A path (a `../` reference, an absolute path or a symbolic link) that points outside the repository can read files from the machine that renders the manifests, and makes the result depend on things that are not under review.",
     remediation: "Reference only files inside the repository, with relative paths that stay within it; replace symbolic links that point outside with the files themselves."
   }),
   diagnostic({
     id: "file-not-found",
     title: "Referenced file not found",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "A reference to a missing file (values file, kustomize resource, patch) means the rendered result is incomplete and cannot be fully checked.",
     remediation: "Fix the reference or add the missing file."
   }),
   diagnostic({
     id: "remote-resource",
     title: "Remote resource in a render",
-    severity: "high",
-    securitySeverity: 7,
+    ...UNCHECKED,
     rationale: "A kustomization or chart that pulls resources from a URL deploys content that is not in the repository and not reviewed in the pull request; it can change at any time without a commit.",
     remediation: "Vendor the remote resource into the repository, or pin it to an immutable reference that is reviewed separately."
   }),
   diagnostic({
     id: "kustomize-build-failed",
     title: "Kustomize build failed",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "A kustomization that does not build is not checked, and will also fail or behave unexpectedly when synced to the cluster.",
     remediation: "Run `kustomize build` on the reported folder and fix the reported error."
   }),
   diagnostic({
     id: "render-timeout",
     title: "Render timed out",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "A render that does not finish in time (for example a template that recurses without end) is not checked.",
     remediation: "Simplify the templates or the kustomization so that rendering finishes quickly; look for recursive template calls."
   }),
   diagnostic({
     id: "invalid-input",
     title: "Input could not be processed",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "An input the gate cannot process is not checked; whatever it deploys goes unreviewed.",
     remediation: "Read the message for the specific problem and fix the file it names."
   }),
   diagnostic({
     id: "helm-inflation-disabled",
     title: "Helm chart inflation in kustomize is disabled",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "A kustomization that inflates Helm charts (`helmCharts`) needs the helm binary and may fetch charts over the network, which the gate does not allow; the charts it names are not checked through it.",
     remediation: "Point the gate at the chart directly (as a Helm target with its values), or vendor the rendered chart into the repository."
   }),
   diagnostic({
     id: "invalid-kustomization",
     title: "Kustomization cannot be read",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "A kustomization whose fields have the wrong shape cannot be followed: the files it would load and the objects it would build go unchecked.",
     remediation: "Fix the kustomization field named in the message (for example a `resources:` that is not a list of strings)."
   }),
   diagnostic({
     id: "kustomization-cycle",
     title: "Kustomizations include each other in a cycle",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "kustomize refuses a cycle of includes, so none of the objects behind it would deploy as reviewed.",
     remediation: "Break the cycle: a base must not include the overlays built on it."
   }),
   diagnostic({
     id: "render-output-too-large",
     title: "Rendered output over the size limit",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "A target that renders to an enormous stream is either a mistake or an attempt to exhaust the gate; its objects are not checked.",
     remediation: "Split the target, or check what makes its output grow (generators, repeated components)."
   }),
   diagnostic({
     id: "kustomize-not-found",
     title: "No kustomize to render with",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "Kustomize targets are rendered with the `kustomize` binary or `kubectl kustomize`; with neither on the PATH they cannot be checked.",
     remediation: "Install kustomize or kubectl on the runner (GitHub-hosted runners have both)."
   }),
   diagnostic({
     id: "target-not-found",
     title: "Configured target not found",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "A target named in the configuration that does not exist is not checked, which usually means the configuration went stale after a move.",
     remediation: "Fix the `targets:` entry in `.gitops-gate.yaml` to name an existing kustomization, chart or manifest folder."
   }),
   diagnostic({
     id: "helm-render-failed",
     title: "Helm chart cannot be rendered",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "A chart that fails to render for a release (a template error, a failed `required`, values that break the schema) is not checked, and would fail at deploy time too.",
     remediation: "Fix the template or values named in the message; render it locally with `gitops-gate template` to see the same error."
   }),
   diagnostic({
     id: "helm-not-found",
     title: "No helm binary for `renderer: helm`",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "The configuration asks for charts to be rendered by the helm binary, and none is on the PATH, so the charts are not checked.",
     remediation: "Install helm on the runner, or remove `renderer: helm` to use the built-in renderer (no binary needed)."
+  }),
+  diagnostic({
+    id: "ambiguous-yaml",
+    title: "YAML that readers disagree on",
+    ...UNCHECKED,
+    rationale: "A key given twice under spellings Go reads as one field, or given both directly and through a merge key (`<<`), is read differently by different YAML readers. kustomize could act on a value the reviewer never saw, so the gate refuses the file instead of guessing.",
+    remediation: "Write each key once, in its usual spelling, and avoid merge keys that override explicit keys."
+  }),
+  diagnostic({
+    id: "kustomization-not-rendered",
+    title: "Kustomization not rendered",
+    ...UNCHECKED,
+    rationale: "A kustomization (or one it includes) that cannot be read unambiguously is never handed to kustomize, so nothing the target deploys is checked. The finding on the kustomization file itself says why it could not be read.",
+    remediation: "Fix the kustomization named in the related finding; `kustomize build` on the folder must work with plain, unambiguous YAML."
+  }),
+  diagnostic({
+    id: "scan-time-budget",
+    title: "Scan time budget exhausted",
+    ...UNCHECKED,
+    rationale: "The scan has a time budget for the whole run (`limits.scanTimeoutSeconds`), so that a pull request cannot keep a runner busy for hours. Targets not reached when it ran out are not checked.",
+    remediation: "Find the slow targets (render timeouts in the same report), raise `limits.scanTimeoutSeconds`, or split the scan over several jobs with `include`/`exclude`."
   })
 ];
 var BY_ID = new Map(DIAGNOSTIC_RULES.map((r) => [r.id, r]));
+function isCoverageRule(id) {
+  return BY_ID.get(id)?.coverage === true;
+}
+
+// src/policy/coverage.ts
+function hasUncheckedChange(findings) {
+  return findings.some((f) => f.status === "new" && !f.suppression && isCoverageRule(f.ruleId));
+}
 
 // src/settings/config.ts
 var import_ajv = __toESM(require_ajv(), 1);
@@ -17847,7 +17860,8 @@ function describeSchemaErrors(errors) {
 var import_yaml = __toESM(require_dist(), 1);
 
 // src/repo/files.ts
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 var DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 var InputError = class extends Error {
@@ -17909,6 +17923,14 @@ var RepoFiles = class {
     }
     return real;
   }
+  /**
+   * The repository-relative real path of a file or folder (symbolic links resolved), as programs that follow
+   * links see it; throws an InputError when it does not exist or leaves the repository.
+   */
+  canonical(rel) {
+    const real = this.confined(rel);
+    return real === this.realRoot ? "" : path.relative(this.realRoot, real).split(path.sep).join("/");
+  }
   exists(rel) {
     try {
       this.confined(rel);
@@ -17944,7 +17966,10 @@ var RepoFiles = class {
   readText(rel) {
     return decodeUtf8(this.readBytes(rel), rel);
   }
-  /** Lists the entries of a folder (names only), sorted. Symlinks that leave the repository are left out. */
+  /**
+   * Lists the entries of a folder (names only), sorted. Every entry is listed, also a symbolic link that leaves the
+   * repository or points nowhere (as a file): reading it reports why, so nothing vanishes without a word.
+   */
   list(dirRel) {
     const real = this.confined(dirRel);
     const out = [];
@@ -17955,7 +17980,7 @@ var RepoFiles = class {
         try {
           isDir = statSync(this.confined(rel)).isDirectory();
         } catch {
-          continue;
+          isDir = false;
         }
       }
       out.push({ name: entry.name, isDir });
@@ -17964,15 +17989,17 @@ var RepoFiles = class {
   }
   /**
    * Every file under `dirRel` (repository-relative paths, sorted), not following symlinked folders and skipping
-   * `.git` and friends. Symlinked files are listed: reading them checks where they point.
+   * `.git` and friends. Symlinked files inside the repository are listed (reading them follows the link); a link
+   * that leaves the repository is not listed but reported in `problems`, as Argo CD refuses such links too.
    */
-  walk(dirRel = "") {
+  walk(dirRel = "", problems) {
     const files = [];
     const visit = (dir2) => {
       let entries2;
       try {
         entries2 = readdirSync(path.join(this.root, dir2), { withFileTypes: true });
-      } catch {
+      } catch (err) {
+        problems?.push(new InputError(dir2 || ".", `folder cannot be read (${err.code ?? "error"}); nothing in it is checked`, "invalid-input"));
         return;
       }
       entries2.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -17980,7 +18007,12 @@ var RepoFiles = class {
         const rel = dir2 ? `${dir2}/${entry.name}` : entry.name;
         if (entry.isDirectory()) {
           if (!this.skipDirs.has(entry.name)) visit(rel);
-        } else if (entry.isFile() || entry.isSymbolicLink() && !lstatIsDir(path.join(this.root, rel))) {
+        } else if (entry.isSymbolicLink()) {
+          const where = this.linkTarget(rel);
+          if (where === "outside") {
+            problems?.push(new InputError(rel, `symbolic link points outside the repository (${readlinkSync(path.join(this.root, rel))}); not followed`, "path-outside-repository"));
+          } else if (where !== "dir") files.push(rel);
+        } else if (entry.isFile()) {
           files.push(rel);
         }
       }
@@ -17988,14 +18020,51 @@ var RepoFiles = class {
     visit(this.normalize(dirRel));
     return files;
   }
-};
-function lstatIsDir(abs) {
-  try {
-    return lstatSync(abs).isDirectory() || statSync(abs).isDirectory();
-  } catch {
-    return false;
+  /** Where a symbolic link leads: a folder or a file inside the repository, outside it, or nowhere. */
+  linkTarget(rel) {
+    try {
+      return statSync(this.confined(rel)).isDirectory() ? "dir" : "file";
+    } catch (err) {
+      return err instanceof InputError && err.ruleId === "path-outside-repository" ? "outside" : "missing";
+    }
   }
-}
+  /**
+   * A digest of a file's content, read in bounded chunks (at most `maxBytes`, the size counted in), for deciding
+   * whether content the gate could not check changed between two revisions. Links and missing files digest what
+   * they are ('outside:<target>', 'missing').
+   */
+  contentDigest(rel, maxBytes = 64 * 1024 * 1024) {
+    let real;
+    try {
+      real = this.confined(rel);
+    } catch (err) {
+      if (err instanceof InputError && err.ruleId === "path-outside-repository") {
+        try {
+          return `outside:${readlinkSync(path.join(this.root, this.normalize(rel)))}`;
+        } catch {
+          return "outside";
+        }
+      }
+      return "missing";
+    }
+    const stat = statSync(real);
+    if (!stat.isFile()) return stat.isDirectory() ? "folder" : "not-a-file";
+    const hash = createHash("sha256").update(`size:${stat.size}\0`);
+    const fd = openSync(real, "r");
+    try {
+      const chunk = Buffer.alloc(1024 * 1024);
+      for (let done = 0; done < Math.min(stat.size, maxBytes); ) {
+        const n = readSync(fd, chunk, 0, Math.min(chunk.length, maxBytes - done), done);
+        if (n <= 0) break;
+        hash.update(chunk.subarray(0, n));
+        done += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return hash.digest("hex");
+  }
+};
 var utf8 = new TextDecoder("utf-8", { fatal: true });
 function decodeUtf8(bytes3, file) {
   try {
@@ -18018,24 +18087,24 @@ function firstInvalidUtf8(bytes3) {
 
 // src/objects/yaml-source.ts
 var DEFAULT_YAML_LIMITS = { maxAliasCount: 100, maxDepth: 200, maxDocuments: 1e4 };
-function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
+function parseStream(text, file, options) {
   const lineCounter = new import_yaml.LineCounter();
   const errors = [];
   let docs;
   try {
-    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true, ...options.schema ? { schema: options.schema } : {} });
   } catch (err) {
-    return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${err.message}`, "invalid-yaml")] };
+    return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${err.message}`, "invalid-yaml")], lineCounter };
   }
   if (!Array.isArray(docs)) docs = [docs];
-  if (docs.length > limits.maxDocuments) {
-    errors.push(new InputError(file, `${docs.length} YAML documents, over the limit of ${limits.maxDocuments}; only the first ${limits.maxDocuments} are read`, "invalid-yaml"));
-    docs = docs.slice(0, limits.maxDocuments);
+  if (docs.length > options.maxDocuments) {
+    errors.push(new InputError(file, `${docs.length} YAML documents, over the limit of ${options.maxDocuments}; only the first ${options.maxDocuments} are read`, "invalid-yaml"));
+    docs = docs.slice(0, options.maxDocuments);
   }
   const documents = [];
   docs.forEach((doc, index2) => {
-    const startOffset = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
-    const line = lineCounter.linePos(startOffset).line;
+    const offset = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
+    const line = lineCounter.linePos(offset).line;
     const problem = doc.errors[0];
     if (problem) {
       const pos = problem.linePos?.[0];
@@ -18043,10 +18112,18 @@ function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
       errors.push(new InputError(file, `invalid YAML in document ${index2 + 1}: ${message}`, problem.code === "DUPLICATE_KEY" ? "duplicate-key" : "invalid-yaml", pos?.line ?? line, pos?.col));
       return;
     }
+    documents.push({ doc, index: index2, line, offset });
+  });
+  return { documents, errors, lineCounter };
+}
+function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
+  const { documents: docs, errors, lineCounter } = parseStream(text, file, limits);
+  const documents = [];
+  for (const { doc, index: index2, line } of docs) {
     const depth = nestingDepth(doc.contents, limits.maxDepth);
     if (depth > limits.maxDepth) {
       errors.push(new InputError(file, `document ${index2 + 1} nests deeper than ${limits.maxDepth} levels; not read`, "invalid-yaml", line));
-      return;
+      continue;
     }
     let value;
     try {
@@ -18054,10 +18131,10 @@ function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
     } catch (err) {
       const reason = /alias/i.test(err.message) ? `document ${index2 + 1} expands too many aliases (over ${limits.maxAliasCount}): a resource exhaustion ("billion laughs") pattern; not read` : `document ${index2 + 1} cannot be read: ${err.message}`;
       errors.push(new InputError(file, reason, "invalid-yaml", line));
-      return;
+      continue;
     }
     documents.push({ index: index2, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
-  });
+  }
   return { documents, errors };
 }
 function nestingDepth(root, limit) {
@@ -18164,6 +18241,8 @@ function packageVersion() {
 
 // src/settings/config.ts
 var CONFIG_FILE_NAMES = [".gitops-gate.yaml", ".gitops-gate.yml"];
+var DEFAULT_SCAN_TIMEOUT_MS = 20 * 6e4;
+var MAX_CONFIG_BYTES = 1024 * 1024;
 var ConfigError = class extends Error {
   constructor(message) {
     super(message);
@@ -18204,7 +18283,7 @@ function defaultSettings(root) {
     exceptions: [],
     discovery: { include: [], exclude: [], targets: [], charts: [] },
     renderer: "builtin",
-    limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 6e4 },
+    limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 6e4, scanTimeoutMs: DEFAULT_SCAN_TIMEOUT_MS },
     configSource: ""
   };
 }
@@ -18233,7 +18312,8 @@ function applyConfig(settings, config, source) {
     renderer: config.renderer ?? settings.renderer,
     limits: {
       maxFileBytes: config.limits?.maxFileBytes ?? settings.limits.maxFileBytes,
-      renderTimeoutMs: config.limits?.renderTimeoutSeconds !== void 0 ? config.limits.renderTimeoutSeconds * 1e3 : settings.limits.renderTimeoutMs
+      renderTimeoutMs: config.limits?.renderTimeoutSeconds !== void 0 ? config.limits.renderTimeoutSeconds * 1e3 : settings.limits.renderTimeoutMs,
+      scanTimeoutMs: config.limits?.scanTimeoutSeconds !== void 0 ? config.limits.scanTimeoutSeconds * 1e3 : settings.limits.scanTimeoutMs
     },
     configSource: source
   };
@@ -18337,6 +18417,16 @@ function indexRules(...lists) {
   for (const list of lists) for (const rule of list ?? []) if (!map.has(rule.id)) map.set(rule.id, rule);
   return map;
 }
+function describeCoverage(c) {
+  const lines = [];
+  lines.push(
+    c.targets === 0 ? "No target to check." : `${c.checked} of ${plural(c.targets, "target")} checked${c.unchecked > 0 ? `, ${c.unchecked} could not be checked (see findings)` : ""}.`
+  );
+  if (c.uncheckedFiles > 0) lines.push(`${plural(c.uncheckedFiles, "file")} outside any target could not be checked (see findings).`);
+  if (c.budgetExhausted) lines.push("The scan's time budget ran out: the targets it did not reach are not checked.");
+  if (c.skipped.length > 0) lines.push(`${c.skipped.map((s) => `${plural(s.files, "file")} skipped: ${s.reason}`).join("; ")}.`);
+  return lines;
+}
 
 // src/report/json.ts
 var JSON_REPORT_VERSION = 1;
@@ -18357,10 +18447,15 @@ function buildJsonReport(findings, opts) {
       failOn: opts.failOn,
       blocking: opts.blockingCount,
       targets: opts.targetsScanned,
-      objects: opts.objectsScanned
+      objects: opts.objectsScanned,
+      ...opts.coverage ? { checked: opts.coverage.checked, unchecked: opts.coverage.unchecked } : {},
+      verdict: opts.blockingCount > 0 ? "fail" : opts.unchecked ? "unchecked" : "pass"
     },
+    ...opts.coverage ? { coverage: opts.coverage } : {},
     ...opts.baseCommit ? { base: opts.baseCommit } : {},
-    targets: (opts.targets ?? []).map((t) => ({ id: t.id, kind: t.kind, path: t.path, objects: t.objects })),
+    targets: (opts.targets ?? []).map(
+      (t) => defined({ id: t.id, kind: t.kind, path: t.path, objects: t.objects, checked: t.checked, unchecked: t.unchecked?.length ? [...t.unchecked] : void 0 })
+    ),
     notes: [...opts.notes ?? []],
     findings: [...findings].sort(compareByLocation).map(
       (f) => defined({
@@ -18671,9 +18766,10 @@ function buildSummary(input) {
   const linkBase = input.serverUrl && input.repository && input.headSha ? `${input.serverUrl.replace(/\/+$/, "")}/${input.repository.split("/").map(encodeURIComponent).join("/")}/blob/${encodeURIComponent(input.headSha)}/` : void 0;
   const head = [];
   head.push(
-    input.blocking > 0 ? `## \u2716 gitops-gate: ${plural(input.blocking, "blocking finding")}` : `## \u2714 gitops-gate: no blocking findings`,
+    input.blocking > 0 ? `## \u2716 gitops-gate: ${plural(input.blocking, "blocking finding")}` : input.unchecked ? "## \u26A0 gitops-gate: no blocking findings, but not everything was checked" : `## \u2714 gitops-gate: no blocking findings`,
     ""
   );
+  if (input.coverage) head.push(`**Coverage:** ${describeCoverage(input.coverage).map((l) => escapeMarkdown(l)).join(" ")}`, "");
   const gate = input.failOn === "none" ? "The gate is off (`fail-on: none`): findings are reported but never block." : `The gate fails on findings that are ${describeGate(input.failOn)}.`;
   head.push(input.baseScanned ? `${gate} Findings that already exist at the base revision are shown but do not block.` : `${gate} No base revision was scanned, so every finding counts as new.`, "");
   if (counts.total === 0) {
@@ -18721,11 +18817,11 @@ ${tableHead}`,
   sections.push({
     open: `<details><summary>Targets scanned: ${plural(input.targets.length, "target")}, ${plural(objects, "object")}</summary>
 
-| Target | Kind | Objects |
-| :-- | :-- | --: |
+| Target | Kind | Objects | Checked |
+| :-- | :-- | --: | :-- |
 `,
     rows: input.targets.map(
-      (t) => `| ${escapeMarkdown(truncate(t.id, MAX_NAME_CHARS))} | ${escapeMarkdown(t.kind ?? "")} | ${t.rendered === false ? "not rendered" : t.objects} |`
+      (t) => `| ${escapeMarkdown(truncate(t.id, MAX_NAME_CHARS))} | ${escapeMarkdown(t.kind ?? "")} | ${t.rendered === false ? "not rendered" : t.objects} | ${t.checked === false ? `\u2716 not checked: ${(t.unchecked ?? []).map((id) => inlineCode(id, { inTable: true })).join(", ")}` : "\u2714"} |`
     ),
     close: "\n</details>\n",
     what: "targets"
@@ -18834,8 +18930,9 @@ function formatText(findings, opts) {
     lines.push(`${plural(counts.total, "finding")}: ${bySeverity} (${status})`);
   }
   lines.push(`Scanned ${plural(opts.targetsScanned, "target")}, ${plural(opts.objectsScanned, "object")}.`);
+  if (opts.coverage) lines.push(...describeCoverage(opts.coverage).map(sanitizeForTerminal));
   lines.push(
-    opts.blockingCount > 0 ? paint("red", `\u2716 ${plural(opts.blockingCount, "blocking finding")} (${describeGate(opts.failOn)})`) : paint("green", `\u2714 no blocking findings${opts.failOn === "none" ? " (gate disabled)" : ""}`)
+    opts.blockingCount > 0 ? paint("red", `\u2716 ${plural(opts.blockingCount, "blocking finding")} (${describeGate(opts.failOn)})`) : opts.unchecked ? paint("yellow", "\u26A0 no blocking findings, but not everything this change brings could be checked (see the coverage findings)") : paint("green", `\u2714 no blocking findings${opts.failOn === "none" ? " (gate disabled)" : ""}`)
   );
   return `${lines.join("\n")}
 `;
@@ -18859,7 +18956,9 @@ function reportsFor(result, options) {
     failOn: result.settings.failOn,
     blockingCount: result.blocking.length,
     targetsScanned: result.targets.length,
-    objectsScanned: objects
+    objectsScanned: objects,
+    coverage: result.coverage,
+    unchecked: result.blocking.length === 0 && hasUncheckedChange(result.findings)
   };
   return {
     rules: allMeta,
@@ -18886,8 +18985,10 @@ function reportsFor(result, options) {
       baseScanned: result.baseScanned,
       failOn: result.settings.failOn,
       blocking: result.blocking.length,
-      targets: result.targets.map((t) => ({ id: t.id, objects: t.objects, kind: t.kind, rendered: t.rendered })),
+      targets: result.targets.map((t) => ({ id: t.id, objects: t.objects, kind: t.kind, rendered: t.rendered, checked: t.checked, ...t.unchecked ? { unchecked: t.unchecked } : {} })),
       notes: result.notes,
+      coverage: result.coverage,
+      unchecked: common.unchecked,
       ...result.targetDiffs ? { targetDiffs: result.targetDiffs } : {},
       ...links
     })
@@ -21315,10 +21416,10 @@ function parseTextFormatScalarValue(type, value) {
       return parseInt(value, 10);
   }
 }
-function unescapeBytesDefaultValue(str3) {
+function unescapeBytesDefaultValue(str4) {
   const b = [];
   const input = {
-    tail: str3,
+    tail: str4,
     c: "",
     next() {
       if (this.tail.length == 0) {
@@ -22542,9 +22643,9 @@ function compileMessageReader(descString, fieldReaders) {
       const [fieldNo, wireType] = reader.tag();
       const fieldReader = fieldReaders.get(fieldNo);
       if (fieldReader === void 0) {
-        const data = reader.skip(wireType, fieldNo, ctx.recursionLimit - ctx.depth);
+        const data2 = reader.skip(wireType, fieldNo, ctx.recursionLimit - ctx.depth);
         if (ctx.readUnknownFields) {
-          unknownFields.push({ no: fieldNo, wireType, data });
+          unknownFields.push({ no: fieldNo, wireType, data: data2 });
         }
         continue;
       }
@@ -22572,9 +22673,9 @@ function compileGroupReader(descString, fieldReaders) {
       }
       const fieldReader = fieldReaders.get(recordFieldNo);
       if (fieldReader === void 0) {
-        const data = reader.skip(wireType, recordFieldNo, ctx.recursionLimit - ctx.depth);
+        const data2 = reader.skip(wireType, recordFieldNo, ctx.recursionLimit - ctx.depth);
         if (ctx.readUnknownFields) {
-          unknownFields.push({ no: recordFieldNo, wireType, data });
+          unknownFields.push({ no: recordFieldNo, wireType, data: data2 });
         }
         continue;
       }
@@ -22903,8 +23004,8 @@ function compileMessage2(desc) {
     const unknown = message.$unknown;
     if (unknown !== void 0 && opts.writeUnknownFields) {
       for (let i = 0; i < unknown.length; i++) {
-        const { no, wireType, data } = unknown[i];
-        writer.tag(no, wireType).raw(data);
+        const { no, wireType, data: data2 } = unknown[i];
+        writer.tag(no, wireType).raw(data2);
       }
     }
   };
@@ -23310,8 +23411,8 @@ function setExtension(message, extension, value) {
   const reader = new BinaryReader(writer.finish());
   while (reader.pos < reader.len) {
     const [no, wireType] = reader.tag();
-    const data = reader.skip(wireType, no);
-    ufs.push({ no, wireType, data });
+    const data2 = reader.skip(wireType, no);
+    ufs.push({ no, wireType, data: data2 });
   }
   message.$unknown = ufs;
 }
@@ -25688,13 +25789,13 @@ var UNITS = Object.freeze({
 });
 var INT_REGEXP = /^\d+/;
 var UNIT_REGEXP = new RegExp(`^(${Object.keys(UNITS).join("|")})`);
-function parseDuration(str3) {
-  if (str3.length > DURATION_STRING_LENGTH_LIMIT) {
+function parseDuration(str4) {
+  if (str4.length > DURATION_STRING_LENGTH_LIMIT) {
     throw badDurationStr(`duration string exceeds ${DURATION_STRING_LENGTH_LIMIT} characters`);
   }
-  if (/^[-+]?0$/.test(str3))
+  if (/^[-+]?0$/.test(str4))
     return createDuration();
-  const [sign2, values] = /^[+-]/.test(str3) ? [str3[0] === "+" ? 1n : -1n, str3.slice(1)] : [1n, str3];
+  const [sign2, values] = /^[+-]/.test(str4) ? [str4[0] === "+" ? 1n : -1n, str4.slice(1)] : [1n, str4];
   let fullNanos = 0n;
   let remainder = values;
   while (remainder.length > 0) {
@@ -25947,8 +26048,8 @@ var UnicodeRangeTable = class {
   data;
   isStride1;
   SIZE;
-  constructor(data, isStride1 = false) {
-    this.data = data;
+  constructor(data2, isStride1 = false) {
+    this.data = data2;
     this.isStride1 = isStride1;
     this.SIZE = isStride1 ? 2 : 3;
   }
@@ -25983,12 +26084,12 @@ var getB64Map = () => {
   }
   return _B64_MAP;
 };
-var decodeVLQ = (str3) => {
+var decodeVLQ = (str4) => {
   const b64 = getB64Map();
   const res = [];
   let value = 0, shift = 0;
-  for (let i = 0; i < str3.length; i++) {
-    const digit = b64[str3.charCodeAt(i)];
+  for (let i = 0; i < str4.length; i++) {
+    const digit = b64[str4.charCodeAt(i)];
     value |= (digit & 31) << shift;
     if ((digit & 32) === 0) {
       res.push(value);
@@ -26000,10 +26101,10 @@ var decodeVLQ = (str3) => {
   }
   return res;
 };
-var decodeRanges = (str3, isStride1) => {
-  if (str3.length === 0)
+var decodeRanges = (str4, isStride1) => {
+  if (str4.length === 0)
     return new Uint32Array(0);
-  const res = decodeVLQ(str3);
+  const res = decodeVLQ(str4);
   const numRanges = isStride1 ? res.length / 2 : res.length / 3;
   const out = new Uint32Array(numRanges * 3);
   let current = 0, resIdx = 0;
@@ -26016,8 +26117,8 @@ var decodeRanges = (str3, isStride1) => {
   }
   return out;
 };
-var decodeOrbit = (str3) => {
-  const res = decodeVLQ(str3);
+var decodeOrbit = (str4) => {
+  const res = decodeVLQ(str4);
   const map = /* @__PURE__ */ new Map();
   let currentKey = 0;
   for (let i = 0; i < res.length; i += 2) {
@@ -26603,8 +26704,8 @@ function unhex(c) {
   }
   return -1;
 }
-function stringToRunes(str3) {
-  return Array.from(String(str3)).map((s) => codePointAtOrThrow(s, 0));
+function stringToRunes(str4) {
+  return Array.from(String(str4)).map((s) => codePointAtOrThrow(s, 0));
 }
 function runeToString(r) {
   return String.fromCodePoint(r);
@@ -26633,8 +26734,8 @@ function emptyOpContext(r1, r2) {
   }
   return op;
 }
-function quoteMeta(str3) {
-  return str3.split("").map((s) => {
+function quoteMeta(str4) {
+  return str4.split("").map((s) => {
     if (METACHARACTERS.indexOf(s) >= 0) {
       return `\\${s}`;
     }
@@ -27218,11 +27319,11 @@ var fromRegexp = (re) => {
         return new Prefilter(Prefilter.Type.NONE);
       }
       const pf = new Prefilter(Prefilter.Type.EXACT);
-      let str3 = "";
+      let str4 = "";
       for (let i = 0; i < re.runes.length; i++) {
-        str3 += String.fromCodePoint(re.runes[i]);
+        str4 += String.fromCodePoint(re.runes[i]);
       }
-      pf.str = str3;
+      pf.str = str4;
       return pf;
     }
     case Regexp.Op.CAPTURE:
@@ -28222,8 +28323,8 @@ var CharClass = class _CharClass {
 var StringIterator = class {
   str;
   position;
-  constructor(str3) {
-    this.str = str3;
+  constructor(str4) {
+    this.str = str4;
     this.position = 0;
   }
   // Returns the cursor position.  Do not interpret the result!
@@ -29800,8 +29901,8 @@ var RE2JS = class _RE2JS {
    * @param {string} str The string to be literalized
    * @returns {string} A literal string replacement
    */
-  static quote(str3) {
-    return quoteMeta(str3);
+  static quote(str4) {
+    return quoteMeta(str4);
   }
   /**
    * Helper: create new RE2JS with given regex and flags.
@@ -30800,14 +30901,14 @@ var runtime;
     }
   }
   runtime2.GrammarLocation = GrammarLocation;
-  function padEnd(str3, targetLength, padString) {
+  function padEnd(str4, targetLength, padString) {
     padString = padString || " ";
-    if (str3.length > targetLength) {
-      return str3;
+    if (str4.length > targetLength) {
+      return str4;
     }
-    targetLength -= str3.length;
+    targetLength -= str4.length;
     padString += padString.repeat(targetLength);
-    return str3 + padString.slice(0, targetLength);
+    return str4 + padString.slice(0, targetLength);
   }
   runtime2.padEnd = padEnd;
   class ParseFailure {
@@ -36439,14 +36540,14 @@ var MaybeAttr = class {
   }
   addAccess(access) {
     const augmentedNames = [];
-    let str3;
+    let str4;
     if (access instanceof StringAccess) {
-      str3 = access.name;
+      str4 = access.name;
     }
     for (const attr of this.attrs) {
-      if (str3 !== void 0 && attr.accesses().length === 0) {
+      if (str4 !== void 0 && attr.accesses().length === 0) {
         for (const name of attr.candidateNames()) {
-          augmentedNames.push(name + "." + str3);
+          augmentedNames.push(name + "." + str4);
         }
       }
       attr.addAccess(access);
@@ -36785,8 +36886,8 @@ function indexOutOfBounds(id, index2, length2) {
 // node_modules/@bufbuild/cel/dist/esm/activation.js
 var ObjectActivation = class {
   data;
-  constructor(data) {
-    this.data = data;
+  constructor(data2) {
+    this.data = data2;
   }
   resolve(name) {
     const value = this.data[name];
@@ -37977,11 +38078,11 @@ var QUOTE_MAP = /* @__PURE__ */ new Map([
   [34, '\\"'],
   [92, "\\\\"]
 ]);
-function quote(str3) {
+function quote(str4) {
   let result = '"';
-  for (let i = 0; i < str3.length; i++) {
-    const c = str3.charCodeAt(i);
-    result += QUOTE_MAP.get(c) ?? str3.charAt(i);
+  for (let i = 0; i < str4.length; i++) {
+    const c = str4.charCodeAt(i);
+    result += QUOTE_MAP.get(c) ?? str4.charAt(i);
   }
   result += '"';
   return result;
@@ -38021,12 +38122,12 @@ function formatExponent(val, precision) {
       if (!Number.isFinite(val)) {
         return val.toString();
       }
-      let str3 = val.toExponential(precision);
-      const plusIdx = str3.lastIndexOf("+");
-      if (plusIdx === str3.length - 2) {
-        str3 = `${str3.substring(0, plusIdx + 1)}0${str3.substring(plusIdx + 1)}`;
+      let str4 = val.toExponential(precision);
+      const plusIdx = str4.lastIndexOf("+");
+      if (plusIdx === str4.length - 2) {
+        str4 = `${str4.substring(0, plusIdx + 1)}0${str4.substring(plusIdx + 1)}`;
       }
-      return str3;
+      return str4;
     case typeof val === "string":
       return formatFloatString(val);
     default:
@@ -39569,7 +39670,7 @@ function parseGrants(read) {
   const list = read.list("forbidVerbsOn") ?? [];
   return list.map((entry, i) => {
     if (!isRecord(entry)) read.fail(`params.forbidVerbsOn[${i}] must be a mapping with resources and verbs`);
-    const strings2 = (key, fallback) => {
+    const strings3 = (key, fallback) => {
       const v = entry[key];
       if (v === void 0 && fallback) return fallback;
       if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === "string")) read.fail(`params.forbidVerbsOn[${i}].${key} must be a non-empty list of strings`);
@@ -39579,7 +39680,7 @@ function parseGrants(read) {
       if (!["resources", "verbs", "apiGroups", "wildcardVerbs"].includes(key)) read.fail(`params.forbidVerbsOn[${i}]: unknown key "${key}"`);
     }
     if (entry.wildcardVerbs !== void 0 && typeof entry.wildcardVerbs !== "boolean") read.fail(`params.forbidVerbsOn[${i}].wildcardVerbs must be true or false`);
-    return { resources: strings2("resources"), verbs: strings2("verbs"), apiGroups: strings2("apiGroups", [""]), wildcardVerbs: entry.wildcardVerbs !== false };
+    return { resources: strings3("resources"), verbs: strings3("verbs"), apiGroups: strings3("apiGroups", [""]), wildcardVerbs: entry.wildcardVerbs !== false };
   });
 }
 function resourceMatches(ruleResource, wanted) {
@@ -39778,13 +39879,13 @@ function combineRules(builtinRules, custom) {
 }
 
 // src/run.ts
-import { existsSync as existsSync2, readFileSync as readFileSync5 } from "node:fs";
+import { lstatSync } from "node:fs";
 import path15 from "node:path";
 
 // src/util/hash.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function digest(...parts) {
-  return createHash("sha256").update(parts.map((p) => `${p.length}:${p}`).join("|")).digest("hex").slice(0, 32);
+  return createHash2("sha256").update(parts.map((p) => `${p.length}:${p}`).join("|")).digest("hex").slice(0, 32);
 }
 
 // src/analyze/engine.ts
@@ -39846,7 +39947,7 @@ function inputFindings(errors, overrides = {}) {
   const seen = /* @__PURE__ */ new Set();
   const ordinal = /* @__PURE__ */ new Map();
   const findings = [];
-  for (const { error, target } of errors) {
+  for (const { error, target, subject } of errors) {
     const key = `${error.ruleId}\0${error.file}\0${error.line ?? 0}\0${error.reason}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -39861,6 +39962,7 @@ function inputFindings(errors, overrides = {}) {
       location: { file: error.file, line: error.line ?? 1, ...error.column ? { column: error.column } : {} },
       related: [],
       fingerprint: digest("input", error.ruleId, error.file, String(n)),
+      ...subject !== void 0 ? { subjectDigest: subject } : {},
       status: "new"
     });
   }
@@ -40002,8 +40104,18 @@ function applyExceptions(findings, exceptions, today, source) {
 }
 
 // src/policy/gate.ts
-function markAgainstBase(head, baseFingerprints) {
-  return head.map((f) => ({ ...f, status: baseFingerprints.has(f.fingerprint) ? "existing" : "new" }));
+function markAgainstBase(head, base2) {
+  const atBase = /* @__PURE__ */ new Map();
+  for (const f of base2) {
+    const subjects = atBase.get(f.fingerprint) ?? /* @__PURE__ */ new Set();
+    subjects.add(f.subjectDigest);
+    atBase.set(f.fingerprint, subjects);
+  }
+  return head.map((f) => {
+    const subjects = atBase.get(f.fingerprint);
+    const existing = subjects !== void 0 && (f.subjectDigest === void 0 || subjects.has(f.subjectDigest));
+    return { ...f, status: existing ? "existing" : "new" };
+  });
 }
 function blockingFindings(findings, failOn) {
   if (failOn === "none") return [];
@@ -40061,6 +40173,412 @@ function prefixed(inner, prefix) {
 
 // src/targets/kustomization.ts
 import path6 from "node:path";
+
+// src/objects/go-yaml.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
+function pathKey(path19) {
+  return JSON.stringify(path19);
+}
+var PathSourceMap = class _PathSourceMap {
+  constructor(file, table2, lineCounter, rootOffset) {
+    this.file = file;
+    this.table = table2;
+    this.lineCounter = lineCounter;
+    this.rootOffset = rootOffset;
+  }
+  file;
+  table;
+  lineCounter;
+  rootOffset;
+  has(path19) {
+    return this.table.has(pathKey(path19));
+  }
+  /** The node written at `path` (undefined when the path was not written). */
+  nodeAt(path19) {
+    return this.table.get(pathKey(path19))?.node ?? void 0;
+  }
+  locate(path19) {
+    let n = path19.length;
+    let at;
+    while (n > 0 && !(at = this.table.get(pathKey(path19.slice(0, n))))) n--;
+    const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path19.slice(0, n) };
+  }
+  /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
+  withPaths(pairs) {
+    const table2 = /* @__PURE__ */ new Map();
+    for (const [to, from] of pairs) {
+      const at = this.table.get(pathKey(from));
+      if (at) table2.set(pathKey(to), at);
+    }
+    return new _PathSourceMap(this.file, table2, this.lineCounter, this.rootOffset);
+  }
+};
+function emptySourceMap(file) {
+  const lines = new import_yaml2.LineCounter();
+  lines.addNewLine(0);
+  return new PathSourceMap(file, /* @__PURE__ */ new Map(), lines, 0);
+}
+var TRUE = /* @__PURE__ */ new Set(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
+var FALSE = /* @__PURE__ */ new Set(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
+var NULL = /* @__PURE__ */ new Set(["", "~", "null", "Null", "NULL"]);
+var SPECIAL_FLOATS = new Map([
+  ...[".nan", ".NaN", ".NAN"].map((s) => [s, Number.NaN]),
+  ...[".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"].map((s) => [s, Number.POSITIVE_INFINITY]),
+  ...["-.inf", "-.Inf", "-.INF"].map((s) => [s, Number.NEGATIVE_INFINITY])
+]);
+var YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+var LONG_TAG = "tag:yaml.org,2002:";
+function parseGoInteger(text) {
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+  if (!m) return void 0;
+  const [, sign2, digits] = m;
+  let magnitude;
+  if (/^0[oO]/.test(digits)) magnitude = BigInt(`0o${digits.slice(2)}`);
+  else if (/^0[0-7]+$/.test(digits)) magnitude = BigInt(`0o${digits.slice(1)}`);
+  else magnitude = BigInt(digits);
+  const value = sign2 === "-" ? -magnitude : magnitude;
+  const fits = value >= -(2n ** 63n) && value < 2n ** 63n || sign2 !== "-" && value < 2n ** 64n;
+  return fits ? Number(value) : void 0;
+}
+function resolvePlainScalar(text) {
+  if (NULL.has(text)) return { kind: "null", value: null };
+  if (TRUE.has(text)) return { kind: "bool", value: true };
+  if (FALSE.has(text)) return { kind: "bool", value: false };
+  const special = SPECIAL_FLOATS.get(text);
+  if (special !== void 0) return { kind: "float", value: special };
+  const hint = text[0];
+  if (hint === "." && /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text)) return { kind: "float", value: Number(text) };
+  if (/^[-+0-9]$/.test(hint) && !/^[0-9]{4}-/.test(text)) {
+    const plain = text.replace(/_/g, "");
+    const int2 = parseGoInteger(plain);
+    if (int2 !== void 0) return { kind: "int", value: int2 };
+    if (YAML_STYLE_FLOAT.test(plain)) return { kind: "float", value: Number(plain) };
+  }
+  return { kind: "str", value: text };
+}
+function resolveTagged(tag, text) {
+  const short = tag.startsWith(LONG_TAG) ? tag.slice(LONG_TAG.length) : tag.startsWith("!!") ? tag.slice(2) : void 0;
+  switch (short) {
+    case "str":
+    case "timestamp":
+      return text;
+    case "binary": {
+      const clean2 = text.replace(/[\r\n]/g, "");
+      if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(clean2)) throw new Error("!!binary value contains invalid base64 data");
+      return new TextDecoder("utf-8").decode(Buffer.from(clean2, "base64"));
+    }
+    case "null":
+    case "bool":
+    case "int":
+    case "float": {
+      const { kind, value } = resolvePlainScalar(text);
+      if (kind === short || short === "float" && kind === "int") return value;
+      throw new Error(`cannot decode !!${kind} \`${text}\` as a !!${short}`);
+    }
+    default:
+      return text;
+  }
+}
+function isMergeKey(key) {
+  return (0, import_yaml2.isScalar)(key) && key.value === "<<" && (key.type === "PLAIN" || key.tag === `${LONG_TAG}merge` || key.tag === "!!merge");
+}
+var GoYamlError = class extends Error {
+  constructor(message, offset) {
+    super(message);
+    this.offset = offset;
+  }
+  offset;
+};
+var Converter = class {
+  constructor(doc, limits) {
+    this.doc = doc;
+    this.limits = limits;
+  }
+  doc;
+  limits;
+  produced = 0;
+  table = /* @__PURE__ */ new Map();
+  value(node, path19, depth) {
+    if (++this.produced > this.limits.maxNodes) {
+      throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion pattern`, offsetOf(node));
+    }
+    if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node));
+    if (node === null || node === void 0) return null;
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path19, depth + 1);
+    if ((0, import_yaml2.isScalar)(node)) {
+      const value = this.scalar(node);
+      if (typeof value === "number" && !Number.isFinite(value)) {
+        throw new GoYamlError(`value "${String(node.source)}" is not a number JSON can hold; sigs.k8s.io/yaml refuses it`, offsetOf(node));
+      }
+      return value;
+    }
+    if ((0, import_yaml2.isSeq)(node)) {
+      return node.items.map((item, i) => {
+        this.table.set(pathKey([...path19, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, [...path19, i], depth + 1);
+      });
+    }
+    if ((0, import_yaml2.isMap)(node)) return this.mapping(node.items, path19, depth);
+    throw new GoYamlError("unsupported YAML node", offsetOf(node));
+  }
+  scalar(node) {
+    const text = String(node.source ?? node.value ?? "");
+    try {
+      if (node.tag && node.tag !== "!") return resolveTagged(node.tag, text);
+      return node.type === "PLAIN" && !node.tag ? resolvePlainScalar(text).value : text;
+    } catch (err) {
+      throw new GoYamlError(err.message, offsetOf(node));
+    }
+  }
+  resolveAlias(node) {
+    const target = node.resolve(this.doc);
+    if (!target) throw new GoYamlError(`unknown anchor "${node.source}"`, offsetOf(node));
+    return target;
+  }
+  key(node) {
+    const resolved = (0, import_yaml2.isAlias)(node) ? this.resolveAlias(node) : node;
+    if (!(0, import_yaml2.isScalar)(resolved)) throw new GoYamlError("a map key that is a collection cannot become a JSON key", offsetOf(node));
+    const key = this.scalar(resolved);
+    if (typeof key === "string") return key;
+    if (typeof key === "boolean") return key ? "true" : "false";
+    if (typeof key === "number") return Number.isNaN(key) ? ".nan" : key === Infinity ? ".inf" : key === -Infinity ? "-.inf" : String(key);
+    throw new GoYamlError("a null map key cannot become a JSON key", offsetOf(node));
+  }
+  /** A mapping: explicit keys and merged ones, each key from exactly one source. */
+  mapping(items, path19, depth) {
+    const out = {};
+    const sources = /* @__PURE__ */ new Map();
+    const put = (key, value, offset, source) => {
+      const earlier = sources.get(key);
+      if (earlier !== void 0) {
+        throw new GoYamlError(
+          earlier === source ? `key "${key}" is given twice (the keys are the same once YAML 1.1 resolves them): readers disagree on which one wins` : `key "${key}" is given both ${earlier} and ${source}: YAML readers disagree on which one wins`,
+          offset
+        );
+      }
+      sources.set(key, source);
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    };
+    for (const pair2 of items) {
+      if (!(0, import_yaml2.isPair)(pair2)) continue;
+      if (isMergeKey(pair2.key)) {
+        const offset2 = offsetOf(pair2.key) ?? 0;
+        const merged = this.mergeSources(pair2.value, offset2);
+        merged.forEach((m, i) => {
+          const value2 = this.mapping(m.items, path19, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path19, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+        });
+        continue;
+      }
+      const key = this.key(pair2.key);
+      const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
+      const value = this.value(pair2.value, [...path19, key], depth + 1);
+      put(key, value, offset, "explicitly");
+      this.table.set(pathKey([...path19, key]), { offset, node: pair2.value ?? null });
+    }
+    return out;
+  }
+  /** The mappings a merge key brings in: one mapping, or a sequence of them (aliases resolved). */
+  mergeSources(value, offset) {
+    const resolve = (n) => (0, import_yaml2.isAlias)(n) ? this.resolveAlias(n) : n;
+    const v = resolve(value);
+    const list = (0, import_yaml2.isSeq)(v) ? v.items.map(resolve) : [v];
+    return list.map((m) => {
+      if (!(0, import_yaml2.isMap)(m)) throw new GoYamlError("a merge key (<<) needs a mapping or a sequence of mappings", offset);
+      return m;
+    });
+  }
+};
+function offsetOf(node) {
+  const range = node?.range;
+  return range ? range[0] : void 0;
+}
+function parseGoYaml(text, file, limits = DEFAULT_GO_YAML_LIMITS) {
+  const { documents: docs, errors, lineCounter } = parseStream(text, file, { maxDocuments: limits.maxDocuments, schema: "failsafe" });
+  const documents = [];
+  for (const { doc, index: index2, line, offset: rootOffset } of docs) {
+    const converter = new Converter(doc, limits);
+    try {
+      const value = converter.value(doc.contents, [], 0);
+      documents.push({ index: index2, value, line, sourceMap: new PathSourceMap(file, converter.table, lineCounter, rootOffset) });
+    } catch (err) {
+      if (!(err instanceof GoYamlError)) throw err;
+      const at = err.offset !== void 0 ? lineCounter.linePos(err.offset) : void 0;
+      errors.push(new InputError(file, `document ${index2 + 1} cannot be read unambiguously: ${err.message}`, "ambiguous-yaml", at?.line ?? line, at?.col));
+    }
+  }
+  return { documents, errors };
+}
+
+// src/targets/kustomization-schema.ts
+var data = { kind: "data" };
+var str = { kind: "string" };
+var strings2 = { kind: "strings" };
+var PATCH = { name: "Patch", fields: { path: str, patch: str, target: data, options: data } };
+var REPLACEMENT = { name: "ReplacementField", fields: { path: str, source: data, targets: data } };
+var GENERATOR_FIELDS = {
+  namespace: data,
+  name: data,
+  behavior: data,
+  literals: data,
+  files: strings2,
+  envs: strings2,
+  env: str,
+  options: data
+};
+var CONFIG_MAP_ARGS = { name: "ConfigMapArgs", fields: GENERATOR_FIELDS };
+var SECRET_ARGS = { name: "SecretArgs", fields: { ...GENERATOR_FIELDS, type: data } };
+var KUSTOMIZATION = {
+  name: "Kustomization",
+  fields: {
+    apiVersion: data,
+    kind: data,
+    metadata: data,
+    openapi: { kind: "stringMap" },
+    namePrefix: data,
+    nameSuffix: data,
+    namespace: data,
+    commonLabels: data,
+    labels: data,
+    commonAnnotations: data,
+    patchesStrategicMerge: strings2,
+    patchesJson6902: { kind: "structs", of: PATCH },
+    patches: { kind: "structs", of: PATCH },
+    images: data,
+    imageTags: data,
+    replacements: { kind: "structs", of: REPLACEMENT },
+    replicas: data,
+    vars: data,
+    sortOptions: data,
+    resources: strings2,
+    components: strings2,
+    crds: strings2,
+    bases: strings2,
+    configMapGenerator: { kind: "structs", of: CONFIG_MAP_ARGS },
+    secretGenerator: { kind: "structs", of: SECRET_ARGS },
+    helmGlobals: data,
+    helmCharts: data,
+    helmChartInflationGenerator: data,
+    generatorOptions: data,
+    configurations: strings2,
+    generators: strings2,
+    transformers: strings2,
+    validators: strings2,
+    inventory: data,
+    buildMetadata: strings2
+  }
+};
+function goFoldName(name) {
+  let out = "";
+  for (const ch of name) {
+    if (ch === "\u017F") out += "S";
+    else if (ch === "\u212A") out += "K";
+    else if (ch >= "a" && ch <= "z") out += ch.toUpperCase();
+    else out += ch;
+  }
+  return out;
+}
+function decodeKustomization(doc) {
+  const paths2 = [[[], []]];
+  const problems = [];
+  const value = decodeStruct(doc, KUSTOMIZATION, [], [], paths2, problems);
+  return { value, paths: paths2, problems };
+}
+function setOwn2(target, key, value) {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+function decodeStruct(input, spec, written, canonical, paths2, problems) {
+  const byFold = /* @__PURE__ */ new Map();
+  for (const name of Object.keys(spec.fields)) byFold.set(goFoldName(name), name);
+  const out = {};
+  const seen = /* @__PURE__ */ new Map();
+  for (const [key, value] of Object.entries(input)) {
+    const field2 = Object.hasOwn(spec.fields, key) ? key : byFold.get(goFoldName(key));
+    const name = field2 ?? key;
+    const earlier = seen.get(name);
+    if (earlier !== void 0) {
+      problems.push({
+        path: [...written, key],
+        message: `"${key}" and "${earlier}" are the same ${spec.name} field "${name}" to kustomize (Go matches field names case-insensitively); it keeps the last one, so the file is refused`
+      });
+      continue;
+    }
+    seen.set(name, key);
+    const from = [...written, key];
+    const to = [...canonical, name];
+    paths2.push([to, from]);
+    const fieldSpec = field2 ? spec.fields[field2] : data;
+    setOwn2(out, name, decodeField(value, fieldSpec, `${spec.name}.${name}`, from, to, paths2, problems));
+  }
+  return out;
+}
+function decodeField(value, spec, label, written, canonical, paths2, problems) {
+  if (value === null || value === void 0) return null;
+  const wrong = (what, at = written) => {
+    problems.push({ path: at, message: `${label} must be ${what}` });
+  };
+  switch (spec.kind) {
+    case "data":
+      copyPaths(value, written, canonical, paths2);
+      return value;
+    case "string":
+      if (typeof value !== "string") wrong("a string");
+      return value;
+    case "strings":
+      if (!Array.isArray(value)) {
+        wrong("a list of strings");
+        return value;
+      }
+      value.forEach((item, i) => {
+        paths2.push([[...canonical, i], [...written, i]]);
+        if (typeof item !== "string") wrong(`a list of strings (entry ${i + 1} is ${describe(item)})`, [...written, i]);
+      });
+      return value;
+    case "stringMap":
+      if (!isRecord(value)) {
+        wrong("a map of strings");
+        return value;
+      }
+      for (const [k, v] of Object.entries(value)) {
+        paths2.push([[...canonical, k], [...written, k]]);
+        if (typeof v !== "string" && v !== null) wrong(`a map of strings ("${k}" is ${describe(v)})`, [...written, k]);
+      }
+      return value;
+    case "structs":
+      if (!Array.isArray(value)) {
+        wrong(`a list of ${spec.of.name}`);
+        return value;
+      }
+      return value.map((item, i) => {
+        paths2.push([[...canonical, i], [...written, i]]);
+        if (!isRecord(item)) {
+          wrong(`a list of ${spec.of.name} (entry ${i + 1} is ${describe(item)})`, [...written, i]);
+          return item;
+        }
+        return decodeStruct(item, spec.of, [...written, i], [...canonical, i], paths2, problems);
+      });
+  }
+}
+function copyPaths(value, written, canonical, paths2) {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      paths2.push([[...canonical, i], [...written, i]]);
+      copyPaths(v, [...written, i], [...canonical, i], paths2);
+    });
+  } else if (isRecord(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      paths2.push([[...canonical, k], [...written, k]]);
+      copyPaths(v, [...written, k], [...canonical, k], paths2);
+    }
+  }
+}
+function describe(value) {
+  return value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a map" : `a ${typeof value}`;
+}
+
+// src/targets/kustomization.ts
 var KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function findKustomizationFile(repo, dir2) {
   for (const name of KUSTOMIZATION_FILE_NAMES) {
@@ -40071,7 +40589,7 @@ function findKustomizationFile(repo, dir2) {
 }
 function isRemoteReference(value) {
   const v = value.trim();
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^git@/i.test(v) || /^git::/i.test(v) || /[?&](ref|version|submodules|timeout)=/i.test(v) || /^(github\.com|gitlab\.com|bitbucket\.org|ssh\.dev\.azure\.com|dev\.azure\.com)\//i.test(v) || /\.git(\/\/|$|\?)/i.test(v);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^git@/i.test(v) || /^[a-z0-9][a-z0-9+.-]*::/i.test(v) || /[?&](ref|version|submodules|timeout)=/i.test(v) || /^(github\.com|gitlab\.com|bitbucket\.org|ssh\.dev\.azure\.com|dev\.azure\.com)\//i.test(v) || /\.git(\/\/|$|\?)/i.test(v);
 }
 function parseKustomization(repo, dir2, file = findKustomizationFile(repo, dir2)) {
   const node = {
@@ -40079,10 +40597,12 @@ function parseKustomization(repo, dir2, file = findKustomizationFile(repo, dir2)
     file: file ?? (dir2 ? `${dir2}/kustomization.yaml` : "kustomization.yaml"),
     kind: "Kustomization",
     value: {},
+    readable: false,
     entries: [],
     files: [],
     includes: [],
     refused: [],
+    pluginConfigs: /* @__PURE__ */ new Map(),
     helmCharts: false,
     errors: []
   };
@@ -40091,9 +40611,6 @@ function parseKustomization(repo, dir2, file = findKustomizationFile(repo, dir2)
     return node;
   }
   const present = KUSTOMIZATION_FILE_NAMES.map((n) => dir2 ? `${dir2}/${n}` : n).filter((f) => repo.isFile(f));
-  if (present.length > 1) {
-    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path6.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
-  }
   let text;
   try {
     text = repo.readText(file);
@@ -40101,109 +40618,95 @@ function parseKustomization(repo, dir2, file = findKustomizationFile(repo, dir2)
     node.errors.push(asInputError(err, file));
     return node;
   }
-  const parsed = parseYaml(text, file);
+  const parsed = parseGoYaml(kustomizeFixups(text, file), file);
   node.errors.push(...parsed.errors);
   const docs = parsed.documents.filter((d) => d.value !== null && d.value !== void 0);
   const doc = docs[0];
-  if (!doc) return node;
-  if (docs.length > 1) node.errors.push(new InputError(file, "a kustomization file holds one YAML document; only the first is read", "invalid-kustomization", docs[1].line));
+  if (parsed.errors.length > 0) return node;
+  if (!doc) {
+    node.readable = present.length === 1;
+    node.sourceMap = emptySourceMap(file);
+    return node;
+  }
+  if (docs.length > 1) {
+    node.errors.push(new InputError(file, "a kustomization file holds one YAML document; kustomize reads only the first, so the file is refused", "invalid-kustomization", docs[1].line));
+    return node;
+  }
   if (!isRecord(doc.value)) {
     node.errors.push(new InputError(file, "a kustomization must be a YAML mapping", "invalid-kustomization", doc.line));
     return node;
   }
-  node.value = doc.value;
-  node.sourceMap = doc.sourceMap;
-  if (typeof doc.value.kind === "string") node.kind = doc.value.kind;
-  collectEntries(repo, node);
+  const decoded = decodeKustomization(doc.value);
+  node.value = decoded.value;
+  node.sourceMap = doc.sourceMap.withPaths(decoded.paths);
+  for (const p of decoded.problems) node.errors.push(new InputError(file, p.message, "invalid-kustomization", doc.sourceMap.locate(p.path).location.line));
+  if (present.length > 1) {
+    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path6.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
+  }
+  if (typeof node.value.kind === "string") node.kind = node.value.kind;
+  node.readable = node.errors.length === 0;
+  if (node.readable) collectEntries(repo, node);
   return node;
+}
+function kustomizeFixups(text, file) {
+  const fixed = text.replaceAll("imageTags:", "images:");
+  const first = parseGoYaml(fixed, file).documents[0]?.value;
+  const patches = isRecord(first) && Object.hasOwn(first, "patches") ? first.patches : void 0;
+  const legacy = Array.isArray(patches) && patches.some((p) => typeof p === "string");
+  return legacy ? fixed.replaceAll("patches:", "patchesStrategicMerge:") : fixed;
 }
 function collectEntries(repo, node) {
   const k = node.value;
   const lineOf2 = (yamlPath) => node.sourceMap?.locate(yamlPath).location.line ?? 1;
-  const bad = (yamlPath, reason) => {
-    node.errors.push(new InputError(node.file, reason, "invalid-kustomization", lineOf2(yamlPath)));
-  };
-  const stringList = (field2, role, allowFolders, allowInline = false) => {
-    const list = k[field2];
-    if (list === void 0 || list === null) return;
-    if (!Array.isArray(list)) return bad([field2], `"${field2}" must be a list`);
-    list.forEach((item, i) => {
-      if (typeof item !== "string") {
-        if (allowInline && isRecord(item)) return;
-        return bad([field2, i], `"${field2}" entry ${i + 1} must be a string`);
-      }
-      if (allowInline && item.includes("\n")) return;
-      addEntry(repo, node, { field: field2, yamlPath: [field2, i], value: item, line: lineOf2([field2, i]), role }, allowFolders);
+  const list = (field2) => Array.isArray(k[field2]) ? k[field2] : [];
+  const entry = (field2, yamlPath, value, role, prefix) => ({
+    field: field2,
+    yamlPath,
+    value,
+    ...prefix ? { prefix } : {},
+    line: lineOf2(yamlPath),
+    role
+  });
+  for (const [field2, role] of [["resources", "resource"], ["bases", "resource"], ["components", "component"]]) {
+    list(field2).forEach((item, i) => addEntry(repo, node, entry(field2, [field2, i], item, role), true));
+  }
+  for (const field2 of ["crds", "configurations"]) {
+    list(field2).forEach((item, i) => addEntry(repo, node, entry(field2, [field2, i], item, "config"), false));
+  }
+  for (const field2 of ["generators", "transformers", "validators"]) {
+    list(field2).forEach((item, i) => {
+      const text = item;
+      if (text.includes("\n")) checkInlinePluginConfig(node, entry(field2, [field2, i], text, "plugin-config"));
+      else addEntry(repo, node, entry(field2, [field2, i], text, "plugin-config"), true);
     });
-  };
-  stringList("resources", "resource", true);
-  stringList("bases", "resource", true);
-  stringList("components", "component", true);
-  stringList("crds", "config", false);
-  stringList("configurations", "config", false);
-  stringList("generators", "config", true, true);
-  stringList("transformers", "config", true, true);
-  stringList("validators", "config", true, true);
-  const pathItems = (field2, role) => {
-    const list = k[field2];
-    if (list === void 0 || list === null) return;
-    if (!Array.isArray(list)) return bad([field2], `"${field2}" must be a list`);
-    list.forEach((item, i) => {
-      if (!isRecord(item)) return bad([field2, i], `"${field2}" entry ${i + 1} must be a mapping`);
-      if (item.path === void 0 || item.path === null) return;
-      if (typeof item.path !== "string") return bad([field2, i, "path"], `"${field2}" entry ${i + 1}: "path" must be a string`);
-      addEntry(repo, node, { field: field2, yamlPath: [field2, i, "path"], value: item.path, line: lineOf2([field2, i, "path"]), role }, false);
+  }
+  for (const field2 of ["patches", "patchesJson6902", "replacements"]) {
+    list(field2).forEach((item, i) => {
+      if (isRecord(item) && typeof item.path === "string") addEntry(repo, node, entry(field2, [field2, i, "path"], item.path, field2 === "replacements" ? "config" : "patch"), false);
     });
-  };
-  pathItems("patches", "patch");
-  pathItems("patchesJson6902", "patch");
-  pathItems("replacements", "config");
-  const smp = k.patchesStrategicMerge;
-  if (Array.isArray(smp)) {
-    smp.forEach((item, i) => {
-      if (typeof item !== "string") return bad(["patchesStrategicMerge", i], `"patchesStrategicMerge" entry ${i + 1} must be a string`);
-      if (isInlinePatch(item)) return;
-      addEntry(repo, node, { field: "patchesStrategicMerge", yamlPath: ["patchesStrategicMerge", i], value: item, line: lineOf2(["patchesStrategicMerge", i]), role: "patch" }, false);
-    });
-  } else if (smp !== void 0 && smp !== null) bad(["patchesStrategicMerge"], '"patchesStrategicMerge" must be a list');
+  }
+  list("patchesStrategicMerge").forEach((item, i) => {
+    if (!isInlinePatch(item)) addEntry(repo, node, entry("patchesStrategicMerge", ["patchesStrategicMerge", i], item, "patch"), false);
+  });
   for (const field2 of ["configMapGenerator", "secretGenerator"]) {
-    const list = k[field2];
-    if (list === void 0 || list === null) continue;
-    if (!Array.isArray(list)) {
-      bad([field2], `"${field2}" must be a list`);
-      continue;
-    }
-    list.forEach((gen, i) => {
-      if (!isRecord(gen)) return bad([field2, i], `"${field2}" entry ${i + 1} must be a mapping`);
-      if (Array.isArray(gen.files)) {
-        gen.files.forEach((f, j) => {
-          if (typeof f !== "string") return bad([field2, i, "files", j], `"${field2}" files entry must be a string`);
-          const eq2 = f.indexOf("=");
-          const p = eq2 >= 0 ? f.slice(eq2 + 1) : f;
-          addEntry(repo, node, { field: field2, yamlPath: [field2, i, "files", j], value: p, line: lineOf2([field2, i, "files", j]), role: "generator-file" }, false);
-        });
-      }
-      if (Array.isArray(gen.envs)) {
-        gen.envs.forEach((f, j) => {
-          if (typeof f !== "string") return bad([field2, i, "envs", j], `"${field2}" envs entry must be a string`);
-          addEntry(repo, node, { field: field2, yamlPath: [field2, i, "envs", j], value: f, line: lineOf2([field2, i, "envs", j]), role: "generator-file" }, false);
-        });
-      }
-      if (typeof gen.env === "string") {
-        addEntry(repo, node, { field: field2, yamlPath: [field2, i, "env"], value: gen.env, line: lineOf2([field2, i, "env"]), role: "generator-file" }, false);
-      }
+    list(field2).forEach((gen, i) => {
+      if (!isRecord(gen)) return;
+      (Array.isArray(gen.files) ? gen.files : []).forEach((f, j) => {
+        const eq2 = f.indexOf("=");
+        const prefix = eq2 >= 0 ? f.slice(0, eq2 + 1) : void 0;
+        addEntry(repo, node, entry(field2, [field2, i, "files", j], eq2 >= 0 ? f.slice(eq2 + 1) : f, "generator-file", prefix), false);
+      });
+      (Array.isArray(gen.envs) ? gen.envs : []).forEach((f, j) => addEntry(repo, node, entry(field2, [field2, i, "envs", j], f, "generator-file"), false));
+      if (typeof gen.env === "string") addEntry(repo, node, entry(field2, [field2, i, "env"], gen.env, "generator-file"), false);
     });
   }
   const openapi = k.openapi;
-  if (isRecord(openapi) && typeof openapi.path === "string") {
-    addEntry(repo, node, { field: "openapi", yamlPath: ["openapi", "path"], value: openapi.path, line: lineOf2(["openapi", "path"]), role: "config" }, false);
-  }
+  if (isRecord(openapi) && typeof openapi.path === "string") addEntry(repo, node, entry("openapi", ["openapi", "path"], openapi.path, "config"), false);
   for (const field2 of ["helmCharts", "helmChartInflationGenerator"]) {
     if (k[field2] === void 0 || k[field2] === null) continue;
     node.helmCharts = true;
     node.refused.push([field2]);
-    const list = Array.isArray(k[field2]) ? k[field2] : [];
-    const names = list.map((c) => isRecord(c) && typeof c.name === "string" ? c.name : "").filter(Boolean);
+    const names = list(field2).map((c) => isRecord(c) && typeof c.name === "string" ? c.name : "").filter(Boolean);
     node.errors.push(
       new InputError(
         node.file,
@@ -40216,7 +40719,36 @@ function collectEntries(repo, node) {
   if (k.helmGlobals !== void 0) node.refused.push(["helmGlobals"]);
 }
 function isInlinePatch(value) {
-  return value.includes("\n") || /^\s*(apiVersion|kind|metadata)\s*:/m.test(value);
+  return value.includes("\n") || /^\s*(\{|apiVersion\s*:|kind\s*:|metadata\s*:)/m.test(value);
+}
+function pluginConfigDocuments(node, entry, text, where) {
+  const parsed = parseGoYaml(text, where);
+  const refuse = (reason, ruleId) => {
+    node.refused.push(entry.yamlPath.slice(0, 2));
+    node.errors.push(new InputError(node.file, `${entry.field} entry ${entry.yamlPath[1] + 1}: ${reason}`, ruleId, entry.line));
+    return void 0;
+  };
+  if (parsed.errors.length > 0) return refuse(`the configuration cannot be read unambiguously (${parsed.errors[0].reason})`, "invalid-kustomization");
+  const values = parsed.documents.map((d) => d.value).filter((v) => v !== null);
+  const remote = remoteStrings(values)[0];
+  if (remote !== void 0) return refuse(`the configuration names "${remote}", which kustomize would fetch; the gate renders only what is in the repository`, "remote-resource");
+  return values;
+}
+function checkInlinePluginConfig(node, entry) {
+  const values = pluginConfigDocuments(node, entry, entry.value, node.file);
+  if (!values) return;
+  node.value[entry.field][entry.yamlPath[1]] = values.map(toJsonDocument).join("---\n");
+}
+function remoteStrings(value, out = []) {
+  if (typeof value === "string") {
+    if (isRemoteReference(value)) out.push(value);
+  } else if (Array.isArray(value)) for (const v of value) remoteStrings(v, out);
+  else if (isRecord(value)) for (const v of Object.values(value)) remoteStrings(v, out);
+  return out;
+}
+function toJsonDocument(value) {
+  return `${JSON.stringify(value).replace(/[\u0080-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}
+`;
 }
 function addEntry(repo, node, entry, allowFolders) {
   node.entries.push(entry);
@@ -40228,36 +40760,52 @@ function addEntry(repo, node, entry, allowFolders) {
   if (isRemoteReference(entry.value)) {
     return refuse(`remote ${entry.field} entry "${entry.value}" is not fetched: the gate renders only what is in the repository (no network during rendering)`, "remote-resource");
   }
-  let resolved;
+  let lexical;
   try {
-    resolved = repo.resolveFrom(node.dir, entry.value, node.file);
+    lexical = repo.resolveFrom(node.dir, entry.value, node.file);
   } catch (err) {
     const e = asInputError(err, node.file);
     return refuse(`${entry.field} entry "${entry.value}": ${e.reason}`, e.ruleId);
   }
-  if (allowFolders && repo.isDirectory(resolved)) {
-    if (!findKustomizationFile(repo, resolved)) {
-      return refuse(`${entry.field} entry "${entry.value}" is a folder without a kustomization file`, "file-not-found");
+  if (allowFolders && repo.isDirectory(lexical)) {
+    const real = repo.canonical(lexical);
+    if (entry.role === "plugin-config") {
+      return refuse(`${entry.field} entry "${entry.value}" is a folder: configurations built by another kustomization cannot be checked before kustomize runs them`, "invalid-kustomization");
     }
-    entry.resolved = resolved;
+    if (!findKustomizationFile(repo, real)) return refuse(`${entry.field} entry "${entry.value}" is a folder without a kustomization file`, "file-not-found");
+    entry.resolved = real;
     entry.folder = true;
-    if (!node.includes.includes(resolved)) node.includes.push(resolved);
+    if (!node.includes.includes(real)) node.includes.push(real);
     return;
   }
-  if (!repo.isFile(resolved)) {
+  if (!repo.isFile(lexical)) {
     let reason = "not found in the repository";
     let ruleId = "file-not-found";
     try {
-      repo.readBytes(resolved);
+      repo.readBytes(lexical);
     } catch (err) {
-      const e = asInputError(err, resolved);
+      const e = asInputError(err, lexical);
       reason = e.reason;
       ruleId = e.ruleId;
     }
-    return refuse(`${entry.field} entry "${entry.value}" (${resolved || "."}): ${reason}`, ruleId);
+    return refuse(`${entry.field} entry "${entry.value}" (${lexical || "."}): ${reason}`, ruleId);
+  }
+  const dir2 = path6.posix.dirname(lexical);
+  const realDir = repo.canonical(dir2 === "." ? "" : dir2);
+  const resolved = realDir ? `${realDir}/${path6.posix.basename(lexical)}` : path6.posix.basename(lexical);
+  if (entry.role === "plugin-config") {
+    let text;
+    try {
+      text = repo.readText(resolved);
+    } catch (err) {
+      return refuse(`${entry.field} entry "${entry.value}": ${asInputError(err, resolved).reason}`, asInputError(err, resolved).ruleId);
+    }
+    const values = pluginConfigDocuments(node, entry, text, resolved);
+    if (!values) return;
+    node.pluginConfigs.set(resolved, values);
   }
   entry.resolved = resolved;
-  if (!node.files.includes(resolved)) node.files.push(resolved);
+  for (const f of [resolved, repo.canonical(resolved)]) if (!node.files.includes(f)) node.files.push(f);
 }
 function asInputError(err, file) {
   if (err instanceof InputError) return err;
@@ -40295,8 +40843,14 @@ function loadKustomizationGraph(repo, dir2, cache3 = /* @__PURE__ */ new Map()) 
     }
     stack.pop();
   };
-  visit(dir2);
-  return { root: dir2, rootFile: nodes.get(dir2)?.file, nodes, inputs: [...inputs].sort(), errors: dedupeErrors(errors) };
+  let root = dir2;
+  try {
+    root = repo.canonical(dir2);
+  } catch {
+  }
+  visit(root);
+  const readable = [...nodes.values()].every((n) => n.readable) && !errors.some((e) => e.ruleId === "kustomization-cycle");
+  return { root, rootFile: nodes.get(root)?.file, nodes, inputs: [...inputs].sort(), readable, errors: dedupeErrors(errors) };
 }
 function dedupeErrors(errors) {
   const seen = /* @__PURE__ */ new Set();
@@ -40408,7 +40962,6 @@ function detectKustomize() {
 }
 
 // src/render/kustomize/sandbox.ts
-var import_yaml2 = __toESM(require_dist(), 1);
 import { mkdirSync, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync } from "node:fs";
 import os2 from "node:os";
 import path9 from "node:path";
@@ -40416,25 +40969,30 @@ function createSandbox(repo, targetPath, inputs, graph) {
   const root = mkdtempSync2(path9.join(os2.tmpdir(), "gitops-gate-kustomize-"));
   const errors = [];
   const nodesByFile = /* @__PURE__ */ new Map();
-  for (const node of graph.nodes.values()) nodesByFile.set(node.file, node);
+  const pluginConfigs = /* @__PURE__ */ new Map();
+  for (const node of graph.nodes.values()) {
+    nodesByFile.set(node.file, node);
+    for (const [file, docs] of node.pluginConfigs) pluginConfigs.set(file, docs);
+  }
   try {
     for (const rel of inputs) {
-      let bytes3;
-      try {
-        bytes3 = repo.readBytes(rel);
-      } catch (err) {
-        errors.push(err instanceof InputError ? err : new InputError(rel, err.message, "invalid-input"));
-        continue;
-      }
       const dest = path9.join(root, ...repo.normalize(rel).split("/"));
       if (!dest.startsWith(root + path9.sep)) continue;
-      mkdirSync(path9.dirname(dest), { recursive: true });
       const node = nodesByFile.get(rel);
-      if (node) {
-        writeFileSync(dest, rewriteKustomization(bytes3.toString("utf8"), node, node.dir === graph.root));
-      } else {
-        writeFileSync(dest, bytes3);
+      const docs = pluginConfigs.get(rel);
+      let content;
+      if (node) content = serializeKustomization(node, node.dir === graph.root);
+      else if (docs) content = docs.map(toJsonDocument).join("---\n");
+      else {
+        try {
+          content = repo.readBytes(rel);
+        } catch (err) {
+          errors.push(err instanceof InputError ? err : new InputError(rel, err.message, "invalid-input"));
+          continue;
+        }
       }
+      mkdirSync(path9.dirname(dest), { recursive: true });
+      writeFileSync(dest, content);
     }
   } catch (err) {
     rmSync2(root, { recursive: true, force: true });
@@ -40444,25 +41002,37 @@ function createSandbox(repo, targetPath, inputs, graph) {
   mkdirSync(targetDir, { recursive: true });
   return { root, targetDir, errors, remove: () => rmSync2(root, { recursive: true, force: true }) };
 }
-function rewriteKustomization(text, node, isRoot) {
-  if (!isRoot && node.refused.length === 0) return text;
-  const doc = (0, import_yaml2.parseDocument)(text, { uniqueKeys: false });
-  if (doc.errors.length > 0 || doc.contents === null) return text;
-  const refused = [...node.refused].sort(comparePathsDesc);
-  for (const p of refused) {
-    if (doc.hasIn(p)) doc.deleteIn(p);
+function serializeKustomization(node, isRoot) {
+  const value = structuredClone(node.value);
+  for (const entry of node.entries) {
+    if (entry.resolved === void 0) continue;
+    const relative = path9.posix.relative(node.dir, entry.resolved) || ".";
+    setAt(value, entry.yamlPath, `${entry.prefix ?? ""}${relative}`);
   }
+  for (const p of [...node.refused].sort(comparePathsDesc)) deleteAt(value, p);
   if (isRoot) {
-    const current = doc.getIn(["buildMetadata"]);
     const wanted = ["originAnnotations", "transformerAnnotations"];
-    if ((0, import_yaml2.isSeq)(current)) {
-      const have = new Set(current.items.map((i) => String(i.value ?? i)));
-      for (const w of wanted) if (!have.has(w)) current.add(w);
-    } else {
-      doc.setIn(["buildMetadata"], doc.createNode(wanted));
-    }
+    const current = Array.isArray(value.buildMetadata) ? value.buildMetadata : [];
+    value.buildMetadata = [...current, ...wanted.filter((w) => !current.includes(w))];
   }
-  return doc.toString();
+  return toJsonDocument(value);
+}
+function parentOf(value, p) {
+  let cur = value;
+  for (const seg of p.slice(0, -1)) cur = isRecord(cur) ? cur[seg] : Array.isArray(cur) ? cur[seg] : void 0;
+  return cur;
+}
+function setAt(value, p, v) {
+  const parent = parentOf(value, p);
+  const last = p[p.length - 1];
+  if (Array.isArray(parent) && typeof last === "number") parent[last] = v;
+  else if (isRecord(parent)) parent[last] = v;
+}
+function deleteAt(value, p) {
+  const parent = parentOf(value, p);
+  const last = p[p.length - 1];
+  if (Array.isArray(parent) && typeof last === "number") parent.splice(last, 1);
+  else if (isRecord(parent)) delete parent[last];
 }
 function comparePathsDesc(a, b) {
   const n = Math.min(a.length, b.length);
@@ -40996,9 +41566,10 @@ function imageName(image) {
 async function renderKustomize(target, repo, options) {
   const graph = loadKustomizationGraph(repo, target.path);
   const rootFile = graph.rootFile ?? (target.path ? `${target.path}/kustomization.yaml` : "kustomization.yaml");
-  const rootNode = graph.nodes.get(target.path);
-  if (!rootNode?.sourceMap) {
-    return { objects: [], errors: graph.errors.filter((e) => e.file === rootFile) };
+  if (!graph.readable) {
+    const unreadable = [...graph.nodes.values()].filter((n) => !n.readable).map((n) => n.file);
+    const why = unreadable.length > 0 ? `${unreadable.join(", ")} cannot be read unambiguously` : "its kustomizations include each other in a cycle";
+    return { objects: [], errors: [new InputError(rootFile, `not rendered: ${why}; no objects from this target are checked`, "kustomization-not-rendered")] };
   }
   const binary = options.binary ?? detectKustomize();
   if (!binary) {
@@ -41300,7 +41871,7 @@ var ProvenanceTracer = class {
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     const literal = written.some((s) => s.kind === "text" && this.rendered.content.slice(s.start, s.end).trim() !== "" && !isQuoteOnly(this.rendered.content.slice(s.start, s.end)));
     const actions = written.filter((s) => s.kind === "action");
-    if (actions.length === 0 || literal && !isScalar3(value)) return { location: template, related: [] };
+    if (actions.length === 0 || literal && !isScalar4(value)) return { location: template, related: [] };
     const actionTemplate = this.templateLocation(actions[actions.length - 1]);
     const valuesPath = this.valuesPathFor(path19, value, actions);
     const valuesLocation = valuesPath && this.valuesLocation(valuesPath);
@@ -41367,7 +41938,7 @@ var ProvenanceTracer = class {
     return void 0;
   }
 };
-function isScalar3(value) {
+function isScalar4(value) {
   return value === null || typeof value !== "object" && value !== void 0;
 }
 function isQuoteOnly(text) {
@@ -41658,7 +42229,7 @@ function helmTargets(repo, chartDir, config, configSource) {
 function targetId(kind, folder) {
   return `${kind}:${folder === "" ? "." : folder}`;
 }
-var isYamlFile = (file) => /\.ya?ml$/i.test(file);
+var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
 var dirOf = (file) => {
   const d = path13.posix.dirname(file);
   return d === "." ? "" : d;
@@ -41672,7 +42243,8 @@ function matcher(globs) {
 }
 function discoverTargets(repo, options) {
   const errors = [];
-  const files = repo.walk("");
+  const skipped = [];
+  const files = repo.walk("", errors);
   const fileSet = new Set(files);
   const dirs = [...new Set(files.map(dirOf))].sort();
   const chartDirs = dirs.filter((d) => fileSet.has(d ? `${d}/Chart.yaml` : "Chart.yaml"));
@@ -41695,8 +42267,8 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isYamlFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path13.posix.basename(f)));
-  const manifestFolders = groupManifests(repo, manifestCandidates);
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path13.posix.basename(f)));
+  const manifestFolders = groupManifests(repo, manifestCandidates, skipped);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
   const folderAllowed = (folder, markers) => {
@@ -41705,18 +42277,16 @@ function discoverTargets(repo, options) {
     if (include && !candidates.some(include)) return false;
     return true;
   };
-  const kustomizeTarget = (d) => ({
-    id: targetId("kustomize", d),
-    kind: "kustomize",
-    path: d,
-    inputs: graphs.get(d)?.inputs ?? loadKustomizationGraph(repo, d, cache3).inputs,
-    renderable: true
-  });
+  const kustomizeTarget = (d) => {
+    const graph = graphs.get(d) ?? loadKustomizationGraph(repo, d, cache3);
+    graphs.set(d, graph);
+    return withProblems({ id: targetId("kustomize", d), kind: "kustomize", path: d, inputs: graph.inputs, renderable: true }, graph.errors);
+  };
   const chartConfigs = new Map((options.charts ?? []).map((c) => [repo.normalize(c.path.replace(/^\.\/?$/, "")), c]));
   const addHelmTargets = (d) => {
     const found = helmTargets(repo, d, chartConfigs.get(d), options.configSource ?? "config");
-    targets.push(...found.targets);
-    errors.push(...found.errors);
+    if (found.targets.length === 0) errors.push(...found.errors);
+    targets.push(...found.targets.map((t) => withProblems(t, found.errors)));
   };
   const manifestsTarget = (d, list) => ({ id: targetId("manifests", d), kind: "manifests", path: d, inputs: [...list], files: [...list], renderable: true });
   const targets = [];
@@ -41732,14 +42302,11 @@ function discoverTargets(repo, options) {
       }
       const want = t.kind;
       if ((!want || want === "kustomize") && findKustomizationFile(repo, d)) {
-        const g = graphs.get(d) ?? loadKustomizationGraph(repo, d, cache3);
-        graphs.set(d, g);
-        errors.push(...g.errors);
         targets.push(kustomizeTarget(d));
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isYamlFile(f) && !kustomizationNames.has(path13.posix.basename(f)))).get(d) : void 0;
+        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path13.posix.basename(f))), skipped).get(d) : void 0;
         if (list && list.length > 0) targets.push(manifestsTarget(d, list));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -41751,49 +42318,61 @@ function discoverTargets(repo, options) {
       const file = findKustomizationFile(repo, d);
       if (!folderAllowed(d, file ? [file] : [])) continue;
       targets.push(kustomizeTarget(d));
-      errors.push(...graphs.get(d).errors);
     }
     for (const d of topCharts) {
       if (folderAllowed(d, [d ? `${d}/Chart.yaml` : "Chart.yaml"])) addHelmTargets(d);
     }
     for (const [d, list] of manifestFolders) {
-      if (exclude && exclude(d === "" ? "." : d)) continue;
-      const kept = list.filter((f) => !(exclude && exclude(f)) && (!include || include(f) || include(d === "" ? "." : d)));
+      const folderExcluded = exclude !== void 0 && exclude(d === "" ? "." : d);
+      const kept = list.filter((f) => !folderExcluded && !(exclude && exclude(f)) && (!include || include(f) || include(d === "" ? "." : d)));
+      for (const f of list) if (!kept.includes(f)) skipped.push({ file: f, reason: "excluded by config" });
       if (kept.length > 0) targets.push(manifestsTarget(d, kept));
     }
   }
   const seen = /* @__PURE__ */ new Set();
   const unique = targets.filter((t) => seen.has(t.id) ? false : (seen.add(t.id), true));
   unique.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return { targets: unique, errors: dedupeErrors(errors) };
+  skipped.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  return { targets: unique, errors: dedupeErrors(errors), skipped };
 }
-function groupManifests(repo, candidates) {
+function withProblems(target, problems) {
+  return problems.length > 0 ? { ...target, problems: dedupeErrors(problems) } : target;
+}
+function groupManifests(repo, candidates, skipped) {
   const byDir = /* @__PURE__ */ new Map();
   for (const file of candidates) {
-    const kind = classifyYaml(repo, file);
-    if (kind === "other") continue;
+    const kind = classifyManifestFile(repo, file);
+    if (kind !== "manifest" && kind !== "broken") {
+      skipped.push({ file, reason: kind });
+      continue;
+    }
     const d = dirOf(file);
-    let entry = byDir.get(d);
-    if (!entry) byDir.set(d, entry = { good: [], broken: [] });
-    (kind === "manifest" ? entry.good : entry.broken).push(file);
+    const list = byDir.get(d);
+    if (list) list.push(file);
+    else byDir.set(d, [file]);
   }
-  const out = /* @__PURE__ */ new Map();
-  for (const [d, { good, broken }] of [...byDir].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    if (good.length > 0) out.set(d, [...good, ...broken].sort());
-  }
-  return out;
+  return new Map([...byDir].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([d, list]) => [d, list.sort()]));
 }
-function classifyYaml(repo, file) {
+function classifyManifestFile(repo, file) {
   let text;
   try {
     text = repo.readText(file);
   } catch {
     return "broken";
   }
+  if (/\.json$/i.test(file)) {
+    try {
+      JSON.parse(text);
+    } catch {
+      return "not valid JSON";
+    }
+  }
   const { documents, errors } = parseYaml(text, file);
-  const hasObject = documents.some((d) => isKubeObject(d.value));
-  if (hasObject) return "manifest";
-  return errors.length > 0 ? "broken" : "other";
+  if (errors.length > 0) return "broken";
+  return documents.some((d) => isKubeObject(d.value) || isKubeList(d.value)) ? "manifest" : "not Kubernetes YAML";
+}
+function isKubeList(value) {
+  return isRecord(value) && typeof value.kind === "string" && /List$/.test(value.kind) && Array.isArray(value.items);
 }
 
 // src/targets/index.ts
@@ -41839,23 +42418,36 @@ var TargetIndex = class {
 async function run(request) {
   const root = path15.resolve(request.root);
   const notes = [];
+  const startedAt = Date.now();
   if (!request.base) {
     const settings = resolveSettings(request, root, root);
+    const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
     const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules2, settings);
-    const scan2 = await scanTree(head, settings, active, (all) => all);
+    const scan2 = await scanTree(head, settings, active, budget, (all) => all);
     const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
-    return { settings, rules: rules2, findings, blocking: blockingFindings(findings, settings.failOn), targets: scan2.targets, baseScanned: false, notes };
+    return {
+      settings,
+      rules: rules2,
+      findings,
+      blocking: blockingFindings(findings, settings.failOn),
+      targets: scan2.targets,
+      baseScanned: false,
+      notes,
+      coverage: coverageOf(scan2, scan2.skipped)
+    };
   }
   const baseCommit = await mergeBase(root, await resolveCommit(root, request.base));
   const changes = await changedFiles(root, baseCommit);
   const exported = await exportRevision(root, baseCommit);
   try {
     const settings = resolveSettings(request, root, exported.dir);
-    const policyFiles = /* @__PURE__ */ new Set([...CONFIG_FILE_NAMES, ...settings.rules.custom]);
+    const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
+    const policyFiles = [...CONFIG_FILE_NAMES, ...request.configPath ? [configPathInRepository(request.configPath, root)] : [], ...settings.rules.custom];
     for (const change of changes) {
-      if ([...policyFiles].some((p) => change.path === p || change.path.startsWith(`${p}/`))) {
+      const touched = [change.path, change.previousPath].filter((p) => p !== void 0);
+      if (touched.some((t) => policyFiles.some((p) => t === p || t.startsWith(`${p}/`)))) {
         notes.push(`This change edits the gitops-gate policy (${change.path}); the base revision's policy was applied.`);
       }
     }
@@ -41864,11 +42456,15 @@ async function run(request) {
     const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
     const active = activeRules(rules2, settings);
     const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
-    const headScan = await scanTree(head, settings, active, (all) => new TargetIndex(all).affectedBy(changedPaths));
+    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, (all) => all.filter((t) => selected.has(t.id)));
-    const marked = markAgainstBase(headScan.findings, new Set(baseScan.findings.map((f) => f.fingerprint)));
+    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)));
+    if (baseScan.budgetSkipped > 0) {
+      notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
+    }
+    const marked = markAgainstBase(headScan.findings, baseScan.findings);
     const findings = sortFindings(withExceptions(marked, settings, notes));
+    const changed = new Set(changedPaths);
     return {
       settings,
       rules: rules2,
@@ -41879,11 +42475,35 @@ async function run(request) {
       baseCommit,
       changes,
       targetDiffs: diffTargets(baseScan.objects, headScan.objects),
-      notes
+      notes,
+      // In a pull request the files in scope are the ones it changes.
+      coverage: coverageOf(headScan, headScan.skipped.filter((s) => changed.has(s.file)))
     };
   } finally {
     exported.dispose();
   }
+}
+var ScanBudget = class {
+  deadline;
+  constructor(startedAt, budgetMs) {
+    this.deadline = startedAt + budgetMs;
+  }
+  remainingMs() {
+    return this.deadline - Date.now();
+  }
+};
+function coverageOf(scan2, skipped) {
+  const byReason = /* @__PURE__ */ new Map();
+  for (const s of skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+  const checked = scan2.targets.filter((t) => t.checked).length;
+  return {
+    targets: scan2.targets.length,
+    checked,
+    unchecked: scan2.targets.length - checked,
+    uncheckedFiles: scan2.uncheckedFiles,
+    skipped: [...byReason].sort(([a], [b]) => a < b ? -1 : 1).map(([reason, files]) => ({ reason, files })),
+    budgetExhausted: scan2.budgetSkipped > 0
+  };
 }
 function withExceptions(findings, settings, notes) {
   if (settings.exceptions.length === 0) return findings;
@@ -41893,14 +42513,17 @@ function withExceptions(findings, settings, notes) {
 }
 function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);
-  const configFile = request.configPath ? path15.resolve(request.configPath) : CONFIG_FILE_NAMES.map((name) => path15.join(policyTree, name)).find((p) => existsSync2(p));
-  if (configFile) {
-    const source = request.configPath ?? path15.basename(configFile);
+  const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
+  const inBase = policyTree !== root;
+  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path15.join(policyTree, name)));
+  if (configFile !== void 0) {
+    const source = request.configPath ?? configFile;
     let text;
     try {
-      text = readFileSync5(configFile, "utf8");
-    } catch {
-      throw new InputError(source, "config file not found", "file-not-found");
+      text = policy.readText(configFile);
+    } catch (err) {
+      const reason = err instanceof InputError ? err.reason : err.message;
+      throw new ConfigError(`${source}: cannot read the config file${inBase ? " at the base revision" : ""}: ${reason}`);
     }
     settings = applyConfig(settings, parseConfig(text, source), source);
   }
@@ -41911,25 +42534,88 @@ function resolveSettings(request, root, policyTree) {
     pss: { level: request.pssLevel ?? settings.pss.level, minor: request.pssVersion ?? settings.pss.minor }
   };
 }
-async function scanTree(repo, settings, rules2, select) {
+function configPathInRepository(configPath, root) {
+  const relative = path15.relative(root, path15.resolve(configPath)).split(path15.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path15.isAbsolute(relative)) {
+    throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
+  }
+  return relative;
+}
+function entryExists(abs) {
+  try {
+    lstatSync(abs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
+  "kustomize-build-failed",
+  "render-timeout",
+  "render-output-too-large",
+  "kustomize-not-found",
+  "helm-render-failed",
+  "helm-not-found",
+  "kustomization-not-rendered",
+  "kustomization-cycle",
+  "scan-time-budget"
+]);
+async function scanTree(repo, settings, rules2, budget, select) {
   const discovery = discoverTargets(repo, settings.discovery);
-  const errors = discovery.errors.map((error) => ({ error }));
+  const problems = discovery.errors.map((error) => ({ error, subject: subjectOf(repo, error) }));
   const findings = [];
   const targets = [];
   const objects = /* @__PURE__ */ new Map();
+  let budgetSkipped = 0;
   for (const target of select(discovery.targets)) {
-    const output = await renderTarget(target, repo, { timeoutMs: settings.limits.renderTimeoutMs, helmRenderer: settings.renderer });
-    for (const error of output.errors) errors.push({ error, target: target.id });
+    const remaining = budget.remainingMs();
+    let output;
+    if (remaining <= 0) {
+      budgetSkipped++;
+      const reason = `not rendered: the scan's time budget (${Math.round(settings.limits.scanTimeoutMs / 1e3)} s, limits.scanTimeoutSeconds) ran out first; nothing from this target is checked`;
+      output = { objects: [], errors: [new InputError(targetFile(repo, target), reason, "scan-time-budget")] };
+    } else {
+      const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
+      output = await renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer });
+    }
+    const targetErrors = [...target.problems ?? [], ...output.errors];
+    const inputsDigest = memo(() => digest("target", target.id, ...target.inputs.map((f) => `${f}\0${repo.contentDigest(f)}`)));
+    for (const error of targetErrors) {
+      problems.push({ error, target: target.id, subject: TARGET_LEVEL_RULES.has(error.ruleId) ? inputsDigest() : subjectOf(repo, error) });
+    }
     const identities = /* @__PURE__ */ new Map();
     objects.set(target.id, identities);
     for (const object of output.objects) {
       findings.push(...checkObject(object, rules2, { pss: settings.pss }));
       identities.set(`${object.apiVersion.split("/")[0]}/${object.kind}/${object.namespace ?? ""}/${object.name}`, object);
     }
-    targets.push({ id: target.id, kind: target.kind, path: target.path, rendered: target.renderable, objects: output.objects.length });
+    const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
+    targets.push({
+      id: target.id,
+      kind: target.kind,
+      path: target.path,
+      rendered: target.renderable,
+      objects: output.objects.length,
+      checked: unchecked.length === 0,
+      ...unchecked.length > 0 ? { unchecked } : {}
+    });
   }
-  findings.push(...inputFindings(errors, settings.rules.severity));
-  return { targets, findings, objects };
+  findings.push(...inputFindings(problems, settings.rules.severity));
+  const uncheckedFiles = new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file)).size;
+  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped };
+}
+function targetFile(repo, target) {
+  const join2 = (name) => target.path ? `${target.path}/${name}` : name;
+  if (target.kind === "helm") return join2("Chart.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path15.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path15.posix.basename(f))) ?? join2("kustomization.yaml");
+  return target.files?.[0] ?? (target.path || ".");
+}
+function subjectOf(repo, error) {
+  return isCoverageRule(error.ruleId) ? digest("file", error.file, repo.contentDigest(error.file)) : void 0;
+}
+function memo(compute) {
+  let value;
+  return () => (value ??= { v: compute() }).v;
 }
 function diffTargets(base2, head) {
   const diffs = [];
@@ -41966,7 +42652,7 @@ function canonicalJson(value) {
 }
 
 // src/cli/template.ts
-import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { appendFileSync, existsSync as existsSync2, mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
 import path18 from "node:path";
 
 // src/render/gotemplate/errors.ts
@@ -45051,14 +45737,14 @@ var State = class _State {
     return new ExecCallContext(this, name, node);
   }
   /** Run another template with a fresh output buffer, sharing depth and limits. */
-  subExecute(t, data) {
+  subExecute(t, data2) {
     const max = this.shared.limits.maxDepth;
     if (this.depth >= max) this.errorf(`exceeded maximum template depth (${max})`, "limit");
     const budget = this.shared.limits.maxOutputLength;
     const limits = budget === void 0 ? this.shared.limits : { ...this.shared.limits, maxOutputLength: Math.max(0, budget - this.shared.length) };
     const sh = new Shared(limits, false);
     sh.steps = this.shared.steps;
-    const dot = data === null ? void 0 : data;
+    const dot = data2 === null ? void 0 : data2;
     const st = new _State(t, sh, this.depth + 1, dot);
     const root = t.root;
     if (!root) st.errorf(`${goQuote(t.name)} is an incomplete or empty template`);
@@ -45283,15 +45969,15 @@ var ExecCallContext = class {
   get templateName() {
     return this.state.tmpl.name;
   }
-  executeTemplate(tname, data) {
+  executeTemplate(tname, data2) {
     const t = this.state.tmpl.lookup(tname);
     if (!t || !t.root) {
       throw new Error(`template: no template ${goQuote(tname)} associated with template ${goQuote(this.state.tmpl.name)}`);
     }
-    return this.state.subExecute(t, data);
+    return this.state.subExecute(t, data2);
   }
-  executeText(tname, text, data) {
-    return this.state.subExecute(this.state.tmpl.cloneWithText(tname, text), data);
+  executeText(tname, text, data2) {
+    return this.state.subExecute(this.state.tmpl.cloneWithText(tname, text), data2);
   }
 };
 function errorContext(n) {
@@ -45302,9 +45988,9 @@ function errorContext(n) {
   const lineNum = 1 + (text.match(/\n/g)?.length ?? 0);
   return { location: `${n.tree.parseName}:${lineNum}:${byteNum}`, context: n.String() };
 }
-function executeTemplate(tmpl, data, limits = {}, provenance = false) {
+function executeTemplate(tmpl, data2, limits = {}, provenance = false) {
   const shared = new Shared({ ...limits, maxDepth: limits.maxDepth ?? DEFAULT_MAX_DEPTH }, provenance);
-  const dot = data === null ? void 0 : data;
+  const dot = data2 === null ? void 0 : data2;
   const st = new State(tmpl, shared, 0, dot);
   const root = tmpl.root;
   if (!root) st.errorf(`${goQuote(tmpl.name)} is an incomplete or empty template`);
@@ -46185,35 +46871,35 @@ var Template = class _Template {
     return this.tree ? this.tree.root.String() : "";
   }
   /** Execute this template with `data` and return the output. Throws TemplateError. */
-  execute(data, opts = {}) {
-    return executeTemplate(this, toGo(data), opts, false).output;
+  execute(data2, opts = {}) {
+    return executeTemplate(this, toGo(data2), opts, false).output;
   }
   /** Execute the named template of this set. */
-  executeTemplate(name, data, opts = {}) {
-    return this.executeNamed(name, data, opts, false).output;
+  executeTemplate(name, data2, opts = {}) {
+    return this.executeNamed(name, data2, opts, false).output;
   }
   /**
    * Execute and record, for every piece of output, the template name, source (parse name) and source line
    * that produced it. Segments are in output order and cover every output character.
    */
-  executeWithProvenance(data, opts = {}) {
-    const r = opts.name !== void 0 ? this.executeNamed(opts.name, data, opts, true) : executeTemplate(this, toGo(data), opts, true);
+  executeWithProvenance(data2, opts = {}) {
+    const r = opts.name !== void 0 ? this.executeNamed(opts.name, data2, opts, true) : executeTemplate(this, toGo(data2), opts, true);
     return { output: r.output, segments: r.segments ?? [] };
   }
-  executeNamed(name, data, opts, provenance) {
+  executeNamed(name, data2, opts, provenance) {
     const t = this.lookup(name);
     if (!t) {
       throw new TemplateError(`template: no template ${goQuote(name)} associated with template ${goQuote(this.name)}`, "exec", name);
     }
-    return executeTemplate(t, toGo(data), opts, provenance);
+    return executeTemplate(t, toGo(data2), opts, provenance);
   }
 };
-function toGo(data) {
-  if (data === void 0) return null;
-  if (data !== null && typeof data === "object" && Object.getPrototypeOf(data) === Object.prototype) {
-    return fromJS(data, "float64");
+function toGo(data2) {
+  if (data2 === void 0) return null;
+  if (data2 !== null && typeof data2 === "object" && Object.getPrototypeOf(data2) === Object.prototype) {
+    return fromJS(data2, "float64");
   }
-  return data;
+  return data2;
 }
 
 // src/render/helm/chart.ts
@@ -46232,14 +46918,14 @@ var ArchiveError = class extends Error {
     this.name = "ArchiveError";
   }
 };
-function isGzip(data) {
-  return data.length >= 2 && data[0] === 31 && data[1] === 139;
+function isGzip(data2) {
+  return data2.length >= 2 && data2[0] === 31 && data2[1] === 139;
 }
-function readTarGz(data, limits = DEFAULT_ARCHIVE_LIMITS) {
+function readTarGz(data2, limits = DEFAULT_ARCHIVE_LIMITS) {
   let tar;
-  if (isGzip(data)) {
+  if (isGzip(data2)) {
     try {
-      tar = gunzipSync(data, { maxOutputLength: limits.maxTotalBytes + 1024 * 1024 });
+      tar = gunzipSync(data2, { maxOutputLength: limits.maxTotalBytes + 1024 * 1024 });
     } catch (err) {
       if (err instanceof RangeError || /maxOutputLength|buffer/i.test(err.message)) {
         throw new ArchiveError(`decompressed archive is larger than the maximum size of ${limits.maxTotalBytes} bytes; refusing to read it (possible archive bomb)`);
@@ -46268,15 +46954,15 @@ function octal(buf, start, len) {
   if (!/^[0-7]+$/.test(s)) throw new ArchiveError(`invalid tar header: bad number "${s}"`);
   return parseInt(s, 8);
 }
-function parsePax(data) {
+function parsePax(data2) {
   const out = {};
   let pos = 0;
-  while (pos < data.length) {
-    const sp = data.indexOf(32, pos);
+  while (pos < data2.length) {
+    const sp = data2.indexOf(32, pos);
     if (sp < 0) break;
-    const len = parseInt(data.toString("utf8", pos, sp), 10);
+    const len = parseInt(data2.toString("utf8", pos, sp), 10);
     if (!Number.isFinite(len) || len <= 0) break;
-    const rec = data.toString("utf8", sp + 1, pos + len - 1);
+    const rec = data2.toString("utf8", sp + 1, pos + len - 1);
     const eq2 = rec.indexOf("=");
     if (eq2 > 0) out[rec.slice(0, eq2)] = rec.slice(eq2 + 1);
     pos += len;
@@ -46660,7 +47346,7 @@ function isCompatibleRange(constraint, version) {
 
 // src/render/helm/yamlgo.ts
 var import_yaml4 = __toESM(require_dist(), 1);
-var GoYamlError = class extends Error {
+var GoYamlError2 = class extends Error {
   constructor(message, line) {
     super(message);
     this.line = line;
@@ -46683,7 +47369,7 @@ function parseYamlDocsGo(text, maxAliasCount = 100) {
   try {
     docs = (0, import_yaml4.parseAllDocuments)(text, OPTIONS);
   } catch (err) {
-    throw new GoYamlError(`yaml: ${err.message}`);
+    throw new GoYamlError2(`yaml: ${err.message}`);
   }
   if (!Array.isArray(docs)) docs = [docs];
   const out = [];
@@ -46693,7 +47379,7 @@ function parseYamlDocsGo(text, maxAliasCount = 100) {
     try {
       out.push(doc.toJS({ mapAsMap: true, maxAliasCount }));
     } catch (err) {
-      throw new GoYamlError(`yaml: ${err.message}`);
+      throw new GoYamlError2(`yaml: ${err.message}`);
     }
   }
   return out;
@@ -46710,21 +47396,21 @@ function toGoYamlError(problem, text) {
     let n = line;
     while (n < lines.length && (lines[n].trim() === "" || lines[n].trim().startsWith("#"))) n++;
     const at = n < lines.length ? n + 1 : lines.length;
-    return new GoYamlError(`yaml: line ${at}: could not find expected ':'`, at);
+    return new GoYamlError2(`yaml: line ${at}: could not find expected ':'`, at);
   }
   if (/Nested mappings are not allowed|Implicit keys of flow sequence pairs|mapping values/i.test(first)) {
-    return new GoYamlError(`yaml: line ${line}: mapping values are not allowed in this context`, line);
+    return new GoYamlError2(`yaml: line ${line}: mapping values are not allowed in this context`, line);
   }
   if (/Tabs are not allowed/i.test(first)) {
-    return new GoYamlError(`yaml: line ${line}: found character that cannot start any token`, line);
+    return new GoYamlError2(`yaml: line ${line}: found character that cannot start any token`, line);
   }
   if (/did not find expected|Missing closing|Unexpected end|flow/i.test(first)) {
-    return new GoYamlError(`yaml: line ${line}: did not find expected node content`, line);
+    return new GoYamlError2(`yaml: line ${line}: did not find expected node content`, line);
   }
   if (/indent/i.test(first)) {
-    return new GoYamlError(`yaml: line ${line}: did not find expected key`, line);
+    return new GoYamlError2(`yaml: line ${line}: did not find expected key`, line);
   }
-  return new GoYamlError(`yaml: line ${line}: ${first}`, line);
+  return new GoYamlError2(`yaml: line ${line}: ${first}`, line);
 }
 function yamlToGo(value) {
   return fromJS(normalizeKeys(value), "float64");
@@ -46751,7 +47437,7 @@ function readValuesText(text) {
   for (const d of docs) {
     if (d === null || d === void 0) continue;
     if (!(d instanceof Map)) {
-      throw new GoYamlError(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(d)} into Go value of type map[string]interface {}`);
+      throw new GoYamlError2(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(d)} into Go value of type map[string]interface {}`);
     }
     values = mergeMaps(values, yamlToGo(d));
   }
@@ -46884,10 +47570,10 @@ function loadDir(repo, dir2, options = {}) {
   visit("", 0);
   return loadFiles(files, dir2 || ".", options);
 }
-function loadArchive(data, origin, options = {}) {
+function loadArchive(data2, origin, options = {}) {
   let entries2;
   try {
-    entries2 = readTarGz(data, options.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS);
+    entries2 = readTarGz(data2, options.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS);
   } catch (err) {
     if (err instanceof ArchiveError) throw new ChartError(err.message, origin);
     throw err;
@@ -46918,7 +47604,7 @@ function loadFiles(files, origin, options = {}) {
       try {
         chart.values = readValuesText(f.data.toString("utf8"));
       } catch (err) {
-        if (err instanceof GoYamlError) throw new ChartError(`cannot load values.yaml: ${err.message}`, f.origin);
+        if (err instanceof GoYamlError2) throw new ChartError(`cannot load values.yaml: ${err.message}`, f.origin);
         throw err;
       }
       chart.valuesFile = { name: f.name, data: f.data, origin: f.origin };
@@ -47007,7 +47693,7 @@ function field(m, name) {
 function unmarshalErr(file, kind, fieldPath, type) {
   throw new ChartError(`cannot load ${file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go struct field ${fieldPath} of type ${type}`);
 }
-function str(m, name, file, ctx) {
+function str2(m, name, file, ctx) {
   const v = field(m, name);
   if (v === void 0 || v === null) return "";
   if (typeof v === "string") return v;
@@ -47024,7 +47710,7 @@ function parseMetadata(f, file, into) {
   try {
     doc = parseYamlGo(f.data.toString("utf8"));
   } catch (err) {
-    if (err instanceof GoYamlError) throw new ChartError(`cannot load ${file}: error converting YAML to JSON: ${err.message}`, f.origin);
+    if (err instanceof GoYamlError2) throw new ChartError(`cannot load ${file}: error converting YAML to JSON: ${err.message}`, f.origin);
     throw err;
   }
   const md = into ?? emptyMetadata();
@@ -47036,30 +47722,30 @@ function parseMetadata(f, file, into) {
   const ctx = "Metadata";
   try {
     const has = (n) => field(m, n) !== void 0;
-    if (has("name")) md.name = str(m, "name", file, ctx);
-    if (has("home")) md.home = str(m, "home", file, ctx);
+    if (has("name")) md.name = str2(m, "name", file, ctx);
+    if (has("home")) md.home = str2(m, "home", file, ctx);
     if (has("sources")) md.sources = strList(m, "sources", file, ctx);
     if (has("version")) {
       const v = field(m, "version");
-      md.version = typeof v === "number" ? unmarshalErr(file, "number", `${ctx}.version`, "string") : str(m, "version", file, ctx);
+      md.version = typeof v === "number" ? unmarshalErr(file, "number", `${ctx}.version`, "string") : str2(m, "version", file, ctx);
     }
-    if (has("description")) md.description = str(m, "description", file, ctx);
+    if (has("description")) md.description = str2(m, "description", file, ctx);
     if (has("keywords")) md.keywords = strList(m, "keywords", file, ctx);
-    if (has("icon")) md.icon = str(m, "icon", file, ctx);
-    if (has("apiVersion")) md.apiVersion = str(m, "apiVersion", file, ctx);
-    if (has("condition")) md.condition = str(m, "condition", file, ctx);
-    if (has("tags")) md.tags = str(m, "tags", file, ctx);
+    if (has("icon")) md.icon = str2(m, "icon", file, ctx);
+    if (has("apiVersion")) md.apiVersion = str2(m, "apiVersion", file, ctx);
+    if (has("condition")) md.condition = str2(m, "condition", file, ctx);
+    if (has("tags")) md.tags = str2(m, "tags", file, ctx);
     if (has("appVersion")) {
       const v = field(m, "appVersion");
-      md.appVersion = typeof v === "number" || typeof v === "boolean" ? String(v) : str(m, "appVersion", file, ctx);
+      md.appVersion = typeof v === "number" || typeof v === "boolean" ? String(v) : str2(m, "appVersion", file, ctx);
     }
     if (has("deprecated")) {
       const v = field(m, "deprecated");
       if (v !== null && typeof v !== "boolean") unmarshalErr(file, jsonKind(v), `${ctx}.deprecated`, "bool");
       md.deprecated = v === true;
     }
-    if (has("kubeVersion")) md.kubeVersion = str(m, "kubeVersion", file, ctx);
-    if (has("type")) md.type = str(m, "type", file, ctx);
+    if (has("kubeVersion")) md.kubeVersion = str2(m, "kubeVersion", file, ctx);
+    if (has("type")) md.type = str2(m, "type", file, ctx);
     if (has("annotations")) {
       const v = field(m, "annotations");
       if (v === null) md.annotations = null;
@@ -47081,7 +47767,7 @@ function parseMetadata(f, file, into) {
         md.maintainers = v.map((x) => {
           if (x === null) return { name: "", email: "", url: "" };
           if (!(x instanceof Map)) return unmarshalErr(file, jsonKind(x), `${ctx}.maintainers`, "chart.Maintainer");
-          return { name: str(x, "name", file, "Maintainer"), email: str(x, "email", file, "Maintainer"), url: str(x, "url", file, "Maintainer") };
+          return { name: str2(x, "name", file, "Maintainer"), email: str2(x, "email", file, "Maintainer"), url: str2(x, "url", file, "Maintainer") };
         });
       }
     }
@@ -47102,11 +47788,11 @@ function parseDependency(x, file) {
   if (x === null) return d;
   if (!(x instanceof Map)) return unmarshalErr(file, jsonKind(x), "Metadata.dependencies", "chart.Dependency");
   const m = x;
-  d.name = str(m, "name", file, "Dependency");
+  d.name = str2(m, "name", file, "Dependency");
   const ver = field(m, "version");
-  d.version = typeof ver === "number" ? unmarshalErr(file, "number", "Dependency.version", "string") : str(m, "version", file, "Dependency");
-  d.repository = str(m, "repository", file, "Dependency");
-  d.condition = str(m, "condition", file, "Dependency");
+  d.version = typeof ver === "number" ? unmarshalErr(file, "number", "Dependency.version", "string") : str2(m, "version", file, "Dependency");
+  d.repository = str2(m, "repository", file, "Dependency");
+  d.condition = str2(m, "condition", file, "Dependency");
   d.tags = strList(m, "tags", file, "Dependency") ?? [];
   const en = field(m, "enabled");
   d.enabled = en === true;
@@ -47115,7 +47801,7 @@ function parseDependency(x, file) {
     if (!Array.isArray(iv)) unmarshalErr(file, jsonKind(iv), "Dependency.import-values", "[]interface {}");
     d.importValues = iv;
   }
-  d.alias = str(m, "alias", file, "Dependency");
+  d.alias = str2(m, "alias", file, "Dependency");
   return d;
 }
 var ALIAS_RE = /^[a-zA-Z0-9_-]+$/;
@@ -47547,10 +48233,10 @@ function setDependencies(c, deps) {
   c.dependencies = deps;
   for (const d of deps) d.parent = c;
 }
-function pathToMap(p, data) {
-  if (p === ".") return data;
+function pathToMap(p, data2) {
+  if (p === ".") return data2;
   const parts = p.split(".");
-  let cur = data;
+  let cur = data2;
   for (let i = parts.length - 1; i >= 0; i--) cur = /* @__PURE__ */ new Map([[parts[i], cur]]);
   return cur;
 }
@@ -47792,8 +48478,8 @@ function typedVal(val, st) {
   return val;
 }
 var StrvalsParser = class {
-  constructor(s, data, reader, isJson = false, literal = false) {
-    this.data = data;
+  constructor(s, data2, reader, isJson = false, literal = false) {
+    this.data = data2;
     this.reader = reader;
     this.isJson = isJson;
     this.literal = literal;
@@ -47830,7 +48516,7 @@ var StrvalsParser = class {
       v += r;
     }
   }
-  key(data, nestedNameLevel) {
+  key(data2, nestedNameLevel) {
     const stop = this.literal ? "=[." : "=[,.";
     for (; ; ) {
       const { v: k, last, eof } = this.runesUntil(stop);
@@ -47841,13 +48527,13 @@ var StrvalsParser = class {
       if (last === "[") {
         const i = this.keyIndex();
         let list = [];
-        if (data.has(k)) {
-          const ex = data.get(k);
+        if (data2.has(k)) {
+          const ex = data2.get(k);
           if (!Array.isArray(ex)) throw new ValuesError(`unable to parse key: interface conversion: interface {} is ${goTypeName(ex ?? null)}, not []interface {}`);
           list = ex;
         }
         const [nl, err] = this.listItem(list, i, nestedNameLevel);
-        setKey(data, k, nl);
+        setKey(data2, k, nl);
         if (err) throw err;
         return;
       }
@@ -47855,15 +48541,15 @@ var StrvalsParser = class {
         if (this.literal) {
           const rest = this.sc.rest();
           this.sc.pos = this.sc.runes.length;
-          setKey(data, k, rest);
+          setKey(data2, k, rest);
           return;
         }
         if (this.isJson) {
           if (this.emptyVal()) {
-            setKey(data, k, null);
+            setKey(data2, k, null);
             return;
           }
-          setKey(data, k, this.jsonValue());
+          setKey(data2, k, this.jsonValue());
           this.emptyVal();
           return;
         }
@@ -47872,21 +48558,21 @@ var StrvalsParser = class {
           vl = this.valList();
         } catch (err) {
           if (err instanceof EOF) {
-            setKey(data, k, "");
+            setKey(data2, k, "");
             throw err;
           }
           if (err instanceof NotList) {
             const { v: rs } = this.runesUntil(",");
-            setKey(data, k, this.reader(rs));
+            setKey(data2, k, this.reader(rs));
             return;
           }
           throw err;
         }
-        setKey(data, k, vl);
+        setKey(data2, k, vl);
         return;
       }
       if (last === ",") {
-        setKey(data, k, "");
+        setKey(data2, k, "");
         throw new ValuesError(`key "${k}" has no value (cannot end with ,)`);
       }
       if (last === ".") {
@@ -47895,8 +48581,8 @@ var StrvalsParser = class {
           throw new ValuesError(`value name nested level is greater than maximum supported nested level of ${MAX_NESTED_NAME_LEVEL}`);
         }
         let inner = /* @__PURE__ */ new Map();
-        if (data.has(k)) {
-          const ex = data.get(k);
+        if (data2.has(k)) {
+          const ex = data2.get(k);
           if (!isTable(ex)) throw new ValuesError(`unable to parse key: interface conversion: interface {} is ${goTypeName(ex ?? null)}, not map[string]interface {}`);
           inner = ex;
         }
@@ -47907,7 +48593,7 @@ var StrvalsParser = class {
           e = err;
         }
         if (e === null && inner.size === 0) throw new ValuesError(`key map "${k}" has no value`);
-        if (inner.size !== 0) setKey(data, k, inner);
+        if (inner.size !== 0) setKey(data2, k, inner);
         if (e !== null) throw e;
         return;
       }
@@ -48017,9 +48703,9 @@ var StrvalsParser = class {
     }
   }
 };
-function setKey(data, key, val) {
+function setKey(data2, key, val) {
   if (key.length === 0) return;
-  data.set(key, val);
+  data2.set(key, val);
 }
 function setIndex(list, index2, val) {
   if (index2 < 0) return [list, new ValuesError(`negative ${index2} index not allowed`)];
@@ -48102,7 +48788,7 @@ function mergeUserValues(repo, opts, sources = []) {
     try {
       current = readValuesText(text);
     } catch (err) {
-      if (err instanceof GoYamlError) {
+      if (err instanceof GoYamlError2) {
         const msg = err.message.startsWith("yaml:") ? `error converting YAML to JSON: ${err.message}` : err.message;
         throw new ValuesError(`failed to parse ${filePath}: ${msg}`, filePath, err.line);
       }
@@ -48521,7 +49207,7 @@ function toRenderValues(chart, values, release, caps, toYaml) {
 // src/render/sprig/crypto.ts
 import {
   createECDH,
-  createHash as createHash3,
+  createHash as createHash4,
   createHmac,
   createCipheriv,
   createDecipheriv,
@@ -48717,7 +49403,7 @@ function encodingFuncs() {
 var b64decodeStrict = (s) => goDecode(s, B64, 6, "base64");
 
 // src/render/sprig/random.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // src/render/sprig/convert.ts
 var NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference";
@@ -48875,8 +49561,8 @@ function strval(v) {
   if (b) return Buffer.from(b).toString("utf8");
   const err = findMethod(v, "Error");
   if (err) return String(err.call(ctxOf(this, "Error")));
-  const str3 = findMethod(v, "String");
-  if (str3) return String(str3.call(ctxOf(this, "String")));
+  const str4 = findMethod(v, "String");
+  if (str4) return String(str4.call(ctxOf(this, "String")));
   return sprintf("%v", [v ?? null]);
 }
 function ctxOf(c, name) {
@@ -48970,7 +49656,7 @@ var SeededRandom = class {
     const out = Buffer.alloc(n);
     for (let i = 0; i < n; i++) {
       if (this.pos >= this.block.length) {
-        this.block = createHash2("sha256").update(this.key).update("\0").update(String(this.counter++)).digest();
+        this.block = createHash3("sha256").update(this.key).update("\0").update(String(this.counter++)).digest();
         this.pos = 0;
       }
       out[i] = this.block[this.pos++];
@@ -49022,17 +49708,17 @@ function checkCount(count) {
 var ASCII = "";
 for (let c = 32; c <= 126; c++) ASCII += String.fromCharCode(c);
 function randomFuncs(sites) {
-  const str3 = (name, alphabet) => defineFunc({ params: ["int"], result: "string" }, function(n) {
+  const str4 = (name, alphabet) => defineFunc({ params: ["int"], result: "string" }, function(n) {
     const count = Number(n.value);
     if (count < 0) return "";
     checkCount(count);
     return randFrom(sites.rng(this, name), count, alphabet);
   });
   return {
-    randAlphaNum: str3("randAlphaNum", ALPHA + DIGITS),
-    randAlpha: str3("randAlpha", ALPHA),
-    randNumeric: str3("randNumeric", DIGITS),
-    randAscii: str3("randAscii", ASCII),
+    randAlphaNum: str4("randAlphaNum", ALPHA + DIGITS),
+    randAlpha: str4("randAlpha", ALPHA),
+    randNumeric: str4("randNumeric", DIGITS),
+    randAscii: str4("randAscii", ASCII),
     randBytes: defineFunc({ params: ["int"], result: "string" }, function(n) {
       const count = Number(n.value);
       if (count < 0) throw new Error("runtime error: makeslice: len out of range");
@@ -49239,15 +49925,15 @@ function bcryptHash(password, salt, cost = 10) {
     bf.expandKey(ckey);
     bf.expandKey(salt);
   }
-  const data = Buffer.from("OrpheanBeholderScryDoubt");
+  const data2 = Buffer.from("OrpheanBeholderScryDoubt");
   for (let i = 0; i < 24; i += 8) {
-    let l = data.readUInt32BE(i);
-    let r = data.readUInt32BE(i + 4);
+    let l = data2.readUInt32BE(i);
+    let r = data2.readUInt32BE(i + 4);
     for (let j = 0; j < 64; j++) [l, r] = bf.encrypt(l, r);
-    data.writeUInt32BE(l, i);
-    data.writeUInt32BE(r, i + 4);
+    data2.writeUInt32BE(l, i);
+    data2.writeUInt32BE(r, i + 4);
   }
-  return `$2a$${String(cost).padStart(2, "0")}$${bcryptB64(salt)}${bcryptB64(data.subarray(0, 23))}`;
+  return `$2a$${String(cost).padStart(2, "0")}$${bcryptB64(salt)}${bcryptB64(data2.subarray(0, 23))}`;
 }
 function aesKey(password) {
   const key = Buffer.alloc(32);
@@ -49572,7 +50258,7 @@ function createCertificate(rng, now, spec, subjectKey, signer) {
   let skid;
   if (spec.isCA) {
     const bits = children(readTlv(spki).value)[1].value.subarray(1);
-    skid = createHash3("sha1").update(bits).digest();
+    skid = createHash4("sha1").update(bits).digest();
     exts.push(ext("2.5.29.14", false, octets(skid)));
   }
   if (signer && signer.skid && !issuer.equals(subject)) exts.push(ext("2.5.29.35", false, seq(tlv(128, signer.skid))));
@@ -49643,7 +50329,7 @@ function stringsOf(v, what) {
   });
 }
 function cryptoFuncs(sites, now) {
-  const hash = (alg) => defineFunc({ params: ["string"], result: "string" }, (s) => createHash3(alg).update(Buffer.from(s, "utf8")).digest("hex"));
+  const hash = (alg) => defineFunc({ params: ["string"], result: "string" }, (s) => createHash4(alg).update(Buffer.from(s, "utf8")).digest("hex"));
   const bcrypt = (ctx, name, input) => {
     try {
       return bcryptHash(Buffer.from(input, "utf8"), sites.rng(ctx, name).bytes(16));
@@ -51402,22 +52088,22 @@ function expand(re, template, rs, m) {
   }
   return out + t;
 }
-function extract(str3) {
-  if (str3 === "") return null;
+function extract(str4) {
+  if (str4 === "") return null;
   let brace = false;
-  if (str3[0] === "{") {
+  if (str4[0] === "{") {
     brace = true;
-    str3 = str3.slice(1);
+    str4 = str4.slice(1);
   }
   let i = 0;
-  for (const ch of str3) {
+  for (const ch of str4) {
     if (!/^[\p{L}\p{Nd}_]$/u.test(ch)) break;
     i += ch.length;
   }
   if (i === 0) return null;
-  const name = str3.slice(0, i);
+  const name = str4.slice(0, i);
   if (brace) {
-    if (i >= str3.length || str3[i] !== "}") return null;
+    if (i >= str4.length || str4[i] !== "}") return null;
     i++;
   }
   let num6 = 0;
@@ -51429,7 +52115,7 @@ function extract(str3) {
     num6 = num6 * 10 + (name.charCodeAt(k) - 48);
   }
   if (name[0] === "0" && name.length > 1) num6 = -1;
-  return { name, num: num6, rest: str3.slice(i) };
+  return { name, num: num6, rest: str4.slice(i) };
 }
 function replaceAllString(re, src, repl, literal) {
   const rs = new Runes(src);
@@ -51705,17 +52391,17 @@ function versionValue(v) {
     if (!ov) throw new Error("runtime error: invalid memory address or nil pointer dereference");
     return ov;
   };
-  const str3 = (f) => defineFunc({ params: [], result: "string" }, f);
+  const str4 = (f) => defineFunc({ params: [], result: "string" }, f);
   const cmpFn = (f) => defineFunc({ params: [S], result: "bool" }, (o) => f(compareVersions(v, other(o))));
   const inc = (f) => defineFunc({ params: [], result: "semver.Version" }, () => versionValue(f()));
   const s = new GoStruct(S, /* @__PURE__ */ new Map(), {
     Major: defineFunc({ params: [], result: "uint64" }, () => u64(v.major)),
     Minor: defineFunc({ params: [], result: "uint64" }, () => u64(v.minor)),
     Patch: defineFunc({ params: [], result: "uint64" }, () => u64(v.patch)),
-    Prerelease: str3(() => v.pre),
-    Metadata: str3(() => v.metadata),
-    Original: str3(() => v.original),
-    String: str3(() => v.toString()),
+    Prerelease: str4(() => v.pre),
+    Metadata: str4(() => v.metadata),
+    Original: str4(() => v.original),
+    String: str4(() => v.toString()),
     Compare: defineFunc({ params: [S], result: "int" }, (o) => new GoInt("int", compareVersions(v, other(o)))),
     LessThan: cmpFn((d) => d < 0),
     LessThanEqual: cmpFn((d) => d <= 0),
@@ -51756,7 +52442,7 @@ function runeLower(r) {
 var goToUpper = (s) => Array.from(s, runeUpper).join("");
 var goToLower = (s) => Array.from(s, runeLower).join("");
 var bytes2 = (s) => Buffer.from(s, "utf8");
-var str2 = (b) => b.toString("utf8");
+var str3 = (b) => b.toString("utf8");
 var byteRune = (b) => String.fromCodePoint(b);
 function sliceBytes(s, lo, hi) {
   const b = bytes2(s);
@@ -51768,7 +52454,7 @@ function sliceBytes(s, lo, hi) {
   if (lo !== void 0 && (lo < 0 || lo > h)) {
     throw new Error(`runtime error: slice bounds out of range [${lo}:${hi === void 0 ? n : h}]`);
   }
-  return str2(b.subarray(lo ?? 0, h));
+  return str3(b.subarray(lo ?? 0, h));
 }
 function trimSpace(s) {
   return s.replace(new RegExp("^\\p{White_Space}+|\\p{White_Space}+$", "gu"), "");
@@ -51829,10 +52515,10 @@ function abbreviateFull(s, offset, maxWidth) {
   if (offset > n) offset = n;
   if (n - offset < maxWidth - 3) offset = n - (maxWidth - 3);
   const marker = "...";
-  if (offset <= 4) return str2(b.subarray(0, maxWidth - 3)) + marker;
+  if (offset <= 4) return str3(b.subarray(0, maxWidth - 3)) + marker;
   if (maxWidth < 7) return "";
-  if (offset + maxWidth - 3 < n) return marker + abbreviateFull(str2(b.subarray(offset)), 0, maxWidth - 3);
-  return marker + str2(b.subarray(n - (maxWidth - 3)));
+  if (offset + maxWidth - 3 < n) return marker + abbreviateFull(str3(b.subarray(offset)), 0, maxWidth - 3);
+  return marker + str3(b.subarray(n - (maxWidth - 3)));
 }
 function wrapCustom(s, wrapLength, newLine, wrapLongWords) {
   if (s === "") return "";
@@ -51871,7 +52557,7 @@ function wrapCustom(s, wrapLength, newLine, wrapLongWords) {
     }
   }
   out.push(b.subarray(Math.min(offset, n)));
-  return str2(Buffer.concat(out));
+  return str3(Buffer.concat(out));
 }
 function initials(s) {
   if (s === "") return s;
@@ -52901,7 +53587,7 @@ function parseJNode(text) {
     }
     i++;
   };
-  const str3 = () => {
+  const str4 = () => {
     i++;
     let out = "";
     for (; ; ) {
@@ -53009,7 +53695,7 @@ function parseJNode(text) {
           ws();
           if (i >= n) eof();
           if (text[i] !== '"') bad("looking for beginning of object key string");
-          const k = str3();
+          const k = str4();
           ws();
           if (i >= n) eof();
           if (text[i] !== ":") bad("after object key");
@@ -53054,7 +53740,7 @@ function parseJNode(text) {
         }
       }
       case '"':
-        return { t: "str", v: str3() };
+        return { t: "str", v: str4() };
       case "t":
         literal("true");
         return { t: "bool", v: true };
@@ -54538,7 +55224,7 @@ addAll([".nan", ".NaN", ".NAN"], { tag: "float", value: NaN });
 addAll([".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"], { tag: "float", value: Infinity });
 addAll(["-.inf", "-.Inf", "-.INF"], { tag: "float", value: -Infinity });
 RESOLVE_MAP.set("<<", { tag: "merge", value: "<<" });
-var YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+var YAML_STYLE_FLOAT2 = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 var INT64_MIN2 = -(2n ** 63n);
 var INT64_MAX2 = 2n ** 63n - 1n;
 var UINT64_MAX = 2n ** 64n - 1n;
@@ -54627,7 +55313,7 @@ function resolvePlain(s) {
     if (iv.ok) return { tag: "int", value: iv.value, size: "int" };
     const uv = parseGoInt2(plain, false);
     if (uv.ok) return { tag: "int", value: uv.value, size: "uint" };
-    if (YAML_STYLE_FLOAT.test(plain)) {
+    if (YAML_STYLE_FLOAT2.test(plain)) {
       const f = parseGoFloat2(plain);
       if (f !== void 0) return { tag: "float", value: f };
     }
@@ -55202,7 +55888,7 @@ function createHelmFuncs(options = {}) {
   const includedNames = /* @__PURE__ */ new Map();
   const tplName = options.tplTemplateName ?? HELM_ROOT_TEMPLATE;
   const rootName = options.rootTemplateName ?? HELM_ROOT_TEMPLATE;
-  const include = defineFunc({ params: ["string", ANY7], result: "string" }, function(name, data) {
+  const include = defineFunc({ params: ["string", ANY7], result: "string" }, function(name, data2) {
     const n = name;
     const v = includedNames.get(n);
     if (v !== void 0) {
@@ -55214,7 +55900,7 @@ function createHelmFuncs(options = {}) {
       includedNames.set(n, 1);
     }
     try {
-      return this.executeTemplate(n, data === void 0 ? null : data);
+      return this.executeTemplate(n, data2 === void 0 ? null : data2);
     } catch (e) {
       if (e instanceof RangeError) throw e;
       if (e instanceof Error && !(e instanceof TemplateError) && e.message.startsWith("template: no template ")) {
@@ -55460,7 +56146,7 @@ function parseHead(content) {
   try {
     doc = parseYamlGo(content);
   } catch (err) {
-    if (err instanceof GoYamlError) throw new Error(`error converting YAML to JSON: ${err.message}`);
+    if (err instanceof GoYamlError2) throw new Error(`error converting YAML to JSON: ${err.message}`);
     throw err;
   }
   const head = { apiVersion: "", kind: "", name: "", annotations: null };
@@ -55968,14 +56654,14 @@ ${TEMPLATE_USAGE}
         const dir2 = w.kind === "crd" ? base2 : releaseDir;
         const file = [dir2, w.name].join(path18.sep);
         const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path18.join(outputDir, name) : outputDir, w.name].join(path18.sep);
-        const append = w.kind === "hook" ? existsSync3(file) : written.has(file);
+        const append = w.kind === "hook" ? existsSync2(file) : written.has(file);
         mkdirSync3(path18.dirname(file), { recursive: true });
-        const data = `---
+        const data2 = `---
 # Source: ${w.name}
 ${w.data}
 `;
-        if (append) appendFileSync(file, data);
-        else writeFileSync3(file, data);
+        if (append) appendFileSync(file, data2);
+        else writeFileSync3(file, data2);
         written.add(file);
         io.stdout(`wrote ${shown}
 `);

@@ -15872,7 +15872,8 @@ var require_dist2 = __commonJS({
 import { parentPort } from "node:worker_threads";
 
 // src/repo/files.ts
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 var DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 var InputError = class extends Error {
@@ -15934,6 +15935,14 @@ var RepoFiles = class {
     }
     return real;
   }
+  /**
+   * The repository-relative real path of a file or folder (symbolic links resolved), as programs that follow
+   * links see it; throws an InputError when it does not exist or leaves the repository.
+   */
+  canonical(rel) {
+    const real = this.confined(rel);
+    return real === this.realRoot ? "" : path.relative(this.realRoot, real).split(path.sep).join("/");
+  }
   exists(rel) {
     try {
       this.confined(rel);
@@ -15969,7 +15978,10 @@ var RepoFiles = class {
   readText(rel) {
     return decodeUtf8(this.readBytes(rel), rel);
   }
-  /** Lists the entries of a folder (names only), sorted. Symlinks that leave the repository are left out. */
+  /**
+   * Lists the entries of a folder (names only), sorted. Every entry is listed, also a symbolic link that leaves the
+   * repository or points nowhere (as a file): reading it reports why, so nothing vanishes without a word.
+   */
   list(dirRel) {
     const real = this.confined(dirRel);
     const out = [];
@@ -15980,7 +15992,7 @@ var RepoFiles = class {
         try {
           isDir = statSync(this.confined(rel)).isDirectory();
         } catch {
-          continue;
+          isDir = false;
         }
       }
       out.push({ name: entry.name, isDir });
@@ -15989,15 +16001,17 @@ var RepoFiles = class {
   }
   /**
    * Every file under `dirRel` (repository-relative paths, sorted), not following symlinked folders and skipping
-   * `.git` and friends. Symlinked files are listed: reading them checks where they point.
+   * `.git` and friends. Symlinked files inside the repository are listed (reading them follows the link); a link
+   * that leaves the repository is not listed but reported in `problems`, as Argo CD refuses such links too.
    */
-  walk(dirRel = "") {
+  walk(dirRel = "", problems) {
     const files = [];
     const visit = (dir2) => {
       let entries2;
       try {
         entries2 = readdirSync(path.join(this.root, dir2), { withFileTypes: true });
-      } catch {
+      } catch (err) {
+        problems?.push(new InputError(dir2 || ".", `folder cannot be read (${err.code ?? "error"}); nothing in it is checked`, "invalid-input"));
         return;
       }
       entries2.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -16005,7 +16019,12 @@ var RepoFiles = class {
         const rel = dir2 ? `${dir2}/${entry.name}` : entry.name;
         if (entry.isDirectory()) {
           if (!this.skipDirs.has(entry.name)) visit(rel);
-        } else if (entry.isFile() || entry.isSymbolicLink() && !lstatIsDir(path.join(this.root, rel))) {
+        } else if (entry.isSymbolicLink()) {
+          const where = this.linkTarget(rel);
+          if (where === "outside") {
+            problems?.push(new InputError(rel, `symbolic link points outside the repository (${readlinkSync(path.join(this.root, rel))}); not followed`, "path-outside-repository"));
+          } else if (where !== "dir") files.push(rel);
+        } else if (entry.isFile()) {
           files.push(rel);
         }
       }
@@ -16013,14 +16032,51 @@ var RepoFiles = class {
     visit(this.normalize(dirRel));
     return files;
   }
-};
-function lstatIsDir(abs) {
-  try {
-    return lstatSync(abs).isDirectory() || statSync(abs).isDirectory();
-  } catch {
-    return false;
+  /** Where a symbolic link leads: a folder or a file inside the repository, outside it, or nowhere. */
+  linkTarget(rel) {
+    try {
+      return statSync(this.confined(rel)).isDirectory() ? "dir" : "file";
+    } catch (err) {
+      return err instanceof InputError && err.ruleId === "path-outside-repository" ? "outside" : "missing";
+    }
   }
-}
+  /**
+   * A digest of a file's content, read in bounded chunks (at most `maxBytes`, the size counted in), for deciding
+   * whether content the gate could not check changed between two revisions. Links and missing files digest what
+   * they are ('outside:<target>', 'missing').
+   */
+  contentDigest(rel, maxBytes = 64 * 1024 * 1024) {
+    let real;
+    try {
+      real = this.confined(rel);
+    } catch (err) {
+      if (err instanceof InputError && err.ruleId === "path-outside-repository") {
+        try {
+          return `outside:${readlinkSync(path.join(this.root, this.normalize(rel)))}`;
+        } catch {
+          return "outside";
+        }
+      }
+      return "missing";
+    }
+    const stat = statSync(real);
+    if (!stat.isFile()) return stat.isDirectory() ? "folder" : "not-a-file";
+    const hash = createHash("sha256").update(`size:${stat.size}\0`);
+    const fd = openSync(real, "r");
+    try {
+      const chunk = Buffer.alloc(1024 * 1024);
+      for (let done = 0; done < Math.min(stat.size, maxBytes); ) {
+        const n = readSync(fd, chunk, 0, Math.min(chunk.length, maxBytes - done), done);
+        if (n <= 0) break;
+        hash.update(chunk.subarray(0, n));
+        done += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return hash.digest("hex");
+  }
+};
 var utf8 = new TextDecoder("utf-8", { fatal: true });
 function decodeUtf8(bytes2, file) {
   try {
@@ -20291,24 +20347,24 @@ function toGo(data) {
 // src/objects/yaml-source.ts
 var import_yaml = __toESM(require_dist(), 1);
 var DEFAULT_YAML_LIMITS = { maxAliasCount: 100, maxDepth: 200, maxDocuments: 1e4 };
-function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
+function parseStream(text, file, options) {
   const lineCounter = new import_yaml.LineCounter();
   const errors = [];
   let docs;
   try {
-    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true, ...options.schema ? { schema: options.schema } : {} });
   } catch (err) {
-    return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${err.message}`, "invalid-yaml")] };
+    return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${err.message}`, "invalid-yaml")], lineCounter };
   }
   if (!Array.isArray(docs)) docs = [docs];
-  if (docs.length > limits.maxDocuments) {
-    errors.push(new InputError(file, `${docs.length} YAML documents, over the limit of ${limits.maxDocuments}; only the first ${limits.maxDocuments} are read`, "invalid-yaml"));
-    docs = docs.slice(0, limits.maxDocuments);
+  if (docs.length > options.maxDocuments) {
+    errors.push(new InputError(file, `${docs.length} YAML documents, over the limit of ${options.maxDocuments}; only the first ${options.maxDocuments} are read`, "invalid-yaml"));
+    docs = docs.slice(0, options.maxDocuments);
   }
   const documents = [];
   docs.forEach((doc, index2) => {
-    const startOffset = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
-    const line = lineCounter.linePos(startOffset).line;
+    const offset = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
+    const line = lineCounter.linePos(offset).line;
     const problem = doc.errors[0];
     if (problem) {
       const pos = problem.linePos?.[0];
@@ -20316,10 +20372,18 @@ function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
       errors.push(new InputError(file, `invalid YAML in document ${index2 + 1}: ${message}`, problem.code === "DUPLICATE_KEY" ? "duplicate-key" : "invalid-yaml", pos?.line ?? line, pos?.col));
       return;
     }
+    documents.push({ doc, index: index2, line, offset });
+  });
+  return { documents, errors, lineCounter };
+}
+function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
+  const { documents: docs, errors, lineCounter } = parseStream(text, file, limits);
+  const documents = [];
+  for (const { doc, index: index2, line } of docs) {
     const depth = nestingDepth(doc.contents, limits.maxDepth);
     if (depth > limits.maxDepth) {
       errors.push(new InputError(file, `document ${index2 + 1} nests deeper than ${limits.maxDepth} levels; not read`, "invalid-yaml", line));
-      return;
+      continue;
     }
     let value;
     try {
@@ -20327,10 +20391,10 @@ function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
     } catch (err) {
       const reason = /alias/i.test(err.message) ? `document ${index2 + 1} expands too many aliases (over ${limits.maxAliasCount}): a resource exhaustion ("billion laughs") pattern; not read` : `document ${index2 + 1} cannot be read: ${err.message}`;
       errors.push(new InputError(file, reason, "invalid-yaml", line));
-      return;
+      continue;
     }
     documents.push({ index: index2, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
-  });
+  }
   return { documents, errors };
 }
 function nestingDepth(root, limit) {
@@ -22715,7 +22779,7 @@ function toRenderValues(chart, values, release, caps, toYaml) {
 // src/render/sprig/crypto.ts
 import {
   createECDH,
-  createHash as createHash2,
+  createHash as createHash3,
   createHmac,
   createCipheriv,
   createDecipheriv,
@@ -22911,7 +22975,7 @@ function encodingFuncs() {
 var b64decodeStrict = (s) => goDecode(s, B64, 6, "base64");
 
 // src/render/sprig/random.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // src/render/sprig/convert.ts
 var NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference";
@@ -23164,7 +23228,7 @@ var SeededRandom = class {
     const out = Buffer.alloc(n);
     for (let i = 0; i < n; i++) {
       if (this.pos >= this.block.length) {
-        this.block = createHash("sha256").update(this.key).update("\0").update(String(this.counter++)).digest();
+        this.block = createHash2("sha256").update(this.key).update("\0").update(String(this.counter++)).digest();
         this.pos = 0;
       }
       out[i] = this.block[this.pos++];
@@ -23766,7 +23830,7 @@ function createCertificate(rng, now, spec, subjectKey, signer) {
   let skid;
   if (spec.isCA) {
     const bits = children(readTlv(spki).value)[1].value.subarray(1);
-    skid = createHash2("sha1").update(bits).digest();
+    skid = createHash3("sha1").update(bits).digest();
     exts.push(ext("2.5.29.14", false, octets(skid)));
   }
   if (signer && signer.skid && !issuer.equals(subject)) exts.push(ext("2.5.29.35", false, seq(tlv(128, signer.skid))));
@@ -23837,7 +23901,7 @@ function stringsOf(v, what) {
   });
 }
 function cryptoFuncs(sites, now) {
-  const hash = (alg) => defineFunc({ params: ["string"], result: "string" }, (s) => createHash2(alg).update(Buffer.from(s, "utf8")).digest("hex"));
+  const hash = (alg) => defineFunc({ params: ["string"], result: "string" }, (s) => createHash3(alg).update(Buffer.from(s, "utf8")).digest("hex"));
   const bcrypt = (ctx, name, input) => {
     try {
       return bcryptHash(Buffer.from(input, "utf8"), sites.rng(ctx, name).bytes(16));

@@ -590,11 +590,11 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code, data2) {
         super(message);
         this.name = "HTTPParserError";
         this.code = code ? `HPE_${code}` : void 0;
-        this.data = data ? data.toString() : void 0;
+        this.data = data2 ? data2.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
         return instance && instance[kHTTPParserError] === true;
@@ -616,13 +616,13 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code, { headers, data: data2 }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
         this.statusCode = code;
-        this.data = data;
+        this.data = data2;
         this.headers = headers;
       }
       static [Symbol.hasInstance](instance) {
@@ -632,13 +632,13 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code, { headers, data: data2 }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
         this.statusCode = code;
-        this.data = data;
+        this.data = data2;
         this.headers = headers;
       }
       static [Symbol.hasInstance](instance) {
@@ -1987,11 +1987,11 @@ var require_request = __commonJS({
           } else if (typeof val[i] === "object") {
             throw new InvalidArgumentError(`invalid ${key} header`);
           } else {
-            const str = `${val[i]}`;
-            if (!isValidHeaderValue(str)) {
+            const str2 = `${val[i]}`;
+            if (!isValidHeaderValue(str2)) {
               throw new InvalidArgumentError(`invalid ${key} header`);
             }
-            arr.push(str);
+            arr.push(str2);
           }
         }
         val = arr;
@@ -2162,8 +2162,8 @@ var require_dispatcher_base = __commonJS({
       close(callback) {
         if (callback === void 0) {
           return new Promise((resolve, reject) => {
-            this.close((err, data) => {
-              return err ? reject(err) : resolve(data);
+            this.close((err, data2) => {
+              return err ? reject(err) : resolve(data2);
             });
           });
         }
@@ -2202,11 +2202,11 @@ var require_dispatcher_base = __commonJS({
         }
         if (callback === void 0) {
           return new Promise((resolve, reject) => {
-            this.destroy(err, (err2, data) => {
+            this.destroy(err, (err2, data2) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve(data);
+              ) : resolve(data2);
             });
           });
         }
@@ -3491,13 +3491,13 @@ var require_data_url = __commonJS({
       }
       return mimeType;
     }
-    function forgivingBase64(data) {
-      data = data.replace(ASCII_WHITESPACE_REPLACE_REGEX, "");
-      let dataLength = data.length;
+    function forgivingBase64(data2) {
+      data2 = data2.replace(ASCII_WHITESPACE_REPLACE_REGEX, "");
+      let dataLength = data2.length;
       if (dataLength % 4 === 0) {
-        if (data.charCodeAt(dataLength - 1) === 61) {
+        if (data2.charCodeAt(dataLength - 1) === 61) {
           --dataLength;
-          if (data.charCodeAt(dataLength - 1) === 61) {
+          if (data2.charCodeAt(dataLength - 1) === 61) {
             --dataLength;
           }
         }
@@ -3505,10 +3505,10 @@ var require_data_url = __commonJS({
       if (dataLength % 4 === 1) {
         return "failure";
       }
-      if (/[^+/0-9A-Za-z]/.test(data.length === dataLength ? data : data.substring(0, dataLength))) {
+      if (/[^+/0-9A-Za-z]/.test(data2.length === dataLength ? data2 : data2.substring(0, dataLength))) {
         return "failure";
       }
-      const buffer = Buffer.from(data, "base64");
+      const buffer = Buffer.from(data2, "base64");
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
     function collectAnHTTPQuotedString(input, position, extractValue) {
@@ -3564,25 +3564,25 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str, leading = true, trailing = true) {
-      return removeChars(str, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
+      return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
     }
     function isASCIIWhitespace(char) {
       return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
     }
-    function removeASCIIWhitespace(str, leading = true, trailing = true) {
-      return removeChars(str, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
+      return removeChars(str2, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str, leading, trailing, predicate) {
+    function removeChars(str2, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str.length - 1;
+      let trail = str2.length - 1;
       if (leading) {
-        while (lead < str.length && predicate(str.charCodeAt(lead))) lead++;
+        while (lead < str2.length && predicate(str2.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str2.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str.length - 1 ? str : str.slice(lead, trail + 1);
+      return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
     }
     function isomorphicDecode(input) {
       const length = input.length;
@@ -4686,26 +4686,26 @@ var require_util2 = __commonJS({
       return protocol === "http:" || protocol === "https:";
     }
     function simpleRangeHeaderValue(value, allowWhitespace) {
-      const data = value;
-      if (!data.startsWith("bytes")) {
+      const data2 = value;
+      if (!data2.startsWith("bytes")) {
         return "failure";
       }
       const position = { position: 5 };
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
-          data,
+          data2,
           position
         );
       }
-      if (data.charCodeAt(position.position) !== 61) {
+      if (data2.charCodeAt(position.position) !== 61) {
         return "failure";
       }
       position.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
-          data,
+          data2,
           position
         );
       }
@@ -4714,25 +4714,25 @@ var require_util2 = __commonJS({
           const code = char.charCodeAt(0);
           return code >= 48 && code <= 57;
         },
-        data,
+        data2,
         position
       );
       const rangeStartValue = rangeStart.length ? Number(rangeStart) : null;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
-          data,
+          data2,
           position
         );
       }
-      if (data.charCodeAt(position.position) !== 45) {
+      if (data2.charCodeAt(position.position) !== 45) {
         return "failure";
       }
       position.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
-          data,
+          data2,
           position
         );
       }
@@ -4741,11 +4741,11 @@ var require_util2 = __commonJS({
           const code = char.charCodeAt(0);
           return code >= 48 && code <= 57;
         },
-        data,
+        data2,
         position
       );
       const rangeEndValue = rangeEnd.length ? Number(rangeEnd) : null;
-      if (position.position < data.length) {
+      if (position.position < data2.length) {
         return "failure";
       }
       if (rangeEndValue === null && rangeStartValue === null) {
@@ -5501,7 +5501,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape2 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5691,9 +5691,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       throwIfAborted(object[kState]);
       const promise = createDeferredPromise();
       const errorSteps = (error2) => promise.reject(error2);
-      const successSteps = (data) => {
+      const successSteps = (data2) => {
         try {
-          promise.resolve(convertBytesToJSValue(data));
+          promise.resolve(convertBytesToJSValue(data2));
         } catch (e) {
           errorSteps(e);
         }
@@ -5930,25 +5930,25 @@ var require_client_h1 = __commonJS({
           this.execute(chunk);
         }
       }
-      execute(data) {
+      execute(data2) {
         assert2(this.ptr != null);
         assert2(currentParser == null);
         assert2(!this.paused);
         const { socket, llhttp } = this;
-        if (data.length > currentBufferSize) {
+        if (data2.length > currentBufferSize) {
           if (currentBufferPtr) {
             llhttp.free(currentBufferPtr);
           }
-          currentBufferSize = Math.ceil(data.length / 4096) * 4096;
+          currentBufferSize = Math.ceil(data2.length / 4096) * 4096;
           currentBufferPtr = llhttp.malloc(currentBufferSize);
         }
-        new Uint8Array(llhttp.memory.buffer, currentBufferPtr, currentBufferSize).set(data);
+        new Uint8Array(llhttp.memory.buffer, currentBufferPtr, currentBufferSize).set(data2);
         try {
           let ret;
           try {
-            currentBufferRef = data;
+            currentBufferRef = data2;
             currentParser = this;
-            ret = llhttp.llhttp_execute(this.ptr, currentBufferPtr, data.length);
+            ret = llhttp.llhttp_execute(this.ptr, currentBufferPtr, data2.length);
           } catch (err) {
             throw err;
           } finally {
@@ -5957,7 +5957,7 @@ var require_client_h1 = __commonJS({
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
           if (ret !== constants4.ERROR.OK) {
-            const body = data.subarray(offset);
+            const body = data2.subarray(offset);
             if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
             } else if (ret === constants4.ERROR.PAUSED) {
@@ -5992,7 +5992,7 @@ var require_client_h1 = __commonJS({
         }
         return this.createError(ret, EMPTY_BUF);
       }
-      createError(ret, data) {
+      createError(ret, data2) {
         const { llhttp, contentLength, bytesRead } = this;
         if (contentLength && bytesRead !== parseInt(contentLength, 10)) {
           return new ResponseContentLengthMismatchError();
@@ -6003,7 +6003,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data2);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -8138,8 +8138,8 @@ var require_fixed_queue = __commonJS({
       isFull() {
         return (this.top + 1 & kMask) === this.bottom;
       }
-      push(data) {
-        this.list[this.top] = data;
+      push(data2) {
+        this.list[this.top] = data2;
         this.top = this.top + 1 & kMask;
       }
       shift() {
@@ -8158,11 +8158,11 @@ var require_fixed_queue = __commonJS({
       isEmpty() {
         return this.head.isEmpty();
       }
-      push(data) {
+      push(data2) {
         if (this.head.isFull()) {
           this.head = this.head.next = new FixedCircularBuffer();
         }
-        this.head.push(data);
+        this.head.push(data2);
       }
       shift() {
         const tail = this.tail;
@@ -8747,14 +8747,14 @@ var require_proxy_agent = __commonJS({
       }
       [kDispatch](opts, handler2) {
         const onHeaders = handler2.onHeaders;
-        handler2.onHeaders = function(statusCode, data, resume) {
+        handler2.onHeaders = function(statusCode, data2, resume) {
           if (statusCode === 407) {
             if (typeof handler2.onError === "function") {
               handler2.onError(new InvalidArgumentError("Proxy Authentication Required (407)"));
             }
             return;
           }
-          if (onHeaders) onHeaders.call(this, statusCode, data, resume);
+          if (onHeaders) onHeaders.call(this, statusCode, data2, resume);
         };
         const {
           origin,
@@ -9961,8 +9961,8 @@ var require_api_request = __commonJS({
     function request2(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve, reject) => {
-          request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+          request2.call(this, opts, (err, data2) => {
+            return err ? reject(err) : resolve(data2);
           });
         });
       }
@@ -10186,8 +10186,8 @@ var require_api_stream = __commonJS({
     function stream(opts, factory, callback) {
       if (callback === void 0) {
         return new Promise((resolve, reject) => {
-          stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve(data);
+          stream.call(this, opts, factory, (err, data2) => {
+            return err ? reject(err) : resolve(data2);
           });
         });
       }
@@ -10473,8 +10473,8 @@ var require_api_upgrade = __commonJS({
     function upgrade(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve, reject) => {
-          upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+          upgrade.call(this, opts, (err, data2) => {
+            return err ? reject(err) : resolve(data2);
           });
         });
       }
@@ -10567,8 +10567,8 @@ var require_api_connect = __commonJS({
     function connect(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve, reject) => {
-          connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+          connect.call(this, opts, (err, data2) => {
+            return err ? reject(err) : resolve(data2);
           });
         });
       }
@@ -10752,17 +10752,17 @@ var require_mock_utils = __commonJS({
       const headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
-    function getResponseData2(data) {
-      if (Buffer.isBuffer(data)) {
-        return data;
-      } else if (data instanceof Uint8Array) {
-        return data;
-      } else if (data instanceof ArrayBuffer) {
-        return data;
-      } else if (typeof data === "object") {
-        return JSON.stringify(data);
+    function getResponseData2(data2) {
+      if (Buffer.isBuffer(data2)) {
+        return data2;
+      } else if (data2 instanceof Uint8Array) {
+        return data2;
+      } else if (data2 instanceof ArrayBuffer) {
+        return data2;
+      } else if (typeof data2 === "object") {
+        return JSON.stringify(data2);
       } else {
-        return data.toString();
+        return data2.toString();
       }
     }
     function getMockDispatch(mockDispatches, key) {
@@ -10787,9 +10787,9 @@ var require_mock_utils = __commonJS({
       }
       return matchedMockDispatches[0];
     }
-    function addMockDispatch(mockDispatches, key, data) {
+    function addMockDispatch(mockDispatches, key, data2) {
       const baseData = { timesInvoked: 0, times: 1, persist: false, consumed: false };
-      const replyData = typeof data === "function" ? { callback: data } : { ...data };
+      const replyData = typeof data2 === "function" ? { callback: data2 } : { ...data2 };
       const newMockDispatch = { ...baseData, ...key, pending: true, data: { error: null, ...replyData } };
       mockDispatches.push(newMockDispatch);
       return newMockDispatch;
@@ -10815,12 +10815,12 @@ var require_mock_utils = __commonJS({
         query
       };
     }
-    function generateKeyValues(data) {
-      const keys = Object.keys(data);
+    function generateKeyValues(data2) {
+      const keys = Object.keys(data2);
       const result = [];
       for (let i = 0; i < keys.length; ++i) {
         const key = keys[i];
-        const value = data[key];
+        const value = data2[key];
         const name = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
@@ -10837,8 +10837,8 @@ var require_mock_utils = __commonJS({
     }
     async function getResponse(body) {
       const buffers = [];
-      for await (const data of body) {
-        buffers.push(data);
+      for await (const data2 of body) {
+        buffers.push(data2);
       }
       return Buffer.concat(buffers).toString("utf8");
     }
@@ -10849,7 +10849,7 @@ var require_mock_utils = __commonJS({
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
       }
-      const { data: { statusCode, data, headers, trailers, error: error2 }, delay, persist } = mockDispatch2;
+      const { data: { statusCode, data: data2, headers, trailers, error: error2 }, delay, persist } = mockDispatch2;
       const { timesInvoked, times } = mockDispatch2;
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
@@ -10865,7 +10865,7 @@ var require_mock_utils = __commonJS({
       } else {
         handleReply(this[kDispatches]);
       }
-      function handleReply(mockDispatches, _data = data) {
+      function handleReply(mockDispatches, _data = data2) {
         const optsHeaders = Array.isArray(opts.headers) ? buildHeadersFromArray(opts.headers) : opts.headers;
         const body = typeof _data === "function" ? _data({ ...opts, headers: optsHeaders }) : _data;
         if (isPromise(body)) {
@@ -11023,12 +11023,12 @@ var require_mock_interceptor = __commonJS({
         this[kDefaultTrailers] = {};
         this[kContentLength] = false;
       }
-      createMockScopeDispatchData({ statusCode, data, responseOptions }) {
-        const responseData = getResponseData2(data);
+      createMockScopeDispatchData({ statusCode, data: data2, responseOptions }) {
+        const responseData = getResponseData2(data2);
         const contentLength = this[kContentLength] ? { "content-length": responseData.length } : {};
         const headers = { ...this[kDefaultHeaders], ...contentLength, ...responseOptions.headers };
         const trailers = { ...this[kDefaultTrailers], ...responseOptions.trailers };
-        return { statusCode, data, headers, trailers };
+        return { statusCode, data: data2, headers, trailers };
       }
       validateReplyParameters(replyParameters) {
         if (typeof replyParameters.statusCode === "undefined") {
@@ -12408,13 +12408,13 @@ var require_response = __commonJS({
         return responseObject;
       }
       // https://fetch.spec.whatwg.org/#dom-response-json
-      static json(data, init = {}) {
+      static json(data2, init = {}) {
         webidl.argumentLengthCheck(arguments, 1, "Response.json");
         if (init !== null) {
           init = webidl.converters.ResponseInit(init);
         }
         const bytes2 = textEncoder.encode(
-          serializeJavascriptValueToJSONString(data)
+          serializeJavascriptValueToJSONString(data2)
         );
         const body = extractBody(bytes2);
         const responseObject = fromInnerResponse(makeResponse({}), "response");
@@ -16484,9 +16484,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify(cookie);
-      if (str) {
-        headers.append("Set-Cookie", str);
+      const str2 = stringify(cookie);
+      if (str2) {
+        headers.append("Set-Cookie", str2);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -16612,13 +16612,13 @@ var require_events = __commonJS({
         }
         return this.#eventInit.ports;
       }
-      initMessageEvent(type, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source = null, ports = []) {
+      initMessageEvent(type, bubbles = false, cancelable = false, data2 = null, origin = "", lastEventId = "", source = null, ports = []) {
         webidl.brandCheck(this, _MessageEvent);
         webidl.argumentLengthCheck(arguments, 1, "MessageEvent.initMessageEvent");
         return new _MessageEvent(type, {
           bubbles,
           cancelable,
-          data,
+          data: data2,
           origin,
           lastEventId,
           source,
@@ -16930,23 +16930,23 @@ var require_util7 = __commonJS({
       const event = eventFactory(e, eventInitDict);
       target.dispatchEvent(event);
     }
-    function websocketMessageReceived(ws, type, data) {
+    function websocketMessageReceived(ws, type, data2) {
       if (ws[kReadyState] !== states.OPEN) {
         return;
       }
       let dataForEvent;
       if (type === opcodes.TEXT) {
         try {
-          dataForEvent = utf8Decode(data);
+          dataForEvent = utf8Decode(data2);
         } catch {
           failWebsocketConnection(ws, "Received invalid UTF-8 in text frame.");
           return;
         }
       } else if (type === opcodes.BINARY) {
         if (ws[kBinaryType] === "blob") {
-          dataForEvent = new Blob([data]);
+          dataForEvent = new Blob([data2]);
         } else {
-          dataForEvent = toArrayBuffer(data);
+          dataForEvent = toArrayBuffer(data2);
         }
       }
       fireEvent("message", ws, createFastMessageEvent, {
@@ -17111,8 +17111,8 @@ var require_frame = __commonJS({
       /**
        * @param {Buffer|undefined} data
        */
-      constructor(data) {
-        this.frameData = data;
+      constructor(data2) {
+        this.frameData = data2;
       }
       createFrame(opcode) {
         const frameData = this.frameData;
@@ -17387,8 +17387,8 @@ var require_permessage_deflate = __commonJS({
           }
           this.#inflate[kBuffer] = [];
           this.#inflate[kLength] = 0;
-          this.#inflate.on("data", (data) => {
-            this.#inflate[kLength] += data.length;
+          this.#inflate.on("data", (data2) => {
+            this.#inflate[kLength] += data2.length;
             if (this.#maxPayloadSize > 0 && this.#inflate[kLength] > this.#maxPayloadSize) {
               callback(new MessageSizeExceededError());
               this.#inflate.removeAllListeners();
@@ -17396,7 +17396,7 @@ var require_permessage_deflate = __commonJS({
               this.#inflate = null;
               return;
             }
-            this.#inflate[kBuffer].push(data);
+            this.#inflate[kBuffer].push(data2);
           });
           this.#inflate.on("error", (err) => {
             this.#inflate = null;
@@ -17631,13 +17631,13 @@ var require_receiver = __commonJS({
                 this.#extensions.get("permessage-deflate").decompress(
                   body,
                   this.#info.fin,
-                  (error2, data) => {
+                  (error2, data2) => {
                     if (error2) {
                       const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
                       failWebsocketConnectionWithCode(this.ws, code, error2.message);
                       return;
                     }
-                    if (!this.writeFragments(data)) {
+                    if (!this.writeFragments(data2)) {
                       return;
                     }
                     if (this.#maxPayloadSize > 0 && this.#fragmentsBytes > this.#maxPayloadSize) {
@@ -17718,16 +17718,16 @@ var require_receiver = __commonJS({
         this.#fragmentsBytes = 0;
         return output;
       }
-      parseCloseBody(data) {
-        assert2(data.length !== 1);
+      parseCloseBody(data2) {
+        assert2(data2.length !== 1);
         let code;
-        if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+        if (data2.length >= 2) {
+          code = data2.readUInt16BE(0);
         }
         if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
-        let reason = data.subarray(2);
+        let reason = data2.subarray(2);
         if (reason[0] === 239 && reason[1] === 187 && reason[2] === 191) {
           reason = reason.subarray(3);
         }
@@ -17868,18 +17868,18 @@ var require_sender = __commonJS({
         this.#running = false;
       }
     };
-    function createFrame(data, hint) {
-      return new WebsocketFrameSend(toBuffer(data, hint)).createFrame(hint === sendHints.string ? opcodes.TEXT : opcodes.BINARY);
+    function createFrame(data2, hint) {
+      return new WebsocketFrameSend(toBuffer(data2, hint)).createFrame(hint === sendHints.string ? opcodes.TEXT : opcodes.BINARY);
     }
-    function toBuffer(data, hint) {
+    function toBuffer(data2, hint) {
       switch (hint) {
         case sendHints.string:
-          return Buffer.from(data);
+          return Buffer.from(data2);
         case sendHints.arrayBuffer:
         case sendHints.blob:
-          return new FastBuffer(data);
+          return new FastBuffer(data2);
         case sendHints.typedArray:
-          return new FastBuffer(data.buffer, data.byteOffset, data.byteLength);
+          return new FastBuffer(data2.buffer, data2.byteOffset, data2.byteLength);
       }
     }
     module.exports = { SendQueue };
@@ -18020,37 +18020,37 @@ var require_websocket = __commonJS({
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
        * @param {NodeJS.TypedArray|ArrayBuffer|Blob|string} data
        */
-      send(data) {
+      send(data2) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.send";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        data = webidl.converters.WebSocketSendData(data, prefix, "data");
+        data2 = webidl.converters.WebSocketSendData(data2, prefix, "data");
         if (isConnecting(this)) {
           throw new DOMException("Sent before connected.", "InvalidStateError");
         }
         if (!isEstablished(this) || isClosing(this)) {
           return;
         }
-        if (typeof data === "string") {
-          const length = Buffer.byteLength(data);
+        if (typeof data2 === "string") {
+          const length = Buffer.byteLength(data2);
           this.#bufferedAmount += length;
-          this.#sendQueue.add(data, () => {
+          this.#sendQueue.add(data2, () => {
             this.#bufferedAmount -= length;
           }, sendHints.string);
-        } else if (types.isArrayBuffer(data)) {
-          this.#bufferedAmount += data.byteLength;
-          this.#sendQueue.add(data, () => {
-            this.#bufferedAmount -= data.byteLength;
+        } else if (types.isArrayBuffer(data2)) {
+          this.#bufferedAmount += data2.byteLength;
+          this.#sendQueue.add(data2, () => {
+            this.#bufferedAmount -= data2.byteLength;
           }, sendHints.arrayBuffer);
-        } else if (ArrayBuffer.isView(data)) {
-          this.#bufferedAmount += data.byteLength;
-          this.#sendQueue.add(data, () => {
-            this.#bufferedAmount -= data.byteLength;
+        } else if (ArrayBuffer.isView(data2)) {
+          this.#bufferedAmount += data2.byteLength;
+          this.#sendQueue.add(data2, () => {
+            this.#bufferedAmount -= data2.byteLength;
           }, sendHints.typedArray);
-        } else if (isBlobLike(data)) {
-          this.#bufferedAmount += data.size;
-          this.#sendQueue.add(data, () => {
-            this.#bufferedAmount -= data.size;
+        } else if (isBlobLike(data2)) {
+          this.#bufferedAmount += data2.size;
+          this.#sendQueue.add(data2, () => {
+            this.#bufferedAmount -= data2.size;
           }, sendHints.blob);
         }
       }
@@ -19218,7 +19218,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str(strs, ...args) {
+    function str2(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
@@ -19229,7 +19229,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str;
+    exports.str = str2;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -19272,7 +19272,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str2`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -20234,22 +20234,22 @@ var require_util9 = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str) {
-      return unescapeJsonPointer(decodeURIComponent(str));
+    function unescapeFragment(str2) {
+      return unescapeJsonPointer(decodeURIComponent(str2));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str) {
-      return encodeURIComponent(escapeJsonPointer(str));
+    function escapeFragment(str2) {
+      return encodeURIComponent(escapeJsonPointer(str2));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str) {
-      if (typeof str == "number")
-        return `${str}`;
-      return str.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str2) {
+      if (typeof str2 == "number")
+        return `${str2}`;
+      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str) {
-      return str.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str2) {
+      return str2.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -20416,7 +20416,7 @@ var require_errors2 = __commonJS({
       gen.if((0, codegen_1._)`${names_1.default.vErrors} !== null`, () => gen.if(errsCount, () => gen.assign((0, codegen_1._)`${names_1.default.vErrors}.length`, errsCount), () => gen.assign(names_1.default.vErrors, null)));
     }
     exports.resetErrorsCount = resetErrorsCount;
-    function extendErrors({ gen, keyword, schemaValue, data, errsCount, it }) {
+    function extendErrors({ gen, keyword, schemaValue, data: data2, errsCount, it }) {
       if (errsCount === void 0)
         throw new Error("ajv implementation error");
       const err = gen.name("err");
@@ -20426,7 +20426,7 @@ var require_errors2 = __commonJS({
         gen.assign((0, codegen_1._)`${err}.schemaPath`, (0, codegen_1.str)`${it.errSchemaPath}/${keyword}`);
         if (it.opts.verbose) {
           gen.assign((0, codegen_1._)`${err}.schema`, schemaValue);
-          gen.assign((0, codegen_1._)`${err}.data`, data);
+          gen.assign((0, codegen_1._)`${err}.data`, data2);
         }
       });
     }
@@ -20482,14 +20482,14 @@ var require_errors2 = __commonJS({
       return [E.schemaPath, schPath];
     }
     function extraErrorProps(cxt, { params, message }, keyValues) {
-      const { keyword, data, schemaValue, it } = cxt;
+      const { keyword, data: data2, schemaValue, it } = cxt;
       const { opts, propertyName, topSchemaRef, schemaPath } = it;
       keyValues.push([E.keyword, keyword], [E.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
       if (opts.messages) {
         keyValues.push([E.message, typeof message == "function" ? message(cxt) : message]);
       }
       if (opts.verbose) {
-        keyValues.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
+        keyValues.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data2]);
       }
       if (propertyName)
         keyValues.push([E.propertyName, propertyName]);
@@ -20532,11 +20532,11 @@ var require_boolSchema = __commonJS({
     }
     exports.boolOrEmptySchema = boolOrEmptySchema;
     function falseSchemaError(it, overrideAllErrors) {
-      const { gen, data } = it;
+      const { gen, data: data2 } = it;
       const cxt = {
         gen,
         keyword: "false schema",
-        data,
+        data: data2,
         schema: false,
         schemaCode: false,
         schemaValue: false,
@@ -20642,11 +20642,11 @@ var require_dataType = __commonJS({
     }
     exports.getJSONTypes = getJSONTypes;
     function coerceAndCheckDataType(it, types) {
-      const { gen, data, opts } = it;
+      const { gen, data: data2, opts } = it;
       const coerceTo = coerceToTypes(types, opts.coerceTypes);
       const checkTypes = types.length > 0 && !(coerceTo.length === 0 && types.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types[0]));
       if (checkTypes) {
-        const wrongType = checkDataTypes(types, data, opts.strictNumbers, DataType.Wrong);
+        const wrongType = checkDataTypes(types, data2, opts.strictNumbers, DataType.Wrong);
         gen.if(wrongType, () => {
           if (coerceTo.length)
             coerceData(it, types, coerceTo);
@@ -20662,11 +20662,11 @@ var require_dataType = __commonJS({
       return coerceTypes ? types.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
     }
     function coerceData(it, types, coerceTo) {
-      const { gen, data, opts } = it;
-      const dataType = gen.let("dataType", (0, codegen_1._)`typeof ${data}`);
+      const { gen, data: data2, opts } = it;
+      const dataType = gen.let("dataType", (0, codegen_1._)`typeof ${data2}`);
       const coerced = gen.let("coerced", (0, codegen_1._)`undefined`);
       if (opts.coerceTypes === "array") {
-        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types, data, opts.strictNumbers), () => gen.assign(coerced, data)));
+        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data2}) && ${data2}.length == 1`, () => gen.assign(data2, (0, codegen_1._)`${data2}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data2}`).if(checkDataTypes(types, data2, opts.strictNumbers), () => gen.assign(coerced, data2)));
       }
       gen.if((0, codegen_1._)`${coerced} !== undefined`);
       for (const t of coerceTo) {
@@ -20678,74 +20678,74 @@ var require_dataType = __commonJS({
       reportTypeError(it);
       gen.endIf();
       gen.if((0, codegen_1._)`${coerced} !== undefined`, () => {
-        gen.assign(data, coerced);
+        gen.assign(data2, coerced);
         assignParentData(it, coerced);
       });
       function coerceSpecificType(t) {
         switch (t) {
           case "string":
-            gen.elseIf((0, codegen_1._)`${dataType} == "number" || ${dataType} == "boolean"`).assign(coerced, (0, codegen_1._)`"" + ${data}`).elseIf((0, codegen_1._)`${data} === null`).assign(coerced, (0, codegen_1._)`""`);
+            gen.elseIf((0, codegen_1._)`${dataType} == "number" || ${dataType} == "boolean"`).assign(coerced, (0, codegen_1._)`"" + ${data2}`).elseIf((0, codegen_1._)`${data2} === null`).assign(coerced, (0, codegen_1._)`""`);
             return;
           case "number":
-            gen.elseIf((0, codegen_1._)`${dataType} == "boolean" || ${data} === null
-              || (${dataType} == "string" && ${data} && ${data} == +${data})`).assign(coerced, (0, codegen_1._)`+${data}`);
+            gen.elseIf((0, codegen_1._)`${dataType} == "boolean" || ${data2} === null
+              || (${dataType} == "string" && ${data2} && ${data2} == +${data2})`).assign(coerced, (0, codegen_1._)`+${data2}`);
             return;
           case "integer":
-            gen.elseIf((0, codegen_1._)`${dataType} === "boolean" || ${data} === null
-              || (${dataType} === "string" && ${data} && ${data} == +${data} && !(${data} % 1))`).assign(coerced, (0, codegen_1._)`+${data}`);
+            gen.elseIf((0, codegen_1._)`${dataType} === "boolean" || ${data2} === null
+              || (${dataType} === "string" && ${data2} && ${data2} == +${data2} && !(${data2} % 1))`).assign(coerced, (0, codegen_1._)`+${data2}`);
             return;
           case "boolean":
-            gen.elseIf((0, codegen_1._)`${data} === "false" || ${data} === 0 || ${data} === null`).assign(coerced, false).elseIf((0, codegen_1._)`${data} === "true" || ${data} === 1`).assign(coerced, true);
+            gen.elseIf((0, codegen_1._)`${data2} === "false" || ${data2} === 0 || ${data2} === null`).assign(coerced, false).elseIf((0, codegen_1._)`${data2} === "true" || ${data2} === 1`).assign(coerced, true);
             return;
           case "null":
-            gen.elseIf((0, codegen_1._)`${data} === "" || ${data} === 0 || ${data} === false`);
+            gen.elseIf((0, codegen_1._)`${data2} === "" || ${data2} === 0 || ${data2} === false`);
             gen.assign(coerced, null);
             return;
           case "array":
             gen.elseIf((0, codegen_1._)`${dataType} === "string" || ${dataType} === "number"
-              || ${dataType} === "boolean" || ${data} === null`).assign(coerced, (0, codegen_1._)`[${data}]`);
+              || ${dataType} === "boolean" || ${data2} === null`).assign(coerced, (0, codegen_1._)`[${data2}]`);
         }
       }
     }
     function assignParentData({ gen, parentData, parentDataProperty }, expr) {
       gen.if((0, codegen_1._)`${parentData} !== undefined`, () => gen.assign((0, codegen_1._)`${parentData}[${parentDataProperty}]`, expr));
     }
-    function checkDataType(dataType, data, strictNums, correct = DataType.Correct) {
+    function checkDataType(dataType, data2, strictNums, correct = DataType.Correct) {
       const EQ2 = correct === DataType.Correct ? codegen_1.operators.EQ : codegen_1.operators.NEQ;
       let cond;
       switch (dataType) {
         case "null":
-          return (0, codegen_1._)`${data} ${EQ2} null`;
+          return (0, codegen_1._)`${data2} ${EQ2} null`;
         case "array":
-          cond = (0, codegen_1._)`Array.isArray(${data})`;
+          cond = (0, codegen_1._)`Array.isArray(${data2})`;
           break;
         case "object":
-          cond = (0, codegen_1._)`${data} && typeof ${data} == "object" && !Array.isArray(${data})`;
+          cond = (0, codegen_1._)`${data2} && typeof ${data2} == "object" && !Array.isArray(${data2})`;
           break;
         case "integer":
-          cond = numCond((0, codegen_1._)`!(${data} % 1) && !isNaN(${data})`);
+          cond = numCond((0, codegen_1._)`!(${data2} % 1) && !isNaN(${data2})`);
           break;
         case "number":
           cond = numCond();
           break;
         default:
-          return (0, codegen_1._)`typeof ${data} ${EQ2} ${dataType}`;
+          return (0, codegen_1._)`typeof ${data2} ${EQ2} ${dataType}`;
       }
       return correct === DataType.Correct ? cond : (0, codegen_1.not)(cond);
       function numCond(_cond = codegen_1.nil) {
-        return (0, codegen_1.and)((0, codegen_1._)`typeof ${data} == "number"`, _cond, strictNums ? (0, codegen_1._)`isFinite(${data})` : codegen_1.nil);
+        return (0, codegen_1.and)((0, codegen_1._)`typeof ${data2} == "number"`, _cond, strictNums ? (0, codegen_1._)`isFinite(${data2})` : codegen_1.nil);
       }
     }
     exports.checkDataType = checkDataType;
-    function checkDataTypes(dataTypes, data, strictNums, correct) {
+    function checkDataTypes(dataTypes, data2, strictNums, correct) {
       if (dataTypes.length === 1) {
-        return checkDataType(dataTypes[0], data, strictNums, correct);
+        return checkDataType(dataTypes[0], data2, strictNums, correct);
       }
       let cond;
       const types = (0, util_1.toHash)(dataTypes);
       if (types.array && types.object) {
-        const notObj = (0, codegen_1._)`typeof ${data} != "object"`;
-        cond = types.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
+        const notObj = (0, codegen_1._)`typeof ${data2} != "object"`;
+        cond = types.null ? notObj : (0, codegen_1._)`!${data2} || ${notObj}`;
         delete types.null;
         delete types.array;
         delete types.object;
@@ -20755,7 +20755,7 @@ var require_dataType = __commonJS({
       if (types.number)
         delete types.integer;
       for (const t in types)
-        cond = (0, codegen_1.and)(cond, checkDataType(t, data, strictNums, correct));
+        cond = (0, codegen_1.and)(cond, checkDataType(t, data2, strictNums, correct));
       return cond;
     }
     exports.checkDataTypes = checkDataTypes;
@@ -20769,12 +20769,12 @@ var require_dataType = __commonJS({
     }
     exports.reportTypeError = reportTypeError;
     function getTypeErrorContext(it) {
-      const { gen, data, schema } = it;
+      const { gen, data: data2, schema } = it;
       const schemaCode = (0, util_1.schemaRefOrVal)(it, schema, "type");
       return {
         gen,
         keyword: "type",
-        data,
+        data: data2,
         schema: schema.type,
         schemaCode,
         schemaValue: schemaCode,
@@ -20806,10 +20806,10 @@ var require_defaults = __commonJS({
     }
     exports.assignDefaults = assignDefaults;
     function assignDefault(it, prop, defaultValue) {
-      const { gen, compositeRule, data, opts } = it;
+      const { gen, compositeRule, data: data2, opts } = it;
       if (defaultValue === void 0)
         return;
-      const childData = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(prop)}`;
+      const childData = (0, codegen_1._)`${data2}${(0, codegen_1.getProperty)(prop)}`;
       if (compositeRule) {
         (0, util_1.checkStrictMode)(it, `default is ignored for: ${childData}`);
         return;
@@ -20834,15 +20834,15 @@ var require_code2 = __commonJS({
     var names_1 = require_names();
     var util_2 = require_util9();
     function checkReportMissingProp(cxt, prop) {
-      const { gen, data, it } = cxt;
-      gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
+      const { gen, data: data2, it } = cxt;
+      gen.if(noPropertyInData(gen, data2, prop, it.opts.ownProperties), () => {
         cxt.setParams({ missingProperty: (0, codegen_1._)`${prop}` }, true);
         cxt.error();
       });
     }
     exports.checkReportMissingProp = checkReportMissingProp;
-    function checkMissingProp({ gen, data, it: { opts } }, properties, missing) {
-      return (0, codegen_1.or)(...properties.map((prop) => (0, codegen_1.and)(noPropertyInData(gen, data, prop, opts.ownProperties), (0, codegen_1._)`${missing} = ${prop}`)));
+    function checkMissingProp({ gen, data: data2, it: { opts } }, properties, missing) {
+      return (0, codegen_1.or)(...properties.map((prop) => (0, codegen_1.and)(noPropertyInData(gen, data2, prop, opts.ownProperties), (0, codegen_1._)`${missing} = ${prop}`)));
     }
     exports.checkMissingProp = checkMissingProp;
     function reportMissingProp(cxt, missing) {
@@ -20858,18 +20858,18 @@ var require_code2 = __commonJS({
       });
     }
     exports.hasPropFunc = hasPropFunc;
-    function isOwnProperty(gen, data, property) {
-      return (0, codegen_1._)`${hasPropFunc(gen)}.call(${data}, ${property})`;
+    function isOwnProperty(gen, data2, property) {
+      return (0, codegen_1._)`${hasPropFunc(gen)}.call(${data2}, ${property})`;
     }
     exports.isOwnProperty = isOwnProperty;
-    function propertyInData(gen, data, property, ownProperties) {
-      const cond = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(property)} !== undefined`;
-      return ownProperties ? (0, codegen_1._)`${cond} && ${isOwnProperty(gen, data, property)}` : cond;
+    function propertyInData(gen, data2, property, ownProperties) {
+      const cond = (0, codegen_1._)`${data2}${(0, codegen_1.getProperty)(property)} !== undefined`;
+      return ownProperties ? (0, codegen_1._)`${cond} && ${isOwnProperty(gen, data2, property)}` : cond;
     }
     exports.propertyInData = propertyInData;
-    function noPropertyInData(gen, data, property, ownProperties) {
-      const cond = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(property)} === undefined`;
-      return ownProperties ? (0, codegen_1.or)(cond, (0, codegen_1.not)(isOwnProperty(gen, data, property))) : cond;
+    function noPropertyInData(gen, data2, property, ownProperties) {
+      const cond = (0, codegen_1._)`${data2}${(0, codegen_1.getProperty)(property)} === undefined`;
+      return ownProperties ? (0, codegen_1.or)(cond, (0, codegen_1.not)(isOwnProperty(gen, data2, property))) : cond;
     }
     exports.noPropertyInData = noPropertyInData;
     function allSchemaProperties(schemaMap) {
@@ -20880,8 +20880,8 @@ var require_code2 = __commonJS({
       return allSchemaProperties(schemaMap).filter((p) => !(0, util_1.alwaysValidSchema)(it, schemaMap[p]));
     }
     exports.schemaProperties = schemaProperties;
-    function callValidateCode({ schemaCode, data, it: { gen, topSchemaRef, schemaPath, errorPath }, it }, func, context, passSchema) {
-      const dataAndSchema = passSchema ? (0, codegen_1._)`${schemaCode}, ${data}, ${topSchemaRef}${schemaPath}` : data;
+    function callValidateCode({ schemaCode, data: data2, it: { gen, topSchemaRef, schemaPath, errorPath }, it }, func, context, passSchema) {
+      const dataAndSchema = passSchema ? (0, codegen_1._)`${schemaCode}, ${data2}, ${topSchemaRef}${schemaPath}` : data2;
       const valCxt = [
         [names_1.default.instancePath, (0, codegen_1.strConcat)(names_1.default.instancePath, errorPath)],
         [names_1.default.parentData, it.parentData],
@@ -20907,7 +20907,7 @@ var require_code2 = __commonJS({
     }
     exports.usePattern = usePattern;
     function validateArray(cxt) {
-      const { gen, data, keyword, it } = cxt;
+      const { gen, data: data2, keyword, it } = cxt;
       const valid = gen.name("valid");
       if (it.allErrors) {
         const validArr = gen.let("valid", true);
@@ -20918,7 +20918,7 @@ var require_code2 = __commonJS({
       validateItems(() => gen.break());
       return valid;
       function validateItems(notValid) {
-        const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+        const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
         gen.forRange("i", 0, len, (i) => {
           cxt.subschema({
             keyword,
@@ -21028,8 +21028,8 @@ var require_keyword = __commonJS({
     }
     exports.funcKeywordCode = funcKeywordCode;
     function modifyData(cxt) {
-      const { gen, data, it } = cxt;
-      gen.if(it.parentData, () => gen.assign(data, (0, codegen_1._)`${it.parentData}[${it.parentDataProperty}]`));
+      const { gen, data: data2, it } = cxt;
+      gen.if(it.parentData, () => gen.assign(data2, (0, codegen_1._)`${it.parentData}[${it.parentDataProperty}]`));
     }
     function addErrs(cxt, errs) {
       const { gen } = cxt;
@@ -21112,8 +21112,8 @@ var require_subschema = __commonJS({
       throw new Error('either "keyword" or "schema" must be passed');
     }
     exports.getSubschema = getSubschema;
-    function extendSubschemaData(subschema, it, { dataProp, dataPropType: dpType, data, dataTypes, propertyName }) {
-      if (data !== void 0 && dataProp !== void 0) {
+    function extendSubschemaData(subschema, it, { dataProp, dataPropType: dpType, data: data2, dataTypes, propertyName }) {
+      if (data2 !== void 0 && dataProp !== void 0) {
         throw new Error('both "data" and "dataProp" passed, only one allowed');
       }
       const { gen } = it;
@@ -21125,8 +21125,8 @@ var require_subschema = __commonJS({
         subschema.parentDataProperty = (0, codegen_1._)`${dataProp}`;
         subschema.dataPathArr = [...dataPathArr, subschema.parentDataProperty];
       }
-      if (data !== void 0) {
-        const nextData = data instanceof codegen_1.Name ? data : gen.let("data", data, true);
+      if (data2 !== void 0) {
+        const nextData = data2 instanceof codegen_1.Name ? data2 : gen.let("data", data2, true);
         dataContextProps(nextData);
         if (propertyName !== void 0)
           subschema.propertyName = propertyName;
@@ -21274,8 +21274,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str) {
-      return str.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str2) {
+      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -21612,7 +21612,7 @@ var require_validate = __commonJS({
         gen.assign((0, codegen_1._)`${evaluated}.items`, items);
     }
     function schemaKeywords(it, types, typeErrors, errsCount) {
-      const { gen, schema, data, allErrors, opts, self: self2 } = it;
+      const { gen, schema, data: data2, allErrors, opts, self: self2 } = it;
       const { RULES } = self2;
       if (schema.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema, RULES))) {
         gen.block(() => keywordCode(it, "$ref", RULES.all.$ref.definition));
@@ -21629,7 +21629,7 @@ var require_validate = __commonJS({
         if (!(0, applicability_1.shouldUseGroup)(schema, group))
           return;
         if (group.type) {
-          gen.if((0, dataType_2.checkDataType)(group.type, data, opts.strictNumbers));
+          gen.if((0, dataType_2.checkDataType)(group.type, data2, opts.strictNumbers));
           iterateKeywords(it, group);
           if (types.length === 1 && types[0] === group.type && typeErrors) {
             gen.else();
@@ -21902,14 +21902,14 @@ var require_validate = __commonJS({
     var RELATIVE_JSON_POINTER = /^([0-9]+)(#|\/(?:[^~]|~0|~1)*)?$/;
     function getData($data, { dataLevel, dataNames, dataPathArr }) {
       let jsonPointer;
-      let data;
+      let data2;
       if ($data === "")
         return names_1.default.rootData;
       if ($data[0] === "/") {
         if (!JSON_POINTER.test($data))
           throw new Error(`Invalid JSON-pointer: ${$data}`);
         jsonPointer = $data;
-        data = names_1.default.rootData;
+        data2 = names_1.default.rootData;
       } else {
         const matches2 = RELATIVE_JSON_POINTER.exec($data);
         if (!matches2)
@@ -21923,16 +21923,16 @@ var require_validate = __commonJS({
         }
         if (up > dataLevel)
           throw new Error(errorMsg("data", up));
-        data = dataNames[dataLevel - up];
+        data2 = dataNames[dataLevel - up];
         if (!jsonPointer)
-          return data;
+          return data2;
       }
-      let expr = data;
+      let expr = data2;
       const segments = jsonPointer.split("/");
       for (const segment of segments) {
         if (segment) {
-          data = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)((0, util_1.unescapeJsonPointer)(segment))}`;
-          expr = (0, codegen_1._)`${expr} && ${data}`;
+          data2 = (0, codegen_1._)`${data2}${(0, codegen_1.getProperty)((0, util_1.unescapeJsonPointer)(segment))}`;
+          expr = (0, codegen_1._)`${expr} && ${data2}`;
         }
       }
       return expr;
@@ -22372,10 +22372,10 @@ var require_utils2 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str, token) {
+    function findToken(str2, token) {
       let ind = 0;
-      for (let i = 0; i < str.length; i++) {
-        if (str[i] === token) ind++;
+      for (let i = 0; i < str2.length; i++) {
+        if (str2[i] === token) ind++;
       }
       return ind;
     }
@@ -23445,7 +23445,7 @@ var require_core = __commonJS({
     var util_1 = require_util9();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str, flags) => new RegExp(str, flags);
+    var defaultRegExp = (str2, flags) => new RegExp(str2, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -23561,7 +23561,7 @@ var require_core = __commonJS({
         const { meta, schemaId } = this.opts;
         return this.opts.defaultMeta = typeof meta == "object" ? meta[schemaId] || meta : void 0;
       }
-      validate(schemaKeyRef, data) {
+      validate(schemaKeyRef, data2) {
         let v;
         if (typeof schemaKeyRef == "string") {
           v = this.getSchema(schemaKeyRef);
@@ -23570,7 +23570,7 @@ var require_core = __commonJS({
         } else {
           v = this.compile(schemaKeyRef);
         }
-        const valid = v(data);
+        const valid = v(data2);
         if (!("$async" in v))
           this.errors = v.errors;
         return valid;
@@ -24199,8 +24199,8 @@ var require_limitNumber = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { keyword, data, schemaCode } = cxt;
-        cxt.fail$data((0, codegen_1._)`${data} ${KWDs[keyword].fail} ${schemaCode} || isNaN(${data})`);
+        const { keyword, data: data2, schemaCode } = cxt;
+        cxt.fail$data((0, codegen_1._)`${data2} ${KWDs[keyword].fail} ${schemaCode} || isNaN(${data2})`);
       }
     };
     exports.default = def;
@@ -24224,11 +24224,11 @@ var require_multipleOf = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, schemaCode, it } = cxt;
+        const { gen, data: data2, schemaCode, it } = cxt;
         const prec = it.opts.multipleOfPrecision;
         const res = gen.let("res");
         const invalid = prec ? (0, codegen_1._)`Math.abs(Math.round(${res}) - ${res}) > 1e-${prec}` : (0, codegen_1._)`${res} !== parseInt(${res})`;
-        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data}/${schemaCode}, ${invalid}))`);
+        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data2}/${schemaCode}, ${invalid}))`);
       }
     };
     exports.default = def;
@@ -24240,16 +24240,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str) {
-      const len = str.length;
+    function ucs2length(str2) {
+      const len = str2.length;
       let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length++;
-        value = str.charCodeAt(pos++);
+        value = str2.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str.charCodeAt(pos);
+          value = str2.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -24283,9 +24283,9 @@ var require_limitLength = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { keyword, data, schemaCode, it } = cxt;
+        const { keyword, data: data2, schemaCode, it } = cxt;
         const op = keyword === "maxLength" ? codegen_1.operators.GT : codegen_1.operators.LT;
-        const len = it.opts.unicode === false ? (0, codegen_1._)`${data}.length` : (0, codegen_1._)`${(0, util_1.useFunc)(cxt.gen, ucs2length_1.default)}(${data})`;
+        const len = it.opts.unicode === false ? (0, codegen_1._)`${data2}.length` : (0, codegen_1._)`${(0, util_1.useFunc)(cxt.gen, ucs2length_1.default)}(${data2})`;
         cxt.fail$data((0, codegen_1._)`${len} ${op} ${schemaCode}`);
       }
     };
@@ -24312,17 +24312,17 @@ var require_pattern = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        const { gen, data: data2, $data, schema, schemaCode, it } = cxt;
         const u = it.opts.unicodeRegExp ? "u" : "";
         if ($data) {
           const { regExp } = it.opts.code;
           const regExpCode = regExp.code === "new RegExp" ? (0, codegen_1._)`new RegExp` : (0, util_1.useFunc)(gen, regExp);
           const valid = gen.let("valid");
-          gen.try(() => gen.assign(valid, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u}).test(${data})`), () => gen.assign(valid, false));
+          gen.try(() => gen.assign(valid, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u}).test(${data2})`), () => gen.assign(valid, false));
           cxt.fail$data((0, codegen_1._)`!${valid}`);
         } else {
           const regExp = (0, code_1.usePattern)(cxt, schema);
-          cxt.fail$data((0, codegen_1._)`!${regExp}.test(${data})`);
+          cxt.fail$data((0, codegen_1._)`!${regExp}.test(${data2})`);
         }
       }
     };
@@ -24350,9 +24350,9 @@ var require_limitProperties = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { keyword, data, schemaCode } = cxt;
+        const { keyword, data: data2, schemaCode } = cxt;
         const op = keyword === "maxProperties" ? codegen_1.operators.GT : codegen_1.operators.LT;
-        cxt.fail$data((0, codegen_1._)`Object.keys(${data}).length ${op} ${schemaCode}`);
+        cxt.fail$data((0, codegen_1._)`Object.keys(${data2}).length ${op} ${schemaCode}`);
       }
     };
     exports.default = def;
@@ -24378,7 +24378,7 @@ var require_required = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, schemaCode, data, $data, it } = cxt;
+        const { gen, schema, schemaCode, data: data2, $data, it } = cxt;
         const { opts } = it;
         if (!$data && schema.length === 0)
           return;
@@ -24422,13 +24422,13 @@ var require_required = __commonJS({
         function loopAllRequired() {
           gen.forOf("prop", schemaCode, (prop) => {
             cxt.setParams({ missingProperty: prop });
-            gen.if((0, code_1.noPropertyInData)(gen, data, prop, opts.ownProperties), () => cxt.error());
+            gen.if((0, code_1.noPropertyInData)(gen, data2, prop, opts.ownProperties), () => cxt.error());
           });
         }
         function loopUntilMissing(missing, valid) {
           cxt.setParams({ missingProperty: missing });
           gen.forOf(missing, schemaCode, () => {
-            gen.assign(valid, (0, code_1.propertyInData)(gen, data, missing, opts.ownProperties));
+            gen.assign(valid, (0, code_1.propertyInData)(gen, data2, missing, opts.ownProperties));
             gen.if((0, codegen_1.not)(valid), () => {
               cxt.error();
               gen.break();
@@ -24461,9 +24461,9 @@ var require_limitItems = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { keyword, data, schemaCode } = cxt;
+        const { keyword, data: data2, schemaCode } = cxt;
         const op = keyword === "maxItems" ? codegen_1.operators.GT : codegen_1.operators.LT;
-        cxt.fail$data((0, codegen_1._)`${data}.length ${op} ${schemaCode}`);
+        cxt.fail$data((0, codegen_1._)`${data2}.length ${op} ${schemaCode}`);
       }
     };
     exports.default = def;
@@ -24501,7 +24501,7 @@ var require_uniqueItems = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schema, parentSchema, schemaCode, it } = cxt;
+        const { gen, data: data2, $data, schema, parentSchema, schemaCode, it } = cxt;
         if (!$data && !schema)
           return;
         const valid = gen.let("valid");
@@ -24509,7 +24509,7 @@ var require_uniqueItems = __commonJS({
         cxt.block$data(valid, validateUniqueItems, (0, codegen_1._)`${schemaCode} === false`);
         cxt.ok(valid);
         function validateUniqueItems() {
-          const i = gen.let("i", (0, codegen_1._)`${data}.length`);
+          const i = gen.let("i", (0, codegen_1._)`${data2}.length`);
           const j = gen.let("j");
           cxt.setParams({ i, j });
           gen.assign(valid, true);
@@ -24523,7 +24523,7 @@ var require_uniqueItems = __commonJS({
           const wrongType = (0, dataType_1.checkDataTypes)(itemTypes, item, it.opts.strictNumbers, dataType_1.DataType.Wrong);
           const indices = gen.const("indices", (0, codegen_1._)`{}`);
           gen.for((0, codegen_1._)`;${i}--;`, () => {
-            gen.let(item, (0, codegen_1._)`${data}[${i}]`);
+            gen.let(item, (0, codegen_1._)`${data2}[${i}]`);
             gen.if(wrongType, (0, codegen_1._)`continue`);
             if (itemTypes.length > 1)
               gen.if((0, codegen_1._)`typeof ${item} == "string"`, (0, codegen_1._)`${item} += "_"`);
@@ -24537,7 +24537,7 @@ var require_uniqueItems = __commonJS({
         function loopN2(i, j) {
           const eql = (0, util_1.useFunc)(gen, equal_1.default);
           const outer = gen.name("outer");
-          gen.label(outer).for((0, codegen_1._)`;${i}--;`, () => gen.for((0, codegen_1._)`${j} = ${i}; ${j}--;`, () => gen.if((0, codegen_1._)`${eql}(${data}[${i}], ${data}[${j}])`, () => {
+          gen.label(outer).for((0, codegen_1._)`;${i}--;`, () => gen.for((0, codegen_1._)`${j} = ${i}; ${j}--;`, () => gen.if((0, codegen_1._)`${eql}(${data2}[${i}], ${data2}[${j}])`, () => {
             cxt.error();
             gen.assign(valid, false).break(outer);
           })));
@@ -24565,11 +24565,11 @@ var require_const = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schemaCode, schema } = cxt;
+        const { gen, data: data2, $data, schemaCode, schema } = cxt;
         if ($data || schema && typeof schema == "object") {
-          cxt.fail$data((0, codegen_1._)`!${(0, util_1.useFunc)(gen, equal_1.default)}(${data}, ${schemaCode})`);
+          cxt.fail$data((0, codegen_1._)`!${(0, util_1.useFunc)(gen, equal_1.default)}(${data2}, ${schemaCode})`);
         } else {
-          cxt.fail((0, codegen_1._)`${schema} !== ${data}`);
+          cxt.fail((0, codegen_1._)`${schema} !== ${data2}`);
         }
       }
     };
@@ -24595,7 +24595,7 @@ var require_enum = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        const { gen, data: data2, $data, schema, schemaCode, it } = cxt;
         if (!$data && schema.length === 0)
           throw new Error("enum must have non-empty array");
         const useLoop = schema.length >= it.opts.loopEnum;
@@ -24614,11 +24614,11 @@ var require_enum = __commonJS({
         cxt.pass(valid);
         function loopEnum() {
           gen.assign(valid, false);
-          gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v})`, () => gen.assign(valid, true).break()));
+          gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data2}, ${v})`, () => gen.assign(valid, true).break()));
         }
         function equalCode(vSchema, i) {
           const sch = schema[i];
-          return typeof sch === "object" && sch !== null ? (0, codegen_1._)`${getEql()}(${data}, ${vSchema}[${i}])` : (0, codegen_1._)`${data} === ${sch}`;
+          return typeof sch === "object" && sch !== null ? (0, codegen_1._)`${getEql()}(${data2}, ${vSchema}[${i}])` : (0, codegen_1._)`${data2} === ${sch}`;
         }
       }
     };
@@ -24693,9 +24693,9 @@ var require_additionalItems = __commonJS({
       }
     };
     function validateAdditionalItems(cxt, items) {
-      const { gen, schema, data, keyword, it } = cxt;
+      const { gen, schema, data: data2, keyword, it } = cxt;
       it.items = true;
-      const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+      const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
       if (schema === false) {
         cxt.setParams({ len: items.length });
         cxt.pass((0, codegen_1._)`${len} <= ${items.length}`);
@@ -24742,13 +24742,13 @@ var require_items = __commonJS({
       }
     };
     function validateTuple(cxt, extraItems, schArr = cxt.schema) {
-      const { gen, parentSchema, data, keyword, it } = cxt;
+      const { gen, parentSchema, data: data2, keyword, it } = cxt;
       checkStrictTuple(parentSchema);
       if (it.opts.unevaluated && schArr.length && it.items !== true) {
         it.items = util_1.mergeEvaluated.items(gen, schArr.length, it.items);
       }
       const valid = gen.name("valid");
-      const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+      const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
       schArr.forEach((sch, i) => {
         if ((0, util_1.alwaysValidSchema)(it, sch))
           return;
@@ -24845,7 +24845,7 @@ var require_contains = __commonJS({
       trackErrors: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, parentSchema, data, it } = cxt;
+        const { gen, schema, parentSchema, data: data2, it } = cxt;
         let min;
         let max;
         const { minContains, maxContains } = parentSchema;
@@ -24855,7 +24855,7 @@ var require_contains = __commonJS({
         } else {
           min = 1;
         }
-        const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+        const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
         cxt.setParams({ min, max });
         if (max === void 0 && min === 0) {
           (0, util_1.checkStrictMode)(it, `"minContains" == 0 without "maxContains": "contains" keyword ignored`);
@@ -24880,7 +24880,7 @@ var require_contains = __commonJS({
         } else if (min === 0) {
           gen.let(valid, true);
           if (max !== void 0)
-            gen.if((0, codegen_1._)`${data}.length > 0`, validateItemsWithCount);
+            gen.if((0, codegen_1._)`${data2}.length > 0`, validateItemsWithCount);
         } else {
           gen.let(valid, false);
           validateItemsWithCount();
@@ -24963,7 +24963,7 @@ var require_dependencies = __commonJS({
       return [propertyDeps, schemaDeps];
     }
     function validatePropertyDeps(cxt, propertyDeps = cxt.schema) {
-      const { gen, data, it } = cxt;
+      const { gen, data: data2, it } = cxt;
       if (Object.keys(propertyDeps).length === 0)
         return;
       const missing = gen.let("missing");
@@ -24971,7 +24971,7 @@ var require_dependencies = __commonJS({
         const deps = propertyDeps[prop];
         if (deps.length === 0)
           continue;
-        const hasProperty = (0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties);
+        const hasProperty = (0, code_1.propertyInData)(gen, data2, prop, it.opts.ownProperties);
         cxt.setParams({
           property: prop,
           depsCount: deps.length,
@@ -24992,13 +24992,13 @@ var require_dependencies = __commonJS({
     }
     exports.validatePropertyDeps = validatePropertyDeps;
     function validateSchemaDeps(cxt, schemaDeps = cxt.schema) {
-      const { gen, data, keyword, it } = cxt;
+      const { gen, data: data2, keyword, it } = cxt;
       const valid = gen.name("valid");
       for (const prop in schemaDeps) {
         if ((0, util_1.alwaysValidSchema)(it, schemaDeps[prop]))
           continue;
         gen.if(
-          (0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties),
+          (0, code_1.propertyInData)(gen, data2, prop, it.opts.ownProperties),
           () => {
             const schCxt = cxt.subschema({ keyword, schemaProp: prop }, valid);
             cxt.mergeValidEvaluated(schCxt, valid);
@@ -25031,11 +25031,11 @@ var require_propertyNames = __commonJS({
       schemaType: ["object", "boolean"],
       error: error2,
       code(cxt) {
-        const { gen, schema, data, it } = cxt;
+        const { gen, schema, data: data2, it } = cxt;
         if ((0, util_1.alwaysValidSchema)(it, schema))
           return;
         const valid = gen.name("valid");
-        gen.forIn("key", data, (key) => {
+        gen.forIn("key", data2, (key) => {
           cxt.setParams({ propertyName: key });
           cxt.subschema({
             keyword: "propertyNames",
@@ -25078,7 +25078,7 @@ var require_additionalProperties = __commonJS({
       trackErrors: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, parentSchema, data, errsCount, it } = cxt;
+        const { gen, schema, parentSchema, data: data2, errsCount, it } = cxt;
         if (!errsCount)
           throw new Error("ajv implementation error");
         const { allErrors, opts } = it;
@@ -25090,7 +25090,7 @@ var require_additionalProperties = __commonJS({
         checkAdditionalProperties();
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
         function checkAdditionalProperties() {
-          gen.forIn("key", data, (key) => {
+          gen.forIn("key", data2, (key) => {
             if (!props.length && !patProps.length)
               additionalPropertyCode(key);
             else
@@ -25113,7 +25113,7 @@ var require_additionalProperties = __commonJS({
           return (0, codegen_1.not)(definedProp);
         }
         function deleteAdditional(key) {
-          gen.code((0, codegen_1._)`delete ${data}[${key}]`);
+          gen.code((0, codegen_1._)`delete ${data2}[${key}]`);
         }
         function additionalPropertyCode(key) {
           if (opts.removeAdditional === "all" || opts.removeAdditional && schema === false) {
@@ -25177,7 +25177,7 @@ var require_properties = __commonJS({
       type: "object",
       schemaType: "object",
       code(cxt) {
-        const { gen, schema, parentSchema, data, it } = cxt;
+        const { gen, schema, parentSchema, data: data2, it } = cxt;
         if (it.opts.removeAdditional === "all" && parentSchema.additionalProperties === void 0) {
           additionalProperties_1.default.code(new validate_1.KeywordCxt(it, additionalProperties_1.default, "additionalProperties"));
         }
@@ -25196,7 +25196,7 @@ var require_properties = __commonJS({
           if (hasDefault(prop)) {
             applyPropertySchema(prop);
           } else {
-            gen.if((0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties));
+            gen.if((0, code_1.propertyInData)(gen, data2, prop, it.opts.ownProperties));
             applyPropertySchema(prop);
             if (!it.allErrors)
               gen.else().var(valid, true);
@@ -25235,7 +25235,7 @@ var require_patternProperties = __commonJS({
       type: "object",
       schemaType: "object",
       code(cxt) {
-        const { gen, schema, data, parentSchema, it } = cxt;
+        const { gen, schema, data: data2, parentSchema, it } = cxt;
         const { opts } = it;
         const patterns = (0, code_1.allSchemaProperties)(schema);
         const alwaysValidPatterns = patterns.filter((p) => (0, util_1.alwaysValidSchema)(it, schema[p]));
@@ -25270,7 +25270,7 @@ var require_patternProperties = __commonJS({
           }
         }
         function validateProperties(pat) {
-          gen.forIn("key", data, (key) => {
+          gen.forIn("key", data2, (key) => {
             gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key})`, () => {
               const alwaysValid = alwaysValidPatterns.includes(pat);
               if (!alwaysValid) {
@@ -25580,7 +25580,7 @@ var require_format = __commonJS({
       $data: true,
       error: error2,
       code(cxt, ruleType) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        const { gen, data: data2, $data, schema, schemaCode, it } = cxt;
         const { opts, errSchemaPath, schemaEnv, self: self2 } = it;
         if (!opts.validateFormats)
           return;
@@ -25604,8 +25604,8 @@ var require_format = __commonJS({
             return (0, codegen_1._)`${schemaCode} && !${format2}`;
           }
           function invalidFmt() {
-            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format2}(${data}) : ${format2}(${data}))` : (0, codegen_1._)`${format2}(${data})`;
-            const validData = (0, codegen_1._)`(typeof ${format2} == "function" ? ${callFormat} : ${format2}.test(${data}))`;
+            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format2}(${data2}) : ${format2}(${data2}))` : (0, codegen_1._)`${format2}(${data2})`;
+            const validData = (0, codegen_1._)`(typeof ${format2} == "function" ? ${callFormat} : ${format2}.test(${data2}))`;
             return (0, codegen_1._)`${format2} && ${format2} !== true && ${fType} === ${ruleType} && !${validData}`;
           }
         }
@@ -25642,9 +25642,9 @@ var require_format = __commonJS({
             if (typeof formatDef == "object" && !(formatDef instanceof RegExp) && formatDef.async) {
               if (!schemaEnv.$async)
                 throw new Error("async format in sync schema");
-              return (0, codegen_1._)`await ${fmtRef}(${data})`;
+              return (0, codegen_1._)`await ${fmtRef}(${data2})`;
             }
-            return typeof format2 == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
+            return typeof format2 == "function" ? (0, codegen_1._)`${fmtRef}(${data2})` : (0, codegen_1._)`${fmtRef}.test(${data2})`;
           }
         }
       }
@@ -25743,7 +25743,7 @@ var require_discriminator = __commonJS({
       schemaType: "object",
       error: error2,
       code(cxt) {
-        const { gen, data, schema, parentSchema, it } = cxt;
+        const { gen, data: data2, schema, parentSchema, it } = cxt;
         const { oneOf } = parentSchema;
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
@@ -25756,7 +25756,7 @@ var require_discriminator = __commonJS({
         if (!oneOf)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
-        const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
+        const tag = gen.const("tag", (0, codegen_1._)`${data2}${(0, codegen_1.getProperty)(tagName)}`);
         gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
         cxt.ok(valid);
         function validateMapping() {
@@ -26132,8 +26132,8 @@ var require_formats = __commonJS({
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str) {
-      const matches2 = DATE.exec(str);
+    function date(str2) {
+      const matches2 = DATE.exec(str2);
       if (!matches2)
         return false;
       const year = +matches2[1];
@@ -26152,8 +26152,8 @@ var require_formats = __commonJS({
     }
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
-      return function time(str) {
-        const matches2 = TIME.exec(str);
+      return function time(str2) {
+        const matches2 = TIME.exec(str2);
         if (!matches2)
           return false;
         const hr = +matches2[1];
@@ -26199,8 +26199,8 @@ var require_formats = __commonJS({
     var DATE_TIME_SEPARATOR = /t|\s/i;
     function getDateTime(strictTimeZone) {
       const time = getTime(strictTimeZone);
-      return function date_time(str) {
-        const dateTime = str.split(DATE_TIME_SEPARATOR);
+      return function date_time(str2) {
+        const dateTime = str2.split(DATE_TIME_SEPARATOR);
         return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
       };
     }
@@ -26225,13 +26225,13 @@ var require_formats = __commonJS({
     }
     var NOT_URI_FRAGMENT = /\/|:/;
     var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str) {
-      return NOT_URI_FRAGMENT.test(str) && URI.test(str);
+    function uri(str2) {
+      return NOT_URI_FRAGMENT.test(str2) && URI.test(str2);
     }
     var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str) {
+    function byte(str2) {
       BYTE.lastIndex = 0;
-      return BYTE.test(str);
+      return BYTE.test(str2);
     }
     var MIN_INT32 = -(2 ** 31);
     var MAX_INT32 = 2 ** 31 - 1;
@@ -26245,11 +26245,11 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex2(str) {
-      if (Z_ANCHOR.test(str))
+    function regex2(str2) {
+      if (Z_ANCHOR.test(str2))
         return false;
       try {
-        new RegExp(str);
+        new RegExp(str2);
         return true;
       } catch (e) {
         return false;
@@ -26284,7 +26284,7 @@ var require_limit = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, schemaCode, keyword, it } = cxt;
+        const { gen, data: data2, schemaCode, keyword, it } = cxt;
         const { opts, self: self2 } = it;
         if (!opts.validateFormats)
           return;
@@ -26317,7 +26317,7 @@ var require_limit = __commonJS({
           cxt.fail$data(compareCode(fmt));
         }
         function compareCode(fmt) {
-          return (0, codegen_1._)`${fmt}.compare(${data}, ${schemaCode}) ${KWDs[keyword].fail} 0`;
+          return (0, codegen_1._)`${fmt}.compare(${data2}, ${schemaCode}) ${KWDs[keyword].fail} 0`;
         }
       },
       dependencies: ["format"]
@@ -26383,11 +26383,11 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
-    var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
+    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -26409,7 +26409,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar4(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar5(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP2;
@@ -26418,13 +26418,13 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias3;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap3;
+    exports.isMap = isMap4;
     exports.isNode = isNode;
-    exports.isPair = isPair;
-    exports.isScalar = isScalar4;
+    exports.isPair = isPair2;
+    exports.isScalar = isScalar5;
     exports.isSeq = isSeq3;
   }
 });
@@ -26889,10 +26889,10 @@ var require_toJS = __commonJS({
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity2.hasAnchor(value))
           return value.toJSON(arg, ctx);
-        const data = { aliasCount: 0, count: 1, res: void 0 };
-        ctx.anchors.set(value, data);
+        const data2 = { aliasCount: 0, count: 1, res: void 0 };
+        ctx.anchors.set(value, data2);
         ctx.onCreate = (res2) => {
-          data.res = res2;
+          data2.res = res2;
           delete ctx.onCreate;
         };
         const res = value.toJSON(arg, ctx);
@@ -26998,20 +26998,20 @@ var require_Alias = __commonJS({
         }
         if (found && ctx) {
           const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
-          let data = anchors2.get(found);
-          if (!data) {
+          let data2 = anchors2.get(found);
+          if (!data2) {
             toJS.toJS(found, null, ctx);
-            data = anchors2.get(found);
+            data2 = anchors2.get(found);
           }
-          if (data?.res === void 0) {
+          if (data2?.res === void 0) {
             const msg = "This should not happen: Alias anchor was not resolved?";
             throw new ReferenceError(msg);
           }
           if (maxAliasCount >= 0) {
-            data.count += 1;
-            if (data.aliasCount === 0)
-              data.aliasCount = getAliasCount(doc2, found, anchors2);
-            if (data.count * data.aliasCount > maxAliasCount) {
+            data2.count += 1;
+            if (data2.aliasCount === 0)
+              data2.aliasCount = getAliasCount(doc2, found, anchors2);
+            if (data2.count * data2.aliasCount > maxAliasCount) {
               const msg = "Excessive alias count indicates a resource exhaustion attack";
               throw new ReferenceError(msg);
             }
@@ -27319,13 +27319,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -27479,16 +27479,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
-    function lineLengthOverLimit(str, lineWidth, indentLength) {
+    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    function lineLengthOverLimit(str2, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str.length;
+      const strLen = str2.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str[i] === "\n") {
+        if (str2[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -27505,11 +27505,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str = "";
+      let str2 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str += json.slice(start, i) + "\\ ";
+          str2 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -27518,38 +27518,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str += json.slice(start, i);
+                str2 += json.slice(start, i);
                 const code = json.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str += "\\0";
+                    str2 += "\\0";
                     break;
                   case "0007":
-                    str += "\\a";
+                    str2 += "\\a";
                     break;
                   case "000b":
-                    str += "\\v";
+                    str2 += "\\v";
                     break;
                   case "001b":
-                    str += "\\e";
+                    str2 += "\\e";
                     break;
                   case "0085":
-                    str += "\\N";
+                    str2 += "\\N";
                     break;
                   case "00a0":
-                    str += "\\_";
+                    str2 += "\\_";
                     break;
                   case "2028":
-                    str += "\\L";
+                    str2 += "\\L";
                     break;
                   case "2029":
-                    str += "\\P";
+                    str2 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                      str2 += "\\x" + code.substr(2);
                     else
-                      str += json.substr(i, 6);
+                      str2 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -27559,14 +27559,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json.slice(start, i) + "\n\n";
+                str2 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str += "\n";
+                  str2 += "\n";
                   i += 2;
                 }
-                str += indent;
+                str2 += indent;
                 if (json[i + 2] === " ")
-                  str += "\\";
+                  str2 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -27575,8 +27575,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json.slice(start) : json;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str2 = start ? str2 + json.slice(start) : json;
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -27704,15 +27704,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str = value.replace(/\n+/g, `$&
+      const str2 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -27864,11 +27864,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str;
-      return identity2.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
-${ctx.indent}${str}`;
+        return str2;
+      return identity2.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -27903,8 +27903,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -27913,27 +27913,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
+          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str = `? ${str}`;
+        str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str;
+        return str2;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
-        str = `? ${str}
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+        str2 = `? ${str2}
 ${indent}:`;
       } else {
-        str = `${str}:`;
+        str2 = `${str2}:`;
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity2.isNode(value)) {
@@ -27949,7 +27949,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity2.isScalar(value))
-        ctx.indentAtStart = str.length + 1;
+        ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -27993,16 +27993,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str += ws + valueStr;
+      str2 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str;
+      return str2;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -28047,7 +28047,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey2 = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -28085,7 +28085,7 @@ var require_merge = __commonJS({
       return ctx && identity2.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
-    exports.isMergeKey = isMergeKey;
+    exports.isMergeKey = isMergeKey2;
     exports.merge = merge2;
   }
 });
@@ -28229,31 +28229,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str2);
+        lines.push(blockItemPrefix + str3);
       }
-      let str;
+      let str2;
       if (lines.length === 0) {
-        str = flowChars.start + flowChars.end;
+        str2 = flowChars.start + flowChars.end;
       } else {
-        str = lines[0];
+        str2 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str += line ? `
+          str2 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str;
+      return str2;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -28296,21 +28296,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
+        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
-          str += ",";
+          str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str += ",";
+            str2 += ",";
           }
         }
         if (comment)
-          str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines.push(str);
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
+        lines.push(str2);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -28322,11 +28322,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str2 = start;
           for (const line of lines)
-            str += line ? `
+            str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str}
+          return `${str2}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -28658,7 +28658,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str) => str,
+      resolve: (str2) => str2,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -28696,7 +28696,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -28748,7 +28748,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -28757,7 +28757,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str),
+      resolve: (str2) => parseFloat(str2),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -28768,11 +28768,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node.minFractionDigits = str.length - dot - 1;
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2));
+        const dot = str2.indexOf(".");
+        if (dot !== -1 && str2[str2.length - 1] === "0")
+          node.minFractionDigits = str2.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -28789,7 +28789,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
+    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -28802,7 +28802,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int = {
@@ -28810,7 +28810,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -28819,7 +28819,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -28872,7 +28872,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str) => str,
+        resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
@@ -28889,7 +28889,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str) => str === "true",
+        resolve: (str2) => str2 === "true",
         stringify: stringifyJSON
       },
       {
@@ -28897,7 +28897,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -28905,7 +28905,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str) => parseFloat(str),
+        resolve: (str2) => parseFloat(str2),
         stringify: stringifyJSON
       }
     ];
@@ -28913,9 +28913,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
-        return str;
+      resolve(str2, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+        return str2;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -28947,10 +28947,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str.length);
-          for (let i = 0; i < str.length; ++i)
-            buffer[i] = str.charCodeAt(i);
+          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str2.length);
+          for (let i = 0; i < str2.length; ++i)
+            buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -28961,28 +28961,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str;
+        let str2;
         if (typeof node_buffer.Buffer === "function") {
-          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str = btoa(s);
+          str2 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str.length / lineWidth);
+          const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str.substr(o, lineWidth);
+            lines[i] = str2.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -29188,7 +29188,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -29197,7 +29197,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str.replace(/_/g, "")),
+      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -29208,11 +29208,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+          const f = str2.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -29232,34 +29232,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
+    function intResolve(str2, offset, radix, { intAsBigInt }) {
+      const sign = str2[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str = str.substring(offset).replace(/_/g, "");
+      str2 = str2.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str = `0b${str}`;
+            str2 = `0b${str2}`;
             break;
           case 8:
-            str = `0o${str}`;
+            str2 = `0o${str2}`;
             break;
           case 16:
-            str = `0x${str}`;
+            str2 = `0x${str2}`;
             break;
         }
-        const n2 = BigInt(str);
+        const n2 = BigInt(str2);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str, radix);
+      const n = parseInt(str2, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+        const str2 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -29269,7 +29269,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -29278,7 +29278,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int = {
@@ -29286,7 +29286,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -29295,7 +29295,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -29399,9 +29399,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+    function parseSexagesimal(str2, asBigInt) {
+      const sign = str2[0];
+      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
@@ -29438,7 +29438,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -29447,7 +29447,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str) => parseSexagesimal(str, false),
+      resolve: (str2) => parseSexagesimal(str2, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -29458,8 +29458,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str) {
-        const match = str.match(timestamp.test);
+      resolve(str2) {
+        const match = str2.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -30533,9 +30533,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap3 = fc.start.source === "{";
-      const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap4 = fc.start.source === "{";
+      const fcName = isMap4 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -30571,7 +30571,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -30611,7 +30611,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep2 && !props.found) {
+        if (!isMap4 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -30634,7 +30634,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap3 && !props.found && ctx.options.strict) {
+            if (!isMap4 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -30666,7 +30666,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap3) {
+          if (isMap4) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -30682,7 +30682,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap3 ? "}" : "]";
+      const expectedEnd = isMap4 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -31969,7 +31969,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar5 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -32053,7 +32053,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar4;
+    exports.isScalar = isScalar5;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -32652,7 +32652,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -32675,7 +32675,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter3;
   }
 });
 
@@ -33583,7 +33583,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -33609,7 +33609,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -33645,7 +33645,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments2;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
 });
@@ -34571,9 +34571,9 @@ var require_light = __commonJS({
             this._arr = [];
             return this._resetPromise();
           }
-          add(data) {
+          add(data2) {
             var ret;
-            this._arr.push(data);
+            this._arr.push(data2);
             ret = this._promise;
             if (this._arr.length === this.maxSize) {
               this._flush();
@@ -35234,10 +35234,10 @@ var require_utils3 = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants6();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
+    exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
+    exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform2 = navigator.platform.toLowerCase();
@@ -35248,8 +35248,8 @@ var require_utils3 = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+    exports.removeBackslashes = (str2) => {
+      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
         return match === "\\" ? "" : match;
       });
     };
@@ -35339,7 +35339,7 @@ var require_scan = __commonJS({
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str = input;
+      let str2 = input;
       let index = -1;
       let start = 0;
       let lastIndex = 0;
@@ -35358,10 +35358,10 @@ var require_scan = __commonJS({
       let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
+      const peek = () => str2.charCodeAt(index + 1);
       const advance = () => {
         prev = code;
-        return str.charCodeAt(++index);
+        return str2.charCodeAt(++index);
       };
       while (index < length) {
         code = advance();
@@ -35538,24 +35538,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base = str;
+      let base = str2;
       let prefix = "";
       let glob = "";
       if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
+        prefix = str2.slice(0, start);
+        str2 = str2.slice(start);
         lastIndex -= start;
       }
       if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob = str.slice(lastIndex);
+        base = str2.slice(0, lastIndex);
+        glob = str2.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob = str;
+        glob = str2;
       } else {
-        base = str;
+        base = str2;
       }
-      if (base && base !== "" && base !== "/" && base !== str) {
+      if (base && base !== "" && base !== "/" && base !== str2) {
         if (isPathSeparator(base.charCodeAt(base.length - 1))) {
           base = base.slice(0, -1);
         }
@@ -36602,8 +36602,8 @@ var require_parse2 = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create2 = (str) => {
-        switch (str) {
+      const create2 = (str2) => {
+        switch (str2) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -36621,7 +36621,7 @@ var require_parse2 = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
+            const match = /^(.*?)\.(\w+)$/.exec(str2);
             if (!match) return;
             const source2 = create2(match[1]);
             if (!source2) return;
@@ -36652,9 +36652,9 @@ var require_picomatch = __commonJS({
     var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = (str) => {
+        const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str);
+            const state2 = isMatch(str2);
             if (state2) return state2;
           }
           return false;
@@ -36730,7 +36730,7 @@ var require_picomatch = __commonJS({
       const regex2 = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex2.test(utils.basename(input, { windows: posix }));
     };
-    picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
+    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
     picomatch3.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse5(pattern, { ...options, fastpaths: false });
@@ -37145,10 +37145,10 @@ var Summary = class {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data: data2, colspan, rowspan } = cell;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
-        return this.wrap(tag, data, attrs);
+        return this.wrap(tag, data2, attrs);
       }).join("");
       return this.wrap("tr", cells);
     }).join("");
@@ -37559,23 +37559,22 @@ import path6 from "node:path";
 
 // src/report/diagnostic-rules.ts
 var INPUT_TAGS = ["security", "input"];
+var UNCHECKED = { severity: "high", securitySeverity: 7.5, coverage: true };
 function diagnostic(rule) {
-  return { category: "input", references: {}, ...rule, tags: [...INPUT_TAGS, ...rule.tags ?? []] };
+  return { category: "input", references: {}, ...rule, tags: [...INPUT_TAGS, ...rule.coverage ? ["coverage"] : [], ...rule.tags ?? []] };
 }
 var DIAGNOSTIC_RULES = [
   diagnostic({
     id: "invalid-yaml",
     title: "Invalid YAML",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "A manifest that does not parse is never checked. Whatever it would deploy goes unreviewed, and tools downstream may read it differently from this gate.",
     remediation: "Fix the YAML syntax at the reported line (indentation, quoting, unbalanced brackets) so that the document parses."
   }),
   diagnostic({
     id: "duplicate-key",
     title: "Duplicate mapping key",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "YAML parsers disagree on duplicated keys: some keep the first value, some the last, some refuse the document. A reviewer may read one value while the cluster applies the other.",
     remediation: "Remove the duplicated key so that each key appears once in its mapping."
   }),
@@ -37583,6 +37582,7 @@ var DIAGNOSTIC_RULES = [
     id: "not-a-kubernetes-object",
     title: "Document is not a Kubernetes object",
     severity: "medium",
+    coverage: false,
     securitySeverity: 4,
     rationale: "A document without `apiVersion`, `kind` and `metadata.name` cannot be checked as a Kubernetes object, and may be a mistake that hides a real resource.",
     remediation: "Give the document `apiVersion`, `kind` and `metadata.name`, or move non-Kubernetes YAML out of the manifest folders."
@@ -37590,133 +37590,141 @@ var DIAGNOSTIC_RULES = [
   diagnostic({
     id: "file-too-large",
     title: "File over the size limit",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "Files over the size limit are not read, so nothing in them is checked. Very large inputs are also a common way to exhaust tooling.",
     remediation: "Split the file into smaller manifests, or raise the size limit in the gate settings if the file is expected."
   }),
   diagnostic({
     id: "invalid-encoding",
     title: "File is not valid UTF-8",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "Text that is not valid UTF-8 is decoded differently by different tools, so what is reviewed may not be what is applied.",
     remediation: "Save the file as UTF-8."
   }),
   diagnostic({
     id: "path-outside-repository",
     title: "Path leaves the repository",
-    severity: "high",
-    securitySeverity: 7.5,
+    ...UNCHECKED,
     rationale: "A path (a `../` reference, an absolute path or a symbolic link) that points outside the repository can read files from the machine that renders the manifests, and makes the result depend on things that are not under review.",
     remediation: "Reference only files inside the repository, with relative paths that stay within it; replace symbolic links that point outside with the files themselves."
   }),
   diagnostic({
     id: "file-not-found",
     title: "Referenced file not found",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "A reference to a missing file (values file, kustomize resource, patch) means the rendered result is incomplete and cannot be fully checked.",
     remediation: "Fix the reference or add the missing file."
   }),
   diagnostic({
     id: "remote-resource",
     title: "Remote resource in a render",
-    severity: "high",
-    securitySeverity: 7,
+    ...UNCHECKED,
     rationale: "A kustomization or chart that pulls resources from a URL deploys content that is not in the repository and not reviewed in the pull request; it can change at any time without a commit.",
     remediation: "Vendor the remote resource into the repository, or pin it to an immutable reference that is reviewed separately."
   }),
   diagnostic({
     id: "kustomize-build-failed",
     title: "Kustomize build failed",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "A kustomization that does not build is not checked, and will also fail or behave unexpectedly when synced to the cluster.",
     remediation: "Run `kustomize build` on the reported folder and fix the reported error."
   }),
   diagnostic({
     id: "render-timeout",
     title: "Render timed out",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "A render that does not finish in time (for example a template that recurses without end) is not checked.",
     remediation: "Simplify the templates or the kustomization so that rendering finishes quickly; look for recursive template calls."
   }),
   diagnostic({
     id: "invalid-input",
     title: "Input could not be processed",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "An input the gate cannot process is not checked; whatever it deploys goes unreviewed.",
     remediation: "Read the message for the specific problem and fix the file it names."
   }),
   diagnostic({
     id: "helm-inflation-disabled",
     title: "Helm chart inflation in kustomize is disabled",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "A kustomization that inflates Helm charts (`helmCharts`) needs the helm binary and may fetch charts over the network, which the gate does not allow; the charts it names are not checked through it.",
     remediation: "Point the gate at the chart directly (as a Helm target with its values), or vendor the rendered chart into the repository."
   }),
   diagnostic({
     id: "invalid-kustomization",
     title: "Kustomization cannot be read",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "A kustomization whose fields have the wrong shape cannot be followed: the files it would load and the objects it would build go unchecked.",
     remediation: "Fix the kustomization field named in the message (for example a `resources:` that is not a list of strings)."
   }),
   diagnostic({
     id: "kustomization-cycle",
     title: "Kustomizations include each other in a cycle",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "kustomize refuses a cycle of includes, so none of the objects behind it would deploy as reviewed.",
     remediation: "Break the cycle: a base must not include the overlays built on it."
   }),
   diagnostic({
     id: "render-output-too-large",
     title: "Rendered output over the size limit",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "A target that renders to an enormous stream is either a mistake or an attempt to exhaust the gate; its objects are not checked.",
     remediation: "Split the target, or check what makes its output grow (generators, repeated components)."
   }),
   diagnostic({
     id: "kustomize-not-found",
     title: "No kustomize to render with",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "Kustomize targets are rendered with the `kustomize` binary or `kubectl kustomize`; with neither on the PATH they cannot be checked.",
     remediation: "Install kustomize or kubectl on the runner (GitHub-hosted runners have both)."
   }),
   diagnostic({
     id: "target-not-found",
     title: "Configured target not found",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "A target named in the configuration that does not exist is not checked, which usually means the configuration went stale after a move.",
     remediation: "Fix the `targets:` entry in `.gitops-gate.yaml` to name an existing kustomization, chart or manifest folder."
   }),
   diagnostic({
     id: "helm-render-failed",
     title: "Helm chart cannot be rendered",
-    severity: "medium",
-    securitySeverity: 5,
+    ...UNCHECKED,
     rationale: "A chart that fails to render for a release (a template error, a failed `required`, values that break the schema) is not checked, and would fail at deploy time too.",
     remediation: "Fix the template or values named in the message; render it locally with `gitops-gate template` to see the same error."
   }),
   diagnostic({
     id: "helm-not-found",
     title: "No helm binary for `renderer: helm`",
-    severity: "medium",
-    securitySeverity: 4,
+    ...UNCHECKED,
     rationale: "The configuration asks for charts to be rendered by the helm binary, and none is on the PATH, so the charts are not checked.",
     remediation: "Install helm on the runner, or remove `renderer: helm` to use the built-in renderer (no binary needed)."
+  }),
+  diagnostic({
+    id: "ambiguous-yaml",
+    title: "YAML that readers disagree on",
+    ...UNCHECKED,
+    rationale: "A key given twice under spellings Go reads as one field, or given both directly and through a merge key (`<<`), is read differently by different YAML readers. kustomize could act on a value the reviewer never saw, so the gate refuses the file instead of guessing.",
+    remediation: "Write each key once, in its usual spelling, and avoid merge keys that override explicit keys."
+  }),
+  diagnostic({
+    id: "kustomization-not-rendered",
+    title: "Kustomization not rendered",
+    ...UNCHECKED,
+    rationale: "A kustomization (or one it includes) that cannot be read unambiguously is never handed to kustomize, so nothing the target deploys is checked. The finding on the kustomization file itself says why it could not be read.",
+    remediation: "Fix the kustomization named in the related finding; `kustomize build` on the folder must work with plain, unambiguous YAML."
+  }),
+  diagnostic({
+    id: "scan-time-budget",
+    title: "Scan time budget exhausted",
+    ...UNCHECKED,
+    rationale: "The scan has a time budget for the whole run (`limits.scanTimeoutSeconds`), so that a pull request cannot keep a runner busy for hours. Targets not reached when it ran out are not checked.",
+    remediation: "Find the slow targets (render timeouts in the same report), raise `limits.scanTimeoutSeconds`, or split the scan over several jobs with `include`/`exclude`."
   })
 ];
 var BY_ID = new Map(DIAGNOSTIC_RULES.map((r) => [r.id, r]));
+function isCoverageRule(id) {
+  return BY_ID.get(id)?.coverage === true;
+}
 
 // src/report/markdown.ts
 var ZWJ = "\u200D";
@@ -37835,6 +37843,16 @@ function indexRules(...lists) {
   const map = /* @__PURE__ */ new Map();
   for (const list of lists) for (const rule of list ?? []) if (!map.has(rule.id)) map.set(rule.id, rule);
   return map;
+}
+function describeCoverage(c) {
+  const lines = [];
+  lines.push(
+    c.targets === 0 ? "No target to check." : `${c.checked} of ${plural(c.targets, "target")} checked${c.unchecked > 0 ? `, ${c.unchecked} could not be checked (see findings)` : ""}.`
+  );
+  if (c.uncheckedFiles > 0) lines.push(`${plural(c.uncheckedFiles, "file")} outside any target could not be checked (see findings).`);
+  if (c.budgetExhausted) lines.push("The scan's time budget ran out: the targets it did not reach are not checked.");
+  if (c.skipped.length > 0) lines.push(`${c.skipped.map((s) => `${plural(s.files, "file")} skipped: ${s.reason}`).join("; ")}.`);
+  return lines;
 }
 
 // src/report/review-comment.ts
@@ -38293,7 +38311,8 @@ var import_ajv_formats = __toESM(require_dist(), 1);
 var import_yaml = __toESM(require_dist2(), 1);
 
 // src/repo/files.ts
-import { lstatSync, readdirSync, readFileSync as readFileSync2, realpathSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readdirSync, readFileSync as readFileSync2, readlinkSync, readSync, realpathSync, statSync } from "node:fs";
 import path3 from "node:path";
 var DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 var InputError = class extends Error {
@@ -38355,6 +38374,14 @@ var RepoFiles = class {
     }
     return real;
   }
+  /**
+   * The repository-relative real path of a file or folder (symbolic links resolved), as programs that follow
+   * links see it; throws an InputError when it does not exist or leaves the repository.
+   */
+  canonical(rel) {
+    const real = this.confined(rel);
+    return real === this.realRoot ? "" : path3.relative(this.realRoot, real).split(path3.sep).join("/");
+  }
   exists(rel) {
     try {
       this.confined(rel);
@@ -38390,7 +38417,10 @@ var RepoFiles = class {
   readText(rel) {
     return decodeUtf8(this.readBytes(rel), rel);
   }
-  /** Lists the entries of a folder (names only), sorted. Symlinks that leave the repository are left out. */
+  /**
+   * Lists the entries of a folder (names only), sorted. Every entry is listed, also a symbolic link that leaves the
+   * repository or points nowhere (as a file): reading it reports why, so nothing vanishes without a word.
+   */
   list(dirRel) {
     const real = this.confined(dirRel);
     const out = [];
@@ -38401,7 +38431,7 @@ var RepoFiles = class {
         try {
           isDir = statSync(this.confined(rel)).isDirectory();
         } catch {
-          continue;
+          isDir = false;
         }
       }
       out.push({ name: entry.name, isDir });
@@ -38410,15 +38440,17 @@ var RepoFiles = class {
   }
   /**
    * Every file under `dirRel` (repository-relative paths, sorted), not following symlinked folders and skipping
-   * `.git` and friends. Symlinked files are listed: reading them checks where they point.
+   * `.git` and friends. Symlinked files inside the repository are listed (reading them follows the link); a link
+   * that leaves the repository is not listed but reported in `problems`, as Argo CD refuses such links too.
    */
-  walk(dirRel = "") {
+  walk(dirRel = "", problems) {
     const files = [];
     const visit = (dir) => {
       let entries;
       try {
         entries = readdirSync(path3.join(this.root, dir), { withFileTypes: true });
-      } catch {
+      } catch (err) {
+        problems?.push(new InputError(dir || ".", `folder cannot be read (${err.code ?? "error"}); nothing in it is checked`, "invalid-input"));
         return;
       }
       entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -38426,7 +38458,12 @@ var RepoFiles = class {
         const rel = dir ? `${dir}/${entry.name}` : entry.name;
         if (entry.isDirectory()) {
           if (!this.skipDirs.has(entry.name)) visit(rel);
-        } else if (entry.isFile() || entry.isSymbolicLink() && !lstatIsDir(path3.join(this.root, rel))) {
+        } else if (entry.isSymbolicLink()) {
+          const where = this.linkTarget(rel);
+          if (where === "outside") {
+            problems?.push(new InputError(rel, `symbolic link points outside the repository (${readlinkSync(path3.join(this.root, rel))}); not followed`, "path-outside-repository"));
+          } else if (where !== "dir") files.push(rel);
+        } else if (entry.isFile()) {
           files.push(rel);
         }
       }
@@ -38434,14 +38471,51 @@ var RepoFiles = class {
     visit(this.normalize(dirRel));
     return files;
   }
-};
-function lstatIsDir(abs) {
-  try {
-    return lstatSync(abs).isDirectory() || statSync(abs).isDirectory();
-  } catch {
-    return false;
+  /** Where a symbolic link leads: a folder or a file inside the repository, outside it, or nowhere. */
+  linkTarget(rel) {
+    try {
+      return statSync(this.confined(rel)).isDirectory() ? "dir" : "file";
+    } catch (err) {
+      return err instanceof InputError && err.ruleId === "path-outside-repository" ? "outside" : "missing";
+    }
   }
-}
+  /**
+   * A digest of a file's content, read in bounded chunks (at most `maxBytes`, the size counted in), for deciding
+   * whether content the gate could not check changed between two revisions. Links and missing files digest what
+   * they are ('outside:<target>', 'missing').
+   */
+  contentDigest(rel, maxBytes = 64 * 1024 * 1024) {
+    let real;
+    try {
+      real = this.confined(rel);
+    } catch (err) {
+      if (err instanceof InputError && err.ruleId === "path-outside-repository") {
+        try {
+          return `outside:${readlinkSync(path3.join(this.root, this.normalize(rel)))}`;
+        } catch {
+          return "outside";
+        }
+      }
+      return "missing";
+    }
+    const stat2 = statSync(real);
+    if (!stat2.isFile()) return stat2.isDirectory() ? "folder" : "not-a-file";
+    const hash = createHash("sha256").update(`size:${stat2.size}\0`);
+    const fd = openSync(real, "r");
+    try {
+      const chunk = Buffer.alloc(1024 * 1024);
+      for (let done = 0; done < Math.min(stat2.size, maxBytes); ) {
+        const n = readSync(fd, chunk, 0, Math.min(chunk.length, maxBytes - done), done);
+        if (n <= 0) break;
+        hash.update(chunk.subarray(0, n));
+        done += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return hash.digest("hex");
+  }
+};
 var utf8 = new TextDecoder("utf-8", { fatal: true });
 function decodeUtf8(bytes2, file) {
   try {
@@ -38464,24 +38538,24 @@ function firstInvalidUtf8(bytes2) {
 
 // src/objects/yaml-source.ts
 var DEFAULT_YAML_LIMITS = { maxAliasCount: 100, maxDepth: 200, maxDocuments: 1e4 };
-function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
+function parseStream(text, file, options) {
   const lineCounter = new import_yaml.LineCounter();
   const errors = [];
   let docs;
   try {
-    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true, ...options.schema ? { schema: options.schema } : {} });
   } catch (err) {
-    return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${err.message}`, "invalid-yaml")] };
+    return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${err.message}`, "invalid-yaml")], lineCounter };
   }
   if (!Array.isArray(docs)) docs = [docs];
-  if (docs.length > limits.maxDocuments) {
-    errors.push(new InputError(file, `${docs.length} YAML documents, over the limit of ${limits.maxDocuments}; only the first ${limits.maxDocuments} are read`, "invalid-yaml"));
-    docs = docs.slice(0, limits.maxDocuments);
+  if (docs.length > options.maxDocuments) {
+    errors.push(new InputError(file, `${docs.length} YAML documents, over the limit of ${options.maxDocuments}; only the first ${options.maxDocuments} are read`, "invalid-yaml"));
+    docs = docs.slice(0, options.maxDocuments);
   }
   const documents = [];
   docs.forEach((doc, index) => {
-    const startOffset = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
-    const line = lineCounter.linePos(startOffset).line;
+    const offset = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
+    const line = lineCounter.linePos(offset).line;
     const problem = doc.errors[0];
     if (problem) {
       const pos = problem.linePos?.[0];
@@ -38489,10 +38563,18 @@ function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
       errors.push(new InputError(file, `invalid YAML in document ${index + 1}: ${message}`, problem.code === "DUPLICATE_KEY" ? "duplicate-key" : "invalid-yaml", pos?.line ?? line, pos?.col));
       return;
     }
+    documents.push({ doc, index, line, offset });
+  });
+  return { documents, errors, lineCounter };
+}
+function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
+  const { documents: docs, errors, lineCounter } = parseStream(text, file, limits);
+  const documents = [];
+  for (const { doc, index, line } of docs) {
     const depth = nestingDepth(doc.contents, limits.maxDepth);
     if (depth > limits.maxDepth) {
       errors.push(new InputError(file, `document ${index + 1} nests deeper than ${limits.maxDepth} levels; not read`, "invalid-yaml", line));
-      return;
+      continue;
     }
     let value;
     try {
@@ -38500,10 +38582,10 @@ function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
     } catch (err) {
       const reason = /alias/i.test(err.message) ? `document ${index + 1} expands too many aliases (over ${limits.maxAliasCount}): a resource exhaustion ("billion laughs") pattern; not read` : `document ${index + 1} cannot be read: ${err.message}`;
       errors.push(new InputError(file, reason, "invalid-yaml", line));
-      return;
+      continue;
     }
     documents.push({ index, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
-  });
+  }
   return { documents, errors };
 }
 function nestingDepth(root, limit) {
@@ -41023,10 +41105,10 @@ function parseTextFormatScalarValue(type, value) {
       return parseInt(value, 10);
   }
 }
-function unescapeBytesDefaultValue(str) {
+function unescapeBytesDefaultValue(str2) {
   const b = [];
   const input = {
-    tail: str,
+    tail: str2,
     c: "",
     next() {
       if (this.tail.length == 0) {
@@ -42250,9 +42332,9 @@ function compileMessageReader(descString, fieldReaders) {
       const [fieldNo, wireType] = reader.tag();
       const fieldReader = fieldReaders.get(fieldNo);
       if (fieldReader === void 0) {
-        const data = reader.skip(wireType, fieldNo, ctx.recursionLimit - ctx.depth);
+        const data2 = reader.skip(wireType, fieldNo, ctx.recursionLimit - ctx.depth);
         if (ctx.readUnknownFields) {
-          unknownFields.push({ no: fieldNo, wireType, data });
+          unknownFields.push({ no: fieldNo, wireType, data: data2 });
         }
         continue;
       }
@@ -42280,9 +42362,9 @@ function compileGroupReader(descString, fieldReaders) {
       }
       const fieldReader = fieldReaders.get(recordFieldNo);
       if (fieldReader === void 0) {
-        const data = reader.skip(wireType, recordFieldNo, ctx.recursionLimit - ctx.depth);
+        const data2 = reader.skip(wireType, recordFieldNo, ctx.recursionLimit - ctx.depth);
         if (ctx.readUnknownFields) {
-          unknownFields.push({ no: recordFieldNo, wireType, data });
+          unknownFields.push({ no: recordFieldNo, wireType, data: data2 });
         }
         continue;
       }
@@ -42611,8 +42693,8 @@ function compileMessage2(desc) {
     const unknown = message.$unknown;
     if (unknown !== void 0 && opts.writeUnknownFields) {
       for (let i = 0; i < unknown.length; i++) {
-        const { no, wireType, data } = unknown[i];
-        writer.tag(no, wireType).raw(data);
+        const { no, wireType, data: data2 } = unknown[i];
+        writer.tag(no, wireType).raw(data2);
       }
     }
   };
@@ -43018,8 +43100,8 @@ function setExtension(message, extension, value) {
   const reader = new BinaryReader(writer.finish());
   while (reader.pos < reader.len) {
     const [no, wireType] = reader.tag();
-    const data = reader.skip(wireType, no);
-    ufs.push({ no, wireType, data });
+    const data2 = reader.skip(wireType, no);
+    ufs.push({ no, wireType, data: data2 });
   }
   message.$unknown = ufs;
 }
@@ -45396,13 +45478,13 @@ var UNITS = Object.freeze({
 });
 var INT_REGEXP = /^\d+/;
 var UNIT_REGEXP = new RegExp(`^(${Object.keys(UNITS).join("|")})`);
-function parseDuration(str) {
-  if (str.length > DURATION_STRING_LENGTH_LIMIT) {
+function parseDuration(str2) {
+  if (str2.length > DURATION_STRING_LENGTH_LIMIT) {
     throw badDurationStr(`duration string exceeds ${DURATION_STRING_LENGTH_LIMIT} characters`);
   }
-  if (/^[-+]?0$/.test(str))
+  if (/^[-+]?0$/.test(str2))
     return createDuration();
-  const [sign, values] = /^[+-]/.test(str) ? [str[0] === "+" ? 1n : -1n, str.slice(1)] : [1n, str];
+  const [sign, values] = /^[+-]/.test(str2) ? [str2[0] === "+" ? 1n : -1n, str2.slice(1)] : [1n, str2];
   let fullNanos = 0n;
   let remainder = values;
   while (remainder.length > 0) {
@@ -45655,8 +45737,8 @@ var UnicodeRangeTable = class {
   data;
   isStride1;
   SIZE;
-  constructor(data, isStride1 = false) {
-    this.data = data;
+  constructor(data2, isStride1 = false) {
+    this.data = data2;
     this.isStride1 = isStride1;
     this.SIZE = isStride1 ? 2 : 3;
   }
@@ -45691,12 +45773,12 @@ var getB64Map = () => {
   }
   return _B64_MAP;
 };
-var decodeVLQ = (str) => {
+var decodeVLQ = (str2) => {
   const b64 = getB64Map();
   const res = [];
   let value = 0, shift = 0;
-  for (let i = 0; i < str.length; i++) {
-    const digit = b64[str.charCodeAt(i)];
+  for (let i = 0; i < str2.length; i++) {
+    const digit = b64[str2.charCodeAt(i)];
     value |= (digit & 31) << shift;
     if ((digit & 32) === 0) {
       res.push(value);
@@ -45708,10 +45790,10 @@ var decodeVLQ = (str) => {
   }
   return res;
 };
-var decodeRanges = (str, isStride1) => {
-  if (str.length === 0)
+var decodeRanges = (str2, isStride1) => {
+  if (str2.length === 0)
     return new Uint32Array(0);
-  const res = decodeVLQ(str);
+  const res = decodeVLQ(str2);
   const numRanges = isStride1 ? res.length / 2 : res.length / 3;
   const out = new Uint32Array(numRanges * 3);
   let current = 0, resIdx = 0;
@@ -45724,8 +45806,8 @@ var decodeRanges = (str, isStride1) => {
   }
   return out;
 };
-var decodeOrbit = (str) => {
-  const res = decodeVLQ(str);
+var decodeOrbit = (str2) => {
+  const res = decodeVLQ(str2);
   const map = /* @__PURE__ */ new Map();
   let currentKey = 0;
   for (let i = 0; i < res.length; i += 2) {
@@ -46311,8 +46393,8 @@ function unhex(c) {
   }
   return -1;
 }
-function stringToRunes(str) {
-  return Array.from(String(str)).map((s) => codePointAtOrThrow(s, 0));
+function stringToRunes(str2) {
+  return Array.from(String(str2)).map((s) => codePointAtOrThrow(s, 0));
 }
 function runeToString(r) {
   return String.fromCodePoint(r);
@@ -46341,8 +46423,8 @@ function emptyOpContext(r1, r2) {
   }
   return op;
 }
-function quoteMeta(str) {
-  return str.split("").map((s) => {
+function quoteMeta(str2) {
+  return str2.split("").map((s) => {
     if (METACHARACTERS.indexOf(s) >= 0) {
       return `\\${s}`;
     }
@@ -46926,11 +47008,11 @@ var fromRegexp = (re) => {
         return new Prefilter(Prefilter.Type.NONE);
       }
       const pf = new Prefilter(Prefilter.Type.EXACT);
-      let str = "";
+      let str2 = "";
       for (let i = 0; i < re.runes.length; i++) {
-        str += String.fromCodePoint(re.runes[i]);
+        str2 += String.fromCodePoint(re.runes[i]);
       }
-      pf.str = str;
+      pf.str = str2;
       return pf;
     }
     case Regexp.Op.CAPTURE:
@@ -47930,8 +48012,8 @@ var CharClass = class _CharClass {
 var StringIterator = class {
   str;
   position;
-  constructor(str) {
-    this.str = str;
+  constructor(str2) {
+    this.str = str2;
     this.position = 0;
   }
   // Returns the cursor position.  Do not interpret the result!
@@ -49508,8 +49590,8 @@ var RE2JS = class _RE2JS {
    * @param {string} str The string to be literalized
    * @returns {string} A literal string replacement
    */
-  static quote(str) {
-    return quoteMeta(str);
+  static quote(str2) {
+    return quoteMeta(str2);
   }
   /**
    * Helper: create new RE2JS with given regex and flags.
@@ -50508,14 +50590,14 @@ var runtime;
     }
   }
   runtime2.GrammarLocation = GrammarLocation;
-  function padEnd(str, targetLength, padString) {
+  function padEnd(str2, targetLength, padString) {
     padString = padString || " ";
-    if (str.length > targetLength) {
-      return str;
+    if (str2.length > targetLength) {
+      return str2;
     }
-    targetLength -= str.length;
+    targetLength -= str2.length;
     padString += padString.repeat(targetLength);
-    return str + padString.slice(0, targetLength);
+    return str2 + padString.slice(0, targetLength);
   }
   runtime2.padEnd = padEnd;
   class ParseFailure {
@@ -56147,14 +56229,14 @@ var MaybeAttr = class {
   }
   addAccess(access2) {
     const augmentedNames = [];
-    let str;
+    let str2;
     if (access2 instanceof StringAccess) {
-      str = access2.name;
+      str2 = access2.name;
     }
     for (const attr of this.attrs) {
-      if (str !== void 0 && attr.accesses().length === 0) {
+      if (str2 !== void 0 && attr.accesses().length === 0) {
         for (const name of attr.candidateNames()) {
-          augmentedNames.push(name + "." + str);
+          augmentedNames.push(name + "." + str2);
         }
       }
       attr.addAccess(access2);
@@ -56493,8 +56575,8 @@ function indexOutOfBounds(id, index, length) {
 // node_modules/@bufbuild/cel/dist/esm/activation.js
 var ObjectActivation = class {
   data;
-  constructor(data) {
-    this.data = data;
+  constructor(data2) {
+    this.data = data2;
   }
   resolve(name) {
     const value = this.data[name];
@@ -57685,11 +57767,11 @@ var QUOTE_MAP = /* @__PURE__ */ new Map([
   [34, '\\"'],
   [92, "\\\\"]
 ]);
-function quote(str) {
+function quote(str2) {
   let result = '"';
-  for (let i = 0; i < str.length; i++) {
-    const c = str.charCodeAt(i);
-    result += QUOTE_MAP.get(c) ?? str.charAt(i);
+  for (let i = 0; i < str2.length; i++) {
+    const c = str2.charCodeAt(i);
+    result += QUOTE_MAP.get(c) ?? str2.charAt(i);
   }
   result += '"';
   return result;
@@ -57729,12 +57811,12 @@ function formatExponent(val, precision) {
       if (!Number.isFinite(val)) {
         return val.toString();
       }
-      let str = val.toExponential(precision);
-      const plusIdx = str.lastIndexOf("+");
-      if (plusIdx === str.length - 2) {
-        str = `${str.substring(0, plusIdx + 1)}0${str.substring(plusIdx + 1)}`;
+      let str2 = val.toExponential(precision);
+      const plusIdx = str2.lastIndexOf("+");
+      if (plusIdx === str2.length - 2) {
+        str2 = `${str2.substring(0, plusIdx + 1)}0${str2.substring(plusIdx + 1)}`;
       }
-      return str;
+      return str2;
     case typeof val === "string":
       return formatFloatString(val);
     default:
@@ -59277,7 +59359,7 @@ function parseGrants(read) {
   const list = read.list("forbidVerbsOn") ?? [];
   return list.map((entry, i) => {
     if (!isRecord(entry)) read.fail(`params.forbidVerbsOn[${i}] must be a mapping with resources and verbs`);
-    const strings2 = (key, fallback) => {
+    const strings3 = (key, fallback) => {
       const v = entry[key];
       if (v === void 0 && fallback) return fallback;
       if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === "string")) read.fail(`params.forbidVerbsOn[${i}].${key} must be a non-empty list of strings`);
@@ -59287,7 +59369,7 @@ function parseGrants(read) {
       if (!["resources", "verbs", "apiGroups", "wildcardVerbs"].includes(key)) read.fail(`params.forbidVerbsOn[${i}]: unknown key "${key}"`);
     }
     if (entry.wildcardVerbs !== void 0 && typeof entry.wildcardVerbs !== "boolean") read.fail(`params.forbidVerbsOn[${i}].wildcardVerbs must be true or false`);
-    return { resources: strings2("resources"), verbs: strings2("verbs"), apiGroups: strings2("apiGroups", [""]), wildcardVerbs: entry.wildcardVerbs !== false };
+    return { resources: strings3("resources"), verbs: strings3("verbs"), apiGroups: strings3("apiGroups", [""]), wildcardVerbs: entry.wildcardVerbs !== false };
   });
 }
 function resourceMatches(ruleResource, wanted) {
@@ -59707,16 +59789,16 @@ function omit(object, keysToOmit) {
   }
   return result;
 }
-function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+function encodeReserved(str2) {
+  return str2.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
     if (!/%[0-9A-Fa-f]/.test(part)) {
       part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
     }
     return part;
   }).join("");
 }
-function encodeUnreserved(str) {
-  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+function encodeUnreserved(str2) {
+  return encodeURIComponent(str2).replace(/[!'()*]/g, function(c) {
     return "%" + c.charCodeAt(0).toString(16).toUpperCase();
   });
 }
@@ -60088,15 +60170,15 @@ function parseParameters(header, type, index, len, stopFlags) {
   }
   return { type, index, parameters };
 }
-function unescapeQuotedPairs(str, start, end) {
+function unescapeQuotedPairs(str2, start, end) {
   let result = "";
   for (let index = start; index < end; index++) {
-    if (str.charCodeAt(index) === BSLASH) {
-      result += str.slice(start, index);
+    if (str2.charCodeAt(index) === BSLASH) {
+      result += str2.slice(start, index);
       start = ++index;
     }
   }
-  return result + str.slice(start, end);
+  return result + str2.slice(start, end);
 }
 
 // node_modules/json-with-bigint/json-with-bigint.js
@@ -60616,19 +60698,19 @@ async function getResponseData(response) {
 function isJSONResponse(mimetype) {
   return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
 }
-function toErrorMessage(data) {
-  if (typeof data === "string") {
-    return data;
+function toErrorMessage(data2) {
+  if (typeof data2 === "string") {
+    return data2;
   }
-  if (data instanceof ArrayBuffer) {
+  if (data2 instanceof ArrayBuffer) {
     return "Unknown error";
   }
-  if (typeof data === "object" && data !== null && "message" in data) {
-    const objectData = data;
+  if (typeof data2 === "object" && data2 !== null && "message" in data2) {
+    const objectData = data2;
     const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
     return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
   }
-  return `Unknown error: ${JSON.stringify(data)}`;
+  return `Unknown error: ${JSON.stringify(data2)}`;
 }
 function withDefaults2(oldEndpoint, newDefaults) {
   const endpoint2 = oldEndpoint.defaults(newDefaults);
@@ -60657,9 +60739,9 @@ var request = withDefaults2(endpoint, defaults_default);
 
 // node_modules/@octokit/graphql/dist-bundle/index.js
 var VERSION3 = "0.0.0-development";
-function _buildMessageForResponseErrors(data) {
+function _buildMessageForResponseErrors(data2) {
   return `Request failed due to following response errors:
-` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+` + data2.errors.map((e) => ` - ${e.message}`).join("\n");
 }
 var GraphqlResponseError = class extends Error {
   constructor(request2, headers, response) {
@@ -60994,8 +61076,8 @@ function normalizePaginatedListResponse(response) {
   delete response.data.total_count;
   delete response.data.total_commits;
   const namespaceKey = Object.keys(response.data)[0];
-  const data = response.data[namespaceKey];
-  response.data = data;
+  const data2 = response.data[namespaceKey];
+  response.data = data2;
   if (typeof incompleteResults !== "undefined") {
     response.data.incomplete_results = incompleteResults;
   }
@@ -64043,8 +64125,8 @@ async function reviewThreads(client, pr) {
   const threads = /* @__PURE__ */ new Map();
   let after = null;
   for (let page = 0; page < 20; page++) {
-    const data = await client.octokit.graphql(THREADS_QUERY, { owner: pr.owner, repo: pr.repo, number: pr.number, after });
-    const connection = data.repository?.pullRequest?.reviewThreads;
+    const data2 = await client.octokit.graphql(THREADS_QUERY, { owner: pr.owner, repo: pr.repo, number: pr.number, after });
+    const connection = data2.repository?.pullRequest?.reviewThreads;
     if (!connection) break;
     for (const t of connection.nodes) {
       const first = t.comments.nodes[0]?.databaseId;
@@ -64081,8 +64163,8 @@ async function createReview(opts, body, comments, fingerprints) {
   };
   for (let attempt = 0; ; attempt++) {
     try {
-      const { data } = await client.octokit.rest.pulls.createReview(params);
-      return { id: data.id };
+      const { data: data2 } = await client.octokit.rest.pulls.createReview(params);
+      return { id: data2.id };
     } catch (err) {
       const status = errorStatus(err);
       if (status !== void 0 && status < 500 && status !== 429 && !/rate limit/i.test(errorMessage(err))) throw err;
@@ -64202,7 +64284,7 @@ async function uploadSarif(opts) {
   let sarifId;
   let url;
   try {
-    const { data } = await client.octokit.rest.codeScanning.uploadSarif({
+    const { data: data2 } = await client.octokit.rest.codeScanning.uploadSarif({
       owner: opts.owner,
       repo: opts.repo,
       commit_sha: opts.commitSha,
@@ -64212,8 +64294,8 @@ async function uploadSarif(opts) {
       ...opts.startedAt ? { started_at: opts.startedAt.toISOString() } : {},
       tool_name: "gitops-gate"
     });
-    sarifId = data.id;
-    url = data.url;
+    sarifId = data2.id;
+    url = data2.url;
   } catch (err) {
     if (isPermissionError(err)) {
       return { status: "read-only", detail: `code scanning refused the upload (${errorMessage(err)}): the token needs \`security-events: write\`, and code scanning must be available for the repository` };
@@ -64226,10 +64308,10 @@ async function uploadSarif(opts) {
     if (client.budget.remainingMs() < delay + 2e3) break;
     await sleep2(delay);
     try {
-      const { data } = await client.octokit.rest.codeScanning.getSarif({ owner: opts.owner, repo: opts.repo, sarif_id: sarifId });
-      if (data.processing_status === "complete") return { status: "complete", sarifId, ...url ? { url } : {} };
-      if (data.processing_status === "failed") {
-        return { status: "failed", sarifId, detail: `code scanning could not process the SARIF file: ${(data.errors ?? []).join("; ") || "no reason given"}` };
+      const { data: data2 } = await client.octokit.rest.codeScanning.getSarif({ owner: opts.owner, repo: opts.repo, sarif_id: sarifId });
+      if (data2.processing_status === "complete") return { status: "complete", sarifId, ...url ? { url } : {} };
+      if (data2.processing_status === "failed") {
+        return { status: "failed", sarifId, detail: `code scanning could not process the SARIF file: ${(data2.errors ?? []).join("; ") || "no reason given"}` };
       }
     } catch (err) {
       if (errorStatus(err) !== 404) {
@@ -64466,10 +64548,17 @@ function buildAnnotations(findings, opts = {}) {
   return out;
 }
 
+// src/policy/coverage.ts
+function hasUncheckedChange(findings) {
+  return findings.some((f) => f.status === "new" && !f.suppression && isCoverageRule(f.ruleId));
+}
+
 // src/settings/config.ts
 var import_ajv2 = __toESM(require_ajv(), 1);
 import { readFileSync as readFileSync6 } from "node:fs";
 var CONFIG_FILE_NAMES = [".gitops-gate.yaml", ".gitops-gate.yml"];
+var DEFAULT_SCAN_TIMEOUT_MS = 20 * 6e4;
+var MAX_CONFIG_BYTES = 1024 * 1024;
 var ConfigError = class extends Error {
   constructor(message) {
     super(message);
@@ -64510,7 +64599,7 @@ function defaultSettings(root) {
     exceptions: [],
     discovery: { include: [], exclude: [], targets: [], charts: [] },
     renderer: "builtin",
-    limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 6e4 },
+    limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 6e4, scanTimeoutMs: DEFAULT_SCAN_TIMEOUT_MS },
     configSource: ""
   };
 }
@@ -64539,7 +64628,8 @@ function applyConfig(settings, config, source) {
     renderer: config.renderer ?? settings.renderer,
     limits: {
       maxFileBytes: config.limits?.maxFileBytes ?? settings.limits.maxFileBytes,
-      renderTimeoutMs: config.limits?.renderTimeoutSeconds !== void 0 ? config.limits.renderTimeoutSeconds * 1e3 : settings.limits.renderTimeoutMs
+      renderTimeoutMs: config.limits?.renderTimeoutSeconds !== void 0 ? config.limits.renderTimeoutSeconds * 1e3 : settings.limits.renderTimeoutMs,
+      scanTimeoutMs: config.limits?.scanTimeoutSeconds !== void 0 ? config.limits.scanTimeoutSeconds * 1e3 : settings.limits.scanTimeoutMs
     },
     configSource: source
   };
@@ -64577,10 +64667,15 @@ function buildJsonReport(findings, opts) {
       failOn: opts.failOn,
       blocking: opts.blockingCount,
       targets: opts.targetsScanned,
-      objects: opts.objectsScanned
+      objects: opts.objectsScanned,
+      ...opts.coverage ? { checked: opts.coverage.checked, unchecked: opts.coverage.unchecked } : {},
+      verdict: opts.blockingCount > 0 ? "fail" : opts.unchecked ? "unchecked" : "pass"
     },
+    ...opts.coverage ? { coverage: opts.coverage } : {},
     ...opts.baseCommit ? { base: opts.baseCommit } : {},
-    targets: (opts.targets ?? []).map((t) => ({ id: t.id, kind: t.kind, path: t.path, objects: t.objects })),
+    targets: (opts.targets ?? []).map(
+      (t) => defined({ id: t.id, kind: t.kind, path: t.path, objects: t.objects, checked: t.checked, unchecked: t.unchecked?.length ? [...t.unchecked] : void 0 })
+    ),
     notes: [...opts.notes ?? []],
     findings: [...findings].sort(compareByLocation).map(
       (f) => defined({
@@ -64630,9 +64725,10 @@ function buildSummary(input) {
   const linkBase = input.serverUrl && input.repository && input.headSha ? `${input.serverUrl.replace(/\/+$/, "")}/${input.repository.split("/").map(encodeURIComponent).join("/")}/blob/${encodeURIComponent(input.headSha)}/` : void 0;
   const head = [];
   head.push(
-    input.blocking > 0 ? `## \u2716 gitops-gate: ${plural(input.blocking, "blocking finding")}` : `## \u2714 gitops-gate: no blocking findings`,
+    input.blocking > 0 ? `## \u2716 gitops-gate: ${plural(input.blocking, "blocking finding")}` : input.unchecked ? "## \u26A0 gitops-gate: no blocking findings, but not everything was checked" : `## \u2714 gitops-gate: no blocking findings`,
     ""
   );
+  if (input.coverage) head.push(`**Coverage:** ${describeCoverage(input.coverage).map((l) => escapeMarkdown(l)).join(" ")}`, "");
   const gate = input.failOn === "none" ? "The gate is off (`fail-on: none`): findings are reported but never block." : `The gate fails on findings that are ${describeGate(input.failOn)}.`;
   head.push(input.baseScanned ? `${gate} Findings that already exist at the base revision are shown but do not block.` : `${gate} No base revision was scanned, so every finding counts as new.`, "");
   if (counts.total === 0) {
@@ -64680,11 +64776,11 @@ ${tableHead}`,
   sections.push({
     open: `<details><summary>Targets scanned: ${plural(input.targets.length, "target")}, ${plural(objects, "object")}</summary>
 
-| Target | Kind | Objects |
-| :-- | :-- | --: |
+| Target | Kind | Objects | Checked |
+| :-- | :-- | --: | :-- |
 `,
     rows: input.targets.map(
-      (t) => `| ${escapeMarkdown(truncate(t.id, MAX_NAME_CHARS))} | ${escapeMarkdown(t.kind ?? "")} | ${t.rendered === false ? "not rendered" : t.objects} |`
+      (t) => `| ${escapeMarkdown(truncate(t.id, MAX_NAME_CHARS))} | ${escapeMarkdown(t.kind ?? "")} | ${t.rendered === false ? "not rendered" : t.objects} | ${t.checked === false ? `\u2716 not checked: ${(t.unchecked ?? []).map((id) => inlineCode(id, { inTable: true })).join(", ")}` : "\u2714"} |`
     ),
     close: "\n</details>\n",
     what: "targets"
@@ -64793,8 +64889,9 @@ function formatText(findings, opts) {
     lines.push(`${plural(counts.total, "finding")}: ${bySeverity} (${status})`);
   }
   lines.push(`Scanned ${plural(opts.targetsScanned, "target")}, ${plural(opts.objectsScanned, "object")}.`);
+  if (opts.coverage) lines.push(...describeCoverage(opts.coverage).map(sanitizeForTerminal));
   lines.push(
-    opts.blockingCount > 0 ? paint("red", `\u2716 ${plural(opts.blockingCount, "blocking finding")} (${describeGate(opts.failOn)})`) : paint("green", `\u2714 no blocking findings${opts.failOn === "none" ? " (gate disabled)" : ""}`)
+    opts.blockingCount > 0 ? paint("red", `\u2716 ${plural(opts.blockingCount, "blocking finding")} (${describeGate(opts.failOn)})`) : opts.unchecked ? paint("yellow", "\u26A0 no blocking findings, but not everything this change brings could be checked (see the coverage findings)") : paint("green", `\u2714 no blocking findings${opts.failOn === "none" ? " (gate disabled)" : ""}`)
   );
   return `${lines.join("\n")}
 `;
@@ -64818,7 +64915,9 @@ function reportsFor(result, options) {
     failOn: result.settings.failOn,
     blockingCount: result.blocking.length,
     targetsScanned: result.targets.length,
-    objectsScanned: objects
+    objectsScanned: objects,
+    coverage: result.coverage,
+    unchecked: result.blocking.length === 0 && hasUncheckedChange(result.findings)
   };
   return {
     rules: allMeta,
@@ -64845,8 +64944,10 @@ function reportsFor(result, options) {
       baseScanned: result.baseScanned,
       failOn: result.settings.failOn,
       blocking: result.blocking.length,
-      targets: result.targets.map((t) => ({ id: t.id, objects: t.objects, kind: t.kind, rendered: t.rendered })),
+      targets: result.targets.map((t) => ({ id: t.id, objects: t.objects, kind: t.kind, rendered: t.rendered, checked: t.checked, ...t.unchecked ? { unchecked: t.unchecked } : {} })),
       notes: result.notes,
+      coverage: result.coverage,
+      unchecked: common.unchecked,
       ...result.targetDiffs ? { targetDiffs: result.targetDiffs } : {},
       ...links
     })
@@ -64854,13 +64955,13 @@ function reportsFor(result, options) {
 }
 
 // src/run.ts
-import { existsSync as existsSync3, readFileSync as readFileSync7 } from "node:fs";
+import { lstatSync } from "node:fs";
 import path16 from "node:path";
 
 // src/util/hash.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function digest(...parts) {
-  return createHash("sha256").update(parts.map((p) => `${p.length}:${p}`).join("|")).digest("hex").slice(0, 32);
+  return createHash2("sha256").update(parts.map((p) => `${p.length}:${p}`).join("|")).digest("hex").slice(0, 32);
 }
 
 // src/analyze/engine.ts
@@ -64922,7 +65023,7 @@ function inputFindings(errors, overrides = {}) {
   const seen = /* @__PURE__ */ new Set();
   const ordinal = /* @__PURE__ */ new Map();
   const findings = [];
-  for (const { error: error2, target } of errors) {
+  for (const { error: error2, target, subject } of errors) {
     const key = `${error2.ruleId}\0${error2.file}\0${error2.line ?? 0}\0${error2.reason}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -64937,6 +65038,7 @@ function inputFindings(errors, overrides = {}) {
       location: { file: error2.file, line: error2.line ?? 1, ...error2.column ? { column: error2.column } : {} },
       related: [],
       fingerprint: digest("input", error2.ruleId, error2.file, String(n)),
+      ...subject !== void 0 ? { subjectDigest: subject } : {},
       status: "new"
     });
   }
@@ -64976,8 +65078,18 @@ function applyExceptions(findings, exceptions, today, source) {
 }
 
 // src/policy/gate.ts
-function markAgainstBase(head, baseFingerprints) {
-  return head.map((f) => ({ ...f, status: baseFingerprints.has(f.fingerprint) ? "existing" : "new" }));
+function markAgainstBase(head, base) {
+  const atBase = /* @__PURE__ */ new Map();
+  for (const f of base) {
+    const subjects = atBase.get(f.fingerprint) ?? /* @__PURE__ */ new Set();
+    subjects.add(f.subjectDigest);
+    atBase.set(f.fingerprint, subjects);
+  }
+  return head.map((f) => {
+    const subjects = atBase.get(f.fingerprint);
+    const existing = subjects !== void 0 && (f.subjectDigest === void 0 || subjects.has(f.subjectDigest));
+    return { ...f, status: existing ? "existing" : "new" };
+  });
 }
 function blockingFindings(findings, failOn) {
   if (failOn === "none") return [];
@@ -65035,6 +65147,412 @@ function prefixed(inner, prefix) {
 
 // src/targets/kustomization.ts
 import path7 from "node:path";
+
+// src/objects/go-yaml.ts
+var import_yaml2 = __toESM(require_dist2(), 1);
+var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
+function pathKey(path18) {
+  return JSON.stringify(path18);
+}
+var PathSourceMap = class _PathSourceMap {
+  constructor(file, table2, lineCounter, rootOffset) {
+    this.file = file;
+    this.table = table2;
+    this.lineCounter = lineCounter;
+    this.rootOffset = rootOffset;
+  }
+  file;
+  table;
+  lineCounter;
+  rootOffset;
+  has(path18) {
+    return this.table.has(pathKey(path18));
+  }
+  /** The node written at `path` (undefined when the path was not written). */
+  nodeAt(path18) {
+    return this.table.get(pathKey(path18))?.node ?? void 0;
+  }
+  locate(path18) {
+    let n = path18.length;
+    let at;
+    while (n > 0 && !(at = this.table.get(pathKey(path18.slice(0, n))))) n--;
+    const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path18.slice(0, n) };
+  }
+  /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
+  withPaths(pairs) {
+    const table2 = /* @__PURE__ */ new Map();
+    for (const [to, from] of pairs) {
+      const at = this.table.get(pathKey(from));
+      if (at) table2.set(pathKey(to), at);
+    }
+    return new _PathSourceMap(this.file, table2, this.lineCounter, this.rootOffset);
+  }
+};
+function emptySourceMap(file) {
+  const lines = new import_yaml2.LineCounter();
+  lines.addNewLine(0);
+  return new PathSourceMap(file, /* @__PURE__ */ new Map(), lines, 0);
+}
+var TRUE = /* @__PURE__ */ new Set(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
+var FALSE = /* @__PURE__ */ new Set(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
+var NULL = /* @__PURE__ */ new Set(["", "~", "null", "Null", "NULL"]);
+var SPECIAL_FLOATS = new Map([
+  ...[".nan", ".NaN", ".NAN"].map((s) => [s, Number.NaN]),
+  ...[".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"].map((s) => [s, Number.POSITIVE_INFINITY]),
+  ...["-.inf", "-.Inf", "-.INF"].map((s) => [s, Number.NEGATIVE_INFINITY])
+]);
+var YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+var LONG_TAG = "tag:yaml.org,2002:";
+function parseGoInteger(text) {
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+  if (!m) return void 0;
+  const [, sign, digits] = m;
+  let magnitude;
+  if (/^0[oO]/.test(digits)) magnitude = BigInt(`0o${digits.slice(2)}`);
+  else if (/^0[0-7]+$/.test(digits)) magnitude = BigInt(`0o${digits.slice(1)}`);
+  else magnitude = BigInt(digits);
+  const value = sign === "-" ? -magnitude : magnitude;
+  const fits = value >= -(2n ** 63n) && value < 2n ** 63n || sign !== "-" && value < 2n ** 64n;
+  return fits ? Number(value) : void 0;
+}
+function resolvePlainScalar(text) {
+  if (NULL.has(text)) return { kind: "null", value: null };
+  if (TRUE.has(text)) return { kind: "bool", value: true };
+  if (FALSE.has(text)) return { kind: "bool", value: false };
+  const special = SPECIAL_FLOATS.get(text);
+  if (special !== void 0) return { kind: "float", value: special };
+  const hint = text[0];
+  if (hint === "." && /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text)) return { kind: "float", value: Number(text) };
+  if (/^[-+0-9]$/.test(hint) && !/^[0-9]{4}-/.test(text)) {
+    const plain = text.replace(/_/g, "");
+    const int = parseGoInteger(plain);
+    if (int !== void 0) return { kind: "int", value: int };
+    if (YAML_STYLE_FLOAT.test(plain)) return { kind: "float", value: Number(plain) };
+  }
+  return { kind: "str", value: text };
+}
+function resolveTagged(tag, text) {
+  const short = tag.startsWith(LONG_TAG) ? tag.slice(LONG_TAG.length) : tag.startsWith("!!") ? tag.slice(2) : void 0;
+  switch (short) {
+    case "str":
+    case "timestamp":
+      return text;
+    case "binary": {
+      const clean = text.replace(/[\r\n]/g, "");
+      if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(clean)) throw new Error("!!binary value contains invalid base64 data");
+      return new TextDecoder("utf-8").decode(Buffer.from(clean, "base64"));
+    }
+    case "null":
+    case "bool":
+    case "int":
+    case "float": {
+      const { kind, value } = resolvePlainScalar(text);
+      if (kind === short || short === "float" && kind === "int") return value;
+      throw new Error(`cannot decode !!${kind} \`${text}\` as a !!${short}`);
+    }
+    default:
+      return text;
+  }
+}
+function isMergeKey(key) {
+  return (0, import_yaml2.isScalar)(key) && key.value === "<<" && (key.type === "PLAIN" || key.tag === `${LONG_TAG}merge` || key.tag === "!!merge");
+}
+var GoYamlError = class extends Error {
+  constructor(message, offset) {
+    super(message);
+    this.offset = offset;
+  }
+  offset;
+};
+var Converter = class {
+  constructor(doc, limits) {
+    this.doc = doc;
+    this.limits = limits;
+  }
+  doc;
+  limits;
+  produced = 0;
+  table = /* @__PURE__ */ new Map();
+  value(node, path18, depth) {
+    if (++this.produced > this.limits.maxNodes) {
+      throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion pattern`, offsetOf(node));
+    }
+    if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node));
+    if (node === null || node === void 0) return null;
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path18, depth + 1);
+    if ((0, import_yaml2.isScalar)(node)) {
+      const value = this.scalar(node);
+      if (typeof value === "number" && !Number.isFinite(value)) {
+        throw new GoYamlError(`value "${String(node.source)}" is not a number JSON can hold; sigs.k8s.io/yaml refuses it`, offsetOf(node));
+      }
+      return value;
+    }
+    if ((0, import_yaml2.isSeq)(node)) {
+      return node.items.map((item, i) => {
+        this.table.set(pathKey([...path18, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, [...path18, i], depth + 1);
+      });
+    }
+    if ((0, import_yaml2.isMap)(node)) return this.mapping(node.items, path18, depth);
+    throw new GoYamlError("unsupported YAML node", offsetOf(node));
+  }
+  scalar(node) {
+    const text = String(node.source ?? node.value ?? "");
+    try {
+      if (node.tag && node.tag !== "!") return resolveTagged(node.tag, text);
+      return node.type === "PLAIN" && !node.tag ? resolvePlainScalar(text).value : text;
+    } catch (err) {
+      throw new GoYamlError(err.message, offsetOf(node));
+    }
+  }
+  resolveAlias(node) {
+    const target = node.resolve(this.doc);
+    if (!target) throw new GoYamlError(`unknown anchor "${node.source}"`, offsetOf(node));
+    return target;
+  }
+  key(node) {
+    const resolved = (0, import_yaml2.isAlias)(node) ? this.resolveAlias(node) : node;
+    if (!(0, import_yaml2.isScalar)(resolved)) throw new GoYamlError("a map key that is a collection cannot become a JSON key", offsetOf(node));
+    const key = this.scalar(resolved);
+    if (typeof key === "string") return key;
+    if (typeof key === "boolean") return key ? "true" : "false";
+    if (typeof key === "number") return Number.isNaN(key) ? ".nan" : key === Infinity ? ".inf" : key === -Infinity ? "-.inf" : String(key);
+    throw new GoYamlError("a null map key cannot become a JSON key", offsetOf(node));
+  }
+  /** A mapping: explicit keys and merged ones, each key from exactly one source. */
+  mapping(items, path18, depth) {
+    const out = {};
+    const sources = /* @__PURE__ */ new Map();
+    const put = (key, value, offset, source) => {
+      const earlier = sources.get(key);
+      if (earlier !== void 0) {
+        throw new GoYamlError(
+          earlier === source ? `key "${key}" is given twice (the keys are the same once YAML 1.1 resolves them): readers disagree on which one wins` : `key "${key}" is given both ${earlier} and ${source}: YAML readers disagree on which one wins`,
+          offset
+        );
+      }
+      sources.set(key, source);
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    };
+    for (const pair of items) {
+      if (!(0, import_yaml2.isPair)(pair)) continue;
+      if (isMergeKey(pair.key)) {
+        const offset2 = offsetOf(pair.key) ?? 0;
+        const merged = this.mergeSources(pair.value, offset2);
+        merged.forEach((m, i) => {
+          const value2 = this.mapping(m.items, path18, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path18, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+        });
+        continue;
+      }
+      const key = this.key(pair.key);
+      const offset = offsetOf(pair.key) ?? offsetOf(pair.value) ?? 0;
+      const value = this.value(pair.value, [...path18, key], depth + 1);
+      put(key, value, offset, "explicitly");
+      this.table.set(pathKey([...path18, key]), { offset, node: pair.value ?? null });
+    }
+    return out;
+  }
+  /** The mappings a merge key brings in: one mapping, or a sequence of them (aliases resolved). */
+  mergeSources(value, offset) {
+    const resolve = (n) => (0, import_yaml2.isAlias)(n) ? this.resolveAlias(n) : n;
+    const v = resolve(value);
+    const list = (0, import_yaml2.isSeq)(v) ? v.items.map(resolve) : [v];
+    return list.map((m) => {
+      if (!(0, import_yaml2.isMap)(m)) throw new GoYamlError("a merge key (<<) needs a mapping or a sequence of mappings", offset);
+      return m;
+    });
+  }
+};
+function offsetOf(node) {
+  const range = node?.range;
+  return range ? range[0] : void 0;
+}
+function parseGoYaml(text, file, limits = DEFAULT_GO_YAML_LIMITS) {
+  const { documents: docs, errors, lineCounter } = parseStream(text, file, { maxDocuments: limits.maxDocuments, schema: "failsafe" });
+  const documents = [];
+  for (const { doc, index, line, offset: rootOffset } of docs) {
+    const converter = new Converter(doc, limits);
+    try {
+      const value = converter.value(doc.contents, [], 0);
+      documents.push({ index, value, line, sourceMap: new PathSourceMap(file, converter.table, lineCounter, rootOffset) });
+    } catch (err) {
+      if (!(err instanceof GoYamlError)) throw err;
+      const at = err.offset !== void 0 ? lineCounter.linePos(err.offset) : void 0;
+      errors.push(new InputError(file, `document ${index + 1} cannot be read unambiguously: ${err.message}`, "ambiguous-yaml", at?.line ?? line, at?.col));
+    }
+  }
+  return { documents, errors };
+}
+
+// src/targets/kustomization-schema.ts
+var data = { kind: "data" };
+var str = { kind: "string" };
+var strings2 = { kind: "strings" };
+var PATCH = { name: "Patch", fields: { path: str, patch: str, target: data, options: data } };
+var REPLACEMENT = { name: "ReplacementField", fields: { path: str, source: data, targets: data } };
+var GENERATOR_FIELDS = {
+  namespace: data,
+  name: data,
+  behavior: data,
+  literals: data,
+  files: strings2,
+  envs: strings2,
+  env: str,
+  options: data
+};
+var CONFIG_MAP_ARGS = { name: "ConfigMapArgs", fields: GENERATOR_FIELDS };
+var SECRET_ARGS = { name: "SecretArgs", fields: { ...GENERATOR_FIELDS, type: data } };
+var KUSTOMIZATION = {
+  name: "Kustomization",
+  fields: {
+    apiVersion: data,
+    kind: data,
+    metadata: data,
+    openapi: { kind: "stringMap" },
+    namePrefix: data,
+    nameSuffix: data,
+    namespace: data,
+    commonLabels: data,
+    labels: data,
+    commonAnnotations: data,
+    patchesStrategicMerge: strings2,
+    patchesJson6902: { kind: "structs", of: PATCH },
+    patches: { kind: "structs", of: PATCH },
+    images: data,
+    imageTags: data,
+    replacements: { kind: "structs", of: REPLACEMENT },
+    replicas: data,
+    vars: data,
+    sortOptions: data,
+    resources: strings2,
+    components: strings2,
+    crds: strings2,
+    bases: strings2,
+    configMapGenerator: { kind: "structs", of: CONFIG_MAP_ARGS },
+    secretGenerator: { kind: "structs", of: SECRET_ARGS },
+    helmGlobals: data,
+    helmCharts: data,
+    helmChartInflationGenerator: data,
+    generatorOptions: data,
+    configurations: strings2,
+    generators: strings2,
+    transformers: strings2,
+    validators: strings2,
+    inventory: data,
+    buildMetadata: strings2
+  }
+};
+function goFoldName(name) {
+  let out = "";
+  for (const ch of name) {
+    if (ch === "\u017F") out += "S";
+    else if (ch === "\u212A") out += "K";
+    else if (ch >= "a" && ch <= "z") out += ch.toUpperCase();
+    else out += ch;
+  }
+  return out;
+}
+function decodeKustomization(doc) {
+  const paths2 = [[[], []]];
+  const problems = [];
+  const value = decodeStruct(doc, KUSTOMIZATION, [], [], paths2, problems);
+  return { value, paths: paths2, problems };
+}
+function setOwn2(target, key, value) {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+function decodeStruct(input, spec, written, canonical, paths2, problems) {
+  const byFold = /* @__PURE__ */ new Map();
+  for (const name of Object.keys(spec.fields)) byFold.set(goFoldName(name), name);
+  const out = {};
+  const seen = /* @__PURE__ */ new Map();
+  for (const [key, value] of Object.entries(input)) {
+    const field = Object.hasOwn(spec.fields, key) ? key : byFold.get(goFoldName(key));
+    const name = field ?? key;
+    const earlier = seen.get(name);
+    if (earlier !== void 0) {
+      problems.push({
+        path: [...written, key],
+        message: `"${key}" and "${earlier}" are the same ${spec.name} field "${name}" to kustomize (Go matches field names case-insensitively); it keeps the last one, so the file is refused`
+      });
+      continue;
+    }
+    seen.set(name, key);
+    const from = [...written, key];
+    const to = [...canonical, name];
+    paths2.push([to, from]);
+    const fieldSpec = field ? spec.fields[field] : data;
+    setOwn2(out, name, decodeField(value, fieldSpec, `${spec.name}.${name}`, from, to, paths2, problems));
+  }
+  return out;
+}
+function decodeField(value, spec, label, written, canonical, paths2, problems) {
+  if (value === null || value === void 0) return null;
+  const wrong = (what, at = written) => {
+    problems.push({ path: at, message: `${label} must be ${what}` });
+  };
+  switch (spec.kind) {
+    case "data":
+      copyPaths(value, written, canonical, paths2);
+      return value;
+    case "string":
+      if (typeof value !== "string") wrong("a string");
+      return value;
+    case "strings":
+      if (!Array.isArray(value)) {
+        wrong("a list of strings");
+        return value;
+      }
+      value.forEach((item, i) => {
+        paths2.push([[...canonical, i], [...written, i]]);
+        if (typeof item !== "string") wrong(`a list of strings (entry ${i + 1} is ${describe(item)})`, [...written, i]);
+      });
+      return value;
+    case "stringMap":
+      if (!isRecord(value)) {
+        wrong("a map of strings");
+        return value;
+      }
+      for (const [k, v] of Object.entries(value)) {
+        paths2.push([[...canonical, k], [...written, k]]);
+        if (typeof v !== "string" && v !== null) wrong(`a map of strings ("${k}" is ${describe(v)})`, [...written, k]);
+      }
+      return value;
+    case "structs":
+      if (!Array.isArray(value)) {
+        wrong(`a list of ${spec.of.name}`);
+        return value;
+      }
+      return value.map((item, i) => {
+        paths2.push([[...canonical, i], [...written, i]]);
+        if (!isRecord(item)) {
+          wrong(`a list of ${spec.of.name} (entry ${i + 1} is ${describe(item)})`, [...written, i]);
+          return item;
+        }
+        return decodeStruct(item, spec.of, [...written, i], [...canonical, i], paths2, problems);
+      });
+  }
+}
+function copyPaths(value, written, canonical, paths2) {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      paths2.push([[...canonical, i], [...written, i]]);
+      copyPaths(v, [...written, i], [...canonical, i], paths2);
+    });
+  } else if (isRecord(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      paths2.push([[...canonical, k], [...written, k]]);
+      copyPaths(v, [...written, k], [...canonical, k], paths2);
+    }
+  }
+}
+function describe(value) {
+  return value === null ? "null" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a map" : `a ${typeof value}`;
+}
+
+// src/targets/kustomization.ts
 var KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function findKustomizationFile(repo, dir) {
   for (const name of KUSTOMIZATION_FILE_NAMES) {
@@ -65045,7 +65563,7 @@ function findKustomizationFile(repo, dir) {
 }
 function isRemoteReference(value) {
   const v = value.trim();
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^git@/i.test(v) || /^git::/i.test(v) || /[?&](ref|version|submodules|timeout)=/i.test(v) || /^(github\.com|gitlab\.com|bitbucket\.org|ssh\.dev\.azure\.com|dev\.azure\.com)\//i.test(v) || /\.git(\/\/|$|\?)/i.test(v);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^git@/i.test(v) || /^[a-z0-9][a-z0-9+.-]*::/i.test(v) || /[?&](ref|version|submodules|timeout)=/i.test(v) || /^(github\.com|gitlab\.com|bitbucket\.org|ssh\.dev\.azure\.com|dev\.azure\.com)\//i.test(v) || /\.git(\/\/|$|\?)/i.test(v);
 }
 function parseKustomization(repo, dir, file = findKustomizationFile(repo, dir)) {
   const node = {
@@ -65053,10 +65571,12 @@ function parseKustomization(repo, dir, file = findKustomizationFile(repo, dir)) 
     file: file ?? (dir ? `${dir}/kustomization.yaml` : "kustomization.yaml"),
     kind: "Kustomization",
     value: {},
+    readable: false,
     entries: [],
     files: [],
     includes: [],
     refused: [],
+    pluginConfigs: /* @__PURE__ */ new Map(),
     helmCharts: false,
     errors: []
   };
@@ -65065,9 +65585,6 @@ function parseKustomization(repo, dir, file = findKustomizationFile(repo, dir)) 
     return node;
   }
   const present = KUSTOMIZATION_FILE_NAMES.map((n) => dir ? `${dir}/${n}` : n).filter((f) => repo.isFile(f));
-  if (present.length > 1) {
-    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path7.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
-  }
   let text;
   try {
     text = repo.readText(file);
@@ -65075,109 +65592,95 @@ function parseKustomization(repo, dir, file = findKustomizationFile(repo, dir)) 
     node.errors.push(asInputError(err, file));
     return node;
   }
-  const parsed = parseYaml(text, file);
+  const parsed = parseGoYaml(kustomizeFixups(text, file), file);
   node.errors.push(...parsed.errors);
   const docs = parsed.documents.filter((d) => d.value !== null && d.value !== void 0);
   const doc = docs[0];
-  if (!doc) return node;
-  if (docs.length > 1) node.errors.push(new InputError(file, "a kustomization file holds one YAML document; only the first is read", "invalid-kustomization", docs[1].line));
+  if (parsed.errors.length > 0) return node;
+  if (!doc) {
+    node.readable = present.length === 1;
+    node.sourceMap = emptySourceMap(file);
+    return node;
+  }
+  if (docs.length > 1) {
+    node.errors.push(new InputError(file, "a kustomization file holds one YAML document; kustomize reads only the first, so the file is refused", "invalid-kustomization", docs[1].line));
+    return node;
+  }
   if (!isRecord(doc.value)) {
     node.errors.push(new InputError(file, "a kustomization must be a YAML mapping", "invalid-kustomization", doc.line));
     return node;
   }
-  node.value = doc.value;
-  node.sourceMap = doc.sourceMap;
-  if (typeof doc.value.kind === "string") node.kind = doc.value.kind;
-  collectEntries(repo, node);
+  const decoded = decodeKustomization(doc.value);
+  node.value = decoded.value;
+  node.sourceMap = doc.sourceMap.withPaths(decoded.paths);
+  for (const p of decoded.problems) node.errors.push(new InputError(file, p.message, "invalid-kustomization", doc.sourceMap.locate(p.path).location.line));
+  if (present.length > 1) {
+    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path7.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
+  }
+  if (typeof node.value.kind === "string") node.kind = node.value.kind;
+  node.readable = node.errors.length === 0;
+  if (node.readable) collectEntries(repo, node);
   return node;
+}
+function kustomizeFixups(text, file) {
+  const fixed = text.replaceAll("imageTags:", "images:");
+  const first = parseGoYaml(fixed, file).documents[0]?.value;
+  const patches = isRecord(first) && Object.hasOwn(first, "patches") ? first.patches : void 0;
+  const legacy = Array.isArray(patches) && patches.some((p) => typeof p === "string");
+  return legacy ? fixed.replaceAll("patches:", "patchesStrategicMerge:") : fixed;
 }
 function collectEntries(repo, node) {
   const k = node.value;
   const lineOf = (yamlPath) => node.sourceMap?.locate(yamlPath).location.line ?? 1;
-  const bad = (yamlPath, reason) => {
-    node.errors.push(new InputError(node.file, reason, "invalid-kustomization", lineOf(yamlPath)));
-  };
-  const stringList = (field, role, allowFolders, allowInline = false) => {
-    const list = k[field];
-    if (list === void 0 || list === null) return;
-    if (!Array.isArray(list)) return bad([field], `"${field}" must be a list`);
-    list.forEach((item, i) => {
-      if (typeof item !== "string") {
-        if (allowInline && isRecord(item)) return;
-        return bad([field, i], `"${field}" entry ${i + 1} must be a string`);
-      }
-      if (allowInline && item.includes("\n")) return;
-      addEntry(repo, node, { field, yamlPath: [field, i], value: item, line: lineOf([field, i]), role }, allowFolders);
+  const list = (field) => Array.isArray(k[field]) ? k[field] : [];
+  const entry = (field, yamlPath, value, role, prefix) => ({
+    field,
+    yamlPath,
+    value,
+    ...prefix ? { prefix } : {},
+    line: lineOf(yamlPath),
+    role
+  });
+  for (const [field, role] of [["resources", "resource"], ["bases", "resource"], ["components", "component"]]) {
+    list(field).forEach((item, i) => addEntry(repo, node, entry(field, [field, i], item, role), true));
+  }
+  for (const field of ["crds", "configurations"]) {
+    list(field).forEach((item, i) => addEntry(repo, node, entry(field, [field, i], item, "config"), false));
+  }
+  for (const field of ["generators", "transformers", "validators"]) {
+    list(field).forEach((item, i) => {
+      const text = item;
+      if (text.includes("\n")) checkInlinePluginConfig(node, entry(field, [field, i], text, "plugin-config"));
+      else addEntry(repo, node, entry(field, [field, i], text, "plugin-config"), true);
     });
-  };
-  stringList("resources", "resource", true);
-  stringList("bases", "resource", true);
-  stringList("components", "component", true);
-  stringList("crds", "config", false);
-  stringList("configurations", "config", false);
-  stringList("generators", "config", true, true);
-  stringList("transformers", "config", true, true);
-  stringList("validators", "config", true, true);
-  const pathItems = (field, role) => {
-    const list = k[field];
-    if (list === void 0 || list === null) return;
-    if (!Array.isArray(list)) return bad([field], `"${field}" must be a list`);
-    list.forEach((item, i) => {
-      if (!isRecord(item)) return bad([field, i], `"${field}" entry ${i + 1} must be a mapping`);
-      if (item.path === void 0 || item.path === null) return;
-      if (typeof item.path !== "string") return bad([field, i, "path"], `"${field}" entry ${i + 1}: "path" must be a string`);
-      addEntry(repo, node, { field, yamlPath: [field, i, "path"], value: item.path, line: lineOf([field, i, "path"]), role }, false);
+  }
+  for (const field of ["patches", "patchesJson6902", "replacements"]) {
+    list(field).forEach((item, i) => {
+      if (isRecord(item) && typeof item.path === "string") addEntry(repo, node, entry(field, [field, i, "path"], item.path, field === "replacements" ? "config" : "patch"), false);
     });
-  };
-  pathItems("patches", "patch");
-  pathItems("patchesJson6902", "patch");
-  pathItems("replacements", "config");
-  const smp = k.patchesStrategicMerge;
-  if (Array.isArray(smp)) {
-    smp.forEach((item, i) => {
-      if (typeof item !== "string") return bad(["patchesStrategicMerge", i], `"patchesStrategicMerge" entry ${i + 1} must be a string`);
-      if (isInlinePatch(item)) return;
-      addEntry(repo, node, { field: "patchesStrategicMerge", yamlPath: ["patchesStrategicMerge", i], value: item, line: lineOf(["patchesStrategicMerge", i]), role: "patch" }, false);
-    });
-  } else if (smp !== void 0 && smp !== null) bad(["patchesStrategicMerge"], '"patchesStrategicMerge" must be a list');
+  }
+  list("patchesStrategicMerge").forEach((item, i) => {
+    if (!isInlinePatch(item)) addEntry(repo, node, entry("patchesStrategicMerge", ["patchesStrategicMerge", i], item, "patch"), false);
+  });
   for (const field of ["configMapGenerator", "secretGenerator"]) {
-    const list = k[field];
-    if (list === void 0 || list === null) continue;
-    if (!Array.isArray(list)) {
-      bad([field], `"${field}" must be a list`);
-      continue;
-    }
-    list.forEach((gen, i) => {
-      if (!isRecord(gen)) return bad([field, i], `"${field}" entry ${i + 1} must be a mapping`);
-      if (Array.isArray(gen.files)) {
-        gen.files.forEach((f, j) => {
-          if (typeof f !== "string") return bad([field, i, "files", j], `"${field}" files entry must be a string`);
-          const eq = f.indexOf("=");
-          const p = eq >= 0 ? f.slice(eq + 1) : f;
-          addEntry(repo, node, { field, yamlPath: [field, i, "files", j], value: p, line: lineOf([field, i, "files", j]), role: "generator-file" }, false);
-        });
-      }
-      if (Array.isArray(gen.envs)) {
-        gen.envs.forEach((f, j) => {
-          if (typeof f !== "string") return bad([field, i, "envs", j], `"${field}" envs entry must be a string`);
-          addEntry(repo, node, { field, yamlPath: [field, i, "envs", j], value: f, line: lineOf([field, i, "envs", j]), role: "generator-file" }, false);
-        });
-      }
-      if (typeof gen.env === "string") {
-        addEntry(repo, node, { field, yamlPath: [field, i, "env"], value: gen.env, line: lineOf([field, i, "env"]), role: "generator-file" }, false);
-      }
+    list(field).forEach((gen, i) => {
+      if (!isRecord(gen)) return;
+      (Array.isArray(gen.files) ? gen.files : []).forEach((f, j) => {
+        const eq = f.indexOf("=");
+        const prefix = eq >= 0 ? f.slice(0, eq + 1) : void 0;
+        addEntry(repo, node, entry(field, [field, i, "files", j], eq >= 0 ? f.slice(eq + 1) : f, "generator-file", prefix), false);
+      });
+      (Array.isArray(gen.envs) ? gen.envs : []).forEach((f, j) => addEntry(repo, node, entry(field, [field, i, "envs", j], f, "generator-file"), false));
+      if (typeof gen.env === "string") addEntry(repo, node, entry(field, [field, i, "env"], gen.env, "generator-file"), false);
     });
   }
   const openapi = k.openapi;
-  if (isRecord(openapi) && typeof openapi.path === "string") {
-    addEntry(repo, node, { field: "openapi", yamlPath: ["openapi", "path"], value: openapi.path, line: lineOf(["openapi", "path"]), role: "config" }, false);
-  }
+  if (isRecord(openapi) && typeof openapi.path === "string") addEntry(repo, node, entry("openapi", ["openapi", "path"], openapi.path, "config"), false);
   for (const field of ["helmCharts", "helmChartInflationGenerator"]) {
     if (k[field] === void 0 || k[field] === null) continue;
     node.helmCharts = true;
     node.refused.push([field]);
-    const list = Array.isArray(k[field]) ? k[field] : [];
-    const names = list.map((c) => isRecord(c) && typeof c.name === "string" ? c.name : "").filter(Boolean);
+    const names = list(field).map((c) => isRecord(c) && typeof c.name === "string" ? c.name : "").filter(Boolean);
     node.errors.push(
       new InputError(
         node.file,
@@ -65190,7 +65693,36 @@ function collectEntries(repo, node) {
   if (k.helmGlobals !== void 0) node.refused.push(["helmGlobals"]);
 }
 function isInlinePatch(value) {
-  return value.includes("\n") || /^\s*(apiVersion|kind|metadata)\s*:/m.test(value);
+  return value.includes("\n") || /^\s*(\{|apiVersion\s*:|kind\s*:|metadata\s*:)/m.test(value);
+}
+function pluginConfigDocuments(node, entry, text, where) {
+  const parsed = parseGoYaml(text, where);
+  const refuse = (reason, ruleId) => {
+    node.refused.push(entry.yamlPath.slice(0, 2));
+    node.errors.push(new InputError(node.file, `${entry.field} entry ${entry.yamlPath[1] + 1}: ${reason}`, ruleId, entry.line));
+    return void 0;
+  };
+  if (parsed.errors.length > 0) return refuse(`the configuration cannot be read unambiguously (${parsed.errors[0].reason})`, "invalid-kustomization");
+  const values = parsed.documents.map((d) => d.value).filter((v) => v !== null);
+  const remote = remoteStrings(values)[0];
+  if (remote !== void 0) return refuse(`the configuration names "${remote}", which kustomize would fetch; the gate renders only what is in the repository`, "remote-resource");
+  return values;
+}
+function checkInlinePluginConfig(node, entry) {
+  const values = pluginConfigDocuments(node, entry, entry.value, node.file);
+  if (!values) return;
+  node.value[entry.field][entry.yamlPath[1]] = values.map(toJsonDocument).join("---\n");
+}
+function remoteStrings(value, out = []) {
+  if (typeof value === "string") {
+    if (isRemoteReference(value)) out.push(value);
+  } else if (Array.isArray(value)) for (const v of value) remoteStrings(v, out);
+  else if (isRecord(value)) for (const v of Object.values(value)) remoteStrings(v, out);
+  return out;
+}
+function toJsonDocument(value) {
+  return `${JSON.stringify(value).replace(/[\u0080-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}
+`;
 }
 function addEntry(repo, node, entry, allowFolders) {
   node.entries.push(entry);
@@ -65202,36 +65734,52 @@ function addEntry(repo, node, entry, allowFolders) {
   if (isRemoteReference(entry.value)) {
     return refuse(`remote ${entry.field} entry "${entry.value}" is not fetched: the gate renders only what is in the repository (no network during rendering)`, "remote-resource");
   }
-  let resolved;
+  let lexical;
   try {
-    resolved = repo.resolveFrom(node.dir, entry.value, node.file);
+    lexical = repo.resolveFrom(node.dir, entry.value, node.file);
   } catch (err) {
     const e = asInputError(err, node.file);
     return refuse(`${entry.field} entry "${entry.value}": ${e.reason}`, e.ruleId);
   }
-  if (allowFolders && repo.isDirectory(resolved)) {
-    if (!findKustomizationFile(repo, resolved)) {
-      return refuse(`${entry.field} entry "${entry.value}" is a folder without a kustomization file`, "file-not-found");
+  if (allowFolders && repo.isDirectory(lexical)) {
+    const real = repo.canonical(lexical);
+    if (entry.role === "plugin-config") {
+      return refuse(`${entry.field} entry "${entry.value}" is a folder: configurations built by another kustomization cannot be checked before kustomize runs them`, "invalid-kustomization");
     }
-    entry.resolved = resolved;
+    if (!findKustomizationFile(repo, real)) return refuse(`${entry.field} entry "${entry.value}" is a folder without a kustomization file`, "file-not-found");
+    entry.resolved = real;
     entry.folder = true;
-    if (!node.includes.includes(resolved)) node.includes.push(resolved);
+    if (!node.includes.includes(real)) node.includes.push(real);
     return;
   }
-  if (!repo.isFile(resolved)) {
+  if (!repo.isFile(lexical)) {
     let reason = "not found in the repository";
     let ruleId = "file-not-found";
     try {
-      repo.readBytes(resolved);
+      repo.readBytes(lexical);
     } catch (err) {
-      const e = asInputError(err, resolved);
+      const e = asInputError(err, lexical);
       reason = e.reason;
       ruleId = e.ruleId;
     }
-    return refuse(`${entry.field} entry "${entry.value}" (${resolved || "."}): ${reason}`, ruleId);
+    return refuse(`${entry.field} entry "${entry.value}" (${lexical || "."}): ${reason}`, ruleId);
+  }
+  const dir = path7.posix.dirname(lexical);
+  const realDir = repo.canonical(dir === "." ? "" : dir);
+  const resolved = realDir ? `${realDir}/${path7.posix.basename(lexical)}` : path7.posix.basename(lexical);
+  if (entry.role === "plugin-config") {
+    let text;
+    try {
+      text = repo.readText(resolved);
+    } catch (err) {
+      return refuse(`${entry.field} entry "${entry.value}": ${asInputError(err, resolved).reason}`, asInputError(err, resolved).ruleId);
+    }
+    const values = pluginConfigDocuments(node, entry, text, resolved);
+    if (!values) return;
+    node.pluginConfigs.set(resolved, values);
   }
   entry.resolved = resolved;
-  if (!node.files.includes(resolved)) node.files.push(resolved);
+  for (const f of [resolved, repo.canonical(resolved)]) if (!node.files.includes(f)) node.files.push(f);
 }
 function asInputError(err, file) {
   if (err instanceof InputError) return err;
@@ -65269,8 +65817,14 @@ function loadKustomizationGraph(repo, dir, cache2 = /* @__PURE__ */ new Map()) {
     }
     stack.pop();
   };
-  visit(dir);
-  return { root: dir, rootFile: nodes.get(dir)?.file, nodes, inputs: [...inputs].sort(), errors: dedupeErrors(errors) };
+  let root = dir;
+  try {
+    root = repo.canonical(dir);
+  } catch {
+  }
+  visit(root);
+  const readable = [...nodes.values()].every((n) => n.readable) && !errors.some((e) => e.ruleId === "kustomization-cycle");
+  return { root, rootFile: nodes.get(root)?.file, nodes, inputs: [...inputs].sort(), readable, errors: dedupeErrors(errors) };
 }
 function dedupeErrors(errors) {
   const seen = /* @__PURE__ */ new Set();
@@ -65382,7 +65936,6 @@ function detectKustomize() {
 }
 
 // src/render/kustomize/sandbox.ts
-var import_yaml2 = __toESM(require_dist2(), 1);
 import { mkdirSync, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync } from "node:fs";
 import os6 from "node:os";
 import path10 from "node:path";
@@ -65390,25 +65943,30 @@ function createSandbox(repo, targetPath, inputs, graph) {
   const root = mkdtempSync2(path10.join(os6.tmpdir(), "gitops-gate-kustomize-"));
   const errors = [];
   const nodesByFile = /* @__PURE__ */ new Map();
-  for (const node of graph.nodes.values()) nodesByFile.set(node.file, node);
+  const pluginConfigs = /* @__PURE__ */ new Map();
+  for (const node of graph.nodes.values()) {
+    nodesByFile.set(node.file, node);
+    for (const [file, docs] of node.pluginConfigs) pluginConfigs.set(file, docs);
+  }
   try {
     for (const rel of inputs) {
-      let bytes2;
-      try {
-        bytes2 = repo.readBytes(rel);
-      } catch (err) {
-        errors.push(err instanceof InputError ? err : new InputError(rel, err.message, "invalid-input"));
-        continue;
-      }
       const dest = path10.join(root, ...repo.normalize(rel).split("/"));
       if (!dest.startsWith(root + path10.sep)) continue;
-      mkdirSync(path10.dirname(dest), { recursive: true });
       const node = nodesByFile.get(rel);
-      if (node) {
-        writeFileSync(dest, rewriteKustomization(bytes2.toString("utf8"), node, node.dir === graph.root));
-      } else {
-        writeFileSync(dest, bytes2);
+      const docs = pluginConfigs.get(rel);
+      let content;
+      if (node) content = serializeKustomization(node, node.dir === graph.root);
+      else if (docs) content = docs.map(toJsonDocument).join("---\n");
+      else {
+        try {
+          content = repo.readBytes(rel);
+        } catch (err) {
+          errors.push(err instanceof InputError ? err : new InputError(rel, err.message, "invalid-input"));
+          continue;
+        }
       }
+      mkdirSync(path10.dirname(dest), { recursive: true });
+      writeFileSync(dest, content);
     }
   } catch (err) {
     rmSync2(root, { recursive: true, force: true });
@@ -65418,25 +65976,37 @@ function createSandbox(repo, targetPath, inputs, graph) {
   mkdirSync(targetDir, { recursive: true });
   return { root, targetDir, errors, remove: () => rmSync2(root, { recursive: true, force: true }) };
 }
-function rewriteKustomization(text, node, isRoot) {
-  if (!isRoot && node.refused.length === 0) return text;
-  const doc = (0, import_yaml2.parseDocument)(text, { uniqueKeys: false });
-  if (doc.errors.length > 0 || doc.contents === null) return text;
-  const refused = [...node.refused].sort(comparePathsDesc);
-  for (const p of refused) {
-    if (doc.hasIn(p)) doc.deleteIn(p);
+function serializeKustomization(node, isRoot) {
+  const value = structuredClone(node.value);
+  for (const entry of node.entries) {
+    if (entry.resolved === void 0) continue;
+    const relative = path10.posix.relative(node.dir, entry.resolved) || ".";
+    setAt(value, entry.yamlPath, `${entry.prefix ?? ""}${relative}`);
   }
+  for (const p of [...node.refused].sort(comparePathsDesc)) deleteAt(value, p);
   if (isRoot) {
-    const current = doc.getIn(["buildMetadata"]);
     const wanted = ["originAnnotations", "transformerAnnotations"];
-    if ((0, import_yaml2.isSeq)(current)) {
-      const have = new Set(current.items.map((i) => String(i.value ?? i)));
-      for (const w of wanted) if (!have.has(w)) current.add(w);
-    } else {
-      doc.setIn(["buildMetadata"], doc.createNode(wanted));
-    }
+    const current = Array.isArray(value.buildMetadata) ? value.buildMetadata : [];
+    value.buildMetadata = [...current, ...wanted.filter((w) => !current.includes(w))];
   }
-  return doc.toString();
+  return toJsonDocument(value);
+}
+function parentOf(value, p) {
+  let cur = value;
+  for (const seg of p.slice(0, -1)) cur = isRecord(cur) ? cur[seg] : Array.isArray(cur) ? cur[seg] : void 0;
+  return cur;
+}
+function setAt(value, p, v) {
+  const parent = parentOf(value, p);
+  const last = p[p.length - 1];
+  if (Array.isArray(parent) && typeof last === "number") parent[last] = v;
+  else if (isRecord(parent)) parent[last] = v;
+}
+function deleteAt(value, p) {
+  const parent = parentOf(value, p);
+  const last = p[p.length - 1];
+  if (Array.isArray(parent) && typeof last === "number") parent.splice(last, 1);
+  else if (isRecord(parent)) delete parent[last];
 }
 function comparePathsDesc(a, b) {
   const n = Math.min(a.length, b.length);
@@ -65970,9 +66540,10 @@ function imageName(image) {
 async function renderKustomize(target, repo, options) {
   const graph = loadKustomizationGraph(repo, target.path);
   const rootFile = graph.rootFile ?? (target.path ? `${target.path}/kustomization.yaml` : "kustomization.yaml");
-  const rootNode = graph.nodes.get(target.path);
-  if (!rootNode?.sourceMap) {
-    return { objects: [], errors: graph.errors.filter((e) => e.file === rootFile) };
+  if (!graph.readable) {
+    const unreadable = [...graph.nodes.values()].filter((n) => !n.readable).map((n) => n.file);
+    const why = unreadable.length > 0 ? `${unreadable.join(", ")} cannot be read unambiguously` : "its kustomizations include each other in a cycle";
+    return { objects: [], errors: [new InputError(rootFile, `not rendered: ${why}; no objects from this target are checked`, "kustomization-not-rendered")] };
   }
   const binary = options.binary ?? detectKustomize();
   if (!binary) {
@@ -66274,7 +66845,7 @@ var ProvenanceTracer = class {
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     const literal = written.some((s) => s.kind === "text" && this.rendered.content.slice(s.start, s.end).trim() !== "" && !isQuoteOnly(this.rendered.content.slice(s.start, s.end)));
     const actions = written.filter((s) => s.kind === "action");
-    if (actions.length === 0 || literal && !isScalar3(value)) return { location: template, related: [] };
+    if (actions.length === 0 || literal && !isScalar4(value)) return { location: template, related: [] };
     const actionTemplate = this.templateLocation(actions[actions.length - 1]);
     const valuesPath = this.valuesPathFor(path18, value, actions);
     const valuesLocation = valuesPath && this.valuesLocation(valuesPath);
@@ -66341,7 +66912,7 @@ var ProvenanceTracer = class {
     return void 0;
   }
 };
-function isScalar3(value) {
+function isScalar4(value) {
   return value === null || typeof value !== "object" && value !== void 0;
 }
 function isQuoteOnly(text) {
@@ -66632,7 +67203,7 @@ function helmTargets(repo, chartDir, config, configSource) {
 function targetId(kind, folder) {
   return `${kind}:${folder === "" ? "." : folder}`;
 }
-var isYamlFile = (file) => /\.ya?ml$/i.test(file);
+var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
 var dirOf = (file) => {
   const d = path14.posix.dirname(file);
   return d === "." ? "" : d;
@@ -66646,7 +67217,8 @@ function matcher(globs) {
 }
 function discoverTargets(repo, options) {
   const errors = [];
-  const files = repo.walk("");
+  const skipped = [];
+  const files = repo.walk("", errors);
   const fileSet = new Set(files);
   const dirs = [...new Set(files.map(dirOf))].sort();
   const chartDirs = dirs.filter((d) => fileSet.has(d ? `${d}/Chart.yaml` : "Chart.yaml"));
@@ -66669,8 +67241,8 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isYamlFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path14.posix.basename(f)));
-  const manifestFolders = groupManifests(repo, manifestCandidates);
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path14.posix.basename(f)));
+  const manifestFolders = groupManifests(repo, manifestCandidates, skipped);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
   const folderAllowed = (folder, markers) => {
@@ -66679,18 +67251,16 @@ function discoverTargets(repo, options) {
     if (include && !candidates.some(include)) return false;
     return true;
   };
-  const kustomizeTarget = (d) => ({
-    id: targetId("kustomize", d),
-    kind: "kustomize",
-    path: d,
-    inputs: graphs.get(d)?.inputs ?? loadKustomizationGraph(repo, d, cache2).inputs,
-    renderable: true
-  });
+  const kustomizeTarget = (d) => {
+    const graph = graphs.get(d) ?? loadKustomizationGraph(repo, d, cache2);
+    graphs.set(d, graph);
+    return withProblems({ id: targetId("kustomize", d), kind: "kustomize", path: d, inputs: graph.inputs, renderable: true }, graph.errors);
+  };
   const chartConfigs = new Map((options.charts ?? []).map((c) => [repo.normalize(c.path.replace(/^\.\/?$/, "")), c]));
   const addHelmTargets = (d) => {
     const found = helmTargets(repo, d, chartConfigs.get(d), options.configSource ?? "config");
-    targets.push(...found.targets);
-    errors.push(...found.errors);
+    if (found.targets.length === 0) errors.push(...found.errors);
+    targets.push(...found.targets.map((t) => withProblems(t, found.errors)));
   };
   const manifestsTarget = (d, list) => ({ id: targetId("manifests", d), kind: "manifests", path: d, inputs: [...list], files: [...list], renderable: true });
   const targets = [];
@@ -66706,14 +67276,11 @@ function discoverTargets(repo, options) {
       }
       const want = t.kind;
       if ((!want || want === "kustomize") && findKustomizationFile(repo, d)) {
-        const g = graphs.get(d) ?? loadKustomizationGraph(repo, d, cache2);
-        graphs.set(d, g);
-        errors.push(...g.errors);
         targets.push(kustomizeTarget(d));
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isYamlFile(f) && !kustomizationNames.has(path14.posix.basename(f)))).get(d) : void 0;
+        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path14.posix.basename(f))), skipped).get(d) : void 0;
         if (list && list.length > 0) targets.push(manifestsTarget(d, list));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -66725,49 +67292,61 @@ function discoverTargets(repo, options) {
       const file = findKustomizationFile(repo, d);
       if (!folderAllowed(d, file ? [file] : [])) continue;
       targets.push(kustomizeTarget(d));
-      errors.push(...graphs.get(d).errors);
     }
     for (const d of topCharts) {
       if (folderAllowed(d, [d ? `${d}/Chart.yaml` : "Chart.yaml"])) addHelmTargets(d);
     }
     for (const [d, list] of manifestFolders) {
-      if (exclude && exclude(d === "" ? "." : d)) continue;
-      const kept = list.filter((f) => !(exclude && exclude(f)) && (!include || include(f) || include(d === "" ? "." : d)));
+      const folderExcluded = exclude !== void 0 && exclude(d === "" ? "." : d);
+      const kept = list.filter((f) => !folderExcluded && !(exclude && exclude(f)) && (!include || include(f) || include(d === "" ? "." : d)));
+      for (const f of list) if (!kept.includes(f)) skipped.push({ file: f, reason: "excluded by config" });
       if (kept.length > 0) targets.push(manifestsTarget(d, kept));
     }
   }
   const seen = /* @__PURE__ */ new Set();
   const unique = targets.filter((t) => seen.has(t.id) ? false : (seen.add(t.id), true));
   unique.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return { targets: unique, errors: dedupeErrors(errors) };
+  skipped.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  return { targets: unique, errors: dedupeErrors(errors), skipped };
 }
-function groupManifests(repo, candidates) {
+function withProblems(target, problems) {
+  return problems.length > 0 ? { ...target, problems: dedupeErrors(problems) } : target;
+}
+function groupManifests(repo, candidates, skipped) {
   const byDir = /* @__PURE__ */ new Map();
   for (const file of candidates) {
-    const kind = classifyYaml(repo, file);
-    if (kind === "other") continue;
+    const kind = classifyManifestFile(repo, file);
+    if (kind !== "manifest" && kind !== "broken") {
+      skipped.push({ file, reason: kind });
+      continue;
+    }
     const d = dirOf(file);
-    let entry = byDir.get(d);
-    if (!entry) byDir.set(d, entry = { good: [], broken: [] });
-    (kind === "manifest" ? entry.good : entry.broken).push(file);
+    const list = byDir.get(d);
+    if (list) list.push(file);
+    else byDir.set(d, [file]);
   }
-  const out = /* @__PURE__ */ new Map();
-  for (const [d, { good, broken }] of [...byDir].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    if (good.length > 0) out.set(d, [...good, ...broken].sort());
-  }
-  return out;
+  return new Map([...byDir].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([d, list]) => [d, list.sort()]));
 }
-function classifyYaml(repo, file) {
+function classifyManifestFile(repo, file) {
   let text;
   try {
     text = repo.readText(file);
   } catch {
     return "broken";
   }
+  if (/\.json$/i.test(file)) {
+    try {
+      JSON.parse(text);
+    } catch {
+      return "not valid JSON";
+    }
+  }
   const { documents, errors } = parseYaml(text, file);
-  const hasObject = documents.some((d) => isKubeObject(d.value));
-  if (hasObject) return "manifest";
-  return errors.length > 0 ? "broken" : "other";
+  if (errors.length > 0) return "broken";
+  return documents.some((d) => isKubeObject(d.value) || isKubeList(d.value)) ? "manifest" : "not Kubernetes YAML";
+}
+function isKubeList(value) {
+  return isRecord(value) && typeof value.kind === "string" && /List$/.test(value.kind) && Array.isArray(value.items);
 }
 
 // src/targets/index.ts
@@ -66813,23 +67392,36 @@ var TargetIndex = class {
 async function run(request2) {
   const root = path16.resolve(request2.root);
   const notes = [];
+  const startedAt = Date.now();
   if (!request2.base) {
     const settings = resolveSettings(request2, root, root);
+    const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules, settings);
-    const scan = await scanTree(head, settings, active, (all) => all);
+    const scan = await scanTree(head, settings, active, budget, (all) => all);
     const findings = sortFindings(withExceptions(scan.findings, settings, notes));
-    return { settings, rules, findings, blocking: blockingFindings(findings, settings.failOn), targets: scan.targets, baseScanned: false, notes };
+    return {
+      settings,
+      rules,
+      findings,
+      blocking: blockingFindings(findings, settings.failOn),
+      targets: scan.targets,
+      baseScanned: false,
+      notes,
+      coverage: coverageOf(scan, scan.skipped)
+    };
   }
   const baseCommit = await mergeBase(root, await resolveCommit(root, request2.base));
   const changes = await changedFiles(root, baseCommit);
   const exported = await exportRevision(root, baseCommit);
   try {
     const settings = resolveSettings(request2, root, exported.dir);
-    const policyFiles = /* @__PURE__ */ new Set([...CONFIG_FILE_NAMES, ...settings.rules.custom]);
+    const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
+    const policyFiles = [...CONFIG_FILE_NAMES, ...request2.configPath ? [configPathInRepository(request2.configPath, root)] : [], ...settings.rules.custom];
     for (const change of changes) {
-      if ([...policyFiles].some((p) => change.path === p || change.path.startsWith(`${p}/`))) {
+      const touched = [change.path, change.previousPath].filter((p) => p !== void 0);
+      if (touched.some((t) => policyFiles.some((p) => t === p || t.startsWith(`${p}/`)))) {
         notes.push(`This change edits the gitops-gate policy (${change.path}); the base revision's policy was applied.`);
       }
     }
@@ -66838,11 +67430,15 @@ async function run(request2) {
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
     const active = activeRules(rules, settings);
     const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
-    const headScan = await scanTree(head, settings, active, (all) => new TargetIndex(all).affectedBy(changedPaths));
+    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, (all) => all.filter((t) => selected.has(t.id)));
-    const marked = markAgainstBase(headScan.findings, new Set(baseScan.findings.map((f) => f.fingerprint)));
+    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)));
+    if (baseScan.budgetSkipped > 0) {
+      notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
+    }
+    const marked = markAgainstBase(headScan.findings, baseScan.findings);
     const findings = sortFindings(withExceptions(marked, settings, notes));
+    const changed = new Set(changedPaths);
     return {
       settings,
       rules,
@@ -66853,11 +67449,35 @@ async function run(request2) {
       baseCommit,
       changes,
       targetDiffs: diffTargets(baseScan.objects, headScan.objects),
-      notes
+      notes,
+      // In a pull request the files in scope are the ones it changes.
+      coverage: coverageOf(headScan, headScan.skipped.filter((s) => changed.has(s.file)))
     };
   } finally {
     exported.dispose();
   }
+}
+var ScanBudget = class {
+  deadline;
+  constructor(startedAt, budgetMs) {
+    this.deadline = startedAt + budgetMs;
+  }
+  remainingMs() {
+    return this.deadline - Date.now();
+  }
+};
+function coverageOf(scan, skipped) {
+  const byReason = /* @__PURE__ */ new Map();
+  for (const s of skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+  const checked = scan.targets.filter((t) => t.checked).length;
+  return {
+    targets: scan.targets.length,
+    checked,
+    unchecked: scan.targets.length - checked,
+    uncheckedFiles: scan.uncheckedFiles,
+    skipped: [...byReason].sort(([a], [b]) => a < b ? -1 : 1).map(([reason, files]) => ({ reason, files })),
+    budgetExhausted: scan.budgetSkipped > 0
+  };
 }
 function withExceptions(findings, settings, notes) {
   if (settings.exceptions.length === 0) return findings;
@@ -66867,14 +67487,17 @@ function withExceptions(findings, settings, notes) {
 }
 function resolveSettings(request2, root, policyTree) {
   let settings = defaultSettings(root);
-  const configFile = request2.configPath ? path16.resolve(request2.configPath) : CONFIG_FILE_NAMES.map((name) => path16.join(policyTree, name)).find((p) => existsSync3(p));
-  if (configFile) {
-    const source = request2.configPath ?? path16.basename(configFile);
+  const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
+  const inBase = policyTree !== root;
+  const configFile = request2.configPath ? configPathInRepository(request2.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path16.join(policyTree, name)));
+  if (configFile !== void 0) {
+    const source = request2.configPath ?? configFile;
     let text;
     try {
-      text = readFileSync7(configFile, "utf8");
-    } catch {
-      throw new InputError(source, "config file not found", "file-not-found");
+      text = policy.readText(configFile);
+    } catch (err) {
+      const reason = err instanceof InputError ? err.reason : err.message;
+      throw new ConfigError(`${source}: cannot read the config file${inBase ? " at the base revision" : ""}: ${reason}`);
     }
     settings = applyConfig(settings, parseConfig(text, source), source);
   }
@@ -66885,25 +67508,88 @@ function resolveSettings(request2, root, policyTree) {
     pss: { level: request2.pssLevel ?? settings.pss.level, minor: request2.pssVersion ?? settings.pss.minor }
   };
 }
-async function scanTree(repo, settings, rules, select) {
+function configPathInRepository(configPath, root) {
+  const relative = path16.relative(root, path16.resolve(configPath)).split(path16.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path16.isAbsolute(relative)) {
+    throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
+  }
+  return relative;
+}
+function entryExists(abs) {
+  try {
+    lstatSync(abs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
+  "kustomize-build-failed",
+  "render-timeout",
+  "render-output-too-large",
+  "kustomize-not-found",
+  "helm-render-failed",
+  "helm-not-found",
+  "kustomization-not-rendered",
+  "kustomization-cycle",
+  "scan-time-budget"
+]);
+async function scanTree(repo, settings, rules, budget, select) {
   const discovery = discoverTargets(repo, settings.discovery);
-  const errors = discovery.errors.map((error2) => ({ error: error2 }));
+  const problems = discovery.errors.map((error2) => ({ error: error2, subject: subjectOf(repo, error2) }));
   const findings = [];
   const targets = [];
   const objects = /* @__PURE__ */ new Map();
+  let budgetSkipped = 0;
   for (const target of select(discovery.targets)) {
-    const output = await renderTarget(target, repo, { timeoutMs: settings.limits.renderTimeoutMs, helmRenderer: settings.renderer });
-    for (const error2 of output.errors) errors.push({ error: error2, target: target.id });
+    const remaining = budget.remainingMs();
+    let output;
+    if (remaining <= 0) {
+      budgetSkipped++;
+      const reason = `not rendered: the scan's time budget (${Math.round(settings.limits.scanTimeoutMs / 1e3)} s, limits.scanTimeoutSeconds) ran out first; nothing from this target is checked`;
+      output = { objects: [], errors: [new InputError(targetFile(repo, target), reason, "scan-time-budget")] };
+    } else {
+      const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
+      output = await renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer });
+    }
+    const targetErrors = [...target.problems ?? [], ...output.errors];
+    const inputsDigest = memo(() => digest("target", target.id, ...target.inputs.map((f) => `${f}\0${repo.contentDigest(f)}`)));
+    for (const error2 of targetErrors) {
+      problems.push({ error: error2, target: target.id, subject: TARGET_LEVEL_RULES.has(error2.ruleId) ? inputsDigest() : subjectOf(repo, error2) });
+    }
     const identities = /* @__PURE__ */ new Map();
     objects.set(target.id, identities);
     for (const object of output.objects) {
       findings.push(...checkObject(object, rules, { pss: settings.pss }));
       identities.set(`${object.apiVersion.split("/")[0]}/${object.kind}/${object.namespace ?? ""}/${object.name}`, object);
     }
-    targets.push({ id: target.id, kind: target.kind, path: target.path, rendered: target.renderable, objects: output.objects.length });
+    const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
+    targets.push({
+      id: target.id,
+      kind: target.kind,
+      path: target.path,
+      rendered: target.renderable,
+      objects: output.objects.length,
+      checked: unchecked.length === 0,
+      ...unchecked.length > 0 ? { unchecked } : {}
+    });
   }
-  findings.push(...inputFindings(errors, settings.rules.severity));
-  return { targets, findings, objects };
+  findings.push(...inputFindings(problems, settings.rules.severity));
+  const uncheckedFiles = new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file)).size;
+  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped };
+}
+function targetFile(repo, target) {
+  const join2 = (name) => target.path ? `${target.path}/${name}` : name;
+  if (target.kind === "helm") return join2("Chart.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path16.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path16.posix.basename(f))) ?? join2("kustomization.yaml");
+  return target.files?.[0] ?? (target.path || ".");
+}
+function subjectOf(repo, error2) {
+  return isCoverageRule(error2.ruleId) ? digest("file", error2.file, repo.contentDigest(error2.file)) : void 0;
+}
+function memo(compute) {
+  let value;
+  return () => (value ??= { v: compute() }).v;
 }
 function diffTargets(base, head) {
   const diffs = [];

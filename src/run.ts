@@ -3,22 +3,26 @@
  * settings -> changes -> targets -> render (head, and base in PR mode) -> analyze -> policy -> result.
  * Reporting is the caller's: the result holds everything a report needs.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { checkObject, type ActiveRule } from './analyze/engine.js';
-import { inputFindings } from './analyze/input-findings.js';
+import { inputFindings, type InputProblem } from './analyze/input-findings.js';
 import type { Finding } from './analyze/types.js';
 import { changedFiles, exportRevision, mergeBase, resolveCommit, type ChangedFile } from './changes/git.js';
 import { applyExceptions } from './policy/exceptions.js';
 import { blockingFindings, markAgainstBase, sortFindings } from './policy/gate.js';
 import { activeRules } from './policy/rules.js';
 import { renderTarget } from './render/index.js';
+import { isCoverageRule } from './report/diagnostic-rules.js';
+import { digest } from './util/hash.js';
 import { InputError, RepoFiles } from './repo/files.js';
 import { combineRules, loadBuiltinRules, loadCustomRules } from './rules/load.js';
 import type { RuleDefinition } from './rules/types.js';
-import { applyConfig, CONFIG_FILE_NAMES, defaultSettings, parseConfig } from './settings/config.js';
+import { applyConfig, CONFIG_FILE_NAMES, ConfigError, defaultSettings, MAX_CONFIG_BYTES, parseConfig } from './settings/config.js';
 import type { FailOn, Settings } from './settings/types.js';
 import { discoverTargets } from './targets/discover.js';
+import type { Coverage } from './policy/coverage.js';
+import type { SkipReason } from './targets/types.js';
 import { TargetIndex } from './targets/index.js';
 import type { Target } from './targets/types.js';
 import { getAt, refOf, type KubeObject, type ObjectRef } from './objects/types.js';
@@ -40,6 +44,9 @@ export interface TargetReport {
   path: string;
   rendered: boolean;
   objects: number;
+  /** Whether everything the target deploys was checked; when not, `unchecked` says why (the findings say where). */
+  checked: boolean;
+  unchecked?: string[];
 }
 
 /** Rendered objects that a pull request adds, changes or removes, per target. */
@@ -64,19 +71,31 @@ export interface RunResult {
   targetDiffs?: TargetDiff[];
   /** Things the user should know that are not findings (policy edits in the PR, skipped targets). */
   notes: string[];
+  coverage: Coverage;
 }
 
 export async function run(request: ScanRequest): Promise<RunResult> {
   const root = path.resolve(request.root);
   const notes: string[] = [];
+  const startedAt = Date.now();
   if (!request.base) {
     const settings = resolveSettings(request, root, root);
+    const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules, settings);
-    const scan = await scanTree(head, settings, active, (all) => all);
+    const scan = await scanTree(head, settings, active, budget, (all) => all);
     const findings = sortFindings(withExceptions(scan.findings, settings, notes));
-    return { settings, rules, findings, blocking: blockingFindings(findings, settings.failOn), targets: scan.targets, baseScanned: false, notes };
+    return {
+      settings,
+      rules,
+      findings,
+      blocking: blockingFindings(findings, settings.failOn),
+      targets: scan.targets,
+      baseScanned: false,
+      notes,
+      coverage: coverageOf(scan, scan.skipped)
+    };
   }
 
   const baseCommit = await mergeBase(root, await resolveCommit(root, request.base));
@@ -85,9 +104,11 @@ export async function run(request: ScanRequest): Promise<RunResult> {
   try {
     // The policy (config and custom rules) is read from the base revision: a pull request cannot weaken it.
     const settings = resolveSettings(request, root, exported.dir);
-    const policyFiles = new Set([...CONFIG_FILE_NAMES, ...settings.rules.custom]);
+    const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
+    const policyFiles = [...CONFIG_FILE_NAMES, ...(request.configPath ? [configPathInRepository(request.configPath, root)] : []), ...settings.rules.custom];
     for (const change of changes) {
-      if ([...policyFiles].some((p) => change.path === p || change.path.startsWith(`${p}/`))) {
+      const touched = [change.path, change.previousPath].filter((p): p is string => p !== undefined);
+      if (touched.some((t) => policyFiles.some((p) => t === p || t.startsWith(`${p}/`)))) {
         notes.push(`This change edits the gitops-gate policy (${change.path}); the base revision's policy was applied.`);
       }
     }
@@ -97,11 +118,15 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const active = activeRules(rules, settings);
     const changedPaths = changes.flatMap((c) => (c.previousPath ? [c.path, c.previousPath] : [c.path]));
 
-    const headScan = await scanTree(head, settings, active, (all) => new TargetIndex(all).affectedBy(changedPaths));
+    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, (all) => all.filter((t) => selected.has(t.id)));
-    const marked = markAgainstBase(headScan.findings, new Set(baseScan.findings.map((f) => f.fingerprint)));
+    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)));
+    if (baseScan.budgetSkipped > 0) {
+      notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
+    }
+    const marked = markAgainstBase(headScan.findings, baseScan.findings);
     const findings = sortFindings(withExceptions(marked, settings, notes));
+    const changed = new Set(changedPaths);
     return {
       settings,
       rules,
@@ -112,11 +137,40 @@ export async function run(request: ScanRequest): Promise<RunResult> {
       baseCommit,
       changes,
       targetDiffs: diffTargets(baseScan.objects, headScan.objects),
-      notes
+      notes,
+      // In a pull request the files in scope are the ones it changes.
+      coverage: coverageOf(headScan, headScan.skipped.filter((s) => changed.has(s.file)))
     };
   } finally {
     exported.dispose();
   }
+}
+
+/** The time the whole scan may take, base and head together. */
+class ScanBudget {
+  private readonly deadline: number;
+
+  constructor(startedAt: number, budgetMs: number) {
+    this.deadline = startedAt + budgetMs;
+  }
+
+  remainingMs(): number {
+    return this.deadline - Date.now();
+  }
+}
+
+function coverageOf(scan: TreeScan, skipped: readonly { reason: SkipReason }[]): Coverage {
+  const byReason = new Map<SkipReason, number>();
+  for (const s of skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+  const checked = scan.targets.filter((t) => t.checked).length;
+  return {
+    targets: scan.targets.length,
+    checked,
+    unchecked: scan.targets.length - checked,
+    uncheckedFiles: scan.uncheckedFiles,
+    skipped: [...byReason].sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, files]) => ({ reason, files })),
+    budgetExhausted: scan.budgetSkipped > 0
+  };
 }
 
 function withExceptions(findings: Finding[], settings: Settings, notes: string[]): Finding[] {
@@ -126,19 +180,26 @@ function withExceptions(findings: Finding[], settings: Settings, notes: string[]
   return applied.findings;
 }
 
-/** Defaults, then the config file (explicit, or found in `policyTree`), then the request's flags. */
+/**
+ * Defaults, then the config file (explicit, or found in `policyTree`), then the request's flags. The config file is
+ * read from the policy tree (the base revision in pull-request mode) through the confined reader: it must be a
+ * regular file inside the repository, of bounded size; a symbolic link may only point inside the repository.
+ */
 function resolveSettings(request: ScanRequest, root: string, policyTree: string): Settings {
   let settings = defaultSettings(root);
+  const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
+  const inBase = policyTree !== root;
   const configFile = request.configPath
-    ? path.resolve(request.configPath)
-    : CONFIG_FILE_NAMES.map((name) => path.join(policyTree, name)).find((p) => existsSync(p));
-  if (configFile) {
-    const source = request.configPath ?? path.basename(configFile);
+    ? configPathInRepository(request.configPath, root)
+    : CONFIG_FILE_NAMES.find((name) => entryExists(path.join(policyTree, name)));
+  if (configFile !== undefined) {
+    const source = request.configPath ?? configFile;
     let text: string;
     try {
-      text = readFileSync(configFile, 'utf8');
-    } catch {
-      throw new InputError(source, 'config file not found', 'file-not-found');
+      text = policy.readText(configFile);
+    } catch (err) {
+      const reason = err instanceof InputError ? err.reason : (err as Error).message;
+      throw new ConfigError(`${source}: cannot read the config file${inBase ? ' at the base revision' : ''}: ${reason}`);
     }
     settings = applyConfig(settings, parseConfig(text, source), source);
   }
@@ -150,38 +211,125 @@ function resolveSettings(request: ScanRequest, root: string, policyTree: string)
   };
 }
 
+/** An explicit config path (relative to the working directory, or absolute) as a path inside the repository. */
+function configPathInRepository(configPath: string, root: string): string {
+  const relative = path.relative(root, path.resolve(configPath)).split(path.sep).join('/');
+  if (relative === '' || relative === '..' || relative.startsWith('../') || path.isAbsolute(relative)) {
+    throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
+  }
+  return relative;
+}
+
+/** Whether a directory entry exists, without following it (a link that leads nowhere still counts: reading says why). */
+function entryExists(abs: string): boolean {
+  try {
+    lstatSync(abs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 interface TreeScan {
   targets: TargetReport[];
   findings: Finding[];
   /** Per target: object identity (group, kind, namespace, name) -> the rendered object. */
   objects: Map<string, Map<string, KubeObject>>;
+  /** YAML and JSON files no target renders. */
+  skipped: { file: string; reason: SkipReason }[];
+  /** Files outside any target that could not be checked. */
+  uncheckedFiles: number;
+  /** Targets not rendered because the time budget ran out. */
+  budgetSkipped: number;
 }
 
-/** Discover, render and check one revision's tree; every target is tried, whatever the others do. */
+/**
+ * Problems that concern a whole target rather than one file (a failed or stopped render): the content they are
+ * about is every input of the target.
+ */
+const TARGET_LEVEL_RULES = new Set([
+  'kustomize-build-failed',
+  'render-timeout',
+  'render-output-too-large',
+  'kustomize-not-found',
+  'helm-render-failed',
+  'helm-not-found',
+  'kustomization-not-rendered',
+  'kustomization-cycle',
+  'scan-time-budget'
+]);
+
+/**
+ * Discover, render and check one revision's tree; every target is tried, whatever the others do, until the time
+ * budget runs out. Every selected target ends checked, or not checked with a finding that says why.
+ */
 async function scanTree(
   repo: RepoFiles,
   settings: Settings,
   rules: readonly ActiveRule[],
+  budget: ScanBudget,
   select: (targets: Target[]) => Target[]
 ): Promise<TreeScan> {
   const discovery = discoverTargets(repo, settings.discovery);
-  const errors: { error: InputError; target?: string }[] = discovery.errors.map((error) => ({ error }));
+  const problems: InputProblem[] = discovery.errors.map((error) => ({ error, subject: subjectOf(repo, error) }));
   const findings: Finding[] = [];
   const targets: TargetReport[] = [];
   const objects: TreeScan['objects'] = new Map();
+  let budgetSkipped = 0;
   for (const target of select(discovery.targets)) {
-    const output = await renderTarget(target, repo, { timeoutMs: settings.limits.renderTimeoutMs, helmRenderer: settings.renderer });
-    for (const error of output.errors) errors.push({ error, target: target.id });
+    const remaining = budget.remainingMs();
+    let output: { objects: KubeObject[]; errors: InputError[] };
+    if (remaining <= 0) {
+      budgetSkipped++;
+      const reason = `not rendered: the scan's time budget (${Math.round(settings.limits.scanTimeoutMs / 1000)} s, limits.scanTimeoutSeconds) ran out first; nothing from this target is checked`;
+      output = { objects: [], errors: [new InputError(targetFile(repo, target), reason, 'scan-time-budget')] };
+    } else {
+      const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
+      output = await renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer });
+    }
+    const targetErrors = [...(target.problems ?? []), ...output.errors];
+    const inputsDigest = memo(() => digest('target', target.id, ...target.inputs.map((f) => `${f}\0${repo.contentDigest(f)}`)));
+    for (const error of targetErrors) {
+      problems.push({ error, target: target.id, subject: TARGET_LEVEL_RULES.has(error.ruleId) ? inputsDigest() : subjectOf(repo, error) });
+    }
     const identities = new Map<string, KubeObject>();
     objects.set(target.id, identities);
     for (const object of output.objects) {
       findings.push(...checkObject(object, rules, { pss: settings.pss }));
       identities.set(`${object.apiVersion.split('/')[0]}/${object.kind}/${object.namespace ?? ''}/${object.name}`, object);
     }
-    targets.push({ id: target.id, kind: target.kind, path: target.path, rendered: target.renderable, objects: output.objects.length });
+    const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
+    targets.push({
+      id: target.id,
+      kind: target.kind,
+      path: target.path,
+      rendered: target.renderable,
+      objects: output.objects.length,
+      checked: unchecked.length === 0,
+      ...(unchecked.length > 0 ? { unchecked } : {})
+    });
   }
-  findings.push(...inputFindings(errors, settings.rules.severity));
-  return { targets, findings, objects };
+  findings.push(...inputFindings(problems, settings.rules.severity));
+  const uncheckedFiles = new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file)).size;
+  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped };
+}
+
+/** The file that stands for a target: its kustomization, its Chart.yaml, or its folder. */
+function targetFile(repo: RepoFiles, target: Target): string {
+  const join = (name: string) => (target.path ? `${target.path}/${name}` : name);
+  if (target.kind === 'helm') return join('Chart.yaml');
+  if (target.kind === 'kustomize') return target.inputs.find((f) => path.posix.dirname(f) === (target.path || '.') && /^(kustomization\.ya?ml|Kustomization)$/.test(path.posix.basename(f))) ?? join('kustomization.yaml');
+  return target.files?.[0] ?? (target.path || '.');
+}
+
+/** The content a file-level problem is about (undefined for problems that are not about unchecked content). */
+function subjectOf(repo: RepoFiles, error: InputError): string | undefined {
+  return isCoverageRule(error.ruleId) ? digest('file', error.file, repo.contentDigest(error.file)) : undefined;
+}
+
+function memo<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
 }
 
 /**

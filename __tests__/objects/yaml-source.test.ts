@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { objectsFromYaml } from '../../src/objects/manifests.js';
 import { parseYaml } from '../../src/objects/yaml-source.js';
-import { RepoFiles } from '../../src/repo/files.js';
+import { RepoFiles, type InputError } from '../../src/repo/files.js';
 import { tempDir, writeTree } from '../helpers/temp-repo.js';
 
 const deployment = `apiVersion: apps/v1
@@ -124,7 +124,9 @@ describe('repository reads', () => {
     symlinkSync(path.join(outside, 'secret.yaml'), path.join(root, 'link.yaml'));
     const repo = new RepoFiles(root);
     expect(() => repo.readText('link.yaml')).toThrow(/link\.yaml: symlink points outside the repository/);
-    expect(repo.walk()).toEqual(['link.yaml']);
+    const problems: InputError[] = [];
+    expect(repo.walk('', problems)).toEqual([]);
+    expect(problems.map((e) => [e.file, e.ruleId])).toEqual([['link.yaml', 'path-outside-repository']]);
   });
 
   test('paths that climb out of the root are refused', () => {

@@ -204,7 +204,7 @@ const at = (o: KubeObject, p: (string | number)[]): string => {
     });
     try {
       const d = discoverTargets(f.repo, { include: [], exclude: [], targets: [] });
-      expect(d.errors.map((e) => [e.ruleId, e.line])).toEqual([
+      expect((d.targets[0].problems ?? []).map((e) => [e.ruleId, e.line])).toEqual([
         ['file-not-found', 3],
         ['file-not-found', 5]
       ]);
@@ -229,7 +229,7 @@ const at = (o: KubeObject, p: (string | number)[]): string => {
     });
     try {
       const d = discoverTargets(f.repo, { include: [], exclude: [], targets: [] });
-      expect(d.errors.map((e) => [e.file, e.ruleId, e.line])).toEqual([
+      expect((d.targets[0].problems ?? []).map((e) => [e.file, e.ruleId, e.line])).toEqual([
         ['app/kustomization.yaml', 'remote-resource', 3],
         ['app/kustomization.yaml', 'remote-resource', 4]
       ]);
@@ -248,7 +248,7 @@ const at = (o: KubeObject, p: (string | number)[]): string => {
     });
     try {
       const d = discoverTargets(f.repo, { include: [], exclude: [], targets: [] });
-      expect(d.errors.map((e) => [e.file, e.ruleId, e.line])).toEqual([['app/kustomization.yaml', 'path-outside-repository', 3]]);
+      expect((d.targets[0].problems ?? []).map((e) => [e.file, e.ruleId, e.line])).toEqual([['app/kustomization.yaml', 'path-outside-repository', 3]]);
       const out = await renderKustomize(d.targets[0], f.repo, OPTIONS);
       expect(out.errors).toEqual([]);
       expect(out.objects.map((o) => o.name)).toEqual(['a']);
@@ -319,7 +319,7 @@ const at = (o: KubeObject, p: (string | number)[]): string => {
     });
     try {
       const d = discoverTargets(f.repo, { include: [], exclude: [], targets: [] });
-      expect(d.errors.map((e) => [e.ruleId, e.line])).toEqual([['helm-inflation-disabled', 3]]);
+      expect((d.targets[0].problems ?? []).map((e) => [e.ruleId, e.line])).toEqual([['helm-inflation-disabled', 3]]);
       const out = await renderKustomize(d.targets[0], f.repo, OPTIONS);
       expect(out.errors).toEqual([]);
       expect(out.objects.map((o) => o.name)).toEqual(['a']);

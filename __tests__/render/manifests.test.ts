@@ -74,9 +74,11 @@ describe('renderManifests', () => {
       ['apps/mixed.yaml', 'not-a-kubernetes-object', 6],
       ['apps/missing.yaml', 'file-not-found', undefined]
     ]);
-    // Discovery lists the unreadable files with the folder so that rendering reports them.
+    // Discovery lists the unreadable files with the folder so that rendering reports them; a link that leaves the
+    // repository is reported by discovery itself and never read.
     const d = discoverTargets(repo, { include: [], exclude: [], targets: [] });
-    expect(d.targets.map((t) => t.files)).toEqual([['apps/big.yaml', 'apps/good.yaml', 'apps/latin1.yaml', 'apps/link.yaml', 'apps/mixed.yaml']]);
+    expect(d.targets.map((t) => t.files)).toEqual([['apps/big.yaml', 'apps/good.yaml', 'apps/latin1.yaml', 'apps/mixed.yaml']]);
+    expect(d.errors.map((e) => [e.file, e.ruleId])).toEqual([['apps/link.yaml', 'path-outside-repository']]);
   });
 });
 

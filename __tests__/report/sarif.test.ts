@@ -95,7 +95,7 @@ describe('buildSarif', () => {
     expect(priv?.help?.markdown).toContain('Pod Security Standards (baseline)');
 
     const levels = Object.fromEntries(rules.map((x) => [x.id, x.defaultConfiguration?.level]));
-    expect(levels).toMatchObject({ 'run-as-non-root': 'error', 'image-latest-tag': 'warning', 'missing-resource-limits': 'note', 'invalid-yaml': 'warning' });
+    expect(levels).toMatchObject({ 'run-as-non-root': 'error', 'image-latest-tag': 'warning', 'missing-resource-limits': 'note', 'invalid-yaml': 'error' });
     // 'security' is always a tag, even when the rule has none.
     expect(rules.find((x) => x.id === 'missing-resource-limits')?.properties?.tags).toEqual(['security']);
     const diag = rules.find((x) => x.id === 'path-outside-repository');

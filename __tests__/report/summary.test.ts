@@ -135,7 +135,7 @@ describe('buildSummary', () => {
       // The rule id is a code span whose fence is longer than the backticks inside.
       expect(row).toContain('`` evil\\|rule`x` ``');
       const targetRow = out.split('\n').find((l) => l.includes('&lt;i&gt;t'));
-      expect(separators(targetRow as string)).toBe(4);
+      expect(separators(targetRow as string)).toBe(5);
     }
   });
 

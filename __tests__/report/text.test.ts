@@ -95,7 +95,8 @@ describe('formatJson', () => {
       failOn: 'high',
       blocking: 2,
       targets: 3,
-      objects: 17
+      objects: 17,
+      verdict: 'fail'
     });
     expect(report.findings.map((f: { location: { file: string } }) => f.location.file)).toEqual([
       'charts/api/templates/deployment.yaml',

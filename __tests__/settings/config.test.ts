@@ -26,6 +26,7 @@ charts:
 limits:
   maxFileBytes: 1000
   renderTimeoutSeconds: 5
+  scanTimeoutSeconds: 90
 `,
       '.gitops-gate.yaml'
     );
@@ -41,7 +42,7 @@ limits:
       charts: [{ path: 'charts/web', releaseName: 'web', values: [['charts/web/values-prod.yaml']], set: { 'image.tag': '1.2.3' } }],
       configSource: '.gitops-gate.yaml'
     });
-    expect(settings.limits).toEqual({ maxFileBytes: 1000, renderTimeoutMs: 5000 });
+    expect(settings.limits).toEqual({ maxFileBytes: 1000, renderTimeoutMs: 5000, scanTimeoutMs: 90_000 });
     expect(settings.configSource).toBe('.gitops-gate.yaml');
   });
 

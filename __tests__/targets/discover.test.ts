@@ -80,21 +80,23 @@ describe('discoverTargets', () => {
       'overlays/dev/kustomization.yaml': lines('resources:', '- ../../base', '- https://example.com/evil.yaml', '- ../../../etc/passwd')
     });
     const result = discoverTargets(fx.repo, ALL);
-    expect(result.errors.map((e) => [e.file, e.ruleId, e.line])).toEqual([
+    expect(result.errors).toEqual([]);
+    const dev = result.targets.find((t) => t.id === 'kustomize:overlays/dev')!;
+    expect(dev.problems!.map((e) => [e.file, e.ruleId, e.line])).toEqual([
       ['overlays/dev/kustomization.yaml', 'remote-resource', 3],
       ['overlays/dev/kustomization.yaml', 'path-outside-repository', 4]
     ]);
-    expect(ids(result)).toContain('kustomize:overlays/dev');
+    expect(result.targets.find((t) => t.id === 'kustomize:overlays/prod')!.problems).toBeUndefined();
   });
 
   it('still renders kustomizations that only include each other in a cycle', () => {
     fx = makeFixtureRepo({ 'a/kustomization.yaml': lines('resources:', '- ../b'), 'b/kustomization.yaml': lines('resources:', '- ../a') });
     const result = discoverTargets(fx.repo, ALL);
     expect(ids(result)).toEqual(['kustomize:a']);
-    expect(result.errors.map((e) => e.ruleId)).toEqual(['kustomization-cycle']);
+    expect(result.targets[0].problems!.map((e) => e.ruleId)).toEqual(['kustomization-cycle']);
   });
 
-  it('lets broken YAML join a manifest folder so rendering reports it, and ignores non-manifest YAML', () => {
+  it('lets broken YAML join a manifest folder so rendering reports it, and counts the YAML it skips', () => {
     fx = makeFixtureRepo({
       'apps/good.yaml': lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: a'),
       'apps/broken.yml': 'apiVersion: v1\nkind: [\n',
@@ -103,7 +105,27 @@ describe('discoverTargets', () => {
     });
     const result = discoverTargets(fx.repo, ALL);
     expect(result.targets).toEqual([
-      { id: 'manifests:apps', kind: 'manifests', path: 'apps', inputs: ['apps/broken.yml', 'apps/good.yaml'], files: ['apps/broken.yml', 'apps/good.yaml'], renderable: true }
+      { id: 'manifests:apps', kind: 'manifests', path: 'apps', inputs: ['apps/broken.yml', 'apps/good.yaml'], files: ['apps/broken.yml', 'apps/good.yaml'], renderable: true },
+      // A folder whose only YAML cannot be parsed is a target too: it could hold anything.
+      { id: 'manifests:notes', kind: 'manifests', path: 'notes', inputs: ['notes/broken.yaml'], files: ['notes/broken.yaml'], renderable: true }
+    ]);
+    expect(result.skipped).toEqual([{ file: 'apps/values.yaml', reason: 'not Kubernetes YAML' }]);
+  });
+
+  it('reads .json manifests; JSON that no Kubernetes reader accepts is skipped and counted', () => {
+    fx = makeFixtureRepo({
+      'apps/pod.json': JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x' }] } }),
+      'apps/package.json': '{"name": "tooling"}',
+      '.vscode/settings.json': '{ // editor settings\n "a": 1 }',
+      'excluded/cm.yaml': lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: a')
+    });
+    const result = discoverTargets(fx.repo, { ...ALL, exclude: ['excluded'] });
+    expect(ids(result)).toEqual(['manifests:apps']);
+    expect(result.targets[0].files).toEqual(['apps/pod.json']);
+    expect(result.skipped).toEqual([
+      { file: '.vscode/settings.json', reason: 'not valid JSON' },
+      { file: 'apps/package.json', reason: 'not Kubernetes YAML' },
+      { file: 'excluded/cm.yaml', reason: 'excluded by config' }
     ]);
   });
 });

@@ -70,7 +70,7 @@ describe('Helm targets', () => {
 
   test('a file:// dependency outside the repository is refused with the Chart.yaml line', () => {
     const bad = repoWith({ 'c/Chart.yaml': chart('c', 'dependencies:\n  - name: x\n    version: 1.0.0\n    repository: file://../../outside\n'), 'c/values.yaml': '' });
-    const { errors } = discoverTargets(bad, { include: [], exclude: [], targets: [] });
-    expect(errors[0]).toMatchObject({ file: 'c/Chart.yaml', ruleId: 'path-outside-repository', line: 7 });
+    const { targets } = discoverTargets(bad, { include: [], exclude: [], targets: [] });
+    expect(targets[0].problems![0]).toMatchObject({ file: 'c/Chart.yaml', ruleId: 'path-outside-repository', line: 7 });
   });
 });

@@ -6,12 +6,19 @@ import type { Finding, Severity } from './types.js';
 
 const SEVERITY_BY_RULE = new Map(DIAGNOSTIC_RULES.map((r) => [r.id, r.severity] as const));
 
+/** A problem with an input, the target that met it, and a digest of the content it is about (see Finding.subjectDigest). */
+export interface InputProblem {
+  error: InputError;
+  target?: string;
+  subject?: string;
+}
+
 /** One finding per distinct problem; the same problem met by several targets is reported once. */
-export function inputFindings(errors: readonly { error: InputError; target?: string }[], overrides: Record<string, Severity> = {}): Finding[] {
+export function inputFindings(errors: readonly InputProblem[], overrides: Record<string, Severity> = {}): Finding[] {
   const seen = new Set<string>();
   const ordinal = new Map<string, number>();
   const findings: Finding[] = [];
-  for (const { error, target } of errors) {
+  for (const { error, target, subject } of errors) {
     const key = `${error.ruleId}\0${error.file}\0${error.line ?? 0}\0${error.reason}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -27,6 +34,7 @@ export function inputFindings(errors: readonly { error: InputError; target?: str
       location: { file: error.file, line: error.line ?? 1, ...(error.column ? { column: error.column } : {}) },
       related: [],
       fingerprint: digest('input', error.ruleId, error.file, String(n)),
+      ...(subject !== undefined ? { subjectDigest: subject } : {}),
       status: 'new'
     });
   }

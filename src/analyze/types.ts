@@ -30,6 +30,12 @@ export interface Finding {
   related: RelatedLocation[];
   /** Stable identity across runs and unrelated edits: rule, target, object and path, not line numbers. */
   fingerprint: string;
+  /**
+   * For findings about content the gate could not check: a digest of that content (the file, or every input of the
+   * target). Against a base, such a finding is existing only when the base had it over the same content: a pull
+   * request that changes what could not be checked is never passed as "already there".
+   */
+  subjectDigest?: string;
   /** New in the pull request, or already there at the base revision. Without a base everything is new. */
   status: FindingStatus;
   /** Set when an exception in the config accepts this finding: it is reported but never blocks. */

@@ -31,25 +31,43 @@ export interface ParsedYaml {
   errors: InputError[];
 }
 
-/** Parses every document of a YAML stream. A bad document is an error; the good ones around it are kept. */
-export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedYaml {
+/** One syntactically valid document of a stream, with where its content starts. */
+export interface StreamDocument {
+  doc: Document.Parsed;
+  /** 0-based position in the stream. */
+  index: number;
+  /** 1-based line where the document's content starts. */
+  line: number;
+  /** Offset where the document's content starts. */
+  offset: number;
+}
+
+/**
+ * Splits a YAML stream into documents under a document-count limit. A document with a syntax error (or a
+ * duplicate key) is an InputError naming the file and line; the good documents around it are kept.
+ */
+export function parseStream(
+  text: string,
+  file: string,
+  options: { maxDocuments: number; schema?: 'failsafe' }
+): { documents: StreamDocument[]; errors: InputError[]; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
   const errors: InputError[] = [];
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true, ...(options.schema ? { schema: options.schema } : {}) }) as Document.Parsed[];
   } catch (err) {
-    return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${(err as Error).message}`, 'invalid-yaml')] };
+    return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${(err as Error).message}`, 'invalid-yaml')], lineCounter };
   }
   if (!Array.isArray(docs)) docs = [docs];
-  if (docs.length > limits.maxDocuments) {
-    errors.push(new InputError(file, `${docs.length} YAML documents, over the limit of ${limits.maxDocuments}; only the first ${limits.maxDocuments} are read`, 'invalid-yaml'));
-    docs = docs.slice(0, limits.maxDocuments);
+  if (docs.length > options.maxDocuments) {
+    errors.push(new InputError(file, `${docs.length} YAML documents, over the limit of ${options.maxDocuments}; only the first ${options.maxDocuments} are read`, 'invalid-yaml'));
+    docs = docs.slice(0, options.maxDocuments);
   }
-  const documents: ParsedDocument[] = [];
+  const documents: StreamDocument[] = [];
   docs.forEach((doc, index) => {
-    const startOffset = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
-    const line = lineCounter.linePos(startOffset).line;
+    const offset = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
+    const line = lineCounter.linePos(offset).line;
     const problem = doc.errors[0];
     if (problem) {
       const pos = problem.linePos?.[0];
@@ -57,10 +75,20 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
       errors.push(new InputError(file, `invalid YAML in document ${index + 1}: ${message}`, problem.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'invalid-yaml', pos?.line ?? line, pos?.col));
       return;
     }
+    documents.push({ doc, index, line, offset });
+  });
+  return { documents, errors, lineCounter };
+}
+
+/** Parses every document of a YAML stream. A bad document is an error; the good ones around it are kept. */
+export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedYaml {
+  const { documents: docs, errors, lineCounter } = parseStream(text, file, limits);
+  const documents: ParsedDocument[] = [];
+  for (const { doc, index, line } of docs) {
     const depth = nestingDepth(doc.contents, limits.maxDepth);
     if (depth > limits.maxDepth) {
       errors.push(new InputError(file, `document ${index + 1} nests deeper than ${limits.maxDepth} levels; not read`, 'invalid-yaml', line));
-      return;
+      continue;
     }
     let value: unknown;
     try {
@@ -70,10 +98,10 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
         ? `document ${index + 1} expands too many aliases (over ${limits.maxAliasCount}): a resource exhaustion ("billion laughs") pattern; not read`
         : `document ${index + 1} cannot be read: ${(err as Error).message}`;
       errors.push(new InputError(file, reason, 'invalid-yaml', line));
-      return;
+      continue;
     }
     documents.push({ index, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
-  });
+  }
   return { documents, errors };
 }
 

@@ -2,9 +2,22 @@
 import { severityRank, type Finding } from '../analyze/types.js';
 import type { FailOn } from '../settings/types.js';
 
-/** Marks each head finding `existing` when a finding with the same fingerprint exists at base. */
-export function markAgainstBase(head: readonly Finding[], baseFingerprints: ReadonlySet<string>): Finding[] {
-  return head.map((f) => ({ ...f, status: baseFingerprints.has(f.fingerprint) ? 'existing' : 'new' }));
+/**
+ * Marks each head finding `existing` when the base has a finding with the same fingerprint (and, for findings about
+ * content that could not be checked, over the same content); every other finding is `new`.
+ */
+export function markAgainstBase(head: readonly Finding[], base: readonly Finding[]): Finding[] {
+  const atBase = new Map<string, Set<string | undefined>>();
+  for (const f of base) {
+    const subjects = atBase.get(f.fingerprint) ?? new Set<string | undefined>();
+    subjects.add(f.subjectDigest);
+    atBase.set(f.fingerprint, subjects);
+  }
+  return head.map((f) => {
+    const subjects = atBase.get(f.fingerprint);
+    const existing = subjects !== undefined && (f.subjectDigest === undefined || subjects.has(f.subjectDigest));
+    return { ...f, status: existing ? 'existing' : 'new' };
+  });
 }
 
 /** New findings at or above `failOn` block; existing debt and accepted (suppressed) findings never do. */

@@ -3,7 +3,8 @@
  * hold everywhere: paths stay inside the root (also through symlinks), files have a size limit, and text must
  * be valid UTF-8. Problems are InputErrors that name the file and the reason.
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -78,6 +79,15 @@ export class RepoFiles {
     return real;
   }
 
+  /**
+   * The repository-relative real path of a file or folder (symbolic links resolved), as programs that follow
+   * links see it; throws an InputError when it does not exist or leaves the repository.
+   */
+  canonical(rel: string): string {
+    const real = this.confined(rel);
+    return real === this.realRoot ? '' : path.relative(this.realRoot, real).split(path.sep).join('/');
+  }
+
   exists(rel: string): boolean {
     try {
       this.confined(rel);
@@ -118,7 +128,10 @@ export class RepoFiles {
     return decodeUtf8(this.readBytes(rel), rel);
   }
 
-  /** Lists the entries of a folder (names only), sorted. Symlinks that leave the repository are left out. */
+  /**
+   * Lists the entries of a folder (names only), sorted. Every entry is listed, also a symbolic link that leaves the
+   * repository or points nowhere (as a file): reading it reports why, so nothing vanishes without a word.
+   */
   list(dirRel: string): { name: string; isDir: boolean }[] {
     const real = this.confined(dirRel);
     const out: { name: string; isDir: boolean }[] = [];
@@ -129,7 +142,7 @@ export class RepoFiles {
         try {
           isDir = statSync(this.confined(rel)).isDirectory();
         } catch {
-          continue;
+          isDir = false;
         }
       }
       out.push({ name: entry.name, isDir });
@@ -139,15 +152,17 @@ export class RepoFiles {
 
   /**
    * Every file under `dirRel` (repository-relative paths, sorted), not following symlinked folders and skipping
-   * `.git` and friends. Symlinked files are listed: reading them checks where they point.
+   * `.git` and friends. Symlinked files inside the repository are listed (reading them follows the link); a link
+   * that leaves the repository is not listed but reported in `problems`, as Argo CD refuses such links too.
    */
-  walk(dirRel = ''): string[] {
+  walk(dirRel = '', problems?: InputError[]): string[] {
     const files: string[] = [];
     const visit = (dir: string): void => {
       let entries;
       try {
         entries = readdirSync(path.join(this.root, dir), { withFileTypes: true });
-      } catch {
+      } catch (err) {
+        problems?.push(new InputError(dir || '.', `folder cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); nothing in it is checked`, 'invalid-input'));
         return;
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -155,7 +170,12 @@ export class RepoFiles {
         const rel = dir ? `${dir}/${entry.name}` : entry.name;
         if (entry.isDirectory()) {
           if (!this.skipDirs.has(entry.name)) visit(rel);
-        } else if (entry.isFile() || (entry.isSymbolicLink() && !lstatIsDir(path.join(this.root, rel)))) {
+        } else if (entry.isSymbolicLink()) {
+          const where = this.linkTarget(rel);
+          if (where === 'outside') {
+            problems?.push(new InputError(rel, `symbolic link points outside the repository (${readlinkSync(path.join(this.root, rel))}); not followed`, 'path-outside-repository'));
+          } else if (where !== 'dir') files.push(rel);
+        } else if (entry.isFile()) {
           files.push(rel);
         }
       }
@@ -163,13 +183,51 @@ export class RepoFiles {
     visit(this.normalize(dirRel));
     return files;
   }
-}
 
-function lstatIsDir(abs: string): boolean {
-  try {
-    return lstatSync(abs).isDirectory() || statSync(abs).isDirectory();
-  } catch {
-    return false;
+  /** Where a symbolic link leads: a folder or a file inside the repository, outside it, or nowhere. */
+  private linkTarget(rel: string): 'dir' | 'file' | 'outside' | 'missing' {
+    try {
+      return statSync(this.confined(rel)).isDirectory() ? 'dir' : 'file';
+    } catch (err) {
+      return err instanceof InputError && err.ruleId === 'path-outside-repository' ? 'outside' : 'missing';
+    }
+  }
+
+  /**
+   * A digest of a file's content, read in bounded chunks (at most `maxBytes`, the size counted in), for deciding
+   * whether content the gate could not check changed between two revisions. Links and missing files digest what
+   * they are ('outside:<target>', 'missing').
+   */
+  contentDigest(rel: string, maxBytes = 64 * 1024 * 1024): string {
+    let real: string;
+    try {
+      real = this.confined(rel);
+    } catch (err) {
+      if (err instanceof InputError && err.ruleId === 'path-outside-repository') {
+        try {
+          return `outside:${readlinkSync(path.join(this.root, this.normalize(rel)))}`;
+        } catch {
+          return 'outside';
+        }
+      }
+      return 'missing';
+    }
+    const stat = statSync(real);
+    if (!stat.isFile()) return stat.isDirectory() ? 'folder' : 'not-a-file';
+    const hash = createHash('sha256').update(`size:${stat.size}\0`);
+    const fd = openSync(real, 'r');
+    try {
+      const chunk = Buffer.alloc(1024 * 1024);
+      for (let done = 0; done < Math.min(stat.size, maxBytes); ) {
+        const n = readSync(fd, chunk, 0, Math.min(chunk.length, maxBytes - done), done);
+        if (n <= 0) break;
+        hash.update(chunk.subarray(0, n));
+        done += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return hash.digest('hex');
   }
 }
 

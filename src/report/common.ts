@@ -2,6 +2,7 @@
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../analyze/types.js';
 import type { RuleDefinition } from '../rules/types.js';
 import type { FailOn } from '../settings/types.js';
+import type { Coverage } from '../policy/coverage.js';
 
 /** What a report needs to know about a rule. A RuleDefinition satisfies it, and so do the input-problem rules. */
 export type RuleMeta = Pick<
@@ -88,4 +89,22 @@ export function indexRules(...lists: readonly (readonly RuleMeta[] | undefined)[
   const map = new Map<string, RuleMeta>();
   for (const list of lists) for (const rule of list ?? []) if (!map.has(rule.id)) map.set(rule.id, rule);
   return map;
+}
+
+/**
+ * Coverage in words, the lines every report puts next to the verdict:
+ * `41 of 44 targets checked, 3 could not be checked (see findings).`, then files outside targets that could not be
+ * checked, the time budget, and the files skipped by a documented rule.
+ */
+export function describeCoverage(c: Coverage): string[] {
+  const lines: string[] = [];
+  lines.push(
+    c.targets === 0
+      ? 'No target to check.'
+      : `${c.checked} of ${plural(c.targets, 'target')} checked${c.unchecked > 0 ? `, ${c.unchecked} could not be checked (see findings)` : ''}.`
+  );
+  if (c.uncheckedFiles > 0) lines.push(`${plural(c.uncheckedFiles, 'file')} outside any target could not be checked (see findings).`);
+  if (c.budgetExhausted) lines.push("The scan's time budget ran out: the targets it did not reach are not checked.");
+  if (c.skipped.length > 0) lines.push(`${c.skipped.map((s) => `${plural(s.files, 'file')} skipped: ${s.reason}`).join('; ')}.`);
+  return lines;
 }

@@ -2,21 +2,29 @@
  * Rules for problems with the input itself rather than with a Kubernetes object: a file that cannot be read
  * or parsed, a path that leaves the repository, a render that failed. Findings with these ids carry no object;
  * they point at the file (and line, when known). Reports describe them like any other rule.
+ *
+ * Most of them mean that something the scan selected could not be checked (`coverage: true`). They are high by
+ * default, so the default gate blocks: a ✔ means the change was checked. `rules.severity` can lower them.
  */
 import type { RuleMeta } from './common.js';
 
 const INPUT_TAGS = ['security', 'input'];
 
-function diagnostic(rule: Omit<RuleMeta, 'category' | 'references' | 'tags'> & Partial<Pick<RuleMeta, 'tags'>>): RuleMeta {
-  return { category: 'input', references: {}, ...rule, tags: [...INPUT_TAGS, ...(rule.tags ?? [])] };
+/** A diagnostic rule; `coverage` marks the ones whose findings mean "this could not be checked". */
+export type DiagnosticRule = RuleMeta & { coverage: boolean };
+
+/** Not checked: high, so that the default gate (`fail-on: high`) blocks. */
+const UNCHECKED = { severity: 'high', securitySeverity: 7.5, coverage: true } as const;
+
+function diagnostic(rule: Omit<RuleMeta, 'category' | 'references' | 'tags'> & Partial<Pick<RuleMeta, 'tags'>> & { coverage: boolean }): DiagnosticRule {
+  return { category: 'input', references: {}, ...rule, tags: [...INPUT_TAGS, ...(rule.coverage ? ['coverage'] : []), ...(rule.tags ?? [])] };
 }
 
-export const DIAGNOSTIC_RULES: readonly RuleMeta[] = [
+export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
   diagnostic({
     id: 'invalid-yaml',
     title: 'Invalid YAML',
-    severity: 'medium',
-    securitySeverity: 5.0,
+    ...UNCHECKED,
     rationale:
       'A manifest that does not parse is never checked. Whatever it would deploy goes unreviewed, and tools downstream may read it differently from this gate.',
     remediation: 'Fix the YAML syntax at the reported line (indentation, quoting, unbalanced brackets) so that the document parses.'
@@ -24,8 +32,7 @@ export const DIAGNOSTIC_RULES: readonly RuleMeta[] = [
   diagnostic({
     id: 'duplicate-key',
     title: 'Duplicate mapping key',
-    severity: 'medium',
-    securitySeverity: 5.0,
+    ...UNCHECKED,
     rationale:
       'YAML parsers disagree on duplicated keys: some keep the first value, some the last, some refuse the document. A reviewer may read one value while the cluster applies the other.',
     remediation: 'Remove the duplicated key so that each key appears once in its mapping.'
@@ -34,6 +41,7 @@ export const DIAGNOSTIC_RULES: readonly RuleMeta[] = [
     id: 'not-a-kubernetes-object',
     title: 'Document is not a Kubernetes object',
     severity: 'medium',
+    coverage: false,
     securitySeverity: 4.0,
     rationale:
       'A document without `apiVersion`, `kind` and `metadata.name` cannot be checked as a Kubernetes object, and may be a mistake that hides a real resource.',
@@ -42,24 +50,21 @@ export const DIAGNOSTIC_RULES: readonly RuleMeta[] = [
   diagnostic({
     id: 'file-too-large',
     title: 'File over the size limit',
-    severity: 'medium',
-    securitySeverity: 5.0,
+    ...UNCHECKED,
     rationale: 'Files over the size limit are not read, so nothing in them is checked. Very large inputs are also a common way to exhaust tooling.',
     remediation: 'Split the file into smaller manifests, or raise the size limit in the gate settings if the file is expected.'
   }),
   diagnostic({
     id: 'invalid-encoding',
     title: 'File is not valid UTF-8',
-    severity: 'medium',
-    securitySeverity: 5.0,
+    ...UNCHECKED,
     rationale: 'Text that is not valid UTF-8 is decoded differently by different tools, so what is reviewed may not be what is applied.',
     remediation: 'Save the file as UTF-8.'
   }),
   diagnostic({
     id: 'path-outside-repository',
     title: 'Path leaves the repository',
-    severity: 'high',
-    securitySeverity: 7.5,
+    ...UNCHECKED,
     rationale:
       'A path (a `../` reference, an absolute path or a symbolic link) that points outside the repository can read files from the machine that renders the manifests, and makes the result depend on things that are not under review.',
     remediation: 'Reference only files inside the repository, with relative paths that stay within it; replace symbolic links that point outside with the files themselves.'
@@ -67,16 +72,14 @@ export const DIAGNOSTIC_RULES: readonly RuleMeta[] = [
   diagnostic({
     id: 'file-not-found',
     title: 'Referenced file not found',
-    severity: 'medium',
-    securitySeverity: 4.0,
+    ...UNCHECKED,
     rationale: 'A reference to a missing file (values file, kustomize resource, patch) means the rendered result is incomplete and cannot be fully checked.',
     remediation: 'Fix the reference or add the missing file.'
   }),
   diagnostic({
     id: 'remote-resource',
     title: 'Remote resource in a render',
-    severity: 'high',
-    securitySeverity: 7.0,
+    ...UNCHECKED,
     rationale:
       'A kustomization or chart that pulls resources from a URL deploys content that is not in the repository and not reviewed in the pull request; it can change at any time without a commit.',
     remediation: 'Vendor the remote resource into the repository, or pin it to an immutable reference that is reviewed separately.'
@@ -84,32 +87,28 @@ export const DIAGNOSTIC_RULES: readonly RuleMeta[] = [
   diagnostic({
     id: 'kustomize-build-failed',
     title: 'Kustomize build failed',
-    severity: 'medium',
-    securitySeverity: 5.0,
+    ...UNCHECKED,
     rationale: 'A kustomization that does not build is not checked, and will also fail or behave unexpectedly when synced to the cluster.',
     remediation: 'Run `kustomize build` on the reported folder and fix the reported error.'
   }),
   diagnostic({
     id: 'render-timeout',
     title: 'Render timed out',
-    severity: 'medium',
-    securitySeverity: 5.0,
+    ...UNCHECKED,
     rationale: 'A render that does not finish in time (for example a template that recurses without end) is not checked.',
     remediation: 'Simplify the templates or the kustomization so that rendering finishes quickly; look for recursive template calls.'
   }),
   diagnostic({
     id: 'invalid-input',
     title: 'Input could not be processed',
-    severity: 'medium',
-    securitySeverity: 4.0,
+    ...UNCHECKED,
     rationale: 'An input the gate cannot process is not checked; whatever it deploys goes unreviewed.',
     remediation: 'Read the message for the specific problem and fix the file it names.'
   }),
   diagnostic({
     id: 'helm-inflation-disabled',
     title: 'Helm chart inflation in kustomize is disabled',
-    severity: 'medium',
-    securitySeverity: 4.0,
+    ...UNCHECKED,
     rationale:
       'A kustomization that inflates Helm charts (`helmCharts`) needs the helm binary and may fetch charts over the network, which the gate does not allow; the charts it names are not checked through it.',
     remediation: 'Point the gate at the chart directly (as a Helm target with its values), or vendor the rendered chart into the repository.'
@@ -117,62 +116,84 @@ export const DIAGNOSTIC_RULES: readonly RuleMeta[] = [
   diagnostic({
     id: 'invalid-kustomization',
     title: 'Kustomization cannot be read',
-    severity: 'medium',
-    securitySeverity: 5.0,
+    ...UNCHECKED,
     rationale: 'A kustomization whose fields have the wrong shape cannot be followed: the files it would load and the objects it would build go unchecked.',
     remediation: 'Fix the kustomization field named in the message (for example a `resources:` that is not a list of strings).'
   }),
   diagnostic({
     id: 'kustomization-cycle',
     title: 'Kustomizations include each other in a cycle',
-    severity: 'medium',
-    securitySeverity: 4.0,
+    ...UNCHECKED,
     rationale: 'kustomize refuses a cycle of includes, so none of the objects behind it would deploy as reviewed.',
     remediation: 'Break the cycle: a base must not include the overlays built on it.'
   }),
   diagnostic({
     id: 'render-output-too-large',
     title: 'Rendered output over the size limit',
-    severity: 'medium',
-    securitySeverity: 4.0,
+    ...UNCHECKED,
     rationale: 'A target that renders to an enormous stream is either a mistake or an attempt to exhaust the gate; its objects are not checked.',
     remediation: 'Split the target, or check what makes its output grow (generators, repeated components).'
   }),
   diagnostic({
     id: 'kustomize-not-found',
     title: 'No kustomize to render with',
-    severity: 'medium',
-    securitySeverity: 4.0,
+    ...UNCHECKED,
     rationale: 'Kustomize targets are rendered with the `kustomize` binary or `kubectl kustomize`; with neither on the PATH they cannot be checked.',
     remediation: 'Install kustomize or kubectl on the runner (GitHub-hosted runners have both).'
   }),
   diagnostic({
     id: 'target-not-found',
     title: 'Configured target not found',
-    severity: 'medium',
-    securitySeverity: 4.0,
+    ...UNCHECKED,
     rationale: 'A target named in the configuration that does not exist is not checked, which usually means the configuration went stale after a move.',
     remediation: 'Fix the `targets:` entry in `.gitops-gate.yaml` to name an existing kustomization, chart or manifest folder.'
   }),
   diagnostic({
     id: 'helm-render-failed',
     title: 'Helm chart cannot be rendered',
-    severity: 'medium',
-    securitySeverity: 5.0,
+    ...UNCHECKED,
     rationale: 'A chart that fails to render for a release (a template error, a failed `required`, values that break the schema) is not checked, and would fail at deploy time too.',
     remediation: 'Fix the template or values named in the message; render it locally with `gitops-gate template` to see the same error.'
   }),
   diagnostic({
     id: 'helm-not-found',
     title: 'No helm binary for `renderer: helm`',
-    severity: 'medium',
-    securitySeverity: 4.0,
+    ...UNCHECKED,
     rationale: 'The configuration asks for charts to be rendered by the helm binary, and none is on the PATH, so the charts are not checked.',
     remediation: 'Install helm on the runner, or remove `renderer: helm` to use the built-in renderer (no binary needed).'
+  }),
+  diagnostic({
+    id: 'ambiguous-yaml',
+    title: 'YAML that readers disagree on',
+    ...UNCHECKED,
+    rationale:
+      'A key given twice under spellings Go reads as one field, or given both directly and through a merge key (`<<`), is read differently by different YAML readers. kustomize could act on a value the reviewer never saw, so the gate refuses the file instead of guessing.',
+    remediation: 'Write each key once, in its usual spelling, and avoid merge keys that override explicit keys.'
+  }),
+  diagnostic({
+    id: 'kustomization-not-rendered',
+    title: 'Kustomization not rendered',
+    ...UNCHECKED,
+    rationale:
+      'A kustomization (or one it includes) that cannot be read unambiguously is never handed to kustomize, so nothing the target deploys is checked. The finding on the kustomization file itself says why it could not be read.',
+    remediation: 'Fix the kustomization named in the related finding; `kustomize build` on the folder must work with plain, unambiguous YAML.'
+  }),
+  diagnostic({
+    id: 'scan-time-budget',
+    title: 'Scan time budget exhausted',
+    ...UNCHECKED,
+    rationale:
+      'The scan has a time budget for the whole run (`limits.scanTimeoutSeconds`), so that a pull request cannot keep a runner busy for hours. Targets not reached when it ran out are not checked.',
+    remediation: 'Find the slow targets (render timeouts in the same report), raise `limits.scanTimeoutSeconds`, or split the scan over several jobs with `include`/`exclude`.'
   })
 ];
 
 const BY_ID = new Map(DIAGNOSTIC_RULES.map((r) => [r.id, r]));
+
+/** Whether findings of this rule mean that something the scan selected was not checked. */
+export function isCoverageRule(id: string): boolean {
+  return BY_ID.get(id)?.coverage === true;
+}
 
 export function isDiagnosticRuleId(id: string): boolean {
   return BY_ID.has(id);

@@ -12,10 +12,15 @@
  *     "baseScanned": true,
  *     "failOn": "high",                    // gate threshold, or "none"
  *     "blocking": 1,                       // new findings at or above failOn
- *     "targets": 4, "objects": 37
+ *     "targets": 4, "objects": 37,
+ *     "checked": 3, "unchecked": 1,        // targets checked completely, and those that could not be
+ *     "verdict": "fail"                    // "pass", "fail", or "unchecked" (nothing blocks, but not all was checked)
  *   },
+ *   "coverage": { "targets": 4, "checked": 3, "unchecked": 1, "uncheckedFiles": 0,
+ *                 "skipped": [ { "reason": "not Kubernetes YAML", "files": 2 } ], "budgetExhausted": false },
  *   "base": "3f1c...",                      // the commit compared with (only with a base)
- *   "targets": [ { "id": "kustomize:apps/prod", "kind": "kustomize", "path": "apps/prod", "objects": 12 } ],
+ *   "targets": [ { "id": "kustomize:apps/prod", "kind": "kustomize", "path": "apps/prod", "objects": 12, "checked": true } ],
+ *                                           // an unchecked target adds "unchecked": ["render-timeout"]
  *   "notes": [],                            // things to know that are not findings
  *   "findings": [                          // sorted by file, line, column, rule
  *     { "ruleId": "pss-privileged", "severity": "critical", "status": "new",
@@ -33,6 +38,7 @@
 import type { Finding, FindingStatus, Severity } from '../analyze/types.js';
 import { formatPath, type ObjectRef, type RelatedLocation, type SourceLocation } from '../objects/types.js';
 import { compareByLocation, countFindings, type FailOn } from './common.js';
+import type { Coverage } from '../policy/coverage.js';
 
 export const JSON_REPORT_VERSION = 1;
 
@@ -65,7 +71,11 @@ export interface JsonReport {
     blocking: number;
     targets: number;
     objects: number;
+    checked?: number;
+    unchecked?: number;
+    verdict: 'pass' | 'fail' | 'unchecked';
   };
+  coverage?: Coverage;
   base?: string;
   targets: JsonTarget[];
   notes: string[];
@@ -77,6 +87,8 @@ export interface JsonTarget {
   kind: string;
   path: string;
   objects: number;
+  checked?: boolean;
+  unchecked?: readonly string[];
 }
 
 export interface JsonOptions {
@@ -89,6 +101,9 @@ export interface JsonOptions {
   targets?: readonly JsonTarget[];
   baseCommit?: string;
   notes?: readonly string[];
+  coverage?: Coverage;
+  /** Something the change brought could not be checked although nothing blocks. */
+  unchecked?: boolean;
 }
 
 /** A shallow copy without keys whose value is undefined (JSON would drop them anyway; this keeps tests exact). */
@@ -110,10 +125,15 @@ export function buildJsonReport(findings: readonly Finding[], opts: JsonOptions)
       failOn: opts.failOn,
       blocking: opts.blockingCount,
       targets: opts.targetsScanned,
-      objects: opts.objectsScanned
+      objects: opts.objectsScanned,
+      ...(opts.coverage ? { checked: opts.coverage.checked, unchecked: opts.coverage.unchecked } : {}),
+      verdict: opts.blockingCount > 0 ? 'fail' : opts.unchecked ? 'unchecked' : 'pass'
     },
+    ...(opts.coverage ? { coverage: opts.coverage } : {}),
     ...(opts.baseCommit ? { base: opts.baseCommit } : {}),
-    targets: (opts.targets ?? []).map((t) => ({ id: t.id, kind: t.kind, path: t.path, objects: t.objects })),
+    targets: (opts.targets ?? []).map((t) =>
+      defined({ id: t.id, kind: t.kind, path: t.path, objects: t.objects, checked: t.checked, unchecked: t.unchecked?.length ? [...t.unchecked] : undefined })
+    ),
     notes: [...(opts.notes ?? [])],
     findings: [...findings].sort(compareByLocation).map(
       (f): JsonFinding =>

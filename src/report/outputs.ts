@@ -1,6 +1,7 @@
 /** All reports of one run, built on demand from the RunResult: what the action and the CLI write out. */
 import type * as sarif from 'sarif';
 import type { Severity } from '../analyze/types.js';
+import { hasUncheckedChange } from '../policy/coverage.js';
 import { activeRules } from '../policy/rules.js';
 import type { RunResult } from '../run.js';
 import type { RuleMeta } from './common.js';
@@ -52,7 +53,9 @@ export function reportsFor(result: RunResult, options: ReportOptions): Reports {
     failOn: result.settings.failOn,
     blockingCount: result.blocking.length,
     targetsScanned: result.targets.length,
-    objectsScanned: objects
+    objectsScanned: objects,
+    coverage: result.coverage,
+    unchecked: result.blocking.length === 0 && hasUncheckedChange(result.findings)
   };
   return {
     rules: allMeta,
@@ -82,8 +85,10 @@ export function reportsFor(result: RunResult, options: ReportOptions): Reports {
         baseScanned: result.baseScanned,
         failOn: result.settings.failOn,
         blocking: result.blocking.length,
-        targets: result.targets.map((t) => ({ id: t.id, objects: t.objects, kind: t.kind, rendered: t.rendered })),
+        targets: result.targets.map((t) => ({ id: t.id, objects: t.objects, kind: t.kind, rendered: t.rendered, checked: t.checked, ...(t.unchecked ? { unchecked: t.unchecked } : {}) })),
         notes: result.notes,
+        coverage: result.coverage,
+        unchecked: common.unchecked,
         ...(result.targetDiffs ? { targetDiffs: result.targetDiffs } : {}),
         ...links
       })

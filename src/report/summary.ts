@@ -5,7 +5,8 @@
  */
 import type { Finding, Severity } from '../analyze/types.js';
 import { describeObject, type ObjectRef } from '../objects/types.js';
-import { compareBySeverity, countFindings, describeGate, indexRules, plural, SEVERITIES_DESC, truncate, type FailOn, type RuleMeta } from './common.js';
+import { compareBySeverity, countFindings, describeCoverage, describeGate, indexRules, plural, SEVERITIES_DESC, truncate, type FailOn, type RuleMeta } from './common.js';
+import type { Coverage } from '../policy/coverage.js';
 import { DIAGNOSTIC_RULES } from './diagnostic-rules.js';
 import { encodePath, escapeMarkdown, inlineCode, markdownLink } from './markdown.js';
 
@@ -23,6 +24,9 @@ export interface SummaryTarget {
   kind?: string;
   /** False when the target could not be rendered (its problem is a finding). */
   rendered?: boolean;
+  /** False when the target could not be (completely) checked; `unchecked` names the rules of the findings that say why. */
+  checked?: boolean;
+  unchecked?: readonly string[];
 }
 
 export interface SummaryTargetDiff {
@@ -52,6 +56,10 @@ export interface SummaryInput {
   targetDiffs?: readonly SummaryTargetDiff[];
   /** Size budget in bytes (UTF-8). Default DEFAULT_SUMMARY_MAX_BYTES. */
   maxBytes?: number;
+  /** What could be checked; stated next to the verdict. */
+  coverage?: Coverage;
+  /** Something the change brought could not be checked although nothing blocks: the verdict is a ⚠, not a ✔. */
+  unchecked?: boolean;
 }
 
 const SEVERITY_LABEL: Record<Severity, string> = { critical: '🟣 Critical', high: '🔴 High', medium: '🟠 Medium', low: '🟡 Low' };
@@ -94,9 +102,12 @@ export function buildSummary(input: SummaryInput): string {
   head.push(
     input.blocking > 0
       ? `## ✖ gitops-gate: ${plural(input.blocking, 'blocking finding')}`
-      : `## ✔ gitops-gate: no blocking findings`,
+      : input.unchecked
+        ? '## ⚠ gitops-gate: no blocking findings, but not everything was checked'
+        : `## ✔ gitops-gate: no blocking findings`,
     ''
   );
+  if (input.coverage) head.push(`**Coverage:** ${describeCoverage(input.coverage).map((l) => escapeMarkdown(l)).join(' ')}`, '');
   const gate =
     input.failOn === 'none'
       ? 'The gate is off (`fail-on: none`): findings are reported but never block.'
@@ -144,9 +155,12 @@ export function buildSummary(input: SummaryInput): string {
   }
   const objects = input.targets.reduce((n, t) => n + t.objects, 0);
   sections.push({
-    open: `<details><summary>Targets scanned: ${plural(input.targets.length, 'target')}, ${plural(objects, 'object')}</summary>\n\n| Target | Kind | Objects |\n| :-- | :-- | --: |\n`,
+    open: `<details><summary>Targets scanned: ${plural(input.targets.length, 'target')}, ${plural(objects, 'object')}</summary>\n\n| Target | Kind | Objects | Checked |\n| :-- | :-- | --: | :-- |\n`,
     rows: input.targets.map(
-      (t) => `| ${escapeMarkdown(truncate(t.id, MAX_NAME_CHARS))} | ${escapeMarkdown(t.kind ?? '')} | ${t.rendered === false ? 'not rendered' : t.objects} |`
+      (t) =>
+        `| ${escapeMarkdown(truncate(t.id, MAX_NAME_CHARS))} | ${escapeMarkdown(t.kind ?? '')} | ${t.rendered === false ? 'not rendered' : t.objects} | ${
+          t.checked === false ? `✖ not checked: ${(t.unchecked ?? []).map((id) => inlineCode(id, { inTable: true })).join(', ')}` : '✔'
+        } |`
     ),
     close: '\n</details>\n',
     what: 'targets'

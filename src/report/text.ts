@@ -1,6 +1,7 @@
 /** The console report: findings grouped by file, then counts and the verdict. */
 import type { Finding, Severity } from '../analyze/types.js';
-import { compareByLocation, countFindings, describeGate, plural, SEVERITIES_DESC, type FailOn } from './common.js';
+import { compareByLocation, countFindings, describeCoverage, describeGate, plural, SEVERITIES_DESC, type FailOn } from './common.js';
+import type { Coverage } from '../policy/coverage.js';
 
 export interface TextOptions {
   /** ANSI colours; default off. */
@@ -12,6 +13,10 @@ export interface TextOptions {
   blockingCount: number;
   targetsScanned: number;
   objectsScanned: number;
+  /** What could be checked; shown beside the verdict. */
+  coverage?: Coverage;
+  /** Something the change brought could not be checked, although nothing blocks: the verdict is not a ✔. */
+  unchecked?: boolean;
 }
 
 const ANSI = {
@@ -71,10 +76,13 @@ export function formatText(findings: readonly Finding[], opts: TextOptions): str
     lines.push(`${plural(counts.total, 'finding')}: ${bySeverity} (${status})`);
   }
   lines.push(`Scanned ${plural(opts.targetsScanned, 'target')}, ${plural(opts.objectsScanned, 'object')}.`);
+  if (opts.coverage) lines.push(...describeCoverage(opts.coverage).map(sanitizeForTerminal));
   lines.push(
     opts.blockingCount > 0
       ? paint('red', `✖ ${plural(opts.blockingCount, 'blocking finding')} (${describeGate(opts.failOn)})`)
-      : paint('green', `✔ no blocking findings${opts.failOn === 'none' ? ' (gate disabled)' : ''}`)
+      : opts.unchecked
+        ? paint('yellow', '⚠ no blocking findings, but not everything this change brings could be checked (see the coverage findings)')
+        : paint('green', `✔ no blocking findings${opts.failOn === 'none' ? ' (gate disabled)' : ''}`)
   );
   return `${lines.join('\n')}\n`;
 }

@@ -16,6 +16,15 @@ import type { FailOn, Settings } from './types.js';
 
 export const CONFIG_FILE_NAMES = ['.gitops-gate.yaml', '.gitops-gate.yml'];
 
+/**
+ * The scan's time budget by default: 20 minutes, well inside a GitHub job's limits, long enough for large
+ * monorepos (a required check that takes longer gets switched off anyway).
+ */
+export const DEFAULT_SCAN_TIMEOUT_MS = 20 * 60_000;
+
+/** Largest config file read. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -34,7 +43,7 @@ export interface ConfigFile {
   targets?: { path: string; kind?: 'kustomize' | 'helm' | 'manifests' }[];
   charts?: ChartConfig[];
   renderer?: 'builtin' | 'helm';
-  limits?: { maxFileBytes?: number; renderTimeoutSeconds?: number };
+  limits?: { maxFileBytes?: number; renderTimeoutSeconds?: number; scanTimeoutSeconds?: number };
 }
 
 let validate: ReturnType<Ajv['compile']> | undefined;
@@ -74,7 +83,7 @@ export function defaultSettings(root: string): Settings {
     exceptions: [],
     discovery: { include: [], exclude: [], targets: [], charts: [] },
     renderer: 'builtin',
-    limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 60_000 },
+    limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 60_000, scanTimeoutMs: DEFAULT_SCAN_TIMEOUT_MS },
     configSource: ''
   };
 }
@@ -105,7 +114,8 @@ export function applyConfig(settings: Settings, config: ConfigFile, source: stri
     renderer: config.renderer ?? settings.renderer,
     limits: {
       maxFileBytes: config.limits?.maxFileBytes ?? settings.limits.maxFileBytes,
-      renderTimeoutMs: config.limits?.renderTimeoutSeconds !== undefined ? config.limits.renderTimeoutSeconds * 1000 : settings.limits.renderTimeoutMs
+      renderTimeoutMs: config.limits?.renderTimeoutSeconds !== undefined ? config.limits.renderTimeoutSeconds * 1000 : settings.limits.renderTimeoutMs,
+      scanTimeoutMs: config.limits?.scanTimeoutSeconds !== undefined ? config.limits.scanTimeoutSeconds * 1000 : settings.limits.scanTimeoutMs
     },
     configSource: source
   };

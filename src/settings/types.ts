@@ -27,7 +27,8 @@ export interface Settings {
   discovery: DiscoveryOptions;
   /** Helm charts: the built-in renderer, or the helm binary on PATH. */
   renderer: 'builtin' | 'helm';
-  limits: { maxFileBytes: number; renderTimeoutMs: number };
+  /** Largest file read; time limit per target render; time budget of the whole scan (base and head). */
+  limits: { maxFileBytes: number; renderTimeoutMs: number; scanTimeoutMs: number };
   /** Where the configuration came from ('' when defaults only). */
   configSource: string;
 }

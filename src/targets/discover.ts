@@ -2,26 +2,41 @@
  * Finds what can be rendered in a repository: kustomizations (only the roots people deploy), Helm charts (one
  * target per release: defaults and each environment's values) and folders of plain manifests that no
  * kustomization or chart owns.
+ *
+ * Nothing in scope disappears without a word: every YAML or JSON file outside charts and kustomizations is part of a
+ * manifest folder (also one that cannot be read or parsed: rendering reports why), or skipped by a rule the report
+ * counts (`skipped`): valid YAML/JSON that holds no Kubernetes object, JSON that no Kubernetes reader accepts, a
+ * path the configuration excludes.
  */
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { InputError, type RepoFiles } from '../repo/files.js';
 import { isKubeObject } from '../objects/manifests.js';
+import { isRecord } from '../objects/types.js';
 import { parseYaml } from '../objects/yaml-source.js';
 import { dedupeErrors, findKustomizationFile, KUSTOMIZATION_FILE_NAMES, loadKustomizationGraph, type KustomizationCache, type KustomizationGraph } from './kustomization.js';
 import { helmTargets } from './helm.js';
-import type { DiscoveryOptions, Target, TargetKind } from './types.js';
+import type { DiscoveryOptions, SkipReason, Target, TargetKind } from './types.js';
 
 export interface DiscoveryResult {
   targets: Target[];
+  /** Problems that belong to no target (a configured target that does not exist, a link leaving the repository). */
   errors: InputError[];
+  /** YAML and JSON files in scope that no target renders, each with the documented rule that skips it. */
+  skipped: SkippedFile[];
+}
+
+
+export interface SkippedFile {
+  file: string;
+  reason: SkipReason;
 }
 
 export function targetId(kind: TargetKind, folder: string): string {
   return `${kind}:${folder === '' ? '.' : folder}`;
 }
 
-const isYamlFile = (file: string): boolean => /\.ya?ml$/i.test(file);
+const isManifestFile = (file: string): boolean => /\.(ya?ml|json)$/i.test(file);
 const dirOf = (file: string): string => {
   const d = path.posix.dirname(file);
   return d === '.' ? '' : d;
@@ -40,7 +55,8 @@ function matcher(globs: readonly string[]): Matcher | undefined {
 /** Lists the render targets of a repository snapshot. Problems become InputErrors; discovery goes on. */
 export function discoverTargets(repo: RepoFiles, options: DiscoveryOptions): DiscoveryResult {
   const errors: InputError[] = [];
-  const files = repo.walk('');
+  const skipped: SkippedFile[] = [];
+  const files = repo.walk('', errors);
   const fileSet = new Set(files);
   const dirs = [...new Set(files.map(dirOf))].sort();
 
@@ -71,8 +87,8 @@ export function discoverTargets(repo: RepoFiles, options: DiscoveryOptions): Dis
   }
 
   // Plain manifest folders.
-  const manifestCandidates = files.filter((f) => isYamlFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path.posix.basename(f)));
-  const manifestFolders = groupManifests(repo, manifestCandidates);
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path.posix.basename(f)));
+  const manifestFolders = groupManifests(repo, manifestCandidates, skipped);
 
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -83,18 +99,16 @@ export function discoverTargets(repo: RepoFiles, options: DiscoveryOptions): Dis
     return true;
   };
 
-  const kustomizeTarget = (d: string): Target => ({
-    id: targetId('kustomize', d),
-    kind: 'kustomize',
-    path: d,
-    inputs: graphs.get(d)?.inputs ?? loadKustomizationGraph(repo, d, cache).inputs,
-    renderable: true
-  });
+  const kustomizeTarget = (d: string): Target => {
+    const graph = graphs.get(d) ?? loadKustomizationGraph(repo, d, cache);
+    graphs.set(d, graph);
+    return withProblems({ id: targetId('kustomize', d), kind: 'kustomize', path: d, inputs: graph.inputs, renderable: true }, graph.errors);
+  };
   const chartConfigs = new Map((options.charts ?? []).map((c) => [repo.normalize(c.path.replace(/^\.\/?$/, '')), c]));
   const addHelmTargets = (d: string): void => {
     const found = helmTargets(repo, d, chartConfigs.get(d), options.configSource ?? 'config');
-    targets.push(...found.targets);
-    errors.push(...found.errors);
+    if (found.targets.length === 0) errors.push(...found.errors);
+    targets.push(...found.targets.map((t) => withProblems(t, found.errors)));
   };
   const manifestsTarget = (d: string, list: string[]): Target => ({ id: targetId('manifests', d), kind: 'manifests', path: d, inputs: [...list], files: [...list], renderable: true });
 
@@ -111,15 +125,12 @@ export function discoverTargets(repo: RepoFiles, options: DiscoveryOptions): Dis
       }
       const want = t.kind;
       if ((!want || want === 'kustomize') && findKustomizationFile(repo, d)) {
-        const g = graphs.get(d) ?? loadKustomizationGraph(repo, d, cache);
-        graphs.set(d, g);
-        errors.push(...g.errors);
         targets.push(kustomizeTarget(d));
       } else if ((!want || want === 'helm') && repo.isFile(d ? `${d}/Chart.yaml` : 'Chart.yaml')) {
         addHelmTargets(d);
       } else if (!want || want === 'manifests') {
         const list = repo.isDirectory(d)
-          ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isYamlFile(f) && !kustomizationNames.has(path.posix.basename(f)))).get(d)
+          ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path.posix.basename(f))), skipped).get(d)
           : undefined;
         if (list && list.length > 0) targets.push(manifestsTarget(d, list));
         else errors.push(new InputError(d || '.', `configured target "${t.path}" has no ${want ?? 'kustomization, Helm chart or Kubernetes manifests'} to render`, 'target-not-found'));
@@ -132,14 +143,14 @@ export function discoverTargets(repo: RepoFiles, options: DiscoveryOptions): Dis
       const file = findKustomizationFile(repo, d);
       if (!folderAllowed(d, file ? [file] : [])) continue;
       targets.push(kustomizeTarget(d));
-      errors.push(...graphs.get(d)!.errors);
     }
     for (const d of topCharts) {
       if (folderAllowed(d, [d ? `${d}/Chart.yaml` : 'Chart.yaml'])) addHelmTargets(d);
     }
     for (const [d, list] of manifestFolders) {
-      if (exclude && exclude(d === '' ? '.' : d)) continue;
-      const kept = list.filter((f) => !(exclude && exclude(f)) && (!include || include(f) || include(d === '' ? '.' : d)));
+      const folderExcluded = exclude !== undefined && exclude(d === '' ? '.' : d);
+      const kept = list.filter((f) => !folderExcluded && !(exclude && exclude(f)) && (!include || include(f) || include(d === '' ? '.' : d)));
+      for (const f of list) if (!kept.includes(f)) skipped.push({ file: f, reason: 'excluded by config' });
       if (kept.length > 0) targets.push(manifestsTarget(d, kept));
     }
   }
@@ -147,39 +158,60 @@ export function discoverTargets(repo: RepoFiles, options: DiscoveryOptions): Dis
   const seen = new Set<string>();
   const unique = targets.filter((t) => (seen.has(t.id) ? false : (seen.add(t.id), true)));
   unique.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { targets: unique, errors: dedupeErrors(errors) };
+  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { targets: unique, errors: dedupeErrors(errors), skipped };
+}
+
+/** A target with the problems discovery met while following its inputs (the scan reports them with the target). */
+function withProblems(target: Target, problems: InputError[]): Target {
+  return problems.length > 0 ? { ...target, problems: dedupeErrors(problems) } : target;
 }
 
 /**
- * Groups YAML files into manifest folders. A folder counts when at least one of its files holds a Kubernetes
- * object; files there that cannot be read or parsed join it so that rendering reports them.
+ * Groups YAML and JSON files into manifest folders: a file that holds a Kubernetes object, or that cannot be read or
+ * parsed (rendering reports why), makes its folder a target. Valid files without any Kubernetes object are skipped
+ * and counted.
  */
-function groupManifests(repo: RepoFiles, candidates: string[]): Map<string, string[]> {
-  const byDir = new Map<string, { good: string[]; broken: string[] }>();
+function groupManifests(repo: RepoFiles, candidates: string[], skipped: SkippedFile[]): Map<string, string[]> {
+  const byDir = new Map<string, string[]>();
   for (const file of candidates) {
-    const kind = classifyYaml(repo, file);
-    if (kind === 'other') continue;
+    const kind = classifyManifestFile(repo, file);
+    if (kind !== 'manifest' && kind !== 'broken') {
+      skipped.push({ file, reason: kind });
+      continue;
+    }
     const d = dirOf(file);
-    let entry = byDir.get(d);
-    if (!entry) byDir.set(d, (entry = { good: [], broken: [] }));
-    (kind === 'manifest' ? entry.good : entry.broken).push(file);
+    const list = byDir.get(d);
+    if (list) list.push(file);
+    else byDir.set(d, [file]);
   }
-  const out = new Map<string, string[]>();
-  for (const [d, { good, broken }] of [...byDir].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (good.length > 0) out.set(d, [...good, ...broken].sort());
-  }
-  return out;
+  return new Map([...byDir].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([d, list]) => [d, list.sort()]));
 }
 
-function classifyYaml(repo: RepoFiles, file: string): 'manifest' | 'broken' | 'other' {
+/**
+ * What a YAML or JSON file is to the scan. A `.json` file that is not JSON at all is skipped: kubectl, Argo CD and
+ * Flux read `.json` manifests as JSON, so nothing deploys from it (editor settings with comments, for example).
+ */
+function classifyManifestFile(repo: RepoFiles, file: string): 'manifest' | 'broken' | SkipReason {
   let text: string;
   try {
     text = repo.readText(file);
   } catch {
     return 'broken';
   }
+  if (/\.json$/i.test(file)) {
+    try {
+      JSON.parse(text);
+    } catch {
+      return 'not valid JSON';
+    }
+  }
   const { documents, errors } = parseYaml(text, file);
-  const hasObject = documents.some((d) => isKubeObject(d.value));
-  if (hasObject) return 'manifest';
-  return errors.length > 0 ? 'broken' : 'other';
+  if (errors.length > 0) return 'broken';
+  return documents.some((d) => isKubeObject(d.value) || isKubeList(d.value)) ? 'manifest' : 'not Kubernetes YAML';
+}
+
+/** `kind: List` (or `*List`) with items: kubectl applies its items. */
+function isKubeList(value: unknown): boolean {
+  return isRecord(value) && typeof value.kind === 'string' && /List$/.test(value.kind) && Array.isArray(value.items);
 }

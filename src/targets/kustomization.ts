@@ -1,29 +1,37 @@
 /**
  * A kustomization's loading graph: which repository files it reads, transitively, without running kustomize.
- * Every path goes through RepoFiles (confined to the repository); remote resources are refused, never fetched.
+ *
+ * Kustomization files are read the way kustomize reads them (go-yaml v2 into JSON, then encoding/json with
+ * case-insensitive field names: src/objects/go-yaml.ts, ./kustomization-schema.ts), and refused where that reading
+ * is ambiguous. Every path goes through RepoFiles (confined to the repository); remote entries are refused, never
+ * fetched. Folders are followed by their real path, as kustomize follows them, so a symbolic-link loop is a cycle
+ * and not an endless walk.
  */
 import path from 'node:path';
 import { InputError, type RepoFiles } from '../repo/files.js';
 import { isRecord, type JsonPath } from '../objects/types.js';
-import { parseYaml, type YamlSourceMap } from '../objects/yaml-source.js';
+import { emptySourceMap, parseGoYaml, type PathSourceMap } from '../objects/go-yaml.js';
+import { decodeKustomization } from './kustomization-schema.js';
 
 /** The names kustomize accepts for a kustomization file, in the order it looks for them. */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
 /** What one entry of a kustomization points at. */
-export type EntryRole = 'resource' | 'component' | 'patch' | 'config' | 'generator-file' | 'helm-chart';
+export type EntryRole = 'resource' | 'component' | 'patch' | 'config' | 'plugin-config' | 'generator-file' | 'helm-chart';
 
 export interface KustomizationEntry {
   /** Top-level field the entry sits in (`resources`, `patches`, `configMapGenerator`, ...). */
   field: string;
-  /** Where the entry sits in the kustomization document, e.g. ['patches', 1, 'path']. */
+  /** Where the entry sits in the kustomization document (canonical field names), e.g. ['patches', 1, 'path']. */
   yamlPath: JsonPath;
-  /** The text written in the kustomization. */
+  /** The text written in the kustomization (without a generator's `key=`). */
   value: string;
+  /** A generator file's `key=` prefix, kept when the entry is rewritten. */
+  prefix?: string;
   /** 1-based line of the entry in the kustomization file. */
   line: number;
   role: EntryRole;
-  /** Repository-relative path the entry resolves to (absent for refused entries). */
+  /** Repository-relative path the entry resolves to: folders by their real path, files in their folder's real path. */
   resolved?: string;
   /** Set when the entry resolved to a folder holding a kustomization. */
   folder?: boolean;
@@ -31,23 +39,30 @@ export interface KustomizationEntry {
 
 /** One parsed kustomization file and what it loads directly. */
 export interface KustomizationNode {
-  /** Repository-relative folder. */
+  /** Repository-relative folder (its real path). */
   dir: string;
   /** Repository-relative kustomization file. */
   file: string;
   /** `Kustomization` or `Component`. */
   kind: string;
-  /** The parsed document (a mapping; empty when the file could not be read). */
+  /**
+   * The document as kustomize decodes it, canonical field names (a mapping; empty when the file could not be read).
+   * Inline generator/transformer configurations are already re-serialised here.
+   */
   value: Record<string, unknown>;
-  sourceMap?: YamlSourceMap;
+  sourceMap?: PathSourceMap;
+  /** False when the file cannot be read unambiguously: its targets are not rendered. */
+  readable: boolean;
   /** Entries that load something. */
   entries: KustomizationEntry[];
   /** Files loaded directly (not through an included kustomization), repository-relative. */
   files: string[];
-  /** Folders of kustomizations included through resources/bases/components (and generator/transformer folders). */
+  /** Folders of kustomizations included through resources/bases/components. */
   includes: string[];
   /** Entries that must be dropped from a sandbox copy (remote, outside the repository, missing, helm). */
   refused: JsonPath[];
+  /** Generator/transformer/validator configuration files, as read (re-serialised into the sandbox). */
+  pluginConfigs: Map<string, unknown[]>;
   /** Whether the kustomization asks for Helm chart inflation (recorded, never rendered). */
   helmCharts: boolean;
   errors: InputError[];
@@ -61,6 +76,8 @@ export interface KustomizationGraph {
   nodes: Map<string, KustomizationNode>;
   /** Every repository file read, transitively, including the kustomization files; sorted. */
   inputs: string[];
+  /** Whether every kustomization in the graph could be read (no target is rendered from one that could not). */
+  readable: boolean;
   errors: InputError[];
 }
 
@@ -79,7 +96,7 @@ export function isRemoteReference(value: string): boolean {
   return (
     /^[a-z][a-z0-9+.-]*:\/\//i.test(v) ||
     /^git@/i.test(v) ||
-    /^git::/i.test(v) ||
+    /^[a-z0-9][a-z0-9+.-]*::/i.test(v) ||
     /[?&](ref|version|submodules|timeout)=/i.test(v) ||
     /^(github\.com|gitlab\.com|bitbucket\.org|ssh\.dev\.azure\.com|dev\.azure\.com)\//i.test(v) ||
     /\.git(\/\/|$|\?)/i.test(v)
@@ -93,10 +110,12 @@ export function parseKustomization(repo: RepoFiles, dir: string, file = findKust
     file: file ?? (dir ? `${dir}/kustomization.yaml` : 'kustomization.yaml'),
     kind: 'Kustomization',
     value: {},
+    readable: false,
     entries: [],
     files: [],
     includes: [],
     refused: [],
+    pluginConfigs: new Map(),
     helmCharts: false,
     errors: []
   };
@@ -105,9 +124,6 @@ export function parseKustomization(repo: RepoFiles, dir: string, file = findKust
     return node;
   }
   const present = KUSTOMIZATION_FILE_NAMES.map((n) => (dir ? `${dir}/${n}` : n)).filter((f) => repo.isFile(f));
-  if (present.length > 1) {
-    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path.posix.basename(f)).join(', ')}); kustomize refuses to build it`, 'invalid-kustomization'));
-  }
   let text: string;
   try {
     text = repo.readText(file);
@@ -115,116 +131,106 @@ export function parseKustomization(repo: RepoFiles, dir: string, file = findKust
     node.errors.push(asInputError(err, file));
     return node;
   }
-  const parsed = parseYaml(text, file);
+  const parsed = parseGoYaml(kustomizeFixups(text, file), file);
   node.errors.push(...parsed.errors);
   const docs = parsed.documents.filter((d) => d.value !== null && d.value !== undefined);
   const doc = docs[0];
-  if (!doc) return node;
-  if (docs.length > 1) node.errors.push(new InputError(file, 'a kustomization file holds one YAML document; only the first is read', 'invalid-kustomization', docs[1].line));
+  if (parsed.errors.length > 0) return node;
+  if (!doc) {
+    // An empty kustomization builds nothing, and kustomize accepts it.
+    node.readable = present.length === 1;
+    node.sourceMap = emptySourceMap(file);
+    return node;
+  }
+  if (docs.length > 1) {
+    node.errors.push(new InputError(file, 'a kustomization file holds one YAML document; kustomize reads only the first, so the file is refused', 'invalid-kustomization', docs[1].line));
+    return node;
+  }
   if (!isRecord(doc.value)) {
     node.errors.push(new InputError(file, 'a kustomization must be a YAML mapping', 'invalid-kustomization', doc.line));
     return node;
   }
-  node.value = doc.value;
-  node.sourceMap = doc.sourceMap;
-  if (typeof doc.value.kind === 'string') node.kind = doc.value.kind;
-  collectEntries(repo, node);
+  const decoded = decodeKustomization(doc.value);
+  node.value = decoded.value;
+  node.sourceMap = doc.sourceMap.withPaths(decoded.paths);
+  for (const p of decoded.problems) node.errors.push(new InputError(file, p.message, 'invalid-kustomization', doc.sourceMap.locate(p.path).location.line));
+  if (present.length > 1) {
+    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path.posix.basename(f)).join(', ')}); kustomize refuses to build it`, 'invalid-kustomization'));
+  }
+  if (typeof node.value.kind === 'string') node.kind = node.value.kind;
+  node.readable = node.errors.length === 0;
+  if (node.readable) collectEntries(repo, node);
   return node;
 }
 
-/** Entry collection: every field that makes kustomize read a file. */
+/**
+ * kustomize rewrites the raw text before decoding it (api/types/fix.go FixKustomizationPreUnmarshalling): every
+ * `imageTags:` becomes `images:`, and when `patches` lists a plain string every `patches:` becomes
+ * `patchesStrategicMerge:`, wherever the text stands. The gate reads the same rewritten text.
+ */
+export function kustomizeFixups(text: string, file: string): string {
+  const fixed = text.replaceAll('imageTags:', 'images:');
+  const first = parseGoYaml(fixed, file).documents[0]?.value;
+  const patches = isRecord(first) && Object.hasOwn(first, 'patches') ? first.patches : undefined;
+  const legacy = Array.isArray(patches) && patches.some((p) => typeof p === 'string');
+  return legacy ? fixed.replaceAll('patches:', 'patchesStrategicMerge:') : fixed;
+}
+
+/** Entry collection: every field that makes kustomize read a file. Types were checked by the decoder. */
 function collectEntries(repo: RepoFiles, node: KustomizationNode): void {
   const k = node.value;
   const lineOf = (yamlPath: JsonPath): number => node.sourceMap?.locate(yamlPath).location.line ?? 1;
-  const bad = (yamlPath: JsonPath, reason: string): void => {
-    node.errors.push(new InputError(node.file, reason, 'invalid-kustomization', lineOf(yamlPath)));
-  };
-  const stringList = (field: string, role: EntryRole, allowFolders: boolean, allowInline = false): void => {
-    const list = k[field];
-    if (list === undefined || list === null) return;
-    if (!Array.isArray(list)) return bad([field], `"${field}" must be a list`);
-    list.forEach((item: unknown, i: number) => {
-      if (typeof item !== 'string') {
-        if (allowInline && isRecord(item)) return;
-        return bad([field, i], `"${field}" entry ${i + 1} must be a string`);
-      }
-      if (allowInline && item.includes('\n')) return;
-      addEntry(repo, node, { field, yamlPath: [field, i], value: item, line: lineOf([field, i]), role }, allowFolders);
-    });
-  };
-  stringList('resources', 'resource', true);
-  stringList('bases', 'resource', true);
-  stringList('components', 'component', true);
-  stringList('crds', 'config', false);
-  stringList('configurations', 'config', false);
-  stringList('generators', 'config', true, true);
-  stringList('transformers', 'config', true, true);
-  stringList('validators', 'config', true, true);
+  const list = (field: string): unknown[] => (Array.isArray(k[field]) ? (k[field] as unknown[]) : []);
+  const entry = (field: string, yamlPath: JsonPath, value: string, role: EntryRole, prefix?: string): KustomizationEntry => ({
+    field,
+    yamlPath,
+    value,
+    ...(prefix ? { prefix } : {}),
+    line: lineOf(yamlPath),
+    role
+  });
 
-  const pathItems = (field: string, role: EntryRole): void => {
-    const list = k[field];
-    if (list === undefined || list === null) return;
-    if (!Array.isArray(list)) return bad([field], `"${field}" must be a list`);
-    list.forEach((item: unknown, i: number) => {
-      if (!isRecord(item)) return bad([field, i], `"${field}" entry ${i + 1} must be a mapping`);
-      if (item.path === undefined || item.path === null) return;
-      if (typeof item.path !== 'string') return bad([field, i, 'path'], `"${field}" entry ${i + 1}: "path" must be a string`);
-      addEntry(repo, node, { field, yamlPath: [field, i, 'path'], value: item.path, line: lineOf([field, i, 'path']), role }, false);
+  for (const [field, role] of [['resources', 'resource'], ['bases', 'resource'], ['components', 'component']] as const) {
+    list(field).forEach((item, i) => addEntry(repo, node, entry(field, [field, i], item as string, role), true));
+  }
+  for (const field of ['crds', 'configurations']) {
+    list(field).forEach((item, i) => addEntry(repo, node, entry(field, [field, i], item as string, 'config'), false));
+  }
+  for (const field of ['generators', 'transformers', 'validators']) {
+    list(field).forEach((item, i) => {
+      const text = item as string;
+      if (text.includes('\n')) checkInlinePluginConfig(node, entry(field, [field, i], text, 'plugin-config'));
+      else addEntry(repo, node, entry(field, [field, i], text, 'plugin-config'), true);
     });
-  };
-  pathItems('patches', 'patch');
-  pathItems('patchesJson6902', 'patch');
-  pathItems('replacements', 'config');
-
-  const smp = k.patchesStrategicMerge;
-  if (Array.isArray(smp)) {
-    smp.forEach((item: unknown, i: number) => {
-      if (typeof item !== 'string') return bad(['patchesStrategicMerge', i], `"patchesStrategicMerge" entry ${i + 1} must be a string`);
-      if (isInlinePatch(item)) return;
-      addEntry(repo, node, { field: 'patchesStrategicMerge', yamlPath: ['patchesStrategicMerge', i], value: item, line: lineOf(['patchesStrategicMerge', i]), role: 'patch' }, false);
+  }
+  for (const field of ['patches', 'patchesJson6902', 'replacements']) {
+    list(field).forEach((item, i) => {
+      if (isRecord(item) && typeof item.path === 'string') addEntry(repo, node, entry(field, [field, i, 'path'], item.path, field === 'replacements' ? 'config' : 'patch'), false);
     });
-  } else if (smp !== undefined && smp !== null) bad(['patchesStrategicMerge'], '"patchesStrategicMerge" must be a list');
-
+  }
+  list('patchesStrategicMerge').forEach((item, i) => {
+    if (!isInlinePatch(item as string)) addEntry(repo, node, entry('patchesStrategicMerge', ['patchesStrategicMerge', i], item as string, 'patch'), false);
+  });
   for (const field of ['configMapGenerator', 'secretGenerator']) {
-    const list = k[field];
-    if (list === undefined || list === null) continue;
-    if (!Array.isArray(list)) {
-      bad([field], `"${field}" must be a list`);
-      continue;
-    }
-    list.forEach((gen: unknown, i: number) => {
-      if (!isRecord(gen)) return bad([field, i], `"${field}" entry ${i + 1} must be a mapping`);
-      if (Array.isArray(gen.files)) {
-        gen.files.forEach((f: unknown, j: number) => {
-          if (typeof f !== 'string') return bad([field, i, 'files', j], `"${field}" files entry must be a string`);
-          const eq = f.indexOf('=');
-          const p = eq >= 0 ? f.slice(eq + 1) : f;
-          addEntry(repo, node, { field, yamlPath: [field, i, 'files', j], value: p, line: lineOf([field, i, 'files', j]), role: 'generator-file' }, false);
-        });
-      }
-      if (Array.isArray(gen.envs)) {
-        gen.envs.forEach((f: unknown, j: number) => {
-          if (typeof f !== 'string') return bad([field, i, 'envs', j], `"${field}" envs entry must be a string`);
-          addEntry(repo, node, { field, yamlPath: [field, i, 'envs', j], value: f, line: lineOf([field, i, 'envs', j]), role: 'generator-file' }, false);
-        });
-      }
-      if (typeof gen.env === 'string') {
-        addEntry(repo, node, { field, yamlPath: [field, i, 'env'], value: gen.env, line: lineOf([field, i, 'env']), role: 'generator-file' }, false);
-      }
+    list(field).forEach((gen, i) => {
+      if (!isRecord(gen)) return;
+      (Array.isArray(gen.files) ? gen.files : []).forEach((f: unknown, j: number) => {
+        const eq = (f as string).indexOf('=');
+        const prefix = eq >= 0 ? (f as string).slice(0, eq + 1) : undefined;
+        addEntry(repo, node, entry(field, [field, i, 'files', j], eq >= 0 ? (f as string).slice(eq + 1) : (f as string), 'generator-file', prefix), false);
+      });
+      (Array.isArray(gen.envs) ? gen.envs : []).forEach((f: unknown, j: number) => addEntry(repo, node, entry(field, [field, i, 'envs', j], f as string, 'generator-file'), false));
+      if (typeof gen.env === 'string') addEntry(repo, node, entry(field, [field, i, 'env'], gen.env, 'generator-file'), false);
     });
   }
-
   const openapi = k.openapi;
-  if (isRecord(openapi) && typeof openapi.path === 'string') {
-    addEntry(repo, node, { field: 'openapi', yamlPath: ['openapi', 'path'], value: openapi.path, line: lineOf(['openapi', 'path']), role: 'config' }, false);
-  }
+  if (isRecord(openapi) && typeof openapi.path === 'string') addEntry(repo, node, entry('openapi', ['openapi', 'path'], openapi.path, 'config'), false);
 
   for (const field of ['helmCharts', 'helmChartInflationGenerator']) {
     if (k[field] === undefined || k[field] === null) continue;
     node.helmCharts = true;
     node.refused.push([field]);
-    const list = Array.isArray(k[field]) ? (k[field] as unknown[]) : [];
-    const names = list.map((c) => (isRecord(c) && typeof c.name === 'string' ? c.name : '')).filter(Boolean);
+    const names = list(field).map((c) => (isRecord(c) && typeof c.name === 'string' ? c.name : '')).filter(Boolean);
     node.errors.push(
       new InputError(
         node.file,
@@ -237,9 +243,55 @@ function collectEntries(repo: RepoFiles, node: KustomizationNode): void {
   if (k.helmGlobals !== undefined) node.refused.push(['helmGlobals']);
 }
 
-/** patchesStrategicMerge entries may be inline YAML documents instead of file paths. */
+/**
+ * kustomize tries a patchesStrategicMerge entry as inline YAML objects before it tries it as a file
+ * (PatchStrategicMergeTransformer.Config); a multi-line entry or one that starts like an object is inline.
+ */
 function isInlinePatch(value: string): boolean {
-  return value.includes('\n') || /^\s*(apiVersion|kind|metadata)\s*:/m.test(value);
+  return value.includes('\n') || /^\s*(\{|apiVersion\s*:|kind\s*:|metadata\s*:)/m.test(value);
+}
+
+/**
+ * Generator, transformer and validator configurations are read by kustomize too, and a builtin plugin's config can
+ * load a file or a URL (`path:`, `paths:`). They are read like kustomizations; one that names something remote, or
+ * cannot be read unambiguously, is refused; the others are re-serialised into the sandbox.
+ */
+function pluginConfigDocuments(node: KustomizationNode, entry: KustomizationEntry, text: string, where: string): unknown[] | undefined {
+  const parsed = parseGoYaml(text, where);
+  const refuse = (reason: string, ruleId: string): undefined => {
+    node.refused.push(entry.yamlPath.slice(0, 2));
+    node.errors.push(new InputError(node.file, `${entry.field} entry ${entry.yamlPath[1] as number + 1}: ${reason}`, ruleId, entry.line));
+    return undefined;
+  };
+  if (parsed.errors.length > 0) return refuse(`the configuration cannot be read unambiguously (${parsed.errors[0].reason})`, 'invalid-kustomization');
+  const values = parsed.documents.map((d) => d.value).filter((v) => v !== null);
+  const remote = remoteStrings(values)[0];
+  if (remote !== undefined) return refuse(`the configuration names "${remote}", which kustomize would fetch; the gate renders only what is in the repository`, 'remote-resource');
+  return values;
+}
+
+function checkInlinePluginConfig(node: KustomizationNode, entry: KustomizationEntry): void {
+  const values = pluginConfigDocuments(node, entry, entry.value, node.file);
+  if (!values) return;
+  // kustomize reads the inline text as YAML; hand it what was checked.
+  (node.value[entry.field] as unknown[])[entry.yamlPath[1] as number] = values.map(toJsonDocument).join('---\n');
+}
+
+/** Every string in a value that names a remote location. */
+function remoteStrings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (isRemoteReference(value)) out.push(value);
+  } else if (Array.isArray(value)) for (const v of value) remoteStrings(v, out);
+  else if (isRecord(value)) for (const v of Object.values(value)) remoteStrings(v, out);
+  return out;
+}
+
+/**
+ * A value as JSON text that YAML 1.1 readers (go-yaml v2, kyaml) read back as the same value: every string
+ * double-quoted, and the characters those readers treat as line breaks or byte-order marks escaped.
+ */
+export function toJsonDocument(value: unknown): string {
+  return `${JSON.stringify(value).replace(/[\u0080-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }
 
 function addEntry(repo: RepoFiles, node: KustomizationNode, entry: KustomizationEntry, allowFolders: boolean): void {
@@ -252,36 +304,54 @@ function addEntry(repo: RepoFiles, node: KustomizationNode, entry: Kustomization
   if (isRemoteReference(entry.value)) {
     return refuse(`remote ${entry.field} entry "${entry.value}" is not fetched: the gate renders only what is in the repository (no network during rendering)`, 'remote-resource');
   }
-  let resolved: string;
+  let lexical: string;
   try {
-    resolved = repo.resolveFrom(node.dir, entry.value, node.file);
+    lexical = repo.resolveFrom(node.dir, entry.value, node.file);
   } catch (err) {
     const e = asInputError(err, node.file);
     return refuse(`${entry.field} entry "${entry.value}": ${e.reason}`, e.ruleId);
   }
-  if (allowFolders && repo.isDirectory(resolved)) {
-    if (!findKustomizationFile(repo, resolved)) {
-      return refuse(`${entry.field} entry "${entry.value}" is a folder without a kustomization file`, 'file-not-found');
+  if (allowFolders && repo.isDirectory(lexical)) {
+    const real = repo.canonical(lexical);
+    if (entry.role === 'plugin-config') {
+      return refuse(`${entry.field} entry "${entry.value}" is a folder: configurations built by another kustomization cannot be checked before kustomize runs them`, 'invalid-kustomization');
     }
-    entry.resolved = resolved;
+    if (!findKustomizationFile(repo, real)) return refuse(`${entry.field} entry "${entry.value}" is a folder without a kustomization file`, 'file-not-found');
+    entry.resolved = real;
     entry.folder = true;
-    if (!node.includes.includes(resolved)) node.includes.push(resolved);
+    if (!node.includes.includes(real)) node.includes.push(real);
     return;
   }
-  if (!repo.isFile(resolved)) {
+  if (!repo.isFile(lexical)) {
     let reason = 'not found in the repository';
     let ruleId = 'file-not-found';
     try {
-      repo.readBytes(resolved);
+      repo.readBytes(lexical);
     } catch (err) {
-      const e = asInputError(err, resolved);
+      const e = asInputError(err, lexical);
       reason = e.reason;
       ruleId = e.ruleId;
     }
-    return refuse(`${entry.field} entry "${entry.value}" (${resolved || '.'}): ${reason}`, ruleId);
+    return refuse(`${entry.field} entry "${entry.value}" (${lexical || '.'}): ${reason}`, ruleId);
+  }
+  // kustomize resolves the folders of a file path (its load restrictor compares real folders) but reads the file
+  // itself through a link: the file sits in its folder's real path under its own name.
+  const dir = path.posix.dirname(lexical);
+  const realDir = repo.canonical(dir === '.' ? '' : dir);
+  const resolved = realDir ? `${realDir}/${path.posix.basename(lexical)}` : path.posix.basename(lexical);
+  if (entry.role === 'plugin-config') {
+    let text: string;
+    try {
+      text = repo.readText(resolved);
+    } catch (err) {
+      return refuse(`${entry.field} entry "${entry.value}": ${asInputError(err, resolved).reason}`, asInputError(err, resolved).ruleId);
+    }
+    const values = pluginConfigDocuments(node, entry, text, resolved);
+    if (!values) return;
+    node.pluginConfigs.set(resolved, values);
   }
   entry.resolved = resolved;
-  if (!node.files.includes(resolved)) node.files.push(resolved);
+  for (const f of [resolved, repo.canonical(resolved)]) if (!node.files.includes(f)) node.files.push(f);
 }
 
 function asInputError(err: unknown, file: string): InputError {
@@ -293,8 +363,8 @@ function asInputError(err: unknown, file: string): InputError {
 export type KustomizationCache = Map<string, KustomizationNode>;
 
 /**
- * Loads the kustomization in `dir` and everything it includes, transitively. Cycles are errors naming the
- * kustomization file and line that closes them.
+ * Loads the kustomization in `dir` and everything it includes, transitively, by real folder. Cycles (also those
+ * made by symbolic links) are errors naming the kustomization file and line that closes them.
  */
 export function loadKustomizationGraph(repo: RepoFiles, dir: string, cache: KustomizationCache = new Map()): KustomizationGraph {
   const nodes = new Map<string, KustomizationNode>();
@@ -328,8 +398,15 @@ export function loadKustomizationGraph(repo: RepoFiles, dir: string, cache: Kust
     }
     stack.pop();
   };
-  visit(dir);
-  return { root: dir, rootFile: nodes.get(dir)?.file, nodes, inputs: [...inputs].sort(), errors: dedupeErrors(errors) };
+  let root = dir;
+  try {
+    root = repo.canonical(dir);
+  } catch {
+    // A folder that does not resolve: parsing reports it.
+  }
+  visit(root);
+  const readable = [...nodes.values()].every((n) => n.readable) && !errors.some((e) => e.ruleId === 'kustomization-cycle');
+  return { root, rootFile: nodes.get(root)?.file, nodes, inputs: [...inputs].sort(), readable, errors: dedupeErrors(errors) };
 }
 
 /** Removes repeated errors (the same base reached twice reports once). */

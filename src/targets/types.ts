@@ -1,4 +1,9 @@
 /** Render targets: the things that can be rendered into objects, and the files each one reads. */
+import type { InputError } from '../repo/files.js';
+
+/** Why a YAML or JSON file in scope is not rendered by any target (the report counts each reason). */
+export type SkipReason = 'not Kubernetes YAML' | 'not valid JSON' | 'excluded by config';
+
 export type TargetKind = 'kustomize' | 'helm' | 'manifests';
 
 export interface Target {
@@ -15,6 +20,8 @@ export interface Target {
   renderable: boolean;
   /** For `helm`: the release to render. */
   helm?: HelmRelease;
+  /** Problems discovery met following the target's inputs (refused entries, unreadable files); reported with it. */
+  problems?: InputError[];
 }
 
 /** One way a chart is deployed: its values files (in merge order) and release settings. */

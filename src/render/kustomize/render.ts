@@ -29,10 +29,11 @@ export interface KustomizeRenderOptions extends RenderOptions {
 export async function renderKustomize(target: Target, repo: RepoFiles, options: KustomizeRenderOptions): Promise<RenderOutput> {
   const graph = loadKustomizationGraph(repo, target.path);
   const rootFile = graph.rootFile ?? (target.path ? `${target.path}/kustomization.yaml` : 'kustomization.yaml');
-  const rootNode = graph.nodes.get(target.path);
-  if (!rootNode?.sourceMap) {
-    // The kustomization itself cannot be read; loading already names the reason.
-    return { objects: [], errors: graph.errors.filter((e) => e.file === rootFile) };
+  if (!graph.readable) {
+    // A kustomization in the graph cannot be read unambiguously: kustomize never sees it (loading names the reason).
+    const unreadable = [...graph.nodes.values()].filter((n) => !n.readable).map((n) => n.file);
+    const why = unreadable.length > 0 ? `${unreadable.join(', ')} cannot be read unambiguously` : 'its kustomizations include each other in a cycle';
+    return { objects: [], errors: [new InputError(rootFile, `not rendered: ${why}; no objects from this target are checked`, 'kustomization-not-rendered')] };
   }
   const binary = options.binary ?? detectKustomize();
   if (!binary) {
