@@ -39975,6 +39975,130 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path5 from "node:path";
 import { promisify } from "node:util";
+
+// src/changes/diff-output.ts
+var DiffOutputError = class extends Error {
+  constructor(message) {
+    super(`unexpected git diff output: ${message}`);
+    this.name = "DiffOutputError";
+  }
+};
+var STATUS = { A: "added", M: "modified", D: "deleted", R: "renamed", C: "copied", T: "typechange" };
+var ESCAPES = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
+function unquoteC(text, start = 0) {
+  if (text[start] !== '"') throw new DiffOutputError(`a quoted name must start with '"': ${JSON.stringify(text)}`);
+  const bytes3 = [];
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') return { value: Buffer.from(bytes3).toString("utf8"), end: i + 1 };
+    if (c !== "\\") {
+      const point = text.codePointAt(i);
+      const char = String.fromCodePoint(point);
+      bytes3.push(...Buffer.from(char, "utf8"));
+      i += char.length;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next !== void 0 && next in ESCAPES) {
+      bytes3.push(ESCAPES[next]);
+      i += 2;
+    } else if (/^[0-3][0-7]{2}$/.test(text.slice(i + 1, i + 4))) {
+      bytes3.push(parseInt(text.slice(i + 1, i + 4), 8));
+      i += 4;
+    } else {
+      throw new DiffOutputError(`bad escape in quoted name ${JSON.stringify(text)}`);
+    }
+  }
+  throw new DiffOutputError(`unterminated quoted name ${JSON.stringify(text)}`);
+}
+function patchHeaderPath(field2, prefix) {
+  if (field2 === "/dev/null") return void 0;
+  let name;
+  if (field2.startsWith('"')) {
+    const { value, end } = unquoteC(field2);
+    if (end !== field2.length && field2.slice(end) !== "	") throw new DiffOutputError(`text after a quoted name: ${JSON.stringify(field2)}`);
+    name = value;
+  } else {
+    name = field2.endsWith("	") ? field2.slice(0, -1) : field2;
+  }
+  if (!name.startsWith(prefix)) throw new DiffOutputError(`a name without the "${prefix}" prefix: ${JSON.stringify(field2)}`);
+  return name.slice(prefix.length);
+}
+function readRawRecords(output) {
+  const files = /* @__PURE__ */ new Map();
+  let pos = 0;
+  const field2 = () => {
+    const end = output.indexOf("\0", pos);
+    if (end < 0) throw new DiffOutputError("a --raw record is not NUL-terminated");
+    const value = output.slice(pos, end);
+    pos = end + 1;
+    return value;
+  };
+  while (output[pos] === ":") {
+    const meta = field2().split(" ");
+    if (meta.length !== 5) throw new DiffOutputError(`a --raw record with ${meta.length} fields`);
+    const status = STATUS[meta[4][0]] ?? "modified";
+    const previousPath = status === "renamed" || status === "copied" ? field2() : void 0;
+    const p = field2();
+    files.set(p, { path: p, ...previousPath !== void 0 ? { previousPath } : {}, status, addedLines: [] });
+  }
+  if (pos < output.length && output[pos++] !== "\0") throw new DiffOutputError("the --raw records are not followed by a NUL");
+  return { files, patchStart: pos };
+}
+var HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+function parseDiffOutput(output) {
+  const { files, patchStart } = readRawRecords(output);
+  const lines = output.slice(patchStart).split("\n");
+  let current;
+  let seenNewName = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.startsWith("diff --git ")) {
+      current = void 0;
+      seenNewName = false;
+    } else if (line.startsWith("+++ ")) {
+      if (seenNewName) throw new DiffOutputError('two "+++" lines in one file');
+      seenNewName = true;
+      const p = patchHeaderPath(line.slice(4), "b/");
+      current = p === void 0 ? void 0 : files.get(p);
+      if (p !== void 0 && !current) throw new DiffOutputError(`a patch for ${JSON.stringify(p)}, which the file list does not have`);
+    } else if (line.startsWith("@@")) {
+      const m = HUNK.exec(line);
+      if (!m) throw new DiffOutputError(`a bad hunk header ${JSON.stringify(line)}`);
+      let oldLeft = m[1] === void 0 ? 1 : Number(m[1]);
+      let newLeft = m[3] === void 0 ? 1 : Number(m[3]);
+      let lineNo = Number(m[2]);
+      while (oldLeft > 0 || newLeft > 0) {
+        const body = lines[++i];
+        if (body === void 0) throw new DiffOutputError("a hunk ends early");
+        const kind = body[0];
+        if (kind === "\\") continue;
+        if (kind === "-" && oldLeft > 0) {
+          oldLeft--;
+        } else if (kind === "+" && newLeft > 0) {
+          if (!current) throw new DiffOutputError('added lines before a "+++" line');
+          addLine(current.addedLines, lineNo++);
+          newLeft--;
+        } else if ((kind === " " || kind === void 0) && oldLeft > 0 && newLeft > 0) {
+          oldLeft--;
+          newLeft--;
+          lineNo++;
+        } else {
+          throw new DiffOutputError(`a hunk line that does not fit its header: ${JSON.stringify(body.slice(0, 80))}`);
+        }
+      }
+    }
+  }
+  return [...files.values()];
+}
+function addLine(ranges, line) {
+  const last = ranges[ranges.length - 1];
+  if (last && last[1] === line - 1) last[1] = line;
+  else ranges.push([line, line]);
+}
+
+// src/changes/git.ts
 var execFileAsync = promisify(execFile);
 var GitError = class extends Error {
   constructor(message) {
@@ -39982,73 +40106,75 @@ var GitError = class extends Error {
     this.name = "GitError";
   }
 };
+function gitEnv() {
+  const { GIT_DIFF_OPTS: _opts, GIT_EXTERNAL_DIFF: _external, ...env2 } = process.env;
+  return { ...env2, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
+}
 async function git(cwd, args) {
   try {
-    const { stdout } = await execFileAsync("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" } });
+    const { stdout } = await execFileAsync("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, env: gitEnv() });
     return stdout;
   } catch (err) {
     const stderr = String(err.stderr ?? err.message).trim();
-    throw new GitError(`git ${args[0]} failed: ${stderr}`);
+    throw new GitError(`git ${args.find((a, i) => !a.startsWith("-") && args[i - 1] !== "-c")} failed: ${stderr}`);
   }
+}
+var OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+function isObjectId(value) {
+  return OBJECT_ID.test(value);
+}
+function requireCommitId(value) {
+  if (!isObjectId(value)) throw new GitError(`${JSON.stringify(value)} is not a resolved commit id`);
+}
+function revisionProblem(rev) {
+  if (rev === "") return "it is empty";
+  if ([...rev].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) return "it contains a control character";
+  if (rev.startsWith("-")) return 'it starts with "-"';
+  return void 0;
+}
+async function commitOf(root, rev) {
+  const id = (await git(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`]).catch(() => "")).trim();
+  return isObjectId(id) ? id : void 0;
 }
 async function resolveCommit(root, ref) {
-  try {
-    return (await git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
-  } catch {
-    const shallow = (await git(root, ["rev-parse", "--is-shallow-repository"]).catch(() => "false")).trim() === "true";
-    throw new GitError(
-      `base revision "${ref}" is not in this clone${shallow ? " (the clone is shallow: use actions/checkout with `fetch-depth: 0`, or fetch the base commit)" : ""}`
-    );
-  }
+  const problem = revisionProblem(ref);
+  if (problem) throw new GitError(`base revision ${JSON.stringify(ref)} is not a revision: ${problem}`);
+  const id = await commitOf(root, ref);
+  if (id) return id;
+  const shallow = (await git(root, ["rev-parse", "--is-shallow-repository"]).catch(() => "false")).trim() === "true";
+  throw new GitError(
+    `base revision ${JSON.stringify(ref)} is not in this clone${shallow ? " (the clone is shallow: use actions/checkout with `fetch-depth: 0`, or fetch the base commit)" : ""}`
+  );
 }
 async function mergeBase(root, base2, head = "HEAD") {
+  requireCommitId(base2);
+  if (head !== "HEAD") requireCommitId(head);
   try {
-    return (await git(root, ["merge-base", base2, head])).trim();
+    return (await git(root, ["merge-base", "--end-of-options", base2, head])).trim();
   } catch {
     return base2;
   }
 }
-var STATUS = { A: "added", M: "modified", D: "deleted", R: "renamed", C: "copied", T: "typechange" };
 async function changedFiles(root, baseCommit) {
-  const nameStatus = (await git(root, ["diff", "--name-status", "-z", "--find-renames", "--no-ext-diff", baseCommit, "--"])).split("\0");
-  const files = /* @__PURE__ */ new Map();
-  for (let i = 0; i < nameStatus.length - 1; ) {
-    const code = nameStatus[i++];
-    const status = STATUS[code[0]] ?? "modified";
-    if (status === "renamed" || status === "copied") {
-      const previousPath = nameStatus[i++];
-      const p = nameStatus[i++];
-      files.set(p, { path: p, previousPath, status, addedLines: [] });
-    } else {
-      const p = nameStatus[i++];
-      files.set(p, { path: p, status, addedLines: [] });
-    }
+  requireCommitId(baseCommit);
+  const output = await git(root, [
+    ...["-c", "core.quotePath=false", "diff", "--raw", "-p", "-z", "-U0", "--inter-hunk-context=0", "--find-renames"],
+    ...["--no-color", "--no-ext-diff", "--no-textconv", "--text", "--no-relative", "--submodule=short"],
+    ...["--src-prefix=a/", "--dst-prefix=b/", "--end-of-options", baseCommit, "--"]
+  ]);
+  try {
+    return parseDiffOutput(output).sort((a, b) => a.path.localeCompare(b.path));
+  } catch (err) {
+    throw new GitError(err.message);
   }
-  const patch = await git(root, ["diff", "-U0", "--no-color", "--no-ext-diff", "--find-renames", baseCommit, "--"]);
-  let current;
-  for (const line of patch.split("\n")) {
-    if (line.startsWith("+++ ")) {
-      const p = line.slice(4).replace(/^b\//, "");
-      current = files.get(unquote(p));
-    } else if (line.startsWith("@@") && current) {
-      const m = /\+(\d+)(?:,(\d+))? @@/.exec(line);
-      if (!m) continue;
-      const start = Number(m[1]);
-      const count = m[2] === void 0 ? 1 : Number(m[2]);
-      if (count > 0) current.addedLines.push([start, start + count - 1]);
-    }
-  }
-  return [...files.values()].sort((a, b) => a.path.localeCompare(b.path));
-}
-function unquote(p) {
-  return p.startsWith('"') ? JSON.parse(p).replace(/^b\//, "") : p;
 }
 async function exportRevision(root, commit) {
+  requireCommitId(commit);
   const dir2 = mkdtempSync(path5.join(os.tmpdir(), "gitops-gate-base-"));
   const dispose = () => rmSync(dir2, { recursive: true, force: true });
   try {
     await new Promise((resolve, reject) => {
-      const archive = spawn("git", ["archive", "--format=tar", commit], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+      const archive = spawn("git", ["archive", "--format=tar", "--end-of-options", commit], { cwd: root, env: gitEnv(), stdio: ["ignore", "pipe", "pipe"] });
       const tar = spawn("tar", ["-x", "-C", dir2], { stdio: ["pipe", "ignore", "pipe"] });
       let errors = "";
       archive.stderr.on("data", (d) => errors += d);

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import type { ActionInputs } from '../action/inputs.js';
 import type { Finding } from '../analyze/types.js';
-import { repoTopLevel } from '../changes/git.js';
+import { isObjectId, repoTopLevel } from '../changes/git.js';
 import { DIAGNOSTIC_RULES } from '../report/diagnostic-rules.js';
 import { encodePath } from '../report/markdown.js';
 import type { Reports } from '../report/outputs.js';
@@ -72,8 +72,10 @@ export async function filesDifferingFromHead(root: string, headSha: string, path
     return 'none';
   }
   if (checkedOut === headSha || paths.length === 0) return 'none';
+  // The head sha comes from the event: git sees it only as a full object id, and the paths only literally.
+  if (!isObjectId(headSha)) return 'all';
   try {
-    const out = await gitOut(root, ['diff', '--name-only', '--no-renames', '-z', headSha, '--', ...paths]);
+    const out = await gitOut(root, ['--literal-pathspecs', 'diff', '--name-only', '--no-renames', '--no-relative', '-z', '--end-of-options', headSha, '--', ...paths]);
     return new Set(out.split('\0').filter((p) => p !== ''));
   } catch {
     // The head commit is not in the clone: no line can be trusted.
