@@ -18583,8 +18583,15 @@ function placeholderRule(id, severity) {
     tags: []
   };
 }
+var SEGMENT_CHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=@]$/;
+var utf82 = new TextEncoder();
 function encodeSegment(segment) {
-  return Array.from(segment).map((ch) => /^[A-Za-z0-9\-._~!$&'()*+,;=:@]$/.test(ch) ? ch : encodeURIComponent(ch)).join("");
+  let out = "";
+  for (const ch of segment) {
+    if (SEGMENT_CHAR.test(ch)) out += ch;
+    else for (const byte of utf82.encode(ch)) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
 }
 function artifactUri(file, repoRoot) {
   let rel = file.replace(/\\/g, "/");
@@ -18592,8 +18599,13 @@ function artifactUri(file, repoRoot) {
     const relative = path3.relative(repoRoot, file).replace(/\\/g, "/");
     if (!relative.startsWith("../") && relative !== ".." && !path3.isAbsolute(relative)) rel = relative;
   }
-  rel = rel.replace(/^(\.\/)+/, "").replace(/^\/+/, "");
-  return rel.split("/").map(encodeSegment).join("/");
+  const segments = [];
+  for (const segment of rel.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") segments.pop();
+    else segments.push(segment);
+  }
+  return segments.map(encodeSegment).join("/");
 }
 function region(loc) {
   const startLine = Math.max(1, Math.floor(loc.line) || 1);
@@ -43133,7 +43145,7 @@ function truth(v) {
 function isNilValue(v) {
   return v === null || v === void 0 || v instanceof GoNil;
 }
-var utf82 = {
+var utf83 = {
   encode(s) {
     return Buffer.from(s, "utf8");
   },
@@ -44327,7 +44339,7 @@ function indexArg(index2, cap) {
   return Number(x);
 }
 function byteString(s) {
-  return utf82.encode(s);
+  return utf83.encode(s);
 }
 function index(item, ...indexes) {
   item = indirectInterface(item);
@@ -44370,7 +44382,7 @@ function slice(item, ...indexes) {
   let len;
   if (typeof item === "string") {
     if (indexes.length === 3) throw new FuncError("cannot 3-index slice a string");
-    len = cap = utf82.byteLength(item);
+    len = cap = utf83.byteLength(item);
   } else if (Array.isArray(item)) {
     len = item.length;
     cap = capOf(item);
@@ -44385,7 +44397,7 @@ function slice(item, ...indexes) {
   });
   if (idx[0] > idx[1]) throw new FuncError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
   if (indexes.length === 3 && idx[1] > idx[2]) throw new FuncError(`invalid slice index: ${idx[1]} > ${idx[2]}`);
-  if (typeof item === "string") return utf82.decode(byteString(item).subarray(idx[0], idx[1]));
+  if (typeof item === "string") return utf83.decode(byteString(item).subarray(idx[0], idx[1]));
   if (item instanceof GoNil) return item;
   const t = sliceType(item);
   const et = elemType(t);
@@ -44400,7 +44412,7 @@ function length(item) {
   const [v, isNil] = indirect(item);
   if (isNil) throw new FuncError("len of nil pointer");
   if (v === void 0) throw new FuncError("reflect: call of reflect.Value.Type on zero Value");
-  if (typeof v === "string") return new GoInt("int", utf82.byteLength(v));
+  if (typeof v === "string") return new GoInt("int", utf83.byteLength(v));
   if (Array.isArray(v)) return new GoInt("int", v.length);
   if (v instanceof Map) return new GoInt("int", v.size);
   if (v instanceof GoIter && v.mode === "chan") return new GoInt("int", [...v.produce()].length);
@@ -44593,7 +44605,7 @@ function jsEscapeString(s) {
 }
 function urlQueryEscape(s) {
   let out = "";
-  for (const b of utf82.encode(s)) {
+  for (const b of utf83.encode(s)) {
     const c = String.fromCharCode(b);
     if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
     else if (c === " ") out += "+";

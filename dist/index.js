@@ -164,18 +164,18 @@ var require_tunnel = __commonJS({
             res.statusCode
           );
           socket.destroy();
-          var error2 = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
-          error2.code = "ECONNRESET";
-          options.request.emit("error", error2);
+          var error = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
+          error.code = "ECONNRESET";
+          options.request.emit("error", error);
           self2.removeSocket(placeholder);
           return;
         }
         if (head.length > 0) {
           debug2("got illegal response body from proxy");
           socket.destroy();
-          var error2 = new Error("got illegal response body from proxy");
-          error2.code = "ECONNRESET";
-          options.request.emit("error", error2);
+          var error = new Error("got illegal response body from proxy");
+          error.code = "ECONNRESET";
+          options.request.emit("error", error);
           self2.removeSocket(placeholder);
           return;
         }
@@ -190,9 +190,9 @@ var require_tunnel = __commonJS({
           cause.message,
           cause.stack
         );
-        var error2 = new Error("tunneling socket could not be established, cause=" + cause.message);
-        error2.code = "ECONNRESET";
-        options.request.emit("error", error2);
+        var error = new Error("tunneling socket could not be established, cause=" + cause.message);
+        error.code = "ECONNRESET";
+        options.request.emit("error", error);
         self2.removeSocket(placeholder);
       }
     };
@@ -1521,14 +1521,14 @@ var require_diagnostics = __commonJS({
       diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
         const {
           connectParams: { version, protocol, port, host },
-          error: error2
+          error
         } = evt;
         debuglog(
           "connection to %s using %s%s errored - %s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
           version,
-          error2.message
+          error.message
         );
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
@@ -1559,14 +1559,14 @@ var require_diagnostics = __commonJS({
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
           request: { method, path: path18, origin },
-          error: error2
+          error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
           path18,
-          error2.message
+          error.message
         );
       });
       isClientSet = true;
@@ -1601,7 +1601,7 @@ var require_diagnostics = __commonJS({
         diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
           const {
             connectParams: { version, protocol, port, host },
-            error: error2
+            error
           } = evt;
           debuglog(
             "connection to %s%s using %s%s errored - %s",
@@ -1609,7 +1609,7 @@ var require_diagnostics = __commonJS({
             port ? `:${port}` : "",
             protocol,
             version,
-            error2.message
+            error.message
           );
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
@@ -1900,11 +1900,11 @@ var require_request = __commonJS({
       /**
        * @param {Error} error
        */
-      onUpgradeError(error2) {
+      onUpgradeError(error) {
         assert2(!this.aborted);
         assert2(this.completed);
         if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error: error2 });
+          channels.error.publish({ request: this, error });
         }
       }
       /**
@@ -1935,16 +1935,16 @@ var require_request = __commonJS({
           this.onError(err);
         }
       }
-      onError(error2) {
+      onError(error) {
         this.onFinally();
         if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error: error2 });
+          channels.error.publish({ request: this, error });
         }
         if (this.aborted) {
           return;
         }
         this.aborted = true;
-        return this[kHandler].onError(error2);
+        return this[kHandler].onError(error);
       }
       onFinally() {
         if (this.errorHandler) {
@@ -5690,7 +5690,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       }
       throwIfAborted(object[kState]);
       const promise = createDeferredPromise();
-      const errorSteps = (error2) => promise.reject(error2);
+      const errorSteps = (error) => promise.reject(error);
       const successSteps = (data2) => {
         try {
           promise.resolve(convertBytesToJSValue(data2));
@@ -6097,9 +6097,9 @@ var require_client_h1 = __commonJS({
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
           request2.onUpgrade(statusCode, headers, socket, statusText);
-        } catch (error2) {
-          util.errorRequest(client, request2, error2);
-          util.destroy(socket, error2);
+        } catch (error) {
+          util.errorRequest(client, request2, error);
+          util.destroy(socket, error);
         }
         client[kResume]();
       }
@@ -6501,7 +6501,7 @@ var require_client_h1 = __commonJS({
       }
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
-      const abort = (error2) => {
+      const abort = (error) => {
         if (request2.aborted) {
           return;
         }
@@ -6511,7 +6511,7 @@ var require_client_h1 = __commonJS({
           }
           return;
         }
-        util.errorRequest(client, request2, error2 || new RequestAbortedError());
+        util.errorRequest(client, request2, error || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
@@ -7093,22 +7093,22 @@ var require_client_h2 = __commonJS({
       const { hostname, port } = client[kUrl];
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
-      const abort = (error2) => {
+      const abort = (error) => {
         if (request2.aborted) {
           return;
         }
         if (request2.completed) {
           if (method === "CONNECT" && stream != null) {
-            util.destroy(stream, error2 || new RequestAbortedError());
+            util.destroy(stream, error || new RequestAbortedError());
           }
           return;
         }
-        error2 = error2 || new RequestAbortedError();
-        util.errorRequest(client, request2, error2);
+        error = error || new RequestAbortedError();
+        util.errorRequest(client, request2, error);
         if (stream != null) {
-          util.destroy(stream, error2);
+          util.destroy(stream, error);
         }
-        util.destroy(body, error2);
+        util.destroy(body, error);
         client[kQueue][client[kRunningIdx]++] = null;
         client[kResume]();
       };
@@ -7129,17 +7129,17 @@ var require_client_h2 = __commonJS({
           stream.off(errorMonitor, onUpgradeError);
           request2.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
-        const onUpgradeError = (error2) => {
+        const onUpgradeError = (error) => {
           upgradeResponseFinished = true;
           stream.off("response", onResponse);
-          request2.onUpgradeError(error2);
+          request2.onUpgradeError(error);
         };
         const onReady = () => {
           try {
             request2.onUpgrade(null, null, stream);
-          } catch (error2) {
+          } catch (error) {
             stream.off("response", onResponse);
-            abort(error2);
+            abort(error);
             return;
           }
           if (request2.aborted) {
@@ -7341,8 +7341,8 @@ var require_client_h2 = __commonJS({
         }
         request2.onRequestSent();
         client[kResume]();
-      } catch (error2) {
-        abort(error2);
+      } catch (error) {
+        abort(error);
       }
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
@@ -7497,8 +7497,8 @@ var require_redirect_handler = __commonJS({
       onUpgrade(statusCode, headers, socket) {
         this.handler.onUpgrade(statusCode, headers, socket);
       }
-      onError(error2) {
-        this.handler.onError(error2);
+      onError(error) {
+        this.handler.onError(error);
       }
       onHeaders(statusCode, headers, resume, statusText) {
         this.location = this.history.length >= this.maxRedirections || util.isDisturbed(this.opts.body) ? null : parseLocation(statusCode, headers);
@@ -8428,7 +8428,7 @@ var require_pool = __commonJS({
         this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
-        this.on("connectionError", (origin2, targets, error2) => {
+        this.on("connectionError", (origin2, targets, error) => {
           for (const target of targets) {
             const idx = this[kClients].indexOf(target);
             if (idx !== -1) {
@@ -10849,13 +10849,13 @@ var require_mock_utils = __commonJS({
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
       }
-      const { data: { statusCode, data: data2, headers, trailers, error: error2 }, delay, persist } = mockDispatch2;
+      const { data: { statusCode, data: data2, headers, trailers, error }, delay, persist } = mockDispatch2;
       const { timesInvoked, times } = mockDispatch2;
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
-      if (error2 !== null) {
+      if (error !== null) {
         deleteMockDispatch(this[kDispatches], key);
-        handler2.onError(error2);
+        handler2.onError(error);
         return true;
       }
       if (typeof delay === "number" && delay > 0) {
@@ -10893,19 +10893,19 @@ var require_mock_utils = __commonJS({
         if (agent.isMockActive) {
           try {
             mockDispatch.call(this, opts, handler2);
-          } catch (error2) {
-            if (error2 instanceof MockNotMatchedError) {
+          } catch (error) {
+            if (error instanceof MockNotMatchedError) {
               const netConnect = agent[kGetNetConnect]();
               if (netConnect === false) {
-                throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
+                throw new MockNotMatchedError(`${error.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
               }
               if (checkNetConnect(netConnect, origin)) {
                 originalDispatch.call(this, opts, handler2);
               } else {
-                throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
+                throw new MockNotMatchedError(`${error.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
               }
             } else {
-              throw error2;
+              throw error;
             }
           }
         } else {
@@ -11070,11 +11070,11 @@ var require_mock_interceptor = __commonJS({
       /**
        * Mock an undici request with a defined error.
        */
-      replyWithError(error2) {
-        if (typeof error2 === "undefined") {
+      replyWithError(error) {
+        if (typeof error === "undefined") {
           throw new InvalidArgumentError("error must be defined");
         }
-        const newMockDispatch = addMockDispatch(this[kDispatches], this[kDispatchKey], { error: error2 });
+        const newMockDispatch = addMockDispatch(this[kDispatches], this[kDispatchKey], { error });
         return new MockScope(newMockDispatch);
       }
       /**
@@ -13592,17 +13592,17 @@ var require_fetch = __commonJS({
         this.emit("terminated", reason);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
-      abort(error2) {
+      abort(error) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "aborted";
-        if (!error2) {
-          error2 = new DOMException("The operation was aborted.", "AbortError");
+        if (!error) {
+          error = new DOMException("The operation was aborted.", "AbortError");
         }
-        this.serializedAbortReason = error2;
-        this.connection?.destroy(error2);
-        this.emit("terminated", error2);
+        this.serializedAbortReason = error;
+        this.connection?.destroy(error);
+        this.emit("terminated", error);
       }
     };
     function handleFetchDone(response) {
@@ -13698,12 +13698,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request2, responseObject, error2) {
+    function abortFetch(p, request2, responseObject, error) {
       if (p) {
-        p.reject(error2);
+        p.reject(error);
       }
       if (request2.body != null && isReadable(request2.body?.stream)) {
-        request2.body.stream.cancel(error2).catch((err) => {
+        request2.body.stream.cancel(error).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13715,7 +13715,7 @@ var require_fetch = __commonJS({
       }
       const response = responseObject[kState];
       if (response.body != null && isReadable(response.body?.stream)) {
-        response.body.stream.cancel(error2).catch((err) => {
+        response.body.stream.cancel(error).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -14534,13 +14534,13 @@ var require_fetch = __commonJS({
               fetchParams.controller.ended = true;
               this.body.push(null);
             },
-            onError(error2) {
+            onError(error) {
               if (this.abort) {
                 fetchParams.controller.off("terminated", this.abort);
               }
-              this.body?.destroy(error2);
-              fetchParams.controller.terminate(error2);
-              reject(error2);
+              this.body?.destroy(error);
+              fetchParams.controller.terminate(error);
+              reject(error);
             },
             onUpgrade(status, rawHeaders, socket) {
               if (status !== 101) {
@@ -15003,8 +15003,8 @@ var require_util4 = __commonJS({
                   }
                   fr[kResult] = result;
                   fireAProgressEvent("load", fr);
-                } catch (error2) {
-                  fr[kError] = error2;
+                } catch (error) {
+                  fr[kError] = error;
                   fireAProgressEvent("error", fr);
                 }
                 if (fr[kState] !== "loading") {
@@ -15013,13 +15013,13 @@ var require_util4 = __commonJS({
               });
               break;
             }
-          } catch (error2) {
+          } catch (error) {
             if (fr[kAborted]) {
               return;
             }
             queueMicrotask(() => {
               fr[kState] = "done";
-              fr[kError] = error2;
+              fr[kError] = error;
               fireAProgressEvent("error", fr);
               if (fr[kState] !== "loading") {
                 fireAProgressEvent("loadend", fr);
@@ -17325,11 +17325,11 @@ var require_connection = __commonJS({
         });
       }
     }
-    function onSocketError(error2) {
+    function onSocketError(error) {
       const { ws } = this;
       ws[kReadyState] = states.CLOSING;
       if (channels.socketError.hasSubscribers) {
-        channels.socketError.publish(error2);
+        channels.socketError.publish(error);
       }
       this.destroy();
     }
@@ -17631,10 +17631,10 @@ var require_receiver = __commonJS({
                 this.#extensions.get("permessage-deflate").decompress(
                   body,
                   this.#info.fin,
-                  (error2, data2) => {
-                    if (error2) {
-                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
+                  (error, data2) => {
+                    if (error) {
+                      const code = error instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code, error.message);
                       return;
                     }
                     if (!this.writeFragments(data2)) {
@@ -18354,9 +18354,9 @@ var require_eventsource_stream = __commonJS({
       return true;
     }
     function createMaxEventSizeExceededError() {
-      const error2 = new Error("EventSource message size exceeded");
-      error2.aborted = false;
-      return error2;
+      const error = new Error("EventSource message size exceeded");
+      error.aborted = false;
+      return error;
     }
     var EventSourceStream = class extends Transform {
       /**
@@ -18468,8 +18468,8 @@ var require_eventsource_stream = __commonJS({
             }
             try {
               this.parseLine(this.readLine(), this.event);
-            } catch (error2) {
-              callback(error2);
+            } catch (error) {
+              callback(error);
               return;
             }
             this.consumeCurrentByte();
@@ -18484,10 +18484,10 @@ var require_eventsource_stream = __commonJS({
         }
         callback();
       }
-      _destroy(error2, callback) {
+      _destroy(error, callback) {
         this.chunks.length = 0;
         this.clearEvent();
-        super._destroy(error2, callback);
+        super._destroy(error, callback);
       }
       /**
        * @param {Buffer} line
@@ -18875,8 +18875,8 @@ var require_eventsource = __commonJS({
           pipeline(
             response.body.stream,
             eventSourceStream,
-            (error2) => {
-              if (error2?.aborted === false) {
+            (error) => {
+              if (error?.aborted === false) {
                 this.close();
                 this.dispatchEvent(new Event("error"));
               }
@@ -19590,9 +19590,9 @@ var require_codegen = __commonJS({
       }
     };
     var Throw = class extends Node {
-      constructor(error2) {
+      constructor(error) {
         super();
-        this.error = error2;
+        this.error = error;
       }
       render({ _n }) {
         return `throw ${this.error};` + _n;
@@ -19829,9 +19829,9 @@ var require_codegen = __commonJS({
       }
     };
     var Catch = class extends BlockNode {
-      constructor(error2) {
+      constructor(error) {
         super();
-        this.error = error2;
+        this.error = error;
       }
       render(opts) {
         return `catch(${this.error})` + super.render(opts);
@@ -20022,9 +20022,9 @@ var require_codegen = __commonJS({
         this._blockNode(node);
         this.code(tryBody);
         if (catchCode) {
-          const error2 = this.name("e");
-          this._currNode = node.catch = new Catch(error2);
-          catchCode(error2);
+          const error = this.name("e");
+          this._currNode = node.catch = new Catch(error);
+          catchCode(error);
         }
         if (finallyCode) {
           this._currNode = node.finally = new Finally();
@@ -20033,8 +20033,8 @@ var require_codegen = __commonJS({
         return this._endBlockNode(Catch, Finally);
       }
       // `throw` statement
-      throw(error2) {
-        return this._leafNode(new Throw(error2));
+      throw(error) {
+        return this._leafNode(new Throw(error));
       }
       // start self-balancing block
       block(body, nodeCount) {
@@ -20390,10 +20390,10 @@ var require_errors2 = __commonJS({
     exports.keyword$DataError = {
       message: ({ keyword, schemaType }) => schemaType ? (0, codegen_1.str)`"${keyword}" keyword must be ${schemaType} ($data)` : (0, codegen_1.str)`"${keyword}" keyword is invalid ($data)`
     };
-    function reportError(cxt, error2 = exports.keywordError, errorPaths, overrideAllErrors) {
+    function reportError(cxt, error = exports.keywordError, errorPaths, overrideAllErrors) {
       const { it } = cxt;
       const { gen, compositeRule, allErrors } = it;
-      const errObj = errorObjectCode(cxt, error2, errorPaths);
+      const errObj = errorObjectCode(cxt, error, errorPaths);
       if (overrideAllErrors !== null && overrideAllErrors !== void 0 ? overrideAllErrors : compositeRule || allErrors) {
         addError(gen, errObj);
       } else {
@@ -20401,10 +20401,10 @@ var require_errors2 = __commonJS({
       }
     }
     exports.reportError = reportError;
-    function reportExtraError(cxt, error2 = exports.keywordError, errorPaths) {
+    function reportExtraError(cxt, error = exports.keywordError, errorPaths) {
       const { it } = cxt;
       const { gen, compositeRule, allErrors } = it;
-      const errObj = errorObjectCode(cxt, error2, errorPaths);
+      const errObj = errorObjectCode(cxt, error, errorPaths);
       addError(gen, errObj);
       if (!(compositeRule || allErrors)) {
         returnErrors(it, names_1.default.vErrors);
@@ -20455,19 +20455,19 @@ var require_errors2 = __commonJS({
       schema: new codegen_1.Name("schema"),
       parentSchema: new codegen_1.Name("parentSchema")
     };
-    function errorObjectCode(cxt, error2, errorPaths) {
+    function errorObjectCode(cxt, error, errorPaths) {
       const { createErrors } = cxt.it;
       if (createErrors === false)
         return (0, codegen_1._)`{}`;
-      return errorObject(cxt, error2, errorPaths);
+      return errorObject(cxt, error, errorPaths);
     }
-    function errorObject(cxt, error2, errorPaths = {}) {
+    function errorObject(cxt, error, errorPaths = {}) {
       const { gen, it } = cxt;
       const keyValues = [
         errorInstancePath(it, errorPaths),
         errorSchemaPath(cxt, errorPaths)
       ];
-      extraErrorProps(cxt, error2, keyValues);
+      extraErrorProps(cxt, error, keyValues);
       return gen.object(...keyValues);
     }
     function errorInstancePath({ errorPath }, { instancePath }) {
@@ -24188,7 +24188,7 @@ var require_limitNumber = __commonJS({
       exclusiveMaximum: { okStr: "<", ok: ops.LT, fail: ops.GTE },
       exclusiveMinimum: { okStr: ">", ok: ops.GT, fail: ops.LTE }
     };
-    var error2 = {
+    var error = {
       message: ({ keyword, schemaCode }) => (0, codegen_1.str)`must be ${KWDs[keyword].okStr} ${schemaCode}`,
       params: ({ keyword, schemaCode }) => (0, codegen_1._)`{comparison: ${KWDs[keyword].okStr}, limit: ${schemaCode}}`
     };
@@ -24197,7 +24197,7 @@ var require_limitNumber = __commonJS({
       type: "number",
       schemaType: "number",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { keyword, data: data2, schemaCode } = cxt;
         cxt.fail$data((0, codegen_1._)`${data2} ${KWDs[keyword].fail} ${schemaCode} || isNaN(${data2})`);
@@ -24213,7 +24213,7 @@ var require_multipleOf = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error2 = {
+    var error = {
       message: ({ schemaCode }) => (0, codegen_1.str)`must be multiple of ${schemaCode}`,
       params: ({ schemaCode }) => (0, codegen_1._)`{multipleOf: ${schemaCode}}`
     };
@@ -24222,7 +24222,7 @@ var require_multipleOf = __commonJS({
       type: "number",
       schemaType: "number",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, data: data2, schemaCode, it } = cxt;
         const prec = it.opts.multipleOfPrecision;
@@ -24269,7 +24269,7 @@ var require_limitLength = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
     var ucs2length_1 = require_ucs2length();
-    var error2 = {
+    var error = {
       message({ keyword, schemaCode }) {
         const comp = keyword === "maxLength" ? "more" : "fewer";
         return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} characters`;
@@ -24281,7 +24281,7 @@ var require_limitLength = __commonJS({
       type: "string",
       schemaType: "number",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { keyword, data: data2, schemaCode, it } = cxt;
         const op = keyword === "maxLength" ? codegen_1.operators.GT : codegen_1.operators.LT;
@@ -24301,7 +24301,7 @@ var require_pattern = __commonJS({
     var code_1 = require_code2();
     var util_1 = require_util9();
     var codegen_1 = require_codegen();
-    var error2 = {
+    var error = {
       message: ({ schemaCode }) => (0, codegen_1.str)`must match pattern "${schemaCode}"`,
       params: ({ schemaCode }) => (0, codegen_1._)`{pattern: ${schemaCode}}`
     };
@@ -24310,7 +24310,7 @@ var require_pattern = __commonJS({
       type: "string",
       schemaType: "string",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, data: data2, $data, schema, schemaCode, it } = cxt;
         const u = it.opts.unicodeRegExp ? "u" : "";
@@ -24336,7 +24336,7 @@ var require_limitProperties = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error2 = {
+    var error = {
       message({ keyword, schemaCode }) {
         const comp = keyword === "maxProperties" ? "more" : "fewer";
         return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} properties`;
@@ -24348,7 +24348,7 @@ var require_limitProperties = __commonJS({
       type: "object",
       schemaType: "number",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { keyword, data: data2, schemaCode } = cxt;
         const op = keyword === "maxProperties" ? codegen_1.operators.GT : codegen_1.operators.LT;
@@ -24367,7 +24367,7 @@ var require_required = __commonJS({
     var code_1 = require_code2();
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: ({ params: { missingProperty } }) => (0, codegen_1.str)`must have required property '${missingProperty}'`,
       params: ({ params: { missingProperty } }) => (0, codegen_1._)`{missingProperty: ${missingProperty}}`
     };
@@ -24376,7 +24376,7 @@ var require_required = __commonJS({
       type: "object",
       schemaType: "array",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, schema, schemaCode, data: data2, $data, it } = cxt;
         const { opts } = it;
@@ -24447,7 +24447,7 @@ var require_limitItems = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error2 = {
+    var error = {
       message({ keyword, schemaCode }) {
         const comp = keyword === "maxItems" ? "more" : "fewer";
         return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} items`;
@@ -24459,7 +24459,7 @@ var require_limitItems = __commonJS({
       type: "array",
       schemaType: "number",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { keyword, data: data2, schemaCode } = cxt;
         const op = keyword === "maxItems" ? codegen_1.operators.GT : codegen_1.operators.LT;
@@ -24490,7 +24490,7 @@ var require_uniqueItems = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
     var equal_1 = require_equal();
-    var error2 = {
+    var error = {
       message: ({ params: { i, j } }) => (0, codegen_1.str)`must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
       params: ({ params: { i, j } }) => (0, codegen_1._)`{i: ${i}, j: ${j}}`
     };
@@ -24499,7 +24499,7 @@ var require_uniqueItems = __commonJS({
       type: "array",
       schemaType: "boolean",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, data: data2, $data, schema, parentSchema, schemaCode, it } = cxt;
         if (!$data && !schema)
@@ -24556,14 +24556,14 @@ var require_const = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
     var equal_1 = require_equal();
-    var error2 = {
+    var error = {
       message: "must be equal to constant",
       params: ({ schemaCode }) => (0, codegen_1._)`{allowedValue: ${schemaCode}}`
     };
     var def = {
       keyword: "const",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, data: data2, $data, schemaCode, schema } = cxt;
         if ($data || schema && typeof schema == "object") {
@@ -24585,7 +24585,7 @@ var require_enum = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
     var equal_1 = require_equal();
-    var error2 = {
+    var error = {
       message: "must be equal to one of the allowed values",
       params: ({ schemaCode }) => (0, codegen_1._)`{allowedValues: ${schemaCode}}`
     };
@@ -24593,7 +24593,7 @@ var require_enum = __commonJS({
       keyword: "enum",
       schemaType: "array",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, data: data2, $data, schema, schemaCode, it } = cxt;
         if (!$data && schema.length === 0)
@@ -24672,7 +24672,7 @@ var require_additionalItems = __commonJS({
     exports.validateAdditionalItems = void 0;
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
       params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
     };
@@ -24681,7 +24681,7 @@ var require_additionalItems = __commonJS({
       type: "array",
       schemaType: ["boolean", "object"],
       before: "uniqueItems",
-      error: error2,
+      error,
       code(cxt) {
         const { parentSchema, it } = cxt;
         const { items } = parentSchema;
@@ -24800,7 +24800,7 @@ var require_items2020 = __commonJS({
     var util_1 = require_util9();
     var code_1 = require_code2();
     var additionalItems_1 = require_additionalItems();
-    var error2 = {
+    var error = {
       message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
       params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
     };
@@ -24809,7 +24809,7 @@ var require_items2020 = __commonJS({
       type: "array",
       schemaType: ["object", "boolean"],
       before: "uniqueItems",
-      error: error2,
+      error,
       code(cxt) {
         const { schema, parentSchema, it } = cxt;
         const { prefixItems } = parentSchema;
@@ -24833,7 +24833,7 @@ var require_contains = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1.str)`must contain at least ${min} valid item(s)` : (0, codegen_1.str)`must contain at least ${min} and no more than ${max} valid item(s)`,
       params: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1._)`{minContains: ${min}}` : (0, codegen_1._)`{minContains: ${min}, maxContains: ${max}}`
     };
@@ -24843,7 +24843,7 @@ var require_contains = __commonJS({
       schemaType: ["object", "boolean"],
       before: "uniqueItems",
       trackErrors: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, schema, parentSchema, data: data2, it } = cxt;
         let min;
@@ -25021,7 +25021,7 @@ var require_propertyNames = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: "property name must be valid",
       params: ({ params }) => (0, codegen_1._)`{propertyName: ${params.propertyName}}`
     };
@@ -25029,7 +25029,7 @@ var require_propertyNames = __commonJS({
       keyword: "propertyNames",
       type: "object",
       schemaType: ["object", "boolean"],
-      error: error2,
+      error,
       code(cxt) {
         const { gen, schema, data: data2, it } = cxt;
         if ((0, util_1.alwaysValidSchema)(it, schema))
@@ -25066,7 +25066,7 @@ var require_additionalProperties = __commonJS({
     var codegen_1 = require_codegen();
     var names_1 = require_names();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: "must NOT have additional properties",
       params: ({ params }) => (0, codegen_1._)`{additionalProperty: ${params.additionalProperty}}`
     };
@@ -25076,7 +25076,7 @@ var require_additionalProperties = __commonJS({
       schemaType: ["boolean", "object"],
       allowUndefined: true,
       trackErrors: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, schema, parentSchema, data: data2, errsCount, it } = cxt;
         if (!errsCount)
@@ -25350,7 +25350,7 @@ var require_oneOf = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: "must match exactly one schema in oneOf",
       params: ({ params }) => (0, codegen_1._)`{passingSchemas: ${params.passing}}`
     };
@@ -25358,7 +25358,7 @@ var require_oneOf = __commonJS({
       keyword: "oneOf",
       schemaType: "array",
       trackErrors: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, schema, parentSchema, it } = cxt;
         if (!Array.isArray(schema))
@@ -25435,7 +25435,7 @@ var require_if = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: ({ params }) => (0, codegen_1.str)`must match "${params.ifClause}" schema`,
       params: ({ params }) => (0, codegen_1._)`{failingKeyword: ${params.ifClause}}`
     };
@@ -25443,7 +25443,7 @@ var require_if = __commonJS({
       keyword: "if",
       schemaType: ["object", "boolean"],
       trackErrors: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, parentSchema, it } = cxt;
         if (parentSchema.then === void 0 && parentSchema.else === void 0) {
@@ -25569,7 +25569,7 @@ var require_format = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error2 = {
+    var error = {
       message: ({ schemaCode }) => (0, codegen_1.str)`must match format "${schemaCode}"`,
       params: ({ schemaCode }) => (0, codegen_1._)`{format: ${schemaCode}}`
     };
@@ -25578,7 +25578,7 @@ var require_format = __commonJS({
       type: ["number", "string"],
       schemaType: "string",
       $data: true,
-      error: error2,
+      error,
       code(cxt, ruleType) {
         const { gen, data: data2, $data, schema, schemaCode, it } = cxt;
         const { opts, errSchemaPath, schemaEnv, self: self2 } = it;
@@ -25733,7 +25733,7 @@ var require_discriminator = __commonJS({
     var compile_1 = require_compile();
     var ref_error_1 = require_ref_error();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`,
       params: ({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`
     };
@@ -25741,7 +25741,7 @@ var require_discriminator = __commonJS({
       keyword: "discriminator",
       type: "object",
       schemaType: "object",
-      error: error2,
+      error,
       code(cxt) {
         const { gen, data: data2, schema, parentSchema, it } = cxt;
         const { oneOf } = parentSchema;
@@ -26273,7 +26273,7 @@ var require_limit = __commonJS({
       formatExclusiveMaximum: { okStr: "<", ok: ops.LT, fail: ops.GTE },
       formatExclusiveMinimum: { okStr: ">", ok: ops.GT, fail: ops.LTE }
     };
-    var error2 = {
+    var error = {
       message: ({ keyword, schemaCode }) => (0, codegen_1.str)`should be ${KWDs[keyword].okStr} ${schemaCode}`,
       params: ({ keyword, schemaCode }) => (0, codegen_1._)`{comparison: ${KWDs[keyword].okStr}, limit: ${schemaCode}}`
     };
@@ -26282,7 +26282,7 @@ var require_limit = __commonJS({
       type: "string",
       schemaType: "string",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, data: data2, schemaCode, keyword, it } = cxt;
         const { opts, self: self2 } = it;
@@ -26709,8 +26709,8 @@ var require_directives = __commonJS({
         if (prefix) {
           try {
             return prefix + decodeURIComponent(suffix);
-          } catch (error2) {
-            onError(String(error2));
+          } catch (error) {
+            onError(String(error));
             return null;
           }
         }
@@ -26812,9 +26812,9 @@ var require_anchors = __commonJS({
             if (typeof ref === "object" && ref.anchor && (identity2.isScalar(ref.node) || identity2.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
-              const error2 = new Error("Failed to resolve repeated object (this should not happen)");
-              error2.source = source;
-              throw error2;
+              const error = new Error("Failed to resolve repeated object (this should not happen)");
+              error.source = source;
+              throw error;
             }
           }
         },
@@ -28017,12 +28017,12 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning2) {
+    function warn(logLevel, warning) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning2);
+          node_process.emitWarning(warning);
         else
-          console.warn(warning2);
+          console.warn(warning);
       }
     }
     exports.debug = debug2;
@@ -30064,12 +30064,12 @@ var require_errors3 = __commonJS({
         super("YAMLWarning", pos, code, message);
       }
     };
-    var prettifyError = (src, lc) => (error2) => {
-      if (error2.pos[0] === -1)
+    var prettifyError = (src, lc) => (error) => {
+      if (error.pos[0] === -1)
         return;
-      error2.linePos = error2.pos.map((pos) => lc.linePos(pos));
-      const { line, col } = error2.linePos[0];
-      error2.message += ` at line ${line}, column ${col}`;
+      error.linePos = error.pos.map((pos) => lc.linePos(pos));
+      const { line, col } = error.linePos[0];
+      error.message += ` at line ${line}, column ${col}`;
       let ci = col - 1;
       let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
@@ -30087,12 +30087,12 @@ var require_errors3 = __commonJS({
       }
       if (/[^ ]/.test(lineStr)) {
         let count = 1;
-        const end = error2.linePos[1];
+        const end = error.linePos[1];
         if (end?.line === line && end.col > col) {
           count = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
         const pointer = " ".repeat(ci) + "^".repeat(count);
-        error2.message += `:
+        error.message += `:
 
 ${lineStr}
 ${pointer}
@@ -30895,7 +30895,7 @@ var require_resolve_block_scalar = __commonJS({
       const mode = source[0];
       let indent = 0;
       let chomp = "";
-      let error2 = -1;
+      let error = -1;
       for (let i = 1; i < source.length; ++i) {
         const ch = source[i];
         if (!chomp && (ch === "-" || ch === "+"))
@@ -30904,12 +30904,12 @@ var require_resolve_block_scalar = __commonJS({
           const n = Number(ch);
           if (!indent && n)
             indent = n;
-          else if (error2 === -1)
-            error2 = offset + i;
+          else if (error === -1)
+            error = offset + i;
         }
       }
-      if (error2 !== -1)
-        onError(error2, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
+      if (error !== -1)
+        onError(error, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
       let hasSpace = false;
       let comment = "";
       let length = source.length;
@@ -31205,8 +31205,8 @@ var require_compose_scalar = __commonJS({
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
-      } catch (error2) {
-        const msg = error2 instanceof Error ? error2.message : String(error2);
+      } catch (error) {
+        const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
@@ -31329,8 +31329,8 @@ var require_compose_node = __commonJS({
             node = composeCollection.composeCollection(CN, ctx, token, props, onError);
             if (anchor)
               node.anchor = anchor.source.substring(1);
-          } catch (error2) {
-            const message = error2 instanceof Error ? error2.message : String(error2);
+          } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
             onError(token, "RESOURCE_EXHAUSTION", message);
           }
           break;
@@ -31492,9 +31492,9 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning2) => {
+        this.onError = (source, code, message, warning) => {
           const pos = getErrorPos(source);
-          if (warning2)
+          if (warning)
             this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
             this.errors.push(new errors.YAMLParseError(pos, code, message));
@@ -31567,10 +31567,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning2) => {
+            this.directives.add(token.source, (offset, message, warning) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
+              this.onError(pos, "BAD_DIRECTIVE", message, warning);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -31595,11 +31595,11 @@ ${cb}` : comment;
             break;
           case "error": {
             const msg = token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message;
-            const error2 = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
+            const error = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
             if (this.atDirectives || !this.doc)
-              this.errors.push(error2);
+              this.errors.push(error);
             else
-              this.doc.errors.push(error2);
+              this.doc.errors.push(error);
             break;
           }
           case "doc-end": {
@@ -32912,8 +32912,8 @@ var require_parser = __commonJS({
       peek(n) {
         return this.stack[this.stack.length - n];
       }
-      *pop(error2) {
-        const token = error2 ?? this.stack.pop();
+      *pop(error) {
+        const token = error ?? this.stack.pop();
         if (!token) {
           const message = "Tried to pop an empty stack";
           yield { type: "error", offset: this.offset, source: "", message };
@@ -33612,7 +33612,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
+      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -33882,8 +33882,8 @@ var require_light = __commonJS({
                 } else {
                   return returned;
                 }
-              } catch (error2) {
-                e2 = error2;
+              } catch (error) {
+                e2 = error;
                 {
                   this.trigger("error", e2);
                 }
@@ -33893,8 +33893,8 @@ var require_light = __commonJS({
             return (await Promise.all(promises3)).find(function(x) {
               return x != null;
             });
-          } catch (error2) {
-            e = error2;
+          } catch (error) {
+            e = error;
             {
               this.trigger("error", e);
             }
@@ -34006,10 +34006,10 @@ var require_light = __commonJS({
         _randomIndex() {
           return Math.random().toString(36).slice(2);
         }
-        doDrop({ error: error2, message = "This job has been dropped by Bottleneck" } = {}) {
+        doDrop({ error, message = "This job has been dropped by Bottleneck" } = {}) {
           if (this._states.remove(this.options.id)) {
             if (this.rejectOnDrop) {
-              this._reject(error2 != null ? error2 : new BottleneckError$1(message));
+              this._reject(error != null ? error : new BottleneckError$1(message));
             }
             this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
             return true;
@@ -34043,7 +34043,7 @@ var require_light = __commonJS({
           return this.Events.trigger("scheduled", { args: this.args, options: this.options });
         }
         async doExecute(chained, clearGlobalState, run2, free) {
-          var error2, eventInfo, passed;
+          var error, eventInfo, passed;
           if (this.retryCount === 0) {
             this._assertStatus("RUNNING");
             this._states.next(this.options.id);
@@ -34061,24 +34061,24 @@ var require_light = __commonJS({
               return this._resolve(passed);
             }
           } catch (error1) {
-            error2 = error1;
-            return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+            error = error1;
+            return this._onFailure(error, eventInfo, clearGlobalState, run2, free);
           }
         }
         doExpire(clearGlobalState, run2, free) {
-          var error2, eventInfo;
+          var error, eventInfo;
           if (this._states.jobStatus(this.options.id === "RUNNING")) {
             this._states.next(this.options.id);
           }
           this._assertStatus("EXECUTING");
           eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          error2 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+          error = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+          return this._onFailure(error, eventInfo, clearGlobalState, run2, free);
         }
-        async _onFailure(error2, eventInfo, clearGlobalState, run2, free) {
+        async _onFailure(error, eventInfo, clearGlobalState, run2, free) {
           var retry2, retryAfter;
           if (clearGlobalState()) {
-            retry2 = await this.Events.trigger("failed", error2, eventInfo);
+            retry2 = await this.Events.trigger("failed", error, eventInfo);
             if (retry2 != null) {
               retryAfter = ~~retry2;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
@@ -34088,7 +34088,7 @@ var require_light = __commonJS({
               this.doDone(eventInfo);
               await free(this.options, eventInfo);
               this._assertStatus("DONE");
-              return this._reject(error2);
+              return this._reject(error);
             }
           }
         }
@@ -34367,7 +34367,7 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve, returned, task;
+          var args, cb, error, reject, resolve, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
             ({ task, args, resolve, reject } = this._queue.shift());
@@ -34378,9 +34378,9 @@ var require_light = __commonJS({
                   return resolve(returned);
                 };
               } catch (error1) {
-                error2 = error1;
+                error = error1;
                 return function() {
-                  return reject(error2);
+                  return reject(error);
                 };
               }
             })();
@@ -34514,8 +34514,8 @@ var require_light = __commonJS({
                   } else {
                     results.push(void 0);
                   }
-                } catch (error2) {
-                  e = error2;
+                } catch (error) {
+                  e = error;
                   results.push(v.Events.trigger("error", e));
                 }
               }
@@ -34848,14 +34848,14 @@ var require_light = __commonJS({
             return done;
           }
           async _addToQueue(job) {
-            var args, blocked, error2, options, reachedHWM, shifted, strategy;
+            var args, blocked, error, options, reachedHWM, shifted, strategy;
             ({ args, options } = job);
             try {
               ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
             } catch (error1) {
-              error2 = error1;
-              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error2 });
-              job.doDrop({ error: error2 });
+              error = error1;
+              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error });
+              job.doDrop({ error });
               return false;
             }
             if (blocked) {
@@ -36799,6 +36799,7 @@ var require_picomatch2 = __commonJS({
 
 // src/main.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { EOL as EOL5 } from "node:os";
 import path17 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
@@ -36813,32 +36814,19 @@ function toCommandValue(input) {
   }
   return JSON.stringify(input);
 }
-function toCommandProperties(annotationProperties) {
-  if (!Object.keys(annotationProperties).length) {
-    return {};
-  }
-  return {
-    title: annotationProperties.title,
-    file: annotationProperties.file,
-    line: annotationProperties.startLine,
-    endLine: annotationProperties.endLine,
-    col: annotationProperties.startColumn,
-    endColumn: annotationProperties.endColumn
-  };
-}
 
 // node_modules/@actions/core/lib/command.js
-function issueCommand(command, properties, message) {
-  const cmd = new Command(command, properties, message);
+function issueCommand(command2, properties, message) {
+  const cmd = new Command(command2, properties, message);
   process.stdout.write(cmd.toString() + os.EOL);
 }
 var CMD_STRING = "::";
 var Command = class {
-  constructor(command, properties, message) {
-    if (!command) {
-      command = "missing.command";
+  constructor(command2, properties, message) {
+    if (!command2) {
+      command2 = "missing.command";
     }
-    this.command = command;
+    this.command = command2;
     this.properties = properties;
     this.message = message;
   }
@@ -36876,10 +36864,10 @@ function escapeProperty(s) {
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os2 from "os";
-function issueFileCommand(command, message) {
-  const filePath = process.env[`GITHUB_${command}`];
+function issueFileCommand(command2, message) {
+  const filePath = process.env[`GITHUB_${command2}`];
   if (!filePath) {
-    throw new Error(`Unable to find environment variable for file command ${command}`);
+    throw new Error(`Unable to find environment variable for file command ${command2}`);
   }
   if (!fs.existsSync(filePath)) {
     throw new Error(`Missing file at path: ${filePath}`);
@@ -37286,25 +37274,6 @@ function setOutput(name, value) {
   process.stdout.write(os4.EOL);
   issueCommand("set-output", { name }, toCommandValue(value));
 }
-function setFailed(message) {
-  process.exitCode = ExitCode.Failure;
-  error(message);
-}
-function debug(message) {
-  issueCommand("debug", {}, message);
-}
-function error(message, properties = {}) {
-  issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-function warning(message, properties = {}) {
-  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-function notice(message, properties = {}) {
-  issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-function info(message) {
-  process.stdout.write(message + os4.EOL);
-}
 
 // src/action/inputs.ts
 import { readFileSync } from "node:fs";
@@ -37677,7 +37646,6 @@ async function exportRevision(root, commit) {
 
 // src/github/publish.ts
 import { execFile as execFile2 } from "node:child_process";
-import { readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
 import { promisify as promisify2 } from "node:util";
 import path6 from "node:path";
 
@@ -38285,8 +38253,15 @@ function placeholderRule(id, severity) {
     tags: []
   };
 }
+var SEGMENT_CHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=@]$/;
+var utf8 = new TextEncoder();
 function encodeSegment(segment) {
-  return Array.from(segment).map((ch) => /^[A-Za-z0-9\-._~!$&'()*+,;=:@]$/.test(ch) ? ch : encodeURIComponent(ch)).join("");
+  let out = "";
+  for (const ch of segment) {
+    if (SEGMENT_CHAR.test(ch)) out += ch;
+    else for (const byte of utf8.encode(ch)) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
 }
 function artifactUri(file, repoRoot) {
   let rel = file.replace(/\\/g, "/");
@@ -38294,8 +38269,13 @@ function artifactUri(file, repoRoot) {
     const relative = path2.relative(repoRoot, file).replace(/\\/g, "/");
     if (!relative.startsWith("../") && relative !== ".." && !path2.isAbsolute(relative)) rel = relative;
   }
-  rel = rel.replace(/^(\.\/)+/, "").replace(/^\/+/, "");
-  return rel.split("/").map(encodeSegment).join("/");
+  const segments = [];
+  for (const segment of rel.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") segments.pop();
+    else segments.push(segment);
+  }
+  return segments.map(encodeSegment).join("/");
 }
 function region(loc) {
   const startLine = Math.max(1, Math.floor(loc.line) || 1);
@@ -38409,30 +38389,6 @@ function buildSarif(input) {
     ]
   };
 }
-
-// src/rules/load.ts
-var import_ajv = __toESM(require_ajv(), 1);
-import { readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
-import path5 from "node:path";
-
-// src/util/schema-errors.ts
-function describeSchemaErrors(errors) {
-  const lines = /* @__PURE__ */ new Set();
-  for (const e of errors) {
-    const where = e.instancePath.replace(/^\//, "").replace(/\//g, ".") || "(top level)";
-    if (e.keyword === "additionalProperties") lines.add(`unknown key "${e.params.additionalProperty}" at ${where}`);
-    else if (e.keyword === "enum") lines.add(`${where} must be one of ${e.params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`);
-    else if (e.keyword === "oneOf" || e.keyword === "if") continue;
-    else lines.add(`${where} ${e.message ?? "is invalid"}`);
-  }
-  return [...lines];
-}
-
-// src/rules/load.ts
-var import_ajv_formats = __toESM(require_dist(), 1);
-
-// src/objects/yaml-source.ts
-var import_yaml = __toESM(require_dist2(), 1);
 
 // src/repo/files.ts
 import { createHash } from "node:crypto";
@@ -38640,10 +38596,10 @@ var RepoFiles = class {
     return hash.digest("hex");
   }
 };
-var utf8 = new TextDecoder("utf-8", { fatal: true });
+var utf82 = new TextDecoder("utf-8", { fatal: true });
 function decodeUtf8(bytes2, file) {
   try {
-    return utf8.decode(bytes2);
+    return utf82.decode(bytes2);
   } catch {
     throw new InputError(file, `not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(bytes2)})`, "invalid-encoding");
   }
@@ -38660,7 +38616,29 @@ function firstInvalidUtf8(bytes2) {
   return i;
 }
 
+// src/rules/load.ts
+var import_ajv = __toESM(require_ajv(), 1);
+import { readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
+import path5 from "node:path";
+
+// src/util/schema-errors.ts
+function describeSchemaErrors(errors) {
+  const lines = /* @__PURE__ */ new Set();
+  for (const e of errors) {
+    const where = e.instancePath.replace(/^\//, "").replace(/\//g, ".") || "(top level)";
+    if (e.keyword === "additionalProperties") lines.add(`unknown key "${e.params.additionalProperty}" at ${where}`);
+    else if (e.keyword === "enum") lines.add(`${where} must be one of ${e.params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`);
+    else if (e.keyword === "oneOf" || e.keyword === "if") continue;
+    else lines.add(`${where} ${e.message ?? "is invalid"}`);
+  }
+  return [...lines];
+}
+
+// src/rules/load.ts
+var import_ajv_formats = __toESM(require_dist(), 1);
+
 // src/objects/yaml-source.ts
+var import_yaml = __toESM(require_dist2(), 1);
 var DEFAULT_YAML_LIMITS = { maxAliasCount: 100, maxDepth: 200, maxDocuments: 1e4 };
 function parseStream(text, file, options) {
   const lineCounter = new import_yaml.LineCounter();
@@ -47372,15 +47350,15 @@ var RE2JSSyntaxException = class extends RE2JSException {
    * @param {string} error
    * @param {string|null} [input=null]
    */
-  constructor(error2, input = null) {
-    let message = `error parsing regexp: ${error2}`;
+  constructor(error, input = null) {
+    let message = `error parsing regexp: ${error}`;
     if (input) {
       message += `: \`${input}\``;
     }
     super(message);
     this.name = "RE2JSSyntaxException";
     this.message = message;
-    this.error = error2;
+    this.error = error;
     this.input = input;
   }
   /**
@@ -51197,7 +51175,7 @@ function parse(input, options = {}) {
   function item363(offset) {
     return builder.newNullExpr(offset());
   }
-  function item381(error2, id) {
+  function item381(error, id) {
     if ([
       "true",
       "false",
@@ -51221,16 +51199,16 @@ function parse(input, options = {}) {
       "void",
       "while"
     ].includes(id)) {
-      error2("reserved identifier");
+      error("reserved identifier");
     }
     return id;
   }
   function item393(offset, identifier, args) {
     return builder.newCallExpr(offset(), identifier, args);
   }
-  function item410(error2, selector) {
+  function item410(error, selector) {
     if (["true", "false", "null", "in"].includes(selector)) {
-      error2("reserved keyword");
+      error("reserved keyword");
     }
     return selector;
   }
@@ -56578,9 +56556,9 @@ var ErrorAttr = class {
   id;
   error;
   opt;
-  constructor(id, error2, opt) {
+  constructor(id, error, opt) {
     this.id = id;
-    this.error = error2;
+    this.error = error;
     this.opt = opt;
   }
   addAccess(_access) {
@@ -58313,7 +58291,7 @@ function defineTemplate(name, description, parse5, check) {
 function parseFieldPath(text) {
   const out = [];
   let i = 0;
-  const fail = (why) => {
+  const fail2 = (why) => {
     throw new Error(`invalid field path "${text}": ${why} at offset ${i}`);
   };
   if (text.trim() === "") return out;
@@ -58321,27 +58299,27 @@ function parseFieldPath(text) {
     const ch = text[i];
     if (ch === "[") {
       const close = text.indexOf("]", i);
-      if (close < 0) fail("unclosed [");
+      if (close < 0) fail2("unclosed [");
       const inner = text.slice(i + 1, close).trim();
       if (/^\d+$/.test(inner)) out.push(Number(inner));
       else if (/^"(?:[^"\\]|\\.)*"$/.test(inner)) out.push(JSON.parse(inner));
       else if (/^'[^']*'$/.test(inner)) out.push(inner.slice(1, -1));
-      else fail("expected a number or a quoted key inside [ ]");
+      else fail2("expected a number or a quoted key inside [ ]");
       i = close + 1;
       if (i < text.length && text[i] === ".") {
         i++;
-        if (i >= text.length) fail("trailing .");
+        if (i >= text.length) fail2("trailing .");
       }
     } else {
       let j = i;
       while (j < text.length && text[j] !== "." && text[j] !== "[") j++;
       const seg = text.slice(i, j);
-      if (seg === "") fail("empty segment");
+      if (seg === "") fail2("empty segment");
       out.push(seg);
       i = j;
       if (i < text.length && text[i] === ".") {
         i++;
-        if (i >= text.length) fail("trailing .");
+        if (i >= text.length) fail2("trailing .");
       }
     }
   }
@@ -59460,13 +59438,13 @@ var numericBoundTemplate = defineTemplate(
     const missing = raw === void 0 || raw === null;
     const value = missing ? p.default : raw;
     const vars = { ...objectVars(ctx), field: p.fieldText, value, min: p.min, max: p.max };
-    const fail = (fallback) => [{ path: p.field, message: formatMessage(p.message ?? fallback, vars) }];
-    if (value === void 0) return p.required ? fail("{field} is not set.") : [];
+    const fail2 = (fallback) => [{ path: p.field, message: formatMessage(p.message ?? fallback, vars) }];
+    if (value === void 0) return p.required ? fail2("{field} is not set.") : [];
     const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
-    if (!Number.isFinite(n)) return fail(`{field} is ${displayValue(value)}, which is not a number.`);
+    if (!Number.isFinite(n)) return fail2(`{field} is ${displayValue(value)}, which is not a number.`);
     const bounds = p.min !== void 0 && p.max !== void 0 ? "between {min} and {max}" : p.min !== void 0 ? "at least {min}" : "at most {max}";
     if (p.min !== void 0 && n < p.min || p.max !== void 0 && n > p.max) {
-      return fail(`{field} is {value}${missing ? " (the default)" : ""}; it should be ${bounds}.`);
+      return fail2(`{field} is {value}${missing ? " (the default)" : ""}; it should be ${bounds}.`);
     }
     return [];
   }
@@ -59749,8 +59727,8 @@ function addHook(state, kind, name, hook2) {
   }
   if (kind === "error") {
     hook2 = (method, options) => {
-      return Promise.resolve().then(method.bind(null, options)).catch((error2) => {
-        return orig(error2, options);
+      return Promise.resolve().then(method.bind(null, options)).catch((error) => {
+        return orig(error, options);
       });
     };
   }
@@ -60508,8 +60486,8 @@ var JSONStringify = (value, replacer, space) => {
     );
     const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3");
     return denoisedJSON;
-  } catch (error2) {
-    if (error2 instanceof RangeError) {
+  } catch (error) {
+    if (error instanceof RangeError) {
       const convertedJSON = stringifyIteratively(value, replacer, space);
       if (convertedJSON === void 0) return void 0;
       const supportsRawJSON = "rawJSON" in JSON;
@@ -60517,7 +60495,7 @@ var JSONStringify = (value, replacer, space) => {
       const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
       return processedJSON.replace(noiseStringify, "$1$2$3");
     }
-    throw error2;
+    throw error;
   }
 };
 var featureCache = /* @__PURE__ */ new Map();
@@ -60630,13 +60608,13 @@ var JSONParse = (text, reviver) => {
       serializedData,
       (key, value, context) => convertMarkedBigIntsReviver(key, value, context, reviver)
     );
-  } catch (error2) {
-    if (error2 instanceof RangeError) {
+  } catch (error) {
+    if (error instanceof RangeError) {
       const serializedData = serializeBigInts(text);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
-    throw error2;
+    throw error;
   }
 };
 
@@ -60723,26 +60701,26 @@ async function fetchWrapper(requestOptions) {
       // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
       ...requestOptions.body && { duplex: "half" }
     });
-  } catch (error2) {
+  } catch (error) {
     let message = "Unknown Error";
-    if (error2 instanceof Error) {
-      if (error2.name === "AbortError") {
-        error2.status = 500;
-        throw error2;
+    if (error instanceof Error) {
+      if (error.name === "AbortError") {
+        error.status = 500;
+        throw error;
       }
-      message = error2.message;
-      if (error2.name === "TypeError" && "cause" in error2) {
-        if (error2.cause instanceof Error) {
-          message = error2.cause.message;
-        } else if (typeof error2.cause === "string") {
-          message = error2.cause;
+      message = error.message;
+      if (error.name === "TypeError" && "cause" in error) {
+        if (error.cause instanceof Error) {
+          message = error.cause.message;
+        } else if (typeof error.cause === "string") {
+          message = error.cause;
         }
       }
     }
     const requestError = new RequestError(message, 500, {
       request: requestOptions
     });
-    requestError.cause = error2;
+    requestError.cause = error;
     throw requestError;
   }
   const status = fetchResponse.status;
@@ -61169,12 +61147,12 @@ function requestLog(octokit) {
         `${requestOptions.method} ${path18} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
-    }).catch((error2) => {
-      const requestId = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
+    }).catch((error) => {
+      const requestId = error.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path18} - ${error2.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path18} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
       );
-      throw error2;
+      throw error;
     });
   });
 }
@@ -61239,8 +61217,8 @@ function iterator(octokit, route, parameters) {
             }
           }
           return { value: normalizedResponse };
-        } catch (error2) {
-          if (error2.status !== 409) throw error2;
+        } catch (error) {
+          if (error.status !== 409) throw error;
           url = "";
           return {
             value: {
@@ -63744,25 +63722,25 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 var VERSION9 = "0.0.0-development";
-function isRequestError(error2) {
-  return error2.request !== void 0;
+function isRequestError(error) {
+  return error.request !== void 0;
 }
-async function errorRequest(state, octokit, error2, options) {
-  if (!isRequestError(error2) || !error2?.request.request) {
-    throw error2;
+async function errorRequest(state, octokit, error, options) {
+  if (!isRequestError(error) || !error?.request.request) {
+    throw error;
   }
-  if (error2.status >= 400 && !state.doNotRetry.includes(error2.status)) {
+  if (error.status >= 400 && !state.doNotRetry.includes(error.status)) {
     const retries = options.request.retries != null ? options.request.retries : state.retries;
     const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
-    throw octokit.retry.retryRequest(error2, retries, retryAfter);
+    throw octokit.retry.retryRequest(error, retries, retryAfter);
   }
-  throw error2;
+  throw error;
 }
 async function wrapRequest(state, octokit, request2, options) {
   const limiter = new import_light.default();
-  limiter.on("failed", function(error2, info2) {
-    const maxRetries = ~~error2.request.request?.retries;
-    const after = ~~error2.request.request?.retryAfter;
+  limiter.on("failed", function(error, info2) {
+    const maxRetries = ~~error.request.request?.retries;
+    const after = ~~error.request.request?.retryAfter;
     options.request.retryCount = info2.retryCount + 1;
     if (maxRetries > info2.retryCount) {
       return after * state.retryAfterBaseValue;
@@ -63778,11 +63756,11 @@ async function requestWithGraphqlErrorHandling(state, octokit, request2, options
   if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
     response.data.errors[0].message
   )) {
-    const error2 = new RequestError(response.data.errors[0].message, 500, {
+    const error = new RequestError(response.data.errors[0].message, 500, {
       request: options,
       response
     });
-    return errorRequest(state, octokit, error2, options);
+    return errorRequest(state, octokit, error, options);
   }
   return response;
 }
@@ -63798,12 +63776,12 @@ function retry(octokit, octokitOptions) {
   );
   const retryPlugin = {
     retry: {
-      retryRequest: (error2, retries, retryAfter) => {
-        error2.request.request = Object.assign({}, error2.request.request, {
+      retryRequest: (error, retries, retryAfter) => {
+        error.request.request = Object.assign({}, error.request.request, {
           retries,
           retryAfter
         });
-        return error2;
+        return error;
       }
     }
   };
@@ -63845,12 +63823,12 @@ async function doRequest(state, request2, options) {
   const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request2, options);
   if (isGraphQL) {
     const res = await req;
-    if (res.data.errors != null && res.data.errors.some((error2) => error2.type === "RATE_LIMITED")) {
-      const error2 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+    if (res.data.errors != null && res.data.errors.some((error) => error.type === "RATE_LIMITED")) {
+      const error = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
         response: res,
         data: res.data
       });
-      throw error2;
+      throw error;
     }
   }
   return req;
@@ -63985,19 +63963,19 @@ function throttling(octokit, octokitOptions) {
       "error",
       (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
     );
-    state.retryLimiter.on("failed", async function(error2, info2) {
+    state.retryLimiter.on("failed", async function(error, info2) {
       const [state2, request2, options] = info2.args;
       const { pathname } = new URL(options.url, "http://github.test");
-      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error2.status !== 401;
-      if (!(shouldRetryGraphQL || error2.status === 403 || error2.status === 429)) {
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error.status !== 401;
+      if (!(shouldRetryGraphQL || error.status === 403 || error.status === 429)) {
         return;
       }
       const retryCount = ~~request2.retryCount;
       request2.retryCount = retryCount;
       options.request.retryCount = retryCount;
       const { wantRetry, retryAfter = 0 } = await (async function() {
-        if (/\bsecondary rate\b/i.test(error2.message)) {
-          const retryAfter2 = Number(error2.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+        if (/\bsecondary rate\b/i.test(error.message)) {
+          const retryAfter2 = Number(error.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
           const wantRetry2 = await emitter.trigger(
             "secondary-limit",
             retryAfter2,
@@ -64007,11 +63985,11 @@ function throttling(octokit, octokitOptions) {
           );
           return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
         }
-        if (error2.response.headers != null && error2.response.headers["x-ratelimit-remaining"] === "0" || (error2.response.data?.errors ?? []).some(
-          (error22) => error22.type === "RATE_LIMITED"
+        if (error.response.headers != null && error.response.headers["x-ratelimit-remaining"] === "0" || (error.response.data?.errors ?? []).some(
+          (error2) => error2.type === "RATE_LIMITED"
         )) {
           const rateLimitReset = new Date(
-            ~~error2.response.headers["x-ratelimit-reset"] * 1e3
+            ~~error.response.headers["x-ratelimit-reset"] * 1e3
           ).getTime();
           const retryAfter2 = Math.max(
             // Add one second so we retry _after_ the reset time
@@ -64141,6 +64119,23 @@ function errorMessage(err) {
   }
   return String(err);
 }
+var ACTIONS_BOT_LOGIN = "github-actions[bot]";
+var VIEWER_QUERY = "query { viewer { login } }";
+async function tokenLogin(client) {
+  try {
+    const { data: data2 } = await client.octokit.rest.users.getAuthenticated();
+    return data2.login;
+  } catch (err) {
+    if (errorStatus(err) !== 403 || /rate limit/i.test(errorMessage(err))) throw err;
+  }
+  try {
+    const { viewer } = await client.octokit.graphql(VIEWER_QUERY);
+    const login = viewer?.login;
+    if (login) return login.endsWith("[bot]") ? login : `${login}[bot]`;
+  } catch {
+  }
+  return ACTIONS_BOT_LOGIN;
+}
 
 // src/github/review.ts
 function addedLineIndex(diff) {
@@ -64218,16 +64213,14 @@ function addedLinesFromPatch(patch) {
   close();
   return ranges;
 }
-function ourComments(comments, prAuthor) {
-  const out = [];
-  for (const c of comments) {
-    if (c.in_reply_to_id) continue;
-    const fingerprints = markersIn(c.body ?? "");
-    if (fingerprints.length === 0) continue;
-    if (prAuthor && c.user?.login === prAuthor && c.user?.type !== "Bot") continue;
-    out.push({ id: c.id, ...c.node_id ? { nodeId: c.node_id } : {}, path: c.path, line: c.line ?? null, body: c.body, fingerprints, fixed: isMarkedFixed(c.body) });
-  }
-  return out;
+function sameLogin(a, b) {
+  return a !== void 0 && a.toLowerCase() === b.toLowerCase();
+}
+function markedComments(comments) {
+  return comments.filter((c) => !c.in_reply_to_id && markersIn(c.body ?? "").length > 0);
+}
+function ourComments(comments, login) {
+  return markedComments(comments).filter((c) => sameLogin(c.user?.login, login)).map((c) => ({ id: c.id, ...c.node_id ? { nodeId: c.node_id } : {}, path: c.path, line: c.line ?? null, body: c.body, fingerprints: markersIn(c.body), fixed: isMarkedFixed(c.body) }));
 }
 var ReadOnlyError = class extends Error {
 };
@@ -64294,8 +64287,9 @@ async function createReview(opts, body, comments, fingerprints) {
       if (status !== void 0 && status < 500 && status !== 429 && !/rate limit/i.test(errorMessage(err))) throw err;
       if (fingerprints.length > 0) {
         try {
-          const all = await listComments(client, pr);
-          const landed = all.find((c) => !c.in_reply_to_id && markersIn(c.body ?? "").some((fp) => fingerprints.includes(fp)));
+          const marked = markedComments(await listComments(client, pr));
+          const login = marked.length > 0 ? await opts.login() : "";
+          const landed = marked.find((c) => sameLogin(c.user?.login, login) && markersIn(c.body).some((fp) => fingerprints.includes(fp)));
           if (landed) {
             opts.log.info("The review was created although the request failed; not posting it again.");
             return landed.pull_request_review_id ? { id: landed.pull_request_review_id } : {};
@@ -64316,15 +64310,19 @@ async function publishReview(opts) {
   let plan2;
   try {
     const diff = opts.diff ?? await diffFromApi(client, pr);
-    const existing = ourComments(await listComments(client, pr), pr.author);
+    let asked;
+    const login = () => asked ??= tokenLogin(client);
+    const marked = markedComments(await listComments(client, pr));
+    const existing = marked.length > 0 ? ourComments(marked, await login()) : [];
     let reportedBefore = /* @__PURE__ */ new Set();
     let resolvedComments = /* @__PURE__ */ new Set();
     const replan = () => planReview({ findings: opts.findings, diff, existing, reportedBefore, resolvedComments, maxComments: opts.maxComments });
     plan2 = replan();
     if (plan2.overflow.length > 0 || plan2.offDiff.length > 0) {
       const reviews = await client.octokit.paginate(client.octokit.rest.pulls.listReviews, { owner: pr.owner, repo: pr.repo, pull_number: pr.number, per_page: 100 });
-      const trusted = reviews.filter((r) => (r.body ?? "").includes(REVIEW_MARKER) && !(pr.author && r.user?.login === pr.author && r.user?.type !== "Bot"));
-      reportedBefore = new Set(trusted.flatMap((r) => reportedIn(r.body ?? "")));
+      const markedReviews = reviews.filter((r) => (r.body ?? "").includes(REVIEW_MARKER));
+      const trusted = markedReviews.length > 0 ? await login() : "";
+      reportedBefore = new Set(markedReviews.filter((r) => sameLogin(r.user?.login, trusted)).flatMap((r) => reportedIn(r.body ?? "")));
       if (reportedBefore.size > 0) plan2 = replan();
     }
     let resolved = 0;
@@ -64346,14 +64344,14 @@ async function publishReview(opts) {
       const comments = posted.map((g) => ({ path: g.path, line: g.line, side: "RIGHT", body: opts.commentBody(g) }));
       const fingerprints = posted.flatMap((g) => g.findings.map((f) => f.fingerprint));
       try {
-        reviewId = (await createReview(opts, opts.reviewBody(plan2, posted), comments, fingerprints)).id;
+        reviewId = (await createReview({ ...opts, login }, opts.reviewBody(plan2, posted), comments, fingerprints)).id;
       } catch (err) {
         if (isPermissionError(err)) throw new ReadOnlyError(errorMessage(err));
         if (errorStatus(err) !== 422 || comments.length === 0) throw err;
         log.warning(`GitHub refused the inline comments (${errorMessage(err)}); posting the findings in the review body instead.`);
         const fallback = { ...plan2, comments: [], offDiff: [...plan2.offDiff, ...posted.flatMap((g) => g.findings)] };
         posted = [];
-        reviewId = (await createReview(opts, opts.reviewBody(fallback, []), [], [])).id;
+        reviewId = (await createReview({ ...opts, login }, opts.reviewBody(fallback, []), [], [])).id;
       }
       status = "posted";
     }
@@ -64470,18 +64468,21 @@ async function filesDifferingFromHead(root, headSha, paths2) {
   }
 }
 var DOCS_URL = `${DEFAULT_INFORMATION_URI}/blob/main/docs/rules.md`;
-function lineReader(root) {
+function lineReader(root, maxFileBytes) {
   const cache2 = /* @__PURE__ */ new Map();
+  let repo;
+  try {
+    repo = new RepoFiles(root, { maxFileBytes });
+  } catch {
+    repo = void 0;
+  }
   return (file, line) => {
     if (!cache2.has(file)) {
-      const abs = path6.resolve(root, file);
       let lines;
-      if (abs.startsWith(root + path6.sep)) {
-        try {
-          if (statSync2(abs).size <= 4 * 1024 * 1024) lines = readFileSync5(abs, "utf8").split(/\r?\n/);
-        } catch {
-          lines = void 0;
-        }
+      try {
+        lines = repo?.readText(file).split(/\r?\n/);
+      } catch {
+        lines = void 0;
       }
       cache2.set(file, lines);
     }
@@ -64590,7 +64591,7 @@ async function postReview(input, client) {
   const definitions = new Map(result.rules.map((r) => [r.id, r]));
   const builtin2 = /* @__PURE__ */ new Set([...loadBuiltinRules().map((r) => r.id), ...DIAGNOSTIC_RULES.map((r) => r.id)]);
   const meta = new Map(reports.rules.map((r) => [r.id, r]));
-  const readLine = lineReader(root);
+  const readLine = lineReader(root, result.settings.limits.maxFileBytes);
   const linkBase = inputs.serverUrl && inputs.repository ? `${inputs.serverUrl.replace(/\/+$/, "")}/${inputs.repository}/blob/${pr.headSha}/` : void 0;
   const docsUrl = (ruleId) => {
     if (builtin2.has(ruleId)) return `${DOCS_URL}#${ruleId}`;
@@ -64636,6 +64637,39 @@ async function postReview(input, client) {
   });
 }
 
+// src/policy/coverage.ts
+function hasUncheckedChange(findings) {
+  return findings.some((f) => f.status === "new" && !f.suppression && isCoverageRule(f.ruleId));
+}
+
+// src/report/log-text.ts
+import { randomBytes } from "node:crypto";
+var IGNORABLE = "[\\p{Cc}\\p{Cf}\\p{Default_Ignorable_Code_Point}]*";
+var LINE_START_COMMAND = new RegExp(`^([\\s\\p{Cc}\\p{Cf}\\p{Default_Ignorable_Code_Point}]*)(:${IGNORABLE}:)`, "u");
+var LEGACY_COMMAND = new RegExp(`#${IGNORABLE}#${IGNORABLE}\\[`, "gu");
+var LINE_BREAK = /(\r\n|\r|\n)/;
+function neutralizeLegacyCommands(text) {
+  return text.replace(LEGACY_COMMAND, (marker) => `${marker}\\`);
+}
+function neutralizeLogText(text) {
+  return text.split(LINE_BREAK).map((part, i) => i % 2 === 1 ? part : neutralizeLegacyCommands(part.replace(LINE_START_COMMAND, "$1\\$2"))).join("");
+}
+function stopCommandsToken() {
+  return randomBytes(16).toString("hex");
+}
+function frameLogBlock(text, newToken = stopCommandsToken) {
+  const body = neutralizeLogText(text.replace(/(\r\n|\r|\n)$/, ""));
+  const lower = body.toLowerCase();
+  let token = newToken();
+  for (let tries = 0; lower.includes(token.toLowerCase()); tries++) {
+    if (tries >= 10) throw new Error("no stop-commands token that the text does not contain");
+    token = newToken();
+  }
+  return `::stop-commands::${token}
+${body}
+::${token}::`;
+}
+
 // src/report/annotations.ts
 var MAX_ANNOTATIONS_PER_LEVEL = 10;
 var MAX_ANNOTATION_MESSAGE = 4096;
@@ -64672,15 +64706,22 @@ function buildAnnotations(findings, opts = {}) {
   }
   return out;
 }
-
-// src/policy/coverage.ts
-function hasUncheckedChange(findings) {
-  return findings.some((f) => f.status === "new" && !f.suppression && isCoverageRule(f.ruleId));
+var CONTROL2 = /[\u0000-\u001F\u007F-\u009F]/g;
+var percentEncoded = (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
+function escapeCommandData(value) {
+  return neutralizeLogText(value).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(CONTROL2, percentEncoded);
+}
+function escapeCommandProperty(value) {
+  return neutralizeLegacyCommands(value).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C").replace(CONTROL2, percentEncoded);
+}
+function workflowCommand(command2, properties, message) {
+  const text = properties.filter((p) => p[1] !== void 0 && p[1] !== "").map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`).join(",");
+  return `::${command2}${text ? ` ${text}` : ""}::${escapeCommandData(message)}`;
 }
 
 // src/settings/config.ts
 var import_ajv2 = __toESM(require_ajv(), 1);
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 var CONFIG_FILE_NAMES = [".gitops-gate.yaml", ".gitops-gate.yml"];
 var DEFAULT_SCAN_TIMEOUT_MS = 20 * 6e4;
 var MAX_CONFIG_BYTES = 1024 * 1024;
@@ -64699,7 +64740,7 @@ function parseConfig(text, source) {
   }
   const doc = documents[0];
   const value = doc?.value ?? {};
-  validate ??= new import_ajv2.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync6(packageFile("schemas", "config.schema.json"), "utf8")));
+  validate ??= new import_ajv2.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync5(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
       const path18 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
@@ -64979,9 +65020,9 @@ var ANSI = {
   magenta: "\x1B[35m"
 };
 var SEVERITY_COLOR = { critical: "magenta", high: "red", medium: "yellow", low: "blue" };
-var CONTROL2 = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+var CONTROL3 = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 function sanitizeForTerminal(text) {
-  return text.replace(CONTROL2, (c) => c === "	" ? " " : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(CONTROL3, (c) => c === "	" ? " " : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 function formatText(findings, opts) {
   const paint = (style, text) => opts.color ? `${ANSI[style]}${text}${ANSI.reset}` : text;
@@ -65148,21 +65189,21 @@ function inputFindings(errors, overrides = {}) {
   const seen = /* @__PURE__ */ new Set();
   const ordinal = /* @__PURE__ */ new Map();
   const findings = [];
-  for (const { error: error2, target, subject } of errors) {
-    const key = `${error2.ruleId}\0${error2.file}\0${error2.line ?? 0}\0${error2.reason}`;
+  for (const { error, target, subject } of errors) {
+    const key = `${error.ruleId}\0${error.file}\0${error.line ?? 0}\0${error.reason}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const n = (ordinal.get(`${error2.ruleId}\0${error2.file}`) ?? 0) + 1;
-    ordinal.set(`${error2.ruleId}\0${error2.file}`, n);
+    const n = (ordinal.get(`${error.ruleId}\0${error.file}`) ?? 0) + 1;
+    ordinal.set(`${error.ruleId}\0${error.file}`, n);
     findings.push({
-      ruleId: error2.ruleId,
-      severity: overrides[error2.ruleId] ?? SEVERITY_BY_RULE.get(error2.ruleId) ?? "medium",
-      message: `${error2.file}: ${error2.reason}`,
+      ruleId: error.ruleId,
+      severity: overrides[error.ruleId] ?? SEVERITY_BY_RULE.get(error.ruleId) ?? "medium",
+      message: `${error.file}: ${error.reason}`,
       ...target ? { target } : {},
       path: [],
-      location: { file: error2.file, line: error2.line ?? 1, ...error2.column ? { column: error2.column } : {} },
+      location: { file: error.file, line: error.line ?? 1, ...error.column ? { column: error.column } : {} },
       related: [],
-      fingerprint: digest("input", error2.ruleId, error2.file, String(n)),
+      fingerprint: digest("input", error.ruleId, error.file, String(n)),
       ...subject !== void 0 ? { subjectDigest: subject } : {},
       status: "new"
     });
@@ -65966,11 +66007,11 @@ import path9 from "node:path";
 
 // src/render/process.ts
 import { spawn as spawn2 } from "node:child_process";
-import { accessSync, constants as constants3, statSync as statSync3 } from "node:fs";
+import { accessSync, constants as constants3, statSync as statSync2 } from "node:fs";
 import path8 from "node:path";
 var DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 var MAX_STDERR_BYTES = 64 * 1024;
-function runBounded(command, args, options) {
+function runBounded(command2, args, options) {
   const maxOut = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   return new Promise((resolve) => {
     let settled = false;
@@ -65982,7 +66023,7 @@ function runBounded(command, args, options) {
     };
     let child;
     try {
-      child = spawn2(command, [...args], { cwd: options.cwd, shell: false, stdio: ["ignore", "pipe", "pipe"], env: sandboxEnv(), windowsHide: true });
+      child = spawn2(command2, [...args], { cwd: options.cwd, shell: false, stdio: ["ignore", "pipe", "pipe"], env: sandboxEnv(), windowsHide: true });
     } catch (err) {
       resolve({ ok: false, reason: "spawn-failed", stderr: err.message });
       return;
@@ -66026,7 +66067,7 @@ function which2(name, envPath = process.env.PATH ?? "") {
     if (!dir) continue;
     const candidate = path8.join(dir, name);
     try {
-      if (!statSync3(candidate).isFile()) continue;
+      if (!statSync2(candidate).isFile()) continue;
       accessSync(candidate, constants3.X_OK);
       return candidate;
     } catch {
@@ -66037,8 +66078,8 @@ function which2(name, envPath = process.env.PATH ?? "") {
 
 // src/render/kustomize/binary.ts
 var KustomizeBinary = class {
-  constructor(command, args, label = [path9.basename(command), ...args].join(" ")) {
-    this.command = command;
+  constructor(command2, args, label = [path9.basename(command2), ...args].join(" ")) {
+    this.command = command2;
     this.args = args;
     this.label = label;
   }
@@ -67661,7 +67702,7 @@ var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
 ]);
 async function scanTree(repo, settings, rules, budget, select) {
   const discovery = discoverTargets(repo, settings.discovery);
-  const problems = discovery.errors.map((error2) => ({ error: error2, subject: subjectOf(repo, error2) }));
+  const problems = discovery.errors.map((error) => ({ error, subject: subjectOf(repo, error) }));
   const findings = [];
   const targets = [];
   const objects = /* @__PURE__ */ new Map();
@@ -67679,8 +67720,8 @@ async function scanTree(repo, settings, rules, budget, select) {
     }
     const targetErrors = [...target.problems ?? [], ...output.errors];
     const inputsDigest = memo(() => digest("target", target.id, ...target.inputs.map((f) => `${f}\0${repo.contentDigest(f)}`)));
-    for (const error2 of targetErrors) {
-      problems.push({ error: error2, target: target.id, subject: TARGET_LEVEL_RULES.has(error2.ruleId) ? inputsDigest() : subjectOf(repo, error2) });
+    for (const error of targetErrors) {
+      problems.push({ error, target: target.id, subject: TARGET_LEVEL_RULES.has(error.ruleId) ? inputsDigest() : subjectOf(repo, error) });
     }
     const identities = /* @__PURE__ */ new Map();
     objects.set(target.id, identities);
@@ -67709,8 +67750,8 @@ function targetFile(repo, target) {
   if (target.kind === "kustomize") return target.inputs.find((f) => path16.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path16.posix.basename(f))) ?? join2("kustomization.yaml");
   return target.files?.[0] ?? (target.path || ".");
 }
-function subjectOf(repo, error2) {
-  return isCoverageRule(error2.ruleId) ? digest("file", error2.file, repo.contentDigest(error2.file)) : void 0;
+function subjectOf(repo, error) {
+  return isCoverageRule(error.ruleId) ? digest("file", error.file, repo.contentDigest(error.file)) : void 0;
 }
 function memo(compute) {
   let value;
@@ -67751,12 +67792,26 @@ function canonicalJson(value) {
 }
 
 // src/main.ts
+function print(text) {
+  process.stdout.write(`${text}${EOL5}`);
+}
+function command(name, message, properties = []) {
+  print(workflowCommand(name, properties, message));
+}
+function info(text) {
+  print(frameLogBlock(text));
+}
+function fail(message) {
+  process.exitCode = 1;
+  command("error", message);
+}
 async function main() {
   try {
     const startedAt = /* @__PURE__ */ new Date();
     const inputs = readInputs();
     if (inputs.request.base && !await ensureCommit(path17.resolve(inputs.request.root), inputs.request.base)) {
-      warning(
+      command(
+        "warning",
         `The base commit ${inputs.request.base} is not in the clone and could not be fetched: set \`fetch-depth: 0\` on actions/checkout (or keep its default \`persist-credentials: true\` so the base commit can be fetched with the token).`
       );
     }
@@ -67775,13 +67830,13 @@ async function main() {
         reports,
         sarifJson,
         startedAt,
-        log: { info: (m) => info(m), warning: (m) => warning(m), debug: (m) => debug(m) }
+        log: { info, warning: (m) => command("warning", m), debug: (m) => command("debug", m) }
       });
     } catch (err) {
       outcome = { annotate: true, errors: [`reporting to GitHub failed: ${err instanceof Error ? err.message : String(err)}`], lines: [] };
     }
-    for (const line of outcome.lines) info(line);
-    for (const error2 of outcome.errors) warning(`gitops-gate report: ${error2}`);
+    if (outcome.lines.length > 0) info(outcome.lines.join("\n"));
+    for (const error of outcome.errors) command("warning", `gitops-gate report: ${error}`);
     if (outcome.lines.length > 0) {
       await summary.addRaw(`
 **Reporting:**
@@ -67791,30 +67846,35 @@ ${outcome.lines.map((l) => `- ${escapeMarkdown(l)}`).join("\n")}
     }
     if (inputs.annotations && outcome.annotate) {
       for (const a of buildAnnotations(result.findings.filter((f) => f.status === "new"))) {
-        const props = { file: a.file, startLine: a.line, ...a.col ? { startColumn: a.col } : {}, title: a.title };
-        if (a.level === "error") error(a.message, props);
-        else if (a.level === "warning") warning(a.message, props);
-        else notice(a.message, props);
+        command(a.level, a.message, [
+          ["title", a.title],
+          ["file", a.file],
+          ["line", a.line],
+          ["col", a.col]
+        ]);
       }
     }
-    for (const note of result.notes) notice(note);
+    for (const note of result.notes) command("notice", note);
     info(reports.text());
     const newCount = result.findings.filter((f) => f.status === "new").length;
     setOutput("findings", result.findings.length);
     setOutput("new-findings", newCount);
     setOutput("blocking", result.blocking.length);
+    setOutput("unchecked", result.coverage.unchecked + result.coverage.uncheckedFiles);
     setOutput("sarif-file", inputs.sarifFile);
     setOutput("sarif-id", outcome.sarif?.sarifId ?? "");
     setOutput("review-id", outcome.review?.reviewId !== void 0 ? String(outcome.review.reviewId) : "");
     setOutput("comments-posted", outcome.review?.commentsPosted ?? 0);
     if (result.blocking.length > 0) {
       const count = result.blocking.length;
-      setFailed(`${count} new finding${count === 1 ? "" : "s"} at or above ${result.settings.failOn} severity ${count === 1 ? "blocks" : "block"} this change.`);
+      fail(`${count} new finding${count === 1 ? "" : "s"} at or above ${result.settings.failOn} severity ${count === 1 ? "blocks" : "block"} this change.`);
     } else if (inputs.failOnReportError && outcome.errors.length > 0) {
-      setFailed(`gitops-gate could not report to GitHub (fail-on-report-error is true): ${outcome.errors.join("; ")}`);
+      fail(`gitops-gate could not report to GitHub (fail-on-report-error is true): ${outcome.errors.join("; ")}`);
+    } else if (hasUncheckedChange(result.findings)) {
+      command("warning", `Nothing blocks, but not everything this change brings could be checked: ${describeCoverage(result.coverage).join(" ")}`);
     }
   } catch (err) {
-    setFailed(`gitops-gate: ${err instanceof Error ? err.message : String(err)}`);
+    fail(`gitops-gate: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 await main();

@@ -3,25 +3,53 @@
  * inputs -> run() -> SARIF file + job summary (before any network call, so findings are never lost)
  * -> review comments and SARIF upload (network, bounded in time) -> annotations where comments were not posted
  * -> outputs -> verdict. Reporting problems never change the verdict unless `fail-on-report-error: true`.
+ *
+ * Nothing the repository wrote can speak to the runner: what the action prints is either one of its own workflow
+ * commands (annotations, notices, warnings, the verdict), every part escaped, or a block framed by
+ * `::stop-commands::<random token>` (the text report, reporting lines), in which the runner obeys no command.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { EOL } from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { readInputs } from './action/inputs.js';
 import { ensureCommit } from './changes/git.js';
 import { publish, type PublishOutcome } from './github/publish.js';
-import { buildAnnotations } from './report/annotations.js';
+import { hasUncheckedChange } from './policy/coverage.js';
+import { buildAnnotations, workflowCommand, type CommandProperties } from './report/annotations.js';
+import { describeCoverage } from './report/common.js';
+import { frameLogBlock } from './report/log-text.js';
 import { escapeMarkdown } from './report/markdown.js';
 import { reportsFor } from './report/outputs.js';
 import { run } from './run.js';
 import { packageVersion } from './util/package-root.js';
+
+function print(text: string): void {
+  process.stdout.write(`${text}${EOL}`);
+}
+
+/** One of our commands; message and properties escaped. */
+function command(name: 'error' | 'warning' | 'notice' | 'debug', message: string, properties: CommandProperties = []): void {
+  print(workflowCommand(name, properties, message));
+}
+
+/** Plain text, inside a stop-commands frame. */
+function info(text: string): void {
+  print(frameLogBlock(text));
+}
+
+function fail(message: string): void {
+  process.exitCode = 1;
+  command('error', message);
+}
 
 async function main(): Promise<void> {
   try {
     const startedAt = new Date();
     const inputs = readInputs();
     if (inputs.request.base && !(await ensureCommit(path.resolve(inputs.request.root), inputs.request.base))) {
-      core.warning(
+      command(
+        'warning',
         `The base commit ${inputs.request.base} is not in the clone and could not be fetched: set \`fetch-depth: 0\` on actions/checkout (or keep its default \`persist-credentials: true\` so the base commit can be fetched with the token).`
       );
     }
@@ -43,13 +71,13 @@ async function main(): Promise<void> {
         reports,
         sarifJson,
         startedAt,
-        log: { info: (m) => core.info(m), warning: (m) => core.warning(m), debug: (m) => core.debug(m) }
+        log: { info, warning: (m) => command('warning', m), debug: (m) => command('debug', m) }
       });
     } catch (err) {
       outcome = { annotate: true, errors: [`reporting to GitHub failed: ${err instanceof Error ? err.message : String(err)}`], lines: [] };
     }
-    for (const line of outcome.lines) core.info(line);
-    for (const error of outcome.errors) core.warning(`gitops-gate report: ${error}`);
+    if (outcome.lines.length > 0) info(outcome.lines.join('\n'));
+    for (const error of outcome.errors) command('warning', `gitops-gate report: ${error}`);
     if (outcome.lines.length > 0) {
       await core.summary.addRaw(`\n**Reporting:**\n\n${outcome.lines.map((l) => `- ${escapeMarkdown(l)}`).join('\n')}\n`).write();
     }
@@ -57,31 +85,36 @@ async function main(): Promise<void> {
     if (inputs.annotations && outcome.annotate) {
       // Most severe first, at most 10 per level (the runner's per-step cap).
       for (const a of buildAnnotations(result.findings.filter((f) => f.status === 'new'))) {
-        const props = { file: a.file, startLine: a.line, ...(a.col ? { startColumn: a.col } : {}), title: a.title };
-        if (a.level === 'error') core.error(a.message, props);
-        else if (a.level === 'warning') core.warning(a.message, props);
-        else core.notice(a.message, props);
+        command(a.level, a.message, [
+          ['title', a.title],
+          ['file', a.file],
+          ['line', a.line],
+          ['col', a.col]
+        ]);
       }
     }
-    for (const note of result.notes) core.notice(note);
-    core.info(reports.text());
+    for (const note of result.notes) command('notice', note);
+    info(reports.text());
 
     const newCount = result.findings.filter((f) => f.status === 'new').length;
     core.setOutput('findings', result.findings.length);
     core.setOutput('new-findings', newCount);
     core.setOutput('blocking', result.blocking.length);
+    core.setOutput('unchecked', result.coverage.unchecked + result.coverage.uncheckedFiles);
     core.setOutput('sarif-file', inputs.sarifFile);
     core.setOutput('sarif-id', outcome.sarif?.sarifId ?? '');
     core.setOutput('review-id', outcome.review?.reviewId !== undefined ? String(outcome.review.reviewId) : '');
     core.setOutput('comments-posted', outcome.review?.commentsPosted ?? 0);
     if (result.blocking.length > 0) {
       const count = result.blocking.length;
-      core.setFailed(`${count} new finding${count === 1 ? '' : 's'} at or above ${result.settings.failOn} severity ${count === 1 ? 'blocks' : 'block'} this change.`);
+      fail(`${count} new finding${count === 1 ? '' : 's'} at or above ${result.settings.failOn} severity ${count === 1 ? 'blocks' : 'block'} this change.`);
     } else if (inputs.failOnReportError && outcome.errors.length > 0) {
-      core.setFailed(`gitops-gate could not report to GitHub (fail-on-report-error is true): ${outcome.errors.join('; ')}`);
+      fail(`gitops-gate could not report to GitHub (fail-on-report-error is true): ${outcome.errors.join('; ')}`);
+    } else if (hasUncheckedChange(result.findings)) {
+      command('warning', `Nothing blocks, but not everything this change brings could be checked: ${describeCoverage(result.coverage).join(' ')}`);
     }
   } catch (err) {
-    core.setFailed(`gitops-gate: ${err instanceof Error ? err.message : String(err)}`);
+    fail(`gitops-gate: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { Octokit } from '@octokit/rest';
 import { filesFromGitDiff, startLoopbackGitHub, type LoopbackGitHub, type RecordedRequest } from '../helpers/github-loopback/index.js';
 import { apiDeployment } from '../helpers/manifests.js';
 import { commitAll, git, gitRepo, tempDir, writeTree } from '../helpers/temp-repo.js';
@@ -151,8 +152,8 @@ describe('the action on a pull request, against a loopback GitHub', () => {
     headSha = commitAll(repo, 'host network and privileged');
     gh = await startLoopbackGitHub({
       repository: { owner: OWNER, name: NAME },
-      tokens: { 'test-token': 'write', 'read-token': 'read' },
-      pullRequests: [7, 8, 9, 20, 21, 22, 23, 24, 25, 26, 27].map((number) => ({
+      tokens: { 'test-token': 'write', 'read-token': 'read', 'user-token': { permission: 'write', login: 'gate-user' }, 'mallory-token': { permission: 'write', login: 'mallory' } },
+      pullRequests: [7, 8, 9, 20, 21, 22, 23, 24, 25, 26, 27, 30, 31, 32].map((number) => ({
         number,
         base: { ref: 'main', sha: baseSha },
         head: { ref: `feature-${number}`, sha: headSha, ...(number === 9 ? { repoFullName: 'someone/gitops' } : {}) },
@@ -326,6 +327,82 @@ describe('the action on a pull request, against a loopback GitHub', () => {
     expect(passing.status).toBe(0);
     expect(strict.status).toBe(1);
     expect(strict.stdout).toMatch(/could not report to GitHub/);
+  });
+
+  /** New findings of the first run (from its uploaded SARIF), on lines the head adds and not. */
+  function firstRunFindings(): { onDiff: string[]; offDiff: string[]; lineOf: Map<string, { file: string; line: number }>; comments: string[][] } {
+    const tmp = path.join(tempDir('gg-sarif-'), 'first.sarif');
+    writeFileSync(tmp, JSON.stringify(gh.state.sarifUploads[0].sarif));
+    const added = addedLines(repo, baseSha, headSha);
+    const results = newResults(tmp);
+    // One comment per rule and line.
+    const comments = new Map<string, string[]>();
+    for (const r of results.filter((x) => added.has(`${x.file}:${x.line}`))) comments.set(`${r.file}:${r.line}:${r.ruleId}`, [...(comments.get(`${r.file}:${r.line}:${r.ruleId}`) ?? []), r.fp]);
+    return {
+      comments: [...comments.values()],
+      onDiff: results.filter((r) => added.has(`${r.file}:${r.line}`)).map((r) => r.fp).sort(),
+      offDiff: results.filter((r) => !added.has(`${r.file}:${r.line}`)).map((r) => r.fp).sort(),
+      lineOf: new Map(results.map((r) => [r.fp, { file: r.file, line: r.line }]))
+    };
+  }
+  const calls = (from: number) => gh.requests.slice(from).map((r) => `${r.method} ${r.path} ${r.status}${r.path === '/graphql' ? ` ${/viewer/.test(JSON.stringify(r.body)) ? 'viewer' : 'other'}` : ''}`);
+  const ours = (number: number, login: string) => gh.pull(number).reviewComments.filter((c) => c.user === login).flatMap((c) => markers(c.body)).sort();
+
+  test('markers in another account\'s comments and review do not suppress the gate\'s comments; its own do on a re-run', async () => {
+    const { onDiff, offDiff, lineOf, comments } = firstRunFindings();
+    expect(comments).toHaveLength(2);
+    expect(onDiff).toHaveLength(4);
+    // Someone pastes the markers of every finding, in comments and in a review body that claims to report them.
+    for (const fp of onDiff) gh.seedReviewComment(30, { ...lineOf.get(fp)!, path: lineOf.get(fp)!.file, body: `nothing to see <!-- gitops-gate:fingerprint=${fp} -->`, user: 'mallory' });
+    const mallory = new Octokit({ auth: 'mallory-token', baseUrl: gh.url });
+    await mallory.rest.pulls.createReview({ owner: OWNER, repo: NAME, pull_number: 30, event: 'COMMENT', body: `ok\n<!-- gitops-gate:review -->\n<!-- gitops-gate:reported=${offDiff.join(',')} -->\n` });
+
+    const before = gh.requests.length;
+    const run = await runAction(gh, repo, { pr: 30, baseSha, headSha, inputs: { 'upload-sarif': 'false' } });
+    expect(run.status).toBe(1);
+    expect(Number(run.outputs['comments-posted'])).toBe(2);
+    expect(ours(30, 'github-actions[bot]')).toEqual(onDiff);
+    const review = gh.pull(30).reviews.find((r) => r.user === 'github-actions[bot]' && r.body.includes('gitops-gate:review'))!;
+    for (const fp of offDiff) expect(review.body).toContain(fp);
+    // The token's account is asked for once, because marked comments exist: GET /user is refused for an
+    // installation token (403), GraphQL viewer answers. Then the reviews (off-diff findings exist), then the review.
+    expect(calls(before)).toEqual([
+      'GET /repos/acme/gitops/pulls/30/comments 200',
+      'GET /user 403',
+      'POST /graphql 200 viewer',
+      'GET /repos/acme/gitops/pulls/30/reviews 200',
+      'POST /repos/acme/gitops/pulls/30/reviews 200'
+    ]);
+
+    const again = await runAction(gh, repo, { pr: 30, baseSha, headSha, inputs: { 'upload-sarif': 'false' } });
+    expect(Number(again.outputs['comments-posted'])).toBe(0);
+    expect(again.outputs['review-id']).toBe('');
+    expect(ours(30, 'github-actions[bot]')).toEqual(onDiff);
+  });
+
+  test('with a user token the gate\'s comments are that user\'s: github-actions[bot] markers do not count, its own do', async () => {
+    const { onDiff, lineOf } = firstRunFindings();
+    gh.seedReviewComment(31, { path: lineOf.get(onDiff[0])!.file, line: lineOf.get(onDiff[0])!.line, body: `<!-- gitops-gate:fingerprint=${onDiff[0]} -->`, user: 'github-actions[bot]' });
+    const before = gh.requests.length;
+    const run = await runAction(gh, repo, { pr: 31, baseSha, headSha, token: 'user-token', inputs: { 'upload-sarif': 'false' } });
+    expect(Number(run.outputs['comments-posted'])).toBe(2);
+    expect(ours(31, 'gate-user')).toEqual(onDiff);
+    expect(calls(before).filter((c) => c.includes('/user') || c.includes('viewer'))).toEqual(['GET /user 200']);
+    const again = await runAction(gh, repo, { pr: 31, baseSha, headSha, token: 'user-token', inputs: { 'upload-sarif': 'false' } });
+    expect(Number(again.outputs['comments-posted'])).toBe(0);
+    expect(ours(31, 'gate-user')).toEqual(onDiff);
+  });
+
+  test('an installation token (GET /user answers 403): comments by github-actions[bot] are the gate\'s own', async () => {
+    const { onDiff, lineOf, comments } = firstRunFindings();
+    const [done, open] = comments;
+    const at = lineOf.get(done[0])!;
+    gh.seedReviewComment(32, { path: at.file, line: at.line, body: done.map((fp) => `<!-- gitops-gate:fingerprint=${fp} -->`).join('\n'), user: 'github-actions[bot]' });
+    const run = await runAction(gh, repo, { pr: 32, baseSha, headSha, inputs: { 'upload-sarif': 'false' } });
+    expect(Number(run.outputs['comments-posted'])).toBe(1);
+    expect(ours(32, 'github-actions[bot]')).toEqual(onDiff);
+    const posted = gh.pull(32).reviewComments.filter((c) => c.user === 'github-actions[bot]' && c.pullRequestReviewId === Number(run.outputs['review-id']));
+    expect(posted.flatMap((c) => markers(c.body)).sort()).toEqual([...open].sort());
   });
 
   test('every request matched GitHub\'s OpenAPI description', () => {

@@ -68,18 +68,21 @@ describe('planReview', () => {
 });
 
 describe('ourComments', () => {
-  test('keeps top-level comments with markers, not replies and not markers planted by the PR author', () => {
+  test('keeps top-level comments with markers written by the token\'s account, not replies and not markers planted by anyone else', () => {
     const body = `hi\n${fingerprintMarker('fp')}`;
-    const list = ourComments(
-      [
-        { id: 1, path: 'a', line: 1, body, user: { login: 'github-actions[bot]', type: 'Bot' } },
-        { id: 2, path: 'a', line: 1, body, in_reply_to_id: 1, user: { login: 'x', type: 'User' } },
-        { id: 3, path: 'a', line: 1, body, user: { login: 'author', type: 'User' } },
-        { id: 4, path: 'a', line: 1, body: 'no marker', user: { login: 'github-actions[bot]', type: 'Bot' } }
-      ],
-      'author'
-    );
-    expect(list.map((c) => c.id)).toEqual([1]);
+    const comments = [
+      { id: 1, path: 'a', line: 1, body, user: { login: 'github-actions[bot]', type: 'Bot' } },
+      { id: 2, path: 'a', line: 1, body, in_reply_to_id: 1, user: { login: 'github-actions[bot]', type: 'Bot' } },
+      { id: 3, path: 'a', line: 1, body, user: { login: 'author', type: 'User' } },
+      { id: 4, path: 'a', line: 1, body: 'no marker', user: { login: 'github-actions[bot]', type: 'Bot' } },
+      { id: 5, path: 'a', line: 1, body, user: { login: 'other-app[bot]', type: 'Bot' } },
+      { id: 6, path: 'a', line: 1, body, user: { login: 'GitHub-Actions[bot]', type: 'Bot' } },
+      { id: 7, path: 'a', line: 1, body, user: null },
+      { id: 8, path: 'a', line: 1, body, user: { login: 'github-actions', type: 'User' } }
+    ];
+    expect(ourComments(comments, 'github-actions[bot]').map((c) => c.id)).toEqual([1, 6]);
+    expect(ourComments(comments, 'author').map((c) => c.id)).toEqual([3]);
+    expect(ourComments(comments, 'nobody')).toEqual([]);
   });
 });
 

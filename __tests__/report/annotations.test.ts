@@ -6,8 +6,10 @@ import {
   escapeCommandProperty,
   formatWorkflowCommand,
   MAX_ANNOTATION_MESSAGE,
+  workflowCommand,
   type Annotation
 } from '../../src/report/annotations.js';
+import { runnerCommands } from '../helpers/runner-commands.js';
 import { finding, manyFindings, RULES, sampleFindings } from '../helpers/report-fixtures.js';
 
 describe('buildAnnotations', () => {
@@ -75,7 +77,7 @@ describe('formatWorkflowCommand', () => {
   });
 
   it('escapes properties (% CR LF : ,) and data (% CR LF) so repository text cannot inject commands', () => {
-    expect(escapeCommandData('100% done\r\n::error::x')).toBe('100%25 done%0D%0A::error::x');
+    expect(escapeCommandData('100% done\r\n::error::x')).toBe('100%25 done%0D%0A\\::error::x');
     expect(escapeCommandProperty('a:b,c%d\ne')).toBe('a%3Ab%2Cc%25d%0Ae');
     const line = formatWorkflowCommand({
       level: 'warning',
@@ -84,7 +86,36 @@ describe('formatWorkflowCommand', () => {
       title: 'T: 50%, ok',
       message: 'first line\n::error file=x::forged\r\n%0A'
     });
-    expect(line).toBe('::warning file=dir%2Cx/a%3Ab.yaml,line=2,title=T%3A 50%25%2C ok::first line%0A::error file=x::forged%0D%0A%250A');
+    expect(line).toBe('::warning file=dir%2Cx/a%3Ab.yaml,line=2,title=T%3A 50%25%2C ok::first line%0A\\::error file=x::forged%0D%0A%250A');
     expect(line).not.toMatch(/[\r\n]/);
+  });
+
+  it('escapes every other control character as %XX, which the runner shows as such', () => {
+    expect(escapeCommandProperty('a\u0000b\u001b[31mc\u007fd\u0085e\u009ff\tg\u000bh')).toBe('a%00b%1B[31mc%7Fd%85e%9Ff%09g%0Bh');
+    expect(escapeCommandData('x\u001b[2Ky\u0007\nz')).toBe('x%1B[2Ky%07%0Az');
+    // Only ##[ is defused in a property; with every ':' escaped no '::' is left.
+    expect(escapeCommandProperty('##[error]x::y')).toBe('##[\\error]x%3A%3Ay');
+    expect(escapeCommandData('a ##[error]b')).toBe('a ##[\\error]b');
+  });
+
+  it('the runner reads back exactly one command of ours, with the repository text as its data and properties', () => {
+    const file = '::add-mask::secret\r\n::error::forged,x=y.yaml';
+    const title = 'HIGH rule\n::warning::t\u001b';
+    const message = 'line one\n::set-output name=x::y\r::stop-commands::abc\n##[error]legacy\u0000';
+    const line = workflowCommand('error', [['title', title], ['file', file], ['line', 3]], message);
+    expect([...line].some((c) => c.charCodeAt(0) < 0x20)).toBe(false);
+    for (const ignorable of [false, true]) {
+      const { commands, stopTokens } = runnerCommands(line, { ignorable });
+      expect(stopTokens).toEqual([]);
+      expect(commands).toHaveLength(1);
+      expect(commands[0].name).toBe('error');
+      expect(Object.keys(commands[0].properties).sort()).toEqual(['file', 'line', 'title']);
+      expect(commands[0].properties.line).toBe('3');
+    }
+    const [read] = runnerCommands(line).commands;
+    // Line breaks come back as the runner unescapes them; other controls are shown as %XX.
+    expect(read.properties.file).toBe(file);
+    expect(read.properties.title).toBe('HIGH rule\n::warning::t%1B');
+    expect(read.data).toBe('line one\n\\::set-output name=x::y\r\\::stop-commands::abc\n##[\\error]legacy%00');
   });
 });

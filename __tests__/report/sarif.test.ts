@@ -184,6 +184,44 @@ describe('buildSarif', () => {
     expect(artifactUri('charts/ünï.yaml')).toBe('charts/%C3%BCn%C3%AF.yaml');
   });
 
+  it('makes every uri an RFC 3986 relative reference: no scheme, every segment encoded, no dot segments', () => {
+    const cases: [string, string][] = [
+      ['c:/x.yaml', 'c%3A/x.yaml'],
+      ['::add-mask::secret.yaml', '%3A%3Aadd-mask%3A%3Asecret.yaml'],
+      ['http://example.com/a.yaml', 'http%3A/example.com/a.yaml'],
+      ['apps/a:b/c.yaml', 'apps/a%3Ab/c.yaml'],
+      ['100%/%2e%2e/x.yaml', '100%25/%252e%252e/x.yaml'],
+      ['my dir/a file.yaml', 'my%20dir/a%20file.yaml'],
+      ['a#b?c.yaml', 'a%23b%3Fc.yaml'],
+      ['日本/ünï 🚀.yaml', '%E6%97%A5%E6%9C%AC/%C3%BCn%C3%AF%20%F0%9F%9A%80.yaml'],
+      ['./a//./b/../c.yaml', 'a/c.yaml'],
+      ['../../outside.yaml', 'outside.yaml'],
+      ['//host/share.yaml', 'host/share.yaml'],
+      ["sub-delims/!$&'()*+,;=@.yaml", "sub-delims/!$&'()*+,;=@.yaml"]
+    ];
+    for (const [file, uri] of cases) {
+      expect(artifactUri(file)).toBe(uri);
+      // A relative reference: what a URL parser resolves under a base stays under it, segment for segment.
+      const resolved = new URL(uri, 'file:///srcroot/');
+      expect(resolved.href.startsWith('file:///srcroot/')).toBe(true);
+      expect(resolved.pathname.slice('/srcroot/'.length)).toBe(uri);
+      const segments = uri.split('/');
+      expect(segments.every((s) => s !== '' && s !== '.' && s !== '..')).toBe(true);
+      expect(segments[0]).not.toContain(':');
+      expect(uri).toMatch(/^([A-Za-z0-9\-._~!$&'()*+,;=@/]|%[0-9A-F]{2})*$/);
+    }
+    // Decoding gives the name back.
+    expect(decodeURIComponent(artifactUri('日本/a:b 100%#.yaml'))).toBe('日本/a:b 100%#.yaml');
+  });
+
+  it('stays valid against the schema with hostile file names', () => {
+    const names = ['c:/x.yaml', '::add-mask::secret.yaml', 'a b/%41#?.yaml', 'ünï/日本.yaml', '../x.yaml', 'a\u0000b\u001b.yaml'];
+    const log = build({ findings: names.map((file, i) => finding({ location: { file, line: i + 1 }, related: [{ file, line: 1, label: 'values' }] })) });
+    validate(log);
+    const uris = (run(log).results ?? []).map((r) => r.locations?.[0].physicalLocation?.artifactLocation?.uri);
+    expect(uris.sort()).toEqual(['%3A%3Aadd-mask%3A%3Asecret.yaml', '%C3%BCn%C3%AF/%E6%97%A5%E6%9C%AC.yaml', 'a%00b%1B.yaml', 'a%20b/%2541%23%3F.yaml', 'c%3A/x.yaml', 'x.yaml']);
+  });
+
   it('formats helpers', () => {
     expect(pascalCase('pss-privileged')).toBe('PssPrivileged');
     expect(pascalCase('no_host.path')).toBe('NoHostPath');

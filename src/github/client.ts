@@ -6,6 +6,7 @@
  * - Rate limits: secondary rate limits (403/429 with `Retry-After`) and the primary limit are retried after the
  *   wait GitHub names, as long as the wait fits in what is left of the budget.
  * - Budget: once spent, every request fails at once (no retry), so the run ends in bounded time.
+ * - Identity: `tokenLogin` names the account the token writes as (whose comments are the gate's own).
  * - Proxy: requests use Node's fetch, which connects directly (it does not read HTTP(S)_PROXY on Node 20), so a
  *   loopback GITHUB_API_URL is never sent through a proxy.
  */
@@ -154,4 +155,32 @@ export function errorMessage(err: unknown): string {
     return status && !msg.includes(String(status)) ? `${status} ${msg}` : msg;
   }
   return String(err);
+}
+
+/** The account GitHub Actions' `GITHUB_TOKEN` acts as. */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+
+const VIEWER_QUERY = 'query { viewer { login } }';
+
+/**
+ * The login the token acts as, as REST shows it on the comments it writes. A user token: `GET /user`. An
+ * installation token (`GITHUB_TOKEN`, a GitHub App) is refused there with 403 "Resource not accessible by
+ * integration": GraphQL `viewer` names its bot (`<app>[bot]`), and where that fails too it is `github-actions[bot]`.
+ * Other errors are thrown.
+ */
+export async function tokenLogin(client: GitHubClient): Promise<string> {
+  try {
+    const { data } = await client.octokit.rest.users.getAuthenticated();
+    return data.login;
+  } catch (err) {
+    if (errorStatus(err) !== 403 || /rate limit/i.test(errorMessage(err))) throw err;
+  }
+  try {
+    const { viewer } = await client.octokit.graphql<{ viewer?: { login?: string } | null }>(VIEWER_QUERY);
+    const login = viewer?.login;
+    if (login) return login.endsWith('[bot]') ? login : `${login}[bot]`;
+  } catch {
+    // Not even the viewer: the token is the workflow's own.
+  }
+  return ACTIONS_BOT_LOGIN;
 }

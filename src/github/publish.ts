@@ -4,7 +4,6 @@
  * `fail-on-report-error: true`) and as the decision to fall back to annotations.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import type { ActionInputs } from '../action/inputs.js';
@@ -16,6 +15,7 @@ import type { Reports } from '../report/outputs.js';
 import { buildReviewBody } from '../report/review-body.js';
 import { buildReviewComment } from '../report/review-comment.js';
 import { DEFAULT_INFORMATION_URI } from '../report/sarif.js';
+import { RepoFiles } from '../repo/files.js';
 import { loadBuiltinRules } from '../rules/load.js';
 import type { RuleDefinition } from '../rules/types.js';
 import type { RunResult } from '../run.js';
@@ -85,19 +85,25 @@ export async function filesDifferingFromHead(root: string, headSha: string, path
 
 const DOCS_URL = `${DEFAULT_INFORMATION_URI}/blob/main/docs/rules.md`;
 
-/** Reads single lines of files at head, for suggestions; only inside the checkout, only small files. */
-function lineReader(root: string): (file: string, line: number) => string | undefined {
+/**
+ * Reads single lines of files at head, for suggestions: through the repository's confined reader, so only files
+ * inside the checkout (also through symlinks), within the size limit, valid UTF-8.
+ */
+export function lineReader(root: string, maxFileBytes: number): (file: string, line: number) => string | undefined {
   const cache = new Map<string, string[] | undefined>();
+  let repo: RepoFiles | undefined;
+  try {
+    repo = new RepoFiles(root, { maxFileBytes });
+  } catch {
+    repo = undefined;
+  }
   return (file, line) => {
     if (!cache.has(file)) {
-      const abs = path.resolve(root, file);
       let lines: string[] | undefined;
-      if (abs.startsWith(root + path.sep)) {
-        try {
-          if (statSync(abs).size <= 4 * 1024 * 1024) lines = readFileSync(abs, 'utf8').split(/\r?\n/);
-        } catch {
-          lines = undefined;
-        }
+      try {
+        lines = repo?.readText(file).split(/\r?\n/);
+      } catch {
+        lines = undefined;
       }
       cache.set(file, lines);
     }
@@ -215,7 +221,7 @@ async function postReview(input: PublishInput, client: GitHubClient): Promise<Re
   const definitions = new Map<string, RuleDefinition>(result.rules.map((r) => [r.id, r]));
   const builtin = new Set([...loadBuiltinRules().map((r) => r.id), ...DIAGNOSTIC_RULES.map((r) => r.id)]);
   const meta = new Map(reports.rules.map((r) => [r.id, r]));
-  const readLine = lineReader(root);
+  const readLine = lineReader(root, result.settings.limits.maxFileBytes);
   const linkBase = inputs.serverUrl && inputs.repository ? `${inputs.serverUrl.replace(/\/+$/, '')}/${inputs.repository}/blob/${pr.headSha}/` : undefined;
   const docsUrl = (ruleId: string): string | undefined => {
     if (builtin.has(ruleId)) return `${DOCS_URL}#${ruleId}`;

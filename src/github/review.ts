@@ -9,12 +9,16 @@
  * - Each comment carries `<!-- gitops-gate:fingerprint=<fp> -->` per finding. A re-run skips fingerprints already
  *   commented (or reported in an earlier review body) and resolves the threads of comments whose findings are
  *   gone (GraphQL `resolveReviewThread`; where that is refused, the comment is edited to say it was fixed).
+ * - Only the gate's own words count: markers, review-body `reported` lists, fixed marks and the "did the review
+ *   land" check are read only from comments and reviews written by the token's account (`tokenLogin`). Anyone else
+ *   can paste a marker; a finding whose only marker is in someone else's comment is commented again. The account
+ *   is asked for once per run, and only when some comment or review carries a marker.
  */
 import type { Finding } from '../analyze/types.js';
 import { compareBySeverity } from '../report/common.js';
 import { fixedCommentBody, isMarkedFixed, markersIn } from '../report/review-comment.js';
 import { REVIEW_MARKER, reportedIn } from '../report/review-body.js';
-import { errorMessage, errorStatus, isPermissionError, type GitHubClient } from './client.js';
+import { errorMessage, errorStatus, isPermissionError, tokenLogin, type GitHubClient } from './client.js';
 import type { PullRequestContext } from './pull-request.js';
 
 export interface DiffFile {
@@ -199,17 +203,21 @@ interface RestComment {
   user?: { login?: string; type?: string } | null;
 }
 
-/** Our marker comments; markers in comments by the PR's author are ignored (they could hide a comment). */
-export function ourComments(comments: readonly RestComment[], prAuthor?: string): OurComment[] {
-  const out: OurComment[] = [];
-  for (const c of comments) {
-    if (c.in_reply_to_id) continue;
-    const fingerprints = markersIn(c.body ?? '');
-    if (fingerprints.length === 0) continue;
-    if (prAuthor && c.user?.login === prAuthor && c.user?.type !== 'Bot') continue;
-    out.push({ id: c.id, ...(c.node_id ? { nodeId: c.node_id } : {}), path: c.path, line: c.line ?? null, body: c.body, fingerprints, fixed: isMarkedFixed(c.body) });
-  }
-  return out;
+/** GitHub logins compare without case. */
+function sameLogin(a: string | undefined, b: string): boolean {
+  return a !== undefined && a.toLowerCase() === b.toLowerCase();
+}
+
+/** Top-level comments that carry a marker; whose they are is not checked here. */
+function markedComments(comments: readonly RestComment[]): RestComment[] {
+  return comments.filter((c) => !c.in_reply_to_id && markersIn(c.body ?? '').length > 0);
+}
+
+/** Our marker comments: top-level comments with markers written by `login`, the token's account. */
+export function ourComments(comments: readonly RestComment[], login: string): OurComment[] {
+  return markedComments(comments)
+    .filter((c) => sameLogin(c.user?.login, login))
+    .map((c) => ({ id: c.id, ...(c.node_id ? { nodeId: c.node_id } : {}), path: c.path, line: c.line ?? null, body: c.body, fingerprints: markersIn(c.body), fixed: isMarkedFixed(c.body) }));
 }
 
 class ReadOnlyError extends Error {}
@@ -276,7 +284,7 @@ async function diffFromApi(client: GitHubClient, pr: PullRequestContext): Promis
 
 /** Posts the review: one request, not retried blindly (a retried POST could post twice). */
 async function createReview(
-  opts: PublishReviewOptions,
+  opts: PublishReviewOptions & { login: () => Promise<string> },
   body: string,
   comments: ReviewComment[],
   fingerprints: readonly string[]
@@ -302,8 +310,9 @@ async function createReview(
       // The review may have been created although the answer was lost: look before posting again.
       if (fingerprints.length > 0) {
         try {
-          const all = await listComments(client, pr);
-          const landed = all.find((c) => !c.in_reply_to_id && markersIn(c.body ?? '').some((fp) => fingerprints.includes(fp)));
+          const marked = markedComments(await listComments(client, pr));
+          const login = marked.length > 0 ? await opts.login() : '';
+          const landed = marked.find((c) => sameLogin(c.user?.login, login) && markersIn(c.body).some((fp) => fingerprints.includes(fp)));
           if (landed) {
             opts.log.info('The review was created although the request failed; not posting it again.');
             return landed.pull_request_review_id ? { id: landed.pull_request_review_id } : {};
@@ -326,7 +335,10 @@ export async function publishReview(opts: PublishReviewOptions): Promise<ReviewO
   let plan: ReviewPlan | undefined;
   try {
     const diff = opts.diff ?? (await diffFromApi(client, pr));
-    const existing = ourComments(await listComments(client, pr), pr.author);
+    let asked: Promise<string> | undefined;
+    const login = (): Promise<string> => (asked ??= tokenLogin(client));
+    const marked = markedComments(await listComments(client, pr));
+    const existing = marked.length > 0 ? ourComments(marked, await login()) : [];
     let reportedBefore = new Set<string>();
     let resolvedComments = new Set<number>();
     const replan = () => planReview({ findings: opts.findings, diff, existing, reportedBefore, resolvedComments, maxComments: opts.maxComments });
@@ -334,8 +346,9 @@ export async function publishReview(opts: PublishReviewOptions): Promise<ReviewO
     if (plan.overflow.length > 0 || plan.offDiff.length > 0) {
       // Only then does it matter what earlier review bodies reported.
       const reviews = await client.octokit.paginate(client.octokit.rest.pulls.listReviews, { owner: pr.owner, repo: pr.repo, pull_number: pr.number, per_page: 100 });
-      const trusted = reviews.filter((r) => (r.body ?? '').includes(REVIEW_MARKER) && !(pr.author && r.user?.login === pr.author && r.user?.type !== 'Bot'));
-      reportedBefore = new Set(trusted.flatMap((r) => reportedIn(r.body ?? '')));
+      const markedReviews = reviews.filter((r) => (r.body ?? '').includes(REVIEW_MARKER));
+      const trusted = markedReviews.length > 0 ? await login() : '';
+      reportedBefore = new Set(markedReviews.filter((r) => sameLogin(r.user?.login, trusted)).flatMap((r) => reportedIn(r.body ?? '')));
       if (reportedBefore.size > 0) plan = replan();
     }
 
@@ -359,7 +372,7 @@ export async function publishReview(opts: PublishReviewOptions): Promise<ReviewO
       const comments = posted.map((g) => ({ path: g.path, line: g.line, side: 'RIGHT' as const, body: opts.commentBody(g) }));
       const fingerprints = posted.flatMap((g) => g.findings.map((f) => f.fingerprint));
       try {
-        reviewId = (await createReview(opts, opts.reviewBody(plan, posted), comments, fingerprints)).id;
+        reviewId = (await createReview({ ...opts, login }, opts.reviewBody(plan, posted), comments, fingerprints)).id;
       } catch (err) {
         if (isPermissionError(err)) throw new ReadOnlyError(errorMessage(err));
         if (errorStatus(err) !== 422 || comments.length === 0) throw err;
@@ -368,7 +381,7 @@ export async function publishReview(opts: PublishReviewOptions): Promise<ReviewO
         log.warning(`GitHub refused the inline comments (${errorMessage(err)}); posting the findings in the review body instead.`);
         const fallback: ReviewPlan = { ...plan, comments: [], offDiff: [...plan.offDiff, ...posted.flatMap((g) => g.findings)] };
         posted = [];
-        reviewId = (await createReview(opts, opts.reviewBody(fallback, []), [], [])).id;
+        reviewId = (await createReview({ ...opts, login }, opts.reviewBody(fallback, []), [], [])).id;
       }
       status = 'posted';
     }

@@ -2,11 +2,15 @@
  * Workflow-command annotations (`::error file=…,line=…::message`): the fallback when the token cannot comment
  * on the pull request (fork PRs). Only new findings are annotated, most severe first.
  *
+ * Repository text in a command cannot speak to the runner: no line break survives in a message or a property,
+ * control characters are shown as `%XX`, and `##[` and a line-starting `::` are defused (log-text.ts).
+ *
  * Limits (actions/runner `ExecutionContext.cs`, `_maxCountPerIssueType = 10`): at most 10 annotations of each
  * type (error, warning, notice) per step are shown; messages longer than 4096 characters are truncated.
  */
 import type { Finding, Severity } from '../analyze/types.js';
 import { compareBySeverity, indexRules, truncate, type RuleMeta } from './common.js';
+import { neutralizeLegacyCommands, neutralizeLogText } from './log-text.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -70,29 +74,56 @@ export function buildAnnotations(findings: readonly Finding[], opts: AnnotationO
   return out;
 }
 
-/** Escaping of a command's message (actions/toolkit `escapeData`). */
+// C0, DEL and C1 controls.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+const percentEncoded = (c: string): string => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+
+/**
+ * A command's message: what @actions/core escapes (% CR LF; the runner turns them back), every other control
+ * character as `%XX` (the runner shows it as such), and no command markers (`neutralizeLogText`).
+ */
 export function escapeCommandData(value: string): string {
-  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return neutralizeLogText(value).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(CONTROL, percentEncoded);
 }
 
-/** Escaping of a command property value (actions/toolkit `escapeProperty`). */
+/**
+ * A command property's value: as @actions/core (% CR LF : ,), every other control character as `%XX`, and `##[`
+ * defused. With `:` escaped no `::` is left to end the properties early.
+ */
 export function escapeCommandProperty(value: string): string {
-  return escapeCommandData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return neutralizeLegacyCommands(value)
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A')
+    .replace(/:/g, '%3A')
+    .replace(/,/g, '%2C')
+    .replace(CONTROL, percentEncoded);
+}
+
+export type CommandProperties = readonly (readonly [name: string, value: string | number | undefined])[];
+
+/** `::command name=value,…::message`, every part escaped; properties without a value are left out. */
+export function workflowCommand(command: string, properties: CommandProperties, message: string): string {
+  const text = properties
+    .filter((p): p is readonly [string, string | number] => p[1] !== undefined && p[1] !== '')
+    .map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`)
+    .join(',');
+  return `::${command}${text ? ` ${text}` : ''}::${escapeCommandData(message)}`;
 }
 
 /** `::error file=a.yaml,line=3,col=5,title=…::message` */
 export function formatWorkflowCommand(a: Annotation): string {
-  const props: [string, string | number | undefined][] = [
-    ['file', a.file],
-    ['line', a.line],
-    ['col', a.col],
-    ['endLine', a.endLine],
-    ['endColumn', a.endColumn],
-    ['title', a.title]
-  ];
-  const text = props
-    .filter((p): p is [string, string | number] => p[1] !== undefined && p[1] !== '')
-    .map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`)
-    .join(',');
-  return `::${a.level}${text ? ` ${text}` : ''}::${escapeCommandData(a.message)}`;
+  return workflowCommand(
+    a.level,
+    [
+      ['file', a.file],
+      ['line', a.line],
+      ['col', a.col],
+      ['endLine', a.endLine],
+      ['endColumn', a.endColumn],
+      ['title', a.title]
+    ],
+    a.message
+  );
 }

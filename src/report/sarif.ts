@@ -155,22 +155,38 @@ function placeholderRule(id: string, severity: Severity): RuleMeta {
   };
 }
 
-// RFC 3986 pchar: unreserved / sub-delims / ':' / '@'; everything else percent-encoded.
+// RFC 3986 pchar (unreserved, sub-delims, '@') except ':', which in a first segment would make the reference a
+// URI with a scheme. Everything else, '%' included, is percent-encoded as UTF-8.
+const SEGMENT_CHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=@]$/;
+const utf8 = new TextEncoder();
+
 function encodeSegment(segment: string): string {
-  return Array.from(segment)
-    .map((ch) => (/^[A-Za-z0-9\-._~!$&'()*+,;=:@]$/.test(ch) ? ch : encodeURIComponent(ch)))
-    .join('');
+  let out = '';
+  for (const ch of segment) {
+    if (SEGMENT_CHAR.test(ch)) out += ch;
+    else for (const byte of utf8.encode(ch)) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
 }
 
-/** A repository-relative URI reference with '/' separators. */
+/**
+ * A repository-relative URI reference (RFC 3986 relative-path reference, resolved against `%SRCROOT%`): '/' (or
+ * '\\') between segments, each segment percent-encoded, no empty, `.` or `..` segments (`..` is resolved; one that
+ * would climb out of the repository is dropped).
+ */
 export function artifactUri(file: string, repoRoot?: string): string {
   let rel = file.replace(/\\/g, '/');
   if (repoRoot && path.isAbsolute(file)) {
     const relative = path.relative(repoRoot, file).replace(/\\/g, '/');
     if (!relative.startsWith('../') && relative !== '..' && !path.isAbsolute(relative)) rel = relative;
   }
-  rel = rel.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
-  return rel.split('/').map(encodeSegment).join('/');
+  const segments: string[] = [];
+  for (const segment of rel.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  return segments.map(encodeSegment).join('/');
 }
 
 function region(loc: SourceLocation): sarif.Region {

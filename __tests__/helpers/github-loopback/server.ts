@@ -19,7 +19,7 @@ import { diffHunkFor, lineAtPosition, locateLine, parsePatch, type Hunk, type Pr
 import { executeGraphql } from './graphql.js';
 import { loadGitHubSpec, type OpenApiSpec, type Operation } from './openapi.js';
 import {
-  diffEntryJson, fakeSha, isoNow, issueCommentJson, nodeId, pullRequestJson, repositoryJson, reviewCommentJson, reviewJson,
+  diffEntryJson, fakeSha, isoNow, issueCommentJson, nodeId, publicUserJson, pullRequestJson, repositoryJson, reviewCommentJson, reviewJson,
   type IssueCommentState, type LoopbackState, type Permission, type PullRequestState, type RepositoryState, type ReviewCommentState,
   type ReviewState, type ReviewStateName, type ReviewThreadState, type SarifUploadState
 } from './state.js';
@@ -63,6 +63,11 @@ export interface TokenSpec {
   permission: Permission;
   /** Login the token acts as (default `github-actions[bot]`). */
   login?: string;
+  /**
+   * An installation token (`GITHUB_TOKEN`, a GitHub App): `GET /user` answers 403 "Resource not accessible by
+   * integration". Default: the login ends in `[bot]`.
+   */
+  installation?: boolean;
 }
 
 export interface LoopbackOptions {
@@ -164,7 +169,7 @@ class HttpError extends Error {
 
 interface Reply { status: number; body?: unknown; headers?: Record<string, string> }
 
-interface Caller { token?: string; permission?: Permission; login: string }
+interface Caller { token?: string; permission?: Permission; login: string; installation?: boolean }
 
 interface Ctx {
   method: string;
@@ -529,7 +534,8 @@ class Server implements LoopbackGitHub {
     const m = /^(?:token|bearer)\s+(\S+)$/i.exec(auth);
     const spec = m ? this.tokens.get(m[1]) : undefined;
     if (!m || !spec) return new HttpError(401, errorBody(401, 'Bad credentials', 'https://docs.github.com/rest'));
-    return { token: m[1], permission: spec.permission, login: spec.login ?? DEFAULT_LOGIN };
+    const login = spec.login ?? DEFAULT_LOGIN;
+    return { token: m[1], permission: spec.permission, login, installation: spec.installation ?? login.endsWith('[bot]') };
   }
 
   private rateHeaders(caller: Caller | undefined, resource: string): Record<string, string> {
@@ -785,6 +791,13 @@ class Server implements LoopbackGitHub {
   }
 
   private readonly handlers: Record<string, (ctx: Ctx) => Reply> = {
+    'users/get-authenticated': (ctx) => {
+      const docs = this.spec.docsUrl(ctx.operation);
+      if (!ctx.caller.token) throw new HttpError(401, errorBody(401, 'Requires authentication', docs));
+      if (ctx.caller.installation) throw new HttpError(403, errorBody(403, 'Resource not accessible by integration', docs));
+      return { status: 200, body: publicUserJson(ctx.caller.login) };
+    },
+
     'repos/get': () => ({ status: 200, body: repositoryJson(this.url, this.state.repository, true) }),
 
     'pulls/list': (ctx) => {

@@ -187,6 +187,15 @@ export function userJson(login: string): Record<string, unknown> {
   };
 }
 
+/** `public-user`, as `GET /user` answers for a user token. */
+export function publicUserJson(login: string): Record<string, unknown> {
+  return {
+    ...userJson(login),
+    name: null, company: null, blog: '', location: null, email: null, hireable: null, bio: null,
+    public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z'
+  };
+}
+
 /** `repository` / `full-repository` for `owner/name` (the main repository or a fork). */
 export function repositoryJson(baseUrl: string, repo: RepositoryState, full: boolean): Record<string, unknown> {
   const fullName = `${repo.owner}/${repo.name}`;
