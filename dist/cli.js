@@ -3266,8 +3266,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path19) {
-      let input = path19;
+    function removeDotSegments(path20) {
+      let input = path20;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3341,11 +3341,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path19) {
-      if (path19 === "" || path19[0] === "/") {
-        return removeDotSegments(path19);
+    function removeDotSegmentsRelative(path20) {
+      if (path20 === "" || path20[0] === "/") {
+        return removeDotSegments(path20);
       }
-      const segments = path19.split("/");
+      const segments = path20.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3708,8 +3708,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
+        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -7019,17 +7019,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path19) {
-      const ctrl = callVisitor(key, node, visitor, path19);
+    function visit_(key, node, visitor, path20) {
+      const ctrl = callVisitor(key, node, visitor, path20);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visit_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visit_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path19);
+            const ci = visit_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7040,13 +7040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = visit_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = visit_("key", node.key, visitor, path20);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path19);
+          const cv = visit_("value", node.value, visitor, path20);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7067,17 +7067,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK2;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path19) {
-      const ctrl = await callVisitor(key, node, visitor, path19);
+    async function visitAsync_(key, node, visitor, path20) {
+      const ctrl = await callVisitor(key, node, visitor, path20);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visitAsync_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visitAsync_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path19);
+            const ci = await visitAsync_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7088,13 +7088,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path20);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path19);
+          const cv = await visitAsync_("value", node.value, visitor, path20);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7121,23 +7121,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path19) {
+    function callVisitor(key, node, visitor, path20) {
       if (typeof visitor === "function")
-        return visitor(key, node, path19);
+        return visitor(key, node, path20);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path19);
+        return visitor.Map?.(key, node, path20);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path19);
+        return visitor.Seq?.(key, node, path20);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path19);
+        return visitor.Pair?.(key, node, path20);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path19);
+        return visitor.Scalar?.(key, node, path20);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path19);
+        return visitor.Alias?.(key, node, path20);
       return void 0;
     }
-    function replaceNode(key, path19, node) {
-      const parent = path19[path19.length - 1];
+    function replaceNode(key, path20, node) {
+      const parent = path20[path20.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -7749,10 +7749,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node3 = require_Node();
-    function collectionFromPath(schema, path19, value) {
+    function collectionFromPath(schema, path20, value) {
       let v = value;
-      for (let i = path19.length - 1; i >= 0; --i) {
-        const k = path19[i];
+      for (let i = path20.length - 1; i >= 0; --i) {
+        const k = path20[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -7771,7 +7771,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
+    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
     var Collection = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7801,11 +7801,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path19, value) {
-        if (isEmptyPath(path19))
+      addIn(path20, value) {
+        if (isEmptyPath(path20))
           this.add(value);
         else {
-          const [key, ...rest] = path19;
+          const [key, ...rest] = path20;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -7819,8 +7819,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        const [key, ...rest] = path19;
+      deleteIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -7834,8 +7834,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        const [key, ...rest] = path19;
+      getIn(path20, keepScalar) {
+        const [key, ...rest] = path20;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -7853,8 +7853,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path19) {
-        const [key, ...rest] = path19;
+      hasIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -7864,8 +7864,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        const [key, ...rest] = path19;
+      setIn(path20, value) {
+        const [key, ...rest] = path20;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -10380,9 +10380,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path19, value) {
+      addIn(path20, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path19, value);
+          this.contents.addIn(path20, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10457,14 +10457,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        if (Collection.isEmptyPath(path19)) {
+      deleteIn(path20) {
+        if (Collection.isEmptyPath(path20)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10479,10 +10479,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        if (Collection.isEmptyPath(path19))
+      getIn(path20, keepScalar) {
+        if (Collection.isEmptyPath(path20))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -10493,10 +10493,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path19) {
-        if (Collection.isEmptyPath(path19))
+      hasIn(path20) {
+        if (Collection.isEmptyPath(path20))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10513,13 +10513,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        if (Collection.isEmptyPath(path19)) {
+      setIn(path20, value) {
+        if (Collection.isEmptyPath(path20)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path19, value);
+          this.contents.setIn(path20, value);
         }
       }
       /**
@@ -12480,9 +12480,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path19) => {
+    visit.itemAtPath = (cst, path20) => {
       let item = cst;
-      for (const [field2, index2] of path19) {
+      for (const [field2, index2] of path20) {
         const tok = item?.[field2];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -12491,23 +12491,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path19) => {
-      const parent = visit.itemAtPath(cst, path19.slice(0, -1));
-      const field2 = path19[path19.length - 1][0];
+    visit.parentCollection = (cst, path20) => {
+      const parent = visit.itemAtPath(cst, path20.slice(0, -1));
+      const field2 = path20[path20.length - 1][0];
       const coll = parent?.[field2];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path19, item, visitor) {
-      let ctrl = visitor(item, path19);
+    function _visit(path20, item, visitor) {
+      let ctrl = visitor(item, path20);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field2 of ["key", "value"]) {
         const token = item[field2];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path19.concat([[field2, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path20.concat([[field2, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -12518,10 +12518,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field2 === "key")
-            ctrl = ctrl(item, path19);
+            ctrl = ctrl(item, path20);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
     }
     exports.visit = visit;
   }
@@ -14844,8 +14844,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path19, { windows } = {}) => {
-      const segs = path19.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path20, { windows } = {}) => {
+      const segs = path20.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -18166,30 +18166,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path19) {
-    const { node, found } = this.walk(path19);
-    return found.length === path19.length ? node ?? void 0 : void 0;
+  nodeAt(path20) {
+    const { node, found } = this.walk(path20);
+    return found.length === path20.length ? node ?? void 0 : void 0;
   }
-  has(path19) {
-    return this.walk(path19).found.length === path19.length;
+  has(path20) {
+    return this.walk(path20).found.length === path20.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path19) {
-    return this.walk(path19).offset;
+  offsetOf(path20) {
+    return this.walk(path20).offset;
   }
-  locate(path19) {
-    const { offset, found } = this.walk(path19);
+  locate(path20) {
+    const { offset, found } = this.walk(path20);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path19) {
+  walk(path20) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path19) {
+    for (const seg of path20) {
       if (node && (0, import_yaml.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml.isMap)(node)) {
         const pair2 = node.items.find((p) => keyText(p.key) === String(seg));
@@ -18261,8 +18261,8 @@ function parseConfig(text, source) {
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync3(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path19 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path19, err.params.additionalProperty] : path19;
+      const path20 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path20, err.params.additionalProperty] : path20;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -18349,9 +18349,9 @@ function refOf(object) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path19) {
+function formatPath(path20) {
   let out = "";
-  for (const seg of path19) {
+  for (const seg of path20) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -18361,9 +18361,9 @@ function formatPath(path19) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path19) {
+function getAt(root, path20) {
   let cur = root;
-  for (const seg of path19) {
+  for (const seg of path20) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -18745,8 +18745,8 @@ function inlineCode(text, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence}${pad2}${content}${pad2}${fence}`;
 }
-function encodePath(path19) {
-  return path19.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path20) {
+  return path20.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -22443,8 +22443,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path19, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path19]);
+function messageDesc(file, path20, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path20]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -24836,11 +24836,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path19) => {
-    if (path19.includes("_")) {
+  fieldMask.paths = json.split(",").map((path20) => {
+    if (path20.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path19);
+    return protoSnakeCase(path20);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -38631,17 +38631,17 @@ function pathOf(text) {
   return p;
 }
 function runCelCheck(check2, ctx) {
-  let path19 = [];
+  let path20 = [];
   try {
-    path19 = pathOf(check2.path);
+    path20 = pathOf(check2.path);
     const program = compileCel(check2.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path19, message: check2.message }];
+    if (result === false) return [{ path: path20, message: check2.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path19, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path20, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path19, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path20, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -38687,8 +38687,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path19, reason, detail) {
-  return { path: path19, message: `${reason} (${detail})` };
+function violation(path20, reason, detail) {
+  return { path: path20, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count) {
   return count === 1 ? singular : plural2;
@@ -38743,13 +38743,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path19, handler } of handlers) {
+    for (const { path: path20, handler } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path19, action, "host"],
+              [...container.path, ...path20, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -39113,11 +39113,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path19, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path20, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path19, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path20, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -39135,10 +39135,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path19, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path20, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path19, "seLinuxOptions"];
+      const optionsPath = [...path20, "seLinuxOptions"];
       const forbidden = (field2, what) => out.push(violation([...optionsPath, field2], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -39427,8 +39427,8 @@ function checkField2(target, base2, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path19 = [...base2, ...rule.field];
-  const violation2 = () => [{ path: path19, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path20 = [...base2, ...rule.field];
+  const violation2 = () => [{ path: path20, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -39518,9 +39518,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path19 = slash < 0 ? "" : trimmed.slice(slash);
+  const path20 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path19;
+  return normalizedHost + path20;
 }
 
 // src/rules/templates/image.ts
@@ -39547,21 +39547,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path19 = [...c.fullPath, "image"];
+      const path20 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path19, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path20, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path19, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path20, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path19, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path20, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path19, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path20, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path19, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path20, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -39892,7 +39892,7 @@ function combineRules(builtinRules, custom) {
 
 // src/run.ts
 import { lstatSync } from "node:fs";
-import path15 from "node:path";
+import path16 from "node:path";
 
 // src/util/hash.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -39949,8 +39949,8 @@ function findingsOf(object, rules2, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path19) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path19));
+function objectFingerprint(ruleId, object, path20) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path20));
 }
 
 // src/analyze/input-findings.ts
@@ -40267,7 +40267,7 @@ function sortFindings(findings) {
 }
 
 // src/render/kustomize/render.ts
-import { realpathSync as realpathSync2 } from "node:fs";
+import { realpathSync as realpathSync3 } from "node:fs";
 
 // src/objects/manifests.ts
 function isKubeObject(value) {
@@ -40302,8 +40302,8 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path19) {
-      const located = inner.locate([...prefix, ...path19]);
+    locate(path20) {
+      const located = inner.locate([...prefix, ...path20]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
@@ -40315,8 +40315,8 @@ import path6 from "node:path";
 // src/objects/go-yaml.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path19) {
-  return JSON.stringify(path19);
+function pathKey(path20) {
+  return JSON.stringify(path20);
 }
 var PathSourceMap = class _PathSourceMap {
   constructor(file, table2, lineCounter, rootOffset) {
@@ -40329,19 +40329,19 @@ var PathSourceMap = class _PathSourceMap {
   table;
   lineCounter;
   rootOffset;
-  has(path19) {
-    return this.table.has(pathKey(path19));
+  has(path20) {
+    return this.table.has(pathKey(path20));
   }
   /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path19) {
-    return this.table.get(pathKey(path19))?.node ?? void 0;
+  nodeAt(path20) {
+    return this.table.get(pathKey(path20))?.node ?? void 0;
   }
-  locate(path19) {
-    let n = path19.length;
+  locate(path20) {
+    let n = path20.length;
     let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path19.slice(0, n))))) n--;
+    while (n > 0 && !(at = this.table.get(pathKey(path20.slice(0, n))))) n--;
     const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path19.slice(0, n) };
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path20.slice(0, n) };
   }
   /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
   withPaths(pairs) {
@@ -40438,13 +40438,13 @@ var Converter = class {
   limits;
   produced = 0;
   table = /* @__PURE__ */ new Map();
-  value(node, path19, depth) {
+  value(node, path20, depth) {
     if (++this.produced > this.limits.maxNodes) {
       throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion pattern`, offsetOf(node));
     }
     if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node));
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path19, depth + 1);
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path20, depth + 1);
     if ((0, import_yaml2.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
@@ -40454,11 +40454,11 @@ var Converter = class {
     }
     if ((0, import_yaml2.isSeq)(node)) {
       return node.items.map((item, i) => {
-        this.table.set(pathKey([...path19, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, [...path19, i], depth + 1);
+        this.table.set(pathKey([...path20, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, [...path20, i], depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.mapping(node.items, path19, depth);
+    if ((0, import_yaml2.isMap)(node)) return this.mapping(node.items, path20, depth);
     throw new GoYamlError("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
@@ -40485,7 +40485,7 @@ var Converter = class {
     throw new GoYamlError("a null map key cannot become a JSON key", offsetOf(node));
   }
   /** A mapping: explicit keys and merged ones, each key from exactly one source. */
-  mapping(items, path19, depth) {
+  mapping(items, path20, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
@@ -40505,16 +40505,16 @@ var Converter = class {
         const offset2 = offsetOf(pair2.key) ?? 0;
         const merged = this.mergeSources(pair2.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.mapping(m.items, path19, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path19, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.mapping(m.items, path20, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path20, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair2.key);
       const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
-      const value = this.value(pair2.value, [...path19, key], depth + 1);
+      const value = this.value(pair2.value, [...path20, key], depth + 1);
       put(key, value, offset, "explicitly");
-      this.table.set(pathKey([...path19, key]), { offset, node: pair2.value ?? null });
+      this.table.set(pathKey([...path20, key]), { offset, node: pair2.value ?? null });
     }
     return out;
   }
@@ -41001,27 +41001,149 @@ function dedupeErrors(errors) {
 }
 
 // src/render/kustomize/binary.ts
-import path8 from "node:path";
+import path9 from "node:path";
 
 // src/render/process.ts
 import { spawn as spawn2 } from "node:child_process";
+
+// src/render/isolation.ts
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync as mkdtempSync2, realpathSync as realpathSync2, rmSync as rmSync2, symlinkSync } from "node:fs";
+import net from "node:net";
+import os2 from "node:os";
+import path8 from "node:path";
+
+// src/render/which.ts
 import { accessSync, constants, statSync as statSync2 } from "node:fs";
 import path7 from "node:path";
+function which(name, envPath = process.env.PATH ?? "") {
+  for (const dir2 of envPath.split(path7.delimiter)) {
+    if (!dir2) continue;
+    const candidate = path7.join(dir2, name);
+    try {
+      if (!statSync2(candidate).isFile()) continue;
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+    }
+  }
+  return void 0;
+}
+
+// src/render/isolation.ts
+var INHERITED = ["LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "SYSTEMROOT"];
+var PROXY_VARIABLES = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"];
+var PROBE_TIMEOUT_MS = 5e3;
+var probed;
+function isolationMode() {
+  return networkNamespace() ? "netns" : "env-only";
+}
+function networkNamespace() {
+  if (!probed) {
+    probed = {};
+    const unshare = process.platform === "linux" ? which("unshare") : void 0;
+    const truth2 = which("true");
+    if (unshare && truth2) {
+      const candidates = process.getuid?.() === 0 ? [["--net"], ["--map-root-user", "--net"]] : [["--map-root-user", "--net"]];
+      const flags = candidates.find((f) => spawnSync(unshare, [...f, "--", truth2], { stdio: "ignore", timeout: PROBE_TIMEOUT_MS, env: {} }).status === 0);
+      if (flags) probed.namespace = { unshare, flags };
+    }
+  }
+  return probed.namespace;
+}
+async function isolate(command, args, request = "auto") {
+  const port = await closedLoopbackPort();
+  const root = mkdtempSync2(path8.join(os2.tmpdir(), "gitops-gate-run-"));
+  const remove = () => rmSync2(root, { recursive: true, force: true });
+  try {
+    const dir2 = (name) => {
+      const p = path8.join(root, name);
+      mkdirSync(p);
+      return p;
+    };
+    const bin = dir2("bin");
+    const program = linkProgram(command, bin);
+    const [config, cache3, data2, plugins] = [dir2("config"), dir2("cache"), dir2("data"), dir2("plugins")];
+    const proxy = `http://127.0.0.1:${port}`;
+    const env2 = {};
+    for (const key of INHERITED) if (process.env[key] !== void 0) env2[key] = process.env[key];
+    Object.assign(env2, {
+      PATH: bin,
+      HOME: dir2("home"),
+      TMPDIR: dir2("tmp"),
+      XDG_CONFIG_HOME: config,
+      XDG_CACHE_HOME: cache3,
+      XDG_DATA_HOME: data2,
+      KUBECONFIG: os2.devNull,
+      KUSTOMIZE_PLUGIN_HOME: plugins,
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_GLOBAL: os2.devNull,
+      GIT_TERMINAL_PROMPT: "0",
+      HELM_CONFIG_HOME: path8.join(config, "helm"),
+      HELM_CACHE_HOME: path8.join(cache3, "helm"),
+      HELM_DATA_HOME: path8.join(data2, "helm"),
+      HELM_PLUGINS: plugins,
+      NO_PROXY: "",
+      no_proxy: ""
+    });
+    for (const key of PROXY_VARIABLES) env2[key] = proxy;
+    const namespace = request === "auto" ? networkNamespace() : void 0;
+    return namespace ? { command: namespace.unshare, args: [...namespace.flags, "--", program, ...args], env: env2, mode: "netns", remove } : { command: program, args: [...args], env: env2, mode: "env-only", remove };
+  } catch (err) {
+    remove();
+    throw err;
+  }
+}
+function linkProgram(command, bin) {
+  try {
+    const link = path8.join(bin, path8.basename(command));
+    symlinkSync(realpathSync2(command), link);
+    return link;
+  } catch {
+    return command;
+  }
+}
+async function closedLoopbackPort() {
+  const server = net.createServer();
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+// src/render/process.ts
 var DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 var MAX_STDERR_BYTES = 64 * 1024;
-function runBounded(command, args, options) {
+async function runBounded(command, args, options) {
+  let run2;
+  try {
+    run2 = await isolate(command, args, options.isolation);
+  } catch (err) {
+    return { ok: false, reason: "spawn-failed", stderr: err.message, isolation: "env-only" };
+  }
+  try {
+    return { ...await spawnBounded(run2, options), isolation: run2.mode };
+  } finally {
+    run2.remove();
+  }
+}
+function spawnBounded(run2, options) {
   const maxOut = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   return new Promise((resolve) => {
     let settled = false;
+    let child;
     const finish = (result) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      killGroup(child);
       resolve(result);
     };
-    let child;
     try {
-      child = spawn2(command, [...args], { cwd: options.cwd, shell: false, stdio: ["ignore", "pipe", "pipe"], env: sandboxEnv(), windowsHide: true });
+      child = spawn2(run2.command, run2.args, { cwd: options.cwd, shell: false, stdio: ["ignore", "pipe", "pipe"], env: run2.env, detached: true, windowsHide: true });
     } catch (err) {
       resolve({ ok: false, reason: "spawn-failed", stderr: err.message });
       return;
@@ -41030,14 +41152,10 @@ function runBounded(command, args, options) {
     let outBytes = 0;
     const errParts = [];
     let errBytes = 0;
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      finish({ ok: false, reason: "timeout", stderr: Buffer.concat(errParts).toString("utf8") });
-    }, Math.max(1, options.timeoutMs));
+    const timer = setTimeout(() => finish({ ok: false, reason: "timeout", stderr: Buffer.concat(errParts).toString("utf8") }), Math.max(1, options.timeoutMs));
     child.stdout.on("data", (chunk) => {
       outBytes += chunk.length;
       if (outBytes > maxOut) {
-        child.kill("SIGKILL");
         finish({ ok: false, reason: "output-too-large", stderr: `output over ${maxOut} bytes` });
         return;
       }
@@ -41055,28 +41173,18 @@ function runBounded(command, args, options) {
     });
   });
 }
-function sandboxEnv() {
-  const env2 = {};
-  for (const key of ["PATH", "HOME", "TMPDIR", "LANG", "SYSTEMROOT"]) if (process.env[key] !== void 0) env2[key] = process.env[key];
-  return env2;
-}
-function which(name, envPath = process.env.PATH ?? "") {
-  for (const dir2 of envPath.split(path7.delimiter)) {
-    if (!dir2) continue;
-    const candidate = path7.join(dir2, name);
-    try {
-      if (!statSync2(candidate).isFile()) continue;
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-    }
+function killGroup(child) {
+  if (child.pid === void 0) return;
+  try {
+    if (process.platform === "win32") child.kill("SIGKILL");
+    else process.kill(-child.pid, "SIGKILL");
+  } catch {
   }
-  return void 0;
 }
 
 // src/render/kustomize/binary.ts
 var KustomizeBinary = class {
-  constructor(command, args, label = [path8.basename(command), ...args].join(" ")) {
+  constructor(command, args, label = [path9.basename(command), ...args].join(" ")) {
     this.command = command;
     this.args = args;
     this.label = label;
@@ -41100,11 +41208,11 @@ function detectKustomize() {
 }
 
 // src/render/kustomize/sandbox.ts
-import { mkdirSync, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync } from "node:fs";
-import os2 from "node:os";
-import path9 from "node:path";
+import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync } from "node:fs";
+import os3 from "node:os";
+import path10 from "node:path";
 function createSandbox(repo, targetPath, inputs, graph) {
-  const root = mkdtempSync2(path9.join(os2.tmpdir(), "gitops-gate-kustomize-"));
+  const root = mkdtempSync3(path10.join(os3.tmpdir(), "gitops-gate-kustomize-"));
   const errors = [];
   const nodesByFile = /* @__PURE__ */ new Map();
   const pluginConfigs = /* @__PURE__ */ new Map();
@@ -41114,8 +41222,8 @@ function createSandbox(repo, targetPath, inputs, graph) {
   }
   try {
     for (const rel of inputs) {
-      const dest = path9.join(root, ...repo.normalize(rel).split("/"));
-      if (!dest.startsWith(root + path9.sep)) continue;
+      const dest = path10.join(root, ...repo.normalize(rel).split("/"));
+      if (!dest.startsWith(root + path10.sep)) continue;
       const node = nodesByFile.get(rel);
       const docs = pluginConfigs.get(rel);
       let content;
@@ -41129,22 +41237,22 @@ function createSandbox(repo, targetPath, inputs, graph) {
           continue;
         }
       }
-      mkdirSync(path9.dirname(dest), { recursive: true });
+      mkdirSync2(path10.dirname(dest), { recursive: true });
       writeFileSync(dest, content);
     }
   } catch (err) {
-    rmSync2(root, { recursive: true, force: true });
+    rmSync3(root, { recursive: true, force: true });
     throw err;
   }
-  const targetDir = targetPath ? path9.join(root, ...targetPath.split("/")) : root;
-  mkdirSync(targetDir, { recursive: true });
-  return { root, targetDir, errors, remove: () => rmSync2(root, { recursive: true, force: true }) };
+  const targetDir = targetPath ? path10.join(root, ...targetPath.split("/")) : root;
+  mkdirSync2(targetDir, { recursive: true });
+  return { root, targetDir, errors, remove: () => rmSync3(root, { recursive: true, force: true }) };
 }
 function serializeKustomization(node, isRoot) {
   const value = structuredClone(node.value);
   for (const entry of node.entries) {
     if (entry.resolved === void 0) continue;
-    const relative = path9.posix.relative(node.dir, entry.resolved) || ".";
+    const relative = path10.posix.relative(node.dir, entry.resolved) || ".";
     setAt(value, entry.yamlPath, `${entry.prefix ?? ""}${relative}`);
   }
   for (const p of [...node.refused].sort(comparePathsDesc)) deleteAt(value, p);
@@ -41184,7 +41292,7 @@ function comparePathsDesc(a, b) {
 
 // src/render/kustomize/source-map.ts
 var import_yaml3 = __toESM(require_dist(), 1);
-import path10 from "node:path";
+import path11 from "node:path";
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 function takeMappingAnnotations(body, targetDir, repo) {
@@ -41394,7 +41502,7 @@ var KustomizeSourceMapper = class {
       const li = literals.findIndex((l) => typeof l === "string" && l.split("=")[0].trim() === key);
       if (li >= 0) return { path: [...entryPath, "literals", li] };
       const files = Array.isArray(gen.files) ? gen.files : [];
-      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path10.posix.basename(f) === key));
+      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path11.posix.basename(f) === key));
       if (fi >= 0) return { path: [...entryPath, "files", fi] };
       const envs = [...Array.isArray(gen.envs) ? gen.envs : [], ...typeof gen.env === "string" ? [gen.env] : []];
       for (let ei = 0; ei < envs.length; ei++) {
@@ -41752,7 +41860,7 @@ async function renderKustomize(target, repo, options) {
 function sandboxRoots(root) {
   const roots = [root];
   try {
-    const real = realpathSync2(root);
+    const real = realpathSync3(root);
     if (real !== root) roots.push(real);
   } catch {
   }
@@ -41831,12 +41939,12 @@ function renderManifests(target, repo) {
 }
 
 // src/render/helm-binary.ts
-import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync2 } from "node:fs";
-import os3 from "node:os";
-import path11 from "node:path";
+import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync4, rmSync as rmSync4, writeFileSync as writeFileSync2 } from "node:fs";
+import os4 from "node:os";
+import path12 from "node:path";
 function helmTemplateArgs(target, sandbox) {
   const release = target.helm;
-  const at = (rel) => path11.join(sandbox, ...rel.split("/").filter(Boolean));
+  const at = (rel) => path12.join(sandbox, ...rel.split("/").filter(Boolean));
   return [
     "template",
     release.releaseName,
@@ -41850,13 +41958,13 @@ function helmTemplateArgs(target, sandbox) {
 async function renderWithHelmBinary(target, repo, options, helm) {
   const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
   if (!helm) return { objects: [], errors: [new InputError(chartFile, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
-  const sandbox = mkdtempSync3(path11.join(os3.tmpdir(), "gitops-gate-helm-"));
+  const sandbox = mkdtempSync4(path12.join(os4.tmpdir(), "gitops-gate-helm-"));
   const errors = [];
   try {
     for (const rel of target.inputs) {
       try {
-        const dest = path11.join(sandbox, ...rel.split("/"));
-        mkdirSync2(path11.dirname(dest), { recursive: true });
+        const dest = path12.join(sandbox, ...rel.split("/"));
+        mkdirSync3(path12.dirname(dest), { recursive: true });
         writeFileSync2(dest, repo.readBytes(rel));
       } catch (err) {
         if (err instanceof InputError) errors.push(err);
@@ -41865,13 +41973,13 @@ async function renderWithHelmBinary(target, repo, options, helm) {
     }
     const result = await runBounded(helm, helmTemplateArgs(target, sandbox), { cwd: sandbox, timeoutMs: options.timeoutMs });
     if (!result.ok) {
-      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path11.sep).join("").trim()}`;
+      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path12.sep).join("").trim()}`;
       return { objects: [], errors: [...errors, new InputError(chartFile, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
     }
     const parsed = parseHelmOutput(result.stdout, target, repo);
     return { objects: parsed.objects, errors: [...errors, ...parsed.errors] };
   } finally {
-    rmSync3(sandbox, { recursive: true, force: true });
+    rmSync4(sandbox, { recursive: true, force: true });
   }
 }
 function parseHelmOutput(stdout, target, repo) {
@@ -41953,8 +42061,8 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path19) {
-    const { foundPath } = this.rendered.locate(path19);
+  locate(path20) {
+    const { foundPath } = this.rendered.locate(path20);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
@@ -42003,7 +42111,7 @@ var ProvenanceTracer = class {
     if (!lines) this.lineCache.set(file, lines = (this.ctx.readFile(file) ?? "").split("\n"));
     return lines[seg.line - 1] ?? "";
   }
-  trace(path19, value, keyOffset, valueRange) {
+  trace(path20, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const template = this.templateLocation(keySegment);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
@@ -42011,14 +42119,14 @@ var ProvenanceTracer = class {
     const actions = written.filter((s) => s.kind === "action");
     if (actions.length === 0 || literal && !isScalar4(value)) return { location: template, related: [] };
     const actionTemplate = this.templateLocation(actions[actions.length - 1]);
-    const valuesPath = this.valuesPathFor(path19, value, actions);
+    const valuesPath = this.valuesPathFor(path20, value, actions);
     const valuesLocation = valuesPath && this.valuesLocation(valuesPath);
     if (!valuesLocation) return { location: actionTemplate, related: [] };
     const related = [{ ...actionTemplate, label: "template" }];
     return { location: valuesLocation, related };
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path19, value, actions) {
+  valuesPathFor(path20, value, actions) {
     const chains = [];
     for (const seg of actions) {
       for (const m of this.templateLine(seg).matchAll(VALUES_CHAIN)) chains.push(m[1].slice(1).split("."));
@@ -42027,7 +42135,7 @@ var ProvenanceTracer = class {
     const scope = this.rendered.valuesScope ?? [];
     for (let i = 0; i < chains.length; i++) chains[i] = [...scope, ...chains[i]];
     for (const chain of chains) {
-      const found = this.extend(chain, path19, value);
+      const found = this.extend(chain, path20, value);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -42037,25 +42145,25 @@ var ProvenanceTracer = class {
       });
       if (part) return part;
     }
-    return this.searchByValue(path19, value, scope);
+    return this.searchByValue(path20, value, scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path19, value) {
-    for (let k = Math.min(path19.length, 8); k >= 0; k--) {
-      const candidate = [...chain, ...path19.slice(path19.length - k)];
+  extend(chain, path20, value) {
+    for (let k = Math.min(path20.length, 8); k >= 0; k--) {
+      const candidate = [...chain, ...path20.slice(path20.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path19, value, scope) {
-    if (typeof path19[path19.length - 1] !== "string" || value === void 0) return void 0;
+  searchByValue(path20, value, scope) {
+    if (typeof path20[path20.length - 1] !== "string" || value === void 0) return void 0;
     let best;
     const visit = (node, at, depth) => {
       if (depth > 12) return;
       if (valueMatches(node, value) && at.length > 0) {
         let score = 0;
-        while (score < at.length && score < path19.length && at[at.length - 1 - score] === path19[path19.length - 1 - score]) score++;
+        while (score < at.length && score < path20.length && at[at.length - 1 - score] === path20[path20.length - 1 - score]) score++;
         if (score > 0 && (!best || score > best.score)) best = { path: [...at], score };
       }
       if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k], depth + 1);
@@ -42065,12 +42173,12 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** The line in the highest-precedence values file that sets `path`. */
-  valuesLocation(path19) {
+  valuesLocation(path20) {
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
-      if (scope.some((seg, k) => path19[k] !== seg)) continue;
-      const rel = path19.slice(scope.length);
+      if (scope.some((seg, k) => path20[k] !== seg)) continue;
+      const rel = path20.slice(scope.length);
       if (source.sourceMap.has(rel)) return source.sourceMap.locate(rel).location;
     }
     return void 0;
@@ -42245,16 +42353,16 @@ async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
 
 // src/targets/discover.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path13 from "node:path";
+import path14 from "node:path";
 
 // src/targets/helm.ts
-import path12 from "node:path";
+import path13 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
 function conventionalReleases(repo, chartDir) {
-  const releaseName = path12.posix.basename(chartDir) || "release";
+  const releaseName = path13.posix.basename(chartDir) || "release";
   const base2 = { releaseName, namespace: "default", valuesFiles: [], set: [] };
   const releases = [base2];
   const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
@@ -42272,7 +42380,7 @@ function conventionalReleases(repo, chartDir) {
 }
 function configuredReleases(config, chartDir, repo, source) {
   const base2 = {
-    releaseName: config.releaseName ?? (path12.posix.basename(chartDir) || "release"),
+    releaseName: config.releaseName ?? (path13.posix.basename(chartDir) || "release"),
     namespace: config.namespace ?? "default",
     valuesFiles: [],
     set: Object.entries(config.set ?? {}).map(([k, v]) => `${k}=${String(v)}`)
@@ -42289,10 +42397,10 @@ function configuredReleases(config, chartDir, repo, source) {
   });
 }
 function envName(file, chartDir) {
-  const base2 = path12.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base2 = path13.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base2);
   if (m) return m[1];
-  if (base2 === "values" || base2 === path12.posix.basename(chartDir)) return path12.posix.basename(path12.posix.dirname(file)) || base2;
+  if (base2 === "values" || base2 === path13.posix.basename(chartDir)) return path13.posix.basename(path13.posix.dirname(file)) || base2;
   return base2;
 }
 function chartInputs(repo, chartDir) {
@@ -42369,7 +42477,7 @@ function targetId(kind, folder) {
 }
 var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
 var dirOf = (file) => {
-  const d = path13.posix.dirname(file);
+  const d = path14.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
@@ -42405,7 +42513,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path13.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path14.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates, skipped);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -42444,7 +42552,7 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path13.posix.basename(f))), skipped).get(d) : void 0;
+        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path14.posix.basename(f))), skipped).get(d) : void 0;
         if (list && list.length > 0) targets.push(manifestsTarget(d, list));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -42514,9 +42622,9 @@ function isKubeList(value) {
 }
 
 // src/targets/index.ts
-import path14 from "node:path";
+import path15 from "node:path";
 var normalize = (file) => {
-  const n = path14.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path15.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -42554,7 +42662,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request) {
-  const root = path15.resolve(request.root);
+  const root = path16.resolve(request.root);
   const notes = [];
   const startedAt = Date.now();
   if (!request.base) {
@@ -42564,6 +42672,7 @@ async function run(request) {
     const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules2, settings);
     const scan2 = await scanTree(head, settings, active, budget, (all) => all);
+    notes.push(...isolationNotes(scan2.targets, settings));
     const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
     return {
       settings,
@@ -42600,6 +42709,7 @@ async function run(request) {
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
+    notes.push(...isolationNotes(headScan.targets, settings));
     const marked = markAgainstBase(headScan.findings, baseScan.findings);
     const findings = sortFindings(withExceptions(marked, settings, notes));
     const changed = new Set(changedPaths);
@@ -42620,6 +42730,13 @@ async function run(request) {
   } finally {
     exported.dispose();
   }
+}
+function isolationNotes(targets, settings) {
+  const processes = targets.some((t) => t.kind === "kustomize" || t.kind === "helm" && settings.renderer === "helm");
+  if (!processes || isolationMode() === "netns") return [];
+  return [
+    "Renderer processes ran without a network namespace of their own (this runner does not allow `unshare --net`): remote entries were refused by the gate and the processes had no git, no credentials and closed proxies, but nothing else kept them off the runner's loopback network."
+  ];
 }
 var ScanBudget = class {
   deadline;
@@ -42653,7 +42770,7 @@ function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);
   const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
   const inBase = policyTree !== root;
-  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path15.join(policyTree, name)));
+  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path16.join(policyTree, name)));
   if (configFile !== void 0) {
     const source = request.configPath ?? configFile;
     let text;
@@ -42673,8 +42790,8 @@ function resolveSettings(request, root, policyTree) {
   };
 }
 function configPathInRepository(configPath, root) {
-  const relative = path15.relative(root, path15.resolve(configPath)).split(path15.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path15.isAbsolute(relative)) {
+  const relative = path16.relative(root, path16.resolve(configPath)).split(path16.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path16.isAbsolute(relative)) {
     throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
   }
   return relative;
@@ -42745,7 +42862,7 @@ async function scanTree(repo, settings, rules2, budget, select) {
 function targetFile(repo, target) {
   const join2 = (name) => target.path ? `${target.path}/${name}` : name;
   if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path15.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path15.posix.basename(f))) ?? join2("kustomization.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path16.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path16.posix.basename(f))) ?? join2("kustomization.yaml");
   return target.files?.[0] ?? (target.path || ".");
 }
 function subjectOf(repo, error) {
@@ -42790,8 +42907,8 @@ function canonicalJson(value) {
 }
 
 // src/cli/template.ts
-import { appendFileSync, existsSync as existsSync2, mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import path18 from "node:path";
+import { appendFileSync, existsSync as existsSync2, mkdirSync as mkdirSync4, writeFileSync as writeFileSync3 } from "node:fs";
+import path19 from "node:path";
 
 // src/render/gotemplate/errors.ts
 var TemplateError = class extends Error {
@@ -47041,7 +47158,7 @@ function toGo(data2) {
 }
 
 // src/render/helm/chart.ts
-import path16 from "node:path";
+import path17 from "node:path";
 
 // src/render/helm/archive.ts
 import { gunzipSync } from "node:zlib";
@@ -47649,7 +47766,7 @@ function parseHelmignore(text, file) {
     let match;
     if (r.startsWith("/")) match = (n) => safeMatch(r.slice(1), n);
     else if (r.includes("/")) match = (n) => safeMatch(r, n);
-    else match = (n) => safeMatch(r, path16.posix.basename(n));
+    else match = (n) => safeMatch(r, path17.posix.basename(n));
     rules2.push({ negate: negate2, mustDir, match });
   };
   add("templates/.?*");
@@ -47753,7 +47870,7 @@ function loadFiles(files, origin, options = {}) {
     } else if (f.name.startsWith("templates/")) {
       chart.templates.push({ name: f.name, data: f.data, origin: f.origin });
     } else if (f.name.startsWith("charts/")) {
-      if (path16.posix.extname(f.name) === ".prov") {
+      if (path17.posix.extname(f.name) === ".prov") {
         chart.files.push({ name: f.name, data: f.data, origin: f.origin });
         continue;
       }
@@ -47779,7 +47896,7 @@ function loadFiles(files, origin, options = {}) {
     if (n.startsWith("_") || n.startsWith(".")) continue;
     let sc;
     try {
-      if (path16.posix.extname(n) === ".tgz") {
+      if (path17.posix.extname(n) === ".tgz") {
         const file = sfiles[0];
         if (file.name !== n) throw new ChartError(`error unpacking subchart tar in ${metadata.name}: expected ${n}, got ${file.name}`, file.origin);
         sc = loadArchive(file.data, file.origin, options);
@@ -47960,7 +48077,7 @@ function validateMetadata(md, origin) {
   md.kubeVersion = sanitize(md.kubeVersion);
   if (md.apiVersion === "") fail("chart.metadata.apiVersion is required");
   if (md.name === "") fail("chart.metadata.name is required");
-  if (md.name !== path16.basename(md.name) || md.name === "." || md.name === "..") fail(`chart.metadata.name ${JSON.stringify(md.name)} is invalid`);
+  if (md.name !== path17.basename(md.name) || md.name === "." || md.name === "..") fail(`chart.metadata.name ${JSON.stringify(md.name)} is invalid`);
   if (md.version === "") fail("chart.metadata.version is required");
   if (!parseSemver(md.version)) fail(`chart.metadata.version ${JSON.stringify(md.version)} is invalid`);
   if (!["", "application", "library"].includes(md.type)) fail("chart.metadata.type must be application or library");
@@ -47972,7 +48089,7 @@ function validateMetadata(md, origin) {
     d.condition = sanitize(d.condition);
     d.alias = sanitize(d.alias);
     if (d.name === "") fail("dependencies must have a name");
-    if (d.name !== path16.basename(d.name)) fail(`dependency name ${JSON.stringify(d.name)} is invalid`);
+    if (d.name !== path17.basename(d.name)) fail(`dependency name ${JSON.stringify(d.name)} is invalid`);
     if (d.alias !== "" && !ALIAS_RE.test(d.alias)) fail(`dependency "${d.name}" has disallowed characters in the alias`);
     const key = d.alias || d.name;
     if (seen.has(key)) fail(`more than one dependency with name or alias ${JSON.stringify(key)}`);
@@ -47982,7 +48099,7 @@ function validateMetadata(md, origin) {
 function crdObjects(c) {
   const out = [];
   for (const f of c.files) {
-    if (f.name.startsWith("crds/") && [".yaml", ".yml", ".json"].includes(path16.posix.extname(f.name))) {
+    if (f.name.startsWith("crds/") && [".yaml", ".yml", ".json"].includes(path17.posix.extname(f.name))) {
       out.push({ name: f.name, filename: `${chartFullPath(c)}/${f.name}`, file: f });
     }
   }
@@ -47991,7 +48108,7 @@ function crdObjects(c) {
 }
 
 // src/render/helm/engine.ts
-import path17 from "node:path";
+import path18 from "node:path";
 
 // src/render/helm/errors.ts
 function cleanupParseError(filename, message) {
@@ -49114,12 +49231,12 @@ var FilesMap = class _FilesMap extends Map {
       }),
       AsConfig: defineFunc({ params: [], result: "string" }, () => {
         const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-        for (const [k, v] of raw) m.set(path17.posix.basename(k), v.toString("utf8"));
+        for (const [k, v] of raw) m.set(path18.posix.basename(k), v.toString("utf8"));
         return toYaml(m);
       }),
       AsSecrets: defineFunc({ params: [], result: "string" }, () => {
         const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-        for (const [k, v] of raw) m.set(path17.posix.basename(k), v.toString("base64"));
+        for (const [k, v] of raw) m.set(path18.posix.basename(k), v.toString("base64"));
         return toYaml(m);
       }),
       Lines: defineFunc({ params: ["string"], result: "[]string" }, (p) => {
@@ -49220,7 +49337,7 @@ function isLibraryChart(c) {
   return c.metadata.type.toLowerCase() === "library";
 }
 function isTemplateValid(c, name) {
-  if (isLibraryChart(c)) return path17.posix.basename(name).startsWith("_");
+  if (isLibraryChart(c)) return path18.posix.basename(name).startsWith("_");
   return true;
 }
 function recAllTpls(c, templates, vals, toYaml) {
@@ -49312,7 +49429,7 @@ function renderTemplates(chart, top, opts) {
   const rendered = [];
   let budget = opts.maxOutputLength;
   for (const name of keys) {
-    if (path17.posix.basename(name).startsWith("_")) continue;
+    if (path18.posix.basename(name).startsWith("_")) continue;
     const r = templates.get(name);
     r.vals.set("Template", /* @__PURE__ */ new Map([["Name", name], ["BasePath", r.basePath]]));
     let res;
@@ -53117,13 +53234,13 @@ function urlString(u) {
       if (u.user) buf += userString(u.user) + "@";
       if (u.host !== "") buf += urlEscape(u.host, "host");
     }
-    const path19 = urlEscape(u.path, "path");
-    if (path19 !== "" && path19[0] !== "/" && u.host !== "") buf += "/";
+    const path20 = urlEscape(u.path, "path");
+    if (path20 !== "" && path20[0] !== "/" && u.host !== "") buf += "/";
     if (buf === "") {
-      const seg = path19.split("/")[0];
+      const seg = path20.split("/")[0];
       if (seg.includes(":")) buf += "./";
     }
-    buf += path19;
+    buf += path20;
   }
   if (u.rawQuery !== "") buf += "?" + u.rawQuery;
   if (u.fragment !== "") buf += "#" + urlEscape(u.fragment, "fragment");
@@ -54370,7 +54487,7 @@ var TomlParser = class {
     }
     this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
   }
-  descend(t, k, path19) {
+  descend(t, k, path20) {
     const v = t.get(k);
     if (v === void 0) {
       const nt = /* @__PURE__ */ new Map();
@@ -54380,7 +54497,7 @@ var TomlParser = class {
     }
     if (v instanceof Map && !v[INLINE]) return v;
     if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
-    return this.err(`key ${JSON.stringify(path19.join("."))} has already been defined`);
+    return this.err(`key ${JSON.stringify(path20.join("."))} has already been defined`);
   }
   parseKeyValue(table2, top) {
     const key = this.parseKey();
@@ -56757,9 +56874,9 @@ ${TEMPLATE_USAGE}
       }
     }
     const repo = new RepoFiles(io.cwd);
-    const chartRel = path18.isAbsolute(chartArg) ? path18.relative(repo.root, chartArg) : chartArg;
+    const chartRel = path19.isAbsolute(chartArg) ? path19.relative(repo.root, chartArg) : chartArg;
     if (!repo.exists(chartRel)) {
-      throw new Error(chartArg.startsWith(".") || path18.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
+      throw new Error(chartArg.startsWith(".") || path19.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
     }
     const outputDir = f.strings["output-dir"] ?? "";
     const includeCrds = !!f.bools["include-crds"];
@@ -56768,7 +56885,7 @@ ${TEMPLATE_USAGE}
     const r = renderChart(repo, chartRel, {
       releaseName: name,
       namespace: f.strings.namespace ?? "default",
-      valuesFiles: (f.lists.values ?? []).map((v) => path18.isAbsolute(v) ? path18.relative(repo.root, v) : v),
+      valuesFiles: (f.lists.values ?? []).map((v) => path19.isAbsolute(v) ? path19.relative(repo.root, v) : v),
       set: f.lists.set,
       setString: f.lists["set-string"],
       setJson: f.lists["set-json"],
@@ -56786,14 +56903,14 @@ ${TEMPLATE_USAGE}
     const opts = { includeCrds, skipTests, noHooks, showOnly: f.lists["show-only"] ?? [] };
     if (outputDir !== "") {
       const written = /* @__PURE__ */ new Set();
-      const base2 = path18.resolve(io.cwd, outputDir);
-      const releaseDir = f.bools["release-name"] ? path18.join(base2, name) : base2;
+      const base2 = path19.resolve(io.cwd, outputDir);
+      const releaseDir = f.bools["release-name"] ? path19.join(base2, name) : base2;
       for (const w of outputDirWrites(r.crds, r.sortedManifests, r.hooks, opts)) {
         const dir2 = w.kind === "crd" ? base2 : releaseDir;
-        const file = [dir2, w.name].join(path18.sep);
-        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path18.join(outputDir, name) : outputDir, w.name].join(path18.sep);
+        const file = [dir2, w.name].join(path19.sep);
+        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path19.join(outputDir, name) : outputDir, w.name].join(path19.sep);
         const append = w.kind === "hook" ? existsSync2(file) : written.has(file);
-        mkdirSync3(path18.dirname(file), { recursive: true });
+        mkdirSync4(path19.dirname(file), { recursive: true });
         const data2 = `---
 # Source: ${w.name}
 ${w.data}

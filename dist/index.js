@@ -40,7 +40,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports) {
     "use strict";
-    var net = __require("net");
+    var net2 = __require("net");
     var tls = __require("tls");
     var http = __require("http");
     var https = __require("https");
@@ -967,7 +967,7 @@ var require_util = __commonJS({
     var { kDestroyed, kBodyUsed, kListeners, kBody } = require_symbols();
     var { IncomingMessage } = __require("node:http");
     var stream = __require("node:stream");
-    var net = __require("node:net");
+    var net2 = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
     var { stringify } = __require("node:querystring");
@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path18 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path19 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path18 && path18[0] !== "/") {
-          path18 = `/${path18}`;
+        if (path19 && path19[0] !== "/") {
+          path19 = `/${path19}`;
         }
-        return new URL(`${origin}${path18}`);
+        return new URL(`${origin}${path19}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1112,7 +1112,7 @@ var require_util = __commonJS({
       }
       assert2(typeof host === "string");
       const servername = getHostname(host);
-      if (net.isIP(servername)) {
+      if (net2.isIP(servername)) {
         return "";
       }
       return servername;
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin }
+          request: { method, path: path19, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path18);
+        debuglog("sending request to %s %s/%s", method, origin, path19);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin },
+          request: { method, path: path19, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path18,
+          path19,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin }
+          request: { method, path: path19, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path18);
+        debuglog("trailers received from %s %s/%s", method, origin, path19);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin },
+          request: { method, path: path19, origin },
           error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path18,
+          path19,
           error.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path18, origin }
+            request: { method, path: path19, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path18);
+          debuglog("sending request to %s %s/%s", method, origin, path19);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path18,
+        path: path19,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path18 !== "string") {
+        if (typeof path19 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path18[0] !== "/" && !(path18.startsWith("http://") || path18.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path19[0] !== "/" && !(path19.startsWith("http://") || path19.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path18)) {
+        } else if (invalidPathRegex.test(path19)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path18, query) : path18;
+        this.path = query ? buildURL(path19, query) : path19;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -2513,7 +2513,7 @@ var require_timers = __commonJS({
 var require_connect = __commonJS({
   "node_modules/undici/lib/core/connect.js"(exports, module) {
     "use strict";
-    var net = __require("node:net");
+    var net2 = __require("node:net");
     var assert2 = __require("node:assert");
     var util = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
@@ -2609,7 +2609,7 @@ var require_connect = __commonJS({
         } else {
           assert2(!httpSocket, "httpSocket can only be sent on TLS update");
           port = port || 80;
-          socket = net.connect({
+          socket = net2.connect({
             highWaterMark: 64 * 1024,
             // Same as nodejs fs streams.
             ...options,
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path18, host, upgrade, blocking, reset } = request2;
+      const { method, path: path19, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path18} HTTP/1.1\r
+      let header = `${method} ${path19} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path18, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path19, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path18;
+      headers[HTTP2_HEADER_PATH] = path19;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path18 = search ? `${pathname}${search}` : pathname;
+        const path19 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path18;
+        this.opts.path = path19;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7622,7 +7622,7 @@ var require_client = __commonJS({
   "node_modules/undici/lib/dispatcher/client.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var net = __require("node:net");
+    var net2 = __require("node:net");
     var http = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
@@ -7772,7 +7772,7 @@ var require_client = __commonJS({
         if (maxRequestsPerClient != null && (!Number.isInteger(maxRequestsPerClient) || maxRequestsPerClient < 0)) {
           throw new InvalidArgumentError("maxRequestsPerClient must be a positive number");
         }
-        if (localAddress != null && (typeof localAddress !== "string" || net.isIP(localAddress) === 0)) {
+        if (localAddress != null && (typeof localAddress !== "string" || net2.isIP(localAddress) === 0)) {
           throw new InvalidArgumentError("localAddress must be valid string IP address");
         }
         if (maxResponseSize != null && (!Number.isInteger(maxResponseSize) || maxResponseSize < -1)) {
@@ -7936,7 +7936,7 @@ var require_client = __commonJS({
         const idx = hostname.indexOf("]");
         assert2(idx !== -1);
         const ip = hostname.substring(1, idx);
-        assert2(net.isIP(ip));
+        assert2(net2.isIP(ip));
         hostname = ip;
       }
       client[kConnecting] = true;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path18 = "/",
+          path: path19 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path18;
+        opts.path = origin + path19;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path18) {
-      if (typeof path18 !== "string") {
-        return path18;
+    function safeUrl(path19) {
+      if (typeof path19 !== "string") {
+        return path19;
       }
-      const pathSegments = path18.split("?");
+      const pathSegments = path19.split("?");
       if (pathSegments.length !== 2) {
-        return path18;
+        return path19;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path18, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path18);
+    function matchKey(mockDispatch2, { path: path19, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path19);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path18 }) => matchValue(safeUrl(path18), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path19 }) => matchValue(safeUrl(path19), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path18, method, body, headers, query } = opts;
+      const { path: path19, method, body, headers, query } = opts;
       return {
-        path: path18,
+        path: path19,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path18, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path19, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path18,
+            Path: path19,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path18) {
-      for (let i = 0; i < path18.length; ++i) {
-        const code = path18.charCodeAt(i);
+    function validateCookiePath(path19) {
+      for (let i = 0; i < path19.length; ++i) {
+        const code = path19.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path18 = opts.path;
+          let path19 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path18 = `/${path18}`;
+            path19 = `/${path19}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path18);
+          url = new URL(util.parseOrigin(url).origin + path19);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -22379,8 +22379,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path18) {
-      let input = path18;
+    function removeDotSegments(path19) {
+      let input = path19;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22454,11 +22454,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path18) {
-      if (path18 === "" || path18[0] === "/") {
-        return removeDotSegments(path18);
+    function removeDotSegmentsRelative(path19) {
+      if (path19 === "" || path19[0] === "/") {
+        return removeDotSegments(path19);
       }
-      const segments = path18.split("/");
+      const segments = path19.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22821,8 +22821,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path18 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path18 && path18 !== "/" ? path18 : void 0;
+        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -26449,17 +26449,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path18) {
-      const ctrl = callVisitor(key, node, visitor, path18);
+    function visit_(key, node, visitor, path19) {
+      const ctrl = callVisitor(key, node, visitor, path19);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visit_(key, ctrl, visitor, path18);
+        replaceNode(key, path19, ctrl);
+        return visit_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path18 = Object.freeze(path18.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path18);
+            const ci = visit_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26470,13 +26470,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path18 = Object.freeze(path18.concat(node));
-          const ck = visit_("key", node.key, visitor, path18);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = visit_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path18);
+          const cv = visit_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26497,17 +26497,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path18) {
-      const ctrl = await callVisitor(key, node, visitor, path18);
+    async function visitAsync_(key, node, visitor, path19) {
+      const ctrl = await callVisitor(key, node, visitor, path19);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visitAsync_(key, ctrl, visitor, path18);
+        replaceNode(key, path19, ctrl);
+        return visitAsync_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path18 = Object.freeze(path18.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path18);
+            const ci = await visitAsync_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26518,13 +26518,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path18 = Object.freeze(path18.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path18);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path18);
+          const cv = await visitAsync_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26551,23 +26551,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path18) {
+    function callVisitor(key, node, visitor, path19) {
       if (typeof visitor === "function")
-        return visitor(key, node, path18);
+        return visitor(key, node, path19);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path18);
+        return visitor.Map?.(key, node, path19);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path18);
+        return visitor.Seq?.(key, node, path19);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path18);
+        return visitor.Pair?.(key, node, path19);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path18);
+        return visitor.Scalar?.(key, node, path19);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path18);
+        return visitor.Alias?.(key, node, path19);
       return void 0;
     }
-    function replaceNode(key, path18, node) {
-      const parent = path18[path18.length - 1];
+    function replaceNode(key, path19, node) {
+      const parent = path19[path19.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -27179,10 +27179,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path18, value) {
+    function collectionFromPath(schema, path19, value) {
       let v = value;
-      for (let i = path18.length - 1; i >= 0; --i) {
-        const k = path18[i];
+      for (let i = path19.length - 1; i >= 0; --i) {
+        const k = path19[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -27201,7 +27201,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path18) => path18 == null || typeof path18 === "object" && !!path18[Symbol.iterator]().next().done;
+    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -27231,11 +27231,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path18, value) {
-        if (isEmptyPath(path18))
+      addIn(path19, value) {
+        if (isEmptyPath(path19))
           this.add(value);
         else {
-          const [key, ...rest] = path18;
+          const [key, ...rest] = path19;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -27249,8 +27249,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        const [key, ...rest] = path18;
+      deleteIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -27264,8 +27264,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        const [key, ...rest] = path18;
+      getIn(path19, keepScalar) {
+        const [key, ...rest] = path19;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -27283,8 +27283,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path18) {
-        const [key, ...rest] = path18;
+      hasIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -27294,8 +27294,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        const [key, ...rest] = path18;
+      setIn(path19, value) {
+        const [key, ...rest] = path19;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -29810,9 +29810,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path18, value) {
+      addIn(path19, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path18, value);
+          this.contents.addIn(path19, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -29887,14 +29887,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        if (Collection2.isEmptyPath(path18)) {
+      deleteIn(path19) {
+        if (Collection2.isEmptyPath(path19)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path18) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -29909,10 +29909,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        if (Collection2.isEmptyPath(path18))
+      getIn(path19, keepScalar) {
+        if (Collection2.isEmptyPath(path19))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path18, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -29923,10 +29923,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path18) {
-        if (Collection2.isEmptyPath(path18))
+      hasIn(path19) {
+        if (Collection2.isEmptyPath(path19))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path18) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -29943,13 +29943,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        if (Collection2.isEmptyPath(path18)) {
+      setIn(path19, value) {
+        if (Collection2.isEmptyPath(path19)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path18), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path19), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path18, value);
+          this.contents.setIn(path19, value);
         }
       }
       /**
@@ -31910,9 +31910,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path18) => {
+    visit.itemAtPath = (cst, path19) => {
       let item = cst;
-      for (const [field, index] of path18) {
+      for (const [field, index] of path19) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -31921,23 +31921,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path18) => {
-      const parent = visit.itemAtPath(cst, path18.slice(0, -1));
-      const field = path18[path18.length - 1][0];
+    visit.parentCollection = (cst, path19) => {
+      const parent = visit.itemAtPath(cst, path19.slice(0, -1));
+      const field = path19[path19.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path18, item, visitor) {
-      let ctrl = visitor(item, path18);
+    function _visit(path19, item, visitor) {
+      let ctrl = visitor(item, path19);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path18.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -31948,10 +31948,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path18);
+            ctrl = ctrl(item, path19);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
     }
     exports.visit = visit;
   }
@@ -35276,8 +35276,8 @@ var require_utils3 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path18, { windows } = {}) => {
-      const segs = path18.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path19, { windows } = {}) => {
+      const segs = path19.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -36798,9 +36798,9 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/main.ts
-import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { mkdirSync as mkdirSync4, writeFileSync as writeFileSync3 } from "node:fs";
 import { EOL as EOL5 } from "node:os";
-import path17 from "node:path";
+import path18 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -37843,8 +37843,8 @@ function inlineCode(text, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence2}${pad}${content}${pad}${fence2}`;
 }
-function encodePath(path18) {
-  return path18.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path19) {
+  return path19.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -37868,9 +37868,9 @@ function refOf(object) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path18) {
+function formatPath(path19) {
   let out = "";
-  for (const seg of path18) {
+  for (const seg of path19) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -37880,9 +37880,9 @@ function formatPath(path18) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path18) {
+function getAt(root, path19) {
   let cur = root;
-  for (const seg of path18) {
+  for (const seg of path19) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -38719,30 +38719,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path18) {
-    const { node, found } = this.walk(path18);
-    return found.length === path18.length ? node ?? void 0 : void 0;
+  nodeAt(path19) {
+    const { node, found } = this.walk(path19);
+    return found.length === path19.length ? node ?? void 0 : void 0;
   }
-  has(path18) {
-    return this.walk(path18).found.length === path18.length;
+  has(path19) {
+    return this.walk(path19).found.length === path19.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path18) {
-    return this.walk(path18).offset;
+  offsetOf(path19) {
+    return this.walk(path19).offset;
   }
-  locate(path18) {
-    const { offset, found } = this.walk(path18);
+  locate(path19) {
+    const { offset, found } = this.walk(path19);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path18) {
+  walk(path19) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path18) {
+    for (const seg of path19) {
       if (node && (0, import_yaml.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml.isMap)(node)) {
         const pair = node.items.find((p) => keyText(p.key) === String(seg));
@@ -42222,8 +42222,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path18, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path18]);
+function messageDesc(file, path19, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path19]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -44615,11 +44615,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path18) => {
-    if (path18.includes("_")) {
+  fieldMask.paths = json.split(",").map((path19) => {
+    if (path19.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path18);
+    return protoSnakeCase(path19);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -58410,17 +58410,17 @@ function pathOf(text) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path18 = [];
+  let path19 = [];
   try {
-    path18 = pathOf(check.path);
+    path19 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path18, message: check.message }];
+    if (result === false) return [{ path: path19, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path18, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path19, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path18, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path19, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -58466,8 +58466,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path18, reason, detail) {
-  return { path: path18, message: `${reason} (${detail})` };
+function violation(path19, reason, detail) {
+  return { path: path19, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count) {
   return count === 1 ? singular : plural2;
@@ -58522,13 +58522,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path18, handler: handler2 } of handlers) {
+    for (const { path: path19, handler: handler2 } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler2?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path18, action, "host"],
+              [...container.path, ...path19, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -58892,11 +58892,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path18, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path19, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path18, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path19, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -58914,10 +58914,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path18, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path19, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path18, "seLinuxOptions"];
+      const optionsPath = [...path19, "seLinuxOptions"];
       const forbidden = (field, what) => out.push(violation([...optionsPath, field], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -59206,8 +59206,8 @@ function checkField2(target, base, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path18 = [...base, ...rule.field];
-  const violation2 = () => [{ path: path18, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path19 = [...base, ...rule.field];
+  const violation2 = () => [{ path: path19, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -59297,9 +59297,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path18 = slash < 0 ? "" : trimmed.slice(slash);
+  const path19 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path18;
+  return normalizedHost + path19;
 }
 
 // src/rules/templates/image.ts
@@ -59326,21 +59326,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path18 = [...c.fullPath, "image"];
+      const path19 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path18, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path19, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path18, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path19, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path18, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path19, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path18, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path19, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path18, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path19, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -61140,17 +61140,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path18 = requestOptions.url.replace(options.baseUrl, "");
+    const path19 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path18} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path19} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error) => {
       const requestId = error.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path18} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path19} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error;
     });
@@ -63863,7 +63863,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths2) {
   const regexes = paths2.map(
-    (path18) => path18.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path19) => path19.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -64146,8 +64146,8 @@ function addedLineIndex(diff) {
   }
   return index;
 }
-function isAddedLine(index, path18, line) {
-  return (index.get(path18) ?? []).some(([start, end]) => line >= start && line <= end);
+function isAddedLine(index, path19, line) {
+  return (index.get(path19) ?? []).some(([start, end]) => line >= start && line <= end);
 }
 function planReview(input) {
   const index = addedLineIndex(input.diff);
@@ -64743,8 +64743,8 @@ function parseConfig(text, source) {
   validate ??= new import_ajv2.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync5(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path18 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path18, err.params.additionalProperty] : path18;
+      const path19 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path19, err.params.additionalProperty] : path19;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -65122,7 +65122,7 @@ function reportsFor(result, options) {
 
 // src/run.ts
 import { lstatSync } from "node:fs";
-import path16 from "node:path";
+import path17 from "node:path";
 
 // src/util/hash.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -65179,8 +65179,8 @@ function findingsOf(object, rules, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path18) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path18));
+function objectFingerprint(ruleId, object, path19) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path19));
 }
 
 // src/analyze/input-findings.ts
@@ -65269,7 +65269,7 @@ function sortFindings(findings) {
 }
 
 // src/render/kustomize/render.ts
-import { realpathSync as realpathSync2 } from "node:fs";
+import { realpathSync as realpathSync3 } from "node:fs";
 
 // src/objects/manifests.ts
 function isKubeObject(value) {
@@ -65304,8 +65304,8 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path18) {
-      const located = inner.locate([...prefix, ...path18]);
+    locate(path19) {
+      const located = inner.locate([...prefix, ...path19]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
@@ -65317,8 +65317,8 @@ import path7 from "node:path";
 // src/objects/go-yaml.ts
 var import_yaml2 = __toESM(require_dist2(), 1);
 var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path18) {
-  return JSON.stringify(path18);
+function pathKey(path19) {
+  return JSON.stringify(path19);
 }
 var PathSourceMap = class _PathSourceMap {
   constructor(file, table2, lineCounter, rootOffset) {
@@ -65331,19 +65331,19 @@ var PathSourceMap = class _PathSourceMap {
   table;
   lineCounter;
   rootOffset;
-  has(path18) {
-    return this.table.has(pathKey(path18));
+  has(path19) {
+    return this.table.has(pathKey(path19));
   }
   /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path18) {
-    return this.table.get(pathKey(path18))?.node ?? void 0;
+  nodeAt(path19) {
+    return this.table.get(pathKey(path19))?.node ?? void 0;
   }
-  locate(path18) {
-    let n = path18.length;
+  locate(path19) {
+    let n = path19.length;
     let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path18.slice(0, n))))) n--;
+    while (n > 0 && !(at = this.table.get(pathKey(path19.slice(0, n))))) n--;
     const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path18.slice(0, n) };
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path19.slice(0, n) };
   }
   /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
   withPaths(pairs) {
@@ -65440,13 +65440,13 @@ var Converter = class {
   limits;
   produced = 0;
   table = /* @__PURE__ */ new Map();
-  value(node, path18, depth) {
+  value(node, path19, depth) {
     if (++this.produced > this.limits.maxNodes) {
       throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion pattern`, offsetOf(node));
     }
     if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node));
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path18, depth + 1);
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path19, depth + 1);
     if ((0, import_yaml2.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
@@ -65456,11 +65456,11 @@ var Converter = class {
     }
     if ((0, import_yaml2.isSeq)(node)) {
       return node.items.map((item, i) => {
-        this.table.set(pathKey([...path18, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, [...path18, i], depth + 1);
+        this.table.set(pathKey([...path19, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, [...path19, i], depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.mapping(node.items, path18, depth);
+    if ((0, import_yaml2.isMap)(node)) return this.mapping(node.items, path19, depth);
     throw new GoYamlError("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
@@ -65487,7 +65487,7 @@ var Converter = class {
     throw new GoYamlError("a null map key cannot become a JSON key", offsetOf(node));
   }
   /** A mapping: explicit keys and merged ones, each key from exactly one source. */
-  mapping(items, path18, depth) {
+  mapping(items, path19, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
@@ -65507,16 +65507,16 @@ var Converter = class {
         const offset2 = offsetOf(pair.key) ?? 0;
         const merged = this.mergeSources(pair.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.mapping(m.items, path18, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path18, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.mapping(m.items, path19, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path19, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair.key);
       const offset = offsetOf(pair.key) ?? offsetOf(pair.value) ?? 0;
-      const value = this.value(pair.value, [...path18, key], depth + 1);
+      const value = this.value(pair.value, [...path19, key], depth + 1);
       put(key, value, offset, "explicitly");
-      this.table.set(pathKey([...path18, key]), { offset, node: pair.value ?? null });
+      this.table.set(pathKey([...path19, key]), { offset, node: pair.value ?? null });
     }
     return out;
   }
@@ -66003,27 +66003,149 @@ function dedupeErrors(errors) {
 }
 
 // src/render/kustomize/binary.ts
-import path9 from "node:path";
+import path10 from "node:path";
 
 // src/render/process.ts
 import { spawn as spawn2 } from "node:child_process";
+
+// src/render/isolation.ts
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync as mkdtempSync2, realpathSync as realpathSync2, rmSync as rmSync2, symlinkSync } from "node:fs";
+import net from "node:net";
+import os6 from "node:os";
+import path9 from "node:path";
+
+// src/render/which.ts
 import { accessSync, constants as constants3, statSync as statSync2 } from "node:fs";
 import path8 from "node:path";
+function which2(name, envPath = process.env.PATH ?? "") {
+  for (const dir of envPath.split(path8.delimiter)) {
+    if (!dir) continue;
+    const candidate = path8.join(dir, name);
+    try {
+      if (!statSync2(candidate).isFile()) continue;
+      accessSync(candidate, constants3.X_OK);
+      return candidate;
+    } catch {
+    }
+  }
+  return void 0;
+}
+
+// src/render/isolation.ts
+var INHERITED = ["LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "SYSTEMROOT"];
+var PROXY_VARIABLES = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"];
+var PROBE_TIMEOUT_MS = 5e3;
+var probed;
+function isolationMode() {
+  return networkNamespace() ? "netns" : "env-only";
+}
+function networkNamespace() {
+  if (!probed) {
+    probed = {};
+    const unshare = process.platform === "linux" ? which2("unshare") : void 0;
+    const truth = which2("true");
+    if (unshare && truth) {
+      const candidates = process.getuid?.() === 0 ? [["--net"], ["--map-root-user", "--net"]] : [["--map-root-user", "--net"]];
+      const flags = candidates.find((f) => spawnSync(unshare, [...f, "--", truth], { stdio: "ignore", timeout: PROBE_TIMEOUT_MS, env: {} }).status === 0);
+      if (flags) probed.namespace = { unshare, flags };
+    }
+  }
+  return probed.namespace;
+}
+async function isolate(command2, args, request2 = "auto") {
+  const port = await closedLoopbackPort();
+  const root = mkdtempSync2(path9.join(os6.tmpdir(), "gitops-gate-run-"));
+  const remove = () => rmSync2(root, { recursive: true, force: true });
+  try {
+    const dir = (name) => {
+      const p = path9.join(root, name);
+      mkdirSync(p);
+      return p;
+    };
+    const bin = dir("bin");
+    const program = linkProgram(command2, bin);
+    const [config, cache2, data2, plugins] = [dir("config"), dir("cache"), dir("data"), dir("plugins")];
+    const proxy = `http://127.0.0.1:${port}`;
+    const env2 = {};
+    for (const key of INHERITED) if (process.env[key] !== void 0) env2[key] = process.env[key];
+    Object.assign(env2, {
+      PATH: bin,
+      HOME: dir("home"),
+      TMPDIR: dir("tmp"),
+      XDG_CONFIG_HOME: config,
+      XDG_CACHE_HOME: cache2,
+      XDG_DATA_HOME: data2,
+      KUBECONFIG: os6.devNull,
+      KUSTOMIZE_PLUGIN_HOME: plugins,
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_GLOBAL: os6.devNull,
+      GIT_TERMINAL_PROMPT: "0",
+      HELM_CONFIG_HOME: path9.join(config, "helm"),
+      HELM_CACHE_HOME: path9.join(cache2, "helm"),
+      HELM_DATA_HOME: path9.join(data2, "helm"),
+      HELM_PLUGINS: plugins,
+      NO_PROXY: "",
+      no_proxy: ""
+    });
+    for (const key of PROXY_VARIABLES) env2[key] = proxy;
+    const namespace = request2 === "auto" ? networkNamespace() : void 0;
+    return namespace ? { command: namespace.unshare, args: [...namespace.flags, "--", program, ...args], env: env2, mode: "netns", remove } : { command: program, args: [...args], env: env2, mode: "env-only", remove };
+  } catch (err) {
+    remove();
+    throw err;
+  }
+}
+function linkProgram(command2, bin) {
+  try {
+    const link = path9.join(bin, path9.basename(command2));
+    symlinkSync(realpathSync2(command2), link);
+    return link;
+  } catch {
+    return command2;
+  }
+}
+async function closedLoopbackPort() {
+  const server = net.createServer();
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+// src/render/process.ts
 var DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 var MAX_STDERR_BYTES = 64 * 1024;
-function runBounded(command2, args, options) {
+async function runBounded(command2, args, options) {
+  let run2;
+  try {
+    run2 = await isolate(command2, args, options.isolation);
+  } catch (err) {
+    return { ok: false, reason: "spawn-failed", stderr: err.message, isolation: "env-only" };
+  }
+  try {
+    return { ...await spawnBounded(run2, options), isolation: run2.mode };
+  } finally {
+    run2.remove();
+  }
+}
+function spawnBounded(run2, options) {
   const maxOut = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   return new Promise((resolve) => {
     let settled = false;
+    let child;
     const finish = (result) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      killGroup(child);
       resolve(result);
     };
-    let child;
     try {
-      child = spawn2(command2, [...args], { cwd: options.cwd, shell: false, stdio: ["ignore", "pipe", "pipe"], env: sandboxEnv(), windowsHide: true });
+      child = spawn2(run2.command, run2.args, { cwd: options.cwd, shell: false, stdio: ["ignore", "pipe", "pipe"], env: run2.env, detached: true, windowsHide: true });
     } catch (err) {
       resolve({ ok: false, reason: "spawn-failed", stderr: err.message });
       return;
@@ -66032,14 +66154,10 @@ function runBounded(command2, args, options) {
     let outBytes = 0;
     const errParts = [];
     let errBytes = 0;
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      finish({ ok: false, reason: "timeout", stderr: Buffer.concat(errParts).toString("utf8") });
-    }, Math.max(1, options.timeoutMs));
+    const timer = setTimeout(() => finish({ ok: false, reason: "timeout", stderr: Buffer.concat(errParts).toString("utf8") }), Math.max(1, options.timeoutMs));
     child.stdout.on("data", (chunk) => {
       outBytes += chunk.length;
       if (outBytes > maxOut) {
-        child.kill("SIGKILL");
         finish({ ok: false, reason: "output-too-large", stderr: `output over ${maxOut} bytes` });
         return;
       }
@@ -66057,28 +66175,18 @@ function runBounded(command2, args, options) {
     });
   });
 }
-function sandboxEnv() {
-  const env2 = {};
-  for (const key of ["PATH", "HOME", "TMPDIR", "LANG", "SYSTEMROOT"]) if (process.env[key] !== void 0) env2[key] = process.env[key];
-  return env2;
-}
-function which2(name, envPath = process.env.PATH ?? "") {
-  for (const dir of envPath.split(path8.delimiter)) {
-    if (!dir) continue;
-    const candidate = path8.join(dir, name);
-    try {
-      if (!statSync2(candidate).isFile()) continue;
-      accessSync(candidate, constants3.X_OK);
-      return candidate;
-    } catch {
-    }
+function killGroup(child) {
+  if (child.pid === void 0) return;
+  try {
+    if (process.platform === "win32") child.kill("SIGKILL");
+    else process.kill(-child.pid, "SIGKILL");
+  } catch {
   }
-  return void 0;
 }
 
 // src/render/kustomize/binary.ts
 var KustomizeBinary = class {
-  constructor(command2, args, label = [path9.basename(command2), ...args].join(" ")) {
+  constructor(command2, args, label = [path10.basename(command2), ...args].join(" ")) {
     this.command = command2;
     this.args = args;
     this.label = label;
@@ -66102,11 +66210,11 @@ function detectKustomize() {
 }
 
 // src/render/kustomize/sandbox.ts
-import { mkdirSync, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync } from "node:fs";
-import os6 from "node:os";
-import path10 from "node:path";
+import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync } from "node:fs";
+import os7 from "node:os";
+import path11 from "node:path";
 function createSandbox(repo, targetPath, inputs, graph) {
-  const root = mkdtempSync2(path10.join(os6.tmpdir(), "gitops-gate-kustomize-"));
+  const root = mkdtempSync3(path11.join(os7.tmpdir(), "gitops-gate-kustomize-"));
   const errors = [];
   const nodesByFile = /* @__PURE__ */ new Map();
   const pluginConfigs = /* @__PURE__ */ new Map();
@@ -66116,8 +66224,8 @@ function createSandbox(repo, targetPath, inputs, graph) {
   }
   try {
     for (const rel of inputs) {
-      const dest = path10.join(root, ...repo.normalize(rel).split("/"));
-      if (!dest.startsWith(root + path10.sep)) continue;
+      const dest = path11.join(root, ...repo.normalize(rel).split("/"));
+      if (!dest.startsWith(root + path11.sep)) continue;
       const node = nodesByFile.get(rel);
       const docs = pluginConfigs.get(rel);
       let content;
@@ -66131,22 +66239,22 @@ function createSandbox(repo, targetPath, inputs, graph) {
           continue;
         }
       }
-      mkdirSync(path10.dirname(dest), { recursive: true });
+      mkdirSync2(path11.dirname(dest), { recursive: true });
       writeFileSync(dest, content);
     }
   } catch (err) {
-    rmSync2(root, { recursive: true, force: true });
+    rmSync3(root, { recursive: true, force: true });
     throw err;
   }
-  const targetDir = targetPath ? path10.join(root, ...targetPath.split("/")) : root;
-  mkdirSync(targetDir, { recursive: true });
-  return { root, targetDir, errors, remove: () => rmSync2(root, { recursive: true, force: true }) };
+  const targetDir = targetPath ? path11.join(root, ...targetPath.split("/")) : root;
+  mkdirSync2(targetDir, { recursive: true });
+  return { root, targetDir, errors, remove: () => rmSync3(root, { recursive: true, force: true }) };
 }
 function serializeKustomization(node, isRoot) {
   const value = structuredClone(node.value);
   for (const entry of node.entries) {
     if (entry.resolved === void 0) continue;
-    const relative = path10.posix.relative(node.dir, entry.resolved) || ".";
+    const relative = path11.posix.relative(node.dir, entry.resolved) || ".";
     setAt(value, entry.yamlPath, `${entry.prefix ?? ""}${relative}`);
   }
   for (const p of [...node.refused].sort(comparePathsDesc)) deleteAt(value, p);
@@ -66186,7 +66294,7 @@ function comparePathsDesc(a, b) {
 
 // src/render/kustomize/source-map.ts
 var import_yaml3 = __toESM(require_dist2(), 1);
-import path11 from "node:path";
+import path12 from "node:path";
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 function takeMappingAnnotations(body, targetDir, repo) {
@@ -66396,7 +66504,7 @@ var KustomizeSourceMapper = class {
       const li = literals.findIndex((l) => typeof l === "string" && l.split("=")[0].trim() === key);
       if (li >= 0) return { path: [...entryPath, "literals", li] };
       const files = Array.isArray(gen.files) ? gen.files : [];
-      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path11.posix.basename(f) === key));
+      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path12.posix.basename(f) === key));
       if (fi >= 0) return { path: [...entryPath, "files", fi] };
       const envs = [...Array.isArray(gen.envs) ? gen.envs : [], ...typeof gen.env === "string" ? [gen.env] : []];
       for (let ei = 0; ei < envs.length; ei++) {
@@ -66754,7 +66862,7 @@ async function renderKustomize(target, repo, options) {
 function sandboxRoots(root) {
   const roots = [root];
   try {
-    const real = realpathSync2(root);
+    const real = realpathSync3(root);
     if (real !== root) roots.push(real);
   } catch {
   }
@@ -66833,12 +66941,12 @@ function renderManifests(target, repo) {
 }
 
 // src/render/helm-binary.ts
-import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync2 } from "node:fs";
-import os7 from "node:os";
-import path12 from "node:path";
+import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync4, rmSync as rmSync4, writeFileSync as writeFileSync2 } from "node:fs";
+import os8 from "node:os";
+import path13 from "node:path";
 function helmTemplateArgs(target, sandbox) {
   const release = target.helm;
-  const at = (rel) => path12.join(sandbox, ...rel.split("/").filter(Boolean));
+  const at = (rel) => path13.join(sandbox, ...rel.split("/").filter(Boolean));
   return [
     "template",
     release.releaseName,
@@ -66852,13 +66960,13 @@ function helmTemplateArgs(target, sandbox) {
 async function renderWithHelmBinary(target, repo, options, helm) {
   const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
   if (!helm) return { objects: [], errors: [new InputError(chartFile, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
-  const sandbox = mkdtempSync3(path12.join(os7.tmpdir(), "gitops-gate-helm-"));
+  const sandbox = mkdtempSync4(path13.join(os8.tmpdir(), "gitops-gate-helm-"));
   const errors = [];
   try {
     for (const rel of target.inputs) {
       try {
-        const dest = path12.join(sandbox, ...rel.split("/"));
-        mkdirSync2(path12.dirname(dest), { recursive: true });
+        const dest = path13.join(sandbox, ...rel.split("/"));
+        mkdirSync3(path13.dirname(dest), { recursive: true });
         writeFileSync2(dest, repo.readBytes(rel));
       } catch (err) {
         if (err instanceof InputError) errors.push(err);
@@ -66867,13 +66975,13 @@ async function renderWithHelmBinary(target, repo, options, helm) {
     }
     const result = await runBounded(helm, helmTemplateArgs(target, sandbox), { cwd: sandbox, timeoutMs: options.timeoutMs });
     if (!result.ok) {
-      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path12.sep).join("").trim()}`;
+      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path13.sep).join("").trim()}`;
       return { objects: [], errors: [...errors, new InputError(chartFile, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
     }
     const parsed = parseHelmOutput(result.stdout, target, repo);
     return { objects: parsed.objects, errors: [...errors, ...parsed.errors] };
   } finally {
-    rmSync3(sandbox, { recursive: true, force: true });
+    rmSync4(sandbox, { recursive: true, force: true });
   }
 }
 function parseHelmOutput(stdout, target, repo) {
@@ -66955,8 +67063,8 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path18) {
-    const { foundPath } = this.rendered.locate(path18);
+  locate(path19) {
+    const { foundPath } = this.rendered.locate(path19);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
@@ -67005,7 +67113,7 @@ var ProvenanceTracer = class {
     if (!lines) this.lineCache.set(file, lines = (this.ctx.readFile(file) ?? "").split("\n"));
     return lines[seg.line - 1] ?? "";
   }
-  trace(path18, value, keyOffset, valueRange) {
+  trace(path19, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const template = this.templateLocation(keySegment);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
@@ -67013,14 +67121,14 @@ var ProvenanceTracer = class {
     const actions = written.filter((s) => s.kind === "action");
     if (actions.length === 0 || literal && !isScalar4(value)) return { location: template, related: [] };
     const actionTemplate = this.templateLocation(actions[actions.length - 1]);
-    const valuesPath = this.valuesPathFor(path18, value, actions);
+    const valuesPath = this.valuesPathFor(path19, value, actions);
     const valuesLocation = valuesPath && this.valuesLocation(valuesPath);
     if (!valuesLocation) return { location: actionTemplate, related: [] };
     const related = [{ ...actionTemplate, label: "template" }];
     return { location: valuesLocation, related };
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path18, value, actions) {
+  valuesPathFor(path19, value, actions) {
     const chains = [];
     for (const seg of actions) {
       for (const m of this.templateLine(seg).matchAll(VALUES_CHAIN)) chains.push(m[1].slice(1).split("."));
@@ -67029,7 +67137,7 @@ var ProvenanceTracer = class {
     const scope = this.rendered.valuesScope ?? [];
     for (let i = 0; i < chains.length; i++) chains[i] = [...scope, ...chains[i]];
     for (const chain of chains) {
-      const found = this.extend(chain, path18, value);
+      const found = this.extend(chain, path19, value);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -67039,25 +67147,25 @@ var ProvenanceTracer = class {
       });
       if (part) return part;
     }
-    return this.searchByValue(path18, value, scope);
+    return this.searchByValue(path19, value, scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path18, value) {
-    for (let k = Math.min(path18.length, 8); k >= 0; k--) {
-      const candidate = [...chain, ...path18.slice(path18.length - k)];
+  extend(chain, path19, value) {
+    for (let k = Math.min(path19.length, 8); k >= 0; k--) {
+      const candidate = [...chain, ...path19.slice(path19.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path18, value, scope) {
-    if (typeof path18[path18.length - 1] !== "string" || value === void 0) return void 0;
+  searchByValue(path19, value, scope) {
+    if (typeof path19[path19.length - 1] !== "string" || value === void 0) return void 0;
     let best;
     const visit = (node, at, depth) => {
       if (depth > 12) return;
       if (valueMatches(node, value) && at.length > 0) {
         let score = 0;
-        while (score < at.length && score < path18.length && at[at.length - 1 - score] === path18[path18.length - 1 - score]) score++;
+        while (score < at.length && score < path19.length && at[at.length - 1 - score] === path19[path19.length - 1 - score]) score++;
         if (score > 0 && (!best || score > best.score)) best = { path: [...at], score };
       }
       if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k], depth + 1);
@@ -67067,12 +67175,12 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** The line in the highest-precedence values file that sets `path`. */
-  valuesLocation(path18) {
+  valuesLocation(path19) {
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
-      if (scope.some((seg, k) => path18[k] !== seg)) continue;
-      const rel = path18.slice(scope.length);
+      if (scope.some((seg, k) => path19[k] !== seg)) continue;
+      const rel = path19.slice(scope.length);
       if (source.sourceMap.has(rel)) return source.sourceMap.locate(rel).location;
     }
     return void 0;
@@ -67247,16 +67355,16 @@ async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
 
 // src/targets/discover.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path14 from "node:path";
+import path15 from "node:path";
 
 // src/targets/helm.ts
-import path13 from "node:path";
+import path14 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
 function conventionalReleases(repo, chartDir) {
-  const releaseName = path13.posix.basename(chartDir) || "release";
+  const releaseName = path14.posix.basename(chartDir) || "release";
   const base = { releaseName, namespace: "default", valuesFiles: [], set: [] };
   const releases = [base];
   const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
@@ -67274,7 +67382,7 @@ function conventionalReleases(repo, chartDir) {
 }
 function configuredReleases(config, chartDir, repo, source) {
   const base = {
-    releaseName: config.releaseName ?? (path13.posix.basename(chartDir) || "release"),
+    releaseName: config.releaseName ?? (path14.posix.basename(chartDir) || "release"),
     namespace: config.namespace ?? "default",
     valuesFiles: [],
     set: Object.entries(config.set ?? {}).map(([k, v]) => `${k}=${String(v)}`)
@@ -67291,10 +67399,10 @@ function configuredReleases(config, chartDir, repo, source) {
   });
 }
 function envName(file, chartDir) {
-  const base = path13.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base = path14.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base);
   if (m) return m[1];
-  if (base === "values" || base === path13.posix.basename(chartDir)) return path13.posix.basename(path13.posix.dirname(file)) || base;
+  if (base === "values" || base === path14.posix.basename(chartDir)) return path14.posix.basename(path14.posix.dirname(file)) || base;
   return base;
 }
 function chartInputs(repo, chartDir) {
@@ -67371,7 +67479,7 @@ function targetId(kind, folder) {
 }
 var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
 var dirOf = (file) => {
-  const d = path14.posix.dirname(file);
+  const d = path15.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder = (file, dir) => dir === "" || file === dir || file.startsWith(`${dir}/`);
@@ -67407,7 +67515,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path14.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path15.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates, skipped);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -67446,7 +67554,7 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path14.posix.basename(f))), skipped).get(d) : void 0;
+        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path15.posix.basename(f))), skipped).get(d) : void 0;
         if (list && list.length > 0) targets.push(manifestsTarget(d, list));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -67516,9 +67624,9 @@ function isKubeList(value) {
 }
 
 // src/targets/index.ts
-import path15 from "node:path";
+import path16 from "node:path";
 var normalize = (file) => {
-  const n = path15.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path16.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -67556,7 +67664,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request2) {
-  const root = path16.resolve(request2.root);
+  const root = path17.resolve(request2.root);
   const notes = [];
   const startedAt = Date.now();
   if (!request2.base) {
@@ -67566,6 +67674,7 @@ async function run(request2) {
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules, settings);
     const scan = await scanTree(head, settings, active, budget, (all) => all);
+    notes.push(...isolationNotes(scan.targets, settings));
     const findings = sortFindings(withExceptions(scan.findings, settings, notes));
     return {
       settings,
@@ -67602,6 +67711,7 @@ async function run(request2) {
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
+    notes.push(...isolationNotes(headScan.targets, settings));
     const marked = markAgainstBase(headScan.findings, baseScan.findings);
     const findings = sortFindings(withExceptions(marked, settings, notes));
     const changed = new Set(changedPaths);
@@ -67622,6 +67732,13 @@ async function run(request2) {
   } finally {
     exported.dispose();
   }
+}
+function isolationNotes(targets, settings) {
+  const processes = targets.some((t) => t.kind === "kustomize" || t.kind === "helm" && settings.renderer === "helm");
+  if (!processes || isolationMode() === "netns") return [];
+  return [
+    "Renderer processes ran without a network namespace of their own (this runner does not allow `unshare --net`): remote entries were refused by the gate and the processes had no git, no credentials and closed proxies, but nothing else kept them off the runner's loopback network."
+  ];
 }
 var ScanBudget = class {
   deadline;
@@ -67655,7 +67772,7 @@ function resolveSettings(request2, root, policyTree) {
   let settings = defaultSettings(root);
   const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
   const inBase = policyTree !== root;
-  const configFile = request2.configPath ? configPathInRepository(request2.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path16.join(policyTree, name)));
+  const configFile = request2.configPath ? configPathInRepository(request2.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path17.join(policyTree, name)));
   if (configFile !== void 0) {
     const source = request2.configPath ?? configFile;
     let text;
@@ -67675,8 +67792,8 @@ function resolveSettings(request2, root, policyTree) {
   };
 }
 function configPathInRepository(configPath, root) {
-  const relative = path16.relative(root, path16.resolve(configPath)).split(path16.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path16.isAbsolute(relative)) {
+  const relative = path17.relative(root, path17.resolve(configPath)).split(path17.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path17.isAbsolute(relative)) {
     throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
   }
   return relative;
@@ -67747,7 +67864,7 @@ async function scanTree(repo, settings, rules, budget, select) {
 function targetFile(repo, target) {
   const join2 = (name) => target.path ? `${target.path}/${name}` : name;
   if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path16.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path16.posix.basename(f))) ?? join2("kustomization.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path17.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path17.posix.basename(f))) ?? join2("kustomization.yaml");
   return target.files?.[0] ?? (target.path || ".");
 }
 function subjectOf(repo, error) {
@@ -67809,7 +67926,7 @@ async function main() {
   try {
     const startedAt = /* @__PURE__ */ new Date();
     const inputs = readInputs();
-    if (inputs.request.base && !await ensureCommit(path17.resolve(inputs.request.root), inputs.request.base)) {
+    if (inputs.request.base && !await ensureCommit(path18.resolve(inputs.request.root), inputs.request.base)) {
       command(
         "warning",
         `The base commit ${inputs.request.base} is not in the clone and could not be fetched: set \`fetch-depth: 0\` on actions/checkout (or keep its default \`persist-credentials: true\` so the base commit can be fetched with the token).`
@@ -67818,7 +67935,7 @@ async function main() {
     const result = await run(inputs.request);
     const reports = reportsFor(result, { color: false, toolVersion: packageVersion(), category: inputs.category });
     const sarifJson = JSON.stringify(reports.sarif(), null, 2) + "\n";
-    mkdirSync3(path17.dirname(path17.resolve(inputs.sarifFile)), { recursive: true });
+    mkdirSync4(path18.dirname(path18.resolve(inputs.sarifFile)), { recursive: true });
     writeFileSync3(inputs.sarifFile, sarifJson);
     const summary2 = reports.summary({ serverUrl: inputs.serverUrl, repository: inputs.repository, headSha: inputs.headSha });
     await summary.addRaw(summary2).write();

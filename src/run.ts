@@ -13,6 +13,7 @@ import { applyExceptions } from './policy/exceptions.js';
 import { blockingFindings, markAgainstBase, sortFindings } from './policy/gate.js';
 import { activeRules } from './policy/rules.js';
 import { renderTarget } from './render/index.js';
+import { isolationMode } from './render/process.js';
 import { isCoverageRule } from './report/diagnostic-rules.js';
 import { digest } from './util/hash.js';
 import { InputError, RepoFiles } from './repo/files.js';
@@ -85,6 +86,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules, settings);
     const scan = await scanTree(head, settings, active, budget, (all) => all);
+    notes.push(...isolationNotes(scan.targets, settings));
     const findings = sortFindings(withExceptions(scan.findings, settings, notes));
     return {
       settings,
@@ -124,6 +126,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
+    notes.push(...isolationNotes(headScan.targets, settings));
     const marked = markAgainstBase(headScan.findings, baseScan.findings);
     const findings = sortFindings(withExceptions(marked, settings, notes));
     const changed = new Set(changedPaths);
@@ -144,6 +147,19 @@ export async function run(request: ScanRequest): Promise<RunResult> {
   } finally {
     exported.dispose();
   }
+}
+
+/**
+ * Renderer processes run in a network namespace of their own where the machine allows one; where it does not
+ * (GitHub's Ubuntu 24.04 runners may refuse unprivileged user namespaces), the user should know that only the
+ * gate's reader and the environment walls stand between a kustomization and the runner's loopback network.
+ */
+function isolationNotes(targets: readonly TargetReport[], settings: Settings): string[] {
+  const processes = targets.some((t) => t.kind === 'kustomize' || (t.kind === 'helm' && settings.renderer === 'helm'));
+  if (!processes || isolationMode() === 'netns') return [];
+  return [
+    "Renderer processes ran without a network namespace of their own (this runner does not allow `unshare --net`): remote entries were refused by the gate and the processes had no git, no credentials and closed proxies, but nothing else kept them off the runner's loopback network."
+  ];
 }
 
 /** The time the whole scan may take, base and head together. */

@@ -1,4 +1,7 @@
-/** `renderer: helm`: the helm binary's output is parsed and mapped to template files. A stand-in `helm` records its argv. */
+/**
+ * `renderer: helm`: the helm binary's output is parsed and mapped to template files. A stand-in `helm` records
+ * its argv and environment; it calls other programs by absolute path, since its PATH holds only itself.
+ */
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
@@ -27,10 +30,10 @@ function fakeHelm(dir: string, behaviour: 'ok' | 'fail' | 'hang'): string {
   const file = path.join(dir, 'helm');
   const body =
     behaviour === 'ok'
-      ? `printf '%s\\n' "$@" > "${dir}/argv"\ncat <<'OUT'\n${rendered}OUT\n`
+      ? `printf '%s\\n' "$@" > "${dir}/argv"\nprintf '%s\\n' "$PATH" "$HOME" "\${GITHUB_TOKEN-unset}" "$(command -v git)" > "${dir}/env"\n/bin/cat <<'OUT'\n${rendered}OUT\n`
       : behaviour === 'fail'
         ? `echo "Error: template: api/templates/deployment.yaml:3:7: executing \\"x\\" at <.Values.x>: nil pointer" >&2\nexit 1\n`
-        : 'sleep 10\n';
+        : '/bin/sleep 10\n';
   writeFileSync(file, `#!/bin/sh\n${body}`);
   chmodSync(file, 0o755);
   return file;
@@ -68,6 +71,24 @@ describe('rendering with the helm binary', () => {
     expect(out.objects).toHaveLength(1);
     const located = out.objects[0].sourceMap.locate(['spec', 'template', 'spec', 'containers', 0, 'securityContext', 'privileged']);
     expect(located.location).toEqual({ file: 'charts/api/templates/deployment.yaml', line: 9 });
+  });
+
+  test('helm runs inside the renderer walls: a PATH of its own, a fresh HOME, no token from the gate', async () => {
+    const bin = tempDir();
+    const saved = process.env.GITHUB_TOKEN;
+    process.env.GITHUB_TOKEN = 'ghs_secret';
+    try {
+      const out = await renderWithHelmBinary(target, repo, { timeoutMs: 10_000 }, fakeHelm(bin, 'ok'));
+      expect(out.errors).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_TOKEN;
+      else process.env.GITHUB_TOKEN = saved;
+    }
+    const [envPath, home, token, git] = readFileSync(path.join(bin, 'env'), 'utf8').split('\n');
+    expect(envPath).toMatch(/^[^:]*\/gitops-gate-run-[^/:]+\/bin$/);
+    expect(home).toBe(path.join(path.dirname(envPath), 'home'));
+    expect(token).toBe('unset');
+    expect(git).toBe('');
   });
 
   test('helm errors become a finding on the chart, with the sandbox path removed', async () => {

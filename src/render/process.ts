@@ -1,37 +1,61 @@
 /**
- * Runs a renderer process (kustomize, helm) with no shell, a reduced environment, a time limit and bounded output.
- * Never throws: the result says what happened.
+ * Runs a renderer process (kustomize, helm) with no shell, inside the walls of ./isolation.ts (a PATH of its
+ * own, no credentials, no network), a time limit and bounded output. The process leads its own process group
+ * and the whole group is killed when the run ends, so nothing it started outlives it. Never throws: the
+ * result says what happened.
  */
-import { spawn } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
-import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { isolate, type IsolatedRun, type IsolationMode, type IsolationRequest } from './isolation.js';
+
+export { which } from './which.js';
+export { isolationMode, type IsolationMode, type IsolationRequest } from './isolation.js';
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 const MAX_STDERR_BYTES = 64 * 1024;
 
-export type RunResult =
+type Outcome =
   | { ok: true; stdout: string; stderr: string }
   | { ok: false; reason: 'failed' | 'timeout' | 'output-too-large' | 'spawn-failed'; stderr: string; exitCode?: number | null };
+
+/** What happened, and the walls the process ran in (`env-only` too when it could not be started). */
+export type RunResult = Outcome & { isolation: IsolationMode };
 
 export interface RunOptions {
   cwd: string;
   timeoutMs: number;
   maxOutputBytes?: number;
+  /** Default `auto`: a network namespace where the machine allows one. */
+  isolation?: IsolationRequest;
 }
 
-export function runBounded(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+export async function runBounded(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+  let run: IsolatedRun;
+  try {
+    run = await isolate(command, args, options.isolation);
+  } catch (err) {
+    return { ok: false, reason: 'spawn-failed', stderr: (err as Error).message, isolation: 'env-only' };
+  }
+  try {
+    return { ...(await spawnBounded(run, options)), isolation: run.mode };
+  } finally {
+    run.remove();
+  }
+}
+
+function spawnBounded(run: IsolatedRun, options: RunOptions): Promise<Outcome> {
   const maxOut = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (result: RunResult): void => {
+    let child: ChildProcess;
+    const finish = (result: Outcome): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      killGroup(child);
       resolve(result);
     };
-    let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(command, [...args], { cwd: options.cwd, shell: false, stdio: ['ignore', 'pipe', 'pipe'], env: sandboxEnv(), windowsHide: true });
+      child = spawn(run.command, run.args, { cwd: options.cwd, shell: false, stdio: ['ignore', 'pipe', 'pipe'], env: run.env, detached: true, windowsHide: true });
     } catch (err) {
       resolve({ ok: false, reason: 'spawn-failed', stderr: (err as Error).message });
       return;
@@ -40,14 +64,10 @@ export function runBounded(command: string, args: readonly string[], options: Ru
     let outBytes = 0;
     const errParts: Buffer[] = [];
     let errBytes = 0;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      finish({ ok: false, reason: 'timeout', stderr: Buffer.concat(errParts).toString('utf8') });
-    }, Math.max(1, options.timeoutMs));
+    const timer = setTimeout(() => finish({ ok: false, reason: 'timeout', stderr: Buffer.concat(errParts).toString('utf8') }), Math.max(1, options.timeoutMs));
     child.stdout!.on('data', (chunk: Buffer) => {
       outBytes += chunk.length;
       if (outBytes > maxOut) {
-        child.kill('SIGKILL');
         finish({ ok: false, reason: 'output-too-large', stderr: `output over ${maxOut} bytes` });
         return;
       }
@@ -66,26 +86,13 @@ export function runBounded(command: string, args: readonly string[], options: Ru
   });
 }
 
-/** Only what a renderer needs from the environment: no credentials, no plugin settings, no cloud or registry tokens. */
-function sandboxEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT']) if (process.env[key] !== undefined) env[key] = process.env[key];
-  return env;
-}
-
-/** Finds an executable on PATH (no shell). */
-export function which(name: string, envPath = process.env.PATH ?? ''): string | undefined {
-  for (const dir of envPath.split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      if (!statSync(candidate).isFile()) continue;
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
+/** SIGKILL to the child's process group (the child and everything it started that stayed in the group). */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    if (process.platform === 'win32') child.kill('SIGKILL');
+    else process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
   }
-  return undefined;
 }
-

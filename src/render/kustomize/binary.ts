@@ -1,6 +1,7 @@
 /**
  * The kustomize process adapter: `kustomize build DIR`, or `kubectl kustomize DIR` when only kubectl is
- * installed. No shell, no plugins, no exec functions, no Helm, default load restrictor; bounded time and output.
+ * installed. No shell, no plugins, no exec functions, no Helm, default load restrictor; bounded time and output;
+ * run through ../process.ts inside the walls of ../isolation.ts (no git, no network, no credentials).
  */
 import path from 'node:path';
 import { runBounded, which, type RunOptions, type RunResult } from '../process.js';
