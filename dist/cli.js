@@ -41822,7 +41822,7 @@ async function renderKustomize(target, repo, options) {
     return { objects: [], errors: [new InputError(rootFile, "cannot render: neither `kustomize` nor `kubectl` is on PATH", "kustomize-not-found")] };
   }
   const inputs = target.inputs.length > 0 ? target.inputs : graph.inputs;
-  const sandbox = createSandbox(repo, target.path, inputs, graph);
+  const sandbox = createSandbox(repo, graph.root, inputs, graph);
   const errors = [...sandbox.errors];
   const roots = sandboxRoots(sandbox.root);
   let result;
@@ -41852,7 +41852,7 @@ async function renderKustomize(target, repo, options) {
   for (const doc of parsed.documents) {
     if (!isKubeObject(doc.value)) continue;
     const body = doc.value;
-    const annotations = takeMappingAnnotations(body, target.path, repo);
+    const annotations = takeMappingAnnotations(body, graph.root, repo);
     objects.push(makeObject(body, target.id, mapper.sourceMapFor(body, annotations)));
   }
   return { objects, errors };

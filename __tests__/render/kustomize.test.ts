@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { renderTarget } from '../../src/render/index.js';
@@ -323,6 +323,28 @@ const at = (o: KubeObject, p: (string | number)[]): string => {
       const out = await renderKustomize(d.targets[0], f.repo, OPTIONS);
       expect(out.errors).toEqual([]);
       expect(out.objects.map((o) => o.name)).toEqual(['a']);
+    } finally {
+      f.remove();
+    }
+  });
+});
+
+describe('renderKustomize through symbolic links inside the repository', () => {
+  it('follows folders by their real path, as kustomize does, and maps findings to the real files', async () => {
+    const f = makeFixtureRepo({
+      'real/base/kustomization.yaml': lines('resources:', '- cm.yaml'),
+      'real/base/cm.yaml': lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: from-base'),
+      'app/kustomization.yaml': lines('resources:', '- ../linked-base')
+    });
+    try {
+      symlinkSync('real/base', path.join(f.root, 'linked-base'));
+      symlinkSync('app', path.join(f.root, 'app-link'));
+      const d = discoverTargets(f.repo, { include: [], exclude: [], targets: [{ path: 'app-link', kind: 'kustomize' }] });
+      expect(d.targets[0].inputs).toEqual(['app/kustomization.yaml', 'real/base/cm.yaml', 'real/base/kustomization.yaml']);
+      const out = await renderKustomize(d.targets[0], f.repo, OPTIONS);
+      expect(out.errors).toEqual([]);
+      expect(out.objects.map((o) => o.name)).toEqual(['from-base']);
+      expect(out.objects[0].sourceMap.locate(['metadata', 'name']).location).toMatchObject({ file: 'real/base/cm.yaml', line: 4 });
     } finally {
       f.remove();
     }
