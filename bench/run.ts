@@ -2,6 +2,9 @@
  * `npm run bench`: prints JSON figures.
  * scan: a generated stream of workload objects through parse + source map + every built-in rule (with each
  * finding located), against parsing the same bytes with the `yaml` library alone.
+ * helm: real-world charts through the built-in renderer, against parsing the rendered bytes with `yaml`.
+ * helmDocuments: one template that renders many documents, through the renderer and the scan's provenance
+ * mapping (each object's fields located), at two sizes: the per-document cost must not grow with the count.
  */
 import { parseAllDocuments } from 'yaml';
 import { checkObject } from '../src/analyze/engine.js';
@@ -10,8 +13,11 @@ import { defaultSettings } from '../src/settings/config.js';
 import { activeRules } from '../src/policy/rules.js';
 import { loadBuiltinRules } from '../src/rules/load.js';
 import { workloadStream } from './workloads.js';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { objectsFromRenderedTemplate, type ProvenanceContext } from '../src/objects/helm-provenance.js';
+import { parseYaml } from '../src/objects/yaml-source.js';
 import { renderChart } from '../src/render/helm/index.js';
 import { RepoFiles } from '../src/repo/files.js';
 
@@ -113,4 +119,88 @@ function benchHelm() {
   };
 }
 
-console.log(JSON.stringify({ node: process.version, rounds: { scan: ROUNDS, helm: HELM_ROUNDS }, helm: benchHelm(), scan: benchScan() }, null, 2));
+const HELM_DOCUMENTS = Number(process.env.BENCH_HELM_DOCUMENTS ?? 20_000);
+
+/** A chart folder whose one template renders `count` ConfigMaps, each with a field from the values. */
+function documentsChart(count: number): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'bench-helm-docs-'));
+  mkdirSync(path.join(root, 'chart', 'templates'), { recursive: true });
+  writeFileSync(path.join(root, 'chart', 'Chart.yaml'), 'apiVersion: v2\nname: many\nversion: 0.1.0\n');
+  writeFileSync(path.join(root, 'chart', 'values.yaml'), 'region: eu-west-1\nlevel: info\n');
+  writeFileSync(
+    path.join(root, 'chart', 'templates', 'many.yaml'),
+    `{{- range until ${count} }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{{ . }}\n  labels:\n    app: many\ndata:\n  region: {{ $.Values.region | quote }}\n  level: {{ $.Values.level }}\n{{- end }}\n`
+  );
+  return root;
+}
+
+/** Renders the chart and maps every object's fields through provenance, as a scan does for its findings. */
+function renderAndLocate(root: string): { documents: number; renderMs: number; provenanceMs: number } {
+  const repo = new RepoFiles(root);
+  const start = process.hrtime.bigint();
+  const out = renderChart(repo, 'chart', { releaseName: 'bench', namespace: 'default' });
+  const rendered = process.hrtime.bigint();
+  const valuesSources = parseYaml(repo.readText('chart/values.yaml'), 'chart/values.yaml').documents.map((d) => ({ file: 'chart/values.yaml', sourceMap: d.sourceMap }));
+  const ctx: ProvenanceContext = {
+    target: 'helm:chart',
+    templateFile: (source) => (source.startsWith('many/') ? `chart/${source.slice('many/'.length)}` : undefined),
+    readFile: (file) => repo.readText(file),
+    values: { region: 'eu-west-1', level: 'info' },
+    valuesSources,
+    fallback: { file: 'chart/Chart.yaml', line: 1 }
+  };
+  let documents = 0;
+  for (const m of out.manifests) {
+    const { objects } = objectsFromRenderedTemplate({ source: m.source, content: m.content, segments: m.provenance }, ctx);
+    for (const object of objects) {
+      documents++;
+      for (const field of [['metadata', 'name'], ['metadata', 'labels', 'app'], ['data', 'region'], ['data', 'level']]) object.sourceMap.locate(field);
+    }
+  }
+  const located = process.hrtime.bigint();
+  return { documents, renderMs: Number(rendered - start) / 1e6, provenanceMs: Number(located - rendered) / 1e6 };
+}
+
+/**
+ * helmDocuments: HELM_DOCUMENTS documents from one template, rendered and located; the same at a tenth of the
+ * size, so `ratioPerDocumentLargeToSmall` shows whether the cost per document grows with the count (1 = linear).
+ */
+function benchHelmDocuments() {
+  const fastest = (count: number, warmUp = false) => {
+    const root = documentsChart(count);
+    try {
+      let min: ReturnType<typeof renderAndLocate> | undefined;
+      if (warmUp) renderAndLocate(root);
+      for (let i = 0; i < ROUNDS; i++) {
+        const r = renderAndLocate(root);
+        if (!min || r.renderMs + r.provenanceMs < min.renderMs + min.provenanceMs) min = r;
+      }
+      return min!;
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  };
+  const small = fastest(Math.max(1, Math.round(HELM_DOCUMENTS / 10)), true);
+  const large = fastest(HELM_DOCUMENTS);
+  const perDocument = (r: ReturnType<typeof renderAndLocate>) => (r.renderMs + r.provenanceMs) / r.documents;
+  return {
+    documents: large.documents,
+    renderMs: Math.round(large.renderMs),
+    provenanceMs: Math.round(large.provenanceMs),
+    totalMs: Math.round(large.renderMs + large.provenanceMs),
+    msPerDocument: Number(perDocument(large).toFixed(3)),
+    smallDocuments: small.documents,
+    smallMsPerDocument: Number(perDocument(small).toFixed(3)),
+    ratioPerDocumentLargeToSmall: Number((perDocument(large) / perDocument(small)).toFixed(2))
+  };
+}
+
+const only = process.env.BENCH_ONLY;
+const figures = {
+  node: process.version,
+  rounds: { scan: ROUNDS, helm: HELM_ROUNDS },
+  ...(!only || only === 'helm' ? { helm: benchHelm() } : {}),
+  ...(!only || only === 'helmDocuments' ? { helmDocuments: benchHelmDocuments() } : {}),
+  ...(!only || only === 'scan' ? { scan: benchScan() } : {})
+};
+console.log(JSON.stringify(figures, null, 2));

@@ -270,16 +270,16 @@ var require_scope = __commonJS({
           throw new Error("CodeGen: ref must be passed in value");
         const name = this.toName(nameOrPrefix);
         const { prefix } = name;
-        const valueKey = (_a = value.key) !== null && _a !== void 0 ? _a : value.ref;
+        const valueKey2 = (_a = value.key) !== null && _a !== void 0 ? _a : value.ref;
         let vs = this._values[prefix];
         if (vs) {
-          const _name = vs.get(valueKey);
+          const _name = vs.get(valueKey2);
           if (_name)
             return _name;
         } else {
           vs = this._values[prefix] = /* @__PURE__ */ new Map();
         }
-        vs.set(valueKey, name);
+        vs.set(valueKey2, name);
         const s = this._scope[prefix] || (this._scope[prefix] = []);
         const itemIndex = s.length;
         s[itemIndex] = value.ref;
@@ -6953,12 +6953,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
+    var isMap6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isSeq5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -6988,14 +6988,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias4;
+    exports.isAlias = isAlias5;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap5;
+    exports.isMap = isMap6;
     exports.isNode = isNode;
     exports.isPair = isPair3;
     exports.isScalar = isScalar6;
-    exports.isSeq = isSeq4;
+    exports.isSeq = isSeq5;
   }
 });
 
@@ -11103,9 +11103,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap5 = fc.start.source === "{";
-      const fcName = isMap5 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap5 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap6 = fc.start.source === "{";
+      const fcName = isMap6 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap6 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -11141,7 +11141,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap5 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap6 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -11181,7 +11181,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap5 && !sep && !props.found) {
+        if (!isMap6 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -11204,7 +11204,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap5 && !props.found && ctx.options.strict) {
+            if (!isMap6 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -11236,7 +11236,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair2.srcToken = collItem;
-          if (isMap5) {
+          if (isMap6) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -11252,7 +11252,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap5 ? "}" : "]";
+      const expectedEnd = isMap6 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -26119,12 +26119,12 @@ var decodeRanges = (str4, isStride1) => {
   const res = decodeVLQ(str4);
   const numRanges = isStride1 ? res.length / 2 : res.length / 3;
   const out = new Uint32Array(numRanges * 3);
-  let current = 0, resIdx = 0;
+  let current2 = 0, resIdx = 0;
   for (let i = 0; i < numRanges; i++) {
-    current += res[resIdx++];
-    out[i * 3] = current;
-    current += res[resIdx++];
-    out[i * 3 + 1] = current;
+    current2 += res[resIdx++];
+    out[i * 3] = current2;
+    current2 += res[resIdx++];
+    out[i * 3 + 1] = current2;
     out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
   }
   return out;
@@ -29814,7 +29814,7 @@ var RE2 = class _RE2 {
           break;
       }
     };
-    let current = /* @__PURE__ */ new Set();
+    let current2 = /* @__PURE__ */ new Set();
     let next = /* @__PURE__ */ new Set();
     let prevRune = -1;
     if (pos > 0) {
@@ -29828,10 +29828,10 @@ var RE2 = class _RE2 {
       const context = emptyOpContext(prevRune, rune);
       if (anchor === UNANCHORED || i === pos) {
         const visited2 = /* @__PURE__ */ new Set();
-        addState(current, visited2, prog.start, context);
+        addState(current2, visited2, prog.start, context);
       }
       if (anchor !== ANCHOR_BOTH) {
-        for (const pc of current) {
+        for (const pc of current2) {
           const inst = prog.getInst(pc);
           if (inst.op === Inst.MATCH) {
             return true;
@@ -29841,7 +29841,7 @@ var RE2 = class _RE2 {
       if (i >= endPos || width === 0)
         break;
       next.clear();
-      for (const pc of current) {
+      for (const pc of current2) {
         const inst = prog.getInst(pc);
         if (Inst.isRuneOp(inst.op) && inst.matchRune(rune)) {
           const nextContext = emptyOpContext(rune, i + width < endPos ? input.step(i + width) >> 3 : -1);
@@ -29856,13 +29856,13 @@ var RE2 = class _RE2 {
         addState(next, visited2, prog.start, nextContext);
       }
       prevRune = rune;
-      [current, next] = [next, current];
+      [current2, next] = [next, current2];
       i += width - 1;
     }
     const endContext = emptyOpContext(prevRune, -1);
     const visited = /* @__PURE__ */ new Set();
     const finalSet = /* @__PURE__ */ new Set();
-    for (const pc of current) {
+    for (const pc of current2) {
       addState(finalSet, visited, pc, endContext);
     }
     for (const pc of finalSet) {
@@ -40062,19 +40062,19 @@ var HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 function parseDiffOutput(output) {
   const { files, patchStart } = readRawRecords(output);
   const lines = output.slice(patchStart).split("\n");
-  let current;
+  let current2;
   let seenNewName = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (line.startsWith("diff --git ")) {
-      current = void 0;
+      current2 = void 0;
       seenNewName = false;
     } else if (line.startsWith("+++ ")) {
       if (seenNewName) throw new DiffOutputError('two "+++" lines in one file');
       seenNewName = true;
       const p = patchHeaderPath(line.slice(4), "b/");
-      current = p === void 0 ? void 0 : files.get(p);
-      if (p !== void 0 && !current) throw new DiffOutputError(`a patch for ${JSON.stringify(p)}, which the file list does not have`);
+      current2 = p === void 0 ? void 0 : files.get(p);
+      if (p !== void 0 && !current2) throw new DiffOutputError(`a patch for ${JSON.stringify(p)}, which the file list does not have`);
     } else if (line.startsWith("@@")) {
       const m = HUNK.exec(line);
       if (!m) throw new DiffOutputError(`a bad hunk header ${JSON.stringify(line)}`);
@@ -40089,8 +40089,8 @@ function parseDiffOutput(output) {
         if (kind === "-" && oldLeft > 0) {
           oldLeft--;
         } else if (kind === "+" && newLeft > 0) {
-          if (!current) throw new DiffOutputError('added lines before a "+++" line');
-          addLine(current.addedLines, lineNo++);
+          if (!current2) throw new DiffOutputError('added lines before a "+++" line');
+          addLine(current2.addedLines, lineNo++);
           newLeft--;
         } else if ((kind === " " || kind === void 0) && oldLeft > 0 && newLeft > 0) {
           oldLeft--;
@@ -41258,8 +41258,8 @@ function serializeKustomization(node, isRoot) {
   for (const p of [...node.refused].sort(comparePathsDesc)) deleteAt(value, p);
   if (isRoot) {
     const wanted = ["originAnnotations", "transformerAnnotations"];
-    const current = Array.isArray(value.buildMetadata) ? value.buildMetadata : [];
-    value.buildMetadata = [...current, ...wanted.filter((w) => !current.includes(w))];
+    const current2 = Array.isArray(value.buildMetadata) ? value.buildMetadata : [];
+    value.buildMetadata = [...current2, ...wanted.filter((w) => !current2.includes(w))];
   }
   return toJsonDocument(value);
 }
@@ -42018,897 +42018,156 @@ function templateFileMap(file, lines) {
 }
 
 // src/objects/helm-provenance.ts
-function objectsFromRenderedTemplate(rendered, ctx) {
-  const where = ctx.templateFile(rendered.source) ?? ctx.fallback.file;
-  const { documents, errors } = parseYaml(rendered.content, where);
-  const tracer = new ProvenanceTracer(rendered, ctx);
-  const volatile = rendered.segments.filter((s) => s.volatile);
-  const objects = [];
-  for (const doc of documents) {
-    if (!isKubeObject(doc.value)) continue;
-    const object = makeObject(doc.value, ctx.target, new HelmSourceMap(doc.sourceMap, doc.value, tracer));
-    if (volatile.length > 0) {
-      const paths2 = volatileLeaves(doc.value, doc.sourceMap, volatile);
-      if (paths2.length > 0) object.volatilePaths = paths2;
-    }
-    objects.push(object);
-  }
-  for (const e of errors) {
-    const loc = e.line ? tracer.templateLocationOfLine(rendered.content, e.line) : void 0;
-    if (loc) Object.assign(e, { file: loc.file, line: loc.line, column: void 0 });
-  }
-  return { objects, errors };
-}
-function volatileLeaves(body, map, volatile) {
-  const out = [];
-  const visit = (node, at) => {
-    if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k]);
-    else if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...at, i]));
-    else {
-      const range = map.nodeAt(at)?.range;
-      if (range && volatile.some((s) => s.start < range[1] && s.end > range[0])) out.push(at);
-    }
-  };
-  visit(body, []);
-  return out;
-}
-var HelmSourceMap = class {
-  constructor(rendered, body, tracer) {
-    this.rendered = rendered;
-    this.body = body;
-    this.tracer = tracer;
-  }
-  rendered;
-  body;
-  tracer;
-  locate(path20) {
-    const { foundPath } = this.rendered.locate(path20);
-    const node = this.rendered.nodeAt(foundPath);
-    const keyOffset = this.rendered.offsetOf(foundPath);
-    const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
-    return { ...this.tracer.trace(foundPath, getAt(this.body, foundPath), keyOffset, valueRange), foundPath };
+var import_yaml5 = __toESM(require_dist(), 1);
+
+// src/render/helm/glob.ts
+var BadPatternError = class extends Error {
+  constructor() {
+    super("syntax error in pattern");
+    this.name = "BadPatternError";
   }
 };
-var VALUES_CHAIN = /\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
-var ProvenanceTracer = class {
-  constructor(rendered, ctx) {
-    this.rendered = rendered;
-    this.ctx = ctx;
-  }
-  rendered;
-  ctx;
-  lineCache = /* @__PURE__ */ new Map();
-  /** The segment that wrote the character at `offset`. */
-  segmentAt(offset) {
-    const segs = this.rendered.segments;
-    let lo = 0;
-    let hi = segs.length - 1;
-    while (lo <= hi) {
-      const mid = lo + hi >> 1;
-      if (segs[mid].end <= offset) lo = mid + 1;
-      else if (segs[mid].start > offset) hi = mid - 1;
-      else return segs[mid];
-    }
-    return void 0;
-  }
-  segmentsIn(start, end) {
-    return this.rendered.segments.filter((s) => s.end > start && s.start < Math.max(end, start + 1));
-  }
-  templateLocation(seg) {
-    if (!seg) return this.ctx.fallback;
-    const file = this.ctx.templateFile(seg.source);
-    return file ? { file, line: seg.line } : this.ctx.fallback;
-  }
-  templateLocationOfLine(content, line) {
-    let offset = 0;
-    for (let l = 1; l < line && offset >= 0; l++) offset = content.indexOf("\n", offset) + 1;
-    return offset >= 0 ? this.templateLocation(this.segmentAt(offset)) : void 0;
-  }
-  templateLine(seg) {
-    const file = this.ctx.templateFile(seg.source);
-    if (!file) return "";
-    let lines = this.lineCache.get(file);
-    if (!lines) this.lineCache.set(file, lines = (this.ctx.readFile(file) ?? "").split("\n"));
-    return lines[seg.line - 1] ?? "";
-  }
-  trace(path20, value, keyOffset, valueRange) {
-    const keySegment = this.segmentAt(keyOffset);
-    const template = this.templateLocation(keySegment);
-    const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
-    const literal = written.some((s) => s.kind === "text" && this.rendered.content.slice(s.start, s.end).trim() !== "" && !isQuoteOnly(this.rendered.content.slice(s.start, s.end)));
-    const actions = written.filter((s) => s.kind === "action");
-    if (actions.length === 0 || literal && !isScalar4(value)) return { location: template, related: [] };
-    const actionTemplate = this.templateLocation(actions[actions.length - 1]);
-    const valuesPath = this.valuesPathFor(path20, value, actions);
-    const valuesLocation = valuesPath && this.valuesLocation(valuesPath);
-    if (!valuesLocation) return { location: actionTemplate, related: [] };
-    const related = [{ ...actionTemplate, label: "template" }];
-    return { location: valuesLocation, related };
-  }
-  /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path20, value, actions) {
-    const chains = [];
-    for (const seg of actions) {
-      for (const m of this.templateLine(seg).matchAll(VALUES_CHAIN)) chains.push(m[1].slice(1).split("."));
-    }
-    chains.reverse();
-    const scope = this.rendered.valuesScope ?? [];
-    for (let i = 0; i < chains.length; i++) chains[i] = [...scope, ...chains[i]];
-    for (const chain of chains) {
-      const found = this.extend(chain, path20, value);
-      if (found) return found;
-    }
-    if (typeof value === "string") {
-      const part = chains.find((chain) => {
-        const v = getAt(this.ctx.values, chain);
-        return (typeof v === "string" || typeof v === "number" || typeof v === "boolean") && String(v) !== "" && value.includes(String(v));
-      });
-      if (part) return part;
-    }
-    return this.searchByValue(path20, value, scope);
-  }
-  /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path20, value) {
-    for (let k = Math.min(path20.length, 8); k >= 0; k--) {
-      const candidate = [...chain, ...path20.slice(path20.length - k)];
-      if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
-    }
-    return void 0;
-  }
-  /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path20, value, scope) {
-    if (typeof path20[path20.length - 1] !== "string" || value === void 0) return void 0;
-    let best;
-    const visit = (node, at, depth) => {
-      if (depth > 12) return;
-      if (valueMatches(node, value) && at.length > 0) {
-        let score = 0;
-        while (score < at.length && score < path20.length && at[at.length - 1 - score] === path20[path20.length - 1 - score]) score++;
-        if (score > 0 && (!best || score > best.score)) best = { path: [...at], score };
+function goPathMatch(pattern, name) {
+  return new RegExp("^" + goPatternToRegex(pattern) + "$", "su").test(name);
+}
+function goPatternToRegex(pattern) {
+  const p = [...pattern];
+  let out = "";
+  let i = 0;
+  while (i < p.length) {
+    const c = p[i];
+    if (c === "*") {
+      out += "[^/]*";
+      i++;
+    } else if (c === "?") {
+      out += "[^/]";
+      i++;
+    } else if (c === "\\") {
+      if (i + 1 >= p.length) throw new BadPatternError();
+      out += escapeRe(p[i + 1]);
+      i += 2;
+    } else if (c === "[") {
+      i++;
+      let neg = false;
+      if (p[i] === "^") {
+        neg = true;
+        i++;
       }
-      if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k], depth + 1);
-      else if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...at, i], depth + 1));
-    };
-    visit(getAt(this.ctx.values, scope), [...scope], 0);
-    return best?.path;
-  }
-  /** The line in the highest-precedence values file that sets `path`. */
-  valuesLocation(path20) {
-    for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
-      const source = this.ctx.valuesSources[i];
-      const scope = source.scope ?? [];
-      if (scope.some((seg, k) => path20[k] !== seg)) continue;
-      const rel = path20.slice(scope.length);
-      if (source.sourceMap.has(rel)) return source.sourceMap.locate(rel).location;
-    }
-    return void 0;
-  }
-};
-function isScalar4(value) {
-  return value === null || typeof value !== "object" && value !== void 0;
-}
-function isQuoteOnly(text) {
-  return /^[\s"':@/.-]*$/.test(text);
-}
-function valueMatches(candidate, rendered) {
-  if (candidate === void 0) return false;
-  if (candidate === rendered) return true;
-  if (typeof rendered === "string" && (typeof candidate === "number" || typeof candidate === "boolean")) return String(candidate) === rendered;
-  if (typeof candidate === "string" && (typeof rendered === "number" || typeof rendered === "boolean")) return candidate === String(rendered);
-  if (typeof candidate === "object" && candidate !== null && typeof rendered === "object" && rendered !== null) return JSON.stringify(candidate) === JSON.stringify(rendered);
-  return false;
-}
-
-// src/render/helm-pool.ts
-import { Worker } from "node:worker_threads";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-function workerSource() {
-  const here = import.meta.url;
-  if (here.endsWith(".ts")) {
-    return { file: fileURLToPath2(new URL("./helm-worker.ts", here)), execArgv: ["--import", fileURLToPath2(new URL("../../scripts/ts-loader.mjs", here))] };
-  }
-  return { file: fileURLToPath2(new URL("./helm-worker.js", here)), execArgv: [] };
-}
-var worker;
-var nextId = 1;
-var queue = Promise.resolve();
-function startWorker() {
-  const { file, execArgv } = workerSource();
-  const w = new Worker(file, { execArgv });
-  w.unref();
-  return w;
-}
-function runOne(job, hardTimeoutMs2) {
-  const id = nextId++;
-  const w = worker ??= startWorker();
-  return new Promise((resolve) => {
-    const done = (result) => {
-      clearTimeout(timer);
-      w.off("message", onMessage);
-      w.off("error", onError);
-      w.off("exit", onExit);
-      resolve(result);
-    };
-    const onMessage = (result) => {
-      if (result.id === id) done(result);
-    };
-    const onError = (err) => {
-      worker = void 0;
-      done({ id, ok: false, crash: err.stack ?? err.message });
-    };
-    const onExit = (code) => {
-      worker = void 0;
-      done({ id, ok: false, crash: `the Helm render worker exited (code ${code})` });
-    };
-    const timer = setTimeout(() => {
-      worker = void 0;
-      w.off("exit", onExit);
-      void w.terminate();
-      done({ id, ok: false, timedOut: true });
-    }, hardTimeoutMs2);
-    w.on("message", onMessage);
-    w.on("error", onError);
-    w.on("exit", onExit);
-    w.postMessage({ ...job, id });
-  });
-}
-function renderOnWorker(job, hardTimeoutMs2) {
-  const result = queue.then(() => runOne(job, hardTimeoutMs2));
-  queue = result.catch(() => void 0);
-  return result;
-}
-
-// src/render/helm-target.ts
-function valuesScopeOf(source) {
-  const parts = source.split("/");
-  const scope = [];
-  for (let i = 1; i + 1 < parts.length; i++) if (parts[i] === "charts") scope.push(parts[++i]);
-  return scope;
-}
-function hardTimeoutMs(timeoutMs) {
-  return timeoutMs + Math.max(1e3, Math.round(timeoutMs / 2));
-}
-async function renderHelm(target, repo, options) {
-  const release = target.helm;
-  const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
-  const render = await renderOnWorker(
-    {
-      root: repo.root,
-      maxFileBytes: repo.maxFileBytes,
-      chartDir: target.path,
-      options: { releaseName: release.releaseName, namespace: release.namespace, valuesFiles: release.valuesFiles, set: release.set, timeoutMs: options.timeoutMs }
-    },
-    hardTimeoutMs(options.timeoutMs)
-  );
-  if (!render.ok) {
-    if ("timedOut" in render) {
-      return { objects: [], errors: [new InputError(chartFile, `rendering the chart did not finish within ${hardTimeoutMs(options.timeoutMs)} ms and was stopped`, "render-timeout")] };
-    }
-    if ("crash" in render) return { objects: [], errors: [new InputError(chartFile, `the Helm renderer failed: ${render.crash.split("\n")[0]}`, "helm-render-failed")] };
-    const e = render.error;
-    return { objects: [], errors: [new InputError(e.file || chartFile, e.reason, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, e.line, e.column)] };
-  }
-  const values = render.values;
-  const valuesSources = valuesSourceMaps(repo, render.valuesSources);
-  const texts = /* @__PURE__ */ new Map();
-  const readFile = (file) => {
-    if (!texts.has(file)) {
-      try {
-        texts.set(file, repo.readText(file));
-      } catch {
-        texts.set(file, void 0);
+      let cls = "";
+      let first = true;
+      for (; ; ) {
+        if (i >= p.length) throw new BadPatternError();
+        if (p[i] === "]" && !first) {
+          i++;
+          break;
+        }
+        first = false;
+        let lo = p[i];
+        if (lo === "\\") {
+          i++;
+          if (i >= p.length) throw new BadPatternError();
+          lo = p[i];
+        } else if (lo === "-" || lo === "]") {
+          throw new BadPatternError();
+        }
+        i++;
+        if (p[i] === "-" && p[i + 1] !== "]") {
+          i++;
+          let hi = p[i];
+          if (hi === void 0) throw new BadPatternError();
+          if (hi === "\\") {
+            i++;
+            hi = p[i];
+            if (hi === void 0) throw new BadPatternError();
+          }
+          i++;
+          cls += escapeClass(lo) + "-" + escapeClass(hi);
+        } else {
+          cls += escapeClass(lo);
+        }
       }
-    }
-    return texts.get(file);
-  };
-  const templateFile = (source) => {
-    const origin = render.templateOrigins[source];
-    return origin && !origin.includes("!/") ? origin : void 0;
-  };
-  const objects = [];
-  const errors = [];
-  for (const manifest of render.manifests) {
-    const out = objectsFromRenderedTemplate(
-      { source: manifest.source, content: manifest.content, segments: manifest.provenance, valuesScope: valuesScopeOf(manifest.source) },
-      { target: target.id, templateFile, readFile, values, valuesSources, fallback: { file: chartFile, line: 1 } }
-    );
-    objects.push(...out.objects);
-    errors.push(...out.errors);
-  }
-  return { objects, errors };
-}
-function valuesSourceMaps(repo, sources) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const { file, prefix } of sources) {
-    const key = `${file}\0${prefix.join("\0")}`;
-    if (file.includes("!/") || seen.has(key)) continue;
-    seen.add(key);
-    let text;
-    try {
-      text = repo.readText(file);
-    } catch {
-      continue;
-    }
-    for (const doc of parseYaml(text, file).documents) out.push({ file, sourceMap: doc.sourceMap, scope: prefix });
-  }
-  return out;
-}
-
-// src/render/types.ts
-var DEFAULT_RENDER_OPTIONS = { timeoutMs: 6e4 };
-
-// src/render/index.ts
-async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
-  if (!target.renderable) return { objects: [], errors: [] };
-  switch (target.kind) {
-    case "kustomize":
-      return renderKustomize(target, repo, options);
-    case "manifests":
-      return renderManifests(target, repo);
-    case "helm":
-      return options.helmRenderer === "helm" ? renderWithHelmBinary(target, repo, options, which("helm")) : renderHelm(target, repo, options);
-  }
-}
-
-// src/targets/discover.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path14 from "node:path";
-
-// src/targets/helm.ts
-import path13 from "node:path";
-var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
-function helmTargetId(chartDir, env2) {
-  return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
-}
-function conventionalReleases(repo, chartDir) {
-  const releaseName = path13.posix.basename(chartDir) || "release";
-  const base2 = { releaseName, namespace: "default", valuesFiles: [], set: [] };
-  const releases = [base2];
-  const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
-  for (const entry of repo.list(chartDir)) {
-    const m = !entry.isDir && ENV_VALUES.exec(entry.name);
-    if (m && m[1] !== "schema") releases.push({ ...base2, valuesFiles: [join2(entry.name)], env: m[1] });
-  }
-  if (repo.isDirectory(join2("values"))) {
-    for (const entry of repo.list(join2("values"))) {
-      const m = !entry.isDir && /^([A-Za-z0-9][\w.-]*)\.ya?ml$/.exec(entry.name);
-      if (m && !releases.some((r) => r.env === m[1])) releases.push({ ...base2, valuesFiles: [join2(`values/${entry.name}`)], env: m[1] });
-    }
-  }
-  return releases;
-}
-function configuredReleases(config, chartDir, repo, source) {
-  const base2 = {
-    releaseName: config.releaseName ?? (path13.posix.basename(chartDir) || "release"),
-    namespace: config.namespace ?? "default",
-    valuesFiles: [],
-    set: Object.entries(config.set ?? {}).map(([k, v]) => `${k}=${String(v)}`)
-  };
-  const lists = config.values && config.values.length > 0 ? config.values : [[]];
-  const used = /* @__PURE__ */ new Set();
-  return lists.map((files) => {
-    const valuesFiles = files.map((f) => repo.normalize(f, source));
-    const last = valuesFiles[valuesFiles.length - 1];
-    let env2 = last ? envName(last, chartDir) : void 0;
-    if (env2 && used.has(env2)) env2 = `${env2}-${used.size}`;
-    if (env2) used.add(env2);
-    return { ...base2, valuesFiles, ...env2 ? { env: env2 } : {} };
-  });
-}
-function envName(file, chartDir) {
-  const base2 = path13.posix.basename(file).replace(/\.ya?ml$/, "");
-  const m = /^values[-_.](.+)$/.exec(base2);
-  if (m) return m[1];
-  if (base2 === "values" || base2 === path13.posix.basename(chartDir)) return path13.posix.basename(path13.posix.dirname(file)) || base2;
-  return base2;
-}
-function chartInputs(repo, chartDir) {
-  const seen = /* @__PURE__ */ new Set();
-  const files = /* @__PURE__ */ new Set();
-  const errors = [];
-  const visit = (dir2) => {
-    if (seen.has(dir2)) return;
-    seen.add(dir2);
-    for (const f of repo.walk(dir2)) files.add(f);
-    const chartFile = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
-    for (const dep of fileDependencies(repo, chartFile, errors)) {
-      try {
-        const target = repo.resolveFrom(dir2, dep.path, chartFile);
-        if (repo.isDirectory(target)) visit(target);
-        else errors.push(new InputError(chartFile, `dependency "${dep.name}" points at ${dep.repository}, which is not a folder in the repository`, "file-not-found", dep.line));
-      } catch (err) {
-        if (err instanceof InputError) errors.push(new InputError(chartFile, err.reason, err.ruleId, dep.line));
-        else throw err;
-      }
-    }
-  };
-  visit(chartDir);
-  return { inputs: [...files].sort(), errors };
-}
-function fileDependencies(repo, chartFile, errors) {
-  let text;
-  try {
-    text = repo.readText(chartFile);
-  } catch (err) {
-    if (err instanceof InputError) errors.push(err);
-    return [];
-  }
-  const parsed = parseYaml(text, chartFile);
-  const doc = parsed.documents[0];
-  if (!doc || !isRecord(doc.value) || !Array.isArray(doc.value.dependencies)) return [];
-  const out = [];
-  doc.value.dependencies.forEach((dep, i) => {
-    if (!isRecord(dep) || typeof dep.repository !== "string" || !dep.repository.startsWith("file://")) return;
-    out.push({
-      name: typeof dep.name === "string" ? dep.name : `#${i}`,
-      repository: dep.repository,
-      path: dep.repository.slice("file://".length),
-      line: doc.sourceMap.locate(["dependencies", i, "repository"]).location.line
-    });
-  });
-  return out;
-}
-function helmTargets(repo, chartDir, config, configSource) {
-  const { inputs, errors } = chartInputs(repo, chartDir);
-  let releases;
-  try {
-    releases = config ? configuredReleases(config, chartDir, repo, configSource) : conventionalReleases(repo, chartDir);
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    return { targets: [], errors: [...errors, err] };
-  }
-  const targets = releases.map(
-    (release) => ({
-      id: helmTargetId(chartDir, release.env),
-      kind: "helm",
-      path: chartDir,
-      inputs: [.../* @__PURE__ */ new Set([...inputs, ...release.valuesFiles])].sort(),
-      renderable: true,
-      helm: release
-    })
-  );
-  return { targets, errors };
-}
-
-// src/targets/discover.ts
-function targetId(kind, folder) {
-  return `${kind}:${folder === "" ? "." : folder}`;
-}
-var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
-var dirOf = (file) => {
-  const d = path14.posix.dirname(file);
-  return d === "." ? "" : d;
-};
-var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
-function matcher(globs) {
-  const list = globs.filter((g) => g.trim() !== "");
-  if (list.length === 0) return void 0;
-  const m = (0, import_picomatch2.default)(list, { dot: true });
-  return (p) => m(p);
-}
-function discoverTargets(repo, options) {
-  const errors = [];
-  const skipped = [];
-  const files = repo.walk("", errors);
-  const fileSet = new Set(files);
-  const dirs = [...new Set(files.map(dirOf))].sort();
-  const chartDirs = dirs.filter((d) => fileSet.has(d ? `${d}/Chart.yaml` : "Chart.yaml"));
-  const topCharts = chartDirs.filter((d) => !chartDirs.some((o) => o !== d && isUnder(d, o)));
-  const inChart = (file) => topCharts.some((c) => isUnder(file, c));
-  const kustomizationNames = new Set(KUSTOMIZATION_FILE_NAMES);
-  const kustDirs = dirs.filter((d) => KUSTOMIZATION_FILE_NAMES.some((n) => fileSet.has(d ? `${d}/${n}` : n)) && !inChart(d ? `${d}/x` : "x"));
-  const cache3 = /* @__PURE__ */ new Map();
-  const graphs = /* @__PURE__ */ new Map();
-  for (const d of kustDirs) graphs.set(d, loadKustomizationGraph(repo, d, cache3));
-  const included = /* @__PURE__ */ new Set();
-  for (const d of kustDirs) for (const inc of cache3.get(d)?.includes ?? []) if (inc !== d) included.add(inc);
-  const owned = /* @__PURE__ */ new Set();
-  for (const g of graphs.values()) for (const f of g.inputs) owned.add(f);
-  const roots = kustDirs.filter((d) => !included.has(d));
-  const reached = /* @__PURE__ */ new Set();
-  for (const r of roots) for (const n of graphs.get(r).nodes.keys()) reached.add(n);
-  for (const d of kustDirs) {
-    if (reached.has(d)) continue;
-    roots.push(d);
-    for (const n of graphs.get(d).nodes.keys()) reached.add(n);
-  }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path14.posix.basename(f)));
-  const manifestFolders = groupManifests(repo, manifestCandidates, skipped);
-  const include = matcher(options.include ?? []);
-  const exclude = matcher(options.exclude ?? []);
-  const folderAllowed = (folder, markers) => {
-    const candidates = [folder === "" ? "." : folder, ...markers];
-    if (exclude && candidates.some(exclude)) return false;
-    if (include && !candidates.some(include)) return false;
-    return true;
-  };
-  const kustomizeTarget = (d) => {
-    const graph = graphs.get(d) ?? loadKustomizationGraph(repo, d, cache3);
-    graphs.set(d, graph);
-    return withProblems({ id: targetId("kustomize", d), kind: "kustomize", path: d, inputs: graph.inputs, renderable: true }, graph.errors);
-  };
-  const chartConfigs = new Map((options.charts ?? []).map((c) => [repo.normalize(c.path.replace(/^\.\/?$/, "")), c]));
-  const addHelmTargets = (d) => {
-    const found = helmTargets(repo, d, chartConfigs.get(d), options.configSource ?? "config");
-    if (found.targets.length === 0) errors.push(...found.errors);
-    targets.push(...found.targets.map((t) => withProblems(t, found.errors)));
-  };
-  const manifestsTarget = (d, list) => ({ id: targetId("manifests", d), kind: "manifests", path: d, inputs: [...list], files: [...list], renderable: true });
-  const targets = [];
-  const explicit2 = (options.targets ?? []).filter((t) => t && typeof t.path === "string");
-  if (explicit2.length > 0) {
-    for (const t of explicit2) {
-      let d;
-      try {
-        d = repo.normalize(t.path.replace(/^\.\/?$/, ""));
-      } catch (err) {
-        errors.push(err instanceof InputError ? err : new InputError(t.path, String(err), "target-not-found"));
-        continue;
-      }
-      const want = t.kind;
-      if ((!want || want === "kustomize") && findKustomizationFile(repo, d)) {
-        targets.push(kustomizeTarget(d));
-      } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
-        addHelmTargets(d);
-      } else if (!want || want === "manifests") {
-        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path14.posix.basename(f))), skipped).get(d) : void 0;
-        if (list && list.length > 0) targets.push(manifestsTarget(d, list));
-        else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
-      } else {
-        errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want} to render`, "target-not-found"));
-      }
-    }
-  } else {
-    for (const d of roots) {
-      const file = findKustomizationFile(repo, d);
-      if (!folderAllowed(d, file ? [file] : [])) continue;
-      targets.push(kustomizeTarget(d));
-    }
-    for (const d of topCharts) {
-      if (folderAllowed(d, [d ? `${d}/Chart.yaml` : "Chart.yaml"])) addHelmTargets(d);
-    }
-    for (const [d, list] of manifestFolders) {
-      const folderExcluded = exclude !== void 0 && exclude(d === "" ? "." : d);
-      const kept = list.filter((f) => !folderExcluded && !(exclude && exclude(f)) && (!include || include(f) || include(d === "" ? "." : d)));
-      for (const f of list) if (!kept.includes(f)) skipped.push({ file: f, reason: "excluded by config" });
-      if (kept.length > 0) targets.push(manifestsTarget(d, kept));
-    }
-  }
-  const seen = /* @__PURE__ */ new Set();
-  const unique = targets.filter((t) => seen.has(t.id) ? false : (seen.add(t.id), true));
-  unique.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  skipped.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
-  return { targets: unique, errors: dedupeErrors(errors), skipped };
-}
-function withProblems(target, problems) {
-  return problems.length > 0 ? { ...target, problems: dedupeErrors(problems) } : target;
-}
-function groupManifests(repo, candidates, skipped) {
-  const byDir = /* @__PURE__ */ new Map();
-  for (const file of candidates) {
-    const kind = classifyManifestFile(repo, file);
-    if (kind !== "manifest" && kind !== "broken") {
-      skipped.push({ file, reason: kind });
-      continue;
-    }
-    const d = dirOf(file);
-    const list = byDir.get(d);
-    if (list) list.push(file);
-    else byDir.set(d, [file]);
-  }
-  return new Map([...byDir].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([d, list]) => [d, list.sort()]));
-}
-function classifyManifestFile(repo, file) {
-  let text;
-  try {
-    text = repo.readText(file);
-  } catch {
-    return "broken";
-  }
-  if (/\.json$/i.test(file)) {
-    try {
-      JSON.parse(text);
-    } catch {
-      return "not valid JSON";
-    }
-  }
-  const { documents, errors } = parseYaml(text, file);
-  if (errors.length > 0) return "broken";
-  return documents.some((d) => isKubeObject(d.value) || isKubeList(d.value)) ? "manifest" : "not Kubernetes YAML";
-}
-function isKubeList(value) {
-  return isRecord(value) && typeof value.kind === "string" && /List$/.test(value.kind) && Array.isArray(value.items);
-}
-
-// src/targets/index.ts
-import path15 from "node:path";
-var normalize = (file) => {
-  const n = path15.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
-  return n === "." ? "" : n;
-};
-var TargetIndex = class {
-  constructor(targets) {
-    this.targets = targets;
-    for (const t of targets) {
-      for (const file of /* @__PURE__ */ new Set([...t.inputs, ...t.files ?? []])) {
-        const key = normalize(file);
-        const list = this.byFile.get(key);
-        if (list) list.push(t);
-        else this.byFile.set(key, [t]);
-      }
-    }
-    this.folderTargets = targets.filter((t) => t.kind === "helm");
-  }
-  targets;
-  byFile = /* @__PURE__ */ new Map();
-  folderTargets;
-  /** The targets that read `file` (a repository-relative path), in target order. */
-  targetsForFile(file) {
-    const key = normalize(file);
-    const out = new Set(this.byFile.get(key) ?? []);
-    for (const t of this.folderTargets) {
-      if (t.path === "" || key === t.path || key.startsWith(`${t.path}/`)) out.add(t);
-    }
-    return this.targets.filter((t) => out.has(t));
-  }
-  /** The targets any of `changedFiles` reaches, each once, in target order. */
-  affectedBy(changedFiles2) {
-    const hit = /* @__PURE__ */ new Set();
-    for (const file of changedFiles2) for (const t of this.targetsForFile(file)) hit.add(t);
-    return this.targets.filter((t) => hit.has(t));
-  }
-};
-
-// src/run.ts
-async function run(request) {
-  const root = path16.resolve(request.root);
-  const notes = [];
-  const startedAt = Date.now();
-  if (!request.base) {
-    const settings = resolveSettings(request, root, root);
-    const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
-    const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
-    const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
-    const active = activeRules(rules2, settings);
-    const scan2 = await scanTree(head, settings, active, budget, (all) => all);
-    notes.push(...isolationNotes(scan2.targets, settings));
-    const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
-    return {
-      settings,
-      rules: rules2,
-      findings,
-      blocking: blockingFindings(findings, settings.failOn),
-      targets: scan2.targets,
-      baseScanned: false,
-      notes,
-      coverage: coverageOf(scan2, scan2.skipped)
-    };
-  }
-  const baseCommit = await mergeBase(root, await resolveCommit(root, request.base));
-  const changes = await changedFiles(root, baseCommit);
-  const exported = await exportRevision(root, baseCommit);
-  try {
-    const settings = resolveSettings(request, root, exported.dir);
-    const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
-    const policyFiles = [...CONFIG_FILE_NAMES, ...request.configPath ? [configPathInRepository(request.configPath, root)] : [], ...settings.rules.custom];
-    for (const change of changes) {
-      const touched = [change.path, change.previousPath].filter((p) => p !== void 0);
-      if (touched.some((t) => policyFiles.some((p) => t === p || t.startsWith(`${p}/`)))) {
-        notes.push(`This change edits the gitops-gate policy (${change.path}); the base revision's policy was applied.`);
-      }
-    }
-    const baseRepo = new RepoFiles(exported.dir, { maxFileBytes: settings.limits.maxFileBytes });
-    const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
-    const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
-    const active = activeRules(rules2, settings);
-    const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
-    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths));
-    const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)));
-    if (baseScan.budgetSkipped > 0) {
-      notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
-    }
-    notes.push(...isolationNotes(headScan.targets, settings));
-    const marked = markAgainstBase(headScan.findings, baseScan.findings);
-    const findings = sortFindings(withExceptions(marked, settings, notes));
-    const changed = new Set(changedPaths);
-    return {
-      settings,
-      rules: rules2,
-      findings,
-      blocking: blockingFindings(findings, settings.failOn),
-      targets: headScan.targets,
-      baseScanned: true,
-      baseCommit,
-      changes,
-      targetDiffs: diffTargets(baseScan.objects, headScan.objects),
-      notes,
-      // In a pull request the files in scope are the ones it changes.
-      coverage: coverageOf(headScan, headScan.skipped.filter((s) => changed.has(s.file)))
-    };
-  } finally {
-    exported.dispose();
-  }
-}
-function isolationNotes(targets, settings) {
-  const processes = targets.some((t) => t.kind === "kustomize" || t.kind === "helm" && settings.renderer === "helm");
-  if (!processes || isolationMode() === "netns") return [];
-  return [
-    "Renderer processes ran without a network namespace of their own (this runner does not allow `unshare --net`): remote entries were refused by the gate and the processes had no git, no credentials and closed proxies, but nothing else kept them off the runner's loopback network."
-  ];
-}
-var ScanBudget = class {
-  deadline;
-  constructor(startedAt, budgetMs) {
-    this.deadline = startedAt + budgetMs;
-  }
-  remainingMs() {
-    return this.deadline - Date.now();
-  }
-};
-function coverageOf(scan2, skipped) {
-  const byReason = /* @__PURE__ */ new Map();
-  for (const s of skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
-  const checked = scan2.targets.filter((t) => t.checked).length;
-  return {
-    targets: scan2.targets.length,
-    checked,
-    unchecked: scan2.targets.length - checked,
-    uncheckedFiles: scan2.uncheckedFiles,
-    skipped: [...byReason].sort(([a], [b]) => a < b ? -1 : 1).map(([reason, files]) => ({ reason, files })),
-    budgetExhausted: scan2.budgetSkipped > 0
-  };
-}
-function withExceptions(findings, settings, notes) {
-  if (settings.exceptions.length === 0) return findings;
-  const applied = applyExceptions(findings, settings.exceptions, (/* @__PURE__ */ new Date()).toISOString().slice(0, 10), settings.configSource || "config");
-  notes.push(...applied.notes);
-  return applied.findings;
-}
-function resolveSettings(request, root, policyTree) {
-  let settings = defaultSettings(root);
-  const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
-  const inBase = policyTree !== root;
-  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path16.join(policyTree, name)));
-  if (configFile !== void 0) {
-    const source = request.configPath ?? configFile;
-    let text;
-    try {
-      text = policy.readText(configFile);
-    } catch (err) {
-      const reason = err instanceof InputError ? err.reason : err.message;
-      throw new ConfigError(`${source}: cannot read the config file${inBase ? " at the base revision" : ""}: ${reason}`);
-    }
-    settings = applyConfig(settings, parseConfig(text, source), source);
-  }
-  return {
-    ...settings,
-    ...request.base ? { base: request.base } : {},
-    failOn: request.failOn ?? settings.failOn,
-    pss: { level: request.pssLevel ?? settings.pss.level, minor: request.pssVersion ?? settings.pss.minor }
-  };
-}
-function configPathInRepository(configPath, root) {
-  const relative = path16.relative(root, path16.resolve(configPath)).split(path16.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path16.isAbsolute(relative)) {
-    throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
-  }
-  return relative;
-}
-function entryExists(abs) {
-  try {
-    lstatSync(abs);
-    return true;
-  } catch {
-    return false;
-  }
-}
-var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
-  "kustomize-build-failed",
-  "render-timeout",
-  "render-output-too-large",
-  "kustomize-not-found",
-  "helm-render-failed",
-  "helm-not-found",
-  "kustomization-not-rendered",
-  "kustomization-cycle",
-  "scan-time-budget"
-]);
-async function scanTree(repo, settings, rules2, budget, select) {
-  const discovery = discoverTargets(repo, settings.discovery);
-  const problems = discovery.errors.map((error) => ({ error, subject: subjectOf(repo, error) }));
-  const findings = [];
-  const targets = [];
-  const objects = /* @__PURE__ */ new Map();
-  let budgetSkipped = 0;
-  for (const target of select(discovery.targets)) {
-    const remaining = budget.remainingMs();
-    let output;
-    if (remaining <= 0) {
-      budgetSkipped++;
-      const reason = `not rendered: the scan's time budget (${Math.round(settings.limits.scanTimeoutMs / 1e3)} s, limits.scanTimeoutSeconds) ran out first; nothing from this target is checked`;
-      output = { objects: [], errors: [new InputError(targetFile(repo, target), reason, "scan-time-budget")] };
+      out += neg ? `(?!/)[^${cls}]` : `[${cls}]`;
     } else {
-      const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
-      output = await renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer });
+      out += escapeRe(c);
+      i++;
     }
-    const targetErrors = [...target.problems ?? [], ...output.errors];
-    const inputsDigest = memo(() => digest("target", target.id, ...target.inputs.map((f) => `${f}\0${repo.contentDigest(f)}`)));
-    for (const error of targetErrors) {
-      problems.push({ error, target: target.id, subject: TARGET_LEVEL_RULES.has(error.ruleId) ? inputsDigest() : subjectOf(repo, error) });
-    }
-    const identities = /* @__PURE__ */ new Map();
-    objects.set(target.id, identities);
-    for (const object of output.objects) {
-      findings.push(...checkObject(object, rules2, { pss: settings.pss }));
-      identities.set(`${object.apiVersion.split("/")[0]}/${object.kind}/${object.namespace ?? ""}/${object.name}`, object);
-    }
-    const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
-    targets.push({
-      id: target.id,
-      kind: target.kind,
-      path: target.path,
-      rendered: target.renderable,
-      objects: output.objects.length,
-      checked: unchecked.length === 0,
-      ...unchecked.length > 0 ? { unchecked } : {}
-    });
   }
-  findings.push(...inputFindings(problems, settings.rules.severity));
-  const uncheckedFiles = new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file)).size;
-  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped };
+  return out;
 }
-function targetFile(repo, target) {
-  const join2 = (name) => target.path ? `${target.path}/${name}` : name;
-  if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path16.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path16.posix.basename(f))) ?? join2("kustomization.yaml");
-  return target.files?.[0] ?? (target.path || ".");
+function escapeRe(c) {
+  return c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 }
-function subjectOf(repo, error) {
-  return isCoverageRule(error.ruleId) ? digest("file", error.file, repo.contentDigest(error.file)) : void 0;
+function escapeClass(c) {
+  return c.replace(/[\]\\^-]/g, "\\$&");
 }
-function memo(compute) {
-  let value;
-  return () => (value ??= { v: compute() }).v;
+function compileGlob(pattern) {
+  return new RegExp("^" + globToRegex([...pattern], { i: 0 }, false) + "$", "su");
 }
-function diffTargets(base2, head) {
-  const diffs = [];
-  for (const [target, after] of head) {
-    const before = base2.get(target) ?? /* @__PURE__ */ new Map();
-    const diff = { target, added: [], changed: [], removed: [] };
-    for (const [key, object] of after) {
-      const old = before.get(key);
-      if (!old) diff.added.push(refOf(object));
-      else if (comparableBody(old) !== comparableBody(object)) diff.changed.push(refOf(object));
+function globToRegex(p, pos, inAlt) {
+  let out = "";
+  while (pos.i < p.length) {
+    const c = p[pos.i];
+    if (inAlt && (c === "," || c === "}")) return out;
+    if (c === "*") {
+      if (p[pos.i + 1] === "*") {
+        out += ".*";
+        pos.i += 2;
+      } else {
+        out += "[^/]*";
+        pos.i++;
+      }
+    } else if (c === "?") {
+      out += "[^/]";
+      pos.i++;
+    } else if (c === "\\") {
+      if (pos.i + 1 >= p.length) throw new BadPatternError();
+      out += escapeRe(p[pos.i + 1]);
+      pos.i += 2;
+    } else if (c === "[") {
+      pos.i++;
+      let neg = false;
+      if (p[pos.i] === "!" || p[pos.i] === "^") {
+        neg = true;
+        pos.i++;
+      }
+      let cls = "";
+      while (pos.i < p.length && p[pos.i] !== "]") {
+        const lo = p[pos.i];
+        if (p[pos.i + 1] === "-" && pos.i + 2 < p.length && p[pos.i + 2] !== "]") {
+          cls += escapeClass(lo) + "-" + escapeClass(p[pos.i + 2]);
+          pos.i += 3;
+        } else {
+          cls += escapeClass(lo);
+          pos.i++;
+        }
+      }
+      if (pos.i >= p.length) throw new BadPatternError();
+      pos.i++;
+      out += neg ? `[^${cls}/]` : `[${cls}]`;
+    } else if (c === "{") {
+      pos.i++;
+      const alts = [];
+      for (; ; ) {
+        alts.push(globToRegex(p, pos, true));
+        if (pos.i >= p.length) throw new BadPatternError();
+        if (p[pos.i] === "}") {
+          pos.i++;
+          break;
+        }
+        pos.i++;
+      }
+      out += "(?:" + alts.join("|") + ")";
+    } else {
+      out += escapeRe(c);
+      pos.i++;
     }
-    for (const [key, object] of before) if (!after.has(key)) diff.removed.push(refOf(object));
-    diffs.push(diff);
   }
-  return diffs;
-}
-function comparableBody(object) {
-  return canonicalJson(withoutVolatile(object));
-}
-function withoutVolatile(object) {
-  if (!object.volatilePaths?.length) return object.body;
-  const copy = structuredClone(object.body);
-  for (const p of object.volatilePaths) {
-    const parent = getAt(copy, p.slice(0, -1));
-    if (parent && typeof parent === "object") parent[p[p.length - 1]] = "(volatile)";
-  }
-  return copy;
-}
-function canonicalJson(value) {
-  return JSON.stringify(
-    value,
-    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) : v
-  );
+  if (inAlt) throw new BadPatternError();
+  return out;
 }
 
-// src/cli/template.ts
-import { appendFileSync, existsSync as existsSync2, mkdirSync as mkdirSync4, writeFileSync as writeFileSync3 } from "node:fs";
-import path19 from "node:path";
+// src/render/helm/yamlgo.ts
+var import_yaml4 = __toESM(require_dist(), 1);
 
 // src/render/gotemplate/errors.ts
 var TemplateError = class extends Error {
@@ -47157,6 +46416,1425 @@ function toGo(data2) {
   return data2;
 }
 
+// src/render/helm/yamlgo.ts
+var GoYamlError2 = class extends Error {
+  constructor(message, line) {
+    super(message);
+    this.line = line;
+    this.name = "GoYamlError";
+  }
+  line;
+};
+var OPTIONS = {
+  version: "1.1",
+  merge: true,
+  uniqueKeys: false,
+  strict: false,
+  customTags: (tags) => tags.filter((t) => {
+    const tag = t;
+    return tag.tag !== "tag:yaml.org,2002:timestamp" && tag.format !== "TIME";
+  })
+};
+function parseYamlDocsGo(text, maxAliasCount = 100) {
+  let docs;
+  try {
+    docs = (0, import_yaml4.parseAllDocuments)(text, OPTIONS);
+  } catch (err) {
+    throw new GoYamlError2(`yaml: ${err.message}`);
+  }
+  if (!Array.isArray(docs)) docs = [docs];
+  const out = [];
+  for (const doc of docs) {
+    const problem = doc.errors[0];
+    if (problem) throw toGoYamlError(problem, text);
+    try {
+      out.push(doc.toJS({ mapAsMap: true, maxAliasCount }));
+    } catch (err) {
+      throw new GoYamlError2(`yaml: ${err.message}`);
+    }
+  }
+  return out;
+}
+function parseYamlGo(text) {
+  const docs = parseYamlDocsGo(text);
+  return docs.length ? docs[0] : null;
+}
+function toGoYamlError(problem, text) {
+  const line = problem.linePos?.[0]?.line ?? 1;
+  const first = problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+  const lines = text.split("\n");
+  if (/Implicit map keys need to be followed by map values|Implicit keys need to be on a single line/.test(first)) {
+    let n = line;
+    while (n < lines.length && (lines[n].trim() === "" || lines[n].trim().startsWith("#"))) n++;
+    const at = n < lines.length ? n + 1 : lines.length;
+    return new GoYamlError2(`yaml: line ${at}: could not find expected ':'`, at);
+  }
+  if (/Nested mappings are not allowed|Implicit keys of flow sequence pairs|mapping values/i.test(first)) {
+    return new GoYamlError2(`yaml: line ${line}: mapping values are not allowed in this context`, line);
+  }
+  if (/Tabs are not allowed/i.test(first)) {
+    return new GoYamlError2(`yaml: line ${line}: found character that cannot start any token`, line);
+  }
+  if (/did not find expected|Missing closing|Unexpected end|flow/i.test(first)) {
+    return new GoYamlError2(`yaml: line ${line}: did not find expected node content`, line);
+  }
+  if (/indent/i.test(first)) {
+    return new GoYamlError2(`yaml: line ${line}: did not find expected key`, line);
+  }
+  return new GoYamlError2(`yaml: line ${line}: ${first}`, line);
+}
+function yamlToGo(value) {
+  return fromJS(normalizeKeys(value), "float64");
+}
+function normalizeKeys(v) {
+  if (v instanceof Map) {
+    const m = /* @__PURE__ */ new Map();
+    for (const [k, x] of v) m.set(keyString(k), normalizeKeys(x));
+    return m;
+  }
+  if (Array.isArray(v)) return v.map(normalizeKeys);
+  if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
+  if (typeof v === "bigint") return Number(v);
+  return v;
+}
+function keyString(k) {
+  if (typeof k === "string") return k;
+  if (k === null || k === void 0) return "null";
+  return String(k);
+}
+function readValuesText(text) {
+  const docs = parseYamlDocsGo(text);
+  let values = /* @__PURE__ */ new Map();
+  for (const d of docs) {
+    if (d === null || d === void 0) continue;
+    if (!(d instanceof Map)) {
+      throw new GoYamlError2(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(d)} into Go value of type map[string]interface {}`);
+    }
+    values = mergeMaps(values, yamlToGo(d));
+  }
+  return values;
+}
+function jsonKind(v) {
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "string") return "string";
+  if (typeof v === "number" || typeof v === "bigint") return "number";
+  if (typeof v === "boolean") return "bool";
+  if (v instanceof Map) return "object";
+  return "object";
+}
+function mergeMaps(a, b) {
+  const out = new Map(a);
+  for (const [k, v] of b) {
+    if (v instanceof Map) {
+      const bv = out.get(k);
+      if (bv instanceof Map) {
+        out.set(k, mergeMaps(bv, v));
+        continue;
+      }
+    }
+    out.set(k, v);
+  }
+  return out;
+}
+
+// src/render/helm/output.ts
+var INSTALL_ORDER = [
+  "PriorityClass",
+  "Namespace",
+  "NetworkPolicy",
+  "ResourceQuota",
+  "LimitRange",
+  "PodSecurityPolicy",
+  "PodDisruptionBudget",
+  "ServiceAccount",
+  "Secret",
+  "SecretList",
+  "ConfigMap",
+  "StorageClass",
+  "PersistentVolume",
+  "PersistentVolumeClaim",
+  "CustomResourceDefinition",
+  "ClusterRole",
+  "ClusterRoleList",
+  "ClusterRoleBinding",
+  "ClusterRoleBindingList",
+  "Role",
+  "RoleList",
+  "RoleBinding",
+  "RoleBindingList",
+  "Service",
+  "DaemonSet",
+  "Pod",
+  "ReplicationController",
+  "ReplicaSet",
+  "Deployment",
+  "HorizontalPodAutoscaler",
+  "StatefulSet",
+  "Job",
+  "CronJob",
+  "IngressClass",
+  "Ingress",
+  "APIService",
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration"
+];
+var HOOK_EVENTS = /* @__PURE__ */ new Set([
+  "pre-install",
+  "post-install",
+  "pre-delete",
+  "post-delete",
+  "pre-upgrade",
+  "post-upgrade",
+  "pre-rollback",
+  "post-rollback",
+  "test",
+  "test-success"
+]);
+var ManifestError = class extends Error {
+  constructor(message, file, line) {
+    super(message);
+    this.file = file;
+    this.line = line;
+    this.name = "ManifestError";
+  }
+  file;
+  line;
+};
+var WS = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+function trimLeftOffset(s, from) {
+  let i = from;
+  while (i < s.length && WS.test(s[i])) i++;
+  return i;
+}
+function splitManifests(text) {
+  const out = [];
+  const start = trimLeftOffset(text, 0);
+  const re = /(?:^|\n)---[\t\n\f\r ]*/g;
+  const body = text.slice(start);
+  const pieces = [];
+  let pos = 0;
+  let m;
+  while ((m = re.exec(body)) !== null) {
+    const cut = m[0].startsWith("\n") ? m.index + 1 : m.index;
+    pieces.push([pos, cut]);
+    pos = m.index + m[0].length;
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  pieces.push([pos, body.length]);
+  for (const [a, b] of pieces) {
+    if (goTrimSpace(body.slice(a, b)) === "") continue;
+    const s = trimLeftOffset(body, a);
+    out.push({ content: body.slice(s, b), offset: start + s });
+  }
+  return out;
+}
+function structErr(kind, fieldPath, type) {
+  throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go struct field ${fieldPath} of type ${type}`);
+}
+function parseHead(content) {
+  let doc;
+  try {
+    doc = parseYamlGo(content);
+  } catch (err) {
+    if (err instanceof GoYamlError2) throw new Error(`error converting YAML to JSON: ${err.message}`);
+    throw err;
+  }
+  const head = { apiVersion: "", kind: "", name: "", annotations: null };
+  if (doc === null || doc === void 0) return head;
+  if (!(doc instanceof Map)) {
+    throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(doc)} into Go value of type util.SimpleHead`);
+  }
+  const get = (m, k) => {
+    if (m.has(k)) return m.get(k);
+    for (const [kk, v] of m) if (typeof kk === "string" && kk.toLowerCase() === k.toLowerCase()) return v;
+    return void 0;
+  };
+  const s = (v, f) => {
+    if (v === void 0 || v === null) return "";
+    if (typeof v !== "string") structErr(jsonKind(v), f, "string");
+    return v;
+  };
+  head.apiVersion = s(get(doc, "apiVersion"), "SimpleHead.apiVersion");
+  head.kind = s(get(doc, "kind"), "SimpleHead.kind");
+  const md = get(doc, "metadata");
+  if (md !== void 0 && md !== null) {
+    if (!(md instanceof Map)) structErr(jsonKind(md), "SimpleHead.metadata", 'struct { Name string "json:\\"name\\""; Annotations map[string]string "json:\\"annotations\\"" }');
+    head.name = s(get(md, "name"), "SimpleHead.metadata.name");
+    const an = get(md, "annotations");
+    if (an !== void 0 && an !== null) {
+      if (!(an instanceof Map)) structErr(jsonKind(an), "SimpleHead.metadata.annotations", "map[string]string");
+      head.annotations = {};
+      for (const [k, v] of an) {
+        if (v !== null && typeof v !== "string") structErr(jsonKind(v), "SimpleHead.metadata.annotations", "string");
+        head.annotations[String(k)] = v ?? "";
+      }
+    }
+  }
+  return head;
+}
+function firstSegmentEndingAfter(segments, offset) {
+  let lo = 0;
+  let hi = segments.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (segments[mid].end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function segmentsOverlapping(segments, start, end) {
+  const out = [];
+  for (let i = firstSegmentEndingAfter(segments, start); i < segments.length && segments[i].start < end; i++) out.push(segments[i]);
+  return out;
+}
+function sliceSegments(segments, start, end) {
+  return segmentsOverlapping(segments, start, end).map((s) => ({ ...s, start: Math.max(s.start, start) - start, end: Math.min(s.end, end) - start }));
+}
+function lessByKind(a, b, order) {
+  const fa = order.get(a);
+  const fb = order.get(b);
+  if (fa === void 0 && fb === void 0) return a === b ? 0 : a < b ? -1 : 1;
+  if (fa === void 0) return 1;
+  if (fb === void 0) return -1;
+  return fa - fb;
+}
+function sortByKind(items, kindOf2, ordering = INSTALL_ORDER) {
+  const order = new Map(ordering.map((k, i) => [k, i]));
+  return items.map((x, i) => ({ x, i })).sort((p, q2) => lessByKind(kindOf2(p.x), kindOf2(q2.x), order) || p.i - q2.i).map((p) => p.x);
+}
+var byteCompare = (a, b) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return Buffer.compare(x, y);
+};
+function sortManifests(files) {
+  const hooks = [];
+  const generic = [];
+  const sorted = [...files].sort((a, b) => byteCompare(a.name, b.name));
+  for (const f of sorted) {
+    const base2 = f.name.slice(f.name.lastIndexOf("/") + 1);
+    if (base2.startsWith("_")) continue;
+    if (f.content.trim() === "") continue;
+    for (const d of splitManifests(f.content)) {
+      let head;
+      try {
+        head = parseHead(d.content);
+      } catch (err) {
+        const m = /line (\d+):/.exec(err.message);
+        const line = m ? Number(m[1]) + f.content.slice(0, d.offset).split("\n").length - 1 : void 0;
+        throw new ManifestError(`YAML parse error on ${f.name}: ${err.message}`, f.name, line);
+      }
+      const segments = sliceSegments(f.segments, d.offset, d.offset + d.content.length);
+      const hookTypes = head.annotations?.["helm.sh/hook"];
+      if (!head.annotations || Object.keys(head.annotations).length === 0 || hookTypes === void 0) {
+        generic.push({ name: f.name, content: d.content, head, segments });
+        continue;
+      }
+      const events = [];
+      let unknown = false;
+      for (const raw of hookTypes.split(",")) {
+        const t = raw.trim().toLowerCase();
+        if (!HOOK_EVENTS.has(t)) {
+          unknown = true;
+          break;
+        }
+        events.push(t === "test-success" ? "test" : t);
+      }
+      if (unknown) continue;
+      hooks.push({ name: f.name, content: d.content, head, segments, hook: hookTypes, hookEvents: events });
+    }
+  }
+  return { hooks: sortByKind(hooks, (h) => h.head.kind), manifests: sortByKind(generic, (m) => m.head.kind) };
+}
+function releaseManifest(crds, manifests) {
+  let b = "";
+  for (const c of crds) b += `---
+# Source: ${c.filename}
+${c.content}
+`;
+  for (const m of manifests) b += `---
+# Source: ${m.name}
+${m.content}
+`;
+  return b;
+}
+function goTrimSpace(s) {
+  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/, "").replace(/[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/, "");
+}
+function isTestHook(h) {
+  return (h.hookEvents ?? []).includes("test");
+}
+function templateStdout(manifest, hooks, opts) {
+  let manifests = goTrimSpace(manifest) + "\n";
+  if (!opts.noHooks) {
+    for (const h of hooks) {
+      if (opts.skipTests && isTestHook(h)) continue;
+      manifests += `---
+# Source: ${h.name}
+${h.content}
+`;
+    }
+  }
+  const showFiles = opts.showOnly ?? [];
+  if (showFiles.length === 0) return manifests;
+  const split2 = splitManifests(manifests).map((d) => d.content);
+  const re = /# Source: [^/\n]+\/(.+)/;
+  const toRender = [];
+  for (const raw of showFiles) {
+    const f = raw.replace(/\\/g, "/");
+    let missing = true;
+    for (const m of split2) {
+      const sub = re.exec(m);
+      if (!sub) continue;
+      let matched = false;
+      try {
+        matched = goPathMatch(f, sub[1]);
+      } catch {
+        matched = false;
+      }
+      if (!matched) continue;
+      toRender.push(m);
+      missing = false;
+    }
+    if (missing) throw new Error(`could not find template ${raw} in chart`);
+  }
+  return toRender.map((m) => `---
+${m}
+`).join("");
+}
+function outputDirWrites(crds, manifests, hooks, opts) {
+  const out = [];
+  if (opts.includeCrds) for (const c of crds) out.push({ name: c.filename, data: c.content, kind: "crd" });
+  for (const m of manifests) out.push({ name: m.name, data: m.content, kind: "manifest" });
+  if (!opts.noHooks) {
+    for (const h of hooks) {
+      if (opts.skipTests && isTestHook(h)) continue;
+      out.push({ name: h.name, data: h.content, kind: "hook" });
+    }
+  }
+  return out;
+}
+
+// src/objects/helm-provenance.ts
+function objectsFromRenderedTemplate(rendered, ctx) {
+  const where = ctx.templateFile(rendered.source) ?? ctx.fallback.file;
+  const { documents, errors } = parseYaml(rendered.content, where);
+  const tracer = new ProvenanceTracer(rendered, ctx);
+  const volatile = rendered.segments.filter((s) => s.volatile);
+  const objects = [];
+  for (const doc of documents) {
+    if (!isKubeObject(doc.value)) continue;
+    const object = makeObject(doc.value, ctx.target, new HelmSourceMap(doc.sourceMap, doc.value, tracer));
+    if (volatile.length > 0) {
+      const paths2 = volatileLeaves(doc.value, doc.sourceMap, volatile);
+      if (paths2.length > 0) object.volatilePaths = paths2;
+    }
+    objects.push(object);
+  }
+  for (const e of errors) {
+    const loc = e.line ? tracer.templateLocationOfLine(rendered.content, e.line) : void 0;
+    if (loc) Object.assign(e, { file: loc.file, line: loc.line, column: void 0 });
+  }
+  return { objects, errors };
+}
+function volatileLeaves(body, map, volatile) {
+  const out = [];
+  const visit = (value, node, at) => {
+    if (isRecord(value) || Array.isArray(value)) {
+      const child = childNodes(map, node, at);
+      if (isRecord(value)) for (const [k, v] of Object.entries(value)) visit(v, child(k), [...at, k]);
+      else value.forEach((v, i) => visit(v, child(i), [...at, i]));
+      return;
+    }
+    const range = node?.range;
+    const first = range ? volatile[firstSegmentEndingAfter(volatile, range[0])] : void 0;
+    if (range && first && first.start < range[1]) out.push(at);
+  };
+  visit(body, map.nodeAt([]), []);
+  return out;
+}
+function childNodes(map, node, at) {
+  if ((0, import_yaml5.isAlias)(node)) return (key) => map.nodeAt([...at, key]);
+  if ((0, import_yaml5.isSeq)(node)) return (key) => typeof key === "number" ? node.items[key] ?? void 0 : void 0;
+  if (!(0, import_yaml5.isMap)(node)) return () => void 0;
+  const pairs = /* @__PURE__ */ new Map();
+  for (const pair2 of node.items) {
+    const key = (0, import_yaml5.isScalar)(pair2.key) ? String(pair2.key.value) : typeof pair2.key === "string" || typeof pair2.key === "number" ? String(pair2.key) : void 0;
+    if (key !== void 0 && !pairs.has(key)) pairs.set(key, pair2.value ?? void 0);
+  }
+  return (key) => pairs.get(String(key));
+}
+var HelmSourceMap = class {
+  constructor(rendered, body, tracer) {
+    this.rendered = rendered;
+    this.body = body;
+    this.tracer = tracer;
+  }
+  rendered;
+  body;
+  tracer;
+  locate(path20) {
+    const { foundPath } = this.rendered.locate(path20);
+    const node = this.rendered.nodeAt(foundPath);
+    const keyOffset = this.rendered.offsetOf(foundPath);
+    const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
+    return { ...this.tracer.trace(foundPath, getAt(this.body, foundPath), keyOffset, valueRange), foundPath };
+  }
+};
+var VALUES_CHAIN = /\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
+var templateLines = /* @__PURE__ */ new WeakMap();
+var ProvenanceTracer = class {
+  constructor(rendered, ctx) {
+    this.rendered = rendered;
+    this.ctx = ctx;
+    let lines = templateLines.get(ctx.readFile);
+    if (!lines) templateLines.set(ctx.readFile, lines = /* @__PURE__ */ new Map());
+    this.lineCache = lines;
+  }
+  rendered;
+  ctx;
+  lineCache;
+  /** The segment that wrote the character at `offset`. */
+  segmentAt(offset) {
+    const segs = this.rendered.segments;
+    const seg = segs[firstSegmentEndingAfter(segs, offset)];
+    return seg && seg.start <= offset ? seg : void 0;
+  }
+  /** The segments that wrote [start, end) (the one at `start` for an empty range). */
+  segmentsIn(start, end) {
+    return segmentsOverlapping(this.rendered.segments, start, Math.max(end, start + 1));
+  }
+  templateLocation(seg) {
+    if (!seg) return this.ctx.fallback;
+    const file = this.ctx.templateFile(seg.source);
+    return file ? { file, line: seg.line } : this.ctx.fallback;
+  }
+  templateLocationOfLine(content, line) {
+    let offset = 0;
+    for (let l = 1; l < line && offset >= 0; l++) offset = content.indexOf("\n", offset) + 1;
+    return offset >= 0 ? this.templateLocation(this.segmentAt(offset)) : void 0;
+  }
+  templateLine(seg) {
+    const file = this.ctx.templateFile(seg.source);
+    if (!file) return "";
+    let lines = this.lineCache.get(file);
+    if (!lines) this.lineCache.set(file, lines = (this.ctx.readFile(file) ?? "").split("\n"));
+    return lines[seg.line - 1] ?? "";
+  }
+  trace(path20, value, keyOffset, valueRange) {
+    const keySegment = this.segmentAt(keyOffset);
+    const template = this.templateLocation(keySegment);
+    const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
+    const literal = written.some((s) => s.kind === "text" && this.rendered.content.slice(s.start, s.end).trim() !== "" && !isQuoteOnly(this.rendered.content.slice(s.start, s.end)));
+    const actions = written.filter((s) => s.kind === "action");
+    if (actions.length === 0 || literal && !isScalar4(value)) return { location: template, related: [] };
+    const actionTemplate = this.templateLocation(actions[actions.length - 1]);
+    const valuesPath = this.valuesPathFor(path20, value, actions);
+    const valuesLocation = valuesPath && this.valuesLocation(valuesPath);
+    if (!valuesLocation) return { location: actionTemplate, related: [] };
+    const related = [{ ...actionTemplate, label: "template" }];
+    return { location: valuesLocation, related };
+  }
+  /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
+  valuesPathFor(path20, value, actions) {
+    const chains = [];
+    for (const seg of actions) {
+      for (const m of this.templateLine(seg).matchAll(VALUES_CHAIN)) chains.push(m[1].slice(1).split("."));
+    }
+    chains.reverse();
+    const scope = this.rendered.valuesScope ?? [];
+    for (let i = 0; i < chains.length; i++) chains[i] = [...scope, ...chains[i]];
+    for (const chain of chains) {
+      const found = this.extend(chain, path20, value);
+      if (found) return found;
+    }
+    if (typeof value === "string") {
+      const part = chains.find((chain) => {
+        const v = getAt(this.ctx.values, chain);
+        return (typeof v === "string" || typeof v === "number" || typeof v === "boolean") && String(v) !== "" && value.includes(String(v));
+      });
+      if (part) return part;
+    }
+    return this.searchByValue(path20, value, scope);
+  }
+  /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
+  extend(chain, path20, value) {
+    for (let k = Math.min(path20.length, 8); k >= 0; k--) {
+      const candidate = [...chain, ...path20.slice(path20.length - k)];
+      if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
+    }
+    return void 0;
+  }
+  /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
+  searchByValue(path20, value, scope) {
+    const last = path20[path20.length - 1];
+    const key = valueKey(value);
+    if (typeof last !== "string" || key === void 0) return void 0;
+    let best;
+    for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
+      if (!valueMatches(node, value)) continue;
+      let score = 0;
+      while (score < at.length && score < path20.length && at[at.length - 1 - score] === path20[path20.length - 1 - score]) score++;
+      if (!best || score > best.score) best = { path: at, score };
+    }
+    return best && [...best.path];
+  }
+  /** The line in the highest-precedence values file that sets `path`. */
+  valuesLocation(path20) {
+    for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
+      const source = this.ctx.valuesSources[i];
+      const scope = source.scope ?? [];
+      if (scope.some((seg, k) => path20[k] !== seg)) continue;
+      const rel = path20.slice(scope.length);
+      if (source.sourceMap.has(rel)) return source.sourceMap.locate(rel).location;
+    }
+    return void 0;
+  }
+};
+var valuesIndexes = /* @__PURE__ */ new WeakMap();
+function valuesIndex(values, scope) {
+  const owner = typeof values === "object" && values !== null ? values : void 0;
+  const scopeKey = JSON.stringify(scope);
+  const cached2 = owner && valuesIndexes.get(owner)?.get(scopeKey);
+  if (cached2) return cached2;
+  const index2 = /* @__PURE__ */ new Map();
+  const visit = (node, at, depth) => {
+    if (depth > 12) return;
+    const last = at[at.length - 1];
+    const key = valueKey(node);
+    if (typeof last === "string" && key !== void 0) {
+      const bucket = `${last}\0${key}`;
+      const nodes = index2.get(bucket);
+      if (nodes) nodes.push({ at, node });
+      else index2.set(bucket, [{ at, node }]);
+    }
+    if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k], depth + 1);
+    else if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...at, i], depth + 1));
+  };
+  visit(getAt(values, scope), [...scope], 0);
+  if (owner) {
+    const byScope = valuesIndexes.get(owner) ?? /* @__PURE__ */ new Map();
+    byScope.set(scopeKey, index2);
+    valuesIndexes.set(owner, byScope);
+  }
+  return index2;
+}
+function valueKey(value) {
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return `s${String(value)}`;
+  if (value === null) return "n";
+  if (typeof value === "object") return `o${JSON.stringify(value, (_, v) => typeof v === "bigint" ? { bigint: String(v) } : v)}`;
+  return void 0;
+}
+function isScalar4(value) {
+  return value === null || typeof value !== "object" && value !== void 0;
+}
+function isQuoteOnly(text) {
+  return /^[\s"':@/.-]*$/.test(text);
+}
+function valueMatches(candidate, rendered) {
+  if (candidate === void 0) return false;
+  if (candidate === rendered) return true;
+  if (typeof rendered === "string" && (typeof candidate === "number" || typeof candidate === "boolean")) return String(candidate) === rendered;
+  if (typeof candidate === "string" && (typeof rendered === "number" || typeof rendered === "boolean")) return candidate === String(rendered);
+  if (typeof candidate === "object" && candidate !== null && typeof rendered === "object" && rendered !== null) return JSON.stringify(candidate) === JSON.stringify(rendered);
+  return false;
+}
+
+// src/render/helm-pool.ts
+import { fork } from "node:child_process";
+import { readFileSync as readFileSync5 } from "node:fs";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+var RENDER_PROCESS_FLAG = "--gitops-gate-helm-render";
+function workerSource() {
+  const here = import.meta.url;
+  if (here.endsWith(".ts")) {
+    return { file: fileURLToPath2(new URL("./helm-worker.ts", here)), execArgv: ["--import", fileURLToPath2(new URL("../../scripts/ts-loader.mjs", here))] };
+  }
+  return { file: fileURLToPath2(new URL("./helm-worker.js", here)), execArgv: [] };
+}
+var HELM_WORKER_MEMORY = { heapMb: 1024, semiSpaceMb: 16, residentMb: 2048 };
+var MEMORY_POLL_MS = 50;
+var START_TIMEOUT_MS = 6e4;
+var STDERR_TAIL = 8192;
+var current;
+var nextId = 1;
+var queue = Promise.resolve();
+function renderEnv() {
+  const env2 = {};
+  for (const name of ["TZ", "SystemRoot"]) if (process.env[name] !== void 0) env2[name] = process.env[name];
+  return env2;
+}
+function startProcess(memory) {
+  const { file, execArgv } = workerSource();
+  const child = fork(file, [RENDER_PROCESS_FLAG], {
+    execArgv: [...execArgv, `--max-old-space-size=${memory.heapMb}`, `--max-semi-space-size=${memory.semiSpaceMb}`],
+    env: renderEnv(),
+    serialization: "advanced",
+    stdio: ["ignore", "ignore", "pipe", "ipc"]
+  });
+  const proc = { child, memory, stderr: "", ready: Promise.resolve() };
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (chunk) => {
+    proc.stderr = (proc.stderr + chunk).slice(-STDERR_TAIL);
+  });
+  proc.ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`the Helm render process did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    const settle = () => {
+      clearTimeout(timer);
+      child.off("message", onReady);
+      child.off("exit", onExit);
+      child.off("error", fail);
+    };
+    const onReady = (message) => {
+      if (message !== "ready") return;
+      settle();
+      resolve();
+    };
+    const fail = (err) => {
+      settle();
+      child.kill("SIGKILL");
+      reject(err);
+    };
+    const onExit = (code, signal) => fail(new Error(`the Helm render process exited while starting (${exitText(code, signal)}): ${lastLine(proc.stderr)}`));
+    child.on("message", onReady);
+    child.on("exit", onExit);
+    child.on("error", fail);
+  });
+  proc.ready.catch(() => void 0);
+  child.unref();
+  child.channel?.unref();
+  child.stderr?.unref?.();
+  return proc;
+}
+function processWith(memory) {
+  const same = current && current.memory.heapMb === memory.heapMb && current.memory.semiSpaceMb === memory.semiSpaceMb && current.memory.residentMb === memory.residentMb;
+  if (current && !same) current.child.kill("SIGKILL");
+  if (!current || !same) current = startProcess(memory);
+  return current;
+}
+function exitText(code, signal) {
+  return signal ? `signal ${signal}` : `code ${code}`;
+}
+function lastLine(text) {
+  return text.trim().split("\n").pop() ?? "";
+}
+function residentMb(pid) {
+  if (pid === void 0 || process.platform !== "linux") return void 0;
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync5(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb === void 0 ? void 0 : Number(kb) / 1024;
+  } catch {
+    return void 0;
+  }
+}
+async function runOne(job, hardTimeoutMs2, memory) {
+  const id = nextId++;
+  const proc = processWith(memory);
+  try {
+    await proc.ready;
+  } catch (err) {
+    if (current === proc) current = void 0;
+    return { id, ok: false, crash: err.message };
+  }
+  const { child } = proc;
+  const outOfMemory = (reason) => ({ id, ok: false, crash: `the render ran out of memory: ${reason}, and was stopped`, outOfMemory: true });
+  return new Promise((resolve) => {
+    const done = (result) => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      child.off("message", onMessage);
+      child.off("error", onError);
+      child.off("close", onExit);
+      resolve(result);
+    };
+    const stop = (result) => {
+      if (current === proc) current = void 0;
+      child.kill("SIGKILL");
+      done(result);
+    };
+    const onMessage = (result) => {
+      if (result.id === id) done(result);
+    };
+    const onError = (err) => stop({ id, ok: false, crash: err.stack ?? err.message });
+    const onExit = (code, signal) => {
+      if (current === proc) current = void 0;
+      if (/heap out of memory|allocation failed/i.test(proc.stderr)) done(outOfMemory(`it needed more than the ${memory.heapMb} MB of heap a Helm render may use`));
+      else done({ id, ok: false, crash: `the Helm render process exited (${exitText(code, signal)})${proc.stderr.trim() ? `: ${lastLine(proc.stderr)}` : ""}` });
+    };
+    const timer = setTimeout(() => stop({ id, ok: false, timedOut: true }), hardTimeoutMs2);
+    const poll = setInterval(() => {
+      const mb = residentMb(child.pid);
+      if (mb !== void 0 && mb > memory.residentMb) stop(outOfMemory(`it held more than the ${memory.residentMb} MB of memory a Helm render may use`));
+    }, MEMORY_POLL_MS);
+    poll.unref();
+    child.on("message", onMessage);
+    child.on("error", onError);
+    child.on("close", onExit);
+    child.send({ ...job, id }, (err) => {
+      if (err) stop({ id, ok: false, crash: `the job could not be sent to the Helm render process: ${err.message}` });
+    });
+  });
+}
+function renderOnWorker(job, hardTimeoutMs2, memory = HELM_WORKER_MEMORY) {
+  const result = queue.then(() => runOne(job, hardTimeoutMs2, memory));
+  queue = result.catch(() => void 0);
+  return result;
+}
+
+// src/render/helm-target.ts
+function valuesScopeOf(source) {
+  const parts = source.split("/");
+  const scope = [];
+  for (let i = 1; i + 1 < parts.length; i++) if (parts[i] === "charts") scope.push(parts[++i]);
+  return scope;
+}
+function hardTimeoutMs(timeoutMs) {
+  return timeoutMs + Math.max(1e3, Math.round(timeoutMs / 2));
+}
+async function renderHelm(target, repo, options) {
+  const release = target.helm;
+  const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
+  const render = await renderOnWorker(
+    {
+      root: repo.root,
+      maxFileBytes: repo.maxFileBytes,
+      chartDir: target.path,
+      options: { releaseName: release.releaseName, namespace: release.namespace, valuesFiles: release.valuesFiles, set: release.set, timeoutMs: options.timeoutMs }
+    },
+    hardTimeoutMs(options.timeoutMs)
+  );
+  if (!render.ok) {
+    if ("timedOut" in render) {
+      return { objects: [], errors: [new InputError(chartFile, `rendering the chart did not finish within ${hardTimeoutMs(options.timeoutMs)} ms and was stopped`, "render-timeout")] };
+    }
+    if ("crash" in render) return { objects: [], errors: [new InputError(chartFile, `the Helm renderer failed: ${render.crash.split("\n")[0]}`, "helm-render-failed")] };
+    const e = render.error;
+    const file = (e.file || chartFile).split("!/")[0];
+    const reason = file === e.file || !e.file ? e.reason : `${e.file}: ${e.reason}`;
+    return { objects: [], errors: [new InputError(file, reason, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, file === e.file ? e.line : void 0, file === e.file ? e.column : void 0)] };
+  }
+  const values = render.values;
+  const valuesSources = valuesSourceMaps(repo, render.valuesSources);
+  const texts = /* @__PURE__ */ new Map();
+  const readFile = (file) => {
+    if (!texts.has(file)) {
+      try {
+        texts.set(file, repo.readText(file));
+      } catch {
+        texts.set(file, void 0);
+      }
+    }
+    return texts.get(file);
+  };
+  const templateFile = (source) => {
+    const origin = render.templateOrigins[source];
+    return origin && !origin.includes("!/") ? origin : void 0;
+  };
+  const objects = [];
+  const errors = [];
+  for (const manifest of render.manifests) {
+    const out = objectsFromRenderedTemplate(
+      { source: manifest.source, content: manifest.content, segments: manifest.provenance, valuesScope: valuesScopeOf(manifest.source) },
+      { target: target.id, templateFile, readFile, values, valuesSources, fallback: { file: chartFile, line: 1 } }
+    );
+    objects.push(...out.objects);
+    errors.push(...out.errors);
+  }
+  return { objects, errors };
+}
+function valuesSourceMaps(repo, sources) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { file, prefix } of sources) {
+    const key = `${file}\0${prefix.join("\0")}`;
+    if (file.includes("!/") || seen.has(key)) continue;
+    seen.add(key);
+    let text;
+    try {
+      text = repo.readText(file);
+    } catch {
+      continue;
+    }
+    for (const doc of parseYaml(text, file).documents) out.push({ file, sourceMap: doc.sourceMap, scope: prefix });
+  }
+  return out;
+}
+
+// src/render/types.ts
+var DEFAULT_RENDER_OPTIONS = { timeoutMs: 6e4 };
+
+// src/render/index.ts
+async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
+  if (!target.renderable) return { objects: [], errors: [] };
+  switch (target.kind) {
+    case "kustomize":
+      return renderKustomize(target, repo, options);
+    case "manifests":
+      return renderManifests(target, repo);
+    case "helm":
+      return options.helmRenderer === "helm" ? renderWithHelmBinary(target, repo, options, which("helm")) : renderHelm(target, repo, options);
+  }
+}
+
+// src/targets/discover.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+import path14 from "node:path";
+
+// src/targets/helm.ts
+import path13 from "node:path";
+var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
+function helmTargetId(chartDir, env2) {
+  return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
+}
+function conventionalReleases(repo, chartDir) {
+  const releaseName = path13.posix.basename(chartDir) || "release";
+  const base2 = { releaseName, namespace: "default", valuesFiles: [], set: [] };
+  const releases = [base2];
+  const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
+  for (const entry of repo.list(chartDir)) {
+    const m = !entry.isDir && ENV_VALUES.exec(entry.name);
+    if (m && m[1] !== "schema") releases.push({ ...base2, valuesFiles: [join2(entry.name)], env: m[1] });
+  }
+  if (repo.isDirectory(join2("values"))) {
+    for (const entry of repo.list(join2("values"))) {
+      const m = !entry.isDir && /^([A-Za-z0-9][\w.-]*)\.ya?ml$/.exec(entry.name);
+      if (m && !releases.some((r) => r.env === m[1])) releases.push({ ...base2, valuesFiles: [join2(`values/${entry.name}`)], env: m[1] });
+    }
+  }
+  return releases;
+}
+function configuredReleases(config, chartDir, repo, source) {
+  const base2 = {
+    releaseName: config.releaseName ?? (path13.posix.basename(chartDir) || "release"),
+    namespace: config.namespace ?? "default",
+    valuesFiles: [],
+    set: Object.entries(config.set ?? {}).map(([k, v]) => `${k}=${String(v)}`)
+  };
+  const lists = config.values && config.values.length > 0 ? config.values : [[]];
+  const used = /* @__PURE__ */ new Set();
+  return lists.map((files) => {
+    const valuesFiles = files.map((f) => repo.normalize(f, source));
+    const last = valuesFiles[valuesFiles.length - 1];
+    let env2 = last ? envName(last, chartDir) : void 0;
+    if (env2 && used.has(env2)) env2 = `${env2}-${used.size}`;
+    if (env2) used.add(env2);
+    return { ...base2, valuesFiles, ...env2 ? { env: env2 } : {} };
+  });
+}
+function envName(file, chartDir) {
+  const base2 = path13.posix.basename(file).replace(/\.ya?ml$/, "");
+  const m = /^values[-_.](.+)$/.exec(base2);
+  if (m) return m[1];
+  if (base2 === "values" || base2 === path13.posix.basename(chartDir)) return path13.posix.basename(path13.posix.dirname(file)) || base2;
+  return base2;
+}
+function chartInputs(repo, chartDir) {
+  const seen = /* @__PURE__ */ new Set();
+  const files = /* @__PURE__ */ new Set();
+  const errors = [];
+  const visit = (dir2) => {
+    if (seen.has(dir2)) return;
+    seen.add(dir2);
+    for (const f of repo.walk(dir2)) files.add(f);
+    const chartFile = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
+    for (const dep of fileDependencies(repo, chartFile, errors)) {
+      try {
+        const target = repo.resolveFrom(dir2, dep.path, chartFile);
+        if (repo.isDirectory(target)) visit(target);
+        else errors.push(new InputError(chartFile, `dependency "${dep.name}" points at ${dep.repository}, which is not a folder in the repository`, "file-not-found", dep.line));
+      } catch (err) {
+        if (err instanceof InputError) errors.push(new InputError(chartFile, err.reason, err.ruleId, dep.line));
+        else throw err;
+      }
+    }
+  };
+  visit(chartDir);
+  return { inputs: [...files].sort(), errors };
+}
+function fileDependencies(repo, chartFile, errors) {
+  let text;
+  try {
+    text = repo.readText(chartFile);
+  } catch (err) {
+    if (err instanceof InputError) errors.push(err);
+    return [];
+  }
+  const parsed = parseYaml(text, chartFile);
+  const doc = parsed.documents[0];
+  if (!doc || !isRecord(doc.value) || !Array.isArray(doc.value.dependencies)) return [];
+  const out = [];
+  doc.value.dependencies.forEach((dep, i) => {
+    if (!isRecord(dep) || typeof dep.repository !== "string" || !dep.repository.startsWith("file://")) return;
+    out.push({
+      name: typeof dep.name === "string" ? dep.name : `#${i}`,
+      repository: dep.repository,
+      path: dep.repository.slice("file://".length),
+      line: doc.sourceMap.locate(["dependencies", i, "repository"]).location.line
+    });
+  });
+  return out;
+}
+function helmTargets(repo, chartDir, config, configSource) {
+  const { inputs, errors } = chartInputs(repo, chartDir);
+  let releases;
+  try {
+    releases = config ? configuredReleases(config, chartDir, repo, configSource) : conventionalReleases(repo, chartDir);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { targets: [], errors: [...errors, err] };
+  }
+  const targets = releases.map(
+    (release) => ({
+      id: helmTargetId(chartDir, release.env),
+      kind: "helm",
+      path: chartDir,
+      inputs: [.../* @__PURE__ */ new Set([...inputs, ...release.valuesFiles])].sort(),
+      renderable: true,
+      helm: release
+    })
+  );
+  return { targets, errors };
+}
+
+// src/targets/discover.ts
+function targetId(kind, folder) {
+  return `${kind}:${folder === "" ? "." : folder}`;
+}
+var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
+var dirOf = (file) => {
+  const d = path14.posix.dirname(file);
+  return d === "." ? "" : d;
+};
+var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
+function matcher(globs) {
+  const list = globs.filter((g) => g.trim() !== "");
+  if (list.length === 0) return void 0;
+  const m = (0, import_picomatch2.default)(list, { dot: true });
+  return (p) => m(p);
+}
+function discoverTargets(repo, options) {
+  const errors = [];
+  const skipped = [];
+  const files = repo.walk("", errors);
+  const fileSet = new Set(files);
+  const dirs = [...new Set(files.map(dirOf))].sort();
+  const chartDirs = dirs.filter((d) => fileSet.has(d ? `${d}/Chart.yaml` : "Chart.yaml"));
+  const topCharts = chartDirs.filter((d) => !chartDirs.some((o) => o !== d && isUnder(d, o)));
+  const inChart = (file) => topCharts.some((c) => isUnder(file, c));
+  const kustomizationNames = new Set(KUSTOMIZATION_FILE_NAMES);
+  const kustDirs = dirs.filter((d) => KUSTOMIZATION_FILE_NAMES.some((n) => fileSet.has(d ? `${d}/${n}` : n)) && !inChart(d ? `${d}/x` : "x"));
+  const cache3 = /* @__PURE__ */ new Map();
+  const graphs = /* @__PURE__ */ new Map();
+  for (const d of kustDirs) graphs.set(d, loadKustomizationGraph(repo, d, cache3));
+  const included = /* @__PURE__ */ new Set();
+  for (const d of kustDirs) for (const inc of cache3.get(d)?.includes ?? []) if (inc !== d) included.add(inc);
+  const owned = /* @__PURE__ */ new Set();
+  for (const g of graphs.values()) for (const f of g.inputs) owned.add(f);
+  const roots = kustDirs.filter((d) => !included.has(d));
+  const reached = /* @__PURE__ */ new Set();
+  for (const r of roots) for (const n of graphs.get(r).nodes.keys()) reached.add(n);
+  for (const d of kustDirs) {
+    if (reached.has(d)) continue;
+    roots.push(d);
+    for (const n of graphs.get(d).nodes.keys()) reached.add(n);
+  }
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path14.posix.basename(f)));
+  const manifestFolders = groupManifests(repo, manifestCandidates, skipped);
+  const include = matcher(options.include ?? []);
+  const exclude = matcher(options.exclude ?? []);
+  const folderAllowed = (folder, markers) => {
+    const candidates = [folder === "" ? "." : folder, ...markers];
+    if (exclude && candidates.some(exclude)) return false;
+    if (include && !candidates.some(include)) return false;
+    return true;
+  };
+  const kustomizeTarget = (d) => {
+    const graph = graphs.get(d) ?? loadKustomizationGraph(repo, d, cache3);
+    graphs.set(d, graph);
+    return withProblems({ id: targetId("kustomize", d), kind: "kustomize", path: d, inputs: graph.inputs, renderable: true }, graph.errors);
+  };
+  const chartConfigs = new Map((options.charts ?? []).map((c) => [repo.normalize(c.path.replace(/^\.\/?$/, "")), c]));
+  const addHelmTargets = (d) => {
+    const found = helmTargets(repo, d, chartConfigs.get(d), options.configSource ?? "config");
+    if (found.targets.length === 0) errors.push(...found.errors);
+    targets.push(...found.targets.map((t) => withProblems(t, found.errors)));
+  };
+  const manifestsTarget = (d, list) => ({ id: targetId("manifests", d), kind: "manifests", path: d, inputs: [...list], files: [...list], renderable: true });
+  const targets = [];
+  const explicit2 = (options.targets ?? []).filter((t) => t && typeof t.path === "string");
+  if (explicit2.length > 0) {
+    for (const t of explicit2) {
+      let d;
+      try {
+        d = repo.normalize(t.path.replace(/^\.\/?$/, ""));
+      } catch (err) {
+        errors.push(err instanceof InputError ? err : new InputError(t.path, String(err), "target-not-found"));
+        continue;
+      }
+      const want = t.kind;
+      if ((!want || want === "kustomize") && findKustomizationFile(repo, d)) {
+        targets.push(kustomizeTarget(d));
+      } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
+        addHelmTargets(d);
+      } else if (!want || want === "manifests") {
+        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path14.posix.basename(f))), skipped).get(d) : void 0;
+        if (list && list.length > 0) targets.push(manifestsTarget(d, list));
+        else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
+      } else {
+        errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want} to render`, "target-not-found"));
+      }
+    }
+  } else {
+    for (const d of roots) {
+      const file = findKustomizationFile(repo, d);
+      if (!folderAllowed(d, file ? [file] : [])) continue;
+      targets.push(kustomizeTarget(d));
+    }
+    for (const d of topCharts) {
+      if (folderAllowed(d, [d ? `${d}/Chart.yaml` : "Chart.yaml"])) addHelmTargets(d);
+    }
+    for (const [d, list] of manifestFolders) {
+      const folderExcluded = exclude !== void 0 && exclude(d === "" ? "." : d);
+      const kept = list.filter((f) => !folderExcluded && !(exclude && exclude(f)) && (!include || include(f) || include(d === "" ? "." : d)));
+      for (const f of list) if (!kept.includes(f)) skipped.push({ file: f, reason: "excluded by config" });
+      if (kept.length > 0) targets.push(manifestsTarget(d, kept));
+    }
+  }
+  const seen = /* @__PURE__ */ new Set();
+  const unique = targets.filter((t) => seen.has(t.id) ? false : (seen.add(t.id), true));
+  unique.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  skipped.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  return { targets: unique, errors: dedupeErrors(errors), skipped };
+}
+function withProblems(target, problems) {
+  return problems.length > 0 ? { ...target, problems: dedupeErrors(problems) } : target;
+}
+function groupManifests(repo, candidates, skipped) {
+  const byDir = /* @__PURE__ */ new Map();
+  for (const file of candidates) {
+    const kind = classifyManifestFile(repo, file);
+    if (kind !== "manifest" && kind !== "broken") {
+      skipped.push({ file, reason: kind });
+      continue;
+    }
+    const d = dirOf(file);
+    const list = byDir.get(d);
+    if (list) list.push(file);
+    else byDir.set(d, [file]);
+  }
+  return new Map([...byDir].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([d, list]) => [d, list.sort()]));
+}
+function classifyManifestFile(repo, file) {
+  let text;
+  try {
+    text = repo.readText(file);
+  } catch {
+    return "broken";
+  }
+  if (/\.json$/i.test(file)) {
+    try {
+      JSON.parse(text);
+    } catch {
+      return "not valid JSON";
+    }
+  }
+  const { documents, errors } = parseYaml(text, file);
+  if (errors.length > 0) return "broken";
+  return documents.some((d) => isKubeObject(d.value) || isKubeList(d.value)) ? "manifest" : "not Kubernetes YAML";
+}
+function isKubeList(value) {
+  return isRecord(value) && typeof value.kind === "string" && /List$/.test(value.kind) && Array.isArray(value.items);
+}
+
+// src/targets/index.ts
+import path15 from "node:path";
+var normalize = (file) => {
+  const n = path15.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  return n === "." ? "" : n;
+};
+var TargetIndex = class {
+  constructor(targets) {
+    this.targets = targets;
+    for (const t of targets) {
+      for (const file of /* @__PURE__ */ new Set([...t.inputs, ...t.files ?? []])) {
+        const key = normalize(file);
+        const list = this.byFile.get(key);
+        if (list) list.push(t);
+        else this.byFile.set(key, [t]);
+      }
+    }
+    this.folderTargets = targets.filter((t) => t.kind === "helm");
+  }
+  targets;
+  byFile = /* @__PURE__ */ new Map();
+  folderTargets;
+  /** The targets that read `file` (a repository-relative path), in target order. */
+  targetsForFile(file) {
+    const key = normalize(file);
+    const out = new Set(this.byFile.get(key) ?? []);
+    for (const t of this.folderTargets) {
+      if (t.path === "" || key === t.path || key.startsWith(`${t.path}/`)) out.add(t);
+    }
+    return this.targets.filter((t) => out.has(t));
+  }
+  /** The targets any of `changedFiles` reaches, each once, in target order. */
+  affectedBy(changedFiles2) {
+    const hit = /* @__PURE__ */ new Set();
+    for (const file of changedFiles2) for (const t of this.targetsForFile(file)) hit.add(t);
+    return this.targets.filter((t) => hit.has(t));
+  }
+};
+
+// src/run.ts
+async function run(request) {
+  const root = path16.resolve(request.root);
+  const notes = [];
+  const startedAt = Date.now();
+  if (!request.base) {
+    const settings = resolveSettings(request, root, root);
+    const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
+    const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
+    const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
+    const active = activeRules(rules2, settings);
+    const scan2 = await scanTree(head, settings, active, budget, (all) => all);
+    notes.push(...isolationNotes(scan2.targets, settings));
+    const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
+    return {
+      settings,
+      rules: rules2,
+      findings,
+      blocking: blockingFindings(findings, settings.failOn),
+      targets: scan2.targets,
+      baseScanned: false,
+      notes,
+      coverage: coverageOf(scan2, scan2.skipped)
+    };
+  }
+  const baseCommit = await mergeBase(root, await resolveCommit(root, request.base));
+  const changes = await changedFiles(root, baseCommit);
+  const exported = await exportRevision(root, baseCommit);
+  try {
+    const settings = resolveSettings(request, root, exported.dir);
+    const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
+    const policyFiles = [...CONFIG_FILE_NAMES, ...request.configPath ? [configPathInRepository(request.configPath, root)] : [], ...settings.rules.custom];
+    for (const change of changes) {
+      const touched = [change.path, change.previousPath].filter((p) => p !== void 0);
+      if (touched.some((t) => policyFiles.some((p) => t === p || t.startsWith(`${p}/`)))) {
+        notes.push(`This change edits the gitops-gate policy (${change.path}); the base revision's policy was applied.`);
+      }
+    }
+    const baseRepo = new RepoFiles(exported.dir, { maxFileBytes: settings.limits.maxFileBytes });
+    const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
+    const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
+    const active = activeRules(rules2, settings);
+    const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
+    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths));
+    const selected = new Set(headScan.targets.map((t) => t.id));
+    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)));
+    if (baseScan.budgetSkipped > 0) {
+      notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
+    }
+    notes.push(...isolationNotes(headScan.targets, settings));
+    const marked = markAgainstBase(headScan.findings, baseScan.findings);
+    const findings = sortFindings(withExceptions(marked, settings, notes));
+    const changed = new Set(changedPaths);
+    return {
+      settings,
+      rules: rules2,
+      findings,
+      blocking: blockingFindings(findings, settings.failOn),
+      targets: headScan.targets,
+      baseScanned: true,
+      baseCommit,
+      changes,
+      targetDiffs: diffTargets(baseScan.objects, headScan.objects),
+      notes,
+      // In a pull request the files in scope are the ones it changes.
+      coverage: coverageOf(headScan, headScan.skipped.filter((s) => changed.has(s.file)))
+    };
+  } finally {
+    exported.dispose();
+  }
+}
+function isolationNotes(targets, settings) {
+  const processes = targets.some((t) => t.kind === "kustomize" || t.kind === "helm" && settings.renderer === "helm");
+  if (!processes || isolationMode() === "netns") return [];
+  return [
+    "Renderer processes ran without a network namespace of their own (this runner does not allow `unshare --net`): remote entries were refused by the gate and the processes had no git, no credentials and closed proxies, but nothing else kept them off the runner's loopback network."
+  ];
+}
+var ScanBudget = class {
+  deadline;
+  constructor(startedAt, budgetMs) {
+    this.deadline = startedAt + budgetMs;
+  }
+  remainingMs() {
+    return this.deadline - Date.now();
+  }
+};
+function coverageOf(scan2, skipped) {
+  const byReason = /* @__PURE__ */ new Map();
+  for (const s of skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+  const checked = scan2.targets.filter((t) => t.checked).length;
+  return {
+    targets: scan2.targets.length,
+    checked,
+    unchecked: scan2.targets.length - checked,
+    uncheckedFiles: scan2.uncheckedFiles,
+    skipped: [...byReason].sort(([a], [b]) => a < b ? -1 : 1).map(([reason, files]) => ({ reason, files })),
+    budgetExhausted: scan2.budgetSkipped > 0
+  };
+}
+function withExceptions(findings, settings, notes) {
+  if (settings.exceptions.length === 0) return findings;
+  const applied = applyExceptions(findings, settings.exceptions, (/* @__PURE__ */ new Date()).toISOString().slice(0, 10), settings.configSource || "config");
+  notes.push(...applied.notes);
+  return applied.findings;
+}
+function resolveSettings(request, root, policyTree) {
+  let settings = defaultSettings(root);
+  const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
+  const inBase = policyTree !== root;
+  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path16.join(policyTree, name)));
+  if (configFile !== void 0) {
+    const source = request.configPath ?? configFile;
+    let text;
+    try {
+      text = policy.readText(configFile);
+    } catch (err) {
+      const reason = err instanceof InputError ? err.reason : err.message;
+      throw new ConfigError(`${source}: cannot read the config file${inBase ? " at the base revision" : ""}: ${reason}`);
+    }
+    settings = applyConfig(settings, parseConfig(text, source), source);
+  }
+  return {
+    ...settings,
+    ...request.base ? { base: request.base } : {},
+    failOn: request.failOn ?? settings.failOn,
+    pss: { level: request.pssLevel ?? settings.pss.level, minor: request.pssVersion ?? settings.pss.minor }
+  };
+}
+function configPathInRepository(configPath, root) {
+  const relative = path16.relative(root, path16.resolve(configPath)).split(path16.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path16.isAbsolute(relative)) {
+    throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
+  }
+  return relative;
+}
+function entryExists(abs) {
+  try {
+    lstatSync(abs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
+  "kustomize-build-failed",
+  "render-timeout",
+  "render-output-too-large",
+  "kustomize-not-found",
+  "helm-render-failed",
+  "helm-not-found",
+  "kustomization-not-rendered",
+  "kustomization-cycle",
+  "scan-time-budget"
+]);
+async function scanTree(repo, settings, rules2, budget, select) {
+  const discovery = discoverTargets(repo, settings.discovery);
+  const problems = discovery.errors.map((error) => ({ error, subject: subjectOf(repo, error) }));
+  const findings = [];
+  const targets = [];
+  const objects = /* @__PURE__ */ new Map();
+  let budgetSkipped = 0;
+  for (const target of select(discovery.targets)) {
+    const remaining = budget.remainingMs();
+    let output;
+    if (remaining <= 0) {
+      budgetSkipped++;
+      const reason = `not rendered: the scan's time budget (${Math.round(settings.limits.scanTimeoutMs / 1e3)} s, limits.scanTimeoutSeconds) ran out first; nothing from this target is checked`;
+      output = { objects: [], errors: [new InputError(targetFile(repo, target), reason, "scan-time-budget")] };
+    } else {
+      const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
+      output = await renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer });
+    }
+    const targetErrors = [...target.problems ?? [], ...output.errors];
+    const inputsDigest = memo(() => digest("target", target.id, ...target.inputs.map((f) => `${f}\0${repo.contentDigest(f)}`)));
+    for (const error of targetErrors) {
+      problems.push({ error, target: target.id, subject: TARGET_LEVEL_RULES.has(error.ruleId) ? inputsDigest() : subjectOf(repo, error) });
+    }
+    const identities = /* @__PURE__ */ new Map();
+    objects.set(target.id, identities);
+    for (const object of output.objects) {
+      findings.push(...checkObject(object, rules2, { pss: settings.pss }));
+      identities.set(`${object.apiVersion.split("/")[0]}/${object.kind}/${object.namespace ?? ""}/${object.name}`, object);
+    }
+    const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
+    targets.push({
+      id: target.id,
+      kind: target.kind,
+      path: target.path,
+      rendered: target.renderable,
+      objects: output.objects.length,
+      checked: unchecked.length === 0,
+      ...unchecked.length > 0 ? { unchecked } : {}
+    });
+  }
+  findings.push(...inputFindings(problems, settings.rules.severity));
+  const uncheckedFiles = new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file)).size;
+  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped };
+}
+function targetFile(repo, target) {
+  const join2 = (name) => target.path ? `${target.path}/${name}` : name;
+  if (target.kind === "helm") return join2("Chart.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path16.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path16.posix.basename(f))) ?? join2("kustomization.yaml");
+  return target.files?.[0] ?? (target.path || ".");
+}
+function subjectOf(repo, error) {
+  return isCoverageRule(error.ruleId) ? digest("file", error.file, repo.contentDigest(error.file)) : void 0;
+}
+function memo(compute) {
+  let value;
+  return () => (value ??= { v: compute() }).v;
+}
+function diffTargets(base2, head) {
+  const diffs = [];
+  for (const [target, after] of head) {
+    const before = base2.get(target) ?? /* @__PURE__ */ new Map();
+    const diff = { target, added: [], changed: [], removed: [] };
+    for (const [key, object] of after) {
+      const old = before.get(key);
+      if (!old) diff.added.push(refOf(object));
+      else if (comparableBody(old) !== comparableBody(object)) diff.changed.push(refOf(object));
+    }
+    for (const [key, object] of before) if (!after.has(key)) diff.removed.push(refOf(object));
+    diffs.push(diff);
+  }
+  return diffs;
+}
+function comparableBody(object) {
+  return canonicalJson(withoutVolatile(object));
+}
+function withoutVolatile(object) {
+  if (!object.volatilePaths?.length) return object.body;
+  const copy = structuredClone(object.body);
+  for (const p of object.volatilePaths) {
+    const parent = getAt(copy, p.slice(0, -1));
+    if (parent && typeof parent === "object") parent[p[p.length - 1]] = "(volatile)";
+  }
+  return copy;
+}
+function canonicalJson(value) {
+  return JSON.stringify(
+    value,
+    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) : v
+  );
+}
+
+// src/cli/template.ts
+import { appendFileSync, existsSync as existsSync2, mkdirSync as mkdirSync4, writeFileSync as writeFileSync3 } from "node:fs";
+import path19 from "node:path";
+
 // src/render/helm/chart.ts
 import path17 from "node:path";
 
@@ -47173,24 +47851,51 @@ var ArchiveError = class extends Error {
     this.name = "ArchiveError";
   }
 };
+var SHARED = "the chart and every archive nested in it count together";
+var ArchiveBudget = class {
+  constructor(limits = DEFAULT_ARCHIVE_LIMITS) {
+    this.limits = limits;
+    this.bytesLeft = limits.maxTotalBytes;
+    this.entriesLeft = limits.maxEntries;
+  }
+  limits;
+  bytesLeft;
+  entriesLeft;
+  /** What the archives read so far took. */
+  get used() {
+    return { bytes: this.limits.maxTotalBytes - this.bytesLeft, entries: this.limits.maxEntries - Math.max(0, this.entriesLeft) };
+  }
+  /** Gunzips `data`, never holding more than what is left of the budget, and takes the bytes it expands to. */
+  gunzip(data2, archive) {
+    const tooLarge = () => new ArchiveError(`decompressed chart is larger than the maximum size ${this.limits.maxTotalBytes} (reading ${archive}; ${SHARED})`);
+    if (this.bytesLeft < 1) throw tooLarge();
+    let out;
+    try {
+      out = gunzipSync(data2, { maxOutputLength: this.bytesLeft });
+    } catch (err) {
+      if (err instanceof RangeError || err.code === "ERR_BUFFER_TOO_LARGE") throw tooLarge();
+      throw new ArchiveError(`cannot gunzip archive ${archive}: ${err.message}`);
+    }
+    this.bytesLeft -= out.length;
+    return out;
+  }
+  /** Takes one tar entry. */
+  entry(archive) {
+    if (--this.entriesLeft < 0) throw new ArchiveError(`decompressed chart has more than ${this.limits.maxEntries} entries (reading ${archive}; ${SHARED})`);
+  }
+  /** Checks one file's size. */
+  file(name, size, archive) {
+    if (size > this.limits.maxEntryBytes) {
+      throw new ArchiveError(`decompressed chart file "${name}" is larger than the maximum file size ${this.limits.maxEntryBytes} (reading ${archive})`);
+    }
+  }
+};
 function isGzip(data2) {
   return data2.length >= 2 && data2[0] === 31 && data2[1] === 139;
 }
-function readTarGz(data2, limits = DEFAULT_ARCHIVE_LIMITS) {
-  let tar;
-  if (isGzip(data2)) {
-    try {
-      tar = gunzipSync(data2, { maxOutputLength: limits.maxTotalBytes + 1024 * 1024 });
-    } catch (err) {
-      if (err instanceof RangeError || /maxOutputLength|buffer/i.test(err.message)) {
-        throw new ArchiveError(`decompressed archive is larger than the maximum size of ${limits.maxTotalBytes} bytes; refusing to read it (possible archive bomb)`);
-      }
-      throw new ArchiveError(`cannot gunzip archive: ${err.message}`);
-    }
-  } else {
-    throw new ArchiveError("file does not appear to be a gzipped archive; got 'application/octet-stream'");
-  }
-  return readTar(tar, limits);
+function readTarGz(data2, budget = new ArchiveBudget(), archive = "archive") {
+  if (!isGzip(data2)) throw new ArchiveError("file does not appear to be a gzipped archive; got 'application/octet-stream'");
+  return readTar(budget.gunzip(data2, archive), budget, archive);
 }
 function cstring(buf, start, len) {
   let end = start;
@@ -47235,17 +47940,15 @@ function cleanEntryName(raw) {
   }
   return parts.join("/");
 }
-function readTar(tar, limits = DEFAULT_ARCHIVE_LIMITS) {
+function readTar(tar, budget, archive) {
   const entries2 = [];
   let pos = 0;
-  let total = 0;
-  let count = 0;
   let longName;
   let pax = {};
   while (pos + 512 <= tar.length) {
     const header = tar.subarray(pos, pos + 512);
     if (header.every((b) => b === 0)) break;
-    if (++count > limits.maxEntries) throw new ArchiveError(`archive has more than ${limits.maxEntries} entries; refusing to read it`);
+    budget.entry(archive);
     const sum = octal(header, 148, 8);
     let calc = 0;
     for (let i = 0; i < 512; i++) calc += i >= 148 && i < 156 ? 32 : header[i];
@@ -47282,162 +47985,10 @@ function readTar(tar, limits = DEFAULT_ARCHIVE_LIMITS) {
     if (type !== "0" && type !== "7") continue;
     if (name === "pax_global_header") continue;
     const clean2 = cleanEntryName(name);
-    if (size > limits.maxEntryBytes) {
-      throw new ArchiveError(`decompressed chart file "${clean2}" is larger than the maximum file size ${limits.maxEntryBytes}`);
-    }
-    total += size;
-    if (total > limits.maxTotalBytes) {
-      throw new ArchiveError(`decompressed chart is larger than the maximum size ${limits.maxTotalBytes}; refusing to read it (possible archive bomb)`);
-    }
+    budget.file(clean2, size, archive);
     entries2.push({ name: clean2, data: Buffer.from(tar.subarray(dataStart, dataEnd)) });
   }
   return entries2;
-}
-
-// src/render/helm/glob.ts
-var BadPatternError = class extends Error {
-  constructor() {
-    super("syntax error in pattern");
-    this.name = "BadPatternError";
-  }
-};
-function goPathMatch(pattern, name) {
-  return new RegExp("^" + goPatternToRegex(pattern) + "$", "su").test(name);
-}
-function goPatternToRegex(pattern) {
-  const p = [...pattern];
-  let out = "";
-  let i = 0;
-  while (i < p.length) {
-    const c = p[i];
-    if (c === "*") {
-      out += "[^/]*";
-      i++;
-    } else if (c === "?") {
-      out += "[^/]";
-      i++;
-    } else if (c === "\\") {
-      if (i + 1 >= p.length) throw new BadPatternError();
-      out += escapeRe(p[i + 1]);
-      i += 2;
-    } else if (c === "[") {
-      i++;
-      let neg = false;
-      if (p[i] === "^") {
-        neg = true;
-        i++;
-      }
-      let cls = "";
-      let first = true;
-      for (; ; ) {
-        if (i >= p.length) throw new BadPatternError();
-        if (p[i] === "]" && !first) {
-          i++;
-          break;
-        }
-        first = false;
-        let lo = p[i];
-        if (lo === "\\") {
-          i++;
-          if (i >= p.length) throw new BadPatternError();
-          lo = p[i];
-        } else if (lo === "-" || lo === "]") {
-          throw new BadPatternError();
-        }
-        i++;
-        if (p[i] === "-" && p[i + 1] !== "]") {
-          i++;
-          let hi = p[i];
-          if (hi === void 0) throw new BadPatternError();
-          if (hi === "\\") {
-            i++;
-            hi = p[i];
-            if (hi === void 0) throw new BadPatternError();
-          }
-          i++;
-          cls += escapeClass(lo) + "-" + escapeClass(hi);
-        } else {
-          cls += escapeClass(lo);
-        }
-      }
-      out += neg ? `(?!/)[^${cls}]` : `[${cls}]`;
-    } else {
-      out += escapeRe(c);
-      i++;
-    }
-  }
-  return out;
-}
-function escapeRe(c) {
-  return c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-}
-function escapeClass(c) {
-  return c.replace(/[\]\\^-]/g, "\\$&");
-}
-function compileGlob(pattern) {
-  return new RegExp("^" + globToRegex([...pattern], { i: 0 }, false) + "$", "su");
-}
-function globToRegex(p, pos, inAlt) {
-  let out = "";
-  while (pos.i < p.length) {
-    const c = p[pos.i];
-    if (inAlt && (c === "," || c === "}")) return out;
-    if (c === "*") {
-      if (p[pos.i + 1] === "*") {
-        out += ".*";
-        pos.i += 2;
-      } else {
-        out += "[^/]*";
-        pos.i++;
-      }
-    } else if (c === "?") {
-      out += "[^/]";
-      pos.i++;
-    } else if (c === "\\") {
-      if (pos.i + 1 >= p.length) throw new BadPatternError();
-      out += escapeRe(p[pos.i + 1]);
-      pos.i += 2;
-    } else if (c === "[") {
-      pos.i++;
-      let neg = false;
-      if (p[pos.i] === "!" || p[pos.i] === "^") {
-        neg = true;
-        pos.i++;
-      }
-      let cls = "";
-      while (pos.i < p.length && p[pos.i] !== "]") {
-        const lo = p[pos.i];
-        if (p[pos.i + 1] === "-" && pos.i + 2 < p.length && p[pos.i + 2] !== "]") {
-          cls += escapeClass(lo) + "-" + escapeClass(p[pos.i + 2]);
-          pos.i += 3;
-        } else {
-          cls += escapeClass(lo);
-          pos.i++;
-        }
-      }
-      if (pos.i >= p.length) throw new BadPatternError();
-      pos.i++;
-      out += neg ? `[^${cls}/]` : `[${cls}]`;
-    } else if (c === "{") {
-      pos.i++;
-      const alts = [];
-      for (; ; ) {
-        alts.push(globToRegex(p, pos, true));
-        if (pos.i >= p.length) throw new BadPatternError();
-        if (p[pos.i] === "}") {
-          pos.i++;
-          break;
-        }
-        pos.i++;
-      }
-      out += "(?:" + alts.join("|") + ")";
-    } else {
-      out += escapeRe(c);
-      pos.i++;
-    }
-  }
-  if (inAlt) throw new BadPatternError();
-  return out;
 }
 
 // src/render/helm/semver.ts
@@ -47599,128 +48150,6 @@ function isCompatibleRange(constraint, version) {
   return c.some((and) => and.every((x) => check(x, v)));
 }
 
-// src/render/helm/yamlgo.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-var GoYamlError2 = class extends Error {
-  constructor(message, line) {
-    super(message);
-    this.line = line;
-    this.name = "GoYamlError";
-  }
-  line;
-};
-var OPTIONS = {
-  version: "1.1",
-  merge: true,
-  uniqueKeys: false,
-  strict: false,
-  customTags: (tags) => tags.filter((t) => {
-    const tag = t;
-    return tag.tag !== "tag:yaml.org,2002:timestamp" && tag.format !== "TIME";
-  })
-};
-function parseYamlDocsGo(text, maxAliasCount = 100) {
-  let docs;
-  try {
-    docs = (0, import_yaml4.parseAllDocuments)(text, OPTIONS);
-  } catch (err) {
-    throw new GoYamlError2(`yaml: ${err.message}`);
-  }
-  if (!Array.isArray(docs)) docs = [docs];
-  const out = [];
-  for (const doc of docs) {
-    const problem = doc.errors[0];
-    if (problem) throw toGoYamlError(problem, text);
-    try {
-      out.push(doc.toJS({ mapAsMap: true, maxAliasCount }));
-    } catch (err) {
-      throw new GoYamlError2(`yaml: ${err.message}`);
-    }
-  }
-  return out;
-}
-function parseYamlGo(text) {
-  const docs = parseYamlDocsGo(text);
-  return docs.length ? docs[0] : null;
-}
-function toGoYamlError(problem, text) {
-  const line = problem.linePos?.[0]?.line ?? 1;
-  const first = problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-  const lines = text.split("\n");
-  if (/Implicit map keys need to be followed by map values|Implicit keys need to be on a single line/.test(first)) {
-    let n = line;
-    while (n < lines.length && (lines[n].trim() === "" || lines[n].trim().startsWith("#"))) n++;
-    const at = n < lines.length ? n + 1 : lines.length;
-    return new GoYamlError2(`yaml: line ${at}: could not find expected ':'`, at);
-  }
-  if (/Nested mappings are not allowed|Implicit keys of flow sequence pairs|mapping values/i.test(first)) {
-    return new GoYamlError2(`yaml: line ${line}: mapping values are not allowed in this context`, line);
-  }
-  if (/Tabs are not allowed/i.test(first)) {
-    return new GoYamlError2(`yaml: line ${line}: found character that cannot start any token`, line);
-  }
-  if (/did not find expected|Missing closing|Unexpected end|flow/i.test(first)) {
-    return new GoYamlError2(`yaml: line ${line}: did not find expected node content`, line);
-  }
-  if (/indent/i.test(first)) {
-    return new GoYamlError2(`yaml: line ${line}: did not find expected key`, line);
-  }
-  return new GoYamlError2(`yaml: line ${line}: ${first}`, line);
-}
-function yamlToGo(value) {
-  return fromJS(normalizeKeys(value), "float64");
-}
-function normalizeKeys(v) {
-  if (v instanceof Map) {
-    const m = /* @__PURE__ */ new Map();
-    for (const [k, x] of v) m.set(keyString(k), normalizeKeys(x));
-    return m;
-  }
-  if (Array.isArray(v)) return v.map(normalizeKeys);
-  if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
-  if (typeof v === "bigint") return Number(v);
-  return v;
-}
-function keyString(k) {
-  if (typeof k === "string") return k;
-  if (k === null || k === void 0) return "null";
-  return String(k);
-}
-function readValuesText(text) {
-  const docs = parseYamlDocsGo(text);
-  let values = /* @__PURE__ */ new Map();
-  for (const d of docs) {
-    if (d === null || d === void 0) continue;
-    if (!(d instanceof Map)) {
-      throw new GoYamlError2(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(d)} into Go value of type map[string]interface {}`);
-    }
-    values = mergeMaps(values, yamlToGo(d));
-  }
-  return values;
-}
-function jsonKind(v) {
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "string") return "string";
-  if (typeof v === "number" || typeof v === "bigint") return "number";
-  if (typeof v === "boolean") return "bool";
-  if (v instanceof Map) return "object";
-  return "object";
-}
-function mergeMaps(a, b) {
-  const out = new Map(a);
-  for (const [k, v] of b) {
-    if (v instanceof Map) {
-      const bv = out.get(k);
-      if (bv instanceof Map) {
-        out.set(k, mergeMaps(bv, v));
-        continue;
-      }
-    }
-    out.set(k, v);
-  }
-  return out;
-}
-
 // src/render/helm/chart.ts
 var ChartError = class extends Error {
   constructor(message, file) {
@@ -47730,6 +48159,9 @@ var ChartError = class extends Error {
   }
   file;
 };
+function withBudget(options) {
+  return options.archiveBudget ? { ...options, archiveBudget: options.archiveBudget } : { ...options, archiveBudget: new ArchiveBudget(options.archiveLimits) };
+}
 var UTF8_BOM = Buffer.from([239, 187, 191]);
 function trimBom(b) {
   return b.subarray(0, 3).equals(UTF8_BOM) ? b.subarray(3) : b;
@@ -47794,12 +48226,14 @@ function helmIgnored(rules2, n, isDir) {
   return false;
 }
 function loadChart(repo, chartPath, options = {}) {
+  options = withBudget(options);
   const rel = repo.normalize(chartPath);
   if (repo.isDirectory(rel)) return loadDir(repo, rel, options);
   if (repo.isFile(rel)) return loadArchive(repo.readBytes(rel), rel, options);
   throw new ChartError(`path "${chartPath}" not found`, chartPath);
 }
 function loadDir(repo, dir2, options = {}) {
+  options = withBudget(options);
   const maxFiles = options.maxFiles ?? 2e4;
   let rules2;
   const ignoreFile = dir2 ? `${dir2}/.helmignore` : ".helmignore";
@@ -47826,9 +48260,10 @@ function loadDir(repo, dir2, options = {}) {
   return loadFiles(files, dir2 || ".", options);
 }
 function loadArchive(data2, origin, options = {}) {
+  options = withBudget(options);
   let entries2;
   try {
-    entries2 = readTarGz(data2, options.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS);
+    entries2 = readTarGz(data2, options.archiveBudget, origin);
   } catch (err) {
     if (err instanceof ArchiveError) throw new ChartError(err.message, origin);
     throw err;
@@ -47846,6 +48281,7 @@ function loadArchive(data2, origin, options = {}) {
   return loadFiles(files, origin, options);
 }
 function loadFiles(files, origin, options = {}) {
+  options = withBudget(options);
   let metadata;
   let requirements;
   const chart = { metadata: void 0, templates: [], values: /* @__PURE__ */ new Map(), files: [], dependencies: [], origin };
@@ -48155,15 +48591,15 @@ function cleanupExecError(filename, message) {
   const parts = WARN_RE.exec(tokens[2]);
   if (parts) return `execution error at (${location}): ${parts[1]}`;
   const traces = [];
-  let current = message;
-  while (current !== void 0) {
-    const p = parseExecErrorString(current);
+  let current2 = message;
+  while (current2 !== void 0) {
+    const p = parseExecErrorString(current2);
     if (!p) return message;
     const last = traces[traces.length - 1];
     if (!last || last.location !== p.trace.location || last.message !== p.trace.message || last.executedFunction !== p.trace.executedFunction) {
       traces.push(p.trace);
     }
-    current = p.next;
+    current2 = p.next;
   }
   let out = "";
   for (const t of traces) {
@@ -49039,9 +49475,9 @@ function mergeUserValues(repo, opts, sources = []) {
   let base2 = /* @__PURE__ */ new Map();
   for (const filePath of opts.valuesFiles ?? []) {
     const text = readRepoText(repo, filePath);
-    let current;
+    let current2;
     try {
-      current = readValuesText(text);
+      current2 = readValuesText(text);
     } catch (err) {
       if (err instanceof GoYamlError2) {
         const msg = err.message.startsWith("yaml:") ? `error converting YAML to JSON: ${err.message}` : err.message;
@@ -49050,7 +49486,7 @@ function mergeUserValues(repo, opts, sources = []) {
       throw err;
     }
     for (const d of parseYaml(text, filePath).documents) sources.push({ file: repo.normalize(filePath), sourceMap: d.sourceMap, prefix: [] });
-    base2 = mergeMaps(base2, current);
+    base2 = mergeMaps(base2, current2);
   }
   for (const value of opts.setJson ?? []) {
     const trimmed = value.trim();
@@ -49385,13 +49821,15 @@ function stripNoValue(output, segments) {
     i = output.indexOf(NV, i + NV.length);
   }
   const map = (off) => {
-    let shift = 0;
-    for (const r of removed) {
-      if (r + NV.length <= off) shift += NV.length;
-      else if (r < off) shift += off - r;
-      else break;
+    let lo = 0;
+    let hi = removed.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (removed[mid] + NV.length <= off) lo = mid + 1;
+      else hi = mid;
     }
-    return off - shift;
+    const inside = lo < removed.length && removed[lo] < off ? off - removed[lo] : 0;
+    return off - lo * NV.length - inside;
   };
   const segs = [];
   for (const s of segments) {
@@ -54786,7 +55224,7 @@ function quoteStr(s) {
 }
 
 // src/render/helm/funcs/yaml.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 
 // src/render/helm/funcs/yamlemit.ts
 var ASCII2 = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
@@ -55923,7 +56361,7 @@ var YamlUnmarshalError = class extends Error {
   }
 };
 function yamlV2DecodeJSONable(text) {
-  const docs = (0, import_yaml5.parseAllDocuments)(text, {
+  const docs = (0, import_yaml6.parseAllDocuments)(text, {
     version: "1.1",
     schema: "failsafe",
     uniqueKeys: false,
@@ -55940,22 +56378,22 @@ function yamlV2DecodeJSONable(text) {
   const conv = (node, depth) => {
     if (depth > 1e4) throw new YamlUnmarshalError("error converting YAML to JSON: yaml: exceeded max depth");
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml5.isAlias)(node)) {
+    if ((0, import_yaml6.isAlias)(node)) {
       const target = node.resolve(doc);
       if (target === void 0) {
         throw new YamlUnmarshalError(`error converting YAML to JSON: yaml: unknown anchor '${String(node.source)}' referenced`);
       }
       return conv(target, depth + 1);
     }
-    if ((0, import_yaml5.isScalar)(node)) return scalarValue(node);
-    if ((0, import_yaml5.isSeq)(node)) return node.items.map((it) => conv(it, depth + 1));
-    if ((0, import_yaml5.isMap)(node)) {
+    if ((0, import_yaml6.isScalar)(node)) return scalarValue(node);
+    if ((0, import_yaml6.isSeq)(node)) return node.items.map((it) => conv(it, depth + 1));
+    if ((0, import_yaml6.isMap)(node)) {
       const m = /* @__PURE__ */ new Map();
       const merges = [];
       for (const pair2 of node.items) {
-        if (!(0, import_yaml5.isPair)(pair2)) continue;
+        if (!(0, import_yaml6.isPair)(pair2)) continue;
         const kn = pair2.key;
-        if ((0, import_yaml5.isScalar)(kn) && kn.value === "<<" && kn.type === import_yaml5.Scalar.PLAIN && !kn.tag) {
+        if ((0, import_yaml6.isScalar)(kn) && kn.value === "<<" && kn.type === import_yaml6.Scalar.PLAIN && !kn.tag) {
           merges.push(conv(pair2.value, depth + 1));
           continue;
         }
@@ -55985,7 +56423,7 @@ function yamlV2DecodeJSONable(text) {
 function scalarValue(node) {
   const raw = typeof node.value === "string" ? node.value : String(node.value);
   const tag = node.tag;
-  const plain = node.type === import_yaml5.Scalar.PLAIN || node.type === void 0;
+  const plain = node.type === import_yaml6.Scalar.PLAIN || node.type === void 0;
   if (tag && tag !== "!") {
     const short = tag.replace(/^tag:yaml.org,2002:/, "!!");
     switch (short) {
@@ -56300,274 +56738,6 @@ function markVolatile(fn) {
 }
 function engineToYaml(v) {
   return helmToYaml(v);
-}
-
-// src/render/helm/output.ts
-var INSTALL_ORDER = [
-  "PriorityClass",
-  "Namespace",
-  "NetworkPolicy",
-  "ResourceQuota",
-  "LimitRange",
-  "PodSecurityPolicy",
-  "PodDisruptionBudget",
-  "ServiceAccount",
-  "Secret",
-  "SecretList",
-  "ConfigMap",
-  "StorageClass",
-  "PersistentVolume",
-  "PersistentVolumeClaim",
-  "CustomResourceDefinition",
-  "ClusterRole",
-  "ClusterRoleList",
-  "ClusterRoleBinding",
-  "ClusterRoleBindingList",
-  "Role",
-  "RoleList",
-  "RoleBinding",
-  "RoleBindingList",
-  "Service",
-  "DaemonSet",
-  "Pod",
-  "ReplicationController",
-  "ReplicaSet",
-  "Deployment",
-  "HorizontalPodAutoscaler",
-  "StatefulSet",
-  "Job",
-  "CronJob",
-  "IngressClass",
-  "Ingress",
-  "APIService",
-  "MutatingWebhookConfiguration",
-  "ValidatingWebhookConfiguration"
-];
-var HOOK_EVENTS = /* @__PURE__ */ new Set([
-  "pre-install",
-  "post-install",
-  "pre-delete",
-  "post-delete",
-  "pre-upgrade",
-  "post-upgrade",
-  "pre-rollback",
-  "post-rollback",
-  "test",
-  "test-success"
-]);
-var ManifestError = class extends Error {
-  constructor(message, file, line) {
-    super(message);
-    this.file = file;
-    this.line = line;
-    this.name = "ManifestError";
-  }
-  file;
-  line;
-};
-var WS = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
-function trimLeftOffset(s, from) {
-  let i = from;
-  while (i < s.length && WS.test(s[i])) i++;
-  return i;
-}
-function splitManifests(text) {
-  const out = [];
-  const start = trimLeftOffset(text, 0);
-  const re = /(?:^|\n)---[\t\n\f\r ]*/g;
-  const body = text.slice(start);
-  const pieces = [];
-  let pos = 0;
-  let m;
-  while ((m = re.exec(body)) !== null) {
-    const cut = m[0].startsWith("\n") ? m.index + 1 : m.index;
-    pieces.push([pos, cut]);
-    pos = m.index + m[0].length;
-    if (m[0].length === 0) re.lastIndex++;
-  }
-  pieces.push([pos, body.length]);
-  for (const [a, b] of pieces) {
-    if (goTrimSpace(body.slice(a, b)) === "") continue;
-    const s = trimLeftOffset(body, a);
-    out.push({ content: body.slice(s, b), offset: start + s });
-  }
-  return out;
-}
-function structErr(kind, fieldPath, type) {
-  throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go struct field ${fieldPath} of type ${type}`);
-}
-function parseHead(content) {
-  let doc;
-  try {
-    doc = parseYamlGo(content);
-  } catch (err) {
-    if (err instanceof GoYamlError2) throw new Error(`error converting YAML to JSON: ${err.message}`);
-    throw err;
-  }
-  const head = { apiVersion: "", kind: "", name: "", annotations: null };
-  if (doc === null || doc === void 0) return head;
-  if (!(doc instanceof Map)) {
-    throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(doc)} into Go value of type util.SimpleHead`);
-  }
-  const get = (m, k) => {
-    if (m.has(k)) return m.get(k);
-    for (const [kk, v] of m) if (typeof kk === "string" && kk.toLowerCase() === k.toLowerCase()) return v;
-    return void 0;
-  };
-  const s = (v, f) => {
-    if (v === void 0 || v === null) return "";
-    if (typeof v !== "string") structErr(jsonKind(v), f, "string");
-    return v;
-  };
-  head.apiVersion = s(get(doc, "apiVersion"), "SimpleHead.apiVersion");
-  head.kind = s(get(doc, "kind"), "SimpleHead.kind");
-  const md = get(doc, "metadata");
-  if (md !== void 0 && md !== null) {
-    if (!(md instanceof Map)) structErr(jsonKind(md), "SimpleHead.metadata", 'struct { Name string "json:\\"name\\""; Annotations map[string]string "json:\\"annotations\\"" }');
-    head.name = s(get(md, "name"), "SimpleHead.metadata.name");
-    const an = get(md, "annotations");
-    if (an !== void 0 && an !== null) {
-      if (!(an instanceof Map)) structErr(jsonKind(an), "SimpleHead.metadata.annotations", "map[string]string");
-      head.annotations = {};
-      for (const [k, v] of an) {
-        if (v !== null && typeof v !== "string") structErr(jsonKind(v), "SimpleHead.metadata.annotations", "string");
-        head.annotations[String(k)] = v ?? "";
-      }
-    }
-  }
-  return head;
-}
-function sliceSegments(segments, start, end) {
-  const out = [];
-  for (const s of segments) {
-    if (s.end <= start || s.start >= end) continue;
-    out.push({ ...s, start: Math.max(s.start, start) - start, end: Math.min(s.end, end) - start });
-  }
-  return out;
-}
-function lessByKind(a, b, order) {
-  const fa = order.get(a);
-  const fb = order.get(b);
-  if (fa === void 0 && fb === void 0) return a === b ? 0 : a < b ? -1 : 1;
-  if (fa === void 0) return 1;
-  if (fb === void 0) return -1;
-  return fa - fb;
-}
-function sortByKind(items, kindOf2, ordering = INSTALL_ORDER) {
-  const order = new Map(ordering.map((k, i) => [k, i]));
-  return items.map((x, i) => ({ x, i })).sort((p, q2) => lessByKind(kindOf2(p.x), kindOf2(q2.x), order) || p.i - q2.i).map((p) => p.x);
-}
-var byteCompare = (a, b) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return Buffer.compare(x, y);
-};
-function sortManifests(files) {
-  const hooks = [];
-  const generic = [];
-  const sorted = [...files].sort((a, b) => byteCompare(a.name, b.name));
-  for (const f of sorted) {
-    const base2 = f.name.slice(f.name.lastIndexOf("/") + 1);
-    if (base2.startsWith("_")) continue;
-    if (f.content.trim() === "") continue;
-    for (const d of splitManifests(f.content)) {
-      let head;
-      try {
-        head = parseHead(d.content);
-      } catch (err) {
-        const m = /line (\d+):/.exec(err.message);
-        const line = m ? Number(m[1]) + f.content.slice(0, d.offset).split("\n").length - 1 : void 0;
-        throw new ManifestError(`YAML parse error on ${f.name}: ${err.message}`, f.name, line);
-      }
-      const segments = sliceSegments(f.segments, d.offset, d.offset + d.content.length);
-      const hookTypes = head.annotations?.["helm.sh/hook"];
-      if (!head.annotations || Object.keys(head.annotations).length === 0 || hookTypes === void 0) {
-        generic.push({ name: f.name, content: d.content, head, segments });
-        continue;
-      }
-      const events = [];
-      let unknown = false;
-      for (const raw of hookTypes.split(",")) {
-        const t = raw.trim().toLowerCase();
-        if (!HOOK_EVENTS.has(t)) {
-          unknown = true;
-          break;
-        }
-        events.push(t === "test-success" ? "test" : t);
-      }
-      if (unknown) continue;
-      hooks.push({ name: f.name, content: d.content, head, segments, hook: hookTypes, hookEvents: events });
-    }
-  }
-  return { hooks: sortByKind(hooks, (h) => h.head.kind), manifests: sortByKind(generic, (m) => m.head.kind) };
-}
-function releaseManifest(crds, manifests) {
-  let b = "";
-  for (const c of crds) b += `---
-# Source: ${c.filename}
-${c.content}
-`;
-  for (const m of manifests) b += `---
-# Source: ${m.name}
-${m.content}
-`;
-  return b;
-}
-function goTrimSpace(s) {
-  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/, "").replace(/[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/, "");
-}
-function isTestHook(h) {
-  return (h.hookEvents ?? []).includes("test");
-}
-function templateStdout(manifest, hooks, opts) {
-  let manifests = goTrimSpace(manifest) + "\n";
-  if (!opts.noHooks) {
-    for (const h of hooks) {
-      if (opts.skipTests && isTestHook(h)) continue;
-      manifests += `---
-# Source: ${h.name}
-${h.content}
-`;
-    }
-  }
-  const showFiles = opts.showOnly ?? [];
-  if (showFiles.length === 0) return manifests;
-  const split2 = splitManifests(manifests).map((d) => d.content);
-  const re = /# Source: [^/\n]+\/(.+)/;
-  const toRender = [];
-  for (const raw of showFiles) {
-    const f = raw.replace(/\\/g, "/");
-    let missing = true;
-    for (const m of split2) {
-      const sub = re.exec(m);
-      if (!sub) continue;
-      let matched = false;
-      try {
-        matched = goPathMatch(f, sub[1]);
-      } catch {
-        matched = false;
-      }
-      if (!matched) continue;
-      toRender.push(m);
-      missing = false;
-    }
-    if (missing) throw new Error(`could not find template ${raw} in chart`);
-  }
-  return toRender.map((m) => `---
-${m}
-`).join("");
-}
-function outputDirWrites(crds, manifests, hooks, opts) {
-  const out = [];
-  if (opts.includeCrds) for (const c of crds) out.push({ name: c.filename, data: c.content, kind: "crd" });
-  for (const m of manifests) out.push({ name: m.name, data: m.content, kind: "manifest" });
-  if (!opts.noHooks) {
-    for (const h of hooks) {
-      if (opts.skipTests && isTestHook(h)) continue;
-      out.push({ name: h.name, data: h.content, kind: "hook" });
-    }
-  }
-  return out;
 }
 
 // src/render/helm/index.ts

@@ -15868,9 +15868,6 @@ var require_dist2 = __commonJS({
   }
 });
 
-// src/render/helm-worker.ts
-import { parentPort } from "node:worker_threads";
-
 // src/repo/files.ts
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync, statSync } from "node:fs";
@@ -16096,6 +16093,10 @@ function firstInvalidUtf8(bytes2) {
   }
   return i;
 }
+
+// src/render/helm-pool.ts
+var RENDER_PROCESS_FLAG = "--gitops-gate-helm-render";
+var queue = Promise.resolve();
 
 // src/render/gotemplate/errors.ts
 var TemplateError = class extends Error {
@@ -20490,24 +20491,51 @@ var ArchiveError = class extends Error {
     this.name = "ArchiveError";
   }
 };
+var SHARED = "the chart and every archive nested in it count together";
+var ArchiveBudget = class {
+  constructor(limits = DEFAULT_ARCHIVE_LIMITS) {
+    this.limits = limits;
+    this.bytesLeft = limits.maxTotalBytes;
+    this.entriesLeft = limits.maxEntries;
+  }
+  limits;
+  bytesLeft;
+  entriesLeft;
+  /** What the archives read so far took. */
+  get used() {
+    return { bytes: this.limits.maxTotalBytes - this.bytesLeft, entries: this.limits.maxEntries - Math.max(0, this.entriesLeft) };
+  }
+  /** Gunzips `data`, never holding more than what is left of the budget, and takes the bytes it expands to. */
+  gunzip(data, archive) {
+    const tooLarge = () => new ArchiveError(`decompressed chart is larger than the maximum size ${this.limits.maxTotalBytes} (reading ${archive}; ${SHARED})`);
+    if (this.bytesLeft < 1) throw tooLarge();
+    let out;
+    try {
+      out = gunzipSync(data, { maxOutputLength: this.bytesLeft });
+    } catch (err) {
+      if (err instanceof RangeError || err.code === "ERR_BUFFER_TOO_LARGE") throw tooLarge();
+      throw new ArchiveError(`cannot gunzip archive ${archive}: ${err.message}`);
+    }
+    this.bytesLeft -= out.length;
+    return out;
+  }
+  /** Takes one tar entry. */
+  entry(archive) {
+    if (--this.entriesLeft < 0) throw new ArchiveError(`decompressed chart has more than ${this.limits.maxEntries} entries (reading ${archive}; ${SHARED})`);
+  }
+  /** Checks one file's size. */
+  file(name, size, archive) {
+    if (size > this.limits.maxEntryBytes) {
+      throw new ArchiveError(`decompressed chart file "${name}" is larger than the maximum file size ${this.limits.maxEntryBytes} (reading ${archive})`);
+    }
+  }
+};
 function isGzip(data) {
   return data.length >= 2 && data[0] === 31 && data[1] === 139;
 }
-function readTarGz(data, limits = DEFAULT_ARCHIVE_LIMITS) {
-  let tar;
-  if (isGzip(data)) {
-    try {
-      tar = gunzipSync(data, { maxOutputLength: limits.maxTotalBytes + 1024 * 1024 });
-    } catch (err) {
-      if (err instanceof RangeError || /maxOutputLength|buffer/i.test(err.message)) {
-        throw new ArchiveError(`decompressed archive is larger than the maximum size of ${limits.maxTotalBytes} bytes; refusing to read it (possible archive bomb)`);
-      }
-      throw new ArchiveError(`cannot gunzip archive: ${err.message}`);
-    }
-  } else {
-    throw new ArchiveError("file does not appear to be a gzipped archive; got 'application/octet-stream'");
-  }
-  return readTar(tar, limits);
+function readTarGz(data, budget = new ArchiveBudget(), archive = "archive") {
+  if (!isGzip(data)) throw new ArchiveError("file does not appear to be a gzipped archive; got 'application/octet-stream'");
+  return readTar(budget.gunzip(data, archive), budget, archive);
 }
 function cstring(buf, start, len) {
   let end = start;
@@ -20552,17 +20580,15 @@ function cleanEntryName(raw) {
   }
   return parts.join("/");
 }
-function readTar(tar, limits = DEFAULT_ARCHIVE_LIMITS) {
+function readTar(tar, budget, archive) {
   const entries2 = [];
   let pos = 0;
-  let total = 0;
-  let count = 0;
   let longName;
   let pax = {};
   while (pos + 512 <= tar.length) {
     const header = tar.subarray(pos, pos + 512);
     if (header.every((b) => b === 0)) break;
-    if (++count > limits.maxEntries) throw new ArchiveError(`archive has more than ${limits.maxEntries} entries; refusing to read it`);
+    budget.entry(archive);
     const sum = octal(header, 148, 8);
     let calc = 0;
     for (let i = 0; i < 512; i++) calc += i >= 148 && i < 156 ? 32 : header[i];
@@ -20599,13 +20625,7 @@ function readTar(tar, limits = DEFAULT_ARCHIVE_LIMITS) {
     if (type !== "0" && type !== "7") continue;
     if (name === "pax_global_header") continue;
     const clean2 = cleanEntryName(name);
-    if (size > limits.maxEntryBytes) {
-      throw new ArchiveError(`decompressed chart file "${clean2}" is larger than the maximum file size ${limits.maxEntryBytes}`);
-    }
-    total += size;
-    if (total > limits.maxTotalBytes) {
-      throw new ArchiveError(`decompressed chart is larger than the maximum size ${limits.maxTotalBytes}; refusing to read it (possible archive bomb)`);
-    }
+    budget.file(clean2, size, archive);
     entries2.push({ name: clean2, data: Buffer.from(tar.subarray(dataStart, dataEnd)) });
   }
   return entries2;
@@ -21047,6 +21067,9 @@ var ChartError = class extends Error {
   }
   file;
 };
+function withBudget(options) {
+  return options.archiveBudget ? { ...options, archiveBudget: options.archiveBudget } : { ...options, archiveBudget: new ArchiveBudget(options.archiveLimits) };
+}
 var UTF8_BOM = Buffer.from([239, 187, 191]);
 function trimBom(b) {
   return b.subarray(0, 3).equals(UTF8_BOM) ? b.subarray(3) : b;
@@ -21111,12 +21134,14 @@ function helmIgnored(rules, n, isDir) {
   return false;
 }
 function loadChart(repo, chartPath, options = {}) {
+  options = withBudget(options);
   const rel = repo.normalize(chartPath);
   if (repo.isDirectory(rel)) return loadDir(repo, rel, options);
   if (repo.isFile(rel)) return loadArchive(repo.readBytes(rel), rel, options);
   throw new ChartError(`path "${chartPath}" not found`, chartPath);
 }
 function loadDir(repo, dir2, options = {}) {
+  options = withBudget(options);
   const maxFiles = options.maxFiles ?? 2e4;
   let rules;
   const ignoreFile = dir2 ? `${dir2}/.helmignore` : ".helmignore";
@@ -21143,9 +21168,10 @@ function loadDir(repo, dir2, options = {}) {
   return loadFiles(files, dir2 || ".", options);
 }
 function loadArchive(data, origin, options = {}) {
+  options = withBudget(options);
   let entries2;
   try {
-    entries2 = readTarGz(data, options.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS);
+    entries2 = readTarGz(data, options.archiveBudget, origin);
   } catch (err) {
     if (err instanceof ArchiveError) throw new ChartError(err.message, origin);
     throw err;
@@ -21163,6 +21189,7 @@ function loadArchive(data, origin, options = {}) {
   return loadFiles(files, origin, options);
 }
 function loadFiles(files, origin, options = {}) {
+  options = withBudget(options);
   let metadata;
   let requirements;
   const chart = { metadata: void 0, templates: [], values: /* @__PURE__ */ new Map(), files: [], dependencies: [], origin };
@@ -22702,13 +22729,15 @@ function stripNoValue(output, segments) {
     i = output.indexOf(NV, i + NV.length);
   }
   const map = (off) => {
-    let shift = 0;
-    for (const r of removed) {
-      if (r + NV.length <= off) shift += NV.length;
-      else if (r < off) shift += off - r;
-      else break;
+    let lo = 0;
+    let hi = removed.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (removed[mid] + NV.length <= off) lo = mid + 1;
+      else hi = mid;
     }
-    return off - shift;
+    const inside = lo < removed.length && removed[lo] < off ? off - removed[lo] : 0;
+    return off - lo * NV.length - inside;
   };
   const segs = [];
   for (const s of segments) {
@@ -33751,13 +33780,23 @@ function parseHead(content) {
   }
   return head;
 }
-function sliceSegments(segments, start, end) {
-  const out = [];
-  for (const s of segments) {
-    if (s.end <= start || s.start >= end) continue;
-    out.push({ ...s, start: Math.max(s.start, start) - start, end: Math.min(s.end, end) - start });
+function firstSegmentEndingAfter(segments, offset) {
+  let lo = 0;
+  let hi = segments.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (segments[mid].end <= offset) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
+}
+function segmentsOverlapping(segments, start, end) {
+  const out = [];
+  for (let i = firstSegmentEndingAfter(segments, start); i < segments.length && segments[i].start < end; i++) out.push(segments[i]);
   return out;
+}
+function sliceSegments(segments, start, end) {
+  return segmentsOverlapping(segments, start, end).map((s) => ({ ...s, start: Math.max(s.start, start) - start, end: Math.min(s.end, end) - start }));
 }
 function lessByKind(a, b, order) {
   const fa = order.get(a);
@@ -34012,7 +34051,12 @@ function runHelmJob(job) {
     return { id: job.id, ok: false, crash: err instanceof Error ? err.stack ?? err.message : String(err) };
   }
 }
-parentPort?.on("message", (job) => parentPort.postMessage(runHelmJob(job)));
+if (process.send && process.argv.includes(RENDER_PROCESS_FLAG)) {
+  const send = process.send.bind(process);
+  process.on("message", (job) => send(runHelmJob(job)));
+  process.on("disconnect", () => process.exit(0));
+  send("ready");
+}
 export {
   runHelmJob
 };

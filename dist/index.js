@@ -843,16 +843,16 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key, value, index) {
-        if (index === void 0 || index >= key.length) {
+      constructor(key, value, index2) {
+        if (index2 === void 0 || index2 >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
+        const code = this.code = key.charCodeAt(index2);
         if (code > 127) {
           throw new TypeError("key must be ascii string");
         }
-        if (key.length !== ++index) {
-          this.middle = new _TstNode(key, value, index);
+        if (key.length !== ++index2) {
+          this.middle = new _TstNode(key, value, index2);
         } else {
           this.value = value;
         }
@@ -862,38 +862,38 @@ var require_tree = __commonJS({
        * @param {any} value
        */
       add(key, value) {
-        const length = key.length;
-        if (length === 0) {
+        const length2 = key.length;
+        if (length2 === 0) {
           throw new TypeError("Unreachable");
         }
-        let index = 0;
+        let index2 = 0;
         let node = this;
         while (true) {
-          const code = key.charCodeAt(index);
+          const code = key.charCodeAt(index2);
           if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
           if (node.code === code) {
-            if (length === ++index) {
+            if (length2 === ++index2) {
               node.value = value;
               break;
             } else if (node.middle !== null) {
               node = node.middle;
             } else {
-              node.middle = new _TstNode(key, value, index);
+              node.middle = new _TstNode(key, value, index2);
               break;
             }
           } else if (node.code < code) {
             if (node.left !== null) {
               node = node.left;
             } else {
-              node.left = new _TstNode(key, value, index);
+              node.left = new _TstNode(key, value, index2);
               break;
             }
           } else if (node.right !== null) {
             node = node.right;
           } else {
-            node.right = new _TstNode(key, value, index);
+            node.right = new _TstNode(key, value, index2);
             break;
           }
         }
@@ -904,16 +904,16 @@ var require_tree = __commonJS({
        */
       search(key) {
         const keylength = key.length;
-        let index = 0;
+        let index2 = 0;
         let node = this;
-        while (node !== null && index < keylength) {
-          let code = key[index];
+        while (node !== null && index2 < keylength) {
+          let code = key[index2];
           if (code <= 90 && code >= 65) {
             code |= 32;
           }
           while (node !== null) {
             if (code === node.code) {
-              if (keylength === ++index) {
+              if (keylength === ++index2) {
                 return node;
               }
               node = node.middle;
@@ -3393,10 +3393,10 @@ var require_data_url = __commonJS({
       );
     }
     function percentDecode(input) {
-      const length = input.length;
-      const output = new Uint8Array(length);
+      const length2 = input.length;
+      const output = new Uint8Array(length2);
       let j = 0;
-      for (let i = 0; i < length; ++i) {
+      for (let i = 0; i < length2; ++i) {
         const byte = input[i];
         if (byte !== 37) {
           output[j++] = byte;
@@ -3407,7 +3407,7 @@ var require_data_url = __commonJS({
           i += 2;
         }
       }
-      return length === j ? output : output.subarray(0, j);
+      return length2 === j ? output : output.subarray(0, j);
     }
     function parseMIMEType(input) {
       input = removeHTTPWhitespace(input, true, true);
@@ -3585,16 +3585,16 @@ var require_data_url = __commonJS({
       return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
     }
     function isomorphicDecode(input) {
-      const length = input.length;
-      if ((2 << 15) - 1 > length) {
+      const length2 = input.length;
+      if ((2 << 15) - 1 > length2) {
         return String.fromCharCode.apply(null, input);
       }
       let result = "";
       let i = 0;
       let addition = (2 << 15) - 1;
-      while (i < length) {
-        if (i + addition > length) {
-          addition = length - i;
+      while (i < length2) {
+        if (i + addition > length2) {
+          addition = length2 - i;
         }
         result += String.fromCharCode.apply(null, input.subarray(i, i += addition));
       }
@@ -3697,10 +3697,10 @@ var require_webidl = __commonJS({
         }
       }
     };
-    webidl.argumentLengthCheck = function({ length }, min, ctx) {
-      if (length < min) {
+    webidl.argumentLengthCheck = function({ length: length2 }, min, ctx) {
+      if (length2 < min) {
         throw webidl.errors.exception({
-          message: `${min} argument${min !== 1 ? "s" : ""} required, but${length ? " only" : ""} ${length} found.`,
+          message: `${min} argument${min !== 1 ? "s" : ""} required, but${length2 ? " only" : ""} ${length2} found.`,
           header: ctx
         });
       }
@@ -3822,7 +3822,7 @@ var require_webidl = __commonJS({
         }
         const method = typeof Iterable === "function" ? Iterable() : V?.[Symbol.iterator]?.();
         const seq = [];
-        let index = 0;
+        let index2 = 0;
         if (method === void 0 || typeof method.next !== "function") {
           throw webidl.errors.exception({
             header: prefix,
@@ -3834,7 +3834,7 @@ var require_webidl = __commonJS({
           if (done) {
             break;
           }
-          seq.push(converter(value, prefix, `${argument}[${index++}]`));
+          seq.push(converter(value, prefix, `${argument}[${index2++}]`));
         }
         return seq;
       };
@@ -3943,10 +3943,10 @@ var require_webidl = __commonJS({
     };
     webidl.converters.ByteString = function(V, prefix, argument) {
       const x = webidl.converters.DOMString(V, prefix, argument);
-      for (let index = 0; index < x.length; index++) {
-        if (x.charCodeAt(index) > 255) {
+      for (let index2 = 0; index2 < x.length; index2++) {
+        if (x.charCodeAt(index2) > 255) {
           throw new TypeError(
-            `Cannot convert argument to a ByteString because the character at index ${index} has a value of ${x.charCodeAt(index)} which is greater than 255.`
+            `Cannot convert argument to a ByteString because the character at index ${index2} has a value of ${x.charCodeAt(index2)} which is greater than 255.`
           );
         }
       }
@@ -4097,8 +4097,8 @@ var require_util2 = __commonJS({
     }
     function responseURL(response) {
       const urlList = response.urlList;
-      const length = urlList.length;
-      return length === 0 ? null : urlList[length - 1].toString();
+      const length2 = urlList.length;
+      return length2 === 0 ? null : urlList[length2 - 1].toString();
     }
     function responseLocationURL(response, requestFragment) {
       if (!redirectStatusSet.has(response.status)) {
@@ -4521,17 +4521,17 @@ var require_util2 = __commonJS({
               `'next' called on an object that does not implement interface ${name} Iterator.`
             );
           }
-          const index = this.#index;
+          const index2 = this.#index;
           const values = this.#target[kInternalIterator];
           const len = values.length;
-          if (index >= len) {
+          if (index2 >= len) {
             return {
               value: void 0,
               done: true
             };
           }
-          const { [keyIndex]: key, [valueIndex]: value } = values[index];
-          this.#index = index + 1;
+          const { [keyIndex]: key, [valueIndex]: value } = values[index2];
+          this.#index = index2 + 1;
           let result;
           switch (this.#kind) {
             case "key":
@@ -5192,11 +5192,11 @@ var require_formdata_parser = __commonJS({
       return true;
     }
     function validateBoundary(boundary) {
-      const length = boundary.length;
-      if (length < 27 || length > 70) {
+      const length2 = boundary.length;
+      if (length2 < 27 || length2 > 70) {
         return false;
       }
-      for (let i = 0; i < length; ++i) {
+      for (let i = 0; i < length2; ++i) {
         const cp = boundary.charCodeAt(i);
         if (!(cp >= 48 && cp <= 57 || cp >= 65 && cp <= 90 || cp >= 97 && cp <= 122 || cp === 39 || cp === 45 || cp === 95)) {
           return false;
@@ -5485,7 +5485,7 @@ var require_body = __commonJS({
       assert2(isReadableStreamLike(stream));
       let action = null;
       let source = null;
-      let length = null;
+      let length2 = null;
       let type = null;
       if (typeof object === "string") {
         source = object;
@@ -5505,7 +5505,7 @@ Content-Disposition: form-data`;
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
-        length = 0;
+        length2 = 0;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
@@ -5514,7 +5514,7 @@ Content-Disposition: form-data`;
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
-            length += chunk2.byteLength;
+            length2 += chunk2.byteLength;
           } else {
             const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
@@ -5522,7 +5522,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
 `);
             blobParts.push(chunk2, value, rn);
             if (typeof value.size === "number") {
-              length += chunk2.byteLength + value.size + rn.byteLength;
+              length2 += chunk2.byteLength + value.size + rn.byteLength;
             } else {
               hasUnknownSizeValue = true;
             }
@@ -5531,9 +5531,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         const chunk = textEncoder.encode(`--${boundary}--\r
 `);
         blobParts.push(chunk);
-        length += chunk.byteLength;
+        length2 += chunk.byteLength;
         if (hasUnknownSizeValue) {
-          length = null;
+          length2 = null;
         }
         source = object;
         action = async function* () {
@@ -5548,7 +5548,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         type = `multipart/form-data; boundary=${boundary}`;
       } else if (isBlobLike(object)) {
         source = object;
-        length = object.size;
+        length2 = object.size;
         if (object.type) {
           type = object.type;
         }
@@ -5564,7 +5564,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         stream = object instanceof ReadableStream ? object : ReadableStreamFrom(object);
       }
       if (typeof source === "string" || util.isBuffer(source)) {
-        length = Buffer.byteLength(source);
+        length2 = Buffer.byteLength(source);
       }
       if (action != null) {
         let iterator2;
@@ -5595,7 +5595,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           type: "bytes"
         });
       }
-      const body = { stream, source, length };
+      const body = { stream, source, length: length2 };
       return [body, type];
     }
     function safelyExtractBody(object, keepalive = false) {
@@ -9071,8 +9071,8 @@ var require_retry_handler = __commonJS({
       wrapRequestBody
     } = require_util();
     function calculateRetryAfterHeader(retryAfter) {
-      const current = Date.now();
-      return new Date(retryAfter).getTime() - current;
+      const current2 = Date.now();
+      return new Date(retryAfter).getTime() - current2;
     }
     function validatePartialResponseContentLength(headers, range, statusCode, retryCount) {
       const contentLength = headers["content-length"];
@@ -9082,9 +9082,9 @@ var require_retry_handler = __commonJS({
       if (!Number.isFinite(range.start) || !Number.isFinite(range.end)) {
         return null;
       }
-      const length = Number(contentLength);
+      const length2 = Number(contentLength);
       const expectedLength = range.end - range.start + 1;
-      if (!Number.isFinite(length) || length !== expectedLength) {
+      if (!Number.isFinite(length2) || length2 !== expectedLength) {
         return new RequestRetryError("Content-Length mismatch", statusCode, {
           headers,
           data: { count: retryCount }
@@ -9666,23 +9666,23 @@ var require_readable = __commonJS({
       while (consume2.stream.read() != null) {
       }
     }
-    function chunksDecode(chunks, length) {
-      if (chunks.length === 0 || length === 0) {
+    function chunksDecode(chunks, length2) {
+      if (chunks.length === 0 || length2 === 0) {
         return "";
       }
-      const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
+      const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length2);
       const bufferLength = buffer.length;
       const start = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
       return buffer.utf8Slice(start, bufferLength);
     }
-    function chunksConcat(chunks, length) {
-      if (chunks.length === 0 || length === 0) {
+    function chunksConcat(chunks, length2) {
+      if (chunks.length === 0 || length2 === 0) {
         return new Uint8Array(0);
       }
       if (chunks.length === 1) {
         return new Uint8Array(chunks[0]);
       }
-      const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
+      const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length2).buffer);
       let offset = 0;
       for (let i = 0; i < chunks.length; ++i) {
         const chunk = chunks[i];
@@ -9692,18 +9692,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve, stream, length } = consume2;
+      const { type, body, resolve, stream, length: length2 } = consume2;
       try {
         if (type === "text") {
-          resolve(chunksDecode(body, length));
+          resolve(chunksDecode(body, length2));
         } else if (type === "json") {
-          resolve(JSON.parse(chunksDecode(body, length)));
+          resolve(JSON.parse(chunksDecode(body, length2)));
         } else if (type === "arrayBuffer") {
-          resolve(chunksConcat(body, length).buffer);
+          resolve(chunksConcat(body, length2).buffer);
         } else if (type === "blob") {
           resolve(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve(chunksConcat(body, length));
+          resolve(chunksConcat(body, length2));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9746,23 +9746,23 @@ var require_util3 = __commonJS({
     async function getResolveErrorBodyCallback({ callback, body, contentType, statusCode, statusMessage, headers }) {
       assert2(body);
       let chunks = [];
-      let length = 0;
+      let length2 = 0;
       try {
         for await (const chunk of body) {
           chunks.push(chunk);
-          length += chunk.length;
-          if (length > CHUNK_LIMIT) {
+          length2 += chunk.length;
+          if (length2 > CHUNK_LIMIT) {
             chunks = [];
-            length = 0;
+            length2 = 0;
             break;
           }
         }
       } catch {
         chunks = [];
-        length = 0;
+        length2 = 0;
       }
       const message = `Response status code ${statusCode}${statusMessage ? `: ${statusMessage}` : ""}`;
-      if (statusCode === 204 || !contentType || !length) {
+      if (statusCode === 204 || !contentType || !length2) {
         queueMicrotask(() => callback(new ResponseStatusCodeError(message, statusCode, headers)));
         return;
       }
@@ -9771,9 +9771,9 @@ var require_util3 = __commonJS({
       let payload;
       try {
         if (isContentTypeApplicationJson(contentType)) {
-          payload = JSON.parse(chunksDecode(chunks, length));
+          payload = JSON.parse(chunksDecode(chunks, length2));
         } else if (isContentTypeText(contentType)) {
-          payload = chunksDecode(chunks, length);
+          payload = chunksDecode(chunks, length2);
         }
       } catch {
       } finally {
@@ -10707,8 +10707,8 @@ var require_mock_utils = __commonJS({
     function buildHeadersFromArray(headers) {
       const clone = headers.slice();
       const entries = [];
-      for (let index = 0; index < clone.length; index += 2) {
-        entries.push([clone[index], clone[index + 1]]);
+      for (let index2 = 0; index2 < clone.length; index2 += 2) {
+        entries.push([clone[index2], clone[index2 + 1]]);
       }
       return Object.fromEntries(entries);
     }
@@ -10795,14 +10795,14 @@ var require_mock_utils = __commonJS({
       return newMockDispatch;
     }
     function deleteMockDispatch(mockDispatches, key) {
-      const index = mockDispatches.findIndex((dispatch) => {
+      const index2 = mockDispatches.findIndex((dispatch) => {
         if (!dispatch.consumed) {
           return false;
         }
         return matchKey(dispatch, key);
       });
-      if (index !== -1) {
-        mockDispatches.splice(index, 1);
+      if (index2 !== -1) {
+        mockDispatches.splice(index2, 1);
       }
     }
     function buildKey(opts) {
@@ -15087,12 +15087,12 @@ var require_util4 = __commonJS({
     function decode(ioQueue, encoding) {
       const bytes2 = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes2);
-      let slice = 0;
+      let slice2 = 0;
       if (BOMEncoding !== null) {
         encoding = BOMEncoding;
-        slice = BOMEncoding === "UTF-8" ? 3 : 2;
+        slice2 = BOMEncoding === "UTF-8" ? 3 : 2;
       }
-      const sliced = bytes2.slice(slice);
+      const sliced = bytes2.slice(slice2);
       return new TextDecoder(encoding).decode(sliced);
     }
     function BOMSniffing(ioQueue) {
@@ -15555,18 +15555,18 @@ var require_cache = __commonJS({
         const p = Promise.all(responsePromises);
         const responses = await p;
         const operations = [];
-        let index = 0;
+        let index2 = 0;
         for (const response of responses) {
           const operation = {
             type: "put",
             // 7.3.2
-            request: requestList[index],
+            request: requestList[index2],
             // 7.3.3
             response
             // 7.3.4
           };
           operations.push(operation);
-          index++;
+          index2++;
         }
         const cacheJobPromise = createDeferredPromise();
         let errorData = null;
@@ -17682,11 +17682,11 @@ var require_receiver = __commonJS({
         let offset = 0;
         while (offset !== n) {
           const next = this.#buffers[0];
-          const { length } = next;
-          if (length + offset === n) {
+          const { length: length2 } = next;
+          if (length2 + offset === n) {
             buffer.set(this.#buffers.shift(), offset);
             break;
-          } else if (length + offset > n) {
+          } else if (length2 + offset > n) {
             buffer.set(next.subarray(0, n - offset), offset);
             this.#buffers[0] = next.subarray(n - offset);
             break;
@@ -18032,10 +18032,10 @@ var require_websocket = __commonJS({
           return;
         }
         if (typeof data2 === "string") {
-          const length = Buffer.byteLength(data2);
-          this.#bufferedAmount += length;
+          const length2 = Buffer.byteLength(data2);
+          this.#bufferedAmount += length2;
           this.#sendQueue.add(data2, () => {
-            this.#bufferedAmount -= length;
+            this.#bufferedAmount -= length2;
           }, sendHints.string);
         } else if (types.isArrayBuffer(data2)) {
           this.#bufferedAmount += data2.byteLength;
@@ -18342,11 +18342,11 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length, field) {
-      if (length !== field.length) {
+    function isFieldName(line, length2, field) {
+      if (length2 !== field.length) {
         return false;
       }
-      for (let i = 0; i < length; i++) {
+      for (let i = 0; i < length2; i++) {
         if (line[i] !== field[i]) {
           return false;
         }
@@ -18635,16 +18635,16 @@ ${value}`;
           return this.chunks[this.chunkIndex].subarray(this.linePos, this.pos);
         }
         const chunks = [];
-        let length = 0;
+        let length2 = 0;
         for (let i = this.lineChunkIndex; i <= this.chunkIndex; i++) {
           const chunk = this.chunks[i];
           const start = i === this.lineChunkIndex ? this.linePos : 0;
           const end = i === this.chunkIndex ? this.pos : chunk.length;
-          const slice = chunk.subarray(start, end);
-          length += slice.length;
-          chunks.push(slice);
+          const slice2 = chunk.subarray(start, end);
+          length2 += slice2.length;
+          chunks.push(slice2);
         }
-        return Buffer.concat(chunks, length);
+        return Buffer.concat(chunks, length2);
       }
       peekBufferedByte(offset) {
         let chunkIndex = this.lineChunkIndex;
@@ -19383,16 +19383,16 @@ var require_scope = __commonJS({
           throw new Error("CodeGen: ref must be passed in value");
         const name = this.toName(nameOrPrefix);
         const { prefix } = name;
-        const valueKey = (_a = value.key) !== null && _a !== void 0 ? _a : value.ref;
+        const valueKey2 = (_a = value.key) !== null && _a !== void 0 ? _a : value.ref;
         let vs = this._values[prefix];
         if (vs) {
-          const _name = vs.get(valueKey);
+          const _name = vs.get(valueKey2);
           if (_name)
             return _name;
         } else {
           vs = this._values[prefix] = /* @__PURE__ */ new Map();
         }
-        vs.set(valueKey, name);
+        vs.set(valueKey2, name);
         const s = this._scope[prefix] || (this._scope[prefix] = []);
         const itemIndex = s.length;
         s[itemIndex] = value.ref;
@@ -19507,7 +19507,7 @@ var require_codegen = __commonJS({
       AND: new code_1._Code("&&"),
       ADD: new code_1._Code("+")
     };
-    var Node = class {
+    var Node3 = class {
       optimizeNodes() {
         return this;
       }
@@ -19515,7 +19515,7 @@ var require_codegen = __commonJS({
         return this;
       }
     };
-    var Def = class extends Node {
+    var Def = class extends Node3 {
       constructor(varKind, name, rhs) {
         super();
         this.varKind = varKind;
@@ -19538,7 +19538,7 @@ var require_codegen = __commonJS({
         return this.rhs instanceof code_1._CodeOrName ? this.rhs.names : {};
       }
     };
-    var Assign = class extends Node {
+    var Assign = class extends Node3 {
       constructor(lhs, rhs, sideEffects) {
         super();
         this.lhs = lhs;
@@ -19568,7 +19568,7 @@ var require_codegen = __commonJS({
         return `${this.lhs} ${this.op}= ${this.rhs};` + _n;
       }
     };
-    var Label = class extends Node {
+    var Label = class extends Node3 {
       constructor(label) {
         super();
         this.label = label;
@@ -19578,7 +19578,7 @@ var require_codegen = __commonJS({
         return `${this.label}:` + _n;
       }
     };
-    var Break = class extends Node {
+    var Break = class extends Node3 {
       constructor(label) {
         super();
         this.label = label;
@@ -19589,7 +19589,7 @@ var require_codegen = __commonJS({
         return `break${label};` + _n;
       }
     };
-    var Throw = class extends Node {
+    var Throw = class extends Node3 {
       constructor(error) {
         super();
         this.error = error;
@@ -19601,7 +19601,7 @@ var require_codegen = __commonJS({
         return this.error.names;
       }
     };
-    var AnyCode = class extends Node {
+    var AnyCode = class extends Node3 {
       constructor(code) {
         super();
         this.code = code;
@@ -19620,7 +19620,7 @@ var require_codegen = __commonJS({
         return this.code instanceof code_1._CodeOrName ? this.code.names : {};
       }
     };
-    var ParentNode = class extends Node {
+    var ParentNode = class extends Node3 {
       constructor(nodes = []) {
         super();
         this.nodes = nodes;
@@ -19694,7 +19694,7 @@ var require_codegen = __commonJS({
             return e instanceof _If ? e : e.nodes;
           if (this.nodes.length)
             return this;
-          return new _If(not(cond), e instanceof _If ? [e] : e.nodes);
+          return new _If(not2(cond), e instanceof _If ? [e] : e.nodes);
         }
         if (cond === false || !this.nodes.length)
           return void 0;
@@ -20146,10 +20146,10 @@ var require_codegen = __commonJS({
       for (const n in from)
         names[n] = (names[n] || 0) - (from[n] || 0);
     }
-    function not(x) {
+    function not2(x) {
       return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._)`!${par(x)}`;
     }
-    exports.not = not;
+    exports.not = not2;
     var andCode = mappend(exports.operators.AND);
     function and(...args) {
       return args.reduce(andCode);
@@ -21165,11 +21165,11 @@ var require_fast_deep_equal = __commonJS({
       if (a === b) return true;
       if (a && b && typeof a == "object" && typeof b == "object") {
         if (a.constructor !== b.constructor) return false;
-        var length, i, keys;
+        var length2, i, keys;
         if (Array.isArray(a)) {
-          length = a.length;
-          if (length != b.length) return false;
-          for (i = length; i-- !== 0; )
+          length2 = a.length;
+          if (length2 != b.length) return false;
+          for (i = length2; i-- !== 0; )
             if (!equal(a[i], b[i])) return false;
           return true;
         }
@@ -21177,11 +21177,11 @@ var require_fast_deep_equal = __commonJS({
         if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
         if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
         keys = Object.keys(a);
-        length = keys.length;
-        if (length !== Object.keys(b).length) return false;
-        for (i = length; i-- !== 0; )
+        length2 = keys.length;
+        if (length2 !== Object.keys(b).length) return false;
+        for (i = length2; i-- !== 0; )
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
-        for (i = length; i-- !== 0; ) {
+        for (i = length2; i-- !== 0; ) {
           var key = keys[i];
           if (!equal(a[key], b[key])) return false;
         }
@@ -24242,11 +24242,11 @@ var require_ucs2length = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     function ucs2length(str2) {
       const len = str2.length;
-      let length = 0;
+      let length2 = 0;
       let pos = 0;
       let value;
       while (pos < len) {
-        length++;
+        length2++;
         value = str2.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
           value = str2.charCodeAt(pos);
@@ -24254,7 +24254,7 @@ var require_ucs2length = __commonJS({
             pos++;
         }
       }
-      return length;
+      return length2;
     }
     exports.default = ucs2length;
     ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
@@ -26383,12 +26383,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
+    var isMap5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -26418,14 +26418,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias3;
+    exports.isAlias = isAlias4;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap4;
+    exports.isMap = isMap5;
     exports.isNode = isNode;
     exports.isPair = isPair2;
     exports.isScalar = isScalar5;
-    exports.isSeq = isSeq3;
+    exports.isSeq = isSeq4;
   }
 });
 
@@ -26883,9 +26883,9 @@ var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    function toJS(value, arg, ctx) {
+    function toJS2(value, arg, ctx) {
       if (Array.isArray(value))
-        return value.map((v, i) => toJS(v, String(i), ctx));
+        return value.map((v, i) => toJS2(v, String(i), ctx));
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity2.hasAnchor(value))
           return value.toJSON(arg, ctx);
@@ -26904,7 +26904,7 @@ var require_toJS = __commonJS({
         return Number(value);
       return value;
     }
-    exports.toJS = toJS;
+    exports.toJS = toJS2;
   }
 });
 
@@ -26914,7 +26914,7 @@ var require_Node = __commonJS({
     "use strict";
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
-    var toJS = require_toJS();
+    var toJS2 = require_toJS();
     var NodeBase = class {
       constructor(type) {
         Object.defineProperty(this, identity2.NODE_TYPE, { value: type });
@@ -26938,7 +26938,7 @@ var require_Node = __commonJS({
           mapKeyWarned: false,
           maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
         };
-        const res = toJS.toJS(this, "", ctx);
+        const res = toJS2.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
           for (const { count, res: res2 } of ctx.anchors.values())
             onAnchor(res2, count);
@@ -26956,9 +26956,9 @@ var require_Alias = __commonJS({
     var anchors = require_anchors();
     var visit = require_visit();
     var identity2 = require_identity();
-    var Node = require_Node();
-    var toJS = require_toJS();
-    var Alias = class extends Node.NodeBase {
+    var Node3 = require_Node();
+    var toJS2 = require_toJS();
+    var Alias = class extends Node3.NodeBase {
       constructor(source) {
         super(identity2.ALIAS);
         this.source = source;
@@ -27000,7 +27000,7 @@ var require_Alias = __commonJS({
           const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
           let data2 = anchors2.get(found);
           if (!data2) {
-            toJS.toJS(found, null, ctx);
+            toJS2.toJS(found, null, ctx);
             data2 = anchors2.get(found);
           }
           if (data2?.res === void 0) {
@@ -27072,16 +27072,16 @@ var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var Node = require_Node();
-    var toJS = require_toJS();
+    var Node3 = require_Node();
+    var toJS2 = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar = class extends Node.NodeBase {
+    var Scalar = class extends Node3.NodeBase {
       constructor(value) {
         super(identity2.SCALAR);
         this.value = value;
       }
       toJSON(arg, ctx) {
-        return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
+        return ctx?.keep ? this.value : toJS2.toJS(this.value, arg, ctx);
       }
       toString() {
         return String(this.value);
@@ -27178,7 +27178,7 @@ var require_Collection = __commonJS({
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
-    var Node = require_Node();
+    var Node3 = require_Node();
     function collectionFromPath(schema, path19, value) {
       let v = value;
       for (let i = path19.length - 1; i >= 0; --i) {
@@ -27202,7 +27202,7 @@ var require_Collection = __commonJS({
       });
     }
     var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
-    var Collection2 = class extends Node.NodeBase {
+    var Collection2 = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -28098,21 +28098,21 @@ var require_addPairToJSMap = __commonJS({
     var merge2 = require_merge();
     var stringify = require_stringify();
     var identity2 = require_identity();
-    var toJS = require_toJS();
+    var toJS2 = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
       if (identity2.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map, value);
       else if (merge2.isMergeKey(ctx, key))
         merge2.addMergeToJSMap(ctx, map, value);
       else {
-        const jsKey = toJS.toJS(key, "", ctx);
+        const jsKey = toJS2.toJS(key, "", ctx);
         if (map instanceof Map) {
-          map.set(jsKey, toJS.toJS(value, jsKey, ctx));
+          map.set(jsKey, toJS2.toJS(value, jsKey, ctx));
         } else if (map instanceof Set) {
           map.add(jsKey);
         } else {
           const stringKey = stringifyKey(key, jsKey, ctx);
-          const jsValue = toJS.toJS(value, stringKey, ctx);
+          const jsValue = toJS2.toJS(value, stringKey, ctx);
           if (stringKey in map)
             Object.defineProperty(map, stringKey, {
               value: jsValue,
@@ -28520,7 +28520,7 @@ var require_YAMLSeq = __commonJS({
     var Collection2 = require_Collection();
     var identity2 = require_identity();
     var Scalar = require_Scalar();
-    var toJS = require_toJS();
+    var toJS2 = require_toJS();
     var YAMLSeq = class extends Collection2.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
@@ -28587,7 +28587,7 @@ var require_YAMLSeq = __commonJS({
           ctx.onCreate(seq);
         let i = 0;
         for (const item of this.items)
-          seq.push(toJS.toJS(item, String(i++), ctx));
+          seq.push(toJS2.toJS(item, String(i++), ctx));
         return seq;
       }
       toString(ctx, onComment, onChompKeep) {
@@ -29072,7 +29072,7 @@ var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var toJS = require_toJS();
+    var toJS2 = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var pairs = require_pairs();
@@ -29099,10 +29099,10 @@ var require_omap = __commonJS({
         for (const pair of this.items) {
           let key, value;
           if (identity2.isPair(pair)) {
-            key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            key = toJS2.toJS(pair.key, "", ctx);
+            value = toJS2.toJS(pair.value, key, ctx);
           } else {
-            key = toJS.toJS(pair, "", ctx);
+            key = toJS2.toJS(pair, "", ctx);
           }
           if (map.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
@@ -29740,7 +29740,7 @@ var require_Document = __commonJS({
     var Collection2 = require_Collection();
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var toJS = require_toJS();
+    var toJS2 = require_toJS();
     var Schema = require_Schema();
     var stringifyDocument = require_stringifyDocument();
     var anchors = require_anchors();
@@ -30006,7 +30006,7 @@ var require_Document = __commonJS({
           mapKeyWarned: false,
           maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
         };
-        const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
+        const res = toJS2.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
           for (const { count, res: res2 } of ctx.anchors.values())
             onAnchor(res2, count);
@@ -30533,9 +30533,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap4 = fc.start.source === "{";
-      const fcName = isMap4 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap5 = fc.start.source === "{";
+      const fcName = isMap5 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap5 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -30571,7 +30571,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap5 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -30611,7 +30611,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap4 && !sep2 && !props.found) {
+        if (!isMap5 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -30634,7 +30634,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap4 && !props.found && ctx.options.strict) {
+            if (!isMap5 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -30666,7 +30666,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap4) {
+          if (isMap5) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -30682,7 +30682,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap4 ? "}" : "]";
+      const expectedEnd = isMap5 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -30912,7 +30912,7 @@ var require_resolve_block_scalar = __commonJS({
         onError(error, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
       let hasSpace = false;
       let comment = "";
-      let length = source.length;
+      let length2 = source.length;
       for (let i = 1; i < props.length; ++i) {
         const token = props[i];
         switch (token.type) {
@@ -30920,19 +30920,19 @@ var require_resolve_block_scalar = __commonJS({
             hasSpace = true;
           // fallthrough
           case "newline":
-            length += token.source.length;
+            length2 += token.source.length;
             break;
           case "comment":
             if (strict && !hasSpace) {
               const message = "Comments must be separated from other tokens by white space characters";
               onError(token, "MISSING_CHAR", message);
             }
-            length += token.source.length;
+            length2 += token.source.length;
             comment = token.source.substring(1);
             break;
           case "error":
             onError(token, "UNEXPECTED_TOKEN", token.message);
-            length += token.source.length;
+            length2 += token.source.length;
             break;
           /* istanbul ignore next should not happen */
           default: {
@@ -30940,11 +30940,11 @@ var require_resolve_block_scalar = __commonJS({
             onError(token, "UNEXPECTED_TOKEN", message);
             const ts = token.source;
             if (ts && typeof ts === "string")
-              length += ts.length;
+              length2 += ts.length;
           }
         }
       }
-      return { mode, indent, chomp, comment, length };
+      return { mode, indent, chomp, comment, length: length2 };
     }
     function splitLines(source) {
       const split2 = source.split(/\n( *)/);
@@ -31094,9 +31094,9 @@ var require_resolve_flow_scalar = __commonJS({
             while (next === " " || next === "	")
               next = source[++i + 1];
           } else if (next === "x" || next === "u" || next === "U") {
-            const length = next === "x" ? 2 : next === "u" ? 4 : 8;
-            res += parseCharCode(source, i + 1, length, onError);
-            i += length;
+            const length2 = next === "x" ? 2 : next === "u" ? 4 : 8;
+            res += parseCharCode(source, i + 1, length2, onError);
+            i += length2;
           } else {
             const raw = source.substr(i - 1, 2);
             onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -31165,14 +31165,14 @@ var require_resolve_flow_scalar = __commonJS({
       "\\": "\\",
       "	": "	"
     };
-    function parseCharCode(source, offset, length, onError) {
-      const cc = source.substr(offset, length);
-      const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
+    function parseCharCode(source, offset, length2, onError) {
+      const cc = source.substr(offset, length2);
+      const ok = cc.length === length2 && /^[0-9a-fA-F]+$/.test(cc);
       const code = ok ? parseInt(cc, 16) : NaN;
       try {
         return String.fromCodePoint(code);
       } catch {
-        const raw = source.substr(offset - 2, length + 2);
+        const raw = source.substr(offset - 2, length2 + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
         return raw;
       }
@@ -31912,10 +31912,10 @@ var require_cst_visit = __commonJS({
     visit.REMOVE = REMOVE;
     visit.itemAtPath = (cst, path19) => {
       let item = cst;
-      for (const [field, index] of path19) {
+      for (const [field, index2] of path19) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
-          item = tok.items[index];
+          item = tok.items[index2];
         } else
           return void 0;
       }
@@ -32081,7 +32081,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer = class {
+    var Lexer2 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -32644,7 +32644,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports.Lexer = Lexer2;
   }
 });
 
@@ -33569,7 +33569,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments2(source, options = {}) {
+    function parseAllDocuments3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -33644,7 +33644,7 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse5;
-    exports.parseAllDocuments = parseAllDocuments2;
+    exports.parseAllDocuments = parseAllDocuments3;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
@@ -34227,7 +34227,7 @@ var require_light = __commonJS({
           now = Date.now();
           return this.check(weight, now);
         }
-        async __register__(index, weight, expiration) {
+        async __register__(index2, weight, expiration) {
           var now, wait;
           await this.yieldLoop();
           now = Date.now();
@@ -34272,7 +34272,7 @@ var require_light = __commonJS({
             strategy: this.storeOptions.strategy
           };
         }
-        async __free__(index, weight) {
+        async __free__(index2, weight) {
           await this.yieldLoop();
           this._running -= weight;
           this._done += weight;
@@ -34294,15 +34294,15 @@ var require_light = __commonJS({
           });
         }
         next(id) {
-          var current, next;
-          current = this._jobs[id];
-          next = current + 1;
-          if (current != null && next < this.status.length) {
-            this.counts[current]--;
+          var current2, next;
+          current2 = this._jobs[id];
+          next = current2 + 1;
+          if (current2 != null && next < this.status.length) {
+            this.counts[current2]--;
             this.counts[next]++;
             return this._jobs[id]++;
-          } else if (current != null) {
-            this.counts[current]--;
+          } else if (current2 != null) {
+            this.counts[current2]--;
             return delete this._jobs[id];
           }
         }
@@ -34313,13 +34313,13 @@ var require_light = __commonJS({
           return this.counts[initial]++;
         }
         remove(id) {
-          var current;
-          current = this._jobs[id];
-          if (current != null) {
-            this.counts[current]--;
+          var current2;
+          current2 = this._jobs[id];
+          if (current2 != null) {
+            this.counts[current2]--;
             delete this._jobs[id];
           }
-          return current != null;
+          return current2 != null;
         }
         jobStatus(id) {
           var ref;
@@ -34698,19 +34698,19 @@ var require_light = __commonJS({
           check(weight = 1) {
             return this._store.__check__(weight);
           }
-          _clearGlobalState(index) {
-            if (this._scheduled[index] != null) {
-              clearTimeout(this._scheduled[index].expiration);
-              delete this._scheduled[index];
+          _clearGlobalState(index2) {
+            if (this._scheduled[index2] != null) {
+              clearTimeout(this._scheduled[index2].expiration);
+              delete this._scheduled[index2];
               return true;
             } else {
               return false;
             }
           }
-          async _free(index, job, options, eventInfo) {
+          async _free(index2, job, options, eventInfo) {
             var e, running;
             try {
-              ({ running } = await this._store.__free__(index, options.weight));
+              ({ running } = await this._store.__free__(index2, options.weight));
               this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
               if (running === 0 && this.empty()) {
                 return this.Events.trigger("idle");
@@ -34720,13 +34720,13 @@ var require_light = __commonJS({
               return this.Events.trigger("error", e);
             }
           }
-          _run(index, job, wait) {
+          _run(index2, job, wait) {
             var clearGlobalState, free, run2;
             job.doRun();
-            clearGlobalState = this._clearGlobalState.bind(this, index);
-            run2 = this._run.bind(this, index, job);
-            free = this._free.bind(this, index, job);
-            return this._scheduled[index] = {
+            clearGlobalState = this._clearGlobalState.bind(this, index2);
+            run2 = this._run.bind(this, index2, job);
+            free = this._free.bind(this, index2, job);
+            return this._scheduled[index2] = {
               timeout: setTimeout(() => {
                 return job.doExecute(this._limiter, clearGlobalState, run2, free);
               }, wait),
@@ -34738,7 +34738,7 @@ var require_light = __commonJS({
           }
           _drainOne(capacity) {
             return this._registerLock.schedule(() => {
-              var args, index, next, options, queue2;
+              var args, index2, next, options, queue2;
               if (this.queued() === 0) {
                 return this.Promise.resolve(null);
               }
@@ -34748,8 +34748,8 @@ var require_light = __commonJS({
                 return this.Promise.resolve(null);
               }
               this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
-              index = this._randomIndex();
-              return this._store.__register__(index, options.weight, options.expiration).then(({ success, wait, reservoir }) => {
+              index2 = this._randomIndex();
+              return this._store.__register__(index2, options.weight, options.expiration).then(({ success, wait, reservoir }) => {
                 var empty;
                 this.Events.trigger("debug", `Drained ${options.id}`, { success, args, options });
                 if (success) {
@@ -34761,7 +34761,7 @@ var require_light = __commonJS({
                   if (reservoir === 0) {
                     this.Events.trigger("depleted", empty);
                   }
-                  this._run(index, next, wait);
+                  this._run(index2, next, wait);
                   return this.Promise.resolve(options.weight);
                 } else {
                   return this.Promise.resolve(null);
@@ -34810,7 +34810,7 @@ var require_light = __commonJS({
                 }
               });
             };
-            done = options.dropWaitingJobs ? (this._run = function(index, next) {
+            done = options.dropWaitingJobs ? (this._run = function(index2, next) {
               return next.doDrop({
                 message: options.dropErrorMessage
               });
@@ -35334,13 +35334,13 @@ var require_scan = __commonJS({
     };
     var scan = (input, options) => {
       const opts = options || {};
-      const length = input.length - 1;
+      const length2 = input.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
       const slashes = [];
       const tokens = [];
       const parts = [];
       let str2 = input;
-      let index = -1;
+      let index2 = -1;
       let start = 0;
       let lastIndex = 0;
       let isBrace = false;
@@ -35357,13 +35357,13 @@ var require_scan = __commonJS({
       let prev;
       let code;
       let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str2.charCodeAt(index + 1);
+      const eos = () => index2 >= length2;
+      const peek = () => str2.charCodeAt(index2 + 1);
       const advance = () => {
         prev = code;
-        return str2.charCodeAt(++index);
+        return str2.charCodeAt(++index2);
       };
-      while (index < length) {
+      while (index2 < length2) {
         code = advance();
         let next;
         if (code === CHAR_BACKWARD_SLASH) {
@@ -35420,15 +35420,15 @@ var require_scan = __commonJS({
           break;
         }
         if (code === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
+          slashes.push(index2);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
           if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
+          if (prev === CHAR_DOT && index2 === start + 1) {
             start += 2;
             continue;
           }
-          lastIndex = index + 1;
+          lastIndex = index2 + 1;
           continue;
         }
         if (opts.noext !== true) {
@@ -35437,7 +35437,7 @@ var require_scan = __commonJS({
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code === CHAR_EXCLAMATION_MARK && index2 === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
@@ -35498,7 +35498,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index2 === start) {
           negated = token.negated = true;
           start++;
           continue;
@@ -35808,10 +35808,10 @@ var require_parse2 = __commonJS({
       return `${source}*`;
     };
     var getStarExtglobSequenceChars = (pattern) => {
-      let index = 0;
+      let index2 = 0;
       const chars = [];
-      while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
+      while (index2 < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index2), false);
         if (!match || match.type !== "*") {
           return;
         }
@@ -35824,7 +35824,7 @@ var require_parse2 = __commonJS({
           return;
         }
         chars.push(branch);
-        index += match.end + 1;
+        index2 += match.end + 1;
       }
       if (chars.length < 1) {
         return;
@@ -36060,7 +36060,7 @@ var require_parse2 = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index2) => {
           if (first === "\\") {
             backslashes = true;
             return m;
@@ -36069,7 +36069,7 @@ var require_parse2 = __commonJS({
             if (esc) {
               return esc + first + (rest ? QMARK.repeat(rest.length) : "");
             }
-            if (index === 0) {
+            if (index2 === 0) {
               return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
             }
             return QMARK.repeat(chars.length);
@@ -37483,19 +37483,19 @@ var HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 function parseDiffOutput(output) {
   const { files, patchStart } = readRawRecords(output);
   const lines = output.slice(patchStart).split("\n");
-  let current;
+  let current2;
   let seenNewName = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (line.startsWith("diff --git ")) {
-      current = void 0;
+      current2 = void 0;
       seenNewName = false;
     } else if (line.startsWith("+++ ")) {
       if (seenNewName) throw new DiffOutputError('two "+++" lines in one file');
       seenNewName = true;
       const p = patchHeaderPath(line.slice(4), "b/");
-      current = p === void 0 ? void 0 : files.get(p);
-      if (p !== void 0 && !current) throw new DiffOutputError(`a patch for ${JSON.stringify(p)}, which the file list does not have`);
+      current2 = p === void 0 ? void 0 : files.get(p);
+      if (p !== void 0 && !current2) throw new DiffOutputError(`a patch for ${JSON.stringify(p)}, which the file list does not have`);
     } else if (line.startsWith("@@")) {
       const m = HUNK.exec(line);
       if (!m) throw new DiffOutputError(`a bad hunk header ${JSON.stringify(line)}`);
@@ -37510,8 +37510,8 @@ function parseDiffOutput(output) {
         if (kind === "-" && oldLeft > 0) {
           oldLeft--;
         } else if (kind === "+" && newLeft > 0) {
-          if (!current) throw new DiffOutputError('added lines before a "+++" line');
-          addLine(current.addedLines, lineNo++);
+          if (!current2) throw new DiffOutputError('added lines before a "+++" line');
+          addLine(current2.addedLines, lineNo++);
           newLeft--;
         } else if ((kind === " " || kind === void 0) && oldLeft > 0 && newLeft > 0) {
           oldLeft--;
@@ -38007,11 +38007,11 @@ function suggestLine(lineText, finding, fix) {
   const matches2 = [...lineText.matchAll(pattern)];
   if (matches2.length !== 1) return void 0;
   const m = matches2[0];
-  const current = m[4];
-  if (!sameKindScalar(current, fix.set) || current === replacement) return void 0;
-  if (typeof fix.set === "boolean" && current.toLowerCase() === replacement) return void 0;
+  const current2 = m[4];
+  if (!sameKindScalar(current2, fix.set) || current2 === replacement) return void 0;
+  if (typeof fix.set === "boolean" && current2.toLowerCase() === replacement) return void 0;
   const start = (m.index ?? 0) + m[1].length + m[2].length + m[3].length;
-  return lineText.slice(0, start) + replacement + lineText.slice(start + current.length);
+  return lineText.slice(0, start) + replacement + lineText.slice(start + current2.length);
 }
 function fence(info2, content) {
   const longest = (content.match(/`+/g) ?? []).reduce((n, r) => Math.max(n, r.length), 0);
@@ -38655,38 +38655,38 @@ function parseStream(text, file, options) {
     docs = docs.slice(0, options.maxDocuments);
   }
   const documents = [];
-  docs.forEach((doc, index) => {
+  docs.forEach((doc, index2) => {
     const offset = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
     const line = lineCounter.linePos(offset).line;
     const problem = doc.errors[0];
     if (problem) {
       const pos = problem.linePos?.[0];
       const message = problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-      errors.push(new InputError(file, `invalid YAML in document ${index + 1}: ${message}`, problem.code === "DUPLICATE_KEY" ? "duplicate-key" : "invalid-yaml", pos?.line ?? line, pos?.col));
+      errors.push(new InputError(file, `invalid YAML in document ${index2 + 1}: ${message}`, problem.code === "DUPLICATE_KEY" ? "duplicate-key" : "invalid-yaml", pos?.line ?? line, pos?.col));
       return;
     }
-    documents.push({ doc, index, line, offset });
+    documents.push({ doc, index: index2, line, offset });
   });
   return { documents, errors, lineCounter };
 }
 function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
   const { documents: docs, errors, lineCounter } = parseStream(text, file, limits);
   const documents = [];
-  for (const { doc, index, line } of docs) {
+  for (const { doc, index: index2, line } of docs) {
     const depth = nestingDepth(doc.contents, limits.maxDepth);
     if (depth > limits.maxDepth) {
-      errors.push(new InputError(file, `document ${index + 1} nests deeper than ${limits.maxDepth} levels; not read`, "invalid-yaml", line));
+      errors.push(new InputError(file, `document ${index2 + 1} nests deeper than ${limits.maxDepth} levels; not read`, "invalid-yaml", line));
       continue;
     }
     let value;
     try {
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
     } catch (err) {
-      const reason = /alias/i.test(err.message) ? `document ${index + 1} expands too many aliases (over ${limits.maxAliasCount}): a resource exhaustion ("billion laughs") pattern; not read` : `document ${index + 1} cannot be read: ${err.message}`;
+      const reason = /alias/i.test(err.message) ? `document ${index2 + 1} expands too many aliases (over ${limits.maxAliasCount}): a resource exhaustion ("billion laughs") pattern; not read` : `document ${index2 + 1} cannot be read: ${err.message}`;
       errors.push(new InputError(file, reason, "invalid-yaml", line));
       continue;
     }
-    documents.push({ index, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
+    documents.push({ index: index2, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
   }
   return { documents, errors };
 }
@@ -40073,10 +40073,10 @@ function checkField(field, value) {
   }
   return new FieldError(field, reason);
 }
-function checkListItem(field, index, value) {
+function checkListItem(field, index2, value) {
   const check = checkSingular(field, value);
   if (check !== true) {
-    return new FieldError(field, `list item #${index + 1}: ${reasonSingular(field, value, check)}`);
+    return new FieldError(field, `list item #${index2 + 1}: ${reasonSingular(field, value, check)}`);
   }
   return void 0;
 }
@@ -40442,15 +40442,15 @@ function compileInitMessage(desc) {
         break;
       }
       default: {
-        const zeroValue = createZeroValue(member);
+        const zeroValue2 = createZeroValue(member);
         properties.push({
           name,
           kind: INIT_SINGULAR,
-          constant: member.presence == IMPLICIT2 ? zeroValue : void 0,
+          constant: member.presence == IMPLICIT2 ? zeroValue2 : void 0,
           convert: member.fieldKind == "scalar" && member.scalar == ScalarType.BYTES ? toU8Arr : void 0
         });
         if (usePrototype) {
-          prototype[name] = zeroValue;
+          prototype[name] = zeroValue2;
         }
         break;
       }
@@ -40739,21 +40739,21 @@ var ReflectListImpl = class {
     this._arr = this[unsafeLocal] = unsafeInput;
     this.check = check;
   }
-  get(index) {
-    const item = this._arr[index];
+  get(index2) {
+    const item = this._arr[index2];
     return item === void 0 ? void 0 : listItemToReflect(this._field, item, this.check);
   }
-  set(index, item) {
-    if (index < 0 || index >= this._arr.length) {
-      throw new FieldError(this._field, `list item #${index + 1}: out of range`);
+  set(index2, item) {
+    if (index2 < 0 || index2 >= this._arr.length) {
+      throw new FieldError(this._field, `list item #${index2 + 1}: out of range`);
     }
     if (this.check) {
-      const err = checkListItem(this._field, index, item);
+      const err = checkListItem(this._field, index2, item);
       if (err) {
         throw err;
       }
     }
-    this._arr[index] = listItemToLocal(this._field, item);
+    this._arr[index2] = listItemToLocal(this._field, item);
   }
   add(item) {
     if (this.check) {
@@ -42423,12 +42423,12 @@ function compileMessage(desc) {
   return compiled;
 }
 function compileMessageReader(descString, fieldReaders) {
-  return (message, reader, ctx, length) => {
+  return (message, reader, ctx, length2) => {
     var _a;
     if (++ctx.depth > ctx.recursionLimit) {
       throw new Error(`cannot decode ${descString} from binary: maximum recursion depth of ${ctx.recursionLimit} reached`);
     }
-    const end = reader.pos + length;
+    const end = reader.pos + length2;
     const unknownFields = (_a = message.$unknown) !== null && _a !== void 0 ? _a : [];
     while (reader.pos < end) {
       const [fieldNo, wireType] = reader.tag();
@@ -43401,7 +43401,7 @@ function unknownEquals(a, b, registry) {
 function extensionsEquals(a, b, opts) {
   function getSetExtensions(msg, registry) {
     var _a;
-    return ((_a = msg.getUnknown()) !== null && _a !== void 0 ? _a : []).map((uf) => registry.getExtensionFor(msg.desc, uf.no)).filter((e) => e != void 0).filter((e, index, arr) => arr.indexOf(e) === index);
+    return ((_a = msg.getUnknown()) !== null && _a !== void 0 ? _a : []).map((uf) => registry.getExtensionFor(msg.desc, uf.no)).filter((e) => e != void 0).filter((e, index2, arr) => arr.indexOf(e) === index2);
   }
   const extensionsA = getSetExtensions(a, opts.registry);
   const extensionsB = getSetExtensions(b, opts.registry);
@@ -44223,14 +44223,14 @@ function compileListItemReader(field) {
       const parseScalar = compileScalarParse(field);
       const checkValue = checkScalarValue(field.scalar);
       const toLocal = compileScalarToLocal(field);
-      return (json, ctx, index) => {
+      return (json, ctx, index2) => {
         if (json === null) {
           throw new FieldError(field, "list item must not be null");
         }
         const value = parseScalar(json);
         const check = checkValue(value);
         if (check !== true) {
-          throw new FieldError(field, `list item #${index + 1}: ${reasonSingular(field, value, check)}`);
+          throw new FieldError(field, `list item #${index2 + 1}: ${reasonSingular(field, value, check)}`);
         }
         return toLocal(value);
       };
@@ -44239,7 +44239,7 @@ function compileListItemReader(field) {
       const readEnumValue = compileEnumConverter(field.enum);
       const checkEnum = compileEnumCheck(field.enum);
       const nullResets = field.enum.typeName != "google.protobuf.NullValue";
-      return (json, ctx, index) => {
+      return (json, ctx, index2) => {
         if (json === null && nullResets) {
           throw new FieldError(field, "list item must not be null");
         }
@@ -44249,7 +44249,7 @@ function compileListItemReader(field) {
         }
         const check = checkEnum(value);
         if (check !== true) {
-          throw new FieldError(field, `list item #${index + 1}: ${reasonSingular(field, value, check)}`);
+          throw new FieldError(field, `list item #${index2 + 1}: ${reasonSingular(field, value, check)}`);
         }
         return value;
       };
@@ -44718,11 +44718,11 @@ var ArrayList = class {
   get size() {
     return this._array.length;
   }
-  get(index) {
-    if (index < 0 || index >= this.size) {
+  get(index2) {
+    if (index2 < 0 || index2 >= this.size) {
       return void 0;
     }
-    return toCel(this._array[index]);
+    return toCel(this._array[index2]);
   }
   *values() {
     for (const element of this._array.values()) {
@@ -44742,8 +44742,8 @@ var RepeatedFieldList = class {
   get size() {
     return this._list.size;
   }
-  get(index) {
-    const val = this._list.get(index);
+  get(index2) {
+    const val = this._list.get(index2);
     if (val === void 0) {
       return void 0;
     }
@@ -44773,15 +44773,15 @@ var ConcatList = class {
   get size() {
     return this._size;
   }
-  get(index) {
-    if (index < 0 || index >= this.size) {
+  get(index2) {
+    if (index2 < 0 || index2 >= this.size) {
       return void 0;
     }
     for (const list of this._lists) {
-      if (index < list.size) {
-        return list.get(index);
+      if (index2 < list.size) {
+        return list.get(index2);
       }
-      index = index - list.size;
+      index2 = index2 - list.size;
     }
     return void 0;
   }
@@ -45845,18 +45845,18 @@ var UnicodeRangeTable = class {
     this.SIZE = isStride1 ? 2 : 3;
   }
   // High-performance getters that do NOT allocate memory
-  getLo(index) {
-    return this.data[index * this.SIZE];
+  getLo(index2) {
+    return this.data[index2 * this.SIZE];
   }
-  getHi(index) {
-    return this.data[index * this.SIZE + 1];
+  getHi(index2) {
+    return this.data[index2 * this.SIZE + 1];
   }
-  getStride(index) {
-    return this.isStride1 ? 1 : this.data[index * this.SIZE + 2];
+  getStride(index2) {
+    return this.isStride1 ? 1 : this.data[index2 * this.SIZE + 2];
   }
-  get(index) {
-    const i = index * this.SIZE;
-    return [this.data[i], this.data[i + 1], this.getStride(index)];
+  get(index2) {
+    const i = index2 * this.SIZE;
+    return [this.data[i], this.data[i + 1], this.getStride(index2)];
   }
   get length() {
     return this.data.length / this.SIZE;
@@ -45898,12 +45898,12 @@ var decodeRanges = (str2, isStride1) => {
   const res = decodeVLQ(str2);
   const numRanges = isStride1 ? res.length / 2 : res.length / 3;
   const out = new Uint32Array(numRanges * 3);
-  let current = 0, resIdx = 0;
+  let current2 = 0, resIdx = 0;
   for (let i = 0; i < numRanges; i++) {
-    current += res[resIdx++];
-    out[i * 3] = current;
-    current += res[resIdx++];
-    out[i * 3 + 1] = current;
+    current2 += res[resIdx++];
+    out[i * 3] = current2;
+    current2 += res[resIdx++];
+    out[i * 3 + 1] = current2;
     out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
   }
   return out;
@@ -49593,7 +49593,7 @@ var RE2 = class _RE2 {
           break;
       }
     };
-    let current = /* @__PURE__ */ new Set();
+    let current2 = /* @__PURE__ */ new Set();
     let next = /* @__PURE__ */ new Set();
     let prevRune = -1;
     if (pos > 0) {
@@ -49607,10 +49607,10 @@ var RE2 = class _RE2 {
       const context = emptyOpContext(prevRune, rune);
       if (anchor === UNANCHORED || i === pos) {
         const visited2 = /* @__PURE__ */ new Set();
-        addState(current, visited2, prog.start, context);
+        addState(current2, visited2, prog.start, context);
       }
       if (anchor !== ANCHOR_BOTH) {
-        for (const pc of current) {
+        for (const pc of current2) {
           const inst = prog.getInst(pc);
           if (inst.op === Inst.MATCH) {
             return true;
@@ -49620,7 +49620,7 @@ var RE2 = class _RE2 {
       if (i >= endPos || width === 0)
         break;
       next.clear();
-      for (const pc of current) {
+      for (const pc of current2) {
         const inst = prog.getInst(pc);
         if (Inst.isRuneOp(inst.op) && inst.matchRune(rune)) {
           const nextContext = emptyOpContext(rune, i + width < endPos ? input.step(i + width) >> 3 : -1);
@@ -49635,13 +49635,13 @@ var RE2 = class _RE2 {
         addState(next, visited2, prog.start, nextContext);
       }
       prevRune = rune;
-      [current, next] = [next, current];
+      [current2, next] = [next, current2];
       i += width - 1;
     }
     const endContext = emptyOpContext(prevRune, -1);
     const visited = /* @__PURE__ */ new Set();
     const finalSet = /* @__PURE__ */ new Set();
-    for (const pc of current) {
+    for (const pc of current2) {
       addState(finalSet, visited, pc, endContext);
     }
     for (const pc of finalSet) {
@@ -50362,8 +50362,8 @@ var Builder = class {
       }
     });
   }
-  newIndexExpr(offset, operand, index) {
-    return this.newCallExpr(offset, "_[_]", [operand, index]);
+  newIndexExpr(offset, operand, index2) {
+    return this.newCallExpr(offset, "_[_]", [operand, index2]);
   }
   expandHasMacro(offset, target) {
     if (target.exprKind.case !== "selectExpr") {
@@ -50509,34 +50509,34 @@ var Builder = class {
       }
     });
   }
-  maybeExpand(offset, call) {
-    if (call.exprKind.case === "callExpr") {
-      const callExpr = call.exprKind.value;
+  maybeExpand(offset, call2) {
+    if (call2.exprKind.case === "callExpr") {
+      const callExpr = call2.exprKind.value;
       const varName = callExpr.args[0];
-      if (varName !== void 0 && call.exprKind.value.target !== void 0 && varName.exprKind?.case === "identExpr") {
+      if (varName !== void 0 && call2.exprKind.value.target !== void 0 && varName.exprKind?.case === "identExpr") {
         let expanded;
         if (callExpr.args.length === 2) {
           switch (callExpr.function) {
             case "exists":
-              expanded = this.expandExistsMacro(offset, call.exprKind.value.target, varName.exprKind.value.name, call.exprKind.value.args[1]);
+              expanded = this.expandExistsMacro(offset, call2.exprKind.value.target, varName.exprKind.value.name, call2.exprKind.value.args[1]);
               break;
             case "all":
-              expanded = this.expandAllMacro(offset, call.exprKind.value.target, varName.exprKind.value.name, call.exprKind.value.args[1]);
+              expanded = this.expandAllMacro(offset, call2.exprKind.value.target, varName.exprKind.value.name, call2.exprKind.value.args[1]);
               break;
             case "map":
-              expanded = this.expandMapMacro(offset, call.exprKind.value.target, varName.exprKind.value.name, call.exprKind.value.args[1]);
+              expanded = this.expandMapMacro(offset, call2.exprKind.value.target, varName.exprKind.value.name, call2.exprKind.value.args[1]);
               break;
             case "filter":
-              expanded = this.expandFilterMacro(offset, call.exprKind.value.target, varName.exprKind.value.name, call.exprKind.value.args[1]);
+              expanded = this.expandFilterMacro(offset, call2.exprKind.value.target, varName.exprKind.value.name, call2.exprKind.value.args[1]);
               break;
             case "exists_one":
             case "existsOne":
-              expanded = this.expandExistsOne(offset, call.exprKind.value.target, varName.exprKind.value.name, call.exprKind.value.args[1]);
+              expanded = this.expandExistsOne(offset, call2.exprKind.value.target, varName.exprKind.value.name, call2.exprKind.value.args[1]);
               break;
           }
         }
         if (callExpr.args.length === 3 && callExpr.function == "map") {
-          expanded = this.expandMapFilterMacro(offset, call.exprKind.value.target, varName.exprKind.value.name, call.exprKind.value.args[1], call.exprKind.value.args[2]);
+          expanded = this.expandMapFilterMacro(offset, call2.exprKind.value.target, varName.exprKind.value.name, call2.exprKind.value.args[1], call2.exprKind.value.args[2]);
         }
         if (expanded !== void 0) {
           this.addMacroCall(expanded.id, callExpr.function, callExpr.target, callExpr.args);
@@ -50544,7 +50544,7 @@ var Builder = class {
         }
       }
     }
-    return call;
+    return call2;
   }
   addMacroCall(exprId, functionName, target, args) {
     const macroArgs = args.map((arg) => this.buildMacroCallArg(arg));
@@ -50584,9 +50584,9 @@ var Builder = class {
       };
     }
     if (expr.exprKind.case === "callExpr") {
-      const call = expr.exprKind.value;
-      const macroArgs = call.args.map((arg) => this.buildMacroCallArg(arg));
-      const macroTarget = call.target !== void 0 ? this.buildMacroCallArg(call.target) : void 0;
+      const call2 = expr.exprKind.value;
+      const macroArgs = call2.args.map((arg) => this.buildMacroCallArg(arg));
+      const macroTarget = call2.target !== void 0 ? this.buildMacroCallArg(call2.target) : void 0;
       return {
         $typeName: "cel.expr.Expr",
         id: expr.id,
@@ -50594,7 +50594,7 @@ var Builder = class {
           case: "callExpr",
           value: {
             $typeName: "cel.expr.Expr.Call",
-            function: call.function,
+            function: call2.function,
             target: macroTarget,
             args: macroArgs
           }
@@ -51236,8 +51236,8 @@ function parse(input, options = {}) {
   function item509(offset, func, args) {
     return (prevExpr) => builder.newMemberCallExpr(offset(), prevExpr, func, args);
   }
-  function item516(offset, index) {
-    return (prevExpr) => builder.newCallExpr(offset(), "_[_]", [prevExpr, index]);
+  function item516(offset, index2) {
+    return (prevExpr) => builder.newCallExpr(offset(), "_[_]", [prevExpr, index2]);
   }
   function item519(primary, tail) {
     if (tail.length === 0) {
@@ -56056,15 +56056,15 @@ function resolveCandidateNames(namespace, name) {
 }
 
 // node_modules/@bufbuild/cel/dist/esm/field.js
-function accessByIndex(obj, index) {
+function accessByIndex(obj, index2) {
   if (typeof obj !== "object" || obj === null) {
     return void 0;
   }
   if (isCelMap(obj)) {
-    return obj.get(index);
+    return obj.get(index2);
   }
   if (isCelList(obj)) {
-    return obj.get(Number(index));
+    return obj.get(Number(index2));
   }
   return void 0;
 }
@@ -56441,9 +56441,9 @@ var BoolAccess = class {
   id;
   index;
   optional;
-  constructor(id, index, optional) {
+  constructor(id, index2, optional) {
     this.id = id;
-    this.index = index;
+    this.index = index2;
     this.optional = optional;
   }
   isOptional() {
@@ -56479,9 +56479,9 @@ var NumAccess = class {
   index;
   celVal;
   optional;
-  constructor(id, index, celVal, optional) {
+  constructor(id, index2, celVal, optional) {
     this.id = id;
-    this.index = index;
+    this.index = index2;
     this.celVal = celVal;
     this.optional = optional;
   }
@@ -56518,9 +56518,9 @@ var IntAccess = class {
   index;
   celVal;
   optional;
-  constructor(id, index, celVal, optional) {
+  constructor(id, index2, celVal, optional) {
     this.id = id;
-    this.index = index;
+    this.index = index2;
     this.celVal = celVal;
     this.optional = optional;
   }
@@ -56670,8 +56670,8 @@ var ConcreteAttributeFactory = class {
 function fieldNotFound(id, name) {
   return celError(`field not found: ${String(name)}`, id);
 }
-function indexOutOfBounds(id, index, length) {
-  return celError(`index ${index} out of bounds [0, ${length})`, id);
+function indexOutOfBounds(id, index2, length2) {
+  return celError(`index ${index2} out of bounds [0, ${length2})`, id);
 }
 
 // node_modules/@bufbuild/cel/dist/esm/activation.js
@@ -57130,40 +57130,40 @@ var Planner = class {
     if (expr.optionalIndices.length > 0) {
       const optionals2 = new Array(expr.elements.length).fill(false);
       for (let i = 0; i < expr.optionalIndices.length; i++) {
-        const index = expr.optionalIndices[i];
-        if (index < 0 || index >= expr.elements.length) {
+        const index2 = expr.optionalIndices[i];
+        if (index2 < 0 || index2 >= expr.elements.length) {
           throw new Error("invalid optional index");
         }
-        optionals2[index] = true;
+        optionals2[index2] = true;
       }
     }
     return new EvalList(id, expr.elements.map((arg) => this.plan(arg)), optionals);
   }
-  planCall(id, call) {
-    if (call.target !== void 0) {
-      const qualName = toQualifiedName(call.target);
+  planCall(id, call2) {
+    if (call2.target !== void 0) {
+      const qualName = toQualifiedName(call2.target);
       if (qualName !== void 0) {
-        const funcName = qualName + "." + call.function;
+        const funcName = qualName + "." + call2.function;
         for (const candidate of resolveCandidateNames(this.namespace, funcName)) {
           const func = this.functions.find(candidate);
           if (func !== void 0) {
-            return new EvalCall(id, candidate, "", void 0, func, call.args.map((arg) => this.plan(arg)));
+            return new EvalCall(id, candidate, "", void 0, func, call2.args.map((arg) => this.plan(arg)));
           }
         }
       }
     }
-    let args = call.args.map((arg) => this.plan(arg));
-    if (call.target) {
-      args = [this.plan(call.target), ...args];
+    let args = call2.args.map((arg) => this.plan(arg));
+    if (call2.target) {
+      args = [this.plan(call2.target), ...args];
     }
-    switch (call.function) {
+    switch (call2.function) {
       case INDEX:
-        return this.planCallIndex(call, args, false);
+        return this.planCallIndex(call2, args, false);
       case OPT_INDEX:
       case OPT_SELECT:
-        return this.planCallIndex(call, args, true);
+        return this.planCallIndex(call2, args, true);
       case CONDITIONAL:
-        return this.planCallConditional(id, call, args);
+        return this.planCallConditional(id, call2, args);
       case LOGICAL_AND:
         return new EvalAnd(id, args);
       case LOGICAL_OR:
@@ -57172,7 +57172,7 @@ var Planner = class {
       case OLD_NOT_STRICTLY_FALSE:
         return new EvalNotStrictlyFalse(id, args[0]);
       default:
-        return new EvalCall(id, call.function, "", call.target ? args[0] : void 0, this.functions.find(call.function), call.target ? args.slice(1) : args);
+        return new EvalCall(id, call2.function, "", call2.target ? args[0] : void 0, this.functions.find(call2.function), call2.target ? args.slice(1) : args);
     }
   }
   planCallConditional(id, _call, args) {
@@ -57712,8 +57712,8 @@ function plan(env2, expr) {
 }
 
 // node_modules/@bufbuild/cel/dist/esm/ext/strings.js
-function charAt(index) {
-  const i = Number(index);
+function charAt(index2) {
+  const i = Number(index2);
   if (i < 0 || i > this.length) {
     throw indexOutOfBounds2(i, this.length);
   }
@@ -57768,12 +57768,12 @@ function replace(substr, repl, num) {
   let result = this;
   let offset = 0;
   let remaining = count;
-  let index = result.indexOf(substr, offset);
-  while (remaining > 0 && index !== -1) {
-    result = result.substring(0, index) + repl + result.substring(index + substr.length);
-    offset = index + repl.length;
+  let index2 = result.indexOf(substr, offset);
+  while (remaining > 0 && index2 !== -1) {
+    result = result.substring(0, index2) + repl + result.substring(index2 + substr.length);
+    offset = index2 + repl.length;
     remaining--;
-    index = result.indexOf(substr, offset);
+    index2 = result.indexOf(substr, offset);
   }
   return result;
 }
@@ -58115,8 +58115,8 @@ function formatPlaceholder(c, val, precision) {
 function invalidArgument(func, issue2) {
   return new Error(`invalid argument to function ${func}: ${issue2}`);
 }
-function indexOutOfBounds2(index, length) {
-  return new Error(`index ${index} out of bounds [0, ${length})`);
+function indexOutOfBounds2(index2, length2) {
+  return new Error(`index ${index2} out of bounds [0, ${length2})`);
 }
 var { STRING: STRING6, INT: INT5, DYN: DYN3 } = CelScalar;
 var LIST_DYN = listType(DYN3);
@@ -58171,9 +58171,9 @@ function containersOf(spec) {
   for (const field of CONTAINER_FIELDS) {
     const list = spec[field];
     if (!Array.isArray(list)) continue;
-    list.forEach((container, index) => {
+    list.forEach((container, index2) => {
       if (!isRecord(container)) return;
-      out.push({ field, index, name: typeof container.name === "string" ? container.name : "", container, path: [field, index] });
+      out.push({ field, index: index2, name: typeof container.name === "string" ? container.name : "", container, path: [field, index2] });
     });
   }
   return out;
@@ -58500,10 +58500,10 @@ function hostNamespacesV1Dot0(pod) {
 function hostPortsV1Dot0(pod) {
   const out = [];
   for (const container of podContainers(pod)) {
-    listOf(container.container.ports).forEach((port, index) => {
+    listOf(container.container.ports).forEach((port, index2) => {
       const hostPort = recordOf(port)?.hostPort;
       if (typeof hostPort === "number" && hostPort !== 0) {
-        out.push(violation([...container.path, "ports", index, "hostPort"], "hostPort", `${describeContainer(container)} uses hostPort ${hostPort}`));
+        out.push(violation([...container.path, "ports", index2, "hostPort"], "hostPort", `${describeContainer(container)} uses hostPort ${hostPort}`));
       }
     });
   }
@@ -58601,9 +58601,9 @@ function capabilitiesPath(container, list) {
 }
 function addedCapabilities(container, allowed) {
   const out = [];
-  listOf(capabilities(container)?.add).forEach((value, index) => {
+  listOf(capabilities(container)?.add).forEach((value, index2) => {
     const capability = String(value);
-    if (!allowed(capability)) out.push({ index, capability });
+    if (!allowed(capability)) out.push({ index: index2, capability });
   });
   return out;
 }
@@ -58625,10 +58625,10 @@ var DEFAULT_CAPABILITIES = /* @__PURE__ */ new Set([
 function capabilitiesBaselineV1Dot0(pod) {
   const out = [];
   for (const container of podContainers(pod)) {
-    for (const { index, capability } of addedCapabilities(container, (c) => DEFAULT_CAPABILITIES.has(c))) {
+    for (const { index: index2, capability } of addedCapabilities(container, (c) => DEFAULT_CAPABILITIES.has(c))) {
       out.push(
         violation(
-          [...capabilitiesPath(container, "add"), index],
+          [...capabilitiesPath(container, "add"), index2],
           "non-default capabilities",
           `${describeContainer(container)} must not include ${quote2(capability)} in securityContext.capabilities.add`
         )
@@ -58650,10 +58650,10 @@ function capabilitiesRestrictedV1Dot22(pod) {
         )
       );
     }
-    for (const { index, capability } of addedCapabilities(container, (c) => c === "NET_BIND_SERVICE")) {
+    for (const { index: index2, capability } of addedCapabilities(container, (c) => c === "NET_BIND_SERVICE")) {
       out.push(
         violation(
-          [...capabilitiesPath(container, "add"), index],
+          [...capabilitiesPath(container, "add"), index2],
           "unrestricted capabilities",
           `${describeContainer(container)} must not include ${quote2(capability)} in securityContext.capabilities.add`
         )
@@ -58963,9 +58963,9 @@ function sysctlsCheck(safe) {
   const allowed = new Set(safe);
   return (pod) => {
     const out = [];
-    listOf(podSecurityContext(pod)?.sysctls).forEach((sysctl, index) => {
+    listOf(podSecurityContext(pod)?.sysctls).forEach((sysctl, index2) => {
       const name = stringOf(recordOf(sysctl)?.name) ?? "";
-      if (!allowed.has(name)) out.push(violation(["spec", "securityContext", "sysctls", index, "name"], "forbidden sysctls", name));
+      if (!allowed.has(name)) out.push(violation(["spec", "securityContext", "sysctls", index2, "name"], "forbidden sysctls", name));
     });
     return out;
   };
@@ -58985,14 +58985,14 @@ var sysctls = {
 // src/analyze/pss/volumes.ts
 function podVolumes(pod) {
   const out = [];
-  listOf(pod.spec.volumes).forEach((value, index) => {
+  listOf(pod.spec.volumes).forEach((value, index2) => {
     const volume = recordOf(value);
-    if (volume) out.push({ index, name: stringOf(volume.name) ?? "", volume });
+    if (volume) out.push({ index: index2, name: stringOf(volume.name) ?? "", volume });
   });
   return out;
 }
 function hostPathVolumesV1Dot0(pod) {
-  return podVolumes(pod).filter(({ volume }) => recordOf(volume.hostPath) !== void 0).map(({ index, name }) => violation(["spec", "volumes", index, "hostPath"], "hostPath volumes", `volume ${quote2(name)}`));
+  return podVolumes(pod).filter(({ volume }) => recordOf(volume.hostPath) !== void 0).map(({ index: index2, name }) => violation(["spec", "volumes", index2, "hostPath"], "hostPath volumes", `volume ${quote2(name)}`));
 }
 var ALLOWED_VOLUME_SOURCES = /* @__PURE__ */ new Set([
   "configMap",
@@ -59030,14 +59030,14 @@ var KNOWN_RESTRICTED_SOURCES = /* @__PURE__ */ new Set([
 ]);
 function restrictedVolumesV1Dot0(pod) {
   const out = [];
-  for (const { index, name, volume } of podVolumes(pod)) {
+  for (const { index: index2, name, volume } of podVolumes(pod)) {
     const sources = Object.keys(volume).filter((key) => key !== "name" && volume[key] !== null && volume[key] !== void 0);
     if (sources.length === 0 || sources.some((source2) => ALLOWED_VOLUME_SOURCES.has(source2))) continue;
     const source = sources.find((s) => KNOWN_RESTRICTED_SOURCES.has(s));
     const type = source ?? "unknown";
     out.push(
       violation(
-        ["spec", "volumes", index, ...source ? [source] : []],
+        ["spec", "volumes", index2, ...source ? [source] : []],
         "restricted volume types",
         `volume ${quote2(name)} uses restricted volume type ${quote2(type)}`
       )
@@ -59743,13 +59743,13 @@ function removeHook(state, name, method) {
   if (!state.registry[name]) {
     return;
   }
-  const index = state.registry[name].map((registered) => {
+  const index2 = state.registry[name].map((registered) => {
     return registered.orig;
   }).indexOf(method);
-  if (index === -1) {
+  if (index2 === -1) {
     return;
   }
-  state.registry[name].splice(index, 1);
+  state.registry[name].splice(index2, 1);
 }
 
 // node_modules/before-after-hook/index.js
@@ -60147,12 +60147,12 @@ function parse4(header, options) {
   while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
     valueStart++;
   }
-  let index = valueStart;
+  let index2 = valueStart;
   let typeFlags = 0;
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
-  while (index < len) {
-    const code = header.charCodeAt(index);
+  while (index2 < len) {
+    const code = header.charCodeAt(index2);
     const flags = CHAR_MAP[code];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
@@ -60160,33 +60160,33 @@ function parse4(header, options) {
     }
     if ((flags & OWS) !== 0) {
       if (whitespace === -1)
-        whitespace = index;
+        whitespace = index2;
     } else {
       whitespace = -1;
     }
     typeFlags |= code & NON_ASCII | flags;
-    index++;
+    index2++;
   }
-  const valueEnd = whitespace === -1 ? index : whitespace;
+  const valueEnd = whitespace === -1 ? index2 : whitespace;
   const value = header.slice(valueStart, valueEnd);
   const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-  if (index === len || stop !== 0) {
-    return { type, index, parameters: new NullObject() };
+  if (index2 === len || stop !== 0) {
+    return { type, index: index2, parameters: new NullObject() };
   }
-  return parseParameters(header, type, index, len, stopFlags);
+  return parseParameters(header, type, index2, len, stopFlags);
 }
-function parseParameters(header, type, index, len, stopFlags) {
+function parseParameters(header, type, index2, len, stopFlags) {
   const parameters = new NullObject();
-  parameter: while (index < len) {
-    index++;
-    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-      index++;
+  parameter: while (index2 < len) {
+    index2++;
+    while ((CHAR_MAP[header.charCodeAt(index2)] & OWS) !== 0) {
+      index2++;
     }
-    const keyStart = index;
+    const keyStart = index2;
     let keyFlags = 0;
     let keyWhitespace = -1;
-    while (index < len) {
-      const code = header.charCodeAt(index);
+    while (index2 < len) {
+      const code = header.charCodeAt(index2);
       const flags = CHAR_MAP[code];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
@@ -60194,51 +60194,51 @@ function parseParameters(header, type, index, len, stopFlags) {
         continue parameter;
       }
       if (code === EQ) {
-        const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+        const keyEnd = keyWhitespace === -1 ? index2 : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-        index++;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-          index++;
+        index2++;
+        while ((CHAR_MAP[header.charCodeAt(index2)] & OWS) !== 0) {
+          index2++;
         }
-        if (index < len && header.charCodeAt(index) === DQUOTE) {
-          const quotedStart = ++index;
+        if (index2 < len && header.charCodeAt(index2) === DQUOTE) {
+          const quotedStart = ++index2;
           let escaped = false;
-          while (index < len) {
-            const code18 = header.charCodeAt(index);
+          while (index2 < len) {
+            const code18 = header.charCodeAt(index2);
             if (code18 === DQUOTE) {
               if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index2) : header.slice(quotedStart, index2);
               }
-              index++;
+              index2++;
               let stop2 = 0;
-              while (index < len) {
-                const code19 = header.charCodeAt(index);
+              while (index2 < len) {
+                const code19 = header.charCodeAt(index2);
                 const flags2 = CHAR_MAP[code19];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
                 }
-                index++;
+                index2++;
               }
               if (stop2 !== 0)
                 break parameter;
               continue parameter;
             }
-            if (code18 === BSLASH && index + 1 < len) {
+            if (code18 === BSLASH && index2 + 1 < len) {
               escaped = true;
-              index += 2;
+              index2 += 2;
               continue;
             }
-            index++;
+            index2++;
           }
           continue parameter;
         }
-        const valueStart = index;
+        const valueStart = index2;
         let stop = 0;
         let valueWhitespace = -1;
-        while (index < len) {
-          const code18 = header.charCodeAt(index);
+        while (index2 < len) {
+          const code18 = header.charCodeAt(index2);
           const flags2 = CHAR_MAP[code18];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
@@ -60246,14 +60246,14 @@ function parseParameters(header, type, index, len, stopFlags) {
           }
           if ((flags2 & OWS) !== 0) {
             if (valueWhitespace === -1)
-              valueWhitespace = index;
+              valueWhitespace = index2;
           } else {
             valueWhitespace = -1;
           }
-          index++;
+          index2++;
         }
         if (parameters[key] === void 0) {
-          const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+          const valueEnd = valueWhitespace === -1 ? index2 : valueWhitespace;
           parameters[key] = header.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
@@ -60262,22 +60262,22 @@ function parseParameters(header, type, index, len, stopFlags) {
       }
       if ((flags & OWS) !== 0) {
         if (keyWhitespace === -1)
-          keyWhitespace = index;
+          keyWhitespace = index2;
       } else {
         keyWhitespace = -1;
       }
       keyFlags |= code & NON_ASCII | flags;
-      index++;
+      index2++;
     }
   }
-  return { type, index, parameters };
+  return { type, index: index2, parameters };
 }
 function unescapeQuotedPairs(str2, start, end) {
   let result = "";
-  for (let index = start; index < end; index++) {
-    if (str2.charCodeAt(index) === BSLASH) {
-      result += str2.slice(start, index);
-      start = ++index;
+  for (let index2 = start; index2 < end; index2++) {
+    if (str2.charCodeAt(index2) === BSLASH) {
+      result += str2.slice(start, index2);
+      start = ++index2;
     }
   }
   return result + str2.slice(start, end);
@@ -64139,18 +64139,18 @@ async function tokenLogin(client) {
 
 // src/github/review.ts
 function addedLineIndex(diff) {
-  const index = /* @__PURE__ */ new Map();
+  const index2 = /* @__PURE__ */ new Map();
   for (const f of diff) {
     if (f.status === "deleted" || f.status === "removed") continue;
-    index.set(f.path, [...f.addedLines].sort((a, b) => a[0] - b[0]));
+    index2.set(f.path, [...f.addedLines].sort((a, b) => a[0] - b[0]));
   }
-  return index;
+  return index2;
 }
-function isAddedLine(index, path19, line) {
-  return (index.get(path19) ?? []).some(([start, end]) => line >= start && line <= end);
+function isAddedLine(index2, path19, line) {
+  return (index2.get(path19) ?? []).some(([start, end]) => line >= start && line <= end);
 }
 function planReview(input) {
-  const index = addedLineIndex(input.diff);
+  const index2 = addedLineIndex(input.diff);
   const present = new Set(input.findings.map((f) => f.fingerprint));
   const resolved = input.resolvedComments ?? /* @__PURE__ */ new Set();
   const commented = /* @__PURE__ */ new Set();
@@ -64165,7 +64165,7 @@ function planReview(input) {
       handledBefore.push(f);
       continue;
     }
-    if (!isAddedLine(index, f.location.file, f.location.line)) {
+    if (!isAddedLine(index2, f.location.file, f.location.line)) {
       offDiff.push(f);
       continue;
     }
@@ -64550,12 +64550,12 @@ async function publish(input) {
         log
       });
     }
-    const fork = pr !== void 0 && expectReadOnlyToken(pr);
+    const fork2 = pr !== void 0 && expectReadOnlyToken(pr);
     if (sarif.status === "complete") lines.push(`SARIF uploaded to code scanning and processed (id ${sarif.sarifId}).`);
     else if (sarif.status === "pending") lines.push(`SARIF uploaded to code scanning (id ${sarif.sarifId}); processing had not finished when the wait ended.`);
     else {
-      lines.push(`SARIF upload: ${sarif.detail}.${fork ? ' Pull requests from forks cannot upload; see "Pull requests from forks" in the README.' : ""}`);
-      if (!(sarif.status === "read-only" && fork)) errors.push(`upload-sarif: ${sarif.detail}`);
+      lines.push(`SARIF upload: ${sarif.detail}.${fork2 ? ' Pull requests from forks cannot upload; see "Pull requests from forks" in the README.' : ""}`);
+      if (!(sarif.status === "read-only" && fork2)) errors.push(`upload-sarif: ${sarif.detail}`);
     }
   }
   return { ...review ? { review } : {}, ...sarif ? { sarif } : {}, annotate, errors, lines };
@@ -65538,15 +65538,15 @@ function offsetOf(node) {
 function parseGoYaml(text, file, limits = DEFAULT_GO_YAML_LIMITS) {
   const { documents: docs, errors, lineCounter } = parseStream(text, file, { maxDocuments: limits.maxDocuments, schema: "failsafe" });
   const documents = [];
-  for (const { doc, index, line, offset: rootOffset } of docs) {
+  for (const { doc, index: index2, line, offset: rootOffset } of docs) {
     const converter = new Converter(doc, limits);
     try {
       const value = converter.value(doc.contents, [], 0);
-      documents.push({ index, value, line, sourceMap: new PathSourceMap(file, converter.table, lineCounter, rootOffset) });
+      documents.push({ index: index2, value, line, sourceMap: new PathSourceMap(file, converter.table, lineCounter, rootOffset) });
     } catch (err) {
       if (!(err instanceof GoYamlError)) throw err;
       const at = err.offset !== void 0 ? lineCounter.linePos(err.offset) : void 0;
-      errors.push(new InputError(file, `document ${index + 1} cannot be read unambiguously: ${err.message}`, "ambiguous-yaml", at?.line ?? line, at?.col));
+      errors.push(new InputError(file, `document ${index2 + 1} cannot be read unambiguously: ${err.message}`, "ambiguous-yaml", at?.line ?? line, at?.col));
     }
   }
   return { documents, errors };
@@ -65797,14 +65797,14 @@ function kustomizeFixups(text, file) {
 }
 function collectEntries(repo, node) {
   const k = node.value;
-  const lineOf = (yamlPath) => node.sourceMap?.locate(yamlPath).location.line ?? 1;
+  const lineOf2 = (yamlPath) => node.sourceMap?.locate(yamlPath).location.line ?? 1;
   const list = (field) => Array.isArray(k[field]) ? k[field] : [];
   const entry = (field, yamlPath, value, role, prefix) => ({
     field,
     yamlPath,
     value,
     ...prefix ? { prefix } : {},
-    line: lineOf(yamlPath),
+    line: lineOf2(yamlPath),
     role
   });
   for (const [field, role] of [["resources", "resource"], ["bases", "resource"], ["components", "component"]]) {
@@ -65832,9 +65832,9 @@ function collectEntries(repo, node) {
     list(field).forEach((gen, i) => {
       if (!isRecord(gen)) return;
       (Array.isArray(gen.files) ? gen.files : []).forEach((f, j) => {
-        const eq = f.indexOf("=");
-        const prefix = eq >= 0 ? f.slice(0, eq + 1) : void 0;
-        addEntry(repo, node, entry(field, [field, i, "files", j], eq >= 0 ? f.slice(eq + 1) : f, "generator-file", prefix), false);
+        const eq2 = f.indexOf("=");
+        const prefix = eq2 >= 0 ? f.slice(0, eq2 + 1) : void 0;
+        addEntry(repo, node, entry(field, [field, i, "files", j], eq2 >= 0 ? f.slice(eq2 + 1) : f, "generator-file", prefix), false);
       });
       (Array.isArray(gen.envs) ? gen.envs : []).forEach((f, j) => addEntry(repo, node, entry(field, [field, i, "envs", j], f, "generator-file"), false));
       if (typeof gen.env === "string") addEntry(repo, node, entry(field, [field, i, "env"], gen.env, "generator-file"), false);
@@ -65852,7 +65852,7 @@ function collectEntries(repo, node) {
         node.file,
         `"${field}"${names.length ? ` (${names.join(", ")})` : ""} is recorded but not rendered: Helm chart inflation is off in kustomize builds, so objects from these charts are not checked`,
         "helm-inflation-disabled",
-        lineOf([field])
+        lineOf2([field])
       )
     );
   }
@@ -66044,10 +66044,10 @@ function networkNamespace() {
   if (!probed) {
     probed = {};
     const unshare = process.platform === "linux" ? which2("unshare") : void 0;
-    const truth = which2("true");
-    if (unshare && truth) {
+    const truth2 = which2("true");
+    if (unshare && truth2) {
       const candidates = process.getuid?.() === 0 ? [["--net"], ["--map-root-user", "--net"]] : [["--map-root-user", "--net"]];
-      const flags = candidates.find((f) => spawnSync(unshare, [...f, "--", truth], { stdio: "ignore", timeout: PROBE_TIMEOUT_MS, env: {} }).status === 0);
+      const flags = candidates.find((f) => spawnSync(unshare, [...f, "--", truth2], { stdio: "ignore", timeout: PROBE_TIMEOUT_MS, env: {} }).status === 0);
       if (flags) probed.namespace = { unshare, flags };
     }
   }
@@ -66260,8 +66260,8 @@ function serializeKustomization(node, isRoot) {
   for (const p of [...node.refused].sort(comparePathsDesc)) deleteAt(value, p);
   if (isRoot) {
     const wanted = ["originAnnotations", "transformerAnnotations"];
-    const current = Array.isArray(value.buildMetadata) ? value.buildMetadata : [];
-    value.buildMetadata = [...current, ...wanted.filter((w) => !current.includes(w))];
+    const current2 = Array.isArray(value.buildMetadata) ? value.buildMetadata : [];
+    value.buildMetadata = [...current2, ...wanted.filter((w) => !current2.includes(w))];
   }
   return toJsonDocument(value);
 }
@@ -66488,17 +66488,17 @@ var KustomizeSourceMapper = class {
     for (const field2 of fields) {
       const list = node.value[field2];
       if (!Array.isArray(list)) continue;
-      list.forEach((g, index2) => {
+      list.forEach((g, index3) => {
         const name2 = isRecord(g) && typeof g.name === "string" ? g.name : "";
-        if (name2 && renderedName.includes(name2) && (!best || name2.length > best.name.length)) best = { field: field2, index: index2, name: name2 };
+        if (name2 && renderedName.includes(name2) && (!best || name2.length > best.name.length)) best = { field: field2, index: index3, name: name2 };
       });
     }
     if (!best) {
       return { candidate: { full: () => false, depth: () => 0, locate: () => ({ ...sm.locate([]), foundPath: [] }) }, name: renderedName };
     }
-    const { field, index, name } = best;
-    const gen = node.value[field][index];
-    const entryPath = [field, index];
+    const { field, index: index2, name } = best;
+    const gen = node.value[field][index2];
+    const entryPath = [field, index2];
     const keyEntry = (key) => {
       const literals = Array.isArray(gen.literals) ? gen.literals : [];
       const li = literals.findIndex((l) => typeof l === "string" && l.split("=")[0].trim() === key);
@@ -66716,10 +66716,10 @@ function parsePointer(pointer) {
 function jsonCandidate(ops) {
   const list = ops.value;
   const setting = [];
-  list.forEach((op, index) => {
+  list.forEach((op, index2) => {
     if (!isRecord(op) || typeof op.path !== "string") return;
     if (!["add", "replace", "copy", "move"].includes(String(op.op))) return;
-    setting.push({ index, path: parsePointer(op.path) });
+    setting.push({ index: index2, path: parsePointer(op.path) });
   });
   const covers = (opPath, p) => opPath.length <= p.length && opPath.every((s, i) => s === p[i] || s === "-" && typeof p[i] === "number" || String(s) === String(p[i]));
   const find = (p) => {
@@ -67020,6 +67020,1828 @@ function templateFileMap(file, lines) {
 }
 
 // src/objects/helm-provenance.ts
+var import_yaml5 = __toESM(require_dist2(), 1);
+
+// src/render/helm/yamlgo.ts
+var import_yaml4 = __toESM(require_dist2(), 1);
+
+// src/render/gotemplate/errors.ts
+var FuncError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "FuncError";
+  }
+};
+
+// src/render/gotemplate/values.ts
+var INT_BITS = {
+  int: 64,
+  int8: 8,
+  int16: 16,
+  int32: 32,
+  int64: 64,
+  uint: 64,
+  uint8: 8,
+  uint16: 16,
+  uint32: 32,
+  uint64: 64,
+  uintptr: 64
+};
+function isIntKind(s) {
+  return Object.prototype.hasOwnProperty.call(INT_BITS, s);
+}
+var GoInt = class {
+  kind;
+  value;
+  constructor(kind, value) {
+    this.kind = kind;
+    const v = typeof value === "bigint" ? value : BigInt(Math.trunc(value));
+    const bits = INT_BITS[kind];
+    this.value = kind.startsWith("u") ? BigInt.asUintN(bits, v) : BigInt.asIntN(bits, v);
+  }
+  get unsigned() {
+    return this.kind.startsWith("u");
+  }
+  /** The value as a JS number (may lose precision above 2^53). */
+  toNumber() {
+    return Number(this.value);
+  }
+  toString() {
+    return this.value.toString();
+  }
+};
+var GoComplex = class {
+  constructor(re, im, kind = "complex128") {
+    this.re = re;
+    this.im = im;
+    this.kind = kind;
+  }
+  re;
+  im;
+  kind;
+};
+var GoStruct = class {
+  type;
+  fields;
+  methods;
+  constructor(type, fields, methods) {
+    this.type = type;
+    this.fields = fields instanceof Map ? fields : new Map(Object.entries(fields));
+    this.methods = methods;
+  }
+  get isPointer() {
+    return this.type.startsWith("*");
+  }
+};
+var GoPointer = class {
+  constructor(type, target) {
+    this.type = type;
+    this.target = target;
+  }
+  type;
+  target;
+};
+var GoNil = class {
+  constructor(type, fieldNames, methods) {
+    this.type = type;
+    this.fieldNames = fieldNames;
+    this.methods = methods;
+  }
+  type;
+  fieldNames;
+  methods;
+};
+var GoIter = class {
+  constructor(type, mode, produce) {
+    this.type = type;
+    this.mode = mode;
+    this.produce = produce;
+  }
+  type;
+  mode;
+  produce;
+};
+function defineFunc(sig2, fn) {
+  fn.goSig = sig2;
+  return fn;
+}
+var GO_TYPE = /* @__PURE__ */ Symbol("goType");
+var GO_CAP = /* @__PURE__ */ Symbol("goCap");
+var GO_METHODS = /* @__PURE__ */ Symbol("goMethods");
+function withGoCap(arr, cap) {
+  Object.defineProperty(arr, GO_CAP, { value: cap, enumerable: false, configurable: true, writable: true });
+  return arr;
+}
+function capOf(arr) {
+  return Math.max(arr[GO_CAP] ?? arr.length, arr.length);
+}
+function withGoType(obj, type) {
+  Object.defineProperty(obj, GO_TYPE, { value: type, enumerable: false, configurable: true, writable: true });
+  return obj;
+}
+function methodsOf(v) {
+  if (v instanceof GoStruct || v instanceof GoNil) return v.methods;
+  if (Array.isArray(v) || v instanceof Map) return v[GO_METHODS];
+  return void 0;
+}
+function findMethod(v, name) {
+  const m = methodsOf(v);
+  if (m && Object.prototype.hasOwnProperty.call(m, name)) return m[name];
+  return void 0;
+}
+function kindOf(v) {
+  if (v === void 0) return "invalid";
+  if (v === null) return "interface";
+  switch (typeof v) {
+    case "boolean":
+      return "bool";
+    case "string":
+      return "string";
+    case "number":
+      return "float64";
+    case "function":
+      return "func";
+  }
+  if (v instanceof GoInt) return v.kind;
+  if (v instanceof GoComplex) return v.kind;
+  if (Array.isArray(v)) {
+    const t = v[GO_TYPE];
+    return t !== void 0 && /^\[\d/.test(t) ? "array" : "slice";
+  }
+  if (v instanceof Map) return "map";
+  if (v instanceof GoStruct) return v.isPointer ? "ptr" : "struct";
+  if (v instanceof GoPointer) return "ptr";
+  if (v instanceof GoNil) return kindOfType(v.type);
+  if (v instanceof GoIter) return v.mode === "chan" ? "chan" : "func";
+  return "invalid";
+}
+function kindOfType(t) {
+  if (t.startsWith("*")) return "ptr";
+  if (t.startsWith("map[")) return "map";
+  if (t.startsWith("[]")) return "slice";
+  if (/^\[\d/.test(t)) return "array";
+  if (t.startsWith("func") || t.startsWith("iter.Seq")) return "func";
+  if (t.startsWith("chan ") || t.startsWith("<-chan ") || t.startsWith("chan<- ")) return "chan";
+  if (isIntKind(t)) return t;
+  switch (t) {
+    case "bool":
+    case "string":
+    case "float32":
+    case "float64":
+    case "complex64":
+    case "complex128":
+      return t;
+    case "interface {}":
+    case "any":
+    case "error":
+    case "fmt.Stringer":
+      return "interface";
+  }
+  return "struct";
+}
+function typeOf(v) {
+  if (v === void 0 || v === null) return "<nil>";
+  switch (typeof v) {
+    case "boolean":
+      return "bool";
+    case "string":
+      return "string";
+    case "number":
+      return "float64";
+    case "function": {
+      const sig2 = v.goSig;
+      return sig2 ? funcTypeString(sig2) : "func(...interface {}) interface {}";
+    }
+  }
+  if (v instanceof GoInt) return v.kind;
+  if (v instanceof GoComplex) return v.kind;
+  if (Array.isArray(v)) return v[GO_TYPE] ?? "[]interface {}";
+  if (v instanceof Map) return v[GO_TYPE] ?? "map[string]interface {}";
+  if (v instanceof GoStruct || v instanceof GoPointer || v instanceof GoNil || v instanceof GoIter) return v.type;
+  return "<nil>";
+}
+function funcTypeString(sig2) {
+  const ps = sig2.params.map((p, i) => sig2.variadic && i === sig2.params.length - 1 ? "..." + p : p);
+  return `func(${ps.join(", ")}) ${sig2.result ?? "interface {}"}`;
+}
+function elemType(t) {
+  if (t.startsWith("[]")) return t.slice(2);
+  if (t.startsWith("*")) return t.slice(1);
+  const arr = /^\[\d+\](.*)$/.exec(t);
+  if (arr) return arr[1];
+  if (t.startsWith("map[")) {
+    let depth = 0;
+    for (let i = 3; i < t.length; i++) {
+      if (t[i] === "[") depth++;
+      else if (t[i] === "]") {
+        depth--;
+        if (depth === 0) return t.slice(i + 1);
+      }
+    }
+  }
+  return "interface {}";
+}
+function keyType(t) {
+  if (!t.startsWith("map[")) return "string";
+  let depth = 0;
+  for (let i = 3; i < t.length; i++) {
+    if (t[i] === "[") depth++;
+    else if (t[i] === "]") {
+      depth--;
+      if (depth === 0) return t.slice(4, i);
+    }
+  }
+  return "string";
+}
+function mapType2(m) {
+  return m[GO_TYPE] ?? "map[string]interface {}";
+}
+function sliceType(a) {
+  return a[GO_TYPE] ?? "[]interface {}";
+}
+function zeroValue(t) {
+  if (isIntKind(t)) return new GoInt(t, 0n);
+  switch (t) {
+    case "bool":
+      return false;
+    case "string":
+      return "";
+    case "float64":
+    case "float32":
+      return 0;
+    case "complex128":
+    case "complex64":
+      return new GoComplex(0, 0, t);
+    case "interface {}":
+    case "any":
+    case "error":
+    case "fmt.Stringer":
+      return null;
+  }
+  const k = kindOfType(t);
+  if (k === "map" || k === "slice" || k === "ptr" || k === "func" || k === "chan") return new GoNil(t);
+  if (k === "array") {
+    const m = /^\[(\d+)\](.*)$/.exec(t);
+    if (m) return withGoType(Array.from({ length: Number(m[1]) }, () => zeroValue(m[2])), t);
+  }
+  if (k === "interface") return null;
+  return new GoStruct(t, /* @__PURE__ */ new Map());
+}
+function toMapKey(mapTypeStr, key) {
+  const kt = keyType(mapTypeStr);
+  if (key instanceof GoInt) return kt === "interface {}" ? key.toNumber() : key.value;
+  if (kt !== "interface {}" && isIntKind(kt) && typeof key === "number") return BigInt(key);
+  return key;
+}
+function fromMapKey(mapTypeStr, key) {
+  const kt = keyType(mapTypeStr);
+  if (typeof key === "bigint") return new GoInt(isIntKind(kt) ? kt : "int", key);
+  if (isIntKind(kt) && typeof key === "number") return new GoInt(kt, key);
+  return key;
+}
+function sortedMapEntries(m) {
+  const t = mapType2(m);
+  const out = [];
+  for (const [k, v] of m) out.push([fromMapKey(t, k), v]);
+  out.sort((a, b) => compareKeys(a[0], b[0]));
+  return out;
+}
+function compareStringsBytewise(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.codePointAt(i) ?? 0;
+    const cb = b.codePointAt(i) ?? 0;
+    if (ca !== cb) return ca < cb ? -1 : 1;
+    if (ca > 65535) i++;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+function compareKeys(a, b) {
+  if (typeof a === "string" && typeof b === "string") return compareStringsBytewise(a, b);
+  if (a instanceof GoInt && b instanceof GoInt) return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+  if (typeof a === "number" && typeof b === "number") {
+    if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : -1;
+    if (Number.isNaN(b)) return 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  if (typeof a === "boolean" && typeof b === "boolean") return a === b ? 0 : a ? 1 : -1;
+  if (a === null || a === void 0) return b === null || b === void 0 ? 0 : -1;
+  if (b === null || b === void 0) return 1;
+  const ta = typeOf(a);
+  const tb = typeOf(b);
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return compareStringsBytewise(String(a), String(b));
+}
+function isTrue(v) {
+  if (v === void 0 || v === null) return [false, true];
+  switch (typeof v) {
+    case "boolean":
+      return [v, true];
+    case "string":
+      return [v.length > 0, true];
+    case "number":
+      return [v !== 0, true];
+    case "function":
+      return [true, true];
+  }
+  if (v instanceof GoInt) return [v.value !== 0n, true];
+  if (v instanceof GoComplex) return [v.re !== 0 || v.im !== 0, true];
+  if (Array.isArray(v)) return [v.length > 0, true];
+  if (v instanceof Map) return [v.size > 0, true];
+  if (v instanceof GoStruct) return [true, true];
+  if (v instanceof GoPointer) return [true, true];
+  if (v instanceof GoNil) return [false, true];
+  if (v instanceof GoIter) return [true, true];
+  return [false, false];
+}
+function truth(v) {
+  return isTrue(v)[0];
+}
+function isNilValue(v) {
+  return v === null || v === void 0 || v instanceof GoNil;
+}
+var utf83 = {
+  encode(s) {
+    return Buffer.from(s, "utf8");
+  },
+  decode(b) {
+    return Buffer.from(b).toString("utf8");
+  },
+  byteLength(s) {
+    return Buffer.byteLength(s, "utf8");
+  }
+};
+
+// src/render/gotemplate/fmt.ts
+var F64 = new DataView(new ArrayBuffer(8));
+function exactDigits(x) {
+  if (x === 0) return { d: "", dp: 0 };
+  F64.setFloat64(0, x);
+  const bits = F64.getBigUint64(0);
+  const expBits = Number(bits >> 52n & 0x7ffn);
+  let mant = bits & (1n << 52n) - 1n;
+  let exp;
+  if (expBits === 0) exp = -1074;
+  else {
+    mant |= 1n << 52n;
+    exp = expBits - 1075;
+  }
+  let s;
+  let dp;
+  if (exp >= 0) {
+    s = (mant << BigInt(exp)).toString();
+    dp = s.length;
+  } else {
+    s = (mant * 5n ** BigInt(-exp)).toString();
+    dp = s.length - -exp;
+  }
+  return trimDigits({ d: s, dp });
+}
+function trimDigits(x) {
+  let d = x.d;
+  let lead = 0;
+  while (lead < d.length && d[lead] === "0") lead++;
+  d = d.slice(lead);
+  let dp = x.dp - lead;
+  let end = d.length;
+  while (end > 0 && d[end - 1] === "0") end--;
+  d = d.slice(0, end);
+  if (d.length === 0) dp = 0;
+  return { d, dp };
+}
+function roundDigits(x, nd) {
+  if (nd < 0) return { d: "", dp: 0 };
+  if (nd >= x.d.length) return x;
+  const c = x.d.charCodeAt(nd) - 48;
+  let up;
+  if (c === 5 && nd + 1 === x.d.length) {
+    up = nd > 0 && (x.d.charCodeAt(nd - 1) - 48) % 2 === 1;
+  } else {
+    up = c >= 5;
+  }
+  if (!up) return trimDigits({ d: x.d.slice(0, nd), dp: x.dp });
+  const arr = x.d.slice(0, nd).split("");
+  let i = nd - 1;
+  while (i >= 0 && arr[i] === "9") {
+    arr[i] = "0";
+    i--;
+  }
+  if (i < 0) return { d: "1", dp: x.dp + 1 };
+  arr[i] = String.fromCharCode(arr[i].charCodeAt(0) + 1);
+  return trimDigits({ d: arr.join(""), dp: x.dp });
+}
+function shortestDigits(x) {
+  if (x === 0) return { d: "", dp: 0 };
+  const e = x.toExponential();
+  const m = /^(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(e);
+  if (!m) return exactDigits(x);
+  return trimDigits({ d: m[1] + (m[2] ?? ""), dp: Number(m[3]) + 1 });
+}
+function fmtE(neg, digs, prec, fmt) {
+  let s = neg ? "-" : "";
+  s += digs.d.length === 0 ? "0" : digs.d[0];
+  if (prec > 0) {
+    s += ".";
+    let i = 1;
+    const m = Math.min(digs.d.length, prec + 1);
+    if (i < m) {
+      s += digs.d.slice(i, m);
+      i = m;
+    }
+    for (; i <= prec; i++) s += "0";
+  }
+  s += fmt;
+  let exp = digs.dp - 1;
+  if (digs.d.length === 0) exp = 0;
+  s += exp < 0 ? "-" : "+";
+  exp = Math.abs(exp);
+  s += exp < 10 ? "0" + exp : String(exp);
+  return s;
+}
+function fmtF(neg, digs, prec) {
+  let s = neg ? "-" : "";
+  if (digs.dp > 0) {
+    const m = Math.min(digs.d.length, digs.dp);
+    s += digs.d.slice(0, m);
+    for (let i = m; i < digs.dp; i++) s += "0";
+  } else {
+    s += "0";
+  }
+  if (prec > 0) {
+    s += ".";
+    for (let i = 1; i <= prec; i++) {
+      const j = digs.dp + i - 1;
+      s += j < 0 || j >= digs.d.length ? "0" : digs.d[j];
+    }
+  }
+  return s;
+}
+function formatFloat(f, fmt, prec, bitSize = 64) {
+  if (Number.isNaN(f)) return "NaN";
+  if (f === Infinity) return "+Inf";
+  if (f === -Infinity) return "-Inf";
+  if (bitSize === 32) f = Math.fround(f);
+  const neg = f < 0 || Object.is(f, -0);
+  const a = Math.abs(f);
+  if (fmt === "x" || fmt === "X") return formatHexFloat(f, prec, fmt);
+  if (fmt === "b") return formatBinaryFloat(f);
+  const shortest = prec < 0;
+  let digs;
+  if (shortest) {
+    digs = bitSize === 32 ? shortest32(a) : shortestDigits(a);
+    switch (fmt) {
+      case "e":
+      case "E":
+        prec = Math.max(digs.d.length - 1, 0);
+        break;
+      case "f":
+      case "F":
+        prec = Math.max(digs.d.length - digs.dp, 0);
+        break;
+      case "g":
+      case "G":
+        prec = digs.d.length;
+        break;
+    }
+  } else {
+    const exact = exactDigits(a);
+    switch (fmt) {
+      case "e":
+      case "E":
+        digs = roundDigits(exact, prec + 1);
+        break;
+      case "f":
+      case "F":
+        digs = roundDigits(exact, exact.dp + prec);
+        break;
+      default:
+        if (prec === 0) prec = 1;
+        digs = roundDigits(exact, prec);
+    }
+  }
+  switch (fmt) {
+    case "e":
+    case "E":
+      return fmtE(neg, digs, prec, fmt);
+    case "f":
+    case "F":
+      return fmtF(neg, digs, prec);
+    case "g":
+    case "G": {
+      let eprec = prec;
+      if (eprec > digs.d.length && digs.d.length >= digs.dp) eprec = digs.d.length;
+      if (shortest) eprec = 6;
+      const exp = digs.dp - 1;
+      if (exp < -4 || exp >= eprec) {
+        if (prec > digs.d.length) prec = digs.d.length;
+        return fmtE(neg, digs, prec - 1, fmt === "g" ? "e" : "E");
+      }
+      if (prec > digs.dp) prec = digs.d.length;
+      return fmtF(neg, digs, Math.max(prec - digs.dp, 0));
+    }
+  }
+  return "%" + fmt;
+}
+function shortest32(a) {
+  for (let p = 1; p <= 9; p++) {
+    const s = a.toPrecision(p);
+    if (Math.fround(Number(s)) === a) return shortestDigits(Number(s));
+  }
+  return shortestDigits(a);
+}
+function formatHexFloat(f, prec, fmt) {
+  const neg = f < 0 || Object.is(f, -0);
+  let a = Math.abs(f);
+  if (a === 0) {
+    let s2 = "0x0";
+    if (prec > 0) s2 += "." + "0".repeat(prec);
+    s2 += "p+00";
+    return (neg ? "-" : "") + (fmt === "X" ? s2.toUpperCase() : s2);
+  }
+  let exp = 0;
+  while (a >= 2) {
+    a /= 2;
+    exp++;
+  }
+  while (a < 1) {
+    a *= 2;
+    exp--;
+  }
+  let mant = BigInt(Math.round((a - 1) * 2 ** 52));
+  let hex = mant.toString(16).padStart(13, "0");
+  if (prec >= 0 && prec < 13) {
+    const shift = BigInt((13 - prec) * 4);
+    const half = 1n << shift - 1n;
+    const rem = mant & (1n << shift) - 1n;
+    let q = mant >> shift;
+    if (rem > half || rem === half && (q & 1n) === 1n) q++;
+    let lead = 1;
+    if (q >> BigInt(prec * 4) > 0n) {
+      lead = 2;
+      q &= (1n << BigInt(prec * 4)) - 1n;
+    }
+    if (lead === 2) {
+      exp++;
+      q >>= 1n;
+    }
+    mant = q;
+    hex = prec === 0 ? "" : mant.toString(16).padStart(prec, "0");
+  } else {
+    hex = hex.replace(/0+$/, "");
+    if (prec > 13) hex = hex.padEnd(prec, "0");
+  }
+  let s = "0x1" + (hex.length ? "." + hex : "") + "p" + (exp < 0 ? "-" : "+") + String(Math.abs(exp)).padStart(2, "0");
+  if (fmt === "X") s = s.toUpperCase();
+  return (neg ? "-" : "") + s;
+}
+function formatBinaryFloat(f) {
+  F64.setFloat64(0, f);
+  const bits = F64.getBigUint64(0);
+  const neg = bits >> 63n === 1n;
+  let exp = Number(bits >> 52n & 0x7ffn);
+  let mant = bits & (1n << 52n) - 1n;
+  if (exp === 0) exp++;
+  else mant |= 1n << 52n;
+  exp += -1023 - 52;
+  return (neg ? "-" : "") + mant.toString() + "p" + (exp >= 0 ? "+" : "-") + Math.abs(exp);
+}
+var PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+function isPrintRune(cp) {
+  if (cp === 65533) return true;
+  if (cp < 32 || cp === 127) return false;
+  if (cp < 127) return true;
+  return PRINTABLE.test(String.fromCodePoint(cp));
+}
+function hex2(n) {
+  return n.toString(16).padStart(2, "0");
+}
+function escapeRune(cp, quote3, asciiOnly) {
+  if (cp === quote3.charCodeAt(0) || cp === 92) return "\\" + String.fromCodePoint(cp);
+  if (asciiOnly ? cp < 128 && isPrintRune(cp) : isPrintRune(cp)) return String.fromCodePoint(cp);
+  switch (cp) {
+    case 7:
+      return "\\a";
+    case 8:
+      return "\\b";
+    case 12:
+      return "\\f";
+    case 10:
+      return "\\n";
+    case 13:
+      return "\\r";
+    case 9:
+      return "\\t";
+    case 11:
+      return "\\v";
+  }
+  if (cp < 32 || cp === 127) return "\\x" + hex2(cp);
+  if (cp > 1114111 || cp >= 55296 && cp <= 57343) return "\\ufffd";
+  if (cp < 65536) return "\\u" + cp.toString(16).padStart(4, "0");
+  return "\\U" + cp.toString(16).padStart(8, "0");
+}
+function quoteString(s, asciiOnly = false) {
+  let out = '"';
+  for (const ch of s) out += escapeRune(ch.codePointAt(0) ?? 0, '"', asciiOnly);
+  return out + '"';
+}
+function quoteRune(cp, asciiOnly = false) {
+  if (cp > 1114111 || cp >= 55296 && cp <= 57343) cp = 65533;
+  return "'" + escapeRune(cp, "'", asciiOnly) + "'";
+}
+function canBackquote(s) {
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp === 96 || cp === 65279) return false;
+    if (cp === 9) continue;
+    if (cp < 32 || cp === 127) return false;
+  }
+  return true;
+}
+function newFlags() {
+  return { plus: false, minus: false, sharp: false, space: false, zero: false, plusV: false, sharpV: false, wid: 0, widPresent: false, prec: 0, precPresent: false };
+}
+var pointerIds = /* @__PURE__ */ new WeakMap();
+var nextPointerId = 824633786368;
+function fakeAddress(o) {
+  if (typeof o !== "object" && typeof o !== "function") return 0;
+  if (o === null) return 0;
+  let id = pointerIds.get(o);
+  if (id === void 0) {
+    id = nextPointerId;
+    nextPointerId += 16;
+    pointerIds.set(o, id);
+  }
+  return id;
+}
+function runeCount(s) {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+var defaultCaller = (fn, _recv, name) => fn.call({ name, template: void 0, templateName: "", executeTemplate: () => "", executeText: () => "" });
+var Printer = class {
+  constructor(callMethod) {
+    this.callMethod = callMethod;
+  }
+  callMethod;
+  buf = "";
+  f = newFlags();
+  erroring = false;
+  arg = void 0;
+  clearFlags() {
+    this.f = newFlags();
+  }
+  writePadding(n) {
+    if (n <= 0) return;
+    this.buf += (this.f.zero ? "0" : " ").repeat(n);
+  }
+  pad(s) {
+    const f = this.f;
+    if (!f.widPresent || f.wid === 0) {
+      this.buf += s;
+      return;
+    }
+    const width = f.wid - runeCount(s);
+    if (!f.minus) {
+      this.writePadding(width);
+      this.buf += s;
+    } else {
+      this.buf += s;
+      const z = f.zero;
+      f.zero = false;
+      this.writePadding(width);
+      f.zero = z;
+    }
+  }
+  badVerb(verb, value) {
+    this.erroring = true;
+    this.buf += "%!" + verb + "(";
+    if (value !== null && value !== void 0) {
+      this.buf += typeOf(value) + "=";
+      this.printArg(value, "v");
+    } else {
+      this.buf += "<nil>";
+    }
+    this.buf += ")";
+    this.erroring = false;
+  }
+  fmtBool(v, verb, orig) {
+    if (verb === "t" || verb === "v") this.pad(v ? "true" : "false");
+    else this.badVerb(verb, orig);
+  }
+  fmtIntegerBase(u, base, signed, verb, upper) {
+    const f = this.f;
+    const negative = signed && u < 0n;
+    if (negative) u = -u;
+    let prec = 0;
+    if (f.precPresent) {
+      prec = f.prec;
+      if (prec === 0 && u === 0n) {
+        const z2 = f.zero;
+        f.zero = false;
+        this.writePadding(f.wid);
+        f.zero = z2;
+        return;
+      }
+    } else if (f.zero && !f.minus && f.widPresent) {
+      prec = f.wid;
+      if (negative || f.plus || f.space) prec--;
+    }
+    let digits = u.toString(base);
+    if (upper) digits = digits.toUpperCase();
+    if (digits.length < prec) digits = "0".repeat(prec - digits.length) + digits;
+    if (f.sharp) {
+      if (base === 2) digits = "0b" + digits;
+      else if (base === 8) {
+        if (digits[0] !== "0") digits = "0" + digits;
+      } else if (base === 16) digits = (upper ? "0X" : "0x") + digits;
+    }
+    if (verb === "O") digits = "0o" + digits;
+    if (negative) digits = "-" + digits;
+    else if (f.plus) digits = "+" + digits;
+    else if (f.space) digits = " " + digits;
+    const z = f.zero;
+    f.zero = false;
+    this.pad(digits);
+    f.zero = z;
+  }
+  fmtInteger(v, verb) {
+    const signed = !v.unsigned;
+    switch (verb) {
+      case "v":
+        if (this.f.sharpV && !signed) {
+          const s = this.f.sharp;
+          this.f.sharp = true;
+          this.fmtIntegerBase(v.value, 16, false, "v", false);
+          this.f.sharp = s;
+        } else this.fmtIntegerBase(v.value, 10, signed, verb, false);
+        return;
+      case "d":
+        this.fmtIntegerBase(v.value, 10, signed, verb, false);
+        return;
+      case "b":
+        this.fmtIntegerBase(v.value, 2, signed, verb, false);
+        return;
+      case "o":
+      case "O":
+        this.fmtIntegerBase(v.value, 8, signed, verb, false);
+        return;
+      case "x":
+        this.fmtIntegerBase(v.value, 16, signed, verb, false);
+        return;
+      case "X":
+        this.fmtIntegerBase(v.value, 16, signed, verb, true);
+        return;
+      case "c": {
+        const cp = runeValue(v.value);
+        this.pad(String.fromCodePoint(cp));
+        return;
+      }
+      case "q":
+        this.pad(quoteRune(runeValue(v.value), this.f.plus));
+        return;
+      case "U": {
+        let s = "U+" + (v.value < 0n ? BigInt.asUintN(64, v.value) : v.value).toString(16).toUpperCase().padStart(4, "0");
+        if (this.f.precPresent && this.f.prec > 4) s = "U+" + s.slice(2).padStart(this.f.prec, "0");
+        if (this.f.sharp && v.value >= 0n && v.value <= 0x10ffffn && isPrintRune(Number(v.value))) {
+          s += " '" + String.fromCodePoint(Number(v.value)) + "'";
+        }
+        const z = this.f.zero;
+        this.f.zero = false;
+        this.pad(s);
+        this.f.zero = z;
+        return;
+      }
+    }
+    this.badVerb(verb, v);
+  }
+  fmtFloatVerb(v, size, verb, orig) {
+    switch (verb) {
+      case "v":
+        this.fmtFloat(v, size, "g", -1);
+        return;
+      case "b":
+      case "g":
+      case "G":
+      case "x":
+      case "X":
+        this.fmtFloat(v, size, verb, -1);
+        return;
+      case "f":
+      case "e":
+      case "E":
+      case "F":
+        this.fmtFloat(v, size, verb, 6);
+        return;
+    }
+    this.badVerb(verb, orig);
+  }
+  fmtFloat(v, size, verb, prec) {
+    const f = this.f;
+    if (f.precPresent) prec = f.prec;
+    let num = formatFloat(v, verb === "F" ? "f" : verb, prec, size);
+    if (num[0] === "-" || num[0] === "+") {
+    } else num = "+" + num;
+    if (f.space && num[0] === "+" && !f.plus) num = " " + num.slice(1);
+    if (num[1] === "I" || num[1] === "N") {
+      const z = f.zero;
+      f.zero = false;
+      if (num[1] === "N" && !f.space && !f.plus) num = num.slice(1);
+      this.pad(num);
+      f.zero = z;
+      return;
+    }
+    if (f.sharp && verb !== "b") {
+      let digits = 0;
+      if (verb === "v" || verb === "g" || verb === "G" || verb === "x") {
+        digits = prec;
+        if (digits === -1) digits = 6;
+      }
+      let tail = "";
+      const body = num.slice(1);
+      let mant = body;
+      const eIdx = body.search(/[eEpP]/);
+      if (eIdx >= 0) {
+        tail = body.slice(eIdx);
+        mant = body.slice(0, eIdx);
+      }
+      let sawNonzero = false;
+      let hasDot = false;
+      for (let i = 0; i < mant.length; i++) {
+        const c = mant[i];
+        if (c === ".") hasDot = true;
+        else if (c === "x" || c === "X") sawNonzero = false;
+        else if (c >= "1" && c <= "9") sawNonzero = true;
+        if (c >= "0" && c <= "9" && (sawNonzero || c !== "0")) digits--;
+        else if (c === "0" && sawNonzero) digits--;
+      }
+      if (!hasDot) {
+        if (mant.length === 2 && mant[0] === "0" && mant[1] !== ".") {
+        }
+        mant += ".";
+      }
+      if (verb !== "e" && verb !== "E" && verb !== "f" && verb !== "F") {
+        while (digits > 0) {
+          mant += "0";
+          digits--;
+        }
+      }
+      num = num[0] + mant + tail;
+    }
+    if (f.plus || num[0] !== "+") {
+      if (f.zero && !f.minus && f.widPresent && f.wid > num.length) {
+        this.buf += num[0];
+        this.writePadding(f.wid - num.length);
+        this.buf += num.slice(1);
+        return;
+      }
+      this.pad(num);
+      return;
+    }
+    this.pad(num.slice(1));
+  }
+  fmtComplex(v, verb) {
+    switch (verb) {
+      case "v":
+      case "b":
+      case "g":
+      case "G":
+      case "x":
+      case "X":
+      case "f":
+      case "F":
+      case "e":
+      case "E": {
+        const size = v.kind === "complex64" ? 32 : 64;
+        const oldPlus = this.f.plus;
+        this.buf += "(";
+        this.fmtFloatVerb(v.re, size, verb, v);
+        this.f.plus = true;
+        this.fmtFloatVerb(v.im, size, verb, v);
+        this.buf += "i)";
+        this.f.plus = oldPlus;
+        return;
+      }
+    }
+    this.badVerb(verb, v);
+  }
+  truncate(s) {
+    if (this.f.precPresent) {
+      let n = this.f.prec;
+      let i = 0;
+      for (const ch of s) {
+        n--;
+        if (n < 0) return s.slice(0, i);
+        i += ch.length;
+      }
+    }
+    return s;
+  }
+  fmtSx(bytes2, upper) {
+    const f = this.f;
+    let length2 = bytes2.length;
+    if (f.precPresent && f.prec < length2) length2 = f.prec;
+    const digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    let out = "";
+    for (let i = 0; i < length2; i++) {
+      if (f.space && i > 0) out += " ";
+      if (f.sharp && (f.space || i === 0)) out += upper ? "0X" : "0x";
+      const c = bytes2[i];
+      out += digits[c >> 4] + digits[c & 15];
+    }
+    if (length2 === 0 && f.widPresent) {
+      this.writePadding(f.wid);
+      return;
+    }
+    this.pad(out);
+  }
+  fmtQ(s) {
+    s = this.truncate(s);
+    if (this.f.sharp && canBackquote(s)) {
+      this.pad("`" + s + "`");
+      return;
+    }
+    this.pad(quoteString(s, this.f.plus));
+  }
+  fmtString(v, verb, orig) {
+    switch (verb) {
+      case "v":
+        if (this.f.sharpV) this.fmtQ(v);
+        else this.pad(this.truncate(v));
+        return;
+      case "s":
+        this.pad(this.truncate(v));
+        return;
+      case "x":
+        this.fmtSx(Buffer.from(v, "utf8"), false);
+        return;
+      case "X":
+        this.fmtSx(Buffer.from(v, "utf8"), true);
+        return;
+      case "q":
+        this.fmtQ(v);
+        return;
+    }
+    this.badVerb(verb, orig);
+  }
+  fmtPointer(v, verb) {
+    const addr = v instanceof GoNil || v === null || v === void 0 ? 0 : fakeAddress(v);
+    switch (verb) {
+      case "v":
+        if (this.f.sharpV) {
+          this.buf += "(" + typeOf(v) + ")(";
+          this.buf += addr === 0 ? "nil" : "0x" + addr.toString(16);
+          this.buf += ")";
+        } else if (addr === 0) this.pad("<nil>");
+        else {
+          const s = this.f.sharp;
+          this.f.sharp = !s;
+          this.fmtIntegerBase(BigInt(addr), 16, false, "v", false);
+          this.f.sharp = s;
+        }
+        return;
+      case "p": {
+        const s = this.f.sharp;
+        this.f.sharp = !s;
+        this.fmtIntegerBase(BigInt(addr), 16, false, "v", false);
+        this.f.sharp = s;
+        return;
+      }
+      case "b":
+      case "o":
+      case "d":
+      case "x":
+      case "X":
+        this.fmtIntegerBase(BigInt(addr), verb === "b" ? 2 : verb === "o" ? 8 : verb === "d" ? 10 : 16, false, verb, verb === "X");
+        return;
+    }
+    this.badVerb(verb, v);
+  }
+  handleMethods(verb, v) {
+    if (this.erroring) return false;
+    if (this.f.sharpV) return false;
+    if (verb !== "v" && verb !== "s" && verb !== "x" && verb !== "X" && verb !== "q") return false;
+    for (const name of ["Error", "String"]) {
+      const m = findMethod(v, name);
+      if (m) {
+        let s;
+        try {
+          s = this.callMethod(m, v, name);
+        } catch (e) {
+          const msg = e instanceof Error ? e.message : String(e);
+          this.buf += "%!" + verb + "(PANIC=" + name + " method: " + msg + ")";
+          return true;
+        }
+        this.fmtString(typeof s === "string" ? s : sprint([s]), verb, s);
+        return true;
+      }
+    }
+    return false;
+  }
+  printArg(arg, verb) {
+    this.arg = arg;
+    if (arg === null || arg === void 0) {
+      if (verb === "T" || verb === "v") this.pad("<nil>");
+      else this.badVerb(verb, arg);
+      return;
+    }
+    if (verb === "T") {
+      this.fmtStringPlain(typeOf(arg));
+      return;
+    }
+    if (verb === "p") {
+      this.fmtPointer(arg, "p");
+      return;
+    }
+    if (typeof arg === "boolean") return this.fmtBool(arg, verb, arg);
+    if (typeof arg === "number") return this.fmtFloatVerb(arg, 64, verb, arg);
+    if (typeof arg === "string") return this.fmtString(arg, verb, arg);
+    if (arg instanceof GoInt) return this.fmtInteger(arg, verb);
+    if (arg instanceof GoComplex) return this.fmtComplex(arg, verb);
+    if (!this.handleMethods(verb, arg)) this.printValue(arg, verb, 0);
+  }
+  fmtStringPlain(s) {
+    this.pad(this.truncate(s));
+  }
+  printValue(v, verb, depth) {
+    if (depth > 0 && v !== void 0 && v !== null) {
+      this.arg = v;
+      if (this.handleMethods(verb, v)) return;
+    }
+    if (v === void 0) {
+      if (depth === 0) this.pad("<invalid reflect.Value>");
+      else if (verb === "v") this.pad("<nil>");
+      else this.badVerb(verb, v);
+      return;
+    }
+    if (v === null) {
+      if (this.f.sharpV) this.buf += "interface {}(nil)";
+      else this.buf += "<nil>";
+      return;
+    }
+    if (typeof v === "boolean") return this.fmtBool(v, verb, v);
+    if (typeof v === "number") return this.fmtFloatVerb(v, 64, verb, v);
+    if (typeof v === "string") return this.fmtString(v, verb, v);
+    if (v instanceof GoInt) return this.fmtInteger(v, verb);
+    if (v instanceof GoComplex) return this.fmtComplex(v, verb);
+    if (v instanceof Map) {
+      const sharpV = this.f.sharpV;
+      this.buf += sharpV ? mapType2(v) + "{" : "map[";
+      let i = 0;
+      for (const [k, val] of sortedMapEntries(v)) {
+        if (i++ > 0) this.buf += sharpV ? ", " : " ";
+        this.printValue(k, verb, depth + 1);
+        this.buf += ":";
+        this.printValue(val, verb, depth + 1);
+      }
+      this.buf += sharpV ? "}" : "]";
+      return;
+    }
+    if (Array.isArray(v)) {
+      const t = sliceType(v);
+      if ((verb === "s" || verb === "q" || verb === "x" || verb === "X") && elemType(t) === "uint8") {
+        const bytes2 = Uint8Array.from(v, (x) => x instanceof GoInt ? Number(x.value) : 0);
+        this.fmtBytes(bytes2, verb);
+        return;
+      }
+      if (this.f.sharpV) {
+        this.buf += t + "{";
+        v.forEach((x, i) => {
+          if (i > 0) this.buf += ", ";
+          this.printValue(x, verb, depth + 1);
+        });
+        this.buf += "}";
+      } else {
+        this.buf += "[";
+        v.forEach((x, i) => {
+          if (i > 0) this.buf += " ";
+          this.printValue(x, verb, depth + 1);
+        });
+        this.buf += "]";
+      }
+      return;
+    }
+    if (v instanceof GoStruct) {
+      if (v.isPointer) {
+        if (depth === 0) {
+          this.buf += "&";
+          this.printStruct(v, verb, depth + 1);
+          return;
+        }
+        this.fmtPointer(v, verb);
+        return;
+      }
+      this.printStruct(v, verb, depth);
+      return;
+    }
+    if (v instanceof GoPointer) {
+      if (depth === 0) {
+        const t = v.target;
+        if (Array.isArray(t) || t instanceof Map || t instanceof GoStruct) {
+          this.buf += "&";
+          this.printValue(t, verb, depth + 1);
+          return;
+        }
+      }
+      this.fmtPointer(v, verb);
+      return;
+    }
+    if (v instanceof GoNil) {
+      const k = kindOf(v);
+      if (k === "map") {
+        this.buf += this.f.sharpV ? v.type + "(nil)" : "map[]";
+        return;
+      }
+      if (k === "slice") {
+        this.buf += this.f.sharpV ? v.type + "(nil)" : "[]";
+        return;
+      }
+      this.fmtPointer(v, verb);
+      return;
+    }
+    if (typeof v === "function" || v instanceof GoIter) {
+      this.fmtPointer(v, verb);
+      return;
+    }
+    this.buf += "?";
+  }
+  printStruct(v, verb, depth) {
+    if (this.f.sharpV) this.buf += v.type.replace(/^\*/, "");
+    this.buf += "{";
+    let i = 0;
+    for (const [name, val] of v.fields) {
+      if (i++ > 0) this.buf += this.f.sharpV ? ", " : " ";
+      if (this.f.plusV || this.f.sharpV) this.buf += name + ":";
+      this.printValue(val, verb, depth + 1);
+    }
+    this.buf += "}";
+  }
+  fmtBytes(bytes2, verb) {
+    switch (verb) {
+      case "s":
+        this.pad(this.truncate(Buffer.from(bytes2).toString("utf8")));
+        return;
+      case "x":
+        this.fmtSx(bytes2, false);
+        return;
+      case "X":
+        this.fmtSx(bytes2, true);
+        return;
+      case "q":
+        this.fmtQ(Buffer.from(bytes2).toString("utf8"));
+        return;
+    }
+  }
+  doPrint(args) {
+    let prevString = false;
+    args.forEach((arg, i) => {
+      const isString = typeof arg === "string";
+      if (i > 0 && !isString && !prevString) this.buf += " ";
+      this.printArg(arg, "v");
+      prevString = isString;
+    });
+  }
+  doPrintln(args) {
+    args.forEach((arg, i) => {
+      if (i > 0) this.buf += " ";
+      this.printArg(arg, "v");
+    });
+    this.buf += "\n";
+  }
+  doPrintf(format2, a) {
+    const end = format2.length;
+    let argNum = 0;
+    let afterIndex = false;
+    let reordered = false;
+    let goodArgNum = true;
+    const doArgNumber = (i2) => {
+      if (i2 >= end || format2[i2] !== "[") {
+        afterIndex = false;
+        return i2;
+      }
+      reordered = true;
+      let index2 = 0;
+      let wid = 1;
+      let ok = false;
+      if (end - i2 >= 3) {
+        for (let j = i2 + 1; j < end; j++) {
+          if (format2[j] === "]") {
+            const r = parsenum(format2, i2 + 1, j);
+            if (!r.ok || r.next !== j) {
+              wid = j - i2 + 1;
+            } else {
+              index2 = r.num - 1;
+              wid = j - i2 + 1;
+              ok = true;
+            }
+            break;
+          }
+        }
+      }
+      if (ok && index2 >= 0 && index2 < a.length) {
+        argNum = index2;
+        afterIndex = true;
+        return i2 + wid;
+      }
+      goodArgNum = false;
+      afterIndex = ok;
+      return i2 + wid;
+    };
+    const intFromArg = () => {
+      let num = 0;
+      let ok = false;
+      if (argNum < a.length) {
+        const arg = a[argNum];
+        if (arg instanceof GoInt) {
+          ok = true;
+          if (arg.value > 1000000n || arg.value < -1000000n) {
+            num = 0;
+            ok = false;
+          } else num = Number(arg.value);
+        }
+        argNum++;
+      }
+      return { num, ok };
+    };
+    let i = 0;
+    while (i < end) {
+      goodArgNum = true;
+      const lasti = i;
+      while (i < end && format2[i] !== "%") i++;
+      if (i > lasti) this.buf += format2.slice(lasti, i);
+      if (i >= end) break;
+      i++;
+      this.clearFlags();
+      const f = this.f;
+      let simple = false;
+      for (; i < end; i++) {
+        const c = format2[i];
+        if (c === "#") f.sharp = true;
+        else if (c === "0") f.zero = !f.minus;
+        else if (c === "+") f.plus = true;
+        else if (c === "-") {
+          f.minus = true;
+          f.zero = false;
+        } else if (c === " ") f.space = true;
+        else {
+          if (c >= "a" && c <= "z" && argNum < a.length) {
+            if (c === "v") {
+              f.sharpV = f.sharp;
+              f.sharp = false;
+              f.plusV = f.plus;
+              f.plus = false;
+            }
+            this.printArg(a[argNum], c);
+            argNum++;
+            i++;
+            simple = true;
+          }
+          break;
+        }
+      }
+      if (simple) continue;
+      i = doArgNumber(i);
+      if (i < end && format2[i] === "*") {
+        i++;
+        const r = intFromArg();
+        f.wid = r.num;
+        f.widPresent = r.ok;
+        if (!f.widPresent) this.buf += "%!(BADWIDTH)";
+        if (f.wid < 0) {
+          f.wid = -f.wid;
+          f.minus = true;
+          f.zero = false;
+        }
+        afterIndex = false;
+      } else {
+        const r = parsenum(format2, i, end);
+        f.wid = r.num;
+        f.widPresent = r.ok;
+        i = r.next;
+        if (afterIndex && f.widPresent) goodArgNum = false;
+      }
+      if (i + 1 < end && format2[i] === ".") {
+        i++;
+        if (afterIndex) goodArgNum = false;
+        i = doArgNumber(i);
+        if (i < end && format2[i] === "*") {
+          i++;
+          const r = intFromArg();
+          f.prec = r.num;
+          f.precPresent = r.ok;
+          if (f.prec < 0) {
+            f.prec = 0;
+            f.precPresent = false;
+          }
+          if (!f.precPresent) this.buf += "%!(BADPREC)";
+          afterIndex = false;
+        } else {
+          const r = parsenum(format2, i, end);
+          f.prec = r.num;
+          f.precPresent = r.ok;
+          i = r.next;
+          if (!f.precPresent) {
+            f.prec = 0;
+            f.precPresent = true;
+          }
+        }
+      }
+      if (!afterIndex) i = doArgNumber(i);
+      if (i >= end) {
+        this.buf += "%!(NOVERB)";
+        break;
+      }
+      const cp = format2.codePointAt(i) ?? 0;
+      const verb = String.fromCodePoint(cp);
+      i += verb.length;
+      if (verb === "%") this.buf += "%";
+      else if (!goodArgNum) this.buf += "%!" + verb + "(BADINDEX)";
+      else if (argNum >= a.length) this.buf += "%!" + verb + "(MISSING)";
+      else {
+        if (verb === "v") {
+          f.sharpV = f.sharp;
+          f.sharp = false;
+          f.plusV = f.plus;
+          f.plus = false;
+        }
+        this.printArg(a[argNum], verb);
+        argNum++;
+      }
+    }
+    if (!reordered && argNum < a.length) {
+      this.clearFlags();
+      this.buf += "%!(EXTRA ";
+      a.slice(argNum).forEach((arg, k) => {
+        if (k > 0) this.buf += ", ";
+        if (arg === null || arg === void 0) this.buf += "<nil>";
+        else {
+          this.buf += typeOf(arg) + "=";
+          this.printArg(arg, "v");
+        }
+      });
+      this.buf += ")";
+    }
+  }
+};
+function runeValue(v) {
+  if (v < 0n || v > 0x10ffffn) return 65533;
+  const n = Number(v);
+  if (n >= 55296 && n <= 57343) return 65533;
+  return n;
+}
+function parsenum(s, start, end) {
+  if (start >= end) return { num: 0, ok: false, next: end };
+  let num = 0;
+  let ok = false;
+  let i = start;
+  for (; i < end && s[i] >= "0" && s[i] <= "9"; i++) {
+    if (num > 1e6) return { num: 0, ok: false, next: end };
+    num = num * 10 + (s.charCodeAt(i) - 48);
+    ok = true;
+  }
+  return { num, ok, next: i };
+}
+function sprint(args, callMethod = defaultCaller) {
+  const p = new Printer(callMethod);
+  p.doPrint(args);
+  return p.buf;
+}
+function sprintln(args, callMethod = defaultCaller) {
+  const p = new Printer(callMethod);
+  p.doPrintln(args);
+  return p.buf;
+}
+function sprintf(format2, args, callMethod = defaultCaller) {
+  const p = new Printer(callMethod);
+  p.doPrintf(format2, args);
+  return p.buf;
+}
+
+// src/render/gotemplate/builtins.ts
+var RV = "reflect.Value";
+function indirectInterface(v) {
+  return v === null ? void 0 : v;
+}
+function indirect(v) {
+  for (; ; ) {
+    if (v === null) return [v, true];
+    if (v instanceof GoNil && kindOf(v) === "ptr") return [v, true];
+    if (v instanceof GoPointer) {
+      v = v.target;
+      continue;
+    }
+    return [v, false];
+  }
+}
+function canBeNil(typ) {
+  if (typ === RV) return true;
+  const k = kindOfType(typ);
+  return k === "func" || k === "interface" || k === "map" || k === "ptr" || k === "slice";
+}
+function isEmptyInterfaceType(t) {
+  return t === "interface {}" || t === "any";
+}
+function assignable(v, typ) {
+  if (isEmptyInterfaceType(typ)) return true;
+  if (v === null || v === void 0) return false;
+  const vt = typeOf(v);
+  if (vt === typ) return true;
+  if (typ === "error") return hasMethod(v, "Error");
+  if (typ === "fmt.Stringer") return hasMethod(v, "String");
+  return false;
+}
+function hasMethod(v, name) {
+  return findMethod(v, name) !== void 0;
+}
+function intLike(k) {
+  return isIntKind(k);
+}
+function prepareArg(value, argType) {
+  if (value === void 0) {
+    if (!canBeNil(argType)) throw new FuncError(`value is nil; should be of type ${argType}`);
+    return zeroValue(argType);
+  }
+  if (assignable(value, argType)) return value;
+  if (value instanceof GoInt && intLike(argType) && isIntKind(argType)) return new GoInt(argType, value.value);
+  throw new FuncError(`value has type ${value === null ? "interface {}" : typeOf(value)}; should be ${argType}`);
+}
+function indexArg(index2, cap) {
+  let x;
+  if (index2 instanceof GoInt) {
+    x = index2.unsigned ? BigInt.asIntN(64, index2.value) : index2.value;
+  } else if (index2 === void 0) {
+    throw new FuncError("cannot index slice/array with nil");
+  } else {
+    throw new FuncError(`cannot index slice/array with type ${typeOf(index2)}`);
+  }
+  if (x < 0n || x > BigInt(cap)) throw new FuncError(`index out of range: ${x}`);
+  return Number(x);
+}
+function byteString(s) {
+  return utf83.encode(s);
+}
+function index(item, ...indexes) {
+  item = indirectInterface(item);
+  if (item === void 0) throw new FuncError("index of untyped nil");
+  for (let idx of indexes) {
+    idx = indirectInterface(idx);
+    let isNil;
+    [item, isNil] = indirect(item);
+    if (isNil) throw new FuncError("index of nil pointer");
+    if (typeof item === "string") {
+      const b = byteString(item);
+      const x = indexArg(idx, b.length);
+      if (x === b.length) throw new FuncError("reflect: string index out of range");
+      item = new GoInt("uint8", b[x]);
+    } else if (Array.isArray(item)) {
+      const x = indexArg(idx, item.length);
+      if (x === item.length) throw new FuncError(`reflect: ${kindOf(item)} index out of range`);
+      item = item[x];
+    } else if (item instanceof GoNil && kindOf(item) === "slice") {
+      indexArg(idx, 0);
+      throw new FuncError("reflect: slice index out of range");
+    } else if (item instanceof Map || item instanceof GoNil && kindOf(item) === "map") {
+      const mt = item instanceof Map ? mapType2(item) : item.type;
+      const key = prepareArg(idx, keyType(mt));
+      if (item instanceof Map) {
+        const k = toMapKey(mt, key);
+        item = item.has(k) ? item.get(k) : zeroValue(elemType(mt));
+      } else item = zeroValue(elemType(mt));
+    } else {
+      throw new FuncError(`can't index item of type ${typeOf(item)}`);
+    }
+  }
+  return item;
+}
+function slice(item, ...indexes) {
+  item = indirectInterface(item);
+  if (item === void 0) throw new FuncError("slice of untyped nil");
+  if (indexes.length > 3) throw new FuncError(`too many slice indexes: ${indexes.length}`);
+  let cap;
+  let len;
+  if (typeof item === "string") {
+    if (indexes.length === 3) throw new FuncError("cannot 3-index slice a string");
+    len = cap = utf83.byteLength(item);
+  } else if (Array.isArray(item)) {
+    len = item.length;
+    cap = capOf(item);
+  } else if (item instanceof GoNil && kindOf(item) === "slice") {
+    len = cap = 0;
+  } else {
+    throw new FuncError(`can't slice item of type ${typeOf(item)}`);
+  }
+  const idx = [0, len, 0];
+  indexes.forEach((ix, i) => {
+    idx[i] = indexArg(indirectInterface(ix), cap);
+  });
+  if (idx[0] > idx[1]) throw new FuncError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
+  if (indexes.length === 3 && idx[1] > idx[2]) throw new FuncError(`invalid slice index: ${idx[1]} > ${idx[2]}`);
+  if (typeof item === "string") return utf83.decode(byteString(item).subarray(idx[0], idx[1]));
+  if (item instanceof GoNil) return item;
+  const t = sliceType(item);
+  const et = elemType(t);
+  const out = [];
+  for (let i = idx[0]; i < idx[1]; i++) out.push(i < item.length ? item[i] : zeroValue(et));
+  const st = /^\[\d+\]/.test(t) ? "[]" + et : t;
+  const newCap = (indexes.length === 3 ? idx[2] : cap) - idx[0];
+  if (newCap > out.length) withGoCap(out, newCap);
+  return st === "[]interface {}" ? out : withGoType(out, st);
+}
+function length(item) {
+  const [v, isNil] = indirect(item);
+  if (isNil) throw new FuncError("len of nil pointer");
+  if (v === void 0) throw new FuncError("reflect: call of reflect.Value.Type on zero Value");
+  if (typeof v === "string") return new GoInt("int", utf83.byteLength(v));
+  if (Array.isArray(v)) return new GoInt("int", v.length);
+  if (v instanceof Map) return new GoInt("int", v.size);
+  if (v instanceof GoIter && v.mode === "chan") return new GoInt("int", [...v.produce()].length);
+  if (v instanceof GoNil && (kindOf(v) === "map" || kindOf(v) === "slice")) return new GoInt("int", 0);
+  throw new FuncError(`len of type ${typeOf(v)}`);
+}
+function not(arg) {
+  return !truth(indirectInterface(arg));
+}
+function basicKind(v) {
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "string") return "string";
+  if (typeof v === "number") return "float";
+  if (v instanceof GoInt) return v.unsigned ? "uint" : "int";
+  if (v instanceof GoComplex) return "complex";
+  return "invalid";
+}
+var errBadComparisonType = "invalid type for comparison";
+function vtype(v) {
+  return v === void 0 ? "<nil>" : v === null ? "interface {}" : typeOf(v);
+}
+function isNilV(v) {
+  return isNilValue(v);
+}
+function comparableValue(v) {
+  if (v instanceof Map || Array.isArray(v) || typeof v === "function") return kindOf(v) === "array" ? v instanceof Array && v.every(comparableValue) : false;
+  if (v instanceof GoStruct && !v.isPointer) return [...v.fields.values()].every(comparableValue);
+  return true;
+}
+function goEqual(a, b) {
+  if (a === b) return true;
+  if (a instanceof GoInt && b instanceof GoInt) return a.kind === b.kind && a.value === b.value;
+  if (a instanceof GoComplex && b instanceof GoComplex) return a.re === b.re && a.im === b.im;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (typeOf(a) !== typeOf(b)) return false;
+  if (a instanceof GoStruct && b instanceof GoStruct) {
+    if (a.isPointer) return false;
+    for (const [k, v] of a.fields) if (!goEqual(v, b.fields.get(k))) return false;
+    return true;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => goEqual(x, b[i]));
+  return false;
+}
+function sprintV(v) {
+  return sprint([v === void 0 ? null : v]);
+}
+function eq(arg1, ...arg2) {
+  arg1 = indirectInterface(arg1);
+  if (arg2.length === 0) throw new FuncError("missing argument for comparison");
+  const k1 = basicKind(arg1);
+  for (let arg of arg2) {
+    arg = indirectInterface(arg);
+    const k2 = basicKind(arg);
+    let t = false;
+    if (k1 !== k2) {
+      if (k1 === "int" && k2 === "uint") t = arg1.value >= 0n && arg1.value === arg.value;
+      else if (k1 === "uint" && k2 === "int") t = arg.value >= 0n && arg1.value === arg.value;
+      else if (arg1 !== void 0 && arg !== void 0) {
+        throw new FuncError(`incompatible types for comparison: ${vtype(arg1)} and ${vtype(arg)}`);
+      }
+    } else {
+      switch (k1) {
+        case "bool":
+        case "string":
+        case "float":
+          t = arg1 === arg;
+          break;
+        case "int":
+        case "uint":
+          t = arg1.value === arg.value;
+          break;
+        case "complex":
+          t = arg1.re === arg.re && arg1.im === arg.im;
+          break;
+        default: {
+          const ka = kindOf(arg1);
+          const kb = kindOf(arg);
+          if (!(ka === kb || ka === "invalid" || kb === "invalid")) {
+            throw new FuncError(`non-comparable types ${sprintV(arg1)}: ${vtype(arg1)}, ${vtype(arg)}: ${sprintV(arg)}`);
+          }
+          if (isNilV(arg1) || isNilV(arg)) t = isNilV(arg) === isNilV(arg1);
+          else {
+            if (!comparableValue(arg)) throw new FuncError(`non-comparable type ${sprintV(arg)}: ${vtype(arg)}`);
+            t = goEqual(arg1, arg);
+          }
+        }
+      }
+    }
+    if (t) return true;
+  }
+  return false;
+}
+function ne(a, b) {
+  return !eq.call(this, a, b);
+}
+function lt(arg1, arg2) {
+  arg1 = indirectInterface(arg1);
+  const k1 = basicKind(arg1);
+  if (k1 === "invalid") throw new FuncError(errBadComparisonType);
+  arg2 = indirectInterface(arg2);
+  const k2 = basicKind(arg2);
+  if (k2 === "invalid") throw new FuncError(errBadComparisonType);
+  if (k1 !== k2) {
+    if (k1 === "int" && k2 === "uint") return arg1.value < 0n || arg1.value < arg2.value;
+    if (k1 === "uint" && k2 === "int") return arg2.value >= 0n && arg1.value < arg2.value;
+    throw new FuncError(`incompatible types for comparison: ${vtype(arg1)} and ${vtype(arg2)}`);
+  }
+  switch (k1) {
+    case "bool":
+    case "complex":
+      throw new FuncError(errBadComparisonType);
+    case "float":
+      return arg1 < arg2;
+    case "int":
+    case "uint":
+      return arg1.value < arg2.value;
+    case "string":
+      return Buffer.compare(Buffer.from(arg1), Buffer.from(arg2)) < 0;
+  }
+  return false;
+}
+function le(a, b) {
+  if (lt.call(this, a, b)) return true;
+  return eq.call(this, a, b);
+}
+function gt(a, b) {
+  return !le.call(this, a, b);
+}
+function ge(a, b) {
+  return !lt.call(this, a, b);
+}
+function evalArgs(args) {
+  if (args.length === 1 && typeof args[0] === "string") return args[0];
+  const conv = args.map((a) => a === null || a === void 0 ? "<no value>" : a instanceof GoPointer ? a.target : a);
+  return sprint(conv);
+}
+function htmlEscapeString(s) {
+  if (!/['"&<>\0]/.test(s)) return s;
+  return s.replace(/['"&<>\0]/g, (c) => {
+    switch (c) {
+      case '"':
+        return "&#34;";
+      case "'":
+        return "&#39;";
+      case "&":
+        return "&amp;";
+      case "<":
+        return "&lt;";
+      case ">":
+        return "&gt;";
+      default:
+        return "\uFFFD";
+    }
+  });
+}
+function jsEscapeString(s) {
+  let out = "";
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 128) {
+      switch (ch) {
+        case "\\":
+          out += "\\\\";
+          continue;
+        case "'":
+          out += "\\'";
+          continue;
+        case '"':
+          out += '\\"';
+          continue;
+        case "<":
+          out += "\\u003C";
+          continue;
+        case ">":
+          out += "\\u003E";
+          continue;
+        case "&":
+          out += "\\u0026";
+          continue;
+        case "=":
+          out += "\\u003D";
+          continue;
+      }
+      if (c < 32) out += "\\u00" + c.toString(16).toUpperCase().padStart(2, "0");
+      else out += ch;
+    } else if (isPrintRune(c)) out += ch;
+    else out += "\\u" + c.toString(16).toUpperCase().padStart(4, "0");
+  }
+  return out;
+}
+function urlQueryEscape(s) {
+  let out = "";
+  for (const b of utf83.encode(s)) {
+    const c = String.fromCharCode(b);
+    if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
+    else if (c === " ") out += "+";
+    else out += "%" + b.toString(16).toUpperCase().padStart(2, "0");
+  }
+  return out;
+}
+function call(fn, ...args) {
+  const name = this.calleeName ?? "fn";
+  fn = indirectInterface(fn);
+  if (fn === void 0) throw new FuncError("call of nil");
+  if (typeof fn !== "function") throw new FuncError(`non-function ${name} of type ${typeOf(fn)}`);
+  const f = fn;
+  const sig2 = f.goSig;
+  let argv = args.map(indirectInterface);
+  if (sig2) {
+    const numIn = sig2.params.length;
+    if (sig2.variadic) {
+      if (args.length < numIn - 1) throw new FuncError(`wrong number of args for ${name}: got ${args.length} want at least ${numIn - 1}`);
+    } else if (args.length !== numIn) {
+      throw new FuncError(`wrong number of args for ${name}: got ${args.length} want ${numIn}`);
+    }
+    argv = argv.map((a, i) => {
+      const t = sig2.variadic && i >= numIn - 1 ? sig2.params[numIn - 1] : sig2.params[i];
+      if (t === RV) return a;
+      try {
+        return prepareArg(a, t);
+      } catch (e) {
+        throw new FuncError(`arg ${i}: ${e.message}`);
+      }
+    });
+  } else {
+    argv = argv.map((a) => a === void 0 ? null : a);
+  }
+  if (this.invoke) return this.invoke(f, argv);
+  return f.apply(this, argv);
+}
+var variadicAny = { params: ["interface {}"], variadic: true, result: "string" };
+function sig(params, variadic = false, result = "interface {}") {
+  return { params, variadic, result };
+}
+var BUILTINS = {
+  and: defineFunc(sig([RV, RV], true, RV), function() {
+    throw new FuncError("unreachable");
+  }),
+  or: defineFunc(sig([RV, RV], true, RV), function() {
+    throw new FuncError("unreachable");
+  }),
+  call: defineFunc(sig([RV, RV], true, RV), call),
+  html: defineFunc(variadicAny, function(...args) {
+    return htmlEscapeString(evalArgs(args));
+  }),
+  index: defineFunc(sig([RV, RV], true, RV), index),
+  slice: defineFunc(sig([RV, RV], true, RV), slice),
+  js: defineFunc(variadicAny, function(...args) {
+    return jsEscapeString(evalArgs(args));
+  }),
+  len: defineFunc(sig([RV], false, "int"), length),
+  not: defineFunc(sig([RV], false, "bool"), not),
+  print: defineFunc(variadicAny, function(...args) {
+    return sprint(args);
+  }),
+  printf: defineFunc(sig(["string", "interface {}"], true, "string"), function(format2, ...args) {
+    return sprintf(format2, args);
+  }),
+  println: defineFunc(variadicAny, function(...args) {
+    return sprintln(args);
+  }),
+  urlquery: defineFunc(variadicAny, function(...args) {
+    return urlQueryEscape(evalArgs(args));
+  }),
+  eq: defineFunc(sig([RV, RV], true, "bool"), eq),
+  ge: defineFunc(sig([RV, RV], false, "bool"), ge),
+  gt: defineFunc(sig([RV, RV], false, "bool"), gt),
+  le: defineFunc(sig([RV, RV], false, "bool"), le),
+  lt: defineFunc(sig([RV, RV], false, "bool"), lt),
+  ne: defineFunc(sig([RV, RV], false, "bool"), ne)
+};
+
+// src/render/helm/output.ts
+function firstSegmentEndingAfter(segments, offset) {
+  let lo = 0;
+  let hi = segments.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (segments[mid].end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function segmentsOverlapping(segments, start, end) {
+  const out = [];
+  for (let i = firstSegmentEndingAfter(segments, start); i < segments.length && segments[i].start < end; i++) out.push(segments[i]);
+  return out;
+}
+
+// src/objects/helm-provenance.ts
 function objectsFromRenderedTemplate(rendered, ctx) {
   const where = ctx.templateFile(rendered.source) ?? ctx.fallback.file;
   const { documents, errors } = parseYaml(rendered.content, where);
@@ -67043,16 +68865,30 @@ function objectsFromRenderedTemplate(rendered, ctx) {
 }
 function volatileLeaves(body, map, volatile) {
   const out = [];
-  const visit = (node, at) => {
-    if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k]);
-    else if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...at, i]));
-    else {
-      const range = map.nodeAt(at)?.range;
-      if (range && volatile.some((s) => s.start < range[1] && s.end > range[0])) out.push(at);
+  const visit = (value, node, at) => {
+    if (isRecord(value) || Array.isArray(value)) {
+      const child = childNodes(map, node, at);
+      if (isRecord(value)) for (const [k, v] of Object.entries(value)) visit(v, child(k), [...at, k]);
+      else value.forEach((v, i) => visit(v, child(i), [...at, i]));
+      return;
     }
+    const range = node?.range;
+    const first = range ? volatile[firstSegmentEndingAfter(volatile, range[0])] : void 0;
+    if (range && first && first.start < range[1]) out.push(at);
   };
-  visit(body, []);
+  visit(body, map.nodeAt([]), []);
   return out;
+}
+function childNodes(map, node, at) {
+  if ((0, import_yaml5.isAlias)(node)) return (key) => map.nodeAt([...at, key]);
+  if ((0, import_yaml5.isSeq)(node)) return (key) => typeof key === "number" ? node.items[key] ?? void 0 : void 0;
+  if (!(0, import_yaml5.isMap)(node)) return () => void 0;
+  const pairs = /* @__PURE__ */ new Map();
+  for (const pair of node.items) {
+    const key = (0, import_yaml5.isScalar)(pair.key) ? String(pair.key.value) : typeof pair.key === "string" || typeof pair.key === "number" ? String(pair.key) : void 0;
+    if (key !== void 0 && !pairs.has(key)) pairs.set(key, pair.value ?? void 0);
+  }
+  return (key) => pairs.get(String(key));
 }
 var HelmSourceMap = class {
   constructor(rendered, body, tracer) {
@@ -67072,29 +68908,27 @@ var HelmSourceMap = class {
   }
 };
 var VALUES_CHAIN = /\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
+var templateLines = /* @__PURE__ */ new WeakMap();
 var ProvenanceTracer = class {
   constructor(rendered, ctx) {
     this.rendered = rendered;
     this.ctx = ctx;
+    let lines = templateLines.get(ctx.readFile);
+    if (!lines) templateLines.set(ctx.readFile, lines = /* @__PURE__ */ new Map());
+    this.lineCache = lines;
   }
   rendered;
   ctx;
-  lineCache = /* @__PURE__ */ new Map();
+  lineCache;
   /** The segment that wrote the character at `offset`. */
   segmentAt(offset) {
     const segs = this.rendered.segments;
-    let lo = 0;
-    let hi = segs.length - 1;
-    while (lo <= hi) {
-      const mid = lo + hi >> 1;
-      if (segs[mid].end <= offset) lo = mid + 1;
-      else if (segs[mid].start > offset) hi = mid - 1;
-      else return segs[mid];
-    }
-    return void 0;
+    const seg = segs[firstSegmentEndingAfter(segs, offset)];
+    return seg && seg.start <= offset ? seg : void 0;
   }
+  /** The segments that wrote [start, end) (the one at `start` for an empty range). */
   segmentsIn(start, end) {
-    return this.rendered.segments.filter((s) => s.end > start && s.start < Math.max(end, start + 1));
+    return segmentsOverlapping(this.rendered.segments, start, Math.max(end, start + 1));
   }
   templateLocation(seg) {
     if (!seg) return this.ctx.fallback;
@@ -67159,20 +68993,17 @@ var ProvenanceTracer = class {
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
   searchByValue(path19, value, scope) {
-    if (typeof path19[path19.length - 1] !== "string" || value === void 0) return void 0;
+    const last = path19[path19.length - 1];
+    const key = valueKey(value);
+    if (typeof last !== "string" || key === void 0) return void 0;
     let best;
-    const visit = (node, at, depth) => {
-      if (depth > 12) return;
-      if (valueMatches(node, value) && at.length > 0) {
-        let score = 0;
-        while (score < at.length && score < path19.length && at[at.length - 1 - score] === path19[path19.length - 1 - score]) score++;
-        if (score > 0 && (!best || score > best.score)) best = { path: [...at], score };
-      }
-      if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k], depth + 1);
-      else if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...at, i], depth + 1));
-    };
-    visit(getAt(this.ctx.values, scope), [...scope], 0);
-    return best?.path;
+    for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
+      if (!valueMatches(node, value)) continue;
+      let score = 0;
+      while (score < at.length && score < path19.length && at[at.length - 1 - score] === path19[path19.length - 1 - score]) score++;
+      if (!best || score > best.score) best = { path: at, score };
+    }
+    return best && [...best.path];
   }
   /** The line in the highest-precedence values file that sets `path`. */
   valuesLocation(path19) {
@@ -67186,6 +69017,40 @@ var ProvenanceTracer = class {
     return void 0;
   }
 };
+var valuesIndexes = /* @__PURE__ */ new WeakMap();
+function valuesIndex(values, scope) {
+  const owner = typeof values === "object" && values !== null ? values : void 0;
+  const scopeKey = JSON.stringify(scope);
+  const cached2 = owner && valuesIndexes.get(owner)?.get(scopeKey);
+  if (cached2) return cached2;
+  const index2 = /* @__PURE__ */ new Map();
+  const visit = (node, at, depth) => {
+    if (depth > 12) return;
+    const last = at[at.length - 1];
+    const key = valueKey(node);
+    if (typeof last === "string" && key !== void 0) {
+      const bucket = `${last}\0${key}`;
+      const nodes = index2.get(bucket);
+      if (nodes) nodes.push({ at, node });
+      else index2.set(bucket, [{ at, node }]);
+    }
+    if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k], depth + 1);
+    else if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...at, i], depth + 1));
+  };
+  visit(getAt(values, scope), [...scope], 0);
+  if (owner) {
+    const byScope = valuesIndexes.get(owner) ?? /* @__PURE__ */ new Map();
+    byScope.set(scopeKey, index2);
+    valuesIndexes.set(owner, byScope);
+  }
+  return index2;
+}
+function valueKey(value) {
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return `s${String(value)}`;
+  if (value === null) return "n";
+  if (typeof value === "object") return `o${JSON.stringify(value, (_, v) => typeof v === "bigint" ? { bigint: String(v) } : v)}`;
+  return void 0;
+}
 function isScalar4(value) {
   return value === null || typeof value !== "object" && value !== void 0;
 }
@@ -67202,8 +69067,10 @@ function valueMatches(candidate, rendered) {
 }
 
 // src/render/helm-pool.ts
-import { Worker } from "node:worker_threads";
+import { fork } from "node:child_process";
+import { readFileSync as readFileSync6 } from "node:fs";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
+var RENDER_PROCESS_FLAG = "--gitops-gate-helm-render";
 function workerSource() {
   const here = import.meta.url;
   if (here.endsWith(".ts")) {
@@ -67211,51 +69078,131 @@ function workerSource() {
   }
   return { file: fileURLToPath2(new URL("./helm-worker.js", here)), execArgv: [] };
 }
-var worker;
+var HELM_WORKER_MEMORY = { heapMb: 1024, semiSpaceMb: 16, residentMb: 2048 };
+var MEMORY_POLL_MS = 50;
+var START_TIMEOUT_MS = 6e4;
+var STDERR_TAIL = 8192;
+var current;
 var nextId = 1;
 var queue = Promise.resolve();
-function startWorker() {
-  const { file, execArgv } = workerSource();
-  const w = new Worker(file, { execArgv });
-  w.unref();
-  return w;
+function renderEnv() {
+  const env2 = {};
+  for (const name of ["TZ", "SystemRoot"]) if (process.env[name] !== void 0) env2[name] = process.env[name];
+  return env2;
 }
-function runOne(job, hardTimeoutMs2) {
+function startProcess(memory) {
+  const { file, execArgv } = workerSource();
+  const child = fork(file, [RENDER_PROCESS_FLAG], {
+    execArgv: [...execArgv, `--max-old-space-size=${memory.heapMb}`, `--max-semi-space-size=${memory.semiSpaceMb}`],
+    env: renderEnv(),
+    serialization: "advanced",
+    stdio: ["ignore", "ignore", "pipe", "ipc"]
+  });
+  const proc = { child, memory, stderr: "", ready: Promise.resolve() };
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (chunk) => {
+    proc.stderr = (proc.stderr + chunk).slice(-STDERR_TAIL);
+  });
+  proc.ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail2(new Error(`the Helm render process did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    const settle = () => {
+      clearTimeout(timer);
+      child.off("message", onReady);
+      child.off("exit", onExit);
+      child.off("error", fail2);
+    };
+    const onReady = (message) => {
+      if (message !== "ready") return;
+      settle();
+      resolve();
+    };
+    const fail2 = (err) => {
+      settle();
+      child.kill("SIGKILL");
+      reject(err);
+    };
+    const onExit = (code, signal) => fail2(new Error(`the Helm render process exited while starting (${exitText(code, signal)}): ${lastLine(proc.stderr)}`));
+    child.on("message", onReady);
+    child.on("exit", onExit);
+    child.on("error", fail2);
+  });
+  proc.ready.catch(() => void 0);
+  child.unref();
+  child.channel?.unref();
+  child.stderr?.unref?.();
+  return proc;
+}
+function processWith(memory) {
+  const same = current && current.memory.heapMb === memory.heapMb && current.memory.semiSpaceMb === memory.semiSpaceMb && current.memory.residentMb === memory.residentMb;
+  if (current && !same) current.child.kill("SIGKILL");
+  if (!current || !same) current = startProcess(memory);
+  return current;
+}
+function exitText(code, signal) {
+  return signal ? `signal ${signal}` : `code ${code}`;
+}
+function lastLine(text) {
+  return text.trim().split("\n").pop() ?? "";
+}
+function residentMb(pid) {
+  if (pid === void 0 || process.platform !== "linux") return void 0;
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync6(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb === void 0 ? void 0 : Number(kb) / 1024;
+  } catch {
+    return void 0;
+  }
+}
+async function runOne(job, hardTimeoutMs2, memory) {
   const id = nextId++;
-  const w = worker ??= startWorker();
+  const proc = processWith(memory);
+  try {
+    await proc.ready;
+  } catch (err) {
+    if (current === proc) current = void 0;
+    return { id, ok: false, crash: err.message };
+  }
+  const { child } = proc;
+  const outOfMemory = (reason) => ({ id, ok: false, crash: `the render ran out of memory: ${reason}, and was stopped`, outOfMemory: true });
   return new Promise((resolve) => {
     const done = (result) => {
       clearTimeout(timer);
-      w.off("message", onMessage);
-      w.off("error", onError);
-      w.off("exit", onExit);
+      clearInterval(poll);
+      child.off("message", onMessage);
+      child.off("error", onError);
+      child.off("close", onExit);
       resolve(result);
+    };
+    const stop = (result) => {
+      if (current === proc) current = void 0;
+      child.kill("SIGKILL");
+      done(result);
     };
     const onMessage = (result) => {
       if (result.id === id) done(result);
     };
-    const onError = (err) => {
-      worker = void 0;
-      done({ id, ok: false, crash: err.stack ?? err.message });
+    const onError = (err) => stop({ id, ok: false, crash: err.stack ?? err.message });
+    const onExit = (code, signal) => {
+      if (current === proc) current = void 0;
+      if (/heap out of memory|allocation failed/i.test(proc.stderr)) done(outOfMemory(`it needed more than the ${memory.heapMb} MB of heap a Helm render may use`));
+      else done({ id, ok: false, crash: `the Helm render process exited (${exitText(code, signal)})${proc.stderr.trim() ? `: ${lastLine(proc.stderr)}` : ""}` });
     };
-    const onExit = (code) => {
-      worker = void 0;
-      done({ id, ok: false, crash: `the Helm render worker exited (code ${code})` });
-    };
-    const timer = setTimeout(() => {
-      worker = void 0;
-      w.off("exit", onExit);
-      void w.terminate();
-      done({ id, ok: false, timedOut: true });
-    }, hardTimeoutMs2);
-    w.on("message", onMessage);
-    w.on("error", onError);
-    w.on("exit", onExit);
-    w.postMessage({ ...job, id });
+    const timer = setTimeout(() => stop({ id, ok: false, timedOut: true }), hardTimeoutMs2);
+    const poll = setInterval(() => {
+      const mb = residentMb(child.pid);
+      if (mb !== void 0 && mb > memory.residentMb) stop(outOfMemory(`it held more than the ${memory.residentMb} MB of memory a Helm render may use`));
+    }, MEMORY_POLL_MS);
+    poll.unref();
+    child.on("message", onMessage);
+    child.on("error", onError);
+    child.on("close", onExit);
+    child.send({ ...job, id }, (err) => {
+      if (err) stop({ id, ok: false, crash: `the job could not be sent to the Helm render process: ${err.message}` });
+    });
   });
 }
-function renderOnWorker(job, hardTimeoutMs2) {
-  const result = queue.then(() => runOne(job, hardTimeoutMs2));
+function renderOnWorker(job, hardTimeoutMs2, memory = HELM_WORKER_MEMORY) {
+  const result = queue.then(() => runOne(job, hardTimeoutMs2, memory));
   queue = result.catch(() => void 0);
   return result;
 }
@@ -67288,7 +69235,9 @@ async function renderHelm(target, repo, options) {
     }
     if ("crash" in render) return { objects: [], errors: [new InputError(chartFile, `the Helm renderer failed: ${render.crash.split("\n")[0]}`, "helm-render-failed")] };
     const e = render.error;
-    return { objects: [], errors: [new InputError(e.file || chartFile, e.reason, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, e.line, e.column)] };
+    const file = (e.file || chartFile).split("!/")[0];
+    const reason = file === e.file || !e.file ? e.reason : `${e.file}: ${e.reason}`;
+    return { objects: [], errors: [new InputError(file, reason, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, file === e.file ? e.line : void 0, file === e.file ? e.column : void 0)] };
   }
   const values = render.values;
   const valuesSources = valuesSourceMaps(repo, render.valuesSources);

@@ -15,7 +15,7 @@ const common = {
   banner: { js: "import { createRequire as __gg_createRequire } from 'node:module';\nconst require = __gg_createRequire(import.meta.url);" }
 };
 await build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/index.js' });
-// The Helm renderer's worker thread, loaded by both entries from beside them (src/render/helm-pool.ts).
+// The Helm render process, forked by both entries from beside them (src/render/helm-pool.ts).
 await build({ ...common, entryPoints: ['src/render/helm-worker.ts'], outfile: 'dist/helm-worker.js' });
 await build({
   ...common,

@@ -2,7 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { objectsFromRenderedTemplate, type ValuesSource } from '../../src/objects/helm-provenance.js';
 import { parseYaml } from '../../src/objects/yaml-source.js';
-import { fromJS, Template } from '../../src/render/gotemplate/index.js';
+import { fromJS, Template, type ProvenanceSegment } from '../../src/render/gotemplate/index.js';
 
 const template = `apiVersion: apps/v1
 kind: Deployment
@@ -101,5 +101,55 @@ describe('Helm provenance source maps', () => {
     const located = deployment.sourceMap.locate([...container, 'resources', 'limits']);
     expect(located.foundPath).toEqual(container);
     expect(located.location).toEqual({ file: 'charts/web/templates/deployment.yaml', line: 9 });
+  });
+});
+
+describe('provenance over many fields', () => {
+  test('volatile fields are found in a wide mapping, through aliases too', () => {
+    let content = '';
+    const segments: ProvenanceSegment[] = [];
+    const write = (text: string, volatile = false) => {
+      segments.push({ start: content.length, end: content.length + text.length, template: 't', source: 't', line: 1, kind: volatile ? 'action' : 'text', ...(volatile ? { volatile: true as const } : {}) });
+      content += text;
+    };
+    write('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: wide\ndata:\n');
+    for (let i = 0; i < 3000; i++) {
+      write(`  k${i}: `);
+      write(`v${i}`, i === 1500);
+      write('\n');
+    }
+    write('  anchored: &a\n    token: ');
+    write('random', true);
+    write('\n  copy: *a\n');
+    const { objects, errors } = objectsFromRenderedTemplate(
+      { source: 't', content, segments },
+      { target: 't', templateFile: () => undefined, readFile: () => undefined, values: {}, valuesSources: [], fallback: { file: 'Chart.yaml', line: 1 } }
+    );
+    expect(errors).toEqual([]);
+    expect(objects[0].volatilePaths).toEqual([
+      ['data', 'k1500'],
+      ['data', 'anchored', 'token'],
+      ['data', 'copy', 'token']
+    ]);
+  });
+
+  test('a value printed without a values chain points at the values line with the longest matching key path, the first on a tie', () => {
+    const valuesText = 'a:\n  name: x\nb:\n  c:\n    name: x\nlist:\n  - name: x\n';
+    const tpl = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\nspec:\n  c:\n    {{- with .Values.b.c }}\n    name: {{ .name }}\n    {{- end }}\n  d:\n    name: {{ "x" }}\n';
+    const values = parseYaml(valuesText, 'v').documents[0].value as Record<string, unknown>;
+    const { output, segments } = new Template('c/templates/cm.yaml').parse(tpl).executeWithProvenance(fromJS({ Values: values }));
+    const { objects } = objectsFromRenderedTemplate(
+      { source: 'c/templates/cm.yaml', content: output, segments },
+      {
+        target: 't',
+        templateFile: (s) => `charts/${s}`,
+        readFile: (f) => (f === 'charts/c/templates/cm.yaml' ? tpl : undefined),
+        values,
+        valuesSources: [{ file: 'charts/c/values.yaml', sourceMap: parseYaml(valuesText, 'charts/c/values.yaml').documents[0].sourceMap }],
+        fallback: { file: 'charts/c/Chart.yaml', line: 1 }
+      }
+    );
+    expect(objects[0].sourceMap.locate(['spec', 'c', 'name']).location).toMatchObject({ file: 'charts/c/values.yaml', line: 5 });
+    expect(objects[0].sourceMap.locate(['spec', 'd', 'name']).location).toMatchObject({ file: 'charts/c/values.yaml', line: 2 });
   });
 });

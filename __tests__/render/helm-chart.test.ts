@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { GoInt, type GoValue } from '../../src/render/gotemplate/index.js';
 import { RepoFiles } from '../../src/repo/files.js';
-import { readTarGz, writeTar } from '../../src/render/helm/archive.js';
+import { ArchiveBudget, readTarGz, writeTar } from '../../src/render/helm/archive.js';
 import { helmIgnored, loadChart, parseHelmignore } from '../../src/render/helm/chart.js';
 import { compileGlob, goPathMatch } from '../../src/render/helm/glob.js';
 import { HelmRenderError, renderChart } from '../../src/render/helm/index.js';
@@ -174,12 +174,12 @@ describe('archives', () => {
   });
   test('bombs, parent paths and links are refused', () => {
     const big = gzipSync(writeTar([{ name: 'x/Chart.yaml', data: 'a'.repeat(2048) }]));
-    expect(() => readTarGz(big, { maxTotalBytes: 1024, maxEntryBytes: 4096, maxEntries: 10 })).toThrow(/larger than the maximum/);
+    expect(() => readTarGz(big, new ArchiveBudget({ maxTotalBytes: 1024, maxEntryBytes: 4096, maxEntries: 10 }))).toThrow(/larger than the maximum/);
     expect(() => readTarGz(tgz([{ name: 'x/../../etc/passwd', data: 'x' }]))).toThrow('chart illegally references parent directory');
     expect(() => readTarGz(tgz([{ name: '/etc/passwd', data: 'x' }]))).toThrow('chart illegally contains absolute paths');
     expect(() => readTarGz(tgz([{ name: 'x/link', data: '', type: '2', linkname: '/etc/passwd' }]))).toThrow(/link/);
     const many = tgz(Array.from({ length: 20 }, (_, i) => ({ name: `x/f${i}`, data: 'x' })));
-    expect(() => readTarGz(many, { maxTotalBytes: 1 << 20, maxEntryBytes: 1 << 20, maxEntries: 5 })).toThrow(/entries/);
+    expect(() => readTarGz(many, new ArchiveBudget({ maxTotalBytes: 1 << 20, maxEntryBytes: 1 << 20, maxEntries: 5 }))).toThrow(/entries/);
   });
   test('loadChart of an archive', () => {
     const repo = tmpRepo({ 'a.tgz': tgz([{ name: 'z/Chart.yaml', data: chartYaml('z') }, { name: 'z/values.yaml', data: 'a: 1\n' }]) });

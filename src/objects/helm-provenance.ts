@@ -6,7 +6,9 @@
  *   line as a related location;
  * - otherwise the template line that emitted the field.
  */
+import { isAlias, isMap, isScalar as isYamlScalar, isSeq, type Node as YamlNode } from 'yaml';
 import type { ProvenanceSegment } from '../render/gotemplate/index.js';
+import { firstSegmentEndingAfter, segmentsOverlapping } from '../render/helm/output.js';
 import type { InputError } from '../repo/files.js';
 import { makeObject } from './manifests.js';
 import { getAt, isRecord, type JsonPath, type KubeObject, type Located, type RelatedLocation, type SourceLocation, type SourceMap } from './types.js';
@@ -36,7 +38,7 @@ export interface ProvenanceContext {
   target: string;
   /** Repository path of a template, from the name the engine parsed it under; undefined when not in the repository. */
   templateFile(source: string): string | undefined;
-  /** Text of a repository file (templates), for reading the actions on a line. */
+  /** Text of a repository file (templates), for reading the actions on a line: the same text each time (lines are cached per reader). */
   readFile(file: string): string | undefined;
   /** The release's merged values (plain JS), as the top chart sees them. */
   values: unknown;
@@ -70,19 +72,42 @@ export function objectsFromRenderedTemplate(rendered: RenderedTemplate, ctx: Pro
   return { objects, errors };
 }
 
-/** Scalar fields whose text was printed by a volatile action (randAlphaNum, genCA, now, ...). */
+/**
+ * Scalar fields whose text was printed by a volatile action (randAlphaNum, genCA, now, ...). The object and its
+ * YAML nodes are walked together, each mapping's keys indexed once, so the work is linear in the document (finding
+ * every leaf from the root again would cost the width of each mapping per leaf).
+ */
 function volatileLeaves(body: unknown, map: YamlSourceMap, volatile: readonly ProvenanceSegment[]): JsonPath[] {
   const out: JsonPath[] = [];
-  const visit = (node: unknown, at: (string | number)[]) => {
-    if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k]);
-    else if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...at, i]));
-    else {
-      const range = map.nodeAt(at)?.range;
-      if (range && volatile.some((s) => s.start < range[1] && s.end > range[0])) out.push(at);
+  const visit = (value: unknown, node: YamlNode | undefined, at: (string | number)[]) => {
+    if (isRecord(value) || Array.isArray(value)) {
+      const child = childNodes(map, node, at);
+      if (isRecord(value)) for (const [k, v] of Object.entries(value)) visit(v, child(k), [...at, k]);
+      else value.forEach((v, i) => visit(v, child(i), [...at, i]));
+      return;
     }
+    const range = node?.range;
+    const first = range ? volatile[firstSegmentEndingAfter(volatile, range[0])] : undefined;
+    if (range && first && first.start < range[1]) out.push(at);
   };
-  visit(body, []);
+  visit(body, map.nodeAt([]), []);
   return out;
+}
+
+/**
+ * The children of the YAML node at `at`, found as YamlSourceMap.nodeAt finds them (the first pair whose key reads
+ * the same; undefined when missing or null). An alias is resolved by the source map itself.
+ */
+function childNodes(map: YamlSourceMap, node: YamlNode | undefined, at: (string | number)[]): (key: string | number) => YamlNode | undefined {
+  if (isAlias(node)) return (key) => map.nodeAt([...at, key]);
+  if (isSeq(node)) return (key) => (typeof key === 'number' ? ((node.items[key] as YamlNode | null | undefined) ?? undefined) : undefined);
+  if (!isMap(node)) return () => undefined;
+  const pairs = new Map<string, YamlNode | undefined>();
+  for (const pair of node.items) {
+    const key = isYamlScalar(pair.key) ? String(pair.key.value) : typeof pair.key === 'string' || typeof pair.key === 'number' ? String(pair.key) : undefined;
+    if (key !== undefined && !pairs.has(key)) pairs.set(key, (pair.value as YamlNode | null) ?? undefined);
+  }
+  return (key) => pairs.get(String(key));
 }
 
 class HelmSourceMap implements SourceMap {
@@ -103,30 +128,34 @@ class HelmSourceMap implements SourceMap {
 
 const VALUES_CHAIN = /\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
 
+/**
+ * Template lines, per file reader: a scan maps each rendered document on its own (with the same reader), and a
+ * template that renders thousands of documents is split into lines once, not once per document.
+ */
+const templateLines = new WeakMap<ProvenanceContext['readFile'], Map<string, string[]>>();
+
 class ProvenanceTracer {
-  private readonly lineCache = new Map<string, string[]>();
+  private readonly lineCache: Map<string, string[]>;
 
   constructor(
     private readonly rendered: RenderedTemplate,
     private readonly ctx: ProvenanceContext
-  ) {}
+  ) {
+    let lines = templateLines.get(ctx.readFile);
+    if (!lines) templateLines.set(ctx.readFile, (lines = new Map()));
+    this.lineCache = lines;
+  }
 
   /** The segment that wrote the character at `offset`. */
   private segmentAt(offset: number): ProvenanceSegment | undefined {
     const segs = this.rendered.segments;
-    let lo = 0;
-    let hi = segs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (segs[mid].end <= offset) lo = mid + 1;
-      else if (segs[mid].start > offset) hi = mid - 1;
-      else return segs[mid];
-    }
-    return undefined;
+    const seg = segs[firstSegmentEndingAfter(segs, offset)];
+    return seg && seg.start <= offset ? seg : undefined;
   }
 
+  /** The segments that wrote [start, end) (the one at `start` for an empty range). */
   private segmentsIn(start: number, end: number): ProvenanceSegment[] {
-    return this.rendered.segments.filter((s) => s.end > start && s.start < Math.max(end, start + 1));
+    return segmentsOverlapping(this.rendered.segments, start, Math.max(end, start + 1));
   }
 
   private templateLocation(seg: ProvenanceSegment | undefined): SourceLocation {
@@ -204,20 +233,17 @@ class ProvenanceTracer {
 
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
   private searchByValue(path: JsonPath, value: unknown, scope: JsonPath): JsonPath | undefined {
-    if (typeof path[path.length - 1] !== 'string' || value === undefined) return undefined;
+    const last = path[path.length - 1];
+    const key = valueKey(value);
+    if (typeof last !== 'string' || key === undefined) return undefined;
     let best: { path: JsonPath; score: number } | undefined;
-    const visit = (node: unknown, at: (string | number)[], depth: number) => {
-      if (depth > 12) return;
-      if (valueMatches(node, value) && at.length > 0) {
-        let score = 0;
-        while (score < at.length && score < path.length && at[at.length - 1 - score] === path[path.length - 1 - score]) score++;
-        if (score > 0 && (!best || score > best.score)) best = { path: [...at], score };
-      }
-      if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k], depth + 1);
-      else if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...at, i], depth + 1));
-    };
-    visit(getAt(this.ctx.values, scope), [...scope], 0);
-    return best?.path;
+    for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
+      if (!valueMatches(node, value)) continue;
+      let score = 0;
+      while (score < at.length && score < path.length && at[at.length - 1 - score] === path[path.length - 1 - score]) score++;
+      if (!best || score > best.score) best = { path: at, score };
+    }
+    return best && [...best.path];
   }
 
   /** The line in the highest-precedence values file that sets `path`. */
@@ -231,6 +257,54 @@ class ProvenanceTracer {
     }
     return undefined;
   }
+}
+
+/** Values indexes, per merged values and scope: built once per release, not once per rendered field. */
+const valuesIndexes = new WeakMap<object, Map<string, ValuesIndex>>();
+
+/** Nodes of the values (with their paths) by last key and valueKey. */
+type ValuesIndex = Map<string, { at: JsonPath; node: unknown }[]>;
+
+/**
+ * The paths of the values under `scope` (at most 12 levels down, the scope's own node included) whose last step is
+ * a key, by that key and the value's valueKey, in the order a walk of the values meets them. searchByValue's
+ * candidates are exactly these (its score needs the last key to match, its value test the same valueKey).
+ */
+function valuesIndex(values: unknown, scope: JsonPath): ValuesIndex {
+  const owner = typeof values === 'object' && values !== null ? values : undefined;
+  const scopeKey = JSON.stringify(scope);
+  const cached = owner && valuesIndexes.get(owner)?.get(scopeKey);
+  if (cached) return cached;
+  const index: ValuesIndex = new Map();
+  const visit = (node: unknown, at: (string | number)[], depth: number) => {
+    if (depth > 12) return;
+    const last = at[at.length - 1];
+    const key = valueKey(node);
+    if (typeof last === 'string' && key !== undefined) {
+      const bucket = `${last}\0${key}`;
+      const nodes = index.get(bucket);
+      if (nodes) nodes.push({ at, node });
+      else index.set(bucket, [{ at, node }]);
+    }
+    if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k], depth + 1);
+    else if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...at, i], depth + 1));
+  };
+  visit(getAt(values, scope), [...scope], 0);
+  if (owner) {
+    const byScope = valuesIndexes.get(owner) ?? new Map<string, ValuesIndex>();
+    byScope.set(scopeKey, index);
+    valuesIndexes.set(owner, byScope);
+  }
+  return index;
+}
+
+/** A key equal for any two values valueMatches pairs (undefined for values it never pairs). */
+function valueKey(value: unknown): string | undefined {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return `s${String(value)}`;
+  if (value === null) return 'n';
+  // Big integers (values past 2^53) have no JSON form; no rendered object holds one, so any stand-in will do.
+  if (typeof value === 'object') return `o${JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? { bigint: String(v) } : v))}`;
+  return undefined;
 }
 
 function isScalar(value: unknown): boolean {

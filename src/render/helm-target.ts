@@ -42,7 +42,11 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
     }
     if ('crash' in render) return { objects: [], errors: [new InputError(chartFile, `the Helm renderer failed: ${render.crash.split('\n')[0]}`, 'helm-render-failed')] };
     const e = render.error;
-    return { objects: [], errors: [new InputError(e.file || chartFile, e.reason, e.ruleId === 'helm-render' ? 'helm-render-failed' : e.ruleId, e.line, e.column)] };
+    // A problem inside a chart archive (`charts/x.tgz!/x/templates/a.yaml`) is reported on the archive, the
+    // repository file; the message names the entry.
+    const file = (e.file || chartFile).split('!/')[0];
+    const reason = file === e.file || !e.file ? e.reason : `${e.file}: ${e.reason}`;
+    return { objects: [], errors: [new InputError(file, reason, e.ruleId === 'helm-render' ? 'helm-render-failed' : e.ruleId, file === e.file ? e.line : undefined, file === e.file ? e.column : undefined)] };
   }
   const values = render.values;
   const valuesSources = valuesSourceMaps(repo, render.valuesSources);

@@ -1,10 +1,11 @@
 /**
- * Worker-thread entry of the built-in Helm renderer. Rendering runs here so that the scan can stop a render that
- * does not return in time (a function looping inside itself cannot be interrupted on the scan's own thread).
- * Receives one job at a time; answers with plain, cloneable data.
+ * Entry of the built-in Helm renderer's own process (started by helm-pool.ts). Rendering runs here so that the
+ * scan can stop a render that does not return in time (a function looping inside itself cannot be interrupted on
+ * the scan's own thread) or that runs out of memory (which aborts the process it runs in).
+ * Says `ready` once loaded, then receives one job at a time and answers with plain, cloneable data.
  */
-import { parentPort } from 'node:worker_threads';
 import { InputError, RepoFiles } from '../repo/files.js';
+import { RENDER_PROCESS_FLAG } from './helm-pool.js';
 import { toJS } from './gotemplate/index.js';
 import { renderChart, type RenderChartOptions, type RenderedManifest } from './helm/index.js';
 
@@ -49,4 +50,11 @@ export function runHelmJob(job: HelmJob): HelmJobResult {
   }
 }
 
-parentPort?.on('message', (job: HelmJob) => parentPort!.postMessage(runHelmJob(job)));
+// Listens only when started by helm-pool.ts (importing this module does nothing).
+if (process.send && process.argv.includes(RENDER_PROCESS_FLAG)) {
+  const send = process.send.bind(process);
+  process.on('message', (job: HelmJob) => send(runHelmJob(job)));
+  // The scan went away: nothing more to render.
+  process.on('disconnect', () => process.exit(0));
+  send('ready');
+}

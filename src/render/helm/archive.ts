@@ -1,16 +1,18 @@
 /**
  * Reading chart archives (`.tgz`): gunzip (node:zlib) and a small, strict tar reader.
- * Archives are untrusted input, so every limit is enforced while reading: total and per-entry size,
- * entry count, no absolute or `..` paths, no links. Problems are ArchiveErrors with Helm-like wording.
+ * Archives are untrusted input, so every limit is enforced while reading: decompressed size, entry count and
+ * per-entry size, no absolute or `..` paths, no links. The size and count limits are one budget per chart load,
+ * drawn on by the chart's archive and every archive nested in it at any depth, so a small archive of archives
+ * cannot multiply them. Problems are ArchiveErrors with Helm-like wording, naming the archive being read.
  */
 import { gunzipSync } from 'node:zlib';
 
 export interface ArchiveLimits {
-  /** Most bytes the archive may expand to (Helm: MaxDecompressedChartSize, 100 MiB). */
+  /** Most bytes the chart's archives may expand to, together (Helm: MaxDecompressedChartSize, 100 MiB). */
   maxTotalBytes: number;
   /** Most bytes one file may have (Helm: MaxDecompressedFileSize, 5 MiB). */
   maxEntryBytes: number;
-  /** Most entries (files, folders, headers) in the archive. */
+  /** Most entries (files, folders, headers) in the chart's archives, together. */
   maxEntries: number;
 }
 
@@ -27,6 +29,54 @@ export class ArchiveError extends Error {
   }
 }
 
+const SHARED = 'the chart and every archive nested in it count together';
+
+/**
+ * What is left of one chart load's limits. Every archive read with it (the chart's own and each nested one) takes
+ * its decompressed bytes and entries from what the ones before it left.
+ */
+export class ArchiveBudget {
+  private bytesLeft: number;
+  private entriesLeft: number;
+
+  constructor(readonly limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS) {
+    this.bytesLeft = limits.maxTotalBytes;
+    this.entriesLeft = limits.maxEntries;
+  }
+
+  /** What the archives read so far took. */
+  get used(): { bytes: number; entries: number } {
+    return { bytes: this.limits.maxTotalBytes - this.bytesLeft, entries: this.limits.maxEntries - Math.max(0, this.entriesLeft) };
+  }
+
+  /** Gunzips `data`, never holding more than what is left of the budget, and takes the bytes it expands to. */
+  gunzip(data: Buffer, archive: string): Buffer {
+    const tooLarge = () => new ArchiveError(`decompressed chart is larger than the maximum size ${this.limits.maxTotalBytes} (reading ${archive}; ${SHARED})`);
+    if (this.bytesLeft < 1) throw tooLarge();
+    let out: Buffer;
+    try {
+      out = gunzipSync(data, { maxOutputLength: this.bytesLeft });
+    } catch (err) {
+      if (err instanceof RangeError || (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
+      throw new ArchiveError(`cannot gunzip archive ${archive}: ${(err as Error).message}`);
+    }
+    this.bytesLeft -= out.length;
+    return out;
+  }
+
+  /** Takes one tar entry. */
+  entry(archive: string): void {
+    if (--this.entriesLeft < 0) throw new ArchiveError(`decompressed chart has more than ${this.limits.maxEntries} entries (reading ${archive}; ${SHARED})`);
+  }
+
+  /** Checks one file's size. */
+  file(name: string, size: number, archive: string): void {
+    if (size > this.limits.maxEntryBytes) {
+      throw new ArchiveError(`decompressed chart file "${name}" is larger than the maximum file size ${this.limits.maxEntryBytes} (reading ${archive})`);
+    }
+  }
+}
+
 export interface ArchiveEntry {
   /** Path inside the archive, '/'-separated, normalised (no leading './'). */
   name: string;
@@ -37,22 +87,13 @@ function isGzip(data: Uint8Array): boolean {
   return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
 }
 
-/** Gunzips (when gzipped) and reads a tar stream into its regular files. */
-export function readTarGz(data: Buffer, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): ArchiveEntry[] {
-  let tar: Buffer;
-  if (isGzip(data)) {
-    try {
-      tar = gunzipSync(data, { maxOutputLength: limits.maxTotalBytes + 1024 * 1024 });
-    } catch (err) {
-      if (err instanceof RangeError || /maxOutputLength|buffer/i.test((err as Error).message)) {
-        throw new ArchiveError(`decompressed archive is larger than the maximum size of ${limits.maxTotalBytes} bytes; refusing to read it (possible archive bomb)`);
-      }
-      throw new ArchiveError(`cannot gunzip archive: ${(err as Error).message}`);
-    }
-  } else {
-    throw new ArchiveError('file does not appear to be a gzipped archive; got \'application/octet-stream\'');
-  }
-  return readTar(tar, limits);
+/**
+ * Gunzips and reads a chart archive (named `archive` in messages) into its regular files, drawing on `budget`:
+ * pass the same budget for every archive of one chart.
+ */
+export function readTarGz(data: Buffer, budget: ArchiveBudget = new ArchiveBudget(), archive = 'archive'): ArchiveEntry[] {
+  if (!isGzip(data)) throw new ArchiveError('file does not appear to be a gzipped archive; got \'application/octet-stream\'');
+  return readTar(budget.gunzip(data, archive), budget, archive);
 }
 
 function cstring(buf: Buffer, start: number, len: number): string {
@@ -105,17 +146,15 @@ export function cleanEntryName(raw: string): string {
 }
 
 /** Reads an uncompressed tar stream. Only regular files are returned; links are refused. */
-export function readTar(tar: Buffer, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): ArchiveEntry[] {
+function readTar(tar: Buffer, budget: ArchiveBudget, archive: string): ArchiveEntry[] {
   const entries: ArchiveEntry[] = [];
   let pos = 0;
-  let total = 0;
-  let count = 0;
   let longName: string | undefined;
   let pax: Record<string, string> = {};
   while (pos + 512 <= tar.length) {
     const header = tar.subarray(pos, pos + 512);
     if (header.every((b) => b === 0)) break;
-    if (++count > limits.maxEntries) throw new ArchiveError(`archive has more than ${limits.maxEntries} entries; refusing to read it`);
+    budget.entry(archive);
     // checksum
     const sum = octal(header, 148, 8);
     let calc = 0;
@@ -153,13 +192,7 @@ export function readTar(tar: Buffer, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIM
     if (type !== '0' && type !== '7') continue; // devices, fifos, ...: skipped
     if (name === 'pax_global_header') continue;
     const clean = cleanEntryName(name);
-    if (size > limits.maxEntryBytes) {
-      throw new ArchiveError(`decompressed chart file "${clean}" is larger than the maximum file size ${limits.maxEntryBytes}`);
-    }
-    total += size;
-    if (total > limits.maxTotalBytes) {
-      throw new ArchiveError(`decompressed chart is larger than the maximum size ${limits.maxTotalBytes}; refusing to read it (possible archive bomb)`);
-    }
+    budget.file(clean, size, archive);
     entries.push({ name: clean, data: Buffer.from(tar.subarray(dataStart, dataEnd)) });
   }
   return entries;

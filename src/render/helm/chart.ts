@@ -2,12 +2,14 @@
  * Helm charts in memory and how they are loaded (port of pkg/chart/v2/loader): from a folder read through
  * RepoFiles (with .helmignore) or from a .tgz archive; subcharts under charts/ (folders and archives);
  * Chart.yaml (apiVersion v1 with requirements.yaml, or v2), values.yaml, values.schema.json, templates/
- * and everything else as .Files. Metadata is validated as Helm validates it.
+ * and everything else as .Files. Metadata is validated as Helm validates it. One load has one decompression
+ * budget (archive.ts ArchiveBudget): the chart's archive, its subchart archives and the archives nested in those
+ * all draw on it, however deep.
  */
 import path from 'node:path';
 import { InputError, type RepoFiles } from '../../repo/files.js';
 import type { GoValue } from '../gotemplate/index.js';
-import { ArchiveError, DEFAULT_ARCHIVE_LIMITS, readTarGz, type ArchiveLimits } from './archive.js';
+import { ArchiveBudget, ArchiveError, readTarGz, type ArchiveLimits } from './archive.js';
 import { BadPatternError, goPathMatch } from './glob.js';
 import { parseSemver } from './semver.js';
 import { GoYamlError, jsonKind, parseYamlGo, readValuesText } from './yamlgo.js';
@@ -80,9 +82,20 @@ export class ChartError extends Error {
 }
 
 export interface LoadOptions {
+  /** Limits of the chart's decompression budget (one for the whole load; see archiveBudget). */
   archiveLimits?: ArchiveLimits;
+  /**
+   * The budget every archive of the load draws on: the chart's own, each subchart archive and each archive nested
+   * in one. Made from archiveLimits when the load starts, when not given.
+   */
+  archiveBudget?: ArchiveBudget;
   /** Most files one chart folder (with its subcharts) may hold. */
   maxFiles?: number;
+}
+
+/** The options with the load's one decompression budget (made here, at the start of a load, when missing). */
+function withBudget(options: LoadOptions): LoadOptions & { archiveBudget: ArchiveBudget } {
+  return options.archiveBudget ? { ...options, archiveBudget: options.archiveBudget } : { ...options, archiveBudget: new ArchiveBudget(options.archiveLimits) };
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -179,6 +192,7 @@ interface BufferedFile {
 
 /** Loads a chart folder (repository path) or a chart archive (path ending in .tgz / .tar.gz). */
 export function loadChart(repo: RepoFiles, chartPath: string, options: LoadOptions = {}): Chart {
+  options = withBudget(options);
   const rel = repo.normalize(chartPath);
   if (repo.isDirectory(rel)) return loadDir(repo, rel, options);
   if (repo.isFile(rel)) return loadArchive(repo.readBytes(rel), rel, options);
@@ -186,6 +200,7 @@ export function loadChart(repo: RepoFiles, chartPath: string, options: LoadOptio
 }
 
 export function loadDir(repo: RepoFiles, dir: string, options: LoadOptions = {}): Chart {
+  options = withBudget(options);
   const maxFiles = options.maxFiles ?? 20_000;
   let rules: IgnoreRule[];
   const ignoreFile = dir ? `${dir}/.helmignore` : '.helmignore';
@@ -214,9 +229,10 @@ export function loadDir(repo: RepoFiles, dir: string, options: LoadOptions = {})
 
 /** LoadArchive: the archive's top folder is stripped from every name. */
 export function loadArchive(data: Buffer, origin: string, options: LoadOptions = {}): Chart {
+  options = withBudget(options);
   let entries;
   try {
-    entries = readTarGz(data, options.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS);
+    entries = readTarGz(data, options.archiveBudget, origin);
   } catch (err) {
     if (err instanceof ArchiveError) throw new ChartError(err.message, origin);
     throw err;
@@ -236,6 +252,7 @@ export function loadArchive(data: Buffer, origin: string, options: LoadOptions =
 
 /** LoadFiles: sorts the files into the chart's parts; subcharts are loaded recursively. */
 export function loadFiles(files: BufferedFile[], origin: string, options: LoadOptions = {}): Chart {
+  options = withBudget(options);
   let metadata: Metadata | undefined;
   let requirements: unknown;
   const chart: Chart = { metadata: undefined as unknown as Metadata, templates: [], values: new Map(), files: [], dependencies: [], origin };

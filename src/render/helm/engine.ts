@@ -351,14 +351,18 @@ export function stripNoValue(output: string, segments: ProvenanceSegment[]): { o
     removed.push(i);
     i = output.indexOf(NV, i + NV.length);
   }
+  // The occurrences wholly before `off` (a binary search: the work per offset does not grow with their number),
+  // plus the part of one that `off` falls inside.
   const map = (off: number): number => {
-    let shift = 0;
-    for (const r of removed) {
-      if (r + NV.length <= off) shift += NV.length;
-      else if (r < off) shift += off - r;
-      else break;
+    let lo = 0;
+    let hi = removed.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (removed[mid] + NV.length <= off) lo = mid + 1;
+      else hi = mid;
     }
-    return off - shift;
+    const inside = lo < removed.length && removed[lo] < off ? off - removed[lo] : 0;
+    return off - lo * NV.length - inside;
   };
   const segs: ProvenanceSegment[] = [];
   for (const s of segments) {

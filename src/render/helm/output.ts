@@ -145,14 +145,31 @@ export interface SortedManifest {
   hookEvents?: string[];
 }
 
-/** Cuts the provenance of [start, end) of a file and rebases it to 0. */
-export function sliceSegments(segments: ProvenanceSegment[], start: number, end: number): ProvenanceSegment[] {
-  const out: ProvenanceSegment[] = [];
-  for (const s of segments) {
-    if (s.end <= start || s.start >= end) continue;
-    out.push({ ...s, start: Math.max(s.start, start) - start, end: Math.min(s.end, end) - start });
+/**
+ * Index of the first segment that ends after `offset` (segments.length when none does): a binary search, as the
+ * engine writes segments in output order and they never overlap, so their starts and ends both ascend.
+ */
+export function firstSegmentEndingAfter(segments: readonly ProvenanceSegment[], offset: number): number {
+  let lo = 0;
+  let hi = segments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (segments[mid].end <= offset) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
+}
+
+/** The segments that overlap [start, end), in order; found by binary search, so the work is the answer's size. */
+export function segmentsOverlapping(segments: readonly ProvenanceSegment[], start: number, end: number): ProvenanceSegment[] {
+  const out: ProvenanceSegment[] = [];
+  for (let i = firstSegmentEndingAfter(segments, start); i < segments.length && segments[i].start < end; i++) out.push(segments[i]);
   return out;
+}
+
+/** Cuts the provenance of [start, end) of a file and rebases it to 0. */
+export function sliceSegments(segments: readonly ProvenanceSegment[], start: number, end: number): ProvenanceSegment[] {
+  return segmentsOverlapping(segments, start, end).map((s) => ({ ...s, start: Math.max(s.start, start) - start, end: Math.min(s.end, end) - start }));
 }
 
 function lessByKind(a: string, b: string, order: Map<string, number>): number {
