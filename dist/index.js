@@ -65758,7 +65758,7 @@ function parseKustomization(repo, dir, file = findKustomizationFile(repo, dir)) 
     node.errors.push(asInputError(err, file));
     return node;
   }
-  const parsed = parseGoYaml(kustomizeFixups(text, file), file);
+  const parsed = readKustomizationText(text, file);
   node.errors.push(...parsed.errors);
   const docs = parsed.documents.filter((d) => d.value !== null && d.value !== void 0);
   const doc = docs[0];
@@ -65788,12 +65788,13 @@ function parseKustomization(repo, dir, file = findKustomizationFile(repo, dir)) 
   if (node.readable) collectEntries(repo, node);
   return node;
 }
-function kustomizeFixups(text, file) {
+function readKustomizationText(text, file) {
   const fixed = text.replaceAll("imageTags:", "images:");
-  const first = parseGoYaml(fixed, file).documents[0]?.value;
+  const parsed = parseGoYaml(fixed, file);
+  const first = parsed.documents[0]?.value;
   const patches = isRecord(first) && Object.hasOwn(first, "patches") ? first.patches : void 0;
   const legacy = Array.isArray(patches) && patches.some((p) => typeof p === "string");
-  return legacy ? fixed.replaceAll("patches:", "patchesStrategicMerge:") : fixed;
+  return legacy ? parseGoYaml(fixed.replaceAll("patches:", "patchesStrategicMerge:"), file) : parsed;
 }
 function collectEntries(repo, node) {
   const k = node.value;

@@ -231,4 +231,19 @@ describe('kustomization loading graph', () => {
     expect(parseKustomization(fx.repo, 'two').errors[0].reason).toMatch(/more than one kustomization file/);
     expect(parseKustomization(fx.repo, 'none').errors[0].ruleId).toBe('file-not-found');
   });
+
+  it('reads the text as kustomize rewrites it first: legacy string patches and imageTags', () => {
+    fx = makeFixtureRepo({
+      'app/kustomization.yaml': lines('resources:', '- cm.yaml', 'patches:', '- smp.yaml', 'imageTags:', '- name: nginx', '  newTag: "1.27"'),
+      'app/cm.yaml': 'kind: x\n',
+      'app/smp.yaml': 'kind: y\n'
+    });
+    const node = parseKustomization(fx.repo, 'app');
+    expect(node.errors).toEqual([]);
+    expect(node.value).toEqual({ resources: ['cm.yaml'], patchesStrategicMerge: ['smp.yaml'], images: [{ name: 'nginx', newTag: '1.27' }] });
+    expect(node.entries.map((e) => [e.field, e.resolved, e.line])).toEqual([
+      ['resources', 'app/cm.yaml', 2],
+      ['patchesStrategicMerge', 'app/smp.yaml', 4]
+    ]);
+  });
 });

@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { InputError, type RepoFiles } from '../repo/files.js';
 import { isRecord, type JsonPath } from '../objects/types.js';
-import { emptySourceMap, parseGoYaml, type PathSourceMap } from '../objects/go-yaml.js';
+import { emptySourceMap, parseGoYaml, type GoYamlResult, type PathSourceMap } from '../objects/go-yaml.js';
 import { decodeKustomization } from './kustomization-schema.js';
 
 /** The names kustomize accepts for a kustomization file, in the order it looks for them. */
@@ -131,7 +131,7 @@ export function parseKustomization(repo: RepoFiles, dir: string, file = findKust
     node.errors.push(asInputError(err, file));
     return node;
   }
-  const parsed = parseGoYaml(kustomizeFixups(text, file), file);
+  const parsed = readKustomizationText(text, file);
   node.errors.push(...parsed.errors);
   const docs = parsed.documents.filter((d) => d.value !== null && d.value !== undefined);
   const doc = docs[0];
@@ -164,16 +164,17 @@ export function parseKustomization(repo: RepoFiles, dir: string, file = findKust
 }
 
 /**
- * kustomize rewrites the raw text before decoding it (api/types/fix.go FixKustomizationPreUnmarshalling): every
- * `imageTags:` becomes `images:`, and when `patches` lists a plain string every `patches:` becomes
- * `patchesStrategicMerge:`, wherever the text stands. The gate reads the same rewritten text.
+ * The kustomization text parsed after the rewrites kustomize makes to the raw text before decoding it
+ * (api/types/fix.go FixKustomizationPreUnmarshalling): every `imageTags:` becomes `images:`, and when `patches`
+ * lists a plain string every `patches:` becomes `patchesStrategicMerge:`, wherever the text stands.
  */
-export function kustomizeFixups(text: string, file: string): string {
+function readKustomizationText(text: string, file: string): GoYamlResult {
   const fixed = text.replaceAll('imageTags:', 'images:');
-  const first = parseGoYaml(fixed, file).documents[0]?.value;
+  const parsed = parseGoYaml(fixed, file);
+  const first = parsed.documents[0]?.value;
   const patches = isRecord(first) && Object.hasOwn(first, 'patches') ? first.patches : undefined;
   const legacy = Array.isArray(patches) && patches.some((p) => typeof p === 'string');
-  return legacy ? fixed.replaceAll('patches:', 'patchesStrategicMerge:') : fixed;
+  return legacy ? parseGoYaml(fixed.replaceAll('patches:', 'patchesStrategicMerge:'), file) : parsed;
 }
 
 /** Entry collection: every field that makes kustomize read a file. Types were checked by the decoder. */
