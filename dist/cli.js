@@ -47608,7 +47608,7 @@ async function run(request) {
       targets: scan2.targets,
       baseScanned: false,
       notes,
-      coverage: coverageOf(scan2, scan2.skipped)
+      coverage: coverageOf(scan2, () => true)
     };
   }
   const baseCommit = await mergeBase(root, await resolveCommit(root, request.base));
@@ -47650,8 +47650,8 @@ async function run(request) {
       changes,
       targetDiffs: diffTargets(baseScan.objects, headScan.objects),
       notes,
-      // In a pull request the files in scope are the ones it changes.
-      coverage: coverageOf(headScan, headScan.skipped.filter((s) => changed.has(s.file)))
+      // In a pull request the files in scope outside any target are the ones it changes.
+      coverage: coverageOf(headScan, (file) => changed.has(file))
     };
   } finally {
     exported.dispose();
@@ -47673,15 +47673,15 @@ var ScanBudget = class {
     return this.deadline - Date.now();
   }
 };
-function coverageOf(scan2, skipped) {
+function coverageOf(scan2, inScope) {
   const byReason = /* @__PURE__ */ new Map();
-  for (const s of skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+  for (const s of scan2.skipped) if (inScope(s.file)) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
   const checked = scan2.targets.filter((t) => t.checked).length;
   return {
     targets: scan2.targets.length,
     checked,
     unchecked: scan2.targets.length - checked,
-    uncheckedFiles: scan2.uncheckedFiles,
+    uncheckedFiles: scan2.uncheckedFiles.filter(inScope).length,
     skipped: [...byReason].sort(([a], [b]) => a < b ? -1 : 1).map(([reason, files]) => ({ reason, files })),
     budgetExhausted: scan2.budgetSkipped > 0
   };
@@ -47782,7 +47782,7 @@ async function scanTree(repo, settings, rules2, budget, select) {
     });
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
-  const uncheckedFiles = new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file)).size;
+  const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
   return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped };
 }
 function targetFile(repo, target) {

@@ -69634,7 +69634,7 @@ async function run(request2) {
       targets: scan.targets,
       baseScanned: false,
       notes,
-      coverage: coverageOf(scan, scan.skipped)
+      coverage: coverageOf(scan, () => true)
     };
   }
   const baseCommit = await mergeBase(root, await resolveCommit(root, request2.base));
@@ -69676,8 +69676,8 @@ async function run(request2) {
       changes,
       targetDiffs: diffTargets(baseScan.objects, headScan.objects),
       notes,
-      // In a pull request the files in scope are the ones it changes.
-      coverage: coverageOf(headScan, headScan.skipped.filter((s) => changed.has(s.file)))
+      // In a pull request the files in scope outside any target are the ones it changes.
+      coverage: coverageOf(headScan, (file) => changed.has(file))
     };
   } finally {
     exported.dispose();
@@ -69699,15 +69699,15 @@ var ScanBudget = class {
     return this.deadline - Date.now();
   }
 };
-function coverageOf(scan, skipped) {
+function coverageOf(scan, inScope) {
   const byReason = /* @__PURE__ */ new Map();
-  for (const s of skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+  for (const s of scan.skipped) if (inScope(s.file)) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
   const checked = scan.targets.filter((t) => t.checked).length;
   return {
     targets: scan.targets.length,
     checked,
     unchecked: scan.targets.length - checked,
-    uncheckedFiles: scan.uncheckedFiles,
+    uncheckedFiles: scan.uncheckedFiles.filter(inScope).length,
     skipped: [...byReason].sort(([a], [b]) => a < b ? -1 : 1).map(([reason, files]) => ({ reason, files })),
     budgetExhausted: scan.budgetSkipped > 0
   };
@@ -69808,7 +69808,7 @@ async function scanTree(repo, settings, rules, budget, select) {
     });
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
-  const uncheckedFiles = new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file)).size;
+  const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
   return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped };
 }
 function targetFile(repo, target) {

@@ -96,7 +96,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
       targets: scan.targets,
       baseScanned: false,
       notes,
-      coverage: coverageOf(scan, scan.skipped)
+      coverage: coverageOf(scan, () => true)
     };
   }
 
@@ -141,8 +141,8 @@ export async function run(request: ScanRequest): Promise<RunResult> {
       changes,
       targetDiffs: diffTargets(baseScan.objects, headScan.objects),
       notes,
-      // In a pull request the files in scope are the ones it changes.
-      coverage: coverageOf(headScan, headScan.skipped.filter((s) => changed.has(s.file)))
+      // In a pull request the files in scope outside any target are the ones it changes.
+      coverage: coverageOf(headScan, (file) => changed.has(file))
     };
   } finally {
     exported.dispose();
@@ -175,15 +175,16 @@ class ScanBudget {
   }
 }
 
-function coverageOf(scan: TreeScan, skipped: readonly { reason: SkipReason }[]): Coverage {
+/** What the scan covered; `inScope` says which files outside any target count (in a pull request, the changed ones). */
+function coverageOf(scan: TreeScan, inScope: (file: string) => boolean): Coverage {
   const byReason = new Map<SkipReason, number>();
-  for (const s of skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+  for (const s of scan.skipped) if (inScope(s.file)) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
   const checked = scan.targets.filter((t) => t.checked).length;
   return {
     targets: scan.targets.length,
     checked,
     unchecked: scan.targets.length - checked,
-    uncheckedFiles: scan.uncheckedFiles,
+    uncheckedFiles: scan.uncheckedFiles.filter(inScope).length,
     skipped: [...byReason].sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, files]) => ({ reason, files })),
     budgetExhausted: scan.budgetSkipped > 0
   };
@@ -254,7 +255,7 @@ interface TreeScan {
   /** YAML and JSON files no target renders. */
   skipped: { file: string; reason: SkipReason }[];
   /** Files outside any target that could not be checked. */
-  uncheckedFiles: number;
+  uncheckedFiles: string[];
   /** Targets not rendered because the time budget ran out. */
   budgetSkipped: number;
 }
@@ -326,7 +327,7 @@ async function scanTree(
     });
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
-  const uncheckedFiles = new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file)).size;
+  const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
   return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped };
 }
 

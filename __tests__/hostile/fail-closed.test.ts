@@ -175,4 +175,27 @@ describe('pull-request mode: what could not be checked is existing only over the
       removeDir(root);
     }
   });
+
+  test('files outside any target count in the coverage when the change brings them', async () => {
+    const outside = canaryFolder();
+    const root = gitRepo({ 'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n', 'notes/values.yaml': 'a: 1\n' });
+    try {
+      symlinkSync(path.join(outside.dir, 'secret.yaml'), path.join(root, 'old-link.yaml'));
+      commitAll(root, 'an old link out of the repository');
+      symlinkSync(path.join(outside.dir, 'secret.yaml'), path.join(root, 'new-link.yaml'));
+      writeTree(root, { 'notes/more.yaml': 'b: 2\n' });
+      commitAll(root, 'a new one');
+      const result = await run({ root, base: 'HEAD~1' });
+      expect(result.coverage).toMatchObject({ uncheckedFiles: 1, skipped: [{ reason: 'not Kubernetes YAML', files: 1 }] });
+      const links = result.findings.filter((f) => f.ruleId === 'path-outside-repository').map((f) => [f.location.file, f.status]);
+      expect(links.sort()).toEqual([
+        ['new-link.yaml', 'new'],
+        ['old-link.yaml', 'existing']
+      ]);
+      expect(result.blocking.map((f) => f.location.file)).toEqual(['new-link.yaml']);
+    } finally {
+      removeDir(root);
+      removeDir(outside.dir);
+    }
+  });
 });
