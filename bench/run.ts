@@ -5,6 +5,9 @@
  * helm: real-world charts through the built-in renderer, against parsing the rendered bytes with `yaml`.
  * helmDocuments: one template that renders many documents, through the renderer and the scan's provenance
  * mapping (each object's fields located), at two sizes: the per-document cost must not grow with the count.
+ * repoScan: the built command line on a generated repository of many charts: wall time and peak memory of the
+ * scan's process tree (bench/repo-scan.ts).
+ * Every section also reports the bench process's own peak resident memory so far (peakRssMb).
  */
 import { parseAllDocuments } from 'yaml';
 import { checkObject } from '../src/analyze/engine.js';
@@ -20,6 +23,7 @@ import { objectsFromRenderedTemplate, type ProvenanceContext } from '../src/obje
 import { parseYaml } from '../src/objects/yaml-source.js';
 import { renderChart } from '../src/render/helm/index.js';
 import { RepoFiles } from '../src/repo/files.js';
+import { benchRepoScan } from './repo-scan.js';
 
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -195,12 +199,18 @@ function benchHelmDocuments() {
   };
 }
 
+/** A section's figures with the bench process's peak resident memory so far. */
+function withPeak<T extends object>(figures: T): T & { peakRssMb: number } {
+  return { ...figures, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+}
+
 const only = process.env.BENCH_ONLY;
 const figures = {
   node: process.version,
   rounds: { scan: ROUNDS, helm: HELM_ROUNDS },
-  ...(!only || only === 'helm' ? { helm: benchHelm() } : {}),
-  ...(!only || only === 'helmDocuments' ? { helmDocuments: benchHelmDocuments() } : {}),
-  ...(!only || only === 'scan' ? { scan: benchScan() } : {})
+  ...(!only || only === 'repoScan' ? { repoScan: await benchRepoScan() } : {}),
+  ...(!only || only === 'helm' ? { helm: withPeak(benchHelm()) } : {}),
+  ...(!only || only === 'helmDocuments' ? { helmDocuments: withPeak(benchHelmDocuments()) } : {}),
+  ...(!only || only === 'scan' ? { scan: withPeak(benchScan()) } : {})
 };
 console.log(JSON.stringify(figures, null, 2));

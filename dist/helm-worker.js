@@ -16156,6 +16156,13 @@ var GoInt = class {
     return this.value.toString();
   }
 };
+var UINT8 = Array.from({ length: 256 }, (_, b) => new GoInt("uint8", b));
+function goByte(b) {
+  return UINT8[b & 255];
+}
+function byteSlice(b) {
+  return withGoType(Array.from(b, goByte), "[]uint8");
+}
 var GoComplex = class {
   constructor(re, im, kind = "complex128") {
     this.re = re;
@@ -16493,9 +16500,7 @@ function fromJS(value, numberMode = "float64") {
     return m2;
   }
   if (value instanceof Date) return value.toISOString();
-  if (value instanceof Uint8Array) {
-    return withGoType(Array.from(value, (b) => new GoInt("uint8", b)), "[]uint8");
-  }
+  if (value instanceof Uint8Array) return byteSlice(value);
   const m = /* @__PURE__ */ new Map();
   for (const [k, v] of Object.entries(value)) m.set(k, fromJS(v, numberMode));
   return m;
@@ -16834,6 +16839,24 @@ function fakeAddress(o) {
   }
   return id;
 }
+var decimalBytes = /* @__PURE__ */ new WeakMap();
+function bytesAsDecimal(v) {
+  const cached = decimalBytes.get(v);
+  if (cached !== void 0) return cached;
+  const out = Buffer.allocUnsafe(v.length * 4);
+  let p = 0;
+  for (let j = 0; j < v.length; j++) {
+    if (j > 0) out[p++] = 32;
+    const x = v[j];
+    const n = x instanceof GoInt ? Number(x.value) & 255 : 0;
+    if (n >= 100) out[p++] = 48 + Math.floor(n / 100);
+    if (n >= 10) out[p++] = 48 + Math.floor(n / 10) % 10;
+    out[p++] = 48 + n % 10;
+  }
+  const text = out.toString("latin1", 0, p);
+  decimalBytes.set(v, text);
+  return text;
+}
 function runeCount(s) {
   let n = 0;
   for (const _ of s) n++;
@@ -16851,6 +16874,11 @@ var Printer = class {
   arg = void 0;
   clearFlags() {
     this.f = newFlags();
+  }
+  /** No flag, width or precision that would change how an integer prints. */
+  plainFlags() {
+    const f = this.f;
+    return !(f.plus || f.minus || f.sharp || f.space || f.zero || f.plusV || f.sharpV || f.widPresent || f.precPresent);
   }
   writePadding(n) {
     if (n <= 0) return;
@@ -17219,7 +17247,16 @@ var Printer = class {
     if (typeof arg === "string") return this.fmtString(arg, verb, arg);
     if (arg instanceof GoInt) return this.fmtInteger(arg, verb);
     if (arg instanceof GoComplex) return this.fmtComplex(arg, verb);
+    if (Array.isArray(arg) && sliceType(arg) === "[]uint8") return this.fmtByteSlice(arg, verb);
     if (!this.handleMethods(verb, arg)) this.printValue(arg, verb, 0);
+  }
+  /** printArg's `case []byte` (fmt/print.go fmtBytes with typeString "[]byte"). */
+  fmtByteSlice(v, verb) {
+    if ((verb === "v" || verb === "d") && this.f.sharpV) {
+      this.buf += `[]byte{${v.map((x) => `0x${(x instanceof GoInt ? Number(x.value) : 0).toString(16)}`).join(", ")}}`;
+      return;
+    }
+    this.printValue(v, verb, 0);
   }
   fmtStringPlain(s) {
     this.pad(this.truncate(s));
@@ -17263,6 +17300,10 @@ var Printer = class {
       if ((verb === "s" || verb === "q" || verb === "x" || verb === "X") && elemType(t) === "uint8") {
         const bytes2 = Uint8Array.from(v, (x) => x instanceof GoInt ? Number(x.value) : 0);
         this.fmtBytes(bytes2, verb);
+        return;
+      }
+      if ((verb === "v" || verb === "d") && elemType(t) === "uint8" && this.plainFlags()) {
+        this.buf += `[${bytesAsDecimal(v)}]`;
         return;
       }
       if (this.f.sharpV) {
@@ -17658,7 +17699,7 @@ function index(item, ...indexes) {
       const b = byteString(item);
       const x = indexArg(idx, b.length);
       if (x === b.length) throw new FuncError("reflect: string index out of range");
-      item = new GoInt("uint8", b[x]);
+      item = goByte(b[x]);
     } else if (Array.isArray(item)) {
       const x = indexArg(idx, item.length);
       if (x === item.length) throw new FuncError(`reflect: ${kindOf(item)} index out of range`);
@@ -22516,9 +22557,7 @@ function capabilitiesValue(c) {
   const helm = new GoStruct("version.BuildInfo", { Version: c.helmVersion, GitCommit: "", GitTreeState: "", GoVersion: "go1.25.0" });
   return new GoStruct("*common.Capabilities", { KubeVersion: kube, APIVersions: apis, HelmVersion: helm });
 }
-function bytesValue(b) {
-  return withGoType(Array.from(b, (x) => new GoInt("uint8", x)), "[]uint8");
-}
+var bytesValue = byteSlice;
 var FilesMap = class _FilesMap extends Map {
   constructor(raw, toYaml) {
     super();

@@ -67071,6 +67071,10 @@ var GoInt = class {
     return this.value.toString();
   }
 };
+var UINT8 = Array.from({ length: 256 }, (_, b) => new GoInt("uint8", b));
+function goByte(b) {
+  return UINT8[b & 255];
+}
 var GoComplex = class {
   constructor(re, im, kind = "complex128") {
     this.re = re;
@@ -67674,6 +67678,24 @@ function fakeAddress(o) {
   }
   return id;
 }
+var decimalBytes = /* @__PURE__ */ new WeakMap();
+function bytesAsDecimal(v) {
+  const cached2 = decimalBytes.get(v);
+  if (cached2 !== void 0) return cached2;
+  const out = Buffer.allocUnsafe(v.length * 4);
+  let p = 0;
+  for (let j = 0; j < v.length; j++) {
+    if (j > 0) out[p++] = 32;
+    const x = v[j];
+    const n = x instanceof GoInt ? Number(x.value) & 255 : 0;
+    if (n >= 100) out[p++] = 48 + Math.floor(n / 100);
+    if (n >= 10) out[p++] = 48 + Math.floor(n / 10) % 10;
+    out[p++] = 48 + n % 10;
+  }
+  const text = out.toString("latin1", 0, p);
+  decimalBytes.set(v, text);
+  return text;
+}
 function runeCount(s) {
   let n = 0;
   for (const _ of s) n++;
@@ -67691,6 +67713,11 @@ var Printer = class {
   arg = void 0;
   clearFlags() {
     this.f = newFlags();
+  }
+  /** No flag, width or precision that would change how an integer prints. */
+  plainFlags() {
+    const f = this.f;
+    return !(f.plus || f.minus || f.sharp || f.space || f.zero || f.plusV || f.sharpV || f.widPresent || f.precPresent);
   }
   writePadding(n) {
     if (n <= 0) return;
@@ -68059,7 +68086,16 @@ var Printer = class {
     if (typeof arg === "string") return this.fmtString(arg, verb, arg);
     if (arg instanceof GoInt) return this.fmtInteger(arg, verb);
     if (arg instanceof GoComplex) return this.fmtComplex(arg, verb);
+    if (Array.isArray(arg) && sliceType(arg) === "[]uint8") return this.fmtByteSlice(arg, verb);
     if (!this.handleMethods(verb, arg)) this.printValue(arg, verb, 0);
+  }
+  /** printArg's `case []byte` (fmt/print.go fmtBytes with typeString "[]byte"). */
+  fmtByteSlice(v, verb) {
+    if ((verb === "v" || verb === "d") && this.f.sharpV) {
+      this.buf += `[]byte{${v.map((x) => `0x${(x instanceof GoInt ? Number(x.value) : 0).toString(16)}`).join(", ")}}`;
+      return;
+    }
+    this.printValue(v, verb, 0);
   }
   fmtStringPlain(s) {
     this.pad(this.truncate(s));
@@ -68103,6 +68139,10 @@ var Printer = class {
       if ((verb === "s" || verb === "q" || verb === "x" || verb === "X") && elemType(t) === "uint8") {
         const bytes2 = Uint8Array.from(v, (x) => x instanceof GoInt ? Number(x.value) : 0);
         this.fmtBytes(bytes2, verb);
+        return;
+      }
+      if ((verb === "v" || verb === "d") && elemType(t) === "uint8" && this.plainFlags()) {
+        this.buf += `[${bytesAsDecimal(v)}]`;
         return;
       }
       if (this.f.sharpV) {
@@ -68493,7 +68533,7 @@ function index(item, ...indexes) {
       const b = byteString(item);
       const x = indexArg(idx, b.length);
       if (x === b.length) throw new FuncError("reflect: string index out of range");
-      item = new GoInt("uint8", b[x]);
+      item = goByte(b[x]);
     } else if (Array.isArray(item)) {
       const x = indexArg(idx, item.length);
       if (x === item.length) throw new FuncError(`reflect: ${kindOf(item)} index out of range`);
@@ -69080,6 +69120,7 @@ function workerSource() {
   return { file: fileURLToPath2(new URL("./helm-worker.js", here)), execArgv: [] };
 }
 var HELM_WORKER_MEMORY = { heapMb: 1024, semiSpaceMb: 16, residentMb: 2048 };
+var RECYCLE_RESIDENT_MB = 160;
 var MEMORY_POLL_MS = 50;
 var START_TIMEOUT_MS = 6e4;
 var STDERR_TAIL = 8192;
@@ -69180,7 +69221,13 @@ async function runOne(job, hardTimeoutMs2, memory) {
       done(result);
     };
     const onMessage = (result) => {
-      if (result.id === id) done(result);
+      if (result.id !== id) return;
+      const mb = residentMb(child.pid);
+      if (mb !== void 0 && mb > RECYCLE_RESIDENT_MB) {
+        if (current === proc) current = void 0;
+        child.kill("SIGKILL");
+      }
+      done(result);
     };
     const onError = (err) => stop({ id, ok: false, crash: err.stack ?? err.message });
     const onExit = (code, signal) => {
@@ -69623,7 +69670,7 @@ async function run(request2) {
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules, settings);
-    const scan = await scanTree(head, settings, active, budget, (all) => all);
+    const scan = await scanTree(head, settings, active, budget, (all) => all, false);
     notes.push(...isolationNotes(scan.targets, settings));
     const findings = sortFindings(withExceptions(scan.findings, settings, notes));
     return {
@@ -69655,9 +69702,9 @@ async function run(request2) {
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
     const active = activeRules(rules, settings);
     const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
-    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths));
+    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true);
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)));
+    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true);
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
@@ -69767,7 +69814,7 @@ var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
   "kustomization-cycle",
   "scan-time-budget"
 ]);
-async function scanTree(repo, settings, rules, budget, select) {
+async function scanTree(repo, settings, rules, budget, select, diff) {
   const discovery = discoverTargets(repo, settings.discovery);
   const problems = discovery.errors.map((error) => ({ error, subject: subjectOf(repo, error) }));
   const findings = [];
@@ -69791,10 +69838,10 @@ async function scanTree(repo, settings, rules, budget, select) {
       problems.push({ error, target: target.id, subject: TARGET_LEVEL_RULES.has(error.ruleId) ? inputsDigest() : subjectOf(repo, error) });
     }
     const identities = /* @__PURE__ */ new Map();
-    objects.set(target.id, identities);
+    if (diff) objects.set(target.id, identities);
     for (const object of output.objects) {
       findings.push(...checkObject(object, rules, { pss: settings.pss }));
-      identities.set(`${object.apiVersion.split("/")[0]}/${object.kind}/${object.namespace ?? ""}/${object.name}`, object);
+      if (diff) identities.set(`${object.apiVersion.split("/")[0]}/${object.kind}/${object.namespace ?? ""}/${object.name}`, { ref: refOf(object), body: digest(comparableBody(object)) });
     }
     const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
     targets.push({
@@ -69831,10 +69878,10 @@ function diffTargets(base, head) {
     const diff = { target, added: [], changed: [], removed: [] };
     for (const [key, object] of after) {
       const old = before.get(key);
-      if (!old) diff.added.push(refOf(object));
-      else if (comparableBody(old) !== comparableBody(object)) diff.changed.push(refOf(object));
+      if (!old) diff.added.push(object.ref);
+      else if (old.body !== object.body) diff.changed.push(object.ref);
     }
-    for (const [key, object] of before) if (!after.has(key)) diff.removed.push(refOf(object));
+    for (const [key, object] of before) if (!after.has(key)) diff.removed.push(object.ref);
     diffs.push(diff);
   }
   return diffs;

@@ -85,7 +85,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules, settings);
-    const scan = await scanTree(head, settings, active, budget, (all) => all);
+    const scan = await scanTree(head, settings, active, budget, (all) => all, false);
     notes.push(...isolationNotes(scan.targets, settings));
     const findings = sortFindings(withExceptions(scan.findings, settings, notes));
     return {
@@ -120,9 +120,9 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const active = activeRules(rules, settings);
     const changedPaths = changes.flatMap((c) => (c.previousPath ? [c.path, c.previousPath] : [c.path]));
 
-    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths));
+    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true);
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)));
+    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true);
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
@@ -247,11 +247,21 @@ function entryExists(abs: string): boolean {
   }
 }
 
+interface RenderedIdentity {
+  ref: ObjectRef;
+  /** Digest of the body as canonical JSON with volatile values blanked. */
+  body: string;
+}
+
 interface TreeScan {
   targets: TargetReport[];
   findings: Finding[];
-  /** Per target: object identity (group, kind, namespace, name) -> the rendered object. */
-  objects: Map<string, Map<string, KubeObject>>;
+  /**
+   * Per target: object identity (group, kind, namespace, name) -> the object's reference and a digest of its
+   * comparable body; kept only when a pull request's object diff needs it. Objects themselves (bodies, source
+   * maps) are dropped once checked, so memory does not grow with the repository.
+   */
+  objects: Map<string, Map<string, RenderedIdentity>>;
   /** YAML and JSON files no target renders. */
   skipped: { file: string; reason: SkipReason }[];
   /** Files outside any target that could not be checked. */
@@ -285,7 +295,8 @@ async function scanTree(
   settings: Settings,
   rules: readonly ActiveRule[],
   budget: ScanBudget,
-  select: (targets: Target[]) => Target[]
+  select: (targets: Target[]) => Target[],
+  diff: boolean
 ): Promise<TreeScan> {
   const discovery = discoverTargets(repo, settings.discovery);
   const problems: InputProblem[] = discovery.errors.map((error) => ({ error, subject: subjectOf(repo, error) }));
@@ -309,11 +320,11 @@ async function scanTree(
     for (const error of targetErrors) {
       problems.push({ error, target: target.id, subject: TARGET_LEVEL_RULES.has(error.ruleId) ? inputsDigest() : subjectOf(repo, error) });
     }
-    const identities = new Map<string, KubeObject>();
-    objects.set(target.id, identities);
+    const identities = new Map<string, RenderedIdentity>();
+    if (diff) objects.set(target.id, identities);
     for (const object of output.objects) {
       findings.push(...checkObject(object, rules, { pss: settings.pss }));
-      identities.set(`${object.apiVersion.split('/')[0]}/${object.kind}/${object.namespace ?? ''}/${object.name}`, object);
+      if (diff) identities.set(`${object.apiVersion.split('/')[0]}/${object.kind}/${object.namespace ?? ''}/${object.name}`, { ref: refOf(object), body: digest(comparableBody(object)) });
     }
     const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
     targets.push({
@@ -349,21 +360,18 @@ function memo<T>(compute: () => T): () => T {
   return () => (value ??= { v: compute() }).v;
 }
 
-/**
- * Objects added, changed and removed per head target (a target new in the pull request adds all its objects).
- * Only pull-request mode needs it, so bodies are compared here rather than digested during the scan.
- */
+/** Objects added, changed and removed per head target (a target new in the pull request adds all its objects). */
 function diffTargets(base: TreeScan['objects'], head: TreeScan['objects']): TargetDiff[] {
   const diffs: TargetDiff[] = [];
   for (const [target, after] of head) {
-    const before = base.get(target) ?? new Map<string, KubeObject>();
+    const before = base.get(target) ?? new Map<string, RenderedIdentity>();
     const diff: TargetDiff = { target, added: [], changed: [], removed: [] };
     for (const [key, object] of after) {
       const old = before.get(key);
-      if (!old) diff.added.push(refOf(object));
-      else if (comparableBody(old) !== comparableBody(object)) diff.changed.push(refOf(object));
+      if (!old) diff.added.push(object.ref);
+      else if (old.body !== object.body) diff.changed.push(object.ref);
     }
-    for (const [key, object] of before) if (!after.has(key)) diff.removed.push(refOf(object));
+    for (const [key, object] of before) if (!after.has(key)) diff.removed.push(object.ref);
     diffs.push(diff);
   }
   return diffs;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import {
-  CallContext, GoInt, GoStruct, GoValue, Template, TemplateError, defineFunc, fromJS, goInt, toJS, typeOf, withGoType
+  CallContext, GoInt, GoStruct, GoValue, Template, TemplateError, byteSlice, defineFunc, fromJS, goByte, goInt, toJS, typeOf, withGoType
 } from '../../src/render/gotemplate/index.js';
 
 const helpers = { typeOf: defineFunc({ params: ['interface {}'], result: 'string' }, (v: GoValue) => typeOf(v)) };
@@ -197,5 +197,26 @@ describe('gotemplate: limits', () => {
     const e = errorOf(() => t.execute(null, { deadline: Date.now() - 1 }));
     expect(e.kind).toBe('limit');
     expect(e.message).toContain('execution deadline exceeded');
+  });
+});
+
+describe('gotemplate: byte slices', () => {
+  const bytes = byteSlice(Buffer.from('hi\u00ff'));
+
+  test('print as Go prints []byte: decimal with %v and %d, flags applied per element, text with %s and %x', () => {
+    expect(run('{{printf "%v" .}}', bytes)).toBe('[104 105 195 191]');
+    expect(run('{{printf "%d" .}}|{{.}}', bytes)).toBe('[104 105 195 191]|[104 105 195 191]');
+    expect(run('{{printf "%4v" .}}', bytes)).toBe('[ 104  105  195  191]');
+    expect(run('{{printf "%#v" .}}', bytes)).toBe('[]byte{0x68, 0x69, 0xc3, 0xbf}');
+    expect(run('{{printf "%s|%x" . .}}', bytes)).toBe('hiÿ|6869c3bf');
+    expect(run('{{printf "%v" .}}', fromJS({ f: bytes }))).toBe('map[f:[104 105 195 191]]');
+  });
+
+  test('bytes are shared values: a slice of a million bytes holds no object per byte', () => {
+    const big = byteSlice(Buffer.alloc(1_000_000, 7));
+    expect(new Set(big).size).toBe(1);
+    expect(big[0]).toBe(goByte(7));
+    expect(goByte(7)).toEqual(new GoInt('uint8', 7));
+    expect(run('{{len .}} {{index . 999999}}', big)).toBe('1000000 7');
   });
 });

@@ -36,6 +36,12 @@ export interface WorkerMemoryLimits {
 
 export const HELM_WORKER_MEMORY: WorkerMemoryLimits = { heapMb: 1024, semiSpaceMb: 16, residentMb: 2048 };
 
+/**
+ * A render process that holds more than this after a render is replaced before the next one: V8 keeps the heap a
+ * large render grew to, and a scan of many charts would otherwise carry the largest one's memory to the end.
+ */
+const RECYCLE_RESIDENT_MB = 160;
+
 /** How often the render process's resident size is read while a render runs. */
 const MEMORY_POLL_MS = 50;
 /** How long a new render process may take to load (not counted in a render's time limit). */
@@ -165,7 +171,13 @@ async function runOne(job: Omit<HelmJob, 'id'>, hardTimeoutMs: number, memory: W
       done(result);
     };
     const onMessage = (result: HelmJobResult) => {
-      if (result.id === id) done(result);
+      if (result.id !== id) return;
+      const mb = residentMb(child.pid);
+      if (mb !== undefined && mb > RECYCLE_RESIDENT_MB) {
+        if (current === proc) current = undefined;
+        child.kill('SIGKILL');
+      }
+      done(result);
     };
     const onError = (err: Error) => stop({ id, ok: false, crash: err.stack ?? err.message });
     const onExit = (code: number | null, signal: string | null) => {

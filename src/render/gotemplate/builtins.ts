@@ -7,7 +7,7 @@ import { sprint, sprintf, sprintln, isPrintRune } from './fmt.js';
 import {
   CallContext, GoComplex, GoFuncSig, GoFuncValue, GoInt, GoNil, GoPointer, GoStruct, GoValue, defineFunc, elemType,
   isIntKind, kindOf, kindOfType, keyType, mapType, sliceType, toMapKey, truth, typeOf, withGoType, zeroValue,
-  utf8, isNilValue, findMethod, capOf, withGoCap, GoIter
+  utf8, isNilValue, findMethod, capOf, withGoCap, GoIter, goByte
 } from './values.js';
 
 export const RV = 'reflect.Value';
@@ -99,7 +99,7 @@ function index(this: CallContext, item: GoValue, ...indexes: GoValue[]): GoValue
       const b = byteString(item);
       const x = indexArg(idx, b.length);
       if (x === b.length) throw new FuncError('reflect: string index out of range');
-      item = new GoInt('uint8', b[x]);
+      item = goByte(b[x]);
     } else if (Array.isArray(item)) {
       const x = indexArg(idx, item.length);
       if (x === item.length) throw new FuncError(`reflect: ${kindOf(item)} index out of range`);

@@ -323,6 +323,28 @@ function fakeAddress(o: unknown): number {
   return id;
 }
 
+/** Byte slices already written as decimal: a chart's `.Files` printed by several `%v`s is written once. */
+const decimalBytes = new WeakMap<readonly GoValue[], string>();
+
+/** `104 101 108` for a []uint8 of GoInts, written into one buffer (no string per byte). */
+function bytesAsDecimal(v: readonly GoValue[]): string {
+  const cached = decimalBytes.get(v);
+  if (cached !== undefined) return cached;
+  const out = Buffer.allocUnsafe(v.length * 4);
+  let p = 0;
+  for (let j = 0; j < v.length; j++) {
+    if (j > 0) out[p++] = 0x20;
+    const x = v[j];
+    const n = x instanceof GoInt ? Number(x.value) & 0xff : 0;
+    if (n >= 100) out[p++] = 0x30 + Math.floor(n / 100);
+    if (n >= 10) out[p++] = 0x30 + (Math.floor(n / 10) % 10);
+    out[p++] = 0x30 + (n % 10);
+  }
+  const text = out.toString('latin1', 0, p);
+  decimalBytes.set(v, text);
+  return text;
+}
+
 function runeCount(s: string): number {
   let n = 0;
   for (const _ of s) n++;
@@ -344,6 +366,12 @@ class Printer {
 
   clearFlags(): void {
     this.f = newFlags();
+  }
+
+  /** No flag, width or precision that would change how an integer prints. */
+  plainFlags(): boolean {
+    const f = this.f;
+    return !(f.plus || f.minus || f.sharp || f.space || f.zero || f.plusV || f.sharpV || f.widPresent || f.precPresent);
   }
 
   writePadding(n: number): void {
@@ -684,7 +712,17 @@ class Printer {
     if (typeof arg === 'string') return this.fmtString(arg, verb, arg);
     if (arg instanceof GoInt) return this.fmtInteger(arg, verb);
     if (arg instanceof GoComplex) return this.fmtComplex(arg, verb);
+    if (Array.isArray(arg) && sliceType(arg) === '[]uint8') return this.fmtByteSlice(arg, verb);
     if (!this.handleMethods(verb, arg)) this.printValue(arg, verb, 0);
+  }
+
+  /** printArg's `case []byte` (fmt/print.go fmtBytes with typeString "[]byte"). */
+  fmtByteSlice(v: GoValue[], verb: string): void {
+    if ((verb === 'v' || verb === 'd') && this.f.sharpV) {
+      this.buf += `[]byte{${v.map((x) => `0x${(x instanceof GoInt ? Number(x.value) : 0).toString(16)}`).join(', ')}}`;
+      return;
+    }
+    this.printValue(v, verb, 0);
   }
 
   fmtStringPlain(s: string): void {
@@ -731,6 +769,11 @@ class Printer {
       if ((verb === 's' || verb === 'q' || verb === 'x' || verb === 'X') && elemType(t) === 'uint8') {
         const bytes = Uint8Array.from(v, (x) => (x instanceof GoInt ? Number(x.value) : 0));
         this.fmtBytes(bytes, verb);
+        return;
+      }
+      if ((verb === 'v' || verb === 'd') && elemType(t) === 'uint8' && this.plainFlags()) {
+        // Each byte printed as plain decimal, exactly what the element loop below would write, without its cost.
+        this.buf += `[${bytesAsDecimal(v)}]`;
         return;
       }
       if (this.f.sharpV) {

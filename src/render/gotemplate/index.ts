@@ -37,7 +37,7 @@ export { DEFAULT_MAX_DEPTH } from './exec.js';
 export type { ExecLimits, ProvenanceSegment, MissingKeyMode } from './exec.js';
 export {
   GoInt, GoComplex, GoStruct, GoPointer, GoNil, GoIter, GO_TYPE, GO_METHODS, GO_CAP, withGoCap, capOf,
-  goInt, defineFunc, compareStringsBytewise, withGoType, withGoMethods, findMethod, methodsOf,
+  goInt, goByte, byteSlice, defineFunc, compareStringsBytewise, withGoType, withGoMethods, findMethod, methodsOf,
   fromJS, toJS, typeOf, kindOf, kindOfType, isTrue, truth, zeroValue, sortedMapEntries, elemType, keyType, mapType,
   sliceType, isIntKind, isNilValue, toMapKey, fromMapKey
 } from './values.js';

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import {
-  GoInt, GoNil, GoStruct, Template, TemplateError, defineFunc, withGoMethods, withGoType,
+  GoInt, GoNil, GoStruct, Template, TemplateError, byteSlice, defineFunc, withGoMethods, withGoType,
   type FuncMap, type GoFuncValue, type GoValue, type ProvenanceSegment
 } from '../gotemplate/index.js';
 import { type Chart, type ChartFile, chartFullPath, chartName } from './chart.js';
@@ -88,9 +88,7 @@ function capabilitiesValue(c: Capabilities): GoStruct {
 
 // ---------------------------------------------------------------- .Files
 
-function bytesValue(b: Buffer): GoValue[] {
-  return withGoType(Array.from(b, (x) => new GoInt('uint8', x)), '[]uint8');
-}
+const bytesValue = byteSlice;
 
 /** engine.files: map[string][]byte with methods; byte slices are made on first access. */
 class FilesMap extends Map<string, GoValue> {

@@ -178,10 +178,7 @@ export function bytesOf(v: GoValue): Uint8Array | undefined {
   return undefined;
 }
 
-/** A Go []byte value. */
-export function byteSlice(b: Uint8Array): GoValue[] {
-  return withGoType(Array.from(b, (x) => new GoInt('uint8', x)), '[]uint8');
-}
+export { byteSlice } from '../gotemplate/values.js';
 
 /** Sprig's strval: string, []byte, error, fmt.Stringer, else fmt %v. */
 export function strval(this: CallContext | void, v: GoValue): string {
