@@ -148,7 +148,6 @@ function renderAndLocate(root: string): { documents: number; renderMs: number; p
   const ctx: ProvenanceContext = {
     target: 'helm:chart',
     templateFile: (source) => (source.startsWith('many/') ? `chart/${source.slice('many/'.length)}` : undefined),
-    readFile: (file) => repo.readText(file),
     values: { region: 'eu-west-1', level: 'info' },
     valuesSources,
     fallback: { file: 'chart/Chart.yaml', line: 1 }

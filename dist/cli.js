@@ -6955,10 +6955,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
+    var isMap7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -6979,7 +6979,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar6(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar7(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP2;
@@ -6991,11 +6991,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias5;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap6;
+    exports.isMap = isMap7;
     exports.isNode = isNode;
     exports.isPair = isPair3;
-    exports.isScalar = isScalar6;
-    exports.isSeq = isSeq5;
+    exports.isScalar = isScalar7;
+    exports.isSeq = isSeq6;
   }
 });
 
@@ -11103,9 +11103,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap6 = fc.start.source === "{";
-      const fcName = isMap6 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap6 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap7 = fc.start.source === "{";
+      const fcName = isMap7 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap7 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -11141,7 +11141,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap6 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap7 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -11181,7 +11181,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap6 && !sep && !props.found) {
+        if (!isMap7 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -11204,7 +11204,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap6 && !props.found && ctx.options.strict) {
+            if (!isMap7 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -11236,7 +11236,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair2.srcToken = collItem;
-          if (isMap6) {
+          if (isMap7) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -11252,7 +11252,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap6 ? "}" : "]";
+      const expectedEnd = isMap7 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -12539,7 +12539,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar6 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar7 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -12623,7 +12623,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar6;
+    exports.isScalar = isScalar7;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -42019,7 +42019,7 @@ function templateFileMap(file, lines) {
 }
 
 // src/objects/helm-provenance.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 
 // src/render/helm/glob.ts
 var BadPatternError = class extends Error {
@@ -44879,6 +44879,137 @@ function isEmptyTree(n) {
   }
 }
 
+// src/render/gotemplate/provenance.ts
+var MAX_MISSES = 3;
+var MISS_BUDGET = 4;
+function mapFragments(printed, fragments) {
+  let taken = [];
+  for (let f = fragments.length - 1; f >= 0; f--) taken = mergeFree(taken, mapFragment(printed, fragments[f]));
+  return taken;
+}
+function mergeFree(taken, more) {
+  if (taken.length === 0) return more;
+  const out = [];
+  let i = 0;
+  for (const p of more) {
+    while (i < taken.length && taken[i].end <= p.start) out.push(taken[i++]);
+    if (i < taken.length && taken[i].start < p.end) continue;
+    out.push(p);
+  }
+  while (i < taken.length) out.push(taken[i++]);
+  return out;
+}
+function mapFragment(printed, fragment) {
+  const { text, segments } = fragment;
+  const out = [];
+  let cursor = 0;
+  let misses = 0;
+  let searched = 0;
+  let seg = 0;
+  for (let lineStart = 0; lineStart < text.length && misses < MAX_MISSES && searched <= MISS_BUDGET * printed.length; ) {
+    const nl = text.indexOf("\n", lineStart);
+    const lineEnd = nl < 0 ? text.length : nl;
+    let a = lineStart;
+    let b = lineEnd;
+    while (a < b && isSpace2(text.charCodeAt(a))) a++;
+    while (b > a && isSpace2(text.charCodeAt(b - 1))) b--;
+    lineStart = lineEnd + 1;
+    if (a === b) continue;
+    const at = printed.indexOf(text.slice(a, b), cursor);
+    if (at < 0) {
+      misses++;
+      searched += printed.length - cursor;
+      continue;
+    }
+    misses = 0;
+    cursor = at + (b - a);
+    const shift = at - a;
+    while (seg < segments.length && segments[seg].end <= a) seg++;
+    for (let i = seg; i < segments.length && segments[i].start < b; i++) {
+      const s = segments[i];
+      const start = Math.max(s.start, a);
+      const end = Math.min(s.end, b);
+      if (end <= start) continue;
+      const { skipped, ...rest } = s;
+      const first = skipped && start === firstVisible(text, s);
+      out.push({ start: start + shift, end: end + shift, segment: { ...rest, ...first ? { skipped } : {}, start: start + shift, end: end + shift } });
+    }
+  }
+  return out;
+}
+function firstVisible(text, s) {
+  for (let i = s.start; i < s.end; i++) if (!isSpace2(text.charCodeAt(i))) return i;
+  return s.start;
+}
+function isSpace2(c) {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+function unmappedSkipped(fragments, pieces) {
+  const carried = /* @__PURE__ */ new Set();
+  for (const p of pieces) for (const s of p.segment.skipped ?? []) carried.add(s);
+  const out = [];
+  for (const f of fragments) {
+    for (const s of f.segments) for (const b of s.skipped ?? []) if (!carried.has(b)) out.push(b);
+    out.push(...f.trailingSkipped);
+  }
+  return out;
+}
+var NO_READS = [];
+var readsCache = /* @__PURE__ */ new WeakMap();
+function readsOf(node) {
+  if (!node) return NO_READS;
+  const cached2 = readsCache.get(node);
+  if (cached2) return cached2;
+  const out = [];
+  const visit = (n) => {
+    switch (n.type) {
+      case "field":
+      case "variable":
+        out.push(n.String());
+        return;
+      case "chain":
+        visit(n.node);
+        return;
+      case "pipe":
+        for (const c of n.cmds) visit(c);
+        return;
+      case "command":
+        for (const a of n.args) visit(a);
+        return;
+      case "action":
+      case "template":
+        if (n.pipe) visit(n.pipe);
+        return;
+      default:
+        return;
+    }
+  };
+  visit(node);
+  const reads = out.length > 0 ? out : NO_READS;
+  readsCache.set(node, reads);
+  return reads;
+}
+var TEXT_LIMIT = 256;
+var textCache = /* @__PURE__ */ new WeakMap();
+function branchText(list) {
+  const cached2 = textCache.get(list);
+  if (cached2 !== void 0) return cached2;
+  let text = "";
+  const visit = (n) => {
+    if (text.length >= TEXT_LIMIT) return;
+    if (n.type === "text") text += n.text;
+    else if (n.type === "list") for (const c of n.nodes) visit(c);
+    else if (n.type === "if" || n.type === "with" || n.type === "range") {
+      visit(n.list);
+      if (n.elseList) visit(n.elseList);
+    }
+  };
+  visit(list);
+  text = text.slice(0, TEXT_LIMIT);
+  textCache.set(list, text);
+  return text;
+}
+
 // src/render/gotemplate/exec.ts
 var DEFAULT_MAX_DEPTH = 1e5;
 var MISSING = /* @__PURE__ */ Symbol("missing");
@@ -44897,17 +45028,24 @@ var Shared = class {
   /** Calls of functions marked `volatile` so far, nested executions included. */
   volatileCalls = 0;
   segments;
+  /** Outputs of `include` calls during the action being evaluated (provenance only). */
+  fragments = [];
+  /** Branches not taken since the last segment with visible text (provenance only). */
+  pendingSkipped = [];
 };
+var NO_CALLS = [];
 var State = class _State {
-  constructor(tmpl, shared, depth, dot) {
+  constructor(tmpl, shared, depth, dot, calls = NO_CALLS) {
     this.tmpl = tmpl;
     this.shared = shared;
     this.depth = depth;
+    this.calls = calls;
     this.vars = [{ name: "$", value: dot }];
   }
   tmpl;
   shared;
   depth;
+  calls;
   node = null;
   vars;
   // ---------------------------------------------------------------- errors
@@ -44921,7 +45059,7 @@ var State = class _State {
     this.node = n;
   }
   // ---------------------------------------------------------------- output
-  write(s, node, kind, volatile = false) {
+  write(s, node, kind, volatile = false, pieces = []) {
     if (s.length === 0) return;
     const sh = this.shared;
     const max = sh.limits.maxOutputLength;
@@ -44930,33 +45068,45 @@ var State = class _State {
     }
     if (sh.segments) {
       const source = node.tree.parseName;
+      const calls = this.calls.length > 0 ? { calls: this.calls } : {};
       if (kind === "text" && s.includes("\n")) {
         let line = lineOf(node.tree, node.pos);
         let start = 0;
         for (; ; ) {
           const nl = s.indexOf("\n", start);
           const end = nl < 0 ? s.length : nl + 1;
-          if (end > start) {
-            sh.segments.push({ start: sh.length + start, end: sh.length + end, template: this.tmpl.name, source, line, kind });
-          }
+          if (end > start) this.pushSegment(s, { start, end, template: this.tmpl.name, source, line, kind, ...calls });
           if (nl < 0) break;
           start = end;
           line++;
         }
       } else {
-        sh.segments.push({
-          start: sh.length,
-          end: sh.length + s.length,
-          template: this.tmpl.name,
-          source,
-          line: lineOf(node.tree, node.pos),
-          kind,
-          ...volatile ? { volatile: true } : {}
-        });
+        const line = lineOf(node.tree, node.pos);
+        const reads = node.type === "action" ? readsOf(node) : [];
+        const extra = { ...volatile ? { volatile: true } : {}, ...reads.length > 0 ? { reads } : {}, ...calls };
+        const own = (start, end) => ({ start, end, template: this.tmpl.name, source, line, kind, ...extra });
+        let pos = 0;
+        for (const p of pieces) {
+          if (p.start > pos) this.pushSegment(s, own(pos, p.start));
+          this.pushSegment(s, { ...p.segment, ...volatile ? { volatile: true } : {} });
+          pos = p.end;
+        }
+        if (pos < s.length) this.pushSegment(s, own(pos, s.length));
       }
     }
     sh.chunks.push(s);
     sh.length += s.length;
+  }
+  /** Records a segment of `s` (offsets into `s`, moved to the output), with the branches skipped before it. */
+  pushSegment(s, seg) {
+    const sh = this.shared;
+    if (sh.pendingSkipped.length > 0 && s.slice(seg.start, seg.end).trim() !== "") {
+      seg.skipped = seg.skipped ? [...sh.pendingSkipped, ...seg.skipped] : sh.pendingSkipped;
+      sh.pendingSkipped = [];
+    }
+    seg.start += sh.length;
+    seg.end += sh.length;
+    sh.segments.push(seg);
   }
   tick() {
     const sh = this.shared;
@@ -44998,6 +45148,7 @@ var State = class _State {
     this.tick();
     switch (node.type) {
       case "action": {
+        if (this.shared.fragments.length > 0) this.shared.fragments = [];
         const volatileBefore = this.shared.volatileCalls;
         const val = this.evalPipeline(dot, node.pipe);
         if (node.pipe.decl.length === 0) this.printValue(node, val, this.shared.volatileCalls !== volatileBefore);
@@ -45037,12 +45188,34 @@ var State = class _State {
       const [t, ok] = isTrue(val === null ? void 0 : val);
       if (!ok) this.errorf(`if/with can't use ${sprint([val ?? null])}`);
       if (t) {
+        if (elseList) this.skipped(pipe, elseList, true);
         if (isWith) this.walk(val, list);
         else this.walk(dot, list);
-      } else if (elseList) this.walk(dot, elseList);
+      } else {
+        this.skipped(pipe, list);
+        if (elseList) this.walk(dot, elseList);
+      }
     } finally {
       this.pop(mark2);
     }
+  }
+  /** Remembers (provenance only) that the branch `list` (the else branch with `isElse`) of the `if`/`with` whose condition is `pipe` was not taken. */
+  skipped(pipe, list, isElse = false) {
+    if (!this.shared.segments || list.nodes.length === 0) return;
+    const reads = readsOf(pipe);
+    this.shared.pendingSkipped.push({
+      source: pipe.tree.parseName,
+      line: lineOf(pipe.tree, pipe.pos),
+      ...reads.length > 0 ? { reads } : {},
+      text: branchText(list),
+      ...isElse ? { else: true } : {},
+      ...this.calls.length > 0 ? { calls: this.calls } : {}
+    });
+  }
+  /** The calls a template called at `node` runs inside. */
+  callsInto(node, name) {
+    const reads = readsOf(node);
+    return [...this.calls, { source: node.tree.parseName, line: lineOf(node.tree, node.pos), template: name, ...reads.length > 0 ? { reads } : {} }];
   }
   walkRange(dot, r) {
     this.at(r);
@@ -45125,7 +45298,7 @@ var State = class _State {
     const max = this.shared.limits.maxDepth;
     if (this.depth >= max) this.errorf(`exceeded maximum template depth (${max})`, "limit");
     dot = this.evalPipeline(dot, t.pipe);
-    const ns = new _State(tmpl, this.shared, this.depth + 1, dot);
+    const ns = new _State(tmpl, this.shared, this.depth + 1, dot, this.shared.segments ? this.callsInto(t, t.name) : NO_CALLS);
     try {
       ns.walk(dot, tmpl.root);
     } catch (e) {
@@ -45292,16 +45465,20 @@ var State = class _State {
   callContext(name, node) {
     return new ExecCallContext(this, name, node);
   }
-  /** Run another template with a fresh output buffer, sharing depth and limits. */
-  subExecute(t, data2) {
+  /**
+   * Run another template with a fresh output buffer, sharing depth and limits. With `call` (an `include` at that
+   * node) and provenance on, the output's segments are kept as a fragment of the action being evaluated.
+   */
+  subExecute(t, data2, call2) {
     const max = this.shared.limits.maxDepth;
     if (this.depth >= max) this.errorf(`exceeded maximum template depth (${max})`, "limit");
     const budget = this.shared.limits.maxOutputLength;
     const limits = budget === void 0 ? this.shared.limits : { ...this.shared.limits, maxOutputLength: Math.max(0, budget - this.shared.length) };
-    const sh = new Shared(limits, false);
+    const provenance = this.shared.segments !== null && call2 !== void 0;
+    const sh = new Shared(limits, provenance);
     sh.steps = this.shared.steps;
     const dot = data2 === null ? void 0 : data2;
-    const st = new _State(t, sh, this.depth + 1, dot);
+    const st = new _State(t, sh, this.depth + 1, dot, provenance ? this.callsInto(call2, t.name) : NO_CALLS);
     const root = t.root;
     if (!root) st.errorf(`${goQuote(t.name)} is an incomplete or empty template`);
     try {
@@ -45315,7 +45492,11 @@ var State = class _State {
       this.shared.steps = sh.steps;
       this.shared.volatileCalls += sh.volatileCalls;
     }
-    return sh.chunks.join("");
+    const output = sh.chunks.join("");
+    if (provenance) {
+      this.shared.fragments.push({ text: output, segments: sh.segments, trailingSkipped: sh.pendingSkipped });
+    }
+    return output;
   }
   evalCall(dot, fn, isBuiltin, node, name, argNodes, final) {
     const args = argNodes ? argNodes.slice(1) : [];
@@ -45488,7 +45669,17 @@ var State = class _State {
       this.errorf(`can't print ${n.String()} of type ${typeOf(pv)}`);
     }
     const s = formatValue(pv, (fn, _recv, name) => fn.call(this.callContext(name)));
-    this.write(s, n, "action", volatile);
+    this.write(s, n, "action", volatile, this.includedPieces(s));
+  }
+  /** Where the outputs of the action's `include` calls reappear in its printed text `s` (provenance only). */
+  includedPieces(s) {
+    const fragments = this.shared.fragments;
+    if (fragments.length === 0) return [];
+    this.shared.fragments = [];
+    const pieces = mapFragments(s, fragments);
+    const lost = unmappedSkipped(fragments, pieces);
+    if (lost.length > 0) this.shared.pendingSkipped.push(...lost);
+    return pieces;
   }
 };
 function isStackOverflow(e) {
@@ -45530,7 +45721,7 @@ var ExecCallContext = class {
     if (!t || !t.root) {
       throw new Error(`template: no template ${goQuote(tname)} associated with template ${goQuote(this.state.tmpl.name)}`);
     }
-    return this.state.subExecute(t, data2);
+    return this.state.subExecute(t, data2, this.node);
   }
   executeText(tname, text, data2) {
     return this.state.subExecute(this.state.tmpl.cloneWithText(tname, text), data2);
@@ -46857,11 +47048,154 @@ function outputDirWrites(crds, manifests, hooks, opts) {
   return out;
 }
 
+// src/objects/helm-frames.ts
+function framesOf(item) {
+  const calls = item.calls ?? [];
+  return [...calls.map((c) => ({ source: c.source, line: c.line })), { source: item.source, line: item.line }];
+}
+function chartOfTemplate(source) {
+  const i = source.lastIndexOf("/templates/");
+  return i < 0 ? source : source.slice(0, i + 1);
+}
+var Frames = class {
+  constructor(resolver, renderedSource) {
+    this.resolver = resolver;
+    this.ownChart = chartOfTemplate(renderedSource);
+  }
+  resolver;
+  ownChart;
+  /** Whether a frame's line is in the rendered template's own chart (not in one of its dependencies). */
+  isOwn(frame) {
+    return frame.source.startsWith(`${this.ownChart}templates/`);
+  }
+  /** Index of the frame a person edits: the deepest one in the rendered chart, else the outermost. */
+  editIndex(frames) {
+    for (let i = frames.length - 1; i >= 0; i--) if (this.isOwn(frames[i])) return i;
+    return 0;
+  }
+  /** The location of one frame: its repository line, the archive it is packed in, or the fallback. */
+  locationOf(frame) {
+    const file = this.resolver.templateFile(frame.source);
+    if (file) return { location: { file, line: frame.line } };
+    const origin = this.resolver.templateOrigin?.(frame.source);
+    const cut = origin ? origin.indexOf("!/") : -1;
+    if (origin && cut > 0) return { location: { file: origin.slice(0, cut), line: 1 }, entry: `${origin.slice(cut + 2)}:${frame.line}` };
+    return { location: this.resolver.fallback };
+  }
+  /** Whether the line a person edits for this chain is inside a packaged chart. */
+  isPacked(frames) {
+    return this.locationOf(frames[this.editIndex(frames)]).entry !== void 0;
+  }
+  /**
+   * The lines of a chain as related locations: the rendered template's line (`template`), the edit line when it is
+   * a helper (`helper`) and the innermost line when deeper (`helper`, or `dependency helper` outside the chart);
+   * a packed line's label names its archive entry. `except` leaves out one frame (the location itself).
+   */
+  related(frames, except) {
+    const out = [];
+    const last = frames.length - 1;
+    for (const i of /* @__PURE__ */ new Set([0, this.editIndex(frames), last])) {
+      if (i === except) continue;
+      out.push(this.relatedFrame(frames[i], i === 0 ? "template" : this.isOwn(frames[i]) ? "helper" : "dependency helper"));
+    }
+    return out;
+  }
+  /** One frame as a related location; a packed one's label names its archive entry. */
+  relatedFrame(frame, label) {
+    const { location, entry } = this.locationOf(frame);
+    return { ...location, label: entry ? `${label} ${entry}` : label };
+  }
+  /** The line a person edits for a chain, with the chain's other lines (and the archive entry when packed) related. */
+  place(frames) {
+    const at = this.editIndex(frames);
+    const { location, entry } = this.locationOf(frames[at]);
+    const related = this.related(frames, at);
+    return { location, related: entry ? [{ ...location, label: `in archive ${entry}` }, ...related] : related };
+  }
+};
+
+// src/objects/helm-toggles.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+function findToggle(ctx, parent, missingKey) {
+  if (typeof missingKey !== "string") return void 0;
+  const branches = branchesIn(ctx, parent);
+  if (branches.length === 0) return void 0;
+  const column = childrenColumn(ctx.content, parent.node);
+  const keyLine = new RegExp(`^[\\t ]*(?:-[\\t ]+)?["']?${escapeRegExp(missingKey)}["']?[\\t ]*:(?:[\\t ]|$)`);
+  let best;
+  for (const branch of branches) {
+    const score = scoreBranch(ctx, branch, keyLine, missingKey, column);
+    if (score > 0 && (!best || score > best.score)) best = { branch, score };
+  }
+  return best && conditionLocation(ctx, best.branch);
+}
+function branchesIn(ctx, parent) {
+  const { node, keyOffset } = parent;
+  const collection = (0, import_yaml5.isMap)(node) || (0, import_yaml5.isSeq)(node);
+  const start = node?.range && collection ? node.range[0] : keyOffset;
+  let end = node?.range && collection ? node.range[2] : start;
+  if (!collection) {
+    const nl = ctx.content.indexOf("\n", end);
+    end = nl < 0 ? ctx.content.length : nl + 1;
+  }
+  const children2 = collection ? childCollections(node) : [];
+  const out = [];
+  for (const seg of segmentsOverlapping(ctx.segments, start, end + 1)) {
+    if (!seg.skipped || seg.start < start || seg.start > end) continue;
+    if (children2.some(([a, b]) => a < seg.start && seg.start < b)) continue;
+    out.push(...seg.skipped);
+  }
+  return out;
+}
+function childCollections(node) {
+  const out = [];
+  const add = (n) => {
+    if (((0, import_yaml5.isMap)(n) || (0, import_yaml5.isSeq)(n)) && n.range) out.push([n.range[0], n.range[1]]);
+  };
+  if ((0, import_yaml5.isMap)(node)) for (const pair2 of node.items) add(pair2.value);
+  else if ((0, import_yaml5.isSeq)(node)) for (const item of node.items) add(item);
+  return out;
+}
+function childrenColumn(content, node) {
+  if (!(0, import_yaml5.isMap)(node) || node.items.length === 0) return void 0;
+  const key = node.items[0].key;
+  if (!(0, import_yaml5.isScalar)(key) || !key.range) return void 0;
+  const at = key.range[0];
+  return at - (content.lastIndexOf("\n", at - 1) + 1);
+}
+function scoreBranch(ctx, branch, keyLine, key, column) {
+  const sameText = branch.source === ctx.renderedSource && !branch.calls?.length;
+  for (const line of branch.text.split("\n")) {
+    if (!keyLine.test(line)) continue;
+    const indent = /^[\t ]*(?:-[\t ]+)?/.exec(line)[0].length;
+    return sameText && column !== void 0 && indent === column ? 3 : 2;
+  }
+  return ctx.valuesChains(branch.reads).some((chain) => chain.some((k) => typeof k === "string" && k.toLowerCase().includes(key.toLowerCase()))) ? 1 : 0;
+}
+function conditionLocation(ctx, branch) {
+  const frames = framesOf(branch);
+  const chains = ctx.valuesChains(branch.reads);
+  const decided = chains.filter((c) => truthy(getAt(ctx.values, c)) === !!branch.else);
+  for (const chain of [...decided, ...chains]) {
+    const location = ctx.valuesLocation(chain);
+    if (location) return { location, related: [ctx.frames.relatedFrame(frames[frames.length - 1], "condition"), ...ctx.frames.related(frames, frames.length - 1)] };
+  }
+  return ctx.frames.place(frames);
+}
+function truthy(v) {
+  if (v === void 0 || v === null || v === false || v === 0 || v === "") return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === "object") return Object.keys(v).length > 0;
+  return true;
+}
+function escapeRegExp(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 // src/objects/helm-provenance.ts
 function objectsFromRenderedTemplate(rendered, ctx) {
-  const where = ctx.templateFile(rendered.source) ?? ctx.fallback.file;
-  const { documents, errors } = parseYaml(rendered.content, where);
   const tracer = new ProvenanceTracer(rendered, ctx);
+  const { documents, errors } = parseYaml(rendered.content, tracer.frames.locationOf({ source: rendered.source, line: 1 }).location.file);
   const volatile = rendered.segments.filter((s) => s.volatile);
   const objects = [];
   for (const doc of documents) {
@@ -46896,12 +47230,12 @@ function volatileLeaves(body, map, volatile) {
   return out;
 }
 function childNodes(map, node, at) {
-  if ((0, import_yaml5.isAlias)(node)) return (key) => map.nodeAt([...at, key]);
-  if ((0, import_yaml5.isSeq)(node)) return (key) => typeof key === "number" ? node.items[key] ?? void 0 : void 0;
-  if (!(0, import_yaml5.isMap)(node)) return () => void 0;
+  if ((0, import_yaml6.isAlias)(node)) return (key) => map.nodeAt([...at, key]);
+  if ((0, import_yaml6.isSeq)(node)) return (key) => typeof key === "number" ? node.items[key] ?? void 0 : void 0;
+  if (!(0, import_yaml6.isMap)(node)) return () => void 0;
   const pairs = /* @__PURE__ */ new Map();
   for (const pair2 of node.items) {
-    const key = (0, import_yaml5.isScalar)(pair2.key) ? String(pair2.key.value) : typeof pair2.key === "string" || typeof pair2.key === "number" ? String(pair2.key) : void 0;
+    const key = (0, import_yaml6.isScalar)(pair2.key) ? String(pair2.key.value) : typeof pair2.key === "string" || typeof pair2.key === "number" ? String(pair2.key) : void 0;
     if (key !== void 0 && !pairs.has(key)) pairs.set(key, pair2.value ?? void 0);
   }
   return (key) => pairs.get(String(key));
@@ -46919,23 +47253,26 @@ var HelmSourceMap = class {
     const { foundPath } = this.rendered.locate(path20);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
+    if (foundPath.length < path20.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path20[foundPath.length]);
+      if (toggle) return { ...toggle, foundPath };
+    }
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
     return { ...this.tracer.trace(foundPath, getAt(this.body, foundPath), keyOffset, valueRange), foundPath };
   }
 };
 var VALUES_CHAIN = /\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
-var templateLines = /* @__PURE__ */ new WeakMap();
 var ProvenanceTracer = class {
   constructor(rendered, ctx) {
     this.rendered = rendered;
     this.ctx = ctx;
-    let lines = templateLines.get(ctx.readFile);
-    if (!lines) templateLines.set(ctx.readFile, lines = /* @__PURE__ */ new Map());
-    this.lineCache = lines;
+    this.frames = new Frames(ctx, rendered.source);
+    this.scope = rendered.valuesScope ?? [];
   }
   rendered;
   ctx;
-  lineCache;
+  frames;
+  scope;
   /** The segment that wrote the character at `offset`. */
   segmentAt(offset) {
     const segs = this.rendered.segments;
@@ -46946,66 +47283,114 @@ var ProvenanceTracer = class {
   segmentsIn(start, end) {
     return segmentsOverlapping(this.rendered.segments, start, Math.max(end, start + 1));
   }
-  templateLocation(seg) {
-    if (!seg) return this.ctx.fallback;
-    const file = this.ctx.templateFile(seg.source);
-    return file ? { file, line: seg.line } : this.ctx.fallback;
+  /** Where a person edits the output of `seg`, with the other lines of its call chain related. */
+  templatePlace(seg) {
+    if (!seg) return { location: this.ctx.fallback, related: [] };
+    return this.frames.place(framesOf(seg));
   }
   templateLocationOfLine(content, line) {
     let offset = 0;
     for (let l = 1; l < line && offset >= 0; l++) offset = content.indexOf("\n", offset) + 1;
-    return offset >= 0 ? this.templateLocation(this.segmentAt(offset)) : void 0;
+    return offset >= 0 ? this.templatePlace(this.segmentAt(offset)).location : void 0;
   }
-  templateLine(seg) {
-    const file = this.ctx.templateFile(seg.source);
-    if (!file) return "";
-    let lines = this.lineCache.get(file);
-    if (!lines) this.lineCache.set(file, lines = (this.ctx.readFile(file) ?? "").split("\n"));
-    return lines[seg.line - 1] ?? "";
+  /** The `.Values` paths among the fields an action or call reads, in the order written, under this template's values scope. */
+  chainsOf(reads) {
+    const out = [];
+    for (const read of reads ?? []) for (const m of read.matchAll(VALUES_CHAIN)) out.push([...this.scope, ...m[1].slice(1).split(".")]);
+    return out;
+  }
+  toggle(parent, missingKey) {
+    const ctx = {
+      frames: this.frames,
+      renderedSource: this.rendered.source,
+      content: this.rendered.content,
+      segments: this.rendered.segments,
+      valuesChains: (reads) => this.chainsOf(reads),
+      values: this.ctx.values,
+      valuesLocation: (path20) => this.valuesLocation(path20)
+    };
+    return findToggle(ctx, parent, missingKey);
   }
   trace(path20, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
-    const template = this.templateLocation(keySegment);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     const literal = written.some((s) => s.kind === "text" && this.rendered.content.slice(s.start, s.end).trim() !== "" && !isQuoteOnly(this.rendered.content.slice(s.start, s.end)));
     const actions = written.filter((s) => s.kind === "action");
-    if (actions.length === 0 || literal && !isScalar4(value)) return { location: template, related: [] };
-    const actionTemplate = this.templateLocation(actions[actions.length - 1]);
-    const valuesPath = this.valuesPathFor(path20, value, actions);
-    const valuesLocation = valuesPath && this.valuesLocation(valuesPath);
-    if (!valuesLocation) return { location: actionTemplate, related: [] };
-    const related = [{ ...actionTemplate, label: "template" }];
-    return { location: valuesLocation, related };
+    if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
+    const last = actions[actions.length - 1];
+    const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
+    const valuesPath = this.valuesPathFor(path20, value, actions, exact);
+    const placed = this.templatePlace(last);
+    if (!valuesPath) return placed;
+    const valuesLocation = this.valuesLocation(valuesPath);
+    if (valuesLocation) return { location: valuesLocation, related: this.frames.related(framesOf(last)) };
+    if (this.frames.isPacked(framesOf(last))) return { location: placed.location, related: [...placed.related, { ...placed.location, label: `values ${formatPath(valuesPath)}` }] };
+    return placed;
+  }
+  /**
+   * The `.Values` chains for the output of `seg`: those its action reads, then those the calls it was printed
+   * through read, innermost first (a helper reads its arguments, built from `.Values` at the call).
+   */
+  chainsFor(seg) {
+    const reads = [seg.reads, ...[...seg.calls ?? []].reverse().map((c) => c.reads)];
+    const out = [];
+    const seen = /* @__PURE__ */ new Set();
+    for (const r of reads) {
+      for (const chain of this.chainsOf(r).reverse()) {
+        const key = chain.join("\0");
+        if (!seen.has(key)) out.push(chain);
+        seen.add(key);
+      }
+    }
+    return out;
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path20, value, actions) {
+  valuesPathFor(path20, value, actions, exact) {
     const chains = [];
-    for (const seg of actions) {
-      for (const m of this.templateLine(seg).matchAll(VALUES_CHAIN)) chains.push(m[1].slice(1).split("."));
+    const seen = /* @__PURE__ */ new Set();
+    for (const seg of [...actions].reverse()) {
+      for (const chain of this.chainsFor(seg)) {
+        const key = chain.join("\0");
+        if (!seen.has(key)) chains.push(chain);
+        seen.add(key);
+      }
     }
-    chains.reverse();
-    const scope = this.rendered.valuesScope ?? [];
-    for (let i = 0; i < chains.length; i++) chains[i] = [...scope, ...chains[i]];
     for (const chain of chains) {
-      const found = this.extend(chain, path20, value);
+      const found = this.extend(chain, path20, value, exact);
       if (found) return found;
     }
     if (typeof value === "string") {
-      const part = chains.find((chain) => {
-        const v = getAt(this.ctx.values, chain);
-        return (typeof v === "string" || typeof v === "number" || typeof v === "boolean") && String(v) !== "" && value.includes(String(v));
-      });
+      const part = this.lastPart(chains, value);
       if (part) return part;
     }
-    return this.searchByValue(path20, value, scope);
+    if (exact && isScalar5(value)) {
+      const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
+      if (own) return own;
+    }
+    return this.searchByValue(path20, value, this.scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path20, value) {
-    for (let k = Math.min(path20.length, 8); k >= 0; k--) {
+  extend(chain, path20, value, exact) {
+    for (let k = Math.min(path20.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
       const candidate = [...chain, ...path20.slice(path20.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
+  }
+  /** Among the chains and the scalars up to three levels under them, the one whose text ends last in `value`. */
+  lastPart(chains, value) {
+    let best;
+    const consider = (at, v, depth) => {
+      if (typeof v === "string" || typeof v === "number") {
+        const text = String(v);
+        const i = text === "" ? -1 : value.lastIndexOf(text);
+        if (i >= 0 && (!best || i + text.length > best.end)) best = { path: at, end: i + text.length };
+      } else if (depth < 3 && isRecord(v)) {
+        for (const [k, child] of Object.entries(v)) consider([...at, k], child, depth + 1);
+      }
+    };
+    for (const chain of chains) consider(chain, getAt(this.ctx.values, chain), 0);
+    return best?.path;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
   searchByValue(path20, value, scope) {
@@ -47021,14 +47406,22 @@ var ProvenanceTracer = class {
     }
     return best && [...best.path];
   }
-  /** The line in the highest-precedence values file that sets `path`. */
+  /**
+   * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
+   * `global.x` of every chart above it (Helm copies globals down).
+   */
   valuesLocation(path20) {
+    const candidates = [path20];
+    const g = this.scope.length;
+    if (g > 0 && path20[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path20.slice(0, j), ...path20.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
-      if (scope.some((seg, k) => path20[k] !== seg)) continue;
-      const rel = path20.slice(scope.length);
-      if (source.sourceMap.has(rel)) return source.sourceMap.locate(rel).location;
+      for (const candidate of candidates) {
+        if (scope.some((seg, k) => candidate[k] !== seg)) continue;
+        const rel = candidate.slice(scope.length);
+        if (source.sourceMap.has(rel)) return source.sourceMap.locate(rel).location;
+      }
     }
     return void 0;
   }
@@ -47067,7 +47460,10 @@ function valueKey(value) {
   if (typeof value === "object") return `o${JSON.stringify(value, (_, v) => typeof v === "bigint" ? { bigint: String(v) } : v)}`;
   return void 0;
 }
-function isScalar4(value) {
+function isSetScalar(value) {
+  return typeof value === "boolean" || typeof value === "number" || typeof value === "string" && value !== "";
+}
+function isScalar5(value) {
   return value === null || typeof value !== "object" && value !== void 0;
 }
 function isQuoteOnly(text) {
@@ -47264,17 +47660,6 @@ async function renderHelm(target, repo, options) {
   }
   const values = render.values;
   const valuesSources = valuesSourceMaps(repo, render.valuesSources);
-  const texts = /* @__PURE__ */ new Map();
-  const readFile = (file) => {
-    if (!texts.has(file)) {
-      try {
-        texts.set(file, repo.readText(file));
-      } catch {
-        texts.set(file, void 0);
-      }
-    }
-    return texts.get(file);
-  };
   const templateFile = (source) => {
     const origin = render.templateOrigins[source];
     return origin && !origin.includes("!/") ? origin : void 0;
@@ -47284,7 +47669,7 @@ async function renderHelm(target, repo, options) {
   for (const manifest of render.manifests) {
     const out = objectsFromRenderedTemplate(
       { source: manifest.source, content: manifest.content, segments: manifest.provenance, valuesScope: valuesScopeOf(manifest.source) },
-      { target: target.id, templateFile, readFile, values, valuesSources, fallback: { file: chartFile, line: 1 } }
+      { target: target.id, templateFile, templateOrigin: (source) => render.templateOrigins[source], values, valuesSources, fallback: { file: chartFile, line: 1 } }
     );
     objects.push(...out.objects);
     errors.push(...out.errors);
@@ -53164,7 +53549,7 @@ function semverFuncs() {
 
 // src/render/sprig/strings.ts
 var num5 = (v) => Number(v.value);
-var isSpace2 = (r) => new RegExp("^\\p{White_Space}$", "u").test(r);
+var isSpace3 = (r) => new RegExp("^\\p{White_Space}$", "u").test(r);
 var isUpper = (r) => new RegExp("^\\p{Lu}$", "u").test(r);
 var isLower = (r) => new RegExp("^\\p{Ll}$", "u").test(r);
 var isTitleCase = (r) => new RegExp("^\\p{Lt}$", "u").test(r);
@@ -53236,7 +53621,7 @@ function goTitle(s) {
     const c = r.codePointAt(0) ?? 0;
     if (c <= 127) return !/[0-9a-zA-Z_]/.test(r);
     if (isLetter(r) || isDigit(r)) return false;
-    return isSpace2(r);
+    return isSpace3(r);
   };
   let prev = " ";
   let out = "";
@@ -53306,7 +53691,7 @@ function initials(s) {
   let lastWasGap = true;
   for (const c of b) {
     const r = byteRune(c);
-    if (isSpace2(r)) lastWasGap = true;
+    if (isSpace3(r)) lastWasGap = true;
     else if (lastWasGap) {
       out += r;
       lastWasGap = false;
@@ -53321,7 +53706,7 @@ function deleteWhiteSpace(s) {
   let count = 0;
   for (const c of b) {
     const r = byteRune(c);
-    if (!isSpace2(r)) {
+    if (!isSpace3(r)) {
       out += r;
       count++;
     }
@@ -53333,7 +53718,7 @@ function uncapitalize(s) {
   let next = true;
   let out = "";
   for (const r of s) {
-    if (isSpace2(r)) {
+    if (isSpace3(r)) {
       next = true;
       out += r;
     } else if (next) {
@@ -53352,7 +53737,7 @@ function swapCase(s) {
   }
   return out;
 }
-var isConnector = (r) => r === "-" || r === "_" || isSpace2(r);
+var isConnector = (r) => r === "-" || r === "_" || isSpace3(r);
 function nextWord(rs, start) {
   const n = rs.length;
   let i = start;
@@ -55271,7 +55656,7 @@ function quoteStr(s) {
 }
 
 // src/render/helm/funcs/yaml.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 
 // src/render/helm/funcs/yamlemit.ts
 var ASCII2 = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
@@ -56408,7 +56793,7 @@ var YamlUnmarshalError = class extends Error {
   }
 };
 function yamlV2DecodeJSONable(text) {
-  const docs = (0, import_yaml6.parseAllDocuments)(text, {
+  const docs = (0, import_yaml7.parseAllDocuments)(text, {
     version: "1.1",
     schema: "failsafe",
     uniqueKeys: false,
@@ -56425,22 +56810,22 @@ function yamlV2DecodeJSONable(text) {
   const conv = (node, depth) => {
     if (depth > 1e4) throw new YamlUnmarshalError("error converting YAML to JSON: yaml: exceeded max depth");
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml6.isAlias)(node)) {
+    if ((0, import_yaml7.isAlias)(node)) {
       const target = node.resolve(doc);
       if (target === void 0) {
         throw new YamlUnmarshalError(`error converting YAML to JSON: yaml: unknown anchor '${String(node.source)}' referenced`);
       }
       return conv(target, depth + 1);
     }
-    if ((0, import_yaml6.isScalar)(node)) return scalarValue(node);
-    if ((0, import_yaml6.isSeq)(node)) return node.items.map((it) => conv(it, depth + 1));
-    if ((0, import_yaml6.isMap)(node)) {
+    if ((0, import_yaml7.isScalar)(node)) return scalarValue(node);
+    if ((0, import_yaml7.isSeq)(node)) return node.items.map((it) => conv(it, depth + 1));
+    if ((0, import_yaml7.isMap)(node)) {
       const m = /* @__PURE__ */ new Map();
       const merges = [];
       for (const pair2 of node.items) {
-        if (!(0, import_yaml6.isPair)(pair2)) continue;
+        if (!(0, import_yaml7.isPair)(pair2)) continue;
         const kn = pair2.key;
-        if ((0, import_yaml6.isScalar)(kn) && kn.value === "<<" && kn.type === import_yaml6.Scalar.PLAIN && !kn.tag) {
+        if ((0, import_yaml7.isScalar)(kn) && kn.value === "<<" && kn.type === import_yaml7.Scalar.PLAIN && !kn.tag) {
           merges.push(conv(pair2.value, depth + 1));
           continue;
         }
@@ -56470,7 +56855,7 @@ function yamlV2DecodeJSONable(text) {
 function scalarValue(node) {
   const raw = typeof node.value === "string" ? node.value : String(node.value);
   const tag = node.tag;
-  const plain = node.type === import_yaml6.Scalar.PLAIN || node.type === void 0;
+  const plain = node.type === import_yaml7.Scalar.PLAIN || node.type === void 0;
   if (tag && tag !== "!") {
     const short = tag.replace(/^tag:yaml.org,2002:/, "!!");
     switch (short) {

@@ -18807,6 +18807,137 @@ function isEmptyTree(n) {
   }
 }
 
+// src/render/gotemplate/provenance.ts
+var MAX_MISSES = 3;
+var MISS_BUDGET = 4;
+function mapFragments(printed, fragments) {
+  let taken = [];
+  for (let f = fragments.length - 1; f >= 0; f--) taken = mergeFree(taken, mapFragment(printed, fragments[f]));
+  return taken;
+}
+function mergeFree(taken, more) {
+  if (taken.length === 0) return more;
+  const out = [];
+  let i = 0;
+  for (const p of more) {
+    while (i < taken.length && taken[i].end <= p.start) out.push(taken[i++]);
+    if (i < taken.length && taken[i].start < p.end) continue;
+    out.push(p);
+  }
+  while (i < taken.length) out.push(taken[i++]);
+  return out;
+}
+function mapFragment(printed, fragment) {
+  const { text, segments } = fragment;
+  const out = [];
+  let cursor = 0;
+  let misses = 0;
+  let searched = 0;
+  let seg = 0;
+  for (let lineStart = 0; lineStart < text.length && misses < MAX_MISSES && searched <= MISS_BUDGET * printed.length; ) {
+    const nl = text.indexOf("\n", lineStart);
+    const lineEnd = nl < 0 ? text.length : nl;
+    let a = lineStart;
+    let b = lineEnd;
+    while (a < b && isSpace2(text.charCodeAt(a))) a++;
+    while (b > a && isSpace2(text.charCodeAt(b - 1))) b--;
+    lineStart = lineEnd + 1;
+    if (a === b) continue;
+    const at = printed.indexOf(text.slice(a, b), cursor);
+    if (at < 0) {
+      misses++;
+      searched += printed.length - cursor;
+      continue;
+    }
+    misses = 0;
+    cursor = at + (b - a);
+    const shift = at - a;
+    while (seg < segments.length && segments[seg].end <= a) seg++;
+    for (let i = seg; i < segments.length && segments[i].start < b; i++) {
+      const s = segments[i];
+      const start = Math.max(s.start, a);
+      const end = Math.min(s.end, b);
+      if (end <= start) continue;
+      const { skipped, ...rest } = s;
+      const first = skipped && start === firstVisible(text, s);
+      out.push({ start: start + shift, end: end + shift, segment: { ...rest, ...first ? { skipped } : {}, start: start + shift, end: end + shift } });
+    }
+  }
+  return out;
+}
+function firstVisible(text, s) {
+  for (let i = s.start; i < s.end; i++) if (!isSpace2(text.charCodeAt(i))) return i;
+  return s.start;
+}
+function isSpace2(c) {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+function unmappedSkipped(fragments, pieces) {
+  const carried = /* @__PURE__ */ new Set();
+  for (const p of pieces) for (const s of p.segment.skipped ?? []) carried.add(s);
+  const out = [];
+  for (const f of fragments) {
+    for (const s of f.segments) for (const b of s.skipped ?? []) if (!carried.has(b)) out.push(b);
+    out.push(...f.trailingSkipped);
+  }
+  return out;
+}
+var NO_READS = [];
+var readsCache = /* @__PURE__ */ new WeakMap();
+function readsOf(node) {
+  if (!node) return NO_READS;
+  const cached = readsCache.get(node);
+  if (cached) return cached;
+  const out = [];
+  const visit = (n) => {
+    switch (n.type) {
+      case "field":
+      case "variable":
+        out.push(n.String());
+        return;
+      case "chain":
+        visit(n.node);
+        return;
+      case "pipe":
+        for (const c of n.cmds) visit(c);
+        return;
+      case "command":
+        for (const a of n.args) visit(a);
+        return;
+      case "action":
+      case "template":
+        if (n.pipe) visit(n.pipe);
+        return;
+      default:
+        return;
+    }
+  };
+  visit(node);
+  const reads = out.length > 0 ? out : NO_READS;
+  readsCache.set(node, reads);
+  return reads;
+}
+var TEXT_LIMIT = 256;
+var textCache = /* @__PURE__ */ new WeakMap();
+function branchText(list) {
+  const cached = textCache.get(list);
+  if (cached !== void 0) return cached;
+  let text = "";
+  const visit = (n) => {
+    if (text.length >= TEXT_LIMIT) return;
+    if (n.type === "text") text += n.text;
+    else if (n.type === "list") for (const c of n.nodes) visit(c);
+    else if (n.type === "if" || n.type === "with" || n.type === "range") {
+      visit(n.list);
+      if (n.elseList) visit(n.elseList);
+    }
+  };
+  visit(list);
+  text = text.slice(0, TEXT_LIMIT);
+  textCache.set(list, text);
+  return text;
+}
+
 // src/render/gotemplate/exec.ts
 var DEFAULT_MAX_DEPTH = 1e5;
 var MISSING = /* @__PURE__ */ Symbol("missing");
@@ -18825,17 +18956,24 @@ var Shared = class {
   /** Calls of functions marked `volatile` so far, nested executions included. */
   volatileCalls = 0;
   segments;
+  /** Outputs of `include` calls during the action being evaluated (provenance only). */
+  fragments = [];
+  /** Branches not taken since the last segment with visible text (provenance only). */
+  pendingSkipped = [];
 };
+var NO_CALLS = [];
 var State = class _State {
-  constructor(tmpl, shared, depth, dot) {
+  constructor(tmpl, shared, depth, dot, calls = NO_CALLS) {
     this.tmpl = tmpl;
     this.shared = shared;
     this.depth = depth;
+    this.calls = calls;
     this.vars = [{ name: "$", value: dot }];
   }
   tmpl;
   shared;
   depth;
+  calls;
   node = null;
   vars;
   // ---------------------------------------------------------------- errors
@@ -18849,7 +18987,7 @@ var State = class _State {
     this.node = n;
   }
   // ---------------------------------------------------------------- output
-  write(s, node, kind, volatile = false) {
+  write(s, node, kind, volatile = false, pieces = []) {
     if (s.length === 0) return;
     const sh = this.shared;
     const max = sh.limits.maxOutputLength;
@@ -18858,33 +18996,45 @@ var State = class _State {
     }
     if (sh.segments) {
       const source = node.tree.parseName;
+      const calls = this.calls.length > 0 ? { calls: this.calls } : {};
       if (kind === "text" && s.includes("\n")) {
         let line = lineOf(node.tree, node.pos);
         let start = 0;
         for (; ; ) {
           const nl = s.indexOf("\n", start);
           const end = nl < 0 ? s.length : nl + 1;
-          if (end > start) {
-            sh.segments.push({ start: sh.length + start, end: sh.length + end, template: this.tmpl.name, source, line, kind });
-          }
+          if (end > start) this.pushSegment(s, { start, end, template: this.tmpl.name, source, line, kind, ...calls });
           if (nl < 0) break;
           start = end;
           line++;
         }
       } else {
-        sh.segments.push({
-          start: sh.length,
-          end: sh.length + s.length,
-          template: this.tmpl.name,
-          source,
-          line: lineOf(node.tree, node.pos),
-          kind,
-          ...volatile ? { volatile: true } : {}
-        });
+        const line = lineOf(node.tree, node.pos);
+        const reads = node.type === "action" ? readsOf(node) : [];
+        const extra = { ...volatile ? { volatile: true } : {}, ...reads.length > 0 ? { reads } : {}, ...calls };
+        const own = (start, end) => ({ start, end, template: this.tmpl.name, source, line, kind, ...extra });
+        let pos = 0;
+        for (const p of pieces) {
+          if (p.start > pos) this.pushSegment(s, own(pos, p.start));
+          this.pushSegment(s, { ...p.segment, ...volatile ? { volatile: true } : {} });
+          pos = p.end;
+        }
+        if (pos < s.length) this.pushSegment(s, own(pos, s.length));
       }
     }
     sh.chunks.push(s);
     sh.length += s.length;
+  }
+  /** Records a segment of `s` (offsets into `s`, moved to the output), with the branches skipped before it. */
+  pushSegment(s, seg) {
+    const sh = this.shared;
+    if (sh.pendingSkipped.length > 0 && s.slice(seg.start, seg.end).trim() !== "") {
+      seg.skipped = seg.skipped ? [...sh.pendingSkipped, ...seg.skipped] : sh.pendingSkipped;
+      sh.pendingSkipped = [];
+    }
+    seg.start += sh.length;
+    seg.end += sh.length;
+    sh.segments.push(seg);
   }
   tick() {
     const sh = this.shared;
@@ -18926,6 +19076,7 @@ var State = class _State {
     this.tick();
     switch (node.type) {
       case "action": {
+        if (this.shared.fragments.length > 0) this.shared.fragments = [];
         const volatileBefore = this.shared.volatileCalls;
         const val = this.evalPipeline(dot, node.pipe);
         if (node.pipe.decl.length === 0) this.printValue(node, val, this.shared.volatileCalls !== volatileBefore);
@@ -18965,12 +19116,34 @@ var State = class _State {
       const [t, ok] = isTrue(val === null ? void 0 : val);
       if (!ok) this.errorf(`if/with can't use ${sprint([val ?? null])}`);
       if (t) {
+        if (elseList) this.skipped(pipe, elseList, true);
         if (isWith) this.walk(val, list);
         else this.walk(dot, list);
-      } else if (elseList) this.walk(dot, elseList);
+      } else {
+        this.skipped(pipe, list);
+        if (elseList) this.walk(dot, elseList);
+      }
     } finally {
       this.pop(mark2);
     }
+  }
+  /** Remembers (provenance only) that the branch `list` (the else branch with `isElse`) of the `if`/`with` whose condition is `pipe` was not taken. */
+  skipped(pipe, list, isElse = false) {
+    if (!this.shared.segments || list.nodes.length === 0) return;
+    const reads = readsOf(pipe);
+    this.shared.pendingSkipped.push({
+      source: pipe.tree.parseName,
+      line: lineOf(pipe.tree, pipe.pos),
+      ...reads.length > 0 ? { reads } : {},
+      text: branchText(list),
+      ...isElse ? { else: true } : {},
+      ...this.calls.length > 0 ? { calls: this.calls } : {}
+    });
+  }
+  /** The calls a template called at `node` runs inside. */
+  callsInto(node, name) {
+    const reads = readsOf(node);
+    return [...this.calls, { source: node.tree.parseName, line: lineOf(node.tree, node.pos), template: name, ...reads.length > 0 ? { reads } : {} }];
   }
   walkRange(dot, r) {
     this.at(r);
@@ -19053,7 +19226,7 @@ var State = class _State {
     const max = this.shared.limits.maxDepth;
     if (this.depth >= max) this.errorf(`exceeded maximum template depth (${max})`, "limit");
     dot = this.evalPipeline(dot, t.pipe);
-    const ns = new _State(tmpl, this.shared, this.depth + 1, dot);
+    const ns = new _State(tmpl, this.shared, this.depth + 1, dot, this.shared.segments ? this.callsInto(t, t.name) : NO_CALLS);
     try {
       ns.walk(dot, tmpl.root);
     } catch (e) {
@@ -19220,16 +19393,20 @@ var State = class _State {
   callContext(name, node) {
     return new ExecCallContext(this, name, node);
   }
-  /** Run another template with a fresh output buffer, sharing depth and limits. */
-  subExecute(t, data) {
+  /**
+   * Run another template with a fresh output buffer, sharing depth and limits. With `call` (an `include` at that
+   * node) and provenance on, the output's segments are kept as a fragment of the action being evaluated.
+   */
+  subExecute(t, data, call2) {
     const max = this.shared.limits.maxDepth;
     if (this.depth >= max) this.errorf(`exceeded maximum template depth (${max})`, "limit");
     const budget = this.shared.limits.maxOutputLength;
     const limits = budget === void 0 ? this.shared.limits : { ...this.shared.limits, maxOutputLength: Math.max(0, budget - this.shared.length) };
-    const sh = new Shared(limits, false);
+    const provenance = this.shared.segments !== null && call2 !== void 0;
+    const sh = new Shared(limits, provenance);
     sh.steps = this.shared.steps;
     const dot = data === null ? void 0 : data;
-    const st = new _State(t, sh, this.depth + 1, dot);
+    const st = new _State(t, sh, this.depth + 1, dot, provenance ? this.callsInto(call2, t.name) : NO_CALLS);
     const root = t.root;
     if (!root) st.errorf(`${goQuote(t.name)} is an incomplete or empty template`);
     try {
@@ -19243,7 +19420,11 @@ var State = class _State {
       this.shared.steps = sh.steps;
       this.shared.volatileCalls += sh.volatileCalls;
     }
-    return sh.chunks.join("");
+    const output = sh.chunks.join("");
+    if (provenance) {
+      this.shared.fragments.push({ text: output, segments: sh.segments, trailingSkipped: sh.pendingSkipped });
+    }
+    return output;
   }
   evalCall(dot, fn, isBuiltin, node, name, argNodes, final) {
     const args = argNodes ? argNodes.slice(1) : [];
@@ -19416,7 +19597,17 @@ var State = class _State {
       this.errorf(`can't print ${n.String()} of type ${typeOf(pv)}`);
     }
     const s = formatValue(pv, (fn, _recv, name) => fn.call(this.callContext(name)));
-    this.write(s, n, "action", volatile);
+    this.write(s, n, "action", volatile, this.includedPieces(s));
+  }
+  /** Where the outputs of the action's `include` calls reappear in its printed text `s` (provenance only). */
+  includedPieces(s) {
+    const fragments = this.shared.fragments;
+    if (fragments.length === 0) return [];
+    this.shared.fragments = [];
+    const pieces = mapFragments(s, fragments);
+    const lost = unmappedSkipped(fragments, pieces);
+    if (lost.length > 0) this.shared.pendingSkipped.push(...lost);
+    return pieces;
   }
 };
 function isStackOverflow(e) {
@@ -19458,7 +19649,7 @@ var ExecCallContext = class {
     if (!t || !t.root) {
       throw new Error(`template: no template ${goQuote(tname)} associated with template ${goQuote(this.state.tmpl.name)}`);
     }
-    return this.state.subExecute(t, data);
+    return this.state.subExecute(t, data, this.node);
   }
   executeText(tname, text, data) {
     return this.state.subExecute(this.state.tmpl.cloneWithText(tname, text), data);
@@ -30061,7 +30252,7 @@ function semverFuncs() {
 
 // src/render/sprig/strings.ts
 var num5 = (v) => Number(v.value);
-var isSpace2 = (r) => new RegExp("^\\p{White_Space}$", "u").test(r);
+var isSpace3 = (r) => new RegExp("^\\p{White_Space}$", "u").test(r);
 var isUpper = (r) => new RegExp("^\\p{Lu}$", "u").test(r);
 var isLower = (r) => new RegExp("^\\p{Ll}$", "u").test(r);
 var isTitleCase = (r) => new RegExp("^\\p{Lt}$", "u").test(r);
@@ -30133,7 +30324,7 @@ function goTitle(s) {
     const c = r.codePointAt(0) ?? 0;
     if (c <= 127) return !/[0-9a-zA-Z_]/.test(r);
     if (isLetter(r) || isDigit(r)) return false;
-    return isSpace2(r);
+    return isSpace3(r);
   };
   let prev = " ";
   let out = "";
@@ -30203,7 +30394,7 @@ function initials(s) {
   let lastWasGap = true;
   for (const c of b) {
     const r = byteRune(c);
-    if (isSpace2(r)) lastWasGap = true;
+    if (isSpace3(r)) lastWasGap = true;
     else if (lastWasGap) {
       out += r;
       lastWasGap = false;
@@ -30218,7 +30409,7 @@ function deleteWhiteSpace(s) {
   let count = 0;
   for (const c of b) {
     const r = byteRune(c);
-    if (!isSpace2(r)) {
+    if (!isSpace3(r)) {
       out += r;
       count++;
     }
@@ -30230,7 +30421,7 @@ function uncapitalize(s) {
   let next = true;
   let out = "";
   for (const r of s) {
-    if (isSpace2(r)) {
+    if (isSpace3(r)) {
       next = true;
       out += r;
     } else if (next) {
@@ -30249,7 +30440,7 @@ function swapCase(s) {
   }
   return out;
 }
-var isConnector = (r) => r === "-" || r === "_" || isSpace2(r);
+var isConnector = (r) => r === "-" || r === "_" || isSpace3(r);
 function nextWord(rs, start) {
   const n = rs.length;
   let i = start;

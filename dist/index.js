@@ -26385,10 +26385,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
+    var isMap6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -26409,7 +26409,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar5(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar6(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP2;
@@ -26421,11 +26421,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias4;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap5;
+    exports.isMap = isMap6;
     exports.isNode = isNode;
     exports.isPair = isPair2;
-    exports.isScalar = isScalar5;
-    exports.isSeq = isSeq4;
+    exports.isScalar = isScalar6;
+    exports.isSeq = isSeq5;
   }
 });
 
@@ -30533,9 +30533,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap5 = fc.start.source === "{";
-      const fcName = isMap5 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap5 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap6 = fc.start.source === "{";
+      const fcName = isMap6 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap6 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -30571,7 +30571,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap5 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap6 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -30611,7 +30611,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap5 && !sep2 && !props.found) {
+        if (!isMap6 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -30634,7 +30634,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap5 && !props.found && ctx.options.strict) {
+            if (!isMap6 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -30666,7 +30666,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap5) {
+          if (isMap6) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -30682,7 +30682,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap5 ? "}" : "]";
+      const expectedEnd = isMap6 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -31969,7 +31969,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar5 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar6 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -32053,7 +32053,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar5;
+    exports.isScalar = isScalar6;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -67021,7 +67021,7 @@ function templateFileMap(file, lines) {
 }
 
 // src/objects/helm-provenance.ts
-var import_yaml5 = __toESM(require_dist2(), 1);
+var import_yaml6 = __toESM(require_dist2(), 1);
 
 // src/render/helm/yamlgo.ts
 var import_yaml4 = __toESM(require_dist2(), 1);
@@ -68882,11 +68882,154 @@ function segmentsOverlapping(segments, start, end) {
   return out;
 }
 
+// src/objects/helm-frames.ts
+function framesOf(item) {
+  const calls = item.calls ?? [];
+  return [...calls.map((c) => ({ source: c.source, line: c.line })), { source: item.source, line: item.line }];
+}
+function chartOfTemplate(source) {
+  const i = source.lastIndexOf("/templates/");
+  return i < 0 ? source : source.slice(0, i + 1);
+}
+var Frames = class {
+  constructor(resolver, renderedSource) {
+    this.resolver = resolver;
+    this.ownChart = chartOfTemplate(renderedSource);
+  }
+  resolver;
+  ownChart;
+  /** Whether a frame's line is in the rendered template's own chart (not in one of its dependencies). */
+  isOwn(frame) {
+    return frame.source.startsWith(`${this.ownChart}templates/`);
+  }
+  /** Index of the frame a person edits: the deepest one in the rendered chart, else the outermost. */
+  editIndex(frames) {
+    for (let i = frames.length - 1; i >= 0; i--) if (this.isOwn(frames[i])) return i;
+    return 0;
+  }
+  /** The location of one frame: its repository line, the archive it is packed in, or the fallback. */
+  locationOf(frame) {
+    const file = this.resolver.templateFile(frame.source);
+    if (file) return { location: { file, line: frame.line } };
+    const origin = this.resolver.templateOrigin?.(frame.source);
+    const cut = origin ? origin.indexOf("!/") : -1;
+    if (origin && cut > 0) return { location: { file: origin.slice(0, cut), line: 1 }, entry: `${origin.slice(cut + 2)}:${frame.line}` };
+    return { location: this.resolver.fallback };
+  }
+  /** Whether the line a person edits for this chain is inside a packaged chart. */
+  isPacked(frames) {
+    return this.locationOf(frames[this.editIndex(frames)]).entry !== void 0;
+  }
+  /**
+   * The lines of a chain as related locations: the rendered template's line (`template`), the edit line when it is
+   * a helper (`helper`) and the innermost line when deeper (`helper`, or `dependency helper` outside the chart);
+   * a packed line's label names its archive entry. `except` leaves out one frame (the location itself).
+   */
+  related(frames, except) {
+    const out = [];
+    const last = frames.length - 1;
+    for (const i of /* @__PURE__ */ new Set([0, this.editIndex(frames), last])) {
+      if (i === except) continue;
+      out.push(this.relatedFrame(frames[i], i === 0 ? "template" : this.isOwn(frames[i]) ? "helper" : "dependency helper"));
+    }
+    return out;
+  }
+  /** One frame as a related location; a packed one's label names its archive entry. */
+  relatedFrame(frame, label) {
+    const { location, entry } = this.locationOf(frame);
+    return { ...location, label: entry ? `${label} ${entry}` : label };
+  }
+  /** The line a person edits for a chain, with the chain's other lines (and the archive entry when packed) related. */
+  place(frames) {
+    const at = this.editIndex(frames);
+    const { location, entry } = this.locationOf(frames[at]);
+    const related = this.related(frames, at);
+    return { location, related: entry ? [{ ...location, label: `in archive ${entry}` }, ...related] : related };
+  }
+};
+
+// src/objects/helm-toggles.ts
+var import_yaml5 = __toESM(require_dist2(), 1);
+function findToggle(ctx, parent, missingKey) {
+  if (typeof missingKey !== "string") return void 0;
+  const branches = branchesIn(ctx, parent);
+  if (branches.length === 0) return void 0;
+  const column = childrenColumn(ctx.content, parent.node);
+  const keyLine = new RegExp(`^[\\t ]*(?:-[\\t ]+)?["']?${escapeRegExp2(missingKey)}["']?[\\t ]*:(?:[\\t ]|$)`);
+  let best;
+  for (const branch of branches) {
+    const score = scoreBranch(ctx, branch, keyLine, missingKey, column);
+    if (score > 0 && (!best || score > best.score)) best = { branch, score };
+  }
+  return best && conditionLocation(ctx, best.branch);
+}
+function branchesIn(ctx, parent) {
+  const { node, keyOffset } = parent;
+  const collection = (0, import_yaml5.isMap)(node) || (0, import_yaml5.isSeq)(node);
+  const start = node?.range && collection ? node.range[0] : keyOffset;
+  let end = node?.range && collection ? node.range[2] : start;
+  if (!collection) {
+    const nl = ctx.content.indexOf("\n", end);
+    end = nl < 0 ? ctx.content.length : nl + 1;
+  }
+  const children = collection ? childCollections(node) : [];
+  const out = [];
+  for (const seg of segmentsOverlapping(ctx.segments, start, end + 1)) {
+    if (!seg.skipped || seg.start < start || seg.start > end) continue;
+    if (children.some(([a, b]) => a < seg.start && seg.start < b)) continue;
+    out.push(...seg.skipped);
+  }
+  return out;
+}
+function childCollections(node) {
+  const out = [];
+  const add = (n) => {
+    if (((0, import_yaml5.isMap)(n) || (0, import_yaml5.isSeq)(n)) && n.range) out.push([n.range[0], n.range[1]]);
+  };
+  if ((0, import_yaml5.isMap)(node)) for (const pair of node.items) add(pair.value);
+  else if ((0, import_yaml5.isSeq)(node)) for (const item of node.items) add(item);
+  return out;
+}
+function childrenColumn(content, node) {
+  if (!(0, import_yaml5.isMap)(node) || node.items.length === 0) return void 0;
+  const key = node.items[0].key;
+  if (!(0, import_yaml5.isScalar)(key) || !key.range) return void 0;
+  const at = key.range[0];
+  return at - (content.lastIndexOf("\n", at - 1) + 1);
+}
+function scoreBranch(ctx, branch, keyLine, key, column) {
+  const sameText = branch.source === ctx.renderedSource && !branch.calls?.length;
+  for (const line of branch.text.split("\n")) {
+    if (!keyLine.test(line)) continue;
+    const indent = /^[\t ]*(?:-[\t ]+)?/.exec(line)[0].length;
+    return sameText && column !== void 0 && indent === column ? 3 : 2;
+  }
+  return ctx.valuesChains(branch.reads).some((chain) => chain.some((k) => typeof k === "string" && k.toLowerCase().includes(key.toLowerCase()))) ? 1 : 0;
+}
+function conditionLocation(ctx, branch) {
+  const frames = framesOf(branch);
+  const chains = ctx.valuesChains(branch.reads);
+  const decided = chains.filter((c) => truthy(getAt(ctx.values, c)) === !!branch.else);
+  for (const chain of [...decided, ...chains]) {
+    const location = ctx.valuesLocation(chain);
+    if (location) return { location, related: [ctx.frames.relatedFrame(frames[frames.length - 1], "condition"), ...ctx.frames.related(frames, frames.length - 1)] };
+  }
+  return ctx.frames.place(frames);
+}
+function truthy(v) {
+  if (v === void 0 || v === null || v === false || v === 0 || v === "") return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === "object") return Object.keys(v).length > 0;
+  return true;
+}
+function escapeRegExp2(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 // src/objects/helm-provenance.ts
 function objectsFromRenderedTemplate(rendered, ctx) {
-  const where = ctx.templateFile(rendered.source) ?? ctx.fallback.file;
-  const { documents, errors } = parseYaml(rendered.content, where);
   const tracer = new ProvenanceTracer(rendered, ctx);
+  const { documents, errors } = parseYaml(rendered.content, tracer.frames.locationOf({ source: rendered.source, line: 1 }).location.file);
   const volatile = rendered.segments.filter((s) => s.volatile);
   const objects = [];
   for (const doc of documents) {
@@ -68921,12 +69064,12 @@ function volatileLeaves(body, map, volatile) {
   return out;
 }
 function childNodes(map, node, at) {
-  if ((0, import_yaml5.isAlias)(node)) return (key) => map.nodeAt([...at, key]);
-  if ((0, import_yaml5.isSeq)(node)) return (key) => typeof key === "number" ? node.items[key] ?? void 0 : void 0;
-  if (!(0, import_yaml5.isMap)(node)) return () => void 0;
+  if ((0, import_yaml6.isAlias)(node)) return (key) => map.nodeAt([...at, key]);
+  if ((0, import_yaml6.isSeq)(node)) return (key) => typeof key === "number" ? node.items[key] ?? void 0 : void 0;
+  if (!(0, import_yaml6.isMap)(node)) return () => void 0;
   const pairs = /* @__PURE__ */ new Map();
   for (const pair of node.items) {
-    const key = (0, import_yaml5.isScalar)(pair.key) ? String(pair.key.value) : typeof pair.key === "string" || typeof pair.key === "number" ? String(pair.key) : void 0;
+    const key = (0, import_yaml6.isScalar)(pair.key) ? String(pair.key.value) : typeof pair.key === "string" || typeof pair.key === "number" ? String(pair.key) : void 0;
     if (key !== void 0 && !pairs.has(key)) pairs.set(key, pair.value ?? void 0);
   }
   return (key) => pairs.get(String(key));
@@ -68944,23 +69087,26 @@ var HelmSourceMap = class {
     const { foundPath } = this.rendered.locate(path19);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
+    if (foundPath.length < path19.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path19[foundPath.length]);
+      if (toggle) return { ...toggle, foundPath };
+    }
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
     return { ...this.tracer.trace(foundPath, getAt(this.body, foundPath), keyOffset, valueRange), foundPath };
   }
 };
 var VALUES_CHAIN = /\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
-var templateLines = /* @__PURE__ */ new WeakMap();
 var ProvenanceTracer = class {
   constructor(rendered, ctx) {
     this.rendered = rendered;
     this.ctx = ctx;
-    let lines = templateLines.get(ctx.readFile);
-    if (!lines) templateLines.set(ctx.readFile, lines = /* @__PURE__ */ new Map());
-    this.lineCache = lines;
+    this.frames = new Frames(ctx, rendered.source);
+    this.scope = rendered.valuesScope ?? [];
   }
   rendered;
   ctx;
-  lineCache;
+  frames;
+  scope;
   /** The segment that wrote the character at `offset`. */
   segmentAt(offset) {
     const segs = this.rendered.segments;
@@ -68971,66 +69117,114 @@ var ProvenanceTracer = class {
   segmentsIn(start, end) {
     return segmentsOverlapping(this.rendered.segments, start, Math.max(end, start + 1));
   }
-  templateLocation(seg) {
-    if (!seg) return this.ctx.fallback;
-    const file = this.ctx.templateFile(seg.source);
-    return file ? { file, line: seg.line } : this.ctx.fallback;
+  /** Where a person edits the output of `seg`, with the other lines of its call chain related. */
+  templatePlace(seg) {
+    if (!seg) return { location: this.ctx.fallback, related: [] };
+    return this.frames.place(framesOf(seg));
   }
   templateLocationOfLine(content, line) {
     let offset = 0;
     for (let l = 1; l < line && offset >= 0; l++) offset = content.indexOf("\n", offset) + 1;
-    return offset >= 0 ? this.templateLocation(this.segmentAt(offset)) : void 0;
+    return offset >= 0 ? this.templatePlace(this.segmentAt(offset)).location : void 0;
   }
-  templateLine(seg) {
-    const file = this.ctx.templateFile(seg.source);
-    if (!file) return "";
-    let lines = this.lineCache.get(file);
-    if (!lines) this.lineCache.set(file, lines = (this.ctx.readFile(file) ?? "").split("\n"));
-    return lines[seg.line - 1] ?? "";
+  /** The `.Values` paths among the fields an action or call reads, in the order written, under this template's values scope. */
+  chainsOf(reads) {
+    const out = [];
+    for (const read of reads ?? []) for (const m of read.matchAll(VALUES_CHAIN)) out.push([...this.scope, ...m[1].slice(1).split(".")]);
+    return out;
+  }
+  toggle(parent, missingKey) {
+    const ctx = {
+      frames: this.frames,
+      renderedSource: this.rendered.source,
+      content: this.rendered.content,
+      segments: this.rendered.segments,
+      valuesChains: (reads) => this.chainsOf(reads),
+      values: this.ctx.values,
+      valuesLocation: (path19) => this.valuesLocation(path19)
+    };
+    return findToggle(ctx, parent, missingKey);
   }
   trace(path19, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
-    const template = this.templateLocation(keySegment);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     const literal = written.some((s) => s.kind === "text" && this.rendered.content.slice(s.start, s.end).trim() !== "" && !isQuoteOnly(this.rendered.content.slice(s.start, s.end)));
     const actions = written.filter((s) => s.kind === "action");
-    if (actions.length === 0 || literal && !isScalar4(value)) return { location: template, related: [] };
-    const actionTemplate = this.templateLocation(actions[actions.length - 1]);
-    const valuesPath = this.valuesPathFor(path19, value, actions);
-    const valuesLocation = valuesPath && this.valuesLocation(valuesPath);
-    if (!valuesLocation) return { location: actionTemplate, related: [] };
-    const related = [{ ...actionTemplate, label: "template" }];
-    return { location: valuesLocation, related };
+    if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
+    const last = actions[actions.length - 1];
+    const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
+    const valuesPath = this.valuesPathFor(path19, value, actions, exact);
+    const placed = this.templatePlace(last);
+    if (!valuesPath) return placed;
+    const valuesLocation = this.valuesLocation(valuesPath);
+    if (valuesLocation) return { location: valuesLocation, related: this.frames.related(framesOf(last)) };
+    if (this.frames.isPacked(framesOf(last))) return { location: placed.location, related: [...placed.related, { ...placed.location, label: `values ${formatPath(valuesPath)}` }] };
+    return placed;
+  }
+  /**
+   * The `.Values` chains for the output of `seg`: those its action reads, then those the calls it was printed
+   * through read, innermost first (a helper reads its arguments, built from `.Values` at the call).
+   */
+  chainsFor(seg) {
+    const reads = [seg.reads, ...[...seg.calls ?? []].reverse().map((c) => c.reads)];
+    const out = [];
+    const seen = /* @__PURE__ */ new Set();
+    for (const r of reads) {
+      for (const chain of this.chainsOf(r).reverse()) {
+        const key = chain.join("\0");
+        if (!seen.has(key)) out.push(chain);
+        seen.add(key);
+      }
+    }
+    return out;
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path19, value, actions) {
+  valuesPathFor(path19, value, actions, exact) {
     const chains = [];
-    for (const seg of actions) {
-      for (const m of this.templateLine(seg).matchAll(VALUES_CHAIN)) chains.push(m[1].slice(1).split("."));
+    const seen = /* @__PURE__ */ new Set();
+    for (const seg of [...actions].reverse()) {
+      for (const chain of this.chainsFor(seg)) {
+        const key = chain.join("\0");
+        if (!seen.has(key)) chains.push(chain);
+        seen.add(key);
+      }
     }
-    chains.reverse();
-    const scope = this.rendered.valuesScope ?? [];
-    for (let i = 0; i < chains.length; i++) chains[i] = [...scope, ...chains[i]];
     for (const chain of chains) {
-      const found = this.extend(chain, path19, value);
+      const found = this.extend(chain, path19, value, exact);
       if (found) return found;
     }
     if (typeof value === "string") {
-      const part = chains.find((chain) => {
-        const v = getAt(this.ctx.values, chain);
-        return (typeof v === "string" || typeof v === "number" || typeof v === "boolean") && String(v) !== "" && value.includes(String(v));
-      });
+      const part = this.lastPart(chains, value);
       if (part) return part;
     }
-    return this.searchByValue(path19, value, scope);
+    if (exact && isScalar5(value)) {
+      const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
+      if (own) return own;
+    }
+    return this.searchByValue(path19, value, this.scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path19, value) {
-    for (let k = Math.min(path19.length, 8); k >= 0; k--) {
+  extend(chain, path19, value, exact) {
+    for (let k = Math.min(path19.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
       const candidate = [...chain, ...path19.slice(path19.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
+  }
+  /** Among the chains and the scalars up to three levels under them, the one whose text ends last in `value`. */
+  lastPart(chains, value) {
+    let best;
+    const consider = (at, v, depth) => {
+      if (typeof v === "string" || typeof v === "number") {
+        const text = String(v);
+        const i = text === "" ? -1 : value.lastIndexOf(text);
+        if (i >= 0 && (!best || i + text.length > best.end)) best = { path: at, end: i + text.length };
+      } else if (depth < 3 && isRecord(v)) {
+        for (const [k, child] of Object.entries(v)) consider([...at, k], child, depth + 1);
+      }
+    };
+    for (const chain of chains) consider(chain, getAt(this.ctx.values, chain), 0);
+    return best?.path;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
   searchByValue(path19, value, scope) {
@@ -69046,14 +69240,22 @@ var ProvenanceTracer = class {
     }
     return best && [...best.path];
   }
-  /** The line in the highest-precedence values file that sets `path`. */
+  /**
+   * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
+   * `global.x` of every chart above it (Helm copies globals down).
+   */
   valuesLocation(path19) {
+    const candidates = [path19];
+    const g = this.scope.length;
+    if (g > 0 && path19[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path19.slice(0, j), ...path19.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
-      if (scope.some((seg, k) => path19[k] !== seg)) continue;
-      const rel = path19.slice(scope.length);
-      if (source.sourceMap.has(rel)) return source.sourceMap.locate(rel).location;
+      for (const candidate of candidates) {
+        if (scope.some((seg, k) => candidate[k] !== seg)) continue;
+        const rel = candidate.slice(scope.length);
+        if (source.sourceMap.has(rel)) return source.sourceMap.locate(rel).location;
+      }
     }
     return void 0;
   }
@@ -69092,7 +69294,10 @@ function valueKey(value) {
   if (typeof value === "object") return `o${JSON.stringify(value, (_, v) => typeof v === "bigint" ? { bigint: String(v) } : v)}`;
   return void 0;
 }
-function isScalar4(value) {
+function isSetScalar(value) {
+  return typeof value === "boolean" || typeof value === "number" || typeof value === "string" && value !== "";
+}
+function isScalar5(value) {
   return value === null || typeof value !== "object" && value !== void 0;
 }
 function isQuoteOnly(text) {
@@ -69289,17 +69494,6 @@ async function renderHelm(target, repo, options) {
   }
   const values = render.values;
   const valuesSources = valuesSourceMaps(repo, render.valuesSources);
-  const texts = /* @__PURE__ */ new Map();
-  const readFile = (file) => {
-    if (!texts.has(file)) {
-      try {
-        texts.set(file, repo.readText(file));
-      } catch {
-        texts.set(file, void 0);
-      }
-    }
-    return texts.get(file);
-  };
   const templateFile = (source) => {
     const origin = render.templateOrigins[source];
     return origin && !origin.includes("!/") ? origin : void 0;
@@ -69309,7 +69503,7 @@ async function renderHelm(target, repo, options) {
   for (const manifest of render.manifests) {
     const out = objectsFromRenderedTemplate(
       { source: manifest.source, content: manifest.content, segments: manifest.provenance, valuesScope: valuesScopeOf(manifest.source) },
-      { target: target.id, templateFile, readFile, values, valuesSources, fallback: { file: chartFile, line: 1 } }
+      { target: target.id, templateFile, templateOrigin: (source) => render.templateOrigins[source], values, valuesSources, fallback: { file: chartFile, line: 1 } }
     );
     objects.push(...out.objects);
     errors.push(...out.errors);

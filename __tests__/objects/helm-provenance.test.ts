@@ -53,13 +53,11 @@ function render() {
   const values = merge(parseYaml(valuesText, 'v').documents[0].value as Record<string, unknown>, parseYaml(prodText, 'p').documents[0].value as Record<string, unknown>);
   const t = new Template('web/templates/deployment.yaml').parse(template);
   const { output, segments } = t.executeWithProvenance(fromJS({ Values: values, Release: { Name: 'web' } }));
-  const files: Record<string, string> = { 'charts/web/templates/deployment.yaml': template };
   return objectsFromRenderedTemplate(
     { source: 'web/templates/deployment.yaml', content: output, segments },
     {
       target: 'helm:charts/web@prod',
       templateFile: (s) => (s.startsWith('web/') ? `charts/web/${s.slice(4)}` : undefined),
-      readFile: (f) => files[f],
       values,
       valuesSources: sources,
       fallback: { file: 'charts/web/Chart.yaml', line: 1 }
@@ -104,6 +102,24 @@ describe('Helm provenance source maps', () => {
   });
 });
 
+/** Renders `charts/<chart>/templates/<name>` with the values text as the chart's values.yaml, mapped through provenance. */
+function renderOne(chart: string, name: string, tpl: string, valuesText: string) {
+  const values = parseYaml(valuesText, 'v').documents[0].value as Record<string, unknown>;
+  const source = `${chart}/templates/${name}`;
+  const { output, segments } = new Template(source).parse(tpl).executeWithProvenance(fromJS({ Values: values }));
+  const { objects } = objectsFromRenderedTemplate(
+    { source, content: output, segments },
+    {
+      target: 't',
+      templateFile: (s) => `charts/${s}`,
+      values,
+      valuesSources: [{ file: `charts/${chart}/values.yaml`, sourceMap: parseYaml(valuesText, `charts/${chart}/values.yaml`).documents[0].sourceMap }],
+      fallback: { file: `charts/${chart}/Chart.yaml`, line: 1 }
+    }
+  );
+  return { output, objects };
+}
+
 describe('provenance over many fields', () => {
   test('volatile fields are found in a wide mapping, through aliases too', () => {
     let content = '';
@@ -123,7 +139,7 @@ describe('provenance over many fields', () => {
     write('\n  copy: *a\n');
     const { objects, errors } = objectsFromRenderedTemplate(
       { source: 't', content, segments },
-      { target: 't', templateFile: () => undefined, readFile: () => undefined, values: {}, valuesSources: [], fallback: { file: 'Chart.yaml', line: 1 } }
+      { target: 't', templateFile: () => undefined, values: {}, valuesSources: [], fallback: { file: 'Chart.yaml', line: 1 } }
     );
     expect(errors).toEqual([]);
     expect(objects[0].volatilePaths).toEqual([
@@ -136,20 +152,62 @@ describe('provenance over many fields', () => {
   test('a value printed without a values chain points at the values line with the longest matching key path, the first on a tie', () => {
     const valuesText = 'a:\n  name: x\nb:\n  c:\n    name: x\nlist:\n  - name: x\n';
     const tpl = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\nspec:\n  c:\n    {{- with .Values.b.c }}\n    name: {{ .name }}\n    {{- end }}\n  d:\n    name: {{ "x" }}\n';
-    const values = parseYaml(valuesText, 'v').documents[0].value as Record<string, unknown>;
-    const { output, segments } = new Template('c/templates/cm.yaml').parse(tpl).executeWithProvenance(fromJS({ Values: values }));
-    const { objects } = objectsFromRenderedTemplate(
-      { source: 'c/templates/cm.yaml', content: output, segments },
-      {
-        target: 't',
-        templateFile: (s) => `charts/${s}`,
-        readFile: (f) => (f === 'charts/c/templates/cm.yaml' ? tpl : undefined),
-        values,
-        valuesSources: [{ file: 'charts/c/values.yaml', sourceMap: parseYaml(valuesText, 'charts/c/values.yaml').documents[0].sourceMap }],
-        fallback: { file: 'charts/c/Chart.yaml', line: 1 }
-      }
-    );
+    const { objects } = renderOne('c', 'cm.yaml', tpl, valuesText);
     expect(objects[0].sourceMap.locate(['spec', 'c', 'name']).location).toMatchObject({ file: 'charts/c/values.yaml', line: 5 });
     expect(objects[0].sourceMap.locate(['spec', 'd', 'name']).location).toMatchObject({ file: 'charts/c/values.yaml', line: 2 });
+  });
+});
+
+describe('fields dropped by a false condition', () => {
+  const tpl = `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: c
+      image: x
+      {{- if .Values.container.enabled }}
+      securityContext:
+        runAsNonRoot: true
+      {{- end }}
+  {{- if .Values.pod.enabled }}
+  securityContext:
+    runAsNonRoot: true
+  {{- end }}
+  dnsConfig:
+    {{- with .Values.dns }}
+    options: {{ . }}
+    {{- end }}
+  {{- if not .Values.hostNetwork }}
+  hostNetwork: false
+  {{- end }}
+  restartPolicy: Always
+`;
+  const valuesText = 'container:\n  enabled: false\npod:\n  enabled: false\ndns: {}\nhostNetwork: false\n';
+  const { output, objects } = renderOne('p', 'pod.yaml', tpl, valuesText);
+  const pod = objects[0];
+
+  test('two toggles skipped at the same place: the one indented as the missing field wins', () => {
+    expect(output).toContain('      image: x\n  dnsConfig:\n  hostNetwork: false\n');
+    expect(pod.sourceMap.locate(['spec', 'securityContext', 'runAsNonRoot'])).toEqual({
+      location: { file: 'charts/p/values.yaml', line: 4, column: 3 },
+      related: [{ file: 'charts/p/templates/pod.yaml', line: 13, label: 'condition' }],
+      foundPath: ['spec']
+    });
+    expect(pod.sourceMap.locate(['spec', 'containers', 0, 'securityContext', 'runAsNonRoot'])).toEqual({
+      location: { file: 'charts/p/values.yaml', line: 2, column: 3 },
+      related: [{ file: 'charts/p/templates/pod.yaml', line: 9, label: 'condition' }],
+      foundPath: ['spec', 'containers', 0]
+    });
+  });
+
+  test('a `with` over an empty value leaves its key empty: the field lands on the value the `with` read', () => {
+    expect(pod.sourceMap.locate(['spec', 'dnsConfig', 'options']).location).toEqual({ file: 'charts/p/values.yaml', line: 5, column: 1 });
+  });
+
+  test('a condition that was true skipped nothing; a missing field no branch writes stays on its parent line', () => {
+    expect(pod.sourceMap.locate(['spec', 'hostNetwork']).location).toEqual({ file: 'charts/p/templates/pod.yaml', line: 22 });
+    expect(pod.sourceMap.locate(['spec', 'serviceAccountName'])).toEqual({ location: { file: 'charts/p/templates/pod.yaml', line: 5 }, related: [], foundPath: ['spec'] });
   });
 });

@@ -1,19 +1,30 @@
 /**
  * Source maps for Helm-rendered objects. The renderer records which template line emitted each piece of output
- * (provenance segments); this module turns a field of a rendered object into the line a person edits:
- * - the values-file line, when the field's value was printed by an action that read `.Values` (directly,
- *   through `toYaml`, or through `with`/`range` blocks: then matched by value and key path), with the template
- *   line as a related location;
- * - otherwise the template line that emitted the field.
+ * (provenance segments, with the `include`/`template` calls they were printed through and the `if`/`with`
+ * branches not taken); this module turns a field of a rendered object into the line a person edits:
+ * - the values-file line, when the field's value was printed by an action that read `.Values`: on the action's
+ *   line, or (for output of a helper, such as bitnami's `common.images.image` reading a dict built from
+ *   `.Values.image`) on the lines of the calls that led to it, innermost first; matched by the `.Values` chain
+ *   plus the key path, by a scalar of that chain that is part of the value (the tag of an image), or by value and
+ *   key path. The template line is related. A subchart's value lands on the parent's key that feeds it
+ *   (`<subchart>.<key>` or `global.<key>`) when the parent sets it, else on the subchart's values.yaml;
+ *   A value an action computed from one scalar it read (`ternary "no" "yes" .Values.auth.enabled`) lands there too;
+ * - a field missing because an `if`/`with` was false: the values line of the condition (see helm-toggles.ts);
+ * - otherwise the template line that emitted the field, chosen along the call chain as helm-frames.ts says (the
+ *   chart's own line, not a dependency's helper; a packaged chart's archive, never `Chart.yaml:1`).
+ * Text written literally in a template is never matched to values: a value search is only for values printed by
+ * actions, and a scalar chain equal to the value only counts when the action printed exactly that value.
  */
 import { isAlias, isMap, isScalar as isYamlScalar, isSeq, type Node as YamlNode } from 'yaml';
 import type { ProvenanceSegment } from '../render/gotemplate/index.js';
 import { firstSegmentEndingAfter, segmentsOverlapping } from '../render/helm/output.js';
 import type { InputError } from '../repo/files.js';
 import { makeObject } from './manifests.js';
-import { getAt, isRecord, type JsonPath, type KubeObject, type Located, type RelatedLocation, type SourceLocation, type SourceMap } from './types.js';
+import { formatPath, getAt, isRecord, type JsonPath, type KubeObject, type Located, type SourceLocation, type SourceMap } from './types.js';
 import { isKubeObject } from './manifests.js';
 import { parseYaml, type YamlSourceMap } from './yaml-source.js';
+import { framesOf, Frames } from './helm-frames.js';
+import { findToggle, type ToggleContext } from './helm-toggles.js';
 
 /** One values file of a release, with the path its keys sit under in the merged values ([] for the chart's own). */
 export interface ValuesSource {
@@ -38,21 +49,20 @@ export interface ProvenanceContext {
   target: string;
   /** Repository path of a template, from the name the engine parsed it under; undefined when not in the repository. */
   templateFile(source: string): string | undefined;
-  /** Text of a repository file (templates), for reading the actions on a line: the same text each time (lines are cached per reader). */
-  readFile(file: string): string | undefined;
+  /** Where a template came from as the engine read it: `charts/x.tgz!/x/templates/a.yaml` for a packaged chart. */
+  templateOrigin?(source: string): string | undefined;
   /** The release's merged values (plain JS), as the top chart sees them. */
   values: unknown;
   /** Values files in merge order, lowest precedence first. */
   valuesSources: readonly ValuesSource[];
-  /** Location to use when a template is not in the repository (a packaged subchart). */
+  /** Location to use when a template is neither in the repository nor in an archive there. */
   fallback: SourceLocation;
 }
 
 /** Parses one rendered template into objects whose source maps go through provenance. */
 export function objectsFromRenderedTemplate(rendered: RenderedTemplate, ctx: ProvenanceContext): { objects: KubeObject[]; errors: InputError[] } {
-  const where = ctx.templateFile(rendered.source) ?? ctx.fallback.file;
-  const { documents, errors } = parseYaml(rendered.content, where);
   const tracer = new ProvenanceTracer(rendered, ctx);
+  const { documents, errors } = parseYaml(rendered.content, tracer.frames.locationOf({ source: rendered.source, line: 1 }).location.file);
   const volatile = rendered.segments.filter((s) => s.volatile);
   const objects: KubeObject[] = [];
   for (const doc of documents) {
@@ -121,6 +131,10 @@ class HelmSourceMap implements SourceMap {
     const { foundPath } = this.rendered.locate(path);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
+    if (foundPath.length < path.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path[foundPath.length]);
+      if (toggle) return { ...toggle, foundPath };
+    }
     const valueRange = node?.range ? ([node.range[0], node.range[1]] as const) : undefined;
     return { ...this.tracer.trace(foundPath, getAt(this.body, foundPath), keyOffset, valueRange), foundPath };
   }
@@ -128,22 +142,16 @@ class HelmSourceMap implements SourceMap {
 
 const VALUES_CHAIN = /\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
 
-/**
- * Template lines, per file reader: a scan maps each rendered document on its own (with the same reader), and a
- * template that renders thousands of documents is split into lines once, not once per document.
- */
-const templateLines = new WeakMap<ProvenanceContext['readFile'], Map<string, string[]>>();
-
 class ProvenanceTracer {
-  private readonly lineCache: Map<string, string[]>;
+  readonly frames: Frames;
+  private readonly scope: JsonPath;
 
   constructor(
     private readonly rendered: RenderedTemplate,
     private readonly ctx: ProvenanceContext
   ) {
-    let lines = templateLines.get(ctx.readFile);
-    if (!lines) templateLines.set(ctx.readFile, (lines = new Map()));
-    this.lineCache = lines;
+    this.frames = new Frames(ctx, rendered.source);
+    this.scope = rendered.valuesScope ?? [];
   }
 
   /** The segment that wrote the character at `offset`. */
@@ -158,77 +166,133 @@ class ProvenanceTracer {
     return segmentsOverlapping(this.rendered.segments, start, Math.max(end, start + 1));
   }
 
-  private templateLocation(seg: ProvenanceSegment | undefined): SourceLocation {
-    if (!seg) return this.ctx.fallback;
-    const file = this.ctx.templateFile(seg.source);
-    return file ? { file, line: seg.line } : this.ctx.fallback;
+  /** Where a person edits the output of `seg`, with the other lines of its call chain related. */
+  private templatePlace(seg: ProvenanceSegment | undefined): Omit<Located, 'foundPath'> {
+    if (!seg) return { location: this.ctx.fallback, related: [] };
+    return this.frames.place(framesOf(seg));
   }
 
   templateLocationOfLine(content: string, line: number): SourceLocation | undefined {
     let offset = 0;
     for (let l = 1; l < line && offset >= 0; l++) offset = content.indexOf('\n', offset) + 1;
-    return offset >= 0 ? this.templateLocation(this.segmentAt(offset)) : undefined;
+    return offset >= 0 ? this.templatePlace(this.segmentAt(offset)).location : undefined;
   }
 
-  private templateLine(seg: ProvenanceSegment): string {
-    const file = this.ctx.templateFile(seg.source);
-    if (!file) return '';
-    let lines = this.lineCache.get(file);
-    if (!lines) this.lineCache.set(file, (lines = (this.ctx.readFile(file) ?? '').split('\n')));
-    return lines[seg.line - 1] ?? '';
+  /** The `.Values` paths among the fields an action or call reads, in the order written, under this template's values scope. */
+  private chainsOf(reads: readonly string[] | undefined): JsonPath[] {
+    const out: JsonPath[] = [];
+    for (const read of reads ?? []) for (const m of read.matchAll(VALUES_CHAIN)) out.push([...this.scope, ...m[1].slice(1).split('.')]);
+    return out;
+  }
+
+  toggle(parent: { node: YamlNode | undefined; keyOffset: number }, missingKey: string | number): Omit<Located, 'foundPath'> | undefined {
+    const ctx: ToggleContext = {
+      frames: this.frames,
+      renderedSource: this.rendered.source,
+      content: this.rendered.content,
+      segments: this.rendered.segments,
+      valuesChains: (reads) => this.chainsOf(reads),
+      values: this.ctx.values,
+      valuesLocation: (path) => this.valuesLocation(path)
+    };
+    return findToggle(ctx, parent, missingKey);
   }
 
   trace(path: JsonPath, value: unknown, keyOffset: number, valueRange: readonly [number, number] | undefined): Omit<Located, 'foundPath'> {
     const keySegment = this.segmentAt(keyOffset);
-    const template = this.templateLocation(keySegment);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     // A value counts as printed by actions only when no literal template text is part of it: a scalar from
     // `{{ .Values.x }}`, or a whole block from `{{ toYaml .Values.x }}`; a mapping written out in the template
     // belongs to the template line of its key.
     const literal = written.some((s) => s.kind === 'text' && this.rendered.content.slice(s.start, s.end).trim() !== '' && !isQuoteOnly(this.rendered.content.slice(s.start, s.end)));
     const actions = written.filter((s) => s.kind === 'action');
-    if (actions.length === 0 || (literal && !isScalar(value))) return { location: template, related: [] };
+    if (actions.length === 0 || (literal && !isScalar(value))) return this.templatePlace(keySegment);
 
-    const actionTemplate = this.templateLocation(actions[actions.length - 1]);
-    const valuesPath = this.valuesPathFor(path, value, actions);
-    const valuesLocation = valuesPath && this.valuesLocation(valuesPath);
-    if (!valuesLocation) return { location: actionTemplate, related: [] };
-    const related: RelatedLocation[] = [{ ...actionTemplate, label: 'template' }];
-    return { location: valuesLocation, related };
+    const last = actions[actions.length - 1];
+    // An action that printed more than this value (an included block) cannot be matched to a scalar by its chain alone.
+    const exact = valueRange !== undefined && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
+    const valuesPath = this.valuesPathFor(path, value, actions, exact);
+    const placed = this.templatePlace(last);
+    if (!valuesPath) return placed;
+    const valuesLocation = this.valuesLocation(valuesPath);
+    if (valuesLocation) return { location: valuesLocation, related: this.frames.related(framesOf(last)) };
+    // Values of a packaged chart: the archive, with the key named.
+    if (this.frames.isPacked(framesOf(last))) return { location: placed.location, related: [...placed.related, { ...placed.location, label: `values ${formatPath(valuesPath)}` }] };
+    return placed;
+  }
+
+  /**
+   * The `.Values` chains for the output of `seg`: those its action reads, then those the calls it was printed
+   * through read, innermost first (a helper reads its arguments, built from `.Values` at the call).
+   */
+  private chainsFor(seg: ProvenanceSegment): JsonPath[] {
+    const reads = [seg.reads, ...[...(seg.calls ?? [])].reverse().map((c) => c.reads)];
+    const out: JsonPath[] = [];
+    const seen = new Set<string>();
+    for (const r of reads) {
+      // Later chains in an action win: `{{ printf "%s:%s" .Values.image.repository .Values.image.tag }}` is about the tag.
+      for (const chain of this.chainsOf(r).reverse()) {
+        const key = chain.join('\0');
+        if (!seen.has(key)) out.push(chain);
+        seen.add(key);
+      }
+    }
+    return out;
   }
 
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  private valuesPathFor(path: JsonPath, value: unknown, actions: ProvenanceSegment[]): JsonPath | undefined {
+  private valuesPathFor(path: JsonPath, value: unknown, actions: ProvenanceSegment[], exact: boolean): JsonPath | undefined {
     const chains: JsonPath[] = [];
-    for (const seg of actions) {
-      for (const m of this.templateLine(seg).matchAll(VALUES_CHAIN)) chains.push(m[1].slice(1).split('.'));
+    const seen = new Set<string>();
+    for (const seg of [...actions].reverse()) {
+      for (const chain of this.chainsFor(seg)) {
+        const key = chain.join('\0');
+        if (!seen.has(key)) chains.push(chain);
+        seen.add(key);
+      }
     }
-    // Later actions win: `{{ .Values.image.repository }}:{{ .Values.image.tag }}` is about the tag.
-    chains.reverse();
-    const scope = this.rendered.valuesScope ?? [];
-    for (let i = 0; i < chains.length; i++) chains[i] = [...scope, ...chains[i]];
     for (const chain of chains) {
-      const found = this.extend(chain, path, value);
+      const found = this.extend(chain, path, value, exact);
       if (found) return found;
     }
-    // A scalar built from several values (`repo:tag`): the last chain whose value is part of it.
+    // A scalar built from several values (`repo:tag`, a helper's `registry/repository:tag`): the chain, or the
+    // scalar under it, whose value ends last in it (the tag rather than the repository).
     if (typeof value === 'string') {
-      const part = chains.find((chain) => {
-        const v = getAt(this.ctx.values, chain);
-        return (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && String(v) !== '' && value.includes(String(v));
-      });
+      const part = this.lastPart(chains, value);
       if (part) return part;
     }
-    return this.searchByValue(path, value, scope);
+    // A value the action computed from a value it read (`ternary "no" "yes" .Values.auth.enabled`); an empty
+    // value read did not make it (`default .Release.Namespace .Values.namespaceOverride`).
+    if (exact && isScalar(value)) {
+      const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
+      if (own) return own;
+    }
+    return this.searchByValue(path, value, this.scope);
   }
 
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  private extend(chain: JsonPath, path: JsonPath, value: unknown): JsonPath | undefined {
-    for (let k = Math.min(path.length, 8); k >= 0; k--) {
+  private extend(chain: JsonPath, path: JsonPath, value: unknown, exact: boolean): JsonPath | undefined {
+    for (let k = Math.min(path.length, 8); k >= (exact || !isScalar(value) ? 0 : 1); k--) {
       const candidate = [...chain, ...path.slice(path.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return undefined;
+  }
+
+  /** Among the chains and the scalars up to three levels under them, the one whose text ends last in `value`. */
+  private lastPart(chains: JsonPath[], value: string): JsonPath | undefined {
+    let best: { path: JsonPath; end: number } | undefined;
+    const consider = (at: JsonPath, v: unknown, depth: number) => {
+      if (typeof v === 'string' || typeof v === 'number') {
+        const text = String(v);
+        const i = text === '' ? -1 : value.lastIndexOf(text);
+        if (i >= 0 && (!best || i + text.length > best.end)) best = { path: at, end: i + text.length };
+      } else if (depth < 3 && isRecord(v)) {
+        for (const [k, child] of Object.entries(v)) consider([...at, k], child, depth + 1);
+      }
+    };
+    for (const chain of chains) consider(chain, getAt(this.ctx.values, chain), 0);
+    return best?.path;
   }
 
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
@@ -246,14 +310,22 @@ class ProvenanceTracer {
     return best && [...best.path];
   }
 
-  /** The line in the highest-precedence values file that sets `path`. */
+  /**
+   * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
+   * `global.x` of every chart above it (Helm copies globals down).
+   */
   private valuesLocation(path: JsonPath): SourceLocation | undefined {
+    const candidates: JsonPath[] = [path];
+    const g = this.scope.length;
+    if (g > 0 && path[g] === 'global') for (let j = g - 1; j >= 0; j--) candidates.push([...path.slice(0, j), ...path.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
-      if (scope.some((seg, k) => path[k] !== seg)) continue;
-      const rel = path.slice(scope.length);
-      if (source.sourceMap.has(rel)) return source.sourceMap.locate(rel).location;
+      for (const candidate of candidates) {
+        if (scope.some((seg, k) => candidate[k] !== seg)) continue;
+        const rel = candidate.slice(scope.length);
+        if (source.sourceMap.has(rel)) return source.sourceMap.locate(rel).location;
+      }
     }
     return undefined;
   }
@@ -305,6 +377,11 @@ function valueKey(value: unknown): string | undefined {
   // Big integers (values past 2^53) have no JSON form; no rendered object holds one, so any stand-in will do.
   if (typeof value === 'object') return `o${JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? { bigint: String(v) } : v))}`;
   return undefined;
+}
+
+/** A boolean, a number or a non-empty string. */
+function isSetScalar(value: unknown): boolean {
+  return typeof value === 'boolean' || typeof value === 'number' || (typeof value === 'string' && value !== '');
 }
 
 function isScalar(value: unknown): boolean {

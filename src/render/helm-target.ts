@@ -50,17 +50,6 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
   }
   const values = render.values;
   const valuesSources = valuesSourceMaps(repo, render.valuesSources);
-  const texts = new Map<string, string | undefined>();
-  const readFile = (file: string): string | undefined => {
-    if (!texts.has(file)) {
-      try {
-        texts.set(file, repo.readText(file));
-      } catch {
-        texts.set(file, undefined);
-      }
-    }
-    return texts.get(file);
-  };
   const templateFile = (source: string): string | undefined => {
     const origin = render.templateOrigins[source];
     return origin && !origin.includes('!/') ? origin : undefined;
@@ -70,7 +59,7 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
   for (const manifest of render.manifests) {
     const out = objectsFromRenderedTemplate(
       { source: manifest.source, content: manifest.content, segments: manifest.provenance, valuesScope: valuesScopeOf(manifest.source) },
-      { target: target.id, templateFile, readFile, values, valuesSources, fallback: { file: chartFile, line: 1 } }
+      { target: target.id, templateFile, templateOrigin: (source) => render.templateOrigins[source], values, valuesSources, fallback: { file: chartFile, line: 1 } }
     );
     objects.push(...out.objects);
     errors.push(...out.errors);

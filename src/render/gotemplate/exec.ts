@@ -14,6 +14,9 @@ import {
   CallContext, CallPosition, GoComplex, GoFuncSig, GoFuncValue, GoInt, GoIter, GoNil, GoPointer, GoStruct, GoValue, elemType, findMethod,
   isIntKind, keyType, kindOf, kindOfType, mapType, sortedMapEntries, truth, typeOf, zeroValue, isTrue
 } from './values.js';
+import { branchText, mapFragments, readsOf, unmappedSkipped, type Fragment, type MappedPiece, type ProvenanceCall, type SkippedBranch } from './provenance.js';
+
+export type { ProvenanceCall, SkippedBranch } from './provenance.js';
 
 export type MissingKeyMode = 'invalid' | 'zero' | 'error';
 
@@ -54,6 +57,12 @@ export interface ProvenanceSegment {
   kind: 'text' | 'action';
   /** Set on an action whose evaluation called a function marked `volatile` (random values, the clock). */
   volatile?: true;
+  /** The `template`/`include` calls this output was printed inside, outermost first (absent at the top level). */
+  calls?: readonly ProvenanceCall[];
+  /** On an action: the fields and variables its pipeline reads, as written (`.Values.image.tag`, `$.Values.x`). */
+  reads?: readonly string[];
+  /** `if`/`with` branches not taken just before this output (on the first segment with visible text after them). */
+  skipped?: readonly SkippedBranch[];
 }
 
 export const DEFAULT_MAX_DEPTH = 100000;
@@ -74,6 +83,10 @@ class Shared {
   /** Calls of functions marked `volatile` so far, nested executions included. */
   volatileCalls = 0;
   segments: ProvenanceSegment[] | null;
+  /** Outputs of `include` calls during the action being evaluated (provenance only). */
+  fragments: Fragment[] = [];
+  /** Branches not taken since the last segment with visible text (provenance only). */
+  pendingSkipped: SkippedBranch[] = [];
   constructor(
     readonly limits: Required<Pick<ExecLimits, 'maxDepth'>> & ExecLimits,
     provenance: boolean
@@ -87,6 +100,8 @@ interface Variable {
   value: GoValue;
 }
 
+const NO_CALLS: readonly ProvenanceCall[] = [];
+
 class State {
   node: Node | null = null;
   vars: Variable[];
@@ -94,7 +109,9 @@ class State {
     public tmpl: ExecTemplate,
     readonly shared: Shared,
     public depth: number,
-    dot: GoValue
+    dot: GoValue,
+    /** The calls this execution runs inside, outermost first (provenance). */
+    readonly calls: readonly ProvenanceCall[] = NO_CALLS
   ) {
     this.vars = [{ name: '$', value: dot }];
   }
@@ -114,7 +131,7 @@ class State {
 
   // ---------------------------------------------------------------- output
 
-  write(s: string, node: Node, kind: 'text' | 'action', volatile = false): void {
+  write(s: string, node: Node, kind: 'text' | 'action', volatile = false, pieces: readonly MappedPiece[] = []): void {
     if (s.length === 0) return;
     const sh = this.shared;
     const max = sh.limits.maxOutputLength;
@@ -123,6 +140,7 @@ class State {
     }
     if (sh.segments) {
       const source = node.tree.parseName;
+      const calls = this.calls.length > 0 ? { calls: this.calls } : {};
       if (kind === 'text' && s.includes('\n')) {
         // one segment per source line
         let line = lineOf(node.tree, node.pos);
@@ -130,27 +148,40 @@ class State {
         for (;;) {
           const nl = s.indexOf('\n', start);
           const end = nl < 0 ? s.length : nl + 1;
-          if (end > start) {
-            sh.segments.push({ start: sh.length + start, end: sh.length + end, template: this.tmpl.name, source, line, kind });
-          }
+          if (end > start) this.pushSegment(s, { start, end, template: this.tmpl.name, source, line, kind, ...calls });
           if (nl < 0) break;
           start = end;
           line++;
         }
       } else {
-        sh.segments.push({
-          start: sh.length,
-          end: sh.length + s.length,
-          template: this.tmpl.name,
-          source,
-          line: lineOf(node.tree, node.pos),
-          kind,
-          ...(volatile ? { volatile: true as const } : {})
-        });
+        // An action's output, with the pieces that included templates wrote (offsets into `s`) as their own segments.
+        const line = lineOf(node.tree, node.pos);
+        const reads = node.type === 'action' ? readsOf(node) : [];
+        const extra = { ...(volatile ? { volatile: true as const } : {}), ...(reads.length > 0 ? { reads } : {}), ...calls };
+        const own = (start: number, end: number): ProvenanceSegment => ({ start, end, template: this.tmpl.name, source, line, kind, ...extra });
+        let pos = 0;
+        for (const p of pieces) {
+          if (p.start > pos) this.pushSegment(s, own(pos, p.start));
+          this.pushSegment(s, { ...p.segment, ...(volatile ? { volatile: true as const } : {}) });
+          pos = p.end;
+        }
+        if (pos < s.length) this.pushSegment(s, own(pos, s.length));
       }
     }
     sh.chunks.push(s);
     sh.length += s.length;
+  }
+
+  /** Records a segment of `s` (offsets into `s`, moved to the output), with the branches skipped before it. */
+  pushSegment(s: string, seg: ProvenanceSegment): void {
+    const sh = this.shared;
+    if (sh.pendingSkipped.length > 0 && s.slice(seg.start, seg.end).trim() !== '') {
+      seg.skipped = seg.skipped ? [...sh.pendingSkipped, ...seg.skipped] : sh.pendingSkipped;
+      sh.pendingSkipped = [];
+    }
+    seg.start += sh.length;
+    seg.end += sh.length;
+    sh.segments!.push(seg);
   }
 
   tick(): void {
@@ -202,6 +233,7 @@ class State {
     this.tick();
     switch (node.type) {
       case 'action': {
+        if (this.shared.fragments.length > 0) this.shared.fragments = [];
         const volatileBefore = this.shared.volatileCalls;
         const val = this.evalPipeline(dot, node.pipe);
         if (node.pipe.decl.length === 0) this.printValue(node, val, this.shared.volatileCalls !== volatileBefore);
@@ -242,12 +274,36 @@ class State {
       const [t, ok] = isTrue(val === null ? undefined : val);
       if (!ok) this.errorf(`if/with can't use ${sprint([val ?? null])}`);
       if (t) {
+        if (elseList) this.skipped(pipe, elseList, true);
         if (isWith) this.walk(val, list);
         else this.walk(dot, list);
-      } else if (elseList) this.walk(dot, elseList);
+      } else {
+        this.skipped(pipe, list);
+        if (elseList) this.walk(dot, elseList);
+      }
     } finally {
       this.pop(mark);
     }
+  }
+
+  /** Remembers (provenance only) that the branch `list` (the else branch with `isElse`) of the `if`/`with` whose condition is `pipe` was not taken. */
+  skipped(pipe: PipeNode, list: ListNode, isElse = false): void {
+    if (!this.shared.segments || list.nodes.length === 0) return;
+    const reads = readsOf(pipe);
+    this.shared.pendingSkipped.push({
+      source: pipe.tree.parseName,
+      line: lineOf(pipe.tree, pipe.pos),
+      ...(reads.length > 0 ? { reads } : {}),
+      text: branchText(list),
+      ...(isElse ? { else: true as const } : {}),
+      ...(this.calls.length > 0 ? { calls: this.calls } : {})
+    });
+  }
+
+  /** The calls a template called at `node` runs inside. */
+  callsInto(node: Node, name: string): readonly ProvenanceCall[] {
+    const reads = readsOf(node);
+    return [...this.calls, { source: node.tree.parseName, line: lineOf(node.tree, node.pos), template: name, ...(reads.length > 0 ? { reads } : {}) }];
   }
 
   walkRange(dot: GoValue, r: RangeNode): void {
@@ -333,7 +389,7 @@ class State {
     const max = this.shared.limits.maxDepth;
     if (this.depth >= max) this.errorf(`exceeded maximum template depth (${max})`, 'limit');
     dot = this.evalPipeline(dot, t.pipe);
-    const ns = new State(tmpl, this.shared, this.depth + 1, dot);
+    const ns = new State(tmpl, this.shared, this.depth + 1, dot, this.shared.segments ? this.callsInto(t, t.name) : NO_CALLS);
     try {
       ns.walk(dot, tmpl.root);
     } catch (e) {
@@ -515,17 +571,21 @@ class State {
     return new ExecCallContext(this, name, node);
   }
 
-  /** Run another template with a fresh output buffer, sharing depth and limits. */
-  subExecute(t: ExecTemplate, data: GoValue): string {
+  /**
+   * Run another template with a fresh output buffer, sharing depth and limits. With `call` (an `include` at that
+   * node) and provenance on, the output's segments are kept as a fragment of the action being evaluated.
+   */
+  subExecute(t: ExecTemplate, data: GoValue, call?: Node): string {
     const max = this.shared.limits.maxDepth;
     if (this.depth >= max) this.errorf(`exceeded maximum template depth (${max})`, 'limit');
     // The output budget is shared: the sub-execution may only use what the parent has left.
     const budget = this.shared.limits.maxOutputLength;
     const limits = budget === undefined ? this.shared.limits : { ...this.shared.limits, maxOutputLength: Math.max(0, budget - this.shared.length) };
-    const sh = new Shared(limits, false);
+    const provenance = this.shared.segments !== null && call !== undefined;
+    const sh = new Shared(limits, provenance);
     sh.steps = this.shared.steps;
     const dot = data === null ? undefined : data;
-    const st: State = new State(t, sh, this.depth + 1, dot);
+    const st: State = new State(t, sh, this.depth + 1, dot, provenance ? this.callsInto(call, t.name) : NO_CALLS);
     const root = t.root;
     if (!root) st.errorf(`${goQuote(t.name)} is an incomplete or empty template`);
     try {
@@ -539,7 +599,12 @@ class State {
       this.shared.steps = sh.steps;
       this.shared.volatileCalls += sh.volatileCalls;
     }
-    return sh.chunks.join('');
+    const output = sh.chunks.join('');
+    if (provenance) {
+      // Branches skipped at the end of the included text go with the text into the caller's printed output.
+      this.shared.fragments.push({ text: output, segments: sh.segments!, trailingSkipped: sh.pendingSkipped });
+    }
+    return output;
   }
 
   evalCall(dot: GoValue, fn: GoFuncValue, isBuiltin: boolean, node: Node, name: string, argNodes: Node[] | null, final: Arg): GoValue {
@@ -722,7 +787,18 @@ class State {
       this.errorf(`can't print ${n.String()} of type ${typeOf(pv)}`);
     }
     const s = formatValue(pv, (fn, _recv, name) => fn.call(this.callContext(name)));
-    this.write(s, n, 'action', volatile);
+    this.write(s, n, 'action', volatile, this.includedPieces(s));
+  }
+
+  /** Where the outputs of the action's `include` calls reappear in its printed text `s` (provenance only). */
+  includedPieces(s: string): MappedPiece[] {
+    const fragments = this.shared.fragments;
+    if (fragments.length === 0) return [];
+    this.shared.fragments = [];
+    const pieces = mapFragments(s, fragments);
+    const lost = unmappedSkipped(fragments, pieces);
+    if (lost.length > 0) this.shared.pendingSkipped.push(...lost);
+    return pieces;
   }
 }
 
@@ -764,7 +840,7 @@ class ExecCallContext implements CallContext {
     if (!t || !t.root) {
       throw new Error(`template: no template ${goQuote(tname)} associated with template ${goQuote(this.state.tmpl.name)}`);
     }
-    return this.state.subExecute(t, data);
+    return this.state.subExecute(t, data, this.node);
   }
   executeText(tname: string, text: string, data: GoValue): string {
     return this.state.subExecute(this.state.tmpl.cloneWithText(tname, text), data);

@@ -34,7 +34,7 @@ export type { FuncMap, TemplateOptions, ExecuteOptions } from './template.js';
 export { TemplateError, FuncError } from './errors.js';
 export type { TemplateErrorKind } from './errors.js';
 export { DEFAULT_MAX_DEPTH } from './exec.js';
-export type { ExecLimits, ProvenanceSegment, MissingKeyMode } from './exec.js';
+export type { ExecLimits, ProvenanceSegment, ProvenanceCall, SkippedBranch, MissingKeyMode } from './exec.js';
 export {
   GoInt, GoComplex, GoStruct, GoPointer, GoNil, GoIter, GO_TYPE, GO_METHODS, GO_CAP, withGoCap, capOf,
   goInt, goByte, byteSlice, defineFunc, compareStringsBytewise, withGoType, withGoMethods, findMethod, methodsOf,
