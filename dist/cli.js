@@ -20276,8 +20276,8 @@ function assertFloat32(arg) {
 
 // node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect-check.js
 function checkField(field2, value) {
-  const check2 = field2.fieldKind == "list" ? isReflectList(value, field2) : field2.fieldKind == "map" ? isReflectMap(value, field2) : checkSingular(field2, value);
-  if (check2 === true) {
+  const check = field2.fieldKind == "list" ? isReflectList(value, field2) : field2.fieldKind == "map" ? isReflectMap(value, field2) : checkSingular(field2, value);
+  if (check === true) {
     return void 0;
   }
   let reason;
@@ -20289,15 +20289,15 @@ function checkField(field2, value) {
       reason = `expected ${formatReflectMap(field2)}, got ${formatVal(value)}`;
       break;
     default: {
-      reason = reasonSingular(field2, value, check2);
+      reason = reasonSingular(field2, value, check);
     }
   }
   return new FieldError(field2, reason);
 }
 function checkListItem(field2, index2, value) {
-  const check2 = checkSingular(field2, value);
-  if (check2 !== true) {
-    return new FieldError(field2, `list item #${index2 + 1}: ${reasonSingular(field2, value, check2)}`);
+  const check = checkSingular(field2, value);
+  if (check !== true) {
+    return new FieldError(field2, `list item #${index2 + 1}: ${reasonSingular(field2, value, check)}`);
   }
   return void 0;
 }
@@ -20841,8 +20841,8 @@ function wktValueToReflect(json) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect.js
-function reflect(messageDesc2, message, check2 = true) {
-  return new ReflectMessageImpl(messageDesc2, message, check2);
+function reflect(messageDesc2, message, check = true) {
+  return new ReflectMessageImpl(messageDesc2, message, check);
 }
 var messageSortedFields = /* @__PURE__ */ new WeakMap();
 var ReflectMessageImpl = class {
@@ -20855,10 +20855,10 @@ var ReflectMessageImpl = class {
     messageSortedFields.set(this.desc, sortedFields);
     return sortedFields;
   }
-  constructor(messageDesc2, message, check2 = true) {
+  constructor(messageDesc2, message, check = true) {
     this.lists = /* @__PURE__ */ new Map();
     this.maps = /* @__PURE__ */ new Map();
-    this.check = check2;
+    this.check = check;
     this.desc = messageDesc2;
     this.message = this[unsafeLocal] = message !== null && message !== void 0 ? message : create(messageDesc2);
     this.fields = messageDesc2.fields;
@@ -20945,8 +20945,8 @@ function assertOwn(owner, member) {
     throw new FieldError(member, `cannot use ${member.toString()} with message ${owner.$typeName}`, "ForeignFieldError");
   }
 }
-function reflectList(field2, unsafeInput, check2 = true) {
-  return new ReflectListImpl(field2, unsafeInput !== null && unsafeInput !== void 0 ? unsafeInput : [], check2);
+function reflectList(field2, unsafeInput, check = true) {
+  return new ReflectListImpl(field2, unsafeInput !== null && unsafeInput !== void 0 ? unsafeInput : [], check);
 }
 var ReflectListImpl = class {
   field() {
@@ -20955,10 +20955,10 @@ var ReflectListImpl = class {
   get size() {
     return this._arr.length;
   }
-  constructor(field2, unsafeInput, check2) {
+  constructor(field2, unsafeInput, check) {
     this._field = field2;
     this._arr = this[unsafeLocal] = unsafeInput;
-    this.check = check2;
+    this.check = check;
   }
   get(index2) {
     const item = this._arr[index2];
@@ -21006,13 +21006,13 @@ var ReflectListImpl = class {
     }
   }
 };
-function reflectMap(field2, unsafeInput, check2 = true) {
-  return new ReflectMapImpl(field2, unsafeInput, check2);
+function reflectMap(field2, unsafeInput, check = true) {
+  return new ReflectMapImpl(field2, unsafeInput, check);
 }
 var ReflectMapImpl = class {
-  constructor(field2, unsafeInput, check2 = true) {
+  constructor(field2, unsafeInput, check = true) {
     this.obj = this[unsafeLocal] = unsafeInput !== null && unsafeInput !== void 0 ? unsafeInput : {};
-    this.check = check2;
+    this.check = check;
     this._field = field2;
   }
   field() {
@@ -21093,7 +21093,7 @@ function messageToLocal(field2, value) {
   }
   return value.message;
 }
-function messageToReflect(field2, value, check2) {
+function messageToReflect(field2, value, check) {
   if (value !== void 0) {
     if (isWrapperDesc(field2.message) && !field2.oneof && field2.fieldKind == "message") {
       value = {
@@ -21104,7 +21104,7 @@ function messageToReflect(field2, value, check2) {
       value = wktStructToReflect(value);
     }
   }
-  return new ReflectMessageImpl(field2.message, value, check2);
+  return new ReflectMessageImpl(field2.message, value, check);
 }
 function listItemToLocal(field2, value) {
   if (field2.listKind == "message") {
@@ -21112,9 +21112,9 @@ function listItemToLocal(field2, value) {
   }
   return longToLocal(field2, value);
 }
-function listItemToReflect(field2, value, check2) {
+function listItemToReflect(field2, value, check) {
   if (field2.listKind == "message") {
-    return messageToReflect(field2, value, check2);
+    return messageToReflect(field2, value, check);
   }
   return longToReflect(field2, value);
 }
@@ -21124,9 +21124,9 @@ function mapValueToLocal(field2, value) {
   }
   return longToLocal(field2, value);
 }
-function mapValueToReflect(field2, value, check2) {
+function mapValueToReflect(field2, value, check) {
   if (field2.mapKind == "message") {
-    return messageToReflect(field2, value, check2);
+    return messageToReflect(field2, value, check);
   }
   return value;
 }
@@ -21556,14 +21556,14 @@ function createRegistry(...input) {
 function createEmbeddedFileRegistry(fileDescriptorProto, resolve) {
   return buildFileRegistry([fileDescriptorProto, resolve]);
 }
-function buildFileRegistry(args, check2) {
+function buildFileRegistry(args, check) {
   const registry = createBaseRegistry();
   if (!args.length) {
     return registry;
   }
   if ("$typeName" in args[0] && args[0].$typeName == "google.protobuf.FileDescriptorSet") {
     for (const file of args[0].file) {
-      check2 === null || check2 === void 0 ? void 0 : check2(file);
+      check === null || check === void 0 ? void 0 : check(file);
       addFile(file, registry);
     }
     return registry;
@@ -21595,7 +21595,7 @@ function buildFileRegistry(args, check2) {
     const resolve = args[1];
     const seen = /* @__PURE__ */ new Set();
     for (const file of [input, ...recurseDeps(input)].reverse()) {
-      check2 === null || check2 === void 0 ? void 0 : check2(file);
+      check === null || check === void 0 ? void 0 : check(file);
       addFile(file, registry);
     }
   } else {
@@ -24365,9 +24365,9 @@ function compileEnumFieldReader2(field2) {
       if (value === tokenIgnoredUnknownEnum) {
         return;
       }
-      const check2 = checkEnum(value);
-      if (check2 !== true) {
-        throw new FieldError(field2, reasonSingular(field2, value, check2));
+      const check = checkEnum(value);
+      if (check !== true) {
+        throw new FieldError(field2, reasonSingular(field2, value, check));
       }
       message[oneofLocalName] = { case: localName, value };
     };
@@ -24382,9 +24382,9 @@ function compileEnumFieldReader2(field2) {
     if (value === tokenIgnoredUnknownEnum) {
       return;
     }
-    const check2 = checkEnum(value);
-    if (check2 !== true) {
-      throw new FieldError(field2, reasonSingular(field2, value, check2));
+    const check = checkEnum(value);
+    if (check !== true) {
+      throw new FieldError(field2, reasonSingular(field2, value, check));
     }
     message[localName] = value;
   };
@@ -24449,9 +24449,9 @@ function compileListItemReader(field2) {
           throw new FieldError(field2, "list item must not be null");
         }
         const value = parseScalar(json);
-        const check2 = checkValue(value);
-        if (check2 !== true) {
-          throw new FieldError(field2, `list item #${index2 + 1}: ${reasonSingular(field2, value, check2)}`);
+        const check = checkValue(value);
+        if (check !== true) {
+          throw new FieldError(field2, `list item #${index2 + 1}: ${reasonSingular(field2, value, check)}`);
         }
         return toLocal(value);
       };
@@ -24468,9 +24468,9 @@ function compileListItemReader(field2) {
         if (value === tokenIgnoredUnknownEnum) {
           return value;
         }
-        const check2 = checkEnum(value);
-        if (check2 !== true) {
-          throw new FieldError(field2, `list item #${index2 + 1}: ${reasonSingular(field2, value, check2)}`);
+        const check = checkEnum(value);
+        if (check !== true) {
+          throw new FieldError(field2, `list item #${index2 + 1}: ${reasonSingular(field2, value, check)}`);
         }
         return value;
       };
@@ -24555,9 +24555,9 @@ function compileMapFieldReader2(field2) {
         throw new FieldError(field2, `invalid map key: ${reasonSingular({ scalar: mapKey }, key, checkKey)}`);
       }
       if (checkValue !== void 0) {
-        const check2 = checkValue(value);
-        if (check2 !== true) {
-          throw new FieldError(field2, `map entry ${formatVal(key)}: ${reasonSingular(field2, value, check2)}`);
+        const check = checkValue(value);
+        if (check !== true) {
+          throw new FieldError(field2, `map entry ${formatVal(key)}: ${reasonSingular(field2, value, check)}`);
         }
       }
       setOwn(record, key, toLocalValue(value));
@@ -24611,9 +24611,9 @@ function compileScalarConverter(field2) {
   const toLocal = compileScalarToLocal(field2);
   return (json) => {
     const value = parseScalar(json);
-    const check2 = checkValue(value);
-    if (check2 !== true) {
-      throw new FieldError(field2, reasonSingular(field2, value, check2));
+    const check = checkValue(value);
+    if (check !== true) {
+      throw new FieldError(field2, reasonSingular(field2, value, check));
     }
     return toLocal(value);
   };
@@ -38492,7 +38492,7 @@ var ParamReader = class {
     return list;
   }
 };
-function defineTemplate(name, description, parse3, check2) {
+function defineTemplate(name, description, parse3, check) {
   const cache3 = /* @__PURE__ */ new WeakMap();
   const parsed = (params) => {
     const hit = cache3.get(params);
@@ -38506,7 +38506,7 @@ function defineTemplate(name, description, parse3, check2) {
     name,
     description,
     validate: (params) => void parsed(params ?? {}),
-    run: (ctx, params) => check2(ctx, parsed(params ?? {}))
+    run: (ctx, params) => check(ctx, parsed(params ?? {}))
   };
 }
 function parseFieldPath(text) {
@@ -38630,14 +38630,14 @@ function pathOf(text) {
   }
   return p;
 }
-function runCelCheck(check2, ctx) {
+function runCelCheck(check, ctx) {
   let path20 = [];
   try {
-    path20 = pathOf(check2.path);
-    const program = compileCel(check2.cel, "CEL check");
+    path20 = pathOf(check.path);
+    const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path20, message: check2.message }];
+    if (result === false) return [{ path: path20, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
     return [{ path: path20, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
@@ -39327,8 +39327,8 @@ function pssLevelIncludes(level, checkLevel) {
 }
 function evaluatePssCheck(checkId, pod, minor) {
   const definition = pssCheckDefinition(checkId);
-  const check2 = definition ? versionAt(definition, minor) : void 0;
-  return check2 ? check2(pod) : [];
+  const check = definition ? versionAt(definition, minor) : void 0;
+  return check ? check(pod) : [];
 }
 function appliesAt(definition, minor) {
   return versionAt(definition, minor) !== void 0;
@@ -39348,21 +39348,21 @@ function evaluatePssCheckAtLevel(checkId, level, minor, pod) {
 // src/rules/templates/pss.ts
 var KNOWN_CHECKS = new Set(PSS_CHECKS.map((c) => c.id));
 function checkParam(params) {
-  const check2 = params.check;
-  if (typeof check2 !== "string" || !KNOWN_CHECKS.has(check2)) {
-    throw new Error(`template "pss": params.check must be one of ${[...KNOWN_CHECKS].sort().join(", ")} (got ${JSON.stringify(check2)})`);
+  const check = params.check;
+  if (typeof check !== "string" || !KNOWN_CHECKS.has(check)) {
+    throw new Error(`template "pss": params.check must be one of ${[...KNOWN_CHECKS].sort().join(", ")} (got ${JSON.stringify(check)})`);
   }
-  return check2;
+  return check;
 }
 var pssTemplate = {
   name: "pss",
   description: "One Pod Security Standards check (params.check: pod-security-admission's check id) on the workload's pod, at the configured level and policy version; nothing when the check belongs to a higher level than enforced.",
   run(ctx, params) {
-    const check2 = checkParam(params);
+    const check = checkParam(params);
     const pod = podTemplateOf(ctx.object.kind, ctx.object.body);
     if (!pod) return [];
     const { level, minor } = ctx.settings.pss;
-    return evaluatePssCheckAtLevel(check2, level, minor, pod).map((v) => ({ path: [...pod.podPath, ...v.path], message: v.message }));
+    return evaluatePssCheckAtLevel(check, level, minor, pod).map((v) => ({ path: [...pod.podPath, ...v.path], message: v.message }));
   }
 };
 
@@ -39918,11 +39918,11 @@ function checkObject(object, rules2, settings) {
 }
 function withoutSupersededPss(findings, rules2, settings) {
   const checkOf = new Map(rules2.flatMap(({ rule }) => rule.references.pss ? [[rule.id, rule.references.pss.check]] : []));
-  const ruleOfCheck = new Map([...checkOf].map(([ruleId, check2]) => [check2, ruleId]));
+  const ruleOfCheck = new Map([...checkOf].map(([ruleId, check]) => [check, ruleId]));
   const covered = /* @__PURE__ */ new Set();
   for (const f of findings) {
-    const check2 = checkOf.get(f.ruleId);
-    const overriding = check2 && overridingPssCheck(check2, settings.pss.minor);
+    const check = checkOf.get(f.ruleId);
+    const overriding = check && overridingPssCheck(check, settings.pss.minor);
     const overridingRule = overriding && ruleOfCheck.get(overriding);
     if (overridingRule) covered.add(`${overridingRule}\0${formatPath(f.path)}`);
   }
@@ -41943,7 +41943,7 @@ function renderManifests(target, repo) {
 import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync4, rmSync as rmSync4, writeFileSync as writeFileSync2 } from "node:fs";
 import os4 from "node:os";
 import path12 from "node:path";
-function helmTemplateArgs(target, sandbox) {
+function helmTemplateArgs(target, sandbox, env2 = {}) {
   const release = target.helm;
   const at = (rel) => path12.join(sandbox, ...rel.split("/").filter(Boolean));
   return [
@@ -41953,10 +41953,13 @@ function helmTemplateArgs(target, sandbox) {
     "--namespace",
     release.namespace,
     ...release.valuesFiles.flatMap((f) => ["--values", at(f)]),
-    ...release.set.flatMap((s) => ["--set", s])
+    ...release.set.flatMap((s) => ["--set", s]),
+    ...env2.kubeVersion ? ["--kube-version", env2.kubeVersion] : [],
+    ...(env2.apiVersions ?? []).flatMap((a) => ["--api-versions", a]),
+    ...env2.skipSchemaValidation ? ["--skip-schema-validation"] : []
   ];
 }
-async function renderWithHelmBinary(target, repo, options, helm) {
+async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
   const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
   if (!helm) return { objects: [], errors: [new InputError(chartFile, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
   const sandbox = mkdtempSync4(path12.join(os4.tmpdir(), "gitops-gate-helm-"));
@@ -41972,7 +41975,7 @@ async function renderWithHelmBinary(target, repo, options, helm) {
         else throw err;
       }
     }
-    const result = await runBounded(helm, helmTemplateArgs(target, sandbox), { cwd: sandbox, timeoutMs: options.timeoutMs });
+    const result = await runBounded(helm, helmTemplateArgs(target, sandbox, env2), { cwd: sandbox, timeoutMs: options.timeoutMs });
     if (!result.ok) {
       const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path12.sep).join("").trim()}`;
       return { objects: [], errors: [...errors, new InputError(chartFile, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
@@ -42096,7 +42099,7 @@ function goPatternToRegex(pattern) {
   return out;
 }
 function escapeRe(c) {
-  return c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 function escapeClass(c) {
   return c.replace(/[\]\\^-]/g, "\\$&");
@@ -42249,10 +42252,16 @@ var GoStruct = class {
   type;
   fields;
   methods;
-  constructor(type, fields, methods) {
+  /**
+   * The methods have pointer receivers: a struct value reached through a field is addressable, so its methods run
+   * (and `{{ . }}` prints with String()), but a copy passed to a function has none of them.
+   */
+  pointerReceivers;
+  constructor(type, fields, methods, pointerReceivers = false) {
     this.type = type;
     this.fields = fields instanceof Map ? fields : new Map(Object.entries(fields));
     this.methods = methods;
+    this.pointerReceivers = pointerReceivers;
   }
   get isPointer() {
     return this.type.startsWith("*");
@@ -45559,6 +45568,7 @@ var State = class _State {
   }
   validateType(value, typ) {
     if (value === MISSING) value = void 0;
+    if (value instanceof GoStruct && value.pointerReceivers && !value.isPointer) value = new GoStruct(value.type, value.fields);
     if (value === void 0) {
       if (typ === null) return void 0;
       if (canBeNil(typ)) return typ === RV ? void 0 : zeroValue(typ);
@@ -46504,10 +46514,9 @@ var Template = class _Template {
     return void 0;
   }
   cloneWithText(name, text) {
-    const c = this.clone();
-    const t = c.lookup(name) ?? c.new(name);
+    const t = this.clone().new(name);
     t.parse(text);
-    return c.lookup(name) ?? t;
+    return t;
   }
   // ---------------------------------------------------------------- API
   /** Create a new template associated with this one (same set, funcs, options and delimiters). */
@@ -46663,10 +46672,19 @@ var OPTIONS = {
   merge: true,
   uniqueKeys: false,
   strict: false,
-  customTags: (tags) => tags.filter((t) => {
-    const tag = t;
-    return tag.tag !== "tag:yaml.org,2002:timestamp" && tag.format !== "TIME";
-  })
+  customTags: (tags) => [
+    // go-yaml reads ints with strconv.ParseInt(s, 0, 64), which also takes Go's 0o prefix
+    {
+      tag: "tag:yaml.org,2002:int",
+      default: true,
+      test: /^[-+]?0o[0-7][0-7_]*$/,
+      resolve: (str4) => (str4.startsWith("-") ? -1 : 1) * parseInt(str4.replace(/^[-+]?0o/, "").replace(/_/g, ""), 8)
+    },
+    ...tags.filter((t) => {
+      const tag = t;
+      return tag.tag !== "tag:yaml.org,2002:timestamp" && tag.format !== "TIME";
+    })
+  ]
 };
 function parseYamlDocsGo(text, maxAliasCount = 100) {
   let docs;
@@ -46688,33 +46706,80 @@ function parseYamlDocsGo(text, maxAliasCount = 100) {
   }
   return out;
 }
+function formatFloat32(f) {
+  if (!Number.isFinite(f)) return f > 0 ? "+Inf" : f < 0 ? "-Inf" : "NaN";
+  if (f === 0) return Object.is(f, -0) ? "-0" : "0";
+  const target = Math.fround(f);
+  let digits = "";
+  let exp = 0;
+  for (let p = 1; p <= 9; p++) {
+    const e = target.toExponential(p - 1);
+    if (Math.fround(Number(e)) === target) {
+      const [mant, ex] = e.split("e");
+      digits = mant.replace("-", "").replace(".", "");
+      exp = Number(ex);
+      break;
+    }
+  }
+  const sign2 = target < 0 ? "-" : "";
+  if (exp < -4 || exp >= 6) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    return `${sign2}${m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  }
+  if (exp < 0) return `${sign2}0.${"0".repeat(-exp - 1)}${digits}`;
+  if (digits.length <= exp + 1) return `${sign2}${digits}${"0".repeat(exp + 1 - digits.length)}`;
+  return `${sign2}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+}
+function yamlScalarAsString(v) {
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return Number.isSafeInteger(v) ? String(v) : formatFloat32(v);
+  if (typeof v === "bigint") return v.toString();
+  return void 0;
+}
 function parseYamlGo(text) {
   const docs = parseYamlDocsGo(text);
   return docs.length ? docs[0] : null;
 }
-function toGoYamlError(problem, text) {
-  const line = problem.linePos?.[0]?.line ?? 1;
+function goYamlErrorText(problem, text) {
+  const lp = problem.linePos;
+  const pos = Array.isArray(problem.pos) && typeof problem.pos[0] === "number" ? problem.pos[0] : void 0;
+  const line = lp?.[0]?.line ?? (pos === void 0 ? 1 : 1 + (text.slice(0, pos).match(/\n/g)?.length ?? 0));
   const first = problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
   const lines = text.split("\n");
+  const scanner = (n, msg) => ({ text: n > 1 ? `line ${n}: ${msg}` : msg, line: n });
+  const parser = (n, msg) => ({ text: n > 1 ? `line ${n - 1}: ${msg}` : msg, line: n });
   if (/Implicit map keys need to be followed by map values|Implicit keys need to be on a single line/.test(first)) {
     let n = line;
     while (n < lines.length && (lines[n].trim() === "" || lines[n].trim().startsWith("#"))) n++;
-    const at = n < lines.length ? n + 1 : lines.length;
-    return new GoYamlError2(`yaml: line ${at}: could not find expected ':'`, at);
+    const at = n < lines.length ? n + 1 : text.endsWith("\n") ? lines.length : lines.length + 1;
+    return scanner(at, "could not find expected ':'");
   }
   if (/Nested mappings are not allowed|Implicit keys of flow sequence pairs|mapping values/i.test(first)) {
-    return new GoYamlError2(`yaml: line ${line}: mapping values are not allowed in this context`, line);
+    return scanner(line, "mapping values are not allowed in this context");
   }
-  if (/Tabs are not allowed/i.test(first)) {
-    return new GoYamlError2(`yaml: line ${line}: found character that cannot start any token`, line);
+  if (/Tabs are not allowed/i.test(first)) return scanner(line, "found character that cannot start any token");
+  if (/did not find expected|Missing closing|Unexpected end|flow/i.test(first)) return parser(line, "did not find expected node content");
+  if (/indent|same column/i.test(first)) {
+    const here = lines[line - 1] ?? "";
+    const indent = here.length - here.trimStart().length;
+    let seq3 = false;
+    for (let i = line - 2; i >= 0; i--) {
+      const l = lines[i];
+      if (l.trim() === "" || l.trim().startsWith("#")) continue;
+      const li = l.length - l.trimStart().length;
+      if (li < indent) break;
+      if (li === indent) {
+        seq3 = l.trimStart().startsWith("-");
+        break;
+      }
+    }
+    return parser(line, seq3 ? "did not find expected '-' indicator" : "did not find expected key");
   }
-  if (/did not find expected|Missing closing|Unexpected end|flow/i.test(first)) {
-    return new GoYamlError2(`yaml: line ${line}: did not find expected node content`, line);
-  }
-  if (/indent/i.test(first)) {
-    return new GoYamlError2(`yaml: line ${line}: did not find expected key`, line);
-  }
-  return new GoYamlError2(`yaml: line ${line}: ${first}`, line);
+  return { text: `line ${line}: ${first}`, line };
+}
+function toGoYamlError(problem, text) {
+  const e = goYamlErrorText(problem, text);
+  return new GoYamlError2(`yaml: ${e.text}`, e.line);
 }
 function yamlToGo(value) {
   return fromJS(normalizeKeys(value), "float64");
@@ -46834,30 +46899,41 @@ var ManifestError = class extends Error {
   line;
 };
 var WS = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
-function trimLeftOffset(s, from) {
-  let i = from;
-  while (i < s.length && WS.test(s[i])) i++;
-  return i;
+function isRegexpSpace(c) {
+  return c === " " || c === "	" || c === "\n" || c === "\f" || c === "\r";
 }
 function splitManifests(text) {
-  const out = [];
-  const start = trimLeftOffset(text, 0);
-  const re = /(?:^|\n)---[\t\n\f\r ]*/g;
-  const body = text.slice(start);
+  let base2 = 0;
+  let limit = text.length;
+  while (base2 < limit && WS.test(text[base2])) base2++;
+  while (limit > base2 && WS.test(text[limit - 1])) limit--;
   const pieces = [];
-  let pos = 0;
-  let m;
-  while ((m = re.exec(body)) !== null) {
-    const cut = m[0].startsWith("\n") ? m.index + 1 : m.index;
-    pieces.push([pos, cut]);
-    pos = m.index + m[0].length;
-    if (m[0].length === 0) re.lastIndex++;
+  let pos = base2;
+  const skipSpace = (i) => {
+    while (i < limit && isRegexpSpace(text[i])) i++;
+    return i;
+  };
+  if (text.startsWith("---", base2) && base2 + 3 <= limit) {
+    pos = skipSpace(base2 + 3);
+    pieces.push([base2, base2]);
   }
-  pieces.push([pos, body.length]);
+  for (; ; ) {
+    const nl = text.indexOf("\n---", pos);
+    if (nl < 0 || nl + 4 > limit) break;
+    let start = nl;
+    while (start > pos && isRegexpSpace(text[start - 1])) start--;
+    pieces.push([pos, start]);
+    pos = skipSpace(nl + 4);
+  }
+  pieces.push([pos, limit]);
+  const out = [];
   for (const [a, b] of pieces) {
-    if (goTrimSpace(body.slice(a, b)) === "") continue;
-    const s = trimLeftOffset(body, a);
-    out.push({ content: body.slice(s, b), offset: start + s });
+    if (a === b) continue;
+    let s = a;
+    let e = b;
+    while (s < e && WS.test(text[s])) s++;
+    while (e > s && WS.test(text[e - 1])) e--;
+    out.push({ content: text.slice(s, e), offset: s });
   }
   return out;
 }
@@ -46884,8 +46960,8 @@ function parseHead(content) {
   };
   const s = (v, f) => {
     if (v === void 0 || v === null) return "";
-    if (typeof v !== "string") structErr(jsonKind(v), f, "string");
-    return v;
+    if (typeof v === "string") return v;
+    return yamlScalarAsString(v) ?? structErr(jsonKind(v), f, "string");
   };
   head.apiVersion = s(get(doc, "apiVersion"), "SimpleHead.apiVersion");
   head.kind = s(get(doc, "kind"), "SimpleHead.kind");
@@ -46898,8 +46974,7 @@ function parseHead(content) {
       if (!(an instanceof Map)) structErr(jsonKind(an), "SimpleHead.metadata.annotations", "map[string]string");
       head.annotations = {};
       for (const [k, v] of an) {
-        if (v !== null && typeof v !== "string") structErr(jsonKind(v), "SimpleHead.metadata.annotations", "string");
-        head.annotations[String(k)] = v ?? "";
+        head.annotations[String(k)] = s(v, "SimpleHead.metadata.annotations");
       }
     }
   }
@@ -48269,9 +48344,6 @@ function canonicalJson(value) {
 import { appendFileSync, existsSync as existsSync2, mkdirSync as mkdirSync4, writeFileSync as writeFileSync3 } from "node:fs";
 import path19 from "node:path";
 
-// src/render/helm/chart.ts
-import path17 from "node:path";
-
 // src/render/helm/archive.ts
 import { gunzipSync } from "node:zlib";
 var DEFAULT_ARCHIVE_LIMITS = {
@@ -48425,163 +48497,260 @@ function readTar(tar, budget, archive) {
   return entries2;
 }
 
-// src/render/helm/semver.ts
-var VERSION_RE = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
-function parseSemver(s) {
-  const m = VERSION_RE.exec(s);
-  if (!m) return null;
+// src/render/helm/chart.ts
+import path17 from "node:path";
+
+// src/render/sprig/semver.ts
+var SEMVER_RE = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
+var CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
+var OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
+var CONSTRAINT_RE = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
+var RANGE_RE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, "g");
+var FIND_RE = new RegExp(String.raw`(${OPS})\s*(${CV})`, "g");
+var VALID_RE = new RegExp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
+var MAX_U64 = (1n << 64n) - 1n;
+var Version = class {
+  constructor(major, minor, patch, pre, metadata, original) {
+    this.major = major;
+    this.minor = minor;
+    this.patch = patch;
+    this.pre = pre;
+    this.metadata = metadata;
+    this.original = original;
+  }
+  major;
+  minor;
+  patch;
+  pre;
+  metadata;
+  original;
+  toString() {
+    let s = `${this.major}.${this.minor}.${this.patch}`;
+    if (this.pre) s += "-" + this.pre;
+    if (this.metadata) s += "+" + this.metadata;
+    return s;
+  }
+};
+function parseU64(s) {
+  const v = BigInt(s);
+  if (v > MAX_U64) throw new Error(`Error parsing version segment: strconv.ParseUint: parsing ${JSON.stringify(s)}: value out of range`);
+  return v;
+}
+function newVersion(v) {
+  const m = SEMVER_RE.exec(v);
+  if (!m) throw new Error("Invalid Semantic Version");
+  const major = parseU64(m[1]);
+  const minor = m[2] ? parseU64(m[2].slice(1)) : 0n;
+  const patch = m[3] ? parseU64(m[3].slice(1)) : 0n;
   const pre = m[5] ?? "";
-  for (const id of pre ? pre.split(".") : []) if (/^0[0-9]+$/.test(id)) return null;
-  return {
-    major: Number(m[1]),
-    minor: m[2] ? Number(m[2].slice(1)) : 0,
-    patch: m[3] ? Number(m[3].slice(1)) : 0,
-    pre,
-    build: m[8] ?? "",
-    original: s
-  };
+  const meta = m[8] ?? "";
+  if (pre) {
+    for (const p of pre.split(".")) {
+      if (/^[0-9]+$/.test(p) && p.length > 1 && p[0] === "0") throw new Error("Version segment starts with 0");
+      if (!/^[0-9A-Za-z-]+$/.test(p)) throw new Error("Invalid Prerelease string");
+    }
+  }
+  if (meta) {
+    for (const p of meta.split(".")) if (!/^[0-9A-Za-z-]+$/.test(p)) throw new Error("Invalid Metadata string");
+  }
+  return new Version(major, minor, patch, pre, meta, v);
 }
-function semverString(v) {
-  return `${v.major}.${v.minor}.${v.patch}${v.pre ? "-" + v.pre : ""}${v.build ? "+" + v.build : ""}`;
+var cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+function comparePrePart(s, o) {
+  if (s === o) return 0;
+  if (s === "") return o !== "" ? -1 : 1;
+  if (o === "") return s !== "" ? 1 : -1;
+  const sn = /^[0-9]+$/.test(s);
+  const on = /^[0-9]+$/.test(o);
+  if (!sn && !on) return s > o ? 1 : -1;
+  if (!sn) return 1;
+  if (!on) return -1;
+  return BigInt(s) > BigInt(o) ? 1 : -1;
 }
-function comparePre(a, b) {
-  if (a === b) return 0;
-  if (a === "") return 1;
-  if (b === "") return -1;
-  const as = a.split(".");
-  const bs = b.split(".");
-  for (let i = 0; i < Math.max(as.length, bs.length); i++) {
-    const x = as[i];
-    const y = bs[i];
-    if (x === void 0) return -1;
-    if (y === void 0) return 1;
-    const xn = /^[0-9]+$/.test(x);
-    const yn = /^[0-9]+$/.test(y);
-    if (xn && yn) {
-      const d = Number(x) - Number(y);
-      if (d !== 0) return d < 0 ? -1 : 1;
-    } else if (xn) return -1;
-    else if (yn) return 1;
-    else if (x !== y) return x < y ? -1 : 1;
+function comparePrerelease(v, o) {
+  const sp = v.split(".");
+  const op = o.split(".");
+  const l = Math.max(sp.length, op.length);
+  for (let i = 0; i < l; i++) {
+    const d = comparePrePart(sp[i] ?? "", op[i] ?? "");
+    if (d !== 0) return d;
   }
   return 0;
 }
-function compareSemver(a, b) {
-  if (a.major !== b.major) return a.major < b.major ? -1 : 1;
-  if (a.minor !== b.minor) return a.minor < b.minor ? -1 : 1;
-  if (a.patch !== b.patch) return a.patch < b.patch ? -1 : 1;
-  return comparePre(a.pre, b.pre);
+function compareVersions(v, o) {
+  const d = cmp(v.major, o.major) || cmp(v.minor, o.minor) || cmp(v.patch, o.patch);
+  if (d !== 0) return d;
+  if (v.pre === "" && o.pre === "") return 0;
+  if (v.pre === "") return 1;
+  if (o.pre === "") return -1;
+  return comparePrerelease(v.pre, o.pre);
 }
-var CONSTRAINT_OPS = [">=", "=>", "<=", "=<", "!=", ">", "<", "=", "~>", "~", "^"];
-var PART = "(?:[0-9]+|[xX*])";
-var CVERSION = `v?${PART}(?:\\.${PART})?(?:\\.${PART})?(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?`;
-var ONE = new RegExp(`^\\s*(${CONSTRAINT_OPS.map((o) => o.replace(/[*^]/g, "\\$&")).join("|")})?\\s*(${CVERSION})\\s*$`);
-var HYPHEN = new RegExp(`^\\s*(${CVERSION})\\s+-\\s+(${CVERSION})\\s*$`);
-function parseOne(op, ver) {
-  const m = /^v?([0-9]+|[xX*])(?:\.([0-9]+|[xX*]))?(?:\.([0-9]+|[xX*]))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-.]+))?$/.exec(ver);
-  if (!m) return null;
-  const wild = (s) => s === void 0 || s === "x" || s === "X" || s === "*";
-  let dirty = 0;
-  if (wild(m[1])) dirty = 3;
-  else if (wild(m[2])) dirty = 2;
-  else if (wild(m[3])) dirty = 1;
-  const num6 = (s) => wild(s) ? 0 : Number(s);
-  return {
-    op,
-    v: { major: num6(m[1]), minor: num6(m[2]), patch: num6(m[3]), pre: m[4] ?? "", build: m[5] ?? "", original: ver },
-    dirty,
-    originalHasPre: !!m[4]
-  };
-}
-function parseAnd(s) {
-  const out = [];
-  const h = HYPHEN.exec(s);
-  if (h) {
-    const a = parseOne(">=", h[1]);
-    const b = parseOne("<=", h[2]);
-    if (!a || !b) return null;
-    return [a, b];
+var isX = (s) => s === "x" || s === "X" || s === "*";
+function parseConstraint(c) {
+  if (c.length === 0) return { con: newVersion("0.0.0"), op: "", minorDirty: false, patchDirty: false, dirty: true };
+  const m = CONSTRAINT_RE.exec(c);
+  if (!m) throw new Error(`improper constraint: ${c}`);
+  let ver = m[2];
+  let minorDirty = false;
+  let patchDirty = false;
+  let dirty = false;
+  const pre = m[6] ?? "";
+  if (isX(m[3]) || m[3] === "") {
+    ver = `0.0.0${pre}`;
+    dirty = true;
+  } else if (isX((m[4] ?? "").replace(/^\./, "")) || !m[4]) {
+    minorDirty = true;
+    dirty = true;
+    ver = `${m[3]}.0.0${pre}`;
+  } else if (isX((m[5] ?? "").replace(/^\./, "")) || !m[5]) {
+    dirty = true;
+    patchDirty = true;
+    ver = `${m[3]}${m[4]}.0${pre}`;
   }
-  const parts = s.split(",").flatMap((p) => p.trim().split(/\s+(?=[<>=!~^v0-9xX*])/));
-  for (const raw of parts) {
-    const p = raw.trim();
-    if (p === "") return null;
-    const m = ONE.exec(p);
-    if (!m) return null;
-    const c = parseOne(m[1] ?? "", m[2]);
-    if (!c) return null;
-    out.push(c);
+  let con;
+  try {
+    con = newVersion(ver);
+  } catch {
+    throw new Error("constraint Parser Error");
   }
-  return out;
+  return { con, op: m[1], minorDirty, patchDirty, dirty };
 }
-function parseConstraint(s) {
-  if (s.trim() === "") return null;
-  const ors = s.split("||").map((x) => parseAnd(x));
-  if (ors.some((x) => x === null)) return null;
-  return ors;
+function rewriteRange(i) {
+  let o = i;
+  for (const m of i.matchAll(RANGE_RE)) o = o.replace(m[0], `>= ${m[1]}, <= ${m[11]} `);
+  return o;
 }
-function check(c, v) {
-  if (v.pre !== "" && !c.originalHasPre) return false;
-  const cv = c.v;
-  const cmp2 = compareSemver(v, cv);
+function newConstraint(c) {
+  c = rewriteRange(c);
+  return c.split("||").map((v) => {
+    if (!VALID_RE.test(v)) throw new Error(`improper constraint: ${v}`);
+    const cs = [...v.matchAll(FIND_RE)].map((m) => m[0]);
+    if (cs.length === 0) cs.push(v);
+    return cs.map(parseConstraint);
+  });
+}
+function tilde(v, c) {
+  if (compareVersions(v, c.con) < 0) return false;
+  if (c.con.major === 0n && c.con.minor === 0n && c.con.patch === 0n && !c.minorDirty && !c.patchDirty) return true;
+  if (v.major !== c.con.major) return false;
+  if (v.minor !== c.con.minor && !c.minorDirty) return false;
+  return true;
+}
+function checkOne(v, c) {
+  const preBlocked = v.pre !== "" && c.con.pre === "";
   switch (c.op) {
     case "":
     case "=":
-      if (c.dirty === 0) return cmp2 === 0;
-      if (c.dirty === 3) return true;
-      if (v.major !== cv.major) return false;
-      if (c.dirty === 2) return true;
-      return v.minor === cv.minor;
+      if (preBlocked) return false;
+      if (c.dirty) return tilde(v, c);
+      return compareVersions(v, c.con) === 0;
     case "!=":
-      if (c.dirty === 0) return cmp2 !== 0;
-      if (c.dirty === 3) return false;
-      if (v.major !== cv.major) return true;
-      if (c.dirty === 2) return false;
-      return v.minor !== cv.minor;
+      if (c.dirty) {
+        if (preBlocked) return false;
+        if (c.con.major !== v.major) return true;
+        if (c.con.minor !== v.minor && !c.minorDirty) return true;
+        if (c.minorDirty) return false;
+        if (c.con.patch !== v.patch && !c.patchDirty) return true;
+        if (c.patchDirty) {
+          if (v.pre !== "" || c.con.pre !== "") return comparePrerelease(v.pre, c.con.pre) !== 0;
+          return false;
+        }
+      }
+      return compareVersions(v, c.con) !== 0;
     case ">":
-      if (c.dirty === 0) return cmp2 > 0;
-      if (c.dirty === 3) return false;
-      if (c.dirty === 2) return v.major > cv.major;
-      return v.major > cv.major || v.major === cv.major && v.minor > cv.minor;
+      if (preBlocked) return false;
+      if (!c.dirty) return compareVersions(v, c.con) === 1;
+      if (v.major > c.con.major) return true;
+      if (v.major < c.con.major) return false;
+      if (c.minorDirty) return false;
+      if (c.patchDirty) return v.minor > c.con.minor;
+      return compareVersions(v, c.con) === 1;
     case "<":
-      return cmp2 < 0;
+      if (preBlocked) return false;
+      return compareVersions(v, c.con) < 0;
     case ">=":
     case "=>":
-      return cmp2 >= 0;
+      if (preBlocked) return false;
+      return compareVersions(v, c.con) >= 0;
     case "<=":
     case "=<":
-      if (c.dirty === 0) return cmp2 <= 0;
-      if (c.dirty === 3) return true;
-      if (c.dirty === 2) return v.major <= cv.major;
-      return v.major < cv.major || v.major === cv.major && v.minor <= cv.minor;
+      if (preBlocked) return false;
+      if (!c.dirty) return compareVersions(v, c.con) <= 0;
+      if (v.major > c.con.major) return false;
+      if (v.major === c.con.major && v.minor > c.con.minor && !c.minorDirty) return false;
+      return true;
     case "~":
-    case "~>": {
-      if (cmp2 < 0) return false;
-      if (c.dirty === 3) return true;
-      if (v.major !== cv.major) return false;
-      if (c.dirty === 2) return true;
-      return v.minor === cv.minor;
-    }
-    case "^": {
-      if (cmp2 < 0) return false;
-      if (c.dirty === 3) return true;
-      if (cv.major > 0) return v.major === cv.major;
-      if (v.major !== 0) return false;
-      if (c.dirty === 2) return true;
-      if (cv.minor > 0) return v.minor === cv.minor;
-      if (v.minor !== 0) return false;
-      if (c.dirty === 1) return true;
-      return v.patch === cv.patch;
-    }
+    case "~>":
+      if (preBlocked) return false;
+      return tilde(v, c);
+    case "^":
+      if (preBlocked) return false;
+      if (compareVersions(v, c.con) < 0) return false;
+      if (c.con.major > 0n || c.minorDirty) return v.major === c.con.major;
+      if (c.con.major === 0n && v.major > 0n) return false;
+      if (c.con.minor > 0n || c.patchDirty) return v.minor === c.con.minor;
+      if (c.con.minor === 0n && v.minor > 0n) return false;
+      return c.con.patch === v.patch;
   }
   return false;
 }
+function checkConstraint(cs, v) {
+  return cs.some((and) => and.every((c) => checkOne(v, c)));
+}
+var u64 = (n) => new GoInt("uint64", n);
+function versionValue(v) {
+  const S = "*semver.Version";
+  const other = (o) => {
+    const ov = o.semver;
+    if (!ov) throw new Error("runtime error: invalid memory address or nil pointer dereference");
+    return ov;
+  };
+  const str4 = (f) => defineFunc({ params: [], result: "string" }, f);
+  const cmpFn = (f) => defineFunc({ params: [S], result: "bool" }, (o) => f(compareVersions(v, other(o))));
+  const inc = (f) => defineFunc({ params: [], result: "semver.Version" }, () => versionValue(f()));
+  const s = new GoStruct(S, /* @__PURE__ */ new Map(), {
+    Major: defineFunc({ params: [], result: "uint64" }, () => u64(v.major)),
+    Minor: defineFunc({ params: [], result: "uint64" }, () => u64(v.minor)),
+    Patch: defineFunc({ params: [], result: "uint64" }, () => u64(v.patch)),
+    Prerelease: str4(() => v.pre),
+    Metadata: str4(() => v.metadata),
+    Original: str4(() => v.original),
+    String: str4(() => v.toString()),
+    Compare: defineFunc({ params: [S], result: "int" }, (o) => new GoInt("int", compareVersions(v, other(o)))),
+    LessThan: cmpFn((d) => d < 0),
+    LessThanEqual: cmpFn((d) => d <= 0),
+    GreaterThan: cmpFn((d) => d > 0),
+    GreaterThanEqual: cmpFn((d) => d >= 0),
+    Equal: cmpFn((d) => d === 0),
+    IncPatch: inc(() => v.pre !== "" ? new Version(v.major, v.minor, v.patch, "", "", "") : new Version(v.major, v.minor, v.patch + 1n, "", "", "")),
+    IncMinor: inc(() => new Version(v.major, v.minor + 1n, 0n, "", "", "")),
+    IncMajor: inc(() => new Version(v.major + 1n, 0n, 0n, "", "", ""))
+  });
+  s.semver = v;
+  return s;
+}
+function semverFuncs() {
+  return {
+    semver: defineFunc({ params: ["string"], result: "*semver.Version" }, (s) => versionValue(newVersion(s))),
+    semverCompare: defineFunc({ params: ["string", "string"], result: "bool" }, (c, v) => checkConstraint(newConstraint(c), newVersion(v)))
+  };
+}
+
+// src/render/helm/semver.ts
+function parseSemver(s) {
+  try {
+    const v = newVersion(s);
+    return { major: Number(v.major), minor: Number(v.minor), patch: Number(v.patch), pre: v.pre, build: v.metadata, original: s };
+  } catch {
+    return null;
+  }
+}
 function isCompatibleRange(constraint, version) {
-  const v = parseSemver(version);
-  if (!v) return false;
-  const c = parseConstraint(constraint);
-  if (!c) return false;
-  return c.some((and) => and.every((x) => check(x, v)));
+  try {
+    return checkConstraint(newConstraint(constraint), newVersion(version));
+  } catch {
+    return false;
+  }
 }
 
 // src/render/helm/chart.ts
@@ -48788,6 +48957,30 @@ function loadFiles(files, origin, options = {}) {
   }
   return chart;
 }
+function addFileDependencies(repo, chartDir, chart, options = {}) {
+  const dir2 = repo.normalize(chartDir);
+  if (!repo.isDirectory(dir2)) return;
+  options = withBudget(options);
+  const chartFile = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
+  const missing = [];
+  for (const d of chart.metadata.dependencies ?? []) {
+    if (!d.repository.startsWith("file://")) continue;
+    if (chart.dependencies.some((c) => chartName(c) === d.name)) continue;
+    const rel = d.repository.slice("file://".length);
+    const depDir = repo.resolveFrom(dir2, rel, chartFile);
+    if (!repo.isDirectory(depDir)) throw new ChartError(`dependency ${JSON.stringify(d.name)}: directory ${rel} not found`, chartFile);
+    const sub = loadDir(repo, depDir, options);
+    if (d.version !== "" && !isCompatibleRange(d.version, sub.metadata.version)) {
+      missing.push(`${JSON.stringify(d.name)} (repository ${JSON.stringify(d.repository)}, version ${JSON.stringify(d.version)})`);
+      continue;
+    }
+    sub.parent = chart;
+    chart.dependencies.push(sub);
+  }
+  if (missing.length > 0) {
+    throw new ChartError(`can't get a valid version for ${missing.length} subchart(s): ${missing.join(", ")}. Make sure a matching chart version exists in the repo, or change the version constraint in Chart.yaml`, chartFile);
+  }
+}
 function emptyMetadata() {
   return {
     name: "",
@@ -48822,13 +49015,13 @@ function str2(m, name, file, ctx) {
   const v = field(m, name);
   if (v === void 0 || v === null) return "";
   if (typeof v === "string") return v;
-  return unmarshalErr(file, jsonKind(v), `${ctx}.${name}`, "string");
+  return yamlScalarAsString(v) ?? unmarshalErr(file, jsonKind(v), `${ctx}.${name}`, "string");
 }
 function strList(m, name, file, ctx) {
   const v = field(m, name);
   if (v === void 0 || v === null) return null;
   if (!Array.isArray(v)) return unmarshalErr(file, jsonKind(v), `${ctx}.${name}`, "[]string");
-  return v.map((x) => typeof x === "string" ? x : x === null ? "" : unmarshalErr(file, jsonKind(x), `${ctx}.${name}`, "string"));
+  return v.map((x) => typeof x === "string" ? x : x === null ? "" : yamlScalarAsString(x) ?? unmarshalErr(file, jsonKind(x), `${ctx}.${name}`, "string"));
 }
 function parseMetadata(f, file, into) {
   let doc;
@@ -48850,20 +49043,14 @@ function parseMetadata(f, file, into) {
     if (has("name")) md.name = str2(m, "name", file, ctx);
     if (has("home")) md.home = str2(m, "home", file, ctx);
     if (has("sources")) md.sources = strList(m, "sources", file, ctx);
-    if (has("version")) {
-      const v = field(m, "version");
-      md.version = typeof v === "number" ? unmarshalErr(file, "number", `${ctx}.version`, "string") : str2(m, "version", file, ctx);
-    }
+    if (has("version")) md.version = str2(m, "version", file, ctx);
     if (has("description")) md.description = str2(m, "description", file, ctx);
     if (has("keywords")) md.keywords = strList(m, "keywords", file, ctx);
     if (has("icon")) md.icon = str2(m, "icon", file, ctx);
     if (has("apiVersion")) md.apiVersion = str2(m, "apiVersion", file, ctx);
     if (has("condition")) md.condition = str2(m, "condition", file, ctx);
     if (has("tags")) md.tags = str2(m, "tags", file, ctx);
-    if (has("appVersion")) {
-      const v = field(m, "appVersion");
-      md.appVersion = typeof v === "number" || typeof v === "boolean" ? String(v) : str2(m, "appVersion", file, ctx);
-    }
+    if (has("appVersion")) md.appVersion = str2(m, "appVersion", file, ctx);
     if (has("deprecated")) {
       const v = field(m, "deprecated");
       if (v !== null && typeof v !== "boolean") unmarshalErr(file, jsonKind(v), `${ctx}.deprecated`, "bool");
@@ -48878,8 +49065,7 @@ function parseMetadata(f, file, into) {
       else {
         const a = {};
         for (const [k, x] of v) {
-          if (x !== null && typeof x !== "string") unmarshalErr(file, jsonKind(x), `${ctx}.annotations`, "string");
-          a[String(k)] = x ?? "";
+          a[String(k)] = x === null ? "" : typeof x === "string" ? x : yamlScalarAsString(x) ?? unmarshalErr(file, jsonKind(x), `${ctx}.annotations`, "string");
         }
         md.annotations = a;
       }
@@ -48914,8 +49100,7 @@ function parseDependency(x, file) {
   if (!(x instanceof Map)) return unmarshalErr(file, jsonKind(x), "Metadata.dependencies", "chart.Dependency");
   const m = x;
   d.name = str2(m, "name", file, "Dependency");
-  const ver = field(m, "version");
-  d.version = typeof ver === "number" ? unmarshalErr(file, "number", "Dependency.version", "string") : str2(m, "version", file, "Dependency");
+  d.version = str2(m, "version", file, "Dependency");
   d.repository = str2(m, "repository", file, "Dependency");
   d.condition = str2(m, "condition", file, "Dependency");
   d.tags = strList(m, "tags", file, "Dependency") ?? [];
@@ -49193,12 +49378,6 @@ function coalesceGlobals(warn, dest, src, prefix) {
   }
   dest.set(GLOBAL_KEY, dg);
 }
-function cleanNilValues(m) {
-  for (const [k, v] of [...m]) {
-    if (v === null || v === void 0) m.delete(k);
-    else if (isTable(v)) cleanNilValues(v);
-  }
-}
 function childChartMergeTrue(ch, key, merge) {
   return ch.dependencies.some((d) => chartName(d) === key) ? true : merge;
 }
@@ -49215,15 +49394,10 @@ function coalesceChartValues(warn, c, v, prefix, merge) {
           if (val !== null && val !== void 0) warn(`warning: skipped value for ${subPrefix}.${key}: Not a table.`);
         } else {
           const m = childChartMergeTrue(c, key, merge);
-          if (!m && prefix !== "") cleanNilValues(val);
           coalesceTablesFullKey(warn, value, val, concatPrefix(subPrefix, key), m);
         }
       }
     } else {
-      if (!merge && prefix !== "") {
-        if (val === null || val === void 0) continue;
-        if (isTable(val)) cleanNilValues(val);
-      }
       v.set(key, val);
     }
   }
@@ -49413,7 +49587,7 @@ function processDependencyImportValues(c, merge, warn) {
 }
 function processDependencies(c, vals, warn = noWarn) {
   processDependencyEnabled(c, vals, "", warn);
-  processDependencyImportValues(c, false, warn);
+  processDependencyImportValues(c, true, warn);
 }
 function checkDependencies(c) {
   const missing = [];
@@ -49496,6 +49670,44 @@ function describeError(e) {
       return e.message ?? e.keyword;
   }
 }
+var SCHEMA_BASE = "file:///values.schema.json";
+function resolveUri(ref, base2) {
+  try {
+    const u = new URL(ref, base2);
+    u.hash = "";
+    return u.href;
+  } catch {
+    return void 0;
+  }
+}
+function dropExternalRefs(schema, file) {
+  const ids = /* @__PURE__ */ new Set([SCHEMA_BASE]);
+  const refs = [];
+  const walk = (node, base2) => {
+    if (Array.isArray(node)) {
+      for (const x of node) walk(x, base2);
+      return;
+    }
+    if (!node || typeof node !== "object") return;
+    const o = node;
+    let here = base2;
+    if (typeof o.$id === "string") {
+      here = resolveUri(o.$id, base2) ?? base2;
+      ids.add(here);
+    }
+    if (typeof o.$ref === "string") refs.push({ holder: o, ref: o.$ref, base: here });
+    for (const [k, v] of Object.entries(o)) if (k !== "enum" && k !== "const" && k !== "default" && k !== "examples") walk(v, here);
+  };
+  walk(schema, SCHEMA_BASE);
+  const notes = [];
+  for (const { holder, ref, base: base2 } of refs) {
+    const target = resolveUri(ref, base2);
+    if (target !== void 0 && ids.has(target)) continue;
+    delete holder.$ref;
+    notes.push(`${file}: $ref ${JSON.stringify(ref)} points outside the chart, which Helm would fetch and a render does not (no network): the values it describes were not checked against it`);
+  }
+  return notes;
+}
 var compiledSchemas = /* @__PURE__ */ new Map();
 var MAX_COMPILED_SCHEMAS = 64;
 function compileValuesSchema(text, file) {
@@ -49508,10 +49720,11 @@ function compileValuesSchema(text, file) {
     schema = JSON.parse(text);
   } catch (err) {
     return { error: `failed to parse ${file}: ${err.message}
-` };
+`, notes: [] };
   }
+  const notes = dropExternalRefs(schema, file);
   const draft = draftOf(schema);
-  const opts = { strict: false, allErrors: true, validateFormats: true, unicodeRegExp: false, validateSchema: false };
+  const opts = { strict: false, allErrors: true, verbose: true, validateFormats: true, unicodeRegExp: false, validateSchema: false };
   let ajv;
   if (draft === 2019) ajv = new import__.Ajv2019(opts);
   else if (draft === 2020) ajv = new import__2.Ajv2020(opts);
@@ -49524,33 +49737,41 @@ function compileValuesSchema(text, file) {
   }
   addFormats2(ajv);
   try {
-    compiled = { validate: ajv.compile(schema) };
+    compiled = { validate: ajv.compile(schema), notes };
   } catch (err) {
     compiled = { error: `failed to compile schema ${file}: ${err.message}
-` };
+`, notes };
   }
   if (compiledSchemas.size >= MAX_COMPILED_SCHEMAS) compiledSchemas.delete(compiledSchemas.keys().next().value);
   compiledSchemas.set(key, compiled);
   return compiled;
 }
-function validateAgainstSingleSchema(values, schemaText, file) {
+function validateAgainstSingleSchema(values, schemaText, file, note = noWarn) {
   const compiled = compileValuesSchema(typeof schemaText === "string" ? schemaText : schemaText.toString("utf8"), file);
+  for (const n of compiled.notes) note(n);
   if ("error" in compiled) return compiled.error;
   const { validate: validate2 } = compiled;
   if (validate2(toJS(values))) return null;
   const lines = (validate2.errors ?? []).map((e) => `- at '${e.instancePath}': ${describeError(e)}`);
   return [...new Set(lines)].join("\n") + "\n";
 }
-function validateAgainstSchema(c, values) {
+function validateAgainstSchema(c, values, note = noWarn) {
   let sb = "";
   if (c.schema) {
-    const err = validateAgainstSingleSchema(values, c.schema.data, c.schema.origin);
+    const err = validateAgainstSingleSchema(values, c.schema.data, c.schema.origin, note);
     if (err) sb += `${chartName(c)}:
 ${err}`;
   }
   for (const sub of c.dependencies) {
     const sv = values.get(chartName(sub));
-    const err = validateAgainstSchema(sub, isTable(sv) ? sv : /* @__PURE__ */ new Map());
+    if (sv === void 0 || sv === null) continue;
+    if (!isTable(sv)) {
+      sb += `${chartName(sub)}:
+invalid type for values: expected object (map), got ${typeOf(sv)}
+`;
+      continue;
+    }
+    const err = validateAgainstSchema(sub, sv, note);
     if (err) sb += err;
   }
   return sb === "" ? null : sb;
@@ -49977,11 +50198,11 @@ var DEFAULT_API_VERSIONS = [
   "batch/v1",
   "batch/v1beta1",
   "certificates.k8s.io/v1",
-  "certificates.k8s.io/v1alpha1",
   "certificates.k8s.io/v1beta1",
-  "coordination.k8s.io/v1",
+  "certificates.k8s.io/v1alpha1",
   "coordination.k8s.io/v1alpha2",
   "coordination.k8s.io/v1beta1",
+  "coordination.k8s.io/v1",
   "discovery.k8s.io/v1",
   "discovery.k8s.io/v1beta1",
   "events.k8s.io/v1",
@@ -49992,7 +50213,6 @@ var DEFAULT_API_VERSIONS = [
   "flowcontrol.apiserver.k8s.io/v1beta2",
   "flowcontrol.apiserver.k8s.io/v1beta3",
   "networking.k8s.io/v1",
-  "networking.k8s.io/v1alpha1",
   "networking.k8s.io/v1beta1",
   "node.k8s.io/v1",
   "node.k8s.io/v1alpha1",
@@ -50000,46 +50220,61 @@ var DEFAULT_API_VERSIONS = [
   "policy/v1",
   "policy/v1beta1",
   "rbac.authorization.k8s.io/v1",
-  "rbac.authorization.k8s.io/v1alpha1",
   "rbac.authorization.k8s.io/v1beta1",
+  "rbac.authorization.k8s.io/v1alpha1",
   "resource.k8s.io/v1",
-  "resource.k8s.io/v1alpha3",
-  "resource.k8s.io/v1beta1",
   "resource.k8s.io/v1beta2",
-  "scheduling.k8s.io/v1",
+  "resource.k8s.io/v1beta1",
+  "resource.k8s.io/v1alpha3",
   "scheduling.k8s.io/v1alpha1",
   "scheduling.k8s.io/v1beta1",
+  "scheduling.k8s.io/v1",
+  "storage.k8s.io/v1beta1",
   "storage.k8s.io/v1",
   "storage.k8s.io/v1alpha1",
-  "storage.k8s.io/v1beta1",
-  "storagemigration.k8s.io/v1alpha1",
-  "apiextensions.k8s.io/v1",
-  "apiextensions.k8s.io/v1beta1"
+  "storagemigration.k8s.io/v1beta1",
+  "apiextensions.k8s.io/v1beta1",
+  "apiextensions.k8s.io/v1"
 ];
-var DEFAULT_KUBE_VERSION = "v1.20.0";
+var DEFAULT_KUBE_VERSION = "v1.35.0";
+var HELM_BUILD_INFO = {
+  Version: "v4.1.4",
+  GitCommit: "05fa37973dc9e42b76e1d2883494c87174b6074f",
+  GitTreeState: "clean",
+  GoVersion: "go1.25.9",
+  KubeClientVersion: "v1.35"
+};
 function parseKubeVersion(s) {
-  const v = parseSemver(s.startsWith("v") ? s : "v" + s);
-  if (!v) throw new Error(`invalid kube version '${s}': Invalid Semantic Version`);
-  return { version: "v" + semverString(v), major: String(v.major), minor: String(v.minor) };
+  const m = /^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)$/s.exec(s);
+  if (!m) throw new Error(`invalid kube version '${s}': could not parse ${quoteString(s)} as version`);
+  const parts = m[1].split(".");
+  if (parts.length < 2) throw new Error(`invalid kube version '${s}': illegal version string ${quoteString(s)}`);
+  if (parts[0].startsWith("0") && parts[0] !== "0") throw new Error(`invalid kube version '${s}': illegal zero-prefixed version component ${quoteString(parts[0])} in ${quoteString(s)}`);
+  const nums = parts.map((p) => BigInt(p));
+  return {
+    version: s.startsWith("v") ? s : "v" + s,
+    normalized: "v" + nums.join("."),
+    major: String(nums[0]),
+    minor: String(nums[1])
+  };
 }
 function makeCapabilities(o = {}) {
   return {
-    kubeVersion: parseKubeVersion(o.kubeVersion ?? DEFAULT_KUBE_VERSION),
-    apiVersions: [...DEFAULT_API_VERSIONS, ...o.apiVersions ?? []],
-    helmVersion: o.helmVersion ?? "v3.21.4"
+    kubeVersion: parseKubeVersion(o.kubeVersion || DEFAULT_KUBE_VERSION),
+    apiVersions: [...DEFAULT_API_VERSIONS, ...o.apiVersions ?? []]
   };
 }
 function capabilitiesValue(c) {
   const kv = c.kubeVersion;
-  const kube = new GoStruct("common.KubeVersion", { Version: kv.version, Major: kv.major, Minor: kv.minor }, {
-    String: defineFunc({ params: [], result: "string" }, () => kv.version),
+  const kube = new GoStruct("common.KubeVersion", { Version: kv.version, normalizedVersion: kv.normalized, Major: kv.major, Minor: kv.minor }, {
+    String: defineFunc({ params: [], result: "string" }, () => kv.normalized),
     GitVersion: defineFunc({ params: [], result: "string" }, () => kv.version)
-  });
+  }, true);
   const set2 = new Set(c.apiVersions);
   const apis = withGoMethods(withGoType([...c.apiVersions], "[]string"), {
     Has: defineFunc({ params: ["string"], result: "bool" }, (v) => set2.has(v))
   });
-  const helm = new GoStruct("version.BuildInfo", { Version: c.helmVersion, GitCommit: "", GitTreeState: "", GoVersion: "go1.25.0" });
+  const helm = new GoStruct("version.BuildInfo", { ...HELM_BUILD_INFO });
   return new GoStruct("*common.Capabilities", { KubeVersion: kube, APIVersions: apis, HelmVersion: helm });
 }
 var bytesValue = byteSlice;
@@ -53311,242 +53546,6 @@ function regexFuncs() {
   };
 }
 
-// src/render/sprig/semver.ts
-var SEMVER_RE = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
-var CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
-var OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
-var CONSTRAINT_RE = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
-var RANGE_RE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, "g");
-var FIND_RE = new RegExp(String.raw`(${OPS})\s*(${CV})`, "g");
-var VALID_RE = new RegExp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
-var MAX_U64 = (1n << 64n) - 1n;
-var Version = class {
-  constructor(major, minor, patch, pre, metadata, original) {
-    this.major = major;
-    this.minor = minor;
-    this.patch = patch;
-    this.pre = pre;
-    this.metadata = metadata;
-    this.original = original;
-  }
-  major;
-  minor;
-  patch;
-  pre;
-  metadata;
-  original;
-  toString() {
-    let s = `${this.major}.${this.minor}.${this.patch}`;
-    if (this.pre) s += "-" + this.pre;
-    if (this.metadata) s += "+" + this.metadata;
-    return s;
-  }
-};
-function parseU64(s) {
-  const v = BigInt(s);
-  if (v > MAX_U64) throw new Error(`Error parsing version segment: strconv.ParseUint: parsing ${JSON.stringify(s)}: value out of range`);
-  return v;
-}
-function newVersion(v) {
-  const m = SEMVER_RE.exec(v);
-  if (!m) throw new Error("Invalid Semantic Version");
-  const major = parseU64(m[1]);
-  const minor = m[2] ? parseU64(m[2].slice(1)) : 0n;
-  const patch = m[3] ? parseU64(m[3].slice(1)) : 0n;
-  const pre = m[5] ?? "";
-  const meta = m[8] ?? "";
-  if (pre) {
-    for (const p of pre.split(".")) {
-      if (/^[0-9]+$/.test(p) && p.length > 1 && p[0] === "0") throw new Error("Version segment starts with 0");
-      if (!/^[0-9A-Za-z-]+$/.test(p)) throw new Error("Invalid Prerelease string");
-    }
-  }
-  if (meta) {
-    for (const p of meta.split(".")) if (!/^[0-9A-Za-z-]+$/.test(p)) throw new Error("Invalid Metadata string");
-  }
-  return new Version(major, minor, patch, pre, meta, v);
-}
-var cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-function comparePrePart(s, o) {
-  if (s === o) return 0;
-  if (s === "") return o !== "" ? -1 : 1;
-  if (o === "") return s !== "" ? 1 : -1;
-  const sn = /^[0-9]+$/.test(s);
-  const on = /^[0-9]+$/.test(o);
-  if (!sn && !on) return s > o ? 1 : -1;
-  if (!sn) return 1;
-  if (!on) return -1;
-  return BigInt(s) > BigInt(o) ? 1 : -1;
-}
-function comparePrerelease(v, o) {
-  const sp = v.split(".");
-  const op = o.split(".");
-  const l = Math.max(sp.length, op.length);
-  for (let i = 0; i < l; i++) {
-    const d = comparePrePart(sp[i] ?? "", op[i] ?? "");
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-function compareVersions(v, o) {
-  const d = cmp(v.major, o.major) || cmp(v.minor, o.minor) || cmp(v.patch, o.patch);
-  if (d !== 0) return d;
-  if (v.pre === "" && o.pre === "") return 0;
-  if (v.pre === "") return 1;
-  if (o.pre === "") return -1;
-  return comparePrerelease(v.pre, o.pre);
-}
-var isX = (s) => s === "x" || s === "X" || s === "*";
-function parseConstraint2(c) {
-  if (c.length === 0) return { con: newVersion("0.0.0"), op: "", minorDirty: false, patchDirty: false, dirty: true };
-  const m = CONSTRAINT_RE.exec(c);
-  if (!m) throw new Error(`improper constraint: ${c}`);
-  let ver = m[2];
-  let minorDirty = false;
-  let patchDirty = false;
-  let dirty = false;
-  const pre = m[6] ?? "";
-  if (isX(m[3]) || m[3] === "") {
-    ver = `0.0.0${pre}`;
-    dirty = true;
-  } else if (isX((m[4] ?? "").replace(/^\./, "")) || !m[4]) {
-    minorDirty = true;
-    dirty = true;
-    ver = `${m[3]}.0.0${pre}`;
-  } else if (isX((m[5] ?? "").replace(/^\./, "")) || !m[5]) {
-    dirty = true;
-    patchDirty = true;
-    ver = `${m[3]}${m[4]}.0${pre}`;
-  }
-  let con;
-  try {
-    con = newVersion(ver);
-  } catch {
-    throw new Error("constraint Parser Error");
-  }
-  return { con, op: m[1], minorDirty, patchDirty, dirty };
-}
-function rewriteRange(i) {
-  let o = i;
-  for (const m of i.matchAll(RANGE_RE)) o = o.replace(m[0], `>= ${m[1]}, <= ${m[11]} `);
-  return o;
-}
-function newConstraint(c) {
-  c = rewriteRange(c);
-  return c.split("||").map((v) => {
-    if (!VALID_RE.test(v)) throw new Error(`improper constraint: ${v}`);
-    const cs = [...v.matchAll(FIND_RE)].map((m) => m[0]);
-    if (cs.length === 0) cs.push(v);
-    return cs.map(parseConstraint2);
-  });
-}
-function tilde(v, c) {
-  if (compareVersions(v, c.con) < 0) return false;
-  if (c.con.major === 0n && c.con.minor === 0n && c.con.patch === 0n && !c.minorDirty && !c.patchDirty) return true;
-  if (v.major !== c.con.major) return false;
-  if (v.minor !== c.con.minor && !c.minorDirty) return false;
-  return true;
-}
-function checkOne(v, c) {
-  const preBlocked = v.pre !== "" && c.con.pre === "";
-  switch (c.op) {
-    case "":
-    case "=":
-      if (preBlocked) return false;
-      if (c.dirty) return tilde(v, c);
-      return compareVersions(v, c.con) === 0;
-    case "!=":
-      if (c.dirty) {
-        if (preBlocked) return false;
-        if (c.con.major !== v.major) return true;
-        if (c.con.minor !== v.minor && !c.minorDirty) return true;
-        if (c.minorDirty) return false;
-        if (c.con.patch !== v.patch && !c.patchDirty) return true;
-        if (c.patchDirty) {
-          if (v.pre !== "" || c.con.pre !== "") return comparePrerelease(v.pre, c.con.pre) !== 0;
-          return false;
-        }
-      }
-      return compareVersions(v, c.con) !== 0;
-    case ">":
-      if (preBlocked) return false;
-      if (!c.dirty) return compareVersions(v, c.con) === 1;
-      if (v.major > c.con.major) return true;
-      if (v.major < c.con.major) return false;
-      if (c.minorDirty) return false;
-      if (c.patchDirty) return v.minor > c.con.minor;
-      return compareVersions(v, c.con) === 1;
-    case "<":
-      if (preBlocked) return false;
-      return compareVersions(v, c.con) < 0;
-    case ">=":
-    case "=>":
-      if (preBlocked) return false;
-      return compareVersions(v, c.con) >= 0;
-    case "<=":
-    case "=<":
-      if (preBlocked) return false;
-      if (!c.dirty) return compareVersions(v, c.con) <= 0;
-      if (v.major > c.con.major) return false;
-      if (v.major === c.con.major && v.minor > c.con.minor && !c.minorDirty) return false;
-      return true;
-    case "~":
-    case "~>":
-      if (preBlocked) return false;
-      return tilde(v, c);
-    case "^":
-      if (preBlocked) return false;
-      if (compareVersions(v, c.con) < 0) return false;
-      if (c.con.major > 0n || c.minorDirty) return v.major === c.con.major;
-      if (c.con.major === 0n && v.major > 0n) return false;
-      if (c.con.minor > 0n || c.patchDirty) return v.minor === c.con.minor;
-      if (c.con.minor === 0n && v.minor > 0n) return false;
-      return c.con.patch === v.patch;
-  }
-  return false;
-}
-function checkConstraint(cs, v) {
-  return cs.some((and) => and.every((c) => checkOne(v, c)));
-}
-var u64 = (n) => new GoInt("uint64", n);
-function versionValue(v) {
-  const S = "*semver.Version";
-  const other = (o) => {
-    const ov = o.semver;
-    if (!ov) throw new Error("runtime error: invalid memory address or nil pointer dereference");
-    return ov;
-  };
-  const str4 = (f) => defineFunc({ params: [], result: "string" }, f);
-  const cmpFn = (f) => defineFunc({ params: [S], result: "bool" }, (o) => f(compareVersions(v, other(o))));
-  const inc = (f) => defineFunc({ params: [], result: "semver.Version" }, () => versionValue(f()));
-  const s = new GoStruct(S, /* @__PURE__ */ new Map(), {
-    Major: defineFunc({ params: [], result: "uint64" }, () => u64(v.major)),
-    Minor: defineFunc({ params: [], result: "uint64" }, () => u64(v.minor)),
-    Patch: defineFunc({ params: [], result: "uint64" }, () => u64(v.patch)),
-    Prerelease: str4(() => v.pre),
-    Metadata: str4(() => v.metadata),
-    Original: str4(() => v.original),
-    String: str4(() => v.toString()),
-    Compare: defineFunc({ params: [S], result: "int" }, (o) => new GoInt("int", compareVersions(v, other(o)))),
-    LessThan: cmpFn((d) => d < 0),
-    LessThanEqual: cmpFn((d) => d <= 0),
-    GreaterThan: cmpFn((d) => d > 0),
-    GreaterThanEqual: cmpFn((d) => d >= 0),
-    Equal: cmpFn((d) => d === 0),
-    IncPatch: inc(() => v.pre !== "" ? new Version(v.major, v.minor, v.patch, "", "", "") : new Version(v.major, v.minor, v.patch + 1n, "", "", "")),
-    IncMinor: inc(() => new Version(v.major, v.minor + 1n, 0n, "", "", "")),
-    IncMajor: inc(() => new Version(v.major + 1n, 0n, 0n, "", "", ""))
-  });
-  s.semver = v;
-  return s;
-}
-function semverFuncs() {
-  return {
-    semver: defineFunc({ params: ["string"], result: "*semver.Version" }, (s) => versionValue(newVersion(s))),
-    semverCompare: defineFunc({ params: ["string", "string"], result: "bool" }, (c, v) => checkConstraint(newConstraint(c), newVersion(v)))
-  };
-}
-
 // src/render/sprig/strings.ts
 var num5 = (v) => Number(v.value);
 var isSpace3 = (r) => new RegExp("^\\p{White_Space}$", "u").test(r);
@@ -54599,6 +54598,8 @@ function goToJNode(v) {
 function structSpecial(x) {
   const nanos = x.nanos;
   if (x.type === "time.Duration" && typeof nanos === "bigint") return { t: "num", text: nanos.toString() };
+  const semver = x.semver;
+  if (x.type === "*semver.Version" && semver) return { t: "str", v: semver.toString() };
   return void 0;
 }
 function noCallContext(name) {
@@ -56805,7 +56806,7 @@ function yamlV2DecodeJSONable(text) {
   const doc = list[0];
   if (!doc) return null;
   if (doc.errors.length > 0) {
-    throw new YamlUnmarshalError(`error converting YAML to JSON: yaml: ${yamlErrorText(doc.errors[0], text)}`);
+    throw new YamlUnmarshalError(`error converting YAML to JSON: yaml: ${goYamlErrorText(doc.errors[0], text).text}`);
   }
   const conv = (node, depth) => {
     if (depth > 1e4) throw new YamlUnmarshalError("error converting YAML to JSON: yaml: exceeded max depth");
@@ -56906,12 +56907,6 @@ function jsonKey(k) {
     throw new YamlUnmarshalError("error converting YAML to JSON: unsupported map key of type: <nil>, key: <nil>");
   }
   throw new YamlUnmarshalError("error converting YAML to JSON: yaml: invalid map key");
-}
-function yamlErrorText(err, text) {
-  const pos = Array.isArray(err.pos) && typeof err.pos[0] === "number" ? err.pos[0] : void 0;
-  const line = pos === void 0 ? void 0 : 1 + (text.slice(0, pos).match(/\n/g)?.length ?? 0);
-  const msg = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-  return line !== void 0 ? `line ${line}: ${msg}` : msg;
 }
 function jsonableToJNode(v) {
   if (v === null) return { t: "null" };
@@ -57227,7 +57222,9 @@ function renderChart(repo, chartDir, options) {
   }
   let chart;
   try {
-    chart = loadChart(repo, chartDir);
+    const load = { archiveBudget: new ArchiveBudget() };
+    chart = loadChart(repo, chartDir, load);
+    addFileDependencies(repo, chartDir, chart, load);
   } catch (err) {
     if (err instanceof ChartError) throw new HelmRenderError(err.file ?? chartDir, err.message);
     if (err instanceof InputError) throw new HelmRenderError(err.file, err.reason, err.line, err.column);
@@ -57264,22 +57261,23 @@ function renderChart(repo, chartDir, options) {
     if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
     throw err;
   }
+  const unchecked = [];
   if (!options.skipSchemaValidation) {
-    const err = validateAgainstSchema(chart, coalesced);
+    const err = validateAgainstSchema(chart, coalesced, (n) => unchecked.push(n));
     if (err) {
       throw new HelmRenderError(chart.schema?.origin ?? chartFile, `values don't meet the specifications of the schema(s) in the following chart(s):
 ${err}`);
     }
   }
   const top = toRenderValues(chart, coalesced, { name: options.releaseName, namespace: options.namespace, isUpgrade: options.isUpgrade }, caps, engineToYaml);
-  if (chart.metadata.kubeVersion !== "" && !isCompatibleRange(chart.metadata.kubeVersion, caps.kubeVersion.version)) {
-    throw new HelmRenderError(chartFile, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`);
+  if (chart.metadata.kubeVersion !== "" && !isCompatibleRange(chart.metadata.kubeVersion, caps.kubeVersion.normalized)) {
+    throw new HelmRenderError(chartFile, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`, void 0, void 0, "");
   }
   let result;
   try {
     result = renderTemplates(chart, top, { funcs: helmFuncMap(), toYaml: engineToYaml, deadline, maxOutputLength: options.maxOutputBytes });
   } catch (err) {
-    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile, err.message, err.line, err.column);
+    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile, err.message, err.line, err.column, "");
     throw err;
   }
   const templateOrigins = Object.fromEntries(result.origins);
@@ -57323,6 +57321,7 @@ ${f.content}
     manifests,
     valuesSources,
     ...notes !== "" ? { notes } : {},
+    unchecked,
     templateOrigins,
     releaseManifest: releaseManifest(crds, sorted.manifests),
     sortedManifests: sorted.manifests,
@@ -57435,6 +57434,13 @@ function renderNameTemplate(text) {
   t.parse(text);
   return t.execute(null);
 }
+function showOnly(args) {
+  try {
+    return parseTemplateArgs(args).lists["show-only"] ?? [];
+  } catch {
+    return [];
+  }
+}
 function runTemplate(args, io) {
   let debug = false;
   try {
@@ -57493,7 +57499,7 @@ ${TEMPLATE_USAGE}
       setJson: f.lists["set-json"],
       setFile: f.lists["set-file"],
       setLiteral: f.lists["set-literal"],
-      kubeVersion: kubeVersion || void 0,
+      kubeVersion: kubeVersion || io.defaultKubeVersion,
       apiVersions: f.lists["api-versions"],
       includeCrds,
       skipTests,
@@ -57538,7 +57544,13 @@ Use --debug flag to render out invalid YAML
 `);
           return 1;
         }
-        io.stdout(goTrimSpace(err.partialManifest) + "\n");
+        try {
+          io.stdout(templateStdout(err.partialManifest, [], { showOnly: showOnly(args) }));
+        } catch (showErr) {
+          io.stderr(`Error: ${showErr.message}
+`);
+          return 1;
+        }
       }
       io.stderr(`Error: ${err.helmMessage}
 `);

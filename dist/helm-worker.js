@@ -16177,10 +16177,16 @@ var GoStruct = class {
   type;
   fields;
   methods;
-  constructor(type, fields, methods) {
+  /**
+   * The methods have pointer receivers: a struct value reached through a field is addressable, so its methods run
+   * (and `{{ . }}` prints with String()), but a copy passed to a function has none of them.
+   */
+  pointerReceivers;
+  constructor(type, fields, methods, pointerReceivers = false) {
     this.type = type;
     this.fields = fields instanceof Map ? fields : new Map(Object.entries(fields));
     this.methods = methods;
+    this.pointerReceivers = pointerReceivers;
   }
   get isPointer() {
     return this.type.startsWith("*");
@@ -19487,6 +19493,7 @@ var State = class _State {
   }
   validateType(value, typ) {
     if (value === MISSING) value = void 0;
+    if (value instanceof GoStruct && value.pointerReceivers && !value.isPointer) value = new GoStruct(value.type, value.fields);
     if (value === void 0) {
       if (typ === null) return void 0;
       if (canBeNil(typ)) return typ === RV ? void 0 : zeroValue(typ);
@@ -20432,10 +20439,9 @@ var Template = class _Template {
     return void 0;
   }
   cloneWithText(name, text) {
-    const c = this.clone();
-    const t = c.lookup(name) ?? c.new(name);
+    const t = this.clone().new(name);
     t.parse(text);
-    return c.lookup(name) ?? t;
+    return t;
   }
   // ---------------------------------------------------------------- API
   /** Create a new template associated with this one (same set, funcs, options and delimiters). */
@@ -20707,9 +20713,6 @@ function keyText(key) {
   return void 0;
 }
 
-// src/render/helm/chart.ts
-import path2 from "node:path";
-
 // src/render/helm/archive.ts
 import { gunzipSync } from "node:zlib";
 var DEFAULT_ARCHIVE_LIMITS = {
@@ -20863,6 +20866,9 @@ function readTar(tar, budget, archive) {
   return entries2;
 }
 
+// src/render/helm/chart.ts
+import path2 from "node:path";
+
 // src/render/helm/glob.ts
 var BadPatternError = class extends Error {
   constructor() {
@@ -20938,7 +20944,7 @@ function goPatternToRegex(pattern) {
   return out;
 }
 function escapeRe(c) {
-  return c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 function escapeClass(c) {
   return c.replace(/[\]\\^-]/g, "\\$&");
@@ -21009,163 +21015,257 @@ function globToRegex(p, pos, inAlt) {
   return out;
 }
 
-// src/render/helm/semver.ts
-var VERSION_RE = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
-function parseSemver(s) {
-  const m = VERSION_RE.exec(s);
-  if (!m) return null;
+// src/render/sprig/semver.ts
+var SEMVER_RE = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
+var CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
+var OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
+var CONSTRAINT_RE = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
+var RANGE_RE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, "g");
+var FIND_RE = new RegExp(String.raw`(${OPS})\s*(${CV})`, "g");
+var VALID_RE = new RegExp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
+var MAX_U64 = (1n << 64n) - 1n;
+var Version = class {
+  constructor(major, minor, patch, pre, metadata, original) {
+    this.major = major;
+    this.minor = minor;
+    this.patch = patch;
+    this.pre = pre;
+    this.metadata = metadata;
+    this.original = original;
+  }
+  major;
+  minor;
+  patch;
+  pre;
+  metadata;
+  original;
+  toString() {
+    let s = `${this.major}.${this.minor}.${this.patch}`;
+    if (this.pre) s += "-" + this.pre;
+    if (this.metadata) s += "+" + this.metadata;
+    return s;
+  }
+};
+function parseU64(s) {
+  const v = BigInt(s);
+  if (v > MAX_U64) throw new Error(`Error parsing version segment: strconv.ParseUint: parsing ${JSON.stringify(s)}: value out of range`);
+  return v;
+}
+function newVersion(v) {
+  const m = SEMVER_RE.exec(v);
+  if (!m) throw new Error("Invalid Semantic Version");
+  const major = parseU64(m[1]);
+  const minor = m[2] ? parseU64(m[2].slice(1)) : 0n;
+  const patch = m[3] ? parseU64(m[3].slice(1)) : 0n;
   const pre = m[5] ?? "";
-  for (const id of pre ? pre.split(".") : []) if (/^0[0-9]+$/.test(id)) return null;
-  return {
-    major: Number(m[1]),
-    minor: m[2] ? Number(m[2].slice(1)) : 0,
-    patch: m[3] ? Number(m[3].slice(1)) : 0,
-    pre,
-    build: m[8] ?? "",
-    original: s
-  };
+  const meta = m[8] ?? "";
+  if (pre) {
+    for (const p of pre.split(".")) {
+      if (/^[0-9]+$/.test(p) && p.length > 1 && p[0] === "0") throw new Error("Version segment starts with 0");
+      if (!/^[0-9A-Za-z-]+$/.test(p)) throw new Error("Invalid Prerelease string");
+    }
+  }
+  if (meta) {
+    for (const p of meta.split(".")) if (!/^[0-9A-Za-z-]+$/.test(p)) throw new Error("Invalid Metadata string");
+  }
+  return new Version(major, minor, patch, pre, meta, v);
 }
-function semverString(v) {
-  return `${v.major}.${v.minor}.${v.patch}${v.pre ? "-" + v.pre : ""}${v.build ? "+" + v.build : ""}`;
+var cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+function comparePrePart(s, o) {
+  if (s === o) return 0;
+  if (s === "") return o !== "" ? -1 : 1;
+  if (o === "") return s !== "" ? 1 : -1;
+  const sn = /^[0-9]+$/.test(s);
+  const on = /^[0-9]+$/.test(o);
+  if (!sn && !on) return s > o ? 1 : -1;
+  if (!sn) return 1;
+  if (!on) return -1;
+  return BigInt(s) > BigInt(o) ? 1 : -1;
 }
-function comparePre(a, b) {
-  if (a === b) return 0;
-  if (a === "") return 1;
-  if (b === "") return -1;
-  const as = a.split(".");
-  const bs = b.split(".");
-  for (let i = 0; i < Math.max(as.length, bs.length); i++) {
-    const x = as[i];
-    const y = bs[i];
-    if (x === void 0) return -1;
-    if (y === void 0) return 1;
-    const xn = /^[0-9]+$/.test(x);
-    const yn = /^[0-9]+$/.test(y);
-    if (xn && yn) {
-      const d = Number(x) - Number(y);
-      if (d !== 0) return d < 0 ? -1 : 1;
-    } else if (xn) return -1;
-    else if (yn) return 1;
-    else if (x !== y) return x < y ? -1 : 1;
+function comparePrerelease(v, o) {
+  const sp = v.split(".");
+  const op = o.split(".");
+  const l = Math.max(sp.length, op.length);
+  for (let i = 0; i < l; i++) {
+    const d = comparePrePart(sp[i] ?? "", op[i] ?? "");
+    if (d !== 0) return d;
   }
   return 0;
 }
-function compareSemver(a, b) {
-  if (a.major !== b.major) return a.major < b.major ? -1 : 1;
-  if (a.minor !== b.minor) return a.minor < b.minor ? -1 : 1;
-  if (a.patch !== b.patch) return a.patch < b.patch ? -1 : 1;
-  return comparePre(a.pre, b.pre);
+function compareVersions(v, o) {
+  const d = cmp(v.major, o.major) || cmp(v.minor, o.minor) || cmp(v.patch, o.patch);
+  if (d !== 0) return d;
+  if (v.pre === "" && o.pre === "") return 0;
+  if (v.pre === "") return 1;
+  if (o.pre === "") return -1;
+  return comparePrerelease(v.pre, o.pre);
 }
-var CONSTRAINT_OPS = [">=", "=>", "<=", "=<", "!=", ">", "<", "=", "~>", "~", "^"];
-var PART = "(?:[0-9]+|[xX*])";
-var CVERSION = `v?${PART}(?:\\.${PART})?(?:\\.${PART})?(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?`;
-var ONE = new RegExp(`^\\s*(${CONSTRAINT_OPS.map((o) => o.replace(/[*^]/g, "\\$&")).join("|")})?\\s*(${CVERSION})\\s*$`);
-var HYPHEN = new RegExp(`^\\s*(${CVERSION})\\s+-\\s+(${CVERSION})\\s*$`);
-function parseOne(op, ver) {
-  const m = /^v?([0-9]+|[xX*])(?:\.([0-9]+|[xX*]))?(?:\.([0-9]+|[xX*]))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-.]+))?$/.exec(ver);
-  if (!m) return null;
-  const wild = (s) => s === void 0 || s === "x" || s === "X" || s === "*";
-  let dirty = 0;
-  if (wild(m[1])) dirty = 3;
-  else if (wild(m[2])) dirty = 2;
-  else if (wild(m[3])) dirty = 1;
-  const num6 = (s) => wild(s) ? 0 : Number(s);
-  return {
-    op,
-    v: { major: num6(m[1]), minor: num6(m[2]), patch: num6(m[3]), pre: m[4] ?? "", build: m[5] ?? "", original: ver },
-    dirty,
-    originalHasPre: !!m[4]
-  };
-}
-function parseAnd(s) {
-  const out = [];
-  const h = HYPHEN.exec(s);
-  if (h) {
-    const a = parseOne(">=", h[1]);
-    const b = parseOne("<=", h[2]);
-    if (!a || !b) return null;
-    return [a, b];
+var isX = (s) => s === "x" || s === "X" || s === "*";
+function parseConstraint(c) {
+  if (c.length === 0) return { con: newVersion("0.0.0"), op: "", minorDirty: false, patchDirty: false, dirty: true };
+  const m = CONSTRAINT_RE.exec(c);
+  if (!m) throw new Error(`improper constraint: ${c}`);
+  let ver = m[2];
+  let minorDirty = false;
+  let patchDirty = false;
+  let dirty = false;
+  const pre = m[6] ?? "";
+  if (isX(m[3]) || m[3] === "") {
+    ver = `0.0.0${pre}`;
+    dirty = true;
+  } else if (isX((m[4] ?? "").replace(/^\./, "")) || !m[4]) {
+    minorDirty = true;
+    dirty = true;
+    ver = `${m[3]}.0.0${pre}`;
+  } else if (isX((m[5] ?? "").replace(/^\./, "")) || !m[5]) {
+    dirty = true;
+    patchDirty = true;
+    ver = `${m[3]}${m[4]}.0${pre}`;
   }
-  const parts = s.split(",").flatMap((p) => p.trim().split(/\s+(?=[<>=!~^v0-9xX*])/));
-  for (const raw of parts) {
-    const p = raw.trim();
-    if (p === "") return null;
-    const m = ONE.exec(p);
-    if (!m) return null;
-    const c = parseOne(m[1] ?? "", m[2]);
-    if (!c) return null;
-    out.push(c);
+  let con;
+  try {
+    con = newVersion(ver);
+  } catch {
+    throw new Error("constraint Parser Error");
   }
-  return out;
+  return { con, op: m[1], minorDirty, patchDirty, dirty };
 }
-function parseConstraint(s) {
-  if (s.trim() === "") return null;
-  const ors = s.split("||").map((x) => parseAnd(x));
-  if (ors.some((x) => x === null)) return null;
-  return ors;
+function rewriteRange(i) {
+  let o = i;
+  for (const m of i.matchAll(RANGE_RE)) o = o.replace(m[0], `>= ${m[1]}, <= ${m[11]} `);
+  return o;
 }
-function check(c, v) {
-  if (v.pre !== "" && !c.originalHasPre) return false;
-  const cv = c.v;
-  const cmp2 = compareSemver(v, cv);
+function newConstraint(c) {
+  c = rewriteRange(c);
+  return c.split("||").map((v) => {
+    if (!VALID_RE.test(v)) throw new Error(`improper constraint: ${v}`);
+    const cs = [...v.matchAll(FIND_RE)].map((m) => m[0]);
+    if (cs.length === 0) cs.push(v);
+    return cs.map(parseConstraint);
+  });
+}
+function tilde(v, c) {
+  if (compareVersions(v, c.con) < 0) return false;
+  if (c.con.major === 0n && c.con.minor === 0n && c.con.patch === 0n && !c.minorDirty && !c.patchDirty) return true;
+  if (v.major !== c.con.major) return false;
+  if (v.minor !== c.con.minor && !c.minorDirty) return false;
+  return true;
+}
+function checkOne(v, c) {
+  const preBlocked = v.pre !== "" && c.con.pre === "";
   switch (c.op) {
     case "":
     case "=":
-      if (c.dirty === 0) return cmp2 === 0;
-      if (c.dirty === 3) return true;
-      if (v.major !== cv.major) return false;
-      if (c.dirty === 2) return true;
-      return v.minor === cv.minor;
+      if (preBlocked) return false;
+      if (c.dirty) return tilde(v, c);
+      return compareVersions(v, c.con) === 0;
     case "!=":
-      if (c.dirty === 0) return cmp2 !== 0;
-      if (c.dirty === 3) return false;
-      if (v.major !== cv.major) return true;
-      if (c.dirty === 2) return false;
-      return v.minor !== cv.minor;
+      if (c.dirty) {
+        if (preBlocked) return false;
+        if (c.con.major !== v.major) return true;
+        if (c.con.minor !== v.minor && !c.minorDirty) return true;
+        if (c.minorDirty) return false;
+        if (c.con.patch !== v.patch && !c.patchDirty) return true;
+        if (c.patchDirty) {
+          if (v.pre !== "" || c.con.pre !== "") return comparePrerelease(v.pre, c.con.pre) !== 0;
+          return false;
+        }
+      }
+      return compareVersions(v, c.con) !== 0;
     case ">":
-      if (c.dirty === 0) return cmp2 > 0;
-      if (c.dirty === 3) return false;
-      if (c.dirty === 2) return v.major > cv.major;
-      return v.major > cv.major || v.major === cv.major && v.minor > cv.minor;
+      if (preBlocked) return false;
+      if (!c.dirty) return compareVersions(v, c.con) === 1;
+      if (v.major > c.con.major) return true;
+      if (v.major < c.con.major) return false;
+      if (c.minorDirty) return false;
+      if (c.patchDirty) return v.minor > c.con.minor;
+      return compareVersions(v, c.con) === 1;
     case "<":
-      return cmp2 < 0;
+      if (preBlocked) return false;
+      return compareVersions(v, c.con) < 0;
     case ">=":
     case "=>":
-      return cmp2 >= 0;
+      if (preBlocked) return false;
+      return compareVersions(v, c.con) >= 0;
     case "<=":
     case "=<":
-      if (c.dirty === 0) return cmp2 <= 0;
-      if (c.dirty === 3) return true;
-      if (c.dirty === 2) return v.major <= cv.major;
-      return v.major < cv.major || v.major === cv.major && v.minor <= cv.minor;
+      if (preBlocked) return false;
+      if (!c.dirty) return compareVersions(v, c.con) <= 0;
+      if (v.major > c.con.major) return false;
+      if (v.major === c.con.major && v.minor > c.con.minor && !c.minorDirty) return false;
+      return true;
     case "~":
-    case "~>": {
-      if (cmp2 < 0) return false;
-      if (c.dirty === 3) return true;
-      if (v.major !== cv.major) return false;
-      if (c.dirty === 2) return true;
-      return v.minor === cv.minor;
-    }
-    case "^": {
-      if (cmp2 < 0) return false;
-      if (c.dirty === 3) return true;
-      if (cv.major > 0) return v.major === cv.major;
-      if (v.major !== 0) return false;
-      if (c.dirty === 2) return true;
-      if (cv.minor > 0) return v.minor === cv.minor;
-      if (v.minor !== 0) return false;
-      if (c.dirty === 1) return true;
-      return v.patch === cv.patch;
-    }
+    case "~>":
+      if (preBlocked) return false;
+      return tilde(v, c);
+    case "^":
+      if (preBlocked) return false;
+      if (compareVersions(v, c.con) < 0) return false;
+      if (c.con.major > 0n || c.minorDirty) return v.major === c.con.major;
+      if (c.con.major === 0n && v.major > 0n) return false;
+      if (c.con.minor > 0n || c.patchDirty) return v.minor === c.con.minor;
+      if (c.con.minor === 0n && v.minor > 0n) return false;
+      return c.con.patch === v.patch;
   }
   return false;
 }
+function checkConstraint(cs, v) {
+  return cs.some((and) => and.every((c) => checkOne(v, c)));
+}
+var u64 = (n) => new GoInt("uint64", n);
+function versionValue(v) {
+  const S = "*semver.Version";
+  const other = (o) => {
+    const ov = o.semver;
+    if (!ov) throw new Error("runtime error: invalid memory address or nil pointer dereference");
+    return ov;
+  };
+  const str3 = (f) => defineFunc({ params: [], result: "string" }, f);
+  const cmpFn = (f) => defineFunc({ params: [S], result: "bool" }, (o) => f(compareVersions(v, other(o))));
+  const inc = (f) => defineFunc({ params: [], result: "semver.Version" }, () => versionValue(f()));
+  const s = new GoStruct(S, /* @__PURE__ */ new Map(), {
+    Major: defineFunc({ params: [], result: "uint64" }, () => u64(v.major)),
+    Minor: defineFunc({ params: [], result: "uint64" }, () => u64(v.minor)),
+    Patch: defineFunc({ params: [], result: "uint64" }, () => u64(v.patch)),
+    Prerelease: str3(() => v.pre),
+    Metadata: str3(() => v.metadata),
+    Original: str3(() => v.original),
+    String: str3(() => v.toString()),
+    Compare: defineFunc({ params: [S], result: "int" }, (o) => new GoInt("int", compareVersions(v, other(o)))),
+    LessThan: cmpFn((d) => d < 0),
+    LessThanEqual: cmpFn((d) => d <= 0),
+    GreaterThan: cmpFn((d) => d > 0),
+    GreaterThanEqual: cmpFn((d) => d >= 0),
+    Equal: cmpFn((d) => d === 0),
+    IncPatch: inc(() => v.pre !== "" ? new Version(v.major, v.minor, v.patch, "", "", "") : new Version(v.major, v.minor, v.patch + 1n, "", "", "")),
+    IncMinor: inc(() => new Version(v.major, v.minor + 1n, 0n, "", "", "")),
+    IncMajor: inc(() => new Version(v.major + 1n, 0n, 0n, "", "", ""))
+  });
+  s.semver = v;
+  return s;
+}
+function semverFuncs() {
+  return {
+    semver: defineFunc({ params: ["string"], result: "*semver.Version" }, (s) => versionValue(newVersion(s))),
+    semverCompare: defineFunc({ params: ["string", "string"], result: "bool" }, (c, v) => checkConstraint(newConstraint(c), newVersion(v)))
+  };
+}
+
+// src/render/helm/semver.ts
+function parseSemver(s) {
+  try {
+    const v = newVersion(s);
+    return { major: Number(v.major), minor: Number(v.minor), patch: Number(v.patch), pre: v.pre, build: v.metadata, original: s };
+  } catch {
+    return null;
+  }
+}
 function isCompatibleRange(constraint, version) {
-  const v = parseSemver(version);
-  if (!v) return false;
-  const c = parseConstraint(constraint);
-  if (!c) return false;
-  return c.some((and) => and.every((x) => check(x, v)));
+  try {
+    return checkConstraint(newConstraint(constraint), newVersion(version));
+  } catch {
+    return false;
+  }
 }
 
 // src/render/helm/yamlgo.ts
@@ -21183,10 +21283,19 @@ var OPTIONS = {
   merge: true,
   uniqueKeys: false,
   strict: false,
-  customTags: (tags) => tags.filter((t) => {
-    const tag = t;
-    return tag.tag !== "tag:yaml.org,2002:timestamp" && tag.format !== "TIME";
-  })
+  customTags: (tags) => [
+    // go-yaml reads ints with strconv.ParseInt(s, 0, 64), which also takes Go's 0o prefix
+    {
+      tag: "tag:yaml.org,2002:int",
+      default: true,
+      test: /^[-+]?0o[0-7][0-7_]*$/,
+      resolve: (str3) => (str3.startsWith("-") ? -1 : 1) * parseInt(str3.replace(/^[-+]?0o/, "").replace(/_/g, ""), 8)
+    },
+    ...tags.filter((t) => {
+      const tag = t;
+      return tag.tag !== "tag:yaml.org,2002:timestamp" && tag.format !== "TIME";
+    })
+  ]
 };
 function parseYamlDocsGo(text, maxAliasCount = 100) {
   let docs;
@@ -21208,33 +21317,80 @@ function parseYamlDocsGo(text, maxAliasCount = 100) {
   }
   return out;
 }
+function formatFloat32(f) {
+  if (!Number.isFinite(f)) return f > 0 ? "+Inf" : f < 0 ? "-Inf" : "NaN";
+  if (f === 0) return Object.is(f, -0) ? "-0" : "0";
+  const target = Math.fround(f);
+  let digits = "";
+  let exp = 0;
+  for (let p = 1; p <= 9; p++) {
+    const e = target.toExponential(p - 1);
+    if (Math.fround(Number(e)) === target) {
+      const [mant, ex] = e.split("e");
+      digits = mant.replace("-", "").replace(".", "");
+      exp = Number(ex);
+      break;
+    }
+  }
+  const sign2 = target < 0 ? "-" : "";
+  if (exp < -4 || exp >= 6) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    return `${sign2}${m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  }
+  if (exp < 0) return `${sign2}0.${"0".repeat(-exp - 1)}${digits}`;
+  if (digits.length <= exp + 1) return `${sign2}${digits}${"0".repeat(exp + 1 - digits.length)}`;
+  return `${sign2}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+}
+function yamlScalarAsString(v) {
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return Number.isSafeInteger(v) ? String(v) : formatFloat32(v);
+  if (typeof v === "bigint") return v.toString();
+  return void 0;
+}
 function parseYamlGo(text) {
   const docs = parseYamlDocsGo(text);
   return docs.length ? docs[0] : null;
 }
-function toGoYamlError(problem, text) {
-  const line = problem.linePos?.[0]?.line ?? 1;
+function goYamlErrorText(problem, text) {
+  const lp = problem.linePos;
+  const pos = Array.isArray(problem.pos) && typeof problem.pos[0] === "number" ? problem.pos[0] : void 0;
+  const line = lp?.[0]?.line ?? (pos === void 0 ? 1 : 1 + (text.slice(0, pos).match(/\n/g)?.length ?? 0));
   const first = problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
   const lines = text.split("\n");
+  const scanner = (n, msg) => ({ text: n > 1 ? `line ${n}: ${msg}` : msg, line: n });
+  const parser = (n, msg) => ({ text: n > 1 ? `line ${n - 1}: ${msg}` : msg, line: n });
   if (/Implicit map keys need to be followed by map values|Implicit keys need to be on a single line/.test(first)) {
     let n = line;
     while (n < lines.length && (lines[n].trim() === "" || lines[n].trim().startsWith("#"))) n++;
-    const at = n < lines.length ? n + 1 : lines.length;
-    return new GoYamlError(`yaml: line ${at}: could not find expected ':'`, at);
+    const at = n < lines.length ? n + 1 : text.endsWith("\n") ? lines.length : lines.length + 1;
+    return scanner(at, "could not find expected ':'");
   }
   if (/Nested mappings are not allowed|Implicit keys of flow sequence pairs|mapping values/i.test(first)) {
-    return new GoYamlError(`yaml: line ${line}: mapping values are not allowed in this context`, line);
+    return scanner(line, "mapping values are not allowed in this context");
   }
-  if (/Tabs are not allowed/i.test(first)) {
-    return new GoYamlError(`yaml: line ${line}: found character that cannot start any token`, line);
+  if (/Tabs are not allowed/i.test(first)) return scanner(line, "found character that cannot start any token");
+  if (/did not find expected|Missing closing|Unexpected end|flow/i.test(first)) return parser(line, "did not find expected node content");
+  if (/indent|same column/i.test(first)) {
+    const here = lines[line - 1] ?? "";
+    const indent = here.length - here.trimStart().length;
+    let seq3 = false;
+    for (let i = line - 2; i >= 0; i--) {
+      const l = lines[i];
+      if (l.trim() === "" || l.trim().startsWith("#")) continue;
+      const li = l.length - l.trimStart().length;
+      if (li < indent) break;
+      if (li === indent) {
+        seq3 = l.trimStart().startsWith("-");
+        break;
+      }
+    }
+    return parser(line, seq3 ? "did not find expected '-' indicator" : "did not find expected key");
   }
-  if (/did not find expected|Missing closing|Unexpected end|flow/i.test(first)) {
-    return new GoYamlError(`yaml: line ${line}: did not find expected node content`, line);
-  }
-  if (/indent/i.test(first)) {
-    return new GoYamlError(`yaml: line ${line}: did not find expected key`, line);
-  }
-  return new GoYamlError(`yaml: line ${line}: ${first}`, line);
+  return { text: `line ${line}: ${first}`, line };
+}
+function toGoYamlError(problem, text) {
+  const e = goYamlErrorText(problem, text);
+  return new GoYamlError(`yaml: ${e.text}`, e.line);
 }
 function yamlToGo(value) {
   return fromJS(normalizeKeys(value), "float64");
@@ -21494,6 +21650,30 @@ function loadFiles(files, origin, options = {}) {
   }
   return chart;
 }
+function addFileDependencies(repo, chartDir, chart, options = {}) {
+  const dir2 = repo.normalize(chartDir);
+  if (!repo.isDirectory(dir2)) return;
+  options = withBudget(options);
+  const chartFile = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
+  const missing = [];
+  for (const d of chart.metadata.dependencies ?? []) {
+    if (!d.repository.startsWith("file://")) continue;
+    if (chart.dependencies.some((c) => chartName(c) === d.name)) continue;
+    const rel = d.repository.slice("file://".length);
+    const depDir = repo.resolveFrom(dir2, rel, chartFile);
+    if (!repo.isDirectory(depDir)) throw new ChartError(`dependency ${JSON.stringify(d.name)}: directory ${rel} not found`, chartFile);
+    const sub = loadDir(repo, depDir, options);
+    if (d.version !== "" && !isCompatibleRange(d.version, sub.metadata.version)) {
+      missing.push(`${JSON.stringify(d.name)} (repository ${JSON.stringify(d.repository)}, version ${JSON.stringify(d.version)})`);
+      continue;
+    }
+    sub.parent = chart;
+    chart.dependencies.push(sub);
+  }
+  if (missing.length > 0) {
+    throw new ChartError(`can't get a valid version for ${missing.length} subchart(s): ${missing.join(", ")}. Make sure a matching chart version exists in the repo, or change the version constraint in Chart.yaml`, chartFile);
+  }
+}
 function emptyMetadata() {
   return {
     name: "",
@@ -21528,13 +21708,13 @@ function str(m, name, file, ctx) {
   const v = field(m, name);
   if (v === void 0 || v === null) return "";
   if (typeof v === "string") return v;
-  return unmarshalErr(file, jsonKind(v), `${ctx}.${name}`, "string");
+  return yamlScalarAsString(v) ?? unmarshalErr(file, jsonKind(v), `${ctx}.${name}`, "string");
 }
 function strList(m, name, file, ctx) {
   const v = field(m, name);
   if (v === void 0 || v === null) return null;
   if (!Array.isArray(v)) return unmarshalErr(file, jsonKind(v), `${ctx}.${name}`, "[]string");
-  return v.map((x) => typeof x === "string" ? x : x === null ? "" : unmarshalErr(file, jsonKind(x), `${ctx}.${name}`, "string"));
+  return v.map((x) => typeof x === "string" ? x : x === null ? "" : yamlScalarAsString(x) ?? unmarshalErr(file, jsonKind(x), `${ctx}.${name}`, "string"));
 }
 function parseMetadata(f, file, into) {
   let doc;
@@ -21556,20 +21736,14 @@ function parseMetadata(f, file, into) {
     if (has("name")) md.name = str(m, "name", file, ctx);
     if (has("home")) md.home = str(m, "home", file, ctx);
     if (has("sources")) md.sources = strList(m, "sources", file, ctx);
-    if (has("version")) {
-      const v = field(m, "version");
-      md.version = typeof v === "number" ? unmarshalErr(file, "number", `${ctx}.version`, "string") : str(m, "version", file, ctx);
-    }
+    if (has("version")) md.version = str(m, "version", file, ctx);
     if (has("description")) md.description = str(m, "description", file, ctx);
     if (has("keywords")) md.keywords = strList(m, "keywords", file, ctx);
     if (has("icon")) md.icon = str(m, "icon", file, ctx);
     if (has("apiVersion")) md.apiVersion = str(m, "apiVersion", file, ctx);
     if (has("condition")) md.condition = str(m, "condition", file, ctx);
     if (has("tags")) md.tags = str(m, "tags", file, ctx);
-    if (has("appVersion")) {
-      const v = field(m, "appVersion");
-      md.appVersion = typeof v === "number" || typeof v === "boolean" ? String(v) : str(m, "appVersion", file, ctx);
-    }
+    if (has("appVersion")) md.appVersion = str(m, "appVersion", file, ctx);
     if (has("deprecated")) {
       const v = field(m, "deprecated");
       if (v !== null && typeof v !== "boolean") unmarshalErr(file, jsonKind(v), `${ctx}.deprecated`, "bool");
@@ -21584,8 +21758,7 @@ function parseMetadata(f, file, into) {
       else {
         const a = {};
         for (const [k, x] of v) {
-          if (x !== null && typeof x !== "string") unmarshalErr(file, jsonKind(x), `${ctx}.annotations`, "string");
-          a[String(k)] = x ?? "";
+          a[String(k)] = x === null ? "" : typeof x === "string" ? x : yamlScalarAsString(x) ?? unmarshalErr(file, jsonKind(x), `${ctx}.annotations`, "string");
         }
         md.annotations = a;
       }
@@ -21620,8 +21793,7 @@ function parseDependency(x, file) {
   if (!(x instanceof Map)) return unmarshalErr(file, jsonKind(x), "Metadata.dependencies", "chart.Dependency");
   const m = x;
   d.name = str(m, "name", file, "Dependency");
-  const ver = field(m, "version");
-  d.version = typeof ver === "number" ? unmarshalErr(file, "number", "Dependency.version", "string") : str(m, "version", file, "Dependency");
+  d.version = str(m, "version", file, "Dependency");
   d.repository = str(m, "repository", file, "Dependency");
   d.condition = str(m, "condition", file, "Dependency");
   d.tags = strList(m, "tags", file, "Dependency") ?? [];
@@ -21899,12 +22071,6 @@ function coalesceGlobals(warn, dest, src, prefix) {
   }
   dest.set(GLOBAL_KEY, dg);
 }
-function cleanNilValues(m) {
-  for (const [k, v] of [...m]) {
-    if (v === null || v === void 0) m.delete(k);
-    else if (isTable(v)) cleanNilValues(v);
-  }
-}
 function childChartMergeTrue(ch, key, merge) {
   return ch.dependencies.some((d) => chartName(d) === key) ? true : merge;
 }
@@ -21921,15 +22087,10 @@ function coalesceChartValues(warn, c, v, prefix, merge) {
           if (val !== null && val !== void 0) warn(`warning: skipped value for ${subPrefix}.${key}: Not a table.`);
         } else {
           const m = childChartMergeTrue(c, key, merge);
-          if (!m && prefix !== "") cleanNilValues(val);
           coalesceTablesFullKey(warn, value, val, concatPrefix(subPrefix, key), m);
         }
       }
     } else {
-      if (!merge && prefix !== "") {
-        if (val === null || val === void 0) continue;
-        if (isTable(val)) cleanNilValues(val);
-      }
       v.set(key, val);
     }
   }
@@ -22119,7 +22280,7 @@ function processDependencyImportValues(c, merge, warn) {
 }
 function processDependencies(c, vals, warn = noWarn) {
   processDependencyEnabled(c, vals, "", warn);
-  processDependencyImportValues(c, false, warn);
+  processDependencyImportValues(c, true, warn);
 }
 function checkDependencies(c) {
   const missing = [];
@@ -22202,6 +22363,44 @@ function describeError(e) {
       return e.message ?? e.keyword;
   }
 }
+var SCHEMA_BASE = "file:///values.schema.json";
+function resolveUri(ref, base2) {
+  try {
+    const u = new URL(ref, base2);
+    u.hash = "";
+    return u.href;
+  } catch {
+    return void 0;
+  }
+}
+function dropExternalRefs(schema, file) {
+  const ids = /* @__PURE__ */ new Set([SCHEMA_BASE]);
+  const refs = [];
+  const walk = (node, base2) => {
+    if (Array.isArray(node)) {
+      for (const x of node) walk(x, base2);
+      return;
+    }
+    if (!node || typeof node !== "object") return;
+    const o = node;
+    let here = base2;
+    if (typeof o.$id === "string") {
+      here = resolveUri(o.$id, base2) ?? base2;
+      ids.add(here);
+    }
+    if (typeof o.$ref === "string") refs.push({ holder: o, ref: o.$ref, base: here });
+    for (const [k, v] of Object.entries(o)) if (k !== "enum" && k !== "const" && k !== "default" && k !== "examples") walk(v, here);
+  };
+  walk(schema, SCHEMA_BASE);
+  const notes = [];
+  for (const { holder, ref, base: base2 } of refs) {
+    const target = resolveUri(ref, base2);
+    if (target !== void 0 && ids.has(target)) continue;
+    delete holder.$ref;
+    notes.push(`${file}: $ref ${JSON.stringify(ref)} points outside the chart, which Helm would fetch and a render does not (no network): the values it describes were not checked against it`);
+  }
+  return notes;
+}
 var compiledSchemas = /* @__PURE__ */ new Map();
 var MAX_COMPILED_SCHEMAS = 64;
 function compileValuesSchema(text, file) {
@@ -22214,10 +22413,11 @@ function compileValuesSchema(text, file) {
     schema = JSON.parse(text);
   } catch (err) {
     return { error: `failed to parse ${file}: ${err.message}
-` };
+`, notes: [] };
   }
+  const notes = dropExternalRefs(schema, file);
   const draft = draftOf(schema);
-  const opts = { strict: false, allErrors: true, validateFormats: true, unicodeRegExp: false, validateSchema: false };
+  const opts = { strict: false, allErrors: true, verbose: true, validateFormats: true, unicodeRegExp: false, validateSchema: false };
   let ajv;
   if (draft === 2019) ajv = new import__.Ajv2019(opts);
   else if (draft === 2020) ajv = new import__2.Ajv2020(opts);
@@ -22230,33 +22430,41 @@ function compileValuesSchema(text, file) {
   }
   addFormats(ajv);
   try {
-    compiled = { validate: ajv.compile(schema) };
+    compiled = { validate: ajv.compile(schema), notes };
   } catch (err) {
     compiled = { error: `failed to compile schema ${file}: ${err.message}
-` };
+`, notes };
   }
   if (compiledSchemas.size >= MAX_COMPILED_SCHEMAS) compiledSchemas.delete(compiledSchemas.keys().next().value);
   compiledSchemas.set(key, compiled);
   return compiled;
 }
-function validateAgainstSingleSchema(values, schemaText, file) {
+function validateAgainstSingleSchema(values, schemaText, file, note = noWarn) {
   const compiled = compileValuesSchema(typeof schemaText === "string" ? schemaText : schemaText.toString("utf8"), file);
+  for (const n of compiled.notes) note(n);
   if ("error" in compiled) return compiled.error;
   const { validate } = compiled;
   if (validate(toJS(values))) return null;
   const lines = (validate.errors ?? []).map((e) => `- at '${e.instancePath}': ${describeError(e)}`);
   return [...new Set(lines)].join("\n") + "\n";
 }
-function validateAgainstSchema(c, values) {
+function validateAgainstSchema(c, values, note = noWarn) {
   let sb = "";
   if (c.schema) {
-    const err = validateAgainstSingleSchema(values, c.schema.data, c.schema.origin);
+    const err = validateAgainstSingleSchema(values, c.schema.data, c.schema.origin, note);
     if (err) sb += `${chartName(c)}:
 ${err}`;
   }
   for (const sub of c.dependencies) {
     const sv = values.get(chartName(sub));
-    const err = validateAgainstSchema(sub, isTable(sv) ? sv : /* @__PURE__ */ new Map());
+    if (sv === void 0 || sv === null) continue;
+    if (!isTable(sv)) {
+      sb += `${chartName(sub)}:
+invalid type for values: expected object (map), got ${typeOf(sv)}
+`;
+      continue;
+    }
+    const err = validateAgainstSchema(sub, sv, note);
     if (err) sb += err;
   }
   return sb === "" ? null : sb;
@@ -22683,11 +22891,11 @@ var DEFAULT_API_VERSIONS = [
   "batch/v1",
   "batch/v1beta1",
   "certificates.k8s.io/v1",
-  "certificates.k8s.io/v1alpha1",
   "certificates.k8s.io/v1beta1",
-  "coordination.k8s.io/v1",
+  "certificates.k8s.io/v1alpha1",
   "coordination.k8s.io/v1alpha2",
   "coordination.k8s.io/v1beta1",
+  "coordination.k8s.io/v1",
   "discovery.k8s.io/v1",
   "discovery.k8s.io/v1beta1",
   "events.k8s.io/v1",
@@ -22698,7 +22906,6 @@ var DEFAULT_API_VERSIONS = [
   "flowcontrol.apiserver.k8s.io/v1beta2",
   "flowcontrol.apiserver.k8s.io/v1beta3",
   "networking.k8s.io/v1",
-  "networking.k8s.io/v1alpha1",
   "networking.k8s.io/v1beta1",
   "node.k8s.io/v1",
   "node.k8s.io/v1alpha1",
@@ -22706,46 +22913,61 @@ var DEFAULT_API_VERSIONS = [
   "policy/v1",
   "policy/v1beta1",
   "rbac.authorization.k8s.io/v1",
-  "rbac.authorization.k8s.io/v1alpha1",
   "rbac.authorization.k8s.io/v1beta1",
+  "rbac.authorization.k8s.io/v1alpha1",
   "resource.k8s.io/v1",
-  "resource.k8s.io/v1alpha3",
-  "resource.k8s.io/v1beta1",
   "resource.k8s.io/v1beta2",
-  "scheduling.k8s.io/v1",
+  "resource.k8s.io/v1beta1",
+  "resource.k8s.io/v1alpha3",
   "scheduling.k8s.io/v1alpha1",
   "scheduling.k8s.io/v1beta1",
+  "scheduling.k8s.io/v1",
+  "storage.k8s.io/v1beta1",
   "storage.k8s.io/v1",
   "storage.k8s.io/v1alpha1",
-  "storage.k8s.io/v1beta1",
-  "storagemigration.k8s.io/v1alpha1",
-  "apiextensions.k8s.io/v1",
-  "apiextensions.k8s.io/v1beta1"
+  "storagemigration.k8s.io/v1beta1",
+  "apiextensions.k8s.io/v1beta1",
+  "apiextensions.k8s.io/v1"
 ];
-var DEFAULT_KUBE_VERSION = "v1.20.0";
+var DEFAULT_KUBE_VERSION = "v1.35.0";
+var HELM_BUILD_INFO = {
+  Version: "v4.1.4",
+  GitCommit: "05fa37973dc9e42b76e1d2883494c87174b6074f",
+  GitTreeState: "clean",
+  GoVersion: "go1.25.9",
+  KubeClientVersion: "v1.35"
+};
 function parseKubeVersion(s) {
-  const v = parseSemver(s.startsWith("v") ? s : "v" + s);
-  if (!v) throw new Error(`invalid kube version '${s}': Invalid Semantic Version`);
-  return { version: "v" + semverString(v), major: String(v.major), minor: String(v.minor) };
+  const m = /^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)$/s.exec(s);
+  if (!m) throw new Error(`invalid kube version '${s}': could not parse ${quoteString(s)} as version`);
+  const parts = m[1].split(".");
+  if (parts.length < 2) throw new Error(`invalid kube version '${s}': illegal version string ${quoteString(s)}`);
+  if (parts[0].startsWith("0") && parts[0] !== "0") throw new Error(`invalid kube version '${s}': illegal zero-prefixed version component ${quoteString(parts[0])} in ${quoteString(s)}`);
+  const nums = parts.map((p) => BigInt(p));
+  return {
+    version: s.startsWith("v") ? s : "v" + s,
+    normalized: "v" + nums.join("."),
+    major: String(nums[0]),
+    minor: String(nums[1])
+  };
 }
 function makeCapabilities(o = {}) {
   return {
-    kubeVersion: parseKubeVersion(o.kubeVersion ?? DEFAULT_KUBE_VERSION),
-    apiVersions: [...DEFAULT_API_VERSIONS, ...o.apiVersions ?? []],
-    helmVersion: o.helmVersion ?? "v3.21.4"
+    kubeVersion: parseKubeVersion(o.kubeVersion || DEFAULT_KUBE_VERSION),
+    apiVersions: [...DEFAULT_API_VERSIONS, ...o.apiVersions ?? []]
   };
 }
 function capabilitiesValue(c) {
   const kv = c.kubeVersion;
-  const kube = new GoStruct("common.KubeVersion", { Version: kv.version, Major: kv.major, Minor: kv.minor }, {
-    String: defineFunc({ params: [], result: "string" }, () => kv.version),
+  const kube = new GoStruct("common.KubeVersion", { Version: kv.version, normalizedVersion: kv.normalized, Major: kv.major, Minor: kv.minor }, {
+    String: defineFunc({ params: [], result: "string" }, () => kv.normalized),
     GitVersion: defineFunc({ params: [], result: "string" }, () => kv.version)
-  });
+  }, true);
   const set2 = new Set(c.apiVersions);
   const apis = withGoMethods(withGoType([...c.apiVersions], "[]string"), {
     Has: defineFunc({ params: ["string"], result: "bool" }, (v) => set2.has(v))
   });
-  const helm = new GoStruct("version.BuildInfo", { Version: c.helmVersion, GitCommit: "", GitTreeState: "", GoVersion: "go1.25.0" });
+  const helm = new GoStruct("version.BuildInfo", { ...HELM_BUILD_INFO });
   return new GoStruct("*common.Capabilities", { KubeVersion: kube, APIVersions: apis, HelmVersion: helm });
 }
 var bytesValue = byteSlice;
@@ -30014,242 +30236,6 @@ function regexFuncs() {
   };
 }
 
-// src/render/sprig/semver.ts
-var SEMVER_RE = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
-var CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
-var OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
-var CONSTRAINT_RE = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
-var RANGE_RE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, "g");
-var FIND_RE = new RegExp(String.raw`(${OPS})\s*(${CV})`, "g");
-var VALID_RE = new RegExp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
-var MAX_U64 = (1n << 64n) - 1n;
-var Version = class {
-  constructor(major, minor, patch, pre, metadata, original) {
-    this.major = major;
-    this.minor = minor;
-    this.patch = patch;
-    this.pre = pre;
-    this.metadata = metadata;
-    this.original = original;
-  }
-  major;
-  minor;
-  patch;
-  pre;
-  metadata;
-  original;
-  toString() {
-    let s = `${this.major}.${this.minor}.${this.patch}`;
-    if (this.pre) s += "-" + this.pre;
-    if (this.metadata) s += "+" + this.metadata;
-    return s;
-  }
-};
-function parseU64(s) {
-  const v = BigInt(s);
-  if (v > MAX_U64) throw new Error(`Error parsing version segment: strconv.ParseUint: parsing ${JSON.stringify(s)}: value out of range`);
-  return v;
-}
-function newVersion(v) {
-  const m = SEMVER_RE.exec(v);
-  if (!m) throw new Error("Invalid Semantic Version");
-  const major = parseU64(m[1]);
-  const minor = m[2] ? parseU64(m[2].slice(1)) : 0n;
-  const patch = m[3] ? parseU64(m[3].slice(1)) : 0n;
-  const pre = m[5] ?? "";
-  const meta = m[8] ?? "";
-  if (pre) {
-    for (const p of pre.split(".")) {
-      if (/^[0-9]+$/.test(p) && p.length > 1 && p[0] === "0") throw new Error("Version segment starts with 0");
-      if (!/^[0-9A-Za-z-]+$/.test(p)) throw new Error("Invalid Prerelease string");
-    }
-  }
-  if (meta) {
-    for (const p of meta.split(".")) if (!/^[0-9A-Za-z-]+$/.test(p)) throw new Error("Invalid Metadata string");
-  }
-  return new Version(major, minor, patch, pre, meta, v);
-}
-var cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-function comparePrePart(s, o) {
-  if (s === o) return 0;
-  if (s === "") return o !== "" ? -1 : 1;
-  if (o === "") return s !== "" ? 1 : -1;
-  const sn = /^[0-9]+$/.test(s);
-  const on = /^[0-9]+$/.test(o);
-  if (!sn && !on) return s > o ? 1 : -1;
-  if (!sn) return 1;
-  if (!on) return -1;
-  return BigInt(s) > BigInt(o) ? 1 : -1;
-}
-function comparePrerelease(v, o) {
-  const sp = v.split(".");
-  const op = o.split(".");
-  const l = Math.max(sp.length, op.length);
-  for (let i = 0; i < l; i++) {
-    const d = comparePrePart(sp[i] ?? "", op[i] ?? "");
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-function compareVersions(v, o) {
-  const d = cmp(v.major, o.major) || cmp(v.minor, o.minor) || cmp(v.patch, o.patch);
-  if (d !== 0) return d;
-  if (v.pre === "" && o.pre === "") return 0;
-  if (v.pre === "") return 1;
-  if (o.pre === "") return -1;
-  return comparePrerelease(v.pre, o.pre);
-}
-var isX = (s) => s === "x" || s === "X" || s === "*";
-function parseConstraint2(c) {
-  if (c.length === 0) return { con: newVersion("0.0.0"), op: "", minorDirty: false, patchDirty: false, dirty: true };
-  const m = CONSTRAINT_RE.exec(c);
-  if (!m) throw new Error(`improper constraint: ${c}`);
-  let ver = m[2];
-  let minorDirty = false;
-  let patchDirty = false;
-  let dirty = false;
-  const pre = m[6] ?? "";
-  if (isX(m[3]) || m[3] === "") {
-    ver = `0.0.0${pre}`;
-    dirty = true;
-  } else if (isX((m[4] ?? "").replace(/^\./, "")) || !m[4]) {
-    minorDirty = true;
-    dirty = true;
-    ver = `${m[3]}.0.0${pre}`;
-  } else if (isX((m[5] ?? "").replace(/^\./, "")) || !m[5]) {
-    dirty = true;
-    patchDirty = true;
-    ver = `${m[3]}${m[4]}.0${pre}`;
-  }
-  let con;
-  try {
-    con = newVersion(ver);
-  } catch {
-    throw new Error("constraint Parser Error");
-  }
-  return { con, op: m[1], minorDirty, patchDirty, dirty };
-}
-function rewriteRange(i) {
-  let o = i;
-  for (const m of i.matchAll(RANGE_RE)) o = o.replace(m[0], `>= ${m[1]}, <= ${m[11]} `);
-  return o;
-}
-function newConstraint(c) {
-  c = rewriteRange(c);
-  return c.split("||").map((v) => {
-    if (!VALID_RE.test(v)) throw new Error(`improper constraint: ${v}`);
-    const cs = [...v.matchAll(FIND_RE)].map((m) => m[0]);
-    if (cs.length === 0) cs.push(v);
-    return cs.map(parseConstraint2);
-  });
-}
-function tilde(v, c) {
-  if (compareVersions(v, c.con) < 0) return false;
-  if (c.con.major === 0n && c.con.minor === 0n && c.con.patch === 0n && !c.minorDirty && !c.patchDirty) return true;
-  if (v.major !== c.con.major) return false;
-  if (v.minor !== c.con.minor && !c.minorDirty) return false;
-  return true;
-}
-function checkOne(v, c) {
-  const preBlocked = v.pre !== "" && c.con.pre === "";
-  switch (c.op) {
-    case "":
-    case "=":
-      if (preBlocked) return false;
-      if (c.dirty) return tilde(v, c);
-      return compareVersions(v, c.con) === 0;
-    case "!=":
-      if (c.dirty) {
-        if (preBlocked) return false;
-        if (c.con.major !== v.major) return true;
-        if (c.con.minor !== v.minor && !c.minorDirty) return true;
-        if (c.minorDirty) return false;
-        if (c.con.patch !== v.patch && !c.patchDirty) return true;
-        if (c.patchDirty) {
-          if (v.pre !== "" || c.con.pre !== "") return comparePrerelease(v.pre, c.con.pre) !== 0;
-          return false;
-        }
-      }
-      return compareVersions(v, c.con) !== 0;
-    case ">":
-      if (preBlocked) return false;
-      if (!c.dirty) return compareVersions(v, c.con) === 1;
-      if (v.major > c.con.major) return true;
-      if (v.major < c.con.major) return false;
-      if (c.minorDirty) return false;
-      if (c.patchDirty) return v.minor > c.con.minor;
-      return compareVersions(v, c.con) === 1;
-    case "<":
-      if (preBlocked) return false;
-      return compareVersions(v, c.con) < 0;
-    case ">=":
-    case "=>":
-      if (preBlocked) return false;
-      return compareVersions(v, c.con) >= 0;
-    case "<=":
-    case "=<":
-      if (preBlocked) return false;
-      if (!c.dirty) return compareVersions(v, c.con) <= 0;
-      if (v.major > c.con.major) return false;
-      if (v.major === c.con.major && v.minor > c.con.minor && !c.minorDirty) return false;
-      return true;
-    case "~":
-    case "~>":
-      if (preBlocked) return false;
-      return tilde(v, c);
-    case "^":
-      if (preBlocked) return false;
-      if (compareVersions(v, c.con) < 0) return false;
-      if (c.con.major > 0n || c.minorDirty) return v.major === c.con.major;
-      if (c.con.major === 0n && v.major > 0n) return false;
-      if (c.con.minor > 0n || c.patchDirty) return v.minor === c.con.minor;
-      if (c.con.minor === 0n && v.minor > 0n) return false;
-      return c.con.patch === v.patch;
-  }
-  return false;
-}
-function checkConstraint(cs, v) {
-  return cs.some((and) => and.every((c) => checkOne(v, c)));
-}
-var u64 = (n) => new GoInt("uint64", n);
-function versionValue(v) {
-  const S = "*semver.Version";
-  const other = (o) => {
-    const ov = o.semver;
-    if (!ov) throw new Error("runtime error: invalid memory address or nil pointer dereference");
-    return ov;
-  };
-  const str3 = (f) => defineFunc({ params: [], result: "string" }, f);
-  const cmpFn = (f) => defineFunc({ params: [S], result: "bool" }, (o) => f(compareVersions(v, other(o))));
-  const inc = (f) => defineFunc({ params: [], result: "semver.Version" }, () => versionValue(f()));
-  const s = new GoStruct(S, /* @__PURE__ */ new Map(), {
-    Major: defineFunc({ params: [], result: "uint64" }, () => u64(v.major)),
-    Minor: defineFunc({ params: [], result: "uint64" }, () => u64(v.minor)),
-    Patch: defineFunc({ params: [], result: "uint64" }, () => u64(v.patch)),
-    Prerelease: str3(() => v.pre),
-    Metadata: str3(() => v.metadata),
-    Original: str3(() => v.original),
-    String: str3(() => v.toString()),
-    Compare: defineFunc({ params: [S], result: "int" }, (o) => new GoInt("int", compareVersions(v, other(o)))),
-    LessThan: cmpFn((d) => d < 0),
-    LessThanEqual: cmpFn((d) => d <= 0),
-    GreaterThan: cmpFn((d) => d > 0),
-    GreaterThanEqual: cmpFn((d) => d >= 0),
-    Equal: cmpFn((d) => d === 0),
-    IncPatch: inc(() => v.pre !== "" ? new Version(v.major, v.minor, v.patch, "", "", "") : new Version(v.major, v.minor, v.patch + 1n, "", "", "")),
-    IncMinor: inc(() => new Version(v.major, v.minor + 1n, 0n, "", "", "")),
-    IncMajor: inc(() => new Version(v.major + 1n, 0n, 0n, "", "", ""))
-  });
-  s.semver = v;
-  return s;
-}
-function semverFuncs() {
-  return {
-    semver: defineFunc({ params: ["string"], result: "*semver.Version" }, (s) => versionValue(newVersion(s))),
-    semverCompare: defineFunc({ params: ["string", "string"], result: "bool" }, (c, v) => checkConstraint(newConstraint(c), newVersion(v)))
-  };
-}
-
 // src/render/sprig/strings.ts
 var num5 = (v) => Number(v.value);
 var isSpace3 = (r) => new RegExp("^\\p{White_Space}$", "u").test(r);
@@ -31302,6 +31288,8 @@ function goToJNode(v) {
 function structSpecial(x) {
   const nanos = x.nanos;
   if (x.type === "time.Duration" && typeof nanos === "bigint") return { t: "num", text: nanos.toString() };
+  const semver = x.semver;
+  if (x.type === "*semver.Version" && semver) return { t: "str", v: semver.toString() };
   return void 0;
 }
 function noCallContext(name) {
@@ -33508,7 +33496,7 @@ function yamlV2DecodeJSONable(text) {
   const doc = list[0];
   if (!doc) return null;
   if (doc.errors.length > 0) {
-    throw new YamlUnmarshalError(`error converting YAML to JSON: yaml: ${yamlErrorText(doc.errors[0], text)}`);
+    throw new YamlUnmarshalError(`error converting YAML to JSON: yaml: ${goYamlErrorText(doc.errors[0], text).text}`);
   }
   const conv = (node, depth) => {
     if (depth > 1e4) throw new YamlUnmarshalError("error converting YAML to JSON: yaml: exceeded max depth");
@@ -33609,12 +33597,6 @@ function jsonKey(k) {
     throw new YamlUnmarshalError("error converting YAML to JSON: unsupported map key of type: <nil>, key: <nil>");
   }
   throw new YamlUnmarshalError("error converting YAML to JSON: yaml: invalid map key");
-}
-function yamlErrorText(err, text) {
-  const pos = Array.isArray(err.pos) && typeof err.pos[0] === "number" ? err.pos[0] : void 0;
-  const line = pos === void 0 ? void 0 : 1 + (text.slice(0, pos).match(/\n/g)?.length ?? 0);
-  const msg = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-  return line !== void 0 ? `line ${line}: ${msg}` : msg;
 }
 function jsonableToJNode(v) {
   if (v === null) return { t: "null" };
@@ -33939,30 +33921,41 @@ var ManifestError = class extends Error {
   line;
 };
 var WS = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
-function trimLeftOffset(s, from) {
-  let i = from;
-  while (i < s.length && WS.test(s[i])) i++;
-  return i;
+function isRegexpSpace(c) {
+  return c === " " || c === "	" || c === "\n" || c === "\f" || c === "\r";
 }
 function splitManifests(text) {
-  const out = [];
-  const start = trimLeftOffset(text, 0);
-  const re = /(?:^|\n)---[\t\n\f\r ]*/g;
-  const body = text.slice(start);
+  let base2 = 0;
+  let limit = text.length;
+  while (base2 < limit && WS.test(text[base2])) base2++;
+  while (limit > base2 && WS.test(text[limit - 1])) limit--;
   const pieces = [];
-  let pos = 0;
-  let m;
-  while ((m = re.exec(body)) !== null) {
-    const cut = m[0].startsWith("\n") ? m.index + 1 : m.index;
-    pieces.push([pos, cut]);
-    pos = m.index + m[0].length;
-    if (m[0].length === 0) re.lastIndex++;
+  let pos = base2;
+  const skipSpace = (i) => {
+    while (i < limit && isRegexpSpace(text[i])) i++;
+    return i;
+  };
+  if (text.startsWith("---", base2) && base2 + 3 <= limit) {
+    pos = skipSpace(base2 + 3);
+    pieces.push([base2, base2]);
   }
-  pieces.push([pos, body.length]);
+  for (; ; ) {
+    const nl = text.indexOf("\n---", pos);
+    if (nl < 0 || nl + 4 > limit) break;
+    let start = nl;
+    while (start > pos && isRegexpSpace(text[start - 1])) start--;
+    pieces.push([pos, start]);
+    pos = skipSpace(nl + 4);
+  }
+  pieces.push([pos, limit]);
+  const out = [];
   for (const [a, b] of pieces) {
-    if (goTrimSpace(body.slice(a, b)) === "") continue;
-    const s = trimLeftOffset(body, a);
-    out.push({ content: body.slice(s, b), offset: start + s });
+    if (a === b) continue;
+    let s = a;
+    let e = b;
+    while (s < e && WS.test(text[s])) s++;
+    while (e > s && WS.test(text[e - 1])) e--;
+    out.push({ content: text.slice(s, e), offset: s });
   }
   return out;
 }
@@ -33989,8 +33982,8 @@ function parseHead(content) {
   };
   const s = (v, f) => {
     if (v === void 0 || v === null) return "";
-    if (typeof v !== "string") structErr(jsonKind(v), f, "string");
-    return v;
+    if (typeof v === "string") return v;
+    return yamlScalarAsString(v) ?? structErr(jsonKind(v), f, "string");
   };
   head.apiVersion = s(get(doc, "apiVersion"), "SimpleHead.apiVersion");
   head.kind = s(get(doc, "kind"), "SimpleHead.kind");
@@ -34003,8 +33996,7 @@ function parseHead(content) {
       if (!(an instanceof Map)) structErr(jsonKind(an), "SimpleHead.metadata.annotations", "map[string]string");
       head.annotations = {};
       for (const [k, v] of an) {
-        if (v !== null && typeof v !== "string") structErr(jsonKind(v), "SimpleHead.metadata.annotations", "string");
-        head.annotations[String(k)] = v ?? "";
+        head.annotations[String(k)] = s(v, "SimpleHead.metadata.annotations");
       }
     }
   }
@@ -34096,9 +34088,6 @@ ${m.content}
 `;
   return b;
 }
-function goTrimSpace(s) {
-  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/, "").replace(/[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/, "");
-}
 
 // src/render/helm/index.ts
 var HelmRenderError = class extends InputError {
@@ -34155,7 +34144,9 @@ function renderChart(repo, chartDir, options) {
   }
   let chart;
   try {
-    chart = loadChart(repo, chartDir);
+    const load = { archiveBudget: new ArchiveBudget() };
+    chart = loadChart(repo, chartDir, load);
+    addFileDependencies(repo, chartDir, chart, load);
   } catch (err) {
     if (err instanceof ChartError) throw new HelmRenderError(err.file ?? chartDir, err.message);
     if (err instanceof InputError) throw new HelmRenderError(err.file, err.reason, err.line, err.column);
@@ -34192,22 +34183,23 @@ function renderChart(repo, chartDir, options) {
     if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
     throw err;
   }
+  const unchecked = [];
   if (!options.skipSchemaValidation) {
-    const err = validateAgainstSchema(chart, coalesced);
+    const err = validateAgainstSchema(chart, coalesced, (n) => unchecked.push(n));
     if (err) {
       throw new HelmRenderError(chart.schema?.origin ?? chartFile, `values don't meet the specifications of the schema(s) in the following chart(s):
 ${err}`);
     }
   }
   const top = toRenderValues(chart, coalesced, { name: options.releaseName, namespace: options.namespace, isUpgrade: options.isUpgrade }, caps, engineToYaml);
-  if (chart.metadata.kubeVersion !== "" && !isCompatibleRange(chart.metadata.kubeVersion, caps.kubeVersion.version)) {
-    throw new HelmRenderError(chartFile, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`);
+  if (chart.metadata.kubeVersion !== "" && !isCompatibleRange(chart.metadata.kubeVersion, caps.kubeVersion.normalized)) {
+    throw new HelmRenderError(chartFile, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`, void 0, void 0, "");
   }
   let result;
   try {
     result = renderTemplates(chart, top, { funcs: helmFuncMap(), toYaml: engineToYaml, deadline, maxOutputLength: options.maxOutputBytes });
   } catch (err) {
-    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile, err.message, err.line, err.column);
+    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile, err.message, err.line, err.column, "");
     throw err;
   }
   const templateOrigins = Object.fromEntries(result.origins);
@@ -34251,6 +34243,7 @@ ${f.content}
     manifests,
     valuesSources,
     ...notes !== "" ? { notes } : {},
+    unchecked,
     templateOrigins,
     releaseManifest: releaseManifest(crds, sorted.manifests),
     sortedManifests: sorted.manifests,
@@ -34272,7 +34265,8 @@ function runHelmJob(job) {
       manifests: render.manifests,
       values: toJS(render.values),
       valuesSources: render.valuesSources.map((s) => ({ file: s.file, prefix: s.prefix })),
-      templateOrigins: render.templateOrigins
+      templateOrigins: render.templateOrigins,
+      unchecked: render.unchecked
     };
   } catch (err) {
     if (err instanceof InputError) {

@@ -66945,7 +66945,7 @@ function renderManifests(target, repo) {
 import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync4, rmSync as rmSync4, writeFileSync as writeFileSync2 } from "node:fs";
 import os8 from "node:os";
 import path13 from "node:path";
-function helmTemplateArgs(target, sandbox) {
+function helmTemplateArgs(target, sandbox, env2 = {}) {
   const release = target.helm;
   const at = (rel) => path13.join(sandbox, ...rel.split("/").filter(Boolean));
   return [
@@ -66955,10 +66955,13 @@ function helmTemplateArgs(target, sandbox) {
     "--namespace",
     release.namespace,
     ...release.valuesFiles.flatMap((f) => ["--values", at(f)]),
-    ...release.set.flatMap((s) => ["--set", s])
+    ...release.set.flatMap((s) => ["--set", s]),
+    ...env2.kubeVersion ? ["--kube-version", env2.kubeVersion] : [],
+    ...(env2.apiVersions ?? []).flatMap((a) => ["--api-versions", a]),
+    ...env2.skipSchemaValidation ? ["--skip-schema-validation"] : []
   ];
 }
-async function renderWithHelmBinary(target, repo, options, helm) {
+async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
   const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
   if (!helm) return { objects: [], errors: [new InputError(chartFile, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
   const sandbox = mkdtempSync4(path13.join(os8.tmpdir(), "gitops-gate-helm-"));
@@ -66974,7 +66977,7 @@ async function renderWithHelmBinary(target, repo, options, helm) {
         else throw err;
       }
     }
-    const result = await runBounded(helm, helmTemplateArgs(target, sandbox), { cwd: sandbox, timeoutMs: options.timeoutMs });
+    const result = await runBounded(helm, helmTemplateArgs(target, sandbox, env2), { cwd: sandbox, timeoutMs: options.timeoutMs });
     if (!result.ok) {
       const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path13.sep).join("").trim()}`;
       return { objects: [], errors: [...errors, new InputError(chartFile, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
@@ -67089,10 +67092,16 @@ var GoStruct = class {
   type;
   fields;
   methods;
-  constructor(type, fields, methods) {
+  /**
+   * The methods have pointer receivers: a struct value reached through a field is addressable, so its methods run
+   * (and `{{ . }}` prints with String()), but a copy passed to a function has none of them.
+   */
+  pointerReceivers;
+  constructor(type, fields, methods, pointerReceivers = false) {
     this.type = type;
     this.fields = fields instanceof Map ? fields : new Map(Object.entries(fields));
     this.methods = methods;
+    this.pointerReceivers = pointerReceivers;
   }
   get isPointer() {
     return this.type.startsWith("*");

@@ -3,12 +3,14 @@
  * /work/shared/conformance/helm/template_cases.json) through `gitops-gate template`, in process, with the
  * working directory pkg/cmd. Success cases: stdout+stderr equal to the golden byte for byte. Error cases:
  * non-zero exit and the same text (the command's own name in place of "helm template").
+ * The goldens assume Helm's test build, which reports KubeVersion v1.20.0 (HELM_TEST_KUBE_VERSION) by default.
  * Cases marked `repeat` are run that many extra times and must give the same output every time.
  */
 import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runTemplate } from '../../src/cli/template.js';
+import { HELM_TEST_KUBE_VERSION } from '../../src/render/helm/engine.js';
 
 const ROOT = path.resolve('..', 'shared', 'conformance', 'helm');
 const CWD = path.join(ROOT, 'pkg', 'cmd');
@@ -28,7 +30,7 @@ const cases: Case[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'template_cases
 
 function run(argv: string[]): { code: number; out: string } {
   let out = '';
-  const code = runTemplate(argv.slice(2), { cwd: CWD, stdout: (s) => { out += s; }, stderr: (s) => { out += s; } });
+  const code = runTemplate(argv.slice(2), { cwd: CWD, defaultKubeVersion: HELM_TEST_KUBE_VERSION, stdout: (s) => { out += s; }, stderr: (s) => { out += s; } });
   return { code, out };
 }
 

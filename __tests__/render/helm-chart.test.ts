@@ -86,7 +86,7 @@ describe('values merge order and coalescing', () => {
   });
   test('YAML 1.1 scalars as Helm reads them (y is a boolean key, 0644 octal), numbers float64', () => {
     const out = render(tmpRepo({ 'c/Chart.yaml': chartYaml('c'), 'c/values.yaml': 'y: 1\nmode: 0644\non: yes\n', 'c/templates/v.yaml': 'j: {{ toJson .Values }}\nt: {{ printf "%T" .Values.mode }}\nm: {{ .Values.mode }}\n' }));
-    expect(out['c/templates/v.yaml']).toBe('j: {"mode":420,"true":true}\nt: float64\nm: 420\n');
+    expect(out['c/templates/v.yaml']).toBe('j: {"mode":420,"true":true}\nt: float64\nm: 420');
   });
   test('valuesSources in merge order with prefixes', () => {
     const repo = tmpRepo(files);
@@ -123,9 +123,9 @@ describe('dependencies', () => {
   };
   test('condition, alias, globals and import-values (both forms)', () => {
     const out = render(tmpRepo(files));
-    expect(out['c/charts/sub/templates/v.yaml']).toBe('name: sub\nx: fromparent\ng: parent\n');
-    expect(out['c/charts/other/templates/v.yaml']).toBe('name: other\nx: default\ng: parent\n');
-    expect(out['c/templates/v.yaml']).toBe('imported: {"k":"v"}\ndata: true\n');
+    expect(out['c/charts/sub/templates/v.yaml']).toBe('name: sub\nx: fromparent\ng: parent');
+    expect(out['c/charts/other/templates/v.yaml']).toBe('name: other\nx: default\ng: parent');
+    expect(out['c/templates/v.yaml']).toBe('imported: {"k":"v"}\ndata: true');
   });
   test('conditions and tags disable subcharts', () => {
     const out = render(tmpRepo(files), { set: ['sub.enabled=false', 'tags.t1=false'] });
@@ -170,7 +170,7 @@ describe('archives', () => {
       { name: 'sub/templates/a.yaml', data: 'kind: ConfigMap\nname: {{ .Chart.Name }}\n' }
     ]);
     const out = render(tmpRepo({ 'c/Chart.yaml': chartYaml('c'), 'c/charts/sub-0.1.0.tgz': sub }));
-    expect(out['c/charts/sub/templates/a.yaml']).toBe('kind: ConfigMap\nname: sub\n');
+    expect(out['c/charts/sub/templates/a.yaml']).toBe('kind: ConfigMap\nname: sub');
   });
   test('bombs, parent paths and links are refused', () => {
     const big = gzipSync(writeTar([{ name: 'x/Chart.yaml', data: 'a'.repeat(2048) }]));
@@ -197,7 +197,11 @@ describe('ordering and output', () => {
     ]);
     expect(manifests.map((m) => m.head.kind)).toEqual(['Namespace', 'Service', 'Deployment', 'Foo']);
     expect(hooks.map((h) => h.hook)).toEqual(['pre-install']);
-    expect(splitManifests('a: 1\n\n---\n\nb: 2\n').map((d) => d.content)).toEqual(['a: 1\n\n', 'b: 2\n']);
+    // as released Helm splits: each document trimmed on both sides; `---` right after a newline separates even
+    // when text follows it on the line, and a `---` that follows a separator's white space stays content
+    expect(splitManifests('a: 1\n\n---\n\nb: 2\n').map((d) => d.content)).toEqual(['a: 1', 'b: 2']);
+    expect(splitManifests('\n---\na: 1\n---apiVersion: v1\n--- # c\nx: 2\n---\n\n---\ny: 3\n   ').map((d) => d.content)).toEqual(['a: 1', 'apiVersion: v1', '# c\nx: 2', '---\ny: 3']);
+    expect(splitManifests('a: 1\n---\u00a0\n---\n').map((d) => d.content)).toEqual(['a: 1', '']);
   });
   test('engine errors name the file and line', () => {
     const repo = tmpRepo({ 'c/Chart.yaml': chartYaml('c'), 'c/templates/x.yaml': 'a: 1\nb: {{ .Values.a.b }}\n', 'c/values.yaml': '' });

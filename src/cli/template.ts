@@ -10,7 +10,7 @@ import { RepoFiles, InputError } from '../repo/files.js';
 import { Template, TemplateError } from '../render/gotemplate/index.js';
 import { HelmRenderError, renderChart } from '../render/helm/index.js';
 import { helmFuncMap } from '../render/helm/funcmap.js';
-import { goTrimSpace, outputDirWrites, templateStdout } from '../render/helm/output.js';
+import { outputDirWrites, templateStdout } from '../render/helm/output.js';
 import { parseKubeVersion } from '../render/helm/engine.js';
 
 export interface TemplateIO {
@@ -18,6 +18,11 @@ export interface TemplateIO {
   cwd: string;
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  /**
+   * The KubeVersion without --kube-version (Helm sets it when it is built): DEFAULT_KUBE_VERSION, what released
+   * Helm reports; Helm's own test build reports HELM_TEST_KUBE_VERSION.
+   */
+  defaultKubeVersion?: string;
 }
 
 export const TEMPLATE_USAGE = 'Usage:  gitops-gate template [NAME] [CHART] [flags]';
@@ -136,6 +141,14 @@ function renderNameTemplate(text: string): string {
   return t.execute(null);
 }
 
+function showOnly(args: string[]): string[] {
+  try {
+    return parseTemplateArgs(args).lists['show-only'] ?? [];
+  } catch {
+    return [];
+  }
+}
+
 /** Runs the command; returns the exit status. */
 export function runTemplate(args: string[], io: TemplateIO): number {
   let debug = false;
@@ -193,7 +206,7 @@ export function runTemplate(args: string[], io: TemplateIO): number {
       setJson: f.lists['set-json'],
       setFile: f.lists['set-file'],
       setLiteral: f.lists['set-literal'],
-      kubeVersion: kubeVersion || undefined,
+      kubeVersion: kubeVersion || io.defaultKubeVersion,
       apiVersions: f.lists['api-versions'],
       includeCrds,
       skipTests,
@@ -231,7 +244,13 @@ export function runTemplate(args: string[], io: TemplateIO): number {
           io.stderr(`Error: ${err.helmMessage}\n\nUse --debug flag to render out invalid YAML\n`);
           return 1;
         }
-        io.stdout(goTrimSpace(err.partialManifest) + '\n');
+        // Helm 4.1 prints what was rendered, filtered by --show-only (a missing template is then the error).
+        try {
+          io.stdout(templateStdout(err.partialManifest, [], { showOnly: showOnly(args) }));
+        } catch (showErr) {
+          io.stderr(`Error: ${(showErr as Error).message}\n`);
+          return 1;
+        }
       }
       io.stderr(`Error: ${err.helmMessage}\n`);
       return 1;

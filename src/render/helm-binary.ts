@@ -14,8 +14,18 @@ import type { Target } from '../targets/types.js';
 import { runBounded } from './process.js';
 import type { RenderOptions, RenderOutput } from './types.js';
 
+/** Helm's environment flags, as the built-in renderer takes them (RenderChartOptions); unset ones are left out. */
+export interface HelmEnvironment {
+  /** --kube-version */
+  kubeVersion?: string;
+  /** --api-versions */
+  apiVersions?: string[];
+  /** --skip-schema-validation */
+  skipSchemaValidation?: boolean;
+}
+
 /** `helm template` arguments for a release, with paths inside the sandbox folder. */
-export function helmTemplateArgs(target: Target, sandbox: string): string[] {
+export function helmTemplateArgs(target: Target, sandbox: string, env: HelmEnvironment = {}): string[] {
   const release = target.helm!;
   const at = (rel: string) => path.join(sandbox, ...rel.split('/').filter(Boolean));
   return [
@@ -25,11 +35,14 @@ export function helmTemplateArgs(target: Target, sandbox: string): string[] {
     '--namespace',
     release.namespace,
     ...release.valuesFiles.flatMap((f) => ['--values', at(f)]),
-    ...release.set.flatMap((s) => ['--set', s])
+    ...release.set.flatMap((s) => ['--set', s]),
+    ...(env.kubeVersion ? ['--kube-version', env.kubeVersion] : []),
+    ...(env.apiVersions ?? []).flatMap((a) => ['--api-versions', a]),
+    ...(env.skipSchemaValidation ? ['--skip-schema-validation'] : [])
   ];
 }
 
-export async function renderWithHelmBinary(target: Target, repo: RepoFiles, options: RenderOptions, helm: string | undefined): Promise<RenderOutput> {
+export async function renderWithHelmBinary(target: Target, repo: RepoFiles, options: RenderOptions, helm: string | undefined, env: HelmEnvironment = {}): Promise<RenderOutput> {
   const chartFile = target.path ? `${target.path}/Chart.yaml` : 'Chart.yaml';
   if (!helm) return { objects: [], errors: [new InputError(chartFile, '`renderer: helm` is set but no helm binary is on the PATH', 'helm-not-found')] };
   const sandbox = mkdtempSync(path.join(os.tmpdir(), 'gitops-gate-helm-'));
@@ -45,7 +58,7 @@ export async function renderWithHelmBinary(target: Target, repo: RepoFiles, opti
         else throw err;
       }
     }
-    const result = await runBounded(helm, helmTemplateArgs(target, sandbox), { cwd: sandbox, timeoutMs: options.timeoutMs });
+    const result = await runBounded(helm, helmTemplateArgs(target, sandbox, env), { cwd: sandbox, timeoutMs: options.timeoutMs });
     if (!result.ok) {
       const reason = result.reason === 'timeout' ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path.sep).join('').trim()}`;
       return { objects: [], errors: [...errors, new InputError(chartFile, reason, result.reason === 'timeout' ? 'render-timeout' : 'helm-render-failed')] };

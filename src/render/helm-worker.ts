@@ -27,6 +27,8 @@ export type HelmJobResult =
       /** Values files in merge order (source maps are rebuilt by the caller from the files). */
       valuesSources: { file: string; prefix: string[] }[];
       templateOrigins: Record<string, string>;
+      /** What the render could not check as Helm would (ChartRender.unchecked). */
+      unchecked: string[];
     }
   | { id: number; ok: false; error: { file: string; reason: string; ruleId: string; line?: number; column?: number } }
   | { id: number; ok: false; crash: string };
@@ -40,7 +42,8 @@ export function runHelmJob(job: HelmJob): HelmJobResult {
       manifests: render.manifests,
       values: toJS(render.values),
       valuesSources: render.valuesSources.map((s) => ({ file: s.file, prefix: s.prefix })),
-      templateOrigins: render.templateOrigins
+      templateOrigins: render.templateOrigins,
+      unchecked: render.unchecked
     };
   } catch (err) {
     if (err instanceof InputError) {

@@ -673,6 +673,8 @@ class State {
 
   validateType(value: Arg, typ: string | null): GoValue {
     if (value === MISSING) value = undefined;
+    // an argument is a copy: a struct value loses the methods of its pointer type
+    if (value instanceof GoStruct && value.pointerReceivers && !value.isPointer) value = new GoStruct(value.type, value.fields);
     if (value === undefined) {
       if (typ === null) return undefined;
       if (canBeNil(typ)) return typ === RV ? undefined : zeroValue(typ);

@@ -73,10 +73,11 @@ export class Template implements ExecTemplate {
   }
 
   cloneWithText(name: string, text: string): Template {
-    const c = this.clone();
-    const t = c.lookup(name) ?? c.new(name);
+    // Helm's tpl: parent.Clone(), then New(name).Parse(text), and that new template is executed. An empty text does
+    // not replace a same-named template in the set, but the new template still holds (and runs) its empty tree.
+    const t = this.clone().new(name);
     t.parse(text);
-    return c.lookup(name) ?? t;
+    return t;
   }
 
   // ---------------------------------------------------------------- API

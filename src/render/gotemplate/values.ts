@@ -96,10 +96,16 @@ export class GoStruct {
   readonly type: string;
   readonly fields: Map<string, GoValue>;
   readonly methods: Record<string, GoFuncValue> | undefined;
-  constructor(type: string, fields: Map<string, GoValue> | Record<string, GoValue>, methods?: Record<string, GoFuncValue>) {
+  /**
+   * The methods have pointer receivers: a struct value reached through a field is addressable, so its methods run
+   * (and `{{ . }}` prints with String()), but a copy passed to a function has none of them.
+   */
+  readonly pointerReceivers: boolean;
+  constructor(type: string, fields: Map<string, GoValue> | Record<string, GoValue>, methods?: Record<string, GoFuncValue>, pointerReceivers = false) {
     this.type = type;
     this.fields = fields instanceof Map ? fields : new Map(Object.entries(fields));
     this.methods = methods;
+    this.pointerReceivers = pointerReceivers;
   }
   get isPointer(): boolean {
     return this.type.startsWith('*');

@@ -11,8 +11,8 @@ import { InputError, type RepoFiles } from '../../repo/files.js';
 import type { GoValue } from '../gotemplate/index.js';
 import { ArchiveBudget, ArchiveError, readTarGz, type ArchiveLimits } from './archive.js';
 import { BadPatternError, goPathMatch } from './glob.js';
-import { parseSemver } from './semver.js';
-import { GoYamlError, jsonKind, parseYamlGo, readValuesText } from './yamlgo.js';
+import { isCompatibleRange, parseSemver } from './semver.js';
+import { GoYamlError, jsonKind, parseYamlGo, readValuesText, yamlScalarAsString } from './yamlgo.js';
 
 /** A chart file: its name inside the chart and where it came from (repo path, or archive!/entry). */
 export interface ChartFile {
@@ -328,6 +328,38 @@ export function loadFiles(files: BufferedFile[], origin: string, options: LoadOp
   return chart;
 }
 
+/**
+ * `helm dependency build` for `file://` dependencies of a chart folder: each one that charts/ does not already hold
+ * is loaded from its folder in the repository (with that folder's .helmignore and its own charts/), as the build
+ * would package it. Paths are read through RepoFiles, so a folder outside the repository is refused. The version
+ * constraint is checked as the build checks it. Archives carry their dependencies and are left alone; the
+ * dependencies' own `file://` dependencies are not followed (the build does not follow them either).
+ */
+export function addFileDependencies(repo: RepoFiles, chartDir: string, chart: Chart, options: LoadOptions = {}): void {
+  const dir = repo.normalize(chartDir);
+  if (!repo.isDirectory(dir)) return;
+  options = withBudget(options);
+  const chartFile = dir ? `${dir}/Chart.yaml` : 'Chart.yaml';
+  const missing: string[] = [];
+  for (const d of chart.metadata.dependencies ?? []) {
+    if (!d.repository.startsWith('file://')) continue;
+    if (chart.dependencies.some((c) => chartName(c) === d.name)) continue;
+    const rel = d.repository.slice('file://'.length);
+    const depDir = repo.resolveFrom(dir, rel, chartFile);
+    if (!repo.isDirectory(depDir)) throw new ChartError(`dependency ${JSON.stringify(d.name)}: directory ${rel} not found`, chartFile);
+    const sub = loadDir(repo, depDir, options);
+    if (d.version !== '' && !isCompatibleRange(d.version, sub.metadata.version)) {
+      missing.push(`${JSON.stringify(d.name)} (repository ${JSON.stringify(d.repository)}, version ${JSON.stringify(d.version)})`);
+      continue;
+    }
+    sub.parent = chart;
+    chart.dependencies.push(sub);
+  }
+  if (missing.length > 0) {
+    throw new ChartError(`can't get a valid version for ${missing.length} subchart(s): ${missing.join(', ')}. Make sure a matching chart version exists in the repo, or change the version constraint in Chart.yaml`, chartFile);
+  }
+}
+
 function emptyMetadata(): Metadata {
   return {
     name: '', home: '', sources: null, version: '', description: '', keywords: null, maintainers: null, icon: '',
@@ -352,14 +384,14 @@ function str(m: Map<unknown, unknown>, name: string, file: string, ctx: string):
   const v = field(m, name);
   if (v === undefined || v === null) return '';
   if (typeof v === 'string') return v;
-  return unmarshalErr(file, jsonKind(v), `${ctx}.${name}`, 'string');
+  return yamlScalarAsString(v) ?? unmarshalErr(file, jsonKind(v), `${ctx}.${name}`, 'string');
 }
 
 function strList(m: Map<unknown, unknown>, name: string, file: string, ctx: string): string[] | null {
   const v = field(m, name);
   if (v === undefined || v === null) return null;
   if (!Array.isArray(v)) return unmarshalErr(file, jsonKind(v), `${ctx}.${name}`, '[]string');
-  return v.map((x) => (typeof x === 'string' ? x : x === null ? '' : unmarshalErr(file, jsonKind(x), `${ctx}.${name}`, 'string')));
+  return v.map((x) => (typeof x === 'string' ? x : x === null ? '' : yamlScalarAsString(x) ?? unmarshalErr(file, jsonKind(x), `${ctx}.${name}`, 'string')));
 }
 
 function parseMetadata(f: BufferedFile, file: string, into?: Metadata): Metadata {
@@ -382,21 +414,14 @@ function parseMetadata(f: BufferedFile, file: string, into?: Metadata): Metadata
     if (has('name')) md.name = str(m, 'name', file, ctx);
     if (has('home')) md.home = str(m, 'home', file, ctx);
     if (has('sources')) md.sources = strList(m, 'sources', file, ctx);
-    if (has('version')) {
-      const v = field(m, 'version');
-      // a YAML number like 1.0 cannot be unmarshaled into a string
-      md.version = typeof v === 'number' ? unmarshalErr(file, 'number', `${ctx}.version`, 'string') : str(m, 'version', file, ctx);
-    }
+    if (has('version')) md.version = str(m, 'version', file, ctx);
     if (has('description')) md.description = str(m, 'description', file, ctx);
     if (has('keywords')) md.keywords = strList(m, 'keywords', file, ctx);
     if (has('icon')) md.icon = str(m, 'icon', file, ctx);
     if (has('apiVersion')) md.apiVersion = str(m, 'apiVersion', file, ctx);
     if (has('condition')) md.condition = str(m, 'condition', file, ctx);
     if (has('tags')) md.tags = str(m, 'tags', file, ctx);
-    if (has('appVersion')) {
-      const v = field(m, 'appVersion');
-      md.appVersion = typeof v === 'number' || typeof v === 'boolean' ? String(v) : str(m, 'appVersion', file, ctx);
-    }
+    if (has('appVersion')) md.appVersion = str(m, 'appVersion', file, ctx);
     if (has('deprecated')) {
       const v = field(m, 'deprecated');
       if (v !== null && typeof v !== 'boolean') unmarshalErr(file, jsonKind(v), `${ctx}.deprecated`, 'bool');
@@ -411,8 +436,7 @@ function parseMetadata(f: BufferedFile, file: string, into?: Metadata): Metadata
       else {
         const a: Record<string, string> = {};
         for (const [k, x] of v as Map<unknown, unknown>) {
-          if (x !== null && typeof x !== 'string') unmarshalErr(file, jsonKind(x), `${ctx}.annotations`, 'string');
-          a[String(k)] = (x as string | null) ?? '';
+          a[String(k)] = x === null ? '' : typeof x === 'string' ? x : yamlScalarAsString(x) ?? unmarshalErr(file, jsonKind(x), `${ctx}.annotations`, 'string');
         }
         md.annotations = a;
       }
@@ -448,8 +472,7 @@ function parseDependency(x: unknown, file: string): Dependency {
   if (!(x instanceof Map)) return unmarshalErr(file, jsonKind(x), 'Metadata.dependencies', 'chart.Dependency');
   const m = x as Map<unknown, unknown>;
   d.name = str(m, 'name', file, 'Dependency');
-  const ver = field(m, 'version');
-  d.version = typeof ver === 'number' ? unmarshalErr(file, 'number', 'Dependency.version', 'string') : str(m, 'version', file, 'Dependency');
+  d.version = str(m, 'version', file, 'Dependency');
   d.repository = str(m, 'repository', file, 'Dependency');
   d.condition = str(m, 'condition', file, 'Dependency');
   d.tags = strList(m, 'tags', file, 'Dependency') ?? [];

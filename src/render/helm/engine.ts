@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import {
-  GoInt, GoNil, GoStruct, Template, TemplateError, byteSlice, defineFunc, withGoMethods, withGoType,
+  GoInt, GoNil, GoStruct, Template, TemplateError, byteSlice, defineFunc, quoteString, withGoMethods, withGoType,
   type FuncMap, type GoFuncValue, type GoValue, type ProvenanceSegment
 } from '../gotemplate/index.js';
 import { type Chart, type ChartFile, chartFullPath, chartName } from './chart.js';
@@ -14,75 +14,104 @@ import { cleanupExecError, cleanupParseError } from './errors.js';
 import { compileGlob } from './glob.js';
 import { GoYamlError, parseYamlGo, yamlToGo } from './yamlgo.js';
 import { type Values, NoTableError, NoValueError, deepCopy, isTable, pathValue, table } from './values.js';
-import { parseSemver, semverString } from './semver.js';
 
 // ---------------------------------------------------------------- Capabilities
 
-/** Every group/version client-go's scheme knows, plus apiextensions (chartutil DefaultVersionSet). */
+/**
+ * The API versions released Helm reports by default (chartutil DefaultVersionSet: every group/version of the
+ * client-go scheme it was built with, plus apiextensions), in the order Helm 4.1.4 lists them.
+ */
 export const DEFAULT_API_VERSIONS = [
   'v1', 'admissionregistration.k8s.io/v1', 'admissionregistration.k8s.io/v1alpha1', 'admissionregistration.k8s.io/v1beta1',
   'internal.apiserver.k8s.io/v1alpha1', 'apps/v1', 'apps/v1beta1', 'apps/v1beta2', 'authentication.k8s.io/v1',
   'authentication.k8s.io/v1alpha1', 'authentication.k8s.io/v1beta1', 'authorization.k8s.io/v1', 'authorization.k8s.io/v1beta1',
   'autoscaling/v1', 'autoscaling/v2', 'autoscaling/v2beta1', 'autoscaling/v2beta2', 'batch/v1', 'batch/v1beta1',
-  'certificates.k8s.io/v1', 'certificates.k8s.io/v1alpha1', 'certificates.k8s.io/v1beta1', 'coordination.k8s.io/v1',
-  'coordination.k8s.io/v1alpha2', 'coordination.k8s.io/v1beta1', 'discovery.k8s.io/v1', 'discovery.k8s.io/v1beta1',
+  'certificates.k8s.io/v1', 'certificates.k8s.io/v1beta1', 'certificates.k8s.io/v1alpha1', 'coordination.k8s.io/v1alpha2',
+  'coordination.k8s.io/v1beta1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1', 'discovery.k8s.io/v1beta1',
   'events.k8s.io/v1', 'events.k8s.io/v1beta1', 'extensions/v1beta1', 'flowcontrol.apiserver.k8s.io/v1',
   'flowcontrol.apiserver.k8s.io/v1beta1', 'flowcontrol.apiserver.k8s.io/v1beta2', 'flowcontrol.apiserver.k8s.io/v1beta3',
-  'networking.k8s.io/v1', 'networking.k8s.io/v1alpha1', 'networking.k8s.io/v1beta1', 'node.k8s.io/v1', 'node.k8s.io/v1alpha1',
-  'node.k8s.io/v1beta1', 'policy/v1', 'policy/v1beta1', 'rbac.authorization.k8s.io/v1', 'rbac.authorization.k8s.io/v1alpha1',
-  'rbac.authorization.k8s.io/v1beta1', 'resource.k8s.io/v1', 'resource.k8s.io/v1alpha3', 'resource.k8s.io/v1beta1',
-  'resource.k8s.io/v1beta2', 'scheduling.k8s.io/v1', 'scheduling.k8s.io/v1alpha1', 'scheduling.k8s.io/v1beta1',
-  'storage.k8s.io/v1', 'storage.k8s.io/v1alpha1', 'storage.k8s.io/v1beta1', 'storagemigration.k8s.io/v1alpha1',
-  'apiextensions.k8s.io/v1', 'apiextensions.k8s.io/v1beta1'
+  'networking.k8s.io/v1', 'networking.k8s.io/v1beta1', 'node.k8s.io/v1', 'node.k8s.io/v1alpha1', 'node.k8s.io/v1beta1',
+  'policy/v1', 'policy/v1beta1', 'rbac.authorization.k8s.io/v1', 'rbac.authorization.k8s.io/v1beta1',
+  'rbac.authorization.k8s.io/v1alpha1', 'resource.k8s.io/v1', 'resource.k8s.io/v1beta2', 'resource.k8s.io/v1beta1',
+  'resource.k8s.io/v1alpha3', 'scheduling.k8s.io/v1alpha1', 'scheduling.k8s.io/v1beta1', 'scheduling.k8s.io/v1',
+  'storage.k8s.io/v1beta1', 'storage.k8s.io/v1', 'storage.k8s.io/v1alpha1', 'storagemigration.k8s.io/v1beta1',
+  'apiextensions.k8s.io/v1beta1', 'apiextensions.k8s.io/v1'
 ];
 
-/** The KubeVersion the upstream test goldens assume (Helm built without ldflags). */
-export const DEFAULT_KUBE_VERSION = 'v1.20.0';
+/**
+ * The KubeVersion released Helm reports when no cluster is asked (`helm template` without --kube-version): the
+ * client-go minor it was built with. Helm 4.1.4 reports v1.35.0 (Helm 3.17 reported v1.32.0).
+ */
+export const DEFAULT_KUBE_VERSION = 'v1.35.0';
+
+/** The KubeVersion Helm's own test build reports (no build flags): what the upstream goldens assume. */
+export const HELM_TEST_KUBE_VERSION = 'v1.20.0';
+
+/** .Capabilities.HelmVersion: the Helm release whose behaviour the renderer follows. */
+export const HELM_BUILD_INFO = {
+  Version: 'v4.1.4',
+  GitCommit: '05fa37973dc9e42b76e1d2883494c87174b6074f',
+  GitTreeState: 'clean',
+  GoVersion: 'go1.25.9',
+  KubeClientVersion: 'v1.35'
+} as const;
 
 export interface KubeVersion {
+  /** As given, with a leading "v" (e.g. v1.29, v1.33.4-gke.1245000). */
   version: string;
+  /** The numbers only (e.g. v1.29, v1.33.4): String(), and what the Chart.yaml kubeVersion check uses. */
+  normalized: string;
   major: string;
   minor: string;
 }
 
-/** common.ParseKubeVersion: "1.16" -> v1.16.0. Throws with Helm's wording. */
+/**
+ * common.ParseKubeVersion (k8s.io/apimachinery ParseGeneric): "1.29" -> Version v1.29, "v1.33.4-gke.1" keeps its
+ * suffix in Version and drops it from the normalized form. Throws with Helm's wording.
+ */
 export function parseKubeVersion(s: string): KubeVersion {
-  const v = parseSemver(s.startsWith('v') ? s : 'v' + s);
-  if (!v) throw new Error(`invalid kube version '${s}': Invalid Semantic Version`);
-  return { version: 'v' + semverString(v), major: String(v.major), minor: String(v.minor) };
+  const m = /^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)$/s.exec(s);
+  if (!m) throw new Error(`invalid kube version '${s}': could not parse ${quoteString(s)} as version`);
+  const parts = m[1].split('.');
+  if (parts.length < 2) throw new Error(`invalid kube version '${s}': illegal version string ${quoteString(s)}`);
+  if (parts[0].startsWith('0') && parts[0] !== '0') throw new Error(`invalid kube version '${s}': illegal zero-prefixed version component ${quoteString(parts[0])} in ${quoteString(s)}`);
+  const nums = parts.map((p) => BigInt(p));
+  return {
+    version: s.startsWith('v') ? s : 'v' + s,
+    normalized: 'v' + nums.join('.'),
+    major: String(nums[0]),
+    minor: String(nums[1])
+  };
 }
 
 export interface CapabilitiesOptions {
   kubeVersion?: string;
   apiVersions?: string[];
-  helmVersion?: string;
 }
 
 export interface Capabilities {
   kubeVersion: KubeVersion;
   apiVersions: string[];
-  helmVersion: string;
 }
 
 export function makeCapabilities(o: CapabilitiesOptions = {}): Capabilities {
   return {
-    kubeVersion: parseKubeVersion(o.kubeVersion ?? DEFAULT_KUBE_VERSION),
-    apiVersions: [...DEFAULT_API_VERSIONS, ...(o.apiVersions ?? [])],
-    helmVersion: o.helmVersion ?? 'v3.21.4'
+    kubeVersion: parseKubeVersion(o.kubeVersion || DEFAULT_KUBE_VERSION),
+    apiVersions: [...DEFAULT_API_VERSIONS, ...(o.apiVersions ?? [])]
   };
 }
 
 function capabilitiesValue(c: Capabilities): GoStruct {
   const kv = c.kubeVersion;
-  const kube = new GoStruct('common.KubeVersion', { Version: kv.version, Major: kv.major, Minor: kv.minor }, {
-    String: defineFunc({ params: [], result: 'string' }, () => kv.version),
+  const kube = new GoStruct('common.KubeVersion', { Version: kv.version, normalizedVersion: kv.normalized, Major: kv.major, Minor: kv.minor }, {
+    String: defineFunc({ params: [], result: 'string' }, () => kv.normalized),
     GitVersion: defineFunc({ params: [], result: 'string' }, () => kv.version)
-  });
+  }, true);
   const set = new Set(c.apiVersions);
   const apis = withGoMethods(withGoType([...c.apiVersions], '[]string'), {
     Has: defineFunc({ params: ['string'], result: 'bool' }, (v: GoValue) => set.has(v as string))
   });
-  const helm = new GoStruct('version.BuildInfo', { Version: c.helmVersion, GitCommit: '', GitTreeState: '', GoVersion: 'go1.25.0' });
+  const helm = new GoStruct('version.BuildInfo', { ...HELM_BUILD_INFO });
   return new GoStruct('*common.Capabilities', { KubeVersion: kube, APIVersions: apis, HelmVersion: helm });
 }
 

@@ -80,8 +80,9 @@ function goPatternToRegex(pattern: string): string {
   return out;
 }
 
+/** Escapes a character outside a class: only syntax characters (`\-` would be a SyntaxError under the `u` flag). */
 function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function escapeClass(c: string): string {

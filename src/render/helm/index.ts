@@ -5,7 +5,8 @@
  *     -> { manifests: [{ source, content, provenance, hook? }], valuesSources, notes, templateOrigins }
  *
  * The pipeline follows Helm (pkg/cmd/install.go runInstall, pkg/action/install.go Run, action.go renderResources):
- * user values (-f, --set-json, --set, --set-string, --set-file, --set-literal) -> load chart -> installable and
+ * user values (-f, --set-json, --set, --set-string, --set-file, --set-literal) -> load chart (with its `file://`
+ * dependencies, as `helm dependency build` would package them) -> installable and
  * dependency checks -> release name check -> dependency processing (aliases, tags, conditions, import-values) ->
  * coalesce with chart defaults -> schema validation -> kubeVersion check -> engine -> NOTES split off ->
  * manifests sorted by install order, hooks apart -> CRDs (with includeCrds).
@@ -16,7 +17,8 @@
 import { InputError, type RepoFiles } from '../../repo/files.js';
 import { parseYaml } from '../../objects/yaml-source.js';
 import type { GoValue, ProvenanceSegment } from '../gotemplate/index.js';
-import { type Chart, ChartError, chartFullPath, chartName, crdObjects, loadChart } from './chart.js';
+import { ArchiveBudget } from './archive.js';
+import { type Chart, ChartError, addFileDependencies, chartFullPath, chartName, crdObjects, loadChart } from './chart.js';
 import { RenderError, makeCapabilities, renderTemplates, toRenderValues, type Capabilities } from './engine.js';
 import { engineToYaml, helmFuncMap } from './funcmap.js';
 import {
@@ -29,18 +31,23 @@ import {
 } from './values.js';
 
 export type { ValuesSource } from './values.js';
+export { DEFAULT_KUBE_VERSION, HELM_TEST_KUBE_VERSION } from './engine.js';
 export type { ProvenanceSegment } from '../gotemplate/index.js';
 
 export interface RenderChartOptions extends ValueOptions {
   releaseName: string;
   namespace: string;
-  /** e.g. "1.29" or "v1.29.3" (default v1.20.0, as the upstream goldens assume). */
+  /**
+   * `--kube-version`: .Capabilities.KubeVersion and the Chart.yaml `kubeVersion` check, e.g. "1.29" or "v1.29.3".
+   * Default DEFAULT_KUBE_VERSION (v1.35.0, what released Helm 4.1.4 reports).
+   */
   kubeVersion?: string;
-  /** Extra Capabilities.APIVersions entries. */
+  /** `--api-versions`: entries added to the default Capabilities.APIVersions. */
   apiVersions?: string[];
   includeCrds?: boolean;
   skipTests?: boolean;
   isUpgrade?: boolean;
+  /** `--skip-schema-validation`: values.schema.json files (the chart's and its subcharts') are not checked. */
   skipSchemaValidation?: boolean;
   /** Render subcharts' NOTES.txt too. */
   renderSubchartNotes?: boolean;
@@ -67,6 +74,11 @@ export interface ChartRender {
   /** Every values file in merge order (lowest priority first). */
   valuesSources: ValuesSource[];
   notes?: string;
+  /**
+   * What this render could not check as Helm would, one sentence each (a values.schema.json `$ref` outside the
+   * chart, which Helm fetches and a render does not). Empty when everything was checked.
+   */
+  unchecked: string[];
   /** Template name -> repository path (or archive!/entry) it was read from. */
   templateOrigins: Record<string, string>;
   /** The release manifest (CRDs + manifests) as Helm builds it, and the sorted parts. */
@@ -86,7 +98,10 @@ export class HelmRenderError extends InputError {
     readonly helmMessage: string,
     line?: number,
     column?: number,
-    /** The partial release manifest (Helm prints it with --debug when manifests fail to parse). */
+    /**
+     * Set when the error came from rendering (the release had been made): the partial release manifest, which Helm
+     * prints with --debug ('' when the templates did not execute).
+     */
     readonly partialManifest?: string
   ) {
     super(file, helmMessage, 'helm-render', line, column);
@@ -144,7 +159,10 @@ export function renderChart(repo: RepoFiles, chartDir: string, options: RenderCh
   }
   let chart: Chart;
   try {
-    chart = loadChart(repo, chartDir);
+    // one decompression budget for the chart and the `file://` dependencies loaded beside it
+    const load = { archiveBudget: new ArchiveBudget() };
+    chart = loadChart(repo, chartDir, load);
+    addFileDependencies(repo, chartDir, chart, load);
   } catch (err) {
     if (err instanceof ChartError) throw new HelmRenderError(err.file ?? chartDir, err.message);
     if (err instanceof InputError) throw new HelmRenderError(err.file, err.reason, err.line, err.column);
@@ -181,21 +199,24 @@ export function renderChart(repo: RepoFiles, chartDir: string, options: RenderCh
     if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
     throw err;
   }
+  const unchecked: string[] = [];
   if (!options.skipSchemaValidation) {
-    const err = validateAgainstSchema(chart, coalesced);
+    const err = validateAgainstSchema(chart, coalesced, (n) => unchecked.push(n));
     if (err) {
       throw new HelmRenderError(chart.schema?.origin ?? chartFile, `values don't meet the specifications of the schema(s) in the following chart(s):\n${err}`);
     }
   }
   const top = toRenderValues(chart, coalesced, { name: options.releaseName, namespace: options.namespace, isUpgrade: options.isUpgrade }, caps, engineToYaml);
-  if (chart.metadata.kubeVersion !== '' && !isCompatibleRange(chart.metadata.kubeVersion, caps.kubeVersion.version)) {
-    throw new HelmRenderError(chartFile, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`);
+  // checked against the normalized version (KubeVersion.String()), inside renderResources: the release exists
+  if (chart.metadata.kubeVersion !== '' && !isCompatibleRange(chart.metadata.kubeVersion, caps.kubeVersion.normalized)) {
+    throw new HelmRenderError(chartFile, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`, undefined, undefined, '');
   }
   let result;
   try {
     result = renderTemplates(chart, top, { funcs: helmFuncMap(), toYaml: engineToYaml, deadline, maxOutputLength: options.maxOutputBytes });
   } catch (err) {
-    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile, err.message, err.line, err.column);
+    // the release exists by now (Helm 4.1 then hints at --debug), with nothing rendered
+    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile, err.message, err.line, err.column, '');
     throw err;
   }
   const templateOrigins: Record<string, string> = Object.fromEntries(result.origins);
@@ -237,6 +258,7 @@ export function renderChart(repo: RepoFiles, chartDir: string, options: RenderCh
     manifests,
     valuesSources,
     ...(notes !== '' ? { notes } : {}),
+    unchecked,
     templateOrigins,
     releaseManifest: releaseManifest(crds, sorted.manifests),
     sortedManifests: sorted.manifests,

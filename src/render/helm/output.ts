@@ -6,7 +6,7 @@
  */
 import type { ProvenanceSegment } from '../gotemplate/index.js';
 import { goPathMatch } from './glob.js';
-import { GoYamlError, jsonKind, parseYamlGo } from './yamlgo.js';
+import { GoYamlError, jsonKind, parseYamlGo, yamlScalarAsString } from './yamlgo.js';
 
 export const INSTALL_ORDER = [
   'PriorityClass', 'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'PodDisruptionBudget',
@@ -35,40 +35,53 @@ export interface SplitDoc {
   offset: number;
 }
 
+/** Unicode white space as Go's unicode.IsSpace sees it (strings.TrimSpace). */
 const WS = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 
-function trimLeftOffset(s: string, from: number): number {
-  let i = from;
-  while (i < s.length && WS.test(s[i])) i++;
-  return i;
+/** White space as Go's regexp `\s` sees it. */
+function isRegexpSpace(c: string | undefined): boolean {
+  return c === ' ' || c === '\t' || c === '\n' || c === '\f' || c === '\r';
 }
 
 /**
- * SplitManifests (chart v1/v2): `---` at the start of the stream or right after a newline separates documents
- * and takes the white space after it; the newline before it stays with the previous document, so trailing
- * white space is kept. A `---` line directly after a separator's white space is content, not a separator
- * (as Helm's output for `---\n\n---\n` shows). Leading white space of each document is dropped; white-space-only
- * documents are skipped.
+ * SplitManifests as released Helm (3.x, 4.1) does it: the text is cut at every match of `(?:^|\s*\n)---\s*`
+ * (so `---` right after a newline separates even when more follows on its line, and the white space around it
+ * goes with the separator), and each piece is trimmed of white space on both sides; empty pieces are skipped.
+ * The matches are found by a scan rather than a backtracking regular expression, so the work stays linear.
  */
 export function splitManifests(text: string): SplitDoc[] {
-  const out: SplitDoc[] = [];
-  const start = trimLeftOffset(text, 0);
-  const re = /(?:^|\n)---[\t\n\f\r ]*/g;
-  const body = text.slice(start);
+  // strings.TrimSpace(bigFile): the split works on [base, limit).
+  let base = 0;
+  let limit = text.length;
+  while (base < limit && WS.test(text[base])) base++;
+  while (limit > base && WS.test(text[limit - 1])) limit--;
   const pieces: [number, number][] = [];
-  let pos = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(body)) !== null) {
-    const cut = m[0].startsWith('\n') ? m.index + 1 : m.index;
-    pieces.push([pos, cut]);
-    pos = m.index + m[0].length;
-    if (m[0].length === 0) re.lastIndex++;
+  let pos = base;
+  const skipSpace = (i: number): number => {
+    while (i < limit && isRegexpSpace(text[i])) i++;
+    return i;
+  };
+  if (text.startsWith('---', base) && base + 3 <= limit) {
+    pos = skipSpace(base + 3);
+    pieces.push([base, base]);
   }
-  pieces.push([pos, body.length]);
+  for (;;) {
+    const nl = text.indexOf('\n---', pos);
+    if (nl < 0 || nl + 4 > limit) break;
+    let start = nl;
+    while (start > pos && isRegexpSpace(text[start - 1])) start--;
+    pieces.push([pos, start]);
+    pos = skipSpace(nl + 4);
+  }
+  pieces.push([pos, limit]);
+  const out: SplitDoc[] = [];
   for (const [a, b] of pieces) {
-    if (goTrimSpace(body.slice(a, b)) === '') continue;
-    const s = trimLeftOffset(body, a);
-    out.push({ content: body.slice(s, b), offset: start + s });
+    if (a === b) continue;
+    let s = a;
+    let e = b;
+    while (s < e && WS.test(text[s])) s++;
+    while (e > s && WS.test(text[e - 1])) e--;
+    out.push({ content: text.slice(s, e), offset: s });
   }
   return out;
 }
@@ -105,8 +118,8 @@ export function parseHead(content: string): SimpleHead {
   };
   const s = (v: unknown, f: string): string => {
     if (v === undefined || v === null) return '';
-    if (typeof v !== 'string') structErr(jsonKind(v), f, 'string');
-    return v as string;
+    if (typeof v === 'string') return v;
+    return yamlScalarAsString(v) ?? structErr(jsonKind(v), f, 'string');
   };
   head.apiVersion = s(get(doc, 'apiVersion'), 'SimpleHead.apiVersion');
   head.kind = s(get(doc, 'kind'), 'SimpleHead.kind');
@@ -119,8 +132,7 @@ export function parseHead(content: string): SimpleHead {
       if (!(an instanceof Map)) structErr(jsonKind(an), 'SimpleHead.metadata.annotations', 'map[string]string');
       head.annotations = {};
       for (const [k, v] of an as Map<unknown, unknown>) {
-        if (v !== null && typeof v !== 'string') structErr(jsonKind(v), 'SimpleHead.metadata.annotations', 'string');
-        head.annotations[String(k)] = (v as string | null) ?? '';
+        head.annotations[String(k)] = s(v, 'SimpleHead.metadata.annotations');
       }
     }
   }

@@ -162,13 +162,6 @@ function coalesceGlobals(warn: Printf, dest: Values, src: Values, prefix: string
   dest.set(GLOBAL_KEY, dg);
 }
 
-function cleanNilValues(m: Values): void {
-  for (const [k, v] of [...m]) {
-    if (v === null || v === undefined) m.delete(k);
-    else if (isTable(v)) cleanNilValues(v);
-  }
-}
-
 function childChartMergeTrue(ch: Chart, key: string, merge: boolean): boolean {
   return ch.dependencies.some((d) => chartName(d) === key) ? true : merge;
 }
@@ -186,15 +179,10 @@ function coalesceChartValues(warn: Printf, c: Chart, v: Values, prefix: string, 
           if (val !== null && val !== undefined) warn(`warning: skipped value for ${subPrefix}.${key}: Not a table.`);
         } else {
           const m = childChartMergeTrue(c, key, merge);
-          if (!m && prefix !== '') cleanNilValues(val);
           coalesceTablesFullKey(warn, value, val, concatPrefix(subPrefix, key), m);
         }
       }
     } else {
-      if (!merge && prefix !== '') {
-        if (val === null || val === undefined) continue;
-        if (isTable(val)) cleanNilValues(val);
-      }
       v.set(key, val);
     }
   }
@@ -402,7 +390,7 @@ function processDependencyImportValues(c: Chart, merge: boolean, warn: Printf): 
 /** ProcessDependenciesWithMerge: aliases, tags, conditions (removing disabled subcharts), import-values. */
 export function processDependencies(c: Chart, vals: Values, warn: Printf = noWarn): void {
   processDependencyEnabled(c, vals, '', warn);
-  processDependencyImportValues(c, false, warn);
+  processDependencyImportValues(c, true, warn);
 }
 
 /** action.CheckDependencies: every Chart.yaml dependency must be present in charts/. */
@@ -490,7 +478,54 @@ function describeError(e: ErrorObject): string {
   }
 }
 
-type CompiledSchema = { validate: ValidateFunction } | { error: string };
+/** The schema every relative reference is resolved against (Helm adds the schema as this resource). */
+const SCHEMA_BASE = 'file:///values.schema.json';
+
+function resolveUri(ref: string, base: string): string | undefined {
+  try {
+    const u = new URL(ref, base);
+    u.hash = '';
+    return u.href;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes every `$ref` that points outside the schema document (http, https, file, urn or any other document):
+ * Helm fetches those, a render has no network and reads no file outside the chart, so such a reference checks
+ * nothing; each one gives a note. References to the document itself or to an `$id` inside it are kept.
+ */
+function dropExternalRefs(schema: unknown, file: string): string[] {
+  const ids = new Set<string>([SCHEMA_BASE]);
+  const refs: { holder: Record<string, unknown>; ref: string; base: string }[] = [];
+  const walk = (node: unknown, base: string): void => {
+    if (Array.isArray(node)) {
+      for (const x of node) walk(x, base);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    let here = base;
+    if (typeof o.$id === 'string') {
+      here = resolveUri(o.$id, base) ?? base;
+      ids.add(here);
+    }
+    if (typeof o.$ref === 'string') refs.push({ holder: o, ref: o.$ref, base: here });
+    for (const [k, v] of Object.entries(o)) if (k !== 'enum' && k !== 'const' && k !== 'default' && k !== 'examples') walk(v, here);
+  };
+  walk(schema, SCHEMA_BASE);
+  const notes: string[] = [];
+  for (const { holder, ref, base } of refs) {
+    const target = resolveUri(ref, base);
+    if (target !== undefined && ids.has(target)) continue;
+    delete holder.$ref;
+    notes.push(`${file}: $ref ${JSON.stringify(ref)} points outside the chart, which Helm would fetch and a render does not (no network): the values it describes were not checked against it`);
+  }
+  return notes;
+}
+
+type CompiledSchema = ({ validate: ValidateFunction } | { error: string }) & { notes: string[] };
 
 /** Compiled schemas by file and text: a chart's schema is compiled once per process, not once per release and revision. */
 const compiledSchemas = new Map<string, CompiledSchema>();
@@ -505,10 +540,11 @@ function compileValuesSchema(text: string, file: string): CompiledSchema {
   try {
     schema = JSON.parse(text);
   } catch (err) {
-    return { error: `failed to parse ${file}: ${(err as Error).message}\n` };
+    return { error: `failed to parse ${file}: ${(err as Error).message}\n`, notes: [] };
   }
+  const notes = dropExternalRefs(schema, file);
   const draft = draftOf(schema);
-  const opts = { strict: false, allErrors: true, validateFormats: true, unicodeRegExp: false, validateSchema: false };
+  const opts = { strict: false, allErrors: true, verbose: true, validateFormats: true, unicodeRegExp: false, validateSchema: false };
   let ajv: Ajv;
   if (draft === 2019) ajv = new Ajv2019(opts) as unknown as Ajv;
   else if (draft === 2020) ajv = new Ajv2020(opts) as unknown as Ajv;
@@ -521,18 +557,22 @@ function compileValuesSchema(text: string, file: string): CompiledSchema {
   }
   addFormats(ajv);
   try {
-    compiled = { validate: ajv.compile(schema as object) };
+    compiled = { validate: ajv.compile(schema as object), notes };
   } catch (err) {
-    compiled = { error: `failed to compile schema ${file}: ${(err as Error).message}\n` };
+    compiled = { error: `failed to compile schema ${file}: ${(err as Error).message}\n`, notes };
   }
   if (compiledSchemas.size >= MAX_COMPILED_SCHEMAS) compiledSchemas.delete(compiledSchemas.keys().next().value as string);
   compiledSchemas.set(key, compiled);
   return compiled;
 }
 
-/** ValidateAgainstSingleSchema: returns Helm's error text ("- at '/x': ...\n" lines) or null. */
-export function validateAgainstSingleSchema(values: Values, schemaText: Buffer | string, file: string): string | null {
+/**
+ * ValidateAgainstSingleSchema: returns Helm's error text ("- at '/x': ...\n" lines) or null. `note` receives what
+ * could not be checked (references outside the chart).
+ */
+export function validateAgainstSingleSchema(values: Values, schemaText: Buffer | string, file: string, note: Printf = noWarn): string | null {
   const compiled = compileValuesSchema(typeof schemaText === 'string' ? schemaText : schemaText.toString('utf8'), file);
+  for (const n of compiled.notes) note(n);
   if ('error' in compiled) return compiled.error;
   const { validate } = compiled;
   if (validate(toJS(values))) return null;
@@ -540,16 +580,21 @@ export function validateAgainstSingleSchema(values: Values, schemaText: Buffer |
   return [...new Set(lines)].join('\n') + '\n';
 }
 
-/** ValidateAgainstSchema over the chart tree; null when valid. */
-export function validateAgainstSchema(c: Chart, values: Values): string | null {
+/** ValidateAgainstSchema over the chart tree (subcharts without values are skipped, as Helm 4 does); null when valid. */
+export function validateAgainstSchema(c: Chart, values: Values, note: Printf = noWarn): string | null {
   let sb = '';
   if (c.schema) {
-    const err = validateAgainstSingleSchema(values, c.schema.data, c.schema.origin);
+    const err = validateAgainstSingleSchema(values, c.schema.data, c.schema.origin, note);
     if (err) sb += `${chartName(c)}:\n${err}`;
   }
   for (const sub of c.dependencies) {
     const sv = values.get(chartName(sub));
-    const err = validateAgainstSchema(sub, isTable(sv) ? sv : new Map());
+    if (sv === undefined || sv === null) continue;
+    if (!isTable(sv)) {
+      sb += `${chartName(sub)}:\ninvalid type for values: expected object (map), got ${typeOf(sv)}\n`;
+      continue;
+    }
+    const err = validateAgainstSchema(sub, sv, note);
     if (err) sb += err;
   }
   return sb === '' ? null : sb;

@@ -160,10 +160,12 @@ export function goToJNode(v: GoValue): JNode {
   return enc(v);
 }
 
-/** Struct types with a known JSON form (time.Duration is an int64 of nanoseconds). */
+/** Struct types with a known JSON form (time.Duration is an int64 of nanoseconds, a semver.Version its string). */
 function structSpecial(x: GoStruct): JNode | undefined {
   const nanos = (x as unknown as { nanos?: unknown }).nanos;
   if (x.type === 'time.Duration' && typeof nanos === 'bigint') return { t: 'num', text: nanos.toString() };
+  const semver = (x as unknown as { semver?: { toString(): string } }).semver;
+  if (x.type === '*semver.Version' && semver) return { t: 'str', v: semver.toString() };
   return undefined;
 }
 

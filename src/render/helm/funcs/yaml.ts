@@ -13,6 +13,7 @@ import {
   formatFloat
 } from '../../gotemplate/index.js';
 import { JNode, JsonMarshalError, JsonUnmarshalError, goToJNode, jnodeToGo, jsonFloat } from './json.js';
+import { goYamlErrorText } from '../yamlgo.js';
 import { Flavour, GoYamlEmitter, ScalarStyle, YEvent } from './yamlemit.js';
 import {
   GO_KIND, Resolved, SortKey, isBase60Float, isOldBool, resolvePlain, sortYamlKeys
@@ -283,7 +284,7 @@ export function yamlV2DecodeJSONable(text: string): JsonAble {
   const doc = list[0] as Document.Parsed | undefined;
   if (!doc) return null;
   if (doc.errors.length > 0) {
-    throw new YamlUnmarshalError(`error converting YAML to JSON: yaml: ${yamlErrorText(doc.errors[0], text)}`);
+    throw new YamlUnmarshalError(`error converting YAML to JSON: yaml: ${goYamlErrorText(doc.errors[0], text).text}`);
   }
   const conv = (node: unknown, depth: number): JsonAble => {
     if (depth > 10000) throw new YamlUnmarshalError('error converting YAML to JSON: yaml: exceeded max depth');
@@ -380,12 +381,6 @@ function jsonKey(k: JsonAble): string {
   throw new YamlUnmarshalError('error converting YAML to JSON: yaml: invalid map key');
 }
 
-function yamlErrorText(err: { message: string; pos?: unknown }, text: string): string {
-  const pos = Array.isArray(err.pos) && typeof err.pos[0] === 'number' ? (err.pos[0] as number) : undefined;
-  const line = pos === undefined ? undefined : 1 + (text.slice(0, pos).match(/\n/g)?.length ?? 0);
-  const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-  return line !== undefined ? `line ${line}: ${msg}` : msg;
-}
 
 /** JSONable -> the JNode json.Marshal would produce for it (NaN/Inf rejected as Go does). */
 function jsonableToJNode(v: JsonAble): JNode {
