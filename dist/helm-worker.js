@@ -21938,6 +21938,76 @@ function splitN(s, sep, n) {
   return out;
 }
 
+// src/render/helm/build.ts
+var RELEASED_HELM = {
+  info: { Version: "v4.1.4", GitCommit: "05fa37973dc9e42b76e1d2883494c87174b6074f", GitTreeState: "clean", GoVersion: "go1.25.9", KubeClientVersion: "v1.35" },
+  kubeVersion: "v1.35.0",
+  apiVersions: [
+    "v1",
+    "admissionregistration.k8s.io/v1",
+    "admissionregistration.k8s.io/v1alpha1",
+    "admissionregistration.k8s.io/v1beta1",
+    "internal.apiserver.k8s.io/v1alpha1",
+    "apps/v1",
+    "apps/v1beta1",
+    "apps/v1beta2",
+    "authentication.k8s.io/v1",
+    "authentication.k8s.io/v1alpha1",
+    "authentication.k8s.io/v1beta1",
+    "authorization.k8s.io/v1",
+    "authorization.k8s.io/v1beta1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "autoscaling/v2beta1",
+    "autoscaling/v2beta2",
+    "batch/v1",
+    "batch/v1beta1",
+    "certificates.k8s.io/v1",
+    "certificates.k8s.io/v1beta1",
+    "certificates.k8s.io/v1alpha1",
+    "coordination.k8s.io/v1alpha2",
+    "coordination.k8s.io/v1beta1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "discovery.k8s.io/v1beta1",
+    "events.k8s.io/v1",
+    "events.k8s.io/v1beta1",
+    "extensions/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta3",
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1beta1",
+    "node.k8s.io/v1",
+    "node.k8s.io/v1alpha1",
+    "node.k8s.io/v1beta1",
+    "policy/v1",
+    "policy/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1beta1",
+    "rbac.authorization.k8s.io/v1alpha1",
+    "resource.k8s.io/v1",
+    "resource.k8s.io/v1beta2",
+    "resource.k8s.io/v1beta1",
+    "resource.k8s.io/v1alpha3",
+    "scheduling.k8s.io/v1alpha1",
+    "scheduling.k8s.io/v1beta1",
+    "scheduling.k8s.io/v1",
+    "storage.k8s.io/v1beta1",
+    "storage.k8s.io/v1",
+    "storage.k8s.io/v1alpha1",
+    "storagemigration.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1"
+  ],
+  keepsDocumentTrailingSpace: false,
+  removesSubchartDefaultNulls: false,
+  renderErrorHintsDebug: true,
+  debugOutputFollowsShowOnly: true
+};
+var DEFAULT_KUBE_VERSION = RELEASED_HELM.kubeVersion;
+
 // src/render/helm/values.ts
 var import_ajv = __toESM(require_ajv(), 1);
 var import__ = __toESM(require__(), 1);
@@ -22013,17 +22083,17 @@ var noWarn = () => void 0;
 function concatPrefix(a, b) {
   return a === "" ? b : `${a}.${b}`;
 }
-function coalesceValues(chart, vals, warn = noWarn) {
-  return coalesce(warn, chart, deepCopy(vals), "", false);
+function coalesceValues(chart, vals, warn = noWarn, build = RELEASED_HELM) {
+  return coalesce(warn, chart, deepCopy(vals), "", false, build);
 }
-function mergeValues(chart, vals, warn = noWarn) {
-  return coalesce(warn, chart, vals ? deepCopy(vals) : /* @__PURE__ */ new Map(), "", true);
+function mergeValues(chart, vals, warn = noWarn, build = RELEASED_HELM) {
+  return coalesce(warn, chart, vals ? deepCopy(vals) : /* @__PURE__ */ new Map(), "", true, build);
 }
-function coalesce(warn, ch, dest, prefix, merge) {
-  coalesceChartValues(warn, ch, dest, prefix, merge);
-  return coalesceDeps(warn, ch, dest, prefix, merge);
+function coalesce(warn, ch, dest, prefix, merge, build) {
+  coalesceChartValues(warn, ch, dest, prefix, merge, build);
+  return coalesceDeps(warn, ch, dest, prefix, merge, build);
 }
-function coalesceDeps(warn, ch, dest, prefix, merge) {
+function coalesceDeps(warn, ch, dest, prefix, merge, build) {
   for (const sub of ch.dependencies) {
     const name = chartName(sub);
     const c = dest.get(name);
@@ -22032,7 +22102,7 @@ function coalesceDeps(warn, ch, dest, prefix, merge) {
     const dv = dest.get(name);
     const subPrefix = concatPrefix(prefix, chartName(ch));
     coalesceGlobals(warn, dv, dest, subPrefix);
-    dest.set(name, coalesce(warn, sub, dv, subPrefix, merge));
+    dest.set(name, coalesce(warn, sub, dv, subPrefix, merge, build));
   }
   return dest;
 }
@@ -22071,10 +22141,17 @@ function coalesceGlobals(warn, dest, src, prefix) {
   }
   dest.set(GLOBAL_KEY, dg);
 }
+function cleanNilValues(m) {
+  for (const [k, v] of [...m]) {
+    if (v === null || v === void 0) m.delete(k);
+    else if (isTable(v)) cleanNilValues(v);
+  }
+}
 function childChartMergeTrue(ch, key, merge) {
   return ch.dependencies.some((d) => chartName(d) === key) ? true : merge;
 }
-function coalesceChartValues(warn, c, v, prefix, merge) {
+function coalesceChartValues(warn, c, v, prefix, merge, build) {
+  const dropNulls = build.removesSubchartDefaultNulls && !merge && prefix !== "";
   const subPrefix = concatPrefix(prefix, chartName(c));
   const vc = deepCopy(c.values);
   for (const [key, val] of vc) {
@@ -22087,10 +22164,15 @@ function coalesceChartValues(warn, c, v, prefix, merge) {
           if (val !== null && val !== void 0) warn(`warning: skipped value for ${subPrefix}.${key}: Not a table.`);
         } else {
           const m = childChartMergeTrue(c, key, merge);
+          if (dropNulls && !m) cleanNilValues(val);
           coalesceTablesFullKey(warn, value, val, concatPrefix(subPrefix, key), m);
         }
       }
     } else {
+      if (dropNulls) {
+        if (val === null || val === void 0) continue;
+        if (isTable(val)) cleanNilValues(val);
+      }
       v.set(key, val);
     }
   }
@@ -22194,7 +22276,7 @@ function getAliasDependency(charts, dep) {
   }
   return null;
 }
-function processDependencyEnabled(c, v, p, warn) {
+function processDependencyEnabled(c, v, p, warn, build) {
   const reqs = c.metadata.dependencies;
   if (!reqs) return;
   const chartDependencies = [];
@@ -22211,13 +22293,13 @@ function processDependencyEnabled(c, v, p, warn) {
   }
   setDependencies(c, chartDependencies);
   for (const lr of reqs) lr.enabled = true;
-  const cvals = coalesceValues(c, v, warn);
+  const cvals = coalesceValues(c, v, warn, build);
   processDependencyTags(reqs, cvals, warn);
   processDependencyConditions(reqs, cvals, p, warn);
   const rm = new Set(reqs.filter((r) => !r.enabled).map((r) => r.name));
   const cd = c.dependencies.filter((n) => !rm.has(n.metadata.name));
   const cdMetadata = reqs.filter((n) => !rm.has(n.name));
-  for (const t of cd) processDependencyEnabled(t, cvals, `${p}${t.metadata.name}.`, warn);
+  for (const t of cd) processDependencyEnabled(t, cvals, `${p}${t.metadata.name}.`, warn, build);
   c.metadata.dependencies = cdMetadata;
   setDependencies(c, cd);
 }
@@ -22236,10 +22318,10 @@ function goSprintV(v) {
   if (v === null || v === void 0) return "<nil>";
   return String(v);
 }
-function processImportValues(c, merge, warn) {
+function processImportValues(c, merge, warn, build) {
   const reqs = c.metadata.dependencies;
   if (!reqs) return;
-  const cvals = merge ? mergeValues(c, null, warn) : coalesceValues(c, /* @__PURE__ */ new Map(), warn);
+  const cvals = merge ? mergeValues(c, null, warn, build) : coalesceValues(c, /* @__PURE__ */ new Map(), warn, build);
   let b = /* @__PURE__ */ new Map();
   for (const r of reqs) {
     const outiv = [];
@@ -22274,13 +22356,13 @@ function processImportValues(c, merge, warn) {
   }
   c.values = merge ? mergeTables(deepCopy(cvals), b) : coalesceTables(trimNilValues(cvals), b);
 }
-function processDependencyImportValues(c, merge, warn) {
-  for (const d of c.dependencies) processDependencyImportValues(d, merge, warn);
-  processImportValues(c, merge, warn);
+function processDependencyImportValues(c, merge, warn, build) {
+  for (const d of c.dependencies) processDependencyImportValues(d, merge, warn, build);
+  processImportValues(c, merge, warn, build);
 }
-function processDependencies(c, vals, warn = noWarn) {
-  processDependencyEnabled(c, vals, "", warn);
-  processDependencyImportValues(c, true, warn);
+function processDependencies(c, vals, warn = noWarn, build = RELEASED_HELM) {
+  processDependencyEnabled(c, vals, "", warn, build);
+  processDependencyImportValues(c, !build.removesSubchartDefaultNulls, warn, build);
 }
 function checkDependencies(c) {
   const missing = [];
@@ -22870,73 +22952,6 @@ function mergeUserValues(repo, opts, sources = []) {
 }
 
 // src/render/helm/engine.ts
-var DEFAULT_API_VERSIONS = [
-  "v1",
-  "admissionregistration.k8s.io/v1",
-  "admissionregistration.k8s.io/v1alpha1",
-  "admissionregistration.k8s.io/v1beta1",
-  "internal.apiserver.k8s.io/v1alpha1",
-  "apps/v1",
-  "apps/v1beta1",
-  "apps/v1beta2",
-  "authentication.k8s.io/v1",
-  "authentication.k8s.io/v1alpha1",
-  "authentication.k8s.io/v1beta1",
-  "authorization.k8s.io/v1",
-  "authorization.k8s.io/v1beta1",
-  "autoscaling/v1",
-  "autoscaling/v2",
-  "autoscaling/v2beta1",
-  "autoscaling/v2beta2",
-  "batch/v1",
-  "batch/v1beta1",
-  "certificates.k8s.io/v1",
-  "certificates.k8s.io/v1beta1",
-  "certificates.k8s.io/v1alpha1",
-  "coordination.k8s.io/v1alpha2",
-  "coordination.k8s.io/v1beta1",
-  "coordination.k8s.io/v1",
-  "discovery.k8s.io/v1",
-  "discovery.k8s.io/v1beta1",
-  "events.k8s.io/v1",
-  "events.k8s.io/v1beta1",
-  "extensions/v1beta1",
-  "flowcontrol.apiserver.k8s.io/v1",
-  "flowcontrol.apiserver.k8s.io/v1beta1",
-  "flowcontrol.apiserver.k8s.io/v1beta2",
-  "flowcontrol.apiserver.k8s.io/v1beta3",
-  "networking.k8s.io/v1",
-  "networking.k8s.io/v1beta1",
-  "node.k8s.io/v1",
-  "node.k8s.io/v1alpha1",
-  "node.k8s.io/v1beta1",
-  "policy/v1",
-  "policy/v1beta1",
-  "rbac.authorization.k8s.io/v1",
-  "rbac.authorization.k8s.io/v1beta1",
-  "rbac.authorization.k8s.io/v1alpha1",
-  "resource.k8s.io/v1",
-  "resource.k8s.io/v1beta2",
-  "resource.k8s.io/v1beta1",
-  "resource.k8s.io/v1alpha3",
-  "scheduling.k8s.io/v1alpha1",
-  "scheduling.k8s.io/v1beta1",
-  "scheduling.k8s.io/v1",
-  "storage.k8s.io/v1beta1",
-  "storage.k8s.io/v1",
-  "storage.k8s.io/v1alpha1",
-  "storagemigration.k8s.io/v1beta1",
-  "apiextensions.k8s.io/v1beta1",
-  "apiextensions.k8s.io/v1"
-];
-var DEFAULT_KUBE_VERSION = "v1.35.0";
-var HELM_BUILD_INFO = {
-  Version: "v4.1.4",
-  GitCommit: "05fa37973dc9e42b76e1d2883494c87174b6074f",
-  GitTreeState: "clean",
-  GoVersion: "go1.25.9",
-  KubeClientVersion: "v1.35"
-};
 function parseKubeVersion(s) {
   const m = /^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)$/s.exec(s);
   if (!m) throw new Error(`invalid kube version '${s}': could not parse ${quoteString(s)} as version`);
@@ -22952,9 +22967,11 @@ function parseKubeVersion(s) {
   };
 }
 function makeCapabilities(o = {}) {
+  const build = o.build ?? RELEASED_HELM;
   return {
-    kubeVersion: parseKubeVersion(o.kubeVersion || DEFAULT_KUBE_VERSION),
-    apiVersions: [...DEFAULT_API_VERSIONS, ...o.apiVersions ?? []]
+    kubeVersion: parseKubeVersion(o.kubeVersion || build.kubeVersion),
+    apiVersions: [...build.apiVersions, ...o.apiVersions ?? []],
+    helm: build.info
   };
 }
 function capabilitiesValue(c) {
@@ -22967,7 +22984,7 @@ function capabilitiesValue(c) {
   const apis = withGoMethods(withGoType([...c.apiVersions], "[]string"), {
     Has: defineFunc({ params: ["string"], result: "bool" }, (v) => set2.has(v))
   });
-  const helm = new GoStruct("version.BuildInfo", { ...HELM_BUILD_INFO });
+  const helm = new GoStruct("version.BuildInfo", { ...c.helm });
   return new GoStruct("*common.Capabilities", { KubeVersion: kube, APIVersions: apis, HelmVersion: helm });
 }
 var bytesValue = byteSlice;
@@ -33924,7 +33941,7 @@ var WS = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3
 function isRegexpSpace(c) {
   return c === " " || c === "	" || c === "\n" || c === "\f" || c === "\r";
 }
-function splitManifests(text) {
+function splitManifestsTrimmed(text) {
   let base2 = 0;
   let limit = text.length;
   while (base2 < limit && WS.test(text[base2])) base2++;
@@ -33961,6 +33978,33 @@ function splitManifests(text) {
 }
 function structErr(kind, fieldPath, type) {
   throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go struct field ${fieldPath} of type ${type}`);
+}
+function splitManifestsKeepingTrailingSpace(text) {
+  const out = [];
+  let start = 0;
+  while (start < text.length && WS.test(text[start])) start++;
+  const body = text.slice(start);
+  const re = /(?:^|\n)---[\t\n\f\r ]*/g;
+  const pieces = [];
+  let pos = 0;
+  let m;
+  while ((m = re.exec(body)) !== null) {
+    const cut = m[0].startsWith("\n") ? m.index + 1 : m.index;
+    pieces.push([pos, cut]);
+    pos = m.index + m[0].length;
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  pieces.push([pos, body.length]);
+  for (const [a, b] of pieces) {
+    if (goTrimSpace(body.slice(a, b)) === "") continue;
+    let s = a;
+    while (s < b && WS.test(body[s])) s++;
+    out.push({ content: body.slice(s, b), offset: start + s });
+  }
+  return out;
+}
+function splitManifests(text, build = RELEASED_HELM) {
+  return build.keepsDocumentTrailingSpace ? splitManifestsKeepingTrailingSpace(text) : splitManifestsTrimmed(text);
 }
 function parseHead(content) {
   let doc;
@@ -34037,7 +34081,7 @@ var byteCompare = (a, b) => {
   const y = Buffer.from(b);
   return Buffer.compare(x, y);
 };
-function sortManifests(files) {
+function sortManifests(files, build = RELEASED_HELM) {
   const hooks = [];
   const generic = [];
   const sorted = [...files].sort((a, b) => byteCompare(a.name, b.name));
@@ -34045,7 +34089,7 @@ function sortManifests(files) {
     const base2 = f.name.slice(f.name.lastIndexOf("/") + 1);
     if (base2.startsWith("_")) continue;
     if (f.content.trim() === "") continue;
-    for (const d of splitManifests(f.content)) {
+    for (const d of splitManifests(f.content, build)) {
       let head;
       try {
         head = parseHead(d.content);
@@ -34087,6 +34131,9 @@ ${c.content}
 ${m.content}
 `;
   return b;
+}
+function goTrimSpace(s) {
+  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/, "").replace(/[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/, "");
 }
 
 // src/render/helm/index.ts
@@ -34132,6 +34179,8 @@ function crdProvenance(name, content) {
 }
 function renderChart(repo, chartDir, options) {
   const warn = options.warn ?? (() => void 0);
+  const build = options.build ?? RELEASED_HELM;
+  const afterRelease = build.renderErrorHintsDebug ? "" : void 0;
   const deadline = options.timeoutMs !== void 0 ? Date.now() + options.timeoutMs : void 0;
   const userSources = [];
   let vals;
@@ -34165,20 +34214,20 @@ function renderChart(repo, chartDir, options) {
   }
   validateReleaseName(options.releaseName);
   try {
-    processDependencies(chart, vals, warn);
+    processDependencies(chart, vals, warn, build);
   } catch (err) {
     if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
     throw err;
   }
   let caps;
   try {
-    caps = makeCapabilities({ kubeVersion: options.kubeVersion, apiVersions: options.apiVersions });
+    caps = makeCapabilities({ kubeVersion: options.kubeVersion, apiVersions: options.apiVersions, build });
   } catch (err) {
     throw new HelmRenderError(chartFile, err.message);
   }
   let coalesced;
   try {
-    coalesced = coalesceValues(chart, vals, warn);
+    coalesced = coalesceValues(chart, vals, warn, build);
   } catch (err) {
     if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
     throw err;
@@ -34193,13 +34242,13 @@ ${err}`);
   }
   const top = toRenderValues(chart, coalesced, { name: options.releaseName, namespace: options.namespace, isUpgrade: options.isUpgrade }, caps, engineToYaml);
   if (chart.metadata.kubeVersion !== "" && !isCompatibleRange(chart.metadata.kubeVersion, caps.kubeVersion.normalized)) {
-    throw new HelmRenderError(chartFile, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`, void 0, void 0, "");
+    throw new HelmRenderError(chartFile, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`, void 0, void 0, afterRelease);
   }
   let result;
   try {
     result = renderTemplates(chart, top, { funcs: helmFuncMap(), toYaml: engineToYaml, deadline, maxOutputLength: options.maxOutputBytes });
   } catch (err) {
-    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile, err.message, err.line, err.column, "");
+    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile, err.message, err.line, err.column, afterRelease);
     throw err;
   }
   const templateOrigins = Object.fromEntries(result.origins);
@@ -34215,7 +34264,7 @@ ${err}`);
   }
   let sorted;
   try {
-    sorted = sortManifests(files);
+    sorted = sortManifests(files, build);
   } catch (err) {
     if (err instanceof ManifestError) {
       let partial = "";

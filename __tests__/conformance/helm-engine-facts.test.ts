@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Template, TemplateError, type FuncMap, type GoValue } from '../../src/render/gotemplate/index.js';
 import type { Chart, Metadata } from '../../src/render/helm/chart.js';
+import { HELM_MAIN_TEST_BUILD } from '../../src/render/helm/build.js';
 import { makeCapabilities, renderTemplates, sortTemplates, stripNoValue, toRenderValues } from '../../src/render/helm/engine.js';
 import { cleanupExecError, cleanupParseError } from '../../src/render/helm/errors.js';
 import { engineToYaml, helmFuncMap } from '../../src/render/helm/funcmap.js';
@@ -77,8 +78,9 @@ interface RenderResult { out: Map<string, string>; error?: string }
 
 function render(root: Chart, values: Record<string, unknown>, release = 'release-name', extra: FuncMap = {}, strict = false): RenderResult {
   try {
-    const vals = coalesceValues(root, yamlToGo(values) as Values);
-    const top = toRenderValues(root, vals, { name: release, namespace: 'default' }, makeCapabilities(), engineToYaml);
+    // The facts are helm/helm main's engine tests: the renderer behaves as that build.
+    const vals = coalesceValues(root, yamlToGo(values) as Values, undefined, HELM_MAIN_TEST_BUILD);
+    const top = toRenderValues(root, vals, { name: release, namespace: 'default' }, makeCapabilities({ build: HELM_MAIN_TEST_BUILD }), engineToYaml);
     const r = renderTemplates(root, top, { funcs: helmFuncMap(extra), toYaml: engineToYaml, strict });
     return { out: new Map(r.rendered.map((x) => [x.name, x.output])) };
   } catch (err) {

@@ -3,14 +3,15 @@
  * /work/shared/conformance/helm/template_cases.json) through `gitops-gate template`, in process, with the
  * working directory pkg/cmd. Success cases: stdout+stderr equal to the golden byte for byte. Error cases:
  * non-zero exit and the same text (the command's own name in place of "helm template").
- * The goldens assume Helm's test build, which reports KubeVersion v1.20.0 (HELM_TEST_KUBE_VERSION) by default.
+ * The goldens were made by helm/helm main (e9b85e4) built for its tests: the renderer behaves as that build
+ * (HELM_MAIN_TEST_BUILD: KubeVersion v1.20.0, main's API versions and its three behaviours after v4.1.4).
  * Cases marked `repeat` are run that many extra times and must give the same output every time.
  */
 import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runTemplate } from '../../src/cli/template.js';
-import { HELM_TEST_KUBE_VERSION } from '../../src/render/helm/engine.js';
+import { HELM_MAIN_TEST_BUILD } from '../../src/render/helm/index.js';
 
 const ROOT = path.resolve('..', 'shared', 'conformance', 'helm');
 const CWD = path.join(ROOT, 'pkg', 'cmd');
@@ -30,7 +31,7 @@ const cases: Case[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'template_cases
 
 function run(argv: string[]): { code: number; out: string } {
   let out = '';
-  const code = runTemplate(argv.slice(2), { cwd: CWD, defaultKubeVersion: HELM_TEST_KUBE_VERSION, stdout: (s) => { out += s; }, stderr: (s) => { out += s; } });
+  const code = runTemplate(argv.slice(2), { cwd: CWD, build: HELM_MAIN_TEST_BUILD, stdout: (s) => { out += s; }, stderr: (s) => { out += s; } });
   return { code, out };
 }
 

@@ -7,9 +7,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { runTemplate } from '../../src/cli/template.js';
 import { runHelmJob } from '../../src/render/helm-worker.js';
-import { DEFAULT_KUBE_VERSION, HELM_TEST_KUBE_VERSION, parseKubeVersion } from '../../src/render/helm/engine.js';
+import { DEFAULT_KUBE_VERSION, parseKubeVersion } from '../../src/render/helm/engine.js';
 import { goPathMatch } from '../../src/render/helm/glob.js';
-import { HelmRenderError, renderChart, type ChartRender, type RenderChartOptions } from '../../src/render/helm/index.js';
+import { HELM_MAIN_TEST_BUILD, HelmRenderError, renderChart, type ChartRender, type HelmBuild, type RenderChartOptions } from '../../src/render/helm/index.js';
 import { RepoFiles } from '../../src/repo/files.js';
 import { tempDir, writeTree } from '../helpers/temp-repo.js';
 
@@ -39,10 +39,10 @@ function content(r: ChartRender, source: string): string[] {
   return r.manifests.filter((m) => m.source === source).map((m) => m.content);
 }
 
-function template(root: string, args: string[], defaultKubeVersion?: string): { code: number; out: string; err: string } {
+function template(root: string, args: string[], build?: HelmBuild): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = runTemplate(args, { cwd: root, stdout: (s) => (out += s), stderr: (s) => (err += s), defaultKubeVersion });
+  const code = runTemplate(args, { cwd: root, stdout: (s) => (out += s), stderr: (s) => (err += s), ...(build ? { build } : {}) });
   return { code, out, err };
 }
 
@@ -65,8 +65,8 @@ describe("Helm's environment", () => {
     const root = tempDir('gg-helm-real-');
     writeTree(root, { 'c/Chart.yaml': chartYaml('c'), 'c/templates/a.yaml': KUBE });
     expect(template(root, ['c']).out).toBe('---\n# Source: c/templates/a.yaml\nkind: ConfigMap\nv: v1.35.0\n');
-    expect(template(root, ['c'], HELM_TEST_KUBE_VERSION).out).toBe('---\n# Source: c/templates/a.yaml\nkind: ConfigMap\nv: v1.20.0\n');
-    expect(template(root, ['c', '--kube-version', '1.31.2'], HELM_TEST_KUBE_VERSION).out).toBe('---\n# Source: c/templates/a.yaml\nkind: ConfigMap\nv: v1.31.2\n');
+    expect(template(root, ['c'], HELM_MAIN_TEST_BUILD).out).toBe('---\n# Source: c/templates/a.yaml\nkind: ConfigMap\nv: v1.20.0\n');
+    expect(template(root, ['c', '--kube-version', '1.31.2'], HELM_MAIN_TEST_BUILD).out).toBe('---\n# Source: c/templates/a.yaml\nkind: ConfigMap\nv: v1.31.2\n');
   });
 });
 

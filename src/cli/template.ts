@@ -8,9 +8,9 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RepoFiles, InputError } from '../repo/files.js';
 import { Template, TemplateError } from '../render/gotemplate/index.js';
-import { HelmRenderError, renderChart } from '../render/helm/index.js';
+import { HelmRenderError, renderChart, type HelmBuild } from '../render/helm/index.js';
 import { helmFuncMap } from '../render/helm/funcmap.js';
-import { outputDirWrites, templateStdout } from '../render/helm/output.js';
+import { goTrimSpace, outputDirWrites, templateStdout } from '../render/helm/output.js';
 import { parseKubeVersion } from '../render/helm/engine.js';
 
 export interface TemplateIO {
@@ -18,11 +18,8 @@ export interface TemplateIO {
   cwd: string;
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  /**
-   * The KubeVersion without --kube-version (Helm sets it when it is built): DEFAULT_KUBE_VERSION, what released
-   * Helm reports; Helm's own test build reports HELM_TEST_KUBE_VERSION.
-   */
-  defaultKubeVersion?: string;
+  /** The Helm build to behave as (default RELEASED_HELM; the upstream goldens were made by HELM_MAIN_TEST_BUILD). */
+  build?: HelmBuild;
 }
 
 export const TEMPLATE_USAGE = 'Usage:  gitops-gate template [NAME] [CHART] [flags]';
@@ -206,7 +203,8 @@ export function runTemplate(args: string[], io: TemplateIO): number {
       setJson: f.lists['set-json'],
       setFile: f.lists['set-file'],
       setLiteral: f.lists['set-literal'],
-      kubeVersion: kubeVersion || io.defaultKubeVersion,
+      kubeVersion: kubeVersion || undefined,
+      ...(io.build ? { build: io.build } : {}),
       apiVersions: f.lists['api-versions'],
       includeCrds,
       skipTests,
@@ -215,7 +213,7 @@ export function runTemplate(args: string[], io: TemplateIO): number {
       renderSubchartNotes: !!f.bools['render-subchart-notes'],
       timeoutMs: 120_000
     });
-    const opts = { includeCrds, skipTests, noHooks, showOnly: f.lists['show-only'] ?? [] };
+    const opts = { includeCrds, skipTests, noHooks, showOnly: f.lists['show-only'] ?? [], ...(io.build ? { build: io.build } : {}) };
     if (outputDir !== '') {
       const written = new Set<string>();
       const base = path.resolve(io.cwd, outputDir);
@@ -244,12 +242,16 @@ export function runTemplate(args: string[], io: TemplateIO): number {
           io.stderr(`Error: ${err.helmMessage}\n\nUse --debug flag to render out invalid YAML\n`);
           return 1;
         }
-        // Helm 4.1 prints what was rendered, filtered by --show-only (a missing template is then the error).
-        try {
-          io.stdout(templateStdout(err.partialManifest, [], { showOnly: showOnly(args) }));
-        } catch (showErr) {
-          io.stderr(`Error: ${(showErr as Error).message}\n`);
-          return 1;
+        if (io.build && !io.build.debugOutputFollowsShowOnly) {
+          io.stdout(goTrimSpace(err.partialManifest) + '\n');
+        } else {
+          // Helm 4.1 prints what was rendered, filtered by --show-only (a missing template is then the error).
+          try {
+            io.stdout(templateStdout(err.partialManifest, [], { showOnly: showOnly(args) }));
+          } catch (showErr) {
+            io.stderr(`Error: ${(showErr as Error).message}\n`);
+            return 1;
+          }
         }
       }
       io.stderr(`Error: ${err.helmMessage}\n`);

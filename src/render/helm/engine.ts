@@ -17,45 +17,6 @@ import { type Values, NoTableError, NoValueError, deepCopy, isTable, pathValue, 
 
 // ---------------------------------------------------------------- Capabilities
 
-/**
- * The API versions released Helm reports by default (chartutil DefaultVersionSet: every group/version of the
- * client-go scheme it was built with, plus apiextensions), in the order Helm 4.1.4 lists them.
- */
-export const DEFAULT_API_VERSIONS = [
-  'v1', 'admissionregistration.k8s.io/v1', 'admissionregistration.k8s.io/v1alpha1', 'admissionregistration.k8s.io/v1beta1',
-  'internal.apiserver.k8s.io/v1alpha1', 'apps/v1', 'apps/v1beta1', 'apps/v1beta2', 'authentication.k8s.io/v1',
-  'authentication.k8s.io/v1alpha1', 'authentication.k8s.io/v1beta1', 'authorization.k8s.io/v1', 'authorization.k8s.io/v1beta1',
-  'autoscaling/v1', 'autoscaling/v2', 'autoscaling/v2beta1', 'autoscaling/v2beta2', 'batch/v1', 'batch/v1beta1',
-  'certificates.k8s.io/v1', 'certificates.k8s.io/v1beta1', 'certificates.k8s.io/v1alpha1', 'coordination.k8s.io/v1alpha2',
-  'coordination.k8s.io/v1beta1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1', 'discovery.k8s.io/v1beta1',
-  'events.k8s.io/v1', 'events.k8s.io/v1beta1', 'extensions/v1beta1', 'flowcontrol.apiserver.k8s.io/v1',
-  'flowcontrol.apiserver.k8s.io/v1beta1', 'flowcontrol.apiserver.k8s.io/v1beta2', 'flowcontrol.apiserver.k8s.io/v1beta3',
-  'networking.k8s.io/v1', 'networking.k8s.io/v1beta1', 'node.k8s.io/v1', 'node.k8s.io/v1alpha1', 'node.k8s.io/v1beta1',
-  'policy/v1', 'policy/v1beta1', 'rbac.authorization.k8s.io/v1', 'rbac.authorization.k8s.io/v1beta1',
-  'rbac.authorization.k8s.io/v1alpha1', 'resource.k8s.io/v1', 'resource.k8s.io/v1beta2', 'resource.k8s.io/v1beta1',
-  'resource.k8s.io/v1alpha3', 'scheduling.k8s.io/v1alpha1', 'scheduling.k8s.io/v1beta1', 'scheduling.k8s.io/v1',
-  'storage.k8s.io/v1beta1', 'storage.k8s.io/v1', 'storage.k8s.io/v1alpha1', 'storagemigration.k8s.io/v1beta1',
-  'apiextensions.k8s.io/v1beta1', 'apiextensions.k8s.io/v1'
-];
-
-/**
- * The KubeVersion released Helm reports when no cluster is asked (`helm template` without --kube-version): the
- * client-go minor it was built with. Helm 4.1.4 reports v1.35.0 (Helm 3.17 reported v1.32.0).
- */
-export const DEFAULT_KUBE_VERSION = 'v1.35.0';
-
-/** The KubeVersion Helm's own test build reports (no build flags): what the upstream goldens assume. */
-export const HELM_TEST_KUBE_VERSION = 'v1.20.0';
-
-/** .Capabilities.HelmVersion: the Helm release whose behaviour the renderer follows. */
-export const HELM_BUILD_INFO = {
-  Version: 'v4.1.4',
-  GitCommit: '05fa37973dc9e42b76e1d2883494c87174b6074f',
-  GitTreeState: 'clean',
-  GoVersion: 'go1.25.9',
-  KubeClientVersion: 'v1.35'
-} as const;
-
 export interface KubeVersion {
   /** As given, with a leading "v" (e.g. v1.29, v1.33.4-gke.1245000). */
   version: string;
@@ -84,20 +45,29 @@ export function parseKubeVersion(s: string): KubeVersion {
   };
 }
 
+import { RELEASED_HELM, type HelmBuild, type HelmBuildInfo } from './build.js';
+
+export { DEFAULT_KUBE_VERSION } from './build.js';
+
 export interface CapabilitiesOptions {
   kubeVersion?: string;
   apiVersions?: string[];
+  /** The Helm build whose defaults apply (default RELEASED_HELM). */
+  build?: HelmBuild;
 }
 
 export interface Capabilities {
   kubeVersion: KubeVersion;
   apiVersions: string[];
+  helm: HelmBuildInfo;
 }
 
 export function makeCapabilities(o: CapabilitiesOptions = {}): Capabilities {
+  const build = o.build ?? RELEASED_HELM;
   return {
-    kubeVersion: parseKubeVersion(o.kubeVersion || DEFAULT_KUBE_VERSION),
-    apiVersions: [...DEFAULT_API_VERSIONS, ...(o.apiVersions ?? [])]
+    kubeVersion: parseKubeVersion(o.kubeVersion || build.kubeVersion),
+    apiVersions: [...build.apiVersions, ...(o.apiVersions ?? [])],
+    helm: build.info
   };
 }
 
@@ -111,7 +81,7 @@ function capabilitiesValue(c: Capabilities): GoStruct {
   const apis = withGoMethods(withGoType([...c.apiVersions], '[]string'), {
     Has: defineFunc({ params: ['string'], result: 'bool' }, (v: GoValue) => set.has(v as string))
   });
-  const helm = new GoStruct('version.BuildInfo', { ...HELM_BUILD_INFO });
+  const helm = new GoStruct('version.BuildInfo', { ...c.helm });
   return new GoStruct('*common.Capabilities', { KubeVersion: kube, APIVersions: apis, HelmVersion: helm });
 }
 

@@ -24,6 +24,7 @@ import { engineToYaml, helmFuncMap } from './funcmap.js';
 import {
   type CrdOutput, ManifestError, type SortedManifest, releaseManifest, sortManifests, type RenderedFile
 } from './output.js';
+import { RELEASED_HELM, type HelmBuild } from './build.js';
 import { isCompatibleRange } from './semver.js';
 import {
   type ValueOptions, type Values, type ValuesSource, ValuesError, checkDependencies, coalesceValues, mergeUserValues,
@@ -31,7 +32,7 @@ import {
 } from './values.js';
 
 export type { ValuesSource } from './values.js';
-export { DEFAULT_KUBE_VERSION, HELM_TEST_KUBE_VERSION } from './engine.js';
+export { DEFAULT_KUBE_VERSION, HELM_MAIN_TEST_BUILD, RELEASED_HELM, type HelmBuild } from './build.js';
 export type { ProvenanceSegment } from '../gotemplate/index.js';
 
 export interface RenderChartOptions extends ValueOptions {
@@ -55,6 +56,8 @@ export interface RenderChartOptions extends ValueOptions {
   maxOutputBytes?: number;
   /** Receives Helm's warnings (coalescing conflicts, non-bool conditions). */
   warn?: (message: string) => void;
+  /** The Helm build to behave as (default RELEASED_HELM, Helm 4.1.4). */
+  build?: HelmBuild;
 }
 
 export interface RenderedManifest {
@@ -147,6 +150,9 @@ function crdProvenance(name: string, content: string): ProvenanceSegment[] {
 /** Renders a chart (folder or .tgz, a repository path) as `helm template` would. */
 export function renderChart(repo: RepoFiles, chartDir: string, options: RenderChartOptions): ChartRender {
   const warn = options.warn ?? (() => undefined);
+  const build = options.build ?? RELEASED_HELM;
+  // Errors once the release exists carry its (empty) manifest: `template` then hints at --debug (released Helm).
+  const afterRelease = build.renderErrorHintsDebug ? '' : undefined;
   const deadline = options.timeoutMs !== undefined ? Date.now() + options.timeoutMs : undefined;
   const userSources: ValuesSource[] = [];
   let vals: Values;
@@ -181,20 +187,20 @@ export function renderChart(repo: RepoFiles, chartDir: string, options: RenderCh
   }
   validateReleaseName(options.releaseName);
   try {
-    processDependencies(chart, vals, warn);
+    processDependencies(chart, vals, warn, build);
   } catch (err) {
     if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
     throw err;
   }
   let caps: Capabilities;
   try {
-    caps = makeCapabilities({ kubeVersion: options.kubeVersion, apiVersions: options.apiVersions });
+    caps = makeCapabilities({ kubeVersion: options.kubeVersion, apiVersions: options.apiVersions, build });
   } catch (err) {
     throw new HelmRenderError(chartFile, (err as Error).message);
   }
   let coalesced: Values;
   try {
-    coalesced = coalesceValues(chart, vals, warn);
+    coalesced = coalesceValues(chart, vals, warn, build);
   } catch (err) {
     if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
     throw err;
@@ -209,14 +215,14 @@ export function renderChart(repo: RepoFiles, chartDir: string, options: RenderCh
   const top = toRenderValues(chart, coalesced, { name: options.releaseName, namespace: options.namespace, isUpgrade: options.isUpgrade }, caps, engineToYaml);
   // checked against the normalized version (KubeVersion.String()), inside renderResources: the release exists
   if (chart.metadata.kubeVersion !== '' && !isCompatibleRange(chart.metadata.kubeVersion, caps.kubeVersion.normalized)) {
-    throw new HelmRenderError(chartFile, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`, undefined, undefined, '');
+    throw new HelmRenderError(chartFile, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`, undefined, undefined, afterRelease);
   }
   let result;
   try {
     result = renderTemplates(chart, top, { funcs: helmFuncMap(), toYaml: engineToYaml, deadline, maxOutputLength: options.maxOutputBytes });
   } catch (err) {
     // the release exists by now (Helm 4.1 then hints at --debug), with nothing rendered
-    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile, err.message, err.line, err.column, '');
+    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile, err.message, err.line, err.column, afterRelease);
     throw err;
   }
   const templateOrigins: Record<string, string> = Object.fromEntries(result.origins);
@@ -233,7 +239,7 @@ export function renderChart(repo: RepoFiles, chartDir: string, options: RenderCh
   }
   let sorted;
   try {
-    sorted = sortManifests(files);
+    sorted = sortManifests(files, build);
   } catch (err) {
     if (err instanceof ManifestError) {
       let partial = '';

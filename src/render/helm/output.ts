@@ -5,6 +5,7 @@
  * `--show-only` filtering and `--output-dir` layout.
  */
 import type { ProvenanceSegment } from '../gotemplate/index.js';
+import { RELEASED_HELM, type HelmBuild } from './build.js';
 import { goPathMatch } from './glob.js';
 import { GoYamlError, jsonKind, parseYamlGo, yamlScalarAsString } from './yamlgo.js';
 
@@ -49,7 +50,7 @@ function isRegexpSpace(c: string | undefined): boolean {
  * goes with the separator), and each piece is trimmed of white space on both sides; empty pieces are skipped.
  * The matches are found by a scan rather than a backtracking regular expression, so the work stays linear.
  */
-export function splitManifests(text: string): SplitDoc[] {
+function splitManifestsTrimmed(text: string): SplitDoc[] {
   // strings.TrimSpace(bigFile): the split works on [base, limit).
   let base = 0;
   let limit = text.length;
@@ -98,6 +99,42 @@ function structErr(kind: string, fieldPath: string, type: string): never {
 }
 
 /** yaml.Unmarshal(m, &SimpleHead): throws Error with sigs.k8s.io/yaml's wording. */
+/**
+ * SplitManifests as helm/helm main after v4.1.4 does it (commit bfebbb7c1): `---` at the start of the stream or right
+ * after a newline separates documents and takes the white space after it; the newline before it stays with the
+ * previous document, so trailing white space is kept. A `---` line directly after a separator's white space is
+ * content, not a separator. Leading white space of each document is dropped; white-space-only documents are skipped.
+ */
+function splitManifestsKeepingTrailingSpace(text: string): SplitDoc[] {
+  const out: SplitDoc[] = [];
+  let start = 0;
+  while (start < text.length && WS.test(text[start])) start++;
+  const body = text.slice(start);
+  const re = /(?:^|\n)---[\t\n\f\r ]*/g;
+  const pieces: [number, number][] = [];
+  let pos = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(body)) !== null) {
+    const cut = m[0].startsWith('\n') ? m.index + 1 : m.index;
+    pieces.push([pos, cut]);
+    pos = m.index + m[0].length;
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  pieces.push([pos, body.length]);
+  for (const [a, b] of pieces) {
+    if (goTrimSpace(body.slice(a, b)) === '') continue;
+    let s = a;
+    while (s < b && WS.test(body[s])) s++;
+    out.push({ content: body.slice(s, b), offset: start + s });
+  }
+  return out;
+}
+
+/** SplitManifests of the Helm build the renderer behaves as. */
+export function splitManifests(text: string, build: HelmBuild = RELEASED_HELM): SplitDoc[] {
+  return build.keepsDocumentTrailingSpace ? splitManifestsKeepingTrailingSpace(text) : splitManifestsTrimmed(text);
+}
+
 export function parseHead(content: string): SimpleHead {
   let doc: unknown;
   try {
@@ -208,7 +245,7 @@ const byteCompare = (a: string, b: string): number => {
 };
 
 /** SortManifests: files by path, documents in file order; hooks apart; both stably sorted by kind. */
-export function sortManifests(files: RenderedFile[]): { hooks: SortedManifest[]; manifests: SortedManifest[] } {
+export function sortManifests(files: RenderedFile[], build: HelmBuild = RELEASED_HELM): { hooks: SortedManifest[]; manifests: SortedManifest[] } {
   const hooks: SortedManifest[] = [];
   const generic: SortedManifest[] = [];
   const sorted = [...files].sort((a, b) => byteCompare(a.name, b.name));
@@ -216,7 +253,7 @@ export function sortManifests(files: RenderedFile[]): { hooks: SortedManifest[];
     const base = f.name.slice(f.name.lastIndexOf('/') + 1);
     if (base.startsWith('_')) continue;
     if (f.content.trim() === '') continue;
-    for (const d of splitManifests(f.content)) {
+    for (const d of splitManifests(f.content, build)) {
       let head: SimpleHead;
       try {
         head = parseHead(d.content);
@@ -259,6 +296,8 @@ export interface TemplateOutputOptions {
   skipTests?: boolean;
   noHooks?: boolean;
   showOnly?: string[];
+  /** The Helm build whose SplitManifests --show-only uses (default RELEASED_HELM). */
+  build?: HelmBuild;
 }
 
 /** rel.Manifest as renderResources builds it (CRDs, then sorted manifests). */
@@ -289,7 +328,7 @@ export function templateStdout(manifest: string, hooks: SortedManifest[], opts: 
   }
   const showFiles = opts.showOnly ?? [];
   if (showFiles.length === 0) return manifests;
-  const split = splitManifests(manifests).map((d) => d.content);
+  const split = splitManifests(manifests, opts.build).map((d) => d.content);
   const re = /# Source: [^/\n]+\/(.+)/;
   const toRender: string[] = [];
   for (const raw of showFiles) {

@@ -7,6 +7,7 @@
  * Values are Go values throughout: maps are `Map<string, GoValue>`, YAML/JSON numbers float64 (JS number),
  * `--set` integers int64 (GoInt).
  */
+import { RELEASED_HELM, type HelmBuild } from './build.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -98,21 +99,21 @@ function concatPrefix(a: string, b: string): string {
 }
 
 /** CoalesceValues: chart defaults (and subcharts') under user values; null deletes. */
-export function coalesceValues(chart: Chart, vals: Values, warn: Printf = noWarn): Values {
-  return coalesce(warn, chart, deepCopy(vals), '', false);
+export function coalesceValues(chart: Chart, vals: Values, warn: Printf = noWarn, build: HelmBuild = RELEASED_HELM): Values {
+  return coalesce(warn, chart, deepCopy(vals), '', false, build);
 }
 
 /** MergeValues: like coalesceValues but nulls are kept. */
-export function mergeValues(chart: Chart, vals: Values | null, warn: Printf = noWarn): Values {
-  return coalesce(warn, chart, vals ? deepCopy(vals) : new Map(), '', true);
+export function mergeValues(chart: Chart, vals: Values | null, warn: Printf = noWarn, build: HelmBuild = RELEASED_HELM): Values {
+  return coalesce(warn, chart, vals ? deepCopy(vals) : new Map(), '', true, build);
 }
 
-function coalesce(warn: Printf, ch: Chart, dest: Values, prefix: string, merge: boolean): Values {
-  coalesceChartValues(warn, ch, dest, prefix, merge);
-  return coalesceDeps(warn, ch, dest, prefix, merge);
+function coalesce(warn: Printf, ch: Chart, dest: Values, prefix: string, merge: boolean, build: HelmBuild): Values {
+  coalesceChartValues(warn, ch, dest, prefix, merge, build);
+  return coalesceDeps(warn, ch, dest, prefix, merge, build);
 }
 
-function coalesceDeps(warn: Printf, ch: Chart, dest: Values, prefix: string, merge: boolean): Values {
+function coalesceDeps(warn: Printf, ch: Chart, dest: Values, prefix: string, merge: boolean, build: HelmBuild): Values {
   for (const sub of ch.dependencies) {
     const name = chartName(sub);
     const c = dest.get(name);
@@ -121,7 +122,7 @@ function coalesceDeps(warn: Printf, ch: Chart, dest: Values, prefix: string, mer
     const dv = dest.get(name) as Values;
     const subPrefix = concatPrefix(prefix, chartName(ch));
     coalesceGlobals(warn, dv, dest, subPrefix);
-    dest.set(name, coalesce(warn, sub, dv, subPrefix, merge));
+    dest.set(name, coalesce(warn, sub, dv, subPrefix, merge, build));
   }
   return dest;
 }
@@ -162,11 +163,21 @@ function coalesceGlobals(warn: Printf, dest: Values, src: Values, prefix: string
   dest.set(GLOBAL_KEY, dg);
 }
 
+/** Removes null values from a table, nested tables too (helm main's cleanNilValues). */
+function cleanNilValues(m: Values): void {
+  for (const [k, v] of [...m]) {
+    if (v === null || v === undefined) m.delete(k);
+    else if (isTable(v)) cleanNilValues(v);
+  }
+}
+
 function childChartMergeTrue(ch: Chart, key: string, merge: boolean): boolean {
   return ch.dependencies.some((d) => chartName(d) === key) ? true : merge;
 }
 
-function coalesceChartValues(warn: Printf, c: Chart, v: Values, prefix: string, merge: boolean): void {
+/** Chart defaults under `v`. With build.removesSubchartDefaultNulls, a subchart's default nulls are dropped first. */
+function coalesceChartValues(warn: Printf, c: Chart, v: Values, prefix: string, merge: boolean, build: HelmBuild): void {
+  const dropNulls = build.removesSubchartDefaultNulls && !merge && prefix !== '';
   const subPrefix = concatPrefix(prefix, chartName(c));
   const vc = deepCopy(c.values);
   for (const [key, val] of vc) {
@@ -179,10 +190,15 @@ function coalesceChartValues(warn: Printf, c: Chart, v: Values, prefix: string, 
           if (val !== null && val !== undefined) warn(`warning: skipped value for ${subPrefix}.${key}: Not a table.`);
         } else {
           const m = childChartMergeTrue(c, key, merge);
+          if (dropNulls && !m) cleanNilValues(val);
           coalesceTablesFullKey(warn, value, val, concatPrefix(subPrefix, key), m);
         }
       }
     } else {
+      if (dropNulls) {
+        if (val === null || val === undefined) continue;
+        if (isTable(val)) cleanNilValues(val);
+      }
       v.set(key, val);
     }
   }
@@ -297,7 +313,7 @@ function getAliasDependency(charts: Chart[], dep: Dependency): Chart | null {
   return null;
 }
 
-function processDependencyEnabled(c: Chart, v: Values, p: string, warn: Printf): void {
+function processDependencyEnabled(c: Chart, v: Values, p: string, warn: Printf, build: HelmBuild): void {
   const reqs = c.metadata.dependencies;
   if (!reqs) return;
   const chartDependencies: Chart[] = [];
@@ -314,13 +330,13 @@ function processDependencyEnabled(c: Chart, v: Values, p: string, warn: Printf):
   }
   setDependencies(c, chartDependencies);
   for (const lr of reqs) lr.enabled = true;
-  const cvals = coalesceValues(c, v, warn);
+  const cvals = coalesceValues(c, v, warn, build);
   processDependencyTags(reqs, cvals, warn);
   processDependencyConditions(reqs, cvals, p, warn);
   const rm = new Set(reqs.filter((r) => !r.enabled).map((r) => r.name));
   const cd = c.dependencies.filter((n) => !rm.has(n.metadata.name));
   const cdMetadata = reqs.filter((n) => !rm.has(n.name));
-  for (const t of cd) processDependencyEnabled(t, cvals, `${p}${t.metadata.name}.`, warn);
+  for (const t of cd) processDependencyEnabled(t, cvals, `${p}${t.metadata.name}.`, warn, build);
   c.metadata.dependencies = cdMetadata;
   setDependencies(c, cd);
 }
@@ -343,10 +359,10 @@ function goSprintV(v: unknown): string {
   return String(v);
 }
 
-function processImportValues(c: Chart, merge: boolean, warn: Printf): void {
+function processImportValues(c: Chart, merge: boolean, warn: Printf, build: HelmBuild): void {
   const reqs = c.metadata.dependencies;
   if (!reqs) return;
-  const cvals = merge ? mergeValues(c, null, warn) : coalesceValues(c, new Map(), warn);
+  const cvals = merge ? mergeValues(c, null, warn, build) : coalesceValues(c, new Map(), warn, build);
   let b: Values = new Map();
   for (const r of reqs) {
     const outiv: unknown[] = [];
@@ -382,15 +398,18 @@ function processImportValues(c: Chart, merge: boolean, warn: Printf): void {
   c.values = merge ? mergeTables(deepCopy(cvals), b) : coalesceTables(trimNilValues(cvals), b);
 }
 
-function processDependencyImportValues(c: Chart, merge: boolean, warn: Printf): void {
-  for (const d of c.dependencies) processDependencyImportValues(d, merge, warn);
-  processImportValues(c, merge, warn);
+function processDependencyImportValues(c: Chart, merge: boolean, warn: Printf, build: HelmBuild): void {
+  for (const d of c.dependencies) processDependencyImportValues(d, merge, warn, build);
+  processImportValues(c, merge, warn, build);
 }
 
-/** ProcessDependenciesWithMerge: aliases, tags, conditions (removing disabled subcharts), import-values. */
-export function processDependencies(c: Chart, vals: Values, warn: Printf = noWarn): void {
-  processDependencyEnabled(c, vals, '', warn);
-  processDependencyImportValues(c, true, warn);
+/**
+ * ProcessDependenciesWithMerge: aliases, tags, conditions (removing disabled subcharts), import-values (merged in
+ * released Helm; coalesced where build.removesSubchartDefaultNulls, as helm main does).
+ */
+export function processDependencies(c: Chart, vals: Values, warn: Printf = noWarn, build: HelmBuild = RELEASED_HELM): void {
+  processDependencyEnabled(c, vals, '', warn, build);
+  processDependencyImportValues(c, !build.removesSubchartDefaultNulls, warn, build);
 }
 
 /** action.CheckDependencies: every Chart.yaml dependency must be present in charts/. */
