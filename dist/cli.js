@@ -3266,8 +3266,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path20) {
-      let input = path20;
+    function removeDotSegments(path21) {
+      let input = path21;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3341,11 +3341,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path20) {
-      if (path20 === "" || path20[0] === "/") {
-        return removeDotSegments(path20);
+    function removeDotSegmentsRelative(path21) {
+      if (path21 === "" || path21[0] === "/") {
+        return removeDotSegments(path21);
       }
-      const segments = path20.split("/");
+      const segments = path21.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3708,8 +3708,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
+        const path21 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path21 && path21 !== "/" ? path21 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -7019,17 +7019,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path20) {
-      const ctrl = callVisitor(key, node, visitor, path20);
+    function visit_(key, node, visitor, path21) {
+      const ctrl = callVisitor(key, node, visitor, path21);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visit_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visit_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path20);
+            const ci = visit_(i, node.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7040,13 +7040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = visit_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = visit_("key", node.key, visitor, path21);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path20);
+          const cv = visit_("value", node.value, visitor, path21);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7067,17 +7067,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK2;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path20) {
-      const ctrl = await callVisitor(key, node, visitor, path20);
+    async function visitAsync_(key, node, visitor, path21) {
+      const ctrl = await callVisitor(key, node, visitor, path21);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visitAsync_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visitAsync_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path20);
+            const ci = await visitAsync_(i, node.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7088,13 +7088,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path21);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path20);
+          const cv = await visitAsync_("value", node.value, visitor, path21);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7121,23 +7121,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path20) {
+    function callVisitor(key, node, visitor, path21) {
       if (typeof visitor === "function")
-        return visitor(key, node, path20);
+        return visitor(key, node, path21);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path20);
+        return visitor.Map?.(key, node, path21);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path20);
+        return visitor.Seq?.(key, node, path21);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path20);
+        return visitor.Pair?.(key, node, path21);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path20);
+        return visitor.Scalar?.(key, node, path21);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path20);
+        return visitor.Alias?.(key, node, path21);
       return void 0;
     }
-    function replaceNode(key, path20, node) {
-      const parent = path20[path20.length - 1];
+    function replaceNode(key, path21, node) {
+      const parent = path21[path21.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -7749,10 +7749,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node3 = require_Node();
-    function collectionFromPath(schema, path20, value) {
+    function collectionFromPath(schema, path21, value) {
       let v = value;
-      for (let i = path20.length - 1; i >= 0; --i) {
-        const k = path20[i];
+      for (let i = path21.length - 1; i >= 0; --i) {
+        const k = path21[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -7771,7 +7771,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
+    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
     var Collection = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7801,11 +7801,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path20, value) {
-        if (isEmptyPath(path20))
+      addIn(path21, value) {
+        if (isEmptyPath(path21))
           this.add(value);
         else {
-          const [key, ...rest] = path20;
+          const [key, ...rest] = path21;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -7819,8 +7819,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        const [key, ...rest] = path20;
+      deleteIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -7834,8 +7834,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        const [key, ...rest] = path20;
+      getIn(path21, keepScalar) {
+        const [key, ...rest] = path21;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -7853,8 +7853,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path20) {
-        const [key, ...rest] = path20;
+      hasIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -7864,8 +7864,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        const [key, ...rest] = path20;
+      setIn(path21, value) {
+        const [key, ...rest] = path21;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -10380,9 +10380,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path20, value) {
+      addIn(path21, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path20, value);
+          this.contents.addIn(path21, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10457,14 +10457,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        if (Collection.isEmptyPath(path20)) {
+      deleteIn(path21) {
+        if (Collection.isEmptyPath(path21)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10479,10 +10479,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        if (Collection.isEmptyPath(path20))
+      getIn(path21, keepScalar) {
+        if (Collection.isEmptyPath(path21))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -10493,10 +10493,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path20) {
-        if (Collection.isEmptyPath(path20))
+      hasIn(path21) {
+        if (Collection.isEmptyPath(path21))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10513,13 +10513,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        if (Collection.isEmptyPath(path20)) {
+      setIn(path21, value) {
+        if (Collection.isEmptyPath(path21)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path20, value);
+          this.contents.setIn(path21, value);
         }
       }
       /**
@@ -12480,9 +12480,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path20) => {
+    visit.itemAtPath = (cst, path21) => {
       let item = cst;
-      for (const [field2, index2] of path20) {
+      for (const [field2, index2] of path21) {
         const tok = item?.[field2];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -12491,23 +12491,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path20) => {
-      const parent = visit.itemAtPath(cst, path20.slice(0, -1));
-      const field2 = path20[path20.length - 1][0];
+    visit.parentCollection = (cst, path21) => {
+      const parent = visit.itemAtPath(cst, path21.slice(0, -1));
+      const field2 = path21[path21.length - 1][0];
       const coll = parent?.[field2];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path20, item, visitor) {
-      let ctrl = visitor(item, path20);
+    function _visit(path21, item, visitor) {
+      let ctrl = visitor(item, path21);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field2 of ["key", "value"]) {
         const token = item[field2];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path20.concat([[field2, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path21.concat([[field2, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -12518,10 +12518,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field2 === "key")
-            ctrl = ctrl(item, path20);
+            ctrl = ctrl(item, path21);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
     }
     exports.visit = visit;
   }
@@ -14844,8 +14844,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path20, { windows } = {}) => {
-      const segs = path20.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path21, { windows } = {}) => {
+      const segs = path21.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -17918,7 +17918,7 @@ var RepoFiles = class {
     } catch {
       throw new InputError(rel, "file not found", "file-not-found");
     }
-    if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep)) {
+    if (real !== this.realRoot && !real.startsWith(this.realRoot.endsWith(path.sep) ? this.realRoot : this.realRoot + path.sep)) {
       throw new InputError(rel, "symlink points outside the repository; not read", "path-outside-repository");
     }
     return real;
@@ -18092,7 +18092,7 @@ function parseStream(text, file, options) {
   const errors = [];
   let docs;
   try {
-    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true, ...options.schema ? { schema: options.schema } : {} });
+    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true, logLevel: "error", ...options.schema ? { schema: options.schema } : {} });
   } catch (err) {
     return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${err.message}`, "invalid-yaml")], lineCounter };
   }
@@ -18125,6 +18125,20 @@ function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
       errors.push(new InputError(file, `document ${index2 + 1} nests deeper than ${limits.maxDepth} levels; not read`, "invalid-yaml", line));
       continue;
     }
+    const key = collectionKey(doc);
+    if (key) {
+      const pos = key.at.range ? lineCounter.linePos(key.at.range[0]) : void 0;
+      errors.push(
+        new InputError(
+          file,
+          `document ${index2 + 1} has a mapping key that is itself a ${key.kind}: Kubernetes takes only text keys, and YAML readers disagree on what such a key becomes; not read`,
+          "ambiguous-yaml",
+          pos?.line ?? line,
+          pos?.col
+        )
+      );
+      continue;
+    }
     let value;
     try {
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
@@ -18136,6 +18150,20 @@ function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
     documents.push({ index: index2, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
   }
   return { documents, errors };
+}
+function collectionKey(doc) {
+  const stack = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if ((0, import_yaml.isSeq)(node)) for (const item of node.items) stack.push(item);
+    if (!(0, import_yaml.isMap)(node)) continue;
+    for (const pair2 of node.items) {
+      const key = (0, import_yaml.isAlias)(pair2.key) ? pair2.key.resolve(doc) : pair2.key;
+      if ((0, import_yaml.isMap)(key) || (0, import_yaml.isSeq)(key)) return { at: pair2.key, kind: (0, import_yaml.isMap)(key) ? "mapping" : "list" };
+      stack.push(pair2.value);
+    }
+  }
+  return void 0;
 }
 function nestingDepth(root, limit) {
   let max = 0;
@@ -18166,30 +18194,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path20) {
-    const { node, found } = this.walk(path20);
-    return found.length === path20.length ? node ?? void 0 : void 0;
+  nodeAt(path21) {
+    const { node, found } = this.walk(path21);
+    return found.length === path21.length ? node ?? void 0 : void 0;
   }
-  has(path20) {
-    return this.walk(path20).found.length === path20.length;
+  has(path21) {
+    return this.walk(path21).found.length === path21.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path20) {
-    return this.walk(path20).offset;
+  offsetOf(path21) {
+    return this.walk(path21).offset;
   }
-  locate(path20) {
-    const { offset, found } = this.walk(path20);
+  locate(path21) {
+    const { offset, found } = this.walk(path21);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path20) {
+  walk(path21) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path20) {
+    for (const seg of path21) {
       if (node && (0, import_yaml.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml.isMap)(node)) {
         const pair2 = node.items.find((p) => keyText(p.key) === String(seg));
@@ -18261,8 +18289,8 @@ function parseConfig(text, source) {
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync3(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path20 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path20, err.params.additionalProperty] : path20;
+      const path21 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path21, err.params.additionalProperty] : path21;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -18349,9 +18377,9 @@ function refOf(object) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path20) {
+function formatPath(path21) {
   let out = "";
-  for (const seg of path20) {
+  for (const seg of path21) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -18361,9 +18389,9 @@ function formatPath(path20) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path20) {
+function getAt(root, path21) {
   let cur = root;
-  for (const seg of path20) {
+  for (const seg of path21) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -18745,8 +18773,8 @@ function inlineCode(text, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence}${pad2}${content}${pad2}${fence}`;
 }
-function encodePath(path20) {
-  return path20.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path21) {
+  return path21.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -18896,6 +18924,8 @@ function cutToBytes(text, maxBytes) {
 }
 
 // src/report/text.ts
+var MAX_MESSAGE_LENGTH = 300;
+var MAX_TARGETS_LISTED = 5;
 var ANSI = {
   reset: "\x1B[0m",
   bold: "\x1B[1m",
@@ -18909,44 +18939,86 @@ var ANSI = {
 var SEVERITY_COLOR = { critical: "magenta", high: "red", medium: "yellow", low: "blue" };
 var CONTROL2 = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 function sanitizeForTerminal(text) {
-  return text.replace(CONTROL2, (c) => c === "	" ? " " : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(CONTROL2, (c) => c === "	" ? " " : c === "\n" ? "\\n" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function mergeAcrossTargets(findings) {
+  const lines = /* @__PURE__ */ new Map();
+  for (const f of [...findings].sort(compareBySeverity)) {
+    const key = JSON.stringify([f.ruleId, f.severity, f.location.file, f.location.line, f.location.column ?? 0, f.message, f.status, f.suppression?.reason ?? "", f.related]);
+    const line = lines.get(key);
+    if (!line) lines.set(key, { finding: f, targets: f.target ? [f.target] : [] });
+    else if (f.target && !line.targets.includes(f.target)) line.targets.push(f.target);
+  }
+  return [...lines.values()];
+}
+function describeTargets(targets) {
+  if (targets.length === 0) return "(no target)";
+  const sorted = [...targets].sort();
+  if (sorted.length <= MAX_TARGETS_LISTED) return `in ${sorted.join(", ")}`;
+  return `in ${sorted.length} targets: ${sorted.slice(0, MAX_TARGETS_LISTED).join(", ")} and ${sorted.length - MAX_TARGETS_LISTED} more`;
+}
+function summaryByRule(findings, baseScanned) {
+  const rules2 = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const key = `${f.severity}\0${f.ruleId}`;
+    const r = rules2.get(key) ?? { severity: f.severity, total: 0, new: 0 };
+    r.total++;
+    if (f.status === "new") r.new++;
+    rules2.set(key, r);
+  }
+  return [...rules2].sort(([ka, a], [kb, b]) => severityRank(b.severity) - severityRank(a.severity) || b.total - a.total || (ka < kb ? -1 : 1)).map(([key, r]) => {
+    const status = !baseScanned ? "" : r.new === r.total ? `(${r.new} new)` : r.new === 0 ? `(${r.total} existing)` : `(${r.new} new, ${r.total - r.new} existing)`;
+    return [r.severity.toUpperCase(), key.split("\0")[1], String(r.total), status];
+  });
 }
 function formatText(findings, opts) {
   const paint = (style, text) => opts.color ? `${ANSI[style]}${text}${ANSI.reset}` : text;
-  const lines = [];
-  const sorted = [...findings].sort(compareByLocation);
-  let currentFile;
-  for (const f of sorted) {
+  const out = [];
+  const minRank = severityRank(opts.minSeverity ?? "low");
+  const shown = opts.quiet ? [] : findings.filter((f) => severityRank(f.severity) >= minRank);
+  let group;
+  for (const { finding: f, targets } of mergeAcrossTargets(shown)) {
+    if (group !== void 0 && f.severity !== group) out.push("");
+    group = f.severity;
     const file = sanitizeForTerminal(f.location.file);
-    if (file !== currentFile) {
-      if (currentFile !== void 0) lines.push("");
-      lines.push(paint("bold", file));
-      currentFile = file;
-    }
     const where = `${file}:${f.location.line}${f.location.column ? `:${f.location.column}` : ""}`;
     const severity = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
     const status = opts.baseScanned ? `  ${f.status === "new" ? paint("bold", "[new]") : paint("dim", "[existing]")}` : "";
-    const accepted = f.suppression ? `  ${paint("dim", `[accepted: ${sanitizeForTerminal(f.suppression.reason)}]`)}` : "";
-    lines.push(`  ${where}  ${severity}  ${sanitizeForTerminal(f.ruleId)}  ${sanitizeForTerminal(f.message)}${status}${accepted}`);
+    const accepted = f.suppression ? `  ${paint("dim", `[accepted: ${sanitizeForTerminal(truncate(f.suppression.reason, MAX_MESSAGE_LENGTH))}]`)}` : "";
+    const message = sanitizeForTerminal(truncate(f.message, MAX_MESSAGE_LENGTH));
+    out.push(`  ${where}  ${severity}  ${sanitizeForTerminal(f.ruleId)}  ${message}${status}${accepted}  ${paint("dim", sanitizeForTerminal(describeTargets(targets)))}`);
     for (const r of f.related) {
-      lines.push(paint("dim", `      \u21B3 ${sanitizeForTerminal(r.label)}: ${sanitizeForTerminal(r.file)}:${r.line}${r.column ? `:${r.column}` : ""}`));
+      out.push(paint("dim", `      \u21B3 ${sanitizeForTerminal(r.label)}: ${sanitizeForTerminal(r.file)}:${r.line}${r.column ? `:${r.column}` : ""}`));
     }
   }
-  if (sorted.length > 0) lines.push("");
+  if (shown.length > 0) {
+    const rows = summaryByRule(shown, opts.baseScanned).map((row) => row.map(sanitizeForTerminal));
+    const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
+    out.push("", paint("bold", "Findings by rule:"));
+    for (const [severity, rule, count, status] of rows) {
+      const cells = [paint(SEVERITY_COLOR[severity.toLowerCase()], severity.padEnd(widths[0])), rule.padEnd(widths[1]), count.padStart(widths[2])];
+      out.push(`  ${cells.join("  ")}${status ? `  ${status}` : ""}`);
+    }
+    out.push("");
+  }
   const counts = countFindings(findings);
   if (counts.total === 0) {
-    lines.push("No findings.");
+    out.push("No findings.");
   } else {
     const bySeverity = SEVERITIES_DESC.filter((s) => counts.bySeverity[s] > 0).map((s) => `${counts.bySeverity[s]} ${s}`).join(", ");
     const status = opts.baseScanned ? `${counts.new} new, ${counts.existing} existing` : "no base scanned: all treated as new";
-    lines.push(`${plural(counts.total, "finding")}: ${bySeverity} (${status})`);
+    out.push(`${plural(counts.total, "finding")}: ${bySeverity} (${status})`);
+    const hidden = counts.total - shown.length;
+    if (hidden > 0) {
+      out.push(opts.quiet ? `Findings not shown (--quiet).` : `${plural(hidden, "finding")} below ${opts.minSeverity} not shown (--min-severity ${opts.minSeverity}).`);
+    }
   }
-  lines.push(`Scanned ${plural(opts.targetsScanned, "target")}, ${plural(opts.objectsScanned, "object")}.`);
-  if (opts.coverage) lines.push(...describeCoverage(opts.coverage).map(sanitizeForTerminal));
-  lines.push(
+  out.push(`Scanned ${plural(opts.targetsScanned, "target")}, ${plural(opts.objectsScanned, "object")}.`);
+  if (opts.coverage) out.push(...describeCoverage(opts.coverage).map(sanitizeForTerminal));
+  out.push(
     opts.blockingCount > 0 ? paint("red", `\u2716 ${plural(opts.blockingCount, "blocking finding")} (${describeGate(opts.failOn)})`) : opts.unchecked ? paint("yellow", "\u26A0 no blocking findings, but not everything this change brings could be checked (see the coverage findings)") : paint("green", `\u2714 no blocking findings${opts.failOn === "none" ? " (gate disabled)" : ""}`)
   );
-  return `${lines.join("\n")}
+  return `${out.join("\n")}
 `;
 }
 
@@ -18983,7 +19055,7 @@ function reportsFor(result, options) {
       baseScanned: result.baseScanned,
       ...options.category ? { category: options.category } : {}
     }),
-    text: () => formatText(result.findings, { ...common, color: options.color ?? false }),
+    text: (display = {}) => formatText(result.findings, { ...common, ...display, color: options.color ?? false }),
     json: () => formatJson(result.findings, {
       ...common,
       toolVersion: options.toolVersion,
@@ -19004,6 +19076,51 @@ function reportsFor(result, options) {
       ...result.targetDiffs ? { targetDiffs: result.targetDiffs } : {},
       ...links
     })
+  };
+}
+
+// src/report/progress.ts
+var DEFAULT_PROGRESS_INTERVAL_MS = 5e3;
+function progressIntervalMs(env2) {
+  const raw = env2.GITOPS_GATE_PROGRESS_INTERVAL_MS;
+  return raw !== void 0 && /^\d+$/.test(raw) ? Number(raw) : DEFAULT_PROGRESS_INTERVAL_MS;
+}
+function progressLine(event) {
+  return `rendering ${event.phase === "base" ? "base " : ""}${event.index}/${event.total} ${sanitizeForTerminal(event.target)}`;
+}
+var CLEAR_LINE = "\r\x1B[K";
+function createProgress(sink, now = Date.now) {
+  let current2;
+  let lastLine2 = now();
+  let timer;
+  const print = () => {
+    if (!current2) return;
+    lastLine2 = now();
+    sink.write(`${progressLine(current2.event)}${current2.printed ? ` (${Math.round((now() - current2.since) / 1e3)} s)` : ""}`);
+    current2.printed = true;
+  };
+  if (!sink.live && sink.intervalMs > 0) {
+    timer = setInterval(() => {
+      if (current2 && now() - lastLine2 >= sink.intervalMs) print();
+    }, Math.max(sink.intervalMs, 1e3));
+    timer.unref();
+  }
+  return {
+    onProgress(event) {
+      current2 = { event, since: now(), printed: false };
+      if (sink.live) {
+        const width = Math.max(20, (sink.columns || 80) - 1);
+        sink.write(`${CLEAR_LINE}${truncate(progressLine(event), width)}`);
+      } else if (now() - lastLine2 >= sink.intervalMs) {
+        print();
+      }
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = void 0;
+      if (sink.live && current2) sink.write(CLEAR_LINE);
+      current2 = void 0;
+    }
   };
 }
 
@@ -22443,8 +22560,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path20, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path20]);
+function messageDesc(file, path21, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path21]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -24836,11 +24953,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path20) => {
-    if (path20.includes("_")) {
+  fieldMask.paths = json.split(",").map((path21) => {
+    if (path21.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path20);
+    return protoSnakeCase(path21);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -38631,17 +38748,17 @@ function pathOf(text) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path20 = [];
+  let path21 = [];
   try {
-    path20 = pathOf(check.path);
+    path21 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path20, message: check.message }];
+    if (result === false) return [{ path: path21, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path20, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path21, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path20, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path21, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -38687,8 +38804,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path20, reason, detail) {
-  return { path: path20, message: `${reason} (${detail})` };
+function violation(path21, reason, detail) {
+  return { path: path21, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count) {
   return count === 1 ? singular : plural2;
@@ -38743,13 +38860,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path20, handler } of handlers) {
+    for (const { path: path21, handler } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path20, action, "host"],
+              [...container.path, ...path21, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -39113,11 +39230,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path20, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path21, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path20, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path21, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -39135,10 +39252,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path20, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path21, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path20, "seLinuxOptions"];
+      const optionsPath = [...path21, "seLinuxOptions"];
       const forbidden = (field2, what) => out.push(violation([...optionsPath, field2], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -39366,9 +39483,81 @@ var pssTemplate = {
   }
 };
 
+// src/rules/secret-value.ts
+var KNOWN_SECRET_SHAPES = [
+  { shape: "a PEM private key", pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----/ },
+  { shape: "a GitHub token", pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})(?![A-Za-z0-9_])/ },
+  { shape: "a GitLab token", pattern: /(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}/ },
+  { shape: "an AWS access key id", pattern: /(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])/ },
+  { shape: "a Slack token", pattern: /(?<![A-Za-z0-9])xox[abeoprs]-[A-Za-z0-9-]{10,}/ },
+  { shape: "a Stripe live key", pattern: /(?<![A-Za-z0-9])[rs]k_live_[A-Za-z0-9]{20,}/ },
+  { shape: "a Google API key", pattern: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/ },
+  { shape: "an npm token", pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/ },
+  { shape: "a JSON Web Token", pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/ },
+  // scheme://user:password@host, unless the password is a reference ($(DB_PASSWORD), ${DB_PASSWORD}).
+  { shape: "a URL with a password", pattern: /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@]+:(?!\$[({])[^\s/@]+@/ }
+];
+function knownSecretShape(value) {
+  return KNOWN_SECRET_SHAPES.find((s) => s.pattern.test(value))?.shape;
+}
+var BOOLEAN = /^(true|false|yes|no|on|off|y|n|enabled?|disabled?)$/i;
+var NULLISH = /^(null|nil|none|~|n\/a|-)$/i;
+var NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+var DURATION2 = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w))+$/;
+var REFERENCE = /^(\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\{[^}]+\}|\{\{.*\}\}|<path:[^>]+>|ref\+[a-z0-9]+:\/\/\S+|vault:\S+)$/;
+var PATH = /^(\/|\.{1,2}\/|~\/|file:\/\/)/;
+var PLAIN_URL = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s@]+$/;
+var PROGRAM = /^[a-z][\w.+-]*$/;
+var ARGUMENT = /^(--?[A-Za-z]|\.{0,2}\/|~\/|\$)/;
+var SETTING = /^([A-Za-z][\w.-]*)(=(.*))?$/;
+var SECRET_KEY = /(pass|pwd|secret|token|key|credential|auth)/i;
+function notSecretReason(value) {
+  const text = value.trim();
+  if (text === "") return "empty";
+  if (BOOLEAN.test(text)) return "a boolean";
+  if (NULLISH.test(text)) return "a placeholder for nothing";
+  if (NUMBER.test(text) || DURATION2.test(text)) return "a number";
+  if (text.length <= 2) return "too short to be a credential";
+  if (REFERENCE.test(text)) return "a reference";
+  if (PATH.test(text)) return "a path";
+  if (PLAIN_URL.test(text)) return "an address";
+  if (isCommand(text)) return "a command";
+  if (isSettingsList(text)) return "a list of settings";
+  return void 0;
+}
+function isCommand(text) {
+  const words = text.split(/\s+/);
+  return words.length >= 2 && PROGRAM.test(words[0]) && words.slice(1).some((w) => ARGUMENT.test(w));
+}
+function isSettingsList(text) {
+  const items = text.split(/\s*[,;\s]\s*/).filter((i) => i !== "");
+  if (items.length < 2) return false;
+  let assignments = 0;
+  for (const item of items) {
+    const m = SETTING.exec(item);
+    if (!m) return false;
+    if (m[2] === void 0) continue;
+    assignments++;
+    if (SECRET_KEY.test(m[1]) && notSecretReason(m[3]) === void 0) return false;
+  }
+  return assignments > 0;
+}
+
 // src/rules/templates/env.ts
 var DEFAULT_SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|AUTH_?KEY|CREDENTIALS?|(^|_)PWD($|_))/i;
-var DEFAULT_IGNORE_NAME = /(_FILE|_PATH|_DIR|_NAME|_NAMES|_REF|_URL|_URI|_ENDPOINT|_HOST|_ENABLED|_ENABLE|_KEY_ID|_ID|_TTL|_TIMEOUT|_LENGTH|_EXPIRY|_EXPIRATION|_HEADER|_TYPE|_MODE|_REFRESH_INTERVAL|_LOCATION)$/i;
+var DEFAULT_IGNORE_NAME = new RegExp(
+  [
+    // Names of a secret's file, place, identity or lifetime, not the secret.
+    "(_FILE|_PATH|_DIR|_NAME|_NAMES|_REF|_URL|_URI|_ENDPOINT|_HOST|_ENABLED|_ENABLE|_DISABLED|_REQUIRED|_KEY_ID|_ID|_TTL|_TIMEOUT|_LENGTH|_SIZE|_COUNT|_EXPIRY|_EXPIRATION|_HEADER|_TYPE|_MODE|_METHOD|_ALGORITHM|_POLICY|_REFRESH_INTERVAL|_LOCATION)$",
+    // Commands that print the secret (`*_SECRET_KEY_CMD="cat /run/secrets/key"`).
+    "(_CMD|_COMMAND|_SCRIPT)$",
+    // Switches and sizes: ALLOW_EMPTY_PASSWORD, PHPMYADMIN_ALLOW_NO_PASSWORD, CASSANDRA_NUM_TOKENS.
+    "(^|_)(ALLOW|ENABLE|DISABLE|USE|REQUIRE|SKIP|FORCE|NUM|MAX|MIN)_",
+    // etcd's cluster id, a name that only says token.
+    "INITIAL_CLUSTER_TOKEN$"
+  ].join("|"),
+  "i"
+);
 var secretInEnvTemplate = defineTemplate(
   "secret-in-env",
   "Environment variables that look like secrets (PASSWORD, TOKEN, API_KEY, ...) must come from valueFrom.secretKeyRef, not a literal value.",
@@ -39387,14 +39576,15 @@ var secretInEnvTemplate = defineTemplate(
       if (!Array.isArray(env2)) continue;
       env2.forEach((e, j) => {
         if (!isRecord(e) || typeof e.name !== "string") return;
-        if (!p.name.test(e.name) || p.ignore.test(e.name)) return;
         const value = e.value;
         if (value === void 0 || value === null) return;
         const text = String(value);
-        if (text.trim() === "" || /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(text.trim())) return;
+        const shape = knownSecretShape(text);
+        if (!shape && (!p.name.test(e.name) || p.ignore.test(e.name) || notSecretReason(text) !== void 0)) return;
+        const what = shape ? `to what looks like ${shape}` : "to a literal value";
         out.push({
           path: [...c.fullPath, "env", j, "value"],
-          message: `Container "${c.name || `#${c.index}`}" sets ${e.name} to a literal value; read it from a Secret with valueFrom.secretKeyRef.`
+          message: `Container "${c.name || `#${c.index}`}" sets ${e.name} ${what}; read it from a Secret with valueFrom.secretKeyRef.`
         });
       });
     }
@@ -39427,8 +39617,8 @@ function checkField2(target, base2, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path20 = [...base2, ...rule.field];
-  const violation2 = () => [{ path: path20, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path21 = [...base2, ...rule.field];
+  const violation2 = () => [{ path: path21, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -39518,9 +39708,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path20 = slash < 0 ? "" : trimmed.slice(slash);
+  const path21 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path20;
+  return normalizedHost + path21;
 }
 
 // src/rules/templates/image.ts
@@ -39547,24 +39737,54 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path20 = [...c.fullPath, "image"];
+      const path21 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path20, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path21, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path20, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path21, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path20, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path21, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path20, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path21, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path20, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path21, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
+  }
+);
+
+// src/rules/templates/namespace.ts
+function chosenNamespace(object) {
+  const written = object.namespace;
+  const release = object.release;
+  if (!release) return written === void 0 ? void 0 : { namespace: written, by: "object" };
+  const fromRelease = written === void 0 || (object.namespaceSource ?? (written === release.namespace ? "release" : "written")) === "release";
+  if (!fromRelease) return { namespace: written, by: "object" };
+  return release.namespaceDeclared ? { namespace: release.namespace, by: "release" } : void 0;
+}
+var objectNamespaceTemplate = defineTemplate(
+  "object-namespace",
+  "Objects must not be placed in the given namespaces, written in the object or declared for its Helm release.",
+  (read) => {
+    read.only(["forbidden", "message", "releaseMessage"]);
+    const forbidden = read.stringList("forbidden") ?? [];
+    if (forbidden.length === 0) read.fail("params.forbidden must list at least one namespace");
+    return {
+      forbidden,
+      message: read.string("message") ?? 'The object is placed in the "{namespace}" namespace.',
+      releaseMessage: read.string("releaseMessage") ?? `The object is installed into its Helm release's namespace "{namespace}", declared in the config.`
+    };
+  },
+  (ctx, p) => {
+    const chosen = chosenNamespace(ctx.object);
+    if (!chosen || !p.forbidden.includes(chosen.namespace)) return [];
+    const vars = { ...objectVars(ctx), namespace: chosen.namespace };
+    return chosen.by === "object" ? [{ path: ["metadata", "namespace"], message: formatMessage(p.message, vars) }] : [{ path: ctx.object.namespace === void 0 ? ["metadata"] : ["metadata", "namespace"], message: formatMessage(p.releaseMessage, vars) }];
   }
 );
 
@@ -39792,6 +40012,7 @@ var genericTemplates = [
   containerFieldTemplate,
   podFieldTemplate,
   objectFieldTemplate,
+  objectNamespaceTemplate,
   imageReferenceTemplate,
   resourcesTemplate,
   numericBoundTemplate,
@@ -39892,7 +40113,7 @@ function combineRules(builtinRules, custom) {
 
 // src/run.ts
 import { lstatSync } from "node:fs";
-import path16 from "node:path";
+import path17 from "node:path";
 
 // src/util/hash.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -39949,43 +40170,48 @@ function findingsOf(object, rules2, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path20) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path20));
+function objectFingerprint(ruleId, object, path21) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path21));
 }
 
 // src/analyze/input-findings.ts
+import path5 from "node:path";
 var SEVERITY_BY_RULE = new Map(DIAGNOSTIC_RULES.map((r) => [r.id, r.severity]));
 function inputFindings(errors, overrides = {}) {
   const seen = /* @__PURE__ */ new Set();
   const ordinal = /* @__PURE__ */ new Map();
   const findings = [];
   for (const { error, target, subject } of errors) {
-    const key = `${error.ruleId}\0${error.file}\0${error.line ?? 0}\0${error.reason}`;
+    const file = repositoryPath(error.file);
+    const key = `${error.ruleId}\0${file}\0${error.line ?? 0}\0${error.reason}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const n = (ordinal.get(`${error.ruleId}\0${error.file}`) ?? 0) + 1;
-    ordinal.set(`${error.ruleId}\0${error.file}`, n);
+    const n = (ordinal.get(`${error.ruleId}\0${file}`) ?? 0) + 1;
+    ordinal.set(`${error.ruleId}\0${file}`, n);
     findings.push({
       ruleId: error.ruleId,
       severity: overrides[error.ruleId] ?? SEVERITY_BY_RULE.get(error.ruleId) ?? "medium",
-      message: `${error.file}: ${error.reason}`,
+      message: `${file}: ${error.reason}`,
       ...target ? { target } : {},
       path: [],
-      location: { file: error.file, line: error.line ?? 1, ...error.column ? { column: error.column } : {} },
+      location: { file, line: error.line ?? 1, ...error.column ? { column: error.column } : {} },
       related: [],
-      fingerprint: digest("input", error.ruleId, error.file, String(n)),
+      fingerprint: digest("input", error.ruleId, file, String(n)),
       ...subject !== void 0 ? { subjectDigest: subject } : {},
       status: "new"
     });
   }
   return findings;
 }
+function repositoryPath(file) {
+  return file === "" ? file : path5.posix.normalize(file).replace(/^\.\//, "");
+}
 
 // src/changes/git.ts
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
-import path5 from "node:path";
+import path6 from "node:path";
 import { promisify } from "node:util";
 
 // src/changes/diff-output.ts
@@ -40182,7 +40408,7 @@ async function changedFiles(root, baseCommit) {
 }
 async function exportRevision(root, commit) {
   requireCommitId(commit);
-  const dir2 = mkdtempSync(path5.join(os.tmpdir(), "gitops-gate-base-"));
+  const dir2 = mkdtempSync(path6.join(os.tmpdir(), "gitops-gate-base-"));
   const dispose = () => rmSync(dir2, { recursive: true, force: true });
   try {
     await new Promise((resolve, reject) => {
@@ -40302,21 +40528,21 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path20) {
-      const located = inner.locate([...prefix, ...path20]);
+    locate(path21) {
+      const located = inner.locate([...prefix, ...path21]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
 }
 
 // src/targets/kustomization.ts
-import path6 from "node:path";
+import path7 from "node:path";
 
 // src/objects/go-yaml.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path20) {
-  return JSON.stringify(path20);
+function pathKey(path21) {
+  return JSON.stringify(path21);
 }
 var PathSourceMap = class _PathSourceMap {
   constructor(file, table2, lineCounter, rootOffset) {
@@ -40329,19 +40555,19 @@ var PathSourceMap = class _PathSourceMap {
   table;
   lineCounter;
   rootOffset;
-  has(path20) {
-    return this.table.has(pathKey(path20));
+  has(path21) {
+    return this.table.has(pathKey(path21));
   }
   /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path20) {
-    return this.table.get(pathKey(path20))?.node ?? void 0;
+  nodeAt(path21) {
+    return this.table.get(pathKey(path21))?.node ?? void 0;
   }
-  locate(path20) {
-    let n = path20.length;
+  locate(path21) {
+    let n = path21.length;
     let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path20.slice(0, n))))) n--;
+    while (n > 0 && !(at = this.table.get(pathKey(path21.slice(0, n))))) n--;
     const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path20.slice(0, n) };
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path21.slice(0, n) };
   }
   /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
   withPaths(pairs) {
@@ -40438,13 +40664,13 @@ var Converter = class {
   limits;
   produced = 0;
   table = /* @__PURE__ */ new Map();
-  value(node, path20, depth) {
+  value(node, path21, depth) {
     if (++this.produced > this.limits.maxNodes) {
       throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion pattern`, offsetOf(node));
     }
     if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node));
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path20, depth + 1);
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path21, depth + 1);
     if ((0, import_yaml2.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
@@ -40454,11 +40680,11 @@ var Converter = class {
     }
     if ((0, import_yaml2.isSeq)(node)) {
       return node.items.map((item, i) => {
-        this.table.set(pathKey([...path20, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, [...path20, i], depth + 1);
+        this.table.set(pathKey([...path21, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, [...path21, i], depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.mapping(node.items, path20, depth);
+    if ((0, import_yaml2.isMap)(node)) return this.mapping(node.items, path21, depth);
     throw new GoYamlError("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
@@ -40485,7 +40711,7 @@ var Converter = class {
     throw new GoYamlError("a null map key cannot become a JSON key", offsetOf(node));
   }
   /** A mapping: explicit keys and merged ones, each key from exactly one source. */
-  mapping(items, path20, depth) {
+  mapping(items, path21, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
@@ -40505,16 +40731,16 @@ var Converter = class {
         const offset2 = offsetOf(pair2.key) ?? 0;
         const merged = this.mergeSources(pair2.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.mapping(m.items, path20, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path20, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.mapping(m.items, path21, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path21, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair2.key);
       const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
-      const value = this.value(pair2.value, [...path20, key], depth + 1);
+      const value = this.value(pair2.value, [...path21, key], depth + 1);
       put(key, value, offset, "explicitly");
-      this.table.set(pathKey([...path20, key]), { offset, node: pair2.value ?? null });
+      this.table.set(pathKey([...path21, key]), { offset, node: pair2.value ?? null });
     }
     return out;
   }
@@ -40779,7 +41005,7 @@ function parseKustomization(repo, dir2, file = findKustomizationFile(repo, dir2)
   node.sourceMap = doc.sourceMap.withPaths(decoded.paths);
   for (const p of decoded.problems) node.errors.push(new InputError(file, p.message, "invalid-kustomization", doc.sourceMap.locate(p.path).location.line));
   if (present.length > 1) {
-    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path6.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
+    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path7.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
   }
   if (typeof node.value.kind === "string") node.kind = node.value.kind;
   node.readable = node.errors.length === 0;
@@ -40929,9 +41155,9 @@ function addEntry(repo, node, entry, allowFolders) {
     }
     return refuse(`${entry.field} entry "${entry.value}" (${lexical || "."}): ${reason}`, ruleId);
   }
-  const dir2 = path6.posix.dirname(lexical);
+  const dir2 = path7.posix.dirname(lexical);
   const realDir = repo.canonical(dir2 === "." ? "" : dir2);
-  const resolved = realDir ? `${realDir}/${path6.posix.basename(lexical)}` : path6.posix.basename(lexical);
+  const resolved = realDir ? `${realDir}/${path7.posix.basename(lexical)}` : path7.posix.basename(lexical);
   if (entry.role === "plugin-config") {
     let text;
     try {
@@ -41002,7 +41228,7 @@ function dedupeErrors(errors) {
 }
 
 // src/render/kustomize/binary.ts
-import path9 from "node:path";
+import path10 from "node:path";
 
 // src/render/process.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -41012,15 +41238,15 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync as mkdtempSync2, realpathSync as realpathSync2, rmSync as rmSync2, symlinkSync } from "node:fs";
 import net from "node:net";
 import os2 from "node:os";
-import path8 from "node:path";
+import path9 from "node:path";
 
 // src/render/which.ts
 import { accessSync, constants, statSync as statSync2 } from "node:fs";
-import path7 from "node:path";
+import path8 from "node:path";
 function which(name, envPath = process.env.PATH ?? "") {
-  for (const dir2 of envPath.split(path7.delimiter)) {
+  for (const dir2 of envPath.split(path8.delimiter)) {
     if (!dir2) continue;
-    const candidate = path7.join(dir2, name);
+    const candidate = path8.join(dir2, name);
     try {
       if (!statSync2(candidate).isFile()) continue;
       accessSync(candidate, constants.X_OK);
@@ -41054,11 +41280,11 @@ function networkNamespace() {
 }
 async function isolate(command, args, request = "auto") {
   const port = await closedLoopbackPort();
-  const root = mkdtempSync2(path8.join(os2.tmpdir(), "gitops-gate-run-"));
+  const root = mkdtempSync2(path9.join(os2.tmpdir(), "gitops-gate-run-"));
   const remove = () => rmSync2(root, { recursive: true, force: true });
   try {
     const dir2 = (name) => {
-      const p = path8.join(root, name);
+      const p = path9.join(root, name);
       mkdirSync(p);
       return p;
     };
@@ -41080,9 +41306,9 @@ async function isolate(command, args, request = "auto") {
       GIT_CONFIG_NOSYSTEM: "1",
       GIT_CONFIG_GLOBAL: os2.devNull,
       GIT_TERMINAL_PROMPT: "0",
-      HELM_CONFIG_HOME: path8.join(config, "helm"),
-      HELM_CACHE_HOME: path8.join(cache3, "helm"),
-      HELM_DATA_HOME: path8.join(data2, "helm"),
+      HELM_CONFIG_HOME: path9.join(config, "helm"),
+      HELM_CACHE_HOME: path9.join(cache3, "helm"),
+      HELM_DATA_HOME: path9.join(data2, "helm"),
       HELM_PLUGINS: plugins,
       NO_PROXY: "",
       no_proxy: ""
@@ -41097,7 +41323,7 @@ async function isolate(command, args, request = "auto") {
 }
 function linkProgram(command, bin) {
   try {
-    const link = path8.join(bin, path8.basename(command));
+    const link = path9.join(bin, path9.basename(command));
     symlinkSync(realpathSync2(command), link);
     return link;
   } catch {
@@ -41185,7 +41411,7 @@ function killGroup(child) {
 
 // src/render/kustomize/binary.ts
 var KustomizeBinary = class {
-  constructor(command, args, label = [path9.basename(command), ...args].join(" ")) {
+  constructor(command, args, label = [path10.basename(command), ...args].join(" ")) {
     this.command = command;
     this.args = args;
     this.label = label;
@@ -41211,9 +41437,9 @@ function detectKustomize() {
 // src/render/kustomize/sandbox.ts
 import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync } from "node:fs";
 import os3 from "node:os";
-import path10 from "node:path";
+import path11 from "node:path";
 function createSandbox(repo, targetPath, inputs, graph) {
-  const root = mkdtempSync3(path10.join(os3.tmpdir(), "gitops-gate-kustomize-"));
+  const root = mkdtempSync3(path11.join(os3.tmpdir(), "gitops-gate-kustomize-"));
   const errors = [];
   const nodesByFile = /* @__PURE__ */ new Map();
   const pluginConfigs = /* @__PURE__ */ new Map();
@@ -41223,8 +41449,8 @@ function createSandbox(repo, targetPath, inputs, graph) {
   }
   try {
     for (const rel of inputs) {
-      const dest = path10.join(root, ...repo.normalize(rel).split("/"));
-      if (!dest.startsWith(root + path10.sep)) continue;
+      const dest = path11.join(root, ...repo.normalize(rel).split("/"));
+      if (!dest.startsWith(root + path11.sep)) continue;
       const node = nodesByFile.get(rel);
       const docs = pluginConfigs.get(rel);
       let content;
@@ -41238,14 +41464,14 @@ function createSandbox(repo, targetPath, inputs, graph) {
           continue;
         }
       }
-      mkdirSync2(path10.dirname(dest), { recursive: true });
+      mkdirSync2(path11.dirname(dest), { recursive: true });
       writeFileSync(dest, content);
     }
   } catch (err) {
     rmSync3(root, { recursive: true, force: true });
     throw err;
   }
-  const targetDir = targetPath ? path10.join(root, ...targetPath.split("/")) : root;
+  const targetDir = targetPath ? path11.join(root, ...targetPath.split("/")) : root;
   mkdirSync2(targetDir, { recursive: true });
   return { root, targetDir, errors, remove: () => rmSync3(root, { recursive: true, force: true }) };
 }
@@ -41253,7 +41479,7 @@ function serializeKustomization(node, isRoot) {
   const value = structuredClone(node.value);
   for (const entry of node.entries) {
     if (entry.resolved === void 0) continue;
-    const relative = path10.posix.relative(node.dir, entry.resolved) || ".";
+    const relative = path11.posix.relative(node.dir, entry.resolved) || ".";
     setAt(value, entry.yamlPath, `${entry.prefix ?? ""}${relative}`);
   }
   for (const p of [...node.refused].sort(comparePathsDesc)) deleteAt(value, p);
@@ -41293,7 +41519,7 @@ function comparePathsDesc(a, b) {
 
 // src/render/kustomize/source-map.ts
 var import_yaml3 = __toESM(require_dist(), 1);
-import path11 from "node:path";
+import path12 from "node:path";
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 function takeMappingAnnotations(body, targetDir, repo) {
@@ -41340,7 +41566,7 @@ function takeMappingAnnotations(body, targetDir, repo) {
 function safeParse(text) {
   if (typeof text !== "string") return void 0;
   try {
-    return (0, import_yaml3.parse)(text, { maxAliasCount: 10 });
+    return (0, import_yaml3.parse)(text, { maxAliasCount: 10, logLevel: "error" });
   } catch {
     return void 0;
   }
@@ -41503,7 +41729,7 @@ var KustomizeSourceMapper = class {
       const li = literals.findIndex((l) => typeof l === "string" && l.split("=")[0].trim() === key);
       if (li >= 0) return { path: [...entryPath, "literals", li] };
       const files = Array.isArray(gen.files) ? gen.files : [];
-      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path11.posix.basename(f) === key));
+      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path12.posix.basename(f) === key));
       if (fi >= 0) return { path: [...entryPath, "files", fi] };
       const envs = [...Array.isArray(gen.envs) ? gen.envs : [], ...typeof gen.env === "string" ? [gen.env] : []];
       for (let ei = 0; ei < envs.length; ei++) {
@@ -41942,10 +42168,10 @@ function renderManifests(target, repo) {
 // src/render/helm-binary.ts
 import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync4, rmSync as rmSync4, writeFileSync as writeFileSync2 } from "node:fs";
 import os4 from "node:os";
-import path12 from "node:path";
+import path13 from "node:path";
 function helmTemplateArgs(target, sandbox, env2 = {}) {
   const release = target.helm;
-  const at = (rel) => path12.join(sandbox, ...rel.split("/").filter(Boolean));
+  const at = (rel) => path13.join(sandbox, ...rel.split("/").filter(Boolean));
   return [
     "template",
     release.releaseName,
@@ -41962,13 +42188,13 @@ function helmTemplateArgs(target, sandbox, env2 = {}) {
 async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
   const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
   if (!helm) return { objects: [], errors: [new InputError(chartFile, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
-  const sandbox = mkdtempSync4(path12.join(os4.tmpdir(), "gitops-gate-helm-"));
+  const sandbox = mkdtempSync4(path13.join(os4.tmpdir(), "gitops-gate-helm-"));
   const errors = [];
   try {
     for (const rel of target.inputs) {
       try {
-        const dest = path12.join(sandbox, ...rel.split("/"));
-        mkdirSync3(path12.dirname(dest), { recursive: true });
+        const dest = path13.join(sandbox, ...rel.split("/"));
+        mkdirSync3(path13.dirname(dest), { recursive: true });
         writeFileSync2(dest, repo.readBytes(rel));
       } catch (err) {
         if (err instanceof InputError) errors.push(err);
@@ -41977,7 +42203,7 @@ async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
     }
     const result = await runBounded(helm, helmTemplateArgs(target, sandbox, env2), { cwd: sandbox, timeoutMs: options.timeoutMs });
     if (!result.ok) {
-      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path12.sep).join("").trim()}`;
+      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path13.sep).join("").trim()}`;
       return { objects: [], errors: [...errors, new InputError(chartFile, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
     }
     const parsed = parseHelmOutput(result.stdout, target, repo);
@@ -47373,6 +47599,8 @@ function objectsFromRenderedTemplate(rendered, ctx) {
   for (const doc of documents) {
     if (!isKubeObject(doc.value)) continue;
     const object = makeObject(doc.value, ctx.target, new HelmSourceMap(doc.sourceMap, doc.value, tracer));
+    const namespaceRange = object.namespace !== void 0 ? doc.sourceMap.nodeAt(NAMESPACE_PATH)?.range : void 0;
+    if (namespaceRange) object.namespaceSource = tracer.sourceOf(object.namespace, namespaceRange);
     if (volatile.length > 0) {
       const paths2 = volatileLeaves(doc.value, doc.sourceMap, volatile);
       if (paths2.length > 0) object.volatilePaths = paths2;
@@ -47421,18 +47649,19 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path20) {
-    const { foundPath } = this.rendered.locate(path20);
+  locate(path21) {
+    const { foundPath } = this.rendered.locate(path21);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
-    if (foundPath.length < path20.length) {
-      const toggle = this.tracer.toggle({ node, keyOffset }, path20[foundPath.length]);
+    if (foundPath.length < path21.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path21[foundPath.length]);
       if (toggle) return { ...toggle, foundPath };
     }
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
     return { ...this.tracer.trace(foundPath, getAt(this.body, foundPath), keyOffset, valueRange), foundPath };
   }
 };
+var NAMESPACE_PATH = ["metadata", "namespace"];
 var VALUES_CHAIN = /\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
 var ProvenanceTracer = class {
   constructor(rendered, ctx) {
@@ -47479,19 +47708,19 @@ var ProvenanceTracer = class {
       segments: this.rendered.segments,
       valuesChains: (reads) => this.chainsOf(reads),
       values: this.ctx.values,
-      valuesLocation: (path20) => this.valuesLocation(path20)
+      valuesLocation: (path21) => this.valuesLocation(path21)
     };
     return findToggle(ctx, parent, missingKey);
   }
-  trace(path20, value, keyOffset, valueRange) {
+  trace(path21, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
-    const literal = written.some((s) => s.kind === "text" && this.rendered.content.slice(s.start, s.end).trim() !== "" && !isQuoteOnly(this.rendered.content.slice(s.start, s.end)));
+    const literal = this.hasLiteralText(written);
     const actions = written.filter((s) => s.kind === "action");
     if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
     const last = actions[actions.length - 1];
     const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
-    const valuesPath = this.valuesPathFor(path20, value, actions, exact);
+    const valuesPath = this.valuesPathFor(path21, value, actions, exact);
     const placed = this.templatePlace(last);
     if (!valuesPath) return placed;
     const valuesLocation = this.valuesLocation(valuesPath);
@@ -47516,8 +47745,27 @@ var ProvenanceTracer = class {
     }
     return out;
   }
+  /** Whether literal template text (more than quotes and separators) is part of what `segments` wrote. */
+  hasLiteralText(segments) {
+    return segments.some((s) => s.kind === "text" && this.rendered.content.slice(s.start, s.end).trim() !== "" && !isQuoteOnly(this.rendered.content.slice(s.start, s.end)));
+  }
+  /**
+   * Who wrote the scalar `value` at `range`: `written` when template text did, or an action printing a `.Values`
+   * field that holds it; `release` when only actions printed it from something else (`.Release.Namespace`, a
+   * helper's default). Only `.Values` chains the actions (or the helpers they called) read count: a value found
+   * elsewhere in the values by search is not proof that someone wrote it for this field.
+   */
+  sourceOf(value, range) {
+    const written = this.segmentsIn(range[0], range[1]);
+    const actions = written.filter((s) => s.kind === "action");
+    if (actions.length === 0 || this.hasLiteralText(written)) return "written";
+    for (const seg of actions) {
+      for (const chain of this.chainsFor(seg)) if (valueMatches(getAt(this.ctx.values, chain), value)) return "written";
+    }
+    return "release";
+  }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path20, value, actions, exact) {
+  valuesPathFor(path21, value, actions, exact) {
     const chains = [];
     const seen = /* @__PURE__ */ new Set();
     for (const seg of [...actions].reverse()) {
@@ -47528,7 +47776,7 @@ var ProvenanceTracer = class {
       }
     }
     for (const chain of chains) {
-      const found = this.extend(chain, path20, value, exact);
+      const found = this.extend(chain, path21, value, exact);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -47539,12 +47787,12 @@ var ProvenanceTracer = class {
       const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
       if (own) return own;
     }
-    return this.searchByValue(path20, value, this.scope);
+    return this.searchByValue(path21, value, this.scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path20, value, exact) {
-    for (let k = Math.min(path20.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
-      const candidate = [...chain, ...path20.slice(path20.length - k)];
+  extend(chain, path21, value, exact) {
+    for (let k = Math.min(path21.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
+      const candidate = [...chain, ...path21.slice(path21.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
@@ -47565,15 +47813,15 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path20, value, scope) {
-    const last = path20[path20.length - 1];
+  searchByValue(path21, value, scope) {
+    const last = path21[path21.length - 1];
     const key = valueKey(value);
     if (typeof last !== "string" || key === void 0) return void 0;
     let best;
     for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
       if (!valueMatches(node, value)) continue;
       let score = 0;
-      while (score < at.length && score < path20.length && at[at.length - 1 - score] === path20[path20.length - 1 - score]) score++;
+      while (score < at.length && score < path21.length && at[at.length - 1 - score] === path21[path21.length - 1 - score]) score++;
       if (!best || score > best.score) best = { path: at, score };
     }
     return best && [...best.path];
@@ -47582,10 +47830,10 @@ var ProvenanceTracer = class {
    * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
    * `global.x` of every chart above it (Helm copies globals down).
    */
-  valuesLocation(path20) {
-    const candidates = [path20];
+  valuesLocation(path21) {
+    const candidates = [path21];
     const g = this.scope.length;
-    if (g > 0 && path20[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path20.slice(0, j), ...path20.slice(g)]);
+    if (g > 0 && path21[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path21.slice(0, j), ...path21.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
@@ -47877,23 +48125,30 @@ async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
       return renderKustomize(target, repo, options);
     case "manifests":
       return renderManifests(target, repo);
-    case "helm":
-      return options.helmRenderer === "helm" ? renderWithHelmBinary(target, repo, options, which("helm")) : renderHelm(target, repo, options);
+    case "helm": {
+      const output = options.helmRenderer === "helm" ? await renderWithHelmBinary(target, repo, options, which("helm")) : await renderHelm(target, repo, options);
+      return withRelease(output, target);
+    }
   }
+}
+function withRelease(output, target) {
+  const release = target.helm && { namespace: target.helm.namespace, namespaceDeclared: target.helm.namespaceDeclared ?? false };
+  if (release) for (const object of output.objects) object.release = release;
+  return output;
 }
 
 // src/targets/discover.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path14 from "node:path";
+import path15 from "node:path";
 
 // src/targets/helm.ts
-import path13 from "node:path";
+import path14 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
 function conventionalReleases(repo, chartDir) {
-  const releaseName = path13.posix.basename(chartDir) || "release";
+  const releaseName = path14.posix.basename(chartDir) || "release";
   const base2 = { releaseName, namespace: "default", valuesFiles: [], set: [] };
   const releases = [base2];
   const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
@@ -47911,8 +48166,9 @@ function conventionalReleases(repo, chartDir) {
 }
 function configuredReleases(config, chartDir, repo, source) {
   const base2 = {
-    releaseName: config.releaseName ?? (path13.posix.basename(chartDir) || "release"),
+    releaseName: config.releaseName ?? (path14.posix.basename(chartDir) || "release"),
     namespace: config.namespace ?? "default",
+    ...config.namespace !== void 0 ? { namespaceDeclared: true } : {},
     valuesFiles: [],
     set: Object.entries(config.set ?? {}).map(([k, v]) => `${k}=${String(v)}`)
   };
@@ -47928,10 +48184,10 @@ function configuredReleases(config, chartDir, repo, source) {
   });
 }
 function envName(file, chartDir) {
-  const base2 = path13.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base2 = path14.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base2);
   if (m) return m[1];
-  if (base2 === "values" || base2 === path13.posix.basename(chartDir)) return path13.posix.basename(path13.posix.dirname(file)) || base2;
+  if (base2 === "values" || base2 === path14.posix.basename(chartDir)) return path14.posix.basename(path14.posix.dirname(file)) || base2;
   return base2;
 }
 function chartInputs(repo, chartDir) {
@@ -48008,7 +48264,7 @@ function targetId(kind, folder) {
 }
 var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
 var dirOf = (file) => {
-  const d = path14.posix.dirname(file);
+  const d = path15.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
@@ -48044,7 +48300,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path14.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path15.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates, skipped);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -48083,7 +48339,7 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path14.posix.basename(f))), skipped).get(d) : void 0;
+        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path15.posix.basename(f))), skipped).get(d) : void 0;
         if (list && list.length > 0) targets.push(manifestsTarget(d, list));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -48153,9 +48409,9 @@ function isKubeList(value) {
 }
 
 // src/targets/index.ts
-import path15 from "node:path";
+import path16 from "node:path";
 var normalize = (file) => {
-  const n = path15.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path16.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -48193,7 +48449,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request) {
-  const root = path16.resolve(request.root);
+  const root = path17.resolve(request.root);
   const notes = [];
   const startedAt = Date.now();
   if (!request.base) {
@@ -48202,7 +48458,7 @@ async function run(request) {
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
     const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules2, settings);
-    const scan2 = await scanTree(head, settings, active, budget, (all) => all, false);
+    const scan2 = await scanTree(head, settings, active, budget, (all) => all, false, progressFor(request, "head"));
     notes.push(...isolationNotes(scan2.targets, settings));
     const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
     return {
@@ -48234,9 +48490,9 @@ async function run(request) {
     const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
     const active = activeRules(rules2, settings);
     const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
-    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true);
+    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true, progressFor(request, "head"));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true);
+    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true, progressFor(request, "base"));
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
@@ -48268,6 +48524,10 @@ function isolationNotes(targets, settings) {
   return [
     "Renderer processes ran without a network namespace of their own (this runner does not allow `unshare --net`): remote entries were refused by the gate and the processes had no git, no credentials and closed proxies, but nothing else kept them off the runner's loopback network."
   ];
+}
+function progressFor(request, phase) {
+  const report = request.onProgress;
+  return report && ((target, index2, total) => report({ phase, target, index: index2, total }));
 }
 var ScanBudget = class {
   deadline;
@@ -48301,7 +48561,7 @@ function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);
   const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
   const inBase = policyTree !== root;
-  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path16.join(policyTree, name)));
+  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path17.join(policyTree, name)));
   if (configFile !== void 0) {
     const source = request.configPath ?? configFile;
     let text;
@@ -48321,8 +48581,8 @@ function resolveSettings(request, root, policyTree) {
   };
 }
 function configPathInRepository(configPath, root) {
-  const relative = path16.relative(root, path16.resolve(configPath)).split(path16.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path16.isAbsolute(relative)) {
+  const relative = path17.relative(root, path17.resolve(configPath)).split(path17.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path17.isAbsolute(relative)) {
     throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
   }
   return relative;
@@ -48346,14 +48606,16 @@ var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
   "kustomization-cycle",
   "scan-time-budget"
 ]);
-async function scanTree(repo, settings, rules2, budget, select, diff) {
+async function scanTree(repo, settings, rules2, budget, select, diff, onTarget) {
   const discovery = discoverTargets(repo, settings.discovery);
   const problems = discovery.errors.map((error) => ({ error, subject: subjectOf(repo, error) }));
   const findings = [];
   const targets = [];
   const objects = /* @__PURE__ */ new Map();
   let budgetSkipped = 0;
-  for (const target of select(discovery.targets)) {
+  const selected = select(discovery.targets);
+  for (const [index2, target] of selected.entries()) {
+    onTarget?.(target.id, index2 + 1, selected.length);
     const remaining = budget.remainingMs();
     let output;
     if (remaining <= 0) {
@@ -48393,7 +48655,7 @@ async function scanTree(repo, settings, rules2, budget, select, diff) {
 function targetFile(repo, target) {
   const join2 = (name) => target.path ? `${target.path}/${name}` : name;
   if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path16.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path16.posix.basename(f))) ?? join2("kustomization.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path17.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path17.posix.basename(f))) ?? join2("kustomization.yaml");
   return target.files?.[0] ?? (target.path || ".");
 }
 function subjectOf(repo, error) {
@@ -48439,7 +48701,7 @@ function canonicalJson(value) {
 
 // src/cli/template.ts
 import { appendFileSync, existsSync as existsSync2, mkdirSync as mkdirSync4, writeFileSync as writeFileSync3 } from "node:fs";
-import path19 from "node:path";
+import path20 from "node:path";
 
 // src/render/helm/archive.ts
 import { gunzipSync } from "node:zlib";
@@ -48595,7 +48857,7 @@ function readTar(tar, budget, archive) {
 }
 
 // src/render/helm/chart.ts
-import path17 from "node:path";
+import path18 from "node:path";
 
 // src/render/sprig/semver.ts
 var SEMVER_RE = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
@@ -48898,7 +49160,7 @@ function parseHelmignore(text, file) {
     let match;
     if (r.startsWith("/")) match = (n) => safeMatch(r.slice(1), n);
     else if (r.includes("/")) match = (n) => safeMatch(r, n);
-    else match = (n) => safeMatch(r, path17.posix.basename(n));
+    else match = (n) => safeMatch(r, path18.posix.basename(n));
     rules2.push({ negate: negate2, mustDir, match });
   };
   add("templates/.?*");
@@ -49006,7 +49268,7 @@ function loadFiles(files, origin, options = {}) {
     } else if (f.name.startsWith("templates/")) {
       chart.templates.push({ name: f.name, data: f.data, origin: f.origin });
     } else if (f.name.startsWith("charts/")) {
-      if (path17.posix.extname(f.name) === ".prov") {
+      if (path18.posix.extname(f.name) === ".prov") {
         chart.files.push({ name: f.name, data: f.data, origin: f.origin });
         continue;
       }
@@ -49032,7 +49294,7 @@ function loadFiles(files, origin, options = {}) {
     if (n.startsWith("_") || n.startsWith(".")) continue;
     let sc;
     try {
-      if (path17.posix.extname(n) === ".tgz") {
+      if (path18.posix.extname(n) === ".tgz") {
         const file = sfiles[0];
         if (file.name !== n) throw new ChartError(`error unpacking subchart tar in ${metadata.name}: expected ${n}, got ${file.name}`, file.origin);
         sc = loadArchive(file.data, file.origin, options);
@@ -49229,7 +49491,7 @@ function validateMetadata(md, origin) {
   md.kubeVersion = sanitize(md.kubeVersion);
   if (md.apiVersion === "") fail("chart.metadata.apiVersion is required");
   if (md.name === "") fail("chart.metadata.name is required");
-  if (md.name !== path17.basename(md.name) || md.name === "." || md.name === "..") fail(`chart.metadata.name ${JSON.stringify(md.name)} is invalid`);
+  if (md.name !== path18.basename(md.name) || md.name === "." || md.name === "..") fail(`chart.metadata.name ${JSON.stringify(md.name)} is invalid`);
   if (md.version === "") fail("chart.metadata.version is required");
   if (!parseSemver(md.version)) fail(`chart.metadata.version ${JSON.stringify(md.version)} is invalid`);
   if (!["", "application", "library"].includes(md.type)) fail("chart.metadata.type must be application or library");
@@ -49241,7 +49503,7 @@ function validateMetadata(md, origin) {
     d.condition = sanitize(d.condition);
     d.alias = sanitize(d.alias);
     if (d.name === "") fail("dependencies must have a name");
-    if (d.name !== path17.basename(d.name)) fail(`dependency name ${JSON.stringify(d.name)} is invalid`);
+    if (d.name !== path18.basename(d.name)) fail(`dependency name ${JSON.stringify(d.name)} is invalid`);
     if (d.alias !== "" && !ALIAS_RE.test(d.alias)) fail(`dependency "${d.name}" has disallowed characters in the alias`);
     const key = d.alias || d.name;
     if (seen.has(key)) fail(`more than one dependency with name or alias ${JSON.stringify(key)}`);
@@ -49251,7 +49513,7 @@ function validateMetadata(md, origin) {
 function crdObjects(c) {
   const out = [];
   for (const f of c.files) {
-    if (f.name.startsWith("crds/") && [".yaml", ".yml", ".json"].includes(path17.posix.extname(f.name))) {
+    if (f.name.startsWith("crds/") && [".yaml", ".yml", ".json"].includes(path18.posix.extname(f.name))) {
       out.push({ name: f.name, filename: `${chartFullPath(c)}/${f.name}`, file: f });
     }
   }
@@ -49260,7 +49522,7 @@ function crdObjects(c) {
 }
 
 // src/render/helm/engine.ts
-import path18 from "node:path";
+import path19 from "node:path";
 
 // src/render/helm/errors.ts
 function cleanupParseError(filename, message) {
@@ -50378,12 +50640,12 @@ var FilesMap = class _FilesMap extends Map {
       }),
       AsConfig: defineFunc({ params: [], result: "string" }, () => {
         const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-        for (const [k, v] of raw) m.set(path18.posix.basename(k), v.toString("utf8"));
+        for (const [k, v] of raw) m.set(path19.posix.basename(k), v.toString("utf8"));
         return toYaml(m);
       }),
       AsSecrets: defineFunc({ params: [], result: "string" }, () => {
         const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-        for (const [k, v] of raw) m.set(path18.posix.basename(k), v.toString("base64"));
+        for (const [k, v] of raw) m.set(path19.posix.basename(k), v.toString("base64"));
         return toYaml(m);
       }),
       Lines: defineFunc({ params: ["string"], result: "[]string" }, (p) => {
@@ -50484,7 +50746,7 @@ function isLibraryChart(c) {
   return c.metadata.type.toLowerCase() === "library";
 }
 function isTemplateValid(c, name) {
-  if (isLibraryChart(c)) return path18.posix.basename(name).startsWith("_");
+  if (isLibraryChart(c)) return path19.posix.basename(name).startsWith("_");
   return true;
 }
 function recAllTpls(c, templates, vals, toYaml) {
@@ -50578,7 +50840,7 @@ function renderTemplates(chart, top, opts) {
   const rendered = [];
   let budget = opts.maxOutputLength;
   for (const name of keys) {
-    if (path18.posix.basename(name).startsWith("_")) continue;
+    if (path19.posix.basename(name).startsWith("_")) continue;
     const r = templates.get(name);
     r.vals.set("Template", /* @__PURE__ */ new Map([["Name", name], ["BasePath", r.basePath]]));
     let res;
@@ -54147,13 +54409,13 @@ function urlString(u) {
       if (u.user) buf += userString(u.user) + "@";
       if (u.host !== "") buf += urlEscape(u.host, "host");
     }
-    const path20 = urlEscape(u.path, "path");
-    if (path20 !== "" && path20[0] !== "/" && u.host !== "") buf += "/";
+    const path21 = urlEscape(u.path, "path");
+    if (path21 !== "" && path21[0] !== "/" && u.host !== "") buf += "/";
     if (buf === "") {
-      const seg = path20.split("/")[0];
+      const seg = path21.split("/")[0];
       if (seg.includes(":")) buf += "./";
     }
-    buf += path20;
+    buf += path21;
   }
   if (u.rawQuery !== "") buf += "?" + u.rawQuery;
   if (u.fragment !== "") buf += "#" + urlEscape(u.fragment, "fragment");
@@ -55402,7 +55664,7 @@ var TomlParser = class {
     }
     this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
   }
-  descend(t, k, path20) {
+  descend(t, k, path21) {
     const v = t.get(k);
     if (v === void 0) {
       const nt = /* @__PURE__ */ new Map();
@@ -55412,7 +55674,7 @@ var TomlParser = class {
     }
     if (v instanceof Map && !v[INLINE]) return v;
     if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
-    return this.err(`key ${JSON.stringify(path20.join("."))} has already been defined`);
+    return this.err(`key ${JSON.stringify(path21.join("."))} has already been defined`);
   }
   parseKeyValue(table2, top) {
     const key = this.parseKey();
@@ -57527,10 +57789,13 @@ ${TEMPLATE_USAGE}
         }
       }
     }
-    const repo = new RepoFiles(io.cwd);
-    const chartRel = path19.isAbsolute(chartArg) ? path19.relative(repo.root, chartArg) : chartArg;
+    const cwd = path20.resolve(io.cwd);
+    const root = readRoot(cwd, [chartArg, ...f.lists.values ?? []]);
+    const fromRoot = (p) => root === cwd && !path20.isAbsolute(p) ? p : path20.relative(root, path20.resolve(cwd, p)) || ".";
+    const repo = new RepoFiles(root);
+    const chartRel = fromRoot(chartArg);
     if (!repo.exists(chartRel)) {
-      throw new Error(chartArg.startsWith(".") || path19.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
+      throw new Error(chartArg.startsWith(".") || path20.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
     }
     const outputDir = f.strings["output-dir"] ?? "";
     const includeCrds = !!f.bools["include-crds"];
@@ -57539,11 +57804,11 @@ ${TEMPLATE_USAGE}
     const r = renderChart(repo, chartRel, {
       releaseName: name,
       namespace: f.strings.namespace ?? "default",
-      valuesFiles: (f.lists.values ?? []).map((v) => path19.isAbsolute(v) ? path19.relative(repo.root, v) : v),
+      valuesFiles: (f.lists.values ?? []).map(fromRoot),
       set: f.lists.set,
       setString: f.lists["set-string"],
       setJson: f.lists["set-json"],
-      setFile: f.lists["set-file"],
+      setFile: f.lists["set-file"]?.map((pairs) => pairs.replace(/(^|,)([^=,]*)=([^,]*)/g, (_m, sep, key, file) => `${sep}${key}=${fromRoot(file)}`)),
       setLiteral: f.lists["set-literal"],
       kubeVersion: kubeVersion || void 0,
       ...io.build ? { build: io.build } : {},
@@ -57558,14 +57823,14 @@ ${TEMPLATE_USAGE}
     const opts = { includeCrds, skipTests, noHooks, showOnly: f.lists["show-only"] ?? [], ...io.build ? { build: io.build } : {} };
     if (outputDir !== "") {
       const written = /* @__PURE__ */ new Set();
-      const base2 = path19.resolve(io.cwd, outputDir);
-      const releaseDir = f.bools["release-name"] ? path19.join(base2, name) : base2;
+      const base2 = path20.resolve(io.cwd, outputDir);
+      const releaseDir = f.bools["release-name"] ? path20.join(base2, name) : base2;
       for (const w of outputDirWrites(r.crds, r.sortedManifests, r.hooks, opts)) {
         const dir2 = w.kind === "crd" ? base2 : releaseDir;
-        const file = [dir2, w.name].join(path19.sep);
-        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path19.join(outputDir, name) : outputDir, w.name].join(path19.sep);
+        const file = [dir2, w.name].join(path20.sep);
+        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path20.join(outputDir, name) : outputDir, w.name].join(path20.sep);
         const append = w.kind === "hook" ? existsSync2(file) : written.has(file);
-        mkdirSync4(path19.dirname(file), { recursive: true });
+        mkdirSync4(path20.dirname(file), { recursive: true });
         const data2 = `---
 # Source: ${w.name}
 ${w.data}
@@ -57622,6 +57887,14 @@ Use --debug flag to render out invalid YAML
     return 1;
   }
 }
+function readRoot(cwd, paths2) {
+  let root = cwd;
+  for (const p of paths2) {
+    const abs = path20.resolve(cwd, p);
+    for (let rel = path20.relative(root, abs); rel === ".." || rel.startsWith(`..${path20.sep}`) || path20.isAbsolute(rel); rel = path20.relative(root, abs)) root = path20.dirname(root);
+  }
+  return root;
+}
 
 // src/cli/main.ts
 var HELP = `gitops-gate \u2014 a pre-merge security gate for Kubernetes GitOps repositories
@@ -57650,6 +57923,12 @@ Scan options:
   --fail-on LEVEL       none, low, medium, high (default) or critical: the lowest severity that blocks
   --pss-level LEVEL     privileged, baseline or restricted (default: restricted, or the config's)
   --pss-version VER     Pod Security Standards version, v1.0 to v1.37 or latest (default: latest)
+  --min-severity LEVEL  Text report: show only findings at or above LEVEL (low, medium, high, critical).
+                        The counts, the verdict and the exit status still cover every finding; the
+                        report says how many it does not show.
+  --quiet, -q           Text report: only the counts, the coverage and the verdict; no progress
+  --no-progress         No progress on standard error (by default: a live line on a terminal, else
+                        a line every 5 s, or GITOPS_GATE_PROGRESS_INTERVAL_MS milliseconds)
   --no-color            Plain text output
 
 Exit status: 0 nothing blocks, 1 a finding at or above --fail-on blocks (in --base mode only new
@@ -57675,6 +57954,9 @@ async function scan(args) {
       "fail-on": { type: "string" },
       "pss-level": { type: "string" },
       "pss-version": { type: "string" },
+      "min-severity": { type: "string" },
+      quiet: { type: "boolean", short: "q" },
+      "no-progress": { type: "boolean" },
       "no-color": { type: "boolean" }
     }
   });
@@ -57682,22 +57964,41 @@ async function scan(args) {
   const format2 = pick(values.format, ["text", "json", "sarif"], "--format") ?? "text";
   const pssVersion = values["pss-version"] === void 0 ? void 0 : parsePssVersion(values["pss-version"]);
   if (values["pss-version"] !== void 0 && pssVersion === void 0) throw new UsageError(`--pss-version must be v1.0 to v1.37 or latest (got "${values["pss-version"]}")`);
+  const minSeverity = pick(values["min-severity"], SEVERITIES, "--min-severity");
+  const progress = values.quiet || values["no-progress"] ? void 0 : stderrProgress();
   const request = {
     root: positionals[0] ?? ".",
     ...values.base ? { base: values.base } : {},
     ...values.config ? { configPath: values.config } : {},
     ...values["fail-on"] ? { failOn: pick(values["fail-on"], ["none", ...SEVERITIES], "--fail-on") } : {},
     ...values["pss-level"] ? { pssLevel: pick(values["pss-level"], ["privileged", "baseline", "restricted"], "--pss-level") } : {},
-    ...pssVersion !== void 0 ? { pssVersion } : {}
+    ...pssVersion !== void 0 ? { pssVersion } : {},
+    ...progress ? { onProgress: progress.onProgress } : {}
   };
-  const result = await run(request);
+  let result;
+  try {
+    result = await run(request);
+  } finally {
+    progress?.stop();
+  }
   const color = !values["no-color"] && !values.output && process.stdout.isTTY === true;
   const reports = reportsFor(result, { color, toolVersion: packageVersion() });
-  const main2 = format2 === "sarif" ? JSON.stringify(reports.sarif(), null, 2) + "\n" : format2 === "json" ? reports.json() : reports.text();
+  const display = { ...minSeverity ? { minSeverity } : {}, ...values.quiet ? { quiet: true } : {} };
+  const main2 = format2 === "sarif" ? JSON.stringify(reports.sarif(), null, 2) + "\n" : format2 === "json" ? reports.json() : reports.text(display);
   if (values.output) writeFileSync4(values.output, main2);
   else process.stdout.write(main2);
   if (values.sarif) writeFileSync4(values.sarif, JSON.stringify(reports.sarif(), null, 2) + "\n");
   return result.blocking.length > 0 ? 1 : 0;
+}
+function stderrProgress() {
+  const live = process.stderr.isTTY === true;
+  return createProgress({
+    live,
+    columns: process.stderr.columns,
+    intervalMs: progressIntervalMs(process.env),
+    write: (text) => process.stderr.write(live ? text : `${text}
+`)
+  });
 }
 function rules(args) {
   const { values } = parseArgs({ args, options: { format: { type: "string" } } });
@@ -57747,4 +58048,9 @@ async function main(argv) {
 }
 
 // src/cli.ts
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err) => {
+    if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") throw err;
+  });
+}
 process.exitCode = await main(process.argv.slice(2));

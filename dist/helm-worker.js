@@ -15927,7 +15927,7 @@ var RepoFiles = class {
     } catch {
       throw new InputError(rel, "file not found", "file-not-found");
     }
-    if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep)) {
+    if (real !== this.realRoot && !real.startsWith(this.realRoot.endsWith(path.sep) ? this.realRoot : this.realRoot + path.sep)) {
       throw new InputError(rel, "symlink points outside the repository; not read", "path-outside-repository");
     }
     return real;
@@ -20591,7 +20591,7 @@ function parseStream(text, file, options) {
   const errors = [];
   let docs;
   try {
-    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true, ...options.schema ? { schema: options.schema } : {} });
+    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true, logLevel: "error", ...options.schema ? { schema: options.schema } : {} });
   } catch (err) {
     return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${err.message}`, "invalid-yaml")], lineCounter };
   }
@@ -20624,6 +20624,20 @@ function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
       errors.push(new InputError(file, `document ${index2 + 1} nests deeper than ${limits.maxDepth} levels; not read`, "invalid-yaml", line));
       continue;
     }
+    const key = collectionKey(doc);
+    if (key) {
+      const pos = key.at.range ? lineCounter.linePos(key.at.range[0]) : void 0;
+      errors.push(
+        new InputError(
+          file,
+          `document ${index2 + 1} has a mapping key that is itself a ${key.kind}: Kubernetes takes only text keys, and YAML readers disagree on what such a key becomes; not read`,
+          "ambiguous-yaml",
+          pos?.line ?? line,
+          pos?.col
+        )
+      );
+      continue;
+    }
     let value;
     try {
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
@@ -20635,6 +20649,20 @@ function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
     documents.push({ index: index2, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
   }
   return { documents, errors };
+}
+function collectionKey(doc) {
+  const stack = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if ((0, import_yaml.isSeq)(node)) for (const item of node.items) stack.push(item);
+    if (!(0, import_yaml.isMap)(node)) continue;
+    for (const pair2 of node.items) {
+      const key = (0, import_yaml.isAlias)(pair2.key) ? pair2.key.resolve(doc) : pair2.key;
+      if ((0, import_yaml.isMap)(key) || (0, import_yaml.isSeq)(key)) return { at: pair2.key, kind: (0, import_yaml.isMap)(key) ? "mapping" : "list" };
+      stack.push(pair2.value);
+    }
+  }
+  return void 0;
 }
 function nestingDepth(root, limit) {
   let max = 0;

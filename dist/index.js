@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path19 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path19 && path19[0] !== "/") {
-          path19 = `/${path19}`;
+        if (path20 && path20[0] !== "/") {
+          path20 = `/${path20}`;
         }
-        return new URL(`${origin}${path19}`);
+        return new URL(`${origin}${path20}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin }
+          request: { method, path: path20, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path19);
+        debuglog("sending request to %s %s/%s", method, origin, path20);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin },
+          request: { method, path: path20, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path19,
+          path20,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin }
+          request: { method, path: path20, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path19);
+        debuglog("trailers received from %s %s/%s", method, origin, path20);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin },
+          request: { method, path: path20, origin },
           error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path19,
+          path20,
           error.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path19, origin }
+            request: { method, path: path20, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path19);
+          debuglog("sending request to %s %s/%s", method, origin, path20);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path19,
+        path: path20,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path19 !== "string") {
+        if (typeof path20 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path19[0] !== "/" && !(path19.startsWith("http://") || path19.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path19)) {
+        } else if (invalidPathRegex.test(path20)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path19, query) : path19;
+        this.path = query ? buildURL(path20, query) : path20;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path19, host, upgrade, blocking, reset } = request2;
+      const { method, path: path20, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path19} HTTP/1.1\r
+      let header = `${method} ${path20} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path19, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path20, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path19;
+      headers[HTTP2_HEADER_PATH] = path20;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path19 = search ? `${pathname}${search}` : pathname;
+        const path20 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path19;
+        this.opts.path = path20;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path19 = "/",
+          path: path20 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path19;
+        opts.path = origin + path20;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path19) {
-      if (typeof path19 !== "string") {
-        return path19;
+    function safeUrl(path20) {
+      if (typeof path20 !== "string") {
+        return path20;
       }
-      const pathSegments = path19.split("?");
+      const pathSegments = path20.split("?");
       if (pathSegments.length !== 2) {
-        return path19;
+        return path20;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path19, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path19);
+    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path20);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path19 }) => matchValue(safeUrl(path19), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20 }) => matchValue(safeUrl(path20), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path19, method, body, headers, query } = opts;
+      const { path: path20, method, body, headers, query } = opts;
       return {
-        path: path19,
+        path: path20,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path19, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path19,
+            Path: path20,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path19) {
-      for (let i = 0; i < path19.length; ++i) {
-        const code = path19.charCodeAt(i);
+    function validateCookiePath(path20) {
+      for (let i = 0; i < path20.length; ++i) {
+        const code = path20.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path19 = opts.path;
+          let path20 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path19 = `/${path19}`;
+            path20 = `/${path20}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path19);
+          url = new URL(util.parseOrigin(url).origin + path20);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -22379,8 +22379,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path19) {
-      let input = path19;
+    function removeDotSegments(path20) {
+      let input = path20;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22454,11 +22454,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path19) {
-      if (path19 === "" || path19[0] === "/") {
-        return removeDotSegments(path19);
+    function removeDotSegmentsRelative(path20) {
+      if (path20 === "" || path20[0] === "/") {
+        return removeDotSegments(path20);
       }
-      const segments = path19.split("/");
+      const segments = path20.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22821,8 +22821,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
+        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -26449,17 +26449,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path19) {
-      const ctrl = callVisitor(key, node, visitor, path19);
+    function visit_(key, node, visitor, path20) {
+      const ctrl = callVisitor(key, node, visitor, path20);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visit_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visit_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path19);
+            const ci = visit_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26470,13 +26470,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = visit_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = visit_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path19);
+          const cv = visit_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26497,17 +26497,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path19) {
-      const ctrl = await callVisitor(key, node, visitor, path19);
+    async function visitAsync_(key, node, visitor, path20) {
+      const ctrl = await callVisitor(key, node, visitor, path20);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visitAsync_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visitAsync_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path19);
+            const ci = await visitAsync_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26518,13 +26518,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path19);
+          const cv = await visitAsync_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -26551,23 +26551,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path19) {
+    function callVisitor(key, node, visitor, path20) {
       if (typeof visitor === "function")
-        return visitor(key, node, path19);
+        return visitor(key, node, path20);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path19);
+        return visitor.Map?.(key, node, path20);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path19);
+        return visitor.Seq?.(key, node, path20);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path19);
+        return visitor.Pair?.(key, node, path20);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path19);
+        return visitor.Scalar?.(key, node, path20);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path19);
+        return visitor.Alias?.(key, node, path20);
       return void 0;
     }
-    function replaceNode(key, path19, node) {
-      const parent = path19[path19.length - 1];
+    function replaceNode(key, path20, node) {
+      const parent = path20[path20.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -27179,10 +27179,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node3 = require_Node();
-    function collectionFromPath(schema, path19, value) {
+    function collectionFromPath(schema, path20, value) {
       let v = value;
-      for (let i = path19.length - 1; i >= 0; --i) {
-        const k = path19[i];
+      for (let i = path20.length - 1; i >= 0; --i) {
+        const k = path20[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -27201,7 +27201,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
+    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
     var Collection2 = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -27231,11 +27231,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path19, value) {
-        if (isEmptyPath(path19))
+      addIn(path20, value) {
+        if (isEmptyPath(path20))
           this.add(value);
         else {
-          const [key, ...rest] = path19;
+          const [key, ...rest] = path20;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -27249,8 +27249,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        const [key, ...rest] = path19;
+      deleteIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -27264,8 +27264,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        const [key, ...rest] = path19;
+      getIn(path20, keepScalar) {
+        const [key, ...rest] = path20;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -27283,8 +27283,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path19) {
-        const [key, ...rest] = path19;
+      hasIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -27294,8 +27294,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        const [key, ...rest] = path19;
+      setIn(path20, value) {
+        const [key, ...rest] = path20;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -29810,9 +29810,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path19, value) {
+      addIn(path20, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path19, value);
+          this.contents.addIn(path20, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -29887,14 +29887,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        if (Collection2.isEmptyPath(path19)) {
+      deleteIn(path20) {
+        if (Collection2.isEmptyPath(path20)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -29909,10 +29909,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        if (Collection2.isEmptyPath(path19))
+      getIn(path20, keepScalar) {
+        if (Collection2.isEmptyPath(path20))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -29923,10 +29923,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path19) {
-        if (Collection2.isEmptyPath(path19))
+      hasIn(path20) {
+        if (Collection2.isEmptyPath(path20))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -29943,13 +29943,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        if (Collection2.isEmptyPath(path19)) {
+      setIn(path20, value) {
+        if (Collection2.isEmptyPath(path20)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path19), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path20), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path19, value);
+          this.contents.setIn(path20, value);
         }
       }
       /**
@@ -31910,9 +31910,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path19) => {
+    visit.itemAtPath = (cst, path20) => {
       let item = cst;
-      for (const [field, index2] of path19) {
+      for (const [field, index2] of path20) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -31921,23 +31921,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path19) => {
-      const parent = visit.itemAtPath(cst, path19.slice(0, -1));
-      const field = path19[path19.length - 1][0];
+    visit.parentCollection = (cst, path20) => {
+      const parent = visit.itemAtPath(cst, path20.slice(0, -1));
+      const field = path20[path20.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path19, item, visitor) {
-      let ctrl = visitor(item, path19);
+    function _visit(path20, item, visitor) {
+      let ctrl = visitor(item, path20);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -31948,10 +31948,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path19);
+            ctrl = ctrl(item, path20);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
     }
     exports.visit = visit;
   }
@@ -35276,8 +35276,8 @@ var require_utils3 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path19, { windows } = {}) => {
-      const segs = path19.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path20, { windows } = {}) => {
+      const segs = path20.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -36800,7 +36800,7 @@ var require_picomatch2 = __commonJS({
 // src/main.ts
 import { mkdirSync as mkdirSync4, writeFileSync as writeFileSync3 } from "node:fs";
 import { EOL as EOL5 } from "node:os";
-import path18 from "node:path";
+import path19 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -37843,8 +37843,8 @@ function inlineCode(text, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence2}${pad}${content}${pad}${fence2}`;
 }
-function encodePath(path19) {
-  return path19.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path20) {
+  return path20.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -37868,9 +37868,9 @@ function refOf(object) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path19) {
+function formatPath(path20) {
   let out = "";
-  for (const seg of path19) {
+  for (const seg of path20) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -37880,9 +37880,9 @@ function formatPath(path19) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path19) {
+function getAt(root, path20) {
   let cur = root;
-  for (const seg of path19) {
+  for (const seg of path20) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -38449,7 +38449,7 @@ var RepoFiles = class {
     } catch {
       throw new InputError(rel, "file not found", "file-not-found");
     }
-    if (real !== this.realRoot && !real.startsWith(this.realRoot + path3.sep)) {
+    if (real !== this.realRoot && !real.startsWith(this.realRoot.endsWith(path3.sep) ? this.realRoot : this.realRoot + path3.sep)) {
       throw new InputError(rel, "symlink points outside the repository; not read", "path-outside-repository");
     }
     return real;
@@ -38645,7 +38645,7 @@ function parseStream(text, file, options) {
   const errors = [];
   let docs;
   try {
-    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true, ...options.schema ? { schema: options.schema } : {} });
+    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true, logLevel: "error", ...options.schema ? { schema: options.schema } : {} });
   } catch (err) {
     return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${err.message}`, "invalid-yaml")], lineCounter };
   }
@@ -38678,6 +38678,20 @@ function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
       errors.push(new InputError(file, `document ${index2 + 1} nests deeper than ${limits.maxDepth} levels; not read`, "invalid-yaml", line));
       continue;
     }
+    const key = collectionKey(doc);
+    if (key) {
+      const pos = key.at.range ? lineCounter.linePos(key.at.range[0]) : void 0;
+      errors.push(
+        new InputError(
+          file,
+          `document ${index2 + 1} has a mapping key that is itself a ${key.kind}: Kubernetes takes only text keys, and YAML readers disagree on what such a key becomes; not read`,
+          "ambiguous-yaml",
+          pos?.line ?? line,
+          pos?.col
+        )
+      );
+      continue;
+    }
     let value;
     try {
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
@@ -38689,6 +38703,20 @@ function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
     documents.push({ index: index2, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
   }
   return { documents, errors };
+}
+function collectionKey(doc) {
+  const stack = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if ((0, import_yaml.isSeq)(node)) for (const item of node.items) stack.push(item);
+    if (!(0, import_yaml.isMap)(node)) continue;
+    for (const pair of node.items) {
+      const key = (0, import_yaml.isAlias)(pair.key) ? pair.key.resolve(doc) : pair.key;
+      if ((0, import_yaml.isMap)(key) || (0, import_yaml.isSeq)(key)) return { at: pair.key, kind: (0, import_yaml.isMap)(key) ? "mapping" : "list" };
+      stack.push(pair.value);
+    }
+  }
+  return void 0;
 }
 function nestingDepth(root, limit) {
   let max = 0;
@@ -38719,30 +38747,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path19) {
-    const { node, found } = this.walk(path19);
-    return found.length === path19.length ? node ?? void 0 : void 0;
+  nodeAt(path20) {
+    const { node, found } = this.walk(path20);
+    return found.length === path20.length ? node ?? void 0 : void 0;
   }
-  has(path19) {
-    return this.walk(path19).found.length === path19.length;
+  has(path20) {
+    return this.walk(path20).found.length === path20.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path19) {
-    return this.walk(path19).offset;
+  offsetOf(path20) {
+    return this.walk(path20).offset;
   }
-  locate(path19) {
-    const { offset, found } = this.walk(path19);
+  locate(path20) {
+    const { offset, found } = this.walk(path20);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path19) {
+  walk(path20) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path19) {
+    for (const seg of path20) {
       if (node && (0, import_yaml.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml.isMap)(node)) {
         const pair = node.items.find((p) => keyText(p.key) === String(seg));
@@ -42222,8 +42250,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path19, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path19]);
+function messageDesc(file, path20, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path20]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -44615,11 +44643,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path19) => {
-    if (path19.includes("_")) {
+  fieldMask.paths = json.split(",").map((path20) => {
+    if (path20.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path19);
+    return protoSnakeCase(path20);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -58410,17 +58438,17 @@ function pathOf(text) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path19 = [];
+  let path20 = [];
   try {
-    path19 = pathOf(check.path);
+    path20 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path19, message: check.message }];
+    if (result === false) return [{ path: path20, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path19, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path20, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path19, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path20, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -58466,8 +58494,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path19, reason, detail) {
-  return { path: path19, message: `${reason} (${detail})` };
+function violation(path20, reason, detail) {
+  return { path: path20, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count) {
   return count === 1 ? singular : plural2;
@@ -58522,13 +58550,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path19, handler: handler2 } of handlers) {
+    for (const { path: path20, handler: handler2 } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler2?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path19, action, "host"],
+              [...container.path, ...path20, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -58892,11 +58920,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path19, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path20, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path19, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path20, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -58914,10 +58942,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path19, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path20, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path19, "seLinuxOptions"];
+      const optionsPath = [...path20, "seLinuxOptions"];
       const forbidden = (field, what) => out.push(violation([...optionsPath, field], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -59145,9 +59173,81 @@ var pssTemplate = {
   }
 };
 
+// src/rules/secret-value.ts
+var KNOWN_SECRET_SHAPES = [
+  { shape: "a PEM private key", pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----/ },
+  { shape: "a GitHub token", pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})(?![A-Za-z0-9_])/ },
+  { shape: "a GitLab token", pattern: /(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}/ },
+  { shape: "an AWS access key id", pattern: /(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])/ },
+  { shape: "a Slack token", pattern: /(?<![A-Za-z0-9])xox[abeoprs]-[A-Za-z0-9-]{10,}/ },
+  { shape: "a Stripe live key", pattern: /(?<![A-Za-z0-9])[rs]k_live_[A-Za-z0-9]{20,}/ },
+  { shape: "a Google API key", pattern: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/ },
+  { shape: "an npm token", pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/ },
+  { shape: "a JSON Web Token", pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/ },
+  // scheme://user:password@host, unless the password is a reference ($(DB_PASSWORD), ${DB_PASSWORD}).
+  { shape: "a URL with a password", pattern: /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@]+:(?!\$[({])[^\s/@]+@/ }
+];
+function knownSecretShape(value) {
+  return KNOWN_SECRET_SHAPES.find((s) => s.pattern.test(value))?.shape;
+}
+var BOOLEAN2 = /^(true|false|yes|no|on|off|y|n|enabled?|disabled?)$/i;
+var NULLISH = /^(null|nil|none|~|n\/a|-)$/i;
+var NUMBER2 = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+var DURATION2 = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w))+$/;
+var REFERENCE = /^(\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\{[^}]+\}|\{\{.*\}\}|<path:[^>]+>|ref\+[a-z0-9]+:\/\/\S+|vault:\S+)$/;
+var PATH = /^(\/|\.{1,2}\/|~\/|file:\/\/)/;
+var PLAIN_URL = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s@]+$/;
+var PROGRAM = /^[a-z][\w.+-]*$/;
+var ARGUMENT = /^(--?[A-Za-z]|\.{0,2}\/|~\/|\$)/;
+var SETTING = /^([A-Za-z][\w.-]*)(=(.*))?$/;
+var SECRET_KEY = /(pass|pwd|secret|token|key|credential|auth)/i;
+function notSecretReason(value) {
+  const text = value.trim();
+  if (text === "") return "empty";
+  if (BOOLEAN2.test(text)) return "a boolean";
+  if (NULLISH.test(text)) return "a placeholder for nothing";
+  if (NUMBER2.test(text) || DURATION2.test(text)) return "a number";
+  if (text.length <= 2) return "too short to be a credential";
+  if (REFERENCE.test(text)) return "a reference";
+  if (PATH.test(text)) return "a path";
+  if (PLAIN_URL.test(text)) return "an address";
+  if (isCommand(text)) return "a command";
+  if (isSettingsList(text)) return "a list of settings";
+  return void 0;
+}
+function isCommand(text) {
+  const words = text.split(/\s+/);
+  return words.length >= 2 && PROGRAM.test(words[0]) && words.slice(1).some((w) => ARGUMENT.test(w));
+}
+function isSettingsList(text) {
+  const items = text.split(/\s*[,;\s]\s*/).filter((i) => i !== "");
+  if (items.length < 2) return false;
+  let assignments = 0;
+  for (const item of items) {
+    const m = SETTING.exec(item);
+    if (!m) return false;
+    if (m[2] === void 0) continue;
+    assignments++;
+    if (SECRET_KEY.test(m[1]) && notSecretReason(m[3]) === void 0) return false;
+  }
+  return assignments > 0;
+}
+
 // src/rules/templates/env.ts
 var DEFAULT_SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|AUTH_?KEY|CREDENTIALS?|(^|_)PWD($|_))/i;
-var DEFAULT_IGNORE_NAME = /(_FILE|_PATH|_DIR|_NAME|_NAMES|_REF|_URL|_URI|_ENDPOINT|_HOST|_ENABLED|_ENABLE|_KEY_ID|_ID|_TTL|_TIMEOUT|_LENGTH|_EXPIRY|_EXPIRATION|_HEADER|_TYPE|_MODE|_REFRESH_INTERVAL|_LOCATION)$/i;
+var DEFAULT_IGNORE_NAME = new RegExp(
+  [
+    // Names of a secret's file, place, identity or lifetime, not the secret.
+    "(_FILE|_PATH|_DIR|_NAME|_NAMES|_REF|_URL|_URI|_ENDPOINT|_HOST|_ENABLED|_ENABLE|_DISABLED|_REQUIRED|_KEY_ID|_ID|_TTL|_TIMEOUT|_LENGTH|_SIZE|_COUNT|_EXPIRY|_EXPIRATION|_HEADER|_TYPE|_MODE|_METHOD|_ALGORITHM|_POLICY|_REFRESH_INTERVAL|_LOCATION)$",
+    // Commands that print the secret (`*_SECRET_KEY_CMD="cat /run/secrets/key"`).
+    "(_CMD|_COMMAND|_SCRIPT)$",
+    // Switches and sizes: ALLOW_EMPTY_PASSWORD, PHPMYADMIN_ALLOW_NO_PASSWORD, CASSANDRA_NUM_TOKENS.
+    "(^|_)(ALLOW|ENABLE|DISABLE|USE|REQUIRE|SKIP|FORCE|NUM|MAX|MIN)_",
+    // etcd's cluster id, a name that only says token.
+    "INITIAL_CLUSTER_TOKEN$"
+  ].join("|"),
+  "i"
+);
 var secretInEnvTemplate = defineTemplate(
   "secret-in-env",
   "Environment variables that look like secrets (PASSWORD, TOKEN, API_KEY, ...) must come from valueFrom.secretKeyRef, not a literal value.",
@@ -59166,14 +59266,15 @@ var secretInEnvTemplate = defineTemplate(
       if (!Array.isArray(env2)) continue;
       env2.forEach((e, j) => {
         if (!isRecord(e) || typeof e.name !== "string") return;
-        if (!p.name.test(e.name) || p.ignore.test(e.name)) return;
         const value = e.value;
         if (value === void 0 || value === null) return;
         const text = String(value);
-        if (text.trim() === "" || /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(text.trim())) return;
+        const shape = knownSecretShape(text);
+        if (!shape && (!p.name.test(e.name) || p.ignore.test(e.name) || notSecretReason(text) !== void 0)) return;
+        const what = shape ? `to what looks like ${shape}` : "to a literal value";
         out.push({
           path: [...c.fullPath, "env", j, "value"],
-          message: `Container "${c.name || `#${c.index}`}" sets ${e.name} to a literal value; read it from a Secret with valueFrom.secretKeyRef.`
+          message: `Container "${c.name || `#${c.index}`}" sets ${e.name} ${what}; read it from a Secret with valueFrom.secretKeyRef.`
         });
       });
     }
@@ -59206,8 +59307,8 @@ function checkField2(target, base, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path19 = [...base, ...rule.field];
-  const violation2 = () => [{ path: path19, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path20 = [...base, ...rule.field];
+  const violation2 = () => [{ path: path20, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -59297,9 +59398,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path19 = slash < 0 ? "" : trimmed.slice(slash);
+  const path20 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path19;
+  return normalizedHost + path20;
 }
 
 // src/rules/templates/image.ts
@@ -59326,24 +59427,54 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path19 = [...c.fullPath, "image"];
+      const path20 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path19, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path20, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path19, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path20, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path19, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path20, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path19, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path20, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path19, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path20, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
+  }
+);
+
+// src/rules/templates/namespace.ts
+function chosenNamespace(object) {
+  const written = object.namespace;
+  const release = object.release;
+  if (!release) return written === void 0 ? void 0 : { namespace: written, by: "object" };
+  const fromRelease = written === void 0 || (object.namespaceSource ?? (written === release.namespace ? "release" : "written")) === "release";
+  if (!fromRelease) return { namespace: written, by: "object" };
+  return release.namespaceDeclared ? { namespace: release.namespace, by: "release" } : void 0;
+}
+var objectNamespaceTemplate = defineTemplate(
+  "object-namespace",
+  "Objects must not be placed in the given namespaces, written in the object or declared for its Helm release.",
+  (read) => {
+    read.only(["forbidden", "message", "releaseMessage"]);
+    const forbidden = read.stringList("forbidden") ?? [];
+    if (forbidden.length === 0) read.fail("params.forbidden must list at least one namespace");
+    return {
+      forbidden,
+      message: read.string("message") ?? 'The object is placed in the "{namespace}" namespace.',
+      releaseMessage: read.string("releaseMessage") ?? `The object is installed into its Helm release's namespace "{namespace}", declared in the config.`
+    };
+  },
+  (ctx, p) => {
+    const chosen = chosenNamespace(ctx.object);
+    if (!chosen || !p.forbidden.includes(chosen.namespace)) return [];
+    const vars = { ...objectVars(ctx), namespace: chosen.namespace };
+    return chosen.by === "object" ? [{ path: ["metadata", "namespace"], message: formatMessage(p.message, vars) }] : [{ path: ctx.object.namespace === void 0 ? ["metadata"] : ["metadata", "namespace"], message: formatMessage(p.releaseMessage, vars) }];
   }
 );
 
@@ -59571,6 +59702,7 @@ var genericTemplates = [
   containerFieldTemplate,
   podFieldTemplate,
   objectFieldTemplate,
+  objectNamespaceTemplate,
   imageReferenceTemplate,
   resourcesTemplate,
   numericBoundTemplate,
@@ -61140,17 +61272,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path19 = requestOptions.url.replace(options.baseUrl, "");
+    const path20 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path19} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path20} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error) => {
       const requestId = error.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path19} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path20} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error;
     });
@@ -63863,7 +63995,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths2) {
   const regexes = paths2.map(
-    (path19) => path19.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path20) => path20.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -64146,8 +64278,8 @@ function addedLineIndex(diff) {
   }
   return index2;
 }
-function isAddedLine(index2, path19, line) {
-  return (index2.get(path19) ?? []).some(([start, end]) => line >= start && line <= end);
+function isAddedLine(index2, path20, line) {
+  return (index2.get(path20) ?? []).some(([start, end]) => line >= start && line <= end);
 }
 function planReview(input) {
   const index2 = addedLineIndex(input.diff);
@@ -64743,8 +64875,8 @@ function parseConfig(text, source) {
   validate ??= new import_ajv2.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync5(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path19 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path19, err.params.additionalProperty] : path19;
+      const path20 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path20, err.params.additionalProperty] : path20;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -65009,6 +65141,8 @@ function cutToBytes(text, maxBytes) {
 }
 
 // src/report/text.ts
+var MAX_MESSAGE_LENGTH = 300;
+var MAX_TARGETS_LISTED = 5;
 var ANSI = {
   reset: "\x1B[0m",
   bold: "\x1B[1m",
@@ -65022,44 +65156,86 @@ var ANSI = {
 var SEVERITY_COLOR = { critical: "magenta", high: "red", medium: "yellow", low: "blue" };
 var CONTROL3 = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 function sanitizeForTerminal(text) {
-  return text.replace(CONTROL3, (c) => c === "	" ? " " : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(CONTROL3, (c) => c === "	" ? " " : c === "\n" ? "\\n" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function mergeAcrossTargets(findings) {
+  const lines = /* @__PURE__ */ new Map();
+  for (const f of [...findings].sort(compareBySeverity)) {
+    const key = JSON.stringify([f.ruleId, f.severity, f.location.file, f.location.line, f.location.column ?? 0, f.message, f.status, f.suppression?.reason ?? "", f.related]);
+    const line = lines.get(key);
+    if (!line) lines.set(key, { finding: f, targets: f.target ? [f.target] : [] });
+    else if (f.target && !line.targets.includes(f.target)) line.targets.push(f.target);
+  }
+  return [...lines.values()];
+}
+function describeTargets(targets) {
+  if (targets.length === 0) return "(no target)";
+  const sorted = [...targets].sort();
+  if (sorted.length <= MAX_TARGETS_LISTED) return `in ${sorted.join(", ")}`;
+  return `in ${sorted.length} targets: ${sorted.slice(0, MAX_TARGETS_LISTED).join(", ")} and ${sorted.length - MAX_TARGETS_LISTED} more`;
+}
+function summaryByRule(findings, baseScanned) {
+  const rules = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const key = `${f.severity}\0${f.ruleId}`;
+    const r = rules.get(key) ?? { severity: f.severity, total: 0, new: 0 };
+    r.total++;
+    if (f.status === "new") r.new++;
+    rules.set(key, r);
+  }
+  return [...rules].sort(([ka, a], [kb, b]) => severityRank(b.severity) - severityRank(a.severity) || b.total - a.total || (ka < kb ? -1 : 1)).map(([key, r]) => {
+    const status = !baseScanned ? "" : r.new === r.total ? `(${r.new} new)` : r.new === 0 ? `(${r.total} existing)` : `(${r.new} new, ${r.total - r.new} existing)`;
+    return [r.severity.toUpperCase(), key.split("\0")[1], String(r.total), status];
+  });
 }
 function formatText(findings, opts) {
   const paint = (style, text) => opts.color ? `${ANSI[style]}${text}${ANSI.reset}` : text;
-  const lines = [];
-  const sorted = [...findings].sort(compareByLocation);
-  let currentFile;
-  for (const f of sorted) {
+  const out = [];
+  const minRank = severityRank(opts.minSeverity ?? "low");
+  const shown = opts.quiet ? [] : findings.filter((f) => severityRank(f.severity) >= minRank);
+  let group;
+  for (const { finding: f, targets } of mergeAcrossTargets(shown)) {
+    if (group !== void 0 && f.severity !== group) out.push("");
+    group = f.severity;
     const file = sanitizeForTerminal(f.location.file);
-    if (file !== currentFile) {
-      if (currentFile !== void 0) lines.push("");
-      lines.push(paint("bold", file));
-      currentFile = file;
-    }
     const where = `${file}:${f.location.line}${f.location.column ? `:${f.location.column}` : ""}`;
     const severity = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
     const status = opts.baseScanned ? `  ${f.status === "new" ? paint("bold", "[new]") : paint("dim", "[existing]")}` : "";
-    const accepted = f.suppression ? `  ${paint("dim", `[accepted: ${sanitizeForTerminal(f.suppression.reason)}]`)}` : "";
-    lines.push(`  ${where}  ${severity}  ${sanitizeForTerminal(f.ruleId)}  ${sanitizeForTerminal(f.message)}${status}${accepted}`);
+    const accepted = f.suppression ? `  ${paint("dim", `[accepted: ${sanitizeForTerminal(truncate(f.suppression.reason, MAX_MESSAGE_LENGTH))}]`)}` : "";
+    const message = sanitizeForTerminal(truncate(f.message, MAX_MESSAGE_LENGTH));
+    out.push(`  ${where}  ${severity}  ${sanitizeForTerminal(f.ruleId)}  ${message}${status}${accepted}  ${paint("dim", sanitizeForTerminal(describeTargets(targets)))}`);
     for (const r of f.related) {
-      lines.push(paint("dim", `      \u21B3 ${sanitizeForTerminal(r.label)}: ${sanitizeForTerminal(r.file)}:${r.line}${r.column ? `:${r.column}` : ""}`));
+      out.push(paint("dim", `      \u21B3 ${sanitizeForTerminal(r.label)}: ${sanitizeForTerminal(r.file)}:${r.line}${r.column ? `:${r.column}` : ""}`));
     }
   }
-  if (sorted.length > 0) lines.push("");
+  if (shown.length > 0) {
+    const rows = summaryByRule(shown, opts.baseScanned).map((row2) => row2.map(sanitizeForTerminal));
+    const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row2) => row2[i].length)));
+    out.push("", paint("bold", "Findings by rule:"));
+    for (const [severity, rule, count, status] of rows) {
+      const cells = [paint(SEVERITY_COLOR[severity.toLowerCase()], severity.padEnd(widths[0])), rule.padEnd(widths[1]), count.padStart(widths[2])];
+      out.push(`  ${cells.join("  ")}${status ? `  ${status}` : ""}`);
+    }
+    out.push("");
+  }
   const counts = countFindings(findings);
   if (counts.total === 0) {
-    lines.push("No findings.");
+    out.push("No findings.");
   } else {
     const bySeverity = SEVERITIES_DESC.filter((s) => counts.bySeverity[s] > 0).map((s) => `${counts.bySeverity[s]} ${s}`).join(", ");
     const status = opts.baseScanned ? `${counts.new} new, ${counts.existing} existing` : "no base scanned: all treated as new";
-    lines.push(`${plural(counts.total, "finding")}: ${bySeverity} (${status})`);
+    out.push(`${plural(counts.total, "finding")}: ${bySeverity} (${status})`);
+    const hidden = counts.total - shown.length;
+    if (hidden > 0) {
+      out.push(opts.quiet ? `Findings not shown (--quiet).` : `${plural(hidden, "finding")} below ${opts.minSeverity} not shown (--min-severity ${opts.minSeverity}).`);
+    }
   }
-  lines.push(`Scanned ${plural(opts.targetsScanned, "target")}, ${plural(opts.objectsScanned, "object")}.`);
-  if (opts.coverage) lines.push(...describeCoverage(opts.coverage).map(sanitizeForTerminal));
-  lines.push(
+  out.push(`Scanned ${plural(opts.targetsScanned, "target")}, ${plural(opts.objectsScanned, "object")}.`);
+  if (opts.coverage) out.push(...describeCoverage(opts.coverage).map(sanitizeForTerminal));
+  out.push(
     opts.blockingCount > 0 ? paint("red", `\u2716 ${plural(opts.blockingCount, "blocking finding")} (${describeGate(opts.failOn)})`) : opts.unchecked ? paint("yellow", "\u26A0 no blocking findings, but not everything this change brings could be checked (see the coverage findings)") : paint("green", `\u2714 no blocking findings${opts.failOn === "none" ? " (gate disabled)" : ""}`)
   );
-  return `${lines.join("\n")}
+  return `${out.join("\n")}
 `;
 }
 
@@ -65096,7 +65272,7 @@ function reportsFor(result, options) {
       baseScanned: result.baseScanned,
       ...options.category ? { category: options.category } : {}
     }),
-    text: () => formatText(result.findings, { ...common, color: options.color ?? false }),
+    text: (display = {}) => formatText(result.findings, { ...common, ...display, color: options.color ?? false }),
     json: () => formatJson(result.findings, {
       ...common,
       toolVersion: options.toolVersion,
@@ -65120,9 +65296,54 @@ function reportsFor(result, options) {
   };
 }
 
+// src/report/progress.ts
+var DEFAULT_PROGRESS_INTERVAL_MS = 5e3;
+function progressIntervalMs(env2) {
+  const raw = env2.GITOPS_GATE_PROGRESS_INTERVAL_MS;
+  return raw !== void 0 && /^\d+$/.test(raw) ? Number(raw) : DEFAULT_PROGRESS_INTERVAL_MS;
+}
+function progressLine(event) {
+  return `rendering ${event.phase === "base" ? "base " : ""}${event.index}/${event.total} ${sanitizeForTerminal(event.target)}`;
+}
+var CLEAR_LINE = "\r\x1B[K";
+function createProgress(sink, now = Date.now) {
+  let current2;
+  let lastLine2 = now();
+  let timer;
+  const print2 = () => {
+    if (!current2) return;
+    lastLine2 = now();
+    sink.write(`${progressLine(current2.event)}${current2.printed ? ` (${Math.round((now() - current2.since) / 1e3)} s)` : ""}`);
+    current2.printed = true;
+  };
+  if (!sink.live && sink.intervalMs > 0) {
+    timer = setInterval(() => {
+      if (current2 && now() - lastLine2 >= sink.intervalMs) print2();
+    }, Math.max(sink.intervalMs, 1e3));
+    timer.unref();
+  }
+  return {
+    onProgress(event) {
+      current2 = { event, since: now(), printed: false };
+      if (sink.live) {
+        const width = Math.max(20, (sink.columns || 80) - 1);
+        sink.write(`${CLEAR_LINE}${truncate(progressLine(event), width)}`);
+      } else if (now() - lastLine2 >= sink.intervalMs) {
+        print2();
+      }
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = void 0;
+      if (sink.live && current2) sink.write(CLEAR_LINE);
+      current2 = void 0;
+    }
+  };
+}
+
 // src/run.ts
 import { lstatSync } from "node:fs";
-import path17 from "node:path";
+import path18 from "node:path";
 
 // src/util/hash.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -65179,36 +65400,41 @@ function findingsOf(object, rules, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path19) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path19));
+function objectFingerprint(ruleId, object, path20) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path20));
 }
 
 // src/analyze/input-findings.ts
+import path7 from "node:path";
 var SEVERITY_BY_RULE = new Map(DIAGNOSTIC_RULES.map((r) => [r.id, r.severity]));
 function inputFindings(errors, overrides = {}) {
   const seen = /* @__PURE__ */ new Set();
   const ordinal = /* @__PURE__ */ new Map();
   const findings = [];
   for (const { error, target, subject } of errors) {
-    const key = `${error.ruleId}\0${error.file}\0${error.line ?? 0}\0${error.reason}`;
+    const file = repositoryPath(error.file);
+    const key = `${error.ruleId}\0${file}\0${error.line ?? 0}\0${error.reason}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const n = (ordinal.get(`${error.ruleId}\0${error.file}`) ?? 0) + 1;
-    ordinal.set(`${error.ruleId}\0${error.file}`, n);
+    const n = (ordinal.get(`${error.ruleId}\0${file}`) ?? 0) + 1;
+    ordinal.set(`${error.ruleId}\0${file}`, n);
     findings.push({
       ruleId: error.ruleId,
       severity: overrides[error.ruleId] ?? SEVERITY_BY_RULE.get(error.ruleId) ?? "medium",
-      message: `${error.file}: ${error.reason}`,
+      message: `${file}: ${error.reason}`,
       ...target ? { target } : {},
       path: [],
-      location: { file: error.file, line: error.line ?? 1, ...error.column ? { column: error.column } : {} },
+      location: { file, line: error.line ?? 1, ...error.column ? { column: error.column } : {} },
       related: [],
-      fingerprint: digest("input", error.ruleId, error.file, String(n)),
+      fingerprint: digest("input", error.ruleId, file, String(n)),
       ...subject !== void 0 ? { subjectDigest: subject } : {},
       status: "new"
     });
   }
   return findings;
+}
+function repositoryPath(file) {
+  return file === "" ? file : path7.posix.normalize(file).replace(/^\.\//, "");
 }
 
 // src/policy/exceptions.ts
@@ -65304,21 +65530,21 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path19) {
-      const located = inner.locate([...prefix, ...path19]);
+    locate(path20) {
+      const located = inner.locate([...prefix, ...path20]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
 }
 
 // src/targets/kustomization.ts
-import path7 from "node:path";
+import path8 from "node:path";
 
 // src/objects/go-yaml.ts
 var import_yaml2 = __toESM(require_dist2(), 1);
 var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path19) {
-  return JSON.stringify(path19);
+function pathKey(path20) {
+  return JSON.stringify(path20);
 }
 var PathSourceMap = class _PathSourceMap {
   constructor(file, table2, lineCounter, rootOffset) {
@@ -65331,19 +65557,19 @@ var PathSourceMap = class _PathSourceMap {
   table;
   lineCounter;
   rootOffset;
-  has(path19) {
-    return this.table.has(pathKey(path19));
+  has(path20) {
+    return this.table.has(pathKey(path20));
   }
   /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path19) {
-    return this.table.get(pathKey(path19))?.node ?? void 0;
+  nodeAt(path20) {
+    return this.table.get(pathKey(path20))?.node ?? void 0;
   }
-  locate(path19) {
-    let n = path19.length;
+  locate(path20) {
+    let n = path20.length;
     let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path19.slice(0, n))))) n--;
+    while (n > 0 && !(at = this.table.get(pathKey(path20.slice(0, n))))) n--;
     const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path19.slice(0, n) };
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path20.slice(0, n) };
   }
   /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
   withPaths(pairs) {
@@ -65440,13 +65666,13 @@ var Converter = class {
   limits;
   produced = 0;
   table = /* @__PURE__ */ new Map();
-  value(node, path19, depth) {
+  value(node, path20, depth) {
     if (++this.produced > this.limits.maxNodes) {
       throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion pattern`, offsetOf(node));
     }
     if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node));
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path19, depth + 1);
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path20, depth + 1);
     if ((0, import_yaml2.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
@@ -65456,11 +65682,11 @@ var Converter = class {
     }
     if ((0, import_yaml2.isSeq)(node)) {
       return node.items.map((item, i) => {
-        this.table.set(pathKey([...path19, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, [...path19, i], depth + 1);
+        this.table.set(pathKey([...path20, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, [...path20, i], depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.mapping(node.items, path19, depth);
+    if ((0, import_yaml2.isMap)(node)) return this.mapping(node.items, path20, depth);
     throw new GoYamlError("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
@@ -65487,7 +65713,7 @@ var Converter = class {
     throw new GoYamlError("a null map key cannot become a JSON key", offsetOf(node));
   }
   /** A mapping: explicit keys and merged ones, each key from exactly one source. */
-  mapping(items, path19, depth) {
+  mapping(items, path20, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
@@ -65507,16 +65733,16 @@ var Converter = class {
         const offset2 = offsetOf(pair.key) ?? 0;
         const merged = this.mergeSources(pair.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.mapping(m.items, path19, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path19, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.mapping(m.items, path20, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path20, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair.key);
       const offset = offsetOf(pair.key) ?? offsetOf(pair.value) ?? 0;
-      const value = this.value(pair.value, [...path19, key], depth + 1);
+      const value = this.value(pair.value, [...path20, key], depth + 1);
       put(key, value, offset, "explicitly");
-      this.table.set(pathKey([...path19, key]), { offset, node: pair.value ?? null });
+      this.table.set(pathKey([...path20, key]), { offset, node: pair.value ?? null });
     }
     return out;
   }
@@ -65781,7 +66007,7 @@ function parseKustomization(repo, dir, file = findKustomizationFile(repo, dir)) 
   node.sourceMap = doc.sourceMap.withPaths(decoded.paths);
   for (const p of decoded.problems) node.errors.push(new InputError(file, p.message, "invalid-kustomization", doc.sourceMap.locate(p.path).location.line));
   if (present.length > 1) {
-    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path7.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
+    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path8.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
   }
   if (typeof node.value.kind === "string") node.kind = node.value.kind;
   node.readable = node.errors.length === 0;
@@ -65931,9 +66157,9 @@ function addEntry(repo, node, entry, allowFolders) {
     }
     return refuse(`${entry.field} entry "${entry.value}" (${lexical || "."}): ${reason}`, ruleId);
   }
-  const dir = path7.posix.dirname(lexical);
+  const dir = path8.posix.dirname(lexical);
   const realDir = repo.canonical(dir === "." ? "" : dir);
-  const resolved = realDir ? `${realDir}/${path7.posix.basename(lexical)}` : path7.posix.basename(lexical);
+  const resolved = realDir ? `${realDir}/${path8.posix.basename(lexical)}` : path8.posix.basename(lexical);
   if (entry.role === "plugin-config") {
     let text;
     try {
@@ -66004,7 +66230,7 @@ function dedupeErrors(errors) {
 }
 
 // src/render/kustomize/binary.ts
-import path10 from "node:path";
+import path11 from "node:path";
 
 // src/render/process.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -66014,15 +66240,15 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync as mkdtempSync2, realpathSync as realpathSync2, rmSync as rmSync2, symlinkSync } from "node:fs";
 import net from "node:net";
 import os6 from "node:os";
-import path9 from "node:path";
+import path10 from "node:path";
 
 // src/render/which.ts
 import { accessSync, constants as constants3, statSync as statSync2 } from "node:fs";
-import path8 from "node:path";
+import path9 from "node:path";
 function which2(name, envPath = process.env.PATH ?? "") {
-  for (const dir of envPath.split(path8.delimiter)) {
+  for (const dir of envPath.split(path9.delimiter)) {
     if (!dir) continue;
-    const candidate = path8.join(dir, name);
+    const candidate = path9.join(dir, name);
     try {
       if (!statSync2(candidate).isFile()) continue;
       accessSync(candidate, constants3.X_OK);
@@ -66056,11 +66282,11 @@ function networkNamespace() {
 }
 async function isolate(command2, args, request2 = "auto") {
   const port = await closedLoopbackPort();
-  const root = mkdtempSync2(path9.join(os6.tmpdir(), "gitops-gate-run-"));
+  const root = mkdtempSync2(path10.join(os6.tmpdir(), "gitops-gate-run-"));
   const remove = () => rmSync2(root, { recursive: true, force: true });
   try {
     const dir = (name) => {
-      const p = path9.join(root, name);
+      const p = path10.join(root, name);
       mkdirSync(p);
       return p;
     };
@@ -66082,9 +66308,9 @@ async function isolate(command2, args, request2 = "auto") {
       GIT_CONFIG_NOSYSTEM: "1",
       GIT_CONFIG_GLOBAL: os6.devNull,
       GIT_TERMINAL_PROMPT: "0",
-      HELM_CONFIG_HOME: path9.join(config, "helm"),
-      HELM_CACHE_HOME: path9.join(cache2, "helm"),
-      HELM_DATA_HOME: path9.join(data2, "helm"),
+      HELM_CONFIG_HOME: path10.join(config, "helm"),
+      HELM_CACHE_HOME: path10.join(cache2, "helm"),
+      HELM_DATA_HOME: path10.join(data2, "helm"),
       HELM_PLUGINS: plugins,
       NO_PROXY: "",
       no_proxy: ""
@@ -66099,7 +66325,7 @@ async function isolate(command2, args, request2 = "auto") {
 }
 function linkProgram(command2, bin) {
   try {
-    const link = path9.join(bin, path9.basename(command2));
+    const link = path10.join(bin, path10.basename(command2));
     symlinkSync(realpathSync2(command2), link);
     return link;
   } catch {
@@ -66187,7 +66413,7 @@ function killGroup(child) {
 
 // src/render/kustomize/binary.ts
 var KustomizeBinary = class {
-  constructor(command2, args, label = [path10.basename(command2), ...args].join(" ")) {
+  constructor(command2, args, label = [path11.basename(command2), ...args].join(" ")) {
     this.command = command2;
     this.args = args;
     this.label = label;
@@ -66213,9 +66439,9 @@ function detectKustomize() {
 // src/render/kustomize/sandbox.ts
 import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync } from "node:fs";
 import os7 from "node:os";
-import path11 from "node:path";
+import path12 from "node:path";
 function createSandbox(repo, targetPath, inputs, graph) {
-  const root = mkdtempSync3(path11.join(os7.tmpdir(), "gitops-gate-kustomize-"));
+  const root = mkdtempSync3(path12.join(os7.tmpdir(), "gitops-gate-kustomize-"));
   const errors = [];
   const nodesByFile = /* @__PURE__ */ new Map();
   const pluginConfigs = /* @__PURE__ */ new Map();
@@ -66225,8 +66451,8 @@ function createSandbox(repo, targetPath, inputs, graph) {
   }
   try {
     for (const rel of inputs) {
-      const dest = path11.join(root, ...repo.normalize(rel).split("/"));
-      if (!dest.startsWith(root + path11.sep)) continue;
+      const dest = path12.join(root, ...repo.normalize(rel).split("/"));
+      if (!dest.startsWith(root + path12.sep)) continue;
       const node = nodesByFile.get(rel);
       const docs = pluginConfigs.get(rel);
       let content;
@@ -66240,14 +66466,14 @@ function createSandbox(repo, targetPath, inputs, graph) {
           continue;
         }
       }
-      mkdirSync2(path11.dirname(dest), { recursive: true });
+      mkdirSync2(path12.dirname(dest), { recursive: true });
       writeFileSync(dest, content);
     }
   } catch (err) {
     rmSync3(root, { recursive: true, force: true });
     throw err;
   }
-  const targetDir = targetPath ? path11.join(root, ...targetPath.split("/")) : root;
+  const targetDir = targetPath ? path12.join(root, ...targetPath.split("/")) : root;
   mkdirSync2(targetDir, { recursive: true });
   return { root, targetDir, errors, remove: () => rmSync3(root, { recursive: true, force: true }) };
 }
@@ -66255,7 +66481,7 @@ function serializeKustomization(node, isRoot) {
   const value = structuredClone(node.value);
   for (const entry of node.entries) {
     if (entry.resolved === void 0) continue;
-    const relative = path11.posix.relative(node.dir, entry.resolved) || ".";
+    const relative = path12.posix.relative(node.dir, entry.resolved) || ".";
     setAt(value, entry.yamlPath, `${entry.prefix ?? ""}${relative}`);
   }
   for (const p of [...node.refused].sort(comparePathsDesc)) deleteAt(value, p);
@@ -66295,7 +66521,7 @@ function comparePathsDesc(a, b) {
 
 // src/render/kustomize/source-map.ts
 var import_yaml3 = __toESM(require_dist2(), 1);
-import path12 from "node:path";
+import path13 from "node:path";
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 function takeMappingAnnotations(body, targetDir, repo) {
@@ -66342,7 +66568,7 @@ function takeMappingAnnotations(body, targetDir, repo) {
 function safeParse(text) {
   if (typeof text !== "string") return void 0;
   try {
-    return (0, import_yaml3.parse)(text, { maxAliasCount: 10 });
+    return (0, import_yaml3.parse)(text, { maxAliasCount: 10, logLevel: "error" });
   } catch {
     return void 0;
   }
@@ -66505,7 +66731,7 @@ var KustomizeSourceMapper = class {
       const li = literals.findIndex((l) => typeof l === "string" && l.split("=")[0].trim() === key);
       if (li >= 0) return { path: [...entryPath, "literals", li] };
       const files = Array.isArray(gen.files) ? gen.files : [];
-      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path12.posix.basename(f) === key));
+      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path13.posix.basename(f) === key));
       if (fi >= 0) return { path: [...entryPath, "files", fi] };
       const envs = [...Array.isArray(gen.envs) ? gen.envs : [], ...typeof gen.env === "string" ? [gen.env] : []];
       for (let ei = 0; ei < envs.length; ei++) {
@@ -66944,10 +67170,10 @@ function renderManifests(target, repo) {
 // src/render/helm-binary.ts
 import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync4, rmSync as rmSync4, writeFileSync as writeFileSync2 } from "node:fs";
 import os8 from "node:os";
-import path13 from "node:path";
+import path14 from "node:path";
 function helmTemplateArgs(target, sandbox, env2 = {}) {
   const release = target.helm;
-  const at = (rel) => path13.join(sandbox, ...rel.split("/").filter(Boolean));
+  const at = (rel) => path14.join(sandbox, ...rel.split("/").filter(Boolean));
   return [
     "template",
     release.releaseName,
@@ -66964,13 +67190,13 @@ function helmTemplateArgs(target, sandbox, env2 = {}) {
 async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
   const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
   if (!helm) return { objects: [], errors: [new InputError(chartFile, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
-  const sandbox = mkdtempSync4(path13.join(os8.tmpdir(), "gitops-gate-helm-"));
+  const sandbox = mkdtempSync4(path14.join(os8.tmpdir(), "gitops-gate-helm-"));
   const errors = [];
   try {
     for (const rel of target.inputs) {
       try {
-        const dest = path13.join(sandbox, ...rel.split("/"));
-        mkdirSync3(path13.dirname(dest), { recursive: true });
+        const dest = path14.join(sandbox, ...rel.split("/"));
+        mkdirSync3(path14.dirname(dest), { recursive: true });
         writeFileSync2(dest, repo.readBytes(rel));
       } catch (err) {
         if (err instanceof InputError) errors.push(err);
@@ -66979,7 +67205,7 @@ async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
     }
     const result = await runBounded(helm, helmTemplateArgs(target, sandbox, env2), { cwd: sandbox, timeoutMs: options.timeoutMs });
     if (!result.ok) {
-      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path13.sep).join("").trim()}`;
+      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path14.sep).join("").trim()}`;
       return { objects: [], errors: [...errors, new InputError(chartFile, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
     }
     const parsed = parseHelmOutput(result.stdout, target, repo);
@@ -69114,6 +69340,8 @@ function objectsFromRenderedTemplate(rendered, ctx) {
   for (const doc of documents) {
     if (!isKubeObject(doc.value)) continue;
     const object = makeObject(doc.value, ctx.target, new HelmSourceMap(doc.sourceMap, doc.value, tracer));
+    const namespaceRange = object.namespace !== void 0 ? doc.sourceMap.nodeAt(NAMESPACE_PATH)?.range : void 0;
+    if (namespaceRange) object.namespaceSource = tracer.sourceOf(object.namespace, namespaceRange);
     if (volatile.length > 0) {
       const paths2 = volatileLeaves(doc.value, doc.sourceMap, volatile);
       if (paths2.length > 0) object.volatilePaths = paths2;
@@ -69162,18 +69390,19 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path19) {
-    const { foundPath } = this.rendered.locate(path19);
+  locate(path20) {
+    const { foundPath } = this.rendered.locate(path20);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
-    if (foundPath.length < path19.length) {
-      const toggle = this.tracer.toggle({ node, keyOffset }, path19[foundPath.length]);
+    if (foundPath.length < path20.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path20[foundPath.length]);
       if (toggle) return { ...toggle, foundPath };
     }
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
     return { ...this.tracer.trace(foundPath, getAt(this.body, foundPath), keyOffset, valueRange), foundPath };
   }
 };
+var NAMESPACE_PATH = ["metadata", "namespace"];
 var VALUES_CHAIN = /\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
 var ProvenanceTracer = class {
   constructor(rendered, ctx) {
@@ -69220,19 +69449,19 @@ var ProvenanceTracer = class {
       segments: this.rendered.segments,
       valuesChains: (reads) => this.chainsOf(reads),
       values: this.ctx.values,
-      valuesLocation: (path19) => this.valuesLocation(path19)
+      valuesLocation: (path20) => this.valuesLocation(path20)
     };
     return findToggle(ctx, parent, missingKey);
   }
-  trace(path19, value, keyOffset, valueRange) {
+  trace(path20, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
-    const literal = written.some((s) => s.kind === "text" && this.rendered.content.slice(s.start, s.end).trim() !== "" && !isQuoteOnly(this.rendered.content.slice(s.start, s.end)));
+    const literal = this.hasLiteralText(written);
     const actions = written.filter((s) => s.kind === "action");
     if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
     const last = actions[actions.length - 1];
     const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
-    const valuesPath = this.valuesPathFor(path19, value, actions, exact);
+    const valuesPath = this.valuesPathFor(path20, value, actions, exact);
     const placed = this.templatePlace(last);
     if (!valuesPath) return placed;
     const valuesLocation = this.valuesLocation(valuesPath);
@@ -69257,8 +69486,27 @@ var ProvenanceTracer = class {
     }
     return out;
   }
+  /** Whether literal template text (more than quotes and separators) is part of what `segments` wrote. */
+  hasLiteralText(segments) {
+    return segments.some((s) => s.kind === "text" && this.rendered.content.slice(s.start, s.end).trim() !== "" && !isQuoteOnly(this.rendered.content.slice(s.start, s.end)));
+  }
+  /**
+   * Who wrote the scalar `value` at `range`: `written` when template text did, or an action printing a `.Values`
+   * field that holds it; `release` when only actions printed it from something else (`.Release.Namespace`, a
+   * helper's default). Only `.Values` chains the actions (or the helpers they called) read count: a value found
+   * elsewhere in the values by search is not proof that someone wrote it for this field.
+   */
+  sourceOf(value, range) {
+    const written = this.segmentsIn(range[0], range[1]);
+    const actions = written.filter((s) => s.kind === "action");
+    if (actions.length === 0 || this.hasLiteralText(written)) return "written";
+    for (const seg of actions) {
+      for (const chain of this.chainsFor(seg)) if (valueMatches(getAt(this.ctx.values, chain), value)) return "written";
+    }
+    return "release";
+  }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path19, value, actions, exact) {
+  valuesPathFor(path20, value, actions, exact) {
     const chains = [];
     const seen = /* @__PURE__ */ new Set();
     for (const seg of [...actions].reverse()) {
@@ -69269,7 +69517,7 @@ var ProvenanceTracer = class {
       }
     }
     for (const chain of chains) {
-      const found = this.extend(chain, path19, value, exact);
+      const found = this.extend(chain, path20, value, exact);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -69280,12 +69528,12 @@ var ProvenanceTracer = class {
       const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
       if (own) return own;
     }
-    return this.searchByValue(path19, value, this.scope);
+    return this.searchByValue(path20, value, this.scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path19, value, exact) {
-    for (let k = Math.min(path19.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
-      const candidate = [...chain, ...path19.slice(path19.length - k)];
+  extend(chain, path20, value, exact) {
+    for (let k = Math.min(path20.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
+      const candidate = [...chain, ...path20.slice(path20.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
@@ -69306,15 +69554,15 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path19, value, scope) {
-    const last = path19[path19.length - 1];
+  searchByValue(path20, value, scope) {
+    const last = path20[path20.length - 1];
     const key = valueKey(value);
     if (typeof last !== "string" || key === void 0) return void 0;
     let best;
     for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
       if (!valueMatches(node, value)) continue;
       let score = 0;
-      while (score < at.length && score < path19.length && at[at.length - 1 - score] === path19[path19.length - 1 - score]) score++;
+      while (score < at.length && score < path20.length && at[at.length - 1 - score] === path20[path20.length - 1 - score]) score++;
       if (!best || score > best.score) best = { path: at, score };
     }
     return best && [...best.path];
@@ -69323,10 +69571,10 @@ var ProvenanceTracer = class {
    * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
    * `global.x` of every chart above it (Helm copies globals down).
    */
-  valuesLocation(path19) {
-    const candidates = [path19];
+  valuesLocation(path20) {
+    const candidates = [path20];
     const g = this.scope.length;
-    if (g > 0 && path19[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path19.slice(0, j), ...path19.slice(g)]);
+    if (g > 0 && path20[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path20.slice(0, j), ...path20.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
@@ -69618,23 +69866,30 @@ async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
       return renderKustomize(target, repo, options);
     case "manifests":
       return renderManifests(target, repo);
-    case "helm":
-      return options.helmRenderer === "helm" ? renderWithHelmBinary(target, repo, options, which2("helm")) : renderHelm(target, repo, options);
+    case "helm": {
+      const output = options.helmRenderer === "helm" ? await renderWithHelmBinary(target, repo, options, which2("helm")) : await renderHelm(target, repo, options);
+      return withRelease(output, target);
+    }
   }
+}
+function withRelease(output, target) {
+  const release = target.helm && { namespace: target.helm.namespace, namespaceDeclared: target.helm.namespaceDeclared ?? false };
+  if (release) for (const object of output.objects) object.release = release;
+  return output;
 }
 
 // src/targets/discover.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path15 from "node:path";
+import path16 from "node:path";
 
 // src/targets/helm.ts
-import path14 from "node:path";
+import path15 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
 function conventionalReleases(repo, chartDir) {
-  const releaseName = path14.posix.basename(chartDir) || "release";
+  const releaseName = path15.posix.basename(chartDir) || "release";
   const base = { releaseName, namespace: "default", valuesFiles: [], set: [] };
   const releases = [base];
   const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
@@ -69652,8 +69907,9 @@ function conventionalReleases(repo, chartDir) {
 }
 function configuredReleases(config, chartDir, repo, source) {
   const base = {
-    releaseName: config.releaseName ?? (path14.posix.basename(chartDir) || "release"),
+    releaseName: config.releaseName ?? (path15.posix.basename(chartDir) || "release"),
     namespace: config.namespace ?? "default",
+    ...config.namespace !== void 0 ? { namespaceDeclared: true } : {},
     valuesFiles: [],
     set: Object.entries(config.set ?? {}).map(([k, v]) => `${k}=${String(v)}`)
   };
@@ -69669,10 +69925,10 @@ function configuredReleases(config, chartDir, repo, source) {
   });
 }
 function envName(file, chartDir) {
-  const base = path14.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base = path15.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base);
   if (m) return m[1];
-  if (base === "values" || base === path14.posix.basename(chartDir)) return path14.posix.basename(path14.posix.dirname(file)) || base;
+  if (base === "values" || base === path15.posix.basename(chartDir)) return path15.posix.basename(path15.posix.dirname(file)) || base;
   return base;
 }
 function chartInputs(repo, chartDir) {
@@ -69749,7 +70005,7 @@ function targetId(kind, folder) {
 }
 var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
 var dirOf = (file) => {
-  const d = path15.posix.dirname(file);
+  const d = path16.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder = (file, dir) => dir === "" || file === dir || file.startsWith(`${dir}/`);
@@ -69785,7 +70041,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path15.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path16.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates, skipped);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -69824,7 +70080,7 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path15.posix.basename(f))), skipped).get(d) : void 0;
+        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path16.posix.basename(f))), skipped).get(d) : void 0;
         if (list && list.length > 0) targets.push(manifestsTarget(d, list));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -69894,9 +70150,9 @@ function isKubeList(value) {
 }
 
 // src/targets/index.ts
-import path16 from "node:path";
+import path17 from "node:path";
 var normalize = (file) => {
-  const n = path16.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path17.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -69934,7 +70190,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request2) {
-  const root = path17.resolve(request2.root);
+  const root = path18.resolve(request2.root);
   const notes = [];
   const startedAt = Date.now();
   if (!request2.base) {
@@ -69943,7 +70199,7 @@ async function run(request2) {
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules, settings);
-    const scan = await scanTree(head, settings, active, budget, (all) => all, false);
+    const scan = await scanTree(head, settings, active, budget, (all) => all, false, progressFor(request2, "head"));
     notes.push(...isolationNotes(scan.targets, settings));
     const findings = sortFindings(withExceptions(scan.findings, settings, notes));
     return {
@@ -69975,9 +70231,9 @@ async function run(request2) {
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
     const active = activeRules(rules, settings);
     const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
-    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true);
+    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true, progressFor(request2, "head"));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true);
+    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true, progressFor(request2, "base"));
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
@@ -70009,6 +70265,10 @@ function isolationNotes(targets, settings) {
   return [
     "Renderer processes ran without a network namespace of their own (this runner does not allow `unshare --net`): remote entries were refused by the gate and the processes had no git, no credentials and closed proxies, but nothing else kept them off the runner's loopback network."
   ];
+}
+function progressFor(request2, phase) {
+  const report = request2.onProgress;
+  return report && ((target, index2, total) => report({ phase, target, index: index2, total }));
 }
 var ScanBudget = class {
   deadline;
@@ -70042,7 +70302,7 @@ function resolveSettings(request2, root, policyTree) {
   let settings = defaultSettings(root);
   const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
   const inBase = policyTree !== root;
-  const configFile = request2.configPath ? configPathInRepository(request2.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path17.join(policyTree, name)));
+  const configFile = request2.configPath ? configPathInRepository(request2.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path18.join(policyTree, name)));
   if (configFile !== void 0) {
     const source = request2.configPath ?? configFile;
     let text;
@@ -70062,8 +70322,8 @@ function resolveSettings(request2, root, policyTree) {
   };
 }
 function configPathInRepository(configPath, root) {
-  const relative = path17.relative(root, path17.resolve(configPath)).split(path17.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path17.isAbsolute(relative)) {
+  const relative = path18.relative(root, path18.resolve(configPath)).split(path18.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path18.isAbsolute(relative)) {
     throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
   }
   return relative;
@@ -70087,14 +70347,16 @@ var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
   "kustomization-cycle",
   "scan-time-budget"
 ]);
-async function scanTree(repo, settings, rules, budget, select, diff) {
+async function scanTree(repo, settings, rules, budget, select, diff, onTarget) {
   const discovery = discoverTargets(repo, settings.discovery);
   const problems = discovery.errors.map((error) => ({ error, subject: subjectOf(repo, error) }));
   const findings = [];
   const targets = [];
   const objects = /* @__PURE__ */ new Map();
   let budgetSkipped = 0;
-  for (const target of select(discovery.targets)) {
+  const selected = select(discovery.targets);
+  for (const [index2, target] of selected.entries()) {
+    onTarget?.(target.id, index2 + 1, selected.length);
     const remaining = budget.remainingMs();
     let output;
     if (remaining <= 0) {
@@ -70134,7 +70396,7 @@ async function scanTree(repo, settings, rules, budget, select, diff) {
 function targetFile(repo, target) {
   const join2 = (name) => target.path ? `${target.path}/${name}` : name;
   if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path17.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path17.posix.basename(f))) ?? join2("kustomization.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path18.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path18.posix.basename(f))) ?? join2("kustomization.yaml");
   return target.files?.[0] ?? (target.path || ".");
 }
 function subjectOf(repo, error) {
@@ -70196,16 +70458,22 @@ async function main() {
   try {
     const startedAt = /* @__PURE__ */ new Date();
     const inputs = readInputs();
-    if (inputs.request.base && !await ensureCommit(path18.resolve(inputs.request.root), inputs.request.base)) {
+    if (inputs.request.base && !await ensureCommit(path19.resolve(inputs.request.root), inputs.request.base)) {
       command(
         "warning",
         `The base commit ${inputs.request.base} is not in the clone and could not be fetched: set \`fetch-depth: 0\` on actions/checkout (or keep its default \`persist-credentials: true\` so the base commit can be fetched with the token).`
       );
     }
-    const result = await run(inputs.request);
+    const progress = createProgress({ live: false, intervalMs: progressIntervalMs(process.env), write: (line) => info(line) });
+    let result;
+    try {
+      result = await run({ ...inputs.request, onProgress: progress.onProgress });
+    } finally {
+      progress.stop();
+    }
     const reports = reportsFor(result, { color: false, toolVersion: packageVersion(), category: inputs.category });
     const sarifJson = JSON.stringify(reports.sarif(), null, 2) + "\n";
-    mkdirSync4(path18.dirname(path18.resolve(inputs.sarifFile)), { recursive: true });
+    mkdirSync4(path19.dirname(path19.resolve(inputs.sarifFile)), { recursive: true });
     writeFileSync3(inputs.sarifFile, sarifJson);
     const summary2 = reports.summary({ serverUrl: inputs.serverUrl, repository: inputs.repository, headSha: inputs.headSha });
     await summary.addRaw(summary2).write();

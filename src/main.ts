@@ -21,6 +21,7 @@ import { describeCoverage } from './report/common.js';
 import { frameLogBlock } from './report/log-text.js';
 import { escapeMarkdown } from './report/markdown.js';
 import { reportsFor } from './report/outputs.js';
+import { createProgress, progressIntervalMs } from './report/progress.js';
 import { run } from './run.js';
 import { packageVersion } from './util/package-root.js';
 
@@ -53,7 +54,14 @@ async function main(): Promise<void> {
         `The base commit ${inputs.request.base} is not in the clone and could not be fetched: set \`fetch-depth: 0\` on actions/checkout (or keep its default \`persist-credentials: true\` so the base commit can be fetched with the token).`
       );
     }
-    const result = await run(inputs.request);
+    // Progress lines go through the framed log like any other text: a target id cannot speak to the runner.
+    const progress = createProgress({ live: false, intervalMs: progressIntervalMs(process.env), write: (line) => info(line) });
+    let result;
+    try {
+      result = await run({ ...inputs.request, onProgress: progress.onProgress });
+    } finally {
+      progress.stop();
+    }
     const reports = reportsFor(result, { color: false, toolVersion: packageVersion(), category: inputs.category });
 
     // The SARIF file and the summary come first: whatever happens later, the findings are not lost.

@@ -37,6 +37,16 @@ export interface ScanRequest {
   failOn?: FailOn;
   pssLevel?: Settings['pss']['level'];
   pssVersion?: number;
+  /** Called before each target renders, for a progress display. */
+  onProgress?: (event: ScanProgress) => void;
+}
+
+/** The target about to render, its 1-based place among `total`, and which revision. */
+export interface ScanProgress {
+  phase: 'head' | 'base';
+  target: string;
+  index: number;
+  total: number;
 }
 
 export interface TargetReport {
@@ -85,7 +95,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules, settings);
-    const scan = await scanTree(head, settings, active, budget, (all) => all, false);
+    const scan = await scanTree(head, settings, active, budget, (all) => all, false, progressFor(request, 'head'));
     notes.push(...isolationNotes(scan.targets, settings));
     const findings = sortFindings(withExceptions(scan.findings, settings, notes));
     return {
@@ -120,9 +130,9 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const active = activeRules(rules, settings);
     const changedPaths = changes.flatMap((c) => (c.previousPath ? [c.path, c.previousPath] : [c.path]));
 
-    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true);
+    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true, progressFor(request, 'head'));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true);
+    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true, progressFor(request, 'base'));
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
@@ -161,6 +171,15 @@ function isolationNotes(targets: readonly TargetReport[], settings: Settings): s
     "Renderer processes ran without a network namespace of their own (this runner does not allow `unshare --net`): remote entries were refused by the gate and the processes had no git, no credentials and closed proxies, but nothing else kept them off the runner's loopback network."
   ];
 }
+
+/** The request's progress callback for one revision, as scanTree calls it. */
+function progressFor(request: ScanRequest, phase: ScanProgress['phase']): OnTarget | undefined {
+  const report = request.onProgress;
+  return report && ((target, index, total) => report({ phase, target, index, total }));
+}
+
+/** scanTree's call before each target renders. */
+type OnTarget = (target: string, index: number, total: number) => void;
 
 /** The time the whole scan may take, base and head together. */
 class ScanBudget {
@@ -296,7 +315,8 @@ async function scanTree(
   rules: readonly ActiveRule[],
   budget: ScanBudget,
   select: (targets: Target[]) => Target[],
-  diff: boolean
+  diff: boolean,
+  onTarget?: OnTarget
 ): Promise<TreeScan> {
   const discovery = discoverTargets(repo, settings.discovery);
   const problems: InputProblem[] = discovery.errors.map((error) => ({ error, subject: subjectOf(repo, error) }));
@@ -304,7 +324,9 @@ async function scanTree(
   const targets: TargetReport[] = [];
   const objects: TreeScan['objects'] = new Map();
   let budgetSkipped = 0;
-  for (const target of select(discovery.targets)) {
+  const selected = select(discovery.targets);
+  for (const [index, target] of selected.entries()) {
+    onTarget?.(target.id, index + 1, selected.length);
     const remaining = budget.remainingMs();
     let output: { objects: KubeObject[]; errors: InputError[] };
     if (remaining <= 0) {

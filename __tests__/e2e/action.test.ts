@@ -17,7 +17,7 @@ interface ActionRun {
   sarif?: { runs: { results: { ruleId: string; level: string; baselineState?: string; suppressions?: unknown[] }[] }[] };
 }
 
-function runAction(workspace: string, eventName: string, event: unknown, inputs: Record<string, string>): ActionRun {
+function runAction(workspace: string, eventName: string, event: unknown, inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}): ActionRun {
   const dir = tempDir('gg-action-');
   const files = { event: path.join(dir, 'event.json'), output: path.join(dir, 'output'), summary: path.join(dir, 'summary.md') };
   writeFileSync(files.event, JSON.stringify(event));
@@ -40,6 +40,7 @@ function runAction(workspace: string, eventName: string, event: unknown, inputs:
     INPUT_ANNOTATIONS: 'true'
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  Object.assign(env, extraEnv);
   const result = spawnSync(process.execPath, [path.join(projectRoot, 'dist/index.js')], { cwd: workspace, env, encoding: 'utf8', timeout: 120_000 });
   const outputs: Record<string, string> = {};
   for (const m of readFileSync(files.output, 'utf8').matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]] = m[3];
@@ -191,7 +192,8 @@ describe('the action on a repository whose names and values are workflow command
   writeTree(repo, HOSTILE_FILES);
   const headSha = commitAll(repo, 'hostile names');
   const event = { pull_request: { number: 3, base: { sha: baseSha, ref: 'main' }, head: { sha: headSha, ref: 'feature' } } };
-  const run = runAction(repo, 'pull_request', event, {});
+  // A progress line per target: target ids made of hostile folder names go to the log too.
+  const run = runAction(repo, 'pull_request', event, {}, { GITOPS_GATE_PROGRESS_INTERVAL_MS: '0' });
   const text = repositoryText(repo);
   const files = new Set(text.keys());
   const ourNotes = [
@@ -236,9 +238,16 @@ describe('the action on a repository whose names and values are workflow command
       }
     }
     expect(new Set(reading.stopTokens).size).toBe(reading.stopTokens.length);
-    expect(reading.framedLines).toContain('\\::add-mask::secret.yaml');
+    expect(reading.framedLines.some((l) => l.startsWith('  \\::add-mask::secret.yaml:10:9  CRITICAL'))).toBe(true);
     expect(reading.framedLines.some((l) => l.startsWith('No `token`'))).toBe(true);
     expect(reading.framedLines.some((l) => /^✖ \d+ blocking findings/.test(l))).toBe(true);
+  });
+
+  test('progress lines, hostile target ids included, are printed inside stop-commands frames', () => {
+    const reading = runnerCommands(run.stdout);
+    expect(reading.framedLines.filter((l) => l.startsWith('rendering '))).toEqual(['rendering 1/2 manifests:.', 'rendering 2/2 manifests:::warning::x']);
+    // Every progress line is framed: none stands between frames.
+    expect(run.stdout.split('\n').filter((l) => l.startsWith('rendering '))).toHaveLength(2);
   });
 
   test('a config error naming hostile values fails the step with one escaped error', () => {

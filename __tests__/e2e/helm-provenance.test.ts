@@ -214,7 +214,9 @@ beforeAll(async () => {
     [`${WEB}/values-prod.yaml`]: prodValues,
     [`${WEB}/templates/_helpers.tpl`]: webHelpers,
     [`${WEB}/templates/deployment.yaml`]: webDeployment,
-    [`${WEB}/charts/cache-1.0.0.tgz`]: cacheArchive()
+    [`${WEB}/charts/cache-1.0.0.tgz`]: cacheArchive(),
+    // The release is declared in the default namespace, so default-namespace reports the helper-made namespace.
+    '.gitops-gate.yaml': `charts:\n  - path: ${WEB}\n    namespace: default\n    values: [[], [${WEB}/values-prod.yaml]]\n`
   });
   result = await run({ root });
 }, 60_000);

@@ -94,6 +94,17 @@ describe('bad input becomes an error naming the file and the reason, and the goo
     expect(errors[0].reason).toMatch(/nests deeper than 200|invalid YAML|cannot/);
   });
 
+  test('a key that is a mapping or a list (also through an alias) is an ambiguous-yaml error at the key; the other documents are kept', () => {
+    const { documents, errors } = parseYaml('a: 1\n---\nlabels:\n  ? [x, y]\n  : z\n---\nbase: &k { x: 1 }\nkeys:\n  ? *k\n  : v\n', 'keys.yaml');
+    expect(documents.map((d) => d.value)).toEqual([{ a: 1 }]);
+    expect(errors.map((e) => [e.ruleId, e.file, e.line, e.column])).toEqual([
+      ['ambiguous-yaml', 'keys.yaml', 4, 5],
+      ['ambiguous-yaml', 'keys.yaml', 9, 5]
+    ]);
+    expect(errors[0].reason).toBe('document 2 has a mapping key that is itself a list: Kubernetes takes only text keys, and YAML readers disagree on what such a key becomes; not read');
+    expect(errors[1].reason).toMatch(/^document 3 has a mapping key that is itself a mapping: /);
+  });
+
   test('YAML that is not a Kubernetes object', () => {
     const { objects, errors } = objectsFromYaml('name: not-an-object\nreplicas: 3\n', 'values.yaml', 't');
     expect(objects).toHaveLength(0);

@@ -1,35 +1,44 @@
 import { describe, expect, it } from '@jest/globals';
 import { formatJson } from '../../src/report/json.js';
 import { formatText, sanitizeForTerminal, type TextOptions } from '../../src/report/text.js';
+import type { Finding } from '../../src/analyze/types.js';
 import { finding, sampleFindings } from '../helpers/report-fixtures.js';
 
 const OPTS: TextOptions = { baseScanned: true, failOn: 'high', blockingCount: 2, targetsScanned: 3, objectsScanned: 17 };
 
+/** The lines of sampleFindings() at or above high, and their summary by rule. */
+const CRITICAL_AND_HIGH = [
+  '  charts/api/values.yaml:12:5  CRITICAL  pss-privileged  Deployment payments/api: container "api" runs privileged (spec.template.spec.containers[0].securityContext.privileged).  [new]  in helm:charts/api',
+  '      ↳ template: charts/api/templates/deployment.yaml:30:11',
+  '      ↳ values: charts/api/values.yaml:12',
+  '',
+  '  overlays/prod/kustomization.yaml:1  HIGH      path-outside-repository  overlays/prod/kustomization.yaml: resource ../../../etc/passwd leaves the repository  [new]  in kustomize:overlays/prod',
+  '  charts/api/templates/deployment.yaml:28:9  HIGH      run-as-non-root  Deployment payments/api: container "api" may run as root.  [existing]  in helm:charts/api'
+];
+const SUMMARY_CRITICAL_AND_HIGH = [
+  'Findings by rule:',
+  '  CRITICAL  pss-privileged           1  (1 new)',
+  '  HIGH      path-outside-repository  1  (1 new)',
+  '  HIGH      run-as-non-root          1  (1 existing)'
+];
+
 describe('formatText', () => {
-  it('groups findings by file with severity, rule, message, status and related locations', () => {
+  it('lists findings most severe first, each naming its target, then a summary by rule, the counts and the verdict', () => {
     const out = formatText(sampleFindings(), OPTS);
     expect(out).toBe(
       [
-        'charts/api/templates/deployment.yaml',
-        '  charts/api/templates/deployment.yaml:28:9  HIGH      run-as-non-root  Deployment payments/api: container "api" may run as root.  [existing]',
+        ...CRITICAL_AND_HIGH,
         '',
-        'charts/api/values.yaml',
-        '  charts/api/values.yaml:12:5  CRITICAL  pss-privileged  Deployment payments/api: container "api" runs privileged (spec.template.spec.containers[0].securityContext.privileged).  [new]',
-        '      ↳ template: charts/api/templates/deployment.yaml:30:11',
-        '      ↳ values: charts/api/values.yaml:12',
-        '',
-        'deploy/broken.yaml',
-        '  deploy/broken.yaml:14:3  MEDIUM    invalid-yaml  deploy/broken.yaml: invalid YAML in document 2: bad indentation  [new]',
-        '',
-        'deploy/rbac.yaml',
-        '  deploy/rbac.yaml:3  LOW       missing-resource-limits  ClusterRole admin: something low.  [existing]',
-        '',
-        'overlays/prod/kustomization.yaml',
-        '  overlays/prod/kustomization.yaml:1  HIGH      path-outside-repository  overlays/prod/kustomization.yaml: resource ../../../etc/passwd leaves the repository  [new]',
-        '',
-        'overlays/prod/patch image.yaml',
-        '  overlays/prod/patch image.yaml:7  MEDIUM    image-latest-tag  Deployment web/frontend: image "nginx:latest" uses the latest tag.  [new]',
+        '  deploy/broken.yaml:14:3  MEDIUM    invalid-yaml  deploy/broken.yaml: invalid YAML in document 2: bad indentation  [new]  (no target)',
+        '  overlays/prod/patch image.yaml:7  MEDIUM    image-latest-tag  Deployment web/frontend: image "nginx:latest" uses the latest tag.  [new]  in kustomize:overlays/prod',
         '      ↳ base: base/deployment.yaml:19:16',
+        '',
+        '  deploy/rbac.yaml:3  LOW       missing-resource-limits  ClusterRole admin: something low.  [existing]  in manifests:deploy',
+        '',
+        ...SUMMARY_CRITICAL_AND_HIGH,
+        '  MEDIUM    image-latest-tag         1  (1 new)',
+        '  MEDIUM    invalid-yaml             1  (1 new)',
+        '  LOW       missing-resource-limits  1  (1 existing)',
         '',
         '6 findings: 1 critical, 2 high, 2 medium, 1 low (4 new, 2 existing)',
         'Scanned 3 targets, 17 objects.',
@@ -37,6 +46,68 @@ describe('formatText', () => {
         ''
       ].join('\n')
     );
+  });
+
+  it('merges the same finding from several targets into one line that lists them; different ones stay apart', () => {
+    const at = (target: string, overrides: Partial<Finding> = {}) => finding({ target, related: [], ...overrides });
+    const findings = [
+      at('helm:charts/api@staging'),
+      at('helm:charts/api@prod'),
+      at('helm:charts/api'),
+      at('helm:charts/api@prod', { location: { file: 'charts/api/values-prod.yaml', line: 3 } }),
+      at('helm:charts/api@dev', { status: 'existing' })
+    ];
+    expect(formatText(findings, { ...OPTS, blockingCount: 4 }).split('\n').slice(0, 3)).toEqual([
+      '  charts/api/values-prod.yaml:3  CRITICAL  pss-privileged  Deployment payments/api: container "api" runs privileged (spec.template.spec.containers[0].securityContext.privileged).  [new]  in helm:charts/api@prod',
+      '  charts/api/values.yaml:12:5  CRITICAL  pss-privileged  Deployment payments/api: container "api" runs privileged (spec.template.spec.containers[0].securityContext.privileged).  [new]  in helm:charts/api, helm:charts/api@prod, helm:charts/api@staging',
+      '  charts/api/values.yaml:12:5  CRITICAL  pss-privileged  Deployment payments/api: container "api" runs privileged (spec.template.spec.containers[0].securityContext.privileged).  [existing]  in helm:charts/api@dev'
+    ]);
+    // The summary and the counts count findings, not lines.
+    expect(formatText(findings, { ...OPTS, blockingCount: 4 })).toContain('\n  CRITICAL  pss-privileged  5  (4 new, 1 existing)\n\n5 findings: 5 critical (4 new, 1 existing)\n');
+  });
+
+  it('names at most five targets on a line and counts the others', () => {
+    const findings = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((t) => finding({ target: `helm:charts/${t}`, related: [] }));
+    const line = formatText(findings, OPTS).split('\n')[0];
+    expect(line.slice(line.indexOf('  [new]'))).toBe('  [new]  in 7 targets: helm:charts/a, helm:charts/b, helm:charts/c, helm:charts/d, helm:charts/e and 2 more');
+  });
+
+  it('caps a message at 300 characters; the full text stays in the finding', () => {
+    const long = `Deployment a/b: ${'x'.repeat(400)}`;
+    const line = formatText([finding({ message: long, related: [] })], OPTS).split('\n')[0];
+    expect(line).toBe(`  charts/api/values.yaml:12:5  CRITICAL  pss-privileged  ${long.slice(0, 299)}…  [new]  in helm:charts/api`);
+  });
+
+  it('--min-severity hides the lower findings from the list and the summary, says how many, and keeps the counts and verdict', () => {
+    const out = formatText(sampleFindings(), { ...OPTS, minSeverity: 'high' });
+    expect(out).toBe(
+      [
+        ...CRITICAL_AND_HIGH,
+        '',
+        ...SUMMARY_CRITICAL_AND_HIGH,
+        '',
+        '6 findings: 1 critical, 2 high, 2 medium, 1 low (4 new, 2 existing)',
+        '3 findings below high not shown (--min-severity high).',
+        'Scanned 3 targets, 17 objects.',
+        '✖ 2 blocking findings (new, at or above high)',
+        ''
+      ].join('\n')
+    );
+  });
+
+  it('--quiet shows only the counts, the coverage and the verdict', () => {
+    const coverage = { targets: 3, checked: 2, unchecked: 1, uncheckedFiles: 0, skipped: [], budgetExhausted: false };
+    expect(formatText(sampleFindings(), { ...OPTS, quiet: true, coverage })).toBe(
+      [
+        '6 findings: 1 critical, 2 high, 2 medium, 1 low (4 new, 2 existing)',
+        'Findings not shown (--quiet).',
+        'Scanned 3 targets, 17 objects.',
+        '2 of 3 targets checked, 1 could not be checked (see findings).',
+        '✖ 2 blocking findings (new, at or above high)',
+        ''
+      ].join('\n')
+    );
+    expect(formatText([], { ...OPTS, quiet: true, blockingCount: 0 })).toBe('No findings.\nScanned 3 targets, 17 objects.\n✔ no blocking findings\n');
   });
 
   it('has no colour unless asked, and colours when asked', () => {
@@ -66,6 +137,13 @@ describe('formatText', () => {
     expect(out).not.toContain('\r');
     expect(out).toContain('evil \\u001b[2J');
     expect(sanitizeForTerminal('a\u202Eb')).toBe('a\\u202eb');
+  });
+
+  it('writes line breaks in messages as \\n, one finding per line, never as \\u000a', () => {
+    const out = formatText([finding({ message: 'helm: template failed:\n  at line 3\r\n  in x', related: [] })], OPTS);
+    expect(out.split('\n')[0]).toBe('  charts/api/values.yaml:12:5  CRITICAL  pss-privileged  helm: template failed:\\n  at line 3\\r\\n  in x  [new]  in helm:charts/api');
+    expect(out).not.toContain('\\u000a');
+    expect(sanitizeForTerminal('a\tb')).toBe('a b');
   });
 });
 

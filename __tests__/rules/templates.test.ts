@@ -362,9 +362,125 @@ describe('secret-in-env', () => {
   });
 
   test('custom name patterns', () => {
-    const body = pod({ containers: [{ name: 'c', env: [{ name: 'SIGNING_SEED', value: 'x' }, { name: 'DB_PASSWORD', value: 'y' }] }] });
+    // Values long enough to be credentials: one or two characters are never judged secrets.
+    const body = pod({ containers: [{ name: 'c', env: [{ name: 'SIGNING_SEED', value: 'k3Jd92mQz' }, { name: 'DB_PASSWORD', value: 'p4ssw0rd-y' }] }] });
     expect(run('secret-in-env', body, { namePattern: 'SEED' }).map((v) => v.path[4])).toEqual([0]);
     expect(run('secret-in-env', body, { ignoreNamePattern: '^DB_' })).toEqual([]);
+  });
+
+  const envOf = (env: { name: string; value: string }[]) => pod({ containers: [{ name: 'c', env }] });
+  const flagged = (name: string, value: string) => run('secret-in-env', envOf([{ name, value }])).map((v) => v.message);
+
+  // Every value bitnami/charts writes in a secret-named variable (all 45 hits of the old rule were these), and the
+  // other classes of values that configure a secret without holding one.
+  test.each([
+    ['ALLOW_EMPTY_PASSWORD', 'no'],
+    ['RABBITMQ_UPDATE_PASSWORD', 'no'],
+    ['RABBITMQ_SECURE_PASSWORD', 'yes'],
+    ['PHPMYADMIN_ALLOW_NO_PASSWORD', 'true'],
+    ['DB_PASSWORD_SET', 'FALSE'],
+    ['REDIS_TLS_AUTH_CLIENTS', 'On'],
+    ['CASSANDRA_NUM_TOKENS', '256'],
+    ['TOKEN_LIFETIME', '24h'],
+    ['API_TOKEN', '1'],
+    ['API_TOKEN', '-'],
+    ['API_TOKEN', 'none'],
+    ['DB_PASSWORD', '   '],
+    ['AIRFLOW__API__SECRET_KEY_CMD', 'cat /opt/bitnami/airflow/secrets/airflow-secret-key'],
+    ['AIRFLOW__API_AUTH__JWT_SECRET', 'cat /opt/bitnami/airflow/secrets/airflow-jwt-secret-key'],
+    ['ADMIN_PASSWORD', 'vault read -field=password kv/db'],
+    ['DB_PASSWORD', '/run/secrets/db-password'],
+    ['DB_PASSWORD', './secrets/db'],
+    ['DB_PASSWORD', 'file:///run/secrets/db'],
+    ['AUTH_TOKEN', '$(OTHER_TOKEN)'],
+    ['AUTH_TOKEN', '${OTHER_TOKEN}'],
+    ['AUTH_TOKEN', '{{ .Values.token }}'],
+    ['API_KEY', '<path:kv/data/api#key>'],
+    ['API_KEY', 'ref+vault://kv/api#key'],
+    ['OIDC_TOKEN_ISSUER', 'https://auth.example.com/realms/shop'],
+    ['ETCD_AUTH_TOKEN', 'jwt,priv-key=/opt/bitnami/etcd/certs/token/jwt-token.pem,sign-method=RS256,ttl=10m'],
+    ['ETCD_INITIAL_CLUSTER_TOKEN', 'etcd-cluster-k8s'],
+    ['REDIS_PASSWORD_FILE', '/opt/bitnami/redis/secrets/redis-password']
+  ])('%s=%j is not a secret', (name, value) => {
+    expect(flagged(name, value)).toEqual([]);
+  });
+
+  test.each([
+    ['DB_PASSWORD', 'hunter2'],
+    ['DB_PASSWORD', 'changeme'],
+    ['AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+    ['ADMIN_PASSWORD', 'correct horse battery staple'],
+    ['DB_CONNECTION_PASSWORD', 'host=db,user=app,password=hunter2'],
+    ['API_KEY', 'ab3'],
+    ['DB_PASSWORD', 'true-but-not-a-boolean']
+  ])('%s=%j is a secret by its name', (name, value) => {
+    expect(flagged(name, value)).toEqual([`Container "c" sets ${name} to a literal value; read it from a Secret with valueFrom.secretKeyRef.`]);
+  });
+
+  // Known credential formats are reported under any name; the message names the format, never the value.
+  test.each([
+    ['GH_CONFIG', `gh${'p'}_${'A1b2C3d4E5'.repeat(3)}abcdef`, 'a GitHub token'],
+    ['GITHUB_TOKEN_FILE', `github_pat_${'A1b2C3d4E5'.repeat(3)}`, 'a GitHub token'],
+    ['CI_SETTINGS', `glpat-${'A1b2C3d4E5'.repeat(2)}`, 'a GitLab token'],
+    ['AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE', 'an AWS access key id'],
+    ['SLACK_HOOK_CONFIG', 'xoxb-123456789012-EXAMPLE', 'a Slack token'],
+    ['PAYMENTS', `sk_live_${'A1b2C3d4E5'.repeat(3)}`, 'a Stripe live key'],
+    ['MAPS', `AIza${'A1b2C3d4E5'.repeat(3)}abcde`, 'a Google API key'],
+    ['NPMRC_AUTH_PATH', `npm_${'A1b2C3d4E5'.repeat(3)}abcdef`, 'an npm token'],
+    ['SESSION', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', 'a JSON Web Token'],
+    ['SIGNING_KEY_PATH', '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----', 'a PEM private key'],
+    ['DATABASE_URL', 'postgres://api:hunter2@db.shop.svc:5432/api', 'a URL with a password']
+  ])('%s holds %s whatever its name says', (name, value, shape) => {
+    const messages = flagged(name, value);
+    expect(messages).toEqual([`Container "c" sets ${name} to what looks like ${shape}; read it from a Secret with valueFrom.secretKeyRef.`]);
+    expect(messages[0]).not.toContain(value);
+  });
+
+  test('public certificates, URLs with a password reference and credential-free URLs are not secrets', () => {
+    expect(flagged('TLS_CERT_PEM', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----')).toEqual([]);
+    expect(flagged('DATABASE_URL', 'postgres://api:$(DB_PASSWORD)@db:5432/api')).toEqual([]);
+    expect(flagged('DATABASE_URL', 'postgres://api@db:5432/api')).toEqual([]);
+  });
+});
+
+describe('object-namespace', () => {
+  const params = { forbidden: ['default'], message: 'written {namespace} {kind}/{name}', releaseMessage: 'release {namespace} {kind}/{name}' };
+  const template = genericTemplates.find((g) => g.name === 'object-namespace')!;
+  const check = (namespace: string | undefined, extra: Partial<CheckContext['object']> = {}) => {
+    const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', ...(namespace === undefined ? {} : { namespace }) } };
+    return template.run({ object: { ...objectRefOf(body), body, ...extra }, settings }, params);
+  };
+  const undeclared = { namespace: 'default', namespaceDeclared: false };
+  const declaredDefault = { namespace: 'default', namespaceDeclared: true };
+
+  test('manifests and kustomize output: a namespace written as default is reported, none is not', () => {
+    expect(check('default')).toEqual([{ path: ['metadata', 'namespace'], message: 'written default ConfigMap/cm' }]);
+    expect(check('shop')).toEqual([]);
+    expect(check(undefined)).toEqual([]);
+  });
+
+  test('a Helm release whose namespace nobody declared: only a namespace the chart or its values wrote is reported', () => {
+    // `.Release.Namespace` rendered with the assumed `default`: decided at deploy time, not reported.
+    expect(check('default', { release: undeclared, namespaceSource: 'release' })).toEqual([]);
+    expect(check(undefined, { release: undeclared })).toEqual([]);
+    // `namespace: default` in the template's text or a values file.
+    expect(check('default', { release: undeclared, namespaceSource: 'written' })).toEqual([{ path: ['metadata', 'namespace'], message: 'written default ConfigMap/cm' }]);
+    // The helm binary renders without provenance: the release's own namespace counts as the release's.
+    expect(check('default', { release: undeclared })).toEqual([]);
+  });
+
+  test('a Helm release declared in the default namespace: what it installs there is reported', () => {
+    expect(check(undefined, { release: declaredDefault })).toEqual([{ path: ['metadata'], message: 'release default ConfigMap/cm' }]);
+    expect(check('default', { release: declaredDefault, namespaceSource: 'release' })).toEqual([{ path: ['metadata', 'namespace'], message: 'release default ConfigMap/cm' }]);
+    expect(check('default', { release: declaredDefault, namespaceSource: 'written' })).toEqual([{ path: ['metadata', 'namespace'], message: 'written default ConfigMap/cm' }]);
+    // The chart writes its own namespace: the release's does not matter.
+    expect(check('shop', { release: declaredDefault, namespaceSource: 'written' })).toEqual([]);
+    expect(check(undefined, { release: { namespace: 'shop', namespaceDeclared: true } })).toEqual([]);
+  });
+
+  test('params are checked', () => {
+    expect(() => validateTemplateParams('object-namespace', {}, 'rules/x.yaml')).toThrow(/params\.forbidden must list at least one namespace/);
+    expect(() => validateTemplateParams('object-namespace', { forbidden: ['default'], field: 'x' }, 'rules/x.yaml')).toThrow(/unknown parameter "field"/);
   });
 });
 
@@ -414,7 +530,7 @@ describe('template params are validated', () => {
     const names = genericTemplates.map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names.sort()).toEqual(
-      ['container-field', 'image-reference', 'ingress-tls', 'numeric-bound', 'object-field', 'pod-field', 'rbac-rules', 'resources', 'secret-in-env', 'service-type'].sort()
+      ['container-field', 'image-reference', 'ingress-tls', 'numeric-bound', 'object-field', 'object-namespace', 'pod-field', 'rbac-rules', 'resources', 'secret-in-env', 'service-type'].sort()
     );
     for (const t of genericTemplates) expect(t.description.length).toBeGreaterThan(20);
   });

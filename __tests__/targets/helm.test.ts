@@ -58,7 +58,7 @@ describe('Helm targets', () => {
     const web = targets.filter((t) => t.path === 'charts/web');
     expect(web).toHaveLength(1);
     expect(web[0].id).toBe('helm:charts/web@dev');
-    expect(web[0].helm).toEqual({ releaseName: 'shop', namespace: 'shop', valuesFiles: ['charts/web/values-prod.yaml', 'envs/dev/web.yaml'], set: ['image.tag=v2'], env: 'dev' });
+    expect(web[0].helm).toEqual({ releaseName: 'shop', namespace: 'shop', namespaceDeclared: true, valuesFiles: ['charts/web/values-prod.yaml', 'envs/dev/web.yaml'], set: ['image.tag=v2'], env: 'dev' });
     expect(web[0].inputs).toContain('envs/dev/web.yaml');
   });
 

@@ -1,4 +1,5 @@
 /** Problems with input files (bad YAML, refused paths, kustomize errors) as findings on the file. */
+import path from 'node:path';
 import type { InputError } from '../repo/files.js';
 import { DIAGNOSTIC_RULES } from '../report/diagnostic-rules.js';
 import { digest } from '../util/hash.js';
@@ -19,24 +20,30 @@ export function inputFindings(errors: readonly InputProblem[], overrides: Record
   const ordinal = new Map<string, number>();
   const findings: Finding[] = [];
   for (const { error, target, subject } of errors) {
-    const key = `${error.ruleId}\0${error.file}\0${error.line ?? 0}\0${error.reason}`;
+    const file = repositoryPath(error.file);
+    const key = `${error.ruleId}\0${file}\0${error.line ?? 0}\0${error.reason}`;
     if (seen.has(key)) continue;
     seen.add(key);
     // The n-th problem of a rule in a file: stable while the problem stays, whatever its line or byte counts.
-    const n = (ordinal.get(`${error.ruleId}\0${error.file}`) ?? 0) + 1;
-    ordinal.set(`${error.ruleId}\0${error.file}`, n);
+    const n = (ordinal.get(`${error.ruleId}\0${file}`) ?? 0) + 1;
+    ordinal.set(`${error.ruleId}\0${file}`, n);
     findings.push({
       ruleId: error.ruleId,
       severity: overrides[error.ruleId] ?? SEVERITY_BY_RULE.get(error.ruleId) ?? 'medium',
-      message: `${error.file}: ${error.reason}`,
+      message: `${file}: ${error.reason}`,
       ...(target ? { target } : {}),
       path: [],
-      location: { file: error.file, line: error.line ?? 1, ...(error.column ? { column: error.column } : {}) },
+      location: { file, line: error.line ?? 1, ...(error.column ? { column: error.column } : {}) },
       related: [],
-      fingerprint: digest('input', error.ruleId, error.file, String(n)),
+      fingerprint: digest('input', error.ruleId, file, String(n)),
       ...(subject !== undefined ? { subjectDigest: subject } : {}),
       status: 'new'
     });
   }
   return findings;
+}
+
+/** `./Chart.yaml` -> `Chart.yaml`, `a//b/./c` -> `a/b/c`: the path as every report writes repository files. */
+function repositoryPath(file: string): string {
+  return file === '' ? file : path.posix.normalize(file).replace(/^\.\//, '');
 }

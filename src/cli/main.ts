@@ -1,9 +1,10 @@
 /** The command line's commands: `scan [PATH]` and `rules`. Builds a ScanRequest and calls run(). */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SEVERITIES } from '../analyze/types.js';
+import { SEVERITIES, type Severity } from '../analyze/types.js';
 import { parsePssVersion } from '../analyze/pss/types.js';
 import { reportsFor } from '../report/outputs.js';
+import { createProgress, progressIntervalMs, type Progress } from '../report/progress.js';
 import { loadBuiltinRules } from '../rules/load.js';
 import { run, type ScanRequest } from '../run.js';
 import { runTemplate } from './template.js';
@@ -36,6 +37,12 @@ Scan options:
   --fail-on LEVEL       none, low, medium, high (default) or critical: the lowest severity that blocks
   --pss-level LEVEL     privileged, baseline or restricted (default: restricted, or the config's)
   --pss-version VER     Pod Security Standards version, v1.0 to v1.37 or latest (default: latest)
+  --min-severity LEVEL  Text report: show only findings at or above LEVEL (low, medium, high, critical).
+                        The counts, the verdict and the exit status still cover every finding; the
+                        report says how many it does not show.
+  --quiet, -q           Text report: only the counts, the coverage and the verdict; no progress
+  --no-progress         No progress on standard error (by default: a live line on a terminal, else
+                        a line every 5 s, or GITOPS_GATE_PROGRESS_INTERVAL_MS milliseconds)
   --no-color            Plain text output
 
 Exit status: 0 nothing blocks, 1 a finding at or above --fail-on blocks (in --base mode only new
@@ -63,6 +70,9 @@ async function scan(args: string[]): Promise<number> {
       'fail-on': { type: 'string' },
       'pss-level': { type: 'string' },
       'pss-version': { type: 'string' },
+      'min-severity': { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      'no-progress': { type: 'boolean' },
       'no-color': { type: 'boolean' }
     }
   });
@@ -70,22 +80,42 @@ async function scan(args: string[]): Promise<number> {
   const format = pick<ReportFormat>(values.format, ['text', 'json', 'sarif'], '--format') ?? 'text';
   const pssVersion = values['pss-version'] === undefined ? undefined : parsePssVersion(values['pss-version']);
   if (values['pss-version'] !== undefined && pssVersion === undefined) throw new UsageError(`--pss-version must be v1.0 to v1.37 or latest (got "${values['pss-version']}")`);
+  const minSeverity = pick<Severity>(values['min-severity'], SEVERITIES, '--min-severity');
+  const progress = values.quiet || values['no-progress'] ? undefined : stderrProgress();
   const request: ScanRequest = {
     root: positionals[0] ?? '.',
     ...(values.base ? { base: values.base } : {}),
     ...(values.config ? { configPath: values.config } : {}),
     ...(values['fail-on'] ? { failOn: pick<FailOn>(values['fail-on'], ['none', ...SEVERITIES], '--fail-on') } : {}),
     ...(values['pss-level'] ? { pssLevel: pick(values['pss-level'], ['privileged', 'baseline', 'restricted'] as const, '--pss-level') } : {}),
-    ...(pssVersion !== undefined ? { pssVersion } : {})
+    ...(pssVersion !== undefined ? { pssVersion } : {}),
+    ...(progress ? { onProgress: progress.onProgress } : {})
   };
-  const result = await run(request);
+  let result;
+  try {
+    result = await run(request);
+  } finally {
+    progress?.stop();
+  }
   const color = !values['no-color'] && !values.output && process.stdout.isTTY === true;
   const reports = reportsFor(result, { color, toolVersion: packageVersion() });
-  const main = format === 'sarif' ? JSON.stringify(reports.sarif(), null, 2) + '\n' : format === 'json' ? reports.json() : reports.text();
+  const display = { ...(minSeverity ? { minSeverity } : {}), ...(values.quiet ? { quiet: true } : {}) };
+  const main = format === 'sarif' ? JSON.stringify(reports.sarif(), null, 2) + '\n' : format === 'json' ? reports.json() : reports.text(display);
   if (values.output) writeFileSync(values.output, main);
   else process.stdout.write(main);
   if (values.sarif) writeFileSync(values.sarif, JSON.stringify(reports.sarif(), null, 2) + '\n');
   return result.blocking.length > 0 ? 1 : 0;
+}
+
+/** Progress on standard error: a live line on a terminal, else a line every few seconds. */
+function stderrProgress(): Progress {
+  const live = process.stderr.isTTY === true;
+  return createProgress({
+    live,
+    columns: process.stderr.columns,
+    intervalMs: progressIntervalMs(process.env),
+    write: (text) => process.stderr.write(live ? text : `${text}\n`)
+  });
 }
 
 function rules(args: string[]): number {

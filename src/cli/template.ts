@@ -185,8 +185,14 @@ export function runTemplate(args: string[], io: TemplateIO): number {
         }
       }
     }
-    const repo = new RepoFiles(io.cwd);
-    const chartRel = path.isAbsolute(chartArg) ? path.relative(repo.root, chartArg) : chartArg;
+    // The chart may be anywhere (`/abs/chart`, `../other/chart`): files are read from the working directory, or
+    // from the nearest folder that holds it, the chart and the values files; paths given relative to the working
+    // directory are then rebased onto that folder (and kept as typed otherwise, as Helm's messages quote them).
+    const cwd = path.resolve(io.cwd);
+    const root = readRoot(cwd, [chartArg, ...(f.lists.values ?? [])]);
+    const fromRoot = (p: string) => (root === cwd && !path.isAbsolute(p) ? p : path.relative(root, path.resolve(cwd, p)) || '.');
+    const repo = new RepoFiles(root);
+    const chartRel = fromRoot(chartArg);
     if (!repo.exists(chartRel)) {
       throw new Error(chartArg.startsWith('.') || path.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split('/')[0]} not found`);
     }
@@ -197,11 +203,11 @@ export function runTemplate(args: string[], io: TemplateIO): number {
     const r = renderChart(repo, chartRel, {
       releaseName: name,
       namespace: f.strings.namespace ?? 'default',
-      valuesFiles: (f.lists.values ?? []).map((v) => (path.isAbsolute(v) ? path.relative(repo.root, v) : v)),
+      valuesFiles: (f.lists.values ?? []).map(fromRoot),
       set: f.lists.set,
       setString: f.lists['set-string'],
       setJson: f.lists['set-json'],
-      setFile: f.lists['set-file'],
+      setFile: f.lists['set-file']?.map((pairs) => pairs.replace(/(^|,)([^=,]*)=([^,]*)/g, (_m, sep: string, key: string, file: string) => `${sep}${key}=${fromRoot(file)}`)),
       setLiteral: f.lists['set-literal'],
       kubeVersion: kubeVersion || undefined,
       ...(io.build ? { build: io.build } : {}),
@@ -268,4 +274,14 @@ export function runTemplate(args: string[], io: TemplateIO): number {
     io.stderr(`Error: ${(err as Error).message}\n`);
     return 1;
   }
+}
+
+/** The working directory, or the nearest folder above it that holds every path given (relative to it, or absolute). */
+function readRoot(cwd: string, paths: string[]): string {
+  let root = cwd;
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    for (let rel = path.relative(root, abs); rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel); rel = path.relative(root, abs)) root = path.dirname(root);
+  }
+  return root;
 }

@@ -68,6 +68,8 @@ export function objectsFromRenderedTemplate(rendered: RenderedTemplate, ctx: Pro
   for (const doc of documents) {
     if (!isKubeObject(doc.value)) continue;
     const object = makeObject(doc.value, ctx.target, new HelmSourceMap(doc.sourceMap, doc.value, tracer));
+    const namespaceRange = object.namespace !== undefined ? doc.sourceMap.nodeAt(NAMESPACE_PATH)?.range : undefined;
+    if (namespaceRange) object.namespaceSource = tracer.sourceOf(object.namespace, namespaceRange);
     if (volatile.length > 0) {
       const paths = volatileLeaves(doc.value, doc.sourceMap, volatile);
       if (paths.length > 0) object.volatilePaths = paths;
@@ -140,6 +142,8 @@ class HelmSourceMap implements SourceMap {
   }
 }
 
+const NAMESPACE_PATH: JsonPath = ['metadata', 'namespace'];
+
 const VALUES_CHAIN = /\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
 
 class ProvenanceTracer {
@@ -204,7 +208,7 @@ class ProvenanceTracer {
     // A value counts as printed by actions only when no literal template text is part of it: a scalar from
     // `{{ .Values.x }}`, or a whole block from `{{ toYaml .Values.x }}`; a mapping written out in the template
     // belongs to the template line of its key.
-    const literal = written.some((s) => s.kind === 'text' && this.rendered.content.slice(s.start, s.end).trim() !== '' && !isQuoteOnly(this.rendered.content.slice(s.start, s.end)));
+    const literal = this.hasLiteralText(written);
     const actions = written.filter((s) => s.kind === 'action');
     if (actions.length === 0 || (literal && !isScalar(value))) return this.templatePlace(keySegment);
 
@@ -238,6 +242,27 @@ class ProvenanceTracer {
       }
     }
     return out;
+  }
+
+  /** Whether literal template text (more than quotes and separators) is part of what `segments` wrote. */
+  private hasLiteralText(segments: readonly ProvenanceSegment[]): boolean {
+    return segments.some((s) => s.kind === 'text' && this.rendered.content.slice(s.start, s.end).trim() !== '' && !isQuoteOnly(this.rendered.content.slice(s.start, s.end)));
+  }
+
+  /**
+   * Who wrote the scalar `value` at `range`: `written` when template text did, or an action printing a `.Values`
+   * field that holds it; `release` when only actions printed it from something else (`.Release.Namespace`, a
+   * helper's default). Only `.Values` chains the actions (or the helpers they called) read count: a value found
+   * elsewhere in the values by search is not proof that someone wrote it for this field.
+   */
+  sourceOf(value: unknown, range: readonly [number, number, number?]): 'written' | 'release' {
+    const written = this.segmentsIn(range[0], range[1]);
+    const actions = written.filter((s) => s.kind === 'action');
+    if (actions.length === 0 || this.hasLiteralText(written)) return 'written';
+    for (const seg of actions) {
+      for (const chain of this.chainsFor(seg)) if (valueMatches(getAt(this.ctx.values, chain), value)) return 'written';
+    }
+    return 'release';
   }
 
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */

@@ -44,6 +44,17 @@ export interface KubeObject extends ObjectRef {
   sourceMap: SourceMap;
   /** Fields whose values differ from render to render (random values, the clock): diffs ignore their values. */
   volatilePaths?: JsonPath[];
+  /**
+   * For objects of a Helm release: the namespace Helm installs an object into when the object names none, and
+   * whether the release declares it (config `charts[].namespace`) or the gate assumed `default`.
+   */
+  release?: { namespace: string; namespaceDeclared: boolean };
+  /**
+   * For objects of a Helm release with `metadata.namespace`: `written` when the chart's text or a values file
+   * wrote it, `release` when the templates printed it from elsewhere (`.Release.Namespace`, a helper's default);
+   * unset when not known.
+   */
+  namespaceSource?: 'written' | 'release';
 }
 
 export function objectRefOf(body: Record<string, unknown>): ObjectRef {

@@ -55,7 +55,8 @@ export function parseStream(
   const errors: InputError[] = [];
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true, ...(options.schema ? { schema: options.schema } : {}) }) as Document.Parsed[];
+    // logLevel 'error': the library prints nothing itself (its warnings name no file); what matters is reported here.
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true, logLevel: 'error', ...(options.schema ? { schema: options.schema } : {}) }) as Document.Parsed[];
   } catch (err) {
     return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${(err as Error).message}`, 'invalid-yaml')], lineCounter };
   }
@@ -90,6 +91,20 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
       errors.push(new InputError(file, `document ${index + 1} nests deeper than ${limits.maxDepth} levels; not read`, 'invalid-yaml', line));
       continue;
     }
+    const key = collectionKey(doc);
+    if (key) {
+      const pos = key.at.range ? lineCounter.linePos(key.at.range[0]) : undefined;
+      errors.push(
+        new InputError(
+          file,
+          `document ${index + 1} has a mapping key that is itself a ${key.kind}: Kubernetes takes only text keys, and YAML readers disagree on what such a key becomes; not read`,
+          'ambiguous-yaml',
+          pos?.line ?? line,
+          pos?.col
+        )
+      );
+      continue;
+    }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
@@ -103,6 +118,26 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
     documents.push({ index, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
   }
   return { documents, errors };
+}
+
+/**
+ * The first mapping key that is a mapping or a list (directly or through an alias): `? [a, b] : c`. A JavaScript
+ * object can only stringify it (the `yaml` library would warn on the console, naming no file), Go's readers keep
+ * it or refuse the document: the document is reported instead of read. Iterative, depth bounded by the caller.
+ */
+function collectionKey(doc: Document.Parsed): { at: Node; kind: 'mapping' | 'list' } | undefined {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isSeq(node)) for (const item of node.items) stack.push(item);
+    if (!isMap(node)) continue;
+    for (const pair of node.items as { key: unknown; value: unknown }[]) {
+      const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+      if (isMap(key) || isSeq(key)) return { at: pair.key as Node, kind: isMap(key) ? 'mapping' : 'list' };
+      stack.push(pair.value);
+    }
+  }
+  return undefined;
 }
 
 /** Depth of nested collections, stopping early once past `limit` (iterative: safe on hostile input). */

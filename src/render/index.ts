@@ -17,7 +17,16 @@ export async function renderTarget(target: Target, repo: RepoFiles, options: Ren
       return renderKustomize(target, repo, options);
     case 'manifests':
       return renderManifests(target, repo);
-    case 'helm':
-      return options.helmRenderer === 'helm' ? renderWithHelmBinary(target, repo, options, which('helm')) : renderHelm(target, repo, options);
+    case 'helm': {
+      const output = options.helmRenderer === 'helm' ? await renderWithHelmBinary(target, repo, options, which('helm')) : await renderHelm(target, repo, options);
+      return withRelease(output, target);
+    }
   }
+}
+
+/** Helm objects carry their release's namespace: what names no namespace is installed there. */
+function withRelease(output: RenderOutput, target: Target): RenderOutput {
+  const release = target.helm && { namespace: target.helm.namespace, namespaceDeclared: target.helm.namespaceDeclared ?? false };
+  if (release) for (const object of output.objects) object.release = release;
+  return output;
 }

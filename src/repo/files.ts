@@ -73,7 +73,7 @@ export class RepoFiles {
     } catch {
       throw new InputError(rel, 'file not found', 'file-not-found');
     }
-    if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep)) {
+    if (real !== this.realRoot && !real.startsWith(this.realRoot.endsWith(path.sep) ? this.realRoot : this.realRoot + path.sep)) {
       throw new InputError(rel, 'symlink points outside the repository; not read', 'path-outside-repository');
     }
     return real;

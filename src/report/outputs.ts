@@ -9,7 +9,7 @@ import { DIAGNOSTIC_RULES } from './diagnostic-rules.js';
 import { formatJson } from './json.js';
 import { buildSarif, defaultSecuritySeverity } from './sarif.js';
 import { buildSummary } from './summary.js';
-import { formatText } from './text.js';
+import { formatText, type TextDisplay } from './text.js';
 
 export interface ReportOptions {
   color?: boolean;
@@ -28,7 +28,8 @@ export interface Reports {
   /** Rule metadata as configured: enabled rules and input-problem rules, with severity overrides applied. */
   rules: RuleMeta[];
   sarif(): sarif.Log;
-  text(): string;
+  /** The console report; `display` hides lines, never changes a count or the verdict. */
+  text(display?: TextDisplay): string;
   json(): string;
   summary(links?: SummaryLinks): string;
 }
@@ -69,7 +70,7 @@ export function reportsFor(result: RunResult, options: ReportOptions): Reports {
         baseScanned: result.baseScanned,
         ...(options.category ? { category: options.category } : {})
       }),
-    text: () => formatText(result.findings, { ...common, color: options.color ?? false }),
+    text: (display = {}) => formatText(result.findings, { ...common, ...display, color: options.color ?? false }),
     json: () =>
       formatJson(result.findings, {
         ...common,

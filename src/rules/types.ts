@@ -54,7 +54,7 @@ export interface CheckSettings {
 }
 
 export interface CheckContext {
-  object: Pick<KubeObject, 'kind' | 'body' | 'name' | 'namespace' | 'apiVersion'>;
+  object: Pick<KubeObject, 'kind' | 'body' | 'name' | 'namespace' | 'apiVersion' | 'release' | 'namespaceSource'>;
   settings: CheckSettings;
 }
 

@@ -40,6 +40,7 @@ export function configuredReleases(config: ChartConfig, chartDir: string, repo: 
   const base: HelmRelease = {
     releaseName: config.releaseName ?? (path.posix.basename(chartDir) || 'release'),
     namespace: config.namespace ?? 'default',
+    ...(config.namespace !== undefined ? { namespaceDeclared: true } : {}),
     valuesFiles: [],
     set: Object.entries(config.set ?? {}).map(([k, v]) => `${k}=${String(v)}`)
   };

@@ -28,6 +28,8 @@ export interface Target {
 export interface HelmRelease {
   releaseName: string;
   namespace: string;
+  /** Whether the config declares `namespace` (else it is the gate's assumption, `default`, decided at deploy time). */
+  namespaceDeclared?: boolean;
   /** Repository paths merged over the chart's values.yaml, in order. */
   valuesFiles: string[];
   /** `--set` style overrides (`key=value`), applied after the values files. */

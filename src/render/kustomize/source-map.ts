@@ -85,7 +85,7 @@ export function takeMappingAnnotations(body: Record<string, unknown>, targetDir:
 function safeParse(text: unknown): unknown {
   if (typeof text !== 'string') return undefined;
   try {
-    return parseYamlValue(text, { maxAliasCount: 10 });
+    return parseYamlValue(text, { maxAliasCount: 10, logLevel: 'error' });
   } catch {
     return undefined;
   }

@@ -1,25 +1,39 @@
 /**
  * `secret-in-env`: environment variables whose name says they hold a secret must not carry it as a literal
  * `value:` (it then lives in Git, in the rendered manifest and in the pod spec any reader of pods can see);
- * they should use `valueFrom.secretKeyRef`.
+ * they should use `valueFrom.secretKeyRef`. The value is judged too (src/rules/secret-value.ts): a value with a
+ * known credential shape (GitHub token, PEM private key, URL with a password, ...) is reported whatever the name;
+ * booleans, numbers, paths, commands, references and settings lists are not secrets, whatever the name.
  *
  * Params (all optional):
  *   namePattern        case-insensitive regex of secret-looking names (default: PASSWORD, PASSWD, SECRET, TOKEN,
  *                      API_KEY, PRIVATE_KEY, ACCESS_KEY, CREDENTIAL(S), AUTH_KEY, CLIENT_SECRET, ...)
  *   ignoreNamePattern  names to skip although they match (default: *_FILE, *_PATH, *_DIR, *_NAME, *_REF,
- *                      *_URL, *_ENABLED, *_KEY_ID, *_TTL, *_TIMEOUT, *_LENGTH, *_EXPIRY, ... which name a secret
- *                      rather than hold one)
+ *                      *_URL, *_ENABLED, *_KEY_ID, *_TTL, *_TIMEOUT, *_LENGTH, *_EXPIRY, *_CMD, ... which name
+ *                      a secret rather than hold one, and flags such as ALLOW_EMPTY_PASSWORD or *_NUM_TOKENS)
  *   containerTypes     default all three container lists
- * Empty values and `$(VAR)` references are not reported. Violations point at env[j].value.
+ * Violations point at env[j].value; messages never quote the value.
  */
 import type { Violation } from '../../analyze/types.js';
 import type { ContainerField } from '../../objects/podspec.js';
 import { isRecord } from '../../objects/types.js';
+import { knownSecretShape, notSecretReason } from '../secret-value.js';
 import { containersIn, defineTemplate, type GenericTemplate } from './util.js';
 
 export const DEFAULT_SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|AUTH_?KEY|CREDENTIALS?|(^|_)PWD($|_))/i;
-export const DEFAULT_IGNORE_NAME =
-  /(_FILE|_PATH|_DIR|_NAME|_NAMES|_REF|_URL|_URI|_ENDPOINT|_HOST|_ENABLED|_ENABLE|_KEY_ID|_ID|_TTL|_TIMEOUT|_LENGTH|_EXPIRY|_EXPIRATION|_HEADER|_TYPE|_MODE|_REFRESH_INTERVAL|_LOCATION)$/i;
+export const DEFAULT_IGNORE_NAME = new RegExp(
+  [
+    // Names of a secret's file, place, identity or lifetime, not the secret.
+    '(_FILE|_PATH|_DIR|_NAME|_NAMES|_REF|_URL|_URI|_ENDPOINT|_HOST|_ENABLED|_ENABLE|_DISABLED|_REQUIRED|_KEY_ID|_ID|_TTL|_TIMEOUT|_LENGTH|_SIZE|_COUNT|_EXPIRY|_EXPIRATION|_HEADER|_TYPE|_MODE|_METHOD|_ALGORITHM|_POLICY|_REFRESH_INTERVAL|_LOCATION)$',
+    // Commands that print the secret (`*_SECRET_KEY_CMD="cat /run/secrets/key"`).
+    '(_CMD|_COMMAND|_SCRIPT)$',
+    // Switches and sizes: ALLOW_EMPTY_PASSWORD, PHPMYADMIN_ALLOW_NO_PASSWORD, CASSANDRA_NUM_TOKENS.
+    '(^|_)(ALLOW|ENABLE|DISABLE|USE|REQUIRE|SKIP|FORCE|NUM|MAX|MIN)_',
+    // etcd's cluster id, a name that only says token.
+    'INITIAL_CLUSTER_TOKEN$'
+  ].join('|'),
+  'i'
+);
 
 export const secretInEnvTemplate: GenericTemplate = defineTemplate(
   'secret-in-env',
@@ -39,14 +53,15 @@ export const secretInEnvTemplate: GenericTemplate = defineTemplate(
       if (!Array.isArray(env)) continue;
       env.forEach((e, j) => {
         if (!isRecord(e) || typeof e.name !== 'string') return;
-        if (!p.name.test(e.name) || p.ignore.test(e.name)) return;
         const value = e.value;
         if (value === undefined || value === null) return;
         const text = String(value);
-        if (text.trim() === '' || /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(text.trim())) return;
+        const shape = knownSecretShape(text);
+        if (!shape && (!p.name.test(e.name) || p.ignore.test(e.name) || notSecretReason(text) !== undefined)) return;
+        const what = shape ? `to what looks like ${shape}` : 'to a literal value';
         out.push({
           path: [...c.fullPath, 'env', j, 'value'],
-          message: `Container "${c.name || `#${c.index}`}" sets ${e.name} to a literal value; read it from a Secret with valueFrom.secretKeyRef.`
+          message: `Container "${c.name || `#${c.index}`}" sets ${e.name} ${what}; read it from a Secret with valueFrom.secretKeyRef.`
         });
       });
     }

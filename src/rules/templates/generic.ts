@@ -5,6 +5,7 @@
 import { secretInEnvTemplate } from './env.js';
 import { containerFieldTemplate, objectFieldTemplate, podFieldTemplate } from './fields.js';
 import { imageReferenceTemplate } from './image.js';
+import { objectNamespaceTemplate } from './namespace.js';
 import { ingressTlsTemplate, serviceTypeTemplate } from './network.js';
 import { numericBoundTemplate } from './numeric-bound.js';
 import { rbacRulesTemplate } from './rbac.js';
@@ -18,6 +19,7 @@ export const genericTemplates: readonly GenericTemplate[] = [
   containerFieldTemplate,
   podFieldTemplate,
   objectFieldTemplate,
+  objectNamespaceTemplate,
   imageReferenceTemplate,
   resourcesTemplate,
   numericBoundTemplate,
