@@ -3266,8 +3266,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path21) {
-      let input = path21;
+    function removeDotSegments(path22) {
+      let input = path22;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3341,11 +3341,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path21) {
-      if (path21 === "" || path21[0] === "/") {
-        return removeDotSegments(path21);
+    function removeDotSegmentsRelative(path22) {
+      if (path22 === "" || path22[0] === "/") {
+        return removeDotSegments(path22);
       }
-      const segments = path21.split("/");
+      const segments = path22.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3708,8 +3708,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path21 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path21 && path21 !== "/" ? path21 : void 0;
+        const path22 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path22 && path22 !== "/" ? path22 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -7019,17 +7019,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path21) {
-      const ctrl = callVisitor(key, node, visitor, path21);
+    function visit_(key, node, visitor, path22) {
+      const ctrl = callVisitor(key, node, visitor, path22);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path21, ctrl);
-        return visit_(key, ctrl, visitor, path21);
+        replaceNode(key, path22, ctrl);
+        return visit_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path21 = Object.freeze(path21.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path21);
+            const ci = visit_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7040,13 +7040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path21 = Object.freeze(path21.concat(node));
-          const ck = visit_("key", node.key, visitor, path21);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = visit_("key", node.key, visitor, path22);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path21);
+          const cv = visit_("value", node.value, visitor, path22);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7067,17 +7067,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK2;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path21) {
-      const ctrl = await callVisitor(key, node, visitor, path21);
+    async function visitAsync_(key, node, visitor, path22) {
+      const ctrl = await callVisitor(key, node, visitor, path22);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path21, ctrl);
-        return visitAsync_(key, ctrl, visitor, path21);
+        replaceNode(key, path22, ctrl);
+        return visitAsync_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path21 = Object.freeze(path21.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path21);
+            const ci = await visitAsync_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7088,13 +7088,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path21 = Object.freeze(path21.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path21);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path22);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path21);
+          const cv = await visitAsync_("value", node.value, visitor, path22);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7121,23 +7121,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path21) {
+    function callVisitor(key, node, visitor, path22) {
       if (typeof visitor === "function")
-        return visitor(key, node, path21);
+        return visitor(key, node, path22);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path21);
+        return visitor.Map?.(key, node, path22);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path21);
+        return visitor.Seq?.(key, node, path22);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path21);
+        return visitor.Pair?.(key, node, path22);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path21);
+        return visitor.Scalar?.(key, node, path22);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path21);
+        return visitor.Alias?.(key, node, path22);
       return void 0;
     }
-    function replaceNode(key, path21, node) {
-      const parent = path21[path21.length - 1];
+    function replaceNode(key, path22, node) {
+      const parent = path22[path22.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -7749,10 +7749,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node3 = require_Node();
-    function collectionFromPath(schema, path21, value) {
+    function collectionFromPath(schema, path22, value) {
       let v = value;
-      for (let i = path21.length - 1; i >= 0; --i) {
-        const k = path21[i];
+      for (let i = path22.length - 1; i >= 0; --i) {
+        const k = path22[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -7771,7 +7771,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
+    var isEmptyPath = (path22) => path22 == null || typeof path22 === "object" && !!path22[Symbol.iterator]().next().done;
     var Collection = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7801,11 +7801,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path21, value) {
-        if (isEmptyPath(path21))
+      addIn(path22, value) {
+        if (isEmptyPath(path22))
           this.add(value);
         else {
-          const [key, ...rest] = path21;
+          const [key, ...rest] = path22;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -7819,8 +7819,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path21) {
-        const [key, ...rest] = path21;
+      deleteIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -7834,8 +7834,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path21, keepScalar) {
-        const [key, ...rest] = path21;
+      getIn(path22, keepScalar) {
+        const [key, ...rest] = path22;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -7853,8 +7853,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path21) {
-        const [key, ...rest] = path21;
+      hasIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -7864,8 +7864,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path21, value) {
-        const [key, ...rest] = path21;
+      setIn(path22, value) {
+        const [key, ...rest] = path22;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -10380,9 +10380,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path21, value) {
+      addIn(path22, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path21, value);
+          this.contents.addIn(path22, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10457,14 +10457,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path21) {
-        if (Collection.isEmptyPath(path21)) {
+      deleteIn(path22) {
+        if (Collection.isEmptyPath(path22)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path22) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10479,10 +10479,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path21, keepScalar) {
-        if (Collection.isEmptyPath(path21))
+      getIn(path22, keepScalar) {
+        if (Collection.isEmptyPath(path22))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path22, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -10493,10 +10493,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path21) {
-        if (Collection.isEmptyPath(path21))
+      hasIn(path22) {
+        if (Collection.isEmptyPath(path22))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path22) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10513,13 +10513,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path21, value) {
-        if (Collection.isEmptyPath(path21)) {
+      setIn(path22, value) {
+        if (Collection.isEmptyPath(path22)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path22), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path21, value);
+          this.contents.setIn(path22, value);
         }
       }
       /**
@@ -12480,9 +12480,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path21) => {
+    visit.itemAtPath = (cst, path22) => {
       let item = cst;
-      for (const [field2, index2] of path21) {
+      for (const [field2, index2] of path22) {
         const tok = item?.[field2];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -12491,23 +12491,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path21) => {
-      const parent = visit.itemAtPath(cst, path21.slice(0, -1));
-      const field2 = path21[path21.length - 1][0];
+    visit.parentCollection = (cst, path22) => {
+      const parent = visit.itemAtPath(cst, path22.slice(0, -1));
+      const field2 = path22[path22.length - 1][0];
       const coll = parent?.[field2];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path21, item, visitor) {
-      let ctrl = visitor(item, path21);
+    function _visit(path22, item, visitor) {
+      let ctrl = visitor(item, path22);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field2 of ["key", "value"]) {
         const token = item[field2];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path21.concat([[field2, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path22.concat([[field2, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -12518,10 +12518,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field2 === "key")
-            ctrl = ctrl(item, path21);
+            ctrl = ctrl(item, path22);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
     }
     exports.visit = visit;
   }
@@ -14272,6 +14272,1286 @@ var require_dist = __commonJS({
   }
 });
 
+// node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js
+var require_dynamicAnchor = __commonJS({
+  "node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.dynamicAnchor = void 0;
+    var codegen_1 = require_codegen();
+    var names_1 = require_names();
+    var compile_1 = require_compile();
+    var ref_1 = require_ref();
+    var def = {
+      keyword: "$dynamicAnchor",
+      schemaType: "string",
+      code: (cxt) => dynamicAnchor(cxt, cxt.schema)
+    };
+    function dynamicAnchor(cxt, anchor) {
+      const { gen, it } = cxt;
+      it.schemaEnv.root.dynamicAnchors[anchor] = true;
+      const v = (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`;
+      const validate2 = it.errSchemaPath === "#" ? it.validateName : _getValidate(cxt);
+      gen.if((0, codegen_1._)`!${v}`, () => gen.assign(v, validate2));
+    }
+    exports.dynamicAnchor = dynamicAnchor;
+    function _getValidate(cxt) {
+      const { schemaEnv, schema, self } = cxt.it;
+      const { root, baseId, localRefs, meta } = schemaEnv.root;
+      const { schemaId } = self.opts;
+      const sch = new compile_1.SchemaEnv({ schema, schemaId, root, baseId, localRefs, meta });
+      compile_1.compileSchema.call(self, sch);
+      return (0, ref_1.getValidate)(cxt, sch);
+    }
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js
+var require_dynamicRef = __commonJS({
+  "node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.dynamicRef = void 0;
+    var codegen_1 = require_codegen();
+    var names_1 = require_names();
+    var ref_1 = require_ref();
+    var def = {
+      keyword: "$dynamicRef",
+      schemaType: "string",
+      code: (cxt) => dynamicRef(cxt, cxt.schema)
+    };
+    function dynamicRef(cxt, ref) {
+      const { gen, keyword, it } = cxt;
+      if (ref[0] !== "#")
+        throw new Error(`"${keyword}" only supports hash fragment reference`);
+      const anchor = ref.slice(1);
+      if (it.allErrors) {
+        _dynamicRef();
+      } else {
+        const valid = gen.let("valid", false);
+        _dynamicRef(valid);
+        cxt.ok(valid);
+      }
+      function _dynamicRef(valid) {
+        if (it.schemaEnv.root.dynamicAnchors[anchor]) {
+          const v = gen.let("_v", (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`);
+          gen.if(v, _callRef(v, valid), _callRef(it.validateName, valid));
+        } else {
+          _callRef(it.validateName, valid)();
+        }
+      }
+      function _callRef(validate2, valid) {
+        return valid ? () => gen.block(() => {
+          (0, ref_1.callRef)(cxt, validate2);
+          gen.let(valid, true);
+        }) : () => (0, ref_1.callRef)(cxt, validate2);
+      }
+    }
+    exports.dynamicRef = dynamicRef;
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js
+var require_recursiveAnchor = __commonJS({
+  "node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var dynamicAnchor_1 = require_dynamicAnchor();
+    var util_1 = require_util();
+    var def = {
+      keyword: "$recursiveAnchor",
+      schemaType: "boolean",
+      code(cxt) {
+        if (cxt.schema)
+          (0, dynamicAnchor_1.dynamicAnchor)(cxt, "");
+        else
+          (0, util_1.checkStrictMode)(cxt.it, "$recursiveAnchor: false is ignored");
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js
+var require_recursiveRef = __commonJS({
+  "node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var dynamicRef_1 = require_dynamicRef();
+    var def = {
+      keyword: "$recursiveRef",
+      schemaType: "string",
+      code: (cxt) => (0, dynamicRef_1.dynamicRef)(cxt, cxt.schema)
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/dynamic/index.js
+var require_dynamic = __commonJS({
+  "node_modules/ajv/dist/vocabularies/dynamic/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var dynamicAnchor_1 = require_dynamicAnchor();
+    var dynamicRef_1 = require_dynamicRef();
+    var recursiveAnchor_1 = require_recursiveAnchor();
+    var recursiveRef_1 = require_recursiveRef();
+    var dynamic = [dynamicAnchor_1.default, dynamicRef_1.default, recursiveAnchor_1.default, recursiveRef_1.default];
+    exports.default = dynamic;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/validation/dependentRequired.js
+var require_dependentRequired = __commonJS({
+  "node_modules/ajv/dist/vocabularies/validation/dependentRequired.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var dependencies_1 = require_dependencies();
+    var def = {
+      keyword: "dependentRequired",
+      type: "object",
+      schemaType: "object",
+      error: dependencies_1.error,
+      code: (cxt) => (0, dependencies_1.validatePropertyDeps)(cxt)
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js
+var require_dependentSchemas = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var dependencies_1 = require_dependencies();
+    var def = {
+      keyword: "dependentSchemas",
+      type: "object",
+      schemaType: "object",
+      code: (cxt) => (0, dependencies_1.validateSchemaDeps)(cxt)
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/validation/limitContains.js
+var require_limitContains = __commonJS({
+  "node_modules/ajv/dist/vocabularies/validation/limitContains.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var util_1 = require_util();
+    var def = {
+      keyword: ["maxContains", "minContains"],
+      type: "array",
+      schemaType: "number",
+      code({ keyword, parentSchema, it }) {
+        if (parentSchema.contains === void 0) {
+          (0, util_1.checkStrictMode)(it, `"${keyword}" without "contains" is ignored`);
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/next.js
+var require_next = __commonJS({
+  "node_modules/ajv/dist/vocabularies/next.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var dependentRequired_1 = require_dependentRequired();
+    var dependentSchemas_1 = require_dependentSchemas();
+    var limitContains_1 = require_limitContains();
+    var next = [dependentRequired_1.default, dependentSchemas_1.default, limitContains_1.default];
+    exports.default = next;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js
+var require_unevaluatedProperties = __commonJS({
+  "node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var util_1 = require_util();
+    var names_1 = require_names();
+    var error = {
+      message: "must NOT have unevaluated properties",
+      params: ({ params }) => (0, codegen_1._)`{unevaluatedProperty: ${params.unevaluatedProperty}}`
+    };
+    var def = {
+      keyword: "unevaluatedProperties",
+      type: "object",
+      schemaType: ["boolean", "object"],
+      trackErrors: true,
+      error,
+      code(cxt) {
+        const { gen, schema, data: data2, errsCount, it } = cxt;
+        if (!errsCount)
+          throw new Error("ajv implementation error");
+        const { allErrors, props } = it;
+        if (props instanceof codegen_1.Name) {
+          gen.if((0, codegen_1._)`${props} !== true`, () => gen.forIn("key", data2, (key) => gen.if(unevaluatedDynamic(props, key), () => unevaluatedPropCode(key))));
+        } else if (props !== true) {
+          gen.forIn("key", data2, (key) => props === void 0 ? unevaluatedPropCode(key) : gen.if(unevaluatedStatic(props, key), () => unevaluatedPropCode(key)));
+        }
+        it.props = true;
+        cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
+        function unevaluatedPropCode(key) {
+          if (schema === false) {
+            cxt.setParams({ unevaluatedProperty: key });
+            cxt.error();
+            if (!allErrors)
+              gen.break();
+            return;
+          }
+          if (!(0, util_1.alwaysValidSchema)(it, schema)) {
+            const valid = gen.name("valid");
+            cxt.subschema({
+              keyword: "unevaluatedProperties",
+              dataProp: key,
+              dataPropType: util_1.Type.Str
+            }, valid);
+            if (!allErrors)
+              gen.if((0, codegen_1.not)(valid), () => gen.break());
+          }
+        }
+        function unevaluatedDynamic(evaluatedProps, key) {
+          return (0, codegen_1._)`!${evaluatedProps} || !${evaluatedProps}[${key}]`;
+        }
+        function unevaluatedStatic(evaluatedProps, key) {
+          const ps = [];
+          for (const p in evaluatedProps) {
+            if (evaluatedProps[p] === true)
+              ps.push((0, codegen_1._)`${key} !== ${p}`);
+          }
+          return (0, codegen_1.and)(...ps);
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js
+var require_unevaluatedItems = __commonJS({
+  "node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var util_1 = require_util();
+    var error = {
+      message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
+      params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
+    };
+    var def = {
+      keyword: "unevaluatedItems",
+      type: "array",
+      schemaType: ["boolean", "object"],
+      error,
+      code(cxt) {
+        const { gen, schema, data: data2, it } = cxt;
+        const items = it.items || 0;
+        if (items === true)
+          return;
+        const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
+        if (schema === false) {
+          cxt.setParams({ len: items });
+          cxt.fail((0, codegen_1._)`${len} > ${items}`);
+        } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
+          const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items}`);
+          gen.if((0, codegen_1.not)(valid), () => validateItems(valid, items));
+          cxt.ok(valid);
+        }
+        it.items = true;
+        function validateItems(valid, from) {
+          gen.forRange("i", from, len, (i) => {
+            cxt.subschema({ keyword: "unevaluatedItems", dataProp: i, dataPropType: util_1.Type.Num }, valid);
+            if (!it.allErrors)
+              gen.if((0, codegen_1.not)(valid), () => gen.break());
+          });
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/unevaluated/index.js
+var require_unevaluated = __commonJS({
+  "node_modules/ajv/dist/vocabularies/unevaluated/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var unevaluatedProperties_1 = require_unevaluatedProperties();
+    var unevaluatedItems_1 = require_unevaluatedItems();
+    var unevaluated = [unevaluatedProperties_1.default, unevaluatedItems_1.default];
+    exports.default = unevaluated;
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/schema.json
+var require_schema4 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/schema.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/schema",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/core": true,
+        "https://json-schema.org/draft/2019-09/vocab/applicator": true,
+        "https://json-schema.org/draft/2019-09/vocab/validation": true,
+        "https://json-schema.org/draft/2019-09/vocab/meta-data": true,
+        "https://json-schema.org/draft/2019-09/vocab/format": false,
+        "https://json-schema.org/draft/2019-09/vocab/content": true
+      },
+      $recursiveAnchor: true,
+      title: "Core and Validation specifications meta-schema",
+      allOf: [
+        { $ref: "meta/core" },
+        { $ref: "meta/applicator" },
+        { $ref: "meta/validation" },
+        { $ref: "meta/meta-data" },
+        { $ref: "meta/format" },
+        { $ref: "meta/content" }
+      ],
+      type: ["object", "boolean"],
+      properties: {
+        definitions: {
+          $comment: "While no longer an official keyword as it is replaced by $defs, this keyword is retained in the meta-schema to prevent incompatible extensions as it remains in common use.",
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          default: {}
+        },
+        dependencies: {
+          $comment: '"dependencies" is no longer a keyword, but schema authors should avoid redefining it to facilitate a smooth transition to "dependentSchemas" and "dependentRequired"',
+          type: "object",
+          additionalProperties: {
+            anyOf: [{ $recursiveRef: "#" }, { $ref: "meta/validation#/$defs/stringArray" }]
+          }
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json
+var require_applicator2 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/applicator",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/applicator": true
+      },
+      $recursiveAnchor: true,
+      title: "Applicator vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        additionalItems: { $recursiveRef: "#" },
+        unevaluatedItems: { $recursiveRef: "#" },
+        items: {
+          anyOf: [{ $recursiveRef: "#" }, { $ref: "#/$defs/schemaArray" }]
+        },
+        contains: { $recursiveRef: "#" },
+        additionalProperties: { $recursiveRef: "#" },
+        unevaluatedProperties: { $recursiveRef: "#" },
+        properties: {
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          default: {}
+        },
+        patternProperties: {
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          propertyNames: { format: "regex" },
+          default: {}
+        },
+        dependentSchemas: {
+          type: "object",
+          additionalProperties: {
+            $recursiveRef: "#"
+          }
+        },
+        propertyNames: { $recursiveRef: "#" },
+        if: { $recursiveRef: "#" },
+        then: { $recursiveRef: "#" },
+        else: { $recursiveRef: "#" },
+        allOf: { $ref: "#/$defs/schemaArray" },
+        anyOf: { $ref: "#/$defs/schemaArray" },
+        oneOf: { $ref: "#/$defs/schemaArray" },
+        not: { $recursiveRef: "#" }
+      },
+      $defs: {
+        schemaArray: {
+          type: "array",
+          minItems: 1,
+          items: { $recursiveRef: "#" }
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json
+var require_content = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/content",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/content": true
+      },
+      $recursiveAnchor: true,
+      title: "Content vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        contentMediaType: { type: "string" },
+        contentEncoding: { type: "string" },
+        contentSchema: { $recursiveRef: "#" }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json
+var require_core3 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/core",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/core": true
+      },
+      $recursiveAnchor: true,
+      title: "Core vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        $id: {
+          type: "string",
+          format: "uri-reference",
+          $comment: "Non-empty fragments not allowed.",
+          pattern: "^[^#]*#?$"
+        },
+        $schema: {
+          type: "string",
+          format: "uri"
+        },
+        $anchor: {
+          type: "string",
+          pattern: "^[A-Za-z][-A-Za-z0-9.:_]*$"
+        },
+        $ref: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $recursiveRef: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $recursiveAnchor: {
+          type: "boolean",
+          default: false
+        },
+        $vocabulary: {
+          type: "object",
+          propertyNames: {
+            type: "string",
+            format: "uri"
+          },
+          additionalProperties: {
+            type: "boolean"
+          }
+        },
+        $comment: {
+          type: "string"
+        },
+        $defs: {
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          default: {}
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json
+var require_format3 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/format",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/format": true
+      },
+      $recursiveAnchor: true,
+      title: "Format vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        format: { type: "string" }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json
+var require_meta_data = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/meta-data",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/meta-data": true
+      },
+      $recursiveAnchor: true,
+      title: "Meta-data vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        title: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        default: true,
+        deprecated: {
+          type: "boolean",
+          default: false
+        },
+        readOnly: {
+          type: "boolean",
+          default: false
+        },
+        writeOnly: {
+          type: "boolean",
+          default: false
+        },
+        examples: {
+          type: "array",
+          items: true
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json
+var require_validation2 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/validation",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/validation": true
+      },
+      $recursiveAnchor: true,
+      title: "Validation vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        multipleOf: {
+          type: "number",
+          exclusiveMinimum: 0
+        },
+        maximum: {
+          type: "number"
+        },
+        exclusiveMaximum: {
+          type: "number"
+        },
+        minimum: {
+          type: "number"
+        },
+        exclusiveMinimum: {
+          type: "number"
+        },
+        maxLength: { $ref: "#/$defs/nonNegativeInteger" },
+        minLength: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
+        pattern: {
+          type: "string",
+          format: "regex"
+        },
+        maxItems: { $ref: "#/$defs/nonNegativeInteger" },
+        minItems: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
+        uniqueItems: {
+          type: "boolean",
+          default: false
+        },
+        maxContains: { $ref: "#/$defs/nonNegativeInteger" },
+        minContains: {
+          $ref: "#/$defs/nonNegativeInteger",
+          default: 1
+        },
+        maxProperties: { $ref: "#/$defs/nonNegativeInteger" },
+        minProperties: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
+        required: { $ref: "#/$defs/stringArray" },
+        dependentRequired: {
+          type: "object",
+          additionalProperties: {
+            $ref: "#/$defs/stringArray"
+          }
+        },
+        const: true,
+        enum: {
+          type: "array",
+          items: true
+        },
+        type: {
+          anyOf: [
+            { $ref: "#/$defs/simpleTypes" },
+            {
+              type: "array",
+              items: { $ref: "#/$defs/simpleTypes" },
+              minItems: 1,
+              uniqueItems: true
+            }
+          ]
+        }
+      },
+      $defs: {
+        nonNegativeInteger: {
+          type: "integer",
+          minimum: 0
+        },
+        nonNegativeIntegerDefault0: {
+          $ref: "#/$defs/nonNegativeInteger",
+          default: 0
+        },
+        simpleTypes: {
+          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
+        },
+        stringArray: {
+          type: "array",
+          items: { type: "string" },
+          uniqueItems: true,
+          default: []
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/index.js
+var require_json_schema_2019_09 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var metaSchema = require_schema4();
+    var applicator = require_applicator2();
+    var content = require_content();
+    var core = require_core3();
+    var format2 = require_format3();
+    var metadata = require_meta_data();
+    var validation = require_validation2();
+    var META_SUPPORT_DATA = ["/properties"];
+    function addMetaSchema2019($data) {
+      ;
+      [
+        metaSchema,
+        applicator,
+        content,
+        core,
+        with$data(this, format2),
+        metadata,
+        with$data(this, validation)
+      ].forEach((sch) => this.addMetaSchema(sch, void 0, false));
+      return this;
+      function with$data(ajv, sch) {
+        return $data ? ajv.$dataMetaSchema(sch, META_SUPPORT_DATA) : sch;
+      }
+    }
+    exports.default = addMetaSchema2019;
+  }
+});
+
+// node_modules/ajv/dist/2019.js
+var require__ = __commonJS({
+  "node_modules/ajv/dist/2019.js"(exports, module) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2019 = void 0;
+    var core_1 = require_core();
+    var draft7_1 = require_draft7();
+    var dynamic_1 = require_dynamic();
+    var next_1 = require_next();
+    var unevaluated_1 = require_unevaluated();
+    var discriminator_1 = require_discriminator();
+    var json_schema_2019_09_1 = require_json_schema_2019_09();
+    var META_SCHEMA_ID = "https://json-schema.org/draft/2019-09/schema";
+    var Ajv20192 = class extends core_1.default {
+      constructor(opts = {}) {
+        super({
+          ...opts,
+          dynamicRef: true,
+          next: true,
+          unevaluated: true
+        });
+      }
+      _addVocabularies() {
+        super._addVocabularies();
+        this.addVocabulary(dynamic_1.default);
+        draft7_1.default.forEach((v) => this.addVocabulary(v));
+        this.addVocabulary(next_1.default);
+        this.addVocabulary(unevaluated_1.default);
+        if (this.opts.discriminator)
+          this.addKeyword(discriminator_1.default);
+      }
+      _addDefaultMetaSchema() {
+        super._addDefaultMetaSchema();
+        const { $data, meta } = this.opts;
+        if (!meta)
+          return;
+        json_schema_2019_09_1.default.call(this, $data);
+        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
+      }
+      defaultMeta() {
+        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
+      }
+    };
+    exports.Ajv2019 = Ajv20192;
+    module.exports = exports = Ajv20192;
+    module.exports.Ajv2019 = Ajv20192;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.default = Ajv20192;
+    var validate_1 = require_validate();
+    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
+      return validate_1.KeywordCxt;
+    } });
+    var codegen_1 = require_codegen();
+    Object.defineProperty(exports, "_", { enumerable: true, get: function() {
+      return codegen_1._;
+    } });
+    Object.defineProperty(exports, "str", { enumerable: true, get: function() {
+      return codegen_1.str;
+    } });
+    Object.defineProperty(exports, "stringify", { enumerable: true, get: function() {
+      return codegen_1.stringify;
+    } });
+    Object.defineProperty(exports, "nil", { enumerable: true, get: function() {
+      return codegen_1.nil;
+    } });
+    Object.defineProperty(exports, "Name", { enumerable: true, get: function() {
+      return codegen_1.Name;
+    } });
+    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: function() {
+      return codegen_1.CodeGen;
+    } });
+    var validation_error_1 = require_validation_error();
+    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
+      return validation_error_1.default;
+    } });
+    var ref_error_1 = require_ref_error();
+    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function() {
+      return ref_error_1.default;
+    } });
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/draft2020.js
+var require_draft2020 = __commonJS({
+  "node_modules/ajv/dist/vocabularies/draft2020.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var core_1 = require_core2();
+    var validation_1 = require_validation();
+    var applicator_1 = require_applicator();
+    var dynamic_1 = require_dynamic();
+    var next_1 = require_next();
+    var unevaluated_1 = require_unevaluated();
+    var format_1 = require_format2();
+    var metadata_1 = require_metadata();
+    var draft2020Vocabularies = [
+      dynamic_1.default,
+      core_1.default,
+      validation_1.default,
+      (0, applicator_1.default)(true),
+      format_1.default,
+      metadata_1.metadataVocabulary,
+      metadata_1.contentVocabulary,
+      next_1.default,
+      unevaluated_1.default
+    ];
+    exports.default = draft2020Vocabularies;
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2020-12/schema.json
+var require_schema5 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2020-12/schema.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: "https://json-schema.org/draft/2020-12/schema",
+      $vocabulary: {
+        "https://json-schema.org/draft/2020-12/vocab/core": true,
+        "https://json-schema.org/draft/2020-12/vocab/applicator": true,
+        "https://json-schema.org/draft/2020-12/vocab/unevaluated": true,
+        "https://json-schema.org/draft/2020-12/vocab/validation": true,
+        "https://json-schema.org/draft/2020-12/vocab/meta-data": true,
+        "https://json-schema.org/draft/2020-12/vocab/format-annotation": true,
+        "https://json-schema.org/draft/2020-12/vocab/content": true
+      },
+      $dynamicAnchor: "meta",
+      title: "Core and Validation specifications meta-schema",
+      allOf: [
+        { $ref: "meta/core" },
+        { $ref: "meta/applicator" },
+        { $ref: "meta/unevaluated" },
+        { $ref: "meta/validation" },
+        { $ref: "meta/meta-data" },
+        { $ref: "meta/format-annotation" },
+        { $ref: "meta/content" }
+      ],
+      type: ["object", "boolean"],
+      $comment: "This meta-schema also defines keywords that have appeared in previous drafts in order to prevent incompatible extensions as they remain in common use.",
+      properties: {
+        definitions: {
+          $comment: '"definitions" has been replaced by "$defs".',
+          type: "object",
+          additionalProperties: { $dynamicRef: "#meta" },
+          deprecated: true,
+          default: {}
+        },
+        dependencies: {
+          $comment: '"dependencies" has been split and replaced by "dependentSchemas" and "dependentRequired" in order to serve their differing semantics.',
+          type: "object",
+          additionalProperties: {
+            anyOf: [{ $dynamicRef: "#meta" }, { $ref: "meta/validation#/$defs/stringArray" }]
+          },
+          deprecated: true,
+          default: {}
+        },
+        $recursiveAnchor: {
+          $comment: '"$recursiveAnchor" has been replaced by "$dynamicAnchor".',
+          $ref: "meta/core#/$defs/anchorString",
+          deprecated: true
+        },
+        $recursiveRef: {
+          $comment: '"$recursiveRef" has been replaced by "$dynamicRef".',
+          $ref: "meta/core#/$defs/uriReferenceString",
+          deprecated: true
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json
+var require_applicator3 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: "https://json-schema.org/draft/2020-12/meta/applicator",
+      $vocabulary: {
+        "https://json-schema.org/draft/2020-12/vocab/applicator": true
+      },
+      $dynamicAnchor: "meta",
+      title: "Applicator vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        prefixItems: { $ref: "#/$defs/schemaArray" },
+        items: { $dynamicRef: "#meta" },
+        contains: { $dynamicRef: "#meta" },
+        additionalProperties: { $dynamicRef: "#meta" },
+        properties: {
+          type: "object",
+          additionalProperties: { $dynamicRef: "#meta" },
+          default: {}
+        },
+        patternProperties: {
+          type: "object",
+          additionalProperties: { $dynamicRef: "#meta" },
+          propertyNames: { format: "regex" },
+          default: {}
+        },
+        dependentSchemas: {
+          type: "object",
+          additionalProperties: { $dynamicRef: "#meta" },
+          default: {}
+        },
+        propertyNames: { $dynamicRef: "#meta" },
+        if: { $dynamicRef: "#meta" },
+        then: { $dynamicRef: "#meta" },
+        else: { $dynamicRef: "#meta" },
+        allOf: { $ref: "#/$defs/schemaArray" },
+        anyOf: { $ref: "#/$defs/schemaArray" },
+        oneOf: { $ref: "#/$defs/schemaArray" },
+        not: { $dynamicRef: "#meta" }
+      },
+      $defs: {
+        schemaArray: {
+          type: "array",
+          minItems: 1,
+          items: { $dynamicRef: "#meta" }
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json
+var require_unevaluated2 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: "https://json-schema.org/draft/2020-12/meta/unevaluated",
+      $vocabulary: {
+        "https://json-schema.org/draft/2020-12/vocab/unevaluated": true
+      },
+      $dynamicAnchor: "meta",
+      title: "Unevaluated applicator vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        unevaluatedItems: { $dynamicRef: "#meta" },
+        unevaluatedProperties: { $dynamicRef: "#meta" }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json
+var require_content2 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: "https://json-schema.org/draft/2020-12/meta/content",
+      $vocabulary: {
+        "https://json-schema.org/draft/2020-12/vocab/content": true
+      },
+      $dynamicAnchor: "meta",
+      title: "Content vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        contentEncoding: { type: "string" },
+        contentMediaType: { type: "string" },
+        contentSchema: { $dynamicRef: "#meta" }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json
+var require_core4 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: "https://json-schema.org/draft/2020-12/meta/core",
+      $vocabulary: {
+        "https://json-schema.org/draft/2020-12/vocab/core": true
+      },
+      $dynamicAnchor: "meta",
+      title: "Core vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        $id: {
+          $ref: "#/$defs/uriReferenceString",
+          $comment: "Non-empty fragments not allowed.",
+          pattern: "^[^#]*#?$"
+        },
+        $schema: { $ref: "#/$defs/uriString" },
+        $ref: { $ref: "#/$defs/uriReferenceString" },
+        $anchor: { $ref: "#/$defs/anchorString" },
+        $dynamicRef: { $ref: "#/$defs/uriReferenceString" },
+        $dynamicAnchor: { $ref: "#/$defs/anchorString" },
+        $vocabulary: {
+          type: "object",
+          propertyNames: { $ref: "#/$defs/uriString" },
+          additionalProperties: {
+            type: "boolean"
+          }
+        },
+        $comment: {
+          type: "string"
+        },
+        $defs: {
+          type: "object",
+          additionalProperties: { $dynamicRef: "#meta" }
+        }
+      },
+      $defs: {
+        anchorString: {
+          type: "string",
+          pattern: "^[A-Za-z_][-A-Za-z0-9._]*$"
+        },
+        uriString: {
+          type: "string",
+          format: "uri"
+        },
+        uriReferenceString: {
+          type: "string",
+          format: "uri-reference"
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json
+var require_format_annotation = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: "https://json-schema.org/draft/2020-12/meta/format-annotation",
+      $vocabulary: {
+        "https://json-schema.org/draft/2020-12/vocab/format-annotation": true
+      },
+      $dynamicAnchor: "meta",
+      title: "Format vocabulary meta-schema for annotation results",
+      type: ["object", "boolean"],
+      properties: {
+        format: { type: "string" }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json
+var require_meta_data2 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: "https://json-schema.org/draft/2020-12/meta/meta-data",
+      $vocabulary: {
+        "https://json-schema.org/draft/2020-12/vocab/meta-data": true
+      },
+      $dynamicAnchor: "meta",
+      title: "Meta-data vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        title: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        default: true,
+        deprecated: {
+          type: "boolean",
+          default: false
+        },
+        readOnly: {
+          type: "boolean",
+          default: false
+        },
+        writeOnly: {
+          type: "boolean",
+          default: false
+        },
+        examples: {
+          type: "array",
+          items: true
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json
+var require_validation3 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: "https://json-schema.org/draft/2020-12/meta/validation",
+      $vocabulary: {
+        "https://json-schema.org/draft/2020-12/vocab/validation": true
+      },
+      $dynamicAnchor: "meta",
+      title: "Validation vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        type: {
+          anyOf: [
+            { $ref: "#/$defs/simpleTypes" },
+            {
+              type: "array",
+              items: { $ref: "#/$defs/simpleTypes" },
+              minItems: 1,
+              uniqueItems: true
+            }
+          ]
+        },
+        const: true,
+        enum: {
+          type: "array",
+          items: true
+        },
+        multipleOf: {
+          type: "number",
+          exclusiveMinimum: 0
+        },
+        maximum: {
+          type: "number"
+        },
+        exclusiveMaximum: {
+          type: "number"
+        },
+        minimum: {
+          type: "number"
+        },
+        exclusiveMinimum: {
+          type: "number"
+        },
+        maxLength: { $ref: "#/$defs/nonNegativeInteger" },
+        minLength: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
+        pattern: {
+          type: "string",
+          format: "regex"
+        },
+        maxItems: { $ref: "#/$defs/nonNegativeInteger" },
+        minItems: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
+        uniqueItems: {
+          type: "boolean",
+          default: false
+        },
+        maxContains: { $ref: "#/$defs/nonNegativeInteger" },
+        minContains: {
+          $ref: "#/$defs/nonNegativeInteger",
+          default: 1
+        },
+        maxProperties: { $ref: "#/$defs/nonNegativeInteger" },
+        minProperties: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
+        required: { $ref: "#/$defs/stringArray" },
+        dependentRequired: {
+          type: "object",
+          additionalProperties: {
+            $ref: "#/$defs/stringArray"
+          }
+        }
+      },
+      $defs: {
+        nonNegativeInteger: {
+          type: "integer",
+          minimum: 0
+        },
+        nonNegativeIntegerDefault0: {
+          $ref: "#/$defs/nonNegativeInteger",
+          default: 0
+        },
+        simpleTypes: {
+          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
+        },
+        stringArray: {
+          type: "array",
+          items: { type: "string" },
+          uniqueItems: true,
+          default: []
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2020-12/index.js
+var require_json_schema_2020_12 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2020-12/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var metaSchema = require_schema5();
+    var applicator = require_applicator3();
+    var unevaluated = require_unevaluated2();
+    var content = require_content2();
+    var core = require_core4();
+    var format2 = require_format_annotation();
+    var metadata = require_meta_data2();
+    var validation = require_validation3();
+    var META_SUPPORT_DATA = ["/properties"];
+    function addMetaSchema2020($data) {
+      ;
+      [
+        metaSchema,
+        applicator,
+        unevaluated,
+        content,
+        core,
+        with$data(this, format2),
+        metadata,
+        with$data(this, validation)
+      ].forEach((sch) => this.addMetaSchema(sch, void 0, false));
+      return this;
+      function with$data(ajv, sch) {
+        return $data ? ajv.$dataMetaSchema(sch, META_SUPPORT_DATA) : sch;
+      }
+    }
+    exports.default = addMetaSchema2020;
+  }
+});
+
+// node_modules/ajv/dist/2020.js
+var require__2 = __commonJS({
+  "node_modules/ajv/dist/2020.js"(exports, module) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2020 = void 0;
+    var core_1 = require_core();
+    var draft2020_1 = require_draft2020();
+    var discriminator_1 = require_discriminator();
+    var json_schema_2020_12_1 = require_json_schema_2020_12();
+    var META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
+    var Ajv20202 = class extends core_1.default {
+      constructor(opts = {}) {
+        super({
+          ...opts,
+          dynamicRef: true,
+          next: true,
+          unevaluated: true
+        });
+      }
+      _addVocabularies() {
+        super._addVocabularies();
+        draft2020_1.default.forEach((v) => this.addVocabulary(v));
+        if (this.opts.discriminator)
+          this.addKeyword(discriminator_1.default);
+      }
+      _addDefaultMetaSchema() {
+        super._addDefaultMetaSchema();
+        const { $data, meta } = this.opts;
+        if (!meta)
+          return;
+        json_schema_2020_12_1.default.call(this, $data);
+        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
+      }
+      defaultMeta() {
+        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
+      }
+    };
+    exports.Ajv2020 = Ajv20202;
+    module.exports = exports = Ajv20202;
+    module.exports.Ajv2020 = Ajv20202;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.default = Ajv20202;
+    var validate_1 = require_validate();
+    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
+      return validate_1.KeywordCxt;
+    } });
+    var codegen_1 = require_codegen();
+    Object.defineProperty(exports, "_", { enumerable: true, get: function() {
+      return codegen_1._;
+    } });
+    Object.defineProperty(exports, "str", { enumerable: true, get: function() {
+      return codegen_1.str;
+    } });
+    Object.defineProperty(exports, "stringify", { enumerable: true, get: function() {
+      return codegen_1.stringify;
+    } });
+    Object.defineProperty(exports, "nil", { enumerable: true, get: function() {
+      return codegen_1.nil;
+    } });
+    Object.defineProperty(exports, "Name", { enumerable: true, get: function() {
+      return codegen_1.Name;
+    } });
+    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: function() {
+      return codegen_1.CodeGen;
+    } });
+    var validation_error_1 = require_validation_error();
+    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
+      return validation_error_1.default;
+    } });
+    var ref_error_1 = require_ref_error();
+    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function() {
+      return ref_error_1.default;
+    } });
+  }
+});
+
 // node_modules/ajv-formats/dist/formats.js
 var require_formats = __commonJS({
   "node_modules/ajv-formats/dist/formats.js"(exports) {
@@ -14844,8 +16124,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path21, { windows } = {}) => {
-      const segs = path21.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path22, { windows } = {}) => {
+      const segs = path22.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -16365,1288 +17645,8 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js
-var require_dynamicAnchor = __commonJS({
-  "node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.dynamicAnchor = void 0;
-    var codegen_1 = require_codegen();
-    var names_1 = require_names();
-    var compile_1 = require_compile();
-    var ref_1 = require_ref();
-    var def = {
-      keyword: "$dynamicAnchor",
-      schemaType: "string",
-      code: (cxt) => dynamicAnchor(cxt, cxt.schema)
-    };
-    function dynamicAnchor(cxt, anchor) {
-      const { gen, it } = cxt;
-      it.schemaEnv.root.dynamicAnchors[anchor] = true;
-      const v = (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`;
-      const validate2 = it.errSchemaPath === "#" ? it.validateName : _getValidate(cxt);
-      gen.if((0, codegen_1._)`!${v}`, () => gen.assign(v, validate2));
-    }
-    exports.dynamicAnchor = dynamicAnchor;
-    function _getValidate(cxt) {
-      const { schemaEnv, schema, self } = cxt.it;
-      const { root, baseId, localRefs, meta } = schemaEnv.root;
-      const { schemaId } = self.opts;
-      const sch = new compile_1.SchemaEnv({ schema, schemaId, root, baseId, localRefs, meta });
-      compile_1.compileSchema.call(self, sch);
-      return (0, ref_1.getValidate)(cxt, sch);
-    }
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js
-var require_dynamicRef = __commonJS({
-  "node_modules/ajv/dist/vocabularies/dynamic/dynamicRef.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.dynamicRef = void 0;
-    var codegen_1 = require_codegen();
-    var names_1 = require_names();
-    var ref_1 = require_ref();
-    var def = {
-      keyword: "$dynamicRef",
-      schemaType: "string",
-      code: (cxt) => dynamicRef(cxt, cxt.schema)
-    };
-    function dynamicRef(cxt, ref) {
-      const { gen, keyword, it } = cxt;
-      if (ref[0] !== "#")
-        throw new Error(`"${keyword}" only supports hash fragment reference`);
-      const anchor = ref.slice(1);
-      if (it.allErrors) {
-        _dynamicRef();
-      } else {
-        const valid = gen.let("valid", false);
-        _dynamicRef(valid);
-        cxt.ok(valid);
-      }
-      function _dynamicRef(valid) {
-        if (it.schemaEnv.root.dynamicAnchors[anchor]) {
-          const v = gen.let("_v", (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`);
-          gen.if(v, _callRef(v, valid), _callRef(it.validateName, valid));
-        } else {
-          _callRef(it.validateName, valid)();
-        }
-      }
-      function _callRef(validate2, valid) {
-        return valid ? () => gen.block(() => {
-          (0, ref_1.callRef)(cxt, validate2);
-          gen.let(valid, true);
-        }) : () => (0, ref_1.callRef)(cxt, validate2);
-      }
-    }
-    exports.dynamicRef = dynamicRef;
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js
-var require_recursiveAnchor = __commonJS({
-  "node_modules/ajv/dist/vocabularies/dynamic/recursiveAnchor.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var dynamicAnchor_1 = require_dynamicAnchor();
-    var util_1 = require_util();
-    var def = {
-      keyword: "$recursiveAnchor",
-      schemaType: "boolean",
-      code(cxt) {
-        if (cxt.schema)
-          (0, dynamicAnchor_1.dynamicAnchor)(cxt, "");
-        else
-          (0, util_1.checkStrictMode)(cxt.it, "$recursiveAnchor: false is ignored");
-      }
-    };
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js
-var require_recursiveRef = __commonJS({
-  "node_modules/ajv/dist/vocabularies/dynamic/recursiveRef.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var dynamicRef_1 = require_dynamicRef();
-    var def = {
-      keyword: "$recursiveRef",
-      schemaType: "string",
-      code: (cxt) => (0, dynamicRef_1.dynamicRef)(cxt, cxt.schema)
-    };
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/dynamic/index.js
-var require_dynamic = __commonJS({
-  "node_modules/ajv/dist/vocabularies/dynamic/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var dynamicAnchor_1 = require_dynamicAnchor();
-    var dynamicRef_1 = require_dynamicRef();
-    var recursiveAnchor_1 = require_recursiveAnchor();
-    var recursiveRef_1 = require_recursiveRef();
-    var dynamic = [dynamicAnchor_1.default, dynamicRef_1.default, recursiveAnchor_1.default, recursiveRef_1.default];
-    exports.default = dynamic;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/validation/dependentRequired.js
-var require_dependentRequired = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/dependentRequired.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var dependencies_1 = require_dependencies();
-    var def = {
-      keyword: "dependentRequired",
-      type: "object",
-      schemaType: "object",
-      error: dependencies_1.error,
-      code: (cxt) => (0, dependencies_1.validatePropertyDeps)(cxt)
-    };
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js
-var require_dependentSchemas = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependentSchemas.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var dependencies_1 = require_dependencies();
-    var def = {
-      keyword: "dependentSchemas",
-      type: "object",
-      schemaType: "object",
-      code: (cxt) => (0, dependencies_1.validateSchemaDeps)(cxt)
-    };
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/validation/limitContains.js
-var require_limitContains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitContains.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var util_1 = require_util();
-    var def = {
-      keyword: ["maxContains", "minContains"],
-      type: "array",
-      schemaType: "number",
-      code({ keyword, parentSchema, it }) {
-        if (parentSchema.contains === void 0) {
-          (0, util_1.checkStrictMode)(it, `"${keyword}" without "contains" is ignored`);
-        }
-      }
-    };
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/next.js
-var require_next = __commonJS({
-  "node_modules/ajv/dist/vocabularies/next.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var dependentRequired_1 = require_dependentRequired();
-    var dependentSchemas_1 = require_dependentSchemas();
-    var limitContains_1 = require_limitContains();
-    var next = [dependentRequired_1.default, dependentSchemas_1.default, limitContains_1.default];
-    exports.default = next;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js
-var require_unevaluatedProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedProperties.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var names_1 = require_names();
-    var error = {
-      message: "must NOT have unevaluated properties",
-      params: ({ params }) => (0, codegen_1._)`{unevaluatedProperty: ${params.unevaluatedProperty}}`
-    };
-    var def = {
-      keyword: "unevaluatedProperties",
-      type: "object",
-      schemaType: ["boolean", "object"],
-      trackErrors: true,
-      error,
-      code(cxt) {
-        const { gen, schema, data: data2, errsCount, it } = cxt;
-        if (!errsCount)
-          throw new Error("ajv implementation error");
-        const { allErrors, props } = it;
-        if (props instanceof codegen_1.Name) {
-          gen.if((0, codegen_1._)`${props} !== true`, () => gen.forIn("key", data2, (key) => gen.if(unevaluatedDynamic(props, key), () => unevaluatedPropCode(key))));
-        } else if (props !== true) {
-          gen.forIn("key", data2, (key) => props === void 0 ? unevaluatedPropCode(key) : gen.if(unevaluatedStatic(props, key), () => unevaluatedPropCode(key)));
-        }
-        it.props = true;
-        cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
-        function unevaluatedPropCode(key) {
-          if (schema === false) {
-            cxt.setParams({ unevaluatedProperty: key });
-            cxt.error();
-            if (!allErrors)
-              gen.break();
-            return;
-          }
-          if (!(0, util_1.alwaysValidSchema)(it, schema)) {
-            const valid = gen.name("valid");
-            cxt.subschema({
-              keyword: "unevaluatedProperties",
-              dataProp: key,
-              dataPropType: util_1.Type.Str
-            }, valid);
-            if (!allErrors)
-              gen.if((0, codegen_1.not)(valid), () => gen.break());
-          }
-        }
-        function unevaluatedDynamic(evaluatedProps, key) {
-          return (0, codegen_1._)`!${evaluatedProps} || !${evaluatedProps}[${key}]`;
-        }
-        function unevaluatedStatic(evaluatedProps, key) {
-          const ps = [];
-          for (const p in evaluatedProps) {
-            if (evaluatedProps[p] === true)
-              ps.push((0, codegen_1._)`${key} !== ${p}`);
-          }
-          return (0, codegen_1.and)(...ps);
-        }
-      }
-    };
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js
-var require_unevaluatedItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/unevaluated/unevaluatedItems.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var error = {
-      message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
-      params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
-    };
-    var def = {
-      keyword: "unevaluatedItems",
-      type: "array",
-      schemaType: ["boolean", "object"],
-      error,
-      code(cxt) {
-        const { gen, schema, data: data2, it } = cxt;
-        const items = it.items || 0;
-        if (items === true)
-          return;
-        const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
-        if (schema === false) {
-          cxt.setParams({ len: items });
-          cxt.fail((0, codegen_1._)`${len} > ${items}`);
-        } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
-          const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items}`);
-          gen.if((0, codegen_1.not)(valid), () => validateItems(valid, items));
-          cxt.ok(valid);
-        }
-        it.items = true;
-        function validateItems(valid, from) {
-          gen.forRange("i", from, len, (i) => {
-            cxt.subschema({ keyword: "unevaluatedItems", dataProp: i, dataPropType: util_1.Type.Num }, valid);
-            if (!it.allErrors)
-              gen.if((0, codegen_1.not)(valid), () => gen.break());
-          });
-        }
-      }
-    };
-    exports.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/unevaluated/index.js
-var require_unevaluated = __commonJS({
-  "node_modules/ajv/dist/vocabularies/unevaluated/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var unevaluatedProperties_1 = require_unevaluatedProperties();
-    var unevaluatedItems_1 = require_unevaluatedItems();
-    var unevaluated = [unevaluatedProperties_1.default, unevaluatedItems_1.default];
-    exports.default = unevaluated;
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/schema.json
-var require_schema4 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/schema.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/schema",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/core": true,
-        "https://json-schema.org/draft/2019-09/vocab/applicator": true,
-        "https://json-schema.org/draft/2019-09/vocab/validation": true,
-        "https://json-schema.org/draft/2019-09/vocab/meta-data": true,
-        "https://json-schema.org/draft/2019-09/vocab/format": false,
-        "https://json-schema.org/draft/2019-09/vocab/content": true
-      },
-      $recursiveAnchor: true,
-      title: "Core and Validation specifications meta-schema",
-      allOf: [
-        { $ref: "meta/core" },
-        { $ref: "meta/applicator" },
-        { $ref: "meta/validation" },
-        { $ref: "meta/meta-data" },
-        { $ref: "meta/format" },
-        { $ref: "meta/content" }
-      ],
-      type: ["object", "boolean"],
-      properties: {
-        definitions: {
-          $comment: "While no longer an official keyword as it is replaced by $defs, this keyword is retained in the meta-schema to prevent incompatible extensions as it remains in common use.",
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          default: {}
-        },
-        dependencies: {
-          $comment: '"dependencies" is no longer a keyword, but schema authors should avoid redefining it to facilitate a smooth transition to "dependentSchemas" and "dependentRequired"',
-          type: "object",
-          additionalProperties: {
-            anyOf: [{ $recursiveRef: "#" }, { $ref: "meta/validation#/$defs/stringArray" }]
-          }
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json
-var require_applicator2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/applicator",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/applicator": true
-      },
-      $recursiveAnchor: true,
-      title: "Applicator vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        additionalItems: { $recursiveRef: "#" },
-        unevaluatedItems: { $recursiveRef: "#" },
-        items: {
-          anyOf: [{ $recursiveRef: "#" }, { $ref: "#/$defs/schemaArray" }]
-        },
-        contains: { $recursiveRef: "#" },
-        additionalProperties: { $recursiveRef: "#" },
-        unevaluatedProperties: { $recursiveRef: "#" },
-        properties: {
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          default: {}
-        },
-        patternProperties: {
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          propertyNames: { format: "regex" },
-          default: {}
-        },
-        dependentSchemas: {
-          type: "object",
-          additionalProperties: {
-            $recursiveRef: "#"
-          }
-        },
-        propertyNames: { $recursiveRef: "#" },
-        if: { $recursiveRef: "#" },
-        then: { $recursiveRef: "#" },
-        else: { $recursiveRef: "#" },
-        allOf: { $ref: "#/$defs/schemaArray" },
-        anyOf: { $ref: "#/$defs/schemaArray" },
-        oneOf: { $ref: "#/$defs/schemaArray" },
-        not: { $recursiveRef: "#" }
-      },
-      $defs: {
-        schemaArray: {
-          type: "array",
-          minItems: 1,
-          items: { $recursiveRef: "#" }
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json
-var require_content = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/content",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/content": true
-      },
-      $recursiveAnchor: true,
-      title: "Content vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        contentMediaType: { type: "string" },
-        contentEncoding: { type: "string" },
-        contentSchema: { $recursiveRef: "#" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json
-var require_core3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/core",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/core": true
-      },
-      $recursiveAnchor: true,
-      title: "Core vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        $id: {
-          type: "string",
-          format: "uri-reference",
-          $comment: "Non-empty fragments not allowed.",
-          pattern: "^[^#]*#?$"
-        },
-        $schema: {
-          type: "string",
-          format: "uri"
-        },
-        $anchor: {
-          type: "string",
-          pattern: "^[A-Za-z][-A-Za-z0-9.:_]*$"
-        },
-        $ref: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $recursiveRef: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $recursiveAnchor: {
-          type: "boolean",
-          default: false
-        },
-        $vocabulary: {
-          type: "object",
-          propertyNames: {
-            type: "string",
-            format: "uri"
-          },
-          additionalProperties: {
-            type: "boolean"
-          }
-        },
-        $comment: {
-          type: "string"
-        },
-        $defs: {
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          default: {}
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json
-var require_format3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/format",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/format": true
-      },
-      $recursiveAnchor: true,
-      title: "Format vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        format: { type: "string" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json
-var require_meta_data = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/meta-data",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/meta-data": true
-      },
-      $recursiveAnchor: true,
-      title: "Meta-data vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        title: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        default: true,
-        deprecated: {
-          type: "boolean",
-          default: false
-        },
-        readOnly: {
-          type: "boolean",
-          default: false
-        },
-        writeOnly: {
-          type: "boolean",
-          default: false
-        },
-        examples: {
-          type: "array",
-          items: true
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json
-var require_validation2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/validation",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/validation": true
-      },
-      $recursiveAnchor: true,
-      title: "Validation vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        multipleOf: {
-          type: "number",
-          exclusiveMinimum: 0
-        },
-        maximum: {
-          type: "number"
-        },
-        exclusiveMaximum: {
-          type: "number"
-        },
-        minimum: {
-          type: "number"
-        },
-        exclusiveMinimum: {
-          type: "number"
-        },
-        maxLength: { $ref: "#/$defs/nonNegativeInteger" },
-        minLength: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        pattern: {
-          type: "string",
-          format: "regex"
-        },
-        maxItems: { $ref: "#/$defs/nonNegativeInteger" },
-        minItems: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        uniqueItems: {
-          type: "boolean",
-          default: false
-        },
-        maxContains: { $ref: "#/$defs/nonNegativeInteger" },
-        minContains: {
-          $ref: "#/$defs/nonNegativeInteger",
-          default: 1
-        },
-        maxProperties: { $ref: "#/$defs/nonNegativeInteger" },
-        minProperties: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        required: { $ref: "#/$defs/stringArray" },
-        dependentRequired: {
-          type: "object",
-          additionalProperties: {
-            $ref: "#/$defs/stringArray"
-          }
-        },
-        const: true,
-        enum: {
-          type: "array",
-          items: true
-        },
-        type: {
-          anyOf: [
-            { $ref: "#/$defs/simpleTypes" },
-            {
-              type: "array",
-              items: { $ref: "#/$defs/simpleTypes" },
-              minItems: 1,
-              uniqueItems: true
-            }
-          ]
-        }
-      },
-      $defs: {
-        nonNegativeInteger: {
-          type: "integer",
-          minimum: 0
-        },
-        nonNegativeIntegerDefault0: {
-          $ref: "#/$defs/nonNegativeInteger",
-          default: 0
-        },
-        simpleTypes: {
-          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
-        },
-        stringArray: {
-          type: "array",
-          items: { type: "string" },
-          uniqueItems: true,
-          default: []
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/index.js
-var require_json_schema_2019_09 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var metaSchema = require_schema4();
-    var applicator = require_applicator2();
-    var content = require_content();
-    var core = require_core3();
-    var format2 = require_format3();
-    var metadata = require_meta_data();
-    var validation = require_validation2();
-    var META_SUPPORT_DATA = ["/properties"];
-    function addMetaSchema2019($data) {
-      ;
-      [
-        metaSchema,
-        applicator,
-        content,
-        core,
-        with$data(this, format2),
-        metadata,
-        with$data(this, validation)
-      ].forEach((sch) => this.addMetaSchema(sch, void 0, false));
-      return this;
-      function with$data(ajv, sch) {
-        return $data ? ajv.$dataMetaSchema(sch, META_SUPPORT_DATA) : sch;
-      }
-    }
-    exports.default = addMetaSchema2019;
-  }
-});
-
-// node_modules/ajv/dist/2019.js
-var require__ = __commonJS({
-  "node_modules/ajv/dist/2019.js"(exports, module) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2019 = void 0;
-    var core_1 = require_core();
-    var draft7_1 = require_draft7();
-    var dynamic_1 = require_dynamic();
-    var next_1 = require_next();
-    var unevaluated_1 = require_unevaluated();
-    var discriminator_1 = require_discriminator();
-    var json_schema_2019_09_1 = require_json_schema_2019_09();
-    var META_SCHEMA_ID = "https://json-schema.org/draft/2019-09/schema";
-    var Ajv20192 = class extends core_1.default {
-      constructor(opts = {}) {
-        super({
-          ...opts,
-          dynamicRef: true,
-          next: true,
-          unevaluated: true
-        });
-      }
-      _addVocabularies() {
-        super._addVocabularies();
-        this.addVocabulary(dynamic_1.default);
-        draft7_1.default.forEach((v) => this.addVocabulary(v));
-        this.addVocabulary(next_1.default);
-        this.addVocabulary(unevaluated_1.default);
-        if (this.opts.discriminator)
-          this.addKeyword(discriminator_1.default);
-      }
-      _addDefaultMetaSchema() {
-        super._addDefaultMetaSchema();
-        const { $data, meta } = this.opts;
-        if (!meta)
-          return;
-        json_schema_2019_09_1.default.call(this, $data);
-        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
-      }
-      defaultMeta() {
-        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
-      }
-    };
-    exports.Ajv2019 = Ajv20192;
-    module.exports = exports = Ajv20192;
-    module.exports.Ajv2019 = Ajv20192;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20192;
-    var validate_1 = require_validate();
-    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
-      return validate_1.KeywordCxt;
-    } });
-    var codegen_1 = require_codegen();
-    Object.defineProperty(exports, "_", { enumerable: true, get: function() {
-      return codegen_1._;
-    } });
-    Object.defineProperty(exports, "str", { enumerable: true, get: function() {
-      return codegen_1.str;
-    } });
-    Object.defineProperty(exports, "stringify", { enumerable: true, get: function() {
-      return codegen_1.stringify;
-    } });
-    Object.defineProperty(exports, "nil", { enumerable: true, get: function() {
-      return codegen_1.nil;
-    } });
-    Object.defineProperty(exports, "Name", { enumerable: true, get: function() {
-      return codegen_1.Name;
-    } });
-    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: function() {
-      return codegen_1.CodeGen;
-    } });
-    var validation_error_1 = require_validation_error();
-    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
-      return validation_error_1.default;
-    } });
-    var ref_error_1 = require_ref_error();
-    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function() {
-      return ref_error_1.default;
-    } });
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/draft2020.js
-var require_draft2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft2020.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var core_1 = require_core2();
-    var validation_1 = require_validation();
-    var applicator_1 = require_applicator();
-    var dynamic_1 = require_dynamic();
-    var next_1 = require_next();
-    var unevaluated_1 = require_unevaluated();
-    var format_1 = require_format2();
-    var metadata_1 = require_metadata();
-    var draft2020Vocabularies = [
-      dynamic_1.default,
-      core_1.default,
-      validation_1.default,
-      (0, applicator_1.default)(true),
-      format_1.default,
-      metadata_1.metadataVocabulary,
-      metadata_1.contentVocabulary,
-      next_1.default,
-      unevaluated_1.default
-    ];
-    exports.default = draft2020Vocabularies;
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/schema.json
-var require_schema5 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/schema.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/schema",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/core": true,
-        "https://json-schema.org/draft/2020-12/vocab/applicator": true,
-        "https://json-schema.org/draft/2020-12/vocab/unevaluated": true,
-        "https://json-schema.org/draft/2020-12/vocab/validation": true,
-        "https://json-schema.org/draft/2020-12/vocab/meta-data": true,
-        "https://json-schema.org/draft/2020-12/vocab/format-annotation": true,
-        "https://json-schema.org/draft/2020-12/vocab/content": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Core and Validation specifications meta-schema",
-      allOf: [
-        { $ref: "meta/core" },
-        { $ref: "meta/applicator" },
-        { $ref: "meta/unevaluated" },
-        { $ref: "meta/validation" },
-        { $ref: "meta/meta-data" },
-        { $ref: "meta/format-annotation" },
-        { $ref: "meta/content" }
-      ],
-      type: ["object", "boolean"],
-      $comment: "This meta-schema also defines keywords that have appeared in previous drafts in order to prevent incompatible extensions as they remain in common use.",
-      properties: {
-        definitions: {
-          $comment: '"definitions" has been replaced by "$defs".',
-          type: "object",
-          additionalProperties: { $dynamicRef: "#meta" },
-          deprecated: true,
-          default: {}
-        },
-        dependencies: {
-          $comment: '"dependencies" has been split and replaced by "dependentSchemas" and "dependentRequired" in order to serve their differing semantics.',
-          type: "object",
-          additionalProperties: {
-            anyOf: [{ $dynamicRef: "#meta" }, { $ref: "meta/validation#/$defs/stringArray" }]
-          },
-          deprecated: true,
-          default: {}
-        },
-        $recursiveAnchor: {
-          $comment: '"$recursiveAnchor" has been replaced by "$dynamicAnchor".',
-          $ref: "meta/core#/$defs/anchorString",
-          deprecated: true
-        },
-        $recursiveRef: {
-          $comment: '"$recursiveRef" has been replaced by "$dynamicRef".',
-          $ref: "meta/core#/$defs/uriReferenceString",
-          deprecated: true
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json
-var require_applicator3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/meta/applicator",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/applicator": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Applicator vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        prefixItems: { $ref: "#/$defs/schemaArray" },
-        items: { $dynamicRef: "#meta" },
-        contains: { $dynamicRef: "#meta" },
-        additionalProperties: { $dynamicRef: "#meta" },
-        properties: {
-          type: "object",
-          additionalProperties: { $dynamicRef: "#meta" },
-          default: {}
-        },
-        patternProperties: {
-          type: "object",
-          additionalProperties: { $dynamicRef: "#meta" },
-          propertyNames: { format: "regex" },
-          default: {}
-        },
-        dependentSchemas: {
-          type: "object",
-          additionalProperties: { $dynamicRef: "#meta" },
-          default: {}
-        },
-        propertyNames: { $dynamicRef: "#meta" },
-        if: { $dynamicRef: "#meta" },
-        then: { $dynamicRef: "#meta" },
-        else: { $dynamicRef: "#meta" },
-        allOf: { $ref: "#/$defs/schemaArray" },
-        anyOf: { $ref: "#/$defs/schemaArray" },
-        oneOf: { $ref: "#/$defs/schemaArray" },
-        not: { $dynamicRef: "#meta" }
-      },
-      $defs: {
-        schemaArray: {
-          type: "array",
-          minItems: 1,
-          items: { $dynamicRef: "#meta" }
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json
-var require_unevaluated2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/meta/unevaluated",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/unevaluated": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Unevaluated applicator vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        unevaluatedItems: { $dynamicRef: "#meta" },
-        unevaluatedProperties: { $dynamicRef: "#meta" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json
-var require_content2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/meta/content",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/content": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Content vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        contentEncoding: { type: "string" },
-        contentMediaType: { type: "string" },
-        contentSchema: { $dynamicRef: "#meta" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json
-var require_core4 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/meta/core",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/core": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Core vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        $id: {
-          $ref: "#/$defs/uriReferenceString",
-          $comment: "Non-empty fragments not allowed.",
-          pattern: "^[^#]*#?$"
-        },
-        $schema: { $ref: "#/$defs/uriString" },
-        $ref: { $ref: "#/$defs/uriReferenceString" },
-        $anchor: { $ref: "#/$defs/anchorString" },
-        $dynamicRef: { $ref: "#/$defs/uriReferenceString" },
-        $dynamicAnchor: { $ref: "#/$defs/anchorString" },
-        $vocabulary: {
-          type: "object",
-          propertyNames: { $ref: "#/$defs/uriString" },
-          additionalProperties: {
-            type: "boolean"
-          }
-        },
-        $comment: {
-          type: "string"
-        },
-        $defs: {
-          type: "object",
-          additionalProperties: { $dynamicRef: "#meta" }
-        }
-      },
-      $defs: {
-        anchorString: {
-          type: "string",
-          pattern: "^[A-Za-z_][-A-Za-z0-9._]*$"
-        },
-        uriString: {
-          type: "string",
-          format: "uri"
-        },
-        uriReferenceString: {
-          type: "string",
-          format: "uri-reference"
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json
-var require_format_annotation = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/meta/format-annotation",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/format-annotation": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Format vocabulary meta-schema for annotation results",
-      type: ["object", "boolean"],
-      properties: {
-        format: { type: "string" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json
-var require_meta_data2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/meta/meta-data",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/meta-data": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Meta-data vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        title: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        default: true,
-        deprecated: {
-          type: "boolean",
-          default: false
-        },
-        readOnly: {
-          type: "boolean",
-          default: false
-        },
-        writeOnly: {
-          type: "boolean",
-          default: false
-        },
-        examples: {
-          type: "array",
-          items: true
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json
-var require_validation3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "https://json-schema.org/draft/2020-12/meta/validation",
-      $vocabulary: {
-        "https://json-schema.org/draft/2020-12/vocab/validation": true
-      },
-      $dynamicAnchor: "meta",
-      title: "Validation vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        type: {
-          anyOf: [
-            { $ref: "#/$defs/simpleTypes" },
-            {
-              type: "array",
-              items: { $ref: "#/$defs/simpleTypes" },
-              minItems: 1,
-              uniqueItems: true
-            }
-          ]
-        },
-        const: true,
-        enum: {
-          type: "array",
-          items: true
-        },
-        multipleOf: {
-          type: "number",
-          exclusiveMinimum: 0
-        },
-        maximum: {
-          type: "number"
-        },
-        exclusiveMaximum: {
-          type: "number"
-        },
-        minimum: {
-          type: "number"
-        },
-        exclusiveMinimum: {
-          type: "number"
-        },
-        maxLength: { $ref: "#/$defs/nonNegativeInteger" },
-        minLength: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        pattern: {
-          type: "string",
-          format: "regex"
-        },
-        maxItems: { $ref: "#/$defs/nonNegativeInteger" },
-        minItems: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        uniqueItems: {
-          type: "boolean",
-          default: false
-        },
-        maxContains: { $ref: "#/$defs/nonNegativeInteger" },
-        minContains: {
-          $ref: "#/$defs/nonNegativeInteger",
-          default: 1
-        },
-        maxProperties: { $ref: "#/$defs/nonNegativeInteger" },
-        minProperties: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        required: { $ref: "#/$defs/stringArray" },
-        dependentRequired: {
-          type: "object",
-          additionalProperties: {
-            $ref: "#/$defs/stringArray"
-          }
-        }
-      },
-      $defs: {
-        nonNegativeInteger: {
-          type: "integer",
-          minimum: 0
-        },
-        nonNegativeIntegerDefault0: {
-          $ref: "#/$defs/nonNegativeInteger",
-          default: 0
-        },
-        simpleTypes: {
-          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
-        },
-        stringArray: {
-          type: "array",
-          items: { type: "string" },
-          uniqueItems: true,
-          default: []
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2020-12/index.js
-var require_json_schema_2020_12 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2020-12/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var metaSchema = require_schema5();
-    var applicator = require_applicator3();
-    var unevaluated = require_unevaluated2();
-    var content = require_content2();
-    var core = require_core4();
-    var format2 = require_format_annotation();
-    var metadata = require_meta_data2();
-    var validation = require_validation3();
-    var META_SUPPORT_DATA = ["/properties"];
-    function addMetaSchema2020($data) {
-      ;
-      [
-        metaSchema,
-        applicator,
-        unevaluated,
-        content,
-        core,
-        with$data(this, format2),
-        metadata,
-        with$data(this, validation)
-      ].forEach((sch) => this.addMetaSchema(sch, void 0, false));
-      return this;
-      function with$data(ajv, sch) {
-        return $data ? ajv.$dataMetaSchema(sch, META_SUPPORT_DATA) : sch;
-      }
-    }
-    exports.default = addMetaSchema2020;
-  }
-});
-
-// node_modules/ajv/dist/2020.js
-var require__2 = __commonJS({
-  "node_modules/ajv/dist/2020.js"(exports, module) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2020 = void 0;
-    var core_1 = require_core();
-    var draft2020_1 = require_draft2020();
-    var discriminator_1 = require_discriminator();
-    var json_schema_2020_12_1 = require_json_schema_2020_12();
-    var META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
-    var Ajv20202 = class extends core_1.default {
-      constructor(opts = {}) {
-        super({
-          ...opts,
-          dynamicRef: true,
-          next: true,
-          unevaluated: true
-        });
-      }
-      _addVocabularies() {
-        super._addVocabularies();
-        draft2020_1.default.forEach((v) => this.addVocabulary(v));
-        if (this.opts.discriminator)
-          this.addKeyword(discriminator_1.default);
-      }
-      _addDefaultMetaSchema() {
-        super._addDefaultMetaSchema();
-        const { $data, meta } = this.opts;
-        if (!meta)
-          return;
-        json_schema_2020_12_1.default.call(this, $data);
-        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
-      }
-      defaultMeta() {
-        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
-      }
-    };
-    exports.Ajv2020 = Ajv20202;
-    module.exports = exports = Ajv20202;
-    module.exports.Ajv2020 = Ajv20202;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20202;
-    var validate_1 = require_validate();
-    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
-      return validate_1.KeywordCxt;
-    } });
-    var codegen_1 = require_codegen();
-    Object.defineProperty(exports, "_", { enumerable: true, get: function() {
-      return codegen_1._;
-    } });
-    Object.defineProperty(exports, "str", { enumerable: true, get: function() {
-      return codegen_1.str;
-    } });
-    Object.defineProperty(exports, "stringify", { enumerable: true, get: function() {
-      return codegen_1.stringify;
-    } });
-    Object.defineProperty(exports, "nil", { enumerable: true, get: function() {
-      return codegen_1.nil;
-    } });
-    Object.defineProperty(exports, "Name", { enumerable: true, get: function() {
-      return codegen_1.Name;
-    } });
-    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: function() {
-      return codegen_1.CodeGen;
-    } });
-    var validation_error_1 = require_validation_error();
-    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
-      return validation_error_1.default;
-    } });
-    var ref_error_1 = require_ref_error();
-    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function() {
-      return ref_error_1.default;
-    } });
-  }
-});
-
 // src/cli/main.ts
-import { writeFileSync as writeFileSync4 } from "node:fs";
+import { writeFileSync as writeFileSync5 } from "node:fs";
 import { parseArgs } from "node:util";
 
 // src/analyze/types.ts
@@ -17729,6 +17729,15 @@ var DIAGNOSTIC_RULES = [
     ...UNCHECKED,
     rationale: "A kustomization or chart that pulls resources from a URL deploys content that is not in the repository and not reviewed in the pull request; it can change at any time without a commit.",
     remediation: "Vendor the remote resource into the repository, or pin it to an immutable reference that is reviewed separately."
+  }),
+  diagnostic({
+    id: "remote-resource-pinned",
+    title: "Remote resource pinned to a version, not rendered",
+    severity: "medium",
+    securitySeverity: 5,
+    coverage: true,
+    rationale: "A kustomization entry fetched from a URL pinned to a commit or a release tag deploys content that is not in the repository; unlike one that follows a branch it does not change without a commit, but the gate does not fetch it, so what it deploys is not checked here.",
+    remediation: "Vendor the resource into the repository to have it checked, or review the pinned version where it is published."
   }),
   diagnostic({
     id: "kustomize-build-failed",
@@ -18194,30 +18203,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path21) {
-    const { node, found } = this.walk(path21);
-    return found.length === path21.length ? node ?? void 0 : void 0;
+  nodeAt(path22) {
+    const { node, found } = this.walk(path22);
+    return found.length === path22.length ? node ?? void 0 : void 0;
   }
-  has(path21) {
-    return this.walk(path21).found.length === path21.length;
+  has(path22) {
+    return this.walk(path22).found.length === path22.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path21) {
-    return this.walk(path21).offset;
+  offsetOf(path22) {
+    return this.walk(path22).offset;
   }
-  locate(path21) {
-    const { offset, found } = this.walk(path21);
+  locate(path22) {
+    const { offset, found } = this.walk(path22);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path21) {
+  walk(path22) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path21) {
+    for (const seg of path22) {
       if (node && (0, import_yaml.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml.isMap)(node)) {
         const pair2 = node.items.find((p) => keyText(p.key) === String(seg));
@@ -18289,8 +18298,8 @@ function parseConfig(text, source) {
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync3(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path21 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path21, err.params.additionalProperty] : path21;
+      const path22 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path22, err.params.additionalProperty] : path22;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -18335,7 +18344,16 @@ function applyConfig(settings, config, source) {
       exclude: config.exclude ?? settings.discovery.exclude,
       targets: config.targets ?? settings.discovery.targets,
       charts: config.charts ?? settings.discovery.charts ?? [],
-      configSource: source
+      configSource: source,
+      helm: {
+        ...settings.discovery.helm,
+        ...config.kubeVersion !== void 0 ? { kubeVersion: config.kubeVersion } : {},
+        ...config.apiVersions !== void 0 ? { apiVersions: config.apiVersions } : {},
+        ...config.skipSchemaValidation !== void 0 ? { skipSchemaValidation: config.skipSchemaValidation } : {}
+      },
+      ciValues: config.ciValues ?? settings.discovery.ciValues ?? false,
+      hiddenFolders: config.scanHiddenFolders ?? settings.discovery.hiddenFolders ?? false,
+      toolTemplates: config.scanTemplates ?? settings.discovery.toolTemplates ?? false
     },
     renderer: config.renderer ?? settings.renderer,
     limits: {
@@ -18377,9 +18395,9 @@ function refOf(object) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path21) {
+function formatPath(path22) {
   let out = "";
-  for (const seg of path21) {
+  for (const seg of path22) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -18389,9 +18407,9 @@ function formatPath(path21) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path21) {
+function getAt(root, path22) {
   let cur = root;
-  for (const seg of path21) {
+  for (const seg of path22) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -18773,8 +18791,8 @@ function inlineCode(text, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence}${pad2}${content}${pad2}${fence}`;
 }
-function encodePath(path21) {
-  return path21.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path22) {
+  return path22.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -19079,6 +19097,7052 @@ function reportsFor(result, options) {
   };
 }
 
+// src/render/helm/engine.ts
+import path5 from "node:path";
+
+// src/render/gotemplate/errors.ts
+var TemplateError = class extends Error {
+  kind;
+  /** Name of the template being executed/parsed when the error happened. */
+  templateName;
+  /** Output produced before an execution error (Go writes it to the writer before failing). */
+  partialOutput;
+  constructor(message, kind = "exec", templateName) {
+    super(message);
+    this.name = "TemplateError";
+    this.kind = kind;
+    this.templateName = templateName;
+  }
+};
+var FuncError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "FuncError";
+  }
+};
+
+// src/render/gotemplate/values.ts
+var INT_BITS = {
+  int: 64,
+  int8: 8,
+  int16: 16,
+  int32: 32,
+  int64: 64,
+  uint: 64,
+  uint8: 8,
+  uint16: 16,
+  uint32: 32,
+  uint64: 64,
+  uintptr: 64
+};
+function isIntKind(s) {
+  return Object.prototype.hasOwnProperty.call(INT_BITS, s);
+}
+var GoInt = class {
+  kind;
+  value;
+  constructor(kind, value) {
+    this.kind = kind;
+    const v = typeof value === "bigint" ? value : BigInt(Math.trunc(value));
+    const bits = INT_BITS[kind];
+    this.value = kind.startsWith("u") ? BigInt.asUintN(bits, v) : BigInt.asIntN(bits, v);
+  }
+  get unsigned() {
+    return this.kind.startsWith("u");
+  }
+  /** The value as a JS number (may lose precision above 2^53). */
+  toNumber() {
+    return Number(this.value);
+  }
+  toString() {
+    return this.value.toString();
+  }
+};
+var UINT8 = Array.from({ length: 256 }, (_, b) => new GoInt("uint8", b));
+function goByte(b) {
+  return UINT8[b & 255];
+}
+function byteSlice(b) {
+  return withGoType(Array.from(b, goByte), "[]uint8");
+}
+var GoComplex = class {
+  constructor(re, im, kind = "complex128") {
+    this.re = re;
+    this.im = im;
+    this.kind = kind;
+  }
+  re;
+  im;
+  kind;
+};
+var GoStruct = class {
+  type;
+  fields;
+  methods;
+  /**
+   * The methods have pointer receivers: a struct value reached through a field is addressable, so its methods run
+   * (and `{{ . }}` prints with String()), but a copy passed to a function has none of them.
+   */
+  pointerReceivers;
+  constructor(type, fields, methods, pointerReceivers = false) {
+    this.type = type;
+    this.fields = fields instanceof Map ? fields : new Map(Object.entries(fields));
+    this.methods = methods;
+    this.pointerReceivers = pointerReceivers;
+  }
+  get isPointer() {
+    return this.type.startsWith("*");
+  }
+};
+var GoPointer = class {
+  constructor(type, target) {
+    this.type = type;
+    this.target = target;
+  }
+  type;
+  target;
+};
+var GoNil = class {
+  constructor(type, fieldNames, methods) {
+    this.type = type;
+    this.fieldNames = fieldNames;
+    this.methods = methods;
+  }
+  type;
+  fieldNames;
+  methods;
+};
+var GoIter = class {
+  constructor(type, mode, produce) {
+    this.type = type;
+    this.mode = mode;
+    this.produce = produce;
+  }
+  type;
+  mode;
+  produce;
+};
+function defineFunc(sig2, fn) {
+  fn.goSig = sig2;
+  return fn;
+}
+var GO_TYPE = /* @__PURE__ */ Symbol("goType");
+var GO_CAP = /* @__PURE__ */ Symbol("goCap");
+var GO_METHODS = /* @__PURE__ */ Symbol("goMethods");
+function withGoCap(arr, cap) {
+  Object.defineProperty(arr, GO_CAP, { value: cap, enumerable: false, configurable: true, writable: true });
+  return arr;
+}
+function capOf(arr) {
+  return Math.max(arr[GO_CAP] ?? arr.length, arr.length);
+}
+function withGoType(obj, type) {
+  Object.defineProperty(obj, GO_TYPE, { value: type, enumerable: false, configurable: true, writable: true });
+  return obj;
+}
+function withGoMethods(obj, methods) {
+  Object.defineProperty(obj, GO_METHODS, { value: methods, enumerable: false, configurable: true, writable: true });
+  return obj;
+}
+function methodsOf(v) {
+  if (v instanceof GoStruct || v instanceof GoNil) return v.methods;
+  if (Array.isArray(v) || v instanceof Map) return v[GO_METHODS];
+  return void 0;
+}
+function findMethod(v, name) {
+  const m = methodsOf(v);
+  if (m && Object.prototype.hasOwnProperty.call(m, name)) return m[name];
+  return void 0;
+}
+function kindOf(v) {
+  if (v === void 0) return "invalid";
+  if (v === null) return "interface";
+  switch (typeof v) {
+    case "boolean":
+      return "bool";
+    case "string":
+      return "string";
+    case "number":
+      return "float64";
+    case "function":
+      return "func";
+  }
+  if (v instanceof GoInt) return v.kind;
+  if (v instanceof GoComplex) return v.kind;
+  if (Array.isArray(v)) {
+    const t = v[GO_TYPE];
+    return t !== void 0 && /^\[\d/.test(t) ? "array" : "slice";
+  }
+  if (v instanceof Map) return "map";
+  if (v instanceof GoStruct) return v.isPointer ? "ptr" : "struct";
+  if (v instanceof GoPointer) return "ptr";
+  if (v instanceof GoNil) return kindOfType(v.type);
+  if (v instanceof GoIter) return v.mode === "chan" ? "chan" : "func";
+  return "invalid";
+}
+function kindOfType(t) {
+  if (t.startsWith("*")) return "ptr";
+  if (t.startsWith("map[")) return "map";
+  if (t.startsWith("[]")) return "slice";
+  if (/^\[\d/.test(t)) return "array";
+  if (t.startsWith("func") || t.startsWith("iter.Seq")) return "func";
+  if (t.startsWith("chan ") || t.startsWith("<-chan ") || t.startsWith("chan<- ")) return "chan";
+  if (isIntKind(t)) return t;
+  switch (t) {
+    case "bool":
+    case "string":
+    case "float32":
+    case "float64":
+    case "complex64":
+    case "complex128":
+      return t;
+    case "interface {}":
+    case "any":
+    case "error":
+    case "fmt.Stringer":
+      return "interface";
+  }
+  return "struct";
+}
+function typeOf(v) {
+  if (v === void 0 || v === null) return "<nil>";
+  switch (typeof v) {
+    case "boolean":
+      return "bool";
+    case "string":
+      return "string";
+    case "number":
+      return "float64";
+    case "function": {
+      const sig2 = v.goSig;
+      return sig2 ? funcTypeString(sig2) : "func(...interface {}) interface {}";
+    }
+  }
+  if (v instanceof GoInt) return v.kind;
+  if (v instanceof GoComplex) return v.kind;
+  if (Array.isArray(v)) return v[GO_TYPE] ?? "[]interface {}";
+  if (v instanceof Map) return v[GO_TYPE] ?? "map[string]interface {}";
+  if (v instanceof GoStruct || v instanceof GoPointer || v instanceof GoNil || v instanceof GoIter) return v.type;
+  return "<nil>";
+}
+function funcTypeString(sig2) {
+  const ps = sig2.params.map((p, i) => sig2.variadic && i === sig2.params.length - 1 ? "..." + p : p);
+  return `func(${ps.join(", ")}) ${sig2.result ?? "interface {}"}`;
+}
+function elemType(t) {
+  if (t.startsWith("[]")) return t.slice(2);
+  if (t.startsWith("*")) return t.slice(1);
+  const arr = /^\[\d+\](.*)$/.exec(t);
+  if (arr) return arr[1];
+  if (t.startsWith("map[")) {
+    let depth = 0;
+    for (let i = 3; i < t.length; i++) {
+      if (t[i] === "[") depth++;
+      else if (t[i] === "]") {
+        depth--;
+        if (depth === 0) return t.slice(i + 1);
+      }
+    }
+  }
+  return "interface {}";
+}
+function keyType(t) {
+  if (!t.startsWith("map[")) return "string";
+  let depth = 0;
+  for (let i = 3; i < t.length; i++) {
+    if (t[i] === "[") depth++;
+    else if (t[i] === "]") {
+      depth--;
+      if (depth === 0) return t.slice(4, i);
+    }
+  }
+  return "string";
+}
+function mapType(m) {
+  return m[GO_TYPE] ?? "map[string]interface {}";
+}
+function sliceType(a) {
+  return a[GO_TYPE] ?? "[]interface {}";
+}
+function zeroValue(t) {
+  if (isIntKind(t)) return new GoInt(t, 0n);
+  switch (t) {
+    case "bool":
+      return false;
+    case "string":
+      return "";
+    case "float64":
+    case "float32":
+      return 0;
+    case "complex128":
+    case "complex64":
+      return new GoComplex(0, 0, t);
+    case "interface {}":
+    case "any":
+    case "error":
+    case "fmt.Stringer":
+      return null;
+  }
+  const k = kindOfType(t);
+  if (k === "map" || k === "slice" || k === "ptr" || k === "func" || k === "chan") return new GoNil(t);
+  if (k === "array") {
+    const m = /^\[(\d+)\](.*)$/.exec(t);
+    if (m) return withGoType(Array.from({ length: Number(m[1]) }, () => zeroValue(m[2])), t);
+  }
+  if (k === "interface") return null;
+  return new GoStruct(t, /* @__PURE__ */ new Map());
+}
+function toMapKey(mapTypeStr, key) {
+  const kt = keyType(mapTypeStr);
+  if (key instanceof GoInt) return kt === "interface {}" ? key.toNumber() : key.value;
+  if (kt !== "interface {}" && isIntKind(kt) && typeof key === "number") return BigInt(key);
+  return key;
+}
+function fromMapKey(mapTypeStr, key) {
+  const kt = keyType(mapTypeStr);
+  if (typeof key === "bigint") return new GoInt(isIntKind(kt) ? kt : "int", key);
+  if (isIntKind(kt) && typeof key === "number") return new GoInt(kt, key);
+  return key;
+}
+function sortedMapEntries(m) {
+  const t = mapType(m);
+  const out = [];
+  for (const [k, v] of m) out.push([fromMapKey(t, k), v]);
+  out.sort((a, b) => compareKeys(a[0], b[0]));
+  return out;
+}
+function compareStringsBytewise(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.codePointAt(i) ?? 0;
+    const cb = b.codePointAt(i) ?? 0;
+    if (ca !== cb) return ca < cb ? -1 : 1;
+    if (ca > 65535) i++;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+function compareKeys(a, b) {
+  if (typeof a === "string" && typeof b === "string") return compareStringsBytewise(a, b);
+  if (a instanceof GoInt && b instanceof GoInt) return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+  if (typeof a === "number" && typeof b === "number") {
+    if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : -1;
+    if (Number.isNaN(b)) return 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  if (typeof a === "boolean" && typeof b === "boolean") return a === b ? 0 : a ? 1 : -1;
+  if (a === null || a === void 0) return b === null || b === void 0 ? 0 : -1;
+  if (b === null || b === void 0) return 1;
+  const ta = typeOf(a);
+  const tb = typeOf(b);
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return compareStringsBytewise(String(a), String(b));
+}
+function isTrue(v) {
+  if (v === void 0 || v === null) return [false, true];
+  switch (typeof v) {
+    case "boolean":
+      return [v, true];
+    case "string":
+      return [v.length > 0, true];
+    case "number":
+      return [v !== 0, true];
+    case "function":
+      return [true, true];
+  }
+  if (v instanceof GoInt) return [v.value !== 0n, true];
+  if (v instanceof GoComplex) return [v.re !== 0 || v.im !== 0, true];
+  if (Array.isArray(v)) return [v.length > 0, true];
+  if (v instanceof Map) return [v.size > 0, true];
+  if (v instanceof GoStruct) return [true, true];
+  if (v instanceof GoPointer) return [true, true];
+  if (v instanceof GoNil) return [false, true];
+  if (v instanceof GoIter) return [true, true];
+  return [false, false];
+}
+function truth(v) {
+  return isTrue(v)[0];
+}
+function isNilValue(v) {
+  return v === null || v === void 0 || v instanceof GoNil;
+}
+var utf83 = {
+  encode(s) {
+    return Buffer.from(s, "utf8");
+  },
+  decode(b) {
+    return Buffer.from(b).toString("utf8");
+  },
+  byteLength(s) {
+    return Buffer.byteLength(s, "utf8");
+  }
+};
+function fromJS(value, numberMode = "float64") {
+  if (value === null || value === void 0) return null;
+  switch (typeof value) {
+    case "boolean":
+    case "string":
+      return value;
+    case "number":
+      if (numberMode !== "float64" && Number.isInteger(value) && !Object.is(value, -0)) {
+        return new GoInt(numberMode === "int" ? "int" : "int64", value);
+      }
+      return value;
+    case "bigint":
+      return new GoInt("int64", value);
+    case "function":
+      return value;
+  }
+  if (value instanceof GoInt || value instanceof GoComplex || value instanceof GoStruct || value instanceof GoPointer || value instanceof GoNil || value instanceof GoIter) {
+    return value;
+  }
+  if (Array.isArray(value)) {
+    if (value[GO_TYPE] !== void 0) return value;
+    return value.map((x) => fromJS(x, numberMode));
+  }
+  if (value instanceof Map) {
+    if (value[GO_TYPE] !== void 0) return value;
+    const m2 = /* @__PURE__ */ new Map();
+    for (const [k, v] of value) m2.set(String(k), fromJS(v, numberMode));
+    const methods = value[GO_METHODS];
+    if (methods) withGoMethods(m2, methods);
+    return m2;
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return byteSlice(value);
+  const m = /* @__PURE__ */ new Map();
+  for (const [k, v] of Object.entries(value)) m.set(k, fromJS(v, numberMode));
+  return m;
+}
+function toJS(value) {
+  if (value === void 0 || value === null) return null;
+  switch (typeof value) {
+    case "boolean":
+    case "string":
+    case "number":
+      return value;
+    case "function":
+      return value;
+  }
+  if (value instanceof GoInt) {
+    return value.value >= BigInt(Number.MIN_SAFE_INTEGER) && value.value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value.value) : value.value;
+  }
+  if (value instanceof GoComplex) return { re: value.re, im: value.im };
+  if (Array.isArray(value)) return value.map(toJS);
+  if (value instanceof Map) {
+    const o = {};
+    const t = mapType(value);
+    for (const [k, v] of value) {
+      const gk = fromMapKey(t, k);
+      o[typeof gk === "string" ? gk : String(gk instanceof GoInt ? gk.value : gk)] = toJS(v);
+    }
+    return o;
+  }
+  if (value instanceof GoStruct) {
+    const o = {};
+    for (const [k, v] of value.fields) o[k] = toJS(v);
+    return o;
+  }
+  if (value instanceof GoPointer) return toJS(value.target);
+  return null;
+}
+
+// src/render/gotemplate/fmt.ts
+var F64 = new DataView(new ArrayBuffer(8));
+function exactDigits(x) {
+  if (x === 0) return { d: "", dp: 0 };
+  F64.setFloat64(0, x);
+  const bits = F64.getBigUint64(0);
+  const expBits = Number(bits >> 52n & 0x7ffn);
+  let mant = bits & (1n << 52n) - 1n;
+  let exp;
+  if (expBits === 0) exp = -1074;
+  else {
+    mant |= 1n << 52n;
+    exp = expBits - 1075;
+  }
+  let s;
+  let dp;
+  if (exp >= 0) {
+    s = (mant << BigInt(exp)).toString();
+    dp = s.length;
+  } else {
+    s = (mant * 5n ** BigInt(-exp)).toString();
+    dp = s.length - -exp;
+  }
+  return trimDigits({ d: s, dp });
+}
+function trimDigits(x) {
+  let d = x.d;
+  let lead = 0;
+  while (lead < d.length && d[lead] === "0") lead++;
+  d = d.slice(lead);
+  let dp = x.dp - lead;
+  let end = d.length;
+  while (end > 0 && d[end - 1] === "0") end--;
+  d = d.slice(0, end);
+  if (d.length === 0) dp = 0;
+  return { d, dp };
+}
+function roundDigits(x, nd) {
+  if (nd < 0) return { d: "", dp: 0 };
+  if (nd >= x.d.length) return x;
+  const c = x.d.charCodeAt(nd) - 48;
+  let up;
+  if (c === 5 && nd + 1 === x.d.length) {
+    up = nd > 0 && (x.d.charCodeAt(nd - 1) - 48) % 2 === 1;
+  } else {
+    up = c >= 5;
+  }
+  if (!up) return trimDigits({ d: x.d.slice(0, nd), dp: x.dp });
+  const arr = x.d.slice(0, nd).split("");
+  let i = nd - 1;
+  while (i >= 0 && arr[i] === "9") {
+    arr[i] = "0";
+    i--;
+  }
+  if (i < 0) return { d: "1", dp: x.dp + 1 };
+  arr[i] = String.fromCharCode(arr[i].charCodeAt(0) + 1);
+  return trimDigits({ d: arr.join(""), dp: x.dp });
+}
+function shortestDigits(x) {
+  if (x === 0) return { d: "", dp: 0 };
+  const e = x.toExponential();
+  const m = /^(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(e);
+  if (!m) return exactDigits(x);
+  return trimDigits({ d: m[1] + (m[2] ?? ""), dp: Number(m[3]) + 1 });
+}
+function fmtE(neg, digs, prec, fmt) {
+  let s = neg ? "-" : "";
+  s += digs.d.length === 0 ? "0" : digs.d[0];
+  if (prec > 0) {
+    s += ".";
+    let i = 1;
+    const m = Math.min(digs.d.length, prec + 1);
+    if (i < m) {
+      s += digs.d.slice(i, m);
+      i = m;
+    }
+    for (; i <= prec; i++) s += "0";
+  }
+  s += fmt;
+  let exp = digs.dp - 1;
+  if (digs.d.length === 0) exp = 0;
+  s += exp < 0 ? "-" : "+";
+  exp = Math.abs(exp);
+  s += exp < 10 ? "0" + exp : String(exp);
+  return s;
+}
+function fmtF(neg, digs, prec) {
+  let s = neg ? "-" : "";
+  if (digs.dp > 0) {
+    const m = Math.min(digs.d.length, digs.dp);
+    s += digs.d.slice(0, m);
+    for (let i = m; i < digs.dp; i++) s += "0";
+  } else {
+    s += "0";
+  }
+  if (prec > 0) {
+    s += ".";
+    for (let i = 1; i <= prec; i++) {
+      const j = digs.dp + i - 1;
+      s += j < 0 || j >= digs.d.length ? "0" : digs.d[j];
+    }
+  }
+  return s;
+}
+function formatFloat(f, fmt, prec, bitSize = 64) {
+  if (Number.isNaN(f)) return "NaN";
+  if (f === Infinity) return "+Inf";
+  if (f === -Infinity) return "-Inf";
+  if (bitSize === 32) f = Math.fround(f);
+  const neg = f < 0 || Object.is(f, -0);
+  const a = Math.abs(f);
+  if (fmt === "x" || fmt === "X") return formatHexFloat(f, prec, fmt);
+  if (fmt === "b") return formatBinaryFloat(f);
+  const shortest = prec < 0;
+  let digs;
+  if (shortest) {
+    digs = bitSize === 32 ? shortest32(a) : shortestDigits(a);
+    switch (fmt) {
+      case "e":
+      case "E":
+        prec = Math.max(digs.d.length - 1, 0);
+        break;
+      case "f":
+      case "F":
+        prec = Math.max(digs.d.length - digs.dp, 0);
+        break;
+      case "g":
+      case "G":
+        prec = digs.d.length;
+        break;
+    }
+  } else {
+    const exact = exactDigits(a);
+    switch (fmt) {
+      case "e":
+      case "E":
+        digs = roundDigits(exact, prec + 1);
+        break;
+      case "f":
+      case "F":
+        digs = roundDigits(exact, exact.dp + prec);
+        break;
+      default:
+        if (prec === 0) prec = 1;
+        digs = roundDigits(exact, prec);
+    }
+  }
+  switch (fmt) {
+    case "e":
+    case "E":
+      return fmtE(neg, digs, prec, fmt);
+    case "f":
+    case "F":
+      return fmtF(neg, digs, prec);
+    case "g":
+    case "G": {
+      let eprec = prec;
+      if (eprec > digs.d.length && digs.d.length >= digs.dp) eprec = digs.d.length;
+      if (shortest) eprec = 6;
+      const exp = digs.dp - 1;
+      if (exp < -4 || exp >= eprec) {
+        if (prec > digs.d.length) prec = digs.d.length;
+        return fmtE(neg, digs, prec - 1, fmt === "g" ? "e" : "E");
+      }
+      if (prec > digs.dp) prec = digs.d.length;
+      return fmtF(neg, digs, Math.max(prec - digs.dp, 0));
+    }
+  }
+  return "%" + fmt;
+}
+function shortest32(a) {
+  for (let p = 1; p <= 9; p++) {
+    const s = a.toPrecision(p);
+    if (Math.fround(Number(s)) === a) return shortestDigits(Number(s));
+  }
+  return shortestDigits(a);
+}
+function formatHexFloat(f, prec, fmt) {
+  const neg = f < 0 || Object.is(f, -0);
+  let a = Math.abs(f);
+  if (a === 0) {
+    let s2 = "0x0";
+    if (prec > 0) s2 += "." + "0".repeat(prec);
+    s2 += "p+00";
+    return (neg ? "-" : "") + (fmt === "X" ? s2.toUpperCase() : s2);
+  }
+  let exp = 0;
+  while (a >= 2) {
+    a /= 2;
+    exp++;
+  }
+  while (a < 1) {
+    a *= 2;
+    exp--;
+  }
+  let mant = BigInt(Math.round((a - 1) * 2 ** 52));
+  let hex = mant.toString(16).padStart(13, "0");
+  if (prec >= 0 && prec < 13) {
+    const shift = BigInt((13 - prec) * 4);
+    const half = 1n << shift - 1n;
+    const rem = mant & (1n << shift) - 1n;
+    let q2 = mant >> shift;
+    if (rem > half || rem === half && (q2 & 1n) === 1n) q2++;
+    let lead = 1;
+    if (q2 >> BigInt(prec * 4) > 0n) {
+      lead = 2;
+      q2 &= (1n << BigInt(prec * 4)) - 1n;
+    }
+    if (lead === 2) {
+      exp++;
+      q2 >>= 1n;
+    }
+    mant = q2;
+    hex = prec === 0 ? "" : mant.toString(16).padStart(prec, "0");
+  } else {
+    hex = hex.replace(/0+$/, "");
+    if (prec > 13) hex = hex.padEnd(prec, "0");
+  }
+  let s = "0x1" + (hex.length ? "." + hex : "") + "p" + (exp < 0 ? "-" : "+") + String(Math.abs(exp)).padStart(2, "0");
+  if (fmt === "X") s = s.toUpperCase();
+  return (neg ? "-" : "") + s;
+}
+function formatBinaryFloat(f) {
+  F64.setFloat64(0, f);
+  const bits = F64.getBigUint64(0);
+  const neg = bits >> 63n === 1n;
+  let exp = Number(bits >> 52n & 0x7ffn);
+  let mant = bits & (1n << 52n) - 1n;
+  if (exp === 0) exp++;
+  else mant |= 1n << 52n;
+  exp += -1023 - 52;
+  return (neg ? "-" : "") + mant.toString() + "p" + (exp >= 0 ? "+" : "-") + Math.abs(exp);
+}
+var PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+function isPrintRune(cp) {
+  if (cp === 65533) return true;
+  if (cp < 32 || cp === 127) return false;
+  if (cp < 127) return true;
+  return PRINTABLE.test(String.fromCodePoint(cp));
+}
+function hex2(n) {
+  return n.toString(16).padStart(2, "0");
+}
+function escapeRune(cp, quote3, asciiOnly) {
+  if (cp === quote3.charCodeAt(0) || cp === 92) return "\\" + String.fromCodePoint(cp);
+  if (asciiOnly ? cp < 128 && isPrintRune(cp) : isPrintRune(cp)) return String.fromCodePoint(cp);
+  switch (cp) {
+    case 7:
+      return "\\a";
+    case 8:
+      return "\\b";
+    case 12:
+      return "\\f";
+    case 10:
+      return "\\n";
+    case 13:
+      return "\\r";
+    case 9:
+      return "\\t";
+    case 11:
+      return "\\v";
+  }
+  if (cp < 32 || cp === 127) return "\\x" + hex2(cp);
+  if (cp > 1114111 || cp >= 55296 && cp <= 57343) return "\\ufffd";
+  if (cp < 65536) return "\\u" + cp.toString(16).padStart(4, "0");
+  return "\\U" + cp.toString(16).padStart(8, "0");
+}
+function quoteString(s, asciiOnly = false) {
+  let out = '"';
+  for (const ch of s) out += escapeRune(ch.codePointAt(0) ?? 0, '"', asciiOnly);
+  return out + '"';
+}
+function quoteRune(cp, asciiOnly = false) {
+  if (cp > 1114111 || cp >= 55296 && cp <= 57343) cp = 65533;
+  return "'" + escapeRune(cp, "'", asciiOnly) + "'";
+}
+function canBackquote(s) {
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp === 96 || cp === 65279) return false;
+    if (cp === 9) continue;
+    if (cp < 32 || cp === 127) return false;
+  }
+  return true;
+}
+function newFlags() {
+  return { plus: false, minus: false, sharp: false, space: false, zero: false, plusV: false, sharpV: false, wid: 0, widPresent: false, prec: 0, precPresent: false };
+}
+var pointerIds = /* @__PURE__ */ new WeakMap();
+var nextPointerId = 824633786368;
+function fakeAddress(o) {
+  if (typeof o !== "object" && typeof o !== "function") return 0;
+  if (o === null) return 0;
+  let id = pointerIds.get(o);
+  if (id === void 0) {
+    id = nextPointerId;
+    nextPointerId += 16;
+    pointerIds.set(o, id);
+  }
+  return id;
+}
+var decimalBytes = /* @__PURE__ */ new WeakMap();
+function bytesAsDecimal(v) {
+  const cached2 = decimalBytes.get(v);
+  if (cached2 !== void 0) return cached2;
+  const out = Buffer.allocUnsafe(v.length * 4);
+  let p = 0;
+  for (let j = 0; j < v.length; j++) {
+    if (j > 0) out[p++] = 32;
+    const x = v[j];
+    const n = x instanceof GoInt ? Number(x.value) & 255 : 0;
+    if (n >= 100) out[p++] = 48 + Math.floor(n / 100);
+    if (n >= 10) out[p++] = 48 + Math.floor(n / 10) % 10;
+    out[p++] = 48 + n % 10;
+  }
+  const text = out.toString("latin1", 0, p);
+  decimalBytes.set(v, text);
+  return text;
+}
+function runeCount(s) {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+var defaultCaller = (fn, _recv, name) => fn.call({ name, template: void 0, templateName: "", executeTemplate: () => "", executeText: () => "" });
+var Printer = class {
+  constructor(callMethod2) {
+    this.callMethod = callMethod2;
+  }
+  callMethod;
+  buf = "";
+  f = newFlags();
+  erroring = false;
+  arg = void 0;
+  clearFlags() {
+    this.f = newFlags();
+  }
+  /** No flag, width or precision that would change how an integer prints. */
+  plainFlags() {
+    const f = this.f;
+    return !(f.plus || f.minus || f.sharp || f.space || f.zero || f.plusV || f.sharpV || f.widPresent || f.precPresent);
+  }
+  writePadding(n) {
+    if (n <= 0) return;
+    this.buf += (this.f.zero ? "0" : " ").repeat(n);
+  }
+  pad(s) {
+    const f = this.f;
+    if (!f.widPresent || f.wid === 0) {
+      this.buf += s;
+      return;
+    }
+    const width = f.wid - runeCount(s);
+    if (!f.minus) {
+      this.writePadding(width);
+      this.buf += s;
+    } else {
+      this.buf += s;
+      const z = f.zero;
+      f.zero = false;
+      this.writePadding(width);
+      f.zero = z;
+    }
+  }
+  badVerb(verb, value) {
+    this.erroring = true;
+    this.buf += "%!" + verb + "(";
+    if (value !== null && value !== void 0) {
+      this.buf += typeOf(value) + "=";
+      this.printArg(value, "v");
+    } else {
+      this.buf += "<nil>";
+    }
+    this.buf += ")";
+    this.erroring = false;
+  }
+  fmtBool(v, verb, orig) {
+    if (verb === "t" || verb === "v") this.pad(v ? "true" : "false");
+    else this.badVerb(verb, orig);
+  }
+  fmtIntegerBase(u, base2, signed, verb, upper) {
+    const f = this.f;
+    const negative = signed && u < 0n;
+    if (negative) u = -u;
+    let prec = 0;
+    if (f.precPresent) {
+      prec = f.prec;
+      if (prec === 0 && u === 0n) {
+        const z2 = f.zero;
+        f.zero = false;
+        this.writePadding(f.wid);
+        f.zero = z2;
+        return;
+      }
+    } else if (f.zero && !f.minus && f.widPresent) {
+      prec = f.wid;
+      if (negative || f.plus || f.space) prec--;
+    }
+    let digits = u.toString(base2);
+    if (upper) digits = digits.toUpperCase();
+    if (digits.length < prec) digits = "0".repeat(prec - digits.length) + digits;
+    if (f.sharp) {
+      if (base2 === 2) digits = "0b" + digits;
+      else if (base2 === 8) {
+        if (digits[0] !== "0") digits = "0" + digits;
+      } else if (base2 === 16) digits = (upper ? "0X" : "0x") + digits;
+    }
+    if (verb === "O") digits = "0o" + digits;
+    if (negative) digits = "-" + digits;
+    else if (f.plus) digits = "+" + digits;
+    else if (f.space) digits = " " + digits;
+    const z = f.zero;
+    f.zero = false;
+    this.pad(digits);
+    f.zero = z;
+  }
+  fmtInteger(v, verb) {
+    const signed = !v.unsigned;
+    switch (verb) {
+      case "v":
+        if (this.f.sharpV && !signed) {
+          const s = this.f.sharp;
+          this.f.sharp = true;
+          this.fmtIntegerBase(v.value, 16, false, "v", false);
+          this.f.sharp = s;
+        } else this.fmtIntegerBase(v.value, 10, signed, verb, false);
+        return;
+      case "d":
+        this.fmtIntegerBase(v.value, 10, signed, verb, false);
+        return;
+      case "b":
+        this.fmtIntegerBase(v.value, 2, signed, verb, false);
+        return;
+      case "o":
+      case "O":
+        this.fmtIntegerBase(v.value, 8, signed, verb, false);
+        return;
+      case "x":
+        this.fmtIntegerBase(v.value, 16, signed, verb, false);
+        return;
+      case "X":
+        this.fmtIntegerBase(v.value, 16, signed, verb, true);
+        return;
+      case "c": {
+        const cp = runeValue(v.value);
+        this.pad(String.fromCodePoint(cp));
+        return;
+      }
+      case "q":
+        this.pad(quoteRune(runeValue(v.value), this.f.plus));
+        return;
+      case "U": {
+        let s = "U+" + (v.value < 0n ? BigInt.asUintN(64, v.value) : v.value).toString(16).toUpperCase().padStart(4, "0");
+        if (this.f.precPresent && this.f.prec > 4) s = "U+" + s.slice(2).padStart(this.f.prec, "0");
+        if (this.f.sharp && v.value >= 0n && v.value <= 0x10ffffn && isPrintRune(Number(v.value))) {
+          s += " '" + String.fromCodePoint(Number(v.value)) + "'";
+        }
+        const z = this.f.zero;
+        this.f.zero = false;
+        this.pad(s);
+        this.f.zero = z;
+        return;
+      }
+    }
+    this.badVerb(verb, v);
+  }
+  fmtFloatVerb(v, size, verb, orig) {
+    switch (verb) {
+      case "v":
+        this.fmtFloat(v, size, "g", -1);
+        return;
+      case "b":
+      case "g":
+      case "G":
+      case "x":
+      case "X":
+        this.fmtFloat(v, size, verb, -1);
+        return;
+      case "f":
+      case "e":
+      case "E":
+      case "F":
+        this.fmtFloat(v, size, verb, 6);
+        return;
+    }
+    this.badVerb(verb, orig);
+  }
+  fmtFloat(v, size, verb, prec) {
+    const f = this.f;
+    if (f.precPresent) prec = f.prec;
+    let num6 = formatFloat(v, verb === "F" ? "f" : verb, prec, size);
+    if (num6[0] === "-" || num6[0] === "+") {
+    } else num6 = "+" + num6;
+    if (f.space && num6[0] === "+" && !f.plus) num6 = " " + num6.slice(1);
+    if (num6[1] === "I" || num6[1] === "N") {
+      const z = f.zero;
+      f.zero = false;
+      if (num6[1] === "N" && !f.space && !f.plus) num6 = num6.slice(1);
+      this.pad(num6);
+      f.zero = z;
+      return;
+    }
+    if (f.sharp && verb !== "b") {
+      let digits = 0;
+      if (verb === "v" || verb === "g" || verb === "G" || verb === "x") {
+        digits = prec;
+        if (digits === -1) digits = 6;
+      }
+      let tail = "";
+      const body = num6.slice(1);
+      let mant = body;
+      const eIdx = body.search(/[eEpP]/);
+      if (eIdx >= 0) {
+        tail = body.slice(eIdx);
+        mant = body.slice(0, eIdx);
+      }
+      let sawNonzero = false;
+      let hasDot = false;
+      for (let i = 0; i < mant.length; i++) {
+        const c = mant[i];
+        if (c === ".") hasDot = true;
+        else if (c === "x" || c === "X") sawNonzero = false;
+        else if (c >= "1" && c <= "9") sawNonzero = true;
+        if (c >= "0" && c <= "9" && (sawNonzero || c !== "0")) digits--;
+        else if (c === "0" && sawNonzero) digits--;
+      }
+      if (!hasDot) {
+        if (mant.length === 2 && mant[0] === "0" && mant[1] !== ".") {
+        }
+        mant += ".";
+      }
+      if (verb !== "e" && verb !== "E" && verb !== "f" && verb !== "F") {
+        while (digits > 0) {
+          mant += "0";
+          digits--;
+        }
+      }
+      num6 = num6[0] + mant + tail;
+    }
+    if (f.plus || num6[0] !== "+") {
+      if (f.zero && !f.minus && f.widPresent && f.wid > num6.length) {
+        this.buf += num6[0];
+        this.writePadding(f.wid - num6.length);
+        this.buf += num6.slice(1);
+        return;
+      }
+      this.pad(num6);
+      return;
+    }
+    this.pad(num6.slice(1));
+  }
+  fmtComplex(v, verb) {
+    switch (verb) {
+      case "v":
+      case "b":
+      case "g":
+      case "G":
+      case "x":
+      case "X":
+      case "f":
+      case "F":
+      case "e":
+      case "E": {
+        const size = v.kind === "complex64" ? 32 : 64;
+        const oldPlus = this.f.plus;
+        this.buf += "(";
+        this.fmtFloatVerb(v.re, size, verb, v);
+        this.f.plus = true;
+        this.fmtFloatVerb(v.im, size, verb, v);
+        this.buf += "i)";
+        this.f.plus = oldPlus;
+        return;
+      }
+    }
+    this.badVerb(verb, v);
+  }
+  truncate(s) {
+    if (this.f.precPresent) {
+      let n = this.f.prec;
+      let i = 0;
+      for (const ch of s) {
+        n--;
+        if (n < 0) return s.slice(0, i);
+        i += ch.length;
+      }
+    }
+    return s;
+  }
+  fmtSx(bytes3, upper) {
+    const f = this.f;
+    let length2 = bytes3.length;
+    if (f.precPresent && f.prec < length2) length2 = f.prec;
+    const digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    let out = "";
+    for (let i = 0; i < length2; i++) {
+      if (f.space && i > 0) out += " ";
+      if (f.sharp && (f.space || i === 0)) out += upper ? "0X" : "0x";
+      const c = bytes3[i];
+      out += digits[c >> 4] + digits[c & 15];
+    }
+    if (length2 === 0 && f.widPresent) {
+      this.writePadding(f.wid);
+      return;
+    }
+    this.pad(out);
+  }
+  fmtQ(s) {
+    s = this.truncate(s);
+    if (this.f.sharp && canBackquote(s)) {
+      this.pad("`" + s + "`");
+      return;
+    }
+    this.pad(quoteString(s, this.f.plus));
+  }
+  fmtString(v, verb, orig) {
+    switch (verb) {
+      case "v":
+        if (this.f.sharpV) this.fmtQ(v);
+        else this.pad(this.truncate(v));
+        return;
+      case "s":
+        this.pad(this.truncate(v));
+        return;
+      case "x":
+        this.fmtSx(Buffer.from(v, "utf8"), false);
+        return;
+      case "X":
+        this.fmtSx(Buffer.from(v, "utf8"), true);
+        return;
+      case "q":
+        this.fmtQ(v);
+        return;
+    }
+    this.badVerb(verb, orig);
+  }
+  fmtPointer(v, verb) {
+    const addr = v instanceof GoNil || v === null || v === void 0 ? 0 : fakeAddress(v);
+    switch (verb) {
+      case "v":
+        if (this.f.sharpV) {
+          this.buf += "(" + typeOf(v) + ")(";
+          this.buf += addr === 0 ? "nil" : "0x" + addr.toString(16);
+          this.buf += ")";
+        } else if (addr === 0) this.pad("<nil>");
+        else {
+          const s = this.f.sharp;
+          this.f.sharp = !s;
+          this.fmtIntegerBase(BigInt(addr), 16, false, "v", false);
+          this.f.sharp = s;
+        }
+        return;
+      case "p": {
+        const s = this.f.sharp;
+        this.f.sharp = !s;
+        this.fmtIntegerBase(BigInt(addr), 16, false, "v", false);
+        this.f.sharp = s;
+        return;
+      }
+      case "b":
+      case "o":
+      case "d":
+      case "x":
+      case "X":
+        this.fmtIntegerBase(BigInt(addr), verb === "b" ? 2 : verb === "o" ? 8 : verb === "d" ? 10 : 16, false, verb, verb === "X");
+        return;
+    }
+    this.badVerb(verb, v);
+  }
+  handleMethods(verb, v) {
+    if (this.erroring) return false;
+    if (this.f.sharpV) return false;
+    if (verb !== "v" && verb !== "s" && verb !== "x" && verb !== "X" && verb !== "q") return false;
+    for (const name of ["Error", "String"]) {
+      const m = findMethod(v, name);
+      if (m) {
+        let s;
+        try {
+          s = this.callMethod(m, v, name);
+        } catch (e) {
+          const msg = e instanceof Error ? e.message : String(e);
+          this.buf += "%!" + verb + "(PANIC=" + name + " method: " + msg + ")";
+          return true;
+        }
+        this.fmtString(typeof s === "string" ? s : sprint([s]), verb, s);
+        return true;
+      }
+    }
+    return false;
+  }
+  printArg(arg, verb) {
+    this.arg = arg;
+    if (arg === null || arg === void 0) {
+      if (verb === "T" || verb === "v") this.pad("<nil>");
+      else this.badVerb(verb, arg);
+      return;
+    }
+    if (verb === "T") {
+      this.fmtStringPlain(typeOf(arg));
+      return;
+    }
+    if (verb === "p") {
+      this.fmtPointer(arg, "p");
+      return;
+    }
+    if (typeof arg === "boolean") return this.fmtBool(arg, verb, arg);
+    if (typeof arg === "number") return this.fmtFloatVerb(arg, 64, verb, arg);
+    if (typeof arg === "string") return this.fmtString(arg, verb, arg);
+    if (arg instanceof GoInt) return this.fmtInteger(arg, verb);
+    if (arg instanceof GoComplex) return this.fmtComplex(arg, verb);
+    if (Array.isArray(arg) && sliceType(arg) === "[]uint8") return this.fmtByteSlice(arg, verb);
+    if (!this.handleMethods(verb, arg)) this.printValue(arg, verb, 0);
+  }
+  /** printArg's `case []byte` (fmt/print.go fmtBytes with typeString "[]byte"). */
+  fmtByteSlice(v, verb) {
+    if ((verb === "v" || verb === "d") && this.f.sharpV) {
+      this.buf += `[]byte{${v.map((x) => `0x${(x instanceof GoInt ? Number(x.value) : 0).toString(16)}`).join(", ")}}`;
+      return;
+    }
+    this.printValue(v, verb, 0);
+  }
+  fmtStringPlain(s) {
+    this.pad(this.truncate(s));
+  }
+  printValue(v, verb, depth) {
+    if (depth > 0 && v !== void 0 && v !== null) {
+      this.arg = v;
+      if (this.handleMethods(verb, v)) return;
+    }
+    if (v === void 0) {
+      if (depth === 0) this.pad("<invalid reflect.Value>");
+      else if (verb === "v") this.pad("<nil>");
+      else this.badVerb(verb, v);
+      return;
+    }
+    if (v === null) {
+      if (this.f.sharpV) this.buf += "interface {}(nil)";
+      else this.buf += "<nil>";
+      return;
+    }
+    if (typeof v === "boolean") return this.fmtBool(v, verb, v);
+    if (typeof v === "number") return this.fmtFloatVerb(v, 64, verb, v);
+    if (typeof v === "string") return this.fmtString(v, verb, v);
+    if (v instanceof GoInt) return this.fmtInteger(v, verb);
+    if (v instanceof GoComplex) return this.fmtComplex(v, verb);
+    if (v instanceof Map) {
+      const sharpV = this.f.sharpV;
+      this.buf += sharpV ? mapType(v) + "{" : "map[";
+      let i = 0;
+      for (const [k, val] of sortedMapEntries(v)) {
+        if (i++ > 0) this.buf += sharpV ? ", " : " ";
+        this.printValue(k, verb, depth + 1);
+        this.buf += ":";
+        this.printValue(val, verb, depth + 1);
+      }
+      this.buf += sharpV ? "}" : "]";
+      return;
+    }
+    if (Array.isArray(v)) {
+      const t = sliceType(v);
+      if ((verb === "s" || verb === "q" || verb === "x" || verb === "X") && elemType(t) === "uint8") {
+        const bytes3 = Uint8Array.from(v, (x) => x instanceof GoInt ? Number(x.value) : 0);
+        this.fmtBytes(bytes3, verb);
+        return;
+      }
+      if ((verb === "v" || verb === "d") && elemType(t) === "uint8" && this.plainFlags()) {
+        this.buf += `[${bytesAsDecimal(v)}]`;
+        return;
+      }
+      if (this.f.sharpV) {
+        this.buf += t + "{";
+        v.forEach((x, i) => {
+          if (i > 0) this.buf += ", ";
+          this.printValue(x, verb, depth + 1);
+        });
+        this.buf += "}";
+      } else {
+        this.buf += "[";
+        v.forEach((x, i) => {
+          if (i > 0) this.buf += " ";
+          this.printValue(x, verb, depth + 1);
+        });
+        this.buf += "]";
+      }
+      return;
+    }
+    if (v instanceof GoStruct) {
+      if (v.isPointer) {
+        if (depth === 0) {
+          this.buf += "&";
+          this.printStruct(v, verb, depth + 1);
+          return;
+        }
+        this.fmtPointer(v, verb);
+        return;
+      }
+      this.printStruct(v, verb, depth);
+      return;
+    }
+    if (v instanceof GoPointer) {
+      if (depth === 0) {
+        const t = v.target;
+        if (Array.isArray(t) || t instanceof Map || t instanceof GoStruct) {
+          this.buf += "&";
+          this.printValue(t, verb, depth + 1);
+          return;
+        }
+      }
+      this.fmtPointer(v, verb);
+      return;
+    }
+    if (v instanceof GoNil) {
+      const k = kindOf(v);
+      if (k === "map") {
+        this.buf += this.f.sharpV ? v.type + "(nil)" : "map[]";
+        return;
+      }
+      if (k === "slice") {
+        this.buf += this.f.sharpV ? v.type + "(nil)" : "[]";
+        return;
+      }
+      this.fmtPointer(v, verb);
+      return;
+    }
+    if (typeof v === "function" || v instanceof GoIter) {
+      this.fmtPointer(v, verb);
+      return;
+    }
+    this.buf += "?";
+  }
+  printStruct(v, verb, depth) {
+    if (this.f.sharpV) this.buf += v.type.replace(/^\*/, "");
+    this.buf += "{";
+    let i = 0;
+    for (const [name, val] of v.fields) {
+      if (i++ > 0) this.buf += this.f.sharpV ? ", " : " ";
+      if (this.f.plusV || this.f.sharpV) this.buf += name + ":";
+      this.printValue(val, verb, depth + 1);
+    }
+    this.buf += "}";
+  }
+  fmtBytes(bytes3, verb) {
+    switch (verb) {
+      case "s":
+        this.pad(this.truncate(Buffer.from(bytes3).toString("utf8")));
+        return;
+      case "x":
+        this.fmtSx(bytes3, false);
+        return;
+      case "X":
+        this.fmtSx(bytes3, true);
+        return;
+      case "q":
+        this.fmtQ(Buffer.from(bytes3).toString("utf8"));
+        return;
+    }
+  }
+  doPrint(args) {
+    let prevString = false;
+    args.forEach((arg, i) => {
+      const isString = typeof arg === "string";
+      if (i > 0 && !isString && !prevString) this.buf += " ";
+      this.printArg(arg, "v");
+      prevString = isString;
+    });
+  }
+  doPrintln(args) {
+    args.forEach((arg, i) => {
+      if (i > 0) this.buf += " ";
+      this.printArg(arg, "v");
+    });
+    this.buf += "\n";
+  }
+  doPrintf(format2, a) {
+    const end = format2.length;
+    let argNum = 0;
+    let afterIndex = false;
+    let reordered = false;
+    let goodArgNum = true;
+    const doArgNumber = (i2) => {
+      if (i2 >= end || format2[i2] !== "[") {
+        afterIndex = false;
+        return i2;
+      }
+      reordered = true;
+      let index2 = 0;
+      let wid = 1;
+      let ok = false;
+      if (end - i2 >= 3) {
+        for (let j = i2 + 1; j < end; j++) {
+          if (format2[j] === "]") {
+            const r = parsenum(format2, i2 + 1, j);
+            if (!r.ok || r.next !== j) {
+              wid = j - i2 + 1;
+            } else {
+              index2 = r.num - 1;
+              wid = j - i2 + 1;
+              ok = true;
+            }
+            break;
+          }
+        }
+      }
+      if (ok && index2 >= 0 && index2 < a.length) {
+        argNum = index2;
+        afterIndex = true;
+        return i2 + wid;
+      }
+      goodArgNum = false;
+      afterIndex = ok;
+      return i2 + wid;
+    };
+    const intFromArg = () => {
+      let num6 = 0;
+      let ok = false;
+      if (argNum < a.length) {
+        const arg = a[argNum];
+        if (arg instanceof GoInt) {
+          ok = true;
+          if (arg.value > 1000000n || arg.value < -1000000n) {
+            num6 = 0;
+            ok = false;
+          } else num6 = Number(arg.value);
+        }
+        argNum++;
+      }
+      return { num: num6, ok };
+    };
+    let i = 0;
+    while (i < end) {
+      goodArgNum = true;
+      const lasti = i;
+      while (i < end && format2[i] !== "%") i++;
+      if (i > lasti) this.buf += format2.slice(lasti, i);
+      if (i >= end) break;
+      i++;
+      this.clearFlags();
+      const f = this.f;
+      let simple = false;
+      for (; i < end; i++) {
+        const c = format2[i];
+        if (c === "#") f.sharp = true;
+        else if (c === "0") f.zero = !f.minus;
+        else if (c === "+") f.plus = true;
+        else if (c === "-") {
+          f.minus = true;
+          f.zero = false;
+        } else if (c === " ") f.space = true;
+        else {
+          if (c >= "a" && c <= "z" && argNum < a.length) {
+            if (c === "v") {
+              f.sharpV = f.sharp;
+              f.sharp = false;
+              f.plusV = f.plus;
+              f.plus = false;
+            }
+            this.printArg(a[argNum], c);
+            argNum++;
+            i++;
+            simple = true;
+          }
+          break;
+        }
+      }
+      if (simple) continue;
+      i = doArgNumber(i);
+      if (i < end && format2[i] === "*") {
+        i++;
+        const r = intFromArg();
+        f.wid = r.num;
+        f.widPresent = r.ok;
+        if (!f.widPresent) this.buf += "%!(BADWIDTH)";
+        if (f.wid < 0) {
+          f.wid = -f.wid;
+          f.minus = true;
+          f.zero = false;
+        }
+        afterIndex = false;
+      } else {
+        const r = parsenum(format2, i, end);
+        f.wid = r.num;
+        f.widPresent = r.ok;
+        i = r.next;
+        if (afterIndex && f.widPresent) goodArgNum = false;
+      }
+      if (i + 1 < end && format2[i] === ".") {
+        i++;
+        if (afterIndex) goodArgNum = false;
+        i = doArgNumber(i);
+        if (i < end && format2[i] === "*") {
+          i++;
+          const r = intFromArg();
+          f.prec = r.num;
+          f.precPresent = r.ok;
+          if (f.prec < 0) {
+            f.prec = 0;
+            f.precPresent = false;
+          }
+          if (!f.precPresent) this.buf += "%!(BADPREC)";
+          afterIndex = false;
+        } else {
+          const r = parsenum(format2, i, end);
+          f.prec = r.num;
+          f.precPresent = r.ok;
+          i = r.next;
+          if (!f.precPresent) {
+            f.prec = 0;
+            f.precPresent = true;
+          }
+        }
+      }
+      if (!afterIndex) i = doArgNumber(i);
+      if (i >= end) {
+        this.buf += "%!(NOVERB)";
+        break;
+      }
+      const cp = format2.codePointAt(i) ?? 0;
+      const verb = String.fromCodePoint(cp);
+      i += verb.length;
+      if (verb === "%") this.buf += "%";
+      else if (!goodArgNum) this.buf += "%!" + verb + "(BADINDEX)";
+      else if (argNum >= a.length) this.buf += "%!" + verb + "(MISSING)";
+      else {
+        if (verb === "v") {
+          f.sharpV = f.sharp;
+          f.sharp = false;
+          f.plusV = f.plus;
+          f.plus = false;
+        }
+        this.printArg(a[argNum], verb);
+        argNum++;
+      }
+    }
+    if (!reordered && argNum < a.length) {
+      this.clearFlags();
+      this.buf += "%!(EXTRA ";
+      a.slice(argNum).forEach((arg, k) => {
+        if (k > 0) this.buf += ", ";
+        if (arg === null || arg === void 0) this.buf += "<nil>";
+        else {
+          this.buf += typeOf(arg) + "=";
+          this.printArg(arg, "v");
+        }
+      });
+      this.buf += ")";
+    }
+  }
+};
+function runeValue(v) {
+  if (v < 0n || v > 0x10ffffn) return 65533;
+  const n = Number(v);
+  if (n >= 55296 && n <= 57343) return 65533;
+  return n;
+}
+function parsenum(s, start, end) {
+  if (start >= end) return { num: 0, ok: false, next: end };
+  let num6 = 0;
+  let ok = false;
+  let i = start;
+  for (; i < end && s[i] >= "0" && s[i] <= "9"; i++) {
+    if (num6 > 1e6) return { num: 0, ok: false, next: end };
+    num6 = num6 * 10 + (s.charCodeAt(i) - 48);
+    ok = true;
+  }
+  return { num: num6, ok, next: i };
+}
+function sprint(args, callMethod2 = defaultCaller) {
+  const p = new Printer(callMethod2);
+  p.doPrint(args);
+  return p.buf;
+}
+function sprintln(args, callMethod2 = defaultCaller) {
+  const p = new Printer(callMethod2);
+  p.doPrintln(args);
+  return p.buf;
+}
+function sprintf(format2, args, callMethod2 = defaultCaller) {
+  const p = new Printer(callMethod2);
+  p.doPrintf(format2, args);
+  return p.buf;
+}
+function formatValue(v, callMethod2 = defaultCaller) {
+  const p = new Printer(callMethod2);
+  p.printArg(v, "v");
+  return p.buf;
+}
+
+// src/render/gotemplate/builtins.ts
+var RV = "reflect.Value";
+function indirectInterface(v) {
+  return v === null ? void 0 : v;
+}
+function indirect(v) {
+  for (; ; ) {
+    if (v === null) return [v, true];
+    if (v instanceof GoNil && kindOf(v) === "ptr") return [v, true];
+    if (v instanceof GoPointer) {
+      v = v.target;
+      continue;
+    }
+    return [v, false];
+  }
+}
+function canBeNil(typ) {
+  if (typ === RV) return true;
+  const k = kindOfType(typ);
+  return k === "func" || k === "interface" || k === "map" || k === "ptr" || k === "slice";
+}
+function isEmptyInterfaceType(t) {
+  return t === "interface {}" || t === "any";
+}
+function assignable(v, typ) {
+  if (isEmptyInterfaceType(typ)) return true;
+  if (v === null || v === void 0) return false;
+  const vt = typeOf(v);
+  if (vt === typ) return true;
+  if (typ === "error") return hasMethod(v, "Error");
+  if (typ === "fmt.Stringer") return hasMethod(v, "String");
+  return false;
+}
+function hasMethod(v, name) {
+  return findMethod(v, name) !== void 0;
+}
+function intLike(k) {
+  return isIntKind(k);
+}
+function prepareArg(value, argType) {
+  if (value === void 0) {
+    if (!canBeNil(argType)) throw new FuncError(`value is nil; should be of type ${argType}`);
+    return zeroValue(argType);
+  }
+  if (assignable(value, argType)) return value;
+  if (value instanceof GoInt && intLike(argType) && isIntKind(argType)) return new GoInt(argType, value.value);
+  throw new FuncError(`value has type ${value === null ? "interface {}" : typeOf(value)}; should be ${argType}`);
+}
+function indexArg(index2, cap) {
+  let x;
+  if (index2 instanceof GoInt) {
+    x = index2.unsigned ? BigInt.asIntN(64, index2.value) : index2.value;
+  } else if (index2 === void 0) {
+    throw new FuncError("cannot index slice/array with nil");
+  } else {
+    throw new FuncError(`cannot index slice/array with type ${typeOf(index2)}`);
+  }
+  if (x < 0n || x > BigInt(cap)) throw new FuncError(`index out of range: ${x}`);
+  return Number(x);
+}
+function byteString(s) {
+  return utf83.encode(s);
+}
+function index(item, ...indexes) {
+  item = indirectInterface(item);
+  if (item === void 0) throw new FuncError("index of untyped nil");
+  for (let idx of indexes) {
+    idx = indirectInterface(idx);
+    let isNil;
+    [item, isNil] = indirect(item);
+    if (isNil) throw new FuncError("index of nil pointer");
+    if (typeof item === "string") {
+      const b = byteString(item);
+      const x = indexArg(idx, b.length);
+      if (x === b.length) throw new FuncError("reflect: string index out of range");
+      item = goByte(b[x]);
+    } else if (Array.isArray(item)) {
+      const x = indexArg(idx, item.length);
+      if (x === item.length) throw new FuncError(`reflect: ${kindOf(item)} index out of range`);
+      item = item[x];
+    } else if (item instanceof GoNil && kindOf(item) === "slice") {
+      indexArg(idx, 0);
+      throw new FuncError("reflect: slice index out of range");
+    } else if (item instanceof Map || item instanceof GoNil && kindOf(item) === "map") {
+      const mt = item instanceof Map ? mapType(item) : item.type;
+      const key = prepareArg(idx, keyType(mt));
+      if (item instanceof Map) {
+        const k = toMapKey(mt, key);
+        item = item.has(k) ? item.get(k) : zeroValue(elemType(mt));
+      } else item = zeroValue(elemType(mt));
+    } else {
+      throw new FuncError(`can't index item of type ${typeOf(item)}`);
+    }
+  }
+  return item;
+}
+function slice(item, ...indexes) {
+  item = indirectInterface(item);
+  if (item === void 0) throw new FuncError("slice of untyped nil");
+  if (indexes.length > 3) throw new FuncError(`too many slice indexes: ${indexes.length}`);
+  let cap;
+  let len;
+  if (typeof item === "string") {
+    if (indexes.length === 3) throw new FuncError("cannot 3-index slice a string");
+    len = cap = utf83.byteLength(item);
+  } else if (Array.isArray(item)) {
+    len = item.length;
+    cap = capOf(item);
+  } else if (item instanceof GoNil && kindOf(item) === "slice") {
+    len = cap = 0;
+  } else {
+    throw new FuncError(`can't slice item of type ${typeOf(item)}`);
+  }
+  const idx = [0, len, 0];
+  indexes.forEach((ix, i) => {
+    idx[i] = indexArg(indirectInterface(ix), cap);
+  });
+  if (idx[0] > idx[1]) throw new FuncError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
+  if (indexes.length === 3 && idx[1] > idx[2]) throw new FuncError(`invalid slice index: ${idx[1]} > ${idx[2]}`);
+  if (typeof item === "string") return utf83.decode(byteString(item).subarray(idx[0], idx[1]));
+  if (item instanceof GoNil) return item;
+  const t = sliceType(item);
+  const et = elemType(t);
+  const out = [];
+  for (let i = idx[0]; i < idx[1]; i++) out.push(i < item.length ? item[i] : zeroValue(et));
+  const st = /^\[\d+\]/.test(t) ? "[]" + et : t;
+  const newCap = (indexes.length === 3 ? idx[2] : cap) - idx[0];
+  if (newCap > out.length) withGoCap(out, newCap);
+  return st === "[]interface {}" ? out : withGoType(out, st);
+}
+function length(item) {
+  const [v, isNil] = indirect(item);
+  if (isNil) throw new FuncError("len of nil pointer");
+  if (v === void 0) throw new FuncError("reflect: call of reflect.Value.Type on zero Value");
+  if (typeof v === "string") return new GoInt("int", utf83.byteLength(v));
+  if (Array.isArray(v)) return new GoInt("int", v.length);
+  if (v instanceof Map) return new GoInt("int", v.size);
+  if (v instanceof GoIter && v.mode === "chan") return new GoInt("int", [...v.produce()].length);
+  if (v instanceof GoNil && (kindOf(v) === "map" || kindOf(v) === "slice")) return new GoInt("int", 0);
+  throw new FuncError(`len of type ${typeOf(v)}`);
+}
+function not(arg) {
+  return !truth(indirectInterface(arg));
+}
+function basicKind(v) {
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "string") return "string";
+  if (typeof v === "number") return "float";
+  if (v instanceof GoInt) return v.unsigned ? "uint" : "int";
+  if (v instanceof GoComplex) return "complex";
+  return "invalid";
+}
+var errBadComparisonType = "invalid type for comparison";
+function vtype(v) {
+  return v === void 0 ? "<nil>" : v === null ? "interface {}" : typeOf(v);
+}
+function isNilV(v) {
+  return isNilValue(v);
+}
+function comparableValue(v) {
+  if (v instanceof Map || Array.isArray(v) || typeof v === "function") return kindOf(v) === "array" ? v instanceof Array && v.every(comparableValue) : false;
+  if (v instanceof GoStruct && !v.isPointer) return [...v.fields.values()].every(comparableValue);
+  return true;
+}
+function goEqual(a, b) {
+  if (a === b) return true;
+  if (a instanceof GoInt && b instanceof GoInt) return a.kind === b.kind && a.value === b.value;
+  if (a instanceof GoComplex && b instanceof GoComplex) return a.re === b.re && a.im === b.im;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (typeOf(a) !== typeOf(b)) return false;
+  if (a instanceof GoStruct && b instanceof GoStruct) {
+    if (a.isPointer) return false;
+    for (const [k, v] of a.fields) if (!goEqual(v, b.fields.get(k))) return false;
+    return true;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => goEqual(x, b[i]));
+  return false;
+}
+function sprintV(v) {
+  return sprint([v === void 0 ? null : v]);
+}
+function eq(arg1, ...arg2) {
+  arg1 = indirectInterface(arg1);
+  if (arg2.length === 0) throw new FuncError("missing argument for comparison");
+  const k1 = basicKind(arg1);
+  for (let arg of arg2) {
+    arg = indirectInterface(arg);
+    const k2 = basicKind(arg);
+    let t = false;
+    if (k1 !== k2) {
+      if (k1 === "int" && k2 === "uint") t = arg1.value >= 0n && arg1.value === arg.value;
+      else if (k1 === "uint" && k2 === "int") t = arg.value >= 0n && arg1.value === arg.value;
+      else if (arg1 !== void 0 && arg !== void 0) {
+        throw new FuncError(`incompatible types for comparison: ${vtype(arg1)} and ${vtype(arg)}`);
+      }
+    } else {
+      switch (k1) {
+        case "bool":
+        case "string":
+        case "float":
+          t = arg1 === arg;
+          break;
+        case "int":
+        case "uint":
+          t = arg1.value === arg.value;
+          break;
+        case "complex":
+          t = arg1.re === arg.re && arg1.im === arg.im;
+          break;
+        default: {
+          const ka = kindOf(arg1);
+          const kb = kindOf(arg);
+          if (!(ka === kb || ka === "invalid" || kb === "invalid")) {
+            throw new FuncError(`non-comparable types ${sprintV(arg1)}: ${vtype(arg1)}, ${vtype(arg)}: ${sprintV(arg)}`);
+          }
+          if (isNilV(arg1) || isNilV(arg)) t = isNilV(arg) === isNilV(arg1);
+          else {
+            if (!comparableValue(arg)) throw new FuncError(`non-comparable type ${sprintV(arg)}: ${vtype(arg)}`);
+            t = goEqual(arg1, arg);
+          }
+        }
+      }
+    }
+    if (t) return true;
+  }
+  return false;
+}
+function ne(a, b) {
+  return !eq.call(this, a, b);
+}
+function lt(arg1, arg2) {
+  arg1 = indirectInterface(arg1);
+  const k1 = basicKind(arg1);
+  if (k1 === "invalid") throw new FuncError(errBadComparisonType);
+  arg2 = indirectInterface(arg2);
+  const k2 = basicKind(arg2);
+  if (k2 === "invalid") throw new FuncError(errBadComparisonType);
+  if (k1 !== k2) {
+    if (k1 === "int" && k2 === "uint") return arg1.value < 0n || arg1.value < arg2.value;
+    if (k1 === "uint" && k2 === "int") return arg2.value >= 0n && arg1.value < arg2.value;
+    throw new FuncError(`incompatible types for comparison: ${vtype(arg1)} and ${vtype(arg2)}`);
+  }
+  switch (k1) {
+    case "bool":
+    case "complex":
+      throw new FuncError(errBadComparisonType);
+    case "float":
+      return arg1 < arg2;
+    case "int":
+    case "uint":
+      return arg1.value < arg2.value;
+    case "string":
+      return Buffer.compare(Buffer.from(arg1), Buffer.from(arg2)) < 0;
+  }
+  return false;
+}
+function le(a, b) {
+  if (lt.call(this, a, b)) return true;
+  return eq.call(this, a, b);
+}
+function gt(a, b) {
+  return !le.call(this, a, b);
+}
+function ge(a, b) {
+  return !lt.call(this, a, b);
+}
+function evalArgs(args) {
+  if (args.length === 1 && typeof args[0] === "string") return args[0];
+  const conv = args.map((a) => a === null || a === void 0 ? "<no value>" : a instanceof GoPointer ? a.target : a);
+  return sprint(conv);
+}
+function htmlEscapeString(s) {
+  if (!/['"&<>\0]/.test(s)) return s;
+  return s.replace(/['"&<>\0]/g, (c) => {
+    switch (c) {
+      case '"':
+        return "&#34;";
+      case "'":
+        return "&#39;";
+      case "&":
+        return "&amp;";
+      case "<":
+        return "&lt;";
+      case ">":
+        return "&gt;";
+      default:
+        return "\uFFFD";
+    }
+  });
+}
+function jsEscapeString(s) {
+  let out = "";
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 128) {
+      switch (ch) {
+        case "\\":
+          out += "\\\\";
+          continue;
+        case "'":
+          out += "\\'";
+          continue;
+        case '"':
+          out += '\\"';
+          continue;
+        case "<":
+          out += "\\u003C";
+          continue;
+        case ">":
+          out += "\\u003E";
+          continue;
+        case "&":
+          out += "\\u0026";
+          continue;
+        case "=":
+          out += "\\u003D";
+          continue;
+      }
+      if (c < 32) out += "\\u00" + c.toString(16).toUpperCase().padStart(2, "0");
+      else out += ch;
+    } else if (isPrintRune(c)) out += ch;
+    else out += "\\u" + c.toString(16).toUpperCase().padStart(4, "0");
+  }
+  return out;
+}
+function urlQueryEscape(s) {
+  let out = "";
+  for (const b of utf83.encode(s)) {
+    const c = String.fromCharCode(b);
+    if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
+    else if (c === " ") out += "+";
+    else out += "%" + b.toString(16).toUpperCase().padStart(2, "0");
+  }
+  return out;
+}
+function call(fn, ...args) {
+  const name = this.calleeName ?? "fn";
+  fn = indirectInterface(fn);
+  if (fn === void 0) throw new FuncError("call of nil");
+  if (typeof fn !== "function") throw new FuncError(`non-function ${name} of type ${typeOf(fn)}`);
+  const f = fn;
+  const sig2 = f.goSig;
+  let argv = args.map(indirectInterface);
+  if (sig2) {
+    const numIn = sig2.params.length;
+    if (sig2.variadic) {
+      if (args.length < numIn - 1) throw new FuncError(`wrong number of args for ${name}: got ${args.length} want at least ${numIn - 1}`);
+    } else if (args.length !== numIn) {
+      throw new FuncError(`wrong number of args for ${name}: got ${args.length} want ${numIn}`);
+    }
+    argv = argv.map((a, i) => {
+      const t = sig2.variadic && i >= numIn - 1 ? sig2.params[numIn - 1] : sig2.params[i];
+      if (t === RV) return a;
+      try {
+        return prepareArg(a, t);
+      } catch (e) {
+        throw new FuncError(`arg ${i}: ${e.message}`);
+      }
+    });
+  } else {
+    argv = argv.map((a) => a === void 0 ? null : a);
+  }
+  if (this.invoke) return this.invoke(f, argv);
+  return f.apply(this, argv);
+}
+var variadicAny = { params: ["interface {}"], variadic: true, result: "string" };
+function sig(params, variadic = false, result = "interface {}") {
+  return { params, variadic, result };
+}
+var BUILTINS = {
+  and: defineFunc(sig([RV, RV], true, RV), function() {
+    throw new FuncError("unreachable");
+  }),
+  or: defineFunc(sig([RV, RV], true, RV), function() {
+    throw new FuncError("unreachable");
+  }),
+  call: defineFunc(sig([RV, RV], true, RV), call),
+  html: defineFunc(variadicAny, function(...args) {
+    return htmlEscapeString(evalArgs(args));
+  }),
+  index: defineFunc(sig([RV, RV], true, RV), index),
+  slice: defineFunc(sig([RV, RV], true, RV), slice),
+  js: defineFunc(variadicAny, function(...args) {
+    return jsEscapeString(evalArgs(args));
+  }),
+  len: defineFunc(sig([RV], false, "int"), length),
+  not: defineFunc(sig([RV], false, "bool"), not),
+  print: defineFunc(variadicAny, function(...args) {
+    return sprint(args);
+  }),
+  printf: defineFunc(sig(["string", "interface {}"], true, "string"), function(format2, ...args) {
+    return sprintf(format2, args);
+  }),
+  println: defineFunc(variadicAny, function(...args) {
+    return sprintln(args);
+  }),
+  urlquery: defineFunc(variadicAny, function(...args) {
+    return urlQueryEscape(evalArgs(args));
+  }),
+  eq: defineFunc(sig([RV, RV], true, "bool"), eq),
+  ge: defineFunc(sig([RV, RV], false, "bool"), ge),
+  gt: defineFunc(sig([RV, RV], false, "bool"), gt),
+  le: defineFunc(sig([RV, RV], false, "bool"), le),
+  lt: defineFunc(sig([RV, RV], false, "bool"), lt),
+  ne: defineFunc(sig([RV, RV], false, "bool"), ne)
+};
+function isBuiltinName(name) {
+  return Object.prototype.hasOwnProperty.call(BUILTINS, name);
+}
+
+// src/render/gotemplate/lexer.ts
+var KEYWORDS = {
+  ".": 26 /* Dot */,
+  block: 23 /* Block */,
+  break: 24 /* Break */,
+  continue: 25 /* Continue */,
+  define: 27 /* Define */,
+  else: 28 /* Else */,
+  end: 29 /* End */,
+  if: 30 /* If */,
+  range: 32 /* Range */,
+  nil: 31 /* Nil */,
+  template: 33 /* Template */,
+  with: 34 /* With */
+};
+function itemString(i) {
+  switch (i.typ) {
+    case 8 /* EOF */:
+      return "EOF";
+    case 0 /* Error */:
+      return i.val;
+  }
+  if (i.typ > 22 /* Keyword */) return `<${i.val}>`;
+  if (i.val.length > 10) return goQuote(i.val.slice(0, 10)).replace(/"$/, "") + '"...';
+  return goQuote(i.val);
+}
+function goQuote(s) {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (ch === '"' || ch === "\\") out += "\\" + ch;
+    else if (c === 10) out += "\\n";
+    else if (c === 9) out += "\\t";
+    else if (c === 13) out += "\\r";
+    else if (c < 32 || c === 127) out += "\\x" + c.toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  return out + '"';
+}
+var LEFT_COMMENT = "/*";
+var RIGHT_COMMENT = "*/";
+function isSpace(c) {
+  return c === " " || c === "	" || c === "\r" || c === "\n";
+}
+var ALNUM = /^[\p{L}\p{Nd}_]$/u;
+function isAlphaNumeric(c) {
+  if (c === "") return false;
+  if (c >= "a" && c <= "z" || c >= "A" && c <= "Z" || c >= "0" && c <= "9" || c === "_") return true;
+  if (c.charCodeAt(0) < 128) return false;
+  return ALNUM.test(c);
+}
+function leftTrimLength(s, from) {
+  let i = from;
+  while (i < s.length && isSpace(s[i])) i++;
+  return i - from;
+}
+var Lexer = class {
+  constructor(name, input, leftDelim, rightDelim, options = { breakOK: true, continueOK: true }) {
+    this.name = name;
+    this.input = input;
+    this.leftDelim = leftDelim;
+    this.rightDelim = rightDelim;
+    this.options = options;
+    if (this.leftDelim === "") this.leftDelim = "{{";
+    if (this.rightDelim === "") this.rightDelim = "}}";
+    let state = lexText;
+    while (state) state = state(this);
+  }
+  name;
+  input;
+  leftDelim;
+  rightDelim;
+  options;
+  items = [];
+  pos = 0;
+  start = 0;
+  line = 1;
+  startLine = 1;
+  parenDepth = 0;
+  insideAction = false;
+  atEOF = false;
+  next() {
+    if (this.pos >= this.input.length) {
+      this.atEOF = true;
+      return "";
+    }
+    const cp = this.input.codePointAt(this.pos) ?? 0;
+    const ch = String.fromCodePoint(cp);
+    this.pos += ch.length;
+    if (ch === "\n") this.line++;
+    return ch;
+  }
+  peek() {
+    const c = this.next();
+    this.backup();
+    return c;
+  }
+  backup() {
+    if (!this.atEOF && this.pos > 0) {
+      let w = 1;
+      const c = this.input.charCodeAt(this.pos - 1);
+      if (c >= 56320 && c <= 57343 && this.pos >= 2) {
+        const h = this.input.charCodeAt(this.pos - 2);
+        if (h >= 55296 && h <= 56319) w = 2;
+      }
+      this.pos -= w;
+      if (c === 10) this.line--;
+    }
+  }
+  thisItem(t) {
+    const i = { typ: t, pos: this.start, val: this.input.slice(this.start, this.pos), line: this.startLine };
+    this.start = this.pos;
+    this.startLine = this.line;
+    return i;
+  }
+  emit(t) {
+    return this.emitItem(this.thisItem(t));
+  }
+  emitItem(i) {
+    this.items.push(i);
+    return null;
+  }
+  ignore() {
+    this.line += countNewlines(this.input, this.start, this.pos);
+    this.start = this.pos;
+    this.startLine = this.line;
+  }
+  accept(valid) {
+    const c = this.next();
+    if (c !== "" && valid.includes(c)) return true;
+    this.backup();
+    return false;
+  }
+  acceptRun(valid) {
+    for (; ; ) {
+      const c = this.next();
+      if (c === "" || !valid.includes(c)) break;
+    }
+    this.backup();
+  }
+  errorf(msg) {
+    this.items.push({ typ: 0 /* Error */, pos: this.start, val: msg, line: this.startLine });
+    return null;
+  }
+  atRightDelim() {
+    if (hasRightTrimMarker(this.input, this.pos) && this.input.startsWith(this.rightDelim, this.pos + 2)) {
+      return { delim: true, trimSpaces: true };
+    }
+    if (this.input.startsWith(this.rightDelim, this.pos)) return { delim: true, trimSpaces: false };
+    return { delim: false, trimSpaces: false };
+  }
+  atTerminator() {
+    const r = this.peek();
+    if (isSpace(r)) return true;
+    switch (r) {
+      case "":
+      case ".":
+      case ",":
+      case "|":
+      case ":":
+      case ")":
+      case "(":
+        return true;
+    }
+    return this.input.startsWith(this.rightDelim, this.pos);
+  }
+};
+function countNewlines(s, from, to) {
+  let n = 0;
+  for (let i = from; i < to; i++) if (s.charCodeAt(i) === 10) n++;
+  return n;
+}
+function hasLeftTrimMarker(s, at) {
+  return s.length - at >= 2 && s[at] === "-" && isSpace(s[at + 1]);
+}
+function hasRightTrimMarker(s, at) {
+  return s.length - at >= 2 && isSpace(s[at]) && s[at + 1] === "-";
+}
+function lexText(l) {
+  const x = l.input.indexOf(l.leftDelim, l.pos);
+  if (x >= 0) {
+    if (x > l.pos) {
+      l.pos = x;
+      let trimLength = 0;
+      const delimEnd = l.pos + l.leftDelim.length;
+      if (hasLeftTrimMarker(l.input, delimEnd)) {
+        let j = l.pos;
+        while (j > l.start && isSpace(l.input[j - 1])) j--;
+        trimLength = l.pos - j;
+      }
+      l.pos -= trimLength;
+      l.line += countNewlines(l.input, l.start, l.pos);
+      const i = l.thisItem(20 /* Text */);
+      l.pos += trimLength;
+      l.ignore();
+      if (i.val.length > 0) l.emitItem(i);
+    }
+    return lexLeftDelim;
+  }
+  l.pos = l.input.length;
+  if (l.pos > l.start) {
+    l.line += countNewlines(l.input, l.start, l.pos);
+    l.emit(20 /* Text */);
+  }
+  l.emit(8 /* EOF */);
+  return null;
+}
+function lexLeftDelim(l) {
+  l.pos += l.leftDelim.length;
+  const trimSpace2 = hasLeftTrimMarker(l.input, l.pos);
+  const afterMarker = trimSpace2 ? 2 : 0;
+  if (l.input.startsWith(LEFT_COMMENT, l.pos + afterMarker)) {
+    l.pos += afterMarker;
+    l.ignore();
+    return lexComment;
+  }
+  const i = l.thisItem(11 /* LeftDelim */);
+  l.insideAction = true;
+  l.pos += afterMarker;
+  l.ignore();
+  l.parenDepth = 0;
+  l.emitItem(i);
+  return lexInsideAction;
+}
+function lexComment(l) {
+  l.pos += LEFT_COMMENT.length;
+  const x = l.input.indexOf(RIGHT_COMMENT, l.pos);
+  if (x < 0) return l.errorf("unclosed comment");
+  l.pos = x + RIGHT_COMMENT.length;
+  const { delim, trimSpaces } = l.atRightDelim();
+  if (!delim) return l.errorf("comment ends before closing delimiter");
+  l.line += countNewlines(l.input, l.start, l.pos);
+  const i = l.thisItem(4 /* Comment */);
+  if (trimSpaces) l.pos += 2;
+  l.pos += l.rightDelim.length;
+  if (trimSpaces) l.pos += leftTrimLength(l.input, l.pos);
+  l.ignore();
+  if (l.options.emitComment) l.emitItem(i);
+  return lexText;
+}
+function lexRightDelim(l) {
+  const { trimSpaces } = l.atRightDelim();
+  if (trimSpaces) {
+    l.pos += 2;
+    l.ignore();
+  }
+  l.pos += l.rightDelim.length;
+  const i = l.thisItem(16 /* RightDelim */);
+  if (trimSpaces) {
+    l.pos += leftTrimLength(l.input, l.pos);
+    l.ignore();
+  }
+  l.insideAction = false;
+  l.emitItem(i);
+  return lexText;
+}
+function lexInsideAction(l) {
+  const { delim } = l.atRightDelim();
+  if (delim) {
+    if (l.parenDepth === 0) return lexRightDelim;
+    return l.errorf("unclosed left paren");
+  }
+  const r = l.next();
+  if (r === "") return l.errorf("unclosed action");
+  if (isSpace(r)) {
+    l.backup();
+    return lexSpace;
+  }
+  if (r === "=") {
+    l.emit(6 /* Assign */);
+    return lexInsideAction;
+  }
+  if (r === ":") {
+    if (l.next() !== "=") return l.errorf("expected :=");
+    l.emit(7 /* Declare */);
+    return lexInsideAction;
+  }
+  if (r === "|") {
+    l.emit(14 /* Pipe */);
+    return lexInsideAction;
+  }
+  if (r === '"') return lexQuote;
+  if (r === "`") return lexRawQuote;
+  if (r === "$") return lexVariable;
+  if (r === "'") return lexChar;
+  if (r === ".") {
+    if (l.pos < l.input.length) {
+      const c = l.input[l.pos];
+      if (c < "0" || c > "9") return lexField;
+    }
+    l.backup();
+    return lexNumber;
+  }
+  if (r === "+" || r === "-" || r >= "0" && r <= "9") {
+    l.backup();
+    return lexNumber;
+  }
+  if (isAlphaNumeric(r)) {
+    l.backup();
+    return lexIdentifier;
+  }
+  if (r === "(") {
+    l.parenDepth++;
+    l.emit(12 /* LeftParen */);
+    return lexInsideAction;
+  }
+  if (r === ")") {
+    l.parenDepth--;
+    if (l.parenDepth < 0) return l.errorf("unexpected right paren");
+    l.emit(17 /* RightParen */);
+    return lexInsideAction;
+  }
+  const cp = r.codePointAt(0) ?? 0;
+  if (cp < 128 && cp >= 32 && cp !== 127) {
+    l.emit(2 /* Char */);
+    return lexInsideAction;
+  }
+  return l.errorf(`unrecognized character in action: ${unicodeRepr(cp)}`);
+}
+function unicodeRepr(cp) {
+  const hex = "U+" + cp.toString(16).toUpperCase().padStart(4, "0");
+  const ch = String.fromCodePoint(cp);
+  if (cp >= 32 && cp !== 127 && !(cp >= 128 && cp < 160)) return `${hex} '${ch}'`;
+  return hex;
+}
+function lexSpace(l) {
+  let numSpaces = 0;
+  for (; ; ) {
+    const r = l.peek();
+    if (!isSpace(r)) break;
+    l.next();
+    numSpaces++;
+  }
+  if (hasRightTrimMarker(l.input, l.pos - 1) && l.input.startsWith(l.rightDelim, l.pos - 1 + 2)) {
+    l.backup();
+    if (numSpaces === 1) return lexRightDelim;
+  }
+  l.emit(18 /* Space */);
+  return lexInsideAction;
+}
+function lexIdentifier(l) {
+  for (; ; ) {
+    const r = l.next();
+    if (isAlphaNumeric(r)) continue;
+    l.backup();
+    const word = l.input.slice(l.start, l.pos);
+    if (!l.atTerminator()) return l.errorf(`bad character ${unicodeRepr(r.codePointAt(0) ?? 0)}`);
+    const kw = KEYWORDS[word];
+    if (kw !== void 0 && kw > 22 /* Keyword */) {
+      if (kw === 24 /* Break */ && !l.options.breakOK || kw === 25 /* Continue */ && !l.options.continueOK) {
+        l.emit(10 /* Identifier */);
+      } else l.emit(kw);
+    } else if (word[0] === ".") l.emit(9 /* Field */);
+    else if (word === "true" || word === "false") l.emit(1 /* Bool */);
+    else l.emit(10 /* Identifier */);
+    return lexInsideAction;
+  }
+}
+function lexField(l) {
+  return lexFieldOrVariable(l, 9 /* Field */);
+}
+function lexVariable(l) {
+  if (l.atTerminator()) {
+    l.emit(21 /* Variable */);
+    return lexInsideAction;
+  }
+  return lexFieldOrVariable(l, 21 /* Variable */);
+}
+function lexFieldOrVariable(l, typ) {
+  if (l.atTerminator()) {
+    l.emit(typ === 21 /* Variable */ ? 21 /* Variable */ : 26 /* Dot */);
+    return lexInsideAction;
+  }
+  let r;
+  for (; ; ) {
+    r = l.next();
+    if (!isAlphaNumeric(r)) {
+      l.backup();
+      break;
+    }
+  }
+  if (!l.atTerminator()) return l.errorf(`bad character ${unicodeRepr(r.codePointAt(0) ?? 0)}`);
+  l.emit(typ);
+  return lexInsideAction;
+}
+function lexChar(l) {
+  for (; ; ) {
+    let c = l.next();
+    if (c === "\\") {
+      c = l.next();
+      if (c !== "" && c !== "\n") continue;
+      return l.errorf("unterminated character constant");
+    }
+    if (c === "" || c === "\n") return l.errorf("unterminated character constant");
+    if (c === "'") break;
+  }
+  l.emit(3 /* CharConstant */);
+  return lexInsideAction;
+}
+function lexNumber(l) {
+  if (!scanNumber(l)) return l.errorf(`bad number syntax: ${goQuote(l.input.slice(l.start, l.pos))}`);
+  const sign2 = l.peek();
+  if (sign2 === "+" || sign2 === "-") {
+    if (!scanNumber(l) || l.input[l.pos - 1] !== "i") {
+      return l.errorf(`bad number syntax: ${goQuote(l.input.slice(l.start, l.pos))}`);
+    }
+    l.emit(5 /* Complex */);
+    return lexInsideAction;
+  }
+  l.emit(13 /* Number */);
+  return lexInsideAction;
+}
+function scanNumber(l) {
+  l.accept("+-");
+  let digits = "0123456789_";
+  if (l.accept("0")) {
+    if (l.accept("xX")) digits = "0123456789abcdefABCDEF_";
+    else if (l.accept("oO")) digits = "01234567_";
+    else if (l.accept("bB")) digits = "01_";
+  }
+  l.acceptRun(digits);
+  if (l.accept(".")) l.acceptRun(digits);
+  if (digits.length === 11 && l.accept("eE")) {
+    l.accept("+-");
+    l.acceptRun("0123456789_");
+  }
+  if (digits.length === 23 && l.accept("pP")) {
+    l.accept("+-");
+    l.acceptRun("0123456789_");
+  }
+  l.accept("i");
+  if (isAlphaNumeric(l.peek())) {
+    l.next();
+    return false;
+  }
+  return true;
+}
+function lexQuote(l) {
+  for (; ; ) {
+    let c = l.next();
+    if (c === "\\") {
+      c = l.next();
+      if (c !== "" && c !== "\n") continue;
+      return l.errorf("unterminated quoted string");
+    }
+    if (c === "" || c === "\n") return l.errorf("unterminated quoted string");
+    if (c === '"') break;
+  }
+  l.emit(19 /* String */);
+  return lexInsideAction;
+}
+function lexRawQuote(l) {
+  for (; ; ) {
+    const c = l.next();
+    if (c === "") return l.errorf("unterminated raw quoted string");
+    if (c === "`") break;
+  }
+  l.emit(15 /* RawString */);
+  return lexInsideAction;
+}
+
+// src/render/gotemplate/parse/nodes.ts
+function lineOf(tree, pos) {
+  if (!tree.lineStarts) {
+    const ls2 = [0];
+    for (let i = 0; i < tree.text.length; i++) if (tree.text.charCodeAt(i) === 10) ls2.push(i + 1);
+    tree.lineStarts = ls2;
+  }
+  const ls = tree.lineStarts;
+  let lo = 0;
+  let hi = ls.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    if (ls[mid] <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+var BaseNode = class {
+  constructor(tree, pos) {
+    this.tree = tree;
+    this.pos = pos;
+  }
+  tree;
+  pos;
+  toString() {
+    return this.String();
+  }
+};
+var TextNode = class extends BaseNode {
+  constructor(tree, pos, text) {
+    super(tree, pos);
+    this.text = text;
+  }
+  text;
+  type = "text";
+  String() {
+    return this.text;
+  }
+};
+var CommentNode = class extends BaseNode {
+  constructor(tree, pos, text) {
+    super(tree, pos);
+    this.text = text;
+  }
+  text;
+  type = "comment";
+  String() {
+    return "{{" + this.text + "}}";
+  }
+};
+var ListNode = class extends BaseNode {
+  type = "list";
+  nodes = [];
+  String() {
+    return this.nodes.map((n) => n.String()).join("");
+  }
+};
+var PipeNode = class extends BaseNode {
+  constructor(tree, pos, line) {
+    super(tree, pos);
+    this.line = line;
+  }
+  line;
+  type = "pipe";
+  isAssign = false;
+  decl = [];
+  cmds = [];
+  String() {
+    let s = "";
+    if (this.decl.length > 0) {
+      s = this.decl.map((d) => d.String()).join(", ");
+      s += this.isAssign ? " = " : " := ";
+    }
+    s += this.cmds.map((c) => c.String()).join(" | ");
+    return s;
+  }
+};
+var ActionNode = class extends BaseNode {
+  constructor(tree, pos, line, pipe) {
+    super(tree, pos);
+    this.line = line;
+    this.pipe = pipe;
+  }
+  line;
+  pipe;
+  type = "action";
+  String() {
+    return "{{" + this.pipe.String() + "}}";
+  }
+};
+var CommandNode = class extends BaseNode {
+  type = "command";
+  args = [];
+  String() {
+    return this.args.map((a) => a.type === "pipe" ? "(" + a.String() + ")" : a.String()).join(" ");
+  }
+};
+var IdentifierNode = class extends BaseNode {
+  constructor(tree, pos, ident) {
+    super(tree, pos);
+    this.ident = ident;
+  }
+  ident;
+  type = "identifier";
+  String() {
+    return this.ident;
+  }
+};
+var VariableNode = class extends BaseNode {
+  type = "variable";
+  ident;
+  constructor(tree, pos, ident) {
+    super(tree, pos);
+    this.ident = ident.split(".");
+  }
+  String() {
+    return this.ident.join(".");
+  }
+};
+var DotNode = class extends BaseNode {
+  type = "dot";
+  String() {
+    return ".";
+  }
+};
+var NilNode = class extends BaseNode {
+  type = "nil";
+  String() {
+    return "nil";
+  }
+};
+var FieldNode = class extends BaseNode {
+  type = "field";
+  ident;
+  constructor(tree, pos, ident) {
+    super(tree, pos);
+    this.ident = ident.slice(1).split(".");
+  }
+  String() {
+    return this.ident.map((id) => "." + id).join("");
+  }
+};
+var ChainNode = class extends BaseNode {
+  constructor(tree, pos, node) {
+    super(tree, pos);
+    this.node = node;
+  }
+  node;
+  type = "chain";
+  field = [];
+  add(field2) {
+    if (field2.length === 0 || field2[0] !== ".") throw new Error("no dot in field");
+    field2 = field2.slice(1);
+    if (field2 === "") throw new Error("empty field");
+    this.field.push(field2);
+  }
+  String() {
+    let s = this.node.String();
+    if (this.node.type === "pipe") s = "(" + s + ")";
+    for (const f of this.field) s += "." + f;
+    return s;
+  }
+};
+var BoolNode = class extends BaseNode {
+  constructor(tree, pos, value) {
+    super(tree, pos);
+    this.value = value;
+  }
+  value;
+  type = "bool";
+  String() {
+    return this.value ? "true" : "false";
+  }
+};
+var NumberNode = class extends BaseNode {
+  constructor(tree, pos, text) {
+    super(tree, pos);
+    this.text = text;
+  }
+  text;
+  type = "number";
+  isInt = false;
+  isUint = false;
+  isFloat = false;
+  isComplex = false;
+  int64 = 0n;
+  uint64 = 0n;
+  float64 = 0;
+  complex128 = new GoComplex(0, 0);
+  String() {
+    return this.text;
+  }
+};
+var StringNode = class extends BaseNode {
+  constructor(tree, pos, quoted, text) {
+    super(tree, pos);
+    this.quoted = quoted;
+    this.text = text;
+  }
+  quoted;
+  text;
+  type = "string";
+  String() {
+    return this.quoted;
+  }
+};
+var EndNode = class extends BaseNode {
+  type = "end";
+  String() {
+    return "{{end}}";
+  }
+};
+var ElseNode = class extends BaseNode {
+  constructor(tree, pos, line) {
+    super(tree, pos);
+    this.line = line;
+  }
+  line;
+  type = "else";
+  String() {
+    return "{{else}}";
+  }
+};
+var BranchNode = class extends BaseNode {
+  constructor(tree, pos, line, pipe, list, elseList) {
+    super(tree, pos);
+    this.line = line;
+    this.pipe = pipe;
+    this.list = list;
+    this.elseList = elseList;
+  }
+  line;
+  pipe;
+  list;
+  elseList;
+  String() {
+    let s = `{{${this.keyword} ${this.pipe.String()}}}${this.list.String()}`;
+    if (this.elseList) s += "{{else}}" + this.elseList.String();
+    return s + "{{end}}";
+  }
+};
+var IfNode = class extends BranchNode {
+  type = "if";
+  get keyword() {
+    return "if";
+  }
+};
+var RangeNode = class extends BranchNode {
+  type = "range";
+  get keyword() {
+    return "range";
+  }
+};
+var WithNode = class extends BranchNode {
+  type = "with";
+  get keyword() {
+    return "with";
+  }
+};
+var BreakNode = class extends BaseNode {
+  constructor(tree, pos, line) {
+    super(tree, pos);
+    this.line = line;
+  }
+  line;
+  type = "break";
+  String() {
+    return "{{break}}";
+  }
+};
+var ContinueNode = class extends BaseNode {
+  constructor(tree, pos, line) {
+    super(tree, pos);
+    this.line = line;
+  }
+  line;
+  type = "continue";
+  String() {
+    return "{{continue}}";
+  }
+};
+var TemplateNode = class extends BaseNode {
+  constructor(tree, pos, line, name, pipe) {
+    super(tree, pos);
+    this.line = line;
+    this.name = name;
+    this.pipe = pipe;
+  }
+  line;
+  name;
+  pipe;
+  type = "template";
+  String() {
+    const q2 = JSON.stringify(this.name);
+    if (!this.pipe) return `{{template ${q2}}}`;
+    return `{{template ${q2} ${this.pipe.String()}}}`;
+  }
+};
+function isEmptyTree(n) {
+  if (!n) return true;
+  switch (n.type) {
+    case "list":
+      return n.nodes.every(isEmptyTree);
+    case "text":
+      return n.text.trim() === "" && !/[^ \t\r\n\v\f\u0085\u00a0]/.test(n.text);
+    case "comment":
+      return true;
+    default:
+      return false;
+  }
+}
+
+// src/render/gotemplate/provenance.ts
+var MAX_MISSES = 3;
+var MISS_BUDGET = 4;
+function mapFragments(printed, fragments) {
+  let taken = [];
+  for (let f = fragments.length - 1; f >= 0; f--) taken = mergeFree(taken, mapFragment(printed, fragments[f]));
+  return taken;
+}
+function mergeFree(taken, more) {
+  if (taken.length === 0) return more;
+  const out = [];
+  let i = 0;
+  for (const p of more) {
+    while (i < taken.length && taken[i].end <= p.start) out.push(taken[i++]);
+    if (i < taken.length && taken[i].start < p.end) continue;
+    out.push(p);
+  }
+  while (i < taken.length) out.push(taken[i++]);
+  return out;
+}
+function mapFragment(printed, fragment) {
+  const { text, segments } = fragment;
+  const out = [];
+  let cursor = 0;
+  let misses = 0;
+  let searched = 0;
+  let seg = 0;
+  for (let lineStart = 0; lineStart < text.length && misses < MAX_MISSES && searched <= MISS_BUDGET * printed.length; ) {
+    const nl = text.indexOf("\n", lineStart);
+    const lineEnd = nl < 0 ? text.length : nl;
+    let a = lineStart;
+    let b = lineEnd;
+    while (a < b && isSpace2(text.charCodeAt(a))) a++;
+    while (b > a && isSpace2(text.charCodeAt(b - 1))) b--;
+    lineStart = lineEnd + 1;
+    if (a === b) continue;
+    const at = printed.indexOf(text.slice(a, b), cursor);
+    if (at < 0) {
+      misses++;
+      searched += printed.length - cursor;
+      continue;
+    }
+    misses = 0;
+    cursor = at + (b - a);
+    const shift = at - a;
+    while (seg < segments.length && segments[seg].end <= a) seg++;
+    for (let i = seg; i < segments.length && segments[i].start < b; i++) {
+      const s = segments[i];
+      const start = Math.max(s.start, a);
+      const end = Math.min(s.end, b);
+      if (end <= start) continue;
+      const { skipped, ...rest } = s;
+      const first = skipped && start === firstVisible(text, s);
+      out.push({ start: start + shift, end: end + shift, segment: { ...rest, ...first ? { skipped } : {}, start: start + shift, end: end + shift } });
+    }
+  }
+  return out;
+}
+function firstVisible(text, s) {
+  for (let i = s.start; i < s.end; i++) if (!isSpace2(text.charCodeAt(i))) return i;
+  return s.start;
+}
+function isSpace2(c) {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+function unmappedSkipped(fragments, pieces) {
+  const carried = /* @__PURE__ */ new Set();
+  for (const p of pieces) for (const s of p.segment.skipped ?? []) carried.add(s);
+  const out = [];
+  for (const f of fragments) {
+    for (const s of f.segments) for (const b of s.skipped ?? []) if (!carried.has(b)) out.push(b);
+    out.push(...f.trailingSkipped);
+  }
+  return out;
+}
+var NO_READS = [];
+var readsCache = /* @__PURE__ */ new WeakMap();
+function readsOf(node) {
+  if (!node) return NO_READS;
+  const cached2 = readsCache.get(node);
+  if (cached2) return cached2;
+  const out = [];
+  const visit = (n) => {
+    switch (n.type) {
+      case "field":
+      case "variable":
+        out.push(n.String());
+        return;
+      case "chain":
+        visit(n.node);
+        return;
+      case "pipe":
+        for (const c of n.cmds) visit(c);
+        return;
+      case "command":
+        for (const a of n.args) visit(a);
+        return;
+      case "action":
+      case "template":
+        if (n.pipe) visit(n.pipe);
+        return;
+      default:
+        return;
+    }
+  };
+  visit(node);
+  const reads = out.length > 0 ? out : NO_READS;
+  readsCache.set(node, reads);
+  return reads;
+}
+var TEXT_LIMIT = 256;
+var textCache = /* @__PURE__ */ new WeakMap();
+function branchText(list) {
+  const cached2 = textCache.get(list);
+  if (cached2 !== void 0) return cached2;
+  let text = "";
+  const visit = (n) => {
+    if (text.length >= TEXT_LIMIT) return;
+    if (n.type === "text") text += n.text;
+    else if (n.type === "list") for (const c of n.nodes) visit(c);
+    else if (n.type === "if" || n.type === "with" || n.type === "range") {
+      visit(n.list);
+      if (n.elseList) visit(n.elseList);
+    }
+  };
+  visit(list);
+  text = text.slice(0, TEXT_LIMIT);
+  textCache.set(list, text);
+  return text;
+}
+
+// src/render/gotemplate/exec.ts
+var DEFAULT_MAX_DEPTH = 1e5;
+var MISSING = /* @__PURE__ */ Symbol("missing");
+var BREAK = { control: "break" };
+var CONTINUE = { control: "continue" };
+var DEFAULT_SIG = { params: ["interface {}"], variadic: true };
+var Shared = class {
+  constructor(limits, provenance) {
+    this.limits = limits;
+    this.segments = provenance ? [] : null;
+  }
+  limits;
+  chunks = [];
+  length = 0;
+  steps = 0;
+  /** Calls of functions marked `volatile` so far, nested executions included. */
+  volatileCalls = 0;
+  segments;
+  /** Outputs of `include` calls during the action being evaluated (provenance only). */
+  fragments = [];
+  /** Branches not taken since the last segment with visible text (provenance only). */
+  pendingSkipped = [];
+};
+var NO_CALLS = [];
+var State = class _State {
+  constructor(tmpl, shared, depth, dot, calls = NO_CALLS) {
+    this.tmpl = tmpl;
+    this.shared = shared;
+    this.depth = depth;
+    this.calls = calls;
+    this.vars = [{ name: "$", value: dot }];
+  }
+  tmpl;
+  shared;
+  depth;
+  calls;
+  node = null;
+  vars;
+  // ---------------------------------------------------------------- errors
+  errorf(msg, kind = "exec") {
+    const name = this.tmpl.name;
+    if (!this.node) throw new TemplateError(`template: ${name}: ${msg}`, kind, name);
+    const { location, context } = errorContext(this.node);
+    throw new TemplateError(`template: ${location}: executing ${goQuote(name)} at <${context}>: ${msg}`, kind, name);
+  }
+  at(n) {
+    this.node = n;
+  }
+  // ---------------------------------------------------------------- output
+  write(s, node, kind, volatile = false, pieces = []) {
+    if (s.length === 0) return;
+    const sh = this.shared;
+    const max = sh.limits.maxOutputLength;
+    if (max !== void 0 && sh.length + s.length > max) {
+      this.errorf(`output exceeds the limit of ${max} characters`, "limit");
+    }
+    if (sh.segments) {
+      const source = node.tree.parseName;
+      const calls = this.calls.length > 0 ? { calls: this.calls } : {};
+      if (kind === "text" && s.includes("\n")) {
+        let line = lineOf(node.tree, node.pos);
+        let start = 0;
+        for (; ; ) {
+          const nl = s.indexOf("\n", start);
+          const end = nl < 0 ? s.length : nl + 1;
+          if (end > start) this.pushSegment(s, { start, end, template: this.tmpl.name, source, line, kind, ...calls });
+          if (nl < 0) break;
+          start = end;
+          line++;
+        }
+      } else {
+        const line = lineOf(node.tree, node.pos);
+        const reads = node.type === "action" ? readsOf(node) : [];
+        const extra = { ...volatile ? { volatile: true } : {}, ...reads.length > 0 ? { reads } : {}, ...calls };
+        const own = (start, end) => ({ start, end, template: this.tmpl.name, source, line, kind, ...extra });
+        let pos = 0;
+        for (const p of pieces) {
+          if (p.start > pos) this.pushSegment(s, own(pos, p.start));
+          this.pushSegment(s, { ...p.segment, ...volatile ? { volatile: true } : {} });
+          pos = p.end;
+        }
+        if (pos < s.length) this.pushSegment(s, own(pos, s.length));
+      }
+    }
+    sh.chunks.push(s);
+    sh.length += s.length;
+  }
+  /** Records a segment of `s` (offsets into `s`, moved to the output), with the branches skipped before it. */
+  pushSegment(s, seg) {
+    const sh = this.shared;
+    if (sh.pendingSkipped.length > 0 && s.slice(seg.start, seg.end).trim() !== "") {
+      seg.skipped = seg.skipped ? [...sh.pendingSkipped, ...seg.skipped] : sh.pendingSkipped;
+      sh.pendingSkipped = [];
+    }
+    seg.start += sh.length;
+    seg.end += sh.length;
+    sh.segments.push(seg);
+  }
+  tick() {
+    const sh = this.shared;
+    if (sh.limits.deadline !== void 0 && (++sh.steps & 255) === 0 && Date.now() > sh.limits.deadline) {
+      this.errorf("execution deadline exceeded", "limit");
+    }
+  }
+  // ---------------------------------------------------------------- variables
+  push(name, value) {
+    this.vars.push({ name, value });
+  }
+  mark() {
+    return this.vars.length;
+  }
+  pop(mark2) {
+    this.vars.length = mark2;
+  }
+  setVar(name, value) {
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      if (this.vars[i].name === name) {
+        this.vars[i].value = value;
+        return;
+      }
+    }
+    this.errorf(`undefined variable: ${name}`);
+  }
+  setTopVar(n, value) {
+    this.vars[this.vars.length - n].value = value;
+  }
+  varValue(name) {
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      if (this.vars[i].name === name) return this.vars[i].value;
+    }
+    this.errorf(`undefined variable: ${name}`);
+  }
+  // ---------------------------------------------------------------- walk
+  walk(dot, node) {
+    this.at(node);
+    this.tick();
+    switch (node.type) {
+      case "action": {
+        if (this.shared.fragments.length > 0) this.shared.fragments = [];
+        const volatileBefore = this.shared.volatileCalls;
+        const val = this.evalPipeline(dot, node.pipe);
+        if (node.pipe.decl.length === 0) this.printValue(node, val, this.shared.volatileCalls !== volatileBefore);
+        return;
+      }
+      case "break":
+        throw BREAK;
+      case "continue":
+        throw CONTINUE;
+      case "comment":
+        return;
+      case "if":
+        this.walkIfOrWith(false, dot, node.pipe, node.list, node.elseList);
+        return;
+      case "with":
+        this.walkIfOrWith(true, dot, node.pipe, node.list, node.elseList);
+        return;
+      case "list":
+        for (const n of node.nodes) this.walk(dot, n);
+        return;
+      case "range":
+        this.walkRange(dot, node);
+        return;
+      case "template":
+        this.walkTemplate(dot, node);
+        return;
+      case "text":
+        this.write(node.text, node, "text");
+        return;
+    }
+    this.errorf(`unknown node: ${node.String()}`);
+  }
+  walkIfOrWith(isWith, dot, pipe, list, elseList) {
+    const mark2 = this.mark();
+    try {
+      const val = this.evalPipeline(dot, pipe);
+      const [t, ok] = isTrue(val === null ? void 0 : val);
+      if (!ok) this.errorf(`if/with can't use ${sprint([val ?? null])}`);
+      if (t) {
+        if (elseList) this.skipped(pipe, elseList, true);
+        if (isWith) this.walk(val, list);
+        else this.walk(dot, list);
+      } else {
+        this.skipped(pipe, list);
+        if (elseList) this.walk(dot, elseList);
+      }
+    } finally {
+      this.pop(mark2);
+    }
+  }
+  /** Remembers (provenance only) that the branch `list` (the else branch with `isElse`) of the `if`/`with` whose condition is `pipe` was not taken. */
+  skipped(pipe, list, isElse = false) {
+    if (!this.shared.segments || list.nodes.length === 0) return;
+    const reads = readsOf(pipe);
+    this.shared.pendingSkipped.push({
+      source: pipe.tree.parseName,
+      line: lineOf(pipe.tree, pipe.pos),
+      ...reads.length > 0 ? { reads } : {},
+      text: branchText(list),
+      ...isElse ? { else: true } : {},
+      ...this.calls.length > 0 ? { calls: this.calls } : {}
+    });
+  }
+  /** The calls a template called at `node` runs inside. */
+  callsInto(node, name) {
+    const reads = readsOf(node);
+    return [...this.calls, { source: node.tree.parseName, line: lineOf(node.tree, node.pos), template: name, ...reads.length > 0 ? { reads } : {} }];
+  }
+  walkRange(dot, r) {
+    this.at(r);
+    const mark0 = this.mark();
+    try {
+      const [val] = indirect(this.evalPipeline(dot, r.pipe));
+      const mark2 = this.mark();
+      const decl = r.pipe.decl;
+      const oneIteration = (index2, elem) => {
+        if (decl.length > 0) {
+          if (r.pipe.isAssign) {
+            if (decl.length > 1) this.setVar(decl[0].ident[0], index2);
+            else this.setVar(decl[0].ident[0], elem);
+          } else this.setTopVar(1, elem);
+        }
+        if (decl.length > 1) {
+          if (r.pipe.isAssign) this.setVar(decl[1].ident[0], elem);
+          else this.setTopVar(2, index2);
+        }
+        try {
+          this.walk(elem, r.list);
+        } catch (e) {
+          if (e !== CONTINUE) throw e;
+        } finally {
+          this.pop(mark2);
+        }
+      };
+      const k = kindOf(val);
+      let done = false;
+      if (Array.isArray(val)) {
+        if (val.length > 0) {
+          for (let i = 0; i < val.length; i++) oneIteration(new GoInt("int", i), val[i]);
+          done = true;
+        }
+      } else if (val instanceof Map) {
+        if (val.size > 0) {
+          for (const [key, v] of sortedMapEntries(val)) oneIteration(key, v);
+          done = true;
+        }
+      } else if (val instanceof GoInt) {
+        if (decl.length > 1) this.errorf(`can't use ${sprint([val])} to iterate over more than one variable`);
+        if (val.value > 0n) {
+          for (let i = 0n; i < val.value; i++) {
+            const v = new GoInt(val.kind, i);
+            oneIteration(v, v);
+          }
+          done = true;
+        }
+      } else if (val instanceof GoIter) {
+        if (val.mode === "seq" && decl.length > 1) {
+          this.errorf(`can't use ${sprint([val])} iterate over more than one variable`);
+        }
+        let i = 0;
+        for (const item of val.produce()) {
+          if (val.mode === "chan") oneIteration(new GoInt("int", i), item);
+          else if (val.mode === "seq") oneIteration(void 0, item);
+          else {
+            const [a, b] = item;
+            if (decl.length > 1) oneIteration(a, b);
+            else oneIteration(b, a);
+          }
+          i++;
+        }
+        done = i > 0;
+      } else if (val === void 0 || val instanceof GoNil && (k === "map" || k === "slice" || k === "chan" || k === "func")) {
+      } else {
+        this.errorf(`range can't iterate over ${sprint([val])}`);
+      }
+      if (!done && r.elseList) this.walk(dot, r.elseList);
+    } catch (e) {
+      if (e !== BREAK) throw e;
+    } finally {
+      this.pop(mark0);
+    }
+  }
+  walkTemplate(dot, t) {
+    this.at(t);
+    const tmpl = this.tmpl.lookup(t.name);
+    if (!tmpl || !tmpl.root) this.errorf(`template ${goQuote(t.name)} not defined`);
+    const max = this.shared.limits.maxDepth;
+    if (this.depth >= max) this.errorf(`exceeded maximum template depth (${max})`, "limit");
+    dot = this.evalPipeline(dot, t.pipe);
+    const ns = new _State(tmpl, this.shared, this.depth + 1, dot, this.shared.segments ? this.callsInto(t, t.name) : NO_CALLS);
+    try {
+      ns.walk(dot, tmpl.root);
+    } catch (e) {
+      if (isStackOverflow(e)) {
+        this.errorf(`exceeded maximum template depth (${max})`, "limit");
+      }
+      throw e;
+    }
+  }
+  // ---------------------------------------------------------------- eval
+  evalPipeline(dot, pipe) {
+    if (!pipe) return void 0;
+    this.at(pipe);
+    let value = MISSING;
+    for (const cmd of pipe.cmds) {
+      value = this.evalCommand(dot, cmd, value);
+      if (value === null) value = void 0;
+    }
+    const v = value === MISSING ? void 0 : value;
+    for (const variable of pipe.decl) {
+      if (pipe.isAssign) this.setVar(variable.ident[0], v);
+      else this.push(variable.ident[0], v);
+    }
+    return v;
+  }
+  notAFunction(args, final) {
+    if (args.length > 1 || final !== MISSING) this.errorf(`can't give argument to non-function ${args[0].String()}`);
+  }
+  evalCommand(dot, cmd, final) {
+    const first = cmd.args[0];
+    switch (first.type) {
+      case "field":
+        return this.evalFieldNode(dot, first, cmd.args, final);
+      case "chain":
+        return this.evalChainNode(dot, first, cmd.args, final);
+      case "identifier":
+        return this.evalFunction(dot, first, cmd, cmd.args, final);
+      case "pipe":
+        this.notAFunction(cmd.args, final);
+        return this.evalPipeline(dot, first);
+      case "variable":
+        return this.evalVariableNode(dot, first, cmd.args, final);
+    }
+    this.at(first);
+    this.notAFunction(cmd.args, final);
+    switch (first.type) {
+      case "bool":
+        return first.value;
+      case "dot":
+        return dot;
+      case "nil":
+        this.errorf("nil is not a command");
+        break;
+      case "number":
+        return this.idealConstant(first);
+      case "string":
+        return first.text;
+    }
+    this.errorf(`can't evaluate command ${goQuote(first.String())}`);
+  }
+  idealConstant(c) {
+    this.at(c);
+    if (c.isComplex) return c.complex128;
+    const t = c.text;
+    const isHexInt = t.length > 2 && t[0] === "0" && (t[1] === "x" || t[1] === "X") && !/[pP]/.test(t);
+    const isRuneInt = t.length > 0 && t[0] === "'";
+    if (c.isFloat && !isHexInt && !isRuneInt && /[.eEpP]/.test(t)) return c.float64;
+    if (c.isInt) return new GoInt("int", c.int64);
+    if (c.isUint) this.errorf(`${t} overflows int`);
+    return void 0;
+  }
+  evalFieldNode(dot, field2, args, final) {
+    this.at(field2);
+    return this.evalFieldChain(dot, dot, field2, field2.ident, args, final);
+  }
+  evalChainNode(dot, chain, args, final) {
+    this.at(chain);
+    if (chain.field.length === 0) this.errorf("internal error: no fields in evalChainNode");
+    if (chain.node.type === "nil") this.errorf(`indirection through explicit nil in ${chain.String()}`);
+    const pipe = this.evalArg(dot, null, chain.node);
+    return this.evalFieldChain(dot, pipe, chain, chain.field, args, final);
+  }
+  evalVariableNode(dot, variable, args, final) {
+    this.at(variable);
+    const value = this.varValue(variable.ident[0]);
+    if (variable.ident.length === 1) {
+      this.notAFunction(args ?? [variable], final);
+      return value;
+    }
+    return this.evalFieldChain(dot, value, variable, variable.ident.slice(1), args, final);
+  }
+  evalFieldChain(dot, receiver, node, ident, args, final) {
+    const n = ident.length;
+    for (let i = 0; i < n - 1; i++) receiver = this.evalField(dot, ident[i], node, null, MISSING, receiver);
+    return this.evalField(dot, ident[n - 1], node, args, final, receiver);
+  }
+  evalFunction(dot, node, cmd, args, final) {
+    this.at(node);
+    const name = node.ident;
+    const f = this.tmpl.findFunc(name);
+    if (!f) this.errorf(`${goQuote(name)} is not a defined function`);
+    return this.evalCall(dot, f.fn, f.builtin, cmd, name, args, final);
+  }
+  evalField(dot, fieldName, node, args, final, receiver) {
+    if (receiver === void 0) {
+      if (this.tmpl.missingKey === "error") this.errorf(`nil data; no entry for key ${goQuote(fieldName)}`);
+      return void 0;
+    }
+    const typ = receiver === null ? "interface {}" : typeOf(receiver);
+    const [recv, isNil] = indirect(receiver);
+    if (recv === null) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
+    const method = findMethod(recv, fieldName);
+    if (method) return this.evalCall(dot, method, false, node, fieldName, args, final);
+    const hasArgs = args !== null && args.length > 1 || final !== MISSING;
+    if (recv instanceof GoStruct) {
+      if (recv.fields.has(fieldName)) {
+        const first = fieldName[0];
+        if (first !== first.toUpperCase() || first === "_") {
+          this.errorf(`${fieldName} is an unexported field of struct type ${typ}`);
+        }
+        if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
+        return recv.fields.get(fieldName);
+      }
+    } else if (recv instanceof Map) {
+      const mt = mapType(recv);
+      const kt = keyType(mt);
+      if (kt === "string" || isEmptyInterfaceType(kt)) {
+        if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
+        if (recv.has(fieldName)) return recv.get(fieldName);
+        switch (this.tmpl.missingKey) {
+          case "invalid":
+            return void 0;
+          case "zero":
+            return zeroValue(elemType(mt));
+          case "error":
+            this.errorf(`map has no entry for key ${goQuote(fieldName)}`);
+        }
+      }
+    } else if (recv instanceof GoNil) {
+      const k = kindOf(recv);
+      if (k === "map") {
+        const kt = keyType(recv.type);
+        if (kt === "string" || isEmptyInterfaceType(kt)) {
+          if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
+          switch (this.tmpl.missingKey) {
+            case "invalid":
+              return void 0;
+            case "zero":
+              return zeroValue(elemType(recv.type));
+            case "error":
+              this.errorf(`map has no entry for key ${goQuote(fieldName)}`);
+          }
+        }
+      } else if (k === "ptr") {
+        const known = recv.fieldNames;
+        const elemIsStruct = kindOfType(elemType(recv.type)) === "struct";
+        if (!(elemIsStruct && known && !known.includes(fieldName))) {
+          if (isNil) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
+        }
+      }
+    }
+    this.errorf(`can't evaluate field ${fieldName} in type ${typ}`);
+  }
+  callContext(name, node) {
+    return new ExecCallContext(this, name, node);
+  }
+  /**
+   * Run another template with a fresh output buffer, sharing depth and limits. With `call` (an `include` at that
+   * node) and provenance on, the output's segments are kept as a fragment of the action being evaluated.
+   */
+  subExecute(t, data2, call2) {
+    const max = this.shared.limits.maxDepth;
+    if (this.depth >= max) this.errorf(`exceeded maximum template depth (${max})`, "limit");
+    const budget = this.shared.limits.maxOutputLength;
+    const limits = budget === void 0 ? this.shared.limits : { ...this.shared.limits, maxOutputLength: Math.max(0, budget - this.shared.length) };
+    const provenance = this.shared.segments !== null && call2 !== void 0;
+    const sh = new Shared(limits, provenance);
+    sh.steps = this.shared.steps;
+    const dot = data2 === null ? void 0 : data2;
+    const st = new _State(t, sh, this.depth + 1, dot, provenance ? this.callsInto(call2, t.name) : NO_CALLS);
+    const root = t.root;
+    if (!root) st.errorf(`${goQuote(t.name)} is an incomplete or empty template`);
+    try {
+      st.walk(dot, root);
+    } catch (e) {
+      if (isStackOverflow(e)) {
+        this.errorf(`exceeded maximum template depth (${max})`, "limit");
+      }
+      throw e;
+    } finally {
+      this.shared.steps = sh.steps;
+      this.shared.volatileCalls += sh.volatileCalls;
+    }
+    const output = sh.chunks.join("");
+    if (provenance) {
+      this.shared.fragments.push({ text: output, segments: sh.segments, trailingSkipped: sh.pendingSkipped });
+    }
+    return output;
+  }
+  evalCall(dot, fn, isBuiltin, node, name, argNodes, final) {
+    const args = argNodes ? argNodes.slice(1) : [];
+    const sig2 = fn.goSig ?? DEFAULT_SIG;
+    const nparams = sig2.params.length;
+    let numIn = args.length;
+    if (final !== MISSING) numIn++;
+    let numFixed = args.length;
+    if (sig2.variadic) {
+      numFixed = nparams - 1;
+      if (numIn < numFixed) this.errorf(`wrong number of args for ${name}: want at least ${nparams - 1} got ${args.length}`);
+    } else if (numIn !== nparams) {
+      this.errorf(`wrong number of args for ${name}: want ${nparams} got ${numIn}`);
+    }
+    if (isBuiltin && (name === "and" || name === "or")) {
+      const argType = sig2.params[0];
+      let v = void 0;
+      for (const a of args) {
+        v = this.evalArg(dot, argType, a);
+        if (truth(v === null ? void 0 : v) === (name === "or")) return v;
+      }
+      if (final !== MISSING) v = this.validateType(final, argType);
+      return v;
+    }
+    const argv = [];
+    let i = 0;
+    for (; i < numFixed && i < args.length; i++) argv.push(this.evalArg(dot, sig2.params[i], args[i]));
+    if (sig2.variadic) {
+      const argType = sig2.params[nparams - 1];
+      for (; i < args.length; i++) argv.push(this.evalArg(dot, argType, args[i]));
+    }
+    if (final !== MISSING) {
+      let t = sig2.params[nparams - 1];
+      if (sig2.variadic && numIn - 1 < numFixed) t = sig2.params[numIn - 1];
+      argv.push(this.validateType(final, t));
+    }
+    const ctx = this.callContext(name, node);
+    if (isBuiltin && name === "call") {
+      const fv = final === MISSING ? void 0 : final;
+      ctx.calleeName = args.length > 0 ? args[0].String() : typeof fv === "string" ? fv : `<${fv === void 0 ? "invalid" : typeOf(fv)} Value>`;
+      ctx.invoke = (f, a) => this.invokeFunc(f, a, ctx);
+    }
+    let result;
+    try {
+      result = this.invokeFunc(fn, argv, ctx);
+    } catch (e) {
+      if (e instanceof TemplateError && e.kind === "limit") throw e;
+      if (e === BREAK || e === CONTINUE) throw e;
+      if (isStackOverflow(e)) throw e;
+      this.at(node);
+      const msg = e instanceof Error ? e.message : sprint([e]);
+      this.errorf(`error calling ${name}: ${msg}`);
+    }
+    return result;
+  }
+  invokeFunc(fn, argv, ctx) {
+    if (fn.volatile) this.shared.volatileCalls++;
+    const r = fn.apply(ctx, argv);
+    return r === void 0 ? null : r;
+  }
+  validateType(value, typ) {
+    if (value === MISSING) value = void 0;
+    if (value instanceof GoStruct && value.pointerReceivers && !value.isPointer) value = new GoStruct(value.type, value.fields);
+    if (value === void 0) {
+      if (typ === null) return void 0;
+      if (canBeNil(typ)) return typ === RV ? void 0 : zeroValue(typ);
+      this.errorf(`invalid value; expected ${typ}`);
+    }
+    if (typ === RV || typ === null) return value;
+    if (!assignable(value, typ)) {
+      if (value instanceof GoPointer && assignable(value.target, typ)) return value.target;
+      if (value instanceof GoStruct && (value.type === "*" + typ || "*" + value.type === typ)) {
+        return new GoStruct(typ, value.fields, value.methods);
+      }
+      if (value instanceof GoNil && kindOf(value) === "ptr" && elemType(value.type) === typ) {
+        this.errorf(`dereference of nil pointer of type ${typ}`);
+      }
+      this.errorf(`wrong type for value; expected ${typ}; got ${value === null ? "interface {}" : typeOf(value)}`);
+    }
+    return value;
+  }
+  evalArg(dot, typ, n) {
+    this.at(n);
+    switch (n.type) {
+      case "dot":
+        return this.validateType(dot, typ);
+      case "nil":
+        if (typ !== null && canBeNil(typ)) return typ === RV ? void 0 : zeroValue(typ);
+        this.errorf(`cannot assign nil to ${typ ?? "<nil>"}`);
+        break;
+      case "field":
+        return this.validateType(this.evalFieldNode(dot, n, [n], MISSING), typ);
+      case "variable":
+        return this.validateType(this.evalVariableNode(dot, n, null, MISSING), typ);
+      case "pipe":
+        return this.validateType(this.evalPipeline(dot, n), typ);
+      case "identifier":
+        return this.validateType(this.evalFunction(dot, n, n, null, MISSING), typ);
+      case "chain":
+        return this.validateType(this.evalChainNode(dot, n, null, MISSING), typ);
+    }
+    if (typ === null) this.errorf(`can't handle ${n.String()} for arg of type <nil>`);
+    if (typ === RV || isEmptyInterfaceType(typ)) return this.evalEmptyInterface(dot, n);
+    const k = kindOfType(typ);
+    switch (k) {
+      case "bool":
+        if (n.type === "bool") return n.value;
+        this.errorf(`expected bool; found ${n.String()}`);
+        break;
+      case "complex64":
+      case "complex128":
+        if (n.type === "number" && n.isComplex) return new GoComplex(n.complex128.re, n.complex128.im, k);
+        this.errorf(`expected complex; found ${n.String()}`);
+        break;
+      case "float32":
+      case "float64":
+        if (n.type === "number" && n.isFloat) return k === "float32" ? Math.fround(n.float64) : n.float64;
+        this.errorf(`expected float; found ${n.String()}`);
+        break;
+      case "string":
+        if (n.type === "string") return n.text;
+        this.errorf(`expected string; found ${n.String()}`);
+        break;
+    }
+    if (isIntKind(typ)) {
+      if (typ.startsWith("u")) {
+        if (n.type === "number" && n.isUint) return new GoInt(typ, n.uint64);
+        this.errorf(`expected unsigned integer; found ${n.String()}`);
+      }
+      if (n.type === "number" && n.isInt) return new GoInt(typ, n.int64);
+      this.errorf(`expected integer; found ${n.String()}`);
+    }
+    this.errorf(`can't handle ${n.String()} for arg of type ${typ}`);
+  }
+  evalEmptyInterface(dot, n) {
+    this.at(n);
+    switch (n.type) {
+      case "bool":
+        return n.value;
+      case "dot":
+        return dot;
+      case "field":
+        return this.evalFieldNode(dot, n, null, MISSING);
+      case "identifier":
+        return this.evalFunction(dot, n, n, null, MISSING);
+      case "nil":
+        this.errorf("evalEmptyInterface: nil (can't happen)");
+        break;
+      case "number":
+        return this.idealConstant(n);
+      case "string":
+        return n.text;
+      case "variable":
+        return this.evalVariableNode(dot, n, null, MISSING);
+      case "pipe":
+        return this.evalPipeline(dot, n);
+    }
+    this.errorf(`can't handle assignment of ${n.String()} to empty interface argument`);
+  }
+  printValue(n, v, volatile = false) {
+    this.at(n);
+    let pv = v;
+    if (pv instanceof GoPointer) pv = indirect(pv)[0];
+    if (pv === void 0 || pv === null) {
+      this.write("<no value>", n, "action", volatile);
+      return;
+    }
+    if (pv instanceof GoStruct && pv.isPointer) pv = new GoStruct(pv.type.slice(1), pv.fields, pv.methods);
+    const pk = kindOf(pv);
+    if ((pk === "func" || pk === "chan") && !findMethod(pv, "String") && !findMethod(pv, "Error")) {
+      this.errorf(`can't print ${n.String()} of type ${typeOf(pv)}`);
+    }
+    const s = formatValue(pv, (fn, _recv, name) => fn.call(this.callContext(name)));
+    this.write(s, n, "action", volatile, this.includedPieces(s));
+  }
+  /** Where the outputs of the action's `include` calls reappear in its printed text `s` (provenance only). */
+  includedPieces(s) {
+    const fragments = this.shared.fragments;
+    if (fragments.length === 0) return [];
+    this.shared.fragments = [];
+    const pieces = mapFragments(s, fragments);
+    const lost = unmappedSkipped(fragments, pieces);
+    if (lost.length > 0) this.shared.pendingSkipped.push(...lost);
+    return pieces;
+  }
+};
+function isStackOverflow(e) {
+  return e instanceof RangeError && e.message.includes("call stack");
+}
+var ExecCallContext = class {
+  constructor(state, name, node) {
+    this.state = state;
+    this.name = name;
+    this.node = node;
+  }
+  state;
+  name;
+  node;
+  calleeName;
+  invoke;
+  pos;
+  get position() {
+    if (!this.pos && this.node) {
+      const n = this.node;
+      const text = n.tree.text.slice(0, n.pos);
+      const nl = text.lastIndexOf("\n");
+      this.pos = {
+        source: n.tree.parseName,
+        line: 1 + (text.match(/\n/g)?.length ?? 0),
+        col: Buffer.byteLength(nl === -1 ? text : text.slice(nl + 1), "utf8")
+      };
+    }
+    return this.pos;
+  }
+  get template() {
+    return this.state.tmpl.publicTemplate;
+  }
+  get templateName() {
+    return this.state.tmpl.name;
+  }
+  executeTemplate(tname, data2) {
+    const t = this.state.tmpl.lookup(tname);
+    if (!t || !t.root) {
+      throw new Error(`template: no template ${goQuote(tname)} associated with template ${goQuote(this.state.tmpl.name)}`);
+    }
+    return this.state.subExecute(t, data2, this.node);
+  }
+  executeText(tname, text, data2) {
+    return this.state.subExecute(this.state.tmpl.cloneWithText(tname, text), data2);
+  }
+};
+function errorContext(n) {
+  const text = n.tree.text.slice(0, n.pos);
+  const nl = text.lastIndexOf("\n");
+  const lineText = nl === -1 ? text : text.slice(nl + 1);
+  const byteNum = Buffer.byteLength(lineText, "utf8");
+  const lineNum = 1 + (text.match(/\n/g)?.length ?? 0);
+  return { location: `${n.tree.parseName}:${lineNum}:${byteNum}`, context: n.String() };
+}
+function executeTemplate(tmpl, data2, limits = {}, provenance = false) {
+  const shared = new Shared({ ...limits, maxDepth: limits.maxDepth ?? DEFAULT_MAX_DEPTH }, provenance);
+  const dot = data2 === null ? void 0 : data2;
+  const st = new State(tmpl, shared, 0, dot);
+  const root = tmpl.root;
+  if (!root) st.errorf(`${goQuote(tmpl.name)} is an incomplete or empty template`);
+  try {
+    st.walk(dot, root);
+  } catch (e) {
+    if (e instanceof TemplateError) {
+      e.partialOutput = shared.chunks.join("");
+      throw e;
+    }
+    if (isStackOverflow(e)) {
+      throw new TemplateError(`template: ${tmpl.name}: exceeded maximum template depth (${shared.limits.maxDepth})`, "limit", tmpl.name);
+    }
+    throw e;
+  }
+  return { output: shared.chunks.join(""), segments: shared.segments };
+}
+
+// src/render/gotemplate/parser.ts
+var Parser = class {
+  constructor(name, text, opts) {
+    this.name = name;
+    this.text = text;
+    this.opts = opts;
+    const lexer = new Lexer(name, text, opts.leftDelim ?? "", opts.rightDelim ?? "", { breakOK: true, continueOK: true, emitComment: false });
+    this.items = lexer.items;
+    this.last = this.items[0];
+    this.info = { parseName: name, text };
+    this.st = { name, vars: ["$"], rangeDepth: 0, actionLine: 0 };
+  }
+  name;
+  text;
+  opts;
+  items;
+  idx = 0;
+  last;
+  st;
+  trees = /* @__PURE__ */ new Map();
+  info;
+  // ---------------------------------------------------------------- token helpers
+  next() {
+    const it = this.items[Math.min(this.idx, this.items.length - 1)];
+    if (this.idx < this.items.length) this.idx++;
+    this.last = it;
+    return it;
+  }
+  backup(n = 1) {
+    this.idx -= n;
+  }
+  peek() {
+    return this.items[Math.min(this.idx, this.items.length - 1)];
+  }
+  nextNonSpace() {
+    let t;
+    for (; ; ) {
+      t = this.next();
+      if (t.typ !== 18 /* Space */) break;
+    }
+    return t;
+  }
+  peekNonSpace() {
+    const t = this.nextNonSpace();
+    this.backup();
+    return t;
+  }
+  errorf(msg) {
+    throw new TemplateError(`template: ${this.name}:${this.last.line}: ${msg}`, "parse", this.name);
+  }
+  expect(expected, context) {
+    const t = this.nextNonSpace();
+    if (t.typ !== expected) this.unexpected(t, context);
+    return t;
+  }
+  expectOneOf(e1, e2, context) {
+    const t = this.nextNonSpace();
+    if (t.typ !== e1 && t.typ !== e2) this.unexpected(t, context);
+    return t;
+  }
+  unexpected(token, context) {
+    if (token.typ === 0 /* Error */) {
+      let extra = "";
+      if (this.st.actionLine !== 0 && this.st.actionLine !== token.line) {
+        extra = ` in action started at ${this.name}:${this.st.actionLine}`;
+        if (token.val.endsWith(" action")) extra = extra.slice(" in action".length);
+      }
+      this.errorf(`${itemString(token)}${extra}`);
+    }
+    this.errorf(`unexpected ${itemString(token)} in ${context}`);
+  }
+  // ---------------------------------------------------------------- top level
+  parse() {
+    const root = new ListNode(this.info, this.peek().pos);
+    while (this.peek().typ !== 8 /* EOF */) {
+      if (this.peek().typ === 11 /* LeftDelim */) {
+        const save = this.idx;
+        this.next();
+        if (this.nextNonSpace().typ === 27 /* Define */) {
+          this.withTree("definition", () => this.parseDefinition());
+          continue;
+        }
+        this.idx = save;
+      }
+      const n = this.textOrAction();
+      if (n.type === "end" || n.type === "else") this.errorf(`unexpected ${n.String()}`);
+      root.nodes.push(n);
+    }
+    this.add(this.name, root);
+    return this.trees;
+  }
+  withTree(name, fn) {
+    const saved = this.st;
+    this.st = { name, vars: ["$"], rangeDepth: 0, actionLine: 0 };
+    try {
+      return fn();
+    } finally {
+      this.st = saved;
+    }
+  }
+  add(name, root) {
+    const existing = this.trees.get(name);
+    if (!existing || isEmptyTree(existing.root)) {
+      this.trees.set(name, { name, root, info: this.info });
+      return;
+    }
+    if (!isEmptyTree(root)) this.errorf(`template: multiple definition of template ${goQuote(name)}`);
+  }
+  parseDefinition() {
+    const context = "define clause";
+    const nameTok = this.expectOneOf(19 /* String */, 15 /* RawString */, context);
+    const name = this.unquote(nameTok.val);
+    this.st.name = name;
+    this.expect(16 /* RightDelim */, context);
+    const [root, end] = this.itemList();
+    if (end.type !== "end") this.errorf(`unexpected ${end.String()} in ${context}`);
+    this.add(name, root);
+  }
+  itemList() {
+    const list = new ListNode(this.info, this.peekNonSpace().pos);
+    while (this.peekNonSpace().typ !== 8 /* EOF */) {
+      const n = this.textOrAction();
+      if (n.type === "end" || n.type === "else") return [list, n];
+      list.nodes.push(n);
+    }
+    this.errorf("unexpected EOF");
+  }
+  textOrAction() {
+    const token = this.nextNonSpace();
+    switch (token.typ) {
+      case 20 /* Text */:
+        return new TextNode(this.info, token.pos, token.val);
+      case 11 /* LeftDelim */:
+        this.st.actionLine = token.line;
+        try {
+          return this.action();
+        } finally {
+          this.st.actionLine = 0;
+        }
+      case 4 /* Comment */:
+        return new CommentNode(this.info, token.pos, token.val);
+    }
+    this.unexpected(token, "input");
+  }
+  action() {
+    const token = this.nextNonSpace();
+    switch (token.typ) {
+      case 23 /* Block */:
+        return this.blockControl();
+      case 24 /* Break */:
+        return this.breakControl(token.pos, token.line);
+      case 25 /* Continue */:
+        return this.continueControl(token.pos, token.line);
+      case 28 /* Else */:
+        return this.elseControl();
+      case 29 /* End */:
+        return this.endControl();
+      case 30 /* If */:
+        return this.ifControl();
+      case 32 /* Range */:
+        return this.rangeControl();
+      case 33 /* Template */:
+        return this.templateControl();
+      case 34 /* With */:
+        return this.withControl();
+    }
+    this.backup();
+    const t = this.peek();
+    return new ActionNode(this.info, t.pos, t.line, this.pipeline("command", 16 /* RightDelim */));
+  }
+  breakControl(pos, line) {
+    const token = this.nextNonSpace();
+    if (token.typ !== 16 /* RightDelim */) this.unexpected(token, "{{break}}");
+    if (this.st.rangeDepth === 0) this.errorf("{{break}} outside {{range}}");
+    return new BreakNode(this.info, pos, line);
+  }
+  continueControl(pos, line) {
+    const token = this.nextNonSpace();
+    if (token.typ !== 16 /* RightDelim */) this.unexpected(token, "{{continue}}");
+    if (this.st.rangeDepth === 0) this.errorf("{{continue}} outside {{range}}");
+    return new ContinueNode(this.info, pos, line);
+  }
+  pipeline(context, end) {
+    const token = this.peekNonSpace();
+    const pipe = new PipeNode(this.info, token.pos, token.line);
+    decls: for (; ; ) {
+      const v = this.peekNonSpace();
+      if (v.typ !== 21 /* Variable */) break;
+      const vIdx = this.idx;
+      this.next();
+      const nxt = this.peekNonSpace();
+      if (nxt.typ === 6 /* Assign */ || nxt.typ === 7 /* Declare */) {
+        pipe.isAssign = nxt.typ === 6 /* Assign */;
+        this.nextNonSpace();
+        pipe.decl.push(new VariableNode(this.info, v.pos, v.val));
+        this.st.vars.push(v.val);
+      } else if (nxt.typ === 2 /* Char */ && nxt.val === ",") {
+        this.nextNonSpace();
+        pipe.decl.push(new VariableNode(this.info, v.pos, v.val));
+        this.st.vars.push(v.val);
+        if (context === "range" && pipe.decl.length < 2) {
+          const p = this.peekNonSpace().typ;
+          if (p === 21 /* Variable */ || p === 16 /* RightDelim */ || p === 17 /* RightParen */) {
+            continue decls;
+          }
+          this.errorf("range can only initialize variables");
+        }
+        this.errorf(`too many declarations in ${context}`);
+      } else {
+        this.idx = vIdx;
+      }
+      break;
+    }
+    for (; ; ) {
+      const t = this.nextNonSpace();
+      if (t.typ === end) {
+        this.checkPipeline(pipe, context);
+        return pipe;
+      }
+      switch (t.typ) {
+        case 1 /* Bool */:
+        case 3 /* CharConstant */:
+        case 5 /* Complex */:
+        case 26 /* Dot */:
+        case 9 /* Field */:
+        case 10 /* Identifier */:
+        case 13 /* Number */:
+        case 31 /* Nil */:
+        case 15 /* RawString */:
+        case 19 /* String */:
+        case 21 /* Variable */:
+        case 12 /* LeftParen */:
+          this.backup();
+          pipe.cmds.push(this.command());
+          break;
+        default:
+          this.unexpected(t, context);
+      }
+    }
+  }
+  checkPipeline(pipe, context) {
+    if (pipe.cmds.length === 0) this.errorf(`missing value for ${context}`);
+    pipe.cmds.slice(1).forEach((c, i) => {
+      switch (c.args[0].type) {
+        case "bool":
+        case "dot":
+        case "nil":
+        case "number":
+        case "string":
+          this.errorf(`non executable command in pipeline stage ${i + 2}`);
+      }
+    });
+  }
+  parseControl(context) {
+    const varsMark = this.st.vars.length;
+    try {
+      const pipe = this.pipeline(context, 16 /* RightDelim */);
+      if (context === "range") this.st.rangeDepth++;
+      const items = this.itemList();
+      const list = items[0];
+      let next = items[1];
+      if (context === "range") this.st.rangeDepth--;
+      let elseList = null;
+      if (next.type === "else") {
+        if (context === "if" && this.peek().typ === 30 /* If */) {
+          this.next();
+          elseList = new ListNode(this.info, next.pos);
+          elseList.nodes.push(this.ifControl());
+        } else if (context === "with" && this.peek().typ === 34 /* With */) {
+          this.next();
+          elseList = new ListNode(this.info, next.pos);
+          elseList.nodes.push(this.withControl());
+        } else {
+          [elseList, next] = this.itemList();
+          if (next.type !== "end") this.errorf(`expected end; found ${next.String()}`);
+        }
+      }
+      return { pos: pipe.pos, line: pipe.line, pipe, list, elseList };
+    } finally {
+      this.st.vars.length = varsMark;
+    }
+  }
+  ifControl() {
+    const c = this.parseControl("if");
+    return new IfNode(this.info, c.pos, c.line, c.pipe, c.list, c.elseList);
+  }
+  rangeControl() {
+    const c = this.parseControl("range");
+    return new RangeNode(this.info, c.pos, c.line, c.pipe, c.list, c.elseList);
+  }
+  withControl() {
+    const c = this.parseControl("with");
+    return new WithNode(this.info, c.pos, c.line, c.pipe, c.list, c.elseList);
+  }
+  endControl() {
+    return new EndNode(this.info, this.expect(16 /* RightDelim */, "end").pos);
+  }
+  elseControl() {
+    const peek = this.peekNonSpace();
+    if (peek.typ === 30 /* If */ || peek.typ === 34 /* With */) return new ElseNode(this.info, peek.pos, peek.line);
+    const token = this.expect(16 /* RightDelim */, "else");
+    return new ElseNode(this.info, token.pos, token.line);
+  }
+  blockControl() {
+    const context = "block clause";
+    const token = this.nextNonSpace();
+    const name = this.parseTemplateName(token, context);
+    const pipe = this.pipeline(context, 16 /* RightDelim */);
+    this.withTree(name, () => {
+      const [root, end] = this.itemList();
+      if (end.type !== "end") this.errorf(`unexpected ${end.String()} in ${context}`);
+      this.add(name, root);
+    });
+    return new TemplateNode(this.info, token.pos, token.line, name, pipe);
+  }
+  templateControl() {
+    const context = "template clause";
+    const token = this.nextNonSpace();
+    const name = this.parseTemplateName(token, context);
+    let pipe = null;
+    if (this.nextNonSpace().typ !== 16 /* RightDelim */) {
+      this.backup();
+      pipe = this.pipeline(context, 16 /* RightDelim */);
+    }
+    return new TemplateNode(this.info, token.pos, token.line, name, pipe);
+  }
+  parseTemplateName(token, context) {
+    if (token.typ === 19 /* String */ || token.typ === 15 /* RawString */) return this.unquote(token.val);
+    this.unexpected(token, context);
+  }
+  command() {
+    const cmd = new CommandNode(this.info, this.peekNonSpace().pos);
+    for (; ; ) {
+      this.peekNonSpace();
+      const operand = this.operand();
+      if (operand) cmd.args.push(operand);
+      const token = this.next();
+      if (token.typ === 18 /* Space */) continue;
+      if (token.typ === 16 /* RightDelim */ || token.typ === 17 /* RightParen */) this.backup();
+      else if (token.typ === 14 /* Pipe */) {
+      } else this.unexpected(token, "operand");
+      break;
+    }
+    if (cmd.args.length === 0) this.errorf("empty command");
+    return cmd;
+  }
+  operand() {
+    let node = this.term();
+    if (!node) return null;
+    if (this.peek().typ === 9 /* Field */) {
+      const chain = new ChainNode(this.info, this.peek().pos, node);
+      while (this.peek().typ === 9 /* Field */) chain.add(this.next().val);
+      switch (node.type) {
+        case "field":
+          node = new FieldNode(this.info, chain.pos, chain.String());
+          break;
+        case "variable":
+          node = new VariableNode(this.info, chain.pos, chain.String());
+          break;
+        case "bool":
+        case "string":
+        case "number":
+        case "nil":
+        case "dot":
+          this.errorf(`unexpected . after term ${goQuote(node.String())}`);
+          break;
+        default:
+          node = chain;
+      }
+    }
+    return node;
+  }
+  term() {
+    const token = this.nextNonSpace();
+    switch (token.typ) {
+      case 10 /* Identifier */:
+        if (!this.opts.skipFuncCheck && !this.opts.hasFunction(token.val)) {
+          this.errorf(`function ${goQuote(token.val)} not defined`);
+        }
+        return new IdentifierNode(this.info, token.pos, token.val);
+      case 26 /* Dot */:
+        return new DotNode(this.info, token.pos);
+      case 31 /* Nil */:
+        return new NilNode(this.info, token.pos);
+      case 21 /* Variable */:
+        return this.useVar(token.pos, token.val);
+      case 9 /* Field */:
+        return new FieldNode(this.info, token.pos, token.val);
+      case 1 /* Bool */:
+        return new BoolNode(this.info, token.pos, token.val === "true");
+      case 3 /* CharConstant */:
+      case 5 /* Complex */:
+      case 13 /* Number */:
+        return this.newNumber(token.pos, token.val, token.typ);
+      case 12 /* LeftParen */:
+        return this.pipeline("parenthesized pipeline", 17 /* RightParen */);
+      case 19 /* String */:
+      case 15 /* RawString */:
+        return new StringNode(this.info, token.pos, token.val, this.unquote(token.val));
+    }
+    this.backup();
+    return null;
+  }
+  useVar(pos, name) {
+    const v = new VariableNode(this.info, pos, name);
+    if (this.st.vars.includes(v.ident[0])) return v;
+    this.errorf(`undefined variable ${goQuote(v.ident[0])}`);
+  }
+  unquote(s) {
+    const r = unquoteGo(s);
+    if (r === null) this.errorf("invalid syntax");
+    return r;
+  }
+  newNumber(pos, text, typ) {
+    const n = new NumberNode(this.info, pos, text);
+    if (typ === 3 /* CharConstant */) {
+      const r = unquoteChar(text.slice(1), "'");
+      if (!r) this.errorf("invalid syntax");
+      if (r.tail !== "'") this.errorf(`malformed character constant: ${text}`);
+      n.int64 = BigInt(r.value);
+      n.isInt = true;
+      n.uint64 = BigInt(r.value);
+      n.isUint = true;
+      n.float64 = r.value;
+      n.isFloat = true;
+      return n;
+    }
+    if (typ === 5 /* Complex */) {
+      const c = parseComplex(text);
+      if (!c) this.errorf(`expected integer`);
+      n.isComplex = true;
+      n.complex128 = c;
+      simplifyComplex(n);
+      return n;
+    }
+    if (text.endsWith("i")) {
+      const f = parseGoFloat(text.slice(0, -1));
+      if (f !== null) {
+        n.isComplex = true;
+        n.complex128 = new GoComplex(0, f);
+        simplifyComplex(n);
+        return n;
+      }
+    }
+    const u = parseGoUint(text);
+    if (u !== null) {
+      n.isUint = true;
+      n.uint64 = u;
+    }
+    const i = parseGoInt(text);
+    if (i !== null) {
+      n.isInt = true;
+      n.int64 = i;
+      if (i === 0n) {
+        n.isUint = true;
+        n.uint64 = 0n;
+      }
+    }
+    if (n.isInt) {
+      n.isFloat = true;
+      n.float64 = Number(n.int64);
+    } else if (n.isUint) {
+      n.isFloat = true;
+      n.float64 = Number(n.uint64);
+    } else {
+      const f = parseGoFloat(text);
+      if (f !== null) {
+        if (!/[.eEpP]/.test(text)) this.errorf(`integer overflow: ${goQuote(text)}`);
+        n.isFloat = true;
+        n.float64 = f;
+        if (Number.isFinite(f) && Number.isInteger(f)) {
+          const bi = BigInt(f);
+          if (bi >= -(1n << 63n) && bi < 1n << 63n) {
+            n.isInt = true;
+            n.int64 = bi;
+          }
+          if (bi >= 0n && bi < 1n << 64n) {
+            n.isUint = true;
+            n.uint64 = bi;
+          }
+        }
+      }
+    }
+    if (!n.isInt && !n.isUint && !n.isFloat) this.errorf(`illegal number syntax: ${goQuote(text)}`);
+    return n;
+  }
+};
+function simplifyComplex(n) {
+  n.isFloat = n.complex128.im === 0;
+  if (n.isFloat) {
+    n.float64 = n.complex128.re;
+    const f = n.float64;
+    if (Number.isInteger(f)) {
+      const bi = BigInt(f);
+      n.isInt = bi >= -(1n << 63n) && bi < 1n << 63n;
+      if (n.isInt) n.int64 = bi;
+      n.isUint = bi >= 0n && bi < 1n << 64n;
+      if (n.isUint) n.uint64 = bi;
+    }
+  }
+}
+function underscoreOK(s) {
+  let saw = "^";
+  let i = 0;
+  if (s.length >= 1 && (s[0] === "-" || s[0] === "+")) s = s.slice(1);
+  let hex = false;
+  if (s.length >= 2 && s[0] === "0") {
+    const c = s[1].toLowerCase();
+    if (c === "b" || c === "o" || c === "x") {
+      i = 2;
+      saw = "0";
+      hex = c === "x";
+    }
+  }
+  for (; i < s.length; i++) {
+    const c = s[i];
+    if (c >= "0" && c <= "9" || hex && /[a-fA-F]/.test(c)) {
+      saw = "0";
+      continue;
+    }
+    if (c === "_") {
+      if (saw !== "0") return false;
+      saw = "_";
+      continue;
+    }
+    if (saw === "_") return false;
+    saw = "!";
+  }
+  return saw !== "_";
+}
+function parseGoUint(s) {
+  if (s === "" || s[0] === "+" || s[0] === "-") return null;
+  const v = parseBase0(s);
+  if (v === null || v >= 1n << 64n) return null;
+  return v;
+}
+function parseGoInt(s) {
+  let neg = false;
+  let body = s;
+  if (body[0] === "+" || body[0] === "-") {
+    neg = body[0] === "-";
+    body = body.slice(1);
+  }
+  const v = parseBase0(body);
+  if (v === null) return null;
+  const r = neg ? -v : v;
+  if (r < -(1n << 63n) || r >= 1n << 63n) return null;
+  return r;
+}
+function parseBase0(s) {
+  if (s === "") return null;
+  let base2 = 10;
+  let digits = s;
+  if (s[0] === "0") {
+    if (s.length >= 3 && (s[1] === "x" || s[1] === "X")) {
+      base2 = 16;
+      digits = s.slice(2);
+    } else if (s.length >= 3 && (s[1] === "b" || s[1] === "B")) {
+      base2 = 2;
+      digits = s.slice(2);
+    } else if (s.length >= 3 && (s[1] === "o" || s[1] === "O")) {
+      base2 = 8;
+      digits = s.slice(2);
+    } else {
+      base2 = 8;
+      digits = s.slice(1);
+    }
+  }
+  if (s.includes("_") && !underscoreOK(s)) return null;
+  digits = digits.replace(/_/g, "");
+  if (digits === "") return base2 === 8 ? 0n : null;
+  const valid = base2 === 16 ? /^[0-9a-fA-F]+$/ : base2 === 8 ? /^[0-7]+$/ : base2 === 2 ? /^[01]+$/ : /^[0-9]+$/;
+  if (!valid.test(digits)) return null;
+  const prefix = base2 === 16 ? "0x" : base2 === 8 ? "0o" : base2 === 2 ? "0b" : "";
+  return BigInt(prefix + digits);
+}
+function parseGoFloat(s) {
+  if (s.includes("_")) {
+    if (!underscoreOK(s)) return null;
+    s = s.replace(/_/g, "");
+  }
+  let neg = false;
+  let body = s;
+  if (body[0] === "+" || body[0] === "-") {
+    neg = body[0] === "-";
+    body = body.slice(1);
+  }
+  let v;
+  const hex = /^0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(body);
+  if (hex) {
+    const ip = hex[1];
+    const fp = hex[2] ?? "";
+    if (ip === "" && fp === "") return null;
+    const mant = BigInt("0x" + (ip + fp || "0"));
+    const exp = Number(hex[3]) - 4 * fp.length;
+    v = Number(mant) * 2 ** exp;
+  } else if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(body)) {
+    v = Number(body);
+  } else if (/^(inf|infinity)$/i.test(body)) {
+    v = Infinity;
+  } else if (/^nan$/i.test(body)) {
+    v = NaN;
+  } else {
+    return null;
+  }
+  return neg ? -v : v;
+}
+function parseComplex(text) {
+  for (let i = text.length - 2; i > 0; i--) {
+    const c = text[i];
+    if ((c === "+" || c === "-") && !/[eEpP]/.test(text[i - 1])) {
+      const re = parseGoFloat(text.slice(0, i));
+      const im = parseGoFloat(text.slice(i, -1));
+      if (re === null || im === null || !text.endsWith("i")) return null;
+      return new GoComplex(re, im);
+    }
+  }
+  return null;
+}
+function unquoteChar(s, quote3) {
+  if (s.length === 0) return null;
+  const c = s[0];
+  if (c === quote3 && (quote3 === "'" || quote3 === '"')) return null;
+  if (c !== "\\") {
+    const cp = s.codePointAt(0) ?? 0;
+    const ch = String.fromCodePoint(cp);
+    return { value: cp, multibyte: cp >= 128, tail: s.slice(ch.length) };
+  }
+  if (s.length <= 1) return null;
+  const e = s[1];
+  let rest = s.slice(2);
+  switch (e) {
+    case "a":
+      return { value: 7, multibyte: false, tail: rest };
+    case "b":
+      return { value: 8, multibyte: false, tail: rest };
+    case "f":
+      return { value: 12, multibyte: false, tail: rest };
+    case "n":
+      return { value: 10, multibyte: false, tail: rest };
+    case "r":
+      return { value: 13, multibyte: false, tail: rest };
+    case "t":
+      return { value: 9, multibyte: false, tail: rest };
+    case "v":
+      return { value: 11, multibyte: false, tail: rest };
+    case "x":
+    case "u":
+    case "U": {
+      const n = e === "x" ? 2 : e === "u" ? 4 : 8;
+      if (rest.length < n) return null;
+      const h = rest.slice(0, n);
+      if (!/^[0-9a-fA-F]+$/.test(h)) return null;
+      const v = parseInt(h, 16);
+      rest = rest.slice(n);
+      if (e === "x") return { value: v, multibyte: false, tail: rest, byte: true };
+      if (v > 1114111 || v >= 55296 && v <= 57343) return null;
+      return { value: v, multibyte: true, tail: rest };
+    }
+    case "0":
+    case "1":
+    case "2":
+    case "3":
+    case "4":
+    case "5":
+    case "6":
+    case "7": {
+      const o = e + rest.slice(0, 2);
+      if (!/^[0-7]{3}$/.test(o)) return null;
+      const v = parseInt(o, 8);
+      if (v > 255) return null;
+      return { value: v, multibyte: false, tail: rest.slice(2), byte: true };
+    }
+    case "\\":
+      return { value: 92, multibyte: false, tail: rest };
+    case "'":
+    case '"':
+      if (e !== quote3) return null;
+      return { value: e.charCodeAt(0), multibyte: false, tail: rest };
+  }
+  return null;
+}
+function unquoteGo(s) {
+  if (s.length < 2) return null;
+  const q2 = s[0];
+  if (q2 !== s[s.length - 1]) return null;
+  let body = s.slice(1, -1);
+  if (q2 === "`") {
+    if (body.includes("`")) return null;
+    return body.replace(/\r/g, "");
+  }
+  if (q2 !== '"') return null;
+  if (!body.includes("\\") && !body.includes('"') && !body.includes("\n")) return body;
+  if (body.includes("\n")) return null;
+  const bytes3 = [];
+  while (body.length > 0) {
+    const r = unquoteChar(body, '"');
+    if (!r) return null;
+    if (r.byte || r.value < 128) bytes3.push(r.value);
+    else for (const b of Buffer.from(String.fromCodePoint(r.value), "utf8")) bytes3.push(b);
+    body = r.tail;
+  }
+  return Buffer.from(bytes3).toString("utf8");
+}
+function parseTemplate(name, text, opts) {
+  return new Parser(name, text, opts).parse();
+}
+
+// src/render/gotemplate/template.ts
+var Common = class {
+  tmpl = /* @__PURE__ */ new Map();
+  funcs = {};
+  missingKey = "invalid";
+};
+var GOOD_NAME = /^[\p{L}_][\p{L}\p{Nd}_]*$/u;
+var Template = class _Template {
+  constructor(name, options = {}) {
+    this.name = name;
+    this.common = new Common();
+    if (options.delims) this.delims(options.delims[0], options.delims[1]);
+    if (options.funcs) this.funcs(options.funcs);
+    for (const o of options.options ?? []) this.option(o);
+  }
+  name;
+  common;
+  tree = null;
+  leftDelim = "";
+  rightDelim = "";
+  // ---------------------------------------------------------------- ExecTemplate
+  get root() {
+    return this.tree ? this.tree.root : null;
+  }
+  get info() {
+    return this.tree ? this.tree.info : null;
+  }
+  get missingKey() {
+    return this.common.missingKey;
+  }
+  get publicTemplate() {
+    return this;
+  }
+  findFunc(name) {
+    const f = this.common.funcs[name];
+    if (f && Object.prototype.hasOwnProperty.call(this.common.funcs, name)) return { fn: f, builtin: false };
+    if (isBuiltinName(name)) return { fn: BUILTINS[name], builtin: true };
+    return void 0;
+  }
+  cloneWithText(name, text) {
+    const t = this.clone().new(name);
+    t.parse(text);
+    return t;
+  }
+  // ---------------------------------------------------------------- API
+  /** Create a new template associated with this one (same set, funcs, options and delimiters). */
+  new(name) {
+    const t = Object.create(_Template.prototype);
+    t.name = name;
+    t.common = this.common;
+    t.tree = null;
+    t.leftDelim = this.leftDelim;
+    t.rightDelim = this.rightDelim;
+    return t;
+  }
+  /** Set the action delimiters for subsequent parse calls ('' means the default {{ and }}). */
+  delims(left, right) {
+    this.leftDelim = left;
+    this.rightDelim = right;
+    return this;
+  }
+  /** Set options: 'missingkey=default|invalid|zero|error'. */
+  option(...opts) {
+    for (const opt of opts) {
+      if (opt === "") throw new TemplateError("empty option string", "api");
+      const eq2 = opt.indexOf("=");
+      if (eq2 > 0 && opt.slice(0, eq2) === "missingkey") {
+        const v = opt.slice(eq2 + 1);
+        if (v === "invalid" || v === "default") {
+          this.common.missingKey = "invalid";
+          continue;
+        }
+        if (v === "zero" || v === "error") {
+          this.common.missingKey = v;
+          continue;
+        }
+      }
+      throw new TemplateError("unrecognized option: " + opt, "api");
+    }
+    return this;
+  }
+  /**
+   * Add functions to the set. Each function receives evaluated Go values and returns a Go value
+   * (see GoFuncValue in values.ts; `this` is a CallContext). Must be called before parse() for
+   * the parser to accept the names.
+   */
+  funcs(map) {
+    for (const [name, fn] of Object.entries(map)) {
+      if (!GOOD_NAME.test(name)) throw new TemplateError(`function name ${goQuote(name)} is not a valid identifier`, "api");
+      if (typeof fn !== "function") throw new TemplateError(`value for ${name} not a function`, "api");
+      this.common.funcs[name] = fn;
+    }
+    return this;
+  }
+  /** Parse text as the body of this template; {{define}}/{{block}} add further templates to the set. */
+  parse(text) {
+    const trees = parseTemplate(this.name, text, {
+      leftDelim: this.leftDelim,
+      rightDelim: this.rightDelim,
+      hasFunction: (n) => isBuiltinName(n) || Object.prototype.hasOwnProperty.call(this.common.funcs, n)
+    });
+    for (const [name, tree] of trees) this.addParseTree(name, tree);
+    return this;
+  }
+  /** Go's AddParseTree (with associate's "an empty template does not replace a non-empty one"). */
+  addParseTree(name, tree) {
+    const nt = name === this.name ? this : this.new(name);
+    const old = this.common.tmpl.get(name);
+    let replaced = true;
+    if (old && isEmptyTree(tree.root) && old.tree) replaced = false;
+    else this.common.tmpl.set(name, nt);
+    if (replaced || nt.tree === null) nt.tree = tree;
+    return nt;
+  }
+  /** The template with the given name in this set. */
+  lookup(name) {
+    return this.common.tmpl.get(name);
+  }
+  /** All templates of the set (including this one when it has been parsed). */
+  templates() {
+    return [...this.common.tmpl.values()];
+  }
+  /** Go's DefinedTemplates(): "; defined templates are: ..." or "". */
+  definedTemplates() {
+    const names = [...this.common.tmpl.values()].filter((t) => t.tree).map((t) => goQuote(t.name));
+    return names.length ? "; defined templates are: " + names.join(", ") : "";
+  }
+  /** A copy of the set; later parses into the copy do not affect the original and vice versa. */
+  clone() {
+    const c = new Common();
+    c.funcs = { ...this.common.funcs };
+    c.missingKey = this.common.missingKey;
+    const nt = this.new(this.name);
+    nt.common = c;
+    nt.tree = this.tree;
+    for (const [k, v] of this.common.tmpl) {
+      if (k === this.name) {
+        c.tmpl.set(k, nt);
+        continue;
+      }
+      const tmpl = nt.new(k);
+      tmpl.tree = v.tree;
+      tmpl.leftDelim = v.leftDelim;
+      tmpl.rightDelim = v.rightDelim;
+      c.tmpl.set(k, tmpl);
+    }
+    return nt;
+  }
+  /** The parse tree printed back (Go's Tree.Root.String()). */
+  treeString() {
+    return this.tree ? this.tree.root.String() : "";
+  }
+  /** Execute this template with `data` and return the output. Throws TemplateError. */
+  execute(data2, opts = {}) {
+    return executeTemplate(this, toGo(data2), opts, false).output;
+  }
+  /** Execute the named template of this set. */
+  executeTemplate(name, data2, opts = {}) {
+    return this.executeNamed(name, data2, opts, false).output;
+  }
+  /**
+   * Execute and record, for every piece of output, the template name, source (parse name) and source line
+   * that produced it. Segments are in output order and cover every output character.
+   */
+  executeWithProvenance(data2, opts = {}) {
+    const r = opts.name !== void 0 ? this.executeNamed(opts.name, data2, opts, true) : executeTemplate(this, toGo(data2), opts, true);
+    return { output: r.output, segments: r.segments ?? [] };
+  }
+  executeNamed(name, data2, opts, provenance) {
+    const t = this.lookup(name);
+    if (!t) {
+      throw new TemplateError(`template: no template ${goQuote(name)} associated with template ${goQuote(this.name)}`, "exec", name);
+    }
+    return executeTemplate(t, toGo(data2), opts, provenance);
+  }
+};
+function toGo(data2) {
+  if (data2 === void 0) return null;
+  if (data2 !== null && typeof data2 === "object" && Object.getPrototypeOf(data2) === Object.prototype) {
+    return fromJS(data2, "float64");
+  }
+  return data2;
+}
+
+// src/render/helm/chart.ts
+import path4 from "node:path";
+
+// src/render/helm/archive.ts
+import { gunzipSync } from "node:zlib";
+var DEFAULT_ARCHIVE_LIMITS = {
+  maxTotalBytes: 64 * 1024 * 1024,
+  maxEntryBytes: 5 * 1024 * 1024,
+  maxEntries: 1e4
+};
+var ArchiveError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ArchiveError";
+  }
+};
+var SHARED = "the chart and every archive nested in it count together";
+var ArchiveBudget = class {
+  constructor(limits = DEFAULT_ARCHIVE_LIMITS) {
+    this.limits = limits;
+    this.bytesLeft = limits.maxTotalBytes;
+    this.entriesLeft = limits.maxEntries;
+  }
+  limits;
+  bytesLeft;
+  entriesLeft;
+  /** What the archives read so far took. */
+  get used() {
+    return { bytes: this.limits.maxTotalBytes - this.bytesLeft, entries: this.limits.maxEntries - Math.max(0, this.entriesLeft) };
+  }
+  /** Gunzips `data`, never holding more than what is left of the budget, and takes the bytes it expands to. */
+  gunzip(data2, archive) {
+    const tooLarge = () => new ArchiveError(`decompressed chart is larger than the maximum size ${this.limits.maxTotalBytes} (reading ${archive}; ${SHARED})`);
+    if (this.bytesLeft < 1) throw tooLarge();
+    let out;
+    try {
+      out = gunzipSync(data2, { maxOutputLength: this.bytesLeft });
+    } catch (err) {
+      if (err instanceof RangeError || err.code === "ERR_BUFFER_TOO_LARGE") throw tooLarge();
+      throw new ArchiveError(`cannot gunzip archive ${archive}: ${err.message}`);
+    }
+    this.bytesLeft -= out.length;
+    return out;
+  }
+  /** Takes one tar entry. */
+  entry(archive) {
+    if (--this.entriesLeft < 0) throw new ArchiveError(`decompressed chart has more than ${this.limits.maxEntries} entries (reading ${archive}; ${SHARED})`);
+  }
+  /** Checks one file's size. */
+  file(name, size, archive) {
+    if (size > this.limits.maxEntryBytes) {
+      throw new ArchiveError(`decompressed chart file "${name}" is larger than the maximum file size ${this.limits.maxEntryBytes} (reading ${archive})`);
+    }
+  }
+};
+function isGzip(data2) {
+  return data2.length >= 2 && data2[0] === 31 && data2[1] === 139;
+}
+function readTarGz(data2, budget = new ArchiveBudget(), archive = "archive") {
+  if (!isGzip(data2)) throw new ArchiveError("file does not appear to be a gzipped archive; got 'application/octet-stream'");
+  return readTar(budget.gunzip(data2, archive), budget, archive);
+}
+function cstring(buf, start, len) {
+  let end = start;
+  const stop = start + len;
+  while (end < stop && buf[end] !== 0) end++;
+  return buf.toString("utf8", start, end);
+}
+function octal(buf, start, len) {
+  if (buf[start] & 128) {
+    let v = 0;
+    for (let i = start + 1; i < start + len; i++) v = v * 256 + buf[i];
+    return v;
+  }
+  const s = cstring(buf, start, len).trim();
+  if (s === "") return 0;
+  if (!/^[0-7]+$/.test(s)) throw new ArchiveError(`invalid tar header: bad number "${s}"`);
+  return parseInt(s, 8);
+}
+function parsePax(data2) {
+  const out = {};
+  let pos = 0;
+  while (pos < data2.length) {
+    const sp = data2.indexOf(32, pos);
+    if (sp < 0) break;
+    const len = parseInt(data2.toString("utf8", pos, sp), 10);
+    if (!Number.isFinite(len) || len <= 0) break;
+    const rec = data2.toString("utf8", sp + 1, pos + len - 1);
+    const eq2 = rec.indexOf("=");
+    if (eq2 > 0) out[rec.slice(0, eq2)] = rec.slice(eq2 + 1);
+    pos += len;
+  }
+  return out;
+}
+function cleanEntryName(raw) {
+  const name = raw.replace(/\\/g, "/");
+  if (name.startsWith("/") || /^[A-Za-z]:/.test(name)) throw new ArchiveError("chart illegally contains absolute paths");
+  const parts = [];
+  for (const p of name.split("/")) {
+    if (p === "" || p === ".") continue;
+    if (p === "..") throw new ArchiveError("chart illegally references parent directory");
+    parts.push(p);
+  }
+  return parts.join("/");
+}
+function readTar(tar, budget, archive) {
+  const entries2 = [];
+  let pos = 0;
+  let longName;
+  let pax = {};
+  while (pos + 512 <= tar.length) {
+    const header = tar.subarray(pos, pos + 512);
+    if (header.every((b) => b === 0)) break;
+    budget.entry(archive);
+    const sum = octal(header, 148, 8);
+    let calc = 0;
+    for (let i = 0; i < 512; i++) calc += i >= 148 && i < 156 ? 32 : header[i];
+    if (sum !== calc) throw new ArchiveError("invalid tar header checksum");
+    const size = octal(header, 124, 12);
+    const type = String.fromCharCode(header[156] || 48);
+    let name = cstring(header, 0, 100);
+    const magic = header.toString("latin1", 257, 262);
+    if (magic === "ustar") {
+      const prefix = cstring(header, 345, 155);
+      if (prefix) name = `${prefix}/${name}`;
+    }
+    const dataStart = pos + 512;
+    const dataEnd = dataStart + size;
+    if (dataEnd > tar.length) throw new ArchiveError("unexpected end of tar archive");
+    pos = dataStart + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      if (size > 64 * 1024) throw new ArchiveError("tar long name too long");
+      longName = cstring(tar, dataStart, size);
+      continue;
+    }
+    if (type === "x") {
+      if (size > 1024 * 1024) throw new ArchiveError("tar extended header too long");
+      pax = parsePax(tar.subarray(dataStart, dataEnd));
+      continue;
+    }
+    if (type === "g") continue;
+    if (longName !== void 0) name = longName;
+    if (pax.path !== void 0) name = pax.path;
+    longName = void 0;
+    pax = {};
+    if (type === "5") continue;
+    if (type === "1" || type === "2") throw new ArchiveError(`archive entry "${name}" is a link; links are not allowed in chart archives`);
+    if (type !== "0" && type !== "7") continue;
+    if (name === "pax_global_header") continue;
+    const clean2 = cleanEntryName(name);
+    budget.file(clean2, size, archive);
+    entries2.push({ name: clean2, data: Buffer.from(tar.subarray(dataStart, dataEnd)) });
+  }
+  return entries2;
+}
+
+// src/render/helm/glob.ts
+var BadPatternError = class extends Error {
+  constructor() {
+    super("syntax error in pattern");
+    this.name = "BadPatternError";
+  }
+};
+function goPathMatch(pattern, name) {
+  return new RegExp("^" + goPatternToRegex(pattern) + "$", "su").test(name);
+}
+function goPatternToRegex(pattern) {
+  const p = [...pattern];
+  let out = "";
+  let i = 0;
+  while (i < p.length) {
+    const c = p[i];
+    if (c === "*") {
+      out += "[^/]*";
+      i++;
+    } else if (c === "?") {
+      out += "[^/]";
+      i++;
+    } else if (c === "\\") {
+      if (i + 1 >= p.length) throw new BadPatternError();
+      out += escapeRe(p[i + 1]);
+      i += 2;
+    } else if (c === "[") {
+      i++;
+      let neg = false;
+      if (p[i] === "^") {
+        neg = true;
+        i++;
+      }
+      let cls = "";
+      let first = true;
+      for (; ; ) {
+        if (i >= p.length) throw new BadPatternError();
+        if (p[i] === "]" && !first) {
+          i++;
+          break;
+        }
+        first = false;
+        let lo = p[i];
+        if (lo === "\\") {
+          i++;
+          if (i >= p.length) throw new BadPatternError();
+          lo = p[i];
+        } else if (lo === "-" || lo === "]") {
+          throw new BadPatternError();
+        }
+        i++;
+        if (p[i] === "-" && p[i + 1] !== "]") {
+          i++;
+          let hi = p[i];
+          if (hi === void 0) throw new BadPatternError();
+          if (hi === "\\") {
+            i++;
+            hi = p[i];
+            if (hi === void 0) throw new BadPatternError();
+          }
+          i++;
+          cls += escapeClass(lo) + "-" + escapeClass(hi);
+        } else {
+          cls += escapeClass(lo);
+        }
+      }
+      out += neg ? `(?!/)[^${cls}]` : `[${cls}]`;
+    } else {
+      out += escapeRe(c);
+      i++;
+    }
+  }
+  return out;
+}
+function escapeRe(c) {
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+function escapeClass(c) {
+  return c.replace(/[\]\\^-]/g, "\\$&");
+}
+function compileGlob(pattern) {
+  return new RegExp("^" + globToRegex([...pattern], { i: 0 }, false) + "$", "su");
+}
+function globToRegex(p, pos, inAlt) {
+  let out = "";
+  while (pos.i < p.length) {
+    const c = p[pos.i];
+    if (inAlt && (c === "," || c === "}")) return out;
+    if (c === "*") {
+      if (p[pos.i + 1] === "*") {
+        out += ".*";
+        pos.i += 2;
+      } else {
+        out += "[^/]*";
+        pos.i++;
+      }
+    } else if (c === "?") {
+      out += "[^/]";
+      pos.i++;
+    } else if (c === "\\") {
+      if (pos.i + 1 >= p.length) throw new BadPatternError();
+      out += escapeRe(p[pos.i + 1]);
+      pos.i += 2;
+    } else if (c === "[") {
+      pos.i++;
+      let neg = false;
+      if (p[pos.i] === "!" || p[pos.i] === "^") {
+        neg = true;
+        pos.i++;
+      }
+      let cls = "";
+      while (pos.i < p.length && p[pos.i] !== "]") {
+        const lo = p[pos.i];
+        if (p[pos.i + 1] === "-" && pos.i + 2 < p.length && p[pos.i + 2] !== "]") {
+          cls += escapeClass(lo) + "-" + escapeClass(p[pos.i + 2]);
+          pos.i += 3;
+        } else {
+          cls += escapeClass(lo);
+          pos.i++;
+        }
+      }
+      if (pos.i >= p.length) throw new BadPatternError();
+      pos.i++;
+      out += neg ? `[^${cls}/]` : `[${cls}]`;
+    } else if (c === "{") {
+      pos.i++;
+      const alts = [];
+      for (; ; ) {
+        alts.push(globToRegex(p, pos, true));
+        if (pos.i >= p.length) throw new BadPatternError();
+        if (p[pos.i] === "}") {
+          pos.i++;
+          break;
+        }
+        pos.i++;
+      }
+      out += "(?:" + alts.join("|") + ")";
+    } else {
+      out += escapeRe(c);
+      pos.i++;
+    }
+  }
+  if (inAlt) throw new BadPatternError();
+  return out;
+}
+
+// src/render/sprig/semver.ts
+var SEMVER_RE = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
+var CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
+var OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
+var CONSTRAINT_RE = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
+var RANGE_RE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, "g");
+var FIND_RE = new RegExp(String.raw`(${OPS})\s*(${CV})`, "g");
+var VALID_RE = new RegExp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
+var MAX_U64 = (1n << 64n) - 1n;
+var Version = class {
+  constructor(major, minor, patch, pre, metadata, original) {
+    this.major = major;
+    this.minor = minor;
+    this.patch = patch;
+    this.pre = pre;
+    this.metadata = metadata;
+    this.original = original;
+  }
+  major;
+  minor;
+  patch;
+  pre;
+  metadata;
+  original;
+  toString() {
+    let s = `${this.major}.${this.minor}.${this.patch}`;
+    if (this.pre) s += "-" + this.pre;
+    if (this.metadata) s += "+" + this.metadata;
+    return s;
+  }
+};
+function parseU64(s) {
+  const v = BigInt(s);
+  if (v > MAX_U64) throw new Error(`Error parsing version segment: strconv.ParseUint: parsing ${JSON.stringify(s)}: value out of range`);
+  return v;
+}
+function newVersion(v) {
+  const m = SEMVER_RE.exec(v);
+  if (!m) throw new Error("Invalid Semantic Version");
+  const major = parseU64(m[1]);
+  const minor = m[2] ? parseU64(m[2].slice(1)) : 0n;
+  const patch = m[3] ? parseU64(m[3].slice(1)) : 0n;
+  const pre = m[5] ?? "";
+  const meta = m[8] ?? "";
+  if (pre) {
+    for (const p of pre.split(".")) {
+      if (/^[0-9]+$/.test(p) && p.length > 1 && p[0] === "0") throw new Error("Version segment starts with 0");
+      if (!/^[0-9A-Za-z-]+$/.test(p)) throw new Error("Invalid Prerelease string");
+    }
+  }
+  if (meta) {
+    for (const p of meta.split(".")) if (!/^[0-9A-Za-z-]+$/.test(p)) throw new Error("Invalid Metadata string");
+  }
+  return new Version(major, minor, patch, pre, meta, v);
+}
+var cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+function comparePrePart(s, o) {
+  if (s === o) return 0;
+  if (s === "") return o !== "" ? -1 : 1;
+  if (o === "") return s !== "" ? 1 : -1;
+  const sn = /^[0-9]+$/.test(s);
+  const on = /^[0-9]+$/.test(o);
+  if (!sn && !on) return s > o ? 1 : -1;
+  if (!sn) return 1;
+  if (!on) return -1;
+  return BigInt(s) > BigInt(o) ? 1 : -1;
+}
+function comparePrerelease(v, o) {
+  const sp = v.split(".");
+  const op = o.split(".");
+  const l = Math.max(sp.length, op.length);
+  for (let i = 0; i < l; i++) {
+    const d = comparePrePart(sp[i] ?? "", op[i] ?? "");
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+function compareVersions(v, o) {
+  const d = cmp(v.major, o.major) || cmp(v.minor, o.minor) || cmp(v.patch, o.patch);
+  if (d !== 0) return d;
+  if (v.pre === "" && o.pre === "") return 0;
+  if (v.pre === "") return 1;
+  if (o.pre === "") return -1;
+  return comparePrerelease(v.pre, o.pre);
+}
+var isX = (s) => s === "x" || s === "X" || s === "*";
+function parseConstraint(c) {
+  if (c.length === 0) return { con: newVersion("0.0.0"), op: "", minorDirty: false, patchDirty: false, dirty: true };
+  const m = CONSTRAINT_RE.exec(c);
+  if (!m) throw new Error(`improper constraint: ${c}`);
+  let ver = m[2];
+  let minorDirty = false;
+  let patchDirty = false;
+  let dirty = false;
+  const pre = m[6] ?? "";
+  if (isX(m[3]) || m[3] === "") {
+    ver = `0.0.0${pre}`;
+    dirty = true;
+  } else if (isX((m[4] ?? "").replace(/^\./, "")) || !m[4]) {
+    minorDirty = true;
+    dirty = true;
+    ver = `${m[3]}.0.0${pre}`;
+  } else if (isX((m[5] ?? "").replace(/^\./, "")) || !m[5]) {
+    dirty = true;
+    patchDirty = true;
+    ver = `${m[3]}${m[4]}.0${pre}`;
+  }
+  let con;
+  try {
+    con = newVersion(ver);
+  } catch {
+    throw new Error("constraint Parser Error");
+  }
+  return { con, op: m[1], minorDirty, patchDirty, dirty };
+}
+function rewriteRange(i) {
+  let o = i;
+  for (const m of i.matchAll(RANGE_RE)) o = o.replace(m[0], `>= ${m[1]}, <= ${m[11]} `);
+  return o;
+}
+function newConstraint(c) {
+  c = rewriteRange(c);
+  return c.split("||").map((v) => {
+    if (!VALID_RE.test(v)) throw new Error(`improper constraint: ${v}`);
+    const cs = [...v.matchAll(FIND_RE)].map((m) => m[0]);
+    if (cs.length === 0) cs.push(v);
+    return cs.map(parseConstraint);
+  });
+}
+function tilde(v, c) {
+  if (compareVersions(v, c.con) < 0) return false;
+  if (c.con.major === 0n && c.con.minor === 0n && c.con.patch === 0n && !c.minorDirty && !c.patchDirty) return true;
+  if (v.major !== c.con.major) return false;
+  if (v.minor !== c.con.minor && !c.minorDirty) return false;
+  return true;
+}
+function checkOne(v, c) {
+  const preBlocked = v.pre !== "" && c.con.pre === "";
+  switch (c.op) {
+    case "":
+    case "=":
+      if (preBlocked) return false;
+      if (c.dirty) return tilde(v, c);
+      return compareVersions(v, c.con) === 0;
+    case "!=":
+      if (c.dirty) {
+        if (preBlocked) return false;
+        if (c.con.major !== v.major) return true;
+        if (c.con.minor !== v.minor && !c.minorDirty) return true;
+        if (c.minorDirty) return false;
+        if (c.con.patch !== v.patch && !c.patchDirty) return true;
+        if (c.patchDirty) {
+          if (v.pre !== "" || c.con.pre !== "") return comparePrerelease(v.pre, c.con.pre) !== 0;
+          return false;
+        }
+      }
+      return compareVersions(v, c.con) !== 0;
+    case ">":
+      if (preBlocked) return false;
+      if (!c.dirty) return compareVersions(v, c.con) === 1;
+      if (v.major > c.con.major) return true;
+      if (v.major < c.con.major) return false;
+      if (c.minorDirty) return false;
+      if (c.patchDirty) return v.minor > c.con.minor;
+      return compareVersions(v, c.con) === 1;
+    case "<":
+      if (preBlocked) return false;
+      return compareVersions(v, c.con) < 0;
+    case ">=":
+    case "=>":
+      if (preBlocked) return false;
+      return compareVersions(v, c.con) >= 0;
+    case "<=":
+    case "=<":
+      if (preBlocked) return false;
+      if (!c.dirty) return compareVersions(v, c.con) <= 0;
+      if (v.major > c.con.major) return false;
+      if (v.major === c.con.major && v.minor > c.con.minor && !c.minorDirty) return false;
+      return true;
+    case "~":
+    case "~>":
+      if (preBlocked) return false;
+      return tilde(v, c);
+    case "^":
+      if (preBlocked) return false;
+      if (compareVersions(v, c.con) < 0) return false;
+      if (c.con.major > 0n || c.minorDirty) return v.major === c.con.major;
+      if (c.con.major === 0n && v.major > 0n) return false;
+      if (c.con.minor > 0n || c.patchDirty) return v.minor === c.con.minor;
+      if (c.con.minor === 0n && v.minor > 0n) return false;
+      return c.con.patch === v.patch;
+  }
+  return false;
+}
+function checkConstraint(cs, v) {
+  return cs.some((and) => and.every((c) => checkOne(v, c)));
+}
+var u64 = (n) => new GoInt("uint64", n);
+function versionValue(v) {
+  const S = "*semver.Version";
+  const other = (o) => {
+    const ov = o.semver;
+    if (!ov) throw new Error("runtime error: invalid memory address or nil pointer dereference");
+    return ov;
+  };
+  const str4 = (f) => defineFunc({ params: [], result: "string" }, f);
+  const cmpFn = (f) => defineFunc({ params: [S], result: "bool" }, (o) => f(compareVersions(v, other(o))));
+  const inc = (f) => defineFunc({ params: [], result: "semver.Version" }, () => versionValue(f()));
+  const s = new GoStruct(S, /* @__PURE__ */ new Map(), {
+    Major: defineFunc({ params: [], result: "uint64" }, () => u64(v.major)),
+    Minor: defineFunc({ params: [], result: "uint64" }, () => u64(v.minor)),
+    Patch: defineFunc({ params: [], result: "uint64" }, () => u64(v.patch)),
+    Prerelease: str4(() => v.pre),
+    Metadata: str4(() => v.metadata),
+    Original: str4(() => v.original),
+    String: str4(() => v.toString()),
+    Compare: defineFunc({ params: [S], result: "int" }, (o) => new GoInt("int", compareVersions(v, other(o)))),
+    LessThan: cmpFn((d) => d < 0),
+    LessThanEqual: cmpFn((d) => d <= 0),
+    GreaterThan: cmpFn((d) => d > 0),
+    GreaterThanEqual: cmpFn((d) => d >= 0),
+    Equal: cmpFn((d) => d === 0),
+    IncPatch: inc(() => v.pre !== "" ? new Version(v.major, v.minor, v.patch, "", "", "") : new Version(v.major, v.minor, v.patch + 1n, "", "", "")),
+    IncMinor: inc(() => new Version(v.major, v.minor + 1n, 0n, "", "", "")),
+    IncMajor: inc(() => new Version(v.major + 1n, 0n, 0n, "", "", ""))
+  });
+  s.semver = v;
+  return s;
+}
+function semverFuncs() {
+  return {
+    semver: defineFunc({ params: ["string"], result: "*semver.Version" }, (s) => versionValue(newVersion(s))),
+    semverCompare: defineFunc({ params: ["string", "string"], result: "bool" }, (c, v) => checkConstraint(newConstraint(c), newVersion(v)))
+  };
+}
+
+// src/render/helm/semver.ts
+function parseSemver(s) {
+  try {
+    const v = newVersion(s);
+    return { major: Number(v.major), minor: Number(v.minor), patch: Number(v.patch), pre: v.pre, build: v.metadata, original: s };
+  } catch {
+    return null;
+  }
+}
+function isCompatibleRange(constraint, version) {
+  try {
+    return checkConstraint(newConstraint(constraint), newVersion(version));
+  } catch {
+    return false;
+  }
+}
+
+// src/render/helm/yamlgo.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var GoYamlError = class extends Error {
+  constructor(message, line) {
+    super(message);
+    this.line = line;
+    this.name = "GoYamlError";
+  }
+  line;
+};
+var OPTIONS = {
+  version: "1.1",
+  merge: true,
+  uniqueKeys: false,
+  strict: false,
+  customTags: (tags) => [
+    // go-yaml reads ints with strconv.ParseInt(s, 0, 64), which also takes Go's 0o prefix
+    {
+      tag: "tag:yaml.org,2002:int",
+      default: true,
+      test: /^[-+]?0o[0-7][0-7_]*$/,
+      resolve: (str4) => (str4.startsWith("-") ? -1 : 1) * parseInt(str4.replace(/^[-+]?0o/, "").replace(/_/g, ""), 8)
+    },
+    ...tags.filter((t) => {
+      const tag = t;
+      return tag.tag !== "tag:yaml.org,2002:timestamp" && tag.format !== "TIME";
+    })
+  ]
+};
+function parseYamlDocsGo(text, maxAliasCount = 100) {
+  let docs;
+  try {
+    docs = (0, import_yaml2.parseAllDocuments)(text, OPTIONS);
+  } catch (err) {
+    throw new GoYamlError(`yaml: ${err.message}`);
+  }
+  if (!Array.isArray(docs)) docs = [docs];
+  const out = [];
+  for (const doc of docs) {
+    const problem = doc.errors[0];
+    if (problem) throw toGoYamlError(problem, text);
+    try {
+      out.push(doc.toJS({ mapAsMap: true, maxAliasCount }));
+    } catch (err) {
+      throw new GoYamlError(`yaml: ${err.message}`);
+    }
+  }
+  return out;
+}
+function formatFloat32(f) {
+  if (!Number.isFinite(f)) return f > 0 ? "+Inf" : f < 0 ? "-Inf" : "NaN";
+  if (f === 0) return Object.is(f, -0) ? "-0" : "0";
+  const target = Math.fround(f);
+  let digits = "";
+  let exp = 0;
+  for (let p = 1; p <= 9; p++) {
+    const e = target.toExponential(p - 1);
+    if (Math.fround(Number(e)) === target) {
+      const [mant, ex] = e.split("e");
+      digits = mant.replace("-", "").replace(".", "");
+      exp = Number(ex);
+      break;
+    }
+  }
+  const sign2 = target < 0 ? "-" : "";
+  if (exp < -4 || exp >= 6) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    return `${sign2}${m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  }
+  if (exp < 0) return `${sign2}0.${"0".repeat(-exp - 1)}${digits}`;
+  if (digits.length <= exp + 1) return `${sign2}${digits}${"0".repeat(exp + 1 - digits.length)}`;
+  return `${sign2}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+}
+function yamlScalarAsString(v) {
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return Number.isSafeInteger(v) ? String(v) : formatFloat32(v);
+  if (typeof v === "bigint") return v.toString();
+  return void 0;
+}
+function parseYamlGo(text) {
+  const docs = parseYamlDocsGo(text);
+  return docs.length ? docs[0] : null;
+}
+function goYamlErrorText(problem, text) {
+  const lp = problem.linePos;
+  const pos = Array.isArray(problem.pos) && typeof problem.pos[0] === "number" ? problem.pos[0] : void 0;
+  const line = lp?.[0]?.line ?? (pos === void 0 ? 1 : 1 + (text.slice(0, pos).match(/\n/g)?.length ?? 0));
+  const first = problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+  const lines = text.split("\n");
+  const scanner = (n, msg) => ({ text: n > 1 ? `line ${n}: ${msg}` : msg, line: n });
+  const parser = (n, msg) => ({ text: n > 1 ? `line ${n - 1}: ${msg}` : msg, line: n });
+  if (/Implicit map keys need to be followed by map values|Implicit keys need to be on a single line/.test(first)) {
+    let n = line;
+    while (n < lines.length && (lines[n].trim() === "" || lines[n].trim().startsWith("#"))) n++;
+    const at = n < lines.length ? n + 1 : text.endsWith("\n") ? lines.length : lines.length + 1;
+    return scanner(at, "could not find expected ':'");
+  }
+  if (/Nested mappings are not allowed|Implicit keys of flow sequence pairs|mapping values/i.test(first)) {
+    return scanner(line, "mapping values are not allowed in this context");
+  }
+  if (/Tabs are not allowed/i.test(first)) return scanner(line, "found character that cannot start any token");
+  if (/did not find expected|Missing closing|Unexpected end|flow/i.test(first)) return parser(line, "did not find expected node content");
+  if (/indent|same column/i.test(first)) {
+    const here = lines[line - 1] ?? "";
+    const indent = here.length - here.trimStart().length;
+    let seq3 = false;
+    for (let i = line - 2; i >= 0; i--) {
+      const l = lines[i];
+      if (l.trim() === "" || l.trim().startsWith("#")) continue;
+      const li = l.length - l.trimStart().length;
+      if (li < indent) break;
+      if (li === indent) {
+        seq3 = l.trimStart().startsWith("-");
+        break;
+      }
+    }
+    return parser(line, seq3 ? "did not find expected '-' indicator" : "did not find expected key");
+  }
+  return { text: `line ${line}: ${first}`, line };
+}
+function toGoYamlError(problem, text) {
+  const e = goYamlErrorText(problem, text);
+  return new GoYamlError(`yaml: ${e.text}`, e.line);
+}
+function yamlToGo(value) {
+  return fromJS(normalizeKeys(value), "float64");
+}
+function normalizeKeys(v) {
+  if (v instanceof Map) {
+    const m = /* @__PURE__ */ new Map();
+    for (const [k, x] of v) m.set(keyString(k), normalizeKeys(x));
+    return m;
+  }
+  if (Array.isArray(v)) return v.map(normalizeKeys);
+  if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
+  if (typeof v === "bigint") return Number(v);
+  return v;
+}
+function keyString(k) {
+  if (typeof k === "string") return k;
+  if (k === null || k === void 0) return "null";
+  return String(k);
+}
+function readValuesText(text) {
+  const docs = parseYamlDocsGo(text);
+  let values = /* @__PURE__ */ new Map();
+  for (const d of docs) {
+    if (d === null || d === void 0) continue;
+    if (!(d instanceof Map)) {
+      throw new GoYamlError(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(d)} into Go value of type map[string]interface {}`);
+    }
+    values = mergeMaps(values, yamlToGo(d));
+  }
+  return values;
+}
+function jsonKind(v) {
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "string") return "string";
+  if (typeof v === "number" || typeof v === "bigint") return "number";
+  if (typeof v === "boolean") return "bool";
+  if (v instanceof Map) return "object";
+  return "object";
+}
+function mergeMaps(a, b) {
+  const out = new Map(a);
+  for (const [k, v] of b) {
+    if (v instanceof Map) {
+      const bv = out.get(k);
+      if (bv instanceof Map) {
+        out.set(k, mergeMaps(bv, v));
+        continue;
+      }
+    }
+    out.set(k, v);
+  }
+  return out;
+}
+
+// src/render/helm/chart.ts
+var ChartError = class extends Error {
+  constructor(message, file) {
+    super(message);
+    this.file = file;
+    this.name = "ChartError";
+  }
+  file;
+};
+function withBudget(options) {
+  return options.archiveBudget ? { ...options, archiveBudget: options.archiveBudget } : { ...options, archiveBudget: new ArchiveBudget(options.archiveLimits) };
+}
+var UTF8_BOM = Buffer.from([239, 187, 191]);
+function trimBom(b) {
+  return b.subarray(0, 3).equals(UTF8_BOM) ? b.subarray(3) : b;
+}
+function chartName(c) {
+  return c.metadata.name;
+}
+function chartFullPath(c) {
+  return c.parent ? `${chartFullPath(c.parent)}/charts/${c.metadata.name}` : c.metadata.name;
+}
+function parseHelmignore(text, file) {
+  const rules2 = [];
+  const add = (raw) => {
+    let rule = raw.trim();
+    if (rule === "" || rule.startsWith("#")) return;
+    if (rule.includes("**")) throw new ChartError("double-star (**) syntax is not supported", file);
+    try {
+      goPathMatch(rule, "abc");
+    } catch (err) {
+      if (err instanceof BadPatternError) throw new ChartError(`syntax error in pattern`, file);
+      throw err;
+    }
+    let negate2 = false;
+    let mustDir = false;
+    if (rule.startsWith("!")) {
+      negate2 = true;
+      rule = rule.slice(1);
+    }
+    if (rule.endsWith("/")) {
+      mustDir = true;
+      rule = rule.slice(0, -1);
+    }
+    const r = rule;
+    let match;
+    if (r.startsWith("/")) match = (n) => safeMatch(r.slice(1), n);
+    else if (r.includes("/")) match = (n) => safeMatch(r, n);
+    else match = (n) => safeMatch(r, path4.posix.basename(n));
+    rules2.push({ negate: negate2, mustDir, match });
+  };
+  add("templates/.?*");
+  for (const line of text.split("\n")) add(line.replace(/\r$/, ""));
+  return rules2;
+}
+function safeMatch(p, n) {
+  try {
+    return goPathMatch(p, n);
+  } catch {
+    return false;
+  }
+}
+function helmIgnored(rules2, n, isDir) {
+  if (n === "" || n === "." || n === "./") return false;
+  for (const p of rules2) {
+    if (p.negate) {
+      if (p.mustDir && !isDir) return true;
+      if (!p.match(n)) return true;
+      continue;
+    }
+    if (p.mustDir && !isDir) continue;
+    if (p.match(n)) return true;
+  }
+  return false;
+}
+function loadChart(repo, chartPath, options = {}) {
+  options = withBudget(options);
+  const rel = repo.normalize(chartPath);
+  if (repo.isDirectory(rel)) return loadDir(repo, rel, options);
+  if (repo.isFile(rel)) return loadArchive(repo.readBytes(rel), rel, options);
+  throw new ChartError(`path "${chartPath}" not found`, chartPath);
+}
+function loadDir(repo, dir2, options = {}) {
+  options = withBudget(options);
+  const maxFiles = options.maxFiles ?? 2e4;
+  let rules2;
+  const ignoreFile = dir2 ? `${dir2}/.helmignore` : ".helmignore";
+  rules2 = parseHelmignore("", ignoreFile);
+  if (repo.isFile(ignoreFile)) rules2 = parseHelmignore(repo.readText(ignoreFile), ignoreFile);
+  const files = [];
+  const visit = (relDir, depth) => {
+    if (depth > 64) throw new ChartError(`chart folder nests deeper than 64 levels`, relDir);
+    const abs = relDir ? `${dir2}${dir2 ? "/" : ""}${relDir}` : dir2;
+    for (const entry of repo.list(abs)) {
+      const n = relDir ? `${relDir}/${entry.name}` : entry.name;
+      const repoPath = dir2 ? `${dir2}/${n}` : n;
+      if (entry.isDir) {
+        if (helmIgnored(rules2, n, true)) continue;
+        visit(n, depth + 1);
+        continue;
+      }
+      if (helmIgnored(rules2, n, false)) continue;
+      if (files.length >= maxFiles) throw new ChartError(`chart has more than ${maxFiles} files; not loaded`, dir2);
+      files.push({ name: n, data: trimBom(repo.readBytes(repoPath)), origin: repoPath });
+    }
+  };
+  visit("", 0);
+  return loadFiles(files, dir2 || ".", options);
+}
+function loadArchive(data2, origin, options = {}) {
+  options = withBudget(options);
+  let entries2;
+  try {
+    entries2 = readTarGz(data2, options.archiveBudget, origin);
+  } catch (err) {
+    if (err instanceof ArchiveError) throw new ChartError(err.message, origin);
+    throw err;
+  }
+  const files = [];
+  for (const e of entries2) {
+    const parts = e.name.split("/");
+    if (parts[0] === "Chart.yaml") throw new ChartError("chart yaml not in base directory", origin);
+    const n = parts.slice(1).join("/");
+    if (n === "") throw new ChartError(`chart illegally contains content outside the base directory: "${e.name}"`, origin);
+    if (/^[A-Za-z]:/.test(n)) throw new ChartError("chart contains illegally named files", origin);
+    files.push({ name: n, data: trimBom(e.data), origin: `${origin}!/${e.name}` });
+  }
+  if (files.length === 0) throw new ChartError("no files in chart archive", origin);
+  return loadFiles(files, origin, options);
+}
+function loadFiles(files, origin, options = {}) {
+  options = withBudget(options);
+  let metadata;
+  let requirements;
+  const chart = { metadata: void 0, templates: [], values: /* @__PURE__ */ new Map(), files: [], dependencies: [], origin };
+  const subcharts = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    if (f.name === "Chart.yaml") {
+      metadata = parseMetadata(f, "Chart.yaml", metadata);
+      if (metadata.apiVersion === "") metadata.apiVersion = "v1";
+    } else if (f.name === "Chart.lock" || f.name === "requirements.lock") {
+    } else if (f.name === "values.yaml") {
+      try {
+        chart.values = readValuesText(f.data.toString("utf8"));
+      } catch (err) {
+        if (err instanceof GoYamlError) throw new ChartError(`cannot load values.yaml: ${err.message}`, f.origin);
+        throw err;
+      }
+      chart.valuesFile = { name: f.name, data: f.data, origin: f.origin };
+    } else if (f.name === "values.schema.json") {
+      chart.schema = { name: f.name, data: f.data, origin: f.origin };
+    } else if (f.name === "requirements.yaml") {
+      requirements = f;
+    } else if (f.name.startsWith("templates/")) {
+      chart.templates.push({ name: f.name, data: f.data, origin: f.origin });
+    } else if (f.name.startsWith("charts/")) {
+      if (path4.posix.extname(f.name) === ".prov") {
+        chart.files.push({ name: f.name, data: f.data, origin: f.origin });
+        continue;
+      }
+      const fname = f.name.slice("charts/".length);
+      const cname = fname.split("/")[0];
+      const list = subcharts.get(cname) ?? [];
+      list.push({ name: fname, data: f.data, origin: f.origin });
+      subcharts.set(cname, list);
+    } else {
+      chart.files.push({ name: f.name, data: f.data, origin: f.origin });
+    }
+  }
+  if (requirements) {
+    const f = requirements;
+    metadata = parseMetadata(f, "requirements.yaml", metadata ?? emptyMetadata());
+  }
+  if (!metadata) throw new ChartError("Chart.yaml file is missing", origin);
+  if (metadata.apiVersion === "") metadata.apiVersion = "v1";
+  chart.metadata = metadata;
+  validateMetadata(metadata, origin);
+  for (const n of [...subcharts.keys()].sort()) {
+    const sfiles = subcharts.get(n);
+    if (n.startsWith("_") || n.startsWith(".")) continue;
+    let sc;
+    try {
+      if (path4.posix.extname(n) === ".tgz") {
+        const file = sfiles[0];
+        if (file.name !== n) throw new ChartError(`error unpacking subchart tar in ${metadata.name}: expected ${n}, got ${file.name}`, file.origin);
+        sc = loadArchive(file.data, file.origin, options);
+      } else {
+        const buff = [];
+        for (const f of sfiles) {
+          const i = f.name.indexOf("/");
+          if (i < 0) continue;
+          buff.push({ name: f.name.slice(i + 1), data: f.data, origin: f.origin });
+        }
+        sc = loadFiles(buff, `${origin}/charts/${n}`, options);
+      }
+    } catch (err) {
+      if (err instanceof ChartError) throw new ChartError(`error unpacking subchart ${n} in ${metadata.name}: ${err.message}`, err.file);
+      throw err;
+    }
+    sc.parent = chart;
+    chart.dependencies.push(sc);
+  }
+  return chart;
+}
+function addFileDependencies(repo, chartDir, chart, options = {}) {
+  const dir2 = repo.normalize(chartDir);
+  if (!repo.isDirectory(dir2)) return;
+  options = withBudget(options);
+  const chartFile = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
+  const missing = [];
+  for (const d of chart.metadata.dependencies ?? []) {
+    if (!d.repository.startsWith("file://")) continue;
+    if (chart.dependencies.some((c) => chartName(c) === d.name)) continue;
+    const rel = d.repository.slice("file://".length);
+    const depDir = repo.resolveFrom(dir2, rel, chartFile);
+    if (!repo.isDirectory(depDir)) throw new ChartError(`dependency ${JSON.stringify(d.name)}: directory ${rel} not found`, chartFile);
+    const sub = loadDir(repo, depDir, options);
+    if (d.version !== "" && !isCompatibleRange(d.version, sub.metadata.version)) {
+      missing.push(`${JSON.stringify(d.name)} (repository ${JSON.stringify(d.repository)}, version ${JSON.stringify(d.version)})`);
+      continue;
+    }
+    sub.parent = chart;
+    chart.dependencies.push(sub);
+  }
+  if (missing.length > 0) {
+    throw new ChartError(`can't get a valid version for ${missing.length} subchart(s): ${missing.join(", ")}. Make sure a matching chart version exists in the repo, or change the version constraint in Chart.yaml`, chartFile);
+  }
+}
+function emptyMetadata() {
+  return {
+    name: "",
+    home: "",
+    sources: null,
+    version: "",
+    description: "",
+    keywords: null,
+    maintainers: null,
+    icon: "",
+    apiVersion: "",
+    condition: "",
+    tags: "",
+    appVersion: "",
+    deprecated: false,
+    annotations: null,
+    kubeVersion: "",
+    dependencies: null,
+    type: ""
+  };
+}
+function field(m, name) {
+  if (m.has(name)) return m.get(name);
+  const lower = name.toLowerCase();
+  for (const [k, v] of m) if (typeof k === "string" && k.toLowerCase() === lower) return v;
+  return void 0;
+}
+function unmarshalErr(file, kind, fieldPath, type) {
+  throw new ChartError(`cannot load ${file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go struct field ${fieldPath} of type ${type}`);
+}
+function str(m, name, file, ctx) {
+  const v = field(m, name);
+  if (v === void 0 || v === null) return "";
+  if (typeof v === "string") return v;
+  return yamlScalarAsString(v) ?? unmarshalErr(file, jsonKind(v), `${ctx}.${name}`, "string");
+}
+function strList(m, name, file, ctx) {
+  const v = field(m, name);
+  if (v === void 0 || v === null) return null;
+  if (!Array.isArray(v)) return unmarshalErr(file, jsonKind(v), `${ctx}.${name}`, "[]string");
+  return v.map((x) => typeof x === "string" ? x : x === null ? "" : yamlScalarAsString(x) ?? unmarshalErr(file, jsonKind(x), `${ctx}.${name}`, "string"));
+}
+function parseMetadata(f, file, into) {
+  let doc;
+  try {
+    doc = parseYamlGo(f.data.toString("utf8"));
+  } catch (err) {
+    if (err instanceof GoYamlError) throw new ChartError(`cannot load ${file}: error converting YAML to JSON: ${err.message}`, f.origin);
+    throw err;
+  }
+  const md = into ?? emptyMetadata();
+  if (doc === null || doc === void 0) return md;
+  if (!(doc instanceof Map)) {
+    throw new ChartError(`cannot load ${file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(doc)} into Go value of type chart.Metadata`, f.origin);
+  }
+  const m = doc;
+  const ctx = "Metadata";
+  try {
+    const has = (n) => field(m, n) !== void 0;
+    if (has("name")) md.name = str(m, "name", file, ctx);
+    if (has("home")) md.home = str(m, "home", file, ctx);
+    if (has("sources")) md.sources = strList(m, "sources", file, ctx);
+    if (has("version")) md.version = str(m, "version", file, ctx);
+    if (has("description")) md.description = str(m, "description", file, ctx);
+    if (has("keywords")) md.keywords = strList(m, "keywords", file, ctx);
+    if (has("icon")) md.icon = str(m, "icon", file, ctx);
+    if (has("apiVersion")) md.apiVersion = str(m, "apiVersion", file, ctx);
+    if (has("condition")) md.condition = str(m, "condition", file, ctx);
+    if (has("tags")) md.tags = str(m, "tags", file, ctx);
+    if (has("appVersion")) md.appVersion = str(m, "appVersion", file, ctx);
+    if (has("deprecated")) {
+      const v = field(m, "deprecated");
+      if (v !== null && typeof v !== "boolean") unmarshalErr(file, jsonKind(v), `${ctx}.deprecated`, "bool");
+      md.deprecated = v === true;
+    }
+    if (has("kubeVersion")) md.kubeVersion = str(m, "kubeVersion", file, ctx);
+    if (has("type")) md.type = str(m, "type", file, ctx);
+    if (has("annotations")) {
+      const v = field(m, "annotations");
+      if (v === null) md.annotations = null;
+      else if (!(v instanceof Map)) unmarshalErr(file, jsonKind(v), `${ctx}.annotations`, "map[string]string");
+      else {
+        const a = {};
+        for (const [k, x] of v) {
+          a[String(k)] = x === null ? "" : typeof x === "string" ? x : yamlScalarAsString(x) ?? unmarshalErr(file, jsonKind(x), `${ctx}.annotations`, "string");
+        }
+        md.annotations = a;
+      }
+    }
+    if (has("maintainers")) {
+      const v = field(m, "maintainers");
+      if (v === null) md.maintainers = null;
+      else if (!Array.isArray(v)) unmarshalErr(file, jsonKind(v), `${ctx}.maintainers`, "[]*chart.Maintainer");
+      else {
+        md.maintainers = v.map((x) => {
+          if (x === null) return { name: "", email: "", url: "" };
+          if (!(x instanceof Map)) return unmarshalErr(file, jsonKind(x), `${ctx}.maintainers`, "chart.Maintainer");
+          return { name: str(x, "name", file, "Maintainer"), email: str(x, "email", file, "Maintainer"), url: str(x, "url", file, "Maintainer") };
+        });
+      }
+    }
+    if (has("dependencies")) {
+      const v = field(m, "dependencies");
+      if (v === null) md.dependencies = null;
+      else if (!Array.isArray(v)) unmarshalErr(file, jsonKind(v), `${ctx}.dependencies`, "[]*chart.Dependency");
+      else md.dependencies = v.map((x) => parseDependency(x, file));
+    }
+  } catch (err) {
+    if (err instanceof ChartError && !err.file) throw new ChartError(err.message, f.origin);
+    throw err;
+  }
+  return md;
+}
+function parseDependency(x, file) {
+  const d = { name: "", version: "", repository: "", condition: "", tags: [], enabled: false, importValues: [], alias: "" };
+  if (x === null) return d;
+  if (!(x instanceof Map)) return unmarshalErr(file, jsonKind(x), "Metadata.dependencies", "chart.Dependency");
+  const m = x;
+  d.name = str(m, "name", file, "Dependency");
+  d.version = str(m, "version", file, "Dependency");
+  d.repository = str(m, "repository", file, "Dependency");
+  d.condition = str(m, "condition", file, "Dependency");
+  d.tags = strList(m, "tags", file, "Dependency") ?? [];
+  const en = field(m, "enabled");
+  d.enabled = en === true;
+  const iv = field(m, "import-values");
+  if (iv !== void 0 && iv !== null) {
+    if (!Array.isArray(iv)) unmarshalErr(file, jsonKind(iv), "Dependency.import-values", "[]interface {}");
+    d.importValues = iv;
+  }
+  d.alias = str(m, "alias", file, "Dependency");
+  return d;
+}
+var ALIAS_RE = /^[a-zA-Z0-9_-]+$/;
+function sanitize(s) {
+  return [...s].map((c) => /\s/u.test(c) ? " " : /[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/u.test(c) ? "" : c).join("");
+}
+function validateMetadata(md, origin) {
+  const fail = (msg) => {
+    throw new ChartError(`validation: ${msg}`, origin);
+  };
+  md.name = sanitize(md.name);
+  md.description = sanitize(md.description);
+  md.home = sanitize(md.home);
+  md.icon = sanitize(md.icon);
+  md.condition = sanitize(md.condition);
+  md.tags = sanitize(md.tags);
+  md.appVersion = sanitize(md.appVersion);
+  md.kubeVersion = sanitize(md.kubeVersion);
+  if (md.apiVersion === "") fail("chart.metadata.apiVersion is required");
+  if (md.name === "") fail("chart.metadata.name is required");
+  if (md.name !== path4.basename(md.name) || md.name === "." || md.name === "..") fail(`chart.metadata.name ${JSON.stringify(md.name)} is invalid`);
+  if (md.version === "") fail("chart.metadata.version is required");
+  if (!parseSemver(md.version)) fail(`chart.metadata.version ${JSON.stringify(md.version)} is invalid`);
+  if (!["", "application", "library"].includes(md.type)) fail("chart.metadata.type must be application or library");
+  const seen = /* @__PURE__ */ new Set();
+  for (const d of md.dependencies ?? []) {
+    d.name = sanitize(d.name);
+    d.version = sanitize(d.version);
+    d.repository = sanitize(d.repository);
+    d.condition = sanitize(d.condition);
+    d.alias = sanitize(d.alias);
+    if (d.name === "") fail("dependencies must have a name");
+    if (d.name !== path4.basename(d.name)) fail(`dependency name ${JSON.stringify(d.name)} is invalid`);
+    if (d.alias !== "" && !ALIAS_RE.test(d.alias)) fail(`dependency "${d.name}" has disallowed characters in the alias`);
+    const key = d.alias || d.name;
+    if (seen.has(key)) fail(`more than one dependency with name or alias ${JSON.stringify(key)}`);
+    seen.add(key);
+  }
+}
+function crdObjects(c) {
+  const out = [];
+  for (const f of c.files) {
+    if (f.name.startsWith("crds/") && [".yaml", ".yml", ".json"].includes(path4.posix.extname(f.name))) {
+      out.push({ name: f.name, filename: `${chartFullPath(c)}/${f.name}`, file: f });
+    }
+  }
+  for (const d of c.dependencies) out.push(...crdObjects(d));
+  return out;
+}
+
+// src/render/helm/errors.ts
+function cleanupParseError(filename, message) {
+  const tokens = message.split(": ");
+  if (tokens.length === 1) return `parse error in (${filename}): ${message}`;
+  return `parse error at (${tokens[1]}): ${tokens[tokens.length - 1]}`;
+}
+function parseExecErrorString(s) {
+  const prefix = "template: ";
+  if (!s.startsWith(prefix)) return null;
+  const remainder = s.slice(prefix.length);
+  if (remainder.startsWith("no template ")) return { trace: { location: "", message: s, executedFunction: "" } };
+  const idx = remainder.indexOf(': executing "');
+  if (idx !== -1) {
+    const templateName = remainder.slice(0, idx);
+    const after = remainder.slice(idx + ': executing "'.length);
+    const endQuote = after.indexOf('"');
+    if (endQuote === -1) return null;
+    const functionName = after.slice(0, endQuote);
+    const rest = after.slice(endQuote + 1);
+    if (!rest.startsWith(" at <")) return null;
+    const locEnd = rest.indexOf(">: ");
+    if (locEnd === -1) return null;
+    const locationName = rest.slice(" at <".length, locEnd);
+    const fullMsg = rest.slice(locEnd + 3);
+    let errMsg = fullMsg;
+    const cut = errMsg.indexOf(" template:");
+    if (cut !== -1) errMsg = errMsg.slice(0, cut);
+    const wrapped = /^error calling [^:\s]+: ([\s\S]*)$/.exec(fullMsg);
+    return {
+      trace: { location: templateName, message: errMsg, executedFunction: `executing "${functionName}" at <${locationName}>:` },
+      next: wrapped ? wrapped[1] : void 0
+    };
+  }
+  const i = remainder.lastIndexOf(": ");
+  if (i !== -1) return { trace: { location: remainder.slice(0, i), message: remainder.slice(i + 2), executedFunction: "" } };
+  return null;
+}
+var WARN_RE = /HELM_ERR_START([\s\S]*)HELM_ERR_END/;
+function cleanupExecError(filename, message) {
+  const tokens = splitN(message, ": ", 3);
+  if (tokens.length !== 3) return `execution error in (${filename}): ${message}`;
+  const location = tokens[1];
+  const parts = WARN_RE.exec(tokens[2]);
+  if (parts) return `execution error at (${location}): ${parts[1]}`;
+  const traces = [];
+  let current2 = message;
+  while (current2 !== void 0) {
+    const p = parseExecErrorString(current2);
+    if (!p) return message;
+    const last = traces[traces.length - 1];
+    if (!last || last.location !== p.trace.location || last.message !== p.trace.message || last.executedFunction !== p.trace.executedFunction) {
+      traces.push(p.trace);
+    }
+    current2 = p.next;
+  }
+  let out = "";
+  for (const t of traces) {
+    t.message = t.message.split("<no value>").join("");
+    if (t.location !== "") out += `${t.location}
+  `;
+    if (t.executedFunction !== "") out += `${t.executedFunction}
+    `;
+    if (t.message !== "") out += `${t.message}
+`;
+  }
+  return out.trim();
+}
+function splitN(s, sep, n) {
+  const out = [];
+  let rest = s;
+  while (out.length < n - 1) {
+    const i = rest.indexOf(sep);
+    if (i < 0) break;
+    out.push(rest.slice(0, i));
+    rest = rest.slice(i + sep.length);
+  }
+  out.push(rest);
+  return out;
+}
+
+// src/render/helm/build.ts
+var RELEASED_HELM = {
+  info: { Version: "v4.1.4", GitCommit: "05fa37973dc9e42b76e1d2883494c87174b6074f", GitTreeState: "clean", GoVersion: "go1.25.9", KubeClientVersion: "v1.35" },
+  kubeVersion: "v1.35.0",
+  apiVersions: [
+    "v1",
+    "admissionregistration.k8s.io/v1",
+    "admissionregistration.k8s.io/v1alpha1",
+    "admissionregistration.k8s.io/v1beta1",
+    "internal.apiserver.k8s.io/v1alpha1",
+    "apps/v1",
+    "apps/v1beta1",
+    "apps/v1beta2",
+    "authentication.k8s.io/v1",
+    "authentication.k8s.io/v1alpha1",
+    "authentication.k8s.io/v1beta1",
+    "authorization.k8s.io/v1",
+    "authorization.k8s.io/v1beta1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "autoscaling/v2beta1",
+    "autoscaling/v2beta2",
+    "batch/v1",
+    "batch/v1beta1",
+    "certificates.k8s.io/v1",
+    "certificates.k8s.io/v1beta1",
+    "certificates.k8s.io/v1alpha1",
+    "coordination.k8s.io/v1alpha2",
+    "coordination.k8s.io/v1beta1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "discovery.k8s.io/v1beta1",
+    "events.k8s.io/v1",
+    "events.k8s.io/v1beta1",
+    "extensions/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta3",
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1beta1",
+    "node.k8s.io/v1",
+    "node.k8s.io/v1alpha1",
+    "node.k8s.io/v1beta1",
+    "policy/v1",
+    "policy/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1beta1",
+    "rbac.authorization.k8s.io/v1alpha1",
+    "resource.k8s.io/v1",
+    "resource.k8s.io/v1beta2",
+    "resource.k8s.io/v1beta1",
+    "resource.k8s.io/v1alpha3",
+    "scheduling.k8s.io/v1alpha1",
+    "scheduling.k8s.io/v1beta1",
+    "scheduling.k8s.io/v1",
+    "storage.k8s.io/v1beta1",
+    "storage.k8s.io/v1",
+    "storage.k8s.io/v1alpha1",
+    "storagemigration.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1"
+  ],
+  keepsDocumentTrailingSpace: false,
+  removesSubchartDefaultNulls: false,
+  renderErrorHintsDebug: true,
+  debugOutputFollowsShowOnly: true
+};
+var DEFAULT_KUBE_VERSION = RELEASED_HELM.kubeVersion;
+
+// src/render/helm/values.ts
+var import_ajv2 = __toESM(require_ajv(), 1);
+var import__ = __toESM(require__(), 1);
+var import__2 = __toESM(require__2(), 1);
+var import_ajv_formats = __toESM(require_dist2(), 1);
+var ValuesError = class extends Error {
+  constructor(message, file, line) {
+    super(message);
+    this.file = file;
+    this.line = line;
+    this.name = "ValuesError";
+  }
+  file;
+  line;
+};
+var GLOBAL_KEY = "global";
+function isTable(v) {
+  return v instanceof Map;
+}
+function deepCopy(v) {
+  if (v instanceof Map) {
+    const m = /* @__PURE__ */ new Map();
+    for (const [k, x] of v) m.set(k, deepCopy(x));
+    return m;
+  }
+  if (Array.isArray(v)) return v.map((x) => deepCopy(x));
+  return v;
+}
+var NoTableError = class extends Error {
+  constructor(key) {
+    super(`${JSON.stringify(key)} is not a table`);
+    this.key = key;
+  }
+  key;
+};
+var NoValueError = class extends Error {
+  constructor(key) {
+    super(`${JSON.stringify(key)} is not a value`);
+    this.key = key;
+  }
+  key;
+};
+function table(v, name) {
+  let t = v;
+  for (const n of name.split(".")) {
+    const x = t.get(n);
+    if (x === void 0) throw new NoTableError(n);
+    if (!isTable(x)) throw new NoTableError(n);
+    t = x;
+  }
+  return t;
+}
+function pathValue(v, p) {
+  if (p === "") throw new Error("YAML path cannot be empty");
+  const parts = p.split(".");
+  if (parts.length === 1) {
+    const x2 = v.get(parts[0]);
+    if (v.has(parts[0]) && !isTable(x2)) return x2 ?? null;
+    throw new NoValueError(parts[0]);
+  }
+  const key = parts.pop();
+  let t;
+  try {
+    t = table(v, parts.join("."));
+  } catch {
+    throw new NoValueError(key);
+  }
+  const x = t.get(key);
+  if (t.has(key) && !isTable(x)) return x ?? null;
+  throw new NoValueError(key);
+}
+var noWarn = () => void 0;
+function concatPrefix(a, b) {
+  return a === "" ? b : `${a}.${b}`;
+}
+function coalesceValues(chart, vals, warn = noWarn, build = RELEASED_HELM) {
+  return coalesce(warn, chart, deepCopy(vals), "", false, build);
+}
+function mergeValues(chart, vals, warn = noWarn, build = RELEASED_HELM) {
+  return coalesce(warn, chart, vals ? deepCopy(vals) : /* @__PURE__ */ new Map(), "", true, build);
+}
+function coalesce(warn, ch, dest, prefix, merge, build) {
+  coalesceChartValues(warn, ch, dest, prefix, merge, build);
+  return coalesceDeps(warn, ch, dest, prefix, merge, build);
+}
+function coalesceDeps(warn, ch, dest, prefix, merge, build) {
+  for (const sub of ch.dependencies) {
+    const name = chartName(sub);
+    const c = dest.get(name);
+    if (c === void 0) dest.set(name, /* @__PURE__ */ new Map());
+    else if (!isTable(c)) throw new ValuesError(`type mismatch on ${name}: %!t(${typeOf(c ?? null)}=${String(c)})`);
+    const dv = dest.get(name);
+    const subPrefix = concatPrefix(prefix, chartName(ch));
+    coalesceGlobals(warn, dv, dest, subPrefix);
+    dest.set(name, coalesce(warn, sub, dv, subPrefix, merge, build));
+  }
+  return dest;
+}
+function coalesceGlobals(warn, dest, src, prefix) {
+  let dg;
+  let sg;
+  const destglob = dest.get(GLOBAL_KEY);
+  if (destglob === void 0) dg = /* @__PURE__ */ new Map();
+  else if (isTable(destglob)) dg = destglob;
+  else {
+    warn(`warning: skipping globals because destination ${GLOBAL_KEY} is not a table.`);
+    return;
+  }
+  const srcglob = src.get(GLOBAL_KEY);
+  if (srcglob === void 0) sg = /* @__PURE__ */ new Map();
+  else if (isTable(srcglob)) sg = srcglob;
+  else {
+    warn(`warning: skipping globals because source ${GLOBAL_KEY} is not a table.`);
+    return;
+  }
+  for (const [key, val] of sg) {
+    if (isTable(val)) {
+      const vv = new Map(val);
+      const destv = dg.get(key);
+      if (destv === void 0) dg.set(key, vv);
+      else if (!isTable(destv)) warn(`Conflict: cannot merge map onto non-map for "${key}". Skipping.`);
+      else {
+        coalesceTablesFullKey(warn, vv, destv, concatPrefix(prefix, key), true);
+        dg.set(key, vv);
+      }
+    } else if (dg.has(key) && isTable(dg.get(key))) {
+      warn(`key ${key} is table. Skipping`);
+    } else {
+      dg.set(key, val);
+    }
+  }
+  dest.set(GLOBAL_KEY, dg);
+}
+function cleanNilValues(m) {
+  for (const [k, v] of [...m]) {
+    if (v === null || v === void 0) m.delete(k);
+    else if (isTable(v)) cleanNilValues(v);
+  }
+}
+function childChartMergeTrue(ch, key, merge) {
+  return ch.dependencies.some((d) => chartName(d) === key) ? true : merge;
+}
+function coalesceChartValues(warn, c, v, prefix, merge, build) {
+  const dropNulls = build.removesSubchartDefaultNulls && !merge && prefix !== "";
+  const subPrefix = concatPrefix(prefix, chartName(c));
+  const vc = deepCopy(c.values);
+  for (const [key, val] of vc) {
+    if (v.has(key)) {
+      const value = v.get(key);
+      if ((value === null || value === void 0) && !merge) {
+        v.delete(key);
+      } else if (isTable(value)) {
+        if (!isTable(val)) {
+          if (val !== null && val !== void 0) warn(`warning: skipped value for ${subPrefix}.${key}: Not a table.`);
+        } else {
+          const m = childChartMergeTrue(c, key, merge);
+          if (dropNulls && !m) cleanNilValues(val);
+          coalesceTablesFullKey(warn, value, val, concatPrefix(subPrefix, key), m);
+        }
+      }
+    } else {
+      if (dropNulls) {
+        if (val === null || val === void 0) continue;
+        if (isTable(val)) cleanNilValues(val);
+      }
+      v.set(key, val);
+    }
+  }
+}
+function coalesceTables(dst, src) {
+  return coalesceTablesFullKey(noWarn, dst, src, "", false);
+}
+function mergeTables(dst, src) {
+  return coalesceTablesFullKey(noWarn, dst, src, "", true);
+}
+function coalesceTablesFullKey(warn, dst, src, prefix, merge) {
+  if (src === null) return dst ?? /* @__PURE__ */ new Map();
+  if (dst === null) return src;
+  const srcOriginalNonNil = /* @__PURE__ */ new Set();
+  for (const [k, v] of src) if (v !== null && v !== void 0) srcOriginalNonNil.add(k);
+  for (const [k, v] of dst) if (v === null || v === void 0) src.set(k, null);
+  for (const [key, val] of src) {
+    const fullkey = concatPrefix(prefix, key);
+    const ok = dst.has(key);
+    const dv = dst.get(key);
+    if (ok && !merge && (dv === null || dv === void 0) && srcOriginalNonNil.has(key)) {
+      dst.delete(key);
+    } else if (!ok) {
+      dst.set(key, val);
+    } else if (isTable(val)) {
+      if (isTable(dv)) coalesceTablesFullKey(warn, dv, val, fullkey, merge);
+      else warn(`warning: cannot overwrite table with non table for ${fullkey} (${String(val)})`);
+    } else if (isTable(dv) && val !== null && val !== void 0) {
+      warn(`warning: destination for ${fullkey} is a table. Ignoring non-table value (${String(val)})`);
+    }
+  }
+  return dst;
+}
+function trimNilValues(vals) {
+  const out = deepCopy(vals);
+  const walk = (m) => {
+    for (const [k, v] of [...m]) {
+      if (v === null || v === void 0) m.delete(k);
+      else if (isTable(v)) walk(v);
+    }
+  };
+  walk(out);
+  return out;
+}
+function processDependencyConditions(reqs, cvals, cpath, warn) {
+  for (const r of reqs) {
+    for (const c of r.condition.trim().split(",")) {
+      if (c.length === 0) continue;
+      let vv;
+      try {
+        vv = pathValue(cvals, cpath + c);
+      } catch (err) {
+        if (!(err instanceof NoValueError)) warn(`the method PathValue returned error: ${err.message}`);
+        continue;
+      }
+      if (typeof vv === "boolean") {
+        r.enabled = vv;
+        break;
+      }
+      warn(`returned non-bool value path=${c} chart=${r.name}`);
+    }
+  }
+}
+function processDependencyTags(reqs, cvals, warn) {
+  let vt;
+  try {
+    vt = table(cvals, "tags");
+  } catch {
+    return;
+  }
+  for (const r of reqs) {
+    let hasTrue = false;
+    let hasFalse = false;
+    for (const k of r.tags) {
+      if (!vt.has(k)) continue;
+      const b = vt.get(k);
+      if (typeof b === "boolean") {
+        if (b) hasTrue = true;
+        else hasFalse = true;
+      } else warn(`returned non-bool value tag=${k} chart=${r.name}`);
+    }
+    if (!hasTrue && hasFalse) r.enabled = false;
+    else if (hasTrue || !hasTrue && !hasFalse) r.enabled = true;
+  }
+}
+function getAliasDependency(charts, dep) {
+  for (const c of charts) {
+    if (chartName(c) !== dep.name) continue;
+    if (!isCompatibleRange(dep.version, c.metadata.version)) continue;
+    const out = {
+      ...c,
+      metadata: { ...c.metadata, dependencies: c.metadata.dependencies ? c.metadata.dependencies.map((d) => ({ ...d })) : null },
+      dependencies: []
+    };
+    for (const d of c.dependencies) {
+      const cpy = { ...d, parent: out };
+      out.dependencies.push(cpy);
+    }
+    if (dep.alias !== "") out.metadata.name = dep.alias;
+    return out;
+  }
+  return null;
+}
+function processDependencyEnabled(c, v, p, warn, build) {
+  const reqs = c.metadata.dependencies;
+  if (!reqs) return;
+  const chartDependencies = [];
+  outer: for (const existing of c.dependencies) {
+    for (const req of reqs) {
+      if (chartName(existing) === req.name && isCompatibleRange(req.version, existing.metadata.version)) continue outer;
+    }
+    chartDependencies.push(existing);
+  }
+  for (const req of reqs) {
+    const dep = getAliasDependency(c.dependencies, req);
+    if (dep) chartDependencies.push(dep);
+    if (req.alias !== "") req.name = req.alias;
+  }
+  setDependencies(c, chartDependencies);
+  for (const lr of reqs) lr.enabled = true;
+  const cvals = coalesceValues(c, v, warn, build);
+  processDependencyTags(reqs, cvals, warn);
+  processDependencyConditions(reqs, cvals, p, warn);
+  const rm = new Set(reqs.filter((r) => !r.enabled).map((r) => r.name));
+  const cd = c.dependencies.filter((n) => !rm.has(n.metadata.name));
+  const cdMetadata = reqs.filter((n) => !rm.has(n.name));
+  for (const t of cd) processDependencyEnabled(t, cvals, `${p}${t.metadata.name}.`, warn, build);
+  c.metadata.dependencies = cdMetadata;
+  setDependencies(c, cd);
+}
+function setDependencies(c, deps) {
+  c.dependencies = deps;
+  for (const d of deps) d.parent = c;
+}
+function pathToMap(p, data2) {
+  if (p === ".") return data2;
+  const parts = p.split(".");
+  let cur = data2;
+  for (let i = parts.length - 1; i >= 0; i--) cur = /* @__PURE__ */ new Map([[parts[i], cur]]);
+  return cur;
+}
+function goSprintV(v) {
+  if (v === null || v === void 0) return "<nil>";
+  return String(v);
+}
+function processImportValues(c, merge, warn, build) {
+  const reqs = c.metadata.dependencies;
+  if (!reqs) return;
+  const cvals = merge ? mergeValues(c, null, warn, build) : coalesceValues(c, /* @__PURE__ */ new Map(), warn, build);
+  let b = /* @__PURE__ */ new Map();
+  for (const r of reqs) {
+    const outiv = [];
+    for (const riv of r.importValues) {
+      if (riv instanceof Map || riv !== null && typeof riv === "object" && !Array.isArray(riv)) {
+        const m = riv instanceof Map ? riv : new Map(Object.entries(riv));
+        const child = goSprintV(m.get("child"));
+        const parent = goSprintV(m.get("parent"));
+        outiv.push(/* @__PURE__ */ new Map([["child", child], ["parent", parent]]));
+        let vv;
+        try {
+          vv = table(cvals, `${r.name}.${child}`);
+        } catch (err) {
+          warn(`ImportValues missing table from chart ${r.name}: ${err.message}`);
+          continue;
+        }
+        b = merge ? mergeTables(b, pathToMap(parent, deepCopy(vv))) : coalesceTables(b, pathToMap(parent, deepCopy(vv)));
+      } else if (typeof riv === "string") {
+        const child = `exports.${riv}`;
+        outiv.push(/* @__PURE__ */ new Map([["child", child], ["parent", "."]]));
+        let vm;
+        try {
+          vm = table(cvals, `${r.name}.${child}`);
+        } catch (err) {
+          warn(`ImportValues missing table: ${err.message}`);
+          continue;
+        }
+        b = merge ? mergeTables(b, deepCopy(vm)) : coalesceTables(b, deepCopy(vm));
+      }
+    }
+    r.importValues = outiv;
+  }
+  c.values = merge ? mergeTables(deepCopy(cvals), b) : coalesceTables(trimNilValues(cvals), b);
+}
+function processDependencyImportValues(c, merge, warn, build) {
+  for (const d of c.dependencies) processDependencyImportValues(d, merge, warn, build);
+  processImportValues(c, merge, warn, build);
+}
+function processDependencies(c, vals, warn = noWarn, build = RELEASED_HELM) {
+  processDependencyEnabled(c, vals, "", warn, build);
+  processDependencyImportValues(c, !build.removesSubchartDefaultNulls, warn, build);
+}
+function checkDependencies(c) {
+  const missing = [];
+  for (const r of c.metadata.dependencies ?? []) {
+    if (!c.dependencies.some((d) => chartName(d) === r.name)) missing.push(r.name);
+  }
+  if (missing.length > 0) {
+    throw new ValuesError(`an error occurred while checking for chart dependencies. You may need to run \`helm dependency build\` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: ${missing.join(", ")}`);
+  }
+}
+var addFormats = import_ajv_formats.default;
+function draftOf(schema) {
+  const s = schema && typeof schema === "object" ? schema.$schema : void 0;
+  if (typeof s !== "string") return 2020;
+  if (s.includes("draft-04")) return 4;
+  if (s.includes("draft-06")) return 6;
+  if (s.includes("draft-07")) return 7;
+  if (s.includes("2019-09")) return 2019;
+  return 2020;
+}
+function upgradeDraft4(s) {
+  if (Array.isArray(s)) return s.map(upgradeDraft4);
+  if (!s || typeof s !== "object") return s;
+  const o = {};
+  for (const [k, v] of Object.entries(s)) o[k] = k === "enum" || k === "const" || k === "default" || k === "examples" ? v : upgradeDraft4(v);
+  if (o.exclusiveMaximum === true && typeof o.maximum === "number") {
+    o.exclusiveMaximum = o.maximum;
+    delete o.maximum;
+  } else if (typeof o.exclusiveMaximum === "boolean") delete o.exclusiveMaximum;
+  if (o.exclusiveMinimum === true && typeof o.minimum === "number") {
+    o.exclusiveMinimum = o.minimum;
+    delete o.minimum;
+  } else if (typeof o.exclusiveMinimum === "boolean") delete o.exclusiveMinimum;
+  if (typeof o.id === "string" && o.$id === void 0) {
+    o.$id = o.id;
+    delete o.id;
+  }
+  return o;
+}
+function jsonType(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "number" || typeof v === "bigint") return "number";
+  return typeof v === "object" ? "object" : typeof v;
+}
+function quoteJ(v) {
+  return JSON.stringify(v);
+}
+function describeError(e) {
+  const p = e.params;
+  switch (e.keyword) {
+    case "type":
+      return `got ${jsonType(e.data)}, want ${Array.isArray(p.type) ? p.type.join(" or ") : String(p.type)}`;
+    case "required":
+      return `missing property '${String(p.missingProperty)}'`;
+    case "additionalProperties":
+      return `additional properties '${String(p.additionalProperty)}' not allowed`;
+    case "enum":
+      return `value must be one of ${p.allowedValues.map(quoteJ).join(", ")}`;
+    case "const":
+      return `value must be ${quoteJ(p.allowedValue)}`;
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+    case "minLength":
+    case "maxLength":
+    case "minItems":
+    case "maxItems":
+    case "minProperties":
+    case "maxProperties": {
+      const got = e.keyword.endsWith("Length") ? [...String(e.data)].length : e.keyword.endsWith("Items") ? e.data.length : e.keyword.endsWith("Properties") ? Object.keys(e.data).length : e.data;
+      return `${e.keyword}: got ${String(got)}, want ${String(p.limit)}`;
+    }
+    case "pattern":
+      return `'${String(e.data)}' does not match pattern '${String(p.pattern)}'`;
+    case "format":
+      return `'${String(e.data)}' is not valid ${String(p.format)}`;
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+var SCHEMA_BASE = "file:///values.schema.json";
+function resolveUri(ref, base2) {
+  try {
+    const u = new URL(ref, base2);
+    u.hash = "";
+    return u.href;
+  } catch {
+    return void 0;
+  }
+}
+function dropExternalRefs(schema, file) {
+  const ids = /* @__PURE__ */ new Set([SCHEMA_BASE]);
+  const refs = [];
+  const walk = (node, base2) => {
+    if (Array.isArray(node)) {
+      for (const x of node) walk(x, base2);
+      return;
+    }
+    if (!node || typeof node !== "object") return;
+    const o = node;
+    let here = base2;
+    if (typeof o.$id === "string") {
+      here = resolveUri(o.$id, base2) ?? base2;
+      ids.add(here);
+    }
+    if (typeof o.$ref === "string") refs.push({ holder: o, ref: o.$ref, base: here });
+    for (const [k, v] of Object.entries(o)) if (k !== "enum" && k !== "const" && k !== "default" && k !== "examples") walk(v, here);
+  };
+  walk(schema, SCHEMA_BASE);
+  const notes = [];
+  for (const { holder, ref, base: base2 } of refs) {
+    const target = resolveUri(ref, base2);
+    if (target !== void 0 && ids.has(target)) continue;
+    delete holder.$ref;
+    notes.push(`${file}: $ref ${JSON.stringify(ref)} points outside the chart, which Helm would fetch and a render does not (no network): the values it describes were not checked against it`);
+  }
+  return notes;
+}
+var compiledSchemas = /* @__PURE__ */ new Map();
+var MAX_COMPILED_SCHEMAS = 64;
+function compileValuesSchema(text, file) {
+  const key = `${file}\0${text}`;
+  const cached2 = compiledSchemas.get(key);
+  if (cached2) return cached2;
+  let compiled;
+  let schema;
+  try {
+    schema = JSON.parse(text);
+  } catch (err) {
+    return { error: `failed to parse ${file}: ${err.message}
+`, notes: [] };
+  }
+  const notes = dropExternalRefs(schema, file);
+  const draft = draftOf(schema);
+  const opts = { strict: false, allErrors: true, verbose: true, validateFormats: true, unicodeRegExp: false, validateSchema: false };
+  let ajv;
+  if (draft === 2019) ajv = new import__.Ajv2019(opts);
+  else if (draft === 2020) ajv = new import__2.Ajv2020(opts);
+  else {
+    ajv = new import_ajv2.Ajv(opts);
+    if (schema && typeof schema === "object") {
+      schema = draft === 4 ? upgradeDraft4(schema) : { ...schema };
+      delete schema.$schema;
+    }
+  }
+  addFormats(ajv);
+  try {
+    compiled = { validate: ajv.compile(schema), notes };
+  } catch (err) {
+    compiled = { error: `failed to compile schema ${file}: ${err.message}
+`, notes };
+  }
+  if (compiledSchemas.size >= MAX_COMPILED_SCHEMAS) compiledSchemas.delete(compiledSchemas.keys().next().value);
+  compiledSchemas.set(key, compiled);
+  return compiled;
+}
+function validateAgainstSingleSchema(values, schemaText, file, note = noWarn) {
+  const compiled = compileValuesSchema(typeof schemaText === "string" ? schemaText : schemaText.toString("utf8"), file);
+  for (const n of compiled.notes) note(n);
+  if ("error" in compiled) return compiled.error;
+  const { validate: validate2 } = compiled;
+  if (validate2(toJS(values))) return null;
+  const lines = (validate2.errors ?? []).map((e) => `- at '${e.instancePath}': ${describeError(e)}`);
+  return [...new Set(lines)].join("\n") + "\n";
+}
+function validateAgainstSchema(c, values, note = noWarn) {
+  let sb = "";
+  if (c.schema) {
+    const err = validateAgainstSingleSchema(values, c.schema.data, c.schema.origin, note);
+    if (err) sb += `${chartName(c)}:
+${err}`;
+  }
+  for (const sub of c.dependencies) {
+    const sv = values.get(chartName(sub));
+    if (sv === void 0 || sv === null) continue;
+    if (!isTable(sv)) {
+      sb += `${chartName(sub)}:
+invalid type for values: expected object (map), got ${typeOf(sv)}
+`;
+      continue;
+    }
+    const err = validateAgainstSchema(sub, sv, note);
+    if (err) sb += err;
+  }
+  return sb === "" ? null : sb;
+}
+var MAX_INDEX = 65536;
+var MAX_NESTED_NAME_LEVEL = 30;
+var EOF = class extends Error {
+  constructor() {
+    super("EOF");
+  }
+};
+var NotList = class extends Error {
+  constructor() {
+    super("not a list");
+  }
+};
+var RuneScanner = class {
+  constructor(runes) {
+    this.runes = runes;
+  }
+  runes;
+  pos = 0;
+  read() {
+    return this.pos < this.runes.length ? this.runes[this.pos++] : null;
+  }
+  unread() {
+    this.pos--;
+  }
+  rest() {
+    return this.runes.slice(this.pos).join("");
+  }
+};
+function goTypeName(v) {
+  if (v === null || v === void 0) return "<nil>";
+  if (v instanceof Map) return "map[string]interface {}";
+  if (Array.isArray(v)) return "[]interface {}";
+  return typeOf(v);
+}
+function typedVal(val, st) {
+  if (st) return val;
+  const lower = val.toLowerCase();
+  if (lower === "true") return true;
+  if (lower === "false") return false;
+  if (lower === "null") return null;
+  if (val === "0") return new GoInt("int64", 0n);
+  if (val.length !== 0 && val[0] !== "0" && /^[+-]?[0-9]+$/.test(val)) {
+    const n = BigInt(val);
+    if (n >= -(2n ** 63n) && n < 2n ** 63n) return new GoInt("int64", n);
+  }
+  return val;
+}
+var StrvalsParser = class {
+  constructor(s, data2, reader, isJson = false, literal = false) {
+    this.data = data2;
+    this.reader = reader;
+    this.isJson = isJson;
+    this.literal = literal;
+    this.sc = new RuneScanner([...s]);
+  }
+  data;
+  reader;
+  isJson;
+  literal;
+  sc;
+  parse() {
+    for (; ; ) {
+      try {
+        this.key(this.data, 0);
+      } catch (err) {
+        if (err instanceof EOF) return;
+        throw err;
+      }
+      if (this.literal) return;
+    }
+  }
+  runesUntil(stop) {
+    let v = "";
+    for (; ; ) {
+      const r = this.sc.read();
+      if (r === null) return { v, last: null, eof: true };
+      if (stop.includes(r)) return { v, last: r, eof: false };
+      if (r === "\\" && !this.literal) {
+        const next = this.sc.read();
+        if (next === null) return { v, last: null, eof: true };
+        v += next;
+        continue;
+      }
+      v += r;
+    }
+  }
+  key(data2, nestedNameLevel) {
+    const stop = this.literal ? "=[." : "=[,.";
+    for (; ; ) {
+      const { v: k, last, eof } = this.runesUntil(stop);
+      if (eof) {
+        if (k.length === 0) throw new EOF();
+        throw new ValuesError(`key "${k}" has no value`);
+      }
+      if (last === "[") {
+        const i = this.keyIndex();
+        let list = [];
+        if (data2.has(k)) {
+          const ex = data2.get(k);
+          if (!Array.isArray(ex)) throw new ValuesError(`unable to parse key: interface conversion: interface {} is ${goTypeName(ex ?? null)}, not []interface {}`);
+          list = ex;
+        }
+        const [nl, err] = this.listItem(list, i, nestedNameLevel);
+        setKey(data2, k, nl);
+        if (err) throw err;
+        return;
+      }
+      if (last === "=") {
+        if (this.literal) {
+          const rest = this.sc.rest();
+          this.sc.pos = this.sc.runes.length;
+          setKey(data2, k, rest);
+          return;
+        }
+        if (this.isJson) {
+          if (this.emptyVal()) {
+            setKey(data2, k, null);
+            return;
+          }
+          setKey(data2, k, this.jsonValue());
+          this.emptyVal();
+          return;
+        }
+        let vl;
+        try {
+          vl = this.valList();
+        } catch (err) {
+          if (err instanceof EOF) {
+            setKey(data2, k, "");
+            throw err;
+          }
+          if (err instanceof NotList) {
+            const { v: rs } = this.runesUntil(",");
+            setKey(data2, k, this.reader(rs));
+            return;
+          }
+          throw err;
+        }
+        setKey(data2, k, vl);
+        return;
+      }
+      if (last === ",") {
+        setKey(data2, k, "");
+        throw new ValuesError(`key "${k}" has no value (cannot end with ,)`);
+      }
+      if (last === ".") {
+        nestedNameLevel++;
+        if (nestedNameLevel > MAX_NESTED_NAME_LEVEL) {
+          throw new ValuesError(`value name nested level is greater than maximum supported nested level of ${MAX_NESTED_NAME_LEVEL}`);
+        }
+        let inner = /* @__PURE__ */ new Map();
+        if (data2.has(k)) {
+          const ex = data2.get(k);
+          if (!isTable(ex)) throw new ValuesError(`unable to parse key: interface conversion: interface {} is ${goTypeName(ex ?? null)}, not map[string]interface {}`);
+          inner = ex;
+        }
+        let e = null;
+        try {
+          this.key(inner, nestedNameLevel);
+        } catch (err) {
+          e = err;
+        }
+        if (e === null && inner.size === 0) throw new ValuesError(`key map "${k}" has no value`);
+        if (inner.size !== 0) setKey(data2, k, inner);
+        if (e !== null) throw e;
+        return;
+      }
+    }
+  }
+  jsonValue() {
+    const rest = this.sc.rest();
+    const { value, length: length2 } = decodeJsonPrefix(rest);
+    this.sc.pos += [...rest.slice(0, length2)].length;
+    return value;
+  }
+  emptyVal() {
+    for (; ; ) {
+      const r = this.sc.read();
+      if (r === null) return true;
+      if (r === ",") return true;
+      if (!/\s/u.test(r)) {
+        this.sc.unread();
+        return false;
+      }
+    }
+  }
+  keyIndex() {
+    const { v, eof } = this.runesUntil("]");
+    if (eof) throw new EOF();
+    if (!/^[+-]?[0-9]+$/.test(v)) throw new ValuesError(`error parsing index: strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`);
+    return Number(v);
+  }
+  listItem(list, i, nestedNameLevel) {
+    if (i < 0) return [list, new ValuesError(`negative ${i} index not allowed`)];
+    const { v: k, last, eof } = this.runesUntil("[.=");
+    if (k.length > 0) return [list, new ValuesError(`unexpected data at end of array index: ${JSON.stringify(k)}`)];
+    if (eof) return [list, new EOF()];
+    if (last === "=") {
+      if (this.literal) {
+        const rest = this.sc.rest();
+        this.sc.pos = this.sc.runes.length;
+        return setIndex(list, i, rest);
+      }
+      if (this.isJson) {
+        if (this.emptyVal()) return setIndex(list, i, null);
+        const r = setIndex(list, i, this.jsonValue());
+        if (r[1]) return r;
+        this.emptyVal();
+        return r;
+      }
+      let vl;
+      try {
+        vl = this.valList();
+      } catch (err) {
+        if (err instanceof EOF) return setIndex(list, i, "");
+        if (err instanceof NotList) {
+          const { v: rs } = this.runesUntil(",");
+          return setIndex(list, i, this.reader(rs));
+        }
+        return [list, err];
+      }
+      return setIndex(list, i, vl);
+    }
+    if (last === "[") {
+      const nextI = this.keyIndex();
+      let crt = [];
+      if (list.length > i && list[i] !== null && list[i] !== void 0) {
+        if (!Array.isArray(list[i])) throw new ValuesError(`unable to parse key: interface conversion: interface {} is ${goTypeName(list[i])}, not []interface {}`);
+        crt = list[i];
+      }
+      const [l2, err] = this.listItem(crt, nextI, nestedNameLevel);
+      if (err) return [list, err];
+      return setIndex(list, i, l2);
+    }
+    if (last === ".") {
+      let inner = /* @__PURE__ */ new Map();
+      if (list.length > i) {
+        if (isTable(list[i])) inner = list[i];
+        else {
+          list[i] = /* @__PURE__ */ new Map();
+          inner = list[i];
+        }
+      }
+      try {
+        this.key(inner, nestedNameLevel);
+      } catch (err) {
+        return [list, err];
+      }
+      return setIndex(list, i, inner);
+    }
+    return [list, new ValuesError(`parse error: unexpected token ${last}`)];
+  }
+  valList() {
+    const r = this.sc.read();
+    if (r === null) throw new EOF();
+    if (r !== "{") {
+      this.sc.unread();
+      throw new NotList();
+    }
+    const list = [];
+    for (; ; ) {
+      const { v: rs, last, eof } = this.runesUntil(",}");
+      if (eof) throw new ValuesError("list must terminate with '}'");
+      if (last === "}") {
+        const n = this.sc.read();
+        if (n !== null && n !== ",") this.sc.unread();
+        list.push(this.reader(rs));
+        return list;
+      }
+      list.push(this.reader(rs));
+    }
+  }
+};
+function setKey(data2, key, val) {
+  if (key.length === 0) return;
+  data2.set(key, val);
+}
+function setIndex(list, index2, val) {
+  if (index2 < 0) return [list, new ValuesError(`negative ${index2} index not allowed`)];
+  if (index2 > MAX_INDEX) return [list, new ValuesError(`index of ${index2} is greater than maximum supported index of ${MAX_INDEX}`)];
+  if (list.length <= index2) {
+    const nl = list.slice();
+    while (nl.length <= index2) nl.push(null);
+    list = nl;
+  }
+  list[index2] = val;
+  return [list, null];
+}
+function decodeJsonPrefix(s) {
+  let i = 0;
+  while (i < s.length && /\s/.test(s[i])) i++;
+  const start = i;
+  let depth = 0;
+  let inStr = false;
+  for (; i < s.length; i++) {
+    const c = s[i];
+    if (inStr) {
+      if (c === "\\") i++;
+      else if (c === '"') {
+        inStr = false;
+        if (depth === 0) {
+          i++;
+          break;
+        }
+      }
+      continue;
+    }
+    if (c === '"') inStr = true;
+    else if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") {
+      depth--;
+      if (depth === 0) {
+        i++;
+        break;
+      }
+    } else if (depth === 0 && (c === "," || /\s/.test(c))) break;
+  }
+  const text = s.slice(start, i);
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ValuesError(err.message);
+  }
+  return { value: yamlToGo(parsed), length: i };
+}
+function parseSet(s, dest) {
+  new StrvalsParser(s, dest, (rs) => typedVal(rs, false)).parse();
+}
+function parseSetString(s, dest) {
+  new StrvalsParser(s, dest, (rs) => typedVal(rs, true)).parse();
+}
+function parseSetJson(s, dest) {
+  new StrvalsParser(s, dest, (rs) => typedVal(rs, false), true).parse();
+}
+function parseSetLiteral(s, dest) {
+  new StrvalsParser(s, dest, (rs) => rs, false, true).parse();
+}
+function parseSetFile(s, dest, read) {
+  new StrvalsParser(s, dest, (rs) => read(rs)).parse();
+}
+function readRepoText(repo, file) {
+  try {
+    return repo.readText(file);
+  } catch (err) {
+    if (err instanceof InputError && err.ruleId === "file-not-found") throw new ValuesError(`open ${file}: no such file or directory`, file);
+    if (err instanceof InputError) throw new ValuesError(err.reason, file);
+    throw err;
+  }
+}
+function mergeUserValues(repo, opts, sources = []) {
+  let base2 = /* @__PURE__ */ new Map();
+  for (const filePath of opts.valuesFiles ?? []) {
+    const text = readRepoText(repo, filePath);
+    let current2;
+    try {
+      current2 = readValuesText(text);
+    } catch (err) {
+      if (err instanceof GoYamlError) {
+        const msg = err.message.startsWith("yaml:") ? `error converting YAML to JSON: ${err.message}` : err.message;
+        throw new ValuesError(`failed to parse ${filePath}: ${msg}`, filePath, err.line);
+      }
+      throw err;
+    }
+    for (const d of parseYaml(text, filePath).documents) sources.push({ file: repo.normalize(filePath), sourceMap: d.sourceMap, prefix: [] });
+    base2 = mergeMaps(base2, current2);
+  }
+  for (const value of opts.setJson ?? []) {
+    const trimmed = value.trim();
+    if (trimmed.startsWith("{")) {
+      let parsed;
+      try {
+        parsed = JSON.parse(trimmed);
+      } catch {
+        throw new ValuesError(`failed parsing --set-json data JSON: ${value}`);
+      }
+      base2 = mergeMaps(base2, yamlToGo(parsed));
+    } else {
+      try {
+        parseSetJson(value, base2);
+      } catch {
+        throw new ValuesError(`failed parsing --set-json data ${value}`);
+      }
+    }
+  }
+  const wrap = (flag, fn) => {
+    try {
+      fn();
+    } catch (err) {
+      if (err instanceof ValuesError) throw new ValuesError(`failed parsing ${flag} data: ${err.message}`, err.file);
+      throw err;
+    }
+  };
+  for (const value of opts.set ?? []) wrap("--set", () => parseSet(value, base2));
+  for (const value of opts.setString ?? []) wrap("--set-string", () => parseSetString(value, base2));
+  for (const value of opts.setFile ?? []) wrap("--set-file", () => parseSetFile(value, base2, (f) => readRepoText(repo, f)));
+  for (const value of opts.setLiteral ?? []) wrap("--set-literal", () => parseSetLiteral(value, base2));
+  return base2;
+}
+
+// src/render/helm/engine.ts
+function parseKubeVersion(s) {
+  const m = /^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)$/s.exec(s);
+  if (!m) throw new Error(`invalid kube version '${s}': could not parse ${quoteString(s)} as version`);
+  const parts = m[1].split(".");
+  if (parts.length < 2) throw new Error(`invalid kube version '${s}': illegal version string ${quoteString(s)}`);
+  if (parts[0].startsWith("0") && parts[0] !== "0") throw new Error(`invalid kube version '${s}': illegal zero-prefixed version component ${quoteString(parts[0])} in ${quoteString(s)}`);
+  const nums = parts.map((p) => BigInt(p));
+  return {
+    version: s.startsWith("v") ? s : "v" + s,
+    normalized: "v" + nums.join("."),
+    major: String(nums[0]),
+    minor: String(nums[1])
+  };
+}
+function makeCapabilities(o = {}) {
+  const build = o.build ?? RELEASED_HELM;
+  return {
+    kubeVersion: parseKubeVersion(o.kubeVersion || build.kubeVersion),
+    apiVersions: [...build.apiVersions, ...o.apiVersions ?? []],
+    helm: build.info
+  };
+}
+function capabilitiesValue(c) {
+  const kv = c.kubeVersion;
+  const kube = new GoStruct("common.KubeVersion", { Version: kv.version, normalizedVersion: kv.normalized, Major: kv.major, Minor: kv.minor }, {
+    String: defineFunc({ params: [], result: "string" }, () => kv.normalized),
+    GitVersion: defineFunc({ params: [], result: "string" }, () => kv.version)
+  }, true);
+  const set2 = new Set(c.apiVersions);
+  const apis = withGoMethods(withGoType([...c.apiVersions], "[]string"), {
+    Has: defineFunc({ params: ["string"], result: "bool" }, (v) => set2.has(v))
+  });
+  const helm = new GoStruct("version.BuildInfo", { ...c.helm });
+  return new GoStruct("*common.Capabilities", { KubeVersion: kube, APIVersions: apis, HelmVersion: helm });
+}
+var bytesValue = byteSlice;
+var FilesMap = class _FilesMap extends Map {
+  constructor(raw, toYaml) {
+    super();
+    this.toYaml = toYaml;
+    this.raw = raw;
+    for (const k of raw.keys()) super.set(k, null);
+    withGoType(this, "map[string][]uint8");
+    withGoMethods(this, this.methods());
+  }
+  toYaml;
+  raw;
+  cache = /* @__PURE__ */ new Map();
+  get(k) {
+    const b = this.raw.get(k);
+    if (b === void 0) return void 0;
+    let v = this.cache.get(k);
+    if (v === void 0) {
+      v = bytesValue(b);
+      this.cache.set(k, v);
+    }
+    return v;
+  }
+  *entries() {
+    for (const k of this.raw.keys()) yield [k, this.get(k)];
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+  *values() {
+    for (const k of this.raw.keys()) yield this.get(k);
+  }
+  forEach(cb) {
+    for (const [k, v] of this.entries()) cb(v, k, this);
+  }
+  bytes(k) {
+    return this.raw.get(k);
+  }
+  methods() {
+    const raw = this.raw;
+    const toYaml = this.toYaml;
+    return {
+      Get: defineFunc({ params: ["string"], result: "string" }, (name) => (raw.get(name) ?? Buffer.alloc(0)).toString("utf8")),
+      GetBytes: defineFunc({ params: ["string"], result: "[]uint8" }, (name) => bytesValue(raw.get(name) ?? Buffer.alloc(0))),
+      Glob: defineFunc({ params: ["string"], result: "engine.files" }, (pattern) => {
+        let re;
+        try {
+          re = compileGlob(pattern);
+        } catch {
+          re = /^.*$/s;
+        }
+        const nf = /* @__PURE__ */ new Map();
+        for (const [k, v] of raw) if (re.test(k)) nf.set(k, v);
+        return new _FilesMap(nf, toYaml);
+      }),
+      AsConfig: defineFunc({ params: [], result: "string" }, () => {
+        const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
+        for (const [k, v] of raw) m.set(path5.posix.basename(k), v.toString("utf8"));
+        return toYaml(m);
+      }),
+      AsSecrets: defineFunc({ params: [], result: "string" }, () => {
+        const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
+        for (const [k, v] of raw) m.set(path5.posix.basename(k), v.toString("base64"));
+        return toYaml(m);
+      }),
+      Lines: defineFunc({ params: ["string"], result: "[]string" }, (p) => {
+        const b = raw.get(p);
+        if (b === void 0) return withGoType([], "[]string");
+        let s = b.toString("utf8");
+        if (s.endsWith("\n")) s = s.slice(0, -1);
+        return withGoType(s.split("\n"), "[]string");
+      })
+    };
+  }
+};
+function newFiles(files, toYaml) {
+  const m = /* @__PURE__ */ new Map();
+  for (const f of files) m.set(f.name, f.data);
+  return new FilesMap(m, toYaml);
+}
+function withValuesMethods(v, toYaml) {
+  return withGoMethods(v, {
+    YAML: defineFunc({ params: [], result: "string" }, () => toYaml(v)),
+    AsMap: defineFunc({ params: [], result: "map[string]interface {}" }, () => v),
+    Table: defineFunc({ params: ["string"], result: "common.Values" }, (name) => {
+      try {
+        return table(v, name);
+      } catch (err) {
+        if (err instanceof NoTableError) throw new Error(err.message);
+        throw err;
+      }
+    }),
+    PathValue: defineFunc({ params: ["string"], result: "interface {}" }, (p) => {
+      try {
+        return pathValue(v, p);
+      } catch (err) {
+        if (err instanceof NoValueError) throw new Error(err.message);
+        throw err;
+      }
+    })
+  });
+}
+function strSlice(xs) {
+  return xs ? withGoType([...xs], "[]string") : new GoNil("[]string");
+}
+function chartValue(c) {
+  const md = c.metadata;
+  const m = /* @__PURE__ */ new Map();
+  m.set("Name", md.name);
+  m.set("Home", md.home);
+  m.set("Sources", strSlice(md.sources));
+  m.set("Version", md.version);
+  m.set("Description", md.description);
+  m.set("Keywords", strSlice(md.keywords));
+  m.set("Maintainers", md.maintainers ? withGoType(md.maintainers.map((x) => new GoStruct("*chart.Maintainer", { Name: x.name, Email: x.email, URL: x.url })), "[]*chart.Maintainer") : new GoNil("[]*chart.Maintainer"));
+  m.set("Icon", md.icon);
+  m.set("APIVersion", md.apiVersion);
+  m.set("Condition", md.condition);
+  m.set("Tags", md.tags);
+  m.set("AppVersion", md.appVersion);
+  m.set("Deprecated", md.deprecated);
+  m.set("Annotations", md.annotations ? withGoType(new Map(Object.entries(md.annotations)), "map[string]string") : new GoNil("map[string]string"));
+  m.set("KubeVersion", md.kubeVersion);
+  m.set("Dependencies", md.dependencies ? withGoType(md.dependencies.map((d) => new GoStruct("*chart.Dependency", {
+    Name: d.name,
+    Version: d.version,
+    Repository: d.repository,
+    Condition: d.condition,
+    Tags: strSlice(d.tags),
+    Enabled: d.enabled,
+    ImportValues: yamlToGo(d.importValues),
+    Alias: d.alias
+  })), "[]*chart.Dependency") : new GoNil("[]*chart.Dependency"));
+  m.set("Type", md.type);
+  m.set("IsRoot", !c.parent);
+  return m;
+}
+function releaseValue(r) {
+  return /* @__PURE__ */ new Map([
+    ["Name", r.name],
+    ["Namespace", r.namespace],
+    ["IsUpgrade", !!r.isUpgrade],
+    ["IsInstall", !r.isUpgrade],
+    ["Revision", new GoInt("int", r.revision ?? 1)],
+    ["Service", "Helm"]
+  ]);
+}
+var RenderError = class extends Error {
+  constructor(message, file, line, column) {
+    super(message);
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.name = "RenderError";
+  }
+  file;
+  line;
+  column;
+};
+function isLibraryChart(c) {
+  return c.metadata.type.toLowerCase() === "library";
+}
+function isTemplateValid(c, name) {
+  if (isLibraryChart(c)) return path5.posix.basename(name).startsWith("_");
+  return true;
+}
+function recAllTpls(c, templates, vals, toYaml) {
+  const subCharts = /* @__PURE__ */ new Map();
+  const next = /* @__PURE__ */ new Map([
+    ["Chart", chartValue(c)],
+    ["Files", newFiles(c.files, toYaml)],
+    ["Release", vals.get("Release") ?? null],
+    ["Capabilities", vals.get("Capabilities") ?? null],
+    ["Values", withValuesMethods(/* @__PURE__ */ new Map(), toYaml)],
+    ["Subcharts", subCharts]
+  ]);
+  if (!c.parent) {
+    next.set("Values", vals.get("Values") ?? null);
+  } else {
+    try {
+      next.set("Values", withValuesMethods(table(vals, `Values.${chartName(c)}`), toYaml));
+    } catch {
+    }
+  }
+  for (const child of c.dependencies) subCharts.set(chartName(child), recAllTpls(child, templates, next, toYaml));
+  const id = chartFullPath(c);
+  for (const t of c.templates) {
+    if (!isTemplateValid(c, t.name)) continue;
+    templates.set(`${id}/${t.name}`, { tpl: t.data.toString("utf8"), vals: next, basePath: `${id}/templates`, origin: t.origin });
+  }
+  return next;
+}
+function sortTemplates(names) {
+  const depth = (s) => s.split("/").length - 1;
+  return [...names].sort((a, b) => {
+    const da = depth(a);
+    const db = depth(b);
+    if (da !== db) return db - da;
+    return a < b ? 1 : a > b ? -1 : 0;
+  });
+}
+function stripNoValue(output, segments) {
+  const NV = "<no value>";
+  if (!output.includes(NV)) return { output, segments };
+  const removed = [];
+  let i = output.indexOf(NV);
+  while (i !== -1) {
+    removed.push(i);
+    i = output.indexOf(NV, i + NV.length);
+  }
+  const map = (off) => {
+    let lo = 0;
+    let hi = removed.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (removed[mid] + NV.length <= off) lo = mid + 1;
+      else hi = mid;
+    }
+    const inside = lo < removed.length && removed[lo] < off ? off - removed[lo] : 0;
+    return off - lo * NV.length - inside;
+  };
+  const segs = [];
+  for (const s of segments) {
+    const start = map(s.start);
+    const end = map(s.end);
+    if (end > start) segs.push({ ...s, start, end });
+  }
+  return { output: output.split(NV).join(""), segments: segs };
+}
+function locationOf(msg) {
+  const m = /\(([^():]+):(\d+)(?::(\d+))?\)/.exec(msg) ?? /^([^\s:]+):(\d+)(?::(\d+))?/m.exec(msg) ?? /template: ([^\s:]+):(\d+)(?::(\d+))?/.exec(msg);
+  if (!m) return {};
+  return { file: m[1], line: Number(m[2]), column: m[3] ? Number(m[3]) : void 0 };
+}
+function renderTemplates(chart, top, opts) {
+  const templates = /* @__PURE__ */ new Map();
+  recAllTpls(chart, templates, top, opts.toYaml);
+  const origins = /* @__PURE__ */ new Map();
+  for (const [k, r] of templates) origins.set(k, r.origin);
+  const keys = sortTemplates([...templates.keys()]);
+  const t = new Template("gotpl", { options: [opts.strict ? "missingkey=error" : "missingkey=zero"] });
+  t.funcs(opts.funcs);
+  for (const name of keys) {
+    try {
+      t.new(name).parse(templates.get(name).tpl);
+    } catch (err) {
+      if (err instanceof TemplateError) {
+        const msg = cleanupParseError(name, err.message);
+        const loc = locationOf(msg);
+        throw new RenderError(msg, origins.get(loc.file ?? name) ?? origins.get(name), loc.line, loc.column);
+      }
+      throw err;
+    }
+  }
+  const rendered = [];
+  let budget = opts.maxOutputLength;
+  for (const name of keys) {
+    if (path5.posix.basename(name).startsWith("_")) continue;
+    const r = templates.get(name);
+    r.vals.set("Template", /* @__PURE__ */ new Map([["Name", name], ["BasePath", r.basePath]]));
+    let res;
+    try {
+      res = t.executeWithProvenance(r.vals, { name, deadline: opts.deadline, maxOutputLength: budget });
+    } catch (err) {
+      if (err instanceof TemplateError) {
+        if (err.kind === "limit") throw new RenderError(`${name}: ${err.message}`, origins.get(name));
+        const msg = err.kind === "exec" ? cleanupExecError(name, err.message) : err.message;
+        const loc = locationOf(msg);
+        throw new RenderError(msg, origins.get(loc.file ?? name) ?? origins.get(name), loc.line, loc.column);
+      }
+      throw err;
+    }
+    if (budget !== void 0) budget -= res.output.length;
+    const stripped = stripNoValue(res.output, res.segments);
+    rendered.push({ name, output: stripped.output, segments: stripped.segments });
+  }
+  return { rendered, origins };
+}
+function toRenderValues(chart, values, release, caps, toYaml) {
+  return /* @__PURE__ */ new Map([
+    ["Chart", chartValue(chart)],
+    ["Capabilities", capabilitiesValue(caps)],
+    ["Release", releaseValue(release)],
+    ["Values", withValuesMethods(values, toYaml)]
+  ]);
+}
+
 // src/report/progress.ts
 var DEFAULT_PROGRESS_INTERVAL_MS = 5e3;
 function progressIntervalMs(env2) {
@@ -19125,10 +26189,10 @@ function createProgress(sink, now = Date.now) {
 }
 
 // src/rules/load.ts
-var import_ajv2 = __toESM(require_ajv(), 1);
+var import_ajv3 = __toESM(require_ajv(), 1);
 import { readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
-import path4 from "node:path";
-var import_ajv_formats = __toESM(require_dist2(), 1);
+import path6 from "node:path";
+var import_ajv_formats2 = __toESM(require_dist2(), 1);
 
 // node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
@@ -22560,8 +29624,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path21, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path21]);
+function messageDesc(file, path22, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path22]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -24953,11 +32017,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path21) => {
-    if (path21.includes("_")) {
+  fieldMask.paths = json.split(",").map((path22) => {
+    if (path22.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path21);
+    return protoSnakeCase(path22);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -25192,7 +32256,7 @@ var CelScalar = {
 };
 var TIMESTAMP = objectType(TimestampSchema);
 var DURATION = objectType(DurationSchema);
-function mapType(key, value) {
+function mapType2(key, value) {
   return {
     [privateSymbol4]: {},
     kind: "map",
@@ -25266,7 +32330,7 @@ function celType(v) {
         case isCelList(v):
           return listType(CelScalar.DYN);
         case isCelMap(v):
-          return mapType(CelScalar.DYN, CelScalar.DYN);
+          return mapType2(CelScalar.DYN, CelScalar.DYN);
         case isCelUint(v):
           return CelScalar.UINT;
         default:
@@ -25309,7 +32373,7 @@ function celTypeOfMessage(v) {
     case BoolValueSchema.typeName:
       return CelScalar.BOOL;
     case StructSchema.typeName:
-      return mapType(CelScalar.STRING, CelScalar.DYN);
+      return mapType2(CelScalar.STRING, CelScalar.DYN);
     case ListValueSchema.typeName:
       return listType(CelScalar.DYN);
     case ValueSchema.typeName:
@@ -25331,7 +32395,7 @@ function valueToType(v) {
     case "stringValue":
       return CelScalar.STRING;
     case "structValue":
-      return mapType(CelScalar.STRING, CelScalar.DYN);
+      return mapType2(CelScalar.STRING, CelScalar.DYN);
   }
 }
 function isReflectMessageAny(v) {
@@ -28508,7 +35572,7 @@ var StringIterator = class {
     return this.rest();
   }
 };
-var Parser = class _Parser {
+var Parser2 = class _Parser {
   // Parse errors
   static ERR_INVALID_CHAR_RANGE = "invalid character class range";
   static ERR_INVALID_ESCAPE = "invalid escape sequence";
@@ -29825,7 +36889,7 @@ var RE2 = class _RE2 {
     return new _RE2(expr, mode);
   }
   constructor(expr, mode) {
-    let re = Parser.parse(expr, mode);
+    let re = Parser2.parse(expr, mode);
     re = simplify2(re);
     const prefilter = PrefilterTree.build(re);
     const prog = Compiler.compileRegexp(re);
@@ -30195,7 +37259,7 @@ function inMap(value, map) {
 }
 var { BOOL: BOOL2, BYTES: BYTES3, DOUBLE: DOUBLE3, DYN: DYN2, INT: INT3, STRING: STRING3, UINT: UINT3 } = CelScalar;
 var LIST2 = listType(CelScalar.DYN);
-var MAP = mapType(CelScalar.DYN, CelScalar.DYN);
+var MAP = mapType2(CelScalar.DYN, CelScalar.DYN);
 var logic_default = [
   // !
   celFunc(LOGICAL_NOT, [BOOL2], BOOL2, (x) => !x),
@@ -36603,7 +43667,7 @@ var AbsoluteAttr = class {
       case "list":
         return listType(CelScalar.DYN);
       case "map":
-        return mapType(CelScalar.DYN, CelScalar.DYN);
+        return mapType2(CelScalar.DYN, CelScalar.DYN);
       case "null_type":
         return CelScalar.NULL;
       case "type":
@@ -38748,17 +45812,17 @@ function pathOf(text) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path21 = [];
+  let path22 = [];
   try {
-    path21 = pathOf(check.path);
+    path22 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path21, message: check.message }];
+    if (result === false) return [{ path: path22, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path21, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path22, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path21, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path22, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -38804,8 +45868,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path21, reason, detail) {
-  return { path: path21, message: `${reason} (${detail})` };
+function violation(path22, reason, detail) {
+  return { path: path22, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count) {
   return count === 1 ? singular : plural2;
@@ -38860,13 +45924,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path21, handler } of handlers) {
+    for (const { path: path22, handler } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path21, action, "host"],
+              [...container.path, ...path22, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -39230,11 +46294,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path21, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path22, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path21, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path22, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -39252,10 +46316,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path21, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path22, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path21, "seLinuxOptions"];
+      const optionsPath = [...path22, "seLinuxOptions"];
       const forbidden = (field2, what) => out.push(violation([...optionsPath, field2], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -39617,8 +46681,8 @@ function checkField2(target, base2, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path21 = [...base2, ...rule.field];
-  const violation2 = () => [{ path: path21, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path22 = [...base2, ...rule.field];
+  const violation2 = () => [{ path: path22, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -39708,9 +46772,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path21 = slash < 0 ? "" : trimmed.slice(slash);
+  const path22 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path21;
+  return normalizedHost + path22;
 }
 
 // src/rules/templates/image.ts
@@ -39737,21 +46801,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path21 = [...c.fullPath, "image"];
+      const path22 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path21, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path22, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path21, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path22, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path21, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path22, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path21, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path22, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path21, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path22, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -40045,12 +47109,12 @@ var DefinitionError = class extends Error {
   }
   file;
 };
-var addFormats = import_ajv_formats.default;
+var addFormats2 = import_ajv_formats2.default;
 var validator;
 function validateRuleShape(value) {
   if (!validator) {
-    const ajv = new import_ajv2.Ajv({ allErrors: true, strict: false });
-    addFormats(ajv);
+    const ajv = new import_ajv3.Ajv({ allErrors: true, strict: false });
+    addFormats2(ajv);
     validator = ajv.compile(JSON.parse(readFileSync4(packageFile("schemas", "rule.schema.json"), "utf8")));
   }
   return validator(value) ? [] : validator.errors ?? [];
@@ -40087,7 +47151,7 @@ function loadBuiltinRules() {
   if (builtin) return builtin;
   const dir2 = packageFile("rules");
   const files = readdirSync2(dir2).filter((f) => /\.ya?ml$/.test(f)).sort();
-  const rules2 = files.map((f) => parseRule(readFileSync4(path4.join(dir2, f), "utf8"), `rules/${f}`));
+  const rules2 = files.map((f) => parseRule(readFileSync4(path6.join(dir2, f), "utf8"), `rules/${f}`));
   return builtin = checkUnique(rules2).sort((a, b) => a.id.localeCompare(b.id));
 }
 function loadCustomRules(repo, paths2) {
@@ -40113,7 +47177,7 @@ function combineRules(builtinRules, custom) {
 
 // src/run.ts
 import { lstatSync } from "node:fs";
-import path17 from "node:path";
+import path20 from "node:path";
 
 // src/util/hash.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -40170,12 +47234,12 @@ function findingsOf(object, rules2, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path21) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path21));
+function objectFingerprint(ruleId, object, path22) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path22));
 }
 
 // src/analyze/input-findings.ts
-import path5 from "node:path";
+import path7 from "node:path";
 var SEVERITY_BY_RULE = new Map(DIAGNOSTIC_RULES.map((r) => [r.id, r.severity]));
 function inputFindings(errors, overrides = {}) {
   const seen = /* @__PURE__ */ new Set();
@@ -40204,14 +47268,14 @@ function inputFindings(errors, overrides = {}) {
   return findings;
 }
 function repositoryPath(file) {
-  return file === "" ? file : path5.posix.normalize(file).replace(/^\.\//, "");
+  return file === "" ? file : path7.posix.normalize(file).replace(/^\.\//, "");
 }
 
 // src/changes/git.ts
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
-import path6 from "node:path";
+import path8 from "node:path";
 import { promisify } from "node:util";
 
 // src/changes/diff-output.ts
@@ -40406,9 +47470,13 @@ async function changedFiles(root, baseCommit) {
     throw new GitError(err.message);
   }
 }
+async function untrackedChartDependencies(root) {
+  const out = await git(root, ["ls-files", "-z", "--others", "--", ":(glob)**/charts/**", ":(glob)charts/**"]);
+  return [...new Set(out.split("\0").filter((p) => p !== ""))].sort();
+}
 async function exportRevision(root, commit) {
   requireCommitId(commit);
-  const dir2 = mkdtempSync(path6.join(os.tmpdir(), "gitops-gate-base-"));
+  const dir2 = mkdtempSync(path8.join(os.tmpdir(), "gitops-gate-base-"));
   const dispose = () => rmSync(dir2, { recursive: true, force: true });
   try {
     await new Promise((resolve, reject) => {
@@ -40433,6 +47501,65 @@ async function exportRevision(root, commit) {
     throw err;
   }
   return { dir: dir2, dispose };
+}
+
+// src/sources/built-dependencies.ts
+import { existsSync as existsSync2, mkdirSync, writeFileSync } from "node:fs";
+import path9 from "node:path";
+function chartOf(file, head) {
+  const parts = file.split("/");
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (parts[i] !== "charts") continue;
+    const dir2 = parts.slice(0, i).join("/");
+    if (head.isFile(dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml")) return dir2;
+  }
+  return void 0;
+}
+function dependencySpec(repo, chart) {
+  const at = (name) => chart ? `${chart}/${name}` : name;
+  if (!repo.isFile(at("Chart.yaml"))) return void 0;
+  const read = (name) => {
+    if (!repo.isFile(at(name))) return null;
+    try {
+      const doc = parseYaml(repo.readText(at(name)), at(name)).documents[0];
+      return doc?.value ?? null;
+    } catch {
+      return `unreadable ${name}`;
+    }
+  };
+  const chartYaml = read("Chart.yaml");
+  const requirements = read("requirements.yaml");
+  return JSON.stringify({
+    dependencies: isRecord(chartYaml) ? chartYaml.dependencies ?? null : null,
+    requirements: isRecord(requirements) ? requirements.dependencies ?? null : null,
+    lock: read("Chart.lock"),
+    requirementsLock: read("requirements.lock")
+  });
+}
+function reuseBuiltDependencies(head, base2, untracked) {
+  const byChart = /* @__PURE__ */ new Map();
+  for (const file of untracked) {
+    const chart = chartOf(file, head);
+    if (chart === void 0) continue;
+    byChart.set(chart, [...byChart.get(chart) ?? [], file]);
+  }
+  const result = { reused: [], changed: [] };
+  for (const [chart, files] of [...byChart].sort(([a], [b]) => a < b ? -1 : 1)) {
+    const atBase = dependencySpec(base2, chart);
+    if (atBase === void 0) continue;
+    if (atBase !== dependencySpec(head, chart)) {
+      result.changed.push(chart || ".");
+      continue;
+    }
+    for (const file of files) {
+      const dest = path9.join(base2.root, ...file.split("/"));
+      if (existsSync2(dest)) continue;
+      mkdirSync(path9.dirname(dest), { recursive: true });
+      writeFileSync(dest, head.readBytes(file));
+    }
+    result.reused.push(chart || ".");
+  }
+  return result;
 }
 
 // src/policy/exceptions.ts
@@ -40528,21 +47655,21 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path21) {
-      const located = inner.locate([...prefix, ...path21]);
+    locate(path22) {
+      const located = inner.locate([...prefix, ...path22]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
 }
 
 // src/targets/kustomization.ts
-import path7 from "node:path";
+import path10 from "node:path";
 
 // src/objects/go-yaml.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path21) {
-  return JSON.stringify(path21);
+function pathKey(path22) {
+  return JSON.stringify(path22);
 }
 var PathSourceMap = class _PathSourceMap {
   constructor(file, table2, lineCounter, rootOffset) {
@@ -40555,19 +47682,19 @@ var PathSourceMap = class _PathSourceMap {
   table;
   lineCounter;
   rootOffset;
-  has(path21) {
-    return this.table.has(pathKey(path21));
+  has(path22) {
+    return this.table.has(pathKey(path22));
   }
   /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path21) {
-    return this.table.get(pathKey(path21))?.node ?? void 0;
+  nodeAt(path22) {
+    return this.table.get(pathKey(path22))?.node ?? void 0;
   }
-  locate(path21) {
-    let n = path21.length;
+  locate(path22) {
+    let n = path22.length;
     let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path21.slice(0, n))))) n--;
+    while (n > 0 && !(at = this.table.get(pathKey(path22.slice(0, n))))) n--;
     const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path21.slice(0, n) };
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path22.slice(0, n) };
   }
   /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
   withPaths(pairs) {
@@ -40580,7 +47707,7 @@ var PathSourceMap = class _PathSourceMap {
   }
 };
 function emptySourceMap(file) {
-  const lines = new import_yaml2.LineCounter();
+  const lines = new import_yaml3.LineCounter();
   lines.addNewLine(0);
   return new PathSourceMap(file, /* @__PURE__ */ new Map(), lines, 0);
 }
@@ -40646,9 +47773,9 @@ function resolveTagged(tag, text) {
   }
 }
 function isMergeKey(key) {
-  return (0, import_yaml2.isScalar)(key) && key.value === "<<" && (key.type === "PLAIN" || key.tag === `${LONG_TAG}merge` || key.tag === "!!merge");
+  return (0, import_yaml3.isScalar)(key) && key.value === "<<" && (key.type === "PLAIN" || key.tag === `${LONG_TAG}merge` || key.tag === "!!merge");
 }
-var GoYamlError = class extends Error {
+var GoYamlError2 = class extends Error {
   constructor(message, offset) {
     super(message);
     this.offset = offset;
@@ -40664,28 +47791,28 @@ var Converter = class {
   limits;
   produced = 0;
   table = /* @__PURE__ */ new Map();
-  value(node, path21, depth) {
+  value(node, path22, depth) {
     if (++this.produced > this.limits.maxNodes) {
-      throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion pattern`, offsetOf(node));
+      throw new GoYamlError2(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion pattern`, offsetOf(node));
     }
-    if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node));
+    if (depth > this.limits.maxDepth) throw new GoYamlError2(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node));
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path21, depth + 1);
-    if ((0, import_yaml2.isScalar)(node)) {
+    if ((0, import_yaml3.isAlias)(node)) return this.value(this.resolveAlias(node), path22, depth + 1);
+    if ((0, import_yaml3.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
-        throw new GoYamlError(`value "${String(node.source)}" is not a number JSON can hold; sigs.k8s.io/yaml refuses it`, offsetOf(node));
+        throw new GoYamlError2(`value "${String(node.source)}" is not a number JSON can hold; sigs.k8s.io/yaml refuses it`, offsetOf(node));
       }
       return value;
     }
-    if ((0, import_yaml2.isSeq)(node)) {
+    if ((0, import_yaml3.isSeq)(node)) {
       return node.items.map((item, i) => {
-        this.table.set(pathKey([...path21, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, [...path21, i], depth + 1);
+        this.table.set(pathKey([...path22, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, [...path22, i], depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.mapping(node.items, path21, depth);
-    throw new GoYamlError("unsupported YAML node", offsetOf(node));
+    if ((0, import_yaml3.isMap)(node)) return this.mapping(node.items, path22, depth);
+    throw new GoYamlError2("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
     const text = String(node.source ?? node.value ?? "");
@@ -40693,31 +47820,31 @@ var Converter = class {
       if (node.tag && node.tag !== "!") return resolveTagged(node.tag, text);
       return node.type === "PLAIN" && !node.tag ? resolvePlainScalar(text).value : text;
     } catch (err) {
-      throw new GoYamlError(err.message, offsetOf(node));
+      throw new GoYamlError2(err.message, offsetOf(node));
     }
   }
   resolveAlias(node) {
     const target = node.resolve(this.doc);
-    if (!target) throw new GoYamlError(`unknown anchor "${node.source}"`, offsetOf(node));
+    if (!target) throw new GoYamlError2(`unknown anchor "${node.source}"`, offsetOf(node));
     return target;
   }
   key(node) {
-    const resolved = (0, import_yaml2.isAlias)(node) ? this.resolveAlias(node) : node;
-    if (!(0, import_yaml2.isScalar)(resolved)) throw new GoYamlError("a map key that is a collection cannot become a JSON key", offsetOf(node));
+    const resolved = (0, import_yaml3.isAlias)(node) ? this.resolveAlias(node) : node;
+    if (!(0, import_yaml3.isScalar)(resolved)) throw new GoYamlError2("a map key that is a collection cannot become a JSON key", offsetOf(node));
     const key = this.scalar(resolved);
     if (typeof key === "string") return key;
     if (typeof key === "boolean") return key ? "true" : "false";
     if (typeof key === "number") return Number.isNaN(key) ? ".nan" : key === Infinity ? ".inf" : key === -Infinity ? "-.inf" : String(key);
-    throw new GoYamlError("a null map key cannot become a JSON key", offsetOf(node));
+    throw new GoYamlError2("a null map key cannot become a JSON key", offsetOf(node));
   }
   /** A mapping: explicit keys and merged ones, each key from exactly one source. */
-  mapping(items, path21, depth) {
+  mapping(items, path22, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
       const earlier = sources.get(key);
       if (earlier !== void 0) {
-        throw new GoYamlError(
+        throw new GoYamlError2(
           earlier === source ? `key "${key}" is given twice (the keys are the same once YAML 1.1 resolves them): readers disagree on which one wins` : `key "${key}" is given both ${earlier} and ${source}: YAML readers disagree on which one wins`,
           offset
         );
@@ -40726,31 +47853,31 @@ var Converter = class {
       Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     };
     for (const pair2 of items) {
-      if (!(0, import_yaml2.isPair)(pair2)) continue;
+      if (!(0, import_yaml3.isPair)(pair2)) continue;
       if (isMergeKey(pair2.key)) {
         const offset2 = offsetOf(pair2.key) ?? 0;
         const merged = this.mergeSources(pair2.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.mapping(m.items, path21, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path21, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.mapping(m.items, path22, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path22, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair2.key);
       const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
-      const value = this.value(pair2.value, [...path21, key], depth + 1);
+      const value = this.value(pair2.value, [...path22, key], depth + 1);
       put(key, value, offset, "explicitly");
-      this.table.set(pathKey([...path21, key]), { offset, node: pair2.value ?? null });
+      this.table.set(pathKey([...path22, key]), { offset, node: pair2.value ?? null });
     }
     return out;
   }
   /** The mappings a merge key brings in: one mapping, or a sequence of them (aliases resolved). */
   mergeSources(value, offset) {
-    const resolve = (n) => (0, import_yaml2.isAlias)(n) ? this.resolveAlias(n) : n;
+    const resolve = (n) => (0, import_yaml3.isAlias)(n) ? this.resolveAlias(n) : n;
     const v = resolve(value);
-    const list = (0, import_yaml2.isSeq)(v) ? v.items.map(resolve) : [v];
+    const list = (0, import_yaml3.isSeq)(v) ? v.items.map(resolve) : [v];
     return list.map((m) => {
-      if (!(0, import_yaml2.isMap)(m)) throw new GoYamlError("a merge key (<<) needs a mapping or a sequence of mappings", offset);
+      if (!(0, import_yaml3.isMap)(m)) throw new GoYamlError2("a merge key (<<) needs a mapping or a sequence of mappings", offset);
       return m;
     });
   }
@@ -40768,7 +47895,7 @@ function parseGoYaml(text, file, limits = DEFAULT_GO_YAML_LIMITS) {
       const value = converter.value(doc.contents, [], 0);
       documents.push({ index: index2, value, line, sourceMap: new PathSourceMap(file, converter.table, lineCounter, rootOffset) });
     } catch (err) {
-      if (!(err instanceof GoYamlError)) throw err;
+      if (!(err instanceof GoYamlError2)) throw err;
       const at = err.offset !== void 0 ? lineCounter.linePos(err.offset) : void 0;
       errors.push(new InputError(file, `document ${index2 + 1} cannot be read unambiguously: ${err.message}`, "ambiguous-yaml", at?.line ?? line, at?.col));
     }
@@ -40778,10 +47905,10 @@ function parseGoYaml(text, file, limits = DEFAULT_GO_YAML_LIMITS) {
 
 // src/targets/kustomization-schema.ts
 var data = { kind: "data" };
-var str = { kind: "string" };
+var str2 = { kind: "string" };
 var strings2 = { kind: "strings" };
-var PATCH = { name: "Patch", fields: { path: str, patch: str, target: data, options: data } };
-var REPLACEMENT = { name: "ReplacementField", fields: { path: str, source: data, targets: data } };
+var PATCH = { name: "Patch", fields: { path: str2, patch: str2, target: data, options: data } };
+var REPLACEMENT = { name: "ReplacementField", fields: { path: str2, source: data, targets: data } };
 var GENERATOR_FIELDS = {
   namespace: data,
   name: data,
@@ -40789,7 +47916,7 @@ var GENERATOR_FIELDS = {
   literals: data,
   files: strings2,
   envs: strings2,
-  env: str,
+  env: str2,
   options: data
 };
 var CONFIG_MAP_ARGS = { name: "ConfigMapArgs", fields: GENERATOR_FIELDS };
@@ -40955,6 +48082,13 @@ function isRemoteReference(value) {
   const v = value.trim();
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^git@/i.test(v) || /^[a-z0-9][a-z0-9+.-]*::/i.test(v) || /[?&](ref|version|submodules|timeout)=/i.test(v) || /^(github\.com|gitlab\.com|bitbucket\.org|ssh\.dev\.azure\.com|dev\.azure\.com)\//i.test(v) || /\.git(\/\/|$|\?)/i.test(v);
 }
+function remotePin(value) {
+  const ref = /[?&](?:ref|version)=([^&#]+)/i.exec(value)?.[1] ?? /^https?:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/([^/]+)\//i.exec(value)?.[1] ?? /\/releases\/download\/([^/]+)\//.exec(value)?.[1];
+  if (ref === void 0) return void 0;
+  if (/^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(ref)) return `commit ${ref.slice(0, 12)}`;
+  if (/^v?\d+(\.\d+){1,2}([-+][\w.-]+)?$/.test(ref)) return `tag ${ref}`;
+  return void 0;
+}
 function parseKustomization(repo, dir2, file = findKustomizationFile(repo, dir2)) {
   const node = {
     dir: dir2,
@@ -41005,7 +48139,7 @@ function parseKustomization(repo, dir2, file = findKustomizationFile(repo, dir2)
   node.sourceMap = doc.sourceMap.withPaths(decoded.paths);
   for (const p of decoded.problems) node.errors.push(new InputError(file, p.message, "invalid-kustomization", doc.sourceMap.locate(p.path).location.line));
   if (present.length > 1) {
-    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path7.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
+    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path10.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
   }
   if (typeof node.value.kind === "string") node.kind = node.value.kind;
   node.readable = node.errors.length === 0;
@@ -41123,7 +48257,8 @@ function addEntry(repo, node, entry, allowFolders) {
     node.errors.push(new InputError(node.file, reason, ruleId, entry.line));
   };
   if (isRemoteReference(entry.value)) {
-    return refuse(`remote ${entry.field} entry "${entry.value}" is not fetched: the gate renders only what is in the repository (no network during rendering)`, "remote-resource");
+    const pin = remotePin(entry.value);
+    return pin ? refuse(`remote ${entry.field} entry "${entry.value}" (pinned to ${pin}) is not fetched: the gate renders only what is in the repository (no network during rendering)`, "remote-resource-pinned") : refuse(`remote ${entry.field} entry "${entry.value}" is not fetched: the gate renders only what is in the repository (no network during rendering); it follows a branch or the default branch, so what it deploys can change without a commit here`, "remote-resource");
   }
   let lexical;
   try {
@@ -41155,9 +48290,9 @@ function addEntry(repo, node, entry, allowFolders) {
     }
     return refuse(`${entry.field} entry "${entry.value}" (${lexical || "."}): ${reason}`, ruleId);
   }
-  const dir2 = path7.posix.dirname(lexical);
+  const dir2 = path10.posix.dirname(lexical);
   const realDir = repo.canonical(dir2 === "." ? "" : dir2);
-  const resolved = realDir ? `${realDir}/${path7.posix.basename(lexical)}` : path7.posix.basename(lexical);
+  const resolved = realDir ? `${realDir}/${path10.posix.basename(lexical)}` : path10.posix.basename(lexical);
   if (entry.role === "plugin-config") {
     let text;
     try {
@@ -41228,25 +48363,25 @@ function dedupeErrors(errors) {
 }
 
 // src/render/kustomize/binary.ts
-import path10 from "node:path";
+import path13 from "node:path";
 
 // src/render/process.ts
 import { spawn as spawn2 } from "node:child_process";
 
 // src/render/isolation.ts
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync as mkdtempSync2, realpathSync as realpathSync2, rmSync as rmSync2, symlinkSync } from "node:fs";
+import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync2, realpathSync as realpathSync2, rmSync as rmSync2, symlinkSync } from "node:fs";
 import net from "node:net";
 import os2 from "node:os";
-import path9 from "node:path";
+import path12 from "node:path";
 
 // src/render/which.ts
 import { accessSync, constants, statSync as statSync2 } from "node:fs";
-import path8 from "node:path";
+import path11 from "node:path";
 function which(name, envPath = process.env.PATH ?? "") {
-  for (const dir2 of envPath.split(path8.delimiter)) {
+  for (const dir2 of envPath.split(path11.delimiter)) {
     if (!dir2) continue;
-    const candidate = path8.join(dir2, name);
+    const candidate = path11.join(dir2, name);
     try {
       if (!statSync2(candidate).isFile()) continue;
       accessSync(candidate, constants.X_OK);
@@ -41280,12 +48415,12 @@ function networkNamespace() {
 }
 async function isolate(command, args, request = "auto") {
   const port = await closedLoopbackPort();
-  const root = mkdtempSync2(path9.join(os2.tmpdir(), "gitops-gate-run-"));
+  const root = mkdtempSync2(path12.join(os2.tmpdir(), "gitops-gate-run-"));
   const remove = () => rmSync2(root, { recursive: true, force: true });
   try {
     const dir2 = (name) => {
-      const p = path9.join(root, name);
-      mkdirSync(p);
+      const p = path12.join(root, name);
+      mkdirSync2(p);
       return p;
     };
     const bin = dir2("bin");
@@ -41306,9 +48441,9 @@ async function isolate(command, args, request = "auto") {
       GIT_CONFIG_NOSYSTEM: "1",
       GIT_CONFIG_GLOBAL: os2.devNull,
       GIT_TERMINAL_PROMPT: "0",
-      HELM_CONFIG_HOME: path9.join(config, "helm"),
-      HELM_CACHE_HOME: path9.join(cache3, "helm"),
-      HELM_DATA_HOME: path9.join(data2, "helm"),
+      HELM_CONFIG_HOME: path12.join(config, "helm"),
+      HELM_CACHE_HOME: path12.join(cache3, "helm"),
+      HELM_DATA_HOME: path12.join(data2, "helm"),
       HELM_PLUGINS: plugins,
       NO_PROXY: "",
       no_proxy: ""
@@ -41323,7 +48458,7 @@ async function isolate(command, args, request = "auto") {
 }
 function linkProgram(command, bin) {
   try {
-    const link = path9.join(bin, path9.basename(command));
+    const link = path12.join(bin, path12.basename(command));
     symlinkSync(realpathSync2(command), link);
     return link;
   } catch {
@@ -41411,7 +48546,7 @@ function killGroup(child) {
 
 // src/render/kustomize/binary.ts
 var KustomizeBinary = class {
-  constructor(command, args, label = [path10.basename(command), ...args].join(" ")) {
+  constructor(command, args, label = [path13.basename(command), ...args].join(" ")) {
     this.command = command;
     this.args = args;
     this.label = label;
@@ -41435,11 +48570,11 @@ function detectKustomize() {
 }
 
 // src/render/kustomize/sandbox.ts
-import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync } from "node:fs";
+import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync2 } from "node:fs";
 import os3 from "node:os";
-import path11 from "node:path";
+import path14 from "node:path";
 function createSandbox(repo, targetPath, inputs, graph) {
-  const root = mkdtempSync3(path11.join(os3.tmpdir(), "gitops-gate-kustomize-"));
+  const root = mkdtempSync3(path14.join(os3.tmpdir(), "gitops-gate-kustomize-"));
   const errors = [];
   const nodesByFile = /* @__PURE__ */ new Map();
   const pluginConfigs = /* @__PURE__ */ new Map();
@@ -41449,8 +48584,8 @@ function createSandbox(repo, targetPath, inputs, graph) {
   }
   try {
     for (const rel of inputs) {
-      const dest = path11.join(root, ...repo.normalize(rel).split("/"));
-      if (!dest.startsWith(root + path11.sep)) continue;
+      const dest = path14.join(root, ...repo.normalize(rel).split("/"));
+      if (!dest.startsWith(root + path14.sep)) continue;
       const node = nodesByFile.get(rel);
       const docs = pluginConfigs.get(rel);
       let content;
@@ -41464,22 +48599,22 @@ function createSandbox(repo, targetPath, inputs, graph) {
           continue;
         }
       }
-      mkdirSync2(path11.dirname(dest), { recursive: true });
-      writeFileSync(dest, content);
+      mkdirSync3(path14.dirname(dest), { recursive: true });
+      writeFileSync2(dest, content);
     }
   } catch (err) {
     rmSync3(root, { recursive: true, force: true });
     throw err;
   }
-  const targetDir = targetPath ? path11.join(root, ...targetPath.split("/")) : root;
-  mkdirSync2(targetDir, { recursive: true });
+  const targetDir = targetPath ? path14.join(root, ...targetPath.split("/")) : root;
+  mkdirSync3(targetDir, { recursive: true });
   return { root, targetDir, errors, remove: () => rmSync3(root, { recursive: true, force: true }) };
 }
 function serializeKustomization(node, isRoot) {
   const value = structuredClone(node.value);
   for (const entry of node.entries) {
     if (entry.resolved === void 0) continue;
-    const relative = path11.posix.relative(node.dir, entry.resolved) || ".";
+    const relative = path14.posix.relative(node.dir, entry.resolved) || ".";
     setAt(value, entry.yamlPath, `${entry.prefix ?? ""}${relative}`);
   }
   for (const p of [...node.refused].sort(comparePathsDesc)) deleteAt(value, p);
@@ -41518,8 +48653,8 @@ function comparePathsDesc(a, b) {
 }
 
 // src/render/kustomize/source-map.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-import path12 from "node:path";
+var import_yaml4 = __toESM(require_dist(), 1);
+import path15 from "node:path";
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 function takeMappingAnnotations(body, targetDir, repo) {
@@ -41566,7 +48701,7 @@ function takeMappingAnnotations(body, targetDir, repo) {
 function safeParse(text) {
   if (typeof text !== "string") return void 0;
   try {
-    return (0, import_yaml3.parse)(text, { maxAliasCount: 10, logLevel: "error" });
+    return (0, import_yaml4.parse)(text, { maxAliasCount: 10, logLevel: "error" });
   } catch {
     return void 0;
   }
@@ -41729,7 +48864,7 @@ var KustomizeSourceMapper = class {
       const li = literals.findIndex((l) => typeof l === "string" && l.split("=")[0].trim() === key);
       if (li >= 0) return { path: [...entryPath, "literals", li] };
       const files = Array.isArray(gen.files) ? gen.files : [];
-      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path12.posix.basename(f) === key));
+      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path15.posix.basename(f) === key));
       if (fi >= 0) return { path: [...entryPath, "files", fi] };
       const envs = [...Array.isArray(gen.envs) ? gen.envs : [], ...typeof gen.env === "string" ? [gen.env] : []];
       for (let ei = 0; ei < envs.length; ei++) {
@@ -41819,7 +48954,7 @@ var KustomizeSourceMapper = class {
     if (!sm) return [];
     const keyLoc = sm.locate(yamlPath);
     const scalar = sm.nodeAt(yamlPath);
-    const literal = (0, import_yaml3.isScalar)(scalar) && scalar.type === "BLOCK_LITERAL";
+    const literal = (0, import_yaml4.isScalar)(scalar) && scalar.type === "BLOCK_LITERAL";
     let indent = 0;
     const kustText = literal ? this.text(node.file) : void 0;
     if (kustText !== void 0) {
@@ -42166,12 +49301,12 @@ function renderManifests(target, repo) {
 }
 
 // src/render/helm-binary.ts
-import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync4, rmSync as rmSync4, writeFileSync as writeFileSync2 } from "node:fs";
+import { mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync4, rmSync as rmSync4, writeFileSync as writeFileSync3 } from "node:fs";
 import os4 from "node:os";
-import path13 from "node:path";
+import path16 from "node:path";
 function helmTemplateArgs(target, sandbox, env2 = {}) {
   const release = target.helm;
-  const at = (rel) => path13.join(sandbox, ...rel.split("/").filter(Boolean));
+  const at = (rel) => path16.join(sandbox, ...rel.split("/").filter(Boolean));
   return [
     "template",
     release.releaseName,
@@ -42188,14 +49323,14 @@ function helmTemplateArgs(target, sandbox, env2 = {}) {
 async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
   const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
   if (!helm) return { objects: [], errors: [new InputError(chartFile, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
-  const sandbox = mkdtempSync4(path13.join(os4.tmpdir(), "gitops-gate-helm-"));
+  const sandbox = mkdtempSync4(path16.join(os4.tmpdir(), "gitops-gate-helm-"));
   const errors = [];
   try {
     for (const rel of target.inputs) {
       try {
-        const dest = path13.join(sandbox, ...rel.split("/"));
-        mkdirSync3(path13.dirname(dest), { recursive: true });
-        writeFileSync2(dest, repo.readBytes(rel));
+        const dest = path16.join(sandbox, ...rel.split("/"));
+        mkdirSync4(path16.dirname(dest), { recursive: true });
+        writeFileSync3(dest, repo.readBytes(rel));
       } catch (err) {
         if (err instanceof InputError) errors.push(err);
         else throw err;
@@ -42203,7 +49338,7 @@ async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
     }
     const result = await runBounded(helm, helmTemplateArgs(target, sandbox, env2), { cwd: sandbox, timeoutMs: options.timeoutMs });
     if (!result.ok) {
-      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path13.sep).join("").trim()}`;
+      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path16.sep).join("").trim()}`;
       return { objects: [], errors: [...errors, new InputError(chartFile, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
     }
     const parsed = parseHelmOutput(result.stdout, target, repo);
@@ -42249,4887 +49384,6 @@ function templateFileMap(file, lines) {
 
 // src/objects/helm-provenance.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-
-// src/render/helm/build.ts
-var RELEASED_HELM = {
-  info: { Version: "v4.1.4", GitCommit: "05fa37973dc9e42b76e1d2883494c87174b6074f", GitTreeState: "clean", GoVersion: "go1.25.9", KubeClientVersion: "v1.35" },
-  kubeVersion: "v1.35.0",
-  apiVersions: [
-    "v1",
-    "admissionregistration.k8s.io/v1",
-    "admissionregistration.k8s.io/v1alpha1",
-    "admissionregistration.k8s.io/v1beta1",
-    "internal.apiserver.k8s.io/v1alpha1",
-    "apps/v1",
-    "apps/v1beta1",
-    "apps/v1beta2",
-    "authentication.k8s.io/v1",
-    "authentication.k8s.io/v1alpha1",
-    "authentication.k8s.io/v1beta1",
-    "authorization.k8s.io/v1",
-    "authorization.k8s.io/v1beta1",
-    "autoscaling/v1",
-    "autoscaling/v2",
-    "autoscaling/v2beta1",
-    "autoscaling/v2beta2",
-    "batch/v1",
-    "batch/v1beta1",
-    "certificates.k8s.io/v1",
-    "certificates.k8s.io/v1beta1",
-    "certificates.k8s.io/v1alpha1",
-    "coordination.k8s.io/v1alpha2",
-    "coordination.k8s.io/v1beta1",
-    "coordination.k8s.io/v1",
-    "discovery.k8s.io/v1",
-    "discovery.k8s.io/v1beta1",
-    "events.k8s.io/v1",
-    "events.k8s.io/v1beta1",
-    "extensions/v1beta1",
-    "flowcontrol.apiserver.k8s.io/v1",
-    "flowcontrol.apiserver.k8s.io/v1beta1",
-    "flowcontrol.apiserver.k8s.io/v1beta2",
-    "flowcontrol.apiserver.k8s.io/v1beta3",
-    "networking.k8s.io/v1",
-    "networking.k8s.io/v1beta1",
-    "node.k8s.io/v1",
-    "node.k8s.io/v1alpha1",
-    "node.k8s.io/v1beta1",
-    "policy/v1",
-    "policy/v1beta1",
-    "rbac.authorization.k8s.io/v1",
-    "rbac.authorization.k8s.io/v1beta1",
-    "rbac.authorization.k8s.io/v1alpha1",
-    "resource.k8s.io/v1",
-    "resource.k8s.io/v1beta2",
-    "resource.k8s.io/v1beta1",
-    "resource.k8s.io/v1alpha3",
-    "scheduling.k8s.io/v1alpha1",
-    "scheduling.k8s.io/v1beta1",
-    "scheduling.k8s.io/v1",
-    "storage.k8s.io/v1beta1",
-    "storage.k8s.io/v1",
-    "storage.k8s.io/v1alpha1",
-    "storagemigration.k8s.io/v1beta1",
-    "apiextensions.k8s.io/v1beta1",
-    "apiextensions.k8s.io/v1"
-  ],
-  keepsDocumentTrailingSpace: false,
-  removesSubchartDefaultNulls: false,
-  renderErrorHintsDebug: true,
-  debugOutputFollowsShowOnly: true
-};
-var DEFAULT_KUBE_VERSION = RELEASED_HELM.kubeVersion;
-
-// src/render/helm/glob.ts
-var BadPatternError = class extends Error {
-  constructor() {
-    super("syntax error in pattern");
-    this.name = "BadPatternError";
-  }
-};
-function goPathMatch(pattern, name) {
-  return new RegExp("^" + goPatternToRegex(pattern) + "$", "su").test(name);
-}
-function goPatternToRegex(pattern) {
-  const p = [...pattern];
-  let out = "";
-  let i = 0;
-  while (i < p.length) {
-    const c = p[i];
-    if (c === "*") {
-      out += "[^/]*";
-      i++;
-    } else if (c === "?") {
-      out += "[^/]";
-      i++;
-    } else if (c === "\\") {
-      if (i + 1 >= p.length) throw new BadPatternError();
-      out += escapeRe(p[i + 1]);
-      i += 2;
-    } else if (c === "[") {
-      i++;
-      let neg = false;
-      if (p[i] === "^") {
-        neg = true;
-        i++;
-      }
-      let cls = "";
-      let first = true;
-      for (; ; ) {
-        if (i >= p.length) throw new BadPatternError();
-        if (p[i] === "]" && !first) {
-          i++;
-          break;
-        }
-        first = false;
-        let lo = p[i];
-        if (lo === "\\") {
-          i++;
-          if (i >= p.length) throw new BadPatternError();
-          lo = p[i];
-        } else if (lo === "-" || lo === "]") {
-          throw new BadPatternError();
-        }
-        i++;
-        if (p[i] === "-" && p[i + 1] !== "]") {
-          i++;
-          let hi = p[i];
-          if (hi === void 0) throw new BadPatternError();
-          if (hi === "\\") {
-            i++;
-            hi = p[i];
-            if (hi === void 0) throw new BadPatternError();
-          }
-          i++;
-          cls += escapeClass(lo) + "-" + escapeClass(hi);
-        } else {
-          cls += escapeClass(lo);
-        }
-      }
-      out += neg ? `(?!/)[^${cls}]` : `[${cls}]`;
-    } else {
-      out += escapeRe(c);
-      i++;
-    }
-  }
-  return out;
-}
-function escapeRe(c) {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-}
-function escapeClass(c) {
-  return c.replace(/[\]\\^-]/g, "\\$&");
-}
-function compileGlob(pattern) {
-  return new RegExp("^" + globToRegex([...pattern], { i: 0 }, false) + "$", "su");
-}
-function globToRegex(p, pos, inAlt) {
-  let out = "";
-  while (pos.i < p.length) {
-    const c = p[pos.i];
-    if (inAlt && (c === "," || c === "}")) return out;
-    if (c === "*") {
-      if (p[pos.i + 1] === "*") {
-        out += ".*";
-        pos.i += 2;
-      } else {
-        out += "[^/]*";
-        pos.i++;
-      }
-    } else if (c === "?") {
-      out += "[^/]";
-      pos.i++;
-    } else if (c === "\\") {
-      if (pos.i + 1 >= p.length) throw new BadPatternError();
-      out += escapeRe(p[pos.i + 1]);
-      pos.i += 2;
-    } else if (c === "[") {
-      pos.i++;
-      let neg = false;
-      if (p[pos.i] === "!" || p[pos.i] === "^") {
-        neg = true;
-        pos.i++;
-      }
-      let cls = "";
-      while (pos.i < p.length && p[pos.i] !== "]") {
-        const lo = p[pos.i];
-        if (p[pos.i + 1] === "-" && pos.i + 2 < p.length && p[pos.i + 2] !== "]") {
-          cls += escapeClass(lo) + "-" + escapeClass(p[pos.i + 2]);
-          pos.i += 3;
-        } else {
-          cls += escapeClass(lo);
-          pos.i++;
-        }
-      }
-      if (pos.i >= p.length) throw new BadPatternError();
-      pos.i++;
-      out += neg ? `[^${cls}/]` : `[${cls}]`;
-    } else if (c === "{") {
-      pos.i++;
-      const alts = [];
-      for (; ; ) {
-        alts.push(globToRegex(p, pos, true));
-        if (pos.i >= p.length) throw new BadPatternError();
-        if (p[pos.i] === "}") {
-          pos.i++;
-          break;
-        }
-        pos.i++;
-      }
-      out += "(?:" + alts.join("|") + ")";
-    } else {
-      out += escapeRe(c);
-      pos.i++;
-    }
-  }
-  if (inAlt) throw new BadPatternError();
-  return out;
-}
-
-// src/render/helm/yamlgo.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-
-// src/render/gotemplate/errors.ts
-var TemplateError = class extends Error {
-  kind;
-  /** Name of the template being executed/parsed when the error happened. */
-  templateName;
-  /** Output produced before an execution error (Go writes it to the writer before failing). */
-  partialOutput;
-  constructor(message, kind = "exec", templateName) {
-    super(message);
-    this.name = "TemplateError";
-    this.kind = kind;
-    this.templateName = templateName;
-  }
-};
-var FuncError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "FuncError";
-  }
-};
-
-// src/render/gotemplate/values.ts
-var INT_BITS = {
-  int: 64,
-  int8: 8,
-  int16: 16,
-  int32: 32,
-  int64: 64,
-  uint: 64,
-  uint8: 8,
-  uint16: 16,
-  uint32: 32,
-  uint64: 64,
-  uintptr: 64
-};
-function isIntKind(s) {
-  return Object.prototype.hasOwnProperty.call(INT_BITS, s);
-}
-var GoInt = class {
-  kind;
-  value;
-  constructor(kind, value) {
-    this.kind = kind;
-    const v = typeof value === "bigint" ? value : BigInt(Math.trunc(value));
-    const bits = INT_BITS[kind];
-    this.value = kind.startsWith("u") ? BigInt.asUintN(bits, v) : BigInt.asIntN(bits, v);
-  }
-  get unsigned() {
-    return this.kind.startsWith("u");
-  }
-  /** The value as a JS number (may lose precision above 2^53). */
-  toNumber() {
-    return Number(this.value);
-  }
-  toString() {
-    return this.value.toString();
-  }
-};
-var UINT8 = Array.from({ length: 256 }, (_, b) => new GoInt("uint8", b));
-function goByte(b) {
-  return UINT8[b & 255];
-}
-function byteSlice(b) {
-  return withGoType(Array.from(b, goByte), "[]uint8");
-}
-var GoComplex = class {
-  constructor(re, im, kind = "complex128") {
-    this.re = re;
-    this.im = im;
-    this.kind = kind;
-  }
-  re;
-  im;
-  kind;
-};
-var GoStruct = class {
-  type;
-  fields;
-  methods;
-  /**
-   * The methods have pointer receivers: a struct value reached through a field is addressable, so its methods run
-   * (and `{{ . }}` prints with String()), but a copy passed to a function has none of them.
-   */
-  pointerReceivers;
-  constructor(type, fields, methods, pointerReceivers = false) {
-    this.type = type;
-    this.fields = fields instanceof Map ? fields : new Map(Object.entries(fields));
-    this.methods = methods;
-    this.pointerReceivers = pointerReceivers;
-  }
-  get isPointer() {
-    return this.type.startsWith("*");
-  }
-};
-var GoPointer = class {
-  constructor(type, target) {
-    this.type = type;
-    this.target = target;
-  }
-  type;
-  target;
-};
-var GoNil = class {
-  constructor(type, fieldNames, methods) {
-    this.type = type;
-    this.fieldNames = fieldNames;
-    this.methods = methods;
-  }
-  type;
-  fieldNames;
-  methods;
-};
-var GoIter = class {
-  constructor(type, mode, produce) {
-    this.type = type;
-    this.mode = mode;
-    this.produce = produce;
-  }
-  type;
-  mode;
-  produce;
-};
-function defineFunc(sig2, fn) {
-  fn.goSig = sig2;
-  return fn;
-}
-var GO_TYPE = /* @__PURE__ */ Symbol("goType");
-var GO_CAP = /* @__PURE__ */ Symbol("goCap");
-var GO_METHODS = /* @__PURE__ */ Symbol("goMethods");
-function withGoCap(arr, cap) {
-  Object.defineProperty(arr, GO_CAP, { value: cap, enumerable: false, configurable: true, writable: true });
-  return arr;
-}
-function capOf(arr) {
-  return Math.max(arr[GO_CAP] ?? arr.length, arr.length);
-}
-function withGoType(obj, type) {
-  Object.defineProperty(obj, GO_TYPE, { value: type, enumerable: false, configurable: true, writable: true });
-  return obj;
-}
-function withGoMethods(obj, methods) {
-  Object.defineProperty(obj, GO_METHODS, { value: methods, enumerable: false, configurable: true, writable: true });
-  return obj;
-}
-function methodsOf(v) {
-  if (v instanceof GoStruct || v instanceof GoNil) return v.methods;
-  if (Array.isArray(v) || v instanceof Map) return v[GO_METHODS];
-  return void 0;
-}
-function findMethod(v, name) {
-  const m = methodsOf(v);
-  if (m && Object.prototype.hasOwnProperty.call(m, name)) return m[name];
-  return void 0;
-}
-function kindOf(v) {
-  if (v === void 0) return "invalid";
-  if (v === null) return "interface";
-  switch (typeof v) {
-    case "boolean":
-      return "bool";
-    case "string":
-      return "string";
-    case "number":
-      return "float64";
-    case "function":
-      return "func";
-  }
-  if (v instanceof GoInt) return v.kind;
-  if (v instanceof GoComplex) return v.kind;
-  if (Array.isArray(v)) {
-    const t = v[GO_TYPE];
-    return t !== void 0 && /^\[\d/.test(t) ? "array" : "slice";
-  }
-  if (v instanceof Map) return "map";
-  if (v instanceof GoStruct) return v.isPointer ? "ptr" : "struct";
-  if (v instanceof GoPointer) return "ptr";
-  if (v instanceof GoNil) return kindOfType(v.type);
-  if (v instanceof GoIter) return v.mode === "chan" ? "chan" : "func";
-  return "invalid";
-}
-function kindOfType(t) {
-  if (t.startsWith("*")) return "ptr";
-  if (t.startsWith("map[")) return "map";
-  if (t.startsWith("[]")) return "slice";
-  if (/^\[\d/.test(t)) return "array";
-  if (t.startsWith("func") || t.startsWith("iter.Seq")) return "func";
-  if (t.startsWith("chan ") || t.startsWith("<-chan ") || t.startsWith("chan<- ")) return "chan";
-  if (isIntKind(t)) return t;
-  switch (t) {
-    case "bool":
-    case "string":
-    case "float32":
-    case "float64":
-    case "complex64":
-    case "complex128":
-      return t;
-    case "interface {}":
-    case "any":
-    case "error":
-    case "fmt.Stringer":
-      return "interface";
-  }
-  return "struct";
-}
-function typeOf(v) {
-  if (v === void 0 || v === null) return "<nil>";
-  switch (typeof v) {
-    case "boolean":
-      return "bool";
-    case "string":
-      return "string";
-    case "number":
-      return "float64";
-    case "function": {
-      const sig2 = v.goSig;
-      return sig2 ? funcTypeString(sig2) : "func(...interface {}) interface {}";
-    }
-  }
-  if (v instanceof GoInt) return v.kind;
-  if (v instanceof GoComplex) return v.kind;
-  if (Array.isArray(v)) return v[GO_TYPE] ?? "[]interface {}";
-  if (v instanceof Map) return v[GO_TYPE] ?? "map[string]interface {}";
-  if (v instanceof GoStruct || v instanceof GoPointer || v instanceof GoNil || v instanceof GoIter) return v.type;
-  return "<nil>";
-}
-function funcTypeString(sig2) {
-  const ps = sig2.params.map((p, i) => sig2.variadic && i === sig2.params.length - 1 ? "..." + p : p);
-  return `func(${ps.join(", ")}) ${sig2.result ?? "interface {}"}`;
-}
-function elemType(t) {
-  if (t.startsWith("[]")) return t.slice(2);
-  if (t.startsWith("*")) return t.slice(1);
-  const arr = /^\[\d+\](.*)$/.exec(t);
-  if (arr) return arr[1];
-  if (t.startsWith("map[")) {
-    let depth = 0;
-    for (let i = 3; i < t.length; i++) {
-      if (t[i] === "[") depth++;
-      else if (t[i] === "]") {
-        depth--;
-        if (depth === 0) return t.slice(i + 1);
-      }
-    }
-  }
-  return "interface {}";
-}
-function keyType(t) {
-  if (!t.startsWith("map[")) return "string";
-  let depth = 0;
-  for (let i = 3; i < t.length; i++) {
-    if (t[i] === "[") depth++;
-    else if (t[i] === "]") {
-      depth--;
-      if (depth === 0) return t.slice(4, i);
-    }
-  }
-  return "string";
-}
-function mapType2(m) {
-  return m[GO_TYPE] ?? "map[string]interface {}";
-}
-function sliceType(a) {
-  return a[GO_TYPE] ?? "[]interface {}";
-}
-function zeroValue(t) {
-  if (isIntKind(t)) return new GoInt(t, 0n);
-  switch (t) {
-    case "bool":
-      return false;
-    case "string":
-      return "";
-    case "float64":
-    case "float32":
-      return 0;
-    case "complex128":
-    case "complex64":
-      return new GoComplex(0, 0, t);
-    case "interface {}":
-    case "any":
-    case "error":
-    case "fmt.Stringer":
-      return null;
-  }
-  const k = kindOfType(t);
-  if (k === "map" || k === "slice" || k === "ptr" || k === "func" || k === "chan") return new GoNil(t);
-  if (k === "array") {
-    const m = /^\[(\d+)\](.*)$/.exec(t);
-    if (m) return withGoType(Array.from({ length: Number(m[1]) }, () => zeroValue(m[2])), t);
-  }
-  if (k === "interface") return null;
-  return new GoStruct(t, /* @__PURE__ */ new Map());
-}
-function toMapKey(mapTypeStr, key) {
-  const kt = keyType(mapTypeStr);
-  if (key instanceof GoInt) return kt === "interface {}" ? key.toNumber() : key.value;
-  if (kt !== "interface {}" && isIntKind(kt) && typeof key === "number") return BigInt(key);
-  return key;
-}
-function fromMapKey(mapTypeStr, key) {
-  const kt = keyType(mapTypeStr);
-  if (typeof key === "bigint") return new GoInt(isIntKind(kt) ? kt : "int", key);
-  if (isIntKind(kt) && typeof key === "number") return new GoInt(kt, key);
-  return key;
-}
-function sortedMapEntries(m) {
-  const t = mapType2(m);
-  const out = [];
-  for (const [k, v] of m) out.push([fromMapKey(t, k), v]);
-  out.sort((a, b) => compareKeys(a[0], b[0]));
-  return out;
-}
-function compareStringsBytewise(a, b) {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.codePointAt(i) ?? 0;
-    const cb = b.codePointAt(i) ?? 0;
-    if (ca !== cb) return ca < cb ? -1 : 1;
-    if (ca > 65535) i++;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
-function compareKeys(a, b) {
-  if (typeof a === "string" && typeof b === "string") return compareStringsBytewise(a, b);
-  if (a instanceof GoInt && b instanceof GoInt) return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
-  if (typeof a === "number" && typeof b === "number") {
-    if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : -1;
-    if (Number.isNaN(b)) return 1;
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
-  if (typeof a === "boolean" && typeof b === "boolean") return a === b ? 0 : a ? 1 : -1;
-  if (a === null || a === void 0) return b === null || b === void 0 ? 0 : -1;
-  if (b === null || b === void 0) return 1;
-  const ta = typeOf(a);
-  const tb = typeOf(b);
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  return compareStringsBytewise(String(a), String(b));
-}
-function isTrue(v) {
-  if (v === void 0 || v === null) return [false, true];
-  switch (typeof v) {
-    case "boolean":
-      return [v, true];
-    case "string":
-      return [v.length > 0, true];
-    case "number":
-      return [v !== 0, true];
-    case "function":
-      return [true, true];
-  }
-  if (v instanceof GoInt) return [v.value !== 0n, true];
-  if (v instanceof GoComplex) return [v.re !== 0 || v.im !== 0, true];
-  if (Array.isArray(v)) return [v.length > 0, true];
-  if (v instanceof Map) return [v.size > 0, true];
-  if (v instanceof GoStruct) return [true, true];
-  if (v instanceof GoPointer) return [true, true];
-  if (v instanceof GoNil) return [false, true];
-  if (v instanceof GoIter) return [true, true];
-  return [false, false];
-}
-function truth(v) {
-  return isTrue(v)[0];
-}
-function isNilValue(v) {
-  return v === null || v === void 0 || v instanceof GoNil;
-}
-var utf83 = {
-  encode(s) {
-    return Buffer.from(s, "utf8");
-  },
-  decode(b) {
-    return Buffer.from(b).toString("utf8");
-  },
-  byteLength(s) {
-    return Buffer.byteLength(s, "utf8");
-  }
-};
-function fromJS(value, numberMode = "float64") {
-  if (value === null || value === void 0) return null;
-  switch (typeof value) {
-    case "boolean":
-    case "string":
-      return value;
-    case "number":
-      if (numberMode !== "float64" && Number.isInteger(value) && !Object.is(value, -0)) {
-        return new GoInt(numberMode === "int" ? "int" : "int64", value);
-      }
-      return value;
-    case "bigint":
-      return new GoInt("int64", value);
-    case "function":
-      return value;
-  }
-  if (value instanceof GoInt || value instanceof GoComplex || value instanceof GoStruct || value instanceof GoPointer || value instanceof GoNil || value instanceof GoIter) {
-    return value;
-  }
-  if (Array.isArray(value)) {
-    if (value[GO_TYPE] !== void 0) return value;
-    return value.map((x) => fromJS(x, numberMode));
-  }
-  if (value instanceof Map) {
-    if (value[GO_TYPE] !== void 0) return value;
-    const m2 = /* @__PURE__ */ new Map();
-    for (const [k, v] of value) m2.set(String(k), fromJS(v, numberMode));
-    const methods = value[GO_METHODS];
-    if (methods) withGoMethods(m2, methods);
-    return m2;
-  }
-  if (value instanceof Date) return value.toISOString();
-  if (value instanceof Uint8Array) return byteSlice(value);
-  const m = /* @__PURE__ */ new Map();
-  for (const [k, v] of Object.entries(value)) m.set(k, fromJS(v, numberMode));
-  return m;
-}
-function toJS(value) {
-  if (value === void 0 || value === null) return null;
-  switch (typeof value) {
-    case "boolean":
-    case "string":
-    case "number":
-      return value;
-    case "function":
-      return value;
-  }
-  if (value instanceof GoInt) {
-    return value.value >= BigInt(Number.MIN_SAFE_INTEGER) && value.value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value.value) : value.value;
-  }
-  if (value instanceof GoComplex) return { re: value.re, im: value.im };
-  if (Array.isArray(value)) return value.map(toJS);
-  if (value instanceof Map) {
-    const o = {};
-    const t = mapType2(value);
-    for (const [k, v] of value) {
-      const gk = fromMapKey(t, k);
-      o[typeof gk === "string" ? gk : String(gk instanceof GoInt ? gk.value : gk)] = toJS(v);
-    }
-    return o;
-  }
-  if (value instanceof GoStruct) {
-    const o = {};
-    for (const [k, v] of value.fields) o[k] = toJS(v);
-    return o;
-  }
-  if (value instanceof GoPointer) return toJS(value.target);
-  return null;
-}
-
-// src/render/gotemplate/fmt.ts
-var F64 = new DataView(new ArrayBuffer(8));
-function exactDigits(x) {
-  if (x === 0) return { d: "", dp: 0 };
-  F64.setFloat64(0, x);
-  const bits = F64.getBigUint64(0);
-  const expBits = Number(bits >> 52n & 0x7ffn);
-  let mant = bits & (1n << 52n) - 1n;
-  let exp;
-  if (expBits === 0) exp = -1074;
-  else {
-    mant |= 1n << 52n;
-    exp = expBits - 1075;
-  }
-  let s;
-  let dp;
-  if (exp >= 0) {
-    s = (mant << BigInt(exp)).toString();
-    dp = s.length;
-  } else {
-    s = (mant * 5n ** BigInt(-exp)).toString();
-    dp = s.length - -exp;
-  }
-  return trimDigits({ d: s, dp });
-}
-function trimDigits(x) {
-  let d = x.d;
-  let lead = 0;
-  while (lead < d.length && d[lead] === "0") lead++;
-  d = d.slice(lead);
-  let dp = x.dp - lead;
-  let end = d.length;
-  while (end > 0 && d[end - 1] === "0") end--;
-  d = d.slice(0, end);
-  if (d.length === 0) dp = 0;
-  return { d, dp };
-}
-function roundDigits(x, nd) {
-  if (nd < 0) return { d: "", dp: 0 };
-  if (nd >= x.d.length) return x;
-  const c = x.d.charCodeAt(nd) - 48;
-  let up;
-  if (c === 5 && nd + 1 === x.d.length) {
-    up = nd > 0 && (x.d.charCodeAt(nd - 1) - 48) % 2 === 1;
-  } else {
-    up = c >= 5;
-  }
-  if (!up) return trimDigits({ d: x.d.slice(0, nd), dp: x.dp });
-  const arr = x.d.slice(0, nd).split("");
-  let i = nd - 1;
-  while (i >= 0 && arr[i] === "9") {
-    arr[i] = "0";
-    i--;
-  }
-  if (i < 0) return { d: "1", dp: x.dp + 1 };
-  arr[i] = String.fromCharCode(arr[i].charCodeAt(0) + 1);
-  return trimDigits({ d: arr.join(""), dp: x.dp });
-}
-function shortestDigits(x) {
-  if (x === 0) return { d: "", dp: 0 };
-  const e = x.toExponential();
-  const m = /^(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(e);
-  if (!m) return exactDigits(x);
-  return trimDigits({ d: m[1] + (m[2] ?? ""), dp: Number(m[3]) + 1 });
-}
-function fmtE(neg, digs, prec, fmt) {
-  let s = neg ? "-" : "";
-  s += digs.d.length === 0 ? "0" : digs.d[0];
-  if (prec > 0) {
-    s += ".";
-    let i = 1;
-    const m = Math.min(digs.d.length, prec + 1);
-    if (i < m) {
-      s += digs.d.slice(i, m);
-      i = m;
-    }
-    for (; i <= prec; i++) s += "0";
-  }
-  s += fmt;
-  let exp = digs.dp - 1;
-  if (digs.d.length === 0) exp = 0;
-  s += exp < 0 ? "-" : "+";
-  exp = Math.abs(exp);
-  s += exp < 10 ? "0" + exp : String(exp);
-  return s;
-}
-function fmtF(neg, digs, prec) {
-  let s = neg ? "-" : "";
-  if (digs.dp > 0) {
-    const m = Math.min(digs.d.length, digs.dp);
-    s += digs.d.slice(0, m);
-    for (let i = m; i < digs.dp; i++) s += "0";
-  } else {
-    s += "0";
-  }
-  if (prec > 0) {
-    s += ".";
-    for (let i = 1; i <= prec; i++) {
-      const j = digs.dp + i - 1;
-      s += j < 0 || j >= digs.d.length ? "0" : digs.d[j];
-    }
-  }
-  return s;
-}
-function formatFloat(f, fmt, prec, bitSize = 64) {
-  if (Number.isNaN(f)) return "NaN";
-  if (f === Infinity) return "+Inf";
-  if (f === -Infinity) return "-Inf";
-  if (bitSize === 32) f = Math.fround(f);
-  const neg = f < 0 || Object.is(f, -0);
-  const a = Math.abs(f);
-  if (fmt === "x" || fmt === "X") return formatHexFloat(f, prec, fmt);
-  if (fmt === "b") return formatBinaryFloat(f);
-  const shortest = prec < 0;
-  let digs;
-  if (shortest) {
-    digs = bitSize === 32 ? shortest32(a) : shortestDigits(a);
-    switch (fmt) {
-      case "e":
-      case "E":
-        prec = Math.max(digs.d.length - 1, 0);
-        break;
-      case "f":
-      case "F":
-        prec = Math.max(digs.d.length - digs.dp, 0);
-        break;
-      case "g":
-      case "G":
-        prec = digs.d.length;
-        break;
-    }
-  } else {
-    const exact = exactDigits(a);
-    switch (fmt) {
-      case "e":
-      case "E":
-        digs = roundDigits(exact, prec + 1);
-        break;
-      case "f":
-      case "F":
-        digs = roundDigits(exact, exact.dp + prec);
-        break;
-      default:
-        if (prec === 0) prec = 1;
-        digs = roundDigits(exact, prec);
-    }
-  }
-  switch (fmt) {
-    case "e":
-    case "E":
-      return fmtE(neg, digs, prec, fmt);
-    case "f":
-    case "F":
-      return fmtF(neg, digs, prec);
-    case "g":
-    case "G": {
-      let eprec = prec;
-      if (eprec > digs.d.length && digs.d.length >= digs.dp) eprec = digs.d.length;
-      if (shortest) eprec = 6;
-      const exp = digs.dp - 1;
-      if (exp < -4 || exp >= eprec) {
-        if (prec > digs.d.length) prec = digs.d.length;
-        return fmtE(neg, digs, prec - 1, fmt === "g" ? "e" : "E");
-      }
-      if (prec > digs.dp) prec = digs.d.length;
-      return fmtF(neg, digs, Math.max(prec - digs.dp, 0));
-    }
-  }
-  return "%" + fmt;
-}
-function shortest32(a) {
-  for (let p = 1; p <= 9; p++) {
-    const s = a.toPrecision(p);
-    if (Math.fround(Number(s)) === a) return shortestDigits(Number(s));
-  }
-  return shortestDigits(a);
-}
-function formatHexFloat(f, prec, fmt) {
-  const neg = f < 0 || Object.is(f, -0);
-  let a = Math.abs(f);
-  if (a === 0) {
-    let s2 = "0x0";
-    if (prec > 0) s2 += "." + "0".repeat(prec);
-    s2 += "p+00";
-    return (neg ? "-" : "") + (fmt === "X" ? s2.toUpperCase() : s2);
-  }
-  let exp = 0;
-  while (a >= 2) {
-    a /= 2;
-    exp++;
-  }
-  while (a < 1) {
-    a *= 2;
-    exp--;
-  }
-  let mant = BigInt(Math.round((a - 1) * 2 ** 52));
-  let hex = mant.toString(16).padStart(13, "0");
-  if (prec >= 0 && prec < 13) {
-    const shift = BigInt((13 - prec) * 4);
-    const half = 1n << shift - 1n;
-    const rem = mant & (1n << shift) - 1n;
-    let q2 = mant >> shift;
-    if (rem > half || rem === half && (q2 & 1n) === 1n) q2++;
-    let lead = 1;
-    if (q2 >> BigInt(prec * 4) > 0n) {
-      lead = 2;
-      q2 &= (1n << BigInt(prec * 4)) - 1n;
-    }
-    if (lead === 2) {
-      exp++;
-      q2 >>= 1n;
-    }
-    mant = q2;
-    hex = prec === 0 ? "" : mant.toString(16).padStart(prec, "0");
-  } else {
-    hex = hex.replace(/0+$/, "");
-    if (prec > 13) hex = hex.padEnd(prec, "0");
-  }
-  let s = "0x1" + (hex.length ? "." + hex : "") + "p" + (exp < 0 ? "-" : "+") + String(Math.abs(exp)).padStart(2, "0");
-  if (fmt === "X") s = s.toUpperCase();
-  return (neg ? "-" : "") + s;
-}
-function formatBinaryFloat(f) {
-  F64.setFloat64(0, f);
-  const bits = F64.getBigUint64(0);
-  const neg = bits >> 63n === 1n;
-  let exp = Number(bits >> 52n & 0x7ffn);
-  let mant = bits & (1n << 52n) - 1n;
-  if (exp === 0) exp++;
-  else mant |= 1n << 52n;
-  exp += -1023 - 52;
-  return (neg ? "-" : "") + mant.toString() + "p" + (exp >= 0 ? "+" : "-") + Math.abs(exp);
-}
-var PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-function isPrintRune(cp) {
-  if (cp === 65533) return true;
-  if (cp < 32 || cp === 127) return false;
-  if (cp < 127) return true;
-  return PRINTABLE.test(String.fromCodePoint(cp));
-}
-function hex2(n) {
-  return n.toString(16).padStart(2, "0");
-}
-function escapeRune(cp, quote3, asciiOnly) {
-  if (cp === quote3.charCodeAt(0) || cp === 92) return "\\" + String.fromCodePoint(cp);
-  if (asciiOnly ? cp < 128 && isPrintRune(cp) : isPrintRune(cp)) return String.fromCodePoint(cp);
-  switch (cp) {
-    case 7:
-      return "\\a";
-    case 8:
-      return "\\b";
-    case 12:
-      return "\\f";
-    case 10:
-      return "\\n";
-    case 13:
-      return "\\r";
-    case 9:
-      return "\\t";
-    case 11:
-      return "\\v";
-  }
-  if (cp < 32 || cp === 127) return "\\x" + hex2(cp);
-  if (cp > 1114111 || cp >= 55296 && cp <= 57343) return "\\ufffd";
-  if (cp < 65536) return "\\u" + cp.toString(16).padStart(4, "0");
-  return "\\U" + cp.toString(16).padStart(8, "0");
-}
-function quoteString(s, asciiOnly = false) {
-  let out = '"';
-  for (const ch of s) out += escapeRune(ch.codePointAt(0) ?? 0, '"', asciiOnly);
-  return out + '"';
-}
-function quoteRune(cp, asciiOnly = false) {
-  if (cp > 1114111 || cp >= 55296 && cp <= 57343) cp = 65533;
-  return "'" + escapeRune(cp, "'", asciiOnly) + "'";
-}
-function canBackquote(s) {
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (cp === 96 || cp === 65279) return false;
-    if (cp === 9) continue;
-    if (cp < 32 || cp === 127) return false;
-  }
-  return true;
-}
-function newFlags() {
-  return { plus: false, minus: false, sharp: false, space: false, zero: false, plusV: false, sharpV: false, wid: 0, widPresent: false, prec: 0, precPresent: false };
-}
-var pointerIds = /* @__PURE__ */ new WeakMap();
-var nextPointerId = 824633786368;
-function fakeAddress(o) {
-  if (typeof o !== "object" && typeof o !== "function") return 0;
-  if (o === null) return 0;
-  let id = pointerIds.get(o);
-  if (id === void 0) {
-    id = nextPointerId;
-    nextPointerId += 16;
-    pointerIds.set(o, id);
-  }
-  return id;
-}
-var decimalBytes = /* @__PURE__ */ new WeakMap();
-function bytesAsDecimal(v) {
-  const cached2 = decimalBytes.get(v);
-  if (cached2 !== void 0) return cached2;
-  const out = Buffer.allocUnsafe(v.length * 4);
-  let p = 0;
-  for (let j = 0; j < v.length; j++) {
-    if (j > 0) out[p++] = 32;
-    const x = v[j];
-    const n = x instanceof GoInt ? Number(x.value) & 255 : 0;
-    if (n >= 100) out[p++] = 48 + Math.floor(n / 100);
-    if (n >= 10) out[p++] = 48 + Math.floor(n / 10) % 10;
-    out[p++] = 48 + n % 10;
-  }
-  const text = out.toString("latin1", 0, p);
-  decimalBytes.set(v, text);
-  return text;
-}
-function runeCount(s) {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-}
-var defaultCaller = (fn, _recv, name) => fn.call({ name, template: void 0, templateName: "", executeTemplate: () => "", executeText: () => "" });
-var Printer = class {
-  constructor(callMethod2) {
-    this.callMethod = callMethod2;
-  }
-  callMethod;
-  buf = "";
-  f = newFlags();
-  erroring = false;
-  arg = void 0;
-  clearFlags() {
-    this.f = newFlags();
-  }
-  /** No flag, width or precision that would change how an integer prints. */
-  plainFlags() {
-    const f = this.f;
-    return !(f.plus || f.minus || f.sharp || f.space || f.zero || f.plusV || f.sharpV || f.widPresent || f.precPresent);
-  }
-  writePadding(n) {
-    if (n <= 0) return;
-    this.buf += (this.f.zero ? "0" : " ").repeat(n);
-  }
-  pad(s) {
-    const f = this.f;
-    if (!f.widPresent || f.wid === 0) {
-      this.buf += s;
-      return;
-    }
-    const width = f.wid - runeCount(s);
-    if (!f.minus) {
-      this.writePadding(width);
-      this.buf += s;
-    } else {
-      this.buf += s;
-      const z = f.zero;
-      f.zero = false;
-      this.writePadding(width);
-      f.zero = z;
-    }
-  }
-  badVerb(verb, value) {
-    this.erroring = true;
-    this.buf += "%!" + verb + "(";
-    if (value !== null && value !== void 0) {
-      this.buf += typeOf(value) + "=";
-      this.printArg(value, "v");
-    } else {
-      this.buf += "<nil>";
-    }
-    this.buf += ")";
-    this.erroring = false;
-  }
-  fmtBool(v, verb, orig) {
-    if (verb === "t" || verb === "v") this.pad(v ? "true" : "false");
-    else this.badVerb(verb, orig);
-  }
-  fmtIntegerBase(u, base2, signed, verb, upper) {
-    const f = this.f;
-    const negative = signed && u < 0n;
-    if (negative) u = -u;
-    let prec = 0;
-    if (f.precPresent) {
-      prec = f.prec;
-      if (prec === 0 && u === 0n) {
-        const z2 = f.zero;
-        f.zero = false;
-        this.writePadding(f.wid);
-        f.zero = z2;
-        return;
-      }
-    } else if (f.zero && !f.minus && f.widPresent) {
-      prec = f.wid;
-      if (negative || f.plus || f.space) prec--;
-    }
-    let digits = u.toString(base2);
-    if (upper) digits = digits.toUpperCase();
-    if (digits.length < prec) digits = "0".repeat(prec - digits.length) + digits;
-    if (f.sharp) {
-      if (base2 === 2) digits = "0b" + digits;
-      else if (base2 === 8) {
-        if (digits[0] !== "0") digits = "0" + digits;
-      } else if (base2 === 16) digits = (upper ? "0X" : "0x") + digits;
-    }
-    if (verb === "O") digits = "0o" + digits;
-    if (negative) digits = "-" + digits;
-    else if (f.plus) digits = "+" + digits;
-    else if (f.space) digits = " " + digits;
-    const z = f.zero;
-    f.zero = false;
-    this.pad(digits);
-    f.zero = z;
-  }
-  fmtInteger(v, verb) {
-    const signed = !v.unsigned;
-    switch (verb) {
-      case "v":
-        if (this.f.sharpV && !signed) {
-          const s = this.f.sharp;
-          this.f.sharp = true;
-          this.fmtIntegerBase(v.value, 16, false, "v", false);
-          this.f.sharp = s;
-        } else this.fmtIntegerBase(v.value, 10, signed, verb, false);
-        return;
-      case "d":
-        this.fmtIntegerBase(v.value, 10, signed, verb, false);
-        return;
-      case "b":
-        this.fmtIntegerBase(v.value, 2, signed, verb, false);
-        return;
-      case "o":
-      case "O":
-        this.fmtIntegerBase(v.value, 8, signed, verb, false);
-        return;
-      case "x":
-        this.fmtIntegerBase(v.value, 16, signed, verb, false);
-        return;
-      case "X":
-        this.fmtIntegerBase(v.value, 16, signed, verb, true);
-        return;
-      case "c": {
-        const cp = runeValue(v.value);
-        this.pad(String.fromCodePoint(cp));
-        return;
-      }
-      case "q":
-        this.pad(quoteRune(runeValue(v.value), this.f.plus));
-        return;
-      case "U": {
-        let s = "U+" + (v.value < 0n ? BigInt.asUintN(64, v.value) : v.value).toString(16).toUpperCase().padStart(4, "0");
-        if (this.f.precPresent && this.f.prec > 4) s = "U+" + s.slice(2).padStart(this.f.prec, "0");
-        if (this.f.sharp && v.value >= 0n && v.value <= 0x10ffffn && isPrintRune(Number(v.value))) {
-          s += " '" + String.fromCodePoint(Number(v.value)) + "'";
-        }
-        const z = this.f.zero;
-        this.f.zero = false;
-        this.pad(s);
-        this.f.zero = z;
-        return;
-      }
-    }
-    this.badVerb(verb, v);
-  }
-  fmtFloatVerb(v, size, verb, orig) {
-    switch (verb) {
-      case "v":
-        this.fmtFloat(v, size, "g", -1);
-        return;
-      case "b":
-      case "g":
-      case "G":
-      case "x":
-      case "X":
-        this.fmtFloat(v, size, verb, -1);
-        return;
-      case "f":
-      case "e":
-      case "E":
-      case "F":
-        this.fmtFloat(v, size, verb, 6);
-        return;
-    }
-    this.badVerb(verb, orig);
-  }
-  fmtFloat(v, size, verb, prec) {
-    const f = this.f;
-    if (f.precPresent) prec = f.prec;
-    let num6 = formatFloat(v, verb === "F" ? "f" : verb, prec, size);
-    if (num6[0] === "-" || num6[0] === "+") {
-    } else num6 = "+" + num6;
-    if (f.space && num6[0] === "+" && !f.plus) num6 = " " + num6.slice(1);
-    if (num6[1] === "I" || num6[1] === "N") {
-      const z = f.zero;
-      f.zero = false;
-      if (num6[1] === "N" && !f.space && !f.plus) num6 = num6.slice(1);
-      this.pad(num6);
-      f.zero = z;
-      return;
-    }
-    if (f.sharp && verb !== "b") {
-      let digits = 0;
-      if (verb === "v" || verb === "g" || verb === "G" || verb === "x") {
-        digits = prec;
-        if (digits === -1) digits = 6;
-      }
-      let tail = "";
-      const body = num6.slice(1);
-      let mant = body;
-      const eIdx = body.search(/[eEpP]/);
-      if (eIdx >= 0) {
-        tail = body.slice(eIdx);
-        mant = body.slice(0, eIdx);
-      }
-      let sawNonzero = false;
-      let hasDot = false;
-      for (let i = 0; i < mant.length; i++) {
-        const c = mant[i];
-        if (c === ".") hasDot = true;
-        else if (c === "x" || c === "X") sawNonzero = false;
-        else if (c >= "1" && c <= "9") sawNonzero = true;
-        if (c >= "0" && c <= "9" && (sawNonzero || c !== "0")) digits--;
-        else if (c === "0" && sawNonzero) digits--;
-      }
-      if (!hasDot) {
-        if (mant.length === 2 && mant[0] === "0" && mant[1] !== ".") {
-        }
-        mant += ".";
-      }
-      if (verb !== "e" && verb !== "E" && verb !== "f" && verb !== "F") {
-        while (digits > 0) {
-          mant += "0";
-          digits--;
-        }
-      }
-      num6 = num6[0] + mant + tail;
-    }
-    if (f.plus || num6[0] !== "+") {
-      if (f.zero && !f.minus && f.widPresent && f.wid > num6.length) {
-        this.buf += num6[0];
-        this.writePadding(f.wid - num6.length);
-        this.buf += num6.slice(1);
-        return;
-      }
-      this.pad(num6);
-      return;
-    }
-    this.pad(num6.slice(1));
-  }
-  fmtComplex(v, verb) {
-    switch (verb) {
-      case "v":
-      case "b":
-      case "g":
-      case "G":
-      case "x":
-      case "X":
-      case "f":
-      case "F":
-      case "e":
-      case "E": {
-        const size = v.kind === "complex64" ? 32 : 64;
-        const oldPlus = this.f.plus;
-        this.buf += "(";
-        this.fmtFloatVerb(v.re, size, verb, v);
-        this.f.plus = true;
-        this.fmtFloatVerb(v.im, size, verb, v);
-        this.buf += "i)";
-        this.f.plus = oldPlus;
-        return;
-      }
-    }
-    this.badVerb(verb, v);
-  }
-  truncate(s) {
-    if (this.f.precPresent) {
-      let n = this.f.prec;
-      let i = 0;
-      for (const ch of s) {
-        n--;
-        if (n < 0) return s.slice(0, i);
-        i += ch.length;
-      }
-    }
-    return s;
-  }
-  fmtSx(bytes3, upper) {
-    const f = this.f;
-    let length2 = bytes3.length;
-    if (f.precPresent && f.prec < length2) length2 = f.prec;
-    const digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    let out = "";
-    for (let i = 0; i < length2; i++) {
-      if (f.space && i > 0) out += " ";
-      if (f.sharp && (f.space || i === 0)) out += upper ? "0X" : "0x";
-      const c = bytes3[i];
-      out += digits[c >> 4] + digits[c & 15];
-    }
-    if (length2 === 0 && f.widPresent) {
-      this.writePadding(f.wid);
-      return;
-    }
-    this.pad(out);
-  }
-  fmtQ(s) {
-    s = this.truncate(s);
-    if (this.f.sharp && canBackquote(s)) {
-      this.pad("`" + s + "`");
-      return;
-    }
-    this.pad(quoteString(s, this.f.plus));
-  }
-  fmtString(v, verb, orig) {
-    switch (verb) {
-      case "v":
-        if (this.f.sharpV) this.fmtQ(v);
-        else this.pad(this.truncate(v));
-        return;
-      case "s":
-        this.pad(this.truncate(v));
-        return;
-      case "x":
-        this.fmtSx(Buffer.from(v, "utf8"), false);
-        return;
-      case "X":
-        this.fmtSx(Buffer.from(v, "utf8"), true);
-        return;
-      case "q":
-        this.fmtQ(v);
-        return;
-    }
-    this.badVerb(verb, orig);
-  }
-  fmtPointer(v, verb) {
-    const addr = v instanceof GoNil || v === null || v === void 0 ? 0 : fakeAddress(v);
-    switch (verb) {
-      case "v":
-        if (this.f.sharpV) {
-          this.buf += "(" + typeOf(v) + ")(";
-          this.buf += addr === 0 ? "nil" : "0x" + addr.toString(16);
-          this.buf += ")";
-        } else if (addr === 0) this.pad("<nil>");
-        else {
-          const s = this.f.sharp;
-          this.f.sharp = !s;
-          this.fmtIntegerBase(BigInt(addr), 16, false, "v", false);
-          this.f.sharp = s;
-        }
-        return;
-      case "p": {
-        const s = this.f.sharp;
-        this.f.sharp = !s;
-        this.fmtIntegerBase(BigInt(addr), 16, false, "v", false);
-        this.f.sharp = s;
-        return;
-      }
-      case "b":
-      case "o":
-      case "d":
-      case "x":
-      case "X":
-        this.fmtIntegerBase(BigInt(addr), verb === "b" ? 2 : verb === "o" ? 8 : verb === "d" ? 10 : 16, false, verb, verb === "X");
-        return;
-    }
-    this.badVerb(verb, v);
-  }
-  handleMethods(verb, v) {
-    if (this.erroring) return false;
-    if (this.f.sharpV) return false;
-    if (verb !== "v" && verb !== "s" && verb !== "x" && verb !== "X" && verb !== "q") return false;
-    for (const name of ["Error", "String"]) {
-      const m = findMethod(v, name);
-      if (m) {
-        let s;
-        try {
-          s = this.callMethod(m, v, name);
-        } catch (e) {
-          const msg = e instanceof Error ? e.message : String(e);
-          this.buf += "%!" + verb + "(PANIC=" + name + " method: " + msg + ")";
-          return true;
-        }
-        this.fmtString(typeof s === "string" ? s : sprint([s]), verb, s);
-        return true;
-      }
-    }
-    return false;
-  }
-  printArg(arg, verb) {
-    this.arg = arg;
-    if (arg === null || arg === void 0) {
-      if (verb === "T" || verb === "v") this.pad("<nil>");
-      else this.badVerb(verb, arg);
-      return;
-    }
-    if (verb === "T") {
-      this.fmtStringPlain(typeOf(arg));
-      return;
-    }
-    if (verb === "p") {
-      this.fmtPointer(arg, "p");
-      return;
-    }
-    if (typeof arg === "boolean") return this.fmtBool(arg, verb, arg);
-    if (typeof arg === "number") return this.fmtFloatVerb(arg, 64, verb, arg);
-    if (typeof arg === "string") return this.fmtString(arg, verb, arg);
-    if (arg instanceof GoInt) return this.fmtInteger(arg, verb);
-    if (arg instanceof GoComplex) return this.fmtComplex(arg, verb);
-    if (Array.isArray(arg) && sliceType(arg) === "[]uint8") return this.fmtByteSlice(arg, verb);
-    if (!this.handleMethods(verb, arg)) this.printValue(arg, verb, 0);
-  }
-  /** printArg's `case []byte` (fmt/print.go fmtBytes with typeString "[]byte"). */
-  fmtByteSlice(v, verb) {
-    if ((verb === "v" || verb === "d") && this.f.sharpV) {
-      this.buf += `[]byte{${v.map((x) => `0x${(x instanceof GoInt ? Number(x.value) : 0).toString(16)}`).join(", ")}}`;
-      return;
-    }
-    this.printValue(v, verb, 0);
-  }
-  fmtStringPlain(s) {
-    this.pad(this.truncate(s));
-  }
-  printValue(v, verb, depth) {
-    if (depth > 0 && v !== void 0 && v !== null) {
-      this.arg = v;
-      if (this.handleMethods(verb, v)) return;
-    }
-    if (v === void 0) {
-      if (depth === 0) this.pad("<invalid reflect.Value>");
-      else if (verb === "v") this.pad("<nil>");
-      else this.badVerb(verb, v);
-      return;
-    }
-    if (v === null) {
-      if (this.f.sharpV) this.buf += "interface {}(nil)";
-      else this.buf += "<nil>";
-      return;
-    }
-    if (typeof v === "boolean") return this.fmtBool(v, verb, v);
-    if (typeof v === "number") return this.fmtFloatVerb(v, 64, verb, v);
-    if (typeof v === "string") return this.fmtString(v, verb, v);
-    if (v instanceof GoInt) return this.fmtInteger(v, verb);
-    if (v instanceof GoComplex) return this.fmtComplex(v, verb);
-    if (v instanceof Map) {
-      const sharpV = this.f.sharpV;
-      this.buf += sharpV ? mapType2(v) + "{" : "map[";
-      let i = 0;
-      for (const [k, val] of sortedMapEntries(v)) {
-        if (i++ > 0) this.buf += sharpV ? ", " : " ";
-        this.printValue(k, verb, depth + 1);
-        this.buf += ":";
-        this.printValue(val, verb, depth + 1);
-      }
-      this.buf += sharpV ? "}" : "]";
-      return;
-    }
-    if (Array.isArray(v)) {
-      const t = sliceType(v);
-      if ((verb === "s" || verb === "q" || verb === "x" || verb === "X") && elemType(t) === "uint8") {
-        const bytes3 = Uint8Array.from(v, (x) => x instanceof GoInt ? Number(x.value) : 0);
-        this.fmtBytes(bytes3, verb);
-        return;
-      }
-      if ((verb === "v" || verb === "d") && elemType(t) === "uint8" && this.plainFlags()) {
-        this.buf += `[${bytesAsDecimal(v)}]`;
-        return;
-      }
-      if (this.f.sharpV) {
-        this.buf += t + "{";
-        v.forEach((x, i) => {
-          if (i > 0) this.buf += ", ";
-          this.printValue(x, verb, depth + 1);
-        });
-        this.buf += "}";
-      } else {
-        this.buf += "[";
-        v.forEach((x, i) => {
-          if (i > 0) this.buf += " ";
-          this.printValue(x, verb, depth + 1);
-        });
-        this.buf += "]";
-      }
-      return;
-    }
-    if (v instanceof GoStruct) {
-      if (v.isPointer) {
-        if (depth === 0) {
-          this.buf += "&";
-          this.printStruct(v, verb, depth + 1);
-          return;
-        }
-        this.fmtPointer(v, verb);
-        return;
-      }
-      this.printStruct(v, verb, depth);
-      return;
-    }
-    if (v instanceof GoPointer) {
-      if (depth === 0) {
-        const t = v.target;
-        if (Array.isArray(t) || t instanceof Map || t instanceof GoStruct) {
-          this.buf += "&";
-          this.printValue(t, verb, depth + 1);
-          return;
-        }
-      }
-      this.fmtPointer(v, verb);
-      return;
-    }
-    if (v instanceof GoNil) {
-      const k = kindOf(v);
-      if (k === "map") {
-        this.buf += this.f.sharpV ? v.type + "(nil)" : "map[]";
-        return;
-      }
-      if (k === "slice") {
-        this.buf += this.f.sharpV ? v.type + "(nil)" : "[]";
-        return;
-      }
-      this.fmtPointer(v, verb);
-      return;
-    }
-    if (typeof v === "function" || v instanceof GoIter) {
-      this.fmtPointer(v, verb);
-      return;
-    }
-    this.buf += "?";
-  }
-  printStruct(v, verb, depth) {
-    if (this.f.sharpV) this.buf += v.type.replace(/^\*/, "");
-    this.buf += "{";
-    let i = 0;
-    for (const [name, val] of v.fields) {
-      if (i++ > 0) this.buf += this.f.sharpV ? ", " : " ";
-      if (this.f.plusV || this.f.sharpV) this.buf += name + ":";
-      this.printValue(val, verb, depth + 1);
-    }
-    this.buf += "}";
-  }
-  fmtBytes(bytes3, verb) {
-    switch (verb) {
-      case "s":
-        this.pad(this.truncate(Buffer.from(bytes3).toString("utf8")));
-        return;
-      case "x":
-        this.fmtSx(bytes3, false);
-        return;
-      case "X":
-        this.fmtSx(bytes3, true);
-        return;
-      case "q":
-        this.fmtQ(Buffer.from(bytes3).toString("utf8"));
-        return;
-    }
-  }
-  doPrint(args) {
-    let prevString = false;
-    args.forEach((arg, i) => {
-      const isString = typeof arg === "string";
-      if (i > 0 && !isString && !prevString) this.buf += " ";
-      this.printArg(arg, "v");
-      prevString = isString;
-    });
-  }
-  doPrintln(args) {
-    args.forEach((arg, i) => {
-      if (i > 0) this.buf += " ";
-      this.printArg(arg, "v");
-    });
-    this.buf += "\n";
-  }
-  doPrintf(format2, a) {
-    const end = format2.length;
-    let argNum = 0;
-    let afterIndex = false;
-    let reordered = false;
-    let goodArgNum = true;
-    const doArgNumber = (i2) => {
-      if (i2 >= end || format2[i2] !== "[") {
-        afterIndex = false;
-        return i2;
-      }
-      reordered = true;
-      let index2 = 0;
-      let wid = 1;
-      let ok = false;
-      if (end - i2 >= 3) {
-        for (let j = i2 + 1; j < end; j++) {
-          if (format2[j] === "]") {
-            const r = parsenum(format2, i2 + 1, j);
-            if (!r.ok || r.next !== j) {
-              wid = j - i2 + 1;
-            } else {
-              index2 = r.num - 1;
-              wid = j - i2 + 1;
-              ok = true;
-            }
-            break;
-          }
-        }
-      }
-      if (ok && index2 >= 0 && index2 < a.length) {
-        argNum = index2;
-        afterIndex = true;
-        return i2 + wid;
-      }
-      goodArgNum = false;
-      afterIndex = ok;
-      return i2 + wid;
-    };
-    const intFromArg = () => {
-      let num6 = 0;
-      let ok = false;
-      if (argNum < a.length) {
-        const arg = a[argNum];
-        if (arg instanceof GoInt) {
-          ok = true;
-          if (arg.value > 1000000n || arg.value < -1000000n) {
-            num6 = 0;
-            ok = false;
-          } else num6 = Number(arg.value);
-        }
-        argNum++;
-      }
-      return { num: num6, ok };
-    };
-    let i = 0;
-    while (i < end) {
-      goodArgNum = true;
-      const lasti = i;
-      while (i < end && format2[i] !== "%") i++;
-      if (i > lasti) this.buf += format2.slice(lasti, i);
-      if (i >= end) break;
-      i++;
-      this.clearFlags();
-      const f = this.f;
-      let simple = false;
-      for (; i < end; i++) {
-        const c = format2[i];
-        if (c === "#") f.sharp = true;
-        else if (c === "0") f.zero = !f.minus;
-        else if (c === "+") f.plus = true;
-        else if (c === "-") {
-          f.minus = true;
-          f.zero = false;
-        } else if (c === " ") f.space = true;
-        else {
-          if (c >= "a" && c <= "z" && argNum < a.length) {
-            if (c === "v") {
-              f.sharpV = f.sharp;
-              f.sharp = false;
-              f.plusV = f.plus;
-              f.plus = false;
-            }
-            this.printArg(a[argNum], c);
-            argNum++;
-            i++;
-            simple = true;
-          }
-          break;
-        }
-      }
-      if (simple) continue;
-      i = doArgNumber(i);
-      if (i < end && format2[i] === "*") {
-        i++;
-        const r = intFromArg();
-        f.wid = r.num;
-        f.widPresent = r.ok;
-        if (!f.widPresent) this.buf += "%!(BADWIDTH)";
-        if (f.wid < 0) {
-          f.wid = -f.wid;
-          f.minus = true;
-          f.zero = false;
-        }
-        afterIndex = false;
-      } else {
-        const r = parsenum(format2, i, end);
-        f.wid = r.num;
-        f.widPresent = r.ok;
-        i = r.next;
-        if (afterIndex && f.widPresent) goodArgNum = false;
-      }
-      if (i + 1 < end && format2[i] === ".") {
-        i++;
-        if (afterIndex) goodArgNum = false;
-        i = doArgNumber(i);
-        if (i < end && format2[i] === "*") {
-          i++;
-          const r = intFromArg();
-          f.prec = r.num;
-          f.precPresent = r.ok;
-          if (f.prec < 0) {
-            f.prec = 0;
-            f.precPresent = false;
-          }
-          if (!f.precPresent) this.buf += "%!(BADPREC)";
-          afterIndex = false;
-        } else {
-          const r = parsenum(format2, i, end);
-          f.prec = r.num;
-          f.precPresent = r.ok;
-          i = r.next;
-          if (!f.precPresent) {
-            f.prec = 0;
-            f.precPresent = true;
-          }
-        }
-      }
-      if (!afterIndex) i = doArgNumber(i);
-      if (i >= end) {
-        this.buf += "%!(NOVERB)";
-        break;
-      }
-      const cp = format2.codePointAt(i) ?? 0;
-      const verb = String.fromCodePoint(cp);
-      i += verb.length;
-      if (verb === "%") this.buf += "%";
-      else if (!goodArgNum) this.buf += "%!" + verb + "(BADINDEX)";
-      else if (argNum >= a.length) this.buf += "%!" + verb + "(MISSING)";
-      else {
-        if (verb === "v") {
-          f.sharpV = f.sharp;
-          f.sharp = false;
-          f.plusV = f.plus;
-          f.plus = false;
-        }
-        this.printArg(a[argNum], verb);
-        argNum++;
-      }
-    }
-    if (!reordered && argNum < a.length) {
-      this.clearFlags();
-      this.buf += "%!(EXTRA ";
-      a.slice(argNum).forEach((arg, k) => {
-        if (k > 0) this.buf += ", ";
-        if (arg === null || arg === void 0) this.buf += "<nil>";
-        else {
-          this.buf += typeOf(arg) + "=";
-          this.printArg(arg, "v");
-        }
-      });
-      this.buf += ")";
-    }
-  }
-};
-function runeValue(v) {
-  if (v < 0n || v > 0x10ffffn) return 65533;
-  const n = Number(v);
-  if (n >= 55296 && n <= 57343) return 65533;
-  return n;
-}
-function parsenum(s, start, end) {
-  if (start >= end) return { num: 0, ok: false, next: end };
-  let num6 = 0;
-  let ok = false;
-  let i = start;
-  for (; i < end && s[i] >= "0" && s[i] <= "9"; i++) {
-    if (num6 > 1e6) return { num: 0, ok: false, next: end };
-    num6 = num6 * 10 + (s.charCodeAt(i) - 48);
-    ok = true;
-  }
-  return { num: num6, ok, next: i };
-}
-function sprint(args, callMethod2 = defaultCaller) {
-  const p = new Printer(callMethod2);
-  p.doPrint(args);
-  return p.buf;
-}
-function sprintln(args, callMethod2 = defaultCaller) {
-  const p = new Printer(callMethod2);
-  p.doPrintln(args);
-  return p.buf;
-}
-function sprintf(format2, args, callMethod2 = defaultCaller) {
-  const p = new Printer(callMethod2);
-  p.doPrintf(format2, args);
-  return p.buf;
-}
-function formatValue(v, callMethod2 = defaultCaller) {
-  const p = new Printer(callMethod2);
-  p.printArg(v, "v");
-  return p.buf;
-}
-
-// src/render/gotemplate/builtins.ts
-var RV = "reflect.Value";
-function indirectInterface(v) {
-  return v === null ? void 0 : v;
-}
-function indirect(v) {
-  for (; ; ) {
-    if (v === null) return [v, true];
-    if (v instanceof GoNil && kindOf(v) === "ptr") return [v, true];
-    if (v instanceof GoPointer) {
-      v = v.target;
-      continue;
-    }
-    return [v, false];
-  }
-}
-function canBeNil(typ) {
-  if (typ === RV) return true;
-  const k = kindOfType(typ);
-  return k === "func" || k === "interface" || k === "map" || k === "ptr" || k === "slice";
-}
-function isEmptyInterfaceType(t) {
-  return t === "interface {}" || t === "any";
-}
-function assignable(v, typ) {
-  if (isEmptyInterfaceType(typ)) return true;
-  if (v === null || v === void 0) return false;
-  const vt = typeOf(v);
-  if (vt === typ) return true;
-  if (typ === "error") return hasMethod(v, "Error");
-  if (typ === "fmt.Stringer") return hasMethod(v, "String");
-  return false;
-}
-function hasMethod(v, name) {
-  return findMethod(v, name) !== void 0;
-}
-function intLike(k) {
-  return isIntKind(k);
-}
-function prepareArg(value, argType) {
-  if (value === void 0) {
-    if (!canBeNil(argType)) throw new FuncError(`value is nil; should be of type ${argType}`);
-    return zeroValue(argType);
-  }
-  if (assignable(value, argType)) return value;
-  if (value instanceof GoInt && intLike(argType) && isIntKind(argType)) return new GoInt(argType, value.value);
-  throw new FuncError(`value has type ${value === null ? "interface {}" : typeOf(value)}; should be ${argType}`);
-}
-function indexArg(index2, cap) {
-  let x;
-  if (index2 instanceof GoInt) {
-    x = index2.unsigned ? BigInt.asIntN(64, index2.value) : index2.value;
-  } else if (index2 === void 0) {
-    throw new FuncError("cannot index slice/array with nil");
-  } else {
-    throw new FuncError(`cannot index slice/array with type ${typeOf(index2)}`);
-  }
-  if (x < 0n || x > BigInt(cap)) throw new FuncError(`index out of range: ${x}`);
-  return Number(x);
-}
-function byteString(s) {
-  return utf83.encode(s);
-}
-function index(item, ...indexes) {
-  item = indirectInterface(item);
-  if (item === void 0) throw new FuncError("index of untyped nil");
-  for (let idx of indexes) {
-    idx = indirectInterface(idx);
-    let isNil;
-    [item, isNil] = indirect(item);
-    if (isNil) throw new FuncError("index of nil pointer");
-    if (typeof item === "string") {
-      const b = byteString(item);
-      const x = indexArg(idx, b.length);
-      if (x === b.length) throw new FuncError("reflect: string index out of range");
-      item = goByte(b[x]);
-    } else if (Array.isArray(item)) {
-      const x = indexArg(idx, item.length);
-      if (x === item.length) throw new FuncError(`reflect: ${kindOf(item)} index out of range`);
-      item = item[x];
-    } else if (item instanceof GoNil && kindOf(item) === "slice") {
-      indexArg(idx, 0);
-      throw new FuncError("reflect: slice index out of range");
-    } else if (item instanceof Map || item instanceof GoNil && kindOf(item) === "map") {
-      const mt = item instanceof Map ? mapType2(item) : item.type;
-      const key = prepareArg(idx, keyType(mt));
-      if (item instanceof Map) {
-        const k = toMapKey(mt, key);
-        item = item.has(k) ? item.get(k) : zeroValue(elemType(mt));
-      } else item = zeroValue(elemType(mt));
-    } else {
-      throw new FuncError(`can't index item of type ${typeOf(item)}`);
-    }
-  }
-  return item;
-}
-function slice(item, ...indexes) {
-  item = indirectInterface(item);
-  if (item === void 0) throw new FuncError("slice of untyped nil");
-  if (indexes.length > 3) throw new FuncError(`too many slice indexes: ${indexes.length}`);
-  let cap;
-  let len;
-  if (typeof item === "string") {
-    if (indexes.length === 3) throw new FuncError("cannot 3-index slice a string");
-    len = cap = utf83.byteLength(item);
-  } else if (Array.isArray(item)) {
-    len = item.length;
-    cap = capOf(item);
-  } else if (item instanceof GoNil && kindOf(item) === "slice") {
-    len = cap = 0;
-  } else {
-    throw new FuncError(`can't slice item of type ${typeOf(item)}`);
-  }
-  const idx = [0, len, 0];
-  indexes.forEach((ix, i) => {
-    idx[i] = indexArg(indirectInterface(ix), cap);
-  });
-  if (idx[0] > idx[1]) throw new FuncError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
-  if (indexes.length === 3 && idx[1] > idx[2]) throw new FuncError(`invalid slice index: ${idx[1]} > ${idx[2]}`);
-  if (typeof item === "string") return utf83.decode(byteString(item).subarray(idx[0], idx[1]));
-  if (item instanceof GoNil) return item;
-  const t = sliceType(item);
-  const et = elemType(t);
-  const out = [];
-  for (let i = idx[0]; i < idx[1]; i++) out.push(i < item.length ? item[i] : zeroValue(et));
-  const st = /^\[\d+\]/.test(t) ? "[]" + et : t;
-  const newCap = (indexes.length === 3 ? idx[2] : cap) - idx[0];
-  if (newCap > out.length) withGoCap(out, newCap);
-  return st === "[]interface {}" ? out : withGoType(out, st);
-}
-function length(item) {
-  const [v, isNil] = indirect(item);
-  if (isNil) throw new FuncError("len of nil pointer");
-  if (v === void 0) throw new FuncError("reflect: call of reflect.Value.Type on zero Value");
-  if (typeof v === "string") return new GoInt("int", utf83.byteLength(v));
-  if (Array.isArray(v)) return new GoInt("int", v.length);
-  if (v instanceof Map) return new GoInt("int", v.size);
-  if (v instanceof GoIter && v.mode === "chan") return new GoInt("int", [...v.produce()].length);
-  if (v instanceof GoNil && (kindOf(v) === "map" || kindOf(v) === "slice")) return new GoInt("int", 0);
-  throw new FuncError(`len of type ${typeOf(v)}`);
-}
-function not(arg) {
-  return !truth(indirectInterface(arg));
-}
-function basicKind(v) {
-  if (typeof v === "boolean") return "bool";
-  if (typeof v === "string") return "string";
-  if (typeof v === "number") return "float";
-  if (v instanceof GoInt) return v.unsigned ? "uint" : "int";
-  if (v instanceof GoComplex) return "complex";
-  return "invalid";
-}
-var errBadComparisonType = "invalid type for comparison";
-function vtype(v) {
-  return v === void 0 ? "<nil>" : v === null ? "interface {}" : typeOf(v);
-}
-function isNilV(v) {
-  return isNilValue(v);
-}
-function comparableValue(v) {
-  if (v instanceof Map || Array.isArray(v) || typeof v === "function") return kindOf(v) === "array" ? v instanceof Array && v.every(comparableValue) : false;
-  if (v instanceof GoStruct && !v.isPointer) return [...v.fields.values()].every(comparableValue);
-  return true;
-}
-function goEqual(a, b) {
-  if (a === b) return true;
-  if (a instanceof GoInt && b instanceof GoInt) return a.kind === b.kind && a.value === b.value;
-  if (a instanceof GoComplex && b instanceof GoComplex) return a.re === b.re && a.im === b.im;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (typeOf(a) !== typeOf(b)) return false;
-  if (a instanceof GoStruct && b instanceof GoStruct) {
-    if (a.isPointer) return false;
-    for (const [k, v] of a.fields) if (!goEqual(v, b.fields.get(k))) return false;
-    return true;
-  }
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => goEqual(x, b[i]));
-  return false;
-}
-function sprintV(v) {
-  return sprint([v === void 0 ? null : v]);
-}
-function eq(arg1, ...arg2) {
-  arg1 = indirectInterface(arg1);
-  if (arg2.length === 0) throw new FuncError("missing argument for comparison");
-  const k1 = basicKind(arg1);
-  for (let arg of arg2) {
-    arg = indirectInterface(arg);
-    const k2 = basicKind(arg);
-    let t = false;
-    if (k1 !== k2) {
-      if (k1 === "int" && k2 === "uint") t = arg1.value >= 0n && arg1.value === arg.value;
-      else if (k1 === "uint" && k2 === "int") t = arg.value >= 0n && arg1.value === arg.value;
-      else if (arg1 !== void 0 && arg !== void 0) {
-        throw new FuncError(`incompatible types for comparison: ${vtype(arg1)} and ${vtype(arg)}`);
-      }
-    } else {
-      switch (k1) {
-        case "bool":
-        case "string":
-        case "float":
-          t = arg1 === arg;
-          break;
-        case "int":
-        case "uint":
-          t = arg1.value === arg.value;
-          break;
-        case "complex":
-          t = arg1.re === arg.re && arg1.im === arg.im;
-          break;
-        default: {
-          const ka = kindOf(arg1);
-          const kb = kindOf(arg);
-          if (!(ka === kb || ka === "invalid" || kb === "invalid")) {
-            throw new FuncError(`non-comparable types ${sprintV(arg1)}: ${vtype(arg1)}, ${vtype(arg)}: ${sprintV(arg)}`);
-          }
-          if (isNilV(arg1) || isNilV(arg)) t = isNilV(arg) === isNilV(arg1);
-          else {
-            if (!comparableValue(arg)) throw new FuncError(`non-comparable type ${sprintV(arg)}: ${vtype(arg)}`);
-            t = goEqual(arg1, arg);
-          }
-        }
-      }
-    }
-    if (t) return true;
-  }
-  return false;
-}
-function ne(a, b) {
-  return !eq.call(this, a, b);
-}
-function lt(arg1, arg2) {
-  arg1 = indirectInterface(arg1);
-  const k1 = basicKind(arg1);
-  if (k1 === "invalid") throw new FuncError(errBadComparisonType);
-  arg2 = indirectInterface(arg2);
-  const k2 = basicKind(arg2);
-  if (k2 === "invalid") throw new FuncError(errBadComparisonType);
-  if (k1 !== k2) {
-    if (k1 === "int" && k2 === "uint") return arg1.value < 0n || arg1.value < arg2.value;
-    if (k1 === "uint" && k2 === "int") return arg2.value >= 0n && arg1.value < arg2.value;
-    throw new FuncError(`incompatible types for comparison: ${vtype(arg1)} and ${vtype(arg2)}`);
-  }
-  switch (k1) {
-    case "bool":
-    case "complex":
-      throw new FuncError(errBadComparisonType);
-    case "float":
-      return arg1 < arg2;
-    case "int":
-    case "uint":
-      return arg1.value < arg2.value;
-    case "string":
-      return Buffer.compare(Buffer.from(arg1), Buffer.from(arg2)) < 0;
-  }
-  return false;
-}
-function le(a, b) {
-  if (lt.call(this, a, b)) return true;
-  return eq.call(this, a, b);
-}
-function gt(a, b) {
-  return !le.call(this, a, b);
-}
-function ge(a, b) {
-  return !lt.call(this, a, b);
-}
-function evalArgs(args) {
-  if (args.length === 1 && typeof args[0] === "string") return args[0];
-  const conv = args.map((a) => a === null || a === void 0 ? "<no value>" : a instanceof GoPointer ? a.target : a);
-  return sprint(conv);
-}
-function htmlEscapeString(s) {
-  if (!/['"&<>\0]/.test(s)) return s;
-  return s.replace(/['"&<>\0]/g, (c) => {
-    switch (c) {
-      case '"':
-        return "&#34;";
-      case "'":
-        return "&#39;";
-      case "&":
-        return "&amp;";
-      case "<":
-        return "&lt;";
-      case ">":
-        return "&gt;";
-      default:
-        return "\uFFFD";
-    }
-  });
-}
-function jsEscapeString(s) {
-  let out = "";
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (c < 128) {
-      switch (ch) {
-        case "\\":
-          out += "\\\\";
-          continue;
-        case "'":
-          out += "\\'";
-          continue;
-        case '"':
-          out += '\\"';
-          continue;
-        case "<":
-          out += "\\u003C";
-          continue;
-        case ">":
-          out += "\\u003E";
-          continue;
-        case "&":
-          out += "\\u0026";
-          continue;
-        case "=":
-          out += "\\u003D";
-          continue;
-      }
-      if (c < 32) out += "\\u00" + c.toString(16).toUpperCase().padStart(2, "0");
-      else out += ch;
-    } else if (isPrintRune(c)) out += ch;
-    else out += "\\u" + c.toString(16).toUpperCase().padStart(4, "0");
-  }
-  return out;
-}
-function urlQueryEscape(s) {
-  let out = "";
-  for (const b of utf83.encode(s)) {
-    const c = String.fromCharCode(b);
-    if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
-    else if (c === " ") out += "+";
-    else out += "%" + b.toString(16).toUpperCase().padStart(2, "0");
-  }
-  return out;
-}
-function call(fn, ...args) {
-  const name = this.calleeName ?? "fn";
-  fn = indirectInterface(fn);
-  if (fn === void 0) throw new FuncError("call of nil");
-  if (typeof fn !== "function") throw new FuncError(`non-function ${name} of type ${typeOf(fn)}`);
-  const f = fn;
-  const sig2 = f.goSig;
-  let argv = args.map(indirectInterface);
-  if (sig2) {
-    const numIn = sig2.params.length;
-    if (sig2.variadic) {
-      if (args.length < numIn - 1) throw new FuncError(`wrong number of args for ${name}: got ${args.length} want at least ${numIn - 1}`);
-    } else if (args.length !== numIn) {
-      throw new FuncError(`wrong number of args for ${name}: got ${args.length} want ${numIn}`);
-    }
-    argv = argv.map((a, i) => {
-      const t = sig2.variadic && i >= numIn - 1 ? sig2.params[numIn - 1] : sig2.params[i];
-      if (t === RV) return a;
-      try {
-        return prepareArg(a, t);
-      } catch (e) {
-        throw new FuncError(`arg ${i}: ${e.message}`);
-      }
-    });
-  } else {
-    argv = argv.map((a) => a === void 0 ? null : a);
-  }
-  if (this.invoke) return this.invoke(f, argv);
-  return f.apply(this, argv);
-}
-var variadicAny = { params: ["interface {}"], variadic: true, result: "string" };
-function sig(params, variadic = false, result = "interface {}") {
-  return { params, variadic, result };
-}
-var BUILTINS = {
-  and: defineFunc(sig([RV, RV], true, RV), function() {
-    throw new FuncError("unreachable");
-  }),
-  or: defineFunc(sig([RV, RV], true, RV), function() {
-    throw new FuncError("unreachable");
-  }),
-  call: defineFunc(sig([RV, RV], true, RV), call),
-  html: defineFunc(variadicAny, function(...args) {
-    return htmlEscapeString(evalArgs(args));
-  }),
-  index: defineFunc(sig([RV, RV], true, RV), index),
-  slice: defineFunc(sig([RV, RV], true, RV), slice),
-  js: defineFunc(variadicAny, function(...args) {
-    return jsEscapeString(evalArgs(args));
-  }),
-  len: defineFunc(sig([RV], false, "int"), length),
-  not: defineFunc(sig([RV], false, "bool"), not),
-  print: defineFunc(variadicAny, function(...args) {
-    return sprint(args);
-  }),
-  printf: defineFunc(sig(["string", "interface {}"], true, "string"), function(format2, ...args) {
-    return sprintf(format2, args);
-  }),
-  println: defineFunc(variadicAny, function(...args) {
-    return sprintln(args);
-  }),
-  urlquery: defineFunc(variadicAny, function(...args) {
-    return urlQueryEscape(evalArgs(args));
-  }),
-  eq: defineFunc(sig([RV, RV], true, "bool"), eq),
-  ge: defineFunc(sig([RV, RV], false, "bool"), ge),
-  gt: defineFunc(sig([RV, RV], false, "bool"), gt),
-  le: defineFunc(sig([RV, RV], false, "bool"), le),
-  lt: defineFunc(sig([RV, RV], false, "bool"), lt),
-  ne: defineFunc(sig([RV, RV], false, "bool"), ne)
-};
-function isBuiltinName(name) {
-  return Object.prototype.hasOwnProperty.call(BUILTINS, name);
-}
-
-// src/render/gotemplate/lexer.ts
-var KEYWORDS = {
-  ".": 26 /* Dot */,
-  block: 23 /* Block */,
-  break: 24 /* Break */,
-  continue: 25 /* Continue */,
-  define: 27 /* Define */,
-  else: 28 /* Else */,
-  end: 29 /* End */,
-  if: 30 /* If */,
-  range: 32 /* Range */,
-  nil: 31 /* Nil */,
-  template: 33 /* Template */,
-  with: 34 /* With */
-};
-function itemString(i) {
-  switch (i.typ) {
-    case 8 /* EOF */:
-      return "EOF";
-    case 0 /* Error */:
-      return i.val;
-  }
-  if (i.typ > 22 /* Keyword */) return `<${i.val}>`;
-  if (i.val.length > 10) return goQuote(i.val.slice(0, 10)).replace(/"$/, "") + '"...';
-  return goQuote(i.val);
-}
-function goQuote(s) {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (ch === '"' || ch === "\\") out += "\\" + ch;
-    else if (c === 10) out += "\\n";
-    else if (c === 9) out += "\\t";
-    else if (c === 13) out += "\\r";
-    else if (c < 32 || c === 127) out += "\\x" + c.toString(16).padStart(2, "0");
-    else out += ch;
-  }
-  return out + '"';
-}
-var LEFT_COMMENT = "/*";
-var RIGHT_COMMENT = "*/";
-function isSpace(c) {
-  return c === " " || c === "	" || c === "\r" || c === "\n";
-}
-var ALNUM = /^[\p{L}\p{Nd}_]$/u;
-function isAlphaNumeric(c) {
-  if (c === "") return false;
-  if (c >= "a" && c <= "z" || c >= "A" && c <= "Z" || c >= "0" && c <= "9" || c === "_") return true;
-  if (c.charCodeAt(0) < 128) return false;
-  return ALNUM.test(c);
-}
-function leftTrimLength(s, from) {
-  let i = from;
-  while (i < s.length && isSpace(s[i])) i++;
-  return i - from;
-}
-var Lexer = class {
-  constructor(name, input, leftDelim, rightDelim, options = { breakOK: true, continueOK: true }) {
-    this.name = name;
-    this.input = input;
-    this.leftDelim = leftDelim;
-    this.rightDelim = rightDelim;
-    this.options = options;
-    if (this.leftDelim === "") this.leftDelim = "{{";
-    if (this.rightDelim === "") this.rightDelim = "}}";
-    let state = lexText;
-    while (state) state = state(this);
-  }
-  name;
-  input;
-  leftDelim;
-  rightDelim;
-  options;
-  items = [];
-  pos = 0;
-  start = 0;
-  line = 1;
-  startLine = 1;
-  parenDepth = 0;
-  insideAction = false;
-  atEOF = false;
-  next() {
-    if (this.pos >= this.input.length) {
-      this.atEOF = true;
-      return "";
-    }
-    const cp = this.input.codePointAt(this.pos) ?? 0;
-    const ch = String.fromCodePoint(cp);
-    this.pos += ch.length;
-    if (ch === "\n") this.line++;
-    return ch;
-  }
-  peek() {
-    const c = this.next();
-    this.backup();
-    return c;
-  }
-  backup() {
-    if (!this.atEOF && this.pos > 0) {
-      let w = 1;
-      const c = this.input.charCodeAt(this.pos - 1);
-      if (c >= 56320 && c <= 57343 && this.pos >= 2) {
-        const h = this.input.charCodeAt(this.pos - 2);
-        if (h >= 55296 && h <= 56319) w = 2;
-      }
-      this.pos -= w;
-      if (c === 10) this.line--;
-    }
-  }
-  thisItem(t) {
-    const i = { typ: t, pos: this.start, val: this.input.slice(this.start, this.pos), line: this.startLine };
-    this.start = this.pos;
-    this.startLine = this.line;
-    return i;
-  }
-  emit(t) {
-    return this.emitItem(this.thisItem(t));
-  }
-  emitItem(i) {
-    this.items.push(i);
-    return null;
-  }
-  ignore() {
-    this.line += countNewlines(this.input, this.start, this.pos);
-    this.start = this.pos;
-    this.startLine = this.line;
-  }
-  accept(valid) {
-    const c = this.next();
-    if (c !== "" && valid.includes(c)) return true;
-    this.backup();
-    return false;
-  }
-  acceptRun(valid) {
-    for (; ; ) {
-      const c = this.next();
-      if (c === "" || !valid.includes(c)) break;
-    }
-    this.backup();
-  }
-  errorf(msg) {
-    this.items.push({ typ: 0 /* Error */, pos: this.start, val: msg, line: this.startLine });
-    return null;
-  }
-  atRightDelim() {
-    if (hasRightTrimMarker(this.input, this.pos) && this.input.startsWith(this.rightDelim, this.pos + 2)) {
-      return { delim: true, trimSpaces: true };
-    }
-    if (this.input.startsWith(this.rightDelim, this.pos)) return { delim: true, trimSpaces: false };
-    return { delim: false, trimSpaces: false };
-  }
-  atTerminator() {
-    const r = this.peek();
-    if (isSpace(r)) return true;
-    switch (r) {
-      case "":
-      case ".":
-      case ",":
-      case "|":
-      case ":":
-      case ")":
-      case "(":
-        return true;
-    }
-    return this.input.startsWith(this.rightDelim, this.pos);
-  }
-};
-function countNewlines(s, from, to) {
-  let n = 0;
-  for (let i = from; i < to; i++) if (s.charCodeAt(i) === 10) n++;
-  return n;
-}
-function hasLeftTrimMarker(s, at) {
-  return s.length - at >= 2 && s[at] === "-" && isSpace(s[at + 1]);
-}
-function hasRightTrimMarker(s, at) {
-  return s.length - at >= 2 && isSpace(s[at]) && s[at + 1] === "-";
-}
-function lexText(l) {
-  const x = l.input.indexOf(l.leftDelim, l.pos);
-  if (x >= 0) {
-    if (x > l.pos) {
-      l.pos = x;
-      let trimLength = 0;
-      const delimEnd = l.pos + l.leftDelim.length;
-      if (hasLeftTrimMarker(l.input, delimEnd)) {
-        let j = l.pos;
-        while (j > l.start && isSpace(l.input[j - 1])) j--;
-        trimLength = l.pos - j;
-      }
-      l.pos -= trimLength;
-      l.line += countNewlines(l.input, l.start, l.pos);
-      const i = l.thisItem(20 /* Text */);
-      l.pos += trimLength;
-      l.ignore();
-      if (i.val.length > 0) l.emitItem(i);
-    }
-    return lexLeftDelim;
-  }
-  l.pos = l.input.length;
-  if (l.pos > l.start) {
-    l.line += countNewlines(l.input, l.start, l.pos);
-    l.emit(20 /* Text */);
-  }
-  l.emit(8 /* EOF */);
-  return null;
-}
-function lexLeftDelim(l) {
-  l.pos += l.leftDelim.length;
-  const trimSpace2 = hasLeftTrimMarker(l.input, l.pos);
-  const afterMarker = trimSpace2 ? 2 : 0;
-  if (l.input.startsWith(LEFT_COMMENT, l.pos + afterMarker)) {
-    l.pos += afterMarker;
-    l.ignore();
-    return lexComment;
-  }
-  const i = l.thisItem(11 /* LeftDelim */);
-  l.insideAction = true;
-  l.pos += afterMarker;
-  l.ignore();
-  l.parenDepth = 0;
-  l.emitItem(i);
-  return lexInsideAction;
-}
-function lexComment(l) {
-  l.pos += LEFT_COMMENT.length;
-  const x = l.input.indexOf(RIGHT_COMMENT, l.pos);
-  if (x < 0) return l.errorf("unclosed comment");
-  l.pos = x + RIGHT_COMMENT.length;
-  const { delim, trimSpaces } = l.atRightDelim();
-  if (!delim) return l.errorf("comment ends before closing delimiter");
-  l.line += countNewlines(l.input, l.start, l.pos);
-  const i = l.thisItem(4 /* Comment */);
-  if (trimSpaces) l.pos += 2;
-  l.pos += l.rightDelim.length;
-  if (trimSpaces) l.pos += leftTrimLength(l.input, l.pos);
-  l.ignore();
-  if (l.options.emitComment) l.emitItem(i);
-  return lexText;
-}
-function lexRightDelim(l) {
-  const { trimSpaces } = l.atRightDelim();
-  if (trimSpaces) {
-    l.pos += 2;
-    l.ignore();
-  }
-  l.pos += l.rightDelim.length;
-  const i = l.thisItem(16 /* RightDelim */);
-  if (trimSpaces) {
-    l.pos += leftTrimLength(l.input, l.pos);
-    l.ignore();
-  }
-  l.insideAction = false;
-  l.emitItem(i);
-  return lexText;
-}
-function lexInsideAction(l) {
-  const { delim } = l.atRightDelim();
-  if (delim) {
-    if (l.parenDepth === 0) return lexRightDelim;
-    return l.errorf("unclosed left paren");
-  }
-  const r = l.next();
-  if (r === "") return l.errorf("unclosed action");
-  if (isSpace(r)) {
-    l.backup();
-    return lexSpace;
-  }
-  if (r === "=") {
-    l.emit(6 /* Assign */);
-    return lexInsideAction;
-  }
-  if (r === ":") {
-    if (l.next() !== "=") return l.errorf("expected :=");
-    l.emit(7 /* Declare */);
-    return lexInsideAction;
-  }
-  if (r === "|") {
-    l.emit(14 /* Pipe */);
-    return lexInsideAction;
-  }
-  if (r === '"') return lexQuote;
-  if (r === "`") return lexRawQuote;
-  if (r === "$") return lexVariable;
-  if (r === "'") return lexChar;
-  if (r === ".") {
-    if (l.pos < l.input.length) {
-      const c = l.input[l.pos];
-      if (c < "0" || c > "9") return lexField;
-    }
-    l.backup();
-    return lexNumber;
-  }
-  if (r === "+" || r === "-" || r >= "0" && r <= "9") {
-    l.backup();
-    return lexNumber;
-  }
-  if (isAlphaNumeric(r)) {
-    l.backup();
-    return lexIdentifier;
-  }
-  if (r === "(") {
-    l.parenDepth++;
-    l.emit(12 /* LeftParen */);
-    return lexInsideAction;
-  }
-  if (r === ")") {
-    l.parenDepth--;
-    if (l.parenDepth < 0) return l.errorf("unexpected right paren");
-    l.emit(17 /* RightParen */);
-    return lexInsideAction;
-  }
-  const cp = r.codePointAt(0) ?? 0;
-  if (cp < 128 && cp >= 32 && cp !== 127) {
-    l.emit(2 /* Char */);
-    return lexInsideAction;
-  }
-  return l.errorf(`unrecognized character in action: ${unicodeRepr(cp)}`);
-}
-function unicodeRepr(cp) {
-  const hex = "U+" + cp.toString(16).toUpperCase().padStart(4, "0");
-  const ch = String.fromCodePoint(cp);
-  if (cp >= 32 && cp !== 127 && !(cp >= 128 && cp < 160)) return `${hex} '${ch}'`;
-  return hex;
-}
-function lexSpace(l) {
-  let numSpaces = 0;
-  for (; ; ) {
-    const r = l.peek();
-    if (!isSpace(r)) break;
-    l.next();
-    numSpaces++;
-  }
-  if (hasRightTrimMarker(l.input, l.pos - 1) && l.input.startsWith(l.rightDelim, l.pos - 1 + 2)) {
-    l.backup();
-    if (numSpaces === 1) return lexRightDelim;
-  }
-  l.emit(18 /* Space */);
-  return lexInsideAction;
-}
-function lexIdentifier(l) {
-  for (; ; ) {
-    const r = l.next();
-    if (isAlphaNumeric(r)) continue;
-    l.backup();
-    const word = l.input.slice(l.start, l.pos);
-    if (!l.atTerminator()) return l.errorf(`bad character ${unicodeRepr(r.codePointAt(0) ?? 0)}`);
-    const kw = KEYWORDS[word];
-    if (kw !== void 0 && kw > 22 /* Keyword */) {
-      if (kw === 24 /* Break */ && !l.options.breakOK || kw === 25 /* Continue */ && !l.options.continueOK) {
-        l.emit(10 /* Identifier */);
-      } else l.emit(kw);
-    } else if (word[0] === ".") l.emit(9 /* Field */);
-    else if (word === "true" || word === "false") l.emit(1 /* Bool */);
-    else l.emit(10 /* Identifier */);
-    return lexInsideAction;
-  }
-}
-function lexField(l) {
-  return lexFieldOrVariable(l, 9 /* Field */);
-}
-function lexVariable(l) {
-  if (l.atTerminator()) {
-    l.emit(21 /* Variable */);
-    return lexInsideAction;
-  }
-  return lexFieldOrVariable(l, 21 /* Variable */);
-}
-function lexFieldOrVariable(l, typ) {
-  if (l.atTerminator()) {
-    l.emit(typ === 21 /* Variable */ ? 21 /* Variable */ : 26 /* Dot */);
-    return lexInsideAction;
-  }
-  let r;
-  for (; ; ) {
-    r = l.next();
-    if (!isAlphaNumeric(r)) {
-      l.backup();
-      break;
-    }
-  }
-  if (!l.atTerminator()) return l.errorf(`bad character ${unicodeRepr(r.codePointAt(0) ?? 0)}`);
-  l.emit(typ);
-  return lexInsideAction;
-}
-function lexChar(l) {
-  for (; ; ) {
-    let c = l.next();
-    if (c === "\\") {
-      c = l.next();
-      if (c !== "" && c !== "\n") continue;
-      return l.errorf("unterminated character constant");
-    }
-    if (c === "" || c === "\n") return l.errorf("unterminated character constant");
-    if (c === "'") break;
-  }
-  l.emit(3 /* CharConstant */);
-  return lexInsideAction;
-}
-function lexNumber(l) {
-  if (!scanNumber(l)) return l.errorf(`bad number syntax: ${goQuote(l.input.slice(l.start, l.pos))}`);
-  const sign2 = l.peek();
-  if (sign2 === "+" || sign2 === "-") {
-    if (!scanNumber(l) || l.input[l.pos - 1] !== "i") {
-      return l.errorf(`bad number syntax: ${goQuote(l.input.slice(l.start, l.pos))}`);
-    }
-    l.emit(5 /* Complex */);
-    return lexInsideAction;
-  }
-  l.emit(13 /* Number */);
-  return lexInsideAction;
-}
-function scanNumber(l) {
-  l.accept("+-");
-  let digits = "0123456789_";
-  if (l.accept("0")) {
-    if (l.accept("xX")) digits = "0123456789abcdefABCDEF_";
-    else if (l.accept("oO")) digits = "01234567_";
-    else if (l.accept("bB")) digits = "01_";
-  }
-  l.acceptRun(digits);
-  if (l.accept(".")) l.acceptRun(digits);
-  if (digits.length === 11 && l.accept("eE")) {
-    l.accept("+-");
-    l.acceptRun("0123456789_");
-  }
-  if (digits.length === 23 && l.accept("pP")) {
-    l.accept("+-");
-    l.acceptRun("0123456789_");
-  }
-  l.accept("i");
-  if (isAlphaNumeric(l.peek())) {
-    l.next();
-    return false;
-  }
-  return true;
-}
-function lexQuote(l) {
-  for (; ; ) {
-    let c = l.next();
-    if (c === "\\") {
-      c = l.next();
-      if (c !== "" && c !== "\n") continue;
-      return l.errorf("unterminated quoted string");
-    }
-    if (c === "" || c === "\n") return l.errorf("unterminated quoted string");
-    if (c === '"') break;
-  }
-  l.emit(19 /* String */);
-  return lexInsideAction;
-}
-function lexRawQuote(l) {
-  for (; ; ) {
-    const c = l.next();
-    if (c === "") return l.errorf("unterminated raw quoted string");
-    if (c === "`") break;
-  }
-  l.emit(15 /* RawString */);
-  return lexInsideAction;
-}
-
-// src/render/gotemplate/parse/nodes.ts
-function lineOf(tree, pos) {
-  if (!tree.lineStarts) {
-    const ls2 = [0];
-    for (let i = 0; i < tree.text.length; i++) if (tree.text.charCodeAt(i) === 10) ls2.push(i + 1);
-    tree.lineStarts = ls2;
-  }
-  const ls = tree.lineStarts;
-  let lo = 0;
-  let hi = ls.length - 1;
-  while (lo < hi) {
-    const mid = lo + hi + 1 >> 1;
-    if (ls[mid] <= pos) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
-var BaseNode = class {
-  constructor(tree, pos) {
-    this.tree = tree;
-    this.pos = pos;
-  }
-  tree;
-  pos;
-  toString() {
-    return this.String();
-  }
-};
-var TextNode = class extends BaseNode {
-  constructor(tree, pos, text) {
-    super(tree, pos);
-    this.text = text;
-  }
-  text;
-  type = "text";
-  String() {
-    return this.text;
-  }
-};
-var CommentNode = class extends BaseNode {
-  constructor(tree, pos, text) {
-    super(tree, pos);
-    this.text = text;
-  }
-  text;
-  type = "comment";
-  String() {
-    return "{{" + this.text + "}}";
-  }
-};
-var ListNode = class extends BaseNode {
-  type = "list";
-  nodes = [];
-  String() {
-    return this.nodes.map((n) => n.String()).join("");
-  }
-};
-var PipeNode = class extends BaseNode {
-  constructor(tree, pos, line) {
-    super(tree, pos);
-    this.line = line;
-  }
-  line;
-  type = "pipe";
-  isAssign = false;
-  decl = [];
-  cmds = [];
-  String() {
-    let s = "";
-    if (this.decl.length > 0) {
-      s = this.decl.map((d) => d.String()).join(", ");
-      s += this.isAssign ? " = " : " := ";
-    }
-    s += this.cmds.map((c) => c.String()).join(" | ");
-    return s;
-  }
-};
-var ActionNode = class extends BaseNode {
-  constructor(tree, pos, line, pipe) {
-    super(tree, pos);
-    this.line = line;
-    this.pipe = pipe;
-  }
-  line;
-  pipe;
-  type = "action";
-  String() {
-    return "{{" + this.pipe.String() + "}}";
-  }
-};
-var CommandNode = class extends BaseNode {
-  type = "command";
-  args = [];
-  String() {
-    return this.args.map((a) => a.type === "pipe" ? "(" + a.String() + ")" : a.String()).join(" ");
-  }
-};
-var IdentifierNode = class extends BaseNode {
-  constructor(tree, pos, ident) {
-    super(tree, pos);
-    this.ident = ident;
-  }
-  ident;
-  type = "identifier";
-  String() {
-    return this.ident;
-  }
-};
-var VariableNode = class extends BaseNode {
-  type = "variable";
-  ident;
-  constructor(tree, pos, ident) {
-    super(tree, pos);
-    this.ident = ident.split(".");
-  }
-  String() {
-    return this.ident.join(".");
-  }
-};
-var DotNode = class extends BaseNode {
-  type = "dot";
-  String() {
-    return ".";
-  }
-};
-var NilNode = class extends BaseNode {
-  type = "nil";
-  String() {
-    return "nil";
-  }
-};
-var FieldNode = class extends BaseNode {
-  type = "field";
-  ident;
-  constructor(tree, pos, ident) {
-    super(tree, pos);
-    this.ident = ident.slice(1).split(".");
-  }
-  String() {
-    return this.ident.map((id) => "." + id).join("");
-  }
-};
-var ChainNode = class extends BaseNode {
-  constructor(tree, pos, node) {
-    super(tree, pos);
-    this.node = node;
-  }
-  node;
-  type = "chain";
-  field = [];
-  add(field2) {
-    if (field2.length === 0 || field2[0] !== ".") throw new Error("no dot in field");
-    field2 = field2.slice(1);
-    if (field2 === "") throw new Error("empty field");
-    this.field.push(field2);
-  }
-  String() {
-    let s = this.node.String();
-    if (this.node.type === "pipe") s = "(" + s + ")";
-    for (const f of this.field) s += "." + f;
-    return s;
-  }
-};
-var BoolNode = class extends BaseNode {
-  constructor(tree, pos, value) {
-    super(tree, pos);
-    this.value = value;
-  }
-  value;
-  type = "bool";
-  String() {
-    return this.value ? "true" : "false";
-  }
-};
-var NumberNode = class extends BaseNode {
-  constructor(tree, pos, text) {
-    super(tree, pos);
-    this.text = text;
-  }
-  text;
-  type = "number";
-  isInt = false;
-  isUint = false;
-  isFloat = false;
-  isComplex = false;
-  int64 = 0n;
-  uint64 = 0n;
-  float64 = 0;
-  complex128 = new GoComplex(0, 0);
-  String() {
-    return this.text;
-  }
-};
-var StringNode = class extends BaseNode {
-  constructor(tree, pos, quoted, text) {
-    super(tree, pos);
-    this.quoted = quoted;
-    this.text = text;
-  }
-  quoted;
-  text;
-  type = "string";
-  String() {
-    return this.quoted;
-  }
-};
-var EndNode = class extends BaseNode {
-  type = "end";
-  String() {
-    return "{{end}}";
-  }
-};
-var ElseNode = class extends BaseNode {
-  constructor(tree, pos, line) {
-    super(tree, pos);
-    this.line = line;
-  }
-  line;
-  type = "else";
-  String() {
-    return "{{else}}";
-  }
-};
-var BranchNode = class extends BaseNode {
-  constructor(tree, pos, line, pipe, list, elseList) {
-    super(tree, pos);
-    this.line = line;
-    this.pipe = pipe;
-    this.list = list;
-    this.elseList = elseList;
-  }
-  line;
-  pipe;
-  list;
-  elseList;
-  String() {
-    let s = `{{${this.keyword} ${this.pipe.String()}}}${this.list.String()}`;
-    if (this.elseList) s += "{{else}}" + this.elseList.String();
-    return s + "{{end}}";
-  }
-};
-var IfNode = class extends BranchNode {
-  type = "if";
-  get keyword() {
-    return "if";
-  }
-};
-var RangeNode = class extends BranchNode {
-  type = "range";
-  get keyword() {
-    return "range";
-  }
-};
-var WithNode = class extends BranchNode {
-  type = "with";
-  get keyword() {
-    return "with";
-  }
-};
-var BreakNode = class extends BaseNode {
-  constructor(tree, pos, line) {
-    super(tree, pos);
-    this.line = line;
-  }
-  line;
-  type = "break";
-  String() {
-    return "{{break}}";
-  }
-};
-var ContinueNode = class extends BaseNode {
-  constructor(tree, pos, line) {
-    super(tree, pos);
-    this.line = line;
-  }
-  line;
-  type = "continue";
-  String() {
-    return "{{continue}}";
-  }
-};
-var TemplateNode = class extends BaseNode {
-  constructor(tree, pos, line, name, pipe) {
-    super(tree, pos);
-    this.line = line;
-    this.name = name;
-    this.pipe = pipe;
-  }
-  line;
-  name;
-  pipe;
-  type = "template";
-  String() {
-    const q2 = JSON.stringify(this.name);
-    if (!this.pipe) return `{{template ${q2}}}`;
-    return `{{template ${q2} ${this.pipe.String()}}}`;
-  }
-};
-function isEmptyTree(n) {
-  if (!n) return true;
-  switch (n.type) {
-    case "list":
-      return n.nodes.every(isEmptyTree);
-    case "text":
-      return n.text.trim() === "" && !/[^ \t\r\n\v\f\u0085\u00a0]/.test(n.text);
-    case "comment":
-      return true;
-    default:
-      return false;
-  }
-}
-
-// src/render/gotemplate/provenance.ts
-var MAX_MISSES = 3;
-var MISS_BUDGET = 4;
-function mapFragments(printed, fragments) {
-  let taken = [];
-  for (let f = fragments.length - 1; f >= 0; f--) taken = mergeFree(taken, mapFragment(printed, fragments[f]));
-  return taken;
-}
-function mergeFree(taken, more) {
-  if (taken.length === 0) return more;
-  const out = [];
-  let i = 0;
-  for (const p of more) {
-    while (i < taken.length && taken[i].end <= p.start) out.push(taken[i++]);
-    if (i < taken.length && taken[i].start < p.end) continue;
-    out.push(p);
-  }
-  while (i < taken.length) out.push(taken[i++]);
-  return out;
-}
-function mapFragment(printed, fragment) {
-  const { text, segments } = fragment;
-  const out = [];
-  let cursor = 0;
-  let misses = 0;
-  let searched = 0;
-  let seg = 0;
-  for (let lineStart = 0; lineStart < text.length && misses < MAX_MISSES && searched <= MISS_BUDGET * printed.length; ) {
-    const nl = text.indexOf("\n", lineStart);
-    const lineEnd = nl < 0 ? text.length : nl;
-    let a = lineStart;
-    let b = lineEnd;
-    while (a < b && isSpace2(text.charCodeAt(a))) a++;
-    while (b > a && isSpace2(text.charCodeAt(b - 1))) b--;
-    lineStart = lineEnd + 1;
-    if (a === b) continue;
-    const at = printed.indexOf(text.slice(a, b), cursor);
-    if (at < 0) {
-      misses++;
-      searched += printed.length - cursor;
-      continue;
-    }
-    misses = 0;
-    cursor = at + (b - a);
-    const shift = at - a;
-    while (seg < segments.length && segments[seg].end <= a) seg++;
-    for (let i = seg; i < segments.length && segments[i].start < b; i++) {
-      const s = segments[i];
-      const start = Math.max(s.start, a);
-      const end = Math.min(s.end, b);
-      if (end <= start) continue;
-      const { skipped, ...rest } = s;
-      const first = skipped && start === firstVisible(text, s);
-      out.push({ start: start + shift, end: end + shift, segment: { ...rest, ...first ? { skipped } : {}, start: start + shift, end: end + shift } });
-    }
-  }
-  return out;
-}
-function firstVisible(text, s) {
-  for (let i = s.start; i < s.end; i++) if (!isSpace2(text.charCodeAt(i))) return i;
-  return s.start;
-}
-function isSpace2(c) {
-  return c === 32 || c === 9 || c === 10 || c === 13;
-}
-function unmappedSkipped(fragments, pieces) {
-  const carried = /* @__PURE__ */ new Set();
-  for (const p of pieces) for (const s of p.segment.skipped ?? []) carried.add(s);
-  const out = [];
-  for (const f of fragments) {
-    for (const s of f.segments) for (const b of s.skipped ?? []) if (!carried.has(b)) out.push(b);
-    out.push(...f.trailingSkipped);
-  }
-  return out;
-}
-var NO_READS = [];
-var readsCache = /* @__PURE__ */ new WeakMap();
-function readsOf(node) {
-  if (!node) return NO_READS;
-  const cached2 = readsCache.get(node);
-  if (cached2) return cached2;
-  const out = [];
-  const visit = (n) => {
-    switch (n.type) {
-      case "field":
-      case "variable":
-        out.push(n.String());
-        return;
-      case "chain":
-        visit(n.node);
-        return;
-      case "pipe":
-        for (const c of n.cmds) visit(c);
-        return;
-      case "command":
-        for (const a of n.args) visit(a);
-        return;
-      case "action":
-      case "template":
-        if (n.pipe) visit(n.pipe);
-        return;
-      default:
-        return;
-    }
-  };
-  visit(node);
-  const reads = out.length > 0 ? out : NO_READS;
-  readsCache.set(node, reads);
-  return reads;
-}
-var TEXT_LIMIT = 256;
-var textCache = /* @__PURE__ */ new WeakMap();
-function branchText(list) {
-  const cached2 = textCache.get(list);
-  if (cached2 !== void 0) return cached2;
-  let text = "";
-  const visit = (n) => {
-    if (text.length >= TEXT_LIMIT) return;
-    if (n.type === "text") text += n.text;
-    else if (n.type === "list") for (const c of n.nodes) visit(c);
-    else if (n.type === "if" || n.type === "with" || n.type === "range") {
-      visit(n.list);
-      if (n.elseList) visit(n.elseList);
-    }
-  };
-  visit(list);
-  text = text.slice(0, TEXT_LIMIT);
-  textCache.set(list, text);
-  return text;
-}
-
-// src/render/gotemplate/exec.ts
-var DEFAULT_MAX_DEPTH = 1e5;
-var MISSING = /* @__PURE__ */ Symbol("missing");
-var BREAK = { control: "break" };
-var CONTINUE = { control: "continue" };
-var DEFAULT_SIG = { params: ["interface {}"], variadic: true };
-var Shared = class {
-  constructor(limits, provenance) {
-    this.limits = limits;
-    this.segments = provenance ? [] : null;
-  }
-  limits;
-  chunks = [];
-  length = 0;
-  steps = 0;
-  /** Calls of functions marked `volatile` so far, nested executions included. */
-  volatileCalls = 0;
-  segments;
-  /** Outputs of `include` calls during the action being evaluated (provenance only). */
-  fragments = [];
-  /** Branches not taken since the last segment with visible text (provenance only). */
-  pendingSkipped = [];
-};
-var NO_CALLS = [];
-var State = class _State {
-  constructor(tmpl, shared, depth, dot, calls = NO_CALLS) {
-    this.tmpl = tmpl;
-    this.shared = shared;
-    this.depth = depth;
-    this.calls = calls;
-    this.vars = [{ name: "$", value: dot }];
-  }
-  tmpl;
-  shared;
-  depth;
-  calls;
-  node = null;
-  vars;
-  // ---------------------------------------------------------------- errors
-  errorf(msg, kind = "exec") {
-    const name = this.tmpl.name;
-    if (!this.node) throw new TemplateError(`template: ${name}: ${msg}`, kind, name);
-    const { location, context } = errorContext(this.node);
-    throw new TemplateError(`template: ${location}: executing ${goQuote(name)} at <${context}>: ${msg}`, kind, name);
-  }
-  at(n) {
-    this.node = n;
-  }
-  // ---------------------------------------------------------------- output
-  write(s, node, kind, volatile = false, pieces = []) {
-    if (s.length === 0) return;
-    const sh = this.shared;
-    const max = sh.limits.maxOutputLength;
-    if (max !== void 0 && sh.length + s.length > max) {
-      this.errorf(`output exceeds the limit of ${max} characters`, "limit");
-    }
-    if (sh.segments) {
-      const source = node.tree.parseName;
-      const calls = this.calls.length > 0 ? { calls: this.calls } : {};
-      if (kind === "text" && s.includes("\n")) {
-        let line = lineOf(node.tree, node.pos);
-        let start = 0;
-        for (; ; ) {
-          const nl = s.indexOf("\n", start);
-          const end = nl < 0 ? s.length : nl + 1;
-          if (end > start) this.pushSegment(s, { start, end, template: this.tmpl.name, source, line, kind, ...calls });
-          if (nl < 0) break;
-          start = end;
-          line++;
-        }
-      } else {
-        const line = lineOf(node.tree, node.pos);
-        const reads = node.type === "action" ? readsOf(node) : [];
-        const extra = { ...volatile ? { volatile: true } : {}, ...reads.length > 0 ? { reads } : {}, ...calls };
-        const own = (start, end) => ({ start, end, template: this.tmpl.name, source, line, kind, ...extra });
-        let pos = 0;
-        for (const p of pieces) {
-          if (p.start > pos) this.pushSegment(s, own(pos, p.start));
-          this.pushSegment(s, { ...p.segment, ...volatile ? { volatile: true } : {} });
-          pos = p.end;
-        }
-        if (pos < s.length) this.pushSegment(s, own(pos, s.length));
-      }
-    }
-    sh.chunks.push(s);
-    sh.length += s.length;
-  }
-  /** Records a segment of `s` (offsets into `s`, moved to the output), with the branches skipped before it. */
-  pushSegment(s, seg) {
-    const sh = this.shared;
-    if (sh.pendingSkipped.length > 0 && s.slice(seg.start, seg.end).trim() !== "") {
-      seg.skipped = seg.skipped ? [...sh.pendingSkipped, ...seg.skipped] : sh.pendingSkipped;
-      sh.pendingSkipped = [];
-    }
-    seg.start += sh.length;
-    seg.end += sh.length;
-    sh.segments.push(seg);
-  }
-  tick() {
-    const sh = this.shared;
-    if (sh.limits.deadline !== void 0 && (++sh.steps & 255) === 0 && Date.now() > sh.limits.deadline) {
-      this.errorf("execution deadline exceeded", "limit");
-    }
-  }
-  // ---------------------------------------------------------------- variables
-  push(name, value) {
-    this.vars.push({ name, value });
-  }
-  mark() {
-    return this.vars.length;
-  }
-  pop(mark2) {
-    this.vars.length = mark2;
-  }
-  setVar(name, value) {
-    for (let i = this.vars.length - 1; i >= 0; i--) {
-      if (this.vars[i].name === name) {
-        this.vars[i].value = value;
-        return;
-      }
-    }
-    this.errorf(`undefined variable: ${name}`);
-  }
-  setTopVar(n, value) {
-    this.vars[this.vars.length - n].value = value;
-  }
-  varValue(name) {
-    for (let i = this.vars.length - 1; i >= 0; i--) {
-      if (this.vars[i].name === name) return this.vars[i].value;
-    }
-    this.errorf(`undefined variable: ${name}`);
-  }
-  // ---------------------------------------------------------------- walk
-  walk(dot, node) {
-    this.at(node);
-    this.tick();
-    switch (node.type) {
-      case "action": {
-        if (this.shared.fragments.length > 0) this.shared.fragments = [];
-        const volatileBefore = this.shared.volatileCalls;
-        const val = this.evalPipeline(dot, node.pipe);
-        if (node.pipe.decl.length === 0) this.printValue(node, val, this.shared.volatileCalls !== volatileBefore);
-        return;
-      }
-      case "break":
-        throw BREAK;
-      case "continue":
-        throw CONTINUE;
-      case "comment":
-        return;
-      case "if":
-        this.walkIfOrWith(false, dot, node.pipe, node.list, node.elseList);
-        return;
-      case "with":
-        this.walkIfOrWith(true, dot, node.pipe, node.list, node.elseList);
-        return;
-      case "list":
-        for (const n of node.nodes) this.walk(dot, n);
-        return;
-      case "range":
-        this.walkRange(dot, node);
-        return;
-      case "template":
-        this.walkTemplate(dot, node);
-        return;
-      case "text":
-        this.write(node.text, node, "text");
-        return;
-    }
-    this.errorf(`unknown node: ${node.String()}`);
-  }
-  walkIfOrWith(isWith, dot, pipe, list, elseList) {
-    const mark2 = this.mark();
-    try {
-      const val = this.evalPipeline(dot, pipe);
-      const [t, ok] = isTrue(val === null ? void 0 : val);
-      if (!ok) this.errorf(`if/with can't use ${sprint([val ?? null])}`);
-      if (t) {
-        if (elseList) this.skipped(pipe, elseList, true);
-        if (isWith) this.walk(val, list);
-        else this.walk(dot, list);
-      } else {
-        this.skipped(pipe, list);
-        if (elseList) this.walk(dot, elseList);
-      }
-    } finally {
-      this.pop(mark2);
-    }
-  }
-  /** Remembers (provenance only) that the branch `list` (the else branch with `isElse`) of the `if`/`with` whose condition is `pipe` was not taken. */
-  skipped(pipe, list, isElse = false) {
-    if (!this.shared.segments || list.nodes.length === 0) return;
-    const reads = readsOf(pipe);
-    this.shared.pendingSkipped.push({
-      source: pipe.tree.parseName,
-      line: lineOf(pipe.tree, pipe.pos),
-      ...reads.length > 0 ? { reads } : {},
-      text: branchText(list),
-      ...isElse ? { else: true } : {},
-      ...this.calls.length > 0 ? { calls: this.calls } : {}
-    });
-  }
-  /** The calls a template called at `node` runs inside. */
-  callsInto(node, name) {
-    const reads = readsOf(node);
-    return [...this.calls, { source: node.tree.parseName, line: lineOf(node.tree, node.pos), template: name, ...reads.length > 0 ? { reads } : {} }];
-  }
-  walkRange(dot, r) {
-    this.at(r);
-    const mark0 = this.mark();
-    try {
-      const [val] = indirect(this.evalPipeline(dot, r.pipe));
-      const mark2 = this.mark();
-      const decl = r.pipe.decl;
-      const oneIteration = (index2, elem) => {
-        if (decl.length > 0) {
-          if (r.pipe.isAssign) {
-            if (decl.length > 1) this.setVar(decl[0].ident[0], index2);
-            else this.setVar(decl[0].ident[0], elem);
-          } else this.setTopVar(1, elem);
-        }
-        if (decl.length > 1) {
-          if (r.pipe.isAssign) this.setVar(decl[1].ident[0], elem);
-          else this.setTopVar(2, index2);
-        }
-        try {
-          this.walk(elem, r.list);
-        } catch (e) {
-          if (e !== CONTINUE) throw e;
-        } finally {
-          this.pop(mark2);
-        }
-      };
-      const k = kindOf(val);
-      let done = false;
-      if (Array.isArray(val)) {
-        if (val.length > 0) {
-          for (let i = 0; i < val.length; i++) oneIteration(new GoInt("int", i), val[i]);
-          done = true;
-        }
-      } else if (val instanceof Map) {
-        if (val.size > 0) {
-          for (const [key, v] of sortedMapEntries(val)) oneIteration(key, v);
-          done = true;
-        }
-      } else if (val instanceof GoInt) {
-        if (decl.length > 1) this.errorf(`can't use ${sprint([val])} to iterate over more than one variable`);
-        if (val.value > 0n) {
-          for (let i = 0n; i < val.value; i++) {
-            const v = new GoInt(val.kind, i);
-            oneIteration(v, v);
-          }
-          done = true;
-        }
-      } else if (val instanceof GoIter) {
-        if (val.mode === "seq" && decl.length > 1) {
-          this.errorf(`can't use ${sprint([val])} iterate over more than one variable`);
-        }
-        let i = 0;
-        for (const item of val.produce()) {
-          if (val.mode === "chan") oneIteration(new GoInt("int", i), item);
-          else if (val.mode === "seq") oneIteration(void 0, item);
-          else {
-            const [a, b] = item;
-            if (decl.length > 1) oneIteration(a, b);
-            else oneIteration(b, a);
-          }
-          i++;
-        }
-        done = i > 0;
-      } else if (val === void 0 || val instanceof GoNil && (k === "map" || k === "slice" || k === "chan" || k === "func")) {
-      } else {
-        this.errorf(`range can't iterate over ${sprint([val])}`);
-      }
-      if (!done && r.elseList) this.walk(dot, r.elseList);
-    } catch (e) {
-      if (e !== BREAK) throw e;
-    } finally {
-      this.pop(mark0);
-    }
-  }
-  walkTemplate(dot, t) {
-    this.at(t);
-    const tmpl = this.tmpl.lookup(t.name);
-    if (!tmpl || !tmpl.root) this.errorf(`template ${goQuote(t.name)} not defined`);
-    const max = this.shared.limits.maxDepth;
-    if (this.depth >= max) this.errorf(`exceeded maximum template depth (${max})`, "limit");
-    dot = this.evalPipeline(dot, t.pipe);
-    const ns = new _State(tmpl, this.shared, this.depth + 1, dot, this.shared.segments ? this.callsInto(t, t.name) : NO_CALLS);
-    try {
-      ns.walk(dot, tmpl.root);
-    } catch (e) {
-      if (isStackOverflow(e)) {
-        this.errorf(`exceeded maximum template depth (${max})`, "limit");
-      }
-      throw e;
-    }
-  }
-  // ---------------------------------------------------------------- eval
-  evalPipeline(dot, pipe) {
-    if (!pipe) return void 0;
-    this.at(pipe);
-    let value = MISSING;
-    for (const cmd of pipe.cmds) {
-      value = this.evalCommand(dot, cmd, value);
-      if (value === null) value = void 0;
-    }
-    const v = value === MISSING ? void 0 : value;
-    for (const variable of pipe.decl) {
-      if (pipe.isAssign) this.setVar(variable.ident[0], v);
-      else this.push(variable.ident[0], v);
-    }
-    return v;
-  }
-  notAFunction(args, final) {
-    if (args.length > 1 || final !== MISSING) this.errorf(`can't give argument to non-function ${args[0].String()}`);
-  }
-  evalCommand(dot, cmd, final) {
-    const first = cmd.args[0];
-    switch (first.type) {
-      case "field":
-        return this.evalFieldNode(dot, first, cmd.args, final);
-      case "chain":
-        return this.evalChainNode(dot, first, cmd.args, final);
-      case "identifier":
-        return this.evalFunction(dot, first, cmd, cmd.args, final);
-      case "pipe":
-        this.notAFunction(cmd.args, final);
-        return this.evalPipeline(dot, first);
-      case "variable":
-        return this.evalVariableNode(dot, first, cmd.args, final);
-    }
-    this.at(first);
-    this.notAFunction(cmd.args, final);
-    switch (first.type) {
-      case "bool":
-        return first.value;
-      case "dot":
-        return dot;
-      case "nil":
-        this.errorf("nil is not a command");
-        break;
-      case "number":
-        return this.idealConstant(first);
-      case "string":
-        return first.text;
-    }
-    this.errorf(`can't evaluate command ${goQuote(first.String())}`);
-  }
-  idealConstant(c) {
-    this.at(c);
-    if (c.isComplex) return c.complex128;
-    const t = c.text;
-    const isHexInt = t.length > 2 && t[0] === "0" && (t[1] === "x" || t[1] === "X") && !/[pP]/.test(t);
-    const isRuneInt = t.length > 0 && t[0] === "'";
-    if (c.isFloat && !isHexInt && !isRuneInt && /[.eEpP]/.test(t)) return c.float64;
-    if (c.isInt) return new GoInt("int", c.int64);
-    if (c.isUint) this.errorf(`${t} overflows int`);
-    return void 0;
-  }
-  evalFieldNode(dot, field2, args, final) {
-    this.at(field2);
-    return this.evalFieldChain(dot, dot, field2, field2.ident, args, final);
-  }
-  evalChainNode(dot, chain, args, final) {
-    this.at(chain);
-    if (chain.field.length === 0) this.errorf("internal error: no fields in evalChainNode");
-    if (chain.node.type === "nil") this.errorf(`indirection through explicit nil in ${chain.String()}`);
-    const pipe = this.evalArg(dot, null, chain.node);
-    return this.evalFieldChain(dot, pipe, chain, chain.field, args, final);
-  }
-  evalVariableNode(dot, variable, args, final) {
-    this.at(variable);
-    const value = this.varValue(variable.ident[0]);
-    if (variable.ident.length === 1) {
-      this.notAFunction(args ?? [variable], final);
-      return value;
-    }
-    return this.evalFieldChain(dot, value, variable, variable.ident.slice(1), args, final);
-  }
-  evalFieldChain(dot, receiver, node, ident, args, final) {
-    const n = ident.length;
-    for (let i = 0; i < n - 1; i++) receiver = this.evalField(dot, ident[i], node, null, MISSING, receiver);
-    return this.evalField(dot, ident[n - 1], node, args, final, receiver);
-  }
-  evalFunction(dot, node, cmd, args, final) {
-    this.at(node);
-    const name = node.ident;
-    const f = this.tmpl.findFunc(name);
-    if (!f) this.errorf(`${goQuote(name)} is not a defined function`);
-    return this.evalCall(dot, f.fn, f.builtin, cmd, name, args, final);
-  }
-  evalField(dot, fieldName, node, args, final, receiver) {
-    if (receiver === void 0) {
-      if (this.tmpl.missingKey === "error") this.errorf(`nil data; no entry for key ${goQuote(fieldName)}`);
-      return void 0;
-    }
-    const typ = receiver === null ? "interface {}" : typeOf(receiver);
-    const [recv, isNil] = indirect(receiver);
-    if (recv === null) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
-    const method = findMethod(recv, fieldName);
-    if (method) return this.evalCall(dot, method, false, node, fieldName, args, final);
-    const hasArgs = args !== null && args.length > 1 || final !== MISSING;
-    if (recv instanceof GoStruct) {
-      if (recv.fields.has(fieldName)) {
-        const first = fieldName[0];
-        if (first !== first.toUpperCase() || first === "_") {
-          this.errorf(`${fieldName} is an unexported field of struct type ${typ}`);
-        }
-        if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
-        return recv.fields.get(fieldName);
-      }
-    } else if (recv instanceof Map) {
-      const mt = mapType2(recv);
-      const kt = keyType(mt);
-      if (kt === "string" || isEmptyInterfaceType(kt)) {
-        if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
-        if (recv.has(fieldName)) return recv.get(fieldName);
-        switch (this.tmpl.missingKey) {
-          case "invalid":
-            return void 0;
-          case "zero":
-            return zeroValue(elemType(mt));
-          case "error":
-            this.errorf(`map has no entry for key ${goQuote(fieldName)}`);
-        }
-      }
-    } else if (recv instanceof GoNil) {
-      const k = kindOf(recv);
-      if (k === "map") {
-        const kt = keyType(recv.type);
-        if (kt === "string" || isEmptyInterfaceType(kt)) {
-          if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
-          switch (this.tmpl.missingKey) {
-            case "invalid":
-              return void 0;
-            case "zero":
-              return zeroValue(elemType(recv.type));
-            case "error":
-              this.errorf(`map has no entry for key ${goQuote(fieldName)}`);
-          }
-        }
-      } else if (k === "ptr") {
-        const known = recv.fieldNames;
-        const elemIsStruct = kindOfType(elemType(recv.type)) === "struct";
-        if (!(elemIsStruct && known && !known.includes(fieldName))) {
-          if (isNil) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
-        }
-      }
-    }
-    this.errorf(`can't evaluate field ${fieldName} in type ${typ}`);
-  }
-  callContext(name, node) {
-    return new ExecCallContext(this, name, node);
-  }
-  /**
-   * Run another template with a fresh output buffer, sharing depth and limits. With `call` (an `include` at that
-   * node) and provenance on, the output's segments are kept as a fragment of the action being evaluated.
-   */
-  subExecute(t, data2, call2) {
-    const max = this.shared.limits.maxDepth;
-    if (this.depth >= max) this.errorf(`exceeded maximum template depth (${max})`, "limit");
-    const budget = this.shared.limits.maxOutputLength;
-    const limits = budget === void 0 ? this.shared.limits : { ...this.shared.limits, maxOutputLength: Math.max(0, budget - this.shared.length) };
-    const provenance = this.shared.segments !== null && call2 !== void 0;
-    const sh = new Shared(limits, provenance);
-    sh.steps = this.shared.steps;
-    const dot = data2 === null ? void 0 : data2;
-    const st = new _State(t, sh, this.depth + 1, dot, provenance ? this.callsInto(call2, t.name) : NO_CALLS);
-    const root = t.root;
-    if (!root) st.errorf(`${goQuote(t.name)} is an incomplete or empty template`);
-    try {
-      st.walk(dot, root);
-    } catch (e) {
-      if (isStackOverflow(e)) {
-        this.errorf(`exceeded maximum template depth (${max})`, "limit");
-      }
-      throw e;
-    } finally {
-      this.shared.steps = sh.steps;
-      this.shared.volatileCalls += sh.volatileCalls;
-    }
-    const output = sh.chunks.join("");
-    if (provenance) {
-      this.shared.fragments.push({ text: output, segments: sh.segments, trailingSkipped: sh.pendingSkipped });
-    }
-    return output;
-  }
-  evalCall(dot, fn, isBuiltin, node, name, argNodes, final) {
-    const args = argNodes ? argNodes.slice(1) : [];
-    const sig2 = fn.goSig ?? DEFAULT_SIG;
-    const nparams = sig2.params.length;
-    let numIn = args.length;
-    if (final !== MISSING) numIn++;
-    let numFixed = args.length;
-    if (sig2.variadic) {
-      numFixed = nparams - 1;
-      if (numIn < numFixed) this.errorf(`wrong number of args for ${name}: want at least ${nparams - 1} got ${args.length}`);
-    } else if (numIn !== nparams) {
-      this.errorf(`wrong number of args for ${name}: want ${nparams} got ${numIn}`);
-    }
-    if (isBuiltin && (name === "and" || name === "or")) {
-      const argType = sig2.params[0];
-      let v = void 0;
-      for (const a of args) {
-        v = this.evalArg(dot, argType, a);
-        if (truth(v === null ? void 0 : v) === (name === "or")) return v;
-      }
-      if (final !== MISSING) v = this.validateType(final, argType);
-      return v;
-    }
-    const argv = [];
-    let i = 0;
-    for (; i < numFixed && i < args.length; i++) argv.push(this.evalArg(dot, sig2.params[i], args[i]));
-    if (sig2.variadic) {
-      const argType = sig2.params[nparams - 1];
-      for (; i < args.length; i++) argv.push(this.evalArg(dot, argType, args[i]));
-    }
-    if (final !== MISSING) {
-      let t = sig2.params[nparams - 1];
-      if (sig2.variadic && numIn - 1 < numFixed) t = sig2.params[numIn - 1];
-      argv.push(this.validateType(final, t));
-    }
-    const ctx = this.callContext(name, node);
-    if (isBuiltin && name === "call") {
-      const fv = final === MISSING ? void 0 : final;
-      ctx.calleeName = args.length > 0 ? args[0].String() : typeof fv === "string" ? fv : `<${fv === void 0 ? "invalid" : typeOf(fv)} Value>`;
-      ctx.invoke = (f, a) => this.invokeFunc(f, a, ctx);
-    }
-    let result;
-    try {
-      result = this.invokeFunc(fn, argv, ctx);
-    } catch (e) {
-      if (e instanceof TemplateError && e.kind === "limit") throw e;
-      if (e === BREAK || e === CONTINUE) throw e;
-      if (isStackOverflow(e)) throw e;
-      this.at(node);
-      const msg = e instanceof Error ? e.message : sprint([e]);
-      this.errorf(`error calling ${name}: ${msg}`);
-    }
-    return result;
-  }
-  invokeFunc(fn, argv, ctx) {
-    if (fn.volatile) this.shared.volatileCalls++;
-    const r = fn.apply(ctx, argv);
-    return r === void 0 ? null : r;
-  }
-  validateType(value, typ) {
-    if (value === MISSING) value = void 0;
-    if (value instanceof GoStruct && value.pointerReceivers && !value.isPointer) value = new GoStruct(value.type, value.fields);
-    if (value === void 0) {
-      if (typ === null) return void 0;
-      if (canBeNil(typ)) return typ === RV ? void 0 : zeroValue(typ);
-      this.errorf(`invalid value; expected ${typ}`);
-    }
-    if (typ === RV || typ === null) return value;
-    if (!assignable(value, typ)) {
-      if (value instanceof GoPointer && assignable(value.target, typ)) return value.target;
-      if (value instanceof GoStruct && (value.type === "*" + typ || "*" + value.type === typ)) {
-        return new GoStruct(typ, value.fields, value.methods);
-      }
-      if (value instanceof GoNil && kindOf(value) === "ptr" && elemType(value.type) === typ) {
-        this.errorf(`dereference of nil pointer of type ${typ}`);
-      }
-      this.errorf(`wrong type for value; expected ${typ}; got ${value === null ? "interface {}" : typeOf(value)}`);
-    }
-    return value;
-  }
-  evalArg(dot, typ, n) {
-    this.at(n);
-    switch (n.type) {
-      case "dot":
-        return this.validateType(dot, typ);
-      case "nil":
-        if (typ !== null && canBeNil(typ)) return typ === RV ? void 0 : zeroValue(typ);
-        this.errorf(`cannot assign nil to ${typ ?? "<nil>"}`);
-        break;
-      case "field":
-        return this.validateType(this.evalFieldNode(dot, n, [n], MISSING), typ);
-      case "variable":
-        return this.validateType(this.evalVariableNode(dot, n, null, MISSING), typ);
-      case "pipe":
-        return this.validateType(this.evalPipeline(dot, n), typ);
-      case "identifier":
-        return this.validateType(this.evalFunction(dot, n, n, null, MISSING), typ);
-      case "chain":
-        return this.validateType(this.evalChainNode(dot, n, null, MISSING), typ);
-    }
-    if (typ === null) this.errorf(`can't handle ${n.String()} for arg of type <nil>`);
-    if (typ === RV || isEmptyInterfaceType(typ)) return this.evalEmptyInterface(dot, n);
-    const k = kindOfType(typ);
-    switch (k) {
-      case "bool":
-        if (n.type === "bool") return n.value;
-        this.errorf(`expected bool; found ${n.String()}`);
-        break;
-      case "complex64":
-      case "complex128":
-        if (n.type === "number" && n.isComplex) return new GoComplex(n.complex128.re, n.complex128.im, k);
-        this.errorf(`expected complex; found ${n.String()}`);
-        break;
-      case "float32":
-      case "float64":
-        if (n.type === "number" && n.isFloat) return k === "float32" ? Math.fround(n.float64) : n.float64;
-        this.errorf(`expected float; found ${n.String()}`);
-        break;
-      case "string":
-        if (n.type === "string") return n.text;
-        this.errorf(`expected string; found ${n.String()}`);
-        break;
-    }
-    if (isIntKind(typ)) {
-      if (typ.startsWith("u")) {
-        if (n.type === "number" && n.isUint) return new GoInt(typ, n.uint64);
-        this.errorf(`expected unsigned integer; found ${n.String()}`);
-      }
-      if (n.type === "number" && n.isInt) return new GoInt(typ, n.int64);
-      this.errorf(`expected integer; found ${n.String()}`);
-    }
-    this.errorf(`can't handle ${n.String()} for arg of type ${typ}`);
-  }
-  evalEmptyInterface(dot, n) {
-    this.at(n);
-    switch (n.type) {
-      case "bool":
-        return n.value;
-      case "dot":
-        return dot;
-      case "field":
-        return this.evalFieldNode(dot, n, null, MISSING);
-      case "identifier":
-        return this.evalFunction(dot, n, n, null, MISSING);
-      case "nil":
-        this.errorf("evalEmptyInterface: nil (can't happen)");
-        break;
-      case "number":
-        return this.idealConstant(n);
-      case "string":
-        return n.text;
-      case "variable":
-        return this.evalVariableNode(dot, n, null, MISSING);
-      case "pipe":
-        return this.evalPipeline(dot, n);
-    }
-    this.errorf(`can't handle assignment of ${n.String()} to empty interface argument`);
-  }
-  printValue(n, v, volatile = false) {
-    this.at(n);
-    let pv = v;
-    if (pv instanceof GoPointer) pv = indirect(pv)[0];
-    if (pv === void 0 || pv === null) {
-      this.write("<no value>", n, "action", volatile);
-      return;
-    }
-    if (pv instanceof GoStruct && pv.isPointer) pv = new GoStruct(pv.type.slice(1), pv.fields, pv.methods);
-    const pk = kindOf(pv);
-    if ((pk === "func" || pk === "chan") && !findMethod(pv, "String") && !findMethod(pv, "Error")) {
-      this.errorf(`can't print ${n.String()} of type ${typeOf(pv)}`);
-    }
-    const s = formatValue(pv, (fn, _recv, name) => fn.call(this.callContext(name)));
-    this.write(s, n, "action", volatile, this.includedPieces(s));
-  }
-  /** Where the outputs of the action's `include` calls reappear in its printed text `s` (provenance only). */
-  includedPieces(s) {
-    const fragments = this.shared.fragments;
-    if (fragments.length === 0) return [];
-    this.shared.fragments = [];
-    const pieces = mapFragments(s, fragments);
-    const lost = unmappedSkipped(fragments, pieces);
-    if (lost.length > 0) this.shared.pendingSkipped.push(...lost);
-    return pieces;
-  }
-};
-function isStackOverflow(e) {
-  return e instanceof RangeError && e.message.includes("call stack");
-}
-var ExecCallContext = class {
-  constructor(state, name, node) {
-    this.state = state;
-    this.name = name;
-    this.node = node;
-  }
-  state;
-  name;
-  node;
-  calleeName;
-  invoke;
-  pos;
-  get position() {
-    if (!this.pos && this.node) {
-      const n = this.node;
-      const text = n.tree.text.slice(0, n.pos);
-      const nl = text.lastIndexOf("\n");
-      this.pos = {
-        source: n.tree.parseName,
-        line: 1 + (text.match(/\n/g)?.length ?? 0),
-        col: Buffer.byteLength(nl === -1 ? text : text.slice(nl + 1), "utf8")
-      };
-    }
-    return this.pos;
-  }
-  get template() {
-    return this.state.tmpl.publicTemplate;
-  }
-  get templateName() {
-    return this.state.tmpl.name;
-  }
-  executeTemplate(tname, data2) {
-    const t = this.state.tmpl.lookup(tname);
-    if (!t || !t.root) {
-      throw new Error(`template: no template ${goQuote(tname)} associated with template ${goQuote(this.state.tmpl.name)}`);
-    }
-    return this.state.subExecute(t, data2, this.node);
-  }
-  executeText(tname, text, data2) {
-    return this.state.subExecute(this.state.tmpl.cloneWithText(tname, text), data2);
-  }
-};
-function errorContext(n) {
-  const text = n.tree.text.slice(0, n.pos);
-  const nl = text.lastIndexOf("\n");
-  const lineText = nl === -1 ? text : text.slice(nl + 1);
-  const byteNum = Buffer.byteLength(lineText, "utf8");
-  const lineNum = 1 + (text.match(/\n/g)?.length ?? 0);
-  return { location: `${n.tree.parseName}:${lineNum}:${byteNum}`, context: n.String() };
-}
-function executeTemplate(tmpl, data2, limits = {}, provenance = false) {
-  const shared = new Shared({ ...limits, maxDepth: limits.maxDepth ?? DEFAULT_MAX_DEPTH }, provenance);
-  const dot = data2 === null ? void 0 : data2;
-  const st = new State(tmpl, shared, 0, dot);
-  const root = tmpl.root;
-  if (!root) st.errorf(`${goQuote(tmpl.name)} is an incomplete or empty template`);
-  try {
-    st.walk(dot, root);
-  } catch (e) {
-    if (e instanceof TemplateError) {
-      e.partialOutput = shared.chunks.join("");
-      throw e;
-    }
-    if (isStackOverflow(e)) {
-      throw new TemplateError(`template: ${tmpl.name}: exceeded maximum template depth (${shared.limits.maxDepth})`, "limit", tmpl.name);
-    }
-    throw e;
-  }
-  return { output: shared.chunks.join(""), segments: shared.segments };
-}
-
-// src/render/gotemplate/parser.ts
-var Parser2 = class {
-  constructor(name, text, opts) {
-    this.name = name;
-    this.text = text;
-    this.opts = opts;
-    const lexer = new Lexer(name, text, opts.leftDelim ?? "", opts.rightDelim ?? "", { breakOK: true, continueOK: true, emitComment: false });
-    this.items = lexer.items;
-    this.last = this.items[0];
-    this.info = { parseName: name, text };
-    this.st = { name, vars: ["$"], rangeDepth: 0, actionLine: 0 };
-  }
-  name;
-  text;
-  opts;
-  items;
-  idx = 0;
-  last;
-  st;
-  trees = /* @__PURE__ */ new Map();
-  info;
-  // ---------------------------------------------------------------- token helpers
-  next() {
-    const it = this.items[Math.min(this.idx, this.items.length - 1)];
-    if (this.idx < this.items.length) this.idx++;
-    this.last = it;
-    return it;
-  }
-  backup(n = 1) {
-    this.idx -= n;
-  }
-  peek() {
-    return this.items[Math.min(this.idx, this.items.length - 1)];
-  }
-  nextNonSpace() {
-    let t;
-    for (; ; ) {
-      t = this.next();
-      if (t.typ !== 18 /* Space */) break;
-    }
-    return t;
-  }
-  peekNonSpace() {
-    const t = this.nextNonSpace();
-    this.backup();
-    return t;
-  }
-  errorf(msg) {
-    throw new TemplateError(`template: ${this.name}:${this.last.line}: ${msg}`, "parse", this.name);
-  }
-  expect(expected, context) {
-    const t = this.nextNonSpace();
-    if (t.typ !== expected) this.unexpected(t, context);
-    return t;
-  }
-  expectOneOf(e1, e2, context) {
-    const t = this.nextNonSpace();
-    if (t.typ !== e1 && t.typ !== e2) this.unexpected(t, context);
-    return t;
-  }
-  unexpected(token, context) {
-    if (token.typ === 0 /* Error */) {
-      let extra = "";
-      if (this.st.actionLine !== 0 && this.st.actionLine !== token.line) {
-        extra = ` in action started at ${this.name}:${this.st.actionLine}`;
-        if (token.val.endsWith(" action")) extra = extra.slice(" in action".length);
-      }
-      this.errorf(`${itemString(token)}${extra}`);
-    }
-    this.errorf(`unexpected ${itemString(token)} in ${context}`);
-  }
-  // ---------------------------------------------------------------- top level
-  parse() {
-    const root = new ListNode(this.info, this.peek().pos);
-    while (this.peek().typ !== 8 /* EOF */) {
-      if (this.peek().typ === 11 /* LeftDelim */) {
-        const save = this.idx;
-        this.next();
-        if (this.nextNonSpace().typ === 27 /* Define */) {
-          this.withTree("definition", () => this.parseDefinition());
-          continue;
-        }
-        this.idx = save;
-      }
-      const n = this.textOrAction();
-      if (n.type === "end" || n.type === "else") this.errorf(`unexpected ${n.String()}`);
-      root.nodes.push(n);
-    }
-    this.add(this.name, root);
-    return this.trees;
-  }
-  withTree(name, fn) {
-    const saved = this.st;
-    this.st = { name, vars: ["$"], rangeDepth: 0, actionLine: 0 };
-    try {
-      return fn();
-    } finally {
-      this.st = saved;
-    }
-  }
-  add(name, root) {
-    const existing = this.trees.get(name);
-    if (!existing || isEmptyTree(existing.root)) {
-      this.trees.set(name, { name, root, info: this.info });
-      return;
-    }
-    if (!isEmptyTree(root)) this.errorf(`template: multiple definition of template ${goQuote(name)}`);
-  }
-  parseDefinition() {
-    const context = "define clause";
-    const nameTok = this.expectOneOf(19 /* String */, 15 /* RawString */, context);
-    const name = this.unquote(nameTok.val);
-    this.st.name = name;
-    this.expect(16 /* RightDelim */, context);
-    const [root, end] = this.itemList();
-    if (end.type !== "end") this.errorf(`unexpected ${end.String()} in ${context}`);
-    this.add(name, root);
-  }
-  itemList() {
-    const list = new ListNode(this.info, this.peekNonSpace().pos);
-    while (this.peekNonSpace().typ !== 8 /* EOF */) {
-      const n = this.textOrAction();
-      if (n.type === "end" || n.type === "else") return [list, n];
-      list.nodes.push(n);
-    }
-    this.errorf("unexpected EOF");
-  }
-  textOrAction() {
-    const token = this.nextNonSpace();
-    switch (token.typ) {
-      case 20 /* Text */:
-        return new TextNode(this.info, token.pos, token.val);
-      case 11 /* LeftDelim */:
-        this.st.actionLine = token.line;
-        try {
-          return this.action();
-        } finally {
-          this.st.actionLine = 0;
-        }
-      case 4 /* Comment */:
-        return new CommentNode(this.info, token.pos, token.val);
-    }
-    this.unexpected(token, "input");
-  }
-  action() {
-    const token = this.nextNonSpace();
-    switch (token.typ) {
-      case 23 /* Block */:
-        return this.blockControl();
-      case 24 /* Break */:
-        return this.breakControl(token.pos, token.line);
-      case 25 /* Continue */:
-        return this.continueControl(token.pos, token.line);
-      case 28 /* Else */:
-        return this.elseControl();
-      case 29 /* End */:
-        return this.endControl();
-      case 30 /* If */:
-        return this.ifControl();
-      case 32 /* Range */:
-        return this.rangeControl();
-      case 33 /* Template */:
-        return this.templateControl();
-      case 34 /* With */:
-        return this.withControl();
-    }
-    this.backup();
-    const t = this.peek();
-    return new ActionNode(this.info, t.pos, t.line, this.pipeline("command", 16 /* RightDelim */));
-  }
-  breakControl(pos, line) {
-    const token = this.nextNonSpace();
-    if (token.typ !== 16 /* RightDelim */) this.unexpected(token, "{{break}}");
-    if (this.st.rangeDepth === 0) this.errorf("{{break}} outside {{range}}");
-    return new BreakNode(this.info, pos, line);
-  }
-  continueControl(pos, line) {
-    const token = this.nextNonSpace();
-    if (token.typ !== 16 /* RightDelim */) this.unexpected(token, "{{continue}}");
-    if (this.st.rangeDepth === 0) this.errorf("{{continue}} outside {{range}}");
-    return new ContinueNode(this.info, pos, line);
-  }
-  pipeline(context, end) {
-    const token = this.peekNonSpace();
-    const pipe = new PipeNode(this.info, token.pos, token.line);
-    decls: for (; ; ) {
-      const v = this.peekNonSpace();
-      if (v.typ !== 21 /* Variable */) break;
-      const vIdx = this.idx;
-      this.next();
-      const nxt = this.peekNonSpace();
-      if (nxt.typ === 6 /* Assign */ || nxt.typ === 7 /* Declare */) {
-        pipe.isAssign = nxt.typ === 6 /* Assign */;
-        this.nextNonSpace();
-        pipe.decl.push(new VariableNode(this.info, v.pos, v.val));
-        this.st.vars.push(v.val);
-      } else if (nxt.typ === 2 /* Char */ && nxt.val === ",") {
-        this.nextNonSpace();
-        pipe.decl.push(new VariableNode(this.info, v.pos, v.val));
-        this.st.vars.push(v.val);
-        if (context === "range" && pipe.decl.length < 2) {
-          const p = this.peekNonSpace().typ;
-          if (p === 21 /* Variable */ || p === 16 /* RightDelim */ || p === 17 /* RightParen */) {
-            continue decls;
-          }
-          this.errorf("range can only initialize variables");
-        }
-        this.errorf(`too many declarations in ${context}`);
-      } else {
-        this.idx = vIdx;
-      }
-      break;
-    }
-    for (; ; ) {
-      const t = this.nextNonSpace();
-      if (t.typ === end) {
-        this.checkPipeline(pipe, context);
-        return pipe;
-      }
-      switch (t.typ) {
-        case 1 /* Bool */:
-        case 3 /* CharConstant */:
-        case 5 /* Complex */:
-        case 26 /* Dot */:
-        case 9 /* Field */:
-        case 10 /* Identifier */:
-        case 13 /* Number */:
-        case 31 /* Nil */:
-        case 15 /* RawString */:
-        case 19 /* String */:
-        case 21 /* Variable */:
-        case 12 /* LeftParen */:
-          this.backup();
-          pipe.cmds.push(this.command());
-          break;
-        default:
-          this.unexpected(t, context);
-      }
-    }
-  }
-  checkPipeline(pipe, context) {
-    if (pipe.cmds.length === 0) this.errorf(`missing value for ${context}`);
-    pipe.cmds.slice(1).forEach((c, i) => {
-      switch (c.args[0].type) {
-        case "bool":
-        case "dot":
-        case "nil":
-        case "number":
-        case "string":
-          this.errorf(`non executable command in pipeline stage ${i + 2}`);
-      }
-    });
-  }
-  parseControl(context) {
-    const varsMark = this.st.vars.length;
-    try {
-      const pipe = this.pipeline(context, 16 /* RightDelim */);
-      if (context === "range") this.st.rangeDepth++;
-      const items = this.itemList();
-      const list = items[0];
-      let next = items[1];
-      if (context === "range") this.st.rangeDepth--;
-      let elseList = null;
-      if (next.type === "else") {
-        if (context === "if" && this.peek().typ === 30 /* If */) {
-          this.next();
-          elseList = new ListNode(this.info, next.pos);
-          elseList.nodes.push(this.ifControl());
-        } else if (context === "with" && this.peek().typ === 34 /* With */) {
-          this.next();
-          elseList = new ListNode(this.info, next.pos);
-          elseList.nodes.push(this.withControl());
-        } else {
-          [elseList, next] = this.itemList();
-          if (next.type !== "end") this.errorf(`expected end; found ${next.String()}`);
-        }
-      }
-      return { pos: pipe.pos, line: pipe.line, pipe, list, elseList };
-    } finally {
-      this.st.vars.length = varsMark;
-    }
-  }
-  ifControl() {
-    const c = this.parseControl("if");
-    return new IfNode(this.info, c.pos, c.line, c.pipe, c.list, c.elseList);
-  }
-  rangeControl() {
-    const c = this.parseControl("range");
-    return new RangeNode(this.info, c.pos, c.line, c.pipe, c.list, c.elseList);
-  }
-  withControl() {
-    const c = this.parseControl("with");
-    return new WithNode(this.info, c.pos, c.line, c.pipe, c.list, c.elseList);
-  }
-  endControl() {
-    return new EndNode(this.info, this.expect(16 /* RightDelim */, "end").pos);
-  }
-  elseControl() {
-    const peek = this.peekNonSpace();
-    if (peek.typ === 30 /* If */ || peek.typ === 34 /* With */) return new ElseNode(this.info, peek.pos, peek.line);
-    const token = this.expect(16 /* RightDelim */, "else");
-    return new ElseNode(this.info, token.pos, token.line);
-  }
-  blockControl() {
-    const context = "block clause";
-    const token = this.nextNonSpace();
-    const name = this.parseTemplateName(token, context);
-    const pipe = this.pipeline(context, 16 /* RightDelim */);
-    this.withTree(name, () => {
-      const [root, end] = this.itemList();
-      if (end.type !== "end") this.errorf(`unexpected ${end.String()} in ${context}`);
-      this.add(name, root);
-    });
-    return new TemplateNode(this.info, token.pos, token.line, name, pipe);
-  }
-  templateControl() {
-    const context = "template clause";
-    const token = this.nextNonSpace();
-    const name = this.parseTemplateName(token, context);
-    let pipe = null;
-    if (this.nextNonSpace().typ !== 16 /* RightDelim */) {
-      this.backup();
-      pipe = this.pipeline(context, 16 /* RightDelim */);
-    }
-    return new TemplateNode(this.info, token.pos, token.line, name, pipe);
-  }
-  parseTemplateName(token, context) {
-    if (token.typ === 19 /* String */ || token.typ === 15 /* RawString */) return this.unquote(token.val);
-    this.unexpected(token, context);
-  }
-  command() {
-    const cmd = new CommandNode(this.info, this.peekNonSpace().pos);
-    for (; ; ) {
-      this.peekNonSpace();
-      const operand = this.operand();
-      if (operand) cmd.args.push(operand);
-      const token = this.next();
-      if (token.typ === 18 /* Space */) continue;
-      if (token.typ === 16 /* RightDelim */ || token.typ === 17 /* RightParen */) this.backup();
-      else if (token.typ === 14 /* Pipe */) {
-      } else this.unexpected(token, "operand");
-      break;
-    }
-    if (cmd.args.length === 0) this.errorf("empty command");
-    return cmd;
-  }
-  operand() {
-    let node = this.term();
-    if (!node) return null;
-    if (this.peek().typ === 9 /* Field */) {
-      const chain = new ChainNode(this.info, this.peek().pos, node);
-      while (this.peek().typ === 9 /* Field */) chain.add(this.next().val);
-      switch (node.type) {
-        case "field":
-          node = new FieldNode(this.info, chain.pos, chain.String());
-          break;
-        case "variable":
-          node = new VariableNode(this.info, chain.pos, chain.String());
-          break;
-        case "bool":
-        case "string":
-        case "number":
-        case "nil":
-        case "dot":
-          this.errorf(`unexpected . after term ${goQuote(node.String())}`);
-          break;
-        default:
-          node = chain;
-      }
-    }
-    return node;
-  }
-  term() {
-    const token = this.nextNonSpace();
-    switch (token.typ) {
-      case 10 /* Identifier */:
-        if (!this.opts.skipFuncCheck && !this.opts.hasFunction(token.val)) {
-          this.errorf(`function ${goQuote(token.val)} not defined`);
-        }
-        return new IdentifierNode(this.info, token.pos, token.val);
-      case 26 /* Dot */:
-        return new DotNode(this.info, token.pos);
-      case 31 /* Nil */:
-        return new NilNode(this.info, token.pos);
-      case 21 /* Variable */:
-        return this.useVar(token.pos, token.val);
-      case 9 /* Field */:
-        return new FieldNode(this.info, token.pos, token.val);
-      case 1 /* Bool */:
-        return new BoolNode(this.info, token.pos, token.val === "true");
-      case 3 /* CharConstant */:
-      case 5 /* Complex */:
-      case 13 /* Number */:
-        return this.newNumber(token.pos, token.val, token.typ);
-      case 12 /* LeftParen */:
-        return this.pipeline("parenthesized pipeline", 17 /* RightParen */);
-      case 19 /* String */:
-      case 15 /* RawString */:
-        return new StringNode(this.info, token.pos, token.val, this.unquote(token.val));
-    }
-    this.backup();
-    return null;
-  }
-  useVar(pos, name) {
-    const v = new VariableNode(this.info, pos, name);
-    if (this.st.vars.includes(v.ident[0])) return v;
-    this.errorf(`undefined variable ${goQuote(v.ident[0])}`);
-  }
-  unquote(s) {
-    const r = unquoteGo(s);
-    if (r === null) this.errorf("invalid syntax");
-    return r;
-  }
-  newNumber(pos, text, typ) {
-    const n = new NumberNode(this.info, pos, text);
-    if (typ === 3 /* CharConstant */) {
-      const r = unquoteChar(text.slice(1), "'");
-      if (!r) this.errorf("invalid syntax");
-      if (r.tail !== "'") this.errorf(`malformed character constant: ${text}`);
-      n.int64 = BigInt(r.value);
-      n.isInt = true;
-      n.uint64 = BigInt(r.value);
-      n.isUint = true;
-      n.float64 = r.value;
-      n.isFloat = true;
-      return n;
-    }
-    if (typ === 5 /* Complex */) {
-      const c = parseComplex(text);
-      if (!c) this.errorf(`expected integer`);
-      n.isComplex = true;
-      n.complex128 = c;
-      simplifyComplex(n);
-      return n;
-    }
-    if (text.endsWith("i")) {
-      const f = parseGoFloat(text.slice(0, -1));
-      if (f !== null) {
-        n.isComplex = true;
-        n.complex128 = new GoComplex(0, f);
-        simplifyComplex(n);
-        return n;
-      }
-    }
-    const u = parseGoUint(text);
-    if (u !== null) {
-      n.isUint = true;
-      n.uint64 = u;
-    }
-    const i = parseGoInt(text);
-    if (i !== null) {
-      n.isInt = true;
-      n.int64 = i;
-      if (i === 0n) {
-        n.isUint = true;
-        n.uint64 = 0n;
-      }
-    }
-    if (n.isInt) {
-      n.isFloat = true;
-      n.float64 = Number(n.int64);
-    } else if (n.isUint) {
-      n.isFloat = true;
-      n.float64 = Number(n.uint64);
-    } else {
-      const f = parseGoFloat(text);
-      if (f !== null) {
-        if (!/[.eEpP]/.test(text)) this.errorf(`integer overflow: ${goQuote(text)}`);
-        n.isFloat = true;
-        n.float64 = f;
-        if (Number.isFinite(f) && Number.isInteger(f)) {
-          const bi = BigInt(f);
-          if (bi >= -(1n << 63n) && bi < 1n << 63n) {
-            n.isInt = true;
-            n.int64 = bi;
-          }
-          if (bi >= 0n && bi < 1n << 64n) {
-            n.isUint = true;
-            n.uint64 = bi;
-          }
-        }
-      }
-    }
-    if (!n.isInt && !n.isUint && !n.isFloat) this.errorf(`illegal number syntax: ${goQuote(text)}`);
-    return n;
-  }
-};
-function simplifyComplex(n) {
-  n.isFloat = n.complex128.im === 0;
-  if (n.isFloat) {
-    n.float64 = n.complex128.re;
-    const f = n.float64;
-    if (Number.isInteger(f)) {
-      const bi = BigInt(f);
-      n.isInt = bi >= -(1n << 63n) && bi < 1n << 63n;
-      if (n.isInt) n.int64 = bi;
-      n.isUint = bi >= 0n && bi < 1n << 64n;
-      if (n.isUint) n.uint64 = bi;
-    }
-  }
-}
-function underscoreOK(s) {
-  let saw = "^";
-  let i = 0;
-  if (s.length >= 1 && (s[0] === "-" || s[0] === "+")) s = s.slice(1);
-  let hex = false;
-  if (s.length >= 2 && s[0] === "0") {
-    const c = s[1].toLowerCase();
-    if (c === "b" || c === "o" || c === "x") {
-      i = 2;
-      saw = "0";
-      hex = c === "x";
-    }
-  }
-  for (; i < s.length; i++) {
-    const c = s[i];
-    if (c >= "0" && c <= "9" || hex && /[a-fA-F]/.test(c)) {
-      saw = "0";
-      continue;
-    }
-    if (c === "_") {
-      if (saw !== "0") return false;
-      saw = "_";
-      continue;
-    }
-    if (saw === "_") return false;
-    saw = "!";
-  }
-  return saw !== "_";
-}
-function parseGoUint(s) {
-  if (s === "" || s[0] === "+" || s[0] === "-") return null;
-  const v = parseBase0(s);
-  if (v === null || v >= 1n << 64n) return null;
-  return v;
-}
-function parseGoInt(s) {
-  let neg = false;
-  let body = s;
-  if (body[0] === "+" || body[0] === "-") {
-    neg = body[0] === "-";
-    body = body.slice(1);
-  }
-  const v = parseBase0(body);
-  if (v === null) return null;
-  const r = neg ? -v : v;
-  if (r < -(1n << 63n) || r >= 1n << 63n) return null;
-  return r;
-}
-function parseBase0(s) {
-  if (s === "") return null;
-  let base2 = 10;
-  let digits = s;
-  if (s[0] === "0") {
-    if (s.length >= 3 && (s[1] === "x" || s[1] === "X")) {
-      base2 = 16;
-      digits = s.slice(2);
-    } else if (s.length >= 3 && (s[1] === "b" || s[1] === "B")) {
-      base2 = 2;
-      digits = s.slice(2);
-    } else if (s.length >= 3 && (s[1] === "o" || s[1] === "O")) {
-      base2 = 8;
-      digits = s.slice(2);
-    } else {
-      base2 = 8;
-      digits = s.slice(1);
-    }
-  }
-  if (s.includes("_") && !underscoreOK(s)) return null;
-  digits = digits.replace(/_/g, "");
-  if (digits === "") return base2 === 8 ? 0n : null;
-  const valid = base2 === 16 ? /^[0-9a-fA-F]+$/ : base2 === 8 ? /^[0-7]+$/ : base2 === 2 ? /^[01]+$/ : /^[0-9]+$/;
-  if (!valid.test(digits)) return null;
-  const prefix = base2 === 16 ? "0x" : base2 === 8 ? "0o" : base2 === 2 ? "0b" : "";
-  return BigInt(prefix + digits);
-}
-function parseGoFloat(s) {
-  if (s.includes("_")) {
-    if (!underscoreOK(s)) return null;
-    s = s.replace(/_/g, "");
-  }
-  let neg = false;
-  let body = s;
-  if (body[0] === "+" || body[0] === "-") {
-    neg = body[0] === "-";
-    body = body.slice(1);
-  }
-  let v;
-  const hex = /^0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(body);
-  if (hex) {
-    const ip = hex[1];
-    const fp = hex[2] ?? "";
-    if (ip === "" && fp === "") return null;
-    const mant = BigInt("0x" + (ip + fp || "0"));
-    const exp = Number(hex[3]) - 4 * fp.length;
-    v = Number(mant) * 2 ** exp;
-  } else if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(body)) {
-    v = Number(body);
-  } else if (/^(inf|infinity)$/i.test(body)) {
-    v = Infinity;
-  } else if (/^nan$/i.test(body)) {
-    v = NaN;
-  } else {
-    return null;
-  }
-  return neg ? -v : v;
-}
-function parseComplex(text) {
-  for (let i = text.length - 2; i > 0; i--) {
-    const c = text[i];
-    if ((c === "+" || c === "-") && !/[eEpP]/.test(text[i - 1])) {
-      const re = parseGoFloat(text.slice(0, i));
-      const im = parseGoFloat(text.slice(i, -1));
-      if (re === null || im === null || !text.endsWith("i")) return null;
-      return new GoComplex(re, im);
-    }
-  }
-  return null;
-}
-function unquoteChar(s, quote3) {
-  if (s.length === 0) return null;
-  const c = s[0];
-  if (c === quote3 && (quote3 === "'" || quote3 === '"')) return null;
-  if (c !== "\\") {
-    const cp = s.codePointAt(0) ?? 0;
-    const ch = String.fromCodePoint(cp);
-    return { value: cp, multibyte: cp >= 128, tail: s.slice(ch.length) };
-  }
-  if (s.length <= 1) return null;
-  const e = s[1];
-  let rest = s.slice(2);
-  switch (e) {
-    case "a":
-      return { value: 7, multibyte: false, tail: rest };
-    case "b":
-      return { value: 8, multibyte: false, tail: rest };
-    case "f":
-      return { value: 12, multibyte: false, tail: rest };
-    case "n":
-      return { value: 10, multibyte: false, tail: rest };
-    case "r":
-      return { value: 13, multibyte: false, tail: rest };
-    case "t":
-      return { value: 9, multibyte: false, tail: rest };
-    case "v":
-      return { value: 11, multibyte: false, tail: rest };
-    case "x":
-    case "u":
-    case "U": {
-      const n = e === "x" ? 2 : e === "u" ? 4 : 8;
-      if (rest.length < n) return null;
-      const h = rest.slice(0, n);
-      if (!/^[0-9a-fA-F]+$/.test(h)) return null;
-      const v = parseInt(h, 16);
-      rest = rest.slice(n);
-      if (e === "x") return { value: v, multibyte: false, tail: rest, byte: true };
-      if (v > 1114111 || v >= 55296 && v <= 57343) return null;
-      return { value: v, multibyte: true, tail: rest };
-    }
-    case "0":
-    case "1":
-    case "2":
-    case "3":
-    case "4":
-    case "5":
-    case "6":
-    case "7": {
-      const o = e + rest.slice(0, 2);
-      if (!/^[0-7]{3}$/.test(o)) return null;
-      const v = parseInt(o, 8);
-      if (v > 255) return null;
-      return { value: v, multibyte: false, tail: rest.slice(2), byte: true };
-    }
-    case "\\":
-      return { value: 92, multibyte: false, tail: rest };
-    case "'":
-    case '"':
-      if (e !== quote3) return null;
-      return { value: e.charCodeAt(0), multibyte: false, tail: rest };
-  }
-  return null;
-}
-function unquoteGo(s) {
-  if (s.length < 2) return null;
-  const q2 = s[0];
-  if (q2 !== s[s.length - 1]) return null;
-  let body = s.slice(1, -1);
-  if (q2 === "`") {
-    if (body.includes("`")) return null;
-    return body.replace(/\r/g, "");
-  }
-  if (q2 !== '"') return null;
-  if (!body.includes("\\") && !body.includes('"') && !body.includes("\n")) return body;
-  if (body.includes("\n")) return null;
-  const bytes3 = [];
-  while (body.length > 0) {
-    const r = unquoteChar(body, '"');
-    if (!r) return null;
-    if (r.byte || r.value < 128) bytes3.push(r.value);
-    else for (const b of Buffer.from(String.fromCodePoint(r.value), "utf8")) bytes3.push(b);
-    body = r.tail;
-  }
-  return Buffer.from(bytes3).toString("utf8");
-}
-function parseTemplate(name, text, opts) {
-  return new Parser2(name, text, opts).parse();
-}
-
-// src/render/gotemplate/template.ts
-var Common = class {
-  tmpl = /* @__PURE__ */ new Map();
-  funcs = {};
-  missingKey = "invalid";
-};
-var GOOD_NAME = /^[\p{L}_][\p{L}\p{Nd}_]*$/u;
-var Template = class _Template {
-  constructor(name, options = {}) {
-    this.name = name;
-    this.common = new Common();
-    if (options.delims) this.delims(options.delims[0], options.delims[1]);
-    if (options.funcs) this.funcs(options.funcs);
-    for (const o of options.options ?? []) this.option(o);
-  }
-  name;
-  common;
-  tree = null;
-  leftDelim = "";
-  rightDelim = "";
-  // ---------------------------------------------------------------- ExecTemplate
-  get root() {
-    return this.tree ? this.tree.root : null;
-  }
-  get info() {
-    return this.tree ? this.tree.info : null;
-  }
-  get missingKey() {
-    return this.common.missingKey;
-  }
-  get publicTemplate() {
-    return this;
-  }
-  findFunc(name) {
-    const f = this.common.funcs[name];
-    if (f && Object.prototype.hasOwnProperty.call(this.common.funcs, name)) return { fn: f, builtin: false };
-    if (isBuiltinName(name)) return { fn: BUILTINS[name], builtin: true };
-    return void 0;
-  }
-  cloneWithText(name, text) {
-    const t = this.clone().new(name);
-    t.parse(text);
-    return t;
-  }
-  // ---------------------------------------------------------------- API
-  /** Create a new template associated with this one (same set, funcs, options and delimiters). */
-  new(name) {
-    const t = Object.create(_Template.prototype);
-    t.name = name;
-    t.common = this.common;
-    t.tree = null;
-    t.leftDelim = this.leftDelim;
-    t.rightDelim = this.rightDelim;
-    return t;
-  }
-  /** Set the action delimiters for subsequent parse calls ('' means the default {{ and }}). */
-  delims(left, right) {
-    this.leftDelim = left;
-    this.rightDelim = right;
-    return this;
-  }
-  /** Set options: 'missingkey=default|invalid|zero|error'. */
-  option(...opts) {
-    for (const opt of opts) {
-      if (opt === "") throw new TemplateError("empty option string", "api");
-      const eq2 = opt.indexOf("=");
-      if (eq2 > 0 && opt.slice(0, eq2) === "missingkey") {
-        const v = opt.slice(eq2 + 1);
-        if (v === "invalid" || v === "default") {
-          this.common.missingKey = "invalid";
-          continue;
-        }
-        if (v === "zero" || v === "error") {
-          this.common.missingKey = v;
-          continue;
-        }
-      }
-      throw new TemplateError("unrecognized option: " + opt, "api");
-    }
-    return this;
-  }
-  /**
-   * Add functions to the set. Each function receives evaluated Go values and returns a Go value
-   * (see GoFuncValue in values.ts; `this` is a CallContext). Must be called before parse() for
-   * the parser to accept the names.
-   */
-  funcs(map) {
-    for (const [name, fn] of Object.entries(map)) {
-      if (!GOOD_NAME.test(name)) throw new TemplateError(`function name ${goQuote(name)} is not a valid identifier`, "api");
-      if (typeof fn !== "function") throw new TemplateError(`value for ${name} not a function`, "api");
-      this.common.funcs[name] = fn;
-    }
-    return this;
-  }
-  /** Parse text as the body of this template; {{define}}/{{block}} add further templates to the set. */
-  parse(text) {
-    const trees = parseTemplate(this.name, text, {
-      leftDelim: this.leftDelim,
-      rightDelim: this.rightDelim,
-      hasFunction: (n) => isBuiltinName(n) || Object.prototype.hasOwnProperty.call(this.common.funcs, n)
-    });
-    for (const [name, tree] of trees) this.addParseTree(name, tree);
-    return this;
-  }
-  /** Go's AddParseTree (with associate's "an empty template does not replace a non-empty one"). */
-  addParseTree(name, tree) {
-    const nt = name === this.name ? this : this.new(name);
-    const old = this.common.tmpl.get(name);
-    let replaced = true;
-    if (old && isEmptyTree(tree.root) && old.tree) replaced = false;
-    else this.common.tmpl.set(name, nt);
-    if (replaced || nt.tree === null) nt.tree = tree;
-    return nt;
-  }
-  /** The template with the given name in this set. */
-  lookup(name) {
-    return this.common.tmpl.get(name);
-  }
-  /** All templates of the set (including this one when it has been parsed). */
-  templates() {
-    return [...this.common.tmpl.values()];
-  }
-  /** Go's DefinedTemplates(): "; defined templates are: ..." or "". */
-  definedTemplates() {
-    const names = [...this.common.tmpl.values()].filter((t) => t.tree).map((t) => goQuote(t.name));
-    return names.length ? "; defined templates are: " + names.join(", ") : "";
-  }
-  /** A copy of the set; later parses into the copy do not affect the original and vice versa. */
-  clone() {
-    const c = new Common();
-    c.funcs = { ...this.common.funcs };
-    c.missingKey = this.common.missingKey;
-    const nt = this.new(this.name);
-    nt.common = c;
-    nt.tree = this.tree;
-    for (const [k, v] of this.common.tmpl) {
-      if (k === this.name) {
-        c.tmpl.set(k, nt);
-        continue;
-      }
-      const tmpl = nt.new(k);
-      tmpl.tree = v.tree;
-      tmpl.leftDelim = v.leftDelim;
-      tmpl.rightDelim = v.rightDelim;
-      c.tmpl.set(k, tmpl);
-    }
-    return nt;
-  }
-  /** The parse tree printed back (Go's Tree.Root.String()). */
-  treeString() {
-    return this.tree ? this.tree.root.String() : "";
-  }
-  /** Execute this template with `data` and return the output. Throws TemplateError. */
-  execute(data2, opts = {}) {
-    return executeTemplate(this, toGo(data2), opts, false).output;
-  }
-  /** Execute the named template of this set. */
-  executeTemplate(name, data2, opts = {}) {
-    return this.executeNamed(name, data2, opts, false).output;
-  }
-  /**
-   * Execute and record, for every piece of output, the template name, source (parse name) and source line
-   * that produced it. Segments are in output order and cover every output character.
-   */
-  executeWithProvenance(data2, opts = {}) {
-    const r = opts.name !== void 0 ? this.executeNamed(opts.name, data2, opts, true) : executeTemplate(this, toGo(data2), opts, true);
-    return { output: r.output, segments: r.segments ?? [] };
-  }
-  executeNamed(name, data2, opts, provenance) {
-    const t = this.lookup(name);
-    if (!t) {
-      throw new TemplateError(`template: no template ${goQuote(name)} associated with template ${goQuote(this.name)}`, "exec", name);
-    }
-    return executeTemplate(t, toGo(data2), opts, provenance);
-  }
-};
-function toGo(data2) {
-  if (data2 === void 0) return null;
-  if (data2 !== null && typeof data2 === "object" && Object.getPrototypeOf(data2) === Object.prototype) {
-    return fromJS(data2, "float64");
-  }
-  return data2;
-}
-
-// src/render/helm/yamlgo.ts
-var GoYamlError2 = class extends Error {
-  constructor(message, line) {
-    super(message);
-    this.line = line;
-    this.name = "GoYamlError";
-  }
-  line;
-};
-var OPTIONS = {
-  version: "1.1",
-  merge: true,
-  uniqueKeys: false,
-  strict: false,
-  customTags: (tags) => [
-    // go-yaml reads ints with strconv.ParseInt(s, 0, 64), which also takes Go's 0o prefix
-    {
-      tag: "tag:yaml.org,2002:int",
-      default: true,
-      test: /^[-+]?0o[0-7][0-7_]*$/,
-      resolve: (str4) => (str4.startsWith("-") ? -1 : 1) * parseInt(str4.replace(/^[-+]?0o/, "").replace(/_/g, ""), 8)
-    },
-    ...tags.filter((t) => {
-      const tag = t;
-      return tag.tag !== "tag:yaml.org,2002:timestamp" && tag.format !== "TIME";
-    })
-  ]
-};
-function parseYamlDocsGo(text, maxAliasCount = 100) {
-  let docs;
-  try {
-    docs = (0, import_yaml4.parseAllDocuments)(text, OPTIONS);
-  } catch (err) {
-    throw new GoYamlError2(`yaml: ${err.message}`);
-  }
-  if (!Array.isArray(docs)) docs = [docs];
-  const out = [];
-  for (const doc of docs) {
-    const problem = doc.errors[0];
-    if (problem) throw toGoYamlError(problem, text);
-    try {
-      out.push(doc.toJS({ mapAsMap: true, maxAliasCount }));
-    } catch (err) {
-      throw new GoYamlError2(`yaml: ${err.message}`);
-    }
-  }
-  return out;
-}
-function formatFloat32(f) {
-  if (!Number.isFinite(f)) return f > 0 ? "+Inf" : f < 0 ? "-Inf" : "NaN";
-  if (f === 0) return Object.is(f, -0) ? "-0" : "0";
-  const target = Math.fround(f);
-  let digits = "";
-  let exp = 0;
-  for (let p = 1; p <= 9; p++) {
-    const e = target.toExponential(p - 1);
-    if (Math.fround(Number(e)) === target) {
-      const [mant, ex] = e.split("e");
-      digits = mant.replace("-", "").replace(".", "");
-      exp = Number(ex);
-      break;
-    }
-  }
-  const sign2 = target < 0 ? "-" : "";
-  if (exp < -4 || exp >= 6) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${sign2}${m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
-  }
-  if (exp < 0) return `${sign2}0.${"0".repeat(-exp - 1)}${digits}`;
-  if (digits.length <= exp + 1) return `${sign2}${digits}${"0".repeat(exp + 1 - digits.length)}`;
-  return `${sign2}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
-}
-function yamlScalarAsString(v) {
-  if (typeof v === "boolean") return v ? "true" : "false";
-  if (typeof v === "number") return Number.isSafeInteger(v) ? String(v) : formatFloat32(v);
-  if (typeof v === "bigint") return v.toString();
-  return void 0;
-}
-function parseYamlGo(text) {
-  const docs = parseYamlDocsGo(text);
-  return docs.length ? docs[0] : null;
-}
-function goYamlErrorText(problem, text) {
-  const lp = problem.linePos;
-  const pos = Array.isArray(problem.pos) && typeof problem.pos[0] === "number" ? problem.pos[0] : void 0;
-  const line = lp?.[0]?.line ?? (pos === void 0 ? 1 : 1 + (text.slice(0, pos).match(/\n/g)?.length ?? 0));
-  const first = problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-  const lines = text.split("\n");
-  const scanner = (n, msg) => ({ text: n > 1 ? `line ${n}: ${msg}` : msg, line: n });
-  const parser = (n, msg) => ({ text: n > 1 ? `line ${n - 1}: ${msg}` : msg, line: n });
-  if (/Implicit map keys need to be followed by map values|Implicit keys need to be on a single line/.test(first)) {
-    let n = line;
-    while (n < lines.length && (lines[n].trim() === "" || lines[n].trim().startsWith("#"))) n++;
-    const at = n < lines.length ? n + 1 : text.endsWith("\n") ? lines.length : lines.length + 1;
-    return scanner(at, "could not find expected ':'");
-  }
-  if (/Nested mappings are not allowed|Implicit keys of flow sequence pairs|mapping values/i.test(first)) {
-    return scanner(line, "mapping values are not allowed in this context");
-  }
-  if (/Tabs are not allowed/i.test(first)) return scanner(line, "found character that cannot start any token");
-  if (/did not find expected|Missing closing|Unexpected end|flow/i.test(first)) return parser(line, "did not find expected node content");
-  if (/indent|same column/i.test(first)) {
-    const here = lines[line - 1] ?? "";
-    const indent = here.length - here.trimStart().length;
-    let seq3 = false;
-    for (let i = line - 2; i >= 0; i--) {
-      const l = lines[i];
-      if (l.trim() === "" || l.trim().startsWith("#")) continue;
-      const li = l.length - l.trimStart().length;
-      if (li < indent) break;
-      if (li === indent) {
-        seq3 = l.trimStart().startsWith("-");
-        break;
-      }
-    }
-    return parser(line, seq3 ? "did not find expected '-' indicator" : "did not find expected key");
-  }
-  return { text: `line ${line}: ${first}`, line };
-}
-function toGoYamlError(problem, text) {
-  const e = goYamlErrorText(problem, text);
-  return new GoYamlError2(`yaml: ${e.text}`, e.line);
-}
-function yamlToGo(value) {
-  return fromJS(normalizeKeys(value), "float64");
-}
-function normalizeKeys(v) {
-  if (v instanceof Map) {
-    const m = /* @__PURE__ */ new Map();
-    for (const [k, x] of v) m.set(keyString(k), normalizeKeys(x));
-    return m;
-  }
-  if (Array.isArray(v)) return v.map(normalizeKeys);
-  if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
-  if (typeof v === "bigint") return Number(v);
-  return v;
-}
-function keyString(k) {
-  if (typeof k === "string") return k;
-  if (k === null || k === void 0) return "null";
-  return String(k);
-}
-function readValuesText(text) {
-  const docs = parseYamlDocsGo(text);
-  let values = /* @__PURE__ */ new Map();
-  for (const d of docs) {
-    if (d === null || d === void 0) continue;
-    if (!(d instanceof Map)) {
-      throw new GoYamlError2(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(d)} into Go value of type map[string]interface {}`);
-    }
-    values = mergeMaps(values, yamlToGo(d));
-  }
-  return values;
-}
-function jsonKind(v) {
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "string") return "string";
-  if (typeof v === "number" || typeof v === "bigint") return "number";
-  if (typeof v === "boolean") return "bool";
-  if (v instanceof Map) return "object";
-  return "object";
-}
-function mergeMaps(a, b) {
-  const out = new Map(a);
-  for (const [k, v] of b) {
-    if (v instanceof Map) {
-      const bv = out.get(k);
-      if (bv instanceof Map) {
-        out.set(k, mergeMaps(bv, v));
-        continue;
-      }
-    }
-    out.set(k, v);
-  }
-  return out;
-}
 
 // src/render/helm/output.ts
 var INSTALL_ORDER = [
@@ -47268,7 +49522,7 @@ function parseHead(content) {
   try {
     doc = parseYamlGo(content);
   } catch (err) {
-    if (err instanceof GoYamlError2) throw new Error(`error converting YAML to JSON: ${err.message}`);
+    if (err instanceof GoYamlError) throw new Error(`error converting YAML to JSON: ${err.message}`);
     throw err;
   }
   const head = { apiVersion: "", kind: "", name: "", annotations: null };
@@ -47649,12 +49903,12 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path21) {
-    const { foundPath } = this.rendered.locate(path21);
+  locate(path22) {
+    const { foundPath } = this.rendered.locate(path22);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
-    if (foundPath.length < path21.length) {
-      const toggle = this.tracer.toggle({ node, keyOffset }, path21[foundPath.length]);
+    if (foundPath.length < path22.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path22[foundPath.length]);
       if (toggle) return { ...toggle, foundPath };
     }
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
@@ -47708,11 +49962,11 @@ var ProvenanceTracer = class {
       segments: this.rendered.segments,
       valuesChains: (reads) => this.chainsOf(reads),
       values: this.ctx.values,
-      valuesLocation: (path21) => this.valuesLocation(path21)
+      valuesLocation: (path22) => this.valuesLocation(path22)
     };
     return findToggle(ctx, parent, missingKey);
   }
-  trace(path21, value, keyOffset, valueRange) {
+  trace(path22, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     const literal = this.hasLiteralText(written);
@@ -47720,7 +49974,7 @@ var ProvenanceTracer = class {
     if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
     const last = actions[actions.length - 1];
     const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
-    const valuesPath = this.valuesPathFor(path21, value, actions, exact);
+    const valuesPath = this.valuesPathFor(path22, value, actions, exact);
     const placed = this.templatePlace(last);
     if (!valuesPath) return placed;
     const valuesLocation = this.valuesLocation(valuesPath);
@@ -47765,7 +50019,7 @@ var ProvenanceTracer = class {
     return "release";
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path21, value, actions, exact) {
+  valuesPathFor(path22, value, actions, exact) {
     const chains = [];
     const seen = /* @__PURE__ */ new Set();
     for (const seg of [...actions].reverse()) {
@@ -47776,7 +50030,7 @@ var ProvenanceTracer = class {
       }
     }
     for (const chain of chains) {
-      const found = this.extend(chain, path21, value, exact);
+      const found = this.extend(chain, path22, value, exact);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -47787,12 +50041,12 @@ var ProvenanceTracer = class {
       const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
       if (own) return own;
     }
-    return this.searchByValue(path21, value, this.scope);
+    return this.searchByValue(path22, value, this.scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path21, value, exact) {
-    for (let k = Math.min(path21.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
-      const candidate = [...chain, ...path21.slice(path21.length - k)];
+  extend(chain, path22, value, exact) {
+    for (let k = Math.min(path22.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
+      const candidate = [...chain, ...path22.slice(path22.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
@@ -47813,15 +50067,15 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path21, value, scope) {
-    const last = path21[path21.length - 1];
+  searchByValue(path22, value, scope) {
+    const last = path22[path22.length - 1];
     const key = valueKey(value);
     if (typeof last !== "string" || key === void 0) return void 0;
     let best;
     for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
       if (!valueMatches(node, value)) continue;
       let score = 0;
-      while (score < at.length && score < path21.length && at[at.length - 1 - score] === path21[path21.length - 1 - score]) score++;
+      while (score < at.length && score < path22.length && at[at.length - 1 - score] === path22[path22.length - 1 - score]) score++;
       if (!best || score > best.score) best = { path: at, score };
     }
     return best && [...best.path];
@@ -47830,10 +50084,10 @@ var ProvenanceTracer = class {
    * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
    * `global.x` of every chart above it (Helm copies globals down).
    */
-  valuesLocation(path21) {
-    const candidates = [path21];
+  valuesLocation(path22) {
+    const candidates = [path22];
     const g = this.scope.length;
-    if (g > 0 && path21[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path21.slice(0, j), ...path21.slice(g)]);
+    if (g > 0 && path22[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path22.slice(0, j), ...path22.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
@@ -48064,7 +50318,7 @@ async function renderHelm(target, repo, options) {
       root: repo.root,
       maxFileBytes: repo.maxFileBytes,
       chartDir: target.path,
-      options: { releaseName: release.releaseName, namespace: release.namespace, valuesFiles: release.valuesFiles, set: release.set, timeoutMs: options.timeoutMs }
+      options: { releaseName: release.releaseName, namespace: release.namespace, valuesFiles: release.valuesFiles, set: release.set, timeoutMs: options.timeoutMs, ...release.environment }
     },
     hardTimeoutMs(options.timeoutMs)
   );
@@ -48094,7 +50348,7 @@ async function renderHelm(target, repo, options) {
     objects.push(...out.objects);
     errors.push(...out.errors);
   }
-  return { objects, errors };
+  return { objects, errors, ...render.unchecked.length > 0 ? { notes: render.unchecked } : {} };
 }
 function valuesSourceMaps(repo, sources) {
   const out = [];
@@ -48126,7 +50380,7 @@ async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
     case "manifests":
       return renderManifests(target, repo);
     case "helm": {
-      const output = options.helmRenderer === "helm" ? await renderWithHelmBinary(target, repo, options, which("helm")) : await renderHelm(target, repo, options);
+      const output = options.helmRenderer === "helm" ? await renderWithHelmBinary(target, repo, options, which("helm"), target.helm?.environment) : await renderHelm(target, repo, options);
       return withRelease(output, target);
     }
   }
@@ -48139,17 +50393,19 @@ function withRelease(output, target) {
 
 // src/targets/discover.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path15 from "node:path";
+import path18 from "node:path";
 
 // src/targets/helm.ts
-import path14 from "node:path";
+import path17 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
-function conventionalReleases(repo, chartDir) {
-  const releaseName = path14.posix.basename(chartDir) || "release";
-  const base2 = { releaseName, namespace: "default", valuesFiles: [], set: [] };
+function defaultReleaseName(chartName2, chartDir) {
+  const name = (chartName2 || path17.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
+  return name || "release";
+}
+function conventionalReleases(repo, chartDir, base2, ciValues = false) {
   const releases = [base2];
   const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
   for (const entry of repo.list(chartDir)) {
@@ -48162,11 +50418,17 @@ function conventionalReleases(repo, chartDir) {
       if (m && !releases.some((r) => r.env === m[1])) releases.push({ ...base2, valuesFiles: [join2(`values/${entry.name}`)], env: m[1] });
     }
   }
+  if (ciValues && repo.isDirectory(join2("ci"))) {
+    for (const entry of repo.list(join2("ci"))) {
+      const m = !entry.isDir && /^([A-Za-z0-9][\w.-]*)-values\.ya?ml$/.exec(entry.name);
+      if (m) releases.push({ ...base2, valuesFiles: [join2(`ci/${entry.name}`)], env: `ci-${m[1]}` });
+    }
+  }
   return releases;
 }
-function configuredReleases(config, chartDir, repo, source) {
+function configuredReleases(config, chartDir, repo, source, chartName2) {
   const base2 = {
-    releaseName: config.releaseName ?? (path14.posix.basename(chartDir) || "release"),
+    releaseName: config.releaseName ?? defaultReleaseName(chartName2, chartDir),
     namespace: config.namespace ?? "default",
     ...config.namespace !== void 0 ? { namespaceDeclared: true } : {},
     valuesFiles: [],
@@ -48184,22 +50446,25 @@ function configuredReleases(config, chartDir, repo, source) {
   });
 }
 function envName(file, chartDir) {
-  const base2 = path14.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base2 = path17.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base2);
   if (m) return m[1];
-  if (base2 === "values" || base2 === path14.posix.basename(chartDir)) return path14.posix.basename(path14.posix.dirname(file)) || base2;
+  if (base2 === "values" || base2 === path17.posix.basename(chartDir)) return path17.posix.basename(path17.posix.dirname(file)) || base2;
   return base2;
 }
 function chartInputs(repo, chartDir) {
   const seen = /* @__PURE__ */ new Set();
   const files = /* @__PURE__ */ new Set();
   const errors = [];
+  let metadata = { fileDependencies: [] };
   const visit = (dir2) => {
     if (seen.has(dir2)) return;
     seen.add(dir2);
     for (const f of repo.walk(dir2)) files.add(f);
     const chartFile = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
-    for (const dep of fileDependencies(repo, chartFile, errors)) {
+    const meta = chartMetadata(repo, chartFile, errors);
+    if (dir2 === chartDir) metadata = meta;
+    for (const dep of meta.fileDependencies) {
       try {
         const target = repo.resolveFrom(dir2, dep.path, chartFile);
         if (repo.isDirectory(target)) visit(target);
@@ -48211,21 +50476,28 @@ function chartInputs(repo, chartDir) {
     }
   };
   visit(chartDir);
-  return { inputs: [...files].sort(), errors };
+  return { inputs: [...files].sort(), errors, metadata };
 }
-function fileDependencies(repo, chartFile, errors) {
+function chartMetadata(repo, chartFile, errors) {
   let text;
   try {
     text = repo.readText(chartFile);
   } catch (err) {
     if (err instanceof InputError) errors.push(err);
-    return [];
+    return { fileDependencies: [] };
   }
   const parsed = parseYaml(text, chartFile);
   const doc = parsed.documents[0];
-  if (!doc || !isRecord(doc.value) || !Array.isArray(doc.value.dependencies)) return [];
-  const out = [];
-  doc.value.dependencies.forEach((dep, i) => {
+  if (!doc || !isRecord(doc.value)) return { fileDependencies: [] };
+  const value = doc.value;
+  const metadata = {
+    ...typeof value.name === "string" ? { name: value.name } : {},
+    ...typeof value.type === "string" ? { type: value.type } : {},
+    fileDependencies: []
+  };
+  if (!Array.isArray(value.dependencies)) return metadata;
+  const out = metadata.fileDependencies;
+  value.dependencies.forEach((dep, i) => {
     if (!isRecord(dep) || typeof dep.repository !== "string" || !dep.repository.startsWith("file://")) return;
     out.push({
       name: typeof dep.name === "string" ? dep.name : `#${i}`,
@@ -48234,16 +50506,31 @@ function fileDependencies(repo, chartFile, errors) {
       line: doc.sourceMap.locate(["dependencies", i, "repository"]).location.line
     });
   });
-  return out;
+  return metadata;
 }
-function helmTargets(repo, chartDir, config, configSource) {
-  const { inputs, errors } = chartInputs(repo, chartDir);
+function environmentOf(global, chart) {
+  const kubeVersion = chart?.kubeVersion ?? global?.kubeVersion;
+  const apiVersions = [...global?.apiVersions ?? [], ...chart?.apiVersions ?? []];
+  const skipSchemaValidation = chart?.skipSchemaValidation ?? global?.skipSchemaValidation;
+  const env2 = {
+    ...kubeVersion ? { kubeVersion } : {},
+    ...apiVersions.length > 0 ? { apiVersions } : {},
+    ...skipSchemaValidation ? { skipSchemaValidation } : {}
+  };
+  return Object.keys(env2).length > 0 ? env2 : void 0;
+}
+function helmTargets(repo, chartDir, options) {
+  const { inputs, errors, metadata } = chartInputs(repo, chartDir);
+  if (metadata.type === "library") return { targets: [], errors, library: true };
+  const { config } = options;
+  const environment = environmentOf(options.helm, config);
   let releases;
   try {
-    releases = config ? configuredReleases(config, chartDir, repo, configSource) : conventionalReleases(repo, chartDir);
+    const base2 = { releaseName: defaultReleaseName(metadata.name, chartDir), namespace: "default", valuesFiles: [], set: [], ...environment ? { environment } : {} };
+    releases = config?.values || config?.releaseName || config?.namespace || config?.set ? configuredReleases(config, chartDir, repo, options.configSource, metadata.name).map((r) => ({ ...r, ...environment ? { environment } : {} })) : conventionalReleases(repo, chartDir, base2, config?.ciValues ?? options.ciValues);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    return { targets: [], errors: [...errors, err] };
+    return { targets: [], errors: [...errors, err], library: false };
   }
   const targets = releases.map(
     (release) => ({
@@ -48255,7 +50542,7 @@ function helmTargets(repo, chartDir, config, configSource) {
       helm: release
     })
   );
-  return { targets, errors };
+  return { targets, errors, library: false };
 }
 
 // src/targets/discover.ts
@@ -48264,7 +50551,7 @@ function targetId(kind, folder) {
 }
 var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
 var dirOf = (file) => {
-  const d = path15.posix.dirname(file);
+  const d = path18.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
@@ -48277,7 +50564,10 @@ function matcher(globs) {
 function discoverTargets(repo, options) {
   const errors = [];
   const skipped = [];
-  const files = repo.walk("", errors);
+  const walked = repo.walk("", errors);
+  const hidden = (f) => !options.hiddenFolders && f.split("/").slice(0, -1).some((seg) => seg.startsWith("."));
+  for (const f of walked) if (hidden(f) && isManifestFile(f)) skipped.push({ file: f, reason: "in a hidden folder" });
+  const files = walked.filter((f) => !hidden(f));
   const fileSet = new Set(files);
   const dirs = [...new Set(files.map(dirOf))].sort();
   const chartDirs = dirs.filter((d) => fileSet.has(d ? `${d}/Chart.yaml` : "Chart.yaml"));
@@ -48292,16 +50582,17 @@ function discoverTargets(repo, options) {
   for (const d of kustDirs) for (const inc of cache3.get(d)?.includes ?? []) if (inc !== d) included.add(inc);
   const owned = /* @__PURE__ */ new Set();
   for (const g of graphs.values()) for (const f of g.inputs) owned.add(f);
-  const roots = kustDirs.filter((d) => !included.has(d));
+  const isComponent = (d) => cache3.get(d)?.kind === "Component";
+  const roots = kustDirs.filter((d) => !included.has(d) && !isComponent(d));
   const reached = /* @__PURE__ */ new Set();
   for (const r of roots) for (const n of graphs.get(r).nodes.keys()) reached.add(n);
   for (const d of kustDirs) {
-    if (reached.has(d)) continue;
+    if (reached.has(d) || isComponent(d)) continue;
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path15.posix.basename(f)));
-  const manifestFolders = groupManifests(repo, manifestCandidates, skipped);
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path18.posix.basename(f)));
+  const manifestFolders = groupManifests(repo, manifestCandidates, skipped, options.toolTemplates ?? false);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
   const folderAllowed = (folder, markers) => {
@@ -48317,8 +50608,8 @@ function discoverTargets(repo, options) {
   };
   const chartConfigs = new Map((options.charts ?? []).map((c) => [repo.normalize(c.path.replace(/^\.\/?$/, "")), c]));
   const addHelmTargets = (d) => {
-    const found = helmTargets(repo, d, chartConfigs.get(d), options.configSource ?? "config");
-    if (found.targets.length === 0) errors.push(...found.errors);
+    const found = helmTargets(repo, d, { config: chartConfigs.get(d), configSource: options.configSource ?? "config", helm: options.helm, ciValues: options.ciValues });
+    if (found.targets.length === 0 && !found.library) errors.push(...found.errors);
     targets.push(...found.targets.map((t) => withProblems(t, found.errors)));
   };
   const manifestsTarget = (d, list) => ({ id: targetId("manifests", d), kind: "manifests", path: d, inputs: [...list], files: [...list], renderable: true });
@@ -48339,7 +50630,7 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path15.posix.basename(f))), skipped).get(d) : void 0;
+        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path18.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
         if (list && list.length > 0) targets.push(manifestsTarget(d, list));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -48371,10 +50662,10 @@ function discoverTargets(repo, options) {
 function withProblems(target, problems) {
   return problems.length > 0 ? { ...target, problems: dedupeErrors(problems) } : target;
 }
-function groupManifests(repo, candidates, skipped) {
+function groupManifests(repo, candidates, skipped, toolTemplates) {
   const byDir = /* @__PURE__ */ new Map();
   for (const file of candidates) {
-    const kind = classifyManifestFile(repo, file);
+    const kind = classifyManifestFile(repo, file, toolTemplates);
     if (kind !== "manifest" && kind !== "broken") {
       skipped.push({ file, reason: kind });
       continue;
@@ -48386,7 +50677,7 @@ function groupManifests(repo, candidates, skipped) {
   }
   return new Map([...byDir].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([d, list]) => [d, list.sort()]));
 }
-function classifyManifestFile(repo, file) {
+function classifyManifestFile(repo, file, toolTemplates) {
   let text;
   try {
     text = repo.readText(file);
@@ -48400,18 +50691,30 @@ function classifyManifestFile(repo, file) {
       return "not valid JSON";
     }
   }
+  const placeholders = !toolTemplates && TEMPLATE_MARKER.test(text);
+  if (placeholders && parseStream(text, file, { maxDocuments: DEFAULT_YAML_LIMITS.maxDocuments }).errors.some((e) => e.ruleId === "invalid-yaml")) {
+    return "template for another tool";
+  }
   const { documents, errors } = parseYaml(text, file);
+  const objects = documents.filter((d) => isKubeObject(d.value) || isKubeList(d.value));
+  if (placeholders && errors.some((e) => e.ruleId === "ambiguous-yaml" && /key that is itself a/.test(e.reason))) return "template for another tool";
+  if (placeholders && objects.length > 0 && objects.every((d) => hasPlaceholderIdentity(d.value))) return "template for another tool";
   if (errors.length > 0) return "broken";
-  return documents.some((d) => isKubeObject(d.value) || isKubeList(d.value)) ? "manifest" : "not Kubernetes YAML";
+  return objects.length > 0 ? "manifest" : "not Kubernetes YAML";
+}
+var TEMPLATE_MARKER = /\$\{[^}\n]*\}|\{\{|\{%/;
+function hasPlaceholderIdentity(value) {
+  const meta = isRecord(value) && isRecord(value.metadata) ? value.metadata : {};
+  return [meta.name, meta.namespace].some((v) => typeof v === "string" && TEMPLATE_MARKER.test(v));
 }
 function isKubeList(value) {
   return isRecord(value) && typeof value.kind === "string" && /List$/.test(value.kind) && Array.isArray(value.items);
 }
 
 // src/targets/index.ts
-import path16 from "node:path";
+import path19 from "node:path";
 var normalize = (file) => {
-  const n = path16.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path19.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -48449,7 +50752,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request) {
-  const root = path17.resolve(request.root);
+  const root = path20.resolve(request.root);
   const notes = [];
   const startedAt = Date.now();
   if (!request.base) {
@@ -48459,7 +50762,7 @@ async function run(request) {
     const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules2, settings);
     const scan2 = await scanTree(head, settings, active, budget, (all) => all, false, progressFor(request, "head"));
-    notes.push(...isolationNotes(scan2.targets, settings));
+    notes.push(...scan2.notes, ...isolationNotes(scan2.targets, settings));
     const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
     return {
       settings,
@@ -48487,6 +50790,10 @@ async function run(request) {
     }
     const baseRepo = new RepoFiles(exported.dir, { maxFileBytes: settings.limits.maxFileBytes });
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
+    const built = reuseBuiltDependencies(head, baseRepo, await untrackedChartDependencies(root));
+    if (built.reused.length > 0) {
+      notes.push(`The base revision was rendered with the chart dependencies built in the working tree for ${built.reused.join(", ")}: their dependency lists and lock files did not change.`);
+    }
     const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
     const active = activeRules(rules2, settings);
     const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
@@ -48496,7 +50803,13 @@ async function run(request) {
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
-    notes.push(...isolationNotes(headScan.targets, settings));
+    notes.push(...headScan.notes, ...isolationNotes(headScan.targets, settings));
+    const baseFailed = new Set(baseScan.targets.filter((t) => !t.checked && t.objects === 0).map((t) => t.id));
+    for (const t of headScan.targets) {
+      if (baseFailed.has(t.id) && t.objects > 0) {
+        notes.push(`${t.id} could not be rendered at the base revision${built.changed.includes(t.path || ".") ? " (its chart dependencies changed, so those built in the working tree were not used for the base)" : ""}: every finding of it counts as new.`);
+      }
+    }
     const marked = markAgainstBase(headScan.findings, baseScan.findings);
     const findings = sortFindings(withExceptions(marked, settings, notes));
     const changed = new Set(changedPaths);
@@ -48561,7 +50874,7 @@ function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);
   const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
   const inBase = policyTree !== root;
-  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path17.join(policyTree, name)));
+  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path20.join(policyTree, name)));
   if (configFile !== void 0) {
     const source = request.configPath ?? configFile;
     let text;
@@ -48573,16 +50886,22 @@ function resolveSettings(request, root, policyTree) {
     }
     settings = applyConfig(settings, parseConfig(text, source), source);
   }
+  const helm = {
+    ...settings.discovery.helm,
+    ...request.kubeVersion ? { kubeVersion: request.kubeVersion } : {},
+    ...request.apiVersions?.length ? { apiVersions: [...settings.discovery.helm?.apiVersions ?? [], ...request.apiVersions] } : {}
+  };
   return {
     ...settings,
+    discovery: { ...settings.discovery, helm },
     ...request.base ? { base: request.base } : {},
     failOn: request.failOn ?? settings.failOn,
     pss: { level: request.pssLevel ?? settings.pss.level, minor: request.pssVersion ?? settings.pss.minor }
   };
 }
 function configPathInRepository(configPath, root) {
-  const relative = path17.relative(root, path17.resolve(configPath)).split(path17.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path17.isAbsolute(relative)) {
+  const relative = path20.relative(root, path20.resolve(configPath)).split(path20.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path20.isAbsolute(relative)) {
     throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
   }
   return relative;
@@ -48608,14 +50927,19 @@ var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
 ]);
 async function scanTree(repo, settings, rules2, budget, select, diff, onTarget) {
   const discovery = discoverTargets(repo, settings.discovery);
-  const problems = discovery.errors.map((error) => ({ error, subject: subjectOf(repo, error) }));
+  const index2 = new TargetIndex(discovery.targets);
+  const problems = discovery.errors.map((error) => {
+    const target = index2.targetsForFile(error.file)[0]?.id;
+    return { error, ...target ? { target } : {}, subject: subjectOf(repo, error) };
+  });
   const findings = [];
   const targets = [];
+  const notes = [];
   const objects = /* @__PURE__ */ new Map();
   let budgetSkipped = 0;
   const selected = select(discovery.targets);
-  for (const [index2, target] of selected.entries()) {
-    onTarget?.(target.id, index2 + 1, selected.length);
+  for (const [index3, target] of selected.entries()) {
+    onTarget?.(target.id, index3 + 1, selected.length);
     const remaining = budget.remainingMs();
     let output;
     if (remaining <= 0) {
@@ -48626,6 +50950,7 @@ async function scanTree(repo, settings, rules2, budget, select, diff, onTarget) 
       const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
       output = await renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer });
     }
+    for (const note of output.notes ?? []) if (!notes.includes(note)) notes.push(note);
     const targetErrors = [...target.problems ?? [], ...output.errors];
     const inputsDigest = memo(() => digest("target", target.id, ...target.inputs.map((f) => `${f}\0${repo.contentDigest(f)}`)));
     for (const error of targetErrors) {
@@ -48650,12 +50975,12 @@ async function scanTree(repo, settings, rules2, budget, select, diff, onTarget) 
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
-  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped };
+  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes };
 }
 function targetFile(repo, target) {
   const join2 = (name) => target.path ? `${target.path}/${name}` : name;
   if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path17.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path17.posix.basename(f))) ?? join2("kustomization.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path20.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path20.posix.basename(f))) ?? join2("kustomization.yaml");
   return target.files?.[0] ?? (target.path || ".");
 }
 function subjectOf(repo, error) {
@@ -48700,2175 +51025,8 @@ function canonicalJson(value) {
 }
 
 // src/cli/template.ts
-import { appendFileSync, existsSync as existsSync2, mkdirSync as mkdirSync4, writeFileSync as writeFileSync3 } from "node:fs";
-import path20 from "node:path";
-
-// src/render/helm/archive.ts
-import { gunzipSync } from "node:zlib";
-var DEFAULT_ARCHIVE_LIMITS = {
-  maxTotalBytes: 64 * 1024 * 1024,
-  maxEntryBytes: 5 * 1024 * 1024,
-  maxEntries: 1e4
-};
-var ArchiveError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ArchiveError";
-  }
-};
-var SHARED = "the chart and every archive nested in it count together";
-var ArchiveBudget = class {
-  constructor(limits = DEFAULT_ARCHIVE_LIMITS) {
-    this.limits = limits;
-    this.bytesLeft = limits.maxTotalBytes;
-    this.entriesLeft = limits.maxEntries;
-  }
-  limits;
-  bytesLeft;
-  entriesLeft;
-  /** What the archives read so far took. */
-  get used() {
-    return { bytes: this.limits.maxTotalBytes - this.bytesLeft, entries: this.limits.maxEntries - Math.max(0, this.entriesLeft) };
-  }
-  /** Gunzips `data`, never holding more than what is left of the budget, and takes the bytes it expands to. */
-  gunzip(data2, archive) {
-    const tooLarge = () => new ArchiveError(`decompressed chart is larger than the maximum size ${this.limits.maxTotalBytes} (reading ${archive}; ${SHARED})`);
-    if (this.bytesLeft < 1) throw tooLarge();
-    let out;
-    try {
-      out = gunzipSync(data2, { maxOutputLength: this.bytesLeft });
-    } catch (err) {
-      if (err instanceof RangeError || err.code === "ERR_BUFFER_TOO_LARGE") throw tooLarge();
-      throw new ArchiveError(`cannot gunzip archive ${archive}: ${err.message}`);
-    }
-    this.bytesLeft -= out.length;
-    return out;
-  }
-  /** Takes one tar entry. */
-  entry(archive) {
-    if (--this.entriesLeft < 0) throw new ArchiveError(`decompressed chart has more than ${this.limits.maxEntries} entries (reading ${archive}; ${SHARED})`);
-  }
-  /** Checks one file's size. */
-  file(name, size, archive) {
-    if (size > this.limits.maxEntryBytes) {
-      throw new ArchiveError(`decompressed chart file "${name}" is larger than the maximum file size ${this.limits.maxEntryBytes} (reading ${archive})`);
-    }
-  }
-};
-function isGzip(data2) {
-  return data2.length >= 2 && data2[0] === 31 && data2[1] === 139;
-}
-function readTarGz(data2, budget = new ArchiveBudget(), archive = "archive") {
-  if (!isGzip(data2)) throw new ArchiveError("file does not appear to be a gzipped archive; got 'application/octet-stream'");
-  return readTar(budget.gunzip(data2, archive), budget, archive);
-}
-function cstring(buf, start, len) {
-  let end = start;
-  const stop = start + len;
-  while (end < stop && buf[end] !== 0) end++;
-  return buf.toString("utf8", start, end);
-}
-function octal(buf, start, len) {
-  if (buf[start] & 128) {
-    let v = 0;
-    for (let i = start + 1; i < start + len; i++) v = v * 256 + buf[i];
-    return v;
-  }
-  const s = cstring(buf, start, len).trim();
-  if (s === "") return 0;
-  if (!/^[0-7]+$/.test(s)) throw new ArchiveError(`invalid tar header: bad number "${s}"`);
-  return parseInt(s, 8);
-}
-function parsePax(data2) {
-  const out = {};
-  let pos = 0;
-  while (pos < data2.length) {
-    const sp = data2.indexOf(32, pos);
-    if (sp < 0) break;
-    const len = parseInt(data2.toString("utf8", pos, sp), 10);
-    if (!Number.isFinite(len) || len <= 0) break;
-    const rec = data2.toString("utf8", sp + 1, pos + len - 1);
-    const eq2 = rec.indexOf("=");
-    if (eq2 > 0) out[rec.slice(0, eq2)] = rec.slice(eq2 + 1);
-    pos += len;
-  }
-  return out;
-}
-function cleanEntryName(raw) {
-  const name = raw.replace(/\\/g, "/");
-  if (name.startsWith("/") || /^[A-Za-z]:/.test(name)) throw new ArchiveError("chart illegally contains absolute paths");
-  const parts = [];
-  for (const p of name.split("/")) {
-    if (p === "" || p === ".") continue;
-    if (p === "..") throw new ArchiveError("chart illegally references parent directory");
-    parts.push(p);
-  }
-  return parts.join("/");
-}
-function readTar(tar, budget, archive) {
-  const entries2 = [];
-  let pos = 0;
-  let longName;
-  let pax = {};
-  while (pos + 512 <= tar.length) {
-    const header = tar.subarray(pos, pos + 512);
-    if (header.every((b) => b === 0)) break;
-    budget.entry(archive);
-    const sum = octal(header, 148, 8);
-    let calc = 0;
-    for (let i = 0; i < 512; i++) calc += i >= 148 && i < 156 ? 32 : header[i];
-    if (sum !== calc) throw new ArchiveError("invalid tar header checksum");
-    const size = octal(header, 124, 12);
-    const type = String.fromCharCode(header[156] || 48);
-    let name = cstring(header, 0, 100);
-    const magic = header.toString("latin1", 257, 262);
-    if (magic === "ustar") {
-      const prefix = cstring(header, 345, 155);
-      if (prefix) name = `${prefix}/${name}`;
-    }
-    const dataStart = pos + 512;
-    const dataEnd = dataStart + size;
-    if (dataEnd > tar.length) throw new ArchiveError("unexpected end of tar archive");
-    pos = dataStart + Math.ceil(size / 512) * 512;
-    if (type === "L") {
-      if (size > 64 * 1024) throw new ArchiveError("tar long name too long");
-      longName = cstring(tar, dataStart, size);
-      continue;
-    }
-    if (type === "x") {
-      if (size > 1024 * 1024) throw new ArchiveError("tar extended header too long");
-      pax = parsePax(tar.subarray(dataStart, dataEnd));
-      continue;
-    }
-    if (type === "g") continue;
-    if (longName !== void 0) name = longName;
-    if (pax.path !== void 0) name = pax.path;
-    longName = void 0;
-    pax = {};
-    if (type === "5") continue;
-    if (type === "1" || type === "2") throw new ArchiveError(`archive entry "${name}" is a link; links are not allowed in chart archives`);
-    if (type !== "0" && type !== "7") continue;
-    if (name === "pax_global_header") continue;
-    const clean2 = cleanEntryName(name);
-    budget.file(clean2, size, archive);
-    entries2.push({ name: clean2, data: Buffer.from(tar.subarray(dataStart, dataEnd)) });
-  }
-  return entries2;
-}
-
-// src/render/helm/chart.ts
-import path18 from "node:path";
-
-// src/render/sprig/semver.ts
-var SEMVER_RE = /^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$/;
-var CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
-var OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
-var CONSTRAINT_RE = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
-var RANGE_RE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, "g");
-var FIND_RE = new RegExp(String.raw`(${OPS})\s*(${CV})`, "g");
-var VALID_RE = new RegExp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
-var MAX_U64 = (1n << 64n) - 1n;
-var Version = class {
-  constructor(major, minor, patch, pre, metadata, original) {
-    this.major = major;
-    this.minor = minor;
-    this.patch = patch;
-    this.pre = pre;
-    this.metadata = metadata;
-    this.original = original;
-  }
-  major;
-  minor;
-  patch;
-  pre;
-  metadata;
-  original;
-  toString() {
-    let s = `${this.major}.${this.minor}.${this.patch}`;
-    if (this.pre) s += "-" + this.pre;
-    if (this.metadata) s += "+" + this.metadata;
-    return s;
-  }
-};
-function parseU64(s) {
-  const v = BigInt(s);
-  if (v > MAX_U64) throw new Error(`Error parsing version segment: strconv.ParseUint: parsing ${JSON.stringify(s)}: value out of range`);
-  return v;
-}
-function newVersion(v) {
-  const m = SEMVER_RE.exec(v);
-  if (!m) throw new Error("Invalid Semantic Version");
-  const major = parseU64(m[1]);
-  const minor = m[2] ? parseU64(m[2].slice(1)) : 0n;
-  const patch = m[3] ? parseU64(m[3].slice(1)) : 0n;
-  const pre = m[5] ?? "";
-  const meta = m[8] ?? "";
-  if (pre) {
-    for (const p of pre.split(".")) {
-      if (/^[0-9]+$/.test(p) && p.length > 1 && p[0] === "0") throw new Error("Version segment starts with 0");
-      if (!/^[0-9A-Za-z-]+$/.test(p)) throw new Error("Invalid Prerelease string");
-    }
-  }
-  if (meta) {
-    for (const p of meta.split(".")) if (!/^[0-9A-Za-z-]+$/.test(p)) throw new Error("Invalid Metadata string");
-  }
-  return new Version(major, minor, patch, pre, meta, v);
-}
-var cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-function comparePrePart(s, o) {
-  if (s === o) return 0;
-  if (s === "") return o !== "" ? -1 : 1;
-  if (o === "") return s !== "" ? 1 : -1;
-  const sn = /^[0-9]+$/.test(s);
-  const on = /^[0-9]+$/.test(o);
-  if (!sn && !on) return s > o ? 1 : -1;
-  if (!sn) return 1;
-  if (!on) return -1;
-  return BigInt(s) > BigInt(o) ? 1 : -1;
-}
-function comparePrerelease(v, o) {
-  const sp = v.split(".");
-  const op = o.split(".");
-  const l = Math.max(sp.length, op.length);
-  for (let i = 0; i < l; i++) {
-    const d = comparePrePart(sp[i] ?? "", op[i] ?? "");
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-function compareVersions(v, o) {
-  const d = cmp(v.major, o.major) || cmp(v.minor, o.minor) || cmp(v.patch, o.patch);
-  if (d !== 0) return d;
-  if (v.pre === "" && o.pre === "") return 0;
-  if (v.pre === "") return 1;
-  if (o.pre === "") return -1;
-  return comparePrerelease(v.pre, o.pre);
-}
-var isX = (s) => s === "x" || s === "X" || s === "*";
-function parseConstraint(c) {
-  if (c.length === 0) return { con: newVersion("0.0.0"), op: "", minorDirty: false, patchDirty: false, dirty: true };
-  const m = CONSTRAINT_RE.exec(c);
-  if (!m) throw new Error(`improper constraint: ${c}`);
-  let ver = m[2];
-  let minorDirty = false;
-  let patchDirty = false;
-  let dirty = false;
-  const pre = m[6] ?? "";
-  if (isX(m[3]) || m[3] === "") {
-    ver = `0.0.0${pre}`;
-    dirty = true;
-  } else if (isX((m[4] ?? "").replace(/^\./, "")) || !m[4]) {
-    minorDirty = true;
-    dirty = true;
-    ver = `${m[3]}.0.0${pre}`;
-  } else if (isX((m[5] ?? "").replace(/^\./, "")) || !m[5]) {
-    dirty = true;
-    patchDirty = true;
-    ver = `${m[3]}${m[4]}.0${pre}`;
-  }
-  let con;
-  try {
-    con = newVersion(ver);
-  } catch {
-    throw new Error("constraint Parser Error");
-  }
-  return { con, op: m[1], minorDirty, patchDirty, dirty };
-}
-function rewriteRange(i) {
-  let o = i;
-  for (const m of i.matchAll(RANGE_RE)) o = o.replace(m[0], `>= ${m[1]}, <= ${m[11]} `);
-  return o;
-}
-function newConstraint(c) {
-  c = rewriteRange(c);
-  return c.split("||").map((v) => {
-    if (!VALID_RE.test(v)) throw new Error(`improper constraint: ${v}`);
-    const cs = [...v.matchAll(FIND_RE)].map((m) => m[0]);
-    if (cs.length === 0) cs.push(v);
-    return cs.map(parseConstraint);
-  });
-}
-function tilde(v, c) {
-  if (compareVersions(v, c.con) < 0) return false;
-  if (c.con.major === 0n && c.con.minor === 0n && c.con.patch === 0n && !c.minorDirty && !c.patchDirty) return true;
-  if (v.major !== c.con.major) return false;
-  if (v.minor !== c.con.minor && !c.minorDirty) return false;
-  return true;
-}
-function checkOne(v, c) {
-  const preBlocked = v.pre !== "" && c.con.pre === "";
-  switch (c.op) {
-    case "":
-    case "=":
-      if (preBlocked) return false;
-      if (c.dirty) return tilde(v, c);
-      return compareVersions(v, c.con) === 0;
-    case "!=":
-      if (c.dirty) {
-        if (preBlocked) return false;
-        if (c.con.major !== v.major) return true;
-        if (c.con.minor !== v.minor && !c.minorDirty) return true;
-        if (c.minorDirty) return false;
-        if (c.con.patch !== v.patch && !c.patchDirty) return true;
-        if (c.patchDirty) {
-          if (v.pre !== "" || c.con.pre !== "") return comparePrerelease(v.pre, c.con.pre) !== 0;
-          return false;
-        }
-      }
-      return compareVersions(v, c.con) !== 0;
-    case ">":
-      if (preBlocked) return false;
-      if (!c.dirty) return compareVersions(v, c.con) === 1;
-      if (v.major > c.con.major) return true;
-      if (v.major < c.con.major) return false;
-      if (c.minorDirty) return false;
-      if (c.patchDirty) return v.minor > c.con.minor;
-      return compareVersions(v, c.con) === 1;
-    case "<":
-      if (preBlocked) return false;
-      return compareVersions(v, c.con) < 0;
-    case ">=":
-    case "=>":
-      if (preBlocked) return false;
-      return compareVersions(v, c.con) >= 0;
-    case "<=":
-    case "=<":
-      if (preBlocked) return false;
-      if (!c.dirty) return compareVersions(v, c.con) <= 0;
-      if (v.major > c.con.major) return false;
-      if (v.major === c.con.major && v.minor > c.con.minor && !c.minorDirty) return false;
-      return true;
-    case "~":
-    case "~>":
-      if (preBlocked) return false;
-      return tilde(v, c);
-    case "^":
-      if (preBlocked) return false;
-      if (compareVersions(v, c.con) < 0) return false;
-      if (c.con.major > 0n || c.minorDirty) return v.major === c.con.major;
-      if (c.con.major === 0n && v.major > 0n) return false;
-      if (c.con.minor > 0n || c.patchDirty) return v.minor === c.con.minor;
-      if (c.con.minor === 0n && v.minor > 0n) return false;
-      return c.con.patch === v.patch;
-  }
-  return false;
-}
-function checkConstraint(cs, v) {
-  return cs.some((and) => and.every((c) => checkOne(v, c)));
-}
-var u64 = (n) => new GoInt("uint64", n);
-function versionValue(v) {
-  const S = "*semver.Version";
-  const other = (o) => {
-    const ov = o.semver;
-    if (!ov) throw new Error("runtime error: invalid memory address or nil pointer dereference");
-    return ov;
-  };
-  const str4 = (f) => defineFunc({ params: [], result: "string" }, f);
-  const cmpFn = (f) => defineFunc({ params: [S], result: "bool" }, (o) => f(compareVersions(v, other(o))));
-  const inc = (f) => defineFunc({ params: [], result: "semver.Version" }, () => versionValue(f()));
-  const s = new GoStruct(S, /* @__PURE__ */ new Map(), {
-    Major: defineFunc({ params: [], result: "uint64" }, () => u64(v.major)),
-    Minor: defineFunc({ params: [], result: "uint64" }, () => u64(v.minor)),
-    Patch: defineFunc({ params: [], result: "uint64" }, () => u64(v.patch)),
-    Prerelease: str4(() => v.pre),
-    Metadata: str4(() => v.metadata),
-    Original: str4(() => v.original),
-    String: str4(() => v.toString()),
-    Compare: defineFunc({ params: [S], result: "int" }, (o) => new GoInt("int", compareVersions(v, other(o)))),
-    LessThan: cmpFn((d) => d < 0),
-    LessThanEqual: cmpFn((d) => d <= 0),
-    GreaterThan: cmpFn((d) => d > 0),
-    GreaterThanEqual: cmpFn((d) => d >= 0),
-    Equal: cmpFn((d) => d === 0),
-    IncPatch: inc(() => v.pre !== "" ? new Version(v.major, v.minor, v.patch, "", "", "") : new Version(v.major, v.minor, v.patch + 1n, "", "", "")),
-    IncMinor: inc(() => new Version(v.major, v.minor + 1n, 0n, "", "", "")),
-    IncMajor: inc(() => new Version(v.major + 1n, 0n, 0n, "", "", ""))
-  });
-  s.semver = v;
-  return s;
-}
-function semverFuncs() {
-  return {
-    semver: defineFunc({ params: ["string"], result: "*semver.Version" }, (s) => versionValue(newVersion(s))),
-    semverCompare: defineFunc({ params: ["string", "string"], result: "bool" }, (c, v) => checkConstraint(newConstraint(c), newVersion(v)))
-  };
-}
-
-// src/render/helm/semver.ts
-function parseSemver(s) {
-  try {
-    const v = newVersion(s);
-    return { major: Number(v.major), minor: Number(v.minor), patch: Number(v.patch), pre: v.pre, build: v.metadata, original: s };
-  } catch {
-    return null;
-  }
-}
-function isCompatibleRange(constraint, version) {
-  try {
-    return checkConstraint(newConstraint(constraint), newVersion(version));
-  } catch {
-    return false;
-  }
-}
-
-// src/render/helm/chart.ts
-var ChartError = class extends Error {
-  constructor(message, file) {
-    super(message);
-    this.file = file;
-    this.name = "ChartError";
-  }
-  file;
-};
-function withBudget(options) {
-  return options.archiveBudget ? { ...options, archiveBudget: options.archiveBudget } : { ...options, archiveBudget: new ArchiveBudget(options.archiveLimits) };
-}
-var UTF8_BOM = Buffer.from([239, 187, 191]);
-function trimBom(b) {
-  return b.subarray(0, 3).equals(UTF8_BOM) ? b.subarray(3) : b;
-}
-function chartName(c) {
-  return c.metadata.name;
-}
-function chartFullPath(c) {
-  return c.parent ? `${chartFullPath(c.parent)}/charts/${c.metadata.name}` : c.metadata.name;
-}
-function parseHelmignore(text, file) {
-  const rules2 = [];
-  const add = (raw) => {
-    let rule = raw.trim();
-    if (rule === "" || rule.startsWith("#")) return;
-    if (rule.includes("**")) throw new ChartError("double-star (**) syntax is not supported", file);
-    try {
-      goPathMatch(rule, "abc");
-    } catch (err) {
-      if (err instanceof BadPatternError) throw new ChartError(`syntax error in pattern`, file);
-      throw err;
-    }
-    let negate2 = false;
-    let mustDir = false;
-    if (rule.startsWith("!")) {
-      negate2 = true;
-      rule = rule.slice(1);
-    }
-    if (rule.endsWith("/")) {
-      mustDir = true;
-      rule = rule.slice(0, -1);
-    }
-    const r = rule;
-    let match;
-    if (r.startsWith("/")) match = (n) => safeMatch(r.slice(1), n);
-    else if (r.includes("/")) match = (n) => safeMatch(r, n);
-    else match = (n) => safeMatch(r, path18.posix.basename(n));
-    rules2.push({ negate: negate2, mustDir, match });
-  };
-  add("templates/.?*");
-  for (const line of text.split("\n")) add(line.replace(/\r$/, ""));
-  return rules2;
-}
-function safeMatch(p, n) {
-  try {
-    return goPathMatch(p, n);
-  } catch {
-    return false;
-  }
-}
-function helmIgnored(rules2, n, isDir) {
-  if (n === "" || n === "." || n === "./") return false;
-  for (const p of rules2) {
-    if (p.negate) {
-      if (p.mustDir && !isDir) return true;
-      if (!p.match(n)) return true;
-      continue;
-    }
-    if (p.mustDir && !isDir) continue;
-    if (p.match(n)) return true;
-  }
-  return false;
-}
-function loadChart(repo, chartPath, options = {}) {
-  options = withBudget(options);
-  const rel = repo.normalize(chartPath);
-  if (repo.isDirectory(rel)) return loadDir(repo, rel, options);
-  if (repo.isFile(rel)) return loadArchive(repo.readBytes(rel), rel, options);
-  throw new ChartError(`path "${chartPath}" not found`, chartPath);
-}
-function loadDir(repo, dir2, options = {}) {
-  options = withBudget(options);
-  const maxFiles = options.maxFiles ?? 2e4;
-  let rules2;
-  const ignoreFile = dir2 ? `${dir2}/.helmignore` : ".helmignore";
-  rules2 = parseHelmignore("", ignoreFile);
-  if (repo.isFile(ignoreFile)) rules2 = parseHelmignore(repo.readText(ignoreFile), ignoreFile);
-  const files = [];
-  const visit = (relDir, depth) => {
-    if (depth > 64) throw new ChartError(`chart folder nests deeper than 64 levels`, relDir);
-    const abs = relDir ? `${dir2}${dir2 ? "/" : ""}${relDir}` : dir2;
-    for (const entry of repo.list(abs)) {
-      const n = relDir ? `${relDir}/${entry.name}` : entry.name;
-      const repoPath = dir2 ? `${dir2}/${n}` : n;
-      if (entry.isDir) {
-        if (helmIgnored(rules2, n, true)) continue;
-        visit(n, depth + 1);
-        continue;
-      }
-      if (helmIgnored(rules2, n, false)) continue;
-      if (files.length >= maxFiles) throw new ChartError(`chart has more than ${maxFiles} files; not loaded`, dir2);
-      files.push({ name: n, data: trimBom(repo.readBytes(repoPath)), origin: repoPath });
-    }
-  };
-  visit("", 0);
-  return loadFiles(files, dir2 || ".", options);
-}
-function loadArchive(data2, origin, options = {}) {
-  options = withBudget(options);
-  let entries2;
-  try {
-    entries2 = readTarGz(data2, options.archiveBudget, origin);
-  } catch (err) {
-    if (err instanceof ArchiveError) throw new ChartError(err.message, origin);
-    throw err;
-  }
-  const files = [];
-  for (const e of entries2) {
-    const parts = e.name.split("/");
-    if (parts[0] === "Chart.yaml") throw new ChartError("chart yaml not in base directory", origin);
-    const n = parts.slice(1).join("/");
-    if (n === "") throw new ChartError(`chart illegally contains content outside the base directory: "${e.name}"`, origin);
-    if (/^[A-Za-z]:/.test(n)) throw new ChartError("chart contains illegally named files", origin);
-    files.push({ name: n, data: trimBom(e.data), origin: `${origin}!/${e.name}` });
-  }
-  if (files.length === 0) throw new ChartError("no files in chart archive", origin);
-  return loadFiles(files, origin, options);
-}
-function loadFiles(files, origin, options = {}) {
-  options = withBudget(options);
-  let metadata;
-  let requirements;
-  const chart = { metadata: void 0, templates: [], values: /* @__PURE__ */ new Map(), files: [], dependencies: [], origin };
-  const subcharts = /* @__PURE__ */ new Map();
-  for (const f of files) {
-    if (f.name === "Chart.yaml") {
-      metadata = parseMetadata(f, "Chart.yaml", metadata);
-      if (metadata.apiVersion === "") metadata.apiVersion = "v1";
-    } else if (f.name === "Chart.lock" || f.name === "requirements.lock") {
-    } else if (f.name === "values.yaml") {
-      try {
-        chart.values = readValuesText(f.data.toString("utf8"));
-      } catch (err) {
-        if (err instanceof GoYamlError2) throw new ChartError(`cannot load values.yaml: ${err.message}`, f.origin);
-        throw err;
-      }
-      chart.valuesFile = { name: f.name, data: f.data, origin: f.origin };
-    } else if (f.name === "values.schema.json") {
-      chart.schema = { name: f.name, data: f.data, origin: f.origin };
-    } else if (f.name === "requirements.yaml") {
-      requirements = f;
-    } else if (f.name.startsWith("templates/")) {
-      chart.templates.push({ name: f.name, data: f.data, origin: f.origin });
-    } else if (f.name.startsWith("charts/")) {
-      if (path18.posix.extname(f.name) === ".prov") {
-        chart.files.push({ name: f.name, data: f.data, origin: f.origin });
-        continue;
-      }
-      const fname = f.name.slice("charts/".length);
-      const cname = fname.split("/")[0];
-      const list = subcharts.get(cname) ?? [];
-      list.push({ name: fname, data: f.data, origin: f.origin });
-      subcharts.set(cname, list);
-    } else {
-      chart.files.push({ name: f.name, data: f.data, origin: f.origin });
-    }
-  }
-  if (requirements) {
-    const f = requirements;
-    metadata = parseMetadata(f, "requirements.yaml", metadata ?? emptyMetadata());
-  }
-  if (!metadata) throw new ChartError("Chart.yaml file is missing", origin);
-  if (metadata.apiVersion === "") metadata.apiVersion = "v1";
-  chart.metadata = metadata;
-  validateMetadata(metadata, origin);
-  for (const n of [...subcharts.keys()].sort()) {
-    const sfiles = subcharts.get(n);
-    if (n.startsWith("_") || n.startsWith(".")) continue;
-    let sc;
-    try {
-      if (path18.posix.extname(n) === ".tgz") {
-        const file = sfiles[0];
-        if (file.name !== n) throw new ChartError(`error unpacking subchart tar in ${metadata.name}: expected ${n}, got ${file.name}`, file.origin);
-        sc = loadArchive(file.data, file.origin, options);
-      } else {
-        const buff = [];
-        for (const f of sfiles) {
-          const i = f.name.indexOf("/");
-          if (i < 0) continue;
-          buff.push({ name: f.name.slice(i + 1), data: f.data, origin: f.origin });
-        }
-        sc = loadFiles(buff, `${origin}/charts/${n}`, options);
-      }
-    } catch (err) {
-      if (err instanceof ChartError) throw new ChartError(`error unpacking subchart ${n} in ${metadata.name}: ${err.message}`, err.file);
-      throw err;
-    }
-    sc.parent = chart;
-    chart.dependencies.push(sc);
-  }
-  return chart;
-}
-function addFileDependencies(repo, chartDir, chart, options = {}) {
-  const dir2 = repo.normalize(chartDir);
-  if (!repo.isDirectory(dir2)) return;
-  options = withBudget(options);
-  const chartFile = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
-  const missing = [];
-  for (const d of chart.metadata.dependencies ?? []) {
-    if (!d.repository.startsWith("file://")) continue;
-    if (chart.dependencies.some((c) => chartName(c) === d.name)) continue;
-    const rel = d.repository.slice("file://".length);
-    const depDir = repo.resolveFrom(dir2, rel, chartFile);
-    if (!repo.isDirectory(depDir)) throw new ChartError(`dependency ${JSON.stringify(d.name)}: directory ${rel} not found`, chartFile);
-    const sub = loadDir(repo, depDir, options);
-    if (d.version !== "" && !isCompatibleRange(d.version, sub.metadata.version)) {
-      missing.push(`${JSON.stringify(d.name)} (repository ${JSON.stringify(d.repository)}, version ${JSON.stringify(d.version)})`);
-      continue;
-    }
-    sub.parent = chart;
-    chart.dependencies.push(sub);
-  }
-  if (missing.length > 0) {
-    throw new ChartError(`can't get a valid version for ${missing.length} subchart(s): ${missing.join(", ")}. Make sure a matching chart version exists in the repo, or change the version constraint in Chart.yaml`, chartFile);
-  }
-}
-function emptyMetadata() {
-  return {
-    name: "",
-    home: "",
-    sources: null,
-    version: "",
-    description: "",
-    keywords: null,
-    maintainers: null,
-    icon: "",
-    apiVersion: "",
-    condition: "",
-    tags: "",
-    appVersion: "",
-    deprecated: false,
-    annotations: null,
-    kubeVersion: "",
-    dependencies: null,
-    type: ""
-  };
-}
-function field(m, name) {
-  if (m.has(name)) return m.get(name);
-  const lower = name.toLowerCase();
-  for (const [k, v] of m) if (typeof k === "string" && k.toLowerCase() === lower) return v;
-  return void 0;
-}
-function unmarshalErr(file, kind, fieldPath, type) {
-  throw new ChartError(`cannot load ${file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go struct field ${fieldPath} of type ${type}`);
-}
-function str2(m, name, file, ctx) {
-  const v = field(m, name);
-  if (v === void 0 || v === null) return "";
-  if (typeof v === "string") return v;
-  return yamlScalarAsString(v) ?? unmarshalErr(file, jsonKind(v), `${ctx}.${name}`, "string");
-}
-function strList(m, name, file, ctx) {
-  const v = field(m, name);
-  if (v === void 0 || v === null) return null;
-  if (!Array.isArray(v)) return unmarshalErr(file, jsonKind(v), `${ctx}.${name}`, "[]string");
-  return v.map((x) => typeof x === "string" ? x : x === null ? "" : yamlScalarAsString(x) ?? unmarshalErr(file, jsonKind(x), `${ctx}.${name}`, "string"));
-}
-function parseMetadata(f, file, into) {
-  let doc;
-  try {
-    doc = parseYamlGo(f.data.toString("utf8"));
-  } catch (err) {
-    if (err instanceof GoYamlError2) throw new ChartError(`cannot load ${file}: error converting YAML to JSON: ${err.message}`, f.origin);
-    throw err;
-  }
-  const md = into ?? emptyMetadata();
-  if (doc === null || doc === void 0) return md;
-  if (!(doc instanceof Map)) {
-    throw new ChartError(`cannot load ${file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(doc)} into Go value of type chart.Metadata`, f.origin);
-  }
-  const m = doc;
-  const ctx = "Metadata";
-  try {
-    const has = (n) => field(m, n) !== void 0;
-    if (has("name")) md.name = str2(m, "name", file, ctx);
-    if (has("home")) md.home = str2(m, "home", file, ctx);
-    if (has("sources")) md.sources = strList(m, "sources", file, ctx);
-    if (has("version")) md.version = str2(m, "version", file, ctx);
-    if (has("description")) md.description = str2(m, "description", file, ctx);
-    if (has("keywords")) md.keywords = strList(m, "keywords", file, ctx);
-    if (has("icon")) md.icon = str2(m, "icon", file, ctx);
-    if (has("apiVersion")) md.apiVersion = str2(m, "apiVersion", file, ctx);
-    if (has("condition")) md.condition = str2(m, "condition", file, ctx);
-    if (has("tags")) md.tags = str2(m, "tags", file, ctx);
-    if (has("appVersion")) md.appVersion = str2(m, "appVersion", file, ctx);
-    if (has("deprecated")) {
-      const v = field(m, "deprecated");
-      if (v !== null && typeof v !== "boolean") unmarshalErr(file, jsonKind(v), `${ctx}.deprecated`, "bool");
-      md.deprecated = v === true;
-    }
-    if (has("kubeVersion")) md.kubeVersion = str2(m, "kubeVersion", file, ctx);
-    if (has("type")) md.type = str2(m, "type", file, ctx);
-    if (has("annotations")) {
-      const v = field(m, "annotations");
-      if (v === null) md.annotations = null;
-      else if (!(v instanceof Map)) unmarshalErr(file, jsonKind(v), `${ctx}.annotations`, "map[string]string");
-      else {
-        const a = {};
-        for (const [k, x] of v) {
-          a[String(k)] = x === null ? "" : typeof x === "string" ? x : yamlScalarAsString(x) ?? unmarshalErr(file, jsonKind(x), `${ctx}.annotations`, "string");
-        }
-        md.annotations = a;
-      }
-    }
-    if (has("maintainers")) {
-      const v = field(m, "maintainers");
-      if (v === null) md.maintainers = null;
-      else if (!Array.isArray(v)) unmarshalErr(file, jsonKind(v), `${ctx}.maintainers`, "[]*chart.Maintainer");
-      else {
-        md.maintainers = v.map((x) => {
-          if (x === null) return { name: "", email: "", url: "" };
-          if (!(x instanceof Map)) return unmarshalErr(file, jsonKind(x), `${ctx}.maintainers`, "chart.Maintainer");
-          return { name: str2(x, "name", file, "Maintainer"), email: str2(x, "email", file, "Maintainer"), url: str2(x, "url", file, "Maintainer") };
-        });
-      }
-    }
-    if (has("dependencies")) {
-      const v = field(m, "dependencies");
-      if (v === null) md.dependencies = null;
-      else if (!Array.isArray(v)) unmarshalErr(file, jsonKind(v), `${ctx}.dependencies`, "[]*chart.Dependency");
-      else md.dependencies = v.map((x) => parseDependency(x, file));
-    }
-  } catch (err) {
-    if (err instanceof ChartError && !err.file) throw new ChartError(err.message, f.origin);
-    throw err;
-  }
-  return md;
-}
-function parseDependency(x, file) {
-  const d = { name: "", version: "", repository: "", condition: "", tags: [], enabled: false, importValues: [], alias: "" };
-  if (x === null) return d;
-  if (!(x instanceof Map)) return unmarshalErr(file, jsonKind(x), "Metadata.dependencies", "chart.Dependency");
-  const m = x;
-  d.name = str2(m, "name", file, "Dependency");
-  d.version = str2(m, "version", file, "Dependency");
-  d.repository = str2(m, "repository", file, "Dependency");
-  d.condition = str2(m, "condition", file, "Dependency");
-  d.tags = strList(m, "tags", file, "Dependency") ?? [];
-  const en = field(m, "enabled");
-  d.enabled = en === true;
-  const iv = field(m, "import-values");
-  if (iv !== void 0 && iv !== null) {
-    if (!Array.isArray(iv)) unmarshalErr(file, jsonKind(iv), "Dependency.import-values", "[]interface {}");
-    d.importValues = iv;
-  }
-  d.alias = str2(m, "alias", file, "Dependency");
-  return d;
-}
-var ALIAS_RE = /^[a-zA-Z0-9_-]+$/;
-function sanitize(s) {
-  return [...s].map((c) => /\s/u.test(c) ? " " : /[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/u.test(c) ? "" : c).join("");
-}
-function validateMetadata(md, origin) {
-  const fail = (msg) => {
-    throw new ChartError(`validation: ${msg}`, origin);
-  };
-  md.name = sanitize(md.name);
-  md.description = sanitize(md.description);
-  md.home = sanitize(md.home);
-  md.icon = sanitize(md.icon);
-  md.condition = sanitize(md.condition);
-  md.tags = sanitize(md.tags);
-  md.appVersion = sanitize(md.appVersion);
-  md.kubeVersion = sanitize(md.kubeVersion);
-  if (md.apiVersion === "") fail("chart.metadata.apiVersion is required");
-  if (md.name === "") fail("chart.metadata.name is required");
-  if (md.name !== path18.basename(md.name) || md.name === "." || md.name === "..") fail(`chart.metadata.name ${JSON.stringify(md.name)} is invalid`);
-  if (md.version === "") fail("chart.metadata.version is required");
-  if (!parseSemver(md.version)) fail(`chart.metadata.version ${JSON.stringify(md.version)} is invalid`);
-  if (!["", "application", "library"].includes(md.type)) fail("chart.metadata.type must be application or library");
-  const seen = /* @__PURE__ */ new Set();
-  for (const d of md.dependencies ?? []) {
-    d.name = sanitize(d.name);
-    d.version = sanitize(d.version);
-    d.repository = sanitize(d.repository);
-    d.condition = sanitize(d.condition);
-    d.alias = sanitize(d.alias);
-    if (d.name === "") fail("dependencies must have a name");
-    if (d.name !== path18.basename(d.name)) fail(`dependency name ${JSON.stringify(d.name)} is invalid`);
-    if (d.alias !== "" && !ALIAS_RE.test(d.alias)) fail(`dependency "${d.name}" has disallowed characters in the alias`);
-    const key = d.alias || d.name;
-    if (seen.has(key)) fail(`more than one dependency with name or alias ${JSON.stringify(key)}`);
-    seen.add(key);
-  }
-}
-function crdObjects(c) {
-  const out = [];
-  for (const f of c.files) {
-    if (f.name.startsWith("crds/") && [".yaml", ".yml", ".json"].includes(path18.posix.extname(f.name))) {
-      out.push({ name: f.name, filename: `${chartFullPath(c)}/${f.name}`, file: f });
-    }
-  }
-  for (const d of c.dependencies) out.push(...crdObjects(d));
-  return out;
-}
-
-// src/render/helm/engine.ts
-import path19 from "node:path";
-
-// src/render/helm/errors.ts
-function cleanupParseError(filename, message) {
-  const tokens = message.split(": ");
-  if (tokens.length === 1) return `parse error in (${filename}): ${message}`;
-  return `parse error at (${tokens[1]}): ${tokens[tokens.length - 1]}`;
-}
-function parseExecErrorString(s) {
-  const prefix = "template: ";
-  if (!s.startsWith(prefix)) return null;
-  const remainder = s.slice(prefix.length);
-  if (remainder.startsWith("no template ")) return { trace: { location: "", message: s, executedFunction: "" } };
-  const idx = remainder.indexOf(': executing "');
-  if (idx !== -1) {
-    const templateName = remainder.slice(0, idx);
-    const after = remainder.slice(idx + ': executing "'.length);
-    const endQuote = after.indexOf('"');
-    if (endQuote === -1) return null;
-    const functionName = after.slice(0, endQuote);
-    const rest = after.slice(endQuote + 1);
-    if (!rest.startsWith(" at <")) return null;
-    const locEnd = rest.indexOf(">: ");
-    if (locEnd === -1) return null;
-    const locationName = rest.slice(" at <".length, locEnd);
-    const fullMsg = rest.slice(locEnd + 3);
-    let errMsg = fullMsg;
-    const cut = errMsg.indexOf(" template:");
-    if (cut !== -1) errMsg = errMsg.slice(0, cut);
-    const wrapped = /^error calling [^:\s]+: ([\s\S]*)$/.exec(fullMsg);
-    return {
-      trace: { location: templateName, message: errMsg, executedFunction: `executing "${functionName}" at <${locationName}>:` },
-      next: wrapped ? wrapped[1] : void 0
-    };
-  }
-  const i = remainder.lastIndexOf(": ");
-  if (i !== -1) return { trace: { location: remainder.slice(0, i), message: remainder.slice(i + 2), executedFunction: "" } };
-  return null;
-}
-var WARN_RE = /HELM_ERR_START([\s\S]*)HELM_ERR_END/;
-function cleanupExecError(filename, message) {
-  const tokens = splitN(message, ": ", 3);
-  if (tokens.length !== 3) return `execution error in (${filename}): ${message}`;
-  const location = tokens[1];
-  const parts = WARN_RE.exec(tokens[2]);
-  if (parts) return `execution error at (${location}): ${parts[1]}`;
-  const traces = [];
-  let current2 = message;
-  while (current2 !== void 0) {
-    const p = parseExecErrorString(current2);
-    if (!p) return message;
-    const last = traces[traces.length - 1];
-    if (!last || last.location !== p.trace.location || last.message !== p.trace.message || last.executedFunction !== p.trace.executedFunction) {
-      traces.push(p.trace);
-    }
-    current2 = p.next;
-  }
-  let out = "";
-  for (const t of traces) {
-    t.message = t.message.split("<no value>").join("");
-    if (t.location !== "") out += `${t.location}
-  `;
-    if (t.executedFunction !== "") out += `${t.executedFunction}
-    `;
-    if (t.message !== "") out += `${t.message}
-`;
-  }
-  return out.trim();
-}
-function splitN(s, sep, n) {
-  const out = [];
-  let rest = s;
-  while (out.length < n - 1) {
-    const i = rest.indexOf(sep);
-    if (i < 0) break;
-    out.push(rest.slice(0, i));
-    rest = rest.slice(i + sep.length);
-  }
-  out.push(rest);
-  return out;
-}
-
-// src/render/helm/values.ts
-var import_ajv3 = __toESM(require_ajv(), 1);
-var import__ = __toESM(require__(), 1);
-var import__2 = __toESM(require__2(), 1);
-var import_ajv_formats2 = __toESM(require_dist2(), 1);
-var ValuesError = class extends Error {
-  constructor(message, file, line) {
-    super(message);
-    this.file = file;
-    this.line = line;
-    this.name = "ValuesError";
-  }
-  file;
-  line;
-};
-var GLOBAL_KEY = "global";
-function isTable(v) {
-  return v instanceof Map;
-}
-function deepCopy(v) {
-  if (v instanceof Map) {
-    const m = /* @__PURE__ */ new Map();
-    for (const [k, x] of v) m.set(k, deepCopy(x));
-    return m;
-  }
-  if (Array.isArray(v)) return v.map((x) => deepCopy(x));
-  return v;
-}
-var NoTableError = class extends Error {
-  constructor(key) {
-    super(`${JSON.stringify(key)} is not a table`);
-    this.key = key;
-  }
-  key;
-};
-var NoValueError = class extends Error {
-  constructor(key) {
-    super(`${JSON.stringify(key)} is not a value`);
-    this.key = key;
-  }
-  key;
-};
-function table(v, name) {
-  let t = v;
-  for (const n of name.split(".")) {
-    const x = t.get(n);
-    if (x === void 0) throw new NoTableError(n);
-    if (!isTable(x)) throw new NoTableError(n);
-    t = x;
-  }
-  return t;
-}
-function pathValue(v, p) {
-  if (p === "") throw new Error("YAML path cannot be empty");
-  const parts = p.split(".");
-  if (parts.length === 1) {
-    const x2 = v.get(parts[0]);
-    if (v.has(parts[0]) && !isTable(x2)) return x2 ?? null;
-    throw new NoValueError(parts[0]);
-  }
-  const key = parts.pop();
-  let t;
-  try {
-    t = table(v, parts.join("."));
-  } catch {
-    throw new NoValueError(key);
-  }
-  const x = t.get(key);
-  if (t.has(key) && !isTable(x)) return x ?? null;
-  throw new NoValueError(key);
-}
-var noWarn = () => void 0;
-function concatPrefix(a, b) {
-  return a === "" ? b : `${a}.${b}`;
-}
-function coalesceValues(chart, vals, warn = noWarn, build = RELEASED_HELM) {
-  return coalesce(warn, chart, deepCopy(vals), "", false, build);
-}
-function mergeValues(chart, vals, warn = noWarn, build = RELEASED_HELM) {
-  return coalesce(warn, chart, vals ? deepCopy(vals) : /* @__PURE__ */ new Map(), "", true, build);
-}
-function coalesce(warn, ch, dest, prefix, merge, build) {
-  coalesceChartValues(warn, ch, dest, prefix, merge, build);
-  return coalesceDeps(warn, ch, dest, prefix, merge, build);
-}
-function coalesceDeps(warn, ch, dest, prefix, merge, build) {
-  for (const sub of ch.dependencies) {
-    const name = chartName(sub);
-    const c = dest.get(name);
-    if (c === void 0) dest.set(name, /* @__PURE__ */ new Map());
-    else if (!isTable(c)) throw new ValuesError(`type mismatch on ${name}: %!t(${typeOf(c ?? null)}=${String(c)})`);
-    const dv = dest.get(name);
-    const subPrefix = concatPrefix(prefix, chartName(ch));
-    coalesceGlobals(warn, dv, dest, subPrefix);
-    dest.set(name, coalesce(warn, sub, dv, subPrefix, merge, build));
-  }
-  return dest;
-}
-function coalesceGlobals(warn, dest, src, prefix) {
-  let dg;
-  let sg;
-  const destglob = dest.get(GLOBAL_KEY);
-  if (destglob === void 0) dg = /* @__PURE__ */ new Map();
-  else if (isTable(destglob)) dg = destglob;
-  else {
-    warn(`warning: skipping globals because destination ${GLOBAL_KEY} is not a table.`);
-    return;
-  }
-  const srcglob = src.get(GLOBAL_KEY);
-  if (srcglob === void 0) sg = /* @__PURE__ */ new Map();
-  else if (isTable(srcglob)) sg = srcglob;
-  else {
-    warn(`warning: skipping globals because source ${GLOBAL_KEY} is not a table.`);
-    return;
-  }
-  for (const [key, val] of sg) {
-    if (isTable(val)) {
-      const vv = new Map(val);
-      const destv = dg.get(key);
-      if (destv === void 0) dg.set(key, vv);
-      else if (!isTable(destv)) warn(`Conflict: cannot merge map onto non-map for "${key}". Skipping.`);
-      else {
-        coalesceTablesFullKey(warn, vv, destv, concatPrefix(prefix, key), true);
-        dg.set(key, vv);
-      }
-    } else if (dg.has(key) && isTable(dg.get(key))) {
-      warn(`key ${key} is table. Skipping`);
-    } else {
-      dg.set(key, val);
-    }
-  }
-  dest.set(GLOBAL_KEY, dg);
-}
-function cleanNilValues(m) {
-  for (const [k, v] of [...m]) {
-    if (v === null || v === void 0) m.delete(k);
-    else if (isTable(v)) cleanNilValues(v);
-  }
-}
-function childChartMergeTrue(ch, key, merge) {
-  return ch.dependencies.some((d) => chartName(d) === key) ? true : merge;
-}
-function coalesceChartValues(warn, c, v, prefix, merge, build) {
-  const dropNulls = build.removesSubchartDefaultNulls && !merge && prefix !== "";
-  const subPrefix = concatPrefix(prefix, chartName(c));
-  const vc = deepCopy(c.values);
-  for (const [key, val] of vc) {
-    if (v.has(key)) {
-      const value = v.get(key);
-      if ((value === null || value === void 0) && !merge) {
-        v.delete(key);
-      } else if (isTable(value)) {
-        if (!isTable(val)) {
-          if (val !== null && val !== void 0) warn(`warning: skipped value for ${subPrefix}.${key}: Not a table.`);
-        } else {
-          const m = childChartMergeTrue(c, key, merge);
-          if (dropNulls && !m) cleanNilValues(val);
-          coalesceTablesFullKey(warn, value, val, concatPrefix(subPrefix, key), m);
-        }
-      }
-    } else {
-      if (dropNulls) {
-        if (val === null || val === void 0) continue;
-        if (isTable(val)) cleanNilValues(val);
-      }
-      v.set(key, val);
-    }
-  }
-}
-function coalesceTables(dst, src) {
-  return coalesceTablesFullKey(noWarn, dst, src, "", false);
-}
-function mergeTables(dst, src) {
-  return coalesceTablesFullKey(noWarn, dst, src, "", true);
-}
-function coalesceTablesFullKey(warn, dst, src, prefix, merge) {
-  if (src === null) return dst ?? /* @__PURE__ */ new Map();
-  if (dst === null) return src;
-  const srcOriginalNonNil = /* @__PURE__ */ new Set();
-  for (const [k, v] of src) if (v !== null && v !== void 0) srcOriginalNonNil.add(k);
-  for (const [k, v] of dst) if (v === null || v === void 0) src.set(k, null);
-  for (const [key, val] of src) {
-    const fullkey = concatPrefix(prefix, key);
-    const ok = dst.has(key);
-    const dv = dst.get(key);
-    if (ok && !merge && (dv === null || dv === void 0) && srcOriginalNonNil.has(key)) {
-      dst.delete(key);
-    } else if (!ok) {
-      dst.set(key, val);
-    } else if (isTable(val)) {
-      if (isTable(dv)) coalesceTablesFullKey(warn, dv, val, fullkey, merge);
-      else warn(`warning: cannot overwrite table with non table for ${fullkey} (${String(val)})`);
-    } else if (isTable(dv) && val !== null && val !== void 0) {
-      warn(`warning: destination for ${fullkey} is a table. Ignoring non-table value (${String(val)})`);
-    }
-  }
-  return dst;
-}
-function trimNilValues(vals) {
-  const out = deepCopy(vals);
-  const walk = (m) => {
-    for (const [k, v] of [...m]) {
-      if (v === null || v === void 0) m.delete(k);
-      else if (isTable(v)) walk(v);
-    }
-  };
-  walk(out);
-  return out;
-}
-function processDependencyConditions(reqs, cvals, cpath, warn) {
-  for (const r of reqs) {
-    for (const c of r.condition.trim().split(",")) {
-      if (c.length === 0) continue;
-      let vv;
-      try {
-        vv = pathValue(cvals, cpath + c);
-      } catch (err) {
-        if (!(err instanceof NoValueError)) warn(`the method PathValue returned error: ${err.message}`);
-        continue;
-      }
-      if (typeof vv === "boolean") {
-        r.enabled = vv;
-        break;
-      }
-      warn(`returned non-bool value path=${c} chart=${r.name}`);
-    }
-  }
-}
-function processDependencyTags(reqs, cvals, warn) {
-  let vt;
-  try {
-    vt = table(cvals, "tags");
-  } catch {
-    return;
-  }
-  for (const r of reqs) {
-    let hasTrue = false;
-    let hasFalse = false;
-    for (const k of r.tags) {
-      if (!vt.has(k)) continue;
-      const b = vt.get(k);
-      if (typeof b === "boolean") {
-        if (b) hasTrue = true;
-        else hasFalse = true;
-      } else warn(`returned non-bool value tag=${k} chart=${r.name}`);
-    }
-    if (!hasTrue && hasFalse) r.enabled = false;
-    else if (hasTrue || !hasTrue && !hasFalse) r.enabled = true;
-  }
-}
-function getAliasDependency(charts, dep) {
-  for (const c of charts) {
-    if (chartName(c) !== dep.name) continue;
-    if (!isCompatibleRange(dep.version, c.metadata.version)) continue;
-    const out = {
-      ...c,
-      metadata: { ...c.metadata, dependencies: c.metadata.dependencies ? c.metadata.dependencies.map((d) => ({ ...d })) : null },
-      dependencies: []
-    };
-    for (const d of c.dependencies) {
-      const cpy = { ...d, parent: out };
-      out.dependencies.push(cpy);
-    }
-    if (dep.alias !== "") out.metadata.name = dep.alias;
-    return out;
-  }
-  return null;
-}
-function processDependencyEnabled(c, v, p, warn, build) {
-  const reqs = c.metadata.dependencies;
-  if (!reqs) return;
-  const chartDependencies = [];
-  outer: for (const existing of c.dependencies) {
-    for (const req of reqs) {
-      if (chartName(existing) === req.name && isCompatibleRange(req.version, existing.metadata.version)) continue outer;
-    }
-    chartDependencies.push(existing);
-  }
-  for (const req of reqs) {
-    const dep = getAliasDependency(c.dependencies, req);
-    if (dep) chartDependencies.push(dep);
-    if (req.alias !== "") req.name = req.alias;
-  }
-  setDependencies(c, chartDependencies);
-  for (const lr of reqs) lr.enabled = true;
-  const cvals = coalesceValues(c, v, warn, build);
-  processDependencyTags(reqs, cvals, warn);
-  processDependencyConditions(reqs, cvals, p, warn);
-  const rm = new Set(reqs.filter((r) => !r.enabled).map((r) => r.name));
-  const cd = c.dependencies.filter((n) => !rm.has(n.metadata.name));
-  const cdMetadata = reqs.filter((n) => !rm.has(n.name));
-  for (const t of cd) processDependencyEnabled(t, cvals, `${p}${t.metadata.name}.`, warn, build);
-  c.metadata.dependencies = cdMetadata;
-  setDependencies(c, cd);
-}
-function setDependencies(c, deps) {
-  c.dependencies = deps;
-  for (const d of deps) d.parent = c;
-}
-function pathToMap(p, data2) {
-  if (p === ".") return data2;
-  const parts = p.split(".");
-  let cur = data2;
-  for (let i = parts.length - 1; i >= 0; i--) cur = /* @__PURE__ */ new Map([[parts[i], cur]]);
-  return cur;
-}
-function goSprintV(v) {
-  if (v === null || v === void 0) return "<nil>";
-  return String(v);
-}
-function processImportValues(c, merge, warn, build) {
-  const reqs = c.metadata.dependencies;
-  if (!reqs) return;
-  const cvals = merge ? mergeValues(c, null, warn, build) : coalesceValues(c, /* @__PURE__ */ new Map(), warn, build);
-  let b = /* @__PURE__ */ new Map();
-  for (const r of reqs) {
-    const outiv = [];
-    for (const riv of r.importValues) {
-      if (riv instanceof Map || riv !== null && typeof riv === "object" && !Array.isArray(riv)) {
-        const m = riv instanceof Map ? riv : new Map(Object.entries(riv));
-        const child = goSprintV(m.get("child"));
-        const parent = goSprintV(m.get("parent"));
-        outiv.push(/* @__PURE__ */ new Map([["child", child], ["parent", parent]]));
-        let vv;
-        try {
-          vv = table(cvals, `${r.name}.${child}`);
-        } catch (err) {
-          warn(`ImportValues missing table from chart ${r.name}: ${err.message}`);
-          continue;
-        }
-        b = merge ? mergeTables(b, pathToMap(parent, deepCopy(vv))) : coalesceTables(b, pathToMap(parent, deepCopy(vv)));
-      } else if (typeof riv === "string") {
-        const child = `exports.${riv}`;
-        outiv.push(/* @__PURE__ */ new Map([["child", child], ["parent", "."]]));
-        let vm;
-        try {
-          vm = table(cvals, `${r.name}.${child}`);
-        } catch (err) {
-          warn(`ImportValues missing table: ${err.message}`);
-          continue;
-        }
-        b = merge ? mergeTables(b, deepCopy(vm)) : coalesceTables(b, deepCopy(vm));
-      }
-    }
-    r.importValues = outiv;
-  }
-  c.values = merge ? mergeTables(deepCopy(cvals), b) : coalesceTables(trimNilValues(cvals), b);
-}
-function processDependencyImportValues(c, merge, warn, build) {
-  for (const d of c.dependencies) processDependencyImportValues(d, merge, warn, build);
-  processImportValues(c, merge, warn, build);
-}
-function processDependencies(c, vals, warn = noWarn, build = RELEASED_HELM) {
-  processDependencyEnabled(c, vals, "", warn, build);
-  processDependencyImportValues(c, !build.removesSubchartDefaultNulls, warn, build);
-}
-function checkDependencies(c) {
-  const missing = [];
-  for (const r of c.metadata.dependencies ?? []) {
-    if (!c.dependencies.some((d) => chartName(d) === r.name)) missing.push(r.name);
-  }
-  if (missing.length > 0) {
-    throw new ValuesError(`an error occurred while checking for chart dependencies. You may need to run \`helm dependency build\` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: ${missing.join(", ")}`);
-  }
-}
-var addFormats2 = import_ajv_formats2.default;
-function draftOf(schema) {
-  const s = schema && typeof schema === "object" ? schema.$schema : void 0;
-  if (typeof s !== "string") return 2020;
-  if (s.includes("draft-04")) return 4;
-  if (s.includes("draft-06")) return 6;
-  if (s.includes("draft-07")) return 7;
-  if (s.includes("2019-09")) return 2019;
-  return 2020;
-}
-function upgradeDraft4(s) {
-  if (Array.isArray(s)) return s.map(upgradeDraft4);
-  if (!s || typeof s !== "object") return s;
-  const o = {};
-  for (const [k, v] of Object.entries(s)) o[k] = k === "enum" || k === "const" || k === "default" || k === "examples" ? v : upgradeDraft4(v);
-  if (o.exclusiveMaximum === true && typeof o.maximum === "number") {
-    o.exclusiveMaximum = o.maximum;
-    delete o.maximum;
-  } else if (typeof o.exclusiveMaximum === "boolean") delete o.exclusiveMaximum;
-  if (o.exclusiveMinimum === true && typeof o.minimum === "number") {
-    o.exclusiveMinimum = o.minimum;
-    delete o.minimum;
-  } else if (typeof o.exclusiveMinimum === "boolean") delete o.exclusiveMinimum;
-  if (typeof o.id === "string" && o.$id === void 0) {
-    o.$id = o.id;
-    delete o.id;
-  }
-  return o;
-}
-function jsonType(v) {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "number" || typeof v === "bigint") return "number";
-  return typeof v === "object" ? "object" : typeof v;
-}
-function quoteJ(v) {
-  return JSON.stringify(v);
-}
-function describeError(e) {
-  const p = e.params;
-  switch (e.keyword) {
-    case "type":
-      return `got ${jsonType(e.data)}, want ${Array.isArray(p.type) ? p.type.join(" or ") : String(p.type)}`;
-    case "required":
-      return `missing property '${String(p.missingProperty)}'`;
-    case "additionalProperties":
-      return `additional properties '${String(p.additionalProperty)}' not allowed`;
-    case "enum":
-      return `value must be one of ${p.allowedValues.map(quoteJ).join(", ")}`;
-    case "const":
-      return `value must be ${quoteJ(p.allowedValue)}`;
-    case "minimum":
-    case "maximum":
-    case "exclusiveMinimum":
-    case "exclusiveMaximum":
-    case "minLength":
-    case "maxLength":
-    case "minItems":
-    case "maxItems":
-    case "minProperties":
-    case "maxProperties": {
-      const got = e.keyword.endsWith("Length") ? [...String(e.data)].length : e.keyword.endsWith("Items") ? e.data.length : e.keyword.endsWith("Properties") ? Object.keys(e.data).length : e.data;
-      return `${e.keyword}: got ${String(got)}, want ${String(p.limit)}`;
-    }
-    case "pattern":
-      return `'${String(e.data)}' does not match pattern '${String(p.pattern)}'`;
-    case "format":
-      return `'${String(e.data)}' is not valid ${String(p.format)}`;
-    default:
-      return e.message ?? e.keyword;
-  }
-}
-var SCHEMA_BASE = "file:///values.schema.json";
-function resolveUri(ref, base2) {
-  try {
-    const u = new URL(ref, base2);
-    u.hash = "";
-    return u.href;
-  } catch {
-    return void 0;
-  }
-}
-function dropExternalRefs(schema, file) {
-  const ids = /* @__PURE__ */ new Set([SCHEMA_BASE]);
-  const refs = [];
-  const walk = (node, base2) => {
-    if (Array.isArray(node)) {
-      for (const x of node) walk(x, base2);
-      return;
-    }
-    if (!node || typeof node !== "object") return;
-    const o = node;
-    let here = base2;
-    if (typeof o.$id === "string") {
-      here = resolveUri(o.$id, base2) ?? base2;
-      ids.add(here);
-    }
-    if (typeof o.$ref === "string") refs.push({ holder: o, ref: o.$ref, base: here });
-    for (const [k, v] of Object.entries(o)) if (k !== "enum" && k !== "const" && k !== "default" && k !== "examples") walk(v, here);
-  };
-  walk(schema, SCHEMA_BASE);
-  const notes = [];
-  for (const { holder, ref, base: base2 } of refs) {
-    const target = resolveUri(ref, base2);
-    if (target !== void 0 && ids.has(target)) continue;
-    delete holder.$ref;
-    notes.push(`${file}: $ref ${JSON.stringify(ref)} points outside the chart, which Helm would fetch and a render does not (no network): the values it describes were not checked against it`);
-  }
-  return notes;
-}
-var compiledSchemas = /* @__PURE__ */ new Map();
-var MAX_COMPILED_SCHEMAS = 64;
-function compileValuesSchema(text, file) {
-  const key = `${file}\0${text}`;
-  const cached2 = compiledSchemas.get(key);
-  if (cached2) return cached2;
-  let compiled;
-  let schema;
-  try {
-    schema = JSON.parse(text);
-  } catch (err) {
-    return { error: `failed to parse ${file}: ${err.message}
-`, notes: [] };
-  }
-  const notes = dropExternalRefs(schema, file);
-  const draft = draftOf(schema);
-  const opts = { strict: false, allErrors: true, verbose: true, validateFormats: true, unicodeRegExp: false, validateSchema: false };
-  let ajv;
-  if (draft === 2019) ajv = new import__.Ajv2019(opts);
-  else if (draft === 2020) ajv = new import__2.Ajv2020(opts);
-  else {
-    ajv = new import_ajv3.Ajv(opts);
-    if (schema && typeof schema === "object") {
-      schema = draft === 4 ? upgradeDraft4(schema) : { ...schema };
-      delete schema.$schema;
-    }
-  }
-  addFormats2(ajv);
-  try {
-    compiled = { validate: ajv.compile(schema), notes };
-  } catch (err) {
-    compiled = { error: `failed to compile schema ${file}: ${err.message}
-`, notes };
-  }
-  if (compiledSchemas.size >= MAX_COMPILED_SCHEMAS) compiledSchemas.delete(compiledSchemas.keys().next().value);
-  compiledSchemas.set(key, compiled);
-  return compiled;
-}
-function validateAgainstSingleSchema(values, schemaText, file, note = noWarn) {
-  const compiled = compileValuesSchema(typeof schemaText === "string" ? schemaText : schemaText.toString("utf8"), file);
-  for (const n of compiled.notes) note(n);
-  if ("error" in compiled) return compiled.error;
-  const { validate: validate2 } = compiled;
-  if (validate2(toJS(values))) return null;
-  const lines = (validate2.errors ?? []).map((e) => `- at '${e.instancePath}': ${describeError(e)}`);
-  return [...new Set(lines)].join("\n") + "\n";
-}
-function validateAgainstSchema(c, values, note = noWarn) {
-  let sb = "";
-  if (c.schema) {
-    const err = validateAgainstSingleSchema(values, c.schema.data, c.schema.origin, note);
-    if (err) sb += `${chartName(c)}:
-${err}`;
-  }
-  for (const sub of c.dependencies) {
-    const sv = values.get(chartName(sub));
-    if (sv === void 0 || sv === null) continue;
-    if (!isTable(sv)) {
-      sb += `${chartName(sub)}:
-invalid type for values: expected object (map), got ${typeOf(sv)}
-`;
-      continue;
-    }
-    const err = validateAgainstSchema(sub, sv, note);
-    if (err) sb += err;
-  }
-  return sb === "" ? null : sb;
-}
-var MAX_INDEX = 65536;
-var MAX_NESTED_NAME_LEVEL = 30;
-var EOF = class extends Error {
-  constructor() {
-    super("EOF");
-  }
-};
-var NotList = class extends Error {
-  constructor() {
-    super("not a list");
-  }
-};
-var RuneScanner = class {
-  constructor(runes) {
-    this.runes = runes;
-  }
-  runes;
-  pos = 0;
-  read() {
-    return this.pos < this.runes.length ? this.runes[this.pos++] : null;
-  }
-  unread() {
-    this.pos--;
-  }
-  rest() {
-    return this.runes.slice(this.pos).join("");
-  }
-};
-function goTypeName(v) {
-  if (v === null || v === void 0) return "<nil>";
-  if (v instanceof Map) return "map[string]interface {}";
-  if (Array.isArray(v)) return "[]interface {}";
-  return typeOf(v);
-}
-function typedVal(val, st) {
-  if (st) return val;
-  const lower = val.toLowerCase();
-  if (lower === "true") return true;
-  if (lower === "false") return false;
-  if (lower === "null") return null;
-  if (val === "0") return new GoInt("int64", 0n);
-  if (val.length !== 0 && val[0] !== "0" && /^[+-]?[0-9]+$/.test(val)) {
-    const n = BigInt(val);
-    if (n >= -(2n ** 63n) && n < 2n ** 63n) return new GoInt("int64", n);
-  }
-  return val;
-}
-var StrvalsParser = class {
-  constructor(s, data2, reader, isJson = false, literal = false) {
-    this.data = data2;
-    this.reader = reader;
-    this.isJson = isJson;
-    this.literal = literal;
-    this.sc = new RuneScanner([...s]);
-  }
-  data;
-  reader;
-  isJson;
-  literal;
-  sc;
-  parse() {
-    for (; ; ) {
-      try {
-        this.key(this.data, 0);
-      } catch (err) {
-        if (err instanceof EOF) return;
-        throw err;
-      }
-      if (this.literal) return;
-    }
-  }
-  runesUntil(stop) {
-    let v = "";
-    for (; ; ) {
-      const r = this.sc.read();
-      if (r === null) return { v, last: null, eof: true };
-      if (stop.includes(r)) return { v, last: r, eof: false };
-      if (r === "\\" && !this.literal) {
-        const next = this.sc.read();
-        if (next === null) return { v, last: null, eof: true };
-        v += next;
-        continue;
-      }
-      v += r;
-    }
-  }
-  key(data2, nestedNameLevel) {
-    const stop = this.literal ? "=[." : "=[,.";
-    for (; ; ) {
-      const { v: k, last, eof } = this.runesUntil(stop);
-      if (eof) {
-        if (k.length === 0) throw new EOF();
-        throw new ValuesError(`key "${k}" has no value`);
-      }
-      if (last === "[") {
-        const i = this.keyIndex();
-        let list = [];
-        if (data2.has(k)) {
-          const ex = data2.get(k);
-          if (!Array.isArray(ex)) throw new ValuesError(`unable to parse key: interface conversion: interface {} is ${goTypeName(ex ?? null)}, not []interface {}`);
-          list = ex;
-        }
-        const [nl, err] = this.listItem(list, i, nestedNameLevel);
-        setKey(data2, k, nl);
-        if (err) throw err;
-        return;
-      }
-      if (last === "=") {
-        if (this.literal) {
-          const rest = this.sc.rest();
-          this.sc.pos = this.sc.runes.length;
-          setKey(data2, k, rest);
-          return;
-        }
-        if (this.isJson) {
-          if (this.emptyVal()) {
-            setKey(data2, k, null);
-            return;
-          }
-          setKey(data2, k, this.jsonValue());
-          this.emptyVal();
-          return;
-        }
-        let vl;
-        try {
-          vl = this.valList();
-        } catch (err) {
-          if (err instanceof EOF) {
-            setKey(data2, k, "");
-            throw err;
-          }
-          if (err instanceof NotList) {
-            const { v: rs } = this.runesUntil(",");
-            setKey(data2, k, this.reader(rs));
-            return;
-          }
-          throw err;
-        }
-        setKey(data2, k, vl);
-        return;
-      }
-      if (last === ",") {
-        setKey(data2, k, "");
-        throw new ValuesError(`key "${k}" has no value (cannot end with ,)`);
-      }
-      if (last === ".") {
-        nestedNameLevel++;
-        if (nestedNameLevel > MAX_NESTED_NAME_LEVEL) {
-          throw new ValuesError(`value name nested level is greater than maximum supported nested level of ${MAX_NESTED_NAME_LEVEL}`);
-        }
-        let inner = /* @__PURE__ */ new Map();
-        if (data2.has(k)) {
-          const ex = data2.get(k);
-          if (!isTable(ex)) throw new ValuesError(`unable to parse key: interface conversion: interface {} is ${goTypeName(ex ?? null)}, not map[string]interface {}`);
-          inner = ex;
-        }
-        let e = null;
-        try {
-          this.key(inner, nestedNameLevel);
-        } catch (err) {
-          e = err;
-        }
-        if (e === null && inner.size === 0) throw new ValuesError(`key map "${k}" has no value`);
-        if (inner.size !== 0) setKey(data2, k, inner);
-        if (e !== null) throw e;
-        return;
-      }
-    }
-  }
-  jsonValue() {
-    const rest = this.sc.rest();
-    const { value, length: length2 } = decodeJsonPrefix(rest);
-    this.sc.pos += [...rest.slice(0, length2)].length;
-    return value;
-  }
-  emptyVal() {
-    for (; ; ) {
-      const r = this.sc.read();
-      if (r === null) return true;
-      if (r === ",") return true;
-      if (!/\s/u.test(r)) {
-        this.sc.unread();
-        return false;
-      }
-    }
-  }
-  keyIndex() {
-    const { v, eof } = this.runesUntil("]");
-    if (eof) throw new EOF();
-    if (!/^[+-]?[0-9]+$/.test(v)) throw new ValuesError(`error parsing index: strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`);
-    return Number(v);
-  }
-  listItem(list, i, nestedNameLevel) {
-    if (i < 0) return [list, new ValuesError(`negative ${i} index not allowed`)];
-    const { v: k, last, eof } = this.runesUntil("[.=");
-    if (k.length > 0) return [list, new ValuesError(`unexpected data at end of array index: ${JSON.stringify(k)}`)];
-    if (eof) return [list, new EOF()];
-    if (last === "=") {
-      if (this.literal) {
-        const rest = this.sc.rest();
-        this.sc.pos = this.sc.runes.length;
-        return setIndex(list, i, rest);
-      }
-      if (this.isJson) {
-        if (this.emptyVal()) return setIndex(list, i, null);
-        const r = setIndex(list, i, this.jsonValue());
-        if (r[1]) return r;
-        this.emptyVal();
-        return r;
-      }
-      let vl;
-      try {
-        vl = this.valList();
-      } catch (err) {
-        if (err instanceof EOF) return setIndex(list, i, "");
-        if (err instanceof NotList) {
-          const { v: rs } = this.runesUntil(",");
-          return setIndex(list, i, this.reader(rs));
-        }
-        return [list, err];
-      }
-      return setIndex(list, i, vl);
-    }
-    if (last === "[") {
-      const nextI = this.keyIndex();
-      let crt = [];
-      if (list.length > i && list[i] !== null && list[i] !== void 0) {
-        if (!Array.isArray(list[i])) throw new ValuesError(`unable to parse key: interface conversion: interface {} is ${goTypeName(list[i])}, not []interface {}`);
-        crt = list[i];
-      }
-      const [l2, err] = this.listItem(crt, nextI, nestedNameLevel);
-      if (err) return [list, err];
-      return setIndex(list, i, l2);
-    }
-    if (last === ".") {
-      let inner = /* @__PURE__ */ new Map();
-      if (list.length > i) {
-        if (isTable(list[i])) inner = list[i];
-        else {
-          list[i] = /* @__PURE__ */ new Map();
-          inner = list[i];
-        }
-      }
-      try {
-        this.key(inner, nestedNameLevel);
-      } catch (err) {
-        return [list, err];
-      }
-      return setIndex(list, i, inner);
-    }
-    return [list, new ValuesError(`parse error: unexpected token ${last}`)];
-  }
-  valList() {
-    const r = this.sc.read();
-    if (r === null) throw new EOF();
-    if (r !== "{") {
-      this.sc.unread();
-      throw new NotList();
-    }
-    const list = [];
-    for (; ; ) {
-      const { v: rs, last, eof } = this.runesUntil(",}");
-      if (eof) throw new ValuesError("list must terminate with '}'");
-      if (last === "}") {
-        const n = this.sc.read();
-        if (n !== null && n !== ",") this.sc.unread();
-        list.push(this.reader(rs));
-        return list;
-      }
-      list.push(this.reader(rs));
-    }
-  }
-};
-function setKey(data2, key, val) {
-  if (key.length === 0) return;
-  data2.set(key, val);
-}
-function setIndex(list, index2, val) {
-  if (index2 < 0) return [list, new ValuesError(`negative ${index2} index not allowed`)];
-  if (index2 > MAX_INDEX) return [list, new ValuesError(`index of ${index2} is greater than maximum supported index of ${MAX_INDEX}`)];
-  if (list.length <= index2) {
-    const nl = list.slice();
-    while (nl.length <= index2) nl.push(null);
-    list = nl;
-  }
-  list[index2] = val;
-  return [list, null];
-}
-function decodeJsonPrefix(s) {
-  let i = 0;
-  while (i < s.length && /\s/.test(s[i])) i++;
-  const start = i;
-  let depth = 0;
-  let inStr = false;
-  for (; i < s.length; i++) {
-    const c = s[i];
-    if (inStr) {
-      if (c === "\\") i++;
-      else if (c === '"') {
-        inStr = false;
-        if (depth === 0) {
-          i++;
-          break;
-        }
-      }
-      continue;
-    }
-    if (c === '"') inStr = true;
-    else if (c === "{" || c === "[") depth++;
-    else if (c === "}" || c === "]") {
-      depth--;
-      if (depth === 0) {
-        i++;
-        break;
-      }
-    } else if (depth === 0 && (c === "," || /\s/.test(c))) break;
-  }
-  const text = s.slice(start, i);
-  let parsed;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new ValuesError(err.message);
-  }
-  return { value: yamlToGo(parsed), length: i };
-}
-function parseSet(s, dest) {
-  new StrvalsParser(s, dest, (rs) => typedVal(rs, false)).parse();
-}
-function parseSetString(s, dest) {
-  new StrvalsParser(s, dest, (rs) => typedVal(rs, true)).parse();
-}
-function parseSetJson(s, dest) {
-  new StrvalsParser(s, dest, (rs) => typedVal(rs, false), true).parse();
-}
-function parseSetLiteral(s, dest) {
-  new StrvalsParser(s, dest, (rs) => rs, false, true).parse();
-}
-function parseSetFile(s, dest, read) {
-  new StrvalsParser(s, dest, (rs) => read(rs)).parse();
-}
-function readRepoText(repo, file) {
-  try {
-    return repo.readText(file);
-  } catch (err) {
-    if (err instanceof InputError && err.ruleId === "file-not-found") throw new ValuesError(`open ${file}: no such file or directory`, file);
-    if (err instanceof InputError) throw new ValuesError(err.reason, file);
-    throw err;
-  }
-}
-function mergeUserValues(repo, opts, sources = []) {
-  let base2 = /* @__PURE__ */ new Map();
-  for (const filePath of opts.valuesFiles ?? []) {
-    const text = readRepoText(repo, filePath);
-    let current2;
-    try {
-      current2 = readValuesText(text);
-    } catch (err) {
-      if (err instanceof GoYamlError2) {
-        const msg = err.message.startsWith("yaml:") ? `error converting YAML to JSON: ${err.message}` : err.message;
-        throw new ValuesError(`failed to parse ${filePath}: ${msg}`, filePath, err.line);
-      }
-      throw err;
-    }
-    for (const d of parseYaml(text, filePath).documents) sources.push({ file: repo.normalize(filePath), sourceMap: d.sourceMap, prefix: [] });
-    base2 = mergeMaps(base2, current2);
-  }
-  for (const value of opts.setJson ?? []) {
-    const trimmed = value.trim();
-    if (trimmed.startsWith("{")) {
-      let parsed;
-      try {
-        parsed = JSON.parse(trimmed);
-      } catch {
-        throw new ValuesError(`failed parsing --set-json data JSON: ${value}`);
-      }
-      base2 = mergeMaps(base2, yamlToGo(parsed));
-    } else {
-      try {
-        parseSetJson(value, base2);
-      } catch {
-        throw new ValuesError(`failed parsing --set-json data ${value}`);
-      }
-    }
-  }
-  const wrap = (flag, fn) => {
-    try {
-      fn();
-    } catch (err) {
-      if (err instanceof ValuesError) throw new ValuesError(`failed parsing ${flag} data: ${err.message}`, err.file);
-      throw err;
-    }
-  };
-  for (const value of opts.set ?? []) wrap("--set", () => parseSet(value, base2));
-  for (const value of opts.setString ?? []) wrap("--set-string", () => parseSetString(value, base2));
-  for (const value of opts.setFile ?? []) wrap("--set-file", () => parseSetFile(value, base2, (f) => readRepoText(repo, f)));
-  for (const value of opts.setLiteral ?? []) wrap("--set-literal", () => parseSetLiteral(value, base2));
-  return base2;
-}
-
-// src/render/helm/engine.ts
-function parseKubeVersion(s) {
-  const m = /^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)$/s.exec(s);
-  if (!m) throw new Error(`invalid kube version '${s}': could not parse ${quoteString(s)} as version`);
-  const parts = m[1].split(".");
-  if (parts.length < 2) throw new Error(`invalid kube version '${s}': illegal version string ${quoteString(s)}`);
-  if (parts[0].startsWith("0") && parts[0] !== "0") throw new Error(`invalid kube version '${s}': illegal zero-prefixed version component ${quoteString(parts[0])} in ${quoteString(s)}`);
-  const nums = parts.map((p) => BigInt(p));
-  return {
-    version: s.startsWith("v") ? s : "v" + s,
-    normalized: "v" + nums.join("."),
-    major: String(nums[0]),
-    minor: String(nums[1])
-  };
-}
-function makeCapabilities(o = {}) {
-  const build = o.build ?? RELEASED_HELM;
-  return {
-    kubeVersion: parseKubeVersion(o.kubeVersion || build.kubeVersion),
-    apiVersions: [...build.apiVersions, ...o.apiVersions ?? []],
-    helm: build.info
-  };
-}
-function capabilitiesValue(c) {
-  const kv = c.kubeVersion;
-  const kube = new GoStruct("common.KubeVersion", { Version: kv.version, normalizedVersion: kv.normalized, Major: kv.major, Minor: kv.minor }, {
-    String: defineFunc({ params: [], result: "string" }, () => kv.normalized),
-    GitVersion: defineFunc({ params: [], result: "string" }, () => kv.version)
-  }, true);
-  const set2 = new Set(c.apiVersions);
-  const apis = withGoMethods(withGoType([...c.apiVersions], "[]string"), {
-    Has: defineFunc({ params: ["string"], result: "bool" }, (v) => set2.has(v))
-  });
-  const helm = new GoStruct("version.BuildInfo", { ...c.helm });
-  return new GoStruct("*common.Capabilities", { KubeVersion: kube, APIVersions: apis, HelmVersion: helm });
-}
-var bytesValue = byteSlice;
-var FilesMap = class _FilesMap extends Map {
-  constructor(raw, toYaml) {
-    super();
-    this.toYaml = toYaml;
-    this.raw = raw;
-    for (const k of raw.keys()) super.set(k, null);
-    withGoType(this, "map[string][]uint8");
-    withGoMethods(this, this.methods());
-  }
-  toYaml;
-  raw;
-  cache = /* @__PURE__ */ new Map();
-  get(k) {
-    const b = this.raw.get(k);
-    if (b === void 0) return void 0;
-    let v = this.cache.get(k);
-    if (v === void 0) {
-      v = bytesValue(b);
-      this.cache.set(k, v);
-    }
-    return v;
-  }
-  *entries() {
-    for (const k of this.raw.keys()) yield [k, this.get(k)];
-  }
-  [Symbol.iterator]() {
-    return this.entries();
-  }
-  *values() {
-    for (const k of this.raw.keys()) yield this.get(k);
-  }
-  forEach(cb) {
-    for (const [k, v] of this.entries()) cb(v, k, this);
-  }
-  bytes(k) {
-    return this.raw.get(k);
-  }
-  methods() {
-    const raw = this.raw;
-    const toYaml = this.toYaml;
-    return {
-      Get: defineFunc({ params: ["string"], result: "string" }, (name) => (raw.get(name) ?? Buffer.alloc(0)).toString("utf8")),
-      GetBytes: defineFunc({ params: ["string"], result: "[]uint8" }, (name) => bytesValue(raw.get(name) ?? Buffer.alloc(0))),
-      Glob: defineFunc({ params: ["string"], result: "engine.files" }, (pattern) => {
-        let re;
-        try {
-          re = compileGlob(pattern);
-        } catch {
-          re = /^.*$/s;
-        }
-        const nf = /* @__PURE__ */ new Map();
-        for (const [k, v] of raw) if (re.test(k)) nf.set(k, v);
-        return new _FilesMap(nf, toYaml);
-      }),
-      AsConfig: defineFunc({ params: [], result: "string" }, () => {
-        const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-        for (const [k, v] of raw) m.set(path19.posix.basename(k), v.toString("utf8"));
-        return toYaml(m);
-      }),
-      AsSecrets: defineFunc({ params: [], result: "string" }, () => {
-        const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-        for (const [k, v] of raw) m.set(path19.posix.basename(k), v.toString("base64"));
-        return toYaml(m);
-      }),
-      Lines: defineFunc({ params: ["string"], result: "[]string" }, (p) => {
-        const b = raw.get(p);
-        if (b === void 0) return withGoType([], "[]string");
-        let s = b.toString("utf8");
-        if (s.endsWith("\n")) s = s.slice(0, -1);
-        return withGoType(s.split("\n"), "[]string");
-      })
-    };
-  }
-};
-function newFiles(files, toYaml) {
-  const m = /* @__PURE__ */ new Map();
-  for (const f of files) m.set(f.name, f.data);
-  return new FilesMap(m, toYaml);
-}
-function withValuesMethods(v, toYaml) {
-  return withGoMethods(v, {
-    YAML: defineFunc({ params: [], result: "string" }, () => toYaml(v)),
-    AsMap: defineFunc({ params: [], result: "map[string]interface {}" }, () => v),
-    Table: defineFunc({ params: ["string"], result: "common.Values" }, (name) => {
-      try {
-        return table(v, name);
-      } catch (err) {
-        if (err instanceof NoTableError) throw new Error(err.message);
-        throw err;
-      }
-    }),
-    PathValue: defineFunc({ params: ["string"], result: "interface {}" }, (p) => {
-      try {
-        return pathValue(v, p);
-      } catch (err) {
-        if (err instanceof NoValueError) throw new Error(err.message);
-        throw err;
-      }
-    })
-  });
-}
-function strSlice(xs) {
-  return xs ? withGoType([...xs], "[]string") : new GoNil("[]string");
-}
-function chartValue(c) {
-  const md = c.metadata;
-  const m = /* @__PURE__ */ new Map();
-  m.set("Name", md.name);
-  m.set("Home", md.home);
-  m.set("Sources", strSlice(md.sources));
-  m.set("Version", md.version);
-  m.set("Description", md.description);
-  m.set("Keywords", strSlice(md.keywords));
-  m.set("Maintainers", md.maintainers ? withGoType(md.maintainers.map((x) => new GoStruct("*chart.Maintainer", { Name: x.name, Email: x.email, URL: x.url })), "[]*chart.Maintainer") : new GoNil("[]*chart.Maintainer"));
-  m.set("Icon", md.icon);
-  m.set("APIVersion", md.apiVersion);
-  m.set("Condition", md.condition);
-  m.set("Tags", md.tags);
-  m.set("AppVersion", md.appVersion);
-  m.set("Deprecated", md.deprecated);
-  m.set("Annotations", md.annotations ? withGoType(new Map(Object.entries(md.annotations)), "map[string]string") : new GoNil("map[string]string"));
-  m.set("KubeVersion", md.kubeVersion);
-  m.set("Dependencies", md.dependencies ? withGoType(md.dependencies.map((d) => new GoStruct("*chart.Dependency", {
-    Name: d.name,
-    Version: d.version,
-    Repository: d.repository,
-    Condition: d.condition,
-    Tags: strSlice(d.tags),
-    Enabled: d.enabled,
-    ImportValues: yamlToGo(d.importValues),
-    Alias: d.alias
-  })), "[]*chart.Dependency") : new GoNil("[]*chart.Dependency"));
-  m.set("Type", md.type);
-  m.set("IsRoot", !c.parent);
-  return m;
-}
-function releaseValue(r) {
-  return /* @__PURE__ */ new Map([
-    ["Name", r.name],
-    ["Namespace", r.namespace],
-    ["IsUpgrade", !!r.isUpgrade],
-    ["IsInstall", !r.isUpgrade],
-    ["Revision", new GoInt("int", r.revision ?? 1)],
-    ["Service", "Helm"]
-  ]);
-}
-var RenderError = class extends Error {
-  constructor(message, file, line, column) {
-    super(message);
-    this.file = file;
-    this.line = line;
-    this.column = column;
-    this.name = "RenderError";
-  }
-  file;
-  line;
-  column;
-};
-function isLibraryChart(c) {
-  return c.metadata.type.toLowerCase() === "library";
-}
-function isTemplateValid(c, name) {
-  if (isLibraryChart(c)) return path19.posix.basename(name).startsWith("_");
-  return true;
-}
-function recAllTpls(c, templates, vals, toYaml) {
-  const subCharts = /* @__PURE__ */ new Map();
-  const next = /* @__PURE__ */ new Map([
-    ["Chart", chartValue(c)],
-    ["Files", newFiles(c.files, toYaml)],
-    ["Release", vals.get("Release") ?? null],
-    ["Capabilities", vals.get("Capabilities") ?? null],
-    ["Values", withValuesMethods(/* @__PURE__ */ new Map(), toYaml)],
-    ["Subcharts", subCharts]
-  ]);
-  if (!c.parent) {
-    next.set("Values", vals.get("Values") ?? null);
-  } else {
-    try {
-      next.set("Values", withValuesMethods(table(vals, `Values.${chartName(c)}`), toYaml));
-    } catch {
-    }
-  }
-  for (const child of c.dependencies) subCharts.set(chartName(child), recAllTpls(child, templates, next, toYaml));
-  const id = chartFullPath(c);
-  for (const t of c.templates) {
-    if (!isTemplateValid(c, t.name)) continue;
-    templates.set(`${id}/${t.name}`, { tpl: t.data.toString("utf8"), vals: next, basePath: `${id}/templates`, origin: t.origin });
-  }
-  return next;
-}
-function sortTemplates(names) {
-  const depth = (s) => s.split("/").length - 1;
-  return [...names].sort((a, b) => {
-    const da = depth(a);
-    const db = depth(b);
-    if (da !== db) return db - da;
-    return a < b ? 1 : a > b ? -1 : 0;
-  });
-}
-function stripNoValue(output, segments) {
-  const NV = "<no value>";
-  if (!output.includes(NV)) return { output, segments };
-  const removed = [];
-  let i = output.indexOf(NV);
-  while (i !== -1) {
-    removed.push(i);
-    i = output.indexOf(NV, i + NV.length);
-  }
-  const map = (off) => {
-    let lo = 0;
-    let hi = removed.length;
-    while (lo < hi) {
-      const mid = lo + hi >>> 1;
-      if (removed[mid] + NV.length <= off) lo = mid + 1;
-      else hi = mid;
-    }
-    const inside = lo < removed.length && removed[lo] < off ? off - removed[lo] : 0;
-    return off - lo * NV.length - inside;
-  };
-  const segs = [];
-  for (const s of segments) {
-    const start = map(s.start);
-    const end = map(s.end);
-    if (end > start) segs.push({ ...s, start, end });
-  }
-  return { output: output.split(NV).join(""), segments: segs };
-}
-function locationOf(msg) {
-  const m = /\(([^():]+):(\d+)(?::(\d+))?\)/.exec(msg) ?? /^([^\s:]+):(\d+)(?::(\d+))?/m.exec(msg) ?? /template: ([^\s:]+):(\d+)(?::(\d+))?/.exec(msg);
-  if (!m) return {};
-  return { file: m[1], line: Number(m[2]), column: m[3] ? Number(m[3]) : void 0 };
-}
-function renderTemplates(chart, top, opts) {
-  const templates = /* @__PURE__ */ new Map();
-  recAllTpls(chart, templates, top, opts.toYaml);
-  const origins = /* @__PURE__ */ new Map();
-  for (const [k, r] of templates) origins.set(k, r.origin);
-  const keys = sortTemplates([...templates.keys()]);
-  const t = new Template("gotpl", { options: [opts.strict ? "missingkey=error" : "missingkey=zero"] });
-  t.funcs(opts.funcs);
-  for (const name of keys) {
-    try {
-      t.new(name).parse(templates.get(name).tpl);
-    } catch (err) {
-      if (err instanceof TemplateError) {
-        const msg = cleanupParseError(name, err.message);
-        const loc = locationOf(msg);
-        throw new RenderError(msg, origins.get(loc.file ?? name) ?? origins.get(name), loc.line, loc.column);
-      }
-      throw err;
-    }
-  }
-  const rendered = [];
-  let budget = opts.maxOutputLength;
-  for (const name of keys) {
-    if (path19.posix.basename(name).startsWith("_")) continue;
-    const r = templates.get(name);
-    r.vals.set("Template", /* @__PURE__ */ new Map([["Name", name], ["BasePath", r.basePath]]));
-    let res;
-    try {
-      res = t.executeWithProvenance(r.vals, { name, deadline: opts.deadline, maxOutputLength: budget });
-    } catch (err) {
-      if (err instanceof TemplateError) {
-        if (err.kind === "limit") throw new RenderError(`${name}: ${err.message}`, origins.get(name));
-        const msg = err.kind === "exec" ? cleanupExecError(name, err.message) : err.message;
-        const loc = locationOf(msg);
-        throw new RenderError(msg, origins.get(loc.file ?? name) ?? origins.get(name), loc.line, loc.column);
-      }
-      throw err;
-    }
-    if (budget !== void 0) budget -= res.output.length;
-    const stripped = stripNoValue(res.output, res.segments);
-    rendered.push({ name, output: stripped.output, segments: stripped.segments });
-  }
-  return { rendered, origins };
-}
-function toRenderValues(chart, values, release, caps, toYaml) {
-  return /* @__PURE__ */ new Map([
-    ["Chart", chartValue(chart)],
-    ["Capabilities", capabilitiesValue(caps)],
-    ["Release", releaseValue(release)],
-    ["Values", withValuesMethods(values, toYaml)]
-  ]);
-}
+import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync5, writeFileSync as writeFileSync4 } from "node:fs";
+import path21 from "node:path";
 
 // src/render/sprig/crypto.ts
 import {
@@ -51293,7 +51451,7 @@ function deepEqual2(a, b) {
     for (const [k, v] of a) {
       if (!b.has(k) || !deepEqual2(v, b.get(k))) return false;
     }
-    return mapType2(a) === mapType2(b);
+    return mapType(a) === mapType(b);
   }
   if (a instanceof GoPointer) return b instanceof GoPointer && (a === b || deepEqual2(a.target, b.target));
   if (a instanceof GoStruct) {
@@ -52893,7 +53051,7 @@ function jsonMarshal(v, opts) {
       return "[" + x.map((e) => nl(depth + 1) + enc(e, depth + 1)).join(",") + nl(depth) + "]";
     }
     if (x instanceof Map) {
-      const t = mapType2(x);
+      const t = mapType(x);
       const kt = t.slice(4, t.indexOf("]"));
       if (!(kt === "string" || kt === "interface {}" || /^u?int\d*$/.test(kt))) throw new Error(`json: unsupported type: ${t}`);
       const keys = [...x.keys()].map((k) => [String(k), k]).sort((a, b) => compareStringsBytewise(a[0], b[0]));
@@ -52980,7 +53138,7 @@ function sortedKeys(d) {
   return [...d.keys()].map(String).sort(compareStringsBytewise);
 }
 function assertMap(v) {
-  if (v instanceof Map && mapType2(v) === MSI) return v;
+  if (v instanceof Map && mapType(v) === MSI) return v;
   if (v instanceof GoNil && v.type === MSI) return newDict();
   throw new Error(`interface conversion: interface {} is ${v === null || v === void 0 ? "nil" : typeOf(v)}, not map[string]interface {}`);
 }
@@ -53033,7 +53191,7 @@ function deepCopyValue(v) {
   if (v instanceof Map) {
     const m = /* @__PURE__ */ new Map();
     for (const [k, x] of v) m.set(k, deepCopyValue(x));
-    return withGoType(m, mapType2(v));
+    return withGoType(m, mapType(v));
   }
   if (v instanceof GoStruct) {
     const f = /* @__PURE__ */ new Map();
@@ -54409,13 +54567,13 @@ function urlString(u) {
       if (u.user) buf += userString(u.user) + "@";
       if (u.host !== "") buf += urlEscape(u.host, "host");
     }
-    const path21 = urlEscape(u.path, "path");
-    if (path21 !== "" && path21[0] !== "/" && u.host !== "") buf += "/";
+    const path22 = urlEscape(u.path, "path");
+    if (path22 !== "" && path22[0] !== "/" && u.host !== "") buf += "/";
     if (buf === "") {
-      const seg = path21.split("/")[0];
+      const seg = path22.split("/")[0];
       if (seg.includes(":")) buf += "./";
     }
-    buf += path21;
+    buf += path22;
   }
   if (u.rawQuery !== "") buf += "?" + u.rawQuery;
   if (u.fragment !== "") buf += "#" + urlEscape(u.fragment, "fragment");
@@ -54859,7 +55017,7 @@ function goToJNode(v) {
       }
     }
     if (x instanceof Map) {
-      const t = mapType2(x);
+      const t = mapType(x);
       const kt = keyType(t);
       if (kt !== "string" && !isIntKind(kt)) throw new JsonMarshalError(`json: unsupported type: ${t}`);
       enter(x, t);
@@ -55376,7 +55534,7 @@ var TomlEncoder = class {
     if (rv instanceof GoStruct) {
       return [...rv.fields].filter(([k]) => new RegExp("^\\p{Lu}", "u").test(k));
     }
-    const t = mapType2(rv);
+    const t = mapType(rv);
     const kt = keyType(t);
     if (kt !== "string" && kt !== "interface {}") throw new TomlError("toml: cannot encode a map with non-string key type");
     const out = [];
@@ -55664,7 +55822,7 @@ var TomlParser = class {
     }
     this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
   }
-  descend(t, k, path21) {
+  descend(t, k, path22) {
     const v = t.get(k);
     if (v === void 0) {
       const nt = /* @__PURE__ */ new Map();
@@ -55674,7 +55832,7 @@ var TomlParser = class {
     }
     if (v instanceof Map && !v[INLINE]) return v;
     if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
-    return this.err(`key ${JSON.stringify(path21.join("."))} has already been defined`);
+    return this.err(`key ${JSON.stringify(path22.join("."))} has already been defined`);
   }
   parseKeyValue(table2, top) {
     const key = this.parseKey();
@@ -57032,7 +57190,7 @@ function goYamlV3Marshal(v) {
     }
     if (x instanceof Map) {
       return guard(x, () => {
-        const t = mapType2(x);
+        const t = mapType(x);
         const entries2 = [...x].map(([k, val]) => [fromMapKey(t, k), val]);
         const sorted = sortYamlKeys(entries2, (e) => sortKeyOf(e[0], keyType(t)));
         events.push({ t: "map-start" });
@@ -57789,13 +57947,13 @@ ${TEMPLATE_USAGE}
         }
       }
     }
-    const cwd = path20.resolve(io.cwd);
+    const cwd = path21.resolve(io.cwd);
     const root = readRoot(cwd, [chartArg, ...f.lists.values ?? []]);
-    const fromRoot = (p) => root === cwd && !path20.isAbsolute(p) ? p : path20.relative(root, path20.resolve(cwd, p)) || ".";
+    const fromRoot = (p) => root === cwd && !path21.isAbsolute(p) ? p : path21.relative(root, path21.resolve(cwd, p)) || ".";
     const repo = new RepoFiles(root);
     const chartRel = fromRoot(chartArg);
     if (!repo.exists(chartRel)) {
-      throw new Error(chartArg.startsWith(".") || path20.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
+      throw new Error(chartArg.startsWith(".") || path21.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
     }
     const outputDir = f.strings["output-dir"] ?? "";
     const includeCrds = !!f.bools["include-crds"];
@@ -57823,20 +57981,20 @@ ${TEMPLATE_USAGE}
     const opts = { includeCrds, skipTests, noHooks, showOnly: f.lists["show-only"] ?? [], ...io.build ? { build: io.build } : {} };
     if (outputDir !== "") {
       const written = /* @__PURE__ */ new Set();
-      const base2 = path20.resolve(io.cwd, outputDir);
-      const releaseDir = f.bools["release-name"] ? path20.join(base2, name) : base2;
+      const base2 = path21.resolve(io.cwd, outputDir);
+      const releaseDir = f.bools["release-name"] ? path21.join(base2, name) : base2;
       for (const w of outputDirWrites(r.crds, r.sortedManifests, r.hooks, opts)) {
         const dir2 = w.kind === "crd" ? base2 : releaseDir;
-        const file = [dir2, w.name].join(path20.sep);
-        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path20.join(outputDir, name) : outputDir, w.name].join(path20.sep);
-        const append = w.kind === "hook" ? existsSync2(file) : written.has(file);
-        mkdirSync4(path20.dirname(file), { recursive: true });
+        const file = [dir2, w.name].join(path21.sep);
+        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path21.join(outputDir, name) : outputDir, w.name].join(path21.sep);
+        const append = w.kind === "hook" ? existsSync3(file) : written.has(file);
+        mkdirSync5(path21.dirname(file), { recursive: true });
         const data2 = `---
 # Source: ${w.name}
 ${w.data}
 `;
         if (append) appendFileSync(file, data2);
-        else writeFileSync3(file, data2);
+        else writeFileSync4(file, data2);
         written.add(file);
         io.stdout(`wrote ${shown}
 `);
@@ -57890,8 +58048,8 @@ Use --debug flag to render out invalid YAML
 function readRoot(cwd, paths2) {
   let root = cwd;
   for (const p of paths2) {
-    const abs = path20.resolve(cwd, p);
-    for (let rel = path20.relative(root, abs); rel === ".." || rel.startsWith(`..${path20.sep}`) || path20.isAbsolute(rel); rel = path20.relative(root, abs)) root = path20.dirname(root);
+    const abs = path21.resolve(cwd, p);
+    for (let rel = path21.relative(root, abs); rel === ".." || rel.startsWith(`..${path21.sep}`) || path21.isAbsolute(rel); rel = path21.relative(root, abs)) root = path21.dirname(root);
   }
   return root;
 }
@@ -57923,6 +58081,9 @@ Scan options:
   --fail-on LEVEL       none, low, medium, high (default) or critical: the lowest severity that blocks
   --pss-level LEVEL     privileged, baseline or restricted (default: restricted, or the config's)
   --pss-version VER     Pod Security Standards version, v1.0 to v1.37 or latest (default: latest)
+  --kube-version VER    Kubernetes version Helm is told, as helm template --kube-version (default: the
+                        config's kubeVersion, else v1.35.0, what released Helm 4 reports)
+  --api-versions LIST   API versions added to Helm's .Capabilities.APIVersions (repeatable, comma-separated)
   --min-severity LEVEL  Text report: show only findings at or above LEVEL (low, medium, high, critical).
                         The counts, the verdict and the exit status still cover every finding; the
                         report says how many it does not show.
@@ -57954,6 +58115,8 @@ async function scan(args) {
       "fail-on": { type: "string" },
       "pss-level": { type: "string" },
       "pss-version": { type: "string" },
+      "kube-version": { type: "string" },
+      "api-versions": { type: "string", multiple: true, short: "a" },
       "min-severity": { type: "string" },
       quiet: { type: "boolean", short: "q" },
       "no-progress": { type: "boolean" },
@@ -57965,6 +58128,15 @@ async function scan(args) {
   const pssVersion = values["pss-version"] === void 0 ? void 0 : parsePssVersion(values["pss-version"]);
   if (values["pss-version"] !== void 0 && pssVersion === void 0) throw new UsageError(`--pss-version must be v1.0 to v1.37 or latest (got "${values["pss-version"]}")`);
   const minSeverity = pick(values["min-severity"], SEVERITIES, "--min-severity");
+  const kubeVersion = values["kube-version"];
+  if (kubeVersion !== void 0) {
+    try {
+      parseKubeVersion(kubeVersion);
+    } catch (err) {
+      throw new UsageError(`--kube-version: ${err.message}`);
+    }
+  }
+  const apiVersions = (values["api-versions"] ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
   const progress = values.quiet || values["no-progress"] ? void 0 : stderrProgress();
   const request = {
     root: positionals[0] ?? ".",
@@ -57973,6 +58145,8 @@ async function scan(args) {
     ...values["fail-on"] ? { failOn: pick(values["fail-on"], ["none", ...SEVERITIES], "--fail-on") } : {},
     ...values["pss-level"] ? { pssLevel: pick(values["pss-level"], ["privileged", "baseline", "restricted"], "--pss-level") } : {},
     ...pssVersion !== void 0 ? { pssVersion } : {},
+    ...kubeVersion ? { kubeVersion } : {},
+    ...apiVersions.length > 0 ? { apiVersions } : {},
     ...progress ? { onProgress: progress.onProgress } : {}
   };
   let result;
@@ -57985,9 +58159,9 @@ async function scan(args) {
   const reports = reportsFor(result, { color, toolVersion: packageVersion() });
   const display = { ...minSeverity ? { minSeverity } : {}, ...values.quiet ? { quiet: true } : {} };
   const main2 = format2 === "sarif" ? JSON.stringify(reports.sarif(), null, 2) + "\n" : format2 === "json" ? reports.json() : reports.text(display);
-  if (values.output) writeFileSync4(values.output, main2);
+  if (values.output) writeFileSync5(values.output, main2);
   else process.stdout.write(main2);
-  if (values.sarif) writeFileSync4(values.sarif, JSON.stringify(reports.sarif(), null, 2) + "\n");
+  if (values.sarif) writeFileSync5(values.sarif, JSON.stringify(reports.sarif(), null, 2) + "\n");
   return result.blocking.length > 0 ? 1 : 0;
 }
 function stderrProgress() {

@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path21 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path20 && path20[0] !== "/") {
-          path20 = `/${path20}`;
+        if (path21 && path21[0] !== "/") {
+          path21 = `/${path21}`;
         }
-        return new URL(`${origin}${path20}`);
+        return new URL(`${origin}${path21}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin }
+          request: { method, path: path21, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path20);
+        debuglog("sending request to %s %s/%s", method, origin, path21);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin },
+          request: { method, path: path21, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path20,
+          path21,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin }
+          request: { method, path: path21, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path20);
+        debuglog("trailers received from %s %s/%s", method, origin, path21);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin },
+          request: { method, path: path21, origin },
           error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path20,
+          path21,
           error.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path20, origin }
+            request: { method, path: path21, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path20);
+          debuglog("sending request to %s %s/%s", method, origin, path21);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path20,
+        path: path21,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path20 !== "string") {
+        if (typeof path21 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path21[0] !== "/" && !(path21.startsWith("http://") || path21.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path20)) {
+        } else if (invalidPathRegex.test(path21)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path20, query) : path20;
+        this.path = query ? buildURL(path21, query) : path21;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path20, host, upgrade, blocking, reset } = request2;
+      const { method, path: path21, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path20} HTTP/1.1\r
+      let header = `${method} ${path21} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path20, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path21, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path20;
+      headers[HTTP2_HEADER_PATH] = path21;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path20 = search ? `${pathname}${search}` : pathname;
+        const path21 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path20;
+        this.opts.path = path21;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path20 = "/",
+          path: path21 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path20;
+        opts.path = origin + path21;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path20) {
-      if (typeof path20 !== "string") {
-        return path20;
+    function safeUrl(path21) {
+      if (typeof path21 !== "string") {
+        return path21;
       }
-      const pathSegments = path20.split("?");
+      const pathSegments = path21.split("?");
       if (pathSegments.length !== 2) {
-        return path20;
+        return path21;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path20);
+    function matchKey(mockDispatch2, { path: path21, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path21);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20 }) => matchValue(safeUrl(path20), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path21 }) => matchValue(safeUrl(path21), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path20, method, body, headers, query } = opts;
+      const { path: path21, method, body, headers, query } = opts;
       return {
-        path: path20,
+        path: path21,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path21, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path20,
+            Path: path21,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path20) {
-      for (let i = 0; i < path20.length; ++i) {
-        const code = path20.charCodeAt(i);
+    function validateCookiePath(path21) {
+      for (let i = 0; i < path21.length; ++i) {
+        const code = path21.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path20 = opts.path;
+          let path21 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path20 = `/${path20}`;
+            path21 = `/${path21}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path20);
+          url = new URL(util.parseOrigin(url).origin + path21);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19147,6 +19147,7336 @@ var require_undici = __commonJS({
     module.exports.mockErrors = mockErrors;
     var { EventSource } = require_eventsource();
     module.exports.EventSource = EventSource;
+  }
+});
+
+// node_modules/yaml/dist/nodes/identity.js
+var require_identity = __commonJS({
+  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+    "use strict";
+    var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
+    var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
+    var MAP2 = /* @__PURE__ */ Symbol.for("yaml.map");
+    var PAIR = /* @__PURE__ */ Symbol.for("yaml.pair");
+    var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
+    var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
+    var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
+    var isAlias4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
+    var isMap6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
+    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    function isCollection(node) {
+      if (node && typeof node === "object")
+        switch (node[NODE_TYPE]) {
+          case MAP2:
+          case SEQ:
+            return true;
+        }
+      return false;
+    }
+    function isNode(node) {
+      if (node && typeof node === "object")
+        switch (node[NODE_TYPE]) {
+          case ALIAS:
+          case MAP2:
+          case SCALAR:
+          case SEQ:
+            return true;
+        }
+      return false;
+    }
+    var hasAnchor = (node) => (isScalar6(node) || isCollection(node)) && !!node.anchor;
+    exports.ALIAS = ALIAS;
+    exports.DOC = DOC;
+    exports.MAP = MAP2;
+    exports.NODE_TYPE = NODE_TYPE;
+    exports.PAIR = PAIR;
+    exports.SCALAR = SCALAR;
+    exports.SEQ = SEQ;
+    exports.hasAnchor = hasAnchor;
+    exports.isAlias = isAlias4;
+    exports.isCollection = isCollection;
+    exports.isDocument = isDocument;
+    exports.isMap = isMap6;
+    exports.isNode = isNode;
+    exports.isPair = isPair2;
+    exports.isScalar = isScalar6;
+    exports.isSeq = isSeq5;
+  }
+});
+
+// node_modules/yaml/dist/visit.js
+var require_visit = __commonJS({
+  "node_modules/yaml/dist/visit.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var BREAK = /* @__PURE__ */ Symbol("break visit");
+    var SKIP = /* @__PURE__ */ Symbol("skip children");
+    var REMOVE = /* @__PURE__ */ Symbol("remove node");
+    function visit(node, visitor) {
+      const visitor_ = initVisitor(visitor);
+      if (identity2.isDocument(node)) {
+        const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
+        if (cd === REMOVE)
+          node.contents = null;
+      } else
+        visit_(null, node, visitor_, Object.freeze([]));
+    }
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
+    function visit_(key, node, visitor, path21) {
+      const ctrl = callVisitor(key, node, visitor, path21);
+      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
+        replaceNode(key, path21, ctrl);
+        return visit_(key, ctrl, visitor, path21);
+      }
+      if (typeof ctrl !== "symbol") {
+        if (identity2.isCollection(node)) {
+          path21 = Object.freeze(path21.concat(node));
+          for (let i = 0; i < node.items.length; ++i) {
+            const ci = visit_(i, node.items[i], visitor, path21);
+            if (typeof ci === "number")
+              i = ci - 1;
+            else if (ci === BREAK)
+              return BREAK;
+            else if (ci === REMOVE) {
+              node.items.splice(i, 1);
+              i -= 1;
+            }
+          }
+        } else if (identity2.isPair(node)) {
+          path21 = Object.freeze(path21.concat(node));
+          const ck = visit_("key", node.key, visitor, path21);
+          if (ck === BREAK)
+            return BREAK;
+          else if (ck === REMOVE)
+            node.key = null;
+          const cv = visit_("value", node.value, visitor, path21);
+          if (cv === BREAK)
+            return BREAK;
+          else if (cv === REMOVE)
+            node.value = null;
+        }
+      }
+      return ctrl;
+    }
+    async function visitAsync(node, visitor) {
+      const visitor_ = initVisitor(visitor);
+      if (identity2.isDocument(node)) {
+        const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
+        if (cd === REMOVE)
+          node.contents = null;
+      } else
+        await visitAsync_(null, node, visitor_, Object.freeze([]));
+    }
+    visitAsync.BREAK = BREAK;
+    visitAsync.SKIP = SKIP;
+    visitAsync.REMOVE = REMOVE;
+    async function visitAsync_(key, node, visitor, path21) {
+      const ctrl = await callVisitor(key, node, visitor, path21);
+      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
+        replaceNode(key, path21, ctrl);
+        return visitAsync_(key, ctrl, visitor, path21);
+      }
+      if (typeof ctrl !== "symbol") {
+        if (identity2.isCollection(node)) {
+          path21 = Object.freeze(path21.concat(node));
+          for (let i = 0; i < node.items.length; ++i) {
+            const ci = await visitAsync_(i, node.items[i], visitor, path21);
+            if (typeof ci === "number")
+              i = ci - 1;
+            else if (ci === BREAK)
+              return BREAK;
+            else if (ci === REMOVE) {
+              node.items.splice(i, 1);
+              i -= 1;
+            }
+          }
+        } else if (identity2.isPair(node)) {
+          path21 = Object.freeze(path21.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path21);
+          if (ck === BREAK)
+            return BREAK;
+          else if (ck === REMOVE)
+            node.key = null;
+          const cv = await visitAsync_("value", node.value, visitor, path21);
+          if (cv === BREAK)
+            return BREAK;
+          else if (cv === REMOVE)
+            node.value = null;
+        }
+      }
+      return ctrl;
+    }
+    function initVisitor(visitor) {
+      if (typeof visitor === "object" && (visitor.Collection || visitor.Node || visitor.Value)) {
+        return Object.assign({
+          Alias: visitor.Node,
+          Map: visitor.Node,
+          Scalar: visitor.Node,
+          Seq: visitor.Node
+        }, visitor.Value && {
+          Map: visitor.Value,
+          Scalar: visitor.Value,
+          Seq: visitor.Value
+        }, visitor.Collection && {
+          Map: visitor.Collection,
+          Seq: visitor.Collection
+        }, visitor);
+      }
+      return visitor;
+    }
+    function callVisitor(key, node, visitor, path21) {
+      if (typeof visitor === "function")
+        return visitor(key, node, path21);
+      if (identity2.isMap(node))
+        return visitor.Map?.(key, node, path21);
+      if (identity2.isSeq(node))
+        return visitor.Seq?.(key, node, path21);
+      if (identity2.isPair(node))
+        return visitor.Pair?.(key, node, path21);
+      if (identity2.isScalar(node))
+        return visitor.Scalar?.(key, node, path21);
+      if (identity2.isAlias(node))
+        return visitor.Alias?.(key, node, path21);
+      return void 0;
+    }
+    function replaceNode(key, path21, node) {
+      const parent = path21[path21.length - 1];
+      if (identity2.isCollection(parent)) {
+        parent.items[key] = node;
+      } else if (identity2.isPair(parent)) {
+        if (key === "key")
+          parent.key = node;
+        else
+          parent.value = node;
+      } else if (identity2.isDocument(parent)) {
+        parent.contents = node;
+      } else {
+        const pt = identity2.isAlias(parent) ? "alias" : "scalar";
+        throw new Error(`Cannot replace node with ${pt} parent`);
+      }
+    }
+    exports.visit = visit;
+    exports.visitAsync = visitAsync;
+  }
+});
+
+// node_modules/yaml/dist/doc/directives.js
+var require_directives = __commonJS({
+  "node_modules/yaml/dist/doc/directives.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var visit = require_visit();
+    var escapeChars = {
+      "!": "%21",
+      ",": "%2C",
+      "[": "%5B",
+      "]": "%5D",
+      "{": "%7B",
+      "}": "%7D"
+    };
+    var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
+    var Directives = class _Directives {
+      constructor(yaml, tags) {
+        this.docStart = null;
+        this.docEnd = false;
+        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml);
+        this.tags = Object.assign({}, _Directives.defaultTags, tags);
+      }
+      clone() {
+        const copy = new _Directives(this.yaml, this.tags);
+        copy.docStart = this.docStart;
+        return copy;
+      }
+      /**
+       * During parsing, get a Directives instance for the current document and
+       * update the stream state according to the current version's spec.
+       */
+      atDocument() {
+        const res = new _Directives(this.yaml, this.tags);
+        switch (this.yaml.version) {
+          case "1.1":
+            this.atNextDocument = true;
+            break;
+          case "1.2":
+            this.atNextDocument = false;
+            this.yaml = {
+              explicit: _Directives.defaultYaml.explicit,
+              version: "1.2"
+            };
+            this.tags = Object.assign({}, _Directives.defaultTags);
+            break;
+        }
+        return res;
+      }
+      /**
+       * @param onError - May be called even if the action was successful
+       * @returns `true` on success
+       */
+      add(line, onError) {
+        if (this.atNextDocument) {
+          this.yaml = { explicit: _Directives.defaultYaml.explicit, version: "1.1" };
+          this.tags = Object.assign({}, _Directives.defaultTags);
+          this.atNextDocument = false;
+        }
+        const parts = line.trim().split(/[ \t]+/);
+        const name = parts.shift();
+        switch (name) {
+          case "%TAG": {
+            if (parts.length !== 2) {
+              onError(0, "%TAG directive should contain exactly two parts");
+              if (parts.length < 2)
+                return false;
+            }
+            const [handle, prefix] = parts;
+            this.tags[handle] = prefix;
+            return true;
+          }
+          case "%YAML": {
+            this.yaml.explicit = true;
+            if (parts.length !== 1) {
+              onError(0, "%YAML directive should contain exactly one part");
+              return false;
+            }
+            const [version] = parts;
+            if (version === "1.1" || version === "1.2") {
+              this.yaml.version = version;
+              return true;
+            } else {
+              const isValid = /^\d+\.\d+$/.test(version);
+              onError(6, `Unsupported YAML version ${version}`, isValid);
+              return false;
+            }
+          }
+          default:
+            onError(0, `Unknown directive ${name}`, true);
+            return false;
+        }
+      }
+      /**
+       * Resolves a tag, matching handles to those defined in %TAG directives.
+       *
+       * @returns Resolved tag, which may also be the non-specific tag `'!'` or a
+       *   `'!local'` tag, or `null` if unresolvable.
+       */
+      tagName(source, onError) {
+        if (source === "!")
+          return "!";
+        if (source[0] !== "!") {
+          onError(`Not a valid tag: ${source}`);
+          return null;
+        }
+        if (source[1] === "<") {
+          const verbatim = source.slice(2, -1);
+          if (verbatim === "!" || verbatim === "!!") {
+            onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
+            return null;
+          }
+          if (source[source.length - 1] !== ">")
+            onError("Verbatim tags must end with a >");
+          return verbatim;
+        }
+        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
+        if (!suffix)
+          onError(`The ${source} tag has no suffix`);
+        const prefix = this.tags[handle];
+        if (prefix) {
+          try {
+            return prefix + decodeURIComponent(suffix);
+          } catch (error) {
+            onError(String(error));
+            return null;
+          }
+        }
+        if (handle === "!")
+          return source;
+        onError(`Could not resolve tag: ${source}`);
+        return null;
+      }
+      /**
+       * Given a fully resolved tag, returns its printable string form,
+       * taking into account current tag prefixes and defaults.
+       */
+      tagString(tag) {
+        for (const [handle, prefix] of Object.entries(this.tags)) {
+          if (tag.startsWith(prefix))
+            return handle + escapeTagName(tag.substring(prefix.length));
+        }
+        return tag[0] === "!" ? tag : `!<${tag}>`;
+      }
+      toString(doc) {
+        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const tagEntries = Object.entries(this.tags);
+        let tagNames;
+        if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
+          const tags = {};
+          visit.visit(doc.contents, (_key, node) => {
+            if (identity2.isNode(node) && node.tag)
+              tags[node.tag] = true;
+          });
+          tagNames = Object.keys(tags);
+        } else
+          tagNames = [];
+        for (const [handle, prefix] of tagEntries) {
+          if (handle === "!!" && prefix === "tag:yaml.org,2002:")
+            continue;
+          if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
+            lines.push(`%TAG ${handle} ${prefix}`);
+        }
+        return lines.join("\n");
+      }
+    };
+    Directives.defaultYaml = { explicit: false, version: "1.2" };
+    Directives.defaultTags = { "!!": "tag:yaml.org,2002:" };
+    exports.Directives = Directives;
+  }
+});
+
+// node_modules/yaml/dist/doc/anchors.js
+var require_anchors = __commonJS({
+  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var visit = require_visit();
+    function anchorIsValid(anchor) {
+      if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
+        const sa = JSON.stringify(anchor);
+        const msg = `Anchor must not contain whitespace or control characters: ${sa}`;
+        throw new Error(msg);
+      }
+      return true;
+    }
+    function anchorNames(root) {
+      const anchors = /* @__PURE__ */ new Set();
+      visit.visit(root, {
+        Value(_key, node) {
+          if (node.anchor)
+            anchors.add(node.anchor);
+        }
+      });
+      return anchors;
+    }
+    function findNewAnchor(prefix, exclude) {
+      for (let i = 1; true; ++i) {
+        const name = `${prefix}${i}`;
+        if (!exclude.has(name))
+          return name;
+      }
+    }
+    function createNodeAnchors(doc, prefix) {
+      const aliasObjects = [];
+      const sourceObjects = /* @__PURE__ */ new Map();
+      let prevAnchors = null;
+      return {
+        onAnchor: (source) => {
+          aliasObjects.push(source);
+          prevAnchors ?? (prevAnchors = anchorNames(doc));
+          const anchor = findNewAnchor(prefix, prevAnchors);
+          prevAnchors.add(anchor);
+          return anchor;
+        },
+        /**
+         * With circular references, the source node is only resolved after all
+         * of its child nodes are. This is why anchors are set only after all of
+         * the nodes have been created.
+         */
+        setAnchors: () => {
+          for (const source of aliasObjects) {
+            const ref = sourceObjects.get(source);
+            if (typeof ref === "object" && ref.anchor && (identity2.isScalar(ref.node) || identity2.isCollection(ref.node))) {
+              ref.node.anchor = ref.anchor;
+            } else {
+              const error = new Error("Failed to resolve repeated object (this should not happen)");
+              error.source = source;
+              throw error;
+            }
+          }
+        },
+        sourceObjects
+      };
+    }
+    exports.anchorIsValid = anchorIsValid;
+    exports.anchorNames = anchorNames;
+    exports.createNodeAnchors = createNodeAnchors;
+    exports.findNewAnchor = findNewAnchor;
+  }
+});
+
+// node_modules/yaml/dist/doc/applyReviver.js
+var require_applyReviver = __commonJS({
+  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+    "use strict";
+    function applyReviver(reviver, obj, key, val) {
+      if (val && typeof val === "object") {
+        if (Array.isArray(val)) {
+          for (let i = 0, len = val.length; i < len; ++i) {
+            const v0 = val[i];
+            const v1 = applyReviver(reviver, val, String(i), v0);
+            if (v1 === void 0)
+              delete val[i];
+            else if (v1 !== v0)
+              val[i] = v1;
+          }
+        } else if (val instanceof Map) {
+          for (const k of Array.from(val.keys())) {
+            const v0 = val.get(k);
+            const v1 = applyReviver(reviver, val, k, v0);
+            if (v1 === void 0)
+              val.delete(k);
+            else if (v1 !== v0)
+              val.set(k, v1);
+          }
+        } else if (val instanceof Set) {
+          for (const v0 of Array.from(val)) {
+            const v1 = applyReviver(reviver, val, v0, v0);
+            if (v1 === void 0)
+              val.delete(v0);
+            else if (v1 !== v0) {
+              val.delete(v0);
+              val.add(v1);
+            }
+          }
+        } else {
+          for (const [k, v0] of Object.entries(val)) {
+            const v1 = applyReviver(reviver, val, k, v0);
+            if (v1 === void 0)
+              delete val[k];
+            else if (v1 !== v0)
+              val[k] = v1;
+          }
+        }
+      }
+      return reviver.call(obj, key, val);
+    }
+    exports.applyReviver = applyReviver;
+  }
+});
+
+// node_modules/yaml/dist/nodes/toJS.js
+var require_toJS = __commonJS({
+  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    function toJS2(value, arg, ctx) {
+      if (Array.isArray(value))
+        return value.map((v, i) => toJS2(v, String(i), ctx));
+      if (value && typeof value.toJSON === "function") {
+        if (!ctx || !identity2.hasAnchor(value))
+          return value.toJSON(arg, ctx);
+        const data2 = { aliasCount: 0, count: 1, res: void 0 };
+        ctx.anchors.set(value, data2);
+        ctx.onCreate = (res2) => {
+          data2.res = res2;
+          delete ctx.onCreate;
+        };
+        const res = value.toJSON(arg, ctx);
+        if (ctx.onCreate)
+          ctx.onCreate(res);
+        return res;
+      }
+      if (typeof value === "bigint" && !ctx?.keep)
+        return Number(value);
+      return value;
+    }
+    exports.toJS = toJS2;
+  }
+});
+
+// node_modules/yaml/dist/nodes/Node.js
+var require_Node = __commonJS({
+  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+    "use strict";
+    var applyReviver = require_applyReviver();
+    var identity2 = require_identity();
+    var toJS2 = require_toJS();
+    var NodeBase = class {
+      constructor(type) {
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: type });
+      }
+      /** Create a copy of this node.  */
+      clone() {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (this.range)
+          copy.range = this.range.slice();
+        return copy;
+      }
+      /** A plain JavaScript representation of this node. */
+      toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        if (!identity2.isDocument(doc))
+          throw new TypeError("A document argument is required");
+        const ctx = {
+          anchors: /* @__PURE__ */ new Map(),
+          doc,
+          keep: true,
+          mapAsMap: mapAsMap === true,
+          mapKeyWarned: false,
+          maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
+        };
+        const res = toJS2.toJS(this, "", ctx);
+        if (typeof onAnchor === "function")
+          for (const { count, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count);
+        return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
+      }
+    };
+    exports.NodeBase = NodeBase;
+  }
+});
+
+// node_modules/yaml/dist/nodes/Alias.js
+var require_Alias = __commonJS({
+  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+    "use strict";
+    var anchors = require_anchors();
+    var visit = require_visit();
+    var identity2 = require_identity();
+    var Node3 = require_Node();
+    var toJS2 = require_toJS();
+    var Alias = class extends Node3.NodeBase {
+      constructor(source) {
+        super(identity2.ALIAS);
+        this.source = source;
+        Object.defineProperty(this, "tag", {
+          set() {
+            throw new Error("Alias nodes cannot have tags");
+          }
+        });
+      }
+      /**
+       * Resolve the value of this alias within `doc`, finding the last
+       * instance of the `source` anchor before this node.
+       */
+      resolve(doc, ctx) {
+        if (ctx?.maxAliasCount === 0)
+          throw new ReferenceError("Alias resolution is disabled");
+        let nodes;
+        if (ctx?.aliasResolveCache) {
+          nodes = ctx.aliasResolveCache;
+        } else {
+          nodes = [];
+          visit.visit(doc, {
+            Node: (_key, node) => {
+              if (identity2.isAlias(node) || identity2.hasAnchor(node))
+                nodes.push(node);
+            }
+          });
+          if (ctx)
+            ctx.aliasResolveCache = nodes;
+        }
+        let found = void 0;
+        for (const node of nodes) {
+          if (node === this)
+            break;
+          if (node.anchor === this.source)
+            found = node;
+        }
+        if (found && ctx) {
+          const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
+          let data2 = anchors2.get(found);
+          if (!data2) {
+            toJS2.toJS(found, null, ctx);
+            data2 = anchors2.get(found);
+          }
+          if (data2?.res === void 0) {
+            const msg = "This should not happen: Alias anchor was not resolved?";
+            throw new ReferenceError(msg);
+          }
+          if (maxAliasCount >= 0) {
+            data2.count += 1;
+            if (data2.aliasCount === 0)
+              data2.aliasCount = getAliasCount(doc2, found, anchors2);
+            if (data2.count * data2.aliasCount > maxAliasCount) {
+              const msg = "Excessive alias count indicates a resource exhaustion attack";
+              throw new ReferenceError(msg);
+            }
+          }
+        }
+        return found;
+      }
+      toJSON(_arg, ctx) {
+        if (!ctx)
+          return { source: this.source };
+        const source = this.resolve(ctx.doc, ctx);
+        if (!source) {
+          const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+          throw new ReferenceError(msg);
+        }
+        return ctx.anchors.get(source).res;
+      }
+      toString(ctx, _onComment, _onChompKeep) {
+        const src = `*${this.source}`;
+        if (ctx) {
+          anchors.anchorIsValid(this.source);
+          if (ctx.options.verifyAliasOrder && !ctx.anchors.has(this.source)) {
+            const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+            throw new Error(msg);
+          }
+          if (ctx.implicitKey)
+            return `${src} `;
+        }
+        return src;
+      }
+    };
+    function getAliasCount(doc, node, anchors2) {
+      if (identity2.isAlias(node)) {
+        const source = node.resolve(doc);
+        const anchor = anchors2 && source && anchors2.get(source);
+        return anchor ? anchor.count * anchor.aliasCount : 0;
+      } else if (identity2.isCollection(node)) {
+        let count = 0;
+        for (const item of node.items) {
+          const c = getAliasCount(doc, item, anchors2);
+          if (c > count)
+            count = c;
+        }
+        return count;
+      } else if (identity2.isPair(node)) {
+        const kc = getAliasCount(doc, node.key, anchors2);
+        const vc = getAliasCount(doc, node.value, anchors2);
+        return Math.max(kc, vc);
+      }
+      return 1;
+    }
+    exports.Alias = Alias;
+  }
+});
+
+// node_modules/yaml/dist/nodes/Scalar.js
+var require_Scalar = __commonJS({
+  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var Node3 = require_Node();
+    var toJS2 = require_toJS();
+    var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
+    var Scalar = class extends Node3.NodeBase {
+      constructor(value) {
+        super(identity2.SCALAR);
+        this.value = value;
+      }
+      toJSON(arg, ctx) {
+        return ctx?.keep ? this.value : toJS2.toJS(this.value, arg, ctx);
+      }
+      toString() {
+        return String(this.value);
+      }
+    };
+    Scalar.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar.PLAIN = "PLAIN";
+    Scalar.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar;
+    exports.isScalarValue = isScalarValue;
+  }
+});
+
+// node_modules/yaml/dist/doc/createNode.js
+var require_createNode = __commonJS({
+  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+    "use strict";
+    var Alias = require_Alias();
+    var identity2 = require_identity();
+    var Scalar = require_Scalar();
+    var defaultTagPrefix = "tag:yaml.org,2002:";
+    function findTagObject(value, tagName, tags) {
+      if (tagName) {
+        const match = tags.filter((t) => t.tag === tagName);
+        const tagObj = match.find((t) => !t.format) ?? match[0];
+        if (!tagObj)
+          throw new Error(`Tag ${tagName} not found`);
+        return tagObj;
+      }
+      return tags.find((t) => t.identify?.(value) && !t.format);
+    }
+    function createNode(value, tagName, ctx) {
+      if (identity2.isDocument(value))
+        value = value.contents;
+      if (identity2.isNode(value))
+        return value;
+      if (identity2.isPair(value)) {
+        const map = ctx.schema[identity2.MAP].createNode?.(ctx.schema, null, ctx);
+        map.items.push(value);
+        return map;
+      }
+      if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
+        value = value.valueOf();
+      }
+      const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
+      let ref = void 0;
+      if (aliasDuplicateObjects && value && typeof value === "object") {
+        ref = sourceObjects.get(value);
+        if (ref) {
+          ref.anchor ?? (ref.anchor = onAnchor(value));
+          return new Alias.Alias(ref.anchor);
+        } else {
+          ref = { anchor: null, node: null };
+          sourceObjects.set(value, ref);
+        }
+      }
+      if (tagName?.startsWith("!!"))
+        tagName = defaultTagPrefix + tagName.slice(2);
+      let tagObj = findTagObject(value, tagName, schema.tags);
+      if (!tagObj) {
+        if (value && typeof value.toJSON === "function") {
+          value = value.toJSON();
+        }
+        if (!value || typeof value !== "object") {
+          const node2 = new Scalar.Scalar(value);
+          if (ref)
+            ref.node = node2;
+          return node2;
+        }
+        tagObj = value instanceof Map ? schema[identity2.MAP] : Symbol.iterator in Object(value) ? schema[identity2.SEQ] : schema[identity2.MAP];
+      }
+      if (onTagObj) {
+        onTagObj(tagObj);
+        delete ctx.onTagObj;
+      }
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      if (tagName)
+        node.tag = tagName;
+      else if (!tagObj.default)
+        node.tag = tagObj.tag;
+      if (ref)
+        ref.node = node;
+      return node;
+    }
+    exports.createNode = createNode;
+  }
+});
+
+// node_modules/yaml/dist/nodes/Collection.js
+var require_Collection = __commonJS({
+  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+    "use strict";
+    var createNode = require_createNode();
+    var identity2 = require_identity();
+    var Node3 = require_Node();
+    function collectionFromPath(schema, path21, value) {
+      let v = value;
+      for (let i = path21.length - 1; i >= 0; --i) {
+        const k = path21[i];
+        if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
+          const a = [];
+          a[k] = v;
+          v = a;
+        } else {
+          v = /* @__PURE__ */ new Map([[k, v]]);
+        }
+      }
+      return createNode.createNode(v, void 0, {
+        aliasDuplicateObjects: false,
+        keepUndefined: false,
+        onAnchor: () => {
+          throw new Error("This should not happen, please report a bug.");
+        },
+        schema,
+        sourceObjects: /* @__PURE__ */ new Map()
+      });
+    }
+    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
+    var Collection2 = class extends Node3.NodeBase {
+      constructor(type, schema) {
+        super(type);
+        Object.defineProperty(this, "schema", {
+          value: schema,
+          configurable: true,
+          enumerable: false,
+          writable: true
+        });
+      }
+      /**
+       * Create a copy of this collection.
+       *
+       * @param schema - If defined, overwrites the original's schema
+       */
+      clone(schema) {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (schema)
+          copy.schema = schema;
+        copy.items = copy.items.map((it) => identity2.isNode(it) || identity2.isPair(it) ? it.clone(schema) : it);
+        if (this.range)
+          copy.range = this.range.slice();
+        return copy;
+      }
+      /**
+       * Adds a value to the collection. For `!!map` and `!!omap` the value must
+       * be a Pair instance or a `{ key, value }` object, which may not have a key
+       * that already exists in the map.
+       */
+      addIn(path21, value) {
+        if (isEmptyPath(path21))
+          this.add(value);
+        else {
+          const [key, ...rest] = path21;
+          const node = this.get(key, true);
+          if (identity2.isCollection(node))
+            node.addIn(rest, value);
+          else if (node === void 0 && this.schema)
+            this.set(key, collectionFromPath(this.schema, rest, value));
+          else
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+      }
+      /**
+       * Removes a value from the collection.
+       * @returns `true` if the item was found and removed.
+       */
+      deleteIn(path21) {
+        const [key, ...rest] = path21;
+        if (rest.length === 0)
+          return this.delete(key);
+        const node = this.get(key, true);
+        if (identity2.isCollection(node))
+          return node.deleteIn(rest);
+        else
+          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+      }
+      /**
+       * Returns item at `key`, or `undefined` if not found. By default unwraps
+       * scalar values from their surrounding node; to disable set `keepScalar` to
+       * `true` (collections are always returned intact).
+       */
+      getIn(path21, keepScalar) {
+        const [key, ...rest] = path21;
+        const node = this.get(key, true);
+        if (rest.length === 0)
+          return !keepScalar && identity2.isScalar(node) ? node.value : node;
+        else
+          return identity2.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
+      }
+      hasAllNullValues(allowScalar) {
+        return this.items.every((node) => {
+          if (!identity2.isPair(node))
+            return false;
+          const n = node.value;
+          return n == null || allowScalar && identity2.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+        });
+      }
+      /**
+       * Checks if the collection includes a value with the key `key`.
+       */
+      hasIn(path21) {
+        const [key, ...rest] = path21;
+        if (rest.length === 0)
+          return this.has(key);
+        const node = this.get(key, true);
+        return identity2.isCollection(node) ? node.hasIn(rest) : false;
+      }
+      /**
+       * Sets a value in this collection. For `!!set`, `value` needs to be a
+       * boolean to add/remove the item from the set.
+       */
+      setIn(path21, value) {
+        const [key, ...rest] = path21;
+        if (rest.length === 0) {
+          this.set(key, value);
+        } else {
+          const node = this.get(key, true);
+          if (identity2.isCollection(node))
+            node.setIn(rest, value);
+          else if (node === void 0 && this.schema)
+            this.set(key, collectionFromPath(this.schema, rest, value));
+          else
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+      }
+    };
+    exports.Collection = Collection2;
+    exports.collectionFromPath = collectionFromPath;
+    exports.isEmptyPath = isEmptyPath;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyComment.js
+var require_stringifyComment = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+    "use strict";
+    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    function indentComment(comment, indent) {
+      if (/^\n+$/.test(comment))
+        return comment.substring(1);
+      return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+    }
+    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
+    exports.indentComment = indentComment;
+    exports.lineComment = lineComment;
+    exports.stringifyComment = stringifyComment;
+  }
+});
+
+// node_modules/yaml/dist/stringify/foldFlowLines.js
+var require_foldFlowLines = __commonJS({
+  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+    "use strict";
+    var FOLD_FLOW = "flow";
+    var FOLD_BLOCK = "block";
+    var FOLD_QUOTED = "quoted";
+    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+      if (!lineWidth || lineWidth < 0)
+        return text;
+      if (lineWidth < minContentWidth)
+        minContentWidth = 0;
+      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
+      if (text.length <= endStep)
+        return text;
+      const folds = [];
+      const escapedFolds = {};
+      let end = lineWidth - indent.length;
+      if (typeof indentAtStart === "number") {
+        if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
+          folds.push(0);
+        else
+          end = lineWidth - indentAtStart;
+      }
+      let split2 = void 0;
+      let prev = void 0;
+      let overflow = false;
+      let i = -1;
+      let escStart = -1;
+      let escEnd = -1;
+      if (mode === FOLD_BLOCK) {
+        i = consumeMoreIndentedLines(text, i, indent.length);
+        if (i !== -1)
+          end = i + endStep;
+      }
+      for (let ch; ch = text[i += 1]; ) {
+        if (mode === FOLD_QUOTED && ch === "\\") {
+          escStart = i;
+          switch (text[i + 1]) {
+            case "x":
+              i += 3;
+              break;
+            case "u":
+              i += 5;
+              break;
+            case "U":
+              i += 9;
+              break;
+            default:
+              i += 1;
+          }
+          escEnd = i;
+        }
+        if (ch === "\n") {
+          if (mode === FOLD_BLOCK)
+            i = consumeMoreIndentedLines(text, i, indent.length);
+          end = i + indent.length + endStep;
+          split2 = void 0;
+        } else {
+          if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
+            const next = text[i + 1];
+            if (next && next !== " " && next !== "\n" && next !== "	")
+              split2 = i;
+          }
+          if (i >= end) {
+            if (split2) {
+              folds.push(split2);
+              end = split2 + endStep;
+              split2 = void 0;
+            } else if (mode === FOLD_QUOTED) {
+              while (prev === " " || prev === "	") {
+                prev = ch;
+                ch = text[i += 1];
+                overflow = true;
+              }
+              const j = i > escEnd + 1 ? i - 2 : escStart - 1;
+              if (escapedFolds[j])
+                return text;
+              folds.push(j);
+              escapedFolds[j] = true;
+              end = j + endStep;
+              split2 = void 0;
+            } else {
+              overflow = true;
+            }
+          }
+        }
+        prev = ch;
+      }
+      if (overflow && onOverflow)
+        onOverflow();
+      if (folds.length === 0)
+        return text;
+      if (onFold)
+        onFold();
+      let res = text.slice(0, folds[0]);
+      for (let i2 = 0; i2 < folds.length; ++i2) {
+        const fold = folds[i2];
+        const end2 = folds[i2 + 1] || text.length;
+        if (fold === 0)
+          res = `
+${indent}${text.slice(0, end2)}`;
+        else {
+          if (mode === FOLD_QUOTED && escapedFolds[fold])
+            res += `${text[fold]}\\`;
+          res += `
+${indent}${text.slice(fold + 1, end2)}`;
+        }
+      }
+      return res;
+    }
+    function consumeMoreIndentedLines(text, i, indent) {
+      let end = i;
+      let start = i + 1;
+      let ch = text[start];
+      while (ch === " " || ch === "	") {
+        if (i < start + indent) {
+          ch = text[++i];
+        } else {
+          do {
+            ch = text[++i];
+          } while (ch && ch !== "\n");
+          end = i;
+          start = i + 1;
+          ch = text[start];
+        }
+      }
+      return end;
+    }
+    exports.FOLD_BLOCK = FOLD_BLOCK;
+    exports.FOLD_FLOW = FOLD_FLOW;
+    exports.FOLD_QUOTED = FOLD_QUOTED;
+    exports.foldFlowLines = foldFlowLines;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyString.js
+var require_stringifyString = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var foldFlowLines = require_foldFlowLines();
+    var getFoldOptions = (ctx, isBlock) => ({
+      indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
+      lineWidth: ctx.options.lineWidth,
+      minContentWidth: ctx.options.minContentWidth
+    });
+    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    function lineLengthOverLimit(str2, lineWidth, indentLength) {
+      if (!lineWidth || lineWidth < 0)
+        return false;
+      const limit = lineWidth - indentLength;
+      const strLen = str2.length;
+      if (strLen <= limit)
+        return false;
+      for (let i = 0, start = 0; i < strLen; ++i) {
+        if (str2[i] === "\n") {
+          if (i - start > limit)
+            return true;
+          start = i + 1;
+          if (strLen - start <= limit)
+            return false;
+        }
+      }
+      return true;
+    }
+    function doubleQuotedString(value, ctx) {
+      const json = JSON.stringify(value);
+      if (ctx.options.doubleQuotedAsJSON)
+        return json;
+      const { implicitKey } = ctx;
+      const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
+      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      let str2 = "";
+      let start = 0;
+      for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
+        if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
+          str2 += json.slice(start, i) + "\\ ";
+          i += 1;
+          start = i;
+          ch = "\\";
+        }
+        if (ch === "\\")
+          switch (json[i + 1]) {
+            case "u":
+              {
+                str2 += json.slice(start, i);
+                const code = json.substr(i + 2, 4);
+                switch (code) {
+                  case "0000":
+                    str2 += "\\0";
+                    break;
+                  case "0007":
+                    str2 += "\\a";
+                    break;
+                  case "000b":
+                    str2 += "\\v";
+                    break;
+                  case "001b":
+                    str2 += "\\e";
+                    break;
+                  case "0085":
+                    str2 += "\\N";
+                    break;
+                  case "00a0":
+                    str2 += "\\_";
+                    break;
+                  case "2028":
+                    str2 += "\\L";
+                    break;
+                  case "2029":
+                    str2 += "\\P";
+                    break;
+                  default:
+                    if (code.substr(0, 2) === "00")
+                      str2 += "\\x" + code.substr(2);
+                    else
+                      str2 += json.substr(i, 6);
+                }
+                i += 5;
+                start = i + 1;
+              }
+              break;
+            case "n":
+              if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
+                i += 1;
+              } else {
+                str2 += json.slice(start, i) + "\n\n";
+                while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
+                  str2 += "\n";
+                  i += 2;
+                }
+                str2 += indent;
+                if (json[i + 2] === " ")
+                  str2 += "\\";
+                i += 1;
+                start = i + 1;
+              }
+              break;
+            default:
+              i += 1;
+          }
+      }
+      str2 = start ? str2 + json.slice(start) : json;
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+    }
+    function singleQuotedString(value, ctx) {
+      if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
+        return doubleQuotedString(value, ctx);
+      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
+${indent}`) + "'";
+      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+    }
+    function quotedString(value, ctx) {
+      const { singleQuote } = ctx.options;
+      let qs;
+      if (singleQuote === false)
+        qs = doubleQuotedString;
+      else {
+        const hasDouble = value.includes('"');
+        const hasSingle = value.includes("'");
+        if (hasDouble && !hasSingle)
+          qs = singleQuotedString;
+        else if (hasSingle && !hasDouble)
+          qs = doubleQuotedString;
+        else
+          qs = singleQuote ? singleQuotedString : doubleQuotedString;
+      }
+      return qs(value, ctx);
+    }
+    var blockEndNewlines;
+    try {
+      blockEndNewlines = new RegExp("(^|(?<!\n))\n+(?!\n|$)", "g");
+    } catch {
+      blockEndNewlines = /\n+(?!\n|$)/g;
+    }
+    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+      const { blockQuote, commentString, lineWidth } = ctx.options;
+      if (!blockQuote || /\n[\t ]+$/.test(value)) {
+        return quotedString(value, ctx);
+      }
+      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      if (!value)
+        return literal ? "|\n" : ">\n";
+      let chomp;
+      let endStart;
+      for (endStart = value.length; endStart > 0; --endStart) {
+        const ch = value[endStart - 1];
+        if (ch !== "\n" && ch !== "	" && ch !== " ")
+          break;
+      }
+      let end = value.substring(endStart);
+      const endNlPos = end.indexOf("\n");
+      if (endNlPos === -1) {
+        chomp = "-";
+      } else if (value === end || endNlPos !== end.length - 1) {
+        chomp = "+";
+        if (onChompKeep)
+          onChompKeep();
+      } else {
+        chomp = "";
+      }
+      if (end) {
+        value = value.slice(0, -end.length);
+        if (end[end.length - 1] === "\n")
+          end = end.slice(0, -1);
+        end = end.replace(blockEndNewlines, `$&${indent}`);
+      }
+      let startWithSpace = false;
+      let startEnd;
+      let startNlPos = -1;
+      for (startEnd = 0; startEnd < value.length; ++startEnd) {
+        const ch = value[startEnd];
+        if (ch === " ")
+          startWithSpace = true;
+        else if (ch === "\n")
+          startNlPos = startEnd;
+        else
+          break;
+      }
+      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      if (start) {
+        value = value.substring(start.length);
+        start = start.replace(/\n+/g, `$&${indent}`);
+      }
+      const indentSize = indent ? "2" : "1";
+      let header = (startWithSpace ? indentSize : "") + chomp;
+      if (comment) {
+        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        if (onComment)
+          onComment();
+      }
+      if (!literal) {
+        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        let literalFallback = false;
+        const foldOptions = getFoldOptions(ctx, true);
+        if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
+          foldOptions.onOverflow = () => {
+            literalFallback = true;
+          };
+        }
+        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        if (!literalFallback)
+          return `>${header}
+${indent}${body}`;
+      }
+      value = value.replace(/\n+/g, `$&${indent}`);
+      return `|${header}
+${indent}${start}${value}${end}`;
+    }
+    function plainString(item, ctx, onComment, onChompKeep) {
+      const { type, value } = item;
+      const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+      if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
+        return quotedString(value, ctx);
+      }
+      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
+        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
+      }
+      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+        return blockString(item, ctx, onComment, onChompKeep);
+      }
+      if (containsDocumentMarker(value)) {
+        if (indent === "") {
+          ctx.forceBlockIndent = true;
+          return blockString(item, ctx, onComment, onChompKeep);
+        } else if (implicitKey && indent === indentStep) {
+          return quotedString(value, ctx);
+        }
+      }
+      const str2 = value.replace(/\n+/g, `$&
+${indent}`);
+      if (actualString) {
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
+        const { compat, tags } = ctx.doc.schema;
+        if (tags.some(test) || compat?.some(test))
+          return quotedString(value, ctx);
+      }
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+    }
+    function stringifyString(item, ctx, onComment, onChompKeep) {
+      const { implicitKey, inFlow } = ctx;
+      const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
+      let { type } = item;
+      if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+        if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
+          type = Scalar.Scalar.QUOTE_DOUBLE;
+      }
+      const _stringify = (_type) => {
+        switch (_type) {
+          case Scalar.Scalar.BLOCK_FOLDED:
+          case Scalar.Scalar.BLOCK_LITERAL:
+            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
+          case Scalar.Scalar.QUOTE_DOUBLE:
+            return doubleQuotedString(ss.value, ctx);
+          case Scalar.Scalar.QUOTE_SINGLE:
+            return singleQuotedString(ss.value, ctx);
+          case Scalar.Scalar.PLAIN:
+            return plainString(ss, ctx, onComment, onChompKeep);
+          default:
+            return null;
+        }
+      };
+      let res = _stringify(type);
+      if (res === null) {
+        const { defaultKeyType, defaultStringType } = ctx.options;
+        const t = implicitKey && defaultKeyType || defaultStringType;
+        res = _stringify(t);
+        if (res === null)
+          throw new Error(`Unsupported default string type ${t}`);
+      }
+      return res;
+    }
+    exports.stringifyString = stringifyString;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringify.js
+var require_stringify = __commonJS({
+  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+    "use strict";
+    var anchors = require_anchors();
+    var identity2 = require_identity();
+    var stringifyComment = require_stringifyComment();
+    var stringifyString = require_stringifyString();
+    function createStringifyContext(doc, options) {
+      const opt = Object.assign({
+        blockQuote: true,
+        commentString: stringifyComment.stringifyComment,
+        defaultKeyType: null,
+        defaultStringType: "PLAIN",
+        directives: null,
+        doubleQuotedAsJSON: false,
+        doubleQuotedMinMultiLineLength: 40,
+        falseStr: "false",
+        flowCollectionPadding: true,
+        indentSeq: true,
+        lineWidth: 80,
+        minContentWidth: 20,
+        nullStr: "null",
+        simpleKeys: false,
+        singleQuote: null,
+        trailingComma: false,
+        trueStr: "true",
+        verifyAliasOrder: true
+      }, doc.schema.toStringOptions, options);
+      let inFlow;
+      switch (opt.collectionStyle) {
+        case "block":
+          inFlow = false;
+          break;
+        case "flow":
+          inFlow = true;
+          break;
+        default:
+          inFlow = null;
+      }
+      return {
+        anchors: /* @__PURE__ */ new Set(),
+        doc,
+        flowCollectionPadding: opt.flowCollectionPadding ? " " : "",
+        indent: "",
+        indentStep: typeof opt.indent === "number" ? " ".repeat(opt.indent) : "  ",
+        inFlow,
+        options: opt
+      };
+    }
+    function getTagObject(tags, item) {
+      if (item.tag) {
+        const match = tags.filter((t) => t.tag === item.tag);
+        if (match.length > 0)
+          return match.find((t) => t.format === item.format) ?? match[0];
+      }
+      let tagObj = void 0;
+      let obj;
+      if (identity2.isScalar(item)) {
+        obj = item.value;
+        let match = tags.filter((t) => t.identify?.(obj));
+        if (match.length > 1) {
+          const testMatch = match.filter((t) => t.test);
+          if (testMatch.length > 0)
+            match = testMatch;
+        }
+        tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
+      } else {
+        obj = item;
+        tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
+      }
+      if (!tagObj) {
+        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name} value`);
+      }
+      return tagObj;
+    }
+    function stringifyProps(node, tagObj, { anchors: anchors$1, doc }) {
+      if (!doc.directives)
+        return "";
+      const props = [];
+      const anchor = (identity2.isScalar(node) || identity2.isCollection(node)) && node.anchor;
+      if (anchor && anchors.anchorIsValid(anchor)) {
+        anchors$1.add(anchor);
+        props.push(`&${anchor}`);
+      }
+      const tag = node.tag ?? (tagObj.default ? null : tagObj.tag);
+      if (tag)
+        props.push(doc.directives.tagString(tag));
+      return props.join(" ");
+    }
+    function stringify(item, ctx, onComment, onChompKeep) {
+      if (identity2.isPair(item))
+        return item.toString(ctx, onComment, onChompKeep);
+      if (identity2.isAlias(item)) {
+        if (ctx.doc.directives)
+          return item.toString(ctx);
+        if (ctx.resolvedAliases?.has(item)) {
+          throw new TypeError(`Cannot stringify circular structure without alias nodes`);
+        } else {
+          if (ctx.resolvedAliases)
+            ctx.resolvedAliases.add(item);
+          else
+            ctx.resolvedAliases = /* @__PURE__ */ new Set([item]);
+          item = item.resolve(ctx.doc);
+        }
+      }
+      let tagObj = void 0;
+      const node = identity2.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
+      tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
+      const props = stringifyProps(node, tagObj, ctx);
+      if (props.length > 0)
+        ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      if (!props)
+        return str2;
+      return identity2.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+${ctx.indent}${str2}`;
+    }
+    exports.createStringifyContext = createStringifyContext;
+    exports.stringify = stringify;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyPair.js
+var require_stringifyPair = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var Scalar = require_Scalar();
+    var stringify = require_stringify();
+    var stringifyComment = require_stringifyComment();
+    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+      const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+      let keyComment = identity2.isNode(key) && key.comment || null;
+      if (simpleKeys) {
+        if (keyComment) {
+          throw new Error("With simple keys, key nodes cannot have comments");
+        }
+        if (identity2.isCollection(key) || !identity2.isNode(key) && typeof key === "object") {
+          const msg = "With simple keys, collection cannot be used as a key value";
+          throw new Error(msg);
+        }
+      }
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      ctx = Object.assign({}, ctx, {
+        allNullValues: false,
+        implicitKey: !explicitKey && (simpleKeys || !allNullValues),
+        indent: indent + indentStep
+      });
+      let keyCommentDone = false;
+      let chompKeep = false;
+      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
+        if (simpleKeys)
+          throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
+        explicitKey = true;
+      }
+      if (ctx.inFlow) {
+        if (allNullValues || value == null) {
+          if (keyCommentDone && onComment)
+            onComment();
+          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
+        }
+      } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
+        str2 = `? ${str2}`;
+        if (keyComment && !keyCommentDone) {
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+        } else if (chompKeep && onChompKeep)
+          onChompKeep();
+        return str2;
+      }
+      if (keyCommentDone)
+        keyComment = null;
+      if (explicitKey) {
+        if (keyComment)
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+        str2 = `? ${str2}
+${indent}:`;
+      } else {
+        str2 = `${str2}:`;
+        if (keyComment)
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+      }
+      let vsb, vcb, valueComment;
+      if (identity2.isNode(value)) {
+        vsb = !!value.spaceBefore;
+        vcb = value.commentBefore;
+        valueComment = value.comment;
+      } else {
+        vsb = false;
+        vcb = null;
+        valueComment = null;
+        if (value && typeof value === "object")
+          value = doc.createNode(value);
+      }
+      ctx.implicitKey = false;
+      if (!explicitKey && !keyComment && identity2.isScalar(value))
+        ctx.indentAtStart = str2.length + 1;
+      chompKeep = false;
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+        ctx.indent = ctx.indent.substring(2);
+      }
+      let valueCommentDone = false;
+      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      let ws = " ";
+      if (keyComment || vsb || vcb) {
+        ws = vsb ? "\n" : "";
+        if (vcb) {
+          const cs = commentString(vcb);
+          ws += `
+${stringifyComment.indentComment(cs, ctx.indent)}`;
+        }
+        if (valueStr === "" && !ctx.inFlow) {
+          if (ws === "\n" && valueComment)
+            ws = "\n\n";
+        } else {
+          ws += `
+${ctx.indent}`;
+        }
+      } else if (!explicitKey && identity2.isCollection(value)) {
+        const vs0 = valueStr[0];
+        const nl0 = valueStr.indexOf("\n");
+        const hasNewline = nl0 !== -1;
+        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        if (hasNewline || !flow) {
+          let hasPropsLine = false;
+          if (hasNewline && (vs0 === "&" || vs0 === "!")) {
+            let sp0 = valueStr.indexOf(" ");
+            if (vs0 === "&" && sp0 !== -1 && sp0 < nl0 && valueStr[sp0 + 1] === "!") {
+              sp0 = valueStr.indexOf(" ", sp0 + 1);
+            }
+            if (sp0 === -1 || nl0 < sp0)
+              hasPropsLine = true;
+          }
+          if (!hasPropsLine)
+            ws = `
+${ctx.indent}`;
+        }
+      } else if (valueStr === "" || valueStr[0] === "\n") {
+        ws = "";
+      }
+      str2 += ws + valueStr;
+      if (ctx.inFlow) {
+        if (valueCommentDone && onComment)
+          onComment();
+      } else if (valueComment && !valueCommentDone) {
+        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
+      } else if (chompKeep && onChompKeep) {
+        onChompKeep();
+      }
+      return str2;
+    }
+    exports.stringifyPair = stringifyPair;
+  }
+});
+
+// node_modules/yaml/dist/log.js
+var require_log = __commonJS({
+  "node_modules/yaml/dist/log.js"(exports) {
+    "use strict";
+    var node_process = __require("process");
+    function debug2(logLevel, ...messages) {
+      if (logLevel === "debug")
+        console.log(...messages);
+    }
+    function warn(logLevel, warning) {
+      if (logLevel === "debug" || logLevel === "warn") {
+        if (typeof node_process.emitWarning === "function")
+          node_process.emitWarning(warning);
+        else
+          console.warn(warning);
+      }
+    }
+    exports.debug = debug2;
+    exports.warn = warn;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+var require_merge = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var Scalar = require_Scalar();
+    var MERGE_KEY = "<<";
+    var merge2 = {
+      identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
+      default: "key",
+      tag: "tag:yaml.org,2002:merge",
+      test: /^<<$/,
+      resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+        addToJSMap: addMergeToJSMap
+      }),
+      stringify: () => MERGE_KEY
+    };
+    var isMergeKey2 = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    function addMergeToJSMap(ctx, map, value) {
+      const source = resolveAliasValue(ctx, value);
+      if (identity2.isSeq(source))
+        for (const it of source.items)
+          mergeValue(ctx, map, it);
+      else if (Array.isArray(source))
+        for (const it of source)
+          mergeValue(ctx, map, it);
+      else
+        mergeValue(ctx, map, source);
+    }
+    function mergeValue(ctx, map, value) {
+      const source = resolveAliasValue(ctx, value);
+      if (!identity2.isMap(source))
+        throw new Error("Merge sources must be maps or map aliases");
+      const srcMap = source.toJSON(null, ctx, Map);
+      for (const [key, value2] of srcMap) {
+        if (map instanceof Map) {
+          if (!map.has(key))
+            map.set(key, value2);
+        } else if (map instanceof Set) {
+          map.add(key);
+        } else if (!Object.prototype.hasOwnProperty.call(map, key)) {
+          Object.defineProperty(map, key, {
+            value: value2,
+            writable: true,
+            enumerable: true,
+            configurable: true
+          });
+        }
+      }
+      return map;
+    }
+    function resolveAliasValue(ctx, value) {
+      return ctx && identity2.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+    }
+    exports.addMergeToJSMap = addMergeToJSMap;
+    exports.isMergeKey = isMergeKey2;
+    exports.merge = merge2;
+  }
+});
+
+// node_modules/yaml/dist/nodes/addPairToJSMap.js
+var require_addPairToJSMap = __commonJS({
+  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+    "use strict";
+    var log = require_log();
+    var merge2 = require_merge();
+    var stringify = require_stringify();
+    var identity2 = require_identity();
+    var toJS2 = require_toJS();
+    function addPairToJSMap(ctx, map, { key, value }) {
+      if (identity2.isNode(key) && key.addToJSMap)
+        key.addToJSMap(ctx, map, value);
+      else if (merge2.isMergeKey(ctx, key))
+        merge2.addMergeToJSMap(ctx, map, value);
+      else {
+        const jsKey = toJS2.toJS(key, "", ctx);
+        if (map instanceof Map) {
+          map.set(jsKey, toJS2.toJS(value, jsKey, ctx));
+        } else if (map instanceof Set) {
+          map.add(jsKey);
+        } else {
+          const stringKey = stringifyKey(key, jsKey, ctx);
+          const jsValue = toJS2.toJS(value, stringKey, ctx);
+          if (stringKey in map)
+            Object.defineProperty(map, stringKey, {
+              value: jsValue,
+              writable: true,
+              enumerable: true,
+              configurable: true
+            });
+          else
+            map[stringKey] = jsValue;
+        }
+      }
+      return map;
+    }
+    function stringifyKey(key, jsKey, ctx) {
+      if (jsKey === null)
+        return "";
+      if (typeof jsKey !== "object")
+        return String(jsKey);
+      if (identity2.isNode(key) && ctx?.doc) {
+        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        strCtx.anchors = /* @__PURE__ */ new Set();
+        for (const node of ctx.anchors.keys())
+          strCtx.anchors.add(node.anchor);
+        strCtx.inFlow = true;
+        strCtx.inStringifyKey = true;
+        const strKey = key.toString(strCtx);
+        if (!ctx.mapKeyWarned) {
+          let jsonStr = JSON.stringify(strKey);
+          if (jsonStr.length > 40)
+            jsonStr = jsonStr.substring(0, 36) + '..."';
+          log.warn(ctx.doc.options.logLevel, `Keys with collection values will be stringified due to JS Object restrictions: ${jsonStr}. Set mapAsMap: true to use object keys.`);
+          ctx.mapKeyWarned = true;
+        }
+        return strKey;
+      }
+      return JSON.stringify(jsKey);
+    }
+    exports.addPairToJSMap = addPairToJSMap;
+  }
+});
+
+// node_modules/yaml/dist/nodes/Pair.js
+var require_Pair = __commonJS({
+  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+    "use strict";
+    var createNode = require_createNode();
+    var stringifyPair = require_stringifyPair();
+    var addPairToJSMap = require_addPairToJSMap();
+    var identity2 = require_identity();
+    function createPair(key, value, ctx) {
+      const k = createNode.createNode(key, void 0, ctx);
+      const v = createNode.createNode(value, void 0, ctx);
+      return new Pair(k, v);
+    }
+    var Pair = class _Pair {
+      constructor(key, value = null) {
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.PAIR });
+        this.key = key;
+        this.value = value;
+      }
+      clone(schema) {
+        let { key, value } = this;
+        if (identity2.isNode(key))
+          key = key.clone(schema);
+        if (identity2.isNode(value))
+          value = value.clone(schema);
+        return new _Pair(key, value);
+      }
+      toJSON(_, ctx) {
+        const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+        return addPairToJSMap.addPairToJSMap(ctx, pair, this);
+      }
+      toString(ctx, onComment, onChompKeep) {
+        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
+      }
+    };
+    exports.Pair = Pair;
+    exports.createPair = createPair;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyCollection.js
+var require_stringifyCollection = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var stringify = require_stringify();
+    var stringifyComment = require_stringifyComment();
+    function stringifyCollection(collection, ctx, options) {
+      const flow = ctx.inFlow ?? collection.flow;
+      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify2(collection, ctx, options);
+    }
+    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+      const { indent, options: { commentString } } = ctx;
+      const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
+      let chompKeep = false;
+      const lines = [];
+      for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment2 = null;
+        if (identity2.isNode(item)) {
+          if (!chompKeep && item.spaceBefore)
+            lines.push("");
+          addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+          if (item.comment)
+            comment2 = item.comment;
+        } else if (identity2.isPair(item)) {
+          const ik = identity2.isNode(item.key) ? item.key : null;
+          if (ik) {
+            if (!chompKeep && ik.spaceBefore)
+              lines.push("");
+            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+          }
+        }
+        chompKeep = false;
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        if (comment2)
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
+        if (chompKeep && comment2)
+          chompKeep = false;
+        lines.push(blockItemPrefix + str3);
+      }
+      let str2;
+      if (lines.length === 0) {
+        str2 = flowChars.start + flowChars.end;
+      } else {
+        str2 = lines[0];
+        for (let i = 1; i < lines.length; ++i) {
+          const line = lines[i];
+          str2 += line ? `
+${indent}${line}` : "\n";
+        }
+      }
+      if (comment) {
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        if (onComment)
+          onComment();
+      } else if (chompKeep && onChompKeep)
+        onChompKeep();
+      return str2;
+    }
+    function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+      const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+      itemIndent += indentStep;
+      const itemCtx = Object.assign({}, ctx, {
+        indent: itemIndent,
+        inFlow: true,
+        type: null
+      });
+      let reqNewline = false;
+      let linesAtValue = 0;
+      const lines = [];
+      for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment = null;
+        if (identity2.isNode(item)) {
+          if (item.spaceBefore)
+            lines.push("");
+          addCommentBefore(ctx, lines, item.commentBefore, false);
+          if (item.comment)
+            comment = item.comment;
+        } else if (identity2.isPair(item)) {
+          const ik = identity2.isNode(item.key) ? item.key : null;
+          if (ik) {
+            if (ik.spaceBefore)
+              lines.push("");
+            addCommentBefore(ctx, lines, ik.commentBefore, false);
+            if (ik.comment)
+              reqNewline = true;
+          }
+          const iv = identity2.isNode(item.value) ? item.value : null;
+          if (iv) {
+            if (iv.comment)
+              comment = iv.comment;
+            if (iv.commentBefore)
+              reqNewline = true;
+          } else if (item.value == null && ik?.comment) {
+            comment = ik.comment;
+          }
+        }
+        if (comment)
+          reqNewline = true;
+        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        if (i < items.length - 1) {
+          str2 += ",";
+        } else if (ctx.options.trailingComma) {
+          if (ctx.options.lineWidth > 0) {
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+          }
+          if (reqNewline) {
+            str2 += ",";
+          }
+        }
+        if (comment)
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
+        lines.push(str2);
+        linesAtValue = lines.length;
+      }
+      const { start, end } = flowChars;
+      if (lines.length === 0) {
+        return start + end;
+      } else {
+        if (!reqNewline) {
+          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
+        }
+        if (reqNewline) {
+          let str2 = start;
+          for (const line of lines)
+            str2 += line ? `
+${indentStep}${indent}${line}` : "\n";
+          return `${str2}
+${indent}${end}`;
+        } else {
+          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+        }
+      }
+    }
+    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+      if (comment && chompKeep)
+        comment = comment.replace(/^\n+/, "");
+      if (comment) {
+        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        lines.push(ic.trimStart());
+      }
+    }
+    exports.stringifyCollection = stringifyCollection;
+  }
+});
+
+// node_modules/yaml/dist/nodes/YAMLMap.js
+var require_YAMLMap = __commonJS({
+  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+    "use strict";
+    var stringifyCollection = require_stringifyCollection();
+    var addPairToJSMap = require_addPairToJSMap();
+    var Collection2 = require_Collection();
+    var identity2 = require_identity();
+    var Pair = require_Pair();
+    var Scalar = require_Scalar();
+    function findPair(items, key) {
+      const k = identity2.isScalar(key) ? key.value : key;
+      for (const it of items) {
+        if (identity2.isPair(it)) {
+          if (it.key === key || it.key === k)
+            return it;
+          if (identity2.isScalar(it.key) && it.key.value === k)
+            return it;
+        }
+      }
+      return void 0;
+    }
+    var YAMLMap = class extends Collection2.Collection {
+      static get tagName() {
+        return "tag:yaml.org,2002:map";
+      }
+      constructor(schema) {
+        super(identity2.MAP, schema);
+        this.items = [];
+      }
+      /**
+       * A generic collection parsing method that can be extended
+       * to other node classes that inherit from YAMLMap
+       */
+      static from(schema, obj, ctx) {
+        const { keepUndefined, replacer } = ctx;
+        const map = new this(schema);
+        const add = (key, value) => {
+          if (typeof replacer === "function")
+            value = replacer.call(obj, key, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key))
+            return;
+          if (value !== void 0 || keepUndefined)
+            map.items.push(Pair.createPair(key, value, ctx));
+        };
+        if (obj instanceof Map) {
+          for (const [key, value] of obj)
+            add(key, value);
+        } else if (obj && typeof obj === "object") {
+          for (const key of Object.keys(obj))
+            add(key, obj[key]);
+        }
+        if (typeof schema.sortMapEntries === "function") {
+          map.items.sort(schema.sortMapEntries);
+        }
+        return map;
+      }
+      /**
+       * Adds a value to the collection.
+       *
+       * @param overwrite - If not set `true`, using a key that is already in the
+       *   collection will throw. Otherwise, overwrites the previous value.
+       */
+      add(pair, overwrite) {
+        let _pair;
+        if (identity2.isPair(pair))
+          _pair = pair;
+        else if (!pair || typeof pair !== "object" || !("key" in pair)) {
+          _pair = new Pair.Pair(pair, pair?.value);
+        } else
+          _pair = new Pair.Pair(pair.key, pair.value);
+        const prev = findPair(this.items, _pair.key);
+        const sortEntries = this.schema?.sortMapEntries;
+        if (prev) {
+          if (!overwrite)
+            throw new Error(`Key ${_pair.key} already set`);
+          if (identity2.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+            prev.value.value = _pair.value;
+          else
+            prev.value = _pair.value;
+        } else if (sortEntries) {
+          const i = this.items.findIndex((item) => sortEntries(_pair, item) < 0);
+          if (i === -1)
+            this.items.push(_pair);
+          else
+            this.items.splice(i, 0, _pair);
+        } else {
+          this.items.push(_pair);
+        }
+      }
+      delete(key) {
+        const it = findPair(this.items, key);
+        if (!it)
+          return false;
+        const del = this.items.splice(this.items.indexOf(it), 1);
+        return del.length > 0;
+      }
+      get(key, keepScalar) {
+        const it = findPair(this.items, key);
+        const node = it?.value;
+        return (!keepScalar && identity2.isScalar(node) ? node.value : node) ?? void 0;
+      }
+      has(key) {
+        return !!findPair(this.items, key);
+      }
+      set(key, value) {
+        this.add(new Pair.Pair(key, value), true);
+      }
+      /**
+       * @param ctx - Conversion context, originally set in Document#toJS()
+       * @param {Class} Type - If set, forces the returned collection type
+       * @returns Instance of Type, Map, or Object
+       */
+      toJSON(_, ctx, Type) {
+        const map = Type ? new Type() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+        if (ctx?.onCreate)
+          ctx.onCreate(map);
+        for (const item of this.items)
+          addPairToJSMap.addPairToJSMap(ctx, map, item);
+        return map;
+      }
+      toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+          return JSON.stringify(this);
+        for (const item of this.items) {
+          if (!identity2.isPair(item))
+            throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
+        }
+        if (!ctx.allNullValues && this.hasAllNullValues(false))
+          ctx = Object.assign({}, ctx, { allNullValues: true });
+        return stringifyCollection.stringifyCollection(this, ctx, {
+          blockItemPrefix: "",
+          flowChars: { start: "{", end: "}" },
+          itemIndent: ctx.indent || "",
+          onChompKeep,
+          onComment
+        });
+      }
+    };
+    exports.YAMLMap = YAMLMap;
+    exports.findPair = findPair;
+  }
+});
+
+// node_modules/yaml/dist/schema/common/map.js
+var require_map = __commonJS({
+  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var YAMLMap = require_YAMLMap();
+    var map = {
+      collection: "map",
+      default: true,
+      nodeClass: YAMLMap.YAMLMap,
+      tag: "tag:yaml.org,2002:map",
+      resolve(map2, onError) {
+        if (!identity2.isMap(map2))
+          onError("Expected a mapping for this tag");
+        return map2;
+      },
+      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+    };
+    exports.map = map;
+  }
+});
+
+// node_modules/yaml/dist/nodes/YAMLSeq.js
+var require_YAMLSeq = __commonJS({
+  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+    "use strict";
+    var createNode = require_createNode();
+    var stringifyCollection = require_stringifyCollection();
+    var Collection2 = require_Collection();
+    var identity2 = require_identity();
+    var Scalar = require_Scalar();
+    var toJS2 = require_toJS();
+    var YAMLSeq = class extends Collection2.Collection {
+      static get tagName() {
+        return "tag:yaml.org,2002:seq";
+      }
+      constructor(schema) {
+        super(identity2.SEQ, schema);
+        this.items = [];
+      }
+      add(value) {
+        this.items.push(value);
+      }
+      /**
+       * Removes a value from the collection.
+       *
+       * `key` must contain a representation of an integer for this to succeed.
+       * It may be wrapped in a `Scalar`.
+       *
+       * @returns `true` if the item was found and removed.
+       */
+      delete(key) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== "number")
+          return false;
+        const del = this.items.splice(idx, 1);
+        return del.length > 0;
+      }
+      get(key, keepScalar) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== "number")
+          return void 0;
+        const it = this.items[idx];
+        return !keepScalar && identity2.isScalar(it) ? it.value : it;
+      }
+      /**
+       * Checks if the collection includes a value with the key `key`.
+       *
+       * `key` must contain a representation of an integer for this to succeed.
+       * It may be wrapped in a `Scalar`.
+       */
+      has(key) {
+        const idx = asItemIndex(key);
+        return typeof idx === "number" && idx < this.items.length;
+      }
+      /**
+       * Sets a value in this collection. For `!!set`, `value` needs to be a
+       * boolean to add/remove the item from the set.
+       *
+       * If `key` does not contain a representation of an integer, this will throw.
+       * It may be wrapped in a `Scalar`.
+       */
+      set(key, value) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== "number")
+          throw new Error(`Expected a valid index, not ${key}.`);
+        const prev = this.items[idx];
+        if (identity2.isScalar(prev) && Scalar.isScalarValue(value))
+          prev.value = value;
+        else
+          this.items[idx] = value;
+      }
+      toJSON(_, ctx) {
+        const seq = [];
+        if (ctx?.onCreate)
+          ctx.onCreate(seq);
+        let i = 0;
+        for (const item of this.items)
+          seq.push(toJS2.toJS(item, String(i++), ctx));
+        return seq;
+      }
+      toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+          return JSON.stringify(this);
+        return stringifyCollection.stringifyCollection(this, ctx, {
+          blockItemPrefix: "- ",
+          flowChars: { start: "[", end: "]" },
+          itemIndent: (ctx.indent || "") + "  ",
+          onChompKeep,
+          onComment
+        });
+      }
+      static from(schema, obj, ctx) {
+        const { replacer } = ctx;
+        const seq = new this(schema);
+        if (obj && Symbol.iterator in Object(obj)) {
+          let i = 0;
+          for (let it of obj) {
+            if (typeof replacer === "function") {
+              const key = obj instanceof Set ? it : String(i++);
+              it = replacer.call(obj, key, it);
+            }
+            seq.items.push(createNode.createNode(it, void 0, ctx));
+          }
+        }
+        return seq;
+      }
+    };
+    function asItemIndex(key) {
+      let idx = identity2.isScalar(key) ? key.value : key;
+      if (idx && typeof idx === "string")
+        idx = Number(idx);
+      return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
+    }
+    exports.YAMLSeq = YAMLSeq;
+  }
+});
+
+// node_modules/yaml/dist/schema/common/seq.js
+var require_seq = __commonJS({
+  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var YAMLSeq = require_YAMLSeq();
+    var seq = {
+      collection: "seq",
+      default: true,
+      nodeClass: YAMLSeq.YAMLSeq,
+      tag: "tag:yaml.org,2002:seq",
+      resolve(seq2, onError) {
+        if (!identity2.isSeq(seq2))
+          onError("Expected a sequence for this tag");
+        return seq2;
+      },
+      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+    };
+    exports.seq = seq;
+  }
+});
+
+// node_modules/yaml/dist/schema/common/string.js
+var require_string = __commonJS({
+  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+    "use strict";
+    var stringifyString = require_stringifyString();
+    var string = {
+      identify: (value) => typeof value === "string",
+      default: true,
+      tag: "tag:yaml.org,2002:str",
+      resolve: (str2) => str2,
+      stringify(item, ctx, onComment, onChompKeep) {
+        ctx = Object.assign({ actualString: true }, ctx);
+        return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
+      }
+    };
+    exports.string = string;
+  }
+});
+
+// node_modules/yaml/dist/schema/common/null.js
+var require_null = __commonJS({
+  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var nullTag = {
+      identify: (value) => value == null,
+      createNode: () => new Scalar.Scalar(null),
+      default: true,
+      tag: "tag:yaml.org,2002:null",
+      test: /^(?:~|[Nn]ull|NULL)?$/,
+      resolve: () => new Scalar.Scalar(null),
+      stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
+    };
+    exports.nullTag = nullTag;
+  }
+});
+
+// node_modules/yaml/dist/schema/core/bool.js
+var require_bool = __commonJS({
+  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var boolTag = {
+      identify: (value) => typeof value === "boolean",
+      default: true,
+      tag: "tag:yaml.org,2002:bool",
+      test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      stringify({ source, value }, ctx) {
+        if (source && boolTag.test.test(source)) {
+          const sv = source[0] === "t" || source[0] === "T";
+          if (value === sv)
+            return source;
+        }
+        return value ? ctx.options.trueStr : ctx.options.falseStr;
+      }
+    };
+    exports.boolTag = boolTag;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyNumber.js
+var require_stringifyNumber = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+    "use strict";
+    function stringifyNumber({ format: format2, minFractionDigits, tag, value }) {
+      if (typeof value === "bigint")
+        return String(value);
+      const num = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num))
+        return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
+      let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
+      if (!format2 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+        let i = n.indexOf(".");
+        if (i < 0) {
+          i = n.length;
+          n += ".";
+        }
+        let d = minFractionDigits - (n.length - i - 1);
+        while (d-- > 0)
+          n += "0";
+      }
+      return n;
+    }
+    exports.stringifyNumber = stringifyNumber;
+  }
+});
+
+// node_modules/yaml/dist/schema/core/float.js
+var require_float = __commonJS({
+  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var stringifyNumber = require_stringifyNumber();
+    var floatNaN = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      stringify: stringifyNumber.stringifyNumber
+    };
+    var floatExp = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      format: "EXP",
+      test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+      resolve: (str2) => parseFloat(str2),
+      stringify(node) {
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+      }
+    };
+    var float = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2));
+        const dot = str2.indexOf(".");
+        if (dot !== -1 && str2[str2.length - 1] === "0")
+          node.minFractionDigits = str2.length - dot - 1;
+        return node;
+      },
+      stringify: stringifyNumber.stringifyNumber
+    };
+    exports.float = float;
+    exports.floatExp = floatExp;
+    exports.floatNaN = floatNaN;
+  }
+});
+
+// node_modules/yaml/dist/schema/core/int.js
+var require_int = __commonJS({
+  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+    "use strict";
+    var stringifyNumber = require_stringifyNumber();
+    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    function intStringify(node, radix, prefix) {
+      const { value } = node;
+      if (intIdentify(value) && value >= 0)
+        return prefix + value.toString(radix);
+      return stringifyNumber.stringifyNumber(node);
+    }
+    var intOct = {
+      identify: (value) => intIdentify(value) && value >= 0,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "OCT",
+      test: /^0o[0-7]+$/,
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      stringify: (node) => intStringify(node, 8, "0o")
+    };
+    var int = {
+      identify: intIdentify,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      test: /^[-+]?[0-9]+$/,
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      stringify: stringifyNumber.stringifyNumber
+    };
+    var intHex = {
+      identify: (value) => intIdentify(value) && value >= 0,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "HEX",
+      test: /^0x[0-9a-fA-F]+$/,
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      stringify: (node) => intStringify(node, 16, "0x")
+    };
+    exports.int = int;
+    exports.intHex = intHex;
+    exports.intOct = intOct;
+  }
+});
+
+// node_modules/yaml/dist/schema/core/schema.js
+var require_schema = __commonJS({
+  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+    "use strict";
+    var map = require_map();
+    var _null = require_null();
+    var seq = require_seq();
+    var string = require_string();
+    var bool2 = require_bool();
+    var float = require_float();
+    var int = require_int();
+    var schema = [
+      map.map,
+      seq.seq,
+      string.string,
+      _null.nullTag,
+      bool2.boolTag,
+      int.intOct,
+      int.int,
+      int.intHex,
+      float.floatNaN,
+      float.floatExp,
+      float.float
+    ];
+    exports.schema = schema;
+  }
+});
+
+// node_modules/yaml/dist/schema/json/schema.js
+var require_schema2 = __commonJS({
+  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var map = require_map();
+    var seq = require_seq();
+    function intIdentify(value) {
+      return typeof value === "bigint" || Number.isInteger(value);
+    }
+    var stringifyJSON = ({ value }) => JSON.stringify(value);
+    var jsonScalars = [
+      {
+        identify: (value) => typeof value === "string",
+        default: true,
+        tag: "tag:yaml.org,2002:str",
+        resolve: (str2) => str2,
+        stringify: stringifyJSON
+      },
+      {
+        identify: (value) => value == null,
+        createNode: () => new Scalar.Scalar(null),
+        default: true,
+        tag: "tag:yaml.org,2002:null",
+        test: /^null$/,
+        resolve: () => null,
+        stringify: stringifyJSON
+      },
+      {
+        identify: (value) => typeof value === "boolean",
+        default: true,
+        tag: "tag:yaml.org,2002:bool",
+        test: /^true$|^false$/,
+        resolve: (str2) => str2 === "true",
+        stringify: stringifyJSON
+      },
+      {
+        identify: intIdentify,
+        default: true,
+        tag: "tag:yaml.org,2002:int",
+        test: /^-?(?:0|[1-9][0-9]*)$/,
+        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
+        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+      },
+      {
+        identify: (value) => typeof value === "number",
+        default: true,
+        tag: "tag:yaml.org,2002:float",
+        test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
+        resolve: (str2) => parseFloat(str2),
+        stringify: stringifyJSON
+      }
+    ];
+    var jsonError = {
+      default: true,
+      tag: "",
+      test: /^/,
+      resolve(str2, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+        return str2;
+      }
+    };
+    var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
+    exports.schema = schema;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+var require_binary = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+    "use strict";
+    var node_buffer = __require("buffer");
+    var Scalar = require_Scalar();
+    var stringifyString = require_stringifyString();
+    var binary = {
+      identify: (value) => value instanceof Uint8Array,
+      // Buffer inherits from Uint8Array
+      default: false,
+      tag: "tag:yaml.org,2002:binary",
+      /**
+       * Returns a Buffer in node and an Uint8Array in browsers
+       *
+       * To use the resulting buffer as an image, you'll want to do something like:
+       *
+       *   const blob = new Blob([buffer], { type: 'image/jpeg' })
+       *   document.querySelector('#photo').src = URL.createObjectURL(blob)
+       */
+      resolve(src, onError) {
+        if (typeof node_buffer.Buffer === "function") {
+          return node_buffer.Buffer.from(src, "base64");
+        } else if (typeof atob === "function") {
+          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str2.length);
+          for (let i = 0; i < str2.length; ++i)
+            buffer[i] = str2.charCodeAt(i);
+          return buffer;
+        } else {
+          onError("This environment does not support reading binary tags; either Buffer or atob is required");
+          return src;
+        }
+      },
+      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
+        if (!value)
+          return "";
+        const buf = value;
+        let str2;
+        if (typeof node_buffer.Buffer === "function") {
+          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+        } else if (typeof btoa === "function") {
+          let s = "";
+          for (let i = 0; i < buf.length; ++i)
+            s += String.fromCharCode(buf[i]);
+          str2 = btoa(s);
+        } else {
+          throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
+        }
+        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+          const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
+          const n = Math.ceil(str2.length / lineWidth);
+          const lines = new Array(n);
+          for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
+            lines[i] = str2.substr(o, lineWidth);
+          }
+          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+        }
+        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
+      }
+    };
+    exports.binary = binary;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+var require_pairs = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var Pair = require_Pair();
+    var Scalar = require_Scalar();
+    var YAMLSeq = require_YAMLSeq();
+    function resolvePairs(seq, onError) {
+      if (identity2.isSeq(seq)) {
+        for (let i = 0; i < seq.items.length; ++i) {
+          let item = seq.items[i];
+          if (identity2.isPair(item))
+            continue;
+          else if (identity2.isMap(item)) {
+            if (item.items.length > 1)
+              onError("Each pair must have its own sequence indicator");
+            const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            if (item.commentBefore)
+              pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
+${pair.key.commentBefore}` : item.commentBefore;
+            if (item.comment) {
+              const cn = pair.value ?? pair.key;
+              cn.comment = cn.comment ? `${item.comment}
+${cn.comment}` : item.comment;
+            }
+            item = pair;
+          }
+          seq.items[i] = identity2.isPair(item) ? item : new Pair.Pair(item);
+        }
+      } else
+        onError("Expected a sequence for this tag");
+      return seq;
+    }
+    function createPairs(schema, iterable, ctx) {
+      const { replacer } = ctx;
+      const pairs2 = new YAMLSeq.YAMLSeq(schema);
+      pairs2.tag = "tag:yaml.org,2002:pairs";
+      let i = 0;
+      if (iterable && Symbol.iterator in Object(iterable))
+        for (let it of iterable) {
+          if (typeof replacer === "function")
+            it = replacer.call(iterable, String(i++), it);
+          let key, value;
+          if (Array.isArray(it)) {
+            if (it.length === 2) {
+              key = it[0];
+              value = it[1];
+            } else
+              throw new TypeError(`Expected [key, value] tuple: ${it}`);
+          } else if (it && it instanceof Object) {
+            const keys = Object.keys(it);
+            if (keys.length === 1) {
+              key = keys[0];
+              value = it[key];
+            } else {
+              throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
+            }
+          } else {
+            key = it;
+          }
+          pairs2.items.push(Pair.createPair(key, value, ctx));
+        }
+      return pairs2;
+    }
+    var pairs = {
+      collection: "seq",
+      default: false,
+      tag: "tag:yaml.org,2002:pairs",
+      resolve: resolvePairs,
+      createNode: createPairs
+    };
+    exports.createPairs = createPairs;
+    exports.pairs = pairs;
+    exports.resolvePairs = resolvePairs;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+var require_omap = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var toJS2 = require_toJS();
+    var YAMLMap = require_YAMLMap();
+    var YAMLSeq = require_YAMLSeq();
+    var pairs = require_pairs();
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
+      constructor() {
+        super();
+        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
+        this.tag = _YAMLOMap.tag;
+      }
+      /**
+       * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
+       * but TypeScript won't allow widening the signature of a child method.
+       */
+      toJSON(_, ctx) {
+        if (!ctx)
+          return super.toJSON(_);
+        const map = /* @__PURE__ */ new Map();
+        if (ctx?.onCreate)
+          ctx.onCreate(map);
+        for (const pair of this.items) {
+          let key, value;
+          if (identity2.isPair(pair)) {
+            key = toJS2.toJS(pair.key, "", ctx);
+            value = toJS2.toJS(pair.value, key, ctx);
+          } else {
+            key = toJS2.toJS(pair, "", ctx);
+          }
+          if (map.has(key))
+            throw new Error("Ordered maps must not include duplicate keys");
+          map.set(key, value);
+        }
+        return map;
+      }
+      static from(schema, iterable, ctx) {
+        const pairs$1 = pairs.createPairs(schema, iterable, ctx);
+        const omap2 = new this();
+        omap2.items = pairs$1.items;
+        return omap2;
+      }
+    };
+    YAMLOMap.tag = "tag:yaml.org,2002:omap";
+    var omap = {
+      collection: "seq",
+      identify: (value) => value instanceof Map,
+      nodeClass: YAMLOMap,
+      default: false,
+      tag: "tag:yaml.org,2002:omap",
+      resolve(seq, onError) {
+        const pairs$1 = pairs.resolvePairs(seq, onError);
+        const seenKeys = [];
+        for (const { key } of pairs$1.items) {
+          if (identity2.isScalar(key)) {
+            if (seenKeys.includes(key.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+            } else {
+              seenKeys.push(key.value);
+            }
+          }
+        }
+        return Object.assign(new YAMLOMap(), pairs$1);
+      },
+      createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
+    };
+    exports.YAMLOMap = YAMLOMap;
+    exports.omap = omap;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+var require_bool2 = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    function boolStringify({ value, source }, ctx) {
+      const boolObj = value ? trueTag : falseTag;
+      if (source && boolObj.test.test(source))
+        return source;
+      return value ? ctx.options.trueStr : ctx.options.falseStr;
+    }
+    var trueTag = {
+      identify: (value) => value === true,
+      default: true,
+      tag: "tag:yaml.org,2002:bool",
+      test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
+      resolve: () => new Scalar.Scalar(true),
+      stringify: boolStringify
+    };
+    var falseTag = {
+      identify: (value) => value === false,
+      default: true,
+      tag: "tag:yaml.org,2002:bool",
+      test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+      resolve: () => new Scalar.Scalar(false),
+      stringify: boolStringify
+    };
+    exports.falseTag = falseTag;
+    exports.trueTag = trueTag;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/float.js
+var require_float2 = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var stringifyNumber = require_stringifyNumber();
+    var floatNaN = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      stringify: stringifyNumber.stringifyNumber
+    };
+    var floatExp = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      format: "EXP",
+      test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      stringify(node) {
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+      }
+    };
+    var float = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const dot = str2.indexOf(".");
+        if (dot !== -1) {
+          const f = str2.substring(dot + 1).replace(/_/g, "");
+          if (f[f.length - 1] === "0")
+            node.minFractionDigits = f.length;
+        }
+        return node;
+      },
+      stringify: stringifyNumber.stringifyNumber
+    };
+    exports.float = float;
+    exports.floatExp = floatExp;
+    exports.floatNaN = floatNaN;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/int.js
+var require_int2 = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+    "use strict";
+    var stringifyNumber = require_stringifyNumber();
+    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    function intResolve(str2, offset, radix, { intAsBigInt }) {
+      const sign = str2[0];
+      if (sign === "-" || sign === "+")
+        offset += 1;
+      str2 = str2.substring(offset).replace(/_/g, "");
+      if (intAsBigInt) {
+        switch (radix) {
+          case 2:
+            str2 = `0b${str2}`;
+            break;
+          case 8:
+            str2 = `0o${str2}`;
+            break;
+          case 16:
+            str2 = `0x${str2}`;
+            break;
+        }
+        const n2 = BigInt(str2);
+        return sign === "-" ? BigInt(-1) * n2 : n2;
+      }
+      const n = parseInt(str2, radix);
+      return sign === "-" ? -1 * n : n;
+    }
+    function intStringify(node, radix, prefix) {
+      const { value } = node;
+      if (intIdentify(value)) {
+        const str2 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+      }
+      return stringifyNumber.stringifyNumber(node);
+    }
+    var intBin = {
+      identify: intIdentify,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "BIN",
+      test: /^[-+]?0b[0-1_]+$/,
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      stringify: (node) => intStringify(node, 2, "0b")
+    };
+    var intOct = {
+      identify: intIdentify,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "OCT",
+      test: /^[-+]?0[0-7_]+$/,
+      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      stringify: (node) => intStringify(node, 8, "0")
+    };
+    var int = {
+      identify: intIdentify,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      test: /^[-+]?[0-9][0-9_]*$/,
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      stringify: stringifyNumber.stringifyNumber
+    };
+    var intHex = {
+      identify: intIdentify,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "HEX",
+      test: /^[-+]?0x[0-9a-fA-F_]+$/,
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      stringify: (node) => intStringify(node, 16, "0x")
+    };
+    exports.int = int;
+    exports.intBin = intBin;
+    exports.intHex = intHex;
+    exports.intOct = intOct;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/set.js
+var require_set = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var Pair = require_Pair();
+    var YAMLMap = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
+      constructor(schema) {
+        super(schema);
+        this.tag = _YAMLSet.tag;
+      }
+      add(key) {
+        let pair;
+        if (identity2.isPair(key))
+          pair = key;
+        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
+          pair = new Pair.Pair(key.key, null);
+        else
+          pair = new Pair.Pair(key, null);
+        const prev = YAMLMap.findPair(this.items, pair.key);
+        if (!prev)
+          this.items.push(pair);
+      }
+      /**
+       * If `keepPair` is `true`, returns the Pair matching `key`.
+       * Otherwise, returns the value of that Pair's key.
+       */
+      get(key, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key);
+        return !keepPair && identity2.isPair(pair) ? identity2.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+      }
+      set(key, value) {
+        if (typeof value !== "boolean")
+          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+        const prev = YAMLMap.findPair(this.items, key);
+        if (prev && !value) {
+          this.items.splice(this.items.indexOf(prev), 1);
+        } else if (!prev && value) {
+          this.items.push(new Pair.Pair(key));
+        }
+      }
+      toJSON(_, ctx) {
+        return super.toJSON(_, ctx, Set);
+      }
+      toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+          return JSON.stringify(this);
+        if (this.hasAllNullValues(true))
+          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment, onChompKeep);
+        else
+          throw new Error("Set items must all have null values");
+      }
+      static from(schema, iterable, ctx) {
+        const { replacer } = ctx;
+        const set2 = new this(schema);
+        if (iterable && Symbol.iterator in Object(iterable))
+          for (let value of iterable) {
+            if (typeof replacer === "function")
+              value = replacer.call(iterable, value, value);
+            set2.items.push(Pair.createPair(value, null, ctx));
+          }
+        return set2;
+      }
+    };
+    YAMLSet.tag = "tag:yaml.org,2002:set";
+    var set = {
+      collection: "map",
+      identify: (value) => value instanceof Set,
+      nodeClass: YAMLSet,
+      default: false,
+      tag: "tag:yaml.org,2002:set",
+      createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
+      resolve(map, onError) {
+        if (identity2.isMap(map)) {
+          if (map.hasAllNullValues(true))
+            return Object.assign(new YAMLSet(), map);
+          else
+            onError("Set items must all have null values");
+        } else
+          onError("Expected a mapping for this tag");
+        return map;
+      }
+    };
+    exports.YAMLSet = YAMLSet;
+    exports.set = set;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+var require_timestamp = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+    "use strict";
+    var stringifyNumber = require_stringifyNumber();
+    function parseSexagesimal(str2, asBigInt) {
+      const sign = str2[0];
+      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+      const num = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
+      return sign === "-" ? num(-1) * res : res;
+    }
+    function stringifySexagesimal(node) {
+      let { value } = node;
+      let num = (n) => n;
+      if (typeof value === "bigint")
+        num = (n) => BigInt(n);
+      else if (isNaN(value) || !isFinite(value))
+        return stringifyNumber.stringifyNumber(node);
+      let sign = "";
+      if (value < 0) {
+        sign = "-";
+        value *= num(-1);
+      }
+      const _60 = num(60);
+      const parts = [value % _60];
+      if (value < 60) {
+        parts.unshift(0);
+      } else {
+        value = (value - parts[0]) / _60;
+        parts.unshift(value % _60);
+        if (value >= 60) {
+          value = (value - parts[0]) / _60;
+          parts.unshift(value);
+        }
+      }
+      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+    }
+    var intTime = {
+      identify: (value) => typeof value === "bigint" || Number.isInteger(value),
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "TIME",
+      test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
+      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      stringify: stringifySexagesimal
+    };
+    var floatTime = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      format: "TIME",
+      test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
+      resolve: (str2) => parseSexagesimal(str2, false),
+      stringify: stringifySexagesimal
+    };
+    var timestamp = {
+      identify: (value) => value instanceof Date,
+      default: true,
+      tag: "tag:yaml.org,2002:timestamp",
+      // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
+      // may be omitted altogether, resulting in a date format. In such a case, the time part is
+      // assumed to be 00:00:00Z (start of day, UTC).
+      test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
+      resolve(str2) {
+        const match = str2.match(timestamp.test);
+        if (!match)
+          throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
+        const [, year, month, day, hour, minute, second] = match.map(Number);
+        const millisec = match[7] ? Number((match[7] + "00").substr(1, 3)) : 0;
+        let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
+        const tz = match[8];
+        if (tz && tz !== "Z") {
+          let d = parseSexagesimal(tz, false);
+          if (Math.abs(d) < 30)
+            d *= 60;
+          date -= 6e4 * d;
+        }
+        return new Date(date);
+      },
+      stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
+    };
+    exports.floatTime = floatTime;
+    exports.intTime = intTime;
+    exports.timestamp = timestamp;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+var require_schema3 = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+    "use strict";
+    var map = require_map();
+    var _null = require_null();
+    var seq = require_seq();
+    var string = require_string();
+    var binary = require_binary();
+    var bool2 = require_bool2();
+    var float = require_float2();
+    var int = require_int2();
+    var merge2 = require_merge();
+    var omap = require_omap();
+    var pairs = require_pairs();
+    var set = require_set();
+    var timestamp = require_timestamp();
+    var schema = [
+      map.map,
+      seq.seq,
+      string.string,
+      _null.nullTag,
+      bool2.trueTag,
+      bool2.falseTag,
+      int.intBin,
+      int.intOct,
+      int.int,
+      int.intHex,
+      float.floatNaN,
+      float.floatExp,
+      float.float,
+      binary.binary,
+      merge2.merge,
+      omap.omap,
+      pairs.pairs,
+      set.set,
+      timestamp.intTime,
+      timestamp.floatTime,
+      timestamp.timestamp
+    ];
+    exports.schema = schema;
+  }
+});
+
+// node_modules/yaml/dist/schema/tags.js
+var require_tags = __commonJS({
+  "node_modules/yaml/dist/schema/tags.js"(exports) {
+    "use strict";
+    var map = require_map();
+    var _null = require_null();
+    var seq = require_seq();
+    var string = require_string();
+    var bool2 = require_bool();
+    var float = require_float();
+    var int = require_int();
+    var schema = require_schema();
+    var schema$1 = require_schema2();
+    var binary = require_binary();
+    var merge2 = require_merge();
+    var omap = require_omap();
+    var pairs = require_pairs();
+    var schema$2 = require_schema3();
+    var set = require_set();
+    var timestamp = require_timestamp();
+    var schemas = /* @__PURE__ */ new Map([
+      ["core", schema.schema],
+      ["failsafe", [map.map, seq.seq, string.string]],
+      ["json", schema$1.schema],
+      ["yaml11", schema$2.schema],
+      ["yaml-1.1", schema$2.schema]
+    ]);
+    var tagsByName = {
+      binary: binary.binary,
+      bool: bool2.boolTag,
+      float: float.float,
+      floatExp: float.floatExp,
+      floatNaN: float.floatNaN,
+      floatTime: timestamp.floatTime,
+      int: int.int,
+      intHex: int.intHex,
+      intOct: int.intOct,
+      intTime: timestamp.intTime,
+      map: map.map,
+      merge: merge2.merge,
+      null: _null.nullTag,
+      omap: omap.omap,
+      pairs: pairs.pairs,
+      seq: seq.seq,
+      set: set.set,
+      timestamp: timestamp.timestamp
+    };
+    var coreKnownTags = {
+      "tag:yaml.org,2002:binary": binary.binary,
+      "tag:yaml.org,2002:merge": merge2.merge,
+      "tag:yaml.org,2002:omap": omap.omap,
+      "tag:yaml.org,2002:pairs": pairs.pairs,
+      "tag:yaml.org,2002:set": set.set,
+      "tag:yaml.org,2002:timestamp": timestamp.timestamp
+    };
+    function getTags(customTags, schemaName, addMergeTag) {
+      const schemaTags = schemas.get(schemaName);
+      if (schemaTags && !customTags) {
+        return addMergeTag && !schemaTags.includes(merge2.merge) ? schemaTags.concat(merge2.merge) : schemaTags.slice();
+      }
+      let tags = schemaTags;
+      if (!tags) {
+        if (Array.isArray(customTags))
+          tags = [];
+        else {
+          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
+        }
+      }
+      if (Array.isArray(customTags)) {
+        for (const tag of customTags)
+          tags = tags.concat(tag);
+      } else if (typeof customTags === "function") {
+        tags = customTags(tags.slice());
+      }
+      if (addMergeTag)
+        tags = tags.concat(merge2.merge);
+      return tags.reduce((tags2, tag) => {
+        const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
+        if (!tagObj) {
+          const tagName = JSON.stringify(tag);
+          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
+        }
+        if (!tags2.includes(tagObj))
+          tags2.push(tagObj);
+        return tags2;
+      }, []);
+    }
+    exports.coreKnownTags = coreKnownTags;
+    exports.getTags = getTags;
+  }
+});
+
+// node_modules/yaml/dist/schema/Schema.js
+var require_Schema = __commonJS({
+  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var map = require_map();
+    var seq = require_seq();
+    var string = require_string();
+    var tags = require_tags();
+    var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    var Schema = class _Schema {
+      constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+        this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
+        this.name = typeof schema === "string" && schema || "core";
+        this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
+        this.tags = tags.getTags(customTags, this.name, merge2);
+        this.toStringOptions = toStringDefaults ?? null;
+        Object.defineProperty(this, identity2.MAP, { value: map.map });
+        Object.defineProperty(this, identity2.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity2.SEQ, { value: seq.seq });
+        this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
+      }
+      clone() {
+        const copy = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
+        copy.tags = this.tags.slice();
+        return copy;
+      }
+    };
+    exports.Schema = Schema;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyDocument.js
+var require_stringifyDocument = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var stringify = require_stringify();
+    var stringifyComment = require_stringifyComment();
+    function stringifyDocument(doc, options) {
+      const lines = [];
+      let hasDirectives = options.directives === true;
+      if (options.directives !== false && doc.directives) {
+        const dir = doc.directives.toString(doc);
+        if (dir) {
+          lines.push(dir);
+          hasDirectives = true;
+        } else if (doc.directives.docStart)
+          hasDirectives = true;
+      }
+      if (hasDirectives)
+        lines.push("---");
+      const ctx = stringify.createStringifyContext(doc, options);
+      const { commentString } = ctx.options;
+      if (doc.commentBefore) {
+        if (lines.length !== 1)
+          lines.unshift("");
+        const cs = commentString(doc.commentBefore);
+        lines.unshift(stringifyComment.indentComment(cs, ""));
+      }
+      let chompKeep = false;
+      let contentComment = null;
+      if (doc.contents) {
+        if (identity2.isNode(doc.contents)) {
+          if (doc.contents.spaceBefore && hasDirectives)
+            lines.push("");
+          if (doc.contents.commentBefore) {
+            const cs = commentString(doc.contents.commentBefore);
+            lines.push(stringifyComment.indentComment(cs, ""));
+          }
+          ctx.forceBlockIndent = !!doc.comment;
+          contentComment = doc.contents.comment;
+        }
+        const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
+        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        if (contentComment)
+          body += stringifyComment.lineComment(body, "", commentString(contentComment));
+        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
+          lines[lines.length - 1] = `--- ${body}`;
+        } else
+          lines.push(body);
+      } else {
+        lines.push(stringify.stringify(doc.contents, ctx));
+      }
+      if (doc.directives?.docEnd) {
+        if (doc.comment) {
+          const cs = commentString(doc.comment);
+          if (cs.includes("\n")) {
+            lines.push("...");
+            lines.push(stringifyComment.indentComment(cs, ""));
+          } else {
+            lines.push(`... ${cs}`);
+          }
+        } else {
+          lines.push("...");
+        }
+      } else {
+        let dc = doc.comment;
+        if (dc && chompKeep)
+          dc = dc.replace(/^\n+/, "");
+        if (dc) {
+          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
+            lines.push("");
+          lines.push(stringifyComment.indentComment(commentString(dc), ""));
+        }
+      }
+      return lines.join("\n") + "\n";
+    }
+    exports.stringifyDocument = stringifyDocument;
+  }
+});
+
+// node_modules/yaml/dist/doc/Document.js
+var require_Document = __commonJS({
+  "node_modules/yaml/dist/doc/Document.js"(exports) {
+    "use strict";
+    var Alias = require_Alias();
+    var Collection2 = require_Collection();
+    var identity2 = require_identity();
+    var Pair = require_Pair();
+    var toJS2 = require_toJS();
+    var Schema = require_Schema();
+    var stringifyDocument = require_stringifyDocument();
+    var anchors = require_anchors();
+    var applyReviver = require_applyReviver();
+    var createNode = require_createNode();
+    var directives = require_directives();
+    var Document = class _Document {
+      constructor(value, replacer, options) {
+        this.commentBefore = null;
+        this.comment = null;
+        this.errors = [];
+        this.warnings = [];
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.DOC });
+        let _replacer = null;
+        if (typeof replacer === "function" || Array.isArray(replacer)) {
+          _replacer = replacer;
+        } else if (options === void 0 && replacer) {
+          options = replacer;
+          replacer = void 0;
+        }
+        const opt = Object.assign({
+          intAsBigInt: false,
+          keepSourceTokens: false,
+          logLevel: "warn",
+          prettyErrors: true,
+          strict: true,
+          stringKeys: false,
+          uniqueKeys: true,
+          version: "1.2"
+        }, options);
+        this.options = opt;
+        let { version } = opt;
+        if (options?._directives) {
+          this.directives = options._directives.atDocument();
+          if (this.directives.yaml.explicit)
+            version = this.directives.yaml.version;
+        } else
+          this.directives = new directives.Directives({ version });
+        this.setSchema(version, options);
+        this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
+      }
+      /**
+       * Create a deep copy of this Document and its contents.
+       *
+       * Custom Node values that inherit from `Object` still refer to their original instances.
+       */
+      clone() {
+        const copy = Object.create(_Document.prototype, {
+          [identity2.NODE_TYPE]: { value: identity2.DOC }
+        });
+        copy.commentBefore = this.commentBefore;
+        copy.comment = this.comment;
+        copy.errors = this.errors.slice();
+        copy.warnings = this.warnings.slice();
+        copy.options = Object.assign({}, this.options);
+        if (this.directives)
+          copy.directives = this.directives.clone();
+        copy.schema = this.schema.clone();
+        copy.contents = identity2.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+        if (this.range)
+          copy.range = this.range.slice();
+        return copy;
+      }
+      /** Adds a value to the document. */
+      add(value) {
+        if (assertCollection(this.contents))
+          this.contents.add(value);
+      }
+      /** Adds a value to the document. */
+      addIn(path21, value) {
+        if (assertCollection(this.contents))
+          this.contents.addIn(path21, value);
+      }
+      /**
+       * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
+       *
+       * If `node` already has an anchor, `name` is ignored.
+       * Otherwise, the `node.anchor` value will be set to `name`,
+       * or if an anchor with that name is already present in the document,
+       * `name` will be used as a prefix for a new unique anchor.
+       * If `name` is undefined, the generated anchor will use 'a' as a prefix.
+       */
+      createAlias(node, name) {
+        if (!node.anchor) {
+          const prev = anchors.anchorNames(this);
+          node.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+        }
+        return new Alias.Alias(node.anchor);
+      }
+      createNode(value, replacer, options) {
+        let _replacer = void 0;
+        if (typeof replacer === "function") {
+          value = replacer.call({ "": value }, "", value);
+          _replacer = replacer;
+        } else if (Array.isArray(replacer)) {
+          const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
+          const asStr = replacer.filter(keyToStr).map(String);
+          if (asStr.length > 0)
+            replacer = replacer.concat(asStr);
+          _replacer = replacer;
+        } else if (options === void 0 && replacer) {
+          options = replacer;
+          replacer = void 0;
+        }
+        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
+        const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(
+          this,
+          // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+          anchorPrefix || "a"
+        );
+        const ctx = {
+          aliasDuplicateObjects: aliasDuplicateObjects ?? true,
+          keepUndefined: keepUndefined ?? false,
+          onAnchor,
+          onTagObj,
+          replacer: _replacer,
+          schema: this.schema,
+          sourceObjects
+        };
+        const node = createNode.createNode(value, tag, ctx);
+        if (flow && identity2.isCollection(node))
+          node.flow = true;
+        setAnchors();
+        return node;
+      }
+      /**
+       * Convert a key and a value into a `Pair` using the current schema,
+       * recursively wrapping all values as `Scalar` or `Collection` nodes.
+       */
+      createPair(key, value, options = {}) {
+        const k = this.createNode(key, null, options);
+        const v = this.createNode(value, null, options);
+        return new Pair.Pair(k, v);
+      }
+      /**
+       * Removes a value from the document.
+       * @returns `true` if the item was found and removed.
+       */
+      delete(key) {
+        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+      }
+      /**
+       * Removes a value from the document.
+       * @returns `true` if the item was found and removed.
+       */
+      deleteIn(path21) {
+        if (Collection2.isEmptyPath(path21)) {
+          if (this.contents == null)
+            return false;
+          this.contents = null;
+          return true;
+        }
+        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
+      }
+      /**
+       * Returns item at `key`, or `undefined` if not found. By default unwraps
+       * scalar values from their surrounding node; to disable set `keepScalar` to
+       * `true` (collections are always returned intact).
+       */
+      get(key, keepScalar) {
+        return identity2.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+      }
+      /**
+       * Returns item at `path`, or `undefined` if not found. By default unwraps
+       * scalar values from their surrounding node; to disable set `keepScalar` to
+       * `true` (collections are always returned intact).
+       */
+      getIn(path21, keepScalar) {
+        if (Collection2.isEmptyPath(path21))
+          return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
+      }
+      /**
+       * Checks if the document includes a value with the key `key`.
+       */
+      has(key) {
+        return identity2.isCollection(this.contents) ? this.contents.has(key) : false;
+      }
+      /**
+       * Checks if the document includes a value at `path`.
+       */
+      hasIn(path21) {
+        if (Collection2.isEmptyPath(path21))
+          return this.contents !== void 0;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
+      }
+      /**
+       * Sets a value in this document. For `!!set`, `value` needs to be a
+       * boolean to add/remove the item from the set.
+       */
+      set(key, value) {
+        if (this.contents == null) {
+          this.contents = Collection2.collectionFromPath(this.schema, [key], value);
+        } else if (assertCollection(this.contents)) {
+          this.contents.set(key, value);
+        }
+      }
+      /**
+       * Sets a value in this document. For `!!set`, `value` needs to be a
+       * boolean to add/remove the item from the set.
+       */
+      setIn(path21, value) {
+        if (Collection2.isEmptyPath(path21)) {
+          this.contents = value;
+        } else if (this.contents == null) {
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path21), value);
+        } else if (assertCollection(this.contents)) {
+          this.contents.setIn(path21, value);
+        }
+      }
+      /**
+       * Change the YAML version and schema used by the document.
+       * A `null` version disables support for directives, explicit tags, anchors, and aliases.
+       * It also requires the `schema` option to be given as a `Schema` instance value.
+       *
+       * Overrides all previously set schema options.
+       */
+      setSchema(version, options = {}) {
+        if (typeof version === "number")
+          version = String(version);
+        let opt;
+        switch (version) {
+          case "1.1":
+            if (this.directives)
+              this.directives.yaml.version = "1.1";
+            else
+              this.directives = new directives.Directives({ version: "1.1" });
+            opt = { resolveKnownTags: false, schema: "yaml-1.1" };
+            break;
+          case "1.2":
+          case "next":
+            if (this.directives)
+              this.directives.yaml.version = version;
+            else
+              this.directives = new directives.Directives({ version });
+            opt = { resolveKnownTags: true, schema: "core" };
+            break;
+          case null:
+            if (this.directives)
+              delete this.directives;
+            opt = null;
+            break;
+          default: {
+            const sv = JSON.stringify(version);
+            throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
+          }
+        }
+        if (options.schema instanceof Object)
+          this.schema = options.schema;
+        else if (opt)
+          this.schema = new Schema.Schema(Object.assign(opt, options));
+        else
+          throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
+      }
+      // json & jsonArg are only used from toJSON()
+      toJS({ json, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        const ctx = {
+          anchors: /* @__PURE__ */ new Map(),
+          doc: this,
+          keep: !json,
+          mapAsMap: mapAsMap === true,
+          mapKeyWarned: false,
+          maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
+        };
+        const res = toJS2.toJS(this.contents, jsonArg ?? "", ctx);
+        if (typeof onAnchor === "function")
+          for (const { count, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count);
+        return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
+      }
+      /**
+       * A JSON representation of the document `contents`.
+       *
+       * @param jsonArg Used by `JSON.stringify` to indicate the array index or
+       *   property name.
+       */
+      toJSON(jsonArg, onAnchor) {
+        return this.toJS({ json: true, jsonArg, mapAsMap: false, onAnchor });
+      }
+      /** A YAML representation of the document. */
+      toString(options = {}) {
+        if (this.errors.length > 0)
+          throw new Error("Document with errors cannot be stringified");
+        if ("indent" in options && (!Number.isInteger(options.indent) || Number(options.indent) <= 0)) {
+          const s = JSON.stringify(options.indent);
+          throw new Error(`"indent" option must be a positive integer, not ${s}`);
+        }
+        return stringifyDocument.stringifyDocument(this, options);
+      }
+    };
+    function assertCollection(contents) {
+      if (identity2.isCollection(contents))
+        return true;
+      throw new Error("Expected a YAML collection as document contents");
+    }
+    exports.Document = Document;
+  }
+});
+
+// node_modules/yaml/dist/errors.js
+var require_errors2 = __commonJS({
+  "node_modules/yaml/dist/errors.js"(exports) {
+    "use strict";
+    var YAMLError = class extends Error {
+      constructor(name, pos, code, message) {
+        super();
+        this.name = name;
+        this.code = code;
+        this.message = message;
+        this.pos = pos;
+      }
+    };
+    var YAMLParseError = class extends YAMLError {
+      constructor(pos, code, message) {
+        super("YAMLParseError", pos, code, message);
+      }
+    };
+    var YAMLWarning = class extends YAMLError {
+      constructor(pos, code, message) {
+        super("YAMLWarning", pos, code, message);
+      }
+    };
+    var prettifyError = (src, lc) => (error) => {
+      if (error.pos[0] === -1)
+        return;
+      error.linePos = error.pos.map((pos) => lc.linePos(pos));
+      const { line, col } = error.linePos[0];
+      error.message += ` at line ${line}, column ${col}`;
+      let ci = col - 1;
+      let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
+      if (ci >= 60 && lineStr.length > 80) {
+        const trimStart = Math.min(ci - 39, lineStr.length - 79);
+        lineStr = "\u2026" + lineStr.substring(trimStart);
+        ci -= trimStart - 1;
+      }
+      if (lineStr.length > 80)
+        lineStr = lineStr.substring(0, 79) + "\u2026";
+      if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+        if (prev.length > 80)
+          prev = prev.substring(0, 79) + "\u2026\n";
+        lineStr = prev + lineStr;
+      }
+      if (/[^ ]/.test(lineStr)) {
+        let count = 1;
+        const end = error.linePos[1];
+        if (end?.line === line && end.col > col) {
+          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+        }
+        const pointer = " ".repeat(ci) + "^".repeat(count);
+        error.message += `:
+
+${lineStr}
+${pointer}
+`;
+      }
+    };
+    exports.YAMLError = YAMLError;
+    exports.YAMLParseError = YAMLParseError;
+    exports.YAMLWarning = YAMLWarning;
+    exports.prettifyError = prettifyError;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-props.js
+var require_resolve_props = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+    "use strict";
+    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+      let spaceBefore = false;
+      let atNewline = startOnNewline;
+      let hasSpace = startOnNewline;
+      let comment = "";
+      let commentSep = "";
+      let hasNewline = false;
+      let reqSpace = false;
+      let tab = null;
+      let anchor = null;
+      let tag = null;
+      let newlineAfterProp = null;
+      let comma = null;
+      let found = null;
+      let start = null;
+      for (const token of tokens) {
+        if (reqSpace) {
+          if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
+            onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+          reqSpace = false;
+        }
+        if (tab) {
+          if (atNewline && token.type !== "comment" && token.type !== "newline") {
+            onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
+          }
+          tab = null;
+        }
+        switch (token.type) {
+          case "space":
+            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
+              tab = token;
+            }
+            hasSpace = true;
+            break;
+          case "comment": {
+            if (!hasSpace)
+              onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
+            const cb = token.source.substring(1) || " ";
+            if (!comment)
+              comment = cb;
+            else
+              comment += commentSep + cb;
+            commentSep = "";
+            atNewline = false;
+            break;
+          }
+          case "newline":
+            if (atNewline) {
+              if (comment)
+                comment += token.source;
+              else if (!found || indicator !== "seq-item-ind")
+                spaceBefore = true;
+            } else
+              commentSep += token.source;
+            atNewline = true;
+            hasNewline = true;
+            if (anchor || tag)
+              newlineAfterProp = token;
+            hasSpace = true;
+            break;
+          case "anchor":
+            if (anchor)
+              onError(token, "MULTIPLE_ANCHORS", "A node can have at most one anchor");
+            if (token.source.endsWith(":"))
+              onError(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
+            anchor = token;
+            start ?? (start = token.offset);
+            atNewline = false;
+            hasSpace = false;
+            reqSpace = true;
+            break;
+          case "tag": {
+            if (tag)
+              onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
+            tag = token;
+            start ?? (start = token.offset);
+            atNewline = false;
+            hasSpace = false;
+            reqSpace = true;
+            break;
+          }
+          case indicator:
+            if (anchor || tag)
+              onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
+            if (found)
+              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
+            found = token;
+            atNewline = indicator === "seq-item-ind" || indicator === "explicit-key-ind";
+            hasSpace = false;
+            break;
+          case "comma":
+            if (flow) {
+              if (comma)
+                onError(token, "UNEXPECTED_TOKEN", `Unexpected , in ${flow}`);
+              comma = token;
+              atNewline = false;
+              hasSpace = false;
+              break;
+            }
+          // else fallthrough
+          default:
+            onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.type} token`);
+            atNewline = false;
+            hasSpace = false;
+        }
+      }
+      const last = tokens[tokens.length - 1];
+      const end = last ? last.offset + last.source.length : offset;
+      if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
+        onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+      }
+      if (tab && (atNewline && tab.indent <= parentIndent || next?.type === "block-map" || next?.type === "block-seq"))
+        onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
+      return {
+        comma,
+        found,
+        spaceBefore,
+        comment,
+        hasNewline,
+        anchor,
+        tag,
+        newlineAfterProp,
+        end,
+        start: start ?? end
+      };
+    }
+    exports.resolveProps = resolveProps;
+  }
+});
+
+// node_modules/yaml/dist/compose/util-contains-newline.js
+var require_util_contains_newline = __commonJS({
+  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+    "use strict";
+    function containsNewline(key) {
+      if (!key)
+        return null;
+      switch (key.type) {
+        case "alias":
+        case "scalar":
+        case "double-quoted-scalar":
+        case "single-quoted-scalar":
+          if (key.source.includes("\n"))
+            return true;
+          if (key.end) {
+            for (const st of key.end)
+              if (st.type === "newline")
+                return true;
+          }
+          return false;
+        case "flow-collection":
+          for (const it of key.items) {
+            for (const st of it.start)
+              if (st.type === "newline")
+                return true;
+            if (it.sep) {
+              for (const st of it.sep)
+                if (st.type === "newline")
+                  return true;
+            }
+            if (containsNewline(it.key) || containsNewline(it.value))
+              return true;
+          }
+          return false;
+        default:
+          return true;
+      }
+    }
+    exports.containsNewline = containsNewline;
+  }
+});
+
+// node_modules/yaml/dist/compose/util-flow-indent-check.js
+var require_util_flow_indent_check = __commonJS({
+  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+    "use strict";
+    var utilContainsNewline = require_util_contains_newline();
+    function flowIndentCheck(indent, fc, onError) {
+      if (fc?.type === "flow-collection") {
+        const end = fc.end[0];
+        if (end.indent === indent && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
+          const msg = "Flow end indicator should be more indented than parent";
+          onError(end, "BAD_INDENT", msg, true);
+        }
+      }
+    }
+    exports.flowIndentCheck = flowIndentCheck;
+  }
+});
+
+// node_modules/yaml/dist/compose/util-map-includes.js
+var require_util_map_includes = __commonJS({
+  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    function mapIncludes(ctx, items, search) {
+      const { uniqueKeys } = ctx.options;
+      if (uniqueKeys === false)
+        return false;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity2.isScalar(a) && identity2.isScalar(b) && a.value === b.value;
+      return items.some((pair) => isEqual(pair.key, search));
+    }
+    exports.mapIncludes = mapIncludes;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-block-map.js
+var require_resolve_block_map = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+    "use strict";
+    var Pair = require_Pair();
+    var YAMLMap = require_YAMLMap();
+    var resolveProps = require_resolve_props();
+    var utilContainsNewline = require_util_contains_newline();
+    var utilFlowIndentCheck = require_util_flow_indent_check();
+    var utilMapIncludes = require_util_map_includes();
+    var startColMsg = "All mapping items must start at the same column";
+    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
+      const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
+      const map = new NodeClass(ctx.schema);
+      if (ctx.atRoot)
+        ctx.atRoot = false;
+      let offset = bm.offset;
+      let commentEnd = null;
+      for (const collItem of bm.items) {
+        const { start, key, sep: sep2, value } = collItem;
+        const keyProps = resolveProps.resolveProps(start, {
+          indicator: "explicit-key-ind",
+          next: key ?? sep2?.[0],
+          offset,
+          onError,
+          parentIndent: bm.indent,
+          startOnNewline: true
+        });
+        const implicitKey = !keyProps.found;
+        if (implicitKey) {
+          if (key) {
+            if (key.type === "block-seq")
+              onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
+            else if ("indent" in key && key.indent !== bm.indent)
+              onError(offset, "BAD_INDENT", startColMsg);
+          }
+          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+            commentEnd = keyProps.end;
+            if (keyProps.comment) {
+              if (map.comment)
+                map.comment += "\n" + keyProps.comment;
+              else
+                map.comment = keyProps.comment;
+            }
+            continue;
+          }
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
+            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          }
+        } else if (keyProps.found?.indent !== bm.indent) {
+          onError(offset, "BAD_INDENT", startColMsg);
+        }
+        ctx.atKey = true;
+        const keyStart = keyProps.end;
+        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        if (ctx.schema.compat)
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+        ctx.atKey = false;
+        if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+          onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
+        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          indicator: "map-value-ind",
+          next: value,
+          offset: keyNode.range[2],
+          onError,
+          parentIndent: bm.indent,
+          startOnNewline: !key || key.type === "block-scalar"
+        });
+        offset = valueProps.end;
+        if (valueProps.found) {
+          if (implicitKey) {
+            if (value?.type === "block-map" && !valueProps.hasNewline)
+              onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
+            if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
+              onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
+          }
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          if (ctx.schema.compat)
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+          offset = valueNode.range[2];
+          const pair = new Pair.Pair(keyNode, valueNode);
+          if (ctx.options.keepSourceTokens)
+            pair.srcToken = collItem;
+          map.items.push(pair);
+        } else {
+          if (implicitKey)
+            onError(keyNode.range, "MISSING_CHAR", "Implicit map keys need to be followed by map values");
+          if (valueProps.comment) {
+            if (keyNode.comment)
+              keyNode.comment += "\n" + valueProps.comment;
+            else
+              keyNode.comment = valueProps.comment;
+          }
+          const pair = new Pair.Pair(keyNode);
+          if (ctx.options.keepSourceTokens)
+            pair.srcToken = collItem;
+          map.items.push(pair);
+        }
+      }
+      if (commentEnd && commentEnd < offset)
+        onError(commentEnd, "IMPOSSIBLE", "Map comment with trailing content");
+      map.range = [bm.offset, offset, commentEnd ?? offset];
+      return map;
+    }
+    exports.resolveBlockMap = resolveBlockMap;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-block-seq.js
+var require_resolve_block_seq = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+    "use strict";
+    var YAMLSeq = require_YAMLSeq();
+    var resolveProps = require_resolve_props();
+    var utilFlowIndentCheck = require_util_flow_indent_check();
+    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
+      const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
+      const seq = new NodeClass(ctx.schema);
+      if (ctx.atRoot)
+        ctx.atRoot = false;
+      if (ctx.atKey)
+        ctx.atKey = false;
+      let offset = bs.offset;
+      let commentEnd = null;
+      for (const { start, value } of bs.items) {
+        const props = resolveProps.resolveProps(start, {
+          indicator: "seq-item-ind",
+          next: value,
+          offset,
+          onError,
+          parentIndent: bs.indent,
+          startOnNewline: true
+        });
+        if (!props.found) {
+          if (props.anchor || props.tag || value) {
+            if (value?.type === "block-seq")
+              onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
+            else
+              onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
+          } else {
+            commentEnd = props.end;
+            if (props.comment)
+              seq.comment = props.comment;
+            continue;
+          }
+        }
+        const node = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        if (ctx.schema.compat)
+          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+        offset = node.range[2];
+        seq.items.push(node);
+      }
+      seq.range = [bs.offset, offset, commentEnd ?? offset];
+      return seq;
+    }
+    exports.resolveBlockSeq = resolveBlockSeq;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-end.js
+var require_resolve_end = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+    "use strict";
+    function resolveEnd(end, offset, reqSpace, onError) {
+      let comment = "";
+      if (end) {
+        let hasSpace = false;
+        let sep2 = "";
+        for (const token of end) {
+          const { source, type } = token;
+          switch (type) {
+            case "space":
+              hasSpace = true;
+              break;
+            case "comment": {
+              if (reqSpace && !hasSpace)
+                onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
+              const cb = source.substring(1) || " ";
+              if (!comment)
+                comment = cb;
+              else
+                comment += sep2 + cb;
+              sep2 = "";
+              break;
+            }
+            case "newline":
+              if (comment)
+                sep2 += source;
+              hasSpace = true;
+              break;
+            default:
+              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
+          }
+          offset += source.length;
+        }
+      }
+      return { comment, offset };
+    }
+    exports.resolveEnd = resolveEnd;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-flow-collection.js
+var require_resolve_flow_collection = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var Pair = require_Pair();
+    var YAMLMap = require_YAMLMap();
+    var YAMLSeq = require_YAMLSeq();
+    var resolveEnd = require_resolve_end();
+    var resolveProps = require_resolve_props();
+    var utilContainsNewline = require_util_contains_newline();
+    var utilMapIncludes = require_util_map_includes();
+    var blockMsg = "Block collections are not allowed within flow collections";
+    var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
+    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
+      const isMap6 = fc.start.source === "{";
+      const fcName = isMap6 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap6 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const coll = new NodeClass(ctx.schema);
+      coll.flow = true;
+      const atRoot = ctx.atRoot;
+      if (atRoot)
+        ctx.atRoot = false;
+      if (ctx.atKey)
+        ctx.atKey = false;
+      let offset = fc.offset + fc.start.source.length;
+      for (let i = 0; i < fc.items.length; ++i) {
+        const collItem = fc.items[i];
+        const { start, key, sep: sep2, value } = collItem;
+        const props = resolveProps.resolveProps(start, {
+          flow: fcName,
+          indicator: "explicit-key-ind",
+          next: key ?? sep2?.[0],
+          offset,
+          onError,
+          parentIndent: fc.indent,
+          startOnNewline: false
+        });
+        if (!props.found) {
+          if (!props.anchor && !props.tag && !sep2 && !value) {
+            if (i === 0 && props.comma)
+              onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
+            else if (i < fc.items.length - 1)
+              onError(props.start, "UNEXPECTED_TOKEN", `Unexpected empty item in ${fcName}`);
+            if (props.comment) {
+              if (coll.comment)
+                coll.comment += "\n" + props.comment;
+              else
+                coll.comment = props.comment;
+            }
+            offset = props.end;
+            continue;
+          }
+          if (!isMap6 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+            onError(
+              key,
+              // checked by containsNewline()
+              "MULTILINE_IMPLICIT_KEY",
+              "Implicit keys of flow sequence pairs need to be on a single line"
+            );
+        }
+        if (i === 0) {
+          if (props.comma)
+            onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
+        } else {
+          if (!props.comma)
+            onError(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
+          if (props.comment) {
+            let prevItemComment = "";
+            loop: for (const st of start) {
+              switch (st.type) {
+                case "comma":
+                case "space":
+                  break;
+                case "comment":
+                  prevItemComment = st.source.substring(1);
+                  break loop;
+                default:
+                  break loop;
+              }
+            }
+            if (prevItemComment) {
+              let prev = coll.items[coll.items.length - 1];
+              if (identity2.isPair(prev))
+                prev = prev.value ?? prev.key;
+              if (prev.comment)
+                prev.comment += "\n" + prevItemComment;
+              else
+                prev.comment = prevItemComment;
+              props.comment = props.comment.substring(prevItemComment.length + 1);
+            }
+          }
+        }
+        if (!isMap6 && !sep2 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+          coll.items.push(valueNode);
+          offset = valueNode.range[2];
+          if (isBlock(value))
+            onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
+        } else {
+          ctx.atKey = true;
+          const keyStart = props.end;
+          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          if (isBlock(key))
+            onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
+          ctx.atKey = false;
+          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+            flow: fcName,
+            indicator: "map-value-ind",
+            next: value,
+            offset: keyNode.range[2],
+            onError,
+            parentIndent: fc.indent,
+            startOnNewline: false
+          });
+          if (valueProps.found) {
+            if (!isMap6 && !props.found && ctx.options.strict) {
+              if (sep2)
+                for (const st of sep2) {
+                  if (st === valueProps.found)
+                    break;
+                  if (st.type === "newline") {
+                    onError(st, "MULTILINE_IMPLICIT_KEY", "Implicit keys of flow sequence pairs need to be on a single line");
+                    break;
+                  }
+                }
+              if (props.start < valueProps.found.offset - 1024)
+                onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
+            }
+          } else if (value) {
+            if ("source" in value && value.source?.[0] === ":")
+              onError(value, "MISSING_CHAR", `Missing space after : in ${fcName}`);
+            else
+              onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
+          }
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          if (valueNode) {
+            if (isBlock(value))
+              onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
+          } else if (valueProps.comment) {
+            if (keyNode.comment)
+              keyNode.comment += "\n" + valueProps.comment;
+            else
+              keyNode.comment = valueProps.comment;
+          }
+          const pair = new Pair.Pair(keyNode, valueNode);
+          if (ctx.options.keepSourceTokens)
+            pair.srcToken = collItem;
+          if (isMap6) {
+            const map = coll;
+            if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+              onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
+            map.items.push(pair);
+          } else {
+            const map = new YAMLMap.YAMLMap(ctx.schema);
+            map.flow = true;
+            map.items.push(pair);
+            const endRange = (valueNode ?? keyNode).range;
+            map.range = [keyNode.range[0], endRange[1], endRange[2]];
+            coll.items.push(map);
+          }
+          offset = valueNode ? valueNode.range[2] : valueProps.end;
+        }
+      }
+      const expectedEnd = isMap6 ? "}" : "]";
+      const [ce, ...ee] = fc.end;
+      let cePos = offset;
+      if (ce?.source === expectedEnd)
+        cePos = ce.offset + ce.source.length;
+      else {
+        const name = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
+        if (ce && ce.source.length !== 1)
+          ee.unshift(ce);
+      }
+      if (ee.length > 0) {
+        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
+        if (end.comment) {
+          if (coll.comment)
+            coll.comment += "\n" + end.comment;
+          else
+            coll.comment = end.comment;
+        }
+        coll.range = [fc.offset, cePos, end.offset];
+      } else {
+        coll.range = [fc.offset, cePos, cePos];
+      }
+      return coll;
+    }
+    exports.resolveFlowCollection = resolveFlowCollection;
+  }
+});
+
+// node_modules/yaml/dist/compose/compose-collection.js
+var require_compose_collection = __commonJS({
+  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var Scalar = require_Scalar();
+    var YAMLMap = require_YAMLMap();
+    var YAMLSeq = require_YAMLSeq();
+    var resolveBlockMap = require_resolve_block_map();
+    var resolveBlockSeq = require_resolve_block_seq();
+    var resolveFlowCollection = require_resolve_flow_collection();
+    function resolveCollection(CN, ctx, token, onError, tagName, tag) {
+      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
+      const Coll = coll.constructor;
+      if (tagName === "!" || tagName === Coll.tagName) {
+        coll.tag = Coll.tagName;
+        return coll;
+      }
+      if (tagName)
+        coll.tag = tagName;
+      return coll;
+    }
+    function composeCollection(CN, ctx, token, props, onError) {
+      const tagToken = props.tag;
+      const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
+      if (token.type === "block-seq") {
+        const { anchor, newlineAfterProp: nl } = props;
+        const lastProp = anchor && tagToken ? anchor.offset > tagToken.offset ? anchor : tagToken : anchor ?? tagToken;
+        if (lastProp && (!nl || nl.offset < lastProp.offset)) {
+          const message = "Missing newline after block sequence props";
+          onError(lastProp, "MISSING_CHAR", message);
+        }
+      }
+      const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
+        return resolveCollection(CN, ctx, token, onError, tagName);
+      }
+      let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
+      if (!tag) {
+        const kt = ctx.schema.knownTags[tagName];
+        if (kt?.collection === expType) {
+          ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
+          tag = kt;
+        } else {
+          if (kt) {
+            onError(tagToken, "BAD_COLLECTION_TYPE", `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? "scalar"}`, true);
+          } else {
+            onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, true);
+          }
+          return resolveCollection(CN, ctx, token, onError, tagName);
+        }
+      }
+      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
+      const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
+      const node = identity2.isNode(res) ? res : new Scalar.Scalar(res);
+      node.range = coll.range;
+      node.tag = tagName;
+      if (tag?.format)
+        node.format = tag.format;
+      return node;
+    }
+    exports.composeCollection = composeCollection;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-block-scalar.js
+var require_resolve_block_scalar = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    function resolveBlockScalar(ctx, scalar, onError) {
+      const start = scalar.offset;
+      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header)
+        return { value: "", type: null, comment: "", range: [start, start, start] };
+      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const lines = scalar.source ? splitLines(scalar.source) : [];
+      let chompStart = lines.length;
+      for (let i = lines.length - 1; i >= 0; --i) {
+        const content = lines[i][1];
+        if (content === "" || content === "\r")
+          chompStart = i;
+        else
+          break;
+      }
+      if (chompStart === 0) {
+        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header.length;
+        if (scalar.source)
+          end2 += scalar.source.length;
+        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+      }
+      let trimIndent = scalar.indent + header.indent;
+      let offset = scalar.offset + header.length;
+      let contentStart = 0;
+      for (let i = 0; i < chompStart; ++i) {
+        const [indent, content] = lines[i];
+        if (content === "" || content === "\r") {
+          if (header.indent === 0 && indent.length > trimIndent)
+            trimIndent = indent.length;
+        } else {
+          if (indent.length < trimIndent) {
+            const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
+            onError(offset + indent.length, "MISSING_CHAR", message);
+          }
+          if (header.indent === 0)
+            trimIndent = indent.length;
+          contentStart = i;
+          if (trimIndent === 0 && !ctx.atRoot) {
+            const message = "Block scalar values in collections must be indented";
+            onError(offset, "BAD_INDENT", message);
+          }
+          break;
+        }
+        offset += indent.length + content.length + 1;
+      }
+      for (let i = lines.length - 1; i >= chompStart; --i) {
+        if (lines[i][0].length > trimIndent)
+          chompStart = i + 1;
+      }
+      let value = "";
+      let sep2 = "";
+      let prevMoreIndented = false;
+      for (let i = 0; i < contentStart; ++i)
+        value += lines[i][0].slice(trimIndent) + "\n";
+      for (let i = contentStart; i < chompStart; ++i) {
+        let [indent, content] = lines[i];
+        offset += indent.length + content.length + 1;
+        const crlf = content[content.length - 1] === "\r";
+        if (crlf)
+          content = content.slice(0, -1);
+        if (content && indent.length < trimIndent) {
+          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const message = `Block scalar lines must not be less indented than their ${src}`;
+          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
+          indent = "";
+        }
+        if (type === Scalar.Scalar.BLOCK_LITERAL) {
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
+        } else if (indent.length > trimIndent || content[0] === "	") {
+          if (sep2 === " ")
+            sep2 = "\n";
+          else if (!prevMoreIndented && sep2 === "\n")
+            sep2 = "\n\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
+          prevMoreIndented = true;
+        } else if (content === "") {
+          if (sep2 === "\n")
+            value += "\n";
+          else
+            sep2 = "\n";
+        } else {
+          value += sep2 + content;
+          sep2 = " ";
+          prevMoreIndented = false;
+        }
+      }
+      switch (header.chomp) {
+        case "-":
+          break;
+        case "+":
+          for (let i = chompStart; i < lines.length; ++i)
+            value += "\n" + lines[i][0].slice(trimIndent);
+          if (value[value.length - 1] !== "\n")
+            value += "\n";
+          break;
+        default:
+          value += "\n";
+      }
+      const end = start + header.length + scalar.source.length;
+      return { value, type, comment: header.comment, range: [start, end, end] };
+    }
+    function parseBlockScalarHeader({ offset, props }, strict, onError) {
+      if (props[0].type !== "block-scalar-header") {
+        onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
+        return null;
+      }
+      const { source } = props[0];
+      const mode = source[0];
+      let indent = 0;
+      let chomp = "";
+      let error = -1;
+      for (let i = 1; i < source.length; ++i) {
+        const ch = source[i];
+        if (!chomp && (ch === "-" || ch === "+"))
+          chomp = ch;
+        else {
+          const n = Number(ch);
+          if (!indent && n)
+            indent = n;
+          else if (error === -1)
+            error = offset + i;
+        }
+      }
+      if (error !== -1)
+        onError(error, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
+      let hasSpace = false;
+      let comment = "";
+      let length2 = source.length;
+      for (let i = 1; i < props.length; ++i) {
+        const token = props[i];
+        switch (token.type) {
+          case "space":
+            hasSpace = true;
+          // fallthrough
+          case "newline":
+            length2 += token.source.length;
+            break;
+          case "comment":
+            if (strict && !hasSpace) {
+              const message = "Comments must be separated from other tokens by white space characters";
+              onError(token, "MISSING_CHAR", message);
+            }
+            length2 += token.source.length;
+            comment = token.source.substring(1);
+            break;
+          case "error":
+            onError(token, "UNEXPECTED_TOKEN", token.message);
+            length2 += token.source.length;
+            break;
+          /* istanbul ignore next should not happen */
+          default: {
+            const message = `Unexpected token in block scalar header: ${token.type}`;
+            onError(token, "UNEXPECTED_TOKEN", message);
+            const ts = token.source;
+            if (ts && typeof ts === "string")
+              length2 += ts.length;
+          }
+        }
+      }
+      return { mode, indent, chomp, comment, length: length2 };
+    }
+    function splitLines(source) {
+      const split2 = source.split(/\n( *)/);
+      const first = split2[0];
+      const m = first.match(/^( *)/);
+      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
+      const lines = [line0];
+      for (let i = 1; i < split2.length; i += 2)
+        lines.push([split2[i], split2[i + 1]]);
+      return lines;
+    }
+    exports.resolveBlockScalar = resolveBlockScalar;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+var require_resolve_flow_scalar = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var resolveEnd = require_resolve_end();
+    function resolveFlowScalar(scalar, strict, onError) {
+      const { offset, type, source, end } = scalar;
+      let _type;
+      let value;
+      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      switch (type) {
+        case "scalar":
+          _type = Scalar.Scalar.PLAIN;
+          value = plainValue(source, _onError);
+          break;
+        case "single-quoted-scalar":
+          _type = Scalar.Scalar.QUOTE_SINGLE;
+          value = singleQuotedValue(source, _onError);
+          break;
+        case "double-quoted-scalar":
+          _type = Scalar.Scalar.QUOTE_DOUBLE;
+          value = doubleQuotedValue(source, _onError);
+          break;
+        /* istanbul ignore next should not happen */
+        default:
+          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          return {
+            value: "",
+            type: null,
+            comment: "",
+            range: [offset, offset + source.length, offset + source.length]
+          };
+      }
+      const valueEnd = offset + source.length;
+      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+      return {
+        value,
+        type: _type,
+        comment: re.comment,
+        range: [offset, valueEnd, re.offset]
+      };
+    }
+    function plainValue(source, onError) {
+      let badChar = "";
+      switch (source[0]) {
+        /* istanbul ignore next should not happen */
+        case "	":
+          badChar = "a tab character";
+          break;
+        case ",":
+          badChar = "flow indicator character ,";
+          break;
+        case "%":
+          badChar = "directive indicator character %";
+          break;
+        case "|":
+        case ">": {
+          badChar = `block scalar indicator ${source[0]}`;
+          break;
+        }
+        case "@":
+        case "`": {
+          badChar = `reserved character ${source[0]}`;
+          break;
+        }
+      }
+      if (badChar)
+        onError(0, "BAD_SCALAR_START", `Plain value cannot start with ${badChar}`);
+      return unfoldLines(source);
+    }
+    function singleQuotedValue(source, onError) {
+      if (source[source.length - 1] !== "'" || source.length === 1)
+        onError(source.length, "MISSING_CHAR", "Missing closing 'quote");
+      return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
+    }
+    function unfoldLines(source) {
+      const line = /(.*?)\r?\n/sy;
+      let match = line.exec(source);
+      if (!match)
+        return source;
+      let trimEnd, trimBoth;
+      try {
+        trimEnd = new RegExp("(?<![ 	])[ 	]+$");
+        trimBoth = new RegExp("^[ 	]+|(?<![ 	])[ 	]+$", "g");
+      } catch {
+        trimEnd = /[ \t]+$/;
+        trimBoth = /^[ \t]+|[ \t]+$/g;
+      }
+      let res = match[1].replace(trimEnd, "");
+      let sep2 = " ";
+      let pos = line.lastIndex;
+      while (match = line.exec(source)) {
+        const lm = match[1].replace(trimBoth, "");
+        if (lm === "") {
+          if (sep2 === "\n")
+            res += sep2;
+          else
+            sep2 = "\n";
+        } else {
+          res += sep2 + lm;
+          sep2 = " ";
+        }
+        pos = line.lastIndex;
+      }
+      const last = /[ \t]*(.*)/sy;
+      last.lastIndex = pos;
+      match = last.exec(source);
+      return res + sep2 + (match?.[1] ?? "");
+    }
+    function doubleQuotedValue(source, onError) {
+      let res = "";
+      for (let i = 1; i < source.length - 1; ++i) {
+        const ch = source[i];
+        if (ch === "\r" && source[i + 1] === "\n")
+          continue;
+        if (ch === "\n") {
+          const { fold, offset } = foldNewline(source, i);
+          res += fold;
+          i = offset;
+        } else if (ch === "\\") {
+          let next = source[++i];
+          const cc = escapeCodes[next];
+          if (cc)
+            res += cc;
+          else if (next === "\n") {
+            next = source[i + 1];
+            while (next === " " || next === "	")
+              next = source[++i + 1];
+          } else if (next === "\r" && source[i + 1] === "\n") {
+            next = source[++i + 1];
+            while (next === " " || next === "	")
+              next = source[++i + 1];
+          } else if (next === "x" || next === "u" || next === "U") {
+            const length2 = next === "x" ? 2 : next === "u" ? 4 : 8;
+            res += parseCharCode(source, i + 1, length2, onError);
+            i += length2;
+          } else {
+            const raw = source.substr(i - 1, 2);
+            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+            res += raw;
+          }
+        } else if (ch === " " || ch === "	") {
+          const wsStart = i;
+          let next = source[i + 1];
+          while (next === " " || next === "	")
+            next = source[++i + 1];
+          if (next !== "\n" && !(next === "\r" && source[i + 2] === "\n"))
+            res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
+        } else {
+          res += ch;
+        }
+      }
+      if (source[source.length - 1] !== '"' || source.length === 1)
+        onError(source.length, "MISSING_CHAR", 'Missing closing "quote');
+      return res;
+    }
+    function foldNewline(source, offset) {
+      let fold = "";
+      let ch = source[offset + 1];
+      while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
+        if (ch === "\r" && source[offset + 2] !== "\n")
+          break;
+        if (ch === "\n")
+          fold += "\n";
+        offset += 1;
+        ch = source[offset + 1];
+      }
+      if (!fold)
+        fold = " ";
+      return { fold, offset };
+    }
+    var escapeCodes = {
+      "0": "\0",
+      // null character
+      a: "\x07",
+      // bell character
+      b: "\b",
+      // backspace
+      e: "\x1B",
+      // escape character
+      f: "\f",
+      // form feed
+      n: "\n",
+      // line feed
+      r: "\r",
+      // carriage return
+      t: "	",
+      // horizontal tab
+      v: "\v",
+      // vertical tab
+      N: "\x85",
+      // Unicode next line
+      _: "\xA0",
+      // Unicode non-breaking space
+      L: "\u2028",
+      // Unicode line separator
+      P: "\u2029",
+      // Unicode paragraph separator
+      " ": " ",
+      '"': '"',
+      "/": "/",
+      "\\": "\\",
+      "	": "	"
+    };
+    function parseCharCode(source, offset, length2, onError) {
+      const cc = source.substr(offset, length2);
+      const ok = cc.length === length2 && /^[0-9a-fA-F]+$/.test(cc);
+      const code = ok ? parseInt(cc, 16) : NaN;
+      try {
+        return String.fromCodePoint(code);
+      } catch {
+        const raw = source.substr(offset - 2, length2 + 2);
+        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+        return raw;
+      }
+    }
+    exports.resolveFlowScalar = resolveFlowScalar;
+  }
+});
+
+// node_modules/yaml/dist/compose/compose-scalar.js
+var require_compose_scalar = __commonJS({
+  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+    "use strict";
+    var identity2 = require_identity();
+    var Scalar = require_Scalar();
+    var resolveBlockScalar = require_resolve_block_scalar();
+    var resolveFlowScalar = require_resolve_flow_scalar();
+    function composeScalar(ctx, token, tagToken, onError) {
+      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
+      let tag;
+      if (ctx.options.stringKeys && ctx.atKey) {
+        tag = ctx.schema[identity2.SCALAR];
+      } else if (tagName)
+        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+      else if (token.type === "scalar")
+        tag = findScalarTagByTest(ctx, value, token, onError);
+      else
+        tag = ctx.schema[identity2.SCALAR];
+      let scalar;
+      try {
+        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
+      } catch (error) {
+        const msg = error instanceof Error ? error.message : String(error);
+        onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
+        scalar = new Scalar.Scalar(value);
+      }
+      scalar.range = range;
+      scalar.source = value;
+      if (type)
+        scalar.type = type;
+      if (tagName)
+        scalar.tag = tagName;
+      if (tag.format)
+        scalar.format = tag.format;
+      if (comment)
+        scalar.comment = comment;
+      return scalar;
+    }
+    function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+      if (tagName === "!")
+        return schema[identity2.SCALAR];
+      const matchWithTest = [];
+      for (const tag of schema.tags) {
+        if (!tag.collection && tag.tag === tagName) {
+          if (tag.default && tag.test)
+            matchWithTest.push(tag);
+          else
+            return tag;
+        }
+      }
+      for (const tag of matchWithTest)
+        if (tag.test?.test(value))
+          return tag;
+      const kt = schema.knownTags[tagName];
+      if (kt && !kt.collection) {
+        schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
+        return kt;
+      }
+      onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
+      return schema[identity2.SCALAR];
+    }
+    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity2.SCALAR];
+      if (schema.compat) {
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity2.SCALAR];
+        if (tag.tag !== compat.tag) {
+          const ts = directives.tagString(tag.tag);
+          const cs = directives.tagString(compat.tag);
+          const msg = `Value may be parsed as either ${ts} or ${cs}`;
+          onError(token, "TAG_RESOLVE_FAILED", msg, true);
+        }
+      }
+      return tag;
+    }
+    exports.composeScalar = composeScalar;
+  }
+});
+
+// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+var require_util_empty_scalar_position = __commonJS({
+  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+    "use strict";
+    function emptyScalarPosition(offset, before, pos) {
+      if (before) {
+        pos ?? (pos = before.length);
+        for (let i = pos - 1; i >= 0; --i) {
+          let st = before[i];
+          switch (st.type) {
+            case "space":
+            case "comment":
+            case "newline":
+              offset -= st.source.length;
+              continue;
+          }
+          st = before[++i];
+          while (st?.type === "space") {
+            offset += st.source.length;
+            st = before[++i];
+          }
+          break;
+        }
+      }
+      return offset;
+    }
+    exports.emptyScalarPosition = emptyScalarPosition;
+  }
+});
+
+// node_modules/yaml/dist/compose/compose-node.js
+var require_compose_node = __commonJS({
+  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+    "use strict";
+    var Alias = require_Alias();
+    var identity2 = require_identity();
+    var composeCollection = require_compose_collection();
+    var composeScalar = require_compose_scalar();
+    var resolveEnd = require_resolve_end();
+    var utilEmptyScalarPosition = require_util_empty_scalar_position();
+    var CN = { composeNode, composeEmptyNode };
+    function composeNode(ctx, token, props, onError) {
+      const atKey = ctx.atKey;
+      const { spaceBefore, comment, anchor, tag } = props;
+      let node;
+      let isSrcToken = true;
+      switch (token.type) {
+        case "alias":
+          node = composeAlias(ctx, token, onError);
+          if (anchor || tag)
+            onError(token, "ALIAS_PROPS", "An alias node must not specify any properties");
+          break;
+        case "scalar":
+        case "single-quoted-scalar":
+        case "double-quoted-scalar":
+        case "block-scalar":
+          node = composeScalar.composeScalar(ctx, token, tag, onError);
+          if (anchor)
+            node.anchor = anchor.source.substring(1);
+          break;
+        case "block-map":
+        case "block-seq":
+        case "flow-collection":
+          try {
+            node = composeCollection.composeCollection(CN, ctx, token, props, onError);
+            if (anchor)
+              node.anchor = anchor.source.substring(1);
+          } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            onError(token, "RESOURCE_EXHAUSTION", message);
+          }
+          break;
+        default: {
+          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
+          onError(token, "UNEXPECTED_TOKEN", message);
+          isSrcToken = false;
+        }
+      }
+      node ?? (node = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
+      if (anchor && node.anchor === "")
+        onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
+      if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
+        const msg = "With stringKeys, all keys must be strings";
+        onError(tag ?? token, "NON_STRING_KEY", msg);
+      }
+      if (spaceBefore)
+        node.spaceBefore = true;
+      if (comment) {
+        if (token.type === "scalar" && token.source === "")
+          node.comment = comment;
+        else
+          node.commentBefore = comment;
+      }
+      if (ctx.options.keepSourceTokens && isSrcToken)
+        node.srcToken = token;
+      return node;
+    }
+    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+      const token = {
+        type: "scalar",
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        indent: -1,
+        source: ""
+      };
+      const node = composeScalar.composeScalar(ctx, token, tag, onError);
+      if (anchor) {
+        node.anchor = anchor.source.substring(1);
+        if (node.anchor === "")
+          onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
+      }
+      if (spaceBefore)
+        node.spaceBefore = true;
+      if (comment) {
+        node.comment = comment;
+        node.range[2] = end;
+      }
+      return node;
+    }
+    function composeAlias({ options }, { offset, source, end }, onError) {
+      const alias = new Alias.Alias(source.substring(1));
+      if (alias.source === "")
+        onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
+      if (alias.source.endsWith(":"))
+        onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
+      const valueEnd = offset + source.length;
+      const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
+      alias.range = [offset, valueEnd, re.offset];
+      if (re.comment)
+        alias.comment = re.comment;
+      return alias;
+    }
+    exports.composeEmptyNode = composeEmptyNode;
+    exports.composeNode = composeNode;
+  }
+});
+
+// node_modules/yaml/dist/compose/compose-doc.js
+var require_compose_doc = __commonJS({
+  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+    "use strict";
+    var Document = require_Document();
+    var composeNode = require_compose_node();
+    var resolveEnd = require_resolve_end();
+    var resolveProps = require_resolve_props();
+    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+      const opts = Object.assign({ _directives: directives }, options);
+      const doc = new Document.Document(void 0, opts);
+      const ctx = {
+        atKey: false,
+        atRoot: true,
+        directives: doc.directives,
+        options: doc.options,
+        schema: doc.schema
+      };
+      const props = resolveProps.resolveProps(start, {
+        indicator: "doc-start",
+        next: value ?? end?.[0],
+        offset,
+        onError,
+        parentIndent: 0,
+        startOnNewline: true
+      });
+      if (props.found) {
+        doc.directives.docStart = true;
+        if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
+          onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
+      }
+      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      const contentEnd = doc.contents.range[2];
+      const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+      if (re.comment)
+        doc.comment = re.comment;
+      doc.range = [offset, contentEnd, re.offset];
+      return doc;
+    }
+    exports.composeDoc = composeDoc;
+  }
+});
+
+// node_modules/yaml/dist/compose/composer.js
+var require_composer = __commonJS({
+  "node_modules/yaml/dist/compose/composer.js"(exports) {
+    "use strict";
+    var node_process = __require("process");
+    var directives = require_directives();
+    var Document = require_Document();
+    var errors = require_errors2();
+    var identity2 = require_identity();
+    var composeDoc = require_compose_doc();
+    var resolveEnd = require_resolve_end();
+    function getErrorPos(src) {
+      if (typeof src === "number")
+        return [src, src + 1];
+      if (Array.isArray(src))
+        return src.length === 2 ? src : [src[0], src[1]];
+      const { offset, source } = src;
+      return [offset, offset + (typeof source === "string" ? source.length : 1)];
+    }
+    function parsePrelude(prelude) {
+      let comment = "";
+      let atComment = false;
+      let afterEmptyLine = false;
+      for (let i = 0; i < prelude.length; ++i) {
+        const source = prelude[i];
+        switch (source[0]) {
+          case "#":
+            comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source.substring(1) || " ");
+            atComment = true;
+            afterEmptyLine = false;
+            break;
+          case "%":
+            if (prelude[i + 1]?.[0] !== "#")
+              i += 1;
+            atComment = false;
+            break;
+          default:
+            if (!atComment)
+              afterEmptyLine = true;
+            atComment = false;
+        }
+      }
+      return { comment, afterEmptyLine };
+    }
+    var Composer = class {
+      constructor(options = {}) {
+        this.doc = null;
+        this.atDirectives = false;
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+        this.onError = (source, code, message, warning) => {
+          const pos = getErrorPos(source);
+          if (warning)
+            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+          else
+            this.errors.push(new errors.YAMLParseError(pos, code, message));
+        };
+        this.directives = new directives.Directives({ version: options.version || "1.2" });
+        this.options = options;
+      }
+      decorate(doc, afterDoc) {
+        const { comment, afterEmptyLine } = parsePrelude(this.prelude);
+        if (comment) {
+          const dc = doc.contents;
+          if (afterDoc) {
+            doc.comment = doc.comment ? `${doc.comment}
+${comment}` : comment;
+          } else if (afterEmptyLine || doc.directives.docStart || !dc) {
+            doc.commentBefore = comment;
+          } else if (identity2.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+            let it = dc.items[0];
+            if (identity2.isPair(it))
+              it = it.key;
+            const cb = it.commentBefore;
+            it.commentBefore = cb ? `${comment}
+${cb}` : comment;
+          } else {
+            const cb = dc.commentBefore;
+            dc.commentBefore = cb ? `${comment}
+${cb}` : comment;
+          }
+        }
+        if (afterDoc) {
+          for (let i = 0; i < this.errors.length; ++i)
+            doc.errors.push(this.errors[i]);
+          for (let i = 0; i < this.warnings.length; ++i)
+            doc.warnings.push(this.warnings[i]);
+        } else {
+          doc.errors = this.errors;
+          doc.warnings = this.warnings;
+        }
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+      }
+      /**
+       * Current stream status information.
+       *
+       * Mostly useful at the end of input for an empty stream.
+       */
+      streamInfo() {
+        return {
+          comment: parsePrelude(this.prelude).comment,
+          directives: this.directives,
+          errors: this.errors,
+          warnings: this.warnings
+        };
+      }
+      /**
+       * Compose tokens into documents.
+       *
+       * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+       * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+       */
+      *compose(tokens, forceDoc = false, endOffset = -1) {
+        for (const token of tokens)
+          yield* this.next(token);
+        yield* this.end(forceDoc, endOffset);
+      }
+      /** Advance the composer by one CST token. */
+      *next(token) {
+        if (node_process.env.LOG_STREAM)
+          console.dir(token, { depth: null });
+        switch (token.type) {
+          case "directive":
+            this.directives.add(token.source, (offset, message, warning) => {
+              const pos = getErrorPos(token);
+              pos[0] += offset;
+              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+            });
+            this.prelude.push(token.source);
+            this.atDirectives = true;
+            break;
+          case "document": {
+            const doc = composeDoc.composeDoc(this.options, this.directives, token, this.onError);
+            if (this.atDirectives && !doc.directives.docStart)
+              this.onError(token, "MISSING_CHAR", "Missing directives-end/doc-start indicator line");
+            this.decorate(doc, false);
+            if (this.doc)
+              yield this.doc;
+            this.doc = doc;
+            this.atDirectives = false;
+            break;
+          }
+          case "byte-order-mark":
+          case "space":
+            break;
+          case "comment":
+          case "newline":
+            this.prelude.push(token.source);
+            break;
+          case "error": {
+            const msg = token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message;
+            const error = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
+            if (this.atDirectives || !this.doc)
+              this.errors.push(error);
+            else
+              this.doc.errors.push(error);
+            break;
+          }
+          case "doc-end": {
+            if (!this.doc) {
+              const msg = "Unexpected doc-end without preceding document";
+              this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg));
+              break;
+            }
+            this.doc.directives.docEnd = true;
+            const end = resolveEnd.resolveEnd(token.end, token.offset + token.source.length, this.doc.options.strict, this.onError);
+            this.decorate(this.doc, true);
+            if (end.comment) {
+              const dc = this.doc.comment;
+              this.doc.comment = dc ? `${dc}
+${end.comment}` : end.comment;
+            }
+            this.doc.range[2] = end.offset;
+            break;
+          }
+          default:
+            this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", `Unsupported token ${token.type}`));
+        }
+      }
+      /**
+       * Call at end of input to yield any remaining document.
+       *
+       * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+       * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+       */
+      *end(forceDoc = false, endOffset = -1) {
+        if (this.doc) {
+          this.decorate(this.doc, true);
+          yield this.doc;
+          this.doc = null;
+        } else if (forceDoc) {
+          const opts = Object.assign({ _directives: this.directives }, this.options);
+          const doc = new Document.Document(void 0, opts);
+          if (this.atDirectives)
+            this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
+          doc.range = [0, endOffset, endOffset];
+          this.decorate(doc, false);
+          yield doc;
+        }
+      }
+    };
+    exports.Composer = Composer;
+  }
+});
+
+// node_modules/yaml/dist/parse/cst-scalar.js
+var require_cst_scalar = __commonJS({
+  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+    "use strict";
+    var resolveBlockScalar = require_resolve_block_scalar();
+    var resolveFlowScalar = require_resolve_flow_scalar();
+    var errors = require_errors2();
+    var stringifyString = require_stringifyString();
+    function resolveAsScalar(token, strict = true, onError) {
+      if (token) {
+        const _onError = (pos, code, message) => {
+          const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
+          if (onError)
+            onError(offset, code, message);
+          else
+            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+        };
+        switch (token.type) {
+          case "scalar":
+          case "single-quoted-scalar":
+          case "double-quoted-scalar":
+            return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
+          case "block-scalar":
+            return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
+        }
+      }
+      return null;
+    }
+    function createScalarToken(value, context) {
+      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
+      const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey,
+        indent: indent > 0 ? " ".repeat(indent) : "",
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+      });
+      const end = context.end ?? [
+        { type: "newline", offset: -1, indent, source: "\n" }
+      ];
+      switch (source[0]) {
+        case "|":
+        case ">": {
+          const he = source.indexOf("\n");
+          const head = source.substring(0, he);
+          const body = source.substring(he + 1) + "\n";
+          const props = [
+            { type: "block-scalar-header", offset, indent, source: head }
+          ];
+          if (!addEndtoBlockProps(props, end))
+            props.push({ type: "newline", offset: -1, indent, source: "\n" });
+          return { type: "block-scalar", offset, indent, props, source: body };
+        }
+        case '"':
+          return { type: "double-quoted-scalar", offset, indent, source, end };
+        case "'":
+          return { type: "single-quoted-scalar", offset, indent, source, end };
+        default:
+          return { type: "scalar", offset, indent, source, end };
+      }
+    }
+    function setScalarValue(token, value, context = {}) {
+      let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
+      let indent = "indent" in token ? token.indent : null;
+      if (afterKey && typeof indent === "number")
+        indent += 2;
+      if (!type)
+        switch (token.type) {
+          case "single-quoted-scalar":
+            type = "QUOTE_SINGLE";
+            break;
+          case "double-quoted-scalar":
+            type = "QUOTE_DOUBLE";
+            break;
+          case "block-scalar": {
+            const header = token.props[0];
+            if (header.type !== "block-scalar-header")
+              throw new Error("Invalid block scalar header");
+            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            break;
+          }
+          default:
+            type = "PLAIN";
+        }
+      const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey: implicitKey || indent === null,
+        indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+      });
+      switch (source[0]) {
+        case "|":
+        case ">":
+          setBlockScalarValue(token, source);
+          break;
+        case '"':
+          setFlowScalarValue(token, source, "double-quoted-scalar");
+          break;
+        case "'":
+          setFlowScalarValue(token, source, "single-quoted-scalar");
+          break;
+        default:
+          setFlowScalarValue(token, source, "scalar");
+      }
+    }
+    function setBlockScalarValue(token, source) {
+      const he = source.indexOf("\n");
+      const head = source.substring(0, he);
+      const body = source.substring(he + 1) + "\n";
+      if (token.type === "block-scalar") {
+        const header = token.props[0];
+        if (header.type !== "block-scalar-header")
+          throw new Error("Invalid block scalar header");
+        header.source = head;
+        token.source = body;
+      } else {
+        const { offset } = token;
+        const indent = "indent" in token ? token.indent : -1;
+        const props = [
+          { type: "block-scalar-header", offset, indent, source: head }
+        ];
+        if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
+          props.push({ type: "newline", offset: -1, indent, source: "\n" });
+        for (const key of Object.keys(token))
+          if (key !== "type" && key !== "offset")
+            delete token[key];
+        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+      }
+    }
+    function addEndtoBlockProps(props, end) {
+      if (end)
+        for (const st of end)
+          switch (st.type) {
+            case "space":
+            case "comment":
+              props.push(st);
+              break;
+            case "newline":
+              props.push(st);
+              return true;
+          }
+      return false;
+    }
+    function setFlowScalarValue(token, source, type) {
+      switch (token.type) {
+        case "scalar":
+        case "double-quoted-scalar":
+        case "single-quoted-scalar":
+          token.type = type;
+          token.source = source;
+          break;
+        case "block-scalar": {
+          const end = token.props.slice(1);
+          let oa = source.length;
+          if (token.props[0].type === "block-scalar-header")
+            oa -= token.props[0].source.length;
+          for (const tok of end)
+            tok.offset += oa;
+          delete token.props;
+          Object.assign(token, { type, source, end });
+          break;
+        }
+        case "block-map":
+        case "block-seq": {
+          const offset = token.offset + source.length;
+          const nl = { type: "newline", offset, indent: token.indent, source: "\n" };
+          delete token.items;
+          Object.assign(token, { type, source, end: [nl] });
+          break;
+        }
+        default: {
+          const indent = "indent" in token ? token.indent : -1;
+          const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
+          for (const key of Object.keys(token))
+            if (key !== "type" && key !== "offset")
+              delete token[key];
+          Object.assign(token, { type, indent, source, end });
+        }
+      }
+    }
+    exports.createScalarToken = createScalarToken;
+    exports.resolveAsScalar = resolveAsScalar;
+    exports.setScalarValue = setScalarValue;
+  }
+});
+
+// node_modules/yaml/dist/parse/cst-stringify.js
+var require_cst_stringify = __commonJS({
+  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+    "use strict";
+    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    function stringifyToken(token) {
+      switch (token.type) {
+        case "block-scalar": {
+          let res = "";
+          for (const tok of token.props)
+            res += stringifyToken(tok);
+          return res + token.source;
+        }
+        case "block-map":
+        case "block-seq": {
+          let res = "";
+          for (const item of token.items)
+            res += stringifyItem(item);
+          return res;
+        }
+        case "flow-collection": {
+          let res = token.start.source;
+          for (const item of token.items)
+            res += stringifyItem(item);
+          for (const st of token.end)
+            res += st.source;
+          return res;
+        }
+        case "document": {
+          let res = stringifyItem(token);
+          if (token.end)
+            for (const st of token.end)
+              res += st.source;
+          return res;
+        }
+        default: {
+          let res = token.source;
+          if ("end" in token && token.end)
+            for (const st of token.end)
+              res += st.source;
+          return res;
+        }
+      }
+    }
+    function stringifyItem({ start, key, sep: sep2, value }) {
+      let res = "";
+      for (const st of start)
+        res += st.source;
+      if (key)
+        res += stringifyToken(key);
+      if (sep2)
+        for (const st of sep2)
+          res += st.source;
+      if (value)
+        res += stringifyToken(value);
+      return res;
+    }
+    exports.stringify = stringify;
+  }
+});
+
+// node_modules/yaml/dist/parse/cst-visit.js
+var require_cst_visit = __commonJS({
+  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+    "use strict";
+    var BREAK = /* @__PURE__ */ Symbol("break visit");
+    var SKIP = /* @__PURE__ */ Symbol("skip children");
+    var REMOVE = /* @__PURE__ */ Symbol("remove item");
+    function visit(cst, visitor) {
+      if ("type" in cst && cst.type === "document")
+        cst = { start: cst.start, value: cst.value };
+      _visit(Object.freeze([]), cst, visitor);
+    }
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
+    visit.itemAtPath = (cst, path21) => {
+      let item = cst;
+      for (const [field, index2] of path21) {
+        const tok = item?.[field];
+        if (tok && "items" in tok) {
+          item = tok.items[index2];
+        } else
+          return void 0;
+      }
+      return item;
+    };
+    visit.parentCollection = (cst, path21) => {
+      const parent = visit.itemAtPath(cst, path21.slice(0, -1));
+      const field = path21[path21.length - 1][0];
+      const coll = parent?.[field];
+      if (coll && "items" in coll)
+        return coll;
+      throw new Error("Parent collection not found");
+    };
+    function _visit(path21, item, visitor) {
+      let ctrl = visitor(item, path21);
+      if (typeof ctrl === "symbol")
+        return ctrl;
+      for (const field of ["key", "value"]) {
+        const token = item[field];
+        if (token && "items" in token) {
+          for (let i = 0; i < token.items.length; ++i) {
+            const ci = _visit(Object.freeze(path21.concat([[field, i]])), token.items[i], visitor);
+            if (typeof ci === "number")
+              i = ci - 1;
+            else if (ci === BREAK)
+              return BREAK;
+            else if (ci === REMOVE) {
+              token.items.splice(i, 1);
+              i -= 1;
+            }
+          }
+          if (typeof ctrl === "function" && field === "key")
+            ctrl = ctrl(item, path21);
+        }
+      }
+      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
+    }
+    exports.visit = visit;
+  }
+});
+
+// node_modules/yaml/dist/parse/cst.js
+var require_cst = __commonJS({
+  "node_modules/yaml/dist/parse/cst.js"(exports) {
+    "use strict";
+    var cstScalar = require_cst_scalar();
+    var cstStringify = require_cst_stringify();
+    var cstVisit = require_cst_visit();
+    var BOM = "\uFEFF";
+    var DOCUMENT = "";
+    var FLOW_END = "";
+    var SCALAR = "";
+    var isCollection = (token) => !!token && "items" in token;
+    var isScalar6 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    function prettyToken(token) {
+      switch (token) {
+        case BOM:
+          return "<BOM>";
+        case DOCUMENT:
+          return "<DOC>";
+        case FLOW_END:
+          return "<FLOW_END>";
+        case SCALAR:
+          return "<SCALAR>";
+        default:
+          return JSON.stringify(token);
+      }
+    }
+    function tokenType(source) {
+      switch (source) {
+        case BOM:
+          return "byte-order-mark";
+        case DOCUMENT:
+          return "doc-mode";
+        case FLOW_END:
+          return "flow-error-end";
+        case SCALAR:
+          return "scalar";
+        case "---":
+          return "doc-start";
+        case "...":
+          return "doc-end";
+        case "":
+        case "\n":
+        case "\r\n":
+          return "newline";
+        case "-":
+          return "seq-item-ind";
+        case "?":
+          return "explicit-key-ind";
+        case ":":
+          return "map-value-ind";
+        case "{":
+          return "flow-map-start";
+        case "}":
+          return "flow-map-end";
+        case "[":
+          return "flow-seq-start";
+        case "]":
+          return "flow-seq-end";
+        case ",":
+          return "comma";
+      }
+      switch (source[0]) {
+        case " ":
+        case "	":
+          return "space";
+        case "#":
+          return "comment";
+        case "%":
+          return "directive-line";
+        case "*":
+          return "alias";
+        case "&":
+          return "anchor";
+        case "!":
+          return "tag";
+        case "'":
+          return "single-quoted-scalar";
+        case '"':
+          return "double-quoted-scalar";
+        case "|":
+        case ">":
+          return "block-scalar-header";
+      }
+      return null;
+    }
+    exports.createScalarToken = cstScalar.createScalarToken;
+    exports.resolveAsScalar = cstScalar.resolveAsScalar;
+    exports.setScalarValue = cstScalar.setScalarValue;
+    exports.stringify = cstStringify.stringify;
+    exports.visit = cstVisit.visit;
+    exports.BOM = BOM;
+    exports.DOCUMENT = DOCUMENT;
+    exports.FLOW_END = FLOW_END;
+    exports.SCALAR = SCALAR;
+    exports.isCollection = isCollection;
+    exports.isScalar = isScalar6;
+    exports.prettyToken = prettyToken;
+    exports.tokenType = tokenType;
+  }
+});
+
+// node_modules/yaml/dist/parse/lexer.js
+var require_lexer = __commonJS({
+  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+    "use strict";
+    var cst = require_cst();
+    function isEmpty(ch) {
+      switch (ch) {
+        case void 0:
+        case " ":
+        case "\n":
+        case "\r":
+        case "	":
+          return true;
+        default:
+          return false;
+      }
+    }
+    var hexDigits = new Set("0123456789ABCDEFabcdef");
+    var tagChars = new Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-#;/?:@&=+$_.!~*'()");
+    var flowIndicatorChars = new Set(",[]{}");
+    var invalidAnchorChars = new Set(" ,[]{}\n\r	");
+    var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
+    var Lexer2 = class {
+      constructor() {
+        this.atEnd = false;
+        this.blockScalarIndent = -1;
+        this.blockScalarKeep = false;
+        this.buffer = "";
+        this.flowKey = false;
+        this.flowLevel = 0;
+        this.indentNext = 0;
+        this.indentValue = 0;
+        this.lineEndPos = null;
+        this.next = null;
+        this.pos = 0;
+      }
+      /**
+       * Generate YAML tokens from the `source` string. If `incomplete`,
+       * a part of the last line may be left as a buffer for the next call.
+       *
+       * @returns A generator of lexical tokens
+       */
+      *lex(source, incomplete = false) {
+        if (source) {
+          if (typeof source !== "string")
+            throw TypeError("source is not a string");
+          this.buffer = this.buffer ? this.buffer + source : source;
+          this.lineEndPos = null;
+        }
+        this.atEnd = !incomplete;
+        let next = this.next ?? "stream";
+        while (next && (incomplete || this.hasChars(1)))
+          next = yield* this.parseNext(next);
+      }
+      atLineEnd() {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (ch === " " || ch === "	")
+          ch = this.buffer[++i];
+        if (!ch || ch === "#" || ch === "\n")
+          return true;
+        if (ch === "\r")
+          return this.buffer[i + 1] === "\n";
+        return false;
+      }
+      charAt(n) {
+        return this.buffer[this.pos + n];
+      }
+      continueScalar(offset) {
+        let ch = this.buffer[offset];
+        if (this.indentNext > 0) {
+          let indent = 0;
+          while (ch === " ")
+            ch = this.buffer[++indent + offset];
+          if (ch === "\r") {
+            const next = this.buffer[indent + offset + 1];
+            if (next === "\n" || !next && !this.atEnd)
+              return offset + indent + 1;
+          }
+          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
+        }
+        if (ch === "-" || ch === ".") {
+          const dt = this.buffer.substr(offset, 3);
+          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
+            return -1;
+        }
+        return offset;
+      }
+      getLine() {
+        let end = this.lineEndPos;
+        if (typeof end !== "number" || end !== -1 && end < this.pos) {
+          end = this.buffer.indexOf("\n", this.pos);
+          this.lineEndPos = end;
+        }
+        if (end === -1)
+          return this.atEnd ? this.buffer.substring(this.pos) : null;
+        if (this.buffer[end - 1] === "\r")
+          end -= 1;
+        return this.buffer.substring(this.pos, end);
+      }
+      hasChars(n) {
+        return this.pos + n <= this.buffer.length;
+      }
+      setNext(state) {
+        this.buffer = this.buffer.substring(this.pos);
+        this.pos = 0;
+        this.lineEndPos = null;
+        this.next = state;
+        return null;
+      }
+      peek(n) {
+        return this.buffer.substr(this.pos, n);
+      }
+      *parseNext(next) {
+        switch (next) {
+          case "stream":
+            return yield* this.parseStream();
+          case "line-start":
+            return yield* this.parseLineStart();
+          case "block-start":
+            return yield* this.parseBlockStart();
+          case "doc":
+            return yield* this.parseDocument();
+          case "flow":
+            return yield* this.parseFlowCollection();
+          case "quoted-scalar":
+            return yield* this.parseQuotedScalar();
+          case "block-scalar":
+            return yield* this.parseBlockScalar();
+          case "plain-scalar":
+            return yield* this.parsePlainScalar();
+        }
+      }
+      *parseStream() {
+        let line = this.getLine();
+        if (line === null)
+          return this.setNext("stream");
+        if (line[0] === cst.BOM) {
+          yield* this.pushCount(1);
+          line = line.substring(1);
+        }
+        if (line[0] === "%") {
+          let dirEnd = line.length;
+          let cs = line.indexOf("#");
+          while (cs !== -1) {
+            const ch = line[cs - 1];
+            if (ch === " " || ch === "	") {
+              dirEnd = cs - 1;
+              break;
+            } else {
+              cs = line.indexOf("#", cs + 1);
+            }
+          }
+          while (true) {
+            const ch = line[dirEnd - 1];
+            if (ch === " " || ch === "	")
+              dirEnd -= 1;
+            else
+              break;
+          }
+          const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
+          yield* this.pushCount(line.length - n);
+          this.pushNewline();
+          return "stream";
+        }
+        if (this.atLineEnd()) {
+          const sp = yield* this.pushSpaces(true);
+          yield* this.pushCount(line.length - sp);
+          yield* this.pushNewline();
+          return "stream";
+        }
+        yield cst.DOCUMENT;
+        return yield* this.parseLineStart();
+      }
+      *parseLineStart() {
+        const ch = this.charAt(0);
+        if (!ch && !this.atEnd)
+          return this.setNext("line-start");
+        if (ch === "-" || ch === ".") {
+          if (!this.atEnd && !this.hasChars(4))
+            return this.setNext("line-start");
+          const s = this.peek(3);
+          if ((s === "---" || s === "...") && isEmpty(this.charAt(3))) {
+            yield* this.pushCount(3);
+            this.indentValue = 0;
+            this.indentNext = 0;
+            return s === "---" ? "doc" : "stream";
+          }
+        }
+        this.indentValue = yield* this.pushSpaces(false);
+        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
+          this.indentNext = this.indentValue;
+        return yield* this.parseBlockStart();
+      }
+      *parseBlockStart() {
+        const [ch0, ch1] = this.peek(2);
+        if (!ch1 && !this.atEnd)
+          return this.setNext("block-start");
+        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
+          const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
+          this.indentNext = this.indentValue + 1;
+          this.indentValue += n;
+          return "block-start";
+        }
+        return "doc";
+      }
+      *parseDocument() {
+        yield* this.pushSpaces(true);
+        const line = this.getLine();
+        if (line === null)
+          return this.setNext("doc");
+        let n = yield* this.pushIndicators();
+        switch (line[n]) {
+          case "#":
+            yield* this.pushCount(line.length - n);
+          // fallthrough
+          case void 0:
+            yield* this.pushNewline();
+            return yield* this.parseLineStart();
+          case "{":
+          case "[":
+            yield* this.pushCount(1);
+            this.flowKey = false;
+            this.flowLevel = 1;
+            return "flow";
+          case "}":
+          case "]":
+            yield* this.pushCount(1);
+            return "doc";
+          case "*":
+            yield* this.pushUntil(isNotAnchorChar);
+            return "doc";
+          case '"':
+          case "'":
+            return yield* this.parseQuotedScalar();
+          case "|":
+          case ">":
+            n += yield* this.parseBlockScalarHeader();
+            n += yield* this.pushSpaces(true);
+            yield* this.pushCount(line.length - n);
+            yield* this.pushNewline();
+            return yield* this.parseBlockScalar();
+          default:
+            return yield* this.parsePlainScalar();
+        }
+      }
+      *parseFlowCollection() {
+        let nl, sp;
+        let indent = -1;
+        do {
+          nl = yield* this.pushNewline();
+          if (nl > 0) {
+            sp = yield* this.pushSpaces(false);
+            this.indentValue = indent = sp;
+          } else {
+            sp = 0;
+          }
+          sp += yield* this.pushSpaces(true);
+        } while (nl + sp > 0);
+        const line = this.getLine();
+        if (line === null)
+          return this.setNext("flow");
+        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+          if (!atFlowEndMarker) {
+            this.flowLevel = 0;
+            yield cst.FLOW_END;
+            return yield* this.parseLineStart();
+          }
+        }
+        let n = 0;
+        while (line[n] === ",") {
+          n += yield* this.pushCount(1);
+          n += yield* this.pushSpaces(true);
+          this.flowKey = false;
+        }
+        n += yield* this.pushIndicators();
+        switch (line[n]) {
+          case void 0:
+            return "flow";
+          case "#":
+            yield* this.pushCount(line.length - n);
+            return "flow";
+          case "{":
+          case "[":
+            yield* this.pushCount(1);
+            this.flowKey = false;
+            this.flowLevel += 1;
+            return "flow";
+          case "}":
+          case "]":
+            yield* this.pushCount(1);
+            this.flowKey = true;
+            this.flowLevel -= 1;
+            return this.flowLevel ? "flow" : "doc";
+          case "*":
+            yield* this.pushUntil(isNotAnchorChar);
+            return "flow";
+          case '"':
+          case "'":
+            this.flowKey = true;
+            return yield* this.parseQuotedScalar();
+          case ":": {
+            const next = this.charAt(1);
+            if (this.flowKey || isEmpty(next) || next === ",") {
+              this.flowKey = false;
+              yield* this.pushCount(1);
+              yield* this.pushSpaces(true);
+              return "flow";
+            }
+          }
+          // fallthrough
+          default:
+            this.flowKey = false;
+            return yield* this.parsePlainScalar();
+        }
+      }
+      *parseQuotedScalar() {
+        const quote3 = this.charAt(0);
+        let end = this.buffer.indexOf(quote3, this.pos + 1);
+        if (quote3 === "'") {
+          while (end !== -1 && this.buffer[end + 1] === "'")
+            end = this.buffer.indexOf("'", end + 2);
+        } else {
+          while (end !== -1) {
+            let n = 0;
+            while (this.buffer[end - 1 - n] === "\\")
+              n += 1;
+            if (n % 2 === 0)
+              break;
+            end = this.buffer.indexOf('"', end + 1);
+          }
+        }
+        const qb = this.buffer.substring(0, end);
+        let nl = qb.indexOf("\n", this.pos);
+        if (nl !== -1) {
+          while (nl !== -1) {
+            const cs = this.continueScalar(nl + 1);
+            if (cs === -1)
+              break;
+            nl = qb.indexOf("\n", cs);
+          }
+          if (nl !== -1) {
+            end = nl - (qb[nl - 1] === "\r" ? 2 : 1);
+          }
+        }
+        if (end === -1) {
+          if (!this.atEnd)
+            return this.setNext("quoted-scalar");
+          end = this.buffer.length;
+        }
+        yield* this.pushToIndex(end + 1, false);
+        return this.flowLevel ? "flow" : "doc";
+      }
+      *parseBlockScalarHeader() {
+        this.blockScalarIndent = -1;
+        this.blockScalarKeep = false;
+        let i = this.pos;
+        while (true) {
+          const ch = this.buffer[++i];
+          if (ch === "+")
+            this.blockScalarKeep = true;
+          else if (ch > "0" && ch <= "9")
+            this.blockScalarIndent = Number(ch) - 1;
+          else if (ch !== "-")
+            break;
+        }
+        return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
+      }
+      *parseBlockScalar() {
+        let nl = this.pos - 1;
+        let indent = 0;
+        let ch;
+        loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
+          switch (ch) {
+            case " ":
+              indent += 1;
+              break;
+            case "\n":
+              nl = i2;
+              indent = 0;
+              break;
+            case "\r": {
+              const next = this.buffer[i2 + 1];
+              if (!next && !this.atEnd)
+                return this.setNext("block-scalar");
+              if (next === "\n")
+                break;
+            }
+            // fallthrough
+            default:
+              break loop;
+          }
+        }
+        if (!ch && !this.atEnd)
+          return this.setNext("block-scalar");
+        if (indent >= this.indentNext) {
+          if (this.blockScalarIndent === -1)
+            this.indentNext = indent;
+          else {
+            this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
+          }
+          do {
+            const cs = this.continueScalar(nl + 1);
+            if (cs === -1)
+              break;
+            nl = this.buffer.indexOf("\n", cs);
+          } while (nl !== -1);
+          if (nl === -1) {
+            if (!this.atEnd)
+              return this.setNext("block-scalar");
+            nl = this.buffer.length;
+          }
+        }
+        let i = nl + 1;
+        ch = this.buffer[i];
+        while (ch === " ")
+          ch = this.buffer[++i];
+        if (ch === "	") {
+          while (ch === "	" || ch === " " || ch === "\r" || ch === "\n")
+            ch = this.buffer[++i];
+          nl = i - 1;
+        } else if (!this.blockScalarKeep) {
+          do {
+            let i2 = nl - 1;
+            let ch2 = this.buffer[i2];
+            if (ch2 === "\r")
+              ch2 = this.buffer[--i2];
+            const lastChar = i2;
+            while (ch2 === " ")
+              ch2 = this.buffer[--i2];
+            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
+              nl = i2;
+            else
+              break;
+          } while (true);
+        }
+        yield cst.SCALAR;
+        yield* this.pushToIndex(nl + 1, true);
+        return yield* this.parseLineStart();
+      }
+      *parsePlainScalar() {
+        const inFlow = this.flowLevel > 0;
+        let end = this.pos - 1;
+        let i = this.pos - 1;
+        let ch;
+        while (ch = this.buffer[++i]) {
+          if (ch === ":") {
+            const next = this.buffer[i + 1];
+            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
+              break;
+            end = i;
+          } else if (isEmpty(ch)) {
+            let next = this.buffer[i + 1];
+            if (ch === "\r") {
+              if (next === "\n") {
+                i += 1;
+                ch = "\n";
+                next = this.buffer[i + 1];
+              } else
+                end = i;
+            }
+            if (next === "#" || inFlow && flowIndicatorChars.has(next))
+              break;
+            if (ch === "\n") {
+              const cs = this.continueScalar(i + 1);
+              if (cs === -1)
+                break;
+              i = Math.max(i, cs - 2);
+            }
+          } else {
+            if (inFlow && flowIndicatorChars.has(ch))
+              break;
+            end = i;
+          }
+        }
+        if (!ch && !this.atEnd)
+          return this.setNext("plain-scalar");
+        yield cst.SCALAR;
+        yield* this.pushToIndex(end + 1, true);
+        return inFlow ? "flow" : "doc";
+      }
+      *pushCount(n) {
+        if (n > 0) {
+          yield this.buffer.substr(this.pos, n);
+          this.pos += n;
+          return n;
+        }
+        return 0;
+      }
+      *pushToIndex(i, allowEmpty) {
+        const s = this.buffer.slice(this.pos, i);
+        if (s) {
+          yield s;
+          this.pos += s.length;
+          return s.length;
+        } else if (allowEmpty)
+          yield "";
+        return 0;
+      }
+      *pushIndicators() {
+        let n = 0;
+        loop: while (true) {
+          switch (this.charAt(0)) {
+            case "!":
+              n += yield* this.pushTag();
+              n += yield* this.pushSpaces(true);
+              continue loop;
+            case "&":
+              n += yield* this.pushUntil(isNotAnchorChar);
+              n += yield* this.pushSpaces(true);
+              continue loop;
+            case "-":
+            // this is an error
+            case "?":
+            // this is an error outside flow collections
+            case ":": {
+              const inFlow = this.flowLevel > 0;
+              const ch1 = this.charAt(1);
+              if (isEmpty(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
+                if (!inFlow)
+                  this.indentNext = this.indentValue + 1;
+                else if (this.flowKey)
+                  this.flowKey = false;
+                n += yield* this.pushCount(1);
+                n += yield* this.pushSpaces(true);
+                continue loop;
+              }
+            }
+          }
+          break loop;
+        }
+        return n;
+      }
+      *pushTag() {
+        if (this.charAt(1) === "<") {
+          let i = this.pos + 2;
+          let ch = this.buffer[i];
+          while (!isEmpty(ch) && ch !== ">")
+            ch = this.buffer[++i];
+          return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
+        } else {
+          let i = this.pos + 1;
+          let ch = this.buffer[i];
+          while (ch) {
+            if (tagChars.has(ch))
+              ch = this.buffer[++i];
+            else if (ch === "%" && hexDigits.has(this.buffer[i + 1]) && hexDigits.has(this.buffer[i + 2])) {
+              ch = this.buffer[i += 3];
+            } else
+              break;
+          }
+          return yield* this.pushToIndex(i, false);
+        }
+      }
+      *pushNewline() {
+        const ch = this.buffer[this.pos];
+        if (ch === "\n")
+          return yield* this.pushCount(1);
+        else if (ch === "\r" && this.charAt(1) === "\n")
+          return yield* this.pushCount(2);
+        else
+          return 0;
+      }
+      *pushSpaces(allowTabs) {
+        let i = this.pos - 1;
+        let ch;
+        do {
+          ch = this.buffer[++i];
+        } while (ch === " " || allowTabs && ch === "	");
+        const n = i - this.pos;
+        if (n > 0) {
+          yield this.buffer.substr(this.pos, n);
+          this.pos = i;
+        }
+        return n;
+      }
+      *pushUntil(test) {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (!test(ch))
+          ch = this.buffer[++i];
+        return yield* this.pushToIndex(i, false);
+      }
+    };
+    exports.Lexer = Lexer2;
+  }
+});
+
+// node_modules/yaml/dist/parse/line-counter.js
+var require_line_counter = __commonJS({
+  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+    "use strict";
+    var LineCounter3 = class {
+      constructor() {
+        this.lineStarts = [];
+        this.addNewLine = (offset) => this.lineStarts.push(offset);
+        this.linePos = (offset) => {
+          let low = 0;
+          let high = this.lineStarts.length;
+          while (low < high) {
+            const mid = low + high >> 1;
+            if (this.lineStarts[mid] < offset)
+              low = mid + 1;
+            else
+              high = mid;
+          }
+          if (this.lineStarts[low] === offset)
+            return { line: low + 1, col: 1 };
+          if (low === 0)
+            return { line: 0, col: offset };
+          const start = this.lineStarts[low - 1];
+          return { line: low, col: offset - start + 1 };
+        };
+      }
+    };
+    exports.LineCounter = LineCounter3;
+  }
+});
+
+// node_modules/yaml/dist/parse/parser.js
+var require_parser = __commonJS({
+  "node_modules/yaml/dist/parse/parser.js"(exports) {
+    "use strict";
+    var node_process = __require("process");
+    var cst = require_cst();
+    var lexer = require_lexer();
+    function includesToken(list, type) {
+      for (let i = 0; i < list.length; ++i)
+        if (list[i].type === type)
+          return true;
+      return false;
+    }
+    function findNonEmptyIndex(list) {
+      for (let i = 0; i < list.length; ++i) {
+        switch (list[i].type) {
+          case "space":
+          case "comment":
+          case "newline":
+            break;
+          default:
+            return i;
+        }
+      }
+      return -1;
+    }
+    function isFlowToken(token) {
+      switch (token?.type) {
+        case "alias":
+        case "scalar":
+        case "single-quoted-scalar":
+        case "double-quoted-scalar":
+        case "flow-collection":
+          return true;
+        default:
+          return false;
+      }
+    }
+    function getPrevProps(parent) {
+      switch (parent.type) {
+        case "document":
+          return parent.start;
+        case "block-map": {
+          const it = parent.items[parent.items.length - 1];
+          return it.sep ?? it.start;
+        }
+        case "block-seq":
+          return parent.items[parent.items.length - 1].start;
+        /* istanbul ignore next should not happen */
+        default:
+          return [];
+      }
+    }
+    function getFirstKeyStartProps(prev) {
+      if (prev.length === 0)
+        return [];
+      let i = prev.length;
+      loop: while (--i >= 0) {
+        switch (prev[i].type) {
+          case "doc-start":
+          case "explicit-key-ind":
+          case "map-value-ind":
+          case "seq-item-ind":
+          case "newline":
+            break loop;
+        }
+      }
+      while (prev[++i]?.type === "space") {
+      }
+      return prev.splice(i, prev.length);
+    }
+    function arrayPushArray(target, source) {
+      if (source.length < 1e5)
+        Array.prototype.push.apply(target, source);
+      else
+        for (let i = 0; i < source.length; ++i)
+          target.push(source[i]);
+    }
+    function fixFlowSeqItems(fc) {
+      if (fc.start.type === "flow-seq-start") {
+        for (const it of fc.items) {
+          if (it.sep && !it.value && !includesToken(it.start, "explicit-key-ind") && !includesToken(it.sep, "map-value-ind")) {
+            if (it.key)
+              it.value = it.key;
+            delete it.key;
+            if (isFlowToken(it.value)) {
+              if (it.value.end)
+                arrayPushArray(it.value.end, it.sep);
+              else
+                it.value.end = it.sep;
+            } else
+              arrayPushArray(it.start, it.sep);
+            delete it.sep;
+          }
+        }
+      }
+    }
+    var Parser2 = class {
+      /**
+       * @param onNewLine - If defined, called separately with the start position of
+       *   each new line (in `parse()`, including the start of input).
+       */
+      constructor(onNewLine) {
+        this.atNewLine = true;
+        this.atScalar = false;
+        this.indent = 0;
+        this.offset = 0;
+        this.onKeyLine = false;
+        this.stack = [];
+        this.source = "";
+        this.type = "";
+        this.lexer = new lexer.Lexer();
+        this.onNewLine = onNewLine;
+      }
+      /**
+       * Parse `source` as a YAML stream.
+       * If `incomplete`, a part of the last line may be left as a buffer for the next call.
+       *
+       * Errors are not thrown, but yielded as `{ type: 'error', message }` tokens.
+       *
+       * @returns A generator of tokens representing each directive, document, and other structure.
+       */
+      *parse(source, incomplete = false) {
+        if (this.onNewLine && this.offset === 0)
+          this.onNewLine(0);
+        for (const lexeme of this.lexer.lex(source, incomplete))
+          yield* this.next(lexeme);
+        if (!incomplete)
+          yield* this.end();
+      }
+      /**
+       * Advance the parser by the `source` of one lexical token.
+       */
+      *next(source) {
+        this.source = source;
+        if (node_process.env.LOG_TOKENS)
+          console.log("|", cst.prettyToken(source));
+        if (this.atScalar) {
+          this.atScalar = false;
+          yield* this.step();
+          this.offset += source.length;
+          return;
+        }
+        const type = cst.tokenType(source);
+        if (!type) {
+          const message = `Not a YAML token: ${source}`;
+          yield* this.pop({ type: "error", offset: this.offset, message, source });
+          this.offset += source.length;
+        } else if (type === "scalar") {
+          this.atNewLine = false;
+          this.atScalar = true;
+          this.type = "scalar";
+        } else {
+          this.type = type;
+          yield* this.step();
+          switch (type) {
+            case "newline":
+              this.atNewLine = true;
+              this.indent = 0;
+              if (this.onNewLine)
+                this.onNewLine(this.offset + source.length);
+              break;
+            case "space":
+              if (this.atNewLine && source[0] === " ")
+                this.indent += source.length;
+              break;
+            case "explicit-key-ind":
+            case "map-value-ind":
+            case "seq-item-ind":
+              if (this.atNewLine)
+                this.indent += source.length;
+              break;
+            case "doc-mode":
+            case "flow-error-end":
+              return;
+            default:
+              this.atNewLine = false;
+          }
+          this.offset += source.length;
+        }
+      }
+      /** Call at end of input to push out any remaining constructions */
+      *end() {
+        while (this.stack.length > 0)
+          yield* this.pop();
+      }
+      get sourceToken() {
+        const st = {
+          type: this.type,
+          offset: this.offset,
+          indent: this.indent,
+          source: this.source
+        };
+        return st;
+      }
+      *step() {
+        const top = this.peek(1);
+        if (this.type === "doc-end" && top?.type !== "doc-end") {
+          while (this.stack.length > 0)
+            yield* this.pop();
+          this.stack.push({
+            type: "doc-end",
+            offset: this.offset,
+            source: this.source
+          });
+          return;
+        }
+        if (!top)
+          return yield* this.stream();
+        switch (top.type) {
+          case "document":
+            return yield* this.document(top);
+          case "alias":
+          case "scalar":
+          case "single-quoted-scalar":
+          case "double-quoted-scalar":
+            return yield* this.scalar(top);
+          case "block-scalar":
+            return yield* this.blockScalar(top);
+          case "block-map":
+            return yield* this.blockMap(top);
+          case "block-seq":
+            return yield* this.blockSequence(top);
+          case "flow-collection":
+            return yield* this.flowCollection(top);
+          case "doc-end":
+            return yield* this.documentEnd(top);
+        }
+        yield* this.pop();
+      }
+      peek(n) {
+        return this.stack[this.stack.length - n];
+      }
+      *pop(error) {
+        const token = error ?? this.stack.pop();
+        if (!token) {
+          const message = "Tried to pop an empty stack";
+          yield { type: "error", offset: this.offset, source: "", message };
+        } else if (this.stack.length === 0) {
+          yield token;
+        } else {
+          const top = this.peek(1);
+          if (token.type === "block-scalar") {
+            token.indent = "indent" in top ? top.indent : 0;
+          } else if (token.type === "flow-collection" && top.type === "document") {
+            token.indent = 0;
+          }
+          if (token.type === "flow-collection")
+            fixFlowSeqItems(token);
+          switch (top.type) {
+            case "document":
+              top.value = token;
+              break;
+            case "block-scalar":
+              top.props.push(token);
+              break;
+            case "block-map": {
+              const it = top.items[top.items.length - 1];
+              if (it.value) {
+                top.items.push({ start: [], key: token, sep: [] });
+                this.onKeyLine = true;
+                return;
+              } else if (it.sep) {
+                it.value = token;
+              } else {
+                Object.assign(it, { key: token, sep: [] });
+                this.onKeyLine = !it.explicitKey;
+                return;
+              }
+              break;
+            }
+            case "block-seq": {
+              const it = top.items[top.items.length - 1];
+              if (it.value)
+                top.items.push({ start: [], value: token });
+              else
+                it.value = token;
+              break;
+            }
+            case "flow-collection": {
+              const it = top.items[top.items.length - 1];
+              if (!it || it.value)
+                top.items.push({ start: [], key: token, sep: [] });
+              else if (it.sep)
+                it.value = token;
+              else
+                Object.assign(it, { key: token, sep: [] });
+              return;
+            }
+            /* istanbul ignore next should not happen */
+            default:
+              yield* this.pop();
+              yield* this.pop(token);
+          }
+          if ((top.type === "document" || top.type === "block-map" || top.type === "block-seq") && (token.type === "block-map" || token.type === "block-seq")) {
+            const last = token.items[token.items.length - 1];
+            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
+              if (top.type === "document")
+                top.end = last.start;
+              else
+                top.items.push({ start: last.start });
+              token.items.splice(-1, 1);
+            }
+          }
+        }
+      }
+      *stream() {
+        switch (this.type) {
+          case "directive-line":
+            yield { type: "directive", offset: this.offset, source: this.source };
+            return;
+          case "byte-order-mark":
+          case "space":
+          case "comment":
+          case "newline":
+            yield this.sourceToken;
+            return;
+          case "doc-mode":
+          case "doc-start": {
+            const doc = {
+              type: "document",
+              offset: this.offset,
+              start: []
+            };
+            if (this.type === "doc-start")
+              doc.start.push(this.sourceToken);
+            this.stack.push(doc);
+            return;
+          }
+        }
+        yield {
+          type: "error",
+          offset: this.offset,
+          message: `Unexpected ${this.type} token in YAML stream`,
+          source: this.source
+        };
+      }
+      *document(doc) {
+        if (doc.value)
+          return yield* this.lineEnd(doc);
+        switch (this.type) {
+          case "doc-start": {
+            if (findNonEmptyIndex(doc.start) !== -1) {
+              yield* this.pop();
+              yield* this.step();
+            } else
+              doc.start.push(this.sourceToken);
+            return;
+          }
+          case "anchor":
+          case "tag":
+          case "space":
+          case "comment":
+          case "newline":
+            doc.start.push(this.sourceToken);
+            return;
+        }
+        const bv = this.startBlockValue(doc);
+        if (bv)
+          this.stack.push(bv);
+        else {
+          yield {
+            type: "error",
+            offset: this.offset,
+            message: `Unexpected ${this.type} token in YAML document`,
+            source: this.source
+          };
+        }
+      }
+      *scalar(scalar) {
+        if (this.type === "map-value-ind") {
+          const prev = getPrevProps(this.peek(2));
+          const start = getFirstKeyStartProps(prev);
+          let sep2;
+          if (scalar.end) {
+            sep2 = scalar.end;
+            sep2.push(this.sourceToken);
+            delete scalar.end;
+          } else
+            sep2 = [this.sourceToken];
+          const map = {
+            type: "block-map",
+            offset: scalar.offset,
+            indent: scalar.indent,
+            items: [{ start, key: scalar, sep: sep2 }]
+          };
+          this.onKeyLine = true;
+          this.stack[this.stack.length - 1] = map;
+        } else
+          yield* this.lineEnd(scalar);
+      }
+      *blockScalar(scalar) {
+        switch (this.type) {
+          case "space":
+          case "comment":
+          case "newline":
+            scalar.props.push(this.sourceToken);
+            return;
+          case "scalar":
+            scalar.source = this.source;
+            this.atNewLine = true;
+            this.indent = 0;
+            if (this.onNewLine) {
+              let nl = this.source.indexOf("\n") + 1;
+              while (nl !== 0) {
+                this.onNewLine(this.offset + nl);
+                nl = this.source.indexOf("\n", nl) + 1;
+              }
+            }
+            yield* this.pop();
+            break;
+          /* istanbul ignore next should not happen */
+          default:
+            yield* this.pop();
+            yield* this.step();
+        }
+      }
+      *blockMap(map) {
+        const it = map.items[map.items.length - 1];
+        switch (this.type) {
+          case "newline":
+            this.onKeyLine = false;
+            if (it.value) {
+              const end = "end" in it.value ? it.value.end : void 0;
+              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
+              if (last?.type === "comment")
+                end?.push(this.sourceToken);
+              else
+                map.items.push({ start: [this.sourceToken] });
+            } else if (it.sep) {
+              it.sep.push(this.sourceToken);
+            } else {
+              it.start.push(this.sourceToken);
+            }
+            return;
+          case "space":
+          case "comment":
+            if (it.value) {
+              map.items.push({ start: [this.sourceToken] });
+            } else if (it.sep) {
+              it.sep.push(this.sourceToken);
+            } else {
+              if (this.atIndentedComment(it.start, map.indent)) {
+                const prev = map.items[map.items.length - 2];
+                const end = prev?.value?.end;
+                if (Array.isArray(end)) {
+                  arrayPushArray(end, it.start);
+                  end.push(this.sourceToken);
+                  map.items.pop();
+                  return;
+                }
+              }
+              it.start.push(this.sourceToken);
+            }
+            return;
+        }
+        if (this.indent >= map.indent) {
+          const atMapIndent = !this.onKeyLine && this.indent === map.indent;
+          const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
+          let start = [];
+          if (atNextItem && it.sep && !it.value) {
+            const nl = [];
+            for (let i = 0; i < it.sep.length; ++i) {
+              const st = it.sep[i];
+              switch (st.type) {
+                case "newline":
+                  nl.push(i);
+                  break;
+                case "space":
+                  break;
+                case "comment":
+                  if (st.indent > map.indent)
+                    nl.length = 0;
+                  break;
+                default:
+                  nl.length = 0;
+              }
+            }
+            if (nl.length >= 2)
+              start = it.sep.splice(nl[1]);
+          }
+          switch (this.type) {
+            case "anchor":
+            case "tag":
+              if (atNextItem || it.value) {
+                start.push(this.sourceToken);
+                map.items.push({ start });
+                this.onKeyLine = true;
+              } else if (it.sep) {
+                it.sep.push(this.sourceToken);
+              } else {
+                it.start.push(this.sourceToken);
+              }
+              return;
+            case "explicit-key-ind":
+              if (!it.sep && !it.explicitKey) {
+                it.start.push(this.sourceToken);
+                it.explicitKey = true;
+              } else if (atNextItem || it.value) {
+                start.push(this.sourceToken);
+                map.items.push({ start, explicitKey: true });
+              } else {
+                this.stack.push({
+                  type: "block-map",
+                  offset: this.offset,
+                  indent: this.indent,
+                  items: [{ start: [this.sourceToken], explicitKey: true }]
+                });
+              }
+              this.onKeyLine = true;
+              return;
+            case "map-value-ind":
+              if (it.explicitKey) {
+                if (!it.sep) {
+                  if (includesToken(it.start, "newline")) {
+                    Object.assign(it, { key: null, sep: [this.sourceToken] });
+                  } else {
+                    const start2 = getFirstKeyStartProps(it.start);
+                    this.stack.push({
+                      type: "block-map",
+                      offset: this.offset,
+                      indent: this.indent,
+                      items: [{ start: start2, key: null, sep: [this.sourceToken] }]
+                    });
+                  }
+                } else if (it.value) {
+                  map.items.push({ start: [], key: null, sep: [this.sourceToken] });
+                } else if (includesToken(it.sep, "map-value-ind")) {
+                  this.stack.push({
+                    type: "block-map",
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                  });
+                } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
+                  const start2 = getFirstKeyStartProps(it.start);
+                  const key = it.key;
+                  const sep2 = it.sep;
+                  sep2.push(this.sourceToken);
+                  delete it.key;
+                  delete it.sep;
+                  this.stack.push({
+                    type: "block-map",
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start: start2, key, sep: sep2 }]
+                  });
+                } else if (start.length > 0) {
+                  it.sep = it.sep.concat(start, this.sourceToken);
+                } else {
+                  it.sep.push(this.sourceToken);
+                }
+              } else {
+                if (!it.sep) {
+                  Object.assign(it, { key: null, sep: [this.sourceToken] });
+                } else if (it.value || atNextItem) {
+                  map.items.push({ start, key: null, sep: [this.sourceToken] });
+                } else if (includesToken(it.sep, "map-value-ind")) {
+                  this.stack.push({
+                    type: "block-map",
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start: [], key: null, sep: [this.sourceToken] }]
+                  });
+                } else {
+                  it.sep.push(this.sourceToken);
+                }
+              }
+              this.onKeyLine = true;
+              return;
+            case "alias":
+            case "scalar":
+            case "single-quoted-scalar":
+            case "double-quoted-scalar": {
+              const fs3 = this.flowScalar(this.type);
+              if (atNextItem || it.value) {
+                map.items.push({ start, key: fs3, sep: [] });
+                this.onKeyLine = true;
+              } else if (it.sep) {
+                this.stack.push(fs3);
+              } else {
+                Object.assign(it, { key: fs3, sep: [] });
+                this.onKeyLine = true;
+              }
+              return;
+            }
+            default: {
+              const bv = this.startBlockValue(map);
+              if (bv) {
+                if (bv.type === "block-seq") {
+                  if (!it.explicitKey && it.sep && !includesToken(it.sep, "newline")) {
+                    yield* this.pop({
+                      type: "error",
+                      offset: this.offset,
+                      message: "Unexpected block-seq-ind on same line with key",
+                      source: this.source
+                    });
+                    return;
+                  }
+                } else if (atMapIndent) {
+                  map.items.push({ start });
+                }
+                this.stack.push(bv);
+                return;
+              }
+            }
+          }
+        }
+        yield* this.pop();
+        yield* this.step();
+      }
+      *blockSequence(seq) {
+        const it = seq.items[seq.items.length - 1];
+        switch (this.type) {
+          case "newline":
+            if (it.value) {
+              const end = "end" in it.value ? it.value.end : void 0;
+              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
+              if (last?.type === "comment")
+                end?.push(this.sourceToken);
+              else
+                seq.items.push({ start: [this.sourceToken] });
+            } else
+              it.start.push(this.sourceToken);
+            return;
+          case "space":
+          case "comment":
+            if (it.value)
+              seq.items.push({ start: [this.sourceToken] });
+            else {
+              if (this.atIndentedComment(it.start, seq.indent)) {
+                const prev = seq.items[seq.items.length - 2];
+                const end = prev?.value?.end;
+                if (Array.isArray(end)) {
+                  arrayPushArray(end, it.start);
+                  end.push(this.sourceToken);
+                  seq.items.pop();
+                  return;
+                }
+              }
+              it.start.push(this.sourceToken);
+            }
+            return;
+          case "anchor":
+          case "tag":
+            if (it.value || this.indent <= seq.indent)
+              break;
+            it.start.push(this.sourceToken);
+            return;
+          case "seq-item-ind":
+            if (this.indent !== seq.indent)
+              break;
+            if (it.value || includesToken(it.start, "seq-item-ind"))
+              seq.items.push({ start: [this.sourceToken] });
+            else
+              it.start.push(this.sourceToken);
+            return;
+        }
+        if (this.indent > seq.indent) {
+          const bv = this.startBlockValue(seq);
+          if (bv) {
+            this.stack.push(bv);
+            return;
+          }
+        }
+        yield* this.pop();
+        yield* this.step();
+      }
+      *flowCollection(fc) {
+        const it = fc.items[fc.items.length - 1];
+        if (this.type === "flow-error-end") {
+          let top;
+          do {
+            yield* this.pop();
+            top = this.peek(1);
+          } while (top?.type === "flow-collection");
+        } else if (fc.end.length === 0) {
+          switch (this.type) {
+            case "comma":
+            case "explicit-key-ind":
+              if (!it || it.sep)
+                fc.items.push({ start: [this.sourceToken] });
+              else
+                it.start.push(this.sourceToken);
+              return;
+            case "map-value-ind":
+              if (!it || it.value)
+                fc.items.push({ start: [], key: null, sep: [this.sourceToken] });
+              else if (it.sep)
+                it.sep.push(this.sourceToken);
+              else
+                Object.assign(it, { key: null, sep: [this.sourceToken] });
+              return;
+            case "space":
+            case "comment":
+            case "newline":
+            case "anchor":
+            case "tag":
+              if (!it || it.value)
+                fc.items.push({ start: [this.sourceToken] });
+              else if (it.sep)
+                it.sep.push(this.sourceToken);
+              else
+                it.start.push(this.sourceToken);
+              return;
+            case "alias":
+            case "scalar":
+            case "single-quoted-scalar":
+            case "double-quoted-scalar": {
+              const fs3 = this.flowScalar(this.type);
+              if (!it || it.value)
+                fc.items.push({ start: [], key: fs3, sep: [] });
+              else if (it.sep)
+                this.stack.push(fs3);
+              else
+                Object.assign(it, { key: fs3, sep: [] });
+              return;
+            }
+            case "flow-map-end":
+            case "flow-seq-end":
+              fc.end.push(this.sourceToken);
+              return;
+          }
+          const bv = this.startBlockValue(fc);
+          if (bv)
+            this.stack.push(bv);
+          else {
+            yield* this.pop();
+            yield* this.step();
+          }
+        } else {
+          const parent = this.peek(2);
+          if (parent.type === "block-map" && (this.type === "map-value-ind" && parent.indent === fc.indent || this.type === "newline" && !parent.items[parent.items.length - 1].sep)) {
+            yield* this.pop();
+            yield* this.step();
+          } else if (this.type === "map-value-ind" && parent.type !== "flow-collection") {
+            const prev = getPrevProps(parent);
+            const start = getFirstKeyStartProps(prev);
+            fixFlowSeqItems(fc);
+            const sep2 = fc.end.splice(1, fc.end.length);
+            sep2.push(this.sourceToken);
+            const map = {
+              type: "block-map",
+              offset: fc.offset,
+              indent: fc.indent,
+              items: [{ start, key: fc, sep: sep2 }]
+            };
+            this.onKeyLine = true;
+            this.stack[this.stack.length - 1] = map;
+          } else {
+            yield* this.lineEnd(fc);
+          }
+        }
+      }
+      flowScalar(type) {
+        if (this.onNewLine) {
+          let nl = this.source.indexOf("\n") + 1;
+          while (nl !== 0) {
+            this.onNewLine(this.offset + nl);
+            nl = this.source.indexOf("\n", nl) + 1;
+          }
+        }
+        return {
+          type,
+          offset: this.offset,
+          indent: this.indent,
+          source: this.source
+        };
+      }
+      startBlockValue(parent) {
+        switch (this.type) {
+          case "alias":
+          case "scalar":
+          case "single-quoted-scalar":
+          case "double-quoted-scalar":
+            return this.flowScalar(this.type);
+          case "block-scalar-header":
+            return {
+              type: "block-scalar",
+              offset: this.offset,
+              indent: this.indent,
+              props: [this.sourceToken],
+              source: ""
+            };
+          case "flow-map-start":
+          case "flow-seq-start":
+            return {
+              type: "flow-collection",
+              offset: this.offset,
+              indent: this.indent,
+              start: this.sourceToken,
+              items: [],
+              end: []
+            };
+          case "seq-item-ind":
+            return {
+              type: "block-seq",
+              offset: this.offset,
+              indent: this.indent,
+              items: [{ start: [this.sourceToken] }]
+            };
+          case "explicit-key-ind": {
+            this.onKeyLine = true;
+            const prev = getPrevProps(parent);
+            const start = getFirstKeyStartProps(prev);
+            start.push(this.sourceToken);
+            return {
+              type: "block-map",
+              offset: this.offset,
+              indent: this.indent,
+              items: [{ start, explicitKey: true }]
+            };
+          }
+          case "map-value-ind": {
+            this.onKeyLine = true;
+            const prev = getPrevProps(parent);
+            const start = getFirstKeyStartProps(prev);
+            return {
+              type: "block-map",
+              offset: this.offset,
+              indent: this.indent,
+              items: [{ start, key: null, sep: [this.sourceToken] }]
+            };
+          }
+        }
+        return null;
+      }
+      atIndentedComment(start, indent) {
+        if (this.type !== "comment")
+          return false;
+        if (this.indent <= indent)
+          return false;
+        return start.every((st) => st.type === "newline" || st.type === "space");
+      }
+      *documentEnd(docEnd) {
+        if (this.type !== "doc-mode") {
+          if (docEnd.end)
+            docEnd.end.push(this.sourceToken);
+          else
+            docEnd.end = [this.sourceToken];
+          if (this.type === "newline")
+            yield* this.pop();
+        }
+      }
+      *lineEnd(token) {
+        switch (this.type) {
+          case "comma":
+          case "doc-start":
+          case "doc-end":
+          case "flow-seq-end":
+          case "flow-map-end":
+          case "map-value-ind":
+            yield* this.pop();
+            yield* this.step();
+            break;
+          case "newline":
+            this.onKeyLine = false;
+          // fallthrough
+          case "space":
+          case "comment":
+          default:
+            if (token.end)
+              token.end.push(this.sourceToken);
+            else
+              token.end = [this.sourceToken];
+            if (this.type === "newline")
+              yield* this.pop();
+        }
+      }
+    };
+    exports.Parser = Parser2;
+  }
+});
+
+// node_modules/yaml/dist/public-api.js
+var require_public_api = __commonJS({
+  "node_modules/yaml/dist/public-api.js"(exports) {
+    "use strict";
+    var composer = require_composer();
+    var Document = require_Document();
+    var errors = require_errors2();
+    var log = require_log();
+    var identity2 = require_identity();
+    var lineCounter = require_line_counter();
+    var parser = require_parser();
+    function parseOptions(options) {
+      const prettyErrors = options.prettyErrors !== false;
+      const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
+      return { lineCounter: lineCounter$1, prettyErrors };
+    }
+    function parseAllDocuments3(source, options = {}) {
+      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
+      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const composer$1 = new composer.Composer(options);
+      const docs = Array.from(composer$1.compose(parser$1.parse(source)));
+      if (prettyErrors && lineCounter2)
+        for (const doc of docs) {
+          doc.errors.forEach(errors.prettifyError(source, lineCounter2));
+          doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+        }
+      if (docs.length > 0)
+        return docs;
+      return Object.assign([], { empty: true }, composer$1.streamInfo());
+    }
+    function parseDocument(source, options = {}) {
+      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
+      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const composer$1 = new composer.Composer(options);
+      let doc = null;
+      for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
+        if (!doc)
+          doc = _doc;
+        else if (doc.options.logLevel !== "silent") {
+          doc.errors.push(new errors.YAMLParseError(_doc.range.slice(0, 2), "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"));
+          break;
+        }
+      }
+      if (prettyErrors && lineCounter2) {
+        doc.errors.forEach(errors.prettifyError(source, lineCounter2));
+        doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+      }
+      return doc;
+    }
+    function parse5(src, reviver, options) {
+      let _reviver = void 0;
+      if (typeof reviver === "function") {
+        _reviver = reviver;
+      } else if (options === void 0 && reviver && typeof reviver === "object") {
+        options = reviver;
+      }
+      const doc = parseDocument(src, options);
+      if (!doc)
+        return null;
+      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
+      if (doc.errors.length > 0) {
+        if (doc.options.logLevel !== "silent")
+          throw doc.errors[0];
+        else
+          doc.errors = [];
+      }
+      return doc.toJS(Object.assign({ reviver: _reviver }, options));
+    }
+    function stringify(value, replacer, options) {
+      let _replacer = null;
+      if (typeof replacer === "function" || Array.isArray(replacer)) {
+        _replacer = replacer;
+      } else if (options === void 0 && replacer) {
+        options = replacer;
+      }
+      if (typeof options === "string")
+        options = options.length;
+      if (typeof options === "number") {
+        const indent = Math.round(options);
+        options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
+      }
+      if (value === void 0) {
+        const { keepUndefined } = options ?? replacer ?? {};
+        if (!keepUndefined)
+          return void 0;
+      }
+      if (identity2.isDocument(value) && !_replacer)
+        return value.toString(options);
+      return new Document.Document(value, _replacer, options).toString(options);
+    }
+    exports.parse = parse5;
+    exports.parseAllDocuments = parseAllDocuments3;
+    exports.parseDocument = parseDocument;
+    exports.stringify = stringify;
+  }
+});
+
+// node_modules/yaml/dist/index.js
+var require_dist = __commonJS({
+  "node_modules/yaml/dist/index.js"(exports) {
+    "use strict";
+    var composer = require_composer();
+    var Document = require_Document();
+    var Schema = require_Schema();
+    var errors = require_errors2();
+    var Alias = require_Alias();
+    var identity2 = require_identity();
+    var Pair = require_Pair();
+    var Scalar = require_Scalar();
+    var YAMLMap = require_YAMLMap();
+    var YAMLSeq = require_YAMLSeq();
+    var cst = require_cst();
+    var lexer = require_lexer();
+    var lineCounter = require_line_counter();
+    var parser = require_parser();
+    var publicApi = require_public_api();
+    var visit = require_visit();
+    exports.Composer = composer.Composer;
+    exports.Document = Document.Document;
+    exports.Schema = Schema.Schema;
+    exports.YAMLError = errors.YAMLError;
+    exports.YAMLParseError = errors.YAMLParseError;
+    exports.YAMLWarning = errors.YAMLWarning;
+    exports.Alias = Alias.Alias;
+    exports.isAlias = identity2.isAlias;
+    exports.isCollection = identity2.isCollection;
+    exports.isDocument = identity2.isDocument;
+    exports.isMap = identity2.isMap;
+    exports.isNode = identity2.isNode;
+    exports.isPair = identity2.isPair;
+    exports.isScalar = identity2.isScalar;
+    exports.isSeq = identity2.isSeq;
+    exports.Pair = Pair.Pair;
+    exports.Scalar = Scalar.Scalar;
+    exports.YAMLMap = YAMLMap.YAMLMap;
+    exports.YAMLSeq = YAMLSeq.YAMLSeq;
+    exports.CST = cst;
+    exports.Lexer = lexer.Lexer;
+    exports.LineCounter = lineCounter.LineCounter;
+    exports.Parser = parser.Parser;
+    exports.parse = publicApi.parse;
+    exports.parseAllDocuments = publicApi.parseAllDocuments;
+    exports.parseDocument = publicApi.parseDocument;
+    exports.stringify = publicApi.stringify;
+    exports.visit = visit.visit;
+    exports.visitAsync = visit.visitAsync;
   }
 });
 
@@ -20376,7 +27706,7 @@ var require_names = __commonJS({
 });
 
 // node_modules/ajv/dist/compile/errors.js
-var require_errors2 = __commonJS({
+var require_errors3 = __commonJS({
   "node_modules/ajv/dist/compile/errors.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -20503,7 +27833,7 @@ var require_boolSchema = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
-    var errors_1 = require_errors2();
+    var errors_1 = require_errors3();
     var codegen_1 = require_codegen();
     var names_1 = require_names();
     var boolError = {
@@ -20610,7 +27940,7 @@ var require_dataType = __commonJS({
     exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
     var rules_1 = require_rules();
     var applicability_1 = require_applicability();
-    var errors_1 = require_errors2();
+    var errors_1 = require_errors3();
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
     var DataType;
@@ -20965,7 +28295,7 @@ var require_keyword = __commonJS({
     var codegen_1 = require_codegen();
     var names_1 = require_names();
     var code_1 = require_code2();
-    var errors_1 = require_errors2();
+    var errors_1 = require_errors3();
     function macroKeywordCode(cxt, def) {
       const { gen, keyword, schema, parentSchema, it } = cxt;
       const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
@@ -21453,7 +28783,7 @@ var require_validate = __commonJS({
     var names_1 = require_names();
     var resolve_1 = require_resolve();
     var util_1 = require_util9();
-    var errors_1 = require_errors2();
+    var errors_1 = require_errors3();
     function validateFunctionCode(it) {
       if (isSchemaObj(it)) {
         checkKeywords(it);
@@ -22379,8 +29709,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path20) {
-      let input = path20;
+    function removeDotSegments(path21) {
+      let input = path21;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22454,11 +29784,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path20) {
-      if (path20 === "" || path20[0] === "/") {
-        return removeDotSegments(path20);
+    function removeDotSegmentsRelative(path21) {
+      if (path21 === "" || path21[0] === "/") {
+        return removeDotSegments(path21);
       }
-      const segments = path20.split("/");
+      const segments = path21.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22821,8 +30151,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
+        const path21 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path21 && path21 !== "/" ? path21 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -26331,7 +33661,7 @@ var require_limit = __commonJS({
 });
 
 // node_modules/ajv-formats/dist/index.js
-var require_dist = __commonJS({
+var require_dist2 = __commonJS({
   "node_modules/ajv-formats/dist/index.js"(exports, module) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -26369,7336 +33699,6 @@ var require_dist = __commonJS({
     module.exports = exports = formatsPlugin;
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.default = formatsPlugin;
-  }
-});
-
-// node_modules/yaml/dist/nodes/identity.js
-var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
-    "use strict";
-    var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
-    var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
-    var MAP2 = /* @__PURE__ */ Symbol.for("yaml.map");
-    var PAIR = /* @__PURE__ */ Symbol.for("yaml.pair");
-    var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
-    var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
-    var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
-    var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP2;
-    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
-    function isCollection(node) {
-      if (node && typeof node === "object")
-        switch (node[NODE_TYPE]) {
-          case MAP2:
-          case SEQ:
-            return true;
-        }
-      return false;
-    }
-    function isNode(node) {
-      if (node && typeof node === "object")
-        switch (node[NODE_TYPE]) {
-          case ALIAS:
-          case MAP2:
-          case SCALAR:
-          case SEQ:
-            return true;
-        }
-      return false;
-    }
-    var hasAnchor = (node) => (isScalar6(node) || isCollection(node)) && !!node.anchor;
-    exports.ALIAS = ALIAS;
-    exports.DOC = DOC;
-    exports.MAP = MAP2;
-    exports.NODE_TYPE = NODE_TYPE;
-    exports.PAIR = PAIR;
-    exports.SCALAR = SCALAR;
-    exports.SEQ = SEQ;
-    exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias4;
-    exports.isCollection = isCollection;
-    exports.isDocument = isDocument;
-    exports.isMap = isMap6;
-    exports.isNode = isNode;
-    exports.isPair = isPair2;
-    exports.isScalar = isScalar6;
-    exports.isSeq = isSeq5;
-  }
-});
-
-// node_modules/yaml/dist/visit.js
-var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP = /* @__PURE__ */ Symbol("skip children");
-    var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
-      const visitor_ = initVisitor(visitor);
-      if (identity2.isDocument(node)) {
-        const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
-        if (cd === REMOVE)
-          node.contents = null;
-      } else
-        visit_(null, node, visitor_, Object.freeze([]));
-    }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path20) {
-      const ctrl = callVisitor(key, node, visitor, path20);
-      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visit_(key, ctrl, visitor, path20);
-      }
-      if (typeof ctrl !== "symbol") {
-        if (identity2.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path20);
-            if (typeof ci === "number")
-              i = ci - 1;
-            else if (ci === BREAK)
-              return BREAK;
-            else if (ci === REMOVE) {
-              node.items.splice(i, 1);
-              i -= 1;
-            }
-          }
-        } else if (identity2.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = visit_("key", node.key, visitor, path20);
-          if (ck === BREAK)
-            return BREAK;
-          else if (ck === REMOVE)
-            node.key = null;
-          const cv = visit_("value", node.value, visitor, path20);
-          if (cv === BREAK)
-            return BREAK;
-          else if (cv === REMOVE)
-            node.value = null;
-        }
-      }
-      return ctrl;
-    }
-    async function visitAsync(node, visitor) {
-      const visitor_ = initVisitor(visitor);
-      if (identity2.isDocument(node)) {
-        const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
-        if (cd === REMOVE)
-          node.contents = null;
-      } else
-        await visitAsync_(null, node, visitor_, Object.freeze([]));
-    }
-    visitAsync.BREAK = BREAK;
-    visitAsync.SKIP = SKIP;
-    visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path20) {
-      const ctrl = await callVisitor(key, node, visitor, path20);
-      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visitAsync_(key, ctrl, visitor, path20);
-      }
-      if (typeof ctrl !== "symbol") {
-        if (identity2.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path20);
-            if (typeof ci === "number")
-              i = ci - 1;
-            else if (ci === BREAK)
-              return BREAK;
-            else if (ci === REMOVE) {
-              node.items.splice(i, 1);
-              i -= 1;
-            }
-          }
-        } else if (identity2.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path20);
-          if (ck === BREAK)
-            return BREAK;
-          else if (ck === REMOVE)
-            node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path20);
-          if (cv === BREAK)
-            return BREAK;
-          else if (cv === REMOVE)
-            node.value = null;
-        }
-      }
-      return ctrl;
-    }
-    function initVisitor(visitor) {
-      if (typeof visitor === "object" && (visitor.Collection || visitor.Node || visitor.Value)) {
-        return Object.assign({
-          Alias: visitor.Node,
-          Map: visitor.Node,
-          Scalar: visitor.Node,
-          Seq: visitor.Node
-        }, visitor.Value && {
-          Map: visitor.Value,
-          Scalar: visitor.Value,
-          Seq: visitor.Value
-        }, visitor.Collection && {
-          Map: visitor.Collection,
-          Seq: visitor.Collection
-        }, visitor);
-      }
-      return visitor;
-    }
-    function callVisitor(key, node, visitor, path20) {
-      if (typeof visitor === "function")
-        return visitor(key, node, path20);
-      if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path20);
-      if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path20);
-      if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path20);
-      if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path20);
-      if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path20);
-      return void 0;
-    }
-    function replaceNode(key, path20, node) {
-      const parent = path20[path20.length - 1];
-      if (identity2.isCollection(parent)) {
-        parent.items[key] = node;
-      } else if (identity2.isPair(parent)) {
-        if (key === "key")
-          parent.key = node;
-        else
-          parent.value = node;
-      } else if (identity2.isDocument(parent)) {
-        parent.contents = node;
-      } else {
-        const pt = identity2.isAlias(parent) ? "alias" : "scalar";
-        throw new Error(`Cannot replace node with ${pt} parent`);
-      }
-    }
-    exports.visit = visit;
-    exports.visitAsync = visitAsync;
-  }
-});
-
-// node_modules/yaml/dist/doc/directives.js
-var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var visit = require_visit();
-    var escapeChars = {
-      "!": "%21",
-      ",": "%2C",
-      "[": "%5B",
-      "]": "%5D",
-      "{": "%7B",
-      "}": "%7D"
-    };
-    var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
-    var Directives = class _Directives {
-      constructor(yaml, tags) {
-        this.docStart = null;
-        this.docEnd = false;
-        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml);
-        this.tags = Object.assign({}, _Directives.defaultTags, tags);
-      }
-      clone() {
-        const copy = new _Directives(this.yaml, this.tags);
-        copy.docStart = this.docStart;
-        return copy;
-      }
-      /**
-       * During parsing, get a Directives instance for the current document and
-       * update the stream state according to the current version's spec.
-       */
-      atDocument() {
-        const res = new _Directives(this.yaml, this.tags);
-        switch (this.yaml.version) {
-          case "1.1":
-            this.atNextDocument = true;
-            break;
-          case "1.2":
-            this.atNextDocument = false;
-            this.yaml = {
-              explicit: _Directives.defaultYaml.explicit,
-              version: "1.2"
-            };
-            this.tags = Object.assign({}, _Directives.defaultTags);
-            break;
-        }
-        return res;
-      }
-      /**
-       * @param onError - May be called even if the action was successful
-       * @returns `true` on success
-       */
-      add(line, onError) {
-        if (this.atNextDocument) {
-          this.yaml = { explicit: _Directives.defaultYaml.explicit, version: "1.1" };
-          this.tags = Object.assign({}, _Directives.defaultTags);
-          this.atNextDocument = false;
-        }
-        const parts = line.trim().split(/[ \t]+/);
-        const name = parts.shift();
-        switch (name) {
-          case "%TAG": {
-            if (parts.length !== 2) {
-              onError(0, "%TAG directive should contain exactly two parts");
-              if (parts.length < 2)
-                return false;
-            }
-            const [handle, prefix] = parts;
-            this.tags[handle] = prefix;
-            return true;
-          }
-          case "%YAML": {
-            this.yaml.explicit = true;
-            if (parts.length !== 1) {
-              onError(0, "%YAML directive should contain exactly one part");
-              return false;
-            }
-            const [version] = parts;
-            if (version === "1.1" || version === "1.2") {
-              this.yaml.version = version;
-              return true;
-            } else {
-              const isValid = /^\d+\.\d+$/.test(version);
-              onError(6, `Unsupported YAML version ${version}`, isValid);
-              return false;
-            }
-          }
-          default:
-            onError(0, `Unknown directive ${name}`, true);
-            return false;
-        }
-      }
-      /**
-       * Resolves a tag, matching handles to those defined in %TAG directives.
-       *
-       * @returns Resolved tag, which may also be the non-specific tag `'!'` or a
-       *   `'!local'` tag, or `null` if unresolvable.
-       */
-      tagName(source, onError) {
-        if (source === "!")
-          return "!";
-        if (source[0] !== "!") {
-          onError(`Not a valid tag: ${source}`);
-          return null;
-        }
-        if (source[1] === "<") {
-          const verbatim = source.slice(2, -1);
-          if (verbatim === "!" || verbatim === "!!") {
-            onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
-            return null;
-          }
-          if (source[source.length - 1] !== ">")
-            onError("Verbatim tags must end with a >");
-          return verbatim;
-        }
-        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
-        if (!suffix)
-          onError(`The ${source} tag has no suffix`);
-        const prefix = this.tags[handle];
-        if (prefix) {
-          try {
-            return prefix + decodeURIComponent(suffix);
-          } catch (error) {
-            onError(String(error));
-            return null;
-          }
-        }
-        if (handle === "!")
-          return source;
-        onError(`Could not resolve tag: ${source}`);
-        return null;
-      }
-      /**
-       * Given a fully resolved tag, returns its printable string form,
-       * taking into account current tag prefixes and defaults.
-       */
-      tagString(tag) {
-        for (const [handle, prefix] of Object.entries(this.tags)) {
-          if (tag.startsWith(prefix))
-            return handle + escapeTagName(tag.substring(prefix.length));
-        }
-        return tag[0] === "!" ? tag : `!<${tag}>`;
-      }
-      toString(doc) {
-        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
-        const tagEntries = Object.entries(this.tags);
-        let tagNames;
-        if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
-          const tags = {};
-          visit.visit(doc.contents, (_key, node) => {
-            if (identity2.isNode(node) && node.tag)
-              tags[node.tag] = true;
-          });
-          tagNames = Object.keys(tags);
-        } else
-          tagNames = [];
-        for (const [handle, prefix] of tagEntries) {
-          if (handle === "!!" && prefix === "tag:yaml.org,2002:")
-            continue;
-          if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
-        }
-        return lines.join("\n");
-      }
-    };
-    Directives.defaultYaml = { explicit: false, version: "1.2" };
-    Directives.defaultTags = { "!!": "tag:yaml.org,2002:" };
-    exports.Directives = Directives;
-  }
-});
-
-// node_modules/yaml/dist/doc/anchors.js
-var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var visit = require_visit();
-    function anchorIsValid(anchor) {
-      if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
-        const sa = JSON.stringify(anchor);
-        const msg = `Anchor must not contain whitespace or control characters: ${sa}`;
-        throw new Error(msg);
-      }
-      return true;
-    }
-    function anchorNames(root) {
-      const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
-        Value(_key, node) {
-          if (node.anchor)
-            anchors.add(node.anchor);
-        }
-      });
-      return anchors;
-    }
-    function findNewAnchor(prefix, exclude) {
-      for (let i = 1; true; ++i) {
-        const name = `${prefix}${i}`;
-        if (!exclude.has(name))
-          return name;
-      }
-    }
-    function createNodeAnchors(doc, prefix) {
-      const aliasObjects = [];
-      const sourceObjects = /* @__PURE__ */ new Map();
-      let prevAnchors = null;
-      return {
-        onAnchor: (source) => {
-          aliasObjects.push(source);
-          prevAnchors ?? (prevAnchors = anchorNames(doc));
-          const anchor = findNewAnchor(prefix, prevAnchors);
-          prevAnchors.add(anchor);
-          return anchor;
-        },
-        /**
-         * With circular references, the source node is only resolved after all
-         * of its child nodes are. This is why anchors are set only after all of
-         * the nodes have been created.
-         */
-        setAnchors: () => {
-          for (const source of aliasObjects) {
-            const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity2.isScalar(ref.node) || identity2.isCollection(ref.node))) {
-              ref.node.anchor = ref.anchor;
-            } else {
-              const error = new Error("Failed to resolve repeated object (this should not happen)");
-              error.source = source;
-              throw error;
-            }
-          }
-        },
-        sourceObjects
-      };
-    }
-    exports.anchorIsValid = anchorIsValid;
-    exports.anchorNames = anchorNames;
-    exports.createNodeAnchors = createNodeAnchors;
-    exports.findNewAnchor = findNewAnchor;
-  }
-});
-
-// node_modules/yaml/dist/doc/applyReviver.js
-var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
-    "use strict";
-    function applyReviver(reviver, obj, key, val) {
-      if (val && typeof val === "object") {
-        if (Array.isArray(val)) {
-          for (let i = 0, len = val.length; i < len; ++i) {
-            const v0 = val[i];
-            const v1 = applyReviver(reviver, val, String(i), v0);
-            if (v1 === void 0)
-              delete val[i];
-            else if (v1 !== v0)
-              val[i] = v1;
-          }
-        } else if (val instanceof Map) {
-          for (const k of Array.from(val.keys())) {
-            const v0 = val.get(k);
-            const v1 = applyReviver(reviver, val, k, v0);
-            if (v1 === void 0)
-              val.delete(k);
-            else if (v1 !== v0)
-              val.set(k, v1);
-          }
-        } else if (val instanceof Set) {
-          for (const v0 of Array.from(val)) {
-            const v1 = applyReviver(reviver, val, v0, v0);
-            if (v1 === void 0)
-              val.delete(v0);
-            else if (v1 !== v0) {
-              val.delete(v0);
-              val.add(v1);
-            }
-          }
-        } else {
-          for (const [k, v0] of Object.entries(val)) {
-            const v1 = applyReviver(reviver, val, k, v0);
-            if (v1 === void 0)
-              delete val[k];
-            else if (v1 !== v0)
-              val[k] = v1;
-          }
-        }
-      }
-      return reviver.call(obj, key, val);
-    }
-    exports.applyReviver = applyReviver;
-  }
-});
-
-// node_modules/yaml/dist/nodes/toJS.js
-var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    function toJS2(value, arg, ctx) {
-      if (Array.isArray(value))
-        return value.map((v, i) => toJS2(v, String(i), ctx));
-      if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity2.hasAnchor(value))
-          return value.toJSON(arg, ctx);
-        const data2 = { aliasCount: 0, count: 1, res: void 0 };
-        ctx.anchors.set(value, data2);
-        ctx.onCreate = (res2) => {
-          data2.res = res2;
-          delete ctx.onCreate;
-        };
-        const res = value.toJSON(arg, ctx);
-        if (ctx.onCreate)
-          ctx.onCreate(res);
-        return res;
-      }
-      if (typeof value === "bigint" && !ctx?.keep)
-        return Number(value);
-      return value;
-    }
-    exports.toJS = toJS2;
-  }
-});
-
-// node_modules/yaml/dist/nodes/Node.js
-var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
-    "use strict";
-    var applyReviver = require_applyReviver();
-    var identity2 = require_identity();
-    var toJS2 = require_toJS();
-    var NodeBase = class {
-      constructor(type) {
-        Object.defineProperty(this, identity2.NODE_TYPE, { value: type });
-      }
-      /** Create a copy of this node.  */
-      clone() {
-        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
-        if (this.range)
-          copy.range = this.range.slice();
-        return copy;
-      }
-      /** A plain JavaScript representation of this node. */
-      toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
-        if (!identity2.isDocument(doc))
-          throw new TypeError("A document argument is required");
-        const ctx = {
-          anchors: /* @__PURE__ */ new Map(),
-          doc,
-          keep: true,
-          mapAsMap: mapAsMap === true,
-          mapKeyWarned: false,
-          maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
-        };
-        const res = toJS2.toJS(this, "", ctx);
-        if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
-        return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
-      }
-    };
-    exports.NodeBase = NodeBase;
-  }
-});
-
-// node_modules/yaml/dist/nodes/Alias.js
-var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
-    "use strict";
-    var anchors = require_anchors();
-    var visit = require_visit();
-    var identity2 = require_identity();
-    var Node3 = require_Node();
-    var toJS2 = require_toJS();
-    var Alias = class extends Node3.NodeBase {
-      constructor(source) {
-        super(identity2.ALIAS);
-        this.source = source;
-        Object.defineProperty(this, "tag", {
-          set() {
-            throw new Error("Alias nodes cannot have tags");
-          }
-        });
-      }
-      /**
-       * Resolve the value of this alias within `doc`, finding the last
-       * instance of the `source` anchor before this node.
-       */
-      resolve(doc, ctx) {
-        if (ctx?.maxAliasCount === 0)
-          throw new ReferenceError("Alias resolution is disabled");
-        let nodes;
-        if (ctx?.aliasResolveCache) {
-          nodes = ctx.aliasResolveCache;
-        } else {
-          nodes = [];
-          visit.visit(doc, {
-            Node: (_key, node) => {
-              if (identity2.isAlias(node) || identity2.hasAnchor(node))
-                nodes.push(node);
-            }
-          });
-          if (ctx)
-            ctx.aliasResolveCache = nodes;
-        }
-        let found = void 0;
-        for (const node of nodes) {
-          if (node === this)
-            break;
-          if (node.anchor === this.source)
-            found = node;
-        }
-        if (found && ctx) {
-          const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
-          let data2 = anchors2.get(found);
-          if (!data2) {
-            toJS2.toJS(found, null, ctx);
-            data2 = anchors2.get(found);
-          }
-          if (data2?.res === void 0) {
-            const msg = "This should not happen: Alias anchor was not resolved?";
-            throw new ReferenceError(msg);
-          }
-          if (maxAliasCount >= 0) {
-            data2.count += 1;
-            if (data2.aliasCount === 0)
-              data2.aliasCount = getAliasCount(doc2, found, anchors2);
-            if (data2.count * data2.aliasCount > maxAliasCount) {
-              const msg = "Excessive alias count indicates a resource exhaustion attack";
-              throw new ReferenceError(msg);
-            }
-          }
-        }
-        return found;
-      }
-      toJSON(_arg, ctx) {
-        if (!ctx)
-          return { source: this.source };
-        const source = this.resolve(ctx.doc, ctx);
-        if (!source) {
-          const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
-          throw new ReferenceError(msg);
-        }
-        return ctx.anchors.get(source).res;
-      }
-      toString(ctx, _onComment, _onChompKeep) {
-        const src = `*${this.source}`;
-        if (ctx) {
-          anchors.anchorIsValid(this.source);
-          if (ctx.options.verifyAliasOrder && !ctx.anchors.has(this.source)) {
-            const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
-            throw new Error(msg);
-          }
-          if (ctx.implicitKey)
-            return `${src} `;
-        }
-        return src;
-      }
-    };
-    function getAliasCount(doc, node, anchors2) {
-      if (identity2.isAlias(node)) {
-        const source = node.resolve(doc);
-        const anchor = anchors2 && source && anchors2.get(source);
-        return anchor ? anchor.count * anchor.aliasCount : 0;
-      } else if (identity2.isCollection(node)) {
-        let count = 0;
-        for (const item of node.items) {
-          const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
-        }
-        return count;
-      } else if (identity2.isPair(node)) {
-        const kc = getAliasCount(doc, node.key, anchors2);
-        const vc = getAliasCount(doc, node.value, anchors2);
-        return Math.max(kc, vc);
-      }
-      return 1;
-    }
-    exports.Alias = Alias;
-  }
-});
-
-// node_modules/yaml/dist/nodes/Scalar.js
-var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var Node3 = require_Node();
-    var toJS2 = require_toJS();
-    var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar = class extends Node3.NodeBase {
-      constructor(value) {
-        super(identity2.SCALAR);
-        this.value = value;
-      }
-      toJSON(arg, ctx) {
-        return ctx?.keep ? this.value : toJS2.toJS(this.value, arg, ctx);
-      }
-      toString() {
-        return String(this.value);
-      }
-    };
-    Scalar.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar.PLAIN = "PLAIN";
-    Scalar.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar;
-    exports.isScalarValue = isScalarValue;
-  }
-});
-
-// node_modules/yaml/dist/doc/createNode.js
-var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
-    "use strict";
-    var Alias = require_Alias();
-    var identity2 = require_identity();
-    var Scalar = require_Scalar();
-    var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName, tags) {
-      if (tagName) {
-        const match = tags.filter((t) => t.tag === tagName);
-        const tagObj = match.find((t) => !t.format) ?? match[0];
-        if (!tagObj)
-          throw new Error(`Tag ${tagName} not found`);
-        return tagObj;
-      }
-      return tags.find((t) => t.identify?.(value) && !t.format);
-    }
-    function createNode(value, tagName, ctx) {
-      if (identity2.isDocument(value))
-        value = value.contents;
-      if (identity2.isNode(value))
-        return value;
-      if (identity2.isPair(value)) {
-        const map = ctx.schema[identity2.MAP].createNode?.(ctx.schema, null, ctx);
-        map.items.push(value);
-        return map;
-      }
-      if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
-        value = value.valueOf();
-      }
-      const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
-      let ref = void 0;
-      if (aliasDuplicateObjects && value && typeof value === "object") {
-        ref = sourceObjects.get(value);
-        if (ref) {
-          ref.anchor ?? (ref.anchor = onAnchor(value));
-          return new Alias.Alias(ref.anchor);
-        } else {
-          ref = { anchor: null, node: null };
-          sourceObjects.set(value, ref);
-        }
-      }
-      if (tagName?.startsWith("!!"))
-        tagName = defaultTagPrefix + tagName.slice(2);
-      let tagObj = findTagObject(value, tagName, schema.tags);
-      if (!tagObj) {
-        if (value && typeof value.toJSON === "function") {
-          value = value.toJSON();
-        }
-        if (!value || typeof value !== "object") {
-          const node2 = new Scalar.Scalar(value);
-          if (ref)
-            ref.node = node2;
-          return node2;
-        }
-        tagObj = value instanceof Map ? schema[identity2.MAP] : Symbol.iterator in Object(value) ? schema[identity2.SEQ] : schema[identity2.MAP];
-      }
-      if (onTagObj) {
-        onTagObj(tagObj);
-        delete ctx.onTagObj;
-      }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
-      if (tagName)
-        node.tag = tagName;
-      else if (!tagObj.default)
-        node.tag = tagObj.tag;
-      if (ref)
-        ref.node = node;
-      return node;
-    }
-    exports.createNode = createNode;
-  }
-});
-
-// node_modules/yaml/dist/nodes/Collection.js
-var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
-    "use strict";
-    var createNode = require_createNode();
-    var identity2 = require_identity();
-    var Node3 = require_Node();
-    function collectionFromPath(schema, path20, value) {
-      let v = value;
-      for (let i = path20.length - 1; i >= 0; --i) {
-        const k = path20[i];
-        if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
-          const a = [];
-          a[k] = v;
-          v = a;
-        } else {
-          v = /* @__PURE__ */ new Map([[k, v]]);
-        }
-      }
-      return createNode.createNode(v, void 0, {
-        aliasDuplicateObjects: false,
-        keepUndefined: false,
-        onAnchor: () => {
-          throw new Error("This should not happen, please report a bug.");
-        },
-        schema,
-        sourceObjects: /* @__PURE__ */ new Map()
-      });
-    }
-    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
-    var Collection2 = class extends Node3.NodeBase {
-      constructor(type, schema) {
-        super(type);
-        Object.defineProperty(this, "schema", {
-          value: schema,
-          configurable: true,
-          enumerable: false,
-          writable: true
-        });
-      }
-      /**
-       * Create a copy of this collection.
-       *
-       * @param schema - If defined, overwrites the original's schema
-       */
-      clone(schema) {
-        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
-        if (schema)
-          copy.schema = schema;
-        copy.items = copy.items.map((it) => identity2.isNode(it) || identity2.isPair(it) ? it.clone(schema) : it);
-        if (this.range)
-          copy.range = this.range.slice();
-        return copy;
-      }
-      /**
-       * Adds a value to the collection. For `!!map` and `!!omap` the value must
-       * be a Pair instance or a `{ key, value }` object, which may not have a key
-       * that already exists in the map.
-       */
-      addIn(path20, value) {
-        if (isEmptyPath(path20))
-          this.add(value);
-        else {
-          const [key, ...rest] = path20;
-          const node = this.get(key, true);
-          if (identity2.isCollection(node))
-            node.addIn(rest, value);
-          else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
-          else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
-        }
-      }
-      /**
-       * Removes a value from the collection.
-       * @returns `true` if the item was found and removed.
-       */
-      deleteIn(path20) {
-        const [key, ...rest] = path20;
-        if (rest.length === 0)
-          return this.delete(key);
-        const node = this.get(key, true);
-        if (identity2.isCollection(node))
-          return node.deleteIn(rest);
-        else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
-      }
-      /**
-       * Returns item at `key`, or `undefined` if not found. By default unwraps
-       * scalar values from their surrounding node; to disable set `keepScalar` to
-       * `true` (collections are always returned intact).
-       */
-      getIn(path20, keepScalar) {
-        const [key, ...rest] = path20;
-        const node = this.get(key, true);
-        if (rest.length === 0)
-          return !keepScalar && identity2.isScalar(node) ? node.value : node;
-        else
-          return identity2.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
-      }
-      hasAllNullValues(allowScalar) {
-        return this.items.every((node) => {
-          if (!identity2.isPair(node))
-            return false;
-          const n = node.value;
-          return n == null || allowScalar && identity2.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
-        });
-      }
-      /**
-       * Checks if the collection includes a value with the key `key`.
-       */
-      hasIn(path20) {
-        const [key, ...rest] = path20;
-        if (rest.length === 0)
-          return this.has(key);
-        const node = this.get(key, true);
-        return identity2.isCollection(node) ? node.hasIn(rest) : false;
-      }
-      /**
-       * Sets a value in this collection. For `!!set`, `value` needs to be a
-       * boolean to add/remove the item from the set.
-       */
-      setIn(path20, value) {
-        const [key, ...rest] = path20;
-        if (rest.length === 0) {
-          this.set(key, value);
-        } else {
-          const node = this.get(key, true);
-          if (identity2.isCollection(node))
-            node.setIn(rest, value);
-          else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
-          else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
-        }
-      }
-    };
-    exports.Collection = Collection2;
-    exports.collectionFromPath = collectionFromPath;
-    exports.isEmptyPath = isEmptyPath;
-  }
-});
-
-// node_modules/yaml/dist/stringify/stringifyComment.js
-var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
-    "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
-    function indentComment(comment, indent) {
-      if (/^\n+$/.test(comment))
-        return comment.substring(1);
-      return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
-    }
-    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
-    exports.indentComment = indentComment;
-    exports.lineComment = lineComment;
-    exports.stringifyComment = stringifyComment;
-  }
-});
-
-// node_modules/yaml/dist/stringify/foldFlowLines.js
-var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
-    "use strict";
-    var FOLD_FLOW = "flow";
-    var FOLD_BLOCK = "block";
-    var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
-      if (!lineWidth || lineWidth < 0)
-        return text;
-      if (lineWidth < minContentWidth)
-        minContentWidth = 0;
-      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
-      const folds = [];
-      const escapedFolds = {};
-      let end = lineWidth - indent.length;
-      if (typeof indentAtStart === "number") {
-        if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
-          folds.push(0);
-        else
-          end = lineWidth - indentAtStart;
-      }
-      let split2 = void 0;
-      let prev = void 0;
-      let overflow = false;
-      let i = -1;
-      let escStart = -1;
-      let escEnd = -1;
-      if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
-        if (i !== -1)
-          end = i + endStep;
-      }
-      for (let ch; ch = text[i += 1]; ) {
-        if (mode === FOLD_QUOTED && ch === "\\") {
-          escStart = i;
-          switch (text[i + 1]) {
-            case "x":
-              i += 3;
-              break;
-            case "u":
-              i += 5;
-              break;
-            case "U":
-              i += 9;
-              break;
-            default:
-              i += 1;
-          }
-          escEnd = i;
-        }
-        if (ch === "\n") {
-          if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
-          end = i + indent.length + endStep;
-          split2 = void 0;
-        } else {
-          if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
-            if (next && next !== " " && next !== "\n" && next !== "	")
-              split2 = i;
-          }
-          if (i >= end) {
-            if (split2) {
-              folds.push(split2);
-              end = split2 + endStep;
-              split2 = void 0;
-            } else if (mode === FOLD_QUOTED) {
-              while (prev === " " || prev === "	") {
-                prev = ch;
-                ch = text[i += 1];
-                overflow = true;
-              }
-              const j = i > escEnd + 1 ? i - 2 : escStart - 1;
-              if (escapedFolds[j])
-                return text;
-              folds.push(j);
-              escapedFolds[j] = true;
-              end = j + endStep;
-              split2 = void 0;
-            } else {
-              overflow = true;
-            }
-          }
-        }
-        prev = ch;
-      }
-      if (overflow && onOverflow)
-        onOverflow();
-      if (folds.length === 0)
-        return text;
-      if (onFold)
-        onFold();
-      let res = text.slice(0, folds[0]);
-      for (let i2 = 0; i2 < folds.length; ++i2) {
-        const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
-        if (fold === 0)
-          res = `
-${indent}${text.slice(0, end2)}`;
-        else {
-          if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
-          res += `
-${indent}${text.slice(fold + 1, end2)}`;
-        }
-      }
-      return res;
-    }
-    function consumeMoreIndentedLines(text, i, indent) {
-      let end = i;
-      let start = i + 1;
-      let ch = text[start];
-      while (ch === " " || ch === "	") {
-        if (i < start + indent) {
-          ch = text[++i];
-        } else {
-          do {
-            ch = text[++i];
-          } while (ch && ch !== "\n");
-          end = i;
-          start = i + 1;
-          ch = text[start];
-        }
-      }
-      return end;
-    }
-    exports.FOLD_BLOCK = FOLD_BLOCK;
-    exports.FOLD_FLOW = FOLD_FLOW;
-    exports.FOLD_QUOTED = FOLD_QUOTED;
-    exports.foldFlowLines = foldFlowLines;
-  }
-});
-
-// node_modules/yaml/dist/stringify/stringifyString.js
-var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
-    "use strict";
-    var Scalar = require_Scalar();
-    var foldFlowLines = require_foldFlowLines();
-    var getFoldOptions = (ctx, isBlock) => ({
-      indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
-      lineWidth: ctx.options.lineWidth,
-      minContentWidth: ctx.options.minContentWidth
-    });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
-    function lineLengthOverLimit(str2, lineWidth, indentLength) {
-      if (!lineWidth || lineWidth < 0)
-        return false;
-      const limit = lineWidth - indentLength;
-      const strLen = str2.length;
-      if (strLen <= limit)
-        return false;
-      for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str2[i] === "\n") {
-          if (i - start > limit)
-            return true;
-          start = i + 1;
-          if (strLen - start <= limit)
-            return false;
-        }
-      }
-      return true;
-    }
-    function doubleQuotedString(value, ctx) {
-      const json = JSON.stringify(value);
-      if (ctx.options.doubleQuotedAsJSON)
-        return json;
-      const { implicitKey } = ctx;
-      const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str2 = "";
-      let start = 0;
-      for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
-        if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str2 += json.slice(start, i) + "\\ ";
-          i += 1;
-          start = i;
-          ch = "\\";
-        }
-        if (ch === "\\")
-          switch (json[i + 1]) {
-            case "u":
-              {
-                str2 += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
-                  case "0000":
-                    str2 += "\\0";
-                    break;
-                  case "0007":
-                    str2 += "\\a";
-                    break;
-                  case "000b":
-                    str2 += "\\v";
-                    break;
-                  case "001b":
-                    str2 += "\\e";
-                    break;
-                  case "0085":
-                    str2 += "\\N";
-                    break;
-                  case "00a0":
-                    str2 += "\\_";
-                    break;
-                  case "2028":
-                    str2 += "\\L";
-                    break;
-                  case "2029":
-                    str2 += "\\P";
-                    break;
-                  default:
-                    if (code.substr(0, 2) === "00")
-                      str2 += "\\x" + code.substr(2);
-                    else
-                      str2 += json.substr(i, 6);
-                }
-                i += 5;
-                start = i + 1;
-              }
-              break;
-            case "n":
-              if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
-                i += 1;
-              } else {
-                str2 += json.slice(start, i) + "\n\n";
-                while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str2 += "\n";
-                  i += 2;
-                }
-                str2 += indent;
-                if (json[i + 2] === " ")
-                  str2 += "\\";
-                i += 1;
-                start = i + 1;
-              }
-              break;
-            default:
-              i += 1;
-          }
-      }
-      str2 = start ? str2 + json.slice(start) : json;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
-    }
-    function singleQuotedString(value, ctx) {
-      if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
-        return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
-${indent}`) + "'";
-      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
-    }
-    function quotedString(value, ctx) {
-      const { singleQuote } = ctx.options;
-      let qs;
-      if (singleQuote === false)
-        qs = doubleQuotedString;
-      else {
-        const hasDouble = value.includes('"');
-        const hasSingle = value.includes("'");
-        if (hasDouble && !hasSingle)
-          qs = singleQuotedString;
-        else if (hasSingle && !hasDouble)
-          qs = doubleQuotedString;
-        else
-          qs = singleQuote ? singleQuotedString : doubleQuotedString;
-      }
-      return qs(value, ctx);
-    }
-    var blockEndNewlines;
-    try {
-      blockEndNewlines = new RegExp("(^|(?<!\n))\n+(?!\n|$)", "g");
-    } catch {
-      blockEndNewlines = /\n+(?!\n|$)/g;
-    }
-    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
-      const { blockQuote, commentString, lineWidth } = ctx.options;
-      if (!blockQuote || /\n[\t ]+$/.test(value)) {
-        return quotedString(value, ctx);
-      }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
-      if (!value)
-        return literal ? "|\n" : ">\n";
-      let chomp;
-      let endStart;
-      for (endStart = value.length; endStart > 0; --endStart) {
-        const ch = value[endStart - 1];
-        if (ch !== "\n" && ch !== "	" && ch !== " ")
-          break;
-      }
-      let end = value.substring(endStart);
-      const endNlPos = end.indexOf("\n");
-      if (endNlPos === -1) {
-        chomp = "-";
-      } else if (value === end || endNlPos !== end.length - 1) {
-        chomp = "+";
-        if (onChompKeep)
-          onChompKeep();
-      } else {
-        chomp = "";
-      }
-      if (end) {
-        value = value.slice(0, -end.length);
-        if (end[end.length - 1] === "\n")
-          end = end.slice(0, -1);
-        end = end.replace(blockEndNewlines, `$&${indent}`);
-      }
-      let startWithSpace = false;
-      let startEnd;
-      let startNlPos = -1;
-      for (startEnd = 0; startEnd < value.length; ++startEnd) {
-        const ch = value[startEnd];
-        if (ch === " ")
-          startWithSpace = true;
-        else if (ch === "\n")
-          startNlPos = startEnd;
-        else
-          break;
-      }
-      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
-      if (start) {
-        value = value.substring(start.length);
-        start = start.replace(/\n+/g, `$&${indent}`);
-      }
-      const indentSize = indent ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
-      if (comment) {
-        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
-        if (onComment)
-          onComment();
-      }
-      if (!literal) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
-        let literalFallback = false;
-        const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
-          foldOptions.onOverflow = () => {
-            literalFallback = true;
-          };
-        }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
-        if (!literalFallback)
-          return `>${header}
-${indent}${body}`;
-      }
-      value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header}
-${indent}${start}${value}${end}`;
-    }
-    function plainString(item, ctx, onComment, onChompKeep) {
-      const { type, value } = item;
-      const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
-      if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
-        return quotedString(value, ctx);
-      }
-      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
-      }
-      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
-        return blockString(item, ctx, onComment, onChompKeep);
-      }
-      if (containsDocumentMarker(value)) {
-        if (indent === "") {
-          ctx.forceBlockIndent = true;
-          return blockString(item, ctx, onComment, onChompKeep);
-        } else if (implicitKey && indent === indentStep) {
-          return quotedString(value, ctx);
-        }
-      }
-      const str2 = value.replace(/\n+/g, `$&
-${indent}`);
-      if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
-        const { compat, tags } = ctx.doc.schema;
-        if (tags.some(test) || compat?.some(test))
-          return quotedString(value, ctx);
-      }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
-    }
-    function stringifyString(item, ctx, onComment, onChompKeep) {
-      const { implicitKey, inFlow } = ctx;
-      const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
-      let { type } = item;
-      if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
-        if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar.Scalar.QUOTE_DOUBLE;
-      }
-      const _stringify = (_type) => {
-        switch (_type) {
-          case Scalar.Scalar.BLOCK_FOLDED:
-          case Scalar.Scalar.BLOCK_LITERAL:
-            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar.Scalar.QUOTE_DOUBLE:
-            return doubleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.QUOTE_SINGLE:
-            return singleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.PLAIN:
-            return plainString(ss, ctx, onComment, onChompKeep);
-          default:
-            return null;
-        }
-      };
-      let res = _stringify(type);
-      if (res === null) {
-        const { defaultKeyType, defaultStringType } = ctx.options;
-        const t = implicitKey && defaultKeyType || defaultStringType;
-        res = _stringify(t);
-        if (res === null)
-          throw new Error(`Unsupported default string type ${t}`);
-      }
-      return res;
-    }
-    exports.stringifyString = stringifyString;
-  }
-});
-
-// node_modules/yaml/dist/stringify/stringify.js
-var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
-    "use strict";
-    var anchors = require_anchors();
-    var identity2 = require_identity();
-    var stringifyComment = require_stringifyComment();
-    var stringifyString = require_stringifyString();
-    function createStringifyContext(doc, options) {
-      const opt = Object.assign({
-        blockQuote: true,
-        commentString: stringifyComment.stringifyComment,
-        defaultKeyType: null,
-        defaultStringType: "PLAIN",
-        directives: null,
-        doubleQuotedAsJSON: false,
-        doubleQuotedMinMultiLineLength: 40,
-        falseStr: "false",
-        flowCollectionPadding: true,
-        indentSeq: true,
-        lineWidth: 80,
-        minContentWidth: 20,
-        nullStr: "null",
-        simpleKeys: false,
-        singleQuote: null,
-        trailingComma: false,
-        trueStr: "true",
-        verifyAliasOrder: true
-      }, doc.schema.toStringOptions, options);
-      let inFlow;
-      switch (opt.collectionStyle) {
-        case "block":
-          inFlow = false;
-          break;
-        case "flow":
-          inFlow = true;
-          break;
-        default:
-          inFlow = null;
-      }
-      return {
-        anchors: /* @__PURE__ */ new Set(),
-        doc,
-        flowCollectionPadding: opt.flowCollectionPadding ? " " : "",
-        indent: "",
-        indentStep: typeof opt.indent === "number" ? " ".repeat(opt.indent) : "  ",
-        inFlow,
-        options: opt
-      };
-    }
-    function getTagObject(tags, item) {
-      if (item.tag) {
-        const match = tags.filter((t) => t.tag === item.tag);
-        if (match.length > 0)
-          return match.find((t) => t.format === item.format) ?? match[0];
-      }
-      let tagObj = void 0;
-      let obj;
-      if (identity2.isScalar(item)) {
-        obj = item.value;
-        let match = tags.filter((t) => t.identify?.(obj));
-        if (match.length > 1) {
-          const testMatch = match.filter((t) => t.test);
-          if (testMatch.length > 0)
-            match = testMatch;
-        }
-        tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
-      } else {
-        obj = item;
-        tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
-      }
-      if (!tagObj) {
-        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
-        throw new Error(`Tag not resolved for ${name} value`);
-      }
-      return tagObj;
-    }
-    function stringifyProps(node, tagObj, { anchors: anchors$1, doc }) {
-      if (!doc.directives)
-        return "";
-      const props = [];
-      const anchor = (identity2.isScalar(node) || identity2.isCollection(node)) && node.anchor;
-      if (anchor && anchors.anchorIsValid(anchor)) {
-        anchors$1.add(anchor);
-        props.push(`&${anchor}`);
-      }
-      const tag = node.tag ?? (tagObj.default ? null : tagObj.tag);
-      if (tag)
-        props.push(doc.directives.tagString(tag));
-      return props.join(" ");
-    }
-    function stringify(item, ctx, onComment, onChompKeep) {
-      if (identity2.isPair(item))
-        return item.toString(ctx, onComment, onChompKeep);
-      if (identity2.isAlias(item)) {
-        if (ctx.doc.directives)
-          return item.toString(ctx);
-        if (ctx.resolvedAliases?.has(item)) {
-          throw new TypeError(`Cannot stringify circular structure without alias nodes`);
-        } else {
-          if (ctx.resolvedAliases)
-            ctx.resolvedAliases.add(item);
-          else
-            ctx.resolvedAliases = /* @__PURE__ */ new Set([item]);
-          item = item.resolve(ctx.doc);
-        }
-      }
-      let tagObj = void 0;
-      const node = identity2.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
-      tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
-      const props = stringifyProps(node, tagObj, ctx);
-      if (props.length > 0)
-        ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
-      if (!props)
-        return str2;
-      return identity2.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
-${ctx.indent}${str2}`;
-    }
-    exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify;
-  }
-});
-
-// node_modules/yaml/dist/stringify/stringifyPair.js
-var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var Scalar = require_Scalar();
-    var stringify = require_stringify();
-    var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
-      const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity2.isNode(key) && key.comment || null;
-      if (simpleKeys) {
-        if (keyComment) {
-          throw new Error("With simple keys, key nodes cannot have comments");
-        }
-        if (identity2.isCollection(key) || !identity2.isNode(key) && typeof key === "object") {
-          const msg = "With simple keys, collection cannot be used as a key value";
-          throw new Error(msg);
-        }
-      }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
-      ctx = Object.assign({}, ctx, {
-        allNullValues: false,
-        implicitKey: !explicitKey && (simpleKeys || !allNullValues),
-        indent: indent + indentStep
-      });
-      let keyCommentDone = false;
-      let chompKeep = false;
-      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
-        if (simpleKeys)
-          throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
-        explicitKey = true;
-      }
-      if (ctx.inFlow) {
-        if (allNullValues || value == null) {
-          if (keyCommentDone && onComment)
-            onComment();
-          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
-        }
-      } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str2 = `? ${str2}`;
-        if (keyComment && !keyCommentDone) {
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
-        } else if (chompKeep && onChompKeep)
-          onChompKeep();
-        return str2;
-      }
-      if (keyCommentDone)
-        keyComment = null;
-      if (explicitKey) {
-        if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
-        str2 = `? ${str2}
-${indent}:`;
-      } else {
-        str2 = `${str2}:`;
-        if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
-      }
-      let vsb, vcb, valueComment;
-      if (identity2.isNode(value)) {
-        vsb = !!value.spaceBefore;
-        vcb = value.commentBefore;
-        valueComment = value.comment;
-      } else {
-        vsb = false;
-        vcb = null;
-        valueComment = null;
-        if (value && typeof value === "object")
-          value = doc.createNode(value);
-      }
-      ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity2.isScalar(value))
-        ctx.indentAtStart = str2.length + 1;
-      chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
-        ctx.indent = ctx.indent.substring(2);
-      }
-      let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
-      let ws = " ";
-      if (keyComment || vsb || vcb) {
-        ws = vsb ? "\n" : "";
-        if (vcb) {
-          const cs = commentString(vcb);
-          ws += `
-${stringifyComment.indentComment(cs, ctx.indent)}`;
-        }
-        if (valueStr === "" && !ctx.inFlow) {
-          if (ws === "\n" && valueComment)
-            ws = "\n\n";
-        } else {
-          ws += `
-${ctx.indent}`;
-        }
-      } else if (!explicitKey && identity2.isCollection(value)) {
-        const vs0 = valueStr[0];
-        const nl0 = valueStr.indexOf("\n");
-        const hasNewline = nl0 !== -1;
-        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
-        if (hasNewline || !flow) {
-          let hasPropsLine = false;
-          if (hasNewline && (vs0 === "&" || vs0 === "!")) {
-            let sp0 = valueStr.indexOf(" ");
-            if (vs0 === "&" && sp0 !== -1 && sp0 < nl0 && valueStr[sp0 + 1] === "!") {
-              sp0 = valueStr.indexOf(" ", sp0 + 1);
-            }
-            if (sp0 === -1 || nl0 < sp0)
-              hasPropsLine = true;
-          }
-          if (!hasPropsLine)
-            ws = `
-${ctx.indent}`;
-        }
-      } else if (valueStr === "" || valueStr[0] === "\n") {
-        ws = "";
-      }
-      str2 += ws + valueStr;
-      if (ctx.inFlow) {
-        if (valueCommentDone && onComment)
-          onComment();
-      } else if (valueComment && !valueCommentDone) {
-        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
-      } else if (chompKeep && onChompKeep) {
-        onChompKeep();
-      }
-      return str2;
-    }
-    exports.stringifyPair = stringifyPair;
-  }
-});
-
-// node_modules/yaml/dist/log.js
-var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
-    "use strict";
-    var node_process = __require("process");
-    function debug2(logLevel, ...messages) {
-      if (logLevel === "debug")
-        console.log(...messages);
-    }
-    function warn(logLevel, warning) {
-      if (logLevel === "debug" || logLevel === "warn") {
-        if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning);
-        else
-          console.warn(warning);
-      }
-    }
-    exports.debug = debug2;
-    exports.warn = warn;
-  }
-});
-
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
-var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var Scalar = require_Scalar();
-    var MERGE_KEY = "<<";
-    var merge2 = {
-      identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
-      default: "key",
-      tag: "tag:yaml.org,2002:merge",
-      test: /^<<$/,
-      resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
-        addToJSMap: addMergeToJSMap
-      }),
-      stringify: () => MERGE_KEY
-    };
-    var isMergeKey2 = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
-    function addMergeToJSMap(ctx, map, value) {
-      const source = resolveAliasValue(ctx, value);
-      if (identity2.isSeq(source))
-        for (const it of source.items)
-          mergeValue(ctx, map, it);
-      else if (Array.isArray(source))
-        for (const it of source)
-          mergeValue(ctx, map, it);
-      else
-        mergeValue(ctx, map, source);
-    }
-    function mergeValue(ctx, map, value) {
-      const source = resolveAliasValue(ctx, value);
-      if (!identity2.isMap(source))
-        throw new Error("Merge sources must be maps or map aliases");
-      const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
-        if (map instanceof Map) {
-          if (!map.has(key))
-            map.set(key, value2);
-        } else if (map instanceof Set) {
-          map.add(key);
-        } else if (!Object.prototype.hasOwnProperty.call(map, key)) {
-          Object.defineProperty(map, key, {
-            value: value2,
-            writable: true,
-            enumerable: true,
-            configurable: true
-          });
-        }
-      }
-      return map;
-    }
-    function resolveAliasValue(ctx, value) {
-      return ctx && identity2.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
-    }
-    exports.addMergeToJSMap = addMergeToJSMap;
-    exports.isMergeKey = isMergeKey2;
-    exports.merge = merge2;
-  }
-});
-
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
-var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
-    "use strict";
-    var log = require_log();
-    var merge2 = require_merge();
-    var stringify = require_stringify();
-    var identity2 = require_identity();
-    var toJS2 = require_toJS();
-    function addPairToJSMap(ctx, map, { key, value }) {
-      if (identity2.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map, value);
-      else if (merge2.isMergeKey(ctx, key))
-        merge2.addMergeToJSMap(ctx, map, value);
-      else {
-        const jsKey = toJS2.toJS(key, "", ctx);
-        if (map instanceof Map) {
-          map.set(jsKey, toJS2.toJS(value, jsKey, ctx));
-        } else if (map instanceof Set) {
-          map.add(jsKey);
-        } else {
-          const stringKey = stringifyKey(key, jsKey, ctx);
-          const jsValue = toJS2.toJS(value, stringKey, ctx);
-          if (stringKey in map)
-            Object.defineProperty(map, stringKey, {
-              value: jsValue,
-              writable: true,
-              enumerable: true,
-              configurable: true
-            });
-          else
-            map[stringKey] = jsValue;
-        }
-      }
-      return map;
-    }
-    function stringifyKey(key, jsKey, ctx) {
-      if (jsKey === null)
-        return "";
-      if (typeof jsKey !== "object")
-        return String(jsKey);
-      if (identity2.isNode(key) && ctx?.doc) {
-        const strCtx = stringify.createStringifyContext(ctx.doc, {});
-        strCtx.anchors = /* @__PURE__ */ new Set();
-        for (const node of ctx.anchors.keys())
-          strCtx.anchors.add(node.anchor);
-        strCtx.inFlow = true;
-        strCtx.inStringifyKey = true;
-        const strKey = key.toString(strCtx);
-        if (!ctx.mapKeyWarned) {
-          let jsonStr = JSON.stringify(strKey);
-          if (jsonStr.length > 40)
-            jsonStr = jsonStr.substring(0, 36) + '..."';
-          log.warn(ctx.doc.options.logLevel, `Keys with collection values will be stringified due to JS Object restrictions: ${jsonStr}. Set mapAsMap: true to use object keys.`);
-          ctx.mapKeyWarned = true;
-        }
-        return strKey;
-      }
-      return JSON.stringify(jsKey);
-    }
-    exports.addPairToJSMap = addPairToJSMap;
-  }
-});
-
-// node_modules/yaml/dist/nodes/Pair.js
-var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
-    "use strict";
-    var createNode = require_createNode();
-    var stringifyPair = require_stringifyPair();
-    var addPairToJSMap = require_addPairToJSMap();
-    var identity2 = require_identity();
-    function createPair(key, value, ctx) {
-      const k = createNode.createNode(key, void 0, ctx);
-      const v = createNode.createNode(value, void 0, ctx);
-      return new Pair(k, v);
-    }
-    var Pair = class _Pair {
-      constructor(key, value = null) {
-        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.PAIR });
-        this.key = key;
-        this.value = value;
-      }
-      clone(schema) {
-        let { key, value } = this;
-        if (identity2.isNode(key))
-          key = key.clone(schema);
-        if (identity2.isNode(value))
-          value = value.clone(schema);
-        return new _Pair(key, value);
-      }
-      toJSON(_, ctx) {
-        const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
-        return addPairToJSMap.addPairToJSMap(ctx, pair, this);
-      }
-      toString(ctx, onComment, onChompKeep) {
-        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
-      }
-    };
-    exports.Pair = Pair;
-    exports.createPair = createPair;
-  }
-});
-
-// node_modules/yaml/dist/stringify/stringifyCollection.js
-var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var stringify = require_stringify();
-    var stringifyComment = require_stringifyComment();
-    function stringifyCollection(collection, ctx, options) {
-      const flow = ctx.inFlow ?? collection.flow;
-      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
-    }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
-      const { indent, options: { commentString } } = ctx;
-      const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
-      let chompKeep = false;
-      const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
-        let comment2 = null;
-        if (identity2.isNode(item)) {
-          if (!chompKeep && item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
-          if (item.comment)
-            comment2 = item.comment;
-        } else if (identity2.isPair(item)) {
-          const ik = identity2.isNode(item.key) ? item.key : null;
-          if (ik) {
-            if (!chompKeep && ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
-          }
-        }
-        chompKeep = false;
-        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
-        if (comment2)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
-        if (chompKeep && comment2)
-          chompKeep = false;
-        lines.push(blockItemPrefix + str3);
-      }
-      let str2;
-      if (lines.length === 0) {
-        str2 = flowChars.start + flowChars.end;
-      } else {
-        str2 = lines[0];
-        for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
-          str2 += line ? `
-${indent}${line}` : "\n";
-        }
-      }
-      if (comment) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
-        if (onComment)
-          onComment();
-      } else if (chompKeep && onChompKeep)
-        onChompKeep();
-      return str2;
-    }
-    function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
-      const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
-      itemIndent += indentStep;
-      const itemCtx = Object.assign({}, ctx, {
-        indent: itemIndent,
-        inFlow: true,
-        type: null
-      });
-      let reqNewline = false;
-      let linesAtValue = 0;
-      const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
-        let comment = null;
-        if (identity2.isNode(item)) {
-          if (item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, false);
-          if (item.comment)
-            comment = item.comment;
-        } else if (identity2.isPair(item)) {
-          const ik = identity2.isNode(item.key) ? item.key : null;
-          if (ik) {
-            if (ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, false);
-            if (ik.comment)
-              reqNewline = true;
-          }
-          const iv = identity2.isNode(item.value) ? item.value : null;
-          if (iv) {
-            if (iv.comment)
-              comment = iv.comment;
-            if (iv.commentBefore)
-              reqNewline = true;
-          } else if (item.value == null && ik?.comment) {
-            comment = ik.comment;
-          }
-        }
-        if (comment)
-          reqNewline = true;
-        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
-        if (i < items.length - 1) {
-          str2 += ",";
-        } else if (ctx.options.trailingComma) {
-          if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
-          }
-          if (reqNewline) {
-            str2 += ",";
-          }
-        }
-        if (comment)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
-        linesAtValue = lines.length;
-      }
-      const { start, end } = flowChars;
-      if (lines.length === 0) {
-        return start + end;
-      } else {
-        if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
-          reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
-        }
-        if (reqNewline) {
-          let str2 = start;
-          for (const line of lines)
-            str2 += line ? `
-${indentStep}${indent}${line}` : "\n";
-          return `${str2}
-${indent}${end}`;
-        } else {
-          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
-        }
-      }
-    }
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
-      if (comment && chompKeep)
-        comment = comment.replace(/^\n+/, "");
-      if (comment) {
-        const ic = stringifyComment.indentComment(commentString(comment), indent);
-        lines.push(ic.trimStart());
-      }
-    }
-    exports.stringifyCollection = stringifyCollection;
-  }
-});
-
-// node_modules/yaml/dist/nodes/YAMLMap.js
-var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
-    "use strict";
-    var stringifyCollection = require_stringifyCollection();
-    var addPairToJSMap = require_addPairToJSMap();
-    var Collection2 = require_Collection();
-    var identity2 = require_identity();
-    var Pair = require_Pair();
-    var Scalar = require_Scalar();
-    function findPair(items, key) {
-      const k = identity2.isScalar(key) ? key.value : key;
-      for (const it of items) {
-        if (identity2.isPair(it)) {
-          if (it.key === key || it.key === k)
-            return it;
-          if (identity2.isScalar(it.key) && it.key.value === k)
-            return it;
-        }
-      }
-      return void 0;
-    }
-    var YAMLMap = class extends Collection2.Collection {
-      static get tagName() {
-        return "tag:yaml.org,2002:map";
-      }
-      constructor(schema) {
-        super(identity2.MAP, schema);
-        this.items = [];
-      }
-      /**
-       * A generic collection parsing method that can be extended
-       * to other node classes that inherit from YAMLMap
-       */
-      static from(schema, obj, ctx) {
-        const { keepUndefined, replacer } = ctx;
-        const map = new this(schema);
-        const add = (key, value) => {
-          if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key))
-            return;
-          if (value !== void 0 || keepUndefined)
-            map.items.push(Pair.createPair(key, value, ctx));
-        };
-        if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
-        } else if (obj && typeof obj === "object") {
-          for (const key of Object.keys(obj))
-            add(key, obj[key]);
-        }
-        if (typeof schema.sortMapEntries === "function") {
-          map.items.sort(schema.sortMapEntries);
-        }
-        return map;
-      }
-      /**
-       * Adds a value to the collection.
-       *
-       * @param overwrite - If not set `true`, using a key that is already in the
-       *   collection will throw. Otherwise, overwrites the previous value.
-       */
-      add(pair, overwrite) {
-        let _pair;
-        if (identity2.isPair(pair))
-          _pair = pair;
-        else if (!pair || typeof pair !== "object" || !("key" in pair)) {
-          _pair = new Pair.Pair(pair, pair?.value);
-        } else
-          _pair = new Pair.Pair(pair.key, pair.value);
-        const prev = findPair(this.items, _pair.key);
-        const sortEntries = this.schema?.sortMapEntries;
-        if (prev) {
-          if (!overwrite)
-            throw new Error(`Key ${_pair.key} already set`);
-          if (identity2.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
-            prev.value.value = _pair.value;
-          else
-            prev.value = _pair.value;
-        } else if (sortEntries) {
-          const i = this.items.findIndex((item) => sortEntries(_pair, item) < 0);
-          if (i === -1)
-            this.items.push(_pair);
-          else
-            this.items.splice(i, 0, _pair);
-        } else {
-          this.items.push(_pair);
-        }
-      }
-      delete(key) {
-        const it = findPair(this.items, key);
-        if (!it)
-          return false;
-        const del = this.items.splice(this.items.indexOf(it), 1);
-        return del.length > 0;
-      }
-      get(key, keepScalar) {
-        const it = findPair(this.items, key);
-        const node = it?.value;
-        return (!keepScalar && identity2.isScalar(node) ? node.value : node) ?? void 0;
-      }
-      has(key) {
-        return !!findPair(this.items, key);
-      }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
-      }
-      /**
-       * @param ctx - Conversion context, originally set in Document#toJS()
-       * @param {Class} Type - If set, forces the returned collection type
-       * @returns Instance of Type, Map, or Object
-       */
-      toJSON(_, ctx, Type) {
-        const map = Type ? new Type() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
-        if (ctx?.onCreate)
-          ctx.onCreate(map);
-        for (const item of this.items)
-          addPairToJSMap.addPairToJSMap(ctx, map, item);
-        return map;
-      }
-      toString(ctx, onComment, onChompKeep) {
-        if (!ctx)
-          return JSON.stringify(this);
-        for (const item of this.items) {
-          if (!identity2.isPair(item))
-            throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
-        }
-        if (!ctx.allNullValues && this.hasAllNullValues(false))
-          ctx = Object.assign({}, ctx, { allNullValues: true });
-        return stringifyCollection.stringifyCollection(this, ctx, {
-          blockItemPrefix: "",
-          flowChars: { start: "{", end: "}" },
-          itemIndent: ctx.indent || "",
-          onChompKeep,
-          onComment
-        });
-      }
-    };
-    exports.YAMLMap = YAMLMap;
-    exports.findPair = findPair;
-  }
-});
-
-// node_modules/yaml/dist/schema/common/map.js
-var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var YAMLMap = require_YAMLMap();
-    var map = {
-      collection: "map",
-      default: true,
-      nodeClass: YAMLMap.YAMLMap,
-      tag: "tag:yaml.org,2002:map",
-      resolve(map2, onError) {
-        if (!identity2.isMap(map2))
-          onError("Expected a mapping for this tag");
-        return map2;
-      },
-      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
-    };
-    exports.map = map;
-  }
-});
-
-// node_modules/yaml/dist/nodes/YAMLSeq.js
-var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
-    "use strict";
-    var createNode = require_createNode();
-    var stringifyCollection = require_stringifyCollection();
-    var Collection2 = require_Collection();
-    var identity2 = require_identity();
-    var Scalar = require_Scalar();
-    var toJS2 = require_toJS();
-    var YAMLSeq = class extends Collection2.Collection {
-      static get tagName() {
-        return "tag:yaml.org,2002:seq";
-      }
-      constructor(schema) {
-        super(identity2.SEQ, schema);
-        this.items = [];
-      }
-      add(value) {
-        this.items.push(value);
-      }
-      /**
-       * Removes a value from the collection.
-       *
-       * `key` must contain a representation of an integer for this to succeed.
-       * It may be wrapped in a `Scalar`.
-       *
-       * @returns `true` if the item was found and removed.
-       */
-      delete(key) {
-        const idx = asItemIndex(key);
-        if (typeof idx !== "number")
-          return false;
-        const del = this.items.splice(idx, 1);
-        return del.length > 0;
-      }
-      get(key, keepScalar) {
-        const idx = asItemIndex(key);
-        if (typeof idx !== "number")
-          return void 0;
-        const it = this.items[idx];
-        return !keepScalar && identity2.isScalar(it) ? it.value : it;
-      }
-      /**
-       * Checks if the collection includes a value with the key `key`.
-       *
-       * `key` must contain a representation of an integer for this to succeed.
-       * It may be wrapped in a `Scalar`.
-       */
-      has(key) {
-        const idx = asItemIndex(key);
-        return typeof idx === "number" && idx < this.items.length;
-      }
-      /**
-       * Sets a value in this collection. For `!!set`, `value` needs to be a
-       * boolean to add/remove the item from the set.
-       *
-       * If `key` does not contain a representation of an integer, this will throw.
-       * It may be wrapped in a `Scalar`.
-       */
-      set(key, value) {
-        const idx = asItemIndex(key);
-        if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key}.`);
-        const prev = this.items[idx];
-        if (identity2.isScalar(prev) && Scalar.isScalarValue(value))
-          prev.value = value;
-        else
-          this.items[idx] = value;
-      }
-      toJSON(_, ctx) {
-        const seq = [];
-        if (ctx?.onCreate)
-          ctx.onCreate(seq);
-        let i = 0;
-        for (const item of this.items)
-          seq.push(toJS2.toJS(item, String(i++), ctx));
-        return seq;
-      }
-      toString(ctx, onComment, onChompKeep) {
-        if (!ctx)
-          return JSON.stringify(this);
-        return stringifyCollection.stringifyCollection(this, ctx, {
-          blockItemPrefix: "- ",
-          flowChars: { start: "[", end: "]" },
-          itemIndent: (ctx.indent || "") + "  ",
-          onChompKeep,
-          onComment
-        });
-      }
-      static from(schema, obj, ctx) {
-        const { replacer } = ctx;
-        const seq = new this(schema);
-        if (obj && Symbol.iterator in Object(obj)) {
-          let i = 0;
-          for (let it of obj) {
-            if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it : String(i++);
-              it = replacer.call(obj, key, it);
-            }
-            seq.items.push(createNode.createNode(it, void 0, ctx));
-          }
-        }
-        return seq;
-      }
-    };
-    function asItemIndex(key) {
-      let idx = identity2.isScalar(key) ? key.value : key;
-      if (idx && typeof idx === "string")
-        idx = Number(idx);
-      return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
-    }
-    exports.YAMLSeq = YAMLSeq;
-  }
-});
-
-// node_modules/yaml/dist/schema/common/seq.js
-var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var YAMLSeq = require_YAMLSeq();
-    var seq = {
-      collection: "seq",
-      default: true,
-      nodeClass: YAMLSeq.YAMLSeq,
-      tag: "tag:yaml.org,2002:seq",
-      resolve(seq2, onError) {
-        if (!identity2.isSeq(seq2))
-          onError("Expected a sequence for this tag");
-        return seq2;
-      },
-      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
-    };
-    exports.seq = seq;
-  }
-});
-
-// node_modules/yaml/dist/schema/common/string.js
-var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
-    "use strict";
-    var stringifyString = require_stringifyString();
-    var string = {
-      identify: (value) => typeof value === "string",
-      default: true,
-      tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
-      stringify(item, ctx, onComment, onChompKeep) {
-        ctx = Object.assign({ actualString: true }, ctx);
-        return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
-      }
-    };
-    exports.string = string;
-  }
-});
-
-// node_modules/yaml/dist/schema/common/null.js
-var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
-    "use strict";
-    var Scalar = require_Scalar();
-    var nullTag = {
-      identify: (value) => value == null,
-      createNode: () => new Scalar.Scalar(null),
-      default: true,
-      tag: "tag:yaml.org,2002:null",
-      test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar.Scalar(null),
-      stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
-    };
-    exports.nullTag = nullTag;
-  }
-});
-
-// node_modules/yaml/dist/schema/core/bool.js
-var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
-    "use strict";
-    var Scalar = require_Scalar();
-    var boolTag = {
-      identify: (value) => typeof value === "boolean",
-      default: true,
-      tag: "tag:yaml.org,2002:bool",
-      test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
-      stringify({ source, value }, ctx) {
-        if (source && boolTag.test.test(source)) {
-          const sv = source[0] === "t" || source[0] === "T";
-          if (value === sv)
-            return source;
-        }
-        return value ? ctx.options.trueStr : ctx.options.falseStr;
-      }
-    };
-    exports.boolTag = boolTag;
-  }
-});
-
-// node_modules/yaml/dist/stringify/stringifyNumber.js
-var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
-    "use strict";
-    function stringifyNumber({ format: format2, minFractionDigits, tag, value }) {
-      if (typeof value === "bigint")
-        return String(value);
-      const num = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num))
-        return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
-      let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
-      if (!format2 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
-        let i = n.indexOf(".");
-        if (i < 0) {
-          i = n.length;
-          n += ".";
-        }
-        let d = minFractionDigits - (n.length - i - 1);
-        while (d-- > 0)
-          n += "0";
-      }
-      return n;
-    }
-    exports.stringifyNumber = stringifyNumber;
-  }
-});
-
-// node_modules/yaml/dist/schema/core/float.js
-var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
-    "use strict";
-    var Scalar = require_Scalar();
-    var stringifyNumber = require_stringifyNumber();
-    var floatNaN = {
-      identify: (value) => typeof value === "number",
-      default: true,
-      tag: "tag:yaml.org,2002:float",
-      test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
-      stringify: stringifyNumber.stringifyNumber
-    };
-    var floatExp = {
-      identify: (value) => typeof value === "number",
-      default: true,
-      tag: "tag:yaml.org,2002:float",
-      format: "EXP",
-      test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
-      stringify(node) {
-        const num = Number(node.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
-      }
-    };
-    var float = {
-      identify: (value) => typeof value === "number",
-      default: true,
-      tag: "tag:yaml.org,2002:float",
-      test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
-        return node;
-      },
-      stringify: stringifyNumber.stringifyNumber
-    };
-    exports.float = float;
-    exports.floatExp = floatExp;
-    exports.floatNaN = floatNaN;
-  }
-});
-
-// node_modules/yaml/dist/schema/core/int.js
-var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
-    "use strict";
-    var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
-    function intStringify(node, radix, prefix) {
-      const { value } = node;
-      if (intIdentify(value) && value >= 0)
-        return prefix + value.toString(radix);
-      return stringifyNumber.stringifyNumber(node);
-    }
-    var intOct = {
-      identify: (value) => intIdentify(value) && value >= 0,
-      default: true,
-      tag: "tag:yaml.org,2002:int",
-      format: "OCT",
-      test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
-      stringify: (node) => intStringify(node, 8, "0o")
-    };
-    var int = {
-      identify: intIdentify,
-      default: true,
-      tag: "tag:yaml.org,2002:int",
-      test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
-      stringify: stringifyNumber.stringifyNumber
-    };
-    var intHex = {
-      identify: (value) => intIdentify(value) && value >= 0,
-      default: true,
-      tag: "tag:yaml.org,2002:int",
-      format: "HEX",
-      test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
-      stringify: (node) => intStringify(node, 16, "0x")
-    };
-    exports.int = int;
-    exports.intHex = intHex;
-    exports.intOct = intOct;
-  }
-});
-
-// node_modules/yaml/dist/schema/core/schema.js
-var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
-    "use strict";
-    var map = require_map();
-    var _null = require_null();
-    var seq = require_seq();
-    var string = require_string();
-    var bool2 = require_bool();
-    var float = require_float();
-    var int = require_int();
-    var schema = [
-      map.map,
-      seq.seq,
-      string.string,
-      _null.nullTag,
-      bool2.boolTag,
-      int.intOct,
-      int.int,
-      int.intHex,
-      float.floatNaN,
-      float.floatExp,
-      float.float
-    ];
-    exports.schema = schema;
-  }
-});
-
-// node_modules/yaml/dist/schema/json/schema.js
-var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
-    "use strict";
-    var Scalar = require_Scalar();
-    var map = require_map();
-    var seq = require_seq();
-    function intIdentify(value) {
-      return typeof value === "bigint" || Number.isInteger(value);
-    }
-    var stringifyJSON = ({ value }) => JSON.stringify(value);
-    var jsonScalars = [
-      {
-        identify: (value) => typeof value === "string",
-        default: true,
-        tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
-        stringify: stringifyJSON
-      },
-      {
-        identify: (value) => value == null,
-        createNode: () => new Scalar.Scalar(null),
-        default: true,
-        tag: "tag:yaml.org,2002:null",
-        test: /^null$/,
-        resolve: () => null,
-        stringify: stringifyJSON
-      },
-      {
-        identify: (value) => typeof value === "boolean",
-        default: true,
-        tag: "tag:yaml.org,2002:bool",
-        test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
-        stringify: stringifyJSON
-      },
-      {
-        identify: intIdentify,
-        default: true,
-        tag: "tag:yaml.org,2002:int",
-        test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
-        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
-      },
-      {
-        identify: (value) => typeof value === "number",
-        default: true,
-        tag: "tag:yaml.org,2002:float",
-        test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
-        stringify: stringifyJSON
-      }
-    ];
-    var jsonError = {
-      default: true,
-      tag: "",
-      test: /^/,
-      resolve(str2, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
-        return str2;
-      }
-    };
-    var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
-    exports.schema = schema;
-  }
-});
-
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
-var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
-    "use strict";
-    var node_buffer = __require("buffer");
-    var Scalar = require_Scalar();
-    var stringifyString = require_stringifyString();
-    var binary = {
-      identify: (value) => value instanceof Uint8Array,
-      // Buffer inherits from Uint8Array
-      default: false,
-      tag: "tag:yaml.org,2002:binary",
-      /**
-       * Returns a Buffer in node and an Uint8Array in browsers
-       *
-       * To use the resulting buffer as an image, you'll want to do something like:
-       *
-       *   const blob = new Blob([buffer], { type: 'image/jpeg' })
-       *   document.querySelector('#photo').src = URL.createObjectURL(blob)
-       */
-      resolve(src, onError) {
-        if (typeof node_buffer.Buffer === "function") {
-          return node_buffer.Buffer.from(src, "base64");
-        } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str2.length);
-          for (let i = 0; i < str2.length; ++i)
-            buffer[i] = str2.charCodeAt(i);
-          return buffer;
-        } else {
-          onError("This environment does not support reading binary tags; either Buffer or atob is required");
-          return src;
-        }
-      },
-      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
-        if (!value)
-          return "";
-        const buf = value;
-        let str2;
-        if (typeof node_buffer.Buffer === "function") {
-          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
-        } else if (typeof btoa === "function") {
-          let s = "";
-          for (let i = 0; i < buf.length; ++i)
-            s += String.fromCharCode(buf[i]);
-          str2 = btoa(s);
-        } else {
-          throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
-        }
-        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
-          const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str2.length / lineWidth);
-          const lines = new Array(n);
-          for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str2.substr(o, lineWidth);
-          }
-          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
-        }
-        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
-      }
-    };
-    exports.binary = binary;
-  }
-});
-
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
-var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var Pair = require_Pair();
-    var Scalar = require_Scalar();
-    var YAMLSeq = require_YAMLSeq();
-    function resolvePairs(seq, onError) {
-      if (identity2.isSeq(seq)) {
-        for (let i = 0; i < seq.items.length; ++i) {
-          let item = seq.items[i];
-          if (identity2.isPair(item))
-            continue;
-          else if (identity2.isMap(item)) {
-            if (item.items.length > 1)
-              onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
-            if (item.commentBefore)
-              pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
-${pair.key.commentBefore}` : item.commentBefore;
-            if (item.comment) {
-              const cn = pair.value ?? pair.key;
-              cn.comment = cn.comment ? `${item.comment}
-${cn.comment}` : item.comment;
-            }
-            item = pair;
-          }
-          seq.items[i] = identity2.isPair(item) ? item : new Pair.Pair(item);
-        }
-      } else
-        onError("Expected a sequence for this tag");
-      return seq;
-    }
-    function createPairs(schema, iterable, ctx) {
-      const { replacer } = ctx;
-      const pairs2 = new YAMLSeq.YAMLSeq(schema);
-      pairs2.tag = "tag:yaml.org,2002:pairs";
-      let i = 0;
-      if (iterable && Symbol.iterator in Object(iterable))
-        for (let it of iterable) {
-          if (typeof replacer === "function")
-            it = replacer.call(iterable, String(i++), it);
-          let key, value;
-          if (Array.isArray(it)) {
-            if (it.length === 2) {
-              key = it[0];
-              value = it[1];
-            } else
-              throw new TypeError(`Expected [key, value] tuple: ${it}`);
-          } else if (it && it instanceof Object) {
-            const keys = Object.keys(it);
-            if (keys.length === 1) {
-              key = keys[0];
-              value = it[key];
-            } else {
-              throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
-            }
-          } else {
-            key = it;
-          }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
-        }
-      return pairs2;
-    }
-    var pairs = {
-      collection: "seq",
-      default: false,
-      tag: "tag:yaml.org,2002:pairs",
-      resolve: resolvePairs,
-      createNode: createPairs
-    };
-    exports.createPairs = createPairs;
-    exports.pairs = pairs;
-    exports.resolvePairs = resolvePairs;
-  }
-});
-
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
-var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var toJS2 = require_toJS();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
-    var pairs = require_pairs();
-    var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
-      constructor() {
-        super();
-        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
-        this.tag = _YAMLOMap.tag;
-      }
-      /**
-       * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
-       * but TypeScript won't allow widening the signature of a child method.
-       */
-      toJSON(_, ctx) {
-        if (!ctx)
-          return super.toJSON(_);
-        const map = /* @__PURE__ */ new Map();
-        if (ctx?.onCreate)
-          ctx.onCreate(map);
-        for (const pair of this.items) {
-          let key, value;
-          if (identity2.isPair(pair)) {
-            key = toJS2.toJS(pair.key, "", ctx);
-            value = toJS2.toJS(pair.value, key, ctx);
-          } else {
-            key = toJS2.toJS(pair, "", ctx);
-          }
-          if (map.has(key))
-            throw new Error("Ordered maps must not include duplicate keys");
-          map.set(key, value);
-        }
-        return map;
-      }
-      static from(schema, iterable, ctx) {
-        const pairs$1 = pairs.createPairs(schema, iterable, ctx);
-        const omap2 = new this();
-        omap2.items = pairs$1.items;
-        return omap2;
-      }
-    };
-    YAMLOMap.tag = "tag:yaml.org,2002:omap";
-    var omap = {
-      collection: "seq",
-      identify: (value) => value instanceof Map,
-      nodeClass: YAMLOMap,
-      default: false,
-      tag: "tag:yaml.org,2002:omap",
-      resolve(seq, onError) {
-        const pairs$1 = pairs.resolvePairs(seq, onError);
-        const seenKeys = [];
-        for (const { key } of pairs$1.items) {
-          if (identity2.isScalar(key)) {
-            if (seenKeys.includes(key.value)) {
-              onError(`Ordered maps must not include duplicate keys: ${key.value}`);
-            } else {
-              seenKeys.push(key.value);
-            }
-          }
-        }
-        return Object.assign(new YAMLOMap(), pairs$1);
-      },
-      createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
-    };
-    exports.YAMLOMap = YAMLOMap;
-    exports.omap = omap;
-  }
-});
-
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
-var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
-    "use strict";
-    var Scalar = require_Scalar();
-    function boolStringify({ value, source }, ctx) {
-      const boolObj = value ? trueTag : falseTag;
-      if (source && boolObj.test.test(source))
-        return source;
-      return value ? ctx.options.trueStr : ctx.options.falseStr;
-    }
-    var trueTag = {
-      identify: (value) => value === true,
-      default: true,
-      tag: "tag:yaml.org,2002:bool",
-      test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar.Scalar(true),
-      stringify: boolStringify
-    };
-    var falseTag = {
-      identify: (value) => value === false,
-      default: true,
-      tag: "tag:yaml.org,2002:bool",
-      test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar.Scalar(false),
-      stringify: boolStringify
-    };
-    exports.falseTag = falseTag;
-    exports.trueTag = trueTag;
-  }
-});
-
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
-var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
-    "use strict";
-    var Scalar = require_Scalar();
-    var stringifyNumber = require_stringifyNumber();
-    var floatNaN = {
-      identify: (value) => typeof value === "number",
-      default: true,
-      tag: "tag:yaml.org,2002:float",
-      test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
-      stringify: stringifyNumber.stringifyNumber
-    };
-    var floatExp = {
-      identify: (value) => typeof value === "number",
-      default: true,
-      tag: "tag:yaml.org,2002:float",
-      format: "EXP",
-      test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
-      stringify(node) {
-        const num = Number(node.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
-      }
-    };
-    var float = {
-      identify: (value) => typeof value === "number",
-      default: true,
-      tag: "tag:yaml.org,2002:float",
-      test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
-        if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
-          if (f[f.length - 1] === "0")
-            node.minFractionDigits = f.length;
-        }
-        return node;
-      },
-      stringify: stringifyNumber.stringifyNumber
-    };
-    exports.float = float;
-    exports.floatExp = floatExp;
-    exports.floatNaN = floatNaN;
-  }
-});
-
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
-var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
-    "use strict";
-    var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign = str2[0];
-      if (sign === "-" || sign === "+")
-        offset += 1;
-      str2 = str2.substring(offset).replace(/_/g, "");
-      if (intAsBigInt) {
-        switch (radix) {
-          case 2:
-            str2 = `0b${str2}`;
-            break;
-          case 8:
-            str2 = `0o${str2}`;
-            break;
-          case 16:
-            str2 = `0x${str2}`;
-            break;
-        }
-        const n2 = BigInt(str2);
-        return sign === "-" ? BigInt(-1) * n2 : n2;
-      }
-      const n = parseInt(str2, radix);
-      return sign === "-" ? -1 * n : n;
-    }
-    function intStringify(node, radix, prefix) {
-      const { value } = node;
-      if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
-      }
-      return stringifyNumber.stringifyNumber(node);
-    }
-    var intBin = {
-      identify: intIdentify,
-      default: true,
-      tag: "tag:yaml.org,2002:int",
-      format: "BIN",
-      test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
-      stringify: (node) => intStringify(node, 2, "0b")
-    };
-    var intOct = {
-      identify: intIdentify,
-      default: true,
-      tag: "tag:yaml.org,2002:int",
-      format: "OCT",
-      test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
-      stringify: (node) => intStringify(node, 8, "0")
-    };
-    var int = {
-      identify: intIdentify,
-      default: true,
-      tag: "tag:yaml.org,2002:int",
-      test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
-      stringify: stringifyNumber.stringifyNumber
-    };
-    var intHex = {
-      identify: intIdentify,
-      default: true,
-      tag: "tag:yaml.org,2002:int",
-      format: "HEX",
-      test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
-      stringify: (node) => intStringify(node, 16, "0x")
-    };
-    exports.int = int;
-    exports.intBin = intBin;
-    exports.intHex = intHex;
-    exports.intOct = intOct;
-  }
-});
-
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
-var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
-      constructor(schema) {
-        super(schema);
-        this.tag = _YAMLSet.tag;
-      }
-      add(key) {
-        let pair;
-        if (identity2.isPair(key))
-          pair = key;
-        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
-        else
-          pair = new Pair.Pair(key, null);
-        const prev = YAMLMap.findPair(this.items, pair.key);
-        if (!prev)
-          this.items.push(pair);
-      }
-      /**
-       * If `keepPair` is `true`, returns the Pair matching `key`.
-       * Otherwise, returns the value of that Pair's key.
-       */
-      get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
-        return !keepPair && identity2.isPair(pair) ? identity2.isScalar(pair.key) ? pair.key.value : pair.key : pair;
-      }
-      set(key, value) {
-        if (typeof value !== "boolean")
-          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
-        if (prev && !value) {
-          this.items.splice(this.items.indexOf(prev), 1);
-        } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
-        }
-      }
-      toJSON(_, ctx) {
-        return super.toJSON(_, ctx, Set);
-      }
-      toString(ctx, onComment, onChompKeep) {
-        if (!ctx)
-          return JSON.stringify(this);
-        if (this.hasAllNullValues(true))
-          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment, onChompKeep);
-        else
-          throw new Error("Set items must all have null values");
-      }
-      static from(schema, iterable, ctx) {
-        const { replacer } = ctx;
-        const set2 = new this(schema);
-        if (iterable && Symbol.iterator in Object(iterable))
-          for (let value of iterable) {
-            if (typeof replacer === "function")
-              value = replacer.call(iterable, value, value);
-            set2.items.push(Pair.createPair(value, null, ctx));
-          }
-        return set2;
-      }
-    };
-    YAMLSet.tag = "tag:yaml.org,2002:set";
-    var set = {
-      collection: "map",
-      identify: (value) => value instanceof Set,
-      nodeClass: YAMLSet,
-      default: false,
-      tag: "tag:yaml.org,2002:set",
-      createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
-      resolve(map, onError) {
-        if (identity2.isMap(map)) {
-          if (map.hasAllNullValues(true))
-            return Object.assign(new YAMLSet(), map);
-          else
-            onError("Set items must all have null values");
-        } else
-          onError("Expected a mapping for this tag");
-        return map;
-      }
-    };
-    exports.YAMLSet = YAMLSet;
-    exports.set = set;
-  }
-});
-
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
-var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
-    "use strict";
-    var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str2, asBigInt) {
-      const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
-      const num = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign === "-" ? num(-1) * res : res;
-    }
-    function stringifySexagesimal(node) {
-      let { value } = node;
-      let num = (n) => n;
-      if (typeof value === "bigint")
-        num = (n) => BigInt(n);
-      else if (isNaN(value) || !isFinite(value))
-        return stringifyNumber.stringifyNumber(node);
-      let sign = "";
-      if (value < 0) {
-        sign = "-";
-        value *= num(-1);
-      }
-      const _60 = num(60);
-      const parts = [value % _60];
-      if (value < 60) {
-        parts.unshift(0);
-      } else {
-        value = (value - parts[0]) / _60;
-        parts.unshift(value % _60);
-        if (value >= 60) {
-          value = (value - parts[0]) / _60;
-          parts.unshift(value);
-        }
-      }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
-    }
-    var intTime = {
-      identify: (value) => typeof value === "bigint" || Number.isInteger(value),
-      default: true,
-      tag: "tag:yaml.org,2002:int",
-      format: "TIME",
-      test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
-      stringify: stringifySexagesimal
-    };
-    var floatTime = {
-      identify: (value) => typeof value === "number",
-      default: true,
-      tag: "tag:yaml.org,2002:float",
-      format: "TIME",
-      test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
-      stringify: stringifySexagesimal
-    };
-    var timestamp = {
-      identify: (value) => value instanceof Date,
-      default: true,
-      tag: "tag:yaml.org,2002:timestamp",
-      // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
-      // may be omitted altogether, resulting in a date format. In such a case, the time part is
-      // assumed to be 00:00:00Z (start of day, UTC).
-      test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str2) {
-        const match = str2.match(timestamp.test);
-        if (!match)
-          throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
-        const [, year, month, day, hour, minute, second] = match.map(Number);
-        const millisec = match[7] ? Number((match[7] + "00").substr(1, 3)) : 0;
-        let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
-        const tz = match[8];
-        if (tz && tz !== "Z") {
-          let d = parseSexagesimal(tz, false);
-          if (Math.abs(d) < 30)
-            d *= 60;
-          date -= 6e4 * d;
-        }
-        return new Date(date);
-      },
-      stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
-    };
-    exports.floatTime = floatTime;
-    exports.intTime = intTime;
-    exports.timestamp = timestamp;
-  }
-});
-
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
-var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
-    "use strict";
-    var map = require_map();
-    var _null = require_null();
-    var seq = require_seq();
-    var string = require_string();
-    var binary = require_binary();
-    var bool2 = require_bool2();
-    var float = require_float2();
-    var int = require_int2();
-    var merge2 = require_merge();
-    var omap = require_omap();
-    var pairs = require_pairs();
-    var set = require_set();
-    var timestamp = require_timestamp();
-    var schema = [
-      map.map,
-      seq.seq,
-      string.string,
-      _null.nullTag,
-      bool2.trueTag,
-      bool2.falseTag,
-      int.intBin,
-      int.intOct,
-      int.int,
-      int.intHex,
-      float.floatNaN,
-      float.floatExp,
-      float.float,
-      binary.binary,
-      merge2.merge,
-      omap.omap,
-      pairs.pairs,
-      set.set,
-      timestamp.intTime,
-      timestamp.floatTime,
-      timestamp.timestamp
-    ];
-    exports.schema = schema;
-  }
-});
-
-// node_modules/yaml/dist/schema/tags.js
-var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
-    "use strict";
-    var map = require_map();
-    var _null = require_null();
-    var seq = require_seq();
-    var string = require_string();
-    var bool2 = require_bool();
-    var float = require_float();
-    var int = require_int();
-    var schema = require_schema();
-    var schema$1 = require_schema2();
-    var binary = require_binary();
-    var merge2 = require_merge();
-    var omap = require_omap();
-    var pairs = require_pairs();
-    var schema$2 = require_schema3();
-    var set = require_set();
-    var timestamp = require_timestamp();
-    var schemas = /* @__PURE__ */ new Map([
-      ["core", schema.schema],
-      ["failsafe", [map.map, seq.seq, string.string]],
-      ["json", schema$1.schema],
-      ["yaml11", schema$2.schema],
-      ["yaml-1.1", schema$2.schema]
-    ]);
-    var tagsByName = {
-      binary: binary.binary,
-      bool: bool2.boolTag,
-      float: float.float,
-      floatExp: float.floatExp,
-      floatNaN: float.floatNaN,
-      floatTime: timestamp.floatTime,
-      int: int.int,
-      intHex: int.intHex,
-      intOct: int.intOct,
-      intTime: timestamp.intTime,
-      map: map.map,
-      merge: merge2.merge,
-      null: _null.nullTag,
-      omap: omap.omap,
-      pairs: pairs.pairs,
-      seq: seq.seq,
-      set: set.set,
-      timestamp: timestamp.timestamp
-    };
-    var coreKnownTags = {
-      "tag:yaml.org,2002:binary": binary.binary,
-      "tag:yaml.org,2002:merge": merge2.merge,
-      "tag:yaml.org,2002:omap": omap.omap,
-      "tag:yaml.org,2002:pairs": pairs.pairs,
-      "tag:yaml.org,2002:set": set.set,
-      "tag:yaml.org,2002:timestamp": timestamp.timestamp
-    };
-    function getTags(customTags, schemaName, addMergeTag) {
-      const schemaTags = schemas.get(schemaName);
-      if (schemaTags && !customTags) {
-        return addMergeTag && !schemaTags.includes(merge2.merge) ? schemaTags.concat(merge2.merge) : schemaTags.slice();
-      }
-      let tags = schemaTags;
-      if (!tags) {
-        if (Array.isArray(customTags))
-          tags = [];
-        else {
-          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
-          throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
-        }
-      }
-      if (Array.isArray(customTags)) {
-        for (const tag of customTags)
-          tags = tags.concat(tag);
-      } else if (typeof customTags === "function") {
-        tags = customTags(tags.slice());
-      }
-      if (addMergeTag)
-        tags = tags.concat(merge2.merge);
-      return tags.reduce((tags2, tag) => {
-        const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
-        if (!tagObj) {
-          const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
-          throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
-        }
-        if (!tags2.includes(tagObj))
-          tags2.push(tagObj);
-        return tags2;
-      }, []);
-    }
-    exports.coreKnownTags = coreKnownTags;
-    exports.getTags = getTags;
-  }
-});
-
-// node_modules/yaml/dist/schema/Schema.js
-var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var map = require_map();
-    var seq = require_seq();
-    var string = require_string();
-    var tags = require_tags();
-    var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-    var Schema = class _Schema {
-      constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
-        this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
-        this.name = typeof schema === "string" && schema || "core";
-        this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge2);
-        this.toStringOptions = toStringDefaults ?? null;
-        Object.defineProperty(this, identity2.MAP, { value: map.map });
-        Object.defineProperty(this, identity2.SCALAR, { value: string.string });
-        Object.defineProperty(this, identity2.SEQ, { value: seq.seq });
-        this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
-      }
-      clone() {
-        const copy = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
-        copy.tags = this.tags.slice();
-        return copy;
-      }
-    };
-    exports.Schema = Schema;
-  }
-});
-
-// node_modules/yaml/dist/stringify/stringifyDocument.js
-var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var stringify = require_stringify();
-    var stringifyComment = require_stringifyComment();
-    function stringifyDocument(doc, options) {
-      const lines = [];
-      let hasDirectives = options.directives === true;
-      if (options.directives !== false && doc.directives) {
-        const dir = doc.directives.toString(doc);
-        if (dir) {
-          lines.push(dir);
-          hasDirectives = true;
-        } else if (doc.directives.docStart)
-          hasDirectives = true;
-      }
-      if (hasDirectives)
-        lines.push("---");
-      const ctx = stringify.createStringifyContext(doc, options);
-      const { commentString } = ctx.options;
-      if (doc.commentBefore) {
-        if (lines.length !== 1)
-          lines.unshift("");
-        const cs = commentString(doc.commentBefore);
-        lines.unshift(stringifyComment.indentComment(cs, ""));
-      }
-      let chompKeep = false;
-      let contentComment = null;
-      if (doc.contents) {
-        if (identity2.isNode(doc.contents)) {
-          if (doc.contents.spaceBefore && hasDirectives)
-            lines.push("");
-          if (doc.contents.commentBefore) {
-            const cs = commentString(doc.contents.commentBefore);
-            lines.push(stringifyComment.indentComment(cs, ""));
-          }
-          ctx.forceBlockIndent = !!doc.comment;
-          contentComment = doc.contents.comment;
-        }
-        const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
-        if (contentComment)
-          body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body}`;
-        } else
-          lines.push(body);
-      } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
-      }
-      if (doc.directives?.docEnd) {
-        if (doc.comment) {
-          const cs = commentString(doc.comment);
-          if (cs.includes("\n")) {
-            lines.push("...");
-            lines.push(stringifyComment.indentComment(cs, ""));
-          } else {
-            lines.push(`... ${cs}`);
-          }
-        } else {
-          lines.push("...");
-        }
-      } else {
-        let dc = doc.comment;
-        if (dc && chompKeep)
-          dc = dc.replace(/^\n+/, "");
-        if (dc) {
-          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
-            lines.push("");
-          lines.push(stringifyComment.indentComment(commentString(dc), ""));
-        }
-      }
-      return lines.join("\n") + "\n";
-    }
-    exports.stringifyDocument = stringifyDocument;
-  }
-});
-
-// node_modules/yaml/dist/doc/Document.js
-var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
-    "use strict";
-    var Alias = require_Alias();
-    var Collection2 = require_Collection();
-    var identity2 = require_identity();
-    var Pair = require_Pair();
-    var toJS2 = require_toJS();
-    var Schema = require_Schema();
-    var stringifyDocument = require_stringifyDocument();
-    var anchors = require_anchors();
-    var applyReviver = require_applyReviver();
-    var createNode = require_createNode();
-    var directives = require_directives();
-    var Document = class _Document {
-      constructor(value, replacer, options) {
-        this.commentBefore = null;
-        this.comment = null;
-        this.errors = [];
-        this.warnings = [];
-        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.DOC });
-        let _replacer = null;
-        if (typeof replacer === "function" || Array.isArray(replacer)) {
-          _replacer = replacer;
-        } else if (options === void 0 && replacer) {
-          options = replacer;
-          replacer = void 0;
-        }
-        const opt = Object.assign({
-          intAsBigInt: false,
-          keepSourceTokens: false,
-          logLevel: "warn",
-          prettyErrors: true,
-          strict: true,
-          stringKeys: false,
-          uniqueKeys: true,
-          version: "1.2"
-        }, options);
-        this.options = opt;
-        let { version } = opt;
-        if (options?._directives) {
-          this.directives = options._directives.atDocument();
-          if (this.directives.yaml.explicit)
-            version = this.directives.yaml.version;
-        } else
-          this.directives = new directives.Directives({ version });
-        this.setSchema(version, options);
-        this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
-      }
-      /**
-       * Create a deep copy of this Document and its contents.
-       *
-       * Custom Node values that inherit from `Object` still refer to their original instances.
-       */
-      clone() {
-        const copy = Object.create(_Document.prototype, {
-          [identity2.NODE_TYPE]: { value: identity2.DOC }
-        });
-        copy.commentBefore = this.commentBefore;
-        copy.comment = this.comment;
-        copy.errors = this.errors.slice();
-        copy.warnings = this.warnings.slice();
-        copy.options = Object.assign({}, this.options);
-        if (this.directives)
-          copy.directives = this.directives.clone();
-        copy.schema = this.schema.clone();
-        copy.contents = identity2.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
-        if (this.range)
-          copy.range = this.range.slice();
-        return copy;
-      }
-      /** Adds a value to the document. */
-      add(value) {
-        if (assertCollection(this.contents))
-          this.contents.add(value);
-      }
-      /** Adds a value to the document. */
-      addIn(path20, value) {
-        if (assertCollection(this.contents))
-          this.contents.addIn(path20, value);
-      }
-      /**
-       * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
-       *
-       * If `node` already has an anchor, `name` is ignored.
-       * Otherwise, the `node.anchor` value will be set to `name`,
-       * or if an anchor with that name is already present in the document,
-       * `name` will be used as a prefix for a new unique anchor.
-       * If `name` is undefined, the generated anchor will use 'a' as a prefix.
-       */
-      createAlias(node, name) {
-        if (!node.anchor) {
-          const prev = anchors.anchorNames(this);
-          node.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
-        }
-        return new Alias.Alias(node.anchor);
-      }
-      createNode(value, replacer, options) {
-        let _replacer = void 0;
-        if (typeof replacer === "function") {
-          value = replacer.call({ "": value }, "", value);
-          _replacer = replacer;
-        } else if (Array.isArray(replacer)) {
-          const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
-          const asStr = replacer.filter(keyToStr).map(String);
-          if (asStr.length > 0)
-            replacer = replacer.concat(asStr);
-          _replacer = replacer;
-        } else if (options === void 0 && replacer) {
-          options = replacer;
-          replacer = void 0;
-        }
-        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
-        const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(
-          this,
-          // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          anchorPrefix || "a"
-        );
-        const ctx = {
-          aliasDuplicateObjects: aliasDuplicateObjects ?? true,
-          keepUndefined: keepUndefined ?? false,
-          onAnchor,
-          onTagObj,
-          replacer: _replacer,
-          schema: this.schema,
-          sourceObjects
-        };
-        const node = createNode.createNode(value, tag, ctx);
-        if (flow && identity2.isCollection(node))
-          node.flow = true;
-        setAnchors();
-        return node;
-      }
-      /**
-       * Convert a key and a value into a `Pair` using the current schema,
-       * recursively wrapping all values as `Scalar` or `Collection` nodes.
-       */
-      createPair(key, value, options = {}) {
-        const k = this.createNode(key, null, options);
-        const v = this.createNode(value, null, options);
-        return new Pair.Pair(k, v);
-      }
-      /**
-       * Removes a value from the document.
-       * @returns `true` if the item was found and removed.
-       */
-      delete(key) {
-        return assertCollection(this.contents) ? this.contents.delete(key) : false;
-      }
-      /**
-       * Removes a value from the document.
-       * @returns `true` if the item was found and removed.
-       */
-      deleteIn(path20) {
-        if (Collection2.isEmptyPath(path20)) {
-          if (this.contents == null)
-            return false;
-          this.contents = null;
-          return true;
-        }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
-      }
-      /**
-       * Returns item at `key`, or `undefined` if not found. By default unwraps
-       * scalar values from their surrounding node; to disable set `keepScalar` to
-       * `true` (collections are always returned intact).
-       */
-      get(key, keepScalar) {
-        return identity2.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
-      }
-      /**
-       * Returns item at `path`, or `undefined` if not found. By default unwraps
-       * scalar values from their surrounding node; to disable set `keepScalar` to
-       * `true` (collections are always returned intact).
-       */
-      getIn(path20, keepScalar) {
-        if (Collection2.isEmptyPath(path20))
-          return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
-      }
-      /**
-       * Checks if the document includes a value with the key `key`.
-       */
-      has(key) {
-        return identity2.isCollection(this.contents) ? this.contents.has(key) : false;
-      }
-      /**
-       * Checks if the document includes a value at `path`.
-       */
-      hasIn(path20) {
-        if (Collection2.isEmptyPath(path20))
-          return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
-      }
-      /**
-       * Sets a value in this document. For `!!set`, `value` needs to be a
-       * boolean to add/remove the item from the set.
-       */
-      set(key, value) {
-        if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, [key], value);
-        } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
-        }
-      }
-      /**
-       * Sets a value in this document. For `!!set`, `value` needs to be a
-       * boolean to add/remove the item from the set.
-       */
-      setIn(path20, value) {
-        if (Collection2.isEmptyPath(path20)) {
-          this.contents = value;
-        } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path20), value);
-        } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path20, value);
-        }
-      }
-      /**
-       * Change the YAML version and schema used by the document.
-       * A `null` version disables support for directives, explicit tags, anchors, and aliases.
-       * It also requires the `schema` option to be given as a `Schema` instance value.
-       *
-       * Overrides all previously set schema options.
-       */
-      setSchema(version, options = {}) {
-        if (typeof version === "number")
-          version = String(version);
-        let opt;
-        switch (version) {
-          case "1.1":
-            if (this.directives)
-              this.directives.yaml.version = "1.1";
-            else
-              this.directives = new directives.Directives({ version: "1.1" });
-            opt = { resolveKnownTags: false, schema: "yaml-1.1" };
-            break;
-          case "1.2":
-          case "next":
-            if (this.directives)
-              this.directives.yaml.version = version;
-            else
-              this.directives = new directives.Directives({ version });
-            opt = { resolveKnownTags: true, schema: "core" };
-            break;
-          case null:
-            if (this.directives)
-              delete this.directives;
-            opt = null;
-            break;
-          default: {
-            const sv = JSON.stringify(version);
-            throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
-          }
-        }
-        if (options.schema instanceof Object)
-          this.schema = options.schema;
-        else if (opt)
-          this.schema = new Schema.Schema(Object.assign(opt, options));
-        else
-          throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
-      }
-      // json & jsonArg are only used from toJSON()
-      toJS({ json, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
-        const ctx = {
-          anchors: /* @__PURE__ */ new Map(),
-          doc: this,
-          keep: !json,
-          mapAsMap: mapAsMap === true,
-          mapKeyWarned: false,
-          maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
-        };
-        const res = toJS2.toJS(this.contents, jsonArg ?? "", ctx);
-        if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
-        return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
-      }
-      /**
-       * A JSON representation of the document `contents`.
-       *
-       * @param jsonArg Used by `JSON.stringify` to indicate the array index or
-       *   property name.
-       */
-      toJSON(jsonArg, onAnchor) {
-        return this.toJS({ json: true, jsonArg, mapAsMap: false, onAnchor });
-      }
-      /** A YAML representation of the document. */
-      toString(options = {}) {
-        if (this.errors.length > 0)
-          throw new Error("Document with errors cannot be stringified");
-        if ("indent" in options && (!Number.isInteger(options.indent) || Number(options.indent) <= 0)) {
-          const s = JSON.stringify(options.indent);
-          throw new Error(`"indent" option must be a positive integer, not ${s}`);
-        }
-        return stringifyDocument.stringifyDocument(this, options);
-      }
-    };
-    function assertCollection(contents) {
-      if (identity2.isCollection(contents))
-        return true;
-      throw new Error("Expected a YAML collection as document contents");
-    }
-    exports.Document = Document;
-  }
-});
-
-// node_modules/yaml/dist/errors.js
-var require_errors3 = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
-    "use strict";
-    var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
-        super();
-        this.name = name;
-        this.code = code;
-        this.message = message;
-        this.pos = pos;
-      }
-    };
-    var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
-      }
-    };
-    var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
-      }
-    };
-    var prettifyError = (src, lc) => (error) => {
-      if (error.pos[0] === -1)
-        return;
-      error.linePos = error.pos.map((pos) => lc.linePos(pos));
-      const { line, col } = error.linePos[0];
-      error.message += ` at line ${line}, column ${col}`;
-      let ci = col - 1;
-      let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
-      if (ci >= 60 && lineStr.length > 80) {
-        const trimStart = Math.min(ci - 39, lineStr.length - 79);
-        lineStr = "\u2026" + lineStr.substring(trimStart);
-        ci -= trimStart - 1;
-      }
-      if (lineStr.length > 80)
-        lineStr = lineStr.substring(0, 79) + "\u2026";
-      if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
-        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
-        if (prev.length > 80)
-          prev = prev.substring(0, 79) + "\u2026\n";
-        lineStr = prev + lineStr;
-      }
-      if (/[^ ]/.test(lineStr)) {
-        let count = 1;
-        const end = error.linePos[1];
-        if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
-        }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
-        error.message += `:
-
-${lineStr}
-${pointer}
-`;
-      }
-    };
-    exports.YAMLError = YAMLError;
-    exports.YAMLParseError = YAMLParseError;
-    exports.YAMLWarning = YAMLWarning;
-    exports.prettifyError = prettifyError;
-  }
-});
-
-// node_modules/yaml/dist/compose/resolve-props.js
-var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
-    "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
-      let spaceBefore = false;
-      let atNewline = startOnNewline;
-      let hasSpace = startOnNewline;
-      let comment = "";
-      let commentSep = "";
-      let hasNewline = false;
-      let reqSpace = false;
-      let tab = null;
-      let anchor = null;
-      let tag = null;
-      let newlineAfterProp = null;
-      let comma = null;
-      let found = null;
-      let start = null;
-      for (const token of tokens) {
-        if (reqSpace) {
-          if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
-            onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
-          reqSpace = false;
-        }
-        if (tab) {
-          if (atNewline && token.type !== "comment" && token.type !== "newline") {
-            onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
-          }
-          tab = null;
-        }
-        switch (token.type) {
-          case "space":
-            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
-              tab = token;
-            }
-            hasSpace = true;
-            break;
-          case "comment": {
-            if (!hasSpace)
-              onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
-            const cb = token.source.substring(1) || " ";
-            if (!comment)
-              comment = cb;
-            else
-              comment += commentSep + cb;
-            commentSep = "";
-            atNewline = false;
-            break;
-          }
-          case "newline":
-            if (atNewline) {
-              if (comment)
-                comment += token.source;
-              else if (!found || indicator !== "seq-item-ind")
-                spaceBefore = true;
-            } else
-              commentSep += token.source;
-            atNewline = true;
-            hasNewline = true;
-            if (anchor || tag)
-              newlineAfterProp = token;
-            hasSpace = true;
-            break;
-          case "anchor":
-            if (anchor)
-              onError(token, "MULTIPLE_ANCHORS", "A node can have at most one anchor");
-            if (token.source.endsWith(":"))
-              onError(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
-            anchor = token;
-            start ?? (start = token.offset);
-            atNewline = false;
-            hasSpace = false;
-            reqSpace = true;
-            break;
-          case "tag": {
-            if (tag)
-              onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
-            tag = token;
-            start ?? (start = token.offset);
-            atNewline = false;
-            hasSpace = false;
-            reqSpace = true;
-            break;
-          }
-          case indicator:
-            if (anchor || tag)
-              onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
-            if (found)
-              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
-            found = token;
-            atNewline = indicator === "seq-item-ind" || indicator === "explicit-key-ind";
-            hasSpace = false;
-            break;
-          case "comma":
-            if (flow) {
-              if (comma)
-                onError(token, "UNEXPECTED_TOKEN", `Unexpected , in ${flow}`);
-              comma = token;
-              atNewline = false;
-              hasSpace = false;
-              break;
-            }
-          // else fallthrough
-          default:
-            onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.type} token`);
-            atNewline = false;
-            hasSpace = false;
-        }
-      }
-      const last = tokens[tokens.length - 1];
-      const end = last ? last.offset + last.source.length : offset;
-      if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
-        onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
-      }
-      if (tab && (atNewline && tab.indent <= parentIndent || next?.type === "block-map" || next?.type === "block-seq"))
-        onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
-      return {
-        comma,
-        found,
-        spaceBefore,
-        comment,
-        hasNewline,
-        anchor,
-        tag,
-        newlineAfterProp,
-        end,
-        start: start ?? end
-      };
-    }
-    exports.resolveProps = resolveProps;
-  }
-});
-
-// node_modules/yaml/dist/compose/util-contains-newline.js
-var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
-    "use strict";
-    function containsNewline(key) {
-      if (!key)
-        return null;
-      switch (key.type) {
-        case "alias":
-        case "scalar":
-        case "double-quoted-scalar":
-        case "single-quoted-scalar":
-          if (key.source.includes("\n"))
-            return true;
-          if (key.end) {
-            for (const st of key.end)
-              if (st.type === "newline")
-                return true;
-          }
-          return false;
-        case "flow-collection":
-          for (const it of key.items) {
-            for (const st of it.start)
-              if (st.type === "newline")
-                return true;
-            if (it.sep) {
-              for (const st of it.sep)
-                if (st.type === "newline")
-                  return true;
-            }
-            if (containsNewline(it.key) || containsNewline(it.value))
-              return true;
-          }
-          return false;
-        default:
-          return true;
-      }
-    }
-    exports.containsNewline = containsNewline;
-  }
-});
-
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
-var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
-    "use strict";
-    var utilContainsNewline = require_util_contains_newline();
-    function flowIndentCheck(indent, fc, onError) {
-      if (fc?.type === "flow-collection") {
-        const end = fc.end[0];
-        if (end.indent === indent && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
-          const msg = "Flow end indicator should be more indented than parent";
-          onError(end, "BAD_INDENT", msg, true);
-        }
-      }
-    }
-    exports.flowIndentCheck = flowIndentCheck;
-  }
-});
-
-// node_modules/yaml/dist/compose/util-map-includes.js
-var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    function mapIncludes(ctx, items, search) {
-      const { uniqueKeys } = ctx.options;
-      if (uniqueKeys === false)
-        return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity2.isScalar(a) && identity2.isScalar(b) && a.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
-    }
-    exports.mapIncludes = mapIncludes;
-  }
-});
-
-// node_modules/yaml/dist/compose/resolve-block-map.js
-var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
-    "use strict";
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var resolveProps = require_resolve_props();
-    var utilContainsNewline = require_util_contains_newline();
-    var utilFlowIndentCheck = require_util_flow_indent_check();
-    var utilMapIncludes = require_util_map_includes();
-    var startColMsg = "All mapping items must start at the same column";
-    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
-      const map = new NodeClass(ctx.schema);
-      if (ctx.atRoot)
-        ctx.atRoot = false;
-      let offset = bm.offset;
-      let commentEnd = null;
-      for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
-        const keyProps = resolveProps.resolveProps(start, {
-          indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
-          offset,
-          onError,
-          parentIndent: bm.indent,
-          startOnNewline: true
-        });
-        const implicitKey = !keyProps.found;
-        if (implicitKey) {
-          if (key) {
-            if (key.type === "block-seq")
-              onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key && key.indent !== bm.indent)
-              onError(offset, "BAD_INDENT", startColMsg);
-          }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
-            commentEnd = keyProps.end;
-            if (keyProps.comment) {
-              if (map.comment)
-                map.comment += "\n" + keyProps.comment;
-              else
-                map.comment = keyProps.comment;
-            }
-            continue;
-          }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
-          }
-        } else if (keyProps.found?.indent !== bm.indent) {
-          onError(offset, "BAD_INDENT", startColMsg);
-        }
-        ctx.atKey = true;
-        const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
-        if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
-        ctx.atKey = false;
-        if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
-          onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
-          indicator: "map-value-ind",
-          next: value,
-          offset: keyNode.range[2],
-          onError,
-          parentIndent: bm.indent,
-          startOnNewline: !key || key.type === "block-scalar"
-        });
-        offset = valueProps.end;
-        if (valueProps.found) {
-          if (implicitKey) {
-            if (value?.type === "block-map" && !valueProps.hasNewline)
-              onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
-            if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
-              onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
-          }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
-          if (ctx.schema.compat)
-            utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
-          offset = valueNode.range[2];
-          const pair = new Pair.Pair(keyNode, valueNode);
-          if (ctx.options.keepSourceTokens)
-            pair.srcToken = collItem;
-          map.items.push(pair);
-        } else {
-          if (implicitKey)
-            onError(keyNode.range, "MISSING_CHAR", "Implicit map keys need to be followed by map values");
-          if (valueProps.comment) {
-            if (keyNode.comment)
-              keyNode.comment += "\n" + valueProps.comment;
-            else
-              keyNode.comment = valueProps.comment;
-          }
-          const pair = new Pair.Pair(keyNode);
-          if (ctx.options.keepSourceTokens)
-            pair.srcToken = collItem;
-          map.items.push(pair);
-        }
-      }
-      if (commentEnd && commentEnd < offset)
-        onError(commentEnd, "IMPOSSIBLE", "Map comment with trailing content");
-      map.range = [bm.offset, offset, commentEnd ?? offset];
-      return map;
-    }
-    exports.resolveBlockMap = resolveBlockMap;
-  }
-});
-
-// node_modules/yaml/dist/compose/resolve-block-seq.js
-var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
-    "use strict";
-    var YAMLSeq = require_YAMLSeq();
-    var resolveProps = require_resolve_props();
-    var utilFlowIndentCheck = require_util_flow_indent_check();
-    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
-      const seq = new NodeClass(ctx.schema);
-      if (ctx.atRoot)
-        ctx.atRoot = false;
-      if (ctx.atKey)
-        ctx.atKey = false;
-      let offset = bs.offset;
-      let commentEnd = null;
-      for (const { start, value } of bs.items) {
-        const props = resolveProps.resolveProps(start, {
-          indicator: "seq-item-ind",
-          next: value,
-          offset,
-          onError,
-          parentIndent: bs.indent,
-          startOnNewline: true
-        });
-        if (!props.found) {
-          if (props.anchor || props.tag || value) {
-            if (value?.type === "block-seq")
-              onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
-            else
-              onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
-          } else {
-            commentEnd = props.end;
-            if (props.comment)
-              seq.comment = props.comment;
-            continue;
-          }
-        }
-        const node = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
-        if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
-        offset = node.range[2];
-        seq.items.push(node);
-      }
-      seq.range = [bs.offset, offset, commentEnd ?? offset];
-      return seq;
-    }
-    exports.resolveBlockSeq = resolveBlockSeq;
-  }
-});
-
-// node_modules/yaml/dist/compose/resolve-end.js
-var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
-    "use strict";
-    function resolveEnd(end, offset, reqSpace, onError) {
-      let comment = "";
-      if (end) {
-        let hasSpace = false;
-        let sep2 = "";
-        for (const token of end) {
-          const { source, type } = token;
-          switch (type) {
-            case "space":
-              hasSpace = true;
-              break;
-            case "comment": {
-              if (reqSpace && !hasSpace)
-                onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
-              const cb = source.substring(1) || " ";
-              if (!comment)
-                comment = cb;
-              else
-                comment += sep2 + cb;
-              sep2 = "";
-              break;
-            }
-            case "newline":
-              if (comment)
-                sep2 += source;
-              hasSpace = true;
-              break;
-            default:
-              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
-          }
-          offset += source.length;
-        }
-      }
-      return { comment, offset };
-    }
-    exports.resolveEnd = resolveEnd;
-  }
-});
-
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
-var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
-    var resolveEnd = require_resolve_end();
-    var resolveProps = require_resolve_props();
-    var utilContainsNewline = require_util_contains_newline();
-    var utilMapIncludes = require_util_map_includes();
-    var blockMsg = "Block collections are not allowed within flow collections";
-    var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
-    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap6 = fc.start.source === "{";
-      const fcName = isMap6 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap6 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
-      const coll = new NodeClass(ctx.schema);
-      coll.flow = true;
-      const atRoot = ctx.atRoot;
-      if (atRoot)
-        ctx.atRoot = false;
-      if (ctx.atKey)
-        ctx.atKey = false;
-      let offset = fc.offset + fc.start.source.length;
-      for (let i = 0; i < fc.items.length; ++i) {
-        const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
-        const props = resolveProps.resolveProps(start, {
-          flow: fcName,
-          indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
-          offset,
-          onError,
-          parentIndent: fc.indent,
-          startOnNewline: false
-        });
-        if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
-            if (i === 0 && props.comma)
-              onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
-            else if (i < fc.items.length - 1)
-              onError(props.start, "UNEXPECTED_TOKEN", `Unexpected empty item in ${fcName}`);
-            if (props.comment) {
-              if (coll.comment)
-                coll.comment += "\n" + props.comment;
-              else
-                coll.comment = props.comment;
-            }
-            offset = props.end;
-            continue;
-          }
-          if (!isMap6 && ctx.options.strict && utilContainsNewline.containsNewline(key))
-            onError(
-              key,
-              // checked by containsNewline()
-              "MULTILINE_IMPLICIT_KEY",
-              "Implicit keys of flow sequence pairs need to be on a single line"
-            );
-        }
-        if (i === 0) {
-          if (props.comma)
-            onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
-        } else {
-          if (!props.comma)
-            onError(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
-          if (props.comment) {
-            let prevItemComment = "";
-            loop: for (const st of start) {
-              switch (st.type) {
-                case "comma":
-                case "space":
-                  break;
-                case "comment":
-                  prevItemComment = st.source.substring(1);
-                  break loop;
-                default:
-                  break loop;
-              }
-            }
-            if (prevItemComment) {
-              let prev = coll.items[coll.items.length - 1];
-              if (identity2.isPair(prev))
-                prev = prev.value ?? prev.key;
-              if (prev.comment)
-                prev.comment += "\n" + prevItemComment;
-              else
-                prev.comment = prevItemComment;
-              props.comment = props.comment.substring(prevItemComment.length + 1);
-            }
-          }
-        }
-        if (!isMap6 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
-          coll.items.push(valueNode);
-          offset = valueNode.range[2];
-          if (isBlock(value))
-            onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
-        } else {
-          ctx.atKey = true;
-          const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
-          if (isBlock(key))
-            onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
-          ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
-            flow: fcName,
-            indicator: "map-value-ind",
-            next: value,
-            offset: keyNode.range[2],
-            onError,
-            parentIndent: fc.indent,
-            startOnNewline: false
-          });
-          if (valueProps.found) {
-            if (!isMap6 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
-                  if (st === valueProps.found)
-                    break;
-                  if (st.type === "newline") {
-                    onError(st, "MULTILINE_IMPLICIT_KEY", "Implicit keys of flow sequence pairs need to be on a single line");
-                    break;
-                  }
-                }
-              if (props.start < valueProps.found.offset - 1024)
-                onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
-            }
-          } else if (value) {
-            if ("source" in value && value.source?.[0] === ":")
-              onError(value, "MISSING_CHAR", `Missing space after : in ${fcName}`);
-            else
-              onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
-          }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
-          if (valueNode) {
-            if (isBlock(value))
-              onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
-          } else if (valueProps.comment) {
-            if (keyNode.comment)
-              keyNode.comment += "\n" + valueProps.comment;
-            else
-              keyNode.comment = valueProps.comment;
-          }
-          const pair = new Pair.Pair(keyNode, valueNode);
-          if (ctx.options.keepSourceTokens)
-            pair.srcToken = collItem;
-          if (isMap6) {
-            const map = coll;
-            if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
-              onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-            map.items.push(pair);
-          } else {
-            const map = new YAMLMap.YAMLMap(ctx.schema);
-            map.flow = true;
-            map.items.push(pair);
-            const endRange = (valueNode ?? keyNode).range;
-            map.range = [keyNode.range[0], endRange[1], endRange[2]];
-            coll.items.push(map);
-          }
-          offset = valueNode ? valueNode.range[2] : valueProps.end;
-        }
-      }
-      const expectedEnd = isMap6 ? "}" : "]";
-      const [ce, ...ee] = fc.end;
-      let cePos = offset;
-      if (ce?.source === expectedEnd)
-        cePos = ce.offset + ce.source.length;
-      else {
-        const name = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
-        onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
-        if (ce && ce.source.length !== 1)
-          ee.unshift(ce);
-      }
-      if (ee.length > 0) {
-        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
-        if (end.comment) {
-          if (coll.comment)
-            coll.comment += "\n" + end.comment;
-          else
-            coll.comment = end.comment;
-        }
-        coll.range = [fc.offset, cePos, end.offset];
-      } else {
-        coll.range = [fc.offset, cePos, cePos];
-      }
-      return coll;
-    }
-    exports.resolveFlowCollection = resolveFlowCollection;
-  }
-});
-
-// node_modules/yaml/dist/compose/compose-collection.js
-var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var Scalar = require_Scalar();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
-    var resolveBlockMap = require_resolve_block_map();
-    var resolveBlockSeq = require_resolve_block_seq();
-    var resolveFlowCollection = require_resolve_flow_collection();
-    function resolveCollection(CN, ctx, token, onError, tagName, tag) {
-      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
-      const Coll = coll.constructor;
-      if (tagName === "!" || tagName === Coll.tagName) {
-        coll.tag = Coll.tagName;
-        return coll;
-      }
-      if (tagName)
-        coll.tag = tagName;
-      return coll;
-    }
-    function composeCollection(CN, ctx, token, props, onError) {
-      const tagToken = props.tag;
-      const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
-      if (token.type === "block-seq") {
-        const { anchor, newlineAfterProp: nl } = props;
-        const lastProp = anchor && tagToken ? anchor.offset > tagToken.offset ? anchor : tagToken : anchor ?? tagToken;
-        if (lastProp && (!nl || nl.offset < lastProp.offset)) {
-          const message = "Missing newline after block sequence props";
-          onError(lastProp, "MISSING_CHAR", message);
-        }
-      }
-      const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
-        return resolveCollection(CN, ctx, token, onError, tagName);
-      }
-      let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
-      if (!tag) {
-        const kt = ctx.schema.knownTags[tagName];
-        if (kt?.collection === expType) {
-          ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
-          tag = kt;
-        } else {
-          if (kt) {
-            onError(tagToken, "BAD_COLLECTION_TYPE", `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? "scalar"}`, true);
-          } else {
-            onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, true);
-          }
-          return resolveCollection(CN, ctx, token, onError, tagName);
-        }
-      }
-      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
-      const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity2.isNode(res) ? res : new Scalar.Scalar(res);
-      node.range = coll.range;
-      node.tag = tagName;
-      if (tag?.format)
-        node.format = tag.format;
-      return node;
-    }
-    exports.composeCollection = composeCollection;
-  }
-});
-
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
-var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
-    "use strict";
-    var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header)
-        return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
-      let chompStart = lines.length;
-      for (let i = lines.length - 1; i >= 0; --i) {
-        const content = lines[i][1];
-        if (content === "" || content === "\r")
-          chompStart = i;
-        else
-          break;
-      }
-      if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
-      }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
-      let contentStart = 0;
-      for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
-        if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
-            trimIndent = indent.length;
-        } else {
-          if (indent.length < trimIndent) {
-            const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
-          }
-          if (header.indent === 0)
-            trimIndent = indent.length;
-          contentStart = i;
-          if (trimIndent === 0 && !ctx.atRoot) {
-            const message = "Block scalar values in collections must be indented";
-            onError(offset, "BAD_INDENT", message);
-          }
-          break;
-        }
-        offset += indent.length + content.length + 1;
-      }
-      for (let i = lines.length - 1; i >= chompStart; --i) {
-        if (lines[i][0].length > trimIndent)
-          chompStart = i + 1;
-      }
-      let value = "";
-      let sep2 = "";
-      let prevMoreIndented = false;
-      for (let i = 0; i < contentStart; ++i)
-        value += lines[i][0].slice(trimIndent) + "\n";
-      for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
-        offset += indent.length + content.length + 1;
-        const crlf = content[content.length - 1] === "\r";
-        if (crlf)
-          content = content.slice(0, -1);
-        if (content && indent.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
-          const message = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
-          indent = "";
-        }
-        if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
-        } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
-          prevMoreIndented = true;
-        } else if (content === "") {
-          if (sep2 === "\n")
-            value += "\n";
-          else
-            sep2 = "\n";
-        } else {
-          value += sep2 + content;
-          sep2 = " ";
-          prevMoreIndented = false;
-        }
-      }
-      switch (header.chomp) {
-        case "-":
-          break;
-        case "+":
-          for (let i = chompStart; i < lines.length; ++i)
-            value += "\n" + lines[i][0].slice(trimIndent);
-          if (value[value.length - 1] !== "\n")
-            value += "\n";
-          break;
-        default:
-          value += "\n";
-      }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
-    }
-    function parseBlockScalarHeader({ offset, props }, strict, onError) {
-      if (props[0].type !== "block-scalar-header") {
-        onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
-        return null;
-      }
-      const { source } = props[0];
-      const mode = source[0];
-      let indent = 0;
-      let chomp = "";
-      let error = -1;
-      for (let i = 1; i < source.length; ++i) {
-        const ch = source[i];
-        if (!chomp && (ch === "-" || ch === "+"))
-          chomp = ch;
-        else {
-          const n = Number(ch);
-          if (!indent && n)
-            indent = n;
-          else if (error === -1)
-            error = offset + i;
-        }
-      }
-      if (error !== -1)
-        onError(error, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
-      let hasSpace = false;
-      let comment = "";
-      let length2 = source.length;
-      for (let i = 1; i < props.length; ++i) {
-        const token = props[i];
-        switch (token.type) {
-          case "space":
-            hasSpace = true;
-          // fallthrough
-          case "newline":
-            length2 += token.source.length;
-            break;
-          case "comment":
-            if (strict && !hasSpace) {
-              const message = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message);
-            }
-            length2 += token.source.length;
-            comment = token.source.substring(1);
-            break;
-          case "error":
-            onError(token, "UNEXPECTED_TOKEN", token.message);
-            length2 += token.source.length;
-            break;
-          /* istanbul ignore next should not happen */
-          default: {
-            const message = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message);
-            const ts = token.source;
-            if (ts && typeof ts === "string")
-              length2 += ts.length;
-          }
-        }
-      }
-      return { mode, indent, chomp, comment, length: length2 };
-    }
-    function splitLines(source) {
-      const split2 = source.split(/\n( *)/);
-      const first = split2[0];
-      const m = first.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
-      const lines = [line0];
-      for (let i = 1; i < split2.length; i += 2)
-        lines.push([split2[i], split2[i + 1]]);
-      return lines;
-    }
-    exports.resolveBlockScalar = resolveBlockScalar;
-  }
-});
-
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
-var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
-    "use strict";
-    var Scalar = require_Scalar();
-    var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
-      let _type;
-      let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
-      switch (type) {
-        case "scalar":
-          _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source, _onError);
-          break;
-        case "single-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_SINGLE;
-          value = singleQuotedValue(source, _onError);
-          break;
-        case "double-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_DOUBLE;
-          value = doubleQuotedValue(source, _onError);
-          break;
-        /* istanbul ignore next should not happen */
-        default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
-          return {
-            value: "",
-            type: null,
-            comment: "",
-            range: [offset, offset + source.length, offset + source.length]
-          };
-      }
-      const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
-      return {
-        value,
-        type: _type,
-        comment: re.comment,
-        range: [offset, valueEnd, re.offset]
-      };
-    }
-    function plainValue(source, onError) {
-      let badChar = "";
-      switch (source[0]) {
-        /* istanbul ignore next should not happen */
-        case "	":
-          badChar = "a tab character";
-          break;
-        case ",":
-          badChar = "flow indicator character ,";
-          break;
-        case "%":
-          badChar = "directive indicator character %";
-          break;
-        case "|":
-        case ">": {
-          badChar = `block scalar indicator ${source[0]}`;
-          break;
-        }
-        case "@":
-        case "`": {
-          badChar = `reserved character ${source[0]}`;
-          break;
-        }
-      }
-      if (badChar)
-        onError(0, "BAD_SCALAR_START", `Plain value cannot start with ${badChar}`);
-      return unfoldLines(source);
-    }
-    function singleQuotedValue(source, onError) {
-      if (source[source.length - 1] !== "'" || source.length === 1)
-        onError(source.length, "MISSING_CHAR", "Missing closing 'quote");
-      return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
-    }
-    function unfoldLines(source) {
-      const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source);
-      if (!match)
-        return source;
-      let trimEnd, trimBoth;
-      try {
-        trimEnd = new RegExp("(?<![ 	])[ 	]+$");
-        trimBoth = new RegExp("^[ 	]+|(?<![ 	])[ 	]+$", "g");
-      } catch {
-        trimEnd = /[ \t]+$/;
-        trimBoth = /^[ \t]+|[ \t]+$/g;
-      }
-      let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
-      let pos = line.lastIndex;
-      while (match = line.exec(source)) {
-        const lm = match[1].replace(trimBoth, "");
-        if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
-          else
-            sep2 = "\n";
-        } else {
-          res += sep2 + lm;
-          sep2 = " ";
-        }
-        pos = line.lastIndex;
-      }
-      const last = /[ \t]*(.*)/sy;
-      last.lastIndex = pos;
-      match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
-    }
-    function doubleQuotedValue(source, onError) {
-      let res = "";
-      for (let i = 1; i < source.length - 1; ++i) {
-        const ch = source[i];
-        if (ch === "\r" && source[i + 1] === "\n")
-          continue;
-        if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i);
-          res += fold;
-          i = offset;
-        } else if (ch === "\\") {
-          let next = source[++i];
-          const cc = escapeCodes[next];
-          if (cc)
-            res += cc;
-          else if (next === "\n") {
-            next = source[i + 1];
-            while (next === " " || next === "	")
-              next = source[++i + 1];
-          } else if (next === "\r" && source[i + 1] === "\n") {
-            next = source[++i + 1];
-            while (next === " " || next === "	")
-              next = source[++i + 1];
-          } else if (next === "x" || next === "u" || next === "U") {
-            const length2 = next === "x" ? 2 : next === "u" ? 4 : 8;
-            res += parseCharCode(source, i + 1, length2, onError);
-            i += length2;
-          } else {
-            const raw = source.substr(i - 1, 2);
-            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
-            res += raw;
-          }
-        } else if (ch === " " || ch === "	") {
-          const wsStart = i;
-          let next = source[i + 1];
-          while (next === " " || next === "	")
-            next = source[++i + 1];
-          if (next !== "\n" && !(next === "\r" && source[i + 2] === "\n"))
-            res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
-        } else {
-          res += ch;
-        }
-      }
-      if (source[source.length - 1] !== '"' || source.length === 1)
-        onError(source.length, "MISSING_CHAR", 'Missing closing "quote');
-      return res;
-    }
-    function foldNewline(source, offset) {
-      let fold = "";
-      let ch = source[offset + 1];
-      while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
-        if (ch === "\r" && source[offset + 2] !== "\n")
-          break;
-        if (ch === "\n")
-          fold += "\n";
-        offset += 1;
-        ch = source[offset + 1];
-      }
-      if (!fold)
-        fold = " ";
-      return { fold, offset };
-    }
-    var escapeCodes = {
-      "0": "\0",
-      // null character
-      a: "\x07",
-      // bell character
-      b: "\b",
-      // backspace
-      e: "\x1B",
-      // escape character
-      f: "\f",
-      // form feed
-      n: "\n",
-      // line feed
-      r: "\r",
-      // carriage return
-      t: "	",
-      // horizontal tab
-      v: "\v",
-      // vertical tab
-      N: "\x85",
-      // Unicode next line
-      _: "\xA0",
-      // Unicode non-breaking space
-      L: "\u2028",
-      // Unicode line separator
-      P: "\u2029",
-      // Unicode paragraph separator
-      " ": " ",
-      '"': '"',
-      "/": "/",
-      "\\": "\\",
-      "	": "	"
-    };
-    function parseCharCode(source, offset, length2, onError) {
-      const cc = source.substr(offset, length2);
-      const ok = cc.length === length2 && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
-      try {
-        return String.fromCodePoint(code);
-      } catch {
-        const raw = source.substr(offset - 2, length2 + 2);
-        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
-        return raw;
-      }
-    }
-    exports.resolveFlowScalar = resolveFlowScalar;
-  }
-});
-
-// node_modules/yaml/dist/compose/compose-scalar.js
-var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
-    "use strict";
-    var identity2 = require_identity();
-    var Scalar = require_Scalar();
-    var resolveBlockScalar = require_resolve_block_scalar();
-    var resolveFlowScalar = require_resolve_flow_scalar();
-    function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
-      const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
-      let tag;
-      if (ctx.options.stringKeys && ctx.atKey) {
-        tag = ctx.schema[identity2.SCALAR];
-      } else if (tagName)
-        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
-      else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value, token, onError);
-      else
-        tag = ctx.schema[identity2.SCALAR];
-      let scalar;
-      try {
-        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
-      } catch (error) {
-        const msg = error instanceof Error ? error.message : String(error);
-        onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
-      }
-      scalar.range = range;
-      scalar.source = value;
-      if (type)
-        scalar.type = type;
-      if (tagName)
-        scalar.tag = tagName;
-      if (tag.format)
-        scalar.format = tag.format;
-      if (comment)
-        scalar.comment = comment;
-      return scalar;
-    }
-    function findScalarTagByName(schema, value, tagName, tagToken, onError) {
-      if (tagName === "!")
-        return schema[identity2.SCALAR];
-      const matchWithTest = [];
-      for (const tag of schema.tags) {
-        if (!tag.collection && tag.tag === tagName) {
-          if (tag.default && tag.test)
-            matchWithTest.push(tag);
-          else
-            return tag;
-        }
-      }
-      for (const tag of matchWithTest)
-        if (tag.test?.test(value))
-          return tag;
-      const kt = schema.knownTags[tagName];
-      if (kt && !kt.collection) {
-        schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
-        return kt;
-      }
-      onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
-      return schema[identity2.SCALAR];
-    }
-    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity2.SCALAR];
-      if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity2.SCALAR];
-        if (tag.tag !== compat.tag) {
-          const ts = directives.tagString(tag.tag);
-          const cs = directives.tagString(compat.tag);
-          const msg = `Value may be parsed as either ${ts} or ${cs}`;
-          onError(token, "TAG_RESOLVE_FAILED", msg, true);
-        }
-      }
-      return tag;
-    }
-    exports.composeScalar = composeScalar;
-  }
-});
-
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
-var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
-    "use strict";
-    function emptyScalarPosition(offset, before, pos) {
-      if (before) {
-        pos ?? (pos = before.length);
-        for (let i = pos - 1; i >= 0; --i) {
-          let st = before[i];
-          switch (st.type) {
-            case "space":
-            case "comment":
-            case "newline":
-              offset -= st.source.length;
-              continue;
-          }
-          st = before[++i];
-          while (st?.type === "space") {
-            offset += st.source.length;
-            st = before[++i];
-          }
-          break;
-        }
-      }
-      return offset;
-    }
-    exports.emptyScalarPosition = emptyScalarPosition;
-  }
-});
-
-// node_modules/yaml/dist/compose/compose-node.js
-var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
-    "use strict";
-    var Alias = require_Alias();
-    var identity2 = require_identity();
-    var composeCollection = require_compose_collection();
-    var composeScalar = require_compose_scalar();
-    var resolveEnd = require_resolve_end();
-    var utilEmptyScalarPosition = require_util_empty_scalar_position();
-    var CN = { composeNode, composeEmptyNode };
-    function composeNode(ctx, token, props, onError) {
-      const atKey = ctx.atKey;
-      const { spaceBefore, comment, anchor, tag } = props;
-      let node;
-      let isSrcToken = true;
-      switch (token.type) {
-        case "alias":
-          node = composeAlias(ctx, token, onError);
-          if (anchor || tag)
-            onError(token, "ALIAS_PROPS", "An alias node must not specify any properties");
-          break;
-        case "scalar":
-        case "single-quoted-scalar":
-        case "double-quoted-scalar":
-        case "block-scalar":
-          node = composeScalar.composeScalar(ctx, token, tag, onError);
-          if (anchor)
-            node.anchor = anchor.source.substring(1);
-          break;
-        case "block-map":
-        case "block-seq":
-        case "flow-collection":
-          try {
-            node = composeCollection.composeCollection(CN, ctx, token, props, onError);
-            if (anchor)
-              node.anchor = anchor.source.substring(1);
-          } catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
-            onError(token, "RESOURCE_EXHAUSTION", message);
-          }
-          break;
-        default: {
-          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message);
-          isSrcToken = false;
-        }
-      }
-      node ?? (node = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
-      if (anchor && node.anchor === "")
-        onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
-      if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
-        const msg = "With stringKeys, all keys must be strings";
-        onError(tag ?? token, "NON_STRING_KEY", msg);
-      }
-      if (spaceBefore)
-        node.spaceBefore = true;
-      if (comment) {
-        if (token.type === "scalar" && token.source === "")
-          node.comment = comment;
-        else
-          node.commentBefore = comment;
-      }
-      if (ctx.options.keepSourceTokens && isSrcToken)
-        node.srcToken = token;
-      return node;
-    }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
-      const token = {
-        type: "scalar",
-        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
-        indent: -1,
-        source: ""
-      };
-      const node = composeScalar.composeScalar(ctx, token, tag, onError);
-      if (anchor) {
-        node.anchor = anchor.source.substring(1);
-        if (node.anchor === "")
-          onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
-      }
-      if (spaceBefore)
-        node.spaceBefore = true;
-      if (comment) {
-        node.comment = comment;
-        node.range[2] = end;
-      }
-      return node;
-    }
-    function composeAlias({ options }, { offset, source, end }, onError) {
-      const alias = new Alias.Alias(source.substring(1));
-      if (alias.source === "")
-        onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
-      if (alias.source.endsWith(":"))
-        onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
-      const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
-      alias.range = [offset, valueEnd, re.offset];
-      if (re.comment)
-        alias.comment = re.comment;
-      return alias;
-    }
-    exports.composeEmptyNode = composeEmptyNode;
-    exports.composeNode = composeNode;
-  }
-});
-
-// node_modules/yaml/dist/compose/compose-doc.js
-var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
-    "use strict";
-    var Document = require_Document();
-    var composeNode = require_compose_node();
-    var resolveEnd = require_resolve_end();
-    var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
-      const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document.Document(void 0, opts);
-      const ctx = {
-        atKey: false,
-        atRoot: true,
-        directives: doc.directives,
-        options: doc.options,
-        schema: doc.schema
-      };
-      const props = resolveProps.resolveProps(start, {
-        indicator: "doc-start",
-        next: value ?? end?.[0],
-        offset,
-        onError,
-        parentIndent: 0,
-        startOnNewline: true
-      });
-      if (props.found) {
-        doc.directives.docStart = true;
-        if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
-          onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
-      }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
-      const contentEnd = doc.contents.range[2];
-      const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
-      if (re.comment)
-        doc.comment = re.comment;
-      doc.range = [offset, contentEnd, re.offset];
-      return doc;
-    }
-    exports.composeDoc = composeDoc;
-  }
-});
-
-// node_modules/yaml/dist/compose/composer.js
-var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
-    "use strict";
-    var node_process = __require("process");
-    var directives = require_directives();
-    var Document = require_Document();
-    var errors = require_errors3();
-    var identity2 = require_identity();
-    var composeDoc = require_compose_doc();
-    var resolveEnd = require_resolve_end();
-    function getErrorPos(src) {
-      if (typeof src === "number")
-        return [src, src + 1];
-      if (Array.isArray(src))
-        return src.length === 2 ? src : [src[0], src[1]];
-      const { offset, source } = src;
-      return [offset, offset + (typeof source === "string" ? source.length : 1)];
-    }
-    function parsePrelude(prelude) {
-      let comment = "";
-      let atComment = false;
-      let afterEmptyLine = false;
-      for (let i = 0; i < prelude.length; ++i) {
-        const source = prelude[i];
-        switch (source[0]) {
-          case "#":
-            comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source.substring(1) || " ");
-            atComment = true;
-            afterEmptyLine = false;
-            break;
-          case "%":
-            if (prelude[i + 1]?.[0] !== "#")
-              i += 1;
-            atComment = false;
-            break;
-          default:
-            if (!atComment)
-              afterEmptyLine = true;
-            atComment = false;
-        }
-      }
-      return { comment, afterEmptyLine };
-    }
-    var Composer = class {
-      constructor(options = {}) {
-        this.doc = null;
-        this.atDirectives = false;
-        this.prelude = [];
-        this.errors = [];
-        this.warnings = [];
-        this.onError = (source, code, message, warning) => {
-          const pos = getErrorPos(source);
-          if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
-          else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
-        };
-        this.directives = new directives.Directives({ version: options.version || "1.2" });
-        this.options = options;
-      }
-      decorate(doc, afterDoc) {
-        const { comment, afterEmptyLine } = parsePrelude(this.prelude);
-        if (comment) {
-          const dc = doc.contents;
-          if (afterDoc) {
-            doc.comment = doc.comment ? `${doc.comment}
-${comment}` : comment;
-          } else if (afterEmptyLine || doc.directives.docStart || !dc) {
-            doc.commentBefore = comment;
-          } else if (identity2.isCollection(dc) && !dc.flow && dc.items.length > 0) {
-            let it = dc.items[0];
-            if (identity2.isPair(it))
-              it = it.key;
-            const cb = it.commentBefore;
-            it.commentBefore = cb ? `${comment}
-${cb}` : comment;
-          } else {
-            const cb = dc.commentBefore;
-            dc.commentBefore = cb ? `${comment}
-${cb}` : comment;
-          }
-        }
-        if (afterDoc) {
-          for (let i = 0; i < this.errors.length; ++i)
-            doc.errors.push(this.errors[i]);
-          for (let i = 0; i < this.warnings.length; ++i)
-            doc.warnings.push(this.warnings[i]);
-        } else {
-          doc.errors = this.errors;
-          doc.warnings = this.warnings;
-        }
-        this.prelude = [];
-        this.errors = [];
-        this.warnings = [];
-      }
-      /**
-       * Current stream status information.
-       *
-       * Mostly useful at the end of input for an empty stream.
-       */
-      streamInfo() {
-        return {
-          comment: parsePrelude(this.prelude).comment,
-          directives: this.directives,
-          errors: this.errors,
-          warnings: this.warnings
-        };
-      }
-      /**
-       * Compose tokens into documents.
-       *
-       * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
-       * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
-       */
-      *compose(tokens, forceDoc = false, endOffset = -1) {
-        for (const token of tokens)
-          yield* this.next(token);
-        yield* this.end(forceDoc, endOffset);
-      }
-      /** Advance the composer by one CST token. */
-      *next(token) {
-        if (node_process.env.LOG_STREAM)
-          console.dir(token, { depth: null });
-        switch (token.type) {
-          case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
-              const pos = getErrorPos(token);
-              pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning);
-            });
-            this.prelude.push(token.source);
-            this.atDirectives = true;
-            break;
-          case "document": {
-            const doc = composeDoc.composeDoc(this.options, this.directives, token, this.onError);
-            if (this.atDirectives && !doc.directives.docStart)
-              this.onError(token, "MISSING_CHAR", "Missing directives-end/doc-start indicator line");
-            this.decorate(doc, false);
-            if (this.doc)
-              yield this.doc;
-            this.doc = doc;
-            this.atDirectives = false;
-            break;
-          }
-          case "byte-order-mark":
-          case "space":
-            break;
-          case "comment":
-          case "newline":
-            this.prelude.push(token.source);
-            break;
-          case "error": {
-            const msg = token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message;
-            const error = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
-            if (this.atDirectives || !this.doc)
-              this.errors.push(error);
-            else
-              this.doc.errors.push(error);
-            break;
-          }
-          case "doc-end": {
-            if (!this.doc) {
-              const msg = "Unexpected doc-end without preceding document";
-              this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg));
-              break;
-            }
-            this.doc.directives.docEnd = true;
-            const end = resolveEnd.resolveEnd(token.end, token.offset + token.source.length, this.doc.options.strict, this.onError);
-            this.decorate(this.doc, true);
-            if (end.comment) {
-              const dc = this.doc.comment;
-              this.doc.comment = dc ? `${dc}
-${end.comment}` : end.comment;
-            }
-            this.doc.range[2] = end.offset;
-            break;
-          }
-          default:
-            this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", `Unsupported token ${token.type}`));
-        }
-      }
-      /**
-       * Call at end of input to yield any remaining document.
-       *
-       * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
-       * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
-       */
-      *end(forceDoc = false, endOffset = -1) {
-        if (this.doc) {
-          this.decorate(this.doc, true);
-          yield this.doc;
-          this.doc = null;
-        } else if (forceDoc) {
-          const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document.Document(void 0, opts);
-          if (this.atDirectives)
-            this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
-          doc.range = [0, endOffset, endOffset];
-          this.decorate(doc, false);
-          yield doc;
-        }
-      }
-    };
-    exports.Composer = Composer;
-  }
-});
-
-// node_modules/yaml/dist/parse/cst-scalar.js
-var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
-    "use strict";
-    var resolveBlockScalar = require_resolve_block_scalar();
-    var resolveFlowScalar = require_resolve_flow_scalar();
-    var errors = require_errors3();
-    var stringifyString = require_stringifyString();
-    function resolveAsScalar(token, strict = true, onError) {
-      if (token) {
-        const _onError = (pos, code, message) => {
-          const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
-          if (onError)
-            onError(offset, code, message);
-          else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
-        };
-        switch (token.type) {
-          case "scalar":
-          case "single-quoted-scalar":
-          case "double-quoted-scalar":
-            return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
-          case "block-scalar":
-            return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
-        }
-      }
-      return null;
-    }
-    function createScalarToken(value, context) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
-      const source = stringifyString.stringifyString({ type, value }, {
-        implicitKey,
-        indent: indent > 0 ? " ".repeat(indent) : "",
-        inFlow,
-        options: { blockQuote: true, lineWidth: -1 }
-      });
-      const end = context.end ?? [
-        { type: "newline", offset: -1, indent, source: "\n" }
-      ];
-      switch (source[0]) {
-        case "|":
-        case ">": {
-          const he = source.indexOf("\n");
-          const head = source.substring(0, he);
-          const body = source.substring(he + 1) + "\n";
-          const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
-          ];
-          if (!addEndtoBlockProps(props, end))
-            props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body };
-        }
-        case '"':
-          return { type: "double-quoted-scalar", offset, indent, source, end };
-        case "'":
-          return { type: "single-quoted-scalar", offset, indent, source, end };
-        default:
-          return { type: "scalar", offset, indent, source, end };
-      }
-    }
-    function setScalarValue(token, value, context = {}) {
-      let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
-      let indent = "indent" in token ? token.indent : null;
-      if (afterKey && typeof indent === "number")
-        indent += 2;
-      if (!type)
-        switch (token.type) {
-          case "single-quoted-scalar":
-            type = "QUOTE_SINGLE";
-            break;
-          case "double-quoted-scalar":
-            type = "QUOTE_DOUBLE";
-            break;
-          case "block-scalar": {
-            const header = token.props[0];
-            if (header.type !== "block-scalar-header")
-              throw new Error("Invalid block scalar header");
-            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
-            break;
-          }
-          default:
-            type = "PLAIN";
-        }
-      const source = stringifyString.stringifyString({ type, value }, {
-        implicitKey: implicitKey || indent === null,
-        indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
-        inFlow,
-        options: { blockQuote: true, lineWidth: -1 }
-      });
-      switch (source[0]) {
-        case "|":
-        case ">":
-          setBlockScalarValue(token, source);
-          break;
-        case '"':
-          setFlowScalarValue(token, source, "double-quoted-scalar");
-          break;
-        case "'":
-          setFlowScalarValue(token, source, "single-quoted-scalar");
-          break;
-        default:
-          setFlowScalarValue(token, source, "scalar");
-      }
-    }
-    function setBlockScalarValue(token, source) {
-      const he = source.indexOf("\n");
-      const head = source.substring(0, he);
-      const body = source.substring(he + 1) + "\n";
-      if (token.type === "block-scalar") {
-        const header = token.props[0];
-        if (header.type !== "block-scalar-header")
-          throw new Error("Invalid block scalar header");
-        header.source = head;
-        token.source = body;
-      } else {
-        const { offset } = token;
-        const indent = "indent" in token ? token.indent : -1;
-        const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
-        ];
-        if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
-          props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key of Object.keys(token))
-          if (key !== "type" && key !== "offset")
-            delete token[key];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body });
-      }
-    }
-    function addEndtoBlockProps(props, end) {
-      if (end)
-        for (const st of end)
-          switch (st.type) {
-            case "space":
-            case "comment":
-              props.push(st);
-              break;
-            case "newline":
-              props.push(st);
-              return true;
-          }
-      return false;
-    }
-    function setFlowScalarValue(token, source, type) {
-      switch (token.type) {
-        case "scalar":
-        case "double-quoted-scalar":
-        case "single-quoted-scalar":
-          token.type = type;
-          token.source = source;
-          break;
-        case "block-scalar": {
-          const end = token.props.slice(1);
-          let oa = source.length;
-          if (token.props[0].type === "block-scalar-header")
-            oa -= token.props[0].source.length;
-          for (const tok of end)
-            tok.offset += oa;
-          delete token.props;
-          Object.assign(token, { type, source, end });
-          break;
-        }
-        case "block-map":
-        case "block-seq": {
-          const offset = token.offset + source.length;
-          const nl = { type: "newline", offset, indent: token.indent, source: "\n" };
-          delete token.items;
-          Object.assign(token, { type, source, end: [nl] });
-          break;
-        }
-        default: {
-          const indent = "indent" in token ? token.indent : -1;
-          const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key of Object.keys(token))
-            if (key !== "type" && key !== "offset")
-              delete token[key];
-          Object.assign(token, { type, indent, source, end });
-        }
-      }
-    }
-    exports.createScalarToken = createScalarToken;
-    exports.resolveAsScalar = resolveAsScalar;
-    exports.setScalarValue = setScalarValue;
-  }
-});
-
-// node_modules/yaml/dist/parse/cst-stringify.js
-var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
-    "use strict";
-    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
-    function stringifyToken(token) {
-      switch (token.type) {
-        case "block-scalar": {
-          let res = "";
-          for (const tok of token.props)
-            res += stringifyToken(tok);
-          return res + token.source;
-        }
-        case "block-map":
-        case "block-seq": {
-          let res = "";
-          for (const item of token.items)
-            res += stringifyItem(item);
-          return res;
-        }
-        case "flow-collection": {
-          let res = token.start.source;
-          for (const item of token.items)
-            res += stringifyItem(item);
-          for (const st of token.end)
-            res += st.source;
-          return res;
-        }
-        case "document": {
-          let res = stringifyItem(token);
-          if (token.end)
-            for (const st of token.end)
-              res += st.source;
-          return res;
-        }
-        default: {
-          let res = token.source;
-          if ("end" in token && token.end)
-            for (const st of token.end)
-              res += st.source;
-          return res;
-        }
-      }
-    }
-    function stringifyItem({ start, key, sep: sep2, value }) {
-      let res = "";
-      for (const st of start)
-        res += st.source;
-      if (key)
-        res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
-          res += st.source;
-      if (value)
-        res += stringifyToken(value);
-      return res;
-    }
-    exports.stringify = stringify;
-  }
-});
-
-// node_modules/yaml/dist/parse/cst-visit.js
-var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
-    "use strict";
-    var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP = /* @__PURE__ */ Symbol("skip children");
-    var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
-      if ("type" in cst && cst.type === "document")
-        cst = { start: cst.start, value: cst.value };
-      _visit(Object.freeze([]), cst, visitor);
-    }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path20) => {
-      let item = cst;
-      for (const [field, index2] of path20) {
-        const tok = item?.[field];
-        if (tok && "items" in tok) {
-          item = tok.items[index2];
-        } else
-          return void 0;
-      }
-      return item;
-    };
-    visit.parentCollection = (cst, path20) => {
-      const parent = visit.itemAtPath(cst, path20.slice(0, -1));
-      const field = path20[path20.length - 1][0];
-      const coll = parent?.[field];
-      if (coll && "items" in coll)
-        return coll;
-      throw new Error("Parent collection not found");
-    };
-    function _visit(path20, item, visitor) {
-      let ctrl = visitor(item, path20);
-      if (typeof ctrl === "symbol")
-        return ctrl;
-      for (const field of ["key", "value"]) {
-        const token = item[field];
-        if (token && "items" in token) {
-          for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token.items[i], visitor);
-            if (typeof ci === "number")
-              i = ci - 1;
-            else if (ci === BREAK)
-              return BREAK;
-            else if (ci === REMOVE) {
-              token.items.splice(i, 1);
-              i -= 1;
-            }
-          }
-          if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path20);
-        }
-      }
-      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
-    }
-    exports.visit = visit;
-  }
-});
-
-// node_modules/yaml/dist/parse/cst.js
-var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
-    "use strict";
-    var cstScalar = require_cst_scalar();
-    var cstStringify = require_cst_stringify();
-    var cstVisit = require_cst_visit();
-    var BOM = "\uFEFF";
-    var DOCUMENT = "";
-    var FLOW_END = "";
-    var SCALAR = "";
-    var isCollection = (token) => !!token && "items" in token;
-    var isScalar6 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
-    function prettyToken(token) {
-      switch (token) {
-        case BOM:
-          return "<BOM>";
-        case DOCUMENT:
-          return "<DOC>";
-        case FLOW_END:
-          return "<FLOW_END>";
-        case SCALAR:
-          return "<SCALAR>";
-        default:
-          return JSON.stringify(token);
-      }
-    }
-    function tokenType(source) {
-      switch (source) {
-        case BOM:
-          return "byte-order-mark";
-        case DOCUMENT:
-          return "doc-mode";
-        case FLOW_END:
-          return "flow-error-end";
-        case SCALAR:
-          return "scalar";
-        case "---":
-          return "doc-start";
-        case "...":
-          return "doc-end";
-        case "":
-        case "\n":
-        case "\r\n":
-          return "newline";
-        case "-":
-          return "seq-item-ind";
-        case "?":
-          return "explicit-key-ind";
-        case ":":
-          return "map-value-ind";
-        case "{":
-          return "flow-map-start";
-        case "}":
-          return "flow-map-end";
-        case "[":
-          return "flow-seq-start";
-        case "]":
-          return "flow-seq-end";
-        case ",":
-          return "comma";
-      }
-      switch (source[0]) {
-        case " ":
-        case "	":
-          return "space";
-        case "#":
-          return "comment";
-        case "%":
-          return "directive-line";
-        case "*":
-          return "alias";
-        case "&":
-          return "anchor";
-        case "!":
-          return "tag";
-        case "'":
-          return "single-quoted-scalar";
-        case '"':
-          return "double-quoted-scalar";
-        case "|":
-        case ">":
-          return "block-scalar-header";
-      }
-      return null;
-    }
-    exports.createScalarToken = cstScalar.createScalarToken;
-    exports.resolveAsScalar = cstScalar.resolveAsScalar;
-    exports.setScalarValue = cstScalar.setScalarValue;
-    exports.stringify = cstStringify.stringify;
-    exports.visit = cstVisit.visit;
-    exports.BOM = BOM;
-    exports.DOCUMENT = DOCUMENT;
-    exports.FLOW_END = FLOW_END;
-    exports.SCALAR = SCALAR;
-    exports.isCollection = isCollection;
-    exports.isScalar = isScalar6;
-    exports.prettyToken = prettyToken;
-    exports.tokenType = tokenType;
-  }
-});
-
-// node_modules/yaml/dist/parse/lexer.js
-var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
-    "use strict";
-    var cst = require_cst();
-    function isEmpty(ch) {
-      switch (ch) {
-        case void 0:
-        case " ":
-        case "\n":
-        case "\r":
-        case "	":
-          return true;
-        default:
-          return false;
-      }
-    }
-    var hexDigits = new Set("0123456789ABCDEFabcdef");
-    var tagChars = new Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-#;/?:@&=+$_.!~*'()");
-    var flowIndicatorChars = new Set(",[]{}");
-    var invalidAnchorChars = new Set(" ,[]{}\n\r	");
-    var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer2 = class {
-      constructor() {
-        this.atEnd = false;
-        this.blockScalarIndent = -1;
-        this.blockScalarKeep = false;
-        this.buffer = "";
-        this.flowKey = false;
-        this.flowLevel = 0;
-        this.indentNext = 0;
-        this.indentValue = 0;
-        this.lineEndPos = null;
-        this.next = null;
-        this.pos = 0;
-      }
-      /**
-       * Generate YAML tokens from the `source` string. If `incomplete`,
-       * a part of the last line may be left as a buffer for the next call.
-       *
-       * @returns A generator of lexical tokens
-       */
-      *lex(source, incomplete = false) {
-        if (source) {
-          if (typeof source !== "string")
-            throw TypeError("source is not a string");
-          this.buffer = this.buffer ? this.buffer + source : source;
-          this.lineEndPos = null;
-        }
-        this.atEnd = !incomplete;
-        let next = this.next ?? "stream";
-        while (next && (incomplete || this.hasChars(1)))
-          next = yield* this.parseNext(next);
-      }
-      atLineEnd() {
-        let i = this.pos;
-        let ch = this.buffer[i];
-        while (ch === " " || ch === "	")
-          ch = this.buffer[++i];
-        if (!ch || ch === "#" || ch === "\n")
-          return true;
-        if (ch === "\r")
-          return this.buffer[i + 1] === "\n";
-        return false;
-      }
-      charAt(n) {
-        return this.buffer[this.pos + n];
-      }
-      continueScalar(offset) {
-        let ch = this.buffer[offset];
-        if (this.indentNext > 0) {
-          let indent = 0;
-          while (ch === " ")
-            ch = this.buffer[++indent + offset];
-          if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
-            if (next === "\n" || !next && !this.atEnd)
-              return offset + indent + 1;
-          }
-          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
-        }
-        if (ch === "-" || ch === ".") {
-          const dt = this.buffer.substr(offset, 3);
-          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
-            return -1;
-        }
-        return offset;
-      }
-      getLine() {
-        let end = this.lineEndPos;
-        if (typeof end !== "number" || end !== -1 && end < this.pos) {
-          end = this.buffer.indexOf("\n", this.pos);
-          this.lineEndPos = end;
-        }
-        if (end === -1)
-          return this.atEnd ? this.buffer.substring(this.pos) : null;
-        if (this.buffer[end - 1] === "\r")
-          end -= 1;
-        return this.buffer.substring(this.pos, end);
-      }
-      hasChars(n) {
-        return this.pos + n <= this.buffer.length;
-      }
-      setNext(state) {
-        this.buffer = this.buffer.substring(this.pos);
-        this.pos = 0;
-        this.lineEndPos = null;
-        this.next = state;
-        return null;
-      }
-      peek(n) {
-        return this.buffer.substr(this.pos, n);
-      }
-      *parseNext(next) {
-        switch (next) {
-          case "stream":
-            return yield* this.parseStream();
-          case "line-start":
-            return yield* this.parseLineStart();
-          case "block-start":
-            return yield* this.parseBlockStart();
-          case "doc":
-            return yield* this.parseDocument();
-          case "flow":
-            return yield* this.parseFlowCollection();
-          case "quoted-scalar":
-            return yield* this.parseQuotedScalar();
-          case "block-scalar":
-            return yield* this.parseBlockScalar();
-          case "plain-scalar":
-            return yield* this.parsePlainScalar();
-        }
-      }
-      *parseStream() {
-        let line = this.getLine();
-        if (line === null)
-          return this.setNext("stream");
-        if (line[0] === cst.BOM) {
-          yield* this.pushCount(1);
-          line = line.substring(1);
-        }
-        if (line[0] === "%") {
-          let dirEnd = line.length;
-          let cs = line.indexOf("#");
-          while (cs !== -1) {
-            const ch = line[cs - 1];
-            if (ch === " " || ch === "	") {
-              dirEnd = cs - 1;
-              break;
-            } else {
-              cs = line.indexOf("#", cs + 1);
-            }
-          }
-          while (true) {
-            const ch = line[dirEnd - 1];
-            if (ch === " " || ch === "	")
-              dirEnd -= 1;
-            else
-              break;
-          }
-          const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
-          yield* this.pushCount(line.length - n);
-          this.pushNewline();
-          return "stream";
-        }
-        if (this.atLineEnd()) {
-          const sp = yield* this.pushSpaces(true);
-          yield* this.pushCount(line.length - sp);
-          yield* this.pushNewline();
-          return "stream";
-        }
-        yield cst.DOCUMENT;
-        return yield* this.parseLineStart();
-      }
-      *parseLineStart() {
-        const ch = this.charAt(0);
-        if (!ch && !this.atEnd)
-          return this.setNext("line-start");
-        if (ch === "-" || ch === ".") {
-          if (!this.atEnd && !this.hasChars(4))
-            return this.setNext("line-start");
-          const s = this.peek(3);
-          if ((s === "---" || s === "...") && isEmpty(this.charAt(3))) {
-            yield* this.pushCount(3);
-            this.indentValue = 0;
-            this.indentNext = 0;
-            return s === "---" ? "doc" : "stream";
-          }
-        }
-        this.indentValue = yield* this.pushSpaces(false);
-        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
-          this.indentNext = this.indentValue;
-        return yield* this.parseBlockStart();
-      }
-      *parseBlockStart() {
-        const [ch0, ch1] = this.peek(2);
-        if (!ch1 && !this.atEnd)
-          return this.setNext("block-start");
-        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
-          const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
-          this.indentNext = this.indentValue + 1;
-          this.indentValue += n;
-          return "block-start";
-        }
-        return "doc";
-      }
-      *parseDocument() {
-        yield* this.pushSpaces(true);
-        const line = this.getLine();
-        if (line === null)
-          return this.setNext("doc");
-        let n = yield* this.pushIndicators();
-        switch (line[n]) {
-          case "#":
-            yield* this.pushCount(line.length - n);
-          // fallthrough
-          case void 0:
-            yield* this.pushNewline();
-            return yield* this.parseLineStart();
-          case "{":
-          case "[":
-            yield* this.pushCount(1);
-            this.flowKey = false;
-            this.flowLevel = 1;
-            return "flow";
-          case "}":
-          case "]":
-            yield* this.pushCount(1);
-            return "doc";
-          case "*":
-            yield* this.pushUntil(isNotAnchorChar);
-            return "doc";
-          case '"':
-          case "'":
-            return yield* this.parseQuotedScalar();
-          case "|":
-          case ">":
-            n += yield* this.parseBlockScalarHeader();
-            n += yield* this.pushSpaces(true);
-            yield* this.pushCount(line.length - n);
-            yield* this.pushNewline();
-            return yield* this.parseBlockScalar();
-          default:
-            return yield* this.parsePlainScalar();
-        }
-      }
-      *parseFlowCollection() {
-        let nl, sp;
-        let indent = -1;
-        do {
-          nl = yield* this.pushNewline();
-          if (nl > 0) {
-            sp = yield* this.pushSpaces(false);
-            this.indentValue = indent = sp;
-          } else {
-            sp = 0;
-          }
-          sp += yield* this.pushSpaces(true);
-        } while (nl + sp > 0);
-        const line = this.getLine();
-        if (line === null)
-          return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
-          if (!atFlowEndMarker) {
-            this.flowLevel = 0;
-            yield cst.FLOW_END;
-            return yield* this.parseLineStart();
-          }
-        }
-        let n = 0;
-        while (line[n] === ",") {
-          n += yield* this.pushCount(1);
-          n += yield* this.pushSpaces(true);
-          this.flowKey = false;
-        }
-        n += yield* this.pushIndicators();
-        switch (line[n]) {
-          case void 0:
-            return "flow";
-          case "#":
-            yield* this.pushCount(line.length - n);
-            return "flow";
-          case "{":
-          case "[":
-            yield* this.pushCount(1);
-            this.flowKey = false;
-            this.flowLevel += 1;
-            return "flow";
-          case "}":
-          case "]":
-            yield* this.pushCount(1);
-            this.flowKey = true;
-            this.flowLevel -= 1;
-            return this.flowLevel ? "flow" : "doc";
-          case "*":
-            yield* this.pushUntil(isNotAnchorChar);
-            return "flow";
-          case '"':
-          case "'":
-            this.flowKey = true;
-            return yield* this.parseQuotedScalar();
-          case ":": {
-            const next = this.charAt(1);
-            if (this.flowKey || isEmpty(next) || next === ",") {
-              this.flowKey = false;
-              yield* this.pushCount(1);
-              yield* this.pushSpaces(true);
-              return "flow";
-            }
-          }
-          // fallthrough
-          default:
-            this.flowKey = false;
-            return yield* this.parsePlainScalar();
-        }
-      }
-      *parseQuotedScalar() {
-        const quote3 = this.charAt(0);
-        let end = this.buffer.indexOf(quote3, this.pos + 1);
-        if (quote3 === "'") {
-          while (end !== -1 && this.buffer[end + 1] === "'")
-            end = this.buffer.indexOf("'", end + 2);
-        } else {
-          while (end !== -1) {
-            let n = 0;
-            while (this.buffer[end - 1 - n] === "\\")
-              n += 1;
-            if (n % 2 === 0)
-              break;
-            end = this.buffer.indexOf('"', end + 1);
-          }
-        }
-        const qb = this.buffer.substring(0, end);
-        let nl = qb.indexOf("\n", this.pos);
-        if (nl !== -1) {
-          while (nl !== -1) {
-            const cs = this.continueScalar(nl + 1);
-            if (cs === -1)
-              break;
-            nl = qb.indexOf("\n", cs);
-          }
-          if (nl !== -1) {
-            end = nl - (qb[nl - 1] === "\r" ? 2 : 1);
-          }
-        }
-        if (end === -1) {
-          if (!this.atEnd)
-            return this.setNext("quoted-scalar");
-          end = this.buffer.length;
-        }
-        yield* this.pushToIndex(end + 1, false);
-        return this.flowLevel ? "flow" : "doc";
-      }
-      *parseBlockScalarHeader() {
-        this.blockScalarIndent = -1;
-        this.blockScalarKeep = false;
-        let i = this.pos;
-        while (true) {
-          const ch = this.buffer[++i];
-          if (ch === "+")
-            this.blockScalarKeep = true;
-          else if (ch > "0" && ch <= "9")
-            this.blockScalarIndent = Number(ch) - 1;
-          else if (ch !== "-")
-            break;
-        }
-        return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
-      }
-      *parseBlockScalar() {
-        let nl = this.pos - 1;
-        let indent = 0;
-        let ch;
-        loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
-          switch (ch) {
-            case " ":
-              indent += 1;
-              break;
-            case "\n":
-              nl = i2;
-              indent = 0;
-              break;
-            case "\r": {
-              const next = this.buffer[i2 + 1];
-              if (!next && !this.atEnd)
-                return this.setNext("block-scalar");
-              if (next === "\n")
-                break;
-            }
-            // fallthrough
-            default:
-              break loop;
-          }
-        }
-        if (!ch && !this.atEnd)
-          return this.setNext("block-scalar");
-        if (indent >= this.indentNext) {
-          if (this.blockScalarIndent === -1)
-            this.indentNext = indent;
-          else {
-            this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
-          }
-          do {
-            const cs = this.continueScalar(nl + 1);
-            if (cs === -1)
-              break;
-            nl = this.buffer.indexOf("\n", cs);
-          } while (nl !== -1);
-          if (nl === -1) {
-            if (!this.atEnd)
-              return this.setNext("block-scalar");
-            nl = this.buffer.length;
-          }
-        }
-        let i = nl + 1;
-        ch = this.buffer[i];
-        while (ch === " ")
-          ch = this.buffer[++i];
-        if (ch === "	") {
-          while (ch === "	" || ch === " " || ch === "\r" || ch === "\n")
-            ch = this.buffer[++i];
-          nl = i - 1;
-        } else if (!this.blockScalarKeep) {
-          do {
-            let i2 = nl - 1;
-            let ch2 = this.buffer[i2];
-            if (ch2 === "\r")
-              ch2 = this.buffer[--i2];
-            const lastChar = i2;
-            while (ch2 === " ")
-              ch2 = this.buffer[--i2];
-            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
-              nl = i2;
-            else
-              break;
-          } while (true);
-        }
-        yield cst.SCALAR;
-        yield* this.pushToIndex(nl + 1, true);
-        return yield* this.parseLineStart();
-      }
-      *parsePlainScalar() {
-        const inFlow = this.flowLevel > 0;
-        let end = this.pos - 1;
-        let i = this.pos - 1;
-        let ch;
-        while (ch = this.buffer[++i]) {
-          if (ch === ":") {
-            const next = this.buffer[i + 1];
-            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
-              break;
-            end = i;
-          } else if (isEmpty(ch)) {
-            let next = this.buffer[i + 1];
-            if (ch === "\r") {
-              if (next === "\n") {
-                i += 1;
-                ch = "\n";
-                next = this.buffer[i + 1];
-              } else
-                end = i;
-            }
-            if (next === "#" || inFlow && flowIndicatorChars.has(next))
-              break;
-            if (ch === "\n") {
-              const cs = this.continueScalar(i + 1);
-              if (cs === -1)
-                break;
-              i = Math.max(i, cs - 2);
-            }
-          } else {
-            if (inFlow && flowIndicatorChars.has(ch))
-              break;
-            end = i;
-          }
-        }
-        if (!ch && !this.atEnd)
-          return this.setNext("plain-scalar");
-        yield cst.SCALAR;
-        yield* this.pushToIndex(end + 1, true);
-        return inFlow ? "flow" : "doc";
-      }
-      *pushCount(n) {
-        if (n > 0) {
-          yield this.buffer.substr(this.pos, n);
-          this.pos += n;
-          return n;
-        }
-        return 0;
-      }
-      *pushToIndex(i, allowEmpty) {
-        const s = this.buffer.slice(this.pos, i);
-        if (s) {
-          yield s;
-          this.pos += s.length;
-          return s.length;
-        } else if (allowEmpty)
-          yield "";
-        return 0;
-      }
-      *pushIndicators() {
-        let n = 0;
-        loop: while (true) {
-          switch (this.charAt(0)) {
-            case "!":
-              n += yield* this.pushTag();
-              n += yield* this.pushSpaces(true);
-              continue loop;
-            case "&":
-              n += yield* this.pushUntil(isNotAnchorChar);
-              n += yield* this.pushSpaces(true);
-              continue loop;
-            case "-":
-            // this is an error
-            case "?":
-            // this is an error outside flow collections
-            case ":": {
-              const inFlow = this.flowLevel > 0;
-              const ch1 = this.charAt(1);
-              if (isEmpty(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
-                if (!inFlow)
-                  this.indentNext = this.indentValue + 1;
-                else if (this.flowKey)
-                  this.flowKey = false;
-                n += yield* this.pushCount(1);
-                n += yield* this.pushSpaces(true);
-                continue loop;
-              }
-            }
-          }
-          break loop;
-        }
-        return n;
-      }
-      *pushTag() {
-        if (this.charAt(1) === "<") {
-          let i = this.pos + 2;
-          let ch = this.buffer[i];
-          while (!isEmpty(ch) && ch !== ">")
-            ch = this.buffer[++i];
-          return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
-        } else {
-          let i = this.pos + 1;
-          let ch = this.buffer[i];
-          while (ch) {
-            if (tagChars.has(ch))
-              ch = this.buffer[++i];
-            else if (ch === "%" && hexDigits.has(this.buffer[i + 1]) && hexDigits.has(this.buffer[i + 2])) {
-              ch = this.buffer[i += 3];
-            } else
-              break;
-          }
-          return yield* this.pushToIndex(i, false);
-        }
-      }
-      *pushNewline() {
-        const ch = this.buffer[this.pos];
-        if (ch === "\n")
-          return yield* this.pushCount(1);
-        else if (ch === "\r" && this.charAt(1) === "\n")
-          return yield* this.pushCount(2);
-        else
-          return 0;
-      }
-      *pushSpaces(allowTabs) {
-        let i = this.pos - 1;
-        let ch;
-        do {
-          ch = this.buffer[++i];
-        } while (ch === " " || allowTabs && ch === "	");
-        const n = i - this.pos;
-        if (n > 0) {
-          yield this.buffer.substr(this.pos, n);
-          this.pos = i;
-        }
-        return n;
-      }
-      *pushUntil(test) {
-        let i = this.pos;
-        let ch = this.buffer[i];
-        while (!test(ch))
-          ch = this.buffer[++i];
-        return yield* this.pushToIndex(i, false);
-      }
-    };
-    exports.Lexer = Lexer2;
-  }
-});
-
-// node_modules/yaml/dist/parse/line-counter.js
-var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
-    "use strict";
-    var LineCounter3 = class {
-      constructor() {
-        this.lineStarts = [];
-        this.addNewLine = (offset) => this.lineStarts.push(offset);
-        this.linePos = (offset) => {
-          let low = 0;
-          let high = this.lineStarts.length;
-          while (low < high) {
-            const mid = low + high >> 1;
-            if (this.lineStarts[mid] < offset)
-              low = mid + 1;
-            else
-              high = mid;
-          }
-          if (this.lineStarts[low] === offset)
-            return { line: low + 1, col: 1 };
-          if (low === 0)
-            return { line: 0, col: offset };
-          const start = this.lineStarts[low - 1];
-          return { line: low, col: offset - start + 1 };
-        };
-      }
-    };
-    exports.LineCounter = LineCounter3;
-  }
-});
-
-// node_modules/yaml/dist/parse/parser.js
-var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
-    "use strict";
-    var node_process = __require("process");
-    var cst = require_cst();
-    var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
-          return true;
-      return false;
-    }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
-          case "space":
-          case "comment":
-          case "newline":
-            break;
-          default:
-            return i;
-        }
-      }
-      return -1;
-    }
-    function isFlowToken(token) {
-      switch (token?.type) {
-        case "alias":
-        case "scalar":
-        case "single-quoted-scalar":
-        case "double-quoted-scalar":
-        case "flow-collection":
-          return true;
-        default:
-          return false;
-      }
-    }
-    function getPrevProps(parent) {
-      switch (parent.type) {
-        case "document":
-          return parent.start;
-        case "block-map": {
-          const it = parent.items[parent.items.length - 1];
-          return it.sep ?? it.start;
-        }
-        case "block-seq":
-          return parent.items[parent.items.length - 1].start;
-        /* istanbul ignore next should not happen */
-        default:
-          return [];
-      }
-    }
-    function getFirstKeyStartProps(prev) {
-      if (prev.length === 0)
-        return [];
-      let i = prev.length;
-      loop: while (--i >= 0) {
-        switch (prev[i].type) {
-          case "doc-start":
-          case "explicit-key-ind":
-          case "map-value-ind":
-          case "seq-item-ind":
-          case "newline":
-            break loop;
-        }
-      }
-      while (prev[++i]?.type === "space") {
-      }
-      return prev.splice(i, prev.length);
-    }
-    function arrayPushArray(target, source) {
-      if (source.length < 1e5)
-        Array.prototype.push.apply(target, source);
-      else
-        for (let i = 0; i < source.length; ++i)
-          target.push(source[i]);
-    }
-    function fixFlowSeqItems(fc) {
-      if (fc.start.type === "flow-seq-start") {
-        for (const it of fc.items) {
-          if (it.sep && !it.value && !includesToken(it.start, "explicit-key-ind") && !includesToken(it.sep, "map-value-ind")) {
-            if (it.key)
-              it.value = it.key;
-            delete it.key;
-            if (isFlowToken(it.value)) {
-              if (it.value.end)
-                arrayPushArray(it.value.end, it.sep);
-              else
-                it.value.end = it.sep;
-            } else
-              arrayPushArray(it.start, it.sep);
-            delete it.sep;
-          }
-        }
-      }
-    }
-    var Parser2 = class {
-      /**
-       * @param onNewLine - If defined, called separately with the start position of
-       *   each new line (in `parse()`, including the start of input).
-       */
-      constructor(onNewLine) {
-        this.atNewLine = true;
-        this.atScalar = false;
-        this.indent = 0;
-        this.offset = 0;
-        this.onKeyLine = false;
-        this.stack = [];
-        this.source = "";
-        this.type = "";
-        this.lexer = new lexer.Lexer();
-        this.onNewLine = onNewLine;
-      }
-      /**
-       * Parse `source` as a YAML stream.
-       * If `incomplete`, a part of the last line may be left as a buffer for the next call.
-       *
-       * Errors are not thrown, but yielded as `{ type: 'error', message }` tokens.
-       *
-       * @returns A generator of tokens representing each directive, document, and other structure.
-       */
-      *parse(source, incomplete = false) {
-        if (this.onNewLine && this.offset === 0)
-          this.onNewLine(0);
-        for (const lexeme of this.lexer.lex(source, incomplete))
-          yield* this.next(lexeme);
-        if (!incomplete)
-          yield* this.end();
-      }
-      /**
-       * Advance the parser by the `source` of one lexical token.
-       */
-      *next(source) {
-        this.source = source;
-        if (node_process.env.LOG_TOKENS)
-          console.log("|", cst.prettyToken(source));
-        if (this.atScalar) {
-          this.atScalar = false;
-          yield* this.step();
-          this.offset += source.length;
-          return;
-        }
-        const type = cst.tokenType(source);
-        if (!type) {
-          const message = `Not a YAML token: ${source}`;
-          yield* this.pop({ type: "error", offset: this.offset, message, source });
-          this.offset += source.length;
-        } else if (type === "scalar") {
-          this.atNewLine = false;
-          this.atScalar = true;
-          this.type = "scalar";
-        } else {
-          this.type = type;
-          yield* this.step();
-          switch (type) {
-            case "newline":
-              this.atNewLine = true;
-              this.indent = 0;
-              if (this.onNewLine)
-                this.onNewLine(this.offset + source.length);
-              break;
-            case "space":
-              if (this.atNewLine && source[0] === " ")
-                this.indent += source.length;
-              break;
-            case "explicit-key-ind":
-            case "map-value-ind":
-            case "seq-item-ind":
-              if (this.atNewLine)
-                this.indent += source.length;
-              break;
-            case "doc-mode":
-            case "flow-error-end":
-              return;
-            default:
-              this.atNewLine = false;
-          }
-          this.offset += source.length;
-        }
-      }
-      /** Call at end of input to push out any remaining constructions */
-      *end() {
-        while (this.stack.length > 0)
-          yield* this.pop();
-      }
-      get sourceToken() {
-        const st = {
-          type: this.type,
-          offset: this.offset,
-          indent: this.indent,
-          source: this.source
-        };
-        return st;
-      }
-      *step() {
-        const top = this.peek(1);
-        if (this.type === "doc-end" && top?.type !== "doc-end") {
-          while (this.stack.length > 0)
-            yield* this.pop();
-          this.stack.push({
-            type: "doc-end",
-            offset: this.offset,
-            source: this.source
-          });
-          return;
-        }
-        if (!top)
-          return yield* this.stream();
-        switch (top.type) {
-          case "document":
-            return yield* this.document(top);
-          case "alias":
-          case "scalar":
-          case "single-quoted-scalar":
-          case "double-quoted-scalar":
-            return yield* this.scalar(top);
-          case "block-scalar":
-            return yield* this.blockScalar(top);
-          case "block-map":
-            return yield* this.blockMap(top);
-          case "block-seq":
-            return yield* this.blockSequence(top);
-          case "flow-collection":
-            return yield* this.flowCollection(top);
-          case "doc-end":
-            return yield* this.documentEnd(top);
-        }
-        yield* this.pop();
-      }
-      peek(n) {
-        return this.stack[this.stack.length - n];
-      }
-      *pop(error) {
-        const token = error ?? this.stack.pop();
-        if (!token) {
-          const message = "Tried to pop an empty stack";
-          yield { type: "error", offset: this.offset, source: "", message };
-        } else if (this.stack.length === 0) {
-          yield token;
-        } else {
-          const top = this.peek(1);
-          if (token.type === "block-scalar") {
-            token.indent = "indent" in top ? top.indent : 0;
-          } else if (token.type === "flow-collection" && top.type === "document") {
-            token.indent = 0;
-          }
-          if (token.type === "flow-collection")
-            fixFlowSeqItems(token);
-          switch (top.type) {
-            case "document":
-              top.value = token;
-              break;
-            case "block-scalar":
-              top.props.push(token);
-              break;
-            case "block-map": {
-              const it = top.items[top.items.length - 1];
-              if (it.value) {
-                top.items.push({ start: [], key: token, sep: [] });
-                this.onKeyLine = true;
-                return;
-              } else if (it.sep) {
-                it.value = token;
-              } else {
-                Object.assign(it, { key: token, sep: [] });
-                this.onKeyLine = !it.explicitKey;
-                return;
-              }
-              break;
-            }
-            case "block-seq": {
-              const it = top.items[top.items.length - 1];
-              if (it.value)
-                top.items.push({ start: [], value: token });
-              else
-                it.value = token;
-              break;
-            }
-            case "flow-collection": {
-              const it = top.items[top.items.length - 1];
-              if (!it || it.value)
-                top.items.push({ start: [], key: token, sep: [] });
-              else if (it.sep)
-                it.value = token;
-              else
-                Object.assign(it, { key: token, sep: [] });
-              return;
-            }
-            /* istanbul ignore next should not happen */
-            default:
-              yield* this.pop();
-              yield* this.pop(token);
-          }
-          if ((top.type === "document" || top.type === "block-map" || top.type === "block-seq") && (token.type === "block-map" || token.type === "block-seq")) {
-            const last = token.items[token.items.length - 1];
-            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
-              if (top.type === "document")
-                top.end = last.start;
-              else
-                top.items.push({ start: last.start });
-              token.items.splice(-1, 1);
-            }
-          }
-        }
-      }
-      *stream() {
-        switch (this.type) {
-          case "directive-line":
-            yield { type: "directive", offset: this.offset, source: this.source };
-            return;
-          case "byte-order-mark":
-          case "space":
-          case "comment":
-          case "newline":
-            yield this.sourceToken;
-            return;
-          case "doc-mode":
-          case "doc-start": {
-            const doc = {
-              type: "document",
-              offset: this.offset,
-              start: []
-            };
-            if (this.type === "doc-start")
-              doc.start.push(this.sourceToken);
-            this.stack.push(doc);
-            return;
-          }
-        }
-        yield {
-          type: "error",
-          offset: this.offset,
-          message: `Unexpected ${this.type} token in YAML stream`,
-          source: this.source
-        };
-      }
-      *document(doc) {
-        if (doc.value)
-          return yield* this.lineEnd(doc);
-        switch (this.type) {
-          case "doc-start": {
-            if (findNonEmptyIndex(doc.start) !== -1) {
-              yield* this.pop();
-              yield* this.step();
-            } else
-              doc.start.push(this.sourceToken);
-            return;
-          }
-          case "anchor":
-          case "tag":
-          case "space":
-          case "comment":
-          case "newline":
-            doc.start.push(this.sourceToken);
-            return;
-        }
-        const bv = this.startBlockValue(doc);
-        if (bv)
-          this.stack.push(bv);
-        else {
-          yield {
-            type: "error",
-            offset: this.offset,
-            message: `Unexpected ${this.type} token in YAML document`,
-            source: this.source
-          };
-        }
-      }
-      *scalar(scalar) {
-        if (this.type === "map-value-ind") {
-          const prev = getPrevProps(this.peek(2));
-          const start = getFirstKeyStartProps(prev);
-          let sep2;
-          if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
-            delete scalar.end;
-          } else
-            sep2 = [this.sourceToken];
-          const map = {
-            type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
-          };
-          this.onKeyLine = true;
-          this.stack[this.stack.length - 1] = map;
-        } else
-          yield* this.lineEnd(scalar);
-      }
-      *blockScalar(scalar) {
-        switch (this.type) {
-          case "space":
-          case "comment":
-          case "newline":
-            scalar.props.push(this.sourceToken);
-            return;
-          case "scalar":
-            scalar.source = this.source;
-            this.atNewLine = true;
-            this.indent = 0;
-            if (this.onNewLine) {
-              let nl = this.source.indexOf("\n") + 1;
-              while (nl !== 0) {
-                this.onNewLine(this.offset + nl);
-                nl = this.source.indexOf("\n", nl) + 1;
-              }
-            }
-            yield* this.pop();
-            break;
-          /* istanbul ignore next should not happen */
-          default:
-            yield* this.pop();
-            yield* this.step();
-        }
-      }
-      *blockMap(map) {
-        const it = map.items[map.items.length - 1];
-        switch (this.type) {
-          case "newline":
-            this.onKeyLine = false;
-            if (it.value) {
-              const end = "end" in it.value ? it.value.end : void 0;
-              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
-              if (last?.type === "comment")
-                end?.push(this.sourceToken);
-              else
-                map.items.push({ start: [this.sourceToken] });
-            } else if (it.sep) {
-              it.sep.push(this.sourceToken);
-            } else {
-              it.start.push(this.sourceToken);
-            }
-            return;
-          case "space":
-          case "comment":
-            if (it.value) {
-              map.items.push({ start: [this.sourceToken] });
-            } else if (it.sep) {
-              it.sep.push(this.sourceToken);
-            } else {
-              if (this.atIndentedComment(it.start, map.indent)) {
-                const prev = map.items[map.items.length - 2];
-                const end = prev?.value?.end;
-                if (Array.isArray(end)) {
-                  arrayPushArray(end, it.start);
-                  end.push(this.sourceToken);
-                  map.items.pop();
-                  return;
-                }
-              }
-              it.start.push(this.sourceToken);
-            }
-            return;
-        }
-        if (this.indent >= map.indent) {
-          const atMapIndent = !this.onKeyLine && this.indent === map.indent;
-          const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
-          let start = [];
-          if (atNextItem && it.sep && !it.value) {
-            const nl = [];
-            for (let i = 0; i < it.sep.length; ++i) {
-              const st = it.sep[i];
-              switch (st.type) {
-                case "newline":
-                  nl.push(i);
-                  break;
-                case "space":
-                  break;
-                case "comment":
-                  if (st.indent > map.indent)
-                    nl.length = 0;
-                  break;
-                default:
-                  nl.length = 0;
-              }
-            }
-            if (nl.length >= 2)
-              start = it.sep.splice(nl[1]);
-          }
-          switch (this.type) {
-            case "anchor":
-            case "tag":
-              if (atNextItem || it.value) {
-                start.push(this.sourceToken);
-                map.items.push({ start });
-                this.onKeyLine = true;
-              } else if (it.sep) {
-                it.sep.push(this.sourceToken);
-              } else {
-                it.start.push(this.sourceToken);
-              }
-              return;
-            case "explicit-key-ind":
-              if (!it.sep && !it.explicitKey) {
-                it.start.push(this.sourceToken);
-                it.explicitKey = true;
-              } else if (atNextItem || it.value) {
-                start.push(this.sourceToken);
-                map.items.push({ start, explicitKey: true });
-              } else {
-                this.stack.push({
-                  type: "block-map",
-                  offset: this.offset,
-                  indent: this.indent,
-                  items: [{ start: [this.sourceToken], explicitKey: true }]
-                });
-              }
-              this.onKeyLine = true;
-              return;
-            case "map-value-ind":
-              if (it.explicitKey) {
-                if (!it.sep) {
-                  if (includesToken(it.start, "newline")) {
-                    Object.assign(it, { key: null, sep: [this.sourceToken] });
-                  } else {
-                    const start2 = getFirstKeyStartProps(it.start);
-                    this.stack.push({
-                      type: "block-map",
-                      offset: this.offset,
-                      indent: this.indent,
-                      items: [{ start: start2, key: null, sep: [this.sourceToken] }]
-                    });
-                  }
-                } else if (it.value) {
-                  map.items.push({ start: [], key: null, sep: [this.sourceToken] });
-                } else if (includesToken(it.sep, "map-value-ind")) {
-                  this.stack.push({
-                    type: "block-map",
-                    offset: this.offset,
-                    indent: this.indent,
-                    items: [{ start, key: null, sep: [this.sourceToken] }]
-                  });
-                } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
-                  const start2 = getFirstKeyStartProps(it.start);
-                  const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
-                  delete it.key;
-                  delete it.sep;
-                  this.stack.push({
-                    type: "block-map",
-                    offset: this.offset,
-                    indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
-                  });
-                } else if (start.length > 0) {
-                  it.sep = it.sep.concat(start, this.sourceToken);
-                } else {
-                  it.sep.push(this.sourceToken);
-                }
-              } else {
-                if (!it.sep) {
-                  Object.assign(it, { key: null, sep: [this.sourceToken] });
-                } else if (it.value || atNextItem) {
-                  map.items.push({ start, key: null, sep: [this.sourceToken] });
-                } else if (includesToken(it.sep, "map-value-ind")) {
-                  this.stack.push({
-                    type: "block-map",
-                    offset: this.offset,
-                    indent: this.indent,
-                    items: [{ start: [], key: null, sep: [this.sourceToken] }]
-                  });
-                } else {
-                  it.sep.push(this.sourceToken);
-                }
-              }
-              this.onKeyLine = true;
-              return;
-            case "alias":
-            case "scalar":
-            case "single-quoted-scalar":
-            case "double-quoted-scalar": {
-              const fs3 = this.flowScalar(this.type);
-              if (atNextItem || it.value) {
-                map.items.push({ start, key: fs3, sep: [] });
-                this.onKeyLine = true;
-              } else if (it.sep) {
-                this.stack.push(fs3);
-              } else {
-                Object.assign(it, { key: fs3, sep: [] });
-                this.onKeyLine = true;
-              }
-              return;
-            }
-            default: {
-              const bv = this.startBlockValue(map);
-              if (bv) {
-                if (bv.type === "block-seq") {
-                  if (!it.explicitKey && it.sep && !includesToken(it.sep, "newline")) {
-                    yield* this.pop({
-                      type: "error",
-                      offset: this.offset,
-                      message: "Unexpected block-seq-ind on same line with key",
-                      source: this.source
-                    });
-                    return;
-                  }
-                } else if (atMapIndent) {
-                  map.items.push({ start });
-                }
-                this.stack.push(bv);
-                return;
-              }
-            }
-          }
-        }
-        yield* this.pop();
-        yield* this.step();
-      }
-      *blockSequence(seq) {
-        const it = seq.items[seq.items.length - 1];
-        switch (this.type) {
-          case "newline":
-            if (it.value) {
-              const end = "end" in it.value ? it.value.end : void 0;
-              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
-              if (last?.type === "comment")
-                end?.push(this.sourceToken);
-              else
-                seq.items.push({ start: [this.sourceToken] });
-            } else
-              it.start.push(this.sourceToken);
-            return;
-          case "space":
-          case "comment":
-            if (it.value)
-              seq.items.push({ start: [this.sourceToken] });
-            else {
-              if (this.atIndentedComment(it.start, seq.indent)) {
-                const prev = seq.items[seq.items.length - 2];
-                const end = prev?.value?.end;
-                if (Array.isArray(end)) {
-                  arrayPushArray(end, it.start);
-                  end.push(this.sourceToken);
-                  seq.items.pop();
-                  return;
-                }
-              }
-              it.start.push(this.sourceToken);
-            }
-            return;
-          case "anchor":
-          case "tag":
-            if (it.value || this.indent <= seq.indent)
-              break;
-            it.start.push(this.sourceToken);
-            return;
-          case "seq-item-ind":
-            if (this.indent !== seq.indent)
-              break;
-            if (it.value || includesToken(it.start, "seq-item-ind"))
-              seq.items.push({ start: [this.sourceToken] });
-            else
-              it.start.push(this.sourceToken);
-            return;
-        }
-        if (this.indent > seq.indent) {
-          const bv = this.startBlockValue(seq);
-          if (bv) {
-            this.stack.push(bv);
-            return;
-          }
-        }
-        yield* this.pop();
-        yield* this.step();
-      }
-      *flowCollection(fc) {
-        const it = fc.items[fc.items.length - 1];
-        if (this.type === "flow-error-end") {
-          let top;
-          do {
-            yield* this.pop();
-            top = this.peek(1);
-          } while (top?.type === "flow-collection");
-        } else if (fc.end.length === 0) {
-          switch (this.type) {
-            case "comma":
-            case "explicit-key-ind":
-              if (!it || it.sep)
-                fc.items.push({ start: [this.sourceToken] });
-              else
-                it.start.push(this.sourceToken);
-              return;
-            case "map-value-ind":
-              if (!it || it.value)
-                fc.items.push({ start: [], key: null, sep: [this.sourceToken] });
-              else if (it.sep)
-                it.sep.push(this.sourceToken);
-              else
-                Object.assign(it, { key: null, sep: [this.sourceToken] });
-              return;
-            case "space":
-            case "comment":
-            case "newline":
-            case "anchor":
-            case "tag":
-              if (!it || it.value)
-                fc.items.push({ start: [this.sourceToken] });
-              else if (it.sep)
-                it.sep.push(this.sourceToken);
-              else
-                it.start.push(this.sourceToken);
-              return;
-            case "alias":
-            case "scalar":
-            case "single-quoted-scalar":
-            case "double-quoted-scalar": {
-              const fs3 = this.flowScalar(this.type);
-              if (!it || it.value)
-                fc.items.push({ start: [], key: fs3, sep: [] });
-              else if (it.sep)
-                this.stack.push(fs3);
-              else
-                Object.assign(it, { key: fs3, sep: [] });
-              return;
-            }
-            case "flow-map-end":
-            case "flow-seq-end":
-              fc.end.push(this.sourceToken);
-              return;
-          }
-          const bv = this.startBlockValue(fc);
-          if (bv)
-            this.stack.push(bv);
-          else {
-            yield* this.pop();
-            yield* this.step();
-          }
-        } else {
-          const parent = this.peek(2);
-          if (parent.type === "block-map" && (this.type === "map-value-ind" && parent.indent === fc.indent || this.type === "newline" && !parent.items[parent.items.length - 1].sep)) {
-            yield* this.pop();
-            yield* this.step();
-          } else if (this.type === "map-value-ind" && parent.type !== "flow-collection") {
-            const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
-            fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
-            const map = {
-              type: "block-map",
-              offset: fc.offset,
-              indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
-            };
-            this.onKeyLine = true;
-            this.stack[this.stack.length - 1] = map;
-          } else {
-            yield* this.lineEnd(fc);
-          }
-        }
-      }
-      flowScalar(type) {
-        if (this.onNewLine) {
-          let nl = this.source.indexOf("\n") + 1;
-          while (nl !== 0) {
-            this.onNewLine(this.offset + nl);
-            nl = this.source.indexOf("\n", nl) + 1;
-          }
-        }
-        return {
-          type,
-          offset: this.offset,
-          indent: this.indent,
-          source: this.source
-        };
-      }
-      startBlockValue(parent) {
-        switch (this.type) {
-          case "alias":
-          case "scalar":
-          case "single-quoted-scalar":
-          case "double-quoted-scalar":
-            return this.flowScalar(this.type);
-          case "block-scalar-header":
-            return {
-              type: "block-scalar",
-              offset: this.offset,
-              indent: this.indent,
-              props: [this.sourceToken],
-              source: ""
-            };
-          case "flow-map-start":
-          case "flow-seq-start":
-            return {
-              type: "flow-collection",
-              offset: this.offset,
-              indent: this.indent,
-              start: this.sourceToken,
-              items: [],
-              end: []
-            };
-          case "seq-item-ind":
-            return {
-              type: "block-seq",
-              offset: this.offset,
-              indent: this.indent,
-              items: [{ start: [this.sourceToken] }]
-            };
-          case "explicit-key-ind": {
-            this.onKeyLine = true;
-            const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
-            start.push(this.sourceToken);
-            return {
-              type: "block-map",
-              offset: this.offset,
-              indent: this.indent,
-              items: [{ start, explicitKey: true }]
-            };
-          }
-          case "map-value-ind": {
-            this.onKeyLine = true;
-            const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
-            return {
-              type: "block-map",
-              offset: this.offset,
-              indent: this.indent,
-              items: [{ start, key: null, sep: [this.sourceToken] }]
-            };
-          }
-        }
-        return null;
-      }
-      atIndentedComment(start, indent) {
-        if (this.type !== "comment")
-          return false;
-        if (this.indent <= indent)
-          return false;
-        return start.every((st) => st.type === "newline" || st.type === "space");
-      }
-      *documentEnd(docEnd) {
-        if (this.type !== "doc-mode") {
-          if (docEnd.end)
-            docEnd.end.push(this.sourceToken);
-          else
-            docEnd.end = [this.sourceToken];
-          if (this.type === "newline")
-            yield* this.pop();
-        }
-      }
-      *lineEnd(token) {
-        switch (this.type) {
-          case "comma":
-          case "doc-start":
-          case "doc-end":
-          case "flow-seq-end":
-          case "flow-map-end":
-          case "map-value-ind":
-            yield* this.pop();
-            yield* this.step();
-            break;
-          case "newline":
-            this.onKeyLine = false;
-          // fallthrough
-          case "space":
-          case "comment":
-          default:
-            if (token.end)
-              token.end.push(this.sourceToken);
-            else
-              token.end = [this.sourceToken];
-            if (this.type === "newline")
-              yield* this.pop();
-        }
-      }
-    };
-    exports.Parser = Parser2;
-  }
-});
-
-// node_modules/yaml/dist/public-api.js
-var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
-    "use strict";
-    var composer = require_composer();
-    var Document = require_Document();
-    var errors = require_errors3();
-    var log = require_log();
-    var identity2 = require_identity();
-    var lineCounter = require_line_counter();
-    var parser = require_parser();
-    function parseOptions(options) {
-      const prettyErrors = options.prettyErrors !== false;
-      const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
-      return { lineCounter: lineCounter$1, prettyErrors };
-    }
-    function parseAllDocuments3(source, options = {}) {
-      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
-      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
-      const composer$1 = new composer.Composer(options);
-      const docs = Array.from(composer$1.compose(parser$1.parse(source)));
-      if (prettyErrors && lineCounter2)
-        for (const doc of docs) {
-          doc.errors.forEach(errors.prettifyError(source, lineCounter2));
-          doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
-        }
-      if (docs.length > 0)
-        return docs;
-      return Object.assign([], { empty: true }, composer$1.streamInfo());
-    }
-    function parseDocument(source, options = {}) {
-      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
-      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
-      const composer$1 = new composer.Composer(options);
-      let doc = null;
-      for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
-        if (!doc)
-          doc = _doc;
-        else if (doc.options.logLevel !== "silent") {
-          doc.errors.push(new errors.YAMLParseError(_doc.range.slice(0, 2), "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"));
-          break;
-        }
-      }
-      if (prettyErrors && lineCounter2) {
-        doc.errors.forEach(errors.prettifyError(source, lineCounter2));
-        doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
-      }
-      return doc;
-    }
-    function parse5(src, reviver, options) {
-      let _reviver = void 0;
-      if (typeof reviver === "function") {
-        _reviver = reviver;
-      } else if (options === void 0 && reviver && typeof reviver === "object") {
-        options = reviver;
-      }
-      const doc = parseDocument(src, options);
-      if (!doc)
-        return null;
-      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
-      if (doc.errors.length > 0) {
-        if (doc.options.logLevel !== "silent")
-          throw doc.errors[0];
-        else
-          doc.errors = [];
-      }
-      return doc.toJS(Object.assign({ reviver: _reviver }, options));
-    }
-    function stringify(value, replacer, options) {
-      let _replacer = null;
-      if (typeof replacer === "function" || Array.isArray(replacer)) {
-        _replacer = replacer;
-      } else if (options === void 0 && replacer) {
-        options = replacer;
-      }
-      if (typeof options === "string")
-        options = options.length;
-      if (typeof options === "number") {
-        const indent = Math.round(options);
-        options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
-      }
-      if (value === void 0) {
-        const { keepUndefined } = options ?? replacer ?? {};
-        if (!keepUndefined)
-          return void 0;
-      }
-      if (identity2.isDocument(value) && !_replacer)
-        return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
-    }
-    exports.parse = parse5;
-    exports.parseAllDocuments = parseAllDocuments3;
-    exports.parseDocument = parseDocument;
-    exports.stringify = stringify;
-  }
-});
-
-// node_modules/yaml/dist/index.js
-var require_dist2 = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
-    "use strict";
-    var composer = require_composer();
-    var Document = require_Document();
-    var Schema = require_Schema();
-    var errors = require_errors3();
-    var Alias = require_Alias();
-    var identity2 = require_identity();
-    var Pair = require_Pair();
-    var Scalar = require_Scalar();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
-    var cst = require_cst();
-    var lexer = require_lexer();
-    var lineCounter = require_line_counter();
-    var parser = require_parser();
-    var publicApi = require_public_api();
-    var visit = require_visit();
-    exports.Composer = composer.Composer;
-    exports.Document = Document.Document;
-    exports.Schema = Schema.Schema;
-    exports.YAMLError = errors.YAMLError;
-    exports.YAMLParseError = errors.YAMLParseError;
-    exports.YAMLWarning = errors.YAMLWarning;
-    exports.Alias = Alias.Alias;
-    exports.isAlias = identity2.isAlias;
-    exports.isCollection = identity2.isCollection;
-    exports.isDocument = identity2.isDocument;
-    exports.isMap = identity2.isMap;
-    exports.isNode = identity2.isNode;
-    exports.isPair = identity2.isPair;
-    exports.isScalar = identity2.isScalar;
-    exports.isSeq = identity2.isSeq;
-    exports.Pair = Pair.Pair;
-    exports.Scalar = Scalar.Scalar;
-    exports.YAMLMap = YAMLMap.YAMLMap;
-    exports.YAMLSeq = YAMLSeq.YAMLSeq;
-    exports.CST = cst;
-    exports.Lexer = lexer.Lexer;
-    exports.LineCounter = lineCounter.LineCounter;
-    exports.Parser = parser.Parser;
-    exports.parse = publicApi.parse;
-    exports.parseAllDocuments = publicApi.parseAllDocuments;
-    exports.parseDocument = publicApi.parseDocument;
-    exports.stringify = publicApi.stringify;
-    exports.visit = visit.visit;
-    exports.visitAsync = visit.visitAsync;
   }
 });
 
@@ -35276,8 +35276,8 @@ var require_utils3 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path20, { windows } = {}) => {
-      const segs = path20.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path21, { windows } = {}) => {
+      const segs = path21.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -36798,9 +36798,9 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/main.ts
-import { mkdirSync as mkdirSync4, writeFileSync as writeFileSync3 } from "node:fs";
+import { mkdirSync as mkdirSync5, writeFileSync as writeFileSync4 } from "node:fs";
 import { EOL as EOL5 } from "node:os";
-import path19 from "node:path";
+import path20 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -37276,7 +37276,7 @@ function setOutput(name, value) {
 }
 
 // src/action/inputs.ts
-import { readFileSync } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 
 // src/analyze/types.ts
 var SEVERITIES = ["low", "medium", "high", "critical"];
@@ -37292,6 +37292,2346 @@ function parsePssVersion(text) {
   if (!m) return void 0;
   const minor = Number(m[1]);
   return minor <= LATEST_PSS_MINOR ? minor : void 0;
+}
+
+// src/render/gotemplate/errors.ts
+var FuncError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "FuncError";
+  }
+};
+
+// src/render/gotemplate/values.ts
+var INT_BITS = {
+  int: 64,
+  int8: 8,
+  int16: 16,
+  int32: 32,
+  int64: 64,
+  uint: 64,
+  uint8: 8,
+  uint16: 16,
+  uint32: 32,
+  uint64: 64,
+  uintptr: 64
+};
+function isIntKind(s) {
+  return Object.prototype.hasOwnProperty.call(INT_BITS, s);
+}
+var GoInt = class {
+  kind;
+  value;
+  constructor(kind, value) {
+    this.kind = kind;
+    const v = typeof value === "bigint" ? value : BigInt(Math.trunc(value));
+    const bits = INT_BITS[kind];
+    this.value = kind.startsWith("u") ? BigInt.asUintN(bits, v) : BigInt.asIntN(bits, v);
+  }
+  get unsigned() {
+    return this.kind.startsWith("u");
+  }
+  /** The value as a JS number (may lose precision above 2^53). */
+  toNumber() {
+    return Number(this.value);
+  }
+  toString() {
+    return this.value.toString();
+  }
+};
+var UINT8 = Array.from({ length: 256 }, (_, b) => new GoInt("uint8", b));
+function goByte(b) {
+  return UINT8[b & 255];
+}
+var GoComplex = class {
+  constructor(re, im, kind = "complex128") {
+    this.re = re;
+    this.im = im;
+    this.kind = kind;
+  }
+  re;
+  im;
+  kind;
+};
+var GoStruct = class {
+  type;
+  fields;
+  methods;
+  /**
+   * The methods have pointer receivers: a struct value reached through a field is addressable, so its methods run
+   * (and `{{ . }}` prints with String()), but a copy passed to a function has none of them.
+   */
+  pointerReceivers;
+  constructor(type, fields, methods, pointerReceivers = false) {
+    this.type = type;
+    this.fields = fields instanceof Map ? fields : new Map(Object.entries(fields));
+    this.methods = methods;
+    this.pointerReceivers = pointerReceivers;
+  }
+  get isPointer() {
+    return this.type.startsWith("*");
+  }
+};
+var GoPointer = class {
+  constructor(type, target) {
+    this.type = type;
+    this.target = target;
+  }
+  type;
+  target;
+};
+var GoNil = class {
+  constructor(type, fieldNames, methods) {
+    this.type = type;
+    this.fieldNames = fieldNames;
+    this.methods = methods;
+  }
+  type;
+  fieldNames;
+  methods;
+};
+var GoIter = class {
+  constructor(type, mode, produce) {
+    this.type = type;
+    this.mode = mode;
+    this.produce = produce;
+  }
+  type;
+  mode;
+  produce;
+};
+function defineFunc(sig2, fn) {
+  fn.goSig = sig2;
+  return fn;
+}
+var GO_TYPE = /* @__PURE__ */ Symbol("goType");
+var GO_CAP = /* @__PURE__ */ Symbol("goCap");
+var GO_METHODS = /* @__PURE__ */ Symbol("goMethods");
+function withGoCap(arr, cap) {
+  Object.defineProperty(arr, GO_CAP, { value: cap, enumerable: false, configurable: true, writable: true });
+  return arr;
+}
+function capOf(arr) {
+  return Math.max(arr[GO_CAP] ?? arr.length, arr.length);
+}
+function withGoType(obj, type) {
+  Object.defineProperty(obj, GO_TYPE, { value: type, enumerable: false, configurable: true, writable: true });
+  return obj;
+}
+function methodsOf(v) {
+  if (v instanceof GoStruct || v instanceof GoNil) return v.methods;
+  if (Array.isArray(v) || v instanceof Map) return v[GO_METHODS];
+  return void 0;
+}
+function findMethod(v, name) {
+  const m = methodsOf(v);
+  if (m && Object.prototype.hasOwnProperty.call(m, name)) return m[name];
+  return void 0;
+}
+function kindOf(v) {
+  if (v === void 0) return "invalid";
+  if (v === null) return "interface";
+  switch (typeof v) {
+    case "boolean":
+      return "bool";
+    case "string":
+      return "string";
+    case "number":
+      return "float64";
+    case "function":
+      return "func";
+  }
+  if (v instanceof GoInt) return v.kind;
+  if (v instanceof GoComplex) return v.kind;
+  if (Array.isArray(v)) {
+    const t = v[GO_TYPE];
+    return t !== void 0 && /^\[\d/.test(t) ? "array" : "slice";
+  }
+  if (v instanceof Map) return "map";
+  if (v instanceof GoStruct) return v.isPointer ? "ptr" : "struct";
+  if (v instanceof GoPointer) return "ptr";
+  if (v instanceof GoNil) return kindOfType(v.type);
+  if (v instanceof GoIter) return v.mode === "chan" ? "chan" : "func";
+  return "invalid";
+}
+function kindOfType(t) {
+  if (t.startsWith("*")) return "ptr";
+  if (t.startsWith("map[")) return "map";
+  if (t.startsWith("[]")) return "slice";
+  if (/^\[\d/.test(t)) return "array";
+  if (t.startsWith("func") || t.startsWith("iter.Seq")) return "func";
+  if (t.startsWith("chan ") || t.startsWith("<-chan ") || t.startsWith("chan<- ")) return "chan";
+  if (isIntKind(t)) return t;
+  switch (t) {
+    case "bool":
+    case "string":
+    case "float32":
+    case "float64":
+    case "complex64":
+    case "complex128":
+      return t;
+    case "interface {}":
+    case "any":
+    case "error":
+    case "fmt.Stringer":
+      return "interface";
+  }
+  return "struct";
+}
+function typeOf(v) {
+  if (v === void 0 || v === null) return "<nil>";
+  switch (typeof v) {
+    case "boolean":
+      return "bool";
+    case "string":
+      return "string";
+    case "number":
+      return "float64";
+    case "function": {
+      const sig2 = v.goSig;
+      return sig2 ? funcTypeString(sig2) : "func(...interface {}) interface {}";
+    }
+  }
+  if (v instanceof GoInt) return v.kind;
+  if (v instanceof GoComplex) return v.kind;
+  if (Array.isArray(v)) return v[GO_TYPE] ?? "[]interface {}";
+  if (v instanceof Map) return v[GO_TYPE] ?? "map[string]interface {}";
+  if (v instanceof GoStruct || v instanceof GoPointer || v instanceof GoNil || v instanceof GoIter) return v.type;
+  return "<nil>";
+}
+function funcTypeString(sig2) {
+  const ps = sig2.params.map((p, i) => sig2.variadic && i === sig2.params.length - 1 ? "..." + p : p);
+  return `func(${ps.join(", ")}) ${sig2.result ?? "interface {}"}`;
+}
+function elemType(t) {
+  if (t.startsWith("[]")) return t.slice(2);
+  if (t.startsWith("*")) return t.slice(1);
+  const arr = /^\[\d+\](.*)$/.exec(t);
+  if (arr) return arr[1];
+  if (t.startsWith("map[")) {
+    let depth = 0;
+    for (let i = 3; i < t.length; i++) {
+      if (t[i] === "[") depth++;
+      else if (t[i] === "]") {
+        depth--;
+        if (depth === 0) return t.slice(i + 1);
+      }
+    }
+  }
+  return "interface {}";
+}
+function keyType(t) {
+  if (!t.startsWith("map[")) return "string";
+  let depth = 0;
+  for (let i = 3; i < t.length; i++) {
+    if (t[i] === "[") depth++;
+    else if (t[i] === "]") {
+      depth--;
+      if (depth === 0) return t.slice(4, i);
+    }
+  }
+  return "string";
+}
+function mapType(m) {
+  return m[GO_TYPE] ?? "map[string]interface {}";
+}
+function sliceType(a) {
+  return a[GO_TYPE] ?? "[]interface {}";
+}
+function zeroValue(t) {
+  if (isIntKind(t)) return new GoInt(t, 0n);
+  switch (t) {
+    case "bool":
+      return false;
+    case "string":
+      return "";
+    case "float64":
+    case "float32":
+      return 0;
+    case "complex128":
+    case "complex64":
+      return new GoComplex(0, 0, t);
+    case "interface {}":
+    case "any":
+    case "error":
+    case "fmt.Stringer":
+      return null;
+  }
+  const k = kindOfType(t);
+  if (k === "map" || k === "slice" || k === "ptr" || k === "func" || k === "chan") return new GoNil(t);
+  if (k === "array") {
+    const m = /^\[(\d+)\](.*)$/.exec(t);
+    if (m) return withGoType(Array.from({ length: Number(m[1]) }, () => zeroValue(m[2])), t);
+  }
+  if (k === "interface") return null;
+  return new GoStruct(t, /* @__PURE__ */ new Map());
+}
+function toMapKey(mapTypeStr, key) {
+  const kt = keyType(mapTypeStr);
+  if (key instanceof GoInt) return kt === "interface {}" ? key.toNumber() : key.value;
+  if (kt !== "interface {}" && isIntKind(kt) && typeof key === "number") return BigInt(key);
+  return key;
+}
+function fromMapKey(mapTypeStr, key) {
+  const kt = keyType(mapTypeStr);
+  if (typeof key === "bigint") return new GoInt(isIntKind(kt) ? kt : "int", key);
+  if (isIntKind(kt) && typeof key === "number") return new GoInt(kt, key);
+  return key;
+}
+function sortedMapEntries(m) {
+  const t = mapType(m);
+  const out = [];
+  for (const [k, v] of m) out.push([fromMapKey(t, k), v]);
+  out.sort((a, b) => compareKeys(a[0], b[0]));
+  return out;
+}
+function compareStringsBytewise(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.codePointAt(i) ?? 0;
+    const cb = b.codePointAt(i) ?? 0;
+    if (ca !== cb) return ca < cb ? -1 : 1;
+    if (ca > 65535) i++;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+function compareKeys(a, b) {
+  if (typeof a === "string" && typeof b === "string") return compareStringsBytewise(a, b);
+  if (a instanceof GoInt && b instanceof GoInt) return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+  if (typeof a === "number" && typeof b === "number") {
+    if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : -1;
+    if (Number.isNaN(b)) return 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  if (typeof a === "boolean" && typeof b === "boolean") return a === b ? 0 : a ? 1 : -1;
+  if (a === null || a === void 0) return b === null || b === void 0 ? 0 : -1;
+  if (b === null || b === void 0) return 1;
+  const ta = typeOf(a);
+  const tb = typeOf(b);
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return compareStringsBytewise(String(a), String(b));
+}
+function isTrue(v) {
+  if (v === void 0 || v === null) return [false, true];
+  switch (typeof v) {
+    case "boolean":
+      return [v, true];
+    case "string":
+      return [v.length > 0, true];
+    case "number":
+      return [v !== 0, true];
+    case "function":
+      return [true, true];
+  }
+  if (v instanceof GoInt) return [v.value !== 0n, true];
+  if (v instanceof GoComplex) return [v.re !== 0 || v.im !== 0, true];
+  if (Array.isArray(v)) return [v.length > 0, true];
+  if (v instanceof Map) return [v.size > 0, true];
+  if (v instanceof GoStruct) return [true, true];
+  if (v instanceof GoPointer) return [true, true];
+  if (v instanceof GoNil) return [false, true];
+  if (v instanceof GoIter) return [true, true];
+  return [false, false];
+}
+function truth(v) {
+  return isTrue(v)[0];
+}
+function isNilValue(v) {
+  return v === null || v === void 0 || v instanceof GoNil;
+}
+var utf8 = {
+  encode(s) {
+    return Buffer.from(s, "utf8");
+  },
+  decode(b) {
+    return Buffer.from(b).toString("utf8");
+  },
+  byteLength(s) {
+    return Buffer.byteLength(s, "utf8");
+  }
+};
+
+// src/render/gotemplate/fmt.ts
+var F64 = new DataView(new ArrayBuffer(8));
+function exactDigits(x) {
+  if (x === 0) return { d: "", dp: 0 };
+  F64.setFloat64(0, x);
+  const bits = F64.getBigUint64(0);
+  const expBits = Number(bits >> 52n & 0x7ffn);
+  let mant = bits & (1n << 52n) - 1n;
+  let exp;
+  if (expBits === 0) exp = -1074;
+  else {
+    mant |= 1n << 52n;
+    exp = expBits - 1075;
+  }
+  let s;
+  let dp;
+  if (exp >= 0) {
+    s = (mant << BigInt(exp)).toString();
+    dp = s.length;
+  } else {
+    s = (mant * 5n ** BigInt(-exp)).toString();
+    dp = s.length - -exp;
+  }
+  return trimDigits({ d: s, dp });
+}
+function trimDigits(x) {
+  let d = x.d;
+  let lead = 0;
+  while (lead < d.length && d[lead] === "0") lead++;
+  d = d.slice(lead);
+  let dp = x.dp - lead;
+  let end = d.length;
+  while (end > 0 && d[end - 1] === "0") end--;
+  d = d.slice(0, end);
+  if (d.length === 0) dp = 0;
+  return { d, dp };
+}
+function roundDigits(x, nd) {
+  if (nd < 0) return { d: "", dp: 0 };
+  if (nd >= x.d.length) return x;
+  const c = x.d.charCodeAt(nd) - 48;
+  let up;
+  if (c === 5 && nd + 1 === x.d.length) {
+    up = nd > 0 && (x.d.charCodeAt(nd - 1) - 48) % 2 === 1;
+  } else {
+    up = c >= 5;
+  }
+  if (!up) return trimDigits({ d: x.d.slice(0, nd), dp: x.dp });
+  const arr = x.d.slice(0, nd).split("");
+  let i = nd - 1;
+  while (i >= 0 && arr[i] === "9") {
+    arr[i] = "0";
+    i--;
+  }
+  if (i < 0) return { d: "1", dp: x.dp + 1 };
+  arr[i] = String.fromCharCode(arr[i].charCodeAt(0) + 1);
+  return trimDigits({ d: arr.join(""), dp: x.dp });
+}
+function shortestDigits(x) {
+  if (x === 0) return { d: "", dp: 0 };
+  const e = x.toExponential();
+  const m = /^(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(e);
+  if (!m) return exactDigits(x);
+  return trimDigits({ d: m[1] + (m[2] ?? ""), dp: Number(m[3]) + 1 });
+}
+function fmtE(neg, digs, prec, fmt) {
+  let s = neg ? "-" : "";
+  s += digs.d.length === 0 ? "0" : digs.d[0];
+  if (prec > 0) {
+    s += ".";
+    let i = 1;
+    const m = Math.min(digs.d.length, prec + 1);
+    if (i < m) {
+      s += digs.d.slice(i, m);
+      i = m;
+    }
+    for (; i <= prec; i++) s += "0";
+  }
+  s += fmt;
+  let exp = digs.dp - 1;
+  if (digs.d.length === 0) exp = 0;
+  s += exp < 0 ? "-" : "+";
+  exp = Math.abs(exp);
+  s += exp < 10 ? "0" + exp : String(exp);
+  return s;
+}
+function fmtF(neg, digs, prec) {
+  let s = neg ? "-" : "";
+  if (digs.dp > 0) {
+    const m = Math.min(digs.d.length, digs.dp);
+    s += digs.d.slice(0, m);
+    for (let i = m; i < digs.dp; i++) s += "0";
+  } else {
+    s += "0";
+  }
+  if (prec > 0) {
+    s += ".";
+    for (let i = 1; i <= prec; i++) {
+      const j = digs.dp + i - 1;
+      s += j < 0 || j >= digs.d.length ? "0" : digs.d[j];
+    }
+  }
+  return s;
+}
+function formatFloat(f, fmt, prec, bitSize = 64) {
+  if (Number.isNaN(f)) return "NaN";
+  if (f === Infinity) return "+Inf";
+  if (f === -Infinity) return "-Inf";
+  if (bitSize === 32) f = Math.fround(f);
+  const neg = f < 0 || Object.is(f, -0);
+  const a = Math.abs(f);
+  if (fmt === "x" || fmt === "X") return formatHexFloat(f, prec, fmt);
+  if (fmt === "b") return formatBinaryFloat(f);
+  const shortest = prec < 0;
+  let digs;
+  if (shortest) {
+    digs = bitSize === 32 ? shortest32(a) : shortestDigits(a);
+    switch (fmt) {
+      case "e":
+      case "E":
+        prec = Math.max(digs.d.length - 1, 0);
+        break;
+      case "f":
+      case "F":
+        prec = Math.max(digs.d.length - digs.dp, 0);
+        break;
+      case "g":
+      case "G":
+        prec = digs.d.length;
+        break;
+    }
+  } else {
+    const exact = exactDigits(a);
+    switch (fmt) {
+      case "e":
+      case "E":
+        digs = roundDigits(exact, prec + 1);
+        break;
+      case "f":
+      case "F":
+        digs = roundDigits(exact, exact.dp + prec);
+        break;
+      default:
+        if (prec === 0) prec = 1;
+        digs = roundDigits(exact, prec);
+    }
+  }
+  switch (fmt) {
+    case "e":
+    case "E":
+      return fmtE(neg, digs, prec, fmt);
+    case "f":
+    case "F":
+      return fmtF(neg, digs, prec);
+    case "g":
+    case "G": {
+      let eprec = prec;
+      if (eprec > digs.d.length && digs.d.length >= digs.dp) eprec = digs.d.length;
+      if (shortest) eprec = 6;
+      const exp = digs.dp - 1;
+      if (exp < -4 || exp >= eprec) {
+        if (prec > digs.d.length) prec = digs.d.length;
+        return fmtE(neg, digs, prec - 1, fmt === "g" ? "e" : "E");
+      }
+      if (prec > digs.dp) prec = digs.d.length;
+      return fmtF(neg, digs, Math.max(prec - digs.dp, 0));
+    }
+  }
+  return "%" + fmt;
+}
+function shortest32(a) {
+  for (let p = 1; p <= 9; p++) {
+    const s = a.toPrecision(p);
+    if (Math.fround(Number(s)) === a) return shortestDigits(Number(s));
+  }
+  return shortestDigits(a);
+}
+function formatHexFloat(f, prec, fmt) {
+  const neg = f < 0 || Object.is(f, -0);
+  let a = Math.abs(f);
+  if (a === 0) {
+    let s2 = "0x0";
+    if (prec > 0) s2 += "." + "0".repeat(prec);
+    s2 += "p+00";
+    return (neg ? "-" : "") + (fmt === "X" ? s2.toUpperCase() : s2);
+  }
+  let exp = 0;
+  while (a >= 2) {
+    a /= 2;
+    exp++;
+  }
+  while (a < 1) {
+    a *= 2;
+    exp--;
+  }
+  let mant = BigInt(Math.round((a - 1) * 2 ** 52));
+  let hex = mant.toString(16).padStart(13, "0");
+  if (prec >= 0 && prec < 13) {
+    const shift = BigInt((13 - prec) * 4);
+    const half = 1n << shift - 1n;
+    const rem = mant & (1n << shift) - 1n;
+    let q = mant >> shift;
+    if (rem > half || rem === half && (q & 1n) === 1n) q++;
+    let lead = 1;
+    if (q >> BigInt(prec * 4) > 0n) {
+      lead = 2;
+      q &= (1n << BigInt(prec * 4)) - 1n;
+    }
+    if (lead === 2) {
+      exp++;
+      q >>= 1n;
+    }
+    mant = q;
+    hex = prec === 0 ? "" : mant.toString(16).padStart(prec, "0");
+  } else {
+    hex = hex.replace(/0+$/, "");
+    if (prec > 13) hex = hex.padEnd(prec, "0");
+  }
+  let s = "0x1" + (hex.length ? "." + hex : "") + "p" + (exp < 0 ? "-" : "+") + String(Math.abs(exp)).padStart(2, "0");
+  if (fmt === "X") s = s.toUpperCase();
+  return (neg ? "-" : "") + s;
+}
+function formatBinaryFloat(f) {
+  F64.setFloat64(0, f);
+  const bits = F64.getBigUint64(0);
+  const neg = bits >> 63n === 1n;
+  let exp = Number(bits >> 52n & 0x7ffn);
+  let mant = bits & (1n << 52n) - 1n;
+  if (exp === 0) exp++;
+  else mant |= 1n << 52n;
+  exp += -1023 - 52;
+  return (neg ? "-" : "") + mant.toString() + "p" + (exp >= 0 ? "+" : "-") + Math.abs(exp);
+}
+var PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+function isPrintRune(cp) {
+  if (cp === 65533) return true;
+  if (cp < 32 || cp === 127) return false;
+  if (cp < 127) return true;
+  return PRINTABLE.test(String.fromCodePoint(cp));
+}
+function hex2(n) {
+  return n.toString(16).padStart(2, "0");
+}
+function escapeRune(cp, quote3, asciiOnly) {
+  if (cp === quote3.charCodeAt(0) || cp === 92) return "\\" + String.fromCodePoint(cp);
+  if (asciiOnly ? cp < 128 && isPrintRune(cp) : isPrintRune(cp)) return String.fromCodePoint(cp);
+  switch (cp) {
+    case 7:
+      return "\\a";
+    case 8:
+      return "\\b";
+    case 12:
+      return "\\f";
+    case 10:
+      return "\\n";
+    case 13:
+      return "\\r";
+    case 9:
+      return "\\t";
+    case 11:
+      return "\\v";
+  }
+  if (cp < 32 || cp === 127) return "\\x" + hex2(cp);
+  if (cp > 1114111 || cp >= 55296 && cp <= 57343) return "\\ufffd";
+  if (cp < 65536) return "\\u" + cp.toString(16).padStart(4, "0");
+  return "\\U" + cp.toString(16).padStart(8, "0");
+}
+function quoteString(s, asciiOnly = false) {
+  let out = '"';
+  for (const ch of s) out += escapeRune(ch.codePointAt(0) ?? 0, '"', asciiOnly);
+  return out + '"';
+}
+function quoteRune(cp, asciiOnly = false) {
+  if (cp > 1114111 || cp >= 55296 && cp <= 57343) cp = 65533;
+  return "'" + escapeRune(cp, "'", asciiOnly) + "'";
+}
+function canBackquote(s) {
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp === 96 || cp === 65279) return false;
+    if (cp === 9) continue;
+    if (cp < 32 || cp === 127) return false;
+  }
+  return true;
+}
+function newFlags() {
+  return { plus: false, minus: false, sharp: false, space: false, zero: false, plusV: false, sharpV: false, wid: 0, widPresent: false, prec: 0, precPresent: false };
+}
+var pointerIds = /* @__PURE__ */ new WeakMap();
+var nextPointerId = 824633786368;
+function fakeAddress(o) {
+  if (typeof o !== "object" && typeof o !== "function") return 0;
+  if (o === null) return 0;
+  let id = pointerIds.get(o);
+  if (id === void 0) {
+    id = nextPointerId;
+    nextPointerId += 16;
+    pointerIds.set(o, id);
+  }
+  return id;
+}
+var decimalBytes = /* @__PURE__ */ new WeakMap();
+function bytesAsDecimal(v) {
+  const cached2 = decimalBytes.get(v);
+  if (cached2 !== void 0) return cached2;
+  const out = Buffer.allocUnsafe(v.length * 4);
+  let p = 0;
+  for (let j = 0; j < v.length; j++) {
+    if (j > 0) out[p++] = 32;
+    const x = v[j];
+    const n = x instanceof GoInt ? Number(x.value) & 255 : 0;
+    if (n >= 100) out[p++] = 48 + Math.floor(n / 100);
+    if (n >= 10) out[p++] = 48 + Math.floor(n / 10) % 10;
+    out[p++] = 48 + n % 10;
+  }
+  const text = out.toString("latin1", 0, p);
+  decimalBytes.set(v, text);
+  return text;
+}
+function runeCount(s) {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+var defaultCaller = (fn, _recv, name) => fn.call({ name, template: void 0, templateName: "", executeTemplate: () => "", executeText: () => "" });
+var Printer = class {
+  constructor(callMethod) {
+    this.callMethod = callMethod;
+  }
+  callMethod;
+  buf = "";
+  f = newFlags();
+  erroring = false;
+  arg = void 0;
+  clearFlags() {
+    this.f = newFlags();
+  }
+  /** No flag, width or precision that would change how an integer prints. */
+  plainFlags() {
+    const f = this.f;
+    return !(f.plus || f.minus || f.sharp || f.space || f.zero || f.plusV || f.sharpV || f.widPresent || f.precPresent);
+  }
+  writePadding(n) {
+    if (n <= 0) return;
+    this.buf += (this.f.zero ? "0" : " ").repeat(n);
+  }
+  pad(s) {
+    const f = this.f;
+    if (!f.widPresent || f.wid === 0) {
+      this.buf += s;
+      return;
+    }
+    const width = f.wid - runeCount(s);
+    if (!f.minus) {
+      this.writePadding(width);
+      this.buf += s;
+    } else {
+      this.buf += s;
+      const z = f.zero;
+      f.zero = false;
+      this.writePadding(width);
+      f.zero = z;
+    }
+  }
+  badVerb(verb, value) {
+    this.erroring = true;
+    this.buf += "%!" + verb + "(";
+    if (value !== null && value !== void 0) {
+      this.buf += typeOf(value) + "=";
+      this.printArg(value, "v");
+    } else {
+      this.buf += "<nil>";
+    }
+    this.buf += ")";
+    this.erroring = false;
+  }
+  fmtBool(v, verb, orig) {
+    if (verb === "t" || verb === "v") this.pad(v ? "true" : "false");
+    else this.badVerb(verb, orig);
+  }
+  fmtIntegerBase(u, base, signed, verb, upper) {
+    const f = this.f;
+    const negative = signed && u < 0n;
+    if (negative) u = -u;
+    let prec = 0;
+    if (f.precPresent) {
+      prec = f.prec;
+      if (prec === 0 && u === 0n) {
+        const z2 = f.zero;
+        f.zero = false;
+        this.writePadding(f.wid);
+        f.zero = z2;
+        return;
+      }
+    } else if (f.zero && !f.minus && f.widPresent) {
+      prec = f.wid;
+      if (negative || f.plus || f.space) prec--;
+    }
+    let digits = u.toString(base);
+    if (upper) digits = digits.toUpperCase();
+    if (digits.length < prec) digits = "0".repeat(prec - digits.length) + digits;
+    if (f.sharp) {
+      if (base === 2) digits = "0b" + digits;
+      else if (base === 8) {
+        if (digits[0] !== "0") digits = "0" + digits;
+      } else if (base === 16) digits = (upper ? "0X" : "0x") + digits;
+    }
+    if (verb === "O") digits = "0o" + digits;
+    if (negative) digits = "-" + digits;
+    else if (f.plus) digits = "+" + digits;
+    else if (f.space) digits = " " + digits;
+    const z = f.zero;
+    f.zero = false;
+    this.pad(digits);
+    f.zero = z;
+  }
+  fmtInteger(v, verb) {
+    const signed = !v.unsigned;
+    switch (verb) {
+      case "v":
+        if (this.f.sharpV && !signed) {
+          const s = this.f.sharp;
+          this.f.sharp = true;
+          this.fmtIntegerBase(v.value, 16, false, "v", false);
+          this.f.sharp = s;
+        } else this.fmtIntegerBase(v.value, 10, signed, verb, false);
+        return;
+      case "d":
+        this.fmtIntegerBase(v.value, 10, signed, verb, false);
+        return;
+      case "b":
+        this.fmtIntegerBase(v.value, 2, signed, verb, false);
+        return;
+      case "o":
+      case "O":
+        this.fmtIntegerBase(v.value, 8, signed, verb, false);
+        return;
+      case "x":
+        this.fmtIntegerBase(v.value, 16, signed, verb, false);
+        return;
+      case "X":
+        this.fmtIntegerBase(v.value, 16, signed, verb, true);
+        return;
+      case "c": {
+        const cp = runeValue(v.value);
+        this.pad(String.fromCodePoint(cp));
+        return;
+      }
+      case "q":
+        this.pad(quoteRune(runeValue(v.value), this.f.plus));
+        return;
+      case "U": {
+        let s = "U+" + (v.value < 0n ? BigInt.asUintN(64, v.value) : v.value).toString(16).toUpperCase().padStart(4, "0");
+        if (this.f.precPresent && this.f.prec > 4) s = "U+" + s.slice(2).padStart(this.f.prec, "0");
+        if (this.f.sharp && v.value >= 0n && v.value <= 0x10ffffn && isPrintRune(Number(v.value))) {
+          s += " '" + String.fromCodePoint(Number(v.value)) + "'";
+        }
+        const z = this.f.zero;
+        this.f.zero = false;
+        this.pad(s);
+        this.f.zero = z;
+        return;
+      }
+    }
+    this.badVerb(verb, v);
+  }
+  fmtFloatVerb(v, size, verb, orig) {
+    switch (verb) {
+      case "v":
+        this.fmtFloat(v, size, "g", -1);
+        return;
+      case "b":
+      case "g":
+      case "G":
+      case "x":
+      case "X":
+        this.fmtFloat(v, size, verb, -1);
+        return;
+      case "f":
+      case "e":
+      case "E":
+      case "F":
+        this.fmtFloat(v, size, verb, 6);
+        return;
+    }
+    this.badVerb(verb, orig);
+  }
+  fmtFloat(v, size, verb, prec) {
+    const f = this.f;
+    if (f.precPresent) prec = f.prec;
+    let num = formatFloat(v, verb === "F" ? "f" : verb, prec, size);
+    if (num[0] === "-" || num[0] === "+") {
+    } else num = "+" + num;
+    if (f.space && num[0] === "+" && !f.plus) num = " " + num.slice(1);
+    if (num[1] === "I" || num[1] === "N") {
+      const z = f.zero;
+      f.zero = false;
+      if (num[1] === "N" && !f.space && !f.plus) num = num.slice(1);
+      this.pad(num);
+      f.zero = z;
+      return;
+    }
+    if (f.sharp && verb !== "b") {
+      let digits = 0;
+      if (verb === "v" || verb === "g" || verb === "G" || verb === "x") {
+        digits = prec;
+        if (digits === -1) digits = 6;
+      }
+      let tail = "";
+      const body = num.slice(1);
+      let mant = body;
+      const eIdx = body.search(/[eEpP]/);
+      if (eIdx >= 0) {
+        tail = body.slice(eIdx);
+        mant = body.slice(0, eIdx);
+      }
+      let sawNonzero = false;
+      let hasDot = false;
+      for (let i = 0; i < mant.length; i++) {
+        const c = mant[i];
+        if (c === ".") hasDot = true;
+        else if (c === "x" || c === "X") sawNonzero = false;
+        else if (c >= "1" && c <= "9") sawNonzero = true;
+        if (c >= "0" && c <= "9" && (sawNonzero || c !== "0")) digits--;
+        else if (c === "0" && sawNonzero) digits--;
+      }
+      if (!hasDot) {
+        if (mant.length === 2 && mant[0] === "0" && mant[1] !== ".") {
+        }
+        mant += ".";
+      }
+      if (verb !== "e" && verb !== "E" && verb !== "f" && verb !== "F") {
+        while (digits > 0) {
+          mant += "0";
+          digits--;
+        }
+      }
+      num = num[0] + mant + tail;
+    }
+    if (f.plus || num[0] !== "+") {
+      if (f.zero && !f.minus && f.widPresent && f.wid > num.length) {
+        this.buf += num[0];
+        this.writePadding(f.wid - num.length);
+        this.buf += num.slice(1);
+        return;
+      }
+      this.pad(num);
+      return;
+    }
+    this.pad(num.slice(1));
+  }
+  fmtComplex(v, verb) {
+    switch (verb) {
+      case "v":
+      case "b":
+      case "g":
+      case "G":
+      case "x":
+      case "X":
+      case "f":
+      case "F":
+      case "e":
+      case "E": {
+        const size = v.kind === "complex64" ? 32 : 64;
+        const oldPlus = this.f.plus;
+        this.buf += "(";
+        this.fmtFloatVerb(v.re, size, verb, v);
+        this.f.plus = true;
+        this.fmtFloatVerb(v.im, size, verb, v);
+        this.buf += "i)";
+        this.f.plus = oldPlus;
+        return;
+      }
+    }
+    this.badVerb(verb, v);
+  }
+  truncate(s) {
+    if (this.f.precPresent) {
+      let n = this.f.prec;
+      let i = 0;
+      for (const ch of s) {
+        n--;
+        if (n < 0) return s.slice(0, i);
+        i += ch.length;
+      }
+    }
+    return s;
+  }
+  fmtSx(bytes2, upper) {
+    const f = this.f;
+    let length2 = bytes2.length;
+    if (f.precPresent && f.prec < length2) length2 = f.prec;
+    const digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    let out = "";
+    for (let i = 0; i < length2; i++) {
+      if (f.space && i > 0) out += " ";
+      if (f.sharp && (f.space || i === 0)) out += upper ? "0X" : "0x";
+      const c = bytes2[i];
+      out += digits[c >> 4] + digits[c & 15];
+    }
+    if (length2 === 0 && f.widPresent) {
+      this.writePadding(f.wid);
+      return;
+    }
+    this.pad(out);
+  }
+  fmtQ(s) {
+    s = this.truncate(s);
+    if (this.f.sharp && canBackquote(s)) {
+      this.pad("`" + s + "`");
+      return;
+    }
+    this.pad(quoteString(s, this.f.plus));
+  }
+  fmtString(v, verb, orig) {
+    switch (verb) {
+      case "v":
+        if (this.f.sharpV) this.fmtQ(v);
+        else this.pad(this.truncate(v));
+        return;
+      case "s":
+        this.pad(this.truncate(v));
+        return;
+      case "x":
+        this.fmtSx(Buffer.from(v, "utf8"), false);
+        return;
+      case "X":
+        this.fmtSx(Buffer.from(v, "utf8"), true);
+        return;
+      case "q":
+        this.fmtQ(v);
+        return;
+    }
+    this.badVerb(verb, orig);
+  }
+  fmtPointer(v, verb) {
+    const addr = v instanceof GoNil || v === null || v === void 0 ? 0 : fakeAddress(v);
+    switch (verb) {
+      case "v":
+        if (this.f.sharpV) {
+          this.buf += "(" + typeOf(v) + ")(";
+          this.buf += addr === 0 ? "nil" : "0x" + addr.toString(16);
+          this.buf += ")";
+        } else if (addr === 0) this.pad("<nil>");
+        else {
+          const s = this.f.sharp;
+          this.f.sharp = !s;
+          this.fmtIntegerBase(BigInt(addr), 16, false, "v", false);
+          this.f.sharp = s;
+        }
+        return;
+      case "p": {
+        const s = this.f.sharp;
+        this.f.sharp = !s;
+        this.fmtIntegerBase(BigInt(addr), 16, false, "v", false);
+        this.f.sharp = s;
+        return;
+      }
+      case "b":
+      case "o":
+      case "d":
+      case "x":
+      case "X":
+        this.fmtIntegerBase(BigInt(addr), verb === "b" ? 2 : verb === "o" ? 8 : verb === "d" ? 10 : 16, false, verb, verb === "X");
+        return;
+    }
+    this.badVerb(verb, v);
+  }
+  handleMethods(verb, v) {
+    if (this.erroring) return false;
+    if (this.f.sharpV) return false;
+    if (verb !== "v" && verb !== "s" && verb !== "x" && verb !== "X" && verb !== "q") return false;
+    for (const name of ["Error", "String"]) {
+      const m = findMethod(v, name);
+      if (m) {
+        let s;
+        try {
+          s = this.callMethod(m, v, name);
+        } catch (e) {
+          const msg = e instanceof Error ? e.message : String(e);
+          this.buf += "%!" + verb + "(PANIC=" + name + " method: " + msg + ")";
+          return true;
+        }
+        this.fmtString(typeof s === "string" ? s : sprint([s]), verb, s);
+        return true;
+      }
+    }
+    return false;
+  }
+  printArg(arg, verb) {
+    this.arg = arg;
+    if (arg === null || arg === void 0) {
+      if (verb === "T" || verb === "v") this.pad("<nil>");
+      else this.badVerb(verb, arg);
+      return;
+    }
+    if (verb === "T") {
+      this.fmtStringPlain(typeOf(arg));
+      return;
+    }
+    if (verb === "p") {
+      this.fmtPointer(arg, "p");
+      return;
+    }
+    if (typeof arg === "boolean") return this.fmtBool(arg, verb, arg);
+    if (typeof arg === "number") return this.fmtFloatVerb(arg, 64, verb, arg);
+    if (typeof arg === "string") return this.fmtString(arg, verb, arg);
+    if (arg instanceof GoInt) return this.fmtInteger(arg, verb);
+    if (arg instanceof GoComplex) return this.fmtComplex(arg, verb);
+    if (Array.isArray(arg) && sliceType(arg) === "[]uint8") return this.fmtByteSlice(arg, verb);
+    if (!this.handleMethods(verb, arg)) this.printValue(arg, verb, 0);
+  }
+  /** printArg's `case []byte` (fmt/print.go fmtBytes with typeString "[]byte"). */
+  fmtByteSlice(v, verb) {
+    if ((verb === "v" || verb === "d") && this.f.sharpV) {
+      this.buf += `[]byte{${v.map((x) => `0x${(x instanceof GoInt ? Number(x.value) : 0).toString(16)}`).join(", ")}}`;
+      return;
+    }
+    this.printValue(v, verb, 0);
+  }
+  fmtStringPlain(s) {
+    this.pad(this.truncate(s));
+  }
+  printValue(v, verb, depth) {
+    if (depth > 0 && v !== void 0 && v !== null) {
+      this.arg = v;
+      if (this.handleMethods(verb, v)) return;
+    }
+    if (v === void 0) {
+      if (depth === 0) this.pad("<invalid reflect.Value>");
+      else if (verb === "v") this.pad("<nil>");
+      else this.badVerb(verb, v);
+      return;
+    }
+    if (v === null) {
+      if (this.f.sharpV) this.buf += "interface {}(nil)";
+      else this.buf += "<nil>";
+      return;
+    }
+    if (typeof v === "boolean") return this.fmtBool(v, verb, v);
+    if (typeof v === "number") return this.fmtFloatVerb(v, 64, verb, v);
+    if (typeof v === "string") return this.fmtString(v, verb, v);
+    if (v instanceof GoInt) return this.fmtInteger(v, verb);
+    if (v instanceof GoComplex) return this.fmtComplex(v, verb);
+    if (v instanceof Map) {
+      const sharpV = this.f.sharpV;
+      this.buf += sharpV ? mapType(v) + "{" : "map[";
+      let i = 0;
+      for (const [k, val] of sortedMapEntries(v)) {
+        if (i++ > 0) this.buf += sharpV ? ", " : " ";
+        this.printValue(k, verb, depth + 1);
+        this.buf += ":";
+        this.printValue(val, verb, depth + 1);
+      }
+      this.buf += sharpV ? "}" : "]";
+      return;
+    }
+    if (Array.isArray(v)) {
+      const t = sliceType(v);
+      if ((verb === "s" || verb === "q" || verb === "x" || verb === "X") && elemType(t) === "uint8") {
+        const bytes2 = Uint8Array.from(v, (x) => x instanceof GoInt ? Number(x.value) : 0);
+        this.fmtBytes(bytes2, verb);
+        return;
+      }
+      if ((verb === "v" || verb === "d") && elemType(t) === "uint8" && this.plainFlags()) {
+        this.buf += `[${bytesAsDecimal(v)}]`;
+        return;
+      }
+      if (this.f.sharpV) {
+        this.buf += t + "{";
+        v.forEach((x, i) => {
+          if (i > 0) this.buf += ", ";
+          this.printValue(x, verb, depth + 1);
+        });
+        this.buf += "}";
+      } else {
+        this.buf += "[";
+        v.forEach((x, i) => {
+          if (i > 0) this.buf += " ";
+          this.printValue(x, verb, depth + 1);
+        });
+        this.buf += "]";
+      }
+      return;
+    }
+    if (v instanceof GoStruct) {
+      if (v.isPointer) {
+        if (depth === 0) {
+          this.buf += "&";
+          this.printStruct(v, verb, depth + 1);
+          return;
+        }
+        this.fmtPointer(v, verb);
+        return;
+      }
+      this.printStruct(v, verb, depth);
+      return;
+    }
+    if (v instanceof GoPointer) {
+      if (depth === 0) {
+        const t = v.target;
+        if (Array.isArray(t) || t instanceof Map || t instanceof GoStruct) {
+          this.buf += "&";
+          this.printValue(t, verb, depth + 1);
+          return;
+        }
+      }
+      this.fmtPointer(v, verb);
+      return;
+    }
+    if (v instanceof GoNil) {
+      const k = kindOf(v);
+      if (k === "map") {
+        this.buf += this.f.sharpV ? v.type + "(nil)" : "map[]";
+        return;
+      }
+      if (k === "slice") {
+        this.buf += this.f.sharpV ? v.type + "(nil)" : "[]";
+        return;
+      }
+      this.fmtPointer(v, verb);
+      return;
+    }
+    if (typeof v === "function" || v instanceof GoIter) {
+      this.fmtPointer(v, verb);
+      return;
+    }
+    this.buf += "?";
+  }
+  printStruct(v, verb, depth) {
+    if (this.f.sharpV) this.buf += v.type.replace(/^\*/, "");
+    this.buf += "{";
+    let i = 0;
+    for (const [name, val] of v.fields) {
+      if (i++ > 0) this.buf += this.f.sharpV ? ", " : " ";
+      if (this.f.plusV || this.f.sharpV) this.buf += name + ":";
+      this.printValue(val, verb, depth + 1);
+    }
+    this.buf += "}";
+  }
+  fmtBytes(bytes2, verb) {
+    switch (verb) {
+      case "s":
+        this.pad(this.truncate(Buffer.from(bytes2).toString("utf8")));
+        return;
+      case "x":
+        this.fmtSx(bytes2, false);
+        return;
+      case "X":
+        this.fmtSx(bytes2, true);
+        return;
+      case "q":
+        this.fmtQ(Buffer.from(bytes2).toString("utf8"));
+        return;
+    }
+  }
+  doPrint(args) {
+    let prevString = false;
+    args.forEach((arg, i) => {
+      const isString = typeof arg === "string";
+      if (i > 0 && !isString && !prevString) this.buf += " ";
+      this.printArg(arg, "v");
+      prevString = isString;
+    });
+  }
+  doPrintln(args) {
+    args.forEach((arg, i) => {
+      if (i > 0) this.buf += " ";
+      this.printArg(arg, "v");
+    });
+    this.buf += "\n";
+  }
+  doPrintf(format2, a) {
+    const end = format2.length;
+    let argNum = 0;
+    let afterIndex = false;
+    let reordered = false;
+    let goodArgNum = true;
+    const doArgNumber = (i2) => {
+      if (i2 >= end || format2[i2] !== "[") {
+        afterIndex = false;
+        return i2;
+      }
+      reordered = true;
+      let index2 = 0;
+      let wid = 1;
+      let ok = false;
+      if (end - i2 >= 3) {
+        for (let j = i2 + 1; j < end; j++) {
+          if (format2[j] === "]") {
+            const r = parsenum(format2, i2 + 1, j);
+            if (!r.ok || r.next !== j) {
+              wid = j - i2 + 1;
+            } else {
+              index2 = r.num - 1;
+              wid = j - i2 + 1;
+              ok = true;
+            }
+            break;
+          }
+        }
+      }
+      if (ok && index2 >= 0 && index2 < a.length) {
+        argNum = index2;
+        afterIndex = true;
+        return i2 + wid;
+      }
+      goodArgNum = false;
+      afterIndex = ok;
+      return i2 + wid;
+    };
+    const intFromArg = () => {
+      let num = 0;
+      let ok = false;
+      if (argNum < a.length) {
+        const arg = a[argNum];
+        if (arg instanceof GoInt) {
+          ok = true;
+          if (arg.value > 1000000n || arg.value < -1000000n) {
+            num = 0;
+            ok = false;
+          } else num = Number(arg.value);
+        }
+        argNum++;
+      }
+      return { num, ok };
+    };
+    let i = 0;
+    while (i < end) {
+      goodArgNum = true;
+      const lasti = i;
+      while (i < end && format2[i] !== "%") i++;
+      if (i > lasti) this.buf += format2.slice(lasti, i);
+      if (i >= end) break;
+      i++;
+      this.clearFlags();
+      const f = this.f;
+      let simple = false;
+      for (; i < end; i++) {
+        const c = format2[i];
+        if (c === "#") f.sharp = true;
+        else if (c === "0") f.zero = !f.minus;
+        else if (c === "+") f.plus = true;
+        else if (c === "-") {
+          f.minus = true;
+          f.zero = false;
+        } else if (c === " ") f.space = true;
+        else {
+          if (c >= "a" && c <= "z" && argNum < a.length) {
+            if (c === "v") {
+              f.sharpV = f.sharp;
+              f.sharp = false;
+              f.plusV = f.plus;
+              f.plus = false;
+            }
+            this.printArg(a[argNum], c);
+            argNum++;
+            i++;
+            simple = true;
+          }
+          break;
+        }
+      }
+      if (simple) continue;
+      i = doArgNumber(i);
+      if (i < end && format2[i] === "*") {
+        i++;
+        const r = intFromArg();
+        f.wid = r.num;
+        f.widPresent = r.ok;
+        if (!f.widPresent) this.buf += "%!(BADWIDTH)";
+        if (f.wid < 0) {
+          f.wid = -f.wid;
+          f.minus = true;
+          f.zero = false;
+        }
+        afterIndex = false;
+      } else {
+        const r = parsenum(format2, i, end);
+        f.wid = r.num;
+        f.widPresent = r.ok;
+        i = r.next;
+        if (afterIndex && f.widPresent) goodArgNum = false;
+      }
+      if (i + 1 < end && format2[i] === ".") {
+        i++;
+        if (afterIndex) goodArgNum = false;
+        i = doArgNumber(i);
+        if (i < end && format2[i] === "*") {
+          i++;
+          const r = intFromArg();
+          f.prec = r.num;
+          f.precPresent = r.ok;
+          if (f.prec < 0) {
+            f.prec = 0;
+            f.precPresent = false;
+          }
+          if (!f.precPresent) this.buf += "%!(BADPREC)";
+          afterIndex = false;
+        } else {
+          const r = parsenum(format2, i, end);
+          f.prec = r.num;
+          f.precPresent = r.ok;
+          i = r.next;
+          if (!f.precPresent) {
+            f.prec = 0;
+            f.precPresent = true;
+          }
+        }
+      }
+      if (!afterIndex) i = doArgNumber(i);
+      if (i >= end) {
+        this.buf += "%!(NOVERB)";
+        break;
+      }
+      const cp = format2.codePointAt(i) ?? 0;
+      const verb = String.fromCodePoint(cp);
+      i += verb.length;
+      if (verb === "%") this.buf += "%";
+      else if (!goodArgNum) this.buf += "%!" + verb + "(BADINDEX)";
+      else if (argNum >= a.length) this.buf += "%!" + verb + "(MISSING)";
+      else {
+        if (verb === "v") {
+          f.sharpV = f.sharp;
+          f.sharp = false;
+          f.plusV = f.plus;
+          f.plus = false;
+        }
+        this.printArg(a[argNum], verb);
+        argNum++;
+      }
+    }
+    if (!reordered && argNum < a.length) {
+      this.clearFlags();
+      this.buf += "%!(EXTRA ";
+      a.slice(argNum).forEach((arg, k) => {
+        if (k > 0) this.buf += ", ";
+        if (arg === null || arg === void 0) this.buf += "<nil>";
+        else {
+          this.buf += typeOf(arg) + "=";
+          this.printArg(arg, "v");
+        }
+      });
+      this.buf += ")";
+    }
+  }
+};
+function runeValue(v) {
+  if (v < 0n || v > 0x10ffffn) return 65533;
+  const n = Number(v);
+  if (n >= 55296 && n <= 57343) return 65533;
+  return n;
+}
+function parsenum(s, start, end) {
+  if (start >= end) return { num: 0, ok: false, next: end };
+  let num = 0;
+  let ok = false;
+  let i = start;
+  for (; i < end && s[i] >= "0" && s[i] <= "9"; i++) {
+    if (num > 1e6) return { num: 0, ok: false, next: end };
+    num = num * 10 + (s.charCodeAt(i) - 48);
+    ok = true;
+  }
+  return { num, ok, next: i };
+}
+function sprint(args, callMethod = defaultCaller) {
+  const p = new Printer(callMethod);
+  p.doPrint(args);
+  return p.buf;
+}
+function sprintln(args, callMethod = defaultCaller) {
+  const p = new Printer(callMethod);
+  p.doPrintln(args);
+  return p.buf;
+}
+function sprintf(format2, args, callMethod = defaultCaller) {
+  const p = new Printer(callMethod);
+  p.doPrintf(format2, args);
+  return p.buf;
+}
+
+// src/render/gotemplate/builtins.ts
+var RV = "reflect.Value";
+function indirectInterface(v) {
+  return v === null ? void 0 : v;
+}
+function indirect(v) {
+  for (; ; ) {
+    if (v === null) return [v, true];
+    if (v instanceof GoNil && kindOf(v) === "ptr") return [v, true];
+    if (v instanceof GoPointer) {
+      v = v.target;
+      continue;
+    }
+    return [v, false];
+  }
+}
+function canBeNil(typ) {
+  if (typ === RV) return true;
+  const k = kindOfType(typ);
+  return k === "func" || k === "interface" || k === "map" || k === "ptr" || k === "slice";
+}
+function isEmptyInterfaceType(t) {
+  return t === "interface {}" || t === "any";
+}
+function assignable(v, typ) {
+  if (isEmptyInterfaceType(typ)) return true;
+  if (v === null || v === void 0) return false;
+  const vt = typeOf(v);
+  if (vt === typ) return true;
+  if (typ === "error") return hasMethod(v, "Error");
+  if (typ === "fmt.Stringer") return hasMethod(v, "String");
+  return false;
+}
+function hasMethod(v, name) {
+  return findMethod(v, name) !== void 0;
+}
+function intLike(k) {
+  return isIntKind(k);
+}
+function prepareArg(value, argType) {
+  if (value === void 0) {
+    if (!canBeNil(argType)) throw new FuncError(`value is nil; should be of type ${argType}`);
+    return zeroValue(argType);
+  }
+  if (assignable(value, argType)) return value;
+  if (value instanceof GoInt && intLike(argType) && isIntKind(argType)) return new GoInt(argType, value.value);
+  throw new FuncError(`value has type ${value === null ? "interface {}" : typeOf(value)}; should be ${argType}`);
+}
+function indexArg(index2, cap) {
+  let x;
+  if (index2 instanceof GoInt) {
+    x = index2.unsigned ? BigInt.asIntN(64, index2.value) : index2.value;
+  } else if (index2 === void 0) {
+    throw new FuncError("cannot index slice/array with nil");
+  } else {
+    throw new FuncError(`cannot index slice/array with type ${typeOf(index2)}`);
+  }
+  if (x < 0n || x > BigInt(cap)) throw new FuncError(`index out of range: ${x}`);
+  return Number(x);
+}
+function byteString(s) {
+  return utf8.encode(s);
+}
+function index(item, ...indexes) {
+  item = indirectInterface(item);
+  if (item === void 0) throw new FuncError("index of untyped nil");
+  for (let idx of indexes) {
+    idx = indirectInterface(idx);
+    let isNil;
+    [item, isNil] = indirect(item);
+    if (isNil) throw new FuncError("index of nil pointer");
+    if (typeof item === "string") {
+      const b = byteString(item);
+      const x = indexArg(idx, b.length);
+      if (x === b.length) throw new FuncError("reflect: string index out of range");
+      item = goByte(b[x]);
+    } else if (Array.isArray(item)) {
+      const x = indexArg(idx, item.length);
+      if (x === item.length) throw new FuncError(`reflect: ${kindOf(item)} index out of range`);
+      item = item[x];
+    } else if (item instanceof GoNil && kindOf(item) === "slice") {
+      indexArg(idx, 0);
+      throw new FuncError("reflect: slice index out of range");
+    } else if (item instanceof Map || item instanceof GoNil && kindOf(item) === "map") {
+      const mt = item instanceof Map ? mapType(item) : item.type;
+      const key = prepareArg(idx, keyType(mt));
+      if (item instanceof Map) {
+        const k = toMapKey(mt, key);
+        item = item.has(k) ? item.get(k) : zeroValue(elemType(mt));
+      } else item = zeroValue(elemType(mt));
+    } else {
+      throw new FuncError(`can't index item of type ${typeOf(item)}`);
+    }
+  }
+  return item;
+}
+function slice(item, ...indexes) {
+  item = indirectInterface(item);
+  if (item === void 0) throw new FuncError("slice of untyped nil");
+  if (indexes.length > 3) throw new FuncError(`too many slice indexes: ${indexes.length}`);
+  let cap;
+  let len;
+  if (typeof item === "string") {
+    if (indexes.length === 3) throw new FuncError("cannot 3-index slice a string");
+    len = cap = utf8.byteLength(item);
+  } else if (Array.isArray(item)) {
+    len = item.length;
+    cap = capOf(item);
+  } else if (item instanceof GoNil && kindOf(item) === "slice") {
+    len = cap = 0;
+  } else {
+    throw new FuncError(`can't slice item of type ${typeOf(item)}`);
+  }
+  const idx = [0, len, 0];
+  indexes.forEach((ix, i) => {
+    idx[i] = indexArg(indirectInterface(ix), cap);
+  });
+  if (idx[0] > idx[1]) throw new FuncError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
+  if (indexes.length === 3 && idx[1] > idx[2]) throw new FuncError(`invalid slice index: ${idx[1]} > ${idx[2]}`);
+  if (typeof item === "string") return utf8.decode(byteString(item).subarray(idx[0], idx[1]));
+  if (item instanceof GoNil) return item;
+  const t = sliceType(item);
+  const et = elemType(t);
+  const out = [];
+  for (let i = idx[0]; i < idx[1]; i++) out.push(i < item.length ? item[i] : zeroValue(et));
+  const st = /^\[\d+\]/.test(t) ? "[]" + et : t;
+  const newCap = (indexes.length === 3 ? idx[2] : cap) - idx[0];
+  if (newCap > out.length) withGoCap(out, newCap);
+  return st === "[]interface {}" ? out : withGoType(out, st);
+}
+function length(item) {
+  const [v, isNil] = indirect(item);
+  if (isNil) throw new FuncError("len of nil pointer");
+  if (v === void 0) throw new FuncError("reflect: call of reflect.Value.Type on zero Value");
+  if (typeof v === "string") return new GoInt("int", utf8.byteLength(v));
+  if (Array.isArray(v)) return new GoInt("int", v.length);
+  if (v instanceof Map) return new GoInt("int", v.size);
+  if (v instanceof GoIter && v.mode === "chan") return new GoInt("int", [...v.produce()].length);
+  if (v instanceof GoNil && (kindOf(v) === "map" || kindOf(v) === "slice")) return new GoInt("int", 0);
+  throw new FuncError(`len of type ${typeOf(v)}`);
+}
+function not(arg) {
+  return !truth(indirectInterface(arg));
+}
+function basicKind(v) {
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "string") return "string";
+  if (typeof v === "number") return "float";
+  if (v instanceof GoInt) return v.unsigned ? "uint" : "int";
+  if (v instanceof GoComplex) return "complex";
+  return "invalid";
+}
+var errBadComparisonType = "invalid type for comparison";
+function vtype(v) {
+  return v === void 0 ? "<nil>" : v === null ? "interface {}" : typeOf(v);
+}
+function isNilV(v) {
+  return isNilValue(v);
+}
+function comparableValue(v) {
+  if (v instanceof Map || Array.isArray(v) || typeof v === "function") return kindOf(v) === "array" ? v instanceof Array && v.every(comparableValue) : false;
+  if (v instanceof GoStruct && !v.isPointer) return [...v.fields.values()].every(comparableValue);
+  return true;
+}
+function goEqual(a, b) {
+  if (a === b) return true;
+  if (a instanceof GoInt && b instanceof GoInt) return a.kind === b.kind && a.value === b.value;
+  if (a instanceof GoComplex && b instanceof GoComplex) return a.re === b.re && a.im === b.im;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (typeOf(a) !== typeOf(b)) return false;
+  if (a instanceof GoStruct && b instanceof GoStruct) {
+    if (a.isPointer) return false;
+    for (const [k, v] of a.fields) if (!goEqual(v, b.fields.get(k))) return false;
+    return true;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => goEqual(x, b[i]));
+  return false;
+}
+function sprintV(v) {
+  return sprint([v === void 0 ? null : v]);
+}
+function eq(arg1, ...arg2) {
+  arg1 = indirectInterface(arg1);
+  if (arg2.length === 0) throw new FuncError("missing argument for comparison");
+  const k1 = basicKind(arg1);
+  for (let arg of arg2) {
+    arg = indirectInterface(arg);
+    const k2 = basicKind(arg);
+    let t = false;
+    if (k1 !== k2) {
+      if (k1 === "int" && k2 === "uint") t = arg1.value >= 0n && arg1.value === arg.value;
+      else if (k1 === "uint" && k2 === "int") t = arg.value >= 0n && arg1.value === arg.value;
+      else if (arg1 !== void 0 && arg !== void 0) {
+        throw new FuncError(`incompatible types for comparison: ${vtype(arg1)} and ${vtype(arg)}`);
+      }
+    } else {
+      switch (k1) {
+        case "bool":
+        case "string":
+        case "float":
+          t = arg1 === arg;
+          break;
+        case "int":
+        case "uint":
+          t = arg1.value === arg.value;
+          break;
+        case "complex":
+          t = arg1.re === arg.re && arg1.im === arg.im;
+          break;
+        default: {
+          const ka = kindOf(arg1);
+          const kb = kindOf(arg);
+          if (!(ka === kb || ka === "invalid" || kb === "invalid")) {
+            throw new FuncError(`non-comparable types ${sprintV(arg1)}: ${vtype(arg1)}, ${vtype(arg)}: ${sprintV(arg)}`);
+          }
+          if (isNilV(arg1) || isNilV(arg)) t = isNilV(arg) === isNilV(arg1);
+          else {
+            if (!comparableValue(arg)) throw new FuncError(`non-comparable type ${sprintV(arg)}: ${vtype(arg)}`);
+            t = goEqual(arg1, arg);
+          }
+        }
+      }
+    }
+    if (t) return true;
+  }
+  return false;
+}
+function ne(a, b) {
+  return !eq.call(this, a, b);
+}
+function lt(arg1, arg2) {
+  arg1 = indirectInterface(arg1);
+  const k1 = basicKind(arg1);
+  if (k1 === "invalid") throw new FuncError(errBadComparisonType);
+  arg2 = indirectInterface(arg2);
+  const k2 = basicKind(arg2);
+  if (k2 === "invalid") throw new FuncError(errBadComparisonType);
+  if (k1 !== k2) {
+    if (k1 === "int" && k2 === "uint") return arg1.value < 0n || arg1.value < arg2.value;
+    if (k1 === "uint" && k2 === "int") return arg2.value >= 0n && arg1.value < arg2.value;
+    throw new FuncError(`incompatible types for comparison: ${vtype(arg1)} and ${vtype(arg2)}`);
+  }
+  switch (k1) {
+    case "bool":
+    case "complex":
+      throw new FuncError(errBadComparisonType);
+    case "float":
+      return arg1 < arg2;
+    case "int":
+    case "uint":
+      return arg1.value < arg2.value;
+    case "string":
+      return Buffer.compare(Buffer.from(arg1), Buffer.from(arg2)) < 0;
+  }
+  return false;
+}
+function le(a, b) {
+  if (lt.call(this, a, b)) return true;
+  return eq.call(this, a, b);
+}
+function gt(a, b) {
+  return !le.call(this, a, b);
+}
+function ge(a, b) {
+  return !lt.call(this, a, b);
+}
+function evalArgs(args) {
+  if (args.length === 1 && typeof args[0] === "string") return args[0];
+  const conv = args.map((a) => a === null || a === void 0 ? "<no value>" : a instanceof GoPointer ? a.target : a);
+  return sprint(conv);
+}
+function htmlEscapeString(s) {
+  if (!/['"&<>\0]/.test(s)) return s;
+  return s.replace(/['"&<>\0]/g, (c) => {
+    switch (c) {
+      case '"':
+        return "&#34;";
+      case "'":
+        return "&#39;";
+      case "&":
+        return "&amp;";
+      case "<":
+        return "&lt;";
+      case ">":
+        return "&gt;";
+      default:
+        return "\uFFFD";
+    }
+  });
+}
+function jsEscapeString(s) {
+  let out = "";
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 128) {
+      switch (ch) {
+        case "\\":
+          out += "\\\\";
+          continue;
+        case "'":
+          out += "\\'";
+          continue;
+        case '"':
+          out += '\\"';
+          continue;
+        case "<":
+          out += "\\u003C";
+          continue;
+        case ">":
+          out += "\\u003E";
+          continue;
+        case "&":
+          out += "\\u0026";
+          continue;
+        case "=":
+          out += "\\u003D";
+          continue;
+      }
+      if (c < 32) out += "\\u00" + c.toString(16).toUpperCase().padStart(2, "0");
+      else out += ch;
+    } else if (isPrintRune(c)) out += ch;
+    else out += "\\u" + c.toString(16).toUpperCase().padStart(4, "0");
+  }
+  return out;
+}
+function urlQueryEscape(s) {
+  let out = "";
+  for (const b of utf8.encode(s)) {
+    const c = String.fromCharCode(b);
+    if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
+    else if (c === " ") out += "+";
+    else out += "%" + b.toString(16).toUpperCase().padStart(2, "0");
+  }
+  return out;
+}
+function call(fn, ...args) {
+  const name = this.calleeName ?? "fn";
+  fn = indirectInterface(fn);
+  if (fn === void 0) throw new FuncError("call of nil");
+  if (typeof fn !== "function") throw new FuncError(`non-function ${name} of type ${typeOf(fn)}`);
+  const f = fn;
+  const sig2 = f.goSig;
+  let argv = args.map(indirectInterface);
+  if (sig2) {
+    const numIn = sig2.params.length;
+    if (sig2.variadic) {
+      if (args.length < numIn - 1) throw new FuncError(`wrong number of args for ${name}: got ${args.length} want at least ${numIn - 1}`);
+    } else if (args.length !== numIn) {
+      throw new FuncError(`wrong number of args for ${name}: got ${args.length} want ${numIn}`);
+    }
+    argv = argv.map((a, i) => {
+      const t = sig2.variadic && i >= numIn - 1 ? sig2.params[numIn - 1] : sig2.params[i];
+      if (t === RV) return a;
+      try {
+        return prepareArg(a, t);
+      } catch (e) {
+        throw new FuncError(`arg ${i}: ${e.message}`);
+      }
+    });
+  } else {
+    argv = argv.map((a) => a === void 0 ? null : a);
+  }
+  if (this.invoke) return this.invoke(f, argv);
+  return f.apply(this, argv);
+}
+var variadicAny = { params: ["interface {}"], variadic: true, result: "string" };
+function sig(params, variadic = false, result = "interface {}") {
+  return { params, variadic, result };
+}
+var BUILTINS = {
+  and: defineFunc(sig([RV, RV], true, RV), function() {
+    throw new FuncError("unreachable");
+  }),
+  or: defineFunc(sig([RV, RV], true, RV), function() {
+    throw new FuncError("unreachable");
+  }),
+  call: defineFunc(sig([RV, RV], true, RV), call),
+  html: defineFunc(variadicAny, function(...args) {
+    return htmlEscapeString(evalArgs(args));
+  }),
+  index: defineFunc(sig([RV, RV], true, RV), index),
+  slice: defineFunc(sig([RV, RV], true, RV), slice),
+  js: defineFunc(variadicAny, function(...args) {
+    return jsEscapeString(evalArgs(args));
+  }),
+  len: defineFunc(sig([RV], false, "int"), length),
+  not: defineFunc(sig([RV], false, "bool"), not),
+  print: defineFunc(variadicAny, function(...args) {
+    return sprint(args);
+  }),
+  printf: defineFunc(sig(["string", "interface {}"], true, "string"), function(format2, ...args) {
+    return sprintf(format2, args);
+  }),
+  println: defineFunc(variadicAny, function(...args) {
+    return sprintln(args);
+  }),
+  urlquery: defineFunc(variadicAny, function(...args) {
+    return urlQueryEscape(evalArgs(args));
+  }),
+  eq: defineFunc(sig([RV, RV], true, "bool"), eq),
+  ge: defineFunc(sig([RV, RV], false, "bool"), ge),
+  gt: defineFunc(sig([RV, RV], false, "bool"), gt),
+  le: defineFunc(sig([RV, RV], false, "bool"), le),
+  lt: defineFunc(sig([RV, RV], false, "bool"), lt),
+  ne: defineFunc(sig([RV, RV], false, "bool"), ne)
+};
+
+// src/repo/files.ts
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync, statSync } from "node:fs";
+import path from "node:path";
+var DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
+var InputError = class extends Error {
+  constructor(file, reason, ruleId = "invalid-input", line, column) {
+    super(`${file}${line ? `:${line}` : ""}: ${reason}`);
+    this.file = file;
+    this.reason = reason;
+    this.ruleId = ruleId;
+    this.line = line;
+    this.column = column;
+    this.name = "InputError";
+  }
+  file;
+  reason;
+  ruleId;
+  line;
+  column;
+};
+var DEFAULT_SKIP_DIRS = [".git", "node_modules", ".github"];
+var RepoFiles = class {
+  root;
+  realRoot;
+  maxFileBytes;
+  skipDirs;
+  constructor(root, options = {}) {
+    this.root = path.resolve(root);
+    this.realRoot = realpathSync(this.root);
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.skipDirs = new Set(options.skipDirs ?? DEFAULT_SKIP_DIRS);
+  }
+  /** Normalises a repository-relative path ('a/./b/../c' -> 'a/c'); throws when it climbs out of the root. */
+  normalize(rel, from = rel) {
+    if (path.isAbsolute(rel)) throw new InputError(from, `absolute path "${rel}" is not allowed; paths must stay inside the repository`, "path-outside-repository");
+    const norm = path.posix.normalize(rel.split(path.sep).join("/"));
+    if (norm === ".." || norm.startsWith("../")) {
+      throw new InputError(from, `path "${rel}" leaves the repository`, "path-outside-repository");
+    }
+    return norm === "." ? "" : norm.replace(/\/$/, "");
+  }
+  /** Joins a path written in `fromFile`'s folder (like a kustomization's `resources:` entry) to a repo path. */
+  resolveFrom(dir, rel, fromFile) {
+    if (path.isAbsolute(rel)) throw new InputError(fromFile, `absolute path "${rel}" is not allowed; paths must stay inside the repository`, "path-outside-repository");
+    return this.normalize(path.posix.join(dir, rel), fromFile);
+  }
+  absolute(rel) {
+    return path.join(this.root, this.normalize(rel));
+  }
+  /** Resolves symlinks and checks that the real file is still inside the repository. */
+  confined(rel) {
+    const abs = this.absolute(rel);
+    let real;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      throw new InputError(rel, "file not found", "file-not-found");
+    }
+    if (real !== this.realRoot && !real.startsWith(this.realRoot.endsWith(path.sep) ? this.realRoot : this.realRoot + path.sep)) {
+      throw new InputError(rel, "symlink points outside the repository; not read", "path-outside-repository");
+    }
+    return real;
+  }
+  /**
+   * The repository-relative real path of a file or folder (symbolic links resolved), as programs that follow
+   * links see it; throws an InputError when it does not exist or leaves the repository.
+   */
+  canonical(rel) {
+    const real = this.confined(rel);
+    return real === this.realRoot ? "" : path.relative(this.realRoot, real).split(path.sep).join("/");
+  }
+  exists(rel) {
+    try {
+      this.confined(rel);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  isDirectory(rel) {
+    try {
+      return statSync(this.confined(rel)).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+  isFile(rel) {
+    try {
+      return statSync(this.confined(rel)).isFile();
+    } catch {
+      return false;
+    }
+  }
+  readBytes(rel) {
+    const real = this.confined(rel);
+    const stat2 = statSync(real);
+    if (!stat2.isFile()) throw new InputError(rel, "not a regular file", "invalid-input");
+    if (stat2.size > this.maxFileBytes) {
+      throw new InputError(rel, `file is ${stat2.size} bytes, over the ${this.maxFileBytes}-byte limit; not scanned`, "file-too-large");
+    }
+    return readFileSync(real);
+  }
+  /** Reads a file as text; invalid UTF-8 is an InputError naming the byte offset. */
+  readText(rel) {
+    return decodeUtf8(this.readBytes(rel), rel);
+  }
+  /**
+   * Lists the entries of a folder (names only), sorted. Every entry is listed, also a symbolic link that leaves the
+   * repository or points nowhere (as a file): reading it reports why, so nothing vanishes without a word.
+   */
+  list(dirRel) {
+    const real = this.confined(dirRel);
+    const out = [];
+    for (const entry of readdirSync(real, { withFileTypes: true })) {
+      const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
+      let isDir = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        try {
+          isDir = statSync(this.confined(rel)).isDirectory();
+        } catch {
+          isDir = false;
+        }
+      }
+      out.push({ name: entry.name, isDir });
+    }
+    return out.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  }
+  /**
+   * Every file under `dirRel` (repository-relative paths, sorted), not following symlinked folders and skipping
+   * `.git` and friends. Symlinked files inside the repository are listed (reading them follows the link); a link
+   * that leaves the repository is not listed but reported in `problems`, as Argo CD refuses such links too.
+   */
+  walk(dirRel = "", problems) {
+    const files = [];
+    const visit = (dir) => {
+      let entries;
+      try {
+        entries = readdirSync(path.join(this.root, dir), { withFileTypes: true });
+      } catch (err) {
+        problems?.push(new InputError(dir || ".", `folder cannot be read (${err.code ?? "error"}); nothing in it is checked`, "invalid-input"));
+        return;
+      }
+      entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      for (const entry of entries) {
+        const rel = dir ? `${dir}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) {
+          if (!this.skipDirs.has(entry.name)) visit(rel);
+        } else if (entry.isSymbolicLink()) {
+          const where = this.linkTarget(rel);
+          if (where === "outside") {
+            problems?.push(new InputError(rel, `symbolic link points outside the repository (${readlinkSync(path.join(this.root, rel))}); not followed`, "path-outside-repository"));
+          } else if (where !== "dir") files.push(rel);
+        } else if (entry.isFile()) {
+          files.push(rel);
+        }
+      }
+    };
+    visit(this.normalize(dirRel));
+    return files;
+  }
+  /** Where a symbolic link leads: a folder or a file inside the repository, outside it, or nowhere. */
+  linkTarget(rel) {
+    try {
+      return statSync(this.confined(rel)).isDirectory() ? "dir" : "file";
+    } catch (err) {
+      return err instanceof InputError && err.ruleId === "path-outside-repository" ? "outside" : "missing";
+    }
+  }
+  /**
+   * A digest of a file's content, read in bounded chunks (at most `maxBytes`, the size counted in), for deciding
+   * whether content the gate could not check changed between two revisions. Links and missing files digest what
+   * they are ('outside:<target>', 'missing').
+   */
+  contentDigest(rel, maxBytes = 64 * 1024 * 1024) {
+    let real;
+    try {
+      real = this.confined(rel);
+    } catch (err) {
+      if (err instanceof InputError && err.ruleId === "path-outside-repository") {
+        try {
+          return `outside:${readlinkSync(path.join(this.root, this.normalize(rel)))}`;
+        } catch {
+          return "outside";
+        }
+      }
+      return "missing";
+    }
+    const stat2 = statSync(real);
+    if (!stat2.isFile()) return stat2.isDirectory() ? "folder" : "not-a-file";
+    const hash = createHash("sha256").update(`size:${stat2.size}\0`);
+    const fd = openSync(real, "r");
+    try {
+      const chunk = Buffer.alloc(1024 * 1024);
+      for (let done = 0; done < Math.min(stat2.size, maxBytes); ) {
+        const n = readSync(fd, chunk, 0, Math.min(chunk.length, maxBytes - done), done);
+        if (n <= 0) break;
+        hash.update(chunk.subarray(0, n));
+        done += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return hash.digest("hex");
+  }
+};
+var utf82 = new TextDecoder("utf-8", { fatal: true });
+function decodeUtf8(bytes2, file) {
+  try {
+    return utf82.decode(bytes2);
+  } catch {
+    throw new InputError(file, `not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(bytes2)})`, "invalid-encoding");
+  }
+}
+function firstInvalidUtf8(bytes2) {
+  let i = 0;
+  while (i < bytes2.length) {
+    const b = bytes2[i];
+    const n = b < 128 ? 1 : b >> 5 === 6 ? 2 : b >> 4 === 14 ? 3 : b >> 3 === 30 ? 4 : 0;
+    if (n === 0 || i + n > bytes2.length) return i;
+    for (let k = 1; k < n; k++) if (bytes2[i + k] >> 6 !== 2) return i;
+    i += n;
+  }
+  return i;
+}
+
+// src/render/helm/archive.ts
+var DEFAULT_ARCHIVE_LIMITS = {
+  maxTotalBytes: 64 * 1024 * 1024,
+  maxEntryBytes: 5 * 1024 * 1024,
+  maxEntries: 1e4
+};
+
+// src/render/sprig/semver.ts
+var CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
+var OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
+var CONSTRAINT_RE = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
+var RANGE_RE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, "g");
+var FIND_RE = new RegExp(String.raw`(${OPS})\s*(${CV})`, "g");
+var VALID_RE = new RegExp(String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`);
+var MAX_U64 = (1n << 64n) - 1n;
+
+// src/render/helm/yamlgo.ts
+var import_yaml = __toESM(require_dist(), 1);
+
+// src/render/helm/chart.ts
+var UTF8_BOM = Buffer.from([239, 187, 191]);
+
+// src/render/helm/build.ts
+var RELEASED_HELM = {
+  info: { Version: "v4.1.4", GitCommit: "05fa37973dc9e42b76e1d2883494c87174b6074f", GitTreeState: "clean", GoVersion: "go1.25.9", KubeClientVersion: "v1.35" },
+  kubeVersion: "v1.35.0",
+  apiVersions: [
+    "v1",
+    "admissionregistration.k8s.io/v1",
+    "admissionregistration.k8s.io/v1alpha1",
+    "admissionregistration.k8s.io/v1beta1",
+    "internal.apiserver.k8s.io/v1alpha1",
+    "apps/v1",
+    "apps/v1beta1",
+    "apps/v1beta2",
+    "authentication.k8s.io/v1",
+    "authentication.k8s.io/v1alpha1",
+    "authentication.k8s.io/v1beta1",
+    "authorization.k8s.io/v1",
+    "authorization.k8s.io/v1beta1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "autoscaling/v2beta1",
+    "autoscaling/v2beta2",
+    "batch/v1",
+    "batch/v1beta1",
+    "certificates.k8s.io/v1",
+    "certificates.k8s.io/v1beta1",
+    "certificates.k8s.io/v1alpha1",
+    "coordination.k8s.io/v1alpha2",
+    "coordination.k8s.io/v1beta1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "discovery.k8s.io/v1beta1",
+    "events.k8s.io/v1",
+    "events.k8s.io/v1beta1",
+    "extensions/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta3",
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1beta1",
+    "node.k8s.io/v1",
+    "node.k8s.io/v1alpha1",
+    "node.k8s.io/v1beta1",
+    "policy/v1",
+    "policy/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1beta1",
+    "rbac.authorization.k8s.io/v1alpha1",
+    "resource.k8s.io/v1",
+    "resource.k8s.io/v1beta2",
+    "resource.k8s.io/v1beta1",
+    "resource.k8s.io/v1alpha3",
+    "scheduling.k8s.io/v1alpha1",
+    "scheduling.k8s.io/v1beta1",
+    "scheduling.k8s.io/v1",
+    "storage.k8s.io/v1beta1",
+    "storage.k8s.io/v1",
+    "storage.k8s.io/v1alpha1",
+    "storagemigration.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1"
+  ],
+  keepsDocumentTrailingSpace: false,
+  removesSubchartDefaultNulls: false,
+  renderErrorHintsDebug: true,
+  debugOutputFollowsShowOnly: true
+};
+var DEFAULT_KUBE_VERSION = RELEASED_HELM.kubeVersion;
+
+// src/render/helm/values.ts
+var import_ajv_formats = __toESM(require_dist2(), 1);
+
+// src/objects/yaml-source.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var DEFAULT_YAML_LIMITS = { maxAliasCount: 100, maxDepth: 200, maxDocuments: 1e4 };
+function parseStream(text, file, options) {
+  const lineCounter = new import_yaml2.LineCounter();
+  const errors = [];
+  let docs;
+  try {
+    docs = (0, import_yaml2.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true, logLevel: "error", ...options.schema ? { schema: options.schema } : {} });
+  } catch (err) {
+    return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${err.message}`, "invalid-yaml")], lineCounter };
+  }
+  if (!Array.isArray(docs)) docs = [docs];
+  if (docs.length > options.maxDocuments) {
+    errors.push(new InputError(file, `${docs.length} YAML documents, over the limit of ${options.maxDocuments}; only the first ${options.maxDocuments} are read`, "invalid-yaml"));
+    docs = docs.slice(0, options.maxDocuments);
+  }
+  const documents = [];
+  docs.forEach((doc, index2) => {
+    const offset = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
+    const line = lineCounter.linePos(offset).line;
+    const problem = doc.errors[0];
+    if (problem) {
+      const pos = problem.linePos?.[0];
+      const message = problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+      errors.push(new InputError(file, `invalid YAML in document ${index2 + 1}: ${message}`, problem.code === "DUPLICATE_KEY" ? "duplicate-key" : "invalid-yaml", pos?.line ?? line, pos?.col));
+      return;
+    }
+    documents.push({ doc, index: index2, line, offset });
+  });
+  return { documents, errors, lineCounter };
+}
+function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
+  const { documents: docs, errors, lineCounter } = parseStream(text, file, limits);
+  const documents = [];
+  for (const { doc, index: index2, line } of docs) {
+    const depth = nestingDepth(doc.contents, limits.maxDepth);
+    if (depth > limits.maxDepth) {
+      errors.push(new InputError(file, `document ${index2 + 1} nests deeper than ${limits.maxDepth} levels; not read`, "invalid-yaml", line));
+      continue;
+    }
+    const key = collectionKey(doc);
+    if (key) {
+      const pos = key.at.range ? lineCounter.linePos(key.at.range[0]) : void 0;
+      errors.push(
+        new InputError(
+          file,
+          `document ${index2 + 1} has a mapping key that is itself a ${key.kind}: Kubernetes takes only text keys, and YAML readers disagree on what such a key becomes; not read`,
+          "ambiguous-yaml",
+          pos?.line ?? line,
+          pos?.col
+        )
+      );
+      continue;
+    }
+    let value;
+    try {
+      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+    } catch (err) {
+      const reason = /alias/i.test(err.message) ? `document ${index2 + 1} expands too many aliases (over ${limits.maxAliasCount}): a resource exhaustion ("billion laughs") pattern; not read` : `document ${index2 + 1} cannot be read: ${err.message}`;
+      errors.push(new InputError(file, reason, "invalid-yaml", line));
+      continue;
+    }
+    documents.push({ index: index2, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
+  }
+  return { documents, errors };
+}
+function collectionKey(doc) {
+  const stack = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if ((0, import_yaml2.isSeq)(node)) for (const item of node.items) stack.push(item);
+    if (!(0, import_yaml2.isMap)(node)) continue;
+    for (const pair of node.items) {
+      const key = (0, import_yaml2.isAlias)(pair.key) ? pair.key.resolve(doc) : pair.key;
+      if ((0, import_yaml2.isMap)(key) || (0, import_yaml2.isSeq)(key)) return { at: pair.key, kind: (0, import_yaml2.isMap)(key) ? "mapping" : "list" };
+      stack.push(pair.value);
+    }
+  }
+  return void 0;
+}
+function nestingDepth(root, limit) {
+  let max = 0;
+  const stack = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop();
+    if (!(0, import_yaml2.isMap)(node) && !(0, import_yaml2.isSeq)(node)) continue;
+    if (depth > max) max = depth;
+    if (max > limit) return max;
+    for (const item of node.items) {
+      if ((0, import_yaml2.isMap)(node)) {
+        const pair = item;
+        stack.push([pair.value, depth + 1]);
+      } else stack.push([item, depth + 1]);
+    }
+  }
+  return max;
+}
+var YamlSourceMap = class _YamlSourceMap {
+  constructor(file, doc, lineCounter, related = []) {
+    this.file = file;
+    this.doc = doc;
+    this.lineCounter = lineCounter;
+    this.related = related;
+  }
+  file;
+  doc;
+  lineCounter;
+  related;
+  /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
+  nodeAt(path21) {
+    const { node, found } = this.walk(path21);
+    return found.length === path21.length ? node ?? void 0 : void 0;
+  }
+  has(path21) {
+    return this.walk(path21).found.length === path21.length;
+  }
+  /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
+  offsetOf(path21) {
+    return this.walk(path21).offset;
+  }
+  locate(path21) {
+    const { offset, found } = this.walk(path21);
+    const pos = this.lineCounter.linePos(offset);
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
+  }
+  withRelated(related) {
+    return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
+  }
+  walk(path21) {
+    let node = this.doc.contents;
+    let offset = node?.range?.[0] ?? this.doc.range[0];
+    const found = [];
+    for (const seg of path21) {
+      if (node && (0, import_yaml2.isAlias)(node)) node = node.resolve(this.doc) ?? null;
+      if ((0, import_yaml2.isMap)(node)) {
+        const pair = node.items.find((p) => keyText(p.key) === String(seg));
+        if (!pair) break;
+        const key = pair.key;
+        offset = key?.range?.[0] ?? offset;
+        node = pair.value ?? null;
+      } else if ((0, import_yaml2.isSeq)(node) && typeof seg === "number") {
+        const item = node.items[seg];
+        if (!item) break;
+        offset = item.range?.[0] ?? offset;
+        node = item;
+      } else break;
+      found.push(seg);
+    }
+    return { node, offset, found };
+  }
+};
+function keyText(key) {
+  if ((0, import_yaml2.isScalar)(key)) return String(key.value);
+  if (typeof key === "string" || typeof key === "number") return String(key);
+  return void 0;
+}
+
+// src/render/helm/engine.ts
+function parseKubeVersion(s) {
+  const m = /^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)$/s.exec(s);
+  if (!m) throw new Error(`invalid kube version '${s}': could not parse ${quoteString(s)} as version`);
+  const parts = m[1].split(".");
+  if (parts.length < 2) throw new Error(`invalid kube version '${s}': illegal version string ${quoteString(s)}`);
+  if (parts[0].startsWith("0") && parts[0] !== "0") throw new Error(`invalid kube version '${s}': illegal zero-prefixed version component ${quoteString(parts[0])} in ${quoteString(s)}`);
+  const nums = parts.map((p) => BigInt(p));
+  return {
+    version: s.startsWith("v") ? s : "v" + s,
+    normalized: "v" + nums.join("."),
+    major: String(nums[0]),
+    minor: String(nums[1])
+  };
 }
 
 // src/github/pull-request.ts
@@ -37350,7 +39690,7 @@ function readInputs(env2 = process.env) {
   let event = {};
   if (env2.GITHUB_EVENT_PATH) {
     try {
-      event = JSON.parse(readFileSync(env2.GITHUB_EVENT_PATH, "utf8"));
+      event = JSON.parse(readFileSync2(env2.GITHUB_EVENT_PATH, "utf8"));
     } catch (err) {
       throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH: ${err.message}`);
     }
@@ -37364,13 +39704,24 @@ function readInputs(env2 = process.env) {
   const failOn = choice("fail-on", ["none", ...SEVERITIES]);
   const pssLevel = choice("pss-level", ["privileged", "baseline", "restricted"]);
   const config = getInput("config");
+  const kubeVersion = getInput("kube-version").trim();
+  if (kubeVersion !== "") {
+    try {
+      parseKubeVersion(kubeVersion);
+    } catch (err) {
+      throw new Error(`input "kube-version": ${err.message}`);
+    }
+  }
+  const apiVersions = getInput("api-versions").split(/[,\n]/).map((v) => v.trim()).filter(Boolean);
   const request2 = {
     root: getInput("path") || ".",
     ...base ? { base } : {},
     ...config ? { configPath: config } : {},
     ...failOn ? { failOn } : {},
     ...pssLevel ? { pssLevel } : {},
-    ...pssVersion !== void 0 ? { pssVersion } : {}
+    ...pssVersion !== void 0 ? { pssVersion } : {},
+    ...kubeVersion ? { kubeVersion } : {},
+    ...apiVersions.length > 0 ? { apiVersions } : {}
   };
   const token = getInput("token");
   if (token) setSecret(token);
@@ -37406,7 +39757,7 @@ function readInputs(env2 = process.env) {
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os5 from "node:os";
-import path from "node:path";
+import path2 from "node:path";
 import { promisify } from "node:util";
 
 // src/changes/diff-output.ts
@@ -37615,9 +39966,13 @@ async function changedFiles(root, baseCommit) {
     throw new GitError(err.message);
   }
 }
+async function untrackedChartDependencies(root) {
+  const out = await git(root, ["ls-files", "-z", "--others", "--", ":(glob)**/charts/**", ":(glob)charts/**"]);
+  return [...new Set(out.split("\0").filter((p) => p !== ""))].sort();
+}
 async function exportRevision(root, commit) {
   requireCommitId(commit);
-  const dir = mkdtempSync(path.join(os5.tmpdir(), "gitops-gate-base-"));
+  const dir = mkdtempSync(path2.join(os5.tmpdir(), "gitops-gate-base-"));
   const dispose = () => rmSync(dir, { recursive: true, force: true });
   try {
     await new Promise((resolve, reject) => {
@@ -37713,6 +40068,15 @@ var DIAGNOSTIC_RULES = [
     ...UNCHECKED,
     rationale: "A kustomization or chart that pulls resources from a URL deploys content that is not in the repository and not reviewed in the pull request; it can change at any time without a commit.",
     remediation: "Vendor the remote resource into the repository, or pin it to an immutable reference that is reviewed separately."
+  }),
+  diagnostic({
+    id: "remote-resource-pinned",
+    title: "Remote resource pinned to a version, not rendered",
+    severity: "medium",
+    securitySeverity: 5,
+    coverage: true,
+    rationale: "A kustomization entry fetched from a URL pinned to a commit or a release tag deploys content that is not in the repository; unlike one that follows a branch it does not change without a commit, but the gate does not fetch it, so what it deploys is not checked here.",
+    remediation: "Vendor the resource into the repository to have it checked, or review the pinned version where it is published."
   }),
   diagnostic({
     id: "kustomize-build-failed",
@@ -37843,8 +40207,8 @@ function inlineCode(text, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence2}${pad}${content}${pad}${fence2}`;
 }
-function encodePath(path20) {
-  return path20.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path21) {
+  return path21.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -37868,9 +40232,9 @@ function refOf(object) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path20) {
+function formatPath(path21) {
   let out = "";
-  for (const seg of path20) {
+  for (const seg of path21) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -37880,9 +40244,9 @@ function formatPath(path20) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path20) {
+function getAt(root, path21) {
   let cur = root;
-  for (const seg of path20) {
+  for (const seg of path21) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -38088,7 +40452,7 @@ function row(f, rules, linkBase) {
   const ruleCell = `${inlineCode(f.ruleId, { inTable: true })}${rule ? ` ${escapeMarkdown(truncate(rule.title, 120))}` : ""}`;
   return `| ${SEVERITY_BADGE[f.severity]} | ${ruleCell} | ${object} | ${whereCell} | ${escapeMarkdown(truncate(f.message, 300))} |`;
 }
-function table(title, findings, rules, linkBase, budget) {
+function table2(title, findings, rules, linkBase, budget) {
   const open2 = `<details><summary>${title}</summary>
 
 | Severity | Rule | Object | Location | Message |
@@ -38142,7 +40506,7 @@ ${REPORTED_PREFIX}${reported} -->
   ];
   for (const [title, findings] of parts) {
     if (findings.length === 0 || remaining < 600) continue;
-    const text = table(title, findings, rules, input.linkBase, Math.floor(remaining / (sections.length === 0 && input.offDiff.length > 0 && input.overflow.length > 0 ? 2 : 1)));
+    const text = table2(title, findings, rules, input.linkBase, Math.floor(remaining / (sections.length === 0 && input.offDiff.length > 0 && input.overflow.length > 0 ? 2 : 1)));
     sections.push(text);
     remaining -= text.length;
   }
@@ -38152,7 +40516,7 @@ ${sections.join("\n")}${tail}`;
 
 // src/report/sarif.ts
 import { pathToFileURL } from "node:url";
-import path2 from "node:path";
+import path3 from "node:path";
 var SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 var DEFAULT_INFORMATION_URI = "https://github.com/gitops-gate/gitops-gate";
 var FINGERPRINT_KEY = "gitopsGate/v1";
@@ -38254,20 +40618,20 @@ function placeholderRule(id, severity) {
   };
 }
 var SEGMENT_CHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=@]$/;
-var utf8 = new TextEncoder();
+var utf83 = new TextEncoder();
 function encodeSegment(segment) {
   let out = "";
   for (const ch of segment) {
     if (SEGMENT_CHAR.test(ch)) out += ch;
-    else for (const byte of utf8.encode(ch)) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    else for (const byte of utf83.encode(ch)) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   return out;
 }
 function artifactUri(file, repoRoot) {
   let rel = file.replace(/\\/g, "/");
-  if (repoRoot && path2.isAbsolute(file)) {
-    const relative = path2.relative(repoRoot, file).replace(/\\/g, "/");
-    if (!relative.startsWith("../") && relative !== ".." && !path2.isAbsolute(relative)) rel = relative;
+  if (repoRoot && path3.isAbsolute(file)) {
+    const relative = path3.relative(repoRoot, file).replace(/\\/g, "/");
+    if (!relative.startsWith("../") && relative !== ".." && !path3.isAbsolute(relative)) rel = relative;
   }
   const segments = [];
   for (const segment of rel.split("/")) {
@@ -38390,232 +40754,6 @@ function buildSarif(input) {
   };
 }
 
-// src/repo/files.ts
-import { createHash } from "node:crypto";
-import { closeSync, openSync, readdirSync, readFileSync as readFileSync2, readlinkSync, readSync, realpathSync, statSync } from "node:fs";
-import path3 from "node:path";
-var DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
-var InputError = class extends Error {
-  constructor(file, reason, ruleId = "invalid-input", line, column) {
-    super(`${file}${line ? `:${line}` : ""}: ${reason}`);
-    this.file = file;
-    this.reason = reason;
-    this.ruleId = ruleId;
-    this.line = line;
-    this.column = column;
-    this.name = "InputError";
-  }
-  file;
-  reason;
-  ruleId;
-  line;
-  column;
-};
-var DEFAULT_SKIP_DIRS = [".git", "node_modules", ".github"];
-var RepoFiles = class {
-  root;
-  realRoot;
-  maxFileBytes;
-  skipDirs;
-  constructor(root, options = {}) {
-    this.root = path3.resolve(root);
-    this.realRoot = realpathSync(this.root);
-    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    this.skipDirs = new Set(options.skipDirs ?? DEFAULT_SKIP_DIRS);
-  }
-  /** Normalises a repository-relative path ('a/./b/../c' -> 'a/c'); throws when it climbs out of the root. */
-  normalize(rel, from = rel) {
-    if (path3.isAbsolute(rel)) throw new InputError(from, `absolute path "${rel}" is not allowed; paths must stay inside the repository`, "path-outside-repository");
-    const norm = path3.posix.normalize(rel.split(path3.sep).join("/"));
-    if (norm === ".." || norm.startsWith("../")) {
-      throw new InputError(from, `path "${rel}" leaves the repository`, "path-outside-repository");
-    }
-    return norm === "." ? "" : norm.replace(/\/$/, "");
-  }
-  /** Joins a path written in `fromFile`'s folder (like a kustomization's `resources:` entry) to a repo path. */
-  resolveFrom(dir, rel, fromFile) {
-    if (path3.isAbsolute(rel)) throw new InputError(fromFile, `absolute path "${rel}" is not allowed; paths must stay inside the repository`, "path-outside-repository");
-    return this.normalize(path3.posix.join(dir, rel), fromFile);
-  }
-  absolute(rel) {
-    return path3.join(this.root, this.normalize(rel));
-  }
-  /** Resolves symlinks and checks that the real file is still inside the repository. */
-  confined(rel) {
-    const abs = this.absolute(rel);
-    let real;
-    try {
-      real = realpathSync(abs);
-    } catch {
-      throw new InputError(rel, "file not found", "file-not-found");
-    }
-    if (real !== this.realRoot && !real.startsWith(this.realRoot.endsWith(path3.sep) ? this.realRoot : this.realRoot + path3.sep)) {
-      throw new InputError(rel, "symlink points outside the repository; not read", "path-outside-repository");
-    }
-    return real;
-  }
-  /**
-   * The repository-relative real path of a file or folder (symbolic links resolved), as programs that follow
-   * links see it; throws an InputError when it does not exist or leaves the repository.
-   */
-  canonical(rel) {
-    const real = this.confined(rel);
-    return real === this.realRoot ? "" : path3.relative(this.realRoot, real).split(path3.sep).join("/");
-  }
-  exists(rel) {
-    try {
-      this.confined(rel);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  isDirectory(rel) {
-    try {
-      return statSync(this.confined(rel)).isDirectory();
-    } catch {
-      return false;
-    }
-  }
-  isFile(rel) {
-    try {
-      return statSync(this.confined(rel)).isFile();
-    } catch {
-      return false;
-    }
-  }
-  readBytes(rel) {
-    const real = this.confined(rel);
-    const stat2 = statSync(real);
-    if (!stat2.isFile()) throw new InputError(rel, "not a regular file", "invalid-input");
-    if (stat2.size > this.maxFileBytes) {
-      throw new InputError(rel, `file is ${stat2.size} bytes, over the ${this.maxFileBytes}-byte limit; not scanned`, "file-too-large");
-    }
-    return readFileSync2(real);
-  }
-  /** Reads a file as text; invalid UTF-8 is an InputError naming the byte offset. */
-  readText(rel) {
-    return decodeUtf8(this.readBytes(rel), rel);
-  }
-  /**
-   * Lists the entries of a folder (names only), sorted. Every entry is listed, also a symbolic link that leaves the
-   * repository or points nowhere (as a file): reading it reports why, so nothing vanishes without a word.
-   */
-  list(dirRel) {
-    const real = this.confined(dirRel);
-    const out = [];
-    for (const entry of readdirSync(real, { withFileTypes: true })) {
-      const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
-      let isDir = entry.isDirectory();
-      if (entry.isSymbolicLink()) {
-        try {
-          isDir = statSync(this.confined(rel)).isDirectory();
-        } catch {
-          isDir = false;
-        }
-      }
-      out.push({ name: entry.name, isDir });
-    }
-    return out.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  }
-  /**
-   * Every file under `dirRel` (repository-relative paths, sorted), not following symlinked folders and skipping
-   * `.git` and friends. Symlinked files inside the repository are listed (reading them follows the link); a link
-   * that leaves the repository is not listed but reported in `problems`, as Argo CD refuses such links too.
-   */
-  walk(dirRel = "", problems) {
-    const files = [];
-    const visit = (dir) => {
-      let entries;
-      try {
-        entries = readdirSync(path3.join(this.root, dir), { withFileTypes: true });
-      } catch (err) {
-        problems?.push(new InputError(dir || ".", `folder cannot be read (${err.code ?? "error"}); nothing in it is checked`, "invalid-input"));
-        return;
-      }
-      entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      for (const entry of entries) {
-        const rel = dir ? `${dir}/${entry.name}` : entry.name;
-        if (entry.isDirectory()) {
-          if (!this.skipDirs.has(entry.name)) visit(rel);
-        } else if (entry.isSymbolicLink()) {
-          const where = this.linkTarget(rel);
-          if (where === "outside") {
-            problems?.push(new InputError(rel, `symbolic link points outside the repository (${readlinkSync(path3.join(this.root, rel))}); not followed`, "path-outside-repository"));
-          } else if (where !== "dir") files.push(rel);
-        } else if (entry.isFile()) {
-          files.push(rel);
-        }
-      }
-    };
-    visit(this.normalize(dirRel));
-    return files;
-  }
-  /** Where a symbolic link leads: a folder or a file inside the repository, outside it, or nowhere. */
-  linkTarget(rel) {
-    try {
-      return statSync(this.confined(rel)).isDirectory() ? "dir" : "file";
-    } catch (err) {
-      return err instanceof InputError && err.ruleId === "path-outside-repository" ? "outside" : "missing";
-    }
-  }
-  /**
-   * A digest of a file's content, read in bounded chunks (at most `maxBytes`, the size counted in), for deciding
-   * whether content the gate could not check changed between two revisions. Links and missing files digest what
-   * they are ('outside:<target>', 'missing').
-   */
-  contentDigest(rel, maxBytes = 64 * 1024 * 1024) {
-    let real;
-    try {
-      real = this.confined(rel);
-    } catch (err) {
-      if (err instanceof InputError && err.ruleId === "path-outside-repository") {
-        try {
-          return `outside:${readlinkSync(path3.join(this.root, this.normalize(rel)))}`;
-        } catch {
-          return "outside";
-        }
-      }
-      return "missing";
-    }
-    const stat2 = statSync(real);
-    if (!stat2.isFile()) return stat2.isDirectory() ? "folder" : "not-a-file";
-    const hash = createHash("sha256").update(`size:${stat2.size}\0`);
-    const fd = openSync(real, "r");
-    try {
-      const chunk = Buffer.alloc(1024 * 1024);
-      for (let done = 0; done < Math.min(stat2.size, maxBytes); ) {
-        const n = readSync(fd, chunk, 0, Math.min(chunk.length, maxBytes - done), done);
-        if (n <= 0) break;
-        hash.update(chunk.subarray(0, n));
-        done += n;
-      }
-    } finally {
-      closeSync(fd);
-    }
-    return hash.digest("hex");
-  }
-};
-var utf82 = new TextDecoder("utf-8", { fatal: true });
-function decodeUtf8(bytes2, file) {
-  try {
-    return utf82.decode(bytes2);
-  } catch {
-    throw new InputError(file, `not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(bytes2)})`, "invalid-encoding");
-  }
-}
-function firstInvalidUtf8(bytes2) {
-  let i = 0;
-  while (i < bytes2.length) {
-    const b = bytes2[i];
-    const n = b < 128 ? 1 : b >> 5 === 6 ? 2 : b >> 4 === 14 ? 3 : b >> 3 === 30 ? 4 : 0;
-    if (n === 0 || i + n > bytes2.length) return i;
-    for (let k = 1; k < n; k++) if (bytes2[i + k] >> 6 !== 2) return i;
-    i += n;
-  }
-  return i;
-}
-
 // src/rules/load.ts
 var import_ajv = __toESM(require_ajv(), 1);
 import { readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
@@ -38635,165 +40773,7 @@ function describeSchemaErrors(errors) {
 }
 
 // src/rules/load.ts
-var import_ajv_formats = __toESM(require_dist(), 1);
-
-// src/objects/yaml-source.ts
-var import_yaml = __toESM(require_dist2(), 1);
-var DEFAULT_YAML_LIMITS = { maxAliasCount: 100, maxDepth: 200, maxDocuments: 1e4 };
-function parseStream(text, file, options) {
-  const lineCounter = new import_yaml.LineCounter();
-  const errors = [];
-  let docs;
-  try {
-    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true, logLevel: "error", ...options.schema ? { schema: options.schema } : {} });
-  } catch (err) {
-    return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${err.message}`, "invalid-yaml")], lineCounter };
-  }
-  if (!Array.isArray(docs)) docs = [docs];
-  if (docs.length > options.maxDocuments) {
-    errors.push(new InputError(file, `${docs.length} YAML documents, over the limit of ${options.maxDocuments}; only the first ${options.maxDocuments} are read`, "invalid-yaml"));
-    docs = docs.slice(0, options.maxDocuments);
-  }
-  const documents = [];
-  docs.forEach((doc, index2) => {
-    const offset = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
-    const line = lineCounter.linePos(offset).line;
-    const problem = doc.errors[0];
-    if (problem) {
-      const pos = problem.linePos?.[0];
-      const message = problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-      errors.push(new InputError(file, `invalid YAML in document ${index2 + 1}: ${message}`, problem.code === "DUPLICATE_KEY" ? "duplicate-key" : "invalid-yaml", pos?.line ?? line, pos?.col));
-      return;
-    }
-    documents.push({ doc, index: index2, line, offset });
-  });
-  return { documents, errors, lineCounter };
-}
-function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
-  const { documents: docs, errors, lineCounter } = parseStream(text, file, limits);
-  const documents = [];
-  for (const { doc, index: index2, line } of docs) {
-    const depth = nestingDepth(doc.contents, limits.maxDepth);
-    if (depth > limits.maxDepth) {
-      errors.push(new InputError(file, `document ${index2 + 1} nests deeper than ${limits.maxDepth} levels; not read`, "invalid-yaml", line));
-      continue;
-    }
-    const key = collectionKey(doc);
-    if (key) {
-      const pos = key.at.range ? lineCounter.linePos(key.at.range[0]) : void 0;
-      errors.push(
-        new InputError(
-          file,
-          `document ${index2 + 1} has a mapping key that is itself a ${key.kind}: Kubernetes takes only text keys, and YAML readers disagree on what such a key becomes; not read`,
-          "ambiguous-yaml",
-          pos?.line ?? line,
-          pos?.col
-        )
-      );
-      continue;
-    }
-    let value;
-    try {
-      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
-    } catch (err) {
-      const reason = /alias/i.test(err.message) ? `document ${index2 + 1} expands too many aliases (over ${limits.maxAliasCount}): a resource exhaustion ("billion laughs") pattern; not read` : `document ${index2 + 1} cannot be read: ${err.message}`;
-      errors.push(new InputError(file, reason, "invalid-yaml", line));
-      continue;
-    }
-    documents.push({ index: index2, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
-  }
-  return { documents, errors };
-}
-function collectionKey(doc) {
-  const stack = [doc.contents];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if ((0, import_yaml.isSeq)(node)) for (const item of node.items) stack.push(item);
-    if (!(0, import_yaml.isMap)(node)) continue;
-    for (const pair of node.items) {
-      const key = (0, import_yaml.isAlias)(pair.key) ? pair.key.resolve(doc) : pair.key;
-      if ((0, import_yaml.isMap)(key) || (0, import_yaml.isSeq)(key)) return { at: pair.key, kind: (0, import_yaml.isMap)(key) ? "mapping" : "list" };
-      stack.push(pair.value);
-    }
-  }
-  return void 0;
-}
-function nestingDepth(root, limit) {
-  let max = 0;
-  const stack = [[root, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop();
-    if (!(0, import_yaml.isMap)(node) && !(0, import_yaml.isSeq)(node)) continue;
-    if (depth > max) max = depth;
-    if (max > limit) return max;
-    for (const item of node.items) {
-      if ((0, import_yaml.isMap)(node)) {
-        const pair = item;
-        stack.push([pair.value, depth + 1]);
-      } else stack.push([item, depth + 1]);
-    }
-  }
-  return max;
-}
-var YamlSourceMap = class _YamlSourceMap {
-  constructor(file, doc, lineCounter, related = []) {
-    this.file = file;
-    this.doc = doc;
-    this.lineCounter = lineCounter;
-    this.related = related;
-  }
-  file;
-  doc;
-  lineCounter;
-  related;
-  /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path20) {
-    const { node, found } = this.walk(path20);
-    return found.length === path20.length ? node ?? void 0 : void 0;
-  }
-  has(path20) {
-    return this.walk(path20).found.length === path20.length;
-  }
-  /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path20) {
-    return this.walk(path20).offset;
-  }
-  locate(path20) {
-    const { offset, found } = this.walk(path20);
-    const pos = this.lineCounter.linePos(offset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
-  }
-  withRelated(related) {
-    return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
-  }
-  walk(path20) {
-    let node = this.doc.contents;
-    let offset = node?.range?.[0] ?? this.doc.range[0];
-    const found = [];
-    for (const seg of path20) {
-      if (node && (0, import_yaml.isAlias)(node)) node = node.resolve(this.doc) ?? null;
-      if ((0, import_yaml.isMap)(node)) {
-        const pair = node.items.find((p) => keyText(p.key) === String(seg));
-        if (!pair) break;
-        const key = pair.key;
-        offset = key?.range?.[0] ?? offset;
-        node = pair.value ?? null;
-      } else if ((0, import_yaml.isSeq)(node) && typeof seg === "number") {
-        const item = node.items[seg];
-        if (!item) break;
-        offset = item.range?.[0] ?? offset;
-        node = item;
-      } else break;
-      found.push(seg);
-    }
-    return { node, offset, found };
-  }
-};
-function keyText(key) {
-  if ((0, import_yaml.isScalar)(key)) return String(key.value);
-  if (typeof key === "string" || typeof key === "number") return String(key);
-  return void 0;
-}
+var import_ajv_formats2 = __toESM(require_dist2(), 1);
 
 // src/util/package-root.ts
 import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
@@ -41064,10 +43044,10 @@ function base64Decode(base64Str) {
   return written == size ? bytes2 : bytes2.subarray(0, written);
 }
 function setFromBase64(bytes2, base64Str) {
-  const table2 = getDecodeTable();
+  const table3 = getDecodeTable();
   let bytePos = 0, groupPos = 0, b, p = 0;
   for (let i = 0; i < base64Str.length; i++) {
-    b = table2[base64Str.charCodeAt(i)];
+    b = table3[base64Str.charCodeAt(i)];
     if (b === void 0) {
       switch (base64Str[i]) {
         // @ts-ignore TS7029: Fallthrough case in switch -- ignore instead of expect-error for compiler settings without noFallthroughCasesInSwitch: true
@@ -41119,31 +43099,31 @@ function base64Encode(bytes2, encoding = "std") {
   if (nativeToBase64) {
     return nativeToBase64.call(bytes2, toBase64OptionsMap[encoding]);
   }
-  const table2 = getEncodeTable(encoding);
+  const table3 = getEncodeTable(encoding);
   const pad = encoding == "std";
   let base64 = "", groupPos = 0, b, p = 0;
   for (let i = 0; i < bytes2.length; i++) {
     b = bytes2[i];
     switch (groupPos) {
       case 0:
-        base64 += table2[b >> 2];
+        base64 += table3[b >> 2];
         p = (b & 3) << 4;
         groupPos = 1;
         break;
       case 1:
-        base64 += table2[p | b >> 4];
+        base64 += table3[p | b >> 4];
         p = (b & 15) << 2;
         groupPos = 2;
         break;
       case 2:
-        base64 += table2[p | b >> 6];
-        base64 += table2[b & 63];
+        base64 += table3[p | b >> 6];
+        base64 += table3[b & 63];
         groupPos = 0;
         break;
     }
   }
   if (groupPos) {
-    base64 += table2[p];
+    base64 += table3[p];
     if (pad) {
       base64 += "=";
       if (groupPos == 1)
@@ -42250,8 +44230,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path20, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path20]);
+function messageDesc(file, path21, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path21]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -44643,11 +46623,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path20) => {
-    if (path20.includes("_")) {
+  fieldMask.paths = json.split(",").map((path21) => {
+    if (path21.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path20);
+    return protoSnakeCase(path21);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -44882,7 +46862,7 @@ var CelScalar = {
 };
 var TIMESTAMP = objectType(TimestampSchema);
 var DURATION = objectType(DurationSchema);
-function mapType(key, value) {
+function mapType2(key, value) {
   return {
     [privateSymbol4]: {},
     kind: "map",
@@ -44956,7 +46936,7 @@ function celType(v) {
         case isCelList(v):
           return listType(CelScalar.DYN);
         case isCelMap(v):
-          return mapType(CelScalar.DYN, CelScalar.DYN);
+          return mapType2(CelScalar.DYN, CelScalar.DYN);
         case isCelUint(v):
           return CelScalar.UINT;
         default:
@@ -44999,7 +46979,7 @@ function celTypeOfMessage(v) {
     case BoolValueSchema.typeName:
       return CelScalar.BOOL;
     case StructSchema.typeName:
-      return mapType(CelScalar.STRING, CelScalar.DYN);
+      return mapType2(CelScalar.STRING, CelScalar.DYN);
     case ListValueSchema.typeName:
       return listType(CelScalar.DYN);
     case ValueSchema.typeName:
@@ -45021,7 +47001,7 @@ function valueToType(v) {
     case "stringValue":
       return CelScalar.STRING;
     case "structValue":
-      return mapType(CelScalar.STRING, CelScalar.DYN);
+      return mapType2(CelScalar.STRING, CelScalar.DYN);
   }
 }
 function isReflectMessageAny(v) {
@@ -46307,9 +48287,9 @@ var buildForProperty = (name) => {
   const base = sweepPlatform(pattern);
   const delta = kind === "category" ? _DELTA_CATEGORIES.get(name) : _DELTA_SCRIPTS.get(name);
   const merged = delta ? mergeRanges(base, delta) : base;
-  const table2 = new UnicodeRangeTable(merged);
-  _sweepCache.set(cacheKey, table2);
-  return table2;
+  const table3 = new UnicodeRangeTable(merged);
+  _sweepCache.set(cacheKey, table3);
+  return table3;
 };
 var buildFoldOverlay = (name) => {
   const cached2 = _foldCache.get(name);
@@ -46385,16 +48365,16 @@ var buildFoldOverlay = (name) => {
     out[i * 3 + 1] = merged[i][1];
     out[i * 3 + 2] = 1;
   }
-  const table2 = new UnicodeRangeTable(out);
-  _foldCache.set(name, table2);
-  return table2;
+  const table3 = new UnicodeRangeTable(out);
+  _foldCache.set(name, table3);
+  return table3;
 };
 var getUpper = () => {
-  const table2 = buildForProperty("Lu");
-  if (table2 === null) {
+  const table3 = buildForProperty("Lu");
+  if (table3 === null) {
     throw new Error("Upper: missing Lu property");
   }
-  return table2;
+  return table3;
 };
 var UnicodeTables = {
   get CASE_ORBIT() {
@@ -48054,11 +50034,11 @@ var CharClass = class _CharClass {
   }
   // appendTable() appends the Unicode range table |table| to this CharClass.
   // Does not mutate |table|.
-  appendTable(table2) {
-    for (let i = 0; i < table2.length; ++i) {
-      const lo = table2.getLo(i);
-      const hi = table2.getHi(i);
-      const stride = table2.getStride(i);
+  appendTable(table3) {
+    for (let i = 0; i < table3.length; ++i) {
+      const lo = table3.getLo(i);
+      const hi = table3.getHi(i);
+      const stride = table3.getStride(i);
       if (stride === 1) {
         this.appendRange(lo, hi);
         continue;
@@ -48071,12 +50051,12 @@ var CharClass = class _CharClass {
   }
   // appendNegatedTable() returns the result of appending the negation of range
   // table |table| to this CharClass.  Does not mutate |table|.
-  appendNegatedTable(table2) {
+  appendNegatedTable(table3) {
     let nextLo = 0;
-    for (let i = 0; i < table2.length; ++i) {
-      const lo = table2.getLo(i);
-      const hi = table2.getHi(i);
-      const stride = table2.getStride(i);
+    for (let i = 0; i < table3.length; ++i) {
+      const lo = table3.getLo(i);
+      const hi = table3.getHi(i);
+      const stride = table3.getStride(i);
       if (stride === 1) {
         if (nextLo <= lo - 1) {
           this.appendRange(nextLo, lo - 1);
@@ -48098,8 +50078,8 @@ var CharClass = class _CharClass {
   }
   // appendTableWithSign() calls append{,Negated}Table depending on sign.
   // Does not mutate |table|.
-  appendTableWithSign(table2, sign) {
-    return sign < 0 ? this.appendNegatedTable(table2) : this.appendTable(table2);
+  appendTableWithSign(table3, sign) {
+    return sign < 0 ? this.appendNegatedTable(table3) : this.appendTable(table3);
   }
   // negateClass() negates this CharClass, which must already be clean.
   negateClass() {
@@ -49885,7 +51865,7 @@ function inMap(value, map) {
 }
 var { BOOL: BOOL2, BYTES: BYTES3, DOUBLE: DOUBLE3, DYN: DYN2, INT: INT3, STRING: STRING3, UINT: UINT3 } = CelScalar;
 var LIST2 = listType(CelScalar.DYN);
-var MAP = mapType(CelScalar.DYN, CelScalar.DYN);
+var MAP = mapType2(CelScalar.DYN, CelScalar.DYN);
 var logic_default = [
   // !
   celFunc(LOGICAL_NOT, [BOOL2], BOOL2, (x) => !x),
@@ -56293,7 +58273,7 @@ var AbsoluteAttr = class {
       case "list":
         return listType(CelScalar.DYN);
       case "map":
-        return mapType(CelScalar.DYN, CelScalar.DYN);
+        return mapType2(CelScalar.DYN, CelScalar.DYN);
       case "null_type":
         return CelScalar.NULL;
       case "type":
@@ -58438,17 +60418,17 @@ function pathOf(text) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path20 = [];
+  let path21 = [];
   try {
-    path20 = pathOf(check.path);
+    path21 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path20, message: check.message }];
+    if (result === false) return [{ path: path21, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path20, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path21, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path20, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path21, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -58494,8 +60474,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path20, reason, detail) {
-  return { path: path20, message: `${reason} (${detail})` };
+function violation(path21, reason, detail) {
+  return { path: path21, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count) {
   return count === 1 ? singular : plural2;
@@ -58550,13 +60530,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path20, handler: handler2 } of handlers) {
+    for (const { path: path21, handler: handler2 } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler2?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path20, action, "host"],
+              [...container.path, ...path21, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -58920,11 +60900,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path20, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path21, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path20, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path21, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -58942,10 +60922,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path20, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path21, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path20, "seLinuxOptions"];
+      const optionsPath = [...path21, "seLinuxOptions"];
       const forbidden = (field, what) => out.push(violation([...optionsPath, field], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -59307,8 +61287,8 @@ function checkField2(target, base, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path20 = [...base, ...rule.field];
-  const violation2 = () => [{ path: path20, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path21 = [...base, ...rule.field];
+  const violation2 = () => [{ path: path21, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -59398,9 +61378,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path20 = slash < 0 ? "" : trimmed.slice(slash);
+  const path21 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path20;
+  return normalizedHost + path21;
 }
 
 // src/rules/templates/image.ts
@@ -59427,21 +61407,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path20 = [...c.fullPath, "image"];
+      const path21 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path20, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path21, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path20, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path21, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path20, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path21, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path20, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path21, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path20, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path21, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -59735,7 +61715,7 @@ var DefinitionError = class extends Error {
   }
   file;
 };
-var addFormats = import_ajv_formats.default;
+var addFormats = import_ajv_formats2.default;
 var validator;
 function validateRuleShape(value) {
   if (!validator) {
@@ -61272,17 +63252,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path20 = requestOptions.url.replace(options.baseUrl, "");
+    const path21 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path20} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path21} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error) => {
       const requestId = error.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path20} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path21} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error;
     });
@@ -63995,7 +65975,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths2) {
   const regexes = paths2.map(
-    (path20) => path20.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path21) => path21.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -64278,8 +66258,8 @@ function addedLineIndex(diff) {
   }
   return index2;
 }
-function isAddedLine(index2, path20, line) {
-  return (index2.get(path20) ?? []).some(([start, end]) => line >= start && line <= end);
+function isAddedLine(index2, path21, line) {
+  return (index2.get(path21) ?? []).some(([start, end]) => line >= start && line <= end);
 }
 function planReview(input) {
   const index2 = addedLineIndex(input.diff);
@@ -64875,8 +66855,8 @@ function parseConfig(text, source) {
   validate ??= new import_ajv2.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync5(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path20 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path20, err.params.additionalProperty] : path20;
+      const path21 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path21, err.params.additionalProperty] : path21;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -64921,7 +66901,16 @@ function applyConfig(settings, config, source) {
       exclude: config.exclude ?? settings.discovery.exclude,
       targets: config.targets ?? settings.discovery.targets,
       charts: config.charts ?? settings.discovery.charts ?? [],
-      configSource: source
+      configSource: source,
+      helm: {
+        ...settings.discovery.helm,
+        ...config.kubeVersion !== void 0 ? { kubeVersion: config.kubeVersion } : {},
+        ...config.apiVersions !== void 0 ? { apiVersions: config.apiVersions } : {},
+        ...config.skipSchemaValidation !== void 0 ? { skipSchemaValidation: config.skipSchemaValidation } : {}
+      },
+      ciValues: config.ciValues ?? settings.discovery.ciValues ?? false,
+      hiddenFolders: config.scanHiddenFolders ?? settings.discovery.hiddenFolders ?? false,
+      toolTemplates: config.scanTemplates ?? settings.discovery.toolTemplates ?? false
     },
     renderer: config.renderer ?? settings.renderer,
     limits: {
@@ -65343,7 +67332,7 @@ function createProgress(sink, now = Date.now) {
 
 // src/run.ts
 import { lstatSync } from "node:fs";
-import path18 from "node:path";
+import path19 from "node:path";
 
 // src/util/hash.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -65400,8 +67389,8 @@ function findingsOf(object, rules, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path20) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path20));
+function objectFingerprint(ruleId, object, path21) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path21));
 }
 
 // src/analyze/input-findings.ts
@@ -65435,6 +67424,65 @@ function inputFindings(errors, overrides = {}) {
 }
 function repositoryPath(file) {
   return file === "" ? file : path7.posix.normalize(file).replace(/^\.\//, "");
+}
+
+// src/sources/built-dependencies.ts
+import { existsSync as existsSync3, mkdirSync, writeFileSync } from "node:fs";
+import path8 from "node:path";
+function chartOf(file, head) {
+  const parts = file.split("/");
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (parts[i] !== "charts") continue;
+    const dir = parts.slice(0, i).join("/");
+    if (head.isFile(dir ? `${dir}/Chart.yaml` : "Chart.yaml")) return dir;
+  }
+  return void 0;
+}
+function dependencySpec(repo, chart) {
+  const at = (name) => chart ? `${chart}/${name}` : name;
+  if (!repo.isFile(at("Chart.yaml"))) return void 0;
+  const read = (name) => {
+    if (!repo.isFile(at(name))) return null;
+    try {
+      const doc = parseYaml(repo.readText(at(name)), at(name)).documents[0];
+      return doc?.value ?? null;
+    } catch {
+      return `unreadable ${name}`;
+    }
+  };
+  const chartYaml = read("Chart.yaml");
+  const requirements = read("requirements.yaml");
+  return JSON.stringify({
+    dependencies: isRecord(chartYaml) ? chartYaml.dependencies ?? null : null,
+    requirements: isRecord(requirements) ? requirements.dependencies ?? null : null,
+    lock: read("Chart.lock"),
+    requirementsLock: read("requirements.lock")
+  });
+}
+function reuseBuiltDependencies(head, base, untracked) {
+  const byChart = /* @__PURE__ */ new Map();
+  for (const file of untracked) {
+    const chart = chartOf(file, head);
+    if (chart === void 0) continue;
+    byChart.set(chart, [...byChart.get(chart) ?? [], file]);
+  }
+  const result = { reused: [], changed: [] };
+  for (const [chart, files] of [...byChart].sort(([a], [b]) => a < b ? -1 : 1)) {
+    const atBase = dependencySpec(base, chart);
+    if (atBase === void 0) continue;
+    if (atBase !== dependencySpec(head, chart)) {
+      result.changed.push(chart || ".");
+      continue;
+    }
+    for (const file of files) {
+      const dest = path8.join(base.root, ...file.split("/"));
+      if (existsSync3(dest)) continue;
+      mkdirSync(path8.dirname(dest), { recursive: true });
+      writeFileSync(dest, head.readBytes(file));
+    }
+    result.reused.push(chart || ".");
+  }
+  return result;
 }
 
 // src/policy/exceptions.ts
@@ -65530,26 +67578,26 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path20) {
-      const located = inner.locate([...prefix, ...path20]);
+    locate(path21) {
+      const located = inner.locate([...prefix, ...path21]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
 }
 
 // src/targets/kustomization.ts
-import path8 from "node:path";
+import path9 from "node:path";
 
 // src/objects/go-yaml.ts
-var import_yaml2 = __toESM(require_dist2(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path20) {
-  return JSON.stringify(path20);
+function pathKey(path21) {
+  return JSON.stringify(path21);
 }
 var PathSourceMap = class _PathSourceMap {
-  constructor(file, table2, lineCounter, rootOffset) {
+  constructor(file, table3, lineCounter, rootOffset) {
     this.file = file;
-    this.table = table2;
+    this.table = table3;
     this.lineCounter = lineCounter;
     this.rootOffset = rootOffset;
   }
@@ -65557,32 +67605,32 @@ var PathSourceMap = class _PathSourceMap {
   table;
   lineCounter;
   rootOffset;
-  has(path20) {
-    return this.table.has(pathKey(path20));
+  has(path21) {
+    return this.table.has(pathKey(path21));
   }
   /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path20) {
-    return this.table.get(pathKey(path20))?.node ?? void 0;
+  nodeAt(path21) {
+    return this.table.get(pathKey(path21))?.node ?? void 0;
   }
-  locate(path20) {
-    let n = path20.length;
+  locate(path21) {
+    let n = path21.length;
     let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path20.slice(0, n))))) n--;
+    while (n > 0 && !(at = this.table.get(pathKey(path21.slice(0, n))))) n--;
     const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path20.slice(0, n) };
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path21.slice(0, n) };
   }
   /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
   withPaths(pairs) {
-    const table2 = /* @__PURE__ */ new Map();
+    const table3 = /* @__PURE__ */ new Map();
     for (const [to, from] of pairs) {
       const at = this.table.get(pathKey(from));
-      if (at) table2.set(pathKey(to), at);
+      if (at) table3.set(pathKey(to), at);
     }
-    return new _PathSourceMap(this.file, table2, this.lineCounter, this.rootOffset);
+    return new _PathSourceMap(this.file, table3, this.lineCounter, this.rootOffset);
   }
 };
 function emptySourceMap(file) {
-  const lines = new import_yaml2.LineCounter();
+  const lines = new import_yaml3.LineCounter();
   lines.addNewLine(0);
   return new PathSourceMap(file, /* @__PURE__ */ new Map(), lines, 0);
 }
@@ -65648,9 +67696,9 @@ function resolveTagged(tag, text) {
   }
 }
 function isMergeKey(key) {
-  return (0, import_yaml2.isScalar)(key) && key.value === "<<" && (key.type === "PLAIN" || key.tag === `${LONG_TAG}merge` || key.tag === "!!merge");
+  return (0, import_yaml3.isScalar)(key) && key.value === "<<" && (key.type === "PLAIN" || key.tag === `${LONG_TAG}merge` || key.tag === "!!merge");
 }
-var GoYamlError = class extends Error {
+var GoYamlError2 = class extends Error {
   constructor(message, offset) {
     super(message);
     this.offset = offset;
@@ -65666,28 +67714,28 @@ var Converter = class {
   limits;
   produced = 0;
   table = /* @__PURE__ */ new Map();
-  value(node, path20, depth) {
+  value(node, path21, depth) {
     if (++this.produced > this.limits.maxNodes) {
-      throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion pattern`, offsetOf(node));
+      throw new GoYamlError2(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion pattern`, offsetOf(node));
     }
-    if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node));
+    if (depth > this.limits.maxDepth) throw new GoYamlError2(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node));
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path20, depth + 1);
-    if ((0, import_yaml2.isScalar)(node)) {
+    if ((0, import_yaml3.isAlias)(node)) return this.value(this.resolveAlias(node), path21, depth + 1);
+    if ((0, import_yaml3.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
-        throw new GoYamlError(`value "${String(node.source)}" is not a number JSON can hold; sigs.k8s.io/yaml refuses it`, offsetOf(node));
+        throw new GoYamlError2(`value "${String(node.source)}" is not a number JSON can hold; sigs.k8s.io/yaml refuses it`, offsetOf(node));
       }
       return value;
     }
-    if ((0, import_yaml2.isSeq)(node)) {
+    if ((0, import_yaml3.isSeq)(node)) {
       return node.items.map((item, i) => {
-        this.table.set(pathKey([...path20, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, [...path20, i], depth + 1);
+        this.table.set(pathKey([...path21, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, [...path21, i], depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.mapping(node.items, path20, depth);
-    throw new GoYamlError("unsupported YAML node", offsetOf(node));
+    if ((0, import_yaml3.isMap)(node)) return this.mapping(node.items, path21, depth);
+    throw new GoYamlError2("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
     const text = String(node.source ?? node.value ?? "");
@@ -65695,31 +67743,31 @@ var Converter = class {
       if (node.tag && node.tag !== "!") return resolveTagged(node.tag, text);
       return node.type === "PLAIN" && !node.tag ? resolvePlainScalar(text).value : text;
     } catch (err) {
-      throw new GoYamlError(err.message, offsetOf(node));
+      throw new GoYamlError2(err.message, offsetOf(node));
     }
   }
   resolveAlias(node) {
     const target = node.resolve(this.doc);
-    if (!target) throw new GoYamlError(`unknown anchor "${node.source}"`, offsetOf(node));
+    if (!target) throw new GoYamlError2(`unknown anchor "${node.source}"`, offsetOf(node));
     return target;
   }
   key(node) {
-    const resolved = (0, import_yaml2.isAlias)(node) ? this.resolveAlias(node) : node;
-    if (!(0, import_yaml2.isScalar)(resolved)) throw new GoYamlError("a map key that is a collection cannot become a JSON key", offsetOf(node));
+    const resolved = (0, import_yaml3.isAlias)(node) ? this.resolveAlias(node) : node;
+    if (!(0, import_yaml3.isScalar)(resolved)) throw new GoYamlError2("a map key that is a collection cannot become a JSON key", offsetOf(node));
     const key = this.scalar(resolved);
     if (typeof key === "string") return key;
     if (typeof key === "boolean") return key ? "true" : "false";
     if (typeof key === "number") return Number.isNaN(key) ? ".nan" : key === Infinity ? ".inf" : key === -Infinity ? "-.inf" : String(key);
-    throw new GoYamlError("a null map key cannot become a JSON key", offsetOf(node));
+    throw new GoYamlError2("a null map key cannot become a JSON key", offsetOf(node));
   }
   /** A mapping: explicit keys and merged ones, each key from exactly one source. */
-  mapping(items, path20, depth) {
+  mapping(items, path21, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
       const earlier = sources.get(key);
       if (earlier !== void 0) {
-        throw new GoYamlError(
+        throw new GoYamlError2(
           earlier === source ? `key "${key}" is given twice (the keys are the same once YAML 1.1 resolves them): readers disagree on which one wins` : `key "${key}" is given both ${earlier} and ${source}: YAML readers disagree on which one wins`,
           offset
         );
@@ -65728,31 +67776,31 @@ var Converter = class {
       Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     };
     for (const pair of items) {
-      if (!(0, import_yaml2.isPair)(pair)) continue;
+      if (!(0, import_yaml3.isPair)(pair)) continue;
       if (isMergeKey(pair.key)) {
         const offset2 = offsetOf(pair.key) ?? 0;
         const merged = this.mergeSources(pair.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.mapping(m.items, path20, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path20, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.mapping(m.items, path21, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path21, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair.key);
       const offset = offsetOf(pair.key) ?? offsetOf(pair.value) ?? 0;
-      const value = this.value(pair.value, [...path20, key], depth + 1);
+      const value = this.value(pair.value, [...path21, key], depth + 1);
       put(key, value, offset, "explicitly");
-      this.table.set(pathKey([...path20, key]), { offset, node: pair.value ?? null });
+      this.table.set(pathKey([...path21, key]), { offset, node: pair.value ?? null });
     }
     return out;
   }
   /** The mappings a merge key brings in: one mapping, or a sequence of them (aliases resolved). */
   mergeSources(value, offset) {
-    const resolve = (n) => (0, import_yaml2.isAlias)(n) ? this.resolveAlias(n) : n;
+    const resolve = (n) => (0, import_yaml3.isAlias)(n) ? this.resolveAlias(n) : n;
     const v = resolve(value);
-    const list = (0, import_yaml2.isSeq)(v) ? v.items.map(resolve) : [v];
+    const list = (0, import_yaml3.isSeq)(v) ? v.items.map(resolve) : [v];
     return list.map((m) => {
-      if (!(0, import_yaml2.isMap)(m)) throw new GoYamlError("a merge key (<<) needs a mapping or a sequence of mappings", offset);
+      if (!(0, import_yaml3.isMap)(m)) throw new GoYamlError2("a merge key (<<) needs a mapping or a sequence of mappings", offset);
       return m;
     });
   }
@@ -65770,7 +67818,7 @@ function parseGoYaml(text, file, limits = DEFAULT_GO_YAML_LIMITS) {
       const value = converter.value(doc.contents, [], 0);
       documents.push({ index: index2, value, line, sourceMap: new PathSourceMap(file, converter.table, lineCounter, rootOffset) });
     } catch (err) {
-      if (!(err instanceof GoYamlError)) throw err;
+      if (!(err instanceof GoYamlError2)) throw err;
       const at = err.offset !== void 0 ? lineCounter.linePos(err.offset) : void 0;
       errors.push(new InputError(file, `document ${index2 + 1} cannot be read unambiguously: ${err.message}`, "ambiguous-yaml", at?.line ?? line, at?.col));
     }
@@ -65957,6 +68005,13 @@ function isRemoteReference(value) {
   const v = value.trim();
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^git@/i.test(v) || /^[a-z0-9][a-z0-9+.-]*::/i.test(v) || /[?&](ref|version|submodules|timeout)=/i.test(v) || /^(github\.com|gitlab\.com|bitbucket\.org|ssh\.dev\.azure\.com|dev\.azure\.com)\//i.test(v) || /\.git(\/\/|$|\?)/i.test(v);
 }
+function remotePin(value) {
+  const ref = /[?&](?:ref|version)=([^&#]+)/i.exec(value)?.[1] ?? /^https?:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/([^/]+)\//i.exec(value)?.[1] ?? /\/releases\/download\/([^/]+)\//.exec(value)?.[1];
+  if (ref === void 0) return void 0;
+  if (/^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(ref)) return `commit ${ref.slice(0, 12)}`;
+  if (/^v?\d+(\.\d+){1,2}([-+][\w.-]+)?$/.test(ref)) return `tag ${ref}`;
+  return void 0;
+}
 function parseKustomization(repo, dir, file = findKustomizationFile(repo, dir)) {
   const node = {
     dir,
@@ -66007,7 +68062,7 @@ function parseKustomization(repo, dir, file = findKustomizationFile(repo, dir)) 
   node.sourceMap = doc.sourceMap.withPaths(decoded.paths);
   for (const p of decoded.problems) node.errors.push(new InputError(file, p.message, "invalid-kustomization", doc.sourceMap.locate(p.path).location.line));
   if (present.length > 1) {
-    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path8.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
+    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path9.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
   }
   if (typeof node.value.kind === "string") node.kind = node.value.kind;
   node.readable = node.errors.length === 0;
@@ -66125,7 +68180,8 @@ function addEntry(repo, node, entry, allowFolders) {
     node.errors.push(new InputError(node.file, reason, ruleId, entry.line));
   };
   if (isRemoteReference(entry.value)) {
-    return refuse(`remote ${entry.field} entry "${entry.value}" is not fetched: the gate renders only what is in the repository (no network during rendering)`, "remote-resource");
+    const pin = remotePin(entry.value);
+    return pin ? refuse(`remote ${entry.field} entry "${entry.value}" (pinned to ${pin}) is not fetched: the gate renders only what is in the repository (no network during rendering)`, "remote-resource-pinned") : refuse(`remote ${entry.field} entry "${entry.value}" is not fetched: the gate renders only what is in the repository (no network during rendering); it follows a branch or the default branch, so what it deploys can change without a commit here`, "remote-resource");
   }
   let lexical;
   try {
@@ -66157,9 +68213,9 @@ function addEntry(repo, node, entry, allowFolders) {
     }
     return refuse(`${entry.field} entry "${entry.value}" (${lexical || "."}): ${reason}`, ruleId);
   }
-  const dir = path8.posix.dirname(lexical);
+  const dir = path9.posix.dirname(lexical);
   const realDir = repo.canonical(dir === "." ? "" : dir);
-  const resolved = realDir ? `${realDir}/${path8.posix.basename(lexical)}` : path8.posix.basename(lexical);
+  const resolved = realDir ? `${realDir}/${path9.posix.basename(lexical)}` : path9.posix.basename(lexical);
   if (entry.role === "plugin-config") {
     let text;
     try {
@@ -66230,25 +68286,25 @@ function dedupeErrors(errors) {
 }
 
 // src/render/kustomize/binary.ts
-import path11 from "node:path";
+import path12 from "node:path";
 
 // src/render/process.ts
 import { spawn as spawn2 } from "node:child_process";
 
 // src/render/isolation.ts
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync as mkdtempSync2, realpathSync as realpathSync2, rmSync as rmSync2, symlinkSync } from "node:fs";
+import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync2, realpathSync as realpathSync2, rmSync as rmSync2, symlinkSync } from "node:fs";
 import net from "node:net";
 import os6 from "node:os";
-import path10 from "node:path";
+import path11 from "node:path";
 
 // src/render/which.ts
 import { accessSync, constants as constants3, statSync as statSync2 } from "node:fs";
-import path9 from "node:path";
+import path10 from "node:path";
 function which2(name, envPath = process.env.PATH ?? "") {
-  for (const dir of envPath.split(path9.delimiter)) {
+  for (const dir of envPath.split(path10.delimiter)) {
     if (!dir) continue;
-    const candidate = path9.join(dir, name);
+    const candidate = path10.join(dir, name);
     try {
       if (!statSync2(candidate).isFile()) continue;
       accessSync(candidate, constants3.X_OK);
@@ -66282,12 +68338,12 @@ function networkNamespace() {
 }
 async function isolate(command2, args, request2 = "auto") {
   const port = await closedLoopbackPort();
-  const root = mkdtempSync2(path10.join(os6.tmpdir(), "gitops-gate-run-"));
+  const root = mkdtempSync2(path11.join(os6.tmpdir(), "gitops-gate-run-"));
   const remove = () => rmSync2(root, { recursive: true, force: true });
   try {
     const dir = (name) => {
-      const p = path10.join(root, name);
-      mkdirSync(p);
+      const p = path11.join(root, name);
+      mkdirSync2(p);
       return p;
     };
     const bin = dir("bin");
@@ -66308,9 +68364,9 @@ async function isolate(command2, args, request2 = "auto") {
       GIT_CONFIG_NOSYSTEM: "1",
       GIT_CONFIG_GLOBAL: os6.devNull,
       GIT_TERMINAL_PROMPT: "0",
-      HELM_CONFIG_HOME: path10.join(config, "helm"),
-      HELM_CACHE_HOME: path10.join(cache2, "helm"),
-      HELM_DATA_HOME: path10.join(data2, "helm"),
+      HELM_CONFIG_HOME: path11.join(config, "helm"),
+      HELM_CACHE_HOME: path11.join(cache2, "helm"),
+      HELM_DATA_HOME: path11.join(data2, "helm"),
       HELM_PLUGINS: plugins,
       NO_PROXY: "",
       no_proxy: ""
@@ -66325,7 +68381,7 @@ async function isolate(command2, args, request2 = "auto") {
 }
 function linkProgram(command2, bin) {
   try {
-    const link = path10.join(bin, path10.basename(command2));
+    const link = path11.join(bin, path11.basename(command2));
     symlinkSync(realpathSync2(command2), link);
     return link;
   } catch {
@@ -66413,7 +68469,7 @@ function killGroup(child) {
 
 // src/render/kustomize/binary.ts
 var KustomizeBinary = class {
-  constructor(command2, args, label = [path11.basename(command2), ...args].join(" ")) {
+  constructor(command2, args, label = [path12.basename(command2), ...args].join(" ")) {
     this.command = command2;
     this.args = args;
     this.label = label;
@@ -66437,11 +68493,11 @@ function detectKustomize() {
 }
 
 // src/render/kustomize/sandbox.ts
-import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync } from "node:fs";
+import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync2 } from "node:fs";
 import os7 from "node:os";
-import path12 from "node:path";
+import path13 from "node:path";
 function createSandbox(repo, targetPath, inputs, graph) {
-  const root = mkdtempSync3(path12.join(os7.tmpdir(), "gitops-gate-kustomize-"));
+  const root = mkdtempSync3(path13.join(os7.tmpdir(), "gitops-gate-kustomize-"));
   const errors = [];
   const nodesByFile = /* @__PURE__ */ new Map();
   const pluginConfigs = /* @__PURE__ */ new Map();
@@ -66451,8 +68507,8 @@ function createSandbox(repo, targetPath, inputs, graph) {
   }
   try {
     for (const rel of inputs) {
-      const dest = path12.join(root, ...repo.normalize(rel).split("/"));
-      if (!dest.startsWith(root + path12.sep)) continue;
+      const dest = path13.join(root, ...repo.normalize(rel).split("/"));
+      if (!dest.startsWith(root + path13.sep)) continue;
       const node = nodesByFile.get(rel);
       const docs = pluginConfigs.get(rel);
       let content;
@@ -66466,22 +68522,22 @@ function createSandbox(repo, targetPath, inputs, graph) {
           continue;
         }
       }
-      mkdirSync2(path12.dirname(dest), { recursive: true });
-      writeFileSync(dest, content);
+      mkdirSync3(path13.dirname(dest), { recursive: true });
+      writeFileSync2(dest, content);
     }
   } catch (err) {
     rmSync3(root, { recursive: true, force: true });
     throw err;
   }
-  const targetDir = targetPath ? path12.join(root, ...targetPath.split("/")) : root;
-  mkdirSync2(targetDir, { recursive: true });
+  const targetDir = targetPath ? path13.join(root, ...targetPath.split("/")) : root;
+  mkdirSync3(targetDir, { recursive: true });
   return { root, targetDir, errors, remove: () => rmSync3(root, { recursive: true, force: true }) };
 }
 function serializeKustomization(node, isRoot) {
   const value = structuredClone(node.value);
   for (const entry of node.entries) {
     if (entry.resolved === void 0) continue;
-    const relative = path12.posix.relative(node.dir, entry.resolved) || ".";
+    const relative = path13.posix.relative(node.dir, entry.resolved) || ".";
     setAt(value, entry.yamlPath, `${entry.prefix ?? ""}${relative}`);
   }
   for (const p of [...node.refused].sort(comparePathsDesc)) deleteAt(value, p);
@@ -66520,8 +68576,8 @@ function comparePathsDesc(a, b) {
 }
 
 // src/render/kustomize/source-map.ts
-var import_yaml3 = __toESM(require_dist2(), 1);
-import path13 from "node:path";
+var import_yaml4 = __toESM(require_dist(), 1);
+import path14 from "node:path";
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 function takeMappingAnnotations(body, targetDir, repo) {
@@ -66568,7 +68624,7 @@ function takeMappingAnnotations(body, targetDir, repo) {
 function safeParse(text) {
   if (typeof text !== "string") return void 0;
   try {
-    return (0, import_yaml3.parse)(text, { maxAliasCount: 10, logLevel: "error" });
+    return (0, import_yaml4.parse)(text, { maxAliasCount: 10, logLevel: "error" });
   } catch {
     return void 0;
   }
@@ -66731,7 +68787,7 @@ var KustomizeSourceMapper = class {
       const li = literals.findIndex((l) => typeof l === "string" && l.split("=")[0].trim() === key);
       if (li >= 0) return { path: [...entryPath, "literals", li] };
       const files = Array.isArray(gen.files) ? gen.files : [];
-      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path13.posix.basename(f) === key));
+      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path14.posix.basename(f) === key));
       if (fi >= 0) return { path: [...entryPath, "files", fi] };
       const envs = [...Array.isArray(gen.envs) ? gen.envs : [], ...typeof gen.env === "string" ? [gen.env] : []];
       for (let ei = 0; ei < envs.length; ei++) {
@@ -66821,7 +68877,7 @@ var KustomizeSourceMapper = class {
     if (!sm) return [];
     const keyLoc = sm.locate(yamlPath);
     const scalar = sm.nodeAt(yamlPath);
-    const literal = (0, import_yaml3.isScalar)(scalar) && scalar.type === "BLOCK_LITERAL";
+    const literal = (0, import_yaml4.isScalar)(scalar) && scalar.type === "BLOCK_LITERAL";
     let indent = 0;
     const kustText = literal ? this.text(node.file) : void 0;
     if (kustText !== void 0) {
@@ -67168,12 +69224,12 @@ function renderManifests(target, repo) {
 }
 
 // src/render/helm-binary.ts
-import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync4, rmSync as rmSync4, writeFileSync as writeFileSync2 } from "node:fs";
+import { mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync4, rmSync as rmSync4, writeFileSync as writeFileSync3 } from "node:fs";
 import os8 from "node:os";
-import path14 from "node:path";
+import path15 from "node:path";
 function helmTemplateArgs(target, sandbox, env2 = {}) {
   const release = target.helm;
-  const at = (rel) => path14.join(sandbox, ...rel.split("/").filter(Boolean));
+  const at = (rel) => path15.join(sandbox, ...rel.split("/").filter(Boolean));
   return [
     "template",
     release.releaseName,
@@ -67190,14 +69246,14 @@ function helmTemplateArgs(target, sandbox, env2 = {}) {
 async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
   const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
   if (!helm) return { objects: [], errors: [new InputError(chartFile, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
-  const sandbox = mkdtempSync4(path14.join(os8.tmpdir(), "gitops-gate-helm-"));
+  const sandbox = mkdtempSync4(path15.join(os8.tmpdir(), "gitops-gate-helm-"));
   const errors = [];
   try {
     for (const rel of target.inputs) {
       try {
-        const dest = path14.join(sandbox, ...rel.split("/"));
-        mkdirSync3(path14.dirname(dest), { recursive: true });
-        writeFileSync2(dest, repo.readBytes(rel));
+        const dest = path15.join(sandbox, ...rel.split("/"));
+        mkdirSync4(path15.dirname(dest), { recursive: true });
+        writeFileSync3(dest, repo.readBytes(rel));
       } catch (err) {
         if (err instanceof InputError) errors.push(err);
         else throw err;
@@ -67205,7 +69261,7 @@ async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
     }
     const result = await runBounded(helm, helmTemplateArgs(target, sandbox, env2), { cwd: sandbox, timeoutMs: options.timeoutMs });
     if (!result.ok) {
-      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path14.sep).join("").trim()}`;
+      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path15.sep).join("").trim()}`;
       return { objects: [], errors: [...errors, new InputError(chartFile, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
     }
     const parsed = parseHelmOutput(result.stdout, target, repo);
@@ -67250,1925 +69306,7 @@ function templateFileMap(file, lines) {
 }
 
 // src/objects/helm-provenance.ts
-var import_yaml6 = __toESM(require_dist2(), 1);
-
-// src/render/helm/build.ts
-var RELEASED_HELM = {
-  info: { Version: "v4.1.4", GitCommit: "05fa37973dc9e42b76e1d2883494c87174b6074f", GitTreeState: "clean", GoVersion: "go1.25.9", KubeClientVersion: "v1.35" },
-  kubeVersion: "v1.35.0",
-  apiVersions: [
-    "v1",
-    "admissionregistration.k8s.io/v1",
-    "admissionregistration.k8s.io/v1alpha1",
-    "admissionregistration.k8s.io/v1beta1",
-    "internal.apiserver.k8s.io/v1alpha1",
-    "apps/v1",
-    "apps/v1beta1",
-    "apps/v1beta2",
-    "authentication.k8s.io/v1",
-    "authentication.k8s.io/v1alpha1",
-    "authentication.k8s.io/v1beta1",
-    "authorization.k8s.io/v1",
-    "authorization.k8s.io/v1beta1",
-    "autoscaling/v1",
-    "autoscaling/v2",
-    "autoscaling/v2beta1",
-    "autoscaling/v2beta2",
-    "batch/v1",
-    "batch/v1beta1",
-    "certificates.k8s.io/v1",
-    "certificates.k8s.io/v1beta1",
-    "certificates.k8s.io/v1alpha1",
-    "coordination.k8s.io/v1alpha2",
-    "coordination.k8s.io/v1beta1",
-    "coordination.k8s.io/v1",
-    "discovery.k8s.io/v1",
-    "discovery.k8s.io/v1beta1",
-    "events.k8s.io/v1",
-    "events.k8s.io/v1beta1",
-    "extensions/v1beta1",
-    "flowcontrol.apiserver.k8s.io/v1",
-    "flowcontrol.apiserver.k8s.io/v1beta1",
-    "flowcontrol.apiserver.k8s.io/v1beta2",
-    "flowcontrol.apiserver.k8s.io/v1beta3",
-    "networking.k8s.io/v1",
-    "networking.k8s.io/v1beta1",
-    "node.k8s.io/v1",
-    "node.k8s.io/v1alpha1",
-    "node.k8s.io/v1beta1",
-    "policy/v1",
-    "policy/v1beta1",
-    "rbac.authorization.k8s.io/v1",
-    "rbac.authorization.k8s.io/v1beta1",
-    "rbac.authorization.k8s.io/v1alpha1",
-    "resource.k8s.io/v1",
-    "resource.k8s.io/v1beta2",
-    "resource.k8s.io/v1beta1",
-    "resource.k8s.io/v1alpha3",
-    "scheduling.k8s.io/v1alpha1",
-    "scheduling.k8s.io/v1beta1",
-    "scheduling.k8s.io/v1",
-    "storage.k8s.io/v1beta1",
-    "storage.k8s.io/v1",
-    "storage.k8s.io/v1alpha1",
-    "storagemigration.k8s.io/v1beta1",
-    "apiextensions.k8s.io/v1beta1",
-    "apiextensions.k8s.io/v1"
-  ],
-  keepsDocumentTrailingSpace: false,
-  removesSubchartDefaultNulls: false,
-  renderErrorHintsDebug: true,
-  debugOutputFollowsShowOnly: true
-};
-var DEFAULT_KUBE_VERSION = RELEASED_HELM.kubeVersion;
-
-// src/render/helm/yamlgo.ts
-var import_yaml4 = __toESM(require_dist2(), 1);
-
-// src/render/gotemplate/errors.ts
-var FuncError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "FuncError";
-  }
-};
-
-// src/render/gotemplate/values.ts
-var INT_BITS = {
-  int: 64,
-  int8: 8,
-  int16: 16,
-  int32: 32,
-  int64: 64,
-  uint: 64,
-  uint8: 8,
-  uint16: 16,
-  uint32: 32,
-  uint64: 64,
-  uintptr: 64
-};
-function isIntKind(s) {
-  return Object.prototype.hasOwnProperty.call(INT_BITS, s);
-}
-var GoInt = class {
-  kind;
-  value;
-  constructor(kind, value) {
-    this.kind = kind;
-    const v = typeof value === "bigint" ? value : BigInt(Math.trunc(value));
-    const bits = INT_BITS[kind];
-    this.value = kind.startsWith("u") ? BigInt.asUintN(bits, v) : BigInt.asIntN(bits, v);
-  }
-  get unsigned() {
-    return this.kind.startsWith("u");
-  }
-  /** The value as a JS number (may lose precision above 2^53). */
-  toNumber() {
-    return Number(this.value);
-  }
-  toString() {
-    return this.value.toString();
-  }
-};
-var UINT8 = Array.from({ length: 256 }, (_, b) => new GoInt("uint8", b));
-function goByte(b) {
-  return UINT8[b & 255];
-}
-var GoComplex = class {
-  constructor(re, im, kind = "complex128") {
-    this.re = re;
-    this.im = im;
-    this.kind = kind;
-  }
-  re;
-  im;
-  kind;
-};
-var GoStruct = class {
-  type;
-  fields;
-  methods;
-  /**
-   * The methods have pointer receivers: a struct value reached through a field is addressable, so its methods run
-   * (and `{{ . }}` prints with String()), but a copy passed to a function has none of them.
-   */
-  pointerReceivers;
-  constructor(type, fields, methods, pointerReceivers = false) {
-    this.type = type;
-    this.fields = fields instanceof Map ? fields : new Map(Object.entries(fields));
-    this.methods = methods;
-    this.pointerReceivers = pointerReceivers;
-  }
-  get isPointer() {
-    return this.type.startsWith("*");
-  }
-};
-var GoPointer = class {
-  constructor(type, target) {
-    this.type = type;
-    this.target = target;
-  }
-  type;
-  target;
-};
-var GoNil = class {
-  constructor(type, fieldNames, methods) {
-    this.type = type;
-    this.fieldNames = fieldNames;
-    this.methods = methods;
-  }
-  type;
-  fieldNames;
-  methods;
-};
-var GoIter = class {
-  constructor(type, mode, produce) {
-    this.type = type;
-    this.mode = mode;
-    this.produce = produce;
-  }
-  type;
-  mode;
-  produce;
-};
-function defineFunc(sig2, fn) {
-  fn.goSig = sig2;
-  return fn;
-}
-var GO_TYPE = /* @__PURE__ */ Symbol("goType");
-var GO_CAP = /* @__PURE__ */ Symbol("goCap");
-var GO_METHODS = /* @__PURE__ */ Symbol("goMethods");
-function withGoCap(arr, cap) {
-  Object.defineProperty(arr, GO_CAP, { value: cap, enumerable: false, configurable: true, writable: true });
-  return arr;
-}
-function capOf(arr) {
-  return Math.max(arr[GO_CAP] ?? arr.length, arr.length);
-}
-function withGoType(obj, type) {
-  Object.defineProperty(obj, GO_TYPE, { value: type, enumerable: false, configurable: true, writable: true });
-  return obj;
-}
-function methodsOf(v) {
-  if (v instanceof GoStruct || v instanceof GoNil) return v.methods;
-  if (Array.isArray(v) || v instanceof Map) return v[GO_METHODS];
-  return void 0;
-}
-function findMethod(v, name) {
-  const m = methodsOf(v);
-  if (m && Object.prototype.hasOwnProperty.call(m, name)) return m[name];
-  return void 0;
-}
-function kindOf(v) {
-  if (v === void 0) return "invalid";
-  if (v === null) return "interface";
-  switch (typeof v) {
-    case "boolean":
-      return "bool";
-    case "string":
-      return "string";
-    case "number":
-      return "float64";
-    case "function":
-      return "func";
-  }
-  if (v instanceof GoInt) return v.kind;
-  if (v instanceof GoComplex) return v.kind;
-  if (Array.isArray(v)) {
-    const t = v[GO_TYPE];
-    return t !== void 0 && /^\[\d/.test(t) ? "array" : "slice";
-  }
-  if (v instanceof Map) return "map";
-  if (v instanceof GoStruct) return v.isPointer ? "ptr" : "struct";
-  if (v instanceof GoPointer) return "ptr";
-  if (v instanceof GoNil) return kindOfType(v.type);
-  if (v instanceof GoIter) return v.mode === "chan" ? "chan" : "func";
-  return "invalid";
-}
-function kindOfType(t) {
-  if (t.startsWith("*")) return "ptr";
-  if (t.startsWith("map[")) return "map";
-  if (t.startsWith("[]")) return "slice";
-  if (/^\[\d/.test(t)) return "array";
-  if (t.startsWith("func") || t.startsWith("iter.Seq")) return "func";
-  if (t.startsWith("chan ") || t.startsWith("<-chan ") || t.startsWith("chan<- ")) return "chan";
-  if (isIntKind(t)) return t;
-  switch (t) {
-    case "bool":
-    case "string":
-    case "float32":
-    case "float64":
-    case "complex64":
-    case "complex128":
-      return t;
-    case "interface {}":
-    case "any":
-    case "error":
-    case "fmt.Stringer":
-      return "interface";
-  }
-  return "struct";
-}
-function typeOf(v) {
-  if (v === void 0 || v === null) return "<nil>";
-  switch (typeof v) {
-    case "boolean":
-      return "bool";
-    case "string":
-      return "string";
-    case "number":
-      return "float64";
-    case "function": {
-      const sig2 = v.goSig;
-      return sig2 ? funcTypeString(sig2) : "func(...interface {}) interface {}";
-    }
-  }
-  if (v instanceof GoInt) return v.kind;
-  if (v instanceof GoComplex) return v.kind;
-  if (Array.isArray(v)) return v[GO_TYPE] ?? "[]interface {}";
-  if (v instanceof Map) return v[GO_TYPE] ?? "map[string]interface {}";
-  if (v instanceof GoStruct || v instanceof GoPointer || v instanceof GoNil || v instanceof GoIter) return v.type;
-  return "<nil>";
-}
-function funcTypeString(sig2) {
-  const ps = sig2.params.map((p, i) => sig2.variadic && i === sig2.params.length - 1 ? "..." + p : p);
-  return `func(${ps.join(", ")}) ${sig2.result ?? "interface {}"}`;
-}
-function elemType(t) {
-  if (t.startsWith("[]")) return t.slice(2);
-  if (t.startsWith("*")) return t.slice(1);
-  const arr = /^\[\d+\](.*)$/.exec(t);
-  if (arr) return arr[1];
-  if (t.startsWith("map[")) {
-    let depth = 0;
-    for (let i = 3; i < t.length; i++) {
-      if (t[i] === "[") depth++;
-      else if (t[i] === "]") {
-        depth--;
-        if (depth === 0) return t.slice(i + 1);
-      }
-    }
-  }
-  return "interface {}";
-}
-function keyType(t) {
-  if (!t.startsWith("map[")) return "string";
-  let depth = 0;
-  for (let i = 3; i < t.length; i++) {
-    if (t[i] === "[") depth++;
-    else if (t[i] === "]") {
-      depth--;
-      if (depth === 0) return t.slice(4, i);
-    }
-  }
-  return "string";
-}
-function mapType2(m) {
-  return m[GO_TYPE] ?? "map[string]interface {}";
-}
-function sliceType(a) {
-  return a[GO_TYPE] ?? "[]interface {}";
-}
-function zeroValue(t) {
-  if (isIntKind(t)) return new GoInt(t, 0n);
-  switch (t) {
-    case "bool":
-      return false;
-    case "string":
-      return "";
-    case "float64":
-    case "float32":
-      return 0;
-    case "complex128":
-    case "complex64":
-      return new GoComplex(0, 0, t);
-    case "interface {}":
-    case "any":
-    case "error":
-    case "fmt.Stringer":
-      return null;
-  }
-  const k = kindOfType(t);
-  if (k === "map" || k === "slice" || k === "ptr" || k === "func" || k === "chan") return new GoNil(t);
-  if (k === "array") {
-    const m = /^\[(\d+)\](.*)$/.exec(t);
-    if (m) return withGoType(Array.from({ length: Number(m[1]) }, () => zeroValue(m[2])), t);
-  }
-  if (k === "interface") return null;
-  return new GoStruct(t, /* @__PURE__ */ new Map());
-}
-function toMapKey(mapTypeStr, key) {
-  const kt = keyType(mapTypeStr);
-  if (key instanceof GoInt) return kt === "interface {}" ? key.toNumber() : key.value;
-  if (kt !== "interface {}" && isIntKind(kt) && typeof key === "number") return BigInt(key);
-  return key;
-}
-function fromMapKey(mapTypeStr, key) {
-  const kt = keyType(mapTypeStr);
-  if (typeof key === "bigint") return new GoInt(isIntKind(kt) ? kt : "int", key);
-  if (isIntKind(kt) && typeof key === "number") return new GoInt(kt, key);
-  return key;
-}
-function sortedMapEntries(m) {
-  const t = mapType2(m);
-  const out = [];
-  for (const [k, v] of m) out.push([fromMapKey(t, k), v]);
-  out.sort((a, b) => compareKeys(a[0], b[0]));
-  return out;
-}
-function compareStringsBytewise(a, b) {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.codePointAt(i) ?? 0;
-    const cb = b.codePointAt(i) ?? 0;
-    if (ca !== cb) return ca < cb ? -1 : 1;
-    if (ca > 65535) i++;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
-function compareKeys(a, b) {
-  if (typeof a === "string" && typeof b === "string") return compareStringsBytewise(a, b);
-  if (a instanceof GoInt && b instanceof GoInt) return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
-  if (typeof a === "number" && typeof b === "number") {
-    if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : -1;
-    if (Number.isNaN(b)) return 1;
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
-  if (typeof a === "boolean" && typeof b === "boolean") return a === b ? 0 : a ? 1 : -1;
-  if (a === null || a === void 0) return b === null || b === void 0 ? 0 : -1;
-  if (b === null || b === void 0) return 1;
-  const ta = typeOf(a);
-  const tb = typeOf(b);
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  return compareStringsBytewise(String(a), String(b));
-}
-function isTrue(v) {
-  if (v === void 0 || v === null) return [false, true];
-  switch (typeof v) {
-    case "boolean":
-      return [v, true];
-    case "string":
-      return [v.length > 0, true];
-    case "number":
-      return [v !== 0, true];
-    case "function":
-      return [true, true];
-  }
-  if (v instanceof GoInt) return [v.value !== 0n, true];
-  if (v instanceof GoComplex) return [v.re !== 0 || v.im !== 0, true];
-  if (Array.isArray(v)) return [v.length > 0, true];
-  if (v instanceof Map) return [v.size > 0, true];
-  if (v instanceof GoStruct) return [true, true];
-  if (v instanceof GoPointer) return [true, true];
-  if (v instanceof GoNil) return [false, true];
-  if (v instanceof GoIter) return [true, true];
-  return [false, false];
-}
-function truth(v) {
-  return isTrue(v)[0];
-}
-function isNilValue(v) {
-  return v === null || v === void 0 || v instanceof GoNil;
-}
-var utf83 = {
-  encode(s) {
-    return Buffer.from(s, "utf8");
-  },
-  decode(b) {
-    return Buffer.from(b).toString("utf8");
-  },
-  byteLength(s) {
-    return Buffer.byteLength(s, "utf8");
-  }
-};
-
-// src/render/gotemplate/fmt.ts
-var F64 = new DataView(new ArrayBuffer(8));
-function exactDigits(x) {
-  if (x === 0) return { d: "", dp: 0 };
-  F64.setFloat64(0, x);
-  const bits = F64.getBigUint64(0);
-  const expBits = Number(bits >> 52n & 0x7ffn);
-  let mant = bits & (1n << 52n) - 1n;
-  let exp;
-  if (expBits === 0) exp = -1074;
-  else {
-    mant |= 1n << 52n;
-    exp = expBits - 1075;
-  }
-  let s;
-  let dp;
-  if (exp >= 0) {
-    s = (mant << BigInt(exp)).toString();
-    dp = s.length;
-  } else {
-    s = (mant * 5n ** BigInt(-exp)).toString();
-    dp = s.length - -exp;
-  }
-  return trimDigits({ d: s, dp });
-}
-function trimDigits(x) {
-  let d = x.d;
-  let lead = 0;
-  while (lead < d.length && d[lead] === "0") lead++;
-  d = d.slice(lead);
-  let dp = x.dp - lead;
-  let end = d.length;
-  while (end > 0 && d[end - 1] === "0") end--;
-  d = d.slice(0, end);
-  if (d.length === 0) dp = 0;
-  return { d, dp };
-}
-function roundDigits(x, nd) {
-  if (nd < 0) return { d: "", dp: 0 };
-  if (nd >= x.d.length) return x;
-  const c = x.d.charCodeAt(nd) - 48;
-  let up;
-  if (c === 5 && nd + 1 === x.d.length) {
-    up = nd > 0 && (x.d.charCodeAt(nd - 1) - 48) % 2 === 1;
-  } else {
-    up = c >= 5;
-  }
-  if (!up) return trimDigits({ d: x.d.slice(0, nd), dp: x.dp });
-  const arr = x.d.slice(0, nd).split("");
-  let i = nd - 1;
-  while (i >= 0 && arr[i] === "9") {
-    arr[i] = "0";
-    i--;
-  }
-  if (i < 0) return { d: "1", dp: x.dp + 1 };
-  arr[i] = String.fromCharCode(arr[i].charCodeAt(0) + 1);
-  return trimDigits({ d: arr.join(""), dp: x.dp });
-}
-function shortestDigits(x) {
-  if (x === 0) return { d: "", dp: 0 };
-  const e = x.toExponential();
-  const m = /^(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(e);
-  if (!m) return exactDigits(x);
-  return trimDigits({ d: m[1] + (m[2] ?? ""), dp: Number(m[3]) + 1 });
-}
-function fmtE(neg, digs, prec, fmt) {
-  let s = neg ? "-" : "";
-  s += digs.d.length === 0 ? "0" : digs.d[0];
-  if (prec > 0) {
-    s += ".";
-    let i = 1;
-    const m = Math.min(digs.d.length, prec + 1);
-    if (i < m) {
-      s += digs.d.slice(i, m);
-      i = m;
-    }
-    for (; i <= prec; i++) s += "0";
-  }
-  s += fmt;
-  let exp = digs.dp - 1;
-  if (digs.d.length === 0) exp = 0;
-  s += exp < 0 ? "-" : "+";
-  exp = Math.abs(exp);
-  s += exp < 10 ? "0" + exp : String(exp);
-  return s;
-}
-function fmtF(neg, digs, prec) {
-  let s = neg ? "-" : "";
-  if (digs.dp > 0) {
-    const m = Math.min(digs.d.length, digs.dp);
-    s += digs.d.slice(0, m);
-    for (let i = m; i < digs.dp; i++) s += "0";
-  } else {
-    s += "0";
-  }
-  if (prec > 0) {
-    s += ".";
-    for (let i = 1; i <= prec; i++) {
-      const j = digs.dp + i - 1;
-      s += j < 0 || j >= digs.d.length ? "0" : digs.d[j];
-    }
-  }
-  return s;
-}
-function formatFloat(f, fmt, prec, bitSize = 64) {
-  if (Number.isNaN(f)) return "NaN";
-  if (f === Infinity) return "+Inf";
-  if (f === -Infinity) return "-Inf";
-  if (bitSize === 32) f = Math.fround(f);
-  const neg = f < 0 || Object.is(f, -0);
-  const a = Math.abs(f);
-  if (fmt === "x" || fmt === "X") return formatHexFloat(f, prec, fmt);
-  if (fmt === "b") return formatBinaryFloat(f);
-  const shortest = prec < 0;
-  let digs;
-  if (shortest) {
-    digs = bitSize === 32 ? shortest32(a) : shortestDigits(a);
-    switch (fmt) {
-      case "e":
-      case "E":
-        prec = Math.max(digs.d.length - 1, 0);
-        break;
-      case "f":
-      case "F":
-        prec = Math.max(digs.d.length - digs.dp, 0);
-        break;
-      case "g":
-      case "G":
-        prec = digs.d.length;
-        break;
-    }
-  } else {
-    const exact = exactDigits(a);
-    switch (fmt) {
-      case "e":
-      case "E":
-        digs = roundDigits(exact, prec + 1);
-        break;
-      case "f":
-      case "F":
-        digs = roundDigits(exact, exact.dp + prec);
-        break;
-      default:
-        if (prec === 0) prec = 1;
-        digs = roundDigits(exact, prec);
-    }
-  }
-  switch (fmt) {
-    case "e":
-    case "E":
-      return fmtE(neg, digs, prec, fmt);
-    case "f":
-    case "F":
-      return fmtF(neg, digs, prec);
-    case "g":
-    case "G": {
-      let eprec = prec;
-      if (eprec > digs.d.length && digs.d.length >= digs.dp) eprec = digs.d.length;
-      if (shortest) eprec = 6;
-      const exp = digs.dp - 1;
-      if (exp < -4 || exp >= eprec) {
-        if (prec > digs.d.length) prec = digs.d.length;
-        return fmtE(neg, digs, prec - 1, fmt === "g" ? "e" : "E");
-      }
-      if (prec > digs.dp) prec = digs.d.length;
-      return fmtF(neg, digs, Math.max(prec - digs.dp, 0));
-    }
-  }
-  return "%" + fmt;
-}
-function shortest32(a) {
-  for (let p = 1; p <= 9; p++) {
-    const s = a.toPrecision(p);
-    if (Math.fround(Number(s)) === a) return shortestDigits(Number(s));
-  }
-  return shortestDigits(a);
-}
-function formatHexFloat(f, prec, fmt) {
-  const neg = f < 0 || Object.is(f, -0);
-  let a = Math.abs(f);
-  if (a === 0) {
-    let s2 = "0x0";
-    if (prec > 0) s2 += "." + "0".repeat(prec);
-    s2 += "p+00";
-    return (neg ? "-" : "") + (fmt === "X" ? s2.toUpperCase() : s2);
-  }
-  let exp = 0;
-  while (a >= 2) {
-    a /= 2;
-    exp++;
-  }
-  while (a < 1) {
-    a *= 2;
-    exp--;
-  }
-  let mant = BigInt(Math.round((a - 1) * 2 ** 52));
-  let hex = mant.toString(16).padStart(13, "0");
-  if (prec >= 0 && prec < 13) {
-    const shift = BigInt((13 - prec) * 4);
-    const half = 1n << shift - 1n;
-    const rem = mant & (1n << shift) - 1n;
-    let q = mant >> shift;
-    if (rem > half || rem === half && (q & 1n) === 1n) q++;
-    let lead = 1;
-    if (q >> BigInt(prec * 4) > 0n) {
-      lead = 2;
-      q &= (1n << BigInt(prec * 4)) - 1n;
-    }
-    if (lead === 2) {
-      exp++;
-      q >>= 1n;
-    }
-    mant = q;
-    hex = prec === 0 ? "" : mant.toString(16).padStart(prec, "0");
-  } else {
-    hex = hex.replace(/0+$/, "");
-    if (prec > 13) hex = hex.padEnd(prec, "0");
-  }
-  let s = "0x1" + (hex.length ? "." + hex : "") + "p" + (exp < 0 ? "-" : "+") + String(Math.abs(exp)).padStart(2, "0");
-  if (fmt === "X") s = s.toUpperCase();
-  return (neg ? "-" : "") + s;
-}
-function formatBinaryFloat(f) {
-  F64.setFloat64(0, f);
-  const bits = F64.getBigUint64(0);
-  const neg = bits >> 63n === 1n;
-  let exp = Number(bits >> 52n & 0x7ffn);
-  let mant = bits & (1n << 52n) - 1n;
-  if (exp === 0) exp++;
-  else mant |= 1n << 52n;
-  exp += -1023 - 52;
-  return (neg ? "-" : "") + mant.toString() + "p" + (exp >= 0 ? "+" : "-") + Math.abs(exp);
-}
-var PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-function isPrintRune(cp) {
-  if (cp === 65533) return true;
-  if (cp < 32 || cp === 127) return false;
-  if (cp < 127) return true;
-  return PRINTABLE.test(String.fromCodePoint(cp));
-}
-function hex2(n) {
-  return n.toString(16).padStart(2, "0");
-}
-function escapeRune(cp, quote3, asciiOnly) {
-  if (cp === quote3.charCodeAt(0) || cp === 92) return "\\" + String.fromCodePoint(cp);
-  if (asciiOnly ? cp < 128 && isPrintRune(cp) : isPrintRune(cp)) return String.fromCodePoint(cp);
-  switch (cp) {
-    case 7:
-      return "\\a";
-    case 8:
-      return "\\b";
-    case 12:
-      return "\\f";
-    case 10:
-      return "\\n";
-    case 13:
-      return "\\r";
-    case 9:
-      return "\\t";
-    case 11:
-      return "\\v";
-  }
-  if (cp < 32 || cp === 127) return "\\x" + hex2(cp);
-  if (cp > 1114111 || cp >= 55296 && cp <= 57343) return "\\ufffd";
-  if (cp < 65536) return "\\u" + cp.toString(16).padStart(4, "0");
-  return "\\U" + cp.toString(16).padStart(8, "0");
-}
-function quoteString(s, asciiOnly = false) {
-  let out = '"';
-  for (const ch of s) out += escapeRune(ch.codePointAt(0) ?? 0, '"', asciiOnly);
-  return out + '"';
-}
-function quoteRune(cp, asciiOnly = false) {
-  if (cp > 1114111 || cp >= 55296 && cp <= 57343) cp = 65533;
-  return "'" + escapeRune(cp, "'", asciiOnly) + "'";
-}
-function canBackquote(s) {
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (cp === 96 || cp === 65279) return false;
-    if (cp === 9) continue;
-    if (cp < 32 || cp === 127) return false;
-  }
-  return true;
-}
-function newFlags() {
-  return { plus: false, minus: false, sharp: false, space: false, zero: false, plusV: false, sharpV: false, wid: 0, widPresent: false, prec: 0, precPresent: false };
-}
-var pointerIds = /* @__PURE__ */ new WeakMap();
-var nextPointerId = 824633786368;
-function fakeAddress(o) {
-  if (typeof o !== "object" && typeof o !== "function") return 0;
-  if (o === null) return 0;
-  let id = pointerIds.get(o);
-  if (id === void 0) {
-    id = nextPointerId;
-    nextPointerId += 16;
-    pointerIds.set(o, id);
-  }
-  return id;
-}
-var decimalBytes = /* @__PURE__ */ new WeakMap();
-function bytesAsDecimal(v) {
-  const cached2 = decimalBytes.get(v);
-  if (cached2 !== void 0) return cached2;
-  const out = Buffer.allocUnsafe(v.length * 4);
-  let p = 0;
-  for (let j = 0; j < v.length; j++) {
-    if (j > 0) out[p++] = 32;
-    const x = v[j];
-    const n = x instanceof GoInt ? Number(x.value) & 255 : 0;
-    if (n >= 100) out[p++] = 48 + Math.floor(n / 100);
-    if (n >= 10) out[p++] = 48 + Math.floor(n / 10) % 10;
-    out[p++] = 48 + n % 10;
-  }
-  const text = out.toString("latin1", 0, p);
-  decimalBytes.set(v, text);
-  return text;
-}
-function runeCount(s) {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-}
-var defaultCaller = (fn, _recv, name) => fn.call({ name, template: void 0, templateName: "", executeTemplate: () => "", executeText: () => "" });
-var Printer = class {
-  constructor(callMethod) {
-    this.callMethod = callMethod;
-  }
-  callMethod;
-  buf = "";
-  f = newFlags();
-  erroring = false;
-  arg = void 0;
-  clearFlags() {
-    this.f = newFlags();
-  }
-  /** No flag, width or precision that would change how an integer prints. */
-  plainFlags() {
-    const f = this.f;
-    return !(f.plus || f.minus || f.sharp || f.space || f.zero || f.plusV || f.sharpV || f.widPresent || f.precPresent);
-  }
-  writePadding(n) {
-    if (n <= 0) return;
-    this.buf += (this.f.zero ? "0" : " ").repeat(n);
-  }
-  pad(s) {
-    const f = this.f;
-    if (!f.widPresent || f.wid === 0) {
-      this.buf += s;
-      return;
-    }
-    const width = f.wid - runeCount(s);
-    if (!f.minus) {
-      this.writePadding(width);
-      this.buf += s;
-    } else {
-      this.buf += s;
-      const z = f.zero;
-      f.zero = false;
-      this.writePadding(width);
-      f.zero = z;
-    }
-  }
-  badVerb(verb, value) {
-    this.erroring = true;
-    this.buf += "%!" + verb + "(";
-    if (value !== null && value !== void 0) {
-      this.buf += typeOf(value) + "=";
-      this.printArg(value, "v");
-    } else {
-      this.buf += "<nil>";
-    }
-    this.buf += ")";
-    this.erroring = false;
-  }
-  fmtBool(v, verb, orig) {
-    if (verb === "t" || verb === "v") this.pad(v ? "true" : "false");
-    else this.badVerb(verb, orig);
-  }
-  fmtIntegerBase(u, base, signed, verb, upper) {
-    const f = this.f;
-    const negative = signed && u < 0n;
-    if (negative) u = -u;
-    let prec = 0;
-    if (f.precPresent) {
-      prec = f.prec;
-      if (prec === 0 && u === 0n) {
-        const z2 = f.zero;
-        f.zero = false;
-        this.writePadding(f.wid);
-        f.zero = z2;
-        return;
-      }
-    } else if (f.zero && !f.minus && f.widPresent) {
-      prec = f.wid;
-      if (negative || f.plus || f.space) prec--;
-    }
-    let digits = u.toString(base);
-    if (upper) digits = digits.toUpperCase();
-    if (digits.length < prec) digits = "0".repeat(prec - digits.length) + digits;
-    if (f.sharp) {
-      if (base === 2) digits = "0b" + digits;
-      else if (base === 8) {
-        if (digits[0] !== "0") digits = "0" + digits;
-      } else if (base === 16) digits = (upper ? "0X" : "0x") + digits;
-    }
-    if (verb === "O") digits = "0o" + digits;
-    if (negative) digits = "-" + digits;
-    else if (f.plus) digits = "+" + digits;
-    else if (f.space) digits = " " + digits;
-    const z = f.zero;
-    f.zero = false;
-    this.pad(digits);
-    f.zero = z;
-  }
-  fmtInteger(v, verb) {
-    const signed = !v.unsigned;
-    switch (verb) {
-      case "v":
-        if (this.f.sharpV && !signed) {
-          const s = this.f.sharp;
-          this.f.sharp = true;
-          this.fmtIntegerBase(v.value, 16, false, "v", false);
-          this.f.sharp = s;
-        } else this.fmtIntegerBase(v.value, 10, signed, verb, false);
-        return;
-      case "d":
-        this.fmtIntegerBase(v.value, 10, signed, verb, false);
-        return;
-      case "b":
-        this.fmtIntegerBase(v.value, 2, signed, verb, false);
-        return;
-      case "o":
-      case "O":
-        this.fmtIntegerBase(v.value, 8, signed, verb, false);
-        return;
-      case "x":
-        this.fmtIntegerBase(v.value, 16, signed, verb, false);
-        return;
-      case "X":
-        this.fmtIntegerBase(v.value, 16, signed, verb, true);
-        return;
-      case "c": {
-        const cp = runeValue(v.value);
-        this.pad(String.fromCodePoint(cp));
-        return;
-      }
-      case "q":
-        this.pad(quoteRune(runeValue(v.value), this.f.plus));
-        return;
-      case "U": {
-        let s = "U+" + (v.value < 0n ? BigInt.asUintN(64, v.value) : v.value).toString(16).toUpperCase().padStart(4, "0");
-        if (this.f.precPresent && this.f.prec > 4) s = "U+" + s.slice(2).padStart(this.f.prec, "0");
-        if (this.f.sharp && v.value >= 0n && v.value <= 0x10ffffn && isPrintRune(Number(v.value))) {
-          s += " '" + String.fromCodePoint(Number(v.value)) + "'";
-        }
-        const z = this.f.zero;
-        this.f.zero = false;
-        this.pad(s);
-        this.f.zero = z;
-        return;
-      }
-    }
-    this.badVerb(verb, v);
-  }
-  fmtFloatVerb(v, size, verb, orig) {
-    switch (verb) {
-      case "v":
-        this.fmtFloat(v, size, "g", -1);
-        return;
-      case "b":
-      case "g":
-      case "G":
-      case "x":
-      case "X":
-        this.fmtFloat(v, size, verb, -1);
-        return;
-      case "f":
-      case "e":
-      case "E":
-      case "F":
-        this.fmtFloat(v, size, verb, 6);
-        return;
-    }
-    this.badVerb(verb, orig);
-  }
-  fmtFloat(v, size, verb, prec) {
-    const f = this.f;
-    if (f.precPresent) prec = f.prec;
-    let num = formatFloat(v, verb === "F" ? "f" : verb, prec, size);
-    if (num[0] === "-" || num[0] === "+") {
-    } else num = "+" + num;
-    if (f.space && num[0] === "+" && !f.plus) num = " " + num.slice(1);
-    if (num[1] === "I" || num[1] === "N") {
-      const z = f.zero;
-      f.zero = false;
-      if (num[1] === "N" && !f.space && !f.plus) num = num.slice(1);
-      this.pad(num);
-      f.zero = z;
-      return;
-    }
-    if (f.sharp && verb !== "b") {
-      let digits = 0;
-      if (verb === "v" || verb === "g" || verb === "G" || verb === "x") {
-        digits = prec;
-        if (digits === -1) digits = 6;
-      }
-      let tail = "";
-      const body = num.slice(1);
-      let mant = body;
-      const eIdx = body.search(/[eEpP]/);
-      if (eIdx >= 0) {
-        tail = body.slice(eIdx);
-        mant = body.slice(0, eIdx);
-      }
-      let sawNonzero = false;
-      let hasDot = false;
-      for (let i = 0; i < mant.length; i++) {
-        const c = mant[i];
-        if (c === ".") hasDot = true;
-        else if (c === "x" || c === "X") sawNonzero = false;
-        else if (c >= "1" && c <= "9") sawNonzero = true;
-        if (c >= "0" && c <= "9" && (sawNonzero || c !== "0")) digits--;
-        else if (c === "0" && sawNonzero) digits--;
-      }
-      if (!hasDot) {
-        if (mant.length === 2 && mant[0] === "0" && mant[1] !== ".") {
-        }
-        mant += ".";
-      }
-      if (verb !== "e" && verb !== "E" && verb !== "f" && verb !== "F") {
-        while (digits > 0) {
-          mant += "0";
-          digits--;
-        }
-      }
-      num = num[0] + mant + tail;
-    }
-    if (f.plus || num[0] !== "+") {
-      if (f.zero && !f.minus && f.widPresent && f.wid > num.length) {
-        this.buf += num[0];
-        this.writePadding(f.wid - num.length);
-        this.buf += num.slice(1);
-        return;
-      }
-      this.pad(num);
-      return;
-    }
-    this.pad(num.slice(1));
-  }
-  fmtComplex(v, verb) {
-    switch (verb) {
-      case "v":
-      case "b":
-      case "g":
-      case "G":
-      case "x":
-      case "X":
-      case "f":
-      case "F":
-      case "e":
-      case "E": {
-        const size = v.kind === "complex64" ? 32 : 64;
-        const oldPlus = this.f.plus;
-        this.buf += "(";
-        this.fmtFloatVerb(v.re, size, verb, v);
-        this.f.plus = true;
-        this.fmtFloatVerb(v.im, size, verb, v);
-        this.buf += "i)";
-        this.f.plus = oldPlus;
-        return;
-      }
-    }
-    this.badVerb(verb, v);
-  }
-  truncate(s) {
-    if (this.f.precPresent) {
-      let n = this.f.prec;
-      let i = 0;
-      for (const ch of s) {
-        n--;
-        if (n < 0) return s.slice(0, i);
-        i += ch.length;
-      }
-    }
-    return s;
-  }
-  fmtSx(bytes2, upper) {
-    const f = this.f;
-    let length2 = bytes2.length;
-    if (f.precPresent && f.prec < length2) length2 = f.prec;
-    const digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    let out = "";
-    for (let i = 0; i < length2; i++) {
-      if (f.space && i > 0) out += " ";
-      if (f.sharp && (f.space || i === 0)) out += upper ? "0X" : "0x";
-      const c = bytes2[i];
-      out += digits[c >> 4] + digits[c & 15];
-    }
-    if (length2 === 0 && f.widPresent) {
-      this.writePadding(f.wid);
-      return;
-    }
-    this.pad(out);
-  }
-  fmtQ(s) {
-    s = this.truncate(s);
-    if (this.f.sharp && canBackquote(s)) {
-      this.pad("`" + s + "`");
-      return;
-    }
-    this.pad(quoteString(s, this.f.plus));
-  }
-  fmtString(v, verb, orig) {
-    switch (verb) {
-      case "v":
-        if (this.f.sharpV) this.fmtQ(v);
-        else this.pad(this.truncate(v));
-        return;
-      case "s":
-        this.pad(this.truncate(v));
-        return;
-      case "x":
-        this.fmtSx(Buffer.from(v, "utf8"), false);
-        return;
-      case "X":
-        this.fmtSx(Buffer.from(v, "utf8"), true);
-        return;
-      case "q":
-        this.fmtQ(v);
-        return;
-    }
-    this.badVerb(verb, orig);
-  }
-  fmtPointer(v, verb) {
-    const addr = v instanceof GoNil || v === null || v === void 0 ? 0 : fakeAddress(v);
-    switch (verb) {
-      case "v":
-        if (this.f.sharpV) {
-          this.buf += "(" + typeOf(v) + ")(";
-          this.buf += addr === 0 ? "nil" : "0x" + addr.toString(16);
-          this.buf += ")";
-        } else if (addr === 0) this.pad("<nil>");
-        else {
-          const s = this.f.sharp;
-          this.f.sharp = !s;
-          this.fmtIntegerBase(BigInt(addr), 16, false, "v", false);
-          this.f.sharp = s;
-        }
-        return;
-      case "p": {
-        const s = this.f.sharp;
-        this.f.sharp = !s;
-        this.fmtIntegerBase(BigInt(addr), 16, false, "v", false);
-        this.f.sharp = s;
-        return;
-      }
-      case "b":
-      case "o":
-      case "d":
-      case "x":
-      case "X":
-        this.fmtIntegerBase(BigInt(addr), verb === "b" ? 2 : verb === "o" ? 8 : verb === "d" ? 10 : 16, false, verb, verb === "X");
-        return;
-    }
-    this.badVerb(verb, v);
-  }
-  handleMethods(verb, v) {
-    if (this.erroring) return false;
-    if (this.f.sharpV) return false;
-    if (verb !== "v" && verb !== "s" && verb !== "x" && verb !== "X" && verb !== "q") return false;
-    for (const name of ["Error", "String"]) {
-      const m = findMethod(v, name);
-      if (m) {
-        let s;
-        try {
-          s = this.callMethod(m, v, name);
-        } catch (e) {
-          const msg = e instanceof Error ? e.message : String(e);
-          this.buf += "%!" + verb + "(PANIC=" + name + " method: " + msg + ")";
-          return true;
-        }
-        this.fmtString(typeof s === "string" ? s : sprint([s]), verb, s);
-        return true;
-      }
-    }
-    return false;
-  }
-  printArg(arg, verb) {
-    this.arg = arg;
-    if (arg === null || arg === void 0) {
-      if (verb === "T" || verb === "v") this.pad("<nil>");
-      else this.badVerb(verb, arg);
-      return;
-    }
-    if (verb === "T") {
-      this.fmtStringPlain(typeOf(arg));
-      return;
-    }
-    if (verb === "p") {
-      this.fmtPointer(arg, "p");
-      return;
-    }
-    if (typeof arg === "boolean") return this.fmtBool(arg, verb, arg);
-    if (typeof arg === "number") return this.fmtFloatVerb(arg, 64, verb, arg);
-    if (typeof arg === "string") return this.fmtString(arg, verb, arg);
-    if (arg instanceof GoInt) return this.fmtInteger(arg, verb);
-    if (arg instanceof GoComplex) return this.fmtComplex(arg, verb);
-    if (Array.isArray(arg) && sliceType(arg) === "[]uint8") return this.fmtByteSlice(arg, verb);
-    if (!this.handleMethods(verb, arg)) this.printValue(arg, verb, 0);
-  }
-  /** printArg's `case []byte` (fmt/print.go fmtBytes with typeString "[]byte"). */
-  fmtByteSlice(v, verb) {
-    if ((verb === "v" || verb === "d") && this.f.sharpV) {
-      this.buf += `[]byte{${v.map((x) => `0x${(x instanceof GoInt ? Number(x.value) : 0).toString(16)}`).join(", ")}}`;
-      return;
-    }
-    this.printValue(v, verb, 0);
-  }
-  fmtStringPlain(s) {
-    this.pad(this.truncate(s));
-  }
-  printValue(v, verb, depth) {
-    if (depth > 0 && v !== void 0 && v !== null) {
-      this.arg = v;
-      if (this.handleMethods(verb, v)) return;
-    }
-    if (v === void 0) {
-      if (depth === 0) this.pad("<invalid reflect.Value>");
-      else if (verb === "v") this.pad("<nil>");
-      else this.badVerb(verb, v);
-      return;
-    }
-    if (v === null) {
-      if (this.f.sharpV) this.buf += "interface {}(nil)";
-      else this.buf += "<nil>";
-      return;
-    }
-    if (typeof v === "boolean") return this.fmtBool(v, verb, v);
-    if (typeof v === "number") return this.fmtFloatVerb(v, 64, verb, v);
-    if (typeof v === "string") return this.fmtString(v, verb, v);
-    if (v instanceof GoInt) return this.fmtInteger(v, verb);
-    if (v instanceof GoComplex) return this.fmtComplex(v, verb);
-    if (v instanceof Map) {
-      const sharpV = this.f.sharpV;
-      this.buf += sharpV ? mapType2(v) + "{" : "map[";
-      let i = 0;
-      for (const [k, val] of sortedMapEntries(v)) {
-        if (i++ > 0) this.buf += sharpV ? ", " : " ";
-        this.printValue(k, verb, depth + 1);
-        this.buf += ":";
-        this.printValue(val, verb, depth + 1);
-      }
-      this.buf += sharpV ? "}" : "]";
-      return;
-    }
-    if (Array.isArray(v)) {
-      const t = sliceType(v);
-      if ((verb === "s" || verb === "q" || verb === "x" || verb === "X") && elemType(t) === "uint8") {
-        const bytes2 = Uint8Array.from(v, (x) => x instanceof GoInt ? Number(x.value) : 0);
-        this.fmtBytes(bytes2, verb);
-        return;
-      }
-      if ((verb === "v" || verb === "d") && elemType(t) === "uint8" && this.plainFlags()) {
-        this.buf += `[${bytesAsDecimal(v)}]`;
-        return;
-      }
-      if (this.f.sharpV) {
-        this.buf += t + "{";
-        v.forEach((x, i) => {
-          if (i > 0) this.buf += ", ";
-          this.printValue(x, verb, depth + 1);
-        });
-        this.buf += "}";
-      } else {
-        this.buf += "[";
-        v.forEach((x, i) => {
-          if (i > 0) this.buf += " ";
-          this.printValue(x, verb, depth + 1);
-        });
-        this.buf += "]";
-      }
-      return;
-    }
-    if (v instanceof GoStruct) {
-      if (v.isPointer) {
-        if (depth === 0) {
-          this.buf += "&";
-          this.printStruct(v, verb, depth + 1);
-          return;
-        }
-        this.fmtPointer(v, verb);
-        return;
-      }
-      this.printStruct(v, verb, depth);
-      return;
-    }
-    if (v instanceof GoPointer) {
-      if (depth === 0) {
-        const t = v.target;
-        if (Array.isArray(t) || t instanceof Map || t instanceof GoStruct) {
-          this.buf += "&";
-          this.printValue(t, verb, depth + 1);
-          return;
-        }
-      }
-      this.fmtPointer(v, verb);
-      return;
-    }
-    if (v instanceof GoNil) {
-      const k = kindOf(v);
-      if (k === "map") {
-        this.buf += this.f.sharpV ? v.type + "(nil)" : "map[]";
-        return;
-      }
-      if (k === "slice") {
-        this.buf += this.f.sharpV ? v.type + "(nil)" : "[]";
-        return;
-      }
-      this.fmtPointer(v, verb);
-      return;
-    }
-    if (typeof v === "function" || v instanceof GoIter) {
-      this.fmtPointer(v, verb);
-      return;
-    }
-    this.buf += "?";
-  }
-  printStruct(v, verb, depth) {
-    if (this.f.sharpV) this.buf += v.type.replace(/^\*/, "");
-    this.buf += "{";
-    let i = 0;
-    for (const [name, val] of v.fields) {
-      if (i++ > 0) this.buf += this.f.sharpV ? ", " : " ";
-      if (this.f.plusV || this.f.sharpV) this.buf += name + ":";
-      this.printValue(val, verb, depth + 1);
-    }
-    this.buf += "}";
-  }
-  fmtBytes(bytes2, verb) {
-    switch (verb) {
-      case "s":
-        this.pad(this.truncate(Buffer.from(bytes2).toString("utf8")));
-        return;
-      case "x":
-        this.fmtSx(bytes2, false);
-        return;
-      case "X":
-        this.fmtSx(bytes2, true);
-        return;
-      case "q":
-        this.fmtQ(Buffer.from(bytes2).toString("utf8"));
-        return;
-    }
-  }
-  doPrint(args) {
-    let prevString = false;
-    args.forEach((arg, i) => {
-      const isString = typeof arg === "string";
-      if (i > 0 && !isString && !prevString) this.buf += " ";
-      this.printArg(arg, "v");
-      prevString = isString;
-    });
-  }
-  doPrintln(args) {
-    args.forEach((arg, i) => {
-      if (i > 0) this.buf += " ";
-      this.printArg(arg, "v");
-    });
-    this.buf += "\n";
-  }
-  doPrintf(format2, a) {
-    const end = format2.length;
-    let argNum = 0;
-    let afterIndex = false;
-    let reordered = false;
-    let goodArgNum = true;
-    const doArgNumber = (i2) => {
-      if (i2 >= end || format2[i2] !== "[") {
-        afterIndex = false;
-        return i2;
-      }
-      reordered = true;
-      let index2 = 0;
-      let wid = 1;
-      let ok = false;
-      if (end - i2 >= 3) {
-        for (let j = i2 + 1; j < end; j++) {
-          if (format2[j] === "]") {
-            const r = parsenum(format2, i2 + 1, j);
-            if (!r.ok || r.next !== j) {
-              wid = j - i2 + 1;
-            } else {
-              index2 = r.num - 1;
-              wid = j - i2 + 1;
-              ok = true;
-            }
-            break;
-          }
-        }
-      }
-      if (ok && index2 >= 0 && index2 < a.length) {
-        argNum = index2;
-        afterIndex = true;
-        return i2 + wid;
-      }
-      goodArgNum = false;
-      afterIndex = ok;
-      return i2 + wid;
-    };
-    const intFromArg = () => {
-      let num = 0;
-      let ok = false;
-      if (argNum < a.length) {
-        const arg = a[argNum];
-        if (arg instanceof GoInt) {
-          ok = true;
-          if (arg.value > 1000000n || arg.value < -1000000n) {
-            num = 0;
-            ok = false;
-          } else num = Number(arg.value);
-        }
-        argNum++;
-      }
-      return { num, ok };
-    };
-    let i = 0;
-    while (i < end) {
-      goodArgNum = true;
-      const lasti = i;
-      while (i < end && format2[i] !== "%") i++;
-      if (i > lasti) this.buf += format2.slice(lasti, i);
-      if (i >= end) break;
-      i++;
-      this.clearFlags();
-      const f = this.f;
-      let simple = false;
-      for (; i < end; i++) {
-        const c = format2[i];
-        if (c === "#") f.sharp = true;
-        else if (c === "0") f.zero = !f.minus;
-        else if (c === "+") f.plus = true;
-        else if (c === "-") {
-          f.minus = true;
-          f.zero = false;
-        } else if (c === " ") f.space = true;
-        else {
-          if (c >= "a" && c <= "z" && argNum < a.length) {
-            if (c === "v") {
-              f.sharpV = f.sharp;
-              f.sharp = false;
-              f.plusV = f.plus;
-              f.plus = false;
-            }
-            this.printArg(a[argNum], c);
-            argNum++;
-            i++;
-            simple = true;
-          }
-          break;
-        }
-      }
-      if (simple) continue;
-      i = doArgNumber(i);
-      if (i < end && format2[i] === "*") {
-        i++;
-        const r = intFromArg();
-        f.wid = r.num;
-        f.widPresent = r.ok;
-        if (!f.widPresent) this.buf += "%!(BADWIDTH)";
-        if (f.wid < 0) {
-          f.wid = -f.wid;
-          f.minus = true;
-          f.zero = false;
-        }
-        afterIndex = false;
-      } else {
-        const r = parsenum(format2, i, end);
-        f.wid = r.num;
-        f.widPresent = r.ok;
-        i = r.next;
-        if (afterIndex && f.widPresent) goodArgNum = false;
-      }
-      if (i + 1 < end && format2[i] === ".") {
-        i++;
-        if (afterIndex) goodArgNum = false;
-        i = doArgNumber(i);
-        if (i < end && format2[i] === "*") {
-          i++;
-          const r = intFromArg();
-          f.prec = r.num;
-          f.precPresent = r.ok;
-          if (f.prec < 0) {
-            f.prec = 0;
-            f.precPresent = false;
-          }
-          if (!f.precPresent) this.buf += "%!(BADPREC)";
-          afterIndex = false;
-        } else {
-          const r = parsenum(format2, i, end);
-          f.prec = r.num;
-          f.precPresent = r.ok;
-          i = r.next;
-          if (!f.precPresent) {
-            f.prec = 0;
-            f.precPresent = true;
-          }
-        }
-      }
-      if (!afterIndex) i = doArgNumber(i);
-      if (i >= end) {
-        this.buf += "%!(NOVERB)";
-        break;
-      }
-      const cp = format2.codePointAt(i) ?? 0;
-      const verb = String.fromCodePoint(cp);
-      i += verb.length;
-      if (verb === "%") this.buf += "%";
-      else if (!goodArgNum) this.buf += "%!" + verb + "(BADINDEX)";
-      else if (argNum >= a.length) this.buf += "%!" + verb + "(MISSING)";
-      else {
-        if (verb === "v") {
-          f.sharpV = f.sharp;
-          f.sharp = false;
-          f.plusV = f.plus;
-          f.plus = false;
-        }
-        this.printArg(a[argNum], verb);
-        argNum++;
-      }
-    }
-    if (!reordered && argNum < a.length) {
-      this.clearFlags();
-      this.buf += "%!(EXTRA ";
-      a.slice(argNum).forEach((arg, k) => {
-        if (k > 0) this.buf += ", ";
-        if (arg === null || arg === void 0) this.buf += "<nil>";
-        else {
-          this.buf += typeOf(arg) + "=";
-          this.printArg(arg, "v");
-        }
-      });
-      this.buf += ")";
-    }
-  }
-};
-function runeValue(v) {
-  if (v < 0n || v > 0x10ffffn) return 65533;
-  const n = Number(v);
-  if (n >= 55296 && n <= 57343) return 65533;
-  return n;
-}
-function parsenum(s, start, end) {
-  if (start >= end) return { num: 0, ok: false, next: end };
-  let num = 0;
-  let ok = false;
-  let i = start;
-  for (; i < end && s[i] >= "0" && s[i] <= "9"; i++) {
-    if (num > 1e6) return { num: 0, ok: false, next: end };
-    num = num * 10 + (s.charCodeAt(i) - 48);
-    ok = true;
-  }
-  return { num, ok, next: i };
-}
-function sprint(args, callMethod = defaultCaller) {
-  const p = new Printer(callMethod);
-  p.doPrint(args);
-  return p.buf;
-}
-function sprintln(args, callMethod = defaultCaller) {
-  const p = new Printer(callMethod);
-  p.doPrintln(args);
-  return p.buf;
-}
-function sprintf(format2, args, callMethod = defaultCaller) {
-  const p = new Printer(callMethod);
-  p.doPrintf(format2, args);
-  return p.buf;
-}
-
-// src/render/gotemplate/builtins.ts
-var RV = "reflect.Value";
-function indirectInterface(v) {
-  return v === null ? void 0 : v;
-}
-function indirect(v) {
-  for (; ; ) {
-    if (v === null) return [v, true];
-    if (v instanceof GoNil && kindOf(v) === "ptr") return [v, true];
-    if (v instanceof GoPointer) {
-      v = v.target;
-      continue;
-    }
-    return [v, false];
-  }
-}
-function canBeNil(typ) {
-  if (typ === RV) return true;
-  const k = kindOfType(typ);
-  return k === "func" || k === "interface" || k === "map" || k === "ptr" || k === "slice";
-}
-function isEmptyInterfaceType(t) {
-  return t === "interface {}" || t === "any";
-}
-function assignable(v, typ) {
-  if (isEmptyInterfaceType(typ)) return true;
-  if (v === null || v === void 0) return false;
-  const vt = typeOf(v);
-  if (vt === typ) return true;
-  if (typ === "error") return hasMethod(v, "Error");
-  if (typ === "fmt.Stringer") return hasMethod(v, "String");
-  return false;
-}
-function hasMethod(v, name) {
-  return findMethod(v, name) !== void 0;
-}
-function intLike(k) {
-  return isIntKind(k);
-}
-function prepareArg(value, argType) {
-  if (value === void 0) {
-    if (!canBeNil(argType)) throw new FuncError(`value is nil; should be of type ${argType}`);
-    return zeroValue(argType);
-  }
-  if (assignable(value, argType)) return value;
-  if (value instanceof GoInt && intLike(argType) && isIntKind(argType)) return new GoInt(argType, value.value);
-  throw new FuncError(`value has type ${value === null ? "interface {}" : typeOf(value)}; should be ${argType}`);
-}
-function indexArg(index2, cap) {
-  let x;
-  if (index2 instanceof GoInt) {
-    x = index2.unsigned ? BigInt.asIntN(64, index2.value) : index2.value;
-  } else if (index2 === void 0) {
-    throw new FuncError("cannot index slice/array with nil");
-  } else {
-    throw new FuncError(`cannot index slice/array with type ${typeOf(index2)}`);
-  }
-  if (x < 0n || x > BigInt(cap)) throw new FuncError(`index out of range: ${x}`);
-  return Number(x);
-}
-function byteString(s) {
-  return utf83.encode(s);
-}
-function index(item, ...indexes) {
-  item = indirectInterface(item);
-  if (item === void 0) throw new FuncError("index of untyped nil");
-  for (let idx of indexes) {
-    idx = indirectInterface(idx);
-    let isNil;
-    [item, isNil] = indirect(item);
-    if (isNil) throw new FuncError("index of nil pointer");
-    if (typeof item === "string") {
-      const b = byteString(item);
-      const x = indexArg(idx, b.length);
-      if (x === b.length) throw new FuncError("reflect: string index out of range");
-      item = goByte(b[x]);
-    } else if (Array.isArray(item)) {
-      const x = indexArg(idx, item.length);
-      if (x === item.length) throw new FuncError(`reflect: ${kindOf(item)} index out of range`);
-      item = item[x];
-    } else if (item instanceof GoNil && kindOf(item) === "slice") {
-      indexArg(idx, 0);
-      throw new FuncError("reflect: slice index out of range");
-    } else if (item instanceof Map || item instanceof GoNil && kindOf(item) === "map") {
-      const mt = item instanceof Map ? mapType2(item) : item.type;
-      const key = prepareArg(idx, keyType(mt));
-      if (item instanceof Map) {
-        const k = toMapKey(mt, key);
-        item = item.has(k) ? item.get(k) : zeroValue(elemType(mt));
-      } else item = zeroValue(elemType(mt));
-    } else {
-      throw new FuncError(`can't index item of type ${typeOf(item)}`);
-    }
-  }
-  return item;
-}
-function slice(item, ...indexes) {
-  item = indirectInterface(item);
-  if (item === void 0) throw new FuncError("slice of untyped nil");
-  if (indexes.length > 3) throw new FuncError(`too many slice indexes: ${indexes.length}`);
-  let cap;
-  let len;
-  if (typeof item === "string") {
-    if (indexes.length === 3) throw new FuncError("cannot 3-index slice a string");
-    len = cap = utf83.byteLength(item);
-  } else if (Array.isArray(item)) {
-    len = item.length;
-    cap = capOf(item);
-  } else if (item instanceof GoNil && kindOf(item) === "slice") {
-    len = cap = 0;
-  } else {
-    throw new FuncError(`can't slice item of type ${typeOf(item)}`);
-  }
-  const idx = [0, len, 0];
-  indexes.forEach((ix, i) => {
-    idx[i] = indexArg(indirectInterface(ix), cap);
-  });
-  if (idx[0] > idx[1]) throw new FuncError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
-  if (indexes.length === 3 && idx[1] > idx[2]) throw new FuncError(`invalid slice index: ${idx[1]} > ${idx[2]}`);
-  if (typeof item === "string") return utf83.decode(byteString(item).subarray(idx[0], idx[1]));
-  if (item instanceof GoNil) return item;
-  const t = sliceType(item);
-  const et = elemType(t);
-  const out = [];
-  for (let i = idx[0]; i < idx[1]; i++) out.push(i < item.length ? item[i] : zeroValue(et));
-  const st = /^\[\d+\]/.test(t) ? "[]" + et : t;
-  const newCap = (indexes.length === 3 ? idx[2] : cap) - idx[0];
-  if (newCap > out.length) withGoCap(out, newCap);
-  return st === "[]interface {}" ? out : withGoType(out, st);
-}
-function length(item) {
-  const [v, isNil] = indirect(item);
-  if (isNil) throw new FuncError("len of nil pointer");
-  if (v === void 0) throw new FuncError("reflect: call of reflect.Value.Type on zero Value");
-  if (typeof v === "string") return new GoInt("int", utf83.byteLength(v));
-  if (Array.isArray(v)) return new GoInt("int", v.length);
-  if (v instanceof Map) return new GoInt("int", v.size);
-  if (v instanceof GoIter && v.mode === "chan") return new GoInt("int", [...v.produce()].length);
-  if (v instanceof GoNil && (kindOf(v) === "map" || kindOf(v) === "slice")) return new GoInt("int", 0);
-  throw new FuncError(`len of type ${typeOf(v)}`);
-}
-function not(arg) {
-  return !truth(indirectInterface(arg));
-}
-function basicKind(v) {
-  if (typeof v === "boolean") return "bool";
-  if (typeof v === "string") return "string";
-  if (typeof v === "number") return "float";
-  if (v instanceof GoInt) return v.unsigned ? "uint" : "int";
-  if (v instanceof GoComplex) return "complex";
-  return "invalid";
-}
-var errBadComparisonType = "invalid type for comparison";
-function vtype(v) {
-  return v === void 0 ? "<nil>" : v === null ? "interface {}" : typeOf(v);
-}
-function isNilV(v) {
-  return isNilValue(v);
-}
-function comparableValue(v) {
-  if (v instanceof Map || Array.isArray(v) || typeof v === "function") return kindOf(v) === "array" ? v instanceof Array && v.every(comparableValue) : false;
-  if (v instanceof GoStruct && !v.isPointer) return [...v.fields.values()].every(comparableValue);
-  return true;
-}
-function goEqual(a, b) {
-  if (a === b) return true;
-  if (a instanceof GoInt && b instanceof GoInt) return a.kind === b.kind && a.value === b.value;
-  if (a instanceof GoComplex && b instanceof GoComplex) return a.re === b.re && a.im === b.im;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (typeOf(a) !== typeOf(b)) return false;
-  if (a instanceof GoStruct && b instanceof GoStruct) {
-    if (a.isPointer) return false;
-    for (const [k, v] of a.fields) if (!goEqual(v, b.fields.get(k))) return false;
-    return true;
-  }
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => goEqual(x, b[i]));
-  return false;
-}
-function sprintV(v) {
-  return sprint([v === void 0 ? null : v]);
-}
-function eq(arg1, ...arg2) {
-  arg1 = indirectInterface(arg1);
-  if (arg2.length === 0) throw new FuncError("missing argument for comparison");
-  const k1 = basicKind(arg1);
-  for (let arg of arg2) {
-    arg = indirectInterface(arg);
-    const k2 = basicKind(arg);
-    let t = false;
-    if (k1 !== k2) {
-      if (k1 === "int" && k2 === "uint") t = arg1.value >= 0n && arg1.value === arg.value;
-      else if (k1 === "uint" && k2 === "int") t = arg.value >= 0n && arg1.value === arg.value;
-      else if (arg1 !== void 0 && arg !== void 0) {
-        throw new FuncError(`incompatible types for comparison: ${vtype(arg1)} and ${vtype(arg)}`);
-      }
-    } else {
-      switch (k1) {
-        case "bool":
-        case "string":
-        case "float":
-          t = arg1 === arg;
-          break;
-        case "int":
-        case "uint":
-          t = arg1.value === arg.value;
-          break;
-        case "complex":
-          t = arg1.re === arg.re && arg1.im === arg.im;
-          break;
-        default: {
-          const ka = kindOf(arg1);
-          const kb = kindOf(arg);
-          if (!(ka === kb || ka === "invalid" || kb === "invalid")) {
-            throw new FuncError(`non-comparable types ${sprintV(arg1)}: ${vtype(arg1)}, ${vtype(arg)}: ${sprintV(arg)}`);
-          }
-          if (isNilV(arg1) || isNilV(arg)) t = isNilV(arg) === isNilV(arg1);
-          else {
-            if (!comparableValue(arg)) throw new FuncError(`non-comparable type ${sprintV(arg)}: ${vtype(arg)}`);
-            t = goEqual(arg1, arg);
-          }
-        }
-      }
-    }
-    if (t) return true;
-  }
-  return false;
-}
-function ne(a, b) {
-  return !eq.call(this, a, b);
-}
-function lt(arg1, arg2) {
-  arg1 = indirectInterface(arg1);
-  const k1 = basicKind(arg1);
-  if (k1 === "invalid") throw new FuncError(errBadComparisonType);
-  arg2 = indirectInterface(arg2);
-  const k2 = basicKind(arg2);
-  if (k2 === "invalid") throw new FuncError(errBadComparisonType);
-  if (k1 !== k2) {
-    if (k1 === "int" && k2 === "uint") return arg1.value < 0n || arg1.value < arg2.value;
-    if (k1 === "uint" && k2 === "int") return arg2.value >= 0n && arg1.value < arg2.value;
-    throw new FuncError(`incompatible types for comparison: ${vtype(arg1)} and ${vtype(arg2)}`);
-  }
-  switch (k1) {
-    case "bool":
-    case "complex":
-      throw new FuncError(errBadComparisonType);
-    case "float":
-      return arg1 < arg2;
-    case "int":
-    case "uint":
-      return arg1.value < arg2.value;
-    case "string":
-      return Buffer.compare(Buffer.from(arg1), Buffer.from(arg2)) < 0;
-  }
-  return false;
-}
-function le(a, b) {
-  if (lt.call(this, a, b)) return true;
-  return eq.call(this, a, b);
-}
-function gt(a, b) {
-  return !le.call(this, a, b);
-}
-function ge(a, b) {
-  return !lt.call(this, a, b);
-}
-function evalArgs(args) {
-  if (args.length === 1 && typeof args[0] === "string") return args[0];
-  const conv = args.map((a) => a === null || a === void 0 ? "<no value>" : a instanceof GoPointer ? a.target : a);
-  return sprint(conv);
-}
-function htmlEscapeString(s) {
-  if (!/['"&<>\0]/.test(s)) return s;
-  return s.replace(/['"&<>\0]/g, (c) => {
-    switch (c) {
-      case '"':
-        return "&#34;";
-      case "'":
-        return "&#39;";
-      case "&":
-        return "&amp;";
-      case "<":
-        return "&lt;";
-      case ">":
-        return "&gt;";
-      default:
-        return "\uFFFD";
-    }
-  });
-}
-function jsEscapeString(s) {
-  let out = "";
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (c < 128) {
-      switch (ch) {
-        case "\\":
-          out += "\\\\";
-          continue;
-        case "'":
-          out += "\\'";
-          continue;
-        case '"':
-          out += '\\"';
-          continue;
-        case "<":
-          out += "\\u003C";
-          continue;
-        case ">":
-          out += "\\u003E";
-          continue;
-        case "&":
-          out += "\\u0026";
-          continue;
-        case "=":
-          out += "\\u003D";
-          continue;
-      }
-      if (c < 32) out += "\\u00" + c.toString(16).toUpperCase().padStart(2, "0");
-      else out += ch;
-    } else if (isPrintRune(c)) out += ch;
-    else out += "\\u" + c.toString(16).toUpperCase().padStart(4, "0");
-  }
-  return out;
-}
-function urlQueryEscape(s) {
-  let out = "";
-  for (const b of utf83.encode(s)) {
-    const c = String.fromCharCode(b);
-    if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
-    else if (c === " ") out += "+";
-    else out += "%" + b.toString(16).toUpperCase().padStart(2, "0");
-  }
-  return out;
-}
-function call(fn, ...args) {
-  const name = this.calleeName ?? "fn";
-  fn = indirectInterface(fn);
-  if (fn === void 0) throw new FuncError("call of nil");
-  if (typeof fn !== "function") throw new FuncError(`non-function ${name} of type ${typeOf(fn)}`);
-  const f = fn;
-  const sig2 = f.goSig;
-  let argv = args.map(indirectInterface);
-  if (sig2) {
-    const numIn = sig2.params.length;
-    if (sig2.variadic) {
-      if (args.length < numIn - 1) throw new FuncError(`wrong number of args for ${name}: got ${args.length} want at least ${numIn - 1}`);
-    } else if (args.length !== numIn) {
-      throw new FuncError(`wrong number of args for ${name}: got ${args.length} want ${numIn}`);
-    }
-    argv = argv.map((a, i) => {
-      const t = sig2.variadic && i >= numIn - 1 ? sig2.params[numIn - 1] : sig2.params[i];
-      if (t === RV) return a;
-      try {
-        return prepareArg(a, t);
-      } catch (e) {
-        throw new FuncError(`arg ${i}: ${e.message}`);
-      }
-    });
-  } else {
-    argv = argv.map((a) => a === void 0 ? null : a);
-  }
-  if (this.invoke) return this.invoke(f, argv);
-  return f.apply(this, argv);
-}
-var variadicAny = { params: ["interface {}"], variadic: true, result: "string" };
-function sig(params, variadic = false, result = "interface {}") {
-  return { params, variadic, result };
-}
-var BUILTINS = {
-  and: defineFunc(sig([RV, RV], true, RV), function() {
-    throw new FuncError("unreachable");
-  }),
-  or: defineFunc(sig([RV, RV], true, RV), function() {
-    throw new FuncError("unreachable");
-  }),
-  call: defineFunc(sig([RV, RV], true, RV), call),
-  html: defineFunc(variadicAny, function(...args) {
-    return htmlEscapeString(evalArgs(args));
-  }),
-  index: defineFunc(sig([RV, RV], true, RV), index),
-  slice: defineFunc(sig([RV, RV], true, RV), slice),
-  js: defineFunc(variadicAny, function(...args) {
-    return jsEscapeString(evalArgs(args));
-  }),
-  len: defineFunc(sig([RV], false, "int"), length),
-  not: defineFunc(sig([RV], false, "bool"), not),
-  print: defineFunc(variadicAny, function(...args) {
-    return sprint(args);
-  }),
-  printf: defineFunc(sig(["string", "interface {}"], true, "string"), function(format2, ...args) {
-    return sprintf(format2, args);
-  }),
-  println: defineFunc(variadicAny, function(...args) {
-    return sprintln(args);
-  }),
-  urlquery: defineFunc(variadicAny, function(...args) {
-    return urlQueryEscape(evalArgs(args));
-  }),
-  eq: defineFunc(sig([RV, RV], true, "bool"), eq),
-  ge: defineFunc(sig([RV, RV], false, "bool"), ge),
-  gt: defineFunc(sig([RV, RV], false, "bool"), gt),
-  le: defineFunc(sig([RV, RV], false, "bool"), le),
-  lt: defineFunc(sig([RV, RV], false, "bool"), lt),
-  ne: defineFunc(sig([RV, RV], false, "bool"), ne)
-};
+var import_yaml6 = __toESM(require_dist(), 1);
 
 // src/render/helm/output.ts
 function firstSegmentEndingAfter(segments, offset) {
@@ -69254,7 +69392,7 @@ var Frames = class {
 };
 
 // src/objects/helm-toggles.ts
-var import_yaml5 = __toESM(require_dist2(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 function findToggle(ctx, parent, missingKey) {
   if (typeof missingKey !== "string") return void 0;
   const branches = branchesIn(ctx, parent);
@@ -69390,12 +69528,12 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path20) {
-    const { foundPath } = this.rendered.locate(path20);
+  locate(path21) {
+    const { foundPath } = this.rendered.locate(path21);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
-    if (foundPath.length < path20.length) {
-      const toggle = this.tracer.toggle({ node, keyOffset }, path20[foundPath.length]);
+    if (foundPath.length < path21.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path21[foundPath.length]);
       if (toggle) return { ...toggle, foundPath };
     }
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
@@ -69449,11 +69587,11 @@ var ProvenanceTracer = class {
       segments: this.rendered.segments,
       valuesChains: (reads) => this.chainsOf(reads),
       values: this.ctx.values,
-      valuesLocation: (path20) => this.valuesLocation(path20)
+      valuesLocation: (path21) => this.valuesLocation(path21)
     };
     return findToggle(ctx, parent, missingKey);
   }
-  trace(path20, value, keyOffset, valueRange) {
+  trace(path21, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     const literal = this.hasLiteralText(written);
@@ -69461,7 +69599,7 @@ var ProvenanceTracer = class {
     if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
     const last = actions[actions.length - 1];
     const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
-    const valuesPath = this.valuesPathFor(path20, value, actions, exact);
+    const valuesPath = this.valuesPathFor(path21, value, actions, exact);
     const placed = this.templatePlace(last);
     if (!valuesPath) return placed;
     const valuesLocation = this.valuesLocation(valuesPath);
@@ -69506,7 +69644,7 @@ var ProvenanceTracer = class {
     return "release";
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path20, value, actions, exact) {
+  valuesPathFor(path21, value, actions, exact) {
     const chains = [];
     const seen = /* @__PURE__ */ new Set();
     for (const seg of [...actions].reverse()) {
@@ -69517,7 +69655,7 @@ var ProvenanceTracer = class {
       }
     }
     for (const chain of chains) {
-      const found = this.extend(chain, path20, value, exact);
+      const found = this.extend(chain, path21, value, exact);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -69528,12 +69666,12 @@ var ProvenanceTracer = class {
       const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
       if (own) return own;
     }
-    return this.searchByValue(path20, value, this.scope);
+    return this.searchByValue(path21, value, this.scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path20, value, exact) {
-    for (let k = Math.min(path20.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
-      const candidate = [...chain, ...path20.slice(path20.length - k)];
+  extend(chain, path21, value, exact) {
+    for (let k = Math.min(path21.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
+      const candidate = [...chain, ...path21.slice(path21.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
@@ -69554,15 +69692,15 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path20, value, scope) {
-    const last = path20[path20.length - 1];
+  searchByValue(path21, value, scope) {
+    const last = path21[path21.length - 1];
     const key = valueKey(value);
     if (typeof last !== "string" || key === void 0) return void 0;
     let best;
     for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
       if (!valueMatches(node, value)) continue;
       let score = 0;
-      while (score < at.length && score < path20.length && at[at.length - 1 - score] === path20[path20.length - 1 - score]) score++;
+      while (score < at.length && score < path21.length && at[at.length - 1 - score] === path21[path21.length - 1 - score]) score++;
       if (!best || score > best.score) best = { path: at, score };
     }
     return best && [...best.path];
@@ -69571,10 +69709,10 @@ var ProvenanceTracer = class {
    * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
    * `global.x` of every chart above it (Helm copies globals down).
    */
-  valuesLocation(path20) {
-    const candidates = [path20];
+  valuesLocation(path21) {
+    const candidates = [path21];
     const g = this.scope.length;
-    if (g > 0 && path20[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path20.slice(0, j), ...path20.slice(g)]);
+    if (g > 0 && path21[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path21.slice(0, j), ...path21.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
@@ -69805,7 +69943,7 @@ async function renderHelm(target, repo, options) {
       root: repo.root,
       maxFileBytes: repo.maxFileBytes,
       chartDir: target.path,
-      options: { releaseName: release.releaseName, namespace: release.namespace, valuesFiles: release.valuesFiles, set: release.set, timeoutMs: options.timeoutMs }
+      options: { releaseName: release.releaseName, namespace: release.namespace, valuesFiles: release.valuesFiles, set: release.set, timeoutMs: options.timeoutMs, ...release.environment }
     },
     hardTimeoutMs(options.timeoutMs)
   );
@@ -69835,7 +69973,7 @@ async function renderHelm(target, repo, options) {
     objects.push(...out.objects);
     errors.push(...out.errors);
   }
-  return { objects, errors };
+  return { objects, errors, ...render.unchecked.length > 0 ? { notes: render.unchecked } : {} };
 }
 function valuesSourceMaps(repo, sources) {
   const out = [];
@@ -69867,7 +70005,7 @@ async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
     case "manifests":
       return renderManifests(target, repo);
     case "helm": {
-      const output = options.helmRenderer === "helm" ? await renderWithHelmBinary(target, repo, options, which2("helm")) : await renderHelm(target, repo, options);
+      const output = options.helmRenderer === "helm" ? await renderWithHelmBinary(target, repo, options, which2("helm"), target.helm?.environment) : await renderHelm(target, repo, options);
       return withRelease(output, target);
     }
   }
@@ -69880,17 +70018,19 @@ function withRelease(output, target) {
 
 // src/targets/discover.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path16 from "node:path";
+import path17 from "node:path";
 
 // src/targets/helm.ts
-import path15 from "node:path";
+import path16 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
-function conventionalReleases(repo, chartDir) {
-  const releaseName = path15.posix.basename(chartDir) || "release";
-  const base = { releaseName, namespace: "default", valuesFiles: [], set: [] };
+function defaultReleaseName(chartName2, chartDir) {
+  const name = (chartName2 || path16.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
+  return name || "release";
+}
+function conventionalReleases(repo, chartDir, base, ciValues = false) {
   const releases = [base];
   const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
   for (const entry of repo.list(chartDir)) {
@@ -69903,11 +70043,17 @@ function conventionalReleases(repo, chartDir) {
       if (m && !releases.some((r) => r.env === m[1])) releases.push({ ...base, valuesFiles: [join2(`values/${entry.name}`)], env: m[1] });
     }
   }
+  if (ciValues && repo.isDirectory(join2("ci"))) {
+    for (const entry of repo.list(join2("ci"))) {
+      const m = !entry.isDir && /^([A-Za-z0-9][\w.-]*)-values\.ya?ml$/.exec(entry.name);
+      if (m) releases.push({ ...base, valuesFiles: [join2(`ci/${entry.name}`)], env: `ci-${m[1]}` });
+    }
+  }
   return releases;
 }
-function configuredReleases(config, chartDir, repo, source) {
+function configuredReleases(config, chartDir, repo, source, chartName2) {
   const base = {
-    releaseName: config.releaseName ?? (path15.posix.basename(chartDir) || "release"),
+    releaseName: config.releaseName ?? defaultReleaseName(chartName2, chartDir),
     namespace: config.namespace ?? "default",
     ...config.namespace !== void 0 ? { namespaceDeclared: true } : {},
     valuesFiles: [],
@@ -69925,22 +70071,25 @@ function configuredReleases(config, chartDir, repo, source) {
   });
 }
 function envName(file, chartDir) {
-  const base = path15.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base = path16.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base);
   if (m) return m[1];
-  if (base === "values" || base === path15.posix.basename(chartDir)) return path15.posix.basename(path15.posix.dirname(file)) || base;
+  if (base === "values" || base === path16.posix.basename(chartDir)) return path16.posix.basename(path16.posix.dirname(file)) || base;
   return base;
 }
 function chartInputs(repo, chartDir) {
   const seen = /* @__PURE__ */ new Set();
   const files = /* @__PURE__ */ new Set();
   const errors = [];
+  let metadata = { fileDependencies: [] };
   const visit = (dir) => {
     if (seen.has(dir)) return;
     seen.add(dir);
     for (const f of repo.walk(dir)) files.add(f);
     const chartFile = dir ? `${dir}/Chart.yaml` : "Chart.yaml";
-    for (const dep of fileDependencies(repo, chartFile, errors)) {
+    const meta = chartMetadata(repo, chartFile, errors);
+    if (dir === chartDir) metadata = meta;
+    for (const dep of meta.fileDependencies) {
       try {
         const target = repo.resolveFrom(dir, dep.path, chartFile);
         if (repo.isDirectory(target)) visit(target);
@@ -69952,21 +70101,28 @@ function chartInputs(repo, chartDir) {
     }
   };
   visit(chartDir);
-  return { inputs: [...files].sort(), errors };
+  return { inputs: [...files].sort(), errors, metadata };
 }
-function fileDependencies(repo, chartFile, errors) {
+function chartMetadata(repo, chartFile, errors) {
   let text;
   try {
     text = repo.readText(chartFile);
   } catch (err) {
     if (err instanceof InputError) errors.push(err);
-    return [];
+    return { fileDependencies: [] };
   }
   const parsed = parseYaml(text, chartFile);
   const doc = parsed.documents[0];
-  if (!doc || !isRecord(doc.value) || !Array.isArray(doc.value.dependencies)) return [];
-  const out = [];
-  doc.value.dependencies.forEach((dep, i) => {
+  if (!doc || !isRecord(doc.value)) return { fileDependencies: [] };
+  const value = doc.value;
+  const metadata = {
+    ...typeof value.name === "string" ? { name: value.name } : {},
+    ...typeof value.type === "string" ? { type: value.type } : {},
+    fileDependencies: []
+  };
+  if (!Array.isArray(value.dependencies)) return metadata;
+  const out = metadata.fileDependencies;
+  value.dependencies.forEach((dep, i) => {
     if (!isRecord(dep) || typeof dep.repository !== "string" || !dep.repository.startsWith("file://")) return;
     out.push({
       name: typeof dep.name === "string" ? dep.name : `#${i}`,
@@ -69975,16 +70131,31 @@ function fileDependencies(repo, chartFile, errors) {
       line: doc.sourceMap.locate(["dependencies", i, "repository"]).location.line
     });
   });
-  return out;
+  return metadata;
 }
-function helmTargets(repo, chartDir, config, configSource) {
-  const { inputs, errors } = chartInputs(repo, chartDir);
+function environmentOf(global2, chart) {
+  const kubeVersion = chart?.kubeVersion ?? global2?.kubeVersion;
+  const apiVersions = [...global2?.apiVersions ?? [], ...chart?.apiVersions ?? []];
+  const skipSchemaValidation = chart?.skipSchemaValidation ?? global2?.skipSchemaValidation;
+  const env2 = {
+    ...kubeVersion ? { kubeVersion } : {},
+    ...apiVersions.length > 0 ? { apiVersions } : {},
+    ...skipSchemaValidation ? { skipSchemaValidation } : {}
+  };
+  return Object.keys(env2).length > 0 ? env2 : void 0;
+}
+function helmTargets(repo, chartDir, options) {
+  const { inputs, errors, metadata } = chartInputs(repo, chartDir);
+  if (metadata.type === "library") return { targets: [], errors, library: true };
+  const { config } = options;
+  const environment = environmentOf(options.helm, config);
   let releases;
   try {
-    releases = config ? configuredReleases(config, chartDir, repo, configSource) : conventionalReleases(repo, chartDir);
+    const base = { releaseName: defaultReleaseName(metadata.name, chartDir), namespace: "default", valuesFiles: [], set: [], ...environment ? { environment } : {} };
+    releases = config?.values || config?.releaseName || config?.namespace || config?.set ? configuredReleases(config, chartDir, repo, options.configSource, metadata.name).map((r) => ({ ...r, ...environment ? { environment } : {} })) : conventionalReleases(repo, chartDir, base, config?.ciValues ?? options.ciValues);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    return { targets: [], errors: [...errors, err] };
+    return { targets: [], errors: [...errors, err], library: false };
   }
   const targets = releases.map(
     (release) => ({
@@ -69996,7 +70167,7 @@ function helmTargets(repo, chartDir, config, configSource) {
       helm: release
     })
   );
-  return { targets, errors };
+  return { targets, errors, library: false };
 }
 
 // src/targets/discover.ts
@@ -70005,7 +70176,7 @@ function targetId(kind, folder) {
 }
 var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
 var dirOf = (file) => {
-  const d = path16.posix.dirname(file);
+  const d = path17.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder = (file, dir) => dir === "" || file === dir || file.startsWith(`${dir}/`);
@@ -70018,7 +70189,10 @@ function matcher(globs) {
 function discoverTargets(repo, options) {
   const errors = [];
   const skipped = [];
-  const files = repo.walk("", errors);
+  const walked = repo.walk("", errors);
+  const hidden = (f) => !options.hiddenFolders && f.split("/").slice(0, -1).some((seg) => seg.startsWith("."));
+  for (const f of walked) if (hidden(f) && isManifestFile(f)) skipped.push({ file: f, reason: "in a hidden folder" });
+  const files = walked.filter((f) => !hidden(f));
   const fileSet = new Set(files);
   const dirs = [...new Set(files.map(dirOf))].sort();
   const chartDirs = dirs.filter((d) => fileSet.has(d ? `${d}/Chart.yaml` : "Chart.yaml"));
@@ -70033,16 +70207,17 @@ function discoverTargets(repo, options) {
   for (const d of kustDirs) for (const inc of cache2.get(d)?.includes ?? []) if (inc !== d) included.add(inc);
   const owned = /* @__PURE__ */ new Set();
   for (const g of graphs.values()) for (const f of g.inputs) owned.add(f);
-  const roots = kustDirs.filter((d) => !included.has(d));
+  const isComponent = (d) => cache2.get(d)?.kind === "Component";
+  const roots = kustDirs.filter((d) => !included.has(d) && !isComponent(d));
   const reached = /* @__PURE__ */ new Set();
   for (const r of roots) for (const n of graphs.get(r).nodes.keys()) reached.add(n);
   for (const d of kustDirs) {
-    if (reached.has(d)) continue;
+    if (reached.has(d) || isComponent(d)) continue;
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path16.posix.basename(f)));
-  const manifestFolders = groupManifests(repo, manifestCandidates, skipped);
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path17.posix.basename(f)));
+  const manifestFolders = groupManifests(repo, manifestCandidates, skipped, options.toolTemplates ?? false);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
   const folderAllowed = (folder, markers) => {
@@ -70058,8 +70233,8 @@ function discoverTargets(repo, options) {
   };
   const chartConfigs = new Map((options.charts ?? []).map((c) => [repo.normalize(c.path.replace(/^\.\/?$/, "")), c]));
   const addHelmTargets = (d) => {
-    const found = helmTargets(repo, d, chartConfigs.get(d), options.configSource ?? "config");
-    if (found.targets.length === 0) errors.push(...found.errors);
+    const found = helmTargets(repo, d, { config: chartConfigs.get(d), configSource: options.configSource ?? "config", helm: options.helm, ciValues: options.ciValues });
+    if (found.targets.length === 0 && !found.library) errors.push(...found.errors);
     targets.push(...found.targets.map((t) => withProblems(t, found.errors)));
   };
   const manifestsTarget = (d, list) => ({ id: targetId("manifests", d), kind: "manifests", path: d, inputs: [...list], files: [...list], renderable: true });
@@ -70080,7 +70255,7 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path16.posix.basename(f))), skipped).get(d) : void 0;
+        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path17.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
         if (list && list.length > 0) targets.push(manifestsTarget(d, list));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -70112,10 +70287,10 @@ function discoverTargets(repo, options) {
 function withProblems(target, problems) {
   return problems.length > 0 ? { ...target, problems: dedupeErrors(problems) } : target;
 }
-function groupManifests(repo, candidates, skipped) {
+function groupManifests(repo, candidates, skipped, toolTemplates) {
   const byDir = /* @__PURE__ */ new Map();
   for (const file of candidates) {
-    const kind = classifyManifestFile(repo, file);
+    const kind = classifyManifestFile(repo, file, toolTemplates);
     if (kind !== "manifest" && kind !== "broken") {
       skipped.push({ file, reason: kind });
       continue;
@@ -70127,7 +70302,7 @@ function groupManifests(repo, candidates, skipped) {
   }
   return new Map([...byDir].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([d, list]) => [d, list.sort()]));
 }
-function classifyManifestFile(repo, file) {
+function classifyManifestFile(repo, file, toolTemplates) {
   let text;
   try {
     text = repo.readText(file);
@@ -70141,18 +70316,30 @@ function classifyManifestFile(repo, file) {
       return "not valid JSON";
     }
   }
+  const placeholders = !toolTemplates && TEMPLATE_MARKER.test(text);
+  if (placeholders && parseStream(text, file, { maxDocuments: DEFAULT_YAML_LIMITS.maxDocuments }).errors.some((e) => e.ruleId === "invalid-yaml")) {
+    return "template for another tool";
+  }
   const { documents, errors } = parseYaml(text, file);
+  const objects = documents.filter((d) => isKubeObject(d.value) || isKubeList(d.value));
+  if (placeholders && errors.some((e) => e.ruleId === "ambiguous-yaml" && /key that is itself a/.test(e.reason))) return "template for another tool";
+  if (placeholders && objects.length > 0 && objects.every((d) => hasPlaceholderIdentity(d.value))) return "template for another tool";
   if (errors.length > 0) return "broken";
-  return documents.some((d) => isKubeObject(d.value) || isKubeList(d.value)) ? "manifest" : "not Kubernetes YAML";
+  return objects.length > 0 ? "manifest" : "not Kubernetes YAML";
+}
+var TEMPLATE_MARKER = /\$\{[^}\n]*\}|\{\{|\{%/;
+function hasPlaceholderIdentity(value) {
+  const meta = isRecord(value) && isRecord(value.metadata) ? value.metadata : {};
+  return [meta.name, meta.namespace].some((v) => typeof v === "string" && TEMPLATE_MARKER.test(v));
 }
 function isKubeList(value) {
   return isRecord(value) && typeof value.kind === "string" && /List$/.test(value.kind) && Array.isArray(value.items);
 }
 
 // src/targets/index.ts
-import path17 from "node:path";
+import path18 from "node:path";
 var normalize = (file) => {
-  const n = path17.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path18.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -70190,7 +70377,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request2) {
-  const root = path18.resolve(request2.root);
+  const root = path19.resolve(request2.root);
   const notes = [];
   const startedAt = Date.now();
   if (!request2.base) {
@@ -70200,7 +70387,7 @@ async function run(request2) {
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules, settings);
     const scan = await scanTree(head, settings, active, budget, (all) => all, false, progressFor(request2, "head"));
-    notes.push(...isolationNotes(scan.targets, settings));
+    notes.push(...scan.notes, ...isolationNotes(scan.targets, settings));
     const findings = sortFindings(withExceptions(scan.findings, settings, notes));
     return {
       settings,
@@ -70228,6 +70415,10 @@ async function run(request2) {
     }
     const baseRepo = new RepoFiles(exported.dir, { maxFileBytes: settings.limits.maxFileBytes });
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
+    const built = reuseBuiltDependencies(head, baseRepo, await untrackedChartDependencies(root));
+    if (built.reused.length > 0) {
+      notes.push(`The base revision was rendered with the chart dependencies built in the working tree for ${built.reused.join(", ")}: their dependency lists and lock files did not change.`);
+    }
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
     const active = activeRules(rules, settings);
     const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
@@ -70237,7 +70428,13 @@ async function run(request2) {
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
-    notes.push(...isolationNotes(headScan.targets, settings));
+    notes.push(...headScan.notes, ...isolationNotes(headScan.targets, settings));
+    const baseFailed = new Set(baseScan.targets.filter((t) => !t.checked && t.objects === 0).map((t) => t.id));
+    for (const t of headScan.targets) {
+      if (baseFailed.has(t.id) && t.objects > 0) {
+        notes.push(`${t.id} could not be rendered at the base revision${built.changed.includes(t.path || ".") ? " (its chart dependencies changed, so those built in the working tree were not used for the base)" : ""}: every finding of it counts as new.`);
+      }
+    }
     const marked = markAgainstBase(headScan.findings, baseScan.findings);
     const findings = sortFindings(withExceptions(marked, settings, notes));
     const changed = new Set(changedPaths);
@@ -70302,7 +70499,7 @@ function resolveSettings(request2, root, policyTree) {
   let settings = defaultSettings(root);
   const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
   const inBase = policyTree !== root;
-  const configFile = request2.configPath ? configPathInRepository(request2.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path18.join(policyTree, name)));
+  const configFile = request2.configPath ? configPathInRepository(request2.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path19.join(policyTree, name)));
   if (configFile !== void 0) {
     const source = request2.configPath ?? configFile;
     let text;
@@ -70314,16 +70511,22 @@ function resolveSettings(request2, root, policyTree) {
     }
     settings = applyConfig(settings, parseConfig(text, source), source);
   }
+  const helm = {
+    ...settings.discovery.helm,
+    ...request2.kubeVersion ? { kubeVersion: request2.kubeVersion } : {},
+    ...request2.apiVersions?.length ? { apiVersions: [...settings.discovery.helm?.apiVersions ?? [], ...request2.apiVersions] } : {}
+  };
   return {
     ...settings,
+    discovery: { ...settings.discovery, helm },
     ...request2.base ? { base: request2.base } : {},
     failOn: request2.failOn ?? settings.failOn,
     pss: { level: request2.pssLevel ?? settings.pss.level, minor: request2.pssVersion ?? settings.pss.minor }
   };
 }
 function configPathInRepository(configPath, root) {
-  const relative = path18.relative(root, path18.resolve(configPath)).split(path18.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path18.isAbsolute(relative)) {
+  const relative = path19.relative(root, path19.resolve(configPath)).split(path19.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path19.isAbsolute(relative)) {
     throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
   }
   return relative;
@@ -70349,14 +70552,19 @@ var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
 ]);
 async function scanTree(repo, settings, rules, budget, select, diff, onTarget) {
   const discovery = discoverTargets(repo, settings.discovery);
-  const problems = discovery.errors.map((error) => ({ error, subject: subjectOf(repo, error) }));
+  const index2 = new TargetIndex(discovery.targets);
+  const problems = discovery.errors.map((error) => {
+    const target = index2.targetsForFile(error.file)[0]?.id;
+    return { error, ...target ? { target } : {}, subject: subjectOf(repo, error) };
+  });
   const findings = [];
   const targets = [];
+  const notes = [];
   const objects = /* @__PURE__ */ new Map();
   let budgetSkipped = 0;
   const selected = select(discovery.targets);
-  for (const [index2, target] of selected.entries()) {
-    onTarget?.(target.id, index2 + 1, selected.length);
+  for (const [index3, target] of selected.entries()) {
+    onTarget?.(target.id, index3 + 1, selected.length);
     const remaining = budget.remainingMs();
     let output;
     if (remaining <= 0) {
@@ -70367,6 +70575,7 @@ async function scanTree(repo, settings, rules, budget, select, diff, onTarget) {
       const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
       output = await renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer });
     }
+    for (const note of output.notes ?? []) if (!notes.includes(note)) notes.push(note);
     const targetErrors = [...target.problems ?? [], ...output.errors];
     const inputsDigest = memo(() => digest("target", target.id, ...target.inputs.map((f) => `${f}\0${repo.contentDigest(f)}`)));
     for (const error of targetErrors) {
@@ -70391,12 +70600,12 @@ async function scanTree(repo, settings, rules, budget, select, diff, onTarget) {
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
-  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped };
+  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes };
 }
 function targetFile(repo, target) {
   const join2 = (name) => target.path ? `${target.path}/${name}` : name;
   if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path18.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path18.posix.basename(f))) ?? join2("kustomization.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path19.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path19.posix.basename(f))) ?? join2("kustomization.yaml");
   return target.files?.[0] ?? (target.path || ".");
 }
 function subjectOf(repo, error) {
@@ -70458,7 +70667,7 @@ async function main() {
   try {
     const startedAt = /* @__PURE__ */ new Date();
     const inputs = readInputs();
-    if (inputs.request.base && !await ensureCommit(path19.resolve(inputs.request.root), inputs.request.base)) {
+    if (inputs.request.base && !await ensureCommit(path20.resolve(inputs.request.root), inputs.request.base)) {
       command(
         "warning",
         `The base commit ${inputs.request.base} is not in the clone and could not be fetched: set \`fetch-depth: 0\` on actions/checkout (or keep its default \`persist-credentials: true\` so the base commit can be fetched with the token).`
@@ -70473,8 +70682,8 @@ async function main() {
     }
     const reports = reportsFor(result, { color: false, toolVersion: packageVersion(), category: inputs.category });
     const sarifJson = JSON.stringify(reports.sarif(), null, 2) + "\n";
-    mkdirSync4(path19.dirname(path19.resolve(inputs.sarifFile)), { recursive: true });
-    writeFileSync3(inputs.sarifFile, sarifJson);
+    mkdirSync5(path20.dirname(path20.resolve(inputs.sarifFile)), { recursive: true });
+    writeFileSync4(inputs.sarifFile, sarifJson);
     const summary2 = reports.summary({ serverUrl: inputs.serverUrl, repository: inputs.repository, headSha: inputs.headSha });
     await summary.addRaw(summary2).write();
     let outcome;

@@ -8,11 +8,13 @@ import path from 'node:path';
 import { checkObject, type ActiveRule } from './analyze/engine.js';
 import { inputFindings, type InputProblem } from './analyze/input-findings.js';
 import type { Finding } from './analyze/types.js';
-import { changedFiles, exportRevision, mergeBase, resolveCommit, type ChangedFile } from './changes/git.js';
+import { changedFiles, exportRevision, mergeBase, resolveCommit, untrackedChartDependencies, type ChangedFile } from './changes/git.js';
+import { reuseBuiltDependencies } from './sources/built-dependencies.js';
 import { applyExceptions } from './policy/exceptions.js';
 import { blockingFindings, markAgainstBase, sortFindings } from './policy/gate.js';
 import { activeRules } from './policy/rules.js';
 import { renderTarget } from './render/index.js';
+import type { RenderOutput } from './render/types.js';
 import { isolationMode } from './render/process.js';
 import { isCoverageRule } from './report/diagnostic-rules.js';
 import { digest } from './util/hash.js';
@@ -37,6 +39,10 @@ export interface ScanRequest {
   failOn?: FailOn;
   pssLevel?: Settings['pss']['level'];
   pssVersion?: number;
+  /** Helm's `--kube-version` for every chart (over the config's top-level setting). */
+  kubeVersion?: string;
+  /** Helm's `--api-versions` for every chart (added to the config's). */
+  apiVersions?: string[];
   /** Called before each target renders, for a progress display. */
   onProgress?: (event: ScanProgress) => void;
 }
@@ -96,7 +102,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules, settings);
     const scan = await scanTree(head, settings, active, budget, (all) => all, false, progressFor(request, 'head'));
-    notes.push(...isolationNotes(scan.targets, settings));
+    notes.push(...scan.notes, ...isolationNotes(scan.targets, settings));
     const findings = sortFindings(withExceptions(scan.findings, settings, notes));
     return {
       settings,
@@ -126,6 +132,10 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     }
     const baseRepo = new RepoFiles(exported.dir, { maxFileBytes: settings.limits.maxFileBytes });
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
+    const built = reuseBuiltDependencies(head, baseRepo, await untrackedChartDependencies(root));
+    if (built.reused.length > 0) {
+      notes.push(`The base revision was rendered with the chart dependencies built in the working tree for ${built.reused.join(', ')}: their dependency lists and lock files did not change.`);
+    }
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
     const active = activeRules(rules, settings);
     const changedPaths = changes.flatMap((c) => (c.previousPath ? [c.path, c.previousPath] : [c.path]));
@@ -136,7 +146,13 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
-    notes.push(...isolationNotes(headScan.targets, settings));
+    notes.push(...headScan.notes, ...isolationNotes(headScan.targets, settings));
+    const baseFailed = new Set(baseScan.targets.filter((t) => !t.checked && t.objects === 0).map((t) => t.id));
+    for (const t of headScan.targets) {
+      if (baseFailed.has(t.id) && t.objects > 0) {
+        notes.push(`${t.id} could not be rendered at the base revision${built.changed.includes(t.path || '.') ? ' (its chart dependencies changed, so those built in the working tree were not used for the base)' : ''}: every finding of it counts as new.`);
+      }
+    }
     const marked = markAgainstBase(headScan.findings, baseScan.findings);
     const findings = sortFindings(withExceptions(marked, settings, notes));
     const changed = new Set(changedPaths);
@@ -239,8 +255,14 @@ function resolveSettings(request: ScanRequest, root: string, policyTree: string)
     }
     settings = applyConfig(settings, parseConfig(text, source), source);
   }
+  const helm = {
+    ...settings.discovery.helm,
+    ...(request.kubeVersion ? { kubeVersion: request.kubeVersion } : {}),
+    ...(request.apiVersions?.length ? { apiVersions: [...(settings.discovery.helm?.apiVersions ?? []), ...request.apiVersions] } : {})
+  };
   return {
     ...settings,
+    discovery: { ...settings.discovery, helm },
     ...(request.base ? { base: request.base } : {}),
     failOn: request.failOn ?? settings.failOn,
     pss: { level: request.pssLevel ?? settings.pss.level, minor: request.pssVersion ?? settings.pss.minor }
@@ -287,6 +309,8 @@ interface TreeScan {
   uncheckedFiles: string[];
   /** Targets not rendered because the time budget ran out. */
   budgetSkipped: number;
+  /** What renders could not check as the real tool would, short of leaving the target unchecked. */
+  notes: string[];
 }
 
 /**
@@ -319,16 +343,22 @@ async function scanTree(
   onTarget?: OnTarget
 ): Promise<TreeScan> {
   const discovery = discoverTargets(repo, settings.discovery);
-  const problems: InputProblem[] = discovery.errors.map((error) => ({ error, subject: subjectOf(repo, error) }));
+  // A problem found while walking the repository belongs to the target that reads its file, when one does.
+  const index = new TargetIndex(discovery.targets);
+  const problems: InputProblem[] = discovery.errors.map((error) => {
+    const target = index.targetsForFile(error.file)[0]?.id;
+    return { error, ...(target ? { target } : {}), subject: subjectOf(repo, error) };
+  });
   const findings: Finding[] = [];
   const targets: TargetReport[] = [];
+  const notes: string[] = [];
   const objects: TreeScan['objects'] = new Map();
   let budgetSkipped = 0;
   const selected = select(discovery.targets);
   for (const [index, target] of selected.entries()) {
     onTarget?.(target.id, index + 1, selected.length);
     const remaining = budget.remainingMs();
-    let output: { objects: KubeObject[]; errors: InputError[] };
+    let output: RenderOutput;
     if (remaining <= 0) {
       budgetSkipped++;
       const reason = `not rendered: the scan's time budget (${Math.round(settings.limits.scanTimeoutMs / 1000)} s, limits.scanTimeoutSeconds) ran out first; nothing from this target is checked`;
@@ -337,6 +367,7 @@ async function scanTree(
       const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
       output = await renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer });
     }
+    for (const note of output.notes ?? []) if (!notes.includes(note)) notes.push(note);
     const targetErrors = [...(target.problems ?? []), ...output.errors];
     const inputsDigest = memo(() => digest('target', target.id, ...target.inputs.map((f) => `${f}\0${repo.contentDigest(f)}`)));
     for (const error of targetErrors) {
@@ -361,7 +392,7 @@ async function scanTree(
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
-  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped };
+  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes };
 }
 
 /** The file that stands for a target: its kustomization, its Chart.yaml, or its folder. */

@@ -50,4 +50,11 @@ describe('readInputs', () => {
     expect(() => readInputs(env('pull_request', prEvent, { 'upload-sarif': 'yes' }))).toThrow(/"upload-sarif" must be true or false/);
     expect(() => readInputs(env('pull_request', prEvent, { 'review-event': 'APPROVE' }))).toThrow(/"review-event" must be one of COMMENT, REQUEST_CHANGES/);
   });
+
+  test("Helm's environment: kube-version and api-versions (comma- or newline-separated), a bad version refused", () => {
+    const inputs = readInputs(env('push', {}, { 'kube-version': 'v1.36.1', 'api-versions': 'monitoring.coreos.com/v1, x.io/v1\ny.io/v1beta1' }));
+    expect(inputs.request).toMatchObject({ kubeVersion: 'v1.36.1', apiVersions: ['monitoring.coreos.com/v1', 'x.io/v1', 'y.io/v1beta1'] });
+    expect(readInputs(env('push', {})).request.kubeVersion).toBeUndefined();
+    expect(() => readInputs(env('push', {}, { 'kube-version': 'latest' }))).toThrow(/input "kube-version": invalid kube version 'latest'/);
+  });
 });

@@ -14,6 +14,12 @@ rules:
     pss-privileged: critical
 include: ["apps/**"]
 exclude: ["apps/legacy/**"]
+scanHiddenFolders: true
+scanTemplates: true
+kubeVersion: v1.33.4
+apiVersions: [monitoring.coreos.com/v1]
+skipSchemaValidation: true
+ciValues: true
 targets:
   - path: apps/shop/overlays/prod
 charts:
@@ -23,6 +29,7 @@ charts:
       - [charts/web/values-prod.yaml]
     set:
       image.tag: "1.2.3"
+    kubeVersion: "1.31"
 limits:
   maxFileBytes: 1000
   renderTimeoutSeconds: 5
@@ -39,8 +46,12 @@ limits:
       include: ['apps/**'],
       exclude: ['apps/legacy/**'],
       targets: [{ path: 'apps/shop/overlays/prod' }],
-      charts: [{ path: 'charts/web', releaseName: 'web', values: [['charts/web/values-prod.yaml']], set: { 'image.tag': '1.2.3' } }],
-      configSource: '.gitops-gate.yaml'
+      charts: [{ path: 'charts/web', releaseName: 'web', values: [['charts/web/values-prod.yaml']], set: { 'image.tag': '1.2.3' }, kubeVersion: '1.31' }],
+      configSource: '.gitops-gate.yaml',
+      helm: { kubeVersion: 'v1.33.4', apiVersions: ['monitoring.coreos.com/v1'], skipSchemaValidation: true },
+      ciValues: true,
+      hiddenFolders: true,
+      toolTemplates: true
     });
     expect(settings.limits).toEqual({ maxFileBytes: 1000, renderTimeoutMs: 5000, scanTimeoutMs: 90_000 });
     expect(settings.configSource).toBe('.gitops-gate.yaml');

@@ -116,17 +116,74 @@ describe('discoverTargets', () => {
     fx = makeFixtureRepo({
       'apps/pod.json': JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x' }] } }),
       'apps/package.json': '{"name": "tooling"}',
-      '.vscode/settings.json': '{ // editor settings\n "a": 1 }',
+      'editor/settings.json': '{ // editor settings\n "a": 1 }',
       'excluded/cm.yaml': lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: a')
     });
     const result = discoverTargets(fx.repo, { ...ALL, exclude: ['excluded'] });
     expect(ids(result)).toEqual(['manifests:apps']);
     expect(result.targets[0].files).toEqual(['apps/pod.json']);
     expect(result.skipped).toEqual([
-      { file: '.vscode/settings.json', reason: 'not valid JSON' },
       { file: 'apps/package.json', reason: 'not Kubernetes YAML' },
+      { file: 'editor/settings.json', reason: 'not valid JSON' },
       { file: 'excluded/cm.yaml', reason: 'excluded by config' }
     ]);
+  });
+});
+
+describe('YAML that is not deployed as written', () => {
+  const POD = lines('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', 'spec:', '  containers:', '  - name: c', '    image: x');
+  const files = {
+    '.archive/old/pod.yaml': POD,
+    '.taskfiles/k8s.yaml': 'version: "3"\n',
+    'ansible/deployment.yaml': lines('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: {{ app_name }}', 'spec:', '  replicas: {{ replicas }}'),
+    'flux/app.yaml': lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: ${APP}-config', '  namespace: ${NS}'),
+    'apps/pod.template.yaml': POD,
+    'apps/mixed.yaml': `${POD}---\n${lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: ${X}')}`,
+    'apps/comment.yaml': `# rendered with {{ helm }}\n${POD}`
+  };
+
+  it('hidden folders and templates for other tools are skipped and counted; what Kubernetes could apply is checked', () => {
+    fx = makeFixtureRepo(files);
+    const result = discoverTargets(fx.repo, ALL);
+    expect(ids(result)).toEqual(['manifests:apps']);
+    // A template-named file, a file mixing a template with a real object, a placeholder in a comment: all applicable.
+    expect(result.targets[0].files).toEqual(['apps/comment.yaml', 'apps/mixed.yaml', 'apps/pod.template.yaml']);
+    expect(result.skipped).toEqual([
+      { file: '.archive/old/pod.yaml', reason: 'in a hidden folder' },
+      { file: '.taskfiles/k8s.yaml', reason: 'in a hidden folder' },
+      { file: 'ansible/deployment.yaml', reason: 'template for another tool' },
+      { file: 'flux/app.yaml', reason: 'template for another tool' }
+    ]);
+  });
+
+  it('the config brings them back', () => {
+    fx = makeFixtureRepo(files);
+    const result = discoverTargets(fx.repo, { ...ALL, hiddenFolders: true, toolTemplates: true });
+    expect(ids(result)).toEqual(['manifests:.archive/old', 'manifests:ansible', 'manifests:apps', 'manifests:flux']);
+    expect(result.skipped).toEqual([{ file: '.taskfiles/k8s.yaml', reason: 'not Kubernetes YAML' }]);
+  });
+
+  it('a Pod the gate refuses to parse (too many aliases) is never skipped as a template, placeholders or not', () => {
+    const aliases = Array.from({ length: 150 }, (_, i) => `    l${i}: *a`).join('\n');
+    fx = makeFixtureRepo({ 'apps/pod.yaml': `# {{ not a template }}\n${lines('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  annotations:', '    a: &a "x"', '  labels:')}\n${aliases}\n` });
+    const result = discoverTargets(fx.repo, ALL);
+    expect(ids(result)).toEqual(['manifests:apps']);
+    expect(result.skipped).toEqual([]);
+  });
+});
+
+describe('kustomize Components', () => {
+  it('are never roots: they are built only through the kustomizations that list them', () => {
+    fx = makeFixtureRepo({
+      'components/tls/kustomization.yaml': lines('apiVersion: kustomize.config.k8s.io/v1alpha1', 'kind: Component', 'patches:', '- path: tls.yaml'),
+      'components/tls/tls.yaml': lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: a'),
+      'components/unused/kustomization.yaml': lines('kind: Component'),
+      'app/kustomization.yaml': lines('resources:', '- cm.yaml', 'components:', '- ../components/tls'),
+      'app/cm.yaml': lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: a')
+    });
+    const result = discoverTargets(fx.repo, ALL);
+    expect(ids(result)).toEqual(['kustomize:app']);
+    expect(result.targets[0].inputs).toContain('components/tls/tls.yaml');
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { isRemoteReference, loadKustomizationGraph, parseKustomization } from '../../src/targets/kustomization.js';
+import { isRemoteReference, loadKustomizationGraph, parseKustomization, remotePin } from '../../src/targets/kustomization.js';
 import { lineOf, lines, makeFixtureRepo, PROD_KUSTOMIZATION, standardRepo, type FixtureRepo } from '../helpers/kustomize-fixture.js';
 
 let fx: FixtureRepo | undefined;
@@ -245,5 +245,22 @@ describe('kustomization loading graph', () => {
       ['resources', 'app/cm.yaml', 2],
       ['patchesStrategicMerge', 'app/smp.yaml', 4]
     ]);
+  });
+
+  it('tells a remote entry pinned to a commit or release tag from one that follows a branch', () => {
+    expect(remotePin('https://github.com/o/r//base?ref=v1.2.3')).toBe('tag v1.2.3');
+    expect(remotePin('github.com/o/r/base?ref=0123456789abcdef0123456789abcdef01234567')).toBe('commit 0123456789ab');
+    expect(remotePin('https://raw.githubusercontent.com/o/r/v2.0.1/deploy.yaml')).toBe('tag v2.0.1');
+    expect(remotePin('https://github.com/o/r/releases/download/v0.9.0/install.yaml')).toBe('tag v0.9.0');
+    for (const unpinned of ['https://github.com/o/r//base?ref=main', 'github.com/o/r/base?ref=v1', 'https://raw.githubusercontent.com/o/r/master/a.yaml', 'https://example.com/a.yaml']) {
+      expect(remotePin(unpinned)).toBeUndefined();
+    }
+    fx = makeFixtureRepo({ 'app/kustomization.yaml': lines('resources:', '- https://github.com/o/r/releases/download/v0.9.0/install.yaml', '- https://example.com/latest.yaml') });
+    const graph = loadKustomizationGraph(fx.repo, 'app');
+    expect(graph.errors.map((e) => [e.ruleId, e.line])).toEqual([
+      ['remote-resource-pinned', 2],
+      ['remote-resource', 3]
+    ]);
+    expect(graph.errors[0].reason).toContain('(pinned to tag v0.9.0)');
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { SEVERITIES } from '../analyze/types.js';
 import { parsePssVersion } from '../analyze/pss/types.js';
+import { parseKubeVersion } from '../render/helm/engine.js';
 import { pullRequestFromEvent, type PullRequestContext, type PullRequestEventPayload } from '../github/pull-request.js';
 import type { ScanRequest } from '../run.js';
 import type { FailOn } from '../settings/types.js';
@@ -79,13 +80,24 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
   const failOn = choice<FailOn>('fail-on', ['none', ...SEVERITIES]);
   const pssLevel = choice('pss-level', ['privileged', 'baseline', 'restricted'] as const);
   const config = core.getInput('config');
+  const kubeVersion = core.getInput('kube-version').trim();
+  if (kubeVersion !== '') {
+    try {
+      parseKubeVersion(kubeVersion);
+    } catch (err) {
+      throw new Error(`input "kube-version": ${(err as Error).message}`);
+    }
+  }
+  const apiVersions = core.getInput('api-versions').split(/[,\n]/).map((v) => v.trim()).filter(Boolean);
   const request: ScanRequest = {
     root: core.getInput('path') || '.',
     ...(base ? { base } : {}),
     ...(config ? { configPath: config } : {}),
     ...(failOn ? { failOn } : {}),
     ...(pssLevel ? { pssLevel } : {}),
-    ...(pssVersion !== undefined ? { pssVersion } : {})
+    ...(pssVersion !== undefined ? { pssVersion } : {}),
+    ...(kubeVersion ? { kubeVersion } : {}),
+    ...(apiVersions.length > 0 ? { apiVersions } : {})
   };
   const token = core.getInput('token');
   if (token) core.setSecret(token);

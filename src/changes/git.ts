@@ -131,6 +131,15 @@ export async function changedFiles(root: string, baseCommit: string): Promise<Ch
 }
 
 /**
+ * Files in the working tree that git does not track, ignored ones included (`helm dependency build` leaves its
+ * `charts/*.tgz` there), under a chart's `charts/` folder; repository-relative, read NUL-separated.
+ */
+export async function untrackedChartDependencies(root: string): Promise<string[]> {
+  const out = await git(root, ['ls-files', '-z', '--others', '--', ':(glob)**/charts/**', ':(glob)charts/**']);
+  return [...new Set(out.split('\0').filter((p) => p !== ''))].sort();
+}
+
+/**
  * Writes the tree of `commit` (a commit id) into a new temporary folder (git archive | tar), leaving the user's
  * working tree and .git untouched. The caller removes it with the returned `dispose`.
  */

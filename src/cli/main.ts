@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../analyze/types.js';
 import { parsePssVersion } from '../analyze/pss/types.js';
 import { reportsFor } from '../report/outputs.js';
+import { parseKubeVersion } from '../render/helm/engine.js';
 import { createProgress, progressIntervalMs, type Progress } from '../report/progress.js';
 import { loadBuiltinRules } from '../rules/load.js';
 import { run, type ScanRequest } from '../run.js';
@@ -37,6 +38,9 @@ Scan options:
   --fail-on LEVEL       none, low, medium, high (default) or critical: the lowest severity that blocks
   --pss-level LEVEL     privileged, baseline or restricted (default: restricted, or the config's)
   --pss-version VER     Pod Security Standards version, v1.0 to v1.37 or latest (default: latest)
+  --kube-version VER    Kubernetes version Helm is told, as helm template --kube-version (default: the
+                        config's kubeVersion, else v1.35.0, what released Helm 4 reports)
+  --api-versions LIST   API versions added to Helm's .Capabilities.APIVersions (repeatable, comma-separated)
   --min-severity LEVEL  Text report: show only findings at or above LEVEL (low, medium, high, critical).
                         The counts, the verdict and the exit status still cover every finding; the
                         report says how many it does not show.
@@ -70,6 +74,8 @@ async function scan(args: string[]): Promise<number> {
       'fail-on': { type: 'string' },
       'pss-level': { type: 'string' },
       'pss-version': { type: 'string' },
+      'kube-version': { type: 'string' },
+      'api-versions': { type: 'string', multiple: true, short: 'a' },
       'min-severity': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       'no-progress': { type: 'boolean' },
@@ -81,6 +87,15 @@ async function scan(args: string[]): Promise<number> {
   const pssVersion = values['pss-version'] === undefined ? undefined : parsePssVersion(values['pss-version']);
   if (values['pss-version'] !== undefined && pssVersion === undefined) throw new UsageError(`--pss-version must be v1.0 to v1.37 or latest (got "${values['pss-version']}")`);
   const minSeverity = pick<Severity>(values['min-severity'], SEVERITIES, '--min-severity');
+  const kubeVersion = values['kube-version'];
+  if (kubeVersion !== undefined) {
+    try {
+      parseKubeVersion(kubeVersion);
+    } catch (err) {
+      throw new UsageError(`--kube-version: ${(err as Error).message}`);
+    }
+  }
+  const apiVersions = (values['api-versions'] ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
   const progress = values.quiet || values['no-progress'] ? undefined : stderrProgress();
   const request: ScanRequest = {
     root: positionals[0] ?? '.',
@@ -89,6 +104,8 @@ async function scan(args: string[]): Promise<number> {
     ...(values['fail-on'] ? { failOn: pick<FailOn>(values['fail-on'], ['none', ...SEVERITIES], '--fail-on') } : {}),
     ...(values['pss-level'] ? { pssLevel: pick(values['pss-level'], ['privileged', 'baseline', 'restricted'] as const, '--pss-level') } : {}),
     ...(pssVersion !== undefined ? { pssVersion } : {}),
+    ...(kubeVersion ? { kubeVersion } : {}),
+    ...(apiVersions.length > 0 ? { apiVersions } : {}),
     ...(progress ? { onProgress: progress.onProgress } : {})
   };
   let result;

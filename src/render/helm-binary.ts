@@ -13,16 +13,9 @@ import { InputError, type RepoFiles } from '../repo/files.js';
 import type { Target } from '../targets/types.js';
 import { runBounded } from './process.js';
 import type { RenderOptions, RenderOutput } from './types.js';
+import type { HelmEnvironment } from '../targets/types.js';
 
-/** Helm's environment flags, as the built-in renderer takes them (RenderChartOptions); unset ones are left out. */
-export interface HelmEnvironment {
-  /** --kube-version */
-  kubeVersion?: string;
-  /** --api-versions */
-  apiVersions?: string[];
-  /** --skip-schema-validation */
-  skipSchemaValidation?: boolean;
-}
+export type { HelmEnvironment } from '../targets/types.js';
 
 /** `helm template` arguments for a release, with paths inside the sandbox folder. */
 export function helmTemplateArgs(target: Target, sandbox: string, env: HelmEnvironment = {}): string[] {

@@ -32,7 +32,7 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
       root: repo.root,
       maxFileBytes: repo.maxFileBytes,
       chartDir: target.path,
-      options: { releaseName: release.releaseName, namespace: release.namespace, valuesFiles: release.valuesFiles, set: release.set, timeoutMs: options.timeoutMs }
+      options: { releaseName: release.releaseName, namespace: release.namespace, valuesFiles: release.valuesFiles, set: release.set, timeoutMs: options.timeoutMs, ...release.environment }
     },
     hardTimeoutMs(options.timeoutMs)
   );
@@ -64,7 +64,7 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
     objects.push(...out.objects);
     errors.push(...out.errors);
   }
-  return { objects, errors };
+  return { objects, errors, ...(render.unchecked.length > 0 ? { notes: render.unchecked } : {}) };
 }
 
 /** Source maps of the values files, rebuilt from the files (the worker sends plain data). */

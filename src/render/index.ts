@@ -18,7 +18,7 @@ export async function renderTarget(target: Target, repo: RepoFiles, options: Ren
     case 'manifests':
       return renderManifests(target, repo);
     case 'helm': {
-      const output = options.helmRenderer === 'helm' ? await renderWithHelmBinary(target, repo, options, which('helm')) : await renderHelm(target, repo, options);
+      const output = options.helmRenderer === 'helm' ? await renderWithHelmBinary(target, repo, options, which('helm'), target.helm?.environment) : await renderHelm(target, repo, options);
       return withRelease(output, target);
     }
   }

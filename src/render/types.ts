@@ -5,6 +5,8 @@ import type { KubeObject } from '../objects/types.js';
 export interface RenderOutput {
   objects: KubeObject[];
   errors: InputError[];
+  /** What the render could not check as the real tool would, without making the target unchecked (a note each). */
+  notes?: string[];
 }
 
 export interface RenderOptions {

@@ -85,6 +85,16 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
     remediation: 'Vendor the remote resource into the repository, or pin it to an immutable reference that is reviewed separately.'
   }),
   diagnostic({
+    id: 'remote-resource-pinned',
+    title: 'Remote resource pinned to a version, not rendered',
+    severity: 'medium',
+    securitySeverity: 5.0,
+    coverage: true,
+    rationale:
+      'A kustomization entry fetched from a URL pinned to a commit or a release tag deploys content that is not in the repository; unlike one that follows a branch it does not change without a commit, but the gate does not fetch it, so what it deploys is not checked here.',
+    remediation: 'Vendor the resource into the repository to have it checked, or review the pinned version where it is published.'
+  }),
+  diagnostic({
     id: 'kustomize-build-failed',
     title: 'Kustomize build failed',
     ...UNCHECKED,

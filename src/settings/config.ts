@@ -40,9 +40,15 @@ export interface ConfigFile {
   exceptions?: ExceptionRule[];
   include?: string[];
   exclude?: string[];
+  scanHiddenFolders?: boolean;
+  scanTemplates?: boolean;
   targets?: { path: string; kind?: 'kustomize' | 'helm' | 'manifests' }[];
   charts?: ChartConfig[];
   renderer?: 'builtin' | 'helm';
+  kubeVersion?: string;
+  apiVersions?: string[];
+  skipSchemaValidation?: boolean;
+  ciValues?: boolean;
   limits?: { maxFileBytes?: number; renderTimeoutSeconds?: number; scanTimeoutSeconds?: number };
 }
 
@@ -109,7 +115,16 @@ export function applyConfig(settings: Settings, config: ConfigFile, source: stri
       exclude: config.exclude ?? settings.discovery.exclude,
       targets: config.targets ?? settings.discovery.targets,
       charts: config.charts ?? settings.discovery.charts ?? [],
-      configSource: source
+      configSource: source,
+      helm: {
+        ...settings.discovery.helm,
+        ...(config.kubeVersion !== undefined ? { kubeVersion: config.kubeVersion } : {}),
+        ...(config.apiVersions !== undefined ? { apiVersions: config.apiVersions } : {}),
+        ...(config.skipSchemaValidation !== undefined ? { skipSchemaValidation: config.skipSchemaValidation } : {})
+      },
+      ciValues: config.ciValues ?? settings.discovery.ciValues ?? false,
+      hiddenFolders: config.scanHiddenFolders ?? settings.discovery.hiddenFolders ?? false,
+      toolTemplates: config.scanTemplates ?? settings.discovery.toolTemplates ?? false
     },
     renderer: config.renderer ?? settings.renderer,
     limits: {

@@ -1,19 +1,21 @@
 /**
- * Finds what can be rendered in a repository: kustomizations (only the roots people deploy), Helm charts (one
- * target per release: defaults and each environment's values) and folders of plain manifests that no
- * kustomization or chart owns.
+ * Finds what can be rendered in a repository: kustomizations (only the roots people deploy; never a Component),
+ * Helm charts (one target per release: defaults and each environment's values; never a library chart) and folders
+ * of plain manifests that no kustomization or chart owns.
  *
  * Nothing in scope disappears without a word: every YAML or JSON file outside charts and kustomizations is part of a
  * manifest folder (also one that cannot be read or parsed: rendering reports why), or skipped by a rule the report
  * counts (`skipped`): valid YAML/JSON that holds no Kubernetes object, JSON that no Kubernetes reader accepts, a
- * path the configuration excludes.
+ * path the configuration excludes, a folder whose name starts with a dot (`.archive/`, `.taskfiles/`), YAML that is a
+ * template for another tool. The last two are scanned when the config says so (`scanHiddenFolders`,
+ * `scanTemplates`).
  */
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { InputError, type RepoFiles } from '../repo/files.js';
 import { isKubeObject } from '../objects/manifests.js';
 import { isRecord } from '../objects/types.js';
-import { parseYaml } from '../objects/yaml-source.js';
+import { DEFAULT_YAML_LIMITS, parseStream, parseYaml } from '../objects/yaml-source.js';
 import { dedupeErrors, findKustomizationFile, KUSTOMIZATION_FILE_NAMES, loadKustomizationGraph, type KustomizationCache, type KustomizationGraph } from './kustomization.js';
 import { helmTargets } from './helm.js';
 import type { DiscoveryOptions, SkipReason, Target, TargetKind } from './types.js';
@@ -56,7 +58,10 @@ function matcher(globs: readonly string[]): Matcher | undefined {
 export function discoverTargets(repo: RepoFiles, options: DiscoveryOptions): DiscoveryResult {
   const errors: InputError[] = [];
   const skipped: SkippedFile[] = [];
-  const files = repo.walk('', errors);
+  const walked = repo.walk('', errors);
+  const hidden = (f: string): boolean => !options.hiddenFolders && f.split('/').slice(0, -1).some((seg) => seg.startsWith('.'));
+  for (const f of walked) if (hidden(f) && isManifestFile(f)) skipped.push({ file: f, reason: 'in a hidden folder' });
+  const files = walked.filter((f) => !hidden(f));
   const fileSet = new Set(files);
   const dirs = [...new Set(files.map(dirOf))].sort();
 
@@ -77,18 +82,20 @@ export function discoverTargets(repo: RepoFiles, options: DiscoveryOptions): Dis
   for (const g of graphs.values()) for (const f of g.inputs) owned.add(f);
 
   // Roots: not included by another kustomization. Kustomizations only reachable through a cycle become roots too.
-  const roots = kustDirs.filter((d) => !included.has(d));
+  // A Component is never a root: kustomize builds it only through the kustomizations that list it.
+  const isComponent = (d: string): boolean => cache.get(d)?.kind === 'Component';
+  const roots = kustDirs.filter((d) => !included.has(d) && !isComponent(d));
   const reached = new Set<string>();
   for (const r of roots) for (const n of graphs.get(r)!.nodes.keys()) reached.add(n);
   for (const d of kustDirs) {
-    if (reached.has(d)) continue;
+    if (reached.has(d) || isComponent(d)) continue;
     roots.push(d);
     for (const n of graphs.get(d)!.nodes.keys()) reached.add(n);
   }
 
   // Plain manifest folders.
   const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path.posix.basename(f)));
-  const manifestFolders = groupManifests(repo, manifestCandidates, skipped);
+  const manifestFolders = groupManifests(repo, manifestCandidates, skipped, options.toolTemplates ?? false);
 
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -106,8 +113,8 @@ export function discoverTargets(repo: RepoFiles, options: DiscoveryOptions): Dis
   };
   const chartConfigs = new Map((options.charts ?? []).map((c) => [repo.normalize(c.path.replace(/^\.\/?$/, '')), c]));
   const addHelmTargets = (d: string): void => {
-    const found = helmTargets(repo, d, chartConfigs.get(d), options.configSource ?? 'config');
-    if (found.targets.length === 0) errors.push(...found.errors);
+    const found = helmTargets(repo, d, { config: chartConfigs.get(d), configSource: options.configSource ?? 'config', helm: options.helm, ciValues: options.ciValues });
+    if (found.targets.length === 0 && !found.library) errors.push(...found.errors);
     targets.push(...found.targets.map((t) => withProblems(t, found.errors)));
   };
   const manifestsTarget = (d: string, list: string[]): Target => ({ id: targetId('manifests', d), kind: 'manifests', path: d, inputs: [...list], files: [...list], renderable: true });
@@ -130,7 +137,7 @@ export function discoverTargets(repo: RepoFiles, options: DiscoveryOptions): Dis
         addHelmTargets(d);
       } else if (!want || want === 'manifests') {
         const list = repo.isDirectory(d)
-          ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path.posix.basename(f))), skipped).get(d)
+          ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d)
           : undefined;
         if (list && list.length > 0) targets.push(manifestsTarget(d, list));
         else errors.push(new InputError(d || '.', `configured target "${t.path}" has no ${want ?? 'kustomization, Helm chart or Kubernetes manifests'} to render`, 'target-not-found'));
@@ -172,10 +179,10 @@ function withProblems(target: Target, problems: InputError[]): Target {
  * parsed (rendering reports why), makes its folder a target. Valid files without any Kubernetes object are skipped
  * and counted.
  */
-function groupManifests(repo: RepoFiles, candidates: string[], skipped: SkippedFile[]): Map<string, string[]> {
+function groupManifests(repo: RepoFiles, candidates: string[], skipped: SkippedFile[], toolTemplates: boolean): Map<string, string[]> {
   const byDir = new Map<string, string[]>();
   for (const file of candidates) {
-    const kind = classifyManifestFile(repo, file);
+    const kind = classifyManifestFile(repo, file, toolTemplates);
     if (kind !== 'manifest' && kind !== 'broken') {
       skipped.push({ file, reason: kind });
       continue;
@@ -191,8 +198,13 @@ function groupManifests(repo: RepoFiles, candidates: string[], skipped: SkippedF
 /**
  * What a YAML or JSON file is to the scan. A `.json` file that is not JSON at all is skipped: kubectl, Argo CD and
  * Flux read `.json` manifests as JSON, so nothing deploys from it (editor settings with comments, for example).
+ * A template for another tool (`${...}` or `{{ }}` placeholders) is skipped only where nothing could apply it as it
+ * is: when its YAML does not parse (a syntax error, or a mapping used as a key, which is what `{{ x }}` becomes and
+ * what Go's YAML reader refuses), or when every object in it has a placeholder for its name or namespace (no API
+ * server accepts such a name). Anything Kubernetes could apply as written is checked, whatever the file's name; a
+ * file the gate refuses for its own limits (aliases, nesting) is never a template.
  */
-function classifyManifestFile(repo: RepoFiles, file: string): 'manifest' | 'broken' | SkipReason {
+function classifyManifestFile(repo: RepoFiles, file: string, toolTemplates: boolean): 'manifest' | 'broken' | SkipReason {
   let text: string;
   try {
     text = repo.readText(file);
@@ -206,9 +218,25 @@ function classifyManifestFile(repo: RepoFiles, file: string): 'manifest' | 'brok
       return 'not valid JSON';
     }
   }
+  const placeholders = !toolTemplates && TEMPLATE_MARKER.test(text);
+  if (placeholders && parseStream(text, file, { maxDocuments: DEFAULT_YAML_LIMITS.maxDocuments }).errors.some((e) => e.ruleId === 'invalid-yaml')) {
+    return 'template for another tool';
+  }
   const { documents, errors } = parseYaml(text, file);
+  const objects = documents.filter((d) => isKubeObject(d.value) || isKubeList(d.value));
+  if (placeholders && errors.some((e) => e.ruleId === 'ambiguous-yaml' && /key that is itself a/.test(e.reason))) return 'template for another tool';
+  if (placeholders && objects.length > 0 && objects.every((d) => hasPlaceholderIdentity(d.value))) return 'template for another tool';
   if (errors.length > 0) return 'broken';
-  return documents.some((d) => isKubeObject(d.value) || isKubeList(d.value)) ? 'manifest' : 'not Kubernetes YAML';
+  return objects.length > 0 ? 'manifest' : 'not Kubernetes YAML';
+}
+
+/** `${VAR}` (envsubst, Flux post-build), `{{ }}` and `{% %}` (Go templates, Jinja) placeholders. */
+const TEMPLATE_MARKER = /\$\{[^}\n]*\}|\{\{|\{%/;
+
+/** An object whose name or namespace is a placeholder: a template no API server would accept as written. */
+function hasPlaceholderIdentity(value: unknown): boolean {
+  const meta = isRecord(value) && isRecord(value.metadata) ? value.metadata : {};
+  return [meta.name, meta.namespace].some((v) => typeof v === 'string' && TEMPLATE_MARKER.test(v));
 }
 
 /** `kind: List` (or `*List`) with items: kubectl applies its items. */

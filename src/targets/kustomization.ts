@@ -103,6 +103,21 @@ export function isRemoteReference(value: string): boolean {
   );
 }
 
+/**
+ * The immutable version a remote reference names, if any: a commit id or a release tag in `?ref=`/`?version=`, in
+ * a raw.githubusercontent.com path, or in a GitHub release download path. A branch (or no ref at all) is no pin.
+ */
+export function remotePin(value: string): string | undefined {
+  const ref =
+    /[?&](?:ref|version)=([^&#]+)/i.exec(value)?.[1] ??
+    /^https?:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/([^/]+)\//i.exec(value)?.[1] ??
+    /\/releases\/download\/([^/]+)\//.exec(value)?.[1];
+  if (ref === undefined) return undefined;
+  if (/^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(ref)) return `commit ${ref.slice(0, 12)}`;
+  if (/^v?\d+(\.\d+){1,2}([-+][\w.-]+)?$/.test(ref)) return `tag ${ref}`;
+  return undefined;
+}
+
 /** Parses the kustomization file of `dir` and lists what it loads directly. Never throws. */
 export function parseKustomization(repo: RepoFiles, dir: string, file = findKustomizationFile(repo, dir)): KustomizationNode {
   const node: KustomizationNode = {
@@ -303,7 +318,10 @@ function addEntry(repo: RepoFiles, node: KustomizationNode, entry: Kustomization
     node.errors.push(new InputError(node.file, reason, ruleId, entry.line));
   };
   if (isRemoteReference(entry.value)) {
-    return refuse(`remote ${entry.field} entry "${entry.value}" is not fetched: the gate renders only what is in the repository (no network during rendering)`, 'remote-resource');
+    const pin = remotePin(entry.value);
+    return pin
+      ? refuse(`remote ${entry.field} entry "${entry.value}" (pinned to ${pin}) is not fetched: the gate renders only what is in the repository (no network during rendering)`, 'remote-resource-pinned')
+      : refuse(`remote ${entry.field} entry "${entry.value}" is not fetched: the gate renders only what is in the repository (no network during rendering); it follows a branch or the default branch, so what it deploys can change without a commit here`, 'remote-resource');
   }
   let lexical: string;
   try {

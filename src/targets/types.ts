@@ -2,7 +2,7 @@
 import type { InputError } from '../repo/files.js';
 
 /** Why a YAML or JSON file in scope is not rendered by any target (the report counts each reason). */
-export type SkipReason = 'not Kubernetes YAML' | 'not valid JSON' | 'excluded by config';
+export type SkipReason = 'not Kubernetes YAML' | 'not valid JSON' | 'excluded by config' | 'in a hidden folder' | 'template for another tool';
 
 export type TargetKind = 'kustomize' | 'helm' | 'manifests';
 
@@ -36,6 +36,18 @@ export interface HelmRelease {
   set: string[];
   /** Environment name (from `values-<env>.yaml`, `values/<env>.yaml` or the config), when not the defaults. */
   env?: string;
+  /** Helm's environment for this release: the chart's settings over the global ones. */
+  environment?: HelmEnvironment;
+}
+
+/** What Helm is told about the cluster and checks, as `helm template` flags say it. */
+export interface HelmEnvironment {
+  /** `--kube-version`: .Capabilities.KubeVersion and the Chart.yaml kubeVersion check (default: released Helm's). */
+  kubeVersion?: string;
+  /** `--api-versions`: added to .Capabilities.APIVersions. */
+  apiVersions?: string[];
+  /** `--skip-schema-validation`. */
+  skipSchemaValidation?: boolean;
 }
 
 /** A chart's releases as the config declares them. */
@@ -46,6 +58,11 @@ export interface ChartConfig {
   /** Each entry is one release: a list of values files merged in order. */
   values?: string[][];
   set?: Record<string, string | number | boolean>;
+  kubeVersion?: string;
+  apiVersions?: string[];
+  skipSchemaValidation?: boolean;
+  /** Each `ci/*-values.yaml` of the chart is a release too (chart repositories test with them). */
+  ciValues?: boolean;
 }
 
 /** What discovery is told by the settings. */
@@ -60,4 +77,12 @@ export interface DiscoveryOptions {
   charts?: ChartConfig[];
   /** Names the config file in errors about `charts` entries. */
   configSource?: string;
+  /** Helm's environment for every chart (a chart's own settings win). */
+  helm?: HelmEnvironment;
+  /** Each chart's `ci/*-values.yaml` files are releases too. */
+  ciValues?: boolean;
+  /** Scan folders whose name starts with a dot (default: skipped and counted). */
+  hiddenFolders?: boolean;
+  /** Scan YAML that is a template for another tool (default: skipped and counted). */
+  toolTemplates?: boolean;
 }
