@@ -39468,7 +39468,7 @@ function parseStream(text, file, options) {
   const errors = [];
   let docs;
   try {
-    docs = (0, import_yaml2.parseAllDocuments)(text, { lineCounter, uniqueKeys: true, prettyErrors: true, logLevel: "error", ...options.schema ? { schema: options.schema } : {} });
+    docs = (0, import_yaml2.parseAllDocuments)(text, { lineCounter, uniqueKeys: false, prettyErrors: true, logLevel: "error", ...options.schema ? { schema: options.schema } : {} });
   } catch (err) {
     return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${err.message}`, "invalid-yaml")], lineCounter };
   }
@@ -39485,15 +39485,25 @@ function parseStream(text, file, options) {
     if (problem) {
       const pos = problem.linePos?.[0];
       const message = problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-      errors.push(new InputError(file, `invalid YAML in document ${index2 + 1}: ${message}`, problem.code === "DUPLICATE_KEY" ? "duplicate-key" : "invalid-yaml", pos?.line ?? line, pos?.col));
+      errors.push(new InputError(file, `invalid YAML in document ${index2 + 1}: ${message}`, "invalid-yaml", pos?.line ?? line, pos?.col));
       return;
+    }
+    const repeat = repeatedKey(doc);
+    if (repeat) {
+      const at = lineCounter.linePos(repeat.offset);
+      if (repeat.sameValue && options.allowEqualRepeats) {
+        errors.push(new InputError(file, `document ${index2 + 1} repeats the key "${repeat.key}" with the same value; kustomize and strict readers refuse it`, "repeated-key", at.line, at.col));
+      } else {
+        errors.push(new InputError(file, `invalid YAML in document ${index2 + 1}: the key "${repeat.key}" appears twice in one mapping${repeat.sameValue ? "" : " with different values"}; keys must be unique`, "duplicate-key", at.line, at.col));
+        return;
+      }
     }
     documents.push({ doc, index: index2, line, offset });
   });
   return { documents, errors, lineCounter };
 }
 function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
-  const { documents: docs, errors, lineCounter } = parseStream(text, file, limits);
+  const { documents: docs, errors, lineCounter } = parseStream(text, file, { maxDocuments: limits.maxDocuments, allowEqualRepeats: true });
   const documents = [];
   for (const { doc, index: index2, line } of docs) {
     const depth = nestingDepth(doc.contents, limits.maxDepth);
@@ -39540,6 +39550,44 @@ function collectionKey(doc) {
     }
   }
   return void 0;
+}
+function repeatedKey(doc) {
+  let same;
+  const seen = /* @__PURE__ */ new Set();
+  const stack = [doc.contents];
+  while (stack.length > 0) {
+    let node = stack.pop();
+    if ((0, import_yaml2.isAlias)(node)) node = node.resolve(doc);
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if ((0, import_yaml2.isSeq)(node)) for (const item of node.items) stack.push(item);
+    if (!(0, import_yaml2.isMap)(node)) continue;
+    const byKey = /* @__PURE__ */ new Map();
+    for (const pair of node.items) {
+      stack.push(pair.value);
+      const key = (0, import_yaml2.isAlias)(pair.key) ? pair.key.resolve(doc) : pair.key;
+      if (!(0, import_yaml2.isScalar)(key) && key !== null) continue;
+      const text = key === null ? "" : String(key.value ?? "");
+      const first = byKey.get(text);
+      if (!first) {
+        byKey.set(text, pair);
+        continue;
+      }
+      const offset = pair.key?.range?.[0] ?? 0;
+      const sameValue = sameJson(doc, first.value, pair.value);
+      if (!sameValue) return { key: text, offset, sameValue };
+      same ??= { key: text, offset, sameValue };
+    }
+  }
+  return same;
+}
+function sameJson(doc, a, b) {
+  const json = (node) => node === null || node === void 0 ? "null" : JSON.stringify(node.toJS(doc, { maxAliasCount: 100 }));
+  try {
+    return json(a) === json(b);
+  } catch {
+    return false;
+  }
 }
 function nestingDepth(root, limit) {
   let max = 0;
@@ -40024,6 +40072,15 @@ var DIAGNOSTIC_RULES = [
     ...UNCHECKED,
     rationale: "YAML parsers disagree on duplicated keys: some keep the first value, some the last, some refuse the document. A reviewer may read one value while the cluster applies the other.",
     remediation: "Remove the duplicated key so that each key appears once in its mapping."
+  }),
+  diagnostic({
+    id: "repeated-key",
+    title: "Mapping key repeated with the same value",
+    severity: "low",
+    coverage: false,
+    securitySeverity: 2,
+    rationale: "The key carries the same value both times, so every reader that accepts the document reads the same object, and it is checked. But kustomize, `kubectl apply --validate=strict` and other strict YAML readers refuse the document, so a deploy through them fails.",
+    remediation: "Remove the repeated key (in a Helm chart, usually an annotation or label printed both by a helper and by the template)."
   }),
   diagnostic({
     id: "not-a-kubernetes-object",

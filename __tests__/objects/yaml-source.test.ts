@@ -72,6 +72,26 @@ describe('bad input becomes an error naming the file and the reason, and the goo
     expect(errors[0].reason).toMatch(/unique/);
   });
 
+  test('a key repeated with the same value is a low finding, and the document is still read', () => {
+    const { documents, errors } = parseYaml('a: 1\nb:\n  c: [x, y]\nb:\n  c: [x, y]\n', 'repeat.yaml');
+    expect(documents).toHaveLength(1);
+    expect(documents[0].value).toEqual({ a: 1, b: { c: ['x', 'y'] } });
+    expect(errors.map((e) => [e.ruleId, e.line])).toEqual([['repeated-key', 4]]);
+  });
+
+  test('keys compare as their JSON text: 1 and "1" with different values are a duplicate, not a silent last-wins', () => {
+    const { documents, errors } = parseYaml('"1": one\n1: two\n', 'dup.yaml');
+    expect(documents).toHaveLength(0);
+    expect(errors[0].ruleId).toBe('duplicate-key');
+    expect(errors[0].reason).toMatch(/"1" appears twice .* different values/);
+  });
+
+  test('a conflicting repeat is reported even after a harmless one in the same document', () => {
+    const { documents, errors } = parseYaml('a: 1\na: 1\nb: 2\nb: 3\n', 'dup.yaml');
+    expect(documents).toHaveLength(0);
+    expect(errors.map((e) => [e.ruleId, e.line])).toEqual([['duplicate-key', 4]]);
+  });
+
   test('alias bomb (billion laughs) is refused quickly', () => {
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
     for (let i = 1; i < 10; i++) {

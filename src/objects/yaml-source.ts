@@ -45,18 +45,24 @@ export interface StreamDocument {
 /**
  * Splits a YAML stream into documents under a document-count limit. A document with a syntax error (or a
  * duplicate key) is an InputError naming the file and line; the good documents around it are kept.
+ *
+ * Keys are compared as Kubernetes compares them, by their text once converted to JSON (`1` and `"1"` are one
+ * key, as yaml.v3 and sigs.k8s.io/yaml see them). A key repeated with a different value is `duplicate-key` and
+ * the document is not read: readers disagree on which value wins. With `allowEqualRepeats`, a key repeated with
+ * the same value is only `repeated-key` and the document is kept: every reader that accepts it reads the same
+ * object (Helm's own output repeats annotations this way, and Helm installs it).
  */
 export function parseStream(
   text: string,
   file: string,
-  options: { maxDocuments: number; schema?: 'failsafe' }
+  options: { maxDocuments: number; schema?: 'failsafe'; allowEqualRepeats?: boolean }
 ): { documents: StreamDocument[]; errors: InputError[]; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
   const errors: InputError[] = [];
   let docs: Document.Parsed[];
   try {
     // logLevel 'error': the library prints nothing itself (its warnings name no file); what matters is reported here.
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true, logLevel: 'error', ...(options.schema ? { schema: options.schema } : {}) }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: true, logLevel: 'error', ...(options.schema ? { schema: options.schema } : {}) }) as Document.Parsed[];
   } catch (err) {
     return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${(err as Error).message}`, 'invalid-yaml')], lineCounter };
   }
@@ -73,8 +79,18 @@ export function parseStream(
     if (problem) {
       const pos = problem.linePos?.[0];
       const message = problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      errors.push(new InputError(file, `invalid YAML in document ${index + 1}: ${message}`, problem.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'invalid-yaml', pos?.line ?? line, pos?.col));
+      errors.push(new InputError(file, `invalid YAML in document ${index + 1}: ${message}`, 'invalid-yaml', pos?.line ?? line, pos?.col));
       return;
+    }
+    const repeat = repeatedKey(doc);
+    if (repeat) {
+      const at = lineCounter.linePos(repeat.offset);
+      if (repeat.sameValue && options.allowEqualRepeats) {
+        errors.push(new InputError(file, `document ${index + 1} repeats the key "${repeat.key}" with the same value; kustomize and strict readers refuse it`, 'repeated-key', at.line, at.col));
+      } else {
+        errors.push(new InputError(file, `invalid YAML in document ${index + 1}: the key "${repeat.key}" appears twice in one mapping${repeat.sameValue ? '' : ' with different values'}; keys must be unique`, 'duplicate-key', at.line, at.col));
+        return;
+      }
     }
     documents.push({ doc, index, line, offset });
   });
@@ -83,7 +99,7 @@ export function parseStream(
 
 /** Parses every document of a YAML stream. A bad document is an error; the good ones around it are kept. */
 export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedYaml {
-  const { documents: docs, errors, lineCounter } = parseStream(text, file, limits);
+  const { documents: docs, errors, lineCounter } = parseStream(text, file, { maxDocuments: limits.maxDocuments, allowEqualRepeats: true });
   const documents: ParsedDocument[] = [];
   for (const { doc, index, line } of docs) {
     const depth = nestingDepth(doc.contents, limits.maxDepth);
@@ -138,6 +154,52 @@ function collectionKey(doc: Document.Parsed): { at: Node; kind: 'mapping' | 'lis
     }
   }
   return undefined;
+}
+
+/**
+ * The first mapping key that appears twice in its mapping (compared by its JSON text), where its second
+ * appearance starts, and whether both carry the same value. The most serious repeat wins: one with different
+ * values is returned before one with the same value. Iterative, with a visited set so aliases cost nothing.
+ */
+function repeatedKey(doc: Document.Parsed): { key: string; offset: number; sameValue: boolean } | undefined {
+  let same: { key: string; offset: number; sameValue: boolean } | undefined;
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    let node = stack.pop();
+    if (isAlias(node)) node = node.resolve(doc);
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if (isSeq(node)) for (const item of node.items) stack.push(item);
+    if (!isMap(node)) continue;
+    const byKey = new Map<string, { value: unknown }>();
+    for (const pair of node.items as { key: unknown; value: unknown }[]) {
+      stack.push(pair.value);
+      const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+      if (!isScalar(key) && key !== null) continue;
+      const text = key === null ? '' : String(key.value ?? '');
+      const first = byKey.get(text);
+      if (!first) {
+        byKey.set(text, pair);
+        continue;
+      }
+      const offset = (pair.key as Node | null)?.range?.[0] ?? 0;
+      const sameValue = sameJson(doc, first.value, pair.value);
+      if (!sameValue) return { key: text, offset, sameValue };
+      same ??= { key: text, offset, sameValue };
+    }
+  }
+  return same;
+}
+
+/** Whether two value nodes read as the same JSON (an alias bomb or any other failure reads as different). */
+function sameJson(doc: Document.Parsed, a: unknown, b: unknown): boolean {
+  const json = (node: unknown) => (node === null || node === undefined ? 'null' : JSON.stringify((node as Node).toJS(doc, { maxAliasCount: 100 })));
+  try {
+    return json(a) === json(b);
+  } catch {
+    return false;
+  }
 }
 
 /** Depth of nested collections, stopping early once past `limit` (iterative: safe on hostile input). */

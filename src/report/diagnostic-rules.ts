@@ -38,6 +38,16 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
     remediation: 'Remove the duplicated key so that each key appears once in its mapping.'
   }),
   diagnostic({
+    id: 'repeated-key',
+    title: 'Mapping key repeated with the same value',
+    severity: 'low',
+    coverage: false,
+    securitySeverity: 2.0,
+    rationale:
+      'The key carries the same value both times, so every reader that accepts the document reads the same object, and it is checked. But kustomize, `kubectl apply --validate=strict` and other strict YAML readers refuse the document, so a deploy through them fails.',
+    remediation: 'Remove the repeated key (in a Helm chart, usually an annotation or label printed both by a helper and by the template).'
+  }),
+  diagnostic({
     id: 'not-a-kubernetes-object',
     title: 'Document is not a Kubernetes object',
     severity: 'medium',
