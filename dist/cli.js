@@ -47312,7 +47312,7 @@ function inputFindings(errors, overrides = {}) {
     findings.push({
       ruleId: error.ruleId,
       severity: overrides[error.ruleId] ?? SEVERITY_BY_RULE.get(error.ruleId) ?? "medium",
-      message: `${file}: ${error.reason}`,
+      message: error.reason,
       ...target ? { target } : {},
       path: [],
       location: { file, line: error.line ?? 1, ...error.column ? { column: error.column } : {} },
