@@ -20676,16 +20676,19 @@ function collectionKey(doc) {
 }
 function repeatedKey(doc) {
   let same;
-  const seen = /* @__PURE__ */ new Set();
+  const aliased = /* @__PURE__ */ new Set();
   const stack = [doc.contents];
+  const byKey = /* @__PURE__ */ new Map();
   while (stack.length > 0) {
     let node = stack.pop();
-    if ((0, import_yaml.isAlias)(node)) node = node.resolve(doc);
-    if (seen.has(node)) continue;
-    seen.add(node);
+    if ((0, import_yaml.isAlias)(node)) {
+      node = node.resolve(doc);
+      if (aliased.has(node)) continue;
+      aliased.add(node);
+    }
     if ((0, import_yaml.isSeq)(node)) for (const item of node.items) stack.push(item);
     if (!(0, import_yaml.isMap)(node)) continue;
-    const byKey = /* @__PURE__ */ new Map();
+    byKey.clear();
     for (const pair2 of node.items) {
       stack.push(pair2.value);
       const key = (0, import_yaml.isAlias)(pair2.key) ? pair2.key.resolve(doc) : pair2.key;

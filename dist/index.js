@@ -39553,16 +39553,19 @@ function collectionKey(doc) {
 }
 function repeatedKey(doc) {
   let same;
-  const seen = /* @__PURE__ */ new Set();
+  const aliased = /* @__PURE__ */ new Set();
   const stack = [doc.contents];
+  const byKey = /* @__PURE__ */ new Map();
   while (stack.length > 0) {
     let node = stack.pop();
-    if ((0, import_yaml2.isAlias)(node)) node = node.resolve(doc);
-    if (seen.has(node)) continue;
-    seen.add(node);
+    if ((0, import_yaml2.isAlias)(node)) {
+      node = node.resolve(doc);
+      if (aliased.has(node)) continue;
+      aliased.add(node);
+    }
     if ((0, import_yaml2.isSeq)(node)) for (const item of node.items) stack.push(item);
     if (!(0, import_yaml2.isMap)(node)) continue;
-    const byKey = /* @__PURE__ */ new Map();
+    byKey.clear();
     for (const pair of node.items) {
       stack.push(pair.value);
       const key = (0, import_yaml2.isAlias)(pair.key) ? pair.key.resolve(doc) : pair.key;

@@ -159,20 +159,23 @@ function collectionKey(doc: Document.Parsed): { at: Node; kind: 'mapping' | 'lis
 /**
  * The first mapping key that appears twice in its mapping (compared by its JSON text), where its second
  * appearance starts, and whether both carry the same value. The most serious repeat wins: one with different
- * values is returned before one with the same value. Iterative, with a visited set so aliases cost nothing.
+ * values is returned before one with the same value. Iterative; a node reached through aliases is walked once.
  */
 function repeatedKey(doc: Document.Parsed): { key: string; offset: number; sameValue: boolean } | undefined {
   let same: { key: string; offset: number; sameValue: boolean } | undefined;
-  const seen = new Set<unknown>();
+  const aliased = new Set<unknown>();
   const stack: unknown[] = [doc.contents];
+  const byKey = new Map<string, { value: unknown }>();
   while (stack.length > 0) {
     let node = stack.pop();
-    if (isAlias(node)) node = node.resolve(doc);
-    if (seen.has(node)) continue;
-    seen.add(node);
+    if (isAlias(node)) {
+      node = node.resolve(doc);
+      if (aliased.has(node)) continue;
+      aliased.add(node);
+    }
     if (isSeq(node)) for (const item of node.items) stack.push(item);
     if (!isMap(node)) continue;
-    const byKey = new Map<string, { value: unknown }>();
+    byKey.clear();
     for (const pair of node.items as { key: unknown; value: unknown }[]) {
       stack.push(pair.value);
       const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
