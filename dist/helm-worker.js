@@ -47,12 +47,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -73,7 +73,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -82,14 +82,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias3;
+    exports.isAlias = isAlias4;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap3;
+    exports.isMap = isMap4;
     exports.isNode = isNode;
-    exports.isPair = isPair2;
-    exports.isScalar = isScalar3;
-    exports.isSeq = isSeq3;
+    exports.isPair = isPair3;
+    exports.isScalar = isScalar4;
+    exports.isSeq = isSeq4;
   }
 });
 
@@ -1711,7 +1711,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey2 = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -1749,7 +1749,7 @@ var require_merge = __commonJS({
       return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
-    exports.isMergeKey = isMergeKey;
+    exports.isMergeKey = isMergeKey2;
     exports.merge = merge;
   }
 });
@@ -4197,9 +4197,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap3 = fc.start.source === "{";
-      const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap4 = fc.start.source === "{";
+      const fcName = isMap4 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4235,7 +4235,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4275,7 +4275,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep && !props.found) {
+        if (!isMap4 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4298,7 +4298,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap3 && !props.found && ctx.options.strict) {
+            if (!isMap4 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -4330,7 +4330,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair2.srcToken = collItem;
-          if (isMap3) {
+          if (isMap4) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4346,7 +4346,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap3 ? "}" : "]";
+      const expectedEnd = isMap4 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -5633,7 +5633,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5717,7 +5717,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -6316,7 +6316,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter4 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -6339,7 +6339,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter4;
   }
 });
 
@@ -20584,14 +20584,19 @@ function toGo(data) {
 }
 
 // src/objects/yaml-source.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+
+// src/objects/go-yaml.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/objects/yaml-stream.ts
 var import_yaml = __toESM(require_dist(), 1);
-var DEFAULT_YAML_LIMITS = { maxAliasCount: 100, maxDepth: 200, maxDocuments: 1e4 };
 function parseStream(text, file, options) {
   const lineCounter = new import_yaml.LineCounter();
   const errors = [];
   let docs;
   try {
-    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, uniqueKeys: false, prettyErrors: true, logLevel: "error", ...options.schema ? { schema: options.schema } : {} });
+    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, schema: "failsafe", uniqueKeys: false, prettyErrors: true, logLevel: "error" });
   } catch (err) {
     return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${err.message}`, "invalid-yaml")], lineCounter };
   }
@@ -20611,22 +20616,288 @@ function parseStream(text, file, options) {
       errors.push(new InputError(file, `invalid YAML in document ${index2 + 1}: ${message}`, "invalid-yaml", pos?.line ?? line, pos?.col));
       return;
     }
-    const repeat = repeatedKey(doc);
-    if (repeat) {
-      const at = lineCounter.linePos(repeat.offset);
-      if (repeat.sameValue && options.allowEqualRepeats) {
-        errors.push(new InputError(file, `document ${index2 + 1} repeats the key "${repeat.key}" with the same value; kustomize and strict readers refuse it`, "repeated-key", at.line, at.col));
-      } else {
-        errors.push(new InputError(file, `invalid YAML in document ${index2 + 1}: the key "${repeat.key}" appears twice in one mapping${repeat.sameValue ? "" : " with different values"}; keys must be unique`, "duplicate-key", at.line, at.col));
-        return;
-      }
-    }
     documents.push({ doc, index: index2, line, offset });
   });
   return { documents, errors, lineCounter };
 }
+
+// src/objects/go-yaml.ts
+function pathKey(path4) {
+  return JSON.stringify(path4);
+}
+var TRUE = /* @__PURE__ */ new Set(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
+var FALSE = /* @__PURE__ */ new Set(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
+var NULL = /* @__PURE__ */ new Set(["", "~", "null", "Null", "NULL"]);
+var SPECIAL_FLOATS = new Map([
+  ...[".nan", ".NaN", ".NAN"].map((s) => [s, Number.NaN]),
+  ...[".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"].map((s) => [s, Number.POSITIVE_INFINITY]),
+  ...["-.inf", "-.Inf", "-.INF"].map((s) => [s, Number.NEGATIVE_INFINITY])
+]);
+var YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+var LONG_TAG = "tag:yaml.org,2002:";
+function parseGoInteger(text) {
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+  if (!m) return void 0;
+  const [, sign2, digits] = m;
+  let magnitude;
+  if (/^0[oO]/.test(digits)) magnitude = BigInt(`0o${digits.slice(2)}`);
+  else if (/^0[0-7]+$/.test(digits)) magnitude = BigInt(`0o${digits.slice(1)}`);
+  else magnitude = BigInt(digits);
+  const value = sign2 === "-" ? -magnitude : magnitude;
+  const fits = value >= -(2n ** 63n) && value < 2n ** 63n || sign2 !== "-" && value < 2n ** 64n;
+  return fits ? Number(value) : void 0;
+}
+function resolvePlainScalar(text) {
+  if (NULL.has(text)) return { kind: "null", value: null };
+  if (TRUE.has(text)) return { kind: "bool", value: true };
+  if (FALSE.has(text)) return { kind: "bool", value: false };
+  const special = SPECIAL_FLOATS.get(text);
+  if (special !== void 0) return { kind: "float", value: special };
+  const hint = text[0];
+  if (hint === "." && /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text)) return { kind: "float", value: Number(text) };
+  if (/^[-+0-9]$/.test(hint) && !/^[0-9]{4}-/.test(text)) {
+    const plain = text.replace(/_/g, "");
+    const int2 = parseGoInteger(plain);
+    if (int2 !== void 0) return { kind: "int", value: int2 };
+    if (YAML_STYLE_FLOAT.test(plain)) return { kind: "float", value: Number(plain) };
+  }
+  return { kind: "str", value: text };
+}
+function resolveTagged(tag, text) {
+  const short = tag.startsWith(LONG_TAG) ? tag.slice(LONG_TAG.length) : tag.startsWith("!!") ? tag.slice(2) : void 0;
+  switch (short) {
+    case "str":
+    case "timestamp":
+      return text;
+    case "binary": {
+      const clean2 = text.replace(/[\r\n]/g, "");
+      if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(clean2)) throw new Error("!!binary value contains invalid base64 data");
+      return new TextDecoder("utf-8").decode(Buffer.from(clean2, "base64"));
+    }
+    case "null":
+    case "bool":
+    case "int":
+    case "float": {
+      const { kind, value } = resolvePlainScalar(text);
+      if (kind === short || short === "float" && kind === "int") return value;
+      throw new Error(`cannot decode !!${kind} \`${text}\` as a !!${short}`);
+    }
+    default:
+      return text;
+  }
+}
+function isMergeKey(key) {
+  return (0, import_yaml2.isScalar)(key) && key.value === "<<" && (key.type === "PLAIN" && !key.tag || key.tag === `${LONG_TAG}merge` || key.tag === "!!merge");
+}
+var GoYamlError = class extends Error {
+  constructor(message, offset, ruleId = "ambiguous-yaml") {
+    super(message);
+    this.offset = offset;
+    this.ruleId = ruleId;
+  }
+  offset;
+  ruleId;
+};
+function goKeyText(node) {
+  if (!(0, import_yaml2.isScalar)(node)) return void 0;
+  try {
+    return jsonKey(scalarValue(node));
+  } catch {
+    return void 0;
+  }
+}
+function scalarValue(node) {
+  const text = String(node.source ?? node.value ?? "");
+  if (node.tag && node.tag !== "!") return resolveTagged(node.tag, text);
+  return node.type === "PLAIN" && !node.tag ? resolvePlainScalar(text).value : text;
+}
+function jsonKey(key) {
+  if (typeof key === "string") return key;
+  if (typeof key === "boolean") return key ? "true" : "false";
+  if (typeof key === "number") return Number.isNaN(key) ? ".nan" : key === Infinity ? ".inf" : key === -Infinity ? "-.inf" : String(key);
+  return void 0;
+}
+function sameJson(a, b) {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+function setOwn(out, key, value) {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+var Converter = class {
+  constructor(doc, limits, options) {
+    this.doc = doc;
+    this.limits = limits;
+    this.options = options;
+  }
+  doc;
+  limits;
+  options;
+  produced = 0;
+  table = /* @__PURE__ */ new Map();
+  repeats = [];
+  value(node, path4, depth) {
+    if (++this.produced > this.limits.maxNodes) {
+      throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, void 0, "invalid-yaml");
+    }
+    if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node), "invalid-yaml");
+    if (node === null || node === void 0) return null;
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path4, depth + 1);
+    if ((0, import_yaml2.isScalar)(node)) {
+      const value = this.scalar(node);
+      if (typeof value === "number" && !Number.isFinite(value)) {
+        throw new GoYamlError(`value "${String(node.source)}" is not a number JSON can hold; sigs.k8s.io/yaml refuses it`, offsetOf(node));
+      }
+      return value;
+    }
+    if ((0, import_yaml2.isSeq)(node)) {
+      return node.items.map((item, i) => {
+        if (this.options.record) this.table.set(pathKey([...path4, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, this.options.record ? [...path4, i] : path4, depth + 1);
+      });
+    }
+    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path4, depth) : this.lenientMapping(node.items, path4, depth);
+    throw new GoYamlError("unsupported YAML node", offsetOf(node));
+  }
+  scalar(node) {
+    try {
+      return scalarValue(node);
+    } catch (err) {
+      throw new GoYamlError(err.message, offsetOf(node));
+    }
+  }
+  resolveAlias(node) {
+    const target = node.resolve(this.doc);
+    if (!target) throw new GoYamlError(`unknown anchor "${node.source}"`, offsetOf(node));
+    return target;
+  }
+  key(node) {
+    const resolved = (0, import_yaml2.isAlias)(node) ? this.resolveAlias(node) : node;
+    if (!(0, import_yaml2.isScalar)(resolved)) throw new GoYamlError("a map key that is a collection cannot become a JSON key", offsetOf(node));
+    const key = jsonKey(this.scalar(resolved));
+    if (key === void 0) throw new GoYamlError("a null map key cannot become a JSON key", offsetOf(node));
+    return key;
+  }
+  /** A mapping as yaml.UnmarshalStrict reads it: explicit keys and merged ones, each key from exactly one source. */
+  strictMapping(items, path4, depth) {
+    const out = {};
+    const sources = /* @__PURE__ */ new Map();
+    const put = (key, value, offset, source) => {
+      const earlier = sources.get(key);
+      if (earlier !== void 0) {
+        if (earlier === source) {
+          throw new GoYamlError(`key "${key}" is given twice (keys must be unique, and these are the same once YAML 1.1 resolves them): readers disagree on which one wins`, offset, "duplicate-key");
+        }
+        throw new GoYamlError(`key "${key}" is given both ${earlier} and ${source}: YAML readers disagree on which one wins`, offset);
+      }
+      sources.set(key, source);
+      setOwn(out, key, value);
+    };
+    for (const pair2 of items) {
+      if (!(0, import_yaml2.isPair)(pair2)) continue;
+      if (isMergeKey(pair2.key)) {
+        const offset2 = offsetOf(pair2.key) ?? 0;
+        const merged = this.mergeSources(pair2.value, offset2);
+        merged.forEach((m, i) => {
+          const value2 = this.strictMapping(m.items, path4, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path4, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+        });
+        continue;
+      }
+      const key = this.key(pair2.key);
+      const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
+      const value = this.value(pair2.value, [...path4, key], depth + 1);
+      put(key, value, offset, "explicitly");
+      if (this.options.record) this.table.set(pathKey([...path4, key]), { offset, node: pair2.value ?? null });
+    }
+    return out;
+  }
+  /**
+   * A mapping as yaml.YAMLToJSON reads it (go-yaml v2): pairs in order, a later one overwriting an earlier one; a merge
+   * key (<<) writes its mappings where it stands, the first of several winning. yaml.v3 (kustomize) and JavaScript's
+   * yaml let a written key win over a merged one wherever it stands, and refuse or keep the last of a repeated key.
+   * So the document is refused only where they read another value: a key repeated with a different value
+   * (`duplicate-key`), a key written before a merge key that brings another value, or two merge keys. A key repeated
+   * with the same value is read, and noted (strict readers refuse the document).
+   */
+  lenientMapping(items, path4, depth) {
+    const out = {};
+    const written = /* @__PURE__ */ new Map();
+    let merged = false;
+    for (const pair2 of items) {
+      if (!(0, import_yaml2.isPair)(pair2)) continue;
+      const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
+      if (isMergeKey(pair2.key)) {
+        if (merged) throw new GoYamlError("a mapping has two merge keys (<<): YAML readers disagree on which one wins", offset);
+        merged = true;
+        const sources = this.mergeSources(pair2.value, offset);
+        for (let i = sources.length - 1; i >= 0; i--) {
+          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path4, depth + 1))) {
+            if (written.has(k) && !sameJson(written.get(k), v)) {
+              throw new GoYamlError(`key "${k}" is written before a merge key (<<) that brings another value: go-yaml v2 (kubectl, Helm, Argo CD) takes the merged value, yaml.v3 (kustomize) the written one`, offset);
+            }
+            setOwn(out, k, v);
+          }
+        }
+        continue;
+      }
+      const key = this.key(pair2.key);
+      const value = this.value(pair2.value, this.options.record ? [...path4, key] : path4, depth + 1);
+      if (written.has(key)) {
+        if (!sameJson(written.get(key), value)) throw new GoYamlError(`the key "${key}" appears twice in one mapping with different values; keys must be unique`, offset, "duplicate-key");
+        this.repeats.push({ key, offset });
+      }
+      written.set(key, value);
+      setOwn(out, key, value);
+    }
+    return out;
+  }
+  /** The mappings a merge key brings in: one mapping, or a sequence of them (aliases resolved). */
+  mergeSources(value, offset) {
+    const resolve = (n) => (0, import_yaml2.isAlias)(n) ? this.resolveAlias(n) : n;
+    const v = resolve(value);
+    const list = (0, import_yaml2.isSeq)(v) ? v.items.map(resolve) : [v];
+    return list.map((m) => {
+      if (!(0, import_yaml2.isMap)(m)) throw new GoYamlError("a merge key (<<) needs a mapping or a sequence of mappings", offset);
+      return m;
+    });
+  }
+};
+function expandedSize(doc, limit) {
+  const sizes = /* @__PURE__ */ new Map();
+  const size = (node, depth) => {
+    if ((0, import_yaml2.isAlias)(node)) node = node.resolve(doc);
+    if (!(0, import_yaml2.isMap)(node) && !(0, import_yaml2.isSeq)(node)) return 1;
+    const known = sizes.get(node);
+    if (known !== void 0) return known;
+    if (depth > 1e3) return Infinity;
+    sizes.set(node, Infinity);
+    let n = 1;
+    for (const item of node.items) {
+      n += (0, import_yaml2.isPair)(item) ? size(item.key, depth + 1) + size(item.value, depth + 1) : size(item, depth + 1);
+      if (n > limit) break;
+    }
+    sizes.set(node, n);
+    return n;
+  };
+  return size(doc.contents, 0);
+}
+function readGoDocument(doc, limits, options) {
+  if (expandedSize(doc, limits.maxNodes) > limits.maxNodes) {
+    throw new GoYamlError(`expands to more than ${limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, void 0, "invalid-yaml");
+  }
+  const converter = new Converter(doc, limits, options);
+  const value = converter.value(doc.contents, [], 0);
+  return { value, repeats: converter.repeats, table: converter.table };
+}
+function offsetOf(node) {
+  const range = node?.range;
+  return range ? range[0] : void 0;
+}
+
+// src/objects/yaml-source.ts
+var DEFAULT_YAML_LIMITS = { maxNodes: 5e5, maxDepth: 200, maxDocuments: 1e4 };
 function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
-  const { documents: docs, errors, lineCounter } = parseStream(text, file, { maxDocuments: limits.maxDocuments, allowEqualRepeats: true });
+  const { documents: docs, errors, lineCounter } = parseStream(text, file, limits);
   const documents = [];
   for (const { doc, index: index2, line } of docs) {
     const depth = nestingDepth(doc.contents, limits.maxDepth);
@@ -20648,15 +20919,25 @@ function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
       );
       continue;
     }
-    let value;
+    let read;
     try {
-      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+      read = readGoDocument(doc, limits, { strict: false, record: false });
     } catch (err) {
-      const reason = /alias/i.test(err.message) ? `document ${index2 + 1} expands too many aliases (over ${limits.maxAliasCount}): a resource exhaustion ("billion laughs") pattern; not read` : `document ${index2 + 1} cannot be read: ${err.message}`;
-      errors.push(new InputError(file, reason, "invalid-yaml", line));
+      if (!(err instanceof GoYamlError)) throw err;
+      const pos = err.offset !== void 0 ? lineCounter.linePos(err.offset) : void 0;
+      const reason = {
+        "ambiguous-yaml": `document ${index2 + 1} cannot be read unambiguously: ${err.message}; not read`,
+        "duplicate-key": `invalid YAML in document ${index2 + 1}: ${err.message}`,
+        "invalid-yaml": `document ${index2 + 1} ${err.message}; not read`
+      }[err.ruleId];
+      errors.push(new InputError(file, reason, err.ruleId, pos?.line ?? line, pos?.col));
       continue;
     }
-    documents.push({ index: index2, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
+    for (const repeat of read.repeats) {
+      const pos = lineCounter.linePos(repeat.offset);
+      errors.push(new InputError(file, `document ${index2 + 1} repeats the key "${repeat.key}" with the same value; kustomize and strict readers refuse it`, "repeated-key", pos.line, pos.col));
+    }
+    documents.push({ index: index2, value: read.value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
   }
   return { documents, errors };
 }
@@ -20664,67 +20945,26 @@ function collectionKey(doc) {
   const stack = [doc.contents];
   while (stack.length > 0) {
     const node = stack.pop();
-    if ((0, import_yaml.isSeq)(node)) for (const item of node.items) stack.push(item);
-    if (!(0, import_yaml.isMap)(node)) continue;
+    if ((0, import_yaml3.isSeq)(node)) for (const item of node.items) stack.push(item);
+    if (!(0, import_yaml3.isMap)(node)) continue;
     for (const pair2 of node.items) {
-      const key = (0, import_yaml.isAlias)(pair2.key) ? pair2.key.resolve(doc) : pair2.key;
-      if ((0, import_yaml.isMap)(key) || (0, import_yaml.isSeq)(key)) return { at: pair2.key, kind: (0, import_yaml.isMap)(key) ? "mapping" : "list" };
+      const key = (0, import_yaml3.isAlias)(pair2.key) ? pair2.key.resolve(doc) : pair2.key;
+      if ((0, import_yaml3.isMap)(key) || (0, import_yaml3.isSeq)(key)) return { at: pair2.key, kind: (0, import_yaml3.isMap)(key) ? "mapping" : "list" };
       stack.push(pair2.value);
     }
   }
   return void 0;
-}
-function repeatedKey(doc) {
-  let same;
-  const aliased = /* @__PURE__ */ new Set();
-  const stack = [doc.contents];
-  const byKey = /* @__PURE__ */ new Map();
-  while (stack.length > 0) {
-    let node = stack.pop();
-    if ((0, import_yaml.isAlias)(node)) {
-      node = node.resolve(doc);
-      if (aliased.has(node)) continue;
-      aliased.add(node);
-    }
-    if ((0, import_yaml.isSeq)(node)) for (const item of node.items) stack.push(item);
-    if (!(0, import_yaml.isMap)(node)) continue;
-    byKey.clear();
-    for (const pair2 of node.items) {
-      stack.push(pair2.value);
-      const key = (0, import_yaml.isAlias)(pair2.key) ? pair2.key.resolve(doc) : pair2.key;
-      if (!(0, import_yaml.isScalar)(key) && key !== null) continue;
-      const text = key === null ? "" : String(key.value ?? "");
-      const first = byKey.get(text);
-      if (!first) {
-        byKey.set(text, pair2);
-        continue;
-      }
-      const offset = pair2.key?.range?.[0] ?? 0;
-      const sameValue = sameJson(doc, first.value, pair2.value);
-      if (!sameValue) return { key: text, offset, sameValue };
-      same ??= { key: text, offset, sameValue };
-    }
-  }
-  return same;
-}
-function sameJson(doc, a, b) {
-  const json = (node) => node === null || node === void 0 ? "null" : JSON.stringify(node.toJS(doc, { maxAliasCount: 100 }));
-  try {
-    return json(a) === json(b);
-  } catch {
-    return false;
-  }
 }
 function nestingDepth(root, limit) {
   let max = 0;
   const stack = [[root, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop();
-    if (!(0, import_yaml.isMap)(node) && !(0, import_yaml.isSeq)(node)) continue;
+    if (!(0, import_yaml3.isMap)(node) && !(0, import_yaml3.isSeq)(node)) continue;
     if (depth > max) max = depth;
     if (max > limit) return max;
     for (const item of node.items) {
-      if ((0, import_yaml.isMap)(node)) {
+      if ((0, import_yaml3.isMap)(node)) {
         const pair2 = item;
         stack.push([pair2.value, depth + 1]);
       } else stack.push([item, depth + 1]);
@@ -20768,14 +21008,14 @@ var YamlSourceMap = class _YamlSourceMap {
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
     for (const seg of path4) {
-      if (node && (0, import_yaml.isAlias)(node)) node = node.resolve(this.doc) ?? null;
-      if ((0, import_yaml.isMap)(node)) {
-        const pair2 = node.items.find((p) => keyText(p.key) === String(seg));
+      if (node && (0, import_yaml3.isAlias)(node)) node = node.resolve(this.doc) ?? null;
+      if ((0, import_yaml3.isMap)(node)) {
+        const pair2 = pairFor(node, String(seg), this.doc);
         if (!pair2) break;
         const key = pair2.key;
         offset = key?.range?.[0] ?? offset;
         node = pair2.value ?? null;
-      } else if ((0, import_yaml.isSeq)(node) && typeof seg === "number") {
+      } else if ((0, import_yaml3.isSeq)(node) && typeof seg === "number") {
         const item = node.items[seg];
         if (!item) break;
         offset = item.range?.[0] ?? offset;
@@ -20786,9 +21026,24 @@ var YamlSourceMap = class _YamlSourceMap {
     return { node, offset, found };
   }
 };
-function keyText(key) {
-  if ((0, import_yaml.isScalar)(key)) return String(key.value);
+function mapKeyText(key) {
+  if ((0, import_yaml3.isScalar)(key)) return goKeyText(key) ?? String(key.value);
   if (typeof key === "string" || typeof key === "number") return String(key);
+  return void 0;
+}
+function pairFor(map, key, doc, depth = 0) {
+  let merge;
+  for (const pair2 of map.items) {
+    if (isMergeKey(pair2.key)) merge = pair2;
+    else if (mapKeyText(pair2.key) === key) return pair2;
+  }
+  if (!merge || depth >= 8) return void 0;
+  const resolve = (n) => (0, import_yaml3.isAlias)(n) ? n.resolve(doc) : n;
+  const value = resolve(merge.value);
+  for (const source of (0, import_yaml3.isSeq)(value) ? value.items.map(resolve) : [value]) {
+    const pair2 = (0, import_yaml3.isMap)(source) ? pairFor(source, key, doc, depth + 1) : void 0;
+    if (pair2) return pair2;
+  }
   return void 0;
 }
 
@@ -21348,8 +21603,8 @@ function isCompatibleRange(constraint, version) {
 }
 
 // src/render/helm/yamlgo.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-var GoYamlError = class extends Error {
+var import_yaml4 = __toESM(require_dist(), 1);
+var GoYamlError2 = class extends Error {
   constructor(message, line) {
     super(message);
     this.line = line;
@@ -21379,9 +21634,9 @@ var OPTIONS = {
 function parseYamlDocsGo(text, maxAliasCount = 100) {
   let docs;
   try {
-    docs = (0, import_yaml2.parseAllDocuments)(text, OPTIONS);
+    docs = (0, import_yaml4.parseAllDocuments)(text, OPTIONS);
   } catch (err) {
-    throw new GoYamlError(`yaml: ${err.message}`);
+    throw new GoYamlError2(`yaml: ${err.message}`);
   }
   if (!Array.isArray(docs)) docs = [docs];
   const out = [];
@@ -21391,7 +21646,7 @@ function parseYamlDocsGo(text, maxAliasCount = 100) {
     try {
       out.push(doc.toJS({ mapAsMap: true, maxAliasCount }));
     } catch (err) {
-      throw new GoYamlError(`yaml: ${err.message}`);
+      throw new GoYamlError2(`yaml: ${err.message}`);
     }
   }
   return out;
@@ -21469,7 +21724,7 @@ function goYamlErrorText(problem, text) {
 }
 function toGoYamlError(problem, text) {
   const e = goYamlErrorText(problem, text);
-  return new GoYamlError(`yaml: ${e.text}`, e.line);
+  return new GoYamlError2(`yaml: ${e.text}`, e.line);
 }
 function yamlToGo(value) {
   return fromJS(normalizeKeys(value), "float64");
@@ -21496,7 +21751,7 @@ function readValuesText(text) {
   for (const d of docs) {
     if (d === null || d === void 0) continue;
     if (!(d instanceof Map)) {
-      throw new GoYamlError(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(d)} into Go value of type map[string]interface {}`);
+      throw new GoYamlError2(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(d)} into Go value of type map[string]interface {}`);
     }
     values = mergeMaps(values, yamlToGo(d));
   }
@@ -21670,7 +21925,7 @@ function loadFiles(files, origin, options = {}) {
       try {
         chart.values = readValuesText(f.data.toString("utf8"));
       } catch (err) {
-        if (err instanceof GoYamlError) throw new ChartError(`cannot load values.yaml: ${err.message}`, f.origin);
+        if (err instanceof GoYamlError2) throw new ChartError(`cannot load values.yaml: ${err.message}`, f.origin);
         throw err;
       }
       chart.valuesFile = { name: f.name, data: f.data, origin: f.origin };
@@ -21800,7 +22055,7 @@ function parseMetadata(f, file, into) {
   try {
     doc = parseYamlGo(f.data.toString("utf8"));
   } catch (err) {
-    if (err instanceof GoYamlError) throw new ChartError(`cannot load ${file}: error converting YAML to JSON: ${err.message}`, f.origin);
+    if (err instanceof GoYamlError2) throw new ChartError(`cannot load ${file}: error converting YAML to JSON: ${err.message}`, f.origin);
     throw err;
   }
   const md = into ?? emptyMetadata();
@@ -22988,7 +23243,7 @@ function mergeUserValues(repo, opts, sources = []) {
     try {
       current = readValuesText(text);
     } catch (err) {
-      if (err instanceof GoYamlError) {
+      if (err instanceof GoYamlError2) {
         const msg = err.message.startsWith("yaml:") ? `error converting YAML to JSON: ${err.message}` : err.message;
         throw new ValuesError(`failed to parse ${filePath}: ${msg}`, filePath, err.line);
       }
@@ -32443,7 +32698,7 @@ function quoteStr(s) {
 }
 
 // src/render/helm/funcs/yaml.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 
 // src/render/helm/funcs/yamlemit.ts
 var ASCII2 = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
@@ -33136,7 +33391,7 @@ addAll([".nan", ".NaN", ".NAN"], { tag: "float", value: NaN });
 addAll([".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"], { tag: "float", value: Infinity });
 addAll(["-.inf", "-.Inf", "-.INF"], { tag: "float", value: -Infinity });
 RESOLVE_MAP.set("<<", { tag: "merge", value: "<<" });
-var YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+var YAML_STYLE_FLOAT2 = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 var INT64_MIN2 = -(2n ** 63n);
 var INT64_MAX2 = 2n ** 63n - 1n;
 var UINT64_MAX = 2n ** 64n - 1n;
@@ -33225,7 +33480,7 @@ function resolvePlain(s) {
     if (iv.ok) return { tag: "int", value: iv.value, size: "int" };
     const uv = parseGoInt2(plain, false);
     if (uv.ok) return { tag: "int", value: uv.value, size: "uint" };
-    if (YAML_STYLE_FLOAT.test(plain)) {
+    if (YAML_STYLE_FLOAT2.test(plain)) {
       const f = parseGoFloat2(plain);
       if (f !== void 0) return { tag: "float", value: f };
     }
@@ -33580,7 +33835,7 @@ var YamlUnmarshalError = class extends Error {
   }
 };
 function yamlV2DecodeJSONable(text) {
-  const docs = (0, import_yaml3.parseAllDocuments)(text, {
+  const docs = (0, import_yaml5.parseAllDocuments)(text, {
     version: "1.1",
     schema: "failsafe",
     uniqueKeys: false,
@@ -33597,27 +33852,27 @@ function yamlV2DecodeJSONable(text) {
   const conv = (node, depth) => {
     if (depth > 1e4) throw new YamlUnmarshalError("error converting YAML to JSON: yaml: exceeded max depth");
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml3.isAlias)(node)) {
+    if ((0, import_yaml5.isAlias)(node)) {
       const target = node.resolve(doc);
       if (target === void 0) {
         throw new YamlUnmarshalError(`error converting YAML to JSON: yaml: unknown anchor '${String(node.source)}' referenced`);
       }
       return conv(target, depth + 1);
     }
-    if ((0, import_yaml3.isScalar)(node)) return scalarValue(node);
-    if ((0, import_yaml3.isSeq)(node)) return node.items.map((it) => conv(it, depth + 1));
-    if ((0, import_yaml3.isMap)(node)) {
+    if ((0, import_yaml5.isScalar)(node)) return scalarValue2(node);
+    if ((0, import_yaml5.isSeq)(node)) return node.items.map((it) => conv(it, depth + 1));
+    if ((0, import_yaml5.isMap)(node)) {
       const m = /* @__PURE__ */ new Map();
       const merges = [];
       for (const pair2 of node.items) {
-        if (!(0, import_yaml3.isPair)(pair2)) continue;
+        if (!(0, import_yaml5.isPair)(pair2)) continue;
         const kn = pair2.key;
-        if ((0, import_yaml3.isScalar)(kn) && kn.value === "<<" && kn.type === import_yaml3.Scalar.PLAIN && !kn.tag) {
+        if ((0, import_yaml5.isScalar)(kn) && kn.value === "<<" && kn.type === import_yaml5.Scalar.PLAIN && !kn.tag) {
           merges.push(conv(pair2.value, depth + 1));
           continue;
         }
         const k = conv(kn, depth + 1);
-        m.set(jsonKey(k), conv(pair2.value, depth + 1));
+        m.set(jsonKey2(k), conv(pair2.value, depth + 1));
       }
       if (merges.length > 0) {
         const merged = /* @__PURE__ */ new Map();
@@ -33639,10 +33894,10 @@ function yamlV2DecodeJSONable(text) {
   };
   return conv(doc.contents, 0);
 }
-function scalarValue(node) {
+function scalarValue2(node) {
   const raw = typeof node.value === "string" ? node.value : String(node.value);
   const tag = node.tag;
-  const plain = node.type === import_yaml3.Scalar.PLAIN || node.type === void 0;
+  const plain = node.type === import_yaml5.Scalar.PLAIN || node.type === void 0;
   if (tag && tag !== "!") {
     const short = tag.replace(/^tag:yaml.org,2002:/, "!!");
     switch (short) {
@@ -33681,7 +33936,7 @@ function resolvedToJSONable(r, raw) {
       return r.value;
   }
 }
-function jsonKey(k) {
+function jsonKey2(k) {
   if (typeof k === "string") return k;
   if (typeof k === "bigint") return k.toString();
   if (typeof k === "number") {
@@ -34090,7 +34345,7 @@ function parseHead(content) {
   try {
     doc = parseYamlGo(content);
   } catch (err) {
-    if (err instanceof GoYamlError) throw new Error(`error converting YAML to JSON: ${err.message}`);
+    if (err instanceof GoYamlError2) throw new Error(`error converting YAML to JSON: ${err.message}`);
     throw err;
   }
   const head = { apiVersion: "", kind: "", name: "", annotations: null };

@@ -25430,7 +25430,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter3 = class {
+    var LineCounter4 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -25453,7 +25453,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter3;
+    exports.LineCounter = LineCounter4;
   }
 });
 
@@ -39461,14 +39461,19 @@ var DEFAULT_KUBE_VERSION = RELEASED_HELM.kubeVersion;
 var import_ajv_formats = __toESM(require_dist2(), 1);
 
 // src/objects/yaml-source.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+
+// src/objects/go-yaml.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+
+// src/objects/yaml-stream.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-var DEFAULT_YAML_LIMITS = { maxAliasCount: 100, maxDepth: 200, maxDocuments: 1e4 };
 function parseStream(text, file, options) {
   const lineCounter = new import_yaml2.LineCounter();
   const errors = [];
   let docs;
   try {
-    docs = (0, import_yaml2.parseAllDocuments)(text, { lineCounter, uniqueKeys: false, prettyErrors: true, logLevel: "error", ...options.schema ? { schema: options.schema } : {} });
+    docs = (0, import_yaml2.parseAllDocuments)(text, { lineCounter, schema: "failsafe", uniqueKeys: false, prettyErrors: true, logLevel: "error" });
   } catch (err) {
     return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${err.message}`, "invalid-yaml")], lineCounter };
   }
@@ -39488,22 +39493,345 @@ function parseStream(text, file, options) {
       errors.push(new InputError(file, `invalid YAML in document ${index2 + 1}: ${message}`, "invalid-yaml", pos?.line ?? line, pos?.col));
       return;
     }
-    const repeat = repeatedKey(doc);
-    if (repeat) {
-      const at = lineCounter.linePos(repeat.offset);
-      if (repeat.sameValue && options.allowEqualRepeats) {
-        errors.push(new InputError(file, `document ${index2 + 1} repeats the key "${repeat.key}" with the same value; kustomize and strict readers refuse it`, "repeated-key", at.line, at.col));
-      } else {
-        errors.push(new InputError(file, `invalid YAML in document ${index2 + 1}: the key "${repeat.key}" appears twice in one mapping${repeat.sameValue ? "" : " with different values"}; keys must be unique`, "duplicate-key", at.line, at.col));
-        return;
-      }
-    }
     documents.push({ doc, index: index2, line, offset });
   });
   return { documents, errors, lineCounter };
 }
+
+// src/objects/go-yaml.ts
+var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
+function pathKey(path21) {
+  return JSON.stringify(path21);
+}
+var PathSourceMap = class _PathSourceMap {
+  constructor(file, table3, lineCounter, rootOffset) {
+    this.file = file;
+    this.table = table3;
+    this.lineCounter = lineCounter;
+    this.rootOffset = rootOffset;
+  }
+  file;
+  table;
+  lineCounter;
+  rootOffset;
+  has(path21) {
+    return this.table.has(pathKey(path21));
+  }
+  /** The node written at `path` (undefined when the path was not written). */
+  nodeAt(path21) {
+    return this.table.get(pathKey(path21))?.node ?? void 0;
+  }
+  locate(path21) {
+    let n = path21.length;
+    let at;
+    while (n > 0 && !(at = this.table.get(pathKey(path21.slice(0, n))))) n--;
+    const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path21.slice(0, n) };
+  }
+  /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
+  withPaths(pairs) {
+    const table3 = /* @__PURE__ */ new Map();
+    for (const [to, from] of pairs) {
+      const at = this.table.get(pathKey(from));
+      if (at) table3.set(pathKey(to), at);
+    }
+    return new _PathSourceMap(this.file, table3, this.lineCounter, this.rootOffset);
+  }
+};
+function emptySourceMap(file) {
+  const lines = new import_yaml3.LineCounter();
+  lines.addNewLine(0);
+  return new PathSourceMap(file, /* @__PURE__ */ new Map(), lines, 0);
+}
+var TRUE = /* @__PURE__ */ new Set(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
+var FALSE = /* @__PURE__ */ new Set(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
+var NULL = /* @__PURE__ */ new Set(["", "~", "null", "Null", "NULL"]);
+var SPECIAL_FLOATS = new Map([
+  ...[".nan", ".NaN", ".NAN"].map((s) => [s, Number.NaN]),
+  ...[".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"].map((s) => [s, Number.POSITIVE_INFINITY]),
+  ...["-.inf", "-.Inf", "-.INF"].map((s) => [s, Number.NEGATIVE_INFINITY])
+]);
+var YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+var LONG_TAG = "tag:yaml.org,2002:";
+function parseGoInteger(text) {
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+  if (!m) return void 0;
+  const [, sign, digits] = m;
+  let magnitude;
+  if (/^0[oO]/.test(digits)) magnitude = BigInt(`0o${digits.slice(2)}`);
+  else if (/^0[0-7]+$/.test(digits)) magnitude = BigInt(`0o${digits.slice(1)}`);
+  else magnitude = BigInt(digits);
+  const value = sign === "-" ? -magnitude : magnitude;
+  const fits = value >= -(2n ** 63n) && value < 2n ** 63n || sign !== "-" && value < 2n ** 64n;
+  return fits ? Number(value) : void 0;
+}
+function resolvePlainScalar(text) {
+  if (NULL.has(text)) return { kind: "null", value: null };
+  if (TRUE.has(text)) return { kind: "bool", value: true };
+  if (FALSE.has(text)) return { kind: "bool", value: false };
+  const special = SPECIAL_FLOATS.get(text);
+  if (special !== void 0) return { kind: "float", value: special };
+  const hint = text[0];
+  if (hint === "." && /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text)) return { kind: "float", value: Number(text) };
+  if (/^[-+0-9]$/.test(hint) && !/^[0-9]{4}-/.test(text)) {
+    const plain = text.replace(/_/g, "");
+    const int = parseGoInteger(plain);
+    if (int !== void 0) return { kind: "int", value: int };
+    if (YAML_STYLE_FLOAT.test(plain)) return { kind: "float", value: Number(plain) };
+  }
+  return { kind: "str", value: text };
+}
+function resolveTagged(tag, text) {
+  const short = tag.startsWith(LONG_TAG) ? tag.slice(LONG_TAG.length) : tag.startsWith("!!") ? tag.slice(2) : void 0;
+  switch (short) {
+    case "str":
+    case "timestamp":
+      return text;
+    case "binary": {
+      const clean = text.replace(/[\r\n]/g, "");
+      if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(clean)) throw new Error("!!binary value contains invalid base64 data");
+      return new TextDecoder("utf-8").decode(Buffer.from(clean, "base64"));
+    }
+    case "null":
+    case "bool":
+    case "int":
+    case "float": {
+      const { kind, value } = resolvePlainScalar(text);
+      if (kind === short || short === "float" && kind === "int") return value;
+      throw new Error(`cannot decode !!${kind} \`${text}\` as a !!${short}`);
+    }
+    default:
+      return text;
+  }
+}
+function isMergeKey(key) {
+  return (0, import_yaml3.isScalar)(key) && key.value === "<<" && (key.type === "PLAIN" && !key.tag || key.tag === `${LONG_TAG}merge` || key.tag === "!!merge");
+}
+var GoYamlError2 = class extends Error {
+  constructor(message, offset, ruleId = "ambiguous-yaml") {
+    super(message);
+    this.offset = offset;
+    this.ruleId = ruleId;
+  }
+  offset;
+  ruleId;
+};
+function goKeyText(node) {
+  if (!(0, import_yaml3.isScalar)(node)) return void 0;
+  try {
+    return jsonKey(scalarValue(node));
+  } catch {
+    return void 0;
+  }
+}
+function scalarValue(node) {
+  const text = String(node.source ?? node.value ?? "");
+  if (node.tag && node.tag !== "!") return resolveTagged(node.tag, text);
+  return node.type === "PLAIN" && !node.tag ? resolvePlainScalar(text).value : text;
+}
+function jsonKey(key) {
+  if (typeof key === "string") return key;
+  if (typeof key === "boolean") return key ? "true" : "false";
+  if (typeof key === "number") return Number.isNaN(key) ? ".nan" : key === Infinity ? ".inf" : key === -Infinity ? "-.inf" : String(key);
+  return void 0;
+}
+function sameJson(a, b) {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+function setOwn(out, key, value) {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+var Converter = class {
+  constructor(doc, limits, options) {
+    this.doc = doc;
+    this.limits = limits;
+    this.options = options;
+  }
+  doc;
+  limits;
+  options;
+  produced = 0;
+  table = /* @__PURE__ */ new Map();
+  repeats = [];
+  value(node, path21, depth) {
+    if (++this.produced > this.limits.maxNodes) {
+      throw new GoYamlError2(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, void 0, "invalid-yaml");
+    }
+    if (depth > this.limits.maxDepth) throw new GoYamlError2(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node), "invalid-yaml");
+    if (node === null || node === void 0) return null;
+    if ((0, import_yaml3.isAlias)(node)) return this.value(this.resolveAlias(node), path21, depth + 1);
+    if ((0, import_yaml3.isScalar)(node)) {
+      const value = this.scalar(node);
+      if (typeof value === "number" && !Number.isFinite(value)) {
+        throw new GoYamlError2(`value "${String(node.source)}" is not a number JSON can hold; sigs.k8s.io/yaml refuses it`, offsetOf(node));
+      }
+      return value;
+    }
+    if ((0, import_yaml3.isSeq)(node)) {
+      return node.items.map((item, i) => {
+        if (this.options.record) this.table.set(pathKey([...path21, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, this.options.record ? [...path21, i] : path21, depth + 1);
+      });
+    }
+    if ((0, import_yaml3.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path21, depth) : this.lenientMapping(node.items, path21, depth);
+    throw new GoYamlError2("unsupported YAML node", offsetOf(node));
+  }
+  scalar(node) {
+    try {
+      return scalarValue(node);
+    } catch (err) {
+      throw new GoYamlError2(err.message, offsetOf(node));
+    }
+  }
+  resolveAlias(node) {
+    const target = node.resolve(this.doc);
+    if (!target) throw new GoYamlError2(`unknown anchor "${node.source}"`, offsetOf(node));
+    return target;
+  }
+  key(node) {
+    const resolved = (0, import_yaml3.isAlias)(node) ? this.resolveAlias(node) : node;
+    if (!(0, import_yaml3.isScalar)(resolved)) throw new GoYamlError2("a map key that is a collection cannot become a JSON key", offsetOf(node));
+    const key = jsonKey(this.scalar(resolved));
+    if (key === void 0) throw new GoYamlError2("a null map key cannot become a JSON key", offsetOf(node));
+    return key;
+  }
+  /** A mapping as yaml.UnmarshalStrict reads it: explicit keys and merged ones, each key from exactly one source. */
+  strictMapping(items, path21, depth) {
+    const out = {};
+    const sources = /* @__PURE__ */ new Map();
+    const put = (key, value, offset, source) => {
+      const earlier = sources.get(key);
+      if (earlier !== void 0) {
+        if (earlier === source) {
+          throw new GoYamlError2(`key "${key}" is given twice (keys must be unique, and these are the same once YAML 1.1 resolves them): readers disagree on which one wins`, offset, "duplicate-key");
+        }
+        throw new GoYamlError2(`key "${key}" is given both ${earlier} and ${source}: YAML readers disagree on which one wins`, offset);
+      }
+      sources.set(key, source);
+      setOwn(out, key, value);
+    };
+    for (const pair of items) {
+      if (!(0, import_yaml3.isPair)(pair)) continue;
+      if (isMergeKey(pair.key)) {
+        const offset2 = offsetOf(pair.key) ?? 0;
+        const merged = this.mergeSources(pair.value, offset2);
+        merged.forEach((m, i) => {
+          const value2 = this.strictMapping(m.items, path21, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path21, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+        });
+        continue;
+      }
+      const key = this.key(pair.key);
+      const offset = offsetOf(pair.key) ?? offsetOf(pair.value) ?? 0;
+      const value = this.value(pair.value, [...path21, key], depth + 1);
+      put(key, value, offset, "explicitly");
+      if (this.options.record) this.table.set(pathKey([...path21, key]), { offset, node: pair.value ?? null });
+    }
+    return out;
+  }
+  /**
+   * A mapping as yaml.YAMLToJSON reads it (go-yaml v2): pairs in order, a later one overwriting an earlier one; a merge
+   * key (<<) writes its mappings where it stands, the first of several winning. yaml.v3 (kustomize) and JavaScript's
+   * yaml let a written key win over a merged one wherever it stands, and refuse or keep the last of a repeated key.
+   * So the document is refused only where they read another value: a key repeated with a different value
+   * (`duplicate-key`), a key written before a merge key that brings another value, or two merge keys. A key repeated
+   * with the same value is read, and noted (strict readers refuse the document).
+   */
+  lenientMapping(items, path21, depth) {
+    const out = {};
+    const written = /* @__PURE__ */ new Map();
+    let merged = false;
+    for (const pair of items) {
+      if (!(0, import_yaml3.isPair)(pair)) continue;
+      const offset = offsetOf(pair.key) ?? offsetOf(pair.value) ?? 0;
+      if (isMergeKey(pair.key)) {
+        if (merged) throw new GoYamlError2("a mapping has two merge keys (<<): YAML readers disagree on which one wins", offset);
+        merged = true;
+        const sources = this.mergeSources(pair.value, offset);
+        for (let i = sources.length - 1; i >= 0; i--) {
+          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path21, depth + 1))) {
+            if (written.has(k) && !sameJson(written.get(k), v)) {
+              throw new GoYamlError2(`key "${k}" is written before a merge key (<<) that brings another value: go-yaml v2 (kubectl, Helm, Argo CD) takes the merged value, yaml.v3 (kustomize) the written one`, offset);
+            }
+            setOwn(out, k, v);
+          }
+        }
+        continue;
+      }
+      const key = this.key(pair.key);
+      const value = this.value(pair.value, this.options.record ? [...path21, key] : path21, depth + 1);
+      if (written.has(key)) {
+        if (!sameJson(written.get(key), value)) throw new GoYamlError2(`the key "${key}" appears twice in one mapping with different values; keys must be unique`, offset, "duplicate-key");
+        this.repeats.push({ key, offset });
+      }
+      written.set(key, value);
+      setOwn(out, key, value);
+    }
+    return out;
+  }
+  /** The mappings a merge key brings in: one mapping, or a sequence of them (aliases resolved). */
+  mergeSources(value, offset) {
+    const resolve = (n) => (0, import_yaml3.isAlias)(n) ? this.resolveAlias(n) : n;
+    const v = resolve(value);
+    const list = (0, import_yaml3.isSeq)(v) ? v.items.map(resolve) : [v];
+    return list.map((m) => {
+      if (!(0, import_yaml3.isMap)(m)) throw new GoYamlError2("a merge key (<<) needs a mapping or a sequence of mappings", offset);
+      return m;
+    });
+  }
+};
+function expandedSize(doc, limit) {
+  const sizes = /* @__PURE__ */ new Map();
+  const size = (node, depth) => {
+    if ((0, import_yaml3.isAlias)(node)) node = node.resolve(doc);
+    if (!(0, import_yaml3.isMap)(node) && !(0, import_yaml3.isSeq)(node)) return 1;
+    const known = sizes.get(node);
+    if (known !== void 0) return known;
+    if (depth > 1e3) return Infinity;
+    sizes.set(node, Infinity);
+    let n = 1;
+    for (const item of node.items) {
+      n += (0, import_yaml3.isPair)(item) ? size(item.key, depth + 1) + size(item.value, depth + 1) : size(item, depth + 1);
+      if (n > limit) break;
+    }
+    sizes.set(node, n);
+    return n;
+  };
+  return size(doc.contents, 0);
+}
+function readGoDocument(doc, limits, options) {
+  if (expandedSize(doc, limits.maxNodes) > limits.maxNodes) {
+    throw new GoYamlError2(`expands to more than ${limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, void 0, "invalid-yaml");
+  }
+  const converter = new Converter(doc, limits, options);
+  const value = converter.value(doc.contents, [], 0);
+  return { value, repeats: converter.repeats, table: converter.table };
+}
+function offsetOf(node) {
+  const range = node?.range;
+  return range ? range[0] : void 0;
+}
+function parseGoYaml(text, file, limits = DEFAULT_GO_YAML_LIMITS) {
+  const { documents: docs, errors, lineCounter } = parseStream(text, file, { maxDocuments: limits.maxDocuments });
+  const documents = [];
+  for (const { doc, index: index2, line, offset: rootOffset } of docs) {
+    try {
+      const { value, table: table3 } = readGoDocument(doc, limits, { strict: true, record: true });
+      documents.push({ index: index2, value, line, sourceMap: new PathSourceMap(file, table3, lineCounter, rootOffset) });
+    } catch (err) {
+      if (!(err instanceof GoYamlError2)) throw err;
+      const at = err.offset !== void 0 ? lineCounter.linePos(err.offset) : void 0;
+      const reason = err.ruleId === "ambiguous-yaml" ? `document ${index2 + 1} cannot be read unambiguously: ${err.message}` : `document ${index2 + 1}: ${err.message}`;
+      errors.push(new InputError(file, reason, err.ruleId, at?.line ?? line, at?.col));
+    }
+  }
+  return { documents, errors };
+}
+
+// src/objects/yaml-source.ts
+var DEFAULT_YAML_LIMITS = { maxNodes: 5e5, maxDepth: 200, maxDocuments: 1e4 };
 function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
-  const { documents: docs, errors, lineCounter } = parseStream(text, file, { maxDocuments: limits.maxDocuments, allowEqualRepeats: true });
+  const { documents: docs, errors, lineCounter } = parseStream(text, file, limits);
   const documents = [];
   for (const { doc, index: index2, line } of docs) {
     const depth = nestingDepth(doc.contents, limits.maxDepth);
@@ -39525,15 +39853,25 @@ function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
       );
       continue;
     }
-    let value;
+    let read;
     try {
-      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+      read = readGoDocument(doc, limits, { strict: false, record: false });
     } catch (err) {
-      const reason = /alias/i.test(err.message) ? `document ${index2 + 1} expands too many aliases (over ${limits.maxAliasCount}): a resource exhaustion ("billion laughs") pattern; not read` : `document ${index2 + 1} cannot be read: ${err.message}`;
-      errors.push(new InputError(file, reason, "invalid-yaml", line));
+      if (!(err instanceof GoYamlError2)) throw err;
+      const pos = err.offset !== void 0 ? lineCounter.linePos(err.offset) : void 0;
+      const reason = {
+        "ambiguous-yaml": `document ${index2 + 1} cannot be read unambiguously: ${err.message}; not read`,
+        "duplicate-key": `invalid YAML in document ${index2 + 1}: ${err.message}`,
+        "invalid-yaml": `document ${index2 + 1} ${err.message}; not read`
+      }[err.ruleId];
+      errors.push(new InputError(file, reason, err.ruleId, pos?.line ?? line, pos?.col));
       continue;
     }
-    documents.push({ index: index2, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
+    for (const repeat of read.repeats) {
+      const pos = lineCounter.linePos(repeat.offset);
+      errors.push(new InputError(file, `document ${index2 + 1} repeats the key "${repeat.key}" with the same value; kustomize and strict readers refuse it`, "repeated-key", pos.line, pos.col));
+    }
+    documents.push({ index: index2, value: read.value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
   }
   return { documents, errors };
 }
@@ -39541,67 +39879,26 @@ function collectionKey(doc) {
   const stack = [doc.contents];
   while (stack.length > 0) {
     const node = stack.pop();
-    if ((0, import_yaml2.isSeq)(node)) for (const item of node.items) stack.push(item);
-    if (!(0, import_yaml2.isMap)(node)) continue;
+    if ((0, import_yaml4.isSeq)(node)) for (const item of node.items) stack.push(item);
+    if (!(0, import_yaml4.isMap)(node)) continue;
     for (const pair of node.items) {
-      const key = (0, import_yaml2.isAlias)(pair.key) ? pair.key.resolve(doc) : pair.key;
-      if ((0, import_yaml2.isMap)(key) || (0, import_yaml2.isSeq)(key)) return { at: pair.key, kind: (0, import_yaml2.isMap)(key) ? "mapping" : "list" };
+      const key = (0, import_yaml4.isAlias)(pair.key) ? pair.key.resolve(doc) : pair.key;
+      if ((0, import_yaml4.isMap)(key) || (0, import_yaml4.isSeq)(key)) return { at: pair.key, kind: (0, import_yaml4.isMap)(key) ? "mapping" : "list" };
       stack.push(pair.value);
     }
   }
   return void 0;
-}
-function repeatedKey(doc) {
-  let same;
-  const aliased = /* @__PURE__ */ new Set();
-  const stack = [doc.contents];
-  const byKey = /* @__PURE__ */ new Map();
-  while (stack.length > 0) {
-    let node = stack.pop();
-    if ((0, import_yaml2.isAlias)(node)) {
-      node = node.resolve(doc);
-      if (aliased.has(node)) continue;
-      aliased.add(node);
-    }
-    if ((0, import_yaml2.isSeq)(node)) for (const item of node.items) stack.push(item);
-    if (!(0, import_yaml2.isMap)(node)) continue;
-    byKey.clear();
-    for (const pair of node.items) {
-      stack.push(pair.value);
-      const key = (0, import_yaml2.isAlias)(pair.key) ? pair.key.resolve(doc) : pair.key;
-      if (!(0, import_yaml2.isScalar)(key) && key !== null) continue;
-      const text = key === null ? "" : String(key.value ?? "");
-      const first = byKey.get(text);
-      if (!first) {
-        byKey.set(text, pair);
-        continue;
-      }
-      const offset = pair.key?.range?.[0] ?? 0;
-      const sameValue = sameJson(doc, first.value, pair.value);
-      if (!sameValue) return { key: text, offset, sameValue };
-      same ??= { key: text, offset, sameValue };
-    }
-  }
-  return same;
-}
-function sameJson(doc, a, b) {
-  const json = (node) => node === null || node === void 0 ? "null" : JSON.stringify(node.toJS(doc, { maxAliasCount: 100 }));
-  try {
-    return json(a) === json(b);
-  } catch {
-    return false;
-  }
 }
 function nestingDepth(root, limit) {
   let max = 0;
   const stack = [[root, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop();
-    if (!(0, import_yaml2.isMap)(node) && !(0, import_yaml2.isSeq)(node)) continue;
+    if (!(0, import_yaml4.isMap)(node) && !(0, import_yaml4.isSeq)(node)) continue;
     if (depth > max) max = depth;
     if (max > limit) return max;
     for (const item of node.items) {
-      if ((0, import_yaml2.isMap)(node)) {
+      if ((0, import_yaml4.isMap)(node)) {
         const pair = item;
         stack.push([pair.value, depth + 1]);
       } else stack.push([item, depth + 1]);
@@ -39645,14 +39942,14 @@ var YamlSourceMap = class _YamlSourceMap {
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
     for (const seg of path21) {
-      if (node && (0, import_yaml2.isAlias)(node)) node = node.resolve(this.doc) ?? null;
-      if ((0, import_yaml2.isMap)(node)) {
-        const pair = node.items.find((p) => keyText(p.key) === String(seg));
+      if (node && (0, import_yaml4.isAlias)(node)) node = node.resolve(this.doc) ?? null;
+      if ((0, import_yaml4.isMap)(node)) {
+        const pair = pairFor(node, String(seg), this.doc);
         if (!pair) break;
         const key = pair.key;
         offset = key?.range?.[0] ?? offset;
         node = pair.value ?? null;
-      } else if ((0, import_yaml2.isSeq)(node) && typeof seg === "number") {
+      } else if ((0, import_yaml4.isSeq)(node) && typeof seg === "number") {
         const item = node.items[seg];
         if (!item) break;
         offset = item.range?.[0] ?? offset;
@@ -39663,9 +39960,24 @@ var YamlSourceMap = class _YamlSourceMap {
     return { node, offset, found };
   }
 };
-function keyText(key) {
-  if ((0, import_yaml2.isScalar)(key)) return String(key.value);
+function mapKeyText(key) {
+  if ((0, import_yaml4.isScalar)(key)) return goKeyText(key) ?? String(key.value);
   if (typeof key === "string" || typeof key === "number") return String(key);
+  return void 0;
+}
+function pairFor(map, key, doc, depth = 0) {
+  let merge2;
+  for (const pair of map.items) {
+    if (isMergeKey(pair.key)) merge2 = pair;
+    else if (mapKeyText(pair.key) === key) return pair;
+  }
+  if (!merge2 || depth >= 8) return void 0;
+  const resolve = (n) => (0, import_yaml4.isAlias)(n) ? n.resolve(doc) : n;
+  const value = resolve(merge2.value);
+  for (const source of (0, import_yaml4.isSeq)(value) ? value.items.map(resolve) : [value]) {
+    const pair = (0, import_yaml4.isMap)(source) ? pairFor(source, key, doc, depth + 1) : void 0;
+    if (pair) return pair;
+  }
   return void 0;
 }
 
@@ -41410,7 +41722,7 @@ function unsafeSet(target, field, value) {
     target[field.localName] = value;
   }
 }
-function setOwn(obj, key, value) {
+function setOwn2(obj, key, value) {
   if (key === "__proto__") {
     Object.defineProperty(obj, "__proto__", {
       value,
@@ -42440,7 +42752,7 @@ function compileCreate(desc) {
             const converted = {};
             const keys = Object.keys(initValue);
             for (let k = 0; k < keys.length; k++) {
-              setOwn(converted, keys[k], property.convert(initValue[keys[k]]));
+              setOwn2(converted, keys[k], property.convert(initValue[keys[k]]));
             }
             message[name] = converted;
           }
@@ -42619,7 +42931,7 @@ function wktStructToReflect(json) {
   };
   if (isObject(json)) {
     for (const k of Object.keys(json)) {
-      setOwn(struct.fields, k, wktValueToReflect(json[k]));
+      setOwn2(struct.fields, k, wktValueToReflect(json[k]));
     }
   }
   return struct;
@@ -42627,7 +42939,7 @@ function wktStructToReflect(json) {
 function wktStructToLocal(val) {
   const json = {};
   for (const k of Object.keys(val.fields)) {
-    setOwn(json, k, wktValueToLocal(val.fields[k]));
+    setOwn2(json, k, wktValueToLocal(val.fields[k]));
   }
   return json;
 }
@@ -42872,7 +43184,7 @@ var ReflectMapImpl = class {
         throw err;
       }
     }
-    setOwn(this.obj, mapKeyToLocal(key), mapValueToLocal(this._field, value));
+    setOwn2(this.obj, mapKeyToLocal(key), mapValueToLocal(this._field, value));
     return this;
   }
   delete(key) {
@@ -44736,7 +45048,7 @@ function compileMapFieldReader(field) {
     if (val === void 0) {
       val = valueDefault();
     }
-    setOwn(record, key, val);
+    setOwn2(record, key, val);
   };
 }
 function compileScalarReader(type, utf8Validation, longAsString) {
@@ -45556,7 +45868,7 @@ function writeOwnKeys(writeField2) {
     const tmp = /* @__PURE__ */ Object.create(null);
     writeField2(opts, message, tmp);
     for (const key of Object.keys(tmp)) {
-      setOwn(json, key, tmp[key]);
+      setOwn2(json, key, tmp[key]);
     }
   };
 }
@@ -45603,12 +45915,12 @@ function compileField2(field) {
     case "map": {
       const writeValue = field.fieldKind == "list" ? compileListValue(field) : compileMapValue(field);
       const protoName = field.name;
-      const jsonKey = field.jsonName;
+      const jsonKey2 = field.jsonName;
       const localName = field.localName;
       return (opts, message, json) => {
         const value = writeValue(opts, message[localName]);
         if (value !== void 0) {
-          json[opts.useProtoFieldName ? protoName : jsonKey] = value;
+          json[opts.useProtoFieldName ? protoName : jsonKey2] = value;
         }
       };
     }
@@ -45617,14 +45929,14 @@ function compileField2(field) {
 function compileSingularField2(field) {
   const writeValue = compileSingularValue2(field);
   const protoName = field.name;
-  const jsonKey = field.jsonName;
+  const jsonKey2 = field.jsonName;
   const localName = field.localName;
   if (field.oneof) {
     const oneofLocalName = field.oneof.localName;
     return (opts, message, json) => {
       const oneof = message[oneofLocalName];
       if (oneof.case === localName) {
-        json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, oneof.value);
+        json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, oneof.value);
       }
     };
   }
@@ -45633,7 +45945,7 @@ function compileSingularField2(field) {
     return (opts, message, json) => {
       const value = message[localName];
       if (value !== void 0 && Object.prototype.hasOwnProperty.call(message, localName)) {
-        json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, value);
+        json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, value);
       } else if (requiredError !== void 0) {
         throw new Error(requiredError);
       }
@@ -45644,7 +45956,7 @@ function compileSingularField2(field) {
     return (opts, message, json) => {
       const value = message[localName];
       if (value !== zero || opts.alwaysEmitImplicit) {
-        json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, value);
+        json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, value);
       }
     };
   }
@@ -45653,21 +45965,21 @@ function compileSingularField2(field) {
       return (opts, message, json) => {
         const value = message[localName];
         if (value !== false || opts.alwaysEmitImplicit) {
-          json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, value);
+          json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, value);
         }
       };
     case ScalarType.STRING:
       return (opts, message, json) => {
         const value = message[localName];
         if (value !== "" || opts.alwaysEmitImplicit) {
-          json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, value);
+          json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, value);
         }
       };
     case ScalarType.BYTES:
       return (opts, message, json) => {
         const value = message[localName];
         if (!(value instanceof Uint8Array) || value.byteLength > 0 || opts.alwaysEmitImplicit) {
-          json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, value);
+          json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, value);
         }
       };
     case ScalarType.DOUBLE:
@@ -45675,14 +45987,14 @@ function compileSingularField2(field) {
       return (opts, message, json) => {
         const value = message[localName];
         if (!Object.is(value, 0) || opts.alwaysEmitImplicit) {
-          json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, value);
+          json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, value);
         }
       };
     default:
       return (opts, message, json) => {
         const value = message[localName];
         if (value != 0 || opts.alwaysEmitImplicit) {
-          json[opts.useProtoFieldName ? protoName : jsonKey] = writeValue(opts, value);
+          json[opts.useProtoFieldName ? protoName : jsonKey2] = writeValue(opts, value);
         }
       };
   }
@@ -45749,7 +46061,7 @@ function compileMapValue(field) {
     const jsonObject = {};
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
-      setOwn(jsonObject, key, writeMapValue(opts, record[key]));
+      setOwn2(jsonObject, key, writeMapValue(opts, record[key]));
     }
     return jsonObject;
   };
@@ -45945,7 +46257,7 @@ function structToJson(val) {
   const keys = Object.keys(val.fields);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
-    setOwn(json, key, valueToJson(val.fields[key]));
+    setOwn2(json, key, valueToJson(val.fields[key]));
   }
   return json;
 }
@@ -46056,9 +46368,9 @@ function compileMessage4(desc) {
     const fieldSeen = /* @__PURE__ */ new Set();
     const jsonKeys = Object.keys(json);
     for (let i = 0; i < jsonKeys.length; i++) {
-      const jsonKey = jsonKeys[i];
-      const jsonValue = json[jsonKey];
-      const entry = fieldsByJsonKey.get(jsonKey);
+      const jsonKey2 = jsonKeys[i];
+      const jsonValue = json[jsonKey2];
+      const entry = fieldsByJsonKey.get(jsonKey2);
       if (entry !== void 0) {
         const field = entry.field;
         if (fieldSeen.has(field)) {
@@ -46077,14 +46389,14 @@ function compileMessage4(desc) {
         }
         entry.read(message, jsonValue, ctx);
       } else {
-        const extension = jsonKey.startsWith("[") && jsonKey.endsWith("]") ? (_a = ctx.registry) === null || _a === void 0 ? void 0 : _a.getExtension(jsonKey.substring(1, jsonKey.length - 1)) : void 0;
+        const extension = jsonKey2.startsWith("[") && jsonKey2.endsWith("]") ? (_a = ctx.registry) === null || _a === void 0 ? void 0 : _a.getExtension(jsonKey2.substring(1, jsonKey2.length - 1)) : void 0;
         if ((extension === null || extension === void 0 ? void 0 : extension.extendee.typeName) == typeName) {
           const [container, field, get] = createExtensionContainer(extension);
           compileFieldReader2(field)(container[unsafeLocal], jsonValue, ctx);
           setExtension(message, extension, get());
         }
         if (extension === void 0 && !ctx.ignoreUnknownFields) {
-          throw new Error(`cannot decode ${descString} from JSON: key "${jsonKey}" is unknown`);
+          throw new Error(`cannot decode ${descString} from JSON: key "${jsonKey2}" is unknown`);
         }
       }
     }
@@ -46407,7 +46719,7 @@ function compileMapFieldReader2(field) {
           throw new FieldError(field, `map entry ${formatVal(key)}: ${reasonSingular(field, value, check)}`);
         }
       }
-      setOwn(record, key, toLocalValue(value));
+      setOwn2(record, key, toLocalValue(value));
     }
   };
 }
@@ -46623,7 +46935,7 @@ function anyFromJson(any, json, ctx) {
     const copy = {};
     for (const key of Object.keys(json)) {
       if (key !== "@type") {
-        setOwn(copy, key, json[key]);
+        setOwn2(copy, key, json[key]);
       }
     }
     compiledReader2(desc)(message, copy, ctx);
@@ -46699,7 +47011,7 @@ function structFromJson(struct, json, ctx) {
     const key = keys[i];
     const parsedValue = create(ValueSchema);
     valueFromJson(parsedValue, json[key], ctx);
-    setOwn(struct.fields, key, parsedValue);
+    setOwn2(struct.fields, key, parsedValue);
   }
 }
 function valueFromJson(value, json, ctx) {
@@ -47101,7 +47413,7 @@ function toCel(v) {
   if (isArray(v) || isReflectList(v)) {
     return celList(v);
   }
-  if (isMap2(v) || isReflectMap(v)) {
+  if (isMap3(v) || isReflectMap(v)) {
     return celMap(v);
   }
   if (isMessage(v)) {
@@ -47146,7 +47458,7 @@ function isReflectAny(v) {
 function isArray(v) {
   return Array.isArray(v);
 }
-function isMap2(v) {
+function isMap3(v) {
   return v instanceof Map;
 }
 function wktToCel(msg) {
@@ -67648,244 +67960,6 @@ function prefixed(inner, prefix) {
 // src/targets/kustomization.ts
 import path9 from "node:path";
 
-// src/objects/go-yaml.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path21) {
-  return JSON.stringify(path21);
-}
-var PathSourceMap = class _PathSourceMap {
-  constructor(file, table3, lineCounter, rootOffset) {
-    this.file = file;
-    this.table = table3;
-    this.lineCounter = lineCounter;
-    this.rootOffset = rootOffset;
-  }
-  file;
-  table;
-  lineCounter;
-  rootOffset;
-  has(path21) {
-    return this.table.has(pathKey(path21));
-  }
-  /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path21) {
-    return this.table.get(pathKey(path21))?.node ?? void 0;
-  }
-  locate(path21) {
-    let n = path21.length;
-    let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path21.slice(0, n))))) n--;
-    const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path21.slice(0, n) };
-  }
-  /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
-  withPaths(pairs) {
-    const table3 = /* @__PURE__ */ new Map();
-    for (const [to, from] of pairs) {
-      const at = this.table.get(pathKey(from));
-      if (at) table3.set(pathKey(to), at);
-    }
-    return new _PathSourceMap(this.file, table3, this.lineCounter, this.rootOffset);
-  }
-};
-function emptySourceMap(file) {
-  const lines = new import_yaml3.LineCounter();
-  lines.addNewLine(0);
-  return new PathSourceMap(file, /* @__PURE__ */ new Map(), lines, 0);
-}
-var TRUE = /* @__PURE__ */ new Set(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
-var FALSE = /* @__PURE__ */ new Set(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
-var NULL = /* @__PURE__ */ new Set(["", "~", "null", "Null", "NULL"]);
-var SPECIAL_FLOATS = new Map([
-  ...[".nan", ".NaN", ".NAN"].map((s) => [s, Number.NaN]),
-  ...[".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"].map((s) => [s, Number.POSITIVE_INFINITY]),
-  ...["-.inf", "-.Inf", "-.INF"].map((s) => [s, Number.NEGATIVE_INFINITY])
-]);
-var YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-var LONG_TAG = "tag:yaml.org,2002:";
-function parseGoInteger(text) {
-  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
-  if (!m) return void 0;
-  const [, sign, digits] = m;
-  let magnitude;
-  if (/^0[oO]/.test(digits)) magnitude = BigInt(`0o${digits.slice(2)}`);
-  else if (/^0[0-7]+$/.test(digits)) magnitude = BigInt(`0o${digits.slice(1)}`);
-  else magnitude = BigInt(digits);
-  const value = sign === "-" ? -magnitude : magnitude;
-  const fits = value >= -(2n ** 63n) && value < 2n ** 63n || sign !== "-" && value < 2n ** 64n;
-  return fits ? Number(value) : void 0;
-}
-function resolvePlainScalar(text) {
-  if (NULL.has(text)) return { kind: "null", value: null };
-  if (TRUE.has(text)) return { kind: "bool", value: true };
-  if (FALSE.has(text)) return { kind: "bool", value: false };
-  const special = SPECIAL_FLOATS.get(text);
-  if (special !== void 0) return { kind: "float", value: special };
-  const hint = text[0];
-  if (hint === "." && /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text)) return { kind: "float", value: Number(text) };
-  if (/^[-+0-9]$/.test(hint) && !/^[0-9]{4}-/.test(text)) {
-    const plain = text.replace(/_/g, "");
-    const int = parseGoInteger(plain);
-    if (int !== void 0) return { kind: "int", value: int };
-    if (YAML_STYLE_FLOAT.test(plain)) return { kind: "float", value: Number(plain) };
-  }
-  return { kind: "str", value: text };
-}
-function resolveTagged(tag, text) {
-  const short = tag.startsWith(LONG_TAG) ? tag.slice(LONG_TAG.length) : tag.startsWith("!!") ? tag.slice(2) : void 0;
-  switch (short) {
-    case "str":
-    case "timestamp":
-      return text;
-    case "binary": {
-      const clean = text.replace(/[\r\n]/g, "");
-      if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(clean)) throw new Error("!!binary value contains invalid base64 data");
-      return new TextDecoder("utf-8").decode(Buffer.from(clean, "base64"));
-    }
-    case "null":
-    case "bool":
-    case "int":
-    case "float": {
-      const { kind, value } = resolvePlainScalar(text);
-      if (kind === short || short === "float" && kind === "int") return value;
-      throw new Error(`cannot decode !!${kind} \`${text}\` as a !!${short}`);
-    }
-    default:
-      return text;
-  }
-}
-function isMergeKey(key) {
-  return (0, import_yaml3.isScalar)(key) && key.value === "<<" && (key.type === "PLAIN" || key.tag === `${LONG_TAG}merge` || key.tag === "!!merge");
-}
-var GoYamlError2 = class extends Error {
-  constructor(message, offset) {
-    super(message);
-    this.offset = offset;
-  }
-  offset;
-};
-var Converter = class {
-  constructor(doc, limits) {
-    this.doc = doc;
-    this.limits = limits;
-  }
-  doc;
-  limits;
-  produced = 0;
-  table = /* @__PURE__ */ new Map();
-  value(node, path21, depth) {
-    if (++this.produced > this.limits.maxNodes) {
-      throw new GoYamlError2(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion pattern`, offsetOf(node));
-    }
-    if (depth > this.limits.maxDepth) throw new GoYamlError2(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node));
-    if (node === null || node === void 0) return null;
-    if ((0, import_yaml3.isAlias)(node)) return this.value(this.resolveAlias(node), path21, depth + 1);
-    if ((0, import_yaml3.isScalar)(node)) {
-      const value = this.scalar(node);
-      if (typeof value === "number" && !Number.isFinite(value)) {
-        throw new GoYamlError2(`value "${String(node.source)}" is not a number JSON can hold; sigs.k8s.io/yaml refuses it`, offsetOf(node));
-      }
-      return value;
-    }
-    if ((0, import_yaml3.isSeq)(node)) {
-      return node.items.map((item, i) => {
-        this.table.set(pathKey([...path21, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, [...path21, i], depth + 1);
-      });
-    }
-    if ((0, import_yaml3.isMap)(node)) return this.mapping(node.items, path21, depth);
-    throw new GoYamlError2("unsupported YAML node", offsetOf(node));
-  }
-  scalar(node) {
-    const text = String(node.source ?? node.value ?? "");
-    try {
-      if (node.tag && node.tag !== "!") return resolveTagged(node.tag, text);
-      return node.type === "PLAIN" && !node.tag ? resolvePlainScalar(text).value : text;
-    } catch (err) {
-      throw new GoYamlError2(err.message, offsetOf(node));
-    }
-  }
-  resolveAlias(node) {
-    const target = node.resolve(this.doc);
-    if (!target) throw new GoYamlError2(`unknown anchor "${node.source}"`, offsetOf(node));
-    return target;
-  }
-  key(node) {
-    const resolved = (0, import_yaml3.isAlias)(node) ? this.resolveAlias(node) : node;
-    if (!(0, import_yaml3.isScalar)(resolved)) throw new GoYamlError2("a map key that is a collection cannot become a JSON key", offsetOf(node));
-    const key = this.scalar(resolved);
-    if (typeof key === "string") return key;
-    if (typeof key === "boolean") return key ? "true" : "false";
-    if (typeof key === "number") return Number.isNaN(key) ? ".nan" : key === Infinity ? ".inf" : key === -Infinity ? "-.inf" : String(key);
-    throw new GoYamlError2("a null map key cannot become a JSON key", offsetOf(node));
-  }
-  /** A mapping: explicit keys and merged ones, each key from exactly one source. */
-  mapping(items, path21, depth) {
-    const out = {};
-    const sources = /* @__PURE__ */ new Map();
-    const put = (key, value, offset, source) => {
-      const earlier = sources.get(key);
-      if (earlier !== void 0) {
-        throw new GoYamlError2(
-          earlier === source ? `key "${key}" is given twice (the keys are the same once YAML 1.1 resolves them): readers disagree on which one wins` : `key "${key}" is given both ${earlier} and ${source}: YAML readers disagree on which one wins`,
-          offset
-        );
-      }
-      sources.set(key, source);
-      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-    };
-    for (const pair of items) {
-      if (!(0, import_yaml3.isPair)(pair)) continue;
-      if (isMergeKey(pair.key)) {
-        const offset2 = offsetOf(pair.key) ?? 0;
-        const merged = this.mergeSources(pair.value, offset2);
-        merged.forEach((m, i) => {
-          const value2 = this.mapping(m.items, path21, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path21, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
-        });
-        continue;
-      }
-      const key = this.key(pair.key);
-      const offset = offsetOf(pair.key) ?? offsetOf(pair.value) ?? 0;
-      const value = this.value(pair.value, [...path21, key], depth + 1);
-      put(key, value, offset, "explicitly");
-      this.table.set(pathKey([...path21, key]), { offset, node: pair.value ?? null });
-    }
-    return out;
-  }
-  /** The mappings a merge key brings in: one mapping, or a sequence of them (aliases resolved). */
-  mergeSources(value, offset) {
-    const resolve = (n) => (0, import_yaml3.isAlias)(n) ? this.resolveAlias(n) : n;
-    const v = resolve(value);
-    const list = (0, import_yaml3.isSeq)(v) ? v.items.map(resolve) : [v];
-    return list.map((m) => {
-      if (!(0, import_yaml3.isMap)(m)) throw new GoYamlError2("a merge key (<<) needs a mapping or a sequence of mappings", offset);
-      return m;
-    });
-  }
-};
-function offsetOf(node) {
-  const range = node?.range;
-  return range ? range[0] : void 0;
-}
-function parseGoYaml(text, file, limits = DEFAULT_GO_YAML_LIMITS) {
-  const { documents: docs, errors, lineCounter } = parseStream(text, file, { maxDocuments: limits.maxDocuments, schema: "failsafe" });
-  const documents = [];
-  for (const { doc, index: index2, line, offset: rootOffset } of docs) {
-    const converter = new Converter(doc, limits);
-    try {
-      const value = converter.value(doc.contents, [], 0);
-      documents.push({ index: index2, value, line, sourceMap: new PathSourceMap(file, converter.table, lineCounter, rootOffset) });
-    } catch (err) {
-      if (!(err instanceof GoYamlError2)) throw err;
-      const at = err.offset !== void 0 ? lineCounter.linePos(err.offset) : void 0;
-      errors.push(new InputError(file, `document ${index2 + 1} cannot be read unambiguously: ${err.message}`, "ambiguous-yaml", at?.line ?? line, at?.col));
-    }
-  }
-  return { documents, errors };
-}
-
 // src/targets/kustomization-schema.ts
 var data = { kind: "data" };
 var str = { kind: "string" };
@@ -67960,7 +68034,7 @@ function decodeKustomization(doc) {
   const value = decodeStruct(doc, KUSTOMIZATION, [], [], paths2, problems);
   return { value, paths: paths2, problems };
 }
-function setOwn2(target, key, value) {
+function setOwn3(target, key, value) {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 function decodeStruct(input, spec, written, canonical, paths2, problems) {
@@ -67984,7 +68058,7 @@ function decodeStruct(input, spec, written, canonical, paths2, problems) {
     const to = [...canonical, name];
     paths2.push([to, from]);
     const fieldSpec = field ? spec.fields[field] : data;
-    setOwn2(out, name, decodeField(value, fieldSpec, `${spec.name}.${name}`, from, to, paths2, problems));
+    setOwn3(out, name, decodeField(value, fieldSpec, `${spec.name}.${name}`, from, to, paths2, problems));
   }
   return out;
 }
@@ -68636,7 +68710,7 @@ function comparePathsDesc(a, b) {
 }
 
 // src/render/kustomize/source-map.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 import path14 from "node:path";
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
@@ -68684,7 +68758,7 @@ function takeMappingAnnotations(body, targetDir, repo) {
 function safeParse(text) {
   if (typeof text !== "string") return void 0;
   try {
-    return (0, import_yaml4.parse)(text, { maxAliasCount: 10, logLevel: "error" });
+    return (0, import_yaml5.parse)(text, { maxAliasCount: 10, logLevel: "error" });
   } catch {
     return void 0;
   }
@@ -68937,7 +69011,7 @@ var KustomizeSourceMapper = class {
     if (!sm) return [];
     const keyLoc = sm.locate(yamlPath);
     const scalar = sm.nodeAt(yamlPath);
-    const literal = (0, import_yaml4.isScalar)(scalar) && scalar.type === "BLOCK_LITERAL";
+    const literal = (0, import_yaml5.isScalar)(scalar) && scalar.type === "BLOCK_LITERAL";
     let indent = 0;
     const kustText = literal ? this.text(node.file) : void 0;
     if (kustText !== void 0) {
@@ -69366,7 +69440,7 @@ function templateFileMap(file, lines) {
 }
 
 // src/objects/helm-provenance.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 
 // src/render/helm/output.ts
 function firstSegmentEndingAfter(segments, offset) {
@@ -69452,7 +69526,7 @@ var Frames = class {
 };
 
 // src/objects/helm-toggles.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 function findToggle(ctx, parent, missingKey) {
   if (typeof missingKey !== "string") return void 0;
   const branches = branchesIn(ctx, parent);
@@ -69468,7 +69542,7 @@ function findToggle(ctx, parent, missingKey) {
 }
 function branchesIn(ctx, parent) {
   const { node, keyOffset } = parent;
-  const collection = (0, import_yaml5.isMap)(node) || (0, import_yaml5.isSeq)(node);
+  const collection = (0, import_yaml6.isMap)(node) || (0, import_yaml6.isSeq)(node);
   const start = node?.range && collection ? node.range[0] : keyOffset;
   let end = node?.range && collection ? node.range[2] : start;
   if (!collection) {
@@ -69487,16 +69561,16 @@ function branchesIn(ctx, parent) {
 function childCollections(node) {
   const out = [];
   const add = (n) => {
-    if (((0, import_yaml5.isMap)(n) || (0, import_yaml5.isSeq)(n)) && n.range) out.push([n.range[0], n.range[1]]);
+    if (((0, import_yaml6.isMap)(n) || (0, import_yaml6.isSeq)(n)) && n.range) out.push([n.range[0], n.range[1]]);
   };
-  if ((0, import_yaml5.isMap)(node)) for (const pair of node.items) add(pair.value);
-  else if ((0, import_yaml5.isSeq)(node)) for (const item of node.items) add(item);
+  if ((0, import_yaml6.isMap)(node)) for (const pair of node.items) add(pair.value);
+  else if ((0, import_yaml6.isSeq)(node)) for (const item of node.items) add(item);
   return out;
 }
 function childrenColumn(content, node) {
-  if (!(0, import_yaml5.isMap)(node) || node.items.length === 0) return void 0;
+  if (!(0, import_yaml6.isMap)(node) || node.items.length === 0) return void 0;
   const key = node.items[0].key;
-  if (!(0, import_yaml5.isScalar)(key) || !key.range) return void 0;
+  if (!(0, import_yaml6.isScalar)(key) || !key.range) return void 0;
   const at = key.range[0];
   return at - (content.lastIndexOf("\n", at - 1) + 1);
 }
@@ -69569,12 +69643,12 @@ function volatileLeaves(body, map, volatile) {
   return out;
 }
 function childNodes(map, node, at) {
-  if ((0, import_yaml6.isAlias)(node)) return (key) => map.nodeAt([...at, key]);
-  if ((0, import_yaml6.isSeq)(node)) return (key) => typeof key === "number" ? node.items[key] ?? void 0 : void 0;
-  if (!(0, import_yaml6.isMap)(node)) return () => void 0;
+  if ((0, import_yaml7.isAlias)(node)) return (key) => map.nodeAt([...at, key]);
+  if ((0, import_yaml7.isSeq)(node)) return (key) => typeof key === "number" ? node.items[key] ?? void 0 : void 0;
+  if (!(0, import_yaml7.isMap)(node)) return () => void 0;
   const pairs = /* @__PURE__ */ new Map();
   for (const pair of node.items) {
-    const key = (0, import_yaml6.isScalar)(pair.key) ? String(pair.key.value) : typeof pair.key === "string" || typeof pair.key === "number" ? String(pair.key) : void 0;
+    const key = mapKeyText(pair.key);
     if (key !== void 0 && !pairs.has(key)) pairs.set(key, pair.value ?? void 0);
   }
   return (key) => pairs.get(String(key));

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { apiDeployment } from '../helpers/manifests.js';
+import { aliasBombPod, apiDeployment } from '../helpers/manifests.js';
 import { runnerCommands, type RunnerCommand } from '../helpers/runner-commands.js';
 import { commitAll, git, gitRepo, tempDir, writeTree } from '../helpers/temp-repo.js';
 
@@ -94,8 +94,7 @@ describe('the action on a pull request', () => {
 });
 
 describe('the action on a pull request that hides a Pod where the gate cannot look', () => {
-  const aliases = Array.from({ length: 150 }, (_, i) => `    l${i}: *a`).join('\n');
-  const hidden = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    a: &a "x"\n  labels:\n${aliases}\nspec:\n  containers:\n    - name: c\n      image: busybox:1.36\n      securityContext:\n        privileged: true\n`;
+  const hidden = aliasBombPod('p');
   /** A pull request adding the hidden Pod on top of `base` files; the action's run on it. */
   const pullRequest = (base: Record<string, string>) => {
     const repo = gitRepo({ 'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n', ...base });

@@ -4,8 +4,7 @@
  * the repeat is a low finding on the template line; with different values the object is not checked.
  */
 import { describe, expect, test } from '@jest/globals';
-import { run } from '../../src/run.js';
-import { removeDir, tempDir, writeTree } from '../helpers/temp-repo.js';
+import { scanTree } from '../helpers/scan-tree.js';
 
 const chart = (annotations: string) => ({
   'chart/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
@@ -29,15 +28,7 @@ const chart = (annotations: string) => ({
   ].join('\n')
 });
 
-async function scan(files: Record<string, string>) {
-  const root = tempDir('gg-repeated-');
-  writeTree(root, files);
-  try {
-    return await run({ root });
-  } finally {
-    removeDir(root);
-  }
-}
+const scan = (files: Record<string, string>) => scanTree(files, 'gg-repeated-');
 
 describe('keys repeated in rendered output', () => {
   test('the same value twice: checked, and the repeat is a low finding on the template line', async () => {

@@ -25,3 +25,12 @@ ${pod}      containers:
             allowPrivilegeEscalation: false
 ${security}`;
 }
+
+/**
+ * Valid YAML: a privileged Pod `name` whose spec expands aliases to a million values, over the gate's limit of
+ * 500,000 values a document (kubectl refuses it too, as excessive aliasing).
+ */
+export function aliasBombPod(name: string): string {
+  const levels = Array.from({ length: 6 }, (_, i) => `  x${i}: &x${i} [${Array(10).fill(i === 0 ? '*a' : `*x${i - 1}`).join(', ')}]`);
+  return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  annotations:\n    a: &a "x"\nspec:\n${levels.join('\n')}\n  containers:\n    - name: c\n      image: busybox:1.36\n      securityContext:\n        privileged: true\n`;
+}

@@ -11,7 +11,7 @@
  * Scalar resolution follows go-yaml v2 (gopkg.in/yaml.v2 resolve.go `resolve`, decode.go `scalar`).
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
-import { parseStream } from './yaml-source.js';
+import { parseStream } from './yaml-stream.js';
 import { InputError } from '../repo/files.js';
 import type { JsonPath, Located } from './types.js';
 
@@ -175,34 +175,90 @@ function resolveTagged(tag: string, text: string): unknown {
   }
 }
 
-function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && key.value === '<<' && (key.type === 'PLAIN' || key.tag === `${LONG_TAG}merge` || key.tag === '!!merge');
+export function isMergeKey(key: unknown): boolean {
+  // go-yaml v2 isMerge: the plain, untagged scalar `<<`, or any scalar tagged !!merge.
+  return isScalar(key) && key.value === '<<' && ((key.type === 'PLAIN' && !key.tag) || key.tag === `${LONG_TAG}merge` || key.tag === '!!merge');
 }
 
-class GoYamlError extends Error {
+/** Why a document cannot be read as Go reads it, where, and the rule that reports it. */
+export class GoYamlError extends Error {
   constructor(
     message: string,
-    readonly offset: number | undefined
+    readonly offset: number | undefined,
+    readonly ruleId: 'ambiguous-yaml' | 'duplicate-key' | 'invalid-yaml' = 'ambiguous-yaml'
   ) {
     super(message);
   }
+}
+
+/** How a document is read. */
+export interface GoReadOptions {
+  /**
+   * true: as yaml.UnmarshalStrict (kustomize reading a kustomization): any key given twice, and a key given both
+   * explicitly and by a merge key, is refused.
+   * false: as yaml.YAMLToJSON (kubectl, Helm, Argo CD, Flux reading objects): pairs in order, later ones
+   * overwriting; refused only where other YAML readers read another value (see Converter.lenientMapping).
+   */
+  strict: boolean;
+  /** Record where each path was written (PathSourceMap); readers with a node-based source map skip it. */
+  record: boolean;
+}
+
+/** A document read as Go reads it, and the keys it repeats with the same value (offsets of the repeats). */
+export interface GoRead {
+  value: unknown;
+  repeats: { key: string; offset: number }[];
+}
+
+/** The JSON key a scalar map key becomes in Go (sigs.k8s.io/yaml), or undefined when it cannot become one. */
+export function goKeyText(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  try {
+    return jsonKey(scalarValue(node));
+  } catch {
+    return undefined;
+  }
+}
+
+function scalarValue(node: { source?: unknown; value?: unknown; tag?: string; type?: string | null }): unknown {
+  const text = String(node.source ?? node.value ?? '');
+  if (node.tag && node.tag !== '!') return resolveTagged(node.tag, text);
+  return node.type === 'PLAIN' && !node.tag ? resolvePlainScalar(text).value : text;
+}
+
+function jsonKey(key: unknown): string | undefined {
+  if (typeof key === 'string') return key;
+  if (typeof key === 'boolean') return key ? 'true' : 'false';
+  if (typeof key === 'number') return Number.isNaN(key) ? '.nan' : key === Infinity ? '.inf' : key === -Infinity ? '-.inf' : String(key);
+  return undefined;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Converts one parsed document (failsafe schema) into Go's value, recording where each path was written. */
 class Converter {
   private produced = 0;
   readonly table = new Map<string, WrittenAt>();
+  readonly repeats: { key: string; offset: number }[] = [];
 
   constructor(
     private readonly doc: Document.Parsed,
-    private readonly limits: GoYamlLimits
+    private readonly limits: Pick<GoYamlLimits, 'maxNodes' | 'maxDepth'>,
+    private readonly options: GoReadOptions
   ) {}
 
   value(node: unknown, path: (string | number)[], depth: number): unknown {
     if (++this.produced > this.limits.maxNodes) {
-      throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion pattern`, offsetOf(node));
+      // Reported at the document: the node where the count ran out says nothing about where the expansion is.
+      throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, undefined, 'invalid-yaml');
     }
-    if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node));
+    if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node), 'invalid-yaml');
     if (node === null || node === undefined) return null;
     if (isAlias(node)) return this.value(this.resolveAlias(node), path, depth + 1);
     if (isScalar(node)) {
@@ -214,19 +270,17 @@ class Converter {
     }
     if (isSeq(node)) {
       return node.items.map((item, i) => {
-        this.table.set(pathKey([...path, i]), { offset: offsetOf(item) ?? 0, node: item as Node });
-        return this.value(item, [...path, i], depth + 1);
+        if (this.options.record) this.table.set(pathKey([...path, i]), { offset: offsetOf(item) ?? 0, node: item as Node });
+        return this.value(item, this.options.record ? [...path, i] : path, depth + 1);
       });
     }
-    if (isMap(node)) return this.mapping(node.items, path, depth);
+    if (isMap(node)) return this.options.strict ? this.strictMapping(node.items, path, depth) : this.lenientMapping(node.items, path, depth);
     throw new GoYamlError('unsupported YAML node', offsetOf(node));
   }
 
   private scalar(node: { source?: unknown; value?: unknown; tag?: string; type?: string | null }): unknown {
-    const text = String(node.source ?? node.value ?? '');
     try {
-      if (node.tag && node.tag !== '!') return resolveTagged(node.tag, text);
-      return node.type === 'PLAIN' && !node.tag ? resolvePlainScalar(text).value : text;
+      return scalarValue(node);
     } catch (err) {
       throw new GoYamlError((err as Error).message, offsetOf(node));
     }
@@ -241,29 +295,25 @@ class Converter {
   private key(node: unknown): string {
     const resolved = isAlias(node) ? this.resolveAlias(node) : node;
     if (!isScalar(resolved)) throw new GoYamlError('a map key that is a collection cannot become a JSON key', offsetOf(node));
-    const key = this.scalar(resolved);
-    if (typeof key === 'string') return key;
-    if (typeof key === 'boolean') return key ? 'true' : 'false';
-    if (typeof key === 'number') return Number.isNaN(key) ? '.nan' : key === Infinity ? '.inf' : key === -Infinity ? '-.inf' : String(key);
-    throw new GoYamlError('a null map key cannot become a JSON key', offsetOf(node));
+    const key = jsonKey(this.scalar(resolved));
+    if (key === undefined) throw new GoYamlError('a null map key cannot become a JSON key', offsetOf(node));
+    return key;
   }
 
-  /** A mapping: explicit keys and merged ones, each key from exactly one source. */
-  private mapping(items: readonly unknown[], path: (string | number)[], depth: number): Record<string, unknown> {
+  /** A mapping as yaml.UnmarshalStrict reads it: explicit keys and merged ones, each key from exactly one source. */
+  private strictMapping(items: readonly unknown[], path: (string | number)[], depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const sources = new Map<string, string>();
     const put = (key: string, value: unknown, offset: number, source: string): void => {
       const earlier = sources.get(key);
       if (earlier !== undefined) {
-        throw new GoYamlError(
-          earlier === source
-            ? `key "${key}" is given twice (the keys are the same once YAML 1.1 resolves them): readers disagree on which one wins`
-            : `key "${key}" is given both ${earlier} and ${source}: YAML readers disagree on which one wins`,
-          offset
-        );
+        if (earlier === source) {
+          throw new GoYamlError(`key "${key}" is given twice (keys must be unique, and these are the same once YAML 1.1 resolves them): readers disagree on which one wins`, offset, 'duplicate-key');
+        }
+        throw new GoYamlError(`key "${key}" is given both ${earlier} and ${source}: YAML readers disagree on which one wins`, offset);
       }
       sources.set(key, source);
-      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      setOwn(out, key, value);
     };
     for (const pair of items) {
       if (!isPair(pair)) continue;
@@ -272,7 +322,7 @@ class Converter {
         const merged = this.mergeSources(pair.value, offset);
         merged.forEach((m, i) => {
           // Merged keys land at this mapping's paths; their places are where the merged mapping wrote them.
-          const value = this.mapping(m.items, path, depth + 1);
+          const value = this.strictMapping(m.items, path, depth + 1);
           for (const [k, v] of Object.entries(value)) put(k, v, this.table.get(pathKey([...path, k]))?.offset ?? offset, merged.length > 1 ? `by merged map ${i + 1}` : 'by a merge key (<<)');
         });
         continue;
@@ -281,7 +331,48 @@ class Converter {
       const offset = offsetOf(pair.key) ?? offsetOf(pair.value) ?? 0;
       const value = this.value(pair.value, [...path, key], depth + 1);
       put(key, value, offset, 'explicitly');
-      this.table.set(pathKey([...path, key]), { offset, node: (pair.value as Node | null) ?? null });
+      if (this.options.record) this.table.set(pathKey([...path, key]), { offset, node: (pair.value as Node | null) ?? null });
+    }
+    return out;
+  }
+
+  /**
+   * A mapping as yaml.YAMLToJSON reads it (go-yaml v2): pairs in order, a later one overwriting an earlier one; a merge
+   * key (<<) writes its mappings where it stands, the first of several winning. yaml.v3 (kustomize) and JavaScript's
+   * yaml let a written key win over a merged one wherever it stands, and refuse or keep the last of a repeated key.
+   * So the document is refused only where they read another value: a key repeated with a different value
+   * (`duplicate-key`), a key written before a merge key that brings another value, or two merge keys. A key repeated
+   * with the same value is read, and noted (strict readers refuse the document).
+   */
+  private lenientMapping(items: readonly unknown[], path: (string | number)[], depth: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const written = new Map<string, unknown>();
+    let merged = false;
+    for (const pair of items) {
+      if (!isPair(pair)) continue;
+      const offset = offsetOf(pair.key) ?? offsetOf(pair.value) ?? 0;
+      if (isMergeKey(pair.key)) {
+        if (merged) throw new GoYamlError('a mapping has two merge keys (<<): YAML readers disagree on which one wins', offset);
+        merged = true;
+        const sources = this.mergeSources(pair.value, offset);
+        for (let i = sources.length - 1; i >= 0; i--) {
+          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path, depth + 1))) {
+            if (written.has(k) && !sameJson(written.get(k), v)) {
+              throw new GoYamlError(`key "${k}" is written before a merge key (<<) that brings another value: go-yaml v2 (kubectl, Helm, Argo CD) takes the merged value, yaml.v3 (kustomize) the written one`, offset);
+            }
+            setOwn(out, k, v);
+          }
+        }
+        continue;
+      }
+      const key = this.key(pair.key);
+      const value = this.value(pair.value, this.options.record ? [...path, key] : path, depth + 1);
+      if (written.has(key)) {
+        if (!sameJson(written.get(key), value)) throw new GoYamlError(`the key "${key}" appears twice in one mapping with different values; keys must be unique`, offset, 'duplicate-key');
+        this.repeats.push({ key, offset });
+      }
+      written.set(key, value);
+      setOwn(out, key, value);
     }
     return out;
   }
@@ -298,24 +389,58 @@ class Converter {
   }
 }
 
+/**
+ * How many values a document expands to, aliases included, counted without expanding anything: each node is
+ * sized once (an alias costs the size of its anchor). Stops counting past `limit`.
+ */
+function expandedSize(doc: Document.Parsed, limit: number): number {
+  const sizes = new Map<unknown, number>();
+  const size = (node: unknown, depth: number): number => {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (!isMap(node) && !isSeq(node)) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    if (depth > 1000) return Infinity;
+    sizes.set(node, Infinity); // an alias inside its own anchor never ends
+    let n = 1;
+    for (const item of node.items as unknown[]) {
+      n += isPair(item) ? size(item.key, depth + 1) + size(item.value, depth + 1) : size(item, depth + 1);
+      if (n > limit) break;
+    }
+    sizes.set(node, n);
+    return n;
+  };
+  return size(doc.contents, 0);
+}
+
+/** Reads one parsed document (failsafe schema) as Go reads it; throws GoYamlError. */
+export function readGoDocument(doc: Document.Parsed, limits: Pick<GoYamlLimits, 'maxNodes' | 'maxDepth'>, options: GoReadOptions): GoRead & { table: ReadonlyMap<string, WrittenAt> } {
+  if (expandedSize(doc, limits.maxNodes) > limits.maxNodes) {
+    throw new GoYamlError(`expands to more than ${limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, undefined, 'invalid-yaml');
+  }
+  const converter = new Converter(doc, limits, options);
+  const value = converter.value(doc.contents, [], 0);
+  return { value, repeats: converter.repeats, table: converter.table };
+}
+
 function offsetOf(node: unknown): number | undefined {
   const range = (node as { range?: [number, number, number] } | null)?.range;
   return range ? range[0] : undefined;
 }
 
-/** Parses a YAML stream the way sigs.k8s.io/yaml would, document by document. */
+/** Parses a YAML stream the way kustomize reads a kustomization (sigs.k8s.io/yaml UnmarshalStrict), document by document. */
 export function parseGoYaml(text: string, file: string, limits: GoYamlLimits = DEFAULT_GO_YAML_LIMITS): GoYamlResult {
-  const { documents: docs, errors, lineCounter } = parseStream(text, file, { maxDocuments: limits.maxDocuments, schema: 'failsafe' });
+  const { documents: docs, errors, lineCounter } = parseStream(text, file, { maxDocuments: limits.maxDocuments });
   const documents: GoYamlDocument[] = [];
   for (const { doc, index, line, offset: rootOffset } of docs) {
-    const converter = new Converter(doc, limits);
     try {
-      const value = converter.value(doc.contents, [], 0);
-      documents.push({ index, value, line, sourceMap: new PathSourceMap(file, converter.table, lineCounter, rootOffset) });
+      const { value, table } = readGoDocument(doc, limits, { strict: true, record: true });
+      documents.push({ index, value, line, sourceMap: new PathSourceMap(file, table, lineCounter, rootOffset) });
     } catch (err) {
       if (!(err instanceof GoYamlError)) throw err;
       const at = err.offset !== undefined ? lineCounter.linePos(err.offset) : undefined;
-      errors.push(new InputError(file, `document ${index + 1} cannot be read unambiguously: ${err.message}`, 'ambiguous-yaml', at?.line ?? line, at?.col));
+      const reason = err.ruleId === 'ambiguous-yaml' ? `document ${index + 1} cannot be read unambiguously: ${err.message}` : `document ${index + 1}: ${err.message}`;
+      errors.push(new InputError(file, reason, err.ruleId, at?.line ?? line, at?.col));
     }
   }
   return { documents, errors };

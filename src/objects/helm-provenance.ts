@@ -15,14 +15,14 @@
  * Text written literally in a template is never matched to values: a value search is only for values printed by
  * actions, and a scalar chain equal to the value only counts when the action printed exactly that value.
  */
-import { isAlias, isMap, isScalar as isYamlScalar, isSeq, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import type { ProvenanceSegment } from '../render/gotemplate/index.js';
 import { firstSegmentEndingAfter, segmentsOverlapping } from '../render/helm/output.js';
 import type { InputError } from '../repo/files.js';
 import { makeObject } from './manifests.js';
 import { formatPath, getAt, isRecord, type JsonPath, type KubeObject, type Located, type SourceLocation, type SourceMap } from './types.js';
 import { isKubeObject } from './manifests.js';
-import { parseYaml, type YamlSourceMap } from './yaml-source.js';
+import { mapKeyText, parseYaml, type YamlSourceMap } from './yaml-source.js';
 import { framesOf, Frames } from './helm-frames.js';
 import { findToggle, type ToggleContext } from './helm-toggles.js';
 
@@ -116,7 +116,7 @@ function childNodes(map: YamlSourceMap, node: YamlNode | undefined, at: (string 
   if (!isMap(node)) return () => undefined;
   const pairs = new Map<string, YamlNode | undefined>();
   for (const pair of node.items) {
-    const key = isYamlScalar(pair.key) ? String(pair.key.value) : typeof pair.key === 'string' || typeof pair.key === 'number' ? String(pair.key) : undefined;
+    const key = mapKeyText(pair.key);
     if (key !== undefined && !pairs.has(key)) pairs.set(key, (pair.value as YamlNode | null) ?? undefined);
   }
   return (key) => pairs.get(String(key));

@@ -1,21 +1,25 @@
 /**
- * YAML text -> documents with exact source maps, under limits for untrusted input: alias bombs, duplicate
- * keys, deep nesting and syntax errors become InputErrors naming the file, line and reason.
+ * YAML text -> documents with exact source maps, read as Kubernetes reads them: kubectl, Helm, Argo CD and Flux
+ * all decode YAML with sigs.k8s.io/yaml (go-yaml v2, YAML 1.1), so `privileged: yes` is `true`, `0755` is octal and
+ * `<<` merges a mapping (see go-yaml.ts). Limits for untrusted input: alias bombs, duplicate keys, deep nesting
+ * and syntax errors become InputErrors naming the file, line and reason.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { InputError } from '../repo/files.js';
+import { GoYamlError, goKeyText, isMergeKey, readGoDocument } from './go-yaml.js';
+import { parseStream } from './yaml-stream.js';
 import type { JsonPath, Located, RelatedLocation, SourceMap } from './types.js';
 
 export interface YamlLimits {
-  /** Most alias dereferences one document may expand (the `yaml` library's guard against billion laughs). */
-  maxAliasCount: number;
+  /** Most values one document may expand to, aliases included (the guard against billion laughs). */
+  maxNodes: number;
   /** Deepest nesting of maps and sequences accepted. */
   maxDepth: number;
   /** Most documents in one file. */
   maxDocuments: number;
 }
 
-export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliasCount: 100, maxDepth: 200, maxDocuments: 10_000 };
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxNodes: 500_000, maxDepth: 200, maxDocuments: 10_000 };
 
 export interface ParsedDocument {
   /** 0-based position in the file's stream. */
@@ -31,75 +35,13 @@ export interface ParsedYaml {
   errors: InputError[];
 }
 
-/** One syntactically valid document of a stream, with where its content starts. */
-export interface StreamDocument {
-  doc: Document.Parsed;
-  /** 0-based position in the stream. */
-  index: number;
-  /** 1-based line where the document's content starts. */
-  line: number;
-  /** Offset where the document's content starts. */
-  offset: number;
-}
-
 /**
- * Splits a YAML stream into documents under a document-count limit. A document with a syntax error (or a
- * duplicate key) is an InputError naming the file and line; the good documents around it are kept.
- *
- * Keys are compared as Kubernetes compares them, by their text once converted to JSON (`1` and `"1"` are one
- * key, as yaml.v3 and sigs.k8s.io/yaml see them). A key repeated with a different value is `duplicate-key` and
- * the document is not read: readers disagree on which value wins. With `allowEqualRepeats`, a key repeated with
- * the same value is only `repeated-key` and the document is kept: every reader that accepts it reads the same
- * object (Helm's own output repeats annotations this way, and Helm installs it).
+ * Parses every document of a YAML stream as Kubernetes reads it. A bad document is an error; the good ones around
+ * it are kept. A key repeated with the same value is read, with a `repeated-key` note; with another value, or
+ * anywhere YAML readers would read different values, the document is refused.
  */
-export function parseStream(
-  text: string,
-  file: string,
-  options: { maxDocuments: number; schema?: 'failsafe'; allowEqualRepeats?: boolean }
-): { documents: StreamDocument[]; errors: InputError[]; lineCounter: LineCounter } {
-  const lineCounter = new LineCounter();
-  const errors: InputError[] = [];
-  let docs: Document.Parsed[];
-  try {
-    // logLevel 'error': the library prints nothing itself (its warnings name no file); what matters is reported here.
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: true, logLevel: 'error', ...(options.schema ? { schema: options.schema } : {}) }) as Document.Parsed[];
-  } catch (err) {
-    return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${(err as Error).message}`, 'invalid-yaml')], lineCounter };
-  }
-  if (!Array.isArray(docs)) docs = [docs];
-  if (docs.length > options.maxDocuments) {
-    errors.push(new InputError(file, `${docs.length} YAML documents, over the limit of ${options.maxDocuments}; only the first ${options.maxDocuments} are read`, 'invalid-yaml'));
-    docs = docs.slice(0, options.maxDocuments);
-  }
-  const documents: StreamDocument[] = [];
-  docs.forEach((doc, index) => {
-    const offset = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
-    const line = lineCounter.linePos(offset).line;
-    const problem = doc.errors[0];
-    if (problem) {
-      const pos = problem.linePos?.[0];
-      const message = problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      errors.push(new InputError(file, `invalid YAML in document ${index + 1}: ${message}`, 'invalid-yaml', pos?.line ?? line, pos?.col));
-      return;
-    }
-    const repeat = repeatedKey(doc);
-    if (repeat) {
-      const at = lineCounter.linePos(repeat.offset);
-      if (repeat.sameValue && options.allowEqualRepeats) {
-        errors.push(new InputError(file, `document ${index + 1} repeats the key "${repeat.key}" with the same value; kustomize and strict readers refuse it`, 'repeated-key', at.line, at.col));
-      } else {
-        errors.push(new InputError(file, `invalid YAML in document ${index + 1}: the key "${repeat.key}" appears twice in one mapping${repeat.sameValue ? '' : ' with different values'}; keys must be unique`, 'duplicate-key', at.line, at.col));
-        return;
-      }
-    }
-    documents.push({ doc, index, line, offset });
-  });
-  return { documents, errors, lineCounter };
-}
-
-/** Parses every document of a YAML stream. A bad document is an error; the good ones around it are kept. */
 export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): ParsedYaml {
-  const { documents: docs, errors, lineCounter } = parseStream(text, file, { maxDocuments: limits.maxDocuments, allowEqualRepeats: true });
+  const { documents: docs, errors, lineCounter } = parseStream(text, file, limits);
   const documents: ParsedDocument[] = [];
   for (const { doc, index, line } of docs) {
     const depth = nestingDepth(doc.contents, limits.maxDepth);
@@ -121,17 +63,25 @@ export function parseYaml(text: string, file: string, limits: YamlLimits = DEFAU
       );
       continue;
     }
-    let value: unknown;
+    let read;
     try {
-      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+      read = readGoDocument(doc, limits, { strict: false, record: false });
     } catch (err) {
-      const reason = /alias/i.test((err as Error).message)
-        ? `document ${index + 1} expands too many aliases (over ${limits.maxAliasCount}): a resource exhaustion ("billion laughs") pattern; not read`
-        : `document ${index + 1} cannot be read: ${(err as Error).message}`;
-      errors.push(new InputError(file, reason, 'invalid-yaml', line));
+      if (!(err instanceof GoYamlError)) throw err;
+      const pos = err.offset !== undefined ? lineCounter.linePos(err.offset) : undefined;
+      const reason = {
+        'ambiguous-yaml': `document ${index + 1} cannot be read unambiguously: ${err.message}; not read`,
+        'duplicate-key': `invalid YAML in document ${index + 1}: ${err.message}`,
+        'invalid-yaml': `document ${index + 1} ${err.message}; not read`
+      }[err.ruleId];
+      errors.push(new InputError(file, reason, err.ruleId, pos?.line ?? line, pos?.col));
       continue;
     }
-    documents.push({ index, value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
+    for (const repeat of read.repeats) {
+      const pos = lineCounter.linePos(repeat.offset);
+      errors.push(new InputError(file, `document ${index + 1} repeats the key "${repeat.key}" with the same value; kustomize and strict readers refuse it`, 'repeated-key', pos.line, pos.col));
+    }
+    documents.push({ index, value: read.value, line, sourceMap: new YamlSourceMap(file, doc, lineCounter) });
   }
   return { documents, errors };
 }
@@ -154,55 +104,6 @@ function collectionKey(doc: Document.Parsed): { at: Node; kind: 'mapping' | 'lis
     }
   }
   return undefined;
-}
-
-/**
- * The first mapping key that appears twice in its mapping (compared by its JSON text), where its second
- * appearance starts, and whether both carry the same value. The most serious repeat wins: one with different
- * values is returned before one with the same value. Iterative; a node reached through aliases is walked once.
- */
-function repeatedKey(doc: Document.Parsed): { key: string; offset: number; sameValue: boolean } | undefined {
-  let same: { key: string; offset: number; sameValue: boolean } | undefined;
-  const aliased = new Set<unknown>();
-  const stack: unknown[] = [doc.contents];
-  const byKey = new Map<string, { value: unknown }>();
-  while (stack.length > 0) {
-    let node = stack.pop();
-    if (isAlias(node)) {
-      node = node.resolve(doc);
-      if (aliased.has(node)) continue;
-      aliased.add(node);
-    }
-    if (isSeq(node)) for (const item of node.items) stack.push(item);
-    if (!isMap(node)) continue;
-    byKey.clear();
-    for (const pair of node.items as { key: unknown; value: unknown }[]) {
-      stack.push(pair.value);
-      const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
-      if (!isScalar(key) && key !== null) continue;
-      const text = key === null ? '' : String(key.value ?? '');
-      const first = byKey.get(text);
-      if (!first) {
-        byKey.set(text, pair);
-        continue;
-      }
-      const offset = (pair.key as Node | null)?.range?.[0] ?? 0;
-      const sameValue = sameJson(doc, first.value, pair.value);
-      if (!sameValue) return { key: text, offset, sameValue };
-      same ??= { key: text, offset, sameValue };
-    }
-  }
-  return same;
-}
-
-/** Whether two value nodes read as the same JSON (an alias bomb or any other failure reads as different). */
-function sameJson(doc: Document.Parsed, a: unknown, b: unknown): boolean {
-  const json = (node: unknown) => (node === null || node === undefined ? 'null' : JSON.stringify((node as Node).toJS(doc, { maxAliasCount: 100 })));
-  try {
-    return json(a) === json(b);
-  } catch {
-    return false;
-  }
 }
 
 /** Depth of nested collections, stopping early once past `limit` (iterative: safe on hostile input). */
@@ -265,7 +166,7 @@ export class YamlSourceMap implements SourceMap {
     for (const seg of path) {
       if (node && isAlias(node)) node = (node.resolve(this.doc) as Node | undefined) ?? null;
       if (isMap(node)) {
-        const pair = node.items.find((p) => keyText(p.key) === String(seg));
+        const pair = pairFor(node, String(seg), this.doc);
         if (!pair) break;
         const key = pair.key as Node | null;
         offset = key?.range?.[0] ?? offset;
@@ -282,8 +183,29 @@ export class YamlSourceMap implements SourceMap {
   }
 }
 
-function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+/** The JSON key a mapping key becomes as Kubernetes reads it (`yes` -> "true", `0x10` -> "16"); undefined for collections. */
+export function mapKeyText(key: unknown): string | undefined {
+  if (isScalar(key)) return goKeyText(key) ?? String(key.value);
   if (typeof key === 'string' || typeof key === 'number') return String(key);
+  return undefined;
+}
+
+/**
+ * The pair that gives `key` in a mapping: written there, else brought in by its merge key (the first merged mapping
+ * that has it, as Go reads it). Merges of merges are followed a few levels deep.
+ */
+function pairFor(map: YAMLMap, key: string, doc: Document.Parsed, depth = 0): Pair | undefined {
+  let merge: Pair | undefined;
+  for (const pair of map.items) {
+    if (isMergeKey(pair.key)) merge = pair;
+    else if (mapKeyText(pair.key) === key) return pair;
+  }
+  if (!merge || depth >= 8) return undefined;
+  const resolve = (n: unknown): unknown => (isAlias(n) ? n.resolve(doc) : n);
+  const value = resolve(merge.value);
+  for (const source of isSeq(value) ? value.items.map(resolve) : [value]) {
+    const pair = isMap(source) ? pairFor(source, key, doc, depth + 1) : undefined;
+    if (pair) return pair;
+  }
   return undefined;
 }
