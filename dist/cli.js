@@ -3266,8 +3266,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path22) {
-      let input = path22;
+    function removeDotSegments(path24) {
+      let input = path24;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3341,11 +3341,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path22) {
-      if (path22 === "" || path22[0] === "/") {
-        return removeDotSegments(path22);
+    function removeDotSegmentsRelative(path24) {
+      if (path24 === "" || path24[0] === "/") {
+        return removeDotSegments(path24);
       }
-      const segments = path22.split("/");
+      const segments = path24.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3375,8 +3375,8 @@ var require_utils = __commonJS({
     var HOST_DELIMS = { "@": "%40", "/": "%2F", "?": "%3F", "#": "%23", ":": "%3A" };
     var HOST_DELIM_RE = /[@/?#:]/g;
     var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
-    function reescapeHostDelimiters(host, isIP2) {
-      const re = isIP2 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+    function reescapeHostDelimiters(host, isIP4) {
+      const re = isIP4 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
       re.lastIndex = 0;
       return host.replace(re, (ch) => HOST_DELIMS[ch]);
     }
@@ -3708,8 +3708,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path22 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path22 && path22 !== "/" ? path22 : void 0;
+        const path24 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path24 && path24 !== "/" ? path24 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -3768,7 +3768,7 @@ var require_schemes = __commonJS({
       urnComponent.nss = (uuidComponent.uuid || "").toLowerCase();
       return urnComponent;
     }
-    var http = (
+    var http2 = (
       /** @type {SchemeHandler} */
       {
         scheme: "http",
@@ -3777,11 +3777,11 @@ var require_schemes = __commonJS({
         serialize: httpSerialize
       }
     );
-    var https = (
+    var https2 = (
       /** @type {SchemeHandler} */
       {
         scheme: "https",
-        domainHost: http.domainHost,
+        domainHost: http2.domainHost,
         parse: httpParse,
         serialize: httpSerialize
       }
@@ -3825,8 +3825,8 @@ var require_schemes = __commonJS({
     var SCHEMES = (
       /** @type {Record<SchemeName, SchemeHandler>} */
       {
-        http,
-        https,
+        http: http2,
+        https: https2,
         ws,
         wss,
         urn,
@@ -3875,7 +3875,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse3(serialize(uri, options), options);
+        parse4(serialize(uri, options), options);
       }
       return uri;
     }
@@ -3918,8 +3918,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base2, relative, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base2 = parse3(serialize(base2, options), options);
-        relative = parse3(serialize(relative, options), options);
+        base2 = parse4(serialize(base2, options), options);
+        relative = parse4(serialize(relative, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative.scheme) {
@@ -4012,12 +4012,12 @@ var require_fast_uri = __commonJS({
         component.scheme = validateScheme(component.scheme);
         uriTokens.push(component.scheme, ":");
       }
-      const authority = recomposeAuthority(component);
-      if (authority !== void 0) {
+      const authority2 = recomposeAuthority(component);
+      if (authority2 !== void 0) {
         if (options.reference !== "suffix") {
           uriTokens.push("//");
         }
-        uriTokens.push(authority);
+        uriTokens.push(authority2);
         if (component.path && component.path[0] !== "/") {
           uriTokens.push("/");
         }
@@ -4030,7 +4030,7 @@ var require_fast_uri = __commonJS({
         if (schemelessReference) {
           s = serializePathEncoding(s, true);
         }
-        if (authority === void 0 && s[0] === "/" && s[1] === "/") {
+        if (authority2 === void 0 && s[0] === "/" && s[1] === "/") {
           s = "/%2F" + s.slice(2);
         }
         uriTokens.push(s);
@@ -4073,12 +4073,12 @@ var require_fast_uri = __commonJS({
       const host = matches2[4];
       return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
     }
-    function canonicalizeHost(parsed, options, schemeHandler, isIP2) {
-      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2)) {
+    function canonicalizeHost(parsed, options, schemeHandler, isIP4) {
+      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP4)) {
         parsed.error = parsed.error || MALFORMED_HOST_ERROR;
         return true;
       }
-      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP2 === false && nonSimpleDomain(parsed.host)) {
+      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP4 === false && nonSimpleDomain(parsed.host)) {
         let url;
         try {
           url = new URL("http://" + parsed.host);
@@ -4094,9 +4094,9 @@ var require_fast_uri = __commonJS({
       }
       return false;
     }
-    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2) {
+    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP4) {
       return Boolean(
-        parsed.host && isIP2 === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
+        parsed.host && isIP4 === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
       );
     }
     function isHostOnlyURL(url) {
@@ -4119,7 +4119,7 @@ var require_fast_uri = __commonJS({
       let malformedHost = false;
       let malformedIPLiteral = false;
       let malformedScheme = false;
-      let isIP2 = false;
+      let isIP4 = false;
       if (options.reference === "suffix") {
         if (options.scheme) {
           uri = options.scheme + ":" + uri;
@@ -4181,15 +4181,15 @@ var require_fast_uri = __commonJS({
             const bracketedIPLiteral = isIPLiteral(parsed.host);
             const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
             const ipv6result = normalizeIPv6(parsed.host);
-            isIP2 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
+            isIP4 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
             malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
-            parsed.host = isIP2 ? ipv6result.host : ipv6result.host.toLowerCase();
+            parsed.host = isIP4 ? ipv6result.host : ipv6result.host.toLowerCase();
             if (malformedIPLiteral) {
               parsed.error = parsed.error || MALFORMED_HOST_ERROR;
               malformedAuthorityOrPort = true;
             }
           } else {
-            isIP2 = true;
+            isIP4 = true;
           }
         }
         if (parsed.scheme === void 0 && parsed.userinfo === void 0 && parsed.host === void 0 && parsed.port === void 0 && parsed.query === void 0 && !parsed.path) {
@@ -4206,14 +4206,14 @@ var require_fast_uri = __commonJS({
         }
         const schemeHandler = getSchemeHandler(options.scheme || parsed.scheme);
         if (!malformedIPLiteral) {
-          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP2);
+          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP4);
         }
         if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
-          let host = isIP2 ? parsed.host : normalizePercentEncoding(parsed.host, true);
-          if (!isIP2) {
+          let host = isIP4 ? parsed.host : normalizePercentEncoding(parsed.host, true);
+          if (!isIP4) {
             host = normalizePercentEncoding(host.toLowerCase());
           }
-          parsed.host = isIP2 || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP2) : host;
+          parsed.host = isIP4 || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP4) : host;
         }
         if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
           if (parsed.path) {
@@ -4237,7 +4237,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse3(uri, opts) {
+    function parse4(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -4274,7 +4274,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse: parse3
+      parse: parse4
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -4685,7 +4685,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules2 = this.RULES.all;
@@ -7019,17 +7019,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path22) {
-      const ctrl = callVisitor(key, node, visitor, path22);
+    function visit_(key, node, visitor, path24) {
+      const ctrl = callVisitor(key, node, visitor, path24);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path22, ctrl);
-        return visit_(key, ctrl, visitor, path22);
+        replaceNode(key, path24, ctrl);
+        return visit_(key, ctrl, visitor, path24);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path22 = Object.freeze(path22.concat(node));
+          path24 = Object.freeze(path24.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path22);
+            const ci = visit_(i, node.items[i], visitor, path24);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7040,13 +7040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path22 = Object.freeze(path22.concat(node));
-          const ck = visit_("key", node.key, visitor, path22);
+          path24 = Object.freeze(path24.concat(node));
+          const ck = visit_("key", node.key, visitor, path24);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path22);
+          const cv = visit_("value", node.value, visitor, path24);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7067,17 +7067,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK2;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path22) {
-      const ctrl = await callVisitor(key, node, visitor, path22);
+    async function visitAsync_(key, node, visitor, path24) {
+      const ctrl = await callVisitor(key, node, visitor, path24);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path22, ctrl);
-        return visitAsync_(key, ctrl, visitor, path22);
+        replaceNode(key, path24, ctrl);
+        return visitAsync_(key, ctrl, visitor, path24);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path22 = Object.freeze(path22.concat(node));
+          path24 = Object.freeze(path24.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path22);
+            const ci = await visitAsync_(i, node.items[i], visitor, path24);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7088,13 +7088,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path22 = Object.freeze(path22.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path22);
+          path24 = Object.freeze(path24.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path24);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path22);
+          const cv = await visitAsync_("value", node.value, visitor, path24);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7121,23 +7121,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path22) {
+    function callVisitor(key, node, visitor, path24) {
       if (typeof visitor === "function")
-        return visitor(key, node, path22);
+        return visitor(key, node, path24);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path22);
+        return visitor.Map?.(key, node, path24);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path22);
+        return visitor.Seq?.(key, node, path24);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path22);
+        return visitor.Pair?.(key, node, path24);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path22);
+        return visitor.Scalar?.(key, node, path24);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path22);
+        return visitor.Alias?.(key, node, path24);
       return void 0;
     }
-    function replaceNode(key, path22, node) {
-      const parent = path22[path22.length - 1];
+    function replaceNode(key, path24, node) {
+      const parent = path24[path24.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -7749,10 +7749,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node3 = require_Node();
-    function collectionFromPath(schema, path22, value) {
+    function collectionFromPath(schema, path24, value) {
       let v = value;
-      for (let i = path22.length - 1; i >= 0; --i) {
-        const k = path22[i];
+      for (let i = path24.length - 1; i >= 0; --i) {
+        const k = path24[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -7771,7 +7771,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path22) => path22 == null || typeof path22 === "object" && !!path22[Symbol.iterator]().next().done;
+    var isEmptyPath = (path24) => path24 == null || typeof path24 === "object" && !!path24[Symbol.iterator]().next().done;
     var Collection = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7801,11 +7801,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path22, value) {
-        if (isEmptyPath(path22))
+      addIn(path24, value) {
+        if (isEmptyPath(path24))
           this.add(value);
         else {
-          const [key, ...rest] = path22;
+          const [key, ...rest] = path24;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -7819,8 +7819,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path22) {
-        const [key, ...rest] = path22;
+      deleteIn(path24) {
+        const [key, ...rest] = path24;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -7834,8 +7834,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path22, keepScalar) {
-        const [key, ...rest] = path22;
+      getIn(path24, keepScalar) {
+        const [key, ...rest] = path24;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -7853,8 +7853,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path22) {
-        const [key, ...rest] = path22;
+      hasIn(path24) {
+        const [key, ...rest] = path24;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -7864,8 +7864,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path22, value) {
-        const [key, ...rest] = path22;
+      setIn(path24, value) {
+        const [key, ...rest] = path24;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -7909,14 +7909,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -7933,14 +7933,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -7957,12 +7957,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split2 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split2 = i;
           }
@@ -7974,12 +7974,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -7994,39 +7994,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -10380,9 +10380,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path22, value) {
+      addIn(path24, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path22, value);
+          this.contents.addIn(path24, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10457,14 +10457,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path22) {
-        if (Collection.isEmptyPath(path22)) {
+      deleteIn(path24) {
+        if (Collection.isEmptyPath(path24)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path22) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path24) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10479,10 +10479,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path22, keepScalar) {
-        if (Collection.isEmptyPath(path22))
+      getIn(path24, keepScalar) {
+        if (Collection.isEmptyPath(path24))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path22, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path24, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -10493,10 +10493,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path22) {
-        if (Collection.isEmptyPath(path22))
+      hasIn(path24) {
+        if (Collection.isEmptyPath(path24))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path22) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path24) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10513,13 +10513,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path22, value) {
-        if (Collection.isEmptyPath(path22)) {
+      setIn(path24, value) {
+        if (Collection.isEmptyPath(path24)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path22), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path24), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path22, value);
+          this.contents.setIn(path24, value);
         }
       }
       /**
@@ -12480,10 +12480,10 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path22) => {
+    visit.itemAtPath = (cst, path24) => {
       let item = cst;
-      for (const [field2, index2] of path22) {
-        const tok = item?.[field2];
+      for (const [field3, index2] of path24) {
+        const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index2];
         } else
@@ -12491,23 +12491,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path22) => {
-      const parent = visit.itemAtPath(cst, path22.slice(0, -1));
-      const field2 = path22[path22.length - 1][0];
-      const coll = parent?.[field2];
+    visit.parentCollection = (cst, path24) => {
+      const parent = visit.itemAtPath(cst, path24.slice(0, -1));
+      const field3 = path24[path24.length - 1][0];
+      const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path22, item, visitor) {
-      let ctrl = visitor(item, path22);
+    function _visit(path24, item, visitor) {
+      let ctrl = visitor(item, path24);
       if (typeof ctrl === "symbol")
         return ctrl;
-      for (const field2 of ["key", "value"]) {
-        const token = item[field2];
+      for (const field3 of ["key", "value"]) {
+        const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path22.concat([[field2, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path24.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -12517,11 +12517,11 @@ var require_cst_visit = __commonJS({
               i -= 1;
             }
           }
-          if (typeof ctrl === "function" && field2 === "key")
-            ctrl = ctrl(item, path22);
+          if (typeof ctrl === "function" && field3 === "key")
+            ctrl = ctrl(item, path24);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path24) : ctrl;
     }
     exports.visit = visit;
   }
@@ -13256,15 +13256,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -14172,7 +14172,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse3(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -14213,7 +14213,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document2.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse3;
+    exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments4;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
@@ -15843,8 +15843,8 @@ var require_dist2 = __commonJS({
         return ajv;
       }
       const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
-      const list = opts.formats || formats_1.formatNames;
-      addFormats3(ajv, list, formats, exportName);
+      const list2 = opts.formats || formats_1.formatNames;
+      addFormats3(ajv, list2, formats, exportName);
       if (opts.keywords)
         (0, limit_1.default)(ajv);
       return ajv;
@@ -15856,11 +15856,11 @@ var require_dist2 = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f;
     };
-    function addFormats3(ajv, list, fs, exportName) {
+    function addFormats3(ajv, list2, fs, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
-      for (const f of list)
+      for (const f of list2)
         ajv.addFormat(f, fs[f]);
     }
     module.exports = exports = formatsPlugin;
@@ -16124,8 +16124,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path22, { windows } = {}) => {
-      const segs = path22.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path24, { windows } = {}) => {
+      const segs = path24.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -16726,7 +16726,7 @@ var require_parse = __commonJS({
       }
       return { risky: false };
     };
-    var parse3 = (input, options) => {
+    var parse4 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -16896,7 +16896,7 @@ var require_parse = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            const expression = parse4(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -17419,7 +17419,7 @@ var require_parse = __commonJS({
       }
       return state;
     };
-    parse3.fastpaths = (input, options) => {
+    parse4.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -17484,7 +17484,7 @@ var require_parse = __commonJS({
       }
       return source;
     };
-    module.exports = parse3;
+    module.exports = parse4;
   }
 });
 
@@ -17493,7 +17493,7 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan2 = require_scan();
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var utils = require_utils2();
     var constants2 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -17581,7 +17581,7 @@ var require_picomatch = __commonJS({
     picomatch3.isMatch = (str4, patterns, options) => picomatch3(patterns, options)(str4);
     picomatch3.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
-      return parse3(pattern, { ...options, fastpaths: false });
+      return parse4(pattern, { ...options, fastpaths: false });
     };
     picomatch3.scan = (input, options) => scan2(input, options);
     picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -17607,10 +17607,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse3.fastpaths(input, options);
+        parsed.output = parse4.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse3(input, options);
+        parsed = parse4(input, options);
       }
       return picomatch3.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -17646,7 +17646,7 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/cli/main.ts
-import { writeFileSync as writeFileSync5 } from "node:fs";
+import { writeFileSync as writeFileSync6 } from "node:fs";
 import { parseArgs } from "node:util";
 
 // src/analyze/types.ts
@@ -17657,9 +17657,9 @@ function severityRank(severity) {
 
 // src/analyze/pss/types.ts
 var LATEST_PSS_MINOR = 37;
-function parsePssVersion(text) {
-  if (text === "latest") return LATEST_PSS_MINOR;
-  const m = /^v?1\.(\d+)$/.exec(text);
+function parsePssVersion(text2) {
+  if (text2 === "latest") return LATEST_PSS_MINOR;
+  const m = /^v?1\.(\d+)$/.exec(text2);
   if (!m) return void 0;
   const minor = Number(m[1]);
   return minor <= LATEST_PSS_MINOR ? minor : void 0;
@@ -17738,6 +17738,20 @@ var DIAGNOSTIC_RULES = [
     ...UNCHECKED,
     rationale: "A kustomization or chart that pulls resources from a URL deploys content that is not in the repository and not reviewed in the pull request; it can change at any time without a commit.",
     remediation: "Vendor the remote resource into the repository, or pin it to an immutable reference that is reviewed separately."
+  }),
+  diagnostic({
+    id: "remote-chart-not-allowed",
+    title: "Remote chart not allowed to be fetched",
+    ...UNCHECKED,
+    rationale: "A chart dependency (or a chart a declaration deploys) comes from a Helm repository or an OCI registry that the base branch's policy does not allow. The gate never contacts such a location: a pull request could otherwise point the runner at any address. Without the chart, Helm cannot render the release, so nothing it deploys is checked.",
+    remediation: "If the location is trusted, add it to `repositories.allow` in the config on the default branch (the finding gives the snippet); otherwise vendor the chart (`helm dependency build` and commit `charts/`)."
+  }),
+  diagnostic({
+    id: "remote-chart-unavailable",
+    title: "Remote chart could not be fetched",
+    ...UNCHECKED,
+    rationale: "An allowed chart location did not deliver the chart: the version does not exist, the server failed or timed out, the download was over the size limits, or the archive did not match its digest (then the bytes were discarded). The release cannot be rendered, so nothing it deploys is checked.",
+    remediation: "Check the version and the repository URL; for a digest mismatch, find out why the published archive changed before trusting it. With `--offline`, run once online to fill the cache."
   }),
   diagnostic({
     id: "remote-resource-pinned",
@@ -18108,12 +18122,12 @@ var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/objects/yaml-stream.ts
 var import_yaml = __toESM(require_dist(), 1);
-function parseStream(text, file, options) {
+function parseStream(text2, file, options) {
   const lineCounter = new import_yaml.LineCounter();
   const errors = [];
   let docs;
   try {
-    docs = (0, import_yaml.parseAllDocuments)(text, { lineCounter, schema: "failsafe", uniqueKeys: false, prettyErrors: true, logLevel: "error" });
+    docs = (0, import_yaml.parseAllDocuments)(text2, { lineCounter, schema: "failsafe", uniqueKeys: false, prettyErrors: true, logLevel: "error" });
   } catch (err) {
     return { documents: [], errors: [new InputError(file, `cannot parse YAML: ${err.message}`, "invalid-yaml")], lineCounter };
   }
@@ -18140,8 +18154,8 @@ function parseStream(text, file, options) {
 
 // src/objects/go-yaml.ts
 var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path22) {
-  return JSON.stringify(path22);
+function pathKey(path24) {
+  return JSON.stringify(path24);
 }
 var PathSourceMap = class _PathSourceMap {
   constructor(file, table2, lineCounter, rootOffset) {
@@ -18154,19 +18168,19 @@ var PathSourceMap = class _PathSourceMap {
   table;
   lineCounter;
   rootOffset;
-  has(path22) {
-    return this.table.has(pathKey(path22));
+  has(path24) {
+    return this.table.has(pathKey(path24));
   }
   /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path22) {
-    return this.table.get(pathKey(path22))?.node ?? void 0;
+  nodeAt(path24) {
+    return this.table.get(pathKey(path24))?.node ?? void 0;
   }
-  locate(path22) {
-    let n = path22.length;
+  locate(path24) {
+    let n = path24.length;
     let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path22.slice(0, n))))) n--;
+    while (n > 0 && !(at = this.table.get(pathKey(path24.slice(0, n))))) n--;
     const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path22.slice(0, n) };
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path24.slice(0, n) };
   }
   /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
   withPaths(pairs) {
@@ -18193,8 +18207,8 @@ var SPECIAL_FLOATS = new Map([
 ]);
 var YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 var LONG_TAG = "tag:yaml.org,2002:";
-function parseGoInteger(text) {
-  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+function parseGoInteger(text2) {
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text2);
   if (!m) return void 0;
   const [, sign2, digits] = m;
   let magnitude;
@@ -18205,30 +18219,30 @@ function parseGoInteger(text) {
   const fits = value >= -(2n ** 63n) && value < 2n ** 63n || sign2 !== "-" && value < 2n ** 64n;
   return fits ? Number(value) : void 0;
 }
-function resolvePlainScalar(text) {
-  if (NULL.has(text)) return { kind: "null", value: null };
-  if (TRUE.has(text)) return { kind: "bool", value: true };
-  if (FALSE.has(text)) return { kind: "bool", value: false };
-  const special = SPECIAL_FLOATS.get(text);
+function resolvePlainScalar(text2) {
+  if (NULL.has(text2)) return { kind: "null", value: null };
+  if (TRUE.has(text2)) return { kind: "bool", value: true };
+  if (FALSE.has(text2)) return { kind: "bool", value: false };
+  const special = SPECIAL_FLOATS.get(text2);
   if (special !== void 0) return { kind: "float", value: special };
-  const hint = text[0];
-  if (hint === "." && /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text)) return { kind: "float", value: Number(text) };
-  if (/^[-+0-9]$/.test(hint) && !/^[0-9]{4}-/.test(text)) {
-    const plain = text.replace(/_/g, "");
+  const hint = text2[0];
+  if (hint === "." && /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text2)) return { kind: "float", value: Number(text2) };
+  if (/^[-+0-9]$/.test(hint) && !/^[0-9]{4}-/.test(text2)) {
+    const plain = text2.replace(/_/g, "");
     const int2 = parseGoInteger(plain);
     if (int2 !== void 0) return { kind: "int", value: int2 };
     if (YAML_STYLE_FLOAT.test(plain)) return { kind: "float", value: Number(plain) };
   }
-  return { kind: "str", value: text };
+  return { kind: "str", value: text2 };
 }
-function resolveTagged(tag, text) {
+function resolveTagged(tag, text2) {
   const short = tag.startsWith(LONG_TAG) ? tag.slice(LONG_TAG.length) : tag.startsWith("!!") ? tag.slice(2) : void 0;
   switch (short) {
     case "str":
     case "timestamp":
-      return text;
+      return text2;
     case "binary": {
-      const clean2 = text.replace(/[\r\n]/g, "");
+      const clean2 = text2.replace(/[\r\n]/g, "");
       if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(clean2)) throw new Error("!!binary value contains invalid base64 data");
       return new TextDecoder("utf-8").decode(Buffer.from(clean2, "base64"));
     }
@@ -18236,12 +18250,12 @@ function resolveTagged(tag, text) {
     case "bool":
     case "int":
     case "float": {
-      const { kind, value } = resolvePlainScalar(text);
+      const { kind, value } = resolvePlainScalar(text2);
       if (kind === short || short === "float" && kind === "int") return value;
-      throw new Error(`cannot decode !!${kind} \`${text}\` as a !!${short}`);
+      throw new Error(`cannot decode !!${kind} \`${text2}\` as a !!${short}`);
     }
     default:
-      return text;
+      return text2;
   }
 }
 function isMergeKey(key) {
@@ -18265,9 +18279,9 @@ function goKeyText(node) {
   }
 }
 function scalarValue(node) {
-  const text = String(node.source ?? node.value ?? "");
-  if (node.tag && node.tag !== "!") return resolveTagged(node.tag, text);
-  return node.type === "PLAIN" && !node.tag ? resolvePlainScalar(text).value : text;
+  const text2 = String(node.source ?? node.value ?? "");
+  if (node.tag && node.tag !== "!") return resolveTagged(node.tag, text2);
+  return node.type === "PLAIN" && !node.tag ? resolvePlainScalar(text2).value : text2;
 }
 function jsonKey(key) {
   if (typeof key === "string") return key;
@@ -18293,13 +18307,13 @@ var Converter = class {
   produced = 0;
   table = /* @__PURE__ */ new Map();
   repeats = [];
-  value(node, path22, depth) {
+  value(node, path24, depth) {
     if (++this.produced > this.limits.maxNodes) {
       throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, void 0, "invalid-yaml");
     }
     if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node), "invalid-yaml");
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path22, depth + 1);
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path24, depth + 1);
     if ((0, import_yaml2.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
@@ -18309,11 +18323,11 @@ var Converter = class {
     }
     if ((0, import_yaml2.isSeq)(node)) {
       return node.items.map((item, i) => {
-        if (this.options.record) this.table.set(pathKey([...path22, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, this.options.record ? [...path22, i] : path22, depth + 1);
+        if (this.options.record) this.table.set(pathKey([...path24, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, this.options.record ? [...path24, i] : path24, depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path22, depth) : this.lenientMapping(node.items, path22, depth);
+    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path24, depth) : this.lenientMapping(node.items, path24, depth);
     throw new GoYamlError("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
@@ -18336,7 +18350,7 @@ var Converter = class {
     return key;
   }
   /** A mapping as yaml.UnmarshalStrict reads it: explicit keys and merged ones, each key from exactly one source. */
-  strictMapping(items, path22, depth) {
+  strictMapping(items, path24, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
@@ -18356,16 +18370,16 @@ var Converter = class {
         const offset2 = offsetOf(pair2.key) ?? 0;
         const merged = this.mergeSources(pair2.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.strictMapping(m.items, path22, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path22, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.strictMapping(m.items, path24, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path24, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair2.key);
       const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
-      const value = this.value(pair2.value, [...path22, key], depth + 1);
+      const value = this.value(pair2.value, [...path24, key], depth + 1);
       put(key, value, offset, "explicitly");
-      if (this.options.record) this.table.set(pathKey([...path22, key]), { offset, node: pair2.value ?? null });
+      if (this.options.record) this.table.set(pathKey([...path24, key]), { offset, node: pair2.value ?? null });
     }
     return out;
   }
@@ -18377,7 +18391,7 @@ var Converter = class {
    * (`duplicate-key`), a key written before a merge key that brings another value, or two merge keys. A key repeated
    * with the same value is read, and noted (strict readers refuse the document).
    */
-  lenientMapping(items, path22, depth) {
+  lenientMapping(items, path24, depth) {
     const out = {};
     const written = /* @__PURE__ */ new Map();
     let merged = false;
@@ -18389,7 +18403,7 @@ var Converter = class {
         merged = true;
         const sources = this.mergeSources(pair2.value, offset);
         for (let i = sources.length - 1; i >= 0; i--) {
-          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path22, depth + 1))) {
+          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path24, depth + 1))) {
             if (written.has(k) && !sameJson(written.get(k), v)) {
               throw new GoYamlError(`key "${k}" is written before a merge key (<<) that brings another value: go-yaml v2 (kubectl, Helm, Argo CD) takes the merged value, yaml.v3 (kustomize) the written one`, offset);
             }
@@ -18399,7 +18413,7 @@ var Converter = class {
         continue;
       }
       const key = this.key(pair2.key);
-      const value = this.value(pair2.value, this.options.record ? [...path22, key] : path22, depth + 1);
+      const value = this.value(pair2.value, this.options.record ? [...path24, key] : path24, depth + 1);
       if (written.has(key)) {
         if (!sameJson(written.get(key), value)) throw new GoYamlError(`the key "${key}" appears twice in one mapping with different values; keys must be unique`, offset, "duplicate-key");
         this.repeats.push({ key, offset });
@@ -18413,8 +18427,8 @@ var Converter = class {
   mergeSources(value, offset) {
     const resolve = (n) => (0, import_yaml2.isAlias)(n) ? this.resolveAlias(n) : n;
     const v = resolve(value);
-    const list = (0, import_yaml2.isSeq)(v) ? v.items.map(resolve) : [v];
-    return list.map((m) => {
+    const list2 = (0, import_yaml2.isSeq)(v) ? v.items.map(resolve) : [v];
+    return list2.map((m) => {
       if (!(0, import_yaml2.isMap)(m)) throw new GoYamlError("a merge key (<<) needs a mapping or a sequence of mappings", offset);
       return m;
     });
@@ -18451,8 +18465,8 @@ function offsetOf(node) {
   const range = node?.range;
   return range ? range[0] : void 0;
 }
-function parseGoYaml(text, file, limits = DEFAULT_GO_YAML_LIMITS) {
-  const { documents: docs, errors, lineCounter } = parseStream(text, file, { maxDocuments: limits.maxDocuments });
+function parseGoYaml(text2, file, limits = DEFAULT_GO_YAML_LIMITS) {
+  const { documents: docs, errors, lineCounter } = parseStream(text2, file, { maxDocuments: limits.maxDocuments });
   const documents = [];
   for (const { doc, index: index2, line, offset: rootOffset } of docs) {
     try {
@@ -18470,8 +18484,8 @@ function parseGoYaml(text, file, limits = DEFAULT_GO_YAML_LIMITS) {
 
 // src/objects/yaml-source.ts
 var DEFAULT_YAML_LIMITS = { maxNodes: 5e5, maxDepth: 200, maxDocuments: 1e4 };
-function parseYaml(text, file, limits = DEFAULT_YAML_LIMITS) {
-  const { documents: docs, errors, lineCounter } = parseStream(text, file, limits);
+function parseYaml(text2, file, limits = DEFAULT_YAML_LIMITS) {
+  const { documents: docs, errors, lineCounter } = parseStream(text2, file, limits);
   const documents = [];
   for (const { doc, index: index2, line } of docs) {
     const depth = nestingDepth(doc.contents, limits.maxDepth);
@@ -18558,30 +18572,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path22) {
-    const { node, found } = this.walk(path22);
-    return found.length === path22.length ? node ?? void 0 : void 0;
+  nodeAt(path24) {
+    const { node, found } = this.walk(path24);
+    return found.length === path24.length ? node ?? void 0 : void 0;
   }
-  has(path22) {
-    return this.walk(path22).found.length === path22.length;
+  has(path24) {
+    return this.walk(path24).found.length === path24.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path22) {
-    return this.walk(path22).offset;
+  offsetOf(path24) {
+    return this.walk(path24).offset;
   }
-  locate(path22) {
-    const { offset, found } = this.walk(path22);
+  locate(path24) {
+    const { offset, found } = this.walk(path24);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path22) {
+  walk(path24) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path22) {
+    for (const seg of path24) {
       if (node && (0, import_yaml3.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml3.isMap)(node)) {
         const pair2 = pairFor(node, String(seg), this.doc);
@@ -18646,6 +18660,159 @@ function packageVersion() {
   return JSON.parse(readFileSync2(packageFile("package.json"), "utf8")).version;
 }
 
+// src/fetch/locations.ts
+var LocationError = class extends Error {
+};
+var DEFAULT_PORTS = { https: 443, http: 80, oci: 443 };
+function parseLocation(text2) {
+  const trimmed = text2.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
+  if (scheme !== "https" && scheme !== "http" && scheme !== "oci") {
+    throw new LocationError(`"${text2}" is not an https://, http:// or oci:// location`);
+  }
+  let url;
+  try {
+    url = new URL(scheme === "oci" ? `https://${trimmed.slice("oci://".length)}` : trimmed);
+  } catch {
+    throw new LocationError(`"${text2}" is not a valid URL`);
+  }
+  if (url.username || url.password) throw new LocationError(`"${text2}" carries credentials in the URL; name them in repositories.credentials instead`);
+  if (!url.hostname) throw new LocationError(`"${text2}" has no host`);
+  if (scheme === "oci" && (url.search || url.hash)) throw new LocationError(`"${text2}": an oci:// location has no query or fragment`);
+  const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  const port = url.port ? Number(url.port) : void 0;
+  const path24 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
+  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path24 };
+}
+function authority(loc) {
+  const host = loc.host.includes(":") ? `[${loc.host}]` : loc.host;
+  return loc.port !== void 0 ? `${host}:${loc.port}` : host;
+}
+function formatLocation(loc) {
+  return `${loc.scheme}://${authority(loc)}${loc.path}`;
+}
+function covers(prefix, loc) {
+  if (prefix.scheme !== loc.scheme || prefix.host !== loc.host || prefix.port !== loc.port) return false;
+  return loc.path === prefix.path || loc.path.startsWith(`${prefix.path}/`);
+}
+function rebase(loc, from, to) {
+  return { ...to, path: `${to.path}${loc.path.slice(from.path.length)}` };
+}
+
+// src/fetch/policy.ts
+var DEFAULT_INDEX_MAX_AGE_SECONDS = 3600;
+var RepositoryPolicy = class {
+  constructor(config = {}, env2 = {}, dockerAuths2 = {}, source = ".gitops-gate.yaml") {
+    this.dockerAuths = dockerAuths2;
+    this.source = source;
+    const entry = (url, plainHTTP = false, what) => {
+      let location;
+      try {
+        location = parseLocation(url);
+      } catch (err) {
+        throw new LocationError(`${source}: repositories.${what}: ${err.message}`);
+      }
+      return { location, plainHTTP: plainHTTP || location.scheme === "http" };
+    };
+    this.allow = (config.allow ?? []).map((a) => typeof a === "string" ? entry(a, false, "allow") : entry(a.url, a.plainHTTP, "allow"));
+    this.mirrors = (config.mirrors ?? []).map((m) => ({ from: entry(m.from, false, "mirrors").location, to: entry(m.to, m.plainHTTP, "mirrors") }));
+    this.credentials = (config.credentials ?? []).map((c) => {
+      const location = entry(c.url, false, "credentials").location;
+      const password = env2[c.passwordEnv];
+      const username = c.usernameEnv ? env2[c.usernameEnv] : "";
+      if (password === void 0 || username === void 0) {
+        const names = [c.usernameEnv, c.passwordEnv].filter((n) => n !== void 0 && env2[n] === void 0);
+        return { location, missing: `the environment variable${names.length > 1 ? "s" : ""} ${names.join(" and ")} named for ${c.url} ${names.length > 1 ? "are" : "is"} not set` };
+      }
+      return { location, credentials: { username, password } };
+    });
+    this.indexMaxAgeMs = (config.indexMaxAgeSeconds ?? DEFAULT_INDEX_MAX_AGE_SECONDS) * 1e3;
+  }
+  dockerAuths;
+  source;
+  allow;
+  mirrors;
+  credentials;
+  indexMaxAgeMs;
+  /** Whether anything at all may be fetched. */
+  get fetchesAnything() {
+    return this.allow.length > 0;
+  }
+  /** Whether `text` may be fetched, and from where (its mirror when one covers it). */
+  decide(text2) {
+    let location;
+    try {
+      location = parseLocation(text2);
+    } catch (err) {
+      return { allowed: false, reason: err.message };
+    }
+    return this.decideLocation(location);
+  }
+  decideLocation(location) {
+    const allowed = this.allow.find((a) => covers(a.location, location));
+    if (!allowed) return { allowed: false, location, reason: `${formatLocation(location)} is not in repositories.allow` };
+    const mirror = this.mirrors.find((m) => covers(m.from, location));
+    if (mirror) return { allowed: true, location, fetchFrom: rebase(location, mirror.from, mirror.to.location), plainHTTP: mirror.to.plainHTTP };
+    if (location.scheme === "http" && !allowed.plainHTTP) return { allowed: false, location, reason: `${formatLocation(location)} is plain HTTP` };
+    return { allowed: true, location, fetchFrom: location, plainHTTP: allowed.plainHTTP };
+  }
+  /**
+   * Whether a connection to `host` may go to a private, loopback, link-local or metadata address: only when an
+   * allow or mirror entry names that exact host (any port of it: a registry's token service often has its own).
+   */
+  mayReachPrivate(host) {
+    const named = [...this.allow.map((a) => a.location), ...this.mirrors.map((m) => m.to.location)];
+    return named.some((l) => l.host === host.toLowerCase());
+  }
+  /** Whether plain http:// may be used with `host[:port]`: an allow or mirror entry for it says so. */
+  mayUsePlainHTTP(host, port) {
+    const entries2 = [...this.allow, ...this.mirrors.map((m) => m.to)];
+    return entries2.some((e) => e.plainHTTP && e.location.host === host.toLowerCase() && e.location.port === port);
+  }
+  /**
+   * Credentials for a request to `url` (scheme, host, port, path): a credentials entry covering it, else for a
+   * registry the Docker config's entry for its host. Never for another host: the caller asks per request.
+   */
+  credentialsFor(url) {
+    const entry = this.credentials.filter((c) => c.location.host === url.host && c.location.port === url.port && (url.path === c.location.path || url.path.startsWith(`${c.location.path}/`) || c.location.path === "")).sort((a, b) => b.location.path.length - a.location.path.length)[0];
+    if (entry) return entry.credentials ? { credentials: entry.credentials } : { problem: entry.missing };
+    if (url.scheme === "oci") {
+      const docker = this.dockerAuths[authority(url)] ?? (url.host === "docker.io" ? this.dockerAuths["https://index.docker.io/v1/"] : void 0);
+      if (docker) return { credentials: docker };
+    }
+    return {};
+  }
+  /** The YAML a user adds to the base branch's config to allow `locations`. */
+  static allowSnippet(locations) {
+    return ["repositories:", "  allow:", ...[...new Set(locations)].sort().map((l) => `    - ${l}`)].join("\n");
+  }
+};
+function parseDockerAuths(text2) {
+  const out = {};
+  let json;
+  try {
+    json = JSON.parse(text2);
+  } catch {
+    return out;
+  }
+  const auths = json?.auths;
+  if (!auths || typeof auths !== "object") return out;
+  for (const [key, value] of Object.entries(auths)) {
+    if (!value || typeof value !== "object") continue;
+    let username = value.username;
+    let password = value.password;
+    if (typeof value.auth === "string") {
+      const decoded = Buffer.from(value.auth, "base64").toString("utf8");
+      const colon = decoded.indexOf(":");
+      if (colon > 0) [username, password] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
+    }
+    if (typeof username !== "string" || typeof password !== "string") continue;
+    const host = key === "https://index.docker.io/v1/" ? key : key.replace(/^https?:\/\//, "").replace(/\/.*$/, "").toLowerCase();
+    out[host] = { username, password };
+  }
+  return out;
+}
+
 // src/settings/config.ts
 var CONFIG_FILE_NAMES = [".gitops-gate.yaml", ".gitops-gate.yml"];
 var DEFAULT_SCAN_TIMEOUT_MS = 20 * 6e4;
@@ -18657,8 +18824,8 @@ var ConfigError = class extends Error {
   }
 };
 var validate;
-function parseConfig(text, source) {
-  const { documents, errors } = parseYaml(text, source);
+function parseConfig(text2, source) {
+  const { documents, errors } = parseYaml(text2, source);
   if (errors.length > 0) {
     const e = errors[0];
     throw new ConfigError(`${source}${e.line ? `:${e.line}` : ""}: ${e.reason}`);
@@ -18668,14 +18835,21 @@ function parseConfig(text, source) {
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync3(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path22 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path22, err.params.additionalProperty] : path22;
+      const path24 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path24, err.params.additionalProperty] : path24;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
     throw new ConfigError(problems.join("\n"));
   }
   const config = value;
+  if (config.repositories) {
+    try {
+      new RepositoryPolicy(config.repositories, {}, {}, source);
+    } catch (err) {
+      throw new ConfigError(err.message);
+    }
+  }
   if (config.pss?.version !== void 0 && parsePssVersion(config.pss.version) === void 0) {
     throw new ConfigError(`${source}: pss.version "${config.pss.version}" is not a known policy version (v1.0 to v1.${LATEST_PSS_MINOR}, or latest)`);
   }
@@ -18691,6 +18865,8 @@ function defaultSettings(root) {
     discovery: { include: [], exclude: [], targets: [], charts: [] },
     renderer: "builtin",
     limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 6e4, scanTimeoutMs: DEFAULT_SCAN_TIMEOUT_MS },
+    repositories: {},
+    offline: false,
     configSource: ""
   };
 }
@@ -18731,6 +18907,7 @@ function applyConfig(settings, config, source) {
       renderTimeoutMs: config.limits?.renderTimeoutSeconds !== void 0 ? config.limits.renderTimeoutSeconds * 1e3 : settings.limits.renderTimeoutMs,
       scanTimeoutMs: config.limits?.scanTimeoutSeconds !== void 0 ? config.limits.scanTimeoutSeconds * 1e3 : settings.limits.scanTimeoutMs
     },
+    repositories: config.repositories ?? settings.repositories,
     configSource: source
   };
 }
@@ -18765,9 +18942,9 @@ function refOf(object) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path22) {
+function formatPath(path24) {
   let out = "";
-  for (const seg of path22) {
+  for (const seg of path24) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -18777,9 +18954,9 @@ function formatPath(path22) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path22) {
+function getAt(root, path24) {
   let cur = root;
-  for (const seg of path22) {
+  for (const seg of path24) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -18821,16 +18998,16 @@ function plural(count, singular, pluralForm = `${singular}s`) {
 function describeGate(failOn) {
   return failOn === "none" ? "gate disabled" : failOn === "low" ? "new, any severity" : `new, at or above ${failOn}`;
 }
-function truncate(text, max) {
-  if (text.length <= max) return text;
-  if (max <= 1) return text.slice(0, Math.max(0, max));
-  let cut = text.slice(0, max - 1);
+function truncate(text2, max) {
+  if (text2.length <= max) return text2;
+  if (max <= 1) return text2.slice(0, Math.max(0, max));
+  let cut = text2.slice(0, max - 1);
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut}\u2026`;
 }
 function indexRules(...lists) {
   const map = /* @__PURE__ */ new Map();
-  for (const list of lists) for (const rule of list ?? []) if (!map.has(rule.id)) map.set(rule.id, rule);
+  for (const list2 of lists) for (const rule of list2 ?? []) if (!map.has(rule.id)) map.set(rule.id, rule);
   return map;
 }
 function describeCoverage(c) {
@@ -18873,6 +19050,7 @@ function buildJsonReport(findings, opts) {
       (t) => defined({ id: t.id, kind: t.kind, path: t.path, objects: t.objects, checked: t.checked, unchecked: t.unchecked?.length ? [...t.unchecked] : void 0 })
     ),
     notes: [...opts.notes ?? []],
+    ...opts.remoteCharts ? { remoteCharts: opts.remoteCharts.map((c) => ({ ...c })) } : {},
     findings: [...findings].sort(compareByLocation).map(
       (f) => defined({
         ruleId: f.ruleId,
@@ -18933,8 +19111,8 @@ var DEFAULT_SECURITY_SEVERITY = { critical: 9.5, high: 8, medium: 5.5, low: 3 };
 function defaultSecuritySeverity(severity) {
   return DEFAULT_SECURITY_SEVERITY[severity];
 }
-function nonEmpty(text, fallback) {
-  return text !== void 0 && text.trim() !== "" ? text : fallback;
+function nonEmpty(text2, fallback) {
+  return text2 !== void 0 && text2.trim() !== "" ? text2 : fallback;
 }
 function referencesMarkdown(rule) {
   const refs = rule.references ?? {};
@@ -18959,7 +19137,7 @@ function describeRule(rule, docsUri) {
   const remediation = rule.remediation?.trim() ?? "";
   const refs = referencesMarkdown(rule);
   const helpUri = `${docsUri}#${rule.id}`;
-  const text = [rationale, remediation && `Remediation: ${remediation}`, refs.length ? `References:
+  const text2 = [rationale, remediation && `Remediation: ${remediation}`, refs.length ? `References:
 ${refs.join("\n")}` : "", `Documentation: ${helpUri}`].filter((p) => p !== "").join("\n\n");
   const markdown = [
     `**${title}**`,
@@ -18975,7 +19153,7 @@ ${refs.join("\n")}` : "",
     name: truncate(nonEmpty(pascalCase(rule.id), rule.id), SARIF_LIMITS.maxRuleName),
     shortDescription: { text: truncate(title, SARIF_LIMITS.maxDescription) },
     fullDescription: { text: truncate(rationale, SARIF_LIMITS.maxDescription) },
-    help: { text, markdown },
+    help: { text: text2, markdown },
     helpUri,
     defaultConfiguration: { level: sarifLevel(rule.severity) },
     properties: {
@@ -19139,20 +19317,20 @@ function buildSarif(input) {
 // src/report/markdown.ts
 var ZWJ = "\u200D";
 var CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
-function stripControl(text, keepNewlines = false) {
-  const cleaned = text.replace(CONTROL, "").replace(/\t/g, " ");
+function stripControl(text2, keepNewlines = false) {
+  const cleaned = text2.replace(CONTROL, "").replace(/\t/g, " ");
   return keepNewlines ? cleaned.replace(/\r\n?/g, "\n") : cleaned.replace(/\r\n|\r|\n/g, " ");
 }
-function neutraliseReferences(text) {
-  return text.replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWJ}`).replace(/#(?=\d)/g, `#${ZWJ}`);
+function neutraliseReferences(text2) {
+  return text2.replace(/@(?=[A-Za-z0-9_-])/g, `@${ZWJ}`).replace(/#(?=\d)/g, `#${ZWJ}`);
 }
-function escapeMarkdown(text, options = {}) {
-  const cleaned = stripControl(text, options.keepNewlines === true);
+function escapeMarkdown(text2, options = {}) {
+  const cleaned = stripControl(text2, options.keepNewlines === true);
   const escaped = cleaned.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|~$!]/g, (c) => `\\${c}`).replace(/^(\s*)([#+=-])/gm, "$1\\$2").replace(/^(\s*\d+)([.)])/gm, "$1\\$2");
   return neutraliseReferences(escaped);
 }
-function inlineCode(text, options = {}) {
-  let content = stripControl(text);
+function inlineCode(text2, options = {}) {
+  let content = stripControl(text2);
   if (content === "") return "";
   const runs = content.match(/`+/g) ?? [];
   const longest = runs.reduce((max, run2) => Math.max(max, run2.length), 0);
@@ -19161,12 +19339,12 @@ function inlineCode(text, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence}${pad2}${content}${pad2}${fence}`;
 }
-function encodePath(path22) {
-  return path22.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path24) {
+  return path24.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
-function markdownLink(text, url) {
+function markdownLink(text2, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
-  return `[${escapeMarkdown(text)}](${safeUrl})`;
+  return `[${escapeMarkdown(text2)}](${safeUrl})`;
 }
 
 // src/report/summary.ts
@@ -19175,8 +19353,8 @@ var DEFAULT_SUMMARY_MAX_BYTES = SUMMARY_LIMIT_BYTES - 16 * 1024;
 var MAX_MESSAGE_CHARS = 500;
 var MAX_NAME_CHARS = 200;
 var SEVERITY_LABEL = { critical: "\u{1F7E3} Critical", high: "\u{1F534} High", medium: "\u{1F7E0} Medium", low: "\u{1F7E1} Low" };
-function bytes(text) {
-  return Buffer.byteLength(text, "utf8");
+function bytes(text2) {
+  return Buffer.byteLength(text2, "utf8");
 }
 var NOTE_RESERVE = 400;
 function trimNote(shown, total, what) {
@@ -19303,9 +19481,9 @@ ${tableHead}`,
   const out = headText + topNote(omitted) + parts.join("");
   return bytes(out) <= maxBytes ? out : cutToBytes(out, maxBytes);
 }
-function cutToBytes(text, maxBytes) {
+function cutToBytes(text2, maxBytes) {
   const note = "\n_Summary cut to stay under the size limit._\n";
-  const buf = Buffer.from(text, "utf8").subarray(0, Math.max(0, maxBytes - bytes(note)));
+  const buf = Buffer.from(text2, "utf8").subarray(0, Math.max(0, maxBytes - bytes(note)));
   const cut = buf.toString("utf8");
   const lastNewline = cut.lastIndexOf("\n");
   return (lastNewline > 0 ? cut.slice(0, lastNewline + 1) : "") + (bytes(note) <= maxBytes ? note : "");
@@ -19326,8 +19504,8 @@ var ANSI = {
 };
 var SEVERITY_COLOR = { critical: "magenta", high: "red", medium: "yellow", low: "blue" };
 var CONTROL2 = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
-function sanitizeForTerminal(text) {
-  return text.replace(CONTROL2, (c) => c === "	" ? " " : c === "\n" ? "\\n" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+function sanitizeForTerminal(text2) {
+  return text2.replace(CONTROL2, (c) => c === "	" ? " " : c === "\n" ? "\\n" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 function mergeAcrossTargets(findings) {
   const lines = /* @__PURE__ */ new Map();
@@ -19360,7 +19538,7 @@ function summaryByRule(findings, baseScanned) {
   });
 }
 function formatText(findings, opts) {
-  const paint = (style, text) => opts.color ? `${ANSI[style]}${text}${ANSI.reset}` : text;
+  const paint = (style, text2) => opts.color ? `${ANSI[style]}${text2}${ANSI.reset}` : text2;
   const out = [];
   const minRank = severityRank(opts.minSeverity ?? "low");
   const shown = opts.quiet ? [] : findings.filter((f) => severityRank(f.severity) >= minRank);
@@ -19449,6 +19627,7 @@ function reportsFor(result, options) {
       toolVersion: options.toolVersion,
       targets: result.targets,
       notes: result.notes,
+      ...result.remoteCharts.length > 0 ? { remoteCharts: result.remoteCharts } : {},
       ...result.baseCommit ? { baseCommit: result.baseCommit } : {}
     }),
     summary: (links = {}) => buildSummary({
@@ -20231,9 +20410,9 @@ function bytesAsDecimal(v) {
     if (n >= 10) out[p++] = 48 + Math.floor(n / 10) % 10;
     out[p++] = 48 + n % 10;
   }
-  const text = out.toString("latin1", 0, p);
-  decimalBytes.set(v, text);
-  return text;
+  const text2 = out.toString("latin1", 0, p);
+  decimalBytes.set(v, text2);
+  return text2;
 }
 function runeCount(s) {
   let n = 0;
@@ -21902,9 +22081,9 @@ var BaseNode = class {
   }
 };
 var TextNode = class extends BaseNode {
-  constructor(tree, pos, text) {
+  constructor(tree, pos, text2) {
     super(tree, pos);
-    this.text = text;
+    this.text = text2;
   }
   text;
   type = "text";
@@ -21913,9 +22092,9 @@ var TextNode = class extends BaseNode {
   }
 };
 var CommentNode = class extends BaseNode {
-  constructor(tree, pos, text) {
+  constructor(tree, pos, text2) {
     super(tree, pos);
-    this.text = text;
+    this.text = text2;
   }
   text;
   type = "comment";
@@ -22023,11 +22202,11 @@ var ChainNode = class extends BaseNode {
   node;
   type = "chain";
   field = [];
-  add(field2) {
-    if (field2.length === 0 || field2[0] !== ".") throw new Error("no dot in field");
-    field2 = field2.slice(1);
-    if (field2 === "") throw new Error("empty field");
-    this.field.push(field2);
+  add(field3) {
+    if (field3.length === 0 || field3[0] !== ".") throw new Error("no dot in field");
+    field3 = field3.slice(1);
+    if (field3 === "") throw new Error("empty field");
+    this.field.push(field3);
   }
   String() {
     let s = this.node.String();
@@ -22048,9 +22227,9 @@ var BoolNode = class extends BaseNode {
   }
 };
 var NumberNode = class extends BaseNode {
-  constructor(tree, pos, text) {
+  constructor(tree, pos, text2) {
     super(tree, pos);
-    this.text = text;
+    this.text = text2;
   }
   text;
   type = "number";
@@ -22067,10 +22246,10 @@ var NumberNode = class extends BaseNode {
   }
 };
 var StringNode = class extends BaseNode {
-  constructor(tree, pos, quoted, text) {
+  constructor(tree, pos, quoted, text2) {
     super(tree, pos);
     this.quoted = quoted;
-    this.text = text;
+    this.text = text2;
   }
   quoted;
   text;
@@ -22097,11 +22276,11 @@ var ElseNode = class extends BaseNode {
   }
 };
 var BranchNode = class extends BaseNode {
-  constructor(tree, pos, line, pipe, list, elseList) {
+  constructor(tree, pos, line, pipe, list2, elseList) {
     super(tree, pos);
     this.line = line;
     this.pipe = pipe;
-    this.list = list;
+    this.list = list2;
     this.elseList = elseList;
   }
   line;
@@ -22206,22 +22385,22 @@ function mergeFree(taken, more) {
   return out;
 }
 function mapFragment(printed, fragment) {
-  const { text, segments } = fragment;
+  const { text: text2, segments } = fragment;
   const out = [];
   let cursor = 0;
   let misses = 0;
   let searched = 0;
   let seg = 0;
-  for (let lineStart = 0; lineStart < text.length && misses < MAX_MISSES && searched <= MISS_BUDGET * printed.length; ) {
-    const nl = text.indexOf("\n", lineStart);
-    const lineEnd = nl < 0 ? text.length : nl;
+  for (let lineStart = 0; lineStart < text2.length && misses < MAX_MISSES && searched <= MISS_BUDGET * printed.length; ) {
+    const nl = text2.indexOf("\n", lineStart);
+    const lineEnd = nl < 0 ? text2.length : nl;
     let a = lineStart;
     let b = lineEnd;
-    while (a < b && isSpace2(text.charCodeAt(a))) a++;
-    while (b > a && isSpace2(text.charCodeAt(b - 1))) b--;
+    while (a < b && isSpace2(text2.charCodeAt(a))) a++;
+    while (b > a && isSpace2(text2.charCodeAt(b - 1))) b--;
     lineStart = lineEnd + 1;
     if (a === b) continue;
-    const at = printed.indexOf(text.slice(a, b), cursor);
+    const at = printed.indexOf(text2.slice(a, b), cursor);
     if (at < 0) {
       misses++;
       searched += printed.length - cursor;
@@ -22237,14 +22416,14 @@ function mapFragment(printed, fragment) {
       const end = Math.min(s.end, b);
       if (end <= start) continue;
       const { skipped, ...rest } = s;
-      const first = skipped && start === firstVisible(text, s);
+      const first = skipped && start === firstVisible(text2, s);
       out.push({ start: start + shift, end: end + shift, segment: { ...rest, ...first ? { skipped } : {}, start: start + shift, end: end + shift } });
     }
   }
   return out;
 }
-function firstVisible(text, s) {
-  for (let i = s.start; i < s.end; i++) if (!isSpace2(text.charCodeAt(i))) return i;
+function firstVisible(text2, s) {
+  for (let i = s.start; i < s.end; i++) if (!isSpace2(text2.charCodeAt(i))) return i;
   return s.start;
 }
 function isSpace2(c) {
@@ -22297,23 +22476,23 @@ function readsOf(node) {
 }
 var TEXT_LIMIT = 256;
 var textCache = /* @__PURE__ */ new WeakMap();
-function branchText(list) {
-  const cached2 = textCache.get(list);
+function branchText(list2) {
+  const cached2 = textCache.get(list2);
   if (cached2 !== void 0) return cached2;
-  let text = "";
+  let text2 = "";
   const visit = (n) => {
-    if (text.length >= TEXT_LIMIT) return;
-    if (n.type === "text") text += n.text;
+    if (text2.length >= TEXT_LIMIT) return;
+    if (n.type === "text") text2 += n.text;
     else if (n.type === "list") for (const c of n.nodes) visit(c);
     else if (n.type === "if" || n.type === "with" || n.type === "range") {
       visit(n.list);
       if (n.elseList) visit(n.elseList);
     }
   };
-  visit(list);
-  text = text.slice(0, TEXT_LIMIT);
-  textCache.set(list, text);
-  return text;
+  visit(list2);
+  text2 = text2.slice(0, TEXT_LIMIT);
+  textCache.set(list2, text2);
+  return text2;
 }
 
 // src/render/gotemplate/exec.ts
@@ -22487,7 +22666,7 @@ var State = class _State {
     }
     this.errorf(`unknown node: ${node.String()}`);
   }
-  walkIfOrWith(isWith, dot, pipe, list, elseList) {
+  walkIfOrWith(isWith, dot, pipe, list2, elseList) {
     const mark2 = this.mark();
     try {
       const val = this.evalPipeline(dot, pipe);
@@ -22495,10 +22674,10 @@ var State = class _State {
       if (!ok) this.errorf(`if/with can't use ${sprint([val ?? null])}`);
       if (t) {
         if (elseList) this.skipped(pipe, elseList, true);
-        if (isWith) this.walk(val, list);
-        else this.walk(dot, list);
+        if (isWith) this.walk(val, list2);
+        else this.walk(dot, list2);
       } else {
-        this.skipped(pipe, list);
+        this.skipped(pipe, list2);
         if (elseList) this.walk(dot, elseList);
       }
     } finally {
@@ -22506,14 +22685,14 @@ var State = class _State {
     }
   }
   /** Remembers (provenance only) that the branch `list` (the else branch with `isElse`) of the `if`/`with` whose condition is `pipe` was not taken. */
-  skipped(pipe, list, isElse = false) {
-    if (!this.shared.segments || list.nodes.length === 0) return;
+  skipped(pipe, list2, isElse = false) {
+    if (!this.shared.segments || list2.nodes.length === 0) return;
     const reads = readsOf(pipe);
     this.shared.pendingSkipped.push({
       source: pipe.tree.parseName,
       line: lineOf(pipe.tree, pipe.pos),
       ...reads.length > 0 ? { reads } : {},
-      text: branchText(list),
+      text: branchText(list2),
       ...isElse ? { else: true } : {},
       ...this.calls.length > 0 ? { calls: this.calls } : {}
     });
@@ -22676,9 +22855,9 @@ var State = class _State {
     if (c.isUint) this.errorf(`${t} overflows int`);
     return void 0;
   }
-  evalFieldNode(dot, field2, args, final) {
-    this.at(field2);
-    return this.evalFieldChain(dot, dot, field2, field2.ident, args, final);
+  evalFieldNode(dot, field3, args, final) {
+    this.at(field3);
+    return this.evalFieldChain(dot, dot, field3, field3.ident, args, final);
   }
   evalChainNode(dot, chain, args, final) {
     this.at(chain);
@@ -23007,12 +23186,12 @@ var ExecCallContext = class {
   get position() {
     if (!this.pos && this.node) {
       const n = this.node;
-      const text = n.tree.text.slice(0, n.pos);
-      const nl = text.lastIndexOf("\n");
+      const text2 = n.tree.text.slice(0, n.pos);
+      const nl = text2.lastIndexOf("\n");
       this.pos = {
         source: n.tree.parseName,
-        line: 1 + (text.match(/\n/g)?.length ?? 0),
-        col: Buffer.byteLength(nl === -1 ? text : text.slice(nl + 1), "utf8")
+        line: 1 + (text2.match(/\n/g)?.length ?? 0),
+        col: Buffer.byteLength(nl === -1 ? text2 : text2.slice(nl + 1), "utf8")
       };
     }
     return this.pos;
@@ -23030,16 +23209,16 @@ var ExecCallContext = class {
     }
     return this.state.subExecute(t, data2, this.node);
   }
-  executeText(tname, text, data2) {
-    return this.state.subExecute(this.state.tmpl.cloneWithText(tname, text), data2);
+  executeText(tname, text2, data2) {
+    return this.state.subExecute(this.state.tmpl.cloneWithText(tname, text2), data2);
   }
 };
 function errorContext(n) {
-  const text = n.tree.text.slice(0, n.pos);
-  const nl = text.lastIndexOf("\n");
-  const lineText = nl === -1 ? text : text.slice(nl + 1);
+  const text2 = n.tree.text.slice(0, n.pos);
+  const nl = text2.lastIndexOf("\n");
+  const lineText = nl === -1 ? text2 : text2.slice(nl + 1);
   const byteNum = Buffer.byteLength(lineText, "utf8");
-  const lineNum = 1 + (text.match(/\n/g)?.length ?? 0);
+  const lineNum = 1 + (text2.match(/\n/g)?.length ?? 0);
   return { location: `${n.tree.parseName}:${lineNum}:${byteNum}`, context: n.String() };
 }
 function executeTemplate(tmpl, data2, limits = {}, provenance = false) {
@@ -23065,14 +23244,14 @@ function executeTemplate(tmpl, data2, limits = {}, provenance = false) {
 
 // src/render/gotemplate/parser.ts
 var Parser = class {
-  constructor(name, text, opts) {
+  constructor(name, text2, opts) {
     this.name = name;
-    this.text = text;
+    this.text = text2;
     this.opts = opts;
-    const lexer = new Lexer(name, text, opts.leftDelim ?? "", opts.rightDelim ?? "", { breakOK: true, continueOK: true, emitComment: false });
+    const lexer = new Lexer(name, text2, opts.leftDelim ?? "", opts.rightDelim ?? "", { breakOK: true, continueOK: true, emitComment: false });
     this.items = lexer.items;
     this.last = this.items[0];
-    this.info = { parseName: name, text };
+    this.info = { parseName: name, text: text2 };
     this.st = { name, vars: ["$"], rangeDepth: 0, actionLine: 0 };
   }
   name;
@@ -23182,11 +23361,11 @@ var Parser = class {
     this.add(name, root);
   }
   itemList() {
-    const list = new ListNode(this.info, this.peekNonSpace().pos);
+    const list2 = new ListNode(this.info, this.peekNonSpace().pos);
     while (this.peekNonSpace().typ !== 8 /* EOF */) {
       const n = this.textOrAction();
-      if (n.type === "end" || n.type === "else") return [list, n];
-      list.nodes.push(n);
+      if (n.type === "end" || n.type === "else") return [list2, n];
+      list2.nodes.push(n);
     }
     this.errorf("unexpected EOF");
   }
@@ -23322,7 +23501,7 @@ var Parser = class {
       const pipe = this.pipeline(context, 16 /* RightDelim */);
       if (context === "range") this.st.rangeDepth++;
       const items = this.itemList();
-      const list = items[0];
+      const list2 = items[0];
       let next = items[1];
       if (context === "range") this.st.rangeDepth--;
       let elseList = null;
@@ -23340,7 +23519,7 @@ var Parser = class {
           if (next.type !== "end") this.errorf(`expected end; found ${next.String()}`);
         }
       }
-      return { pos: pipe.pos, line: pipe.line, pipe, list, elseList };
+      return { pos: pipe.pos, line: pipe.line, pipe, list: list2, elseList };
     } finally {
       this.st.vars.length = varsMark;
     }
@@ -23476,12 +23655,12 @@ var Parser = class {
     if (r === null) this.errorf("invalid syntax");
     return r;
   }
-  newNumber(pos, text, typ) {
-    const n = new NumberNode(this.info, pos, text);
+  newNumber(pos, text2, typ) {
+    const n = new NumberNode(this.info, pos, text2);
     if (typ === 3 /* CharConstant */) {
-      const r = unquoteChar(text.slice(1), "'");
+      const r = unquoteChar(text2.slice(1), "'");
       if (!r) this.errorf("invalid syntax");
-      if (r.tail !== "'") this.errorf(`malformed character constant: ${text}`);
+      if (r.tail !== "'") this.errorf(`malformed character constant: ${text2}`);
       n.int64 = BigInt(r.value);
       n.isInt = true;
       n.uint64 = BigInt(r.value);
@@ -23491,15 +23670,15 @@ var Parser = class {
       return n;
     }
     if (typ === 5 /* Complex */) {
-      const c = parseComplex(text);
+      const c = parseComplex(text2);
       if (!c) this.errorf(`expected integer`);
       n.isComplex = true;
       n.complex128 = c;
       simplifyComplex(n);
       return n;
     }
-    if (text.endsWith("i")) {
-      const f = parseGoFloat(text.slice(0, -1));
+    if (text2.endsWith("i")) {
+      const f = parseGoFloat(text2.slice(0, -1));
       if (f !== null) {
         n.isComplex = true;
         n.complex128 = new GoComplex(0, f);
@@ -23507,12 +23686,12 @@ var Parser = class {
         return n;
       }
     }
-    const u = parseGoUint(text);
+    const u = parseGoUint(text2);
     if (u !== null) {
       n.isUint = true;
       n.uint64 = u;
     }
-    const i = parseGoInt(text);
+    const i = parseGoInt(text2);
     if (i !== null) {
       n.isInt = true;
       n.int64 = i;
@@ -23528,9 +23707,9 @@ var Parser = class {
       n.isFloat = true;
       n.float64 = Number(n.uint64);
     } else {
-      const f = parseGoFloat(text);
+      const f = parseGoFloat(text2);
       if (f !== null) {
-        if (!/[.eEpP]/.test(text)) this.errorf(`integer overflow: ${goQuote(text)}`);
+        if (!/[.eEpP]/.test(text2)) this.errorf(`integer overflow: ${goQuote(text2)}`);
         n.isFloat = true;
         n.float64 = f;
         if (Number.isFinite(f) && Number.isInteger(f)) {
@@ -23546,7 +23725,7 @@ var Parser = class {
         }
       }
     }
-    if (!n.isInt && !n.isUint && !n.isFloat) this.errorf(`illegal number syntax: ${goQuote(text)}`);
+    if (!n.isInt && !n.isUint && !n.isFloat) this.errorf(`illegal number syntax: ${goQuote(text2)}`);
     return n;
   }
 };
@@ -23670,13 +23849,13 @@ function parseGoFloat(s) {
   }
   return neg ? -v : v;
 }
-function parseComplex(text) {
-  for (let i = text.length - 2; i > 0; i--) {
-    const c = text[i];
-    if ((c === "+" || c === "-") && !/[eEpP]/.test(text[i - 1])) {
-      const re = parseGoFloat(text.slice(0, i));
-      const im = parseGoFloat(text.slice(i, -1));
-      if (re === null || im === null || !text.endsWith("i")) return null;
+function parseComplex(text2) {
+  for (let i = text2.length - 2; i > 0; i--) {
+    const c = text2[i];
+    if ((c === "+" || c === "-") && !/[eEpP]/.test(text2[i - 1])) {
+      const re = parseGoFloat(text2.slice(0, i));
+      const im = parseGoFloat(text2.slice(i, -1));
+      if (re === null || im === null || !text2.endsWith("i")) return null;
       return new GoComplex(re, im);
     }
   }
@@ -23767,8 +23946,8 @@ function unquoteGo(s) {
   }
   return Buffer.from(bytes3).toString("utf8");
 }
-function parseTemplate(name, text, opts) {
-  return new Parser(name, text, opts).parse();
+function parseTemplate(name, text2, opts) {
+  return new Parser(name, text2, opts).parse();
 }
 
 // src/render/gotemplate/template.ts
@@ -23810,9 +23989,9 @@ var Template = class _Template {
     if (isBuiltinName(name)) return { fn: BUILTINS[name], builtin: true };
     return void 0;
   }
-  cloneWithText(name, text) {
+  cloneWithText(name, text2) {
     const t = this.clone().new(name);
-    t.parse(text);
+    t.parse(text2);
     return t;
   }
   // ---------------------------------------------------------------- API
@@ -23866,8 +24045,8 @@ var Template = class _Template {
     return this;
   }
   /** Parse text as the body of this template; {{define}}/{{block}} add further templates to the set. */
-  parse(text) {
-    const trees = parseTemplate(this.name, text, {
+  parse(text2) {
+    const trees = parseTemplate(this.name, text2, {
       leftDelim: this.leftDelim,
       rightDelim: this.rightDelim,
       hasFunction: (n) => isBuiltinName(n) || Object.prototype.hasOwnProperty.call(this.common.funcs, n)
@@ -24539,10 +24718,10 @@ var OPTIONS = {
     })
   ]
 };
-function parseYamlDocsGo(text, maxAliasCount = 100) {
+function parseYamlDocsGo(text2, maxAliasCount = 100) {
   let docs;
   try {
-    docs = (0, import_yaml4.parseAllDocuments)(text, OPTIONS);
+    docs = (0, import_yaml4.parseAllDocuments)(text2, OPTIONS);
   } catch (err) {
     throw new GoYamlError2(`yaml: ${err.message}`);
   }
@@ -24550,7 +24729,7 @@ function parseYamlDocsGo(text, maxAliasCount = 100) {
   const out = [];
   for (const doc of docs) {
     const problem = doc.errors[0];
-    if (problem) throw toGoYamlError(problem, text);
+    if (problem) throw toGoYamlError(problem, text2);
     try {
       out.push(doc.toJS({ mapAsMap: true, maxAliasCount }));
     } catch (err) {
@@ -24589,22 +24768,22 @@ function yamlScalarAsString(v) {
   if (typeof v === "bigint") return v.toString();
   return void 0;
 }
-function parseYamlGo(text) {
-  const docs = parseYamlDocsGo(text);
+function parseYamlGo(text2) {
+  const docs = parseYamlDocsGo(text2);
   return docs.length ? docs[0] : null;
 }
-function goYamlErrorText(problem, text) {
+function goYamlErrorText(problem, text2) {
   const lp = problem.linePos;
   const pos = Array.isArray(problem.pos) && typeof problem.pos[0] === "number" ? problem.pos[0] : void 0;
-  const line = lp?.[0]?.line ?? (pos === void 0 ? 1 : 1 + (text.slice(0, pos).match(/\n/g)?.length ?? 0));
+  const line = lp?.[0]?.line ?? (pos === void 0 ? 1 : 1 + (text2.slice(0, pos).match(/\n/g)?.length ?? 0));
   const first = problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-  const lines = text.split("\n");
+  const lines = text2.split("\n");
   const scanner = (n, msg) => ({ text: n > 1 ? `line ${n}: ${msg}` : msg, line: n });
   const parser = (n, msg) => ({ text: n > 1 ? `line ${n - 1}: ${msg}` : msg, line: n });
   if (/Implicit map keys need to be followed by map values|Implicit keys need to be on a single line/.test(first)) {
     let n = line;
     while (n < lines.length && (lines[n].trim() === "" || lines[n].trim().startsWith("#"))) n++;
-    const at = n < lines.length ? n + 1 : text.endsWith("\n") ? lines.length : lines.length + 1;
+    const at = n < lines.length ? n + 1 : text2.endsWith("\n") ? lines.length : lines.length + 1;
     return scanner(at, "could not find expected ':'");
   }
   if (/Nested mappings are not allowed|Implicit keys of flow sequence pairs|mapping values/i.test(first)) {
@@ -24630,8 +24809,8 @@ function goYamlErrorText(problem, text) {
   }
   return { text: `line ${line}: ${first}`, line };
 }
-function toGoYamlError(problem, text) {
-  const e = goYamlErrorText(problem, text);
+function toGoYamlError(problem, text2) {
+  const e = goYamlErrorText(problem, text2);
   return new GoYamlError2(`yaml: ${e.text}`, e.line);
 }
 function yamlToGo(value) {
@@ -24653,8 +24832,8 @@ function keyString(k) {
   if (k === null || k === void 0) return "null";
   return String(k);
 }
-function readValuesText(text) {
-  const docs = parseYamlDocsGo(text);
+function readValuesText(text2) {
+  const docs = parseYamlDocsGo(text2);
   let values = /* @__PURE__ */ new Map();
   for (const d of docs) {
     if (d === null || d === void 0) continue;
@@ -24710,7 +24889,7 @@ function chartName(c) {
 function chartFullPath(c) {
   return c.parent ? `${chartFullPath(c.parent)}/charts/${c.metadata.name}` : c.metadata.name;
 }
-function parseHelmignore(text, file) {
+function parseHelmignore(text2, file) {
   const rules2 = [];
   const add = (raw) => {
     let rule = raw.trim();
@@ -24740,7 +24919,7 @@ function parseHelmignore(text, file) {
     rules2.push({ negate: negate2, mustDir, match });
   };
   add("templates/.?*");
-  for (const line of text.split("\n")) add(line.replace(/\r$/, ""));
+  for (const line of text2.split("\n")) add(line.replace(/\r$/, ""));
   return rules2;
 }
 function safeMatch(p, n) {
@@ -24850,9 +25029,9 @@ function loadFiles(files, origin, options = {}) {
       }
       const fname = f.name.slice("charts/".length);
       const cname = fname.split("/")[0];
-      const list = subcharts.get(cname) ?? [];
-      list.push({ name: fname, data: f.data, origin: f.origin });
-      subcharts.set(cname, list);
+      const list2 = subcharts.get(cname) ?? [];
+      list2.push({ name: fname, data: f.data, origin: f.origin });
+      subcharts.set(cname, list2);
     } else {
       chart.files.push({ name: f.name, data: f.data, origin: f.origin });
     }
@@ -24914,6 +25093,18 @@ function addFileDependencies(repo, chartDir, chart, options = {}) {
   }
   if (missing.length > 0) {
     throw new ChartError(`can't get a valid version for ${missing.length} subchart(s): ${missing.join(", ")}. Make sure a matching chart version exists in the repo, or change the version constraint in Chart.yaml`, chartFile);
+  }
+}
+function addArchiveDependencies(chart, archives, options = {}) {
+  options = withBudget(options);
+  for (const archive of archives) {
+    if (chart.dependencies.some((c) => chartName(c) === archive.name)) continue;
+    const sub = loadArchive(Buffer.from(archive.data.buffer, archive.data.byteOffset, archive.data.byteLength), archive.origin, options);
+    if (chartName(sub) !== archive.name) {
+      throw new ChartError(`the archive fetched for dependency ${JSON.stringify(archive.name)} holds the chart ${JSON.stringify(chartName(sub))}`, archive.origin);
+    }
+    sub.parent = chart;
+    chart.dependencies.push(sub);
   }
 }
 function emptyMetadata() {
@@ -25724,14 +25915,14 @@ function dropExternalRefs(schema, file) {
 }
 var compiledSchemas = /* @__PURE__ */ new Map();
 var MAX_COMPILED_SCHEMAS = 64;
-function compileValuesSchema(text, file) {
-  const key = `${file}\0${text}`;
+function compileValuesSchema(text2, file) {
+  const key = `${file}\0${text2}`;
   const cached2 = compiledSchemas.get(key);
   if (cached2) return cached2;
   let compiled;
   let schema;
   try {
-    schema = JSON.parse(text);
+    schema = JSON.parse(text2);
   } catch (err) {
     return { error: `failed to parse ${file}: ${err.message}
 `, notes: [] };
@@ -25886,13 +26077,13 @@ var StrvalsParser = class {
       }
       if (last === "[") {
         const i = this.keyIndex();
-        let list = [];
+        let list2 = [];
         if (data2.has(k)) {
           const ex = data2.get(k);
           if (!Array.isArray(ex)) throw new ValuesError(`unable to parse key: interface conversion: interface {} is ${goTypeName(ex ?? null)}, not []interface {}`);
-          list = ex;
+          list2 = ex;
         }
-        const [nl, err] = this.listItem(list, i, nestedNameLevel);
+        const [nl, err] = this.listItem(list2, i, nestedNameLevel);
         setKey(data2, k, nl);
         if (err) throw err;
         return;
@@ -25982,20 +26173,20 @@ var StrvalsParser = class {
     if (!/^[+-]?[0-9]+$/.test(v)) throw new ValuesError(`error parsing index: strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`);
     return Number(v);
   }
-  listItem(list, i, nestedNameLevel) {
-    if (i < 0) return [list, new ValuesError(`negative ${i} index not allowed`)];
+  listItem(list2, i, nestedNameLevel) {
+    if (i < 0) return [list2, new ValuesError(`negative ${i} index not allowed`)];
     const { v: k, last, eof } = this.runesUntil("[.=");
-    if (k.length > 0) return [list, new ValuesError(`unexpected data at end of array index: ${JSON.stringify(k)}`)];
-    if (eof) return [list, new EOF()];
+    if (k.length > 0) return [list2, new ValuesError(`unexpected data at end of array index: ${JSON.stringify(k)}`)];
+    if (eof) return [list2, new EOF()];
     if (last === "=") {
       if (this.literal) {
         const rest = this.sc.rest();
         this.sc.pos = this.sc.runes.length;
-        return setIndex(list, i, rest);
+        return setIndex(list2, i, rest);
       }
       if (this.isJson) {
-        if (this.emptyVal()) return setIndex(list, i, null);
-        const r = setIndex(list, i, this.jsonValue());
+        if (this.emptyVal()) return setIndex(list2, i, null);
+        const r = setIndex(list2, i, this.jsonValue());
         if (r[1]) return r;
         this.emptyVal();
         return r;
@@ -26004,43 +26195,43 @@ var StrvalsParser = class {
       try {
         vl = this.valList();
       } catch (err) {
-        if (err instanceof EOF) return setIndex(list, i, "");
+        if (err instanceof EOF) return setIndex(list2, i, "");
         if (err instanceof NotList) {
           const { v: rs } = this.runesUntil(",");
-          return setIndex(list, i, this.reader(rs));
+          return setIndex(list2, i, this.reader(rs));
         }
-        return [list, err];
+        return [list2, err];
       }
-      return setIndex(list, i, vl);
+      return setIndex(list2, i, vl);
     }
     if (last === "[") {
       const nextI = this.keyIndex();
       let crt = [];
-      if (list.length > i && list[i] !== null && list[i] !== void 0) {
-        if (!Array.isArray(list[i])) throw new ValuesError(`unable to parse key: interface conversion: interface {} is ${goTypeName(list[i])}, not []interface {}`);
-        crt = list[i];
+      if (list2.length > i && list2[i] !== null && list2[i] !== void 0) {
+        if (!Array.isArray(list2[i])) throw new ValuesError(`unable to parse key: interface conversion: interface {} is ${goTypeName(list2[i])}, not []interface {}`);
+        crt = list2[i];
       }
       const [l2, err] = this.listItem(crt, nextI, nestedNameLevel);
-      if (err) return [list, err];
-      return setIndex(list, i, l2);
+      if (err) return [list2, err];
+      return setIndex(list2, i, l2);
     }
     if (last === ".") {
       let inner = /* @__PURE__ */ new Map();
-      if (list.length > i) {
-        if (isTable(list[i])) inner = list[i];
+      if (list2.length > i) {
+        if (isTable(list2[i])) inner = list2[i];
         else {
-          list[i] = /* @__PURE__ */ new Map();
-          inner = list[i];
+          list2[i] = /* @__PURE__ */ new Map();
+          inner = list2[i];
         }
       }
       try {
         this.key(inner, nestedNameLevel);
       } catch (err) {
-        return [list, err];
+        return [list2, err];
       }
-      return setIndex(list, i, inner);
+      return setIndex(list2, i, inner);
     }
-    return [list, new ValuesError(`parse error: unexpected token ${last}`)];
+    return [list2, new ValuesError(`parse error: unexpected token ${last}`)];
   }
   valList() {
     const r = this.sc.read();
@@ -26049,17 +26240,17 @@ var StrvalsParser = class {
       this.sc.unread();
       throw new NotList();
     }
-    const list = [];
+    const list2 = [];
     for (; ; ) {
       const { v: rs, last, eof } = this.runesUntil(",}");
       if (eof) throw new ValuesError("list must terminate with '}'");
       if (last === "}") {
         const n = this.sc.read();
         if (n !== null && n !== ",") this.sc.unread();
-        list.push(this.reader(rs));
-        return list;
+        list2.push(this.reader(rs));
+        return list2;
       }
-      list.push(this.reader(rs));
+      list2.push(this.reader(rs));
     }
   }
 };
@@ -26067,16 +26258,16 @@ function setKey(data2, key, val) {
   if (key.length === 0) return;
   data2.set(key, val);
 }
-function setIndex(list, index2, val) {
-  if (index2 < 0) return [list, new ValuesError(`negative ${index2} index not allowed`)];
-  if (index2 > MAX_INDEX) return [list, new ValuesError(`index of ${index2} is greater than maximum supported index of ${MAX_INDEX}`)];
-  if (list.length <= index2) {
-    const nl = list.slice();
+function setIndex(list2, index2, val) {
+  if (index2 < 0) return [list2, new ValuesError(`negative ${index2} index not allowed`)];
+  if (index2 > MAX_INDEX) return [list2, new ValuesError(`index of ${index2} is greater than maximum supported index of ${MAX_INDEX}`)];
+  if (list2.length <= index2) {
+    const nl = list2.slice();
     while (nl.length <= index2) nl.push(null);
-    list = nl;
+    list2 = nl;
   }
-  list[index2] = val;
-  return [list, null];
+  list2[index2] = val;
+  return [list2, null];
 }
 function decodeJsonPrefix(s) {
   let i = 0;
@@ -26107,10 +26298,10 @@ function decodeJsonPrefix(s) {
       }
     } else if (depth === 0 && (c === "," || /\s/.test(c))) break;
   }
-  const text = s.slice(start, i);
+  const text2 = s.slice(start, i);
   let parsed;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(text2);
   } catch (err) {
     throw new ValuesError(err.message);
   }
@@ -26143,10 +26334,10 @@ function readRepoText(repo, file) {
 function mergeUserValues(repo, opts, sources = []) {
   let base2 = /* @__PURE__ */ new Map();
   for (const filePath of opts.valuesFiles ?? []) {
-    const text = readRepoText(repo, filePath);
+    const text2 = readRepoText(repo, filePath);
     let current2;
     try {
-      current2 = readValuesText(text);
+      current2 = readValuesText(text2);
     } catch (err) {
       if (err instanceof GoYamlError2) {
         const msg = err.message.startsWith("yaml:") ? `error converting YAML to JSON: ${err.message}` : err.message;
@@ -26154,7 +26345,7 @@ function mergeUserValues(repo, opts, sources = []) {
       }
       throw err;
     }
-    for (const d of parseYaml(text, filePath).documents) sources.push({ file: repo.normalize(filePath), sourceMap: d.sourceMap, prefix: [] });
+    for (const d of parseYaml(text2, filePath).documents) sources.push({ file: repo.normalize(filePath), sourceMap: d.sourceMap, prefix: [] });
     base2 = mergeMaps(base2, current2);
   }
   for (const value of opts.setJson ?? []) {
@@ -26513,6 +26704,647 @@ function toRenderValues(chart, values, release, caps, toYaml) {
   ]);
 }
 
+// src/fetch/open.ts
+import { readFileSync as readFileSync5 } from "node:fs";
+import os from "node:os";
+import path7 from "node:path";
+
+// src/fetch/content-cache.ts
+import { createHash as createHash2, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync as readFileSync4, renameSync, rmSync, writeFileSync } from "node:fs";
+import path6 from "node:path";
+function sha256Digest(data2) {
+  return `sha256:${createHash2("sha256").update(data2).digest("hex")}`;
+}
+function keyName(parts) {
+  return createHash2("sha256").update(parts.join("\0")).digest("hex");
+}
+var ContentCache = class {
+  constructor(dir2) {
+    this.dir = dir2;
+  }
+  dir;
+  /** The archive with this digest, verified; undefined when absent or when the bytes do not match. */
+  readBlob(digest2) {
+    const file = this.blobPath(digest2);
+    if (!file) return void 0;
+    let data2;
+    try {
+      data2 = readFileSync4(file);
+    } catch {
+      return void 0;
+    }
+    if (sha256Digest(data2) === digest2) return data2;
+    rmSync(file, { force: true });
+    return void 0;
+  }
+  writeBlob(data2) {
+    const digest2 = sha256Digest(data2);
+    const file = this.blobPath(digest2);
+    if (file) this.write(file, data2);
+    return digest2;
+  }
+  readRef(location, chart, version) {
+    const value = this.readJson(this.refPath(location, chart, version));
+    const ref = value;
+    return ref && typeof ref.digest === "string" && typeof ref.version === "string" && typeof ref.url === "string" ? { digest: ref.digest, version: ref.version, url: ref.url } : void 0;
+  }
+  writeRef(location, chart, version, ref) {
+    const file = this.refPath(location, chart, version);
+    if (file) this.write(file, Buffer.from(JSON.stringify(ref)));
+  }
+  readIndex(url) {
+    const meta = this.readJson(this.dir && path6.join(this.dir, "indexes", `${keyName([url])}.json`));
+    if (!meta || typeof meta.fetchedAt !== "number" || typeof meta.digest !== "string") return void 0;
+    const body = this.readBlob(meta.digest);
+    return body ? { fetchedAt: meta.fetchedAt, body } : void 0;
+  }
+  writeIndex(url, body, fetchedAt) {
+    if (!this.dir) return;
+    const digest2 = this.writeBlob(body);
+    this.write(path6.join(this.dir, "indexes", `${keyName([url])}.json`), Buffer.from(JSON.stringify({ url, fetchedAt, digest: digest2 })));
+  }
+  blobPath(digest2) {
+    const hex = /^sha256:([0-9a-f]{64})$/.exec(digest2)?.[1];
+    return this.dir && hex ? path6.join(this.dir, "blobs", "sha256", hex) : void 0;
+  }
+  refPath(location, chart, version) {
+    return this.dir && path6.join(this.dir, "refs", `${keyName([location, chart, version])}.json`);
+  }
+  readJson(file) {
+    if (!file) return void 0;
+    try {
+      return JSON.parse(readFileSync4(file, "utf8"));
+    } catch {
+      return void 0;
+    }
+  }
+  write(file, data2) {
+    mkdirSync(path6.dirname(file), { recursive: true });
+    const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+    writeFileSync(temp, data2);
+    renameSync(temp, file);
+  }
+};
+
+// src/fetch/helm-index.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+var IndexError = class extends Error {
+};
+function parseIndex(text2) {
+  let doc;
+  try {
+    doc = (0, import_yaml5.parse)(text2, { schema: "failsafe", uniqueKeys: false, maxAliasCount: 1e3, logLevel: "error" });
+  } catch (err) {
+    throw new IndexError(`index.yaml is not valid YAML: ${err.message.split("\n")[0]}`);
+  }
+  const entries2 = doc?.entries;
+  if (!doc || typeof doc !== "object" || entries2 !== void 0 && (typeof entries2 !== "object" || entries2 === null || Array.isArray(entries2))) {
+    throw new IndexError("index.yaml has no entries mapping");
+  }
+  const index2 = /* @__PURE__ */ new Map();
+  for (const [name, list2] of Object.entries(entries2 ?? {})) {
+    if (!Array.isArray(list2)) continue;
+    const versions = [];
+    for (const item of list2) {
+      const e = item;
+      if (!e || typeof e.version !== "string") continue;
+      const urls = Array.isArray(e.urls) ? e.urls.filter((u) => typeof u === "string") : [];
+      versions.push({ version: e.version, urls, ...typeof e.digest === "string" && e.digest ? { digest: e.digest } : {} });
+    }
+    index2.set(name, versions);
+  }
+  return index2;
+}
+function selectVersion(index2, chart, version) {
+  const entries2 = index2.get(chart) ?? [];
+  const exact = entries2.find((e) => e.version === version);
+  if (exact) return exact;
+  return highestMatch(entries2, version, (e) => e.version);
+}
+function highestMatch(items, constraint, versionOf) {
+  let cs;
+  try {
+    cs = newConstraint(constraint.trim() === "" ? "*" : constraint);
+  } catch {
+    return void 0;
+  }
+  let best;
+  for (const item of items) {
+    let v;
+    try {
+      v = newVersion(versionOf(item));
+    } catch {
+      continue;
+    }
+    if (!checkConstraint(cs, v)) continue;
+    if (!best || compareVersions(v, best.v) > 0) best = { item, v };
+  }
+  return best?.item;
+}
+function isExactVersion(version) {
+  return /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(version.trim());
+}
+
+// src/fetch/http-client.ts
+import dns from "node:dns";
+import http from "node:http";
+import https from "node:https";
+import { isIP as isIP2 } from "node:net";
+
+// src/fetch/address-guard.ts
+import { BlockList, isIP } from "node:net";
+var blocked = new BlockList();
+for (const [net2, prefix] of [
+  ["0.0.0.0", 8],
+  // "this network"
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  // carrier-grade NAT
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  // link-local, cloud metadata (169.254.169.254)
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.0.2.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["198.51.100.0", 24],
+  ["203.0.113.0", 24],
+  ["224.0.0.0", 4],
+  // multicast
+  ["240.0.0.0", 4]
+  // reserved, broadcast
+]) {
+  blocked.addSubnet(net2, prefix, "ipv4");
+}
+for (const [net2, prefix] of [
+  ["::", 128],
+  ["::1", 128],
+  ["::ffff:0:0", 96],
+  // IPv4-mapped: checked as IPv4 below
+  ["64:ff9b::", 96],
+  // NAT64
+  ["100::", 64],
+  // discard
+  ["2001:db8::", 32],
+  // documentation
+  ["fc00::", 7],
+  // unique local (fd00:ec2::254, AWS metadata)
+  ["fe80::", 10],
+  // link-local
+  ["ff00::", 8]
+  // multicast
+]) {
+  blocked.addSubnet(net2, prefix, "ipv6");
+}
+function nonPublicReason(address) {
+  const family = isIP(address);
+  if (family === 0) return `${address} is not an IP address`;
+  if (family === 6) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+    if (mapped) return nonPublicReason(mapped);
+    return blocked.check(address, "ipv6") ? `${address} is a loopback, private, link-local or reserved address` : void 0;
+  }
+  return blocked.check(address, "ipv4") ? `${address} is a loopback, private, link-local, metadata or reserved address` : void 0;
+}
+
+// src/fetch/http-client.ts
+var FetchError = class extends Error {
+  constructor(message, retryable = false, status) {
+    super(message);
+    this.retryable = retryable;
+    this.status = status;
+    this.name = "FetchError";
+  }
+  retryable;
+  status;
+};
+var DEFAULTS = { timeoutMs: 3e4, attempts: 3, backoffMs: 250, concurrency: 8, maxRedirects: 5 };
+var HttpClient = class {
+  /** Requests sent (each attempt and each redirect hop counts). */
+  requests = 0;
+  options;
+  active = 0;
+  waiting = [];
+  agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  constructor(options) {
+    this.options = { ...DEFAULTS, userAgent: "gitops-gate", ...options };
+  }
+  async get(request) {
+    await this.acquire();
+    try {
+      let delay = this.options.backoffMs;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.follow(request);
+        } catch (err) {
+          if (!(err instanceof FetchError) || !err.retryable || attempt >= this.options.attempts) throw err;
+          await new Promise((r) => setTimeout(r, delay));
+          delay *= 2;
+        }
+      }
+    } finally {
+      this.release();
+    }
+  }
+  close() {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+  async follow(request) {
+    let url = new URL(request.url);
+    const origin = url.host;
+    for (let hop = 0; ; hop++) {
+      this.checkScheme(url);
+      const authorization = url.host === origin ? request.authorization : void 0;
+      const response = await this.once(url, request, authorization);
+      if (response.status >= 300 && response.status < 400 && response.headers.location) {
+        if (hop >= this.options.maxRedirects) throw new FetchError(`${request.url}: more than ${this.options.maxRedirects} redirects`);
+        url = new URL(response.headers.location, url);
+        continue;
+      }
+      return { ...response, url: url.toString() };
+    }
+  }
+  checkScheme(url) {
+    if (url.protocol === "https:") return;
+    if (url.protocol === "http:" && this.options.mayUsePlainHTTP(hostOf(url), url.port ? Number(url.port) : void 0)) return;
+    throw new FetchError(`${url.toString()}: ${url.protocol === "http:" ? "plain HTTP is not allowed here" : `the scheme ${url.protocol} is not fetched`}`);
+  }
+  once(url, request, authorization) {
+    const host = hostOf(url);
+    const privateOk = this.options.mayReachPrivate(host);
+    if (isIP2(host) && !privateOk) {
+      const reason = nonPublicReason(host);
+      if (reason) return Promise.reject(new FetchError(`${url.toString()}: not contacted: ${reason}`));
+    }
+    const lookup = (hostname2, options, callback) => {
+      dns.lookup(hostname2, { all: true }, (err, addresses) => {
+        if (err) return callback(err, "", 0);
+        const usable = addresses.filter((a) => privateOk || nonPublicReason(a.address) === void 0);
+        if (usable.length === 0) {
+          const reason = nonPublicReason(addresses[0]?.address ?? "") ?? "no address";
+          return callback(Object.assign(new Error(`not contacted: ${hostname2} resolves to ${reason}`), { code: "EGATEBLOCKED" }), "", 0);
+        }
+        if (options.all) return callback(null, usable);
+        callback(null, usable[0].address, usable[0].family);
+      });
+    };
+    const headers = { "user-agent": this.options.userAgent, ...request.headers };
+    if (authorization) headers.authorization = authorization;
+    const client = url.protocol === "https:" ? https : http;
+    this.requests++;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const fail = (err) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        req.destroy();
+        reject(err);
+      };
+      const req = client.request(url, { method: "GET", headers, lookup, agent: url.protocol === "https:" ? this.agents.https : this.agents.http }, (res) => {
+        const status = res.statusCode ?? 0;
+        const redirect = status >= 300 && status < 400 && res.headers.location !== void 0;
+        if (!redirect && !(status >= 200 && status < 300) && !request.accept?.includes(status)) {
+          res.resume();
+          return fail(new FetchError(`${url.toString()}: HTTP ${status}`, status === 429 || status >= 500, status));
+        }
+        const length2 = Number(res.headers["content-length"]);
+        if (Number.isFinite(length2) && length2 > request.maxBytes) {
+          res.resume();
+          return fail(new FetchError(`${url.toString()}: ${length2} bytes, over the limit of ${request.maxBytes} bytes`));
+        }
+        const chunks = [];
+        let size = 0;
+        res.on("data", (chunk) => {
+          size += chunk.length;
+          if (size > request.maxBytes) return fail(new FetchError(`${url.toString()}: over the limit of ${request.maxBytes} bytes`));
+          chunks.push(chunk);
+        });
+        res.on("end", () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve({ status, headers: res.headers, body: Buffer.concat(chunks) });
+        });
+        res.on("error", (err) => fail(new FetchError(`${url.toString()}: ${err.message}`, true)));
+      });
+      const timer = setTimeout(() => fail(new FetchError(`${url.toString()}: no complete answer within ${this.options.timeoutMs} ms`, true)), this.options.timeoutMs);
+      req.on("error", (err) => fail(new FetchError(`${url.toString()}: ${err.message}`, err.code !== "EGATEBLOCKED")));
+      req.end();
+    });
+  }
+  async acquire() {
+    if (this.active < this.options.concurrency) {
+      this.active++;
+      return;
+    }
+    await new Promise((resolve) => this.waiting.push(resolve));
+  }
+  release() {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+};
+function hostOf(url) {
+  return url.hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+}
+
+// src/fetch/oci-registry.ts
+var HELM_CONFIG_MEDIA_TYPE = "application/vnd.cncf.helm.config.v1+json";
+var HELM_CHART_MEDIA_TYPE = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+var LEGACY_CHART_MEDIA_TYPE = "application/tar+gzip";
+var MANIFEST_ACCEPT = ["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"].join(", ");
+var MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+var MAX_TAGS_BYTES = 8 * 1024 * 1024;
+var OciRegistry = class {
+  constructor(http2) {
+    this.http = http2;
+  }
+  http;
+  tokens = /* @__PURE__ */ new Map();
+  /** Every tag of the repository (following `Link` pagination, at most 100 pages). */
+  async tags(repo) {
+    const tags = [];
+    let next = `${this.base(repo)}/tags/list?n=1000`;
+    for (let page = 0; next && page < 100; page++) {
+      const res = await this.get(repo, next, { accept: "application/json" }, MAX_TAGS_BYTES);
+      const body = parseJson(res.body, "tag list");
+      if (Array.isArray(body.tags)) tags.push(...body.tags.filter((t) => typeof t === "string"));
+      const link = /<([^>]+)>;\s*rel="?next"?/.exec(String(res.headers.link ?? ""))?.[1];
+      next = link ? new URL(link, res.url).toString() : void 0;
+    }
+    return tags;
+  }
+  /** The chart at `reference` (a tag or a digest), with the manifest and chart layer verified. */
+  async pull(repo, reference, maxChartBytes) {
+    const res = await this.get(repo, `${this.base(repo)}/manifests/${reference}`, { accept: MANIFEST_ACCEPT }, MAX_MANIFEST_BYTES);
+    const manifestDigest = sha256Digest(res.body);
+    const header = res.headers["docker-content-digest"];
+    if (reference.startsWith("sha256:") && reference !== manifestDigest) {
+      throw new FetchError(`the manifest of ${reference} has the digest ${manifestDigest}: not what was asked for; discarded`);
+    }
+    if (typeof header === "string" && header.startsWith("sha256:") && header !== manifestDigest) {
+      throw new FetchError(`the manifest's Docker-Content-Digest ${header} does not match its content (${manifestDigest}); discarded`);
+    }
+    const manifest = parseJson(res.body, "manifest");
+    if (manifest.config?.mediaType !== HELM_CONFIG_MEDIA_TYPE) {
+      throw new FetchError(`the manifest's config is ${manifest.config?.mediaType ?? "missing"}, not ${HELM_CONFIG_MEDIA_TYPE}: not a Helm chart`);
+    }
+    const layer = (manifest.layers ?? []).find((l) => l.mediaType === HELM_CHART_MEDIA_TYPE) ?? (manifest.layers ?? []).find((l) => l.mediaType === LEGACY_CHART_MEDIA_TYPE);
+    if (!layer || typeof layer.digest !== "string" || !/^sha256:[0-9a-f]{64}$/.test(layer.digest)) throw new FetchError("the manifest has no Helm chart layer with a sha256 digest");
+    if (typeof layer.size === "number" && layer.size > maxChartBytes) throw new FetchError(`the chart layer is ${layer.size} bytes, over the limit of ${maxChartBytes}`);
+    const blob = await this.get(repo, `${this.base(repo)}/blobs/${layer.digest}`, {}, maxChartBytes);
+    const digest2 = sha256Digest(blob.body);
+    if (digest2 !== layer.digest) throw new FetchError(`the chart layer's content has the digest ${digest2}, not ${layer.digest} as its manifest says; discarded`);
+    return { manifestDigest, digest: digest2, archive: blob.body };
+  }
+  base(repo) {
+    return `${repo.plainHTTP ? "http" : "https"}://${authority(repo.fetchFrom)}/v2${repo.fetchFrom.path}`;
+  }
+  /** A GET, answering an auth challenge once. */
+  async get(repo, url, headers, maxBytes) {
+    const host = authority(repo.fetchFrom);
+    const scope = `repository:${repo.fetchFrom.path.slice(1)}:pull`;
+    const key = `${host}\0${scope}`;
+    const cached2 = this.tokens.get(key);
+    const request = { url, headers, maxBytes, accept: [401] };
+    let res = await this.http.get({ ...request, ...cached2 ? { authorization: cached2 } : {} });
+    if (res.status !== 401) return res;
+    const challenge = parseChallenge(String(res.headers["www-authenticate"] ?? ""));
+    let authorization;
+    if (challenge?.scheme === "bearer" && challenge.params.realm) {
+      authorization = `Bearer ${await this.token(repo, challenge.params, scope)}`;
+    } else if (challenge?.scheme === "basic" && repo.credentials) {
+      authorization = basic(repo.credentials);
+    }
+    if (!authorization) throw new FetchError(`${url}: the registry asks for credentials${repo.credentials ? "" : " and none are configured for it"}`, false, 401);
+    this.tokens.set(key, authorization);
+    res = await this.http.get({ ...request, accept: [], authorization });
+    return res;
+  }
+  /** A token from the realm; credentials are sent only when the realm is on the registry's own host. */
+  async token(repo, params, scope) {
+    const realm = new URL(params.realm);
+    if (params.service) realm.searchParams.set("service", params.service);
+    realm.searchParams.set("scope", params.scope ?? scope);
+    const sameHost = realm.host === authority(repo.fetchFrom);
+    const res = await this.http.get({
+      url: realm.toString(),
+      maxBytes: 1024 * 1024,
+      ...repo.credentials && sameHost ? { authorization: basic(repo.credentials) } : {}
+    });
+    const body = parseJson(res.body, "token response");
+    const token = typeof body.token === "string" ? body.token : typeof body.access_token === "string" ? body.access_token : void 0;
+    if (!token) throw new FetchError(`${realm.origin}${realm.pathname}: the token response has no token`);
+    return token;
+  }
+};
+function basic(c) {
+  return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}`;
+}
+function parseJson(body, what) {
+  try {
+    const value = JSON.parse(body.toString("utf8"));
+    if (value && typeof value === "object" && !Array.isArray(value)) return value;
+  } catch {
+  }
+  throw new FetchError(`the registry's ${what} is not a JSON object`);
+}
+function parseChallenge(header) {
+  const m = /^\s*(\w+)\s*(.*)$/.exec(header);
+  if (!m) return void 0;
+  const params = {};
+  for (const p of m[2].matchAll(/(\w+)\s*=\s*(?:"([^"]*)"|([^,\s]*))/g)) params[p[1].toLowerCase()] = p[2] ?? p[3] ?? "";
+  return { scheme: m[1].toLowerCase(), params };
+}
+
+// src/fetch/chart-source.ts
+var MAX_INDEX_BYTES = 50 * 1024 * 1024;
+var MAX_CHART_BYTES = 10 * 1024 * 1024;
+var ChartSource = class {
+  constructor(policy, cache3, http2, options = {}) {
+    this.policy = policy;
+    this.cache = cache3;
+    this.http = http2;
+    this.options = options;
+    this.oci = new OciRegistry(http2);
+    this.limits = { maxIndexBytes: options.maxIndexBytes ?? MAX_INDEX_BYTES, maxChartBytes: options.maxChartBytes ?? MAX_CHART_BYTES };
+  }
+  policy;
+  cache;
+  http;
+  options;
+  answers = /* @__PURE__ */ new Map();
+  indexes = /* @__PURE__ */ new Map();
+  oci;
+  limits;
+  /** Requests sent so far. */
+  get requests() {
+    return this.http.requests;
+  }
+  /** Every chart answered so far, in request order (for the report). */
+  async used() {
+    return Promise.all(this.answers.values());
+  }
+  get(request) {
+    let location;
+    try {
+      location = parseLocation(request.repository);
+    } catch (err) {
+      return Promise.resolve({ ok: false, kind: "not-allowed", reason: err.message });
+    }
+    const key = `${formatLocation(location)}\0${request.name}\0${request.version.trim()}`;
+    let answer = this.answers.get(key);
+    if (!answer) {
+      answer = this.answer(location, request).catch((err) => ({
+        ok: false,
+        kind: err instanceof ChartFailure ? err.kind : "fetch-failed",
+        reason: err.message,
+        location: formatLocation(location)
+      }));
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+  async answer(repo, request) {
+    const chartLocation = repo.scheme === "oci" ? { ...repo, path: `${repo.path}/${request.name}` } : repo;
+    const decision = this.policy.decideLocation(chartLocation);
+    if (!decision.allowed) throw new ChartFailure("not-allowed", `${decision.reason}: not contacted`);
+    const location = formatLocation(repo);
+    const version = request.version.trim();
+    if (isExactVersion(version)) {
+      const cached2 = this.fromCache(location, request.name, version.replace(/^v/, ""));
+      if (cached2) return { ok: true, chart: { ...cached2, repository: request.repository } };
+    }
+    if (this.options.offline) throw new ChartFailure("offline", `${location}: ${request.name} ${version || "(latest)"} is not in the cache and the scan is offline`);
+    return repo.scheme === "oci" ? this.fromRegistry({ fetchFrom: decision.fetchFrom, plainHTTP: decision.plainHTTP, ...this.credentials(decision.fetchFrom) }, location, request) : this.fromHelmRepository(decision.fetchFrom, location, request);
+  }
+  fromCache(location, name, version) {
+    const ref = this.cache.readRef(location, name, version);
+    const archive = ref && this.cache.readBlob(ref.digest);
+    return ref && archive ? { name, version: ref.version, digest: ref.digest, url: ref.url, archive, cached: true } : void 0;
+  }
+  credentials(loc) {
+    const { credentials, problem } = this.policy.credentialsFor(loc);
+    if (problem) throw new ChartFailure("fetch-failed", problem);
+    return credentials ? { credentials } : {};
+  }
+  async fromHelmRepository(fetchFrom, location, request) {
+    const auth = this.credentials(fetchFrom).credentials;
+    const authorization = auth && `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
+    const base2 = `${formatLocation(fetchFrom)}/`;
+    const index2 = await this.index(base2, authorization, request);
+    const entry = selectVersion(index2, request.name, request.version.trim());
+    if (!entry) throw new ChartFailure("not-found", `${location}: no version of ${request.name} matches ${JSON.stringify(request.version || "*")}`);
+    const version = entry.version.replace(/^v/, "");
+    const cached2 = this.fromCache(location, request.name, version);
+    if (cached2) return { ok: true, chart: { ...cached2, repository: request.repository } };
+    if (entry.urls.length === 0) throw new ChartFailure("not-found", `${location}: ${request.name} ${entry.version} lists no archive URL`);
+    const url = this.archiveUrl(entry.urls[0], base2, location);
+    const sameHost = new URL(url.fetch).host === new URL(base2).host;
+    const res = await this.http.get({ url: url.fetch, maxBytes: this.limits.maxChartBytes, ...authorization && sameHost ? { authorization } : {} });
+    const digest2 = sha256Digest(res.body);
+    if (entry.digest && `sha256:${entry.digest.replace(/^sha256:/, "")}` !== digest2) {
+      throw new ChartFailure("digest-mismatch", `${url.fetch}: the archive's sha256 is ${digest2.slice(7)}, the repository index says ${entry.digest}; discarded`);
+    }
+    this.cache.writeBlob(res.body);
+    this.cache.writeRef(location, request.name, version, { digest: digest2, version, url: url.fetch });
+    return { ok: true, chart: { repository: request.repository, name: request.name, version, digest: digest2, url: url.fetch, archive: res.body, cached: false } };
+  }
+  /**
+   * The index, fetched at most once per run. A cached copy answers ranges while it is younger than the policy's
+   * maximum age; an exact version only needs a copy that lists it, whatever its age.
+   */
+  index(base2, authorization, request) {
+    const url = `${base2}index.yaml`;
+    const memo2 = this.indexes.get(url);
+    if (memo2) return memo2;
+    const cached2 = this.cache.readIndex(url);
+    const now = (this.options.now ?? Date.now)();
+    if (cached2) {
+      const fresh = now - cached2.fetchedAt < this.policy.indexMaxAgeMs;
+      const version = request.version.trim();
+      if (fresh || isExactVersion(version)) {
+        const parsed = parseIndex(cached2.body.toString("utf8"));
+        if (fresh) {
+          this.indexes.set(url, Promise.resolve(parsed));
+          return Promise.resolve(parsed);
+        }
+        if (selectVersion(parsed, request.name, version)) return Promise.resolve(parsed);
+      }
+    }
+    const index2 = this.http.get({ url, maxBytes: this.limits.maxIndexBytes, ...authorization ? { authorization } : {} }).then((res) => {
+      const parsed = parseIndex(res.body.toString("utf8"));
+      this.cache.writeIndex(url, res.body, now);
+      return parsed;
+    });
+    this.indexes.set(url, index2);
+    return index2;
+  }
+  /**
+   * An archive URL from the index: relative ones resolve against the repository (its mirror when mirrored);
+   * absolute ones must themselves be allowed, and are rewritten to a mirror that covers them.
+   */
+  archiveUrl(listed, base2, location) {
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(listed)) return { fetch: new URL(listed, base2).toString() };
+    const decision = this.policy.decide(listed);
+    if (!decision.allowed) throw new ChartFailure("not-allowed", `${location} lists its archive at ${listed}, and ${decision.reason}: not contacted`);
+    const query = new URL(listed).search;
+    return { fetch: `${formatLocation(decision.fetchFrom)}${query}` };
+  }
+  async fromRegistry(repo, location, request) {
+    let version = request.version.trim();
+    if (!isExactVersion(version)) {
+      const tags = (await this.oci.tags(repo)).map((t) => t.replace(/_/g, "+")).filter(isExactVersion);
+      const best = highestMatch(tags, version, (t) => t);
+      if (!best) throw new ChartFailure("not-found", `${location}/${request.name}: no tag matches ${JSON.stringify(version || "*")}`);
+      version = best;
+      const cached2 = this.fromCache(location, request.name, version.replace(/^v/, ""));
+      if (cached2) return { ok: true, chart: { ...cached2, repository: request.repository } };
+    }
+    const pulled = await this.oci.pull(repo, version.replace(/\+/g, "_"), this.limits.maxChartBytes).catch((err) => {
+      if (err instanceof FetchError && /discarded$/.test(err.message)) throw new ChartFailure("digest-mismatch", err.message);
+      if (err instanceof FetchError && err.status === 404) throw new ChartFailure("not-found", `${location}/${request.name}:${version} is not in the registry`);
+      throw err;
+    });
+    const url = `oci://${formatLocation(repo.fetchFrom).slice("oci://".length)}@${pulled.manifestDigest}`;
+    const exact = version.replace(/^v/, "");
+    this.cache.writeBlob(pulled.archive);
+    this.cache.writeRef(location, request.name, exact, { digest: pulled.digest, version: exact, url });
+    return { ok: true, chart: { repository: request.repository, name: request.name, version: exact, digest: pulled.digest, url, archive: pulled.archive, cached: false } };
+  }
+};
+var ChartFailure = class extends Error {
+  constructor(kind, message) {
+    super(message);
+    this.kind = kind;
+  }
+  kind;
+};
+
+// src/fetch/open.ts
+function defaultCacheDir(env2 = process.env) {
+  return path7.join(env2.XDG_CACHE_HOME || path7.join(os.homedir(), ".cache"), "gitops-gate", "charts");
+}
+function dockerAuths(env2) {
+  const file = path7.join(env2.DOCKER_CONFIG || path7.join(os.homedir(), ".docker"), "config.json");
+  try {
+    return parseDockerAuths(readFileSync5(file, "utf8"));
+  } catch {
+    return {};
+  }
+}
+function openChartSource(settings) {
+  const env2 = settings.env ?? process.env;
+  const policy = new RepositoryPolicy(settings.repositories, env2, settings.repositories.allow?.length ? dockerAuths(env2) : {}, settings.configSource || ".gitops-gate.yaml");
+  const http2 = new HttpClient({ mayReachPrivate: (host) => policy.mayReachPrivate(host), mayUsePlainHTTP: (host, port) => policy.mayUsePlainHTTP(host, port) });
+  return { charts: new ChartSource(policy, new ContentCache(settings.cacheDir), http2, { offline: settings.offline }), close: () => http2.close() };
+}
+
 // src/report/progress.ts
 var DEFAULT_PROGRESS_INTERVAL_MS = 5e3;
 function progressIntervalMs(env2) {
@@ -26560,8 +27392,8 @@ function createProgress(sink, now = Date.now) {
 
 // src/rules/load.ts
 var import_ajv3 = __toESM(require_ajv(), 1);
-import { readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
-import path6 from "node:path";
+import { readdirSync as readdirSync2, readFileSync as readFileSync6 } from "node:fs";
+import path8 from "node:path";
 var import_ajv_formats2 = __toESM(require_dist2(), 1);
 
 // node_modules/@bufbuild/cel/dist/esm/error.js
@@ -27071,47 +27903,47 @@ function unsafeOneofCase(target, oneof) {
   }
   return oneof.fields.find((f) => f.localName === c);
 }
-function unsafeIsSet(target, field2) {
-  const name = field2.localName;
-  if (field2.oneof) {
-    return target[field2.oneof.localName].case === name;
+function unsafeIsSet(target, field3) {
+  const name = field3.localName;
+  if (field3.oneof) {
+    return target[field3.oneof.localName].case === name;
   }
-  if (field2.presence != IMPLICIT) {
+  if (field3.presence != IMPLICIT) {
     return target[name] !== void 0 && Object.prototype.hasOwnProperty.call(target, name);
   }
-  switch (field2.fieldKind) {
+  switch (field3.fieldKind) {
     case "list":
       return target[name].length > 0;
     case "map":
       return Object.keys(target[name]).length > 0;
     case "scalar":
-      return !isScalarZeroValue(field2.scalar, target[name]);
+      return !isScalarZeroValue(field3.scalar, target[name]);
     case "enum":
-      return target[name] !== field2.enum.values[0].number;
+      return target[name] !== field3.enum.values[0].number;
   }
   throw new Error("message field with implicit presence");
 }
 function unsafeIsSetExplicit(target, localName) {
   return Object.prototype.hasOwnProperty.call(target, localName) && target[localName] !== void 0;
 }
-function unsafeGet(target, field2) {
-  if (field2.oneof) {
-    const oneof = target[field2.oneof.localName];
-    if (oneof.case === field2.localName) {
+function unsafeGet(target, field3) {
+  if (field3.oneof) {
+    const oneof = target[field3.oneof.localName];
+    if (oneof.case === field3.localName) {
       return oneof.value;
     }
     return void 0;
   }
-  return target[field2.localName];
+  return target[field3.localName];
 }
-function unsafeSet(target, field2, value) {
-  if (field2.oneof) {
-    target[field2.oneof.localName] = {
-      case: field2.localName,
+function unsafeSet(target, field3, value) {
+  if (field3.oneof) {
+    target[field3.oneof.localName] = {
+      case: field3.localName,
       value
     };
   } else {
-    target[field2.localName] = value;
+    target[field3.localName] = value;
   }
 }
 function setOwn2(obj, key, value) {
@@ -27129,17 +27961,17 @@ function setOwn2(obj, key, value) {
 function getOwn(obj, key) {
   return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : void 0;
 }
-function unsafeClear(target, field2) {
-  const name = field2.localName;
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function unsafeClear(target, field3) {
+  const name = field3.localName;
+  if (field3.oneof) {
+    const oneofLocalName = field3.oneof.localName;
     if (target[oneofLocalName].case === name) {
       target[oneofLocalName] = { case: void 0 };
     }
-  } else if (field2.presence != IMPLICIT) {
+  } else if (field3.presence != IMPLICIT) {
     delete target[name];
   } else {
-    switch (field2.fieldKind) {
+    switch (field3.fieldKind) {
       case "map":
         target[name] = {};
         break;
@@ -27147,10 +27979,10 @@ function unsafeClear(target, field2) {
         target[name] = [];
         break;
       case "enum":
-        target[name] = field2.enum.values[0].number;
+        target[name] = field3.enum.values[0].number;
         break;
       case "scalar":
-        target[name] = scalarZeroValue(field2.scalar, field2.longAsString);
+        target[name] = scalarZeroValue(field3.scalar, field3.longAsString);
         break;
     }
   }
@@ -27160,11 +27992,11 @@ function unsafeClear(target, field2) {
 function isObject(arg) {
   return arg !== null && typeof arg == "object" && !Array.isArray(arg);
 }
-function isReflectList(arg, field2) {
+function isReflectList(arg, field3) {
   var _a, _b, _c, _d;
   if (isObject(arg) && unsafeLocal in arg && "add" in arg && "field" in arg && typeof arg.field == "function") {
-    if (field2 !== void 0) {
-      const a = field2;
+    if (field3 !== void 0) {
+      const a = field3;
       const b = arg.field();
       return a.listKind == b.listKind && a.scalar === b.scalar && ((_a = a.message) === null || _a === void 0 ? void 0 : _a.typeName) === ((_b = b.message) === null || _b === void 0 ? void 0 : _b.typeName) && ((_c = a.enum) === null || _c === void 0 ? void 0 : _c.typeName) === ((_d = b.enum) === null || _d === void 0 ? void 0 : _d.typeName);
     }
@@ -27172,11 +28004,11 @@ function isReflectList(arg, field2) {
   }
   return false;
 }
-function isReflectMap(arg, field2) {
+function isReflectMap(arg, field3) {
   var _a, _b, _c, _d;
   if (isObject(arg) && unsafeLocal in arg && "has" in arg && "field" in arg && typeof arg.field == "function") {
-    if (field2 !== void 0) {
-      const a = field2, b = arg.field();
+    if (field3 !== void 0) {
+      const a = field3, b = arg.field();
       return a.mapKey === b.mapKey && a.mapKind == b.mapKind && a.scalar === b.scalar && ((_a = a.message) === null || _a === void 0 ? void 0 : _a.typeName) === ((_b = b.message) === null || _b === void 0 ? void 0 : _b.typeName) && ((_c = a.enum) === null || _c === void 0 ? void 0 : _c.typeName) === ((_d = b.enum) === null || _d === void 0 ? void 0 : _d.typeName);
     }
     return true;
@@ -27205,8 +28037,8 @@ function getTextEncoding() {
     });
     let textDecoderStrict;
     const config = {
-      encodeUtf8(text) {
-        return textEncoder.encode(text);
+      encodeUtf8(text2) {
+        return textEncoder.encode(text2);
       },
       decodeUtf8(bytes3, strict) {
         if (strict) {
@@ -27220,9 +28052,9 @@ function getTextEncoding() {
         }
         return textDecoder.decode(bytes3);
       },
-      checkUtf8(text) {
+      checkUtf8(text2) {
         try {
-          encodeURIComponent(text);
+          encodeURIComponent(text2);
           return true;
         } catch (_) {
           return false;
@@ -27234,8 +28066,8 @@ function getTextEncoding() {
     }
     const nativeStringIsWellFormed = String.prototype.isWellFormed;
     if (nativeStringIsWellFormed) {
-      config.checkUtf8 = (text) => {
-        return nativeStringIsWellFormed.call(text);
+      config.checkUtf8 = (text2) => {
+        return nativeStringIsWellFormed.call(text2);
       };
     }
     configureTextEncoding(config);
@@ -27243,8 +28075,8 @@ function getTextEncoding() {
   return te;
 }
 function emulateEncodeInto(encodeUtf8) {
-  return (text, dest) => {
-    const bytes3 = encodeUtf8(text);
+  return (text2, dest) => {
+    const bytes3 = encodeUtf8(text2);
     dest.set(bytes3);
     return { written: bytes3.byteLength };
   };
@@ -27826,54 +28658,54 @@ function assertFloat32(arg) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/reflect/reflect-check.js
-function checkField(field2, value) {
-  const check = field2.fieldKind == "list" ? isReflectList(value, field2) : field2.fieldKind == "map" ? isReflectMap(value, field2) : checkSingular(field2, value);
+function checkField(field3, value) {
+  const check = field3.fieldKind == "list" ? isReflectList(value, field3) : field3.fieldKind == "map" ? isReflectMap(value, field3) : checkSingular(field3, value);
   if (check === true) {
     return void 0;
   }
   let reason;
-  switch (field2.fieldKind) {
+  switch (field3.fieldKind) {
     case "list":
-      reason = `expected ${formatReflectList(field2)}, got ${formatVal(value)}`;
+      reason = `expected ${formatReflectList(field3)}, got ${formatVal(value)}`;
       break;
     case "map":
-      reason = `expected ${formatReflectMap(field2)}, got ${formatVal(value)}`;
+      reason = `expected ${formatReflectMap(field3)}, got ${formatVal(value)}`;
       break;
     default: {
-      reason = reasonSingular(field2, value, check);
+      reason = reasonSingular(field3, value, check);
     }
   }
-  return new FieldError(field2, reason);
+  return new FieldError(field3, reason);
 }
-function checkListItem(field2, index2, value) {
-  const check = checkSingular(field2, value);
+function checkListItem(field3, index2, value) {
+  const check = checkSingular(field3, value);
   if (check !== true) {
-    return new FieldError(field2, `list item #${index2 + 1}: ${reasonSingular(field2, value, check)}`);
+    return new FieldError(field3, `list item #${index2 + 1}: ${reasonSingular(field3, value, check)}`);
   }
   return void 0;
 }
-function checkMapEntry(field2, key, value) {
-  const checkKey = checkScalarValue(field2.mapKey)(key);
+function checkMapEntry(field3, key, value) {
+  const checkKey = checkScalarValue(field3.mapKey)(key);
   if (checkKey !== true) {
-    return new FieldError(field2, `invalid map key: ${reasonSingular({ scalar: field2.mapKey }, key, checkKey)}`);
+    return new FieldError(field3, `invalid map key: ${reasonSingular({ scalar: field3.mapKey }, key, checkKey)}`);
   }
-  const checkVal = checkSingular(field2, value);
+  const checkVal = checkSingular(field3, value);
   if (checkVal !== true) {
-    return new FieldError(field2, `map entry ${formatVal(key)}: ${reasonSingular(field2, value, checkVal)}`);
+    return new FieldError(field3, `map entry ${formatVal(key)}: ${reasonSingular(field3, value, checkVal)}`);
   }
   return void 0;
 }
-function checkSingular(field2, value) {
-  if (field2.scalar !== void 0) {
-    return checkScalarValue(field2.scalar)(value);
+function checkSingular(field3, value) {
+  if (field3.scalar !== void 0) {
+    return checkScalarValue(field3.scalar)(value);
   }
-  if (field2.enum !== void 0) {
-    if (field2.enum.open) {
+  if (field3.enum !== void 0) {
+    if (field3.enum.open) {
       return checkScalarValue(ScalarType.INT32)(value);
     }
-    return field2.enum.values.some((v) => v.number === value);
+    return field3.enum.values.some((v) => v.number === value);
   }
-  return isReflectMessage(value, field2.message);
+  return isReflectMessage(value, field3.message);
 }
 function checkScalarValue(scalar) {
   switch (scalar) {
@@ -27952,15 +28784,15 @@ function checkScalarValue(scalar) {
       };
   }
 }
-function reasonSingular(field2, val, details) {
+function reasonSingular(field3, val, details) {
   details = typeof details == "string" ? `: ${details}` : `, got ${formatVal(val)}`;
-  if (field2.scalar !== void 0) {
-    return `expected ${scalarTypeDescription(field2.scalar)}` + details;
+  if (field3.scalar !== void 0) {
+    return `expected ${scalarTypeDescription(field3.scalar)}` + details;
   }
-  if (field2.enum !== void 0) {
-    return `expected ${field2.enum.toString()}` + details;
+  if (field3.enum !== void 0) {
+    return `expected ${field3.enum.toString()}` + details;
   }
-  return `expected ${formatReflectMessage(field2.message)}` + details;
+  return `expected ${formatReflectMessage(field3.message)}` + details;
 }
 function formatVal(val) {
   switch (typeof val) {
@@ -28002,24 +28834,24 @@ function formatVal(val) {
 function formatReflectMessage(desc) {
   return `ReflectMessage (${desc.typeName})`;
 }
-function formatReflectList(field2) {
-  switch (field2.listKind) {
+function formatReflectList(field3) {
+  switch (field3.listKind) {
     case "message":
-      return `ReflectList (${field2.message.toString()})`;
+      return `ReflectList (${field3.message.toString()})`;
     case "enum":
-      return `ReflectList (${field2.enum.toString()})`;
+      return `ReflectList (${field3.enum.toString()})`;
     case "scalar":
-      return `ReflectList (${ScalarType[field2.scalar]})`;
+      return `ReflectList (${ScalarType[field3.scalar]})`;
   }
 }
-function formatReflectMap(field2) {
-  switch (field2.mapKind) {
+function formatReflectMap(field3) {
+  switch (field3.mapKind) {
     case "message":
-      return `ReflectMap (${ScalarType[field2.mapKey]}, ${field2.message.toString()})`;
+      return `ReflectMap (${ScalarType[field3.mapKey]}, ${field3.message.toString()})`;
     case "enum":
-      return `ReflectMap (${ScalarType[field2.mapKey]}, ${field2.enum.toString()})`;
+      return `ReflectMap (${ScalarType[field3.mapKey]}, ${field3.enum.toString()})`;
     case "scalar":
-      return `ReflectMap (${ScalarType[field2.mapKey]}, ${ScalarType[field2.scalar]})`;
+      return `ReflectMap (${ScalarType[field3.mapKey]}, ${ScalarType[field3.scalar]})`;
   }
 }
 function scalarTypeDescription(scalar) {
@@ -28235,25 +29067,25 @@ function compileInitMessage(desc) {
 }
 function compileConvertOneof(oneof) {
   const converters = /* @__PURE__ */ new Map();
-  for (const field2 of oneof.fields) {
+  for (const field3 of oneof.fields) {
     let convert;
-    if (field2.fieldKind == "message") {
-      convert = compileConvertMessage(field2);
-    } else if (field2.fieldKind == "scalar" && field2.scalar == ScalarType.BYTES) {
+    if (field3.fieldKind == "message") {
+      convert = compileConvertMessage(field3);
+    } else if (field3.fieldKind == "scalar" && field3.scalar == ScalarType.BYTES) {
       convert = toU8Arr;
     }
-    converters.set(field2.localName, convert !== null && convert !== void 0 ? convert : ((value) => value));
+    converters.set(field3.localName, convert !== null && convert !== void 0 ? convert : ((value) => value));
   }
   return converters;
 }
-function compileConvertMessage(field2) {
-  if (field2.fieldKind == "message" && !field2.oneof && isWrapperDesc(field2.message)) {
-    return field2.message.fields[0].scalar == ScalarType.BYTES ? toU8Arr : void 0;
+function compileConvertMessage(field3) {
+  if (field3.fieldKind == "message" && !field3.oneof && isWrapperDesc(field3.message)) {
+    return field3.message.fields[0].scalar == ScalarType.BYTES ? toU8Arr : void 0;
   }
-  if (field2.message.typeName == "google.protobuf.Struct" && field2.parent.typeName !== "google.protobuf.Value") {
+  if (field3.message.typeName == "google.protobuf.Struct" && field3.parent.typeName !== "google.protobuf.Value") {
     return void 0;
   }
-  const messageDesc2 = field2.message;
+  const messageDesc2 = field3.message;
   let compiled;
   return (value) => {
     if (!isObject(value) || isMessage(value, messageDesc2)) {
@@ -28276,25 +29108,25 @@ function needsPrototypeChain(desc) {
       return desc.fields.some((f) => f.presence != IMPLICIT2 && f.fieldKind != "message" && !f.oneof);
   }
 }
-function createZeroValue(field2) {
-  const defaultValue = field2.getDefaultValue();
+function createZeroValue(field3) {
+  const defaultValue = field3.getDefaultValue();
   if (defaultValue !== void 0) {
-    return field2.fieldKind == "scalar" && field2.longAsString ? defaultValue.toString() : defaultValue;
+    return field3.fieldKind == "scalar" && field3.longAsString ? defaultValue.toString() : defaultValue;
   }
-  return field2.fieldKind == "scalar" ? scalarZeroValue(field2.scalar, field2.longAsString) : field2.enum.values[0].number;
+  return field3.fieldKind == "scalar" ? scalarZeroValue(field3.scalar, field3.longAsString) : field3.enum.values[0].number;
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/reflect/message.js
 var NULL_VALUE = 0;
-function localMessageMapper(field2) {
-  if (usesJsonRepresentation(field2)) {
+function localMessageMapper(field3) {
+  if (usesJsonRepresentation(field3)) {
     return {
       toMessage: (local) => wktStructToReflect(local),
       toLocal: (message) => wktStructToLocal(message)
     };
   }
-  if (field2.fieldKind == "message" && !field2.oneof && isWrapperDesc(field2.message)) {
-    const wrapperDesc = field2.message;
+  if (field3.fieldKind == "message" && !field3.oneof && isWrapperDesc(field3.message)) {
+    const wrapperDesc = field3.message;
     const valueLocalName = wrapperDesc.fields[0].localName;
     return {
       toMessage: (local) => {
@@ -28307,14 +29139,14 @@ function localMessageMapper(field2) {
       toLocal: (message) => message[valueLocalName]
     };
   }
-  const childDesc = field2.message;
+  const childDesc = field3.message;
   return {
     toMessage: (local) => local === void 0 ? create(childDesc) : local,
     toLocal: (message) => message
   };
 }
-function usesJsonRepresentation(field2) {
-  return field2.message.typeName == "google.protobuf.Struct" && field2.parent.typeName != "google.protobuf.Value";
+function usesJsonRepresentation(field3) {
+  return field3.message.typeName == "google.protobuf.Struct" && field3.parent.typeName != "google.protobuf.Value";
 }
 function wktStructToReflect(json) {
   const struct = {
@@ -28426,63 +29258,63 @@ var ReflectMessageImpl = class {
     assertOwn(this.message, oneof);
     return unsafeOneofCase(this.message, oneof);
   }
-  isSet(field2) {
-    assertOwn(this.message, field2);
-    return unsafeIsSet(this.message, field2);
+  isSet(field3) {
+    assertOwn(this.message, field3);
+    return unsafeIsSet(this.message, field3);
   }
-  clear(field2) {
-    assertOwn(this.message, field2);
-    unsafeClear(this.message, field2);
+  clear(field3) {
+    assertOwn(this.message, field3);
+    unsafeClear(this.message, field3);
   }
-  get(field2) {
-    assertOwn(this.message, field2);
-    const value = unsafeGet(this.message, field2);
-    switch (field2.fieldKind) {
+  get(field3) {
+    assertOwn(this.message, field3);
+    const value = unsafeGet(this.message, field3);
+    switch (field3.fieldKind) {
       case "list":
-        let list = this.lists.get(field2);
-        if (!list || list[unsafeLocal] !== value) {
+        let list2 = this.lists.get(field3);
+        if (!list2 || list2[unsafeLocal] !== value) {
           this.lists.set(
-            field2,
+            field3,
             // biome-ignore lint/suspicious/noAssignInExpressions: no
-            list = new ReflectListImpl(field2, value, this.check)
+            list2 = new ReflectListImpl(field3, value, this.check)
           );
         }
-        return list;
+        return list2;
       case "map":
-        let map = this.maps.get(field2);
+        let map = this.maps.get(field3);
         if (!map || map[unsafeLocal] !== value) {
           this.maps.set(
-            field2,
+            field3,
             // biome-ignore lint/suspicious/noAssignInExpressions: no
-            map = new ReflectMapImpl(field2, value, this.check)
+            map = new ReflectMapImpl(field3, value, this.check)
           );
         }
         return map;
       case "message":
-        return messageToReflect(field2, value, this.check);
+        return messageToReflect(field3, value, this.check);
       case "scalar":
-        return value === void 0 ? scalarZeroValue(field2.scalar, false) : longToReflect(field2, value);
+        return value === void 0 ? scalarZeroValue(field3.scalar, false) : longToReflect(field3, value);
       case "enum":
-        return value !== null && value !== void 0 ? value : field2.enum.values[0].number;
+        return value !== null && value !== void 0 ? value : field3.enum.values[0].number;
     }
   }
-  set(field2, value) {
-    assertOwn(this.message, field2);
+  set(field3, value) {
+    assertOwn(this.message, field3);
     if (this.check) {
-      const err = checkField(field2, value);
+      const err = checkField(field3, value);
       if (err) {
         throw err;
       }
     }
     let local;
-    if (field2.fieldKind == "message") {
-      local = messageToLocal(field2, value);
+    if (field3.fieldKind == "message") {
+      local = messageToLocal(field3, value);
     } else if (isReflectMap(value) || isReflectList(value)) {
       local = value[unsafeLocal];
     } else {
-      local = longToLocal(field2, value);
+      local = longToLocal(field3, value);
     }
-    unsafeSet(this.message, field2, local);
+    unsafeSet(this.message, field3, local);
   }
   getUnknown() {
     return this.message.$unknown;
@@ -28496,8 +29328,8 @@ function assertOwn(owner, member) {
     throw new FieldError(member, `cannot use ${member.toString()} with message ${owner.$typeName}`, "ForeignFieldError");
   }
 }
-function reflectList(field2, unsafeInput, check = true) {
-  return new ReflectListImpl(field2, unsafeInput !== null && unsafeInput !== void 0 ? unsafeInput : [], check);
+function reflectList(field3, unsafeInput, check = true) {
+  return new ReflectListImpl(field3, unsafeInput !== null && unsafeInput !== void 0 ? unsafeInput : [], check);
 }
 var ReflectListImpl = class {
   field() {
@@ -28506,8 +29338,8 @@ var ReflectListImpl = class {
   get size() {
     return this._arr.length;
   }
-  constructor(field2, unsafeInput, check) {
-    this._field = field2;
+  constructor(field3, unsafeInput, check) {
+    this._field = field3;
     this._arr = this[unsafeLocal] = unsafeInput;
     this.check = check;
   }
@@ -28557,14 +29389,14 @@ var ReflectListImpl = class {
     }
   }
 };
-function reflectMap(field2, unsafeInput, check = true) {
-  return new ReflectMapImpl(field2, unsafeInput, check);
+function reflectMap(field3, unsafeInput, check = true) {
+  return new ReflectMapImpl(field3, unsafeInput, check);
 }
 var ReflectMapImpl = class {
-  constructor(field2, unsafeInput, check = true) {
+  constructor(field3, unsafeInput, check = true) {
     this.obj = this[unsafeLocal] = unsafeInput !== null && unsafeInput !== void 0 ? unsafeInput : {};
     this.check = check;
-    this._field = field2;
+    this._field = field3;
   }
   field() {
     return this._field;
@@ -28632,52 +29464,52 @@ var ReflectMapImpl = class {
     }
   }
 };
-function messageToLocal(field2, value) {
+function messageToLocal(field3, value) {
   if (!isReflectMessage(value)) {
     return value;
   }
-  if (isWrapper(value.message) && !field2.oneof && field2.fieldKind == "message") {
+  if (isWrapper(value.message) && !field3.oneof && field3.fieldKind == "message") {
     return value.message.value;
   }
-  if (value.desc.typeName == "google.protobuf.Struct" && field2.parent.typeName != "google.protobuf.Value") {
+  if (value.desc.typeName == "google.protobuf.Struct" && field3.parent.typeName != "google.protobuf.Value") {
     return wktStructToLocal(value.message);
   }
   return value.message;
 }
-function messageToReflect(field2, value, check) {
+function messageToReflect(field3, value, check) {
   if (value !== void 0) {
-    if (isWrapperDesc(field2.message) && !field2.oneof && field2.fieldKind == "message") {
+    if (isWrapperDesc(field3.message) && !field3.oneof && field3.fieldKind == "message") {
       value = {
-        $typeName: field2.message.typeName,
-        value: longToReflect(field2.message.fields[0], value)
+        $typeName: field3.message.typeName,
+        value: longToReflect(field3.message.fields[0], value)
       };
-    } else if (field2.message.typeName == "google.protobuf.Struct" && field2.parent.typeName != "google.protobuf.Value" && isObject(value)) {
+    } else if (field3.message.typeName == "google.protobuf.Struct" && field3.parent.typeName != "google.protobuf.Value" && isObject(value)) {
       value = wktStructToReflect(value);
     }
   }
-  return new ReflectMessageImpl(field2.message, value, check);
+  return new ReflectMessageImpl(field3.message, value, check);
 }
-function listItemToLocal(field2, value) {
-  if (field2.listKind == "message") {
-    return messageToLocal(field2, value);
+function listItemToLocal(field3, value) {
+  if (field3.listKind == "message") {
+    return messageToLocal(field3, value);
   }
-  return longToLocal(field2, value);
+  return longToLocal(field3, value);
 }
-function listItemToReflect(field2, value, check) {
-  if (field2.listKind == "message") {
-    return messageToReflect(field2, value, check);
+function listItemToReflect(field3, value, check) {
+  if (field3.listKind == "message") {
+    return messageToReflect(field3, value, check);
   }
-  return longToReflect(field2, value);
+  return longToReflect(field3, value);
 }
-function mapValueToLocal(field2, value) {
-  if (field2.mapKind == "message") {
-    return messageToLocal(field2, value);
+function mapValueToLocal(field3, value) {
+  if (field3.mapKind == "message") {
+    return messageToLocal(field3, value);
   }
-  return longToLocal(field2, value);
+  return longToLocal(field3, value);
 }
-function mapValueToReflect(field2, value, check) {
-  if (field2.mapKind == "message") {
-    return messageToReflect(field2, value, check);
+function mapValueToReflect(field3, value, check) {
+  if (field3.mapKind == "message") {
+    return messageToReflect(field3, value, check);
   }
   return value;
 }
@@ -28723,30 +29555,30 @@ function mapKeyToReflect(key, type) {
   }
   return key;
 }
-function longToReflect(field2, value) {
-  switch (field2.scalar) {
+function longToReflect(field3, value) {
+  switch (field3.scalar) {
     case ScalarType.INT64:
     case ScalarType.SFIXED64:
     case ScalarType.SINT64:
-      if ("longAsString" in field2 && field2.longAsString && typeof value == "string") {
+      if ("longAsString" in field3 && field3.longAsString && typeof value == "string") {
         value = protoInt64.parse(value);
       }
       break;
     case ScalarType.FIXED64:
     case ScalarType.UINT64:
-      if ("longAsString" in field2 && field2.longAsString && typeof value == "string") {
+      if ("longAsString" in field3 && field3.longAsString && typeof value == "string") {
         value = protoInt64.uParse(value);
       }
       break;
   }
   return value;
 }
-function longToLocal(field2, value) {
-  switch (field2.scalar) {
+function longToLocal(field3, value) {
+  switch (field3.scalar) {
     case ScalarType.INT64:
     case ScalarType.SFIXED64:
     case ScalarType.SINT64:
-      if ("longAsString" in field2 && field2.longAsString) {
+      if ("longAsString" in field3 && field3.longAsString) {
         value = String(value);
       } else if (typeof value == "string" || typeof value == "number") {
         value = protoInt64.parse(value);
@@ -28754,7 +29586,7 @@ function longToLocal(field2, value) {
       break;
     case ScalarType.FIXED64:
     case ScalarType.UINT64:
-      if ("longAsString" in field2 && field2.longAsString) {
+      if ("longAsString" in field3 && field3.longAsString) {
         value = String(value);
       } else if (typeof value == "string" || typeof value == "number") {
         value = protoInt64.uParse(value);
@@ -29446,13 +30278,13 @@ function addFields(message, reg, mapEntries) {
   const oneofsSeen = /* @__PURE__ */ new Set();
   for (const proto of message.proto.field) {
     const oneof = findOneof(proto, allOneofs);
-    const field2 = newField(proto, message, reg, oneof, mapEntries);
-    message.fields.push(field2);
-    message.field[field2.localName] = field2;
+    const field3 = newField(proto, message, reg, oneof, mapEntries);
+    message.fields.push(field3);
+    message.field[field3.localName] = field3;
     if (oneof === void 0) {
-      message.members.push(field2);
+      message.members.push(field3);
     } else {
-      oneof.fields.push(field2);
+      oneof.fields.push(field3);
       if (!oneofsSeen.has(oneof)) {
         oneofsSeen.add(oneof);
         message.members.push(oneof);
@@ -29615,7 +30447,7 @@ function newOneof(proto, parent) {
 function newField(proto, parentOrFile, reg, oneof, mapEntries) {
   var _a, _b, _c;
   const isExtension = mapEntries === void 0;
-  const field2 = {
+  const field3 = {
     kind: "field",
     proto,
     deprecated: (_b = (_a = proto.options) === null || _a === void 0 ? void 0 : _a.deprecated) !== null && _b !== void 0 ? _b : false,
@@ -29639,26 +30471,26 @@ function newField(proto, parentOrFile, reg, oneof, mapEntries) {
     const file = parentOrFile.kind == "file" ? parentOrFile : parentOrFile.file;
     const parent = parentOrFile.kind == "file" ? void 0 : parentOrFile;
     const typeName = makeTypeName(proto, parent, file);
-    field2.kind = "extension";
-    field2.file = file;
-    field2.parent = parent;
-    field2.oneof = void 0;
-    field2.typeName = typeName;
-    field2.jsonName = `[${typeName}]`;
+    field3.kind = "extension";
+    field3.file = file;
+    field3.parent = parent;
+    field3.oneof = void 0;
+    field3.typeName = typeName;
+    field3.jsonName = `[${typeName}]`;
     toStr = () => `extension ${typeName}`;
     const extendee = reg.getMessage(trimLeadingDot(proto.extendee));
     assert(extendee, `invalid FieldDescriptorProto: extendee ${proto.extendee} not found`);
-    field2.extendee = extendee;
+    field3.extendee = extendee;
   } else {
     const parent = parentOrFile;
     assert(parent.kind == "message");
-    field2.parent = parent;
-    field2.oneof = oneof;
-    field2.localName = oneof ? protoCamelCase(proto.name) : safeObjectProperty(protoCamelCase(proto.name));
-    field2.jsonName = proto.jsonName;
+    field3.parent = parent;
+    field3.oneof = oneof;
+    field3.localName = oneof ? protoCamelCase(proto.name) : safeObjectProperty(protoCamelCase(proto.name));
+    field3.jsonName = proto.jsonName;
     toStr = () => `field ${parent.typeName}.${proto.name}`;
   }
-  Object.defineProperty(field2, "toString", {
+  Object.defineProperty(field3, "toString", {
     value: toStr,
     writable: true,
     enumerable: true,
@@ -29670,69 +30502,69 @@ function newField(proto, parentOrFile, reg, oneof, mapEntries) {
   if (label === LABEL_REPEATED) {
     const mapEntry = type == TYPE_MESSAGE ? mapEntries === null || mapEntries === void 0 ? void 0 : mapEntries.get(trimLeadingDot(proto.typeName)) : void 0;
     if (mapEntry) {
-      field2.fieldKind = "map";
+      field3.fieldKind = "map";
       const { key, value } = findMapEntryFields(mapEntry);
-      field2.mapKey = key.scalar;
-      field2.mapKind = value.fieldKind;
-      field2.message = value.message;
-      field2.delimitedEncoding = false;
-      field2.enum = value.enum;
-      field2.scalar = value.scalar;
-      return field2;
+      field3.mapKey = key.scalar;
+      field3.mapKind = value.fieldKind;
+      field3.message = value.message;
+      field3.delimitedEncoding = false;
+      field3.enum = value.enum;
+      field3.scalar = value.scalar;
+      return field3;
     }
-    field2.fieldKind = "list";
+    field3.fieldKind = "list";
     switch (type) {
       case TYPE_MESSAGE:
       case TYPE_GROUP:
-        field2.listKind = "message";
-        field2.message = reg.getMessage(trimLeadingDot(proto.typeName));
-        assert(field2.message);
-        field2.delimitedEncoding = isDelimitedEncoding(proto, parentOrFile);
+        field3.listKind = "message";
+        field3.message = reg.getMessage(trimLeadingDot(proto.typeName));
+        assert(field3.message);
+        field3.delimitedEncoding = isDelimitedEncoding(proto, parentOrFile);
         break;
       case TYPE_ENUM:
-        field2.listKind = "enum";
-        field2.enum = reg.getEnum(trimLeadingDot(proto.typeName));
-        assert(field2.enum);
+        field3.listKind = "enum";
+        field3.enum = reg.getEnum(trimLeadingDot(proto.typeName));
+        assert(field3.enum);
         break;
       default:
-        field2.listKind = "scalar";
-        field2.scalar = type;
-        field2.longAsString = jstype == JS_STRING;
+        field3.listKind = "scalar";
+        field3.scalar = type;
+        field3.longAsString = jstype == JS_STRING;
         break;
     }
-    field2.packed = isPackedField(proto, parentOrFile);
-    return field2;
+    field3.packed = isPackedField(proto, parentOrFile);
+    return field3;
   }
   switch (type) {
     case TYPE_MESSAGE:
     case TYPE_GROUP:
-      field2.fieldKind = "message";
-      field2.message = reg.getMessage(trimLeadingDot(proto.typeName));
-      assert(field2.message, `invalid FieldDescriptorProto: type_name ${proto.typeName} not found`);
-      field2.delimitedEncoding = isDelimitedEncoding(proto, parentOrFile);
-      field2.getDefaultValue = () => void 0;
+      field3.fieldKind = "message";
+      field3.message = reg.getMessage(trimLeadingDot(proto.typeName));
+      assert(field3.message, `invalid FieldDescriptorProto: type_name ${proto.typeName} not found`);
+      field3.delimitedEncoding = isDelimitedEncoding(proto, parentOrFile);
+      field3.getDefaultValue = () => void 0;
       break;
     case TYPE_ENUM: {
       const enumeration = reg.getEnum(trimLeadingDot(proto.typeName));
       assert(enumeration !== void 0, `invalid FieldDescriptorProto: type_name ${proto.typeName} not found`);
-      field2.fieldKind = "enum";
-      field2.enum = reg.getEnum(trimLeadingDot(proto.typeName));
-      field2.getDefaultValue = () => {
+      field3.fieldKind = "enum";
+      field3.enum = reg.getEnum(trimLeadingDot(proto.typeName));
+      field3.getDefaultValue = () => {
         return unsafeIsSetExplicit(proto, "defaultValue") ? parseTextFormatEnumValue(enumeration, proto.defaultValue) : void 0;
       };
       break;
     }
     default: {
-      field2.fieldKind = "scalar";
-      field2.scalar = type;
-      field2.longAsString = jstype == JS_STRING;
-      field2.getDefaultValue = () => {
+      field3.fieldKind = "scalar";
+      field3.scalar = type;
+      field3.longAsString = jstype == JS_STRING;
+      field3.getDefaultValue = () => {
         return unsafeIsSetExplicit(proto, "defaultValue") ? parseTextFormatScalarValue(type, proto.defaultValue) : void 0;
       };
       break;
     }
   }
-  return field2;
+  return field3;
 }
 function getFileEdition(proto) {
   switch (proto.syntax) {
@@ -29994,8 +30826,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path22, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path22]);
+function messageDesc(file, path24, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path24]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -30189,8 +31021,8 @@ function compileMessage(desc) {
     readGroup: compileGroupReader(descString, fieldReaders)
   };
   compiledReaders.set(desc, compiled);
-  for (const field2 of desc.fields) {
-    fieldReaders.set(field2.number, compileFieldReader(field2));
+  for (const field3 of desc.fields) {
+    fieldReaders.set(field3.number, compileFieldReader(field3));
   }
   return compiled;
 }
@@ -30253,28 +31085,28 @@ function compileGroupReader(descString, fieldReaders) {
     ctx.depth--;
   };
 }
-function readField(message, reader, field2, wireType, ctx) {
-  compileFieldReader(field2)(message[unsafeLocal], reader, ctx, wireType);
+function readField(message, reader, field3, wireType, ctx) {
+  compileFieldReader(field3)(message[unsafeLocal], reader, ctx, wireType);
 }
-function compileFieldReader(field2) {
-  switch (field2.fieldKind) {
+function compileFieldReader(field3) {
+  switch (field3.fieldKind) {
     case "scalar":
-      return compileScalarFieldReader(field2);
+      return compileScalarFieldReader(field3);
     case "enum":
-      return compileEnumFieldReader(field2);
+      return compileEnumFieldReader(field3);
     case "message":
-      return compileMessageFieldReader(field2);
+      return compileMessageFieldReader(field3);
     case "list":
-      return compileListFieldReader(field2);
+      return compileListFieldReader(field3);
     case "map":
-      return compileMapFieldReader(field2);
+      return compileMapFieldReader(field3);
   }
 }
-function compileScalarFieldReader(field2) {
-  const readScalar = compileScalarReader(field2.scalar, field2.utf8Validation, field2.longAsString);
-  const localName = field2.localName;
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function compileScalarFieldReader(field3) {
+  const readScalar = compileScalarReader(field3.scalar, field3.utf8Validation, field3.longAsString);
+  const localName = field3.localName;
+  if (field3.oneof) {
+    const oneofLocalName = field3.oneof.localName;
     return (message, reader) => {
       message[oneofLocalName] = {
         case: localName,
@@ -30286,11 +31118,11 @@ function compileScalarFieldReader(field2) {
     message[localName] = readScalar(reader);
   };
 }
-function compileEnumFieldReader(field2) {
+function compileEnumFieldReader(field3) {
   var _a;
-  const localName = field2.localName;
-  const oneofLocalName = (_a = field2.oneof) === null || _a === void 0 ? void 0 : _a.localName;
-  if (field2.enum.open) {
+  const localName = field3.localName;
+  const oneofLocalName = (_a = field3.oneof) === null || _a === void 0 ? void 0 : _a.localName;
+  if (field3.enum.open) {
     if (oneofLocalName !== void 0) {
       return (message, reader) => {
         message[oneofLocalName] = { case: localName, value: reader.int32() };
@@ -30300,8 +31132,8 @@ function compileEnumFieldReader(field2) {
       message[localName] = reader.int32();
     };
   }
-  const values = field2.enum.values;
-  const fieldNo = field2.number;
+  const values = field3.enum.values;
+  const fieldNo = field3.number;
   return (message, reader, ctx, wireType) => {
     var _a2;
     const val = reader.int32();
@@ -30324,12 +31156,12 @@ function compileEnumFieldReader(field2) {
     }
   };
 }
-function compileMessageFieldReader(field2) {
-  const localName = field2.localName;
-  const { toMessage, toLocal } = localMessageMapper(field2);
-  const readChild = compileChildReader(field2);
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function compileMessageFieldReader(field3) {
+  const localName = field3.localName;
+  const { toMessage, toLocal } = localMessageMapper(field3);
+  const readChild = compileChildReader(field3);
+  if (field3.oneof) {
+    const oneofLocalName = field3.oneof.localName;
     return (message, reader, ctx) => {
       const oneof = message[oneofLocalName];
       const child = toMessage(oneof.case === localName ? oneof.value : void 0);
@@ -30343,28 +31175,28 @@ function compileMessageFieldReader(field2) {
     message[localName] = toLocal(child);
   };
 }
-function compileChildReader(field2) {
-  const compiledChild = compiledReader(field2.message);
-  if (field2.delimitedEncoding) {
-    const fieldNo = field2.number;
+function compileChildReader(field3) {
+  const compiledChild = compiledReader(field3.message);
+  if (field3.delimitedEncoding) {
+    const fieldNo = field3.number;
     return (child, reader, ctx) => compiledChild.readGroup(child, reader, ctx, fieldNo);
   }
   return (child, reader, ctx) => compiledChild.read(child, reader, ctx, reader.uint32());
 }
-function compileListFieldReader(field2) {
-  const localName = field2.localName;
-  if (field2.listKind == "message") {
-    const { toMessage, toLocal } = localMessageMapper(field2);
-    const readChild = compileChildReader(field2);
+function compileListFieldReader(field3) {
+  const localName = field3.localName;
+  if (field3.listKind == "message") {
+    const { toMessage, toLocal } = localMessageMapper(field3);
+    const readChild = compileChildReader(field3);
     return (message, reader, ctx) => {
       const child = toMessage(void 0);
       readChild(child, reader, ctx);
       message[localName].push(toLocal(child));
     };
   }
-  const scalarType = field2.listKind == "enum" ? ScalarType.INT32 : field2.scalar;
-  const longAsString = field2.listKind == "scalar" ? field2.longAsString : false;
-  const readScalar = compileScalarReader(scalarType, field2.utf8Validation, longAsString);
+  const scalarType = field3.listKind == "enum" ? ScalarType.INT32 : field3.scalar;
+  const longAsString = field3.listKind == "scalar" ? field3.longAsString : false;
+  const readScalar = compileScalarReader(scalarType, field3.utf8Validation, longAsString);
   const packedPossible = scalarType != ScalarType.STRING && scalarType != ScalarType.BYTES;
   return (message, reader, ctx, wireType) => {
     const items = message[localName];
@@ -30378,16 +31210,16 @@ function compileListFieldReader(field2) {
     }
   };
 }
-function compileMapFieldReader(field2) {
-  const localName = field2.localName;
-  const readKey = compileScalarReader(field2.mapKey, field2.utf8Validation, false);
-  const keyZero = scalarZeroValue(field2.mapKey, false);
+function compileMapFieldReader(field3) {
+  const localName = field3.localName;
+  const readKey = compileScalarReader(field3.mapKey, field3.utf8Validation, false);
+  const keyZero = scalarZeroValue(field3.mapKey, false);
   let readValue;
   let valueDefault;
-  switch (field2.mapKind) {
+  switch (field3.mapKind) {
     case "scalar": {
-      const scalar = field2.scalar;
-      const readScalar = compileScalarReader(scalar, field2.utf8Validation, false);
+      const scalar = field3.scalar;
+      const readScalar = compileScalarReader(scalar, field3.utf8Validation, false);
       readValue = (reader) => readScalar(reader);
       if (scalar == ScalarType.BYTES) {
         valueDefault = () => new Uint8Array(0);
@@ -30398,14 +31230,14 @@ function compileMapFieldReader(field2) {
       break;
     }
     case "enum": {
-      const zero = field2.enum.values[0].number;
+      const zero = field3.enum.values[0].number;
       readValue = (reader) => reader.int32();
       valueDefault = () => zero;
       break;
     }
     case "message": {
-      const { toMessage, toLocal } = localMessageMapper(field2);
-      const readChild = compiledReader(field2.message).read;
+      const { toMessage, toLocal } = localMessageMapper(field3);
+      const readChild = compiledReader(field3.message).read;
       readValue = (reader, ctx, existing) => {
         const child = toMessage(existing);
         readChild(child, reader, ctx, reader.uint32());
@@ -30573,28 +31405,28 @@ function compileMessage2(desc) {
     }
   };
   compiledWriters.set(desc, compiled);
-  for (const field2 of sortedFields) {
-    fieldWriters.push(compileField(field2));
+  for (const field3 of sortedFields) {
+    fieldWriters.push(compileField(field3));
   }
   return compiled;
 }
-function compileField(field2) {
-  switch (field2.fieldKind) {
+function compileField(field3) {
+  switch (field3.fieldKind) {
     case "message":
     case "scalar":
     case "enum":
-      return compileSingularField(field2);
+      return compileSingularField(field3);
     case "list":
-      return compileListField(field2);
+      return compileListField(field3);
     case "map":
-      return compileMapField(field2);
+      return compileMapField(field3);
   }
 }
-function compileSingularField(field2) {
-  const writeValue = compileSingularValue(field2);
-  const localName = field2.localName;
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function compileSingularField(field3) {
+  const writeValue = compileSingularValue(field3);
+  const localName = field3.localName;
+  if (field3.oneof) {
+    const oneofLocalName = field3.oneof.localName;
     return (writer, opts, message) => {
       const oneof = message[oneofLocalName];
       if (oneof.case === localName) {
@@ -30602,8 +31434,8 @@ function compileSingularField(field2) {
       }
     };
   }
-  if (field2.presence != IMPLICIT4) {
-    const requiredError = field2.presence == LEGACY_REQUIRED2 ? `cannot encode ${field2} to binary: required field not set` : void 0;
+  if (field3.presence != IMPLICIT4) {
+    const requiredError = field3.presence == LEGACY_REQUIRED2 ? `cannot encode ${field3} to binary: required field not set` : void 0;
     return (writer, opts, message) => {
       const value = message[localName];
       if (value !== void 0 && Object.prototype.hasOwnProperty.call(message, localName)) {
@@ -30613,8 +31445,8 @@ function compileSingularField(field2) {
       }
     };
   }
-  if (field2.fieldKind == "enum") {
-    const zero = field2.enum.values[0].number;
+  if (field3.fieldKind == "enum") {
+    const zero = field3.enum.values[0].number;
     return (writer, opts, message) => {
       const value = message[localName];
       if (value !== zero) {
@@ -30622,7 +31454,7 @@ function compileSingularField(field2) {
       }
     };
   }
-  switch (field2.scalar) {
+  switch (field3.scalar) {
     case ScalarType.BOOL:
       return (writer, opts, message) => {
         const value = message[localName];
@@ -30661,21 +31493,21 @@ function compileSingularField(field2) {
       };
   }
 }
-function compileSingularValue(field2) {
-  switch (field2.fieldKind) {
+function compileSingularValue(field3) {
+  switch (field3.fieldKind) {
     case "message": {
-      const { toMessage } = localMessageMapper(field2);
-      const writeChild = compileChildWriter(field2);
+      const { toMessage } = localMessageMapper(field3);
+      const writeChild = compileChildWriter(field3);
       return (writer, opts, value) => {
         writeChild(writer, opts, toMessage(value));
       };
     }
     case "scalar":
     case "enum": {
-      const scalarType = field2.fieldKind == "enum" ? ScalarType.INT32 : field2.scalar;
-      const fieldNo = field2.number;
+      const scalarType = field3.fieldKind == "enum" ? ScalarType.INT32 : field3.scalar;
+      const fieldNo = field3.number;
       const wireType = writeTypeOfScalar(scalarType);
-      const writeScalar = compileScalarValue(scalarType, field2.parent.typeName, field2.name);
+      const writeScalar = compileScalarValue(scalarType, field3.parent.typeName, field3.name);
       return (writer, opts, value) => {
         writer.tag(fieldNo, wireType);
         writeScalar(writer, value);
@@ -30683,13 +31515,13 @@ function compileSingularValue(field2) {
     }
   }
 }
-function compileListField(field2) {
-  const localName = field2.localName;
-  const fieldNo = field2.number;
-  switch (field2.listKind) {
+function compileListField(field3) {
+  const localName = field3.localName;
+  const fieldNo = field3.number;
+  switch (field3.listKind) {
     case "message": {
-      const { toMessage } = localMessageMapper(field2);
-      const writeChild = compileChildWriter(field2);
+      const { toMessage } = localMessageMapper(field3);
+      const writeChild = compileChildWriter(field3);
       return (writer, opts, message) => {
         const items = message[localName];
         for (let i = 0; i < items.length; i++) {
@@ -30699,9 +31531,9 @@ function compileListField(field2) {
     }
     case "scalar":
     case "enum": {
-      const scalarType = field2.listKind == "enum" ? ScalarType.INT32 : field2.scalar;
-      const writeScalar = compileScalarValue(scalarType, field2.parent.typeName, field2.name);
-      if (field2.packed) {
+      const scalarType = field3.listKind == "enum" ? ScalarType.INT32 : field3.scalar;
+      const writeScalar = compileScalarValue(scalarType, field3.parent.typeName, field3.name);
+      if (field3.packed) {
         return (writer, opts, message) => {
           const items = message[localName];
           if (items.length == 0) {
@@ -30725,13 +31557,13 @@ function compileListField(field2) {
     }
   }
 }
-function compileMapField(field2) {
-  const localName = field2.localName;
-  const fieldNo = field2.number;
-  const writeKey = compileMapKey(field2);
-  if (field2.mapKind == "message") {
-    const { toMessage } = localMessageMapper(field2);
-    const writeMessage = compiledWriter(field2.message);
+function compileMapField(field3) {
+  const localName = field3.localName;
+  const fieldNo = field3.number;
+  const writeKey = compileMapKey(field3);
+  if (field3.mapKind == "message") {
+    const { toMessage } = localMessageMapper(field3);
+    const writeMessage = compiledWriter(field3.message);
     return (writer, opts, message) => {
       const record = message[localName];
       const keys = Object.keys(record);
@@ -30746,9 +31578,9 @@ function compileMapField(field2) {
       }
     };
   }
-  const scalarType = field2.mapKind == "enum" ? ScalarType.INT32 : field2.scalar;
+  const scalarType = field3.mapKind == "enum" ? ScalarType.INT32 : field3.scalar;
   const valueWireType = writeTypeOfScalar(scalarType);
-  const writeScalar = compileScalarValue(scalarType, field2.parent.typeName, field2.name);
+  const writeScalar = compileScalarValue(scalarType, field3.parent.typeName, field3.name);
   return (writer, opts, message) => {
     const record = message[localName];
     const keys = Object.keys(record);
@@ -30762,10 +31594,10 @@ function compileMapField(field2) {
     }
   };
 }
-function compileMapKey(field2) {
-  const wireType = writeTypeOfScalar(field2.mapKey);
-  const writeScalar = compileScalarValue(field2.mapKey, field2.parent.typeName, field2.name);
-  const convertKey = compileMapKeyConverter(field2.mapKey);
+function compileMapKey(field3) {
+  const wireType = writeTypeOfScalar(field3.mapKey);
+  const writeScalar = compileScalarValue(field3.mapKey, field3.parent.typeName, field3.name);
+  const convertKey = compileMapKeyConverter(field3.mapKey);
   return (writer, key) => {
     writer.tag(1, wireType);
     writeScalar(writer, convertKey(key));
@@ -30850,13 +31682,13 @@ function compileScalarWrite(type) {
       return (writer, value) => writer.sint32(value);
   }
 }
-function writeField(writer, opts, msg, field2) {
-  compileField(field2)(writer, opts, msg[unsafeLocal]);
+function writeField(writer, opts, msg, field3) {
+  compileField(field3)(writer, opts, msg[unsafeLocal]);
 }
-function compileChildWriter(field2) {
-  const fieldNo = field2.number;
-  const writeMessage = compiledWriter(field2.message);
-  if (field2.delimitedEncoding) {
+function compileChildWriter(field3) {
+  const fieldNo = field3.number;
+  const writeMessage = compiledWriter(field3.message);
+  if (field3.delimitedEncoding) {
     return (writer, opts, child) => {
       writer.tag(fieldNo, WireType.StartGroup);
       writeMessage(writer, opts, child);
@@ -30957,10 +31789,10 @@ var BytesValueSchema = /* @__PURE__ */ messageDesc(file_google_protobuf_wrappers
 function getExtension(message, extension, options) {
   assertExtendee(extension, message);
   const ufs = filterUnknownFields(message.$unknown, extension);
-  const [container, field2, get] = createExtensionContainer(extension);
+  const [container, field3, get] = createExtensionContainer(extension);
   const ctx = makeReadContext(options);
   for (const uf of ufs) {
-    readField(container, new BinaryReader(uf.data), field2, uf.wireType, ctx);
+    readField(container, new BinaryReader(uf.data), field3, uf.wireType, ctx);
   }
   return get();
 }
@@ -30968,9 +31800,9 @@ function setExtension(message, extension, value) {
   var _a;
   assertExtendee(extension, message);
   const ufs = ((_a = message.$unknown) !== null && _a !== void 0 ? _a : []).filter((uf) => uf.no !== extension.number);
-  const [container, field2] = createExtensionContainer(extension, value);
+  const [container, field3] = createExtensionContainer(extension, value);
   const writer = new BinaryWriter();
-  writeField(writer, { writeUnknownFields: true }, container, field2);
+  writeField(writer, { writeUnknownFields: true }, container, field3);
   const reader = new BinaryReader(writer.finish());
   while (reader.pos < reader.len) {
     const [no, wireType] = reader.tag();
@@ -30994,12 +31826,12 @@ function filterUnknownFields(unknownFields, extension) {
 }
 function createExtensionContainer(extension, value) {
   const localName = extension.typeName;
-  const field2 = Object.assign(Object.assign({}, extension), { kind: "field", parent: extension.extendee, localName });
-  const desc = Object.assign(Object.assign({}, extension.extendee), { fields: [field2], members: [field2], oneofs: [] });
+  const field3 = Object.assign(Object.assign({}, extension), { kind: "field", parent: extension.extendee, localName });
+  const desc = Object.assign(Object.assign({}, extension.extendee), { fields: [field3], members: [field3], oneofs: [] });
   const container = create(desc, value !== void 0 ? { [localName]: value } : void 0);
   return [
     reflect(desc, container),
-    field2,
+    field3,
     () => {
       const value2 = container[localName];
       if (value2 === void 0) {
@@ -31181,9 +32013,9 @@ function extensionsEquals(a, b, opts) {
     return false;
   }
   for (const extension of extensionsA) {
-    const [containerA, field2] = createExtensionContainer(extension, getExtension(a.message, extension));
+    const [containerA, field3] = createExtensionContainer(extension, getExtension(a.message, extension));
     const [containerB] = createExtensionContainer(extension, getExtension(b.message, extension));
-    if (!fieldEquals(field2, containerA, containerB, opts)) {
+    if (!fieldEquals(field3, containerA, containerB, opts)) {
       return false;
     }
   }
@@ -31249,9 +32081,9 @@ function compileMessage3(desc) {
     return json;
   };
   compiledWriters2.set(desc, compiledWriter3);
-  for (const field2 of sortedFields) {
-    const writeField2 = compileField2(field2);
-    fieldWriters.push(field2.jsonName === "__proto__" || field2.name === "__proto__" ? writeOwnKeys(writeField2) : writeField2);
+  for (const field3 of sortedFields) {
+    const writeField2 = compileField2(field3);
+    fieldWriters.push(field3.jsonName === "__proto__" || field3.name === "__proto__" ? writeOwnKeys(writeField2) : writeField2);
   }
   return compiledWriter3;
 }
@@ -31297,18 +32129,18 @@ function compileWkt(desc) {
       return void 0;
   }
 }
-function compileField2(field2) {
-  switch (field2.fieldKind) {
+function compileField2(field3) {
+  switch (field3.fieldKind) {
     case "scalar":
     case "enum":
     case "message":
-      return compileSingularField2(field2);
+      return compileSingularField2(field3);
     case "list":
     case "map": {
-      const writeValue = field2.fieldKind == "list" ? compileListValue(field2) : compileMapValue(field2);
-      const protoName = field2.name;
-      const jsonKey3 = field2.jsonName;
-      const localName = field2.localName;
+      const writeValue = field3.fieldKind == "list" ? compileListValue(field3) : compileMapValue(field3);
+      const protoName = field3.name;
+      const jsonKey3 = field3.jsonName;
+      const localName = field3.localName;
       return (opts, message, json) => {
         const value = writeValue(opts, message[localName]);
         if (value !== void 0) {
@@ -31318,13 +32150,13 @@ function compileField2(field2) {
     }
   }
 }
-function compileSingularField2(field2) {
-  const writeValue = compileSingularValue2(field2);
-  const protoName = field2.name;
-  const jsonKey3 = field2.jsonName;
-  const localName = field2.localName;
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function compileSingularField2(field3) {
+  const writeValue = compileSingularValue2(field3);
+  const protoName = field3.name;
+  const jsonKey3 = field3.jsonName;
+  const localName = field3.localName;
+  if (field3.oneof) {
+    const oneofLocalName = field3.oneof.localName;
     return (opts, message, json) => {
       const oneof = message[oneofLocalName];
       if (oneof.case === localName) {
@@ -31332,8 +32164,8 @@ function compileSingularField2(field2) {
       }
     };
   }
-  if (field2.presence != IMPLICIT5) {
-    const requiredError = field2.presence == LEGACY_REQUIRED3 ? `cannot encode ${field2} to JSON: required field not set` : void 0;
+  if (field3.presence != IMPLICIT5) {
+    const requiredError = field3.presence == LEGACY_REQUIRED3 ? `cannot encode ${field3} to JSON: required field not set` : void 0;
     return (opts, message, json) => {
       const value = message[localName];
       if (value !== void 0 && Object.prototype.hasOwnProperty.call(message, localName)) {
@@ -31343,8 +32175,8 @@ function compileSingularField2(field2) {
       }
     };
   }
-  if (field2.fieldKind == "enum") {
-    const zero = field2.enum.values[0].number;
+  if (field3.fieldKind == "enum") {
+    const zero = field3.enum.values[0].number;
     return (opts, message, json) => {
       const value = message[localName];
       if (value !== zero || opts.alwaysEmitImplicit) {
@@ -31352,7 +32184,7 @@ function compileSingularField2(field2) {
       }
     };
   }
-  switch (field2.scalar) {
+  switch (field3.scalar) {
     case ScalarType.BOOL:
       return (opts, message, json) => {
         const value = message[localName];
@@ -31391,35 +32223,35 @@ function compileSingularField2(field2) {
       };
   }
 }
-function compileFieldValue(field2) {
-  switch (field2.fieldKind) {
+function compileFieldValue(field3) {
+  switch (field3.fieldKind) {
     case "scalar":
     case "enum":
     case "message":
-      return compileSingularValue2(field2);
+      return compileSingularValue2(field3);
     case "list":
-      return compileListValue(field2);
+      return compileListValue(field3);
     case "map":
-      return compileMapValue(field2);
+      return compileMapValue(field3);
   }
 }
-function compileSingularValue2(field2) {
-  switch (field2.fieldKind) {
+function compileSingularValue2(field3) {
+  switch (field3.fieldKind) {
     case "scalar":
-      return compileScalarValue2(field2);
+      return compileScalarValue2(field3);
     case "enum":
-      return compileEnumValue(field2);
+      return compileEnumValue(field3);
     case "message":
-      return compileMessageValue(field2);
+      return compileMessageValue(field3);
   }
 }
-function compileMessageValue(field2) {
-  const { toMessage } = localMessageMapper(field2);
-  const writeMessage = compiledWriter2(field2.message);
+function compileMessageValue(field3) {
+  const { toMessage } = localMessageMapper(field3);
+  const writeMessage = compiledWriter2(field3.message);
   return (opts, value) => writeMessage(opts, toMessage(value));
 }
-function compileListValue(field2) {
-  const writeItem = compileListItemValue(field2);
+function compileListValue(field3) {
+  const writeItem = compileListItemValue(field3);
   return (opts, value) => {
     const items = value;
     if (items.length == 0 && !opts.alwaysEmitImplicit) {
@@ -31432,18 +32264,18 @@ function compileListValue(field2) {
     return jsonArray;
   };
 }
-function compileListItemValue(field2) {
-  switch (field2.listKind) {
+function compileListItemValue(field3) {
+  switch (field3.listKind) {
     case "scalar":
-      return compileScalarValue2(field2);
+      return compileScalarValue2(field3);
     case "enum":
-      return compileEnumValue(field2);
+      return compileEnumValue(field3);
     case "message":
-      return compileMessageValue(field2);
+      return compileMessageValue(field3);
   }
 }
-function compileMapValue(field2) {
-  const writeMapValue = compileMapEntryValue(field2);
+function compileMapValue(field3) {
+  const writeMapValue = compileMapEntryValue(field3);
   return (opts, value) => {
     const record = value;
     const keys = Object.keys(record);
@@ -31458,18 +32290,18 @@ function compileMapValue(field2) {
     return jsonObject;
   };
 }
-function compileMapEntryValue(field2) {
-  switch (field2.mapKind) {
+function compileMapEntryValue(field3) {
+  switch (field3.mapKind) {
     case "scalar":
-      return compileScalarValue2(field2);
+      return compileScalarValue2(field3);
     case "enum":
-      return compileEnumValue(field2);
+      return compileEnumValue(field3);
     case "message":
-      return compileMessageValue(field2);
+      return compileMessageValue(field3);
   }
 }
-function compileEnumValue(field2) {
-  const desc = field2.enum;
+function compileEnumValue(field3) {
+  const desc = field3.enum;
   if (desc.typeName == "google.protobuf.NullValue") {
     return (opts, value) => {
       if (typeof value != "number") {
@@ -31492,8 +32324,8 @@ function compileEnumValue(field2) {
 function errorEnumValue(desc, value) {
   return new Error(`cannot encode ${desc} to JSON: expected number, got ${formatVal(value)}`);
 }
-function compileScalarValue2(field2) {
-  switch (field2.scalar) {
+function compileScalarValue2(field3) {
+  switch (field3.scalar) {
     // int32, fixed32, uint32: JSON value will be a decimal number. Either numbers or strings are accepted.
     case ScalarType.INT32:
     case ScalarType.SFIXED32:
@@ -31502,7 +32334,7 @@ function compileScalarValue2(field2) {
     case ScalarType.UINT32:
       return (opts, value) => {
         if (typeof value != "number") {
-          throw errorScalarValue(field2, value);
+          throw errorScalarValue(field3, value);
         }
         return value;
       };
@@ -31512,7 +32344,7 @@ function compileScalarValue2(field2) {
     case ScalarType.DOUBLE:
       return (opts, value) => {
         if (typeof value != "number") {
-          throw errorScalarValue(field2, value);
+          throw errorScalarValue(field3, value);
         }
         if (Number.isNaN(value))
           return "NaN";
@@ -31526,7 +32358,7 @@ function compileScalarValue2(field2) {
     case ScalarType.STRING:
       return (opts, value) => {
         if (typeof value != "string") {
-          throw errorScalarValue(field2, value);
+          throw errorScalarValue(field3, value);
         }
         return value;
       };
@@ -31534,7 +32366,7 @@ function compileScalarValue2(field2) {
     case ScalarType.BOOL:
       return (opts, value) => {
         if (typeof value != "boolean") {
-          throw errorScalarValue(field2, value);
+          throw errorScalarValue(field3, value);
         }
         return value;
       };
@@ -31548,7 +32380,7 @@ function compileScalarValue2(field2) {
         if (typeof value == "bigint" || typeof value == "string" || typeof value == "number" && Number.isInteger(value)) {
           return value.toString();
         }
-        throw errorScalarValue(field2, value);
+        throw errorScalarValue(field3, value);
       };
     // bytes: JSON value will be the data encoded as a string using standard base64 encoding with paddings.
     // Either standard or URL-safe base64 encoding with/without paddings are accepted.
@@ -31557,13 +32389,13 @@ function compileScalarValue2(field2) {
         if (value instanceof Uint8Array) {
           return base64Encode(value);
         }
-        throw errorScalarValue(field2, value);
+        throw errorScalarValue(field3, value);
       };
   }
 }
-function errorScalarValue(field2, value) {
+function errorScalarValue(field3, value) {
   var _a;
-  return new Error(`cannot encode ${field2} to JSON: ${(_a = checkField(field2, value)) === null || _a === void 0 ? void 0 : _a.message}`);
+  return new Error(`cannot encode ${field3} to JSON: ${(_a = checkField(field3, value)) === null || _a === void 0 ? void 0 : _a.message}`);
 }
 function writeExtensions(json, opts, registry, message, desc) {
   const unknown = message.$unknown;
@@ -31580,9 +32412,9 @@ function writeExtensions(json, opts, registry, message, desc) {
         continue;
       }
       const value = getExtension(message, extension);
-      const [container, field2] = createExtensionContainer(extension, value);
+      const [container, field3] = createExtensionContainer(extension, value);
       const local = container[unsafeLocal];
-      const jsonValue = compileFieldValue(field2)(opts, local[field2.localName]);
+      const jsonValue = compileFieldValue(field3)(opts, local[field3.localName]);
       if (jsonValue !== void 0) {
         json[extension.jsonName] = jsonValue;
       }
@@ -31620,7 +32452,7 @@ function durationToJson(val) {
   if (seconds > 0 && nanos < 0 || seconds < 0 && nanos > 0) {
     throw new Error(`cannot encode message ${val.$typeName} to JSON: nanos sign must match seconds sign`);
   }
-  let text = val.seconds.toString();
+  let text2 = val.seconds.toString();
   if (nanos !== 0) {
     let nanosStr = Math.abs(nanos).toString();
     nanosStr = "0".repeat(9 - nanosStr.length) + nanosStr;
@@ -31629,12 +32461,12 @@ function durationToJson(val) {
     } else if (nanosStr.substring(6) === "000") {
       nanosStr = nanosStr.substring(0, 6);
     }
-    text += "." + nanosStr;
+    text2 += "." + nanosStr;
     if (nanos < 0 && seconds == 0) {
-      text = "-" + text;
+      text2 = "-" + text2;
     }
   }
-  return text + "s";
+  return text2 + "s";
 }
 function fieldMaskToJson(val) {
   return val.paths.map((p) => {
@@ -31764,27 +32596,27 @@ function compileMessage4(desc) {
       const jsonValue = json[jsonKey3];
       const entry = fieldsByJsonKey.get(jsonKey3);
       if (entry !== void 0) {
-        const field2 = entry.field;
-        if (fieldSeen.has(field2)) {
-          throw new FieldError(field2, "set multiple times");
+        const field3 = entry.field;
+        if (fieldSeen.has(field3)) {
+          throw new FieldError(field3, "set multiple times");
         }
-        fieldSeen.add(field2);
+        fieldSeen.add(field3);
         if (entry.oneofScalarNullSkip && jsonValue === null) {
           continue;
         }
         if (entry.oneof) {
           const seen = oneofSeen.get(entry.oneof);
           if (seen !== void 0) {
-            throw new FieldError(entry.oneof, `oneof set multiple times by ${seen.name} and ${field2.name}`);
+            throw new FieldError(entry.oneof, `oneof set multiple times by ${seen.name} and ${field3.name}`);
           }
-          oneofSeen.set(entry.oneof, field2);
+          oneofSeen.set(entry.oneof, field3);
         }
         entry.read(message, jsonValue, ctx);
       } else {
         const extension = jsonKey3.startsWith("[") && jsonKey3.endsWith("]") ? (_a = ctx.registry) === null || _a === void 0 ? void 0 : _a.getExtension(jsonKey3.substring(1, jsonKey3.length - 1)) : void 0;
         if ((extension === null || extension === void 0 ? void 0 : extension.extendee.typeName) == typeName) {
-          const [container, field2, get] = createExtensionContainer(extension);
-          compileFieldReader2(field2)(container[unsafeLocal], jsonValue, ctx);
+          const [container, field3, get] = createExtensionContainer(extension);
+          compileFieldReader2(field3)(container[unsafeLocal], jsonValue, ctx);
           setExtension(message, extension, get());
         }
         if (extension === void 0 && !ctx.ignoreUnknownFields) {
@@ -31795,14 +32627,14 @@ function compileMessage4(desc) {
     ctx.depth--;
   };
   compiledReaders2.set(desc, compiled);
-  for (const field2 of desc.fields) {
+  for (const field3 of desc.fields) {
     const entry = {
-      read: compileFieldReader2(field2),
-      field: field2,
-      oneof: field2.oneof,
-      oneofScalarNullSkip: field2.oneof !== void 0 && field2.fieldKind == "scalar"
+      read: compileFieldReader2(field3),
+      field: field3,
+      oneof: field3.oneof,
+      oneofScalarNullSkip: field3.oneof !== void 0 && field3.fieldKind == "scalar"
     };
-    fieldsByJsonKey.set(field2.name, entry).set(field2.jsonName, entry);
+    fieldsByJsonKey.set(field3.name, entry).set(field3.jsonName, entry);
   }
   return compiled;
 }
@@ -31843,25 +32675,25 @@ function compileWkt2(desc) {
       return void 0;
   }
 }
-function compileFieldReader2(field2) {
-  switch (field2.fieldKind) {
+function compileFieldReader2(field3) {
+  switch (field3.fieldKind) {
     case "scalar":
-      return compileScalarFieldReader2(field2);
+      return compileScalarFieldReader2(field3);
     case "enum":
-      return compileEnumFieldReader2(field2);
+      return compileEnumFieldReader2(field3);
     case "message":
-      return compileMessageFieldReader2(field2);
+      return compileMessageFieldReader2(field3);
     case "list":
-      return compileListFieldReader2(field2);
+      return compileListFieldReader2(field3);
     case "map":
-      return compileMapFieldReader2(field2);
+      return compileMapFieldReader2(field3);
   }
 }
-function compileScalarFieldReader2(field2) {
-  const readScalar = compileScalarConverter(field2);
-  const localName = field2.localName;
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function compileScalarFieldReader2(field3) {
+  const readScalar = compileScalarConverter(field3);
+  const localName = field3.localName;
+  if (field3.oneof) {
+    const oneofLocalName = field3.oneof.localName;
     return (message, json) => {
       message[oneofLocalName] = {
         case: localName,
@@ -31869,7 +32701,7 @@ function compileScalarFieldReader2(field2) {
       };
     };
   }
-  const clear = compileClear(field2);
+  const clear = compileClear(field3);
   return (message, json) => {
     if (json === null) {
       clear(message);
@@ -31878,32 +32710,32 @@ function compileScalarFieldReader2(field2) {
     }
   };
 }
-function compileClear(field2) {
-  const localName = field2.localName;
-  if (field2.presence != IMPLICIT6) {
+function compileClear(field3) {
+  const localName = field3.localName;
+  if (field3.presence != IMPLICIT6) {
     return (message) => {
       delete message[localName];
     };
   }
-  if (field2.fieldKind == "enum") {
-    const zero = field2.enum.values[0].number;
+  if (field3.fieldKind == "enum") {
+    const zero = field3.enum.values[0].number;
     return (message) => {
       message[localName] = zero;
     };
   }
-  const scalar = field2.scalar;
-  const longAsString = field2.longAsString;
+  const scalar = field3.scalar;
+  const longAsString = field3.longAsString;
   return (message) => {
     message[localName] = scalarZeroValue(scalar, longAsString);
   };
 }
-function compileEnumFieldReader2(field2) {
-  const readEnumValue = compileEnumConverter(field2.enum);
-  const checkEnum = compileEnumCheck(field2.enum);
-  const localName = field2.localName;
-  const nullResets = field2.enum.typeName != "google.protobuf.NullValue";
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function compileEnumFieldReader2(field3) {
+  const readEnumValue = compileEnumConverter(field3.enum);
+  const checkEnum = compileEnumCheck(field3.enum);
+  const localName = field3.localName;
+  const nullResets = field3.enum.typeName != "google.protobuf.NullValue";
+  if (field3.oneof) {
+    const oneofLocalName = field3.oneof.localName;
     return (message, json, ctx) => {
       if (json === null && nullResets) {
         const oneof = message[oneofLocalName];
@@ -31918,12 +32750,12 @@ function compileEnumFieldReader2(field2) {
       }
       const check = checkEnum(value);
       if (check !== true) {
-        throw new FieldError(field2, reasonSingular(field2, value, check));
+        throw new FieldError(field3, reasonSingular(field3, value, check));
       }
       message[oneofLocalName] = { case: localName, value };
     };
   }
-  const clear = compileClear(field2);
+  const clear = compileClear(field3);
   return (message, json, ctx) => {
     if (json === null && nullResets) {
       clear(message);
@@ -31935,18 +32767,18 @@ function compileEnumFieldReader2(field2) {
     }
     const check = checkEnum(value);
     if (check !== true) {
-      throw new FieldError(field2, reasonSingular(field2, value, check));
+      throw new FieldError(field3, reasonSingular(field3, value, check));
     }
     message[localName] = value;
   };
 }
-function compileMessageFieldReader2(field2) {
-  const localName = field2.localName;
-  const { toMessage, toLocal } = localMessageMapper(field2);
-  const readChild = compiledReader2(field2.message);
-  const nullResets = field2.message.typeName != "google.protobuf.Value";
-  if (field2.oneof) {
-    const oneofLocalName = field2.oneof.localName;
+function compileMessageFieldReader2(field3) {
+  const localName = field3.localName;
+  const { toMessage, toLocal } = localMessageMapper(field3);
+  const readChild = compiledReader2(field3.message);
+  const nullResets = field3.message.typeName != "google.protobuf.Value";
+  if (field3.oneof) {
+    const oneofLocalName = field3.oneof.localName;
     return (message, json, ctx) => {
       const oneof = message[oneofLocalName];
       if (json === null && nullResets) {
@@ -31970,15 +32802,15 @@ function compileMessageFieldReader2(field2) {
     message[localName] = toLocal(child);
   };
 }
-function compileListFieldReader2(field2) {
-  const localName = field2.localName;
-  const readItem = compileListItemReader(field2);
+function compileListFieldReader2(field3) {
+  const localName = field3.localName;
+  const readItem = compileListItemReader(field3);
   return (message, json, ctx) => {
     if (json === null) {
       return;
     }
     if (!Array.isArray(json)) {
-      throw new FieldError(field2, "expected Array, got " + formatVal(json));
+      throw new FieldError(field3, "expected Array, got " + formatVal(json));
     }
     const items = message[localName];
     for (let i = 0; i < json.length; i++) {
@@ -31989,31 +32821,31 @@ function compileListFieldReader2(field2) {
     }
   };
 }
-function compileListItemReader(field2) {
-  switch (field2.listKind) {
+function compileListItemReader(field3) {
+  switch (field3.listKind) {
     case "scalar": {
-      const parseScalar = compileScalarParse(field2);
-      const checkValue = checkScalarValue(field2.scalar);
-      const toLocal = compileScalarToLocal(field2);
+      const parseScalar = compileScalarParse(field3);
+      const checkValue = checkScalarValue(field3.scalar);
+      const toLocal = compileScalarToLocal(field3);
       return (json, ctx, index2) => {
         if (json === null) {
-          throw new FieldError(field2, "list item must not be null");
+          throw new FieldError(field3, "list item must not be null");
         }
         const value = parseScalar(json);
         const check = checkValue(value);
         if (check !== true) {
-          throw new FieldError(field2, `list item #${index2 + 1}: ${reasonSingular(field2, value, check)}`);
+          throw new FieldError(field3, `list item #${index2 + 1}: ${reasonSingular(field3, value, check)}`);
         }
         return toLocal(value);
       };
     }
     case "enum": {
-      const readEnumValue = compileEnumConverter(field2.enum);
-      const checkEnum = compileEnumCheck(field2.enum);
-      const nullResets = field2.enum.typeName != "google.protobuf.NullValue";
+      const readEnumValue = compileEnumConverter(field3.enum);
+      const checkEnum = compileEnumCheck(field3.enum);
+      const nullResets = field3.enum.typeName != "google.protobuf.NullValue";
       return (json, ctx, index2) => {
         if (json === null && nullResets) {
-          throw new FieldError(field2, "list item must not be null");
+          throw new FieldError(field3, "list item must not be null");
         }
         const value = readEnumValue(json, ctx.ignoreUnknownFields);
         if (value === tokenIgnoredUnknownEnum) {
@@ -32021,18 +32853,18 @@ function compileListItemReader(field2) {
         }
         const check = checkEnum(value);
         if (check !== true) {
-          throw new FieldError(field2, `list item #${index2 + 1}: ${reasonSingular(field2, value, check)}`);
+          throw new FieldError(field3, `list item #${index2 + 1}: ${reasonSingular(field3, value, check)}`);
         }
         return value;
       };
     }
     case "message": {
-      const { toMessage, toLocal } = localMessageMapper(field2);
-      const readChild = compiledReader2(field2.message);
-      const nullResets = field2.message.typeName != "google.protobuf.Value";
+      const { toMessage, toLocal } = localMessageMapper(field3);
+      const readChild = compiledReader2(field3.message);
+      const nullResets = field3.message.typeName != "google.protobuf.Value";
       return (json, ctx) => {
         if (json === null && nullResets) {
-          throw new FieldError(field2, "list item must not be null");
+          throw new FieldError(field3, "list item must not be null");
         }
         const child = toMessage(void 0);
         readChild(child, json, ctx);
@@ -32041,33 +32873,33 @@ function compileListItemReader(field2) {
     }
   }
 }
-function compileMapFieldReader2(field2) {
-  const localName = field2.localName;
-  const mapKey = field2.mapKey;
+function compileMapFieldReader2(field3) {
+  const localName = field3.localName;
+  const mapKey = field3.mapKey;
   const parseMapKey = compileMapKeyParse(mapKey);
   const checkMapKey = checkScalarValue(mapKey);
   let parseValue;
   let checkValue;
   let toLocalValue = (value) => value;
   let nullResets = true;
-  switch (field2.mapKind) {
+  switch (field3.mapKind) {
     case "scalar": {
-      parseValue = compileScalarParse(field2);
-      checkValue = checkScalarValue(field2.scalar);
-      toLocalValue = compileScalarToLocal(field2);
+      parseValue = compileScalarParse(field3);
+      checkValue = checkScalarValue(field3.scalar);
+      toLocalValue = compileScalarToLocal(field3);
       break;
     }
     case "enum": {
-      const readEnumValue = compileEnumConverter(field2.enum);
+      const readEnumValue = compileEnumConverter(field3.enum);
       parseValue = (json, ctx) => readEnumValue(json, ctx.ignoreUnknownFields);
-      checkValue = compileEnumCheck(field2.enum);
-      nullResets = field2.enum.typeName != "google.protobuf.NullValue";
+      checkValue = compileEnumCheck(field3.enum);
+      nullResets = field3.enum.typeName != "google.protobuf.NullValue";
       break;
     }
     case "message": {
-      const { toMessage, toLocal } = localMessageMapper(field2);
-      const readChild = compiledReader2(field2.message);
-      nullResets = field2.message.typeName != "google.protobuf.Value";
+      const { toMessage, toLocal } = localMessageMapper(field3);
+      const readChild = compiledReader2(field3.message);
+      nullResets = field3.message.typeName != "google.protobuf.Value";
       parseValue = (json, ctx) => {
         const child = toMessage(void 0);
         readChild(child, json, ctx);
@@ -32081,7 +32913,7 @@ function compileMapFieldReader2(field2) {
       return;
     }
     if (typeof json != "object" || Array.isArray(json)) {
-      throw new FieldError(field2, "expected object, got " + formatVal(json));
+      throw new FieldError(field3, "expected object, got " + formatVal(json));
     }
     const record = message[localName];
     const seen = /* @__PURE__ */ new Set();
@@ -32091,11 +32923,11 @@ function compileMapFieldReader2(field2) {
       const jsonMapValue = json[jsonMapKey];
       const key = parseMapKey(jsonMapKey);
       if (seen.has(key)) {
-        throw new FieldError(field2, `duplicate map key "${jsonMapKey}"`);
+        throw new FieldError(field3, `duplicate map key "${jsonMapKey}"`);
       }
       seen.add(key);
       if (jsonMapValue === null && nullResets) {
-        throw new FieldError(field2, "map value must not be null");
+        throw new FieldError(field3, "map value must not be null");
       }
       const value = parseValue(jsonMapValue, ctx);
       if (value === tokenIgnoredUnknownEnum) {
@@ -32103,12 +32935,12 @@ function compileMapFieldReader2(field2) {
       }
       const checkKey = checkMapKey(key);
       if (checkKey !== true) {
-        throw new FieldError(field2, `invalid map key: ${reasonSingular({ scalar: mapKey }, key, checkKey)}`);
+        throw new FieldError(field3, `invalid map key: ${reasonSingular({ scalar: mapKey }, key, checkKey)}`);
       }
       if (checkValue !== void 0) {
         const check = checkValue(value);
         if (check !== true) {
-          throw new FieldError(field2, `map entry ${formatVal(key)}: ${reasonSingular(field2, value, check)}`);
+          throw new FieldError(field3, `map entry ${formatVal(key)}: ${reasonSingular(field3, value, check)}`);
         }
       }
       setOwn2(record, key, toLocalValue(value));
@@ -32156,21 +32988,21 @@ function compileEnumCheck(desc) {
   const values = desc.values;
   return (value) => values.some((v) => v.number === value);
 }
-function compileScalarConverter(field2) {
-  const parseScalar = compileScalarParse(field2);
-  const checkValue = checkScalarValue(field2.scalar);
-  const toLocal = compileScalarToLocal(field2);
+function compileScalarConverter(field3) {
+  const parseScalar = compileScalarParse(field3);
+  const checkValue = checkScalarValue(field3.scalar);
+  const toLocal = compileScalarToLocal(field3);
   return (json) => {
     const value = parseScalar(json);
     const check = checkValue(value);
     if (check !== true) {
-      throw new FieldError(field2, reasonSingular(field2, value, check));
+      throw new FieldError(field3, reasonSingular(field3, value, check));
     }
     return toLocal(value);
   };
 }
-function compileScalarParse(field2) {
-  switch (field2.scalar) {
+function compileScalarParse(field3) {
+  switch (field3.scalar) {
     // float, double: JSON value will be a number or one of the special string values "NaN", "Infinity", and "-Infinity".
     // Either numbers or strings are accepted. Exponent notation is also accepted.
     case ScalarType.DOUBLE:
@@ -32184,10 +33016,10 @@ function compileScalarParse(field2) {
           return Number.NEGATIVE_INFINITY;
         if (typeof json == "number") {
           if (Number.isNaN(json)) {
-            throw new FieldError(field2, "unexpected NaN number");
+            throw new FieldError(field3, "unexpected NaN number");
           }
           if (!Number.isFinite(json)) {
-            throw new FieldError(field2, "unexpected infinite number");
+            throw new FieldError(field3, "unexpected infinite number");
           }
           return json;
         }
@@ -32225,7 +33057,7 @@ function compileScalarParse(field2) {
             return base64Decode(json);
           } catch (e) {
             const message = e instanceof Error ? e.message : String(e);
-            throw new FieldError(field2, message);
+            throw new FieldError(field3, message);
           }
         }
         return json;
@@ -32236,9 +33068,9 @@ function compileScalarParse(field2) {
       return (json) => json;
   }
 }
-function compileScalarToLocal(field2) {
-  const longAsString = field2.fieldKind !== "map" && field2.longAsString;
-  switch (field2.scalar) {
+function compileScalarToLocal(field3) {
+  const longAsString = field3.fieldKind !== "map" && field3.longAsString;
+  switch (field3.scalar) {
     case ScalarType.INT64:
     case ScalarType.SFIXED64:
     case ScalarType.SINT64:
@@ -32387,11 +33219,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path22) => {
-    if (path22.includes("_")) {
+  fieldMask.paths = json.split(",").map((path24) => {
+    if (path24.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path22);
+    return protoSnakeCase(path24);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -32537,8 +33369,8 @@ var ConcatList = class {
   constructor(_lists) {
     this._lists = _lists;
     let size = 0;
-    for (const list of _lists) {
-      size += list.size;
+    for (const list2 of _lists) {
+      size += list2.size;
     }
     this._size = size;
   }
@@ -32549,17 +33381,17 @@ var ConcatList = class {
     if (index2 < 0 || index2 >= this.size) {
       return void 0;
     }
-    for (const list of this._lists) {
-      if (index2 < list.size) {
-        return list.get(index2);
+    for (const list2 of this._lists) {
+      if (index2 < list2.size) {
+        return list2.get(index2);
       }
-      index2 = index2 - list.size;
+      index2 = index2 - list2.size;
     }
     return void 0;
   }
   *values() {
-    for (const list of this._lists) {
-      yield* list.values();
+    for (const list2 of this._lists) {
+      yield* list2.values();
     }
   }
   [Symbol.iterator]() {
@@ -37617,8 +38449,8 @@ function compareBytes(lhs, rhs) {
   }
   return lhs.length - rhs.length;
 }
-function inList(value, list) {
-  for (const v of list) {
+function inList(value, list2) {
+  for (const v of list2) {
     if (equals2(v, value))
       return true;
   }
@@ -38123,13 +38955,13 @@ var Builder = class {
   newInfixExpr(offset, op, args) {
     return this.newCallExpr(offset, op === "in" ? "@in" : `_${op}_`, args);
   }
-  newSelectExpr(offset, operand, field2) {
+  newSelectExpr(offset, operand, field3) {
     return this.nextExpr(offset, {
       case: "selectExpr",
       value: {
         $typeName: "cel.expr.Expr.Select",
         operand,
-        field: field2,
+        field: field3,
         testOnly: false
       }
     });
@@ -38390,7 +39222,7 @@ var Builder = class {
       };
     }
     if (expr.exprKind.case === "listExpr") {
-      const list = expr.exprKind.value;
+      const list2 = expr.exprKind.value;
       return {
         $typeName: "cel.expr.Expr",
         id: expr.id,
@@ -38398,8 +39230,8 @@ var Builder = class {
           case: "listExpr",
           value: {
             $typeName: "cel.expr.Expr.CreateList",
-            elements: list.elements.map((el) => this.buildMacroCallArg(el)),
-            optionalIndices: list.optionalIndices
+            elements: list2.elements.map((el) => this.buildMacroCallArg(el)),
+            optionalIndices: list2.optionalIndices
           }
         }
       };
@@ -38422,10 +39254,10 @@ var Builder = class {
       }
     });
   }
-  newStructEntry(offset, field2, value) {
+  newStructEntry(offset, field3, value) {
     return this.nextEntry(offset, {
       case: "fieldKey",
-      value: field2
+      value: field3
     }, value);
   }
 };
@@ -38876,7 +39708,7 @@ var item628 = {
   type: "end",
   value: "end of input"
 };
-function parse(input, options = {}) {
+function parse2(input, options = {}) {
   const parse$source = options.grammarSource;
   const builder = new Builder();
   const result = item1(input);
@@ -39002,8 +39834,8 @@ function parse(input, options = {}) {
   function item484(offset, entries2) {
     return builder.newStructExpr(offset(), entries2);
   }
-  function item500(offset, field2) {
-    return (prevExpr) => builder.newSelectExpr(offset(), prevExpr, field2);
+  function item500(offset, field3) {
+    return (prevExpr) => builder.newSelectExpr(offset(), prevExpr, field3);
   }
   function item509(offset, func, args) {
     return (prevExpr) => builder.newMemberCallExpr(offset(), prevExpr, func, args);
@@ -39097,8 +39929,8 @@ function parse(input, options = {}) {
   function item627(expr) {
     return { expr, sourceInfo: builder.sourceInfo };
   }
-  function item1(text) {
-    const result2 = item4(text);
+  function item1(text2) {
+    const result2 = item4(text2);
     if (result2.success === true) {
       if (result2.remainder.length === 0) {
         return result2;
@@ -39116,8 +39948,8 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item4(text) {
-    const result2 = item7(text);
+  function item4(text2) {
+    const result2 = item7(text2);
     if (result2.success === true) {
       return {
         success: true,
@@ -39128,21 +39960,21 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item7(text) {
-    const result2 = item8(text);
+  function item7(text2) {
+    const result2 = item8(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item626(() => input.length - text.length, result2.value[0], result2.value[1]),
+        value: item626(() => input.length - text2.length, result2.value[0], result2.value[1]),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item8(text) {
+  function item8(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = item11(remainder2);
     failedExpectations2.push(...result0.failedExpectations);
     if (result0.success === false) {
@@ -39186,22 +40018,22 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item11(text) {
-    const result2 = item13(text);
+  function item11(text2) {
+    const result2 = item13(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item612(() => input.length - text.length, result2.value),
+        value: item612(() => input.length - text2.length, result2.value),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item13(text) {
+  function item13(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       if (values.length > 0) {
@@ -39221,26 +40053,26 @@ function parse(input, options = {}) {
       values.push(result2.value);
     }
     if (values.length < 1) {
-      return { success: false, remainder: text, failedExpectations: failedExpectations2 };
+      return { success: false, remainder: text2, failedExpectations: failedExpectations2 };
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item15(text) {
-    const result2 = item17(text);
+  function item15(text2) {
+    const result2 = item17(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item606(() => input.length - text.length, result2.value),
+        value: item606(() => input.length - text2.length, result2.value),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item17(text) {
+  function item17(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       if (values.length > 0) {
@@ -39260,12 +40092,12 @@ function parse(input, options = {}) {
       values.push(result2.value);
     }
     if (values.length < 1) {
-      return { success: false, remainder: text, failedExpectations: failedExpectations2 };
+      return { success: false, remainder: text2, failedExpectations: failedExpectations2 };
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item19(text) {
-    const result2 = item20(text);
+  function item19(text2) {
+    const result2 = item20(text2);
     if (result2.success === true) {
       return {
         success: true,
@@ -39276,9 +40108,9 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item20(text) {
+  function item20(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = item23(remainder2);
     failedExpectations2.push(...result0.failedExpectations);
     if (result0.success === false) {
@@ -39306,8 +40138,8 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item23(text) {
-    const result2 = item24(text);
+  function item23(text2) {
+    const result2 = item24(text2);
     if (result2.success === true) {
       return {
         success: true,
@@ -39318,9 +40150,9 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item24(text) {
+  function item24(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = item27(remainder2);
     failedExpectations2.push(...result0.failedExpectations);
     if (result0.success === false) {
@@ -39348,8 +40180,8 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item27(text) {
-    const result2 = item28(text);
+  function item27(text2) {
+    const result2 = item28(text2);
     if (result2.success === true) {
       return {
         success: true,
@@ -39360,9 +40192,9 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item28(text) {
+  function item28(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = item31(remainder2);
     failedExpectations2.push(...result0.failedExpectations);
     if (result0.success === false) {
@@ -39390,11 +40222,11 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item31(text) {
+  function item31(text2) {
     const choices = [item33, item520];
     let failedExpectations2 = [];
     for (let func = choices.shift(); func !== void 0; func = choices.shift()) {
-      const result2 = func(text);
+      const result2 = func(text2);
       failedExpectations2.push(...result2.failedExpectations);
       if (result2.success === true) {
         return {
@@ -39407,12 +40239,12 @@ function parse(input, options = {}) {
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: failedExpectations2
     };
   }
-  function item33(text) {
-    const result2 = item34(text);
+  function item33(text2) {
+    const result2 = item34(text2);
     if (result2.success === true) {
       return {
         success: true,
@@ -39423,9 +40255,9 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item34(text) {
+  function item34(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^(([\t\n\f\r ])+)?(\/\/([^\r\n])*([\r\n])+)?(([\t\n\f\r ])+)?/g);
     failedExpectations2.push({
       expectation: item44,
@@ -39469,9 +40301,9 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item36(text) {
+  function item36(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = item37(remainder2);
     failedExpectations2.push(...result0.failedExpectations);
     if (result0.success === false) {
@@ -39509,20 +40341,20 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item37(text) {
-    const result2 = item39(text);
+  function item37(text2) {
+    const result2 = item39(text2);
     if (result2.success === true) {
       return result2;
     }
     return {
       success: true,
       value: null,
-      remainder: text,
+      remainder: text2,
       failedExpectations: result2.failedExpectations
     };
   }
-  function item39(text) {
-    const result2 = item40(text);
+  function item39(text2) {
+    const result2 = item40(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -39537,41 +40369,41 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item40(text) {
-    const matches2 = text.match(/^([\t\n\f\r ])+/g);
+  function item40(text2) {
+    const matches2 = text2.match(/^([\t\n\f\r ])+/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item43,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item45(text) {
-    const result2 = item47(text);
+  function item45(text2) {
+    const result2 = item47(text2);
     if (result2.success === true) {
       return result2;
     }
     return {
       success: true,
       value: null,
-      remainder: text,
+      remainder: text2,
       failedExpectations: result2.failedExpectations
     };
   }
-  function item47(text) {
-    const result2 = item48(text);
+  function item47(text2) {
+    const result2 = item48(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -39586,9 +40418,9 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item48(text) {
+  function item48(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = item49(remainder2);
     failedExpectations2.push(...result0.failedExpectations);
     if (result0.success === false) {
@@ -39626,30 +40458,30 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item49(text) {
-    if (text.startsWith("//")) {
+  function item49(text2) {
+    if (text2.startsWith("//")) {
       return {
         success: true,
         value: "//",
-        remainder: text.slice(2),
+        remainder: text2.slice(2),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item50,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item51(text) {
+  function item51(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       const result2 = item52(r);
@@ -39662,28 +40494,28 @@ function parse(input, options = {}) {
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item52(text) {
-    if (/^[^\r\n]/g.test(text)) {
+  function item52(text2) {
+    if (/^[^\r\n]/g.test(text2)) {
       return {
         success: true,
-        value: text.slice(0, 1),
-        remainder: text.slice(1),
+        value: text2.slice(0, 1),
+        remainder: text2.slice(1),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item53,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item55(text) {
-    const result2 = item56(text);
+  function item55(text2) {
+    const result2 = item56(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -39698,10 +40530,10 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item56(text) {
+  function item56(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       const result2 = item57(r);
@@ -39713,43 +40545,43 @@ function parse(input, options = {}) {
       values.push(result2.value);
     }
     if (values.length < 1) {
-      return { success: false, remainder: text, failedExpectations: failedExpectations2 };
+      return { success: false, remainder: text2, failedExpectations: failedExpectations2 };
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item57(text) {
-    if (/^[\r\n]/g.test(text)) {
+  function item57(text2) {
+    if (/^[\r\n]/g.test(text2)) {
       return {
         success: true,
-        value: text.slice(0, 1),
-        remainder: text.slice(1),
+        value: text2.slice(0, 1),
+        remainder: text2.slice(1),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item58,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item62(text) {
-    const result2 = item39(text);
+  function item62(text2) {
+    const result2 = item39(text2);
     if (result2.success === true) {
       return result2;
     }
     return {
       success: true,
       value: null,
-      remainder: text,
+      remainder: text2,
       failedExpectations: result2.failedExpectations
     };
   }
-  function item66(text) {
+  function item66(text2) {
     const choices = [
       item68,
       item365,
@@ -39761,7 +40593,7 @@ function parse(input, options = {}) {
     ];
     let failedExpectations2 = [];
     for (let func = choices.shift(); func !== void 0; func = choices.shift()) {
-      const result2 = func(text);
+      const result2 = func(text2);
       failedExpectations2.push(...result2.failedExpectations);
       if (result2.success === true) {
         return {
@@ -39774,11 +40606,11 @@ function parse(input, options = {}) {
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: failedExpectations2
     };
   }
-  function item68(text) {
+  function item68(text2) {
     const choices = [
       item70,
       item109,
@@ -39790,7 +40622,7 @@ function parse(input, options = {}) {
     ];
     let failedExpectations2 = [];
     for (let func = choices.shift(); func !== void 0; func = choices.shift()) {
-      const result2 = func(text);
+      const result2 = func(text2);
       failedExpectations2.push(...result2.failedExpectations);
       if (result2.success === true) {
         return {
@@ -39803,12 +40635,12 @@ function parse(input, options = {}) {
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: failedExpectations2
     };
   }
-  function item70(text) {
-    const result2 = item71(text);
+  function item70(text2) {
+    const result2 = item71(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -39823,49 +40655,49 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item71(text) {
-    const result2 = item73(text);
+  function item71(text2) {
+    const result2 = item73(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item106(() => input.length - text.length, result2.value),
+        value: item106(() => input.length - text2.length, result2.value),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item73(text) {
-    const matches2 = text.match(/^((-)?([0-9])*\.([0-9])+([eE]([+\-])?([0-9])+)?|(-)?([0-9])+[eE]([+\-])?([0-9])+)/g);
+  function item73(text2) {
+    const matches2 = text2.match(/^((-)?([0-9])*\.([0-9])+([eE]([+\-])?([0-9])+)?|(-)?([0-9])+[eE]([+\-])?([0-9])+)/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item78,
-          remainder: text
+          remainder: text2
         },
         {
           expectation: item84,
-          remainder: text
+          remainder: text2
         },
         {
           expectation: item86,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item109(text) {
-    const result2 = item110(text);
+  function item109(text2) {
+    const result2 = item110(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -39880,21 +40712,21 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item110(text) {
-    const result2 = item111(text);
+  function item110(text2) {
+    const result2 = item111(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item129(() => input.length - text.length, result2.value[0]),
+        value: item129(() => input.length - text2.length, result2.value[0]),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item111(text) {
+  function item111(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = item113(remainder2);
     failedExpectations2.push(...result0.failedExpectations);
     if (result0.success === false) {
@@ -39925,33 +40757,33 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item113(text) {
-    const matches2 = text.match(/^(0x([0-9abcdefABCDEF])+|([0-9])+)/g);
+  function item113(text2) {
+    const matches2 = text2.match(/^(0x([0-9abcdefABCDEF])+|([0-9])+)/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item117,
-          remainder: text
+          remainder: text2
         },
         {
           expectation: item84,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item132(text) {
-    const result2 = item133(text);
+  function item132(text2) {
+    const result2 = item133(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -39966,49 +40798,49 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item133(text) {
-    const result2 = item135(text);
+  function item133(text2) {
+    const result2 = item135(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item145(() => input.length - text.length, result2.value),
+        value: item145(() => input.length - text2.length, result2.value),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item135(text) {
-    const matches2 = text.match(/^(-)?(0x([0-9abcdefABCDEF])+|([0-9])+)/g);
+  function item135(text2) {
+    const matches2 = text2.match(/^(-)?(0x([0-9abcdefABCDEF])+|([0-9])+)/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item78,
-          remainder: text
+          remainder: text2
         },
         {
           expectation: item117,
-          remainder: text
+          remainder: text2
         },
         {
           expectation: item84,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item148(text) {
-    const result2 = item149(text);
+  function item148(text2) {
+    const result2 = item149(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -40023,20 +40855,20 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item149(text) {
-    const result2 = item152(text);
+  function item149(text2) {
+    const result2 = item152(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item330(() => input.length - text.length, result2.value),
+        value: item330(() => input.length - text2.length, result2.value),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item152(text) {
-    const result2 = item153(text);
+  function item152(text2) {
+    const result2 = item153(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -40051,11 +40883,11 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item153(text) {
+  function item153(text2) {
     const choices = [item154, item207];
     let failedExpectations2 = [];
     for (let func = choices.shift(); func !== void 0; func = choices.shift()) {
-      const result2 = func(text);
+      const result2 = func(text2);
       failedExpectations2.push(...result2.failedExpectations);
       if (result2.success === true) {
         return {
@@ -40068,13 +40900,13 @@ function parse(input, options = {}) {
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: failedExpectations2
     };
   }
-  function item154(text) {
+  function item154(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^[rR]/g);
     failedExpectations2.push({
       expectation: item156,
@@ -40105,11 +40937,11 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item158(text) {
+  function item158(text2) {
     const choices = [item159, item172, item183, item195];
     let failedExpectations2 = [];
     for (let func = choices.shift(); func !== void 0; func = choices.shift()) {
-      const result2 = func(text);
+      const result2 = func(text2);
       failedExpectations2.push(...result2.failedExpectations);
       if (result2.success === true) {
         return {
@@ -40122,13 +40954,13 @@ function parse(input, options = {}) {
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: failedExpectations2
     };
   }
-  function item159(text) {
+  function item159(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^"""/g);
     failedExpectations2.push({
       expectation: item161,
@@ -40172,10 +41004,10 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item163(text) {
+  function item163(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       const result2 = item164(r);
@@ -40188,9 +41020,9 @@ function parse(input, options = {}) {
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item164(text) {
+  function item164(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^(?!""")/g);
     failedExpectations2.push();
     if (result0?.length !== 1) {
@@ -40218,29 +41050,29 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item168(text) {
-    if (text.length > 0) {
+  function item168(text2) {
+    if (text2.length > 0) {
       return {
         success: true,
-        value: text.slice(0, 1),
-        remainder: text.slice(1),
+        value: text2.slice(0, 1),
+        remainder: text2.slice(1),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item2,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item172(text) {
+  function item172(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^'''/g);
     failedExpectations2.push({
       expectation: item174,
@@ -40284,10 +41116,10 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item176(text) {
+  function item176(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       const result2 = item177(r);
@@ -40300,9 +41132,9 @@ function parse(input, options = {}) {
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item177(text) {
+  function item177(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^(?!''')/g);
     failedExpectations2.push();
     if (result0?.length !== 1) {
@@ -40330,29 +41162,29 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item181(text) {
-    if (text.length > 0) {
+  function item181(text2) {
+    if (text2.length > 0) {
       return {
         success: true,
-        value: text.slice(0, 1),
-        remainder: text.slice(1),
+        value: text2.slice(0, 1),
+        remainder: text2.slice(1),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item2,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item183(text) {
+  function item183(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^"/g);
     failedExpectations2.push({
       expectation: item185,
@@ -40396,10 +41228,10 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item187(text) {
+  function item187(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       const result2 = item188(r);
@@ -40412,9 +41244,9 @@ function parse(input, options = {}) {
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item188(text) {
+  function item188(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^(?!("|([\r\n])+))/g);
     failedExpectations2.push();
     if (result0?.length !== 1) {
@@ -40442,29 +41274,29 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item193(text) {
-    if (text.length > 0) {
+  function item193(text2) {
+    if (text2.length > 0) {
       return {
         success: true,
-        value: text.slice(0, 1),
-        remainder: text.slice(1),
+        value: text2.slice(0, 1),
+        remainder: text2.slice(1),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item2,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item195(text) {
+  function item195(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^'/g);
     failedExpectations2.push({
       expectation: item197,
@@ -40508,10 +41340,10 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item199(text) {
+  function item199(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       const result2 = item200(r);
@@ -40524,9 +41356,9 @@ function parse(input, options = {}) {
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item200(text) {
+  function item200(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^(?!('|([\r\n])+))/g);
     failedExpectations2.push();
     if (result0?.length !== 1) {
@@ -40554,31 +41386,31 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item205(text) {
-    if (text.length > 0) {
+  function item205(text2) {
+    if (text2.length > 0) {
       return {
         success: true,
-        value: text.slice(0, 1),
-        remainder: text.slice(1),
+        value: text2.slice(0, 1),
+        remainder: text2.slice(1),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item2,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item207(text) {
+  function item207(text2) {
     const choices = [item208, item291, item303, item316];
     let failedExpectations2 = [];
     for (let func = choices.shift(); func !== void 0; func = choices.shift()) {
-      const result2 = func(text);
+      const result2 = func(text2);
       failedExpectations2.push(...result2.failedExpectations);
       if (result2.success === true) {
         return {
@@ -40591,13 +41423,13 @@ function parse(input, options = {}) {
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: failedExpectations2
     };
   }
-  function item208(text) {
+  function item208(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^"""/g);
     failedExpectations2.push({
       expectation: item161,
@@ -40641,10 +41473,10 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item211(text) {
+  function item211(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       const result2 = item212(r);
@@ -40657,11 +41489,11 @@ function parse(input, options = {}) {
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item212(text) {
+  function item212(text2) {
     const choices = [item214, item283];
     let failedExpectations2 = [];
     for (let func = choices.shift(); func !== void 0; func = choices.shift()) {
-      const result2 = func(text);
+      const result2 = func(text2);
       failedExpectations2.push(...result2.failedExpectations);
       if (result2.success === true) {
         return {
@@ -40674,12 +41506,12 @@ function parse(input, options = {}) {
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: failedExpectations2
     };
   }
-  function item214(text) {
-    const result2 = item215(text);
+  function item214(text2) {
+    const result2 = item215(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -40694,11 +41526,11 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item215(text) {
+  function item215(text2) {
     const choices = [item217, item270, item277];
     let failedExpectations2 = [];
     for (let func = choices.shift(); func !== void 0; func = choices.shift()) {
-      const result2 = func(text);
+      const result2 = func(text2);
       failedExpectations2.push(...result2.failedExpectations);
       if (result2.success === true) {
         return {
@@ -40711,12 +41543,12 @@ function parse(input, options = {}) {
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: failedExpectations2
     };
   }
-  function item217(text) {
-    const result2 = item218(text);
+  function item217(text2) {
+    const result2 = item218(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -40731,10 +41563,10 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item218(text) {
+  function item218(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       const result2 = item220(r);
@@ -40746,12 +41578,12 @@ function parse(input, options = {}) {
       values.push(result2.value);
     }
     if (values.length < 1) {
-      return { success: false, remainder: text, failedExpectations: failedExpectations2 };
+      return { success: false, remainder: text2, failedExpectations: failedExpectations2 };
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item220(text) {
-    const result2 = item221(text);
+  function item220(text2) {
+    const result2 = item221(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -40766,11 +41598,11 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item221(text) {
+  function item221(text2) {
     const choices = [item222, item239, item247, item255];
     let failedExpectations2 = [];
     for (let func = choices.shift(); func !== void 0; func = choices.shift()) {
-      const result2 = func(text);
+      const result2 = func(text2);
       failedExpectations2.push(...result2.failedExpectations);
       if (result2.success === true) {
         return {
@@ -40783,12 +41615,12 @@ function parse(input, options = {}) {
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: failedExpectations2
     };
   }
-  function item222(text) {
-    const result2 = item223(text);
+  function item222(text2) {
+    const result2 = item223(text2);
     if (result2.success === true) {
       return {
         success: true,
@@ -40799,9 +41631,9 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item223(text) {
+  function item223(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^\\/g);
     failedExpectations2.push({
       expectation: item225,
@@ -40845,29 +41677,29 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item229(text) {
-    const matches2 = text.match(/^([0-9abcdefABCDEF][0-9abcdefABCDEF]){0,1}/g);
+  function item229(text2) {
+    const matches2 = text2.match(/^([0-9abcdefABCDEF][0-9abcdefABCDEF]){0,1}/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item236,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item239(text) {
-    const result2 = item240(text);
+  function item239(text2) {
+    const result2 = item240(text2);
     if (result2.success === true) {
       return {
         success: true,
@@ -40878,9 +41710,9 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item240(text) {
+  function item240(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^\\u/g);
     failedExpectations2.push({
       expectation: item242,
@@ -40911,29 +41743,29 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item244(text) {
-    const matches2 = text.match(/^([0-9abcdefABCDEF][0-9abcdefABCDEF]){0,2}/g);
+  function item244(text2) {
+    const matches2 = text2.match(/^([0-9abcdefABCDEF][0-9abcdefABCDEF]){0,2}/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item236,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item247(text) {
-    const result2 = item248(text);
+  function item247(text2) {
+    const result2 = item248(text2);
     if (result2.success === true) {
       return {
         success: true,
@@ -40944,9 +41776,9 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item248(text) {
+  function item248(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^\\U/g);
     failedExpectations2.push({
       expectation: item250,
@@ -40977,29 +41809,29 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item252(text) {
-    const matches2 = text.match(/^([0-9abcdefABCDEF][0-9abcdefABCDEF]){0,4}/g);
+  function item252(text2) {
+    const matches2 = text2.match(/^([0-9abcdefABCDEF][0-9abcdefABCDEF]){0,4}/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item236,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item255(text) {
-    const result2 = item256(text);
+  function item255(text2) {
+    const result2 = item256(text2);
     if (result2.success === true) {
       return {
         success: true,
@@ -41010,9 +41842,9 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item256(text) {
+  function item256(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^\\/g);
     failedExpectations2.push({
       expectation: item225,
@@ -41043,29 +41875,29 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item259(text) {
-    const matches2 = text.match(/^[0-3][0-7][0-7]/g);
+  function item259(text2) {
+    const matches2 = text2.match(/^[0-3][0-7][0-7]/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item262,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item270(text) {
-    const result2 = item271(text);
+  function item270(text2) {
+    const result2 = item271(text2);
     if (result2.success === true) {
       return {
         success: true,
@@ -41076,9 +41908,9 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item271(text) {
+  function item271(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^\\/g);
     failedExpectations2.push({
       expectation: item225,
@@ -41109,29 +41941,29 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item274(text) {
-    if (/^[abfnrtv]/g.test(text)) {
+  function item274(text2) {
+    if (/^[abfnrtv]/g.test(text2)) {
       return {
         success: true,
-        value: text.slice(0, 1),
-        remainder: text.slice(1),
+        value: text2.slice(0, 1),
+        remainder: text2.slice(1),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item275,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item277(text) {
+  function item277(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^\\/g);
     failedExpectations2.push({
       expectation: item225,
@@ -41162,50 +41994,50 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item280(text) {
-    if (/^["'`\\?]/g.test(text)) {
+  function item280(text2) {
+    if (/^["'`\\?]/g.test(text2)) {
       return {
         success: true,
-        value: text.slice(0, 1),
-        remainder: text.slice(1),
+        value: text2.slice(0, 1),
+        remainder: text2.slice(1),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item281,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item283(text) {
-    const matches2 = text.match(/^(?!""")[\s\S]/g);
+  function item283(text2) {
+    const matches2 = text2.match(/^(?!""")[\s\S]/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item2,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item291(text) {
+  function item291(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^'''/g);
     failedExpectations2.push({
       expectation: item174,
@@ -41249,10 +42081,10 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item294(text) {
+  function item294(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       const result2 = item295(r);
@@ -41265,11 +42097,11 @@ function parse(input, options = {}) {
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item295(text) {
+  function item295(text2) {
     const choices = [item214, item296];
     let failedExpectations2 = [];
     for (let func = choices.shift(); func !== void 0; func = choices.shift()) {
-      const result2 = func(text);
+      const result2 = func(text2);
       failedExpectations2.push(...result2.failedExpectations);
       if (result2.success === true) {
         return {
@@ -41282,34 +42114,34 @@ function parse(input, options = {}) {
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: failedExpectations2
     };
   }
-  function item296(text) {
-    const matches2 = text.match(/^(?!''')[\s\S]/g);
+  function item296(text2) {
+    const matches2 = text2.match(/^(?!''')[\s\S]/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item2,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item303(text) {
+  function item303(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^"/g);
     failedExpectations2.push({
       expectation: item185,
@@ -41353,10 +42185,10 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item306(text) {
+  function item306(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       const result2 = item307(r);
@@ -41369,11 +42201,11 @@ function parse(input, options = {}) {
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item307(text) {
+  function item307(text2) {
     const choices = [item214, item308];
     let failedExpectations2 = [];
     for (let func = choices.shift(); func !== void 0; func = choices.shift()) {
-      const result2 = func(text);
+      const result2 = func(text2);
       failedExpectations2.push(...result2.failedExpectations);
       if (result2.success === true) {
         return {
@@ -41386,34 +42218,34 @@ function parse(input, options = {}) {
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: failedExpectations2
     };
   }
-  function item308(text) {
-    const matches2 = text.match(/^(?!("|([\r\n])+))[\s\S]/g);
+  function item308(text2) {
+    const matches2 = text2.match(/^(?!("|([\r\n])+))[\s\S]/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item2,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item316(text) {
+  function item316(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^'/g);
     failedExpectations2.push({
       expectation: item197,
@@ -41457,10 +42289,10 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item319(text) {
+  function item319(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       const result2 = item320(r);
@@ -41473,11 +42305,11 @@ function parse(input, options = {}) {
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item320(text) {
+  function item320(text2) {
     const choices = [item214, item321];
     let failedExpectations2 = [];
     for (let func = choices.shift(); func !== void 0; func = choices.shift()) {
-      const result2 = func(text);
+      const result2 = func(text2);
       failedExpectations2.push(...result2.failedExpectations);
       if (result2.success === true) {
         return {
@@ -41490,33 +42322,33 @@ function parse(input, options = {}) {
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: failedExpectations2
     };
   }
-  function item321(text) {
-    const matches2 = text.match(/^(?!('|([\r\n])+))[\s\S]/g);
+  function item321(text2) {
+    const matches2 = text2.match(/^(?!('|([\r\n])+))[\s\S]/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item2,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item333(text) {
-    const result2 = item334(text);
+  function item333(text2) {
+    const result2 = item334(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -41531,21 +42363,21 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item334(text) {
-    const result2 = item335(text);
+  function item334(text2) {
+    const result2 = item335(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item340(() => input.length - text.length, result2.value[0]),
+        value: item340(() => input.length - text2.length, result2.value[0]),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item335(text) {
+  function item335(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^[bB]/g);
     failedExpectations2.push({
       expectation: item337,
@@ -41576,8 +42408,8 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item343(text) {
-    const result2 = item344(text);
+  function item343(text2) {
+    const result2 = item344(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -41592,23 +42424,23 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item344(text) {
-    const result2 = item346(text);
+  function item344(text2) {
+    const result2 = item346(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item351(() => input.length - text.length, result2.value),
+        value: item351(() => input.length - text2.length, result2.value),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item346(text) {
+  function item346(text2) {
     const choices = [item347, item349];
     let failedExpectations2 = [];
     for (let func = choices.shift(); func !== void 0; func = choices.shift()) {
-      const result2 = func(text);
+      const result2 = func(text2);
       failedExpectations2.push(...result2.failedExpectations);
       if (result2.success === true) {
         return {
@@ -41621,52 +42453,52 @@ function parse(input, options = {}) {
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: failedExpectations2
     };
   }
-  function item347(text) {
-    if (text.startsWith("true")) {
+  function item347(text2) {
+    if (text2.startsWith("true")) {
       return {
         success: true,
         value: "true",
-        remainder: text.slice(4),
+        remainder: text2.slice(4),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item348,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item349(text) {
-    if (text.startsWith("false")) {
+  function item349(text2) {
+    if (text2.startsWith("false")) {
       return {
         success: true,
         value: "false",
-        remainder: text.slice(5),
+        remainder: text2.slice(5),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item350,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item354(text) {
-    const result2 = item355(text);
+  function item354(text2) {
+    const result2 = item355(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -41681,21 +42513,21 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item355(text) {
-    const result2 = item356(text);
+  function item355(text2) {
+    const result2 = item356(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item363(() => input.length - text.length),
+        value: item363(() => input.length - text2.length),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item356(text) {
+  function item356(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^null/g);
     failedExpectations2.push({
       expectation: item358,
@@ -41726,21 +42558,21 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item365(text) {
-    const result2 = item366(text);
+  function item365(text2) {
+    const result2 = item366(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item393(() => input.length - text.length, result2.value[0], result2.value[1]),
+        value: item393(() => input.length - text2.length, result2.value[0], result2.value[1]),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item366(text) {
+  function item366(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^(\.)?/g);
     failedExpectations2.push({
       expectation: item86,
@@ -41839,8 +42671,8 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item371(text) {
-    const result2 = item372(text);
+  function item371(text2) {
+    const result2 = item372(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -41855,12 +42687,12 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item372(text) {
-    const result2 = item374(text);
+  function item372(text2) {
+    const result2 = item374(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item381((message, location = runtime.getLocation(parse$source, input, text, result2.remainder), name) => {
+        value: item381((message, location = runtime.getLocation(parse$source, input, text2, result2.remainder), name) => {
           throw new ParseError(message, location, name);
         }, result2.value),
         remainder: result2.remainder,
@@ -41869,31 +42701,31 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item374(text) {
-    const matches2 = text.match(/^[_a-zA-Z]([_a-zA-Z0-9])*/g);
+  function item374(text2) {
+    const matches2 = text2.match(/^[_a-zA-Z]([_a-zA-Z0-9])*/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item377,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item387(text) {
+  function item387(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       if (values.length > 0) {
@@ -41914,41 +42746,41 @@ function parse(input, options = {}) {
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item388(text) {
-    if (text.startsWith(",")) {
+  function item388(text2) {
+    if (text2.startsWith(",")) {
       return {
         success: true,
         value: ",",
-        remainder: text.slice(1),
+        remainder: text2.slice(1),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item389,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item394(text) {
-    const result2 = item395(text);
+  function item394(text2) {
+    const result2 = item395(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item437(() => input.length - text.length, result2.value[0], result2.value[1], result2.value[2]),
+        value: item437(() => input.length - text2.length, result2.value[0], result2.value[1], result2.value[2]),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item395(text) {
+  function item395(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = item397(remainder2);
     failedExpectations2.push(...result0.failedExpectations);
     if (result0.success === false) {
@@ -42073,42 +42905,42 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item397(text) {
-    const result2 = item398(text);
+  function item397(text2) {
+    const result2 = item398(text2);
     if (result2.success === true) {
       return result2;
     }
     return {
       success: true,
       value: null,
-      remainder: text,
+      remainder: text2,
       failedExpectations: result2.failedExpectations
     };
   }
-  function item398(text) {
-    if (text.startsWith(".")) {
+  function item398(text2) {
+    if (text2.startsWith(".")) {
       return {
         success: true,
         value: ".",
-        remainder: text.slice(1),
+        remainder: text2.slice(1),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item86,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item400(text) {
+  function item400(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       if (values.length > 0) {
@@ -42128,12 +42960,12 @@ function parse(input, options = {}) {
       values.push(result2.value);
     }
     if (values.length < 1) {
-      return { success: false, remainder: text, failedExpectations: failedExpectations2 };
+      return { success: false, remainder: text2, failedExpectations: failedExpectations2 };
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item402(text) {
-    const result2 = item403(text);
+  function item402(text2) {
+    const result2 = item403(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -42148,12 +42980,12 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item403(text) {
-    const result2 = item405(text);
+  function item403(text2) {
+    const result2 = item405(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item410((message, location = runtime.getLocation(parse$source, input, text, result2.remainder), name) => {
+        value: item410((message, location = runtime.getLocation(parse$source, input, text2, result2.remainder), name) => {
           throw new ParseError(message, location, name);
         }, result2.value),
         remainder: result2.remainder,
@@ -42162,30 +42994,30 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item405(text) {
-    const matches2 = text.match(/^[_a-zA-Z]([_a-zA-Z0-9])*/g);
+  function item405(text2) {
+    const matches2 = text2.match(/^[_a-zA-Z]([_a-zA-Z0-9])*/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item377,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item412(text) {
+  function item412(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = item36(remainder2);
     failedExpectations2.push(...result0.failedExpectations);
     if (result0.success === false) {
@@ -42223,30 +43055,30 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item413(text) {
-    if (text.startsWith(".")) {
+  function item413(text2) {
+    if (text2.startsWith(".")) {
       return {
         success: true,
         value: ".",
-        remainder: text.slice(1),
+        remainder: text2.slice(1),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item86,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item419(text) {
+  function item419(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       if (values.length > 0) {
@@ -42267,21 +43099,21 @@ function parse(input, options = {}) {
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item420(text) {
-    const result2 = item421(text);
+  function item420(text2) {
+    const result2 = item421(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item430(() => input.length - text.length, result2.value[0], result2.value[1]),
+        value: item430(() => input.length - text2.length, result2.value[0], result2.value[1]),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item421(text) {
+  function item421(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^(([\t\n\f\r ])+)?(\/\/([^\r\n])*([\r\n])+)?(([\t\n\f\r ])+)?/g);
     failedExpectations2.push({
       expectation: item44,
@@ -42344,41 +43176,41 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item431(text) {
-    if (text.startsWith(",")) {
+  function item431(text2) {
+    if (text2.startsWith(",")) {
       return {
         success: true,
         value: ",",
-        remainder: text.slice(1),
+        remainder: text2.slice(1),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item389,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item438(text) {
-    const result2 = item439(text);
+  function item438(text2) {
+    const result2 = item439(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item444(() => input.length - text.length, result2.value[0]),
+        value: item444(() => input.length - text2.length, result2.value[0]),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item439(text) {
+  function item439(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^(\.)?/g);
     failedExpectations2.push({
       expectation: item86,
@@ -42425,9 +43257,9 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item445(text) {
+  function item445(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^\(/g);
     failedExpectations2.push({
       expectation: item384,
@@ -42471,21 +43303,21 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item450(text) {
-    const result2 = item452(text);
+  function item450(text2) {
+    const result2 = item452(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item461(() => input.length - text.length, result2.value),
+        value: item461(() => input.length - text2.length, result2.value),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item452(text) {
+  function item452(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^\[/g);
     failedExpectations2.push({
       expectation: item454,
@@ -42558,21 +43390,21 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item462(text) {
-    const result2 = item464(text);
+  function item462(text2) {
+    const result2 = item464(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item484(() => input.length - text.length, result2.value),
+        value: item484(() => input.length - text2.length, result2.value),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item464(text) {
+  function item464(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^\{/g);
     failedExpectations2.push({
       expectation: item416,
@@ -42625,10 +43457,10 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item468(text) {
+  function item468(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       if (values.length > 0) {
@@ -42649,21 +43481,21 @@ function parse(input, options = {}) {
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item469(text) {
-    const result2 = item470(text);
+  function item469(text2) {
+    const result2 = item470(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item475(() => input.length - text.length, result2.value[0], result2.value[1]),
+        value: item475(() => input.length - text2.length, result2.value[0], result2.value[1]),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item470(text) {
+  function item470(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = item7(remainder2);
     failedExpectations2.push(...result0.failedExpectations);
     if (result0.success === false) {
@@ -42704,30 +43536,30 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item476(text) {
-    if (text.startsWith(",")) {
+  function item476(text2) {
+    if (text2.startsWith(",")) {
       return {
         success: true,
         value: ",",
-        remainder: text.slice(1),
+        remainder: text2.slice(1),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item389,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item487(text) {
+  function item487(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       const result2 = item488(r);
@@ -42740,9 +43572,9 @@ function parse(input, options = {}) {
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item488(text) {
+  function item488(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^(([\t\n\f\r ])+)?(\/\/([^\r\n])*([\r\n])+)?(([\t\n\f\r ])+)?/g);
     failedExpectations2.push({
       expectation: item44,
@@ -42776,11 +43608,11 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item491(text) {
+  function item491(text2) {
     const choices = [item492, item501, item510];
     let failedExpectations2 = [];
     for (let func = choices.shift(); func !== void 0; func = choices.shift()) {
-      const result2 = func(text);
+      const result2 = func(text2);
       failedExpectations2.push(...result2.failedExpectations);
       if (result2.success === true) {
         return {
@@ -42793,25 +43625,25 @@ function parse(input, options = {}) {
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: failedExpectations2
     };
   }
-  function item492(text) {
-    const result2 = item493(text);
+  function item492(text2) {
+    const result2 = item493(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item500(() => input.length - text.length, result2.value[0]),
+        value: item500(() => input.length - text2.length, result2.value[0]),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item493(text) {
+  function item493(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^\./g);
     failedExpectations2.push({
       expectation: item86,
@@ -42884,21 +43716,21 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item501(text) {
-    const result2 = item502(text);
+  function item501(text2) {
+    const result2 = item502(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item509(() => input.length - text.length, result2.value[0], result2.value[1]),
+        value: item509(() => input.length - text2.length, result2.value[0], result2.value[1]),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item502(text) {
+  function item502(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^\./g);
     failedExpectations2.push({
       expectation: item86,
@@ -42997,21 +43829,21 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item510(text) {
-    const result2 = item511(text);
+  function item510(text2) {
+    const result2 = item511(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item516(() => input.length - text.length, result2.value[0]),
+        value: item516(() => input.length - text2.length, result2.value[0]),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item511(text) {
+  function item511(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^\[/g);
     failedExpectations2.push({
       expectation: item454,
@@ -43055,21 +43887,21 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item520(text) {
-    const result2 = item521(text);
+  function item520(text2) {
+    const result2 = item521(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item532(() => input.length - text.length, result2.value[0], result2.value[1]),
+        value: item532(() => input.length - text2.length, result2.value[0], result2.value[1]),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item521(text) {
+  function item521(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^(([\t\n\f\r ])+)?(\/\/([^\r\n])*([\r\n])+)?(([\t\n\f\r ])+)?/g);
     failedExpectations2.push({
       expectation: item44,
@@ -43113,47 +43945,47 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item523(text) {
-    const matches2 = text.match(/^((!)+|(-)+)/g);
+  function item523(text2) {
+    const matches2 = text2.match(/^((!)+|(-)+)/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item527,
-          remainder: text
+          remainder: text2
         },
         {
           expectation: item78,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item534(text) {
-    const result2 = item536(text);
+  function item534(text2) {
+    const result2 = item536(text2);
     if (result2.success === true) {
       return result2;
     }
     return {
       success: true,
       value: null,
-      remainder: text,
+      remainder: text2,
       failedExpectations: result2.failedExpectations
     };
   }
-  function item536(text) {
+  function item536(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       const result2 = item537(r);
@@ -43165,25 +43997,25 @@ function parse(input, options = {}) {
       values.push(result2.value);
     }
     if (values.length < 1) {
-      return { success: false, remainder: text, failedExpectations: failedExpectations2 };
+      return { success: false, remainder: text2, failedExpectations: failedExpectations2 };
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item537(text) {
-    const result2 = item538(text);
+  function item537(text2) {
+    const result2 = item538(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item547(() => input.length - text.length, result2.value[0], result2.value[1]),
+        value: item547(() => input.length - text2.length, result2.value[0], result2.value[1]),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item538(text) {
+  function item538(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^(([\t\n\f\r ])+)?(\/\/([^\r\n])*([\r\n])+)?(([\t\n\f\r ])+)?/g);
     failedExpectations2.push({
       expectation: item44,
@@ -43227,8 +44059,8 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item540(text) {
-    const result2 = item542(text);
+  function item540(text2) {
+    const result2 = item542(text2);
     if (result2.success === true) {
       return {
         success: true,
@@ -43239,42 +44071,42 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item542(text) {
-    if (/^[*\/%]/g.test(text)) {
+  function item542(text2) {
+    if (/^[*\/%]/g.test(text2)) {
       return {
         success: true,
-        value: text.slice(0, 1),
-        remainder: text.slice(1),
+        value: text2.slice(0, 1),
+        remainder: text2.slice(1),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item543,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item551(text) {
-    const result2 = item553(text);
+  function item551(text2) {
+    const result2 = item553(text2);
     if (result2.success === true) {
       return result2;
     }
     return {
       success: true,
       value: null,
-      remainder: text,
+      remainder: text2,
       failedExpectations: result2.failedExpectations
     };
   }
-  function item553(text) {
+  function item553(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       const result2 = item554(r);
@@ -43286,25 +44118,25 @@ function parse(input, options = {}) {
       values.push(result2.value);
     }
     if (values.length < 1) {
-      return { success: false, remainder: text, failedExpectations: failedExpectations2 };
+      return { success: false, remainder: text2, failedExpectations: failedExpectations2 };
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item554(text) {
-    const result2 = item555(text);
+  function item554(text2) {
+    const result2 = item555(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item562(() => input.length - text.length, result2.value[0], result2.value[1]),
+        value: item562(() => input.length - text2.length, result2.value[0], result2.value[1]),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item555(text) {
+  function item555(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^(([\t\n\f\r ])+)?(\/\/([^\r\n])*([\r\n])+)?(([\t\n\f\r ])+)?/g);
     failedExpectations2.push({
       expectation: item44,
@@ -43348,8 +44180,8 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item557(text) {
-    const result2 = item559(text);
+  function item557(text2) {
+    const result2 = item559(text2);
     if (result2.success === true) {
       return {
         success: true,
@@ -43360,42 +44192,42 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item559(text) {
-    if (/^[+\-]/g.test(text)) {
+  function item559(text2) {
+    if (/^[+\-]/g.test(text2)) {
       return {
         success: true,
-        value: text.slice(0, 1),
-        remainder: text.slice(1),
+        value: text2.slice(0, 1),
+        remainder: text2.slice(1),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item96,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item566(text) {
-    const result2 = item568(text);
+  function item566(text2) {
+    const result2 = item568(text2);
     if (result2.success === true) {
       return result2;
     }
     return {
       success: true,
       value: null,
-      remainder: text,
+      remainder: text2,
       failedExpectations: result2.failedExpectations
     };
   }
-  function item568(text) {
+  function item568(text2) {
     const values = [];
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     while (true) {
       let r = remainder2;
       const result2 = item569(r);
@@ -43407,25 +44239,25 @@ function parse(input, options = {}) {
       values.push(result2.value);
     }
     if (values.length < 1) {
-      return { success: false, remainder: text, failedExpectations: failedExpectations2 };
+      return { success: false, remainder: text2, failedExpectations: failedExpectations2 };
     }
     return { success: true, value: values, remainder: remainder2, failedExpectations: failedExpectations2 };
   }
-  function item569(text) {
-    const result2 = item570(text);
+  function item569(text2) {
+    const result2 = item570(text2);
     if (result2.success === true) {
       return {
         success: true,
-        value: item598(() => input.length - text.length, result2.value[0], result2.value[1]),
+        value: item598(() => input.length - text2.length, result2.value[0], result2.value[1]),
         remainder: result2.remainder,
         failedExpectations: []
       };
     }
     return result2;
   }
-  function item570(text) {
+  function item570(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^(([\t\n\f\r ])+)?(\/\/([^\r\n])*([\r\n])+)?(([\t\n\f\r ])+)?/g);
     failedExpectations2.push({
       expectation: item44,
@@ -43469,8 +44301,8 @@ function parse(input, options = {}) {
       failedExpectations: failedExpectations2
     };
   }
-  function item573(text) {
-    const result2 = item574(text);
+  function item573(text2) {
+    const result2 = item574(text2);
     if (result2.success === true) {
       return result2;
     }
@@ -43485,11 +44317,11 @@ function parse(input, options = {}) {
       ]
     };
   }
-  function item574(text) {
+  function item574(text2) {
     const choices = [item575, item592];
     let failedExpectations2 = [];
     for (let func = choices.shift(); func !== void 0; func = choices.shift()) {
-      const result2 = func(text);
+      const result2 = func(text2);
       failedExpectations2.push(...result2.failedExpectations);
       if (result2.success === true) {
         return {
@@ -43502,12 +44334,12 @@ function parse(input, options = {}) {
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: failedExpectations2
     };
   }
-  function item575(text) {
-    const result2 = item577(text);
+  function item575(text2) {
+    const result2 = item577(text2);
     if (result2.success === true) {
       return {
         success: true,
@@ -43518,49 +44350,49 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item577(text) {
-    const matches2 = text.match(/^(<=|<|>=|>|==|!=)/g);
+  function item577(text2) {
+    const matches2 = text2.match(/^(<=|<|>=|>|==|!=)/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item580,
-          remainder: text
+          remainder: text2
         },
         {
           expectation: item582,
-          remainder: text
+          remainder: text2
         },
         {
           expectation: item584,
-          remainder: text
+          remainder: text2
         },
         {
           expectation: item586,
-          remainder: text
+          remainder: text2
         },
         {
           expectation: item588,
-          remainder: text
+          remainder: text2
         },
         {
           expectation: item590,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item592(text) {
-    const result2 = item593(text);
+  function item592(text2) {
+    const result2 = item593(text2);
     if (result2.success === true) {
       return {
         success: true,
@@ -43571,98 +44403,98 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item593(text) {
-    if (text.startsWith("in")) {
+  function item593(text2) {
+    if (text2.startsWith("in")) {
       return {
         success: true,
         value: "in",
-        remainder: text.slice(2),
+        remainder: text2.slice(2),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item594,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item601(text) {
-    const matches2 = text.match(/^(([\t\n\f\r ])+)?(\/\/([^\r\n])*([\r\n])+)?(([\t\n\f\r ])+)?&&/g);
+  function item601(text2) {
+    const matches2 = text2.match(/^(([\t\n\f\r ])+)?(\/\/([^\r\n])*([\r\n])+)?(([\t\n\f\r ])+)?&&/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item44,
-          remainder: text
+          remainder: text2
         },
         {
           expectation: item61,
-          remainder: text
+          remainder: text2
         },
         {
           expectation: item604,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item607(text) {
-    const matches2 = text.match(/^(([\t\n\f\r ])+)?(\/\/([^\r\n])*([\r\n])+)?(([\t\n\f\r ])+)?\|\|/g);
+  function item607(text2) {
+    const matches2 = text2.match(/^(([\t\n\f\r ])+)?(\/\/([^\r\n])*([\r\n])+)?(([\t\n\f\r ])+)?\|\|/g);
     if (matches2?.length === 1) {
       return {
         success: true,
         value: matches2[0],
-        remainder: text.slice(matches2[0].length),
+        remainder: text2.slice(matches2[0].length),
         failedExpectations: []
       };
     }
     return {
       success: false,
-      remainder: text,
+      remainder: text2,
       failedExpectations: [
         {
           expectation: item44,
-          remainder: text
+          remainder: text2
         },
         {
           expectation: item61,
-          remainder: text
+          remainder: text2
         },
         {
           expectation: item610,
-          remainder: text
+          remainder: text2
         }
       ]
     };
   }
-  function item614(text) {
-    const result2 = item616(text);
+  function item614(text2) {
+    const result2 = item616(text2);
     if (result2.success === true) {
       return result2;
     }
     return {
       success: true,
       value: null,
-      remainder: text,
+      remainder: text2,
       failedExpectations: result2.failedExpectations
     };
   }
-  function item616(text) {
-    const result2 = item617(text);
+  function item616(text2) {
+    const result2 = item617(text2);
     if (result2.success === true) {
       return {
         success: true,
@@ -43673,9 +44505,9 @@ function parse(input, options = {}) {
     }
     return result2;
   }
-  function item617(text) {
+  function item617(text2) {
     const failedExpectations2 = [];
-    let remainder2 = text;
+    let remainder2 = text2;
     const result0 = remainder2.match(/^\?/g);
     failedExpectations2.push({
       expectation: item619,
@@ -43764,8 +44596,8 @@ function parse(input, options = {}) {
 }
 
 // node_modules/@bufbuild/cel/dist/esm/parse.js
-function parse2(expr) {
-  const result = parse(expr);
+function parse3(expr) {
+  const result = parse2(expr);
   return {
     $typeName: "cel.expr.ParsedExpr",
     expr: result.expr,
@@ -43851,27 +44683,27 @@ function accessByName(obj, name) {
   if (!isReflectMessage(obj)) {
     return void 0;
   }
-  const field2 = obj.desc.fields.find((f) => f.name === name);
-  if (!field2) {
+  const field3 = obj.desc.fields.find((f) => f.name === name);
+  if (!field3) {
     return void 0;
   }
-  switch (field2.fieldKind) {
+  switch (field3.fieldKind) {
     case "enum":
-      return BigInt(obj.get(field2));
+      return BigInt(obj.get(field3));
     case "list":
-      return celList(obj.get(field2));
+      return celList(obj.get(field3));
     case "map":
-      return celMap(obj.get(field2));
+      return celMap(obj.get(field3));
     case "scalar":
-      return celFromScalar(field2.scalar, obj.get(field2));
+      return celFromScalar(field3.scalar, obj.get(field3));
     case "message":
-      if (obj.isSet(field2)) {
-        return reflectMsgToCel(obj.get(field2));
+      if (obj.isSet(field3)) {
+        return reflectMsgToCel(obj.get(field3));
       }
-      if (isWrapperDesc(field2.message)) {
+      if (isWrapperDesc(field3.message)) {
         return null;
       }
-      switch (field2.message.typeName) {
+      switch (field3.message.typeName) {
         case StructSchema.typeName:
           return EMPTY_MAP;
         case ListValueSchema.typeName:
@@ -43879,7 +44711,7 @@ function accessByName(obj, name) {
         case ValueSchema.typeName:
           return null;
       }
-      return reflect(field2.message);
+      return reflect(field3.message);
   }
 }
 function isSet(obj, name) {
@@ -43891,11 +44723,11 @@ function isSet(obj, name) {
   }
   obj = unwrapAny(obj);
   if (isReflectMessage(obj)) {
-    const field2 = obj.desc.fields.find((f) => f.name === name);
-    if (!field2) {
+    const field3 = obj.desc.fields.find((f) => f.name === name);
+    if (!field3) {
       return void 0;
     }
-    return obj.isSet(field2);
+    return obj.isSet(field3);
   }
   return false;
 }
@@ -44490,85 +45322,85 @@ function celObject(typeName, fields) {
   const desc = getMsgDesc(typeName);
   const msg = reflect(desc);
   for (const [k, v] of fields.entries()) {
-    const field2 = desc.fields.find((f) => f.name === k);
-    if (field2 === void 0) {
+    const field3 = desc.fields.find((f) => f.name === k);
+    if (field3 === void 0) {
       throw new Error(`Unknown field ${k} for ${typeName}`);
     }
-    setMsgField(msg, field2, v);
+    setMsgField(msg, field3, v);
   }
   return reflectMsgToCel(msg);
 }
-function setMsgField(msg, field2, v) {
-  switch (field2.fieldKind) {
+function setMsgField(msg, field3, v) {
+  switch (field3.fieldKind) {
     case "list":
       if (!isCelList(v)) {
-        throw unexpectedTypeError(field2, "list", v);
+        throw unexpectedTypeError(field3, "list", v);
       }
-      const list = reflectList(field2, void 0, false);
-      copyList(list, v);
-      msg.set(field2, list);
+      const list2 = reflectList(field3, void 0, false);
+      copyList(list2, v);
+      msg.set(field3, list2);
       return;
     case "map":
       if (!isCelMap(v)) {
-        throw unexpectedTypeError(field2, "map", v);
+        throw unexpectedTypeError(field3, "map", v);
       }
-      const map = reflectMap(field2, void 0, false);
+      const map = reflectMap(field3, void 0, false);
       copyMap(map, v);
-      msg.set(field2, map);
+      msg.set(field3, map);
       return;
     case "enum":
-      msg.set(field2, enumFromCel(field2, v));
+      msg.set(field3, enumFromCel(field3, v));
       return;
     case "message":
-      const msgVal = msgFromCel(field2, v);
+      const msgVal = msgFromCel(field3, v);
       if (msgVal !== null) {
-        msg.set(field2, msgVal);
+        msg.set(field3, msgVal);
       }
       return;
   }
-  msg.set(field2, scalarFromCel(field2, field2.scalar, v));
+  msg.set(field3, scalarFromCel(field3, field3.scalar, v));
 }
-function copyList(list, cList) {
-  const field2 = list.field();
+function copyList(list2, cList) {
+  const field3 = list2.field();
   for (const v of cList) {
-    switch (field2.listKind) {
+    switch (field3.listKind) {
       case "enum":
-        list.add(enumFromCel(field2, v));
+        list2.add(enumFromCel(field3, v));
         break;
       case "message":
-        list.add(msgFromCel(field2, v));
+        list2.add(msgFromCel(field3, v));
         break;
       case "scalar":
-        list.add(scalarFromCel(field2, field2.scalar, v));
+        list2.add(scalarFromCel(field3, field3.scalar, v));
         break;
     }
   }
 }
 function copyMap(map, cMap) {
-  const field2 = map.field();
+  const field3 = map.field();
   for (const [k, v] of cMap.entries()) {
-    const key = scalarFromCel(field2, field2.mapKey, k);
-    switch (field2.mapKind) {
+    const key = scalarFromCel(field3, field3.mapKey, k);
+    switch (field3.mapKind) {
       case "enum":
-        map.set(key, enumFromCel(field2, v));
+        map.set(key, enumFromCel(field3, v));
         break;
       case "scalar":
-        map.set(key, scalarFromCel(field2, field2.scalar, v));
+        map.set(key, scalarFromCel(field3, field3.scalar, v));
         break;
       case "message":
-        map.set(key, msgFromCel(field2, v));
+        map.set(key, msgFromCel(field3, v));
         break;
     }
   }
 }
-function enumFromCel(field2, v) {
+function enumFromCel(field3, v) {
   if (typeof v !== "bigint") {
-    throw unexpectedTypeError(field2, "int", v);
+    throw unexpectedTypeError(field3, "int", v);
   }
   return intToInt32(v);
 }
-function msgFromCel(field2, v) {
-  switch (field2.message.typeName) {
+function msgFromCel(field3, v) {
+  switch (field3.message.typeName) {
     case AnySchema.typeName:
       if (isReflectMessage(v, AnySchema)) {
         return v;
@@ -44578,25 +45410,25 @@ function msgFromCel(field2, v) {
       return reflect(ValueSchema, valueFromCel(v));
     case StructSchema.typeName:
       if (!isCelMap(v)) {
-        throw unexpectedTypeError(field2, "map", v);
+        throw unexpectedTypeError(field3, "map", v);
       }
       return reflect(StructSchema, structFromCel(v));
     case ListValueSchema.typeName:
       if (!isCelList(v)) {
-        throw unexpectedTypeError(field2, "list", v);
+        throw unexpectedTypeError(field3, "list", v);
       }
       return reflect(ListValueSchema, listValueFromCel(v));
   }
   if (v === null) {
     return null;
   }
-  if (isWrapperDesc(field2.message)) {
-    const msg = reflect(field2.message, void 0, false);
-    msg.set(field2.message.fields[0], scalarFromCel(field2.message.fields[0], field2.message.fields[0].scalar, v));
+  if (isWrapperDesc(field3.message)) {
+    const msg = reflect(field3.message, void 0, false);
+    msg.set(field3.message.fields[0], scalarFromCel(field3.message.fields[0], field3.message.fields[0].scalar, v));
     return msg;
   }
-  if (!isReflectMessage(v, field2.message)) {
-    throw unexpectedTypeError(field2, field2.message.typeName, v);
+  if (!isReflectMessage(v, field3.message)) {
+    throw unexpectedTypeError(field3, field3.message.typeName, v);
   }
   return v;
 }
@@ -44687,9 +45519,9 @@ function valueFromCel(v) {
   }
   return value;
 }
-function listValueFromCel(list) {
+function listValueFromCel(list2) {
   const listValue = create(ListValueSchema);
-  for (const v of list) {
+  for (const v of list2) {
     listValue.values.push(valueFromCel(v));
   }
   return listValue;
@@ -44704,7 +45536,7 @@ function structFromCel(map) {
   }
   return struct;
 }
-function scalarFromCel(field2, type, v) {
+function scalarFromCel(field3, type, v) {
   if (isCelUint(v)) {
     v = v.value;
   }
@@ -44712,14 +45544,14 @@ function scalarFromCel(field2, type, v) {
     case ScalarType.UINT32:
     case ScalarType.FIXED32:
       if (typeof v !== "bigint") {
-        throw unexpectedTypeError(field2, "int", v);
+        throw unexpectedTypeError(field3, "int", v);
       }
       return intToUint32(v);
     case ScalarType.INT32:
     case ScalarType.SINT32:
     case ScalarType.SFIXED32:
       if (typeof v !== "bigint") {
-        throw unexpectedTypeError(field2, "int", v);
+        throw unexpectedTypeError(field3, "int", v);
       }
       return intToInt32(v);
     case ScalarType.UINT64:
@@ -44728,38 +45560,38 @@ function scalarFromCel(field2, type, v) {
     case ScalarType.SINT64:
     case ScalarType.SFIXED64:
       if (typeof v !== "bigint") {
-        throw unexpectedTypeError(field2, "int", v);
+        throw unexpectedTypeError(field3, "int", v);
       }
       return v;
     case ScalarType.FLOAT:
       if (typeof v !== "number") {
-        throw unexpectedTypeError(field2, "double", v);
+        throw unexpectedTypeError(field3, "double", v);
       }
       return Math.fround(v);
     case ScalarType.DOUBLE:
       if (typeof v !== "number") {
-        throw unexpectedTypeError(field2, "double", v);
+        throw unexpectedTypeError(field3, "double", v);
       }
       return v;
     case ScalarType.STRING:
       if (typeof v !== "string") {
-        throw unexpectedTypeError(field2, "string", v);
+        throw unexpectedTypeError(field3, "string", v);
       }
       return v;
     case ScalarType.BOOL:
       if (typeof v !== "boolean") {
-        throw unexpectedTypeError(field2, "bool", v);
+        throw unexpectedTypeError(field3, "bool", v);
       }
       return v;
     case ScalarType.BYTES:
       if (!(v instanceof Uint8Array)) {
-        throw unexpectedTypeError(field2, "bytes", v);
+        throw unexpectedTypeError(field3, "bytes", v);
       }
       return v;
   }
 }
-function unexpectedTypeError(field2, expected, actValue) {
-  return new Error(`Expected ${expected} but got ${celType(actValue)} for ${field2.parent}.${field2.name}`);
+function unexpectedTypeError(field3, expected, actValue) {
+  return new Error(`Expected ${expected} but got ${celType(actValue)} for ${field3.parent}.${field3.name}`);
 }
 function intToInt32(v) {
   if (v < INT32_MIN || v > INT32_MAX) {
@@ -45035,11 +45867,11 @@ var EvalHas = class {
   attr;
   access;
   field;
-  constructor(id, attr, access, field2) {
+  constructor(id, attr, access, field3) {
     this.id = id;
     this.attr = attr;
     this.access = access;
-    this.field = field2;
+    this.field = field3;
   }
   eval(ctx) {
     const raw = this.attr.resolve(ctx);
@@ -45940,12 +46772,12 @@ function podTemplateOf(kind, body) {
 var CONTAINER_FIELDS = ["containers", "initContainers", "ephemeralContainers"];
 function containersOf(spec) {
   const out = [];
-  for (const field2 of CONTAINER_FIELDS) {
-    const list = spec[field2];
-    if (!Array.isArray(list)) continue;
-    list.forEach((container, index2) => {
+  for (const field3 of CONTAINER_FIELDS) {
+    const list2 = spec[field3];
+    if (!Array.isArray(list2)) continue;
+    list2.forEach((container, index2) => {
       if (!isRecord(container)) return;
-      out.push({ field: field2, index: index2, name: typeof container.name === "string" ? container.name : "", container, path: [field2, index2] });
+      out.push({ field: field3, index: index2, name: typeof container.name === "string" ? container.name : "", container, path: [field3, index2] });
     });
   }
   return out;
@@ -46022,10 +46854,10 @@ var ParamReader = class {
     }
   }
   path(key) {
-    const text = this.string(key);
-    if (text === void 0) return void 0;
+    const text2 = this.string(key);
+    if (text2 === void 0) return void 0;
     try {
-      return parseFieldPath(text);
+      return parseFieldPath(text2);
     } catch (err) {
       return this.fail(`params.${key}: ${err.message}`);
     }
@@ -46036,20 +46868,20 @@ var ParamReader = class {
     return p;
   }
   containerFields(key = "containerTypes") {
-    const list = this.stringList(key);
-    if (list === void 0) return ["containers", "initContainers"];
+    const list2 = this.stringList(key);
+    if (list2 === void 0) return ["containers", "initContainers"];
     const known = ["containers", "initContainers", "ephemeralContainers"];
-    for (const f of list) if (!known.includes(f)) this.fail(`params.${key}: "${f}" is not one of ${known.join(", ")}`);
-    return list;
+    for (const f of list2) if (!known.includes(f)) this.fail(`params.${key}: "${f}" is not one of ${known.join(", ")}`);
+    return list2;
   }
 };
-function defineTemplate(name, description, parse3, check) {
+function defineTemplate(name, description, parse4, check) {
   const cache3 = /* @__PURE__ */ new WeakMap();
   const parsed = (params) => {
     const hit = cache3.get(params);
     if (hit !== void 0) return hit;
     if (!isRecord(params)) throw new TemplateParamsError(name, "params must be a mapping");
-    const value = parse3(new ParamReader(name, params));
+    const value = parse4(new ParamReader(name, params));
     cache3.set(params, value);
     return value;
   };
@@ -46060,38 +46892,38 @@ function defineTemplate(name, description, parse3, check) {
     run: (ctx, params) => check(ctx, parsed(params ?? {}))
   };
 }
-function parseFieldPath(text) {
+function parseFieldPath(text2) {
   const out = [];
   let i = 0;
   const fail = (why) => {
-    throw new Error(`invalid field path "${text}": ${why} at offset ${i}`);
+    throw new Error(`invalid field path "${text2}": ${why} at offset ${i}`);
   };
-  if (text.trim() === "") return out;
-  while (i < text.length) {
-    const ch = text[i];
+  if (text2.trim() === "") return out;
+  while (i < text2.length) {
+    const ch = text2[i];
     if (ch === "[") {
-      const close = text.indexOf("]", i);
+      const close = text2.indexOf("]", i);
       if (close < 0) fail("unclosed [");
-      const inner = text.slice(i + 1, close).trim();
+      const inner = text2.slice(i + 1, close).trim();
       if (/^\d+$/.test(inner)) out.push(Number(inner));
       else if (/^"(?:[^"\\]|\\.)*"$/.test(inner)) out.push(JSON.parse(inner));
       else if (/^'[^']*'$/.test(inner)) out.push(inner.slice(1, -1));
       else fail("expected a number or a quoted key inside [ ]");
       i = close + 1;
-      if (i < text.length && text[i] === ".") {
+      if (i < text2.length && text2[i] === ".") {
         i++;
-        if (i >= text.length) fail("trailing .");
+        if (i >= text2.length) fail("trailing .");
       }
     } else {
       let j = i;
-      while (j < text.length && text[j] !== "." && text[j] !== "[") j++;
-      const seg = text.slice(i, j);
+      while (j < text2.length && text2[j] !== "." && text2[j] !== "[") j++;
+      const seg = text2.slice(i, j);
       if (seg === "") fail("empty segment");
       out.push(seg);
       i = j;
-      if (i < text.length && text[i] === ".") {
+      if (i < text2.length && text2[i] === ".") {
         i++;
-        if (i >= text.length) fail("trailing .");
+        if (i >= text2.length) fail("trailing .");
       }
     }
   }
@@ -46132,7 +46964,7 @@ function compileCel(expression, source) {
   if (hit) return hit;
   let program;
   try {
-    const parsed = parse2(expression);
+    const parsed = parse3(expression);
     const unknown = [...unknownFunctions(parsed.expr)];
     if (unknown.length > 0) throw new Error(`unknown function${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}`);
     const evaluate = plan(env, parsed);
@@ -46172,27 +47004,27 @@ function toCelValue(value) {
   }
   return String(value);
 }
-function pathOf(text) {
-  if (text === void 0 || text === "") return [];
-  let p = paths.get(text);
+function pathOf(text2) {
+  if (text2 === void 0 || text2 === "") return [];
+  let p = paths.get(text2);
   if (!p) {
-    p = parseFieldPath(text);
-    paths.set(text, p);
+    p = parseFieldPath(text2);
+    paths.set(text2, p);
   }
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path22 = [];
+  let path24 = [];
   try {
-    path22 = pathOf(check.path);
+    path24 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path22, message: check.message }];
+    if (result === false) return [{ path: path24, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path22, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path24, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path22, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path24, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -46238,8 +47070,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path22, reason, detail) {
-  return { path: path22, message: `${reason} (${detail})` };
+function violation(path24, reason, detail) {
+  return { path: path24, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count) {
   return count === 1 ? singular : plural2;
@@ -46265,8 +47097,8 @@ function stringOf(value) {
 // src/analyze/pss/host.ts
 var HOST_NAMESPACE_FIELDS = ["hostNetwork", "hostPID", "hostIPC"];
 function hostNamespacesV1Dot0(pod) {
-  return HOST_NAMESPACE_FIELDS.filter((field2) => pod.spec[field2] === true).map(
-    (field2) => violation(["spec", field2], "host namespaces", `${field2}=true`)
+  return HOST_NAMESPACE_FIELDS.filter((field3) => pod.spec[field3] === true).map(
+    (field3) => violation(["spec", field3], "host namespaces", `${field3}=true`)
   );
 }
 function hostPortsV1Dot0(pod) {
@@ -46294,13 +47126,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path22, handler } of handlers) {
+    for (const { path: path24, handler } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path22, action, "host"],
+              [...container.path, ...path24, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -46368,8 +47200,8 @@ function allowPrivilegeEscalationV1Dot25(pod) {
 function capabilities(container) {
   return recordOf(container.securityContext?.capabilities);
 }
-function capabilitiesPath(container, list) {
-  return [...securityContextPath(container), "capabilities", list];
+function capabilitiesPath(container, list2) {
+  return [...securityContextPath(container), "capabilities", list2];
 }
 function addedCapabilities(container, allowed) {
   const out = [];
@@ -46664,11 +47496,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path22, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path24, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path22, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path24, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -46686,11 +47518,11 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path22, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path24, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path22, "seLinuxOptions"];
-      const forbidden = (field2, what) => out.push(violation([...optionsPath, field2], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
+      const optionsPath = [...path24, "seLinuxOptions"];
+      const forbidden = (field3, what) => out.push(violation([...optionsPath, field3], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
       if (stringOf(options.user)) forbidden("user", "user may not be set");
@@ -46946,25 +47778,25 @@ var ARGUMENT = /^(--?[A-Za-z]|\.{0,2}\/|~\/|\$)/;
 var SETTING = /^([A-Za-z][\w.-]*)(=(.*))?$/;
 var SECRET_KEY = /(pass|pwd|secret|token|key|credential|auth)/i;
 function notSecretReason(value) {
-  const text = value.trim();
-  if (text === "") return "empty";
-  if (BOOLEAN.test(text)) return "a boolean";
-  if (NULLISH.test(text)) return "a placeholder for nothing";
-  if (NUMBER.test(text) || DURATION2.test(text)) return "a number";
-  if (text.length <= 2) return "too short to be a credential";
-  if (REFERENCE.test(text)) return "a reference";
-  if (PATH.test(text)) return "a path";
-  if (PLAIN_URL.test(text)) return "an address";
-  if (isCommand(text)) return "a command";
-  if (isSettingsList(text)) return "a list of settings";
+  const text2 = value.trim();
+  if (text2 === "") return "empty";
+  if (BOOLEAN.test(text2)) return "a boolean";
+  if (NULLISH.test(text2)) return "a placeholder for nothing";
+  if (NUMBER.test(text2) || DURATION2.test(text2)) return "a number";
+  if (text2.length <= 2) return "too short to be a credential";
+  if (REFERENCE.test(text2)) return "a reference";
+  if (PATH.test(text2)) return "a path";
+  if (PLAIN_URL.test(text2)) return "an address";
+  if (isCommand(text2)) return "a command";
+  if (isSettingsList(text2)) return "a list of settings";
   return void 0;
 }
-function isCommand(text) {
-  const words = text.split(/\s+/);
+function isCommand(text2) {
+  const words = text2.split(/\s+/);
   return words.length >= 2 && PROGRAM.test(words[0]) && words.slice(1).some((w) => ARGUMENT.test(w));
 }
-function isSettingsList(text) {
-  const items = text.split(/\s*[,;\s]\s*/).filter((i) => i !== "");
+function isSettingsList(text2) {
+  const items = text2.split(/\s*[,;\s]\s*/).filter((i) => i !== "");
   if (items.length < 2) return false;
   let assignments = 0;
   for (const item of items) {
@@ -47012,9 +47844,9 @@ var secretInEnvTemplate = defineTemplate(
         if (!isRecord(e) || typeof e.name !== "string") return;
         const value = e.value;
         if (value === void 0 || value === null) return;
-        const text = String(value);
-        const shape = knownSecretShape(text);
-        if (!shape && (!p.name.test(e.name) || p.ignore.test(e.name) || notSecretReason(text) !== void 0)) return;
+        const text2 = String(value);
+        const shape = knownSecretShape(text2);
+        if (!shape && (!p.name.test(e.name) || p.ignore.test(e.name) || notSecretReason(text2) !== void 0)) return;
         const what = shape ? `to what looks like ${shape}` : "to a literal value";
         out.push({
           path: [...c.fullPath, "env", j, "value"],
@@ -47030,10 +47862,10 @@ var secretInEnvTemplate = defineTemplate(
 var FIELD_KEYS = ["field", "required", "equals", "forbidden", "allowed", "default", "message"];
 function parseFieldRule(read, extraKeys = []) {
   read.only([...FIELD_KEYS, ...extraKeys]);
-  const field2 = read.requiredPath("field");
-  if (field2.length === 0) read.fail("params.field must name a field");
+  const field3 = read.requiredPath("field");
+  if (field3.length === 0) read.fail("params.field must name a field");
   const rule = {
-    field: field2,
+    field: field3,
     fieldText: read.requiredString("field"),
     required: read.boolean("required") ?? false,
     forbidden: read.list("forbidden"),
@@ -47051,8 +47883,8 @@ function checkField2(target, base2, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path22 = [...base2, ...rule.field];
-  const violation2 = () => [{ path: path22, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path24 = [...base2, ...rule.field];
+  const violation2 = () => [{ path: path24, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -47097,9 +47929,9 @@ function looksLikeHost(component) {
   return component.includes(".") || component.includes(":") || component === "localhost";
 }
 function parseImageReference(raw) {
-  const text = raw.trim();
-  if (text === "") return void 0;
-  let rest = text;
+  const text2 = raw.trim();
+  if (text2 === "") return void 0;
+  let rest = text2;
   let digest2;
   const at = rest.indexOf("@");
   if (at >= 0) {
@@ -47142,9 +47974,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path22 = slash < 0 ? "" : trimmed.slice(slash);
+  const path24 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path22;
+  return normalizedHost + path24;
 }
 
 // src/rules/templates/image.ts
@@ -47171,21 +48003,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path22 = [...c.fullPath, "image"];
+      const path24 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path22, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path24, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path22, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path24, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path22, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path24, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path22, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path24, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path22, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path24, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -47333,8 +48165,8 @@ var ESCALATION = [
   { resources: ["users", "groups", "serviceaccounts", "uids", "userextras/*"], verbs: ["impersonate"], apiGroups: ["", "authentication.k8s.io"], wildcardVerbs: false }
 ];
 function parseGrants(read) {
-  const list = read.list("forbidVerbsOn") ?? [];
-  return list.map((entry, i) => {
+  const list2 = read.list("forbidVerbsOn") ?? [];
+  return list2.map((entry, i) => {
     if (!isRecord(entry)) read.fail(`params.forbidVerbsOn[${i}] must be a mapping with resources and verbs`);
     const strings3 = (key, fallback) => {
       const v = entry[key];
@@ -47381,10 +48213,10 @@ var rbacRulesTemplate = defineTemplate(
     const out = [];
     rules2.forEach((rule, i) => {
       if (!isRecord(rule)) return;
-      for (const field2 of p.wildcardFields) {
-        const list = Array.isArray(rule[field2]) ? rule[field2] : [];
-        const j = list.indexOf("*");
-        if (j >= 0) out.push({ path: ["rules", i, field2, j], message: `Rule ${i} uses the wildcard '*' in ${field2}, which matches every ${NOUN[field2]}, including ones added later.` });
+      for (const field3 of p.wildcardFields) {
+        const list2 = Array.isArray(rule[field3]) ? rule[field3] : [];
+        const j = list2.indexOf("*");
+        if (j >= 0) out.push({ path: ["rules", i, field3, j], message: `Rule ${i} uses the wildcard '*' in ${field3}, which matches every ${NOUN[field3]}, including ones added later.` });
       }
       if (strings(rule.resourceNames).length > 0) return;
       const verbs = strings(rule.verbs);
@@ -47485,12 +48317,12 @@ function validateRuleShape(value) {
   if (!validator) {
     const ajv = new import_ajv3.Ajv({ allErrors: true, strict: false });
     addFormats2(ajv);
-    validator = ajv.compile(JSON.parse(readFileSync4(packageFile("schemas", "rule.schema.json"), "utf8")));
+    validator = ajv.compile(JSON.parse(readFileSync6(packageFile("schemas", "rule.schema.json"), "utf8")));
   }
   return validator(value) ? [] : validator.errors ?? [];
 }
-function parseRule(text, source) {
-  const { documents, errors } = parseYaml(text, source);
+function parseRule(text2, source) {
+  const { documents, errors } = parseYaml(text2, source);
   if (errors.length > 0) throw new DefinitionError(source, errors[0].reason);
   const value = documents[0]?.value;
   const problems = describeSchemaErrors(validateRuleShape(value));
@@ -47521,7 +48353,7 @@ function loadBuiltinRules() {
   if (builtin) return builtin;
   const dir2 = packageFile("rules");
   const files = readdirSync2(dir2).filter((f) => /\.ya?ml$/.test(f)).sort();
-  const rules2 = files.map((f) => parseRule(readFileSync4(path6.join(dir2, f), "utf8"), `rules/${f}`));
+  const rules2 = files.map((f) => parseRule(readFileSync6(path8.join(dir2, f), "utf8"), `rules/${f}`));
   return builtin = checkUnique(rules2).sort((a, b) => a.id.localeCompare(b.id));
 }
 function loadCustomRules(repo, paths2) {
@@ -47547,12 +48379,12 @@ function combineRules(builtinRules, custom) {
 
 // src/run.ts
 import { lstatSync } from "node:fs";
-import path20 from "node:path";
+import path22 from "node:path";
 
 // src/util/hash.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function digest(...parts) {
-  return createHash2("sha256").update(parts.map((p) => `${p.length}:${p}`).join("|")).digest("hex").slice(0, 32);
+  return createHash3("sha256").update(parts.map((p) => `${p.length}:${p}`).join("|")).digest("hex").slice(0, 32);
 }
 
 // src/analyze/engine.ts
@@ -47591,7 +48423,7 @@ function findingsOf(object, rules2, settings) {
       findings.push({
         ruleId: rule.id,
         severity,
-        message: `${describeObject(object)}: ${violation2.message} (at ${formatPath(violation2.path) || "the object"})`,
+        message: `${describeObject(object)}${object.from ? ` (${object.from})` : ""}: ${violation2.message} (at ${formatPath(violation2.path) || "the object"})`,
         object: refOf(object),
         target: object.target,
         path: violation2.path,
@@ -47604,12 +48436,12 @@ function findingsOf(object, rules2, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path22) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path22));
+function objectFingerprint(ruleId, object, path24) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path24));
 }
 
 // src/analyze/input-findings.ts
-import path7 from "node:path";
+import path9 from "node:path";
 var SEVERITY_BY_RULE = new Map(DIAGNOSTIC_RULES.map((r) => [r.id, r.severity]));
 function inputFindings(errors, overrides = {}) {
   const seen = /* @__PURE__ */ new Set();
@@ -47638,14 +48470,14 @@ function inputFindings(errors, overrides = {}) {
   return findings;
 }
 function repositoryPath(file) {
-  return file === "" ? file : path7.posix.normalize(file).replace(/^\.\//, "");
+  return file === "" ? file : path9.posix.normalize(file).replace(/^\.\//, "");
 }
 
 // src/changes/git.ts
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path8 from "node:path";
+import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
+import os2 from "node:os";
+import path10 from "node:path";
 import { promisify } from "node:util";
 
 // src/changes/diff-output.ts
@@ -47657,50 +48489,50 @@ var DiffOutputError = class extends Error {
 };
 var STATUS = { A: "added", M: "modified", D: "deleted", R: "renamed", C: "copied", T: "typechange" };
 var ESCAPES = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
-function unquoteC(text, start = 0) {
-  if (text[start] !== '"') throw new DiffOutputError(`a quoted name must start with '"': ${JSON.stringify(text)}`);
+function unquoteC(text2, start = 0) {
+  if (text2[start] !== '"') throw new DiffOutputError(`a quoted name must start with '"': ${JSON.stringify(text2)}`);
   const bytes3 = [];
   let i = start + 1;
-  while (i < text.length) {
-    const c = text[i];
+  while (i < text2.length) {
+    const c = text2[i];
     if (c === '"') return { value: Buffer.from(bytes3).toString("utf8"), end: i + 1 };
     if (c !== "\\") {
-      const point = text.codePointAt(i);
+      const point = text2.codePointAt(i);
       const char = String.fromCodePoint(point);
       bytes3.push(...Buffer.from(char, "utf8"));
       i += char.length;
       continue;
     }
-    const next = text[i + 1];
+    const next = text2[i + 1];
     if (next !== void 0 && next in ESCAPES) {
       bytes3.push(ESCAPES[next]);
       i += 2;
-    } else if (/^[0-3][0-7]{2}$/.test(text.slice(i + 1, i + 4))) {
-      bytes3.push(parseInt(text.slice(i + 1, i + 4), 8));
+    } else if (/^[0-3][0-7]{2}$/.test(text2.slice(i + 1, i + 4))) {
+      bytes3.push(parseInt(text2.slice(i + 1, i + 4), 8));
       i += 4;
     } else {
-      throw new DiffOutputError(`bad escape in quoted name ${JSON.stringify(text)}`);
+      throw new DiffOutputError(`bad escape in quoted name ${JSON.stringify(text2)}`);
     }
   }
-  throw new DiffOutputError(`unterminated quoted name ${JSON.stringify(text)}`);
+  throw new DiffOutputError(`unterminated quoted name ${JSON.stringify(text2)}`);
 }
-function patchHeaderPath(field2, prefix) {
-  if (field2 === "/dev/null") return void 0;
+function patchHeaderPath(field3, prefix) {
+  if (field3 === "/dev/null") return void 0;
   let name;
-  if (field2.startsWith('"')) {
-    const { value, end } = unquoteC(field2);
-    if (end !== field2.length && field2.slice(end) !== "	") throw new DiffOutputError(`text after a quoted name: ${JSON.stringify(field2)}`);
+  if (field3.startsWith('"')) {
+    const { value, end } = unquoteC(field3);
+    if (end !== field3.length && field3.slice(end) !== "	") throw new DiffOutputError(`text after a quoted name: ${JSON.stringify(field3)}`);
     name = value;
   } else {
-    name = field2.endsWith("	") ? field2.slice(0, -1) : field2;
+    name = field3.endsWith("	") ? field3.slice(0, -1) : field3;
   }
-  if (!name.startsWith(prefix)) throw new DiffOutputError(`a name without the "${prefix}" prefix: ${JSON.stringify(field2)}`);
+  if (!name.startsWith(prefix)) throw new DiffOutputError(`a name without the "${prefix}" prefix: ${JSON.stringify(field3)}`);
   return name.slice(prefix.length);
 }
 function readRawRecords(output) {
   const files = /* @__PURE__ */ new Map();
   let pos = 0;
-  const field2 = () => {
+  const field3 = () => {
     const end = output.indexOf("\0", pos);
     if (end < 0) throw new DiffOutputError("a --raw record is not NUL-terminated");
     const value = output.slice(pos, end);
@@ -47708,11 +48540,11 @@ function readRawRecords(output) {
     return value;
   };
   while (output[pos] === ":") {
-    const meta = field2().split(" ");
+    const meta = field3().split(" ");
     if (meta.length !== 5) throw new DiffOutputError(`a --raw record with ${meta.length} fields`);
     const status = STATUS[meta[4][0]] ?? "modified";
-    const previousPath = status === "renamed" || status === "copied" ? field2() : void 0;
-    const p = field2();
+    const previousPath = status === "renamed" || status === "copied" ? field3() : void 0;
+    const p = field3();
     files.set(p, { path: p, ...previousPath !== void 0 ? { previousPath } : {}, status, addedLines: [] });
   }
   if (pos < output.length && output[pos++] !== "\0") throw new DiffOutputError("the --raw records are not followed by a NUL");
@@ -47846,8 +48678,8 @@ async function untrackedChartDependencies(root) {
 }
 async function exportRevision(root, commit) {
   requireCommitId(commit);
-  const dir2 = mkdtempSync(path8.join(os.tmpdir(), "gitops-gate-base-"));
-  const dispose = () => rmSync(dir2, { recursive: true, force: true });
+  const dir2 = mkdtempSync(path10.join(os2.tmpdir(), "gitops-gate-base-"));
+  const dispose = () => rmSync2(dir2, { recursive: true, force: true });
   try {
     await new Promise((resolve, reject) => {
       const archive = spawn("git", ["archive", "--format=tar", "--end-of-options", commit], { cwd: root, env: gitEnv(), stdio: ["ignore", "pipe", "pipe"] });
@@ -47874,8 +48706,8 @@ async function exportRevision(root, commit) {
 }
 
 // src/sources/built-dependencies.ts
-import { existsSync as existsSync2, mkdirSync, writeFileSync } from "node:fs";
-import path9 from "node:path";
+import { existsSync as existsSync2, mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import path11 from "node:path";
 function chartOf(file, head) {
   const parts = file.split("/");
   for (let i = 0; i < parts.length - 1; i++) {
@@ -47922,10 +48754,10 @@ function reuseBuiltDependencies(head, base2, untracked) {
       continue;
     }
     for (const file of files) {
-      const dest = path9.join(base2.root, ...file.split("/"));
+      const dest = path11.join(base2.root, ...file.split("/"));
       if (existsSync2(dest)) continue;
-      mkdirSync(path9.dirname(dest), { recursive: true });
-      writeFileSync(dest, head.readBytes(file));
+      mkdirSync2(path11.dirname(dest), { recursive: true });
+      writeFileSync2(dest, head.readBytes(file));
     }
     result.reused.push(chart || ".");
   }
@@ -47996,8 +48828,8 @@ import { realpathSync as realpathSync3 } from "node:fs";
 function isKubeObject(value) {
   return isRecord(value) && typeof value.apiVersion === "string" && typeof value.kind === "string";
 }
-function objectsFromYaml(text, file, target, limits = DEFAULT_YAML_LIMITS) {
-  const { documents, errors } = parseYaml(text, file, limits);
+function objectsFromYaml(text2, file, target, limits = DEFAULT_YAML_LIMITS) {
+  const { documents, errors } = parseYaml(text2, file, limits);
   const objects = [];
   for (const doc of documents) {
     if (doc.value === null || doc.value === void 0) continue;
@@ -48025,15 +48857,15 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path22) {
-      const located = inner.locate([...prefix, ...path22]);
+    locate(path24) {
+      const located = inner.locate([...prefix, ...path24]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
 }
 
 // src/targets/kustomization.ts
-import path10 from "node:path";
+import path12 from "node:path";
 
 // src/targets/kustomization-schema.ts
 var data = { kind: "data" };
@@ -48118,8 +48950,8 @@ function decodeStruct(input, spec, written, canonical, paths2, problems) {
   const out = {};
   const seen = /* @__PURE__ */ new Map();
   for (const [key, value] of Object.entries(input)) {
-    const field2 = Object.hasOwn(spec.fields, key) ? key : byFold.get(goFoldName(key));
-    const name = field2 ?? key;
+    const field3 = Object.hasOwn(spec.fields, key) ? key : byFold.get(goFoldName(key));
+    const name = field3 ?? key;
     const earlier = seen.get(name);
     if (earlier !== void 0) {
       problems.push({
@@ -48132,7 +48964,7 @@ function decodeStruct(input, spec, written, canonical, paths2, problems) {
     const from = [...written, key];
     const to = [...canonical, name];
     paths2.push([to, from]);
-    const fieldSpec = field2 ? spec.fields[field2] : data;
+    const fieldSpec = field3 ? spec.fields[field3] : data;
     setOwn3(out, name, decodeField(value, fieldSpec, `${spec.name}.${name}`, from, to, paths2, problems));
   }
   return out;
@@ -48240,21 +49072,21 @@ function parseKustomization(repo, dir2, file = findKustomizationFile(repo, dir2)
     node.errors.push(new InputError(node.file, `folder "${dir2 || "."}" has no kustomization file`, "file-not-found"));
     return node;
   }
-  const present = KUSTOMIZATION_FILE_NAMES.map((n) => dir2 ? `${dir2}/${n}` : n).filter((f) => repo.isFile(f));
-  let text;
+  const present2 = KUSTOMIZATION_FILE_NAMES.map((n) => dir2 ? `${dir2}/${n}` : n).filter((f) => repo.isFile(f));
+  let text2;
   try {
-    text = repo.readText(file);
+    text2 = repo.readText(file);
   } catch (err) {
     node.errors.push(asInputError(err, file));
     return node;
   }
-  const parsed = readKustomizationText(text, file);
+  const parsed = readKustomizationText(text2, file);
   node.errors.push(...parsed.errors);
   const docs = parsed.documents.filter((d) => d.value !== null && d.value !== void 0);
   const doc = docs[0];
   if (parsed.errors.length > 0) return node;
   if (!doc) {
-    node.readable = present.length === 1;
+    node.readable = present2.length === 1;
     node.sourceMap = emptySourceMap(file);
     return node;
   }
@@ -48270,16 +49102,16 @@ function parseKustomization(repo, dir2, file = findKustomizationFile(repo, dir2)
   node.value = decoded.value;
   node.sourceMap = doc.sourceMap.withPaths(decoded.paths);
   for (const p of decoded.problems) node.errors.push(new InputError(file, p.message, "invalid-kustomization", doc.sourceMap.locate(p.path).location.line));
-  if (present.length > 1) {
-    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present.map((f) => path10.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
+  if (present2.length > 1) {
+    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present2.map((f) => path12.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
   }
   if (typeof node.value.kind === "string") node.kind = node.value.kind;
   node.readable = node.errors.length === 0;
   if (node.readable) collectEntries(repo, node);
   return node;
 }
-function readKustomizationText(text, file) {
-  const fixed = text.replaceAll("imageTags:", "images:");
+function readKustomizationText(text2, file) {
+  const fixed = text2.replaceAll("imageTags:", "images:");
   const parsed = parseGoYaml(fixed, file);
   const first = parsed.documents[0]?.value;
   const patches = isRecord(first) && Object.hasOwn(first, "patches") ? first.patches : void 0;
@@ -48289,61 +49121,61 @@ function readKustomizationText(text, file) {
 function collectEntries(repo, node) {
   const k = node.value;
   const lineOf2 = (yamlPath) => node.sourceMap?.locate(yamlPath).location.line ?? 1;
-  const list = (field2) => Array.isArray(k[field2]) ? k[field2] : [];
-  const entry = (field2, yamlPath, value, role, prefix) => ({
-    field: field2,
+  const list2 = (field3) => Array.isArray(k[field3]) ? k[field3] : [];
+  const entry = (field3, yamlPath, value, role, prefix) => ({
+    field: field3,
     yamlPath,
     value,
     ...prefix ? { prefix } : {},
     line: lineOf2(yamlPath),
     role
   });
-  for (const [field2, role] of [["resources", "resource"], ["bases", "resource"], ["components", "component"]]) {
-    list(field2).forEach((item, i) => addEntry(repo, node, entry(field2, [field2, i], item, role), true));
+  for (const [field3, role] of [["resources", "resource"], ["bases", "resource"], ["components", "component"]]) {
+    list2(field3).forEach((item, i) => addEntry(repo, node, entry(field3, [field3, i], item, role), true));
   }
-  for (const field2 of ["crds", "configurations"]) {
-    list(field2).forEach((item, i) => addEntry(repo, node, entry(field2, [field2, i], item, "config"), false));
+  for (const field3 of ["crds", "configurations"]) {
+    list2(field3).forEach((item, i) => addEntry(repo, node, entry(field3, [field3, i], item, "config"), false));
   }
-  for (const field2 of ["generators", "transformers", "validators"]) {
-    list(field2).forEach((item, i) => {
-      const text = item;
-      if (text.includes("\n")) checkInlinePluginConfig(node, entry(field2, [field2, i], text, "plugin-config"));
-      else addEntry(repo, node, entry(field2, [field2, i], text, "plugin-config"), true);
+  for (const field3 of ["generators", "transformers", "validators"]) {
+    list2(field3).forEach((item, i) => {
+      const text2 = item;
+      if (text2.includes("\n")) checkInlinePluginConfig(node, entry(field3, [field3, i], text2, "plugin-config"));
+      else addEntry(repo, node, entry(field3, [field3, i], text2, "plugin-config"), true);
     });
   }
-  for (const field2 of ["patches", "patchesJson6902", "replacements"]) {
-    list(field2).forEach((item, i) => {
-      if (isRecord(item) && typeof item.path === "string") addEntry(repo, node, entry(field2, [field2, i, "path"], item.path, field2 === "replacements" ? "config" : "patch"), false);
+  for (const field3 of ["patches", "patchesJson6902", "replacements"]) {
+    list2(field3).forEach((item, i) => {
+      if (isRecord(item) && typeof item.path === "string") addEntry(repo, node, entry(field3, [field3, i, "path"], item.path, field3 === "replacements" ? "config" : "patch"), false);
     });
   }
-  list("patchesStrategicMerge").forEach((item, i) => {
+  list2("patchesStrategicMerge").forEach((item, i) => {
     if (!isInlinePatch(item)) addEntry(repo, node, entry("patchesStrategicMerge", ["patchesStrategicMerge", i], item, "patch"), false);
   });
-  for (const field2 of ["configMapGenerator", "secretGenerator"]) {
-    list(field2).forEach((gen, i) => {
+  for (const field3 of ["configMapGenerator", "secretGenerator"]) {
+    list2(field3).forEach((gen, i) => {
       if (!isRecord(gen)) return;
       (Array.isArray(gen.files) ? gen.files : []).forEach((f, j) => {
         const eq2 = f.indexOf("=");
         const prefix = eq2 >= 0 ? f.slice(0, eq2 + 1) : void 0;
-        addEntry(repo, node, entry(field2, [field2, i, "files", j], eq2 >= 0 ? f.slice(eq2 + 1) : f, "generator-file", prefix), false);
+        addEntry(repo, node, entry(field3, [field3, i, "files", j], eq2 >= 0 ? f.slice(eq2 + 1) : f, "generator-file", prefix), false);
       });
-      (Array.isArray(gen.envs) ? gen.envs : []).forEach((f, j) => addEntry(repo, node, entry(field2, [field2, i, "envs", j], f, "generator-file"), false));
-      if (typeof gen.env === "string") addEntry(repo, node, entry(field2, [field2, i, "env"], gen.env, "generator-file"), false);
+      (Array.isArray(gen.envs) ? gen.envs : []).forEach((f, j) => addEntry(repo, node, entry(field3, [field3, i, "envs", j], f, "generator-file"), false));
+      if (typeof gen.env === "string") addEntry(repo, node, entry(field3, [field3, i, "env"], gen.env, "generator-file"), false);
     });
   }
   const openapi = k.openapi;
   if (isRecord(openapi) && typeof openapi.path === "string") addEntry(repo, node, entry("openapi", ["openapi", "path"], openapi.path, "config"), false);
-  for (const field2 of ["helmCharts", "helmChartInflationGenerator"]) {
-    if (k[field2] === void 0 || k[field2] === null) continue;
+  for (const field3 of ["helmCharts", "helmChartInflationGenerator"]) {
+    if (k[field3] === void 0 || k[field3] === null) continue;
     node.helmCharts = true;
-    node.refused.push([field2]);
-    const names = list(field2).map((c) => isRecord(c) && typeof c.name === "string" ? c.name : "").filter(Boolean);
+    node.refused.push([field3]);
+    const names = list2(field3).map((c) => isRecord(c) && typeof c.name === "string" ? c.name : "").filter(Boolean);
     node.errors.push(
       new InputError(
         node.file,
-        `"${field2}"${names.length ? ` (${names.join(", ")})` : ""} is recorded but not rendered: Helm chart inflation is off in kustomize builds, so objects from these charts are not checked`,
+        `"${field3}"${names.length ? ` (${names.join(", ")})` : ""} is recorded but not rendered: Helm chart inflation is off in kustomize builds, so objects from these charts are not checked`,
         "helm-inflation-disabled",
-        lineOf2([field2])
+        lineOf2([field3])
       )
     );
   }
@@ -48352,8 +49184,8 @@ function collectEntries(repo, node) {
 function isInlinePatch(value) {
   return value.includes("\n") || /^\s*(\{|apiVersion\s*:|kind\s*:|metadata\s*:)/m.test(value);
 }
-function pluginConfigDocuments(node, entry, text, where) {
-  const parsed = parseGoYaml(text, where);
+function pluginConfigDocuments(node, entry, text2, where) {
+  const parsed = parseGoYaml(text2, where);
   const refuse = (reason, ruleId) => {
     node.refused.push(entry.yamlPath.slice(0, 2));
     node.errors.push(new InputError(node.file, `${entry.field} entry ${entry.yamlPath[1] + 1}: ${reason}`, ruleId, entry.line));
@@ -48422,17 +49254,17 @@ function addEntry(repo, node, entry, allowFolders) {
     }
     return refuse(`${entry.field} entry "${entry.value}" (${lexical || "."}): ${reason}`, ruleId);
   }
-  const dir2 = path10.posix.dirname(lexical);
+  const dir2 = path12.posix.dirname(lexical);
   const realDir = repo.canonical(dir2 === "." ? "" : dir2);
-  const resolved = realDir ? `${realDir}/${path10.posix.basename(lexical)}` : path10.posix.basename(lexical);
+  const resolved = realDir ? `${realDir}/${path12.posix.basename(lexical)}` : path12.posix.basename(lexical);
   if (entry.role === "plugin-config") {
-    let text;
+    let text2;
     try {
-      text = repo.readText(resolved);
+      text2 = repo.readText(resolved);
     } catch (err) {
       return refuse(`${entry.field} entry "${entry.value}": ${asInputError(err, resolved).reason}`, asInputError(err, resolved).ruleId);
     }
-    const values = pluginConfigDocuments(node, entry, text, resolved);
+    const values = pluginConfigDocuments(node, entry, text2, resolved);
     if (!values) return;
     node.pluginConfigs.set(resolved, values);
   }
@@ -48495,25 +49327,25 @@ function dedupeErrors(errors) {
 }
 
 // src/render/kustomize/binary.ts
-import path13 from "node:path";
+import path15 from "node:path";
 
 // src/render/process.ts
 import { spawn as spawn2 } from "node:child_process";
 
 // src/render/isolation.ts
 import { spawnSync } from "node:child_process";
-import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync2, realpathSync as realpathSync2, rmSync as rmSync2, symlinkSync } from "node:fs";
+import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, realpathSync as realpathSync2, rmSync as rmSync3, symlinkSync } from "node:fs";
 import net from "node:net";
-import os2 from "node:os";
-import path12 from "node:path";
+import os3 from "node:os";
+import path14 from "node:path";
 
 // src/render/which.ts
 import { accessSync, constants, statSync as statSync2 } from "node:fs";
-import path11 from "node:path";
+import path13 from "node:path";
 function which(name, envPath = process.env.PATH ?? "") {
-  for (const dir2 of envPath.split(path11.delimiter)) {
+  for (const dir2 of envPath.split(path13.delimiter)) {
     if (!dir2) continue;
-    const candidate = path11.join(dir2, name);
+    const candidate = path13.join(dir2, name);
     try {
       if (!statSync2(candidate).isFile()) continue;
       accessSync(candidate, constants.X_OK);
@@ -48547,12 +49379,12 @@ function networkNamespace() {
 }
 async function isolate(command, args, request = "auto") {
   const port = await closedLoopbackPort();
-  const root = mkdtempSync2(path12.join(os2.tmpdir(), "gitops-gate-run-"));
-  const remove = () => rmSync2(root, { recursive: true, force: true });
+  const root = mkdtempSync2(path14.join(os3.tmpdir(), "gitops-gate-run-"));
+  const remove = () => rmSync3(root, { recursive: true, force: true });
   try {
     const dir2 = (name) => {
-      const p = path12.join(root, name);
-      mkdirSync2(p);
+      const p = path14.join(root, name);
+      mkdirSync3(p);
       return p;
     };
     const bin = dir2("bin");
@@ -48568,14 +49400,14 @@ async function isolate(command, args, request = "auto") {
       XDG_CONFIG_HOME: config,
       XDG_CACHE_HOME: cache3,
       XDG_DATA_HOME: data2,
-      KUBECONFIG: os2.devNull,
+      KUBECONFIG: os3.devNull,
       KUSTOMIZE_PLUGIN_HOME: plugins,
       GIT_CONFIG_NOSYSTEM: "1",
-      GIT_CONFIG_GLOBAL: os2.devNull,
+      GIT_CONFIG_GLOBAL: os3.devNull,
       GIT_TERMINAL_PROMPT: "0",
-      HELM_CONFIG_HOME: path12.join(config, "helm"),
-      HELM_CACHE_HOME: path12.join(cache3, "helm"),
-      HELM_DATA_HOME: path12.join(data2, "helm"),
+      HELM_CONFIG_HOME: path14.join(config, "helm"),
+      HELM_CACHE_HOME: path14.join(cache3, "helm"),
+      HELM_DATA_HOME: path14.join(data2, "helm"),
       HELM_PLUGINS: plugins,
       NO_PROXY: "",
       no_proxy: ""
@@ -48590,7 +49422,7 @@ async function isolate(command, args, request = "auto") {
 }
 function linkProgram(command, bin) {
   try {
-    const link = path12.join(bin, path12.basename(command));
+    const link = path14.join(bin, path14.basename(command));
     symlinkSync(realpathSync2(command), link);
     return link;
   } catch {
@@ -48678,7 +49510,7 @@ function killGroup(child) {
 
 // src/render/kustomize/binary.ts
 var KustomizeBinary = class {
-  constructor(command, args, label = [path13.basename(command), ...args].join(" ")) {
+  constructor(command, args, label = [path15.basename(command), ...args].join(" ")) {
     this.command = command;
     this.args = args;
     this.label = label;
@@ -48702,11 +49534,11 @@ function detectKustomize() {
 }
 
 // src/render/kustomize/sandbox.ts
-import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync2 } from "node:fs";
-import os3 from "node:os";
-import path14 from "node:path";
+import { mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync3, rmSync as rmSync4, writeFileSync as writeFileSync3 } from "node:fs";
+import os4 from "node:os";
+import path16 from "node:path";
 function createSandbox(repo, targetPath, inputs, graph) {
-  const root = mkdtempSync3(path14.join(os3.tmpdir(), "gitops-gate-kustomize-"));
+  const root = mkdtempSync3(path16.join(os4.tmpdir(), "gitops-gate-kustomize-"));
   const errors = [];
   const nodesByFile = /* @__PURE__ */ new Map();
   const pluginConfigs = /* @__PURE__ */ new Map();
@@ -48716,8 +49548,8 @@ function createSandbox(repo, targetPath, inputs, graph) {
   }
   try {
     for (const rel of inputs) {
-      const dest = path14.join(root, ...repo.normalize(rel).split("/"));
-      if (!dest.startsWith(root + path14.sep)) continue;
+      const dest = path16.join(root, ...repo.normalize(rel).split("/"));
+      if (!dest.startsWith(root + path16.sep)) continue;
       const node = nodesByFile.get(rel);
       const docs = pluginConfigs.get(rel);
       let content;
@@ -48731,22 +49563,22 @@ function createSandbox(repo, targetPath, inputs, graph) {
           continue;
         }
       }
-      mkdirSync3(path14.dirname(dest), { recursive: true });
-      writeFileSync2(dest, content);
+      mkdirSync4(path16.dirname(dest), { recursive: true });
+      writeFileSync3(dest, content);
     }
   } catch (err) {
-    rmSync3(root, { recursive: true, force: true });
+    rmSync4(root, { recursive: true, force: true });
     throw err;
   }
-  const targetDir = targetPath ? path14.join(root, ...targetPath.split("/")) : root;
-  mkdirSync3(targetDir, { recursive: true });
-  return { root, targetDir, errors, remove: () => rmSync3(root, { recursive: true, force: true }) };
+  const targetDir = targetPath ? path16.join(root, ...targetPath.split("/")) : root;
+  mkdirSync4(targetDir, { recursive: true });
+  return { root, targetDir, errors, remove: () => rmSync4(root, { recursive: true, force: true }) };
 }
 function serializeKustomization(node, isRoot) {
   const value = structuredClone(node.value);
   for (const entry of node.entries) {
     if (entry.resolved === void 0) continue;
-    const relative = path14.posix.relative(node.dir, entry.resolved) || ".";
+    const relative = path16.posix.relative(node.dir, entry.resolved) || ".";
     setAt(value, entry.yamlPath, `${entry.prefix ?? ""}${relative}`);
   }
   for (const p of [...node.refused].sort(comparePathsDesc)) deleteAt(value, p);
@@ -48785,8 +49617,8 @@ function comparePathsDesc(a, b) {
 }
 
 // src/render/kustomize/source-map.ts
-var import_yaml5 = __toESM(require_dist(), 1);
-import path15 from "node:path";
+var import_yaml6 = __toESM(require_dist(), 1);
+import path17 from "node:path";
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 function takeMappingAnnotations(body, targetDir, repo) {
@@ -48830,10 +49662,10 @@ function takeMappingAnnotations(body, targetDir, repo) {
   if (Object.keys(annotations).length === 0) delete metadata.annotations;
   return result;
 }
-function safeParse(text) {
-  if (typeof text !== "string") return void 0;
+function safeParse(text2) {
+  if (typeof text2 !== "string") return void 0;
   try {
-    return (0, import_yaml5.parse)(text, { maxAliasCount: 10, logLevel: "error" });
+    return (0, import_yaml6.parse)(text2, { maxAliasCount: 10, logLevel: "error" });
   } catch {
     return void 0;
   }
@@ -48940,20 +49772,20 @@ var KustomizeSourceMapper = class {
   }
   parsed(file) {
     if (!this.files.has(file)) {
-      const text = this.text(file);
-      this.files.set(file, text === void 0 ? void 0 : parseYaml(text, file).documents);
+      const text2 = this.text(file);
+      this.files.set(file, text2 === void 0 ? void 0 : parseYaml(text2, file).documents);
     }
     return this.files.get(file);
   }
   text(file) {
     if (!this.texts.has(file)) {
-      let text;
+      let text2;
       try {
-        text = this.repo.readText(file);
+        text2 = this.repo.readText(file);
       } catch {
-        text = void 0;
+        text2 = void 0;
       }
-      this.texts.set(file, text);
+      this.texts.set(file, text2);
     }
     return this.texts.get(file);
   }
@@ -48977,26 +49809,26 @@ var KustomizeSourceMapper = class {
     }
     const fields = generator === "SecretGenerator" || kind === "Secret" ? ["secretGenerator"] : generator === "ConfigMapGenerator" || kind === "ConfigMap" ? ["configMapGenerator"] : ["configMapGenerator", "secretGenerator"];
     let best;
-    for (const field3 of fields) {
-      const list = node.value[field3];
-      if (!Array.isArray(list)) continue;
-      list.forEach((g, index3) => {
+    for (const field4 of fields) {
+      const list2 = node.value[field4];
+      if (!Array.isArray(list2)) continue;
+      list2.forEach((g, index3) => {
         const name2 = isRecord(g) && typeof g.name === "string" ? g.name : "";
-        if (name2 && renderedName.includes(name2) && (!best || name2.length > best.name.length)) best = { field: field3, index: index3, name: name2 };
+        if (name2 && renderedName.includes(name2) && (!best || name2.length > best.name.length)) best = { field: field4, index: index3, name: name2 };
       });
     }
     if (!best) {
       return { candidate: { full: () => false, depth: () => 0, locate: () => ({ ...sm.locate([]), foundPath: [] }) }, name: renderedName };
     }
-    const { field: field2, index: index2, name } = best;
-    const gen = node.value[field2][index2];
-    const entryPath = [field2, index2];
+    const { field: field3, index: index2, name } = best;
+    const gen = node.value[field3][index2];
+    const entryPath = [field3, index2];
     const keyEntry = (key) => {
       const literals = Array.isArray(gen.literals) ? gen.literals : [];
       const li = literals.findIndex((l) => typeof l === "string" && l.split("=")[0].trim() === key);
       if (li >= 0) return { path: [...entryPath, "literals", li] };
       const files = Array.isArray(gen.files) ? gen.files : [];
-      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path15.posix.basename(f) === key));
+      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path17.posix.basename(f) === key));
       if (fi >= 0) return { path: [...entryPath, "files", fi] };
       const envs = [...Array.isArray(gen.envs) ? gen.envs : [], ...typeof gen.env === "string" ? [gen.env] : []];
       for (let ei = 0; ei < envs.length; ei++) {
@@ -49008,9 +49840,9 @@ var KustomizeSourceMapper = class {
         } catch {
           continue;
         }
-        const text = this.text(envFile);
-        if (text === void 0) continue;
-        const lines = text.split(/\r?\n/);
+        const text2 = this.text(envFile);
+        if (text2 === void 0) continue;
+        const lines = text2.split(/\r?\n/);
         const ln = lines.findIndex((l) => l.split("=")[0].trim() === key);
         if (ln >= 0) {
           const envPath = Array.isArray(gen.envs) && ei < gen.envs.length ? [...entryPath, "envs", ei] : [...entryPath, "env"];
@@ -49055,17 +49887,17 @@ var KustomizeSourceMapper = class {
         if (docs.length) out.push({ type: "smp", docs });
       });
     }
-    const withPath = (field2, defaultType) => {
-      const list = k[field2];
-      if (!Array.isArray(list)) return;
-      list.forEach((item, i) => {
+    const withPath = (field3, defaultType) => {
+      const list2 = k[field3];
+      if (!Array.isArray(list2)) return;
+      list2.forEach((item, i) => {
         if (!isRecord(item)) return;
         let docs = [];
         if (typeof item.path === "string") {
-          const file = fileEntry([field2, i, "path"]);
+          const file = fileEntry([field3, i, "path"]);
           if (file) docs = this.fileDocs(file);
         } else if (typeof item.patch === "string") {
-          docs = this.inlineDocs(node, [field2, i, "patch"], item.patch);
+          docs = this.inlineDocs(node, [field3, i, "patch"], item.patch);
         }
         if (!docs.length) return;
         const type = defaultType === "auto" ? Array.isArray(docs[0].value) ? "json" : "smp" : defaultType;
@@ -49081,19 +49913,19 @@ var KustomizeSourceMapper = class {
     return (this.parsed(file) ?? []).filter((d) => d.value !== null && d.value !== void 0).map((d) => ({ value: d.value, map: d.sourceMap }));
   }
   /** An inline patch: parsed on its own, its lines mapped back into the kustomization when written as `|`. */
-  inlineDocs(node, yamlPath, text) {
+  inlineDocs(node, yamlPath, text2) {
     const sm = node.sourceMap;
     if (!sm) return [];
     const keyLoc = sm.locate(yamlPath);
     const scalar = sm.nodeAt(yamlPath);
-    const literal = (0, import_yaml5.isScalar)(scalar) && scalar.type === "BLOCK_LITERAL";
+    const literal = (0, import_yaml6.isScalar)(scalar) && scalar.type === "BLOCK_LITERAL";
     let indent = 0;
     const kustText = literal ? this.text(node.file) : void 0;
     if (kustText !== void 0) {
       const contentLine = kustText.split(/\r?\n/)[keyLoc.location.line] ?? "";
       indent = contentLine.length - contentLine.trimStart().length;
     }
-    const parsed = parseYaml(text, node.file).documents.filter((d) => d.value !== null && d.value !== void 0);
+    const parsed = parseYaml(text2, node.file).documents.filter((d) => d.value !== null && d.value !== void 0);
     return parsed.map((d) => ({
       value: d.value,
       map: {
@@ -49206,16 +50038,16 @@ function parsePointer(pointer) {
   return pointer.replace(/^\//, "").split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s);
 }
 function jsonCandidate(ops) {
-  const list = ops.value;
+  const list2 = ops.value;
   const setting = [];
-  list.forEach((op, index2) => {
+  list2.forEach((op, index2) => {
     if (!isRecord(op) || typeof op.path !== "string") return;
     if (!["add", "replace", "copy", "move"].includes(String(op.op))) return;
     setting.push({ index: index2, path: parsePointer(op.path) });
   });
-  const covers = (opPath, p) => opPath.length <= p.length && opPath.every((s, i) => s === p[i] || s === "-" && typeof p[i] === "number" || String(s) === String(p[i]));
+  const covers2 = (opPath, p) => opPath.length <= p.length && opPath.every((s, i) => s === p[i] || s === "-" && typeof p[i] === "number" || String(s) === String(p[i]));
   const find = (p) => {
-    for (let i = setting.length - 1; i >= 0; i--) if (covers(setting[i].path, p)) return setting[i];
+    for (let i = setting.length - 1; i >= 0; i--) if (covers2(setting[i].path, p)) return setting[i];
     return void 0;
   };
   return {
@@ -49283,7 +50115,7 @@ function imageCandidate(node, body) {
       if (!isRecord(e) || typeof e.name !== "string") continue;
       const target = typeof e.newName === "string" && e.newName !== "" ? e.newName : e.name;
       if (target === rendered || e.name === rendered) {
-        for (const field2 of ["digest", "newTag", "newName"]) if (e[field2] !== void 0) return ["images", j, field2];
+        for (const field3 of ["digest", "newTag", "newName"]) if (e[field3] !== void 0) return ["images", j, field3];
         return ["images", j];
       }
     }
@@ -49392,22 +50224,22 @@ function guessEntry(message, graph, rootFile, repo) {
     for (const node of nodes) {
       for (const entry of node.entries) {
         if (entry.role !== "patch" || !entry.resolved) continue;
-        let text = "";
+        let text2 = "";
         try {
-          text = repo.readText(entry.resolved);
+          text2 = repo.readText(entry.resolved);
         } catch {
           continue;
         }
-        if (new RegExp(`^kind:\\s*${kind}\\s*$`, "m").test(text) && new RegExp(`^\\s+name:\\s*["']?${name.replace(/\./g, "\\.")}["']?\\s*$`, "m").test(text)) {
+        if (new RegExp(`^kind:\\s*${kind}\\s*$`, "m").test(text2) && new RegExp(`^\\s+name:\\s*["']?${name.replace(/\./g, "\\.")}["']?\\s*$`, "m").test(text2)) {
           return { file: node.file, line: entry.line };
         }
       }
     }
   }
-  const field2 = message.match(/unknown field "([^"]+)"/);
-  if (field2) {
+  const field3 = message.match(/unknown field "([^"]+)"/);
+  if (field3) {
     for (const node of nodes) {
-      if (node.sourceMap?.has([field2[1]])) return { file: node.file, line: node.sourceMap.locate([field2[1]]).location.line };
+      if (node.sourceMap?.has([field3[1]])) return { file: node.file, line: node.sourceMap.locate([field3[1]]).location.line };
     }
   }
   return { file: rootFile };
@@ -49418,14 +50250,14 @@ function renderManifests(target, repo) {
   const objects = [];
   const errors = [];
   for (const file of target.files ?? target.inputs) {
-    let text;
+    let text2;
     try {
-      text = repo.readText(file);
+      text2 = repo.readText(file);
     } catch (err) {
       errors.push(err instanceof InputError ? err : new InputError(file, err.message, "invalid-input"));
       continue;
     }
-    const parsed = objectsFromYaml(text, file, target.id);
+    const parsed = objectsFromYaml(text2, file, target.id);
     objects.push(...parsed.objects);
     errors.push(...parsed.errors);
   }
@@ -49433,12 +50265,12 @@ function renderManifests(target, repo) {
 }
 
 // src/render/helm-binary.ts
-import { mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync4, rmSync as rmSync4, writeFileSync as writeFileSync3 } from "node:fs";
-import os4 from "node:os";
-import path16 from "node:path";
+import { mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync4, rmSync as rmSync5, writeFileSync as writeFileSync4 } from "node:fs";
+import os5 from "node:os";
+import path18 from "node:path";
 function helmTemplateArgs(target, sandbox, env2 = {}) {
   const release = target.helm;
-  const at = (rel) => path16.join(sandbox, ...rel.split("/").filter(Boolean));
+  const at = (rel) => path18.join(sandbox, ...rel.split("/").filter(Boolean));
   return [
     "template",
     release.releaseName,
@@ -49455,14 +50287,14 @@ function helmTemplateArgs(target, sandbox, env2 = {}) {
 async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
   const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
   if (!helm) return { objects: [], errors: [new InputError(chartFile, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
-  const sandbox = mkdtempSync4(path16.join(os4.tmpdir(), "gitops-gate-helm-"));
+  const sandbox = mkdtempSync4(path18.join(os5.tmpdir(), "gitops-gate-helm-"));
   const errors = [];
   try {
     for (const rel of target.inputs) {
       try {
-        const dest = path16.join(sandbox, ...rel.split("/"));
-        mkdirSync4(path16.dirname(dest), { recursive: true });
-        writeFileSync3(dest, repo.readBytes(rel));
+        const dest = path18.join(sandbox, ...rel.split("/"));
+        mkdirSync5(path18.dirname(dest), { recursive: true });
+        writeFileSync4(dest, repo.readBytes(rel));
       } catch (err) {
         if (err instanceof InputError) errors.push(err);
         else throw err;
@@ -49470,13 +50302,13 @@ async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
     }
     const result = await runBounded(helm, helmTemplateArgs(target, sandbox, env2), { cwd: sandbox, timeoutMs: options.timeoutMs });
     if (!result.ok) {
-      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path16.sep).join("").trim()}`;
+      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path18.sep).join("").trim()}`;
       return { objects: [], errors: [...errors, new InputError(chartFile, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
     }
     const parsed = parseHelmOutput(result.stdout, target, repo);
     return { objects: parsed.objects, errors: [...errors, ...parsed.errors] };
   } finally {
-    rmSync4(sandbox, { recursive: true, force: true });
+    rmSync5(sandbox, { recursive: true, force: true });
   }
 }
 function parseHelmOutput(stdout, target, repo) {
@@ -49515,7 +50347,7 @@ function templateFileMap(file, lines) {
 }
 
 // src/objects/helm-provenance.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 
 // src/render/helm/output.ts
 var INSTALL_ORDER = [
@@ -49584,26 +50416,26 @@ var WS = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3
 function isRegexpSpace(c) {
   return c === " " || c === "	" || c === "\n" || c === "\f" || c === "\r";
 }
-function splitManifestsTrimmed(text) {
+function splitManifestsTrimmed(text2) {
   let base2 = 0;
-  let limit = text.length;
-  while (base2 < limit && WS.test(text[base2])) base2++;
-  while (limit > base2 && WS.test(text[limit - 1])) limit--;
+  let limit = text2.length;
+  while (base2 < limit && WS.test(text2[base2])) base2++;
+  while (limit > base2 && WS.test(text2[limit - 1])) limit--;
   const pieces = [];
   let pos = base2;
   const skipSpace = (i) => {
-    while (i < limit && isRegexpSpace(text[i])) i++;
+    while (i < limit && isRegexpSpace(text2[i])) i++;
     return i;
   };
-  if (text.startsWith("---", base2) && base2 + 3 <= limit) {
+  if (text2.startsWith("---", base2) && base2 + 3 <= limit) {
     pos = skipSpace(base2 + 3);
     pieces.push([base2, base2]);
   }
   for (; ; ) {
-    const nl = text.indexOf("\n---", pos);
+    const nl = text2.indexOf("\n---", pos);
     if (nl < 0 || nl + 4 > limit) break;
     let start = nl;
-    while (start > pos && isRegexpSpace(text[start - 1])) start--;
+    while (start > pos && isRegexpSpace(text2[start - 1])) start--;
     pieces.push([pos, start]);
     pos = skipSpace(nl + 4);
   }
@@ -49613,20 +50445,20 @@ function splitManifestsTrimmed(text) {
     if (a === b) continue;
     let s = a;
     let e = b;
-    while (s < e && WS.test(text[s])) s++;
-    while (e > s && WS.test(text[e - 1])) e--;
-    out.push({ content: text.slice(s, e), offset: s });
+    while (s < e && WS.test(text2[s])) s++;
+    while (e > s && WS.test(text2[e - 1])) e--;
+    out.push({ content: text2.slice(s, e), offset: s });
   }
   return out;
 }
 function structErr(kind, fieldPath, type) {
   throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go struct field ${fieldPath} of type ${type}`);
 }
-function splitManifestsKeepingTrailingSpace(text) {
+function splitManifestsKeepingTrailingSpace(text2) {
   const out = [];
   let start = 0;
-  while (start < text.length && WS.test(text[start])) start++;
-  const body = text.slice(start);
+  while (start < text2.length && WS.test(text2[start])) start++;
+  const body = text2.slice(start);
   const re = /(?:^|\n)---[\t\n\f\r ]*/g;
   const pieces = [];
   let pos = 0;
@@ -49646,8 +50478,8 @@ function splitManifestsKeepingTrailingSpace(text) {
   }
   return out;
 }
-function splitManifests(text, build = RELEASED_HELM) {
-  return build.keepsDocumentTrailingSpace ? splitManifestsKeepingTrailingSpace(text) : splitManifestsTrimmed(text);
+function splitManifests(text2, build = RELEASED_HELM) {
+  return build.keepsDocumentTrailingSpace ? splitManifestsKeepingTrailingSpace(text2) : splitManifestsTrimmed(text2);
 }
 function parseHead(content) {
   let doc;
@@ -49863,7 +50695,12 @@ var Frames = class {
     if (file) return { location: { file, line: frame.line } };
     const origin = this.resolver.templateOrigin?.(frame.source);
     const cut = origin ? origin.indexOf("!/") : -1;
-    if (origin && cut > 0) return { location: { file: origin.slice(0, cut), line: 1 }, entry: `${origin.slice(cut + 2)}:${frame.line}` };
+    if (origin && cut > 0) {
+      const archive = origin.slice(0, cut);
+      const entry = `${origin.slice(cut + 2)}:${frame.line}`;
+      const remote = this.resolver.archivePlace?.(archive);
+      return remote ? { location: remote.location, entry: `${remote.label} ${entry}` } : { location: { file: archive, line: 1 }, entry };
+    }
     return { location: this.resolver.fallback };
   }
   /** Whether the line a person edits for this chain is inside a packaged chart. */
@@ -49899,7 +50736,7 @@ var Frames = class {
 };
 
 // src/objects/helm-toggles.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 function findToggle(ctx, parent, missingKey) {
   if (typeof missingKey !== "string") return void 0;
   const branches = branchesIn(ctx, parent);
@@ -49915,7 +50752,7 @@ function findToggle(ctx, parent, missingKey) {
 }
 function branchesIn(ctx, parent) {
   const { node, keyOffset } = parent;
-  const collection = (0, import_yaml6.isMap)(node) || (0, import_yaml6.isSeq)(node);
+  const collection = (0, import_yaml7.isMap)(node) || (0, import_yaml7.isSeq)(node);
   const start = node?.range && collection ? node.range[0] : keyOffset;
   let end = node?.range && collection ? node.range[2] : start;
   if (!collection) {
@@ -49934,16 +50771,16 @@ function branchesIn(ctx, parent) {
 function childCollections(node) {
   const out = [];
   const add = (n) => {
-    if (((0, import_yaml6.isMap)(n) || (0, import_yaml6.isSeq)(n)) && n.range) out.push([n.range[0], n.range[1]]);
+    if (((0, import_yaml7.isMap)(n) || (0, import_yaml7.isSeq)(n)) && n.range) out.push([n.range[0], n.range[1]]);
   };
-  if ((0, import_yaml6.isMap)(node)) for (const pair2 of node.items) add(pair2.value);
-  else if ((0, import_yaml6.isSeq)(node)) for (const item of node.items) add(item);
+  if ((0, import_yaml7.isMap)(node)) for (const pair2 of node.items) add(pair2.value);
+  else if ((0, import_yaml7.isSeq)(node)) for (const item of node.items) add(item);
   return out;
 }
 function childrenColumn(content, node) {
-  if (!(0, import_yaml6.isMap)(node) || node.items.length === 0) return void 0;
+  if (!(0, import_yaml7.isMap)(node) || node.items.length === 0) return void 0;
   const key = node.items[0].key;
-  if (!(0, import_yaml6.isScalar)(key) || !key.range) return void 0;
+  if (!(0, import_yaml7.isScalar)(key) || !key.range) return void 0;
   const at = key.range[0];
   return at - (content.lastIndexOf("\n", at - 1) + 1);
 }
@@ -50016,9 +50853,9 @@ function volatileLeaves(body, map, volatile) {
   return out;
 }
 function childNodes(map, node, at) {
-  if ((0, import_yaml7.isAlias)(node)) return (key) => map.nodeAt([...at, key]);
-  if ((0, import_yaml7.isSeq)(node)) return (key) => typeof key === "number" ? node.items[key] ?? void 0 : void 0;
-  if (!(0, import_yaml7.isMap)(node)) return () => void 0;
+  if ((0, import_yaml8.isAlias)(node)) return (key) => map.nodeAt([...at, key]);
+  if ((0, import_yaml8.isSeq)(node)) return (key) => typeof key === "number" ? node.items[key] ?? void 0 : void 0;
+  if (!(0, import_yaml8.isMap)(node)) return () => void 0;
   const pairs = /* @__PURE__ */ new Map();
   for (const pair2 of node.items) {
     const key = mapKeyText(pair2.key);
@@ -50035,12 +50872,12 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path22) {
-    const { foundPath } = this.rendered.locate(path22);
+  locate(path24) {
+    const { foundPath } = this.rendered.locate(path24);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
-    if (foundPath.length < path22.length) {
-      const toggle = this.tracer.toggle({ node, keyOffset }, path22[foundPath.length]);
+    if (foundPath.length < path24.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path24[foundPath.length]);
       if (toggle) return { ...toggle, foundPath };
     }
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
@@ -50094,11 +50931,11 @@ var ProvenanceTracer = class {
       segments: this.rendered.segments,
       valuesChains: (reads) => this.chainsOf(reads),
       values: this.ctx.values,
-      valuesLocation: (path22) => this.valuesLocation(path22)
+      valuesLocation: (path24) => this.valuesLocation(path24)
     };
     return findToggle(ctx, parent, missingKey);
   }
-  trace(path22, value, keyOffset, valueRange) {
+  trace(path24, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     const literal = this.hasLiteralText(written);
@@ -50106,7 +50943,7 @@ var ProvenanceTracer = class {
     if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
     const last = actions[actions.length - 1];
     const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
-    const valuesPath = this.valuesPathFor(path22, value, actions, exact);
+    const valuesPath = this.valuesPathFor(path24, value, actions, exact);
     const placed = this.templatePlace(last);
     if (!valuesPath) return placed;
     const valuesLocation = this.valuesLocation(valuesPath);
@@ -50151,7 +50988,7 @@ var ProvenanceTracer = class {
     return "release";
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path22, value, actions, exact) {
+  valuesPathFor(path24, value, actions, exact) {
     const chains = [];
     const seen = /* @__PURE__ */ new Set();
     for (const seg of [...actions].reverse()) {
@@ -50162,7 +50999,7 @@ var ProvenanceTracer = class {
       }
     }
     for (const chain of chains) {
-      const found = this.extend(chain, path22, value, exact);
+      const found = this.extend(chain, path24, value, exact);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -50173,12 +51010,12 @@ var ProvenanceTracer = class {
       const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
       if (own) return own;
     }
-    return this.searchByValue(path22, value, this.scope);
+    return this.searchByValue(path24, value, this.scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path22, value, exact) {
-    for (let k = Math.min(path22.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
-      const candidate = [...chain, ...path22.slice(path22.length - k)];
+  extend(chain, path24, value, exact) {
+    for (let k = Math.min(path24.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
+      const candidate = [...chain, ...path24.slice(path24.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
@@ -50188,9 +51025,9 @@ var ProvenanceTracer = class {
     let best;
     const consider = (at, v, depth) => {
       if (typeof v === "string" || typeof v === "number") {
-        const text = String(v);
-        const i = text === "" ? -1 : value.lastIndexOf(text);
-        if (i >= 0 && (!best || i + text.length > best.end)) best = { path: at, end: i + text.length };
+        const text2 = String(v);
+        const i = text2 === "" ? -1 : value.lastIndexOf(text2);
+        if (i >= 0 && (!best || i + text2.length > best.end)) best = { path: at, end: i + text2.length };
       } else if (depth < 3 && isRecord(v)) {
         for (const [k, child] of Object.entries(v)) consider([...at, k], child, depth + 1);
       }
@@ -50199,15 +51036,15 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path22, value, scope) {
-    const last = path22[path22.length - 1];
+  searchByValue(path24, value, scope) {
+    const last = path24[path24.length - 1];
     const key = valueKey(value);
     if (typeof last !== "string" || key === void 0) return void 0;
     let best;
     for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
       if (!valueMatches(node, value)) continue;
       let score = 0;
-      while (score < at.length && score < path22.length && at[at.length - 1 - score] === path22[path22.length - 1 - score]) score++;
+      while (score < at.length && score < path24.length && at[at.length - 1 - score] === path24[path24.length - 1 - score]) score++;
       if (!best || score > best.score) best = { path: at, score };
     }
     return best && [...best.path];
@@ -50216,10 +51053,10 @@ var ProvenanceTracer = class {
    * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
    * `global.x` of every chart above it (Helm copies globals down).
    */
-  valuesLocation(path22) {
-    const candidates = [path22];
+  valuesLocation(path24) {
+    const candidates = [path24];
     const g = this.scope.length;
-    if (g > 0 && path22[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path22.slice(0, j), ...path22.slice(g)]);
+    if (g > 0 && path24[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path24.slice(0, j), ...path24.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
@@ -50272,8 +51109,8 @@ function isSetScalar(value) {
 function isScalar5(value) {
   return value === null || typeof value !== "object" && value !== void 0;
 }
-function isQuoteOnly(text) {
-  return /^[\s"':@/.-]*$/.test(text);
+function isQuoteOnly(text2) {
+  return /^[\s"':@/.-]*$/.test(text2);
 }
 function valueMatches(candidate, rendered) {
   if (candidate === void 0) return false;
@@ -50284,9 +51121,113 @@ function valueMatches(candidate, rendered) {
   return false;
 }
 
+// src/sources/chart-lock.ts
+import { createHash as createHash4 } from "node:crypto";
+function goString(s) {
+  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function goJson(v) {
+  if (v === null || v === void 0) return "null";
+  if (typeof v === "string") return goString(v);
+  if (typeof v === "number" || typeof v === "boolean") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(goJson).join(",")}]`;
+  if (isRecord(v)) return `{${Object.keys(v).sort().map((k) => `${goString(k)}:${goJson(v[k])}`).join(",")}}`;
+  return "null";
+}
+function field2(m, name) {
+  if (name in m) return m[name];
+  const key = Object.keys(m).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === void 0 ? void 0 : m[key];
+}
+var text = (v) => typeof v === "string" ? v : v === void 0 || v === null ? "" : String(v);
+function dependencyJson(d) {
+  if (!isRecord(d)) return "null";
+  const parts = [`"name":${goString(text(field2(d, "name")))}`];
+  const version = text(field2(d, "version"));
+  if (version) parts.push(`"version":${goString(version)}`);
+  parts.push(`"repository":${goString(text(field2(d, "repository")))}`);
+  const condition = text(field2(d, "condition"));
+  if (condition) parts.push(`"condition":${goString(condition)}`);
+  const tags = field2(d, "tags");
+  if (Array.isArray(tags) && tags.length > 0) parts.push(`"tags":[${tags.map((t) => goString(text(t))).join(",")}]`);
+  if (field2(d, "enabled") === true) parts.push('"enabled":true');
+  const imports = field2(d, "import-values");
+  if (Array.isArray(imports) && imports.length > 0) parts.push(`"import-values":${goJson(imports)}`);
+  const alias = text(field2(d, "alias"));
+  if (alias) parts.push(`"alias":${goString(alias)}`);
+  return `{${parts.join(",")}}`;
+}
+var list = (v) => Array.isArray(v) ? `[${v.map(dependencyJson).join(",")}]` : "null";
+function hashRequirements(requested, locked) {
+  return `sha256:${createHash4("sha256").update(`[${list(requested)},${list(locked)}]`).digest("hex")}`;
+}
+function lockedDependencies(requested, lock) {
+  if (!isRecord(lock) || !Array.isArray(lock.dependencies)) return void 0;
+  if (text(lock.digest) !== hashRequirements(requested, lock.dependencies)) return void 0;
+  return lock.dependencies.filter(isRecord).map((d) => ({ name: text(field2(d, "name")), version: text(field2(d, "version")), repository: text(field2(d, "repository")) }));
+}
+
+// src/sources/remote-dependencies.ts
+var REMOTE = /^(https?|oci):\/\//i;
+function present(repo, chartsDir, name) {
+  if (!repo.isDirectory(chartsDir)) return false;
+  if (repo.isFile(`${chartsDir}/${name}/Chart.yaml`)) return true;
+  return repo.list(chartsDir).some((e) => !e.isDir && e.name.startsWith(`${name}-`) && /\.tgz$/.test(e.name) && /^\d/.test(e.name.slice(name.length + 1)));
+}
+async function fetchRemoteDependencies(repo, chartDir, source) {
+  const at = (name) => chartDir ? `${chartDir}/${name}` : name;
+  const chartFile = at("Chart.yaml");
+  let chartYaml;
+  try {
+    chartYaml = parseYaml(repo.readText(chartFile), chartFile).documents[0];
+  } catch {
+    return { archives: [], errors: [] };
+  }
+  const requested = isRecord(chartYaml?.value) ? chartYaml.value.dependencies : void 0;
+  if (!chartYaml || !Array.isArray(requested)) return { archives: [], errors: [] };
+  let locked;
+  if (repo.isFile(at("Chart.lock"))) {
+    try {
+      locked = lockedDependencies(requested, parseYaml(repo.readText(at("Chart.lock")), at("Chart.lock")).documents[0]?.value);
+    } catch {
+      locked = void 0;
+    }
+  }
+  const wanted = [];
+  requested.forEach((d, i) => {
+    if (!isRecord(d) || typeof d.repository !== "string" || !REMOTE.test(d.repository) || typeof d.name !== "string") return;
+    if (present(repo, at("charts"), d.name)) return;
+    const lock = locked?.find((l) => l.name === d.name && l.repository === d.repository);
+    const version = lock?.version ?? (d.version === void 0 || d.version === null ? "" : String(d.version));
+    wanted.push({ name: d.name, repository: d.repository, version, line: chartYaml.sourceMap.locate(["dependencies", i, "repository"]).location.line });
+  });
+  if (wanted.length === 0) return { archives: [], errors: [] };
+  if (!source) {
+    return { archives: [], errors: wanted.map((w) => new InputError(chartFile, `dependency "${w.name}" comes from ${w.repository}, and fetching remote charts is not set up here`, "remote-chart-not-allowed", w.line)) };
+  }
+  const answers = await Promise.all(wanted.map((w) => source.get({ repository: w.repository, name: w.name, version: w.version })));
+  const out = { archives: [], errors: [] };
+  answers.forEach((answer, i) => {
+    const w = wanted[i];
+    if (answer.ok) {
+      out.archives.push({ name: w.name, origin: `${at("charts")}/${w.name}-${answer.chart.version}.tgz`, data: answer.chart.archive, line: w.line, chart: answer.chart });
+      return;
+    }
+    const what = `dependency "${w.name}" ${w.version || "(latest)"} from ${w.repository}`;
+    if (answer.kind === "not-allowed") {
+      const allow = answer.location ? `; to allow it, add to the base branch's config:
+${RepositoryPolicy.allowSnippet([answer.location])}` : "";
+      out.errors.push(new InputError(chartFile, `${what} is not fetched: ${answer.reason}${allow}`, "remote-chart-not-allowed", w.line));
+    } else {
+      out.errors.push(new InputError(chartFile, `${what} could not be fetched: ${answer.reason}`, "remote-chart-unavailable", w.line));
+    }
+  });
+  return out;
+}
+
 // src/render/helm-pool.ts
 import { fork } from "node:child_process";
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var RENDER_PROCESS_FLAG = "--gitops-gate-helm-render";
 function workerSource() {
@@ -50360,13 +51301,13 @@ function processWith(memory) {
 function exitText(code, signal) {
   return signal ? `signal ${signal}` : `code ${code}`;
 }
-function lastLine(text) {
-  return text.trim().split("\n").pop() ?? "";
+function lastLine(text2) {
+  return text2.trim().split("\n").pop() ?? "";
 }
 function residentMb(pid) {
   if (pid === void 0 || process.platform !== "linux") return void 0;
   try {
-    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync5(`/proc/${pid}/status`, "utf8"))?.[1];
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync7(`/proc/${pid}/status`, "utf8"))?.[1];
     return kb === void 0 ? void 0 : Number(kb) / 1024;
   } catch {
     return void 0;
@@ -50445,12 +51386,23 @@ function hardTimeoutMs(timeoutMs) {
 async function renderHelm(target, repo, options) {
   const release = target.helm;
   const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
+  const remote = await fetchRemoteDependencies(repo, target.path, options.charts);
+  if (remote.errors.length > 0) return { objects: [], errors: remote.errors };
+  const fetched = new Map(remote.archives.map((a) => [a.origin, a]));
   const render = await renderOnWorker(
     {
       root: repo.root,
       maxFileBytes: repo.maxFileBytes,
       chartDir: target.path,
-      options: { releaseName: release.releaseName, namespace: release.namespace, valuesFiles: release.valuesFiles, set: release.set, timeoutMs: options.timeoutMs, ...release.environment }
+      options: {
+        releaseName: release.releaseName,
+        namespace: release.namespace,
+        valuesFiles: release.valuesFiles,
+        set: release.set,
+        timeoutMs: options.timeoutMs,
+        ...release.environment,
+        ...remote.archives.length > 0 ? { dependencyArchives: remote.archives.map((a) => ({ name: a.name, origin: a.origin, data: a.data })) } : {}
+      }
     },
     hardTimeoutMs(options.timeoutMs)
   );
@@ -50461,6 +51413,11 @@ async function renderHelm(target, repo, options) {
     if ("crash" in render) return { objects: [], errors: [new InputError(chartFile, `the Helm renderer failed: ${render.crash.split("\n")[0]}`, "helm-render-failed")] };
     const e = render.error;
     const file = (e.file || chartFile).split("!/")[0];
+    const archive = fetched.get(file);
+    if (archive) {
+      const entry = e.file.slice(archive.origin.length + 2);
+      return { objects: [], errors: [new InputError(chartFile, `${describeFetched(archive.chart)}${entry ? `: ${entry}` : ""}: ${e.reason}`, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, archive.line)] };
+    }
     const reason = file === e.file || !e.file ? e.reason : `${e.file}: ${e.reason}`;
     return { objects: [], errors: [new InputError(file, reason, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, file === e.file ? e.line : void 0, file === e.file ? e.column : void 0)] };
   }
@@ -50475,8 +51432,22 @@ async function renderHelm(target, repo, options) {
   for (const manifest of render.manifests) {
     const out = objectsFromRenderedTemplate(
       { source: manifest.source, content: manifest.content, segments: manifest.provenance, valuesScope: valuesScopeOf(manifest.source) },
-      { target: target.id, templateFile, templateOrigin: (source) => render.templateOrigins[source], values, valuesSources, fallback: { file: chartFile, line: 1 } }
+      {
+        target: target.id,
+        templateFile,
+        templateOrigin: (source) => render.templateOrigins[source],
+        archivePlace: (path24) => {
+          const archive2 = fetched.get(path24);
+          return archive2 && { location: { file: chartFile, line: archive2.line }, label: `in ${describeFetched(archive2.chart)}:` };
+        },
+        values,
+        valuesSources,
+        fallback: { file: chartFile, line: 1 }
+      }
     );
+    const origin = render.templateOrigins[manifest.source] ?? "";
+    const archive = fetched.get(origin.split("!/")[0]);
+    if (archive) for (const object of out.objects) object.from = `written by ${describeFetched(archive.chart)}: ${origin.slice(archive.origin.length + 2)}`;
     objects.push(...out.objects);
     errors.push(...out.errors);
   }
@@ -50489,15 +51460,18 @@ function valuesSourceMaps(repo, sources) {
     const key = `${file}\0${prefix.join("\0")}`;
     if (file.includes("!/") || seen.has(key)) continue;
     seen.add(key);
-    let text;
+    let text2;
     try {
-      text = repo.readText(file);
+      text2 = repo.readText(file);
     } catch {
       continue;
     }
-    for (const doc of parseYaml(text, file).documents) out.push({ file, sourceMap: doc.sourceMap, scope: prefix });
+    for (const doc of parseYaml(text2, file).documents) out.push({ file, sourceMap: doc.sourceMap, scope: prefix });
   }
   return out;
+}
+function describeFetched(chart) {
+  return `${chart.name} ${chart.version} from ${chart.repository}`;
 }
 
 // src/render/types.ts
@@ -50525,16 +51499,16 @@ function withRelease(output, target) {
 
 // src/targets/discover.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path18 from "node:path";
+import path20 from "node:path";
 
 // src/targets/helm.ts
-import path17 from "node:path";
+import path19 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
 function defaultReleaseName(chartName2, chartDir) {
-  const name = (chartName2 || path17.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
+  const name = (chartName2 || path19.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
   return name || "release";
 }
 function conventionalReleases(repo, chartDir, base2, ciValues = false) {
@@ -50578,10 +51552,10 @@ function configuredReleases(config, chartDir, repo, source, chartName2) {
   });
 }
 function envName(file, chartDir) {
-  const base2 = path17.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base2 = path19.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base2);
   if (m) return m[1];
-  if (base2 === "values" || base2 === path17.posix.basename(chartDir)) return path17.posix.basename(path17.posix.dirname(file)) || base2;
+  if (base2 === "values" || base2 === path19.posix.basename(chartDir)) return path19.posix.basename(path19.posix.dirname(file)) || base2;
   return base2;
 }
 function chartInputs(repo, chartDir) {
@@ -50611,14 +51585,14 @@ function chartInputs(repo, chartDir) {
   return { inputs: [...files].sort(), errors, metadata };
 }
 function chartMetadata(repo, chartFile, errors) {
-  let text;
+  let text2;
   try {
-    text = repo.readText(chartFile);
+    text2 = repo.readText(chartFile);
   } catch (err) {
     if (err instanceof InputError) errors.push(err);
     return { fileDependencies: [] };
   }
-  const parsed = parseYaml(text, chartFile);
+  const parsed = parseYaml(text2, chartFile);
   const doc = parsed.documents[0];
   if (!doc || !isRecord(doc.value)) return { fileDependencies: [] };
   const value = doc.value;
@@ -50683,14 +51657,14 @@ function targetId(kind, folder) {
 }
 var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
 var dirOf = (file) => {
-  const d = path18.posix.dirname(file);
+  const d = path20.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
 function matcher(globs) {
-  const list = globs.filter((g) => g.trim() !== "");
-  if (list.length === 0) return void 0;
-  const m = (0, import_picomatch2.default)(list, { dot: true });
+  const list2 = globs.filter((g) => g.trim() !== "");
+  if (list2.length === 0) return void 0;
+  const m = (0, import_picomatch2.default)(list2, { dot: true });
   return (p) => m(p);
 }
 function discoverTargets(repo, options) {
@@ -50723,7 +51697,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path18.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path20.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates, skipped, options.toolTemplates ?? false);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -50744,7 +51718,7 @@ function discoverTargets(repo, options) {
     if (found.targets.length === 0 && !found.library) errors.push(...found.errors);
     targets.push(...found.targets.map((t) => withProblems(t, found.errors)));
   };
-  const manifestsTarget = (d, list) => ({ id: targetId("manifests", d), kind: "manifests", path: d, inputs: [...list], files: [...list], renderable: true });
+  const manifestsTarget = (d, list2) => ({ id: targetId("manifests", d), kind: "manifests", path: d, inputs: [...list2], files: [...list2], renderable: true });
   const targets = [];
   const explicit2 = (options.targets ?? []).filter((t) => t && typeof t.path === "string");
   if (explicit2.length > 0) {
@@ -50762,8 +51736,8 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path18.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
-        if (list && list.length > 0) targets.push(manifestsTarget(d, list));
+        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path20.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
+        if (list2 && list2.length > 0) targets.push(manifestsTarget(d, list2));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
         errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want} to render`, "target-not-found"));
@@ -50778,10 +51752,10 @@ function discoverTargets(repo, options) {
     for (const d of topCharts) {
       if (folderAllowed(d, [d ? `${d}/Chart.yaml` : "Chart.yaml"])) addHelmTargets(d);
     }
-    for (const [d, list] of manifestFolders) {
+    for (const [d, list2] of manifestFolders) {
       const folderExcluded = exclude !== void 0 && exclude(d === "" ? "." : d);
-      const kept = list.filter((f) => !folderExcluded && !(exclude && exclude(f)) && (!include || include(f) || include(d === "" ? "." : d)));
-      for (const f of list) if (!kept.includes(f)) skipped.push({ file: f, reason: "excluded by config" });
+      const kept = list2.filter((f) => !folderExcluded && !(exclude && exclude(f)) && (!include || include(f) || include(d === "" ? "." : d)));
+      for (const f of list2) if (!kept.includes(f)) skipped.push({ file: f, reason: "excluded by config" });
       if (kept.length > 0) targets.push(manifestsTarget(d, kept));
     }
   }
@@ -50803,31 +51777,31 @@ function groupManifests(repo, candidates, skipped, toolTemplates) {
       continue;
     }
     const d = dirOf(file);
-    const list = byDir.get(d);
-    if (list) list.push(file);
+    const list2 = byDir.get(d);
+    if (list2) list2.push(file);
     else byDir.set(d, [file]);
   }
-  return new Map([...byDir].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([d, list]) => [d, list.sort()]));
+  return new Map([...byDir].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([d, list2]) => [d, list2.sort()]));
 }
 function classifyManifestFile(repo, file, toolTemplates) {
-  let text;
+  let text2;
   try {
-    text = repo.readText(file);
+    text2 = repo.readText(file);
   } catch {
     return "broken";
   }
   if (/\.json$/i.test(file)) {
     try {
-      JSON.parse(text);
+      JSON.parse(text2);
     } catch {
       return "not valid JSON";
     }
   }
-  const placeholders = !toolTemplates && TEMPLATE_MARKER.test(text);
-  if (placeholders && parseStream(text, file, { maxDocuments: DEFAULT_YAML_LIMITS.maxDocuments }).errors.some((e) => e.ruleId === "invalid-yaml")) {
+  const placeholders = !toolTemplates && TEMPLATE_MARKER.test(text2);
+  if (placeholders && parseStream(text2, file, { maxDocuments: DEFAULT_YAML_LIMITS.maxDocuments }).errors.some((e) => e.ruleId === "invalid-yaml")) {
     return "template for another tool";
   }
-  const { documents, errors } = parseYaml(text, file);
+  const { documents, errors } = parseYaml(text2, file);
   const objects = documents.filter((d) => isKubeObject(d.value) || isKubeList(d.value));
   if (placeholders && errors.some((e) => e.ruleId === "ambiguous-yaml" && /key that is itself a/.test(e.reason))) return "template for another tool";
   if (placeholders && objects.length > 0 && objects.every((d) => hasPlaceholderIdentity(d.value))) return "template for another tool";
@@ -50844,9 +51818,9 @@ function isKubeList(value) {
 }
 
 // src/targets/index.ts
-import path19 from "node:path";
+import path21 from "node:path";
 var normalize = (file) => {
-  const n = path19.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path21.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -50855,8 +51829,8 @@ var TargetIndex = class {
     for (const t of targets) {
       for (const file of /* @__PURE__ */ new Set([...t.inputs, ...t.files ?? []])) {
         const key = normalize(file);
-        const list = this.byFile.get(key);
-        if (list) list.push(t);
+        const list2 = this.byFile.get(key);
+        if (list2) list2.push(t);
         else this.byFile.set(key, [t]);
       }
     }
@@ -50884,7 +51858,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request) {
-  const root = path20.resolve(request.root);
+  const root = path22.resolve(request.root);
   const notes = [];
   const startedAt = Date.now();
   if (!request.base) {
@@ -50893,23 +51867,31 @@ async function run(request) {
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
     const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules2, settings);
-    const scan2 = await scanTree(head, settings, active, budget, (all) => all, false, progressFor(request, "head"));
-    notes.push(...scan2.notes, ...isolationNotes(scan2.targets, settings));
-    const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
-    return {
-      settings,
-      rules: rules2,
-      findings,
-      blocking: blockingFindings(findings, settings.failOn),
-      targets: scan2.targets,
-      baseScanned: false,
-      notes,
-      coverage: coverageOf(scan2, () => true)
-    };
+    const source2 = openChartSource(settings);
+    try {
+      const scan2 = await scanTree(head, settings, active, budget, (all) => all, false, source2.charts, progressFor(request, "head"));
+      const remote = await summarizeRemoteCharts(source2.charts);
+      notes.push(...scan2.notes, ...isolationNotes(scan2.targets, settings), ...remote.notes);
+      const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
+      return {
+        settings,
+        rules: rules2,
+        findings,
+        blocking: blockingFindings(findings, settings.failOn),
+        targets: scan2.targets,
+        baseScanned: false,
+        notes,
+        coverage: coverageOf(scan2, () => true),
+        remoteCharts: remote.used
+      };
+    } finally {
+      source2.close();
+    }
   }
   const baseCommit = await mergeBase(root, await resolveCommit(root, request.base));
   const changes = await changedFiles(root, baseCommit);
   const exported = await exportRevision(root, baseCommit);
+  let source;
   try {
     const settings = resolveSettings(request, root, exported.dir);
     const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
@@ -50928,14 +51910,16 @@ async function run(request) {
     }
     const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
     const active = activeRules(rules2, settings);
+    source = openChartSource(settings);
     const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
-    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true, progressFor(request, "head"));
+    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true, source.charts, progressFor(request, "head"));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true, progressFor(request, "base"));
+    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true, source.charts, progressFor(request, "base"));
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
-    notes.push(...headScan.notes, ...isolationNotes(headScan.targets, settings));
+    const remote = await summarizeRemoteCharts(source.charts);
+    notes.push(...headScan.notes, ...isolationNotes(headScan.targets, settings), ...remote.notes);
     const baseFailed = new Set(baseScan.targets.filter((t) => !t.checked && t.objects === 0).map((t) => t.id));
     for (const t of headScan.targets) {
       if (baseFailed.has(t.id) && t.objects > 0) {
@@ -50957,9 +51941,11 @@ async function run(request) {
       targetDiffs: diffTargets(baseScan.objects, headScan.objects),
       notes,
       // In a pull request the files in scope outside any target are the ones it changes.
-      coverage: coverageOf(headScan, (file) => changed.has(file))
+      coverage: coverageOf(headScan, (file) => changed.has(file)),
+      remoteCharts: remote.used
     };
   } finally {
+    source?.close();
     exported.dispose();
   }
 }
@@ -50996,6 +51982,29 @@ function coverageOf(scan2, inScope) {
     budgetExhausted: scan2.budgetSkipped > 0
   };
 }
+async function summarizeRemoteCharts(charts) {
+  const used = /* @__PURE__ */ new Map();
+  const refused = /* @__PURE__ */ new Set();
+  for (const answer of await charts.used()) {
+    if (!answer.ok) {
+      if (answer.kind === "not-allowed" && answer.location) refused.add(answer.location);
+      continue;
+    }
+    const { repository, name, version, digest: digest2, url, cached: cached2 } = answer.chart;
+    used.set(`${repository}\0${name}\0${version}`, { repository, name, version, digest: digest2, url, cached: cached2 });
+  }
+  const list2 = [...used.values()].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : 1);
+  const notes = [];
+  if (list2.length > 0) {
+    const named = list2.map((c) => `${c.name} ${c.version} from ${c.repository} (${c.digest.slice(0, 19)}\u2026${c.cached ? ", cached" : ""})`);
+    notes.push(`Remote charts rendered: ${named.join("; ")}. ${charts.requests} request${charts.requests === 1 ? "" : "s"} made.`);
+  }
+  if (refused.size > 0) {
+    notes.push(`Charts from ${refused.size} location${refused.size === 1 ? " is" : "s are"} not allowed, so what needs them was not checked. If you trust ${refused.size === 1 ? "it" : "them"}, add to the config on the default branch:
+${RepositoryPolicy.allowSnippet([...refused])}`);
+  }
+  return { used: list2, notes };
+}
 function withExceptions(findings, settings, notes) {
   if (settings.exceptions.length === 0) return findings;
   const applied = applyExceptions(findings, settings.exceptions, (/* @__PURE__ */ new Date()).toISOString().slice(0, 10), settings.configSource || "config");
@@ -51006,17 +52015,17 @@ function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);
   const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
   const inBase = policyTree !== root;
-  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path20.join(policyTree, name)));
+  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path22.join(policyTree, name)));
   if (configFile !== void 0) {
     const source = request.configPath ?? configFile;
-    let text;
+    let text2;
     try {
-      text = policy.readText(configFile);
+      text2 = policy.readText(configFile);
     } catch (err) {
       const reason = err instanceof InputError ? err.reason : err.message;
       throw new ConfigError(`${source}: cannot read the config file${inBase ? " at the base revision" : ""}: ${reason}`);
     }
-    settings = applyConfig(settings, parseConfig(text, source), source);
+    settings = applyConfig(settings, parseConfig(text2, source), source);
   }
   const helm = {
     ...settings.discovery.helm,
@@ -51026,14 +52035,16 @@ function resolveSettings(request, root, policyTree) {
   return {
     ...settings,
     discovery: { ...settings.discovery, helm },
+    offline: request.offline ?? settings.offline,
+    ...request.cacheDir ? { cacheDir: request.cacheDir } : {},
     ...request.base ? { base: request.base } : {},
     failOn: request.failOn ?? settings.failOn,
     pss: { level: request.pssLevel ?? settings.pss.level, minor: request.pssVersion ?? settings.pss.minor }
   };
 }
 function configPathInRepository(configPath, root) {
-  const relative = path20.relative(root, path20.resolve(configPath)).split(path20.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path20.isAbsolute(relative)) {
+  const relative = path22.relative(root, path22.resolve(configPath)).split(path22.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path22.isAbsolute(relative)) {
     throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
   }
   return relative;
@@ -51055,9 +52066,11 @@ var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
   "helm-not-found",
   "kustomization-not-rendered",
   "kustomization-cycle",
-  "scan-time-budget"
+  "scan-time-budget",
+  "remote-chart-not-allowed",
+  "remote-chart-unavailable"
 ]);
-async function scanTree(repo, settings, rules2, budget, select, diff, onTarget) {
+async function scanTree(repo, settings, rules2, budget, select, diff, charts, onTarget) {
   const discovery = discoverTargets(repo, settings.discovery);
   const index2 = new TargetIndex(discovery.targets);
   const problems = discovery.errors.map((error) => {
@@ -51080,7 +52093,7 @@ async function scanTree(repo, settings, rules2, budget, select, diff, onTarget) 
       output = { objects: [], errors: [new InputError(targetFile(repo, target), reason, "scan-time-budget")] };
     } else {
       const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
-      output = await renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer });
+      output = await renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer, charts });
     }
     for (const note of output.notes ?? []) if (!notes.includes(note)) notes.push(note);
     const targetErrors = [...target.problems ?? [], ...output.errors];
@@ -51112,7 +52125,7 @@ async function scanTree(repo, settings, rules2, budget, select, diff, onTarget) 
 function targetFile(repo, target) {
   const join2 = (name) => target.path ? `${target.path}/${name}` : name;
   if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path20.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path20.posix.basename(f))) ?? join2("kustomization.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path22.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path22.posix.basename(f))) ?? join2("kustomization.yaml");
   return target.files?.[0] ?? (target.path || ".");
 }
 function subjectOf(repo, error) {
@@ -51157,13 +52170,13 @@ function canonicalJson(value) {
 }
 
 // src/cli/template.ts
-import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync5, writeFileSync as writeFileSync4 } from "node:fs";
-import path21 from "node:path";
+import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync6, writeFileSync as writeFileSync5 } from "node:fs";
+import path23 from "node:path";
 
 // src/render/sprig/crypto.ts
 import {
   createECDH,
-  createHash as createHash4,
+  createHash as createHash6,
   createHmac,
   createCipheriv,
   createDecipheriv,
@@ -51173,7 +52186,7 @@ import {
   sign,
   X509Certificate
 } from "node:crypto";
-import { isIP } from "node:net";
+import { isIP as isIP3 } from "node:net";
 
 // src/render/sprig/der.ts
 function derLen(n) {
@@ -51359,7 +52372,7 @@ function encodingFuncs() {
 var b64decodeStrict = (s) => goDecode(s, B64, 6, "base64");
 
 // src/render/sprig/random.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 
 // src/render/sprig/convert.ts
 var NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference";
@@ -51612,7 +52625,7 @@ var SeededRandom = class {
     const out = Buffer.alloc(n);
     for (let i = 0; i < n; i++) {
       if (this.pos >= this.block.length) {
-        this.block = createHash3("sha256").update(this.key).update("\0").update(String(this.counter++)).digest();
+        this.block = createHash5("sha256").update(this.key).update("\0").update(String(this.counter++)).digest();
         this.pos = 0;
       }
       out[i] = this.block[this.pos++];
@@ -52169,7 +53182,7 @@ function keyUsageBits(bits) {
   return bitString(Buffer.from([v]), 8 - len);
 }
 function ipBytes(ip) {
-  if (isIP(ip) === 4) return Buffer.from(ip.split(".").map(Number));
+  if (isIP3(ip) === 4) return Buffer.from(ip.split(".").map(Number));
   const [head, tail] = ip.includes("::") ? ip.split("::") : [ip, void 0];
   const h = head ? head.split(":") : [];
   const t = tail !== void 0 && tail !== "" ? tail.split(":") : [];
@@ -52214,7 +53227,7 @@ function createCertificate(rng, now, spec, subjectKey, signer) {
   let skid;
   if (spec.isCA) {
     const bits = children(readTlv(spki).value)[1].value.subarray(1);
-    skid = createHash4("sha1").update(bits).digest();
+    skid = createHash6("sha1").update(bits).digest();
     exts.push(ext("2.5.29.14", false, octets(skid)));
   }
   if (signer && signer.skid && !issuer.equals(subject)) exts.push(ext("2.5.29.35", false, seq(tlv(128, signer.skid))));
@@ -52280,12 +53293,12 @@ function stringsOf(v, what) {
     if (typeof x !== "string") {
       throw new Error(what === "ip" ? `error parsing ip: ${sprint([x ?? null])} is not a string` : `error processing alternate dns name: ${sprint([x ?? null])} is not a string`);
     }
-    if (what === "ip" && isIP(x) === 0) throw new Error(`error parsing ip: ${x}`);
+    if (what === "ip" && isIP3(x) === 0) throw new Error(`error parsing ip: ${x}`);
     return x;
   });
 }
 function cryptoFuncs(sites, now) {
-  const hash = (alg) => defineFunc({ params: ["string"], result: "string" }, (s) => createHash4(alg).update(Buffer.from(s, "utf8")).digest("hex"));
+  const hash = (alg) => defineFunc({ params: ["string"], result: "string" }, (s) => createHash6(alg).update(Buffer.from(s, "utf8")).digest("hex"));
   const bcrypt = (ctx, name, input) => {
     try {
       return bcryptHash(Buffer.from(input, "utf8"), sites.rng(ctx, name).bytes(16));
@@ -52325,7 +53338,7 @@ function cryptoFuncs(sites, now) {
       throw new Error(`parsing private key: ${e.message}`);
     }
   };
-  const spec = (cn, ips, dns, days, isCA = false) => ({ cn, ips: stringsOf(ips, "ip"), dns: stringsOf(dns, "dns"), daysValid: num(days), isCA });
+  const spec = (cn, ips, dns2, days, isCA = false) => ({ cn, ips: stringsOf(ips, "ip"), dns: stringsOf(dns2, "dns"), daysValid: num(days), isCA });
   return {
     sha1sum: hash("sha1"),
     sha256sum: hash("sha256"),
@@ -52342,8 +53355,8 @@ function cryptoFuncs(sites, now) {
       if (u.includes(":")) return `invalid username: ${u}`;
       return `${u}:${bcrypt(this, "htpasswd", p)}`;
     }),
-    encryptAES: defineFunc({ params: ["string", "string"], result: "string" }, function(pw, text) {
-      return encryptAES(pw, text, sites.rng(this, "encryptAES").bytes(16));
+    encryptAES: defineFunc({ params: ["string", "string"], result: "string" }, function(pw, text2) {
+      return encryptAES(pw, text2, sites.rng(this, "encryptAES").bytes(16));
     }),
     decryptAES: defineFunc({ params: ["string", "string"], result: "string" }, (pw, c) => decryptAES(pw, c)),
     genPrivateKey: defineFunc({ params: ["string"], result: "string" }, function(t) {
@@ -52386,32 +53399,32 @@ function cryptoFuncs(sites, now) {
       const key = withKey(pem);
       return make(sites.rng(this, "genCAWithKey"), spec(cn, null, null, days, true), key, null);
     }),
-    genSelfSignedCert: defineFunc({ params: ["string", LIST3, LIST3, "int"], result: CERT }, function(cn, ips, dns, days) {
+    genSelfSignedCert: defineFunc({ params: ["string", LIST3, LIST3, "int"], result: CERT }, function(cn, ips, dns2, days) {
       const rng = sites.rng(this, "genSelfSignedCert");
-      const s = spec(cn, ips, dns, days);
+      const s = spec(cn, ips, dns2, days);
       return make(rng, s, { kind: "rsa", key: rsaKey(rng, 2048) }, null);
     }),
     genSelfSignedCertWithKey: defineFunc(
       { params: ["string", LIST3, LIST3, "int", "string"], result: CERT },
-      function(cn, ips, dns, days, pem) {
+      function(cn, ips, dns2, days, pem) {
         const key = withKey(pem);
-        return make(sites.rng(this, "genSelfSignedCertWithKey"), spec(cn, ips, dns, days), key, null);
+        return make(sites.rng(this, "genSelfSignedCertWithKey"), spec(cn, ips, dns2, days), key, null);
       }
     ),
     genSignedCert: defineFunc(
       { params: ["string", LIST3, LIST3, "int", CERT], result: CERT },
-      function(cn, ips, dns, days, ca) {
+      function(cn, ips, dns2, days, ca) {
         const rng = sites.rng(this, "genSignedCert");
         const key = { kind: "rsa", key: rsaKey(rng, 2048) };
-        const s = spec(cn, ips, dns, days);
+        const s = spec(cn, ips, dns2, days);
         return make(rng, s, key, signerFrom(ca));
       }
     ),
     genSignedCertWithKey: defineFunc(
       { params: ["string", LIST3, LIST3, "int", CERT, "string"], result: CERT },
-      function(cn, ips, dns, days, ca, pem) {
+      function(cn, ips, dns2, days, ca, pem) {
         const key = withKey(pem);
-        const s = spec(cn, ips, dns, days);
+        const s = spec(cn, ips, dns2, days);
         return make(sites.rng(this, "genSignedCertWithKey"), s, key, signerFrom(ca));
       }
     )
@@ -53431,7 +54444,7 @@ function pair(name, params, fn, variadic = false, result = ANY4) {
   };
 }
 function listFuncs() {
-  const push = (list, v) => [...itemsOr(list, (k) => `Cannot push on type ${k}`), v ?? null];
+  const push = (list2, v) => [...itemsOr(list2, (k) => `Cannot push on type ${k}`), v ?? null];
   return {
     list: defineFunc({ params: [ANY4], variadic: true, result: "[]interface {}" }, (...v) => v.map((x) => x ?? null)),
     tuple: defineFunc({ params: [ANY4], variadic: true, result: "[]interface {}" }, (...v) => v.map((x) => x ?? null)),
@@ -53439,9 +54452,9 @@ function listFuncs() {
     push: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
     mustAppend: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
     mustPush: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
-    ...pair("prepend", [ANY4, ANY4], (list, v) => [v ?? null, ...itemsOr(list, (k) => `Cannot prepend on type ${k}`)]),
-    ...pair("chunk", ["int", ANY4], (size, list) => {
-      const items = itemsOr(list, (k) => `Cannot chunk type ${k}`);
+    ...pair("prepend", [ANY4, ANY4], (list2, v) => [v ?? null, ...itemsOr(list2, (k) => `Cannot prepend on type ${k}`)]),
+    ...pair("chunk", ["int", ANY4], (size, list2) => {
+      const items = itemsOr(list2, (k) => `Cannot chunk type ${k}`);
       const n = num2(size);
       const l = items.length;
       const cs = Math.floor((l - 1) / n) + 1;
@@ -53459,31 +54472,31 @@ function listFuncs() {
       }
       return withGoType(out, "[][]interface {}");
     }),
-    ...pair("last", [ANY4], (list) => {
-      const items = itemsOr(list, (k) => `Cannot find last on type ${k}`);
+    ...pair("last", [ANY4], (list2) => {
+      const items = itemsOr(list2, (k) => `Cannot find last on type ${k}`);
       return items.length === 0 ? null : items[items.length - 1];
     }),
-    ...pair("first", [ANY4], (list) => {
-      const items = itemsOr(list, (k) => `Cannot find first on type ${k}`);
+    ...pair("first", [ANY4], (list2) => {
+      const items = itemsOr(list2, (k) => `Cannot find first on type ${k}`);
       return items.length === 0 ? null : items[0];
     }),
-    ...pair("rest", [ANY4], (list) => {
-      const items = itemsOr(list, (k) => `Cannot find rest on type ${k}`);
+    ...pair("rest", [ANY4], (list2) => {
+      const items = itemsOr(list2, (k) => `Cannot find rest on type ${k}`);
       return items.length === 0 ? new GoNil("[]interface {}") : items.slice(1);
     }, false, "[]interface {}"),
-    ...pair("initial", [ANY4], (list) => {
-      const items = itemsOr(list, (k) => `Cannot find initial on type ${k}`);
+    ...pair("initial", [ANY4], (list2) => {
+      const items = itemsOr(list2, (k) => `Cannot find initial on type ${k}`);
       return items.length === 0 ? new GoNil("[]interface {}") : items.slice(0, -1);
     }, false, "[]interface {}"),
-    ...pair("reverse", [ANY4], (list) => itemsOr(list, (k) => `Cannot find reverse on type ${k}`).slice().reverse(), false, "[]interface {}"),
-    ...pair("compact", [ANY4], (list) => itemsOr(list, (k) => `Cannot compact on type ${k}`).filter((x) => !isEmpty(x)), false, "[]interface {}"),
-    ...pair("uniq", [ANY4], (list) => {
+    ...pair("reverse", [ANY4], (list2) => itemsOr(list2, (k) => `Cannot find reverse on type ${k}`).slice().reverse(), false, "[]interface {}"),
+    ...pair("compact", [ANY4], (list2) => itemsOr(list2, (k) => `Cannot compact on type ${k}`).filter((x) => !isEmpty(x)), false, "[]interface {}"),
+    ...pair("uniq", [ANY4], (list2) => {
       const out = [];
-      for (const x of itemsOr(list, (k) => `Cannot find uniq on type ${k}`)) if (!out.some((y) => deepEqual2(x, y))) out.push(x);
+      for (const x of itemsOr(list2, (k) => `Cannot find uniq on type ${k}`)) if (!out.some((y) => deepEqual2(x, y))) out.push(x);
       return out;
     }, false, "[]interface {}"),
-    ...pair("without", [ANY4, ANY4], (list, ...omit) => {
-      const items = itemsOr(list, (k) => `Cannot find without on type ${k}`);
+    ...pair("without", [ANY4, ANY4], (list2, ...omit) => {
+      const items = itemsOr(list2, (k) => `Cannot find without on type ${k}`);
       return items.filter((x) => !omit.some((o) => deepEqual2(x, o ?? null)));
     }, true, "[]interface {}"),
     ...pair("has", [ANY4, ANY4], (needle, haystack) => {
@@ -53491,8 +54504,8 @@ function listFuncs() {
       const items = itemsOr(haystack, (k) => `Cannot find has on type ${k}`);
       return items.some((x) => deepEqual2(needle ?? null, x));
     }, false, "bool"),
-    ...pair("slice", [ANY4, ANY4], (list, ...indices) => {
-      const items = itemsOr(list, (k) => `list should be type of slice or array but ${k}`);
+    ...pair("slice", [ANY4, ANY4], (list2, ...indices) => {
+      const items = itemsOr(list2, (k) => `list should be type of slice or array but ${k}`);
       const l = items.length;
       if (l === 0) return null;
       const start = indices.length > 0 ? toIntNum(indices[0]) : 0;
@@ -53500,7 +54513,7 @@ function listFuncs() {
       if (end < 0 || end > l) throw new Error(`reflect: slice index out of range`);
       if (start < 0 || start > end) throw new Error(`reflect.Value.Slice: slice index out of bounds`);
       const out = items.slice(start, end);
-      const t = Array.isArray(list) ? sliceType(list) : "[]interface {}";
+      const t = Array.isArray(list2) ? sliceType(list2) : "[]interface {}";
       return t.startsWith("[]") ? withGoType(out, t) : withGoType(out, "[]" + t.replace(/^\[\d+\]/, ""));
     }, true),
     concat: defineFunc({ params: [ANY4], variadic: true, result: ANY4 }, (...lists) => {
@@ -54667,15 +55680,15 @@ function parseURL(raw) {
       if (colon >= 0 && (slash < 0 || colon < slash)) throw new Error("first path segment in URL cannot contain colon");
     }
     if (rest.startsWith("//")) {
-      let authority = rest.slice(2);
-      const i = authority.indexOf("/");
-      rest = i >= 0 ? authority.slice(i) : "";
-      authority = i >= 0 ? authority.slice(0, i) : authority;
-      const at = authority.lastIndexOf("@");
-      let host = authority;
+      let authority2 = rest.slice(2);
+      const i = authority2.indexOf("/");
+      rest = i >= 0 ? authority2.slice(i) : "";
+      authority2 = i >= 0 ? authority2.slice(0, i) : authority2;
+      const at = authority2.lastIndexOf("@");
+      let host = authority2;
       if (at >= 0) {
-        const userinfo = authority.slice(0, at);
-        host = authority.slice(at + 1);
+        const userinfo = authority2.slice(0, at);
+        host = authority2.slice(at + 1);
         const c = userinfo.indexOf(":");
         u.user = c >= 0 ? { username: unescape(userinfo.slice(0, c), "userPassword"), password: unescape(userinfo.slice(c + 1), "userPassword") } : { username: unescape(userinfo, "userPassword") };
       }
@@ -54699,13 +55712,13 @@ function urlString(u) {
       if (u.user) buf += userString(u.user) + "@";
       if (u.host !== "") buf += urlEscape(u.host, "host");
     }
-    const path22 = urlEscape(u.path, "path");
-    if (path22 !== "" && path22[0] !== "/" && u.host !== "") buf += "/";
+    const path24 = urlEscape(u.path, "path");
+    if (path24 !== "" && path24[0] !== "/" && u.host !== "") buf += "/";
     if (buf === "") {
-      const seg = path22.split("/")[0];
+      const seg = path24.split("/")[0];
       if (seg.includes(":")) buf += "./";
     }
-    buf += path22;
+    buf += path24;
   }
   if (u.rawQuery !== "") buf += "?" + u.rawQuery;
   if (u.fragment !== "") buf += "#" + urlEscape(u.fragment, "fragment");
@@ -55131,9 +56144,9 @@ function goToJNode(v) {
     }
     const marshal = findMethod(x, "MarshalJSON");
     if (marshal) {
-      const text = marshal.call(noCallContext("MarshalJSON"), x);
-      if (typeof text !== "string") throw new JsonMarshalError("json: error calling MarshalJSON");
-      return parseJNode(text);
+      const text2 = marshal.call(noCallContext("MarshalJSON"), x);
+      if (typeof text2 !== "string") throw new JsonMarshalError("json: error calling MarshalJSON");
+      return parseJNode(text2);
     }
     if (Array.isArray(x)) {
       const t = sliceType(x);
@@ -55288,24 +56301,24 @@ function quoteChar(c) {
   }
   return "'" + q2.slice(1, -1) + "'";
 }
-function parseJNode(text) {
+function parseJNode(text2) {
   let i = 0;
-  const n = text.length;
+  const n = text2.length;
   const eof = () => {
     throw new JsonUnmarshalError("unexpected end of JSON input");
   };
   const bad = (ctx) => {
-    const ch = String.fromCodePoint(text.codePointAt(i));
+    const ch = String.fromCodePoint(text2.codePointAt(i));
     throw new JsonUnmarshalError(`invalid character ${quoteChar(ch)} ${ctx}`);
   };
   const ws = () => {
-    while (i < n && (text[i] === " " || text[i] === "	" || text[i] === "\n" || text[i] === "\r")) i++;
+    while (i < n && (text2[i] === " " || text2[i] === "	" || text2[i] === "\n" || text2[i] === "\r")) i++;
   };
   const literal = (word) => {
     for (let k = 1; k < word.length; k++) {
       i++;
       if (i >= n) eof();
-      if (text[i] !== word[k]) bad(`in literal ${word} (expecting ${quoteChar(word[k])})`);
+      if (text2[i] !== word[k]) bad(`in literal ${word} (expecting ${quoteChar(word[k])})`);
     }
     i++;
   };
@@ -55314,7 +56327,7 @@ function parseJNode(text) {
     let out = "";
     for (; ; ) {
       if (i >= n) eof();
-      const c = text[i];
+      const c = text2[i];
       if (c === '"') {
         i++;
         return out;
@@ -55322,7 +56335,7 @@ function parseJNode(text) {
       if (c === "\\") {
         i++;
         if (i >= n) eof();
-        const e = text[i];
+        const e = text2[i];
         switch (e) {
           case '"':
           case "\\":
@@ -55355,8 +56368,8 @@ function parseJNode(text) {
             let code = 0;
             for (let k = 0; k < 4; k++) {
               if (i >= n) eof();
-              if (!/[0-9a-fA-F]/.test(text[i])) bad("in \\u hexadecimal character escape");
-              code = code * 16 + parseInt(text[i], 16);
+              if (!/[0-9a-fA-F]/.test(text2[i])) bad("in \\u hexadecimal character escape");
+              code = code * 16 + parseInt(text2[i], 16);
               i++;
             }
             out += String.fromCharCode(code);
@@ -55374,63 +56387,63 @@ function parseJNode(text) {
   };
   const num6 = () => {
     const start = i;
-    if (text[i] === "-") {
+    if (text2[i] === "-") {
       i++;
       if (i >= n) eof();
-      if (!/[0-9]/.test(text[i])) bad("in numeric literal");
+      if (!/[0-9]/.test(text2[i])) bad("in numeric literal");
     }
-    if (text[i] === "0") {
+    if (text2[i] === "0") {
       i++;
     } else {
-      while (i < n && /[0-9]/.test(text[i])) i++;
+      while (i < n && /[0-9]/.test(text2[i])) i++;
     }
-    if (i < n && text[i] === ".") {
+    if (i < n && text2[i] === ".") {
       i++;
       if (i >= n) eof();
-      if (!/[0-9]/.test(text[i])) bad("after decimal point in numeric literal");
-      while (i < n && /[0-9]/.test(text[i])) i++;
+      if (!/[0-9]/.test(text2[i])) bad("after decimal point in numeric literal");
+      while (i < n && /[0-9]/.test(text2[i])) i++;
     }
-    if (i < n && (text[i] === "e" || text[i] === "E")) {
+    if (i < n && (text2[i] === "e" || text2[i] === "E")) {
       i++;
-      if (i < n && (text[i] === "+" || text[i] === "-")) i++;
+      if (i < n && (text2[i] === "+" || text2[i] === "-")) i++;
       if (i >= n) eof();
-      if (!/[0-9]/.test(text[i])) bad("in exponent of numeric literal");
-      while (i < n && /[0-9]/.test(text[i])) i++;
+      if (!/[0-9]/.test(text2[i])) bad("in exponent of numeric literal");
+      while (i < n && /[0-9]/.test(text2[i])) i++;
     }
-    return text.slice(start, i);
+    return text2.slice(start, i);
   };
   const value = () => {
     ws();
     if (i >= n) eof();
-    const c = text[i];
+    const c = text2[i];
     switch (c) {
       case "{": {
         i++;
         const entries2 = [];
         ws();
         if (i >= n) eof();
-        if (text[i] === "}") {
+        if (text2[i] === "}") {
           i++;
           return { t: "obj", entries: entries2 };
         }
         for (; ; ) {
           ws();
           if (i >= n) eof();
-          if (text[i] !== '"') bad("looking for beginning of object key string");
+          if (text2[i] !== '"') bad("looking for beginning of object key string");
           const k = str4();
           ws();
           if (i >= n) eof();
-          if (text[i] !== ":") bad("after object key");
+          if (text2[i] !== ":") bad("after object key");
           i++;
           const v2 = value();
           entries2.push([k, v2]);
           ws();
           if (i >= n) eof();
-          if (text[i] === ",") {
+          if (text2[i] === ",") {
             i++;
             continue;
           }
-          if (text[i] === "}") {
+          if (text2[i] === "}") {
             i++;
             return { t: "obj", entries: entries2 };
           }
@@ -55442,7 +56455,7 @@ function parseJNode(text) {
         const items = [];
         ws();
         if (i >= n) eof();
-        if (text[i] === "]") {
+        if (text2[i] === "]") {
           i++;
           return { t: "arr", items };
         }
@@ -55450,11 +56463,11 @@ function parseJNode(text) {
           items.push(value());
           ws();
           if (i >= n) eof();
-          if (text[i] === ",") {
+          if (text2[i] === ",") {
             i++;
             continue;
           }
-          if (text[i] === "]") {
+          if (text2[i] === "]") {
             i++;
             return { t: "arr", items };
           }
@@ -55520,8 +56533,8 @@ function jnodeToGo(n) {
     }
   }
 }
-function goJsonUnmarshal(text, target) {
-  const node = parseJNode(text);
+function goJsonUnmarshal(text2, target) {
+  const node = parseJNode(text2);
   if (target === "any") return jnodeToGo(node);
   if (node.t === "null") return void 0;
   const want = target === "map" ? "obj" : "arr";
@@ -55687,9 +56700,9 @@ var TomlEncoder = class {
         else direct.push(e);
       }
       const isStruct = rv instanceof GoStruct;
-      const writeKeys = (list, trailC) => {
-        if (!isStruct) list.sort((a, b) => compareStringsBytewise(a[0], b[0]));
-        const live = list.filter(([, v]) => !isNilish2(deref(v)));
+      const writeKeys = (list2, trailC) => {
+        if (!isStruct) list2.sort((a, b) => compareStringsBytewise(a[0], b[0]));
+        const live = list2.filter(([, v]) => !isNilish2(deref(v)));
         live.forEach(([k, v], i) => {
           if (inline) {
             this.writeKeyValue([k], deref(v), true);
@@ -55794,8 +56807,8 @@ function mark(o, sym) {
   Object.defineProperty(o, sym, { value: true, enumerable: false, configurable: true });
 }
 var LINE_ENDING_BACKSLASH = /\\[ \t]*\r?\n/y;
-function tomlDecode(text) {
-  return new TomlParser(text).parse();
+function tomlDecode(text2) {
+  return new TomlParser(text2).parse();
 }
 var TomlParser = class {
   constructor(s) {
@@ -55954,7 +56967,7 @@ var TomlParser = class {
     }
     this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
   }
-  descend(t, k, path22) {
+  descend(t, k, path24) {
     const v = t.get(k);
     if (v === void 0) {
       const nt = /* @__PURE__ */ new Map();
@@ -55964,7 +56977,7 @@ var TomlParser = class {
     }
     if (v instanceof Map && !v[INLINE]) return v;
     if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
-    return this.err(`key ${JSON.stringify(path22.join("."))} has already been defined`);
+    return this.err(`key ${JSON.stringify(path24.join("."))} has already been defined`);
   }
   parseKeyValue(table2, top) {
     const key = this.parseKey();
@@ -56253,7 +57266,7 @@ function quoteStr(s) {
 }
 
 // src/render/helm/funcs/yaml.ts
-var import_yaml8 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 
 // src/render/helm/funcs/yamlemit.ts
 var ASCII2 = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
@@ -56569,9 +57582,9 @@ var GoYamlEmitter = class {
   analyzeEvent(ev) {
     if (ev.t === "scalar") this.sd = this.analyzeScalar(ev.value);
   }
-  analyzeScalar(text) {
-    const value = Array.from(text, (ch) => ch.codePointAt(0));
-    const sd = { ...emptyScalarData(), value, text };
+  analyzeScalar(text2) {
+    const value = Array.from(text2, (ch) => ch.codePointAt(0));
+    const sd = { ...emptyScalarData(), value, text: text2 };
     if (value.length === 0) {
       sd.multiline = false;
       sd.flowPlainAllowed = false;
@@ -56595,7 +57608,7 @@ var GoYamlEmitter = class {
     let followedByWhitespace;
     let previousSpace = false;
     let previousBreak = false;
-    if (text.startsWith("---") || text.startsWith("...")) {
+    if (text2.startsWith("---") || text2.startsWith("...")) {
       blockIndicators = true;
       flowIndicators = true;
     }
@@ -57227,10 +58240,10 @@ function jnodeEvents(n, out) {
     }
   }
 }
-function resolvedNumberText(r, text) {
+function resolvedNumberText(r, text2) {
   if (r.tag === "int") return r.value.toString();
   if (r.tag === "float") return yamlFloat(r.value);
-  return text;
+  return text2;
 }
 function yamlV2FromJNode(n) {
   const events = [];
@@ -57389,8 +58402,8 @@ var YamlUnmarshalError = class extends Error {
     this.name = "YamlUnmarshalError";
   }
 };
-function yamlV2DecodeJSONable(text) {
-  const docs = (0, import_yaml8.parseAllDocuments)(text, {
+function yamlV2DecodeJSONable(text2) {
+  const docs = (0, import_yaml9.parseAllDocuments)(text2, {
     version: "1.1",
     schema: "failsafe",
     uniqueKeys: false,
@@ -57398,31 +58411,31 @@ function yamlV2DecodeJSONable(text) {
     strict: false,
     prettyErrors: false
   });
-  const list = Array.isArray(docs) ? docs : [docs];
-  const doc = list[0];
+  const list2 = Array.isArray(docs) ? docs : [docs];
+  const doc = list2[0];
   if (!doc) return null;
   if (doc.errors.length > 0) {
-    throw new YamlUnmarshalError(`error converting YAML to JSON: yaml: ${goYamlErrorText(doc.errors[0], text).text}`);
+    throw new YamlUnmarshalError(`error converting YAML to JSON: yaml: ${goYamlErrorText(doc.errors[0], text2).text}`);
   }
   const conv = (node, depth) => {
     if (depth > 1e4) throw new YamlUnmarshalError("error converting YAML to JSON: yaml: exceeded max depth");
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml8.isAlias)(node)) {
+    if ((0, import_yaml9.isAlias)(node)) {
       const target = node.resolve(doc);
       if (target === void 0) {
         throw new YamlUnmarshalError(`error converting YAML to JSON: yaml: unknown anchor '${String(node.source)}' referenced`);
       }
       return conv(target, depth + 1);
     }
-    if ((0, import_yaml8.isScalar)(node)) return scalarValue2(node);
-    if ((0, import_yaml8.isSeq)(node)) return node.items.map((it) => conv(it, depth + 1));
-    if ((0, import_yaml8.isMap)(node)) {
+    if ((0, import_yaml9.isScalar)(node)) return scalarValue2(node);
+    if ((0, import_yaml9.isSeq)(node)) return node.items.map((it) => conv(it, depth + 1));
+    if ((0, import_yaml9.isMap)(node)) {
       const m = /* @__PURE__ */ new Map();
       const merges = [];
       for (const pair2 of node.items) {
-        if (!(0, import_yaml8.isPair)(pair2)) continue;
+        if (!(0, import_yaml9.isPair)(pair2)) continue;
         const kn = pair2.key;
-        if ((0, import_yaml8.isScalar)(kn) && kn.value === "<<" && kn.type === import_yaml8.Scalar.PLAIN && !kn.tag) {
+        if ((0, import_yaml9.isScalar)(kn) && kn.value === "<<" && kn.type === import_yaml9.Scalar.PLAIN && !kn.tag) {
           merges.push(conv(pair2.value, depth + 1));
           continue;
         }
@@ -57432,8 +58445,8 @@ function yamlV2DecodeJSONable(text) {
       if (merges.length > 0) {
         const merged = /* @__PURE__ */ new Map();
         for (const mv of merges) {
-          const list2 = Array.isArray(mv) ? [...mv].reverse() : [mv];
-          for (const one of list2) {
+          const list3 = Array.isArray(mv) ? [...mv].reverse() : [mv];
+          for (const one of list3) {
             if (!(one instanceof Map)) {
               throw new YamlUnmarshalError("error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value");
             }
@@ -57452,7 +58465,7 @@ function yamlV2DecodeJSONable(text) {
 function scalarValue2(node) {
   const raw = typeof node.value === "string" ? node.value : String(node.value);
   const tag = node.tag;
-  const plain = node.type === import_yaml8.Scalar.PLAIN || node.type === void 0;
+  const plain = node.type === import_yaml9.Scalar.PLAIN || node.type === void 0;
   if (tag && tag !== "!") {
     const short = tag.replace(/^tag:yaml.org,2002:/, "!!");
     switch (short) {
@@ -57524,8 +58537,8 @@ function jsonableToJNode(v) {
   if (Array.isArray(v)) return { t: "arr", items: v.map(jsonableToJNode) };
   return { t: "obj", entries: [...v].map(([k, x]) => [k, jsonableToJNode(x)]) };
 }
-function sigsYamlUnmarshal(text, target) {
-  const jsonable = yamlV2DecodeJSONable(text);
+function sigsYamlUnmarshal(text2, target) {
+  const jsonable = yamlV2DecodeJSONable(text2);
   const node = jsonableToJNode(jsonable);
   if (node.t === "null") return target === "any" ? null : void 0;
   if (target !== "any") {
@@ -57627,8 +58640,8 @@ function createHelmFuncs(options = {}) {
       includedNames.set(n, (includedNames.get(n) ?? 1) - 1);
     }
   });
-  const tpl = defineFunc({ params: ["string", ANY7], result: "string" }, function(text, vals) {
-    const t = text;
+  const tpl = defineFunc({ params: ["string", ANY7], result: "string" }, function(text2, vals) {
+    const t = text2;
     let out;
     try {
       out = this.executeText(tplName, t, vals === void 0 ? null : vals);
@@ -57823,6 +58836,7 @@ function renderChart(repo, chartDir, options) {
     const load = { archiveBudget: new ArchiveBudget() };
     chart = loadChart(repo, chartDir, load);
     addFileDependencies(repo, chartDir, chart, load);
+    if (options.dependencyArchives) addArchiveDependencies(chart, options.dependencyArchives, load);
   } catch (err) {
     if (err instanceof ChartError) throw new HelmRenderError(err.file ?? chartDir, err.message);
     if (err instanceof InputError) throw new HelmRenderError(err.file, err.reason, err.line, err.column);
@@ -58027,9 +59041,9 @@ function splitCsv(s) {
   out.push(cur);
   return out;
 }
-function renderNameTemplate(text) {
+function renderNameTemplate(text2) {
   const t = new Template("name-template", { funcs: helmFuncMap() });
-  t.parse(text);
+  t.parse(text2);
   return t.execute(null);
 }
 function showOnly(args) {
@@ -58079,13 +59093,13 @@ ${TEMPLATE_USAGE}
         }
       }
     }
-    const cwd = path21.resolve(io.cwd);
+    const cwd = path23.resolve(io.cwd);
     const root = readRoot(cwd, [chartArg, ...f.lists.values ?? []]);
-    const fromRoot = (p) => root === cwd && !path21.isAbsolute(p) ? p : path21.relative(root, path21.resolve(cwd, p)) || ".";
+    const fromRoot = (p) => root === cwd && !path23.isAbsolute(p) ? p : path23.relative(root, path23.resolve(cwd, p)) || ".";
     const repo = new RepoFiles(root);
     const chartRel = fromRoot(chartArg);
     if (!repo.exists(chartRel)) {
-      throw new Error(chartArg.startsWith(".") || path21.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
+      throw new Error(chartArg.startsWith(".") || path23.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
     }
     const outputDir = f.strings["output-dir"] ?? "";
     const includeCrds = !!f.bools["include-crds"];
@@ -58113,20 +59127,20 @@ ${TEMPLATE_USAGE}
     const opts = { includeCrds, skipTests, noHooks, showOnly: f.lists["show-only"] ?? [], ...io.build ? { build: io.build } : {} };
     if (outputDir !== "") {
       const written = /* @__PURE__ */ new Set();
-      const base2 = path21.resolve(io.cwd, outputDir);
-      const releaseDir = f.bools["release-name"] ? path21.join(base2, name) : base2;
+      const base2 = path23.resolve(io.cwd, outputDir);
+      const releaseDir = f.bools["release-name"] ? path23.join(base2, name) : base2;
       for (const w of outputDirWrites(r.crds, r.sortedManifests, r.hooks, opts)) {
         const dir2 = w.kind === "crd" ? base2 : releaseDir;
-        const file = [dir2, w.name].join(path21.sep);
-        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path21.join(outputDir, name) : outputDir, w.name].join(path21.sep);
+        const file = [dir2, w.name].join(path23.sep);
+        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path23.join(outputDir, name) : outputDir, w.name].join(path23.sep);
         const append = w.kind === "hook" ? existsSync3(file) : written.has(file);
-        mkdirSync5(path21.dirname(file), { recursive: true });
+        mkdirSync6(path23.dirname(file), { recursive: true });
         const data2 = `---
 # Source: ${w.name}
 ${w.data}
 `;
         if (append) appendFileSync(file, data2);
-        else writeFileSync4(file, data2);
+        else writeFileSync5(file, data2);
         written.add(file);
         io.stdout(`wrote ${shown}
 `);
@@ -58180,8 +59194,8 @@ Use --debug flag to render out invalid YAML
 function readRoot(cwd, paths2) {
   let root = cwd;
   for (const p of paths2) {
-    const abs = path21.resolve(cwd, p);
-    for (let rel = path21.relative(root, abs); rel === ".." || rel.startsWith(`..${path21.sep}`) || path21.isAbsolute(rel); rel = path21.relative(root, abs)) root = path21.dirname(root);
+    const abs = path23.resolve(cwd, p);
+    for (let rel = path23.relative(root, abs); rel === ".." || rel.startsWith(`..${path23.sep}`) || path23.isAbsolute(rel); rel = path23.relative(root, abs)) root = path23.dirname(root);
   }
   return root;
 }
@@ -58216,6 +59230,9 @@ Scan options:
   --kube-version VER    Kubernetes version Helm is told, as helm template --kube-version (default: the
                         config's kubeVersion, else v1.35.0, what released Helm 4 reports)
   --api-versions LIST   API versions added to Helm's .Capabilities.APIVersions (repeatable, comma-separated)
+  --cache-dir DIR       Remote chart cache (default: $XDG_CACHE_HOME/gitops-gate/charts, else
+                        ~/.cache/gitops-gate/charts); verified by digest on every read
+  --offline             Never fetch remote charts: only what the cache holds (the rest is reported)
   --min-severity LEVEL  Text report: show only findings at or above LEVEL (low, medium, high, critical).
                         The counts, the verdict and the exit status still cover every finding; the
                         report says how many it does not show.
@@ -58250,6 +59267,8 @@ async function scan(args) {
       "kube-version": { type: "string" },
       "api-versions": { type: "string", multiple: true, short: "a" },
       "min-severity": { type: "string" },
+      "cache-dir": { type: "string" },
+      offline: { type: "boolean" },
       quiet: { type: "boolean", short: "q" },
       "no-progress": { type: "boolean" },
       "no-color": { type: "boolean" }
@@ -58279,6 +59298,8 @@ async function scan(args) {
     ...pssVersion !== void 0 ? { pssVersion } : {},
     ...kubeVersion ? { kubeVersion } : {},
     ...apiVersions.length > 0 ? { apiVersions } : {},
+    cacheDir: values["cache-dir"] ?? defaultCacheDir(),
+    ...values.offline ? { offline: true } : {},
     ...progress ? { onProgress: progress.onProgress } : {}
   };
   let result;
@@ -58291,9 +59312,9 @@ async function scan(args) {
   const reports = reportsFor(result, { color, toolVersion: packageVersion() });
   const display = { ...minSeverity ? { minSeverity } : {}, ...values.quiet ? { quiet: true } : {} };
   const main2 = format2 === "sarif" ? JSON.stringify(reports.sarif(), null, 2) + "\n" : format2 === "json" ? reports.json() : reports.text(display);
-  if (values.output) writeFileSync5(values.output, main2);
+  if (values.output) writeFileSync6(values.output, main2);
   else process.stdout.write(main2);
-  if (values.sarif) writeFileSync5(values.sarif, JSON.stringify(reports.sarif(), null, 2) + "\n");
+  if (values.sarif) writeFileSync6(values.sarif, JSON.stringify(reports.sarif(), null, 2) + "\n");
   return result.blocking.length > 0 ? 1 : 0;
 }
 function stderrProgress() {
@@ -58302,23 +59323,23 @@ function stderrProgress() {
     live,
     columns: process.stderr.columns,
     intervalMs: progressIntervalMs(process.env),
-    write: (text) => process.stderr.write(live ? text : `${text}
+    write: (text2) => process.stderr.write(live ? text2 : `${text2}
 `)
   });
 }
 function rules(args) {
   const { values } = parseArgs({ args, options: { format: { type: "string" } } });
   const format2 = pick(values.format, ["text", "json"], "--format") ?? "text";
-  const list = loadBuiltinRules();
+  const list2 = loadBuiltinRules();
   if (format2 === "json") {
-    process.stdout.write(JSON.stringify(list.map(({ examples: _examples, ...rule }) => rule), null, 2) + "\n");
+    process.stdout.write(JSON.stringify(list2.map(({ examples: _examples, ...rule }) => rule), null, 2) + "\n");
     return 0;
   }
-  const width = Math.max(...list.map((r) => r.id.length));
-  for (const rule of list) process.stdout.write(`${rule.id.padEnd(width)}  ${rule.severity.padEnd(8)}  ${rule.title}
+  const width = Math.max(...list2.map((r) => r.id.length));
+  for (const rule of list2) process.stdout.write(`${rule.id.padEnd(width)}  ${rule.severity.padEnd(8)}  ${rule.title}
 `);
   process.stdout.write(`
-${list.length} rules. Details: docs/rules.md
+${list2.length} rules. Details: docs/rules.md
 `);
   return 0;
 }

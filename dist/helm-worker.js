@@ -22008,6 +22008,18 @@ function addFileDependencies(repo, chartDir, chart, options = {}) {
     throw new ChartError(`can't get a valid version for ${missing.length} subchart(s): ${missing.join(", ")}. Make sure a matching chart version exists in the repo, or change the version constraint in Chart.yaml`, chartFile);
   }
 }
+function addArchiveDependencies(chart, archives, options = {}) {
+  options = withBudget(options);
+  for (const archive of archives) {
+    if (chart.dependencies.some((c) => chartName(c) === archive.name)) continue;
+    const sub = loadArchive(Buffer.from(archive.data.buffer, archive.data.byteOffset, archive.data.byteLength), archive.origin, options);
+    if (chartName(sub) !== archive.name) {
+      throw new ChartError(`the archive fetched for dependency ${JSON.stringify(archive.name)} holds the chart ${JSON.stringify(chartName(sub))}`, archive.origin);
+    }
+    sub.parent = chart;
+    chart.dependencies.push(sub);
+  }
+}
 function emptyMetadata() {
   return {
     name: "",
@@ -34530,6 +34542,7 @@ function renderChart(repo, chartDir, options) {
     const load = { archiveBudget: new ArchiveBudget() };
     chart = loadChart(repo, chartDir, load);
     addFileDependencies(repo, chartDir, chart, load);
+    if (options.dependencyArchives) addArchiveDependencies(chart, options.dependencyArchives, load);
   } catch (err) {
     if (err instanceof ChartError) throw new HelmRenderError(err.file ?? chartDir, err.message);
     if (err instanceof InputError) throw new HelmRenderError(err.file, err.reason, err.line, err.column);

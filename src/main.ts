@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { EOL } from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
+import { restoreChartCache, saveChartCache } from './action/chart-cache.js';
 import { readInputs } from './action/inputs.js';
 import { ensureCommit } from './changes/git.js';
 import { publish, type PublishOutcome } from './github/publish.js';
@@ -56,12 +57,16 @@ async function main(): Promise<void> {
     }
     // Progress lines go through the framed log like any other text: a target id cannot speak to the runner.
     const progress = createProgress({ live: false, intervalMs: progressIntervalMs(process.env), write: (line) => info(line) });
+    const cacheDir = inputs.request.cacheDir;
+    const cacheLog = { info, warning: (m: string) => command('warning', m) };
+    const restored = inputs.chartCache && cacheDir ? await restoreChartCache(cacheDir, cacheLog) : undefined;
     let result;
     try {
       result = await run({ ...inputs.request, onProgress: progress.onProgress });
     } finally {
       progress.stop();
     }
+    if (inputs.chartCache && cacheDir) await saveChartCache(cacheDir, result.remoteCharts, restored, cacheLog);
     const reports = reportsFor(result, { color: false, toolVersion: packageVersion(), category: inputs.category });
 
     // The SARIF file and the summary come first: whatever happens later, the findings are not lost.

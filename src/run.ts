@@ -14,6 +14,9 @@ import { applyExceptions } from './policy/exceptions.js';
 import { blockingFindings, markAgainstBase, sortFindings } from './policy/gate.js';
 import { activeRules } from './policy/rules.js';
 import { renderTarget } from './render/index.js';
+import type { ChartSource, ChartUse } from './fetch/chart-source.js';
+import { openChartSource, type OpenChartSource } from './fetch/open.js';
+import { RepositoryPolicy } from './fetch/policy.js';
 import type { RenderOutput } from './render/types.js';
 import { isolationMode } from './render/process.js';
 import { isCoverageRule } from './report/diagnostic-rules.js';
@@ -45,6 +48,10 @@ export interface ScanRequest {
   apiVersions?: string[];
   /** Called before each target renders, for a progress display. */
   onProgress?: (event: ScanProgress) => void;
+  /** Never fetch remote charts: only what the cache holds. */
+  offline?: boolean;
+  /** Chart cache folder kept between runs (none: nothing is kept). */
+  cacheDir?: string;
 }
 
 /** The target about to render, its 1-based place among `total`, and which revision. */
@@ -89,7 +96,12 @@ export interface RunResult {
   /** Things the user should know that are not findings (policy edits in the PR, skipped targets). */
   notes: string[];
   coverage: Coverage;
+  /** Charts fetched from Helm repositories and registries (or their cache), base and head together. */
+  remoteCharts: RemoteChartUse[];
 }
+
+/** One remote chart a run used. */
+export type RemoteChartUse = ChartUse;
 
 export async function run(request: ScanRequest): Promise<RunResult> {
   const root = path.resolve(request.root);
@@ -101,24 +113,32 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const active = activeRules(rules, settings);
-    const scan = await scanTree(head, settings, active, budget, (all) => all, false, progressFor(request, 'head'));
-    notes.push(...scan.notes, ...isolationNotes(scan.targets, settings));
-    const findings = sortFindings(withExceptions(scan.findings, settings, notes));
-    return {
-      settings,
-      rules,
-      findings,
-      blocking: blockingFindings(findings, settings.failOn),
-      targets: scan.targets,
-      baseScanned: false,
-      notes,
-      coverage: coverageOf(scan, () => true)
-    };
+    const source = openChartSource(settings);
+    try {
+      const scan = await scanTree(head, settings, active, budget, (all) => all, false, source.charts, progressFor(request, 'head'));
+      const remote = await summarizeRemoteCharts(source.charts);
+      notes.push(...scan.notes, ...isolationNotes(scan.targets, settings), ...remote.notes);
+      const findings = sortFindings(withExceptions(scan.findings, settings, notes));
+      return {
+        settings,
+        rules,
+        findings,
+        blocking: blockingFindings(findings, settings.failOn),
+        targets: scan.targets,
+        baseScanned: false,
+        notes,
+        coverage: coverageOf(scan, () => true),
+        remoteCharts: remote.used
+      };
+    } finally {
+      source.close();
+    }
   }
 
   const baseCommit = await mergeBase(root, await resolveCommit(root, request.base));
   const changes = await changedFiles(root, baseCommit);
   const exported = await exportRevision(root, baseCommit);
+  let source: OpenChartSource | undefined;
   try {
     // The policy (config and custom rules) is read from the base revision: a pull request cannot weaken it.
     const settings = resolveSettings(request, root, exported.dir);
@@ -138,15 +158,18 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     }
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
     const active = activeRules(rules, settings);
+    // One chart source for both revisions: the same request gets the same answer at base and head.
+    source = openChartSource(settings);
     const changedPaths = changes.flatMap((c) => (c.previousPath ? [c.path, c.previousPath] : [c.path]));
 
-    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true, progressFor(request, 'head'));
+    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true, source.charts, progressFor(request, 'head'));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true, progressFor(request, 'base'));
+    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true, source.charts, progressFor(request, 'base'));
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
-    notes.push(...headScan.notes, ...isolationNotes(headScan.targets, settings));
+    const remote = await summarizeRemoteCharts(source.charts);
+    notes.push(...headScan.notes, ...isolationNotes(headScan.targets, settings), ...remote.notes);
     const baseFailed = new Set(baseScan.targets.filter((t) => !t.checked && t.objects === 0).map((t) => t.id));
     for (const t of headScan.targets) {
       if (baseFailed.has(t.id) && t.objects > 0) {
@@ -168,9 +191,11 @@ export async function run(request: ScanRequest): Promise<RunResult> {
       targetDiffs: diffTargets(baseScan.objects, headScan.objects),
       notes,
       // In a pull request the files in scope outside any target are the ones it changes.
-      coverage: coverageOf(headScan, (file) => changed.has(file))
+      coverage: coverageOf(headScan, (file) => changed.has(file)),
+      remoteCharts: remote.used
     };
   } finally {
+    source?.close();
     exported.dispose();
   }
 }
@@ -225,6 +250,33 @@ function coverageOf(scan: TreeScan, inScope: (file: string) => boolean): Coverag
   };
 }
 
+/**
+ * The remote charts a run rendered (once each, in a stable order), and its notes: which charts came from outside the
+ * repository, with version and digest, and one snippet allowing every location the policy refused.
+ */
+async function summarizeRemoteCharts(charts: ChartSource): Promise<{ used: RemoteChartUse[]; notes: string[] }> {
+  const used = new Map<string, RemoteChartUse>();
+  const refused = new Set<string>();
+  for (const answer of await charts.used()) {
+    if (!answer.ok) {
+      if (answer.kind === 'not-allowed' && answer.location) refused.add(answer.location);
+      continue;
+    }
+    const { repository, name, version, digest, url, cached } = answer.chart;
+    used.set(`${repository}\0${name}\0${version}`, { repository, name, version, digest, url, cached });
+  }
+  const list = [...used.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : 1));
+  const notes: string[] = [];
+  if (list.length > 0) {
+    const named = list.map((c) => `${c.name} ${c.version} from ${c.repository} (${c.digest.slice(0, 19)}…${c.cached ? ', cached' : ''})`);
+    notes.push(`Remote charts rendered: ${named.join('; ')}. ${charts.requests} request${charts.requests === 1 ? '' : 's'} made.`);
+  }
+  if (refused.size > 0) {
+    notes.push(`Charts from ${refused.size} location${refused.size === 1 ? ' is' : 's are'} not allowed, so what needs them was not checked. If you trust ${refused.size === 1 ? 'it' : 'them'}, add to the config on the default branch:\n${RepositoryPolicy.allowSnippet([...refused])}`);
+  }
+  return { used: list, notes };
+}
+
 function withExceptions(findings: Finding[], settings: Settings, notes: string[]): Finding[] {
   if (settings.exceptions.length === 0) return findings;
   const applied = applyExceptions(findings, settings.exceptions, new Date().toISOString().slice(0, 10), settings.configSource || 'config');
@@ -263,6 +315,8 @@ function resolveSettings(request: ScanRequest, root: string, policyTree: string)
   return {
     ...settings,
     discovery: { ...settings.discovery, helm },
+    offline: request.offline ?? settings.offline,
+    ...(request.cacheDir ? { cacheDir: request.cacheDir } : {}),
     ...(request.base ? { base: request.base } : {}),
     failOn: request.failOn ?? settings.failOn,
     pss: { level: request.pssLevel ?? settings.pss.level, minor: request.pssVersion ?? settings.pss.minor }
@@ -326,7 +380,9 @@ const TARGET_LEVEL_RULES = new Set([
   'helm-not-found',
   'kustomization-not-rendered',
   'kustomization-cycle',
-  'scan-time-budget'
+  'scan-time-budget',
+  'remote-chart-not-allowed',
+  'remote-chart-unavailable'
 ]);
 
 /**
@@ -340,6 +396,7 @@ async function scanTree(
   budget: ScanBudget,
   select: (targets: Target[]) => Target[],
   diff: boolean,
+  charts: ChartSource,
   onTarget?: OnTarget
 ): Promise<TreeScan> {
   const discovery = discoverTargets(repo, settings.discovery);
@@ -365,7 +422,7 @@ async function scanTree(
       output = { objects: [], errors: [new InputError(targetFile(repo, target), reason, 'scan-time-budget')] };
     } else {
       const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
-      output = await renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer });
+      output = await renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer, charts });
     }
     for (const note of output.notes ?? []) if (!notes.includes(note)) notes.push(note);
     const targetErrors = [...(target.problems ?? []), ...output.errors];

@@ -133,7 +133,7 @@ describe('template with a chart anywhere', () => {
 describe('input paths as the repository writes them', () => {
   test('a chart at the root of the scanned folder is reported at Chart.yaml, not ./Chart.yaml', () => {
     const root = tempDir();
-    writeTree(root, { 'Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: common\n    version: 2.x.x\n    repository: oci://example.com/charts\n', 'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n' });
+    writeTree(root, { 'Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: common\n    version: 2.x.x\n    repository: "@bitnami"\n', 'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n' });
     const out = runCli(['scan', root, '--format', 'json']);
     const findings = (JSON.parse(out.stdout) as { findings: { ruleId: string; message: string; location: { file: string } }[] }).findings;
     expect(findings.map((f) => [f.ruleId, f.location.file])).toEqual([['helm-render-failed', 'Chart.yaml']]);

@@ -7,7 +7,7 @@ import { ChartSource, type ChartAnswer } from '../../src/fetch/chart-source.js';
 import { ContentCache } from '../../src/fetch/content-cache.js';
 import { HttpClient } from '../../src/fetch/http-client.js';
 import { RepositoryPolicy, type RepositoriesConfig } from '../../src/fetch/policy.js';
-import { chartArchive, helmIndex, pushChart, sha256, startHttpServer, startRegistry, type LoopbackServer, type Registry } from '../helpers/chart-servers.js';
+import { chartArchive, helmIndex, pushChart, sha256, startHttpServer, startRegistry, startTokenRegistry, type LoopbackServer, type Registry } from '../helpers/chart-servers.js';
 import { removeDir, tempDir } from '../helpers/temp-repo.js';
 
 const cacheDirs: string[] = [];
@@ -18,7 +18,7 @@ function source(config: RepositoriesConfig, options: { cacheDir?: string; env?: 
   const dir = options.cacheDir ?? tempDir('gg-chart-cache-');
   cacheDirs.push(dir);
   const policy = new RepositoryPolicy(config, options.env ?? {});
-  const http = new HttpClient({ mayReachPrivate: (h, p) => policy.mayReachPrivate(h, p), mayUsePlainHTTP: (h, p) => policy.mayUsePlainHTTP(h, p), timeoutMs: options.timeoutMs ?? 5000, backoffMs: 20 });
+  const http = new HttpClient({ mayReachPrivate: (h) => policy.mayReachPrivate(h), mayUsePlainHTTP: (h, p) => policy.mayUsePlainHTTP(h, p), timeoutMs: options.timeoutMs ?? 5000, backoffMs: 20 });
   return { charts: new ChartSource(policy, new ContentCache(dir), http, { offline: options.offline, maxIndexBytes: options.maxIndexBytes, maxChartBytes: options.maxChartBytes }), http, dir };
 }
 
@@ -232,6 +232,37 @@ describe('an OCI registry (docker-registry)', () => {
     expect(ok(await charts.get({ repository: 'oci://ghcr.io/acme/charts', name: 'podinfo', version: '6.7.1' })).digest).toBe(`sha256:${sha256(v2)}`);
     expect(await charts.get({ repository: 'oci://ghcr.io/other', name: 'podinfo', version: '6.7.1' })).toMatchObject({ ok: false, kind: 'not-allowed' });
     http.close();
+  });
+
+  test('a registry asking for a Bearer token: the realm on its own host gets the credentials, and the pull succeeds', async () => {
+    const proxy = await startTokenRegistry(registry.host, { username: 'ci', password: 'pw' });
+    try {
+      const url = `oci://${proxy.host}/charts`;
+      const { charts, http } = source({ allow: [{ url, plainHTTP: true }], credentials: [{ url, usernameEnv: 'U', passwordEnv: 'P' }] }, { env: { U: 'ci', P: 'pw' } });
+      expect(ok(await charts.get({ repository: url, name: 'podinfo', version: '6.5.0' })).digest).toBe(`sha256:${sha256(v1)}`);
+      expect(proxy.tokenRequests.map((r) => [r.path, r.authorization])).toEqual([
+        ['/token?service=test-registry&scope=repository%3Acharts%2Fpodinfo%3Apull', `Basic ${Buffer.from('ci:pw').toString('base64')}`]
+      ]);
+      http.close();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('a token realm on another host never receives the credentials', async () => {
+    const proxy = await startTokenRegistry(registry.host, { username: 'ci', password: 'pw' }, true);
+    try {
+      const url = `oci://${proxy.host}/charts`;
+      // The realm's port speaks plain HTTP too (allowed for the test); it is still another host for credentials.
+      const allow = [{ url, plainHTTP: true }, { url: `oci://${proxy.realmHost}`, plainHTTP: true }];
+      const { charts, http } = source({ allow, credentials: [{ url, usernameEnv: 'U', passwordEnv: 'P' }] }, { env: { U: 'ci', P: 'pw' } });
+      expect(await charts.get({ repository: url, name: 'podinfo', version: '6.5.0' })).toMatchObject({ ok: false, kind: 'fetch-failed', reason: expect.stringContaining('HTTP 401') });
+      expect(proxy.tokenRequests).toHaveLength(1);
+      expect(proxy.tokenRequests[0].authorization).toBeUndefined();
+      http.close();
+    } finally {
+      await proxy.close();
+    }
   });
 
   test('an entry without plainHTTP does not fall back to http, and a missing tag is not-found', async () => {

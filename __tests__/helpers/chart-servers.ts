@@ -169,3 +169,62 @@ export async function pushChart(host: string, repository: string, tag: string, a
   if (res.status !== 201) throw new Error(`manifest: HTTP ${res.status} ${await res.text()}`);
   return `sha256:${sha256(manifest)}`;
 }
+
+export interface TokenRegistry {
+  /** host:port of the proxy clients talk to. */
+  host: string;
+  /** host:port of the token realm. */
+  realmHost: string;
+  /** Requests the token endpoint saw (path and Authorization header). */
+  tokenRequests: SeenRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * A registry that asks for Bearer tokens, as ghcr.io and Docker Hub do: a proxy in front of a real registry
+ * answers 401 with a challenge naming a token realm, and passes on only requests carrying the token that the
+ * realm issues for valid Basic credentials. The realm is the proxy itself, or, with `realmElsewhere`, a server
+ * on another port (another host for credentials).
+ */
+export async function startTokenRegistry(upstream: string, credentials: { username: string; password: string }, realmElsewhere = false): Promise<TokenRegistry> {
+  const tokenRequests: SeenRequest[] = [];
+  const valid = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+  const issue = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    tokenRequests.push({ path: req.url ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: req.headers.authorization === valid ? 'granted' : 'anonymous' }));
+  };
+  const realmServer = realmElsewhere ? http.createServer(issue) : undefined;
+  if (realmServer) await new Promise<void>((resolve) => realmServer.listen(0, '127.0.0.1', resolve));
+  let realm = '';
+  const proxy = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/token') return issue(req, res);
+    if (req.headers.authorization !== 'Bearer granted') {
+      const name = /^\/v2\/(.+)\/(manifests|blobs|tags)\//.exec(url.pathname)?.[1] ?? '';
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm}",service="test-registry",scope="repository:${name}:pull"` }).end();
+      return;
+    }
+    fetch(`http://${upstream}${req.url}`, { headers: { accept: req.headers.accept ?? '*/*' } }).then(
+      async (up) => {
+        const headers: Record<string, string> = {};
+        for (const h of ['content-type', 'docker-content-digest', 'link']) if (up.headers.get(h)) headers[h] = up.headers.get(h)!;
+        res.writeHead(up.status, headers).end(Buffer.from(await up.arrayBuffer()));
+      },
+      () => res.writeHead(502).end()
+    );
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const port = (proxy.address() as net.AddressInfo).port;
+  realm = realmServer ? `http://127.0.0.1:${(realmServer.address() as net.AddressInfo).port}/token` : `http://127.0.0.1:${port}/token`;
+  const close = (server: http.Server | undefined) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  return {
+    host: `127.0.0.1:${port}`,
+    realmHost: new URL(realm).host,
+    tokenRequests,
+    close: async () => {
+      proxy.closeAllConnections();
+      realmServer?.closeAllConnections();
+      await Promise.all([close(proxy), close(realmServer)]);
+    }
+  };
+}

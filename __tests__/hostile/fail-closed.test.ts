@@ -61,7 +61,7 @@ describe('what the gate cannot check blocks, naming the file and the reason', ()
     ['latin1/pod.yaml', 'invalid-encoding', /not valid UTF-8/],
     ['linked-pod.yaml', 'path-outside-repository', /symbolic link points outside the repository/],
     ['charts/web/values-prod.yaml', 'path-outside-repository', /outside the repository/],
-    ['charts/deps/Chart.yaml', 'helm-render-failed', /redis/],
+    ['charts/deps/Chart.yaml', 'remote-chart-not-allowed', /dependency "redis" 1\.0\.0 from https:\/\/charts\.example\.com is not fetched: .* is not in repositories\.allow: not contacted/],
     ['charts/badvalues/values.yaml', 'helm-render-failed', /./],
     ['kust/kustomization.yaml', 'kustomize-build-failed', /not-there|no matches/]
   ])('%s: %s blocks', (file, ruleId, reason) => {
@@ -172,7 +172,7 @@ describe('pull-request mode: what could not be checked is existing only over the
       expect(status('apps/pod.yaml')).toEqual([['invalid-yaml', 'new']]);
       expect(status('other/pod.yaml')).toEqual([['invalid-yaml', 'existing']]);
       // The chart failed to render at the base too, but the change edits its values: that edit was not checked.
-      expect(status('charts/deps/Chart.yaml')).toEqual([['helm-render-failed', 'new']]);
+      expect(status('charts/deps/Chart.yaml')).toEqual([['remote-chart-not-allowed', 'new']]);
       expect(result.blocking.map((f) => f.location.file).sort()).toEqual(['apps/pod.yaml', 'charts/deps/Chart.yaml']);
     } finally {
       removeDir(root);

@@ -311,7 +311,8 @@ describe('reportsFor', () => {
       blocking: findings.filter((f) => f.status === 'new' && (f.severity === 'high' || f.severity === 'critical')),
       targets: [{ id: 'helm:charts/api', kind: 'helm', path: 'charts/api', rendered: true, objects: 4 }],
       baseScanned: true,
-      notes: ['Policy file .gitops-gate.yaml is edited in this pull request.']
+      notes: ['Policy file .gitops-gate.yaml is edited in this pull request.'],
+      remoteCharts: []
     } as unknown as Result;
     const reports = reportsFor(result, { toolVersion: '9.9.9' });
     const log = reports.sarif();

@@ -1,5 +1,7 @@
 /** The action's inputs and event, read once into a ScanRequest plus reporting options. */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as core from '@actions/core';
 import { SEVERITIES } from '../analyze/types.js';
 import { parsePssVersion } from '../analyze/pss/types.js';
@@ -34,6 +36,8 @@ export interface ActionInputs {
   category: string;
   /** A reporting problem (comments, upload) fails the step too. */
   failOnReportError: boolean;
+  /** Restore and save the chart cache folder with the Actions cache service. */
+  chartCache: boolean;
 }
 
 function choice<T extends string>(name: string, allowed: readonly T[]): T | undefined {
@@ -97,7 +101,9 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
     ...(pssLevel ? { pssLevel } : {}),
     ...(pssVersion !== undefined ? { pssVersion } : {}),
     ...(kubeVersion ? { kubeVersion } : {}),
-    ...(apiVersions.length > 0 ? { apiVersions } : {})
+    ...(apiVersions.length > 0 ? { apiVersions } : {}),
+    cacheDir: core.getInput('cache-dir').trim() || path.join(env.RUNNER_TEMP || os.tmpdir(), 'gitops-gate-charts'),
+    ...(bool('offline', false) ? { offline: true } : {})
   };
   const token = core.getInput('token');
   if (token) core.setSecret(token);
@@ -125,6 +131,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
     maxComments: integer('max-comments', 30, 0, 1000),
     uploadSarif: bool('upload-sarif', false),
     category,
-    failOnReportError: bool('fail-on-report-error', false)
+    failOnReportError: bool('fail-on-report-error', false),
+    chartCache: bool('chart-cache', true)
   };
 }

@@ -61,7 +61,7 @@ function findingsOf(object: KubeObject, rules: readonly ActiveRule[], settings: 
       findings.push({
         ruleId: rule.id,
         severity,
-        message: `${describeObject(object)}: ${violation.message} (at ${formatPath(violation.path) || 'the object'})`,
+        message: `${describeObject(object)}${object.from ? ` (${object.from})` : ''}: ${violation.message} (at ${formatPath(violation.path) || 'the object'})`,
         object: refOf(object),
         target: object.target,
         path: violation.path,

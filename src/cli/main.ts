@@ -5,6 +5,7 @@ import { SEVERITIES, type Severity } from '../analyze/types.js';
 import { parsePssVersion } from '../analyze/pss/types.js';
 import { reportsFor } from '../report/outputs.js';
 import { parseKubeVersion } from '../render/helm/engine.js';
+import { defaultCacheDir } from '../fetch/open.js';
 import { createProgress, progressIntervalMs, type Progress } from '../report/progress.js';
 import { loadBuiltinRules } from '../rules/load.js';
 import { run, type ScanRequest } from '../run.js';
@@ -41,6 +42,9 @@ Scan options:
   --kube-version VER    Kubernetes version Helm is told, as helm template --kube-version (default: the
                         config's kubeVersion, else v1.35.0, what released Helm 4 reports)
   --api-versions LIST   API versions added to Helm's .Capabilities.APIVersions (repeatable, comma-separated)
+  --cache-dir DIR       Remote chart cache (default: $XDG_CACHE_HOME/gitops-gate/charts, else
+                        ~/.cache/gitops-gate/charts); verified by digest on every read
+  --offline             Never fetch remote charts: only what the cache holds (the rest is reported)
   --min-severity LEVEL  Text report: show only findings at or above LEVEL (low, medium, high, critical).
                         The counts, the verdict and the exit status still cover every finding; the
                         report says how many it does not show.
@@ -77,6 +81,8 @@ async function scan(args: string[]): Promise<number> {
       'kube-version': { type: 'string' },
       'api-versions': { type: 'string', multiple: true, short: 'a' },
       'min-severity': { type: 'string' },
+      'cache-dir': { type: 'string' },
+      offline: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       'no-progress': { type: 'boolean' },
       'no-color': { type: 'boolean' }
@@ -106,6 +112,8 @@ async function scan(args: string[]): Promise<number> {
     ...(pssVersion !== undefined ? { pssVersion } : {}),
     ...(kubeVersion ? { kubeVersion } : {}),
     ...(apiVersions.length > 0 ? { apiVersions } : {}),
+    cacheDir: values['cache-dir'] ?? defaultCacheDir(),
+    ...(values.offline ? { offline: true } : {}),
     ...(progress ? { onProgress: progress.onProgress } : {})
   };
   let result;

@@ -34,6 +34,9 @@ export interface FetchedChart {
   cached: boolean;
 }
 
+/** What a report says of a chart it rendered: everything but the bytes. */
+export type ChartUse = Omit<FetchedChart, 'archive'>;
+
 export type ChartFailureKind = 'not-allowed' | 'offline' | 'not-found' | 'fetch-failed' | 'digest-mismatch';
 
 export type ChartAnswer = { ok: true; chart: FetchedChart } | { ok: false; kind: ChartFailureKind; reason: string; location?: string };

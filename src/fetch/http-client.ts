@@ -42,7 +42,7 @@ export class FetchError extends Error {
 
 export interface HttpClientOptions {
   /** Whether a host may resolve to a non-public address (the policy names it exactly). */
-  mayReachPrivate: (host: string, port: number | undefined) => boolean;
+  mayReachPrivate: (host: string) => boolean;
   /** Whether plain http:// may be used with a host (the policy says so for it). */
   mayUsePlainHTTP: (host: string, port: number | undefined) => boolean;
   timeoutMs?: number;
@@ -115,8 +115,7 @@ export class HttpClient {
 
   private once(url: URL, request: HttpRequest, authorization: string | undefined): Promise<Omit<HttpResponse, 'url'>> {
     const host = hostOf(url);
-    const port = url.port ? Number(url.port) : undefined;
-    const privateOk = this.options.mayReachPrivate(host, port);
+    const privateOk = this.options.mayReachPrivate(host);
     if (isIP(host) && !privateOk) {
       const reason = nonPublicReason(host);
       if (reason) return Promise.reject(new FetchError(`${url.toString()}: not contacted: ${reason}`));

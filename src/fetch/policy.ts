@@ -96,12 +96,12 @@ export class RepositoryPolicy {
   }
 
   /**
-   * Whether a connection to `host[:port]` may go to a private, loopback, link-local or metadata address: only
-   * when an allow or mirror entry names that exact host.
+   * Whether a connection to `host` may go to a private, loopback, link-local or metadata address: only when an
+   * allow or mirror entry names that exact host (any port of it: a registry's token service often has its own).
    */
-  mayReachPrivate(host: string, port: number | undefined): boolean {
+  mayReachPrivate(host: string): boolean {
     const named = [...this.allow.map((a) => a.location), ...this.mirrors.map((m) => m.to.location)];
-    return named.some((l) => l.host === host.toLowerCase() && (l.port === undefined || port === undefined || l.port === port));
+    return named.some((l) => l.host === host.toLowerCase());
   }
 
   /** Whether plain http:// may be used with `host[:port]`: an allow or mirror entry for it says so. */

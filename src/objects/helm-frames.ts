@@ -7,7 +7,8 @@
  * are related: the rendered template's line (`template`), an own helper (`helper`), the innermost line of a
  * dependency (`dependency helper`).
  * A line inside a packaged chart (`charts/x.tgz`) is reported on the archive, the repository file, with the entry
- * and line in the related location's label; never on a stand-in such as `Chart.yaml:1`.
+ * and line in the related location's label; never on a stand-in such as `Chart.yaml:1`. A chart fetched from a
+ * repository is reported on the Chart.yaml line that declares it, the label naming the chart and its version.
  */
 import type { ProvenanceCall, ProvenanceSegment, SkippedBranch } from '../render/gotemplate/index.js';
 import type { RelatedLocation, SourceLocation } from './types.js';
@@ -23,6 +24,11 @@ export interface FrameResolver {
   templateFile(source: string): string | undefined;
   /** Where a template came from, `archive.tgz!/entry` for a packaged chart (optional). */
   templateOrigin?(source: string): string | undefined;
+  /**
+   * Where a person looks for an archive that is not a repository file (a dependency fetched from a repository:
+   * the Chart.yaml line that declares it), with words naming the chart and its version.
+   */
+  archivePlace?(archive: string): { location: SourceLocation; label: string } | undefined;
   /** Location when nothing better is known. */
   fallback: SourceLocation;
 }
@@ -66,7 +72,12 @@ export class Frames {
     if (file) return { location: { file, line: frame.line } };
     const origin = this.resolver.templateOrigin?.(frame.source);
     const cut = origin ? origin.indexOf('!/') : -1;
-    if (origin && cut > 0) return { location: { file: origin.slice(0, cut), line: 1 }, entry: `${origin.slice(cut + 2)}:${frame.line}` };
+    if (origin && cut > 0) {
+      const archive = origin.slice(0, cut);
+      const entry = `${origin.slice(cut + 2)}:${frame.line}`;
+      const remote = this.resolver.archivePlace?.(archive);
+      return remote ? { location: remote.location, entry: `${remote.label} ${entry}` } : { location: { file: archive, line: 1 }, entry };
+    }
     return { location: this.resolver.fallback };
   }
 

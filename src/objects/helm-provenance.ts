@@ -55,6 +55,8 @@ export interface ProvenanceContext {
   values: unknown;
   /** Values files in merge order, lowest precedence first. */
   valuesSources: readonly ValuesSource[];
+  /** Where an archive that is not a repository file is reported (a fetched dependency's Chart.yaml line). */
+  archivePlace?(archive: string): { location: SourceLocation; label: string } | undefined;
   /** Location to use when a template is neither in the repository nor in an archive there. */
   fallback: SourceLocation;
 }

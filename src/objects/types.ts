@@ -55,6 +55,8 @@ export interface KubeObject extends ObjectRef {
    * unset when not known.
    */
   namespaceSource?: 'written' | 'release';
+  /** Where the object was written when that is not in the repository: a fetched chart and its template. */
+  from?: string;
 }
 
 export function objectRefOf(body: Record<string, unknown>): ObjectRef {

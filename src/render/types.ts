@@ -1,6 +1,7 @@
 /** What a renderer returns: objects with source maps, and the problems it met (as input errors on files). */
 import type { InputError } from '../repo/files.js';
 import type { KubeObject } from '../objects/types.js';
+import type { ChartSource } from '../fetch/chart-source.js';
 
 export interface RenderOutput {
   objects: KubeObject[];
@@ -12,6 +13,8 @@ export interface RenderOutput {
 export interface RenderOptions {
   /** Wall-clock limit for one target. */
   timeoutMs: number;
+  /** Where chart dependencies from Helm repositories and OCI registries come from (none: they are reported). */
+  charts?: ChartSource;
 }
 
 export const DEFAULT_RENDER_OPTIONS: RenderOptions = { timeoutMs: 60_000 };

@@ -95,6 +95,23 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
     remediation: 'Vendor the remote resource into the repository, or pin it to an immutable reference that is reviewed separately.'
   }),
   diagnostic({
+    id: 'remote-chart-not-allowed',
+    title: 'Remote chart not allowed to be fetched',
+    ...UNCHECKED,
+    rationale:
+      'A chart dependency (or a chart a declaration deploys) comes from a Helm repository or an OCI registry that the base branch\'s policy does not allow. The gate never contacts such a location: a pull request could otherwise point the runner at any address. Without the chart, Helm cannot render the release, so nothing it deploys is checked.',
+    remediation:
+      'If the location is trusted, add it to `repositories.allow` in the config on the default branch (the finding gives the snippet); otherwise vendor the chart (`helm dependency build` and commit `charts/`).'
+  }),
+  diagnostic({
+    id: 'remote-chart-unavailable',
+    title: 'Remote chart could not be fetched',
+    ...UNCHECKED,
+    rationale:
+      'An allowed chart location did not deliver the chart: the version does not exist, the server failed or timed out, the download was over the size limits, or the archive did not match its digest (then the bytes were discarded). The release cannot be rendered, so nothing it deploys is checked.',
+    remediation: 'Check the version and the repository URL; for a digest mismatch, find out why the published archive changed before trusting it. With `--offline`, run once online to fill the cache.'
+  }),
+  diagnostic({
     id: 'remote-resource-pinned',
     title: 'Remote resource pinned to a version, not rendered',
     severity: 'medium',

@@ -36,6 +36,7 @@
  * `object` and `target` are absent for problems with an input file itself.
  */
 import type { Finding, FindingStatus, Severity } from '../analyze/types.js';
+import type { ChartUse } from '../fetch/chart-source.js';
 import { formatPath, type ObjectRef, type RelatedLocation, type SourceLocation } from '../objects/types.js';
 import { compareByLocation, countFindings, type FailOn } from './common.js';
 import type { Coverage } from '../policy/coverage.js';
@@ -79,6 +80,8 @@ export interface JsonReport {
   base?: string;
   targets: JsonTarget[];
   notes: string[];
+  /** Charts fetched from Helm repositories and registries (or the cache), with version and digest. */
+  remoteCharts?: ChartUse[];
   findings: JsonFinding[];
 }
 
@@ -101,6 +104,7 @@ export interface JsonOptions {
   targets?: readonly JsonTarget[];
   baseCommit?: string;
   notes?: readonly string[];
+  remoteCharts?: readonly ChartUse[];
   coverage?: Coverage;
   /** Something the change brought could not be checked although nothing blocks. */
   unchecked?: boolean;
@@ -135,6 +139,7 @@ export function buildJsonReport(findings: readonly Finding[], opts: JsonOptions)
       defined({ id: t.id, kind: t.kind, path: t.path, objects: t.objects, checked: t.checked, unchecked: t.unchecked?.length ? [...t.unchecked] : undefined })
     ),
     notes: [...(opts.notes ?? [])],
+    ...(opts.remoteCharts ? { remoteCharts: opts.remoteCharts.map((c) => ({ ...c })) } : {}),
     findings: [...findings].sort(compareByLocation).map(
       (f): JsonFinding =>
         defined({

@@ -77,6 +77,7 @@ export function reportsFor(result: RunResult, options: ReportOptions): Reports {
         toolVersion: options.toolVersion,
         targets: result.targets,
         notes: result.notes,
+        ...(result.remoteCharts.length > 0 ? { remoteCharts: result.remoteCharts } : {}),
         ...(result.baseCommit ? { baseCommit: result.baseCommit } : {})
       }),
     summary: (links = {}) =>

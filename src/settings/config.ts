@@ -12,6 +12,7 @@ import { DEFAULT_MAX_FILE_BYTES } from '../repo/files.js';
 import { packageFile } from '../util/package-root.js';
 import type { ChartConfig } from '../targets/types.js';
 import type { ExceptionRule } from '../policy/exceptions.js';
+import { RepositoryPolicy, type RepositoriesConfig } from '../fetch/policy.js';
 import type { FailOn, Settings } from './types.js';
 
 export const CONFIG_FILE_NAMES = ['.gitops-gate.yaml', '.gitops-gate.yml'];
@@ -50,6 +51,7 @@ export interface ConfigFile {
   skipSchemaValidation?: boolean;
   ciValues?: boolean;
   limits?: { maxFileBytes?: number; renderTimeoutSeconds?: number; scanTimeoutSeconds?: number };
+  repositories?: RepositoriesConfig;
 }
 
 let validate: ReturnType<Ajv['compile']> | undefined;
@@ -74,6 +76,13 @@ export function parseConfig(text: string, source: string): ConfigFile {
     throw new ConfigError(problems.join('\n'));
   }
   const config = value as ConfigFile;
+  if (config.repositories) {
+    try {
+      new RepositoryPolicy(config.repositories, {}, {}, source);
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
+  }
   if (config.pss?.version !== undefined && parsePssVersion(config.pss.version) === undefined) {
     throw new ConfigError(`${source}: pss.version "${config.pss.version}" is not a known policy version (v1.0 to v1.${LATEST_PSS_MINOR}, or latest)`);
   }
@@ -90,6 +99,8 @@ export function defaultSettings(root: string): Settings {
     discovery: { include: [], exclude: [], targets: [], charts: [] },
     renderer: 'builtin',
     limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 60_000, scanTimeoutMs: DEFAULT_SCAN_TIMEOUT_MS },
+    repositories: {},
+    offline: false,
     configSource: ''
   };
 }
@@ -132,6 +143,7 @@ export function applyConfig(settings: Settings, config: ConfigFile, source: stri
       renderTimeoutMs: config.limits?.renderTimeoutSeconds !== undefined ? config.limits.renderTimeoutSeconds * 1000 : settings.limits.renderTimeoutMs,
       scanTimeoutMs: config.limits?.scanTimeoutSeconds !== undefined ? config.limits.scanTimeoutSeconds * 1000 : settings.limits.scanTimeoutMs
     },
+    repositories: config.repositories ?? settings.repositories,
     configSource: source
   };
 }

@@ -3,6 +3,7 @@ import type { Severity } from '../analyze/types.js';
 import type { PssSettings } from '../analyze/pss/types.js';
 import type { DiscoveryOptions } from '../targets/types.js';
 import type { ExceptionRule } from '../policy/exceptions.js';
+import type { RepositoriesConfig } from '../fetch/policy.js';
 
 export type FailOn = Severity | 'none';
 export type ReportFormat = 'text' | 'json' | 'sarif';
@@ -29,6 +30,12 @@ export interface Settings {
   renderer: 'builtin' | 'helm';
   /** Largest file read; time limit per target render; time budget of the whole scan (base and head). */
   limits: { maxFileBytes: number; renderTimeoutMs: number; scanTimeoutMs: number };
+  /** Remote charts: what may be fetched (from the base revision's config in a pull request). */
+  repositories: RepositoriesConfig;
+  /** Never fetch: only what the cache holds. */
+  offline: boolean;
+  /** The chart cache folder; none: nothing kept between runs. */
+  cacheDir?: string;
   /** Where the configuration came from ('' when defaults only). */
   configSource: string;
 }

@@ -360,6 +360,24 @@ export function addFileDependencies(repo: RepoFiles, chartDir: string, chart: Ch
   }
 }
 
+/**
+ * Dependencies fetched from Helm repositories or OCI registries (what `helm dependency build` would have written
+ * into charts/): each archive that charts/ does not already hold is loaded, under the chart's one decompression
+ * budget, and must be the chart it was fetched as.
+ */
+export function addArchiveDependencies(chart: Chart, archives: readonly { name: string; origin: string; data: Uint8Array }[], options: LoadOptions = {}): void {
+  options = withBudget(options);
+  for (const archive of archives) {
+    if (chart.dependencies.some((c) => chartName(c) === archive.name)) continue;
+    const sub = loadArchive(Buffer.from(archive.data.buffer, archive.data.byteOffset, archive.data.byteLength), archive.origin, options);
+    if (chartName(sub) !== archive.name) {
+      throw new ChartError(`the archive fetched for dependency ${JSON.stringify(archive.name)} holds the chart ${JSON.stringify(chartName(sub))}`, archive.origin);
+    }
+    sub.parent = chart;
+    chart.dependencies.push(sub);
+  }
+}
+
 function emptyMetadata(): Metadata {
   return {
     name: '', home: '', sources: null, version: '', description: '', keywords: null, maintainers: null, icon: '',
