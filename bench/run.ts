@@ -7,6 +7,8 @@
  * mapping (each object's fields located), at two sizes: the per-document cost must not grow with the count.
  * repoScan: the built command line on a generated repository of many charts: wall time and peak memory of the
  * scan's process tree (bench/repo-scan.ts).
+ * remoteCharts: an umbrella chart with three remote dependencies against loopback servers, cold and warm cache:
+ * wall time and requests made (bench/remote-charts.ts).
  * Every section also reports the bench process's own peak resident memory so far (peakRssMb).
  */
 import { parseAllDocuments } from 'yaml';
@@ -24,6 +26,7 @@ import { parseYaml } from '../src/objects/yaml-source.js';
 import { renderChart } from '../src/render/helm/index.js';
 import { RepoFiles } from '../src/repo/files.js';
 import { benchRepoScan } from './repo-scan.js';
+import { benchRemoteCharts } from './remote-charts.js';
 
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -210,6 +213,7 @@ const figures = {
   ...(!only || only === 'repoScan' ? { repoScan: await benchRepoScan() } : {}),
   ...(!only || only === 'helm' ? { helm: withPeak(benchHelm()) } : {}),
   ...(!only || only === 'helmDocuments' ? { helmDocuments: withPeak(benchHelmDocuments()) } : {}),
-  ...(!only || only === 'scan' ? { scan: withPeak(benchScan()) } : {})
+  ...(!only || only === 'scan' ? { scan: withPeak(benchScan()) } : {}),
+  ...(!only || only === 'remoteCharts' ? { remoteCharts: withPeak(await benchRemoteCharts()) } : {})
 };
 console.log(JSON.stringify(figures, null, 2));

@@ -26881,8 +26881,6 @@ for (const [net2, prefix] of [
 for (const [net2, prefix] of [
   ["::", 128],
   ["::1", 128],
-  ["::ffff:0:0", 96],
-  // IPv4-mapped: checked as IPv4 below
   ["64:ff9b::", 96],
   // NAT64
   ["100::", 64],
@@ -27180,6 +27178,7 @@ var ChartSource = class {
   options;
   answers = /* @__PURE__ */ new Map();
   indexes = /* @__PURE__ */ new Map();
+  tagLists = /* @__PURE__ */ new Map();
   oci;
   limits;
   /** Requests sent so far. */
@@ -27296,10 +27295,32 @@ var ChartSource = class {
     const query = new URL(listed).search;
     return { fetch: `${formatLocation(decision.fetchFrom)}${query}` };
   }
+  /** A repository's tags, listed at most once per run; a cached list serves while younger than the index age. */
+  tags(repo) {
+    const key = `${formatLocation(repo.fetchFrom)}/tags/list`;
+    const memo2 = this.tagLists.get(key);
+    if (memo2) return memo2;
+    const now = (this.options.now ?? Date.now)();
+    const cached2 = this.cache.readIndex(key);
+    let list2;
+    if (cached2 && now - cached2.fetchedAt < this.policy.indexMaxAgeMs) {
+      try {
+        const tags = JSON.parse(cached2.body.toString("utf8"));
+        if (Array.isArray(tags) && tags.every((t) => typeof t === "string")) list2 = Promise.resolve(tags);
+      } catch {
+      }
+    }
+    list2 ??= this.oci.tags(repo).then((tags) => {
+      this.cache.writeIndex(key, Buffer.from(JSON.stringify(tags)), now);
+      return tags;
+    });
+    this.tagLists.set(key, list2);
+    return list2;
+  }
   async fromRegistry(repo, location, request) {
     let version = request.version.trim();
     if (!isExactVersion(version)) {
-      const tags = (await this.oci.tags(repo)).map((t) => t.replace(/_/g, "+")).filter(isExactVersion);
+      const tags = (await this.tags(repo)).map((t) => t.replace(/_/g, "+")).filter(isExactVersion);
       const best = highestMatch(tags, version, (t) => t);
       if (!best) throw new ChartFailure("not-found", `${location}/${request.name}: no tag matches ${JSON.stringify(version || "*")}`);
       version = best;

@@ -14,12 +14,15 @@ const cacheDirs: string[] = [];
 afterAll(() => cacheDirs.forEach(removeDir));
 
 /** A ChartSource over a fresh (or given) cache folder, with short timeouts. */
-function source(config: RepositoriesConfig, options: { cacheDir?: string; env?: Record<string, string>; offline?: boolean; maxIndexBytes?: number; maxChartBytes?: number; timeoutMs?: number } = {}) {
+function source(
+  config: RepositoriesConfig,
+  options: { cacheDir?: string; env?: Record<string, string>; offline?: boolean; maxIndexBytes?: number; maxChartBytes?: number; timeoutMs?: number; now?: () => number } = {}
+) {
   const dir = options.cacheDir ?? tempDir('gg-chart-cache-');
   cacheDirs.push(dir);
   const policy = new RepositoryPolicy(config, options.env ?? {});
   const http = new HttpClient({ mayReachPrivate: (h) => policy.mayReachPrivate(h), mayUsePlainHTTP: (h, p) => policy.mayUsePlainHTTP(h, p), timeoutMs: options.timeoutMs ?? 5000, backoffMs: 20 });
-  return { charts: new ChartSource(policy, new ContentCache(dir), http, { offline: options.offline, maxIndexBytes: options.maxIndexBytes, maxChartBytes: options.maxChartBytes }), http, dir };
+  return { charts: new ChartSource(policy, new ContentCache(dir), http, { offline: options.offline, maxIndexBytes: options.maxIndexBytes, maxChartBytes: options.maxChartBytes, now: options.now }), http, dir };
 }
 
 const ok = (answer: ChartAnswer) => {
@@ -219,11 +222,20 @@ describe('an OCI registry (docker-registry)', () => {
     warm.http.close();
   });
 
-  test('a range resolves over the tag list, semver tags only', async () => {
-    const { charts, http } = source(config());
-    const chart = ok(await charts.get({ repository: `oci://${registry.host}/charts`, name: 'podinfo', version: '>=6.0.0 <7.0.0' }));
-    expect(chart).toMatchObject({ version: '6.7.1', url: `oci://${registry.host}/charts/podinfo@${manifest}` });
-    http.close();
+  test('a range resolves over the tag list, semver tags only; the list is cached for the index age', async () => {
+    const request = { repository: `oci://${registry.host}/charts`, name: 'podinfo', version: '>=6.0.0 <7.0.0' };
+    const first = source(config());
+    expect(ok(await first.charts.get(request))).toMatchObject({ version: '6.7.1', url: `oci://${registry.host}/charts/podinfo@${manifest}` });
+    expect(first.charts.requests).toBe(3);
+    first.http.close();
+    const warm = source(config(), { cacheDir: first.dir });
+    expect(ok(await warm.charts.get(request)).cached).toBe(true);
+    expect(warm.charts.requests).toBe(0);
+    warm.http.close();
+    const later = source(config(), { cacheDir: first.dir, now: () => Date.now() + 2 * 3600_000 });
+    expect(ok(await later.charts.get(request)).version).toBe('6.7.1');
+    expect(later.charts.requests).toBe(1);
+    later.http.close();
   });
 
   test('a mirror is contacted instead of the original, which must itself be allowed', async () => {

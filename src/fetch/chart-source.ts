@@ -52,6 +52,7 @@ export interface ChartSourceOptions {
 export class ChartSource {
   private readonly answers = new Map<string, Promise<ChartAnswer>>();
   private readonly indexes = new Map<string, Promise<ChartIndex>>();
+  private readonly tagLists = new Map<string, Promise<string[]>>();
   private readonly oci: OciRegistry;
   private readonly limits: { maxIndexBytes: number; maxChartBytes: number };
 
@@ -190,10 +191,34 @@ export class ChartSource {
     return { fetch: `${formatLocation(decision.fetchFrom)}${query}` };
   }
 
+  /** A repository's tags, listed at most once per run; a cached list serves while younger than the index age. */
+  private tags(repo: OciRepository): Promise<string[]> {
+    const key = `${formatLocation(repo.fetchFrom)}/tags/list`;
+    const memo = this.tagLists.get(key);
+    if (memo) return memo;
+    const now = (this.options.now ?? Date.now)();
+    const cached = this.cache.readIndex(key);
+    let list: Promise<string[]> | undefined;
+    if (cached && now - cached.fetchedAt < this.policy.indexMaxAgeMs) {
+      try {
+        const tags = JSON.parse(cached.body.toString('utf8')) as unknown;
+        if (Array.isArray(tags) && tags.every((t) => typeof t === 'string')) list = Promise.resolve(tags as string[]);
+      } catch {
+        // a damaged entry: list again
+      }
+    }
+    list ??= this.oci.tags(repo).then((tags) => {
+      this.cache.writeIndex(key, Buffer.from(JSON.stringify(tags)), now);
+      return tags;
+    });
+    this.tagLists.set(key, list);
+    return list;
+  }
+
   private async fromRegistry(repo: OciRepository, location: string, request: ChartRequest): Promise<ChartAnswer> {
     let version = request.version.trim();
     if (!isExactVersion(version)) {
-      const tags = (await this.oci.tags(repo)).map((t) => t.replace(/_/g, '+')).filter(isExactVersion);
+      const tags = (await this.tags(repo)).map((t) => t.replace(/_/g, '+')).filter(isExactVersion);
       const best = highestMatch(tags, version, (t) => t);
       if (!best) throw new ChartFailure('not-found', `${location}/${request.name}: no tag matches ${JSON.stringify(version || '*')}`);
       version = best;
