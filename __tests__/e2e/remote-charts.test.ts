@@ -175,6 +175,21 @@ describe('fetched dependencies are charts like any other', () => {
     expect(result.findings.some((f) => f.ruleId === 'pss-host-namespaces')).toBe(false);
   });
 
+  test('a dependency already in charts/ (what helm dependency build leaves) is used as it is: no request', async () => {
+    const vendored = chartArchive('web', '1.0.0', { 'templates/pod.yaml': POD('vendored', 'privileged: true') });
+    const root = folder({
+      '.gitops-gate.yaml': allowBoth(),
+      'app/Chart.yaml': `apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: web\n    version: 1.0.0\n    repository: ${repo.url}/charts\n`
+    });
+    writeTree(root, { 'app/charts/web-1.0.0.tgz': vendored });
+    repo.seen.length = 0;
+    const result = await run({ root });
+    expect(result.targets.map((t) => [t.checked, t.objects])).toEqual([[true, 1]]);
+    expect(result.findings.find((f) => f.ruleId === 'pss-privileged')?.object?.name).toBe('vendored');
+    expect(result.remoteCharts).toEqual([]);
+    expect(repo.seen).toEqual([]);
+  });
+
   test('an error inside a fetched chart is reported on the line that declares it, naming the chart and template', async () => {
     const root = folder({
       '.gitops-gate.yaml': allowBoth(),
