@@ -27078,7 +27078,7 @@ var OciRegistry = class {
     return tags;
   }
   /** The chart at `reference` (a tag or a digest), with the manifest and chart layer verified. */
-  async pull(repo, reference, maxChartBytes) {
+  async pull(repo, reference, maxChartBytes, options = {}) {
     const res = await this.get(repo, `${this.base(repo)}/manifests/${reference}`, { accept: MANIFEST_ACCEPT }, MAX_MANIFEST_BYTES);
     const manifestDigest = sha256Digest(res.body);
     const header = res.headers["docker-content-digest"];
@@ -27098,7 +27098,14 @@ var OciRegistry = class {
     const blob = await this.get(repo, `${this.base(repo)}/blobs/${layer.digest}`, {}, maxChartBytes);
     const digest2 = sha256Digest(blob.body);
     if (digest2 !== layer.digest) throw new FetchError(`the chart layer's content has the digest ${digest2}, not ${layer.digest} as its manifest says; discarded`);
-    return { manifestDigest, digest: digest2, archive: blob.body };
+    let version;
+    if (options.withConfig && typeof manifest.config.digest === "string") {
+      const config = await this.get(repo, `${this.base(repo)}/blobs/${manifest.config.digest}`, {}, MAX_MANIFEST_BYTES);
+      if (sha256Digest(config.body) !== manifest.config.digest) throw new FetchError(`the chart's config does not match its digest ${manifest.config.digest}; discarded`);
+      const v = parseJson(config.body, "chart config").version;
+      if (typeof v === "string") version = v;
+    }
+    return { manifestDigest, digest: digest2, archive: blob.body, ...version ? { version } : {} };
   }
   base(repo) {
     return `${repo.plainHTTP ? "http" : "https"}://${authority(repo.fetchFrom)}/v2${repo.fetchFrom.path}`;
@@ -27215,7 +27222,7 @@ var ChartSource = class {
     if (!decision.allowed) throw new ChartFailure("not-allowed", `${decision.reason}: not contacted`);
     const location = formatLocation(repo);
     const version = request.version.trim();
-    if (isExactVersion(version)) {
+    if (isExactVersion(version) || repo.scheme === "oci" && isDigest(version)) {
       const cached2 = this.fromCache(location, request.name, version.replace(/^v/, ""));
       if (cached2) return { ok: true, chart: { ...cached2, repository: request.repository } };
     }
@@ -27317,8 +27324,22 @@ var ChartSource = class {
     this.tagLists.set(key, list2);
     return list2;
   }
+  /** A chart pinned to a manifest digest: its version is read from the chart's config; the pin never changes. */
+  async pinnedByDigest(repo, location, request, digest2) {
+    const pulled = await this.oci.pull(repo, digest2, this.limits.maxChartBytes, { withConfig: true }).catch((err) => this.pullFailure(err, location, request, digest2));
+    const version = pulled.version ?? digest2;
+    this.cache.writeBlob(pulled.archive);
+    this.cache.writeRef(location, request.name, digest2, { digest: pulled.digest, version, url: ociUrl(repo, digest2) });
+    return { ok: true, chart: { repository: request.repository, name: request.name, version, digest: pulled.digest, url: ociUrl(repo, digest2), archive: pulled.archive, cached: false } };
+  }
+  pullFailure(err, location, request, reference) {
+    if (err instanceof FetchError && /discarded$/.test(err.message)) throw new ChartFailure("digest-mismatch", err.message);
+    if (err instanceof FetchError && err.status === 404) throw new ChartFailure("not-found", `${location}/${request.name}${reference.startsWith("sha256:") ? "@" : ":"}${reference} is not in the registry`);
+    throw err;
+  }
   async fromRegistry(repo, location, request) {
     let version = request.version.trim();
+    if (isDigest(version)) return this.pinnedByDigest(repo, location, request, version);
     if (!isExactVersion(version)) {
       const tags = (await this.tags(repo)).map((t) => t.replace(/_/g, "+")).filter(isExactVersion);
       const best = highestMatch(tags, version, (t) => t);
@@ -27327,18 +27348,17 @@ var ChartSource = class {
       const cached2 = this.fromCache(location, request.name, version.replace(/^v/, ""));
       if (cached2) return { ok: true, chart: { ...cached2, repository: request.repository } };
     }
-    const pulled = await this.oci.pull(repo, version.replace(/\+/g, "_"), this.limits.maxChartBytes).catch((err) => {
-      if (err instanceof FetchError && /discarded$/.test(err.message)) throw new ChartFailure("digest-mismatch", err.message);
-      if (err instanceof FetchError && err.status === 404) throw new ChartFailure("not-found", `${location}/${request.name}:${version} is not in the registry`);
-      throw err;
-    });
-    const url = `oci://${formatLocation(repo.fetchFrom).slice("oci://".length)}@${pulled.manifestDigest}`;
+    const pulled = await this.oci.pull(repo, version.replace(/\+/g, "_"), this.limits.maxChartBytes).catch((err) => this.pullFailure(err, location, request, version));
+    const url = ociUrl(repo, pulled.manifestDigest);
     const exact = version.replace(/^v/, "");
     this.cache.writeBlob(pulled.archive);
     this.cache.writeRef(location, request.name, exact, { digest: pulled.digest, version: exact, url });
     return { ok: true, chart: { repository: request.repository, name: request.name, version: exact, digest: pulled.digest, url, archive: pulled.archive, cached: false } };
   }
 };
+function isDigest(version) {
+  return /^sha256:[0-9a-f]{64}$/.test(version);
+}
 var ChartFailure = class extends Error {
   constructor(kind, message) {
     super(message);
@@ -27346,6 +27366,9 @@ var ChartFailure = class extends Error {
   }
   kind;
 };
+function ociUrl(repo, manifestDigest) {
+  return `${formatLocation(repo.fetchFrom)}@${manifestDigest}`;
+}
 
 // src/fetch/open.ts
 function defaultCacheDir(env2 = process.env) {

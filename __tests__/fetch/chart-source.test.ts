@@ -238,6 +238,19 @@ describe('an OCI registry (docker-registry)', () => {
     later.http.close();
   });
 
+  test('a chart pinned to a manifest digest: pulled by it, its version read from the config, never re-resolved', async () => {
+    const request = { repository: `oci://${registry.host}/charts`, name: 'podinfo', version: manifest };
+    const cold = source(config());
+    expect(ok(await cold.charts.get(request))).toMatchObject({ version: '6.7.1', digest: `sha256:${sha256(v2)}`, url: `oci://${registry.host}/charts/podinfo@${manifest}` });
+    expect(cold.charts.requests).toBe(3);
+    cold.http.close();
+    const warm = source(config(), { cacheDir: cold.dir });
+    expect(ok(await warm.charts.get(request)).cached).toBe(true);
+    expect(warm.charts.requests).toBe(0);
+    expect(await warm.charts.get({ ...request, version: `sha256:${'0'.repeat(64)}` })).toMatchObject({ ok: false, kind: 'not-found' });
+    warm.http.close();
+  });
+
   test('a mirror is contacted instead of the original, which must itself be allowed', async () => {
     const mirrored: RepositoriesConfig = { allow: ['oci://ghcr.io/acme/charts'], mirrors: [{ from: 'oci://ghcr.io/acme', to: `oci://${registry.host}`, plainHTTP: true }] };
     const { charts, http } = source(mirrored);

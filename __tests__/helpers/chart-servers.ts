@@ -155,7 +155,7 @@ export async function pushChart(host: string, repository: string, tag: string, a
     if (put.status !== 201) throw new Error(`upload: HTTP ${put.status}`);
     return { digest, size: data.length };
   };
-  const config = await upload(Buffer.from(options.config ?? '{"name":"chart","version":"0.0.0"}'));
+  const config = await upload(Buffer.from(options.config ?? JSON.stringify({ name: repository.split('/').pop(), version: tag.replace(/_/g, '+'), apiVersion: 'v2' })));
   const layer = await upload(archive);
   const manifest = Buffer.from(
     JSON.stringify({

@@ -103,7 +103,7 @@ export class ChartSource {
     if (!decision.allowed) throw new ChartFailure('not-allowed', `${decision.reason}: not contacted`);
     const location = formatLocation(repo);
     const version = request.version.trim();
-    if (isExactVersion(version)) {
+    if (isExactVersion(version) || (repo.scheme === 'oci' && isDigest(version))) {
       const cached = this.fromCache(location, request.name, version.replace(/^v/, ''));
       if (cached) return { ok: true, chart: { ...cached, repository: request.repository } };
     }
@@ -215,8 +215,24 @@ export class ChartSource {
     return list;
   }
 
+  /** A chart pinned to a manifest digest: its version is read from the chart's config; the pin never changes. */
+  private async pinnedByDigest(repo: OciRepository, location: string, request: ChartRequest, digest: string): Promise<ChartAnswer> {
+    const pulled = await this.oci.pull(repo, digest, this.limits.maxChartBytes, { withConfig: true }).catch((err: unknown) => this.pullFailure(err, location, request, digest));
+    const version = pulled.version ?? digest;
+    this.cache.writeBlob(pulled.archive);
+    this.cache.writeRef(location, request.name, digest, { digest: pulled.digest, version, url: ociUrl(repo, digest) });
+    return { ok: true, chart: { repository: request.repository, name: request.name, version, digest: pulled.digest, url: ociUrl(repo, digest), archive: pulled.archive, cached: false } };
+  }
+
+  private pullFailure(err: unknown, location: string, request: ChartRequest, reference: string): never {
+    if (err instanceof FetchError && /discarded$/.test(err.message)) throw new ChartFailure('digest-mismatch', err.message);
+    if (err instanceof FetchError && err.status === 404) throw new ChartFailure('not-found', `${location}/${request.name}${reference.startsWith('sha256:') ? '@' : ':'}${reference} is not in the registry`);
+    throw err;
+  }
+
   private async fromRegistry(repo: OciRepository, location: string, request: ChartRequest): Promise<ChartAnswer> {
     let version = request.version.trim();
+    if (isDigest(version)) return this.pinnedByDigest(repo, location, request, version);
     if (!isExactVersion(version)) {
       const tags = (await this.tags(repo)).map((t) => t.replace(/_/g, '+')).filter(isExactVersion);
       const best = highestMatch(tags, version, (t) => t);
@@ -225,17 +241,18 @@ export class ChartSource {
       const cached = this.fromCache(location, request.name, version.replace(/^v/, ''));
       if (cached) return { ok: true, chart: { ...cached, repository: request.repository } };
     }
-    const pulled = await this.oci.pull(repo, version.replace(/\+/g, '_'), this.limits.maxChartBytes).catch((err: unknown) => {
-      if (err instanceof FetchError && /discarded$/.test(err.message)) throw new ChartFailure('digest-mismatch', err.message);
-      if (err instanceof FetchError && err.status === 404) throw new ChartFailure('not-found', `${location}/${request.name}:${version} is not in the registry`);
-      throw err;
-    });
-    const url = `oci://${formatLocation(repo.fetchFrom).slice('oci://'.length)}@${pulled.manifestDigest}`;
+    const pulled = await this.oci.pull(repo, version.replace(/\+/g, '_'), this.limits.maxChartBytes).catch((err: unknown) => this.pullFailure(err, location, request, version));
+    const url = ociUrl(repo, pulled.manifestDigest);
     const exact = version.replace(/^v/, '');
     this.cache.writeBlob(pulled.archive);
     this.cache.writeRef(location, request.name, exact, { digest: pulled.digest, version: exact, url });
     return { ok: true, chart: { repository: request.repository, name: request.name, version: exact, digest: pulled.digest, url, archive: pulled.archive, cached: false } };
   }
+}
+
+/** `sha256:<64 hex>`: a manifest digest (an OCIRepository's `ref.digest`, an Application's `targetRevision`). */
+export function isDigest(version: string): boolean {
+  return /^sha256:[0-9a-f]{64}$/.test(version);
 }
 
 class ChartFailure extends Error {
@@ -245,4 +262,9 @@ class ChartFailure extends Error {
   ) {
     super(message);
   }
+}
+
+/** `oci://host/path@sha256:…`: where a registry chart came from, by its manifest digest. */
+function ociUrl(repo: OciRepository, manifestDigest: string): string {
+  return `${formatLocation(repo.fetchFrom)}@${manifestDigest}`;
 }

@@ -28,6 +28,8 @@ export interface PulledChart {
   manifestDigest: string;
   digest: string;
   archive: Buffer;
+  /** The chart's version from its config blob (read when asked for). */
+  version?: string;
 }
 
 export class OciRegistry {
@@ -50,7 +52,7 @@ export class OciRegistry {
   }
 
   /** The chart at `reference` (a tag or a digest), with the manifest and chart layer verified. */
-  async pull(repo: OciRepository, reference: string, maxChartBytes: number): Promise<PulledChart> {
+  async pull(repo: OciRepository, reference: string, maxChartBytes: number, options: { withConfig?: boolean } = {}): Promise<PulledChart> {
     const res = await this.get(repo, `${this.base(repo)}/manifests/${reference}`, { accept: MANIFEST_ACCEPT }, MAX_MANIFEST_BYTES);
     const manifestDigest = sha256Digest(res.body);
     const header = res.headers['docker-content-digest'];
@@ -60,7 +62,7 @@ export class OciRegistry {
     if (typeof header === 'string' && header.startsWith('sha256:') && header !== manifestDigest) {
       throw new FetchError(`the manifest's Docker-Content-Digest ${header} does not match its content (${manifestDigest}); discarded`);
     }
-    const manifest = parseJson(res.body, 'manifest') as { config?: { mediaType?: string }; layers?: { mediaType?: string; digest?: string; size?: number }[] };
+    const manifest = parseJson(res.body, 'manifest') as { config?: { mediaType?: string; digest?: string }; layers?: { mediaType?: string; digest?: string; size?: number }[] };
     if (manifest.config?.mediaType !== HELM_CONFIG_MEDIA_TYPE) {
       throw new FetchError(`the manifest's config is ${manifest.config?.mediaType ?? 'missing'}, not ${HELM_CONFIG_MEDIA_TYPE}: not a Helm chart`);
     }
@@ -70,7 +72,14 @@ export class OciRegistry {
     const blob = await this.get(repo, `${this.base(repo)}/blobs/${layer.digest}`, {}, maxChartBytes);
     const digest = sha256Digest(blob.body);
     if (digest !== layer.digest) throw new FetchError(`the chart layer's content has the digest ${digest}, not ${layer.digest} as its manifest says; discarded`);
-    return { manifestDigest, digest, archive: blob.body };
+    let version: string | undefined;
+    if (options.withConfig && typeof manifest.config.digest === 'string') {
+      const config = await this.get(repo, `${this.base(repo)}/blobs/${manifest.config.digest}`, {}, MAX_MANIFEST_BYTES);
+      if (sha256Digest(config.body) !== manifest.config.digest) throw new FetchError(`the chart's config does not match its digest ${manifest.config.digest}; discarded`);
+      const v = parseJson(config.body, 'chart config').version;
+      if (typeof v === 'string') version = v;
+    }
+    return { manifestDigest, digest, archive: blob.body, ...(version ? { version } : {}) };
   }
 
   private base(repo: OciRepository): string {
