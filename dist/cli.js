@@ -27210,7 +27210,7 @@ var ChartSource = class {
         ok: false,
         kind: err instanceof ChartFailure ? err.kind : "fetch-failed",
         reason: err.message,
-        location: formatLocation(location)
+        location: err instanceof ChartFailure && err.location || formatLocation(location)
       }));
       this.answers.set(key, answer);
     }
@@ -27298,7 +27298,10 @@ var ChartSource = class {
   archiveUrl(listed, base2, location) {
     if (!/^[a-z][a-z0-9+.-]*:/i.test(listed)) return { fetch: new URL(listed, base2).toString() };
     const decision = this.policy.decide(listed);
-    if (!decision.allowed) throw new ChartFailure("not-allowed", `${location} lists its archive at ${listed}, and ${decision.reason}: not contacted`);
+    if (!decision.allowed) {
+      const where = decision.location && formatLocation({ ...decision.location, path: decision.location.path.split("/").slice(0, -1).slice(0, 3).join("/") });
+      throw new ChartFailure("not-allowed", `${location} lists its archive at ${listed}, and ${decision.reason}: not contacted`, where);
+    }
     const query = new URL(listed).search;
     return { fetch: `${formatLocation(decision.fetchFrom)}${query}` };
   }
@@ -27360,11 +27363,13 @@ function isDigest(version) {
   return /^sha256:[0-9a-f]{64}$/.test(version);
 }
 var ChartFailure = class extends Error {
-  constructor(kind, message) {
+  constructor(kind, message, location) {
     super(message);
     this.kind = kind;
+    this.location = location;
   }
   kind;
+  location;
 };
 function ociUrl(repo, manifestDigest) {
   return `${formatLocation(repo.fetchFrom)}@${manifestDigest}`;

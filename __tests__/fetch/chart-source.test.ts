@@ -164,7 +164,7 @@ describe('a hostile or broken repository', () => {
     repo.seen.length = 0;
     const { charts, http } = source(allow());
     const get = (name: string) => charts.get({ repository: `${other.url}/mirror`, name, version: '1.0.0' });
-    expect(await get('far')).toMatchObject({ ok: false, kind: 'not-allowed', reason: expect.stringContaining('lists its archive at https://charts.example.net/far-1.0.0.tgz') });
+    expect(await get('far')).toMatchObject({ ok: false, kind: 'not-allowed', reason: expect.stringContaining('lists its archive at https://charts.example.net/far-1.0.0.tgz'), location: 'https://charts.example.net' });
     expect(await get('meta')).toMatchObject({ ok: false, kind: 'fetch-failed', reason: expect.stringMatching(/169\.254\.169\.254 is a loopback, private, link-local, metadata or reserved address/) });
     expect(await get('local')).toMatchObject({ ok: false, kind: 'fetch-failed', reason: expect.stringMatching(/not contacted: localhost resolves to (127\.0\.0\.1|::1)/) });
     expect(repo.seen).toEqual([]);

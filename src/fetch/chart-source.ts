@@ -90,7 +90,7 @@ export class ChartSource {
         ok: false as const,
         kind: (err instanceof ChartFailure ? err.kind : 'fetch-failed') as ChartFailureKind,
         reason: (err as Error).message,
-        location: formatLocation(location)
+        location: (err instanceof ChartFailure && err.location) || formatLocation(location)
       }));
       this.answers.set(key, answer);
     }
@@ -186,7 +186,11 @@ export class ChartSource {
   private archiveUrl(listed: string, base: string, location: string): { fetch: string } {
     if (!/^[a-z][a-z0-9+.-]*:/i.test(listed)) return { fetch: new URL(listed, base).toString() };
     const decision = this.policy.decide(listed);
-    if (!decision.allowed) throw new ChartFailure('not-allowed', `${location} lists its archive at ${listed}, and ${decision.reason}: not contacted`);
+    if (!decision.allowed) {
+      // What to allow: the archive's host and first two path segments (a GitHub project's releases, say).
+      const where = decision.location && formatLocation({ ...decision.location, path: decision.location.path.split('/').slice(0, -1).slice(0, 3).join('/') });
+      throw new ChartFailure('not-allowed', `${location} lists its archive at ${listed}, and ${decision.reason}: not contacted`, where);
+    }
     const query = new URL(listed).search;
     return { fetch: `${formatLocation(decision.fetchFrom)}${query}` };
   }
@@ -258,7 +262,9 @@ export function isDigest(version: string): boolean {
 class ChartFailure extends Error {
   constructor(
     readonly kind: ChartFailureKind,
-    message: string
+    message: string,
+    /** The location to allow, when it is not the repository asked for (an archive listed elsewhere). */
+    readonly location?: string
   ) {
     super(message);
   }
