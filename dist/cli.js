@@ -105,7 +105,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str4(strs2, ...args) {
+    function str5(strs2, ...args) {
       const expr = [safeStringify(strs2[0])];
       let i = 0;
       while (i < args.length) {
@@ -116,7 +116,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str4;
+    exports.str = str5;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -159,7 +159,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str4`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str5`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -1121,22 +1121,22 @@ var require_util = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str4) {
-      return unescapeJsonPointer(decodeURIComponent(str4));
+    function unescapeFragment(str5) {
+      return unescapeJsonPointer(decodeURIComponent(str5));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str4) {
-      return encodeURIComponent(escapeJsonPointer(str4));
+    function escapeFragment(str5) {
+      return encodeURIComponent(escapeJsonPointer(str5));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str4) {
-      if (typeof str4 == "number")
-        return `${str4}`;
-      return str4.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str5) {
+      if (typeof str5 == "number")
+        return `${str5}`;
+      return str5.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str4) {
-      return str4.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str5) {
+      return str5.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -2161,8 +2161,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str4) {
-      return str4.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str5) {
+      return str5.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -3259,15 +3259,15 @@ var require_utils = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str4, token) {
+    function findToken(str5, token) {
       let ind = 0;
-      for (let i = 0; i < str4.length; i++) {
-        if (str4[i] === token) ind++;
+      for (let i = 0; i < str5.length; i++) {
+        if (str5[i] === token) ind++;
       }
       return ind;
     }
-    function removeDotSegments(path24) {
-      let input = path24;
+    function removeDotSegments(path25) {
+      let input = path25;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3341,11 +3341,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path24) {
-      if (path24 === "" || path24[0] === "/") {
-        return removeDotSegments(path24);
+    function removeDotSegmentsRelative(path25) {
+      if (path25 === "" || path25[0] === "/") {
+        return removeDotSegments(path25);
       }
-      const segments = path24.split("/");
+      const segments = path25.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3708,8 +3708,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path24 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path24 && path24 !== "/" ? path24 : void 0;
+        const path25 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path25 && path25 !== "/" ? path25 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -4332,7 +4332,7 @@ var require_core = __commonJS({
     var util_1 = require_util();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str4, flags) => new RegExp(str4, flags);
+    var defaultRegExp = (str5, flags) => new RegExp(str5, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -5127,16 +5127,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str4) {
-      const len = str4.length;
+    function ucs2length(str5) {
+      const len = str5.length;
       let length2 = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length2++;
-        value = str4.charCodeAt(pos++);
+        value = str5.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str4.charCodeAt(pos);
+          value = str5.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -7019,17 +7019,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path24) {
-      const ctrl = callVisitor(key, node, visitor, path24);
+    function visit_(key, node, visitor, path25) {
+      const ctrl = callVisitor(key, node, visitor, path25);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path24, ctrl);
-        return visit_(key, ctrl, visitor, path24);
+        replaceNode(key, path25, ctrl);
+        return visit_(key, ctrl, visitor, path25);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path24 = Object.freeze(path24.concat(node));
+          path25 = Object.freeze(path25.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path24);
+            const ci = visit_(i, node.items[i], visitor, path25);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7040,13 +7040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path24 = Object.freeze(path24.concat(node));
-          const ck = visit_("key", node.key, visitor, path24);
+          path25 = Object.freeze(path25.concat(node));
+          const ck = visit_("key", node.key, visitor, path25);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path24);
+          const cv = visit_("value", node.value, visitor, path25);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7067,17 +7067,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK2;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path24) {
-      const ctrl = await callVisitor(key, node, visitor, path24);
+    async function visitAsync_(key, node, visitor, path25) {
+      const ctrl = await callVisitor(key, node, visitor, path25);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path24, ctrl);
-        return visitAsync_(key, ctrl, visitor, path24);
+        replaceNode(key, path25, ctrl);
+        return visitAsync_(key, ctrl, visitor, path25);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path24 = Object.freeze(path24.concat(node));
+          path25 = Object.freeze(path25.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path24);
+            const ci = await visitAsync_(i, node.items[i], visitor, path25);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7088,13 +7088,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path24 = Object.freeze(path24.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path24);
+          path25 = Object.freeze(path25.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path25);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path24);
+          const cv = await visitAsync_("value", node.value, visitor, path25);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7121,23 +7121,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path24) {
+    function callVisitor(key, node, visitor, path25) {
       if (typeof visitor === "function")
-        return visitor(key, node, path24);
+        return visitor(key, node, path25);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path24);
+        return visitor.Map?.(key, node, path25);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path24);
+        return visitor.Seq?.(key, node, path25);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path24);
+        return visitor.Pair?.(key, node, path25);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path24);
+        return visitor.Scalar?.(key, node, path25);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path24);
+        return visitor.Alias?.(key, node, path25);
       return void 0;
     }
-    function replaceNode(key, path24, node) {
-      const parent = path24[path24.length - 1];
+    function replaceNode(key, path25, node) {
+      const parent = path25[path25.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -7749,10 +7749,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node3 = require_Node();
-    function collectionFromPath(schema, path24, value) {
+    function collectionFromPath(schema, path25, value) {
       let v = value;
-      for (let i = path24.length - 1; i >= 0; --i) {
-        const k = path24[i];
+      for (let i = path25.length - 1; i >= 0; --i) {
+        const k = path25[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -7771,7 +7771,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path24) => path24 == null || typeof path24 === "object" && !!path24[Symbol.iterator]().next().done;
+    var isEmptyPath = (path25) => path25 == null || typeof path25 === "object" && !!path25[Symbol.iterator]().next().done;
     var Collection = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7801,11 +7801,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path24, value) {
-        if (isEmptyPath(path24))
+      addIn(path25, value) {
+        if (isEmptyPath(path25))
           this.add(value);
         else {
-          const [key, ...rest] = path24;
+          const [key, ...rest] = path25;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -7819,8 +7819,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path24) {
-        const [key, ...rest] = path24;
+      deleteIn(path25) {
+        const [key, ...rest] = path25;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -7834,8 +7834,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path24, keepScalar) {
-        const [key, ...rest] = path24;
+      getIn(path25, keepScalar) {
+        const [key, ...rest] = path25;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -7853,8 +7853,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path24) {
-        const [key, ...rest] = path24;
+      hasIn(path25) {
+        const [key, ...rest] = path25;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -7864,8 +7864,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path24, value) {
-        const [key, ...rest] = path24;
+      setIn(path25, value) {
+        const [key, ...rest] = path25;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -7889,13 +7889,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str4) => str4.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str5) => str5.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str4, indent, comment) => str4.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str4.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str5, indent, comment) => str5.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str5.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -8049,16 +8049,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str4) => /^(%|---|\.\.\.)/m.test(str4);
-    function lineLengthOverLimit(str4, lineWidth, indentLength) {
+    var containsDocumentMarker = (str5) => /^(%|---|\.\.\.)/m.test(str5);
+    function lineLengthOverLimit(str5, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str4.length;
+      const strLen = str5.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str4[i] === "\n") {
+        if (str5[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -8075,11 +8075,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str4 = "";
+      let str5 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str4 += json.slice(start, i) + "\\ ";
+          str5 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -8088,38 +8088,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str4 += json.slice(start, i);
+                str5 += json.slice(start, i);
                 const code = json.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str4 += "\\0";
+                    str5 += "\\0";
                     break;
                   case "0007":
-                    str4 += "\\a";
+                    str5 += "\\a";
                     break;
                   case "000b":
-                    str4 += "\\v";
+                    str5 += "\\v";
                     break;
                   case "001b":
-                    str4 += "\\e";
+                    str5 += "\\e";
                     break;
                   case "0085":
-                    str4 += "\\N";
+                    str5 += "\\N";
                     break;
                   case "00a0":
-                    str4 += "\\_";
+                    str5 += "\\_";
                     break;
                   case "2028":
-                    str4 += "\\L";
+                    str5 += "\\L";
                     break;
                   case "2029":
-                    str4 += "\\P";
+                    str5 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str4 += "\\x" + code.substr(2);
+                      str5 += "\\x" + code.substr(2);
                     else
-                      str4 += json.substr(i, 6);
+                      str5 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -8129,14 +8129,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str4 += json.slice(start, i) + "\n\n";
+                str5 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str4 += "\n";
+                  str5 += "\n";
                   i += 2;
                 }
-                str4 += indent;
+                str5 += indent;
                 if (json[i + 2] === " ")
-                  str4 += "\\";
+                  str5 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -8145,8 +8145,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str4 = start ? str4 + json.slice(start) : json;
-      return implicitKey ? str4 : foldFlowLines.foldFlowLines(str4, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str5 = start ? str5 + json.slice(start) : json;
+      return implicitKey ? str5 : foldFlowLines.foldFlowLines(str5, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -8274,15 +8274,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str4 = value.replace(/\n+/g, `$&
+      const str5 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str4);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str5);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str4 : foldFlowLines.foldFlowLines(str4, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str5 : foldFlowLines.foldFlowLines(str5, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -8434,11 +8434,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str4 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str5 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str4;
-      return identity2.isScalar(node) || str4[0] === "{" || str4[0] === "[" ? `${props} ${str4}` : `${props}
-${ctx.indent}${str4}`;
+        return str5;
+      return identity2.isScalar(node) || str5[0] === "{" || str5[0] === "[" ? `${props} ${str5}` : `${props}
+${ctx.indent}${str5}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -8473,8 +8473,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str4 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str4.length > 1024) {
+      let str5 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str5.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -8483,27 +8483,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str4 === "" ? "?" : explicitKey ? `? ${str4}` : str4;
+          return str5 === "" ? "?" : explicitKey ? `? ${str5}` : str5;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str4 = `? ${str4}`;
+        str5 = `? ${str5}`;
         if (keyComment && !keyCommentDone) {
-          str4 += stringifyComment.lineComment(str4, ctx.indent, commentString(keyComment));
+          str5 += stringifyComment.lineComment(str5, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str4;
+        return str5;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str4 += stringifyComment.lineComment(str4, ctx.indent, commentString(keyComment));
-        str4 = `? ${str4}
+          str5 += stringifyComment.lineComment(str5, ctx.indent, commentString(keyComment));
+        str5 = `? ${str5}
 ${indent}:`;
       } else {
-        str4 = `${str4}:`;
+        str5 = `${str5}:`;
         if (keyComment)
-          str4 += stringifyComment.lineComment(str4, ctx.indent, commentString(keyComment));
+          str5 += stringifyComment.lineComment(str5, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity2.isNode(value)) {
@@ -8519,7 +8519,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity2.isScalar(value))
-        ctx.indentAtStart = str4.length + 1;
+        ctx.indentAtStart = str5.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -8563,16 +8563,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str4 += ws + valueStr;
+      str5 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str4 += stringifyComment.lineComment(str4, ctx.indent, commentString(valueComment));
+        str5 += stringifyComment.lineComment(str5, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str4;
+      return str5;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -8799,31 +8799,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str5 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str6 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str5 += stringifyComment.lineComment(str5, itemIndent, commentString(comment2));
+          str6 += stringifyComment.lineComment(str6, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str5);
+        lines.push(blockItemPrefix + str6);
       }
-      let str4;
+      let str5;
       if (lines.length === 0) {
-        str4 = flowChars.start + flowChars.end;
+        str5 = flowChars.start + flowChars.end;
       } else {
-        str4 = lines[0];
+        str5 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str4 += line ? `
+          str5 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str4 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str5 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str4;
+      return str5;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -8866,21 +8866,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str4 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str4.includes("\n"));
+        let str5 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str5.includes("\n"));
         if (i < items.length - 1) {
-          str4 += ",";
+          str5 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str4.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str5.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str4 += ",";
+            str5 += ",";
           }
         }
         if (comment)
-          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment));
-        lines.push(str4);
+          str5 += stringifyComment.lineComment(str5, itemIndent, commentString(comment));
+        lines.push(str5);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -8892,11 +8892,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str4 = start;
+          let str5 = start;
           for (const line of lines)
-            str4 += line ? `
+            str5 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str4}
+          return `${str5}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -9228,7 +9228,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str4) => str4,
+      resolve: (str5) => str5,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -9266,7 +9266,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str4) => new Scalar2.Scalar(str4[0] === "t" || str4[0] === "T"),
+      resolve: (str5) => new Scalar2.Scalar(str5[0] === "t" || str5[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -9318,7 +9318,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str4) => str4.slice(-3).toLowerCase() === "nan" ? NaN : str4[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str5) => str5.slice(-3).toLowerCase() === "nan" ? NaN : str5[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -9327,7 +9327,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str4) => parseFloat(str4),
+      resolve: (str5) => parseFloat(str5),
       stringify(node) {
         const num6 = Number(node.value);
         return isFinite(num6) ? num6.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -9338,11 +9338,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str4) {
-        const node = new Scalar2.Scalar(parseFloat(str4));
-        const dot = str4.indexOf(".");
-        if (dot !== -1 && str4[str4.length - 1] === "0")
-          node.minFractionDigits = str4.length - dot - 1;
+      resolve(str5) {
+        const node = new Scalar2.Scalar(parseFloat(str5));
+        const dot = str5.indexOf(".");
+        if (dot !== -1 && str5[str5.length - 1] === "0")
+          node.minFractionDigits = str5.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -9359,7 +9359,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str4, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str4) : parseInt(str4.substring(offset), radix);
+    var intResolve = (str5, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str5) : parseInt(str5.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -9372,7 +9372,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str4, _onError, opt) => intResolve(str4, 2, 8, opt),
+      resolve: (str5, _onError, opt) => intResolve(str5, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int2 = {
@@ -9380,7 +9380,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str4, _onError, opt) => intResolve(str4, 0, 10, opt),
+      resolve: (str5, _onError, opt) => intResolve(str5, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -9389,7 +9389,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str4, _onError, opt) => intResolve(str4, 2, 16, opt),
+      resolve: (str5, _onError, opt) => intResolve(str5, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -9442,7 +9442,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str4) => str4,
+        resolve: (str5) => str5,
         stringify: stringifyJSON
       },
       {
@@ -9459,7 +9459,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str4) => str4 === "true",
+        resolve: (str5) => str5 === "true",
         stringify: stringifyJSON
       },
       {
@@ -9467,7 +9467,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str4, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str4) : parseInt(str4, 10),
+        resolve: (str5, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str5) : parseInt(str5, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -9475,7 +9475,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str4) => parseFloat(str4),
+        resolve: (str5) => parseFloat(str5),
         stringify: stringifyJSON
       }
     ];
@@ -9483,9 +9483,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str4, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str4)}`);
-        return str4;
+      resolve(str5, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str5)}`);
+        return str5;
       }
     };
     var schema = [map.map, seq3.seq].concat(jsonScalars, jsonError);
@@ -9517,10 +9517,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str4 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str4.length);
-          for (let i = 0; i < str4.length; ++i)
-            buffer[i] = str4.charCodeAt(i);
+          const str5 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str5.length);
+          for (let i = 0; i < str5.length; ++i)
+            buffer[i] = str5.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -9531,28 +9531,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str4;
+        let str5;
         if (typeof node_buffer.Buffer === "function") {
-          str4 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str5 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str4 = btoa(s);
+          str5 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
         if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str4.length / lineWidth);
+          const n = Math.ceil(str5.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str4.substr(o, lineWidth);
+            lines[i] = str5.substr(o, lineWidth);
           }
-          str4 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str5 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str4 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str5 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -9758,7 +9758,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str4) => str4.slice(-3).toLowerCase() === "nan" ? NaN : str4[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str5) => str5.slice(-3).toLowerCase() === "nan" ? NaN : str5[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -9767,7 +9767,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str4) => parseFloat(str4.replace(/_/g, "")),
+      resolve: (str5) => parseFloat(str5.replace(/_/g, "")),
       stringify(node) {
         const num6 = Number(node.value);
         return isFinite(num6) ? num6.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -9778,11 +9778,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str4) {
-        const node = new Scalar2.Scalar(parseFloat(str4.replace(/_/g, "")));
-        const dot = str4.indexOf(".");
+      resolve(str5) {
+        const node = new Scalar2.Scalar(parseFloat(str5.replace(/_/g, "")));
+        const dot = str5.indexOf(".");
         if (dot !== -1) {
-          const f = str4.substring(dot + 1).replace(/_/g, "");
+          const f = str5.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -9802,34 +9802,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str4, offset, radix, { intAsBigInt }) {
-      const sign2 = str4[0];
+    function intResolve(str5, offset, radix, { intAsBigInt }) {
+      const sign2 = str5[0];
       if (sign2 === "-" || sign2 === "+")
         offset += 1;
-      str4 = str4.substring(offset).replace(/_/g, "");
+      str5 = str5.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str4 = `0b${str4}`;
+            str5 = `0b${str5}`;
             break;
           case 8:
-            str4 = `0o${str4}`;
+            str5 = `0o${str5}`;
             break;
           case 16:
-            str4 = `0x${str4}`;
+            str5 = `0x${str5}`;
             break;
         }
-        const n2 = BigInt(str4);
+        const n2 = BigInt(str5);
         return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str4, radix);
+      const n = parseInt(str5, radix);
       return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str4 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str4.substr(1) : prefix + str4;
+        const str5 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str5.substr(1) : prefix + str5;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -9839,7 +9839,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str4, _onError, opt) => intResolve(str4, 2, 2, opt),
+      resolve: (str5, _onError, opt) => intResolve(str5, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -9848,7 +9848,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str4, _onError, opt) => intResolve(str4, 1, 8, opt),
+      resolve: (str5, _onError, opt) => intResolve(str5, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int2 = {
@@ -9856,7 +9856,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str4, _onError, opt) => intResolve(str4, 0, 10, opt),
+      resolve: (str5, _onError, opt) => intResolve(str5, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -9865,7 +9865,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str4, _onError, opt) => intResolve(str4, 2, 16, opt),
+      resolve: (str5, _onError, opt) => intResolve(str5, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -9969,9 +9969,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str4, asBigInt) {
-      const sign2 = str4[0];
-      const parts = sign2 === "-" || sign2 === "+" ? str4.substring(1) : str4;
+    function parseSexagesimal(str5, asBigInt) {
+      const sign2 = str5[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str5.substring(1) : str5;
       const num6 = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num6(60) + num6(p), num6(0));
       return sign2 === "-" ? num6(-1) * res : res;
@@ -10008,7 +10008,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str4, _onError, { intAsBigInt }) => parseSexagesimal(str4, intAsBigInt),
+      resolve: (str5, _onError, { intAsBigInt }) => parseSexagesimal(str5, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -10017,7 +10017,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str4) => parseSexagesimal(str4, false),
+      resolve: (str5) => parseSexagesimal(str5, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -10028,8 +10028,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str4) {
-        const match = str4.match(timestamp.test);
+      resolve(str5) {
+        const match = str5.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -10380,9 +10380,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path24, value) {
+      addIn(path25, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path24, value);
+          this.contents.addIn(path25, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10457,14 +10457,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path24) {
-        if (Collection.isEmptyPath(path24)) {
+      deleteIn(path25) {
+        if (Collection.isEmptyPath(path25)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path24) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path25) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10479,10 +10479,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path24, keepScalar) {
-        if (Collection.isEmptyPath(path24))
+      getIn(path25, keepScalar) {
+        if (Collection.isEmptyPath(path25))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path24, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path25, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -10493,10 +10493,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path24) {
-        if (Collection.isEmptyPath(path24))
+      hasIn(path25) {
+        if (Collection.isEmptyPath(path25))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path24) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path25) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10513,13 +10513,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path24, value) {
-        if (Collection.isEmptyPath(path24)) {
+      setIn(path25, value) {
+        if (Collection.isEmptyPath(path25)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path24), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path25), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path24, value);
+          this.contents.setIn(path25, value);
         }
       }
       /**
@@ -12480,9 +12480,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path24) => {
+    visit.itemAtPath = (cst, path25) => {
       let item = cst;
-      for (const [field3, index2] of path24) {
+      for (const [field3, index2] of path25) {
         const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -12491,23 +12491,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path24) => {
-      const parent = visit.itemAtPath(cst, path24.slice(0, -1));
-      const field3 = path24[path24.length - 1][0];
+    visit.parentCollection = (cst, path25) => {
+      const parent = visit.itemAtPath(cst, path25.slice(0, -1));
+      const field3 = path25[path25.length - 1][0];
       const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path24, item, visitor) {
-      let ctrl = visitor(item, path24);
+    function _visit(path25, item, visitor) {
+      let ctrl = visitor(item, path25);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field3 of ["key", "value"]) {
         const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path24.concat([[field3, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path25.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -12518,10 +12518,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field3 === "key")
-            ctrl = ctrl(item, path24);
+            ctrl = ctrl(item, path25);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path24) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path25) : ctrl;
     }
     exports.visit = visit;
   }
@@ -15629,8 +15629,8 @@ var require_formats = __commonJS({
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS2 = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str4) {
-      const matches2 = DATE.exec(str4);
+    function date(str5) {
+      const matches2 = DATE.exec(str5);
       if (!matches2)
         return false;
       const year = +matches2[1];
@@ -15649,8 +15649,8 @@ var require_formats = __commonJS({
     }
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
-      return function time(str4) {
-        const matches2 = TIME.exec(str4);
+      return function time(str5) {
+        const matches2 = TIME.exec(str5);
         if (!matches2)
           return false;
         const hr = +matches2[1];
@@ -15696,8 +15696,8 @@ var require_formats = __commonJS({
     var DATE_TIME_SEPARATOR = /t|\s/i;
     function getDateTime(strictTimeZone) {
       const time = getTime(strictTimeZone);
-      return function date_time(str4) {
-        const dateTime = str4.split(DATE_TIME_SEPARATOR);
+      return function date_time(str5) {
+        const dateTime = str5.split(DATE_TIME_SEPARATOR);
         return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
       };
     }
@@ -15722,13 +15722,13 @@ var require_formats = __commonJS({
     }
     var NOT_URI_FRAGMENT = /\/|:/;
     var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str4) {
-      return NOT_URI_FRAGMENT.test(str4) && URI.test(str4);
+    function uri(str5) {
+      return NOT_URI_FRAGMENT.test(str5) && URI.test(str5);
     }
     var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str4) {
+    function byte(str5) {
       BYTE.lastIndex = 0;
-      return BYTE.test(str4);
+      return BYTE.test(str5);
     }
     var MIN_INT32 = -(2 ** 31);
     var MAX_INT32 = 2 ** 31 - 1;
@@ -15742,11 +15742,11 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str4) {
-      if (Z_ANCHOR.test(str4))
+    function regex(str5) {
+      if (Z_ANCHOR.test(str5))
         return false;
       try {
-        new RegExp(str4);
+        new RegExp(str5);
         return true;
       } catch (e) {
         return false;
@@ -16082,10 +16082,10 @@ var require_utils2 = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str4) => REGEX_SPECIAL_CHARS.test(str4);
-    exports.isRegexChar = (str4) => str4.length === 1 && exports.hasRegexChars(str4);
-    exports.escapeRegex = (str4) => str4.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str4) => str4.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str5) => REGEX_SPECIAL_CHARS.test(str5);
+    exports.isRegexChar = (str5) => str5.length === 1 && exports.hasRegexChars(str5);
+    exports.escapeRegex = (str5) => str5.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str5) => str5.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform = navigator.platform.toLowerCase();
@@ -16096,8 +16096,8 @@ var require_utils2 = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str4) => {
-      return str4.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+    exports.removeBackslashes = (str5) => {
+      return str5.replace(REGEX_REMOVE_BACKSLASH, (match) => {
         return match === "\\" ? "" : match;
       });
     };
@@ -16124,8 +16124,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path24, { windows } = {}) => {
-      const segs = path24.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path25, { windows } = {}) => {
+      const segs = path25.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -16187,7 +16187,7 @@ var require_scan = __commonJS({
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str4 = input;
+      let str5 = input;
       let index2 = -1;
       let start = 0;
       let lastIndex = 0;
@@ -16206,10 +16206,10 @@ var require_scan = __commonJS({
       let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index2 >= length2;
-      const peek = () => str4.charCodeAt(index2 + 1);
+      const peek = () => str5.charCodeAt(index2 + 1);
       const advance = () => {
         prev = code;
-        return str4.charCodeAt(++index2);
+        return str5.charCodeAt(++index2);
       };
       while (index2 < length2) {
         code = advance();
@@ -16386,24 +16386,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base2 = str4;
+      let base2 = str5;
       let prefix = "";
       let glob = "";
       if (start > 0) {
-        prefix = str4.slice(0, start);
-        str4 = str4.slice(start);
+        prefix = str5.slice(0, start);
+        str5 = str5.slice(start);
         lastIndex -= start;
       }
       if (base2 && isGlob === true && lastIndex > 0) {
-        base2 = str4.slice(0, lastIndex);
-        glob = str4.slice(lastIndex);
+        base2 = str5.slice(0, lastIndex);
+        glob = str5.slice(lastIndex);
       } else if (isGlob === true) {
         base2 = "";
-        glob = str4;
+        glob = str5;
       } else {
-        base2 = str4;
+        base2 = str5;
       }
-      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str4) {
+      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str5) {
         if (isPathSeparator(base2.charCodeAt(base2.length - 1))) {
           base2 = base2.slice(0, -1);
         }
@@ -17450,8 +17450,8 @@ var require_parse = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create2 = (str4) => {
-        switch (str4) {
+      const create2 = (str5) => {
+        switch (str5) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -17469,7 +17469,7 @@ var require_parse = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str4);
+            const match = /^(.*?)\.(\w+)$/.exec(str5);
             if (!match) return;
             const source2 = create2(match[1]);
             if (!source2) return;
@@ -17500,9 +17500,9 @@ var require_picomatch = __commonJS({
     var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = (str4) => {
+        const arrayMatcher = (str5) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str4);
+            const state2 = isMatch(str5);
             if (state2) return state2;
           }
           return false;
@@ -17578,7 +17578,7 @@ var require_picomatch = __commonJS({
       const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix }));
     };
-    picomatch3.isMatch = (str4, patterns, options) => picomatch3(patterns, options)(str4);
+    picomatch3.isMatch = (str5, patterns, options) => picomatch3(patterns, options)(str5);
     picomatch3.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse4(pattern, { ...options, fastpaths: false });
@@ -17752,6 +17752,20 @@ var DIAGNOSTIC_RULES = [
     ...UNCHECKED,
     rationale: "An allowed chart location did not deliver the chart: the version does not exist, the server failed or timed out, the download was over the size limits, or the archive did not match its digest (then the bytes were discarded). The release cannot be rendered, so nothing it deploys is checked.",
     remediation: "Check the version and the repository URL; for a digest mismatch, find out why the published archive changed before trusting it. With `--offline`, run once online to fill the cache."
+  }),
+  diagnostic({
+    id: "declaration-not-rendered",
+    title: "GitOps declaration uses a feature the gate does not render yet",
+    ...UNCHECKED,
+    rationale: "A Flux or Argo CD declaration deploys what its controller renders. When it uses a feature the gate does not reproduce (for a HelmRelease: values from ConfigMaps and Secrets, post-renderers, chart values files), rendering without it would check something other than what the cluster runs, so the release is reported as not checked instead.",
+    remediation: "Check the release another way until the gate supports the feature, or lower this rule in `rules.severity` if you accept that it is not checked."
+  }),
+  diagnostic({
+    id: "declaration-source-not-found",
+    title: "GitOps declaration names a source the gate cannot find",
+    ...UNCHECKED,
+    rationale: "A HelmRelease names its chart through a source object (HelmRepository, OCIRepository, GitRepository). When that source is not written in this repository, or is another Git repository, the gate cannot know which chart the controller installs, so nothing the release deploys is checked.",
+    remediation: "Keep the source objects in the repository the gate scans (as `flux bootstrap` does), or point the release at a chart in this repository."
   }),
   diagnostic({
     id: "remote-resource-pinned",
@@ -18154,8 +18168,8 @@ function parseStream(text2, file, options) {
 
 // src/objects/go-yaml.ts
 var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path24) {
-  return JSON.stringify(path24);
+function pathKey(path25) {
+  return JSON.stringify(path25);
 }
 var PathSourceMap = class _PathSourceMap {
   constructor(file, table2, lineCounter, rootOffset) {
@@ -18168,19 +18182,19 @@ var PathSourceMap = class _PathSourceMap {
   table;
   lineCounter;
   rootOffset;
-  has(path24) {
-    return this.table.has(pathKey(path24));
+  has(path25) {
+    return this.table.has(pathKey(path25));
   }
   /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path24) {
-    return this.table.get(pathKey(path24))?.node ?? void 0;
+  nodeAt(path25) {
+    return this.table.get(pathKey(path25))?.node ?? void 0;
   }
-  locate(path24) {
-    let n = path24.length;
+  locate(path25) {
+    let n = path25.length;
     let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path24.slice(0, n))))) n--;
+    while (n > 0 && !(at = this.table.get(pathKey(path25.slice(0, n))))) n--;
     const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path24.slice(0, n) };
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path25.slice(0, n) };
   }
   /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
   withPaths(pairs) {
@@ -18307,13 +18321,13 @@ var Converter = class {
   produced = 0;
   table = /* @__PURE__ */ new Map();
   repeats = [];
-  value(node, path24, depth) {
+  value(node, path25, depth) {
     if (++this.produced > this.limits.maxNodes) {
       throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, void 0, "invalid-yaml");
     }
     if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node), "invalid-yaml");
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path24, depth + 1);
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path25, depth + 1);
     if ((0, import_yaml2.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
@@ -18323,11 +18337,11 @@ var Converter = class {
     }
     if ((0, import_yaml2.isSeq)(node)) {
       return node.items.map((item, i) => {
-        if (this.options.record) this.table.set(pathKey([...path24, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, this.options.record ? [...path24, i] : path24, depth + 1);
+        if (this.options.record) this.table.set(pathKey([...path25, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, this.options.record ? [...path25, i] : path25, depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path24, depth) : this.lenientMapping(node.items, path24, depth);
+    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path25, depth) : this.lenientMapping(node.items, path25, depth);
     throw new GoYamlError("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
@@ -18350,7 +18364,7 @@ var Converter = class {
     return key;
   }
   /** A mapping as yaml.UnmarshalStrict reads it: explicit keys and merged ones, each key from exactly one source. */
-  strictMapping(items, path24, depth) {
+  strictMapping(items, path25, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
@@ -18370,16 +18384,16 @@ var Converter = class {
         const offset2 = offsetOf(pair2.key) ?? 0;
         const merged = this.mergeSources(pair2.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.strictMapping(m.items, path24, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path24, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.strictMapping(m.items, path25, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path25, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair2.key);
       const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
-      const value = this.value(pair2.value, [...path24, key], depth + 1);
+      const value = this.value(pair2.value, [...path25, key], depth + 1);
       put(key, value, offset, "explicitly");
-      if (this.options.record) this.table.set(pathKey([...path24, key]), { offset, node: pair2.value ?? null });
+      if (this.options.record) this.table.set(pathKey([...path25, key]), { offset, node: pair2.value ?? null });
     }
     return out;
   }
@@ -18391,7 +18405,7 @@ var Converter = class {
    * (`duplicate-key`), a key written before a merge key that brings another value, or two merge keys. A key repeated
    * with the same value is read, and noted (strict readers refuse the document).
    */
-  lenientMapping(items, path24, depth) {
+  lenientMapping(items, path25, depth) {
     const out = {};
     const written = /* @__PURE__ */ new Map();
     let merged = false;
@@ -18403,7 +18417,7 @@ var Converter = class {
         merged = true;
         const sources = this.mergeSources(pair2.value, offset);
         for (let i = sources.length - 1; i >= 0; i--) {
-          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path24, depth + 1))) {
+          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path25, depth + 1))) {
             if (written.has(k) && !sameJson(written.get(k), v)) {
               throw new GoYamlError(`key "${k}" is written before a merge key (<<) that brings another value: go-yaml v2 (kubectl, Helm, Argo CD) takes the merged value, yaml.v3 (kustomize) the written one`, offset);
             }
@@ -18413,7 +18427,7 @@ var Converter = class {
         continue;
       }
       const key = this.key(pair2.key);
-      const value = this.value(pair2.value, this.options.record ? [...path24, key] : path24, depth + 1);
+      const value = this.value(pair2.value, this.options.record ? [...path25, key] : path25, depth + 1);
       if (written.has(key)) {
         if (!sameJson(written.get(key), value)) throw new GoYamlError(`the key "${key}" appears twice in one mapping with different values; keys must be unique`, offset, "duplicate-key");
         this.repeats.push({ key, offset });
@@ -18572,30 +18586,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path24) {
-    const { node, found } = this.walk(path24);
-    return found.length === path24.length ? node ?? void 0 : void 0;
+  nodeAt(path25) {
+    const { node, found } = this.walk(path25);
+    return found.length === path25.length ? node ?? void 0 : void 0;
   }
-  has(path24) {
-    return this.walk(path24).found.length === path24.length;
+  has(path25) {
+    return this.walk(path25).found.length === path25.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path24) {
-    return this.walk(path24).offset;
+  offsetOf(path25) {
+    return this.walk(path25).offset;
   }
-  locate(path24) {
-    const { offset, found } = this.walk(path24);
+  locate(path25) {
+    const { offset, found } = this.walk(path25);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path24) {
+  walk(path25) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path24) {
+    for (const seg of path25) {
       if (node && (0, import_yaml3.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml3.isMap)(node)) {
         const pair2 = pairFor(node, String(seg), this.doc);
@@ -18681,8 +18695,8 @@ function parseLocation(text2) {
   if (scheme === "oci" && (url.search || url.hash)) throw new LocationError(`"${text2}": an oci:// location has no query or fragment`);
   const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
   const port = url.port ? Number(url.port) : void 0;
-  const path24 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
-  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path24 };
+  const path25 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
+  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path25 };
 }
 function authority(loc) {
   const host = loc.host.includes(":") ? `[${loc.host}]` : loc.host;
@@ -18835,8 +18849,8 @@ function parseConfig(text2, source) {
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync3(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path24 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path24, err.params.additionalProperty] : path24;
+      const path25 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path25, err.params.additionalProperty] : path25;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -18942,9 +18956,9 @@ function refOf(object) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path24) {
+function formatPath(path25) {
   let out = "";
-  for (const seg of path24) {
+  for (const seg of path25) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -18954,9 +18968,9 @@ function formatPath(path24) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path24) {
+function getAt(root, path25) {
   let cur = root;
-  for (const seg of path24) {
+  for (const seg of path25) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -19339,8 +19353,8 @@ function inlineCode(text2, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence}${pad2}${content}${pad2}${fence}`;
 }
-function encodePath(path24) {
-  return path24.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path25) {
+  return path25.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text2, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -24641,17 +24655,17 @@ function versionValue(v) {
     if (!ov) throw new Error("runtime error: invalid memory address or nil pointer dereference");
     return ov;
   };
-  const str4 = (f) => defineFunc({ params: [], result: "string" }, f);
+  const str5 = (f) => defineFunc({ params: [], result: "string" }, f);
   const cmpFn = (f) => defineFunc({ params: [S], result: "bool" }, (o) => f(compareVersions(v, other(o))));
   const inc = (f) => defineFunc({ params: [], result: "semver.Version" }, () => versionValue(f()));
   const s = new GoStruct(S, /* @__PURE__ */ new Map(), {
     Major: defineFunc({ params: [], result: "uint64" }, () => u64(v.major)),
     Minor: defineFunc({ params: [], result: "uint64" }, () => u64(v.minor)),
     Patch: defineFunc({ params: [], result: "uint64" }, () => u64(v.patch)),
-    Prerelease: str4(() => v.pre),
-    Metadata: str4(() => v.metadata),
-    Original: str4(() => v.original),
-    String: str4(() => v.toString()),
+    Prerelease: str5(() => v.pre),
+    Metadata: str5(() => v.metadata),
+    Original: str5(() => v.original),
+    String: str5(() => v.toString()),
     Compare: defineFunc({ params: [S], result: "int" }, (o) => new GoInt("int", compareVersions(v, other(o)))),
     LessThan: cmpFn((d) => d < 0),
     LessThanEqual: cmpFn((d) => d <= 0),
@@ -24710,7 +24724,7 @@ var OPTIONS = {
       tag: "tag:yaml.org,2002:int",
       default: true,
       test: /^[-+]?0o[0-7][0-7_]*$/,
-      resolve: (str4) => (str4.startsWith("-") ? -1 : 1) * parseInt(str4.replace(/^[-+]?0o/, "").replace(/_/g, ""), 8)
+      resolve: (str5) => (str5.startsWith("-") ? -1 : 1) * parseInt(str5.replace(/^[-+]?0o/, "").replace(/_/g, ""), 8)
     },
     ...tags.filter((t) => {
       const tag = t;
@@ -26348,6 +26362,11 @@ function mergeUserValues(repo, opts, sources = []) {
     for (const d of parseYaml(text2, filePath).documents) sources.push({ file: repo.normalize(filePath), sourceMap: d.sourceMap, prefix: [] });
     base2 = mergeMaps(base2, current2);
   }
+  (opts.valuesObjects ?? []).forEach((value, inline) => {
+    if (value === void 0 || value === null) return;
+    base2 = mergeMaps(base2, yamlToGo(value));
+    sources.push({ file: "", inline, prefix: [] });
+  });
   for (const value of opts.setJson ?? []) {
     const trimmed = value.trim();
     if (trimmed.startsWith("{")) {
@@ -26845,6 +26864,14 @@ function highestMatch(items, constraint, versionOf) {
 function isExactVersion(version) {
   return /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(version.trim());
 }
+function isConstraint(version) {
+  try {
+    newConstraint(version.trim() === "" ? "*" : version);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // src/fetch/http-client.ts
 import dns from "node:dns";
@@ -27335,6 +27362,12 @@ var ChartSource = class {
     this.cache.writeRef(location, request.name, digest2, { digest: pulled.digest, version, url: ociUrl(repo, digest2) });
     return { ok: true, chart: { repository: request.repository, name: request.name, version, digest: pulled.digest, url: ociUrl(repo, digest2), archive: pulled.archive, cached: false } };
   }
+  async byMutableTag(repo, location, request, tag) {
+    const pulled = await this.oci.pull(repo, tag, this.limits.maxChartBytes, { withConfig: true }).catch((err) => this.pullFailure(err, location, request, tag));
+    this.cache.writeBlob(pulled.archive);
+    const url = ociUrl(repo, pulled.manifestDigest);
+    return { ok: true, chart: { repository: request.repository, name: request.name, version: pulled.version ?? tag, digest: pulled.digest, url, archive: pulled.archive, cached: false } };
+  }
   pullFailure(err, location, request, reference) {
     if (err instanceof FetchError && /discarded$/.test(err.message)) throw new ChartFailure("digest-mismatch", err.message);
     if (err instanceof FetchError && err.status === 404) throw new ChartFailure("not-found", `${location}/${request.name}${reference.startsWith("sha256:") ? "@" : ":"}${reference} is not in the registry`);
@@ -27343,6 +27376,7 @@ var ChartSource = class {
   async fromRegistry(repo, location, request) {
     let version = request.version.trim();
     if (isDigest(version)) return this.pinnedByDigest(repo, location, request, version);
+    if (!isExactVersion(version) && !isConstraint(version)) return this.byMutableTag(repo, location, request, version);
     if (!isExactVersion(version)) {
       const tags = (await this.tags(repo)).map((t) => t.replace(/_/g, "+")).filter(isExactVersion);
       const best = highestMatch(tags, version, (t) => t);
@@ -29860,10 +29894,10 @@ function parseTextFormatScalarValue(type, value) {
       return parseInt(value, 10);
   }
 }
-function unescapeBytesDefaultValue(str4) {
+function unescapeBytesDefaultValue(str5) {
   const b = [];
   const input = {
-    tail: str4,
+    tail: str5,
     c: "",
     next() {
       if (this.tail.length == 0) {
@@ -30875,8 +30909,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path24, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path24]);
+function messageDesc(file, path25, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path25]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -33268,11 +33302,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path24) => {
-    if (path24.includes("_")) {
+  fieldMask.paths = json.split(",").map((path25) => {
+    if (path25.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path24);
+    return protoSnakeCase(path25);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -34233,13 +34267,13 @@ var UNITS = Object.freeze({
 });
 var INT_REGEXP = /^\d+/;
 var UNIT_REGEXP = new RegExp(`^(${Object.keys(UNITS).join("|")})`);
-function parseDuration(str4) {
-  if (str4.length > DURATION_STRING_LENGTH_LIMIT) {
+function parseDuration(str5) {
+  if (str5.length > DURATION_STRING_LENGTH_LIMIT) {
     throw badDurationStr(`duration string exceeds ${DURATION_STRING_LENGTH_LIMIT} characters`);
   }
-  if (/^[-+]?0$/.test(str4))
+  if (/^[-+]?0$/.test(str5))
     return createDuration();
-  const [sign2, values] = /^[+-]/.test(str4) ? [str4[0] === "+" ? 1n : -1n, str4.slice(1)] : [1n, str4];
+  const [sign2, values] = /^[+-]/.test(str5) ? [str5[0] === "+" ? 1n : -1n, str5.slice(1)] : [1n, str5];
   let fullNanos = 0n;
   let remainder = values;
   while (remainder.length > 0) {
@@ -34528,12 +34562,12 @@ var getB64Map = () => {
   }
   return _B64_MAP;
 };
-var decodeVLQ = (str4) => {
+var decodeVLQ = (str5) => {
   const b64 = getB64Map();
   const res = [];
   let value = 0, shift = 0;
-  for (let i = 0; i < str4.length; i++) {
-    const digit = b64[str4.charCodeAt(i)];
+  for (let i = 0; i < str5.length; i++) {
+    const digit = b64[str5.charCodeAt(i)];
     value |= (digit & 31) << shift;
     if ((digit & 32) === 0) {
       res.push(value);
@@ -34545,10 +34579,10 @@ var decodeVLQ = (str4) => {
   }
   return res;
 };
-var decodeRanges = (str4, isStride1) => {
-  if (str4.length === 0)
+var decodeRanges = (str5, isStride1) => {
+  if (str5.length === 0)
     return new Uint32Array(0);
-  const res = decodeVLQ(str4);
+  const res = decodeVLQ(str5);
   const numRanges = isStride1 ? res.length / 2 : res.length / 3;
   const out = new Uint32Array(numRanges * 3);
   let current2 = 0, resIdx = 0;
@@ -34561,8 +34595,8 @@ var decodeRanges = (str4, isStride1) => {
   }
   return out;
 };
-var decodeOrbit = (str4) => {
-  const res = decodeVLQ(str4);
+var decodeOrbit = (str5) => {
+  const res = decodeVLQ(str5);
   const map = /* @__PURE__ */ new Map();
   let currentKey = 0;
   for (let i = 0; i < res.length; i += 2) {
@@ -35148,8 +35182,8 @@ function unhex(c) {
   }
   return -1;
 }
-function stringToRunes(str4) {
-  return Array.from(String(str4)).map((s) => codePointAtOrThrow(s, 0));
+function stringToRunes(str5) {
+  return Array.from(String(str5)).map((s) => codePointAtOrThrow(s, 0));
 }
 function runeToString(r) {
   return String.fromCodePoint(r);
@@ -35178,8 +35212,8 @@ function emptyOpContext(r1, r2) {
   }
   return op;
 }
-function quoteMeta(str4) {
-  return str4.split("").map((s) => {
+function quoteMeta(str5) {
+  return str5.split("").map((s) => {
     if (METACHARACTERS.indexOf(s) >= 0) {
       return `\\${s}`;
     }
@@ -35763,11 +35797,11 @@ var fromRegexp = (re) => {
         return new Prefilter(Prefilter.Type.NONE);
       }
       const pf = new Prefilter(Prefilter.Type.EXACT);
-      let str4 = "";
+      let str5 = "";
       for (let i = 0; i < re.runes.length; i++) {
-        str4 += String.fromCodePoint(re.runes[i]);
+        str5 += String.fromCodePoint(re.runes[i]);
       }
-      pf.str = str4;
+      pf.str = str5;
       return pf;
     }
     case Regexp.Op.CAPTURE:
@@ -36767,8 +36801,8 @@ var CharClass = class _CharClass {
 var StringIterator = class {
   str;
   position;
-  constructor(str4) {
-    this.str = str4;
+  constructor(str5) {
+    this.str = str5;
     this.position = 0;
   }
   // Returns the cursor position.  Do not interpret the result!
@@ -38345,8 +38379,8 @@ var RE2JS = class _RE2JS {
    * @param {string} str The string to be literalized
    * @returns {string} A literal string replacement
    */
-  static quote(str4) {
-    return quoteMeta(str4);
+  static quote(str5) {
+    return quoteMeta(str5);
   }
   /**
    * Helper: create new RE2JS with given regex and flags.
@@ -39345,14 +39379,14 @@ var runtime;
     }
   }
   runtime2.GrammarLocation = GrammarLocation;
-  function padEnd(str4, targetLength, padString) {
+  function padEnd(str5, targetLength, padString) {
     padString = padString || " ";
-    if (str4.length > targetLength) {
-      return str4;
+    if (str5.length > targetLength) {
+      return str5;
     }
-    targetLength -= str4.length;
+    targetLength -= str5.length;
     padString += padString.repeat(targetLength);
-    return str4 + padString.slice(0, targetLength);
+    return str5 + padString.slice(0, targetLength);
   }
   runtime2.padEnd = padEnd;
   class ParseFailure {
@@ -44984,14 +45018,14 @@ var MaybeAttr = class {
   }
   addAccess(access) {
     const augmentedNames = [];
-    let str4;
+    let str5;
     if (access instanceof StringAccess) {
-      str4 = access.name;
+      str5 = access.name;
     }
     for (const attr of this.attrs) {
-      if (str4 !== void 0 && attr.accesses().length === 0) {
+      if (str5 !== void 0 && attr.accesses().length === 0) {
         for (const name of attr.candidateNames()) {
-          augmentedNames.push(name + "." + str4);
+          augmentedNames.push(name + "." + str5);
         }
       }
       attr.addAccess(access);
@@ -46522,11 +46556,11 @@ var QUOTE_MAP = /* @__PURE__ */ new Map([
   [34, '\\"'],
   [92, "\\\\"]
 ]);
-function quote(str4) {
+function quote(str5) {
   let result = '"';
-  for (let i = 0; i < str4.length; i++) {
-    const c = str4.charCodeAt(i);
-    result += QUOTE_MAP.get(c) ?? str4.charAt(i);
+  for (let i = 0; i < str5.length; i++) {
+    const c = str5.charCodeAt(i);
+    result += QUOTE_MAP.get(c) ?? str5.charAt(i);
   }
   result += '"';
   return result;
@@ -46566,12 +46600,12 @@ function formatExponent(val, precision) {
       if (!Number.isFinite(val)) {
         return val.toString();
       }
-      let str4 = val.toExponential(precision);
-      const plusIdx = str4.lastIndexOf("+");
-      if (plusIdx === str4.length - 2) {
-        str4 = `${str4.substring(0, plusIdx + 1)}0${str4.substring(plusIdx + 1)}`;
+      let str5 = val.toExponential(precision);
+      const plusIdx = str5.lastIndexOf("+");
+      if (plusIdx === str5.length - 2) {
+        str5 = `${str5.substring(0, plusIdx + 1)}0${str5.substring(plusIdx + 1)}`;
       }
-      return str4;
+      return str5;
     case typeof val === "string":
       return formatFloatString(val);
     default:
@@ -47063,17 +47097,17 @@ function pathOf(text2) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path24 = [];
+  let path25 = [];
   try {
-    path24 = pathOf(check.path);
+    path25 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path24, message: check.message }];
+    if (result === false) return [{ path: path25, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path24, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path25, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path24, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path25, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -47119,8 +47153,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path24, reason, detail) {
-  return { path: path24, message: `${reason} (${detail})` };
+function violation(path25, reason, detail) {
+  return { path: path25, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count) {
   return count === 1 ? singular : plural2;
@@ -47175,13 +47209,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path24, handler } of handlers) {
+    for (const { path: path25, handler } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path24, action, "host"],
+              [...container.path, ...path25, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -47545,11 +47579,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path24, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path25, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path24, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path25, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -47567,10 +47601,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path24, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path25, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path24, "seLinuxOptions"];
+      const optionsPath = [...path25, "seLinuxOptions"];
       const forbidden = (field3, what) => out.push(violation([...optionsPath, field3], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -47932,8 +47966,8 @@ function checkField2(target, base2, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path24 = [...base2, ...rule.field];
-  const violation2 = () => [{ path: path24, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path25 = [...base2, ...rule.field];
+  const violation2 = () => [{ path: path25, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -48023,9 +48057,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path24 = slash < 0 ? "" : trimmed.slice(slash);
+  const path25 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path24;
+  return normalizedHost + path25;
 }
 
 // src/rules/templates/image.ts
@@ -48052,21 +48086,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path24 = [...c.fullPath, "image"];
+      const path25 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path24, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path25, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path24, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path25, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path24, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path25, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path24, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path25, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path24, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path25, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -48428,7 +48462,7 @@ function combineRules(builtinRules, custom) {
 
 // src/run.ts
 import { lstatSync } from "node:fs";
-import path22 from "node:path";
+import path23 from "node:path";
 
 // src/util/hash.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -48485,8 +48519,8 @@ function findingsOf(object, rules2, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path24) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path24));
+function objectFingerprint(ruleId, object, path25) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path25));
 }
 
 // src/analyze/input-findings.ts
@@ -48684,6 +48718,14 @@ function revisionProblem(rev) {
   if ([...rev].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) return "it contains a control character";
   if (rev.startsWith("-")) return 'it starts with "-"';
   return void 0;
+}
+async function remoteUrls(root) {
+  try {
+    const out = await git(root, ["config", "--get-regexp", "^remote\\..*\\.url$"]);
+    return out.split("\n").map((l) => l.split(" ").slice(1).join(" ").trim()).filter(Boolean);
+  } catch {
+    return [];
+  }
 }
 async function commitOf(root, rev) {
   const id = (await git(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`]).catch(() => "")).trim();
@@ -48906,8 +48948,8 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path24) {
-      const located = inner.locate([...prefix, ...path24]);
+    locate(path25) {
+      const located = inner.locate([...prefix, ...path25]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
@@ -50921,12 +50963,12 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path24) {
-    const { foundPath } = this.rendered.locate(path24);
+  locate(path25) {
+    const { foundPath } = this.rendered.locate(path25);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
-    if (foundPath.length < path24.length) {
-      const toggle = this.tracer.toggle({ node, keyOffset }, path24[foundPath.length]);
+    if (foundPath.length < path25.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path25[foundPath.length]);
       if (toggle) return { ...toggle, foundPath };
     }
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
@@ -50980,11 +51022,11 @@ var ProvenanceTracer = class {
       segments: this.rendered.segments,
       valuesChains: (reads) => this.chainsOf(reads),
       values: this.ctx.values,
-      valuesLocation: (path24) => this.valuesLocation(path24)
+      valuesLocation: (path25) => this.valuesLocation(path25)
     };
     return findToggle(ctx, parent, missingKey);
   }
-  trace(path24, value, keyOffset, valueRange) {
+  trace(path25, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     const literal = this.hasLiteralText(written);
@@ -50992,7 +51034,7 @@ var ProvenanceTracer = class {
     if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
     const last = actions[actions.length - 1];
     const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
-    const valuesPath = this.valuesPathFor(path24, value, actions, exact);
+    const valuesPath = this.valuesPathFor(path25, value, actions, exact);
     const placed = this.templatePlace(last);
     if (!valuesPath) return placed;
     const valuesLocation = this.valuesLocation(valuesPath);
@@ -51037,7 +51079,7 @@ var ProvenanceTracer = class {
     return "release";
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path24, value, actions, exact) {
+  valuesPathFor(path25, value, actions, exact) {
     const chains = [];
     const seen = /* @__PURE__ */ new Set();
     for (const seg of [...actions].reverse()) {
@@ -51048,7 +51090,7 @@ var ProvenanceTracer = class {
       }
     }
     for (const chain of chains) {
-      const found = this.extend(chain, path24, value, exact);
+      const found = this.extend(chain, path25, value, exact);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -51059,12 +51101,12 @@ var ProvenanceTracer = class {
       const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
       if (own) return own;
     }
-    return this.searchByValue(path24, value, this.scope);
+    return this.searchByValue(path25, value, this.scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path24, value, exact) {
-    for (let k = Math.min(path24.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
-      const candidate = [...chain, ...path24.slice(path24.length - k)];
+  extend(chain, path25, value, exact) {
+    for (let k = Math.min(path25.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
+      const candidate = [...chain, ...path25.slice(path25.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
@@ -51085,15 +51127,15 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path24, value, scope) {
-    const last = path24[path24.length - 1];
+  searchByValue(path25, value, scope) {
+    const last = path25[path25.length - 1];
     const key = valueKey(value);
     if (typeof last !== "string" || key === void 0) return void 0;
     let best;
     for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
       if (!valueMatches(node, value)) continue;
       let score = 0;
-      while (score < at.length && score < path24.length && at[at.length - 1 - score] === path24[path24.length - 1 - score]) score++;
+      while (score < at.length && score < path25.length && at[at.length - 1 - score] === path25[path25.length - 1 - score]) score++;
       if (!best || score > best.score) best = { path: at, score };
     }
     return best && [...best.path];
@@ -51102,10 +51144,10 @@ var ProvenanceTracer = class {
    * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
    * `global.x` of every chart above it (Helm copies globals down).
    */
-  valuesLocation(path24) {
-    const candidates = [path24];
+  valuesLocation(path25) {
+    const candidates = [path25];
     const g = this.scope.length;
-    if (g > 0 && path24[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path24.slice(0, j), ...path24.slice(g)]);
+    if (g > 0 && path25[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path25.slice(0, j), ...path25.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
@@ -51262,16 +51304,17 @@ async function fetchRemoteDependencies(repo, chartDir, source) {
       out.archives.push({ name: w.name, origin: `${at("charts")}/${w.name}-${answer.chart.version}.tgz`, data: answer.chart.archive, line: w.line, chart: answer.chart });
       return;
     }
-    const what = `dependency "${w.name}" ${w.version || "(latest)"} from ${w.repository}`;
-    if (answer.kind === "not-allowed") {
-      const allow = answer.location ? `; to allow it, add to the base branch's config:
-${RepositoryPolicy.allowSnippet([answer.location])}` : "";
-      out.errors.push(new InputError(chartFile, `${what} is not fetched: ${answer.reason}${allow}`, "remote-chart-not-allowed", w.line));
-    } else {
-      out.errors.push(new InputError(chartFile, `${what} could not be fetched: ${answer.reason}`, "remote-chart-unavailable", w.line));
-    }
+    out.errors.push(chartFetchError(`dependency "${w.name}" ${w.version || "(latest)"} from ${w.repository}`, answer, chartFile, w.line));
   });
   return out;
+}
+function chartFetchError(what, answer, file, line) {
+  if (answer.kind === "not-allowed") {
+    const allow = answer.location ? `; to allow it, add to the base branch's config:
+${RepositoryPolicy.allowSnippet([answer.location])}` : "";
+    return new InputError(file, `${what} is not fetched: ${answer.reason}${allow}`, "remote-chart-not-allowed", line);
+  }
+  return new InputError(file, `${what} could not be fetched: ${answer.reason}`, "remote-chart-unavailable", line);
 }
 
 // src/render/helm-pool.ts
@@ -51434,10 +51477,19 @@ function hardTimeoutMs(timeoutMs) {
 }
 async function renderHelm(target, repo, options) {
   const release = target.helm;
-  const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
-  const remote = await fetchRemoteDependencies(repo, target.path, options.charts);
+  const chartFile = target.declaredAt?.file ?? (target.path ? `${target.path}/Chart.yaml` : "Chart.yaml");
+  const chartLine = target.declaredAt?.line;
+  const fetched = /* @__PURE__ */ new Map();
+  let chartArchive;
+  if (release.remoteChart) {
+    const got = await fetchChart(release.remoteChart, options.charts);
+    if ("error" in got) return { objects: [], errors: [got.error] };
+    chartArchive = { origin: `${got.chart.name}-${got.chart.version}.tgz`, data: got.chart.archive };
+    fetched.set(chartArchive.origin, { origin: chartArchive.origin, chart: got.chart, at: release.remoteChart.declaredAt });
+  }
+  const remote = chartArchive ? { archives: [], errors: [] } : await fetchRemoteDependencies(repo, target.path, options.charts);
   if (remote.errors.length > 0) return { objects: [], errors: remote.errors };
-  const fetched = new Map(remote.archives.map((a) => [a.origin, a]));
+  for (const a of remote.archives) fetched.set(a.origin, { origin: a.origin, chart: a.chart, at: { file: chartFile, line: a.line } });
   const render = await renderOnWorker(
     {
       root: repo.root,
@@ -51450,28 +51502,32 @@ async function renderHelm(target, repo, options) {
         set: release.set,
         timeoutMs: options.timeoutMs,
         ...release.environment,
-        ...remote.archives.length > 0 ? { dependencyArchives: remote.archives.map((a) => ({ name: a.name, origin: a.origin, data: a.data })) } : {}
+        ...remote.archives.length > 0 ? { dependencyArchives: remote.archives.map((a) => ({ name: a.name, origin: a.origin, data: a.data })) } : {},
+        ...chartArchive ? { chartArchive } : {},
+        ...release.skipTests ? { skipTests: true } : {},
+        ...release.inlineValues ? { valuesObjects: release.inlineValues.map((v) => v.value) } : {}
       }
     },
     hardTimeoutMs(options.timeoutMs)
   );
   if (!render.ok) {
     if ("timedOut" in render) {
-      return { objects: [], errors: [new InputError(chartFile, `rendering the chart did not finish within ${hardTimeoutMs(options.timeoutMs)} ms and was stopped`, "render-timeout")] };
+      return { objects: [], errors: [new InputError(chartFile, `rendering the chart did not finish within ${hardTimeoutMs(options.timeoutMs)} ms and was stopped`, "render-timeout", chartLine)] };
     }
-    if ("crash" in render) return { objects: [], errors: [new InputError(chartFile, `the Helm renderer failed: ${render.crash.split("\n")[0]}`, "helm-render-failed")] };
+    if ("crash" in render) return { objects: [], errors: [new InputError(chartFile, `the Helm renderer failed: ${render.crash.split("\n")[0]}`, "helm-render-failed", chartLine)] };
     const e = render.error;
     const file = (e.file || chartFile).split("!/")[0];
     const archive = fetched.get(file);
     if (archive) {
       const entry = e.file.slice(archive.origin.length + 2);
-      return { objects: [], errors: [new InputError(chartFile, `${describeFetched(archive.chart)}${entry ? `: ${entry}` : ""}: ${e.reason}`, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, archive.line)] };
+      return { objects: [], errors: [new InputError(archive.at.file, `${describeFetched(archive.chart)}${entry ? `: ${entry}` : ""}: ${e.reason}`, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, archive.at.line)] };
     }
+    if (chartArchive && !repo.isFile(file)) return { objects: [], errors: [new InputError(chartFile, e.reason, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, chartLine)] };
     const reason = file === e.file || !e.file ? e.reason : `${e.file}: ${e.reason}`;
     return { objects: [], errors: [new InputError(file, reason, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, file === e.file ? e.line : void 0, file === e.file ? e.column : void 0)] };
   }
   const values = render.values;
-  const valuesSources = valuesSourceMaps(repo, render.valuesSources);
+  const valuesSources = valuesSourceMaps(repo, render.valuesSources, release.inlineValues ?? []);
   const templateFile = (source) => {
     const origin = render.templateOrigins[source];
     return origin && !origin.includes("!/") ? origin : void 0;
@@ -51485,9 +51541,9 @@ async function renderHelm(target, repo, options) {
         target: target.id,
         templateFile,
         templateOrigin: (source) => render.templateOrigins[source],
-        archivePlace: (path24) => {
-          const archive2 = fetched.get(path24);
-          return archive2 && { location: { file: chartFile, line: archive2.line }, label: `in ${describeFetched(archive2.chart)}:` };
+        archivePlace: (path25) => {
+          const archive2 = fetched.get(path25);
+          return archive2 && { location: archive2.at, label: `in ${describeFetched(archive2.chart)}:` };
         },
         values,
         valuesSources,
@@ -51502,10 +51558,15 @@ async function renderHelm(target, repo, options) {
   }
   return { objects, errors, ...render.unchecked.length > 0 ? { notes: render.unchecked } : {} };
 }
-function valuesSourceMaps(repo, sources) {
+function valuesSourceMaps(repo, sources, inline) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
-  for (const { file, prefix } of sources) {
+  for (const { file, prefix, inline: at } of sources) {
+    if (at !== void 0) {
+      const given = inline[at];
+      if (given) out.push({ file: given.file, sourceMap: given.sourceMap, scope: prefix });
+      continue;
+    }
     const key = `${file}\0${prefix.join("\0")}`;
     if (file.includes("!/") || seen.has(key)) continue;
     seen.add(key);
@@ -51518,6 +51579,12 @@ function valuesSourceMaps(repo, sources) {
     for (const doc of parseYaml(text2, file).documents) out.push({ file, sourceMap: doc.sourceMap, scope: prefix });
   }
   return out;
+}
+async function fetchChart(spec, charts) {
+  const what = `the chart ${spec.name} ${spec.version} from ${spec.repository}`;
+  if (!charts) return { error: new InputError(spec.declaredAt.file, `${what} is not fetched: fetching remote charts is not set up here`, "remote-chart-not-allowed", spec.declaredAt.line) };
+  const answer = await charts.get({ repository: spec.repository, name: spec.name, version: spec.version });
+  return answer.ok ? { chart: answer.chart } : { error: chartFetchError(what, answer, spec.declaredAt.file, spec.declaredAt.line) };
 }
 function describeFetched(chart) {
   return `${chart.name} ${chart.version} from ${chart.repository}`;
@@ -51546,18 +51613,183 @@ function withRelease(output, target) {
   return output;
 }
 
+// src/targets/flux-helm-release.ts
+import { createHash as createHash5 } from "node:crypto";
+import path19 from "node:path";
+var SOURCE_API = "source.toolkit.fluxcd.io/";
+var HELM_API = "helm.toolkit.fluxcd.io/";
+function collectFluxSources(repo, files) {
+  const out = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    if (!/\.ya?ml$/i.test(file)) continue;
+    let text2;
+    try {
+      text2 = repo.readText(file);
+    } catch {
+      continue;
+    }
+    if (!text2.includes(SOURCE_API)) continue;
+    for (const doc of parseYaml(text2, file).documents) {
+      const v = doc.value;
+      if (!isRecord(v) || typeof v.apiVersion !== "string" || !v.apiVersion.startsWith(SOURCE_API)) continue;
+      if (v.kind !== "HelmRepository" && v.kind !== "OCIRepository" && v.kind !== "GitRepository") continue;
+      const metadata = isRecord(v.metadata) ? v.metadata : {};
+      if (typeof metadata.name !== "string") continue;
+      const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "default";
+      const urlLocation = doc.sourceMap.locate(["spec", "url"]).location;
+      const source = { kind: v.kind, name: metadata.name, namespace, spec: isRecord(v.spec) ? v.spec : {}, location: { file, line: doc.line }, urlLocation };
+      out.set(`${v.kind}/${namespace}/${metadata.name}`, source);
+    }
+  }
+  return out;
+}
+function isHelmRelease(object) {
+  return object.kind === "HelmRelease" && object.apiVersion.startsWith(HELM_API);
+}
+function shortenReleaseName(name) {
+  if (name.length <= 53) return name;
+  return `${name.slice(0, 40)}-${createHash5("sha256").update(name).digest("hex").slice(0, 12)}`;
+}
+var str3 = (v) => typeof v === "string" && v !== "" ? v : void 0;
+function helmReleaseTarget(object, producer, sources, repo, thisRepository) {
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const namespace = object.namespace ?? "default";
+  const at = (p) => object.sourceMap.locate(p).location;
+  const declaredAt = at([]);
+  const problems = [];
+  const refuse = (p, reason, ruleId = "declaration-not-rendered") => {
+    const where = at(p);
+    problems.push(new InputError(where.file, `HelmRelease ${namespace}/${object.name}: ${reason}`, ruleId, where.line, where.column));
+  };
+  const targetNamespace = str3(spec.targetNamespace);
+  const releaseName = shortenReleaseName(str3(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${object.name}` : object.name));
+  const base2 = {
+    id: `flux:${namespace}/${object.name}`,
+    kind: "helm",
+    path: path19.posix.dirname(declaredAt.file) === "." ? "" : path19.posix.dirname(declaredAt.file),
+    inputs: [...producer.inputs],
+    renderable: true,
+    declaredAt,
+    helm: {
+      releaseName,
+      namespace: targetNamespace ?? namespace,
+      namespaceDeclared: true,
+      valuesFiles: [],
+      set: [],
+      // Test hooks exist only when `helm test` runs, which helm-controller does only with spec.test.enable.
+      skipTests: !(isRecord(spec.test) && spec.test.enable === true)
+    }
+  };
+  if (spec.values !== void 0 && spec.values !== null) {
+    const valuesAt = object.sourceMap.locate(["spec", "values"]).location.file;
+    const view = {
+      has: (p) => object.sourceMap.locate(["spec", "values", ...p]).foundPath.length === p.length + 2,
+      locate: (p) => object.sourceMap.locate(["spec", "values", ...p])
+    };
+    base2.helm.inlineValues = [{ value: spec.values, file: valuesAt, sourceMap: view }];
+  }
+  for (const [field3, what] of [
+    ["valuesFrom", "valuesFrom (values from ConfigMaps and Secrets) is not applied by the gate yet"],
+    ["postRenderers", "postRenderers (kustomize patches after rendering) are not applied by the gate yet"]
+  ]) {
+    if (Array.isArray(spec[field3]) && spec[field3].length > 0) refuse(["spec", field3], `${what}, so what the release deploys is not checked`);
+  }
+  const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : void 0;
+  const chartRef = isRecord(spec.chartRef) ? spec.chartRef : void 0;
+  const source = (kind, ref) => sources.get(`${kind}/${str3(ref.namespace) ?? namespace}/${str3(ref.name) ?? ""}`);
+  if (chart) {
+    const ref = isRecord(chart.sourceRef) ? chart.sourceRef : {};
+    const kind = str3(ref.kind) ?? "";
+    const chartName2 = str3(chart.chart) ?? "";
+    if (Array.isArray(chart.valuesFiles) && chart.valuesFiles.length > 0) refuse(["spec", "chart", "spec", "valuesFiles"], "chart valuesFiles (which replace the chart's values.yaml) are not applied by the gate yet, so what the release deploys is not checked");
+    const found = kind === "HelmRepository" || kind === "GitRepository" ? source(kind, ref) : void 0;
+    if (!found) {
+      refuse(["spec", "chart", "spec", "sourceRef"], kind === "HelmRepository" || kind === "GitRepository" ? `the ${kind} ${str3(ref.namespace) ?? namespace}/${str3(ref.name) ?? ""} it names is not in the repository` : `a chart from a ${kind || "missing"} source is not rendered by the gate yet`, "declaration-source-not-found");
+    } else if (found.kind === "HelmRepository") {
+      const url = str3(found.spec.url) ?? "";
+      const repository = found.spec.type === "oci" ? url.replace(/\/+$/, "") : url;
+      base2.helm.remoteChart = { repository, name: chartName2, version: str3(chart.version) ?? "*", declaredAt: at(["spec", "chart", "spec", "chart"]) };
+      base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
+    } else if (!thisRepository(found)) {
+      refuse(["spec", "chart", "spec", "sourceRef"], `the chart comes from the GitRepository ${found.namespace}/${found.name} (${str3(found.spec.url) ?? "no url"}), which is not this repository; other repositories are not fetched`, "declaration-source-not-found");
+    } else {
+      const dir2 = repo.normalize(chartName2.replace(/^\.\//, "").replace(/\/+$/, ""));
+      if (!repo.isFile(dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml")) {
+        refuse(["spec", "chart", "spec", "chart"], `the chart path ${chartName2} has no Chart.yaml in this repository`, "declaration-source-not-found");
+      } else {
+        base2.path = dir2;
+        base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file, ...repo.walk(dir2)])].sort();
+      }
+    }
+  } else if (chartRef) {
+    const found = str3(chartRef.kind) === "OCIRepository" ? source("OCIRepository", chartRef) : void 0;
+    if (!found) {
+      refuse(["spec", "chartRef"], str3(chartRef.kind) === "OCIRepository" ? `the OCIRepository ${str3(chartRef.namespace) ?? namespace}/${str3(chartRef.name) ?? ""} it names is not in the repository` : `a chartRef to a ${str3(chartRef.kind) ?? "missing"} kind is not rendered by the gate yet`, "declaration-source-not-found");
+    } else {
+      const url = (str3(found.spec.url) ?? "").replace(/\/+$/, "");
+      const cut = url.lastIndexOf("/");
+      const ref = isRecord(found.spec.ref) ? found.spec.ref : {};
+      const version = str3(ref.digest) ?? str3(ref.semver) ?? str3(ref.tag) ?? "latest";
+      base2.helm.remoteChart = { repository: url.slice(0, cut), name: url.slice(cut + 1), version, declaredAt: found.urlLocation };
+      base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
+    }
+  } else {
+    refuse(["spec"], "it names no chart (spec.chart or spec.chartRef)", "declaration-source-not-found");
+  }
+  return problems.length > 0 ? { ...base2, renderable: false, problems } : base2;
+}
+function normalizeGitUrl(url) {
+  let u = url.trim().toLowerCase().replace(/\.git\/?$/, "").replace(/\/+$/, "");
+  const scp = /^[\w.-]+@([^:/]+):(.+)$/.exec(u);
+  if (scp) return `${scp[1]}/${scp[2]}`;
+  u = u.replace(/^[a-z+]+:\/\//, "").replace(/^[^@/]+@/, "");
+  return u.replace(/:\d+\//, "/");
+}
+var MAX_DECLARATION_DEPTH = 4;
+var DeclaredTargets = class {
+  constructor(repo, files, repositoryUrls) {
+    this.repo = repo;
+    this.files = files;
+    this.urls = new Set(repositoryUrls.map(normalizeGitUrl));
+  }
+  repo;
+  files;
+  sources;
+  ids = /* @__PURE__ */ new Set();
+  depth = /* @__PURE__ */ new Map();
+  urls;
+  from(producer, objects) {
+    const releases = objects.filter(isHelmRelease);
+    if (releases.length === 0) return [];
+    const depth = (this.depth.get(producer.id) ?? 0) + 1;
+    if (depth > MAX_DECLARATION_DEPTH) return [];
+    this.sources ??= collectFluxSources(this.repo, this.files);
+    const thisRepository = (s) => s.name === "flux-system" && s.namespace === "flux-system" || typeof s.spec.url === "string" && this.urls.has(normalizeGitUrl(s.spec.url));
+    const out = [];
+    for (const object of releases) {
+      const target = helmReleaseTarget(object, producer, this.sources, this.repo, thisRepository);
+      if (this.ids.has(target.id)) target.id = `${target.id}@${producer.id}`;
+      if (this.ids.has(target.id)) continue;
+      this.ids.add(target.id);
+      this.depth.set(target.id, depth);
+      out.push(target);
+    }
+    return out;
+  }
+};
+
 // src/targets/discover.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path20 from "node:path";
+import path21 from "node:path";
 
 // src/targets/helm.ts
-import path19 from "node:path";
+import path20 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
 function defaultReleaseName(chartName2, chartDir) {
-  const name = (chartName2 || path19.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
+  const name = (chartName2 || path20.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
   return name || "release";
 }
 function conventionalReleases(repo, chartDir, base2, ciValues = false) {
@@ -51601,10 +51833,10 @@ function configuredReleases(config, chartDir, repo, source, chartName2) {
   });
 }
 function envName(file, chartDir) {
-  const base2 = path19.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base2 = path20.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base2);
   if (m) return m[1];
-  if (base2 === "values" || base2 === path19.posix.basename(chartDir)) return path19.posix.basename(path19.posix.dirname(file)) || base2;
+  if (base2 === "values" || base2 === path20.posix.basename(chartDir)) return path20.posix.basename(path20.posix.dirname(file)) || base2;
   return base2;
 }
 function chartInputs(repo, chartDir) {
@@ -51706,7 +51938,7 @@ function targetId(kind, folder) {
 }
 var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
 var dirOf = (file) => {
-  const d = path20.posix.dirname(file);
+  const d = path21.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
@@ -51746,7 +51978,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path20.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path21.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates, skipped, options.toolTemplates ?? false);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -51785,7 +52017,7 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path20.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
+        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path21.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
         if (list2 && list2.length > 0) targets.push(manifestsTarget(d, list2));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -51812,7 +52044,7 @@ function discoverTargets(repo, options) {
   const unique = targets.filter((t) => seen.has(t.id) ? false : (seen.add(t.id), true));
   unique.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   skipped.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
-  return { targets: unique, errors: dedupeErrors(errors), skipped };
+  return { targets: unique, errors: dedupeErrors(errors), skipped, files };
 }
 function withProblems(target, problems) {
   return problems.length > 0 ? { ...target, problems: dedupeErrors(problems) } : target;
@@ -51867,9 +52099,9 @@ function isKubeList(value) {
 }
 
 // src/targets/index.ts
-import path21 from "node:path";
+import path22 from "node:path";
 var normalize = (file) => {
-  const n = path21.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path22.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -51907,7 +52139,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request) {
-  const root = path22.resolve(request.root);
+  const root = path23.resolve(request.root);
   const notes = [];
   const startedAt = Date.now();
   if (!request.base) {
@@ -51918,7 +52150,7 @@ async function run(request) {
     const active = activeRules(rules2, settings);
     const source2 = openChartSource(settings);
     try {
-      const scan2 = await scanTree(head, settings, active, budget, (all) => all, false, source2.charts, progressFor(request, "head"));
+      const scan2 = await scanTree(head, settings, active, budget, (all) => all, false, source2.charts, await remoteUrls(root), progressFor(request, "head"));
       const remote = await summarizeRemoteCharts(source2.charts);
       notes.push(...scan2.notes, ...isolationNotes(scan2.targets, settings), ...remote.notes);
       const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
@@ -51960,10 +52192,11 @@ async function run(request) {
     const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
     const active = activeRules(rules2, settings);
     source = openChartSource(settings);
+    const urls = await remoteUrls(root);
     const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
-    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true, source.charts, progressFor(request, "head"));
+    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true, source.charts, urls, progressFor(request, "head"));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true, source.charts, progressFor(request, "base"));
+    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true, source.charts, urls, progressFor(request, "base"));
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
@@ -52064,7 +52297,7 @@ function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);
   const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
   const inBase = policyTree !== root;
-  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path22.join(policyTree, name)));
+  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path23.join(policyTree, name)));
   if (configFile !== void 0) {
     const source = request.configPath ?? configFile;
     let text2;
@@ -52092,8 +52325,8 @@ function resolveSettings(request, root, policyTree) {
   };
 }
 function configPathInRepository(configPath, root) {
-  const relative = path22.relative(root, path22.resolve(configPath)).split(path22.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path22.isAbsolute(relative)) {
+  const relative = path23.relative(root, path23.resolve(configPath)).split(path23.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path23.isAbsolute(relative)) {
     throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
   }
   return relative;
@@ -52119,7 +52352,7 @@ var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
   "remote-chart-not-allowed",
   "remote-chart-unavailable"
 ]);
-async function scanTree(repo, settings, rules2, budget, select, diff, charts, onTarget) {
+async function scanTree(repo, settings, rules2, budget, select, diff, charts, remoteUrls2, onTarget) {
   const discovery = discoverTargets(repo, settings.discovery);
   const index2 = new TargetIndex(discovery.targets);
   const problems = discovery.errors.map((error) => {
@@ -52131,9 +52364,11 @@ async function scanTree(repo, settings, rules2, budget, select, diff, charts, on
   const notes = [];
   const objects = /* @__PURE__ */ new Map();
   let budgetSkipped = 0;
-  const selected = select(discovery.targets);
-  for (const [index3, target] of selected.entries()) {
-    onTarget?.(target.id, index3 + 1, selected.length);
+  const queue2 = select(discovery.targets);
+  const declared = new DeclaredTargets(repo, discovery.files, remoteUrls2);
+  for (let index3 = 0; index3 < queue2.length; index3++) {
+    const target = queue2[index3];
+    onTarget?.(target.id, index3 + 1, queue2.length);
     const remaining = budget.remainingMs();
     let output;
     if (remaining <= 0) {
@@ -52152,6 +52387,7 @@ async function scanTree(repo, settings, rules2, budget, select, diff, charts, on
     }
     const identities = /* @__PURE__ */ new Map();
     if (diff) objects.set(target.id, identities);
+    queue2.push(...declared.from(target, output.objects));
     for (const object of output.objects) {
       findings.push(...checkObject(object, rules2, { pss: settings.pss }));
       if (diff) identities.set(`${object.apiVersion.split("/")[0]}/${object.kind}/${object.namespace ?? ""}/${object.name}`, { ref: refOf(object), body: digest(comparableBody(object)) });
@@ -52173,8 +52409,9 @@ async function scanTree(repo, settings, rules2, budget, select, diff, charts, on
 }
 function targetFile(repo, target) {
   const join2 = (name) => target.path ? `${target.path}/${name}` : name;
+  if (target.declaredAt) return target.declaredAt.file;
   if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path22.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path22.posix.basename(f))) ?? join2("kustomization.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path23.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path23.posix.basename(f))) ?? join2("kustomization.yaml");
   return target.files?.[0] ?? (target.path || ".");
 }
 function subjectOf(repo, error) {
@@ -52220,12 +52457,12 @@ function canonicalJson(value) {
 
 // src/cli/template.ts
 import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync6, writeFileSync as writeFileSync5 } from "node:fs";
-import path23 from "node:path";
+import path24 from "node:path";
 
 // src/render/sprig/crypto.ts
 import {
   createECDH,
-  createHash as createHash6,
+  createHash as createHash7,
   createHmac,
   createCipheriv,
   createDecipheriv,
@@ -52421,7 +52658,7 @@ function encodingFuncs() {
 var b64decodeStrict = (s) => goDecode(s, B64, 6, "base64");
 
 // src/render/sprig/random.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 
 // src/render/sprig/convert.ts
 var NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference";
@@ -52579,8 +52816,8 @@ function strval(v) {
   if (b) return Buffer.from(b).toString("utf8");
   const err = findMethod(v, "Error");
   if (err) return String(err.call(ctxOf(this, "Error")));
-  const str4 = findMethod(v, "String");
-  if (str4) return String(str4.call(ctxOf(this, "String")));
+  const str5 = findMethod(v, "String");
+  if (str5) return String(str5.call(ctxOf(this, "String")));
   return sprintf("%v", [v ?? null]);
 }
 function ctxOf(c, name) {
@@ -52674,7 +52911,7 @@ var SeededRandom = class {
     const out = Buffer.alloc(n);
     for (let i = 0; i < n; i++) {
       if (this.pos >= this.block.length) {
-        this.block = createHash5("sha256").update(this.key).update("\0").update(String(this.counter++)).digest();
+        this.block = createHash6("sha256").update(this.key).update("\0").update(String(this.counter++)).digest();
         this.pos = 0;
       }
       out[i] = this.block[this.pos++];
@@ -52726,17 +52963,17 @@ function checkCount(count) {
 var ASCII = "";
 for (let c = 32; c <= 126; c++) ASCII += String.fromCharCode(c);
 function randomFuncs(sites) {
-  const str4 = (name, alphabet) => defineFunc({ params: ["int"], result: "string" }, function(n) {
+  const str5 = (name, alphabet) => defineFunc({ params: ["int"], result: "string" }, function(n) {
     const count = Number(n.value);
     if (count < 0) return "";
     checkCount(count);
     return randFrom(sites.rng(this, name), count, alphabet);
   });
   return {
-    randAlphaNum: str4("randAlphaNum", ALPHA + DIGITS),
-    randAlpha: str4("randAlpha", ALPHA),
-    randNumeric: str4("randNumeric", DIGITS),
-    randAscii: str4("randAscii", ASCII),
+    randAlphaNum: str5("randAlphaNum", ALPHA + DIGITS),
+    randAlpha: str5("randAlpha", ALPHA),
+    randNumeric: str5("randNumeric", DIGITS),
+    randAscii: str5("randAscii", ASCII),
     randBytes: defineFunc({ params: ["int"], result: "string" }, function(n) {
       const count = Number(n.value);
       if (count < 0) throw new Error("runtime error: makeslice: len out of range");
@@ -53276,7 +53513,7 @@ function createCertificate(rng, now, spec, subjectKey, signer) {
   let skid;
   if (spec.isCA) {
     const bits = children(readTlv(spki).value)[1].value.subarray(1);
-    skid = createHash6("sha1").update(bits).digest();
+    skid = createHash7("sha1").update(bits).digest();
     exts.push(ext("2.5.29.14", false, octets(skid)));
   }
   if (signer && signer.skid && !issuer.equals(subject)) exts.push(ext("2.5.29.35", false, seq(tlv(128, signer.skid))));
@@ -53347,7 +53584,7 @@ function stringsOf(v, what) {
   });
 }
 function cryptoFuncs(sites, now) {
-  const hash = (alg) => defineFunc({ params: ["string"], result: "string" }, (s) => createHash6(alg).update(Buffer.from(s, "utf8")).digest("hex"));
+  const hash = (alg) => defineFunc({ params: ["string"], result: "string" }, (s) => createHash7(alg).update(Buffer.from(s, "utf8")).digest("hex"));
   const bcrypt = (ctx, name, input) => {
     try {
       return bcryptHash(Buffer.from(input, "utf8"), sites.rng(ctx, name).bytes(16));
@@ -55106,22 +55343,22 @@ function expand(re, template, rs, m) {
   }
   return out + t;
 }
-function extract(str4) {
-  if (str4 === "") return null;
+function extract(str5) {
+  if (str5 === "") return null;
   let brace = false;
-  if (str4[0] === "{") {
+  if (str5[0] === "{") {
     brace = true;
-    str4 = str4.slice(1);
+    str5 = str5.slice(1);
   }
   let i = 0;
-  for (const ch of str4) {
+  for (const ch of str5) {
     if (!/^[\p{L}\p{Nd}_]$/u.test(ch)) break;
     i += ch.length;
   }
   if (i === 0) return null;
-  const name = str4.slice(0, i);
+  const name = str5.slice(0, i);
   if (brace) {
-    if (i >= str4.length || str4[i] !== "}") return null;
+    if (i >= str5.length || str5[i] !== "}") return null;
     i++;
   }
   let num6 = 0;
@@ -55133,7 +55370,7 @@ function extract(str4) {
     num6 = num6 * 10 + (name.charCodeAt(k) - 48);
   }
   if (name[0] === "0" && name.length > 1) num6 = -1;
-  return { name, num: num6, rest: str4.slice(i) };
+  return { name, num: num6, rest: str5.slice(i) };
 }
 function replaceAllString(re, src, repl, literal) {
   const rs = new Runes(src);
@@ -55224,7 +55461,7 @@ function runeLower(r) {
 var goToUpper = (s) => Array.from(s, runeUpper).join("");
 var goToLower = (s) => Array.from(s, runeLower).join("");
 var bytes2 = (s) => Buffer.from(s, "utf8");
-var str3 = (b) => b.toString("utf8");
+var str4 = (b) => b.toString("utf8");
 var byteRune = (b) => String.fromCodePoint(b);
 function sliceBytes(s, lo, hi) {
   const b = bytes2(s);
@@ -55236,7 +55473,7 @@ function sliceBytes(s, lo, hi) {
   if (lo !== void 0 && (lo < 0 || lo > h)) {
     throw new Error(`runtime error: slice bounds out of range [${lo}:${hi === void 0 ? n : h}]`);
   }
-  return str3(b.subarray(lo ?? 0, h));
+  return str4(b.subarray(lo ?? 0, h));
 }
 function trimSpace(s) {
   return s.replace(new RegExp("^\\p{White_Space}+|\\p{White_Space}+$", "gu"), "");
@@ -55297,10 +55534,10 @@ function abbreviateFull(s, offset, maxWidth) {
   if (offset > n) offset = n;
   if (n - offset < maxWidth - 3) offset = n - (maxWidth - 3);
   const marker = "...";
-  if (offset <= 4) return str3(b.subarray(0, maxWidth - 3)) + marker;
+  if (offset <= 4) return str4(b.subarray(0, maxWidth - 3)) + marker;
   if (maxWidth < 7) return "";
-  if (offset + maxWidth - 3 < n) return marker + abbreviateFull(str3(b.subarray(offset)), 0, maxWidth - 3);
-  return marker + str3(b.subarray(n - (maxWidth - 3)));
+  if (offset + maxWidth - 3 < n) return marker + abbreviateFull(str4(b.subarray(offset)), 0, maxWidth - 3);
+  return marker + str4(b.subarray(n - (maxWidth - 3)));
 }
 function wrapCustom(s, wrapLength, newLine, wrapLongWords) {
   if (s === "") return "";
@@ -55339,7 +55576,7 @@ function wrapCustom(s, wrapLength, newLine, wrapLongWords) {
     }
   }
   out.push(b.subarray(Math.min(offset, n)));
-  return str3(Buffer.concat(out));
+  return str4(Buffer.concat(out));
 }
 function initials(s) {
   if (s === "") return s;
@@ -55761,13 +55998,13 @@ function urlString(u) {
       if (u.user) buf += userString(u.user) + "@";
       if (u.host !== "") buf += urlEscape(u.host, "host");
     }
-    const path24 = urlEscape(u.path, "path");
-    if (path24 !== "" && path24[0] !== "/" && u.host !== "") buf += "/";
+    const path25 = urlEscape(u.path, "path");
+    if (path25 !== "" && path25[0] !== "/" && u.host !== "") buf += "/";
     if (buf === "") {
-      const seg = path24.split("/")[0];
+      const seg = path25.split("/")[0];
       if (seg.includes(":")) buf += "./";
     }
-    buf += path24;
+    buf += path25;
   }
   if (u.rawQuery !== "") buf += "?" + u.rawQuery;
   if (u.fragment !== "") buf += "#" + urlEscape(u.fragment, "fragment");
@@ -56371,7 +56608,7 @@ function parseJNode(text2) {
     }
     i++;
   };
-  const str4 = () => {
+  const str5 = () => {
     i++;
     let out = "";
     for (; ; ) {
@@ -56479,7 +56716,7 @@ function parseJNode(text2) {
           ws();
           if (i >= n) eof();
           if (text2[i] !== '"') bad("looking for beginning of object key string");
-          const k = str4();
+          const k = str5();
           ws();
           if (i >= n) eof();
           if (text2[i] !== ":") bad("after object key");
@@ -56524,7 +56761,7 @@ function parseJNode(text2) {
         }
       }
       case '"':
-        return { t: "str", v: str4() };
+        return { t: "str", v: str5() };
       case "t":
         literal("true");
         return { t: "bool", v: true };
@@ -57016,7 +57253,7 @@ var TomlParser = class {
     }
     this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
   }
-  descend(t, k, path24) {
+  descend(t, k, path25) {
     const v = t.get(k);
     if (v === void 0) {
       const nt = /* @__PURE__ */ new Map();
@@ -57026,7 +57263,7 @@ var TomlParser = class {
     }
     if (v instanceof Map && !v[INLINE]) return v;
     if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
-    return this.err(`key ${JSON.stringify(path24.join("."))} has already been defined`);
+    return this.err(`key ${JSON.stringify(path25.join("."))} has already been defined`);
   }
   parseKeyValue(table2, top) {
     const key = this.parseKey();
@@ -58883,8 +59120,12 @@ function renderChart(repo, chartDir, options) {
   let chart;
   try {
     const load = { archiveBudget: new ArchiveBudget() };
-    chart = loadChart(repo, chartDir, load);
-    addFileDependencies(repo, chartDir, chart, load);
+    if (options.chartArchive) {
+      chart = loadArchive(Buffer.from(options.chartArchive.data.buffer, options.chartArchive.data.byteOffset, options.chartArchive.data.byteLength), options.chartArchive.origin, load);
+    } else {
+      chart = loadChart(repo, chartDir, load);
+      addFileDependencies(repo, chartDir, chart, load);
+    }
     if (options.dependencyArchives) addArchiveDependencies(chart, options.dependencyArchives, load);
   } catch (err) {
     if (err instanceof ChartError) throw new HelmRenderError(err.file ?? chartDir, err.message);
@@ -59142,13 +59383,13 @@ ${TEMPLATE_USAGE}
         }
       }
     }
-    const cwd = path23.resolve(io.cwd);
+    const cwd = path24.resolve(io.cwd);
     const root = readRoot(cwd, [chartArg, ...f.lists.values ?? []]);
-    const fromRoot = (p) => root === cwd && !path23.isAbsolute(p) ? p : path23.relative(root, path23.resolve(cwd, p)) || ".";
+    const fromRoot = (p) => root === cwd && !path24.isAbsolute(p) ? p : path24.relative(root, path24.resolve(cwd, p)) || ".";
     const repo = new RepoFiles(root);
     const chartRel = fromRoot(chartArg);
     if (!repo.exists(chartRel)) {
-      throw new Error(chartArg.startsWith(".") || path23.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
+      throw new Error(chartArg.startsWith(".") || path24.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
     }
     const outputDir = f.strings["output-dir"] ?? "";
     const includeCrds = !!f.bools["include-crds"];
@@ -59176,14 +59417,14 @@ ${TEMPLATE_USAGE}
     const opts = { includeCrds, skipTests, noHooks, showOnly: f.lists["show-only"] ?? [], ...io.build ? { build: io.build } : {} };
     if (outputDir !== "") {
       const written = /* @__PURE__ */ new Set();
-      const base2 = path23.resolve(io.cwd, outputDir);
-      const releaseDir = f.bools["release-name"] ? path23.join(base2, name) : base2;
+      const base2 = path24.resolve(io.cwd, outputDir);
+      const releaseDir = f.bools["release-name"] ? path24.join(base2, name) : base2;
       for (const w of outputDirWrites(r.crds, r.sortedManifests, r.hooks, opts)) {
         const dir2 = w.kind === "crd" ? base2 : releaseDir;
-        const file = [dir2, w.name].join(path23.sep);
-        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path23.join(outputDir, name) : outputDir, w.name].join(path23.sep);
+        const file = [dir2, w.name].join(path24.sep);
+        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path24.join(outputDir, name) : outputDir, w.name].join(path24.sep);
         const append = w.kind === "hook" ? existsSync3(file) : written.has(file);
-        mkdirSync6(path23.dirname(file), { recursive: true });
+        mkdirSync6(path24.dirname(file), { recursive: true });
         const data2 = `---
 # Source: ${w.name}
 ${w.data}
@@ -59243,8 +59484,8 @@ Use --debug flag to render out invalid YAML
 function readRoot(cwd, paths2) {
   let root = cwd;
   for (const p of paths2) {
-    const abs = path23.resolve(cwd, p);
-    for (let rel = path23.relative(root, abs); rel === ".." || rel.startsWith(`..${path23.sep}`) || path23.isAbsolute(rel); rel = path23.relative(root, abs)) root = path23.dirname(root);
+    const abs = path24.resolve(cwd, p);
+    for (let rel = path24.relative(root, abs); rel === ".." || rel.startsWith(`..${path24.sep}`) || path24.isAbsolute(rel); rel = path24.relative(root, abs)) root = path24.dirname(root);
   }
   return root;
 }

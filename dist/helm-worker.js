@@ -23264,6 +23264,11 @@ function mergeUserValues(repo, opts, sources = []) {
     for (const d of parseYaml(text, filePath).documents) sources.push({ file: repo.normalize(filePath), sourceMap: d.sourceMap, prefix: [] });
     base2 = mergeMaps(base2, current);
   }
+  (opts.valuesObjects ?? []).forEach((value, inline) => {
+    if (value === void 0 || value === null) return;
+    base2 = mergeMaps(base2, yamlToGo(value));
+    sources.push({ file: "", inline, prefix: [] });
+  });
   for (const value of opts.setJson ?? []) {
     const trimmed = value.trim();
     if (trimmed.startsWith("{")) {
@@ -34540,8 +34545,12 @@ function renderChart(repo, chartDir, options) {
   let chart;
   try {
     const load = { archiveBudget: new ArchiveBudget() };
-    chart = loadChart(repo, chartDir, load);
-    addFileDependencies(repo, chartDir, chart, load);
+    if (options.chartArchive) {
+      chart = loadArchive(Buffer.from(options.chartArchive.data.buffer, options.chartArchive.data.byteOffset, options.chartArchive.data.byteLength), options.chartArchive.origin, load);
+    } else {
+      chart = loadChart(repo, chartDir, load);
+      addFileDependencies(repo, chartDir, chart, load);
+    }
     if (options.dependencyArchives) addArchiveDependencies(chart, options.dependencyArchives, load);
   } catch (err) {
     if (err instanceof ChartError) throw new HelmRenderError(err.file ?? chartDir, err.message);
@@ -34660,7 +34669,7 @@ function runHelmJob(job) {
       ok: true,
       manifests: render.manifests,
       values: toJS(render.values),
-      valuesSources: render.valuesSources.map((s) => ({ file: s.file, prefix: s.prefix })),
+      valuesSources: render.valuesSources.map((s) => ({ file: s.file, prefix: s.prefix, ...s.inline !== void 0 ? { inline: s.inline } : {} })),
       templateOrigins: render.templateOrigins,
       unchecked: render.unchecked
     };

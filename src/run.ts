@@ -8,7 +8,7 @@ import path from 'node:path';
 import { checkObject, type ActiveRule } from './analyze/engine.js';
 import { inputFindings, type InputProblem } from './analyze/input-findings.js';
 import type { Finding } from './analyze/types.js';
-import { changedFiles, exportRevision, mergeBase, resolveCommit, untrackedChartDependencies, type ChangedFile } from './changes/git.js';
+import { changedFiles, exportRevision, mergeBase, remoteUrls, resolveCommit, untrackedChartDependencies, type ChangedFile } from './changes/git.js';
 import { reuseBuiltDependencies } from './sources/built-dependencies.js';
 import { applyExceptions } from './policy/exceptions.js';
 import { blockingFindings, markAgainstBase, sortFindings } from './policy/gate.js';
@@ -16,6 +16,7 @@ import { activeRules } from './policy/rules.js';
 import { renderTarget } from './render/index.js';
 import type { ChartSource, ChartUse } from './fetch/chart-source.js';
 import { openChartSource, type OpenChartSource } from './fetch/open.js';
+import { DeclaredTargets } from './targets/flux-helm-release.js';
 import { RepositoryPolicy } from './fetch/policy.js';
 import type { RenderOutput } from './render/types.js';
 import { isolationMode } from './render/process.js';
@@ -115,7 +116,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const active = activeRules(rules, settings);
     const source = openChartSource(settings);
     try {
-      const scan = await scanTree(head, settings, active, budget, (all) => all, false, source.charts, progressFor(request, 'head'));
+      const scan = await scanTree(head, settings, active, budget, (all) => all, false, source.charts, await remoteUrls(root), progressFor(request, 'head'));
       const remote = await summarizeRemoteCharts(source.charts);
       notes.push(...scan.notes, ...isolationNotes(scan.targets, settings), ...remote.notes);
       const findings = sortFindings(withExceptions(scan.findings, settings, notes));
@@ -160,11 +161,12 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const active = activeRules(rules, settings);
     // One chart source for both revisions: the same request gets the same answer at base and head.
     source = openChartSource(settings);
+    const urls = await remoteUrls(root);
     const changedPaths = changes.flatMap((c) => (c.previousPath ? [c.path, c.previousPath] : [c.path]));
 
-    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true, source.charts, progressFor(request, 'head'));
+    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true, source.charts, urls, progressFor(request, 'head'));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true, source.charts, progressFor(request, 'base'));
+    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true, source.charts, urls, progressFor(request, 'base'));
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
@@ -397,6 +399,7 @@ async function scanTree(
   select: (targets: Target[]) => Target[],
   diff: boolean,
   charts: ChartSource,
+  remoteUrls: readonly string[],
   onTarget?: OnTarget
 ): Promise<TreeScan> {
   const discovery = discoverTargets(repo, settings.discovery);
@@ -411,9 +414,12 @@ async function scanTree(
   const notes: string[] = [];
   const objects: TreeScan['objects'] = new Map();
   let budgetSkipped = 0;
-  const selected = select(discovery.targets);
-  for (const [index, target] of selected.entries()) {
-    onTarget?.(target.id, index + 1, selected.length);
+  // Targets the rendered declarations make (Flux HelmReleases) join the queue after the target that rendered them.
+  const queue = select(discovery.targets);
+  const declared = new DeclaredTargets(repo, discovery.files, remoteUrls);
+  for (let index = 0; index < queue.length; index++) {
+    const target = queue[index];
+    onTarget?.(target.id, index + 1, queue.length);
     const remaining = budget.remainingMs();
     let output: RenderOutput;
     if (remaining <= 0) {
@@ -432,6 +438,7 @@ async function scanTree(
     }
     const identities = new Map<string, RenderedIdentity>();
     if (diff) objects.set(target.id, identities);
+    queue.push(...declared.from(target, output.objects));
     for (const object of output.objects) {
       findings.push(...checkObject(object, rules, { pss: settings.pss }));
       if (diff) identities.set(`${object.apiVersion.split('/')[0]}/${object.kind}/${object.namespace ?? ''}/${object.name}`, { ref: refOf(object), body: digest(comparableBody(object)) });
@@ -455,6 +462,7 @@ async function scanTree(
 /** The file that stands for a target: its kustomization, its Chart.yaml, or its folder. */
 function targetFile(repo: RepoFiles, target: Target): string {
   const join = (name: string) => (target.path ? `${target.path}/${name}` : name);
+  if (target.declaredAt) return target.declaredAt.file;
   if (target.kind === 'helm') return join('Chart.yaml');
   if (target.kind === 'kustomize') return target.inputs.find((f) => path.posix.dirname(f) === (target.path || '.') && /^(kustomization\.ya?ml|Kustomization)$/.test(path.posix.basename(f))) ?? join('kustomization.yaml');
   return target.files?.[0] ?? (target.path || '.');

@@ -92,7 +92,7 @@ describe('values merge order and coalescing', () => {
     const repo = tmpRepo(files);
     const r = renderChart(repo, 'c', { releaseName: 'r', namespace: 'n', valuesFiles: ['f1.yaml', 'f2.yaml'] });
     expect(r.valuesSources.map((s) => [s.file, s.prefix.join('.')])).toEqual([['c/values.yaml', ''], ['f1.yaml', ''], ['f2.yaml', '']]);
-    expect(r.valuesSources[1].sourceMap.locate(['nested', 'x']).location.line).toBe(3);
+    expect(r.valuesSources[1].sourceMap!.locate(['nested', 'x']).location.line).toBe(3);
   });
 });
 

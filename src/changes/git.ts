@@ -57,6 +57,16 @@ export function revisionProblem(rev: string): string | undefined {
   return undefined;
 }
 
+/** The URLs of the repository's remotes (none when `root` is not a git checkout or has no remote). */
+export async function remoteUrls(root: string): Promise<string[]> {
+  try {
+    const out = await git(root, ['config', '--get-regexp', '^remote\\..*\\.url$']);
+    return out.split('\n').map((l) => l.split(' ').slice(1).join(' ').trim()).filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
 export async function repoTopLevel(dir: string): Promise<string> {
   return (await git(dir, ['rev-parse', '--show-toplevel'])).trim();
 }

@@ -4,7 +4,7 @@
  * resolves once). Nothing is contacted that the base policy does not allow, nothing at all when offline.
  */
 import { ContentCache, sha256Digest } from './content-cache.js';
-import { highestMatch, isExactVersion, parseIndex, selectVersion, type ChartIndex } from './helm-index.js';
+import { highestMatch, isConstraint, isExactVersion, parseIndex, selectVersion, type ChartIndex } from './helm-index.js';
 import { FetchError, type HttpClient } from './http-client.js';
 import { formatLocation, parseLocation, type Location } from './locations.js';
 import { OciRegistry, type OciRepository } from './oci-registry.js';
@@ -228,6 +228,13 @@ export class ChartSource {
     return { ok: true, chart: { repository: request.repository, name: request.name, version, digest: pulled.digest, url: ociUrl(repo, digest), archive: pulled.archive, cached: false } };
   }
 
+  private async byMutableTag(repo: OciRepository, location: string, request: ChartRequest, tag: string): Promise<ChartAnswer> {
+    const pulled = await this.oci.pull(repo, tag, this.limits.maxChartBytes, { withConfig: true }).catch((err: unknown) => this.pullFailure(err, location, request, tag));
+    this.cache.writeBlob(pulled.archive);
+    const url = ociUrl(repo, pulled.manifestDigest);
+    return { ok: true, chart: { repository: request.repository, name: request.name, version: pulled.version ?? tag, digest: pulled.digest, url, archive: pulled.archive, cached: false } };
+  }
+
   private pullFailure(err: unknown, location: string, request: ChartRequest, reference: string): never {
     if (err instanceof FetchError && /discarded$/.test(err.message)) throw new ChartFailure('digest-mismatch', err.message);
     if (err instanceof FetchError && err.status === 404) throw new ChartFailure('not-found', `${location}/${request.name}${reference.startsWith('sha256:') ? '@' : ':'}${reference} is not in the registry`);
@@ -237,6 +244,8 @@ export class ChartSource {
   private async fromRegistry(repo: OciRepository, location: string, request: ChartRequest): Promise<ChartAnswer> {
     let version = request.version.trim();
     if (isDigest(version)) return this.pinnedByDigest(repo, location, request, version);
+    // A tag that is neither a version nor a range (`latest`, `main`): pulled as it is, never trusted from a cache.
+    if (!isExactVersion(version) && !isConstraint(version)) return this.byMutableTag(repo, location, request, version);
     if (!isExactVersion(version)) {
       const tags = (await this.tags(repo)).map((t) => t.replace(/_/g, '+')).filter(isExactVersion);
       const best = highestMatch(tags, version, (t) => t);

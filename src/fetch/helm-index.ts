@@ -77,3 +77,13 @@ export function highestMatch<T>(items: readonly T[], constraint: string, version
 export function isExactVersion(version: string): boolean {
   return /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(version.trim());
 }
+
+/** Whether `version` parses as a version constraint (`^1.2`, `>=1.0.0 <2`, `*`); a tag such as `latest` does not. */
+export function isConstraint(version: string): boolean {
+  try {
+    newConstraint(version.trim() === '' ? '*' : version);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -29,7 +29,8 @@ import { findToggle, type ToggleContext } from './helm-toggles.js';
 /** One values file of a release, with the path its keys sit under in the merged values ([] for the chart's own). */
 export interface ValuesSource {
   file: string;
-  sourceMap: YamlSourceMap;
+  /** Where each key is written: a values file's map, or a view into a declaration (a HelmRelease's `spec.values`). */
+  sourceMap: Pick<YamlSourceMap, 'has' | 'locate'>;
   /** Where this file's root sits in the values the template sees (e.g. [] for the chart, ['sub'] seen from a subchart). */
   scope?: JsonPath;
 }

@@ -6,9 +6,11 @@
 import { objectsFromRenderedTemplate, type ValuesSource } from '../objects/helm-provenance.js';
 import type { KubeObject } from '../objects/types.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
-import type { Target } from '../targets/types.js';
+import type { HelmRelease, Target } from '../targets/types.js';
 import { parseYaml } from '../objects/yaml-source.js';
-import { fetchRemoteDependencies } from '../sources/remote-dependencies.js';
+import { chartFetchError, fetchRemoteDependencies } from '../sources/remote-dependencies.js';
+import type { FetchedChart } from '../fetch/chart-source.js';
+import type { SourceLocation } from '../objects/types.js';
 import { renderOnWorker } from './helm-pool.js';
 import type { RenderOptions, RenderOutput } from './types.js';
 
@@ -27,11 +29,21 @@ function hardTimeoutMs(timeoutMs: number): number {
 
 export async function renderHelm(target: Target, repo: RepoFiles, options: RenderOptions): Promise<RenderOutput> {
   const release = target.helm!;
-  const chartFile = target.path ? `${target.path}/Chart.yaml` : 'Chart.yaml';
+  // Problems are reported on the declaration that deploys the chart when there is one, else on its Chart.yaml.
+  const chartFile = target.declaredAt?.file ?? (target.path ? `${target.path}/Chart.yaml` : 'Chart.yaml');
+  const chartLine = target.declaredAt?.line;
+  const fetched = new Map<string, FetchedArchive>();
+  let chartArchive: { origin: string; data: Buffer } | undefined;
+  if (release.remoteChart) {
+    const got = await fetchChart(release.remoteChart, options.charts);
+    if ('error' in got) return { objects: [], errors: [got.error] };
+    chartArchive = { origin: `${got.chart.name}-${got.chart.version}.tgz`, data: got.chart.archive };
+    fetched.set(chartArchive.origin, { origin: chartArchive.origin, chart: got.chart, at: release.remoteChart.declaredAt });
+  }
   // Helm refuses a chart with a missing dependency: one that cannot be fetched leaves the chart unrendered.
-  const remote = await fetchRemoteDependencies(repo, target.path, options.charts);
+  const remote = chartArchive ? { archives: [], errors: [] } : await fetchRemoteDependencies(repo, target.path, options.charts);
   if (remote.errors.length > 0) return { objects: [], errors: remote.errors };
-  const fetched = new Map(remote.archives.map((a) => [a.origin, a]));
+  for (const a of remote.archives) fetched.set(a.origin, { origin: a.origin, chart: a.chart, at: { file: chartFile, line: a.line } });
   const render = await renderOnWorker(
     {
       root: repo.root,
@@ -44,16 +56,19 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
         set: release.set,
         timeoutMs: options.timeoutMs,
         ...release.environment,
-        ...(remote.archives.length > 0 ? { dependencyArchives: remote.archives.map((a) => ({ name: a.name, origin: a.origin, data: a.data })) } : {})
+        ...(remote.archives.length > 0 ? { dependencyArchives: remote.archives.map((a) => ({ name: a.name, origin: a.origin, data: a.data })) } : {}),
+        ...(chartArchive ? { chartArchive } : {}),
+        ...(release.skipTests ? { skipTests: true } : {}),
+        ...(release.inlineValues ? { valuesObjects: release.inlineValues.map((v) => v.value) } : {})
       }
     },
     hardTimeoutMs(options.timeoutMs)
   );
   if (!render.ok) {
     if ('timedOut' in render) {
-      return { objects: [], errors: [new InputError(chartFile, `rendering the chart did not finish within ${hardTimeoutMs(options.timeoutMs)} ms and was stopped`, 'render-timeout')] };
+      return { objects: [], errors: [new InputError(chartFile, `rendering the chart did not finish within ${hardTimeoutMs(options.timeoutMs)} ms and was stopped`, 'render-timeout', chartLine)] };
     }
-    if ('crash' in render) return { objects: [], errors: [new InputError(chartFile, `the Helm renderer failed: ${render.crash.split('\n')[0]}`, 'helm-render-failed')] };
+    if ('crash' in render) return { objects: [], errors: [new InputError(chartFile, `the Helm renderer failed: ${render.crash.split('\n')[0]}`, 'helm-render-failed', chartLine)] };
     const e = render.error;
     // A problem inside a chart archive (`charts/x.tgz!/x/templates/a.yaml`) is reported on the archive, the
     // repository file; the message names the entry.
@@ -62,13 +77,15 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
     const archive = fetched.get(file);
     if (archive) {
       const entry = e.file.slice(archive.origin.length + 2);
-      return { objects: [], errors: [new InputError(chartFile, `${describeFetched(archive.chart)}${entry ? `: ${entry}` : ''}: ${e.reason}`, e.ruleId === 'helm-render' ? 'helm-render-failed' : e.ruleId, archive.line)] };
+      return { objects: [], errors: [new InputError(archive.at.file, `${describeFetched(archive.chart)}${entry ? `: ${entry}` : ''}: ${e.reason}`, e.ruleId === 'helm-render' ? 'helm-render-failed' : e.ruleId, archive.at.line)] };
     }
+    // A declared release of a fetched chart has no chart folder here: what the engine names there is the declaration.
+    if (chartArchive && !repo.isFile(file)) return { objects: [], errors: [new InputError(chartFile, e.reason, e.ruleId === 'helm-render' ? 'helm-render-failed' : e.ruleId, chartLine)] };
     const reason = file === e.file || !e.file ? e.reason : `${e.file}: ${e.reason}`;
     return { objects: [], errors: [new InputError(file, reason, e.ruleId === 'helm-render' ? 'helm-render-failed' : e.ruleId, file === e.file ? e.line : undefined, file === e.file ? e.column : undefined)] };
   }
   const values = render.values;
-  const valuesSources = valuesSourceMaps(repo, render.valuesSources);
+  const valuesSources = valuesSourceMaps(repo, render.valuesSources, release.inlineValues ?? []);
   const templateFile = (source: string): string | undefined => {
     const origin = render.templateOrigins[source];
     return origin && !origin.includes('!/') ? origin : undefined;
@@ -84,7 +101,7 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
         templateOrigin: (source) => render.templateOrigins[source],
         archivePlace: (path) => {
           const archive = fetched.get(path);
-          return archive && { location: { file: chartFile, line: archive.line }, label: `in ${describeFetched(archive.chart)}:` };
+          return archive && { location: archive.at, label: `in ${describeFetched(archive.chart)}:` };
         },
         values,
         valuesSources,
@@ -100,11 +117,16 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
   return { objects, errors, ...(render.unchecked.length > 0 ? { notes: render.unchecked } : {}) };
 }
 
-/** Source maps of the values files, rebuilt from the files (the worker sends plain data). */
-function valuesSourceMaps(repo: RepoFiles, sources: { file: string; prefix: string[] }[]): ValuesSource[] {
+/** Source maps of the values files, rebuilt from the files (the worker sends plain data), and of inline values. */
+function valuesSourceMaps(repo: RepoFiles, sources: { file: string; prefix: string[]; inline?: number }[], inline: NonNullable<HelmRelease['inlineValues']>): ValuesSource[] {
   const out: ValuesSource[] = [];
   const seen = new Set<string>();
-  for (const { file, prefix } of sources) {
+  for (const { file, prefix, inline: at } of sources) {
+    if (at !== undefined) {
+      const given = inline[at];
+      if (given) out.push({ file: given.file, sourceMap: given.sourceMap, scope: prefix });
+      continue;
+    }
     const key = `${file}\0${prefix.join('\0')}`;
     if (file.includes('!/') || seen.has(key)) continue;
     seen.add(key);
@@ -117,6 +139,21 @@ function valuesSourceMaps(repo: RepoFiles, sources: { file: string; prefix: stri
     for (const doc of parseYaml(text, file).documents) out.push({ file, sourceMap: doc.sourceMap, scope: prefix });
   }
   return out;
+}
+
+/** A chart fetched for this render, and the line in the repository that asks for it. */
+interface FetchedArchive {
+  origin: string;
+  chart: FetchedChart;
+  at: SourceLocation;
+}
+
+/** The chart a declaration deploys, from the run's chart source; a finding on the declaration when it is not there. */
+async function fetchChart(spec: NonNullable<HelmRelease['remoteChart']>, charts: RenderOptions['charts']): Promise<{ chart: FetchedChart } | { error: InputError }> {
+  const what = `the chart ${spec.name} ${spec.version} from ${spec.repository}`;
+  if (!charts) return { error: new InputError(spec.declaredAt.file, `${what} is not fetched: fetching remote charts is not set up here`, 'remote-chart-not-allowed', spec.declaredAt.line) };
+  const answer = await charts.get({ repository: spec.repository, name: spec.name, version: spec.version });
+  return answer.ok ? { chart: answer.chart } : { error: chartFetchError(what, answer, spec.declaredAt.file, spec.declaredAt.line) };
 }
 
 /** `podinfo 6.7.1 from oci://ghcr.io/stefanprodan/charts`. */

@@ -25,7 +25,7 @@ export type HelmJobResult =
       /** The merged values as plain data. */
       values: unknown;
       /** Values files in merge order (source maps are rebuilt by the caller from the files). */
-      valuesSources: { file: string; prefix: string[] }[];
+      valuesSources: { file: string; prefix: string[]; inline?: number }[];
       templateOrigins: Record<string, string>;
       /** What the render could not check as Helm would (ChartRender.unchecked). */
       unchecked: string[];
@@ -41,7 +41,7 @@ export function runHelmJob(job: HelmJob): HelmJobResult {
       ok: true,
       manifests: render.manifests,
       values: toJS(render.values),
-      valuesSources: render.valuesSources.map((s) => ({ file: s.file, prefix: s.prefix })),
+      valuesSources: render.valuesSources.map((s) => ({ file: s.file, prefix: s.prefix, ...(s.inline !== undefined ? { inline: s.inline } : {}) })),
       templateOrigins: render.templateOrigins,
       unchecked: render.unchecked
     };

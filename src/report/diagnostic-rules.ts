@@ -112,6 +112,22 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
     remediation: 'Check the version and the repository URL; for a digest mismatch, find out why the published archive changed before trusting it. With `--offline`, run once online to fill the cache.'
   }),
   diagnostic({
+    id: 'declaration-not-rendered',
+    title: 'GitOps declaration uses a feature the gate does not render yet',
+    ...UNCHECKED,
+    rationale:
+      'A Flux or Argo CD declaration deploys what its controller renders. When it uses a feature the gate does not reproduce (for a HelmRelease: values from ConfigMaps and Secrets, post-renderers, chart values files), rendering without it would check something other than what the cluster runs, so the release is reported as not checked instead.',
+    remediation: 'Check the release another way until the gate supports the feature, or lower this rule in `rules.severity` if you accept that it is not checked.'
+  }),
+  diagnostic({
+    id: 'declaration-source-not-found',
+    title: 'GitOps declaration names a source the gate cannot find',
+    ...UNCHECKED,
+    rationale:
+      'A HelmRelease names its chart through a source object (HelmRepository, OCIRepository, GitRepository). When that source is not written in this repository, or is another Git repository, the gate cannot know which chart the controller installs, so nothing the release deploys is checked.',
+    remediation: 'Keep the source objects in the repository the gate scans (as `flux bootstrap` does), or point the release at a chart in this repository.'
+  }),
+  diagnostic({
     id: 'remote-resource-pinned',
     title: 'Remote resource pinned to a version, not rendered',
     severity: 'medium',

@@ -77,13 +77,16 @@ export async function fetchRemoteDependencies(repo: RepoFiles, chartDir: string,
       out.archives.push({ name: w.name, origin: `${at('charts')}/${w.name}-${answer.chart.version}.tgz`, data: answer.chart.archive, line: w.line, chart: answer.chart });
       return;
     }
-    const what = `dependency "${w.name}" ${w.version || '(latest)'} from ${w.repository}`;
-    if (answer.kind === 'not-allowed') {
-      const allow = answer.location ? `; to allow it, add to the base branch's config:\n${RepositoryPolicy.allowSnippet([answer.location])}` : '';
-      out.errors.push(new InputError(chartFile, `${what} is not fetched: ${answer.reason}${allow}`, 'remote-chart-not-allowed', w.line));
-    } else {
-      out.errors.push(new InputError(chartFile, `${what} could not be fetched: ${answer.reason}`, 'remote-chart-unavailable', w.line));
-    }
+    out.errors.push(chartFetchError(`dependency "${w.name}" ${w.version || '(latest)'} from ${w.repository}`, answer, chartFile, w.line));
   });
   return out;
+}
+
+/** The finding for a chart that was not fetched (`what` names it), on the line that asks for it. */
+export function chartFetchError(what: string, answer: Extract<ChartAnswer, { ok: false }>, file: string, line: number | undefined): InputError {
+  if (answer.kind === 'not-allowed') {
+    const allow = answer.location ? `; to allow it, add to the base branch's config:\n${RepositoryPolicy.allowSnippet([answer.location])}` : '';
+    return new InputError(file, `${what} is not fetched: ${answer.reason}${allow}`, 'remote-chart-not-allowed', line);
+  }
+  return new InputError(file, `${what} could not be fetched: ${answer.reason}`, 'remote-chart-unavailable', line);
 }

@@ -27,6 +27,8 @@ export interface DiscoveryResult {
   errors: InputError[];
   /** YAML and JSON files in scope that no target renders, each with the documented rule that skips it. */
   skipped: SkippedFile[];
+  /** Every file in scope (not in a skipped hidden folder), where declarations look for the objects they name. */
+  files: string[];
 }
 
 
@@ -167,7 +169,7 @@ export function discoverTargets(repo: RepoFiles, options: DiscoveryOptions): Dis
   const unique = targets.filter((t) => (seen.has(t.id) ? false : (seen.add(t.id), true)));
   unique.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { targets: unique, errors: dedupeErrors(errors), skipped };
+  return { targets: unique, errors: dedupeErrors(errors), skipped, files };
 }
 
 /** A target with the problems discovery met while following its inputs (the scan reports them with the target). */

@@ -1,5 +1,6 @@
 /** Render targets: the things that can be rendered into objects, and the files each one reads. */
 import type { InputError } from '../repo/files.js';
+import type { JsonPath, Located, SourceLocation } from '../objects/types.js';
 
 /** Why a YAML or JSON file in scope is not rendered by any target (the report counts each reason). */
 export type SkipReason = 'not Kubernetes YAML' | 'not valid JSON' | 'excluded by config' | 'in a hidden folder' | 'template for another tool';
@@ -22,6 +23,8 @@ export interface Target {
   helm?: HelmRelease;
   /** Problems discovery met following the target's inputs (refused entries, unreadable files); reported with it. */
   problems?: InputError[];
+  /** For a target a declaration makes (a Flux HelmRelease): where that declaration is written. */
+  declaredAt?: SourceLocation;
 }
 
 /** One way a chart is deployed: its values files (in merge order) and release settings. */
@@ -38,6 +41,19 @@ export interface HelmRelease {
   env?: string;
   /** Helm's environment for this release: the chart's settings over the global ones. */
   environment?: HelmEnvironment;
+  /** Leave out test hooks (`helm template --skip-tests`): nothing installs them unless tests are run. */
+  skipTests?: boolean;
+  /** The chart, when it comes from a Helm repository or registry rather than the target's folder. */
+  remoteChart?: { repository: string; name: string; version: string; declaredAt: SourceLocation };
+  /** Values a declaration gives as data, merged after the files in order, with where each key is written. */
+  inlineValues?: InlineValues[];
+}
+
+/** Values written inside a declaration (a HelmRelease's `spec.values`), and where each of their keys is. */
+export interface InlineValues {
+  value: unknown;
+  file: string;
+  sourceMap: { has(path: JsonPath): boolean; locate(path: JsonPath): Located };
 }
 
 /** What Helm is told about the cluster and checks, as `helm template` flags say it. */

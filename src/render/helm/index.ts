@@ -18,7 +18,7 @@ import { InputError, type RepoFiles } from '../../repo/files.js';
 import { parseYaml } from '../../objects/yaml-source.js';
 import type { GoValue, ProvenanceSegment } from '../gotemplate/index.js';
 import { ArchiveBudget } from './archive.js';
-import { type Chart, ChartError, addArchiveDependencies, addFileDependencies, chartFullPath, chartName, crdObjects, loadChart } from './chart.js';
+import { type Chart, ChartError, addArchiveDependencies, addFileDependencies, chartFullPath, chartName, crdObjects, loadArchive, loadChart } from './chart.js';
 import { RenderError, makeCapabilities, renderTemplates, toRenderValues, type Capabilities } from './engine.js';
 import { engineToYaml, helmFuncMap } from './funcmap.js';
 import {
@@ -50,6 +50,8 @@ export interface RenderChartOptions extends ValueOptions {
   isUpgrade?: boolean;
   /** `--skip-schema-validation`: values.schema.json files (the chart's and its subcharts') are not checked. */
   skipSchemaValidation?: boolean;
+  /** The chart itself as a fetched archive (then `chartDir` only names it in messages). */
+  chartArchive?: { origin: string; data: Uint8Array };
   /** Dependencies fetched from repositories, as `helm dependency build` would leave them in charts/. */
   dependencyArchives?: { name: string; origin: string; data: Uint8Array }[];
   /** Render subcharts' NOTES.txt too. */
@@ -169,8 +171,12 @@ export function renderChart(repo: RepoFiles, chartDir: string, options: RenderCh
   try {
     // one decompression budget for the chart and the `file://` dependencies loaded beside it
     const load = { archiveBudget: new ArchiveBudget() };
-    chart = loadChart(repo, chartDir, load);
-    addFileDependencies(repo, chartDir, chart, load);
+    if (options.chartArchive) {
+      chart = loadArchive(Buffer.from(options.chartArchive.data.buffer, options.chartArchive.data.byteOffset, options.chartArchive.data.byteLength), options.chartArchive.origin, load);
+    } else {
+      chart = loadChart(repo, chartDir, load);
+      addFileDependencies(repo, chartDir, chart, load);
+    }
     if (options.dependencyArchives) addArchiveDependencies(chart, options.dependencyArchives, load);
   } catch (err) {
     if (err instanceof ChartError) throw new HelmRenderError(err.file ?? chartDir, err.message);

@@ -985,6 +985,8 @@ export function parseSetFile(s: string, dest: Values, read: (file: string) => st
 export interface ValueOptions {
   /** -f/--values files (repository paths), in order. */
   valuesFiles?: string[];
+  /** Values given as data, merged after the files in order (a Flux HelmRelease's `spec.values`). */
+  valuesObjects?: unknown[];
   setJson?: string[];
   set?: string[];
   setString?: string[];
@@ -993,9 +995,12 @@ export interface ValueOptions {
 }
 
 export interface ValuesSource {
-  /** Repository path (or archive!/entry) of the YAML file. */
+  /** Repository path (or archive!/entry) of the YAML file; '' for values given as data. */
   file: string;
-  sourceMap: YamlSourceMap;
+  /** Absent for values given as data (the caller maps those). */
+  sourceMap?: YamlSourceMap;
+  /** For values given as data: their place in `valuesObjects`. */
+  inline?: number;
   /** Values path at which this file's content applies (e.g. ['subchart'] for a subchart's values.yaml). */
   prefix: string[];
 }
@@ -1028,6 +1033,11 @@ export function mergeUserValues(repo: RepoFiles, opts: ValueOptions, sources: Va
     for (const d of parseYaml(text, filePath).documents) sources.push({ file: repo.normalize(filePath), sourceMap: d.sourceMap, prefix: [] });
     base = mergeMaps(base, current);
   }
+  (opts.valuesObjects ?? []).forEach((value, inline) => {
+    if (value === undefined || value === null) return;
+    base = mergeMaps(base, yamlToGo(value) as Values);
+    sources.push({ file: '', inline, prefix: [] });
+  });
   for (const value of opts.setJson ?? []) {
     const trimmed = value.trim();
     if (trimmed.startsWith('{')) {

@@ -1,0 +1,167 @@
+/**
+ * Flux HelmReleases are rendered as helm-controller renders them and checked, with findings on the lines of the
+ * HelmRelease that set the values: a chart from a HelmRepository (fetched from a loopback repository), from an
+ * OCIRepository (docker-registry), and from this repository through the bootstrap GitRepository; the same
+ * HelmRelease patched per overlay by kustomize; and what the gate does not apply yet reported as not checked.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { run } from '../../src/run.js';
+import { shortenReleaseName } from '../../src/targets/flux-helm-release.js';
+import { chartArchive, helmIndex, pushChart } from '../helpers/chart-servers.js';
+import { useChartServers } from '../helpers/use-chart-servers.js';
+import { git, gitRepo, removeDir, writeTree } from '../helpers/temp-repo.js';
+
+const TEMPLATE = [
+  'apiVersion: v1',
+  'kind: Pod',
+  'metadata:',
+  '  name: {{ .Release.Name }}',
+  'spec:',
+  '  containers:',
+  '    - name: app',
+  '      image: "nginx:1.27"',
+  '      securityContext:',
+  '        privileged: {{ .Values.privileged }}',
+  ''
+].join('\n');
+
+const servers = useChartServers(async ({ repo, registry }) => {
+  const testHook = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-test\n  annotations:\n    helm.sh/hook: test\nspec:\n  containers:\n    - name: t\n      image: busybox:1.36\n';
+  const podinfo = chartArchive('podinfo', '6.7.1', { 'templates/pod.yaml': TEMPLATE, 'templates/tests/test.yaml': testHook, 'values.yaml': 'privileged: false\n' });
+  repo.routes.set('/charts/index.yaml', { body: helmIndex([{ name: 'podinfo', version: '6.7.1', url: 'podinfo-6.7.1.tgz', archive: podinfo }]) });
+  repo.routes.set('/charts/podinfo-6.7.1.tgz', { body: podinfo });
+  await pushChart(registry.host, 'charts/podinfo', '6.7.1', podinfo);
+});
+const config = () => `repositories:\n  allow:\n    - ${servers.repo.url}/charts\n    - {url: "oci://${servers.registry.host}/charts", plainHTTP: true}\n`;
+const helmRepository = () => `apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: podinfo\n  namespace: flux-system\nspec:\n  interval: 1h\n  url: ${servers.repo.url}/charts\n`;
+const helmRelease = (extra: string[] = []) =>
+  [
+    'apiVersion: helm.toolkit.fluxcd.io/v2',
+    'kind: HelmRelease',
+    'metadata:',
+    '  name: podinfo',
+    '  namespace: apps',
+    'spec:',
+    '  interval: 10m',
+    '  chart:',
+    '    spec:',
+    '      chart: podinfo',
+    '      version: 6.7.1',
+    '      sourceRef: { kind: HelmRepository, name: podinfo, namespace: flux-system }',
+    ...extra,
+    ''
+  ].join('\n');
+
+async function scan(files: Record<string, string>, options: { base?: string } = {}) {
+  const root = servers.folder('gg-flux-');
+  writeTree(root, { '.gitops-gate.yaml': config(), ...files });
+  return { root, result: await run({ root, ...options }) };
+}
+
+describe('Flux HelmReleases', () => {
+  test("a HelmRepository chart: rendered with the release's values, the finding on the HelmRelease's values line", async () => {
+    const { result } = await scan({ 'flux/repositories.yaml': helmRepository(), 'apps/podinfo.yaml': helmRelease(['  values:', '    privileged: true']) });
+    const target = result.targets.find((t) => t.id === 'flux:apps/podinfo');
+    expect(target).toMatchObject({ kind: 'helm', checked: true, objects: 1 });
+    const finding = result.findings.find((f) => f.ruleId === 'pss-privileged');
+    expect(finding).toMatchObject({ target: 'flux:apps/podinfo', location: { file: 'apps/podinfo.yaml', line: 14 }, object: { kind: 'Pod', name: 'podinfo' } });
+  });
+
+  test('test hooks are rendered only when the release runs its tests (spec.test.enable)', async () => {
+    const { result } = await scan({ 'flux/repositories.yaml': helmRepository(), 'apps/podinfo.yaml': helmRelease(['  test:', '    enable: true']) });
+    expect(result.targets.find((t) => t.id === 'flux:apps/podinfo')).toMatchObject({ checked: true, objects: 2 });
+  });
+
+  test('targetNamespace and releaseName as helm-controller derives them', async () => {
+    const { result } = await scan({ 'flux/repositories.yaml': helmRepository(), 'apps/podinfo.yaml': helmRelease(['  targetNamespace: web']) });
+    expect(result.findings.find((f) => f.target === 'flux:apps/podinfo')?.object).toMatchObject({ name: 'web-podinfo' });
+    expect(shortenReleaseName('a'.repeat(53))).toBe('a'.repeat(53));
+    expect(shortenReleaseName('a'.repeat(60))).toMatch(/^a{40}-[0-9a-f]{12}$/);
+  });
+
+  test('an OCIRepository chartRef, pulled from the registry', async () => {
+    const oci = `apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 1h\n  url: oci://${servers.registry.host}/charts/podinfo\n  ref:\n    tag: 6.7.1\n`;
+    const release = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 10m\n  chartRef:\n    kind: OCIRepository\n    name: podinfo\n  values:\n    privileged: true\n';
+    const { result } = await scan({ 'apps/oci.yaml': oci, 'apps/release.yaml': release });
+    expect(result.targets.find((t) => t.id === 'flux:apps/podinfo')).toMatchObject({ checked: true, objects: 1 });
+    expect(result.findings.find((f) => f.ruleId === 'pss-privileged')?.location).toMatchObject({ file: 'apps/release.yaml', line: 12 });
+  });
+
+  test('a chart in this repository through the bootstrap GitRepository', async () => {
+    const { result } = await scan({
+      'clusters/flux-system/gotk-sync.yaml': 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: ssh://git@github.com/acme/gitops\n',
+      'charts/local/Chart.yaml': 'apiVersion: v2\nname: local\nversion: 0.1.0\n',
+      'charts/local/values.yaml': 'privileged: false\n',
+      'charts/local/templates/pod.yaml': TEMPLATE,
+      'apps/local.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: local\n  namespace: apps\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: ./charts/local\n      sourceRef: { kind: GitRepository, name: flux-system, namespace: flux-system }\n  values:\n    privileged: true\n'
+    });
+    expect(result.targets.find((t) => t.id === 'flux:apps/local')).toMatchObject({ checked: true, objects: 1 });
+    expect(result.findings.find((f) => f.target === 'flux:apps/local' && f.ruleId === 'pss-privileged')?.location).toMatchObject({ file: 'apps/local.yaml', line: 13 });
+  });
+
+  test("a GitRepository whose URL is the checkout's remote is this repository; another one is not fetched", async () => {
+    const gitRepository = (name: string, url: string) => `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: ${name}\n  namespace: apps\nspec:\n  interval: 1m\n  url: ${url}\n`;
+    const release = (name: string, source: string) =>
+      `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\n  namespace: apps\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: charts/local\n      sourceRef: { kind: GitRepository, name: ${source} }\n  values:\n    privileged: true\n`;
+    const root = gitRepo({
+      'charts/local/Chart.yaml': 'apiVersion: v2\nname: local\nversion: 0.1.0\n',
+      'charts/local/templates/pod.yaml': TEMPLATE,
+      'apps/sources.yaml': `${gitRepository('self', 'ssh://git@github.com/acme/gitops.git')}---\n${gitRepository('other', 'https://github.com/acme/other')}`,
+      'apps/releases.yaml': `${release('mine', 'self')}---\n${release('theirs', 'other')}`
+    });
+    try {
+      git(root, 'remote', 'add', 'origin', 'https://github.com/acme/gitops');
+      const result = await run({ root });
+      expect(result.targets.filter((t) => t.id.startsWith('flux:')).map((t) => [t.id, t.checked, t.unchecked])).toEqual([
+        ['flux:apps/mine', true, undefined],
+        ['flux:apps/theirs', false, ['declaration-source-not-found']]
+      ]);
+      expect(result.findings.find((f) => f.target === 'flux:apps/mine' && f.ruleId === 'pss-privileged')?.location).toMatchObject({ file: 'apps/releases.yaml', line: 13 });
+    } finally {
+      removeDir(root);
+    }
+  });
+
+  test('one HelmRelease patched per overlay: each overlay is its own release, findings on the patch line', async () => {
+    const { result } = await scan({
+      'flux/repositories.yaml': helmRepository(),
+      'apps/base/release.yaml': helmRelease(['  values:', '    privileged: false']),
+      'apps/base/kustomization.yaml': 'resources: [release.yaml]\n',
+      'apps/staging/kustomization.yaml': 'resources: [../base]\npatches:\n  - path: values.yaml\n',
+      'apps/staging/values.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  values:\n    privileged: true\n',
+      'apps/production/kustomization.yaml': 'resources: [../base]\n'
+    });
+    const ids = result.targets.filter((t) => t.id.startsWith('flux:')).map((t) => [t.id, t.checked]);
+    expect(ids).toEqual([
+      ['flux:apps/podinfo', true],
+      ['flux:apps/podinfo@kustomize:apps/staging', true]
+    ]);
+    const privileged = result.findings.filter((f) => f.ruleId === 'pss-privileged');
+    expect(privileged.map((f) => [f.target, f.location.file, f.location.line])).toEqual([['flux:apps/podinfo@kustomize:apps/staging', 'apps/staging/values.yaml', 8]]);
+  });
+
+  test('what the gate does not apply yet, and a source it cannot find: not checked, on the lines that say so', async () => {
+    const { result } = await scan({
+      'flux/repositories.yaml': helmRepository(),
+      'apps/podinfo.yaml': helmRelease(['  valuesFrom:', '    - kind: ConfigMap', '      name: podinfo-values']),
+      'apps/other.yaml': helmRelease().replace('name: podinfo\n  namespace: apps', 'name: other\n  namespace: apps').replace('name: podinfo, namespace: flux-system', 'name: missing, namespace: flux-system')
+    });
+    expect(result.targets.filter((t) => t.id.startsWith('flux:')).map((t) => [t.id, t.checked, t.unchecked])).toEqual([
+      ['flux:apps/other', false, ['declaration-source-not-found']],
+      ['flux:apps/podinfo', false, ['declaration-not-rendered']]
+    ]);
+    expect(result.findings.find((f) => f.ruleId === 'declaration-not-rendered')).toMatchObject({ severity: 'high', location: { file: 'apps/podinfo.yaml', line: 13 }, message: expect.stringContaining('valuesFrom') });
+    expect(result.findings.find((f) => f.ruleId === 'declaration-source-not-found')).toMatchObject({ location: { file: 'apps/other.yaml', line: 12 }, message: expect.stringContaining('HelmRepository flux-system/missing') });
+    expect(result.blocking.length).toBeGreaterThan(0);
+  });
+
+  test('a chart source the base policy does not allow: not contacted, the release not checked', async () => {
+    const root = servers.folder('gg-flux-');
+    writeTree(root, { 'flux/repositories.yaml': helmRepository(), 'apps/podinfo.yaml': helmRelease(['  values:', '    privileged: true']) });
+    servers.repo.seen.length = 0;
+    const result = await run({ root });
+    expect(result.targets.find((t) => t.id === 'flux:apps/podinfo')).toMatchObject({ checked: false, unchecked: ['remote-chart-not-allowed'] });
+    expect(result.findings.find((f) => f.ruleId === 'remote-chart-not-allowed')?.location).toMatchObject({ file: 'apps/podinfo.yaml', line: 10 });
+    expect(servers.repo.seen).toEqual([]);
+  });
+});
