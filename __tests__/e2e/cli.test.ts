@@ -39,6 +39,11 @@ describe('gitops-gate scan examples', () => {
     expect(run.stdout).not.toMatch(/values-staging\.yaml:\d+:\d+\s+\S+\s+pss-privileged/);
   });
 
+  test('renders the Flux HelmRelease and points at the line of its values that adds a capability', () => {
+    expect(run.stdout).toMatch(/clusters\/prod\/apps\/api\.yaml:23:\d+\s+HIGH\s+pss-capabilities-baseline\s+Deployment api-api: .*SYS_ADMIN.*in flux:api\/api/);
+    expect(run.stdout).toContain('9 of 9 targets checked.');
+  });
+
   test('reports plain manifests at their own lines', () => {
     expect(run.stdout).toMatch(/platform\/log-agent\.yaml:\d+:\d+\s+\S+\s+pss-host-path-volumes/);
   });
