@@ -105,7 +105,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str5(strs2, ...args) {
+    function str6(strs2, ...args) {
       const expr = [safeStringify(strs2[0])];
       let i = 0;
       while (i < args.length) {
@@ -116,7 +116,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str5;
+    exports.str = str6;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -159,7 +159,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str5`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str6`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -1121,22 +1121,22 @@ var require_util = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str5) {
-      return unescapeJsonPointer(decodeURIComponent(str5));
+    function unescapeFragment(str6) {
+      return unescapeJsonPointer(decodeURIComponent(str6));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str5) {
-      return encodeURIComponent(escapeJsonPointer(str5));
+    function escapeFragment(str6) {
+      return encodeURIComponent(escapeJsonPointer(str6));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str5) {
-      if (typeof str5 == "number")
-        return `${str5}`;
-      return str5.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str6) {
+      if (typeof str6 == "number")
+        return `${str6}`;
+      return str6.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str5) {
-      return str5.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str6) {
+      return str6.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -2161,8 +2161,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str5) {
-      return str5.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str6) {
+      return str6.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -3259,15 +3259,15 @@ var require_utils = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str5, token) {
+    function findToken(str6, token) {
       let ind = 0;
-      for (let i = 0; i < str5.length; i++) {
-        if (str5[i] === token) ind++;
+      for (let i = 0; i < str6.length; i++) {
+        if (str6[i] === token) ind++;
       }
       return ind;
     }
-    function removeDotSegments(path25) {
-      let input = path25;
+    function removeDotSegments(path26) {
+      let input = path26;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3341,11 +3341,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path25) {
-      if (path25 === "" || path25[0] === "/") {
-        return removeDotSegments(path25);
+    function removeDotSegmentsRelative(path26) {
+      if (path26 === "" || path26[0] === "/") {
+        return removeDotSegments(path26);
       }
-      const segments = path25.split("/");
+      const segments = path26.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3708,8 +3708,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path25 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path25 && path25 !== "/" ? path25 : void 0;
+        const path26 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path26 && path26 !== "/" ? path26 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -4332,7 +4332,7 @@ var require_core = __commonJS({
     var util_1 = require_util();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str5, flags) => new RegExp(str5, flags);
+    var defaultRegExp = (str6, flags) => new RegExp(str6, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -5127,16 +5127,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str5) {
-      const len = str5.length;
+    function ucs2length(str6) {
+      const len = str6.length;
       let length2 = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length2++;
-        value = str5.charCodeAt(pos++);
+        value = str6.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str5.charCodeAt(pos);
+          value = str6.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -7019,17 +7019,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path25) {
-      const ctrl = callVisitor(key, node, visitor, path25);
+    function visit_(key, node, visitor, path26) {
+      const ctrl = callVisitor(key, node, visitor, path26);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path25, ctrl);
-        return visit_(key, ctrl, visitor, path25);
+        replaceNode(key, path26, ctrl);
+        return visit_(key, ctrl, visitor, path26);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path25 = Object.freeze(path25.concat(node));
+          path26 = Object.freeze(path26.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path25);
+            const ci = visit_(i, node.items[i], visitor, path26);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7040,13 +7040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path25 = Object.freeze(path25.concat(node));
-          const ck = visit_("key", node.key, visitor, path25);
+          path26 = Object.freeze(path26.concat(node));
+          const ck = visit_("key", node.key, visitor, path26);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path25);
+          const cv = visit_("value", node.value, visitor, path26);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7067,17 +7067,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK2;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path25) {
-      const ctrl = await callVisitor(key, node, visitor, path25);
+    async function visitAsync_(key, node, visitor, path26) {
+      const ctrl = await callVisitor(key, node, visitor, path26);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path25, ctrl);
-        return visitAsync_(key, ctrl, visitor, path25);
+        replaceNode(key, path26, ctrl);
+        return visitAsync_(key, ctrl, visitor, path26);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path25 = Object.freeze(path25.concat(node));
+          path26 = Object.freeze(path26.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path25);
+            const ci = await visitAsync_(i, node.items[i], visitor, path26);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7088,13 +7088,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path25 = Object.freeze(path25.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path25);
+          path26 = Object.freeze(path26.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path26);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path25);
+          const cv = await visitAsync_("value", node.value, visitor, path26);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7121,23 +7121,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path25) {
+    function callVisitor(key, node, visitor, path26) {
       if (typeof visitor === "function")
-        return visitor(key, node, path25);
+        return visitor(key, node, path26);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path25);
+        return visitor.Map?.(key, node, path26);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path25);
+        return visitor.Seq?.(key, node, path26);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path25);
+        return visitor.Pair?.(key, node, path26);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path25);
+        return visitor.Scalar?.(key, node, path26);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path25);
+        return visitor.Alias?.(key, node, path26);
       return void 0;
     }
-    function replaceNode(key, path25, node) {
-      const parent = path25[path25.length - 1];
+    function replaceNode(key, path26, node) {
+      const parent = path26[path26.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -7749,10 +7749,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node3 = require_Node();
-    function collectionFromPath(schema, path25, value) {
+    function collectionFromPath(schema, path26, value) {
       let v = value;
-      for (let i = path25.length - 1; i >= 0; --i) {
-        const k = path25[i];
+      for (let i = path26.length - 1; i >= 0; --i) {
+        const k = path26[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -7771,7 +7771,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path25) => path25 == null || typeof path25 === "object" && !!path25[Symbol.iterator]().next().done;
+    var isEmptyPath = (path26) => path26 == null || typeof path26 === "object" && !!path26[Symbol.iterator]().next().done;
     var Collection = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7801,11 +7801,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path25, value) {
-        if (isEmptyPath(path25))
+      addIn(path26, value) {
+        if (isEmptyPath(path26))
           this.add(value);
         else {
-          const [key, ...rest] = path25;
+          const [key, ...rest] = path26;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -7819,8 +7819,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path25) {
-        const [key, ...rest] = path25;
+      deleteIn(path26) {
+        const [key, ...rest] = path26;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -7834,8 +7834,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path25, keepScalar) {
-        const [key, ...rest] = path25;
+      getIn(path26, keepScalar) {
+        const [key, ...rest] = path26;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -7853,8 +7853,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path25) {
-        const [key, ...rest] = path25;
+      hasIn(path26) {
+        const [key, ...rest] = path26;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -7864,8 +7864,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path25, value) {
-        const [key, ...rest] = path25;
+      setIn(path26, value) {
+        const [key, ...rest] = path26;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -7889,13 +7889,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str5) => str5.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str6) => str6.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str5, indent, comment) => str5.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str5.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str6, indent, comment) => str6.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str6.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -8049,16 +8049,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str5) => /^(%|---|\.\.\.)/m.test(str5);
-    function lineLengthOverLimit(str5, lineWidth, indentLength) {
+    var containsDocumentMarker = (str6) => /^(%|---|\.\.\.)/m.test(str6);
+    function lineLengthOverLimit(str6, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str5.length;
+      const strLen = str6.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str5[i] === "\n") {
+        if (str6[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -8075,11 +8075,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str5 = "";
+      let str6 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str5 += json.slice(start, i) + "\\ ";
+          str6 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -8088,38 +8088,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str5 += json.slice(start, i);
+                str6 += json.slice(start, i);
                 const code = json.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str5 += "\\0";
+                    str6 += "\\0";
                     break;
                   case "0007":
-                    str5 += "\\a";
+                    str6 += "\\a";
                     break;
                   case "000b":
-                    str5 += "\\v";
+                    str6 += "\\v";
                     break;
                   case "001b":
-                    str5 += "\\e";
+                    str6 += "\\e";
                     break;
                   case "0085":
-                    str5 += "\\N";
+                    str6 += "\\N";
                     break;
                   case "00a0":
-                    str5 += "\\_";
+                    str6 += "\\_";
                     break;
                   case "2028":
-                    str5 += "\\L";
+                    str6 += "\\L";
                     break;
                   case "2029":
-                    str5 += "\\P";
+                    str6 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str5 += "\\x" + code.substr(2);
+                      str6 += "\\x" + code.substr(2);
                     else
-                      str5 += json.substr(i, 6);
+                      str6 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -8129,14 +8129,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str5 += json.slice(start, i) + "\n\n";
+                str6 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str5 += "\n";
+                  str6 += "\n";
                   i += 2;
                 }
-                str5 += indent;
+                str6 += indent;
                 if (json[i + 2] === " ")
-                  str5 += "\\";
+                  str6 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -8145,8 +8145,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str5 = start ? str5 + json.slice(start) : json;
-      return implicitKey ? str5 : foldFlowLines.foldFlowLines(str5, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str6 = start ? str6 + json.slice(start) : json;
+      return implicitKey ? str6 : foldFlowLines.foldFlowLines(str6, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -8274,15 +8274,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str5 = value.replace(/\n+/g, `$&
+      const str6 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str5);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str6);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str5 : foldFlowLines.foldFlowLines(str5, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str6 : foldFlowLines.foldFlowLines(str6, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -8434,11 +8434,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str5 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str6 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str5;
-      return identity2.isScalar(node) || str5[0] === "{" || str5[0] === "[" ? `${props} ${str5}` : `${props}
-${ctx.indent}${str5}`;
+        return str6;
+      return identity2.isScalar(node) || str6[0] === "{" || str6[0] === "[" ? `${props} ${str6}` : `${props}
+${ctx.indent}${str6}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -8473,8 +8473,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str5 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str5.length > 1024) {
+      let str6 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str6.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -8483,27 +8483,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str5 === "" ? "?" : explicitKey ? `? ${str5}` : str5;
+          return str6 === "" ? "?" : explicitKey ? `? ${str6}` : str6;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str5 = `? ${str5}`;
+        str6 = `? ${str6}`;
         if (keyComment && !keyCommentDone) {
-          str5 += stringifyComment.lineComment(str5, ctx.indent, commentString(keyComment));
+          str6 += stringifyComment.lineComment(str6, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str5;
+        return str6;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str5 += stringifyComment.lineComment(str5, ctx.indent, commentString(keyComment));
-        str5 = `? ${str5}
+          str6 += stringifyComment.lineComment(str6, ctx.indent, commentString(keyComment));
+        str6 = `? ${str6}
 ${indent}:`;
       } else {
-        str5 = `${str5}:`;
+        str6 = `${str6}:`;
         if (keyComment)
-          str5 += stringifyComment.lineComment(str5, ctx.indent, commentString(keyComment));
+          str6 += stringifyComment.lineComment(str6, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity2.isNode(value)) {
@@ -8519,7 +8519,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity2.isScalar(value))
-        ctx.indentAtStart = str5.length + 1;
+        ctx.indentAtStart = str6.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -8563,16 +8563,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str5 += ws + valueStr;
+      str6 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str5 += stringifyComment.lineComment(str5, ctx.indent, commentString(valueComment));
+        str6 += stringifyComment.lineComment(str6, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str5;
+      return str6;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -8799,31 +8799,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str6 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str7 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str6 += stringifyComment.lineComment(str6, itemIndent, commentString(comment2));
+          str7 += stringifyComment.lineComment(str7, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str6);
+        lines.push(blockItemPrefix + str7);
       }
-      let str5;
+      let str6;
       if (lines.length === 0) {
-        str5 = flowChars.start + flowChars.end;
+        str6 = flowChars.start + flowChars.end;
       } else {
-        str5 = lines[0];
+        str6 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str5 += line ? `
+          str6 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str5 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str6 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str5;
+      return str6;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -8866,21 +8866,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str5 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str5.includes("\n"));
+        let str6 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str6.includes("\n"));
         if (i < items.length - 1) {
-          str5 += ",";
+          str6 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str5.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str6.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str5 += ",";
+            str6 += ",";
           }
         }
         if (comment)
-          str5 += stringifyComment.lineComment(str5, itemIndent, commentString(comment));
-        lines.push(str5);
+          str6 += stringifyComment.lineComment(str6, itemIndent, commentString(comment));
+        lines.push(str6);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -8892,11 +8892,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str5 = start;
+          let str6 = start;
           for (const line of lines)
-            str5 += line ? `
+            str6 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str5}
+          return `${str6}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -9228,7 +9228,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str5) => str5,
+      resolve: (str6) => str6,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -9266,7 +9266,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str5) => new Scalar2.Scalar(str5[0] === "t" || str5[0] === "T"),
+      resolve: (str6) => new Scalar2.Scalar(str6[0] === "t" || str6[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -9318,7 +9318,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str5) => str5.slice(-3).toLowerCase() === "nan" ? NaN : str5[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str6) => str6.slice(-3).toLowerCase() === "nan" ? NaN : str6[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -9327,7 +9327,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str5) => parseFloat(str5),
+      resolve: (str6) => parseFloat(str6),
       stringify(node) {
         const num6 = Number(node.value);
         return isFinite(num6) ? num6.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -9338,11 +9338,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str5) {
-        const node = new Scalar2.Scalar(parseFloat(str5));
-        const dot = str5.indexOf(".");
-        if (dot !== -1 && str5[str5.length - 1] === "0")
-          node.minFractionDigits = str5.length - dot - 1;
+      resolve(str6) {
+        const node = new Scalar2.Scalar(parseFloat(str6));
+        const dot = str6.indexOf(".");
+        if (dot !== -1 && str6[str6.length - 1] === "0")
+          node.minFractionDigits = str6.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -9359,7 +9359,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str5, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str5) : parseInt(str5.substring(offset), radix);
+    var intResolve = (str6, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str6) : parseInt(str6.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -9372,7 +9372,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str5, _onError, opt) => intResolve(str5, 2, 8, opt),
+      resolve: (str6, _onError, opt) => intResolve(str6, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int2 = {
@@ -9380,7 +9380,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str5, _onError, opt) => intResolve(str5, 0, 10, opt),
+      resolve: (str6, _onError, opt) => intResolve(str6, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -9389,7 +9389,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str5, _onError, opt) => intResolve(str5, 2, 16, opt),
+      resolve: (str6, _onError, opt) => intResolve(str6, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -9442,7 +9442,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str5) => str5,
+        resolve: (str6) => str6,
         stringify: stringifyJSON
       },
       {
@@ -9459,7 +9459,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str5) => str5 === "true",
+        resolve: (str6) => str6 === "true",
         stringify: stringifyJSON
       },
       {
@@ -9467,7 +9467,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str5, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str5) : parseInt(str5, 10),
+        resolve: (str6, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str6) : parseInt(str6, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -9475,7 +9475,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str5) => parseFloat(str5),
+        resolve: (str6) => parseFloat(str6),
         stringify: stringifyJSON
       }
     ];
@@ -9483,9 +9483,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str5, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str5)}`);
-        return str5;
+      resolve(str6, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str6)}`);
+        return str6;
       }
     };
     var schema = [map.map, seq3.seq].concat(jsonScalars, jsonError);
@@ -9517,10 +9517,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str5 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str5.length);
-          for (let i = 0; i < str5.length; ++i)
-            buffer[i] = str5.charCodeAt(i);
+          const str6 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str6.length);
+          for (let i = 0; i < str6.length; ++i)
+            buffer[i] = str6.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -9531,28 +9531,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str5;
+        let str6;
         if (typeof node_buffer.Buffer === "function") {
-          str5 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str6 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str5 = btoa(s);
+          str6 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
         if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str5.length / lineWidth);
+          const n = Math.ceil(str6.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str5.substr(o, lineWidth);
+            lines[i] = str6.substr(o, lineWidth);
           }
-          str5 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str6 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str5 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str6 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -9758,7 +9758,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str5) => str5.slice(-3).toLowerCase() === "nan" ? NaN : str5[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str6) => str6.slice(-3).toLowerCase() === "nan" ? NaN : str6[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -9767,7 +9767,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str5) => parseFloat(str5.replace(/_/g, "")),
+      resolve: (str6) => parseFloat(str6.replace(/_/g, "")),
       stringify(node) {
         const num6 = Number(node.value);
         return isFinite(num6) ? num6.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -9778,11 +9778,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str5) {
-        const node = new Scalar2.Scalar(parseFloat(str5.replace(/_/g, "")));
-        const dot = str5.indexOf(".");
+      resolve(str6) {
+        const node = new Scalar2.Scalar(parseFloat(str6.replace(/_/g, "")));
+        const dot = str6.indexOf(".");
         if (dot !== -1) {
-          const f = str5.substring(dot + 1).replace(/_/g, "");
+          const f = str6.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -9802,34 +9802,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str5, offset, radix, { intAsBigInt }) {
-      const sign2 = str5[0];
+    function intResolve(str6, offset, radix, { intAsBigInt }) {
+      const sign2 = str6[0];
       if (sign2 === "-" || sign2 === "+")
         offset += 1;
-      str5 = str5.substring(offset).replace(/_/g, "");
+      str6 = str6.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str5 = `0b${str5}`;
+            str6 = `0b${str6}`;
             break;
           case 8:
-            str5 = `0o${str5}`;
+            str6 = `0o${str6}`;
             break;
           case 16:
-            str5 = `0x${str5}`;
+            str6 = `0x${str6}`;
             break;
         }
-        const n2 = BigInt(str5);
+        const n2 = BigInt(str6);
         return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str5, radix);
+      const n = parseInt(str6, radix);
       return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str5 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str5.substr(1) : prefix + str5;
+        const str6 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str6.substr(1) : prefix + str6;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -9839,7 +9839,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str5, _onError, opt) => intResolve(str5, 2, 2, opt),
+      resolve: (str6, _onError, opt) => intResolve(str6, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -9848,7 +9848,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str5, _onError, opt) => intResolve(str5, 1, 8, opt),
+      resolve: (str6, _onError, opt) => intResolve(str6, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int2 = {
@@ -9856,7 +9856,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str5, _onError, opt) => intResolve(str5, 0, 10, opt),
+      resolve: (str6, _onError, opt) => intResolve(str6, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -9865,7 +9865,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str5, _onError, opt) => intResolve(str5, 2, 16, opt),
+      resolve: (str6, _onError, opt) => intResolve(str6, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -9969,9 +9969,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str5, asBigInt) {
-      const sign2 = str5[0];
-      const parts = sign2 === "-" || sign2 === "+" ? str5.substring(1) : str5;
+    function parseSexagesimal(str6, asBigInt) {
+      const sign2 = str6[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str6.substring(1) : str6;
       const num6 = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num6(60) + num6(p), num6(0));
       return sign2 === "-" ? num6(-1) * res : res;
@@ -10008,7 +10008,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str5, _onError, { intAsBigInt }) => parseSexagesimal(str5, intAsBigInt),
+      resolve: (str6, _onError, { intAsBigInt }) => parseSexagesimal(str6, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -10017,7 +10017,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str5) => parseSexagesimal(str5, false),
+      resolve: (str6) => parseSexagesimal(str6, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -10028,8 +10028,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str5) {
-        const match = str5.match(timestamp.test);
+      resolve(str6) {
+        const match = str6.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -10380,9 +10380,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path25, value) {
+      addIn(path26, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path25, value);
+          this.contents.addIn(path26, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10457,14 +10457,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path25) {
-        if (Collection.isEmptyPath(path25)) {
+      deleteIn(path26) {
+        if (Collection.isEmptyPath(path26)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path25) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path26) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10479,10 +10479,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path25, keepScalar) {
-        if (Collection.isEmptyPath(path25))
+      getIn(path26, keepScalar) {
+        if (Collection.isEmptyPath(path26))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path25, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path26, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -10493,10 +10493,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path25) {
-        if (Collection.isEmptyPath(path25))
+      hasIn(path26) {
+        if (Collection.isEmptyPath(path26))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path25) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path26) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10513,13 +10513,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path25, value) {
-        if (Collection.isEmptyPath(path25)) {
+      setIn(path26, value) {
+        if (Collection.isEmptyPath(path26)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path25), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path26), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path25, value);
+          this.contents.setIn(path26, value);
         }
       }
       /**
@@ -12480,9 +12480,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path25) => {
+    visit.itemAtPath = (cst, path26) => {
       let item = cst;
-      for (const [field3, index2] of path25) {
+      for (const [field3, index2] of path26) {
         const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -12491,23 +12491,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path25) => {
-      const parent = visit.itemAtPath(cst, path25.slice(0, -1));
-      const field3 = path25[path25.length - 1][0];
+    visit.parentCollection = (cst, path26) => {
+      const parent = visit.itemAtPath(cst, path26.slice(0, -1));
+      const field3 = path26[path26.length - 1][0];
       const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path25, item, visitor) {
-      let ctrl = visitor(item, path25);
+    function _visit(path26, item, visitor) {
+      let ctrl = visitor(item, path26);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field3 of ["key", "value"]) {
         const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path25.concat([[field3, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path26.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -12518,10 +12518,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field3 === "key")
-            ctrl = ctrl(item, path25);
+            ctrl = ctrl(item, path26);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path25) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path26) : ctrl;
     }
     exports.visit = visit;
   }
@@ -15629,8 +15629,8 @@ var require_formats = __commonJS({
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS2 = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str5) {
-      const matches2 = DATE.exec(str5);
+    function date(str6) {
+      const matches2 = DATE.exec(str6);
       if (!matches2)
         return false;
       const year = +matches2[1];
@@ -15649,8 +15649,8 @@ var require_formats = __commonJS({
     }
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
-      return function time(str5) {
-        const matches2 = TIME.exec(str5);
+      return function time(str6) {
+        const matches2 = TIME.exec(str6);
         if (!matches2)
           return false;
         const hr = +matches2[1];
@@ -15696,8 +15696,8 @@ var require_formats = __commonJS({
     var DATE_TIME_SEPARATOR = /t|\s/i;
     function getDateTime(strictTimeZone) {
       const time = getTime(strictTimeZone);
-      return function date_time(str5) {
-        const dateTime = str5.split(DATE_TIME_SEPARATOR);
+      return function date_time(str6) {
+        const dateTime = str6.split(DATE_TIME_SEPARATOR);
         return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
       };
     }
@@ -15722,13 +15722,13 @@ var require_formats = __commonJS({
     }
     var NOT_URI_FRAGMENT = /\/|:/;
     var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str5) {
-      return NOT_URI_FRAGMENT.test(str5) && URI.test(str5);
+    function uri(str6) {
+      return NOT_URI_FRAGMENT.test(str6) && URI.test(str6);
     }
     var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str5) {
+    function byte(str6) {
       BYTE.lastIndex = 0;
-      return BYTE.test(str5);
+      return BYTE.test(str6);
     }
     var MIN_INT32 = -(2 ** 31);
     var MAX_INT32 = 2 ** 31 - 1;
@@ -15742,11 +15742,11 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str5) {
-      if (Z_ANCHOR.test(str5))
+    function regex(str6) {
+      if (Z_ANCHOR.test(str6))
         return false;
       try {
-        new RegExp(str5);
+        new RegExp(str6);
         return true;
       } catch (e) {
         return false;
@@ -16082,10 +16082,10 @@ var require_utils2 = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str5) => REGEX_SPECIAL_CHARS.test(str5);
-    exports.isRegexChar = (str5) => str5.length === 1 && exports.hasRegexChars(str5);
-    exports.escapeRegex = (str5) => str5.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str5) => str5.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str6) => REGEX_SPECIAL_CHARS.test(str6);
+    exports.isRegexChar = (str6) => str6.length === 1 && exports.hasRegexChars(str6);
+    exports.escapeRegex = (str6) => str6.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str6) => str6.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform = navigator.platform.toLowerCase();
@@ -16096,8 +16096,8 @@ var require_utils2 = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str5) => {
-      return str5.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+    exports.removeBackslashes = (str6) => {
+      return str6.replace(REGEX_REMOVE_BACKSLASH, (match) => {
         return match === "\\" ? "" : match;
       });
     };
@@ -16124,8 +16124,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path25, { windows } = {}) => {
-      const segs = path25.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path26, { windows } = {}) => {
+      const segs = path26.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -16187,7 +16187,7 @@ var require_scan = __commonJS({
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str5 = input;
+      let str6 = input;
       let index2 = -1;
       let start = 0;
       let lastIndex = 0;
@@ -16206,10 +16206,10 @@ var require_scan = __commonJS({
       let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index2 >= length2;
-      const peek = () => str5.charCodeAt(index2 + 1);
+      const peek = () => str6.charCodeAt(index2 + 1);
       const advance = () => {
         prev = code;
-        return str5.charCodeAt(++index2);
+        return str6.charCodeAt(++index2);
       };
       while (index2 < length2) {
         code = advance();
@@ -16386,24 +16386,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base2 = str5;
+      let base2 = str6;
       let prefix = "";
       let glob = "";
       if (start > 0) {
-        prefix = str5.slice(0, start);
-        str5 = str5.slice(start);
+        prefix = str6.slice(0, start);
+        str6 = str6.slice(start);
         lastIndex -= start;
       }
       if (base2 && isGlob === true && lastIndex > 0) {
-        base2 = str5.slice(0, lastIndex);
-        glob = str5.slice(lastIndex);
+        base2 = str6.slice(0, lastIndex);
+        glob = str6.slice(lastIndex);
       } else if (isGlob === true) {
         base2 = "";
-        glob = str5;
+        glob = str6;
       } else {
-        base2 = str5;
+        base2 = str6;
       }
-      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str5) {
+      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str6) {
         if (isPathSeparator(base2.charCodeAt(base2.length - 1))) {
           base2 = base2.slice(0, -1);
         }
@@ -17450,8 +17450,8 @@ var require_parse = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create2 = (str5) => {
-        switch (str5) {
+      const create2 = (str6) => {
+        switch (str6) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -17469,7 +17469,7 @@ var require_parse = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str5);
+            const match = /^(.*?)\.(\w+)$/.exec(str6);
             if (!match) return;
             const source2 = create2(match[1]);
             if (!source2) return;
@@ -17500,9 +17500,9 @@ var require_picomatch = __commonJS({
     var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = (str5) => {
+        const arrayMatcher = (str6) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str5);
+            const state2 = isMatch(str6);
             if (state2) return state2;
           }
           return false;
@@ -17578,7 +17578,7 @@ var require_picomatch = __commonJS({
       const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix }));
     };
-    picomatch3.isMatch = (str5, patterns, options) => picomatch3(patterns, options)(str5);
+    picomatch3.isMatch = (str6, patterns, options) => picomatch3(patterns, options)(str6);
     picomatch3.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse4(pattern, { ...options, fastpaths: false });
@@ -18168,8 +18168,8 @@ function parseStream(text2, file, options) {
 
 // src/objects/go-yaml.ts
 var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path25) {
-  return JSON.stringify(path25);
+function pathKey(path26) {
+  return JSON.stringify(path26);
 }
 var PathSourceMap = class _PathSourceMap {
   constructor(file, table2, lineCounter, rootOffset) {
@@ -18182,19 +18182,19 @@ var PathSourceMap = class _PathSourceMap {
   table;
   lineCounter;
   rootOffset;
-  has(path25) {
-    return this.table.has(pathKey(path25));
+  has(path26) {
+    return this.table.has(pathKey(path26));
   }
   /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path25) {
-    return this.table.get(pathKey(path25))?.node ?? void 0;
+  nodeAt(path26) {
+    return this.table.get(pathKey(path26))?.node ?? void 0;
   }
-  locate(path25) {
-    let n = path25.length;
+  locate(path26) {
+    let n = path26.length;
     let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path25.slice(0, n))))) n--;
+    while (n > 0 && !(at = this.table.get(pathKey(path26.slice(0, n))))) n--;
     const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path25.slice(0, n) };
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path26.slice(0, n) };
   }
   /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
   withPaths(pairs) {
@@ -18321,13 +18321,13 @@ var Converter = class {
   produced = 0;
   table = /* @__PURE__ */ new Map();
   repeats = [];
-  value(node, path25, depth) {
+  value(node, path26, depth) {
     if (++this.produced > this.limits.maxNodes) {
       throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, void 0, "invalid-yaml");
     }
     if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node), "invalid-yaml");
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path25, depth + 1);
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path26, depth + 1);
     if ((0, import_yaml2.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
@@ -18337,11 +18337,11 @@ var Converter = class {
     }
     if ((0, import_yaml2.isSeq)(node)) {
       return node.items.map((item, i) => {
-        if (this.options.record) this.table.set(pathKey([...path25, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, this.options.record ? [...path25, i] : path25, depth + 1);
+        if (this.options.record) this.table.set(pathKey([...path26, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, this.options.record ? [...path26, i] : path26, depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path25, depth) : this.lenientMapping(node.items, path25, depth);
+    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path26, depth) : this.lenientMapping(node.items, path26, depth);
     throw new GoYamlError("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
@@ -18364,7 +18364,7 @@ var Converter = class {
     return key;
   }
   /** A mapping as yaml.UnmarshalStrict reads it: explicit keys and merged ones, each key from exactly one source. */
-  strictMapping(items, path25, depth) {
+  strictMapping(items, path26, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
@@ -18384,16 +18384,16 @@ var Converter = class {
         const offset2 = offsetOf(pair2.key) ?? 0;
         const merged = this.mergeSources(pair2.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.strictMapping(m.items, path25, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path25, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.strictMapping(m.items, path26, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path26, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair2.key);
       const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
-      const value = this.value(pair2.value, [...path25, key], depth + 1);
+      const value = this.value(pair2.value, [...path26, key], depth + 1);
       put(key, value, offset, "explicitly");
-      if (this.options.record) this.table.set(pathKey([...path25, key]), { offset, node: pair2.value ?? null });
+      if (this.options.record) this.table.set(pathKey([...path26, key]), { offset, node: pair2.value ?? null });
     }
     return out;
   }
@@ -18405,7 +18405,7 @@ var Converter = class {
    * (`duplicate-key`), a key written before a merge key that brings another value, or two merge keys. A key repeated
    * with the same value is read, and noted (strict readers refuse the document).
    */
-  lenientMapping(items, path25, depth) {
+  lenientMapping(items, path26, depth) {
     const out = {};
     const written = /* @__PURE__ */ new Map();
     let merged = false;
@@ -18417,7 +18417,7 @@ var Converter = class {
         merged = true;
         const sources = this.mergeSources(pair2.value, offset);
         for (let i = sources.length - 1; i >= 0; i--) {
-          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path25, depth + 1))) {
+          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path26, depth + 1))) {
             if (written.has(k) && !sameJson(written.get(k), v)) {
               throw new GoYamlError(`key "${k}" is written before a merge key (<<) that brings another value: go-yaml v2 (kubectl, Helm, Argo CD) takes the merged value, yaml.v3 (kustomize) the written one`, offset);
             }
@@ -18427,7 +18427,7 @@ var Converter = class {
         continue;
       }
       const key = this.key(pair2.key);
-      const value = this.value(pair2.value, this.options.record ? [...path25, key] : path25, depth + 1);
+      const value = this.value(pair2.value, this.options.record ? [...path26, key] : path26, depth + 1);
       if (written.has(key)) {
         if (!sameJson(written.get(key), value)) throw new GoYamlError(`the key "${key}" appears twice in one mapping with different values; keys must be unique`, offset, "duplicate-key");
         this.repeats.push({ key, offset });
@@ -18586,30 +18586,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path25) {
-    const { node, found } = this.walk(path25);
-    return found.length === path25.length ? node ?? void 0 : void 0;
+  nodeAt(path26) {
+    const { node, found } = this.walk(path26);
+    return found.length === path26.length ? node ?? void 0 : void 0;
   }
-  has(path25) {
-    return this.walk(path25).found.length === path25.length;
+  has(path26) {
+    return this.walk(path26).found.length === path26.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path25) {
-    return this.walk(path25).offset;
+  offsetOf(path26) {
+    return this.walk(path26).offset;
   }
-  locate(path25) {
-    const { offset, found } = this.walk(path25);
+  locate(path26) {
+    const { offset, found } = this.walk(path26);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path25) {
+  walk(path26) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path25) {
+    for (const seg of path26) {
       if (node && (0, import_yaml3.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml3.isMap)(node)) {
         const pair2 = pairFor(node, String(seg), this.doc);
@@ -18695,8 +18695,8 @@ function parseLocation(text2) {
   if (scheme === "oci" && (url.search || url.hash)) throw new LocationError(`"${text2}": an oci:// location has no query or fragment`);
   const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
   const port = url.port ? Number(url.port) : void 0;
-  const path25 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
-  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path25 };
+  const path26 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
+  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path26 };
 }
 function authority(loc) {
   const host = loc.host.includes(":") ? `[${loc.host}]` : loc.host;
@@ -18849,8 +18849,8 @@ function parseConfig(text2, source) {
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync3(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path25 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path25, err.params.additionalProperty] : path25;
+      const path26 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path26, err.params.additionalProperty] : path26;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -18880,6 +18880,7 @@ function defaultSettings(root) {
     renderer: "builtin",
     limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 6e4, scanTimeoutMs: DEFAULT_SCAN_TIMEOUT_MS },
     repositories: {},
+    repositoryURLs: [],
     offline: false,
     configSource: ""
   };
@@ -18922,6 +18923,7 @@ function applyConfig(settings, config, source) {
       scanTimeoutMs: config.limits?.scanTimeoutSeconds !== void 0 ? config.limits.scanTimeoutSeconds * 1e3 : settings.limits.scanTimeoutMs
     },
     repositories: config.repositories ?? settings.repositories,
+    repositoryURLs: config.repositoryURLs ?? settings.repositoryURLs,
     configSource: source
   };
 }
@@ -18956,9 +18958,9 @@ function refOf(object) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path25) {
+function formatPath(path26) {
   let out = "";
-  for (const seg of path25) {
+  for (const seg of path26) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -18968,9 +18970,9 @@ function formatPath(path25) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path25) {
+function getAt(root, path26) {
   let cur = root;
-  for (const seg of path25) {
+  for (const seg of path26) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -19353,8 +19355,8 @@ function inlineCode(text2, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence}${pad2}${content}${pad2}${fence}`;
 }
-function encodePath(path25) {
-  return path25.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path26) {
+  return path26.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text2, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -24655,17 +24657,17 @@ function versionValue(v) {
     if (!ov) throw new Error("runtime error: invalid memory address or nil pointer dereference");
     return ov;
   };
-  const str5 = (f) => defineFunc({ params: [], result: "string" }, f);
+  const str6 = (f) => defineFunc({ params: [], result: "string" }, f);
   const cmpFn = (f) => defineFunc({ params: [S], result: "bool" }, (o) => f(compareVersions(v, other(o))));
   const inc = (f) => defineFunc({ params: [], result: "semver.Version" }, () => versionValue(f()));
   const s = new GoStruct(S, /* @__PURE__ */ new Map(), {
     Major: defineFunc({ params: [], result: "uint64" }, () => u64(v.major)),
     Minor: defineFunc({ params: [], result: "uint64" }, () => u64(v.minor)),
     Patch: defineFunc({ params: [], result: "uint64" }, () => u64(v.patch)),
-    Prerelease: str5(() => v.pre),
-    Metadata: str5(() => v.metadata),
-    Original: str5(() => v.original),
-    String: str5(() => v.toString()),
+    Prerelease: str6(() => v.pre),
+    Metadata: str6(() => v.metadata),
+    Original: str6(() => v.original),
+    String: str6(() => v.toString()),
     Compare: defineFunc({ params: [S], result: "int" }, (o) => new GoInt("int", compareVersions(v, other(o)))),
     LessThan: cmpFn((d) => d < 0),
     LessThanEqual: cmpFn((d) => d <= 0),
@@ -24724,7 +24726,7 @@ var OPTIONS = {
       tag: "tag:yaml.org,2002:int",
       default: true,
       test: /^[-+]?0o[0-7][0-7_]*$/,
-      resolve: (str5) => (str5.startsWith("-") ? -1 : 1) * parseInt(str5.replace(/^[-+]?0o/, "").replace(/_/g, ""), 8)
+      resolve: (str6) => (str6.startsWith("-") ? -1 : 1) * parseInt(str6.replace(/^[-+]?0o/, "").replace(/_/g, ""), 8)
     },
     ...tags.filter((t) => {
       const tag = t;
@@ -29894,10 +29896,10 @@ function parseTextFormatScalarValue(type, value) {
       return parseInt(value, 10);
   }
 }
-function unescapeBytesDefaultValue(str5) {
+function unescapeBytesDefaultValue(str6) {
   const b = [];
   const input = {
-    tail: str5,
+    tail: str6,
     c: "",
     next() {
       if (this.tail.length == 0) {
@@ -30909,8 +30911,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path25, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path25]);
+function messageDesc(file, path26, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path26]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -33302,11 +33304,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path25) => {
-    if (path25.includes("_")) {
+  fieldMask.paths = json.split(",").map((path26) => {
+    if (path26.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path25);
+    return protoSnakeCase(path26);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -34267,13 +34269,13 @@ var UNITS = Object.freeze({
 });
 var INT_REGEXP = /^\d+/;
 var UNIT_REGEXP = new RegExp(`^(${Object.keys(UNITS).join("|")})`);
-function parseDuration(str5) {
-  if (str5.length > DURATION_STRING_LENGTH_LIMIT) {
+function parseDuration(str6) {
+  if (str6.length > DURATION_STRING_LENGTH_LIMIT) {
     throw badDurationStr(`duration string exceeds ${DURATION_STRING_LENGTH_LIMIT} characters`);
   }
-  if (/^[-+]?0$/.test(str5))
+  if (/^[-+]?0$/.test(str6))
     return createDuration();
-  const [sign2, values] = /^[+-]/.test(str5) ? [str5[0] === "+" ? 1n : -1n, str5.slice(1)] : [1n, str5];
+  const [sign2, values] = /^[+-]/.test(str6) ? [str6[0] === "+" ? 1n : -1n, str6.slice(1)] : [1n, str6];
   let fullNanos = 0n;
   let remainder = values;
   while (remainder.length > 0) {
@@ -34562,12 +34564,12 @@ var getB64Map = () => {
   }
   return _B64_MAP;
 };
-var decodeVLQ = (str5) => {
+var decodeVLQ = (str6) => {
   const b64 = getB64Map();
   const res = [];
   let value = 0, shift = 0;
-  for (let i = 0; i < str5.length; i++) {
-    const digit = b64[str5.charCodeAt(i)];
+  for (let i = 0; i < str6.length; i++) {
+    const digit = b64[str6.charCodeAt(i)];
     value |= (digit & 31) << shift;
     if ((digit & 32) === 0) {
       res.push(value);
@@ -34579,10 +34581,10 @@ var decodeVLQ = (str5) => {
   }
   return res;
 };
-var decodeRanges = (str5, isStride1) => {
-  if (str5.length === 0)
+var decodeRanges = (str6, isStride1) => {
+  if (str6.length === 0)
     return new Uint32Array(0);
-  const res = decodeVLQ(str5);
+  const res = decodeVLQ(str6);
   const numRanges = isStride1 ? res.length / 2 : res.length / 3;
   const out = new Uint32Array(numRanges * 3);
   let current2 = 0, resIdx = 0;
@@ -34595,8 +34597,8 @@ var decodeRanges = (str5, isStride1) => {
   }
   return out;
 };
-var decodeOrbit = (str5) => {
-  const res = decodeVLQ(str5);
+var decodeOrbit = (str6) => {
+  const res = decodeVLQ(str6);
   const map = /* @__PURE__ */ new Map();
   let currentKey = 0;
   for (let i = 0; i < res.length; i += 2) {
@@ -35182,8 +35184,8 @@ function unhex(c) {
   }
   return -1;
 }
-function stringToRunes(str5) {
-  return Array.from(String(str5)).map((s) => codePointAtOrThrow(s, 0));
+function stringToRunes(str6) {
+  return Array.from(String(str6)).map((s) => codePointAtOrThrow(s, 0));
 }
 function runeToString(r) {
   return String.fromCodePoint(r);
@@ -35212,8 +35214,8 @@ function emptyOpContext(r1, r2) {
   }
   return op;
 }
-function quoteMeta(str5) {
-  return str5.split("").map((s) => {
+function quoteMeta(str6) {
+  return str6.split("").map((s) => {
     if (METACHARACTERS.indexOf(s) >= 0) {
       return `\\${s}`;
     }
@@ -35797,11 +35799,11 @@ var fromRegexp = (re) => {
         return new Prefilter(Prefilter.Type.NONE);
       }
       const pf = new Prefilter(Prefilter.Type.EXACT);
-      let str5 = "";
+      let str6 = "";
       for (let i = 0; i < re.runes.length; i++) {
-        str5 += String.fromCodePoint(re.runes[i]);
+        str6 += String.fromCodePoint(re.runes[i]);
       }
-      pf.str = str5;
+      pf.str = str6;
       return pf;
     }
     case Regexp.Op.CAPTURE:
@@ -36801,8 +36803,8 @@ var CharClass = class _CharClass {
 var StringIterator = class {
   str;
   position;
-  constructor(str5) {
-    this.str = str5;
+  constructor(str6) {
+    this.str = str6;
     this.position = 0;
   }
   // Returns the cursor position.  Do not interpret the result!
@@ -38379,8 +38381,8 @@ var RE2JS = class _RE2JS {
    * @param {string} str The string to be literalized
    * @returns {string} A literal string replacement
    */
-  static quote(str5) {
-    return quoteMeta(str5);
+  static quote(str6) {
+    return quoteMeta(str6);
   }
   /**
    * Helper: create new RE2JS with given regex and flags.
@@ -39379,14 +39381,14 @@ var runtime;
     }
   }
   runtime2.GrammarLocation = GrammarLocation;
-  function padEnd(str5, targetLength, padString) {
+  function padEnd(str6, targetLength, padString) {
     padString = padString || " ";
-    if (str5.length > targetLength) {
-      return str5;
+    if (str6.length > targetLength) {
+      return str6;
     }
-    targetLength -= str5.length;
+    targetLength -= str6.length;
     padString += padString.repeat(targetLength);
-    return str5 + padString.slice(0, targetLength);
+    return str6 + padString.slice(0, targetLength);
   }
   runtime2.padEnd = padEnd;
   class ParseFailure {
@@ -45018,14 +45020,14 @@ var MaybeAttr = class {
   }
   addAccess(access) {
     const augmentedNames = [];
-    let str5;
+    let str6;
     if (access instanceof StringAccess) {
-      str5 = access.name;
+      str6 = access.name;
     }
     for (const attr of this.attrs) {
-      if (str5 !== void 0 && attr.accesses().length === 0) {
+      if (str6 !== void 0 && attr.accesses().length === 0) {
         for (const name of attr.candidateNames()) {
-          augmentedNames.push(name + "." + str5);
+          augmentedNames.push(name + "." + str6);
         }
       }
       attr.addAccess(access);
@@ -46556,11 +46558,11 @@ var QUOTE_MAP = /* @__PURE__ */ new Map([
   [34, '\\"'],
   [92, "\\\\"]
 ]);
-function quote(str5) {
+function quote(str6) {
   let result = '"';
-  for (let i = 0; i < str5.length; i++) {
-    const c = str5.charCodeAt(i);
-    result += QUOTE_MAP.get(c) ?? str5.charAt(i);
+  for (let i = 0; i < str6.length; i++) {
+    const c = str6.charCodeAt(i);
+    result += QUOTE_MAP.get(c) ?? str6.charAt(i);
   }
   result += '"';
   return result;
@@ -46600,12 +46602,12 @@ function formatExponent(val, precision) {
       if (!Number.isFinite(val)) {
         return val.toString();
       }
-      let str5 = val.toExponential(precision);
-      const plusIdx = str5.lastIndexOf("+");
-      if (plusIdx === str5.length - 2) {
-        str5 = `${str5.substring(0, plusIdx + 1)}0${str5.substring(plusIdx + 1)}`;
+      let str6 = val.toExponential(precision);
+      const plusIdx = str6.lastIndexOf("+");
+      if (plusIdx === str6.length - 2) {
+        str6 = `${str6.substring(0, plusIdx + 1)}0${str6.substring(plusIdx + 1)}`;
       }
-      return str5;
+      return str6;
     case typeof val === "string":
       return formatFloatString(val);
     default:
@@ -47097,17 +47099,17 @@ function pathOf(text2) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path25 = [];
+  let path26 = [];
   try {
-    path25 = pathOf(check.path);
+    path26 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path25, message: check.message }];
+    if (result === false) return [{ path: path26, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path25, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path26, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path25, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path26, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -47153,8 +47155,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path25, reason, detail) {
-  return { path: path25, message: `${reason} (${detail})` };
+function violation(path26, reason, detail) {
+  return { path: path26, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count) {
   return count === 1 ? singular : plural2;
@@ -47209,13 +47211,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path25, handler } of handlers) {
+    for (const { path: path26, handler } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path25, action, "host"],
+              [...container.path, ...path26, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -47579,11 +47581,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path25, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path26, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path25, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path26, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -47601,10 +47603,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path25, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path26, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path25, "seLinuxOptions"];
+      const optionsPath = [...path26, "seLinuxOptions"];
       const forbidden = (field3, what) => out.push(violation([...optionsPath, field3], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -47966,8 +47968,8 @@ function checkField2(target, base2, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path25 = [...base2, ...rule.field];
-  const violation2 = () => [{ path: path25, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path26 = [...base2, ...rule.field];
+  const violation2 = () => [{ path: path26, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -48057,9 +48059,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path25 = slash < 0 ? "" : trimmed.slice(slash);
+  const path26 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path25;
+  return normalizedHost + path26;
 }
 
 // src/rules/templates/image.ts
@@ -48086,21 +48088,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path25 = [...c.fullPath, "image"];
+      const path26 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path25, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path26, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path25, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path26, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path25, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path26, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path25, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path26, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path25, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path26, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -48462,7 +48464,7 @@ function combineRules(builtinRules, custom) {
 
 // src/run.ts
 import { lstatSync } from "node:fs";
-import path23 from "node:path";
+import path24 from "node:path";
 
 // src/util/hash.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -48519,8 +48521,8 @@ function findingsOf(object, rules2, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path25) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path25));
+function objectFingerprint(ruleId, object, path26) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path26));
 }
 
 // src/analyze/input-findings.ts
@@ -48948,8 +48950,8 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path25) {
-      const located = inner.locate([...prefix, ...path25]);
+    locate(path26) {
+      const located = inner.locate([...prefix, ...path26]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
@@ -50963,12 +50965,12 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path25) {
-    const { foundPath } = this.rendered.locate(path25);
+  locate(path26) {
+    const { foundPath } = this.rendered.locate(path26);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
-    if (foundPath.length < path25.length) {
-      const toggle = this.tracer.toggle({ node, keyOffset }, path25[foundPath.length]);
+    if (foundPath.length < path26.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path26[foundPath.length]);
       if (toggle) return { ...toggle, foundPath };
     }
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
@@ -51022,11 +51024,11 @@ var ProvenanceTracer = class {
       segments: this.rendered.segments,
       valuesChains: (reads) => this.chainsOf(reads),
       values: this.ctx.values,
-      valuesLocation: (path25) => this.valuesLocation(path25)
+      valuesLocation: (path26) => this.valuesLocation(path26)
     };
     return findToggle(ctx, parent, missingKey);
   }
-  trace(path25, value, keyOffset, valueRange) {
+  trace(path26, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     const literal = this.hasLiteralText(written);
@@ -51034,7 +51036,7 @@ var ProvenanceTracer = class {
     if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
     const last = actions[actions.length - 1];
     const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
-    const valuesPath = this.valuesPathFor(path25, value, actions, exact);
+    const valuesPath = this.valuesPathFor(path26, value, actions, exact);
     const placed = this.templatePlace(last);
     if (!valuesPath) return placed;
     const valuesLocation = this.valuesLocation(valuesPath);
@@ -51079,7 +51081,7 @@ var ProvenanceTracer = class {
     return "release";
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path25, value, actions, exact) {
+  valuesPathFor(path26, value, actions, exact) {
     const chains = [];
     const seen = /* @__PURE__ */ new Set();
     for (const seg of [...actions].reverse()) {
@@ -51090,7 +51092,7 @@ var ProvenanceTracer = class {
       }
     }
     for (const chain of chains) {
-      const found = this.extend(chain, path25, value, exact);
+      const found = this.extend(chain, path26, value, exact);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -51101,12 +51103,12 @@ var ProvenanceTracer = class {
       const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
       if (own) return own;
     }
-    return this.searchByValue(path25, value, this.scope);
+    return this.searchByValue(path26, value, this.scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path25, value, exact) {
-    for (let k = Math.min(path25.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
-      const candidate = [...chain, ...path25.slice(path25.length - k)];
+  extend(chain, path26, value, exact) {
+    for (let k = Math.min(path26.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
+      const candidate = [...chain, ...path26.slice(path26.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
@@ -51127,15 +51129,15 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path25, value, scope) {
-    const last = path25[path25.length - 1];
+  searchByValue(path26, value, scope) {
+    const last = path26[path26.length - 1];
     const key = valueKey(value);
     if (typeof last !== "string" || key === void 0) return void 0;
     let best;
     for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
       if (!valueMatches(node, value)) continue;
       let score = 0;
-      while (score < at.length && score < path25.length && at[at.length - 1 - score] === path25[path25.length - 1 - score]) score++;
+      while (score < at.length && score < path26.length && at[at.length - 1 - score] === path26[path26.length - 1 - score]) score++;
       if (!best || score > best.score) best = { path: at, score };
     }
     return best && [...best.path];
@@ -51144,10 +51146,10 @@ var ProvenanceTracer = class {
    * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
    * `global.x` of every chart above it (Helm copies globals down).
    */
-  valuesLocation(path25) {
-    const candidates = [path25];
+  valuesLocation(path26) {
+    const candidates = [path26];
     const g = this.scope.length;
-    if (g > 0 && path25[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path25.slice(0, j), ...path25.slice(g)]);
+    if (g > 0 && path26[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path26.slice(0, j), ...path26.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
@@ -51505,6 +51507,8 @@ async function renderHelm(target, repo, options) {
         ...remote.archives.length > 0 ? { dependencyArchives: remote.archives.map((a) => ({ name: a.name, origin: a.origin, data: a.data })) } : {},
         ...chartArchive ? { chartArchive } : {},
         ...release.skipTests ? { skipTests: true } : {},
+        ...release.includeCrds ? { includeCrds: true } : {},
+        ...release.setString ? { setString: release.setString } : {},
         ...release.inlineValues ? { valuesObjects: release.inlineValues.map((v) => v.value) } : {}
       }
     },
@@ -51541,8 +51545,8 @@ async function renderHelm(target, repo, options) {
         target: target.id,
         templateFile,
         templateOrigin: (source) => render.templateOrigins[source],
-        archivePlace: (path25) => {
-          const archive2 = fetched.get(path25);
+        archivePlace: (path26) => {
+          const archive2 = fetched.get(path26);
           return archive2 && { location: archive2.at, label: `in ${describeFetched(archive2.chart)}:` };
         },
         values,
@@ -51613,9 +51617,150 @@ function withRelease(output, target) {
   return output;
 }
 
+// src/targets/argocd-application.ts
+import path19 from "node:path";
+var ARGO_API = "argoproj.io/";
+function isArgoApplication(object) {
+  return (object.kind === "Application" || object.kind === "ApplicationSet") && object.apiVersion.startsWith(ARGO_API);
+}
+var str3 = (v) => typeof v === "string" && v !== "" ? v : void 0;
+function argoChartRepository(repoURL) {
+  if (/^oci:\/\//i.test(repoURL)) return repoURL.replace(/\/+$/, "");
+  if (/^https?:\/\//i.test(repoURL)) return repoURL.replace(/\/+$/, "");
+  return `oci://${repoURL.replace(/\/+$/, "")}`;
+}
+function applicationTarget(object, producer, repo, isThisRepository) {
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const appNamespace = object.namespace ?? "argocd";
+  const at = (p) => object.sourceMap.locate(p).location;
+  const declaredAt = at([]);
+  const id = `argocd:${appNamespace}/${object.name}`;
+  const base2 = { id, kind: "helm", path: dirname(declaredAt.file), inputs: [...producer.inputs], renderable: true, declaredAt };
+  const refuse = (p, reason, ruleId = "declaration-not-rendered") => {
+    const where = at(p);
+    return { ...base2, renderable: false, problems: [new InputError(where.file, `${object.kind} ${appNamespace}/${object.name}: ${reason}`, ruleId, where.line, where.column)] };
+  };
+  if (object.kind === "ApplicationSet") return refuse(["spec", "generators"], "ApplicationSets are not expanded by the gate yet, so the Applications it generates are not checked");
+  if (Array.isArray(spec.sources) && spec.sources.length > 0) return refuse(["spec", "sources"], "multi-source Applications are not rendered by the gate yet");
+  const source = isRecord(spec.source) ? spec.source : void 0;
+  if (!source) return refuse(["spec"], "it has no source (or only a source hydrator), which the gate does not render yet");
+  const sp = (...p) => ["spec", "source", ...p];
+  if (isRecord(source.plugin)) return refuse(sp("plugin"), "a config management plugin renders it, which the gate cannot reproduce");
+  const helm = isRecord(source.helm) ? source.helm : void 0;
+  const repoURL = str3(source.repoURL) ?? "";
+  const destination = isRecord(spec.destination) ? spec.destination : {};
+  let chartDir;
+  if (str3(source.chart)) {
+    base2.helm = remoteRelease(object, helm, destination, { repository: argoChartRepository(repoURL), name: str3(source.chart), version: str3(source.targetRevision) ?? "*", declaredAt: at(sp("chart")) });
+  } else {
+    if (!isThisRepository(repoURL)) return refuse(sp("repoURL"), `its source ${repoURL || "(none)"} is not this repository; other repositories are not fetched`, "declaration-source-not-found");
+    const dir2 = repo.normalize((str3(source.path) ?? ".").replace(/^\.\/?$/, "").replace(/^\.\//, "").replace(/\/+$/, ""));
+    const isChart = repo.isFile(dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml");
+    const isKustomize = ["kustomization.yaml", "kustomization.yml", "Kustomization"].some((n) => repo.isFile(dir2 ? `${dir2}/${n}` : n));
+    if (helm && !isChart) return refuse(sp("helm"), `helm settings are given, but ${dir2 || "."} holds no Chart.yaml`, "declaration-source-not-found");
+    if (!isChart || isKustomize && !helm) {
+      for (const field3 of ["kustomize", "directory"]) {
+        if (isRecord(source[field3]) && Object.keys(source[field3]).length > 0) return refuse(sp(field3), `Argo CD's ${field3} settings are not applied by the gate yet, so what it deploys is not checked as Argo CD renders it`);
+      }
+      return void 0;
+    }
+    chartDir = dir2;
+    base2.path = dir2;
+    base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...repo.walk(dir2)])].sort();
+    base2.helm = remoteRelease(object, helm, destination, void 0);
+  }
+  const release = base2.helm;
+  if (helm) {
+    const files = Array.isArray(helm.valueFiles) ? helm.valueFiles.filter((f) => typeof f === "string") : [];
+    for (const [i, file] of files.entries()) {
+      if (/^\$/.test(file) || /[*?[]/.test(file) || /^[a-z]+:\/\//i.test(file)) return refuse(sp("helm", "valueFiles", i), `the value file ${file} ($ref, glob or URL) is not resolved by the gate yet`);
+      if (chartDir === void 0) return refuse(sp("helm", "valueFiles", i), `value files inside a fetched chart (${file}) are not read by the gate yet`);
+      const resolved = repo.normalize(file.startsWith("/") ? file.slice(1) : path19.posix.join(chartDir, file));
+      if (!repo.isFile(resolved)) {
+        if (helm.ignoreMissingValueFiles === true) continue;
+        return refuse(sp("helm", "valueFiles", i), `the value file ${file} (${resolved}) does not exist`, "file-not-found");
+      }
+      release.valuesFiles.push(resolved);
+      if (!base2.inputs.includes(resolved)) base2.inputs = [...base2.inputs, resolved].sort();
+    }
+    const inline = inlineValues(object, repo, helm);
+    if (typeof inline === "string") return refuse(sp("helm", "values"), inline, "invalid-yaml");
+    if (inline) release.inlineValues = [inline];
+    if (Array.isArray(helm.parameters)) {
+      for (const p of helm.parameters) {
+        if (!isRecord(p) || typeof p.name !== "string") continue;
+        const value = p.value === void 0 || p.value === null ? "" : String(p.value);
+        if (p.forceString === true) release.setString = [...release.setString ?? [], `${p.name}=${value}`];
+        else release.set.push(`${p.name}=${value}`);
+      }
+    }
+    if (Array.isArray(helm.fileParameters) && helm.fileParameters.length > 0) return refuse(sp("helm", "fileParameters"), "fileParameters are not applied by the gate yet");
+    if (helm.skipCrds !== true) release.includeCrds = true;
+    if (helm.skipTests === true) release.skipTests = true;
+    const environment = {
+      ...str3(source.kubeVersion) ?? str3(helm.kubeVersion) ? { kubeVersion: str3(helm.kubeVersion) ?? str3(source.kubeVersion) } : {},
+      ...Array.isArray(helm.apiVersions) ? { apiVersions: helm.apiVersions.filter((v) => typeof v === "string") } : {},
+      ...helm.skipSchemaValidation === true ? { skipSchemaValidation: true } : {}
+    };
+    if (Object.keys(environment).length > 0) release.environment = environment;
+  } else {
+    release.includeCrds = true;
+  }
+  return base2;
+}
+function dirname(file) {
+  const d = path19.posix.dirname(file);
+  return d === "." ? "" : d;
+}
+function remoteRelease(object, helm, destination, chart) {
+  const namespace = str3(helm?.namespace) ?? str3(destination.namespace) ?? object.namespace ?? "default";
+  return {
+    releaseName: str3(helm?.releaseName) ?? object.name,
+    namespace,
+    namespaceDeclared: true,
+    valuesFiles: [],
+    set: [],
+    ...chart ? { remoteChart: chart } : {}
+  };
+}
+function inlineValues(object, repo, helm) {
+  const base2 = ["spec", "source", "helm"];
+  if (isRecord(helm.valuesObject)) {
+    const p = [...base2, "valuesObject"];
+    return { value: helm.valuesObject, file: object.sourceMap.locate(p).location.file, sourceMap: nestedMap(object, p) };
+  }
+  if (typeof helm.values !== "string" || helm.values.trim() === "") return void 0;
+  const key = object.sourceMap.locate([...base2, "values"]).location;
+  const read = parseYaml(helm.values, key.file);
+  if (read.errors.length > 0) return `helm.values is not valid YAML (${read.errors[0].reason}), so Argo CD cannot render it`;
+  const parsed = read.documents[0];
+  if (!parsed) return void 0;
+  let firstLine;
+  try {
+    const line = repo.readText(key.file).split("\n")[key.line - 1] ?? "";
+    if (/:\s*\|[-+0-9]*\s*(#.*)?$/.test(line)) firstLine = key.line + 1;
+  } catch {
+    firstLine = void 0;
+  }
+  const sourceMap = {
+    has: (p) => parsed.sourceMap.has(p),
+    locate: (p) => {
+      const inner = parsed.sourceMap.locate(p);
+      return { ...inner, location: firstLine !== void 0 ? { file: key.file, line: firstLine + inner.location.line - 1 } : key, related: [] };
+    }
+  };
+  return { value: parsed.value, file: key.file, sourceMap };
+}
+function nestedMap(object, prefix) {
+  return {
+    has: (p) => object.sourceMap.locate([...prefix, ...p]).foundPath.length === prefix.length + p.length,
+    locate: (p) => object.sourceMap.locate([...prefix, ...p])
+  };
+}
+
 // src/targets/flux-helm-release.ts
 import { createHash as createHash5 } from "node:crypto";
-import path19 from "node:path";
+import path20 from "node:path";
 var SOURCE_API = "source.toolkit.fluxcd.io/";
 var HELM_API = "helm.toolkit.fluxcd.io/";
 function collectFluxSources(repo, files) {
@@ -51650,7 +51795,7 @@ function shortenReleaseName(name) {
   if (name.length <= 53) return name;
   return `${name.slice(0, 40)}-${createHash5("sha256").update(name).digest("hex").slice(0, 12)}`;
 }
-var str3 = (v) => typeof v === "string" && v !== "" ? v : void 0;
+var str4 = (v) => typeof v === "string" && v !== "" ? v : void 0;
 function helmReleaseTarget(object, producer, sources, repo, thisRepository) {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   const namespace = object.namespace ?? "default";
@@ -51661,12 +51806,12 @@ function helmReleaseTarget(object, producer, sources, repo, thisRepository) {
     const where = at(p);
     problems.push(new InputError(where.file, `HelmRelease ${namespace}/${object.name}: ${reason}`, ruleId, where.line, where.column));
   };
-  const targetNamespace = str3(spec.targetNamespace);
-  const releaseName = shortenReleaseName(str3(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${object.name}` : object.name));
+  const targetNamespace = str4(spec.targetNamespace);
+  const releaseName = shortenReleaseName(str4(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${object.name}` : object.name));
   const base2 = {
     id: `flux:${namespace}/${object.name}`,
     kind: "helm",
-    path: path19.posix.dirname(declaredAt.file) === "." ? "" : path19.posix.dirname(declaredAt.file),
+    path: path20.posix.dirname(declaredAt.file) === "." ? "" : path20.posix.dirname(declaredAt.file),
     inputs: [...producer.inputs],
     renderable: true,
     declaredAt,
@@ -51696,22 +51841,22 @@ function helmReleaseTarget(object, producer, sources, repo, thisRepository) {
   }
   const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : void 0;
   const chartRef = isRecord(spec.chartRef) ? spec.chartRef : void 0;
-  const source = (kind, ref) => sources.get(`${kind}/${str3(ref.namespace) ?? namespace}/${str3(ref.name) ?? ""}`);
+  const source = (kind, ref) => sources.get(`${kind}/${str4(ref.namespace) ?? namespace}/${str4(ref.name) ?? ""}`);
   if (chart) {
     const ref = isRecord(chart.sourceRef) ? chart.sourceRef : {};
-    const kind = str3(ref.kind) ?? "";
-    const chartName2 = str3(chart.chart) ?? "";
+    const kind = str4(ref.kind) ?? "";
+    const chartName2 = str4(chart.chart) ?? "";
     if (Array.isArray(chart.valuesFiles) && chart.valuesFiles.length > 0) refuse(["spec", "chart", "spec", "valuesFiles"], "chart valuesFiles (which replace the chart's values.yaml) are not applied by the gate yet, so what the release deploys is not checked");
     const found = kind === "HelmRepository" || kind === "GitRepository" ? source(kind, ref) : void 0;
     if (!found) {
-      refuse(["spec", "chart", "spec", "sourceRef"], kind === "HelmRepository" || kind === "GitRepository" ? `the ${kind} ${str3(ref.namespace) ?? namespace}/${str3(ref.name) ?? ""} it names is not in the repository` : `a chart from a ${kind || "missing"} source is not rendered by the gate yet`, "declaration-source-not-found");
+      refuse(["spec", "chart", "spec", "sourceRef"], kind === "HelmRepository" || kind === "GitRepository" ? `the ${kind} ${str4(ref.namespace) ?? namespace}/${str4(ref.name) ?? ""} it names is not in the repository` : `a chart from a ${kind || "missing"} source is not rendered by the gate yet`, "declaration-source-not-found");
     } else if (found.kind === "HelmRepository") {
-      const url = str3(found.spec.url) ?? "";
+      const url = str4(found.spec.url) ?? "";
       const repository = found.spec.type === "oci" ? url.replace(/\/+$/, "") : url;
-      base2.helm.remoteChart = { repository, name: chartName2, version: str3(chart.version) ?? "*", declaredAt: at(["spec", "chart", "spec", "chart"]) };
+      base2.helm.remoteChart = { repository, name: chartName2, version: str4(chart.version) ?? "*", declaredAt: at(["spec", "chart", "spec", "chart"]) };
       base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
     } else if (!thisRepository(found)) {
-      refuse(["spec", "chart", "spec", "sourceRef"], `the chart comes from the GitRepository ${found.namespace}/${found.name} (${str3(found.spec.url) ?? "no url"}), which is not this repository; other repositories are not fetched`, "declaration-source-not-found");
+      refuse(["spec", "chart", "spec", "sourceRef"], `the chart comes from the GitRepository ${found.namespace}/${found.name} (${str4(found.spec.url) ?? "no url"}), which is not this repository; other repositories are not fetched`, "declaration-source-not-found");
     } else {
       const dir2 = repo.normalize(chartName2.replace(/^\.\//, "").replace(/\/+$/, ""));
       if (!repo.isFile(dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml")) {
@@ -51722,14 +51867,14 @@ function helmReleaseTarget(object, producer, sources, repo, thisRepository) {
       }
     }
   } else if (chartRef) {
-    const found = str3(chartRef.kind) === "OCIRepository" ? source("OCIRepository", chartRef) : void 0;
+    const found = str4(chartRef.kind) === "OCIRepository" ? source("OCIRepository", chartRef) : void 0;
     if (!found) {
-      refuse(["spec", "chartRef"], str3(chartRef.kind) === "OCIRepository" ? `the OCIRepository ${str3(chartRef.namespace) ?? namespace}/${str3(chartRef.name) ?? ""} it names is not in the repository` : `a chartRef to a ${str3(chartRef.kind) ?? "missing"} kind is not rendered by the gate yet`, "declaration-source-not-found");
+      refuse(["spec", "chartRef"], str4(chartRef.kind) === "OCIRepository" ? `the OCIRepository ${str4(chartRef.namespace) ?? namespace}/${str4(chartRef.name) ?? ""} it names is not in the repository` : `a chartRef to a ${str4(chartRef.kind) ?? "missing"} kind is not rendered by the gate yet`, "declaration-source-not-found");
     } else {
-      const url = (str3(found.spec.url) ?? "").replace(/\/+$/, "");
+      const url = (str4(found.spec.url) ?? "").replace(/\/+$/, "");
       const cut = url.lastIndexOf("/");
       const ref = isRecord(found.spec.ref) ? found.spec.ref : {};
-      const version = str3(ref.digest) ?? str3(ref.semver) ?? str3(ref.tag) ?? "latest";
+      const version = str4(ref.digest) ?? str4(ref.semver) ?? str4(ref.tag) ?? "latest";
       base2.helm.remoteChart = { repository: url.slice(0, cut), name: url.slice(cut + 1), version, declaredAt: found.urlLocation };
       base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
     }
@@ -51738,6 +51883,8 @@ function helmReleaseTarget(object, producer, sources, repo, thisRepository) {
   }
   return problems.length > 0 ? { ...base2, renderable: false, problems } : base2;
 }
+
+// src/targets/declared.ts
 function normalizeGitUrl(url) {
   let u = url.trim().toLowerCase().replace(/\.git\/?$/, "").replace(/\/+$/, "");
   const scp = /^[\w.-]+@([^:/]+):(.+)$/.exec(u);
@@ -51760,14 +51907,19 @@ var DeclaredTargets = class {
   urls;
   from(producer, objects) {
     const releases = objects.filter(isHelmRelease);
-    if (releases.length === 0) return [];
+    const applications = objects.filter(isArgoApplication);
+    if (releases.length === 0 && applications.length === 0) return [];
     const depth = (this.depth.get(producer.id) ?? 0) + 1;
     if (depth > MAX_DECLARATION_DEPTH) return [];
-    this.sources ??= collectFluxSources(this.repo, this.files);
+    if (releases.length > 0) this.sources ??= collectFluxSources(this.repo, this.files);
     const thisRepository = (s) => s.name === "flux-system" && s.namespace === "flux-system" || typeof s.spec.url === "string" && this.urls.has(normalizeGitUrl(s.spec.url));
+    const isThisUrl = (url) => this.urls.has(normalizeGitUrl(url));
+    const made = [
+      ...releases.map((object) => helmReleaseTarget(object, producer, this.sources, this.repo, thisRepository)),
+      ...applications.map((object) => applicationTarget(object, producer, this.repo, isThisUrl)).filter((t) => t !== void 0)
+    ];
     const out = [];
-    for (const object of releases) {
-      const target = helmReleaseTarget(object, producer, this.sources, this.repo, thisRepository);
+    for (const target of made) {
       if (this.ids.has(target.id)) target.id = `${target.id}@${producer.id}`;
       if (this.ids.has(target.id)) continue;
       this.ids.add(target.id);
@@ -51780,16 +51932,16 @@ var DeclaredTargets = class {
 
 // src/targets/discover.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path21 from "node:path";
+import path22 from "node:path";
 
 // src/targets/helm.ts
-import path20 from "node:path";
+import path21 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
 function defaultReleaseName(chartName2, chartDir) {
-  const name = (chartName2 || path20.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
+  const name = (chartName2 || path21.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
   return name || "release";
 }
 function conventionalReleases(repo, chartDir, base2, ciValues = false) {
@@ -51833,10 +51985,10 @@ function configuredReleases(config, chartDir, repo, source, chartName2) {
   });
 }
 function envName(file, chartDir) {
-  const base2 = path20.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base2 = path21.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base2);
   if (m) return m[1];
-  if (base2 === "values" || base2 === path20.posix.basename(chartDir)) return path20.posix.basename(path20.posix.dirname(file)) || base2;
+  if (base2 === "values" || base2 === path21.posix.basename(chartDir)) return path21.posix.basename(path21.posix.dirname(file)) || base2;
   return base2;
 }
 function chartInputs(repo, chartDir) {
@@ -51938,7 +52090,7 @@ function targetId(kind, folder) {
 }
 var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
 var dirOf = (file) => {
-  const d = path21.posix.dirname(file);
+  const d = path22.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
@@ -51978,7 +52130,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path21.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path22.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates, skipped, options.toolTemplates ?? false);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -52017,7 +52169,7 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path21.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
+        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path22.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
         if (list2 && list2.length > 0) targets.push(manifestsTarget(d, list2));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -52099,9 +52251,9 @@ function isKubeList(value) {
 }
 
 // src/targets/index.ts
-import path22 from "node:path";
+import path23 from "node:path";
 var normalize = (file) => {
-  const n = path22.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path23.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -52139,7 +52291,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request) {
-  const root = path23.resolve(request.root);
+  const root = path24.resolve(request.root);
   const notes = [];
   const startedAt = Date.now();
   if (!request.base) {
@@ -52150,7 +52302,7 @@ async function run(request) {
     const active = activeRules(rules2, settings);
     const source2 = openChartSource(settings);
     try {
-      const scan2 = await scanTree(head, settings, active, budget, (all) => all, false, source2.charts, await remoteUrls(root), progressFor(request, "head"));
+      const scan2 = await scanTree(head, settings, active, budget, (all) => all, false, source2.charts, [...settings.repositoryURLs, ...await remoteUrls(root)], progressFor(request, "head"));
       const remote = await summarizeRemoteCharts(source2.charts);
       notes.push(...scan2.notes, ...isolationNotes(scan2.targets, settings), ...remote.notes);
       const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
@@ -52192,7 +52344,7 @@ async function run(request) {
     const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
     const active = activeRules(rules2, settings);
     source = openChartSource(settings);
-    const urls = await remoteUrls(root);
+    const urls = [...settings.repositoryURLs, ...await remoteUrls(root)];
     const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
     const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true, source.charts, urls, progressFor(request, "head"));
     const selected = new Set(headScan.targets.map((t) => t.id));
@@ -52297,7 +52449,7 @@ function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);
   const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
   const inBase = policyTree !== root;
-  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path23.join(policyTree, name)));
+  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path24.join(policyTree, name)));
   if (configFile !== void 0) {
     const source = request.configPath ?? configFile;
     let text2;
@@ -52325,8 +52477,8 @@ function resolveSettings(request, root, policyTree) {
   };
 }
 function configPathInRepository(configPath, root) {
-  const relative = path23.relative(root, path23.resolve(configPath)).split(path23.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path23.isAbsolute(relative)) {
+  const relative = path24.relative(root, path24.resolve(configPath)).split(path24.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path24.isAbsolute(relative)) {
     throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
   }
   return relative;
@@ -52411,7 +52563,7 @@ function targetFile(repo, target) {
   const join2 = (name) => target.path ? `${target.path}/${name}` : name;
   if (target.declaredAt) return target.declaredAt.file;
   if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path23.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path23.posix.basename(f))) ?? join2("kustomization.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path24.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path24.posix.basename(f))) ?? join2("kustomization.yaml");
   return target.files?.[0] ?? (target.path || ".");
 }
 function subjectOf(repo, error) {
@@ -52457,7 +52609,7 @@ function canonicalJson(value) {
 
 // src/cli/template.ts
 import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync6, writeFileSync as writeFileSync5 } from "node:fs";
-import path24 from "node:path";
+import path25 from "node:path";
 
 // src/render/sprig/crypto.ts
 import {
@@ -52816,8 +52968,8 @@ function strval(v) {
   if (b) return Buffer.from(b).toString("utf8");
   const err = findMethod(v, "Error");
   if (err) return String(err.call(ctxOf(this, "Error")));
-  const str5 = findMethod(v, "String");
-  if (str5) return String(str5.call(ctxOf(this, "String")));
+  const str6 = findMethod(v, "String");
+  if (str6) return String(str6.call(ctxOf(this, "String")));
   return sprintf("%v", [v ?? null]);
 }
 function ctxOf(c, name) {
@@ -52963,17 +53115,17 @@ function checkCount(count) {
 var ASCII = "";
 for (let c = 32; c <= 126; c++) ASCII += String.fromCharCode(c);
 function randomFuncs(sites) {
-  const str5 = (name, alphabet) => defineFunc({ params: ["int"], result: "string" }, function(n) {
+  const str6 = (name, alphabet) => defineFunc({ params: ["int"], result: "string" }, function(n) {
     const count = Number(n.value);
     if (count < 0) return "";
     checkCount(count);
     return randFrom(sites.rng(this, name), count, alphabet);
   });
   return {
-    randAlphaNum: str5("randAlphaNum", ALPHA + DIGITS),
-    randAlpha: str5("randAlpha", ALPHA),
-    randNumeric: str5("randNumeric", DIGITS),
-    randAscii: str5("randAscii", ASCII),
+    randAlphaNum: str6("randAlphaNum", ALPHA + DIGITS),
+    randAlpha: str6("randAlpha", ALPHA),
+    randNumeric: str6("randNumeric", DIGITS),
+    randAscii: str6("randAscii", ASCII),
     randBytes: defineFunc({ params: ["int"], result: "string" }, function(n) {
       const count = Number(n.value);
       if (count < 0) throw new Error("runtime error: makeslice: len out of range");
@@ -55343,22 +55495,22 @@ function expand(re, template, rs, m) {
   }
   return out + t;
 }
-function extract(str5) {
-  if (str5 === "") return null;
+function extract(str6) {
+  if (str6 === "") return null;
   let brace = false;
-  if (str5[0] === "{") {
+  if (str6[0] === "{") {
     brace = true;
-    str5 = str5.slice(1);
+    str6 = str6.slice(1);
   }
   let i = 0;
-  for (const ch of str5) {
+  for (const ch of str6) {
     if (!/^[\p{L}\p{Nd}_]$/u.test(ch)) break;
     i += ch.length;
   }
   if (i === 0) return null;
-  const name = str5.slice(0, i);
+  const name = str6.slice(0, i);
   if (brace) {
-    if (i >= str5.length || str5[i] !== "}") return null;
+    if (i >= str6.length || str6[i] !== "}") return null;
     i++;
   }
   let num6 = 0;
@@ -55370,7 +55522,7 @@ function extract(str5) {
     num6 = num6 * 10 + (name.charCodeAt(k) - 48);
   }
   if (name[0] === "0" && name.length > 1) num6 = -1;
-  return { name, num: num6, rest: str5.slice(i) };
+  return { name, num: num6, rest: str6.slice(i) };
 }
 function replaceAllString(re, src, repl, literal) {
   const rs = new Runes(src);
@@ -55461,7 +55613,7 @@ function runeLower(r) {
 var goToUpper = (s) => Array.from(s, runeUpper).join("");
 var goToLower = (s) => Array.from(s, runeLower).join("");
 var bytes2 = (s) => Buffer.from(s, "utf8");
-var str4 = (b) => b.toString("utf8");
+var str5 = (b) => b.toString("utf8");
 var byteRune = (b) => String.fromCodePoint(b);
 function sliceBytes(s, lo, hi) {
   const b = bytes2(s);
@@ -55473,7 +55625,7 @@ function sliceBytes(s, lo, hi) {
   if (lo !== void 0 && (lo < 0 || lo > h)) {
     throw new Error(`runtime error: slice bounds out of range [${lo}:${hi === void 0 ? n : h}]`);
   }
-  return str4(b.subarray(lo ?? 0, h));
+  return str5(b.subarray(lo ?? 0, h));
 }
 function trimSpace(s) {
   return s.replace(new RegExp("^\\p{White_Space}+|\\p{White_Space}+$", "gu"), "");
@@ -55534,10 +55686,10 @@ function abbreviateFull(s, offset, maxWidth) {
   if (offset > n) offset = n;
   if (n - offset < maxWidth - 3) offset = n - (maxWidth - 3);
   const marker = "...";
-  if (offset <= 4) return str4(b.subarray(0, maxWidth - 3)) + marker;
+  if (offset <= 4) return str5(b.subarray(0, maxWidth - 3)) + marker;
   if (maxWidth < 7) return "";
-  if (offset + maxWidth - 3 < n) return marker + abbreviateFull(str4(b.subarray(offset)), 0, maxWidth - 3);
-  return marker + str4(b.subarray(n - (maxWidth - 3)));
+  if (offset + maxWidth - 3 < n) return marker + abbreviateFull(str5(b.subarray(offset)), 0, maxWidth - 3);
+  return marker + str5(b.subarray(n - (maxWidth - 3)));
 }
 function wrapCustom(s, wrapLength, newLine, wrapLongWords) {
   if (s === "") return "";
@@ -55576,7 +55728,7 @@ function wrapCustom(s, wrapLength, newLine, wrapLongWords) {
     }
   }
   out.push(b.subarray(Math.min(offset, n)));
-  return str4(Buffer.concat(out));
+  return str5(Buffer.concat(out));
 }
 function initials(s) {
   if (s === "") return s;
@@ -55998,13 +56150,13 @@ function urlString(u) {
       if (u.user) buf += userString(u.user) + "@";
       if (u.host !== "") buf += urlEscape(u.host, "host");
     }
-    const path25 = urlEscape(u.path, "path");
-    if (path25 !== "" && path25[0] !== "/" && u.host !== "") buf += "/";
+    const path26 = urlEscape(u.path, "path");
+    if (path26 !== "" && path26[0] !== "/" && u.host !== "") buf += "/";
     if (buf === "") {
-      const seg = path25.split("/")[0];
+      const seg = path26.split("/")[0];
       if (seg.includes(":")) buf += "./";
     }
-    buf += path25;
+    buf += path26;
   }
   if (u.rawQuery !== "") buf += "?" + u.rawQuery;
   if (u.fragment !== "") buf += "#" + urlEscape(u.fragment, "fragment");
@@ -56608,7 +56760,7 @@ function parseJNode(text2) {
     }
     i++;
   };
-  const str5 = () => {
+  const str6 = () => {
     i++;
     let out = "";
     for (; ; ) {
@@ -56716,7 +56868,7 @@ function parseJNode(text2) {
           ws();
           if (i >= n) eof();
           if (text2[i] !== '"') bad("looking for beginning of object key string");
-          const k = str5();
+          const k = str6();
           ws();
           if (i >= n) eof();
           if (text2[i] !== ":") bad("after object key");
@@ -56761,7 +56913,7 @@ function parseJNode(text2) {
         }
       }
       case '"':
-        return { t: "str", v: str5() };
+        return { t: "str", v: str6() };
       case "t":
         literal("true");
         return { t: "bool", v: true };
@@ -57253,7 +57405,7 @@ var TomlParser = class {
     }
     this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
   }
-  descend(t, k, path25) {
+  descend(t, k, path26) {
     const v = t.get(k);
     if (v === void 0) {
       const nt = /* @__PURE__ */ new Map();
@@ -57263,7 +57415,7 @@ var TomlParser = class {
     }
     if (v instanceof Map && !v[INLINE]) return v;
     if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
-    return this.err(`key ${JSON.stringify(path25.join("."))} has already been defined`);
+    return this.err(`key ${JSON.stringify(path26.join("."))} has already been defined`);
   }
   parseKeyValue(table2, top) {
     const key = this.parseKey();
@@ -59383,13 +59535,13 @@ ${TEMPLATE_USAGE}
         }
       }
     }
-    const cwd = path24.resolve(io.cwd);
+    const cwd = path25.resolve(io.cwd);
     const root = readRoot(cwd, [chartArg, ...f.lists.values ?? []]);
-    const fromRoot = (p) => root === cwd && !path24.isAbsolute(p) ? p : path24.relative(root, path24.resolve(cwd, p)) || ".";
+    const fromRoot = (p) => root === cwd && !path25.isAbsolute(p) ? p : path25.relative(root, path25.resolve(cwd, p)) || ".";
     const repo = new RepoFiles(root);
     const chartRel = fromRoot(chartArg);
     if (!repo.exists(chartRel)) {
-      throw new Error(chartArg.startsWith(".") || path24.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
+      throw new Error(chartArg.startsWith(".") || path25.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
     }
     const outputDir = f.strings["output-dir"] ?? "";
     const includeCrds = !!f.bools["include-crds"];
@@ -59417,14 +59569,14 @@ ${TEMPLATE_USAGE}
     const opts = { includeCrds, skipTests, noHooks, showOnly: f.lists["show-only"] ?? [], ...io.build ? { build: io.build } : {} };
     if (outputDir !== "") {
       const written = /* @__PURE__ */ new Set();
-      const base2 = path24.resolve(io.cwd, outputDir);
-      const releaseDir = f.bools["release-name"] ? path24.join(base2, name) : base2;
+      const base2 = path25.resolve(io.cwd, outputDir);
+      const releaseDir = f.bools["release-name"] ? path25.join(base2, name) : base2;
       for (const w of outputDirWrites(r.crds, r.sortedManifests, r.hooks, opts)) {
         const dir2 = w.kind === "crd" ? base2 : releaseDir;
-        const file = [dir2, w.name].join(path24.sep);
-        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path24.join(outputDir, name) : outputDir, w.name].join(path24.sep);
+        const file = [dir2, w.name].join(path25.sep);
+        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path25.join(outputDir, name) : outputDir, w.name].join(path25.sep);
         const append = w.kind === "hook" ? existsSync3(file) : written.has(file);
-        mkdirSync6(path24.dirname(file), { recursive: true });
+        mkdirSync6(path25.dirname(file), { recursive: true });
         const data2 = `---
 # Source: ${w.name}
 ${w.data}
@@ -59484,8 +59636,8 @@ Use --debug flag to render out invalid YAML
 function readRoot(cwd, paths2) {
   let root = cwd;
   for (const p of paths2) {
-    const abs = path24.resolve(cwd, p);
-    for (let rel = path24.relative(root, abs); rel === ".." || rel.startsWith(`..${path24.sep}`) || path24.isAbsolute(rel); rel = path24.relative(root, abs)) root = path24.dirname(root);
+    const abs = path25.resolve(cwd, p);
+    for (let rel = path25.relative(root, abs); rel === ".." || rel.startsWith(`..${path25.sep}`) || path25.isAbsolute(rel); rel = path25.relative(root, abs)) root = path25.dirname(root);
   }
   return root;
 }

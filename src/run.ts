@@ -16,7 +16,7 @@ import { activeRules } from './policy/rules.js';
 import { renderTarget } from './render/index.js';
 import type { ChartSource, ChartUse } from './fetch/chart-source.js';
 import { openChartSource, type OpenChartSource } from './fetch/open.js';
-import { DeclaredTargets } from './targets/flux-helm-release.js';
+import { DeclaredTargets } from './targets/declared.js';
 import { RepositoryPolicy } from './fetch/policy.js';
 import type { RenderOutput } from './render/types.js';
 import { isolationMode } from './render/process.js';
@@ -116,7 +116,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const active = activeRules(rules, settings);
     const source = openChartSource(settings);
     try {
-      const scan = await scanTree(head, settings, active, budget, (all) => all, false, source.charts, await remoteUrls(root), progressFor(request, 'head'));
+      const scan = await scanTree(head, settings, active, budget, (all) => all, false, source.charts, [...settings.repositoryURLs, ...(await remoteUrls(root))], progressFor(request, 'head'));
       const remote = await summarizeRemoteCharts(source.charts);
       notes.push(...scan.notes, ...isolationNotes(scan.targets, settings), ...remote.notes);
       const findings = sortFindings(withExceptions(scan.findings, settings, notes));
@@ -161,7 +161,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const active = activeRules(rules, settings);
     // One chart source for both revisions: the same request gets the same answer at base and head.
     source = openChartSource(settings);
-    const urls = await remoteUrls(root);
+    const urls = [...settings.repositoryURLs, ...(await remoteUrls(root))];
     const changedPaths = changes.flatMap((c) => (c.previousPath ? [c.path, c.previousPath] : [c.path]));
 
     const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true, source.charts, urls, progressFor(request, 'head'));

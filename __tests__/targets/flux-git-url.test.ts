@@ -1,6 +1,6 @@
 /** Which GitRepository is this checkout: URLs compared as Flux users write them, whatever the transport. */
 import { describe, expect, test } from '@jest/globals';
-import { normalizeGitUrl } from '../../src/targets/flux-helm-release.js';
+import { normalizeGitUrl } from '../../src/targets/declared.js';
 
 describe('normalizeGitUrl', () => {
   test.each([

@@ -59,6 +59,8 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
         ...(remote.archives.length > 0 ? { dependencyArchives: remote.archives.map((a) => ({ name: a.name, origin: a.origin, data: a.data })) } : {}),
         ...(chartArchive ? { chartArchive } : {}),
         ...(release.skipTests ? { skipTests: true } : {}),
+        ...(release.includeCrds ? { includeCrds: true } : {}),
+        ...(release.setString ? { setString: release.setString } : {}),
         ...(release.inlineValues ? { valuesObjects: release.inlineValues.map((v) => v.value) } : {})
       }
     },

@@ -52,6 +52,7 @@ export interface ConfigFile {
   ciValues?: boolean;
   limits?: { maxFileBytes?: number; renderTimeoutSeconds?: number; scanTimeoutSeconds?: number };
   repositories?: RepositoriesConfig;
+  repositoryURLs?: string[];
 }
 
 let validate: ReturnType<Ajv['compile']> | undefined;
@@ -100,6 +101,7 @@ export function defaultSettings(root: string): Settings {
     renderer: 'builtin',
     limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 60_000, scanTimeoutMs: DEFAULT_SCAN_TIMEOUT_MS },
     repositories: {},
+    repositoryURLs: [],
     offline: false,
     configSource: ''
   };
@@ -144,6 +146,7 @@ export function applyConfig(settings: Settings, config: ConfigFile, source: stri
       scanTimeoutMs: config.limits?.scanTimeoutSeconds !== undefined ? config.limits.scanTimeoutSeconds * 1000 : settings.limits.scanTimeoutMs
     },
     repositories: config.repositories ?? settings.repositories,
+    repositoryURLs: config.repositoryURLs ?? settings.repositoryURLs,
     configSource: source
   };
 }

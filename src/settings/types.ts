@@ -32,6 +32,8 @@ export interface Settings {
   limits: { maxFileBytes: number; renderTimeoutMs: number; scanTimeoutMs: number };
   /** Remote charts: what may be fetched (from the base revision's config in a pull request). */
   repositories: RepositoriesConfig;
+  /** URLs under which declarations name this repository (besides the checkout's git remotes). */
+  repositoryURLs: string[];
   /** Never fetch: only what the cache holds. */
   offline: boolean;
   /** The chart cache folder; none: nothing kept between runs. */

@@ -37,6 +37,10 @@ export interface HelmRelease {
   valuesFiles: string[];
   /** `--set` style overrides (`key=value`), applied after the values files. */
   set: string[];
+  /** `--set-string` overrides, after `set`. */
+  setString?: string[];
+  /** `--include-crds`: the chart's crds/ are rendered and checked too (Argo CD applies them). */
+  includeCrds?: boolean;
   /** Environment name (from `values-<env>.yaml`, `values/<env>.yaml` or the config), when not the defaults. */
   env?: string;
   /** Helm's environment for this release: the chart's settings over the global ones. */

@@ -1,0 +1,67 @@
+/**
+ * The targets that declarations in rendered output make (Flux HelmReleases, Argo CD Applications), once each: the
+ * scan renders a target, hands its objects here, and queues what comes back. The same release rendered by two
+ * overlays is two targets; declarations nest at most a few levels deep.
+ */
+import type { KubeObject } from '../objects/types.js';
+import type { RepoFiles } from '../repo/files.js';
+import { applicationTarget, isArgoApplication } from './argocd-application.js';
+import { collectFluxSources, helmReleaseTarget, isHelmRelease, type FluxSource } from './flux-helm-release.js';
+import type { Target } from './types.js';
+
+/** `git@github.com:acme/gitops.git`, `https://github.com/acme/gitops` and `ssh://git@github.com/acme/gitops.git` -> `github.com/acme/gitops`. */
+export function normalizeGitUrl(url: string): string {
+  let u = url.trim().toLowerCase().replace(/\.git\/?$/, '').replace(/\/+$/, '');
+  const scp = /^[\w.-]+@([^:/]+):(.+)$/.exec(u);
+  if (scp) return `${scp[1]}/${scp[2]}`;
+  u = u.replace(/^[a-z+]+:\/\//, '').replace(/^[^@/]+@/, '');
+  return u.replace(/:\d+\//, '/');
+}
+
+/** Most declarations deep a declared target may sit (a HelmRelease rendering a chart of HelmReleases, and so on). */
+const MAX_DECLARATION_DEPTH = 4;
+
+/**
+ * The targets rendered declarations make, once each. Flux sources are read from the repository's files the first time a
+ * declaration needs them; a GitRepository is this repository when it is the bootstrap one or its URL is one of
+ * `repositoryUrls` (the checkout's remotes).
+ */
+export class DeclaredTargets {
+  private sources: Map<string, FluxSource> | undefined;
+  private readonly ids = new Set<string>();
+  private readonly depth = new Map<string, number>();
+  private readonly urls: Set<string>;
+
+  constructor(
+    private readonly repo: RepoFiles,
+    private readonly files: readonly string[],
+    repositoryUrls: readonly string[]
+  ) {
+    this.urls = new Set(repositoryUrls.map(normalizeGitUrl));
+  }
+
+  from(producer: Target, objects: readonly KubeObject[]): Target[] {
+    const releases = objects.filter(isHelmRelease);
+    const applications = objects.filter(isArgoApplication);
+    if (releases.length === 0 && applications.length === 0) return [];
+    const depth = (this.depth.get(producer.id) ?? 0) + 1;
+    if (depth > MAX_DECLARATION_DEPTH) return [];
+    if (releases.length > 0) this.sources ??= collectFluxSources(this.repo, this.files);
+    const thisRepository = (s: FluxSource) => (s.name === 'flux-system' && s.namespace === 'flux-system') || (typeof s.spec.url === 'string' && this.urls.has(normalizeGitUrl(s.spec.url)));
+    const isThisUrl = (url: string) => this.urls.has(normalizeGitUrl(url));
+    const made = [
+      ...releases.map((object) => helmReleaseTarget(object, producer, this.sources!, this.repo, thisRepository)),
+      ...applications.map((object) => applicationTarget(object, producer, this.repo, isThisUrl)).filter((t): t is Target => t !== undefined)
+    ];
+    const out: Target[] = [];
+    for (const target of made) {
+      // The same release from two overlays (staging, production) is two targets.
+      if (this.ids.has(target.id)) target.id = `${target.id}@${producer.id}`;
+      if (this.ids.has(target.id)) continue;
+      this.ids.add(target.id);
+      this.depth.set(target.id, depth);
+      out.push(target);
+    }
+    return out;
+  }
+}
