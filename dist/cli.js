@@ -51489,11 +51489,13 @@ async function renderHelm(target, repo, options) {
     chartArchive = { origin: `${got.chart.name}-${got.chart.version}.tgz`, data: got.chart.archive };
     fetched.set(chartArchive.origin, { origin: chartArchive.origin, chart: got.chart, at: release.remoteChart.declaredAt });
   }
+  const valuesObjects = release.valuesFrom ? void 0 : release.inlineValues?.map((v) => v.value);
   const remote = chartArchive ? { archives: [], errors: [] } : await fetchRemoteDependencies(repo, target.path, options.charts);
   if (remote.errors.length > 0) return { objects: [], errors: remote.errors };
   for (const a of remote.archives) fetched.set(a.origin, { origin: a.origin, chart: a.chart, at: { file: chartFile, line: a.line } });
   const render = await renderOnWorker(
     {
+      ...release.valuesFrom ? { fluxValues: release.valuesFrom } : {},
       root: repo.root,
       maxFileBytes: repo.maxFileBytes,
       chartDir: target.path,
@@ -51509,7 +51511,7 @@ async function renderHelm(target, repo, options) {
         ...release.skipTests ? { skipTests: true } : {},
         ...release.includeCrds ? { includeCrds: true } : {},
         ...release.setString ? { setString: release.setString } : {},
-        ...release.inlineValues ? { valuesObjects: release.inlineValues.map((v) => v.value) } : {}
+        ...valuesObjects ? { valuesObjects } : {}
       }
     },
     hardTimeoutMs(options.timeoutMs)
@@ -51531,7 +51533,7 @@ async function renderHelm(target, repo, options) {
     return { objects: [], errors: [new InputError(file, reason, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, file === e.file ? e.line : void 0, file === e.file ? e.column : void 0)] };
   }
   const values = render.values;
-  const valuesSources = valuesSourceMaps(repo, render.valuesSources, release.inlineValues ?? []);
+  const valuesSources = valuesSourceMaps(repo, render.valuesSources, release.inlineValues ?? [], release.valuesFrom !== void 0);
   const templateFile = (source) => {
     const origin = render.templateOrigins[source];
     return origin && !origin.includes("!/") ? origin : void 0;
@@ -51562,13 +51564,12 @@ async function renderHelm(target, repo, options) {
   }
   return { objects, errors, ...render.unchecked.length > 0 ? { notes: render.unchecked } : {} };
 }
-function valuesSourceMaps(repo, sources, inline) {
+function valuesSourceMaps(repo, sources, inline, merged) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   for (const { file, prefix, inline: at } of sources) {
     if (at !== void 0) {
-      const given = inline[at];
-      if (given) out.push({ file: given.file, sourceMap: given.sourceMap, scope: prefix });
+      for (const given of merged ? inline : inline.slice(at, at + 1)) out.push({ file: given.file, sourceMap: given.sourceMap, scope: prefix });
       continue;
     }
     const key = `${file}\0${prefix.join("\0")}`;
@@ -51796,7 +51797,7 @@ function shortenReleaseName(name) {
   return `${name.slice(0, 40)}-${createHash5("sha256").update(name).digest("hex").slice(0, 12)}`;
 }
 var str4 = (v) => typeof v === "string" && v !== "" ? v : void 0;
-function helmReleaseTarget(object, producer, sources, repo, thisRepository) {
+function helmReleaseTarget(object, producer, sources, repo, thisRepository, findObject) {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   const namespace = object.namespace ?? "default";
   const at = (p) => object.sourceMap.locate(p).location;
@@ -51825,19 +51826,23 @@ function helmReleaseTarget(object, producer, sources, repo, thisRepository) {
       skipTests: !(isRecord(spec.test) && spec.test.enable === true)
     }
   };
-  if (spec.values !== void 0 && spec.values !== null) {
-    const valuesAt = object.sourceMap.locate(["spec", "values"]).location.file;
-    const view = {
+  const specValues = spec.values !== void 0 && spec.values !== null ? {
+    value: spec.values,
+    file: object.sourceMap.locate(["spec", "values"]).location.file,
+    sourceMap: {
       has: (p) => object.sourceMap.locate(["spec", "values", ...p]).foundPath.length === p.length + 2,
       locate: (p) => object.sourceMap.locate(["spec", "values", ...p])
-    };
-    base2.helm.inlineValues = [{ value: spec.values, file: valuesAt, sourceMap: view }];
+    }
+  } : void 0;
+  if (specValues) base2.helm.inlineValues = [specValues];
+  if (Array.isArray(spec.valuesFrom) && spec.valuesFrom.length > 0) {
+    const read = valuesFrom(object, spec.valuesFrom, namespace, findObject, refuse);
+    base2.helm.valuesFrom = { ...read.valuesFrom, values: spec.values ?? null };
+    base2.helm.inlineValues = [...read.merged, ...specValues ? [specValues] : [], ...read.targeted];
+    base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...read.files])].sort();
   }
-  for (const [field3, what] of [
-    ["valuesFrom", "valuesFrom (values from ConfigMaps and Secrets) is not applied by the gate yet"],
-    ["postRenderers", "postRenderers (kustomize patches after rendering) are not applied by the gate yet"]
-  ]) {
-    if (Array.isArray(spec[field3]) && spec[field3].length > 0) refuse(["spec", field3], `${what}, so what the release deploys is not checked`);
+  if (Array.isArray(spec.postRenderers) && spec.postRenderers.length > 0) {
+    refuse(["spec", "postRenderers"], "postRenderers (kustomize patches after rendering) are not applied by the gate yet, so what the release deploys is not checked");
   }
   const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : void 0;
   const chartRef = isRecord(spec.chartRef) ? spec.chartRef : void 0;
@@ -51883,6 +51888,104 @@ function helmReleaseTarget(object, producer, sources, repo, thisRepository) {
   }
   return problems.length > 0 ? { ...base2, renderable: false, problems } : base2;
 }
+function valuesFrom(object, list2, namespace, findObject, refuse) {
+  const refs = [];
+  const resources = {};
+  const at = [];
+  const merged = [];
+  const targeted = [];
+  const files = /* @__PURE__ */ new Set();
+  list2.forEach((entry, i) => {
+    if (!isRecord(entry)) return;
+    const ref = {
+      kind: str4(entry.kind) ?? "",
+      name: str4(entry.name) ?? "",
+      ...str4(entry.valuesKey) ? { valuesKey: str4(entry.valuesKey) } : {},
+      ...str4(entry.targetPath) ? { targetPath: str4(entry.targetPath) } : {},
+      ...entry.optional === true ? { optional: true } : {},
+      ...entry.literal === true ? { literal: true } : {}
+    };
+    refs.push(ref);
+    at.push(object.sourceMap.locate(["spec", "valuesFrom", i]).location);
+    if (ref.kind !== "ConfigMap" && ref.kind !== "Secret") return;
+    const found = findObject(ref.kind, namespace, ref.name);
+    if (!found) return;
+    if (ref.kind === "Secret" && found.body.sops !== void 0) {
+      refuse(["spec", "valuesFrom", i], `the Secret ${namespace}/${ref.name} is encrypted with SOPS, so its values cannot be read and what the release deploys is not checked`);
+      return;
+    }
+    const { data: data2, where } = objectData(found);
+    resources[`${ref.kind}/${ref.name}`] = { data: data2 };
+    const key = ref.valuesKey || "values.yaml";
+    if (!(key in data2)) return;
+    const location = where(key);
+    files.add(location.file);
+    const constant = (has) => ({ has, locate: (p) => ({ location, related: [], foundPath: p }) });
+    if (ref.targetPath) {
+      const target = targetPathSegments(ref.targetPath);
+      targeted.push({ value: null, file: location.file, sourceMap: constant((p) => target.every((seg, k) => p[k] === seg)) });
+      return;
+    }
+    let parsed;
+    try {
+      parsed = parseYaml(data2[key], location.file).documents[0]?.value;
+    } catch {
+      parsed = void 0;
+    }
+    merged.push({ value: parsed, file: location.file, sourceMap: constant((p) => hasPath(parsed, p)) });
+  });
+  return { valuesFrom: { refs, resources, at }, merged, targeted, files };
+}
+function objectData(object) {
+  const data2 = {};
+  const field3 = {};
+  const body = object.body;
+  if (isRecord(body.data)) {
+    for (const [k, v] of Object.entries(body.data)) {
+      if (typeof v !== "string") continue;
+      data2[k] = object.kind === "Secret" ? Buffer.from(v, "base64").toString("utf8") : v;
+      field3[k] = "data";
+    }
+  }
+  if (object.kind === "Secret" && isRecord(body.stringData)) {
+    for (const [k, v] of Object.entries(body.stringData)) {
+      if (typeof v !== "string") continue;
+      data2[k] = v;
+      field3[k] = "stringData";
+    }
+  }
+  return { data: data2, where: (key) => object.sourceMap.locate([field3[key] ?? "data", key]).location };
+}
+function hasPath(value, p) {
+  let node = value;
+  for (const seg of p) {
+    if (Array.isArray(node) && typeof seg === "number") node = node[seg];
+    else if (isRecord(node) && typeof seg === "string" && seg in node) node = node[seg];
+    else return false;
+  }
+  return true;
+}
+function targetPathSegments(targetPath) {
+  const out = [];
+  let current2 = "";
+  for (let i = 0; i < targetPath.length; i++) {
+    const c = targetPath[i];
+    if (c === "\\" && i + 1 < targetPath.length) current2 += targetPath[++i];
+    else if (c === ".") {
+      if (current2) out.push(current2);
+      current2 = "";
+    } else if (c === "[") {
+      if (current2) out.push(current2);
+      current2 = "";
+      const end = targetPath.indexOf("]", i);
+      if (end < 0) break;
+      out.push(Number(targetPath.slice(i + 1, end)));
+      i = end;
+    } else current2 += c;
+  }
+  if (current2) out.push(current2);
+  return out;
+}
 
 // src/targets/declared.ts
 function normalizeGitUrl(url) {
@@ -51902,9 +52005,33 @@ var DeclaredTargets = class {
   repo;
   files;
   sources;
+  values;
   ids = /* @__PURE__ */ new Set();
   depth = /* @__PURE__ */ new Map();
   urls;
+  /** ConfigMaps and Secrets for `valuesFrom`: in the producing target's output, else in the repository's files. */
+  finder(objects) {
+    return (kind, namespace, name) => {
+      const matches2 = (o) => o.kind === kind && o.apiVersion === "v1" && o.name === name && (o.namespace ?? namespace) === namespace;
+      return objects.find(matches2) ?? this.valueObjects().find(matches2);
+    };
+  }
+  valueObjects() {
+    if (this.values) return this.values;
+    this.values = [];
+    for (const file of this.files) {
+      if (!/\.ya?ml$/i.test(file)) continue;
+      let text2;
+      try {
+        text2 = this.repo.readText(file);
+      } catch {
+        continue;
+      }
+      if (!/^kind:\s*(ConfigMap|Secret)\s*$/m.test(text2)) continue;
+      this.values.push(...objectsFromYaml(text2, file, "valuesFrom").objects.filter((o) => o.kind === "ConfigMap" || o.kind === "Secret"));
+    }
+    return this.values;
+  }
   from(producer, objects) {
     const releases = objects.filter(isHelmRelease);
     const applications = objects.filter(isArgoApplication);
@@ -51915,7 +52042,7 @@ var DeclaredTargets = class {
     const thisRepository = (s) => s.name === "flux-system" && s.namespace === "flux-system" || typeof s.spec.url === "string" && this.urls.has(normalizeGitUrl(s.spec.url));
     const isThisUrl = (url) => this.urls.has(normalizeGitUrl(url));
     const made = [
-      ...releases.map((object) => helmReleaseTarget(object, producer, this.sources, this.repo, thisRepository)),
+      ...releases.map((object) => helmReleaseTarget(object, producer, this.sources, this.repo, thisRepository, this.finder(objects))),
       ...applications.map((object) => applicationTarget(object, producer, this.repo, isThisUrl)).filter((t) => t !== void 0)
     ];
     const out = [];

@@ -34660,10 +34660,69 @@ ${f.content}
   };
 }
 
+// src/render/flux-values.ts
+var FluxValuesError = class extends Error {
+  constructor(message, reference) {
+    super(message);
+    this.reference = reference;
+  }
+  reference;
+};
+function chartValuesFromReferences(lookup, values, refs) {
+  let result = /* @__PURE__ */ new Map();
+  const own = values ?? /* @__PURE__ */ new Map();
+  refs.forEach((ref, i) => {
+    const what = `${ref.kind} ${ref.name}`;
+    if (ref.kind !== "ConfigMap" && ref.kind !== "Secret") throw new FluxValuesError(`unsupported values reference kind '${ref.kind}'`, i);
+    const resource = lookup(ref.kind, ref.name);
+    if (!resource) {
+      if (ref.optional) return;
+      throw new FluxValuesError(`could not find ${what}`, i);
+    }
+    const key = ref.valuesKey || "values.yaml";
+    if (!Object.prototype.hasOwnProperty.call(resource.data, key)) {
+      if (ref.optional) return;
+      throw new FluxValuesError(`missing key '${key}' in ${what}`, i);
+    }
+    const data = resource.data[key];
+    if (ref.targetPath) {
+      result = mergeMaps(result, own);
+      try {
+        if (ref.literal) replacePathLiteralValue(result, ref.targetPath, data);
+        else replacePathValue(result, ref.targetPath, data);
+      } catch (err) {
+        throw new FluxValuesError(`unable to merge value from key '${key}' in ${what} into target path '${ref.targetPath}': ${err.message}`, i);
+      }
+      return;
+    }
+    let read;
+    try {
+      read = readValuesText(data);
+    } catch (err) {
+      throw new FluxValuesError(`unable to read values from key '${key}' in ${what}: ${err.message}`, i);
+    }
+    result = mergeMaps(result, read);
+  });
+  return mergeMaps(result, own);
+}
+function replacePathValue(values, path4, value) {
+  const quoted = value.startsWith("'") && value.endsWith("'") || value.startsWith('"') && value.endsWith('"');
+  if (quoted) parseSetString(`${path4}=${trimQuotes(value)}`, values);
+  else parseSet(`${path4}=${value}`, values);
+}
+function trimQuotes(value) {
+  return value.replace(/^['"]+/, "").replace(/['"]+$/, "");
+}
+function replacePathLiteralValue(values, path4, value) {
+  const escaped = value.replace(/[\\,[\]{}]/g, (c) => `\\${c}`);
+  parseSetString(`${path4}=${escaped}`, values);
+}
+
 // src/render/helm-worker.ts
 function runHelmJob(job) {
   try {
-    const render = renderChart(new RepoFiles(job.root, { maxFileBytes: job.maxFileBytes }), job.chartDir, job.options);
+    const options = job.fluxValues ? { ...job.options, valuesObjects: [mergeFluxValues(job.fluxValues)] } : job.options;
+    const render = renderChart(new RepoFiles(job.root, { maxFileBytes: job.maxFileBytes }), job.chartDir, options);
     return {
       id: job.id,
       ok: true,
@@ -34678,6 +34737,16 @@ function runHelmJob(job) {
       return { id: job.id, ok: false, error: { file: err.file, reason: err.reason, ruleId: err.ruleId, line: err.line, column: err.column } };
     }
     return { id: job.id, ok: false, crash: err instanceof Error ? err.stack ?? err.message : String(err) };
+  }
+}
+function mergeFluxValues(job) {
+  try {
+    const values = job.values !== null && typeof job.values === "object" && !Array.isArray(job.values) ? yamlToGo(job.values) : void 0;
+    return toJS(chartValuesFromReferences((kind, name) => job.resources[`${kind}/${name}`], values, job.refs));
+  } catch (err) {
+    if (!(err instanceof FluxValuesError)) throw err;
+    const at = job.at[err.reference];
+    throw new InputError(at.file, `valuesFrom: ${err.message} (helm-controller would not install the release)`, "invalid-input", at.line);
   }
 }
 if (process.send && process.argv.includes(RENDER_PROCESS_FLAG)) {

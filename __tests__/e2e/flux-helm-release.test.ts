@@ -143,16 +143,75 @@ describe('Flux HelmReleases', () => {
   test('what the gate does not apply yet, and a source it cannot find: not checked, on the lines that say so', async () => {
     const { result } = await scan({
       'flux/repositories.yaml': helmRepository(),
-      'apps/podinfo.yaml': helmRelease(['  valuesFrom:', '    - kind: ConfigMap', '      name: podinfo-values']),
+      'apps/podinfo.yaml': helmRelease(['  postRenderers:', '    - kustomize:', '        images: [{ name: nginx, newTag: "1.28" }]']),
       'apps/other.yaml': helmRelease().replace('name: podinfo\n  namespace: apps', 'name: other\n  namespace: apps').replace('name: podinfo, namespace: flux-system', 'name: missing, namespace: flux-system')
     });
     expect(result.targets.filter((t) => t.id.startsWith('flux:')).map((t) => [t.id, t.checked, t.unchecked])).toEqual([
       ['flux:apps/other', false, ['declaration-source-not-found']],
       ['flux:apps/podinfo', false, ['declaration-not-rendered']]
     ]);
-    expect(result.findings.find((f) => f.ruleId === 'declaration-not-rendered')).toMatchObject({ severity: 'high', location: { file: 'apps/podinfo.yaml', line: 13 }, message: expect.stringContaining('valuesFrom') });
+    expect(result.findings.find((f) => f.ruleId === 'declaration-not-rendered')).toMatchObject({ severity: 'high', location: { file: 'apps/podinfo.yaml', line: 13 }, message: expect.stringContaining('postRenderers') });
     expect(result.findings.find((f) => f.ruleId === 'declaration-source-not-found')).toMatchObject({ location: { file: 'apps/other.yaml', line: 12 }, message: expect.stringContaining('HelmRepository flux-system/missing') });
     expect(result.blocking.length).toBeGreaterThan(0);
+  });
+
+  const release = (name: string, values: string[]) =>
+    helmRelease(['  valuesFrom:', '    - kind: Secret', '      name: podinfo-secret', '      valuesKey: privileged', '      targetPath: privileged', '  values:', ...values]).replace(
+      'name: podinfo\n  namespace: apps',
+      `name: ${name}\n  namespace: apps`
+    );
+
+  test('valuesFrom: a ConfigMap merged, a Secret at a target path, spec.values last, as helm-controller merges them; findings on their lines', async () => {
+    const { result } = await scan({
+      'flux/repositories.yaml': helmRepository(),
+      'apps/values.yaml': [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: podinfo-values',
+        '  namespace: apps',
+        'data:',
+        '  values.yaml: |',
+        '    privileged: true',
+        '---',
+        'apiVersion: v1',
+        'kind: Secret',
+        'metadata:',
+        '  name: podinfo-secret',
+        '  namespace: apps',
+        'stringData:',
+        '  privileged: "true"',
+        ''
+      ].join('\n'),
+      'apps/podinfo.yaml': helmRelease(['  valuesFrom:', '    - kind: ConfigMap', '      name: podinfo-values', '    - kind: ConfigMap', '      name: not-there', '      optional: true']),
+      'apps/other.yaml': release('other', ['    replicas: 2']),
+      'apps/third.yaml': release('third', ['    privileged: false'])
+    });
+    expect(result.targets.filter((t) => t.id.startsWith('flux:')).map((t) => [t.id, t.checked, t.objects]).sort()).toEqual([
+      ['flux:apps/other', true, 1],
+      ['flux:apps/podinfo', true, 1],
+      ['flux:apps/third', true, 1]
+    ]);
+    const at = (target: string) => result.findings.find((f) => f.target === target && f.ruleId === 'pss-privileged')?.location;
+    expect(at('flux:apps/podinfo')).toMatchObject({ file: 'apps/values.yaml', line: 7 });
+    expect(at('flux:apps/other')).toMatchObject({ file: 'apps/values.yaml', line: 16 });
+    // spec.values is merged last: a scalar it sets wins over a target path (upstream's final MergeMaps).
+    expect(at('flux:apps/third')).toBeUndefined();
+  });
+
+  test('valuesFrom failures as helm-controller fails: a missing ConfigMap, a SOPS-encrypted Secret', async () => {
+    const { result } = await scan({
+      'flux/repositories.yaml': helmRepository(),
+      'apps/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: enc\n  namespace: apps\nstringData:\n  values.yaml: ENC[AES256_GCM,data:abc]\nsops:\n  version: 3.9.0\n',
+      'apps/podinfo.yaml': helmRelease(['  valuesFrom:', '    - kind: ConfigMap', '      name: missing']),
+      'apps/other.yaml': helmRelease(['  valuesFrom:', '    - kind: Secret', '      name: enc']).replace('name: podinfo\n  namespace: apps', 'name: other\n  namespace: apps')
+    });
+    expect(result.targets.filter((t) => t.id.startsWith('flux:')).map((t) => [t.id, t.checked, t.unchecked]).sort()).toEqual([
+      ['flux:apps/other', false, ['declaration-not-rendered']],
+      ['flux:apps/podinfo', false, ['invalid-input']]
+    ]);
+    expect(result.findings.find((f) => f.ruleId === 'invalid-input')).toMatchObject({ location: { file: 'apps/podinfo.yaml', line: 14 }, message: expect.stringContaining('could not find ConfigMap missing') });
+    expect(result.findings.find((f) => f.ruleId === 'declaration-not-rendered')?.message).toContain('encrypted with SOPS');
   });
 
   test('a chart source the base policy does not allow: not contacted, the release not checked', async () => {

@@ -40,12 +40,15 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
     chartArchive = { origin: `${got.chart.name}-${got.chart.version}.tgz`, data: got.chart.archive };
     fetched.set(chartArchive.origin, { origin: chartArchive.origin, chart: got.chart, at: release.remoteChart.declaredAt });
   }
+  // A Flux HelmRelease's valuesFrom is merged with spec.values in the render process (helm-worker.ts).
+  const valuesObjects = release.valuesFrom ? undefined : release.inlineValues?.map((v) => v.value);
   // Helm refuses a chart with a missing dependency: one that cannot be fetched leaves the chart unrendered.
   const remote = chartArchive ? { archives: [], errors: [] } : await fetchRemoteDependencies(repo, target.path, options.charts);
   if (remote.errors.length > 0) return { objects: [], errors: remote.errors };
   for (const a of remote.archives) fetched.set(a.origin, { origin: a.origin, chart: a.chart, at: { file: chartFile, line: a.line } });
   const render = await renderOnWorker(
     {
+      ...(release.valuesFrom ? { fluxValues: release.valuesFrom } : {}),
       root: repo.root,
       maxFileBytes: repo.maxFileBytes,
       chartDir: target.path,
@@ -61,7 +64,7 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
         ...(release.skipTests ? { skipTests: true } : {}),
         ...(release.includeCrds ? { includeCrds: true } : {}),
         ...(release.setString ? { setString: release.setString } : {}),
-        ...(release.inlineValues ? { valuesObjects: release.inlineValues.map((v) => v.value) } : {})
+        ...(valuesObjects ? { valuesObjects } : {})
       }
     },
     hardTimeoutMs(options.timeoutMs)
@@ -87,7 +90,7 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
     return { objects: [], errors: [new InputError(file, reason, e.ruleId === 'helm-render' ? 'helm-render-failed' : e.ruleId, file === e.file ? e.line : undefined, file === e.file ? e.column : undefined)] };
   }
   const values = render.values;
-  const valuesSources = valuesSourceMaps(repo, render.valuesSources, release.inlineValues ?? []);
+  const valuesSources = valuesSourceMaps(repo, render.valuesSources, release.inlineValues ?? [], release.valuesFrom !== undefined);
   const templateFile = (source: string): string | undefined => {
     const origin = render.templateOrigins[source];
     return origin && !origin.includes('!/') ? origin : undefined;
@@ -120,13 +123,13 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
 }
 
 /** Source maps of the values files, rebuilt from the files (the worker sends plain data), and of inline values. */
-function valuesSourceMaps(repo: RepoFiles, sources: { file: string; prefix: string[]; inline?: number }[], inline: NonNullable<HelmRelease['inlineValues']>): ValuesSource[] {
+function valuesSourceMaps(repo: RepoFiles, sources: { file: string; prefix: string[]; inline?: number }[], inline: NonNullable<HelmRelease['inlineValues']>, merged: boolean): ValuesSource[] {
   const out: ValuesSource[] = [];
   const seen = new Set<string>();
   for (const { file, prefix, inline: at } of sources) {
     if (at !== undefined) {
-      const given = inline[at];
-      if (given) out.push({ file: given.file, sourceMap: given.sourceMap, scope: prefix });
+      // Values merged before rendering were one object for the engine; each of their sources locates its keys.
+      for (const given of merged ? inline : inline.slice(at, at + 1)) out.push({ file: given.file, sourceMap: given.sourceMap, scope: prefix });
       continue;
     }
     const key = `${file}\0${prefix.join('\0')}`;

@@ -8,6 +8,9 @@ import { InputError, RepoFiles } from '../repo/files.js';
 import { RENDER_PROCESS_FLAG } from './helm-pool.js';
 import { toJS } from './gotemplate/index.js';
 import { renderChart, type RenderChartOptions, type RenderedManifest } from './helm/index.js';
+import { chartValuesFromReferences, FluxValuesError, type ValuesReference } from './flux-values.js';
+import type { Values } from './helm/values.js';
+import { yamlToGo } from './helm/yamlgo.js';
 
 export interface HelmJob {
   id: number;
@@ -15,6 +18,16 @@ export interface HelmJob {
   maxFileBytes: number;
   chartDir: string;
   options: RenderChartOptions;
+  /** A Flux HelmRelease's valuesFrom and spec.values, merged here as helm-controller merges them. */
+  fluxValues?: FluxValuesJob;
+}
+
+export interface FluxValuesJob {
+  refs: ValuesReference[];
+  resources: Record<string, { data: Record<string, string> }>;
+  /** Where each reference is written, for the error a failing one makes. */
+  at: { file: string; line: number }[];
+  values: unknown;
 }
 
 export type HelmJobResult =
@@ -35,7 +48,8 @@ export type HelmJobResult =
 
 export function runHelmJob(job: HelmJob): HelmJobResult {
   try {
-    const render = renderChart(new RepoFiles(job.root, { maxFileBytes: job.maxFileBytes }), job.chartDir, job.options);
+    const options = job.fluxValues ? { ...job.options, valuesObjects: [mergeFluxValues(job.fluxValues)] } : job.options;
+    const render = renderChart(new RepoFiles(job.root, { maxFileBytes: job.maxFileBytes }), job.chartDir, options);
     return {
       id: job.id,
       ok: true,
@@ -50,6 +64,18 @@ export function runHelmJob(job: HelmJob): HelmJobResult {
       return { id: job.id, ok: false, error: { file: err.file, reason: err.reason, ruleId: err.ruleId, line: err.line, column: err.column } };
     }
     return { id: job.id, ok: false, crash: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+  }
+}
+
+/** valuesFrom and spec.values merged as helm-controller merges them; a failing reference is an InputError on its line. */
+function mergeFluxValues(job: FluxValuesJob): unknown {
+  try {
+    const values = job.values !== null && typeof job.values === 'object' && !Array.isArray(job.values) ? (yamlToGo(job.values) as Values) : undefined;
+    return toJS(chartValuesFromReferences((kind, name) => job.resources[`${kind}/${name}`], values, job.refs));
+  } catch (err) {
+    if (!(err instanceof FluxValuesError)) throw err;
+    const at = job.at[err.reference];
+    throw new InputError(at.file, `valuesFrom: ${err.message} (helm-controller would not install the release)`, 'invalid-input', at.line);
   }
 }
 

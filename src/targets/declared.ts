@@ -6,7 +6,8 @@
 import type { KubeObject } from '../objects/types.js';
 import type { RepoFiles } from '../repo/files.js';
 import { applicationTarget, isArgoApplication } from './argocd-application.js';
-import { collectFluxSources, helmReleaseTarget, isHelmRelease, type FluxSource } from './flux-helm-release.js';
+import { collectFluxSources, helmReleaseTarget, isHelmRelease, type FindObject, type FluxSource } from './flux-helm-release.js';
+import { objectsFromYaml } from '../objects/manifests.js';
 import type { Target } from './types.js';
 
 /** `git@github.com:acme/gitops.git`, `https://github.com/acme/gitops` and `ssh://git@github.com/acme/gitops.git` -> `github.com/acme/gitops`. */
@@ -28,6 +29,7 @@ const MAX_DECLARATION_DEPTH = 4;
  */
 export class DeclaredTargets {
   private sources: Map<string, FluxSource> | undefined;
+  private values: KubeObject[] | undefined;
   private readonly ids = new Set<string>();
   private readonly depth = new Map<string, number>();
   private readonly urls: Set<string>;
@@ -40,6 +42,31 @@ export class DeclaredTargets {
     this.urls = new Set(repositoryUrls.map(normalizeGitUrl));
   }
 
+  /** ConfigMaps and Secrets for `valuesFrom`: in the producing target's output, else in the repository's files. */
+  private finder(objects: readonly KubeObject[]): FindObject {
+    return (kind, namespace, name) => {
+      const matches = (o: KubeObject) => o.kind === kind && o.apiVersion === 'v1' && o.name === name && (o.namespace ?? namespace) === namespace;
+      return objects.find(matches) ?? this.valueObjects().find(matches);
+    };
+  }
+
+  private valueObjects(): KubeObject[] {
+    if (this.values) return this.values;
+    this.values = [];
+    for (const file of this.files) {
+      if (!/\.ya?ml$/i.test(file)) continue;
+      let text: string;
+      try {
+        text = this.repo.readText(file);
+      } catch {
+        continue;
+      }
+      if (!/^kind:\s*(ConfigMap|Secret)\s*$/m.test(text)) continue;
+      this.values.push(...objectsFromYaml(text, file, 'valuesFrom').objects.filter((o) => o.kind === 'ConfigMap' || o.kind === 'Secret'));
+    }
+    return this.values;
+  }
+
   from(producer: Target, objects: readonly KubeObject[]): Target[] {
     const releases = objects.filter(isHelmRelease);
     const applications = objects.filter(isArgoApplication);
@@ -50,7 +77,7 @@ export class DeclaredTargets {
     const thisRepository = (s: FluxSource) => (s.name === 'flux-system' && s.namespace === 'flux-system') || (typeof s.spec.url === 'string' && this.urls.has(normalizeGitUrl(s.spec.url)));
     const isThisUrl = (url: string) => this.urls.has(normalizeGitUrl(url));
     const made = [
-      ...releases.map((object) => helmReleaseTarget(object, producer, this.sources!, this.repo, thisRepository)),
+      ...releases.map((object) => helmReleaseTarget(object, producer, this.sources!, this.repo, thisRepository, this.finder(objects))),
       ...applications.map((object) => applicationTarget(object, producer, this.repo, isThisUrl)).filter((t): t is Target => t !== undefined)
     ];
     const out: Target[] = [];

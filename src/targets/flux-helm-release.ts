@@ -1,18 +1,22 @@
 /**
  * Flux HelmReleases as render targets, read as helm-controller reads them (fluxcd/helm-controller, api/v2): the
  * chart from `spec.chart.spec` (a HelmRepository, or this repository's own GitRepository) or `spec.chartRef` (an
- * OCIRepository); the release name (`GetReleaseName` and `ShortenName`) and namespace; `spec.values` merged over the
- * chart's values, its keys located where the HelmRelease writes them (through kustomize patches too, since the
- * HelmRelease objects come from the rendered output). What the gate does not apply yet (`valuesFrom`,
- * `postRenderers`, chart `valuesFiles`, other sources) leaves the release not checked, with the reason.
- * Sources are read from the repository's files (HelmRepository, OCIRepository, GitRepository objects).
+ * OCIRepository); the release name (`GetReleaseName` and `ShortenName`) and namespace; `valuesFrom` (ConfigMaps and
+ * Secrets from the rendered output or the repository, merged in the render process as fluxcd/pkg merges them) and
+ * `spec.values`, each key located where it is written (through kustomize patches too, since the HelmRelease objects
+ * come from the rendered output). What the gate does not apply yet (`postRenderers`, chart `valuesFiles`, other
+ * sources, SOPS-encrypted Secrets) leaves the release not checked, with the reason. Sources are read from the
+ * repository's files (HelmRepository, OCIRepository, GitRepository objects).
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { isRecord, type JsonPath, type KubeObject, type SourceLocation } from '../objects/types.js';
 import { parseYaml } from '../objects/yaml-source.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
-import type { Target } from './types.js';
+import type { FluxValuesReference, InlineValues, Target } from './types.js';
+
+/** A ConfigMap or Secret by kind, namespace and name: in the producing target's output first, else the repository's files. */
+export type FindObject = (kind: 'ConfigMap' | 'Secret', namespace: string, name: string) => KubeObject | undefined;
 
 const SOURCE_API = 'source.toolkit.fluxcd.io/';
 const HELM_API = 'helm.toolkit.fluxcd.io/';
@@ -70,7 +74,14 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
  * The target for one HelmRelease object rendered by `producer`. `thisRepository` says whether a GitRepository is
  * this checkout (the bootstrap `flux-system` one, or one whose URL is this repository's).
  */
-export function helmReleaseTarget(object: KubeObject, producer: Target, sources: Map<string, FluxSource>, repo: RepoFiles, thisRepository: (source: FluxSource) => boolean): Target {
+export function helmReleaseTarget(
+  object: KubeObject,
+  producer: Target,
+  sources: Map<string, FluxSource>,
+  repo: RepoFiles,
+  thisRepository: (source: FluxSource) => boolean,
+  findObject: FindObject
+): Target {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   const namespace = object.namespace ?? 'default';
   const at = (p: JsonPath): SourceLocation => object.sourceMap.locate(p).location;
@@ -99,19 +110,27 @@ export function helmReleaseTarget(object: KubeObject, producer: Target, sources:
       skipTests: !(isRecord(spec.test) && spec.test.enable === true)
     }
   };
-  if (spec.values !== undefined && spec.values !== null) {
-    const valuesAt = object.sourceMap.locate(['spec', 'values']).location.file;
-    const view = {
-      has: (p: JsonPath) => object.sourceMap.locate(['spec', 'values', ...p]).foundPath.length === p.length + 2,
-      locate: (p: JsonPath) => object.sourceMap.locate(['spec', 'values', ...p])
-    };
-    base.helm!.inlineValues = [{ value: spec.values, file: valuesAt, sourceMap: view }];
+  const specValues: InlineValues | undefined =
+    spec.values !== undefined && spec.values !== null
+      ? {
+          value: spec.values,
+          file: object.sourceMap.locate(['spec', 'values']).location.file,
+          sourceMap: {
+            has: (p: JsonPath) => object.sourceMap.locate(['spec', 'values', ...p]).foundPath.length === p.length + 2,
+            locate: (p: JsonPath) => object.sourceMap.locate(['spec', 'values', ...p])
+          }
+        }
+      : undefined;
+  if (specValues) base.helm!.inlineValues = [specValues];
+  if (Array.isArray(spec.valuesFrom) && spec.valuesFrom.length > 0) {
+    const read = valuesFrom(object, spec.valuesFrom, namespace, findObject, refuse);
+    base.helm!.valuesFrom = { ...read.valuesFrom, values: spec.values ?? null };
+    // Where keys are written, lowest precedence first: references, spec.values, then target paths (which win).
+    base.helm!.inlineValues = [...read.merged, ...(specValues ? [specValues] : []), ...read.targeted];
+    base.inputs = [...new Set([...base.inputs, ...read.files])].sort();
   }
-  for (const [field, what] of [
-    ['valuesFrom', 'valuesFrom (values from ConfigMaps and Secrets) is not applied by the gate yet'],
-    ['postRenderers', 'postRenderers (kustomize patches after rendering) are not applied by the gate yet']
-  ] as const) {
-    if (Array.isArray(spec[field]) && spec[field].length > 0) refuse(['spec', field], `${what}, so what the release deploys is not checked`);
+  if (Array.isArray(spec.postRenderers) && spec.postRenderers.length > 0) {
+    refuse(['spec', 'postRenderers'], 'postRenderers (kustomize patches after rendering) are not applied by the gate yet, so what the release deploys is not checked');
   }
   const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : undefined;
   const chartRef = isRecord(spec.chartRef) ? spec.chartRef : undefined;
@@ -156,4 +175,113 @@ export function helmReleaseTarget(object: KubeObject, producer: Target, sources:
     refuse(['spec'], 'it names no chart (spec.chart or spec.chartRef)', 'declaration-source-not-found');
   }
   return problems.length > 0 ? { ...base, renderable: false, problems } : base;
+}
+
+/**
+ * The `valuesFrom` references with the ConfigMaps and Secrets found for them (Secret `data` decoded, `stringData`
+ * over it), and where their keys are written: a whole values key at its `data` entry; a target path's value there
+ * too. A SOPS-encrypted Secret cannot be read: the release is not checked.
+ */
+function valuesFrom(object: KubeObject, list: unknown[], namespace: string, findObject: FindObject, refuse: (p: JsonPath, reason: string, ruleId?: string) => void) {
+  const refs: FluxValuesReference[] = [];
+  const resources: Record<string, { data: Record<string, string> }> = {};
+  const at: SourceLocation[] = [];
+  const merged: InlineValues[] = [];
+  const targeted: InlineValues[] = [];
+  const files = new Set<string>();
+  list.forEach((entry, i) => {
+    if (!isRecord(entry)) return;
+    const ref: FluxValuesReference = {
+      kind: str(entry.kind) ?? '',
+      name: str(entry.name) ?? '',
+      ...(str(entry.valuesKey) ? { valuesKey: str(entry.valuesKey) } : {}),
+      ...(str(entry.targetPath) ? { targetPath: str(entry.targetPath) } : {}),
+      ...(entry.optional === true ? { optional: true } : {}),
+      ...(entry.literal === true ? { literal: true } : {})
+    };
+    refs.push(ref);
+    at.push(object.sourceMap.locate(['spec', 'valuesFrom', i]).location);
+    if (ref.kind !== 'ConfigMap' && ref.kind !== 'Secret') return;
+    const found = findObject(ref.kind, namespace, ref.name);
+    if (!found) return;
+    if (ref.kind === 'Secret' && found.body.sops !== undefined) {
+      refuse(['spec', 'valuesFrom', i], `the Secret ${namespace}/${ref.name} is encrypted with SOPS, so its values cannot be read and what the release deploys is not checked`);
+      return;
+    }
+    const { data, where } = objectData(found);
+    resources[`${ref.kind}/${ref.name}`] = { data };
+    const key = ref.valuesKey || 'values.yaml';
+    if (!(key in data)) return;
+    const location = where(key);
+    files.add(location.file);
+    const constant = (has: (p: JsonPath) => boolean): InlineValues['sourceMap'] => ({ has, locate: (p) => ({ location, related: [], foundPath: p }) });
+    if (ref.targetPath) {
+      const target = targetPathSegments(ref.targetPath);
+      targeted.push({ value: null, file: location.file, sourceMap: constant((p) => target.every((seg, k) => p[k] === seg)) });
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(data[key], location.file).documents[0]?.value;
+    } catch {
+      parsed = undefined;
+    }
+    merged.push({ value: parsed, file: location.file, sourceMap: constant((p) => hasPath(parsed, p)) });
+  });
+  return { valuesFrom: { refs, resources, at }, merged, targeted, files };
+}
+
+/** A ConfigMap's `data`, or a Secret's `data` (base64) with `stringData` over it, and where each key is written. */
+function objectData(object: KubeObject): { data: Record<string, string>; where: (key: string) => SourceLocation } {
+  const data: Record<string, string> = {};
+  const field: Record<string, string> = {};
+  const body = object.body;
+  if (isRecord(body.data)) {
+    for (const [k, v] of Object.entries(body.data)) {
+      if (typeof v !== 'string') continue;
+      data[k] = object.kind === 'Secret' ? Buffer.from(v, 'base64').toString('utf8') : v;
+      field[k] = 'data';
+    }
+  }
+  if (object.kind === 'Secret' && isRecord(body.stringData)) {
+    for (const [k, v] of Object.entries(body.stringData)) {
+      if (typeof v !== 'string') continue;
+      data[k] = v;
+      field[k] = 'stringData';
+    }
+  }
+  return { data, where: (key) => object.sourceMap.locate([field[key] ?? 'data', key]).location };
+}
+
+function hasPath(value: unknown, p: JsonPath): boolean {
+  let node = value;
+  for (const seg of p) {
+    if (Array.isArray(node) && typeof seg === 'number') node = node[seg];
+    else if (isRecord(node) && typeof seg === 'string' && seg in node) node = node[seg];
+    else return false;
+  }
+  return true;
+}
+
+/** A `--set` style path as segments: `a.b\.c[1]` -> ['a', 'b.c', 1]. */
+function targetPathSegments(targetPath: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  let current = '';
+  for (let i = 0; i < targetPath.length; i++) {
+    const c = targetPath[i];
+    if (c === '\\' && i + 1 < targetPath.length) current += targetPath[++i];
+    else if (c === '.') {
+      if (current) out.push(current);
+      current = '';
+    } else if (c === '[') {
+      if (current) out.push(current);
+      current = '';
+      const end = targetPath.indexOf(']', i);
+      if (end < 0) break;
+      out.push(Number(targetPath.slice(i + 1, end)));
+      i = end;
+    } else current += c;
+  }
+  if (current) out.push(current);
+  return out;
 }

@@ -51,6 +51,21 @@ export interface HelmRelease {
   remoteChart?: { repository: string; name: string; version: string; declaredAt: SourceLocation };
   /** Values a declaration gives as data, merged after the files in order, with where each key is written. */
   inlineValues?: InlineValues[];
+  /**
+   * A Flux HelmRelease's `valuesFrom`: the references in order and the ConfigMaps and Secrets found for them; the
+   * render merges them with `spec.values` as helm-controller does (then `inlineValues` only locate the keys).
+   */
+  valuesFrom?: { refs: FluxValuesReference[]; resources: Record<string, { data: Record<string, string> }>; at: SourceLocation[]; values: unknown };
+}
+
+/** One `valuesFrom` entry of a HelmRelease. */
+export interface FluxValuesReference {
+  kind: string;
+  name: string;
+  valuesKey?: string;
+  targetPath?: string;
+  optional?: boolean;
+  literal?: boolean;
 }
 
 /** Values written inside a declaration (a HelmRelease's `spec.values`), and where each of their keys is. */
