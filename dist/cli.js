@@ -52056,6 +52056,31 @@ var DeclaredTargets = class {
     return out;
   }
 };
+var FLUX_RELEASE = /helm\.toolkit\.fluxcd\.io\//;
+var RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret)["']?\s*$/m;
+function targetsReadingDeclarationInputs(repo, targets, changed) {
+  const text2 = (file) => {
+    try {
+      return repo.readText(file);
+    } catch {
+      return void 0;
+    }
+  };
+  const yaml = (file) => /\.ya?ml$/i.test(file);
+  const touched = changed.some((file) => {
+    if (!yaml(file)) return false;
+    const content = text2(file);
+    return content === void 0 || RELEASE_INPUT.test(content);
+  });
+  if (!touched) return [];
+  const mentions = /* @__PURE__ */ new Map();
+  const holdsRelease = (file) => {
+    let hit = mentions.get(file);
+    if (hit === void 0) mentions.set(file, hit = yaml(file) && FLUX_RELEASE.test(text2(file) ?? ""));
+    return hit;
+  };
+  return targets.filter((t) => t.inputs.some(holdsRelease));
+}
 
 // src/targets/discover.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
@@ -52473,7 +52498,7 @@ async function run(request) {
     source = openChartSource(settings);
     const urls = [...settings.repositoryURLs, ...await remoteUrls(root)];
     const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
-    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true, source.charts, urls, progressFor(request, "head"));
+    const headScan = await scanTree(head, settings, active, budget, (all) => affectedTargets(head, all, changedPaths), true, source.charts, urls, progressFor(request, "head"));
     const selected = new Set(headScan.targets.map((t) => t.id));
     const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true, source.charts, urls, progressFor(request, "base"));
     if (baseScan.budgetSkipped > 0) {
@@ -52509,6 +52534,10 @@ async function run(request) {
     source?.close();
     exported.dispose();
   }
+}
+function affectedTargets(head, all, changedPaths) {
+  const selected = /* @__PURE__ */ new Set([...new TargetIndex(all).affectedBy(changedPaths), ...targetsReadingDeclarationInputs(head, all, changedPaths)]);
+  return all.filter((t) => selected.has(t));
 }
 function isolationNotes(targets, settings) {
   const processes = targets.some((t) => t.kind === "kustomize" || t.kind === "helm" && settings.renderer === "helm");

@@ -16,7 +16,7 @@ import { activeRules } from './policy/rules.js';
 import { renderTarget } from './render/index.js';
 import type { ChartSource, ChartUse } from './fetch/chart-source.js';
 import { openChartSource, type OpenChartSource } from './fetch/open.js';
-import { DeclaredTargets } from './targets/declared.js';
+import { DeclaredTargets, targetsReadingDeclarationInputs } from './targets/declared.js';
 import { RepositoryPolicy } from './fetch/policy.js';
 import type { RenderOutput } from './render/types.js';
 import { isolationMode } from './render/process.js';
@@ -164,7 +164,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const urls = [...settings.repositoryURLs, ...(await remoteUrls(root))];
     const changedPaths = changes.flatMap((c) => (c.previousPath ? [c.path, c.previousPath] : [c.path]));
 
-    const headScan = await scanTree(head, settings, active, budget, (all) => new TargetIndex(all).affectedBy(changedPaths), true, source.charts, urls, progressFor(request, 'head'));
+    const headScan = await scanTree(head, settings, active, budget, (all) => affectedTargets(head, all, changedPaths), true, source.charts, urls, progressFor(request, 'head'));
     const selected = new Set(headScan.targets.map((t) => t.id));
     const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true, source.charts, urls, progressFor(request, 'base'));
     if (baseScan.budgetSkipped > 0) {
@@ -200,6 +200,12 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     source?.close();
     exported.dispose();
   }
+}
+
+/** The targets a change affects: those reading a changed file, and those whose HelmReleases may read one. */
+function affectedTargets(head: RepoFiles, all: Target[], changedPaths: string[]): Target[] {
+  const selected = new Set([...new TargetIndex(all).affectedBy(changedPaths), ...targetsReadingDeclarationInputs(head, all, changedPaths)]);
+  return all.filter((t) => selected.has(t));
 }
 
 /**

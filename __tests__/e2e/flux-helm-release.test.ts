@@ -9,7 +9,7 @@ import { run } from '../../src/run.js';
 import { shortenReleaseName } from '../../src/targets/flux-helm-release.js';
 import { chartArchive, helmIndex, pushChart } from '../helpers/chart-servers.js';
 import { useChartServers } from '../helpers/use-chart-servers.js';
-import { git, gitRepo, removeDir, writeTree } from '../helpers/temp-repo.js';
+import { commitAll, git, gitRepo, removeDir, writeTree } from '../helpers/temp-repo.js';
 
 const TEMPLATE = [
   'apiVersion: v1',
@@ -212,6 +212,19 @@ describe('Flux HelmReleases', () => {
     ]);
     expect(result.findings.find((f) => f.ruleId === 'invalid-input')).toMatchObject({ location: { file: 'apps/podinfo.yaml', line: 14 }, message: expect.stringContaining('could not find ConfigMap missing') });
     expect(result.findings.find((f) => f.ruleId === 'declaration-not-rendered')?.message).toContain('encrypted with SOPS');
+  });
+
+  test('a pull request that only changes the HelmRepository renders the release that uses it: the new URL is checked', async () => {
+    const root = gitRepo({ '.gitops-gate.yaml': config(), 'flux/repositories.yaml': helmRepository(), 'apps/podinfo.yaml': helmRelease(), 'other/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' });
+    try {
+      writeTree(root, { 'flux/repositories.yaml': helmRepository().replace(`${servers.repo.url}/charts`, 'https://charts.example.net/evil') });
+      commitAll(root, 'move the repository');
+      const result = await run({ root, base: 'HEAD~1' });
+      expect(result.targets.map((t) => t.id)).toEqual(['manifests:apps', 'manifests:flux', 'flux:apps/podinfo']);
+      expect(result.blocking.map((f) => [f.ruleId, f.location.file, f.status])).toEqual([['remote-chart-not-allowed', 'apps/podinfo.yaml', 'new']]);
+    } finally {
+      removeDir(root);
+    }
   });
 
   test('a chart source the base policy does not allow: not contacted, the release not checked', async () => {

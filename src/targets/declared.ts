@@ -92,3 +92,36 @@ export class DeclaredTargets {
     return out;
   }
 }
+
+const FLUX_RELEASE = /helm\.toolkit\.fluxcd\.io\//;
+const RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret)["']?\s*$/m;
+
+/**
+ * In a pull request, the targets whose HelmReleases may read a changed file: a HelmRelease takes its chart from a
+ * source object and its values from ConfigMaps and Secrets anywhere in the repository, so a change to one of those
+ * (or a YAML file the head no longer holds, which may have been one) renders every target that holds a HelmRelease.
+ * Wide on purpose: rendering too much costs time, missing one would pass a change unchecked.
+ */
+export function targetsReadingDeclarationInputs(repo: RepoFiles, targets: readonly Target[], changed: readonly string[]): Target[] {
+  const text = (file: string): string | undefined => {
+    try {
+      return repo.readText(file);
+    } catch {
+      return undefined;
+    }
+  };
+  const yaml = (file: string) => /\.ya?ml$/i.test(file);
+  const touched = changed.some((file) => {
+    if (!yaml(file)) return false;
+    const content = text(file);
+    return content === undefined || RELEASE_INPUT.test(content);
+  });
+  if (!touched) return [];
+  const mentions = new Map<string, boolean>();
+  const holdsRelease = (file: string): boolean => {
+    let hit = mentions.get(file);
+    if (hit === undefined) mentions.set(file, (hit = yaml(file) && FLUX_RELEASE.test(text(file) ?? '')));
+    return hit;
+  };
+  return targets.filter((t) => t.inputs.some(holdsRelease));
+}
