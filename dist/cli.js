@@ -52042,9 +52042,9 @@ var DeclaredTargets = class {
     const thisRepository = (s) => s.name === "flux-system" && s.namespace === "flux-system" || typeof s.spec.url === "string" && this.urls.has(normalizeGitUrl(s.spec.url));
     const isThisUrl = (url) => this.urls.has(normalizeGitUrl(url));
     const made = [
-      ...releases.map((object) => helmReleaseTarget(object, producer, this.sources, this.repo, thisRepository, this.finder(objects))),
-      ...applications.map((object) => applicationTarget(object, producer, this.repo, isThisUrl)).filter((t) => t !== void 0)
-    ];
+      ...releases.map((object) => safely(object, producer, "flux", () => helmReleaseTarget(object, producer, this.sources, this.repo, thisRepository, this.finder(objects)))),
+      ...applications.map((object) => safely(object, producer, "argocd", () => applicationTarget(object, producer, this.repo, isThisUrl)))
+    ].filter((t) => t !== void 0);
     const out = [];
     for (const target of made) {
       if (this.ids.has(target.id)) target.id = `${target.id}@${producer.id}`;
@@ -52056,6 +52056,16 @@ var DeclaredTargets = class {
     return out;
   }
 };
+function safely(object, producer, prefix, build) {
+  try {
+    return build();
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    const at = object.sourceMap.locate([]).location;
+    const problem = new InputError(at.file, `${object.kind} ${object.namespace ?? ""}${object.namespace ? "/" : ""}${object.name}: ${err.reason} (${err.file})`, err.ruleId, at.line);
+    return { id: `${prefix}:${object.namespace ?? "default"}/${object.name}`, kind: "helm", path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: at, problems: [problem] };
+  }
+}
 var FLUX_RELEASE = /helm\.toolkit\.fluxcd\.io\//;
 var RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret)["']?\s*$/m;
 function targetsReadingDeclarationInputs(repo, targets, changed) {

@@ -4,7 +4,7 @@
  * overlays is two targets; declarations nest at most a few levels deep.
  */
 import type { KubeObject } from '../objects/types.js';
-import type { RepoFiles } from '../repo/files.js';
+import { InputError, type RepoFiles } from '../repo/files.js';
 import { applicationTarget, isArgoApplication } from './argocd-application.js';
 import { collectFluxSources, helmReleaseTarget, isHelmRelease, type FindObject, type FluxSource } from './flux-helm-release.js';
 import { objectsFromYaml } from '../objects/manifests.js';
@@ -77,9 +77,9 @@ export class DeclaredTargets {
     const thisRepository = (s: FluxSource) => (s.name === 'flux-system' && s.namespace === 'flux-system') || (typeof s.spec.url === 'string' && this.urls.has(normalizeGitUrl(s.spec.url)));
     const isThisUrl = (url: string) => this.urls.has(normalizeGitUrl(url));
     const made = [
-      ...releases.map((object) => helmReleaseTarget(object, producer, this.sources!, this.repo, thisRepository, this.finder(objects))),
-      ...applications.map((object) => applicationTarget(object, producer, this.repo, isThisUrl)).filter((t): t is Target => t !== undefined)
-    ];
+      ...releases.map((object) => safely(object, producer, 'flux', () => helmReleaseTarget(object, producer, this.sources!, this.repo, thisRepository, this.finder(objects)))),
+      ...applications.map((object) => safely(object, producer, 'argocd', () => applicationTarget(object, producer, this.repo, isThisUrl)))
+    ].filter((t): t is Target => t !== undefined);
     const out: Target[] = [];
     for (const target of made) {
       // The same release from two overlays (staging, production) is two targets.
@@ -90,6 +90,21 @@ export class DeclaredTargets {
       out.push(target);
     }
     return out;
+  }
+}
+
+/**
+ * A declaration's target, or — when reading what it names fails (a path leaving the repository, an unreadable
+ * file) — a target that is not checked, the problem on the declaration: a hostile declaration never stops the scan.
+ */
+function safely(object: KubeObject, producer: Target, prefix: string, build: () => Target | undefined): Target | undefined {
+  try {
+    return build();
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    const at = object.sourceMap.locate([]).location;
+    const problem = new InputError(at.file, `${object.kind} ${object.namespace ?? ''}${object.namespace ? '/' : ''}${object.name}: ${err.reason} (${err.file})`, err.ruleId, at.line);
+    return { id: `${prefix}:${object.namespace ?? 'default'}/${object.name}`, kind: 'helm', path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: at, problems: [problem] };
   }
 }
 
