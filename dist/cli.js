@@ -51522,15 +51522,16 @@ async function renderHelm(target, repo, options) {
     }
     if ("crash" in render) return { objects: [], errors: [new InputError(chartFile, `the Helm renderer failed: ${render.crash.split("\n")[0]}`, "helm-render-failed", chartLine)] };
     const e = render.error;
+    const ruleId = e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId;
     const file = (e.file || chartFile).split("!/")[0];
     const archive = fetched.get(file);
     if (archive) {
       const entry = e.file.slice(archive.origin.length + 2);
-      return { objects: [], errors: [new InputError(archive.at.file, `${describeFetched(archive.chart)}${entry ? `: ${entry}` : ""}: ${e.reason}`, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, archive.at.line)] };
+      return { objects: [], errors: [new InputError(archive.at.file, `${describeFetched(archive.chart)}${entry ? `: ${entry}` : ""}: ${e.reason}`, ruleId, archive.at.line)] };
     }
-    if (chartArchive && !repo.isFile(file)) return { objects: [], errors: [new InputError(chartFile, e.reason, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, chartLine)] };
+    if (chartArchive && !repo.isFile(file)) return { objects: [], errors: [new InputError(chartFile, e.reason, ruleId, chartLine)] };
     const reason = file === e.file || !e.file ? e.reason : `${e.file}: ${e.reason}`;
-    return { objects: [], errors: [new InputError(file, reason, e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId, file === e.file ? e.line : void 0, file === e.file ? e.column : void 0)] };
+    return { objects: [], errors: [new InputError(file, reason, ruleId, file === e.file ? e.line : void 0, file === e.file ? e.column : void 0)] };
   }
   const values = render.values;
   const valuesSources = valuesSourceMaps(repo, render.valuesSources, release.inlineValues ?? [], release.valuesFrom !== void 0);
@@ -51620,6 +51621,20 @@ function withRelease(output, target) {
 
 // src/targets/argocd-application.ts
 import path19 from "node:path";
+
+// src/targets/inline-values.ts
+function inlineValuesAt(object, prefix, value) {
+  return {
+    value,
+    file: object.sourceMap.locate(prefix).location.file,
+    sourceMap: {
+      has: (p) => object.sourceMap.locate([...prefix, ...p]).foundPath.length === prefix.length + p.length,
+      locate: (p) => object.sourceMap.locate([...prefix, ...p])
+    }
+  };
+}
+
+// src/targets/argocd-application.ts
 var ARGO_API = "argoproj.io/";
 function isArgoApplication(object) {
   return (object.kind === "Application" || object.kind === "ApplicationSet") && object.apiVersion.startsWith(ARGO_API);
@@ -51726,10 +51741,7 @@ function remoteRelease(object, helm, destination, chart) {
 }
 function inlineValues(object, repo, helm) {
   const base2 = ["spec", "source", "helm"];
-  if (isRecord(helm.valuesObject)) {
-    const p = [...base2, "valuesObject"];
-    return { value: helm.valuesObject, file: object.sourceMap.locate(p).location.file, sourceMap: nestedMap(object, p) };
-  }
+  if (isRecord(helm.valuesObject)) return inlineValuesAt(object, [...base2, "valuesObject"], helm.valuesObject);
   if (typeof helm.values !== "string" || helm.values.trim() === "") return void 0;
   const key = object.sourceMap.locate([...base2, "values"]).location;
   const read = parseYaml(helm.values, key.file);
@@ -51751,12 +51763,6 @@ function inlineValues(object, repo, helm) {
     }
   };
   return { value: parsed.value, file: key.file, sourceMap };
-}
-function nestedMap(object, prefix) {
-  return {
-    has: (p) => object.sourceMap.locate([...prefix, ...p]).foundPath.length === prefix.length + p.length,
-    locate: (p) => object.sourceMap.locate([...prefix, ...p])
-  };
 }
 
 // src/targets/flux-helm-release.ts
@@ -51826,14 +51832,7 @@ function helmReleaseTarget(object, producer, sources, repo, thisRepository, find
       skipTests: !(isRecord(spec.test) && spec.test.enable === true)
     }
   };
-  const specValues = spec.values !== void 0 && spec.values !== null ? {
-    value: spec.values,
-    file: object.sourceMap.locate(["spec", "values"]).location.file,
-    sourceMap: {
-      has: (p) => object.sourceMap.locate(["spec", "values", ...p]).foundPath.length === p.length + 2,
-      locate: (p) => object.sourceMap.locate(["spec", "values", ...p])
-    }
-  } : void 0;
+  const specValues = spec.values !== void 0 && spec.values !== null ? inlineValuesAt(object, ["spec", "values"], spec.values) : void 0;
   if (specValues) base2.helm.inlineValues = [specValues];
   if (Array.isArray(spec.valuesFrom) && spec.valuesFrom.length > 0) {
     const read = valuesFrom(object, spec.valuesFrom, namespace, findObject, refuse);

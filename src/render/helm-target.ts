@@ -75,6 +75,7 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
     }
     if ('crash' in render) return { objects: [], errors: [new InputError(chartFile, `the Helm renderer failed: ${render.crash.split('\n')[0]}`, 'helm-render-failed', chartLine)] };
     const e = render.error;
+    const ruleId = e.ruleId === 'helm-render' ? 'helm-render-failed' : e.ruleId;
     // A problem inside a chart archive (`charts/x.tgz!/x/templates/a.yaml`) is reported on the archive, the
     // repository file; the message names the entry.
     const file = (e.file || chartFile).split('!/')[0];
@@ -82,12 +83,12 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
     const archive = fetched.get(file);
     if (archive) {
       const entry = e.file.slice(archive.origin.length + 2);
-      return { objects: [], errors: [new InputError(archive.at.file, `${describeFetched(archive.chart)}${entry ? `: ${entry}` : ''}: ${e.reason}`, e.ruleId === 'helm-render' ? 'helm-render-failed' : e.ruleId, archive.at.line)] };
+      return { objects: [], errors: [new InputError(archive.at.file, `${describeFetched(archive.chart)}${entry ? `: ${entry}` : ''}: ${e.reason}`, ruleId, archive.at.line)] };
     }
     // A declared release of a fetched chart has no chart folder here: what the engine names there is the declaration.
-    if (chartArchive && !repo.isFile(file)) return { objects: [], errors: [new InputError(chartFile, e.reason, e.ruleId === 'helm-render' ? 'helm-render-failed' : e.ruleId, chartLine)] };
+    if (chartArchive && !repo.isFile(file)) return { objects: [], errors: [new InputError(chartFile, e.reason, ruleId, chartLine)] };
     const reason = file === e.file || !e.file ? e.reason : `${e.file}: ${e.reason}`;
-    return { objects: [], errors: [new InputError(file, reason, e.ruleId === 'helm-render' ? 'helm-render-failed' : e.ruleId, file === e.file ? e.line : undefined, file === e.file ? e.column : undefined)] };
+    return { objects: [], errors: [new InputError(file, reason, ruleId, file === e.file ? e.line : undefined, file === e.file ? e.column : undefined)] };
   }
   const values = render.values;
   const valuesSources = valuesSourceMaps(repo, render.valuesSources, release.inlineValues ?? [], release.valuesFrom !== undefined);

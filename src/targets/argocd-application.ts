@@ -12,6 +12,7 @@ import path from 'node:path';
 import { isRecord, type JsonPath, type KubeObject, type Located, type SourceLocation } from '../objects/types.js';
 import { parseYaml } from '../objects/yaml-source.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
+import { inlineValuesAt } from './inline-values.js';
 import type { InlineValues, Target } from './types.js';
 
 const ARGO_API = 'argoproj.io/';
@@ -137,10 +138,7 @@ function remoteRelease(object: KubeObject, helm: Record<string, unknown> | undef
  */
 function inlineValues(object: KubeObject, repo: RepoFiles, helm: Record<string, unknown>): InlineValues | string | undefined {
   const base: JsonPath = ['spec', 'source', 'helm'];
-  if (isRecord(helm.valuesObject)) {
-    const p = [...base, 'valuesObject'];
-    return { value: helm.valuesObject, file: object.sourceMap.locate(p).location.file, sourceMap: nestedMap(object, p) };
-  }
+  if (isRecord(helm.valuesObject)) return inlineValuesAt(object, [...base, 'valuesObject'], helm.valuesObject);
   if (typeof helm.values !== 'string' || helm.values.trim() === '') return undefined;
   const key = object.sourceMap.locate([...base, 'values']).location;
   const read = parseYaml(helm.values, key.file);
@@ -163,12 +161,4 @@ function inlineValues(object: KubeObject, repo: RepoFiles, helm: Record<string, 
     }
   };
   return { value: parsed.value, file: key.file, sourceMap };
-}
-
-/** A view of the object's source map below `prefix` (where inline values are written). */
-function nestedMap(object: KubeObject, prefix: JsonPath): InlineValues['sourceMap'] {
-  return {
-    has: (p: JsonPath) => object.sourceMap.locate([...prefix, ...p]).foundPath.length === prefix.length + p.length,
-    locate: (p: JsonPath) => object.sourceMap.locate([...prefix, ...p])
-  };
 }

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { isRecord, type JsonPath, type KubeObject, type SourceLocation } from '../objects/types.js';
 import { parseYaml } from '../objects/yaml-source.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
+import { inlineValuesAt } from './inline-values.js';
 import type { FluxValuesReference, InlineValues, Target } from './types.js';
 
 /** A ConfigMap or Secret by kind, namespace and name: in the producing target's output first, else the repository's files. */
@@ -110,17 +111,7 @@ export function helmReleaseTarget(
       skipTests: !(isRecord(spec.test) && spec.test.enable === true)
     }
   };
-  const specValues: InlineValues | undefined =
-    spec.values !== undefined && spec.values !== null
-      ? {
-          value: spec.values,
-          file: object.sourceMap.locate(['spec', 'values']).location.file,
-          sourceMap: {
-            has: (p: JsonPath) => object.sourceMap.locate(['spec', 'values', ...p]).foundPath.length === p.length + 2,
-            locate: (p: JsonPath) => object.sourceMap.locate(['spec', 'values', ...p])
-          }
-        }
-      : undefined;
+  const specValues = spec.values !== undefined && spec.values !== null ? inlineValuesAt(object, ['spec', 'values'], spec.values) : undefined;
   if (specValues) base.helm!.inlineValues = [specValues];
   if (Array.isArray(spec.valuesFrom) && spec.valuesFrom.length > 0) {
     const read = valuesFrom(object, spec.valuesFrom, namespace, findObject, refuse);
