@@ -66,9 +66,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code) {
+      constructor(code20) {
         super();
-        this._items = typeof code === "string" ? [code] : code;
+        this._items = typeof code20 === "string" ? [code20] : code20;
       }
       toString() {
         return this.str;
@@ -95,17 +95,17 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _(strs2, ...args) {
-      const code = [strs2[0]];
+      const code20 = [strs2[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code, args[i]);
-        code.push(strs2[++i]);
+        addCodeArg(code20, args[i]);
+        code20.push(strs2[++i]);
       }
-      return new _Code(code);
+      return new _Code(code20);
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str6(strs2, ...args) {
+    function str7(strs2, ...args) {
       const expr = [safeStringify(strs2[0])];
       let i = 0;
       while (i < args.length) {
@@ -116,14 +116,14 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str6;
-    function addCodeArg(code, arg) {
+    exports.str = str7;
+    function addCodeArg(code20, arg) {
       if (arg instanceof _Code)
-        code.push(...arg._items);
+        code20.push(...arg._items);
       else if (arg instanceof Name)
-        code.push(arg);
+        code20.push(arg);
       else
-        code.push(interpolate(arg));
+        code20.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -159,7 +159,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str6`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str7`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -307,7 +307,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code = code_1.nil;
+        let code20 = code_1.nil;
         for (const prefix in values) {
           const vs = values[prefix];
           if (!vs)
@@ -320,16 +320,16 @@ var require_scope = __commonJS({
             let c = valueCode(name);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code = (0, code_1._)`${code}${def} ${name} = ${c};${this.opts._n}`;
+              code20 = (0, code_1._)`${code20}${def} ${name} = ${c};${this.opts._n}`;
             } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code = (0, code_1._)`${code}${c}${this.opts._n}`;
+              code20 = (0, code_1._)`${code20}${c}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code;
+        return code20;
       }
     };
     exports.ValueScope = ValueScope;
@@ -489,9 +489,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node3 {
-      constructor(code) {
+      constructor(code20) {
         super();
-        this.code = code;
+        this.code = code20;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -513,7 +513,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code, n) => code + n.render(opts), "");
+        return this.nodes.reduce((code20, n) => code20 + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -561,10 +561,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code = `if(${this.condition})` + super.render(opts);
+        let code20 = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code += "else " + this.else.render(opts);
-        return code;
+          code20 += "else " + this.else.render(opts);
+        return code20;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -685,12 +685,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code = "try" + super.render(opts);
+        let code20 = "try" + super.render(opts);
         if (this.catch)
-          code += this.catch.render(opts);
+          code20 += this.catch.render(opts);
         if (this.finally)
-          code += this.finally.render(opts);
-        return code;
+          code20 += this.finally.render(opts);
+        return code20;
       }
       optimizeNodes() {
         var _a, _b;
@@ -807,18 +807,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code = ["{"];
+        const code20 = ["{"];
         for (const [key, value] of keyValues) {
-          if (code.length > 1)
-            code.push(",");
-          code.push(key);
+          if (code20.length > 1)
+            code20.push(",");
+          code20.push(key);
           if (key !== value || this.opts.es5) {
-            code.push(":");
-            (0, code_1.addCodeArg)(code, value);
+            code20.push(":");
+            (0, code_1.addCodeArg)(code20, value);
           }
         }
-        code.push("}");
-        return new code_1._Code(code);
+        code20.push("}");
+        return new code_1._Code(code20);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -1121,22 +1121,22 @@ var require_util = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str6) {
-      return unescapeJsonPointer(decodeURIComponent(str6));
+    function unescapeFragment(str7) {
+      return unescapeJsonPointer(decodeURIComponent(str7));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str6) {
-      return encodeURIComponent(escapeJsonPointer(str6));
+    function escapeFragment(str7) {
+      return encodeURIComponent(escapeJsonPointer(str7));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str6) {
-      if (typeof str6 == "number")
-        return `${str6}`;
-      return str6.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str7) {
+      if (typeof str7 == "number")
+        return `${str7}`;
+      return str7.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str6) {
-      return str6.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str7) {
+      return str7.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -2161,8 +2161,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str6) {
-      return str6.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str7) {
+      return str7.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -2224,20 +2224,20 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema) {
-      let count = 0;
+      let count2 = 0;
       for (const key in schema) {
         if (key === "$ref")
           return Infinity;
-        count++;
+        count2++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count += countKeys(sch));
+          (0, util_1.eachItem)(schema[key], (sch) => count2 += countKeys(sch));
         }
-        if (count === Infinity)
+        if (count2 === Infinity)
           return Infinity;
       }
-      return count;
+      return count2;
     }
     function getFullPath(resolver, id = "", normalize2) {
       if (normalize2 !== false)
@@ -3137,22 +3137,22 @@ var require_utils = __commonJS({
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
-      let code = 0;
+      let code20 = 0;
       let i = 0;
       for (i = 0; i < input.length; i++) {
-        code = input[i].charCodeAt(0);
-        if (code === 48) {
+        code20 = input[i].charCodeAt(0);
+        if (code20 === 48) {
           continue;
         }
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        if (!(code20 >= 48 && code20 <= 57 || code20 >= 65 && code20 <= 70 || code20 >= 97 && code20 <= 102)) {
           return "";
         }
         acc += input[i];
         break;
       }
       for (i += 1; i < input.length; i++) {
-        code = input[i].charCodeAt(0);
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        code20 = input[i].charCodeAt(0);
+        if (!(code20 >= 48 && code20 <= 57 || code20 >= 65 && code20 <= 70 || code20 >= 97 && code20 <= 102)) {
           return "";
         }
         acc += input[i];
@@ -3259,15 +3259,15 @@ var require_utils = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str6, token) {
+    function findToken(str7, token) {
       let ind = 0;
-      for (let i = 0; i < str6.length; i++) {
-        if (str6[i] === token) ind++;
+      for (let i = 0; i < str7.length; i++) {
+        if (str7[i] === token) ind++;
       }
       return ind;
     }
-    function removeDotSegments(path26) {
-      let input = path26;
+    function removeDotSegments(path29) {
+      let input = path29;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3341,11 +3341,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path26) {
-      if (path26 === "" || path26[0] === "/") {
-        return removeDotSegments(path26);
+    function removeDotSegmentsRelative(path29) {
+      if (path29 === "" || path29[0] === "/") {
+        return removeDotSegments(path29);
       }
-      const segments = path26.split("/");
+      const segments = path29.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3425,15 +3425,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code20 = input.charCodeAt(i);
+          if (code20 < 128) {
+            output += isEscapeSafe(code20) ? ch : BYTE_HEX[code20];
+          } else if (code20 < 55296 || code20 > 57343) {
+            output += percentEncodeNonAscii(code20);
+          } else if (code20 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code20 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -3464,15 +3464,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code20 = input.charCodeAt(i);
+          if (code20 < 128) {
+            output += BYTE_HEX[code20];
+          } else if (code20 < 55296 || code20 > 57343) {
+            output += percentEncodeNonAscii(code20);
+          } else if (code20 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code20 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -3499,15 +3499,15 @@ var require_utils = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code20 = input.charCodeAt(i);
+          if (code20 < 128) {
+            output += BYTE_HEX[code20];
+          } else if (code20 < 55296 || code20 > 57343) {
+            output += percentEncodeNonAscii(code20);
+          } else if (code20 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code20 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -3552,15 +3552,15 @@ var require_utils = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code20 = input.charCodeAt(i);
+          if (code20 < 128) {
+            output += isEscapeSafe(code20) ? ch : BYTE_HEX[code20];
+          } else if (code20 < 55296 || code20 > 57343) {
+            output += percentEncodeNonAscii(code20);
+          } else if (code20 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code20 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -3708,8 +3708,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path26 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path26 && path26 !== "/" ? path26 : void 0;
+        const path29 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path29 && path29 !== "/" ? path29 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -3875,7 +3875,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse4(serialize(uri, options), options);
+        parse5(serialize(uri, options), options);
       }
       return uri;
     }
@@ -3918,8 +3918,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base2, relative, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base2 = parse4(serialize(base2, options), options);
-        relative = parse4(serialize(relative, options), options);
+        base2 = parse5(serialize(base2, options), options);
+        relative = parse5(serialize(relative, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative.scheme) {
@@ -4170,9 +4170,9 @@ var require_fast_uri = __commonJS({
         if (isNaN(parsed.port)) {
           parsed.port = matches2[5];
         }
-        const parseError = getParseError(parsed, matches2);
-        if (parseError !== void 0) {
-          parsed.error = parsed.error || parseError;
+        const parseError2 = getParseError(parsed, matches2);
+        if (parseError2 !== void 0) {
+          parsed.error = parsed.error || parseError2;
           malformedAuthorityOrPort = true;
         }
         if (parsed.host) {
@@ -4237,7 +4237,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse4(uri, opts) {
+    function parse5(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -4274,7 +4274,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse: parse4
+      parse: parse5
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -4332,7 +4332,7 @@ var require_core = __commonJS({
     var util_1 = require_util();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str6, flags) => new RegExp(str6, flags);
+    var defaultRegExp = (str7, flags) => new RegExp(str7, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -5127,16 +5127,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str6) {
-      const len = str6.length;
+    function ucs2length(str7) {
+      const len = str7.length;
       let length2 = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length2++;
-        value = str6.charCodeAt(pos++);
+        value = str7.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str6.charCodeAt(pos);
+          value = str7.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -5775,8 +5775,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count)));
+          const count2 = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
         }
         function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i) => {
@@ -5789,16 +5789,16 @@ var require_contains = __commonJS({
             block();
           });
         }
-        function checkLimits(count) {
-          gen.code((0, codegen_1._)`${count}++`);
+        function checkLimits(count2) {
+          gen.code((0, codegen_1._)`${count2}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count2} > ${max}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -6518,8 +6518,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
+            const code20 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code20 });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -7019,17 +7019,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path26) {
-      const ctrl = callVisitor(key, node, visitor, path26);
+    function visit_(key, node, visitor, path29) {
+      const ctrl = callVisitor(key, node, visitor, path29);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path26, ctrl);
-        return visit_(key, ctrl, visitor, path26);
+        replaceNode(key, path29, ctrl);
+        return visit_(key, ctrl, visitor, path29);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path26 = Object.freeze(path26.concat(node));
+          path29 = Object.freeze(path29.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path26);
+            const ci = visit_(i, node.items[i], visitor, path29);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7040,13 +7040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path26 = Object.freeze(path26.concat(node));
-          const ck = visit_("key", node.key, visitor, path26);
+          path29 = Object.freeze(path29.concat(node));
+          const ck = visit_("key", node.key, visitor, path29);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path26);
+          const cv = visit_("value", node.value, visitor, path29);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7067,17 +7067,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK2;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path26) {
-      const ctrl = await callVisitor(key, node, visitor, path26);
+    async function visitAsync_(key, node, visitor, path29) {
+      const ctrl = await callVisitor(key, node, visitor, path29);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path26, ctrl);
-        return visitAsync_(key, ctrl, visitor, path26);
+        replaceNode(key, path29, ctrl);
+        return visitAsync_(key, ctrl, visitor, path29);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path26 = Object.freeze(path26.concat(node));
+          path29 = Object.freeze(path29.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path26);
+            const ci = await visitAsync_(i, node.items[i], visitor, path29);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7088,13 +7088,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path26 = Object.freeze(path26.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path26);
+          path29 = Object.freeze(path29.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path29);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path26);
+          const cv = await visitAsync_("value", node.value, visitor, path29);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7121,23 +7121,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path26) {
+    function callVisitor(key, node, visitor, path29) {
       if (typeof visitor === "function")
-        return visitor(key, node, path26);
+        return visitor(key, node, path29);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path26);
+        return visitor.Map?.(key, node, path29);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path26);
+        return visitor.Seq?.(key, node, path29);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path26);
+        return visitor.Pair?.(key, node, path29);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path26);
+        return visitor.Scalar?.(key, node, path29);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path26);
+        return visitor.Alias?.(key, node, path29);
       return void 0;
     }
-    function replaceNode(key, path26, node) {
-      const parent = path26[path26.length - 1];
+    function replaceNode(key, path29, node) {
+      const parent = path29[path29.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -7510,8 +7510,8 @@ var require_Node = __commonJS({
         };
         const res = toJS2.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -7619,13 +7619,13 @@ var require_Alias = __commonJS({
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity2.isCollection(node)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity2.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
@@ -7677,8 +7677,8 @@ var require_createNode = __commonJS({
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
-        const match = tags.filter((t) => t.tag === tagName);
-        const tagObj = match.find((t) => !t.format) ?? match[0];
+        const match2 = tags.filter((t) => t.tag === tagName);
+        const tagObj = match2.find((t) => !t.format) ?? match2[0];
         if (!tagObj)
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
@@ -7749,10 +7749,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node3 = require_Node();
-    function collectionFromPath(schema, path26, value) {
+    function collectionFromPath(schema, path29, value) {
       let v = value;
-      for (let i = path26.length - 1; i >= 0; --i) {
-        const k = path26[i];
+      for (let i = path29.length - 1; i >= 0; --i) {
+        const k = path29[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -7771,7 +7771,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path26) => path26 == null || typeof path26 === "object" && !!path26[Symbol.iterator]().next().done;
+    var isEmptyPath = (path29) => path29 == null || typeof path29 === "object" && !!path29[Symbol.iterator]().next().done;
     var Collection = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7801,11 +7801,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path26, value) {
-        if (isEmptyPath(path26))
+      addIn(path29, value) {
+        if (isEmptyPath(path29))
           this.add(value);
         else {
-          const [key, ...rest] = path26;
+          const [key, ...rest] = path29;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -7819,8 +7819,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path26) {
-        const [key, ...rest] = path26;
+      deleteIn(path29) {
+        const [key, ...rest] = path29;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -7834,8 +7834,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path26, keepScalar) {
-        const [key, ...rest] = path26;
+      getIn(path29, keepScalar) {
+        const [key, ...rest] = path29;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -7853,8 +7853,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path26) {
-        const [key, ...rest] = path26;
+      hasIn(path29) {
+        const [key, ...rest] = path29;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -7864,8 +7864,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path26, value) {
-        const [key, ...rest] = path26;
+      setIn(path29, value) {
+        const [key, ...rest] = path29;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -7889,13 +7889,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str6) => str6.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str7) => str7.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str6, indent, comment) => str6.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str6.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str7, indent, comment) => str7.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str7.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -8049,16 +8049,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str6) => /^(%|---|\.\.\.)/m.test(str6);
-    function lineLengthOverLimit(str6, lineWidth, indentLength) {
+    var containsDocumentMarker = (str7) => /^(%|---|\.\.\.)/m.test(str7);
+    function lineLengthOverLimit(str7, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str6.length;
+      const strLen = str7.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str6[i] === "\n") {
+        if (str7[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -8075,11 +8075,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str6 = "";
+      let str7 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str6 += json.slice(start, i) + "\\ ";
+          str7 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -8088,38 +8088,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str6 += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
+                str7 += json.slice(start, i);
+                const code20 = json.substr(i + 2, 4);
+                switch (code20) {
                   case "0000":
-                    str6 += "\\0";
+                    str7 += "\\0";
                     break;
                   case "0007":
-                    str6 += "\\a";
+                    str7 += "\\a";
                     break;
                   case "000b":
-                    str6 += "\\v";
+                    str7 += "\\v";
                     break;
                   case "001b":
-                    str6 += "\\e";
+                    str7 += "\\e";
                     break;
                   case "0085":
-                    str6 += "\\N";
+                    str7 += "\\N";
                     break;
                   case "00a0":
-                    str6 += "\\_";
+                    str7 += "\\_";
                     break;
                   case "2028":
-                    str6 += "\\L";
+                    str7 += "\\L";
                     break;
                   case "2029":
-                    str6 += "\\P";
+                    str7 += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str6 += "\\x" + code.substr(2);
+                    if (code20.substr(0, 2) === "00")
+                      str7 += "\\x" + code20.substr(2);
                     else
-                      str6 += json.substr(i, 6);
+                      str7 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -8129,14 +8129,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str6 += json.slice(start, i) + "\n\n";
+                str7 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str6 += "\n";
+                  str7 += "\n";
                   i += 2;
                 }
-                str6 += indent;
+                str7 += indent;
                 if (json[i + 2] === " ")
-                  str6 += "\\";
+                  str7 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -8145,8 +8145,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str6 = start ? str6 + json.slice(start) : json;
-      return implicitKey ? str6 : foldFlowLines.foldFlowLines(str6, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str7 = start ? str7 + json.slice(start) : json;
+      return implicitKey ? str7 : foldFlowLines.foldFlowLines(str7, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -8274,15 +8274,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str6 = value.replace(/\n+/g, `$&
+      const str7 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str6);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str7);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str6 : foldFlowLines.foldFlowLines(str6, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str7 : foldFlowLines.foldFlowLines(str7, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -8373,21 +8373,21 @@ var require_stringify = __commonJS({
     }
     function getTagObject(tags, item) {
       if (item.tag) {
-        const match = tags.filter((t) => t.tag === item.tag);
-        if (match.length > 0)
-          return match.find((t) => t.format === item.format) ?? match[0];
+        const match2 = tags.filter((t) => t.tag === item.tag);
+        if (match2.length > 0)
+          return match2.find((t) => t.format === item.format) ?? match2[0];
       }
       let tagObj = void 0;
       let obj;
       if (identity2.isScalar(item)) {
         obj = item.value;
-        let match = tags.filter((t) => t.identify?.(obj));
-        if (match.length > 1) {
-          const testMatch = match.filter((t) => t.test);
+        let match2 = tags.filter((t) => t.identify?.(obj));
+        if (match2.length > 1) {
+          const testMatch = match2.filter((t) => t.test);
           if (testMatch.length > 0)
-            match = testMatch;
+            match2 = testMatch;
         }
-        tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
+        tagObj = match2.find((t) => t.format === item.format) ?? match2.find((t) => !t.format);
       } else {
         obj = item;
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
@@ -8434,11 +8434,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str6 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str7 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str6;
-      return identity2.isScalar(node) || str6[0] === "{" || str6[0] === "[" ? `${props} ${str6}` : `${props}
-${ctx.indent}${str6}`;
+        return str7;
+      return identity2.isScalar(node) || str7[0] === "{" || str7[0] === "[" ? `${props} ${str7}` : `${props}
+${ctx.indent}${str7}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -8473,8 +8473,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str6 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str6.length > 1024) {
+      let str7 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str7.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -8483,27 +8483,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str6 === "" ? "?" : explicitKey ? `? ${str6}` : str6;
+          return str7 === "" ? "?" : explicitKey ? `? ${str7}` : str7;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str6 = `? ${str6}`;
+        str7 = `? ${str7}`;
         if (keyComment && !keyCommentDone) {
-          str6 += stringifyComment.lineComment(str6, ctx.indent, commentString(keyComment));
+          str7 += stringifyComment.lineComment(str7, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str6;
+        return str7;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str6 += stringifyComment.lineComment(str6, ctx.indent, commentString(keyComment));
-        str6 = `? ${str6}
+          str7 += stringifyComment.lineComment(str7, ctx.indent, commentString(keyComment));
+        str7 = `? ${str7}
 ${indent}:`;
       } else {
-        str6 = `${str6}:`;
+        str7 = `${str7}:`;
         if (keyComment)
-          str6 += stringifyComment.lineComment(str6, ctx.indent, commentString(keyComment));
+          str7 += stringifyComment.lineComment(str7, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity2.isNode(value)) {
@@ -8519,7 +8519,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity2.isScalar(value))
-        ctx.indentAtStart = str6.length + 1;
+        ctx.indentAtStart = str7.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -8563,16 +8563,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str6 += ws + valueStr;
+      str7 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str6 += stringifyComment.lineComment(str6, ctx.indent, commentString(valueComment));
+        str7 += stringifyComment.lineComment(str7, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str6;
+      return str7;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -8799,31 +8799,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str7 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str8 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str7 += stringifyComment.lineComment(str7, itemIndent, commentString(comment2));
+          str8 += stringifyComment.lineComment(str8, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str7);
+        lines.push(blockItemPrefix + str8);
       }
-      let str6;
+      let str7;
       if (lines.length === 0) {
-        str6 = flowChars.start + flowChars.end;
+        str7 = flowChars.start + flowChars.end;
       } else {
-        str6 = lines[0];
+        str7 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str6 += line ? `
+          str7 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str6 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str7 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str6;
+      return str7;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -8866,21 +8866,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str6 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str6.includes("\n"));
+        let str7 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str7.includes("\n"));
         if (i < items.length - 1) {
-          str6 += ",";
+          str7 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str6.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str7.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str6 += ",";
+            str7 += ",";
           }
         }
         if (comment)
-          str6 += stringifyComment.lineComment(str6, itemIndent, commentString(comment));
-        lines.push(str6);
+          str7 += stringifyComment.lineComment(str7, itemIndent, commentString(comment));
+        lines.push(str7);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -8892,11 +8892,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str6 = start;
+          let str7 = start;
           for (const line of lines)
-            str6 += line ? `
+            str7 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str6}
+          return `${str7}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -9228,7 +9228,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str6) => str6,
+      resolve: (str7) => str7,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -9266,7 +9266,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str6) => new Scalar2.Scalar(str6[0] === "t" || str6[0] === "T"),
+      resolve: (str7) => new Scalar2.Scalar(str7[0] === "t" || str7[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -9318,7 +9318,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str6) => str6.slice(-3).toLowerCase() === "nan" ? NaN : str6[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str7) => str7.slice(-3).toLowerCase() === "nan" ? NaN : str7[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -9327,7 +9327,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str6) => parseFloat(str6),
+      resolve: (str7) => parseFloat(str7),
       stringify(node) {
         const num6 = Number(node.value);
         return isFinite(num6) ? num6.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -9338,11 +9338,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str6) {
-        const node = new Scalar2.Scalar(parseFloat(str6));
-        const dot = str6.indexOf(".");
-        if (dot !== -1 && str6[str6.length - 1] === "0")
-          node.minFractionDigits = str6.length - dot - 1;
+      resolve(str7) {
+        const node = new Scalar2.Scalar(parseFloat(str7));
+        const dot = str7.indexOf(".");
+        if (dot !== -1 && str7[str7.length - 1] === "0")
+          node.minFractionDigits = str7.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -9359,7 +9359,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str6, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str6) : parseInt(str6.substring(offset), radix);
+    var intResolve = (str7, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str7) : parseInt(str7.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -9372,7 +9372,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str6, _onError, opt) => intResolve(str6, 2, 8, opt),
+      resolve: (str7, _onError, opt) => intResolve(str7, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int2 = {
@@ -9380,7 +9380,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str6, _onError, opt) => intResolve(str6, 0, 10, opt),
+      resolve: (str7, _onError, opt) => intResolve(str7, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -9389,7 +9389,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str6, _onError, opt) => intResolve(str6, 2, 16, opt),
+      resolve: (str7, _onError, opt) => intResolve(str7, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -9442,7 +9442,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str6) => str6,
+        resolve: (str7) => str7,
         stringify: stringifyJSON
       },
       {
@@ -9459,7 +9459,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str6) => str6 === "true",
+        resolve: (str7) => str7 === "true",
         stringify: stringifyJSON
       },
       {
@@ -9467,7 +9467,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str6, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str6) : parseInt(str6, 10),
+        resolve: (str7, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str7) : parseInt(str7, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -9475,7 +9475,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str6) => parseFloat(str6),
+        resolve: (str7) => parseFloat(str7),
         stringify: stringifyJSON
       }
     ];
@@ -9483,9 +9483,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str6, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str6)}`);
-        return str6;
+      resolve(str7, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str7)}`);
+        return str7;
       }
     };
     var schema = [map.map, seq3.seq].concat(jsonScalars, jsonError);
@@ -9517,10 +9517,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str6 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str6.length);
-          for (let i = 0; i < str6.length; ++i)
-            buffer[i] = str6.charCodeAt(i);
+          const str7 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str7.length);
+          for (let i = 0; i < str7.length; ++i)
+            buffer[i] = str7.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -9531,28 +9531,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str6;
+        let str7;
         if (typeof node_buffer.Buffer === "function") {
-          str6 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str7 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str6 = btoa(s);
+          str7 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
         if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str6.length / lineWidth);
+          const n = Math.ceil(str7.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str6.substr(o, lineWidth);
+            lines[i] = str7.substr(o, lineWidth);
           }
-          str6 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str7 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str6 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str7 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -9758,7 +9758,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str6) => str6.slice(-3).toLowerCase() === "nan" ? NaN : str6[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str7) => str7.slice(-3).toLowerCase() === "nan" ? NaN : str7[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -9767,7 +9767,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str6) => parseFloat(str6.replace(/_/g, "")),
+      resolve: (str7) => parseFloat(str7.replace(/_/g, "")),
       stringify(node) {
         const num6 = Number(node.value);
         return isFinite(num6) ? num6.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -9778,11 +9778,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str6) {
-        const node = new Scalar2.Scalar(parseFloat(str6.replace(/_/g, "")));
-        const dot = str6.indexOf(".");
+      resolve(str7) {
+        const node = new Scalar2.Scalar(parseFloat(str7.replace(/_/g, "")));
+        const dot = str7.indexOf(".");
         if (dot !== -1) {
-          const f = str6.substring(dot + 1).replace(/_/g, "");
+          const f = str7.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -9802,34 +9802,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str6, offset, radix, { intAsBigInt }) {
-      const sign2 = str6[0];
+    function intResolve(str7, offset, radix, { intAsBigInt }) {
+      const sign2 = str7[0];
       if (sign2 === "-" || sign2 === "+")
         offset += 1;
-      str6 = str6.substring(offset).replace(/_/g, "");
+      str7 = str7.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str6 = `0b${str6}`;
+            str7 = `0b${str7}`;
             break;
           case 8:
-            str6 = `0o${str6}`;
+            str7 = `0o${str7}`;
             break;
           case 16:
-            str6 = `0x${str6}`;
+            str7 = `0x${str7}`;
             break;
         }
-        const n2 = BigInt(str6);
+        const n2 = BigInt(str7);
         return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str6, radix);
+      const n = parseInt(str7, radix);
       return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str6 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str6.substr(1) : prefix + str6;
+        const str7 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str7.substr(1) : prefix + str7;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -9839,7 +9839,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str6, _onError, opt) => intResolve(str6, 2, 2, opt),
+      resolve: (str7, _onError, opt) => intResolve(str7, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -9848,7 +9848,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str6, _onError, opt) => intResolve(str6, 1, 8, opt),
+      resolve: (str7, _onError, opt) => intResolve(str7, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int2 = {
@@ -9856,7 +9856,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str6, _onError, opt) => intResolve(str6, 0, 10, opt),
+      resolve: (str7, _onError, opt) => intResolve(str7, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -9865,7 +9865,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str6, _onError, opt) => intResolve(str6, 2, 16, opt),
+      resolve: (str7, _onError, opt) => intResolve(str7, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -9969,9 +9969,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str6, asBigInt) {
-      const sign2 = str6[0];
-      const parts = sign2 === "-" || sign2 === "+" ? str6.substring(1) : str6;
+    function parseSexagesimal(str7, asBigInt) {
+      const sign2 = str7[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str7.substring(1) : str7;
       const num6 = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num6(60) + num6(p), num6(0));
       return sign2 === "-" ? num6(-1) * res : res;
@@ -10008,7 +10008,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str6, _onError, { intAsBigInt }) => parseSexagesimal(str6, intAsBigInt),
+      resolve: (str7, _onError, { intAsBigInt }) => parseSexagesimal(str7, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -10017,7 +10017,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str6) => parseSexagesimal(str6, false),
+      resolve: (str7) => parseSexagesimal(str7, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -10028,14 +10028,14 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str6) {
-        const match = str6.match(timestamp.test);
-        if (!match)
+      resolve(str7) {
+        const match2 = str7.match(timestamp.test);
+        if (!match2)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
-        const [, year, month, day, hour, minute, second] = match.map(Number);
-        const millisec = match[7] ? Number((match[7] + "00").substr(1, 3)) : 0;
+        const [, year, month, day, hour, minute, second] = match2.map(Number);
+        const millisec = match2[7] ? Number((match2[7] + "00").substr(1, 3)) : 0;
         let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
-        const tz = match[8];
+        const tz = match2[8];
         if (tz && tz !== "Z") {
           let d = parseSexagesimal(tz, false);
           if (Math.abs(d) < 30)
@@ -10380,9 +10380,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path26, value) {
+      addIn(path29, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path26, value);
+          this.contents.addIn(path29, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10457,14 +10457,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path26) {
-        if (Collection.isEmptyPath(path26)) {
+      deleteIn(path29) {
+        if (Collection.isEmptyPath(path29)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path26) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path29) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10479,10 +10479,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path26, keepScalar) {
-        if (Collection.isEmptyPath(path26))
+      getIn(path29, keepScalar) {
+        if (Collection.isEmptyPath(path29))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path26, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path29, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -10493,10 +10493,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path26) {
-        if (Collection.isEmptyPath(path26))
+      hasIn(path29) {
+        if (Collection.isEmptyPath(path29))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path26) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path29) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10513,13 +10513,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path26, value) {
-        if (Collection.isEmptyPath(path26)) {
+      setIn(path29, value) {
+        if (Collection.isEmptyPath(path29)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path26), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path29), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path26, value);
+          this.contents.setIn(path29, value);
         }
       }
       /**
@@ -10578,8 +10578,8 @@ var require_Document = __commonJS({
         };
         const res = toJS2.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -10616,22 +10616,22 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code20, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code20;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code20, message) {
+        super("YAMLParseError", pos, code20, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code20, message) {
+        super("YAMLWarning", pos, code20, message);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -10656,12 +10656,12 @@ var require_errors2 = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error.message += `:
 
 ${lineStr}
@@ -11540,7 +11540,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code20, msg) => onError(offset + rel, code20, msg);
       switch (type) {
         case "scalar":
           _type = Scalar2.Scalar.PLAIN;
@@ -11608,8 +11608,8 @@ var require_resolve_flow_scalar = __commonJS({
     }
     function unfoldLines(source) {
       const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source);
-      if (!match)
+      let match2 = line.exec(source);
+      if (!match2)
         return source;
       let trimEnd, trimBoth;
       try {
@@ -11619,11 +11619,11 @@ var require_resolve_flow_scalar = __commonJS({
         trimEnd = /[ \t]+$/;
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
-      let res = match[1].replace(trimEnd, "");
+      let res = match2[1].replace(trimEnd, "");
       let sep = " ";
       let pos = line.lastIndex;
-      while (match = line.exec(source)) {
-        const lm = match[1].replace(trimBoth, "");
+      while (match2 = line.exec(source)) {
+        const lm = match2[1].replace(trimBoth, "");
         if (lm === "") {
           if (sep === "\n")
             res += sep;
@@ -11637,8 +11637,8 @@ var require_resolve_flow_scalar = __commonJS({
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
-      match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      match2 = last.exec(source);
+      return res + sep + (match2?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -11738,9 +11738,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length2, onError) {
       const cc = source.substr(offset, length2);
       const ok = cc.length === length2 && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code20 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code20);
       } catch {
         const raw = source.substr(offset - 2, length2 + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -12062,12 +12062,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code20, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code20, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code20, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -12229,12 +12229,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code20, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code20, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code20, message);
         };
         switch (token.type) {
           case "scalar":
@@ -12480,9 +12480,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path26) => {
+    visit.itemAtPath = (cst, path29) => {
       let item = cst;
-      for (const [field3, index2] of path26) {
+      for (const [field3, index2] of path29) {
         const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -12491,23 +12491,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path26) => {
-      const parent = visit.itemAtPath(cst, path26.slice(0, -1));
-      const field3 = path26[path26.length - 1][0];
+    visit.parentCollection = (cst, path29) => {
+      const parent = visit.itemAtPath(cst, path29.slice(0, -1));
+      const field3 = path29[path29.length - 1][0];
       const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path26, item, visitor) {
-      let ctrl = visitor(item, path26);
+    function _visit(path29, item, visitor) {
+      let ctrl = visitor(item, path29);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field3 of ["key", "value"]) {
         const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path26.concat([[field3, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path29.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -12518,10 +12518,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field3 === "key")
-            ctrl = ctrl(item, path26);
+            ctrl = ctrl(item, path29);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path26) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path29) : ctrl;
     }
     exports.visit = visit;
   }
@@ -13346,7 +13346,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser3 = class {
+    var Parser4 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -14119,7 +14119,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser3;
+    exports.Parser = Parser4;
   }
 });
 
@@ -14172,7 +14172,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse5(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -14213,7 +14213,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document2.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse4;
+    exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments4;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
@@ -15629,8 +15629,8 @@ var require_formats = __commonJS({
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS2 = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str6) {
-      const matches2 = DATE.exec(str6);
+    function date(str7) {
+      const matches2 = DATE.exec(str7);
       if (!matches2)
         return false;
       const year = +matches2[1];
@@ -15649,8 +15649,8 @@ var require_formats = __commonJS({
     }
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
-      return function time(str6) {
-        const matches2 = TIME.exec(str6);
+      return function time(str7) {
+        const matches2 = TIME.exec(str7);
         if (!matches2)
           return false;
         const hr = +matches2[1];
@@ -15696,8 +15696,8 @@ var require_formats = __commonJS({
     var DATE_TIME_SEPARATOR = /t|\s/i;
     function getDateTime(strictTimeZone) {
       const time = getTime(strictTimeZone);
-      return function date_time(str6) {
-        const dateTime = str6.split(DATE_TIME_SEPARATOR);
+      return function date_time(str7) {
+        const dateTime = str7.split(DATE_TIME_SEPARATOR);
         return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
       };
     }
@@ -15722,13 +15722,13 @@ var require_formats = __commonJS({
     }
     var NOT_URI_FRAGMENT = /\/|:/;
     var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str6) {
-      return NOT_URI_FRAGMENT.test(str6) && URI.test(str6);
+    function uri(str7) {
+      return NOT_URI_FRAGMENT.test(str7) && URI.test(str7);
     }
     var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str6) {
+    function byte(str7) {
       BYTE.lastIndex = 0;
-      return BYTE.test(str6);
+      return BYTE.test(str7);
     }
     var MIN_INT32 = -(2 ** 31);
     var MAX_INT32 = 2 ** 31 - 1;
@@ -15742,11 +15742,11 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str6) {
-      if (Z_ANCHOR.test(str6))
+    function regex(str7) {
+      if (Z_ANCHOR.test(str7))
         return false;
       try {
-        new RegExp(str6);
+        new RegExp(str7);
         return true;
       } catch (e) {
         return false;
@@ -15890,7 +15890,7 @@ var require_constants = __commonJS({
     var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
     var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
     var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
+    var STAR2 = `${QMARK}*?`;
     var SEP = "/";
     var POSIX_CHARS = {
       DOT_LITERAL,
@@ -15906,7 +15906,7 @@ var require_constants = __commonJS({
       NO_DOT_SLASH,
       NO_DOTS_SLASH,
       QMARK_NO_DOT,
-      STAR,
+      STAR: STAR2,
       START_ANCHOR,
       SEP
     };
@@ -16082,10 +16082,10 @@ var require_utils2 = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str6) => REGEX_SPECIAL_CHARS.test(str6);
-    exports.isRegexChar = (str6) => str6.length === 1 && exports.hasRegexChars(str6);
-    exports.escapeRegex = (str6) => str6.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str6) => str6.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str7) => REGEX_SPECIAL_CHARS.test(str7);
+    exports.isRegexChar = (str7) => str7.length === 1 && exports.hasRegexChars(str7);
+    exports.escapeRegex = (str7) => str7.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str7) => str7.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform = navigator.platform.toLowerCase();
@@ -16096,9 +16096,9 @@ var require_utils2 = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str6) => {
-      return str6.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
+    exports.removeBackslashes = (str7) => {
+      return str7.replace(REGEX_REMOVE_BACKSLASH, (match2) => {
+        return match2 === "\\" ? "" : match2;
       });
     };
     exports.escapeLast = (input, char, lastIdx) => {
@@ -16124,8 +16124,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path26, { windows } = {}) => {
-      const segs = path26.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path29, { windows } = {}) => {
+      const segs = path29.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -16172,8 +16172,8 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code20) => {
+      return code20 === CHAR_FORWARD_SLASH || code20 === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -16187,7 +16187,7 @@ var require_scan = __commonJS({
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str6 = input;
+      let str7 = input;
       let index2 = -1;
       let start = 0;
       let lastIndex = 0;
@@ -16203,38 +16203,38 @@ var require_scan = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code;
+      let code20;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index2 >= length2;
-      const peek = () => str6.charCodeAt(index2 + 1);
+      const peek = () => str7.charCodeAt(index2 + 1);
       const advance = () => {
-        prev = code;
-        return str6.charCodeAt(++index2);
+        prev = code20;
+        return str7.charCodeAt(++index2);
       };
       while (index2 < length2) {
-        code = advance();
+        code20 = advance();
         let next;
-        if (code === CHAR_BACKWARD_SLASH) {
+        if (code20 === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
+          code20 = advance();
+          if (code20 === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code20 === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code20 = advance())) {
+            if (code20 === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
+            if (code20 === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code20 === CHAR_DOT && (code20 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -16243,7 +16243,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
+            if (braceEscaped !== true && code20 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -16252,7 +16252,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
+            if (code20 === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -16267,7 +16267,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_FORWARD_SLASH) {
+        if (code20 === CHAR_FORWARD_SLASH) {
           slashes.push(index2);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -16280,27 +16280,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code20 === CHAR_PLUS || code20 === CHAR_AT || code20 === CHAR_ASTERISK || code20 === CHAR_QUESTION_MARK || code20 === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index2 === start) {
+            if (code20 === CHAR_EXCLAMATION_MARK && index2 === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code20 = advance())) {
+                if (code20 === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code === CHAR_LEFT_PARENTHESES) {
+                if (code20 === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code20 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished = true;
                   break;
                 }
@@ -16310,7 +16310,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code === CHAR_ASTERISK) {
+        if (code20 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished = true;
@@ -16319,7 +16319,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_QUESTION_MARK) {
+        if (code20 === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
@@ -16327,7 +16327,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code20 === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -16346,26 +16346,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index2 === start) {
+        if (opts.nonegate !== true && code20 === CHAR_EXCLAMATION_MARK && index2 === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code20 === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
+            while (eos() !== true && (code20 = advance())) {
+              if (code20 === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
                 advance();
                 continue;
               }
-              if (code === CHAR_LEFT_PARENTHESES) {
+              if (code20 === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code20 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished = true;
                 break;
               }
@@ -16386,24 +16386,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base2 = str6;
+      let base2 = str7;
       let prefix = "";
       let glob = "";
       if (start > 0) {
-        prefix = str6.slice(0, start);
-        str6 = str6.slice(start);
+        prefix = str7.slice(0, start);
+        str7 = str7.slice(start);
         lastIndex -= start;
       }
       if (base2 && isGlob === true && lastIndex > 0) {
-        base2 = str6.slice(0, lastIndex);
-        glob = str6.slice(lastIndex);
+        base2 = str7.slice(0, lastIndex);
+        glob = str7.slice(lastIndex);
       } else if (isGlob === true) {
         base2 = "";
-        glob = str6;
+        glob = str7;
       } else {
-        base2 = str6;
+        base2 = str7;
       }
-      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str6) {
+      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str7) {
         if (isPathSeparator(base2.charCodeAt(base2.length - 1))) {
           base2 = base2.slice(0, -1);
         }
@@ -16430,7 +16430,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
+        if (!isPathSeparator(code20)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -16659,11 +16659,11 @@ var require_parse = __commonJS({
       let index2 = 0;
       const chars = [];
       while (index2 < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index2), false);
-        if (!match || match.type !== "*") {
+        const match2 = parseRepeatedExtglob(pattern.slice(index2), false);
+        if (!match2 || match2.type !== "*") {
           return;
         }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        const branches = splitTopLevel(match2.body).map((branch2) => branch2.trim());
         if (branches.length !== 1) {
           return;
         }
@@ -16672,7 +16672,7 @@ var require_parse = __commonJS({
           return;
         }
         chars.push(branch);
-        index2 += match.end + 1;
+        index2 += match2.end + 1;
       }
       if (chars.length < 1) {
         return;
@@ -16682,11 +16682,11 @@ var require_parse = __commonJS({
     var repeatedExtglobRecursion = (pattern) => {
       let depth = 0;
       let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
+      let match2 = parseRepeatedExtglob(value);
+      while (match2) {
         depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
+        value = match2.body.trim();
+        match2 = parseRepeatedExtglob(value);
       }
       return depth;
     };
@@ -16726,7 +16726,7 @@ var require_parse = __commonJS({
       }
       return { risky: false };
     };
-    var parse4 = (input, options) => {
+    var parse5 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -16753,7 +16753,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         QMARK,
         QMARK_NO_DOT,
-        STAR,
+        STAR: STAR2,
         START_ANCHOR
       } = PLATFORM_CHARS;
       const globstar = (opts2) => {
@@ -16761,7 +16761,7 @@ var require_parse = __commonJS({
       };
       const nodot = opts.dot ? "" : NO_DOT;
       const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
+      let star = opts.bash === true ? globstar(opts) : STAR2;
       if (opts.capture) {
         star = `(${star})`;
       }
@@ -16805,13 +16805,13 @@ var require_parse = __commonJS({
         consume(token.value);
       };
       const negate2 = () => {
-        let count = 1;
+        let count2 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count++;
+          count2++;
         }
-        if (count % 2 === 0) {
+        if (count2 % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -16896,7 +16896,7 @@ var require_parse = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse4(rest, { ...options, fastpaths: false }).output;
+            const expression = parse5(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -16967,10 +16967,10 @@ var require_parse = __commonJS({
             push({ type: "text", value });
             continue;
           }
-          const match = /^\\+/.exec(remaining());
+          const match2 = /^\\+/.exec(remaining());
           let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
+          if (match2 && match2[0].length > 2) {
+            slashes = match2[0].length;
             state.index += slashes;
             if (slashes % 2 !== 0) {
               value += "\\";
@@ -17255,10 +17255,10 @@ var require_parse = __commonJS({
           if (value === "$" || value === "^") {
             value = `\\${value}`;
           }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
+          const match2 = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match2) {
+            value += match2[0];
+            state.index += match2[0].length;
           }
           push({ type: "text", value });
           continue;
@@ -17419,7 +17419,7 @@ var require_parse = __commonJS({
       }
       return state;
     };
-    parse4.fastpaths = (input, options) => {
+    parse5.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -17435,14 +17435,14 @@ var require_parse = __commonJS({
         NO_DOT,
         NO_DOTS,
         NO_DOTS_SLASH,
-        STAR,
+        STAR: STAR2,
         START_ANCHOR
       } = constants2.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
       const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
+      let star = opts.bash === true ? ".*?" : STAR2;
       if (opts.capture) {
         star = `(${star})`;
       }
@@ -17450,8 +17450,8 @@ var require_parse = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create2 = (str6) => {
-        switch (str6) {
+      const create2 = (str7) => {
+        switch (str7) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -17469,11 +17469,11 @@ var require_parse = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str6);
-            if (!match) return;
-            const source2 = create2(match[1]);
+            const match2 = /^(.*?)\.(\w+)$/.exec(str7);
+            if (!match2) return;
+            const source2 = create2(match2[1]);
             if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
+            return source2 + DOT_LITERAL + match2[2];
           }
         }
       };
@@ -17484,7 +17484,7 @@ var require_parse = __commonJS({
       }
       return source;
     };
-    module.exports = parse4;
+    module.exports = parse5;
   }
 });
 
@@ -17493,16 +17493,16 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan2 = require_scan();
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var utils = require_utils2();
     var constants2 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = (str6) => {
+        const arrayMatcher = (str7) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str6);
+            const state2 = isMatch(str7);
             if (state2) return state2;
           }
           return false;
@@ -17524,8 +17524,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher2 = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix });
-        const result = { glob, state, regex, posix, input, output, match, isMatch };
+        const { isMatch, match: match2, output } = picomatch3.test(input, regex, options, { glob, posix });
+        const result = { glob, state, regex, posix, input, output, match: match2, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -17559,29 +17559,29 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const format2 = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format2 ? format2(input) : input;
-      if (match === false) {
+      let match2 = input === glob;
+      let output = match2 && format2 ? format2(input) : input;
+      if (match2 === false) {
         output = format2 ? format2(input) : input;
-        match = output === glob;
+        match2 = output === glob;
       }
-      if (match === false || opts.capture === true) {
+      if (match2 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex, options, posix);
+          match2 = picomatch3.matchBase(input, regex, options, posix);
         } else {
-          match = regex.exec(output);
+          match2 = regex.exec(output);
         }
       }
-      return { isMatch: Boolean(match), match, output };
+      return { isMatch: Boolean(match2), match: match2, output };
     };
     picomatch3.matchBase = (input, glob, options, posix = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix }));
     };
-    picomatch3.isMatch = (str6, patterns, options) => picomatch3(patterns, options)(str6);
+    picomatch3.isMatch = (str7, patterns, options) => picomatch3(patterns, options)(str7);
     picomatch3.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
-      return parse4(pattern, { ...options, fastpaths: false });
+      return parse5(pattern, { ...options, fastpaths: false });
     };
     picomatch3.scan = (input, options) => scan2(input, options);
     picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -17607,10 +17607,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse4.fastpaths(input, options);
+        parsed.output = parse5.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse4(input, options);
+        parsed = parse5(input, options);
       }
       return picomatch3.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -17642,6 +17642,871 @@ var require_picomatch2 = __commonJS({
     }
     Object.assign(picomatch3, pico);
     module.exports = picomatch3;
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY2 = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH2 = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body) => {
+      if (negated) {
+        return `[^\\/${body}]`;
+      }
+      const source = `[${body}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length: length2 } = pattern;
+      let index2 = start + 1;
+      let negated = EMPTY2;
+      const lead = pattern[index2];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index2++;
+      }
+      let body = EMPTY2;
+      let prev = EMPTY2;
+      for (; ; ) {
+        const char = pattern[index2];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern[++index2];
+          body += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index2 + 1 < length2 && pattern[index2 + 1] !== "]") {
+          index2++;
+          let to = pattern[index2];
+          if (to === ESCAPE) {
+            to = pattern[index2 += 1];
+          }
+          if (prev <= to) {
+            body += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY2;
+        } else if (char === "[" && pattern[index2 + 1] === ":") {
+          const nameStart = index2 + 2;
+          let end = nameStart;
+          while (end < length2 && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length2) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body += POSIX_CLASSES[name];
+            prev = EMPTY2;
+            index2 = end;
+          } else {
+            body += escapeMember("[");
+            prev = "[";
+            index2 = nameStart - 2;
+          }
+        } else {
+          body += escapeMember(char);
+          prev = char;
+        }
+        index2++;
+        if (pattern[index2] === "]") {
+          return {
+            end: index2,
+            source: classSource(negated, body)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "\uE000";
+    var TRAILING_DOUBLESTAR = "\uE001";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length: length2 } = pattern;
+      let out = EMPTY2;
+      let index2 = 0;
+      while (index2 < length2) {
+        const char = pattern[index2];
+        if (char === ESCAPE) {
+          const escaped = pattern[index2 + 1];
+          if (escaped === SLASH2 && index2 + 2 === length2) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern.slice(index2, index2 + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index2 += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index2++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern, index2);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index2 = length2;
+          } else {
+            out += hold(scanned.source);
+            index2 = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index2++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match2) => `\\${match2}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH2
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH2
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index2, str7) => index2 + 6 < str7.length ? str7.slice(index2 + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match2, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match2,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match2, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH2 ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run2, at) => {
+      let separator = EMPTY2;
+      for (let index2 = at + 1; index2 < run2.length && !run2[index2].wildcard; index2++) {
+        separator += run2[index2].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length: length2 } = source;
+      let index2 = 0;
+      while (index2 < length2) {
+        const char = source[index2];
+        if (source.startsWith(WILDCARD, index2)) {
+          tokens.push({ wildcard: true });
+          index2 += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index2 + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length2 && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index2, end) });
+          index2 = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index2, index2 + 2) });
+          index2 += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index2;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length2 && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index2, end) });
+          index2 = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index2++;
+        } else {
+          tokens.push({ single: char });
+          index2++;
+        }
+      }
+      let out = EMPTY2;
+      let run2 = [];
+      const flush = () => {
+        let lastWildcard;
+        run2.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run2.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+        });
+        run2 = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run2.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher2, replacer, required]) => {
+          if (matcher2 === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher2.test(prev) ? prev.replace(matcher2, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match2, index2) => sources[index2]
+      ) : replaced;
+    };
+    var checkSourceOf = (body, prefix) => {
+      if (body[body.length - 1] === SLASH2) {
+        prefix = makeRegexPrefix(body.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body) => {
+      const index2 = body.indexOf(SLASH2);
+      return index2 < 0 || index2 === body.length - 1;
+    };
+    var basenameOf = (path29) => {
+      const end = path29.length - 1;
+      const index2 = path29.lastIndexOf(
+        SLASH2,
+        path29[end] === SLASH2 ? end - 1 : end
+      );
+      return index2 < 0 ? path29 : path29.slice(index2 + 1);
+    };
+    var parentOf2 = (path29) => {
+      if (path29.charCodeAt(0) === SLASH_CODE || path29.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path29.split(SLASH2).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY2;
+      }
+      const end = path29.length - 1;
+      const cut = path29.lastIndexOf(
+        SLASH2,
+        path29.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY2 : path29.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark2, body, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark2;
+        this.negative = negative;
+        define(this, "body", body);
+        define(this, "ignoreCase", ignoreCase);
+        define(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str7 = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex = this.ignoreCase ? new RegExp(str7, "i") : new RegExp(str7);
+        return define(this, key, regex);
+      }
+    };
+    var hasTrailingBackslash = (str7) => {
+      let count2 = 0;
+      while (str7[str7.length - count2 - 1] === ESCAPE) {
+        count2++;
+      }
+      return count2 % 2 === 1;
+    };
+    var trimEnd = (body, stripLineEnd) => {
+      let lineEnd = body.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+    };
+    var createRule = (pattern, mark2, ignoreCase, stripLineEnd, stripBOM) => {
+      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
+      if (body[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body[0] === "!") {
+        negative = true;
+        body = body.slice(1);
+      }
+      const last = body[body.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd(body, stripLineEnd);
+      }
+      if (!body || hasTrailingBackslash(body)) {
+        return;
+      }
+      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body);
+      return new IgnoreRule(
+        pattern,
+        mark2,
+        body,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index2) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index2
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path29) {
+        const rules2 = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH2 ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index2 = rules2.length - 1; index2 >= 0; index2--) {
+          const rule = rules2[index2];
+          if (rule.checkRegex.test(path29)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path29, mode) {
+        const rules2 = this._rules;
+        const { length: length2 } = rules2;
+        const shortcut = this._basenameCount * 2 >= length2;
+        const basename = shortcut ? basenameOf(path29) : path29;
+        for (let index2 = length2 - 1; index2 >= 0; index2--) {
+          const rule = rules2[index2];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename : path29
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path29, originalPath, doThrow) => {
+      if (!isString(path29)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path29) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path29)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path29) => {
+      const first = path29.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path29.length === 1) {
+        return true;
+      }
+      const second = path29.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path29.length === 2 || path29.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache3, path29) {
+        checkPath(
+          path29,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path29 ? this._t(path29, cache3) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path29 = convertPath(target);
+        if (!path29 || path29.charCodeAt(path29.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path29);
+        }
+        const dir2 = this._t(path29, this._testCache);
+        if (dir2.ignored) {
+          return dir2;
+        }
+        const literal = this._rules.testLiteral(path29);
+        return literal.ignored || literal.unignored ? literal : dir2;
+      }
+      _t(path29, cache3) {
+        const cached2 = cache3[path29];
+        if (cached2) {
+          return cached2;
+        }
+        const parentPath = parentOf2(path29);
+        const parent = parentPath ? this._t(parentPath, cache3) : UNDEFINED;
+        return cache3[path29] = parent && parent.ignored ? parent : this._rules.test(path29, MODE_IGNORE);
+      }
+      ignores(path29) {
+        return this._test(path29, this._ignoreCache, convertPath(path29)).ignored;
+      }
+      createFilter() {
+        return (path29) => !this.ignores(path29);
+      }
+      filter(paths2) {
+        return makeArray(paths2).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path29) {
+        return this._test(path29, this._testCache, convertPath(path29));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path29) => checkPath(convertPath(path29), path29, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str7) => /^\\\\\?\\/.test(str7) || /["<>|\u0000-\u001F]+/u.test(str7) ? str7 : str7.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path29) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path29) || isNotRelative(path29);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
   }
 });
 
@@ -17764,8 +18629,17 @@ var DIAGNOSTIC_RULES = [
     id: "declaration-source-not-found",
     title: "GitOps declaration names a source the gate cannot find",
     ...UNCHECKED,
-    rationale: "A HelmRelease names its chart through a source object (HelmRepository, OCIRepository, GitRepository). When that source is not written in this repository, or is another Git repository, the gate cannot know which chart the controller installs, so nothing the release deploys is checked.",
+    rationale: "A HelmRelease names its chart through a source object (HelmRepository, OCIRepository, GitRepository), and a Flux Kustomization its folder through a GitRepository and a path. When that source is not written in this repository, is another Git repository, or the path does not exist, the gate cannot know what the controller applies, so nothing the declaration deploys is checked.",
     remediation: "Keep the source objects in the repository the gate scans (as `flux bootstrap` does), or point the release at a chart in this repository."
+  }),
+  diagnostic({
+    id: "substitution-unreadable",
+    title: "Flux variables come from an encrypted Secret",
+    severity: "low",
+    securitySeverity: 2,
+    coverage: false,
+    rationale: "A Flux Kustomization substitutes `${VARIABLES}` from a Secret encrypted with SOPS. The gate never holds the decryption key, so those variables keep their `${...}` text in the objects it checks: every other field is checked as the cluster gets it, but a field set from such a variable is checked with its placeholder, not its value.",
+    remediation: "Keep security-relevant settings (privileges, host access, images) out of encrypted variables, or move non-secret settings to a ConfigMap the gate can read."
   }),
   diagnostic({
     id: "remote-resource-pinned",
@@ -18168,8 +19042,8 @@ function parseStream(text2, file, options) {
 
 // src/objects/go-yaml.ts
 var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path26) {
-  return JSON.stringify(path26);
+function pathKey(path29) {
+  return JSON.stringify(path29);
 }
 var PathSourceMap = class _PathSourceMap {
   constructor(file, table2, lineCounter, rootOffset) {
@@ -18182,19 +19056,19 @@ var PathSourceMap = class _PathSourceMap {
   table;
   lineCounter;
   rootOffset;
-  has(path26) {
-    return this.table.has(pathKey(path26));
+  has(path29) {
+    return this.table.has(pathKey(path29));
   }
   /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path26) {
-    return this.table.get(pathKey(path26))?.node ?? void 0;
+  nodeAt(path29) {
+    return this.table.get(pathKey(path29))?.node ?? void 0;
   }
-  locate(path26) {
-    let n = path26.length;
+  locate(path29) {
+    let n = path29.length;
     let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path26.slice(0, n))))) n--;
+    while (n > 0 && !(at = this.table.get(pathKey(path29.slice(0, n))))) n--;
     const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path26.slice(0, n) };
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path29.slice(0, n) };
   }
   /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
   withPaths(pairs) {
@@ -18321,13 +19195,13 @@ var Converter = class {
   produced = 0;
   table = /* @__PURE__ */ new Map();
   repeats = [];
-  value(node, path26, depth) {
+  value(node, path29, depth) {
     if (++this.produced > this.limits.maxNodes) {
       throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, void 0, "invalid-yaml");
     }
     if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node), "invalid-yaml");
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path26, depth + 1);
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path29, depth + 1);
     if ((0, import_yaml2.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
@@ -18337,11 +19211,11 @@ var Converter = class {
     }
     if ((0, import_yaml2.isSeq)(node)) {
       return node.items.map((item, i) => {
-        if (this.options.record) this.table.set(pathKey([...path26, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, this.options.record ? [...path26, i] : path26, depth + 1);
+        if (this.options.record) this.table.set(pathKey([...path29, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, this.options.record ? [...path29, i] : path29, depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path26, depth) : this.lenientMapping(node.items, path26, depth);
+    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path29, depth) : this.lenientMapping(node.items, path29, depth);
     throw new GoYamlError("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
@@ -18364,7 +19238,7 @@ var Converter = class {
     return key;
   }
   /** A mapping as yaml.UnmarshalStrict reads it: explicit keys and merged ones, each key from exactly one source. */
-  strictMapping(items, path26, depth) {
+  strictMapping(items, path29, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
@@ -18384,16 +19258,16 @@ var Converter = class {
         const offset2 = offsetOf(pair2.key) ?? 0;
         const merged = this.mergeSources(pair2.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.strictMapping(m.items, path26, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path26, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.strictMapping(m.items, path29, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path29, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair2.key);
       const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
-      const value = this.value(pair2.value, [...path26, key], depth + 1);
+      const value = this.value(pair2.value, [...path29, key], depth + 1);
       put(key, value, offset, "explicitly");
-      if (this.options.record) this.table.set(pathKey([...path26, key]), { offset, node: pair2.value ?? null });
+      if (this.options.record) this.table.set(pathKey([...path29, key]), { offset, node: pair2.value ?? null });
     }
     return out;
   }
@@ -18405,7 +19279,7 @@ var Converter = class {
    * (`duplicate-key`), a key written before a merge key that brings another value, or two merge keys. A key repeated
    * with the same value is read, and noted (strict readers refuse the document).
    */
-  lenientMapping(items, path26, depth) {
+  lenientMapping(items, path29, depth) {
     const out = {};
     const written = /* @__PURE__ */ new Map();
     let merged = false;
@@ -18417,7 +19291,7 @@ var Converter = class {
         merged = true;
         const sources = this.mergeSources(pair2.value, offset);
         for (let i = sources.length - 1; i >= 0; i--) {
-          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path26, depth + 1))) {
+          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path29, depth + 1))) {
             if (written.has(k) && !sameJson(written.get(k), v)) {
               throw new GoYamlError(`key "${k}" is written before a merge key (<<) that brings another value: go-yaml v2 (kubectl, Helm, Argo CD) takes the merged value, yaml.v3 (kustomize) the written one`, offset);
             }
@@ -18427,7 +19301,7 @@ var Converter = class {
         continue;
       }
       const key = this.key(pair2.key);
-      const value = this.value(pair2.value, this.options.record ? [...path26, key] : path26, depth + 1);
+      const value = this.value(pair2.value, this.options.record ? [...path29, key] : path29, depth + 1);
       if (written.has(key)) {
         if (!sameJson(written.get(key), value)) throw new GoYamlError(`the key "${key}" appears twice in one mapping with different values; keys must be unique`, offset, "duplicate-key");
         this.repeats.push({ key, offset });
@@ -18586,30 +19460,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path26) {
-    const { node, found } = this.walk(path26);
-    return found.length === path26.length ? node ?? void 0 : void 0;
+  nodeAt(path29) {
+    const { node, found } = this.walk(path29);
+    return found.length === path29.length ? node ?? void 0 : void 0;
   }
-  has(path26) {
-    return this.walk(path26).found.length === path26.length;
+  has(path29) {
+    return this.walk(path29).found.length === path29.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path26) {
-    return this.walk(path26).offset;
+  offsetOf(path29) {
+    return this.walk(path29).offset;
   }
-  locate(path26) {
-    const { offset, found } = this.walk(path26);
+  locate(path29) {
+    const { offset, found } = this.walk(path29);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path26) {
+  walk(path29) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path26) {
+    for (const seg of path29) {
       if (node && (0, import_yaml3.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml3.isMap)(node)) {
         const pair2 = pairFor(node, String(seg), this.doc);
@@ -18695,8 +19569,8 @@ function parseLocation(text2) {
   if (scheme === "oci" && (url.search || url.hash)) throw new LocationError(`"${text2}": an oci:// location has no query or fragment`);
   const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
   const port = url.port ? Number(url.port) : void 0;
-  const path26 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
-  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path26 };
+  const path29 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
+  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path29 };
 }
 function authority(loc) {
   const host = loc.host.includes(":") ? `[${loc.host}]` : loc.host;
@@ -18849,8 +19723,8 @@ function parseConfig(text2, source) {
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync3(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path26 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path26, err.params.additionalProperty] : path26;
+      const path29 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path29, err.params.additionalProperty] : path29;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -18958,9 +19832,9 @@ function refOf(object) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path26) {
+function formatPath(path29) {
   let out = "";
-  for (const seg of path26) {
+  for (const seg of path29) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -18970,9 +19844,9 @@ function formatPath(path26) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path26) {
+function getAt(root, path29) {
   let cur = root;
-  for (const seg of path26) {
+  for (const seg of path29) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -19008,8 +19882,8 @@ function compareByLocation(a, b) {
 function compareBySeverity(a, b) {
   return severityRank(b.severity) - severityRank(a.severity) || (a.status === b.status ? 0 : a.status === "new" ? -1 : 1) || compareByLocation(a, b);
 }
-function plural(count, singular, pluralForm = `${singular}s`) {
-  return `${count} ${count === 1 ? singular : pluralForm}`;
+function plural(count2, singular, pluralForm = `${singular}s`) {
+  return `${count2} ${count2 === 1 ? singular : pluralForm}`;
 }
 function describeGate(failOn) {
   return failOn === "none" ? "gate disabled" : failOn === "low" ? "new, any severity" : `new, at or above ${failOn}`;
@@ -19355,8 +20229,8 @@ function inlineCode(text2, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence}${pad2}${content}${pad2}${fence}`;
 }
-function encodePath(path26) {
-  return path26.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path29) {
+  return path29.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text2, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -19577,8 +20451,8 @@ function formatText(findings, opts) {
     const rows = summaryByRule(shown, opts.baseScanned).map((row) => row.map(sanitizeForTerminal));
     const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
     out.push("", paint("bold", "Findings by rule:"));
-    for (const [severity, rule, count, status] of rows) {
-      const cells = [paint(SEVERITY_COLOR[severity.toLowerCase()], severity.padEnd(widths[0])), rule.padEnd(widths[1]), count.padStart(widths[2])];
+    for (const [severity, rule, count2, status] of rows) {
+      const cells = [paint(SEVERITY_COLOR[severity.toLowerCase()], severity.padEnd(widths[0])), rule.padEnd(widths[1]), count2.padStart(widths[2])];
       out.push(`  ${cells.join("  ")}${status ? `  ${status}` : ""}`);
     }
     out.push("");
@@ -24657,17 +25531,17 @@ function versionValue(v) {
     if (!ov) throw new Error("runtime error: invalid memory address or nil pointer dereference");
     return ov;
   };
-  const str6 = (f) => defineFunc({ params: [], result: "string" }, f);
+  const str7 = (f) => defineFunc({ params: [], result: "string" }, f);
   const cmpFn = (f) => defineFunc({ params: [S], result: "bool" }, (o) => f(compareVersions(v, other(o))));
   const inc = (f) => defineFunc({ params: [], result: "semver.Version" }, () => versionValue(f()));
   const s = new GoStruct(S, /* @__PURE__ */ new Map(), {
     Major: defineFunc({ params: [], result: "uint64" }, () => u64(v.major)),
     Minor: defineFunc({ params: [], result: "uint64" }, () => u64(v.minor)),
     Patch: defineFunc({ params: [], result: "uint64" }, () => u64(v.patch)),
-    Prerelease: str6(() => v.pre),
-    Metadata: str6(() => v.metadata),
-    Original: str6(() => v.original),
-    String: str6(() => v.toString()),
+    Prerelease: str7(() => v.pre),
+    Metadata: str7(() => v.metadata),
+    Original: str7(() => v.original),
+    String: str7(() => v.toString()),
     Compare: defineFunc({ params: [S], result: "int" }, (o) => new GoInt("int", compareVersions(v, other(o)))),
     LessThan: cmpFn((d) => d < 0),
     LessThanEqual: cmpFn((d) => d <= 0),
@@ -24726,7 +25600,7 @@ var OPTIONS = {
       tag: "tag:yaml.org,2002:int",
       default: true,
       test: /^[-+]?0o[0-7][0-7_]*$/,
-      resolve: (str6) => (str6.startsWith("-") ? -1 : 1) * parseInt(str6.replace(/^[-+]?0o/, "").replace(/_/g, ""), 8)
+      resolve: (str7) => (str7.startsWith("-") ? -1 : 1) * parseInt(str7.replace(/^[-+]?0o/, "").replace(/_/g, ""), 8)
     },
     ...tags.filter((t) => {
       const tag = t;
@@ -24928,11 +25802,11 @@ function parseHelmignore(text2, file) {
       rule = rule.slice(0, -1);
     }
     const r = rule;
-    let match;
-    if (r.startsWith("/")) match = (n) => safeMatch(r.slice(1), n);
-    else if (r.includes("/")) match = (n) => safeMatch(r, n);
-    else match = (n) => safeMatch(r, path4.posix.basename(n));
-    rules2.push({ negate: negate2, mustDir, match });
+    let match2;
+    if (r.startsWith("/")) match2 = (n) => safeMatch(r.slice(1), n);
+    else if (r.includes("/")) match2 = (n) => safeMatch(r, n);
+    else match2 = (n) => safeMatch(r, path4.posix.basename(n));
+    rules2.push({ negate: negate2, mustDir, match: match2 });
   };
   add("templates/.?*");
   for (const line of text2.split("\n")) add(line.replace(/\r$/, ""));
@@ -28335,10 +29209,10 @@ var BinaryWriter = class {
       ascii[pos++] = len;
       let i = 0;
       for (; i < len; i++) {
-        const code = value.charCodeAt(i);
-        if (code > 127)
+        const code20 = value.charCodeAt(i);
+        if (code20 > 127)
           break;
-        ascii[pos++] = code;
+        ascii[pos++] = code20;
       }
       if (i == len) {
         this.pos = pos;
@@ -29896,10 +30770,10 @@ function parseTextFormatScalarValue(type, value) {
       return parseInt(value, 10);
   }
 }
-function unescapeBytesDefaultValue(str6) {
+function unescapeBytesDefaultValue(str7) {
   const b = [];
   const input = {
-    tail: str6,
+    tail: str7,
     c: "",
     next() {
       if (this.tail.length == 0) {
@@ -30911,8 +31785,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path26, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path26]);
+function messageDesc(file, path29, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path29]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -33279,19 +34153,19 @@ function durationFromJson(duration, json) {
   if (typeof json !== "string") {
     throw new Error(`cannot decode message ${duration.$typeName} from JSON: ${formatVal(json)}`);
   }
-  const match = json.match(/^(-?[0-9]+)(?:\.([0-9]+))?s/);
-  if (match === null) {
+  const match2 = json.match(/^(-?[0-9]+)(?:\.([0-9]+))?s/);
+  if (match2 === null) {
     throw new Error(`cannot decode message ${duration.$typeName} from JSON: ${formatVal(json)}`);
   }
-  const longSeconds = Number(match[1]);
+  const longSeconds = Number(match2[1]);
   if (longSeconds > durationSecondsMax || longSeconds < durationSecondsMin) {
     throw new Error(`cannot decode message ${duration.$typeName} from JSON: ${formatVal(json)}`);
   }
   duration.seconds = protoInt64.parse(longSeconds);
-  if (typeof match[2] !== "string") {
+  if (typeof match2[2] !== "string") {
     return;
   }
-  const nanosStr = match[2] + "0".repeat(9 - match[2].length);
+  const nanosStr = match2[2] + "0".repeat(9 - match2[2].length);
   duration.nanos = parseInt(nanosStr);
   if (longSeconds < 0 || Object.is(longSeconds, -0)) {
     duration.nanos = -duration.nanos;
@@ -33304,11 +34178,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path26) => {
-    if (path26.includes("_")) {
+  fieldMask.paths = json.split(",").map((path29) => {
+    if (path29.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path26);
+    return protoSnakeCase(path29);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -34269,13 +35143,13 @@ var UNITS = Object.freeze({
 });
 var INT_REGEXP = /^\d+/;
 var UNIT_REGEXP = new RegExp(`^(${Object.keys(UNITS).join("|")})`);
-function parseDuration(str6) {
-  if (str6.length > DURATION_STRING_LENGTH_LIMIT) {
+function parseDuration(str7) {
+  if (str7.length > DURATION_STRING_LENGTH_LIMIT) {
     throw badDurationStr(`duration string exceeds ${DURATION_STRING_LENGTH_LIMIT} characters`);
   }
-  if (/^[-+]?0$/.test(str6))
+  if (/^[-+]?0$/.test(str7))
     return createDuration();
-  const [sign2, values] = /^[+-]/.test(str6) ? [str6[0] === "+" ? 1n : -1n, str6.slice(1)] : [1n, str6];
+  const [sign2, values] = /^[+-]/.test(str7) ? [str7[0] === "+" ? 1n : -1n, str7.slice(1)] : [1n, str7];
   let fullNanos = 0n;
   let remainder = values;
   while (remainder.length > 0) {
@@ -34564,12 +35438,12 @@ var getB64Map = () => {
   }
   return _B64_MAP;
 };
-var decodeVLQ = (str6) => {
+var decodeVLQ = (str7) => {
   const b64 = getB64Map();
   const res = [];
   let value = 0, shift = 0;
-  for (let i = 0; i < str6.length; i++) {
-    const digit = b64[str6.charCodeAt(i)];
+  for (let i = 0; i < str7.length; i++) {
+    const digit = b64[str7.charCodeAt(i)];
     value |= (digit & 31) << shift;
     if ((digit & 32) === 0) {
       res.push(value);
@@ -34581,10 +35455,10 @@ var decodeVLQ = (str6) => {
   }
   return res;
 };
-var decodeRanges = (str6, isStride1) => {
-  if (str6.length === 0)
+var decodeRanges = (str7, isStride1) => {
+  if (str7.length === 0)
     return new Uint32Array(0);
-  const res = decodeVLQ(str6);
+  const res = decodeVLQ(str7);
   const numRanges = isStride1 ? res.length / 2 : res.length / 3;
   const out = new Uint32Array(numRanges * 3);
   let current2 = 0, resIdx = 0;
@@ -34597,8 +35471,8 @@ var decodeRanges = (str6, isStride1) => {
   }
   return out;
 };
-var decodeOrbit = (str6) => {
-  const res = decodeVLQ(str6);
+var decodeOrbit = (str7) => {
+  const res = decodeVLQ(str7);
   const map = /* @__PURE__ */ new Map();
   let currentKey = 0;
   for (let i = 0; i < res.length; i += 2) {
@@ -35184,8 +36058,8 @@ function unhex(c) {
   }
   return -1;
 }
-function stringToRunes(str6) {
-  return Array.from(String(str6)).map((s) => codePointAtOrThrow(s, 0));
+function stringToRunes(str7) {
+  return Array.from(String(str7)).map((s) => codePointAtOrThrow(s, 0));
 }
 function runeToString(r) {
   return String.fromCodePoint(r);
@@ -35214,8 +36088,8 @@ function emptyOpContext(r1, r2) {
   }
   return op;
 }
-function quoteMeta(str6) {
-  return str6.split("").map((s) => {
+function quoteMeta(str7) {
+  return str7.split("").map((s) => {
     if (METACHARACTERS.indexOf(s) >= 0) {
       return `\\${s}`;
     }
@@ -35799,11 +36673,11 @@ var fromRegexp = (re) => {
         return new Prefilter(Prefilter.Type.NONE);
       }
       const pf = new Prefilter(Prefilter.Type.EXACT);
-      let str6 = "";
+      let str7 = "";
       for (let i = 0; i < re.runes.length; i++) {
-        str6 += String.fromCodePoint(re.runes[i]);
+        str7 += String.fromCodePoint(re.runes[i]);
       }
-      pf.str = str6;
+      pf.str = str7;
       return pf;
     }
     case Regexp.Op.CAPTURE:
@@ -36803,8 +37677,8 @@ var CharClass = class _CharClass {
 var StringIterator = class {
   str;
   position;
-  constructor(str6) {
-    this.str = str6;
+  constructor(str7) {
+    this.str = str7;
     this.position = 0;
   }
   // Returns the cursor position.  Do not interpret the result!
@@ -38381,8 +39255,8 @@ var RE2JS = class _RE2JS {
    * @param {string} str The string to be literalized
    * @returns {string} A literal string replacement
    */
-  static quote(str6) {
-    return quoteMeta(str6);
+  static quote(str7) {
+    return quoteMeta(str7);
   }
   /**
    * Helper: create new RE2JS with given regex and flags.
@@ -38754,13 +39628,13 @@ var time_default = [
 // node_modules/@bufbuild/cel/dist/esm/scope.js
 var privateSymbol8 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/scope");
 function createScope(inputs, parent) {
-  const variables = /* @__PURE__ */ new Map();
+  const variables2 = /* @__PURE__ */ new Map();
   if (inputs) {
     for (const [name, type] of Object.entries(inputs)) {
-      variables.set(name, type);
+      variables2.set(name, type);
     }
   }
-  return new Scope(variables, parent);
+  return new Scope(variables2, parent);
 }
 var Scope = class {
   _variables;
@@ -39381,14 +40255,14 @@ var runtime;
     }
   }
   runtime2.GrammarLocation = GrammarLocation;
-  function padEnd(str6, targetLength, padString) {
+  function padEnd(str7, targetLength, padString) {
     padString = padString || " ";
-    if (str6.length > targetLength) {
-      return str6;
+    if (str7.length > targetLength) {
+      return str7;
     }
-    targetLength -= str6.length;
+    targetLength -= str7.length;
     padString += padString.repeat(targetLength);
-    return str6 + padString.slice(0, targetLength);
+    return str7 + padString.slice(0, targetLength);
   }
   runtime2.padEnd = padEnd;
   class ParseFailure {
@@ -39475,8 +40349,8 @@ var ParseSyntaxError = class _ParseSyntaxError extends ParseError {
   }
   static #formatMessage(expected, found) {
     function encode(s) {
-      return "'" + s.replace(/[\\\x07\b\f\n\r\t\v']/g, (match) => {
-        switch (match) {
+      return "'" + s.replace(/[\\\x07\b\f\n\r\t\v']/g, (match2) => {
+        switch (match2) {
           case "\\":
             return "\\\\";
           case "\x07":
@@ -45020,14 +45894,14 @@ var MaybeAttr = class {
   }
   addAccess(access) {
     const augmentedNames = [];
-    let str6;
+    let str7;
     if (access instanceof StringAccess) {
-      str6 = access.name;
+      str7 = access.name;
     }
     for (const attr of this.attrs) {
-      if (str6 !== void 0 && attr.accesses().length === 0) {
+      if (str7 !== void 0 && attr.accesses().length === 0) {
         for (const name of attr.candidateNames()) {
-          augmentedNames.push(name + "." + str6);
+          augmentedNames.push(name + "." + str7);
         }
       }
       attr.addAccess(access);
@@ -46431,9 +47305,9 @@ function lastIndexOf(substr, startN) {
 function lowerAscii() {
   let result = "";
   for (let i = 0; i < this.length; i++) {
-    const code = this.charCodeAt(i);
-    if (code >= 65 && code <= 90) {
-      result += String.fromCharCode(code + 32);
+    const code20 = this.charCodeAt(i);
+    if (code20 >= 65 && code20 <= 90) {
+      result += String.fromCharCode(code20 + 32);
     } else {
       result += this.charAt(i);
     }
@@ -46453,10 +47327,10 @@ function upperAscii() {
   return result;
 }
 function replace(substr, repl, num6) {
-  const count = num6 === void 0 ? this.length : Number(num6);
+  const count2 = num6 === void 0 ? this.length : Number(num6);
   let result = this;
   let offset = 0;
-  let remaining = count;
+  let remaining = count2;
   let index2 = result.indexOf(substr, offset);
   while (remaining > 0 && index2 !== -1) {
     result = result.substring(0, index2) + repl + result.substring(index2 + substr.length);
@@ -46467,11 +47341,11 @@ function replace(substr, repl, num6) {
   return result;
 }
 function split(sep, num6) {
-  const count = num6 === void 0 ? void 0 : Number(num6);
-  if (count === 1) {
+  const count2 = num6 === void 0 ? void 0 : Number(num6);
+  if (count2 === 1) {
     return celList([this]);
   }
-  return celList(this.split(sep, count));
+  return celList(this.split(sep, count2));
 }
 function substring(start, end) {
   if (end === void 0) {
@@ -46558,11 +47432,11 @@ var QUOTE_MAP = /* @__PURE__ */ new Map([
   [34, '\\"'],
   [92, "\\\\"]
 ]);
-function quote(str6) {
+function quote(str7) {
   let result = '"';
-  for (let i = 0; i < str6.length; i++) {
-    const c = str6.charCodeAt(i);
-    result += QUOTE_MAP.get(c) ?? str6.charAt(i);
+  for (let i = 0; i < str7.length; i++) {
+    const c = str7.charCodeAt(i);
+    result += QUOTE_MAP.get(c) ?? str7.charAt(i);
   }
   result += '"';
   return result;
@@ -46602,12 +47476,12 @@ function formatExponent(val, precision) {
       if (!Number.isFinite(val)) {
         return val.toString();
       }
-      let str6 = val.toExponential(precision);
-      const plusIdx = str6.lastIndexOf("+");
-      if (plusIdx === str6.length - 2) {
-        str6 = `${str6.substring(0, plusIdx + 1)}0${str6.substring(plusIdx + 1)}`;
+      let str7 = val.toExponential(precision);
+      const plusIdx = str7.lastIndexOf("+");
+      if (plusIdx === str7.length - 2) {
+        str7 = `${str7.substring(0, plusIdx + 1)}0${str7.substring(plusIdx + 1)}`;
       }
-      return str6;
+      return str7;
     case typeof val === "string":
       return formatFloatString(val);
     default:
@@ -46960,13 +47834,13 @@ var ParamReader = class {
     return list2;
   }
 };
-function defineTemplate(name, description, parse4, check) {
+function defineTemplate(name, description, parse5, check) {
   const cache3 = /* @__PURE__ */ new WeakMap();
   const parsed = (params) => {
     const hit = cache3.get(params);
     if (hit !== void 0) return hit;
     if (!isRecord(params)) throw new TemplateParamsError(name, "params must be a mapping");
-    const value = parse4(new ParamReader(name, params));
+    const value = parse5(new ParamReader(name, params));
     cache3.set(params, value);
     return value;
   };
@@ -47099,17 +47973,17 @@ function pathOf(text2) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path26 = [];
+  let path29 = [];
   try {
-    path26 = pathOf(check.path);
+    path29 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path26, message: check.message }];
+    if (result === false) return [{ path: path29, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path26, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path29, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path26, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path29, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -47155,11 +48029,11 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path26, reason, detail) {
-  return { path: path26, message: `${reason} (${detail})` };
+function violation(path29, reason, detail) {
+  return { path: path29, message: `${reason} (${detail})` };
 }
-function pluralize(singular, plural2, count) {
-  return count === 1 ? singular : plural2;
+function pluralize(singular, plural2, count2) {
+  return count2 === 1 ? singular : plural2;
 }
 function joinQuote(values) {
   return values.map(quote2).join(", ");
@@ -47211,13 +48085,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path26, handler } of handlers) {
+    for (const { path: path29, handler } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path26, action, "host"],
+              [...container.path, ...path29, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -47581,11 +48455,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path26, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path29, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path26, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path29, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -47603,10 +48477,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path26, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path29, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path26, "seLinuxOptions"];
+      const optionsPath = [...path29, "seLinuxOptions"];
       const forbidden = (field3, what) => out.push(violation([...optionsPath, field3], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -47968,8 +48842,8 @@ function checkField2(target, base2, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path26 = [...base2, ...rule.field];
-  const violation2 = () => [{ path: path26, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path29 = [...base2, ...rule.field];
+  const violation2 = () => [{ path: path29, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -48059,9 +48933,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path26 = slash < 0 ? "" : trimmed.slice(slash);
+  const path29 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path26;
+  return normalizedHost + path29;
 }
 
 // src/rules/templates/image.ts
@@ -48088,21 +48962,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path26 = [...c.fullPath, "image"];
+      const path29 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path26, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path29, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path26, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path29, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path26, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path29, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path26, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path29, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path26, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path29, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -48464,7 +49338,7 @@ function combineRules(builtinRules, custom) {
 
 // src/run.ts
 import { lstatSync } from "node:fs";
-import path24 from "node:path";
+import path27 from "node:path";
 
 // src/util/hash.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -48521,8 +49395,8 @@ function findingsOf(object, rules2, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path26) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path26));
+function objectFingerprint(ruleId, object, path29) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path29));
 }
 
 // src/analyze/input-findings.ts
@@ -48782,8 +49656,8 @@ async function exportRevision(root, commit) {
       tar.stderr.on("data", (d) => errors += d);
       archive.stdout.pipe(tar.stdin);
       let pending = 2;
-      const done = (code) => {
-        if (code !== 0) reject(new GitError(`cannot export ${commit}: ${errors.trim() || `exit ${code}`}`));
+      const done = (code20) => {
+        if (code20 !== 0) reject(new GitError(`cannot export ${commit}: ${errors.trim() || `exit ${code20}`}`));
         else if (--pending === 0) resolve();
       };
       archive.on("close", done);
@@ -48950,8 +49824,8 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path26) {
-      const located = inner.locate([...prefix, ...path26]);
+    locate(path29) {
+      const located = inner.locate([...prefix, ...path29]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
@@ -49147,20 +50021,7 @@ function remotePin(value) {
   return void 0;
 }
 function parseKustomization(repo, dir2, file = findKustomizationFile(repo, dir2)) {
-  const node = {
-    dir: dir2,
-    file: file ?? (dir2 ? `${dir2}/kustomization.yaml` : "kustomization.yaml"),
-    kind: "Kustomization",
-    value: {},
-    readable: false,
-    entries: [],
-    files: [],
-    includes: [],
-    refused: [],
-    pluginConfigs: /* @__PURE__ */ new Map(),
-    helmCharts: false,
-    errors: []
-  };
+  const node = emptyNode(dir2, file ?? (dir2 ? `${dir2}/kustomization.yaml` : "kustomization.yaml"));
   if (!file) {
     node.errors.push(new InputError(node.file, `folder "${dir2 || "."}" has no kustomization file`, "file-not-found"));
     return node;
@@ -49368,12 +50229,22 @@ function asInputError(err, file) {
   if (err instanceof InputError) return err;
   return new InputError(file, err.message ?? String(err), "invalid-input");
 }
-function loadKustomizationGraph(repo, dir2, cache3 = /* @__PURE__ */ new Map()) {
+function kustomizationFromValue(repo, dir2, file, value, sourceMap, base2) {
+  if (base2 && !base2.readable) return base2;
+  const node = { ...emptyNode(dir2, file), kind: typeof value.kind === "string" ? value.kind : "Kustomization", value, sourceMap, readable: true };
+  collectEntries(repo, node);
+  return node;
+}
+function emptyNode(dir2, file) {
+  return { dir: dir2, file, kind: "Kustomization", value: {}, readable: false, entries: [], files: [], includes: [], refused: [], pluginConfigs: /* @__PURE__ */ new Map(), helmCharts: false, errors: [] };
+}
+function loadKustomizationGraph(repo, dir2, cache3 = /* @__PURE__ */ new Map(), rootNode) {
   const nodes = /* @__PURE__ */ new Map();
   const errors = [];
   const inputs = /* @__PURE__ */ new Set();
   const stack = [];
   const get = (d) => {
+    if (rootNode && d === rootNode.dir) return rootNode;
     let n = cache3.get(d);
     if (!n) {
       n = parseKustomization(repo, d);
@@ -49419,8 +50290,425 @@ function dedupeErrors(errors) {
   });
 }
 
+// src/targets/flux-kustomization.ts
+var import_ignore = __toESM(require_ignore(), 1);
+import path14 from "node:path";
+
+// src/targets/flux-artifact.ts
+import path13 from "node:path";
+var GENERATOR_API = "source.extensions.fluxcd.io/";
+function isArtifactGenerator(object) {
+  return object.kind === "ArtifactGenerator" && object.apiVersion.startsWith(GENERATOR_API);
+}
+function artifactsOf(generator, isThisRepository) {
+  const spec = isRecord(generator.body.spec) ? generator.body.spec : {};
+  const namespace = generator.namespace ?? "default";
+  const location = generator.sourceMap.locate([]).location;
+  const aliases = /* @__PURE__ */ new Map();
+  for (const s of Array.isArray(spec.sources) ? spec.sources : []) {
+    if (!isRecord(s) || typeof s.alias !== "string") continue;
+    aliases.set(s.alias, s.kind === "GitRepository" && typeof s.name === "string" && isThisRepository(typeof s.namespace === "string" ? s.namespace : namespace, s.name));
+  }
+  const out = [];
+  for (const artifact of Array.isArray(spec.artifacts) ? spec.artifacts : []) {
+    if (!isRecord(artifact) || typeof artifact.name !== "string") continue;
+    const made = layout(Array.isArray(artifact.copy) ? artifact.copy : [], aliases);
+    out.push({ name: artifact.name, namespace, location, ...made });
+  }
+  return out;
+}
+function layout(copies, aliases) {
+  let root;
+  const copied = [];
+  for (const copy of copies) {
+    if (!isRecord(copy) || typeof copy.from !== "string" || typeof copy.to !== "string") return { problem: "a copy operation without from and to" };
+    if (copy.exclude !== void 0) return { problem: `the copy from ${copy.from} excludes files, which the gate does not reproduce` };
+    const from = /^@([^/]+)\/(.*)$/.exec(copy.from);
+    const to = /^@artifact\/(.*)$/.exec(copy.to);
+    if (!from || !to) return { problem: `the copy ${copy.from} -> ${copy.to} is not from a source into @artifact/` };
+    if (!aliases.get(from[1])) return { problem: `the copy ${copy.from} comes from a source that is not this repository's GitRepository` };
+    let source;
+    let target;
+    if (/\/\*\*$/.test(from[2]) && !/[*?[{]/.test(from[2].slice(0, -3))) {
+      source = from[2].slice(0, -2);
+      target = to[1] === "" || to[1].endsWith("/") ? to[1] : `${to[1]}/`;
+    } else if (!/[*?[{]/.test(from[2])) {
+      source = from[2];
+      target = to[1] === "" || to[1].endsWith("/") ? `${to[1]}${path13.posix.basename(from[2])}` : to[1];
+    } else {
+      return { problem: `the copy pattern ${copy.from} is not reproduced by the gate (only whole folders and single files are)` };
+    }
+    if (!source.endsWith(target)) return { problem: `the copy ${copy.from} -> ${copy.to} moves files to another layout, which the gate does not reproduce` };
+    const prefix = source.slice(0, source.length - target.length);
+    if (root !== void 0 && root !== prefix) return { problem: "its copy operations move folders by different prefixes, which the gate does not reproduce" };
+    root = prefix;
+    copied.push(source);
+  }
+  if (root === void 0) return { problem: "it copies nothing" };
+  return { root: root.replace(/\/+$/, ""), copied };
+}
+function artifactHolds(artifact, file) {
+  return artifact.copied.some((c) => c.endsWith("/") ? file.startsWith(c) : file === c);
+}
+
+// src/targets/declaration.ts
+function declaration(object) {
+  const namespace = object.namespace ?? "default";
+  const at = (p) => object.sourceMap.locate(p).location;
+  const problems = [];
+  const problem = (p, reason, ruleId) => {
+    const where = at(p);
+    return new InputError(where.file, `${object.kind} ${namespace}/${object.name}: ${reason}`, ruleId, where.line, where.column);
+  };
+  return {
+    spec: isRecord(object.body.spec) ? object.body.spec : {},
+    namespace,
+    at,
+    declaredAt: at([]),
+    problems,
+    problem,
+    refuse: (p, reason, ruleId = "declaration-not-rendered") => {
+      problems.push(problem(p, reason, ruleId));
+    }
+  };
+}
+
+// src/targets/flux-kustomization.ts
+var KUSTOMIZE_API = "kustomize.toolkit.fluxcd.io/";
+function isFluxKustomization(object) {
+  return object.kind === "Kustomization" && object.apiVersion.startsWith(KUSTOMIZE_API);
+}
+var VARIABLE_NAME = /^[_A-Za-z][_A-Za-z0-9]*$/;
+var str3 = (v) => typeof v === "string" && v !== "" ? v : void 0;
+function fluxKustomizationTarget(object, producer, findSource, repo, thisRepository, findObject, findArtifact = () => void 0) {
+  const { spec, namespace, declaredAt, problems, problem, refuse } = declaration(object);
+  const warnings = [];
+  const warn = (p, reason, ruleId) => warnings.push(problem(p, reason, ruleId));
+  const base2 = { id: `flux-ks:${namespace}/${object.name}`, kind: "kustomize", path: "", inputs: [...producer.inputs], renderable: true, declaredAt };
+  const notRendered = () => ({ ...base2, path: dirOf(declaredAt.file), renderable: false, problems });
+  const ref = isRecord(spec.sourceRef) ? spec.sourceRef : {};
+  const kind = str3(ref.kind) ?? "";
+  const refNamespace = str3(ref.namespace) ?? namespace;
+  const source = kind === "GitRepository" ? findSource("GitRepository", refNamespace, str3(ref.name) ?? "") : void 0;
+  const bootstrap = kind === "GitRepository" && str3(ref.name) === "flux-system" && refNamespace === "flux-system";
+  let artifact;
+  if (kind === "ExternalArtifact") {
+    const found = findArtifact(refNamespace, str3(ref.name) ?? "");
+    if (!found || "problem" in found) {
+      refuse(
+        ["spec", "sourceRef"],
+        found && "problem" in found ? `its ExternalArtifact ${refNamespace}/${found.name} (made by the ArtifactGenerator at ${found.location.file}:${found.location.line}) is not rendered: ${found.problem}` : `the ExternalArtifact ${refNamespace}/${str3(ref.name) ?? ""} it names is made by no ArtifactGenerator in the repository`,
+        found ? "declaration-not-rendered" : "declaration-source-not-found"
+      );
+      return notRendered();
+    }
+    artifact = found;
+  } else if (kind !== "GitRepository") {
+    refuse(["spec", "sourceRef"], `a path from a ${kind || "missing"} source is not rendered by the gate (only this repository's GitRepository and the ExternalArtifacts made from it are)`, "declaration-source-not-found");
+    return notRendered();
+  } else if (source ? !thisRepository(source) : !bootstrap) {
+    refuse(
+      ["spec", "sourceRef"],
+      source ? `its GitRepository ${refNamespace}/${source.name} (${str3(source.spec.url) ?? "no url"}) is not this repository; other repositories are not fetched` : `the GitRepository ${refNamespace}/${str3(ref.name) ?? ""} it names is not in the repository`,
+      "declaration-source-not-found"
+    );
+    return notRendered();
+  }
+  const written = (str3(spec.path) ?? "").replace(/^\.\/?/, "").replace(/\/+$/, "");
+  const dir2 = repo.normalize(artifact ? path14.posix.join(artifact.root, written) : written);
+  if (!repo.isDirectory(dir2) || artifact && !repo.walk(dir2).some((f) => artifactHolds(artifact, f))) {
+    refuse(["spec", "path"], `its path ${str3(spec.path) ?? "./"} is not a folder of ${artifact ? `its ExternalArtifact (${dir2 || "."} in this repository)` : "this repository"} (kustomize-controller fails: kustomization path not found)`, "declaration-source-not-found");
+    return notRendered();
+  }
+  base2.path = dir2;
+  const flux = {
+    patches: [],
+    images: [],
+    components: [],
+    sourceMap: object.sourceMap
+  };
+  const fieldString = (field3) => {
+    const v = str3(spec[field3]);
+    if (v !== void 0) flux[field3] = v;
+  };
+  fieldString("targetNamespace");
+  fieldString("namePrefix");
+  fieldString("nameSuffix");
+  for (const field3 of ["patchesStrategicMerge", "patchesJson6902"]) {
+    if (Array.isArray(spec[field3]) && spec[field3].length > 0) refuse(["spec", field3], `${field3} (removed from the Kustomization API in v1) is not applied by the gate, so what it deploys is not checked`);
+  }
+  if (Array.isArray(spec.patches)) {
+    spec.patches.forEach((p, i) => {
+      if (isRecord(p) && typeof p.patch === "string") flux.patches.push({ patch: p.patch, ...isRecord(p.target) ? { target: p.target } : {}, at: ["spec", "patches", i] });
+    });
+  }
+  if (Array.isArray(spec.images)) {
+    spec.images.forEach((image, i) => {
+      if (!isRecord(image) || !str3(image.name)) return;
+      flux.images.push({ name: image.name, ...pick(image, ["newName", "newTag", "digest"]), at: ["spec", "images", i] });
+    });
+  }
+  if (Array.isArray(spec.components)) {
+    for (const [i, component] of spec.components.entries()) {
+      if (typeof component !== "string") continue;
+      if (path14.posix.isAbsolute(component) || /^[a-z][a-z0-9+.-]*:\/\//i.test(component)) {
+        refuse(["spec", "components", i], `component path '${component}' must be local and relative (kustomize-controller refuses it)`, "kustomize-build-failed");
+        continue;
+      }
+      if (spec.ignoreMissingComponents === true && !repo.isDirectory(path14.posix.join(dir2, component))) continue;
+      flux.components.push({ path: component, at: ["spec", "components", i] });
+    }
+  }
+  const files = /* @__PURE__ */ new Set();
+  if (source) files.add(source.location.file);
+  if (artifact) files.add(artifact.location.file);
+  if (!findKustomizationFile(repo, dir2)) {
+    const ignored = sourceIgnore(repo, source, files);
+    flux.generate = generatedResources(repo, dir2, ignored);
+  }
+  const postBuild = isRecord(spec.postBuild) ? spec.postBuild : void 0;
+  if (postBuild) {
+    const substitution = variables(object, postBuild, namespace, findObject, refuse, warn, files);
+    if (substitution) flux.substitute = substitution;
+  }
+  base2.flux = flux;
+  const graph = fluxKustomizationGraph(repo, base2);
+  const outside = artifact ? graph.inputs.filter((f) => repo.isFile(f) && !artifactHolds(artifact, f)) : [];
+  if (outside.length > 0) refuse(["spec", "path"], `the build reads ${outside.slice(0, 3).join(", ")}${outside.length > 3 ? " and more" : ""}, which its ExternalArtifact does not hold (kustomize-controller fails the build)`, "kustomize-build-failed");
+  base2.reads = [.../* @__PURE__ */ new Set([...graph.inputs.filter((f) => repo.isFile(f)), ...files])].sort();
+  base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...base2.reads])].sort();
+  if (graph.errors.length > 0 || warnings.length > 0) base2.problems = [...warnings, ...graph.errors];
+  return problems.length > 0 ? { ...base2, renderable: false, problems: [...problems, ...base2.problems ?? []] } : base2;
+}
+function fluxKustomizationGraph(repo, target) {
+  const flux = target.flux;
+  const dir2 = target.path;
+  const declared = target.declaredAt;
+  const file = findKustomizationFile(repo, dir2);
+  const base2 = file ? parseKustomization(repo, dir2, file) : void 0;
+  if (base2 && !base2.readable) return loadKustomizationGraph(repo, dir2);
+  const value = base2 ? structuredClone(base2.value) : generatedKustomization(flux.generate ?? []);
+  const overlays = [];
+  if (!base2) overlays.push({ prefix: ["resources"], at: ["spec", "path"] }, { prefix: ["namespace"], at: ["spec", "path"] });
+  if (flux.targetNamespace !== void 0) {
+    value.namespace = flux.targetNamespace;
+    overlays.push({ prefix: ["namespace"], at: ["spec", "targetNamespace"] });
+  }
+  for (const field3 of ["namePrefix", "nameSuffix"]) {
+    if (flux[field3] === void 0) continue;
+    value[field3] = flux[field3];
+    overlays.push({ prefix: [field3], at: ["spec", field3] });
+  }
+  const append = (field3, items) => {
+    if (items.length === 0) return;
+    const list2 = Array.isArray(value[field3]) ? value[field3] : [];
+    for (const { item, at } of items) {
+      overlays.push({ prefix: [field3, list2.length], at });
+      list2.push(item);
+    }
+    value[field3] = list2;
+  };
+  append("patches", flux.patches.map((p) => ({ item: { patch: p.patch, ...p.target ? { target: p.target } : {} }, at: p.at })));
+  append("components", flux.components.map((c) => ({ item: c.path, at: c.at })));
+  const images = Array.isArray(value.images) ? value.images : [];
+  for (const image of flux.images) {
+    const j = images.findIndex((e) => isRecord(e) && e.name === image.name);
+    if (j < 0) {
+      overlays.push({ prefix: ["images", images.length], at: image.at });
+      images.push({ name: image.name, ...pick(image, ["newName", "newTag", "digest"]) });
+      continue;
+    }
+    if (image.newName !== void 0) {
+      images[j].newName = image.newName;
+      overlays.push({ prefix: ["images", j, "newName"], at: [...image.at, "newName"] });
+    }
+    if (image.newTag !== void 0 || image.digest !== void 0) {
+      for (const field3 of ["newTag", "digest"]) {
+        if (image[field3] !== void 0) images[j][field3] = image[field3];
+        else delete images[j][field3];
+        overlays.push({ prefix: ["images", j, field3], at: [...image.at, field3] });
+      }
+    }
+  }
+  if (images.length > 0) value.images = images;
+  const sourceMap = new DeclarationOverlay(base2?.sourceMap, overlays, flux.sourceMap, declared);
+  const root = kustomizationFromValue(repo, dir2, base2?.file ?? (dir2 ? `${dir2}/kustomization.yaml` : "kustomization.yaml"), value, sourceMap, base2);
+  return loadKustomizationGraph(repo, dir2, /* @__PURE__ */ new Map(), root);
+}
+function generatedKustomization(resources) {
+  return resources.length > 0 ? { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources } : { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", namespace: "_placeholder" };
+}
+function generatedResources(repo, dir2, ignored) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const files = repo.walk(dir2).sort(compareWalkOrder);
+  for (const file of files) {
+    const rel = dir2 ? file.slice(dir2.length + 1) : file;
+    const segments = rel.split("/");
+    let owner;
+    for (let i = 1; i < segments.length && owner === void 0; i++) {
+      const sub = segments.slice(0, i).join("/");
+      if (ignored(dir2 ? `${dir2}/${sub}/` : `${sub}/`)) break;
+      if (findKustomizationFile(repo, dir2 ? `${dir2}/${sub}` : sub)) owner = sub;
+    }
+    if (owner !== void 0) {
+      if (!seen.has(owner)) out.push(`./${owner}`);
+      seen.add(owner);
+      continue;
+    }
+    if (!/\.ya?ml$/.test(file) || ignored(file)) continue;
+    out.push(`./${rel}`);
+  }
+  return out;
+}
+function compareWalkOrder(a, b) {
+  const x = a.split("/");
+  const y = b.split("/");
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return x.length - y.length;
+}
+var DEFAULT_EXCLUDES = [
+  ".git/",
+  ".gitignore",
+  ".gitmodules",
+  ".gitattributes",
+  "*.jpg",
+  "*.jpeg",
+  "*.gif",
+  "*.png",
+  "*.wmv",
+  "*.flv",
+  "*.tar.gz",
+  "*.zip",
+  ".github/",
+  ".circleci/",
+  ".travis.yml",
+  ".gitlab-ci.yml",
+  "appveyor.yml",
+  ".drone.yml",
+  "cloudbuild.yaml",
+  "codeship-services.yml",
+  "codeship-steps.yml",
+  "**/.goreleaser.yml",
+  "**/.sops.yaml",
+  "**/.flux.yaml"
+];
+function sourceIgnore(repo, source, files) {
+  const root = (0, import_ignore.default)();
+  const specIgnore = str3(source?.spec.ignore);
+  root.add(specIgnore ?? DEFAULT_EXCLUDES.join("\n"));
+  const nested = [];
+  for (const file of repo.walk("")) {
+    if (path14.posix.basename(file) !== ".sourceignore") continue;
+    let text2;
+    try {
+      text2 = repo.readText(file);
+    } catch {
+      continue;
+    }
+    files.add(file);
+    nested.push({ dir: dirOf(file), rules: (0, import_ignore.default)().add(text2) });
+  }
+  return (file) => {
+    if (root.ignores(file)) return true;
+    return nested.some(({ dir: dir2, rules: rules2 }) => (dir2 === "" || file.startsWith(`${dir2}/`)) && rules2.ignores(dir2 ? file.slice(dir2.length + 1) : file));
+  };
+}
+function variables(object, postBuild, namespace, findObject, refuse, warn, files) {
+  const vars = {};
+  const unreadable = /* @__PURE__ */ new Set();
+  let incomplete = false;
+  const from = Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : [];
+  from.forEach((entry, i) => {
+    if (!isRecord(entry)) return;
+    const kind = str3(entry.kind);
+    const name = str3(entry.name) ?? "";
+    if (kind !== "ConfigMap" && kind !== "Secret") return;
+    const found = findObject(kind, namespace, name);
+    if (!found) {
+      if (entry.optional !== true) incomplete = true;
+      return;
+    }
+    const location = (field3, key) => found.sourceMap.locate([field3, key]).location;
+    files.add(found.sourceMap.locate([]).location.file);
+    const encrypted = kind === "Secret" && found.body.sops !== void 0;
+    for (const field3 of kind === "Secret" ? ["data", "stringData"] : ["data"]) {
+      const data2 = found.body[field3];
+      if (!isRecord(data2)) continue;
+      for (const [key, raw] of Object.entries(data2)) {
+        if (typeof raw !== "string") continue;
+        if (encrypted) {
+          unreadable.add(key);
+          delete vars[key];
+          continue;
+        }
+        const value = kind === "Secret" && field3 === "data" ? Buffer.from(raw, "base64").toString("utf8") : raw;
+        vars[key] = { value: value.replaceAll("\n", ""), at: location(field3, key) };
+        unreadable.delete(key);
+      }
+    }
+    if (encrypted) {
+      warn(["spec", "postBuild", "substituteFrom", i], `the Secret ${namespace}/${name} is encrypted with SOPS: its variables (${[...unreadable].join(", ") || "none"}) stay as written, so fields set from them are not checked with their real values`, "substitution-unreadable");
+    }
+  });
+  if (isRecord(postBuild.substitute)) {
+    for (const [key, raw] of Object.entries(postBuild.substitute)) {
+      if (raw === null || raw === void 0) continue;
+      vars[key] = { value: String(raw).replaceAll("\n", ""), at: object.sourceMap.locate(["spec", "postBuild", "substitute", key]).location };
+      unreadable.delete(key);
+    }
+  }
+  for (const name of [...Object.keys(vars), ...unreadable]) {
+    if (!VARIABLE_NAME.test(name)) {
+      refuse(["spec", "postBuild"], `'${name}' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$' (kustomize-controller fails the build)`, "kustomize-build-failed");
+      return void 0;
+    }
+  }
+  if (Object.keys(vars).length === 0 && unreadable.size === 0) return void 0;
+  return { vars, unreadable: [...unreadable].sort(), incomplete };
+}
+var DeclarationOverlay = class {
+  constructor(base2, overlays, declaration2, declaredAt) {
+    this.base = base2;
+    this.overlays = overlays;
+    this.declaration = declaration2;
+    this.declaredAt = declaredAt;
+  }
+  base;
+  overlays;
+  declaration;
+  declaredAt;
+  overlay(p) {
+    for (let i = this.overlays.length - 1; i >= 0; i--) {
+      const { prefix, at } = this.overlays[i];
+      if (prefix.length <= p.length && prefix.every((seg, k) => p[k] === seg)) return [...at, ...p.slice(prefix.length)];
+    }
+    return void 0;
+  }
+  has(p) {
+    return this.overlay(p) !== void 0 || (this.base?.has(p) ?? false);
+  }
+  locate(p) {
+    const at = this.overlay(p);
+    if (at) return { ...this.declaration.locate(at), foundPath: p };
+    return this.base?.locate(p) ?? { location: { ...this.declaredAt }, related: [], foundPath: [] };
+  }
+  nodeAt(p) {
+    return this.overlay(p) ? void 0 : this.base?.nodeAt(p);
+  }
+};
+function pick(value, fields) {
+  const out = {};
+  for (const f of fields) if (typeof value[f] === "string") out[f] = value[f];
+  return out;
+}
+function dirOf(file) {
+  const d = path14.posix.dirname(file);
+  return d === "." ? "" : d;
+}
+
 // src/render/kustomize/binary.ts
-import path15 from "node:path";
+import path17 from "node:path";
 
 // src/render/process.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -49430,15 +50718,15 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, realpathSync as realpathSync2, rmSync as rmSync3, symlinkSync } from "node:fs";
 import net from "node:net";
 import os3 from "node:os";
-import path14 from "node:path";
+import path16 from "node:path";
 
 // src/render/which.ts
 import { accessSync, constants, statSync as statSync2 } from "node:fs";
-import path13 from "node:path";
+import path15 from "node:path";
 function which(name, envPath = process.env.PATH ?? "") {
-  for (const dir2 of envPath.split(path13.delimiter)) {
+  for (const dir2 of envPath.split(path15.delimiter)) {
     if (!dir2) continue;
-    const candidate = path13.join(dir2, name);
+    const candidate = path15.join(dir2, name);
     try {
       if (!statSync2(candidate).isFile()) continue;
       accessSync(candidate, constants.X_OK);
@@ -49472,11 +50760,11 @@ function networkNamespace() {
 }
 async function isolate(command, args, request = "auto") {
   const port = await closedLoopbackPort();
-  const root = mkdtempSync2(path14.join(os3.tmpdir(), "gitops-gate-run-"));
+  const root = mkdtempSync2(path16.join(os3.tmpdir(), "gitops-gate-run-"));
   const remove = () => rmSync3(root, { recursive: true, force: true });
   try {
     const dir2 = (name) => {
-      const p = path14.join(root, name);
+      const p = path16.join(root, name);
       mkdirSync3(p);
       return p;
     };
@@ -49498,9 +50786,9 @@ async function isolate(command, args, request = "auto") {
       GIT_CONFIG_NOSYSTEM: "1",
       GIT_CONFIG_GLOBAL: os3.devNull,
       GIT_TERMINAL_PROMPT: "0",
-      HELM_CONFIG_HOME: path14.join(config, "helm"),
-      HELM_CACHE_HOME: path14.join(cache3, "helm"),
-      HELM_DATA_HOME: path14.join(data2, "helm"),
+      HELM_CONFIG_HOME: path16.join(config, "helm"),
+      HELM_CACHE_HOME: path16.join(cache3, "helm"),
+      HELM_DATA_HOME: path16.join(data2, "helm"),
       HELM_PLUGINS: plugins,
       NO_PROXY: "",
       no_proxy: ""
@@ -49515,7 +50803,7 @@ async function isolate(command, args, request = "auto") {
 }
 function linkProgram(command, bin) {
   try {
-    const link = path14.join(bin, path14.basename(command));
+    const link = path16.join(bin, path16.basename(command));
     symlinkSync(realpathSync2(command), link);
     return link;
   } catch {
@@ -49585,10 +50873,10 @@ function spawnBounded(run2, options) {
       errBytes += chunk.length;
     });
     child.on("error", (err) => finish({ ok: false, reason: "spawn-failed", stderr: err.message }));
-    child.on("close", (code) => {
+    child.on("close", (code20) => {
       const stderr = Buffer.concat(errParts).toString("utf8");
-      if (code === 0) finish({ ok: true, stdout: Buffer.concat(out).toString("utf8"), stderr });
-      else finish({ ok: false, reason: "failed", stderr, exitCode: code });
+      if (code20 === 0) finish({ ok: true, stdout: Buffer.concat(out).toString("utf8"), stderr });
+      else finish({ ok: false, reason: "failed", stderr, exitCode: code20 });
     });
   });
 }
@@ -49603,7 +50891,7 @@ function killGroup(child) {
 
 // src/render/kustomize/binary.ts
 var KustomizeBinary = class {
-  constructor(command, args, label = [path15.basename(command), ...args].join(" ")) {
+  constructor(command, args, label = [path17.basename(command), ...args].join(" ")) {
     this.command = command;
     this.args = args;
     this.label = label;
@@ -49613,7 +50901,9 @@ var KustomizeBinary = class {
   label;
   /** Runs the build in `dir`; never throws. */
   build(dir2, options) {
-    return runBounded(this.command, [...this.args, dir2], { cwd: dir2, ...options });
+    const { loadRestrictionsNone, ...run2 } = options;
+    const restrictor = loadRestrictionsNone ? ["--load-restrictor", "LoadRestrictionsNone"] : [];
+    return runBounded(this.command, [...this.args, ...restrictor, dir2], { cwd: dir2, ...run2 });
   }
 };
 var detected;
@@ -49629,9 +50919,9 @@ function detectKustomize() {
 // src/render/kustomize/sandbox.ts
 import { mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync3, rmSync as rmSync4, writeFileSync as writeFileSync3 } from "node:fs";
 import os4 from "node:os";
-import path16 from "node:path";
+import path18 from "node:path";
 function createSandbox(repo, targetPath, inputs, graph) {
-  const root = mkdtempSync3(path16.join(os4.tmpdir(), "gitops-gate-kustomize-"));
+  const root = mkdtempSync3(path18.join(os4.tmpdir(), "gitops-gate-kustomize-"));
   const errors = [];
   const nodesByFile = /* @__PURE__ */ new Map();
   const pluginConfigs = /* @__PURE__ */ new Map();
@@ -49641,8 +50931,8 @@ function createSandbox(repo, targetPath, inputs, graph) {
   }
   try {
     for (const rel of inputs) {
-      const dest = path16.join(root, ...repo.normalize(rel).split("/"));
-      if (!dest.startsWith(root + path16.sep)) continue;
+      const dest = path18.join(root, ...repo.normalize(rel).split("/"));
+      if (!dest.startsWith(root + path18.sep)) continue;
       const node = nodesByFile.get(rel);
       const docs = pluginConfigs.get(rel);
       let content;
@@ -49656,14 +50946,14 @@ function createSandbox(repo, targetPath, inputs, graph) {
           continue;
         }
       }
-      mkdirSync4(path16.dirname(dest), { recursive: true });
+      mkdirSync4(path18.dirname(dest), { recursive: true });
       writeFileSync3(dest, content);
     }
   } catch (err) {
     rmSync4(root, { recursive: true, force: true });
     throw err;
   }
-  const targetDir = targetPath ? path16.join(root, ...targetPath.split("/")) : root;
+  const targetDir = targetPath ? path18.join(root, ...targetPath.split("/")) : root;
   mkdirSync4(targetDir, { recursive: true });
   return { root, targetDir, errors, remove: () => rmSync4(root, { recursive: true, force: true }) };
 }
@@ -49671,7 +50961,7 @@ function serializeKustomization(node, isRoot) {
   const value = structuredClone(node.value);
   for (const entry of node.entries) {
     if (entry.resolved === void 0) continue;
-    const relative = path16.posix.relative(node.dir, entry.resolved) || ".";
+    const relative = path18.posix.relative(node.dir, entry.resolved) || ".";
     setAt(value, entry.yamlPath, `${entry.prefix ?? ""}${relative}`);
   }
   for (const p of [...node.refused].sort(comparePathsDesc)) deleteAt(value, p);
@@ -49711,7 +51001,7 @@ function comparePathsDesc(a, b) {
 
 // src/render/kustomize/source-map.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import path17 from "node:path";
+import path19 from "node:path";
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 function takeMappingAnnotations(body, targetDir, repo) {
@@ -49921,7 +51211,7 @@ var KustomizeSourceMapper = class {
       const li = literals.findIndex((l) => typeof l === "string" && l.split("=")[0].trim() === key);
       if (li >= 0) return { path: [...entryPath, "literals", li] };
       const files = Array.isArray(gen.files) ? gen.files : [];
-      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path17.posix.basename(f) === key));
+      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path19.posix.basename(f) === key));
       if (fi >= 0) return { path: [...entryPath, "files", fi] };
       const envs = [...Array.isArray(gen.envs) ? gen.envs : [], ...typeof gen.env === "string" ? [gen.env] : []];
       for (let ei = 0; ei < envs.length; ei++) {
@@ -50010,10 +51300,11 @@ var KustomizeSourceMapper = class {
     const sm = node.sourceMap;
     if (!sm) return [];
     const keyLoc = sm.locate(yamlPath);
+    const file = keyLoc.location.file;
     const scalar = sm.nodeAt(yamlPath);
-    const literal = (0, import_yaml6.isScalar)(scalar) && scalar.type === "BLOCK_LITERAL";
+    const literal = scalar ? (0, import_yaml6.isScalar)(scalar) && scalar.type === "BLOCK_LITERAL" : /:\s*\|[-+0-9]*\s*(#.*)?$/.test(this.text(file)?.split(/\r?\n/)[keyLoc.location.line - 1] ?? "");
     let indent = 0;
-    const kustText = literal ? this.text(node.file) : void 0;
+    const kustText = literal ? this.text(file) : void 0;
     if (kustText !== void 0) {
       const contentLine = kustText.split(/\r?\n/)[keyLoc.location.line] ?? "";
       indent = contentLine.length - contentLine.trimStart().length;
@@ -50027,7 +51318,7 @@ var KustomizeSourceMapper = class {
           const inner = d.sourceMap.locate(p);
           if (!literal) return { location: { ...keyLoc.location }, related: [], foundPath: inner.foundPath };
           return {
-            location: { file: node.file, line: keyLoc.location.line + inner.location.line, column: (inner.location.column ?? 1) + indent },
+            location: { file, line: keyLoc.location.line + inner.location.line, column: (inner.location.column ?? 1) + indent },
             related: [],
             foundPath: inner.foundPath
           };
@@ -50227,9 +51518,886 @@ function imageName(image) {
   return colon > slash ? noDigest.slice(0, colon) : noDigest;
 }
 
+// src/render/envsubst/errors.ts
+var EnvsubstError = class extends Error {
+  constructor(message, kind, variable) {
+    super(message);
+    this.kind = kind;
+    this.variable = variable;
+  }
+  kind;
+  variable;
+};
+var ERR_BAD_SUBSTITUTION = "bad substitution";
+var ERR_MISSING_CLOSING_BRACE = "missing closing brace";
+var ERR_PARSE_VARIABLE_NAME = "unable to parse variable name";
+var ERR_PARSE_FUNC_SUBSTITUTION = "unable to parse substitution within function";
+var ERR_PARSE_DEFAULT_FUNCTION = "unable to parse default function";
+var ERR_VAR_NOT_SET = "variable not set (strict mode)";
+function parseError(message) {
+  return new EnvsubstError(message, "parse");
+}
+
+// src/render/envsubst/utf8.ts
+var RUNE_ERROR = 65533;
+var INVALID = { rune: RUNE_ERROR, width: 1 };
+function decodeRune(b, i, end = b.length) {
+  const n = end - i;
+  if (n <= 0) return { rune: RUNE_ERROR, width: 0 };
+  const x = b[i];
+  if (x < 128) return { rune: x, width: 1 };
+  let size;
+  let lo = 128;
+  let hi = 191;
+  if (x >= 194 && x <= 223) size = 2;
+  else if (x >= 224 && x <= 239) {
+    size = 3;
+    if (x === 224) lo = 160;
+    else if (x === 237) hi = 159;
+  } else if (x >= 240 && x <= 244) {
+    size = 4;
+    if (x === 240) lo = 144;
+    else if (x === 244) hi = 143;
+  } else return INVALID;
+  if (n < size) return INVALID;
+  const b1 = b[i + 1];
+  if (b1 < lo || b1 > hi) return INVALID;
+  if (size === 2) return { rune: (x & 31) << 6 | b1 & 63, width: 2 };
+  const b2 = b[i + 2];
+  if (b2 < 128 || b2 > 191) return INVALID;
+  if (size === 3) return { rune: (x & 15) << 12 | (b1 & 63) << 6 | b2 & 63, width: 3 };
+  const b3 = b[i + 3];
+  if (b3 < 128 || b3 > 191) return INVALID;
+  return { rune: (x & 7) << 18 | (b1 & 63) << 12 | (b2 & 63) << 6 | b3 & 63, width: 4 };
+}
+function encodeRune(r) {
+  const valid = r >= 0 && r <= 1114111 && !(r >= 55296 && r <= 57343);
+  return Buffer.from(String.fromCodePoint(valid ? r : RUNE_ERROR), "utf8");
+}
+function toRunes(s) {
+  const runes = [];
+  for (let i = 0; i < s.length; ) {
+    const { rune, width } = decodeRune(s, i);
+    runes.push(rune);
+    i += width;
+  }
+  return runes;
+}
+function fromRunes(runes) {
+  return Buffer.concat(runes.map(encodeRune));
+}
+function runeCount2(s) {
+  let count2 = 0;
+  for (let i = 0; i < s.length; count2++) i += decodeRune(s, i).width;
+  return count2;
+}
+function mapRunes(s, f) {
+  return fromRunes(toRunes(s).map(f));
+}
+var LETTER_OR_DIGIT = /^[\p{L}\p{Nd}]$/u;
+function isLetterOrDigit(r) {
+  if (r < 128) return r >= 48 && r <= 57 || r >= 65 && r <= 90 || r >= 97 && r <= 122;
+  if (r > 1114111 || r >= 55296 && r <= 57343) return false;
+  return LETTER_OR_DIGIT.test(String.fromCodePoint(r));
+}
+function specialUpper(r) {
+  if (r >= 8064 && r <= 8071 || r >= 8080 && r <= 8087 || r >= 8096 && r <= 8103) return r + 8;
+  if (r === 8115 || r === 8131 || r === 8179) return r + 9;
+  return void 0;
+}
+function toUpperRune(r) {
+  if (r < 128) return r >= 97 && r <= 122 ? r - 32 : r;
+  if (r > 1114111 || r >= 55296 && r <= 57343) return r;
+  const mapped = [...String.fromCodePoint(r).toUpperCase()];
+  if (mapped.length === 1) return mapped[0].codePointAt(0) ?? r;
+  return specialUpper(r) ?? r;
+}
+function toLowerRune(r) {
+  if (r < 128) return r >= 65 && r <= 90 ? r + 32 : r;
+  if (r > 1114111 || r >= 55296 && r <= 57343) return r;
+  const mapped = [...String.fromCodePoint(r).toLowerCase()];
+  if (mapped.length === 1) return mapped[0].codePointAt(0) ?? r;
+  return r === 304 ? 105 : r;
+}
+
+// src/render/envsubst/match.ts
+var BadPatternError2 = class extends Error {
+  constructor() {
+    super("syntax error in pattern");
+  }
+};
+var code = (c) => c.charCodeAt(0);
+var STAR = code("*");
+var QUESTION = code("?");
+var LBRACKET = code("[");
+var RBRACKET = code("]");
+var CARET = code("^");
+var MINUS = code("-");
+var BACKSLASH = code("\\");
+function match(pattern, name) {
+  let rest = pattern;
+  nextChunk: while (rest.length > 0) {
+    const chunk = scanChunk(rest);
+    rest = chunk.rest;
+    if (chunk.star && chunk.chunk.length === 0) return true;
+    const t = matchChunk(chunk.chunk, name);
+    if (t !== void 0 && (t.length === 0 || rest.length > 0)) {
+      name = t;
+      continue;
+    }
+    if (chunk.star) {
+      for (let i = 0; i < name.length; i++) {
+        const skipped = matchChunk(chunk.chunk, name.subarray(i + 1));
+        if (skipped === void 0) continue;
+        if (rest.length === 0 && skipped.length > 0) continue;
+        name = skipped;
+        continue nextChunk;
+      }
+    }
+    return false;
+  }
+  return name.length === 0;
+}
+function scanChunk(pattern) {
+  let star = false;
+  let p = 0;
+  while (p < pattern.length && pattern[p] === STAR) {
+    p++;
+    star = true;
+  }
+  pattern = pattern.subarray(p);
+  let inRange = false;
+  let i = 0;
+  scan: for (; i < pattern.length; i++) {
+    switch (pattern[i]) {
+      case BACKSLASH:
+        if (i + 1 < pattern.length) i++;
+        break;
+      case LBRACKET:
+        inRange = true;
+        break;
+      case RBRACKET:
+        inRange = false;
+        break;
+      case STAR:
+        if (!inRange) break scan;
+        break;
+    }
+  }
+  return { star, chunk: pattern.subarray(0, i), rest: pattern.subarray(i) };
+}
+function matchChunk(chunk, s) {
+  while (chunk.length > 0) {
+    if (s.length === 0) return void 0;
+    switch (chunk[0]) {
+      case LBRACKET: {
+        const { rune, width } = decodeRune(s, 0);
+        s = s.subarray(width);
+        chunk = chunk.subarray(1);
+        let negated = false;
+        if (chunk.length > 0 && chunk[0] === CARET) {
+          negated = true;
+          chunk = chunk.subarray(1);
+        }
+        let matched = false;
+        let ranges = 0;
+        for (; ; ) {
+          if (chunk.length > 0 && chunk[0] === RBRACKET && ranges > 0) {
+            chunk = chunk.subarray(1);
+            break;
+          }
+          const lo = getEsc(chunk);
+          let hi = lo.rune;
+          chunk = lo.rest;
+          if (chunk[0] === MINUS) {
+            const high = getEsc(chunk.subarray(1));
+            hi = high.rune;
+            chunk = high.rest;
+          }
+          if (lo.rune <= rune && rune <= hi) matched = true;
+          ranges++;
+        }
+        if (matched === negated) return void 0;
+        break;
+      }
+      case QUESTION:
+        s = s.subarray(decodeRune(s, 0).width);
+        chunk = chunk.subarray(1);
+        break;
+      case BACKSLASH:
+        chunk = chunk.subarray(1);
+        if (chunk.length === 0) throw new BadPatternError2();
+        if (chunk[0] !== s[0]) return void 0;
+        s = s.subarray(1);
+        chunk = chunk.subarray(1);
+        break;
+      default:
+        if (chunk[0] !== s[0]) return void 0;
+        s = s.subarray(1);
+        chunk = chunk.subarray(1);
+    }
+  }
+  return s;
+}
+function getEsc(chunk) {
+  if (chunk.length === 0 || chunk[0] === MINUS || chunk[0] === RBRACKET) throw new BadPatternError2();
+  if (chunk[0] === BACKSLASH) {
+    chunk = chunk.subarray(1);
+    if (chunk.length === 0) throw new BadPatternError2();
+  }
+  const { rune, width } = decodeRune(chunk, 0);
+  if (rune === RUNE_ERROR && width === 1) throw new BadPatternError2();
+  const rest = chunk.subarray(width);
+  if (rest.length === 0) throw new BadPatternError2();
+  return { rune, rest };
+}
+
+// src/render/envsubst/funcs.ts
+var EMPTY = Buffer.alloc(0);
+function lookupFunc(name, args) {
+  switch (name) {
+    case ",":
+      return toLowerFirst;
+    case ",,":
+      return toLower;
+    case "^":
+      return toUpperFirst;
+    case "^^":
+      return toUpper;
+    case "#":
+      return args === 0 ? toLen : trimShortestPrefix;
+    case "##":
+      return trimLongestPrefix;
+    case "%":
+      return trimShortestSuffix;
+    case "%%":
+      return trimLongestSuffix;
+    case ":":
+      return toSubstr;
+    case "/#":
+      return replacePrefix;
+    case "/%":
+      return replaceSuffix;
+    case "/":
+      return replaceFirst;
+    case "//":
+      return replaceAll;
+    default:
+      return toDefault;
+  }
+}
+var toLen = (s) => Buffer.from(String(s.length));
+var toLower = (s) => mapRunes(s, toLowerRune);
+var toUpper = (s) => mapRunes(s, toUpperRune);
+var toLowerFirst = (s) => mapFirst(s, toLowerRune);
+var toUpperFirst = (s) => mapFirst(s, toUpperRune);
+function mapFirst(s, f) {
+  if (s.length === 0) return s;
+  const { rune, width } = decodeRune(s, 0);
+  return Buffer.concat([encodeRune(f(rune)), s.subarray(width)]);
+}
+var toDefault = (s, args) => s.length === 0 && args.length > 0 ? Buffer.concat(args) : s;
+var toSubstr = (s, args) => {
+  if (args.length === 0) return s;
+  let pos = atoi(args[0]);
+  if (pos === void 0) return s;
+  const len = BigInt(s.length);
+  if (pos < 0n) {
+    pos += len;
+    if (pos < 0n) pos = 0n;
+  }
+  if (args.length === 1) return pos < len ? s.subarray(Number(pos)) : EMPTY;
+  const length2 = atoi(args[1]);
+  if (length2 === void 0) return s;
+  const end = BigInt.asIntN(64, pos + length2);
+  if (end >= len) return pos < len ? s.subarray(Number(pos)) : EMPTY;
+  if (end < 0n) throw goPanic(`slice bounds out of range [:${end}]`);
+  if (pos > end) throw goPanic(`slice bounds out of range [${pos}:${end}]`);
+  return s.subarray(Number(pos), Number(end));
+};
+function atoi(b) {
+  const text2 = b.toString("latin1");
+  if (!/^[+-]?[0-9]+$/.test(text2)) return void 0;
+  const n = BigInt(text2);
+  return n === BigInt.asIntN(64, n) ? n : void 0;
+}
+function goPanic(message) {
+  return new EnvsubstError(`runtime error: ${message}`, "panic");
+}
+var replaceAll = (s, args) => args.length === 0 ? s : replace2(s, args[0], args[1] ?? EMPTY, -1);
+var replaceFirst = (s, args) => args.length === 0 ? s : replace2(s, args[0], args[1] ?? EMPTY, 1);
+var replacePrefix = (s, args) => {
+  if (args.length !== 2) return s;
+  return hasPrefix(s, args[0]) ? replace2(s, args[0], args[1], 1) : s;
+};
+var replaceSuffix = (s, args) => {
+  if (args.length !== 2) return s;
+  if (!hasSuffix(s, args[0])) return s;
+  return Buffer.concat([s.subarray(0, s.length - args[0].length), args[1]]);
+};
+var trimShortestPrefix = (s, args) => args.length === 0 ? s : trimShortest(s, args[0]);
+var trimLongestPrefix = (s, args) => args.length === 0 ? s : trimLongest(s, args[0]);
+var trimShortestSuffix = (s, args) => args.length === 0 ? s : reverse(trimShortest(reverse(s), reverse(args[0])));
+var trimLongestSuffix = (s, args) => args.length === 0 ? s : reverse(trimLongest(reverse(s), reverse(args[0])));
+function trimShortest(s, pattern) {
+  let shortest = 0;
+  try {
+    for (let i = 0; i < s.length; i++) if (match(pattern, s.subarray(0, s.length - i))) shortest = s.length - i;
+  } catch (err) {
+    if (err instanceof BadPatternError2) return s;
+    throw err;
+  }
+  return s.subarray(shortest);
+}
+function trimLongest(s, pattern) {
+  try {
+    for (let i = 0; i < s.length; i++) if (match(pattern, s.subarray(0, s.length - i))) return s.subarray(s.length - i);
+  } catch (err) {
+    if (err instanceof BadPatternError2) return s;
+    throw err;
+  }
+  return s;
+}
+function reverse(s) {
+  return fromRunes(toRunes(s).reverse());
+}
+function hasPrefix(s, prefix) {
+  return s.length >= prefix.length && s.subarray(0, prefix.length).equals(prefix);
+}
+function hasSuffix(s, suffix) {
+  return s.length >= suffix.length && s.subarray(s.length - suffix.length).equals(suffix);
+}
+function replace2(s, old, replacement, n) {
+  if (old.equals(replacement) || n === 0) return s;
+  const m = old.length === 0 ? runeCount2(s) + 1 : count(s, old);
+  if (m === 0) return s;
+  if (n < 0 || m < n) n = m;
+  const out = [];
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    let j = start;
+    if (old.length === 0) {
+      if (i > 0) j += decodeRune(s, start).width;
+    } else {
+      j = s.indexOf(old, start);
+    }
+    out.push(s.subarray(start, j), replacement);
+    start = j + old.length;
+  }
+  out.push(s.subarray(start));
+  return Buffer.concat(out);
+}
+function count(s, sep) {
+  let n = 0;
+  for (let i = s.indexOf(sep); i >= 0; i = s.indexOf(sep, i + sep.length)) n++;
+  return n;
+}
+
+// src/render/envsubst/eval.ts
+function execute(root, lookup) {
+  const out = [];
+  evalNode(root, out, lookup);
+  return Buffer.concat(out);
+}
+function evalNode(node, out, lookup) {
+  while (node.kind === "list") {
+    for (const n of node.nodes.slice(0, -1)) evalNode(n, out, lookup);
+    node = node.nodes[node.nodes.length - 1];
+  }
+  if (node.kind === "text") out.push(node.value);
+  else out.push(evalFunc(node, lookup));
+}
+function evalFunc(node, lookup) {
+  const args = node.args.map((arg) => {
+    const parts = [];
+    evalNode(arg, parts, lookup);
+    return Buffer.concat(parts);
+  });
+  const { value, found } = lookup(node.param);
+  if (!found && !isDefaultOp(node.name)) {
+    throw new EnvsubstError(`${ERR_VAR_NOT_SET}: "${node.param}"`, "unset", node.param);
+  }
+  return lookupFunc(node.name, args.length)(Buffer.from(value, "utf8"), args);
+}
+function isDefaultOp(name) {
+  return ["-", "+", "=", "?", ":-", ":+", ":=", ":?"].includes(name);
+}
+
+// src/render/envsubst/scan.ts
+var EOF2 = 0;
+var SCAN_IDENT = 1;
+var SCAN_LBRACK = 2;
+var SCAN_RBRACK = 4;
+var SCAN_ESCAPE = 8;
+var ESCAPE_DOLLAR = 1;
+var ESCAPE_BACKSLASH = 2;
+var ESCAPE_ALL = ESCAPE_DOLLAR | ESCAPE_BACKSLASH;
+var code18 = (c) => c.charCodeAt(0);
+var DOLLAR = code18("$");
+var LBRACE = code18("{");
+var RBRACE = code18("}");
+var BACKSLASH2 = code18("\\");
+var SLASH = code18("/");
+var Scanner = class {
+  buf;
+  pos = 0;
+  start = 0;
+  width = 0;
+  mode = 0;
+  escapeChars = 0;
+  accept = acceptRune;
+  constructor(input) {
+    this.buf = new GapBuffer(input);
+  }
+  /** The next rune, or EOF at the end of the buffer. */
+  read() {
+    if (this.pos >= this.buf.length) {
+      this.width = 0;
+      return EOF2;
+    }
+    const { rune, width } = this.buf.decodeRune(this.pos);
+    this.width = width;
+    this.pos += width;
+    return rune;
+  }
+  /** Steps back by the width of the last rune read (not necessarily the rune before pos). */
+  unread() {
+    this.pos -= this.width;
+  }
+  /** Removes the byte before pos from the buffer (the escape character just read). */
+  skip() {
+    this.buf.remove(this.pos - 1);
+  }
+  peek() {
+    const r = this.read();
+    this.unread();
+    return r;
+  }
+  /** The bytes of the most recently scanned token. */
+  string() {
+    return this.buf.slice(this.start, this.pos);
+  }
+  /** The offset in the original input of the byte now at `i`. */
+  offsetOf(i) {
+    return this.buf.offsetOf(i);
+  }
+  shouldEscape(character) {
+    return (this.escapeChars & character) !== 0;
+  }
+  /** Reads the next token; the checks run in this order, each may consume input. */
+  scan() {
+    this.start = this.pos;
+    const r = this.read();
+    if (r === EOF2) return "eof";
+    if (this.scanLbrack(r)) return "lbrack";
+    if (this.scanRbrack(r)) return "rbrack";
+    if (this.scanIdent(r)) return "ident";
+    return "illegal";
+  }
+  scanIdent(first) {
+    if ((this.mode & SCAN_IDENT) === 0) return false;
+    if (this.scanEscaped(first)) this.skip();
+    else if (!this.accept(first, this.pos - this.start)) return false;
+    for (; ; ) {
+      const r = this.read();
+      if (r === EOF2) {
+        this.unread();
+        break;
+      }
+      if (this.scanLbrack(r)) {
+        this.unread();
+        this.unread();
+        break;
+      }
+      if (this.scanEscaped(r)) {
+        this.skip();
+        continue;
+      }
+      if (!this.accept(r, this.pos - this.start)) {
+        this.unread();
+        break;
+      }
+    }
+    return true;
+  }
+  scanLbrack(r) {
+    if ((this.mode & SCAN_LBRACK) === 0) return false;
+    if (r === DOLLAR) {
+      if (this.read() === LBRACE) return true;
+      this.unread();
+    }
+    return false;
+  }
+  scanRbrack(r) {
+    if ((this.mode & SCAN_RBRACK) === 0) return false;
+    return r === RBRACE;
+  }
+  scanEscaped(r) {
+    if ((this.mode & SCAN_ESCAPE) === 0) return false;
+    if (r === DOLLAR && this.shouldEscape(ESCAPE_DOLLAR) && this.peek() === DOLLAR) return true;
+    if (r === BACKSLASH2 && this.shouldEscape(ESCAPE_BACKSLASH)) {
+      const next = this.peek();
+      return next === SLASH || next === BACKSLASH2;
+    }
+    return false;
+  }
+};
+var acceptRune = () => true;
+var acceptIdent = (r) => isIdentRune(r);
+var acceptColon = (r) => r === code18(":");
+var acceptOneHash = (r, i) => r === code18("#") && i === 1;
+var acceptNotClosing = (r) => r !== RBRACE;
+var acceptHashFunc = (r, i) => r === code18("#") && i < 3;
+var acceptPercentFunc = (r, i) => r === code18("%") && i < 3;
+var acceptOneEqual = (r, i) => i === 1 && r === code18("=");
+var acceptOneColon = (r, i) => i === 1 && r === code18(":");
+var rejectColonClose = (r) => r !== code18(":") && r !== RBRACE;
+var acceptSlash = (r) => r === SLASH;
+var acceptNotSlash = (r) => r !== SLASH;
+var acceptCasingFunc = (r, i) => (r === code18(",") || r === code18("^")) && i < 3;
+var acceptDefaultFunc = (r, i) => i === 1 && r === code18(":") || i === 2 && (r === code18("=") || r === code18("-") || r === code18("?") || r === code18("+"));
+var acceptReplaceFunc = (r, i) => i === 1 && r === SLASH || i === 2 && (r === SLASH || r === code18("#") || r === code18("%"));
+function isIdentRune(r) {
+  return r === code18("_") || isLetterOrDigit(r);
+}
+var GapBuffer = class {
+  bytes;
+  /** Original offset of each physical byte, once something was removed. */
+  origin;
+  gapStart = 0;
+  gapEnd = 0;
+  constructor(input) {
+    this.bytes = Uint8Array.from(input);
+  }
+  get length() {
+    return this.bytes.length - (this.gapEnd - this.gapStart);
+  }
+  physical(i) {
+    return i < this.gapStart ? i : i + (this.gapEnd - this.gapStart);
+  }
+  /** The rune at logical index i (Go's utf8.DecodeRune of the rest). */
+  decodeRune(i) {
+    const byte = this.bytes[this.physical(i)];
+    if (byte < 128) return { rune: byte, width: 1 };
+    if (i >= this.gapStart) return decodeRune(this.bytes, i + (this.gapEnd - this.gapStart));
+    if (i + 4 <= this.gapStart || this.gapStart === this.gapEnd) return decodeRune(this.bytes, i);
+    return decodeRune(this.slice(i, Math.min(i + 4, this.length)), 0);
+  }
+  /** The logical bytes [start, end). */
+  slice(start, end) {
+    const gap = this.gapEnd - this.gapStart;
+    if (end <= this.gapStart) return this.bytes.slice(start, end);
+    if (start >= this.gapStart) return this.bytes.slice(start + gap, end + gap);
+    const out = new Uint8Array(end - start);
+    out.set(this.bytes.subarray(start, this.gapStart));
+    out.set(this.bytes.subarray(this.gapEnd, end + gap), this.gapStart - start);
+    return out;
+  }
+  /** Removes the byte at logical index i. */
+  remove(i) {
+    this.origin ??= Int32Array.from({ length: this.bytes.length }, (_, k) => k);
+    this.moveGap(i + 1);
+    this.gapStart--;
+  }
+  /** The offset in the original input of the byte at logical index i. */
+  offsetOf(i) {
+    const p = this.physical(i);
+    return this.origin ? this.origin[p] : p;
+  }
+  /** Moves the gap to start at logical index at. */
+  moveGap(at) {
+    const gap = this.gapEnd - this.gapStart;
+    if (gap > 0) {
+      for (const array of [this.bytes, this.origin]) {
+        if (!array) continue;
+        if (at < this.gapStart) array.copyWithin(at + gap, at, this.gapStart);
+        else array.copyWithin(this.gapStart, this.gapEnd, at + gap);
+      }
+    }
+    this.gapStart = at;
+    this.gapEnd = at + gap;
+  }
+};
+
+// src/render/envsubst/parse.ts
+var code19 = (c) => c.charCodeAt(0);
+var utf84 = new TextDecoder();
+function parse4(input) {
+  return new Parser3(input).parseAny();
+}
+var Parser3 = class {
+  s;
+  constructor(input) {
+    this.s = new Scanner(input);
+  }
+  /** Text and functions up to the end of input; upstream's right-recursive parseAny, as a loop. */
+  parseAny() {
+    const nodes = [];
+    for (; ; ) {
+      this.s.accept = acceptRune;
+      this.s.mode = SCAN_IDENT | SCAN_LBRACK | SCAN_ESCAPE;
+      this.s.escapeChars = ESCAPE_DOLLAR;
+      const token = this.s.scan();
+      if (token === "eof") break;
+      if (token === "ident") nodes.push(textNode(this.s.string()));
+      else if (token === "lbrack") nodes.push(this.parseFunc());
+      else throw parseError(ERR_BAD_SUBSTITUTION);
+    }
+    if (nodes.length === 0) return textNode(new Uint8Array(0));
+    let node = nodes[nodes.length - 1];
+    for (let i = nodes.length - 2; i >= 0; i--) node = { kind: "list", nodes: [nodes[i], node] };
+    return node;
+  }
+  /** After `${`: the function up to and including its `}`, with its span in the input. */
+  parseFunc() {
+    const start = this.s.offsetOf(this.s.start);
+    const node = this.parseFuncBody();
+    node.start = start;
+    node.end = this.s.offsetOf(this.s.pos - 1) + 1;
+    return node;
+  }
+  parseFuncBody() {
+    this.s.escapeChars = ESCAPE_ALL;
+    if (this.s.peek() === code19("#")) return this.parseLenFunc();
+    this.s.accept = acceptIdent;
+    this.s.mode = SCAN_IDENT;
+    if (this.s.scan() !== "ident") throw parseError(ERR_PARSE_VARIABLE_NAME);
+    const name = utf84.decode(this.s.string());
+    switch (String.fromCodePoint(this.s.peek())) {
+      case ":":
+        return this.parseDefaultOrSubstr(name);
+      case "=":
+        return this.parseDefaultFunc(name);
+      case ",":
+      case "^":
+        return this.parseCasingFunc(name);
+      case "/":
+        return this.parseReplaceFunc(name);
+      case "#":
+        return this.parseRemoveFunc(name, acceptHashFunc);
+      case "%":
+        return this.parseRemoveFunc(name, acceptPercentFunc);
+    }
+    this.s.accept = acceptIdent;
+    this.s.mode = SCAN_RBRACK;
+    if (this.s.scan() === "rbrack") return funcNode(name);
+    throw parseError(ERR_MISSING_CLOSING_BRACE);
+  }
+  /** One function argument: a nested `${…}` or a run of accepted runes. */
+  parseParam(accept, mode) {
+    this.s.accept = accept;
+    this.s.mode = mode | SCAN_LBRACK;
+    switch (this.s.scan()) {
+      case "lbrack":
+        return this.parseFunc();
+      case "ident":
+      case "rbrack":
+        return textNode(this.s.string());
+      default:
+        throw parseError(ERR_PARSE_FUNC_SUBSTITUTION);
+    }
+  }
+  /**
+   * `${v:` starts a default when `=`, `-`, `?` or `+` follows the colon, else a substring. The peek leaves the
+   * scanner's width at the following rune's, so when that rune is wider than one byte the second unread goes
+   * back past the colon, and the substring parse then fails with `bad substitution`, as upstream. At the end of
+   * input the width is 0 and the position stays after the colon (again `bad substitution`).
+   */
+  parseDefaultOrSubstr(name) {
+    this.s.read();
+    const r = this.s.peek();
+    this.s.unread();
+    if (r === code19("=") || r === code19("-") || r === code19("?") || r === code19("+")) return this.parseDefaultFunc(name);
+    return this.parseSubstrFunc(name);
+  }
+  /** `${param:offset}`, `${param:offset:length}`. */
+  parseSubstrFunc(param) {
+    const node = funcNode(param);
+    node.name = this.scanName(acceptOneColon, ERR_BAD_SUBSTITUTION);
+    node.args.push(this.parseParam(rejectColonClose, SCAN_IDENT));
+    this.s.accept = acceptColon;
+    this.s.mode = SCAN_IDENT | SCAN_RBRACK;
+    const token = this.s.scan();
+    if (token === "rbrack") return node;
+    if (token !== "ident") throw parseError(ERR_BAD_SUBSTITUTION);
+    node.args.push(this.parseParam(acceptNotClosing, SCAN_IDENT));
+    return this.consumeRbrack(node);
+  }
+  /** `${param#word}`, `${param##word}`, `${param%word}`, `${param%%word}`. */
+  parseRemoveFunc(param, accept) {
+    const node = funcNode(param);
+    node.name = this.scanName(accept, ERR_BAD_SUBSTITUTION);
+    node.args.push(this.parseParam(acceptNotClosing, SCAN_IDENT));
+    return this.consumeRbrack(node);
+  }
+  /** `${param/pattern/string}`, `${param//pattern/string}`, `${param/#pattern/string}`, `${param/%pattern/string}`. */
+  parseReplaceFunc(param) {
+    const node = funcNode(param);
+    node.name = this.scanName(acceptReplaceFunc, ERR_BAD_SUBSTITUTION);
+    node.args.push(this.parseParam(acceptNotSlash, SCAN_IDENT | SCAN_ESCAPE));
+    this.s.accept = acceptSlash;
+    this.s.mode = SCAN_IDENT;
+    if (this.s.scan() !== "ident") throw parseError(ERR_BAD_SUBSTITUTION);
+    if (this.s.peek() === RBRACE) return this.consumeRbrack(node);
+    node.args.push(this.parseParam(acceptNotClosing, SCAN_IDENT | SCAN_ESCAPE));
+    return this.consumeRbrack(node);
+  }
+  /** `${param=word}`, `${param:=word}`, `${param:-word}`, `${param:?word}`, `${param:+word}`. */
+  parseDefaultFunc(param) {
+    const node = funcNode(param);
+    const accept = this.s.peek() === code19("=") ? acceptOneEqual : acceptDefaultFunc;
+    node.name = this.scanName(accept, ERR_PARSE_DEFAULT_FUNCTION);
+    while (this.s.peek() !== RBRACE) node.args.push(this.parseParam(acceptNotClosing, SCAN_IDENT));
+    return this.consumeRbrack(node);
+  }
+  /** `${param,}`, `${param,,}`, `${param^}`, `${param^^}`. */
+  parseCasingFunc(param) {
+    const node = funcNode(param);
+    node.name = this.scanName(acceptCasingFunc, ERR_BAD_SUBSTITUTION);
+    return this.consumeRbrack(node);
+  }
+  /** `${#param}`. */
+  parseLenFunc() {
+    const node = funcNode("");
+    node.name = this.scanName(acceptOneHash, ERR_BAD_SUBSTITUTION);
+    this.s.accept = acceptIdent;
+    this.s.mode = SCAN_IDENT;
+    if (this.s.scan() !== "ident") throw parseError(ERR_BAD_SUBSTITUTION);
+    node.param = utf84.decode(this.s.string());
+    return this.consumeRbrack(node);
+  }
+  /** The function's operator, scanned as one ident token with `accept`. */
+  scanName(accept, error) {
+    this.s.accept = accept;
+    this.s.mode = SCAN_IDENT;
+    if (this.s.scan() !== "ident") throw parseError(error);
+    return utf84.decode(this.s.string());
+  }
+  /** Consumes the closing `}`, else `bad substitution`. */
+  consumeRbrack(node) {
+    this.s.mode = SCAN_RBRACK;
+    if (this.s.scan() !== "rbrack") throw parseError(ERR_BAD_SUBSTITUTION);
+    return node;
+  }
+};
+function textNode(value) {
+  return { kind: "text", value };
+}
+function funcNode(param) {
+  return { kind: "func", param, name: "", args: [], start: 0, end: 0 };
+}
+
+// src/render/envsubst/index.ts
+function envsubst(input, lookup) {
+  return envsubstBytes(input, lookup).toString("utf8");
+}
+function envsubstBytes(input, lookup) {
+  return withStackLimit(() => execute(parse4(Buffer.from(input, "utf8")), lookup));
+}
+function envsubstReferences(input) {
+  const root = withStackLimit(() => parse4(Buffer.from(input, "utf8")));
+  const found = [];
+  const visit = (node) => {
+    if (node.kind === "list") node.nodes.forEach(visit);
+    else if (node.kind === "func") {
+      found.push({ name: node.param, start: node.start, end: node.end });
+      node.args.forEach(visit);
+    }
+  };
+  for (let node = root; node; ) {
+    if (node.kind === "list") {
+      visit(node.nodes[0]);
+      node = node.nodes[1];
+    } else {
+      visit(node);
+      node = void 0;
+    }
+  }
+  const toIndex = byteToStringIndex(input, found.flatMap((r) => [r.start, r.end]));
+  return found.map((r) => ({ name: r.name, start: toIndex(r.start), end: toIndex(r.end) }));
+}
+function byteToStringIndex(input, offsets) {
+  const wanted = [...new Set(offsets)].sort((a, b) => a - b);
+  const index2 = /* @__PURE__ */ new Map();
+  let bytes3 = 0;
+  let i = 0;
+  for (const offset of wanted) {
+    while (bytes3 < offset && i < input.length) {
+      const cp = input.codePointAt(i) ?? 0;
+      bytes3 += cp < 128 ? 1 : cp < 2048 ? 2 : cp < 65536 ? 3 : 4;
+      i += cp >= 65536 ? 2 : 1;
+    }
+    index2.set(offset, i);
+  }
+  return (offset) => index2.get(offset) ?? offset;
+}
+function withStackLimit(f) {
+  try {
+    return f();
+  } catch (err) {
+    if (isStackOverflow2(err)) {
+      throw new EnvsubstError("expression nested too deeply", "limit");
+    }
+    throw err;
+  }
+}
+function isStackOverflow2(err) {
+  if (typeof err !== "object" || err === null) return false;
+  const { name, message } = err;
+  return name === "RangeError" && typeof message === "string" && /call stack/i.test(message);
+}
+
+// src/render/kustomize/flux-substitute.ts
+var OPT_OUT = "kustomize.toolkit.fluxcd.io/substitute";
+function splitDocuments(stdout) {
+  return stdout.split(/^---[ \t]*\r?\n/m).filter((d) => d.trim() !== "");
+}
+function substituteDocument(text2, value, substitution) {
+  const uses = /* @__PURE__ */ new Map();
+  if (isOptedOut(value)) return { text: text2, uses };
+  const known = new Set(Object.keys(substitution.vars));
+  const keep = new Set(substitution.unreadable);
+  const output = envsubst(text2, (name) => {
+    const v = substitution.vars[name];
+    if (v) return { value: v.value, found: true };
+    if (keep.has(name) || substitution.incomplete) return { value: `\${${name}}`, found: true };
+    return { value: "", found: true };
+  });
+  collectUses(value, [], (p, s) => {
+    const refs = envsubstReferences(s).filter((r) => known.has(r.name));
+    if (refs.length === 0) return;
+    const whole = refs.length === 1 && refs[0].start === 0 && refs[0].end === s.length;
+    uses.set(JSON.stringify(p), { at: refs.map((r) => substitution.vars[r.name].at), whole });
+  });
+  return { text: output, uses };
+}
+function isOptedOut(value) {
+  const metadata = isRecord(value) && isRecord(value.metadata) ? value.metadata : {};
+  return [metadata.labels, metadata.annotations].some((m) => isRecord(m) && m[OPT_OUT] === "disabled");
+}
+function collectUses(value, p, visit) {
+  if (typeof value === "string") {
+    if (value.includes("${")) visit(p, value);
+  } else if (Array.isArray(value)) value.forEach((v, i) => collectUses(v, [...p, i], visit));
+  else if (isRecord(value)) for (const [k, v] of Object.entries(value)) collectUses(v, [...p, k], visit);
+}
+function withVariables(map, uses) {
+  if (uses.size === 0) return map;
+  return {
+    locate(p) {
+      const located = map.locate(p);
+      const use = uses.get(JSON.stringify(p));
+      if (!use) return located;
+      const variables2 = use.at.map((at) => ({ ...at, label: "variable set here" }));
+      if (use.whole) return { location: { ...use.at[0] }, related: [{ ...located.location, label: "template" }, ...variables2.slice(1), ...located.related], foundPath: p };
+      return { ...located, related: [...located.related, ...variables2] };
+    }
+  };
+}
+
 // src/render/kustomize/render.ts
 async function renderKustomize(target, repo, options) {
-  const graph = loadKustomizationGraph(repo, target.path);
+  const graph = target.flux ? fluxKustomizationGraph(repo, target) : loadKustomizationGraph(repo, target.path);
   const rootFile = graph.rootFile ?? (target.path ? `${target.path}/kustomization.yaml` : "kustomization.yaml");
   if (!graph.readable) {
     const unreadable = [...graph.nodes.values()].filter((n) => !n.readable).map((n) => n.file);
@@ -50240,13 +52408,13 @@ async function renderKustomize(target, repo, options) {
   if (!binary) {
     return { objects: [], errors: [new InputError(rootFile, "cannot render: neither `kustomize` nor `kubectl` is on PATH", "kustomize-not-found")] };
   }
-  const inputs = target.inputs.length > 0 ? target.inputs : graph.inputs;
+  const inputs = target.flux ? graph.inputs : target.inputs.length > 0 ? target.inputs : graph.inputs;
   const sandbox = createSandbox(repo, graph.root, inputs, graph);
   const errors = [...sandbox.errors];
   const roots = sandboxRoots(sandbox.root);
   let result;
   try {
-    result = await binary.build(sandbox.targetDir, { timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes });
+    result = await binary.build(sandbox.targetDir, { timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes, loadRestrictionsNone: target.flux !== void 0 });
   } finally {
     sandbox.remove();
   }
@@ -50264,17 +52432,38 @@ async function renderKustomize(target, repo, options) {
     }
     return { objects: [], errors };
   }
-  const parsed = parseYaml(result.stdout, rootFile);
-  for (const e of parsed.errors) errors.push(new InputError(rootFile, `kustomize output: ${e.reason}`, "kustomize-build-failed"));
+  const substitution = target.flux?.substitute;
+  const documents = substitution ? substituted(result.stdout, substitution, rootFile, target) : { texts: [result.stdout], uses: [/* @__PURE__ */ new Map()] };
+  if ("error" in documents) return { objects: [], errors: [...errors, documents.error] };
   const mapper = new KustomizeSourceMapper(repo, graph);
   const objects = [];
-  for (const doc of parsed.documents) {
-    if (!isKubeObject(doc.value)) continue;
-    const body = doc.value;
-    const annotations = takeMappingAnnotations(body, graph.root, repo);
-    objects.push(makeObject(body, target.id, mapper.sourceMapFor(body, annotations)));
-  }
+  documents.texts.forEach((text2, i) => {
+    const parsed = parseYaml(text2, rootFile);
+    for (const e of parsed.errors) errors.push(new InputError(rootFile, `kustomize output${substitution ? " after Flux variable substitution" : ""}: ${e.reason}`, "kustomize-build-failed"));
+    for (const doc of parsed.documents) {
+      if (!isKubeObject(doc.value)) continue;
+      const body = doc.value;
+      const annotations = takeMappingAnnotations(body, graph.root, repo);
+      objects.push(makeObject(body, target.id, withVariables(mapper.sourceMapFor(body, annotations), documents.uses[i])));
+    }
+  });
   return { objects, errors };
+}
+function substituted(stdout, substitution, rootFile, target) {
+  const texts = [];
+  const uses = [];
+  for (const text2 of splitDocuments(stdout)) {
+    const value = parseYaml(text2, rootFile).documents[0]?.value;
+    try {
+      const doc = substituteDocument(text2, value, substitution);
+      texts.push(doc.text);
+      uses.push(doc.uses);
+    } catch (err) {
+      const at = target.declaredAt ?? { file: rootFile, line: 1 };
+      return { error: new InputError(at.file, `Flux variable substitution failed: envsubst error: ${err.message}`, "kustomize-build-failed", at.line) };
+    }
+  }
+  return { texts, uses };
 }
 function sandboxRoots(root) {
   const roots = [root];
@@ -50360,10 +52549,10 @@ function renderManifests(target, repo) {
 // src/render/helm-binary.ts
 import { mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync4, rmSync as rmSync5, writeFileSync as writeFileSync4 } from "node:fs";
 import os5 from "node:os";
-import path18 from "node:path";
+import path20 from "node:path";
 function helmTemplateArgs(target, sandbox, env2 = {}) {
   const release = target.helm;
-  const at = (rel) => path18.join(sandbox, ...rel.split("/").filter(Boolean));
+  const at = (rel) => path20.join(sandbox, ...rel.split("/").filter(Boolean));
   return [
     "template",
     release.releaseName,
@@ -50380,13 +52569,13 @@ function helmTemplateArgs(target, sandbox, env2 = {}) {
 async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
   const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
   if (!helm) return { objects: [], errors: [new InputError(chartFile, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
-  const sandbox = mkdtempSync4(path18.join(os5.tmpdir(), "gitops-gate-helm-"));
+  const sandbox = mkdtempSync4(path20.join(os5.tmpdir(), "gitops-gate-helm-"));
   const errors = [];
   try {
     for (const rel of target.inputs) {
       try {
-        const dest = path18.join(sandbox, ...rel.split("/"));
-        mkdirSync5(path18.dirname(dest), { recursive: true });
+        const dest = path20.join(sandbox, ...rel.split("/"));
+        mkdirSync5(path20.dirname(dest), { recursive: true });
         writeFileSync4(dest, repo.readBytes(rel));
       } catch (err) {
         if (err instanceof InputError) errors.push(err);
@@ -50395,7 +52584,7 @@ async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
     }
     const result = await runBounded(helm, helmTemplateArgs(target, sandbox, env2), { cwd: sandbox, timeoutMs: options.timeoutMs });
     if (!result.ok) {
-      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path18.sep).join("").trim()}`;
+      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path20.sep).join("").trim()}`;
       return { objects: [], errors: [...errors, new InputError(chartFile, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
     }
     const parsed = parseHelmOutput(result.stdout, target, repo);
@@ -50965,12 +53154,12 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path26) {
-    const { foundPath } = this.rendered.locate(path26);
+  locate(path29) {
+    const { foundPath } = this.rendered.locate(path29);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
-    if (foundPath.length < path26.length) {
-      const toggle = this.tracer.toggle({ node, keyOffset }, path26[foundPath.length]);
+    if (foundPath.length < path29.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path29[foundPath.length]);
       if (toggle) return { ...toggle, foundPath };
     }
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
@@ -51024,11 +53213,11 @@ var ProvenanceTracer = class {
       segments: this.rendered.segments,
       valuesChains: (reads) => this.chainsOf(reads),
       values: this.ctx.values,
-      valuesLocation: (path26) => this.valuesLocation(path26)
+      valuesLocation: (path29) => this.valuesLocation(path29)
     };
     return findToggle(ctx, parent, missingKey);
   }
-  trace(path26, value, keyOffset, valueRange) {
+  trace(path29, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     const literal = this.hasLiteralText(written);
@@ -51036,7 +53225,7 @@ var ProvenanceTracer = class {
     if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
     const last = actions[actions.length - 1];
     const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
-    const valuesPath = this.valuesPathFor(path26, value, actions, exact);
+    const valuesPath = this.valuesPathFor(path29, value, actions, exact);
     const placed = this.templatePlace(last);
     if (!valuesPath) return placed;
     const valuesLocation = this.valuesLocation(valuesPath);
@@ -51081,7 +53270,7 @@ var ProvenanceTracer = class {
     return "release";
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path26, value, actions, exact) {
+  valuesPathFor(path29, value, actions, exact) {
     const chains = [];
     const seen = /* @__PURE__ */ new Set();
     for (const seg of [...actions].reverse()) {
@@ -51092,7 +53281,7 @@ var ProvenanceTracer = class {
       }
     }
     for (const chain of chains) {
-      const found = this.extend(chain, path26, value, exact);
+      const found = this.extend(chain, path29, value, exact);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -51103,12 +53292,12 @@ var ProvenanceTracer = class {
       const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
       if (own) return own;
     }
-    return this.searchByValue(path26, value, this.scope);
+    return this.searchByValue(path29, value, this.scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path26, value, exact) {
-    for (let k = Math.min(path26.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
-      const candidate = [...chain, ...path26.slice(path26.length - k)];
+  extend(chain, path29, value, exact) {
+    for (let k = Math.min(path29.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
+      const candidate = [...chain, ...path29.slice(path29.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
@@ -51129,15 +53318,15 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path26, value, scope) {
-    const last = path26[path26.length - 1];
+  searchByValue(path29, value, scope) {
+    const last = path29[path29.length - 1];
     const key = valueKey(value);
     if (typeof last !== "string" || key === void 0) return void 0;
     let best;
     for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
       if (!valueMatches(node, value)) continue;
       let score = 0;
-      while (score < at.length && score < path26.length && at[at.length - 1 - score] === path26[path26.length - 1 - score]) score++;
+      while (score < at.length && score < path29.length && at[at.length - 1 - score] === path29[path29.length - 1 - score]) score++;
       if (!best || score > best.score) best = { path: at, score };
     }
     return best && [...best.path];
@@ -51146,10 +53335,10 @@ var ProvenanceTracer = class {
    * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
    * `global.x` of every chart above it (Helm copies globals down).
    */
-  valuesLocation(path26) {
-    const candidates = [path26];
+  valuesLocation(path29) {
+    const candidates = [path29];
     const g = this.scope.length;
-    if (g > 0 && path26[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path26.slice(0, j), ...path26.slice(g)]);
+    if (g > 0 && path29[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path29.slice(0, j), ...path29.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
@@ -51375,7 +53564,7 @@ function startProcess(memory) {
       child.kill("SIGKILL");
       reject(err);
     };
-    const onExit = (code, signal) => fail(new Error(`the Helm render process exited while starting (${exitText(code, signal)}): ${lastLine(proc.stderr)}`));
+    const onExit = (code20, signal) => fail(new Error(`the Helm render process exited while starting (${exitText(code20, signal)}): ${lastLine(proc.stderr)}`));
     child.on("message", onReady);
     child.on("exit", onExit);
     child.on("error", fail);
@@ -51392,8 +53581,8 @@ function processWith(memory) {
   if (!current || !same) current = startProcess(memory);
   return current;
 }
-function exitText(code, signal) {
-  return signal ? `signal ${signal}` : `code ${code}`;
+function exitText(code20, signal) {
+  return signal ? `signal ${signal}` : `code ${code20}`;
 }
 function lastLine(text2) {
   return text2.trim().split("\n").pop() ?? "";
@@ -51442,10 +53631,10 @@ async function runOne(job, hardTimeoutMs2, memory) {
       done(result);
     };
     const onError = (err) => stop({ id, ok: false, crash: err.stack ?? err.message });
-    const onExit = (code, signal) => {
+    const onExit = (code20, signal) => {
       if (current === proc) current = void 0;
       if (/heap out of memory|allocation failed/i.test(proc.stderr)) done(outOfMemory(`it needed more than the ${memory.heapMb} MB of heap a Helm render may use`));
-      else done({ id, ok: false, crash: `the Helm render process exited (${exitText(code, signal)})${proc.stderr.trim() ? `: ${lastLine(proc.stderr)}` : ""}` });
+      else done({ id, ok: false, crash: `the Helm render process exited (${exitText(code20, signal)})${proc.stderr.trim() ? `: ${lastLine(proc.stderr)}` : ""}` });
     };
     const timer = setTimeout(() => stop({ id, ok: false, timedOut: true }), hardTimeoutMs2);
     const poll = setInterval(() => {
@@ -51548,8 +53737,8 @@ async function renderHelm(target, repo, options) {
         target: target.id,
         templateFile,
         templateOrigin: (source) => render.templateOrigins[source],
-        archivePlace: (path26) => {
-          const archive2 = fetched.get(path26);
+        archivePlace: (path29) => {
+          const archive2 = fetched.get(path29);
           return archive2 && { location: archive2.at, label: `in ${describeFetched(archive2.chart)}:` };
         },
         values,
@@ -51620,7 +53809,7 @@ function withRelease(output, target) {
 }
 
 // src/targets/argocd-application.ts
-import path19 from "node:path";
+import path21 from "node:path";
 
 // src/targets/inline-values.ts
 function inlineValuesAt(object, prefix, value) {
@@ -51639,7 +53828,7 @@ var ARGO_API = "argoproj.io/";
 function isArgoApplication(object) {
   return (object.kind === "Application" || object.kind === "ApplicationSet") && object.apiVersion.startsWith(ARGO_API);
 }
-var str3 = (v) => typeof v === "string" && v !== "" ? v : void 0;
+var str4 = (v) => typeof v === "string" && v !== "" ? v : void 0;
 function argoChartRepository(repoURL) {
   if (/^oci:\/\//i.test(repoURL)) return repoURL.replace(/\/+$/, "");
   if (/^https?:\/\//i.test(repoURL)) return repoURL.replace(/\/+$/, "");
@@ -51663,14 +53852,14 @@ function applicationTarget(object, producer, repo, isThisRepository) {
   const sp = (...p) => ["spec", "source", ...p];
   if (isRecord(source.plugin)) return refuse(sp("plugin"), "a config management plugin renders it, which the gate cannot reproduce");
   const helm = isRecord(source.helm) ? source.helm : void 0;
-  const repoURL = str3(source.repoURL) ?? "";
+  const repoURL = str4(source.repoURL) ?? "";
   const destination = isRecord(spec.destination) ? spec.destination : {};
   let chartDir;
-  if (str3(source.chart)) {
-    base2.helm = remoteRelease(object, helm, destination, { repository: argoChartRepository(repoURL), name: str3(source.chart), version: str3(source.targetRevision) ?? "*", declaredAt: at(sp("chart")) });
+  if (str4(source.chart)) {
+    base2.helm = remoteRelease(object, helm, destination, { repository: argoChartRepository(repoURL), name: str4(source.chart), version: str4(source.targetRevision) ?? "*", declaredAt: at(sp("chart")) });
   } else {
     if (!isThisRepository(repoURL)) return refuse(sp("repoURL"), `its source ${repoURL || "(none)"} is not this repository; other repositories are not fetched`, "declaration-source-not-found");
-    const dir2 = repo.normalize((str3(source.path) ?? ".").replace(/^\.\/?$/, "").replace(/^\.\//, "").replace(/\/+$/, ""));
+    const dir2 = repo.normalize((str4(source.path) ?? ".").replace(/^\.\/?$/, "").replace(/^\.\//, "").replace(/\/+$/, ""));
     const isChart = repo.isFile(dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml");
     const isKustomize = ["kustomization.yaml", "kustomization.yml", "Kustomization"].some((n) => repo.isFile(dir2 ? `${dir2}/${n}` : n));
     if (helm && !isChart) return refuse(sp("helm"), `helm settings are given, but ${dir2 || "."} holds no Chart.yaml`, "declaration-source-not-found");
@@ -51691,7 +53880,7 @@ function applicationTarget(object, producer, repo, isThisRepository) {
     for (const [i, file] of files.entries()) {
       if (/^\$/.test(file) || /[*?[]/.test(file) || /^[a-z]+:\/\//i.test(file)) return refuse(sp("helm", "valueFiles", i), `the value file ${file} ($ref, glob or URL) is not resolved by the gate yet`);
       if (chartDir === void 0) return refuse(sp("helm", "valueFiles", i), `value files inside a fetched chart (${file}) are not read by the gate yet`);
-      const resolved = repo.normalize(file.startsWith("/") ? file.slice(1) : path19.posix.join(chartDir, file));
+      const resolved = repo.normalize(file.startsWith("/") ? file.slice(1) : path21.posix.join(chartDir, file));
       if (!repo.isFile(resolved)) {
         if (helm.ignoreMissingValueFiles === true) continue;
         return refuse(sp("helm", "valueFiles", i), `the value file ${file} (${resolved}) does not exist`, "file-not-found");
@@ -51714,7 +53903,7 @@ function applicationTarget(object, producer, repo, isThisRepository) {
     if (helm.skipCrds !== true) release.includeCrds = true;
     if (helm.skipTests === true) release.skipTests = true;
     const environment = {
-      ...str3(source.kubeVersion) ?? str3(helm.kubeVersion) ? { kubeVersion: str3(helm.kubeVersion) ?? str3(source.kubeVersion) } : {},
+      ...str4(source.kubeVersion) ?? str4(helm.kubeVersion) ? { kubeVersion: str4(helm.kubeVersion) ?? str4(source.kubeVersion) } : {},
       ...Array.isArray(helm.apiVersions) ? { apiVersions: helm.apiVersions.filter((v) => typeof v === "string") } : {},
       ...helm.skipSchemaValidation === true ? { skipSchemaValidation: true } : {}
     };
@@ -51725,13 +53914,13 @@ function applicationTarget(object, producer, repo, isThisRepository) {
   return base2;
 }
 function dirname(file) {
-  const d = path19.posix.dirname(file);
+  const d = path21.posix.dirname(file);
   return d === "." ? "" : d;
 }
 function remoteRelease(object, helm, destination, chart) {
-  const namespace = str3(helm?.namespace) ?? str3(destination.namespace) ?? object.namespace ?? "default";
+  const namespace = str4(helm?.namespace) ?? str4(destination.namespace) ?? object.namespace ?? "default";
   return {
-    releaseName: str3(helm?.releaseName) ?? object.name,
+    releaseName: str4(helm?.releaseName) ?? object.name,
     namespace,
     namespaceDeclared: true,
     valuesFiles: [],
@@ -51767,11 +53956,10 @@ function inlineValues(object, repo, helm) {
 
 // src/targets/flux-helm-release.ts
 import { createHash as createHash5 } from "node:crypto";
-import path20 from "node:path";
-var SOURCE_API = "source.toolkit.fluxcd.io/";
-var HELM_API = "helm.toolkit.fluxcd.io/";
-function collectFluxSources(repo, files) {
-  const out = /* @__PURE__ */ new Map();
+import path22 from "node:path";
+
+// src/targets/repo-yaml.ts
+function* yamlTexts(repo, files) {
   for (const file of files) {
     if (!/\.ya?ml$/i.test(file)) continue;
     let text2;
@@ -51780,18 +53968,31 @@ function collectFluxSources(repo, files) {
     } catch {
       continue;
     }
-    if (!text2.includes(SOURCE_API)) continue;
-    for (const doc of parseYaml(text2, file).documents) {
-      const v = doc.value;
-      if (!isRecord(v) || typeof v.apiVersion !== "string" || !v.apiVersion.startsWith(SOURCE_API)) continue;
-      if (v.kind !== "HelmRepository" && v.kind !== "OCIRepository" && v.kind !== "GitRepository") continue;
-      const metadata = isRecord(v.metadata) ? v.metadata : {};
-      if (typeof metadata.name !== "string") continue;
-      const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "default";
-      const urlLocation = doc.sourceMap.locate(["spec", "url"]).location;
-      const source = { kind: v.kind, name: metadata.name, namespace, spec: isRecord(v.spec) ? v.spec : {}, location: { file, line: doc.line }, urlLocation };
-      out.set(`${v.kind}/${namespace}/${metadata.name}`, source);
-    }
+    yield [file, text2];
+  }
+}
+function objectsInFiles(repo, files, marker, keep) {
+  const out = [];
+  for (const [file, text2] of yamlTexts(repo, files)) {
+    if (marker.test(text2)) out.push(...objectsFromYaml(text2, file, "declarations").objects.filter(keep));
+  }
+  return out;
+}
+
+// src/targets/flux-helm-release.ts
+var SOURCE_API = "source.toolkit.fluxcd.io/";
+var HELM_API = "helm.toolkit.fluxcd.io/";
+function fluxSourceOf(object) {
+  if (!object.apiVersion.startsWith(SOURCE_API)) return void 0;
+  if (object.kind !== "HelmRepository" && object.kind !== "OCIRepository" && object.kind !== "GitRepository") return void 0;
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  return { kind: object.kind, name: object.name, namespace: object.namespace ?? "default", spec, location: object.sourceMap.locate([]).location, urlLocation: object.sourceMap.locate(["spec", "url"]).location };
+}
+function collectFluxSources(repo, files) {
+  const out = /* @__PURE__ */ new Map();
+  for (const object of objectsInFiles(repo, files, /source\.toolkit\.fluxcd\.io\//, (o) => fluxSourceOf(o) !== void 0)) {
+    const source = fluxSourceOf(object);
+    out.set(`${source.kind}/${source.namespace}/${source.name}`, source);
   }
   return out;
 }
@@ -51802,23 +54003,15 @@ function shortenReleaseName(name) {
   if (name.length <= 53) return name;
   return `${name.slice(0, 40)}-${createHash5("sha256").update(name).digest("hex").slice(0, 12)}`;
 }
-var str4 = (v) => typeof v === "string" && v !== "" ? v : void 0;
-function helmReleaseTarget(object, producer, sources, repo, thisRepository, findObject) {
-  const spec = isRecord(object.body.spec) ? object.body.spec : {};
-  const namespace = object.namespace ?? "default";
-  const at = (p) => object.sourceMap.locate(p).location;
-  const declaredAt = at([]);
-  const problems = [];
-  const refuse = (p, reason, ruleId = "declaration-not-rendered") => {
-    const where = at(p);
-    problems.push(new InputError(where.file, `HelmRelease ${namespace}/${object.name}: ${reason}`, ruleId, where.line, where.column));
-  };
-  const targetNamespace = str4(spec.targetNamespace);
-  const releaseName = shortenReleaseName(str4(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${object.name}` : object.name));
+var str5 = (v) => typeof v === "string" && v !== "" ? v : void 0;
+function helmReleaseTarget(object, producer, findSource, repo, thisRepository, findObject) {
+  const { spec, namespace, at, declaredAt, problems, refuse } = declaration(object);
+  const targetNamespace = str5(spec.targetNamespace);
+  const releaseName = shortenReleaseName(str5(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${object.name}` : object.name));
   const base2 = {
     id: `flux:${namespace}/${object.name}`,
     kind: "helm",
-    path: path20.posix.dirname(declaredAt.file) === "." ? "" : path20.posix.dirname(declaredAt.file),
+    path: path22.posix.dirname(declaredAt.file) === "." ? "" : path22.posix.dirname(declaredAt.file),
     inputs: [...producer.inputs],
     renderable: true,
     declaredAt,
@@ -51845,40 +54038,41 @@ function helmReleaseTarget(object, producer, sources, repo, thisRepository, find
   }
   const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : void 0;
   const chartRef = isRecord(spec.chartRef) ? spec.chartRef : void 0;
-  const source = (kind, ref) => sources.get(`${kind}/${str4(ref.namespace) ?? namespace}/${str4(ref.name) ?? ""}`);
+  const source = (kind, ref) => findSource(kind, str5(ref.namespace) ?? namespace, str5(ref.name) ?? "");
   if (chart) {
     const ref = isRecord(chart.sourceRef) ? chart.sourceRef : {};
-    const kind = str4(ref.kind) ?? "";
-    const chartName2 = str4(chart.chart) ?? "";
+    const kind = str5(ref.kind) ?? "";
+    const chartName2 = str5(chart.chart) ?? "";
     if (Array.isArray(chart.valuesFiles) && chart.valuesFiles.length > 0) refuse(["spec", "chart", "spec", "valuesFiles"], "chart valuesFiles (which replace the chart's values.yaml) are not applied by the gate yet, so what the release deploys is not checked");
-    const found = kind === "HelmRepository" || kind === "GitRepository" ? source(kind, ref) : void 0;
+    const bootstrap = kind === "GitRepository" && str5(ref.name) === "flux-system" && (str5(ref.namespace) ?? namespace) === "flux-system" ? { kind: "GitRepository", name: "flux-system", namespace: "flux-system", spec: {}, location: declaredAt, urlLocation: declaredAt } : void 0;
+    const found = kind === "HelmRepository" || kind === "GitRepository" ? source(kind, ref) ?? bootstrap : void 0;
     if (!found) {
-      refuse(["spec", "chart", "spec", "sourceRef"], kind === "HelmRepository" || kind === "GitRepository" ? `the ${kind} ${str4(ref.namespace) ?? namespace}/${str4(ref.name) ?? ""} it names is not in the repository` : `a chart from a ${kind || "missing"} source is not rendered by the gate yet`, "declaration-source-not-found");
+      refuse(["spec", "chart", "spec", "sourceRef"], kind === "HelmRepository" || kind === "GitRepository" ? `the ${kind} ${str5(ref.namespace) ?? namespace}/${str5(ref.name) ?? ""} it names is not in the repository` : `a chart from a ${kind || "missing"} source is not rendered by the gate yet`, "declaration-source-not-found");
     } else if (found.kind === "HelmRepository") {
-      const url = str4(found.spec.url) ?? "";
+      const url = str5(found.spec.url) ?? "";
       const repository = found.spec.type === "oci" ? url.replace(/\/+$/, "") : url;
-      base2.helm.remoteChart = { repository, name: chartName2, version: str4(chart.version) ?? "*", declaredAt: at(["spec", "chart", "spec", "chart"]) };
+      base2.helm.remoteChart = { repository, name: chartName2, version: str5(chart.version) ?? "*", declaredAt: at(["spec", "chart", "spec", "chart"]) };
       base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
     } else if (!thisRepository(found)) {
-      refuse(["spec", "chart", "spec", "sourceRef"], `the chart comes from the GitRepository ${found.namespace}/${found.name} (${str4(found.spec.url) ?? "no url"}), which is not this repository; other repositories are not fetched`, "declaration-source-not-found");
+      refuse(["spec", "chart", "spec", "sourceRef"], `the chart comes from the GitRepository ${found.namespace}/${found.name} (${str5(found.spec.url) ?? "no url"}), which is not this repository; other repositories are not fetched`, "declaration-source-not-found");
     } else {
       const dir2 = repo.normalize(chartName2.replace(/^\.\//, "").replace(/\/+$/, ""));
       if (!repo.isFile(dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml")) {
         refuse(["spec", "chart", "spec", "chart"], `the chart path ${chartName2} has no Chart.yaml in this repository`, "declaration-source-not-found");
       } else {
         base2.path = dir2;
-        base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file, ...repo.walk(dir2)])].sort();
+        base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...found === bootstrap ? [] : [found.location.file], ...repo.walk(dir2)])].sort();
       }
     }
   } else if (chartRef) {
-    const found = str4(chartRef.kind) === "OCIRepository" ? source("OCIRepository", chartRef) : void 0;
+    const found = str5(chartRef.kind) === "OCIRepository" ? source("OCIRepository", chartRef) : void 0;
     if (!found) {
-      refuse(["spec", "chartRef"], str4(chartRef.kind) === "OCIRepository" ? `the OCIRepository ${str4(chartRef.namespace) ?? namespace}/${str4(chartRef.name) ?? ""} it names is not in the repository` : `a chartRef to a ${str4(chartRef.kind) ?? "missing"} kind is not rendered by the gate yet`, "declaration-source-not-found");
+      refuse(["spec", "chartRef"], str5(chartRef.kind) === "OCIRepository" ? `the OCIRepository ${str5(chartRef.namespace) ?? namespace}/${str5(chartRef.name) ?? ""} it names is not in the repository` : `a chartRef to a ${str5(chartRef.kind) ?? "missing"} kind is not rendered by the gate yet`, "declaration-source-not-found");
     } else {
-      const url = (str4(found.spec.url) ?? "").replace(/\/+$/, "");
+      const url = (str5(found.spec.url) ?? "").replace(/\/+$/, "");
       const cut = url.lastIndexOf("/");
       const ref = isRecord(found.spec.ref) ? found.spec.ref : {};
-      const version = str4(ref.digest) ?? str4(ref.semver) ?? str4(ref.tag) ?? "latest";
+      const version = str5(ref.digest) ?? str5(ref.semver) ?? str5(ref.tag) ?? "latest";
       base2.helm.remoteChart = { repository: url.slice(0, cut), name: url.slice(cut + 1), version, declaredAt: found.urlLocation };
       base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
     }
@@ -51897,10 +54091,10 @@ function valuesFrom(object, list2, namespace, findObject, refuse) {
   list2.forEach((entry, i) => {
     if (!isRecord(entry)) return;
     const ref = {
-      kind: str4(entry.kind) ?? "",
-      name: str4(entry.name) ?? "",
-      ...str4(entry.valuesKey) ? { valuesKey: str4(entry.valuesKey) } : {},
-      ...str4(entry.targetPath) ? { targetPath: str4(entry.targetPath) } : {},
+      kind: str5(entry.kind) ?? "",
+      name: str5(entry.name) ?? "",
+      ...str5(entry.valuesKey) ? { valuesKey: str5(entry.valuesKey) } : {},
+      ...str5(entry.targetPath) ? { targetPath: str5(entry.targetPath) } : {},
       ...entry.optional === true ? { optional: true } : {},
       ...entry.literal === true ? { literal: true } : {}
     };
@@ -51994,7 +54188,7 @@ function normalizeGitUrl(url) {
   u = u.replace(/^[a-z+]+:\/\//, "").replace(/^[^@/]+@/, "");
   return u.replace(/:\d+\//, "/");
 }
-var MAX_DECLARATION_DEPTH = 4;
+var MAX_DECLARATION_DEPTH = 8;
 var DeclaredTargets = class {
   constructor(repo, files, repositoryUrls) {
     this.repo = repo;
@@ -52005,7 +54199,9 @@ var DeclaredTargets = class {
   files;
   sources;
   values;
+  generatorObjects;
   ids = /* @__PURE__ */ new Set();
+  seen = /* @__PURE__ */ new Set();
   depth = /* @__PURE__ */ new Map();
   urls;
   /** ConfigMaps and Secrets for `valuesFrom`: in the producing target's output, else in the repository's files. */
@@ -52015,37 +54211,54 @@ var DeclaredTargets = class {
       return objects.find(matches2) ?? this.valueObjects().find(matches2);
     };
   }
+  /** ArtifactGenerators written in the repository's files. */
+  generators() {
+    return this.generatorObjects ??= objectsInFiles(this.repo, this.files, /source\.extensions\.fluxcd\.io\//, isArtifactGenerator);
+  }
   valueObjects() {
-    if (this.values) return this.values;
-    this.values = [];
-    for (const file of this.files) {
-      if (!/\.ya?ml$/i.test(file)) continue;
-      let text2;
-      try {
-        text2 = this.repo.readText(file);
-      } catch {
-        continue;
-      }
-      if (!/^kind:\s*(ConfigMap|Secret)\s*$/m.test(text2)) continue;
-      this.values.push(...objectsFromYaml(text2, file, "valuesFrom").objects.filter((o) => o.kind === "ConfigMap" || o.kind === "Secret"));
-    }
-    return this.values;
+    return this.values ??= objectsInFiles(this.repo, this.files, /^kind:\s*(ConfigMap|Secret)\s*$/m, (o) => o.kind === "ConfigMap" || o.kind === "Secret");
   }
   from(producer, objects) {
     const releases = objects.filter(isHelmRelease);
     const applications = objects.filter(isArgoApplication);
-    if (releases.length === 0 && applications.length === 0) return [];
+    const kustomizations = objects.filter(isFluxKustomization);
+    if (releases.length === 0 && applications.length === 0 && kustomizations.length === 0) return [];
     const depth = (this.depth.get(producer.id) ?? 0) + 1;
     if (depth > MAX_DECLARATION_DEPTH) return [];
-    if (releases.length > 0) this.sources ??= collectFluxSources(this.repo, this.files);
+    if (releases.length > 0 || kustomizations.length > 0) this.sources ??= collectFluxSources(this.repo, this.files);
     const thisRepository = (s) => s.name === "flux-system" && s.namespace === "flux-system" || typeof s.spec.url === "string" && this.urls.has(normalizeGitUrl(s.spec.url));
     const isThisUrl = (url) => this.urls.has(normalizeGitUrl(url));
+    const find = this.finder(objects);
+    const rendered = /* @__PURE__ */ new Map();
+    for (const o of objects) {
+      const s = fluxSourceOf(o);
+      if (s) rendered.set(`${s.kind}/${s.namespace}/${s.name}`, s);
+    }
+    const findSource = (kind, namespace, name) => rendered.get(`${kind}/${namespace}/${name}`) ?? this.sources?.get(`${kind}/${namespace}/${name}`);
+    const isThisGitRepository = (namespace, name) => {
+      const s = findSource("GitRepository", namespace, name);
+      return s ? thisRepository(s) : name === "flux-system" && namespace === "flux-system";
+    };
+    const findArtifact = (namespace, name) => {
+      for (const generator of [...objects.filter(isArtifactGenerator), ...this.generators()]) {
+        const found = artifactsOf(generator, isThisGitRepository).find((a) => a.namespace === namespace && a.name === name);
+        if (found) return found;
+      }
+      return void 0;
+    };
     const made = [
-      ...releases.map((object) => safely(object, producer, "flux", () => helmReleaseTarget(object, producer, this.sources, this.repo, thisRepository, this.finder(objects)))),
-      ...applications.map((object) => safely(object, producer, "argocd", () => applicationTarget(object, producer, this.repo, isThisUrl)))
-    ].filter((t) => t !== void 0);
+      ...kustomizations.map((object) => [object, safely(object, producer, "flux-ks", "kustomize", () => fluxKustomizationTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))]),
+      ...releases.map((object) => [object, safely(object, producer, "flux", "helm", () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find))]),
+      ...applications.map((object) => [object, safely(object, producer, "argocd", "helm", () => applicationTarget(object, producer, this.repo, isThisUrl))])
+    ];
     const out = [];
-    for (const target of made) {
+    const inherited = new Set(producer.inputs);
+    for (const [object, target] of made) {
+      if (!target) continue;
+      target.reads ??= target.inputs.filter((f) => !inherited.has(f));
+      const seen = digest("declaration", target.id, JSON.stringify(object.body));
+      if (this.seen.has(seen)) continue;
+      this.seen.add(seen);
       if (this.ids.has(target.id)) target.id = `${target.id}@${producer.id}`;
       if (this.ids.has(target.id)) continue;
       this.ids.add(target.id);
@@ -52055,54 +54268,208 @@ var DeclaredTargets = class {
     return out;
   }
 };
-function safely(object, producer, prefix, build) {
+function safely(object, producer, prefix, kind, build) {
   try {
     return build();
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     const at = object.sourceMap.locate([]).location;
     const problem = new InputError(at.file, `${object.kind} ${object.namespace ?? ""}${object.namespace ? "/" : ""}${object.name}: ${err.reason} (${err.file})`, err.ruleId, at.line);
-    return { id: `${prefix}:${object.namespace ?? "default"}/${object.name}`, kind: "helm", path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: at, problems: [problem] };
+    return { id: `${prefix}:${object.namespace ?? "default"}/${object.name}`, kind, path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: at, problems: [problem] };
   }
 }
-var FLUX_RELEASE = /helm\.toolkit\.fluxcd\.io\//;
 var RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret)["']?\s*$/m;
-function targetsReadingDeclarationInputs(repo, targets, changed) {
-  const text2 = (file) => {
+function declarationInputsChanged(repo, changed) {
+  return changed.some((file) => {
+    if (!/\.ya?ml$/i.test(file)) return false;
+    let content;
     try {
-      return repo.readText(file);
+      content = repo.readText(file);
+    } catch {
+      content = void 0;
+    }
+    return content === void 0 || RELEASE_INPUT.test(content);
+  });
+}
+var DECLARATION_API = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\/|source\.extensions\.fluxcd\.io\//;
+var FLUX_KUSTOMIZATION = /kustomize\.toolkit\.fluxcd\.io\//;
+function staticFluxPath(object, artifactRoots) {
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const written = (typeof spec.path === "string" ? spec.path : "").replace(/^\.\/?/, "").replace(/\/+$/, "");
+  const ref = isRecord(spec.sourceRef) ? spec.sourceRef : {};
+  if (ref.kind !== "ExternalArtifact") return written;
+  const root = artifactRoots.get(`${typeof ref.namespace === "string" ? ref.namespace : object.namespace ?? "default"}/${String(ref.name)}`);
+  return root === void 0 ? "unknown" : root ? `${root}/${written}`.replace(/\/$/, "") : written;
+}
+function declarationFiles(repo, files) {
+  const out = { files: /* @__PURE__ */ new Set(), fluxFiles: /* @__PURE__ */ new Set(), fluxPaths: [], artifactRoots: /* @__PURE__ */ new Map() };
+  const kustomizations = [];
+  for (const [file, text2] of yamlTexts(repo, files)) {
+    if (!DECLARATION_API.test(text2)) continue;
+    out.files.add(file);
+    if (!FLUX_KUSTOMIZATION.test(text2) && !text2.includes("source.extensions.fluxcd.io/")) continue;
+    for (const object of objectsFromYaml(text2, file, "declarations").objects) {
+      if (isArtifactGenerator(object)) {
+        for (const a of artifactsOf(object, () => true)) if ("root" in a) out.artifactRoots.set(`${a.namespace}/${a.name}`, a.root);
+      }
+      if (!isFluxKustomization(object)) continue;
+      out.fluxFiles.add(file);
+      kustomizations.push(object);
+    }
+  }
+  for (const object of kustomizations) {
+    const p = staticFluxPath(object, out.artifactRoots);
+    if (p === "unknown") continue;
+    try {
+      out.fluxPaths.push(repo.normalize(p));
+    } catch {
+    }
+  }
+  out.fluxPaths = [...new Set(out.fluxPaths)].sort();
+  return out;
+}
+
+// src/targets/declaration-reach.ts
+import path23 from "node:path";
+var DeclarationReach = class {
+  constructor(repo, declarationFiles2, files, artifactRoots = /* @__PURE__ */ new Map()) {
+    this.repo = repo;
+    this.declarationFiles = declarationFiles2;
+    this.artifactRoots = artifactRoots;
+    this.pathPatched = files.some((f) => /\.ya?ml$/i.test(f) && this.movesKustomizationPath(f));
+  }
+  repo;
+  declarationFiles;
+  artifactRoots;
+  cache = /* @__PURE__ */ new Map();
+  pathPatched;
+  /** Whether a declaration written in `file` leads to one of `changed`. */
+  leadsTo(file, changed) {
+    if (this.pathPatched) return true;
+    const reach = this.reach(file, /* @__PURE__ */ new Set());
+    return reach === "everything" || [...reach].some((f) => changed.has(f));
+  }
+  reach(file, visiting) {
+    const cached2 = this.cache.get(file);
+    if (cached2) return cached2;
+    if (visiting.has(file)) return /* @__PURE__ */ new Set();
+    visiting.add(file);
+    const out = /* @__PURE__ */ new Set();
+    let everything = false;
+    for (const object of this.objects(file)) {
+      const direct = this.direct(object);
+      if (direct === "everything") everything = true;
+      else for (const f of direct) out.add(f);
+    }
+    if (!everything) {
+      for (const f of [...out]) {
+        if (f === file || !this.declarationFiles.has(f)) continue;
+        const further = this.reach(f, visiting);
+        if (further === "everything") {
+          everything = true;
+          break;
+        }
+        for (const g of further) out.add(g);
+      }
+    }
+    visiting.delete(file);
+    const reach = everything ? "everything" : out;
+    this.cache.set(file, reach);
+    return reach;
+  }
+  objects(file) {
+    try {
+      return objectsFromYaml(this.repo.readText(file), file, "reach").objects;
+    } catch {
+      return [];
+    }
+  }
+  /** The files one declaration reads itself. */
+  direct(object) {
+    const spec = isRecord(object.body.spec) ? object.body.spec : {};
+    const own = path23.posix.dirname(object.sourceMap.locate([]).location.file);
+    const folder = (dir2) => this.files(dir2 === "." ? "" : dir2);
+    if (isFluxKustomization(object)) {
+      if (typeof spec.path !== "string" && spec.path !== void 0) return "everything";
+      const written = staticFluxPath(object, this.artifactRoots);
+      if (written === "unknown") return "everything";
+      const dir2 = this.normalize(written);
+      if (dir2 === void 0) return /* @__PURE__ */ new Set();
+      const out = /* @__PURE__ */ new Set([...folder(dir2), ...loadKustomizationGraph(this.repo, dir2).inputs]);
+      for (const c of Array.isArray(spec.components) ? spec.components : []) {
+        const d = typeof c === "string" ? this.normalize(path23.posix.join(dir2, c)) : void 0;
+        if (d !== void 0) for (const f of [...folder(d), ...loadKustomizationGraph(this.repo, d).inputs]) out.add(f);
+      }
+      return out;
+    }
+    if (isHelmRelease(object)) {
+      const out = new Set(folder(own));
+      const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : void 0;
+      const dir2 = typeof chart?.chart === "string" && chart.chart.includes("/") ? this.normalize(chart.chart) : void 0;
+      if (dir2 !== void 0) for (const f of folder(dir2)) out.add(f);
+      return out;
+    }
+    if (isArgoApplication(object)) {
+      if (object.kind === "ApplicationSet") return "everything";
+      const out = new Set(folder(own));
+      const sources = [spec.source, ...Array.isArray(spec.sources) ? spec.sources : []].filter(isRecord);
+      for (const source of sources) {
+        const dir2 = typeof source.path === "string" ? this.normalize(source.path) : void 0;
+        if (dir2 !== void 0) for (const f of folder(dir2)) out.add(f);
+      }
+      return out;
+    }
+    return /* @__PURE__ */ new Set();
+  }
+  normalize(p) {
+    try {
+      return this.repo.normalize(p.replace(/^\.\/?/, "").replace(/\/+$/, ""));
     } catch {
       return void 0;
     }
-  };
-  const yaml = (file) => /\.ya?ml$/i.test(file);
-  const touched = changed.some((file) => {
-    if (!yaml(file)) return false;
-    const content = text2(file);
-    return content === void 0 || RELEASE_INPUT.test(content);
-  });
-  if (!touched) return [];
-  const mentions = /* @__PURE__ */ new Map();
-  const holdsRelease = (file) => {
-    let hit = mentions.get(file);
-    if (hit === void 0) mentions.set(file, hit = yaml(file) && FLUX_RELEASE.test(text2(file) ?? ""));
-    return hit;
-  };
-  return targets.filter((t) => t.inputs.some(holdsRelease));
-}
+  }
+  files(dir2) {
+    try {
+      return this.repo.isDirectory(dir2) ? this.repo.walk(dir2) : [];
+    } catch {
+      return [];
+    }
+  }
+  /**
+   * Whether a patch in `file` could move a Flux Kustomization's path: a JSON 6902 operation on `/spec/path`, or a
+   * patch document (in the file or inline under a `patch` key) that is a Kustomization setting `spec.path`.
+   */
+  movesKustomizationPath(file) {
+    let text2;
+    try {
+      text2 = this.repo.readText(file);
+    } catch {
+      return false;
+    }
+    if (/\/spec\/path\b/.test(text2)) return true;
+    if (!/kind:\s*["']?Kustomization/.test(text2) || !/\bpath:/.test(text2)) return false;
+    const patchDocument = (value) => isRecord(value) && value.kind === "Kustomization" && isRecord(value.spec) && "path" in value.spec && !("sourceRef" in value.spec);
+    const inline = (value) => {
+      if (Array.isArray(value)) return value.some(inline);
+      if (!isRecord(value)) return false;
+      return Object.entries(value).some(([k, v]) => k === "patch" && typeof v === "string" ? parseYaml(v, file).documents.some((d) => patchDocument(d.value)) : inline(v));
+    };
+    return parseYaml(text2, file).documents.some((d) => patchDocument(d.value) || inline(d.value));
+  }
+};
 
 // src/targets/discover.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path22 from "node:path";
+import path25 from "node:path";
 
 // src/targets/helm.ts
-import path21 from "node:path";
+import path24 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
 function defaultReleaseName(chartName2, chartDir) {
-  const name = (chartName2 || path21.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
+  const name = (chartName2 || path24.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
   return name || "release";
 }
 function conventionalReleases(repo, chartDir, base2, ciValues = false) {
@@ -52146,10 +54513,10 @@ function configuredReleases(config, chartDir, repo, source, chartName2) {
   });
 }
 function envName(file, chartDir) {
-  const base2 = path21.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base2 = path24.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base2);
   if (m) return m[1];
-  if (base2 === "values" || base2 === path21.posix.basename(chartDir)) return path21.posix.basename(path21.posix.dirname(file)) || base2;
+  if (base2 === "values" || base2 === path24.posix.basename(chartDir)) return path24.posix.basename(path24.posix.dirname(file)) || base2;
   return base2;
 }
 function chartInputs(repo, chartDir) {
@@ -52250,8 +54617,8 @@ function targetId(kind, folder) {
   return `${kind}:${folder === "" ? "." : folder}`;
 }
 var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
-var dirOf = (file) => {
-  const d = path22.posix.dirname(file);
+var dirOf2 = (file) => {
+  const d = path25.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
@@ -52269,7 +54636,7 @@ function discoverTargets(repo, options) {
   for (const f of walked) if (hidden(f) && isManifestFile(f)) skipped.push({ file: f, reason: "in a hidden folder" });
   const files = walked.filter((f) => !hidden(f));
   const fileSet = new Set(files);
-  const dirs = [...new Set(files.map(dirOf))].sort();
+  const dirs = [...new Set(files.map(dirOf2))].sort();
   const chartDirs = dirs.filter((d) => fileSet.has(d ? `${d}/Chart.yaml` : "Chart.yaml"));
   const topCharts = chartDirs.filter((d) => !chartDirs.some((o) => o !== d && isUnder(d, o)));
   const inChart = (file) => topCharts.some((c) => isUnder(file, c));
@@ -52291,7 +54658,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path22.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path25.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates, skipped, options.toolTemplates ?? false);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -52330,7 +54697,7 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf(f) === d && isManifestFile(f) && !kustomizationNames.has(path22.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
+        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf2(f) === d && isManifestFile(f) && !kustomizationNames.has(path25.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
         if (list2 && list2.length > 0) targets.push(manifestsTarget(d, list2));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -52370,7 +54737,7 @@ function groupManifests(repo, candidates, skipped, toolTemplates) {
       skipped.push({ file, reason: kind });
       continue;
     }
-    const d = dirOf(file);
+    const d = dirOf2(file);
     const list2 = byDir.get(d);
     if (list2) list2.push(file);
     else byDir.set(d, [file]);
@@ -52412,9 +54779,9 @@ function isKubeList(value) {
 }
 
 // src/targets/index.ts
-import path23 from "node:path";
+import path26 from "node:path";
 var normalize = (file) => {
-  const n = path23.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path26.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -52452,7 +54819,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request) {
-  const root = path24.resolve(request.root);
+  const root = path27.resolve(request.root);
   const notes = [];
   const startedAt = Date.now();
   if (!request.base) {
@@ -52463,7 +54830,7 @@ async function run(request) {
     const active = activeRules(rules2, settings);
     const source2 = openChartSource(settings);
     try {
-      const scan2 = await scanTree(head, settings, active, budget, (all) => all, false, source2.charts, [...settings.repositoryURLs, ...await remoteUrls(root)], progressFor(request, "head"));
+      const scan2 = await scanTree(head, settings, active, budget, EVERYTHING, false, source2.charts, [...settings.repositoryURLs, ...await remoteUrls(root)], progressFor(request, "head"));
       const remote = await summarizeRemoteCharts(source2.charts);
       notes.push(...scan2.notes, ...isolationNotes(scan2.targets, settings), ...remote.notes);
       const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
@@ -52507,9 +54874,10 @@ async function run(request) {
     source = openChartSource(settings);
     const urls = [...settings.repositoryURLs, ...await remoteUrls(root)];
     const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
-    const headScan = await scanTree(head, settings, active, budget, (all) => affectedTargets(head, all, changedPaths), true, source.charts, urls, progressFor(request, "head"));
+    const headSelection = affectedBy(head, changedPaths);
+    const headScan = await scanTree(head, settings, active, budget, headSelection, true, source.charts, urls, progressFor(request, "head"));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true, source.charts, urls, progressFor(request, "base"));
+    const baseScan = await scanTree(baseRepo, settings, active, budget, sameAsHead(headSelection, selected), true, source.charts, urls, progressFor(request, "base"));
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
@@ -52544,9 +54912,17 @@ async function run(request) {
     exported.dispose();
   }
 }
-function affectedTargets(head, all, changedPaths) {
-  const selected = /* @__PURE__ */ new Set([...new TargetIndex(all).affectedBy(changedPaths), ...targetsReadingDeclarationInputs(head, all, changedPaths)]);
-  return all.filter((t) => selected.has(t));
+var EVERYTHING = { report: () => true };
+function affectedBy(head, changedPaths) {
+  const widen = declarationInputsChanged(head, changedPaths);
+  const changed = new Set(changedPaths);
+  return {
+    report: (t) => new TargetIndex([t]).affectedBy(changedPaths).length > 0 || widen && t.id.startsWith("flux:"),
+    leadsTo: (files, reach) => widen || files.some((f) => reach.leadsTo(f, changed))
+  };
+}
+function sameAsHead(head, reported) {
+  return { report: (t) => reported.has(t.id), ...head.leadsTo ? { leadsTo: head.leadsTo } : {} };
 }
 function isolationNotes(targets, settings) {
   const processes = targets.some((t) => t.kind === "kustomize" || t.kind === "helm" && settings.renderer === "helm");
@@ -52614,7 +54990,7 @@ function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);
   const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
   const inBase = policyTree !== root;
-  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path24.join(policyTree, name)));
+  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path27.join(policyTree, name)));
   if (configFile !== void 0) {
     const source = request.configPath ?? configFile;
     let text2;
@@ -52642,8 +55018,8 @@ function resolveSettings(request, root, policyTree) {
   };
 }
 function configPathInRepository(configPath, root) {
-  const relative = path24.relative(root, path24.resolve(configPath)).split(path24.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path24.isAbsolute(relative)) {
+  const relative = path27.relative(root, path27.resolve(configPath)).split(path27.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path27.isAbsolute(relative)) {
     throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
   }
   return relative;
@@ -52669,7 +55045,7 @@ var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
   "remote-chart-not-allowed",
   "remote-chart-unavailable"
 ]);
-async function scanTree(repo, settings, rules2, budget, select, diff, charts, remoteUrls2, onTarget) {
+async function scanTree(repo, settings, rules2, budget, selection, diff, charts, remoteUrls2, onTarget) {
   const discovery = discoverTargets(repo, settings.discovery);
   const index2 = new TargetIndex(discovery.targets);
   const problems = discovery.errors.map((error) => {
@@ -52681,21 +55057,73 @@ async function scanTree(repo, settings, rules2, budget, select, diff, charts, re
   const notes = [];
   const objects = /* @__PURE__ */ new Map();
   let budgetSkipped = 0;
-  const queue2 = select(discovery.targets);
+  const declarations = declarationFiles(repo, discovery.files);
   const declared = new DeclaredTargets(repo, discovery.files, remoteUrls2);
-  for (let index3 = 0; index3 < queue2.length; index3++) {
-    const target = queue2[index3];
-    onTarget?.(target.id, index3 + 1, queue2.length);
+  let reach;
+  const modeOf = (target) => {
+    if (selection.report(target)) return "report";
+    const holding = (target.reads ?? target.inputs).filter((f) => declarations.files.has(f));
+    if (holding.length === 0) return "skip";
+    if (!selection.leadsTo) return "route";
+    reach ??= new DeclarationReach(repo, declarations.files, discovery.files, declarations.artifactRoots);
+    return selection.leadsTo(holding, reach) ? "route" : "skip";
+  };
+  const inFluxPath = (t) => declarations.fluxPaths.some((p) => p === "" || t.path === p || t.path.startsWith(`${p}/`));
+  const queue2 = discovery.targets.filter((t) => !inFluxPath(t) && modeOf(t) !== "skip");
+  const deferred = discovery.targets.filter(inFluxPath);
+  const builders = [];
+  const builtBy = (t) => builders.find((b) => t.inputs.every((f) => b.reads.includes(f)));
+  const superseded = [];
+  let rendered = 0;
+  for (; ; ) {
+    let target = queue2.shift();
+    const waited = target === void 0;
+    if (waited) {
+      const i = Math.max(0, deferred.findIndex((t2) => t2.inputs.some((f) => declarations.fluxFiles.has(f))));
+      target = deferred.splice(i, 1)[0];
+      if (!target) break;
+      const builder2 = builtBy(target);
+      if (builder2) {
+        superseded.push(`${target.id} (${builder2.id})`);
+        continue;
+      }
+      if (target.kind === "manifests" && target.files) {
+        const left = target.files.filter((f) => !builders.some((b) => b.reads.includes(f)));
+        if (left.length < target.files.length) target = { ...target, files: left, inputs: target.inputs.filter((f) => left.includes(f)) };
+      }
+    }
+    const t = target;
+    const mode = modeOf(t);
+    if (mode === "skip") continue;
+    rendered++;
+    onTarget?.(t.id, rendered, rendered + queue2.length + deferred.length);
+    const output = await renderOnce(t);
+    const made = declared.from(t, output.objects);
+    for (const child of made) {
+      if (child.flux && child.renderable) builders.push(child);
+      if (modeOf(child) !== "skip") queue2.push(child);
+    }
+    const builder = waited ? builtBy(t) : void 0;
+    if (builder) superseded.push(`${t.id} (${builder.id})`);
+    if (mode === "report" && !builder) report(t, output);
+  }
+  if (superseded.length > 0) {
+    notes.push(`Built by Flux Kustomizations and checked under their names, as Flux builds them: ${superseded.length > 8 ? `${superseded.slice(0, 8).join(", ")} and ${superseded.length - 8} more` : superseded.join(", ")}.`);
+  }
+  findings.push(...inputFindings(problems, settings.rules.severity));
+  const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
+  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes };
+  async function renderOnce(target) {
     const remaining = budget.remainingMs();
-    let output;
     if (remaining <= 0) {
       budgetSkipped++;
       const reason = `not rendered: the scan's time budget (${Math.round(settings.limits.scanTimeoutMs / 1e3)} s, limits.scanTimeoutSeconds) ran out first; nothing from this target is checked`;
-      output = { objects: [], errors: [new InputError(targetFile(repo, target), reason, "scan-time-budget")] };
-    } else {
-      const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
-      output = await renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer, charts });
+      return { objects: [], errors: [new InputError(targetFile(repo, target), reason, "scan-time-budget")] };
     }
+    const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
+    return renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer, charts });
+  }
+  function report(target, output) {
     for (const note of output.notes ?? []) if (!notes.includes(note)) notes.push(note);
     const targetErrors = [...target.problems ?? [], ...output.errors];
     const inputsDigest = memo(() => digest("target", target.id, ...target.inputs.map((f) => `${f}\0${repo.contentDigest(f)}`)));
@@ -52704,7 +55132,6 @@ async function scanTree(repo, settings, rules2, budget, select, diff, charts, re
     }
     const identities = /* @__PURE__ */ new Map();
     if (diff) objects.set(target.id, identities);
-    queue2.push(...declared.from(target, output.objects));
     for (const object of output.objects) {
       findings.push(...checkObject(object, rules2, { pss: settings.pss }));
       if (diff) identities.set(`${object.apiVersion.split("/")[0]}/${object.kind}/${object.namespace ?? ""}/${object.name}`, { ref: refOf(object), body: digest(comparableBody(object)) });
@@ -52720,15 +55147,12 @@ async function scanTree(repo, settings, rules2, budget, select, diff, charts, re
       ...unchecked.length > 0 ? { unchecked } : {}
     });
   }
-  findings.push(...inputFindings(problems, settings.rules.severity));
-  const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
-  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes };
 }
 function targetFile(repo, target) {
   const join2 = (name) => target.path ? `${target.path}/${name}` : name;
   if (target.declaredAt) return target.declaredAt.file;
   if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path24.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path24.posix.basename(f))) ?? join2("kustomization.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path27.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path27.posix.basename(f))) ?? join2("kustomization.yaml");
   return target.files?.[0] ?? (target.path || ".");
 }
 function subjectOf(repo, error) {
@@ -52774,7 +55198,7 @@ function canonicalJson(value) {
 
 // src/cli/template.ts
 import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync6, writeFileSync as writeFileSync5 } from "node:fs";
-import path25 from "node:path";
+import path28 from "node:path";
 
 // src/render/sprig/crypto.ts
 import {
@@ -53133,8 +55557,8 @@ function strval(v) {
   if (b) return Buffer.from(b).toString("utf8");
   const err = findMethod(v, "Error");
   if (err) return String(err.call(ctxOf(this, "Error")));
-  const str6 = findMethod(v, "String");
-  if (str6) return String(str6.call(ctxOf(this, "String")));
+  const str7 = findMethod(v, "String");
+  if (str7) return String(str7.call(ctxOf(this, "String")));
   return sprintf("%v", [v ?? null]);
 }
 function ctxOf(c, name) {
@@ -53269,32 +55693,32 @@ var CallSites = class {
 var ALPHA_LOWER = "abcdefghijklmnopqrstuvwxyz";
 var ALPHA = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + ALPHA_LOWER;
 var DIGITS = "0123456789";
-function randFrom(rng, count, alphabet) {
+function randFrom(rng, count2, alphabet) {
   let s = "";
-  for (let i = 0; i < count; i++) s += alphabet[rng.intn(alphabet.length)];
+  for (let i = 0; i < count2; i++) s += alphabet[rng.intn(alphabet.length)];
   return s;
 }
-function checkCount(count) {
-  if (count < 0) throw new Error(`Requested random string length ${count} is less than 0.`);
+function checkCount(count2) {
+  if (count2 < 0) throw new Error(`Requested random string length ${count2} is less than 0.`);
 }
 var ASCII = "";
 for (let c = 32; c <= 126; c++) ASCII += String.fromCharCode(c);
 function randomFuncs(sites) {
-  const str6 = (name, alphabet) => defineFunc({ params: ["int"], result: "string" }, function(n) {
-    const count = Number(n.value);
-    if (count < 0) return "";
-    checkCount(count);
-    return randFrom(sites.rng(this, name), count, alphabet);
+  const str7 = (name, alphabet) => defineFunc({ params: ["int"], result: "string" }, function(n) {
+    const count2 = Number(n.value);
+    if (count2 < 0) return "";
+    checkCount(count2);
+    return randFrom(sites.rng(this, name), count2, alphabet);
   });
   return {
-    randAlphaNum: str6("randAlphaNum", ALPHA + DIGITS),
-    randAlpha: str6("randAlpha", ALPHA),
-    randNumeric: str6("randNumeric", DIGITS),
-    randAscii: str6("randAscii", ASCII),
+    randAlphaNum: str7("randAlphaNum", ALPHA + DIGITS),
+    randAlpha: str7("randAlpha", ALPHA),
+    randNumeric: str7("randNumeric", DIGITS),
+    randAscii: str7("randAscii", ASCII),
     randBytes: defineFunc({ params: ["int"], result: "string" }, function(n) {
-      const count = Number(n.value);
-      if (count < 0) throw new Error("runtime error: makeslice: len out of range");
-      return sites.rng(this, "randBytes").bytes(count).toString("base64");
+      const count2 = Number(n.value);
+      if (count2 < 0) throw new Error("runtime error: makeslice: len out of range");
+      return sites.rng(this, "randBytes").bytes(count2).toString("base64");
     }),
     randInt: defineFunc({ params: ["int", "int"], result: "int" }, function(a, b) {
       const min = Number(a.value);
@@ -54171,17 +56595,17 @@ var STD_TOKENS = [
   ["PM", "PM"],
   ["pm", "pm"]
 ];
-function layoutChunks(layout) {
+function layoutChunks(layout2) {
   const out = [];
   let lit = "";
   let i = 0;
-  outer: while (i < layout.length) {
-    const c = layout[i];
-    if ((c === "." || c === ",") && (layout[i + 1] === "0" || layout[i + 1] === "9")) {
-      const ch = layout[i + 1];
+  outer: while (i < layout2.length) {
+    const c = layout2[i];
+    if ((c === "." || c === ",") && (layout2[i + 1] === "0" || layout2[i + 1] === "9")) {
+      const ch = layout2[i + 1];
       let j = i + 1;
-      while (j < layout.length && layout[j] === ch) j++;
-      if (!/[0-9]/.test(layout[j] ?? "")) {
+      while (j < layout2.length && layout2[j] === ch) j++;
+      if (!/[0-9]/.test(layout2[j] ?? "")) {
         if (lit) out.push(lit);
         lit = "";
         out.push({ kind: ch === "0" ? "FracSecond0" : "FracSecond9", n: j - (i + 1), sep: c });
@@ -54189,15 +56613,15 @@ function layoutChunks(layout) {
         continue;
       }
     }
-    if (c === "_" && layout.startsWith("_2006", i)) {
+    if (c === "_" && layout2.startsWith("_2006", i)) {
       lit += "_";
       i++;
       continue;
     }
     for (const [tok, kind] of STD_TOKENS) {
-      if (layout.startsWith(tok, i)) {
-        if (kind === "Month" && layout.startsWith("January", i)) continue;
-        if (kind === "WeekDay" && layout.startsWith("Monday", i)) continue;
+      if (layout2.startsWith(tok, i)) {
+        if (kind === "Month" && layout2.startsWith("January", i)) continue;
+        if (kind === "WeekDay" && layout2.startsWith("Monday", i)) continue;
         if (lit) out.push(lit);
         lit = "";
         out.push({ kind });
@@ -54215,10 +56639,10 @@ var pad = (n, w) => {
   const s = String(Math.abs(n)).padStart(w, "0");
   return n < 0 ? "-" + s : s;
 };
-function formatTime(t, layout) {
+function formatTime(t, layout2) {
   const c = t.civil;
   let out = "";
-  for (const ch of layoutChunks(layout)) {
+  for (const ch of layoutChunks(layout2)) {
     if (typeof ch === "string") {
       out += ch;
       continue;
@@ -54320,9 +56744,9 @@ function formatTime(t, layout) {
   return out;
 }
 var q = (s) => quoteString(s);
-function parseTime(layout, value, loc) {
+function parseTime(layout2, value, loc) {
   const orig = value;
-  const fail = (elem, rest, msg = "") => new Error(msg ? `parsing time ${q(orig)}${msg}` : `parsing time ${q(orig)} as ${q(layout)}: cannot parse ${q(rest)} as ${q(elem)}`);
+  const fail = (elem, rest, msg = "") => new Error(msg ? `parsing time ${q(orig)}${msg}` : `parsing time ${q(orig)} as ${q(layout2)}: cannot parse ${q(rest)} as ${q(elem)}`);
   let year = 1;
   let month = -1;
   let day = -1;
@@ -54336,7 +56760,7 @@ function parseTime(layout, value, loc) {
   let zoneOffset;
   let zoneName = "";
   let z;
-  const chunks = layoutChunks(layout);
+  const chunks = layoutChunks(layout2);
   const num6 = (min0, max0, fixed, width = 2) => {
     const m = fixed ? new RegExp(`^\\d{${width}}`).exec(value) : /^\d{1,2}/.exec(value);
     if (!m || m[0].length < min0) return null;
@@ -55269,8 +57693,8 @@ function numericFuncs() {
       return int64(n);
     }),
     until: defineFunc({ params: ["int"], result: "[]int" }, (c) => {
-      const count = num3(c);
-      return intSlice(untilStep(0, count, count < 0 ? -1 : 1));
+      const count2 = num3(c);
+      return intSlice(untilStep(0, count2, count2 < 0 ? -1 : 1));
     }),
     untilStep: defineFunc({ params: ["int", "int", "int"], result: "[]int" }, (a, b, c) => intSlice(untilStep(num3(a), num3(b), num3(c)))),
     add1: defineFunc({ params: [ANY5], result: "int64" }, (a) => int64(wrap64(toInt64(a) + 1n))),
@@ -55660,22 +58084,22 @@ function expand(re, template, rs, m) {
   }
   return out + t;
 }
-function extract(str6) {
-  if (str6 === "") return null;
+function extract(str7) {
+  if (str7 === "") return null;
   let brace = false;
-  if (str6[0] === "{") {
+  if (str7[0] === "{") {
     brace = true;
-    str6 = str6.slice(1);
+    str7 = str7.slice(1);
   }
   let i = 0;
-  for (const ch of str6) {
+  for (const ch of str7) {
     if (!/^[\p{L}\p{Nd}_]$/u.test(ch)) break;
     i += ch.length;
   }
   if (i === 0) return null;
-  const name = str6.slice(0, i);
+  const name = str7.slice(0, i);
   if (brace) {
-    if (i >= str6.length || str6[i] !== "}") return null;
+    if (i >= str7.length || str7[i] !== "}") return null;
     i++;
   }
   let num6 = 0;
@@ -55687,7 +58111,7 @@ function extract(str6) {
     num6 = num6 * 10 + (name.charCodeAt(k) - 48);
   }
   if (name[0] === "0" && name.length > 1) num6 = -1;
-  return { name, num: num6, rest: str6.slice(i) };
+  return { name, num: num6, rest: str7.slice(i) };
 }
 function replaceAllString(re, src, repl, literal) {
   const rs = new Runes(src);
@@ -55778,7 +58202,7 @@ function runeLower(r) {
 var goToUpper = (s) => Array.from(s, runeUpper).join("");
 var goToLower = (s) => Array.from(s, runeLower).join("");
 var bytes2 = (s) => Buffer.from(s, "utf8");
-var str5 = (b) => b.toString("utf8");
+var str6 = (b) => b.toString("utf8");
 var byteRune = (b) => String.fromCodePoint(b);
 function sliceBytes(s, lo, hi) {
   const b = bytes2(s);
@@ -55790,7 +58214,7 @@ function sliceBytes(s, lo, hi) {
   if (lo !== void 0 && (lo < 0 || lo > h)) {
     throw new Error(`runtime error: slice bounds out of range [${lo}:${hi === void 0 ? n : h}]`);
   }
-  return str5(b.subarray(lo ?? 0, h));
+  return str6(b.subarray(lo ?? 0, h));
 }
 function trimSpace(s) {
   return s.replace(new RegExp("^\\p{White_Space}+|\\p{White_Space}+$", "gu"), "");
@@ -55804,7 +58228,7 @@ function trimCutset(s, cutset) {
   while (j > i && set2.has(rs[j - 1])) j--;
   return rs.slice(i, j).join("");
 }
-function replaceAll(s, old, nw) {
+function replaceAll2(s, old, nw) {
   if (old === "") {
     const rs = Array.from(s);
     return nw + rs.map((r) => r + nw).join("");
@@ -55822,10 +58246,10 @@ function goSplit(s, sep, n = -1) {
   if (n > 0 && parts.length > n) return [...parts.slice(0, n - 1), parts.slice(n - 1).join(sep)];
   return parts;
 }
-function goRepeat(s, count) {
-  if (count < 0) throw new Error("strings: negative Repeat count");
-  if (s.length * count > 64 * 1024 * 1024) throw new Error("strings: Repeat output length overflow");
-  return s.repeat(count);
+function goRepeat(s, count2) {
+  if (count2 < 0) throw new Error("strings: negative Repeat count");
+  if (s.length * count2 > 64 * 1024 * 1024) throw new Error("strings: Repeat output length overflow");
+  return s.repeat(count2);
 }
 function goTitle(s) {
   const isSep = (r) => {
@@ -55851,10 +58275,10 @@ function abbreviateFull(s, offset, maxWidth) {
   if (offset > n) offset = n;
   if (n - offset < maxWidth - 3) offset = n - (maxWidth - 3);
   const marker = "...";
-  if (offset <= 4) return str5(b.subarray(0, maxWidth - 3)) + marker;
+  if (offset <= 4) return str6(b.subarray(0, maxWidth - 3)) + marker;
   if (maxWidth < 7) return "";
-  if (offset + maxWidth - 3 < n) return marker + abbreviateFull(str5(b.subarray(offset)), 0, maxWidth - 3);
-  return marker + str5(b.subarray(n - (maxWidth - 3)));
+  if (offset + maxWidth - 3 < n) return marker + abbreviateFull(str6(b.subarray(offset)), 0, maxWidth - 3);
+  return marker + str6(b.subarray(n - (maxWidth - 3)));
 }
 function wrapCustom(s, wrapLength, newLine, wrapLongWords) {
   if (s === "") return "";
@@ -55893,7 +58317,7 @@ function wrapCustom(s, wrapLength, newLine, wrapLongWords) {
     }
   }
   out.push(b.subarray(Math.min(offset, n)));
-  return str5(Buffer.concat(out));
+  return str6(Buffer.concat(out));
 }
 function initials(s) {
   if (s === "") return s;
@@ -55914,15 +58338,15 @@ function deleteWhiteSpace(s) {
   if (s === "") return s;
   const b = bytes2(s);
   let out = "";
-  let count = 0;
+  let count2 = 0;
   for (const c of b) {
     const r = byteRune(c);
     if (!isSpace3(r)) {
       out += r;
-      count++;
+      count2++;
     }
   }
-  return count === b.length ? s : out;
+  return count2 === b.length ? s : out;
 }
 function uncapitalize(s) {
   if (s === "") return s;
@@ -55992,7 +58416,7 @@ function camelCaseToLowerCase(s, connector) {
   if (s === "") return "";
   const rs = Array.from(s);
   let out = "";
-  const toLower = (wt2, a, b) => {
+  const toLower2 = (wt2, a, b) => {
     for (let k = a; k < b; k++) {
       const r = rs[k];
       if (wt2 === "connector" && isConnector(r)) out += connector;
@@ -56005,7 +58429,7 @@ function camelCaseToLowerCase(s, connector) {
   pos = w.end;
   let wt = w.wt;
   while (pos < rs.length) {
-    if (wt !== "connector") toLower(wt, ws, pos);
+    if (wt !== "connector") toLower2(wt, ws, pos);
     const prev = wt;
     const lastStart = ws;
     const lastEnd = pos;
@@ -56016,7 +58440,7 @@ function camelCaseToLowerCase(s, connector) {
     switch (prev) {
       case "number":
         while (wt === "lower" || wt === "number") {
-          toLower(wt, ws, pos);
+          toLower2(wt, ws, pos);
           if (pos >= rs.length) {
             return out;
           }
@@ -56028,7 +58452,7 @@ function camelCaseToLowerCase(s, connector) {
         if (wt !== "invalid" && wt !== "punct" && wt !== "connector") out += connector;
         break;
       case "connector":
-        toLower("connector", lastStart, lastEnd);
+        toLower2("connector", lastStart, lastEnd);
         break;
       case "punct":
         break;
@@ -56045,16 +58469,16 @@ function camelCaseToLowerCase(s, connector) {
         wt = w.wt;
         pos = w.end;
         if (wt === "alpha") {
-          toLower("number", numStart, numEnd);
+          toLower2("number", numStart, numEnd);
           out += connector;
           break;
         }
         out += connector;
-        toLower("number", numStart, numEnd);
+        toLower2("number", numStart, numEnd);
       }
     }
   }
-  toLower(wt, ws, pos);
+  toLower2(wt, ws, pos);
   return out;
 }
 function toCamelCase(s) {
@@ -56152,13 +58576,13 @@ function stringFuncs() {
     }),
     indent: defineFunc({ params: ["int", "string"], result: "string" }, (n, s) => {
       const pad2 = goRepeat(" ", num5(n));
-      return pad2 + replaceAll(s, "\n", "\n" + pad2);
+      return pad2 + replaceAll2(s, "\n", "\n" + pad2);
     }),
     nindent: defineFunc({ params: ["int", "string"], result: "string" }, (n, s) => {
       const pad2 = goRepeat(" ", num5(n));
-      return "\n" + pad2 + replaceAll(s, "\n", "\n" + pad2);
+      return "\n" + pad2 + replaceAll2(s, "\n", "\n" + pad2);
     }),
-    replace: defineFunc({ params: ["string", "string", "string"], result: "string" }, (o, n, s) => replaceAll(s, o, n)),
+    replace: defineFunc({ params: ["string", "string", "string"], result: "string" }, (o, n, s) => replaceAll2(s, o, n)),
     plural: defineFunc({ params: ["string", "string", "int"], result: "string" }, (one, many, c) => num5(c) === 1 ? one : many),
     toString: defineFunc({ params: ["interface {}"], result: "string" }, function(v) {
       return strval.call(this, v ?? null);
@@ -56315,13 +58739,13 @@ function urlString(u) {
       if (u.user) buf += userString(u.user) + "@";
       if (u.host !== "") buf += urlEscape(u.host, "host");
     }
-    const path26 = urlEscape(u.path, "path");
-    if (path26 !== "" && path26[0] !== "/" && u.host !== "") buf += "/";
+    const path29 = urlEscape(u.path, "path");
+    if (path29 !== "" && path29[0] !== "/" && u.host !== "") buf += "/";
     if (buf === "") {
-      const seg = path26.split("/")[0];
+      const seg = path29.split("/")[0];
       if (seg.includes(":")) buf += "./";
     }
-    buf += path26;
+    buf += path29;
   }
   if (u.rawQuery !== "") buf += "?" + u.rawQuery;
   if (u.fragment !== "") buf += "#" + urlEscape(u.fragment, "fragment");
@@ -56925,7 +59349,7 @@ function parseJNode(text2) {
     }
     i++;
   };
-  const str6 = () => {
+  const str7 = () => {
     i++;
     let out = "";
     for (; ; ) {
@@ -56968,14 +59392,14 @@ function parseJNode(text2) {
             break;
           case "u": {
             i++;
-            let code = 0;
+            let code20 = 0;
             for (let k = 0; k < 4; k++) {
               if (i >= n) eof();
               if (!/[0-9a-fA-F]/.test(text2[i])) bad("in \\u hexadecimal character escape");
-              code = code * 16 + parseInt(text2[i], 16);
+              code20 = code20 * 16 + parseInt(text2[i], 16);
               i++;
             }
-            out += String.fromCharCode(code);
+            out += String.fromCharCode(code20);
             break;
           }
           default:
@@ -57033,7 +59457,7 @@ function parseJNode(text2) {
           ws();
           if (i >= n) eof();
           if (text2[i] !== '"') bad("looking for beginning of object key string");
-          const k = str6();
+          const k = str7();
           ws();
           if (i >= n) eof();
           if (text2[i] !== ":") bad("after object key");
@@ -57078,7 +59502,7 @@ function parseJNode(text2) {
         }
       }
       case '"':
-        return { t: "str", v: str6() };
+        return { t: "str", v: str7() };
       case "t":
         literal("true");
         return { t: "bool", v: true };
@@ -57447,8 +59871,8 @@ var TomlParser = class {
     if (this.peek() === "#") {
       while (!this.eof() && this.peek() !== "\n") {
         const c = this.peek();
-        const code = c.charCodeAt(0);
-        if (code < 32 && c !== "	" && c !== "\r" || code === 127) this.err(`control characters are not allowed in comments: 0x${code.toString(16).padStart(2, "0")}`);
+        const code20 = c.charCodeAt(0);
+        if (code20 < 32 && c !== "	" && c !== "\r" || code20 === 127) this.err(`control characters are not allowed in comments: 0x${code20.toString(16).padStart(2, "0")}`);
         this.i++;
       }
     }
@@ -57570,7 +59994,7 @@ var TomlParser = class {
     }
     this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
   }
-  descend(t, k, path26) {
+  descend(t, k, path29) {
     const v = t.get(k);
     if (v === void 0) {
       const nt = /* @__PURE__ */ new Map();
@@ -57580,7 +60004,7 @@ var TomlParser = class {
     }
     if (v instanceof Map && !v[INLINE]) return v;
     if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
-    return this.err(`key ${JSON.stringify(path26.join("."))} has already been defined`);
+    return this.err(`key ${JSON.stringify(path29.join("."))} has already been defined`);
   }
   parseKeyValue(table2, top) {
     const key = this.parseKey();
@@ -58882,14 +61306,14 @@ function helmToYaml(v) {
     return trimOneNewline(goYamlMarshal(v));
   } catch (e) {
     if (e instanceof YamlMarshalError) return "";
-    if (isStackOverflow2(e)) return "";
+    if (isStackOverflow3(e)) return "";
     throw e;
   }
 }
 function trimOneNewline(s) {
   return s.endsWith("\n") ? s.slice(0, -1) : s;
 }
-function isStackOverflow2(e) {
+function isStackOverflow3(e) {
   return e instanceof RangeError && /call stack/i.test(e.message);
 }
 function goYamlV3Marshal(v) {
@@ -58995,7 +61419,7 @@ function helmToYamlPretty(v) {
   try {
     return trimOneNewline(goYamlV3Marshal(v));
   } catch (e) {
-    if (e instanceof YamlMarshalError || isStackOverflow2(e)) return "";
+    if (e instanceof YamlMarshalError || isStackOverflow3(e)) return "";
     throw e;
   }
 }
@@ -59700,13 +62124,13 @@ ${TEMPLATE_USAGE}
         }
       }
     }
-    const cwd = path25.resolve(io.cwd);
+    const cwd = path28.resolve(io.cwd);
     const root = readRoot(cwd, [chartArg, ...f.lists.values ?? []]);
-    const fromRoot = (p) => root === cwd && !path25.isAbsolute(p) ? p : path25.relative(root, path25.resolve(cwd, p)) || ".";
+    const fromRoot = (p) => root === cwd && !path28.isAbsolute(p) ? p : path28.relative(root, path28.resolve(cwd, p)) || ".";
     const repo = new RepoFiles(root);
     const chartRel = fromRoot(chartArg);
     if (!repo.exists(chartRel)) {
-      throw new Error(chartArg.startsWith(".") || path25.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
+      throw new Error(chartArg.startsWith(".") || path28.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
     }
     const outputDir = f.strings["output-dir"] ?? "";
     const includeCrds = !!f.bools["include-crds"];
@@ -59734,14 +62158,14 @@ ${TEMPLATE_USAGE}
     const opts = { includeCrds, skipTests, noHooks, showOnly: f.lists["show-only"] ?? [], ...io.build ? { build: io.build } : {} };
     if (outputDir !== "") {
       const written = /* @__PURE__ */ new Set();
-      const base2 = path25.resolve(io.cwd, outputDir);
-      const releaseDir = f.bools["release-name"] ? path25.join(base2, name) : base2;
+      const base2 = path28.resolve(io.cwd, outputDir);
+      const releaseDir = f.bools["release-name"] ? path28.join(base2, name) : base2;
       for (const w of outputDirWrites(r.crds, r.sortedManifests, r.hooks, opts)) {
         const dir2 = w.kind === "crd" ? base2 : releaseDir;
-        const file = [dir2, w.name].join(path25.sep);
-        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path25.join(outputDir, name) : outputDir, w.name].join(path25.sep);
+        const file = [dir2, w.name].join(path28.sep);
+        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path28.join(outputDir, name) : outputDir, w.name].join(path28.sep);
         const append = w.kind === "hook" ? existsSync3(file) : written.has(file);
-        mkdirSync6(path25.dirname(file), { recursive: true });
+        mkdirSync6(path28.dirname(file), { recursive: true });
         const data2 = `---
 # Source: ${w.name}
 ${w.data}
@@ -59801,8 +62225,8 @@ Use --debug flag to render out invalid YAML
 function readRoot(cwd, paths2) {
   let root = cwd;
   for (const p of paths2) {
-    const abs = path25.resolve(cwd, p);
-    for (let rel = path25.relative(root, abs); rel === ".." || rel.startsWith(`..${path25.sep}`) || path25.isAbsolute(rel); rel = path25.relative(root, abs)) root = path25.dirname(root);
+    const abs = path28.resolve(cwd, p);
+    for (let rel = path28.relative(root, abs); rel === ".." || rel.startsWith(`..${path28.sep}`) || path28.isAbsolute(rel); rel = path28.relative(root, abs)) root = path28.dirname(root);
   }
   return root;
 }
@@ -59853,7 +62277,7 @@ findings block), 2 usage or internal error.
 `;
 var UsageError = class extends Error {
 };
-function pick(value, allowed, flag) {
+function pick2(value, allowed, flag) {
   if (value === void 0) return void 0;
   if (!allowed.includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(", ")} (got "${value}")`);
   return value;
@@ -59882,10 +62306,10 @@ async function scan(args) {
     }
   });
   if (positionals.length > 1) throw new UsageError(`scan takes one PATH (got ${positionals.length})`);
-  const format2 = pick(values.format, ["text", "json", "sarif"], "--format") ?? "text";
+  const format2 = pick2(values.format, ["text", "json", "sarif"], "--format") ?? "text";
   const pssVersion = values["pss-version"] === void 0 ? void 0 : parsePssVersion(values["pss-version"]);
   if (values["pss-version"] !== void 0 && pssVersion === void 0) throw new UsageError(`--pss-version must be v1.0 to v1.37 or latest (got "${values["pss-version"]}")`);
-  const minSeverity = pick(values["min-severity"], SEVERITIES, "--min-severity");
+  const minSeverity = pick2(values["min-severity"], SEVERITIES, "--min-severity");
   const kubeVersion = values["kube-version"];
   if (kubeVersion !== void 0) {
     try {
@@ -59900,8 +62324,8 @@ async function scan(args) {
     root: positionals[0] ?? ".",
     ...values.base ? { base: values.base } : {},
     ...values.config ? { configPath: values.config } : {},
-    ...values["fail-on"] ? { failOn: pick(values["fail-on"], ["none", ...SEVERITIES], "--fail-on") } : {},
-    ...values["pss-level"] ? { pssLevel: pick(values["pss-level"], ["privileged", "baseline", "restricted"], "--pss-level") } : {},
+    ...values["fail-on"] ? { failOn: pick2(values["fail-on"], ["none", ...SEVERITIES], "--fail-on") } : {},
+    ...values["pss-level"] ? { pssLevel: pick2(values["pss-level"], ["privileged", "baseline", "restricted"], "--pss-level") } : {},
     ...pssVersion !== void 0 ? { pssVersion } : {},
     ...kubeVersion ? { kubeVersion } : {},
     ...apiVersions.length > 0 ? { apiVersions } : {},
@@ -59936,7 +62360,7 @@ function stderrProgress() {
 }
 function rules(args) {
   const { values } = parseArgs({ args, options: { format: { type: "string" } } });
-  const format2 = pick(values.format, ["text", "json"], "--format") ?? "text";
+  const format2 = pick2(values.format, ["text", "json"], "--format") ?? "text";
   const list2 = loadBuiltinRules();
   if (format2 === "json") {
     process.stdout.write(JSON.stringify(list2.map(({ examples: _examples, ...rule }) => rule), null, 2) + "\n");

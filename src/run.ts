@@ -16,7 +16,8 @@ import { activeRules } from './policy/rules.js';
 import { renderTarget } from './render/index.js';
 import type { ChartSource, ChartUse } from './fetch/chart-source.js';
 import { openChartSource, type OpenChartSource } from './fetch/open.js';
-import { DeclaredTargets, targetsReadingDeclarationInputs } from './targets/declared.js';
+import { declarationFiles, declarationInputsChanged, DeclaredTargets } from './targets/declared.js';
+import { DeclarationReach } from './targets/declaration-reach.js';
 import { RepositoryPolicy } from './fetch/policy.js';
 import type { RenderOutput } from './render/types.js';
 import { isolationMode } from './render/process.js';
@@ -116,7 +117,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const active = activeRules(rules, settings);
     const source = openChartSource(settings);
     try {
-      const scan = await scanTree(head, settings, active, budget, (all) => all, false, source.charts, [...settings.repositoryURLs, ...(await remoteUrls(root))], progressFor(request, 'head'));
+      const scan = await scanTree(head, settings, active, budget, EVERYTHING, false, source.charts, [...settings.repositoryURLs, ...(await remoteUrls(root))], progressFor(request, 'head'));
       const remote = await summarizeRemoteCharts(source.charts);
       notes.push(...scan.notes, ...isolationNotes(scan.targets, settings), ...remote.notes);
       const findings = sortFindings(withExceptions(scan.findings, settings, notes));
@@ -164,9 +165,10 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const urls = [...settings.repositoryURLs, ...(await remoteUrls(root))];
     const changedPaths = changes.flatMap((c) => (c.previousPath ? [c.path, c.previousPath] : [c.path]));
 
-    const headScan = await scanTree(head, settings, active, budget, (all) => affectedTargets(head, all, changedPaths), true, source.charts, urls, progressFor(request, 'head'));
+    const headSelection = affectedBy(head, changedPaths);
+    const headScan = await scanTree(head, settings, active, budget, headSelection, true, source.charts, urls, progressFor(request, 'head'));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, (all) => all.filter((t) => selected.has(t.id)), true, source.charts, urls, progressFor(request, 'base'));
+    const baseScan = await scanTree(baseRepo, settings, active, budget, sameAsHead(headSelection, selected), true, source.charts, urls, progressFor(request, 'base'));
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
@@ -202,10 +204,34 @@ export async function run(request: ScanRequest): Promise<RunResult> {
   }
 }
 
-/** The targets a change affects: those reading a changed file, and those whose HelmReleases may read one. */
-function affectedTargets(head: RepoFiles, all: Target[], changedPaths: string[]): Target[] {
-  const selected = new Set([...new TargetIndex(all).affectedBy(changedPaths), ...targetsReadingDeclarationInputs(head, all, changedPaths)]);
-  return all.filter((t) => selected.has(t));
+/** Which targets a scan reports: all of them, or in a pull request those the change affects. */
+interface Selection {
+  report(target: Target): boolean;
+  /**
+   * For a target not reported whose files hold declarations: whether one of those declarations may lead to a
+   * reported target (then it is rendered to reach it). Without it, every such target is rendered.
+   */
+  leadsTo?(declarationFiles: string[], reach: DeclarationReach): boolean;
+}
+
+const EVERYTHING: Selection = { report: () => true };
+
+/**
+ * The targets a change affects: those reading a changed file, and every HelmRelease when a changed file may be a
+ * source, ConfigMap or Secret one reads by name.
+ */
+function affectedBy(head: RepoFiles, changedPaths: string[]): Selection {
+  const widen = declarationInputsChanged(head, changedPaths);
+  const changed = new Set(changedPaths);
+  return {
+    report: (t) => new TargetIndex([t]).affectedBy(changedPaths).length > 0 || (widen && t.id.startsWith('flux:')),
+    leadsTo: (files, reach) => widen || files.some((f) => reach.leadsTo(f, changed))
+  };
+}
+
+/** The base revision: the targets the head reported, reached as at the head (the same changed files, widened alike). */
+function sameAsHead(head: Selection, reported: ReadonlySet<string>): Selection {
+  return { report: (t) => reported.has(t.id), ...(head.leadsTo ? { leadsTo: head.leadsTo } : {}) };
 }
 
 /**
@@ -402,7 +428,7 @@ async function scanTree(
   settings: Settings,
   rules: readonly ActiveRule[],
   budget: ScanBudget,
-  select: (targets: Target[]) => Target[],
+  selection: Selection,
   diff: boolean,
   charts: ChartSource,
   remoteUrls: readonly string[],
@@ -420,22 +446,81 @@ async function scanTree(
   const notes: string[] = [];
   const objects: TreeScan['objects'] = new Map();
   let budgetSkipped = 0;
-  // Targets the rendered declarations make (Flux HelmReleases) join the queue after the target that rendered them.
-  const queue = select(discovery.targets);
+  const declarations = declarationFiles(repo, discovery.files);
   const declared = new DeclaredTargets(repo, discovery.files, remoteUrls);
-  for (let index = 0; index < queue.length; index++) {
-    const target = queue[index];
-    onTarget?.(target.id, index + 1, queue.length);
+  // A target is reported when selected; rendered only to reach the declarations in its files otherwise; else left.
+  let reach: DeclarationReach | undefined;
+  const modeOf = (target: Target): 'report' | 'route' | 'skip' => {
+    if (selection.report(target)) return 'report';
+    const holding = (target.reads ?? target.inputs).filter((f) => declarations.files.has(f));
+    if (holding.length === 0) return 'skip';
+    if (!selection.leadsTo) return 'route';
+    reach ??= new DeclarationReach(repo, declarations.files, discovery.files, declarations.artifactRoots);
+    return selection.leadsTo(holding, reach) ? 'route' : 'skip';
+  };
+  // Folders inside a Flux Kustomization's path wait: the Kustomization builds them as Flux does, and a folder whose
+  // every file one of them builds is not rendered on its own (the guess would check other objects than the cluster's).
+  const inFluxPath = (t: Target) => declarations.fluxPaths.some((p) => p === '' || t.path === p || t.path.startsWith(`${p}/`));
+  const queue = discovery.targets.filter((t) => !inFluxPath(t) && modeOf(t) !== 'skip');
+  const deferred = discovery.targets.filter(inFluxPath);
+  const builders: Target[] = [];
+  const builtBy = (t: Target): Target | undefined => builders.find((b) => t.inputs.every((f) => b.reads!.includes(f)));
+  const superseded: string[] = [];
+  let rendered = 0;
+  for (;;) {
+    let target = queue.shift();
+    const waited = target === undefined;
+    if (waited) {
+      // The next folder that no Kustomization builds; a bootstrap one (holding a Flux Kustomization) first.
+      const i = Math.max(0, deferred.findIndex((t) => t.inputs.some((f) => declarations.fluxFiles.has(f))));
+      target = deferred.splice(i, 1)[0];
+      if (!target) break;
+      const builder = builtBy(target);
+      if (builder) {
+        superseded.push(`${target.id} (${builder.id})`);
+        continue;
+      }
+      // A folder of plain manifests keeps only the files no Kustomization builds (ignored by its source, say).
+      if (target.kind === 'manifests' && target.files) {
+        const left = target.files.filter((f) => !builders.some((b) => b.reads!.includes(f)));
+        if (left.length < target.files.length) target = { ...target, files: left, inputs: target.inputs.filter((f) => left.includes(f)) };
+      }
+    }
+    const t = target!;
+    const mode = modeOf(t);
+    if (mode === 'skip') continue;
+    rendered++;
+    onTarget?.(t.id, rendered, rendered + queue.length + deferred.length);
+    const output = await renderOnce(t);
+    const made = declared.from(t, output.objects);
+    for (const child of made) {
+      if (child.flux && child.renderable) builders.push(child);
+      if (modeOf(child) !== 'skip') queue.push(child);
+    }
+    // A folder built by a Kustomization it declares itself (Flux's bootstrap folder): reported under that Kustomization.
+    const builder = waited ? builtBy(t) : undefined;
+    if (builder) superseded.push(`${t.id} (${builder.id})`);
+    if (mode === 'report' && !builder) report(t, output);
+  }
+  if (superseded.length > 0) {
+    notes.push(`Built by Flux Kustomizations and checked under their names, as Flux builds them: ${superseded.length > 8 ? `${superseded.slice(0, 8).join(', ')} and ${superseded.length - 8} more` : superseded.join(', ')}.`);
+  }
+  findings.push(...inputFindings(problems, settings.rules.severity));
+  const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
+  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes };
+
+  async function renderOnce(target: Target): Promise<RenderOutput> {
     const remaining = budget.remainingMs();
-    let output: RenderOutput;
     if (remaining <= 0) {
       budgetSkipped++;
       const reason = `not rendered: the scan's time budget (${Math.round(settings.limits.scanTimeoutMs / 1000)} s, limits.scanTimeoutSeconds) ran out first; nothing from this target is checked`;
-      output = { objects: [], errors: [new InputError(targetFile(repo, target), reason, 'scan-time-budget')] };
-    } else {
-      const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
-      output = await renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer, charts });
+      return { objects: [], errors: [new InputError(targetFile(repo, target), reason, 'scan-time-budget')] };
     }
+    const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
+    return renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer, charts });
+  }
+
+  function report(target: Target, output: RenderOutput): void {
     for (const note of output.notes ?? []) if (!notes.includes(note)) notes.push(note);
     const targetErrors = [...(target.problems ?? []), ...output.errors];
     const inputsDigest = memo(() => digest('target', target.id, ...target.inputs.map((f) => `${f}\0${repo.contentDigest(f)}`)));
@@ -444,7 +529,6 @@ async function scanTree(
     }
     const identities = new Map<string, RenderedIdentity>();
     if (diff) objects.set(target.id, identities);
-    queue.push(...declared.from(target, output.objects));
     for (const object of output.objects) {
       findings.push(...checkObject(object, rules, { pss: settings.pss }));
       if (diff) identities.set(`${object.apiVersion.split('/')[0]}/${object.kind}/${object.namespace ?? ''}/${object.name}`, { ref: refOf(object), body: digest(comparableBody(object)) });
@@ -460,9 +544,6 @@ async function scanTree(
       ...(unchecked.length > 0 ? { unchecked } : {})
     });
   }
-  findings.push(...inputFindings(problems, settings.rules.severity));
-  const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
-  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes };
 }
 
 /** The file that stands for a target: its kustomization, its Chart.yaml, or its folder. */

@@ -44,6 +44,11 @@ describe('gitops-gate scan examples', () => {
     expect(run.stdout).toContain('9 of 9 targets checked.');
   });
 
+  test('builds the Flux Kustomization as Flux does and points at the line that sets the variable', () => {
+    expect(run.stdout).toMatch(/clusters\/prod\/apps\/node-exporter\.yaml:20:\d+\s+HIGH\s+pss-host-namespaces\s+DaemonSet monitoring\/node-exporter: .*in flux-ks:flux-system\/node-exporter\n\s+↳ template: apps\/node-exporter\/daemonset\.yaml:17/);
+    expect(run.stdout).not.toMatch(/in manifests:apps\/node-exporter/);
+  });
+
   test('reports plain manifests at their own lines', () => {
     expect(run.stdout).toMatch(/platform\/log-agent\.yaml:\d+:\d+\s+\S+\s+pss-host-path-volumes/);
   });

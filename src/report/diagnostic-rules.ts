@@ -124,8 +124,18 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
     title: 'GitOps declaration names a source the gate cannot find',
     ...UNCHECKED,
     rationale:
-      'A HelmRelease names its chart through a source object (HelmRepository, OCIRepository, GitRepository). When that source is not written in this repository, or is another Git repository, the gate cannot know which chart the controller installs, so nothing the release deploys is checked.',
+      'A HelmRelease names its chart through a source object (HelmRepository, OCIRepository, GitRepository), and a Flux Kustomization its folder through a GitRepository and a path. When that source is not written in this repository, is another Git repository, or the path does not exist, the gate cannot know what the controller applies, so nothing the declaration deploys is checked.',
     remediation: 'Keep the source objects in the repository the gate scans (as `flux bootstrap` does), or point the release at a chart in this repository.'
+  }),
+  diagnostic({
+    id: 'substitution-unreadable',
+    title: 'Flux variables come from an encrypted Secret',
+    severity: 'low',
+    securitySeverity: 2.0,
+    coverage: false,
+    rationale:
+      'A Flux Kustomization substitutes `${VARIABLES}` from a Secret encrypted with SOPS. The gate never holds the decryption key, so those variables keep their `${...}` text in the objects it checks: every other field is checked as the cluster gets it, but a field set from such a variable is checked with its placeholder, not its value.',
+    remediation: 'Keep security-relevant settings (privileges, host access, images) out of encrypted variables, or move non-secret settings to a ConfigMap the gate can read.'
   }),
   diagnostic({
     id: 'remote-resource-pinned',

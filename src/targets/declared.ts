@@ -3,10 +3,14 @@
  * scan renders a target, hands its objects here, and queues what comes back. The same release rendered by two
  * overlays is two targets; declarations nest at most a few levels deep.
  */
-import type { KubeObject } from '../objects/types.js';
+import { isRecord, type KubeObject } from '../objects/types.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
 import { applicationTarget, isArgoApplication } from './argocd-application.js';
-import { collectFluxSources, helmReleaseTarget, isHelmRelease, type FindObject, type FluxSource } from './flux-helm-release.js';
+import { collectFluxSources, fluxSourceOf, helmReleaseTarget, isHelmRelease, type FindObject, type FindSource, type FluxSource } from './flux-helm-release.js';
+import { fluxKustomizationTarget, isFluxKustomization } from './flux-kustomization.js';
+import { artifactsOf, isArtifactGenerator, type FluxArtifact } from './flux-artifact.js';
+import { digest } from '../util/hash.js';
+import { objectsInFiles, yamlTexts } from './repo-yaml.js';
 import { objectsFromYaml } from '../objects/manifests.js';
 import type { Target } from './types.js';
 
@@ -19,8 +23,11 @@ export function normalizeGitUrl(url: string): string {
   return u.replace(/:\d+\//, '/');
 }
 
-/** Most declarations deep a declared target may sit (a HelmRelease rendering a chart of HelmReleases, and so on). */
-const MAX_DECLARATION_DEPTH = 4;
+/**
+ * Most declarations deep a declared target may sit: a bootstrap Kustomization, the cluster's, an app's, its
+ * HelmRelease, a chart of HelmReleases... Declarations already seen are never followed again, so cycles end anyway.
+ */
+const MAX_DECLARATION_DEPTH = 8;
 
 /**
  * The targets rendered declarations make, once each. Flux sources are read from the repository's files the first time a
@@ -30,7 +37,9 @@ const MAX_DECLARATION_DEPTH = 4;
 export class DeclaredTargets {
   private sources: Map<string, FluxSource> | undefined;
   private values: KubeObject[] | undefined;
+  private generatorObjects: KubeObject[] | undefined;
   private readonly ids = new Set<string>();
+  private readonly seen = new Set<string>();
   private readonly depth = new Map<string, number>();
   private readonly urls: Set<string>;
 
@@ -50,39 +59,58 @@ export class DeclaredTargets {
     };
   }
 
+  /** ArtifactGenerators written in the repository's files. */
+  private generators(): KubeObject[] {
+    return (this.generatorObjects ??= objectsInFiles(this.repo, this.files, /source\.extensions\.fluxcd\.io\//, isArtifactGenerator));
+  }
+
   private valueObjects(): KubeObject[] {
-    if (this.values) return this.values;
-    this.values = [];
-    for (const file of this.files) {
-      if (!/\.ya?ml$/i.test(file)) continue;
-      let text: string;
-      try {
-        text = this.repo.readText(file);
-      } catch {
-        continue;
-      }
-      if (!/^kind:\s*(ConfigMap|Secret)\s*$/m.test(text)) continue;
-      this.values.push(...objectsFromYaml(text, file, 'valuesFrom').objects.filter((o) => o.kind === 'ConfigMap' || o.kind === 'Secret'));
-    }
-    return this.values;
+    return (this.values ??= objectsInFiles(this.repo, this.files, /^kind:\s*(ConfigMap|Secret)\s*$/m, (o) => o.kind === 'ConfigMap' || o.kind === 'Secret'));
   }
 
   from(producer: Target, objects: readonly KubeObject[]): Target[] {
     const releases = objects.filter(isHelmRelease);
     const applications = objects.filter(isArgoApplication);
-    if (releases.length === 0 && applications.length === 0) return [];
+    const kustomizations = objects.filter(isFluxKustomization);
+    if (releases.length === 0 && applications.length === 0 && kustomizations.length === 0) return [];
     const depth = (this.depth.get(producer.id) ?? 0) + 1;
     if (depth > MAX_DECLARATION_DEPTH) return [];
-    if (releases.length > 0) this.sources ??= collectFluxSources(this.repo, this.files);
+    if (releases.length > 0 || kustomizations.length > 0) this.sources ??= collectFluxSources(this.repo, this.files);
     const thisRepository = (s: FluxSource) => (s.name === 'flux-system' && s.namespace === 'flux-system') || (typeof s.spec.url === 'string' && this.urls.has(normalizeGitUrl(s.spec.url)));
     const isThisUrl = (url: string) => this.urls.has(normalizeGitUrl(url));
+    const find = this.finder(objects);
+    const rendered = new Map<string, FluxSource>();
+    for (const o of objects) {
+      const s = fluxSourceOf(o);
+      if (s) rendered.set(`${s.kind}/${s.namespace}/${s.name}`, s);
+    }
+    const findSource: FindSource = (kind, namespace, name) => rendered.get(`${kind}/${namespace}/${name}`) ?? this.sources?.get(`${kind}/${namespace}/${name}`);
+    const isThisGitRepository = (namespace: string, name: string) => {
+      const s = findSource('GitRepository', namespace, name);
+      return s ? thisRepository(s) : name === 'flux-system' && namespace === 'flux-system';
+    };
+    const findArtifact = (namespace: string, name: string): FluxArtifact | undefined => {
+      for (const generator of [...objects.filter(isArtifactGenerator), ...this.generators()]) {
+        const found = artifactsOf(generator, isThisGitRepository).find((a) => a.namespace === namespace && a.name === name);
+        if (found) return found;
+      }
+      return undefined;
+    };
     const made = [
-      ...releases.map((object) => safely(object, producer, 'flux', () => helmReleaseTarget(object, producer, this.sources!, this.repo, thisRepository, this.finder(objects)))),
-      ...applications.map((object) => safely(object, producer, 'argocd', () => applicationTarget(object, producer, this.repo, isThisUrl)))
-    ].filter((t): t is Target => t !== undefined);
+      ...kustomizations.map((object) => [object, safely(object, producer, 'flux-ks', 'kustomize', () => fluxKustomizationTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))] as const),
+      ...releases.map((object) => [object, safely(object, producer, 'flux', 'helm', () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find))] as const),
+      ...applications.map((object) => [object, safely(object, producer, 'argocd', 'helm', () => applicationTarget(object, producer, this.repo, isThisUrl))] as const)
+    ];
     const out: Target[] = [];
-    for (const target of made) {
-      // The same release from two overlays (staging, production) is two targets.
+    const inherited = new Set(producer.inputs);
+    for (const [object, target] of made) {
+      if (!target) continue;
+      target.reads ??= target.inputs.filter((f) => !inherited.has(f));
+      // The same declaration reached twice (a folder and the Flux Kustomization that builds it, or a Kustomization
+      // that builds its own folder) is one target; the same name with other content (two overlays) is two.
+      const seen = digest('declaration', target.id, JSON.stringify(object.body));
+      if (this.seen.has(seen)) continue;
+      this.seen.add(seen);
       if (this.ids.has(target.id)) target.id = `${target.id}@${producer.id}`;
       if (this.ids.has(target.id)) continue;
       this.ids.add(target.id);
@@ -97,46 +125,91 @@ export class DeclaredTargets {
  * A declaration's target, or — when reading what it names fails (a path leaving the repository, an unreadable
  * file) — a target that is not checked, the problem on the declaration: a hostile declaration never stops the scan.
  */
-function safely(object: KubeObject, producer: Target, prefix: string, build: () => Target | undefined): Target | undefined {
+function safely(object: KubeObject, producer: Target, prefix: string, kind: Target['kind'], build: () => Target | undefined): Target | undefined {
   try {
     return build();
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     const at = object.sourceMap.locate([]).location;
     const problem = new InputError(at.file, `${object.kind} ${object.namespace ?? ''}${object.namespace ? '/' : ''}${object.name}: ${err.reason} (${err.file})`, err.ruleId, at.line);
-    return { id: `${prefix}:${object.namespace ?? 'default'}/${object.name}`, kind: 'helm', path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: at, problems: [problem] };
+    return { id: `${prefix}:${object.namespace ?? 'default'}/${object.name}`, kind, path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: at, problems: [problem] };
   }
 }
 
-const FLUX_RELEASE = /helm\.toolkit\.fluxcd\.io\//;
 const RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret)["']?\s*$/m;
 
 /**
- * In a pull request, the targets whose HelmReleases may read a changed file: a HelmRelease takes its chart from a
- * source object and its values from ConfigMaps and Secrets anywhere in the repository, so a change to one of those
- * (or a YAML file the head no longer holds, which may have been one) renders every target that holds a HelmRelease.
- * Wide on purpose: rendering too much costs time, missing one would pass a change unchecked.
+ * In a pull request, whether a changed file may be one a HelmRelease reads without naming its file: a HelmRelease
+ * takes its chart from a source object and its values from ConfigMaps and Secrets anywhere in the repository, so a
+ * change to one of those (or a YAML file the head no longer holds, which may have been one) renders every
+ * HelmRelease. Wide on purpose: rendering too much costs time, missing one would pass a change unchecked.
  */
-export function targetsReadingDeclarationInputs(repo: RepoFiles, targets: readonly Target[], changed: readonly string[]): Target[] {
-  const text = (file: string): string | undefined => {
+export function declarationInputsChanged(repo: RepoFiles, changed: readonly string[]): boolean {
+  return changed.some((file) => {
+    if (!/\.ya?ml$/i.test(file)) return false;
+    let content: string | undefined;
     try {
-      return repo.readText(file);
+      content = repo.readText(file);
     } catch {
-      return undefined;
+      content = undefined;
     }
-  };
-  const yaml = (file: string) => /\.ya?ml$/i.test(file);
-  const touched = changed.some((file) => {
-    if (!yaml(file)) return false;
-    const content = text(file);
     return content === undefined || RELEASE_INPUT.test(content);
   });
-  if (!touched) return [];
-  const mentions = new Map<string, boolean>();
-  const holdsRelease = (file: string): boolean => {
-    let hit = mentions.get(file);
-    if (hit === undefined) mentions.set(file, (hit = yaml(file) && FLUX_RELEASE.test(text(file) ?? '')));
-    return hit;
-  };
-  return targets.filter((t) => t.inputs.some(holdsRelease));
+}
+
+const DECLARATION_API = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\/|source\.extensions\.fluxcd\.io\//;
+const FLUX_KUSTOMIZATION = /kustomize\.toolkit\.fluxcd\.io\//;
+
+/** The repository's files that hold Flux or Argo CD declarations, and the folders Flux Kustomizations build. */
+export interface DeclarationFiles {
+  files: Set<string>;
+  /** The files among them that hold Flux Kustomizations. */
+  fluxFiles: Set<string>;
+  /** `spec.path` of every Flux Kustomization written in a file, as a repository folder. */
+  fluxPaths: string[];
+  /** Each ExternalArtifact made by a generator written in a file (`namespace/name`): the repository folder it holds. */
+  artifactRoots: Map<string, string>;
+}
+
+/** A Flux Kustomization's folder in this repository as written (its path in an ExternalArtifact moved to the artifact's folder). */
+export function staticFluxPath(object: KubeObject, artifactRoots: ReadonlyMap<string, string>): string | 'unknown' {
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const written = (typeof spec.path === 'string' ? spec.path : '').replace(/^\.\/?/, '').replace(/\/+$/, '');
+  const ref = isRecord(spec.sourceRef) ? spec.sourceRef : {};
+  if (ref.kind !== 'ExternalArtifact') return written;
+  const root = artifactRoots.get(`${typeof ref.namespace === 'string' ? ref.namespace : (object.namespace ?? 'default')}/${String(ref.name)}`);
+  return root === undefined ? 'unknown' : root ? `${root}/${written}`.replace(/\/$/, '') : written;
+}
+
+/**
+ * Which files hold declarations (read as text first, parsed only when they name a Flux or Argo CD API): a target
+ * that reads none of them makes no further targets, and a folder inside a Flux Kustomization's path is built by it.
+ */
+export function declarationFiles(repo: RepoFiles, files: readonly string[]): DeclarationFiles {
+  const out: DeclarationFiles = { files: new Set(), fluxFiles: new Set(), fluxPaths: [], artifactRoots: new Map() };
+  const kustomizations: KubeObject[] = [];
+  for (const [file, text] of yamlTexts(repo, files)) {
+    if (!DECLARATION_API.test(text)) continue;
+    out.files.add(file);
+    if (!FLUX_KUSTOMIZATION.test(text) && !text.includes('source.extensions.fluxcd.io/')) continue;
+    for (const object of objectsFromYaml(text, file, 'declarations').objects) {
+      if (isArtifactGenerator(object)) {
+        for (const a of artifactsOf(object, () => true)) if ('root' in a) out.artifactRoots.set(`${a.namespace}/${a.name}`, a.root);
+      }
+      if (!isFluxKustomization(object)) continue;
+      out.fluxFiles.add(file);
+      kustomizations.push(object);
+    }
+  }
+  for (const object of kustomizations) {
+    const p = staticFluxPath(object, out.artifactRoots);
+    if (p === 'unknown') continue;
+    try {
+      out.fluxPaths.push(repo.normalize(p));
+    } catch {
+      // A path leaving the repository: its declaration reports it.
+    }
+  }
+  out.fluxPaths = [...new Set(out.fluxPaths)].sort();
+  return out;
 }

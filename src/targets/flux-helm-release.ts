@@ -12,8 +12,10 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { isRecord, type JsonPath, type KubeObject, type SourceLocation } from '../objects/types.js';
 import { parseYaml } from '../objects/yaml-source.js';
-import { InputError, type RepoFiles } from '../repo/files.js';
+import type { RepoFiles } from '../repo/files.js';
 import { inlineValuesAt } from './inline-values.js';
+import { objectsInFiles } from './repo-yaml.js';
+import { declaration } from './declaration.js';
 import type { FluxValuesReference, InlineValues, Target } from './types.js';
 
 /** A ConfigMap or Secret by kind, namespace and name: in the producing target's output first, else the repository's files. */
@@ -32,29 +34,23 @@ export interface FluxSource {
   urlLocation: SourceLocation;
 }
 
+/** A Flux source by kind, namespace and name: in the producing target's output first, else the repository's files. */
+export type FindSource = (kind: string, namespace: string, name: string) => FluxSource | undefined;
+
+/** A rendered object as a Flux source, when it is one (its namespace as the render gave it). */
+export function fluxSourceOf(object: KubeObject): FluxSource | undefined {
+  if (!object.apiVersion.startsWith(SOURCE_API)) return undefined;
+  if (object.kind !== 'HelmRepository' && object.kind !== 'OCIRepository' && object.kind !== 'GitRepository') return undefined;
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  return { kind: object.kind, name: object.name, namespace: object.namespace ?? 'default', spec, location: object.sourceMap.locate([]).location, urlLocation: object.sourceMap.locate(['spec', 'url']).location };
+}
+
 /** The Flux source objects written in the repository's YAML files, by `kind/namespace/name`. */
 export function collectFluxSources(repo: RepoFiles, files: readonly string[]): Map<string, FluxSource> {
   const out = new Map<string, FluxSource>();
-  for (const file of files) {
-    if (!/\.ya?ml$/i.test(file)) continue;
-    let text: string;
-    try {
-      text = repo.readText(file);
-    } catch {
-      continue;
-    }
-    if (!text.includes(SOURCE_API)) continue;
-    for (const doc of parseYaml(text, file).documents) {
-      const v = doc.value;
-      if (!isRecord(v) || typeof v.apiVersion !== 'string' || !v.apiVersion.startsWith(SOURCE_API)) continue;
-      if (v.kind !== 'HelmRepository' && v.kind !== 'OCIRepository' && v.kind !== 'GitRepository') continue;
-      const metadata = isRecord(v.metadata) ? v.metadata : {};
-      if (typeof metadata.name !== 'string') continue;
-      const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : 'default';
-      const urlLocation = doc.sourceMap.locate(['spec', 'url']).location;
-      const source: FluxSource = { kind: v.kind, name: metadata.name, namespace, spec: isRecord(v.spec) ? v.spec : {}, location: { file, line: doc.line }, urlLocation };
-      out.set(`${v.kind}/${namespace}/${metadata.name}`, source);
-    }
+  for (const object of objectsInFiles(repo, files, /source\.toolkit\.fluxcd\.io\//, (o) => fluxSourceOf(o) !== undefined)) {
+    const source = fluxSourceOf(object)!;
+    out.set(`${source.kind}/${source.namespace}/${source.name}`, source);
   }
   return out;
 }
@@ -78,20 +74,12 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 export function helmReleaseTarget(
   object: KubeObject,
   producer: Target,
-  sources: Map<string, FluxSource>,
+  findSource: FindSource,
   repo: RepoFiles,
   thisRepository: (source: FluxSource) => boolean,
   findObject: FindObject
 ): Target {
-  const spec = isRecord(object.body.spec) ? object.body.spec : {};
-  const namespace = object.namespace ?? 'default';
-  const at = (p: JsonPath): SourceLocation => object.sourceMap.locate(p).location;
-  const declaredAt = at([]);
-  const problems: InputError[] = [];
-  const refuse = (p: JsonPath, reason: string, ruleId = 'declaration-not-rendered') => {
-    const where = at(p);
-    problems.push(new InputError(where.file, `HelmRelease ${namespace}/${object.name}: ${reason}`, ruleId, where.line, where.column));
-  };
+  const { spec, namespace, at, declaredAt, problems, refuse } = declaration(object);
   const targetNamespace = str(spec.targetNamespace);
   const releaseName = shortenReleaseName(str(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${object.name}` : object.name));
   const base: Target = {
@@ -125,13 +113,18 @@ export function helmReleaseTarget(
   }
   const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : undefined;
   const chartRef = isRecord(spec.chartRef) ? spec.chartRef : undefined;
-  const source = (kind: string, ref: Record<string, unknown>): FluxSource | undefined => sources.get(`${kind}/${str(ref.namespace) ?? namespace}/${str(ref.name) ?? ''}`);
+  const source = (kind: string, ref: Record<string, unknown>): FluxSource | undefined => findSource(kind, str(ref.namespace) ?? namespace, str(ref.name) ?? '');
   if (chart) {
     const ref = isRecord(chart.sourceRef) ? chart.sourceRef : {};
     const kind = str(ref.kind) ?? '';
     const chartName = str(chart.chart) ?? '';
     if (Array.isArray(chart.valuesFiles) && chart.valuesFiles.length > 0) refuse(['spec', 'chart', 'spec', 'valuesFiles'], 'chart valuesFiles (which replace the chart\'s values.yaml) are not applied by the gate yet, so what the release deploys is not checked');
-    const found = kind === 'HelmRepository' || kind === 'GitRepository' ? source(kind, ref) : undefined;
+    // The bootstrap GitRepository (made by `flux bootstrap` or the Flux Operator) is this repository even when unwritten.
+    const bootstrap: FluxSource | undefined =
+      kind === 'GitRepository' && str(ref.name) === 'flux-system' && (str(ref.namespace) ?? namespace) === 'flux-system'
+        ? { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system', spec: {}, location: declaredAt, urlLocation: declaredAt }
+        : undefined;
+    const found = kind === 'HelmRepository' || kind === 'GitRepository' ? (source(kind, ref) ?? bootstrap) : undefined;
     if (!found) {
       refuse(['spec', 'chart', 'spec', 'sourceRef'], kind === 'HelmRepository' || kind === 'GitRepository' ? `the ${kind} ${str(ref.namespace) ?? namespace}/${str(ref.name) ?? ''} it names is not in the repository` : `a chart from a ${kind || 'missing'} source is not rendered by the gate yet`, 'declaration-source-not-found');
     } else if (found.kind === 'HelmRepository') {
@@ -147,7 +140,7 @@ export function helmReleaseTarget(
         refuse(['spec', 'chart', 'spec', 'chart'], `the chart path ${chartName} has no Chart.yaml in this repository`, 'declaration-source-not-found');
       } else {
         base.path = dir;
-        base.inputs = [...new Set([...base.inputs, found.location.file, ...repo.walk(dir)])].sort();
+        base.inputs = [...new Set([...base.inputs, ...(found === bootstrap ? [] : [found.location.file]), ...repo.walk(dir)])].sort();
       }
     }
   } else if (chartRef) {

@@ -9,8 +9,9 @@
  */
 import path from 'node:path';
 import { InputError, type RepoFiles } from '../repo/files.js';
-import { isRecord, type JsonPath } from '../objects/types.js';
-import { emptySourceMap, parseGoYaml, type GoYamlResult, type PathSourceMap } from '../objects/go-yaml.js';
+import type { Node } from 'yaml';
+import { isRecord, type JsonPath, type Located } from '../objects/types.js';
+import { emptySourceMap, parseGoYaml, type GoYamlResult } from '../objects/go-yaml.js';
 import { decodeKustomization } from './kustomization-schema.js';
 
 /** The names kustomize accepts for a kustomization file, in the order it looks for them. */
@@ -50,7 +51,7 @@ export interface KustomizationNode {
    * Inline generator/transformer configurations are already re-serialised here.
    */
   value: Record<string, unknown>;
-  sourceMap?: PathSourceMap;
+  sourceMap?: NodeSourceMap;
   /** False when the file cannot be read unambiguously: its targets are not rendered. */
   readable: boolean;
   /** Entries that load something. */
@@ -79,6 +80,14 @@ export interface KustomizationGraph {
   /** Whether every kustomization in the graph could be read (no target is rendered from one that could not). */
   readable: boolean;
   errors: InputError[];
+}
+
+/** Where a kustomization's fields are written: its file, or (for fields a Flux Kustomization adds) the declaration. */
+export interface NodeSourceMap {
+  has(path: JsonPath): boolean;
+  locate(path: JsonPath): Located;
+  /** The YAML node written at `path`, when the map knows it. */
+  nodeAt(path: JsonPath): Node | undefined;
 }
 
 /** The kustomization file of a folder, if it has one. */
@@ -120,20 +129,7 @@ export function remotePin(value: string): string | undefined {
 
 /** Parses the kustomization file of `dir` and lists what it loads directly. Never throws. */
 export function parseKustomization(repo: RepoFiles, dir: string, file = findKustomizationFile(repo, dir)): KustomizationNode {
-  const node: KustomizationNode = {
-    dir,
-    file: file ?? (dir ? `${dir}/kustomization.yaml` : 'kustomization.yaml'),
-    kind: 'Kustomization',
-    value: {},
-    readable: false,
-    entries: [],
-    files: [],
-    includes: [],
-    refused: [],
-    pluginConfigs: new Map(),
-    helmCharts: false,
-    errors: []
-  };
+  const node = emptyNode(dir, file ?? (dir ? `${dir}/kustomization.yaml` : 'kustomization.yaml'));
   if (!file) {
     node.errors.push(new InputError(node.file, `folder "${dir || '.'}" has no kustomization file`, 'file-not-found'));
     return node;
@@ -378,6 +374,24 @@ function asInputError(err: unknown, file: string): InputError {
   return new InputError(file, (err as Error).message ?? String(err), 'invalid-input');
 }
 
+/**
+ * A kustomization made from a value rather than read from its file: a Flux Kustomization's spec merged into the
+ * folder's kustomization, or the one Flux generates for a folder without one. Its entries are resolved as a read
+ * kustomization's are. A `base` (the folder's own kustomization) that cannot be read is returned as it is.
+ */
+export function kustomizationFromValue(repo: RepoFiles, dir: string, file: string, value: Record<string, unknown>, sourceMap: NodeSourceMap, base?: KustomizationNode): KustomizationNode {
+  if (base && !base.readable) return base;
+  // A readable kustomization's problems all come from its entries, which are collected again here.
+  const node: KustomizationNode = { ...emptyNode(dir, file), kind: typeof value.kind === 'string' ? value.kind : 'Kustomization', value, sourceMap, readable: true };
+  collectEntries(repo, node);
+  return node;
+}
+
+/** A kustomization node that loads nothing yet. */
+function emptyNode(dir: string, file: string): KustomizationNode {
+  return { dir, file, kind: 'Kustomization', value: {}, readable: false, entries: [], files: [], includes: [], refused: [], pluginConfigs: new Map(), helmCharts: false, errors: [] };
+}
+
 /** A cache of parsed kustomizations shared by the graphs of one repository snapshot. */
 export type KustomizationCache = Map<string, KustomizationNode>;
 
@@ -385,12 +399,13 @@ export type KustomizationCache = Map<string, KustomizationNode>;
  * Loads the kustomization in `dir` and everything it includes, transitively, by real folder. Cycles (also those
  * made by symbolic links) are errors naming the kustomization file and line that closes them.
  */
-export function loadKustomizationGraph(repo: RepoFiles, dir: string, cache: KustomizationCache = new Map()): KustomizationGraph {
+export function loadKustomizationGraph(repo: RepoFiles, dir: string, cache: KustomizationCache = new Map(), rootNode?: KustomizationNode): KustomizationGraph {
   const nodes = new Map<string, KustomizationNode>();
   const errors: InputError[] = [];
   const inputs = new Set<string>();
   const stack: string[] = [];
   const get = (d: string): KustomizationNode => {
+    if (rootNode && d === rootNode.dir) return rootNode;
     let n = cache.get(d);
     if (!n) {
       n = parseKustomization(repo, d);

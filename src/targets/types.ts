@@ -25,6 +25,44 @@ export interface Target {
   problems?: InputError[];
   /** For a target a declaration makes (a Flux HelmRelease): where that declaration is written. */
   declaredAt?: SourceLocation;
+  /**
+   * The files the target renders itself, when `inputs` also holds what made its declaration (the producing target's
+   * inputs): a declared target whose own files hold no declaration makes no further targets.
+   */
+  reads?: string[];
+  /** For a Flux Kustomization: how kustomize-controller builds its path. */
+  flux?: FluxBuild;
+}
+
+/**
+ * A Flux Kustomization's build, as kustomize-controller makes it (fluxcd/pkg kustomize `GenerateManifest`,
+ * `SubstituteVariables`): its spec fields merged into the path's kustomization (generated when the path has none),
+ * built with no load restrictions, then `postBuild` variables substituted into each object.
+ */
+export interface FluxBuild {
+  /** The path has no kustomization file: Flux generates one listing its YAML files and kustomization folders. */
+  generate?: string[];
+  targetNamespace?: string;
+  namePrefix?: string;
+  nameSuffix?: string;
+  /** `spec.patches`, appended to the kustomization's; `at` is the patch's place in the declaration. */
+  patches: { patch: string; target?: Record<string, unknown>; at: JsonPath }[];
+  /** `spec.images`, merged by name into the kustomization's. */
+  images: { name: string; newName?: string; newTag?: string; digest?: string; at: JsonPath }[];
+  /** `spec.components` that exist (or all of them, when missing ones are not ignored). */
+  components: { path: string; at: JsonPath }[];
+  /** Where the declaration's fields are written. */
+  sourceMap: { locate(path: JsonPath): Located };
+  /** `postBuild`: the variables and where each is set; absent when nothing is substituted. */
+  substitute?: FluxSubstitution;
+}
+
+export interface FluxSubstitution {
+  vars: Record<string, { value: string; at: SourceLocation }>;
+  /** Variables whose values the gate cannot read (SOPS-encrypted Secrets): their `${}` stays as written. */
+  unreadable: string[];
+  /** A `substituteFrom` object was not found or not readable: undefined variables stay as written instead of ''. */
+  incomplete: boolean;
 }
 
 /** One way a chart is deployed: its values files (in merge order) and release settings. */

@@ -1,6 +1,7 @@
 /**
  * The kustomize process adapter: `kustomize build DIR`, or `kubectl kustomize DIR` when only kubectl is
- * installed. No shell, no plugins, no exec functions, no Helm, default load restrictor; bounded time and output;
+ * installed. No shell, no plugins, no exec functions, no Helm, default load restrictor (none for a Flux Kustomization, as
+ * kustomize-controller builds); bounded time and output;
  * run through ../process.ts inside the walls of ../isolation.ts (no git, no network, no credentials).
  */
 import path from 'node:path';
@@ -9,7 +10,10 @@ import { runBounded, which, type RunOptions, type RunResult } from '../process.j
 export { DEFAULT_MAX_OUTPUT_BYTES } from '../process.js';
 export { which };
 export type BuildResult = RunResult;
-export type BuildOptions = Omit<RunOptions, 'cwd'>;
+export type BuildOptions = Omit<RunOptions, 'cwd'> & {
+  /** `--load-restrictor LoadRestrictionsNone`, as kustomize-controller builds (files may come from outside the folder). */
+  loadRestrictionsNone?: boolean;
+};
 
 /** A way to run kustomize: the program and the arguments that come before the folder. */
 export class KustomizeBinary {
@@ -22,7 +26,9 @@ export class KustomizeBinary {
 
   /** Runs the build in `dir`; never throws. */
   build(dir: string, options: BuildOptions): Promise<BuildResult> {
-    return runBounded(this.command, [...this.args, dir], { cwd: dir, ...options });
+    const { loadRestrictionsNone, ...run } = options;
+    const restrictor = loadRestrictionsNone ? ['--load-restrictor', 'LoadRestrictionsNone'] : [];
+    return runBounded(this.command, [...this.args, ...restrictor, dir], { cwd: dir, ...run });
   }
 }
 

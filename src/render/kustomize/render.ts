@@ -8,11 +8,13 @@ import { isKubeObject, makeObject } from '../../objects/manifests.js';
 import type { KubeObject } from '../../objects/types.js';
 import { parseYaml } from '../../objects/yaml-source.js';
 import { loadKustomizationGraph, type KustomizationGraph } from '../../targets/kustomization.js';
-import type { Target } from '../../targets/types.js';
+import { fluxKustomizationGraph } from '../../targets/flux-kustomization.js';
+import type { FluxSubstitution, Target } from '../../targets/types.js';
 import type { RenderOptions, RenderOutput } from '../types.js';
 import { detectKustomize, type KustomizeBinary } from './binary.js';
 import { createSandbox } from './sandbox.js';
 import { KustomizeSourceMapper, takeMappingAnnotations } from './source-map.js';
+import { splitDocuments, substituteDocument, withVariables, type SubstitutedDocument } from './flux-substitute.js';
 
 export interface KustomizeRenderOptions extends RenderOptions {
   /** The kustomize program to run (default: detected on PATH). */
@@ -27,7 +29,7 @@ export interface KustomizeRenderOptions extends RenderOptions {
  * reports what rendering itself meets: build failures, timeouts, unreadable inputs.
  */
 export async function renderKustomize(target: Target, repo: RepoFiles, options: KustomizeRenderOptions): Promise<RenderOutput> {
-  const graph = loadKustomizationGraph(repo, target.path);
+  const graph = target.flux ? fluxKustomizationGraph(repo, target) : loadKustomizationGraph(repo, target.path);
   const rootFile = graph.rootFile ?? (target.path ? `${target.path}/kustomization.yaml` : 'kustomization.yaml');
   if (!graph.readable) {
     // A kustomization in the graph cannot be read unambiguously: kustomize never sees it (loading names the reason).
@@ -39,13 +41,15 @@ export async function renderKustomize(target: Target, repo: RepoFiles, options: 
   if (!binary) {
     return { objects: [], errors: [new InputError(rootFile, 'cannot render: neither `kustomize` nor `kubectl` is on PATH', 'kustomize-not-found')] };
   }
-  const inputs = target.inputs.length > 0 ? target.inputs : graph.inputs;
+  // A Flux Kustomization's kustomization is the gate's own (merged or generated): the graph's files are what it reads.
+  const inputs = target.flux ? graph.inputs : target.inputs.length > 0 ? target.inputs : graph.inputs;
   const sandbox = createSandbox(repo, graph.root, inputs, graph);
   const errors: InputError[] = [...sandbox.errors];
   const roots = sandboxRoots(sandbox.root);
   let result;
   try {
-    result = await binary.build(sandbox.targetDir, { timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes });
+    // kustomize-controller builds with no load restrictions; the sandbox holds only files inside the repository.
+    result = await binary.build(sandbox.targetDir, { timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes, loadRestrictionsNone: target.flux !== undefined });
   } finally {
     sandbox.remove();
   }
@@ -63,17 +67,43 @@ export async function renderKustomize(target: Target, repo: RepoFiles, options: 
     }
     return { objects: [], errors };
   }
-  const parsed = parseYaml(result.stdout, rootFile);
-  for (const e of parsed.errors) errors.push(new InputError(rootFile, `kustomize output: ${e.reason}`, 'kustomize-build-failed'));
+  const substitution = target.flux?.substitute;
+  const documents = substitution ? substituted(result.stdout, substitution, rootFile, target) : { texts: [result.stdout], uses: [new Map()] };
+  if ('error' in documents) return { objects: [], errors: [...errors, documents.error] };
   const mapper = new KustomizeSourceMapper(repo, graph);
   const objects: KubeObject[] = [];
-  for (const doc of parsed.documents) {
-    if (!isKubeObject(doc.value)) continue;
-    const body = doc.value;
-    const annotations = takeMappingAnnotations(body, graph.root, repo);
-    objects.push(makeObject(body, target.id, mapper.sourceMapFor(body, annotations)));
-  }
+  documents.texts.forEach((text, i) => {
+    const parsed = parseYaml(text, rootFile);
+    for (const e of parsed.errors) errors.push(new InputError(rootFile, `kustomize output${substitution ? ' after Flux variable substitution' : ''}: ${e.reason}`, 'kustomize-build-failed'));
+    for (const doc of parsed.documents) {
+      if (!isKubeObject(doc.value)) continue;
+      const body = doc.value;
+      const annotations = takeMappingAnnotations(body, graph.root, repo);
+      objects.push(makeObject(body, target.id, withVariables(mapper.sourceMapFor(body, annotations), documents.uses[i])));
+    }
+  });
   return { objects, errors };
+}
+
+/**
+ * kustomize's output with a Flux Kustomization's `postBuild` variables substituted, document by document, or the
+ * error that fails the build (the declaration's line names it).
+ */
+function substituted(stdout: string, substitution: FluxSubstitution, rootFile: string, target: Target): { texts: string[]; uses: SubstitutedDocument['uses'][] } | { error: InputError } {
+  const texts: string[] = [];
+  const uses: SubstitutedDocument['uses'][] = [];
+  for (const text of splitDocuments(stdout)) {
+    const value = parseYaml(text, rootFile).documents[0]?.value;
+    try {
+      const doc = substituteDocument(text, value, substitution);
+      texts.push(doc.text);
+      uses.push(doc.uses);
+    } catch (err) {
+      const at = target.declaredAt ?? { file: rootFile, line: 1 };
+      return { error: new InputError(at.file, `Flux variable substitution failed: envsubst error: ${(err as Error).message}`, 'kustomize-build-failed', at.line) };
+    }
+  }
+  return { texts, uses };
 }
 
 function sandboxRoots(root: string): string[] {

@@ -372,10 +372,12 @@ export class KustomizeSourceMapper {
     const sm = node.sourceMap;
     if (!sm) return [];
     const keyLoc = sm.locate(yamlPath);
+    // A patch a Flux Kustomization adds is written in the declaration's file, whose node the map does not hold.
+    const file = keyLoc.location.file;
     const scalar = sm.nodeAt(yamlPath);
-    const literal = isScalar(scalar) && scalar.type === 'BLOCK_LITERAL';
+    const literal = scalar ? isScalar(scalar) && scalar.type === 'BLOCK_LITERAL' : /:\s*\|[-+0-9]*\s*(#.*)?$/.test(this.text(file)?.split(/\r?\n/)[keyLoc.location.line - 1] ?? '');
     let indent = 0;
-    const kustText = literal ? this.text(node.file) : undefined;
+    const kustText = literal ? this.text(file) : undefined;
     if (kustText !== undefined) {
       const contentLine = kustText.split(/\r?\n/)[keyLoc.location.line] ?? '';
       indent = contentLine.length - contentLine.trimStart().length;
@@ -389,7 +391,7 @@ export class KustomizeSourceMapper {
           const inner = d.sourceMap.locate(p);
           if (!literal) return { location: { ...keyLoc.location }, related: [], foundPath: inner.foundPath };
           return {
-            location: { file: node.file, line: keyLoc.location.line + inner.location.line, column: (inner.location.column ?? 1) + indent },
+            location: { file, line: keyLoc.location.line + inner.location.line, column: (inner.location.column ?? 1) + indent },
             related: [],
             foundPath: inner.foundPath
           };
