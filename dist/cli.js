@@ -3266,8 +3266,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path29) {
-      let input = path29;
+    function removeDotSegments(path30) {
+      let input = path30;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3341,11 +3341,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path29) {
-      if (path29 === "" || path29[0] === "/") {
-        return removeDotSegments(path29);
+    function removeDotSegmentsRelative(path30) {
+      if (path30 === "" || path30[0] === "/") {
+        return removeDotSegments(path30);
       }
-      const segments = path29.split("/");
+      const segments = path30.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3708,8 +3708,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path29 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path29 && path29 !== "/" ? path29 : void 0;
+        const path30 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path30 && path30 !== "/" ? path30 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -7019,17 +7019,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path29) {
-      const ctrl = callVisitor(key, node, visitor, path29);
+    function visit_(key, node, visitor, path30) {
+      const ctrl = callVisitor(key, node, visitor, path30);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path29, ctrl);
-        return visit_(key, ctrl, visitor, path29);
+        replaceNode(key, path30, ctrl);
+        return visit_(key, ctrl, visitor, path30);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path29 = Object.freeze(path29.concat(node));
+          path30 = Object.freeze(path30.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path29);
+            const ci = visit_(i, node.items[i], visitor, path30);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7040,13 +7040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path29 = Object.freeze(path29.concat(node));
-          const ck = visit_("key", node.key, visitor, path29);
+          path30 = Object.freeze(path30.concat(node));
+          const ck = visit_("key", node.key, visitor, path30);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path29);
+          const cv = visit_("value", node.value, visitor, path30);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7067,17 +7067,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK2;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path29) {
-      const ctrl = await callVisitor(key, node, visitor, path29);
+    async function visitAsync_(key, node, visitor, path30) {
+      const ctrl = await callVisitor(key, node, visitor, path30);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path29, ctrl);
-        return visitAsync_(key, ctrl, visitor, path29);
+        replaceNode(key, path30, ctrl);
+        return visitAsync_(key, ctrl, visitor, path30);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path29 = Object.freeze(path29.concat(node));
+          path30 = Object.freeze(path30.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path29);
+            const ci = await visitAsync_(i, node.items[i], visitor, path30);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7088,13 +7088,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path29 = Object.freeze(path29.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path29);
+          path30 = Object.freeze(path30.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path30);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path29);
+          const cv = await visitAsync_("value", node.value, visitor, path30);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7121,23 +7121,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path29) {
+    function callVisitor(key, node, visitor, path30) {
       if (typeof visitor === "function")
-        return visitor(key, node, path29);
+        return visitor(key, node, path30);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path29);
+        return visitor.Map?.(key, node, path30);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path29);
+        return visitor.Seq?.(key, node, path30);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path29);
+        return visitor.Pair?.(key, node, path30);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path29);
+        return visitor.Scalar?.(key, node, path30);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path29);
+        return visitor.Alias?.(key, node, path30);
       return void 0;
     }
-    function replaceNode(key, path29, node) {
-      const parent = path29[path29.length - 1];
+    function replaceNode(key, path30, node) {
+      const parent = path30[path30.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -7749,10 +7749,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node3 = require_Node();
-    function collectionFromPath(schema, path29, value) {
+    function collectionFromPath(schema, path30, value) {
       let v = value;
-      for (let i = path29.length - 1; i >= 0; --i) {
-        const k = path29[i];
+      for (let i = path30.length - 1; i >= 0; --i) {
+        const k = path30[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -7771,7 +7771,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path29) => path29 == null || typeof path29 === "object" && !!path29[Symbol.iterator]().next().done;
+    var isEmptyPath = (path30) => path30 == null || typeof path30 === "object" && !!path30[Symbol.iterator]().next().done;
     var Collection = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7801,11 +7801,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path29, value) {
-        if (isEmptyPath(path29))
+      addIn(path30, value) {
+        if (isEmptyPath(path30))
           this.add(value);
         else {
-          const [key, ...rest] = path29;
+          const [key, ...rest] = path30;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -7819,8 +7819,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path29) {
-        const [key, ...rest] = path29;
+      deleteIn(path30) {
+        const [key, ...rest] = path30;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -7834,8 +7834,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path29, keepScalar) {
-        const [key, ...rest] = path29;
+      getIn(path30, keepScalar) {
+        const [key, ...rest] = path30;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -7853,8 +7853,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path29) {
-        const [key, ...rest] = path29;
+      hasIn(path30) {
+        const [key, ...rest] = path30;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -7864,8 +7864,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path29, value) {
-        const [key, ...rest] = path29;
+      setIn(path30, value) {
+        const [key, ...rest] = path30;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -10380,9 +10380,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path29, value) {
+      addIn(path30, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path29, value);
+          this.contents.addIn(path30, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10457,14 +10457,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path29) {
-        if (Collection.isEmptyPath(path29)) {
+      deleteIn(path30) {
+        if (Collection.isEmptyPath(path30)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path29) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path30) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10479,10 +10479,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path29, keepScalar) {
-        if (Collection.isEmptyPath(path29))
+      getIn(path30, keepScalar) {
+        if (Collection.isEmptyPath(path30))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path29, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path30, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -10493,10 +10493,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path29) {
-        if (Collection.isEmptyPath(path29))
+      hasIn(path30) {
+        if (Collection.isEmptyPath(path30))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path29) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path30) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10513,13 +10513,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path29, value) {
-        if (Collection.isEmptyPath(path29)) {
+      setIn(path30, value) {
+        if (Collection.isEmptyPath(path30)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path29), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path30), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path29, value);
+          this.contents.setIn(path30, value);
         }
       }
       /**
@@ -12480,9 +12480,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path29) => {
+    visit.itemAtPath = (cst, path30) => {
       let item = cst;
-      for (const [field3, index2] of path29) {
+      for (const [field3, index2] of path30) {
         const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -12491,23 +12491,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path29) => {
-      const parent = visit.itemAtPath(cst, path29.slice(0, -1));
-      const field3 = path29[path29.length - 1][0];
+    visit.parentCollection = (cst, path30) => {
+      const parent = visit.itemAtPath(cst, path30.slice(0, -1));
+      const field3 = path30[path30.length - 1][0];
       const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path29, item, visitor) {
-      let ctrl = visitor(item, path29);
+    function _visit(path30, item, visitor) {
+      let ctrl = visitor(item, path30);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field3 of ["key", "value"]) {
         const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path29.concat([[field3, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path30.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -12518,10 +12518,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field3 === "key")
-            ctrl = ctrl(item, path29);
+            ctrl = ctrl(item, path30);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path29) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path30) : ctrl;
     }
     exports.visit = visit;
   }
@@ -16124,8 +16124,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path29, { windows } = {}) => {
-      const segs = path29.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path30, { windows } = {}) => {
+      const segs = path30.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -17497,9 +17497,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils2();
     var constants2 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch3 = (glob, options, returnState = false) => {
+    var picomatch4 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch3(input, options, returnState));
+        const fns = glob.map((input) => picomatch4(input, options, returnState));
         const arrayMatcher = (str7) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str7);
@@ -17515,16 +17515,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix = opts.windows;
-      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher2 = (input, returnObject = false) => {
-        const { isMatch, match: match2, output } = picomatch3.test(input, regex, options, { glob, posix });
+        const { isMatch, match: match2, output } = picomatch4.test(input, regex, options, { glob, posix });
         const result = { glob, state, regex, posix, input, output, match: match2, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -17550,7 +17550,7 @@ var require_picomatch = __commonJS({
       }
       return matcher2;
     };
-    picomatch3.test = (input, regex, options, { glob, posix } = {}) => {
+    picomatch4.test = (input, regex, options, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -17567,24 +17567,24 @@ var require_picomatch = __commonJS({
       }
       if (match2 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match2 = picomatch3.matchBase(input, regex, options, posix);
+          match2 = picomatch4.matchBase(input, regex, options, posix);
         } else {
           match2 = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match2), match: match2, output };
     };
-    picomatch3.matchBase = (input, glob, options, posix = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
+    picomatch4.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix }));
     };
-    picomatch3.isMatch = (str7, patterns, options) => picomatch3(patterns, options)(str7);
-    picomatch3.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
+    picomatch4.isMatch = (str7, patterns, options) => picomatch4(patterns, options)(str7);
+    picomatch4.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
       return parse5(pattern, { ...options, fastpaths: false });
     };
-    picomatch3.scan = (input, options) => scan2(input, options);
-    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch4.scan = (input, options) => scan2(input, options);
+    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -17595,13 +17595,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch3.toRegex(source, options);
+      const regex = picomatch4.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch4.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -17612,9 +17612,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse5(input, options);
       }
-      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch3.toRegex = (source, options) => {
+    picomatch4.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -17623,8 +17623,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch3.constants = constants2;
-    module.exports = picomatch3;
+    picomatch4.constants = constants2;
+    module.exports = picomatch4;
   }
 });
 
@@ -17634,14 +17634,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils2();
-    function picomatch3(glob, options, returnState = false) {
+    function picomatch4(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch3, pico);
-    module.exports = picomatch3;
+    Object.assign(picomatch4, pico);
+    module.exports = picomatch4;
   }
 });
 
@@ -18147,26 +18147,26 @@ var require_ignore = __commonJS({
       const index2 = body.indexOf(SLASH2);
       return index2 < 0 || index2 === body.length - 1;
     };
-    var basenameOf = (path29) => {
-      const end = path29.length - 1;
-      const index2 = path29.lastIndexOf(
+    var basenameOf = (path30) => {
+      const end = path30.length - 1;
+      const index2 = path30.lastIndexOf(
         SLASH2,
-        path29[end] === SLASH2 ? end - 1 : end
+        path30[end] === SLASH2 ? end - 1 : end
       );
-      return index2 < 0 ? path29 : path29.slice(index2 + 1);
+      return index2 < 0 ? path30 : path30.slice(index2 + 1);
     };
-    var parentOf2 = (path29) => {
-      if (path29.charCodeAt(0) === SLASH_CODE || path29.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path29.split(SLASH2).filter(Boolean);
+    var parentOf2 = (path30) => {
+      if (path30.charCodeAt(0) === SLASH_CODE || path30.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path30.split(SLASH2).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY2;
       }
-      const end = path29.length - 1;
-      const cut = path29.lastIndexOf(
+      const end = path30.length - 1;
+      const cut = path30.lastIndexOf(
         SLASH2,
-        path29.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path30.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY2 : path29.slice(0, cut + 1);
+      return cut < 0 ? EMPTY2 : path30.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -18316,7 +18316,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path29) {
+      testLiteral(path30) {
         const rules2 = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH2 ? 2 : 1)] === "*"
         ));
@@ -18325,7 +18325,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index2 = rules2.length - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
-          if (rule.checkRegex.test(path29)) {
+          if (rule.checkRegex.test(path30)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -18345,15 +18345,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path29, mode) {
+      test(path30, mode) {
         const rules2 = this._rules;
         const { length: length2 } = rules2;
         const shortcut = this._basenameCount * 2 >= length2;
-        const basename = shortcut ? basenameOf(path29) : path29;
+        const basename = shortcut ? basenameOf(path30) : path30;
         for (let index2 = length2 - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path29
+            shortcut && rule._basenameOnly ? basename : path30
           )) {
             const { negative } = rule;
             const ret = {
@@ -18375,17 +18375,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path29, originalPath, doThrow) => {
-      if (!isString(path29)) {
+    var checkPath = (path30, originalPath, doThrow) => {
+      if (!isString(path30)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path29) {
+      if (!path30) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path29)) {
+      if (checkPath.isNotRelative(path30)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -18394,25 +18394,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path29) => {
-      const first = path29.charCodeAt(0);
+    var isNotRelative = (path30) => {
+      const first = path30.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path29.length === 1) {
+      if (path30.length === 1) {
         return true;
       }
-      const second = path29.charCodeAt(1);
+      const second = path30.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path29.length === 2 || path29.charCodeAt(2) === SLASH_CODE;
+      return path30.length === 2 || path30.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -18443,59 +18443,59 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache3, path29) {
+      _test(originalPath, cache3, path30) {
         checkPath(
-          path29,
+          path30,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path29 ? this._t(path29, cache3) : {
+        return path30 ? this._t(path30, cache3) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path29 = convertPath(target);
-        if (!path29 || path29.charCodeAt(path29.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path29);
+        const path30 = convertPath(target);
+        if (!path30 || path30.charCodeAt(path30.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path30);
         }
-        const dir2 = this._t(path29, this._testCache);
+        const dir2 = this._t(path30, this._testCache);
         if (dir2.ignored) {
           return dir2;
         }
-        const literal = this._rules.testLiteral(path29);
+        const literal = this._rules.testLiteral(path30);
         return literal.ignored || literal.unignored ? literal : dir2;
       }
-      _t(path29, cache3) {
-        const cached2 = cache3[path29];
+      _t(path30, cache3) {
+        const cached2 = cache3[path30];
         if (cached2) {
           return cached2;
         }
-        const parentPath = parentOf2(path29);
+        const parentPath = parentOf2(path30);
         const parent = parentPath ? this._t(parentPath, cache3) : UNDEFINED;
-        return cache3[path29] = parent && parent.ignored ? parent : this._rules.test(path29, MODE_IGNORE);
+        return cache3[path30] = parent && parent.ignored ? parent : this._rules.test(path30, MODE_IGNORE);
       }
-      ignores(path29) {
-        return this._test(path29, this._ignoreCache, convertPath(path29)).ignored;
+      ignores(path30) {
+        return this._test(path30, this._ignoreCache, convertPath(path30)).ignored;
       }
       createFilter() {
-        return (path29) => !this.ignores(path29);
+        return (path30) => !this.ignores(path30);
       }
       filter(paths2) {
         return makeArray(paths2).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path29) {
-        return this._test(path29, this._testCache, convertPath(path29));
+      test(path30) {
+        return this._test(path30, this._testCache, convertPath(path30));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path29) => checkPath(convertPath(path29), path29, RETURN_FALSE);
+    var isPathValid = (path30) => checkPath(convertPath(path30), path30, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str7) => /^\\\\\?\\/.test(str7) || /["<>|\u0000-\u001F]+/u.test(str7) ? str7 : str7.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path29) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path29) || isNotRelative(path29);
+      checkPath.isNotRelative = (path30) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path30) || isNotRelative(path30);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -19042,8 +19042,8 @@ function parseStream(text2, file, options) {
 
 // src/objects/go-yaml.ts
 var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path29) {
-  return JSON.stringify(path29);
+function pathKey(path30) {
+  return JSON.stringify(path30);
 }
 var PathSourceMap = class _PathSourceMap {
   constructor(file, table2, lineCounter, rootOffset) {
@@ -19056,19 +19056,19 @@ var PathSourceMap = class _PathSourceMap {
   table;
   lineCounter;
   rootOffset;
-  has(path29) {
-    return this.table.has(pathKey(path29));
+  has(path30) {
+    return this.table.has(pathKey(path30));
   }
   /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path29) {
-    return this.table.get(pathKey(path29))?.node ?? void 0;
+  nodeAt(path30) {
+    return this.table.get(pathKey(path30))?.node ?? void 0;
   }
-  locate(path29) {
-    let n = path29.length;
+  locate(path30) {
+    let n = path30.length;
     let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path29.slice(0, n))))) n--;
+    while (n > 0 && !(at = this.table.get(pathKey(path30.slice(0, n))))) n--;
     const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path29.slice(0, n) };
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path30.slice(0, n) };
   }
   /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
   withPaths(pairs) {
@@ -19195,13 +19195,13 @@ var Converter = class {
   produced = 0;
   table = /* @__PURE__ */ new Map();
   repeats = [];
-  value(node, path29, depth) {
+  value(node, path30, depth) {
     if (++this.produced > this.limits.maxNodes) {
       throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, void 0, "invalid-yaml");
     }
     if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node), "invalid-yaml");
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path29, depth + 1);
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path30, depth + 1);
     if ((0, import_yaml2.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
@@ -19211,11 +19211,11 @@ var Converter = class {
     }
     if ((0, import_yaml2.isSeq)(node)) {
       return node.items.map((item, i) => {
-        if (this.options.record) this.table.set(pathKey([...path29, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, this.options.record ? [...path29, i] : path29, depth + 1);
+        if (this.options.record) this.table.set(pathKey([...path30, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, this.options.record ? [...path30, i] : path30, depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path29, depth) : this.lenientMapping(node.items, path29, depth);
+    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path30, depth) : this.lenientMapping(node.items, path30, depth);
     throw new GoYamlError("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
@@ -19238,7 +19238,7 @@ var Converter = class {
     return key;
   }
   /** A mapping as yaml.UnmarshalStrict reads it: explicit keys and merged ones, each key from exactly one source. */
-  strictMapping(items, path29, depth) {
+  strictMapping(items, path30, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
@@ -19258,16 +19258,16 @@ var Converter = class {
         const offset2 = offsetOf(pair2.key) ?? 0;
         const merged = this.mergeSources(pair2.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.strictMapping(m.items, path29, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path29, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.strictMapping(m.items, path30, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path30, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair2.key);
       const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
-      const value = this.value(pair2.value, [...path29, key], depth + 1);
+      const value = this.value(pair2.value, [...path30, key], depth + 1);
       put(key, value, offset, "explicitly");
-      if (this.options.record) this.table.set(pathKey([...path29, key]), { offset, node: pair2.value ?? null });
+      if (this.options.record) this.table.set(pathKey([...path30, key]), { offset, node: pair2.value ?? null });
     }
     return out;
   }
@@ -19279,7 +19279,7 @@ var Converter = class {
    * (`duplicate-key`), a key written before a merge key that brings another value, or two merge keys. A key repeated
    * with the same value is read, and noted (strict readers refuse the document).
    */
-  lenientMapping(items, path29, depth) {
+  lenientMapping(items, path30, depth) {
     const out = {};
     const written = /* @__PURE__ */ new Map();
     let merged = false;
@@ -19291,7 +19291,7 @@ var Converter = class {
         merged = true;
         const sources = this.mergeSources(pair2.value, offset);
         for (let i = sources.length - 1; i >= 0; i--) {
-          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path29, depth + 1))) {
+          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path30, depth + 1))) {
             if (written.has(k) && !sameJson(written.get(k), v)) {
               throw new GoYamlError(`key "${k}" is written before a merge key (<<) that brings another value: go-yaml v2 (kubectl, Helm, Argo CD) takes the merged value, yaml.v3 (kustomize) the written one`, offset);
             }
@@ -19301,7 +19301,7 @@ var Converter = class {
         continue;
       }
       const key = this.key(pair2.key);
-      const value = this.value(pair2.value, this.options.record ? [...path29, key] : path29, depth + 1);
+      const value = this.value(pair2.value, this.options.record ? [...path30, key] : path30, depth + 1);
       if (written.has(key)) {
         if (!sameJson(written.get(key), value)) throw new GoYamlError(`the key "${key}" appears twice in one mapping with different values; keys must be unique`, offset, "duplicate-key");
         this.repeats.push({ key, offset });
@@ -19460,30 +19460,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path29) {
-    const { node, found } = this.walk(path29);
-    return found.length === path29.length ? node ?? void 0 : void 0;
+  nodeAt(path30) {
+    const { node, found } = this.walk(path30);
+    return found.length === path30.length ? node ?? void 0 : void 0;
   }
-  has(path29) {
-    return this.walk(path29).found.length === path29.length;
+  has(path30) {
+    return this.walk(path30).found.length === path30.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path29) {
-    return this.walk(path29).offset;
+  offsetOf(path30) {
+    return this.walk(path30).offset;
   }
-  locate(path29) {
-    const { offset, found } = this.walk(path29);
+  locate(path30) {
+    const { offset, found } = this.walk(path30);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path29) {
+  walk(path30) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path29) {
+    for (const seg of path30) {
       if (node && (0, import_yaml3.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml3.isMap)(node)) {
         const pair2 = pairFor(node, String(seg), this.doc);
@@ -19569,8 +19569,8 @@ function parseLocation(text2) {
   if (scheme === "oci" && (url.search || url.hash)) throw new LocationError(`"${text2}": an oci:// location has no query or fragment`);
   const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
   const port = url.port ? Number(url.port) : void 0;
-  const path29 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
-  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path29 };
+  const path30 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
+  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path30 };
 }
 function authority(loc) {
   const host = loc.host.includes(":") ? `[${loc.host}]` : loc.host;
@@ -19723,8 +19723,8 @@ function parseConfig(text2, source) {
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync3(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path29 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path29, err.params.additionalProperty] : path29;
+      const path30 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path30, err.params.additionalProperty] : path30;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -19755,6 +19755,7 @@ function defaultSettings(root) {
     limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 6e4, scanTimeoutMs: DEFAULT_SCAN_TIMEOUT_MS },
     repositories: {},
     repositoryURLs: [],
+    localRevisions: ["", "HEAD", "main", "master"],
     offline: false,
     configSource: ""
   };
@@ -19798,6 +19799,7 @@ function applyConfig(settings, config, source) {
     },
     repositories: config.repositories ?? settings.repositories,
     repositoryURLs: config.repositoryURLs ?? settings.repositoryURLs,
+    localRevisions: config.localRevisions ?? settings.localRevisions,
     configSource: source
   };
 }
@@ -19832,9 +19834,9 @@ function refOf(object) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path29) {
+function formatPath(path30) {
   let out = "";
-  for (const seg of path29) {
+  for (const seg of path30) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -19844,9 +19846,9 @@ function formatPath(path29) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path29) {
+function getAt(root, path30) {
   let cur = root;
-  for (const seg of path29) {
+  for (const seg of path30) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -20229,8 +20231,8 @@ function inlineCode(text2, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence}${pad2}${content}${pad2}${fence}`;
 }
-function encodePath(path29) {
-  return path29.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path30) {
+  return path30.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text2, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -27880,7 +27882,7 @@ var HttpClient = class {
       const reason = nonPublicReason(host);
       if (reason) return Promise.reject(new FetchError(`${url.toString()}: not contacted: ${reason}`));
     }
-    const lookup = (hostname2, options, callback) => {
+    const lookup2 = (hostname2, options, callback) => {
       dns.lookup(hostname2, { all: true }, (err, addresses) => {
         if (err) return callback(err, "", 0);
         const usable = addresses.filter((a) => privateOk || nonPublicReason(a.address) === void 0);
@@ -27905,7 +27907,7 @@ var HttpClient = class {
         req.destroy();
         reject(err);
       };
-      const req = client.request(url, { method: "GET", headers, lookup, agent: url.protocol === "https:" ? this.agents.https : this.agents.http }, (res) => {
+      const req = client.request(url, { method: "GET", headers, lookup: lookup2, agent: url.protocol === "https:" ? this.agents.https : this.agents.http }, (res) => {
         const status = res.statusCode ?? 0;
         const redirect = status >= 300 && status < 400 && res.headers.location !== void 0;
         if (!redirect && !(status >= 200 && status < 300) && !request.accept?.includes(status)) {
@@ -31785,8 +31787,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path29, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path29]);
+function messageDesc(file, path30, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path30]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -34178,11 +34180,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path29) => {
-    if (path29.includes("_")) {
+  fieldMask.paths = json.split(",").map((path30) => {
+    if (path30.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path29);
+    return protoSnakeCase(path30);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -47973,17 +47975,17 @@ function pathOf(text2) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path29 = [];
+  let path30 = [];
   try {
-    path29 = pathOf(check.path);
+    path30 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path29, message: check.message }];
+    if (result === false) return [{ path: path30, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path29, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path30, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path29, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path30, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -48029,8 +48031,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path29, reason, detail) {
-  return { path: path29, message: `${reason} (${detail})` };
+function violation(path30, reason, detail) {
+  return { path: path30, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count2) {
   return count2 === 1 ? singular : plural2;
@@ -48085,13 +48087,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path29, handler } of handlers) {
+    for (const { path: path30, handler } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path29, action, "host"],
+              [...container.path, ...path30, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -48455,11 +48457,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path29, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path30, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path29, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path30, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -48477,10 +48479,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path29, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path30, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path29, "seLinuxOptions"];
+      const optionsPath = [...path30, "seLinuxOptions"];
       const forbidden = (field3, what) => out.push(violation([...optionsPath, field3], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -48842,8 +48844,8 @@ function checkField2(target, base2, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path29 = [...base2, ...rule.field];
-  const violation2 = () => [{ path: path29, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path30 = [...base2, ...rule.field];
+  const violation2 = () => [{ path: path30, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -48933,9 +48935,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path29 = slash < 0 ? "" : trimmed.slice(slash);
+  const path30 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path29;
+  return normalizedHost + path30;
 }
 
 // src/rules/templates/image.ts
@@ -48962,21 +48964,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path29 = [...c.fullPath, "image"];
+      const path30 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path29, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path30, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path29, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path30, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path29, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path30, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path29, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path30, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path29, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path30, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -49338,7 +49340,7 @@ function combineRules(builtinRules, custom) {
 
 // src/run.ts
 import { lstatSync } from "node:fs";
-import path27 from "node:path";
+import path28 from "node:path";
 
 // src/util/hash.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -49395,8 +49397,8 @@ function findingsOf(object, rules2, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path29) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path29));
+function objectFingerprint(ruleId, object, path30) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path30));
 }
 
 // src/analyze/input-findings.ts
@@ -49824,8 +49826,8 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path29) {
-      const located = inner.locate([...prefix, ...path29]);
+    locate(path30) {
+      const located = inner.locate([...prefix, ...path30]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
@@ -51894,26 +51896,26 @@ function count(s, sep) {
 }
 
 // src/render/envsubst/eval.ts
-function execute(root, lookup) {
+function execute(root, lookup2) {
   const out = [];
-  evalNode(root, out, lookup);
+  evalNode(root, out, lookup2);
   return Buffer.concat(out);
 }
-function evalNode(node, out, lookup) {
+function evalNode(node, out, lookup2) {
   while (node.kind === "list") {
-    for (const n of node.nodes.slice(0, -1)) evalNode(n, out, lookup);
+    for (const n of node.nodes.slice(0, -1)) evalNode(n, out, lookup2);
     node = node.nodes[node.nodes.length - 1];
   }
   if (node.kind === "text") out.push(node.value);
-  else out.push(evalFunc(node, lookup));
+  else out.push(evalFunc(node, lookup2));
 }
-function evalFunc(node, lookup) {
+function evalFunc(node, lookup2) {
   const args = node.args.map((arg) => {
     const parts = [];
-    evalNode(arg, parts, lookup);
+    evalNode(arg, parts, lookup2);
     return Buffer.concat(parts);
   });
-  const { value, found } = lookup(node.param);
+  const { value, found } = lookup2(node.param);
   if (!found && !isDefaultOp(node.name)) {
     throw new EnvsubstError(`${ERR_VAR_NOT_SET}: "${node.param}"`, "unset", node.param);
   }
@@ -52288,11 +52290,11 @@ function funcNode(param) {
 }
 
 // src/render/envsubst/index.ts
-function envsubst(input, lookup) {
-  return envsubstBytes(input, lookup).toString("utf8");
+function envsubst(input, lookup2) {
+  return envsubstBytes(input, lookup2).toString("utf8");
 }
-function envsubstBytes(input, lookup) {
-  return withStackLimit(() => execute(parse4(Buffer.from(input, "utf8")), lookup));
+function envsubstBytes(input, lookup2) {
+  return withStackLimit(() => execute(parse4(Buffer.from(input, "utf8")), lookup2));
 }
 function envsubstReferences(input) {
   const root = withStackLimit(() => parse4(Buffer.from(input, "utf8")));
@@ -53154,12 +53156,12 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path29) {
-    const { foundPath } = this.rendered.locate(path29);
+  locate(path30) {
+    const { foundPath } = this.rendered.locate(path30);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
-    if (foundPath.length < path29.length) {
-      const toggle = this.tracer.toggle({ node, keyOffset }, path29[foundPath.length]);
+    if (foundPath.length < path30.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path30[foundPath.length]);
       if (toggle) return { ...toggle, foundPath };
     }
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
@@ -53213,11 +53215,11 @@ var ProvenanceTracer = class {
       segments: this.rendered.segments,
       valuesChains: (reads) => this.chainsOf(reads),
       values: this.ctx.values,
-      valuesLocation: (path29) => this.valuesLocation(path29)
+      valuesLocation: (path30) => this.valuesLocation(path30)
     };
     return findToggle(ctx, parent, missingKey);
   }
-  trace(path29, value, keyOffset, valueRange) {
+  trace(path30, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     const literal = this.hasLiteralText(written);
@@ -53225,7 +53227,7 @@ var ProvenanceTracer = class {
     if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
     const last = actions[actions.length - 1];
     const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
-    const valuesPath = this.valuesPathFor(path29, value, actions, exact);
+    const valuesPath = this.valuesPathFor(path30, value, actions, exact);
     const placed = this.templatePlace(last);
     if (!valuesPath) return placed;
     const valuesLocation = this.valuesLocation(valuesPath);
@@ -53270,7 +53272,7 @@ var ProvenanceTracer = class {
     return "release";
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path29, value, actions, exact) {
+  valuesPathFor(path30, value, actions, exact) {
     const chains = [];
     const seen = /* @__PURE__ */ new Set();
     for (const seg of [...actions].reverse()) {
@@ -53281,7 +53283,7 @@ var ProvenanceTracer = class {
       }
     }
     for (const chain of chains) {
-      const found = this.extend(chain, path29, value, exact);
+      const found = this.extend(chain, path30, value, exact);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -53292,12 +53294,12 @@ var ProvenanceTracer = class {
       const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
       if (own) return own;
     }
-    return this.searchByValue(path29, value, this.scope);
+    return this.searchByValue(path30, value, this.scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path29, value, exact) {
-    for (let k = Math.min(path29.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
-      const candidate = [...chain, ...path29.slice(path29.length - k)];
+  extend(chain, path30, value, exact) {
+    for (let k = Math.min(path30.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
+      const candidate = [...chain, ...path30.slice(path30.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
@@ -53318,15 +53320,15 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path29, value, scope) {
-    const last = path29[path29.length - 1];
+  searchByValue(path30, value, scope) {
+    const last = path30[path30.length - 1];
     const key = valueKey(value);
     if (typeof last !== "string" || key === void 0) return void 0;
     let best;
     for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
       if (!valueMatches(node, value)) continue;
       let score = 0;
-      while (score < at.length && score < path29.length && at[at.length - 1 - score] === path29[path29.length - 1 - score]) score++;
+      while (score < at.length && score < path30.length && at[at.length - 1 - score] === path30[path30.length - 1 - score]) score++;
       if (!best || score > best.score) best = { path: at, score };
     }
     return best && [...best.path];
@@ -53335,10 +53337,10 @@ var ProvenanceTracer = class {
    * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
    * `global.x` of every chart above it (Helm copies globals down).
    */
-  valuesLocation(path29) {
-    const candidates = [path29];
+  valuesLocation(path30) {
+    const candidates = [path30];
     const g = this.scope.length;
-    if (g > 0 && path29[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path29.slice(0, j), ...path29.slice(g)]);
+    if (g > 0 && path30[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path30.slice(0, j), ...path30.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
@@ -53401,6 +53403,39 @@ function valueMatches(candidate, rendered) {
   if (typeof candidate === "string" && (typeof rendered === "number" || typeof rendered === "boolean")) return candidate === String(rendered);
   if (typeof candidate === "object" && candidate !== null && typeof rendered === "object" && rendered !== null) return JSON.stringify(candidate) === JSON.stringify(rendered);
   return false;
+}
+
+// src/targets/inline-values.ts
+function inlineValuesAt(object, prefix, value) {
+  return {
+    value,
+    file: object.sourceMap.locate(prefix).location.file,
+    sourceMap: {
+      has: (p) => object.sourceMap.locate([...prefix, ...p]).foundPath.length === prefix.length + p.length,
+      locate: (p) => object.sourceMap.locate([...prefix, ...p])
+    }
+  };
+}
+function setPathSegments(targetPath) {
+  const out = [];
+  let current2 = "";
+  for (let i = 0; i < targetPath.length; i++) {
+    const c = targetPath[i];
+    if (c === "\\" && i + 1 < targetPath.length) current2 += targetPath[++i];
+    else if (c === ".") {
+      if (current2) out.push(current2);
+      current2 = "";
+    } else if (c === "[") {
+      if (current2) out.push(current2);
+      current2 = "";
+      const end = targetPath.indexOf("]", i);
+      if (end < 0) break;
+      out.push(Number(targetPath.slice(i + 1, end)));
+      i = end;
+    } else current2 += c;
+  }
+  if (current2) out.push(current2);
+  return out;
 }
 
 // src/sources/chart-lock.ts
@@ -53723,7 +53758,7 @@ async function renderHelm(target, repo, options) {
     return { objects: [], errors: [new InputError(file, reason, ruleId, file === e.file ? e.line : void 0, file === e.file ? e.column : void 0)] };
   }
   const values = render.values;
-  const valuesSources = valuesSourceMaps(repo, render.valuesSources, release.inlineValues ?? [], release.valuesFrom !== void 0);
+  const valuesSources = [...valuesSourceMaps(repo, render.valuesSources, release.inlineValues ?? [], release.valuesFrom !== void 0), ...setSources(release)];
   const templateFile = (source) => {
     const origin = render.templateOrigins[source];
     return origin && !origin.includes("!/") ? origin : void 0;
@@ -53737,8 +53772,8 @@ async function renderHelm(target, repo, options) {
         target: target.id,
         templateFile,
         templateOrigin: (source) => render.templateOrigins[source],
-        archivePlace: (path29) => {
-          const archive2 = fetched.get(path29);
+        archivePlace: (path30) => {
+          const archive2 = fetched.get(path30);
           return archive2 && { location: archive2.at, label: `in ${describeFetched(archive2.chart)}:` };
         },
         values,
@@ -53775,6 +53810,19 @@ function valuesSourceMaps(repo, sources, inline, merged) {
   }
   return out;
 }
+function setSources(release) {
+  return (release.setAt ?? []).map(({ key, at }) => {
+    const segments = setPathSegments(key);
+    return {
+      file: at.file,
+      sourceMap: {
+        has: (p) => p.length >= segments.length && segments.every((s, k) => p[k] === s),
+        locate: (p) => ({ location: at, related: [], foundPath: p })
+      },
+      scope: []
+    };
+  });
+}
 async function fetchChart(spec, charts) {
   const what = `the chart ${spec.name} ${spec.version} from ${spec.repository}`;
   if (!charts) return { error: new InputError(spec.declaredAt.file, `${what} is not fetched: fetching remote charts is not set up here`, "remote-chart-not-allowed", spec.declaredAt.line) };
@@ -53808,5077 +53856,9 @@ function withRelease(output, target) {
   return output;
 }
 
-// src/targets/argocd-application.ts
-import path21 from "node:path";
-
-// src/targets/inline-values.ts
-function inlineValuesAt(object, prefix, value) {
-  return {
-    value,
-    file: object.sourceMap.locate(prefix).location.file,
-    sourceMap: {
-      has: (p) => object.sourceMap.locate([...prefix, ...p]).foundPath.length === prefix.length + p.length,
-      locate: (p) => object.sourceMap.locate([...prefix, ...p])
-    }
-  };
-}
-
-// src/targets/argocd-application.ts
-var ARGO_API = "argoproj.io/";
-function isArgoApplication(object) {
-  return (object.kind === "Application" || object.kind === "ApplicationSet") && object.apiVersion.startsWith(ARGO_API);
-}
-var str4 = (v) => typeof v === "string" && v !== "" ? v : void 0;
-function argoChartRepository(repoURL) {
-  if (/^oci:\/\//i.test(repoURL)) return repoURL.replace(/\/+$/, "");
-  if (/^https?:\/\//i.test(repoURL)) return repoURL.replace(/\/+$/, "");
-  return `oci://${repoURL.replace(/\/+$/, "")}`;
-}
-function applicationTarget(object, producer, repo, isThisRepository) {
-  const spec = isRecord(object.body.spec) ? object.body.spec : {};
-  const appNamespace = object.namespace ?? "argocd";
-  const at = (p) => object.sourceMap.locate(p).location;
-  const declaredAt = at([]);
-  const id = `argocd:${appNamespace}/${object.name}`;
-  const base2 = { id, kind: "helm", path: dirname(declaredAt.file), inputs: [...producer.inputs], renderable: true, declaredAt };
-  const refuse = (p, reason, ruleId = "declaration-not-rendered") => {
-    const where = at(p);
-    return { ...base2, renderable: false, problems: [new InputError(where.file, `${object.kind} ${appNamespace}/${object.name}: ${reason}`, ruleId, where.line, where.column)] };
-  };
-  if (object.kind === "ApplicationSet") return refuse(["spec", "generators"], "ApplicationSets are not expanded by the gate yet, so the Applications it generates are not checked");
-  if (Array.isArray(spec.sources) && spec.sources.length > 0) return refuse(["spec", "sources"], "multi-source Applications are not rendered by the gate yet");
-  const source = isRecord(spec.source) ? spec.source : void 0;
-  if (!source) return refuse(["spec"], "it has no source (or only a source hydrator), which the gate does not render yet");
-  const sp = (...p) => ["spec", "source", ...p];
-  if (isRecord(source.plugin)) return refuse(sp("plugin"), "a config management plugin renders it, which the gate cannot reproduce");
-  const helm = isRecord(source.helm) ? source.helm : void 0;
-  const repoURL = str4(source.repoURL) ?? "";
-  const destination = isRecord(spec.destination) ? spec.destination : {};
-  let chartDir;
-  if (str4(source.chart)) {
-    base2.helm = remoteRelease(object, helm, destination, { repository: argoChartRepository(repoURL), name: str4(source.chart), version: str4(source.targetRevision) ?? "*", declaredAt: at(sp("chart")) });
-  } else {
-    if (!isThisRepository(repoURL)) return refuse(sp("repoURL"), `its source ${repoURL || "(none)"} is not this repository; other repositories are not fetched`, "declaration-source-not-found");
-    const dir2 = repo.normalize((str4(source.path) ?? ".").replace(/^\.\/?$/, "").replace(/^\.\//, "").replace(/\/+$/, ""));
-    const isChart = repo.isFile(dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml");
-    const isKustomize = ["kustomization.yaml", "kustomization.yml", "Kustomization"].some((n) => repo.isFile(dir2 ? `${dir2}/${n}` : n));
-    if (helm && !isChart) return refuse(sp("helm"), `helm settings are given, but ${dir2 || "."} holds no Chart.yaml`, "declaration-source-not-found");
-    if (!isChart || isKustomize && !helm) {
-      for (const field3 of ["kustomize", "directory"]) {
-        if (isRecord(source[field3]) && Object.keys(source[field3]).length > 0) return refuse(sp(field3), `Argo CD's ${field3} settings are not applied by the gate yet, so what it deploys is not checked as Argo CD renders it`);
-      }
-      return void 0;
-    }
-    chartDir = dir2;
-    base2.path = dir2;
-    base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...repo.walk(dir2)])].sort();
-    base2.helm = remoteRelease(object, helm, destination, void 0);
-  }
-  const release = base2.helm;
-  if (helm) {
-    const files = Array.isArray(helm.valueFiles) ? helm.valueFiles.filter((f) => typeof f === "string") : [];
-    for (const [i, file] of files.entries()) {
-      if (/^\$/.test(file) || /[*?[]/.test(file) || /^[a-z]+:\/\//i.test(file)) return refuse(sp("helm", "valueFiles", i), `the value file ${file} ($ref, glob or URL) is not resolved by the gate yet`);
-      if (chartDir === void 0) return refuse(sp("helm", "valueFiles", i), `value files inside a fetched chart (${file}) are not read by the gate yet`);
-      const resolved = repo.normalize(file.startsWith("/") ? file.slice(1) : path21.posix.join(chartDir, file));
-      if (!repo.isFile(resolved)) {
-        if (helm.ignoreMissingValueFiles === true) continue;
-        return refuse(sp("helm", "valueFiles", i), `the value file ${file} (${resolved}) does not exist`, "file-not-found");
-      }
-      release.valuesFiles.push(resolved);
-      if (!base2.inputs.includes(resolved)) base2.inputs = [...base2.inputs, resolved].sort();
-    }
-    const inline = inlineValues(object, repo, helm);
-    if (typeof inline === "string") return refuse(sp("helm", "values"), inline, "invalid-yaml");
-    if (inline) release.inlineValues = [inline];
-    if (Array.isArray(helm.parameters)) {
-      for (const p of helm.parameters) {
-        if (!isRecord(p) || typeof p.name !== "string") continue;
-        const value = p.value === void 0 || p.value === null ? "" : String(p.value);
-        if (p.forceString === true) release.setString = [...release.setString ?? [], `${p.name}=${value}`];
-        else release.set.push(`${p.name}=${value}`);
-      }
-    }
-    if (Array.isArray(helm.fileParameters) && helm.fileParameters.length > 0) return refuse(sp("helm", "fileParameters"), "fileParameters are not applied by the gate yet");
-    if (helm.skipCrds !== true) release.includeCrds = true;
-    if (helm.skipTests === true) release.skipTests = true;
-    const environment = {
-      ...str4(source.kubeVersion) ?? str4(helm.kubeVersion) ? { kubeVersion: str4(helm.kubeVersion) ?? str4(source.kubeVersion) } : {},
-      ...Array.isArray(helm.apiVersions) ? { apiVersions: helm.apiVersions.filter((v) => typeof v === "string") } : {},
-      ...helm.skipSchemaValidation === true ? { skipSchemaValidation: true } : {}
-    };
-    if (Object.keys(environment).length > 0) release.environment = environment;
-  } else {
-    release.includeCrds = true;
-  }
-  return base2;
-}
-function dirname(file) {
-  const d = path21.posix.dirname(file);
-  return d === "." ? "" : d;
-}
-function remoteRelease(object, helm, destination, chart) {
-  const namespace = str4(helm?.namespace) ?? str4(destination.namespace) ?? object.namespace ?? "default";
-  return {
-    releaseName: str4(helm?.releaseName) ?? object.name,
-    namespace,
-    namespaceDeclared: true,
-    valuesFiles: [],
-    set: [],
-    ...chart ? { remoteChart: chart } : {}
-  };
-}
-function inlineValues(object, repo, helm) {
-  const base2 = ["spec", "source", "helm"];
-  if (isRecord(helm.valuesObject)) return inlineValuesAt(object, [...base2, "valuesObject"], helm.valuesObject);
-  if (typeof helm.values !== "string" || helm.values.trim() === "") return void 0;
-  const key = object.sourceMap.locate([...base2, "values"]).location;
-  const read = parseYaml(helm.values, key.file);
-  if (read.errors.length > 0) return `helm.values is not valid YAML (${read.errors[0].reason}), so Argo CD cannot render it`;
-  const parsed = read.documents[0];
-  if (!parsed) return void 0;
-  let firstLine;
-  try {
-    const line = repo.readText(key.file).split("\n")[key.line - 1] ?? "";
-    if (/:\s*\|[-+0-9]*\s*(#.*)?$/.test(line)) firstLine = key.line + 1;
-  } catch {
-    firstLine = void 0;
-  }
-  const sourceMap = {
-    has: (p) => parsed.sourceMap.has(p),
-    locate: (p) => {
-      const inner = parsed.sourceMap.locate(p);
-      return { ...inner, location: firstLine !== void 0 ? { file: key.file, line: firstLine + inner.location.line - 1 } : key, related: [] };
-    }
-  };
-  return { value: parsed.value, file: key.file, sourceMap };
-}
-
-// src/targets/flux-helm-release.ts
-import { createHash as createHash5 } from "node:crypto";
-import path22 from "node:path";
-
-// src/targets/repo-yaml.ts
-function* yamlTexts(repo, files) {
-  for (const file of files) {
-    if (!/\.ya?ml$/i.test(file)) continue;
-    let text2;
-    try {
-      text2 = repo.readText(file);
-    } catch {
-      continue;
-    }
-    yield [file, text2];
-  }
-}
-function objectsInFiles(repo, files, marker, keep) {
-  const out = [];
-  for (const [file, text2] of yamlTexts(repo, files)) {
-    if (marker.test(text2)) out.push(...objectsFromYaml(text2, file, "declarations").objects.filter(keep));
-  }
-  return out;
-}
-
-// src/targets/flux-helm-release.ts
-var SOURCE_API = "source.toolkit.fluxcd.io/";
-var HELM_API = "helm.toolkit.fluxcd.io/";
-function fluxSourceOf(object) {
-  if (!object.apiVersion.startsWith(SOURCE_API)) return void 0;
-  if (object.kind !== "HelmRepository" && object.kind !== "OCIRepository" && object.kind !== "GitRepository") return void 0;
-  const spec = isRecord(object.body.spec) ? object.body.spec : {};
-  return { kind: object.kind, name: object.name, namespace: object.namespace ?? "default", spec, location: object.sourceMap.locate([]).location, urlLocation: object.sourceMap.locate(["spec", "url"]).location };
-}
-function collectFluxSources(repo, files) {
-  const out = /* @__PURE__ */ new Map();
-  for (const object of objectsInFiles(repo, files, /source\.toolkit\.fluxcd\.io\//, (o) => fluxSourceOf(o) !== void 0)) {
-    const source = fluxSourceOf(object);
-    out.set(`${source.kind}/${source.namespace}/${source.name}`, source);
-  }
-  return out;
-}
-function isHelmRelease(object) {
-  return object.kind === "HelmRelease" && object.apiVersion.startsWith(HELM_API);
-}
-function shortenReleaseName(name) {
-  if (name.length <= 53) return name;
-  return `${name.slice(0, 40)}-${createHash5("sha256").update(name).digest("hex").slice(0, 12)}`;
-}
-var str5 = (v) => typeof v === "string" && v !== "" ? v : void 0;
-function helmReleaseTarget(object, producer, findSource, repo, thisRepository, findObject) {
-  const { spec, namespace, at, declaredAt, problems, refuse } = declaration(object);
-  const targetNamespace = str5(spec.targetNamespace);
-  const releaseName = shortenReleaseName(str5(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${object.name}` : object.name));
-  const base2 = {
-    id: `flux:${namespace}/${object.name}`,
-    kind: "helm",
-    path: path22.posix.dirname(declaredAt.file) === "." ? "" : path22.posix.dirname(declaredAt.file),
-    inputs: [...producer.inputs],
-    renderable: true,
-    declaredAt,
-    helm: {
-      releaseName,
-      namespace: targetNamespace ?? namespace,
-      namespaceDeclared: true,
-      valuesFiles: [],
-      set: [],
-      // Test hooks exist only when `helm test` runs, which helm-controller does only with spec.test.enable.
-      skipTests: !(isRecord(spec.test) && spec.test.enable === true)
-    }
-  };
-  const specValues = spec.values !== void 0 && spec.values !== null ? inlineValuesAt(object, ["spec", "values"], spec.values) : void 0;
-  if (specValues) base2.helm.inlineValues = [specValues];
-  if (Array.isArray(spec.valuesFrom) && spec.valuesFrom.length > 0) {
-    const read = valuesFrom(object, spec.valuesFrom, namespace, findObject, refuse);
-    base2.helm.valuesFrom = { ...read.valuesFrom, values: spec.values ?? null };
-    base2.helm.inlineValues = [...read.merged, ...specValues ? [specValues] : [], ...read.targeted];
-    base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...read.files])].sort();
-  }
-  if (Array.isArray(spec.postRenderers) && spec.postRenderers.length > 0) {
-    refuse(["spec", "postRenderers"], "postRenderers (kustomize patches after rendering) are not applied by the gate yet, so what the release deploys is not checked");
-  }
-  const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : void 0;
-  const chartRef = isRecord(spec.chartRef) ? spec.chartRef : void 0;
-  const source = (kind, ref) => findSource(kind, str5(ref.namespace) ?? namespace, str5(ref.name) ?? "");
-  if (chart) {
-    const ref = isRecord(chart.sourceRef) ? chart.sourceRef : {};
-    const kind = str5(ref.kind) ?? "";
-    const chartName2 = str5(chart.chart) ?? "";
-    if (Array.isArray(chart.valuesFiles) && chart.valuesFiles.length > 0) refuse(["spec", "chart", "spec", "valuesFiles"], "chart valuesFiles (which replace the chart's values.yaml) are not applied by the gate yet, so what the release deploys is not checked");
-    const bootstrap = kind === "GitRepository" && str5(ref.name) === "flux-system" && (str5(ref.namespace) ?? namespace) === "flux-system" ? { kind: "GitRepository", name: "flux-system", namespace: "flux-system", spec: {}, location: declaredAt, urlLocation: declaredAt } : void 0;
-    const found = kind === "HelmRepository" || kind === "GitRepository" ? source(kind, ref) ?? bootstrap : void 0;
-    if (!found) {
-      refuse(["spec", "chart", "spec", "sourceRef"], kind === "HelmRepository" || kind === "GitRepository" ? `the ${kind} ${str5(ref.namespace) ?? namespace}/${str5(ref.name) ?? ""} it names is not in the repository` : `a chart from a ${kind || "missing"} source is not rendered by the gate yet`, "declaration-source-not-found");
-    } else if (found.kind === "HelmRepository") {
-      const url = str5(found.spec.url) ?? "";
-      const repository = found.spec.type === "oci" ? url.replace(/\/+$/, "") : url;
-      base2.helm.remoteChart = { repository, name: chartName2, version: str5(chart.version) ?? "*", declaredAt: at(["spec", "chart", "spec", "chart"]) };
-      base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
-    } else if (!thisRepository(found)) {
-      refuse(["spec", "chart", "spec", "sourceRef"], `the chart comes from the GitRepository ${found.namespace}/${found.name} (${str5(found.spec.url) ?? "no url"}), which is not this repository; other repositories are not fetched`, "declaration-source-not-found");
-    } else {
-      const dir2 = repo.normalize(chartName2.replace(/^\.\//, "").replace(/\/+$/, ""));
-      if (!repo.isFile(dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml")) {
-        refuse(["spec", "chart", "spec", "chart"], `the chart path ${chartName2} has no Chart.yaml in this repository`, "declaration-source-not-found");
-      } else {
-        base2.path = dir2;
-        base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...found === bootstrap ? [] : [found.location.file], ...repo.walk(dir2)])].sort();
-      }
-    }
-  } else if (chartRef) {
-    const found = str5(chartRef.kind) === "OCIRepository" ? source("OCIRepository", chartRef) : void 0;
-    if (!found) {
-      refuse(["spec", "chartRef"], str5(chartRef.kind) === "OCIRepository" ? `the OCIRepository ${str5(chartRef.namespace) ?? namespace}/${str5(chartRef.name) ?? ""} it names is not in the repository` : `a chartRef to a ${str5(chartRef.kind) ?? "missing"} kind is not rendered by the gate yet`, "declaration-source-not-found");
-    } else {
-      const url = (str5(found.spec.url) ?? "").replace(/\/+$/, "");
-      const cut = url.lastIndexOf("/");
-      const ref = isRecord(found.spec.ref) ? found.spec.ref : {};
-      const version = str5(ref.digest) ?? str5(ref.semver) ?? str5(ref.tag) ?? "latest";
-      base2.helm.remoteChart = { repository: url.slice(0, cut), name: url.slice(cut + 1), version, declaredAt: found.urlLocation };
-      base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
-    }
-  } else {
-    refuse(["spec"], "it names no chart (spec.chart or spec.chartRef)", "declaration-source-not-found");
-  }
-  return problems.length > 0 ? { ...base2, renderable: false, problems } : base2;
-}
-function valuesFrom(object, list2, namespace, findObject, refuse) {
-  const refs = [];
-  const resources = {};
-  const at = [];
-  const merged = [];
-  const targeted = [];
-  const files = /* @__PURE__ */ new Set();
-  list2.forEach((entry, i) => {
-    if (!isRecord(entry)) return;
-    const ref = {
-      kind: str5(entry.kind) ?? "",
-      name: str5(entry.name) ?? "",
-      ...str5(entry.valuesKey) ? { valuesKey: str5(entry.valuesKey) } : {},
-      ...str5(entry.targetPath) ? { targetPath: str5(entry.targetPath) } : {},
-      ...entry.optional === true ? { optional: true } : {},
-      ...entry.literal === true ? { literal: true } : {}
-    };
-    refs.push(ref);
-    at.push(object.sourceMap.locate(["spec", "valuesFrom", i]).location);
-    if (ref.kind !== "ConfigMap" && ref.kind !== "Secret") return;
-    const found = findObject(ref.kind, namespace, ref.name);
-    if (!found) return;
-    if (ref.kind === "Secret" && found.body.sops !== void 0) {
-      refuse(["spec", "valuesFrom", i], `the Secret ${namespace}/${ref.name} is encrypted with SOPS, so its values cannot be read and what the release deploys is not checked`);
-      return;
-    }
-    const { data: data2, where } = objectData(found);
-    resources[`${ref.kind}/${ref.name}`] = { data: data2 };
-    const key = ref.valuesKey || "values.yaml";
-    if (!(key in data2)) return;
-    const location = where(key);
-    files.add(location.file);
-    const constant = (has) => ({ has, locate: (p) => ({ location, related: [], foundPath: p }) });
-    if (ref.targetPath) {
-      const target = targetPathSegments(ref.targetPath);
-      targeted.push({ value: null, file: location.file, sourceMap: constant((p) => target.every((seg, k) => p[k] === seg)) });
-      return;
-    }
-    let parsed;
-    try {
-      parsed = parseYaml(data2[key], location.file).documents[0]?.value;
-    } catch {
-      parsed = void 0;
-    }
-    merged.push({ value: parsed, file: location.file, sourceMap: constant((p) => hasPath(parsed, p)) });
-  });
-  return { valuesFrom: { refs, resources, at }, merged, targeted, files };
-}
-function objectData(object) {
-  const data2 = {};
-  const field3 = {};
-  const body = object.body;
-  if (isRecord(body.data)) {
-    for (const [k, v] of Object.entries(body.data)) {
-      if (typeof v !== "string") continue;
-      data2[k] = object.kind === "Secret" ? Buffer.from(v, "base64").toString("utf8") : v;
-      field3[k] = "data";
-    }
-  }
-  if (object.kind === "Secret" && isRecord(body.stringData)) {
-    for (const [k, v] of Object.entries(body.stringData)) {
-      if (typeof v !== "string") continue;
-      data2[k] = v;
-      field3[k] = "stringData";
-    }
-  }
-  return { data: data2, where: (key) => object.sourceMap.locate([field3[key] ?? "data", key]).location };
-}
-function hasPath(value, p) {
-  let node = value;
-  for (const seg of p) {
-    if (Array.isArray(node) && typeof seg === "number") node = node[seg];
-    else if (isRecord(node) && typeof seg === "string" && seg in node) node = node[seg];
-    else return false;
-  }
-  return true;
-}
-function targetPathSegments(targetPath) {
-  const out = [];
-  let current2 = "";
-  for (let i = 0; i < targetPath.length; i++) {
-    const c = targetPath[i];
-    if (c === "\\" && i + 1 < targetPath.length) current2 += targetPath[++i];
-    else if (c === ".") {
-      if (current2) out.push(current2);
-      current2 = "";
-    } else if (c === "[") {
-      if (current2) out.push(current2);
-      current2 = "";
-      const end = targetPath.indexOf("]", i);
-      if (end < 0) break;
-      out.push(Number(targetPath.slice(i + 1, end)));
-      i = end;
-    } else current2 += c;
-  }
-  if (current2) out.push(current2);
-  return out;
-}
-
-// src/targets/declared.ts
-function normalizeGitUrl(url) {
-  let u = url.trim().toLowerCase().replace(/\.git\/?$/, "").replace(/\/+$/, "");
-  const scp = /^[\w.-]+@([^:/]+):(.+)$/.exec(u);
-  if (scp) return `${scp[1]}/${scp[2]}`;
-  u = u.replace(/^[a-z+]+:\/\//, "").replace(/^[^@/]+@/, "");
-  return u.replace(/:\d+\//, "/");
-}
-var MAX_DECLARATION_DEPTH = 8;
-var DeclaredTargets = class {
-  constructor(repo, files, repositoryUrls) {
-    this.repo = repo;
-    this.files = files;
-    this.urls = new Set(repositoryUrls.map(normalizeGitUrl));
-  }
-  repo;
-  files;
-  sources;
-  values;
-  generatorObjects;
-  ids = /* @__PURE__ */ new Set();
-  seen = /* @__PURE__ */ new Set();
-  depth = /* @__PURE__ */ new Map();
-  urls;
-  /** ConfigMaps and Secrets for `valuesFrom`: in the producing target's output, else in the repository's files. */
-  finder(objects) {
-    return (kind, namespace, name) => {
-      const matches2 = (o) => o.kind === kind && o.apiVersion === "v1" && o.name === name && (o.namespace ?? namespace) === namespace;
-      return objects.find(matches2) ?? this.valueObjects().find(matches2);
-    };
-  }
-  /** ArtifactGenerators written in the repository's files. */
-  generators() {
-    return this.generatorObjects ??= objectsInFiles(this.repo, this.files, /source\.extensions\.fluxcd\.io\//, isArtifactGenerator);
-  }
-  valueObjects() {
-    return this.values ??= objectsInFiles(this.repo, this.files, /^kind:\s*(ConfigMap|Secret)\s*$/m, (o) => o.kind === "ConfigMap" || o.kind === "Secret");
-  }
-  from(producer, objects) {
-    const releases = objects.filter(isHelmRelease);
-    const applications = objects.filter(isArgoApplication);
-    const kustomizations = objects.filter(isFluxKustomization);
-    if (releases.length === 0 && applications.length === 0 && kustomizations.length === 0) return [];
-    const depth = (this.depth.get(producer.id) ?? 0) + 1;
-    if (depth > MAX_DECLARATION_DEPTH) return [];
-    if (releases.length > 0 || kustomizations.length > 0) this.sources ??= collectFluxSources(this.repo, this.files);
-    const thisRepository = (s) => s.name === "flux-system" && s.namespace === "flux-system" || typeof s.spec.url === "string" && this.urls.has(normalizeGitUrl(s.spec.url));
-    const isThisUrl = (url) => this.urls.has(normalizeGitUrl(url));
-    const find = this.finder(objects);
-    const rendered = /* @__PURE__ */ new Map();
-    for (const o of objects) {
-      const s = fluxSourceOf(o);
-      if (s) rendered.set(`${s.kind}/${s.namespace}/${s.name}`, s);
-    }
-    const findSource = (kind, namespace, name) => rendered.get(`${kind}/${namespace}/${name}`) ?? this.sources?.get(`${kind}/${namespace}/${name}`);
-    const isThisGitRepository = (namespace, name) => {
-      const s = findSource("GitRepository", namespace, name);
-      return s ? thisRepository(s) : name === "flux-system" && namespace === "flux-system";
-    };
-    const findArtifact = (namespace, name) => {
-      for (const generator of [...objects.filter(isArtifactGenerator), ...this.generators()]) {
-        const found = artifactsOf(generator, isThisGitRepository).find((a) => a.namespace === namespace && a.name === name);
-        if (found) return found;
-      }
-      return void 0;
-    };
-    const made = [
-      ...kustomizations.map((object) => [object, safely(object, producer, "flux-ks", "kustomize", () => fluxKustomizationTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))]),
-      ...releases.map((object) => [object, safely(object, producer, "flux", "helm", () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find))]),
-      ...applications.map((object) => [object, safely(object, producer, "argocd", "helm", () => applicationTarget(object, producer, this.repo, isThisUrl))])
-    ];
-    const out = [];
-    const inherited = new Set(producer.inputs);
-    for (const [object, target] of made) {
-      if (!target) continue;
-      target.reads ??= target.inputs.filter((f) => !inherited.has(f));
-      const seen = digest("declaration", target.id, JSON.stringify(object.body));
-      if (this.seen.has(seen)) continue;
-      this.seen.add(seen);
-      if (this.ids.has(target.id)) target.id = `${target.id}@${producer.id}`;
-      if (this.ids.has(target.id)) continue;
-      this.ids.add(target.id);
-      this.depth.set(target.id, depth);
-      out.push(target);
-    }
-    return out;
-  }
-};
-function safely(object, producer, prefix, kind, build) {
-  try {
-    return build();
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    const at = object.sourceMap.locate([]).location;
-    const problem = new InputError(at.file, `${object.kind} ${object.namespace ?? ""}${object.namespace ? "/" : ""}${object.name}: ${err.reason} (${err.file})`, err.ruleId, at.line);
-    return { id: `${prefix}:${object.namespace ?? "default"}/${object.name}`, kind, path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: at, problems: [problem] };
-  }
-}
-var RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret)["']?\s*$/m;
-function declarationInputsChanged(repo, changed) {
-  return changed.some((file) => {
-    if (!/\.ya?ml$/i.test(file)) return false;
-    let content;
-    try {
-      content = repo.readText(file);
-    } catch {
-      content = void 0;
-    }
-    return content === void 0 || RELEASE_INPUT.test(content);
-  });
-}
-var DECLARATION_API = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\/|source\.extensions\.fluxcd\.io\//;
-var FLUX_KUSTOMIZATION = /kustomize\.toolkit\.fluxcd\.io\//;
-function staticFluxPath(object, artifactRoots) {
-  const spec = isRecord(object.body.spec) ? object.body.spec : {};
-  const written = (typeof spec.path === "string" ? spec.path : "").replace(/^\.\/?/, "").replace(/\/+$/, "");
-  const ref = isRecord(spec.sourceRef) ? spec.sourceRef : {};
-  if (ref.kind !== "ExternalArtifact") return written;
-  const root = artifactRoots.get(`${typeof ref.namespace === "string" ? ref.namespace : object.namespace ?? "default"}/${String(ref.name)}`);
-  return root === void 0 ? "unknown" : root ? `${root}/${written}`.replace(/\/$/, "") : written;
-}
-function declarationFiles(repo, files) {
-  const out = { files: /* @__PURE__ */ new Set(), fluxFiles: /* @__PURE__ */ new Set(), fluxPaths: [], artifactRoots: /* @__PURE__ */ new Map() };
-  const kustomizations = [];
-  for (const [file, text2] of yamlTexts(repo, files)) {
-    if (!DECLARATION_API.test(text2)) continue;
-    out.files.add(file);
-    if (!FLUX_KUSTOMIZATION.test(text2) && !text2.includes("source.extensions.fluxcd.io/")) continue;
-    for (const object of objectsFromYaml(text2, file, "declarations").objects) {
-      if (isArtifactGenerator(object)) {
-        for (const a of artifactsOf(object, () => true)) if ("root" in a) out.artifactRoots.set(`${a.namespace}/${a.name}`, a.root);
-      }
-      if (!isFluxKustomization(object)) continue;
-      out.fluxFiles.add(file);
-      kustomizations.push(object);
-    }
-  }
-  for (const object of kustomizations) {
-    const p = staticFluxPath(object, out.artifactRoots);
-    if (p === "unknown") continue;
-    try {
-      out.fluxPaths.push(repo.normalize(p));
-    } catch {
-    }
-  }
-  out.fluxPaths = [...new Set(out.fluxPaths)].sort();
-  return out;
-}
-
-// src/targets/declaration-reach.ts
-import path23 from "node:path";
-var DeclarationReach = class {
-  constructor(repo, declarationFiles2, files, artifactRoots = /* @__PURE__ */ new Map()) {
-    this.repo = repo;
-    this.declarationFiles = declarationFiles2;
-    this.artifactRoots = artifactRoots;
-    this.pathPatched = files.some((f) => /\.ya?ml$/i.test(f) && this.movesKustomizationPath(f));
-  }
-  repo;
-  declarationFiles;
-  artifactRoots;
-  cache = /* @__PURE__ */ new Map();
-  pathPatched;
-  /** Whether a declaration written in `file` leads to one of `changed`. */
-  leadsTo(file, changed) {
-    if (this.pathPatched) return true;
-    const reach = this.reach(file, /* @__PURE__ */ new Set());
-    return reach === "everything" || [...reach].some((f) => changed.has(f));
-  }
-  reach(file, visiting) {
-    const cached2 = this.cache.get(file);
-    if (cached2) return cached2;
-    if (visiting.has(file)) return /* @__PURE__ */ new Set();
-    visiting.add(file);
-    const out = /* @__PURE__ */ new Set();
-    let everything = false;
-    for (const object of this.objects(file)) {
-      const direct = this.direct(object);
-      if (direct === "everything") everything = true;
-      else for (const f of direct) out.add(f);
-    }
-    if (!everything) {
-      for (const f of [...out]) {
-        if (f === file || !this.declarationFiles.has(f)) continue;
-        const further = this.reach(f, visiting);
-        if (further === "everything") {
-          everything = true;
-          break;
-        }
-        for (const g of further) out.add(g);
-      }
-    }
-    visiting.delete(file);
-    const reach = everything ? "everything" : out;
-    this.cache.set(file, reach);
-    return reach;
-  }
-  objects(file) {
-    try {
-      return objectsFromYaml(this.repo.readText(file), file, "reach").objects;
-    } catch {
-      return [];
-    }
-  }
-  /** The files one declaration reads itself. */
-  direct(object) {
-    const spec = isRecord(object.body.spec) ? object.body.spec : {};
-    const own = path23.posix.dirname(object.sourceMap.locate([]).location.file);
-    const folder = (dir2) => this.files(dir2 === "." ? "" : dir2);
-    if (isFluxKustomization(object)) {
-      if (typeof spec.path !== "string" && spec.path !== void 0) return "everything";
-      const written = staticFluxPath(object, this.artifactRoots);
-      if (written === "unknown") return "everything";
-      const dir2 = this.normalize(written);
-      if (dir2 === void 0) return /* @__PURE__ */ new Set();
-      const out = /* @__PURE__ */ new Set([...folder(dir2), ...loadKustomizationGraph(this.repo, dir2).inputs]);
-      for (const c of Array.isArray(spec.components) ? spec.components : []) {
-        const d = typeof c === "string" ? this.normalize(path23.posix.join(dir2, c)) : void 0;
-        if (d !== void 0) for (const f of [...folder(d), ...loadKustomizationGraph(this.repo, d).inputs]) out.add(f);
-      }
-      return out;
-    }
-    if (isHelmRelease(object)) {
-      const out = new Set(folder(own));
-      const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : void 0;
-      const dir2 = typeof chart?.chart === "string" && chart.chart.includes("/") ? this.normalize(chart.chart) : void 0;
-      if (dir2 !== void 0) for (const f of folder(dir2)) out.add(f);
-      return out;
-    }
-    if (isArgoApplication(object)) {
-      if (object.kind === "ApplicationSet") return "everything";
-      const out = new Set(folder(own));
-      const sources = [spec.source, ...Array.isArray(spec.sources) ? spec.sources : []].filter(isRecord);
-      for (const source of sources) {
-        const dir2 = typeof source.path === "string" ? this.normalize(source.path) : void 0;
-        if (dir2 !== void 0) for (const f of folder(dir2)) out.add(f);
-      }
-      return out;
-    }
-    return /* @__PURE__ */ new Set();
-  }
-  normalize(p) {
-    try {
-      return this.repo.normalize(p.replace(/^\.\/?/, "").replace(/\/+$/, ""));
-    } catch {
-      return void 0;
-    }
-  }
-  files(dir2) {
-    try {
-      return this.repo.isDirectory(dir2) ? this.repo.walk(dir2) : [];
-    } catch {
-      return [];
-    }
-  }
-  /**
-   * Whether a patch in `file` could move a Flux Kustomization's path: a JSON 6902 operation on `/spec/path`, or a
-   * patch document (in the file or inline under a `patch` key) that is a Kustomization setting `spec.path`.
-   */
-  movesKustomizationPath(file) {
-    let text2;
-    try {
-      text2 = this.repo.readText(file);
-    } catch {
-      return false;
-    }
-    if (/\/spec\/path\b/.test(text2)) return true;
-    if (!/kind:\s*["']?Kustomization/.test(text2) || !/\bpath:/.test(text2)) return false;
-    const patchDocument = (value) => isRecord(value) && value.kind === "Kustomization" && isRecord(value.spec) && "path" in value.spec && !("sourceRef" in value.spec);
-    const inline = (value) => {
-      if (Array.isArray(value)) return value.some(inline);
-      if (!isRecord(value)) return false;
-      return Object.entries(value).some(([k, v]) => k === "patch" && typeof v === "string" ? parseYaml(v, file).documents.some((d) => patchDocument(d.value)) : inline(v));
-    };
-    return parseYaml(text2, file).documents.some((d) => patchDocument(d.value) || inline(d.value));
-  }
-};
-
-// src/targets/discover.ts
+// src/render/argocd-applicationset.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path25 from "node:path";
-
-// src/targets/helm.ts
-import path24 from "node:path";
-var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
-function helmTargetId(chartDir, env2) {
-  return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
-}
-function defaultReleaseName(chartName2, chartDir) {
-  const name = (chartName2 || path24.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
-  return name || "release";
-}
-function conventionalReleases(repo, chartDir, base2, ciValues = false) {
-  const releases = [base2];
-  const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
-  for (const entry of repo.list(chartDir)) {
-    const m = !entry.isDir && ENV_VALUES.exec(entry.name);
-    if (m && m[1] !== "schema") releases.push({ ...base2, valuesFiles: [join2(entry.name)], env: m[1] });
-  }
-  if (repo.isDirectory(join2("values"))) {
-    for (const entry of repo.list(join2("values"))) {
-      const m = !entry.isDir && /^([A-Za-z0-9][\w.-]*)\.ya?ml$/.exec(entry.name);
-      if (m && !releases.some((r) => r.env === m[1])) releases.push({ ...base2, valuesFiles: [join2(`values/${entry.name}`)], env: m[1] });
-    }
-  }
-  if (ciValues && repo.isDirectory(join2("ci"))) {
-    for (const entry of repo.list(join2("ci"))) {
-      const m = !entry.isDir && /^([A-Za-z0-9][\w.-]*)-values\.ya?ml$/.exec(entry.name);
-      if (m) releases.push({ ...base2, valuesFiles: [join2(`ci/${entry.name}`)], env: `ci-${m[1]}` });
-    }
-  }
-  return releases;
-}
-function configuredReleases(config, chartDir, repo, source, chartName2) {
-  const base2 = {
-    releaseName: config.releaseName ?? defaultReleaseName(chartName2, chartDir),
-    namespace: config.namespace ?? "default",
-    ...config.namespace !== void 0 ? { namespaceDeclared: true } : {},
-    valuesFiles: [],
-    set: Object.entries(config.set ?? {}).map(([k, v]) => `${k}=${String(v)}`)
-  };
-  const lists = config.values && config.values.length > 0 ? config.values : [[]];
-  const used = /* @__PURE__ */ new Set();
-  return lists.map((files) => {
-    const valuesFiles = files.map((f) => repo.normalize(f, source));
-    const last = valuesFiles[valuesFiles.length - 1];
-    let env2 = last ? envName(last, chartDir) : void 0;
-    if (env2 && used.has(env2)) env2 = `${env2}-${used.size}`;
-    if (env2) used.add(env2);
-    return { ...base2, valuesFiles, ...env2 ? { env: env2 } : {} };
-  });
-}
-function envName(file, chartDir) {
-  const base2 = path24.posix.basename(file).replace(/\.ya?ml$/, "");
-  const m = /^values[-_.](.+)$/.exec(base2);
-  if (m) return m[1];
-  if (base2 === "values" || base2 === path24.posix.basename(chartDir)) return path24.posix.basename(path24.posix.dirname(file)) || base2;
-  return base2;
-}
-function chartInputs(repo, chartDir) {
-  const seen = /* @__PURE__ */ new Set();
-  const files = /* @__PURE__ */ new Set();
-  const errors = [];
-  let metadata = { fileDependencies: [] };
-  const visit = (dir2) => {
-    if (seen.has(dir2)) return;
-    seen.add(dir2);
-    for (const f of repo.walk(dir2)) files.add(f);
-    const chartFile = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
-    const meta = chartMetadata(repo, chartFile, errors);
-    if (dir2 === chartDir) metadata = meta;
-    for (const dep of meta.fileDependencies) {
-      try {
-        const target = repo.resolveFrom(dir2, dep.path, chartFile);
-        if (repo.isDirectory(target)) visit(target);
-        else errors.push(new InputError(chartFile, `dependency "${dep.name}" points at ${dep.repository}, which is not a folder in the repository`, "file-not-found", dep.line));
-      } catch (err) {
-        if (err instanceof InputError) errors.push(new InputError(chartFile, err.reason, err.ruleId, dep.line));
-        else throw err;
-      }
-    }
-  };
-  visit(chartDir);
-  return { inputs: [...files].sort(), errors, metadata };
-}
-function chartMetadata(repo, chartFile, errors) {
-  let text2;
-  try {
-    text2 = repo.readText(chartFile);
-  } catch (err) {
-    if (err instanceof InputError) errors.push(err);
-    return { fileDependencies: [] };
-  }
-  const parsed = parseYaml(text2, chartFile);
-  const doc = parsed.documents[0];
-  if (!doc || !isRecord(doc.value)) return { fileDependencies: [] };
-  const value = doc.value;
-  const metadata = {
-    ...typeof value.name === "string" ? { name: value.name } : {},
-    ...typeof value.type === "string" ? { type: value.type } : {},
-    fileDependencies: []
-  };
-  if (!Array.isArray(value.dependencies)) return metadata;
-  const out = metadata.fileDependencies;
-  value.dependencies.forEach((dep, i) => {
-    if (!isRecord(dep) || typeof dep.repository !== "string" || !dep.repository.startsWith("file://")) return;
-    out.push({
-      name: typeof dep.name === "string" ? dep.name : `#${i}`,
-      repository: dep.repository,
-      path: dep.repository.slice("file://".length),
-      line: doc.sourceMap.locate(["dependencies", i, "repository"]).location.line
-    });
-  });
-  return metadata;
-}
-function environmentOf(global, chart) {
-  const kubeVersion = chart?.kubeVersion ?? global?.kubeVersion;
-  const apiVersions = [...global?.apiVersions ?? [], ...chart?.apiVersions ?? []];
-  const skipSchemaValidation = chart?.skipSchemaValidation ?? global?.skipSchemaValidation;
-  const env2 = {
-    ...kubeVersion ? { kubeVersion } : {},
-    ...apiVersions.length > 0 ? { apiVersions } : {},
-    ...skipSchemaValidation ? { skipSchemaValidation } : {}
-  };
-  return Object.keys(env2).length > 0 ? env2 : void 0;
-}
-function helmTargets(repo, chartDir, options) {
-  const { inputs, errors, metadata } = chartInputs(repo, chartDir);
-  if (metadata.type === "library") return { targets: [], errors, library: true };
-  const { config } = options;
-  const environment = environmentOf(options.helm, config);
-  let releases;
-  try {
-    const base2 = { releaseName: defaultReleaseName(metadata.name, chartDir), namespace: "default", valuesFiles: [], set: [], ...environment ? { environment } : {} };
-    releases = config?.values || config?.releaseName || config?.namespace || config?.set ? configuredReleases(config, chartDir, repo, options.configSource, metadata.name).map((r) => ({ ...r, ...environment ? { environment } : {} })) : conventionalReleases(repo, chartDir, base2, config?.ciValues ?? options.ciValues);
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    return { targets: [], errors: [...errors, err], library: false };
-  }
-  const targets = releases.map(
-    (release) => ({
-      id: helmTargetId(chartDir, release.env),
-      kind: "helm",
-      path: chartDir,
-      inputs: [.../* @__PURE__ */ new Set([...inputs, ...release.valuesFiles])].sort(),
-      renderable: true,
-      helm: release
-    })
-  );
-  return { targets, errors, library: false };
-}
-
-// src/targets/discover.ts
-function targetId(kind, folder) {
-  return `${kind}:${folder === "" ? "." : folder}`;
-}
-var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
-var dirOf2 = (file) => {
-  const d = path25.posix.dirname(file);
-  return d === "." ? "" : d;
-};
-var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
-function matcher(globs) {
-  const list2 = globs.filter((g) => g.trim() !== "");
-  if (list2.length === 0) return void 0;
-  const m = (0, import_picomatch2.default)(list2, { dot: true });
-  return (p) => m(p);
-}
-function discoverTargets(repo, options) {
-  const errors = [];
-  const skipped = [];
-  const walked = repo.walk("", errors);
-  const hidden = (f) => !options.hiddenFolders && f.split("/").slice(0, -1).some((seg) => seg.startsWith("."));
-  for (const f of walked) if (hidden(f) && isManifestFile(f)) skipped.push({ file: f, reason: "in a hidden folder" });
-  const files = walked.filter((f) => !hidden(f));
-  const fileSet = new Set(files);
-  const dirs = [...new Set(files.map(dirOf2))].sort();
-  const chartDirs = dirs.filter((d) => fileSet.has(d ? `${d}/Chart.yaml` : "Chart.yaml"));
-  const topCharts = chartDirs.filter((d) => !chartDirs.some((o) => o !== d && isUnder(d, o)));
-  const inChart = (file) => topCharts.some((c) => isUnder(file, c));
-  const kustomizationNames = new Set(KUSTOMIZATION_FILE_NAMES);
-  const kustDirs = dirs.filter((d) => KUSTOMIZATION_FILE_NAMES.some((n) => fileSet.has(d ? `${d}/${n}` : n)) && !inChart(d ? `${d}/x` : "x"));
-  const cache3 = /* @__PURE__ */ new Map();
-  const graphs = /* @__PURE__ */ new Map();
-  for (const d of kustDirs) graphs.set(d, loadKustomizationGraph(repo, d, cache3));
-  const included = /* @__PURE__ */ new Set();
-  for (const d of kustDirs) for (const inc of cache3.get(d)?.includes ?? []) if (inc !== d) included.add(inc);
-  const owned = /* @__PURE__ */ new Set();
-  for (const g of graphs.values()) for (const f of g.inputs) owned.add(f);
-  const isComponent = (d) => cache3.get(d)?.kind === "Component";
-  const roots = kustDirs.filter((d) => !included.has(d) && !isComponent(d));
-  const reached = /* @__PURE__ */ new Set();
-  for (const r of roots) for (const n of graphs.get(r).nodes.keys()) reached.add(n);
-  for (const d of kustDirs) {
-    if (reached.has(d) || isComponent(d)) continue;
-    roots.push(d);
-    for (const n of graphs.get(d).nodes.keys()) reached.add(n);
-  }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path25.posix.basename(f)));
-  const manifestFolders = groupManifests(repo, manifestCandidates, skipped, options.toolTemplates ?? false);
-  const include = matcher(options.include ?? []);
-  const exclude = matcher(options.exclude ?? []);
-  const folderAllowed = (folder, markers) => {
-    const candidates = [folder === "" ? "." : folder, ...markers];
-    if (exclude && candidates.some(exclude)) return false;
-    if (include && !candidates.some(include)) return false;
-    return true;
-  };
-  const kustomizeTarget = (d) => {
-    const graph = graphs.get(d) ?? loadKustomizationGraph(repo, d, cache3);
-    graphs.set(d, graph);
-    return withProblems({ id: targetId("kustomize", d), kind: "kustomize", path: d, inputs: graph.inputs, renderable: true }, graph.errors);
-  };
-  const chartConfigs = new Map((options.charts ?? []).map((c) => [repo.normalize(c.path.replace(/^\.\/?$/, "")), c]));
-  const addHelmTargets = (d) => {
-    const found = helmTargets(repo, d, { config: chartConfigs.get(d), configSource: options.configSource ?? "config", helm: options.helm, ciValues: options.ciValues });
-    if (found.targets.length === 0 && !found.library) errors.push(...found.errors);
-    targets.push(...found.targets.map((t) => withProblems(t, found.errors)));
-  };
-  const manifestsTarget = (d, list2) => ({ id: targetId("manifests", d), kind: "manifests", path: d, inputs: [...list2], files: [...list2], renderable: true });
-  const targets = [];
-  const explicit2 = (options.targets ?? []).filter((t) => t && typeof t.path === "string");
-  if (explicit2.length > 0) {
-    for (const t of explicit2) {
-      let d;
-      try {
-        d = repo.normalize(t.path.replace(/^\.\/?$/, ""));
-      } catch (err) {
-        errors.push(err instanceof InputError ? err : new InputError(t.path, String(err), "target-not-found"));
-        continue;
-      }
-      const want = t.kind;
-      if ((!want || want === "kustomize") && findKustomizationFile(repo, d)) {
-        targets.push(kustomizeTarget(d));
-      } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
-        addHelmTargets(d);
-      } else if (!want || want === "manifests") {
-        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf2(f) === d && isManifestFile(f) && !kustomizationNames.has(path25.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
-        if (list2 && list2.length > 0) targets.push(manifestsTarget(d, list2));
-        else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
-      } else {
-        errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want} to render`, "target-not-found"));
-      }
-    }
-  } else {
-    for (const d of roots) {
-      const file = findKustomizationFile(repo, d);
-      if (!folderAllowed(d, file ? [file] : [])) continue;
-      targets.push(kustomizeTarget(d));
-    }
-    for (const d of topCharts) {
-      if (folderAllowed(d, [d ? `${d}/Chart.yaml` : "Chart.yaml"])) addHelmTargets(d);
-    }
-    for (const [d, list2] of manifestFolders) {
-      const folderExcluded = exclude !== void 0 && exclude(d === "" ? "." : d);
-      const kept = list2.filter((f) => !folderExcluded && !(exclude && exclude(f)) && (!include || include(f) || include(d === "" ? "." : d)));
-      for (const f of list2) if (!kept.includes(f)) skipped.push({ file: f, reason: "excluded by config" });
-      if (kept.length > 0) targets.push(manifestsTarget(d, kept));
-    }
-  }
-  const seen = /* @__PURE__ */ new Set();
-  const unique = targets.filter((t) => seen.has(t.id) ? false : (seen.add(t.id), true));
-  unique.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  skipped.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
-  return { targets: unique, errors: dedupeErrors(errors), skipped, files };
-}
-function withProblems(target, problems) {
-  return problems.length > 0 ? { ...target, problems: dedupeErrors(problems) } : target;
-}
-function groupManifests(repo, candidates, skipped, toolTemplates) {
-  const byDir = /* @__PURE__ */ new Map();
-  for (const file of candidates) {
-    const kind = classifyManifestFile(repo, file, toolTemplates);
-    if (kind !== "manifest" && kind !== "broken") {
-      skipped.push({ file, reason: kind });
-      continue;
-    }
-    const d = dirOf2(file);
-    const list2 = byDir.get(d);
-    if (list2) list2.push(file);
-    else byDir.set(d, [file]);
-  }
-  return new Map([...byDir].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([d, list2]) => [d, list2.sort()]));
-}
-function classifyManifestFile(repo, file, toolTemplates) {
-  let text2;
-  try {
-    text2 = repo.readText(file);
-  } catch {
-    return "broken";
-  }
-  if (/\.json$/i.test(file)) {
-    try {
-      JSON.parse(text2);
-    } catch {
-      return "not valid JSON";
-    }
-  }
-  const placeholders = !toolTemplates && TEMPLATE_MARKER.test(text2);
-  if (placeholders && parseStream(text2, file, { maxDocuments: DEFAULT_YAML_LIMITS.maxDocuments }).errors.some((e) => e.ruleId === "invalid-yaml")) {
-    return "template for another tool";
-  }
-  const { documents, errors } = parseYaml(text2, file);
-  const objects = documents.filter((d) => isKubeObject(d.value) || isKubeList(d.value));
-  if (placeholders && errors.some((e) => e.ruleId === "ambiguous-yaml" && /key that is itself a/.test(e.reason))) return "template for another tool";
-  if (placeholders && objects.length > 0 && objects.every((d) => hasPlaceholderIdentity(d.value))) return "template for another tool";
-  if (errors.length > 0) return "broken";
-  return objects.length > 0 ? "manifest" : "not Kubernetes YAML";
-}
-var TEMPLATE_MARKER = /\$\{[^}\n]*\}|\{\{|\{%/;
-function hasPlaceholderIdentity(value) {
-  const meta = isRecord(value) && isRecord(value.metadata) ? value.metadata : {};
-  return [meta.name, meta.namespace].some((v) => typeof v === "string" && TEMPLATE_MARKER.test(v));
-}
-function isKubeList(value) {
-  return isRecord(value) && typeof value.kind === "string" && /List$/.test(value.kind) && Array.isArray(value.items);
-}
-
-// src/targets/index.ts
-import path26 from "node:path";
-var normalize = (file) => {
-  const n = path26.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
-  return n === "." ? "" : n;
-};
-var TargetIndex = class {
-  constructor(targets) {
-    this.targets = targets;
-    for (const t of targets) {
-      for (const file of /* @__PURE__ */ new Set([...t.inputs, ...t.files ?? []])) {
-        const key = normalize(file);
-        const list2 = this.byFile.get(key);
-        if (list2) list2.push(t);
-        else this.byFile.set(key, [t]);
-      }
-    }
-    this.folderTargets = targets.filter((t) => t.kind === "helm");
-  }
-  targets;
-  byFile = /* @__PURE__ */ new Map();
-  folderTargets;
-  /** The targets that read `file` (a repository-relative path), in target order. */
-  targetsForFile(file) {
-    const key = normalize(file);
-    const out = new Set(this.byFile.get(key) ?? []);
-    for (const t of this.folderTargets) {
-      if (t.path === "" || key === t.path || key.startsWith(`${t.path}/`)) out.add(t);
-    }
-    return this.targets.filter((t) => out.has(t));
-  }
-  /** The targets any of `changedFiles` reaches, each once, in target order. */
-  affectedBy(changedFiles2) {
-    const hit = /* @__PURE__ */ new Set();
-    for (const file of changedFiles2) for (const t of this.targetsForFile(file)) hit.add(t);
-    return this.targets.filter((t) => hit.has(t));
-  }
-};
-
-// src/run.ts
-async function run(request) {
-  const root = path27.resolve(request.root);
-  const notes = [];
-  const startedAt = Date.now();
-  if (!request.base) {
-    const settings = resolveSettings(request, root, root);
-    const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
-    const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
-    const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
-    const active = activeRules(rules2, settings);
-    const source2 = openChartSource(settings);
-    try {
-      const scan2 = await scanTree(head, settings, active, budget, EVERYTHING, false, source2.charts, [...settings.repositoryURLs, ...await remoteUrls(root)], progressFor(request, "head"));
-      const remote = await summarizeRemoteCharts(source2.charts);
-      notes.push(...scan2.notes, ...isolationNotes(scan2.targets, settings), ...remote.notes);
-      const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
-      return {
-        settings,
-        rules: rules2,
-        findings,
-        blocking: blockingFindings(findings, settings.failOn),
-        targets: scan2.targets,
-        baseScanned: false,
-        notes,
-        coverage: coverageOf(scan2, () => true),
-        remoteCharts: remote.used
-      };
-    } finally {
-      source2.close();
-    }
-  }
-  const baseCommit = await mergeBase(root, await resolveCommit(root, request.base));
-  const changes = await changedFiles(root, baseCommit);
-  const exported = await exportRevision(root, baseCommit);
-  let source;
-  try {
-    const settings = resolveSettings(request, root, exported.dir);
-    const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
-    const policyFiles = [...CONFIG_FILE_NAMES, ...request.configPath ? [configPathInRepository(request.configPath, root)] : [], ...settings.rules.custom];
-    for (const change of changes) {
-      const touched = [change.path, change.previousPath].filter((p) => p !== void 0);
-      if (touched.some((t) => policyFiles.some((p) => t === p || t.startsWith(`${p}/`)))) {
-        notes.push(`This change edits the gitops-gate policy (${change.path}); the base revision's policy was applied.`);
-      }
-    }
-    const baseRepo = new RepoFiles(exported.dir, { maxFileBytes: settings.limits.maxFileBytes });
-    const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
-    const built = reuseBuiltDependencies(head, baseRepo, await untrackedChartDependencies(root));
-    if (built.reused.length > 0) {
-      notes.push(`The base revision was rendered with the chart dependencies built in the working tree for ${built.reused.join(", ")}: their dependency lists and lock files did not change.`);
-    }
-    const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
-    const active = activeRules(rules2, settings);
-    source = openChartSource(settings);
-    const urls = [...settings.repositoryURLs, ...await remoteUrls(root)];
-    const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
-    const headSelection = affectedBy(head, changedPaths);
-    const headScan = await scanTree(head, settings, active, budget, headSelection, true, source.charts, urls, progressFor(request, "head"));
-    const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, sameAsHead(headSelection, selected), true, source.charts, urls, progressFor(request, "base"));
-    if (baseScan.budgetSkipped > 0) {
-      notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
-    }
-    const remote = await summarizeRemoteCharts(source.charts);
-    notes.push(...headScan.notes, ...isolationNotes(headScan.targets, settings), ...remote.notes);
-    const baseFailed = new Set(baseScan.targets.filter((t) => !t.checked && t.objects === 0).map((t) => t.id));
-    for (const t of headScan.targets) {
-      if (baseFailed.has(t.id) && t.objects > 0) {
-        notes.push(`${t.id} could not be rendered at the base revision${built.changed.includes(t.path || ".") ? " (its chart dependencies changed, so those built in the working tree were not used for the base)" : ""}: every finding of it counts as new.`);
-      }
-    }
-    const marked = markAgainstBase(headScan.findings, baseScan.findings);
-    const findings = sortFindings(withExceptions(marked, settings, notes));
-    const changed = new Set(changedPaths);
-    return {
-      settings,
-      rules: rules2,
-      findings,
-      blocking: blockingFindings(findings, settings.failOn),
-      targets: headScan.targets,
-      baseScanned: true,
-      baseCommit,
-      changes,
-      targetDiffs: diffTargets(baseScan.objects, headScan.objects),
-      notes,
-      // In a pull request the files in scope outside any target are the ones it changes.
-      coverage: coverageOf(headScan, (file) => changed.has(file)),
-      remoteCharts: remote.used
-    };
-  } finally {
-    source?.close();
-    exported.dispose();
-  }
-}
-var EVERYTHING = { report: () => true };
-function affectedBy(head, changedPaths) {
-  const widen = declarationInputsChanged(head, changedPaths);
-  const changed = new Set(changedPaths);
-  return {
-    report: (t) => new TargetIndex([t]).affectedBy(changedPaths).length > 0 || widen && t.id.startsWith("flux:"),
-    leadsTo: (files, reach) => widen || files.some((f) => reach.leadsTo(f, changed))
-  };
-}
-function sameAsHead(head, reported) {
-  return { report: (t) => reported.has(t.id), ...head.leadsTo ? { leadsTo: head.leadsTo } : {} };
-}
-function isolationNotes(targets, settings) {
-  const processes = targets.some((t) => t.kind === "kustomize" || t.kind === "helm" && settings.renderer === "helm");
-  if (!processes || isolationMode() === "netns") return [];
-  return [
-    "Renderer processes ran without a network namespace of their own (this runner does not allow `unshare --net`): remote entries were refused by the gate and the processes had no git, no credentials and closed proxies, but nothing else kept them off the runner's loopback network."
-  ];
-}
-function progressFor(request, phase) {
-  const report = request.onProgress;
-  return report && ((target, index2, total) => report({ phase, target, index: index2, total }));
-}
-var ScanBudget = class {
-  deadline;
-  constructor(startedAt, budgetMs) {
-    this.deadline = startedAt + budgetMs;
-  }
-  remainingMs() {
-    return this.deadline - Date.now();
-  }
-};
-function coverageOf(scan2, inScope) {
-  const byReason = /* @__PURE__ */ new Map();
-  for (const s of scan2.skipped) if (inScope(s.file)) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
-  const checked = scan2.targets.filter((t) => t.checked).length;
-  return {
-    targets: scan2.targets.length,
-    checked,
-    unchecked: scan2.targets.length - checked,
-    uncheckedFiles: scan2.uncheckedFiles.filter(inScope).length,
-    skipped: [...byReason].sort(([a], [b]) => a < b ? -1 : 1).map(([reason, files]) => ({ reason, files })),
-    budgetExhausted: scan2.budgetSkipped > 0
-  };
-}
-async function summarizeRemoteCharts(charts) {
-  const used = /* @__PURE__ */ new Map();
-  const refused = /* @__PURE__ */ new Set();
-  for (const answer of await charts.used()) {
-    if (!answer.ok) {
-      if (answer.kind === "not-allowed" && answer.location) refused.add(answer.location);
-      continue;
-    }
-    const { repository, name, version, digest: digest2, url, cached: cached2 } = answer.chart;
-    used.set(`${repository}\0${name}\0${version}`, { repository, name, version, digest: digest2, url, cached: cached2 });
-  }
-  const list2 = [...used.values()].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : 1);
-  const notes = [];
-  if (list2.length > 0) {
-    const named = list2.map((c) => `${c.name} ${c.version} from ${c.repository} (${c.digest.slice(0, 19)}\u2026${c.cached ? ", cached" : ""})`);
-    notes.push(`Remote charts rendered: ${named.join("; ")}. ${charts.requests} request${charts.requests === 1 ? "" : "s"} made.`);
-  }
-  if (refused.size > 0) {
-    notes.push(`Charts from ${refused.size} location${refused.size === 1 ? " is" : "s are"} not allowed, so what needs them was not checked. If you trust ${refused.size === 1 ? "it" : "them"}, add to the config on the default branch:
-${RepositoryPolicy.allowSnippet([...refused])}`);
-  }
-  return { used: list2, notes };
-}
-function withExceptions(findings, settings, notes) {
-  if (settings.exceptions.length === 0) return findings;
-  const applied = applyExceptions(findings, settings.exceptions, (/* @__PURE__ */ new Date()).toISOString().slice(0, 10), settings.configSource || "config");
-  notes.push(...applied.notes);
-  return applied.findings;
-}
-function resolveSettings(request, root, policyTree) {
-  let settings = defaultSettings(root);
-  const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
-  const inBase = policyTree !== root;
-  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path27.join(policyTree, name)));
-  if (configFile !== void 0) {
-    const source = request.configPath ?? configFile;
-    let text2;
-    try {
-      text2 = policy.readText(configFile);
-    } catch (err) {
-      const reason = err instanceof InputError ? err.reason : err.message;
-      throw new ConfigError(`${source}: cannot read the config file${inBase ? " at the base revision" : ""}: ${reason}`);
-    }
-    settings = applyConfig(settings, parseConfig(text2, source), source);
-  }
-  const helm = {
-    ...settings.discovery.helm,
-    ...request.kubeVersion ? { kubeVersion: request.kubeVersion } : {},
-    ...request.apiVersions?.length ? { apiVersions: [...settings.discovery.helm?.apiVersions ?? [], ...request.apiVersions] } : {}
-  };
-  return {
-    ...settings,
-    discovery: { ...settings.discovery, helm },
-    offline: request.offline ?? settings.offline,
-    ...request.cacheDir ? { cacheDir: request.cacheDir } : {},
-    ...request.base ? { base: request.base } : {},
-    failOn: request.failOn ?? settings.failOn,
-    pss: { level: request.pssLevel ?? settings.pss.level, minor: request.pssVersion ?? settings.pss.minor }
-  };
-}
-function configPathInRepository(configPath, root) {
-  const relative = path27.relative(root, path27.resolve(configPath)).split(path27.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path27.isAbsolute(relative)) {
-    throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
-  }
-  return relative;
-}
-function entryExists(abs) {
-  try {
-    lstatSync(abs);
-    return true;
-  } catch {
-    return false;
-  }
-}
-var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
-  "kustomize-build-failed",
-  "render-timeout",
-  "render-output-too-large",
-  "kustomize-not-found",
-  "helm-render-failed",
-  "helm-not-found",
-  "kustomization-not-rendered",
-  "kustomization-cycle",
-  "scan-time-budget",
-  "remote-chart-not-allowed",
-  "remote-chart-unavailable"
-]);
-async function scanTree(repo, settings, rules2, budget, selection, diff, charts, remoteUrls2, onTarget) {
-  const discovery = discoverTargets(repo, settings.discovery);
-  const index2 = new TargetIndex(discovery.targets);
-  const problems = discovery.errors.map((error) => {
-    const target = index2.targetsForFile(error.file)[0]?.id;
-    return { error, ...target ? { target } : {}, subject: subjectOf(repo, error) };
-  });
-  const findings = [];
-  const targets = [];
-  const notes = [];
-  const objects = /* @__PURE__ */ new Map();
-  let budgetSkipped = 0;
-  const declarations = declarationFiles(repo, discovery.files);
-  const declared = new DeclaredTargets(repo, discovery.files, remoteUrls2);
-  let reach;
-  const modeOf = (target) => {
-    if (selection.report(target)) return "report";
-    const holding = (target.reads ?? target.inputs).filter((f) => declarations.files.has(f));
-    if (holding.length === 0) return "skip";
-    if (!selection.leadsTo) return "route";
-    reach ??= new DeclarationReach(repo, declarations.files, discovery.files, declarations.artifactRoots);
-    return selection.leadsTo(holding, reach) ? "route" : "skip";
-  };
-  const inFluxPath = (t) => declarations.fluxPaths.some((p) => p === "" || t.path === p || t.path.startsWith(`${p}/`));
-  const queue2 = discovery.targets.filter((t) => !inFluxPath(t) && modeOf(t) !== "skip");
-  const deferred = discovery.targets.filter(inFluxPath);
-  const builders = [];
-  const builtBy = (t) => builders.find((b) => t.inputs.every((f) => b.reads.includes(f)));
-  const superseded = [];
-  let rendered = 0;
-  for (; ; ) {
-    let target = queue2.shift();
-    const waited = target === void 0;
-    if (waited) {
-      const i = Math.max(0, deferred.findIndex((t2) => t2.inputs.some((f) => declarations.fluxFiles.has(f))));
-      target = deferred.splice(i, 1)[0];
-      if (!target) break;
-      const builder2 = builtBy(target);
-      if (builder2) {
-        superseded.push(`${target.id} (${builder2.id})`);
-        continue;
-      }
-      if (target.kind === "manifests" && target.files) {
-        const left = target.files.filter((f) => !builders.some((b) => b.reads.includes(f)));
-        if (left.length < target.files.length) target = { ...target, files: left, inputs: target.inputs.filter((f) => left.includes(f)) };
-      }
-    }
-    const t = target;
-    const mode = modeOf(t);
-    if (mode === "skip") continue;
-    rendered++;
-    onTarget?.(t.id, rendered, rendered + queue2.length + deferred.length);
-    const output = await renderOnce(t);
-    const made = declared.from(t, output.objects);
-    for (const child of made) {
-      if (child.flux && child.renderable) builders.push(child);
-      if (modeOf(child) !== "skip") queue2.push(child);
-    }
-    const builder = waited ? builtBy(t) : void 0;
-    if (builder) superseded.push(`${t.id} (${builder.id})`);
-    if (mode === "report" && !builder) report(t, output);
-  }
-  if (superseded.length > 0) {
-    notes.push(`Built by Flux Kustomizations and checked under their names, as Flux builds them: ${superseded.length > 8 ? `${superseded.slice(0, 8).join(", ")} and ${superseded.length - 8} more` : superseded.join(", ")}.`);
-  }
-  findings.push(...inputFindings(problems, settings.rules.severity));
-  const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
-  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes };
-  async function renderOnce(target) {
-    const remaining = budget.remainingMs();
-    if (remaining <= 0) {
-      budgetSkipped++;
-      const reason = `not rendered: the scan's time budget (${Math.round(settings.limits.scanTimeoutMs / 1e3)} s, limits.scanTimeoutSeconds) ran out first; nothing from this target is checked`;
-      return { objects: [], errors: [new InputError(targetFile(repo, target), reason, "scan-time-budget")] };
-    }
-    const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
-    return renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer, charts });
-  }
-  function report(target, output) {
-    for (const note of output.notes ?? []) if (!notes.includes(note)) notes.push(note);
-    const targetErrors = [...target.problems ?? [], ...output.errors];
-    const inputsDigest = memo(() => digest("target", target.id, ...target.inputs.map((f) => `${f}\0${repo.contentDigest(f)}`)));
-    for (const error of targetErrors) {
-      problems.push({ error, target: target.id, subject: TARGET_LEVEL_RULES.has(error.ruleId) ? inputsDigest() : subjectOf(repo, error) });
-    }
-    const identities = /* @__PURE__ */ new Map();
-    if (diff) objects.set(target.id, identities);
-    for (const object of output.objects) {
-      findings.push(...checkObject(object, rules2, { pss: settings.pss }));
-      if (diff) identities.set(`${object.apiVersion.split("/")[0]}/${object.kind}/${object.namespace ?? ""}/${object.name}`, { ref: refOf(object), body: digest(comparableBody(object)) });
-    }
-    const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
-    targets.push({
-      id: target.id,
-      kind: target.kind,
-      path: target.path,
-      rendered: target.renderable,
-      objects: output.objects.length,
-      checked: unchecked.length === 0,
-      ...unchecked.length > 0 ? { unchecked } : {}
-    });
-  }
-}
-function targetFile(repo, target) {
-  const join2 = (name) => target.path ? `${target.path}/${name}` : name;
-  if (target.declaredAt) return target.declaredAt.file;
-  if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path27.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path27.posix.basename(f))) ?? join2("kustomization.yaml");
-  return target.files?.[0] ?? (target.path || ".");
-}
-function subjectOf(repo, error) {
-  return isCoverageRule(error.ruleId) ? digest("file", error.file, repo.contentDigest(error.file)) : void 0;
-}
-function memo(compute) {
-  let value;
-  return () => (value ??= { v: compute() }).v;
-}
-function diffTargets(base2, head) {
-  const diffs = [];
-  for (const [target, after] of head) {
-    const before = base2.get(target) ?? /* @__PURE__ */ new Map();
-    const diff = { target, added: [], changed: [], removed: [] };
-    for (const [key, object] of after) {
-      const old = before.get(key);
-      if (!old) diff.added.push(object.ref);
-      else if (old.body !== object.body) diff.changed.push(object.ref);
-    }
-    for (const [key, object] of before) if (!after.has(key)) diff.removed.push(object.ref);
-    diffs.push(diff);
-  }
-  return diffs;
-}
-function comparableBody(object) {
-  return canonicalJson(withoutVolatile(object));
-}
-function withoutVolatile(object) {
-  if (!object.volatilePaths?.length) return object.body;
-  const copy = structuredClone(object.body);
-  for (const p of object.volatilePaths) {
-    const parent = getAt(copy, p.slice(0, -1));
-    if (parent && typeof parent === "object") parent[p[p.length - 1]] = "(volatile)";
-  }
-  return copy;
-}
-function canonicalJson(value) {
-  return JSON.stringify(
-    value,
-    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) : v
-  );
-}
-
-// src/cli/template.ts
-import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync6, writeFileSync as writeFileSync5 } from "node:fs";
-import path28 from "node:path";
-
-// src/render/sprig/crypto.ts
-import {
-  createECDH,
-  createHash as createHash7,
-  createHmac,
-  createCipheriv,
-  createDecipheriv,
-  createPrivateKey,
-  createPublicKey,
-  scryptSync,
-  sign,
-  X509Certificate
-} from "node:crypto";
-import { isIP as isIP3 } from "node:net";
-
-// src/render/sprig/der.ts
-function derLen(n) {
-  if (n < 128) return Buffer.from([n]);
-  const bytes3 = [];
-  while (n > 0) {
-    bytes3.unshift(n & 255);
-    n = Math.floor(n / 256);
-  }
-  return Buffer.from([128 | bytes3.length, ...bytes3]);
-}
-function tlv(tag, content) {
-  return Buffer.concat([Buffer.from([tag]), derLen(content.length), content]);
-}
-var seq = (...parts) => tlv(48, Buffer.concat(parts));
-var set = (...parts) => tlv(49, Buffer.concat(parts));
-var octets = (b) => tlv(4, b);
-var bitString = (b, unused = 0) => tlv(3, Buffer.concat([Buffer.from([unused]), b]));
-var derNull = () => Buffer.from([5, 0]);
-var bool = (v) => Buffer.from([1, 1, v ? 255 : 0]);
-var explicit = (n, content) => tlv(160 | n, content);
-function bigToBytes(n) {
-  let hex = n.toString(16);
-  if (hex.length % 2) hex = "0" + hex;
-  return Buffer.from(hex, "hex");
-}
-function bytesToBig(b) {
-  return b.length === 0 ? 0n : BigInt("0x" + b.toString("hex"));
-}
-function integer(n) {
-  let b = bigToBytes(BigInt(n));
-  if (b.length === 0) b = Buffer.from([0]);
-  if (b[0] & 128) b = Buffer.concat([Buffer.from([0]), b]);
-  return tlv(2, b);
-}
-function oid(s) {
-  const parts = s.split(".").map(Number);
-  const out = [parts[0] * 40 + parts[1]];
-  for (const p of parts.slice(2)) {
-    const stack = [p & 127];
-    let v = Math.floor(p / 128);
-    while (v > 0) {
-      stack.unshift(v & 127 | 128);
-      v = Math.floor(v / 128);
-    }
-    out.push(...stack);
-  }
-  return tlv(6, Buffer.from(out));
-}
-function dirString(s) {
-  const printable = /^[A-Za-z0-9 '()+,\-./:=?*&]*$/.test(s);
-  return tlv(printable ? 19 : 12, Buffer.from(s, "utf8"));
-}
-function derTime(d) {
-  const y = d.getUTCFullYear();
-  const p = (n, w = 2) => String(n).padStart(w, "0");
-  const rest = p(d.getUTCMonth() + 1) + p(d.getUTCDate()) + p(d.getUTCHours()) + p(d.getUTCMinutes()) + p(d.getUTCSeconds()) + "Z";
-  if (y >= 1950 && y < 2050) return tlv(23, Buffer.from(p(y % 100) + rest));
-  return tlv(24, Buffer.from(p(y, 4) + rest));
-}
-function readTlv(b, off = 0) {
-  if (off + 2 > b.length) throw new Error("asn1: syntax error: data truncated");
-  const tag = b[off];
-  let len = b[off + 1];
-  let p = off + 2;
-  if (len & 128) {
-    const n = len & 127;
-    if (n === 0 || n > 4 || p + n > b.length) throw new Error("asn1: syntax error: invalid length");
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + b[p + i];
-    p += n;
-  }
-  if (p + len > b.length) throw new Error("asn1: syntax error: data truncated");
-  return { tag, value: b.subarray(p, p + len), raw: b.subarray(off, p + len), end: p + len };
-}
-function children(b) {
-  const out = [];
-  let off = 0;
-  while (off < b.length) {
-    const t = readTlv(b, off);
-    out.push(t);
-    off = t.end;
-  }
-  return out;
-}
-function toPem(type, der) {
-  const b64 = der.toString("base64");
-  const lines = b64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${type}-----
-${lines.join("\n")}${lines.length ? "\n" : ""}-----END ${type}-----
-`;
-}
-function pemDecode(s) {
-  const m = /-----BEGIN ([^-\n]*)-----\r?\n([\s\S]*?)-----END \1-----/.exec(s);
-  if (!m) return void 0;
-  const body = m[2].split(/\r?\n/).filter((l) => !/^[\w-]+:/.test(l)).join("");
-  if (!/^[A-Za-z0-9+/=\s]*$/.test(body)) return void 0;
-  return { type: m[1], bytes: Buffer.from(body.replace(/\s+/g, ""), "base64") };
-}
-
-// src/render/sprig/encoding.ts
-var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-var B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-function goDecode(s, alphabet, bitsPer, name) {
-  const quantum = bitsPer === 6 ? 4 : 8;
-  const src = Buffer.from(s, "utf8");
-  const vals = [];
-  const pos = [];
-  for (let i2 = 0; i2 < src.length; i2++) {
-    const c = src[i2];
-    if (c === 10 || c === 13) continue;
-    vals.push(c);
-    pos.push(i2);
-  }
-  const err = (k) => new Error(`illegal ${name} data at input byte ${k < pos.length ? pos[k] : src.length}`);
-  let bits = 0;
-  let acc = 0;
-  const out = [];
-  let i = 0;
-  for (; i < vals.length; i++) {
-    const c = vals[i];
-    if (c === 61) break;
-    const d = alphabet.indexOf(String.fromCharCode(c));
-    if (d < 0) throw err(i);
-    acc = acc << bitsPer | d;
-    bits += bitsPer;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push(acc >> bits & 255);
-      acc &= (1 << bits) - 1;
-    }
-  }
-  if (i < vals.length) {
-    const dataInQuantum = i % quantum;
-    const validData = bitsPer === 6 ? [2, 3] : [2, 4, 5, 7];
-    if (!validData.includes(dataInQuantum)) throw err(i);
-    const padLen = quantum - dataInQuantum;
-    for (let k = 0; k < padLen; k++) if (vals[i + k] !== 61) throw err(i + k);
-    if (i + padLen !== vals.length) throw err(i + padLen);
-  } else if (vals.length % quantum !== 0) {
-    throw err(vals.length - vals.length % quantum);
-  }
-  return Buffer.from(out);
-}
-function base32Encode(b) {
-  let out = "";
-  let bits = 0;
-  let acc = 0;
-  for (const x of b) {
-    acc = acc << 8 | x;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out += B32[acc >> bits & 31];
-    }
-    acc &= (1 << bits) - 1;
-  }
-  if (bits > 0) out += B32[acc << 5 - bits & 31];
-  while (out.length % 8 !== 0) out += "=";
-  return out;
-}
-function encodingFuncs() {
-  const sig2 = { params: ["string"], result: "string" };
-  return {
-    b64enc: defineFunc(sig2, (s) => Buffer.from(s, "utf8").toString("base64")),
-    b64dec: defineFunc(sig2, (s) => {
-      try {
-        return goDecode(s, B64, 6, "base64").toString("utf8");
-      } catch (e) {
-        return e.message;
-      }
-    }),
-    b32enc: defineFunc(sig2, (s) => base32Encode(Buffer.from(s, "utf8"))),
-    b32dec: defineFunc(sig2, (s) => {
-      try {
-        return goDecode(s, B32, 5, "base32").toString("utf8");
-      } catch (e) {
-        return e.message;
-      }
-    })
-  };
-}
-var b64decodeStrict = (s) => goDecode(s, B64, 6, "base64");
-
-// src/render/sprig/random.ts
-import { createHash as createHash6 } from "node:crypto";
-
-// src/render/sprig/convert.ts
-var NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference";
-var MIN_INT64 = -(1n << 63n);
-var MAX_INT64 = (1n << 63n) - 1n;
-function kindName(v) {
-  if (v === null || v === void 0) return "invalid";
-  return kindOf(v);
-}
-function typeKind(v) {
-  if (v === null || v === void 0) throw new Error(NIL_DEREF);
-  return kindOf(v);
-}
-function sliceItems(v) {
-  if (Array.isArray(v)) return v;
-  if (v instanceof GoNil) {
-    const k = kindOf(v);
-    if (k === "slice" || k === "array") return [];
-  }
-  return void 0;
-}
-function goParseInt(s, base0 = true) {
-  let t = s;
-  let neg = false;
-  if (t.startsWith("+") || t.startsWith("-")) {
-    neg = t[0] === "-";
-    t = t.slice(1);
-  }
-  if (t === "") return null;
-  let base2 = 10;
-  if (base0 && t[0] === "0") {
-    const c = (t[1] ?? "").toLowerCase();
-    if (t.length >= 3 && c === "b") {
-      base2 = 2;
-      t = t.slice(2);
-    } else if (t.length >= 3 && c === "o") {
-      base2 = 8;
-      t = t.slice(2);
-    } else if (t.length >= 3 && c === "x") {
-      base2 = 16;
-      t = t.slice(2);
-    } else {
-      base2 = 8;
-      t = t.slice(1);
-    }
-    if (t.includes("_") && !underscoreOK(s)) return null;
-    t = t.replace(/_/g, "");
-  } else if (base0 && t.includes("_")) {
-    if (!underscoreOK(s)) return null;
-    t = t.replace(/_/g, "");
-  }
-  if (t === "" && base2 !== 8) return null;
-  let n = 0n;
-  const B = BigInt(base2);
-  for (const ch of t) {
-    const d = parseInt(ch, 36);
-    if (Number.isNaN(d) || d >= base2) return null;
-    n = n * B + BigInt(d);
-  }
-  if (neg) n = -n;
-  if (n < MIN_INT64 || n > MAX_INT64) return null;
-  return n;
-}
-function goParseFloat(s) {
-  const low = s.toLowerCase();
-  const m = /^([+-]?)(inf|infinity|nan)$/.exec(low);
-  if (m) return m[2] === "nan" ? NaN : m[1] === "-" ? -Infinity : Infinity;
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
-    const v = Number(s);
-    return Number.isFinite(v) ? v : null;
-  }
-  const hx = /^([+-]?)0[xX]([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?[pP]([+-]?\d+)$/.exec(s);
-  if (hx && (hx[2] + (hx[3] ?? "")).replace(/_/g, "") !== "") {
-    const intPart = hx[2].replace(/_/g, "");
-    const frac = (hx[3] ?? "").replace(/_/g, "");
-    let v = 0;
-    for (const ch of intPart) v = v * 16 + parseInt(ch, 16);
-    let scale = 1 / 16;
-    for (const ch of frac) {
-      v += parseInt(ch, 16) * scale;
-      scale /= 16;
-    }
-    v *= Math.pow(2, Number(hx[4]));
-    if (!Number.isFinite(v)) return null;
-    return hx[1] === "-" ? -v : v;
-  }
-  return null;
-}
-function trimZeroDecimal(s) {
-  let foundZero = false;
-  for (let i = s.length; i > 0; i--) {
-    switch (s[i - 1]) {
-      case ".":
-        if (foundZero) return s.slice(0, i - 1);
-        break;
-      case "0":
-        foundZero = true;
-        break;
-      default:
-        return s;
-    }
-  }
-  return s;
-}
-function derefPointers(v) {
-  while (v instanceof GoPointer) v = v.target;
-  return v;
-}
-function floatToInt64(f) {
-  if (Number.isNaN(f) || f >= 9223372036854776e3 || f < -9223372036854776e3) return MIN_INT64;
-  return BigInt(Math.trunc(f));
-}
-function toInt64E(v) {
-  v = derefPointers(v);
-  if (v === null || v === void 0 || v instanceof GoNil) return [0n, true];
-  if (v instanceof GoInt) return [BigInt.asIntN(64, v.value), true];
-  if (typeof v === "number") return [floatToInt64(v), true];
-  if (typeof v === "boolean") return [v ? 1n : 0n, true];
-  if (typeof v === "string") {
-    const n = goParseInt(trimZeroDecimal(v));
-    return n === null ? [0n, false] : [n, true];
-  }
-  return [0n, false];
-}
-function toInt64(v) {
-  return toInt64E(v)[0];
-}
-function toIntNum(v) {
-  return Number(toInt64(v));
-}
-function toFloat64E(v) {
-  v = derefPointers(v);
-  if (v === null || v === void 0 || v instanceof GoNil) return [0, true];
-  if (typeof v === "number") return [v, true];
-  if (v instanceof GoInt) return [Number(v.value), true];
-  if (typeof v === "boolean") return [v ? 1 : 0, true];
-  if (typeof v === "string") {
-    const f = goParseFloat(v);
-    return f === null ? [0, false] : [f, true];
-  }
-  return [0, false];
-}
-function toFloat64(v) {
-  return toFloat64E(v)[0];
-}
-var int64 = (n) => new GoInt("int64", n);
-var int = (n) => new GoInt("int", n);
-function bytesOf(v) {
-  if (Array.isArray(v) && sliceType(v) === "[]uint8") return Uint8Array.from(v, (b) => Number(b.value));
-  return void 0;
-}
-function strval(v) {
-  if (typeof v === "string") return v;
-  const b = bytesOf(v);
-  if (b) return Buffer.from(b).toString("utf8");
-  const err = findMethod(v, "Error");
-  if (err) return String(err.call(ctxOf(this, "Error")));
-  const str7 = findMethod(v, "String");
-  if (str7) return String(str7.call(ctxOf(this, "String")));
-  return sprintf("%v", [v ?? null]);
-}
-function ctxOf(c, name) {
-  if (c) return c;
-  return { name, template: void 0, templateName: "", executeTemplate: () => "", executeText: () => "" };
-}
-function strslice(v) {
-  if (Array.isArray(v)) {
-    if (sliceType(v) === "[]string") return v;
-    const out = [];
-    for (const x of v) if (x !== null && x !== void 0) out.push(strval.call(this, x));
-    return out;
-  }
-  const items = sliceItems(v);
-  if (items) return [];
-  if (v === null || v === void 0) return [];
-  return [strval.call(this, v)];
-}
-function stringSlice(xs) {
-  return withGoType(xs.slice(), "[]string");
-}
-function isEmpty(v) {
-  if (v === null || v === void 0) return true;
-  switch (typeof v) {
-    case "string":
-      return v.length === 0;
-    case "boolean":
-      return !v;
-    case "number":
-      return v === 0;
-    case "function":
-      return false;
-  }
-  if (v instanceof GoInt) return v.value === 0n;
-  if (v instanceof GoComplex) return v.re === 0 && v.im === 0;
-  if (Array.isArray(v)) return v.length === 0;
-  if (v instanceof Map) return v.size === 0;
-  if (v instanceof GoNil) return true;
-  if (v instanceof GoStruct || v instanceof GoPointer || v instanceof GoIter) return false;
-  return false;
-}
-function deepEqual2(a, b) {
-  if (a === void 0) a = null;
-  if (b === void 0) b = null;
-  if (a === null || b === null) return a === b;
-  if (typeOf(a) !== typeOf(b)) return false;
-  if (typeof a === "string" || typeof a === "boolean") return a === b;
-  if (typeof a === "number") return a === b;
-  if (typeof a === "function") return false;
-  if (a instanceof GoInt) return b instanceof GoInt && a.value === b.value;
-  if (a instanceof GoComplex) return b instanceof GoComplex && a.re === b.re && a.im === b.im;
-  if (a instanceof GoNil) return b instanceof GoNil;
-  if (b instanceof GoNil) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    if (a === b) return true;
-    return a.every((x, i) => deepEqual2(x, b[i]));
-  }
-  if (a instanceof Map) {
-    if (!(b instanceof Map) || a.size !== b.size) return false;
-    if (a === b) return true;
-    for (const [k, v] of a) {
-      if (!b.has(k) || !deepEqual2(v, b.get(k))) return false;
-    }
-    return mapType(a) === mapType(b);
-  }
-  if (a instanceof GoPointer) return b instanceof GoPointer && (a === b || deepEqual2(a.target, b.target));
-  if (a instanceof GoStruct) {
-    if (!(b instanceof GoStruct)) return false;
-    if (a === b) return true;
-    if (a.fields.size !== b.fields.size) return false;
-    for (const [k, v] of a.fields) if (!deepEqual2(v, b.fields.get(k))) return false;
-    return true;
-  }
-  return a === b;
-}
-function callMethod(ctx, fn, name, ...args) {
-  return fn.apply(ctxOf(ctx, name), args);
-}
-
-// src/render/sprig/random.ts
-var SeededRandom = class {
-  constructor(key) {
-    this.key = key;
-  }
-  key;
-  block = Buffer.alloc(0);
-  pos = 0;
-  counter = 0;
-  bytes(n) {
-    const out = Buffer.alloc(n);
-    for (let i = 0; i < n; i++) {
-      if (this.pos >= this.block.length) {
-        this.block = createHash6("sha256").update(this.key).update("\0").update(String(this.counter++)).digest();
-        this.pos = 0;
-      }
-      out[i] = this.block[this.pos++];
-    }
-    return out;
-  }
-  /** Uniform integer in [0, n) (n <= 2^48). */
-  intn(n) {
-    if (n <= 0) throw new Error("invalid argument to Intn");
-    if (n === 1) return 0;
-    const max = 2 ** 48;
-    const limit = max - max % n;
-    for (; ; ) {
-      const x = this.bytes(6).readUIntBE(0, 6);
-      if (x < limit) return x % n;
-    }
-  }
-};
-var CallSites = class {
-  constructor(seed) {
-    this.seed = seed;
-  }
-  seed;
-  counts = /* @__PURE__ */ new Map();
-  /** A fresh SeededRandom for this call. */
-  rng(ctx, fn) {
-    const p = ctx?.position;
-    const site = p ? `${p.source}\0${p.line}\0${p.col}` : "<unknown>";
-    const key = `${fn}\0${site}`;
-    const n = this.counts.get(key) ?? 0;
-    this.counts.set(key, n + 1);
-    return new SeededRandom(`${this.seed}\0${key}\0${n}`);
-  }
-  reset() {
-    this.counts.clear();
-  }
-};
-var ALPHA_LOWER = "abcdefghijklmnopqrstuvwxyz";
-var ALPHA = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + ALPHA_LOWER;
-var DIGITS = "0123456789";
-function randFrom(rng, count2, alphabet) {
-  let s = "";
-  for (let i = 0; i < count2; i++) s += alphabet[rng.intn(alphabet.length)];
-  return s;
-}
-function checkCount(count2) {
-  if (count2 < 0) throw new Error(`Requested random string length ${count2} is less than 0.`);
-}
-var ASCII = "";
-for (let c = 32; c <= 126; c++) ASCII += String.fromCharCode(c);
-function randomFuncs(sites) {
-  const str7 = (name, alphabet) => defineFunc({ params: ["int"], result: "string" }, function(n) {
-    const count2 = Number(n.value);
-    if (count2 < 0) return "";
-    checkCount(count2);
-    return randFrom(sites.rng(this, name), count2, alphabet);
-  });
-  return {
-    randAlphaNum: str7("randAlphaNum", ALPHA + DIGITS),
-    randAlpha: str7("randAlpha", ALPHA),
-    randNumeric: str7("randNumeric", DIGITS),
-    randAscii: str7("randAscii", ASCII),
-    randBytes: defineFunc({ params: ["int"], result: "string" }, function(n) {
-      const count2 = Number(n.value);
-      if (count2 < 0) throw new Error("runtime error: makeslice: len out of range");
-      return sites.rng(this, "randBytes").bytes(count2).toString("base64");
-    }),
-    randInt: defineFunc({ params: ["int", "int"], result: "int" }, function(a, b) {
-      const min = Number(a.value);
-      const max = Number(b.value);
-      if (max - min <= 0) throw new Error("invalid argument to Intn");
-      return int(sites.rng(this, "randInt").intn(max - min) + min);
-    }),
-    uuidv4: defineFunc({ params: [], result: "string" }, function() {
-      const b = sites.rng(this, "uuidv4").bytes(16);
-      b[6] = b[6] & 15 | 64;
-      b[8] = b[8] & 63 | 128;
-      const h = b.toString("hex");
-      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-    }),
-    shuffle: defineFunc({ params: ["string"], result: "string" }, function(s) {
-      const str0 = s;
-      if (str0 === "") return str0;
-      const runes = Array.from(str0);
-      const rng = sites.rng(this, "shuffle");
-      for (let i = runes.length - 1; i > 0; i--) {
-        const j = rng.intn(i + 1);
-        if (i !== j) [runes[i], runes[j]] = [runes[j], runes[i]];
-      }
-      return runes.join("");
-    })
-  };
-}
-
-// src/render/sprig/crypto.ts
-var num = (v) => Number(v.value);
-function adler32(b) {
-  let a = 1;
-  let s = 0;
-  for (const x of b) {
-    a = (a + x) % 65521;
-    s = (s + a) % 65521;
-  }
-  return (s << 16 | a) >>> 0;
-}
-var PASSWORD_TEMPLATES = {
-  maximum: ["anoxxxxxxxxxxxxxxxxx", "axxxxxxxxxxxxxxxxxno"],
-  long: [
-    "CvcvnoCvcvCvcv",
-    "CvcvCvcvnoCvcv",
-    "CvcvCvcvCvcvno",
-    "CvccnoCvcvCvcv",
-    "CvccCvcvnoCvcv",
-    "CvccCvcvCvcvno",
-    "CvcvnoCvccCvcv",
-    "CvcvCvccnoCvcv",
-    "CvcvCvccCvcvno",
-    "CvcvnoCvcvCvcc",
-    "CvcvCvcvnoCvcc",
-    "CvcvCvcvCvccno",
-    "CvccnoCvccCvcv",
-    "CvccCvccnoCvcv",
-    "CvccCvccCvcvno",
-    "CvcvnoCvccCvcc",
-    "CvcvCvccnoCvcc",
-    "CvcvCvccCvccno",
-    "CvccnoCvcvCvcc",
-    "CvccCvcvnoCvcc",
-    "CvccCvcvCvccno"
-  ],
-  medium: ["CvcnoCvc", "CvcCvcno"],
-  short: ["Cvcn"],
-  basic: ["aaanaaan", "aannaaan", "aaannaaa"],
-  pin: ["nnnn"]
-};
-var TEMPLATE_CHARS = {
-  V: "AEIOU",
-  C: "BCDFGHJKLMNPQRSTVWXYZ",
-  v: "aeiou",
-  c: "bcdfghjklmnpqrstvwxyz",
-  A: "AEIOUBCDFGHJKLMNPQRSTVWXYZ",
-  a: "AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz",
-  n: "0123456789",
-  o: "@&%?,=[]_:-+*$#!'^~;()/.",
-  x: "AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789!@#$%^&*()"
-};
-var u32 = (n) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n >>> 0);
-  return b;
-};
-function derivePassword(counter, passwordType, password, user, site) {
-  const templates = PASSWORD_TEMPLATES[passwordType];
-  if (!templates) return `cannot find password template ${passwordType}`;
-  const seed0 = Buffer.from("com.lyndir.masterpassword");
-  const userB = Buffer.from(user, "utf8");
-  const salt = Buffer.concat([seed0, u32(userB.length), userB]);
-  const key = scryptSync(Buffer.from(password, "utf8"), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 256 * 1024 * 1024 });
-  const siteB = Buffer.from(site, "utf8");
-  const msg = Buffer.concat([seed0, u32(siteB.length), siteB, u32(counter)]);
-  const seed = createHmac("sha256", key).update(msg).digest();
-  const temp = templates[seed[0] % templates.length];
-  let out = "";
-  for (let i = 0; i < temp.length; i++) {
-    const chars = TEMPLATE_CHARS[temp[i]];
-    out += chars[seed[i + 1] % chars.length];
-  }
-  return out;
-}
-var BF_INIT;
-function blowfishInit() {
-  if (BF_INIT) return BF_INIT;
-  const words = 18 + 4 * 256;
-  const nHex = words * 8;
-  const guard = 64n;
-  const bits = BigInt(nHex * 4) + guard;
-  const one = 1n << bits;
-  const atanInv = (x) => {
-    let sum = 0n;
-    let term = one / x;
-    const x2 = x * x;
-    for (let k = 0n; term !== 0n; k++) {
-      const t = term / (2n * k + 1n);
-      sum += k % 2n === 0n ? t : -t;
-      term /= x2;
-    }
-    return sum;
-  };
-  const pi = 16n * atanInv(5n) - 4n * atanInv(239n);
-  const hex = (pi - 3n * one >> guard).toString(16).padStart(nHex, "0");
-  const out = new Uint32Array(words);
-  for (let i = 0; i < words; i++) out[i] = parseInt(hex.slice(i * 8, i * 8 + 8), 16);
-  if (out[0] !== 608135816 || out[17] !== 2306472731) throw new Error("blowfish: bad pi digits");
-  BF_INIT = out;
-  return out;
-}
-var Blowfish = class _Blowfish {
-  p;
-  s;
-  constructor() {
-    const init = blowfishInit();
-    this.p = init.slice(0, 18);
-    this.s = init.slice(18);
-  }
-  f(x) {
-    const s = this.s;
-    return (s[x >>> 24] + s[256 + (x >>> 16 & 255)] >>> 0 ^ s[512 + (x >>> 8 & 255)]) + s[768 + (x & 255)] >>> 0;
-  }
-  encrypt(l, r) {
-    const p = this.p;
-    for (let i = 0; i < 16; i += 2) {
-      l = (l ^ p[i]) >>> 0;
-      r = (r ^ this.f(l)) >>> 0;
-      r = (r ^ p[i + 1]) >>> 0;
-      l = (l ^ this.f(r)) >>> 0;
-    }
-    l = (l ^ p[16]) >>> 0;
-    r = (r ^ p[17]) >>> 0;
-    return [r, l];
-  }
-  static word(b, j) {
-    let d = 0;
-    for (let k = 0; k < 4; k++) {
-      d = (d << 8 | b[j.i]) >>> 0;
-      j.i = (j.i + 1) % b.length;
-    }
-    return d;
-  }
-  expandKey(key, salt) {
-    const j = { i: 0 };
-    for (let i = 0; i < 18; i++) this.p[i] = (this.p[i] ^ _Blowfish.word(key, j)) >>> 0;
-    const sj = { i: 0 };
-    let l = 0;
-    let r = 0;
-    const next = () => {
-      if (salt) {
-        l = (l ^ _Blowfish.word(salt, sj)) >>> 0;
-        r = (r ^ _Blowfish.word(salt, sj)) >>> 0;
-      }
-      [l, r] = this.encrypt(l, r);
-    };
-    for (let i = 0; i < 18; i += 2) {
-      next();
-      this.p[i] = l;
-      this.p[i + 1] = r;
-    }
-    for (let i = 0; i < 1024; i += 2) {
-      next();
-      this.s[i] = l;
-      this.s[i + 1] = r;
-    }
-  }
-};
-var BCRYPT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-var STD_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-function bcryptB64(b) {
-  return Array.from(b.toString("base64").replace(/=+$/, ""), (c) => BCRYPT_ALPHABET[STD_ALPHABET.indexOf(c)]).join("");
-}
-function bcryptHash(password, salt, cost = 10) {
-  if (password.length > 72) throw new Error("bcrypt: password length exceeds 72 bytes");
-  const ckey = Buffer.concat([password, Buffer.from([0])]);
-  const bf = new Blowfish();
-  bf.expandKey(ckey, salt);
-  const rounds = 1 << cost;
-  for (let i = 0; i < rounds; i++) {
-    bf.expandKey(ckey);
-    bf.expandKey(salt);
-  }
-  const data2 = Buffer.from("OrpheanBeholderScryDoubt");
-  for (let i = 0; i < 24; i += 8) {
-    let l = data2.readUInt32BE(i);
-    let r = data2.readUInt32BE(i + 4);
-    for (let j = 0; j < 64; j++) [l, r] = bf.encrypt(l, r);
-    data2.writeUInt32BE(l, i);
-    data2.writeUInt32BE(r, i + 4);
-  }
-  return `$2a$${String(cost).padStart(2, "0")}$${bcryptB64(salt)}${bcryptB64(data2.subarray(0, 23))}`;
-}
-function aesKey(password) {
-  const key = Buffer.alloc(32);
-  Buffer.from(password, "utf8").copy(key, 0, 0, 32);
-  return key;
-}
-function encryptAES(password, plaintext, iv) {
-  if (plaintext === "") return "";
-  const content = Buffer.from(plaintext, "utf8");
-  const padding = 16 - content.length % 16;
-  const padded = Buffer.concat([content, Buffer.alloc(padding, padding)]);
-  const c = createCipheriv("aes-256-cbc", aesKey(password), iv);
-  c.setAutoPadding(false);
-  return Buffer.concat([iv, c.update(padded), c.final()]).toString("base64");
-}
-function decryptAES(password, crypt64) {
-  if (crypt64 === "") return "";
-  const crypt = b64decodeStrict(crypt64);
-  if (crypt.length < 16) throw new Error(`runtime error: slice bounds out of range [:16] with capacity ${crypt.length}`);
-  const body = crypt.subarray(16);
-  if (body.length % 16 !== 0) throw new Error("crypto/cipher: input not full blocks");
-  const d = createDecipheriv("aes-256-cbc", aesKey(password), crypt.subarray(0, 16));
-  d.setAutoPadding(false);
-  const dec = Buffer.concat([d.update(body), d.final()]);
-  if (dec.length === 0) throw new Error("runtime error: index out of range [-1]");
-  const cut = dec.length - dec[dec.length - 1];
-  if (cut < 0) throw new Error(`runtime error: slice bounds out of range [:${cut}]`);
-  return dec.subarray(0, cut).toString("utf8");
-}
-function modPow(b, e, m) {
-  let r = 1n;
-  b %= m;
-  while (e > 0n) {
-    if (e & 1n) r = r * b % m;
-    b = b * b % m;
-    e >>= 1n;
-  }
-  return r;
-}
-function modInv(a, m) {
-  let [r0, r1] = [a % m, m];
-  let [s0, s1] = [1n, 0n];
-  while (r1 !== 0n) {
-    const q2 = r0 / r1;
-    [r0, r1] = [r1, r0 - q2 * r1];
-    [s0, s1] = [s1, s0 - q2 * s1];
-  }
-  return (s0 % m + m) % m;
-}
-var gcd = (a, b) => {
-  while (b) [a, b] = [b, a % b];
-  return a;
-};
-var SMALL_PRIMES;
-function smallPrimes() {
-  if (SMALL_PRIMES) return SMALL_PRIMES;
-  const n = 1 << 16;
-  const sieve = new Uint8Array(n);
-  const out = [];
-  for (let i = 3; i < n; i += 2) {
-    if (sieve[i]) continue;
-    out.push(i);
-    for (let j = i * i; j < n; j += 2 * i) sieve[j] = 1;
-  }
-  SMALL_PRIMES = out;
-  return out;
-}
-function randBig(rng, bits) {
-  return bytesToBig(rng.bytes(Math.ceil(bits / 8))) & (1n << BigInt(bits)) - 1n;
-}
-function millerRabin(n, rng, rounds) {
-  let d = n - 1n;
-  let s = 0;
-  while ((d & 1n) === 0n) {
-    d >>= 1n;
-    s++;
-  }
-  const bits = n.toString(2).length;
-  for (let i = 0; i < rounds; i++) {
-    const a = i === 0 ? 2n : 2n + randBig(rng, bits) % (n - 3n);
-    let x = modPow(a, d, n);
-    if (x === 1n || x === n - 1n) continue;
-    let ok = false;
-    for (let r = 1; r < s; r++) {
-      x = x * x % n;
-      if (x === n - 1n) {
-        ok = true;
-        break;
-      }
-    }
-    if (!ok) return false;
-  }
-  return true;
-}
-function genPrime(rng, bits, accept, step = 2n, base2 = 1n) {
-  const primes = smallPrimes();
-  for (; ; ) {
-    let start;
-    if (step === 2n) start = randBig(rng, bits) | 3n << BigInt(bits - 2) | 1n;
-    else {
-      const x = randBig(rng, bits) | 1n << BigInt(bits - 1);
-      start = x - x % step + base2;
-    }
-    const window = 4096;
-    const bad = new Uint8Array(window);
-    for (const sp of primes) {
-      const P = BigInt(sp);
-      const r = Number(start % P);
-      const st = Number(step % P);
-      if (st === 0) {
-        if (r === 0) bad.fill(1);
-        continue;
-      }
-      const inv = Number(modInv(BigInt(st), P));
-      let k = Number(BigInt(sp - r) * BigInt(inv) % P);
-      for (; k < window; k += sp) bad[k] = 1;
-    }
-    for (let k = 0; k < window; k++) {
-      if (bad[k]) continue;
-      const c = start + BigInt(k) * step;
-      if (c.toString(2).length !== bits) break;
-      if (!millerRabin(c, rng, 1)) continue;
-      if (!millerRabin(c, rng, 20)) continue;
-      if (accept(c)) return c;
-    }
-  }
-}
-var keyCache = /* @__PURE__ */ new Map();
-function rsaKey(site, bits) {
-  const ck = `rsa:${bits}:${site.key}`;
-  const cached2 = keyCache.get(ck);
-  if (cached2) return cached2;
-  const rng = new SeededRandom(ck);
-  const e = 65537n;
-  for (; ; ) {
-    const ok = (p2) => gcd(p2 - 1n, e) === 1n;
-    const p = genPrime(rng, bits / 2, ok);
-    const q2 = genPrime(rng, bits - bits / 2, ok);
-    if (p === q2) continue;
-    const n = p * q2;
-    if (n.toString(2).length !== bits) continue;
-    const phi = (p - 1n) * (q2 - 1n);
-    const d = modInv(e, phi);
-    const der = seq(
-      integer(0),
-      integer(n),
-      integer(e),
-      integer(d),
-      integer(p),
-      integer(q2),
-      integer(d % (p - 1n)),
-      integer(d % (q2 - 1n)),
-      integer(modInv(q2, p))
-    );
-    const key = createPrivateKey({ key: der, format: "der", type: "pkcs1" });
-    keyCache.set(ck, key);
-    return key;
-  }
-}
-var P256_N = BigInt("0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
-var b64url = (b) => b.toString("base64url");
-function ecKey(site) {
-  const rng = new SeededRandom(`ecdsa:${site.key}`);
-  const d = bytesToBig(rng.bytes(40)) % (P256_N - 1n) + 1n;
-  const dBuf = Buffer.alloc(32);
-  bigToBytes(d).copy(dBuf, 32 - bigToBytes(d).length);
-  const ecdh = createECDH("prime256v1");
-  ecdh.setPrivateKey(dBuf);
-  const pub = ecdh.getPublicKey();
-  return createPrivateKey({
-    key: { kty: "EC", crv: "P-256", d: b64url(dBuf), x: b64url(pub.subarray(1, 33)), y: b64url(pub.subarray(33)) },
-    format: "jwk"
-  });
-}
-function ed25519Key(site) {
-  const rng = new SeededRandom(`ed25519:${site.key}`);
-  const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), rng.bytes(32)]);
-  return createPrivateKey({ key: der, format: "der", type: "pkcs8" });
-}
-var dsaCache = /* @__PURE__ */ new Map();
-function dsaKey(site) {
-  const ck = `dsa:${site.key}`;
-  const cached2 = dsaCache.get(ck);
-  if (cached2) return cached2;
-  const rng = new SeededRandom(ck);
-  const Q = genPrime(rng, 256, () => true);
-  const P = genPrime(rng, 2048, () => true, 2n * Q, 1n);
-  let G = 1n;
-  for (let h = 2n; G === 1n; h++) G = modPow(h, (P - 1n) / Q, P);
-  const X = randBig(rng, 320) % (Q - 1n) + 1n;
-  const k = { P, Q, G, Y: modPow(G, X, P), X };
-  dsaCache.set(ck, k);
-  return k;
-}
-var OID_DSA = "1.2.840.10040.4.1";
-function dsaDer(k) {
-  return seq(integer(0), integer(k.P), integer(k.Q), integer(k.G), integer(k.Y), integer(k.X));
-}
-function keyPem(k) {
-  switch (k.kind) {
-    case "rsa":
-      return k.key.export({ type: "pkcs1", format: "pem" }).toString();
-    case "ecdsa":
-      return k.key.export({ type: "sec1", format: "pem" }).toString();
-    case "ed25519":
-      return k.key.export({ type: "pkcs8", format: "pem" }).toString();
-    case "dsa":
-      return toPem("DSA PRIVATE KEY", dsaDer(k.dsa));
-  }
-}
-function spkiDer(k) {
-  if (k.kind === "dsa") {
-    const alg = seq(oid(OID_DSA), seq(integer(k.dsa.P), integer(k.dsa.Q), integer(k.dsa.G)));
-    return seq(alg, bitString(integer(k.dsa.Y)));
-  }
-  return createPublicKey(k.key).export({ type: "spki", format: "der" });
-}
-function kindOfKeyObject(key) {
-  const t = key.asymmetricKeyType;
-  if (t === "rsa") return "rsa";
-  if (t === "ec") {
-    if (key.asymmetricKeyDetails?.namedCurve && !["prime256v1", "secp384r1", "secp521r1", "secp224r1"].includes(key.asymmetricKeyDetails.namedCurve)) {
-      throw new Error("x509: unsupported elliptic curve");
-    }
-    return "ecdsa";
-  }
-  if (t === "ed25519") return "ed25519";
-  throw new Error(`x509: PKCS#8 wrapping contained private key with unknown algorithm: ${t}`);
-}
-function parsePrivateKeyPEM(pem) {
-  const block = pemDecode(pem);
-  if (!block) throw new Error("no PEM data in input");
-  if (block.type === "PRIVATE KEY") {
-    try {
-      const key = createPrivateKey({ key: block.bytes, format: "der", type: "pkcs8" });
-      return { kind: kindOfKeyObject(key), key };
-    } catch (e) {
-      throw new Error(`decoding PEM as PKCS#8: ${e.message}`);
-    }
-  }
-  if (!block.type.endsWith(" PRIVATE KEY")) throw new Error(`no private key data in PEM block of type ${block.type}`);
-  switch (block.type.slice(0, -12)) {
-    case "RSA":
-      try {
-        return { kind: "rsa", key: createPrivateKey({ key: block.bytes, format: "der", type: "pkcs1" }) };
-      } catch (e) {
-        throw new Error(`parsing RSA private key from PEM: ${e.message}`);
-      }
-    case "EC":
-      try {
-        return { kind: "ecdsa", key: createPrivateKey({ key: block.bytes, format: "der", type: "sec1" }) };
-      } catch (e) {
-        throw new Error(`parsing EC private key from PEM: ${e.message}`);
-      }
-    case "DSA":
-      try {
-        const ints = children(readTlv(block.bytes).value).map((t) => bytesToBig(Buffer.from(t.value)));
-        if (ints.length < 6) throw new Error("asn1: syntax error: sequence truncated");
-        return { kind: "dsa", dsa: { P: ints[1], Q: ints[2], G: ints[3], Y: ints[4], X: ints[5] } };
-      } catch (e) {
-        throw new Error(`parsing DSA private key from PEM: ${e.message}`);
-      }
-    default:
-      throw new Error(`invalid private key type ${block.type}`);
-  }
-}
-function nameDer(cn) {
-  return cn === "" ? seq() : seq(set(seq(oid("2.5.4.3"), dirString(cn))));
-}
-function ext(id, critical, value) {
-  return critical ? seq(oid(id), bool(true), octets(value)) : seq(oid(id), octets(value));
-}
-function keyUsageBits(bits) {
-  let v = 0;
-  for (const b of bits) v |= 128 >> b;
-  const len = Math.max(...bits) + 1;
-  return bitString(Buffer.from([v]), 8 - len);
-}
-function ipBytes(ip) {
-  if (isIP3(ip) === 4) return Buffer.from(ip.split(".").map(Number));
-  const [head, tail] = ip.includes("::") ? ip.split("::") : [ip, void 0];
-  const h = head ? head.split(":") : [];
-  const t = tail !== void 0 && tail !== "" ? tail.split(":") : [];
-  const expandPart = (parts) => parts.flatMap((p) => {
-    if (p.includes(".")) return [...Buffer.from(p.split(".").map(Number))].reduce((acc, x, i) => i % 2 ? (acc[acc.length - 1] = acc[acc.length - 1] << 8 | x, acc) : [...acc, x], []);
-    return [parseInt(p, 16)];
-  });
-  const hw = expandPart(h);
-  const tw = expandPart(t);
-  const words = tail !== void 0 ? [...hw, ...new Array(8 - hw.length - tw.length).fill(0), ...tw] : hw;
-  const b = Buffer.alloc(16);
-  words.forEach((w, i) => b.writeUInt16BE(w, i * 2));
-  return b;
-}
-function sigAlg(k) {
-  switch (k.kind) {
-    case "rsa":
-      return { der: seq(oid("1.2.840.113549.1.1.11"), derNull()), hash: "sha256" };
-    case "ecdsa":
-      return { der: seq(oid("1.2.840.10045.4.3.2")), hash: "sha256" };
-    case "ed25519":
-      return { der: seq(oid("1.3.101.112")), hash: null };
-    case "dsa":
-      throw new Error("x509: certificate private key does not implement crypto.Signer");
-  }
-}
-var certCache = /* @__PURE__ */ new Map();
-function createCertificate(rng, now, spec, subjectKey, signer) {
-  const spki = spkiDer(subjectKey);
-  const signing = signer ? signer.key : subjectKey;
-  const alg = sigAlg(signing);
-  const cacheKey = signing.kind === "ecdsa" ? `${rng.key}\0${spki.toString("hex")}\0${JSON.stringify(spec)}` : "";
-  if (cacheKey && certCache.has(cacheKey)) return certCache.get(cacheKey);
-  const serial = bytesToBig(rng.bytes(16));
-  const subject = nameDer(spec.cn);
-  const issuer = signer ? signer.subjectDer : subject;
-  const notAfter = new Date(now.getTime() + spec.daysValid * 24 * 3600 * 1e3);
-  const exts = [];
-  exts.push(ext("2.5.29.15", true, keyUsageBits(spec.isCA ? [0, 2, 5] : [0, 2])));
-  exts.push(ext("2.5.29.37", false, seq(oid("1.3.6.1.5.5.7.3.1"), oid("1.3.6.1.5.5.7.3.2"))));
-  exts.push(ext("2.5.29.19", true, spec.isCA ? seq(bool(true)) : seq()));
-  let skid;
-  if (spec.isCA) {
-    const bits = children(readTlv(spki).value)[1].value.subarray(1);
-    skid = createHash7("sha1").update(bits).digest();
-    exts.push(ext("2.5.29.14", false, octets(skid)));
-  }
-  if (signer && signer.skid && !issuer.equals(subject)) exts.push(ext("2.5.29.35", false, seq(tlv(128, signer.skid))));
-  if (spec.dns.length > 0 || spec.ips.length > 0) {
-    const names = [...spec.dns.map((d) => tlv(130, Buffer.from(d, "utf8"))), ...spec.ips.map((ip) => tlv(135, ipBytes(ip)))];
-    exts.push(ext("2.5.29.17", false, seq(...names)));
-  }
-  const tbs = seq(
-    explicit(0, integer(2)),
-    integer(serial),
-    alg.der,
-    issuer,
-    seq(derTime(now), derTime(notAfter)),
-    subject,
-    spki,
-    explicit(3, seq(...exts))
-  );
-  const keyObj = signing.key;
-  const sig2 = sign(alg.hash, tbs, keyObj);
-  const pem = toPem("CERTIFICATE", seq(tbs, alg.der, bitString(sig2)));
-  if (cacheKey) certCache.set(cacheKey, pem);
-  return pem;
-}
-function signerFrom(ca) {
-  const s = ca instanceof GoStruct ? ca : void 0;
-  const certPem = String(s?.fields.get("Cert") ?? "");
-  const keyPemStr = String(s?.fields.get("Key") ?? "");
-  const block = pemDecode(certPem);
-  if (!block) throw new Error("unable to decode certificate");
-  let x;
-  try {
-    x = new X509Certificate(block.bytes);
-  } catch (e) {
-    throw new Error(`error parsing certificate: decodedSignerCert.Bytes: x509: malformed certificate (${e.message})`);
-  }
-  let key;
-  try {
-    key = parsePrivateKeyPEM(keyPemStr);
-  } catch (e) {
-    throw new Error(`error parsing private key: ${e.message}`);
-  }
-  const tbsFields = children(readTlv(children(readTlv(x.raw).value)[0].raw).value);
-  const hasVersion = tbsFields[0].tag === 160;
-  const subjectDer = Buffer.from(tbsFields[hasVersion ? 5 : 4].raw);
-  let skid;
-  const extsField = tbsFields.find((f) => f.tag === 163);
-  if (extsField) {
-    for (const e of children(readTlv(extsField.value).value)) {
-      const parts = children(e.value);
-      if (parts[0].value.equals(oid("2.5.29.14").subarray(2))) {
-        skid = Buffer.from(readTlv(parts[parts.length - 1].value).value);
-      }
-    }
-  }
-  return { subjectDer, skid, key };
-}
-function certValue(cert, key) {
-  return new GoStruct("sprig.certificate", { Cert: cert, Key: key });
-}
-function stringsOf(v, what) {
-  const items = sliceItems(v) ?? [];
-  return items.map((x) => {
-    if (typeof x !== "string") {
-      throw new Error(what === "ip" ? `error parsing ip: ${sprint([x ?? null])} is not a string` : `error processing alternate dns name: ${sprint([x ?? null])} is not a string`);
-    }
-    if (what === "ip" && isIP3(x) === 0) throw new Error(`error parsing ip: ${x}`);
-    return x;
-  });
-}
-function cryptoFuncs(sites, now) {
-  const hash = (alg) => defineFunc({ params: ["string"], result: "string" }, (s) => createHash7(alg).update(Buffer.from(s, "utf8")).digest("hex"));
-  const bcrypt = (ctx, name, input) => {
-    try {
-      return bcryptHash(Buffer.from(input, "utf8"), sites.rng(ctx, name).bytes(16));
-    } catch (e) {
-      return `failed to encrypt string with bcrypt: ${e.message}`;
-    }
-  };
-  const genKey = (rng, typ) => {
-    switch (typ) {
-      case "":
-      case "rsa":
-        return { kind: "rsa", key: rsaKey(rng, 4096) };
-      case "dsa":
-        return { kind: "dsa", dsa: dsaKey(rng) };
-      case "ecdsa":
-        return { kind: "ecdsa", key: ecKey(rng) };
-      case "ed25519":
-        return { kind: "ed25519", key: ed25519Key(rng) };
-    }
-    throw new Error("Unknown type " + typ);
-  };
-  const CERT = "sprig.certificate";
-  const LIST3 = "[]interface {}";
-  const make = (rng, spec2, key, signer) => {
-    let cert;
-    try {
-      cert = createCertificate(rng, now(), spec2, key, signer);
-    } catch (e) {
-      throw new Error(`error creating certificate: ${e.message}`);
-    }
-    return certValue(cert, keyPem(key));
-  };
-  const withKey = (pem) => {
-    try {
-      return parsePrivateKeyPEM(pem);
-    } catch (e) {
-      throw new Error(`parsing private key: ${e.message}`);
-    }
-  };
-  const spec = (cn, ips, dns2, days, isCA = false) => ({ cn, ips: stringsOf(ips, "ip"), dns: stringsOf(dns2, "dns"), daysValid: num(days), isCA });
-  return {
-    sha1sum: hash("sha1"),
-    sha256sum: hash("sha256"),
-    sha512sum: hash("sha512"),
-    adler32sum: defineFunc({ params: ["string"], result: "string" }, (s) => String(adler32(Buffer.from(s, "utf8")))),
-    derivePassword: defineFunc(
-      { params: ["uint32", "string", "string", "string", "string"], result: "string" },
-      (c, t, p, u, s) => derivePassword(num(c), t, p, u, s)
-    ),
-    bcrypt: defineFunc({ params: ["string"], result: "string" }, function(s) {
-      return bcrypt(this, "bcrypt", s);
-    }),
-    htpasswd: defineFunc({ params: ["string", "string"], result: "string" }, function(u, p) {
-      if (u.includes(":")) return `invalid username: ${u}`;
-      return `${u}:${bcrypt(this, "htpasswd", p)}`;
-    }),
-    encryptAES: defineFunc({ params: ["string", "string"], result: "string" }, function(pw, text2) {
-      return encryptAES(pw, text2, sites.rng(this, "encryptAES").bytes(16));
-    }),
-    decryptAES: defineFunc({ params: ["string", "string"], result: "string" }, (pw, c) => decryptAES(pw, c)),
-    genPrivateKey: defineFunc({ params: ["string"], result: "string" }, function(t) {
-      const typ = t;
-      if (!["", "rsa", "dsa", "ecdsa", "ed25519"].includes(typ)) return "Unknown type " + typ;
-      return keyPem(genKey(sites.rng(this, "genPrivateKey"), typ));
-    }),
-    buildCustomCert: defineFunc({ params: ["string", "string"], result: CERT }, (c64, k64) => {
-      let cert;
-      let key;
-      try {
-        cert = b64decodeStrict(c64);
-      } catch {
-        throw new Error("unable to decode base64 certificate");
-      }
-      try {
-        key = b64decodeStrict(k64);
-      } catch {
-        throw new Error("unable to decode base64 private key");
-      }
-      const block = pemDecode(cert.toString("utf8"));
-      if (!block) throw new Error("unable to decode certificate");
-      try {
-        new X509Certificate(block.bytes);
-      } catch (e) {
-        throw new Error(`error parsing certificate: decodedCert.Bytes: ${e.message}`);
-      }
-      try {
-        parsePrivateKeyPEM(key.toString("utf8"));
-      } catch (e) {
-        throw new Error(`error parsing private key: ${e.message}`);
-      }
-      return certValue(cert.toString("utf8"), key.toString("utf8"));
-    }),
-    genCA: defineFunc({ params: ["string", "int"], result: CERT }, function(cn, days) {
-      const rng = sites.rng(this, "genCA");
-      return make(rng, spec(cn, null, null, days, true), { kind: "rsa", key: rsaKey(rng, 2048) }, null);
-    }),
-    genCAWithKey: defineFunc({ params: ["string", "int", "string"], result: CERT }, function(cn, days, pem) {
-      const key = withKey(pem);
-      return make(sites.rng(this, "genCAWithKey"), spec(cn, null, null, days, true), key, null);
-    }),
-    genSelfSignedCert: defineFunc({ params: ["string", LIST3, LIST3, "int"], result: CERT }, function(cn, ips, dns2, days) {
-      const rng = sites.rng(this, "genSelfSignedCert");
-      const s = spec(cn, ips, dns2, days);
-      return make(rng, s, { kind: "rsa", key: rsaKey(rng, 2048) }, null);
-    }),
-    genSelfSignedCertWithKey: defineFunc(
-      { params: ["string", LIST3, LIST3, "int", "string"], result: CERT },
-      function(cn, ips, dns2, days, pem) {
-        const key = withKey(pem);
-        return make(sites.rng(this, "genSelfSignedCertWithKey"), spec(cn, ips, dns2, days), key, null);
-      }
-    ),
-    genSignedCert: defineFunc(
-      { params: ["string", LIST3, LIST3, "int", CERT], result: CERT },
-      function(cn, ips, dns2, days, ca) {
-        const rng = sites.rng(this, "genSignedCert");
-        const key = { kind: "rsa", key: rsaKey(rng, 2048) };
-        const s = spec(cn, ips, dns2, days);
-        return make(rng, s, key, signerFrom(ca));
-      }
-    ),
-    genSignedCertWithKey: defineFunc(
-      { params: ["string", LIST3, LIST3, "int", CERT, "string"], result: CERT },
-      function(cn, ips, dns2, days, ca, pem) {
-        const key = withKey(pem);
-        const s = spec(cn, ips, dns2, days);
-        return make(sites.rng(this, "genSignedCertWithKey"), s, key, signerFrom(ca));
-      }
-    )
-  };
-}
-
-// src/render/sprig/dates.ts
-var ANY = "interface {}";
-var UTC = { name: "UTC", at: () => ({ offset: 0, abbr: "UTC" }) };
-var LOCAL = { name: "Local", at: () => ({ offset: 0, abbr: "UTC" }) };
-function fixedZone(name, offset) {
-  return { name, at: () => ({ offset, abbr: name }) };
-}
-function loadLocation(name) {
-  if (name === "" || name === "UTC") return UTC;
-  if (name === "Local") return LOCAL;
-  try {
-    const fmt = new Intl.DateTimeFormat("en-US", {
-      timeZone: name,
-      timeZoneName: "short",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-      hourCycle: "h23"
-    });
-    return {
-      name,
-      at(sec) {
-        const d = new Date(sec * 1e3);
-        const parts = Object.fromEntries(fmt.formatToParts(d).map((p) => [p.type, p.value]));
-        const asUTC = Date.UTC(
-          Number(parts.year),
-          Number(parts.month) - 1,
-          Number(parts.day),
-          Number(parts.hour),
-          Number(parts.minute),
-          Number(parts.second)
-        );
-        const offset = Math.round((asUTC - Math.floor(sec) * 1e3) / 1e3);
-        return { offset, abbr: parts.timeZoneName ?? name };
-      }
-    };
-  } catch {
-    return void 0;
-  }
-}
-var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-var DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-var GoTime = class _GoTime extends GoStruct {
-  constructor(sec, nsec, zone) {
-    super("time.Time", /* @__PURE__ */ new Map());
-    this.sec = sec;
-    this.nsec = nsec;
-    this.zone = zone;
-    bindMethods(this);
-  }
-  sec;
-  nsec;
-  zone;
-  get civil() {
-    const { offset, abbr } = this.zone.at(this.sec);
-    const d = new Date((this.sec + offset) * 1e3);
-    const start = Date.UTC(d.getUTCFullYear(), 0, 1);
-    return {
-      year: d.getUTCFullYear(),
-      month: d.getUTCMonth() + 1,
-      day: d.getUTCDate(),
-      hour: d.getUTCHours(),
-      min: d.getUTCMinutes(),
-      sec: d.getUTCSeconds(),
-      nsec: this.nsec,
-      wday: d.getUTCDay(),
-      yday: Math.floor((d.getTime() - start) / 864e5) + 1,
-      offset,
-      abbr
-    };
-  }
-  in(z) {
-    return new _GoTime(this.sec, this.nsec, z);
-  }
-  addNanos(ns) {
-    const total = BigInt(this.sec) * 1000000000n + BigInt(this.nsec) + ns;
-    let s = total / 1000000000n;
-    let n = total % 1000000000n;
-    if (n < 0n) {
-      n += 1000000000n;
-      s -= 1n;
-    }
-    return new _GoTime(Number(s), Number(n), this.zone);
-  }
-  unixNanos() {
-    return BigInt(this.sec) * 1000000000n + BigInt(this.nsec);
-  }
-};
-var ZERO_TIME_SEC = -62135596800;
-var zeroTime = () => new GoTime(ZERO_TIME_SEC, 0, UTC);
-function dateIn(y, mo, d, h, mi, s, ns, z) {
-  const dt = /* @__PURE__ */ new Date(0);
-  dt.setUTCFullYear(y, mo - 1, d);
-  dt.setUTCHours(h, mi, s, 0);
-  const local = Math.floor(dt.getTime() / 1e3);
-  let off = z.at(local).offset;
-  off = z.at(local - off).offset;
-  return new GoTime(local - off, ns, z);
-}
-var STD_TOKENS = [
-  ["January", "LongMonth"],
-  ["Jan", "Month"],
-  ["Monday", "LongWeekDay"],
-  ["Mon", "WeekDay"],
-  ["MST", "TZ"],
-  ["-07:00:00", "NumColonSecondsTZ"],
-  ["-070000", "NumSecondsTz"],
-  ["-07:00", "NumColonTZ"],
-  ["-0700", "NumTZ"],
-  ["-07", "NumShortTZ"],
-  ["Z07:00:00", "ISO8601ColonSecondsTZ"],
-  ["Z070000", "ISO8601SecondsTZ"],
-  ["Z07:00", "ISO8601ColonTZ"],
-  ["Z0700", "ISO8601TZ"],
-  ["Z07", "ISO8601ShortTZ"],
-  ["2006", "LongYear"],
-  ["002", "ZeroYearDay"],
-  ["__2", "UnderYearDay"],
-  ["_2", "UnderDay"],
-  ["01", "ZeroMonth"],
-  ["02", "ZeroDay"],
-  ["03", "ZeroHour12"],
-  ["04", "ZeroMinute"],
-  ["05", "ZeroSecond"],
-  ["06", "Year"],
-  ["15", "Hour"],
-  ["1", "NumMonth"],
-  ["2", "Day"],
-  ["3", "Hour12"],
-  ["4", "Minute"],
-  ["5", "Second"],
-  ["PM", "PM"],
-  ["pm", "pm"]
-];
-function layoutChunks(layout2) {
-  const out = [];
-  let lit = "";
-  let i = 0;
-  outer: while (i < layout2.length) {
-    const c = layout2[i];
-    if ((c === "." || c === ",") && (layout2[i + 1] === "0" || layout2[i + 1] === "9")) {
-      const ch = layout2[i + 1];
-      let j = i + 1;
-      while (j < layout2.length && layout2[j] === ch) j++;
-      if (!/[0-9]/.test(layout2[j] ?? "")) {
-        if (lit) out.push(lit);
-        lit = "";
-        out.push({ kind: ch === "0" ? "FracSecond0" : "FracSecond9", n: j - (i + 1), sep: c });
-        i = j;
-        continue;
-      }
-    }
-    if (c === "_" && layout2.startsWith("_2006", i)) {
-      lit += "_";
-      i++;
-      continue;
-    }
-    for (const [tok, kind] of STD_TOKENS) {
-      if (layout2.startsWith(tok, i)) {
-        if (kind === "Month" && layout2.startsWith("January", i)) continue;
-        if (kind === "WeekDay" && layout2.startsWith("Monday", i)) continue;
-        if (lit) out.push(lit);
-        lit = "";
-        out.push({ kind });
-        i += tok.length;
-        continue outer;
-      }
-    }
-    lit += c;
-    i++;
-  }
-  if (lit) out.push(lit);
-  return out;
-}
-var pad = (n, w) => {
-  const s = String(Math.abs(n)).padStart(w, "0");
-  return n < 0 ? "-" + s : s;
-};
-function formatTime(t, layout2) {
-  const c = t.civil;
-  let out = "";
-  for (const ch of layoutChunks(layout2)) {
-    if (typeof ch === "string") {
-      out += ch;
-      continue;
-    }
-    const h12 = c.hour % 12 === 0 ? 12 : c.hour % 12;
-    switch (ch.kind) {
-      case "Year":
-        out += pad((c.year % 100 + 100) % 100, 2);
-        break;
-      case "LongYear":
-        out += pad(c.year, 4);
-        break;
-      case "Month":
-        out += MONTHS[c.month - 1].slice(0, 3);
-        break;
-      case "LongMonth":
-        out += MONTHS[c.month - 1];
-        break;
-      case "NumMonth":
-        out += String(c.month);
-        break;
-      case "ZeroMonth":
-        out += pad(c.month, 2);
-        break;
-      case "WeekDay":
-        out += DAYS[c.wday].slice(0, 3);
-        break;
-      case "LongWeekDay":
-        out += DAYS[c.wday];
-        break;
-      case "Day":
-        out += String(c.day);
-        break;
-      case "UnderDay":
-        out += (c.day < 10 ? " " : "") + c.day;
-        break;
-      case "ZeroDay":
-        out += pad(c.day, 2);
-        break;
-      case "UnderYearDay":
-        out += String(c.yday).padStart(3, " ");
-        break;
-      case "ZeroYearDay":
-        out += pad(c.yday, 3);
-        break;
-      case "Hour":
-        out += pad(c.hour, 2);
-        break;
-      case "Hour12":
-        out += String(h12);
-        break;
-      case "ZeroHour12":
-        out += pad(h12, 2);
-        break;
-      case "Minute":
-        out += String(c.min);
-        break;
-      case "ZeroMinute":
-        out += pad(c.min, 2);
-        break;
-      case "Second":
-        out += String(c.sec);
-        break;
-      case "ZeroSecond":
-        out += pad(c.sec, 2);
-        break;
-      case "PM":
-        out += c.hour >= 12 ? "PM" : "AM";
-        break;
-      case "pm":
-        out += c.hour >= 12 ? "pm" : "am";
-        break;
-      case "TZ":
-        if (c.abbr !== "") out += c.abbr;
-        else out += (c.offset < 0 ? "-" : "+") + pad(Math.floor(Math.abs(c.offset) / 3600), 2) + pad(Math.floor(Math.abs(c.offset) / 60) % 60, 2);
-        break;
-      case "FracSecond0":
-        out += ch.sep + String(c.nsec).padStart(9, "0").slice(0, ch.n);
-        break;
-      case "FracSecond9": {
-        const digits = String(c.nsec).padStart(9, "0").slice(0, ch.n).replace(/0+$/, "");
-        if (digits !== "") out += ch.sep + digits;
-        break;
-      }
-      default: {
-        const iso = ch.kind.startsWith("ISO");
-        if (iso && c.offset === 0) {
-          out += "Z";
-          break;
-        }
-        const colon = ch.kind.includes("Colon");
-        const abs = Math.abs(c.offset);
-        out += (c.offset < 0 ? "-" : "+") + pad(Math.floor(abs / 3600), 2);
-        if (!ch.kind.includes("Short")) out += (colon ? ":" : "") + pad(Math.floor(abs / 60) % 60, 2);
-        if (ch.kind.includes("Seconds")) out += (colon ? ":" : "") + pad(abs % 60, 2);
-      }
-    }
-  }
-  return out;
-}
-var q = (s) => quoteString(s);
-function parseTime(layout2, value, loc) {
-  const orig = value;
-  const fail = (elem, rest, msg = "") => new Error(msg ? `parsing time ${q(orig)}${msg}` : `parsing time ${q(orig)} as ${q(layout2)}: cannot parse ${q(rest)} as ${q(elem)}`);
-  let year = 1;
-  let month = -1;
-  let day = -1;
-  let yday = -1;
-  let hour = 0;
-  let min = 0;
-  let sec = 0;
-  let nsec = 0;
-  let pmSet = false;
-  let amSet = false;
-  let zoneOffset;
-  let zoneName = "";
-  let z;
-  const chunks = layoutChunks(layout2);
-  const num6 = (min0, max0, fixed, width = 2) => {
-    const m = fixed ? new RegExp(`^\\d{${width}}`).exec(value) : /^\d{1,2}/.exec(value);
-    if (!m || m[0].length < min0) return null;
-    value = value.slice(m[0].length);
-    void max0;
-    return Number(m[0]);
-  };
-  for (let ci = 0; ci < chunks.length; ci++) {
-    const ch = chunks[ci];
-    if (typeof ch === "string") {
-      if (!value.startsWith(ch)) throw fail(ch, value);
-      value = value.slice(ch.length);
-      continue;
-    }
-    const hold = value;
-    const tok = STD_TOKENS.find(([, k]) => k === ch.kind)?.[0] ?? (ch.kind === "FracSecond0" ? ch.sep + "0".repeat(ch.n ?? 0) : ch.sep + "9".repeat(ch.n ?? 0));
-    const range = (what) => fail("", "", `: ${what} out of range`);
-    let v = null;
-    switch (ch.kind) {
-      case "Year":
-        if ((v = num6(2, 2, true)) === null) throw fail(tok, hold);
-        year = v >= 69 ? v + 1900 : v + 2e3;
-        break;
-      case "LongYear":
-        if (!/^\d{4}/.test(value)) throw fail(tok, hold);
-        year = Number(value.slice(0, 4));
-        value = value.slice(4);
-        break;
-      case "Month":
-      case "LongMonth": {
-        const names = MONTHS.map((m) => ch.kind === "Month" ? m.slice(0, 3) : m);
-        const idx = names.findIndex((m) => value.toLowerCase().startsWith(m.toLowerCase()));
-        if (idx < 0) throw fail(tok, hold);
-        month = idx + 1;
-        value = value.slice(names[idx].length);
-        break;
-      }
-      case "WeekDay":
-      case "LongWeekDay": {
-        const names = DAYS.map((d) => ch.kind === "WeekDay" ? d.slice(0, 3) : d);
-        const idx = names.findIndex((d) => value.toLowerCase().startsWith(d.toLowerCase()));
-        if (idx < 0) throw fail(tok, hold);
-        value = value.slice(names[idx].length);
-        break;
-      }
-      case "NumMonth":
-      case "ZeroMonth":
-        if ((v = num6(ch.kind === "ZeroMonth" ? 2 : 1, 12, ch.kind === "ZeroMonth")) === null) throw fail(tok, hold);
-        if (v <= 0 || v > 12) throw range("month");
-        month = v;
-        break;
-      case "Day":
-      case "UnderDay":
-      case "ZeroDay":
-        if (ch.kind === "UnderDay" && value[0] === " ") value = value.slice(1);
-        if ((v = num6(ch.kind === "ZeroDay" ? 2 : 1, 31, ch.kind === "ZeroDay")) === null) throw fail(tok, hold);
-        day = v;
-        break;
-      case "UnderYearDay":
-      case "ZeroYearDay": {
-        const m = /^ {0,2}\d{1,3}/.exec(value);
-        if (!m) throw fail(tok, hold);
-        yday = Number(m[0].trim());
-        value = value.slice(m[0].length);
-        break;
-      }
-      case "Hour":
-        if ((v = num6(1, 23, false)) === null) throw fail(tok, hold);
-        if (v > 23) throw range("hour");
-        hour = v;
-        break;
-      case "Hour12":
-      case "ZeroHour12":
-        if ((v = num6(ch.kind === "ZeroHour12" ? 2 : 1, 12, ch.kind === "ZeroHour12")) === null) throw fail(tok, hold);
-        if (v > 12) throw range("hour");
-        hour = v;
-        break;
-      case "Minute":
-      case "ZeroMinute":
-        if ((v = num6(ch.kind === "ZeroMinute" ? 2 : 1, 59, ch.kind === "ZeroMinute")) === null) throw fail(tok, hold);
-        if (v > 59) throw range("minute");
-        min = v;
-        break;
-      case "Second":
-      case "ZeroSecond": {
-        if ((v = num6(ch.kind === "ZeroSecond" ? 2 : 1, 59, ch.kind === "ZeroSecond")) === null) throw fail(tok, hold);
-        if (v > 59) throw range("second");
-        sec = v;
-        const next = chunks[ci + 1];
-        const nextIsFrac = typeof next === "object" && next.kind.startsWith("Frac");
-        const fm = /^[.,](\d+)/.exec(value);
-        if (fm && !nextIsFrac) {
-          nsec = Number((fm[1] + "000000000").slice(0, 9));
-          value = value.slice(fm[0].length);
-        }
-        break;
-      }
-      case "PM":
-      case "pm": {
-        const p = value.slice(0, 2);
-        const up = p.toUpperCase();
-        if (up === "PM") pmSet = true;
-        else if (up === "AM") amSet = true;
-        else throw fail(tok, hold);
-        value = value.slice(2);
-        break;
-      }
-      case "TZ": {
-        if (value.startsWith("UTC")) {
-          z = UTC;
-          value = value.slice(3);
-          break;
-        }
-        const m = /^[A-Z]{3,5}([+-]\d{1,2})?/.exec(value);
-        if (!m) throw fail(tok, hold);
-        zoneName = m[0];
-        value = value.slice(m[0].length);
-        break;
-      }
-      case "FracSecond0": {
-        const n = ch.n ?? 0;
-        const m = new RegExp(`^[.,]\\d{${n}}`).exec(value);
-        if (!m) throw fail(tok, hold);
-        nsec = Number((m[0].slice(1) + "000000000").slice(0, 9));
-        value = value.slice(m[0].length);
-        break;
-      }
-      case "FracSecond9": {
-        const m = /^[.,](\d+)/.exec(value);
-        if (m) {
-          nsec = Number((m[1] + "000000000").slice(0, 9));
-          value = value.slice(m[0].length);
-        }
-        break;
-      }
-      default: {
-        const iso = ch.kind.startsWith("ISO");
-        if (iso && value[0] === "Z") {
-          value = value.slice(1);
-          z = UTC;
-          break;
-        }
-        const colon = ch.kind.includes("Colon");
-        const short = ch.kind.includes("Short");
-        const secs = ch.kind.includes("Seconds");
-        const re = new RegExp(`^([+-])(\\d{2})${short ? "" : (colon ? ":" : "") + "(\\d{2})"}${secs ? (colon ? ":" : "") + "(\\d{2})" : ""}`);
-        const m = re.exec(value);
-        if (!m) throw fail(tok, hold);
-        let off = Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
-        if (m[1] === "-") off = -off;
-        zoneOffset = off;
-        value = value.slice(m[0].length);
-      }
-    }
-  }
-  if (value !== "") throw fail("", "", `: extra text: ${q(value)}`);
-  if (pmSet && hour < 12) hour += 12;
-  else if (amSet && hour === 12) hour = 0;
-  if (yday >= 0) {
-    const d0 = new Date(Date.UTC(year, 0, 1) + (yday - 1) * 864e5);
-    if (month < 0) month = d0.getUTCMonth() + 1;
-    if (day < 0) day = d0.getUTCDate();
-  }
-  if (month < 0) month = 1;
-  if (day < 0) day = 1;
-  const dim = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day < 1 || day > dim) throw fail("", "", ": day out of range");
-  if (z) return dateIn(year, month, day, hour, min, sec, nsec, z);
-  if (zoneOffset !== void 0) {
-    const t = dateIn(year, month, day, hour, min, sec, nsec, UTC);
-    const shifted = new GoTime(t.sec - zoneOffset, nsec, loc);
-    if (loc.at(shifted.sec).offset === zoneOffset) return shifted;
-    return new GoTime(t.sec - zoneOffset, nsec, fixedZone(zoneName, zoneOffset));
-  }
-  if (zoneName !== "") {
-    const t = dateIn(year, month, day, hour, min, sec, nsec, UTC);
-    let off = 0;
-    if (zoneName.length > 3 && zoneName.startsWith("GMT")) off = Number(zoneName.slice(3)) * 3600;
-    if (loc.at(t.sec).abbr === zoneName) return new GoTime(t.sec, nsec, loc);
-    return new GoTime(t.sec - off, nsec, fixedZone(zoneName, off));
-  }
-  return dateIn(year, month, day, hour, min, sec, nsec, loc);
-}
-function durationString(d) {
-  if (d === 0n) return "0s";
-  const neg = d < 0n;
-  let u = neg ? -d : d;
-  let out;
-  if (u < 1000000000n) {
-    let unit;
-    let scale;
-    if (u < 1000n) return (neg ? "-" : "") + u + "ns";
-    else if (u < 1000000n) {
-      unit = "\xB5s";
-      scale = 1000n;
-    } else {
-      unit = "ms";
-      scale = 1000000n;
-    }
-    out = fracStr(u, scale) + unit;
-  } else {
-    const h = u / 3600000000000n;
-    u -= h * 3600000000000n;
-    const m = u / 60000000000n;
-    u -= m * 60000000000n;
-    out = fracStr(u, 1000000000n) + "s";
-    if (h > 0n) out = `${h}h${m}m` + out;
-    else if (m > 0n) out = `${m}m` + out;
-  }
-  return (neg ? "-" : "") + out;
-}
-function fracStr(v, scale) {
-  const ip = v / scale;
-  let fp = (v % scale).toString().padStart(scale.toString().length - 1, "0").replace(/0+$/, "");
-  if (fp !== "") fp = "." + fp;
-  return ip.toString() + fp;
-}
-var UNITS2 = {
-  ns: 1n,
-  us: 1000n,
-  "\xB5s": 1000n,
-  "\u03BCs": 1000n,
-  ms: 1000000n,
-  s: 1000000000n,
-  m: 60000000000n,
-  h: 3600000000000n
-};
-function parseDuration2(s) {
-  const orig = s;
-  const err = (m) => new Error(`time: ${m} ${q(orig)}`);
-  let neg = false;
-  if (s !== "" && (s[0] === "-" || s[0] === "+")) {
-    neg = s[0] === "-";
-    s = s.slice(1);
-  }
-  if (s === "0") return 0n;
-  if (s === "") throw err("invalid duration");
-  let total = 0n;
-  while (s !== "") {
-    const m = /^(\d*)(?:\.(\d*))?/.exec(s);
-    if (!m || m[1] === "" && (m[2] ?? "") === "" || m[0] === ".") throw err("invalid duration");
-    s = s.slice(m[0].length);
-    const um = /^[^0-9.]+/.exec(s);
-    if (!um) throw err("missing unit in duration");
-    const unit = UNITS2[um[0]];
-    if (unit === void 0) throw new Error(`time: unknown unit ${q(um[0])} in duration ${q(orig)}`);
-    s = s.slice(um[0].length);
-    let v = BigInt(m[1] || "0") * unit;
-    const frac = m[2] ?? "";
-    if (frac !== "") v += BigInt(frac) * unit / 10n ** BigInt(frac.length);
-    total += v;
-    if (total > (1n << 63n) - 1n) throw err("invalid duration");
-  }
-  return neg ? -total : total;
-}
-function asTime(v) {
-  if (v instanceof GoTime) return v;
-  if (v !== null && typeof v === "object" && "target" in v && v.target instanceof GoTime) {
-    return v.target;
-  }
-  return void 0;
-}
-function bindMethods(t) {
-  const i = (n) => new GoInt("int", n);
-  const m = {
-    String: defineFunc({ params: [], result: "string" }, () => formatTime(t, "2006-01-02 15:04:05.999999999 -0700 MST")),
-    Format: defineFunc({ params: ["string"], result: "string" }, (l) => formatTime(t, l)),
-    Unix: defineFunc({ params: [], result: "int64" }, () => new GoInt("int64", t.sec)),
-    UnixMilli: defineFunc({ params: [], result: "int64" }, () => new GoInt("int64", t.unixNanos() / 1000000n)),
-    UnixNano: defineFunc({ params: [], result: "int64" }, () => new GoInt("int64", t.unixNanos())),
-    Year: defineFunc({ params: [], result: "int" }, () => i(t.civil.year)),
-    Month: defineFunc({ params: [], result: "time.Month" }, () => i(t.civil.month)),
-    Day: defineFunc({ params: [], result: "int" }, () => i(t.civil.day)),
-    Hour: defineFunc({ params: [], result: "int" }, () => i(t.civil.hour)),
-    Minute: defineFunc({ params: [], result: "int" }, () => i(t.civil.min)),
-    Second: defineFunc({ params: [], result: "int" }, () => i(t.civil.sec)),
-    Nanosecond: defineFunc({ params: [], result: "int" }, () => i(t.nsec)),
-    YearDay: defineFunc({ params: [], result: "int" }, () => i(t.civil.yday)),
-    UTC: defineFunc({ params: [], result: "time.Time" }, () => t.in(UTC)),
-    Local: defineFunc({ params: [], result: "time.Time" }, () => t.in(LOCAL)),
-    IsZero: defineFunc({ params: [], result: "bool" }, () => t.sec === ZERO_TIME_SEC && t.nsec === 0),
-    Add: defineFunc({ params: ["time.Duration"], result: "time.Time" }, (d) => t.addNanos(d.value)),
-    AddDate: defineFunc({ params: ["int", "int", "int"], result: "time.Time" }, (y, mo, d) => {
-      const c = t.civil;
-      return dateIn(
-        c.year + Number(y.value),
-        c.month + Number(mo.value),
-        c.day + Number(d.value),
-        c.hour,
-        c.min,
-        c.sec,
-        c.nsec,
-        t.zone
-      );
-    }),
-    Before: defineFunc({ params: ["time.Time"], result: "bool" }, (o) => t.unixNanos() < (asTime(o)?.unixNanos() ?? 0n)),
-    After: defineFunc({ params: ["time.Time"], result: "bool" }, (o) => t.unixNanos() > (asTime(o)?.unixNanos() ?? 0n)),
-    Equal: defineFunc({ params: ["time.Time"], result: "bool" }, (o) => t.unixNanos() === (asTime(o)?.unixNanos() ?? 0n)),
-    MarshalJSON: defineFunc({ params: [], result: "[]uint8" }, () => '"' + formatTime(t, "2006-01-02T15:04:05.999999999Z07:00") + '"')
-  };
-  t.methods = m;
-}
-function timeValue(sec, nsec, zone) {
-  return new GoTime(sec, nsec, zone);
-}
-var rebind = (t) => t;
-function fromDate(d, zone = UTC) {
-  const ms = d.getTime();
-  const sec = Math.floor(ms / 1e3);
-  return timeValue(sec, (ms - sec * 1e3) * 1e6, zone);
-}
-function dateFuncs(now) {
-  const nowT = () => fromDate(now(), LOCAL);
-  const toTime = (date, withInt32, withPtr) => {
-    if (date instanceof GoTime) return rebind(date);
-    if (withPtr) {
-      const p = asTime(date);
-      if (p) return rebind(p);
-    }
-    if (date instanceof GoInt && (date.kind === "int64" || date.kind === "int" || withInt32 && date.kind === "int32")) {
-      return timeValue(Number(date.value), 0, LOCAL);
-    }
-    return nowT();
-  };
-  const dateInZone = (fmt, date, zone) => {
-    const t = toTime(date, true, true);
-    const loc = loadLocation(zone) ?? UTC;
-    return formatTime(rebind(t.in(loc)), fmt);
-  };
-  const mustModify = (fmt, date) => {
-    const d = parseDuration2(fmt);
-    return rebind(date.addNanos(d));
-  };
-  const TT = "time.Time";
-  return {
-    now: defineFunc({ params: [], result: TT }, () => nowT()),
-    date: defineFunc({ params: ["string", ANY], result: "string" }, (f, d) => dateInZone(f, d, "Local")),
-    dateInZone: defineFunc({ params: ["string", ANY, "string"], result: "string" }, dateInZone),
-    date_in_zone: defineFunc({ params: ["string", ANY, "string"], result: "string" }, dateInZone),
-    htmlDate: defineFunc({ params: [ANY], result: "string" }, (d) => dateInZone("2006-01-02", d, "Local")),
-    htmlDateInZone: defineFunc({ params: [ANY, "string"], result: "string" }, (d, z) => dateInZone("2006-01-02", d, z)),
-    dateModify: defineFunc({ params: ["string", TT], result: TT }, (f, d) => {
-      try {
-        return mustModify(f, d);
-      } catch {
-        return d;
-      }
-    }),
-    date_modify: defineFunc({ params: ["string", TT], result: TT }, (f, d) => {
-      try {
-        return mustModify(f, d);
-      } catch {
-        return d;
-      }
-    }),
-    mustDateModify: defineFunc({ params: ["string", TT], result: TT }, mustModify),
-    must_date_modify: defineFunc({ params: ["string", TT], result: TT }, mustModify),
-    ago: defineFunc({ params: [ANY], result: "string" }, (d) => {
-      const t = toTime(d, false, false);
-      const ns = nowT().unixNanos() - t.unixNanos();
-      const s = ns >= 0n ? (ns + 500000000n) / 1000000000n : -((-ns + 500000000n) / 1000000000n);
-      return durationString(s * 1000000000n);
-    }),
-    duration: defineFunc({ params: [ANY], result: "string" }, (v) => {
-      let n = 0n;
-      if (typeof v === "string") n = /^[+-]?\d+$/.test(v) && BigInt(v) <= (1n << 63n) - 1n && BigInt(v) >= -(1n << 63n) ? BigInt(v) : 0n;
-      else if (v instanceof GoInt && v.kind === "int64") n = v.value;
-      return durationString(BigInt.asIntN(64, n * 1000000000n));
-    }),
-    durationRound: defineFunc({ params: [ANY], result: "string" }, (v) => {
-      let d = 0n;
-      if (typeof v === "string") {
-        try {
-          d = parseDuration2(v);
-        } catch {
-          d = 0n;
-        }
-      } else if (v instanceof GoInt && v.kind === "int64") d = v.value;
-      else if (v instanceof GoTime) d = nowT().unixNanos() - v.unixNanos();
-      let u = BigInt.asUintN(64, d);
-      if (d < 0n) u = BigInt.asUintN(64, -u);
-      const H = 3600000000000n;
-      const year = H * 24n * 365n;
-      const month = H * 24n * 30n;
-      const day = H * 24n;
-      const minute = 60000000000n;
-      const second = 1000000000n;
-      if (u > year) return `${u / year}y`;
-      if (u > month) return `${u / month}mo`;
-      if (u > day) return `${u / day}d`;
-      if (u > H) return `${u / H}h`;
-      if (u > minute) return `${u / minute}m`;
-      if (u > second) return `${u / second}s`;
-      return "0s";
-    }),
-    toDate: defineFunc({ params: ["string", "string"], result: TT }, (f, s) => {
-      try {
-        return rebind(parseTime(f, s, LOCAL));
-      } catch {
-        return rebind(zeroTime());
-      }
-    }),
-    mustToDate: defineFunc({ params: ["string", "string"], result: TT }, (f, s) => rebind(parseTime(f, s, LOCAL))),
-    unixEpoch: defineFunc({ params: [TT], result: "string" }, (d) => String(d.sec))
-  };
-}
-
-// src/render/sprig/json.ts
-var HEX = "0123456789abcdef";
-function jsonString(s, escapeHTML) {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (c < 32) {
-      if (ch === "\n") out += "\\n";
-      else if (ch === "\r") out += "\\r";
-      else if (ch === "	") out += "\\t";
-      else if (ch === "\b") out += "\\b";
-      else if (ch === "\f") out += "\\f";
-      else out += "\\u00" + HEX[c >> 4] + HEX[c & 15];
-    } else if (escapeHTML && (ch === "<" || ch === ">" || ch === "&")) out += "\\u00" + HEX[c >> 4] + HEX[c & 15];
-    else if (c === 8232 || c === 8233) out += "\\u202" + HEX[c & 15];
-    else if (c >= 55296 && c <= 57343) out += "\\ufffd";
-    else out += ch;
-  }
-  return out + '"';
-}
-function jsonFloat(f) {
-  if (!Number.isFinite(f)) throw new Error(`json: unsupported value: ${Number.isNaN(f) ? "NaN" : f > 0 ? "+Inf" : "-Inf"}`);
-  if (Object.is(f, -0)) return "-0";
-  return String(f);
-}
-function jsonMarshal(v, opts) {
-  const enc = (x, depth) => {
-    const nl = (d) => opts.indent !== void 0 ? "\n" + opts.indent.repeat(d) : "";
-    const sep = opts.indent !== void 0 ? ": " : ":";
-    if (x === null || x === void 0) return "null";
-    const mj = findMethod(x, "MarshalJSON");
-    if (mj) return String(callMethod(opts.ctx, mj, "MarshalJSON"));
-    switch (typeof x) {
-      case "boolean":
-        return x ? "true" : "false";
-      case "string":
-        return jsonString(x, opts.escapeHTML);
-      case "number":
-        return jsonFloat(x);
-      case "function":
-        throw new Error(`json: unsupported type: ${typeOf(x)}`);
-    }
-    if (x instanceof GoInt) return x.value.toString();
-    if (x instanceof GoComplex || x instanceof GoIter) throw new Error(`json: unsupported type: ${typeOf(x)}`);
-    if (x instanceof GoNil) return "null";
-    if (x instanceof GoPointer) return enc(x.target, depth);
-    if (Array.isArray(x)) {
-      const b = bytesOf(x);
-      if (b) return '"' + Buffer.from(b).toString("base64") + '"';
-      if (x.length === 0) return "[]";
-      return "[" + x.map((e) => nl(depth + 1) + enc(e, depth + 1)).join(",") + nl(depth) + "]";
-    }
-    if (x instanceof Map) {
-      const t = mapType(x);
-      const kt = t.slice(4, t.indexOf("]"));
-      if (!(kt === "string" || kt === "interface {}" || /^u?int\d*$/.test(kt))) throw new Error(`json: unsupported type: ${t}`);
-      const keys = [...x.keys()].map((k) => [String(k), k]).sort((a, b) => compareStringsBytewise(a[0], b[0]));
-      if (keys.length === 0) return "{}";
-      return "{" + keys.map(([ks, k]) => nl(depth + 1) + jsonString(ks, opts.escapeHTML) + sep + enc(x.get(k), depth + 1)).join(",") + nl(depth) + "}";
-    }
-    if (x instanceof GoStruct) {
-      const fields = [...x.fields].filter(([k]) => new RegExp("^\\p{Lu}", "u").test(k));
-      if (fields.length === 0) return "{}";
-      return "{" + fields.map(([k, f]) => nl(depth + 1) + jsonString(k, opts.escapeHTML) + sep + enc(f, depth + 1)).join(",") + nl(depth) + "}";
-    }
-    throw new Error(`json: unsupported type: ${typeOf(x)}`);
-  };
-  return enc(v, 0);
-}
-function jsonUnmarshal(s) {
-  try {
-    return fromJS(JSON.parse(s), "float64");
-  } catch (e) {
-    throw new Error(goJsonError(s, e));
-  }
-}
-function goJsonError(s, e) {
-  const t = s.trim();
-  if (t === "") return "unexpected end of JSON input";
-  const m = /position (\d+)/.exec(String(e.message));
-  if (m) {
-    const pos = Number(m[1]);
-    if (pos >= s.length) return "unexpected end of JSON input";
-    const ch = s[pos];
-    const q2 = ch === "'" ? "'\\''" : `'${ch}'`;
-    return `invalid character ${q2} looking for beginning of value`;
-  }
-  if (/Unexpected end/i.test(String(e.message))) return "unexpected end of JSON input";
-  return `invalid character '${t[0]}' looking for beginning of value`;
-}
-
-// src/render/sprig/defaults.ts
-var ANY2 = "interface {}";
-function defaultFuncs() {
-  const toJson2 = (escapeHTML, indent, must) => defineFunc({ params: [ANY2], result: "string" }, function(v) {
-    try {
-      return jsonMarshal(v ?? null, { escapeHTML, indent, ctx: this });
-    } catch (e) {
-      if (must) throw e;
-      return "";
-    }
-  });
-  return {
-    default: defineFunc({ params: [ANY2, ANY2], variadic: true, result: ANY2 }, (d, ...given) => given.length === 0 || isEmpty(given[0]) ? d ?? null : given[0] ?? null),
-    empty: defineFunc({ params: [ANY2], result: "bool" }, (v) => isEmpty(v)),
-    coalesce: defineFunc({ params: [ANY2], variadic: true, result: ANY2 }, (...v) => {
-      for (const x of v) if (!isEmpty(x)) return x;
-      return null;
-    }),
-    all: defineFunc({ params: [ANY2], variadic: true, result: "bool" }, (...v) => v.every((x) => !isEmpty(x))),
-    any: defineFunc({ params: [ANY2], variadic: true, result: "bool" }, (...v) => v.some((x) => !isEmpty(x))),
-    ternary: defineFunc({ params: [ANY2, ANY2, "bool"], result: ANY2 }, (vt, vf, c) => c ? vt ?? null : vf ?? null),
-    fromJson: defineFunc({ params: ["string"], result: ANY2 }, (s) => {
-      try {
-        return jsonUnmarshal(s);
-      } catch {
-        return null;
-      }
-    }),
-    mustFromJson: defineFunc({ params: ["string"], result: ANY2 }, (s) => jsonUnmarshal(s)),
-    toJson: toJson2(true, void 0, false),
-    mustToJson: toJson2(true, void 0, true),
-    toPrettyJson: toJson2(true, "  ", false),
-    mustToPrettyJson: toJson2(true, "  ", true),
-    toRawJson: toJson2(false, void 0, false),
-    mustToRawJson: toJson2(false, void 0, true)
-  };
-}
-
-// src/render/sprig/dicts.ts
-var MSI = "map[string]interface {}";
-var ANY3 = "interface {}";
-var newDict = () => /* @__PURE__ */ new Map();
-function entries(d) {
-  return d instanceof Map ? d : newDict();
-}
-function sortedKeys(d) {
-  return [...d.keys()].map(String).sort(compareStringsBytewise);
-}
-function assertMap(v) {
-  if (v instanceof Map && mapType(v) === MSI) return v;
-  if (v instanceof GoNil && v.type === MSI) return newDict();
-  throw new Error(`interface conversion: interface {} is ${v === null || v === void 0 ? "nil" : typeOf(v)}, not map[string]interface {}`);
-}
-function assertString(v) {
-  if (typeof v === "string") return v;
-  throw new Error(`interface conversion: interface {} is ${v === null || v === void 0 ? "nil" : typeOf(v)}, not string`);
-}
-function mergoEmpty(v) {
-  if (v === null || v === void 0) return true;
-  if (v instanceof GoPointer) return mergoEmpty(v.target);
-  if (v instanceof GoNil) return true;
-  if (typeof v === "string") return v.length === 0;
-  if (typeof v === "boolean") return !v;
-  if (typeof v === "number") return v === 0;
-  if (Array.isArray(v)) return v.length === 0;
-  if (v instanceof Map) return v.size === 0;
-  if (typeof v === "object" && "value" in v && typeof v.value === "bigint") return v.value === 0n;
-  return false;
-}
-function isNilish(v) {
-  return v === null || v === void 0 || v instanceof GoNil;
-}
-function mergoMergeMaps(dst, src, overwrite) {
-  for (const [key, sv] of src) {
-    const dHas = dst.has(key);
-    const dv = dst.get(key);
-    if (isNilish(sv)) {
-      if (overwrite) dst.set(key, sv ?? null);
-      continue;
-    }
-    const sk = kindOf(sv);
-    if (sk === "map" || sk === "ptr" || sk === "struct") {
-      if (dHas && dv instanceof Map && sv instanceof Map) mergoMergeMaps(dv, sv, overwrite);
-    } else if (sk === "slice") {
-      let dstSlice;
-      if (!dHas || isNilish(dv)) dstSlice = withGoType([], sliceType(sv));
-      else dstSlice = dv;
-      if (src.size > 0 && (overwrite || dst.size === 0)) dstSlice = sv;
-      dst.set(key, dstSlice);
-    }
-    if (dHas && !mergoEmpty(dv) && (sk === "map" || sk === "slice")) continue;
-    if (overwrite || !dHas || mergoEmpty(dv)) dst.set(key, sv);
-  }
-}
-function deepCopyValue(v) {
-  if (Array.isArray(v)) {
-    const out = v.map(deepCopyValue);
-    return withGoType(out, sliceType(v));
-  }
-  if (v instanceof Map) {
-    const m = /* @__PURE__ */ new Map();
-    for (const [k, x] of v) m.set(k, deepCopyValue(x));
-    return withGoType(m, mapType(v));
-  }
-  if (v instanceof GoStruct) {
-    const f = /* @__PURE__ */ new Map();
-    for (const [k, x] of v.fields) f.set(k, deepCopyValue(x));
-    return new GoStruct(v.type, f, v.methods);
-  }
-  if (v instanceof GoPointer) return new GoPointer(v.type, deepCopyValue(v.target));
-  return v;
-}
-function dictFuncs() {
-  const merge = (overwrite) => defineFunc({ params: [MSI, MSI], variadic: true, result: ANY3 }, (dst, ...srcs) => {
-    let d = dst instanceof Map ? dst : newDict();
-    if (!(dst instanceof Map)) d = withGoType(d, MSI);
-    for (const s of srcs) if (s instanceof Map) mergoMergeMaps(d, s, overwrite);
-    return d;
-  });
-  return {
-    dict: defineFunc({ params: [ANY3], variadic: true, result: MSI }, function(...v) {
-      const d = newDict();
-      for (let i = 0; i < v.length; i += 2) {
-        const key = strval.call(this, v[i] ?? null);
-        d.set(key, i + 1 >= v.length ? "" : v[i + 1] ?? null);
-      }
-      return d;
-    }),
-    get: defineFunc({ params: [MSI, "string"], result: ANY3 }, (d, k) => {
-      const m = entries(d);
-      return m.has(k) ? m.get(k) ?? null : "";
-    }),
-    set: defineFunc({ params: [MSI, "string", ANY3], result: MSI }, (d, k, v) => {
-      if (!(d instanceof Map)) throw new Error("assignment to entry in nil map");
-      d.set(k, v ?? null);
-      return d;
-    }),
-    unset: defineFunc({ params: [MSI, "string"], result: MSI }, (d, k) => {
-      if (d instanceof Map) d.delete(k);
-      return d;
-    }),
-    hasKey: defineFunc({ params: [MSI, "string"], result: "bool" }, (d, k) => entries(d).has(k)),
-    pluck: defineFunc({ params: ["string", MSI], variadic: true, result: "[]interface {}" }, (k, ...ds) => {
-      const out = [];
-      for (const d of ds) {
-        const m = entries(d);
-        if (m.has(k)) out.push(m.get(k) ?? null);
-      }
-      return out;
-    }),
-    keys: defineFunc({ params: [MSI], variadic: true, result: "[]string" }, (...ds) => {
-      const out = [];
-      for (const d of ds) out.push(...sortedKeys(entries(d)));
-      return stringSlice(out);
-    }),
-    pick: defineFunc({ params: [MSI, "string"], variadic: true, result: MSI }, (d, ...ks) => {
-      const m = entries(d);
-      const out = newDict();
-      for (const k of ks) if (m.has(k)) out.set(k, m.get(k) ?? null);
-      return out;
-    }),
-    omit: defineFunc({ params: [MSI, "string"], variadic: true, result: MSI }, (d, ...ks) => {
-      const m = entries(d);
-      const drop = new Set(ks);
-      const out = newDict();
-      for (const k of sortedKeys(m)) if (!drop.has(k)) out.set(k, m.get(k) ?? null);
-      return out;
-    }),
-    values: defineFunc({ params: [MSI], result: "[]interface {}" }, (d) => {
-      const m = entries(d);
-      return sortedKeys(m).map((k) => m.get(k) ?? null);
-    }),
-    merge: merge(false),
-    mustMerge: merge(false),
-    mergeOverwrite: merge(true),
-    mustMergeOverwrite: merge(true),
-    dig: defineFunc({ params: [ANY3], variadic: true, result: ANY3 }, (...ps) => {
-      if (ps.length < 3) throw new Error("dig needs at least three arguments");
-      let dict = assertMap(ps[ps.length - 1]);
-      const def = ps[ps.length - 2] ?? null;
-      const ks = ps.slice(0, ps.length - 2).map(assertString);
-      for (let i = 0; ; i++) {
-        if (!dict.has(ks[i])) return def;
-        const step = dict.get(ks[i]) ?? null;
-        if (i === ks.length - 1) return step;
-        dict = assertMap(step);
-      }
-    }),
-    deepCopy: defineFunc({ params: [ANY3], result: ANY3 }, (v) => deepCopyValue(v ?? null)),
-    mustDeepCopy: defineFunc({ params: [ANY3], result: ANY3 }, (v) => deepCopyValue(v ?? null))
-  };
-}
-
-// src/render/sprig/lists.ts
-var ANY4 = "interface {}";
-var num2 = (v) => Number(v.value);
-function itemsOr(v, msg) {
-  const kind = typeKind(v);
-  const items = sliceItems(v);
-  if (!items) throw new Error(msg(kind));
-  return items;
-}
-function pair(name, params, fn, variadic = false, result = ANY4) {
-  const Must = "must" + name[0].toUpperCase() + name.slice(1);
-  return {
-    [name]: defineFunc({ params, variadic, result }, fn),
-    [Must]: defineFunc({ params, variadic, result }, fn)
-  };
-}
-function listFuncs() {
-  const push = (list2, v) => [...itemsOr(list2, (k) => `Cannot push on type ${k}`), v ?? null];
-  return {
-    list: defineFunc({ params: [ANY4], variadic: true, result: "[]interface {}" }, (...v) => v.map((x) => x ?? null)),
-    tuple: defineFunc({ params: [ANY4], variadic: true, result: "[]interface {}" }, (...v) => v.map((x) => x ?? null)),
-    append: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
-    push: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
-    mustAppend: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
-    mustPush: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
-    ...pair("prepend", [ANY4, ANY4], (list2, v) => [v ?? null, ...itemsOr(list2, (k) => `Cannot prepend on type ${k}`)]),
-    ...pair("chunk", ["int", ANY4], (size, list2) => {
-      const items = itemsOr(list2, (k) => `Cannot chunk type ${k}`);
-      const n = num2(size);
-      const l = items.length;
-      const cs = Math.floor((l - 1) / n) + 1;
-      if (!Number.isFinite(cs) || cs < 0) throw new Error(`runtime error: makeslice: len out of range`);
-      const out = [];
-      for (let i = 0; i < cs; i++) {
-        let clen = n;
-        if (i === cs - 1) {
-          clen = Math.floor(l % n);
-          if (clen === 0) clen = n;
-        }
-        const c = [];
-        for (let j = 0; j < clen; j++) c.push(items[i * n + j] ?? null);
-        out.push(c);
-      }
-      return withGoType(out, "[][]interface {}");
-    }),
-    ...pair("last", [ANY4], (list2) => {
-      const items = itemsOr(list2, (k) => `Cannot find last on type ${k}`);
-      return items.length === 0 ? null : items[items.length - 1];
-    }),
-    ...pair("first", [ANY4], (list2) => {
-      const items = itemsOr(list2, (k) => `Cannot find first on type ${k}`);
-      return items.length === 0 ? null : items[0];
-    }),
-    ...pair("rest", [ANY4], (list2) => {
-      const items = itemsOr(list2, (k) => `Cannot find rest on type ${k}`);
-      return items.length === 0 ? new GoNil("[]interface {}") : items.slice(1);
-    }, false, "[]interface {}"),
-    ...pair("initial", [ANY4], (list2) => {
-      const items = itemsOr(list2, (k) => `Cannot find initial on type ${k}`);
-      return items.length === 0 ? new GoNil("[]interface {}") : items.slice(0, -1);
-    }, false, "[]interface {}"),
-    ...pair("reverse", [ANY4], (list2) => itemsOr(list2, (k) => `Cannot find reverse on type ${k}`).slice().reverse(), false, "[]interface {}"),
-    ...pair("compact", [ANY4], (list2) => itemsOr(list2, (k) => `Cannot compact on type ${k}`).filter((x) => !isEmpty(x)), false, "[]interface {}"),
-    ...pair("uniq", [ANY4], (list2) => {
-      const out = [];
-      for (const x of itemsOr(list2, (k) => `Cannot find uniq on type ${k}`)) if (!out.some((y) => deepEqual2(x, y))) out.push(x);
-      return out;
-    }, false, "[]interface {}"),
-    ...pair("without", [ANY4, ANY4], (list2, ...omit) => {
-      const items = itemsOr(list2, (k) => `Cannot find without on type ${k}`);
-      return items.filter((x) => !omit.some((o) => deepEqual2(x, o ?? null)));
-    }, true, "[]interface {}"),
-    ...pair("has", [ANY4, ANY4], (needle, haystack) => {
-      if (haystack === null || haystack === void 0) return false;
-      const items = itemsOr(haystack, (k) => `Cannot find has on type ${k}`);
-      return items.some((x) => deepEqual2(needle ?? null, x));
-    }, false, "bool"),
-    ...pair("slice", [ANY4, ANY4], (list2, ...indices) => {
-      const items = itemsOr(list2, (k) => `list should be type of slice or array but ${k}`);
-      const l = items.length;
-      if (l === 0) return null;
-      const start = indices.length > 0 ? toIntNum(indices[0]) : 0;
-      const end = indices.length < 2 ? l : toIntNum(indices[1]);
-      if (end < 0 || end > l) throw new Error(`reflect: slice index out of range`);
-      if (start < 0 || start > end) throw new Error(`reflect.Value.Slice: slice index out of bounds`);
-      const out = items.slice(start, end);
-      const t = Array.isArray(list2) ? sliceType(list2) : "[]interface {}";
-      return t.startsWith("[]") ? withGoType(out, t) : withGoType(out, "[]" + t.replace(/^\[\d+\]/, ""));
-    }, true),
-    concat: defineFunc({ params: [ANY4], variadic: true, result: ANY4 }, (...lists) => {
-      const out = [];
-      for (const l of lists) {
-        const kind = typeKind(l);
-        const items = sliceItems(l);
-        if (!items) throw new Error(`Cannot concat type ${kind} as list`);
-        out.push(...items);
-      }
-      return out.length === 0 ? new GoNil("[]interface {}") : out;
-    })
-  };
-}
-
-// src/render/sprig/numeric.ts
-var ANY5 = "interface {}";
-var num3 = (v) => Number(v.value);
-var wrap64 = (n) => BigInt.asIntN(64, n);
-var MAX_ELEMS = 1e7;
-function untilStep(start, stop, step) {
-  const v = [];
-  if (stop < start) {
-    if (step >= 0) return v;
-    for (let i = start; i > stop; i += step) {
-      v.push(i);
-      if (v.length > MAX_ELEMS) throw new Error("untilStep: too many elements");
-    }
-    return v;
-  }
-  if (step <= 0) return v;
-  for (let i = start; i < stop; i += step) {
-    v.push(i);
-    if (v.length > MAX_ELEMS) throw new Error("untilStep: too many elements");
-  }
-  return v;
-}
-var intSlice = (xs) => withGoType(xs.map((x) => int(x)), "[]int");
-function seq2(params) {
-  let increment = 1;
-  switch (params.length) {
-    case 0:
-      return "";
-    case 1: {
-      const start = 1;
-      const end = params[0];
-      if (end < start) increment = -1;
-      return untilStep(start, end + increment, increment).join(" ");
-    }
-    case 3: {
-      const [start, step, end] = params;
-      if (end < start) {
-        increment = -1;
-        if (step > 0) return "";
-      }
-      return untilStep(start, end + increment, step).join(" ");
-    }
-    case 2: {
-      const [start, end] = params;
-      const step = end < start ? -1 : 1;
-      return untilStep(start, end + step, step).join(" ");
-    }
-    default:
-      return "";
-  }
-}
-function decFromFloat(f) {
-  if (!Number.isFinite(f)) throw new Error(`Cannot create a Decimal from ${sprint([f])}`);
-  const s = String(f);
-  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(s);
-  if (!m) return { coef: 0n, exp: 0 };
-  const frac = m[3] ?? "";
-  let coef = BigInt(m[2] + frac);
-  if (m[1] === "-") coef = -coef;
-  return { coef, exp: Number(m[4] ?? 0) - frac.length };
-}
-function align(a, b) {
-  const e = Math.min(a.exp, b.exp);
-  return [a.coef * 10n ** BigInt(a.exp - e), b.coef * 10n ** BigInt(b.exp - e), e];
-}
-var decAdd = (a, b) => {
-  const [x, y, e] = align(a, b);
-  return { coef: x + y, exp: e };
-};
-var decSub = (a, b) => {
-  const [x, y, e] = align(a, b);
-  return { coef: x - y, exp: e };
-};
-var decMul = (a, b) => ({ coef: a.coef * b.coef, exp: a.exp + b.exp });
-function decDiv(a, b) {
-  if (b.coef === 0n) throw new Error("decimal division by zero");
-  const prec = 16;
-  const shift = a.exp - b.exp + prec;
-  let n = a.coef;
-  let d = b.coef;
-  if (shift >= 0) n *= 10n ** BigInt(shift);
-  else d *= 10n ** BigInt(-shift);
-  const neg = n < 0n !== d < 0n;
-  if (n < 0n) n = -n;
-  if (d < 0n) d = -d;
-  let q2 = n / d;
-  const r = n % d;
-  if (2n * r >= d) q2 += 1n;
-  return { coef: neg ? -q2 : q2, exp: -prec };
-}
-function decToFloat(d) {
-  return Number(`${d.coef}e${d.exp}`);
-}
-function execDecimalOp(a, b, f) {
-  let prt = decFromFloat(toFloat64(a));
-  for (const x of b) prt = f(prt, decFromFloat(toFloat64(x)));
-  return decToFloat(prt);
-}
-function goRoundNum(a, p, roundOn = 0.5) {
-  const val = toFloat64(a);
-  const pow = Math.pow(10, p);
-  const digit = pow * val;
-  const div = digit - Math.trunc(digit);
-  const r = div >= roundOn ? Math.ceil(digit) : Math.floor(digit);
-  return r / pow;
-}
-function numericFuncs() {
-  const f1 = (fn) => defineFunc({ params: [ANY5], result: "float64" }, (a) => fn(toFloat64(a)));
-  const max = defineFunc({ params: [ANY5, ANY5], variadic: true, result: "int64" }, (a, ...r) => {
-    let aa = toInt64(a);
-    for (const b of r) {
-      const bb = toInt64(b);
-      if (bb > aa) aa = bb;
-    }
-    return int64(aa);
-  });
-  return {
-    atoi: defineFunc({ params: ["string"], result: "int" }, (s) => {
-      const t = s;
-      if (!/^[+-]?\d+$/.test(t)) return int(0);
-      const n = BigInt(t);
-      return int(n > (1n << 63n) - 1n || n < -(1n << 63n) ? 0n : n);
-    }),
-    int64: defineFunc({ params: [ANY5], result: "int64" }, (v) => int64(toInt64(v))),
-    int: defineFunc({ params: [ANY5], result: "int" }, (v) => int(toInt64(v))),
-    float64: defineFunc({ params: [ANY5], result: "float64" }, (v) => toFloat64(v)),
-    seq: defineFunc({ params: ["int"], variadic: true, result: "string" }, (...p) => seq2(p.map(num3))),
-    toDecimal: defineFunc({ params: [ANY5], result: "int64" }, (v) => {
-      const s = sprint([v ?? null]);
-      const m = /^([+-]?)([0-7]+)$/.exec(s);
-      if (!m) return int64(0);
-      let n = BigInt("0o" + m[2]);
-      if (m[1] === "-") n = -n;
-      if (n > (1n << 63n) - 1n || n < -(1n << 63n)) return int64(0);
-      return int64(n);
-    }),
-    until: defineFunc({ params: ["int"], result: "[]int" }, (c) => {
-      const count2 = num3(c);
-      return intSlice(untilStep(0, count2, count2 < 0 ? -1 : 1));
-    }),
-    untilStep: defineFunc({ params: ["int", "int", "int"], result: "[]int" }, (a, b, c) => intSlice(untilStep(num3(a), num3(b), num3(c)))),
-    add1: defineFunc({ params: [ANY5], result: "int64" }, (a) => int64(wrap64(toInt64(a) + 1n))),
-    add: defineFunc({ params: [ANY5], variadic: true, result: "int64" }, (...xs) => int64(xs.reduce((s, x) => wrap64(s + toInt64(x)), 0n))),
-    sub: defineFunc({ params: [ANY5, ANY5], result: "int64" }, (a, b) => int64(wrap64(toInt64(a) - toInt64(b)))),
-    div: defineFunc({ params: [ANY5, ANY5], result: "int64" }, (a, b) => {
-      const d = toInt64(b);
-      if (d === 0n) throw new Error("runtime error: integer divide by zero");
-      return int64(wrap64(toInt64(a) / d));
-    }),
-    mod: defineFunc({ params: [ANY5, ANY5], result: "int64" }, (a, b) => {
-      const d = toInt64(b);
-      if (d === 0n) throw new Error("runtime error: integer divide by zero");
-      return int64(toInt64(a) % d);
-    }),
-    mul: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "int64" }, (a, ...r) => int64(r.reduce((s, x) => wrap64(s * toInt64(x)), toInt64(a)))),
-    add1f: defineFunc({ params: [ANY5], result: "float64" }, (a) => execDecimalOp(a, [int(1)], decAdd)),
-    addf: defineFunc({ params: [ANY5], variadic: true, result: "float64" }, (...xs) => execDecimalOp(0, xs, decAdd)),
-    subf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => execDecimalOp(a, r, decSub)),
-    divf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => execDecimalOp(a, r, decDiv)),
-    mulf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => execDecimalOp(a, r, decMul)),
-    biggest: max,
-    max,
-    min: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "int64" }, (a, ...r) => {
-      let aa = toInt64(a);
-      for (const b of r) {
-        const bb = toInt64(b);
-        if (bb < aa) aa = bb;
-      }
-      return int64(aa);
-    }),
-    maxf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => r.reduce((s, x) => Math.max(s, toFloat64(x)), toFloat64(a))),
-    minf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => r.reduce((s, x) => Math.min(s, toFloat64(x)), toFloat64(a))),
-    ceil: f1(Math.ceil),
-    floor: f1(Math.floor),
-    round: defineFunc({ params: [ANY5, "int", "float64"], variadic: true, result: "float64" }, (a, p, ...o) => goRoundNum(a, num3(p), o.length > 0 ? o[0] : 0.5))
-  };
-}
-
-// src/render/sprig/paths.ts
-function clean(p) {
-  if (p === "") return ".";
-  const rooted = p[0] === "/";
-  const n = p.length;
-  let out = rooted ? "/" : "";
-  let r = rooted ? 1 : 0;
-  let dotdot = rooted ? 1 : 0;
-  while (r < n) {
-    if (p[r] === "/") r++;
-    else if (p[r] === "." && (r + 1 === n || p[r + 1] === "/")) r++;
-    else if (p[r] === "." && p[r + 1] === "." && (r + 2 === n || p[r + 2] === "/")) {
-      r += 2;
-      if (out.length > dotdot) {
-        let w = out.length - 1;
-        while (w > dotdot && out[w] !== "/") w--;
-        out = out.slice(0, w);
-      } else if (!rooted) {
-        if (out.length > 0) out += "/";
-        out += "..";
-        dotdot = out.length;
-      }
-    } else {
-      if (rooted && out.length !== 1 || !rooted && out.length !== 0) out += "/";
-      for (; r < n && p[r] !== "/"; r++) out += p[r];
-    }
-  }
-  return out === "" ? "." : out;
-}
-function base(p) {
-  if (p === "") return ".";
-  while (p.length > 0 && p[p.length - 1] === "/") p = p.slice(0, -1);
-  const i = p.lastIndexOf("/");
-  if (i >= 0) p = p.slice(i + 1);
-  return p === "" ? "/" : p;
-}
-function dir(p) {
-  const i = p.lastIndexOf("/");
-  return clean(p.slice(0, i + 1));
-}
-function ext2(p) {
-  for (let i = p.length - 1; i >= 0 && p[i] !== "/"; i--) if (p[i] === ".") return p.slice(i);
-  return "";
-}
-function pathFuncs() {
-  const s = (fn, result = "string") => defineFunc({ params: ["string"], result }, (x) => fn(x));
-  const isAbs = (x) => x.startsWith("/");
-  return {
-    base: s(base),
-    dir: s(dir),
-    clean: s(clean),
-    ext: s(ext2),
-    isAbs: s(isAbs, "bool"),
-    osBase: s(base),
-    osDir: s(dir),
-    osClean: s(clean),
-    osExt: s(ext2),
-    osIsAbs: s(isAbs, "bool")
-  };
-}
-
-// src/render/sprig/reflect.ts
-var ANY6 = "interface {}";
-function reflectFuncs() {
-  const typeStr = (v) => sprintf("%T", [v ?? null]);
-  return {
-    typeOf: defineFunc({ params: [ANY6], result: "string" }, (v) => typeStr(v)),
-    typeIs: defineFunc({ params: ["string", ANY6], result: "bool" }, (t, v) => t === typeStr(v)),
-    typeIsLike: defineFunc({ params: ["string", ANY6], result: "bool" }, (t, v) => {
-      const s = typeStr(v);
-      return t === s || "*" + t === s;
-    }),
-    kindOf: defineFunc({ params: [ANY6], result: "string" }, (v) => kindName(v)),
-    kindIs: defineFunc({ params: ["string", ANY6], result: "bool" }, (t, v) => t === kindName(v)),
-    deepEqual: defineFunc({ params: [ANY6, ANY6], result: "bool" }, (a, b) => deepEqual2(a, b))
-  };
-}
-
-// src/render/sprig/regex.ts
-var ALT = 1;
-var ALT_MATCH = 2;
-var CAPTURE = 3;
-var EMPTY_WIDTH = 4;
-var MATCH = 6;
-var NOP = 7;
-var RUNE = 8;
-var RUNE1 = 9;
-var RUNE_ANY = 10;
-var RUNE_ANY_NOT_NL = 11;
-var BEGIN_LINE = 1;
-var END_LINE = 2;
-var BEGIN_TEXT = 4;
-var END_TEXT = 8;
-var WORD_BOUNDARY = 16;
-var NO_WORD_BOUNDARY = 32;
-var isWord = (r) => r >= 97 && r <= 122 || r >= 65 && r <= 90 || r >= 48 && r <= 57 || r === 95;
-function emptyOp(r1, r2) {
-  let op = 0;
-  if (r1 < 0) op |= BEGIN_TEXT | BEGIN_LINE;
-  if (r1 === 10) op |= BEGIN_LINE;
-  if (r2 < 0) op |= END_TEXT | END_LINE;
-  if (r2 === 10) op |= END_LINE;
-  op |= isWord(r1) !== isWord(r2) ? WORD_BOUNDARY : NO_WORD_BOUNDARY;
-  return op;
-}
-var Queue = class {
-  sparse = /* @__PURE__ */ new Map();
-  dense = [];
-  has(pc) {
-    const j = this.sparse.get(pc);
-    return j !== void 0 && j < this.dense.length && this.dense[j].pc === pc;
-  }
-  clear() {
-    this.sparse.clear();
-    this.dense.length = 0;
-  }
-};
-var GoRegexp = class {
-  constructor(expr) {
-    this.expr = expr;
-    const re = new RE2JS(expr);
-    const r2 = re.re2();
-    this.prog = r2.prog;
-    this.numSubexp = r2.numberOfCapturingGroups();
-    this.subexpNames = new Array(this.numSubexp + 1).fill("");
-    for (const [name, idx] of r2.namedGroups) this.subexpNames[idx] = name;
-    this.startCond = this.prog.startCond();
-  }
-  expr;
-  prog;
-  numSubexp;
-  /** Names of the subexpressions, index 0 being the whole match ('' for unnamed groups). */
-  subexpNames;
-  startCond;
-  /** Go's doExecute over runes: the match (and submatch) positions as rune indices, or null. */
-  exec(input, pos, ncap) {
-    const prog = this.prog;
-    const n = input.length;
-    ncap = Math.max(ncap, 2);
-    let matched = false;
-    let matchcap = new Array(ncap).fill(-1);
-    let runq = new Queue();
-    let nextq = new Queue();
-    const at = (i) => i < n ? input[i] : -1;
-    const add = (q2, pc, p, cap, cond) => {
-      for (; ; ) {
-        if (pc === 0 || q2.has(pc)) return;
-        const j = q2.dense.length;
-        const d = { pc, t: null };
-        q2.dense.push(d);
-        q2.sparse.set(pc, j);
-        const inst = prog.getInst(pc);
-        switch (inst.op) {
-          case ALT:
-          case ALT_MATCH:
-            add(q2, inst.out, p, cap, cond);
-            pc = inst.arg;
-            continue;
-          case EMPTY_WIDTH:
-            if ((inst.arg & ~cond) === 0) {
-              pc = inst.out;
-              continue;
-            }
-            return;
-          case NOP:
-            pc = inst.out;
-            continue;
-          case CAPTURE:
-            if (inst.arg < cap.length) {
-              const old = cap[inst.arg];
-              cap[inst.arg] = p;
-              add(q2, inst.out, p, cap, cond);
-              cap[inst.arg] = old;
-              return;
-            }
-            pc = inst.out;
-            continue;
-          case MATCH:
-          case RUNE:
-          case RUNE1:
-          case RUNE_ANY:
-          case RUNE_ANY_NOT_NL:
-            d.t = { pc, cap: cap.slice() };
-            return;
-          default:
-            return;
-        }
-      }
-    };
-    const step = (p, nextPos, c, nextCond) => {
-      for (let j = 0; j < runq.dense.length; j++) {
-        const t = runq.dense[j].t;
-        if (!t) continue;
-        const inst = prog.getInst(t.pc);
-        let ok = false;
-        switch (inst.op) {
-          case MATCH:
-            t.cap[1] = p;
-            matchcap = t.cap.slice();
-            matched = true;
-            runq.dense.length = 0;
-            break;
-          case RUNE:
-          case RUNE1:
-            ok = c >= 0 && inst.matchRune(c);
-            break;
-          case RUNE_ANY:
-            ok = c >= 0;
-            break;
-          case RUNE_ANY_NOT_NL:
-            ok = c >= 0 && c !== 10;
-            break;
-        }
-        if (ok) add(nextq, inst.out, nextPos, t.cap, nextCond);
-      }
-      runq.clear();
-    };
-    let r = at(pos);
-    let width = pos < n ? 1 : 0;
-    let r1 = r >= 0 ? at(pos + 1) : -1;
-    let flag = emptyOp(pos === 0 ? -1 : at(pos - 1), r);
-    for (; ; ) {
-      if (runq.dense.length === 0) {
-        if ((this.startCond & BEGIN_TEXT) !== 0 && pos !== 0) break;
-        if (matched) break;
-      }
-      if (!matched && (pos === 0 || (this.startCond & BEGIN_TEXT) === 0)) {
-        const cap = matchcap.slice();
-        cap[0] = pos;
-        add(runq, prog.start, pos, cap, flag);
-      }
-      flag = emptyOp(r, r1);
-      step(pos, pos + width, r, flag);
-      if (width === 0) break;
-      pos += width;
-      r = r1;
-      width = pos < n ? 1 : 0;
-      r1 = r >= 0 ? at(pos + 1) : -1;
-      [runq, nextq] = [nextq, runq];
-    }
-    return matched ? matchcap : null;
-  }
-};
-var cache2 = /* @__PURE__ */ new Map();
-function compileRegexp(expr) {
-  let re = cache2.get(expr);
-  if (!re) {
-    re = new GoRegexp(expr);
-    if (cache2.size > 500) cache2.clear();
-    cache2.set(expr, re);
-  }
-  return re;
-}
-function mustCompile(expr) {
-  try {
-    return compileRegexp(expr);
-  } catch (e) {
-    throw new Error(`regexp: Compile(${quoteRe(expr)}): ${e.message}`);
-  }
-}
-function quoteRe(s) {
-  const canBackquote2 = !Array.from(s).some((ch) => {
-    const c = ch.codePointAt(0) ?? 0;
-    return ch === "`" || c < 32 && c !== 9 || c === 127 || c === 65279;
-  });
-  return canBackquote2 ? "`" + s + "`" : quoteString(s);
-}
-var Runes = class {
-  constructor(s) {
-    this.s = s;
-    let i = 0;
-    for (const ch of s) {
-      this.cps.push(ch.codePointAt(0) ?? 0);
-      this.off.push(i);
-      i += ch.length;
-    }
-    this.off.push(i);
-  }
-  s;
-  cps = [];
-  off = [];
-  slice(a, b) {
-    return this.s.slice(this.off[a], this.off[b]);
-  }
-  get length() {
-    return this.cps.length;
-  }
-};
-function allMatches(re, rs, n, ncap) {
-  const out = [];
-  const end = rs.length;
-  if (n < 0) n = end + 1;
-  for (let pos = 0, prevMatchEnd = -1; out.length < n && pos <= end; ) {
-    const m = re.exec(rs.cps, pos, ncap);
-    if (!m) break;
-    let accept = true;
-    if (m[1] === pos) {
-      if (m[0] === prevMatchEnd) accept = false;
-      pos += pos < end ? 1 : 1;
-    } else pos = m[1];
-    prevMatchEnd = m[1];
-    if (accept) out.push(m);
-  }
-  return out;
-}
-function matchString(re, s) {
-  return re.exec(new Runes(s).cps, 0, 0) !== null;
-}
-function findString(re, s) {
-  const rs = new Runes(s);
-  const m = re.exec(rs.cps, 0, 2);
-  return m ? rs.slice(m[0], m[1]) : "";
-}
-function findAllString(re, s, n) {
-  const rs = new Runes(s);
-  const ms = allMatches(re, rs, n, 2);
-  return ms.length === 0 ? null : ms.map((m) => rs.slice(m[0], m[1]));
-}
-function expand(re, template, rs, m) {
-  let out = "";
-  let t = template;
-  for (; ; ) {
-    const i = t.indexOf("$");
-    if (i < 0) break;
-    out += t.slice(0, i);
-    t = t.slice(i + 1);
-    if (t.startsWith("$")) {
-      out += "$";
-      t = t.slice(1);
-      continue;
-    }
-    const ex = extract(t);
-    if (!ex) {
-      out += "$";
-      continue;
-    }
-    t = ex.rest;
-    if (ex.num >= 0) {
-      if (2 * ex.num + 1 < m.length && m[2 * ex.num] >= 0) out += rs.slice(m[2 * ex.num], m[2 * ex.num + 1]);
-    } else {
-      for (let k = 0; k < re.subexpNames.length; k++) {
-        if (ex.name === re.subexpNames[k] && 2 * k + 1 < m.length && m[2 * k] >= 0) {
-          out += rs.slice(m[2 * k], m[2 * k + 1]);
-          break;
-        }
-      }
-    }
-  }
-  return out + t;
-}
-function extract(str7) {
-  if (str7 === "") return null;
-  let brace = false;
-  if (str7[0] === "{") {
-    brace = true;
-    str7 = str7.slice(1);
-  }
-  let i = 0;
-  for (const ch of str7) {
-    if (!/^[\p{L}\p{Nd}_]$/u.test(ch)) break;
-    i += ch.length;
-  }
-  if (i === 0) return null;
-  const name = str7.slice(0, i);
-  if (brace) {
-    if (i >= str7.length || str7[i] !== "}") return null;
-    i++;
-  }
-  let num6 = 0;
-  for (let k = 0; k < name.length; k++) {
-    if (name[k] < "0" || name[k] > "9" || num6 >= 1e8) {
-      num6 = -1;
-      break;
-    }
-    num6 = num6 * 10 + (name.charCodeAt(k) - 48);
-  }
-  if (name[0] === "0" && name.length > 1) num6 = -1;
-  return { name, num: num6, rest: str7.slice(i) };
-}
-function replaceAllString(re, src, repl, literal) {
-  const rs = new Runes(src);
-  const n = rs.length;
-  let out = "";
-  let lastMatchEnd = 0;
-  let searchPos = 0;
-  const ncap = literal ? 2 : 2 * (re.numSubexp + 1);
-  while (searchPos <= n) {
-    const a = re.exec(rs.cps, searchPos, ncap);
-    if (!a) break;
-    out += rs.slice(lastMatchEnd, a[0]);
-    if (a[1] > lastMatchEnd || a[0] === 0) out += literal ? repl : expand(re, repl, rs, a);
-    lastMatchEnd = a[1];
-    const width = searchPos < n ? 1 : 0;
-    if (searchPos + width > a[1]) searchPos += width;
-    else if (searchPos + 1 > a[1]) searchPos++;
-    else searchPos = a[1];
-  }
-  return out + rs.slice(lastMatchEnd, n);
-}
-function splitString(re, s, n) {
-  if (n === 0) return null;
-  if (re.expr.length > 0 && s.length === 0) return [""];
-  const rs = new Runes(s);
-  const matches2 = allMatches(re, rs, n, 2);
-  const out = [];
-  let beg = 0;
-  let end = 0;
-  for (const m of matches2) {
-    if (n > 0 && out.length === n - 1) break;
-    end = m[0];
-    if (m[1] !== 0) out.push(rs.slice(beg, end));
-    beg = m[1];
-  }
-  if (end !== rs.length) out.push(rs.slice(beg, rs.length));
-  return out;
-}
-function quoteMeta2(s) {
-  return s.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
-}
-var strs = (xs) => xs === null ? new GoNil("[]string") : withGoType(xs.slice(), "[]string");
-var num4 = (v) => Number(v.value);
-function regexFuncs() {
-  const S2 = { params: ["string", "string"] };
-  const S3 = { params: ["string", "string", "string"], result: "string" };
-  const SSI = { params: ["string", "string", "int"], result: "[]string" };
-  return {
-    regexMatch: defineFunc({ ...S2, result: "bool" }, (r, s) => {
-      try {
-        return matchString(compileRegexp(r), s);
-      } catch {
-        return false;
-      }
-    }),
-    mustRegexMatch: defineFunc({ ...S2, result: "bool" }, (r, s) => matchString(compileRegexp(r), s)),
-    regexFindAll: defineFunc(SSI, (r, s, n) => strs(findAllString(mustCompile(r), s, num4(n)))),
-    mustRegexFindAll: defineFunc(SSI, (r, s, n) => strs(findAllString(compileRegexp(r), s, num4(n)))),
-    regexFind: defineFunc({ ...S2, result: "string" }, (r, s) => findString(mustCompile(r), s)),
-    mustRegexFind: defineFunc({ ...S2, result: "string" }, (r, s) => findString(compileRegexp(r), s)),
-    regexReplaceAll: defineFunc(S3, (r, s, repl) => replaceAllString(mustCompile(r), s, repl, false)),
-    mustRegexReplaceAll: defineFunc(S3, (r, s, repl) => replaceAllString(compileRegexp(r), s, repl, false)),
-    regexReplaceAllLiteral: defineFunc(S3, (r, s, repl) => replaceAllString(mustCompile(r), s, repl, true)),
-    mustRegexReplaceAllLiteral: defineFunc(S3, (r, s, repl) => replaceAllString(compileRegexp(r), s, repl, true)),
-    regexSplit: defineFunc(SSI, (r, s, n) => strs(splitString(mustCompile(r), s, num4(n)))),
-    mustRegexSplit: defineFunc(SSI, (r, s, n) => strs(splitString(compileRegexp(r), s, num4(n)))),
-    regexQuoteMeta: defineFunc({ params: ["string"], result: "string" }, (s) => quoteMeta2(s))
-  };
-}
-
-// src/render/sprig/strings.ts
-var num5 = (v) => Number(v.value);
-var isSpace3 = (r) => new RegExp("^\\p{White_Space}$", "u").test(r);
-var isUpper = (r) => new RegExp("^\\p{Lu}$", "u").test(r);
-var isLower = (r) => new RegExp("^\\p{Ll}$", "u").test(r);
-var isTitleCase = (r) => new RegExp("^\\p{Lt}$", "u").test(r);
-var isDigit = (r) => new RegExp("^\\p{Nd}$", "u").test(r);
-var isLetter = (r) => new RegExp("^\\p{L}$", "u").test(r);
-var isPunct = (r) => new RegExp("^\\p{P}$", "u").test(r);
-function runeUpper(r) {
-  const u = r.toUpperCase();
-  return Array.from(u).length === 1 ? u : r;
-}
-function runeLower(r) {
-  const u = r.toLowerCase();
-  return Array.from(u).length === 1 ? u : r;
-}
-var goToUpper = (s) => Array.from(s, runeUpper).join("");
-var goToLower = (s) => Array.from(s, runeLower).join("");
-var bytes2 = (s) => Buffer.from(s, "utf8");
-var str6 = (b) => b.toString("utf8");
-var byteRune = (b) => String.fromCodePoint(b);
-function sliceBytes(s, lo, hi) {
-  const b = bytes2(s);
-  const n = b.length;
-  if (hi !== void 0 && (hi < 0 || hi > n)) {
-    throw new Error(`runtime error: slice bounds out of range [:${hi}] with length ${n}`);
-  }
-  const h = hi ?? n;
-  if (lo !== void 0 && (lo < 0 || lo > h)) {
-    throw new Error(`runtime error: slice bounds out of range [${lo}:${hi === void 0 ? n : h}]`);
-  }
-  return str6(b.subarray(lo ?? 0, h));
-}
-function trimSpace(s) {
-  return s.replace(new RegExp("^\\p{White_Space}+|\\p{White_Space}+$", "gu"), "");
-}
-function trimCutset(s, cutset) {
-  const set2 = new Set(Array.from(cutset));
-  const rs = Array.from(s);
-  let i = 0;
-  let j = rs.length;
-  while (i < j && set2.has(rs[i])) i++;
-  while (j > i && set2.has(rs[j - 1])) j--;
-  return rs.slice(i, j).join("");
-}
-function replaceAll2(s, old, nw) {
-  if (old === "") {
-    const rs = Array.from(s);
-    return nw + rs.map((r) => r + nw).join("");
-  }
-  return s.split(old).join(nw);
-}
-function goSplit(s, sep, n = -1) {
-  if (n === 0) return [];
-  if (sep === "") {
-    const rs = Array.from(s);
-    if (n > 0 && rs.length > n) return [...rs.slice(0, n - 1), rs.slice(n - 1).join("")];
-    return rs;
-  }
-  const parts = s.split(sep);
-  if (n > 0 && parts.length > n) return [...parts.slice(0, n - 1), parts.slice(n - 1).join(sep)];
-  return parts;
-}
-function goRepeat(s, count2) {
-  if (count2 < 0) throw new Error("strings: negative Repeat count");
-  if (s.length * count2 > 64 * 1024 * 1024) throw new Error("strings: Repeat output length overflow");
-  return s.repeat(count2);
-}
-function goTitle(s) {
-  const isSep = (r) => {
-    const c = r.codePointAt(0) ?? 0;
-    if (c <= 127) return !/[0-9a-zA-Z_]/.test(r);
-    if (isLetter(r) || isDigit(r)) return false;
-    return isSpace3(r);
-  };
-  let prev = " ";
-  let out = "";
-  for (const r of s) {
-    out += isSep(prev) ? runeUpper(r) : r;
-    prev = r;
-  }
-  return out;
-}
-function abbreviateFull(s, offset, maxWidth) {
-  if (s === "") return "";
-  if (maxWidth < 4) return "";
-  const b = bytes2(s);
-  const n = b.length;
-  if (n <= maxWidth) return s;
-  if (offset > n) offset = n;
-  if (n - offset < maxWidth - 3) offset = n - (maxWidth - 3);
-  const marker = "...";
-  if (offset <= 4) return str6(b.subarray(0, maxWidth - 3)) + marker;
-  if (maxWidth < 7) return "";
-  if (offset + maxWidth - 3 < n) return marker + abbreviateFull(str6(b.subarray(offset)), 0, maxWidth - 3);
-  return marker + str6(b.subarray(n - (maxWidth - 3)));
-}
-function wrapCustom(s, wrapLength, newLine, wrapLongWords) {
-  if (s === "") return "";
-  if (newLine === "") newLine = "\n";
-  if (wrapLength < 1) wrapLength = 1;
-  const b = bytes2(s);
-  const n = b.length;
-  let offset = 0;
-  const out = [];
-  const nl = bytes2(newLine);
-  while (n - offset > wrapLength) {
-    if (b[offset] === 32) {
-      offset++;
-      continue;
-    }
-    const end = Math.min(wrapLength + offset + 1, n);
-    let spaceToWrapAt = b.subarray(offset, end).lastIndexOf(32) + offset;
-    if (spaceToWrapAt >= offset) {
-      out.push(b.subarray(offset, spaceToWrapAt), nl);
-      offset = spaceToWrapAt + 1;
-    } else if (wrapLongWords) {
-      out.push(b.subarray(offset, wrapLength + offset), nl);
-      offset += wrapLength;
-    } else {
-      const e = wrapLength + offset;
-      const index2 = b.subarray(e).indexOf(32);
-      if (index2 === -1) {
-        out.push(b.subarray(offset));
-        offset = n;
-      } else {
-        spaceToWrapAt = index2 + wrapLength;
-        if (spaceToWrapAt < offset) throw new Error(`runtime error: slice bounds out of range [${offset}:${spaceToWrapAt}]`);
-        out.push(b.subarray(offset, spaceToWrapAt), nl);
-        offset = spaceToWrapAt + 1;
-      }
-    }
-  }
-  out.push(b.subarray(Math.min(offset, n)));
-  return str6(Buffer.concat(out));
-}
-function initials(s) {
-  if (s === "") return s;
-  const b = bytes2(s);
-  let out = "";
-  let lastWasGap = true;
-  for (const c of b) {
-    const r = byteRune(c);
-    if (isSpace3(r)) lastWasGap = true;
-    else if (lastWasGap) {
-      out += r;
-      lastWasGap = false;
-    }
-  }
-  return out;
-}
-function deleteWhiteSpace(s) {
-  if (s === "") return s;
-  const b = bytes2(s);
-  let out = "";
-  let count2 = 0;
-  for (const c of b) {
-    const r = byteRune(c);
-    if (!isSpace3(r)) {
-      out += r;
-      count2++;
-    }
-  }
-  return count2 === b.length ? s : out;
-}
-function uncapitalize(s) {
-  if (s === "") return s;
-  let next = true;
-  let out = "";
-  for (const r of s) {
-    if (isSpace3(r)) {
-      next = true;
-      out += r;
-    } else if (next) {
-      out += runeLower(r);
-      next = false;
-    } else out += r;
-  }
-  return out;
-}
-function swapCase(s) {
-  let out = "";
-  for (const r of s) {
-    if (isUpper(r) || isTitleCase(r)) out += runeLower(r);
-    else if (isLower(r)) out += runeUpper(r);
-    else out += r;
-  }
-  return out;
-}
-var isConnector = (r) => r === "-" || r === "_" || isSpace3(r);
-function nextWord(rs, start) {
-  const n = rs.length;
-  let i = start;
-  const r = rs[i++];
-  const run2 = (pred) => {
-    while (i < n && pred(rs[i])) i++;
-  };
-  if (isConnector(r)) {
-    run2(isConnector);
-    return { wt: "connector", end: i };
-  }
-  if (isPunct(r)) {
-    run2(isPunct);
-    return { wt: "punct", end: i };
-  }
-  if (isUpper(r)) {
-    if (i >= n) return { wt: "upper", end: i };
-    if (isUpper(rs[i])) {
-      run2(isUpper);
-      if (i < n && isLower(rs[i])) i--;
-      return { wt: "upper", end: i };
-    }
-    if (isLower(rs[i])) {
-      run2(isLower);
-      return { wt: "alpha", end: i };
-    }
-    return { wt: "upper", end: i };
-  }
-  if (isLower(r)) {
-    run2(isLower);
-    return { wt: "lower", end: i };
-  }
-  if (isDigit(r)) {
-    run2(isDigit);
-    return { wt: "number", end: i };
-  }
-  run2((x) => !(isConnector(x) || isLower(x) || isDigit(x) || isUpper(x)));
-  return { wt: "other", end: i };
-}
-function camelCaseToLowerCase(s, connector) {
-  if (s === "") return "";
-  const rs = Array.from(s);
-  let out = "";
-  const toLower2 = (wt2, a, b) => {
-    for (let k = a; k < b; k++) {
-      const r = rs[k];
-      if (wt2 === "connector" && isConnector(r)) out += connector;
-      else out += runeLower(r);
-    }
-  };
-  let pos = 0;
-  let w = nextWord(rs, pos);
-  let ws = pos;
-  pos = w.end;
-  let wt = w.wt;
-  while (pos < rs.length) {
-    if (wt !== "connector") toLower2(wt, ws, pos);
-    const prev = wt;
-    const lastStart = ws;
-    const lastEnd = pos;
-    ws = pos;
-    w = nextWord(rs, pos);
-    wt = w.wt;
-    pos = w.end;
-    switch (prev) {
-      case "number":
-        while (wt === "lower" || wt === "number") {
-          toLower2(wt, ws, pos);
-          if (pos >= rs.length) {
-            return out;
-          }
-          ws = pos;
-          w = nextWord(rs, pos);
-          wt = w.wt;
-          pos = w.end;
-        }
-        if (wt !== "invalid" && wt !== "punct" && wt !== "connector") out += connector;
-        break;
-      case "connector":
-        toLower2("connector", lastStart, lastEnd);
-        break;
-      case "punct":
-        break;
-      default: {
-        if (wt !== "number") {
-          if (wt !== "connector" && wt !== "punct") out += connector;
-          break;
-        }
-        if (pos >= rs.length) break;
-        const numStart = ws;
-        const numEnd = pos;
-        ws = pos;
-        w = nextWord(rs, pos);
-        wt = w.wt;
-        pos = w.end;
-        if (wt === "alpha") {
-          toLower2("number", numStart, numEnd);
-          out += connector;
-          break;
-        }
-        out += connector;
-        toLower2("number", numStart, numEnd);
-      }
-    }
-  }
-  toLower2(wt, ws, pos);
-  return out;
-}
-function toCamelCase(s) {
-  if (s === "") return "";
-  const rs = Array.from(s);
-  let out = "";
-  let i = 0;
-  let r0 = "";
-  for (; i < rs.length; i++) {
-    r0 = rs[i];
-    if (!isConnector(r0)) break;
-    out += r0;
-  }
-  if (i >= rs.length) return out;
-  r0 = runeUpper(r0);
-  i++;
-  for (; i < rs.length; i++) {
-    const r1 = r0;
-    r0 = rs[i];
-    if (isConnector(r1) && isConnector(r0)) {
-      out += r1;
-      continue;
-    }
-    if (isConnector(r1)) r0 = runeUpper(r0);
-    else {
-      r0 = runeLower(r0);
-      out += r1;
-    }
-  }
-  return out + r0;
-}
-function stringFuncs() {
-  const s1 = (fn) => defineFunc({ params: ["string"], result: "string" }, (s) => fn(s));
-  const s2 = (fn, result = "string") => defineFunc({ params: ["string", "string"], result }, (a, b) => fn(a, b));
-  return {
-    hello: defineFunc({ params: [], result: "string" }, () => "Hello!"),
-    abbrev: defineFunc({ params: ["int", "string"], result: "string" }, (w, s) => num5(w) < 4 ? s : abbreviateFull(s, 0, num5(w))),
-    abbrevboth: defineFunc({ params: ["int", "int", "string"], result: "string" }, (l, r, s) => {
-      const left = num5(l);
-      const right = num5(r);
-      if (right < 4 || left > 0 && right < 7) return s;
-      return abbreviateFull(s, left, right);
-    }),
-    trunc: defineFunc({ params: ["int", "string"], result: "string" }, (cv, sv) => {
-      const c = num5(cv);
-      const s = sv;
-      const n = Buffer.byteLength(s, "utf8");
-      if (c < 0 && n + c > 0) return sliceBytes(s, n + c, void 0);
-      if (c >= 0 && n > c) return sliceBytes(s, void 0, c);
-      return s;
-    }),
-    trim: s1(trimSpace),
-    upper: s1(goToUpper),
-    lower: s1(goToLower),
-    title: s1(goTitle),
-    untitle: s1(uncapitalize),
-    substr: defineFunc({ params: ["int", "int", "string"], result: "string" }, (a, b, sv) => {
-      const start = num5(a);
-      const end = num5(b);
-      const s = sv;
-      const n = Buffer.byteLength(s, "utf8");
-      if (start < 0) return sliceBytes(s, void 0, end);
-      if (end < 0 || end > n) return sliceBytes(s, start, void 0);
-      return sliceBytes(s, start, end);
-    }),
-    repeat: defineFunc({ params: ["int", "string"], result: "string" }, (c, s) => goRepeat(s, num5(c))),
-    trimall: s2((a, b) => trimCutset(b, a)),
-    trimAll: s2((a, b) => trimCutset(b, a)),
-    trimSuffix: s2((a, b) => a !== "" && b.endsWith(a) ? b.slice(0, b.length - a.length) : b),
-    trimPrefix: s2((a, b) => a !== "" && b.startsWith(a) ? b.slice(a.length) : b),
-    nospace: s1(deleteWhiteSpace),
-    initials: s1(initials),
-    swapcase: s1(swapCase),
-    snakecase: s1((s) => camelCaseToLowerCase(s, "_")),
-    camelcase: s1(toCamelCase),
-    kebabcase: s1((s) => camelCaseToLowerCase(s, "-")),
-    wrap: defineFunc({ params: ["int", "string"], result: "string" }, (l, s) => wrapCustom(s, num5(l), "", false)),
-    wrapWith: defineFunc({ params: ["int", "string", "string"], result: "string" }, (l, sep, s) => wrapCustom(s, num5(l), sep, true)),
-    contains: s2((a, b) => b.includes(a), "bool"),
-    hasPrefix: s2((a, b) => b.startsWith(a), "bool"),
-    hasSuffix: s2((a, b) => b.endsWith(a), "bool"),
-    quote: defineFunc({ params: ["interface {}"], variadic: true, result: "string" }, function(...xs) {
-      const out = [];
-      for (const x of xs) if (x !== null && x !== void 0) out.push(sprintf("%q", [strval.call(this, x)]));
-      return out.join(" ");
-    }),
-    squote: defineFunc({ params: ["interface {}"], variadic: true, result: "string" }, (...xs) => {
-      const out = [];
-      for (const x of xs) if (x !== null && x !== void 0) out.push(sprintf("'%v'", [x]));
-      return out.join(" ");
-    }),
-    cat: defineFunc({ params: ["interface {}"], variadic: true, result: "string" }, (...xs) => {
-      const v = xs.filter((x) => x !== null && x !== void 0);
-      return sprintf(v.map(() => "%v").join(" "), v);
-    }),
-    indent: defineFunc({ params: ["int", "string"], result: "string" }, (n, s) => {
-      const pad2 = goRepeat(" ", num5(n));
-      return pad2 + replaceAll2(s, "\n", "\n" + pad2);
-    }),
-    nindent: defineFunc({ params: ["int", "string"], result: "string" }, (n, s) => {
-      const pad2 = goRepeat(" ", num5(n));
-      return "\n" + pad2 + replaceAll2(s, "\n", "\n" + pad2);
-    }),
-    replace: defineFunc({ params: ["string", "string", "string"], result: "string" }, (o, n, s) => replaceAll2(s, o, n)),
-    plural: defineFunc({ params: ["string", "string", "int"], result: "string" }, (one, many, c) => num5(c) === 1 ? one : many),
-    toString: defineFunc({ params: ["interface {}"], result: "string" }, function(v) {
-      return strval.call(this, v ?? null);
-    }),
-    toStrings: defineFunc({ params: ["interface {}"], result: "[]string" }, function(v) {
-      return stringSlice(strslice.call(this, v ?? null));
-    }),
-    join: defineFunc({ params: ["string", "interface {}"], result: "string" }, function(sep, v) {
-      return strslice.call(this, v ?? null).join(sep);
-    }),
-    split: defineFunc({ params: ["string", "string"], result: "map[string]string" }, (sep, s) => {
-      const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-      goSplit(s, sep).forEach((p, i) => m.set("_" + i, p));
-      return m;
-    }),
-    splitList: defineFunc({ params: ["string", "string"], result: "[]string" }, (sep, s) => stringSlice(goSplit(s, sep))),
-    splitn: defineFunc({ params: ["string", "int", "string"], result: "map[string]string" }, (sep, n, s) => {
-      const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-      goSplit(s, sep, num5(n)).forEach((p, i) => m.set("_" + i, p));
-      return m;
-    }),
-    sortAlpha: defineFunc({ params: ["interface {}"], result: "[]string" }, function(v) {
-      let x = v ?? null;
-      while (x instanceof GoPointer) x = x.target;
-      if (sliceItems(x)) return stringSlice(strslice.call(this, x).slice().sort(compareStringsBytewise));
-      return stringSlice([strval.call(this, v ?? null)]);
-    })
-  };
-}
-
-// src/render/sprig/urls.ts
-function shouldEscape(c, mode) {
-  if (/[A-Za-z0-9]/.test(c)) return false;
-  if (mode === "host" || mode === "zone") {
-    if (`!$&'()*+,;=:[]<>"`.includes(c)) return false;
-  }
-  if ("-_.~".includes(c)) return false;
-  if ("$&+,/:;=?@".includes(c)) {
-    switch (mode) {
-      case "path":
-        return c === "?";
-      case "pathSegment":
-        return c === "/" || c === ";" || c === "," || c === "?";
-      case "userPassword":
-        return c === "@" || c === "/" || c === "?" || c === ":";
-      case "queryComponent":
-        return true;
-      case "fragment":
-        return false;
-    }
-  }
-  if (mode === "fragment" && "!()*".includes(c)) return false;
-  return true;
-}
-function urlEscape(s, mode) {
-  let out = "";
-  for (const b of Buffer.from(s, "utf8")) {
-    const c = String.fromCharCode(b);
-    if (b < 128 && !shouldEscape(c, mode)) out += c;
-    else if (c === " " && mode === "queryComponent") out += "+";
-    else out += "%" + b.toString(16).toUpperCase().padStart(2, "0");
-  }
-  return out;
-}
-function unescape(s, mode) {
-  const bytes3 = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === "%") {
-      const h = s.slice(i + 1, i + 3);
-      if (!/^[0-9a-fA-F]{2}$/.test(h)) {
-        const bad = s.slice(i, Math.min(i + 3, s.length));
-        throw new Error(`invalid URL escape ${JSON.stringify(bad)}`);
-      }
-      bytes3.push(parseInt(h, 16));
-      i += 2;
-    } else if (c === "+" && mode === "queryComponent") bytes3.push(32);
-    else bytes3.push(...Buffer.from(c, "utf8"));
-  }
-  return Buffer.from(bytes3).toString("utf8");
-}
-function userString(u) {
-  let s = urlEscape(u.username, "userPassword");
-  if (u.password !== void 0) s += ":" + urlEscape(u.password, "userPassword");
-  return s;
-}
-function parseURL(raw) {
-  const wrapErr = (msg) => new Error(`parse ${JSON.stringify(raw)}: ${msg}`);
-  const u = { scheme: "", opaque: "", user: null, host: "", path: "", rawQuery: "", fragment: "" };
-  let rest = raw;
-  const hash = rest.indexOf("#");
-  try {
-    if (hash >= 0) {
-      u.fragment = unescape(rest.slice(hash + 1), "fragment");
-      rest = rest.slice(0, hash);
-    }
-    if (Array.from(rest).some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127)) {
-      throw new Error("net/url: invalid control character in URL");
-    }
-    const sm = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(rest);
-    if (sm) {
-      u.scheme = sm[1].toLowerCase();
-      rest = rest.slice(sm[0].length);
-    } else if (/^[0-9+.-]*:/.test(rest) && rest.indexOf(":") === 0) {
-      throw new Error("missing protocol scheme");
-    }
-    if (rest.endsWith("?") && (rest.match(/\?/g) ?? []).length === 1) rest = rest.slice(0, -1);
-    else {
-      const q2 = rest.indexOf("?");
-      if (q2 >= 0) {
-        u.rawQuery = rest.slice(q2 + 1);
-        rest = rest.slice(0, q2);
-      }
-    }
-    if (!rest.startsWith("/")) {
-      if (u.scheme !== "") {
-        u.opaque = rest;
-        return u;
-      }
-      const colon = rest.indexOf(":");
-      const slash = rest.indexOf("/");
-      if (colon >= 0 && (slash < 0 || colon < slash)) throw new Error("first path segment in URL cannot contain colon");
-    }
-    if (rest.startsWith("//")) {
-      let authority2 = rest.slice(2);
-      const i = authority2.indexOf("/");
-      rest = i >= 0 ? authority2.slice(i) : "";
-      authority2 = i >= 0 ? authority2.slice(0, i) : authority2;
-      const at = authority2.lastIndexOf("@");
-      let host = authority2;
-      if (at >= 0) {
-        const userinfo = authority2.slice(0, at);
-        host = authority2.slice(at + 1);
-        const c = userinfo.indexOf(":");
-        u.user = c >= 0 ? { username: unescape(userinfo.slice(0, c), "userPassword"), password: unescape(userinfo.slice(c + 1), "userPassword") } : { username: unescape(userinfo, "userPassword") };
-      }
-      u.host = unescape(host, "host");
-    }
-    u.path = unescape(rest, "path");
-  } catch (e) {
-    throw wrapErr(e.message);
-  }
-  return u;
-}
-function urlString(u) {
-  let buf = "";
-  if (u.opaque !== "") {
-    if (u.scheme !== "") buf += u.scheme + ":";
-    buf += u.opaque;
-  } else {
-    if (u.scheme !== "") buf += u.scheme + ":";
-    if (u.scheme !== "" || u.host !== "" || u.user) {
-      if (u.host !== "" || u.path !== "" || u.user) buf += "//";
-      if (u.user) buf += userString(u.user) + "@";
-      if (u.host !== "") buf += urlEscape(u.host, "host");
-    }
-    const path29 = urlEscape(u.path, "path");
-    if (path29 !== "" && path29[0] !== "/" && u.host !== "") buf += "/";
-    if (buf === "") {
-      const seg = path29.split("/")[0];
-      if (seg.includes(":")) buf += "./";
-    }
-    buf += path29;
-  }
-  if (u.rawQuery !== "") buf += "?" + u.rawQuery;
-  if (u.fragment !== "") buf += "#" + urlEscape(u.fragment, "fragment");
-  return buf;
-}
-function hostname(host) {
-  if (host.startsWith("[")) {
-    const i2 = host.indexOf("]");
-    return i2 >= 0 ? host.slice(1, i2) : host.slice(1);
-  }
-  const i = host.lastIndexOf(":");
-  return i >= 0 && /^:\d*$/.test(host.slice(i)) ? host.slice(0, i) : host;
-}
-function urlFuncs() {
-  return {
-    urlParse: defineFunc({ params: ["string"], result: "map[string]interface {}" }, (v) => {
-      let u;
-      try {
-        u = parseURL(v);
-      } catch (e) {
-        throw new Error(`unable to parse url: ${e.message}`);
-      }
-      return /* @__PURE__ */ new Map([
-        ["scheme", u.scheme],
-        ["host", u.host],
-        ["hostname", hostname(u.host)],
-        ["path", u.path],
-        ["query", u.rawQuery],
-        ["opaque", u.opaque],
-        ["fragment", u.fragment],
-        ["userinfo", u.user ? userString(u.user) : ""]
-      ]);
-    }),
-    urlJoin: defineFunc({ params: ["map[string]interface {}"], result: "string" }, function(d) {
-      const m = d instanceof Map ? d : /* @__PURE__ */ new Map();
-      const get = (k) => {
-        const v = m.has(k) ? m.get(k) : "";
-        if (typeof v !== "string") {
-          throw new Error(`interface conversion: interface {} is ${v === null || v === void 0 ? "nil" : typeOf(v)}, not string`);
-        }
-        return v;
-      };
-      const u = {
-        scheme: get("scheme"),
-        host: get("host"),
-        path: get("path"),
-        rawQuery: get("query"),
-        opaque: get("opaque"),
-        fragment: get("fragment"),
-        user: null
-      };
-      const userinfo = get("userinfo");
-      if (userinfo !== "") {
-        try {
-          u.user = parseURL(`proto://${userinfo}@host`).user;
-        } catch (e) {
-          throw new Error(`unable to parse userinfo in dict: ${e.message}`);
-        }
-      }
-      return urlString(u);
-    }),
-    // Helm (and `helm template`) answers "" unless DNS lookups are enabled; a scanner never resolves names.
-    getHostByName: defineFunc({ params: ["string"], result: "string" }, () => "")
-  };
-}
-
-// src/render/sprig/index.ts
-var DEFAULT_NOW = /* @__PURE__ */ new Date("2026-01-01T00:00:00Z");
-var DEFAULT_SEED = "gitops-gate";
-var VOLATILE_FUNCS = /* @__PURE__ */ new Set([
-  "randAlphaNum",
-  "randAlpha",
-  "randAscii",
-  "randNumeric",
-  "randBytes",
-  "randInt",
-  "uuidv4",
-  "shuffle",
-  "bcrypt",
-  "htpasswd",
-  "encryptAES",
-  "genPrivateKey",
-  "genCA",
-  "genCAWithKey",
-  "genSelfSignedCert",
-  "genSelfSignedCertWithKey",
-  "genSignedCert",
-  "genSignedCertWithKey",
-  "now",
-  "date",
-  "dateInZone",
-  "date_in_zone",
-  "htmlDate",
-  "htmlDateInZone",
-  "ago",
-  "dateModify",
-  "date_modify",
-  "mustDateModify",
-  "must_date_modify",
-  "toDate",
-  "mustToDate",
-  "unixEpoch",
-  "durationRound",
-  "getHostByName"
-]);
-var SITES = /* @__PURE__ */ Symbol("sprigCallSites");
-function createSprigFuncs(options = {}) {
-  const now = options.now ?? DEFAULT_NOW;
-  const sites = new CallSites(options.seed ?? DEFAULT_SEED);
-  const clock = () => now;
-  const fm = {
-    ...stringFuncs(),
-    ...listFuncs(),
-    ...dictFuncs(),
-    ...numericFuncs(),
-    ...defaultFuncs(),
-    ...reflectFuncs(),
-    ...encodingFuncs(),
-    ...pathFuncs(),
-    ...urlFuncs(),
-    ...regexFuncs(),
-    ...semverFuncs(),
-    ...dateFuncs(clock),
-    ...randomFuncs(sites),
-    ...cryptoFuncs(sites, clock),
-    fail: Object.assign(function fail(msg) {
-      throw new Error(String(msg));
-    }, { goSig: { params: ["string"], result: "string" } })
-  };
-  Object.defineProperty(fm, SITES, { value: sites, enumerable: false });
-  return fm;
-}
-var SPRIG_FUNC_NAMES = Object.freeze(Object.keys(createSprigFuncs()).sort());
+import path21 from "node:path";
 
 // src/render/helm/funcs/duration.ts
 var INT64_MAX = 2n ** 63n - 1n;
@@ -58890,7 +53870,7 @@ var MAX_DURATION_SECONDS = INT64_MAX / SECOND;
 var MIN_DURATION_SECONDS = INT64_MIN / SECOND;
 var MAX_DURATION_SECONDS_FLOAT = Number(INT64_MAX) / 1e9;
 var MIN_DURATION_SECONDS_FLOAT = Number(INT64_MIN) / 1e9;
-function durationString2(d) {
+function durationString(d) {
   let u = d < 0n ? -d : d;
   const neg = d < 0n;
   let out = "";
@@ -58943,7 +53923,7 @@ var GoDuration = class extends GoStruct {
     this.nanos = n;
   }
   toString() {
-    return durationString2(this.nanos);
+    return durationString(this.nanos);
   }
 };
 function divFloat(d, unit) {
@@ -58977,7 +53957,7 @@ function durationTruncate(d, m) {
 function durationMethods(n) {
   const sig2 = (params, result) => ({ params, result });
   return {
-    String: defineFunc(sig2([], "string"), () => durationString2(n)),
+    String: defineFunc(sig2([], "string"), () => durationString(n)),
     Seconds: defineFunc(sig2([], "float64"), () => durationSeconds(n)),
     Minutes: defineFunc(sig2([], "float64"), () => durationMinutes(n)),
     Hours: defineFunc(sig2([], "float64"), () => durationHours(n)),
@@ -58995,7 +53975,7 @@ function asNanos(m) {
   if (typeof m === "number") return BigInt(Math.trunc(m));
   return 0n;
 }
-var UNITS3 = {
+var UNITS2 = {
   ns: 1n,
   us: 1000n,
   "\xB5s": 1000n,
@@ -59053,7 +54033,7 @@ function parseGoDuration(orig) {
     if (i === 0) throw new Error("time: missing unit in duration " + q2);
     const u = s.slice(0, i);
     s = s.slice(i);
-    const unit = UNITS3[u];
+    const unit = UNITS2[u];
     if (unit === void 0) throw new Error("time: unknown unit " + JSON.stringify(u) + " in duration " + q2);
     if (v > LIMIT / unit) throw new Error("time: invalid duration " + q2);
     v *= unit;
@@ -59115,7 +54095,7 @@ var JsonUnmarshalError = class extends Error {
     this.name = "JsonUnmarshalError";
   }
 };
-function jsonFloat2(f) {
+function jsonFloat(f) {
   if (!Number.isFinite(f)) {
     throw new JsonMarshalError(`json: unsupported value: ${Number.isNaN(f) ? "NaN" : f > 0 ? "+Inf" : "-Inf"}`);
   }
@@ -59151,7 +54131,7 @@ function goToJNode(v) {
       case "string":
         return { t: "str", v: x };
       case "number":
-        return { t: "num", text: jsonFloat2(x) };
+        return { t: "num", text: jsonFloat(x) };
       case "function":
         throw new JsonMarshalError(`json: unsupported type: ${typeOf(x)}`);
     }
@@ -59251,7 +54231,7 @@ function noCallContext(name) {
     }
   };
 }
-var HEX2 = "0123456789abcdef";
+var HEX = "0123456789abcdef";
 function jsonQuote(s, escapeHTML = true) {
   let out = '"';
   for (const ch of s) {
@@ -59282,7 +54262,7 @@ function jsonQuote(s, escapeHTML = true) {
           out += "\\t";
           break;
         default:
-          out += "\\u00" + HEX2[c >> 4] + HEX2[c & 15];
+          out += "\\u00" + HEX[c >> 4] + HEX[c & 15];
       }
       continue;
     }
@@ -59291,7 +54271,7 @@ function jsonQuote(s, escapeHTML = true) {
       continue;
     }
     if (c === 8232 || c === 8233) {
-      out += "\\u202" + HEX2[c & 15];
+      out += "\\u202" + HEX[c & 15];
       continue;
     }
     out += ch;
@@ -59324,7 +54304,7 @@ function quoteChar(c) {
   const cp = c.codePointAt(0);
   if (cp < 32 || cp === 127) {
     const map = { 7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r" };
-    return "'" + (map[cp] ?? "\\x" + HEX2[cp >> 4] + HEX2[cp & 15]) + "'";
+    return "'" + (map[cp] ?? "\\x" + HEX[cp >> 4] + HEX[cp & 15]) + "'";
   }
   return "'" + q2.slice(1, -1) + "'";
 }
@@ -59583,12 +54563,12 @@ function deref(v) {
   while (v instanceof GoPointer) v = v.target;
   return v;
 }
-function isNilish2(v) {
+function isNilish(v) {
   return v === null || v === void 0 || v instanceof GoNil;
 }
 function tomlTypeOf(v) {
   v = deref(v);
-  if (isNilish2(v)) return null;
+  if (isNilish(v)) return null;
   switch (typeof v) {
     case "boolean":
       return "bool";
@@ -59665,7 +54645,7 @@ var TomlEncoder = class {
   }
   encode(key, rv) {
     rv = deref(rv);
-    if (isNilish2(rv)) return;
+    if (isNilish(rv)) return;
     if (typeof rv === "boolean" || typeof rv === "number" || typeof rv === "string" || rv instanceof GoInt) {
       this.writeKeyValue(key, rv, false);
       return;
@@ -59683,7 +54663,7 @@ var TomlEncoder = class {
       this.writeKeyValue(key, rv, false);
       return;
     }
-    throw new TomlError(`toml: unsupported type for key '${this.keyString(key)}': ${kindName2(rv)}`);
+    throw new TomlError(`toml: unsupported type for key '${this.keyString(key)}': ${kindName(rv)}`);
   }
   eTable(key, rv) {
     if (key.length === 1) this.newline();
@@ -59729,7 +54709,7 @@ var TomlEncoder = class {
       const isStruct = rv instanceof GoStruct;
       const writeKeys = (list2, trailC) => {
         if (!isStruct) list2.sort((a, b) => compareStringsBytewise(a[0], b[0]));
-        const live = list2.filter(([, v]) => !isNilish2(deref(v)));
+        const live = list2.filter(([, v]) => !isNilish(deref(v)));
         live.forEach(([k, v], i) => {
           if (inline) {
             this.writeKeyValue([k], deref(v), true);
@@ -59749,7 +54729,7 @@ var TomlEncoder = class {
     if (key.length === 0) throw new TomlError("toml: top-level values must be Go maps or structs");
     for (const el of rv) {
       const trv = deref(el);
-      if (isNilish2(trv)) continue;
+      if (isNilish(trv)) continue;
       this.newline();
       this.wf(`${this.indentStr(key)}[[${this.keyString(key)}]]`);
       this.newline();
@@ -59807,11 +54787,11 @@ var TomlEncoder = class {
       this.eMapOrStruct([], rv, true);
       return;
     }
-    if (isNilish2(rv)) throw new TomlError("toml: cannot encode array with nil element");
+    if (isNilish(rv)) throw new TomlError("toml: cannot encode array with nil element");
     throw new TomlError(`toml: unexpected type: ${typeOf(rv)}`);
   }
 };
-function kindName2(v) {
+function kindName(v) {
   if (v instanceof GoComplex) return v.kind;
   if (typeof v === "function") return "func";
   if (v instanceof GoIter) return v.mode === "chan" ? "chan" : "func";
@@ -59994,7 +54974,7 @@ var TomlParser = class {
     }
     this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
   }
-  descend(t, k, path29) {
+  descend(t, k, path30) {
     const v = t.get(k);
     if (v === void 0) {
       const nt = /* @__PURE__ */ new Map();
@@ -60004,7 +54984,7 @@ var TomlParser = class {
     }
     if (v instanceof Map && !v[INLINE]) return v;
     if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
-    return this.err(`key ${JSON.stringify(path29.join("."))} has already been defined`);
+    return this.err(`key ${JSON.stringify(path30.join("."))} has already been defined`);
   }
   parseKeyValue(table2, top) {
     const key = this.parseKey();
@@ -60296,7 +55276,7 @@ function quoteStr(s) {
 var import_yaml9 = __toESM(require_dist(), 1);
 
 // src/render/helm/funcs/yamlemit.ts
-var ASCII2 = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
+var ASCII = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
 var SP = 32;
 var TAB = 9;
 var LF = 10;
@@ -60367,7 +55347,7 @@ var GoYamlEmitter = class {
     if (this.v3) this.indention = true;
   }
   write(cp) {
-    this.out.push(cp < 128 ? ASCII2[cp] : String.fromCodePoint(cp));
+    this.out.push(cp < 128 ? ASCII[cp] : String.fromCodePoint(cp));
     this.column++;
   }
   writeBreak(cp) {
@@ -61135,8 +56115,8 @@ function isOldBool(s) {
 }
 var LETTER = new RegExp("^\\p{L}$", "u");
 var DIGIT = new RegExp("^\\p{Nd}$", "u");
-var isLetter2 = (cp) => cp < 128 ? cp >= 65 && cp <= 90 || cp >= 97 && cp <= 122 : LETTER.test(String.fromCodePoint(cp));
-var isDigit2 = (cp) => cp < 128 ? cp >= 48 && cp <= 57 : DIGIT.test(String.fromCodePoint(cp));
+var isLetter = (cp) => cp < 128 ? cp >= 65 && cp <= 90 || cp >= 97 && cp <= 122 : LETTER.test(String.fromCodePoint(cp));
+var isDigit = (cp) => cp < 128 ? cp >= 48 && cp <= 57 : DIGIT.test(String.fromCodePoint(cp));
 var GO_KIND = {
   bool: 1,
   int: 2,
@@ -61186,8 +56166,8 @@ function yamlKeyLess(a, b) {
   const br = codePoints(b);
   for (let i = 0; i < ar.length && i < br.length; i++) {
     if (ar[i] === br[i]) continue;
-    const al = isLetter2(ar[i]);
-    const bl = isLetter2(br[i]);
+    const al = isLetter(ar[i]);
+    const bl = isLetter(br[i]);
     if (al && bl) return ar[i] < br[i];
     if (al || bl) return bl;
     let ai;
@@ -61195,7 +56175,7 @@ function yamlKeyLess(a, b) {
     let an = 0n;
     let bn = 0n;
     if (ar[i] === 48 || br[i] === 48) {
-      for (let j = i - 1; j >= 0 && isDigit2(ar[j]); j--) {
+      for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) {
         if (ar[j] !== 48) {
           an = 1n;
           bn = 1n;
@@ -61203,8 +56183,8 @@ function yamlKeyLess(a, b) {
         }
       }
     }
-    for (ai = i; ai < ar.length && isDigit2(ar[ai]); ai++) an = BigInt.asIntN(64, an * 10n + BigInt(ar[ai] - 48));
-    for (bi = i; bi < br.length && isDigit2(br[bi]); bi++) bn = BigInt.asIntN(64, bn * 10n + BigInt(br[bi] - 48));
+    for (ai = i; ai < ar.length && isDigit(ar[ai]); ai++) an = BigInt.asIntN(64, an * 10n + BigInt(ar[ai] - 48));
+    for (bi = i; bi < br.length && isDigit(br[bi]); bi++) bn = BigInt.asIntN(64, bn * 10n + BigInt(br[bi] - 48));
     if (an !== bn) return an < bn;
     if (ai !== bi) return ai < bi;
     return ar[i] < br[i];
@@ -61555,7 +56535,7 @@ function jsonableToJNode(v) {
       return { t: "num", text: v.toString() };
     case "number":
       try {
-        return { t: "num", text: jsonFloat2(v) };
+        return { t: "num", text: jsonFloat(v) };
       } catch (e) {
         if (e instanceof JsonMarshalError) throw new YamlUnmarshalError(`error converting YAML to JSON: ${e.message}`);
         throw e;
@@ -61594,8 +56574,8 @@ function warnWrap(msg) {
 }
 var RECURSION_MAX_NUMS = 1e3;
 var HELM_ROOT_TEMPLATE = "gotpl";
-var ANY7 = "interface {}";
-var MSI2 = "map[string]interface {}";
+var ANY = "interface {}";
+var MSI = "map[string]interface {}";
 function durationFuncs() {
   const orZero = (v) => {
     try {
@@ -61604,7 +56584,7 @@ function durationFuncs() {
       return 0n;
     }
   };
-  const sig2 = (result, n = 1) => ({ params: Array(n).fill(ANY7), result });
+  const sig2 = (result, n = 1) => ({ params: Array(n).fill(ANY), result });
   const roundish = (op) => (v, m) => {
     const d = orZero(v);
     let mm;
@@ -61644,7 +56624,7 @@ function createHelmFuncs(options = {}) {
   const includedNames = /* @__PURE__ */ new Map();
   const tplName = options.tplTemplateName ?? HELM_ROOT_TEMPLATE;
   const rootName = options.rootTemplateName ?? HELM_ROOT_TEMPLATE;
-  const include = defineFunc({ params: ["string", ANY7], result: "string" }, function(name, data2) {
+  const include = defineFunc({ params: ["string", ANY], result: "string" }, function(name, data2) {
     const n = name;
     const v = includedNames.get(n);
     if (v !== void 0) {
@@ -61667,7 +56647,7 @@ function createHelmFuncs(options = {}) {
       includedNames.set(n, (includedNames.get(n) ?? 1) - 1);
     }
   });
-  const tpl = defineFunc({ params: ["string", ANY7], result: "string" }, function(text2, vals) {
+  const tpl = defineFunc({ params: ["string", ANY], result: "string" }, function(text2, vals) {
     const t = text2;
     let out;
     try {
@@ -61681,7 +56661,7 @@ function createHelmFuncs(options = {}) {
     }
     return out.split("<no value>").join("");
   });
-  const required = defineFunc({ params: ["string", ANY7], result: ANY7 }, (warn, val) => {
+  const required = defineFunc({ params: ["string", ANY], result: ANY }, (warn, val) => {
     if (val === null || val === void 0 || val === "") {
       if (options.lintMode) return "";
       throw new Error(warnWrap(warn));
@@ -61692,12 +56672,12 @@ function createHelmFuncs(options = {}) {
     if (options.lintMode) return "";
     throw new Error(warnWrap(msg));
   });
-  const lookup = defineFunc(
-    { params: ["string", "string", "string", "string"], result: MSI2 },
+  const lookup2 = defineFunc(
+    { params: ["string", "string", "string", "string"], result: MSI },
     (apiVersion, kind, namespace, name) => options.lookup ? options.lookup(apiVersion, kind, namespace, name) : /* @__PURE__ */ new Map()
   );
   const funcs = {
-    toToml: defineFunc({ params: [ANY7], result: "string" }, (v) => {
+    toToml: defineFunc({ params: [ANY], result: "string" }, (v) => {
       try {
         return tomlEncode(v);
       } catch (e) {
@@ -61705,8 +56685,8 @@ function createHelmFuncs(options = {}) {
         throw e;
       }
     }),
-    mustToToml: defineFunc({ params: [ANY7], result: "string" }, (v) => tomlEncode(v)),
-    fromToml: defineFunc({ params: ["string"], result: MSI2 }, (s) => {
+    mustToToml: defineFunc({ params: [ANY], result: "string" }, (v) => tomlEncode(v)),
+    fromToml: defineFunc({ params: ["string"], result: MSI }, (s) => {
       try {
         return tomlDecode(s);
       } catch (e) {
@@ -61714,8 +56694,8 @@ function createHelmFuncs(options = {}) {
         throw e;
       }
     }),
-    toYaml: defineFunc({ params: [ANY7], result: "string" }, (v) => helmToYaml(v)),
-    mustToYaml: defineFunc({ params: [ANY7], result: "string" }, (v) => {
+    toYaml: defineFunc({ params: [ANY], result: "string" }, (v) => helmToYaml(v)),
+    mustToYaml: defineFunc({ params: [ANY], result: "string" }, (v) => {
       try {
         return trimOneNewline(goYamlMarshal(v));
       } catch (e) {
@@ -61723,8 +56703,8 @@ function createHelmFuncs(options = {}) {
         throw e;
       }
     }),
-    toYamlPretty: defineFunc({ params: [ANY7], result: "string" }, (v) => helmToYamlPretty(v)),
-    fromYaml: defineFunc({ params: ["string"], result: MSI2 }, (s) => {
+    toYamlPretty: defineFunc({ params: [ANY], result: "string" }, (v) => helmToYamlPretty(v)),
+    fromYaml: defineFunc({ params: ["string"], result: MSI }, (s) => {
       try {
         const m = sigsYamlUnmarshal(s, "map");
         return m === void 0 ? /* @__PURE__ */ new Map() : m;
@@ -61742,7 +56722,7 @@ function createHelmFuncs(options = {}) {
         throw e;
       }
     }),
-    toJson: defineFunc({ params: [ANY7], result: "string" }, (v) => {
+    toJson: defineFunc({ params: [ANY], result: "string" }, (v) => {
       try {
         return goJsonMarshal(v);
       } catch (e) {
@@ -61750,8 +56730,8 @@ function createHelmFuncs(options = {}) {
         throw e;
       }
     }),
-    mustToJson: defineFunc({ params: [ANY7], result: "string" }, (v) => goJsonMarshal(v)),
-    fromJson: defineFunc({ params: ["string"], result: MSI2 }, (s) => {
+    mustToJson: defineFunc({ params: [ANY], result: "string" }, (v) => goJsonMarshal(v)),
+    fromJson: defineFunc({ params: ["string"], result: MSI }, (s) => {
       try {
         const m = goJsonUnmarshal(s, "map");
         return m === void 0 ? /* @__PURE__ */ new Map() : m;
@@ -61760,7 +56740,7 @@ function createHelmFuncs(options = {}) {
         throw e;
       }
     }),
-    mustFromJson: defineFunc({ params: ["string"], result: ANY7 }, (s) => goJsonUnmarshal(s, "any") ?? null),
+    mustFromJson: defineFunc({ params: ["string"], result: ANY }, (s) => goJsonUnmarshal(s, "any") ?? null),
     fromJsonArray: defineFunc({ params: ["string"], result: "[]interface {}" }, (s) => {
       try {
         const a = goJsonUnmarshal(s, "slice");
@@ -61774,12 +56754,5437 @@ function createHelmFuncs(options = {}) {
     tpl,
     required,
     fail,
-    lookup,
+    lookup: lookup2,
     getHostByName: defineFunc({ params: ["string"], result: "string" }, () => ""),
     ...durationFuncs()
   };
   return funcs;
 }
+
+// src/render/sprig/crypto.ts
+import {
+  createECDH,
+  createHash as createHash6,
+  createHmac,
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  scryptSync,
+  sign,
+  X509Certificate
+} from "node:crypto";
+import { isIP as isIP3 } from "node:net";
+
+// src/render/sprig/der.ts
+function derLen(n) {
+  if (n < 128) return Buffer.from([n]);
+  const bytes3 = [];
+  while (n > 0) {
+    bytes3.unshift(n & 255);
+    n = Math.floor(n / 256);
+  }
+  return Buffer.from([128 | bytes3.length, ...bytes3]);
+}
+function tlv(tag, content) {
+  return Buffer.concat([Buffer.from([tag]), derLen(content.length), content]);
+}
+var seq = (...parts) => tlv(48, Buffer.concat(parts));
+var set = (...parts) => tlv(49, Buffer.concat(parts));
+var octets = (b) => tlv(4, b);
+var bitString = (b, unused = 0) => tlv(3, Buffer.concat([Buffer.from([unused]), b]));
+var derNull = () => Buffer.from([5, 0]);
+var bool = (v) => Buffer.from([1, 1, v ? 255 : 0]);
+var explicit = (n, content) => tlv(160 | n, content);
+function bigToBytes(n) {
+  let hex = n.toString(16);
+  if (hex.length % 2) hex = "0" + hex;
+  return Buffer.from(hex, "hex");
+}
+function bytesToBig(b) {
+  return b.length === 0 ? 0n : BigInt("0x" + b.toString("hex"));
+}
+function integer(n) {
+  let b = bigToBytes(BigInt(n));
+  if (b.length === 0) b = Buffer.from([0]);
+  if (b[0] & 128) b = Buffer.concat([Buffer.from([0]), b]);
+  return tlv(2, b);
+}
+function oid(s) {
+  const parts = s.split(".").map(Number);
+  const out = [parts[0] * 40 + parts[1]];
+  for (const p of parts.slice(2)) {
+    const stack = [p & 127];
+    let v = Math.floor(p / 128);
+    while (v > 0) {
+      stack.unshift(v & 127 | 128);
+      v = Math.floor(v / 128);
+    }
+    out.push(...stack);
+  }
+  return tlv(6, Buffer.from(out));
+}
+function dirString(s) {
+  const printable = /^[A-Za-z0-9 '()+,\-./:=?*&]*$/.test(s);
+  return tlv(printable ? 19 : 12, Buffer.from(s, "utf8"));
+}
+function derTime(d) {
+  const y = d.getUTCFullYear();
+  const p = (n, w = 2) => String(n).padStart(w, "0");
+  const rest = p(d.getUTCMonth() + 1) + p(d.getUTCDate()) + p(d.getUTCHours()) + p(d.getUTCMinutes()) + p(d.getUTCSeconds()) + "Z";
+  if (y >= 1950 && y < 2050) return tlv(23, Buffer.from(p(y % 100) + rest));
+  return tlv(24, Buffer.from(p(y, 4) + rest));
+}
+function readTlv(b, off = 0) {
+  if (off + 2 > b.length) throw new Error("asn1: syntax error: data truncated");
+  const tag = b[off];
+  let len = b[off + 1];
+  let p = off + 2;
+  if (len & 128) {
+    const n = len & 127;
+    if (n === 0 || n > 4 || p + n > b.length) throw new Error("asn1: syntax error: invalid length");
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + b[p + i];
+    p += n;
+  }
+  if (p + len > b.length) throw new Error("asn1: syntax error: data truncated");
+  return { tag, value: b.subarray(p, p + len), raw: b.subarray(off, p + len), end: p + len };
+}
+function children(b) {
+  const out = [];
+  let off = 0;
+  while (off < b.length) {
+    const t = readTlv(b, off);
+    out.push(t);
+    off = t.end;
+  }
+  return out;
+}
+function toPem(type, der) {
+  const b64 = der.toString("base64");
+  const lines = b64.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${type}-----
+${lines.join("\n")}${lines.length ? "\n" : ""}-----END ${type}-----
+`;
+}
+function pemDecode(s) {
+  const m = /-----BEGIN ([^-\n]*)-----\r?\n([\s\S]*?)-----END \1-----/.exec(s);
+  if (!m) return void 0;
+  const body = m[2].split(/\r?\n/).filter((l) => !/^[\w-]+:/.test(l)).join("");
+  if (!/^[A-Za-z0-9+/=\s]*$/.test(body)) return void 0;
+  return { type: m[1], bytes: Buffer.from(body.replace(/\s+/g, ""), "base64") };
+}
+
+// src/render/sprig/encoding.ts
+var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+function goDecode(s, alphabet, bitsPer, name) {
+  const quantum = bitsPer === 6 ? 4 : 8;
+  const src = Buffer.from(s, "utf8");
+  const vals = [];
+  const pos = [];
+  for (let i2 = 0; i2 < src.length; i2++) {
+    const c = src[i2];
+    if (c === 10 || c === 13) continue;
+    vals.push(c);
+    pos.push(i2);
+  }
+  const err = (k) => new Error(`illegal ${name} data at input byte ${k < pos.length ? pos[k] : src.length}`);
+  let bits = 0;
+  let acc = 0;
+  const out = [];
+  let i = 0;
+  for (; i < vals.length; i++) {
+    const c = vals[i];
+    if (c === 61) break;
+    const d = alphabet.indexOf(String.fromCharCode(c));
+    if (d < 0) throw err(i);
+    acc = acc << bitsPer | d;
+    bits += bitsPer;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push(acc >> bits & 255);
+      acc &= (1 << bits) - 1;
+    }
+  }
+  if (i < vals.length) {
+    const dataInQuantum = i % quantum;
+    const validData = bitsPer === 6 ? [2, 3] : [2, 4, 5, 7];
+    if (!validData.includes(dataInQuantum)) throw err(i);
+    const padLen = quantum - dataInQuantum;
+    for (let k = 0; k < padLen; k++) if (vals[i + k] !== 61) throw err(i + k);
+    if (i + padLen !== vals.length) throw err(i + padLen);
+  } else if (vals.length % quantum !== 0) {
+    throw err(vals.length - vals.length % quantum);
+  }
+  return Buffer.from(out);
+}
+function base32Encode(b) {
+  let out = "";
+  let bits = 0;
+  let acc = 0;
+  for (const x of b) {
+    acc = acc << 8 | x;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out += B32[acc >> bits & 31];
+    }
+    acc &= (1 << bits) - 1;
+  }
+  if (bits > 0) out += B32[acc << 5 - bits & 31];
+  while (out.length % 8 !== 0) out += "=";
+  return out;
+}
+function encodingFuncs() {
+  const sig2 = { params: ["string"], result: "string" };
+  return {
+    b64enc: defineFunc(sig2, (s) => Buffer.from(s, "utf8").toString("base64")),
+    b64dec: defineFunc(sig2, (s) => {
+      try {
+        return goDecode(s, B64, 6, "base64").toString("utf8");
+      } catch (e) {
+        return e.message;
+      }
+    }),
+    b32enc: defineFunc(sig2, (s) => base32Encode(Buffer.from(s, "utf8"))),
+    b32dec: defineFunc(sig2, (s) => {
+      try {
+        return goDecode(s, B32, 5, "base32").toString("utf8");
+      } catch (e) {
+        return e.message;
+      }
+    })
+  };
+}
+var b64decodeStrict = (s) => goDecode(s, B64, 6, "base64");
+
+// src/render/sprig/random.ts
+import { createHash as createHash5 } from "node:crypto";
+
+// src/render/sprig/convert.ts
+var NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference";
+var MIN_INT64 = -(1n << 63n);
+var MAX_INT64 = (1n << 63n) - 1n;
+function kindName2(v) {
+  if (v === null || v === void 0) return "invalid";
+  return kindOf(v);
+}
+function typeKind(v) {
+  if (v === null || v === void 0) throw new Error(NIL_DEREF);
+  return kindOf(v);
+}
+function sliceItems(v) {
+  if (Array.isArray(v)) return v;
+  if (v instanceof GoNil) {
+    const k = kindOf(v);
+    if (k === "slice" || k === "array") return [];
+  }
+  return void 0;
+}
+function goParseInt(s, base0 = true) {
+  let t = s;
+  let neg = false;
+  if (t.startsWith("+") || t.startsWith("-")) {
+    neg = t[0] === "-";
+    t = t.slice(1);
+  }
+  if (t === "") return null;
+  let base2 = 10;
+  if (base0 && t[0] === "0") {
+    const c = (t[1] ?? "").toLowerCase();
+    if (t.length >= 3 && c === "b") {
+      base2 = 2;
+      t = t.slice(2);
+    } else if (t.length >= 3 && c === "o") {
+      base2 = 8;
+      t = t.slice(2);
+    } else if (t.length >= 3 && c === "x") {
+      base2 = 16;
+      t = t.slice(2);
+    } else {
+      base2 = 8;
+      t = t.slice(1);
+    }
+    if (t.includes("_") && !underscoreOK(s)) return null;
+    t = t.replace(/_/g, "");
+  } else if (base0 && t.includes("_")) {
+    if (!underscoreOK(s)) return null;
+    t = t.replace(/_/g, "");
+  }
+  if (t === "" && base2 !== 8) return null;
+  let n = 0n;
+  const B = BigInt(base2);
+  for (const ch of t) {
+    const d = parseInt(ch, 36);
+    if (Number.isNaN(d) || d >= base2) return null;
+    n = n * B + BigInt(d);
+  }
+  if (neg) n = -n;
+  if (n < MIN_INT64 || n > MAX_INT64) return null;
+  return n;
+}
+function goParseFloat(s) {
+  const low = s.toLowerCase();
+  const m = /^([+-]?)(inf|infinity|nan)$/.exec(low);
+  if (m) return m[2] === "nan" ? NaN : m[1] === "-" ? -Infinity : Infinity;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
+    const v = Number(s);
+    return Number.isFinite(v) ? v : null;
+  }
+  const hx = /^([+-]?)0[xX]([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?[pP]([+-]?\d+)$/.exec(s);
+  if (hx && (hx[2] + (hx[3] ?? "")).replace(/_/g, "") !== "") {
+    const intPart = hx[2].replace(/_/g, "");
+    const frac = (hx[3] ?? "").replace(/_/g, "");
+    let v = 0;
+    for (const ch of intPart) v = v * 16 + parseInt(ch, 16);
+    let scale = 1 / 16;
+    for (const ch of frac) {
+      v += parseInt(ch, 16) * scale;
+      scale /= 16;
+    }
+    v *= Math.pow(2, Number(hx[4]));
+    if (!Number.isFinite(v)) return null;
+    return hx[1] === "-" ? -v : v;
+  }
+  return null;
+}
+function trimZeroDecimal(s) {
+  let foundZero = false;
+  for (let i = s.length; i > 0; i--) {
+    switch (s[i - 1]) {
+      case ".":
+        if (foundZero) return s.slice(0, i - 1);
+        break;
+      case "0":
+        foundZero = true;
+        break;
+      default:
+        return s;
+    }
+  }
+  return s;
+}
+function derefPointers(v) {
+  while (v instanceof GoPointer) v = v.target;
+  return v;
+}
+function floatToInt64(f) {
+  if (Number.isNaN(f) || f >= 9223372036854776e3 || f < -9223372036854776e3) return MIN_INT64;
+  return BigInt(Math.trunc(f));
+}
+function toInt64E(v) {
+  v = derefPointers(v);
+  if (v === null || v === void 0 || v instanceof GoNil) return [0n, true];
+  if (v instanceof GoInt) return [BigInt.asIntN(64, v.value), true];
+  if (typeof v === "number") return [floatToInt64(v), true];
+  if (typeof v === "boolean") return [v ? 1n : 0n, true];
+  if (typeof v === "string") {
+    const n = goParseInt(trimZeroDecimal(v));
+    return n === null ? [0n, false] : [n, true];
+  }
+  return [0n, false];
+}
+function toInt64(v) {
+  return toInt64E(v)[0];
+}
+function toIntNum(v) {
+  return Number(toInt64(v));
+}
+function toFloat64E(v) {
+  v = derefPointers(v);
+  if (v === null || v === void 0 || v instanceof GoNil) return [0, true];
+  if (typeof v === "number") return [v, true];
+  if (v instanceof GoInt) return [Number(v.value), true];
+  if (typeof v === "boolean") return [v ? 1 : 0, true];
+  if (typeof v === "string") {
+    const f = goParseFloat(v);
+    return f === null ? [0, false] : [f, true];
+  }
+  return [0, false];
+}
+function toFloat64(v) {
+  return toFloat64E(v)[0];
+}
+var int64 = (n) => new GoInt("int64", n);
+var int = (n) => new GoInt("int", n);
+function bytesOf(v) {
+  if (Array.isArray(v) && sliceType(v) === "[]uint8") return Uint8Array.from(v, (b) => Number(b.value));
+  return void 0;
+}
+function strval(v) {
+  if (typeof v === "string") return v;
+  const b = bytesOf(v);
+  if (b) return Buffer.from(b).toString("utf8");
+  const err = findMethod(v, "Error");
+  if (err) return String(err.call(ctxOf(this, "Error")));
+  const str7 = findMethod(v, "String");
+  if (str7) return String(str7.call(ctxOf(this, "String")));
+  return sprintf("%v", [v ?? null]);
+}
+function ctxOf(c, name) {
+  if (c) return c;
+  return { name, template: void 0, templateName: "", executeTemplate: () => "", executeText: () => "" };
+}
+function strslice(v) {
+  if (Array.isArray(v)) {
+    if (sliceType(v) === "[]string") return v;
+    const out = [];
+    for (const x of v) if (x !== null && x !== void 0) out.push(strval.call(this, x));
+    return out;
+  }
+  const items = sliceItems(v);
+  if (items) return [];
+  if (v === null || v === void 0) return [];
+  return [strval.call(this, v)];
+}
+function stringSlice(xs) {
+  return withGoType(xs.slice(), "[]string");
+}
+function isEmpty(v) {
+  if (v === null || v === void 0) return true;
+  switch (typeof v) {
+    case "string":
+      return v.length === 0;
+    case "boolean":
+      return !v;
+    case "number":
+      return v === 0;
+    case "function":
+      return false;
+  }
+  if (v instanceof GoInt) return v.value === 0n;
+  if (v instanceof GoComplex) return v.re === 0 && v.im === 0;
+  if (Array.isArray(v)) return v.length === 0;
+  if (v instanceof Map) return v.size === 0;
+  if (v instanceof GoNil) return true;
+  if (v instanceof GoStruct || v instanceof GoPointer || v instanceof GoIter) return false;
+  return false;
+}
+function deepEqual2(a, b) {
+  if (a === void 0) a = null;
+  if (b === void 0) b = null;
+  if (a === null || b === null) return a === b;
+  if (typeOf(a) !== typeOf(b)) return false;
+  if (typeof a === "string" || typeof a === "boolean") return a === b;
+  if (typeof a === "number") return a === b;
+  if (typeof a === "function") return false;
+  if (a instanceof GoInt) return b instanceof GoInt && a.value === b.value;
+  if (a instanceof GoComplex) return b instanceof GoComplex && a.re === b.re && a.im === b.im;
+  if (a instanceof GoNil) return b instanceof GoNil;
+  if (b instanceof GoNil) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    if (a === b) return true;
+    return a.every((x, i) => deepEqual2(x, b[i]));
+  }
+  if (a instanceof Map) {
+    if (!(b instanceof Map) || a.size !== b.size) return false;
+    if (a === b) return true;
+    for (const [k, v] of a) {
+      if (!b.has(k) || !deepEqual2(v, b.get(k))) return false;
+    }
+    return mapType(a) === mapType(b);
+  }
+  if (a instanceof GoPointer) return b instanceof GoPointer && (a === b || deepEqual2(a.target, b.target));
+  if (a instanceof GoStruct) {
+    if (!(b instanceof GoStruct)) return false;
+    if (a === b) return true;
+    if (a.fields.size !== b.fields.size) return false;
+    for (const [k, v] of a.fields) if (!deepEqual2(v, b.fields.get(k))) return false;
+    return true;
+  }
+  return a === b;
+}
+function callMethod(ctx, fn, name, ...args) {
+  return fn.apply(ctxOf(ctx, name), args);
+}
+
+// src/render/sprig/random.ts
+var SeededRandom = class {
+  constructor(key) {
+    this.key = key;
+  }
+  key;
+  block = Buffer.alloc(0);
+  pos = 0;
+  counter = 0;
+  bytes(n) {
+    const out = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) {
+      if (this.pos >= this.block.length) {
+        this.block = createHash5("sha256").update(this.key).update("\0").update(String(this.counter++)).digest();
+        this.pos = 0;
+      }
+      out[i] = this.block[this.pos++];
+    }
+    return out;
+  }
+  /** Uniform integer in [0, n) (n <= 2^48). */
+  intn(n) {
+    if (n <= 0) throw new Error("invalid argument to Intn");
+    if (n === 1) return 0;
+    const max = 2 ** 48;
+    const limit = max - max % n;
+    for (; ; ) {
+      const x = this.bytes(6).readUIntBE(0, 6);
+      if (x < limit) return x % n;
+    }
+  }
+};
+var CallSites = class {
+  constructor(seed) {
+    this.seed = seed;
+  }
+  seed;
+  counts = /* @__PURE__ */ new Map();
+  /** A fresh SeededRandom for this call. */
+  rng(ctx, fn) {
+    const p = ctx?.position;
+    const site = p ? `${p.source}\0${p.line}\0${p.col}` : "<unknown>";
+    const key = `${fn}\0${site}`;
+    const n = this.counts.get(key) ?? 0;
+    this.counts.set(key, n + 1);
+    return new SeededRandom(`${this.seed}\0${key}\0${n}`);
+  }
+  reset() {
+    this.counts.clear();
+  }
+};
+var ALPHA_LOWER = "abcdefghijklmnopqrstuvwxyz";
+var ALPHA = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + ALPHA_LOWER;
+var DIGITS = "0123456789";
+function randFrom(rng, count2, alphabet) {
+  let s = "";
+  for (let i = 0; i < count2; i++) s += alphabet[rng.intn(alphabet.length)];
+  return s;
+}
+function checkCount(count2) {
+  if (count2 < 0) throw new Error(`Requested random string length ${count2} is less than 0.`);
+}
+var ASCII2 = "";
+for (let c = 32; c <= 126; c++) ASCII2 += String.fromCharCode(c);
+function randomFuncs(sites) {
+  const str7 = (name, alphabet) => defineFunc({ params: ["int"], result: "string" }, function(n) {
+    const count2 = Number(n.value);
+    if (count2 < 0) return "";
+    checkCount(count2);
+    return randFrom(sites.rng(this, name), count2, alphabet);
+  });
+  return {
+    randAlphaNum: str7("randAlphaNum", ALPHA + DIGITS),
+    randAlpha: str7("randAlpha", ALPHA),
+    randNumeric: str7("randNumeric", DIGITS),
+    randAscii: str7("randAscii", ASCII2),
+    randBytes: defineFunc({ params: ["int"], result: "string" }, function(n) {
+      const count2 = Number(n.value);
+      if (count2 < 0) throw new Error("runtime error: makeslice: len out of range");
+      return sites.rng(this, "randBytes").bytes(count2).toString("base64");
+    }),
+    randInt: defineFunc({ params: ["int", "int"], result: "int" }, function(a, b) {
+      const min = Number(a.value);
+      const max = Number(b.value);
+      if (max - min <= 0) throw new Error("invalid argument to Intn");
+      return int(sites.rng(this, "randInt").intn(max - min) + min);
+    }),
+    uuidv4: defineFunc({ params: [], result: "string" }, function() {
+      const b = sites.rng(this, "uuidv4").bytes(16);
+      b[6] = b[6] & 15 | 64;
+      b[8] = b[8] & 63 | 128;
+      const h = b.toString("hex");
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    }),
+    shuffle: defineFunc({ params: ["string"], result: "string" }, function(s) {
+      const str0 = s;
+      if (str0 === "") return str0;
+      const runes = Array.from(str0);
+      const rng = sites.rng(this, "shuffle");
+      for (let i = runes.length - 1; i > 0; i--) {
+        const j = rng.intn(i + 1);
+        if (i !== j) [runes[i], runes[j]] = [runes[j], runes[i]];
+      }
+      return runes.join("");
+    })
+  };
+}
+
+// src/render/sprig/crypto.ts
+var num = (v) => Number(v.value);
+function adler32(b) {
+  let a = 1;
+  let s = 0;
+  for (const x of b) {
+    a = (a + x) % 65521;
+    s = (s + a) % 65521;
+  }
+  return (s << 16 | a) >>> 0;
+}
+var PASSWORD_TEMPLATES = {
+  maximum: ["anoxxxxxxxxxxxxxxxxx", "axxxxxxxxxxxxxxxxxno"],
+  long: [
+    "CvcvnoCvcvCvcv",
+    "CvcvCvcvnoCvcv",
+    "CvcvCvcvCvcvno",
+    "CvccnoCvcvCvcv",
+    "CvccCvcvnoCvcv",
+    "CvccCvcvCvcvno",
+    "CvcvnoCvccCvcv",
+    "CvcvCvccnoCvcv",
+    "CvcvCvccCvcvno",
+    "CvcvnoCvcvCvcc",
+    "CvcvCvcvnoCvcc",
+    "CvcvCvcvCvccno",
+    "CvccnoCvccCvcv",
+    "CvccCvccnoCvcv",
+    "CvccCvccCvcvno",
+    "CvcvnoCvccCvcc",
+    "CvcvCvccnoCvcc",
+    "CvcvCvccCvccno",
+    "CvccnoCvcvCvcc",
+    "CvccCvcvnoCvcc",
+    "CvccCvcvCvccno"
+  ],
+  medium: ["CvcnoCvc", "CvcCvcno"],
+  short: ["Cvcn"],
+  basic: ["aaanaaan", "aannaaan", "aaannaaa"],
+  pin: ["nnnn"]
+};
+var TEMPLATE_CHARS = {
+  V: "AEIOU",
+  C: "BCDFGHJKLMNPQRSTVWXYZ",
+  v: "aeiou",
+  c: "bcdfghjklmnpqrstvwxyz",
+  A: "AEIOUBCDFGHJKLMNPQRSTVWXYZ",
+  a: "AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz",
+  n: "0123456789",
+  o: "@&%?,=[]_:-+*$#!'^~;()/.",
+  x: "AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789!@#$%^&*()"
+};
+var u32 = (n) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n >>> 0);
+  return b;
+};
+function derivePassword(counter, passwordType, password, user, site) {
+  const templates = PASSWORD_TEMPLATES[passwordType];
+  if (!templates) return `cannot find password template ${passwordType}`;
+  const seed0 = Buffer.from("com.lyndir.masterpassword");
+  const userB = Buffer.from(user, "utf8");
+  const salt = Buffer.concat([seed0, u32(userB.length), userB]);
+  const key = scryptSync(Buffer.from(password, "utf8"), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 256 * 1024 * 1024 });
+  const siteB = Buffer.from(site, "utf8");
+  const msg = Buffer.concat([seed0, u32(siteB.length), siteB, u32(counter)]);
+  const seed = createHmac("sha256", key).update(msg).digest();
+  const temp = templates[seed[0] % templates.length];
+  let out = "";
+  for (let i = 0; i < temp.length; i++) {
+    const chars = TEMPLATE_CHARS[temp[i]];
+    out += chars[seed[i + 1] % chars.length];
+  }
+  return out;
+}
+var BF_INIT;
+function blowfishInit() {
+  if (BF_INIT) return BF_INIT;
+  const words = 18 + 4 * 256;
+  const nHex = words * 8;
+  const guard = 64n;
+  const bits = BigInt(nHex * 4) + guard;
+  const one = 1n << bits;
+  const atanInv = (x) => {
+    let sum = 0n;
+    let term = one / x;
+    const x2 = x * x;
+    for (let k = 0n; term !== 0n; k++) {
+      const t = term / (2n * k + 1n);
+      sum += k % 2n === 0n ? t : -t;
+      term /= x2;
+    }
+    return sum;
+  };
+  const pi = 16n * atanInv(5n) - 4n * atanInv(239n);
+  const hex = (pi - 3n * one >> guard).toString(16).padStart(nHex, "0");
+  const out = new Uint32Array(words);
+  for (let i = 0; i < words; i++) out[i] = parseInt(hex.slice(i * 8, i * 8 + 8), 16);
+  if (out[0] !== 608135816 || out[17] !== 2306472731) throw new Error("blowfish: bad pi digits");
+  BF_INIT = out;
+  return out;
+}
+var Blowfish = class _Blowfish {
+  p;
+  s;
+  constructor() {
+    const init = blowfishInit();
+    this.p = init.slice(0, 18);
+    this.s = init.slice(18);
+  }
+  f(x) {
+    const s = this.s;
+    return (s[x >>> 24] + s[256 + (x >>> 16 & 255)] >>> 0 ^ s[512 + (x >>> 8 & 255)]) + s[768 + (x & 255)] >>> 0;
+  }
+  encrypt(l, r) {
+    const p = this.p;
+    for (let i = 0; i < 16; i += 2) {
+      l = (l ^ p[i]) >>> 0;
+      r = (r ^ this.f(l)) >>> 0;
+      r = (r ^ p[i + 1]) >>> 0;
+      l = (l ^ this.f(r)) >>> 0;
+    }
+    l = (l ^ p[16]) >>> 0;
+    r = (r ^ p[17]) >>> 0;
+    return [r, l];
+  }
+  static word(b, j) {
+    let d = 0;
+    for (let k = 0; k < 4; k++) {
+      d = (d << 8 | b[j.i]) >>> 0;
+      j.i = (j.i + 1) % b.length;
+    }
+    return d;
+  }
+  expandKey(key, salt) {
+    const j = { i: 0 };
+    for (let i = 0; i < 18; i++) this.p[i] = (this.p[i] ^ _Blowfish.word(key, j)) >>> 0;
+    const sj = { i: 0 };
+    let l = 0;
+    let r = 0;
+    const next = () => {
+      if (salt) {
+        l = (l ^ _Blowfish.word(salt, sj)) >>> 0;
+        r = (r ^ _Blowfish.word(salt, sj)) >>> 0;
+      }
+      [l, r] = this.encrypt(l, r);
+    };
+    for (let i = 0; i < 18; i += 2) {
+      next();
+      this.p[i] = l;
+      this.p[i + 1] = r;
+    }
+    for (let i = 0; i < 1024; i += 2) {
+      next();
+      this.s[i] = l;
+      this.s[i + 1] = r;
+    }
+  }
+};
+var BCRYPT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+var STD_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+function bcryptB64(b) {
+  return Array.from(b.toString("base64").replace(/=+$/, ""), (c) => BCRYPT_ALPHABET[STD_ALPHABET.indexOf(c)]).join("");
+}
+function bcryptHash(password, salt, cost = 10) {
+  if (password.length > 72) throw new Error("bcrypt: password length exceeds 72 bytes");
+  const ckey = Buffer.concat([password, Buffer.from([0])]);
+  const bf = new Blowfish();
+  bf.expandKey(ckey, salt);
+  const rounds = 1 << cost;
+  for (let i = 0; i < rounds; i++) {
+    bf.expandKey(ckey);
+    bf.expandKey(salt);
+  }
+  const data2 = Buffer.from("OrpheanBeholderScryDoubt");
+  for (let i = 0; i < 24; i += 8) {
+    let l = data2.readUInt32BE(i);
+    let r = data2.readUInt32BE(i + 4);
+    for (let j = 0; j < 64; j++) [l, r] = bf.encrypt(l, r);
+    data2.writeUInt32BE(l, i);
+    data2.writeUInt32BE(r, i + 4);
+  }
+  return `$2a$${String(cost).padStart(2, "0")}$${bcryptB64(salt)}${bcryptB64(data2.subarray(0, 23))}`;
+}
+function aesKey(password) {
+  const key = Buffer.alloc(32);
+  Buffer.from(password, "utf8").copy(key, 0, 0, 32);
+  return key;
+}
+function encryptAES(password, plaintext, iv) {
+  if (plaintext === "") return "";
+  const content = Buffer.from(plaintext, "utf8");
+  const padding = 16 - content.length % 16;
+  const padded = Buffer.concat([content, Buffer.alloc(padding, padding)]);
+  const c = createCipheriv("aes-256-cbc", aesKey(password), iv);
+  c.setAutoPadding(false);
+  return Buffer.concat([iv, c.update(padded), c.final()]).toString("base64");
+}
+function decryptAES(password, crypt64) {
+  if (crypt64 === "") return "";
+  const crypt = b64decodeStrict(crypt64);
+  if (crypt.length < 16) throw new Error(`runtime error: slice bounds out of range [:16] with capacity ${crypt.length}`);
+  const body = crypt.subarray(16);
+  if (body.length % 16 !== 0) throw new Error("crypto/cipher: input not full blocks");
+  const d = createDecipheriv("aes-256-cbc", aesKey(password), crypt.subarray(0, 16));
+  d.setAutoPadding(false);
+  const dec = Buffer.concat([d.update(body), d.final()]);
+  if (dec.length === 0) throw new Error("runtime error: index out of range [-1]");
+  const cut = dec.length - dec[dec.length - 1];
+  if (cut < 0) throw new Error(`runtime error: slice bounds out of range [:${cut}]`);
+  return dec.subarray(0, cut).toString("utf8");
+}
+function modPow(b, e, m) {
+  let r = 1n;
+  b %= m;
+  while (e > 0n) {
+    if (e & 1n) r = r * b % m;
+    b = b * b % m;
+    e >>= 1n;
+  }
+  return r;
+}
+function modInv(a, m) {
+  let [r0, r1] = [a % m, m];
+  let [s0, s1] = [1n, 0n];
+  while (r1 !== 0n) {
+    const q2 = r0 / r1;
+    [r0, r1] = [r1, r0 - q2 * r1];
+    [s0, s1] = [s1, s0 - q2 * s1];
+  }
+  return (s0 % m + m) % m;
+}
+var gcd = (a, b) => {
+  while (b) [a, b] = [b, a % b];
+  return a;
+};
+var SMALL_PRIMES;
+function smallPrimes() {
+  if (SMALL_PRIMES) return SMALL_PRIMES;
+  const n = 1 << 16;
+  const sieve = new Uint8Array(n);
+  const out = [];
+  for (let i = 3; i < n; i += 2) {
+    if (sieve[i]) continue;
+    out.push(i);
+    for (let j = i * i; j < n; j += 2 * i) sieve[j] = 1;
+  }
+  SMALL_PRIMES = out;
+  return out;
+}
+function randBig(rng, bits) {
+  return bytesToBig(rng.bytes(Math.ceil(bits / 8))) & (1n << BigInt(bits)) - 1n;
+}
+function millerRabin(n, rng, rounds) {
+  let d = n - 1n;
+  let s = 0;
+  while ((d & 1n) === 0n) {
+    d >>= 1n;
+    s++;
+  }
+  const bits = n.toString(2).length;
+  for (let i = 0; i < rounds; i++) {
+    const a = i === 0 ? 2n : 2n + randBig(rng, bits) % (n - 3n);
+    let x = modPow(a, d, n);
+    if (x === 1n || x === n - 1n) continue;
+    let ok = false;
+    for (let r = 1; r < s; r++) {
+      x = x * x % n;
+      if (x === n - 1n) {
+        ok = true;
+        break;
+      }
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+function genPrime(rng, bits, accept, step = 2n, base2 = 1n) {
+  const primes = smallPrimes();
+  for (; ; ) {
+    let start;
+    if (step === 2n) start = randBig(rng, bits) | 3n << BigInt(bits - 2) | 1n;
+    else {
+      const x = randBig(rng, bits) | 1n << BigInt(bits - 1);
+      start = x - x % step + base2;
+    }
+    const window = 4096;
+    const bad = new Uint8Array(window);
+    for (const sp of primes) {
+      const P = BigInt(sp);
+      const r = Number(start % P);
+      const st = Number(step % P);
+      if (st === 0) {
+        if (r === 0) bad.fill(1);
+        continue;
+      }
+      const inv = Number(modInv(BigInt(st), P));
+      let k = Number(BigInt(sp - r) * BigInt(inv) % P);
+      for (; k < window; k += sp) bad[k] = 1;
+    }
+    for (let k = 0; k < window; k++) {
+      if (bad[k]) continue;
+      const c = start + BigInt(k) * step;
+      if (c.toString(2).length !== bits) break;
+      if (!millerRabin(c, rng, 1)) continue;
+      if (!millerRabin(c, rng, 20)) continue;
+      if (accept(c)) return c;
+    }
+  }
+}
+var keyCache = /* @__PURE__ */ new Map();
+function rsaKey(site, bits) {
+  const ck = `rsa:${bits}:${site.key}`;
+  const cached2 = keyCache.get(ck);
+  if (cached2) return cached2;
+  const rng = new SeededRandom(ck);
+  const e = 65537n;
+  for (; ; ) {
+    const ok = (p2) => gcd(p2 - 1n, e) === 1n;
+    const p = genPrime(rng, bits / 2, ok);
+    const q2 = genPrime(rng, bits - bits / 2, ok);
+    if (p === q2) continue;
+    const n = p * q2;
+    if (n.toString(2).length !== bits) continue;
+    const phi = (p - 1n) * (q2 - 1n);
+    const d = modInv(e, phi);
+    const der = seq(
+      integer(0),
+      integer(n),
+      integer(e),
+      integer(d),
+      integer(p),
+      integer(q2),
+      integer(d % (p - 1n)),
+      integer(d % (q2 - 1n)),
+      integer(modInv(q2, p))
+    );
+    const key = createPrivateKey({ key: der, format: "der", type: "pkcs1" });
+    keyCache.set(ck, key);
+    return key;
+  }
+}
+var P256_N = BigInt("0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+var b64url = (b) => b.toString("base64url");
+function ecKey(site) {
+  const rng = new SeededRandom(`ecdsa:${site.key}`);
+  const d = bytesToBig(rng.bytes(40)) % (P256_N - 1n) + 1n;
+  const dBuf = Buffer.alloc(32);
+  bigToBytes(d).copy(dBuf, 32 - bigToBytes(d).length);
+  const ecdh = createECDH("prime256v1");
+  ecdh.setPrivateKey(dBuf);
+  const pub = ecdh.getPublicKey();
+  return createPrivateKey({
+    key: { kty: "EC", crv: "P-256", d: b64url(dBuf), x: b64url(pub.subarray(1, 33)), y: b64url(pub.subarray(33)) },
+    format: "jwk"
+  });
+}
+function ed25519Key(site) {
+  const rng = new SeededRandom(`ed25519:${site.key}`);
+  const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), rng.bytes(32)]);
+  return createPrivateKey({ key: der, format: "der", type: "pkcs8" });
+}
+var dsaCache = /* @__PURE__ */ new Map();
+function dsaKey(site) {
+  const ck = `dsa:${site.key}`;
+  const cached2 = dsaCache.get(ck);
+  if (cached2) return cached2;
+  const rng = new SeededRandom(ck);
+  const Q = genPrime(rng, 256, () => true);
+  const P = genPrime(rng, 2048, () => true, 2n * Q, 1n);
+  let G = 1n;
+  for (let h = 2n; G === 1n; h++) G = modPow(h, (P - 1n) / Q, P);
+  const X = randBig(rng, 320) % (Q - 1n) + 1n;
+  const k = { P, Q, G, Y: modPow(G, X, P), X };
+  dsaCache.set(ck, k);
+  return k;
+}
+var OID_DSA = "1.2.840.10040.4.1";
+function dsaDer(k) {
+  return seq(integer(0), integer(k.P), integer(k.Q), integer(k.G), integer(k.Y), integer(k.X));
+}
+function keyPem(k) {
+  switch (k.kind) {
+    case "rsa":
+      return k.key.export({ type: "pkcs1", format: "pem" }).toString();
+    case "ecdsa":
+      return k.key.export({ type: "sec1", format: "pem" }).toString();
+    case "ed25519":
+      return k.key.export({ type: "pkcs8", format: "pem" }).toString();
+    case "dsa":
+      return toPem("DSA PRIVATE KEY", dsaDer(k.dsa));
+  }
+}
+function spkiDer(k) {
+  if (k.kind === "dsa") {
+    const alg = seq(oid(OID_DSA), seq(integer(k.dsa.P), integer(k.dsa.Q), integer(k.dsa.G)));
+    return seq(alg, bitString(integer(k.dsa.Y)));
+  }
+  return createPublicKey(k.key).export({ type: "spki", format: "der" });
+}
+function kindOfKeyObject(key) {
+  const t = key.asymmetricKeyType;
+  if (t === "rsa") return "rsa";
+  if (t === "ec") {
+    if (key.asymmetricKeyDetails?.namedCurve && !["prime256v1", "secp384r1", "secp521r1", "secp224r1"].includes(key.asymmetricKeyDetails.namedCurve)) {
+      throw new Error("x509: unsupported elliptic curve");
+    }
+    return "ecdsa";
+  }
+  if (t === "ed25519") return "ed25519";
+  throw new Error(`x509: PKCS#8 wrapping contained private key with unknown algorithm: ${t}`);
+}
+function parsePrivateKeyPEM(pem) {
+  const block = pemDecode(pem);
+  if (!block) throw new Error("no PEM data in input");
+  if (block.type === "PRIVATE KEY") {
+    try {
+      const key = createPrivateKey({ key: block.bytes, format: "der", type: "pkcs8" });
+      return { kind: kindOfKeyObject(key), key };
+    } catch (e) {
+      throw new Error(`decoding PEM as PKCS#8: ${e.message}`);
+    }
+  }
+  if (!block.type.endsWith(" PRIVATE KEY")) throw new Error(`no private key data in PEM block of type ${block.type}`);
+  switch (block.type.slice(0, -12)) {
+    case "RSA":
+      try {
+        return { kind: "rsa", key: createPrivateKey({ key: block.bytes, format: "der", type: "pkcs1" }) };
+      } catch (e) {
+        throw new Error(`parsing RSA private key from PEM: ${e.message}`);
+      }
+    case "EC":
+      try {
+        return { kind: "ecdsa", key: createPrivateKey({ key: block.bytes, format: "der", type: "sec1" }) };
+      } catch (e) {
+        throw new Error(`parsing EC private key from PEM: ${e.message}`);
+      }
+    case "DSA":
+      try {
+        const ints = children(readTlv(block.bytes).value).map((t) => bytesToBig(Buffer.from(t.value)));
+        if (ints.length < 6) throw new Error("asn1: syntax error: sequence truncated");
+        return { kind: "dsa", dsa: { P: ints[1], Q: ints[2], G: ints[3], Y: ints[4], X: ints[5] } };
+      } catch (e) {
+        throw new Error(`parsing DSA private key from PEM: ${e.message}`);
+      }
+    default:
+      throw new Error(`invalid private key type ${block.type}`);
+  }
+}
+function nameDer(cn) {
+  return cn === "" ? seq() : seq(set(seq(oid("2.5.4.3"), dirString(cn))));
+}
+function ext(id, critical, value) {
+  return critical ? seq(oid(id), bool(true), octets(value)) : seq(oid(id), octets(value));
+}
+function keyUsageBits(bits) {
+  let v = 0;
+  for (const b of bits) v |= 128 >> b;
+  const len = Math.max(...bits) + 1;
+  return bitString(Buffer.from([v]), 8 - len);
+}
+function ipBytes(ip) {
+  if (isIP3(ip) === 4) return Buffer.from(ip.split(".").map(Number));
+  const [head, tail] = ip.includes("::") ? ip.split("::") : [ip, void 0];
+  const h = head ? head.split(":") : [];
+  const t = tail !== void 0 && tail !== "" ? tail.split(":") : [];
+  const expandPart = (parts) => parts.flatMap((p) => {
+    if (p.includes(".")) return [...Buffer.from(p.split(".").map(Number))].reduce((acc, x, i) => i % 2 ? (acc[acc.length - 1] = acc[acc.length - 1] << 8 | x, acc) : [...acc, x], []);
+    return [parseInt(p, 16)];
+  });
+  const hw = expandPart(h);
+  const tw = expandPart(t);
+  const words = tail !== void 0 ? [...hw, ...new Array(8 - hw.length - tw.length).fill(0), ...tw] : hw;
+  const b = Buffer.alloc(16);
+  words.forEach((w, i) => b.writeUInt16BE(w, i * 2));
+  return b;
+}
+function sigAlg(k) {
+  switch (k.kind) {
+    case "rsa":
+      return { der: seq(oid("1.2.840.113549.1.1.11"), derNull()), hash: "sha256" };
+    case "ecdsa":
+      return { der: seq(oid("1.2.840.10045.4.3.2")), hash: "sha256" };
+    case "ed25519":
+      return { der: seq(oid("1.3.101.112")), hash: null };
+    case "dsa":
+      throw new Error("x509: certificate private key does not implement crypto.Signer");
+  }
+}
+var certCache = /* @__PURE__ */ new Map();
+function createCertificate(rng, now, spec, subjectKey, signer) {
+  const spki = spkiDer(subjectKey);
+  const signing = signer ? signer.key : subjectKey;
+  const alg = sigAlg(signing);
+  const cacheKey = signing.kind === "ecdsa" ? `${rng.key}\0${spki.toString("hex")}\0${JSON.stringify(spec)}` : "";
+  if (cacheKey && certCache.has(cacheKey)) return certCache.get(cacheKey);
+  const serial = bytesToBig(rng.bytes(16));
+  const subject = nameDer(spec.cn);
+  const issuer = signer ? signer.subjectDer : subject;
+  const notAfter = new Date(now.getTime() + spec.daysValid * 24 * 3600 * 1e3);
+  const exts = [];
+  exts.push(ext("2.5.29.15", true, keyUsageBits(spec.isCA ? [0, 2, 5] : [0, 2])));
+  exts.push(ext("2.5.29.37", false, seq(oid("1.3.6.1.5.5.7.3.1"), oid("1.3.6.1.5.5.7.3.2"))));
+  exts.push(ext("2.5.29.19", true, spec.isCA ? seq(bool(true)) : seq()));
+  let skid;
+  if (spec.isCA) {
+    const bits = children(readTlv(spki).value)[1].value.subarray(1);
+    skid = createHash6("sha1").update(bits).digest();
+    exts.push(ext("2.5.29.14", false, octets(skid)));
+  }
+  if (signer && signer.skid && !issuer.equals(subject)) exts.push(ext("2.5.29.35", false, seq(tlv(128, signer.skid))));
+  if (spec.dns.length > 0 || spec.ips.length > 0) {
+    const names = [...spec.dns.map((d) => tlv(130, Buffer.from(d, "utf8"))), ...spec.ips.map((ip) => tlv(135, ipBytes(ip)))];
+    exts.push(ext("2.5.29.17", false, seq(...names)));
+  }
+  const tbs = seq(
+    explicit(0, integer(2)),
+    integer(serial),
+    alg.der,
+    issuer,
+    seq(derTime(now), derTime(notAfter)),
+    subject,
+    spki,
+    explicit(3, seq(...exts))
+  );
+  const keyObj = signing.key;
+  const sig2 = sign(alg.hash, tbs, keyObj);
+  const pem = toPem("CERTIFICATE", seq(tbs, alg.der, bitString(sig2)));
+  if (cacheKey) certCache.set(cacheKey, pem);
+  return pem;
+}
+function signerFrom(ca) {
+  const s = ca instanceof GoStruct ? ca : void 0;
+  const certPem = String(s?.fields.get("Cert") ?? "");
+  const keyPemStr = String(s?.fields.get("Key") ?? "");
+  const block = pemDecode(certPem);
+  if (!block) throw new Error("unable to decode certificate");
+  let x;
+  try {
+    x = new X509Certificate(block.bytes);
+  } catch (e) {
+    throw new Error(`error parsing certificate: decodedSignerCert.Bytes: x509: malformed certificate (${e.message})`);
+  }
+  let key;
+  try {
+    key = parsePrivateKeyPEM(keyPemStr);
+  } catch (e) {
+    throw new Error(`error parsing private key: ${e.message}`);
+  }
+  const tbsFields = children(readTlv(children(readTlv(x.raw).value)[0].raw).value);
+  const hasVersion = tbsFields[0].tag === 160;
+  const subjectDer = Buffer.from(tbsFields[hasVersion ? 5 : 4].raw);
+  let skid;
+  const extsField = tbsFields.find((f) => f.tag === 163);
+  if (extsField) {
+    for (const e of children(readTlv(extsField.value).value)) {
+      const parts = children(e.value);
+      if (parts[0].value.equals(oid("2.5.29.14").subarray(2))) {
+        skid = Buffer.from(readTlv(parts[parts.length - 1].value).value);
+      }
+    }
+  }
+  return { subjectDer, skid, key };
+}
+function certValue(cert, key) {
+  return new GoStruct("sprig.certificate", { Cert: cert, Key: key });
+}
+function stringsOf(v, what) {
+  const items = sliceItems(v) ?? [];
+  return items.map((x) => {
+    if (typeof x !== "string") {
+      throw new Error(what === "ip" ? `error parsing ip: ${sprint([x ?? null])} is not a string` : `error processing alternate dns name: ${sprint([x ?? null])} is not a string`);
+    }
+    if (what === "ip" && isIP3(x) === 0) throw new Error(`error parsing ip: ${x}`);
+    return x;
+  });
+}
+function cryptoFuncs(sites, now) {
+  const hash = (alg) => defineFunc({ params: ["string"], result: "string" }, (s) => createHash6(alg).update(Buffer.from(s, "utf8")).digest("hex"));
+  const bcrypt = (ctx, name, input) => {
+    try {
+      return bcryptHash(Buffer.from(input, "utf8"), sites.rng(ctx, name).bytes(16));
+    } catch (e) {
+      return `failed to encrypt string with bcrypt: ${e.message}`;
+    }
+  };
+  const genKey = (rng, typ) => {
+    switch (typ) {
+      case "":
+      case "rsa":
+        return { kind: "rsa", key: rsaKey(rng, 4096) };
+      case "dsa":
+        return { kind: "dsa", dsa: dsaKey(rng) };
+      case "ecdsa":
+        return { kind: "ecdsa", key: ecKey(rng) };
+      case "ed25519":
+        return { kind: "ed25519", key: ed25519Key(rng) };
+    }
+    throw new Error("Unknown type " + typ);
+  };
+  const CERT = "sprig.certificate";
+  const LIST3 = "[]interface {}";
+  const make = (rng, spec2, key, signer) => {
+    let cert;
+    try {
+      cert = createCertificate(rng, now(), spec2, key, signer);
+    } catch (e) {
+      throw new Error(`error creating certificate: ${e.message}`);
+    }
+    return certValue(cert, keyPem(key));
+  };
+  const withKey = (pem) => {
+    try {
+      return parsePrivateKeyPEM(pem);
+    } catch (e) {
+      throw new Error(`parsing private key: ${e.message}`);
+    }
+  };
+  const spec = (cn, ips, dns2, days, isCA = false) => ({ cn, ips: stringsOf(ips, "ip"), dns: stringsOf(dns2, "dns"), daysValid: num(days), isCA });
+  return {
+    sha1sum: hash("sha1"),
+    sha256sum: hash("sha256"),
+    sha512sum: hash("sha512"),
+    adler32sum: defineFunc({ params: ["string"], result: "string" }, (s) => String(adler32(Buffer.from(s, "utf8")))),
+    derivePassword: defineFunc(
+      { params: ["uint32", "string", "string", "string", "string"], result: "string" },
+      (c, t, p, u, s) => derivePassword(num(c), t, p, u, s)
+    ),
+    bcrypt: defineFunc({ params: ["string"], result: "string" }, function(s) {
+      return bcrypt(this, "bcrypt", s);
+    }),
+    htpasswd: defineFunc({ params: ["string", "string"], result: "string" }, function(u, p) {
+      if (u.includes(":")) return `invalid username: ${u}`;
+      return `${u}:${bcrypt(this, "htpasswd", p)}`;
+    }),
+    encryptAES: defineFunc({ params: ["string", "string"], result: "string" }, function(pw, text2) {
+      return encryptAES(pw, text2, sites.rng(this, "encryptAES").bytes(16));
+    }),
+    decryptAES: defineFunc({ params: ["string", "string"], result: "string" }, (pw, c) => decryptAES(pw, c)),
+    genPrivateKey: defineFunc({ params: ["string"], result: "string" }, function(t) {
+      const typ = t;
+      if (!["", "rsa", "dsa", "ecdsa", "ed25519"].includes(typ)) return "Unknown type " + typ;
+      return keyPem(genKey(sites.rng(this, "genPrivateKey"), typ));
+    }),
+    buildCustomCert: defineFunc({ params: ["string", "string"], result: CERT }, (c64, k64) => {
+      let cert;
+      let key;
+      try {
+        cert = b64decodeStrict(c64);
+      } catch {
+        throw new Error("unable to decode base64 certificate");
+      }
+      try {
+        key = b64decodeStrict(k64);
+      } catch {
+        throw new Error("unable to decode base64 private key");
+      }
+      const block = pemDecode(cert.toString("utf8"));
+      if (!block) throw new Error("unable to decode certificate");
+      try {
+        new X509Certificate(block.bytes);
+      } catch (e) {
+        throw new Error(`error parsing certificate: decodedCert.Bytes: ${e.message}`);
+      }
+      try {
+        parsePrivateKeyPEM(key.toString("utf8"));
+      } catch (e) {
+        throw new Error(`error parsing private key: ${e.message}`);
+      }
+      return certValue(cert.toString("utf8"), key.toString("utf8"));
+    }),
+    genCA: defineFunc({ params: ["string", "int"], result: CERT }, function(cn, days) {
+      const rng = sites.rng(this, "genCA");
+      return make(rng, spec(cn, null, null, days, true), { kind: "rsa", key: rsaKey(rng, 2048) }, null);
+    }),
+    genCAWithKey: defineFunc({ params: ["string", "int", "string"], result: CERT }, function(cn, days, pem) {
+      const key = withKey(pem);
+      return make(sites.rng(this, "genCAWithKey"), spec(cn, null, null, days, true), key, null);
+    }),
+    genSelfSignedCert: defineFunc({ params: ["string", LIST3, LIST3, "int"], result: CERT }, function(cn, ips, dns2, days) {
+      const rng = sites.rng(this, "genSelfSignedCert");
+      const s = spec(cn, ips, dns2, days);
+      return make(rng, s, { kind: "rsa", key: rsaKey(rng, 2048) }, null);
+    }),
+    genSelfSignedCertWithKey: defineFunc(
+      { params: ["string", LIST3, LIST3, "int", "string"], result: CERT },
+      function(cn, ips, dns2, days, pem) {
+        const key = withKey(pem);
+        return make(sites.rng(this, "genSelfSignedCertWithKey"), spec(cn, ips, dns2, days), key, null);
+      }
+    ),
+    genSignedCert: defineFunc(
+      { params: ["string", LIST3, LIST3, "int", CERT], result: CERT },
+      function(cn, ips, dns2, days, ca) {
+        const rng = sites.rng(this, "genSignedCert");
+        const key = { kind: "rsa", key: rsaKey(rng, 2048) };
+        const s = spec(cn, ips, dns2, days);
+        return make(rng, s, key, signerFrom(ca));
+      }
+    ),
+    genSignedCertWithKey: defineFunc(
+      { params: ["string", LIST3, LIST3, "int", CERT, "string"], result: CERT },
+      function(cn, ips, dns2, days, ca, pem) {
+        const key = withKey(pem);
+        const s = spec(cn, ips, dns2, days);
+        return make(sites.rng(this, "genSignedCertWithKey"), s, key, signerFrom(ca));
+      }
+    )
+  };
+}
+
+// src/render/sprig/dates.ts
+var ANY2 = "interface {}";
+var UTC = { name: "UTC", at: () => ({ offset: 0, abbr: "UTC" }) };
+var LOCAL = { name: "Local", at: () => ({ offset: 0, abbr: "UTC" }) };
+function fixedZone(name, offset) {
+  return { name, at: () => ({ offset, abbr: name }) };
+}
+function loadLocation(name) {
+  if (name === "" || name === "UTC") return UTC;
+  if (name === "Local") return LOCAL;
+  try {
+    const fmt = new Intl.DateTimeFormat("en-US", {
+      timeZone: name,
+      timeZoneName: "short",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+      hourCycle: "h23"
+    });
+    return {
+      name,
+      at(sec) {
+        const d = new Date(sec * 1e3);
+        const parts = Object.fromEntries(fmt.formatToParts(d).map((p) => [p.type, p.value]));
+        const asUTC = Date.UTC(
+          Number(parts.year),
+          Number(parts.month) - 1,
+          Number(parts.day),
+          Number(parts.hour),
+          Number(parts.minute),
+          Number(parts.second)
+        );
+        const offset = Math.round((asUTC - Math.floor(sec) * 1e3) / 1e3);
+        return { offset, abbr: parts.timeZoneName ?? name };
+      }
+    };
+  } catch {
+    return void 0;
+  }
+}
+var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+var DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+var GoTime = class _GoTime extends GoStruct {
+  constructor(sec, nsec, zone) {
+    super("time.Time", /* @__PURE__ */ new Map());
+    this.sec = sec;
+    this.nsec = nsec;
+    this.zone = zone;
+    bindMethods(this);
+  }
+  sec;
+  nsec;
+  zone;
+  get civil() {
+    const { offset, abbr } = this.zone.at(this.sec);
+    const d = new Date((this.sec + offset) * 1e3);
+    const start = Date.UTC(d.getUTCFullYear(), 0, 1);
+    return {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      min: d.getUTCMinutes(),
+      sec: d.getUTCSeconds(),
+      nsec: this.nsec,
+      wday: d.getUTCDay(),
+      yday: Math.floor((d.getTime() - start) / 864e5) + 1,
+      offset,
+      abbr
+    };
+  }
+  in(z) {
+    return new _GoTime(this.sec, this.nsec, z);
+  }
+  addNanos(ns) {
+    const total = BigInt(this.sec) * 1000000000n + BigInt(this.nsec) + ns;
+    let s = total / 1000000000n;
+    let n = total % 1000000000n;
+    if (n < 0n) {
+      n += 1000000000n;
+      s -= 1n;
+    }
+    return new _GoTime(Number(s), Number(n), this.zone);
+  }
+  unixNanos() {
+    return BigInt(this.sec) * 1000000000n + BigInt(this.nsec);
+  }
+};
+var ZERO_TIME_SEC = -62135596800;
+var zeroTime = () => new GoTime(ZERO_TIME_SEC, 0, UTC);
+function dateIn(y, mo, d, h, mi, s, ns, z) {
+  const dt = /* @__PURE__ */ new Date(0);
+  dt.setUTCFullYear(y, mo - 1, d);
+  dt.setUTCHours(h, mi, s, 0);
+  const local = Math.floor(dt.getTime() / 1e3);
+  let off = z.at(local).offset;
+  off = z.at(local - off).offset;
+  return new GoTime(local - off, ns, z);
+}
+var STD_TOKENS = [
+  ["January", "LongMonth"],
+  ["Jan", "Month"],
+  ["Monday", "LongWeekDay"],
+  ["Mon", "WeekDay"],
+  ["MST", "TZ"],
+  ["-07:00:00", "NumColonSecondsTZ"],
+  ["-070000", "NumSecondsTz"],
+  ["-07:00", "NumColonTZ"],
+  ["-0700", "NumTZ"],
+  ["-07", "NumShortTZ"],
+  ["Z07:00:00", "ISO8601ColonSecondsTZ"],
+  ["Z070000", "ISO8601SecondsTZ"],
+  ["Z07:00", "ISO8601ColonTZ"],
+  ["Z0700", "ISO8601TZ"],
+  ["Z07", "ISO8601ShortTZ"],
+  ["2006", "LongYear"],
+  ["002", "ZeroYearDay"],
+  ["__2", "UnderYearDay"],
+  ["_2", "UnderDay"],
+  ["01", "ZeroMonth"],
+  ["02", "ZeroDay"],
+  ["03", "ZeroHour12"],
+  ["04", "ZeroMinute"],
+  ["05", "ZeroSecond"],
+  ["06", "Year"],
+  ["15", "Hour"],
+  ["1", "NumMonth"],
+  ["2", "Day"],
+  ["3", "Hour12"],
+  ["4", "Minute"],
+  ["5", "Second"],
+  ["PM", "PM"],
+  ["pm", "pm"]
+];
+function layoutChunks(layout2) {
+  const out = [];
+  let lit = "";
+  let i = 0;
+  outer: while (i < layout2.length) {
+    const c = layout2[i];
+    if ((c === "." || c === ",") && (layout2[i + 1] === "0" || layout2[i + 1] === "9")) {
+      const ch = layout2[i + 1];
+      let j = i + 1;
+      while (j < layout2.length && layout2[j] === ch) j++;
+      if (!/[0-9]/.test(layout2[j] ?? "")) {
+        if (lit) out.push(lit);
+        lit = "";
+        out.push({ kind: ch === "0" ? "FracSecond0" : "FracSecond9", n: j - (i + 1), sep: c });
+        i = j;
+        continue;
+      }
+    }
+    if (c === "_" && layout2.startsWith("_2006", i)) {
+      lit += "_";
+      i++;
+      continue;
+    }
+    for (const [tok, kind] of STD_TOKENS) {
+      if (layout2.startsWith(tok, i)) {
+        if (kind === "Month" && layout2.startsWith("January", i)) continue;
+        if (kind === "WeekDay" && layout2.startsWith("Monday", i)) continue;
+        if (lit) out.push(lit);
+        lit = "";
+        out.push({ kind });
+        i += tok.length;
+        continue outer;
+      }
+    }
+    lit += c;
+    i++;
+  }
+  if (lit) out.push(lit);
+  return out;
+}
+var pad = (n, w) => {
+  const s = String(Math.abs(n)).padStart(w, "0");
+  return n < 0 ? "-" + s : s;
+};
+function formatTime(t, layout2) {
+  const c = t.civil;
+  let out = "";
+  for (const ch of layoutChunks(layout2)) {
+    if (typeof ch === "string") {
+      out += ch;
+      continue;
+    }
+    const h12 = c.hour % 12 === 0 ? 12 : c.hour % 12;
+    switch (ch.kind) {
+      case "Year":
+        out += pad((c.year % 100 + 100) % 100, 2);
+        break;
+      case "LongYear":
+        out += pad(c.year, 4);
+        break;
+      case "Month":
+        out += MONTHS[c.month - 1].slice(0, 3);
+        break;
+      case "LongMonth":
+        out += MONTHS[c.month - 1];
+        break;
+      case "NumMonth":
+        out += String(c.month);
+        break;
+      case "ZeroMonth":
+        out += pad(c.month, 2);
+        break;
+      case "WeekDay":
+        out += DAYS[c.wday].slice(0, 3);
+        break;
+      case "LongWeekDay":
+        out += DAYS[c.wday];
+        break;
+      case "Day":
+        out += String(c.day);
+        break;
+      case "UnderDay":
+        out += (c.day < 10 ? " " : "") + c.day;
+        break;
+      case "ZeroDay":
+        out += pad(c.day, 2);
+        break;
+      case "UnderYearDay":
+        out += String(c.yday).padStart(3, " ");
+        break;
+      case "ZeroYearDay":
+        out += pad(c.yday, 3);
+        break;
+      case "Hour":
+        out += pad(c.hour, 2);
+        break;
+      case "Hour12":
+        out += String(h12);
+        break;
+      case "ZeroHour12":
+        out += pad(h12, 2);
+        break;
+      case "Minute":
+        out += String(c.min);
+        break;
+      case "ZeroMinute":
+        out += pad(c.min, 2);
+        break;
+      case "Second":
+        out += String(c.sec);
+        break;
+      case "ZeroSecond":
+        out += pad(c.sec, 2);
+        break;
+      case "PM":
+        out += c.hour >= 12 ? "PM" : "AM";
+        break;
+      case "pm":
+        out += c.hour >= 12 ? "pm" : "am";
+        break;
+      case "TZ":
+        if (c.abbr !== "") out += c.abbr;
+        else out += (c.offset < 0 ? "-" : "+") + pad(Math.floor(Math.abs(c.offset) / 3600), 2) + pad(Math.floor(Math.abs(c.offset) / 60) % 60, 2);
+        break;
+      case "FracSecond0":
+        out += ch.sep + String(c.nsec).padStart(9, "0").slice(0, ch.n);
+        break;
+      case "FracSecond9": {
+        const digits = String(c.nsec).padStart(9, "0").slice(0, ch.n).replace(/0+$/, "");
+        if (digits !== "") out += ch.sep + digits;
+        break;
+      }
+      default: {
+        const iso = ch.kind.startsWith("ISO");
+        if (iso && c.offset === 0) {
+          out += "Z";
+          break;
+        }
+        const colon = ch.kind.includes("Colon");
+        const abs = Math.abs(c.offset);
+        out += (c.offset < 0 ? "-" : "+") + pad(Math.floor(abs / 3600), 2);
+        if (!ch.kind.includes("Short")) out += (colon ? ":" : "") + pad(Math.floor(abs / 60) % 60, 2);
+        if (ch.kind.includes("Seconds")) out += (colon ? ":" : "") + pad(abs % 60, 2);
+      }
+    }
+  }
+  return out;
+}
+var q = (s) => quoteString(s);
+function parseTime(layout2, value, loc) {
+  const orig = value;
+  const fail = (elem, rest, msg = "") => new Error(msg ? `parsing time ${q(orig)}${msg}` : `parsing time ${q(orig)} as ${q(layout2)}: cannot parse ${q(rest)} as ${q(elem)}`);
+  let year = 1;
+  let month = -1;
+  let day = -1;
+  let yday = -1;
+  let hour = 0;
+  let min = 0;
+  let sec = 0;
+  let nsec = 0;
+  let pmSet = false;
+  let amSet = false;
+  let zoneOffset;
+  let zoneName = "";
+  let z;
+  const chunks = layoutChunks(layout2);
+  const num6 = (min0, max0, fixed, width = 2) => {
+    const m = fixed ? new RegExp(`^\\d{${width}}`).exec(value) : /^\d{1,2}/.exec(value);
+    if (!m || m[0].length < min0) return null;
+    value = value.slice(m[0].length);
+    void max0;
+    return Number(m[0]);
+  };
+  for (let ci = 0; ci < chunks.length; ci++) {
+    const ch = chunks[ci];
+    if (typeof ch === "string") {
+      if (!value.startsWith(ch)) throw fail(ch, value);
+      value = value.slice(ch.length);
+      continue;
+    }
+    const hold = value;
+    const tok = STD_TOKENS.find(([, k]) => k === ch.kind)?.[0] ?? (ch.kind === "FracSecond0" ? ch.sep + "0".repeat(ch.n ?? 0) : ch.sep + "9".repeat(ch.n ?? 0));
+    const range = (what) => fail("", "", `: ${what} out of range`);
+    let v = null;
+    switch (ch.kind) {
+      case "Year":
+        if ((v = num6(2, 2, true)) === null) throw fail(tok, hold);
+        year = v >= 69 ? v + 1900 : v + 2e3;
+        break;
+      case "LongYear":
+        if (!/^\d{4}/.test(value)) throw fail(tok, hold);
+        year = Number(value.slice(0, 4));
+        value = value.slice(4);
+        break;
+      case "Month":
+      case "LongMonth": {
+        const names = MONTHS.map((m) => ch.kind === "Month" ? m.slice(0, 3) : m);
+        const idx = names.findIndex((m) => value.toLowerCase().startsWith(m.toLowerCase()));
+        if (idx < 0) throw fail(tok, hold);
+        month = idx + 1;
+        value = value.slice(names[idx].length);
+        break;
+      }
+      case "WeekDay":
+      case "LongWeekDay": {
+        const names = DAYS.map((d) => ch.kind === "WeekDay" ? d.slice(0, 3) : d);
+        const idx = names.findIndex((d) => value.toLowerCase().startsWith(d.toLowerCase()));
+        if (idx < 0) throw fail(tok, hold);
+        value = value.slice(names[idx].length);
+        break;
+      }
+      case "NumMonth":
+      case "ZeroMonth":
+        if ((v = num6(ch.kind === "ZeroMonth" ? 2 : 1, 12, ch.kind === "ZeroMonth")) === null) throw fail(tok, hold);
+        if (v <= 0 || v > 12) throw range("month");
+        month = v;
+        break;
+      case "Day":
+      case "UnderDay":
+      case "ZeroDay":
+        if (ch.kind === "UnderDay" && value[0] === " ") value = value.slice(1);
+        if ((v = num6(ch.kind === "ZeroDay" ? 2 : 1, 31, ch.kind === "ZeroDay")) === null) throw fail(tok, hold);
+        day = v;
+        break;
+      case "UnderYearDay":
+      case "ZeroYearDay": {
+        const m = /^ {0,2}\d{1,3}/.exec(value);
+        if (!m) throw fail(tok, hold);
+        yday = Number(m[0].trim());
+        value = value.slice(m[0].length);
+        break;
+      }
+      case "Hour":
+        if ((v = num6(1, 23, false)) === null) throw fail(tok, hold);
+        if (v > 23) throw range("hour");
+        hour = v;
+        break;
+      case "Hour12":
+      case "ZeroHour12":
+        if ((v = num6(ch.kind === "ZeroHour12" ? 2 : 1, 12, ch.kind === "ZeroHour12")) === null) throw fail(tok, hold);
+        if (v > 12) throw range("hour");
+        hour = v;
+        break;
+      case "Minute":
+      case "ZeroMinute":
+        if ((v = num6(ch.kind === "ZeroMinute" ? 2 : 1, 59, ch.kind === "ZeroMinute")) === null) throw fail(tok, hold);
+        if (v > 59) throw range("minute");
+        min = v;
+        break;
+      case "Second":
+      case "ZeroSecond": {
+        if ((v = num6(ch.kind === "ZeroSecond" ? 2 : 1, 59, ch.kind === "ZeroSecond")) === null) throw fail(tok, hold);
+        if (v > 59) throw range("second");
+        sec = v;
+        const next = chunks[ci + 1];
+        const nextIsFrac = typeof next === "object" && next.kind.startsWith("Frac");
+        const fm = /^[.,](\d+)/.exec(value);
+        if (fm && !nextIsFrac) {
+          nsec = Number((fm[1] + "000000000").slice(0, 9));
+          value = value.slice(fm[0].length);
+        }
+        break;
+      }
+      case "PM":
+      case "pm": {
+        const p = value.slice(0, 2);
+        const up = p.toUpperCase();
+        if (up === "PM") pmSet = true;
+        else if (up === "AM") amSet = true;
+        else throw fail(tok, hold);
+        value = value.slice(2);
+        break;
+      }
+      case "TZ": {
+        if (value.startsWith("UTC")) {
+          z = UTC;
+          value = value.slice(3);
+          break;
+        }
+        const m = /^[A-Z]{3,5}([+-]\d{1,2})?/.exec(value);
+        if (!m) throw fail(tok, hold);
+        zoneName = m[0];
+        value = value.slice(m[0].length);
+        break;
+      }
+      case "FracSecond0": {
+        const n = ch.n ?? 0;
+        const m = new RegExp(`^[.,]\\d{${n}}`).exec(value);
+        if (!m) throw fail(tok, hold);
+        nsec = Number((m[0].slice(1) + "000000000").slice(0, 9));
+        value = value.slice(m[0].length);
+        break;
+      }
+      case "FracSecond9": {
+        const m = /^[.,](\d+)/.exec(value);
+        if (m) {
+          nsec = Number((m[1] + "000000000").slice(0, 9));
+          value = value.slice(m[0].length);
+        }
+        break;
+      }
+      default: {
+        const iso = ch.kind.startsWith("ISO");
+        if (iso && value[0] === "Z") {
+          value = value.slice(1);
+          z = UTC;
+          break;
+        }
+        const colon = ch.kind.includes("Colon");
+        const short = ch.kind.includes("Short");
+        const secs = ch.kind.includes("Seconds");
+        const re = new RegExp(`^([+-])(\\d{2})${short ? "" : (colon ? ":" : "") + "(\\d{2})"}${secs ? (colon ? ":" : "") + "(\\d{2})" : ""}`);
+        const m = re.exec(value);
+        if (!m) throw fail(tok, hold);
+        let off = Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
+        if (m[1] === "-") off = -off;
+        zoneOffset = off;
+        value = value.slice(m[0].length);
+      }
+    }
+  }
+  if (value !== "") throw fail("", "", `: extra text: ${q(value)}`);
+  if (pmSet && hour < 12) hour += 12;
+  else if (amSet && hour === 12) hour = 0;
+  if (yday >= 0) {
+    const d0 = new Date(Date.UTC(year, 0, 1) + (yday - 1) * 864e5);
+    if (month < 0) month = d0.getUTCMonth() + 1;
+    if (day < 0) day = d0.getUTCDate();
+  }
+  if (month < 0) month = 1;
+  if (day < 0) day = 1;
+  const dim = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > dim) throw fail("", "", ": day out of range");
+  if (z) return dateIn(year, month, day, hour, min, sec, nsec, z);
+  if (zoneOffset !== void 0) {
+    const t = dateIn(year, month, day, hour, min, sec, nsec, UTC);
+    const shifted = new GoTime(t.sec - zoneOffset, nsec, loc);
+    if (loc.at(shifted.sec).offset === zoneOffset) return shifted;
+    return new GoTime(t.sec - zoneOffset, nsec, fixedZone(zoneName, zoneOffset));
+  }
+  if (zoneName !== "") {
+    const t = dateIn(year, month, day, hour, min, sec, nsec, UTC);
+    let off = 0;
+    if (zoneName.length > 3 && zoneName.startsWith("GMT")) off = Number(zoneName.slice(3)) * 3600;
+    if (loc.at(t.sec).abbr === zoneName) return new GoTime(t.sec, nsec, loc);
+    return new GoTime(t.sec - off, nsec, fixedZone(zoneName, off));
+  }
+  return dateIn(year, month, day, hour, min, sec, nsec, loc);
+}
+function durationString2(d) {
+  if (d === 0n) return "0s";
+  const neg = d < 0n;
+  let u = neg ? -d : d;
+  let out;
+  if (u < 1000000000n) {
+    let unit;
+    let scale;
+    if (u < 1000n) return (neg ? "-" : "") + u + "ns";
+    else if (u < 1000000n) {
+      unit = "\xB5s";
+      scale = 1000n;
+    } else {
+      unit = "ms";
+      scale = 1000000n;
+    }
+    out = fracStr(u, scale) + unit;
+  } else {
+    const h = u / 3600000000000n;
+    u -= h * 3600000000000n;
+    const m = u / 60000000000n;
+    u -= m * 60000000000n;
+    out = fracStr(u, 1000000000n) + "s";
+    if (h > 0n) out = `${h}h${m}m` + out;
+    else if (m > 0n) out = `${m}m` + out;
+  }
+  return (neg ? "-" : "") + out;
+}
+function fracStr(v, scale) {
+  const ip = v / scale;
+  let fp = (v % scale).toString().padStart(scale.toString().length - 1, "0").replace(/0+$/, "");
+  if (fp !== "") fp = "." + fp;
+  return ip.toString() + fp;
+}
+var UNITS3 = {
+  ns: 1n,
+  us: 1000n,
+  "\xB5s": 1000n,
+  "\u03BCs": 1000n,
+  ms: 1000000n,
+  s: 1000000000n,
+  m: 60000000000n,
+  h: 3600000000000n
+};
+function parseDuration2(s) {
+  const orig = s;
+  const err = (m) => new Error(`time: ${m} ${q(orig)}`);
+  let neg = false;
+  if (s !== "" && (s[0] === "-" || s[0] === "+")) {
+    neg = s[0] === "-";
+    s = s.slice(1);
+  }
+  if (s === "0") return 0n;
+  if (s === "") throw err("invalid duration");
+  let total = 0n;
+  while (s !== "") {
+    const m = /^(\d*)(?:\.(\d*))?/.exec(s);
+    if (!m || m[1] === "" && (m[2] ?? "") === "" || m[0] === ".") throw err("invalid duration");
+    s = s.slice(m[0].length);
+    const um = /^[^0-9.]+/.exec(s);
+    if (!um) throw err("missing unit in duration");
+    const unit = UNITS3[um[0]];
+    if (unit === void 0) throw new Error(`time: unknown unit ${q(um[0])} in duration ${q(orig)}`);
+    s = s.slice(um[0].length);
+    let v = BigInt(m[1] || "0") * unit;
+    const frac = m[2] ?? "";
+    if (frac !== "") v += BigInt(frac) * unit / 10n ** BigInt(frac.length);
+    total += v;
+    if (total > (1n << 63n) - 1n) throw err("invalid duration");
+  }
+  return neg ? -total : total;
+}
+function asTime(v) {
+  if (v instanceof GoTime) return v;
+  if (v !== null && typeof v === "object" && "target" in v && v.target instanceof GoTime) {
+    return v.target;
+  }
+  return void 0;
+}
+function bindMethods(t) {
+  const i = (n) => new GoInt("int", n);
+  const m = {
+    String: defineFunc({ params: [], result: "string" }, () => formatTime(t, "2006-01-02 15:04:05.999999999 -0700 MST")),
+    Format: defineFunc({ params: ["string"], result: "string" }, (l) => formatTime(t, l)),
+    Unix: defineFunc({ params: [], result: "int64" }, () => new GoInt("int64", t.sec)),
+    UnixMilli: defineFunc({ params: [], result: "int64" }, () => new GoInt("int64", t.unixNanos() / 1000000n)),
+    UnixNano: defineFunc({ params: [], result: "int64" }, () => new GoInt("int64", t.unixNanos())),
+    Year: defineFunc({ params: [], result: "int" }, () => i(t.civil.year)),
+    Month: defineFunc({ params: [], result: "time.Month" }, () => i(t.civil.month)),
+    Day: defineFunc({ params: [], result: "int" }, () => i(t.civil.day)),
+    Hour: defineFunc({ params: [], result: "int" }, () => i(t.civil.hour)),
+    Minute: defineFunc({ params: [], result: "int" }, () => i(t.civil.min)),
+    Second: defineFunc({ params: [], result: "int" }, () => i(t.civil.sec)),
+    Nanosecond: defineFunc({ params: [], result: "int" }, () => i(t.nsec)),
+    YearDay: defineFunc({ params: [], result: "int" }, () => i(t.civil.yday)),
+    UTC: defineFunc({ params: [], result: "time.Time" }, () => t.in(UTC)),
+    Local: defineFunc({ params: [], result: "time.Time" }, () => t.in(LOCAL)),
+    IsZero: defineFunc({ params: [], result: "bool" }, () => t.sec === ZERO_TIME_SEC && t.nsec === 0),
+    Add: defineFunc({ params: ["time.Duration"], result: "time.Time" }, (d) => t.addNanos(d.value)),
+    AddDate: defineFunc({ params: ["int", "int", "int"], result: "time.Time" }, (y, mo, d) => {
+      const c = t.civil;
+      return dateIn(
+        c.year + Number(y.value),
+        c.month + Number(mo.value),
+        c.day + Number(d.value),
+        c.hour,
+        c.min,
+        c.sec,
+        c.nsec,
+        t.zone
+      );
+    }),
+    Before: defineFunc({ params: ["time.Time"], result: "bool" }, (o) => t.unixNanos() < (asTime(o)?.unixNanos() ?? 0n)),
+    After: defineFunc({ params: ["time.Time"], result: "bool" }, (o) => t.unixNanos() > (asTime(o)?.unixNanos() ?? 0n)),
+    Equal: defineFunc({ params: ["time.Time"], result: "bool" }, (o) => t.unixNanos() === (asTime(o)?.unixNanos() ?? 0n)),
+    MarshalJSON: defineFunc({ params: [], result: "[]uint8" }, () => '"' + formatTime(t, "2006-01-02T15:04:05.999999999Z07:00") + '"')
+  };
+  t.methods = m;
+}
+function timeValue(sec, nsec, zone) {
+  return new GoTime(sec, nsec, zone);
+}
+var rebind = (t) => t;
+function fromDate(d, zone = UTC) {
+  const ms = d.getTime();
+  const sec = Math.floor(ms / 1e3);
+  return timeValue(sec, (ms - sec * 1e3) * 1e6, zone);
+}
+function dateFuncs(now) {
+  const nowT = () => fromDate(now(), LOCAL);
+  const toTime = (date, withInt32, withPtr) => {
+    if (date instanceof GoTime) return rebind(date);
+    if (withPtr) {
+      const p = asTime(date);
+      if (p) return rebind(p);
+    }
+    if (date instanceof GoInt && (date.kind === "int64" || date.kind === "int" || withInt32 && date.kind === "int32")) {
+      return timeValue(Number(date.value), 0, LOCAL);
+    }
+    return nowT();
+  };
+  const dateInZone = (fmt, date, zone) => {
+    const t = toTime(date, true, true);
+    const loc = loadLocation(zone) ?? UTC;
+    return formatTime(rebind(t.in(loc)), fmt);
+  };
+  const mustModify = (fmt, date) => {
+    const d = parseDuration2(fmt);
+    return rebind(date.addNanos(d));
+  };
+  const TT = "time.Time";
+  return {
+    now: defineFunc({ params: [], result: TT }, () => nowT()),
+    date: defineFunc({ params: ["string", ANY2], result: "string" }, (f, d) => dateInZone(f, d, "Local")),
+    dateInZone: defineFunc({ params: ["string", ANY2, "string"], result: "string" }, dateInZone),
+    date_in_zone: defineFunc({ params: ["string", ANY2, "string"], result: "string" }, dateInZone),
+    htmlDate: defineFunc({ params: [ANY2], result: "string" }, (d) => dateInZone("2006-01-02", d, "Local")),
+    htmlDateInZone: defineFunc({ params: [ANY2, "string"], result: "string" }, (d, z) => dateInZone("2006-01-02", d, z)),
+    dateModify: defineFunc({ params: ["string", TT], result: TT }, (f, d) => {
+      try {
+        return mustModify(f, d);
+      } catch {
+        return d;
+      }
+    }),
+    date_modify: defineFunc({ params: ["string", TT], result: TT }, (f, d) => {
+      try {
+        return mustModify(f, d);
+      } catch {
+        return d;
+      }
+    }),
+    mustDateModify: defineFunc({ params: ["string", TT], result: TT }, mustModify),
+    must_date_modify: defineFunc({ params: ["string", TT], result: TT }, mustModify),
+    ago: defineFunc({ params: [ANY2], result: "string" }, (d) => {
+      const t = toTime(d, false, false);
+      const ns = nowT().unixNanos() - t.unixNanos();
+      const s = ns >= 0n ? (ns + 500000000n) / 1000000000n : -((-ns + 500000000n) / 1000000000n);
+      return durationString2(s * 1000000000n);
+    }),
+    duration: defineFunc({ params: [ANY2], result: "string" }, (v) => {
+      let n = 0n;
+      if (typeof v === "string") n = /^[+-]?\d+$/.test(v) && BigInt(v) <= (1n << 63n) - 1n && BigInt(v) >= -(1n << 63n) ? BigInt(v) : 0n;
+      else if (v instanceof GoInt && v.kind === "int64") n = v.value;
+      return durationString2(BigInt.asIntN(64, n * 1000000000n));
+    }),
+    durationRound: defineFunc({ params: [ANY2], result: "string" }, (v) => {
+      let d = 0n;
+      if (typeof v === "string") {
+        try {
+          d = parseDuration2(v);
+        } catch {
+          d = 0n;
+        }
+      } else if (v instanceof GoInt && v.kind === "int64") d = v.value;
+      else if (v instanceof GoTime) d = nowT().unixNanos() - v.unixNanos();
+      let u = BigInt.asUintN(64, d);
+      if (d < 0n) u = BigInt.asUintN(64, -u);
+      const H = 3600000000000n;
+      const year = H * 24n * 365n;
+      const month = H * 24n * 30n;
+      const day = H * 24n;
+      const minute = 60000000000n;
+      const second = 1000000000n;
+      if (u > year) return `${u / year}y`;
+      if (u > month) return `${u / month}mo`;
+      if (u > day) return `${u / day}d`;
+      if (u > H) return `${u / H}h`;
+      if (u > minute) return `${u / minute}m`;
+      if (u > second) return `${u / second}s`;
+      return "0s";
+    }),
+    toDate: defineFunc({ params: ["string", "string"], result: TT }, (f, s) => {
+      try {
+        return rebind(parseTime(f, s, LOCAL));
+      } catch {
+        return rebind(zeroTime());
+      }
+    }),
+    mustToDate: defineFunc({ params: ["string", "string"], result: TT }, (f, s) => rebind(parseTime(f, s, LOCAL))),
+    unixEpoch: defineFunc({ params: [TT], result: "string" }, (d) => String(d.sec))
+  };
+}
+
+// src/render/sprig/json.ts
+var HEX2 = "0123456789abcdef";
+function jsonString(s, escapeHTML) {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (c < 32) {
+      if (ch === "\n") out += "\\n";
+      else if (ch === "\r") out += "\\r";
+      else if (ch === "	") out += "\\t";
+      else if (ch === "\b") out += "\\b";
+      else if (ch === "\f") out += "\\f";
+      else out += "\\u00" + HEX2[c >> 4] + HEX2[c & 15];
+    } else if (escapeHTML && (ch === "<" || ch === ">" || ch === "&")) out += "\\u00" + HEX2[c >> 4] + HEX2[c & 15];
+    else if (c === 8232 || c === 8233) out += "\\u202" + HEX2[c & 15];
+    else if (c >= 55296 && c <= 57343) out += "\\ufffd";
+    else out += ch;
+  }
+  return out + '"';
+}
+function jsonFloat2(f) {
+  if (!Number.isFinite(f)) throw new Error(`json: unsupported value: ${Number.isNaN(f) ? "NaN" : f > 0 ? "+Inf" : "-Inf"}`);
+  if (Object.is(f, -0)) return "-0";
+  return String(f);
+}
+function jsonMarshal(v, opts) {
+  const enc = (x, depth) => {
+    const nl = (d) => opts.indent !== void 0 ? "\n" + opts.indent.repeat(d) : "";
+    const sep = opts.indent !== void 0 ? ": " : ":";
+    if (x === null || x === void 0) return "null";
+    const mj = findMethod(x, "MarshalJSON");
+    if (mj) return String(callMethod(opts.ctx, mj, "MarshalJSON"));
+    switch (typeof x) {
+      case "boolean":
+        return x ? "true" : "false";
+      case "string":
+        return jsonString(x, opts.escapeHTML);
+      case "number":
+        return jsonFloat2(x);
+      case "function":
+        throw new Error(`json: unsupported type: ${typeOf(x)}`);
+    }
+    if (x instanceof GoInt) return x.value.toString();
+    if (x instanceof GoComplex || x instanceof GoIter) throw new Error(`json: unsupported type: ${typeOf(x)}`);
+    if (x instanceof GoNil) return "null";
+    if (x instanceof GoPointer) return enc(x.target, depth);
+    if (Array.isArray(x)) {
+      const b = bytesOf(x);
+      if (b) return '"' + Buffer.from(b).toString("base64") + '"';
+      if (x.length === 0) return "[]";
+      return "[" + x.map((e) => nl(depth + 1) + enc(e, depth + 1)).join(",") + nl(depth) + "]";
+    }
+    if (x instanceof Map) {
+      const t = mapType(x);
+      const kt = t.slice(4, t.indexOf("]"));
+      if (!(kt === "string" || kt === "interface {}" || /^u?int\d*$/.test(kt))) throw new Error(`json: unsupported type: ${t}`);
+      const keys = [...x.keys()].map((k) => [String(k), k]).sort((a, b) => compareStringsBytewise(a[0], b[0]));
+      if (keys.length === 0) return "{}";
+      return "{" + keys.map(([ks, k]) => nl(depth + 1) + jsonString(ks, opts.escapeHTML) + sep + enc(x.get(k), depth + 1)).join(",") + nl(depth) + "}";
+    }
+    if (x instanceof GoStruct) {
+      const fields = [...x.fields].filter(([k]) => new RegExp("^\\p{Lu}", "u").test(k));
+      if (fields.length === 0) return "{}";
+      return "{" + fields.map(([k, f]) => nl(depth + 1) + jsonString(k, opts.escapeHTML) + sep + enc(f, depth + 1)).join(",") + nl(depth) + "}";
+    }
+    throw new Error(`json: unsupported type: ${typeOf(x)}`);
+  };
+  return enc(v, 0);
+}
+function jsonUnmarshal(s) {
+  try {
+    return fromJS(JSON.parse(s), "float64");
+  } catch (e) {
+    throw new Error(goJsonError(s, e));
+  }
+}
+function goJsonError(s, e) {
+  const t = s.trim();
+  if (t === "") return "unexpected end of JSON input";
+  const m = /position (\d+)/.exec(String(e.message));
+  if (m) {
+    const pos = Number(m[1]);
+    if (pos >= s.length) return "unexpected end of JSON input";
+    const ch = s[pos];
+    const q2 = ch === "'" ? "'\\''" : `'${ch}'`;
+    return `invalid character ${q2} looking for beginning of value`;
+  }
+  if (/Unexpected end/i.test(String(e.message))) return "unexpected end of JSON input";
+  return `invalid character '${t[0]}' looking for beginning of value`;
+}
+
+// src/render/sprig/defaults.ts
+var ANY3 = "interface {}";
+function defaultFuncs() {
+  const toJson2 = (escapeHTML, indent, must) => defineFunc({ params: [ANY3], result: "string" }, function(v) {
+    try {
+      return jsonMarshal(v ?? null, { escapeHTML, indent, ctx: this });
+    } catch (e) {
+      if (must) throw e;
+      return "";
+    }
+  });
+  return {
+    default: defineFunc({ params: [ANY3, ANY3], variadic: true, result: ANY3 }, (d, ...given) => given.length === 0 || isEmpty(given[0]) ? d ?? null : given[0] ?? null),
+    empty: defineFunc({ params: [ANY3], result: "bool" }, (v) => isEmpty(v)),
+    coalesce: defineFunc({ params: [ANY3], variadic: true, result: ANY3 }, (...v) => {
+      for (const x of v) if (!isEmpty(x)) return x;
+      return null;
+    }),
+    all: defineFunc({ params: [ANY3], variadic: true, result: "bool" }, (...v) => v.every((x) => !isEmpty(x))),
+    any: defineFunc({ params: [ANY3], variadic: true, result: "bool" }, (...v) => v.some((x) => !isEmpty(x))),
+    ternary: defineFunc({ params: [ANY3, ANY3, "bool"], result: ANY3 }, (vt, vf, c) => c ? vt ?? null : vf ?? null),
+    fromJson: defineFunc({ params: ["string"], result: ANY3 }, (s) => {
+      try {
+        return jsonUnmarshal(s);
+      } catch {
+        return null;
+      }
+    }),
+    mustFromJson: defineFunc({ params: ["string"], result: ANY3 }, (s) => jsonUnmarshal(s)),
+    toJson: toJson2(true, void 0, false),
+    mustToJson: toJson2(true, void 0, true),
+    toPrettyJson: toJson2(true, "  ", false),
+    mustToPrettyJson: toJson2(true, "  ", true),
+    toRawJson: toJson2(false, void 0, false),
+    mustToRawJson: toJson2(false, void 0, true)
+  };
+}
+
+// src/render/sprig/dicts.ts
+var MSI2 = "map[string]interface {}";
+var ANY4 = "interface {}";
+var newDict = () => /* @__PURE__ */ new Map();
+function entries(d) {
+  return d instanceof Map ? d : newDict();
+}
+function sortedKeys(d) {
+  return [...d.keys()].map(String).sort(compareStringsBytewise);
+}
+function assertMap(v) {
+  if (v instanceof Map && mapType(v) === MSI2) return v;
+  if (v instanceof GoNil && v.type === MSI2) return newDict();
+  throw new Error(`interface conversion: interface {} is ${v === null || v === void 0 ? "nil" : typeOf(v)}, not map[string]interface {}`);
+}
+function assertString(v) {
+  if (typeof v === "string") return v;
+  throw new Error(`interface conversion: interface {} is ${v === null || v === void 0 ? "nil" : typeOf(v)}, not string`);
+}
+function mergoEmpty(v) {
+  if (v === null || v === void 0) return true;
+  if (v instanceof GoPointer) return mergoEmpty(v.target);
+  if (v instanceof GoNil) return true;
+  if (typeof v === "string") return v.length === 0;
+  if (typeof v === "boolean") return !v;
+  if (typeof v === "number") return v === 0;
+  if (Array.isArray(v)) return v.length === 0;
+  if (v instanceof Map) return v.size === 0;
+  if (typeof v === "object" && "value" in v && typeof v.value === "bigint") return v.value === 0n;
+  return false;
+}
+function isNilish2(v) {
+  return v === null || v === void 0 || v instanceof GoNil;
+}
+function mergoMergeMaps(dst, src, overwrite) {
+  for (const [key, sv] of src) {
+    const dHas = dst.has(key);
+    const dv = dst.get(key);
+    if (isNilish2(sv)) {
+      if (overwrite) dst.set(key, sv ?? null);
+      continue;
+    }
+    const sk = kindOf(sv);
+    if (sk === "map" || sk === "ptr" || sk === "struct") {
+      if (dHas && dv instanceof Map && sv instanceof Map) mergoMergeMaps(dv, sv, overwrite);
+    } else if (sk === "slice") {
+      let dstSlice;
+      if (!dHas || isNilish2(dv)) dstSlice = withGoType([], sliceType(sv));
+      else dstSlice = dv;
+      if (src.size > 0 && (overwrite || dst.size === 0)) dstSlice = sv;
+      dst.set(key, dstSlice);
+    }
+    if (dHas && !mergoEmpty(dv) && (sk === "map" || sk === "slice")) continue;
+    if (overwrite || !dHas || mergoEmpty(dv)) dst.set(key, sv);
+  }
+}
+function deepCopyValue(v) {
+  if (Array.isArray(v)) {
+    const out = v.map(deepCopyValue);
+    return withGoType(out, sliceType(v));
+  }
+  if (v instanceof Map) {
+    const m = /* @__PURE__ */ new Map();
+    for (const [k, x] of v) m.set(k, deepCopyValue(x));
+    return withGoType(m, mapType(v));
+  }
+  if (v instanceof GoStruct) {
+    const f = /* @__PURE__ */ new Map();
+    for (const [k, x] of v.fields) f.set(k, deepCopyValue(x));
+    return new GoStruct(v.type, f, v.methods);
+  }
+  if (v instanceof GoPointer) return new GoPointer(v.type, deepCopyValue(v.target));
+  return v;
+}
+function dictFuncs() {
+  const merge = (overwrite) => defineFunc({ params: [MSI2, MSI2], variadic: true, result: ANY4 }, (dst, ...srcs) => {
+    let d = dst instanceof Map ? dst : newDict();
+    if (!(dst instanceof Map)) d = withGoType(d, MSI2);
+    for (const s of srcs) if (s instanceof Map) mergoMergeMaps(d, s, overwrite);
+    return d;
+  });
+  return {
+    dict: defineFunc({ params: [ANY4], variadic: true, result: MSI2 }, function(...v) {
+      const d = newDict();
+      for (let i = 0; i < v.length; i += 2) {
+        const key = strval.call(this, v[i] ?? null);
+        d.set(key, i + 1 >= v.length ? "" : v[i + 1] ?? null);
+      }
+      return d;
+    }),
+    get: defineFunc({ params: [MSI2, "string"], result: ANY4 }, (d, k) => {
+      const m = entries(d);
+      return m.has(k) ? m.get(k) ?? null : "";
+    }),
+    set: defineFunc({ params: [MSI2, "string", ANY4], result: MSI2 }, (d, k, v) => {
+      if (!(d instanceof Map)) throw new Error("assignment to entry in nil map");
+      d.set(k, v ?? null);
+      return d;
+    }),
+    unset: defineFunc({ params: [MSI2, "string"], result: MSI2 }, (d, k) => {
+      if (d instanceof Map) d.delete(k);
+      return d;
+    }),
+    hasKey: defineFunc({ params: [MSI2, "string"], result: "bool" }, (d, k) => entries(d).has(k)),
+    pluck: defineFunc({ params: ["string", MSI2], variadic: true, result: "[]interface {}" }, (k, ...ds) => {
+      const out = [];
+      for (const d of ds) {
+        const m = entries(d);
+        if (m.has(k)) out.push(m.get(k) ?? null);
+      }
+      return out;
+    }),
+    keys: defineFunc({ params: [MSI2], variadic: true, result: "[]string" }, (...ds) => {
+      const out = [];
+      for (const d of ds) out.push(...sortedKeys(entries(d)));
+      return stringSlice(out);
+    }),
+    pick: defineFunc({ params: [MSI2, "string"], variadic: true, result: MSI2 }, (d, ...ks) => {
+      const m = entries(d);
+      const out = newDict();
+      for (const k of ks) if (m.has(k)) out.set(k, m.get(k) ?? null);
+      return out;
+    }),
+    omit: defineFunc({ params: [MSI2, "string"], variadic: true, result: MSI2 }, (d, ...ks) => {
+      const m = entries(d);
+      const drop = new Set(ks);
+      const out = newDict();
+      for (const k of sortedKeys(m)) if (!drop.has(k)) out.set(k, m.get(k) ?? null);
+      return out;
+    }),
+    values: defineFunc({ params: [MSI2], result: "[]interface {}" }, (d) => {
+      const m = entries(d);
+      return sortedKeys(m).map((k) => m.get(k) ?? null);
+    }),
+    merge: merge(false),
+    mustMerge: merge(false),
+    mergeOverwrite: merge(true),
+    mustMergeOverwrite: merge(true),
+    dig: defineFunc({ params: [ANY4], variadic: true, result: ANY4 }, (...ps) => {
+      if (ps.length < 3) throw new Error("dig needs at least three arguments");
+      let dict = assertMap(ps[ps.length - 1]);
+      const def = ps[ps.length - 2] ?? null;
+      const ks = ps.slice(0, ps.length - 2).map(assertString);
+      for (let i = 0; ; i++) {
+        if (!dict.has(ks[i])) return def;
+        const step = dict.get(ks[i]) ?? null;
+        if (i === ks.length - 1) return step;
+        dict = assertMap(step);
+      }
+    }),
+    deepCopy: defineFunc({ params: [ANY4], result: ANY4 }, (v) => deepCopyValue(v ?? null)),
+    mustDeepCopy: defineFunc({ params: [ANY4], result: ANY4 }, (v) => deepCopyValue(v ?? null))
+  };
+}
+
+// src/render/sprig/lists.ts
+var ANY5 = "interface {}";
+var num2 = (v) => Number(v.value);
+function itemsOr(v, msg) {
+  const kind = typeKind(v);
+  const items = sliceItems(v);
+  if (!items) throw new Error(msg(kind));
+  return items;
+}
+function pair(name, params, fn, variadic = false, result = ANY5) {
+  const Must = "must" + name[0].toUpperCase() + name.slice(1);
+  return {
+    [name]: defineFunc({ params, variadic, result }, fn),
+    [Must]: defineFunc({ params, variadic, result }, fn)
+  };
+}
+function listFuncs() {
+  const push = (list2, v) => [...itemsOr(list2, (k) => `Cannot push on type ${k}`), v ?? null];
+  return {
+    list: defineFunc({ params: [ANY5], variadic: true, result: "[]interface {}" }, (...v) => v.map((x) => x ?? null)),
+    tuple: defineFunc({ params: [ANY5], variadic: true, result: "[]interface {}" }, (...v) => v.map((x) => x ?? null)),
+    append: defineFunc({ params: [ANY5, ANY5], result: "[]interface {}" }, push),
+    push: defineFunc({ params: [ANY5, ANY5], result: "[]interface {}" }, push),
+    mustAppend: defineFunc({ params: [ANY5, ANY5], result: "[]interface {}" }, push),
+    mustPush: defineFunc({ params: [ANY5, ANY5], result: "[]interface {}" }, push),
+    ...pair("prepend", [ANY5, ANY5], (list2, v) => [v ?? null, ...itemsOr(list2, (k) => `Cannot prepend on type ${k}`)]),
+    ...pair("chunk", ["int", ANY5], (size, list2) => {
+      const items = itemsOr(list2, (k) => `Cannot chunk type ${k}`);
+      const n = num2(size);
+      const l = items.length;
+      const cs = Math.floor((l - 1) / n) + 1;
+      if (!Number.isFinite(cs) || cs < 0) throw new Error(`runtime error: makeslice: len out of range`);
+      const out = [];
+      for (let i = 0; i < cs; i++) {
+        let clen = n;
+        if (i === cs - 1) {
+          clen = Math.floor(l % n);
+          if (clen === 0) clen = n;
+        }
+        const c = [];
+        for (let j = 0; j < clen; j++) c.push(items[i * n + j] ?? null);
+        out.push(c);
+      }
+      return withGoType(out, "[][]interface {}");
+    }),
+    ...pair("last", [ANY5], (list2) => {
+      const items = itemsOr(list2, (k) => `Cannot find last on type ${k}`);
+      return items.length === 0 ? null : items[items.length - 1];
+    }),
+    ...pair("first", [ANY5], (list2) => {
+      const items = itemsOr(list2, (k) => `Cannot find first on type ${k}`);
+      return items.length === 0 ? null : items[0];
+    }),
+    ...pair("rest", [ANY5], (list2) => {
+      const items = itemsOr(list2, (k) => `Cannot find rest on type ${k}`);
+      return items.length === 0 ? new GoNil("[]interface {}") : items.slice(1);
+    }, false, "[]interface {}"),
+    ...pair("initial", [ANY5], (list2) => {
+      const items = itemsOr(list2, (k) => `Cannot find initial on type ${k}`);
+      return items.length === 0 ? new GoNil("[]interface {}") : items.slice(0, -1);
+    }, false, "[]interface {}"),
+    ...pair("reverse", [ANY5], (list2) => itemsOr(list2, (k) => `Cannot find reverse on type ${k}`).slice().reverse(), false, "[]interface {}"),
+    ...pair("compact", [ANY5], (list2) => itemsOr(list2, (k) => `Cannot compact on type ${k}`).filter((x) => !isEmpty(x)), false, "[]interface {}"),
+    ...pair("uniq", [ANY5], (list2) => {
+      const out = [];
+      for (const x of itemsOr(list2, (k) => `Cannot find uniq on type ${k}`)) if (!out.some((y) => deepEqual2(x, y))) out.push(x);
+      return out;
+    }, false, "[]interface {}"),
+    ...pair("without", [ANY5, ANY5], (list2, ...omit) => {
+      const items = itemsOr(list2, (k) => `Cannot find without on type ${k}`);
+      return items.filter((x) => !omit.some((o) => deepEqual2(x, o ?? null)));
+    }, true, "[]interface {}"),
+    ...pair("has", [ANY5, ANY5], (needle, haystack) => {
+      if (haystack === null || haystack === void 0) return false;
+      const items = itemsOr(haystack, (k) => `Cannot find has on type ${k}`);
+      return items.some((x) => deepEqual2(needle ?? null, x));
+    }, false, "bool"),
+    ...pair("slice", [ANY5, ANY5], (list2, ...indices) => {
+      const items = itemsOr(list2, (k) => `list should be type of slice or array but ${k}`);
+      const l = items.length;
+      if (l === 0) return null;
+      const start = indices.length > 0 ? toIntNum(indices[0]) : 0;
+      const end = indices.length < 2 ? l : toIntNum(indices[1]);
+      if (end < 0 || end > l) throw new Error(`reflect: slice index out of range`);
+      if (start < 0 || start > end) throw new Error(`reflect.Value.Slice: slice index out of bounds`);
+      const out = items.slice(start, end);
+      const t = Array.isArray(list2) ? sliceType(list2) : "[]interface {}";
+      return t.startsWith("[]") ? withGoType(out, t) : withGoType(out, "[]" + t.replace(/^\[\d+\]/, ""));
+    }, true),
+    concat: defineFunc({ params: [ANY5], variadic: true, result: ANY5 }, (...lists) => {
+      const out = [];
+      for (const l of lists) {
+        const kind = typeKind(l);
+        const items = sliceItems(l);
+        if (!items) throw new Error(`Cannot concat type ${kind} as list`);
+        out.push(...items);
+      }
+      return out.length === 0 ? new GoNil("[]interface {}") : out;
+    })
+  };
+}
+
+// src/render/sprig/numeric.ts
+var ANY6 = "interface {}";
+var num3 = (v) => Number(v.value);
+var wrap64 = (n) => BigInt.asIntN(64, n);
+var MAX_ELEMS = 1e7;
+function untilStep(start, stop, step) {
+  const v = [];
+  if (stop < start) {
+    if (step >= 0) return v;
+    for (let i = start; i > stop; i += step) {
+      v.push(i);
+      if (v.length > MAX_ELEMS) throw new Error("untilStep: too many elements");
+    }
+    return v;
+  }
+  if (step <= 0) return v;
+  for (let i = start; i < stop; i += step) {
+    v.push(i);
+    if (v.length > MAX_ELEMS) throw new Error("untilStep: too many elements");
+  }
+  return v;
+}
+var intSlice = (xs) => withGoType(xs.map((x) => int(x)), "[]int");
+function seq2(params) {
+  let increment = 1;
+  switch (params.length) {
+    case 0:
+      return "";
+    case 1: {
+      const start = 1;
+      const end = params[0];
+      if (end < start) increment = -1;
+      return untilStep(start, end + increment, increment).join(" ");
+    }
+    case 3: {
+      const [start, step, end] = params;
+      if (end < start) {
+        increment = -1;
+        if (step > 0) return "";
+      }
+      return untilStep(start, end + increment, step).join(" ");
+    }
+    case 2: {
+      const [start, end] = params;
+      const step = end < start ? -1 : 1;
+      return untilStep(start, end + step, step).join(" ");
+    }
+    default:
+      return "";
+  }
+}
+function decFromFloat(f) {
+  if (!Number.isFinite(f)) throw new Error(`Cannot create a Decimal from ${sprint([f])}`);
+  const s = String(f);
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(s);
+  if (!m) return { coef: 0n, exp: 0 };
+  const frac = m[3] ?? "";
+  let coef = BigInt(m[2] + frac);
+  if (m[1] === "-") coef = -coef;
+  return { coef, exp: Number(m[4] ?? 0) - frac.length };
+}
+function align(a, b) {
+  const e = Math.min(a.exp, b.exp);
+  return [a.coef * 10n ** BigInt(a.exp - e), b.coef * 10n ** BigInt(b.exp - e), e];
+}
+var decAdd = (a, b) => {
+  const [x, y, e] = align(a, b);
+  return { coef: x + y, exp: e };
+};
+var decSub = (a, b) => {
+  const [x, y, e] = align(a, b);
+  return { coef: x - y, exp: e };
+};
+var decMul = (a, b) => ({ coef: a.coef * b.coef, exp: a.exp + b.exp });
+function decDiv(a, b) {
+  if (b.coef === 0n) throw new Error("decimal division by zero");
+  const prec = 16;
+  const shift = a.exp - b.exp + prec;
+  let n = a.coef;
+  let d = b.coef;
+  if (shift >= 0) n *= 10n ** BigInt(shift);
+  else d *= 10n ** BigInt(-shift);
+  const neg = n < 0n !== d < 0n;
+  if (n < 0n) n = -n;
+  if (d < 0n) d = -d;
+  let q2 = n / d;
+  const r = n % d;
+  if (2n * r >= d) q2 += 1n;
+  return { coef: neg ? -q2 : q2, exp: -prec };
+}
+function decToFloat(d) {
+  return Number(`${d.coef}e${d.exp}`);
+}
+function execDecimalOp(a, b, f) {
+  let prt = decFromFloat(toFloat64(a));
+  for (const x of b) prt = f(prt, decFromFloat(toFloat64(x)));
+  return decToFloat(prt);
+}
+function goRoundNum(a, p, roundOn = 0.5) {
+  const val = toFloat64(a);
+  const pow = Math.pow(10, p);
+  const digit = pow * val;
+  const div = digit - Math.trunc(digit);
+  const r = div >= roundOn ? Math.ceil(digit) : Math.floor(digit);
+  return r / pow;
+}
+function numericFuncs() {
+  const f1 = (fn) => defineFunc({ params: [ANY6], result: "float64" }, (a) => fn(toFloat64(a)));
+  const max = defineFunc({ params: [ANY6, ANY6], variadic: true, result: "int64" }, (a, ...r) => {
+    let aa = toInt64(a);
+    for (const b of r) {
+      const bb = toInt64(b);
+      if (bb > aa) aa = bb;
+    }
+    return int64(aa);
+  });
+  return {
+    atoi: defineFunc({ params: ["string"], result: "int" }, (s) => {
+      const t = s;
+      if (!/^[+-]?\d+$/.test(t)) return int(0);
+      const n = BigInt(t);
+      return int(n > (1n << 63n) - 1n || n < -(1n << 63n) ? 0n : n);
+    }),
+    int64: defineFunc({ params: [ANY6], result: "int64" }, (v) => int64(toInt64(v))),
+    int: defineFunc({ params: [ANY6], result: "int" }, (v) => int(toInt64(v))),
+    float64: defineFunc({ params: [ANY6], result: "float64" }, (v) => toFloat64(v)),
+    seq: defineFunc({ params: ["int"], variadic: true, result: "string" }, (...p) => seq2(p.map(num3))),
+    toDecimal: defineFunc({ params: [ANY6], result: "int64" }, (v) => {
+      const s = sprint([v ?? null]);
+      const m = /^([+-]?)([0-7]+)$/.exec(s);
+      if (!m) return int64(0);
+      let n = BigInt("0o" + m[2]);
+      if (m[1] === "-") n = -n;
+      if (n > (1n << 63n) - 1n || n < -(1n << 63n)) return int64(0);
+      return int64(n);
+    }),
+    until: defineFunc({ params: ["int"], result: "[]int" }, (c) => {
+      const count2 = num3(c);
+      return intSlice(untilStep(0, count2, count2 < 0 ? -1 : 1));
+    }),
+    untilStep: defineFunc({ params: ["int", "int", "int"], result: "[]int" }, (a, b, c) => intSlice(untilStep(num3(a), num3(b), num3(c)))),
+    add1: defineFunc({ params: [ANY6], result: "int64" }, (a) => int64(wrap64(toInt64(a) + 1n))),
+    add: defineFunc({ params: [ANY6], variadic: true, result: "int64" }, (...xs) => int64(xs.reduce((s, x) => wrap64(s + toInt64(x)), 0n))),
+    sub: defineFunc({ params: [ANY6, ANY6], result: "int64" }, (a, b) => int64(wrap64(toInt64(a) - toInt64(b)))),
+    div: defineFunc({ params: [ANY6, ANY6], result: "int64" }, (a, b) => {
+      const d = toInt64(b);
+      if (d === 0n) throw new Error("runtime error: integer divide by zero");
+      return int64(wrap64(toInt64(a) / d));
+    }),
+    mod: defineFunc({ params: [ANY6, ANY6], result: "int64" }, (a, b) => {
+      const d = toInt64(b);
+      if (d === 0n) throw new Error("runtime error: integer divide by zero");
+      return int64(toInt64(a) % d);
+    }),
+    mul: defineFunc({ params: [ANY6, ANY6], variadic: true, result: "int64" }, (a, ...r) => int64(r.reduce((s, x) => wrap64(s * toInt64(x)), toInt64(a)))),
+    add1f: defineFunc({ params: [ANY6], result: "float64" }, (a) => execDecimalOp(a, [int(1)], decAdd)),
+    addf: defineFunc({ params: [ANY6], variadic: true, result: "float64" }, (...xs) => execDecimalOp(0, xs, decAdd)),
+    subf: defineFunc({ params: [ANY6, ANY6], variadic: true, result: "float64" }, (a, ...r) => execDecimalOp(a, r, decSub)),
+    divf: defineFunc({ params: [ANY6, ANY6], variadic: true, result: "float64" }, (a, ...r) => execDecimalOp(a, r, decDiv)),
+    mulf: defineFunc({ params: [ANY6, ANY6], variadic: true, result: "float64" }, (a, ...r) => execDecimalOp(a, r, decMul)),
+    biggest: max,
+    max,
+    min: defineFunc({ params: [ANY6, ANY6], variadic: true, result: "int64" }, (a, ...r) => {
+      let aa = toInt64(a);
+      for (const b of r) {
+        const bb = toInt64(b);
+        if (bb < aa) aa = bb;
+      }
+      return int64(aa);
+    }),
+    maxf: defineFunc({ params: [ANY6, ANY6], variadic: true, result: "float64" }, (a, ...r) => r.reduce((s, x) => Math.max(s, toFloat64(x)), toFloat64(a))),
+    minf: defineFunc({ params: [ANY6, ANY6], variadic: true, result: "float64" }, (a, ...r) => r.reduce((s, x) => Math.min(s, toFloat64(x)), toFloat64(a))),
+    ceil: f1(Math.ceil),
+    floor: f1(Math.floor),
+    round: defineFunc({ params: [ANY6, "int", "float64"], variadic: true, result: "float64" }, (a, p, ...o) => goRoundNum(a, num3(p), o.length > 0 ? o[0] : 0.5))
+  };
+}
+
+// src/render/sprig/paths.ts
+function clean(p) {
+  if (p === "") return ".";
+  const rooted = p[0] === "/";
+  const n = p.length;
+  let out = rooted ? "/" : "";
+  let r = rooted ? 1 : 0;
+  let dotdot = rooted ? 1 : 0;
+  while (r < n) {
+    if (p[r] === "/") r++;
+    else if (p[r] === "." && (r + 1 === n || p[r + 1] === "/")) r++;
+    else if (p[r] === "." && p[r + 1] === "." && (r + 2 === n || p[r + 2] === "/")) {
+      r += 2;
+      if (out.length > dotdot) {
+        let w = out.length - 1;
+        while (w > dotdot && out[w] !== "/") w--;
+        out = out.slice(0, w);
+      } else if (!rooted) {
+        if (out.length > 0) out += "/";
+        out += "..";
+        dotdot = out.length;
+      }
+    } else {
+      if (rooted && out.length !== 1 || !rooted && out.length !== 0) out += "/";
+      for (; r < n && p[r] !== "/"; r++) out += p[r];
+    }
+  }
+  return out === "" ? "." : out;
+}
+function base(p) {
+  if (p === "") return ".";
+  while (p.length > 0 && p[p.length - 1] === "/") p = p.slice(0, -1);
+  const i = p.lastIndexOf("/");
+  if (i >= 0) p = p.slice(i + 1);
+  return p === "" ? "/" : p;
+}
+function dir(p) {
+  const i = p.lastIndexOf("/");
+  return clean(p.slice(0, i + 1));
+}
+function ext2(p) {
+  for (let i = p.length - 1; i >= 0 && p[i] !== "/"; i--) if (p[i] === ".") return p.slice(i);
+  return "";
+}
+function pathFuncs() {
+  const s = (fn, result = "string") => defineFunc({ params: ["string"], result }, (x) => fn(x));
+  const isAbs = (x) => x.startsWith("/");
+  return {
+    base: s(base),
+    dir: s(dir),
+    clean: s(clean),
+    ext: s(ext2),
+    isAbs: s(isAbs, "bool"),
+    osBase: s(base),
+    osDir: s(dir),
+    osClean: s(clean),
+    osExt: s(ext2),
+    osIsAbs: s(isAbs, "bool")
+  };
+}
+
+// src/render/sprig/reflect.ts
+var ANY7 = "interface {}";
+function reflectFuncs() {
+  const typeStr = (v) => sprintf("%T", [v ?? null]);
+  return {
+    typeOf: defineFunc({ params: [ANY7], result: "string" }, (v) => typeStr(v)),
+    typeIs: defineFunc({ params: ["string", ANY7], result: "bool" }, (t, v) => t === typeStr(v)),
+    typeIsLike: defineFunc({ params: ["string", ANY7], result: "bool" }, (t, v) => {
+      const s = typeStr(v);
+      return t === s || "*" + t === s;
+    }),
+    kindOf: defineFunc({ params: [ANY7], result: "string" }, (v) => kindName2(v)),
+    kindIs: defineFunc({ params: ["string", ANY7], result: "bool" }, (t, v) => t === kindName2(v)),
+    deepEqual: defineFunc({ params: [ANY7, ANY7], result: "bool" }, (a, b) => deepEqual2(a, b))
+  };
+}
+
+// src/render/sprig/regex.ts
+var ALT = 1;
+var ALT_MATCH = 2;
+var CAPTURE = 3;
+var EMPTY_WIDTH = 4;
+var MATCH = 6;
+var NOP = 7;
+var RUNE = 8;
+var RUNE1 = 9;
+var RUNE_ANY = 10;
+var RUNE_ANY_NOT_NL = 11;
+var BEGIN_LINE = 1;
+var END_LINE = 2;
+var BEGIN_TEXT = 4;
+var END_TEXT = 8;
+var WORD_BOUNDARY = 16;
+var NO_WORD_BOUNDARY = 32;
+var isWord = (r) => r >= 97 && r <= 122 || r >= 65 && r <= 90 || r >= 48 && r <= 57 || r === 95;
+function emptyOp(r1, r2) {
+  let op = 0;
+  if (r1 < 0) op |= BEGIN_TEXT | BEGIN_LINE;
+  if (r1 === 10) op |= BEGIN_LINE;
+  if (r2 < 0) op |= END_TEXT | END_LINE;
+  if (r2 === 10) op |= END_LINE;
+  op |= isWord(r1) !== isWord(r2) ? WORD_BOUNDARY : NO_WORD_BOUNDARY;
+  return op;
+}
+var Queue = class {
+  sparse = /* @__PURE__ */ new Map();
+  dense = [];
+  has(pc) {
+    const j = this.sparse.get(pc);
+    return j !== void 0 && j < this.dense.length && this.dense[j].pc === pc;
+  }
+  clear() {
+    this.sparse.clear();
+    this.dense.length = 0;
+  }
+};
+var GoRegexp = class {
+  constructor(expr) {
+    this.expr = expr;
+    const re = new RE2JS(expr);
+    const r2 = re.re2();
+    this.prog = r2.prog;
+    this.numSubexp = r2.numberOfCapturingGroups();
+    this.subexpNames = new Array(this.numSubexp + 1).fill("");
+    for (const [name, idx] of r2.namedGroups) this.subexpNames[idx] = name;
+    this.startCond = this.prog.startCond();
+  }
+  expr;
+  prog;
+  numSubexp;
+  /** Names of the subexpressions, index 0 being the whole match ('' for unnamed groups). */
+  subexpNames;
+  startCond;
+  /** Go's doExecute over runes: the match (and submatch) positions as rune indices, or null. */
+  exec(input, pos, ncap) {
+    const prog = this.prog;
+    const n = input.length;
+    ncap = Math.max(ncap, 2);
+    let matched = false;
+    let matchcap = new Array(ncap).fill(-1);
+    let runq = new Queue();
+    let nextq = new Queue();
+    const at = (i) => i < n ? input[i] : -1;
+    const add = (q2, pc, p, cap, cond) => {
+      for (; ; ) {
+        if (pc === 0 || q2.has(pc)) return;
+        const j = q2.dense.length;
+        const d = { pc, t: null };
+        q2.dense.push(d);
+        q2.sparse.set(pc, j);
+        const inst = prog.getInst(pc);
+        switch (inst.op) {
+          case ALT:
+          case ALT_MATCH:
+            add(q2, inst.out, p, cap, cond);
+            pc = inst.arg;
+            continue;
+          case EMPTY_WIDTH:
+            if ((inst.arg & ~cond) === 0) {
+              pc = inst.out;
+              continue;
+            }
+            return;
+          case NOP:
+            pc = inst.out;
+            continue;
+          case CAPTURE:
+            if (inst.arg < cap.length) {
+              const old = cap[inst.arg];
+              cap[inst.arg] = p;
+              add(q2, inst.out, p, cap, cond);
+              cap[inst.arg] = old;
+              return;
+            }
+            pc = inst.out;
+            continue;
+          case MATCH:
+          case RUNE:
+          case RUNE1:
+          case RUNE_ANY:
+          case RUNE_ANY_NOT_NL:
+            d.t = { pc, cap: cap.slice() };
+            return;
+          default:
+            return;
+        }
+      }
+    };
+    const step = (p, nextPos, c, nextCond) => {
+      for (let j = 0; j < runq.dense.length; j++) {
+        const t = runq.dense[j].t;
+        if (!t) continue;
+        const inst = prog.getInst(t.pc);
+        let ok = false;
+        switch (inst.op) {
+          case MATCH:
+            t.cap[1] = p;
+            matchcap = t.cap.slice();
+            matched = true;
+            runq.dense.length = 0;
+            break;
+          case RUNE:
+          case RUNE1:
+            ok = c >= 0 && inst.matchRune(c);
+            break;
+          case RUNE_ANY:
+            ok = c >= 0;
+            break;
+          case RUNE_ANY_NOT_NL:
+            ok = c >= 0 && c !== 10;
+            break;
+        }
+        if (ok) add(nextq, inst.out, nextPos, t.cap, nextCond);
+      }
+      runq.clear();
+    };
+    let r = at(pos);
+    let width = pos < n ? 1 : 0;
+    let r1 = r >= 0 ? at(pos + 1) : -1;
+    let flag = emptyOp(pos === 0 ? -1 : at(pos - 1), r);
+    for (; ; ) {
+      if (runq.dense.length === 0) {
+        if ((this.startCond & BEGIN_TEXT) !== 0 && pos !== 0) break;
+        if (matched) break;
+      }
+      if (!matched && (pos === 0 || (this.startCond & BEGIN_TEXT) === 0)) {
+        const cap = matchcap.slice();
+        cap[0] = pos;
+        add(runq, prog.start, pos, cap, flag);
+      }
+      flag = emptyOp(r, r1);
+      step(pos, pos + width, r, flag);
+      if (width === 0) break;
+      pos += width;
+      r = r1;
+      width = pos < n ? 1 : 0;
+      r1 = r >= 0 ? at(pos + 1) : -1;
+      [runq, nextq] = [nextq, runq];
+    }
+    return matched ? matchcap : null;
+  }
+};
+var cache2 = /* @__PURE__ */ new Map();
+function compileRegexp(expr) {
+  let re = cache2.get(expr);
+  if (!re) {
+    re = new GoRegexp(expr);
+    if (cache2.size > 500) cache2.clear();
+    cache2.set(expr, re);
+  }
+  return re;
+}
+function mustCompile(expr) {
+  try {
+    return compileRegexp(expr);
+  } catch (e) {
+    throw new Error(`regexp: Compile(${quoteRe(expr)}): ${e.message}`);
+  }
+}
+function quoteRe(s) {
+  const canBackquote2 = !Array.from(s).some((ch) => {
+    const c = ch.codePointAt(0) ?? 0;
+    return ch === "`" || c < 32 && c !== 9 || c === 127 || c === 65279;
+  });
+  return canBackquote2 ? "`" + s + "`" : quoteString(s);
+}
+var Runes = class {
+  constructor(s) {
+    this.s = s;
+    let i = 0;
+    for (const ch of s) {
+      this.cps.push(ch.codePointAt(0) ?? 0);
+      this.off.push(i);
+      i += ch.length;
+    }
+    this.off.push(i);
+  }
+  s;
+  cps = [];
+  off = [];
+  slice(a, b) {
+    return this.s.slice(this.off[a], this.off[b]);
+  }
+  get length() {
+    return this.cps.length;
+  }
+};
+function allMatches(re, rs, n, ncap) {
+  const out = [];
+  const end = rs.length;
+  if (n < 0) n = end + 1;
+  for (let pos = 0, prevMatchEnd = -1; out.length < n && pos <= end; ) {
+    const m = re.exec(rs.cps, pos, ncap);
+    if (!m) break;
+    let accept = true;
+    if (m[1] === pos) {
+      if (m[0] === prevMatchEnd) accept = false;
+      pos += pos < end ? 1 : 1;
+    } else pos = m[1];
+    prevMatchEnd = m[1];
+    if (accept) out.push(m);
+  }
+  return out;
+}
+function matchString(re, s) {
+  return re.exec(new Runes(s).cps, 0, 0) !== null;
+}
+function findString(re, s) {
+  const rs = new Runes(s);
+  const m = re.exec(rs.cps, 0, 2);
+  return m ? rs.slice(m[0], m[1]) : "";
+}
+function findAllString(re, s, n) {
+  const rs = new Runes(s);
+  const ms = allMatches(re, rs, n, 2);
+  return ms.length === 0 ? null : ms.map((m) => rs.slice(m[0], m[1]));
+}
+function expand(re, template, rs, m) {
+  let out = "";
+  let t = template;
+  for (; ; ) {
+    const i = t.indexOf("$");
+    if (i < 0) break;
+    out += t.slice(0, i);
+    t = t.slice(i + 1);
+    if (t.startsWith("$")) {
+      out += "$";
+      t = t.slice(1);
+      continue;
+    }
+    const ex = extract(t);
+    if (!ex) {
+      out += "$";
+      continue;
+    }
+    t = ex.rest;
+    if (ex.num >= 0) {
+      if (2 * ex.num + 1 < m.length && m[2 * ex.num] >= 0) out += rs.slice(m[2 * ex.num], m[2 * ex.num + 1]);
+    } else {
+      for (let k = 0; k < re.subexpNames.length; k++) {
+        if (ex.name === re.subexpNames[k] && 2 * k + 1 < m.length && m[2 * k] >= 0) {
+          out += rs.slice(m[2 * k], m[2 * k + 1]);
+          break;
+        }
+      }
+    }
+  }
+  return out + t;
+}
+function extract(str7) {
+  if (str7 === "") return null;
+  let brace = false;
+  if (str7[0] === "{") {
+    brace = true;
+    str7 = str7.slice(1);
+  }
+  let i = 0;
+  for (const ch of str7) {
+    if (!/^[\p{L}\p{Nd}_]$/u.test(ch)) break;
+    i += ch.length;
+  }
+  if (i === 0) return null;
+  const name = str7.slice(0, i);
+  if (brace) {
+    if (i >= str7.length || str7[i] !== "}") return null;
+    i++;
+  }
+  let num6 = 0;
+  for (let k = 0; k < name.length; k++) {
+    if (name[k] < "0" || name[k] > "9" || num6 >= 1e8) {
+      num6 = -1;
+      break;
+    }
+    num6 = num6 * 10 + (name.charCodeAt(k) - 48);
+  }
+  if (name[0] === "0" && name.length > 1) num6 = -1;
+  return { name, num: num6, rest: str7.slice(i) };
+}
+function replaceAllString(re, src, repl, literal) {
+  const rs = new Runes(src);
+  const n = rs.length;
+  let out = "";
+  let lastMatchEnd = 0;
+  let searchPos = 0;
+  const ncap = literal ? 2 : 2 * (re.numSubexp + 1);
+  while (searchPos <= n) {
+    const a = re.exec(rs.cps, searchPos, ncap);
+    if (!a) break;
+    out += rs.slice(lastMatchEnd, a[0]);
+    if (a[1] > lastMatchEnd || a[0] === 0) out += literal ? repl : expand(re, repl, rs, a);
+    lastMatchEnd = a[1];
+    const width = searchPos < n ? 1 : 0;
+    if (searchPos + width > a[1]) searchPos += width;
+    else if (searchPos + 1 > a[1]) searchPos++;
+    else searchPos = a[1];
+  }
+  return out + rs.slice(lastMatchEnd, n);
+}
+function splitString(re, s, n) {
+  if (n === 0) return null;
+  if (re.expr.length > 0 && s.length === 0) return [""];
+  const rs = new Runes(s);
+  const matches2 = allMatches(re, rs, n, 2);
+  const out = [];
+  let beg = 0;
+  let end = 0;
+  for (const m of matches2) {
+    if (n > 0 && out.length === n - 1) break;
+    end = m[0];
+    if (m[1] !== 0) out.push(rs.slice(beg, end));
+    beg = m[1];
+  }
+  if (end !== rs.length) out.push(rs.slice(beg, rs.length));
+  return out;
+}
+function quoteMeta2(s) {
+  return s.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
+}
+var strs = (xs) => xs === null ? new GoNil("[]string") : withGoType(xs.slice(), "[]string");
+var num4 = (v) => Number(v.value);
+function regexFuncs() {
+  const S2 = { params: ["string", "string"] };
+  const S3 = { params: ["string", "string", "string"], result: "string" };
+  const SSI = { params: ["string", "string", "int"], result: "[]string" };
+  return {
+    regexMatch: defineFunc({ ...S2, result: "bool" }, (r, s) => {
+      try {
+        return matchString(compileRegexp(r), s);
+      } catch {
+        return false;
+      }
+    }),
+    mustRegexMatch: defineFunc({ ...S2, result: "bool" }, (r, s) => matchString(compileRegexp(r), s)),
+    regexFindAll: defineFunc(SSI, (r, s, n) => strs(findAllString(mustCompile(r), s, num4(n)))),
+    mustRegexFindAll: defineFunc(SSI, (r, s, n) => strs(findAllString(compileRegexp(r), s, num4(n)))),
+    regexFind: defineFunc({ ...S2, result: "string" }, (r, s) => findString(mustCompile(r), s)),
+    mustRegexFind: defineFunc({ ...S2, result: "string" }, (r, s) => findString(compileRegexp(r), s)),
+    regexReplaceAll: defineFunc(S3, (r, s, repl) => replaceAllString(mustCompile(r), s, repl, false)),
+    mustRegexReplaceAll: defineFunc(S3, (r, s, repl) => replaceAllString(compileRegexp(r), s, repl, false)),
+    regexReplaceAllLiteral: defineFunc(S3, (r, s, repl) => replaceAllString(mustCompile(r), s, repl, true)),
+    mustRegexReplaceAllLiteral: defineFunc(S3, (r, s, repl) => replaceAllString(compileRegexp(r), s, repl, true)),
+    regexSplit: defineFunc(SSI, (r, s, n) => strs(splitString(mustCompile(r), s, num4(n)))),
+    mustRegexSplit: defineFunc(SSI, (r, s, n) => strs(splitString(compileRegexp(r), s, num4(n)))),
+    regexQuoteMeta: defineFunc({ params: ["string"], result: "string" }, (s) => quoteMeta2(s))
+  };
+}
+
+// src/render/sprig/strings.ts
+var num5 = (v) => Number(v.value);
+var isSpace3 = (r) => new RegExp("^\\p{White_Space}$", "u").test(r);
+var isUpper = (r) => new RegExp("^\\p{Lu}$", "u").test(r);
+var isLower = (r) => new RegExp("^\\p{Ll}$", "u").test(r);
+var isTitleCase = (r) => new RegExp("^\\p{Lt}$", "u").test(r);
+var isDigit2 = (r) => new RegExp("^\\p{Nd}$", "u").test(r);
+var isLetter2 = (r) => new RegExp("^\\p{L}$", "u").test(r);
+var isPunct = (r) => new RegExp("^\\p{P}$", "u").test(r);
+function runeUpper(r) {
+  const u = r.toUpperCase();
+  return Array.from(u).length === 1 ? u : r;
+}
+function runeLower(r) {
+  const u = r.toLowerCase();
+  return Array.from(u).length === 1 ? u : r;
+}
+var goToUpper = (s) => Array.from(s, runeUpper).join("");
+var goToLower = (s) => Array.from(s, runeLower).join("");
+var bytes2 = (s) => Buffer.from(s, "utf8");
+var str4 = (b) => b.toString("utf8");
+var byteRune = (b) => String.fromCodePoint(b);
+function sliceBytes(s, lo, hi) {
+  const b = bytes2(s);
+  const n = b.length;
+  if (hi !== void 0 && (hi < 0 || hi > n)) {
+    throw new Error(`runtime error: slice bounds out of range [:${hi}] with length ${n}`);
+  }
+  const h = hi ?? n;
+  if (lo !== void 0 && (lo < 0 || lo > h)) {
+    throw new Error(`runtime error: slice bounds out of range [${lo}:${hi === void 0 ? n : h}]`);
+  }
+  return str4(b.subarray(lo ?? 0, h));
+}
+function trimSpace(s) {
+  return s.replace(new RegExp("^\\p{White_Space}+|\\p{White_Space}+$", "gu"), "");
+}
+function trimCutset(s, cutset) {
+  const set2 = new Set(Array.from(cutset));
+  const rs = Array.from(s);
+  let i = 0;
+  let j = rs.length;
+  while (i < j && set2.has(rs[i])) i++;
+  while (j > i && set2.has(rs[j - 1])) j--;
+  return rs.slice(i, j).join("");
+}
+function replaceAll2(s, old, nw) {
+  if (old === "") {
+    const rs = Array.from(s);
+    return nw + rs.map((r) => r + nw).join("");
+  }
+  return s.split(old).join(nw);
+}
+function goSplit(s, sep, n = -1) {
+  if (n === 0) return [];
+  if (sep === "") {
+    const rs = Array.from(s);
+    if (n > 0 && rs.length > n) return [...rs.slice(0, n - 1), rs.slice(n - 1).join("")];
+    return rs;
+  }
+  const parts = s.split(sep);
+  if (n > 0 && parts.length > n) return [...parts.slice(0, n - 1), parts.slice(n - 1).join(sep)];
+  return parts;
+}
+function goRepeat(s, count2) {
+  if (count2 < 0) throw new Error("strings: negative Repeat count");
+  if (s.length * count2 > 64 * 1024 * 1024) throw new Error("strings: Repeat output length overflow");
+  return s.repeat(count2);
+}
+function goTitle(s) {
+  const isSep = (r) => {
+    const c = r.codePointAt(0) ?? 0;
+    if (c <= 127) return !/[0-9a-zA-Z_]/.test(r);
+    if (isLetter2(r) || isDigit2(r)) return false;
+    return isSpace3(r);
+  };
+  let prev = " ";
+  let out = "";
+  for (const r of s) {
+    out += isSep(prev) ? runeUpper(r) : r;
+    prev = r;
+  }
+  return out;
+}
+function abbreviateFull(s, offset, maxWidth) {
+  if (s === "") return "";
+  if (maxWidth < 4) return "";
+  const b = bytes2(s);
+  const n = b.length;
+  if (n <= maxWidth) return s;
+  if (offset > n) offset = n;
+  if (n - offset < maxWidth - 3) offset = n - (maxWidth - 3);
+  const marker = "...";
+  if (offset <= 4) return str4(b.subarray(0, maxWidth - 3)) + marker;
+  if (maxWidth < 7) return "";
+  if (offset + maxWidth - 3 < n) return marker + abbreviateFull(str4(b.subarray(offset)), 0, maxWidth - 3);
+  return marker + str4(b.subarray(n - (maxWidth - 3)));
+}
+function wrapCustom(s, wrapLength, newLine, wrapLongWords) {
+  if (s === "") return "";
+  if (newLine === "") newLine = "\n";
+  if (wrapLength < 1) wrapLength = 1;
+  const b = bytes2(s);
+  const n = b.length;
+  let offset = 0;
+  const out = [];
+  const nl = bytes2(newLine);
+  while (n - offset > wrapLength) {
+    if (b[offset] === 32) {
+      offset++;
+      continue;
+    }
+    const end = Math.min(wrapLength + offset + 1, n);
+    let spaceToWrapAt = b.subarray(offset, end).lastIndexOf(32) + offset;
+    if (spaceToWrapAt >= offset) {
+      out.push(b.subarray(offset, spaceToWrapAt), nl);
+      offset = spaceToWrapAt + 1;
+    } else if (wrapLongWords) {
+      out.push(b.subarray(offset, wrapLength + offset), nl);
+      offset += wrapLength;
+    } else {
+      const e = wrapLength + offset;
+      const index2 = b.subarray(e).indexOf(32);
+      if (index2 === -1) {
+        out.push(b.subarray(offset));
+        offset = n;
+      } else {
+        spaceToWrapAt = index2 + wrapLength;
+        if (spaceToWrapAt < offset) throw new Error(`runtime error: slice bounds out of range [${offset}:${spaceToWrapAt}]`);
+        out.push(b.subarray(offset, spaceToWrapAt), nl);
+        offset = spaceToWrapAt + 1;
+      }
+    }
+  }
+  out.push(b.subarray(Math.min(offset, n)));
+  return str4(Buffer.concat(out));
+}
+function initials(s) {
+  if (s === "") return s;
+  const b = bytes2(s);
+  let out = "";
+  let lastWasGap = true;
+  for (const c of b) {
+    const r = byteRune(c);
+    if (isSpace3(r)) lastWasGap = true;
+    else if (lastWasGap) {
+      out += r;
+      lastWasGap = false;
+    }
+  }
+  return out;
+}
+function deleteWhiteSpace(s) {
+  if (s === "") return s;
+  const b = bytes2(s);
+  let out = "";
+  let count2 = 0;
+  for (const c of b) {
+    const r = byteRune(c);
+    if (!isSpace3(r)) {
+      out += r;
+      count2++;
+    }
+  }
+  return count2 === b.length ? s : out;
+}
+function uncapitalize(s) {
+  if (s === "") return s;
+  let next = true;
+  let out = "";
+  for (const r of s) {
+    if (isSpace3(r)) {
+      next = true;
+      out += r;
+    } else if (next) {
+      out += runeLower(r);
+      next = false;
+    } else out += r;
+  }
+  return out;
+}
+function swapCase(s) {
+  let out = "";
+  for (const r of s) {
+    if (isUpper(r) || isTitleCase(r)) out += runeLower(r);
+    else if (isLower(r)) out += runeUpper(r);
+    else out += r;
+  }
+  return out;
+}
+var isConnector = (r) => r === "-" || r === "_" || isSpace3(r);
+function nextWord(rs, start) {
+  const n = rs.length;
+  let i = start;
+  const r = rs[i++];
+  const run2 = (pred) => {
+    while (i < n && pred(rs[i])) i++;
+  };
+  if (isConnector(r)) {
+    run2(isConnector);
+    return { wt: "connector", end: i };
+  }
+  if (isPunct(r)) {
+    run2(isPunct);
+    return { wt: "punct", end: i };
+  }
+  if (isUpper(r)) {
+    if (i >= n) return { wt: "upper", end: i };
+    if (isUpper(rs[i])) {
+      run2(isUpper);
+      if (i < n && isLower(rs[i])) i--;
+      return { wt: "upper", end: i };
+    }
+    if (isLower(rs[i])) {
+      run2(isLower);
+      return { wt: "alpha", end: i };
+    }
+    return { wt: "upper", end: i };
+  }
+  if (isLower(r)) {
+    run2(isLower);
+    return { wt: "lower", end: i };
+  }
+  if (isDigit2(r)) {
+    run2(isDigit2);
+    return { wt: "number", end: i };
+  }
+  run2((x) => !(isConnector(x) || isLower(x) || isDigit2(x) || isUpper(x)));
+  return { wt: "other", end: i };
+}
+function camelCaseToLowerCase(s, connector) {
+  if (s === "") return "";
+  const rs = Array.from(s);
+  let out = "";
+  const toLower2 = (wt2, a, b) => {
+    for (let k = a; k < b; k++) {
+      const r = rs[k];
+      if (wt2 === "connector" && isConnector(r)) out += connector;
+      else out += runeLower(r);
+    }
+  };
+  let pos = 0;
+  let w = nextWord(rs, pos);
+  let ws = pos;
+  pos = w.end;
+  let wt = w.wt;
+  while (pos < rs.length) {
+    if (wt !== "connector") toLower2(wt, ws, pos);
+    const prev = wt;
+    const lastStart = ws;
+    const lastEnd = pos;
+    ws = pos;
+    w = nextWord(rs, pos);
+    wt = w.wt;
+    pos = w.end;
+    switch (prev) {
+      case "number":
+        while (wt === "lower" || wt === "number") {
+          toLower2(wt, ws, pos);
+          if (pos >= rs.length) {
+            return out;
+          }
+          ws = pos;
+          w = nextWord(rs, pos);
+          wt = w.wt;
+          pos = w.end;
+        }
+        if (wt !== "invalid" && wt !== "punct" && wt !== "connector") out += connector;
+        break;
+      case "connector":
+        toLower2("connector", lastStart, lastEnd);
+        break;
+      case "punct":
+        break;
+      default: {
+        if (wt !== "number") {
+          if (wt !== "connector" && wt !== "punct") out += connector;
+          break;
+        }
+        if (pos >= rs.length) break;
+        const numStart = ws;
+        const numEnd = pos;
+        ws = pos;
+        w = nextWord(rs, pos);
+        wt = w.wt;
+        pos = w.end;
+        if (wt === "alpha") {
+          toLower2("number", numStart, numEnd);
+          out += connector;
+          break;
+        }
+        out += connector;
+        toLower2("number", numStart, numEnd);
+      }
+    }
+  }
+  toLower2(wt, ws, pos);
+  return out;
+}
+function toCamelCase(s) {
+  if (s === "") return "";
+  const rs = Array.from(s);
+  let out = "";
+  let i = 0;
+  let r0 = "";
+  for (; i < rs.length; i++) {
+    r0 = rs[i];
+    if (!isConnector(r0)) break;
+    out += r0;
+  }
+  if (i >= rs.length) return out;
+  r0 = runeUpper(r0);
+  i++;
+  for (; i < rs.length; i++) {
+    const r1 = r0;
+    r0 = rs[i];
+    if (isConnector(r1) && isConnector(r0)) {
+      out += r1;
+      continue;
+    }
+    if (isConnector(r1)) r0 = runeUpper(r0);
+    else {
+      r0 = runeLower(r0);
+      out += r1;
+    }
+  }
+  return out + r0;
+}
+function stringFuncs() {
+  const s1 = (fn) => defineFunc({ params: ["string"], result: "string" }, (s) => fn(s));
+  const s2 = (fn, result = "string") => defineFunc({ params: ["string", "string"], result }, (a, b) => fn(a, b));
+  return {
+    hello: defineFunc({ params: [], result: "string" }, () => "Hello!"),
+    abbrev: defineFunc({ params: ["int", "string"], result: "string" }, (w, s) => num5(w) < 4 ? s : abbreviateFull(s, 0, num5(w))),
+    abbrevboth: defineFunc({ params: ["int", "int", "string"], result: "string" }, (l, r, s) => {
+      const left = num5(l);
+      const right = num5(r);
+      if (right < 4 || left > 0 && right < 7) return s;
+      return abbreviateFull(s, left, right);
+    }),
+    trunc: defineFunc({ params: ["int", "string"], result: "string" }, (cv, sv) => {
+      const c = num5(cv);
+      const s = sv;
+      const n = Buffer.byteLength(s, "utf8");
+      if (c < 0 && n + c > 0) return sliceBytes(s, n + c, void 0);
+      if (c >= 0 && n > c) return sliceBytes(s, void 0, c);
+      return s;
+    }),
+    trim: s1(trimSpace),
+    upper: s1(goToUpper),
+    lower: s1(goToLower),
+    title: s1(goTitle),
+    untitle: s1(uncapitalize),
+    substr: defineFunc({ params: ["int", "int", "string"], result: "string" }, (a, b, sv) => {
+      const start = num5(a);
+      const end = num5(b);
+      const s = sv;
+      const n = Buffer.byteLength(s, "utf8");
+      if (start < 0) return sliceBytes(s, void 0, end);
+      if (end < 0 || end > n) return sliceBytes(s, start, void 0);
+      return sliceBytes(s, start, end);
+    }),
+    repeat: defineFunc({ params: ["int", "string"], result: "string" }, (c, s) => goRepeat(s, num5(c))),
+    trimall: s2((a, b) => trimCutset(b, a)),
+    trimAll: s2((a, b) => trimCutset(b, a)),
+    trimSuffix: s2((a, b) => a !== "" && b.endsWith(a) ? b.slice(0, b.length - a.length) : b),
+    trimPrefix: s2((a, b) => a !== "" && b.startsWith(a) ? b.slice(a.length) : b),
+    nospace: s1(deleteWhiteSpace),
+    initials: s1(initials),
+    swapcase: s1(swapCase),
+    snakecase: s1((s) => camelCaseToLowerCase(s, "_")),
+    camelcase: s1(toCamelCase),
+    kebabcase: s1((s) => camelCaseToLowerCase(s, "-")),
+    wrap: defineFunc({ params: ["int", "string"], result: "string" }, (l, s) => wrapCustom(s, num5(l), "", false)),
+    wrapWith: defineFunc({ params: ["int", "string", "string"], result: "string" }, (l, sep, s) => wrapCustom(s, num5(l), sep, true)),
+    contains: s2((a, b) => b.includes(a), "bool"),
+    hasPrefix: s2((a, b) => b.startsWith(a), "bool"),
+    hasSuffix: s2((a, b) => b.endsWith(a), "bool"),
+    quote: defineFunc({ params: ["interface {}"], variadic: true, result: "string" }, function(...xs) {
+      const out = [];
+      for (const x of xs) if (x !== null && x !== void 0) out.push(sprintf("%q", [strval.call(this, x)]));
+      return out.join(" ");
+    }),
+    squote: defineFunc({ params: ["interface {}"], variadic: true, result: "string" }, (...xs) => {
+      const out = [];
+      for (const x of xs) if (x !== null && x !== void 0) out.push(sprintf("'%v'", [x]));
+      return out.join(" ");
+    }),
+    cat: defineFunc({ params: ["interface {}"], variadic: true, result: "string" }, (...xs) => {
+      const v = xs.filter((x) => x !== null && x !== void 0);
+      return sprintf(v.map(() => "%v").join(" "), v);
+    }),
+    indent: defineFunc({ params: ["int", "string"], result: "string" }, (n, s) => {
+      const pad2 = goRepeat(" ", num5(n));
+      return pad2 + replaceAll2(s, "\n", "\n" + pad2);
+    }),
+    nindent: defineFunc({ params: ["int", "string"], result: "string" }, (n, s) => {
+      const pad2 = goRepeat(" ", num5(n));
+      return "\n" + pad2 + replaceAll2(s, "\n", "\n" + pad2);
+    }),
+    replace: defineFunc({ params: ["string", "string", "string"], result: "string" }, (o, n, s) => replaceAll2(s, o, n)),
+    plural: defineFunc({ params: ["string", "string", "int"], result: "string" }, (one, many, c) => num5(c) === 1 ? one : many),
+    toString: defineFunc({ params: ["interface {}"], result: "string" }, function(v) {
+      return strval.call(this, v ?? null);
+    }),
+    toStrings: defineFunc({ params: ["interface {}"], result: "[]string" }, function(v) {
+      return stringSlice(strslice.call(this, v ?? null));
+    }),
+    join: defineFunc({ params: ["string", "interface {}"], result: "string" }, function(sep, v) {
+      return strslice.call(this, v ?? null).join(sep);
+    }),
+    split: defineFunc({ params: ["string", "string"], result: "map[string]string" }, (sep, s) => {
+      const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
+      goSplit(s, sep).forEach((p, i) => m.set("_" + i, p));
+      return m;
+    }),
+    splitList: defineFunc({ params: ["string", "string"], result: "[]string" }, (sep, s) => stringSlice(goSplit(s, sep))),
+    splitn: defineFunc({ params: ["string", "int", "string"], result: "map[string]string" }, (sep, n, s) => {
+      const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
+      goSplit(s, sep, num5(n)).forEach((p, i) => m.set("_" + i, p));
+      return m;
+    }),
+    sortAlpha: defineFunc({ params: ["interface {}"], result: "[]string" }, function(v) {
+      let x = v ?? null;
+      while (x instanceof GoPointer) x = x.target;
+      if (sliceItems(x)) return stringSlice(strslice.call(this, x).slice().sort(compareStringsBytewise));
+      return stringSlice([strval.call(this, v ?? null)]);
+    })
+  };
+}
+
+// src/render/sprig/urls.ts
+function shouldEscape(c, mode) {
+  if (/[A-Za-z0-9]/.test(c)) return false;
+  if (mode === "host" || mode === "zone") {
+    if (`!$&'()*+,;=:[]<>"`.includes(c)) return false;
+  }
+  if ("-_.~".includes(c)) return false;
+  if ("$&+,/:;=?@".includes(c)) {
+    switch (mode) {
+      case "path":
+        return c === "?";
+      case "pathSegment":
+        return c === "/" || c === ";" || c === "," || c === "?";
+      case "userPassword":
+        return c === "@" || c === "/" || c === "?" || c === ":";
+      case "queryComponent":
+        return true;
+      case "fragment":
+        return false;
+    }
+  }
+  if (mode === "fragment" && "!()*".includes(c)) return false;
+  return true;
+}
+function urlEscape(s, mode) {
+  let out = "";
+  for (const b of Buffer.from(s, "utf8")) {
+    const c = String.fromCharCode(b);
+    if (b < 128 && !shouldEscape(c, mode)) out += c;
+    else if (c === " " && mode === "queryComponent") out += "+";
+    else out += "%" + b.toString(16).toUpperCase().padStart(2, "0");
+  }
+  return out;
+}
+function unescape(s, mode) {
+  const bytes3 = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === "%") {
+      const h = s.slice(i + 1, i + 3);
+      if (!/^[0-9a-fA-F]{2}$/.test(h)) {
+        const bad = s.slice(i, Math.min(i + 3, s.length));
+        throw new Error(`invalid URL escape ${JSON.stringify(bad)}`);
+      }
+      bytes3.push(parseInt(h, 16));
+      i += 2;
+    } else if (c === "+" && mode === "queryComponent") bytes3.push(32);
+    else bytes3.push(...Buffer.from(c, "utf8"));
+  }
+  return Buffer.from(bytes3).toString("utf8");
+}
+function userString(u) {
+  let s = urlEscape(u.username, "userPassword");
+  if (u.password !== void 0) s += ":" + urlEscape(u.password, "userPassword");
+  return s;
+}
+function parseURL(raw) {
+  const wrapErr = (msg) => new Error(`parse ${JSON.stringify(raw)}: ${msg}`);
+  const u = { scheme: "", opaque: "", user: null, host: "", path: "", rawQuery: "", fragment: "" };
+  let rest = raw;
+  const hash = rest.indexOf("#");
+  try {
+    if (hash >= 0) {
+      u.fragment = unescape(rest.slice(hash + 1), "fragment");
+      rest = rest.slice(0, hash);
+    }
+    if (Array.from(rest).some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127)) {
+      throw new Error("net/url: invalid control character in URL");
+    }
+    const sm = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(rest);
+    if (sm) {
+      u.scheme = sm[1].toLowerCase();
+      rest = rest.slice(sm[0].length);
+    } else if (/^[0-9+.-]*:/.test(rest) && rest.indexOf(":") === 0) {
+      throw new Error("missing protocol scheme");
+    }
+    if (rest.endsWith("?") && (rest.match(/\?/g) ?? []).length === 1) rest = rest.slice(0, -1);
+    else {
+      const q2 = rest.indexOf("?");
+      if (q2 >= 0) {
+        u.rawQuery = rest.slice(q2 + 1);
+        rest = rest.slice(0, q2);
+      }
+    }
+    if (!rest.startsWith("/")) {
+      if (u.scheme !== "") {
+        u.opaque = rest;
+        return u;
+      }
+      const colon = rest.indexOf(":");
+      const slash = rest.indexOf("/");
+      if (colon >= 0 && (slash < 0 || colon < slash)) throw new Error("first path segment in URL cannot contain colon");
+    }
+    if (rest.startsWith("//")) {
+      let authority2 = rest.slice(2);
+      const i = authority2.indexOf("/");
+      rest = i >= 0 ? authority2.slice(i) : "";
+      authority2 = i >= 0 ? authority2.slice(0, i) : authority2;
+      const at = authority2.lastIndexOf("@");
+      let host = authority2;
+      if (at >= 0) {
+        const userinfo = authority2.slice(0, at);
+        host = authority2.slice(at + 1);
+        const c = userinfo.indexOf(":");
+        u.user = c >= 0 ? { username: unescape(userinfo.slice(0, c), "userPassword"), password: unescape(userinfo.slice(c + 1), "userPassword") } : { username: unescape(userinfo, "userPassword") };
+      }
+      u.host = unescape(host, "host");
+    }
+    u.path = unescape(rest, "path");
+  } catch (e) {
+    throw wrapErr(e.message);
+  }
+  return u;
+}
+function urlString(u) {
+  let buf = "";
+  if (u.opaque !== "") {
+    if (u.scheme !== "") buf += u.scheme + ":";
+    buf += u.opaque;
+  } else {
+    if (u.scheme !== "") buf += u.scheme + ":";
+    if (u.scheme !== "" || u.host !== "" || u.user) {
+      if (u.host !== "" || u.path !== "" || u.user) buf += "//";
+      if (u.user) buf += userString(u.user) + "@";
+      if (u.host !== "") buf += urlEscape(u.host, "host");
+    }
+    const path30 = urlEscape(u.path, "path");
+    if (path30 !== "" && path30[0] !== "/" && u.host !== "") buf += "/";
+    if (buf === "") {
+      const seg = path30.split("/")[0];
+      if (seg.includes(":")) buf += "./";
+    }
+    buf += path30;
+  }
+  if (u.rawQuery !== "") buf += "?" + u.rawQuery;
+  if (u.fragment !== "") buf += "#" + urlEscape(u.fragment, "fragment");
+  return buf;
+}
+function hostname(host) {
+  if (host.startsWith("[")) {
+    const i2 = host.indexOf("]");
+    return i2 >= 0 ? host.slice(1, i2) : host.slice(1);
+  }
+  const i = host.lastIndexOf(":");
+  return i >= 0 && /^:\d*$/.test(host.slice(i)) ? host.slice(0, i) : host;
+}
+function urlFuncs() {
+  return {
+    urlParse: defineFunc({ params: ["string"], result: "map[string]interface {}" }, (v) => {
+      let u;
+      try {
+        u = parseURL(v);
+      } catch (e) {
+        throw new Error(`unable to parse url: ${e.message}`);
+      }
+      return /* @__PURE__ */ new Map([
+        ["scheme", u.scheme],
+        ["host", u.host],
+        ["hostname", hostname(u.host)],
+        ["path", u.path],
+        ["query", u.rawQuery],
+        ["opaque", u.opaque],
+        ["fragment", u.fragment],
+        ["userinfo", u.user ? userString(u.user) : ""]
+      ]);
+    }),
+    urlJoin: defineFunc({ params: ["map[string]interface {}"], result: "string" }, function(d) {
+      const m = d instanceof Map ? d : /* @__PURE__ */ new Map();
+      const get = (k) => {
+        const v = m.has(k) ? m.get(k) : "";
+        if (typeof v !== "string") {
+          throw new Error(`interface conversion: interface {} is ${v === null || v === void 0 ? "nil" : typeOf(v)}, not string`);
+        }
+        return v;
+      };
+      const u = {
+        scheme: get("scheme"),
+        host: get("host"),
+        path: get("path"),
+        rawQuery: get("query"),
+        opaque: get("opaque"),
+        fragment: get("fragment"),
+        user: null
+      };
+      const userinfo = get("userinfo");
+      if (userinfo !== "") {
+        try {
+          u.user = parseURL(`proto://${userinfo}@host`).user;
+        } catch (e) {
+          throw new Error(`unable to parse userinfo in dict: ${e.message}`);
+        }
+      }
+      return urlString(u);
+    }),
+    // Helm (and `helm template`) answers "" unless DNS lookups are enabled; a scanner never resolves names.
+    getHostByName: defineFunc({ params: ["string"], result: "string" }, () => "")
+  };
+}
+
+// src/render/sprig/index.ts
+var DEFAULT_NOW = /* @__PURE__ */ new Date("2026-01-01T00:00:00Z");
+var DEFAULT_SEED = "gitops-gate";
+var VOLATILE_FUNCS = /* @__PURE__ */ new Set([
+  "randAlphaNum",
+  "randAlpha",
+  "randAscii",
+  "randNumeric",
+  "randBytes",
+  "randInt",
+  "uuidv4",
+  "shuffle",
+  "bcrypt",
+  "htpasswd",
+  "encryptAES",
+  "genPrivateKey",
+  "genCA",
+  "genCAWithKey",
+  "genSelfSignedCert",
+  "genSelfSignedCertWithKey",
+  "genSignedCert",
+  "genSignedCertWithKey",
+  "now",
+  "date",
+  "dateInZone",
+  "date_in_zone",
+  "htmlDate",
+  "htmlDateInZone",
+  "ago",
+  "dateModify",
+  "date_modify",
+  "mustDateModify",
+  "must_date_modify",
+  "toDate",
+  "mustToDate",
+  "unixEpoch",
+  "durationRound",
+  "getHostByName"
+]);
+var SITES = /* @__PURE__ */ Symbol("sprigCallSites");
+function createSprigFuncs(options = {}) {
+  const now = options.now ?? DEFAULT_NOW;
+  const sites = new CallSites(options.seed ?? DEFAULT_SEED);
+  const clock = () => now;
+  const fm = {
+    ...stringFuncs(),
+    ...listFuncs(),
+    ...dictFuncs(),
+    ...numericFuncs(),
+    ...defaultFuncs(),
+    ...reflectFuncs(),
+    ...encodingFuncs(),
+    ...pathFuncs(),
+    ...urlFuncs(),
+    ...regexFuncs(),
+    ...semverFuncs(),
+    ...dateFuncs(clock),
+    ...randomFuncs(sites),
+    ...cryptoFuncs(sites, clock),
+    fail: Object.assign(function fail(msg) {
+      throw new Error(String(msg));
+    }, { goSig: { params: ["string"], result: "string" } })
+  };
+  Object.defineProperty(fm, SITES, { value: sites, enumerable: false });
+  return fm;
+}
+var SPRIG_FUNC_NAMES = Object.freeze(Object.keys(createSprigFuncs()).sort());
+
+// src/render/argocd-applicationset.ts
+var Unexpandable = class extends Error {
+  constructor(at, reason) {
+    super(reason);
+    this.at = at;
+  }
+  at;
+};
+var MAX_APPLICATIONS = 2e3;
+function expandApplicationSet(set2, repo, isThisRepository) {
+  const spec = isRecord(set2.body.spec) ? set2.body.spec : {};
+  const goTemplate = spec.goTemplate === true;
+  const options = Array.isArray(spec.goTemplateOptions) ? spec.goTemplateOptions.filter((o) => typeof o === "string") : [];
+  const engine = goTemplate ? new GoEngine(options) : new FastEngine();
+  try {
+    const generators = Array.isArray(spec.generators) ? spec.generators : [];
+    const sets = [];
+    generators.forEach((g, i) => {
+      for (const params of generate(g, ["spec", "generators", i], { repo, isThisRepository, engine, goTemplate })) sets.push({ params, generator: i });
+    });
+    if (sets.length > MAX_APPLICATIONS) throw new Unexpandable(["spec", "generators"], `it generates ${sets.length} Applications, over the gate's limit of ${MAX_APPLICATIONS}`);
+    const template = isRecord(spec.template) ? spec.template : {};
+    const applications = [];
+    const names = /* @__PURE__ */ new Set();
+    for (const { params, generator } of sets) {
+      const g = generators[generator];
+      const own = isRecord(g) && isRecord(Object.values(g).find(isRecord)?.template) ? Object.values(g).find(isRecord).template : void 0;
+      const merged = own ? deepMerge(structuredClone(template), own) : template;
+      const rendered = engine.renderTree(structuredClone(merged), params, ["spec", "template"]);
+      let patchedPaths;
+      if (typeof spec.templatePatch === "string") {
+        const text2 = engine.render(spec.templatePatch, params, ["spec", "templatePatch"]);
+        const patch = parseYaml(text2, set2.sourceMap.locate(["spec", "templatePatch"]).location.file).documents[0]?.value;
+        if (patch !== void 0 && !isRecord(patch)) throw new Unexpandable(["spec", "templatePatch"], "its templatePatch is not a YAML mapping");
+        if (isRecord(patch)) {
+          const project = isRecord(rendered.spec) ? rendered.spec.project : void 0;
+          deepMerge(rendered, patch);
+          if (isRecord(rendered.spec)) rendered.spec.project = project;
+          patchedPaths = (p) => hasPath(patch, p);
+        }
+      }
+      const metadata = isRecord(rendered.metadata) ? rendered.metadata : {};
+      const name = typeof metadata.name === "string" ? metadata.name : "";
+      if (names.has(name)) throw new Unexpandable(["spec", "template", "metadata", "name"], `it generates two Applications named "${name}" (the controller refuses the set)`);
+      names.add(name);
+      const body = { apiVersion: "argoproj.io/v1alpha1", kind: "Application", ...rendered, metadata: { ...metadata, namespace: set2.namespace ?? "argocd" } };
+      applications.push(makeObject(body, set2.target, generatedSourceMap(set2, patchedPaths)));
+    }
+    return { applications };
+  } catch (err) {
+    if (err instanceof Unexpandable) return { problem: { path: err.at, reason: err.message } };
+    if (err instanceof TemplateError) return { problem: { path: ["spec", "template"], reason: `its template fails: ${err.message}` } };
+    throw err;
+  }
+}
+function generatedSourceMap(set2, patched) {
+  return {
+    locate(p) {
+      if (patched?.(p)) return { ...set2.sourceMap.locate(["spec", "templatePatch"]), foundPath: p };
+      const located = set2.sourceMap.locate(["spec", "template", ...p]);
+      return { ...located, foundPath: located.foundPath.slice(2) };
+    }
+  };
+}
+function generate(generator, at, ctx) {
+  if (!isRecord(generator)) throw new Unexpandable(at, "a generator is not a mapping");
+  const kinds = Object.keys(generator).filter((k) => k !== "selector" && k !== "values");
+  if (kinds.length !== 1) throw new Unexpandable(at, `a generator names ${kinds.length === 0 ? "no" : "more than one"} kind (${kinds.join(", ")})`);
+  const kind = kinds[0];
+  const body = generator[kind];
+  let sets;
+  switch (kind) {
+    case "list":
+      sets = listParams(body, [...at, kind], ctx);
+      break;
+    case "git":
+      sets = gitParams(body, [...at, kind], ctx);
+      break;
+    case "matrix":
+      sets = matrixParams(body, [...at, kind], ctx);
+      break;
+    case "merge":
+      sets = mergeParams(body, [...at, kind], ctx);
+      break;
+    case "clusters":
+    case "clusterDecisionResource":
+    case "pullRequest":
+    case "scmProvider":
+    case "plugin":
+      throw new Unexpandable([...at, kind], `its ${kind} generator needs a live service (Argo CD's clusters, a provider's API or a plugin), which the gate does not call`);
+    default:
+      throw new Unexpandable([...at, kind], `its ${kind} generator is not known to the gate`);
+  }
+  const values = isRecord(isRecord(body) ? body.values : void 0) ? body.values : void 0;
+  if (values) sets = sets.map((p) => withValues(p, values, ctx));
+  return isRecord(generator.selector) ? sets.filter((p) => selects(generator.selector, p, ctx.goTemplate)) : sets;
+}
+function withValues(params, values, ctx) {
+  const rendered = {};
+  for (const [k, v] of Object.entries(values)) rendered[k] = typeof v === "string" ? ctx.engine.render(v, params, []) : v;
+  if (ctx.goTemplate) return { ...params, values: rendered };
+  const out = { ...params };
+  for (const [k, v] of Object.entries(rendered)) out[`values.${k}`] = v;
+  return out;
+}
+function listParams(body, at, ctx) {
+  if (!isRecord(body)) throw new Unexpandable(at, "its list generator is not a mapping");
+  let elements = Array.isArray(body.elements) ? body.elements : [];
+  if (typeof body.elementsYaml === "string" && body.elementsYaml.trim() !== "") {
+    const parsed = parseYaml(body.elementsYaml, "elementsYaml").documents[0]?.value;
+    if (!Array.isArray(parsed)) throw new Unexpandable([...at, "elementsYaml"], "its elementsYaml is not a YAML list");
+    elements = [...elements, ...parsed];
+  }
+  return elements.map((e, i) => {
+    if (!isRecord(e)) throw new Unexpandable([...at, "elements", i], "a list element is not a mapping");
+    if (ctx.goTemplate) return e;
+    const flat = {};
+    for (const [k, v] of Object.entries(e)) {
+      if (k === "values" && isRecord(v)) for (const [vk, vv] of Object.entries(v)) flat[`values.${vk}`] = String(vv);
+      else if (typeof v === "string") flat[k] = v;
+      else throw new Unexpandable([...at, "elements", i, k], `a list element's ${k} is not a string (fasttemplate takes strings only; set goTemplate: true)`);
+    }
+    return flat;
+  });
+}
+function gitParams(body, at, ctx) {
+  if (!isRecord(body)) throw new Unexpandable(at, "its git generator is not a mapping");
+  const repoURL = typeof body.repoURL === "string" ? body.repoURL : "";
+  const revision = typeof body.revision === "string" ? body.revision : "";
+  if (!ctx.isThisRepository(repoURL, revision)) throw new Unexpandable([...at, "repoURL"], `its git generator reads ${repoURL || "(no repoURL)"}${revision ? ` at ${revision}` : ""}, which is not this repository at this revision; other repositories are not fetched`);
+  const prefix = typeof body.pathParamPrefix === "string" && body.pathParamPrefix !== "" ? body.pathParamPrefix : void 0;
+  if (Array.isArray(body.directories)) return directoryParams(body.directories, [...at, "directories"], ctx, prefix);
+  if (Array.isArray(body.files)) return fileParams(body.files, [...at, "files"], ctx, prefix);
+  throw new Unexpandable(at, "its git generator lists neither directories nor files");
+}
+function directoryParams(entries2, at, ctx, prefix) {
+  const dirs = /* @__PURE__ */ new Set();
+  for (const file of ctx.repo.walk("")) {
+    const parts = file.split("/").slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
+  }
+  const visible = [...dirs].filter((d) => !d.split("/").some((s) => s.startsWith("."))).sort();
+  const include = [];
+  const exclude = [];
+  entries2.forEach((e, i) => {
+    if (!isRecord(e) || typeof e.path !== "string") throw new Unexpandable([...at, i], "a directories entry has no path");
+    (e.exclude === true ? exclude : include).push(goPathMatch2(e.path));
+  });
+  return visible.filter((d) => include.some((m) => m(d)) && !exclude.some((m) => m(d))).map((d) => pathParams(d, void 0, ctx.goTemplate, prefix));
+}
+function fileParams(entries2, at, ctx, prefix) {
+  const files = ctx.repo.walk("").sort();
+  const include = [];
+  const exclude = [];
+  entries2.forEach((e, i) => {
+    if (!isRecord(e) || typeof e.path !== "string") throw new Unexpandable([...at, i], "a files entry has no path");
+    (e.exclude === true ? exclude : include).push(gitPathspec(e.path));
+  });
+  const out = [];
+  for (const file of files.filter((f) => include.some((m) => m(f)) && !exclude.some((m) => m(f)))) {
+    const parsed = parseYaml(ctx.repo.readText(file), file);
+    if (parsed.errors.length > 0) throw new Unexpandable(at, `${file}, which the git files generator reads, is not valid YAML or JSON (${parsed.errors[0].reason})`);
+    const value = parsed.documents[0]?.value;
+    const objects = Array.isArray(value) ? value : value === void 0 || value === null ? [] : [value];
+    for (const object of objects) {
+      if (!isRecord(object)) throw new Unexpandable(at, `${file}, which the git files generator reads, does not hold a mapping`);
+      const params = ctx.goTemplate ? { ...object } : flatten(object);
+      out.push({ ...params, ...pathParams(path21.posix.dirname(file) === "." ? "" : path21.posix.dirname(file), path21.posix.basename(file), ctx.goTemplate, prefix) });
+    }
+  }
+  return out;
+}
+function pathParams(dir2, filename, goTemplate, prefix) {
+  const segments = dir2 === "" ? [] : dir2.split("/");
+  const basename = segments.length > 0 ? segments[segments.length - 1] : ".";
+  const p = { path: dir2 || ".", basename, basenameNormalized: sanitizeName(basename), segments };
+  if (filename !== void 0) Object.assign(p, { filename, filenameNormalized: sanitizeName(filename) });
+  if (goTemplate) return prefix ? { [prefix]: { path: p } } : { path: p };
+  const key = prefix ? `${prefix}.path` : "path";
+  const flat = { [key]: p.path, [`${key}.basename`]: basename, [`${key}.basenameNormalized`]: p.basenameNormalized };
+  segments.forEach((s, i) => flat[`${key}[${i}]`] = s);
+  if (filename !== void 0) Object.assign(flat, { [`${key}.filename`]: filename, [`${key}.filenameNormalized`]: p.filenameNormalized });
+  return flat;
+}
+function matrixParams(body, at, ctx) {
+  const children2 = isRecord(body) && Array.isArray(body.generators) ? body.generators : [];
+  if (children2.length !== 2) throw new Unexpandable(at, `its matrix generator has ${children2.length} generators; the controller takes exactly two`);
+  const out = [];
+  for (const first of generate(children2[0], [...at, "generators", 0], ctx)) {
+    const second = ctx.engine.renderTree(structuredClone(children2[1]), first, [...at, "generators", 1]);
+    for (const p of generate(second, [...at, "generators", 1], ctx)) out.push(ctx.goTemplate ? deepMerge(structuredClone(first), p) : { ...first, ...p });
+  }
+  return out;
+}
+function mergeParams(body, at, ctx) {
+  const children2 = isRecord(body) && Array.isArray(body.generators) ? body.generators : [];
+  const keys = isRecord(body) && Array.isArray(body.mergeKeys) ? body.mergeKeys.filter((k) => typeof k === "string") : [];
+  if (children2.length < 2 || keys.length === 0) throw new Unexpandable(at, "its merge generator needs at least two generators and mergeKeys");
+  const keyOf = (p) => JSON.stringify(keys.map((k) => ctx.goTemplate ? lookup(p, k) : p[k]));
+  const base2 = generate(children2[0], [...at, "generators", 0], ctx);
+  for (let i = 1; i < children2.length; i++) {
+    const later = new Map(generate(children2[i], [...at, "generators", i], ctx).map((p) => [keyOf(p), p]));
+    for (let j = 0; j < base2.length; j++) {
+      const match2 = later.get(keyOf(base2[j]));
+      if (match2) base2[j] = ctx.goTemplate ? deepMerge(structuredClone(base2[j]), match2) : { ...base2[j], ...match2 };
+    }
+  }
+  return base2;
+}
+function selects(selector, params, goTemplate) {
+  const get = (k) => {
+    const v = goTemplate ? lookup(params, k) : params[k];
+    return v === void 0 || v === null ? void 0 : String(v);
+  };
+  const labels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
+  if (!Object.entries(labels).every(([k, v]) => get(k) === String(v))) return false;
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions.filter(isRecord) : [];
+  return expressions.every((e) => {
+    const value = get(String(e.key));
+    const values = Array.isArray(e.values) ? e.values.map(String) : [];
+    switch (e.operator) {
+      case "In":
+        return value !== void 0 && values.includes(value);
+      case "NotIn":
+        return value === void 0 || !values.includes(value);
+      case "Exists":
+        return value !== void 0;
+      case "DoesNotExist":
+        return value === void 0;
+      default:
+        return false;
+    }
+  });
+}
+var TreeEngine = class {
+  renderTree(value, params, at) {
+    if (typeof value === "string") return value.includes("{{") ? this.render(value, params, at) : value;
+    if (Array.isArray(value)) return value.map((v, i) => this.renderTree(v, params, [...at, i]));
+    if (isRecord(value)) {
+      const out = {};
+      for (const [k, v] of Object.entries(value)) out[k] = this.renderTree(v, params, [...at, k]);
+      return out;
+    }
+    return value;
+  }
+};
+var FastEngine = class extends TreeEngine {
+  render(text2, params) {
+    return text2.replace(/\{\{([^{}]*)\}\}/g, (whole, key) => {
+      const v = params[key.trim()];
+      return v === void 0 ? whole : String(v);
+    });
+  }
+};
+var GoEngine = class extends TreeEngine {
+  constructor(options) {
+    super();
+    this.options = options;
+    const sprig = createSprigFuncs();
+    const helm = createHelmFuncs();
+    delete sprig.env;
+    delete sprig.expandenv;
+    delete sprig.getHostByName;
+    this.funcs = {
+      ...sprig,
+      toYaml: helm.toYaml,
+      fromYaml: helm.fromYaml,
+      fromYamlArray: helm.fromYamlArray,
+      normalize: defineFunc({ params: ["string"], result: "string" }, (s) => sanitizeName(String(s))),
+      slugify: defineFunc({ params: ["int", "bool", "string"], result: "string" }, (max, smart, s) => slugify(String(s), Number(max), smart === true))
+    };
+  }
+  options;
+  funcs;
+  render(text2, params) {
+    const t = new Template("", { funcs: this.funcs, options: this.options.length > 0 ? this.options : ["missingkey=default"] });
+    t.parse(text2);
+    return t.execute(fromJS(params));
+  }
+};
+function sanitizeName(name) {
+  return name.toLowerCase().replace(/[^-a-z0-9.]/g, "-").slice(0, 253).replace(/^[-.]+|[-.]+$/g, "");
+}
+function slugify(text2, max, smart) {
+  const slug = text2.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  if (slug.length <= max) return slug;
+  const cut = slug.slice(0, max);
+  if (!smart) return cut.replace(/-+$/, "");
+  const boundary = cut.lastIndexOf("-");
+  return (boundary > 0 ? cut.slice(0, boundary) : cut).replace(/-+$/, "");
+}
+function goPathMatch2(pattern) {
+  return (0, import_picomatch2.default)(pattern, { dot: true, nobrace: true, noextglob: true, noglobstar: true, nonegate: true });
+}
+function gitPathspec(pattern) {
+  let re = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "*") re += ".*";
+    else if (c === "?") re += ".";
+    else if (c === "[") {
+      const end = pattern.indexOf("]", i + 1);
+      if (end < 0) re += "\\[";
+      else {
+        re += `[${pattern.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, "\\$&");
+  }
+  const compiled = new RegExp(`^${re}$`);
+  return (p) => compiled.test(p);
+}
+function flatten(value, prefix = "", out = {}) {
+  for (const [k, v] of Object.entries(value)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (isRecord(v)) flatten(v, key, out);
+    else out[key] = v === null || v === void 0 ? "" : typeof v === "string" ? v : JSON.stringify(v);
+  }
+  return out;
+}
+function lookup(params, dotted) {
+  let cur = params;
+  for (const seg of dotted.split(".")) cur = isRecord(cur) ? cur[seg] : void 0;
+  return cur;
+}
+function deepMerge(target, patch) {
+  for (const [k, v] of Object.entries(patch)) {
+    const cur = target[k];
+    if (isRecord(cur) && isRecord(v)) deepMerge(cur, v);
+    else target[k] = structuredClone(v);
+  }
+  return target;
+}
+function hasPath(value, p) {
+  let cur = value;
+  for (const seg of p) {
+    if (isRecord(cur) && typeof seg === "string" && seg in cur) cur = cur[seg];
+    else if (Array.isArray(cur) && typeof seg === "number" && seg < cur.length) cur = cur[seg];
+    else return false;
+  }
+  return p.length > 0;
+}
+
+// src/targets/argocd-application.ts
+import path22 from "node:path";
+var ARGO_API = "argoproj.io/";
+function isArgoApplication(object) {
+  return (object.kind === "Application" || object.kind === "ApplicationSet") && object.apiVersion.startsWith(ARGO_API);
+}
+var str5 = (v) => typeof v === "string" && v !== "" ? v : void 0;
+function argoChartRepository(repoURL) {
+  if (/^oci:\/\//i.test(repoURL)) return repoURL.replace(/\/+$/, "");
+  if (/^https?:\/\//i.test(repoURL)) return repoURL.replace(/\/+$/, "");
+  return `oci://${repoURL.replace(/\/+$/, "")}`;
+}
+function applicationTarget(object, producer, repo, isThisRepository) {
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const appNamespace = object.namespace ?? "argocd";
+  const at = (p) => object.sourceMap.locate(p).location;
+  const declaredAt = at([]);
+  const id = `argocd:${appNamespace}/${object.name}`;
+  const base2 = { id, kind: "helm", path: dirname(declaredAt.file), inputs: [...producer.inputs], renderable: true, declaredAt };
+  const refuse = (p, reason, ruleId = "declaration-not-rendered") => {
+    const where = at(p);
+    return { ...base2, renderable: false, problems: [new InputError(where.file, `${object.kind} ${appNamespace}/${object.name}: ${reason}`, ruleId, where.line, where.column)] };
+  };
+  if (object.kind === "ApplicationSet") return refuse(["spec", "generators"], "ApplicationSets are not expanded by the gate yet, so the Applications it generates are not checked");
+  if (Array.isArray(spec.sources) && spec.sources.length > 0) return refuse(["spec", "sources"], "multi-source Applications are not rendered by the gate yet");
+  const source = isRecord(spec.source) ? spec.source : void 0;
+  if (!source) return refuse(["spec"], "it has no source (or only a source hydrator), which the gate does not render yet");
+  const sp = (...p) => ["spec", "source", ...p];
+  if (isRecord(source.plugin)) return refuse(sp("plugin"), "a config management plugin renders it, which the gate cannot reproduce");
+  const helm = isRecord(source.helm) ? source.helm : void 0;
+  const repoURL = str5(source.repoURL) ?? "";
+  const destination = isRecord(spec.destination) ? spec.destination : {};
+  let chartDir;
+  if (str5(source.chart)) {
+    base2.helm = remoteRelease(object, helm, destination, { repository: argoChartRepository(repoURL), name: str5(source.chart), version: str5(source.targetRevision) ?? "*", declaredAt: at(sp("chart")) });
+  } else {
+    const revision = str5(source.targetRevision) ?? "";
+    const which2 = isThisRepository(repoURL, revision);
+    if (which2 === "other-revision") return refuse(sp("targetRevision"), `its source is this repository at revision ${revision}, not this side of the pull request (localRevisions); other revisions are not fetched`, "declaration-source-not-found");
+    if (which2 === "other") return refuse(sp("repoURL"), `its source ${repoURL || "(none)"} is not this repository; other repositories are not fetched`, "declaration-source-not-found");
+    const dir2 = repo.normalize((str5(source.path) ?? ".").replace(/^\.\/?$/, "").replace(/^\.\//, "").replace(/\/+$/, ""));
+    const isChart = repo.isFile(dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml");
+    const isKustomize = ["kustomization.yaml", "kustomization.yml", "Kustomization"].some((n) => repo.isFile(dir2 ? `${dir2}/${n}` : n));
+    if (helm && !isChart) return refuse(sp("helm"), `helm settings are given, but ${dir2 || "."} holds no Chart.yaml`, "declaration-source-not-found");
+    if (!isChart || isKustomize && !helm) {
+      for (const field3 of ["kustomize", "directory"]) {
+        if (isRecord(source[field3]) && Object.keys(source[field3]).length > 0) return refuse(sp(field3), `Argo CD's ${field3} settings are not applied by the gate yet, so what it deploys is not checked as Argo CD renders it`);
+      }
+      return void 0;
+    }
+    chartDir = dir2;
+    base2.path = dir2;
+    base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...repo.walk(dir2)])].sort();
+    base2.helm = remoteRelease(object, helm, destination, void 0);
+  }
+  const release = base2.helm;
+  if (helm) {
+    const files = Array.isArray(helm.valueFiles) ? helm.valueFiles.filter((f) => typeof f === "string") : [];
+    for (const [i, file] of files.entries()) {
+      if (/^\$/.test(file) || /[*?[]/.test(file) || /^[a-z]+:\/\//i.test(file)) return refuse(sp("helm", "valueFiles", i), `the value file ${file} ($ref, glob or URL) is not resolved by the gate yet`);
+      if (chartDir === void 0) return refuse(sp("helm", "valueFiles", i), `value files inside a fetched chart (${file}) are not read by the gate yet`);
+      const resolved = repo.normalize(file.startsWith("/") ? file.slice(1) : path22.posix.join(chartDir, file));
+      if (!repo.isFile(resolved)) {
+        if (helm.ignoreMissingValueFiles === true) continue;
+        return refuse(sp("helm", "valueFiles", i), `the value file ${file} (${resolved}) does not exist`, "file-not-found");
+      }
+      release.valuesFiles.push(resolved);
+      if (!base2.inputs.includes(resolved)) base2.inputs = [...base2.inputs, resolved].sort();
+    }
+    const inline = inlineValues(object, repo, helm);
+    if (typeof inline === "string") return refuse(sp("helm", "values"), inline, "invalid-yaml");
+    if (inline) release.inlineValues = [inline];
+    if (Array.isArray(helm.parameters)) {
+      for (const [i, p] of helm.parameters.entries()) {
+        if (!isRecord(p) || typeof p.name !== "string") continue;
+        const value = p.value === void 0 || p.value === null ? "" : String(p.value);
+        release.setAt = [...release.setAt ?? [], { key: p.name, at: at(sp("helm", "parameters", i, "value")) }];
+        if (p.forceString === true) release.setString = [...release.setString ?? [], `${p.name}=${value}`];
+        else release.set.push(`${p.name}=${value}`);
+      }
+    }
+    if (Array.isArray(helm.fileParameters) && helm.fileParameters.length > 0) return refuse(sp("helm", "fileParameters"), "fileParameters are not applied by the gate yet");
+    if (helm.skipCrds !== true) release.includeCrds = true;
+    if (helm.skipTests === true) release.skipTests = true;
+    const environment = {
+      ...str5(source.kubeVersion) ?? str5(helm.kubeVersion) ? { kubeVersion: str5(helm.kubeVersion) ?? str5(source.kubeVersion) } : {},
+      ...Array.isArray(helm.apiVersions) ? { apiVersions: helm.apiVersions.filter((v) => typeof v === "string") } : {},
+      ...helm.skipSchemaValidation === true ? { skipSchemaValidation: true } : {}
+    };
+    if (Object.keys(environment).length > 0) release.environment = environment;
+  } else {
+    release.includeCrds = true;
+  }
+  return base2;
+}
+function dirname(file) {
+  const d = path22.posix.dirname(file);
+  return d === "." ? "" : d;
+}
+function remoteRelease(object, helm, destination, chart) {
+  const namespace = str5(helm?.namespace) ?? str5(destination.namespace) ?? object.namespace ?? "default";
+  return {
+    releaseName: str5(helm?.releaseName) ?? object.name,
+    namespace,
+    namespaceDeclared: true,
+    valuesFiles: [],
+    set: [],
+    ...chart ? { remoteChart: chart } : {}
+  };
+}
+function inlineValues(object, repo, helm) {
+  const base2 = ["spec", "source", "helm"];
+  if (isRecord(helm.valuesObject)) return inlineValuesAt(object, [...base2, "valuesObject"], helm.valuesObject);
+  if (typeof helm.values !== "string" || helm.values.trim() === "") return void 0;
+  const key = object.sourceMap.locate([...base2, "values"]).location;
+  const read = parseYaml(helm.values, key.file);
+  if (read.errors.length > 0) return `helm.values is not valid YAML (${read.errors[0].reason}), so Argo CD cannot render it`;
+  const parsed = read.documents[0];
+  if (!parsed) return void 0;
+  let firstLine;
+  try {
+    const line = repo.readText(key.file).split("\n")[key.line - 1] ?? "";
+    if (/:\s*\|[-+0-9]*\s*(#.*)?$/.test(line)) firstLine = key.line + 1;
+  } catch {
+    firstLine = void 0;
+  }
+  const sourceMap = {
+    has: (p) => parsed.sourceMap.has(p),
+    locate: (p) => {
+      const inner = parsed.sourceMap.locate(p);
+      return { ...inner, location: firstLine !== void 0 ? { file: key.file, line: firstLine + inner.location.line - 1 } : key, related: [] };
+    }
+  };
+  return { value: parsed.value, file: key.file, sourceMap };
+}
+
+// src/targets/flux-helm-release.ts
+import { createHash as createHash7 } from "node:crypto";
+import path23 from "node:path";
+
+// src/targets/repo-yaml.ts
+function* yamlTexts(repo, files) {
+  for (const file of files) {
+    if (!/\.ya?ml$/i.test(file)) continue;
+    let text2;
+    try {
+      text2 = repo.readText(file);
+    } catch {
+      continue;
+    }
+    yield [file, text2];
+  }
+}
+function objectsInFiles(repo, files, marker, keep) {
+  const out = [];
+  for (const [file, text2] of yamlTexts(repo, files)) {
+    if (marker.test(text2)) out.push(...objectsFromYaml(text2, file, "declarations").objects.filter(keep));
+  }
+  return out;
+}
+
+// src/targets/flux-helm-release.ts
+var SOURCE_API = "source.toolkit.fluxcd.io/";
+var HELM_API = "helm.toolkit.fluxcd.io/";
+function fluxSourceOf(object) {
+  if (!object.apiVersion.startsWith(SOURCE_API)) return void 0;
+  if (object.kind !== "HelmRepository" && object.kind !== "OCIRepository" && object.kind !== "GitRepository") return void 0;
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  return { kind: object.kind, name: object.name, namespace: object.namespace ?? "default", spec, location: object.sourceMap.locate([]).location, urlLocation: object.sourceMap.locate(["spec", "url"]).location };
+}
+function collectFluxSources(repo, files) {
+  const out = /* @__PURE__ */ new Map();
+  for (const object of objectsInFiles(repo, files, /source\.toolkit\.fluxcd\.io\//, (o) => fluxSourceOf(o) !== void 0)) {
+    const source = fluxSourceOf(object);
+    out.set(`${source.kind}/${source.namespace}/${source.name}`, source);
+  }
+  return out;
+}
+function isHelmRelease(object) {
+  return object.kind === "HelmRelease" && object.apiVersion.startsWith(HELM_API);
+}
+function shortenReleaseName(name) {
+  if (name.length <= 53) return name;
+  return `${name.slice(0, 40)}-${createHash7("sha256").update(name).digest("hex").slice(0, 12)}`;
+}
+var str6 = (v) => typeof v === "string" && v !== "" ? v : void 0;
+function helmReleaseTarget(object, producer, findSource, repo, thisRepository, findObject) {
+  const { spec, namespace, at, declaredAt, problems, refuse } = declaration(object);
+  const targetNamespace = str6(spec.targetNamespace);
+  const releaseName = shortenReleaseName(str6(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${object.name}` : object.name));
+  const base2 = {
+    id: `flux:${namespace}/${object.name}`,
+    kind: "helm",
+    path: path23.posix.dirname(declaredAt.file) === "." ? "" : path23.posix.dirname(declaredAt.file),
+    inputs: [...producer.inputs],
+    renderable: true,
+    declaredAt,
+    helm: {
+      releaseName,
+      namespace: targetNamespace ?? namespace,
+      namespaceDeclared: true,
+      valuesFiles: [],
+      set: [],
+      // Test hooks exist only when `helm test` runs, which helm-controller does only with spec.test.enable.
+      skipTests: !(isRecord(spec.test) && spec.test.enable === true)
+    }
+  };
+  const specValues = spec.values !== void 0 && spec.values !== null ? inlineValuesAt(object, ["spec", "values"], spec.values) : void 0;
+  if (specValues) base2.helm.inlineValues = [specValues];
+  if (Array.isArray(spec.valuesFrom) && spec.valuesFrom.length > 0) {
+    const read = valuesFrom(object, spec.valuesFrom, namespace, findObject, refuse);
+    base2.helm.valuesFrom = { ...read.valuesFrom, values: spec.values ?? null };
+    base2.helm.inlineValues = [...read.merged, ...specValues ? [specValues] : [], ...read.targeted];
+    base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...read.files])].sort();
+  }
+  if (Array.isArray(spec.postRenderers) && spec.postRenderers.length > 0) {
+    refuse(["spec", "postRenderers"], "postRenderers (kustomize patches after rendering) are not applied by the gate yet, so what the release deploys is not checked");
+  }
+  const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : void 0;
+  const chartRef = isRecord(spec.chartRef) ? spec.chartRef : void 0;
+  const source = (kind, ref) => findSource(kind, str6(ref.namespace) ?? namespace, str6(ref.name) ?? "");
+  if (chart) {
+    const ref = isRecord(chart.sourceRef) ? chart.sourceRef : {};
+    const kind = str6(ref.kind) ?? "";
+    const chartName2 = str6(chart.chart) ?? "";
+    if (Array.isArray(chart.valuesFiles) && chart.valuesFiles.length > 0) refuse(["spec", "chart", "spec", "valuesFiles"], "chart valuesFiles (which replace the chart's values.yaml) are not applied by the gate yet, so what the release deploys is not checked");
+    const bootstrap = kind === "GitRepository" && str6(ref.name) === "flux-system" && (str6(ref.namespace) ?? namespace) === "flux-system" ? { kind: "GitRepository", name: "flux-system", namespace: "flux-system", spec: {}, location: declaredAt, urlLocation: declaredAt } : void 0;
+    const found = kind === "HelmRepository" || kind === "GitRepository" ? source(kind, ref) ?? bootstrap : void 0;
+    if (!found) {
+      refuse(["spec", "chart", "spec", "sourceRef"], kind === "HelmRepository" || kind === "GitRepository" ? `the ${kind} ${str6(ref.namespace) ?? namespace}/${str6(ref.name) ?? ""} it names is not in the repository` : `a chart from a ${kind || "missing"} source is not rendered by the gate yet`, "declaration-source-not-found");
+    } else if (found.kind === "HelmRepository") {
+      const url = str6(found.spec.url) ?? "";
+      const repository = found.spec.type === "oci" ? url.replace(/\/+$/, "") : url;
+      base2.helm.remoteChart = { repository, name: chartName2, version: str6(chart.version) ?? "*", declaredAt: at(["spec", "chart", "spec", "chart"]) };
+      base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
+    } else if (!thisRepository(found)) {
+      refuse(["spec", "chart", "spec", "sourceRef"], `the chart comes from the GitRepository ${found.namespace}/${found.name} (${str6(found.spec.url) ?? "no url"}), which is not this repository; other repositories are not fetched`, "declaration-source-not-found");
+    } else {
+      const dir2 = repo.normalize(chartName2.replace(/^\.\//, "").replace(/\/+$/, ""));
+      if (!repo.isFile(dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml")) {
+        refuse(["spec", "chart", "spec", "chart"], `the chart path ${chartName2} has no Chart.yaml in this repository`, "declaration-source-not-found");
+      } else {
+        base2.path = dir2;
+        base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...found === bootstrap ? [] : [found.location.file], ...repo.walk(dir2)])].sort();
+      }
+    }
+  } else if (chartRef) {
+    const found = str6(chartRef.kind) === "OCIRepository" ? source("OCIRepository", chartRef) : void 0;
+    if (!found) {
+      refuse(["spec", "chartRef"], str6(chartRef.kind) === "OCIRepository" ? `the OCIRepository ${str6(chartRef.namespace) ?? namespace}/${str6(chartRef.name) ?? ""} it names is not in the repository` : `a chartRef to a ${str6(chartRef.kind) ?? "missing"} kind is not rendered by the gate yet`, "declaration-source-not-found");
+    } else {
+      const url = (str6(found.spec.url) ?? "").replace(/\/+$/, "");
+      const cut = url.lastIndexOf("/");
+      const ref = isRecord(found.spec.ref) ? found.spec.ref : {};
+      const version = str6(ref.digest) ?? str6(ref.semver) ?? str6(ref.tag) ?? "latest";
+      base2.helm.remoteChart = { repository: url.slice(0, cut), name: url.slice(cut + 1), version, declaredAt: found.urlLocation };
+      base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
+    }
+  } else {
+    refuse(["spec"], "it names no chart (spec.chart or spec.chartRef)", "declaration-source-not-found");
+  }
+  return problems.length > 0 ? { ...base2, renderable: false, problems } : base2;
+}
+function valuesFrom(object, list2, namespace, findObject, refuse) {
+  const refs = [];
+  const resources = {};
+  const at = [];
+  const merged = [];
+  const targeted = [];
+  const files = /* @__PURE__ */ new Set();
+  list2.forEach((entry, i) => {
+    if (!isRecord(entry)) return;
+    const ref = {
+      kind: str6(entry.kind) ?? "",
+      name: str6(entry.name) ?? "",
+      ...str6(entry.valuesKey) ? { valuesKey: str6(entry.valuesKey) } : {},
+      ...str6(entry.targetPath) ? { targetPath: str6(entry.targetPath) } : {},
+      ...entry.optional === true ? { optional: true } : {},
+      ...entry.literal === true ? { literal: true } : {}
+    };
+    refs.push(ref);
+    at.push(object.sourceMap.locate(["spec", "valuesFrom", i]).location);
+    if (ref.kind !== "ConfigMap" && ref.kind !== "Secret") return;
+    const found = findObject(ref.kind, namespace, ref.name);
+    if (!found) return;
+    if (ref.kind === "Secret" && found.body.sops !== void 0) {
+      refuse(["spec", "valuesFrom", i], `the Secret ${namespace}/${ref.name} is encrypted with SOPS, so its values cannot be read and what the release deploys is not checked`);
+      return;
+    }
+    const { data: data2, where } = objectData(found);
+    resources[`${ref.kind}/${ref.name}`] = { data: data2 };
+    const key = ref.valuesKey || "values.yaml";
+    if (!(key in data2)) return;
+    const location = where(key);
+    files.add(location.file);
+    const constant = (has) => ({ has, locate: (p) => ({ location, related: [], foundPath: p }) });
+    if (ref.targetPath) {
+      const target = setPathSegments(ref.targetPath);
+      targeted.push({ value: null, file: location.file, sourceMap: constant((p) => target.every((seg, k) => p[k] === seg)) });
+      return;
+    }
+    let parsed;
+    try {
+      parsed = parseYaml(data2[key], location.file).documents[0]?.value;
+    } catch {
+      parsed = void 0;
+    }
+    merged.push({ value: parsed, file: location.file, sourceMap: constant((p) => hasPath2(parsed, p)) });
+  });
+  return { valuesFrom: { refs, resources, at }, merged, targeted, files };
+}
+function objectData(object) {
+  const data2 = {};
+  const field3 = {};
+  const body = object.body;
+  if (isRecord(body.data)) {
+    for (const [k, v] of Object.entries(body.data)) {
+      if (typeof v !== "string") continue;
+      data2[k] = object.kind === "Secret" ? Buffer.from(v, "base64").toString("utf8") : v;
+      field3[k] = "data";
+    }
+  }
+  if (object.kind === "Secret" && isRecord(body.stringData)) {
+    for (const [k, v] of Object.entries(body.stringData)) {
+      if (typeof v !== "string") continue;
+      data2[k] = v;
+      field3[k] = "stringData";
+    }
+  }
+  return { data: data2, where: (key) => object.sourceMap.locate([field3[key] ?? "data", key]).location };
+}
+function hasPath2(value, p) {
+  let node = value;
+  for (const seg of p) {
+    if (Array.isArray(node) && typeof seg === "number") node = node[seg];
+    else if (isRecord(node) && typeof seg === "string" && seg in node) node = node[seg];
+    else return false;
+  }
+  return true;
+}
+
+// src/targets/declared.ts
+function normalizeGitUrl(url) {
+  let u = url.trim().toLowerCase().replace(/\.git\/?$/, "").replace(/\/+$/, "");
+  const scp = /^[\w.-]+@([^:/]+):(.+)$/.exec(u);
+  if (scp) return `${scp[1]}/${scp[2]}`;
+  u = u.replace(/^[a-z+]+:\/\//, "").replace(/^[^@/]+@/, "");
+  return u.replace(/:\d+\//, "/");
+}
+var MAX_DECLARATION_DEPTH = 8;
+var DeclaredTargets = class {
+  constructor(repo, files, repositoryUrls, options = {}) {
+    this.repo = repo;
+    this.files = files;
+    this.options = options;
+    this.urls = new Set(repositoryUrls.map(normalizeGitUrl));
+    this.revisions = new Set(options.localRevisions ?? ["", "HEAD", "main", "master"]);
+  }
+  repo;
+  files;
+  options;
+  sources;
+  values;
+  generatorObjects;
+  ids = /* @__PURE__ */ new Set();
+  seen = /* @__PURE__ */ new Set();
+  depth = /* @__PURE__ */ new Map();
+  urls;
+  revisions;
+  /** ConfigMaps and Secrets for `valuesFrom`: in the producing target's output, else in the repository's files. */
+  finder(objects) {
+    return (kind, namespace, name) => {
+      const matches2 = (o) => o.kind === kind && o.apiVersion === "v1" && o.name === name && (o.namespace ?? namespace) === namespace;
+      return objects.find(matches2) ?? this.valueObjects().find(matches2);
+    };
+  }
+  /** ArtifactGenerators written in the repository's files. */
+  generators() {
+    return this.generatorObjects ??= objectsInFiles(this.repo, this.files, /source\.extensions\.fluxcd\.io\//, isArtifactGenerator);
+  }
+  valueObjects() {
+    return this.values ??= objectsInFiles(this.repo, this.files, /^kind:\s*(ConfigMap|Secret)\s*$/m, (o) => o.kind === "ConfigMap" || o.kind === "Secret");
+  }
+  /** The files a producer renders as objects (plain manifests, kustomize resource files); none for a chart. */
+  resourceFiles(producer) {
+    if (producer.kind === "manifests") return new Set(producer.files ?? producer.inputs);
+    if (producer.kind !== "kustomize" || !producer.renderable) return /* @__PURE__ */ new Set();
+    const graph = producer.flux ? fluxKustomizationGraph(this.repo, producer) : loadKustomizationGraph(this.repo, producer.path);
+    const out = /* @__PURE__ */ new Set();
+    for (const node of graph.nodes.values()) for (const e of node.entries) if (e.role === "resource" && !e.folder && e.resolved) out.add(e.resolved);
+    return out;
+  }
+  /** ApplicationSets replaced by the Applications they generate; those that cannot be expanded, with the reason. */
+  expandSets(applications, isThisAt) {
+    const out = [];
+    const refused = [];
+    for (const object of applications) {
+      if (object.kind !== "ApplicationSet") {
+        out.push(object);
+        continue;
+      }
+      const result = this.options.expandApplicationSet(object, isThisAt);
+      if ("problem" in result) refused.push({ set: object, ...result.problem });
+      else out.push(...result.applications);
+    }
+    return { applications: out, refused };
+  }
+  from(producer, objects) {
+    const releases = objects.filter(isHelmRelease);
+    const applications = objects.filter(isArgoApplication);
+    const isThisAt = (url, revision) => this.urls.has(normalizeGitUrl(url)) && this.revisions.has(revision);
+    const expanded = this.options.expandApplicationSet ? this.expandSets(applications, isThisAt) : { applications, refused: [] };
+    const kustomizations = objects.filter(isFluxKustomization);
+    if (releases.length === 0 && applications.length === 0 && kustomizations.length === 0) return [];
+    const depth = (this.depth.get(producer.id) ?? 0) + 1;
+    if (depth > MAX_DECLARATION_DEPTH) return [];
+    if (releases.length > 0 || kustomizations.length > 0) this.sources ??= collectFluxSources(this.repo, this.files);
+    const thisRepository = (s) => s.name === "flux-system" && s.namespace === "flux-system" || typeof s.spec.url === "string" && this.urls.has(normalizeGitUrl(s.spec.url));
+    const find = this.finder(objects);
+    const rendered = /* @__PURE__ */ new Map();
+    for (const o of objects) {
+      const s = fluxSourceOf(o);
+      if (s) rendered.set(`${s.kind}/${s.namespace}/${s.name}`, s);
+    }
+    const findSource = (kind, namespace, name) => rendered.get(`${kind}/${namespace}/${name}`) ?? this.sources?.get(`${kind}/${namespace}/${name}`);
+    const isThisGitRepository = (namespace, name) => {
+      const s = findSource("GitRepository", namespace, name);
+      return s ? thisRepository(s) : name === "flux-system" && namespace === "flux-system";
+    };
+    const findArtifact = (namespace, name) => {
+      for (const generator of [...objects.filter(isArtifactGenerator), ...this.generators()]) {
+        const found = artifactsOf(generator, isThisGitRepository).find((a) => a.namespace === namespace && a.name === name);
+        if (found) return found;
+      }
+      return void 0;
+    };
+    const made = [
+      ...kustomizations.map((object) => [object, safely(object, producer, "flux-ks", "kustomize", () => fluxKustomizationTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))]),
+      ...releases.map((object) => [object, safely(object, producer, "flux", "helm", () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find))]),
+      ...expanded.applications.map((object) => [object, safely(object, producer, "argocd", "helm", () => applicationTarget(object, producer, this.repo, (url, revision) => !this.urls.has(normalizeGitUrl(url)) ? "other" : this.revisions.has(revision) ? "this" : "other-revision"))]),
+      ...expanded.refused.map(({ set: set2, path: path30, reason }) => [set2, setNotRendered(set2, producer, path30, reason)])
+    ];
+    const out = [];
+    const inherited = new Set(producer.inputs);
+    const resources = this.resourceFiles(producer);
+    for (const [object, target] of made) {
+      if (!target) continue;
+      target.reads ??= target.inputs.filter((f) => !inherited.has(f));
+      const own = object.sourceMap.locate([]).location.file;
+      target.inputs = [.../* @__PURE__ */ new Set([...producer.inputs.filter((f) => f === own || !resources.has(f)), ...target.reads])].sort();
+      const seen = digest("declaration", target.id, JSON.stringify(object.body));
+      if (this.seen.has(seen)) continue;
+      this.seen.add(seen);
+      if (this.ids.has(target.id)) target.id = `${target.id}@${producer.id}`;
+      if (this.ids.has(target.id)) continue;
+      this.ids.add(target.id);
+      this.depth.set(target.id, depth);
+      out.push(target);
+    }
+    return out;
+  }
+};
+function safely(object, producer, prefix, kind, build) {
+  try {
+    return build();
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    const at = object.sourceMap.locate([]).location;
+    const problem = new InputError(at.file, `${object.kind} ${object.namespace ?? ""}${object.namespace ? "/" : ""}${object.name}: ${err.reason} (${err.file})`, err.ruleId, at.line);
+    return { id: `${prefix}:${object.namespace ?? "default"}/${object.name}`, kind, path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: at, problems: [problem] };
+  }
+}
+function setNotRendered(set2, producer, path30, reason) {
+  const where = set2.sourceMap.locate(path30).location;
+  const problem = new InputError(where.file, `ApplicationSet ${set2.namespace ?? "argocd"}/${set2.name}: ${reason}, so the Applications it generates are not checked`, "declaration-not-rendered", where.line, where.column);
+  return { id: `argocd-set:${set2.namespace ?? "argocd"}/${set2.name}`, kind: "helm", path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: set2.sourceMap.locate([]).location, problems: [problem] };
+}
+var RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret)["']?\s*$/m;
+function declarationInputsChanged(repo, changed) {
+  return changed.some((file) => {
+    if (!/\.ya?ml$/i.test(file)) return false;
+    let content;
+    try {
+      content = repo.readText(file);
+    } catch {
+      content = void 0;
+    }
+    return content === void 0 || RELEASE_INPUT.test(content);
+  });
+}
+var DECLARATION_API = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\/|source\.extensions\.fluxcd\.io\//;
+var FLUX_KUSTOMIZATION = /kustomize\.toolkit\.fluxcd\.io\//;
+function staticFluxPath(object, artifactRoots) {
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const written = (typeof spec.path === "string" ? spec.path : "").replace(/^\.\/?/, "").replace(/\/+$/, "");
+  const ref = isRecord(spec.sourceRef) ? spec.sourceRef : {};
+  if (ref.kind !== "ExternalArtifact") return written;
+  const root = artifactRoots.get(`${typeof ref.namespace === "string" ? ref.namespace : object.namespace ?? "default"}/${String(ref.name)}`);
+  return root === void 0 ? "unknown" : root ? `${root}/${written}`.replace(/\/$/, "") : written;
+}
+function declarationFiles(repo, files) {
+  const out = { files: /* @__PURE__ */ new Set(), fluxFiles: /* @__PURE__ */ new Set(), fluxPaths: [], artifactRoots: /* @__PURE__ */ new Map() };
+  const kustomizations = [];
+  for (const [file, text2] of yamlTexts(repo, files)) {
+    if (!DECLARATION_API.test(text2)) continue;
+    out.files.add(file);
+    if (!FLUX_KUSTOMIZATION.test(text2) && !text2.includes("source.extensions.fluxcd.io/")) continue;
+    for (const object of objectsFromYaml(text2, file, "declarations").objects) {
+      if (isArtifactGenerator(object)) {
+        for (const a of artifactsOf(object, () => true)) if ("root" in a) out.artifactRoots.set(`${a.namespace}/${a.name}`, a.root);
+      }
+      if (!isFluxKustomization(object)) continue;
+      out.fluxFiles.add(file);
+      kustomizations.push(object);
+    }
+  }
+  for (const object of kustomizations) {
+    const p = staticFluxPath(object, out.artifactRoots);
+    if (p === "unknown") continue;
+    try {
+      out.fluxPaths.push(repo.normalize(p));
+    } catch {
+    }
+  }
+  out.fluxPaths = [...new Set(out.fluxPaths)].sort();
+  return out;
+}
+
+// src/targets/declaration-reach.ts
+import path24 from "node:path";
+var DeclarationReach = class {
+  constructor(repo, declarationFiles2, files, artifactRoots = /* @__PURE__ */ new Map()) {
+    this.repo = repo;
+    this.declarationFiles = declarationFiles2;
+    this.artifactRoots = artifactRoots;
+    this.pathPatched = files.some((f) => /\.ya?ml$/i.test(f) && this.movesKustomizationPath(f));
+  }
+  repo;
+  declarationFiles;
+  artifactRoots;
+  cache = /* @__PURE__ */ new Map();
+  pathPatched;
+  /** Whether a declaration written in `file` leads to one of `changed`. */
+  leadsTo(file, changed) {
+    if (this.pathPatched) return true;
+    const reach = this.reach(file, /* @__PURE__ */ new Set());
+    return reach === "everything" || [...reach].some((f) => changed.has(f));
+  }
+  reach(file, visiting) {
+    const cached2 = this.cache.get(file);
+    if (cached2) return cached2;
+    if (visiting.has(file)) return /* @__PURE__ */ new Set();
+    visiting.add(file);
+    const out = /* @__PURE__ */ new Set();
+    let everything = false;
+    for (const object of this.objects(file)) {
+      const direct = this.direct(object);
+      if (direct === "everything") everything = true;
+      else for (const f of direct) out.add(f);
+    }
+    if (!everything) {
+      for (const f of [...out]) {
+        if (f === file || !this.declarationFiles.has(f)) continue;
+        const further = this.reach(f, visiting);
+        if (further === "everything") {
+          everything = true;
+          break;
+        }
+        for (const g of further) out.add(g);
+      }
+    }
+    visiting.delete(file);
+    const reach = everything ? "everything" : out;
+    this.cache.set(file, reach);
+    return reach;
+  }
+  objects(file) {
+    try {
+      return objectsFromYaml(this.repo.readText(file), file, "reach").objects;
+    } catch {
+      return [];
+    }
+  }
+  /** The files one declaration reads itself. */
+  direct(object) {
+    const spec = isRecord(object.body.spec) ? object.body.spec : {};
+    const own = path24.posix.dirname(object.sourceMap.locate([]).location.file);
+    const folder = (dir2) => this.files(dir2 === "." ? "" : dir2);
+    if (isFluxKustomization(object)) {
+      if (typeof spec.path !== "string" && spec.path !== void 0) return "everything";
+      const written = staticFluxPath(object, this.artifactRoots);
+      if (written === "unknown") return "everything";
+      const dir2 = this.normalize(written);
+      if (dir2 === void 0) return /* @__PURE__ */ new Set();
+      const out = /* @__PURE__ */ new Set([...folder(dir2), ...loadKustomizationGraph(this.repo, dir2).inputs]);
+      for (const c of Array.isArray(spec.components) ? spec.components : []) {
+        const d = typeof c === "string" ? this.normalize(path24.posix.join(dir2, c)) : void 0;
+        if (d !== void 0) for (const f of [...folder(d), ...loadKustomizationGraph(this.repo, d).inputs]) out.add(f);
+      }
+      return out;
+    }
+    if (isHelmRelease(object)) {
+      const out = new Set(folder(own));
+      const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : void 0;
+      const dir2 = typeof chart?.chart === "string" && chart.chart.includes("/") ? this.normalize(chart.chart) : void 0;
+      if (dir2 !== void 0) for (const f of folder(dir2)) out.add(f);
+      return out;
+    }
+    if (isArgoApplication(object)) {
+      if (object.kind === "ApplicationSet") return "everything";
+      const out = new Set(folder(own));
+      const sources = [spec.source, ...Array.isArray(spec.sources) ? spec.sources : []].filter(isRecord);
+      for (const source of sources) {
+        const dir2 = typeof source.path === "string" ? this.normalize(source.path) : void 0;
+        if (dir2 !== void 0) for (const f of folder(dir2)) out.add(f);
+      }
+      return out;
+    }
+    return /* @__PURE__ */ new Set();
+  }
+  normalize(p) {
+    try {
+      return this.repo.normalize(p.replace(/^\.\/?/, "").replace(/\/+$/, ""));
+    } catch {
+      return void 0;
+    }
+  }
+  files(dir2) {
+    try {
+      return this.repo.isDirectory(dir2) ? this.repo.walk(dir2) : [];
+    } catch {
+      return [];
+    }
+  }
+  /**
+   * Whether a patch in `file` could move a Flux Kustomization's path: a JSON 6902 operation on `/spec/path`, or a
+   * patch document (in the file or inline under a `patch` key) that is a Kustomization setting `spec.path`.
+   */
+  movesKustomizationPath(file) {
+    let text2;
+    try {
+      text2 = this.repo.readText(file);
+    } catch {
+      return false;
+    }
+    if (/\/spec\/path\b/.test(text2)) return true;
+    if (!/kind:\s*["']?Kustomization/.test(text2) || !/\bpath:/.test(text2)) return false;
+    const patchDocument = (value) => isRecord(value) && value.kind === "Kustomization" && isRecord(value.spec) && "path" in value.spec && !("sourceRef" in value.spec);
+    const inline = (value) => {
+      if (Array.isArray(value)) return value.some(inline);
+      if (!isRecord(value)) return false;
+      return Object.entries(value).some(([k, v]) => k === "patch" && typeof v === "string" ? parseYaml(v, file).documents.some((d) => patchDocument(d.value)) : inline(v));
+    };
+    return parseYaml(text2, file).documents.some((d) => patchDocument(d.value) || inline(d.value));
+  }
+};
+
+// src/targets/discover.ts
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
+import path26 from "node:path";
+
+// src/targets/helm.ts
+import path25 from "node:path";
+var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
+function helmTargetId(chartDir, env2) {
+  return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
+}
+function defaultReleaseName(chartName2, chartDir) {
+  const name = (chartName2 || path25.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
+  return name || "release";
+}
+function conventionalReleases(repo, chartDir, base2, ciValues = false) {
+  const releases = [base2];
+  const join2 = (name) => chartDir ? `${chartDir}/${name}` : name;
+  for (const entry of repo.list(chartDir)) {
+    const m = !entry.isDir && ENV_VALUES.exec(entry.name);
+    if (m && m[1] !== "schema") releases.push({ ...base2, valuesFiles: [join2(entry.name)], env: m[1] });
+  }
+  if (repo.isDirectory(join2("values"))) {
+    for (const entry of repo.list(join2("values"))) {
+      const m = !entry.isDir && /^([A-Za-z0-9][\w.-]*)\.ya?ml$/.exec(entry.name);
+      if (m && !releases.some((r) => r.env === m[1])) releases.push({ ...base2, valuesFiles: [join2(`values/${entry.name}`)], env: m[1] });
+    }
+  }
+  if (ciValues && repo.isDirectory(join2("ci"))) {
+    for (const entry of repo.list(join2("ci"))) {
+      const m = !entry.isDir && /^([A-Za-z0-9][\w.-]*)-values\.ya?ml$/.exec(entry.name);
+      if (m) releases.push({ ...base2, valuesFiles: [join2(`ci/${entry.name}`)], env: `ci-${m[1]}` });
+    }
+  }
+  return releases;
+}
+function configuredReleases(config, chartDir, repo, source, chartName2) {
+  const base2 = {
+    releaseName: config.releaseName ?? defaultReleaseName(chartName2, chartDir),
+    namespace: config.namespace ?? "default",
+    ...config.namespace !== void 0 ? { namespaceDeclared: true } : {},
+    valuesFiles: [],
+    set: Object.entries(config.set ?? {}).map(([k, v]) => `${k}=${String(v)}`)
+  };
+  const lists = config.values && config.values.length > 0 ? config.values : [[]];
+  const used = /* @__PURE__ */ new Set();
+  return lists.map((files) => {
+    const valuesFiles = files.map((f) => repo.normalize(f, source));
+    const last = valuesFiles[valuesFiles.length - 1];
+    let env2 = last ? envName(last, chartDir) : void 0;
+    if (env2 && used.has(env2)) env2 = `${env2}-${used.size}`;
+    if (env2) used.add(env2);
+    return { ...base2, valuesFiles, ...env2 ? { env: env2 } : {} };
+  });
+}
+function envName(file, chartDir) {
+  const base2 = path25.posix.basename(file).replace(/\.ya?ml$/, "");
+  const m = /^values[-_.](.+)$/.exec(base2);
+  if (m) return m[1];
+  if (base2 === "values" || base2 === path25.posix.basename(chartDir)) return path25.posix.basename(path25.posix.dirname(file)) || base2;
+  return base2;
+}
+function chartInputs(repo, chartDir) {
+  const seen = /* @__PURE__ */ new Set();
+  const files = /* @__PURE__ */ new Set();
+  const errors = [];
+  let metadata = { fileDependencies: [] };
+  const visit = (dir2) => {
+    if (seen.has(dir2)) return;
+    seen.add(dir2);
+    for (const f of repo.walk(dir2)) files.add(f);
+    const chartFile = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
+    const meta = chartMetadata(repo, chartFile, errors);
+    if (dir2 === chartDir) metadata = meta;
+    for (const dep of meta.fileDependencies) {
+      try {
+        const target = repo.resolveFrom(dir2, dep.path, chartFile);
+        if (repo.isDirectory(target)) visit(target);
+        else errors.push(new InputError(chartFile, `dependency "${dep.name}" points at ${dep.repository}, which is not a folder in the repository`, "file-not-found", dep.line));
+      } catch (err) {
+        if (err instanceof InputError) errors.push(new InputError(chartFile, err.reason, err.ruleId, dep.line));
+        else throw err;
+      }
+    }
+  };
+  visit(chartDir);
+  return { inputs: [...files].sort(), errors, metadata };
+}
+function chartMetadata(repo, chartFile, errors) {
+  let text2;
+  try {
+    text2 = repo.readText(chartFile);
+  } catch (err) {
+    if (err instanceof InputError) errors.push(err);
+    return { fileDependencies: [] };
+  }
+  const parsed = parseYaml(text2, chartFile);
+  const doc = parsed.documents[0];
+  if (!doc || !isRecord(doc.value)) return { fileDependencies: [] };
+  const value = doc.value;
+  const metadata = {
+    ...typeof value.name === "string" ? { name: value.name } : {},
+    ...typeof value.type === "string" ? { type: value.type } : {},
+    fileDependencies: []
+  };
+  if (!Array.isArray(value.dependencies)) return metadata;
+  const out = metadata.fileDependencies;
+  value.dependencies.forEach((dep, i) => {
+    if (!isRecord(dep) || typeof dep.repository !== "string" || !dep.repository.startsWith("file://")) return;
+    out.push({
+      name: typeof dep.name === "string" ? dep.name : `#${i}`,
+      repository: dep.repository,
+      path: dep.repository.slice("file://".length),
+      line: doc.sourceMap.locate(["dependencies", i, "repository"]).location.line
+    });
+  });
+  return metadata;
+}
+function environmentOf(global, chart) {
+  const kubeVersion = chart?.kubeVersion ?? global?.kubeVersion;
+  const apiVersions = [...global?.apiVersions ?? [], ...chart?.apiVersions ?? []];
+  const skipSchemaValidation = chart?.skipSchemaValidation ?? global?.skipSchemaValidation;
+  const env2 = {
+    ...kubeVersion ? { kubeVersion } : {},
+    ...apiVersions.length > 0 ? { apiVersions } : {},
+    ...skipSchemaValidation ? { skipSchemaValidation } : {}
+  };
+  return Object.keys(env2).length > 0 ? env2 : void 0;
+}
+function helmTargets(repo, chartDir, options) {
+  const { inputs, errors, metadata } = chartInputs(repo, chartDir);
+  if (metadata.type === "library") return { targets: [], errors, library: true };
+  const { config } = options;
+  const environment = environmentOf(options.helm, config);
+  let releases;
+  try {
+    const base2 = { releaseName: defaultReleaseName(metadata.name, chartDir), namespace: "default", valuesFiles: [], set: [], ...environment ? { environment } : {} };
+    releases = config?.values || config?.releaseName || config?.namespace || config?.set ? configuredReleases(config, chartDir, repo, options.configSource, metadata.name).map((r) => ({ ...r, ...environment ? { environment } : {} })) : conventionalReleases(repo, chartDir, base2, config?.ciValues ?? options.ciValues);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { targets: [], errors: [...errors, err], library: false };
+  }
+  const targets = releases.map(
+    (release) => ({
+      id: helmTargetId(chartDir, release.env),
+      kind: "helm",
+      path: chartDir,
+      inputs: [.../* @__PURE__ */ new Set([...inputs, ...release.valuesFiles])].sort(),
+      renderable: true,
+      helm: release
+    })
+  );
+  return { targets, errors, library: false };
+}
+
+// src/targets/discover.ts
+function targetId(kind, folder) {
+  return `${kind}:${folder === "" ? "." : folder}`;
+}
+var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
+var dirOf2 = (file) => {
+  const d = path26.posix.dirname(file);
+  return d === "." ? "" : d;
+};
+var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
+function matcher(globs) {
+  const list2 = globs.filter((g) => g.trim() !== "");
+  if (list2.length === 0) return void 0;
+  const m = (0, import_picomatch3.default)(list2, { dot: true });
+  return (p) => m(p);
+}
+function discoverTargets(repo, options) {
+  const errors = [];
+  const skipped = [];
+  const walked = repo.walk("", errors);
+  const hidden = (f) => !options.hiddenFolders && f.split("/").slice(0, -1).some((seg) => seg.startsWith("."));
+  for (const f of walked) if (hidden(f) && isManifestFile(f)) skipped.push({ file: f, reason: "in a hidden folder" });
+  const files = walked.filter((f) => !hidden(f));
+  const fileSet = new Set(files);
+  const dirs = [...new Set(files.map(dirOf2))].sort();
+  const chartDirs = dirs.filter((d) => fileSet.has(d ? `${d}/Chart.yaml` : "Chart.yaml"));
+  const topCharts = chartDirs.filter((d) => !chartDirs.some((o) => o !== d && isUnder(d, o)));
+  const inChart = (file) => topCharts.some((c) => isUnder(file, c));
+  const kustomizationNames = new Set(KUSTOMIZATION_FILE_NAMES);
+  const kustDirs = dirs.filter((d) => KUSTOMIZATION_FILE_NAMES.some((n) => fileSet.has(d ? `${d}/${n}` : n)) && !inChart(d ? `${d}/x` : "x"));
+  const cache3 = /* @__PURE__ */ new Map();
+  const graphs = /* @__PURE__ */ new Map();
+  for (const d of kustDirs) graphs.set(d, loadKustomizationGraph(repo, d, cache3));
+  const included = /* @__PURE__ */ new Set();
+  for (const d of kustDirs) for (const inc of cache3.get(d)?.includes ?? []) if (inc !== d) included.add(inc);
+  const owned = /* @__PURE__ */ new Set();
+  for (const g of graphs.values()) for (const f of g.inputs) owned.add(f);
+  const isComponent = (d) => cache3.get(d)?.kind === "Component";
+  const roots = kustDirs.filter((d) => !included.has(d) && !isComponent(d));
+  const reached = /* @__PURE__ */ new Set();
+  for (const r of roots) for (const n of graphs.get(r).nodes.keys()) reached.add(n);
+  for (const d of kustDirs) {
+    if (reached.has(d) || isComponent(d)) continue;
+    roots.push(d);
+    for (const n of graphs.get(d).nodes.keys()) reached.add(n);
+  }
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path26.posix.basename(f)));
+  const manifestFolders = groupManifests(repo, manifestCandidates, skipped, options.toolTemplates ?? false);
+  const include = matcher(options.include ?? []);
+  const exclude = matcher(options.exclude ?? []);
+  const folderAllowed = (folder, markers) => {
+    const candidates = [folder === "" ? "." : folder, ...markers];
+    if (exclude && candidates.some(exclude)) return false;
+    if (include && !candidates.some(include)) return false;
+    return true;
+  };
+  const kustomizeTarget = (d) => {
+    const graph = graphs.get(d) ?? loadKustomizationGraph(repo, d, cache3);
+    graphs.set(d, graph);
+    return withProblems({ id: targetId("kustomize", d), kind: "kustomize", path: d, inputs: graph.inputs, renderable: true }, graph.errors);
+  };
+  const chartConfigs = new Map((options.charts ?? []).map((c) => [repo.normalize(c.path.replace(/^\.\/?$/, "")), c]));
+  const addHelmTargets = (d) => {
+    const found = helmTargets(repo, d, { config: chartConfigs.get(d), configSource: options.configSource ?? "config", helm: options.helm, ciValues: options.ciValues });
+    if (found.targets.length === 0 && !found.library) errors.push(...found.errors);
+    targets.push(...found.targets.map((t) => withProblems(t, found.errors)));
+  };
+  const manifestsTarget = (d, list2) => ({ id: targetId("manifests", d), kind: "manifests", path: d, inputs: [...list2], files: [...list2], renderable: true });
+  const targets = [];
+  const explicit2 = (options.targets ?? []).filter((t) => t && typeof t.path === "string");
+  if (explicit2.length > 0) {
+    for (const t of explicit2) {
+      let d;
+      try {
+        d = repo.normalize(t.path.replace(/^\.\/?$/, ""));
+      } catch (err) {
+        errors.push(err instanceof InputError ? err : new InputError(t.path, String(err), "target-not-found"));
+        continue;
+      }
+      const want = t.kind;
+      if ((!want || want === "kustomize") && findKustomizationFile(repo, d)) {
+        targets.push(kustomizeTarget(d));
+      } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
+        addHelmTargets(d);
+      } else if (!want || want === "manifests") {
+        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf2(f) === d && isManifestFile(f) && !kustomizationNames.has(path26.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
+        if (list2 && list2.length > 0) targets.push(manifestsTarget(d, list2));
+        else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
+      } else {
+        errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want} to render`, "target-not-found"));
+      }
+    }
+  } else {
+    for (const d of roots) {
+      const file = findKustomizationFile(repo, d);
+      if (!folderAllowed(d, file ? [file] : [])) continue;
+      targets.push(kustomizeTarget(d));
+    }
+    for (const d of topCharts) {
+      if (folderAllowed(d, [d ? `${d}/Chart.yaml` : "Chart.yaml"])) addHelmTargets(d);
+    }
+    for (const [d, list2] of manifestFolders) {
+      const folderExcluded = exclude !== void 0 && exclude(d === "" ? "." : d);
+      const kept = list2.filter((f) => !folderExcluded && !(exclude && exclude(f)) && (!include || include(f) || include(d === "" ? "." : d)));
+      for (const f of list2) if (!kept.includes(f)) skipped.push({ file: f, reason: "excluded by config" });
+      if (kept.length > 0) targets.push(manifestsTarget(d, kept));
+    }
+  }
+  const seen = /* @__PURE__ */ new Set();
+  const unique = targets.filter((t) => seen.has(t.id) ? false : (seen.add(t.id), true));
+  unique.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  skipped.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  return { targets: unique, errors: dedupeErrors(errors), skipped, files };
+}
+function withProblems(target, problems) {
+  return problems.length > 0 ? { ...target, problems: dedupeErrors(problems) } : target;
+}
+function groupManifests(repo, candidates, skipped, toolTemplates) {
+  const byDir = /* @__PURE__ */ new Map();
+  for (const file of candidates) {
+    const kind = classifyManifestFile(repo, file, toolTemplates);
+    if (kind !== "manifest" && kind !== "broken") {
+      skipped.push({ file, reason: kind });
+      continue;
+    }
+    const d = dirOf2(file);
+    const list2 = byDir.get(d);
+    if (list2) list2.push(file);
+    else byDir.set(d, [file]);
+  }
+  return new Map([...byDir].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([d, list2]) => [d, list2.sort()]));
+}
+function classifyManifestFile(repo, file, toolTemplates) {
+  let text2;
+  try {
+    text2 = repo.readText(file);
+  } catch {
+    return "broken";
+  }
+  if (/\.json$/i.test(file)) {
+    try {
+      JSON.parse(text2);
+    } catch {
+      return "not valid JSON";
+    }
+  }
+  const placeholders = !toolTemplates && TEMPLATE_MARKER.test(text2);
+  if (placeholders && parseStream(text2, file, { maxDocuments: DEFAULT_YAML_LIMITS.maxDocuments }).errors.some((e) => e.ruleId === "invalid-yaml")) {
+    return "template for another tool";
+  }
+  const { documents, errors } = parseYaml(text2, file);
+  const objects = documents.filter((d) => isKubeObject(d.value) || isKubeList(d.value));
+  if (placeholders && errors.some((e) => e.ruleId === "ambiguous-yaml" && /key that is itself a/.test(e.reason))) return "template for another tool";
+  if (placeholders && objects.length > 0 && objects.every((d) => hasPlaceholderIdentity(d.value))) return "template for another tool";
+  if (errors.length > 0) return "broken";
+  return objects.length > 0 ? "manifest" : "not Kubernetes YAML";
+}
+var TEMPLATE_MARKER = /\$\{[^}\n]*\}|\{\{|\{%/;
+function hasPlaceholderIdentity(value) {
+  const meta = isRecord(value) && isRecord(value.metadata) ? value.metadata : {};
+  return [meta.name, meta.namespace].some((v) => typeof v === "string" && TEMPLATE_MARKER.test(v));
+}
+function isKubeList(value) {
+  return isRecord(value) && typeof value.kind === "string" && /List$/.test(value.kind) && Array.isArray(value.items);
+}
+
+// src/targets/index.ts
+import path27 from "node:path";
+var normalize = (file) => {
+  const n = path27.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  return n === "." ? "" : n;
+};
+var TargetIndex = class {
+  constructor(targets) {
+    this.targets = targets;
+    for (const t of targets) {
+      for (const file of /* @__PURE__ */ new Set([...t.inputs, ...t.files ?? []])) {
+        const key = normalize(file);
+        const list2 = this.byFile.get(key);
+        if (list2) list2.push(t);
+        else this.byFile.set(key, [t]);
+      }
+    }
+    this.folderTargets = targets.filter((t) => t.kind === "helm");
+  }
+  targets;
+  byFile = /* @__PURE__ */ new Map();
+  folderTargets;
+  /** The targets that read `file` (a repository-relative path), in target order. */
+  targetsForFile(file) {
+    const key = normalize(file);
+    const out = new Set(this.byFile.get(key) ?? []);
+    for (const t of this.folderTargets) {
+      if (t.path === "" || key === t.path || key.startsWith(`${t.path}/`)) out.add(t);
+    }
+    return this.targets.filter((t) => out.has(t));
+  }
+  /** The targets any of `changedFiles` reaches, each once, in target order. */
+  affectedBy(changedFiles2) {
+    const hit = /* @__PURE__ */ new Set();
+    for (const file of changedFiles2) for (const t of this.targetsForFile(file)) hit.add(t);
+    return this.targets.filter((t) => hit.has(t));
+  }
+};
+
+// src/run.ts
+async function run(request) {
+  const root = path28.resolve(request.root);
+  const notes = [];
+  const startedAt = Date.now();
+  if (!request.base) {
+    const settings = resolveSettings(request, root, root);
+    const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
+    const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
+    const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
+    const active = activeRules(rules2, settings);
+    const source2 = openChartSource(settings);
+    try {
+      const scan2 = await scanTree(head, settings, active, budget, EVERYTHING, false, source2.charts, [...settings.repositoryURLs, ...await remoteUrls(root)], progressFor(request, "head"));
+      const remote = await summarizeRemoteCharts(source2.charts);
+      notes.push(...scan2.notes, ...isolationNotes(scan2.targets, settings), ...remote.notes);
+      const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
+      return {
+        settings,
+        rules: rules2,
+        findings,
+        blocking: blockingFindings(findings, settings.failOn),
+        targets: scan2.targets,
+        baseScanned: false,
+        notes,
+        coverage: coverageOf(scan2, () => true),
+        remoteCharts: remote.used
+      };
+    } finally {
+      source2.close();
+    }
+  }
+  const baseCommit = await mergeBase(root, await resolveCommit(root, request.base));
+  const changes = await changedFiles(root, baseCommit);
+  const exported = await exportRevision(root, baseCommit);
+  let source;
+  try {
+    const settings = resolveSettings(request, root, exported.dir);
+    const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
+    const policyFiles = [...CONFIG_FILE_NAMES, ...request.configPath ? [configPathInRepository(request.configPath, root)] : [], ...settings.rules.custom];
+    for (const change of changes) {
+      const touched = [change.path, change.previousPath].filter((p) => p !== void 0);
+      if (touched.some((t) => policyFiles.some((p) => t === p || t.startsWith(`${p}/`)))) {
+        notes.push(`This change edits the gitops-gate policy (${change.path}); the base revision's policy was applied.`);
+      }
+    }
+    const baseRepo = new RepoFiles(exported.dir, { maxFileBytes: settings.limits.maxFileBytes });
+    const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
+    const built = reuseBuiltDependencies(head, baseRepo, await untrackedChartDependencies(root));
+    if (built.reused.length > 0) {
+      notes.push(`The base revision was rendered with the chart dependencies built in the working tree for ${built.reused.join(", ")}: their dependency lists and lock files did not change.`);
+    }
+    const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
+    const active = activeRules(rules2, settings);
+    source = openChartSource(settings);
+    const urls = [...settings.repositoryURLs, ...await remoteUrls(root)];
+    const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
+    const headSelection = affectedBy(head, changedPaths);
+    const headScan = await scanTree(head, settings, active, budget, headSelection, true, source.charts, urls, progressFor(request, "head"));
+    const selected = new Set(headScan.targets.map((t) => t.id));
+    const baseScan = await scanTree(baseRepo, settings, active, budget, sameAsHead(headSelection, selected), true, source.charts, urls, progressFor(request, "base"));
+    if (baseScan.budgetSkipped > 0) {
+      notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
+    }
+    const remote = await summarizeRemoteCharts(source.charts);
+    notes.push(...headScan.notes, ...isolationNotes(headScan.targets, settings), ...remote.notes);
+    const baseFailed = new Set(baseScan.targets.filter((t) => !t.checked && t.objects === 0).map((t) => t.id));
+    for (const t of headScan.targets) {
+      if (baseFailed.has(t.id) && t.objects > 0) {
+        notes.push(`${t.id} could not be rendered at the base revision${built.changed.includes(t.path || ".") ? " (its chart dependencies changed, so those built in the working tree were not used for the base)" : ""}: every finding of it counts as new.`);
+      }
+    }
+    const marked = markAgainstBase(headScan.findings, baseScan.findings);
+    const findings = sortFindings(withExceptions(marked, settings, notes));
+    const changed = new Set(changedPaths);
+    return {
+      settings,
+      rules: rules2,
+      findings,
+      blocking: blockingFindings(findings, settings.failOn),
+      targets: headScan.targets,
+      baseScanned: true,
+      baseCommit,
+      changes,
+      targetDiffs: diffTargets(baseScan.objects, headScan.objects),
+      notes,
+      // In a pull request the files in scope outside any target are the ones it changes.
+      coverage: coverageOf(headScan, (file) => changed.has(file)),
+      remoteCharts: remote.used
+    };
+  } finally {
+    source?.close();
+    exported.dispose();
+  }
+}
+var EVERYTHING = { report: () => true };
+function affectedBy(head, changedPaths) {
+  const widen = declarationInputsChanged(head, changedPaths);
+  const changed = new Set(changedPaths);
+  return {
+    report: (t) => new TargetIndex([t]).affectedBy(changedPaths).length > 0 || widen && t.id.startsWith("flux:"),
+    leadsTo: (files, reach) => widen || files.some((f) => reach.leadsTo(f, changed))
+  };
+}
+function sameAsHead(head, reported) {
+  return { report: (t) => reported.has(t.id), ...head.leadsTo ? { leadsTo: head.leadsTo } : {} };
+}
+function isolationNotes(targets, settings) {
+  const processes = targets.some((t) => t.kind === "kustomize" || t.kind === "helm" && settings.renderer === "helm");
+  if (!processes || isolationMode() === "netns") return [];
+  return [
+    "Renderer processes ran without a network namespace of their own (this runner does not allow `unshare --net`): remote entries were refused by the gate and the processes had no git, no credentials and closed proxies, but nothing else kept them off the runner's loopback network."
+  ];
+}
+function progressFor(request, phase) {
+  const report = request.onProgress;
+  return report && ((target, index2, total) => report({ phase, target, index: index2, total }));
+}
+var ScanBudget = class {
+  deadline;
+  constructor(startedAt, budgetMs) {
+    this.deadline = startedAt + budgetMs;
+  }
+  remainingMs() {
+    return this.deadline - Date.now();
+  }
+};
+function coverageOf(scan2, inScope) {
+  const byReason = /* @__PURE__ */ new Map();
+  for (const s of scan2.skipped) if (inScope(s.file)) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+  const checked = scan2.targets.filter((t) => t.checked).length;
+  return {
+    targets: scan2.targets.length,
+    checked,
+    unchecked: scan2.targets.length - checked,
+    uncheckedFiles: scan2.uncheckedFiles.filter(inScope).length,
+    skipped: [...byReason].sort(([a], [b]) => a < b ? -1 : 1).map(([reason, files]) => ({ reason, files })),
+    budgetExhausted: scan2.budgetSkipped > 0
+  };
+}
+async function summarizeRemoteCharts(charts) {
+  const used = /* @__PURE__ */ new Map();
+  const refused = /* @__PURE__ */ new Set();
+  for (const answer of await charts.used()) {
+    if (!answer.ok) {
+      if (answer.kind === "not-allowed" && answer.location) refused.add(answer.location);
+      continue;
+    }
+    const { repository, name, version, digest: digest2, url, cached: cached2 } = answer.chart;
+    used.set(`${repository}\0${name}\0${version}`, { repository, name, version, digest: digest2, url, cached: cached2 });
+  }
+  const list2 = [...used.values()].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : 1);
+  const notes = [];
+  if (list2.length > 0) {
+    const named = list2.map((c) => `${c.name} ${c.version} from ${c.repository} (${c.digest.slice(0, 19)}\u2026${c.cached ? ", cached" : ""})`);
+    notes.push(`Remote charts rendered: ${named.join("; ")}. ${charts.requests} request${charts.requests === 1 ? "" : "s"} made.`);
+  }
+  if (refused.size > 0) {
+    notes.push(`Charts from ${refused.size} location${refused.size === 1 ? " is" : "s are"} not allowed, so what needs them was not checked. If you trust ${refused.size === 1 ? "it" : "them"}, add to the config on the default branch:
+${RepositoryPolicy.allowSnippet([...refused])}`);
+  }
+  return { used: list2, notes };
+}
+function withExceptions(findings, settings, notes) {
+  if (settings.exceptions.length === 0) return findings;
+  const applied = applyExceptions(findings, settings.exceptions, (/* @__PURE__ */ new Date()).toISOString().slice(0, 10), settings.configSource || "config");
+  notes.push(...applied.notes);
+  return applied.findings;
+}
+function resolveSettings(request, root, policyTree) {
+  let settings = defaultSettings(root);
+  const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
+  const inBase = policyTree !== root;
+  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path28.join(policyTree, name)));
+  if (configFile !== void 0) {
+    const source = request.configPath ?? configFile;
+    let text2;
+    try {
+      text2 = policy.readText(configFile);
+    } catch (err) {
+      const reason = err instanceof InputError ? err.reason : err.message;
+      throw new ConfigError(`${source}: cannot read the config file${inBase ? " at the base revision" : ""}: ${reason}`);
+    }
+    settings = applyConfig(settings, parseConfig(text2, source), source);
+  }
+  const helm = {
+    ...settings.discovery.helm,
+    ...request.kubeVersion ? { kubeVersion: request.kubeVersion } : {},
+    ...request.apiVersions?.length ? { apiVersions: [...settings.discovery.helm?.apiVersions ?? [], ...request.apiVersions] } : {}
+  };
+  return {
+    ...settings,
+    discovery: { ...settings.discovery, helm },
+    offline: request.offline ?? settings.offline,
+    ...request.cacheDir ? { cacheDir: request.cacheDir } : {},
+    ...request.base ? { base: request.base } : {},
+    failOn: request.failOn ?? settings.failOn,
+    pss: { level: request.pssLevel ?? settings.pss.level, minor: request.pssVersion ?? settings.pss.minor }
+  };
+}
+function configPathInRepository(configPath, root) {
+  const relative = path28.relative(root, path28.resolve(configPath)).split(path28.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path28.isAbsolute(relative)) {
+    throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
+  }
+  return relative;
+}
+function entryExists(abs) {
+  try {
+    lstatSync(abs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
+  "kustomize-build-failed",
+  "render-timeout",
+  "render-output-too-large",
+  "kustomize-not-found",
+  "helm-render-failed",
+  "helm-not-found",
+  "kustomization-not-rendered",
+  "kustomization-cycle",
+  "scan-time-budget",
+  "remote-chart-not-allowed",
+  "remote-chart-unavailable"
+]);
+async function scanTree(repo, settings, rules2, budget, selection, diff, charts, remoteUrls2, onTarget) {
+  const discovery = discoverTargets(repo, settings.discovery);
+  const index2 = new TargetIndex(discovery.targets);
+  const problems = discovery.errors.map((error) => {
+    const target = index2.targetsForFile(error.file)[0]?.id;
+    return { error, ...target ? { target } : {}, subject: subjectOf(repo, error) };
+  });
+  const findings = [];
+  const targets = [];
+  const notes = [];
+  const objects = /* @__PURE__ */ new Map();
+  let budgetSkipped = 0;
+  const declarations = declarationFiles(repo, discovery.files);
+  const declared = new DeclaredTargets(repo, discovery.files, remoteUrls2, {
+    localRevisions: [...settings.localRevisions, ...settings.base ? [settings.base.replace(/^(refs\/heads\/|origin\/)/, "")] : []],
+    expandApplicationSet: (set2, isThisRepository) => expandApplicationSet(set2, repo, isThisRepository)
+  });
+  let reach;
+  const modeOf = (target) => {
+    if (selection.report(target)) return "report";
+    const holding = (target.reads ?? target.inputs).filter((f) => declarations.files.has(f));
+    if (holding.length === 0) return "skip";
+    if (!selection.leadsTo) return "route";
+    reach ??= new DeclarationReach(repo, declarations.files, discovery.files, declarations.artifactRoots);
+    return selection.leadsTo(holding, reach) ? "route" : "skip";
+  };
+  const inFluxPath = (t) => declarations.fluxPaths.some((p) => p === "" || t.path === p || t.path.startsWith(`${p}/`));
+  const queue2 = discovery.targets.filter((t) => !inFluxPath(t) && modeOf(t) !== "skip");
+  const deferred = discovery.targets.filter(inFluxPath);
+  const builders = [];
+  const builtBy = (t) => builders.find((b) => t.inputs.every((f) => b.reads.includes(f)));
+  const superseded = [];
+  let rendered = 0;
+  for (; ; ) {
+    let target = queue2.shift();
+    const waited = target === void 0;
+    if (waited) {
+      const i = Math.max(0, deferred.findIndex((t2) => t2.inputs.some((f) => declarations.fluxFiles.has(f))));
+      target = deferred.splice(i, 1)[0];
+      if (!target) break;
+      const builder2 = builtBy(target);
+      if (builder2) {
+        superseded.push(`${target.id} (${builder2.id})`);
+        continue;
+      }
+      if (target.kind === "manifests" && target.files) {
+        const left = target.files.filter((f) => !builders.some((b) => b.reads.includes(f)));
+        if (left.length < target.files.length) target = { ...target, files: left, inputs: target.inputs.filter((f) => left.includes(f)) };
+      }
+    }
+    const t = target;
+    const mode = modeOf(t);
+    if (mode === "skip") continue;
+    rendered++;
+    onTarget?.(t.id, rendered, rendered + queue2.length + deferred.length);
+    const output = await renderOnce(t);
+    const made = declared.from(t, output.objects);
+    for (const child of made) {
+      if (child.flux && child.renderable) builders.push(child);
+      if (modeOf(child) !== "skip") queue2.push(child);
+    }
+    const builder = waited ? builtBy(t) : void 0;
+    if (builder) superseded.push(`${t.id} (${builder.id})`);
+    if (mode === "report" && !builder) report(t, output);
+  }
+  if (superseded.length > 0) {
+    notes.push(`Built by Flux Kustomizations and checked under their names, as Flux builds them: ${superseded.length > 8 ? `${superseded.slice(0, 8).join(", ")} and ${superseded.length - 8} more` : superseded.join(", ")}.`);
+  }
+  findings.push(...inputFindings(problems, settings.rules.severity));
+  const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
+  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes };
+  async function renderOnce(target) {
+    const remaining = budget.remainingMs();
+    if (remaining <= 0) {
+      budgetSkipped++;
+      const reason = `not rendered: the scan's time budget (${Math.round(settings.limits.scanTimeoutMs / 1e3)} s, limits.scanTimeoutSeconds) ran out first; nothing from this target is checked`;
+      return { objects: [], errors: [new InputError(targetFile(repo, target), reason, "scan-time-budget")] };
+    }
+    const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
+    return renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer, charts });
+  }
+  function report(target, output) {
+    for (const note of output.notes ?? []) if (!notes.includes(note)) notes.push(note);
+    const targetErrors = [...target.problems ?? [], ...output.errors];
+    const inputsDigest = memo(() => digest("target", target.id, ...target.inputs.map((f) => `${f}\0${repo.contentDigest(f)}`)));
+    for (const error of targetErrors) {
+      problems.push({ error, target: target.id, subject: TARGET_LEVEL_RULES.has(error.ruleId) ? inputsDigest() : subjectOf(repo, error) });
+    }
+    const identities = /* @__PURE__ */ new Map();
+    if (diff) objects.set(target.id, identities);
+    for (const object of output.objects) {
+      findings.push(...checkObject(object, rules2, { pss: settings.pss }));
+      if (diff) identities.set(`${object.apiVersion.split("/")[0]}/${object.kind}/${object.namespace ?? ""}/${object.name}`, { ref: refOf(object), body: digest(comparableBody(object)) });
+    }
+    const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
+    targets.push({
+      id: target.id,
+      kind: target.kind,
+      path: target.path,
+      rendered: target.renderable,
+      objects: output.objects.length,
+      checked: unchecked.length === 0,
+      ...unchecked.length > 0 ? { unchecked } : {}
+    });
+  }
+}
+function targetFile(repo, target) {
+  const join2 = (name) => target.path ? `${target.path}/${name}` : name;
+  if (target.declaredAt) return target.declaredAt.file;
+  if (target.kind === "helm") return join2("Chart.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path28.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path28.posix.basename(f))) ?? join2("kustomization.yaml");
+  return target.files?.[0] ?? (target.path || ".");
+}
+function subjectOf(repo, error) {
+  return isCoverageRule(error.ruleId) ? digest("file", error.file, repo.contentDigest(error.file)) : void 0;
+}
+function memo(compute) {
+  let value;
+  return () => (value ??= { v: compute() }).v;
+}
+function diffTargets(base2, head) {
+  const diffs = [];
+  for (const [target, after] of head) {
+    const before = base2.get(target) ?? /* @__PURE__ */ new Map();
+    const diff = { target, added: [], changed: [], removed: [] };
+    for (const [key, object] of after) {
+      const old = before.get(key);
+      if (!old) diff.added.push(object.ref);
+      else if (old.body !== object.body) diff.changed.push(object.ref);
+    }
+    for (const [key, object] of before) if (!after.has(key)) diff.removed.push(object.ref);
+    diffs.push(diff);
+  }
+  return diffs;
+}
+function comparableBody(object) {
+  return canonicalJson(withoutVolatile(object));
+}
+function withoutVolatile(object) {
+  if (!object.volatilePaths?.length) return object.body;
+  const copy = structuredClone(object.body);
+  for (const p of object.volatilePaths) {
+    const parent = getAt(copy, p.slice(0, -1));
+    if (parent && typeof parent === "object") parent[p[p.length - 1]] = "(volatile)";
+  }
+  return copy;
+}
+function canonicalJson(value) {
+  return JSON.stringify(
+    value,
+    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) : v
+  );
+}
+
+// src/cli/template.ts
+import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync6, writeFileSync as writeFileSync5 } from "node:fs";
+import path29 from "node:path";
 
 // src/render/helm/funcmap.ts
 function helmFuncMap(extra = {}, sprig = {}) {
@@ -62124,13 +62529,13 @@ ${TEMPLATE_USAGE}
         }
       }
     }
-    const cwd = path28.resolve(io.cwd);
+    const cwd = path29.resolve(io.cwd);
     const root = readRoot(cwd, [chartArg, ...f.lists.values ?? []]);
-    const fromRoot = (p) => root === cwd && !path28.isAbsolute(p) ? p : path28.relative(root, path28.resolve(cwd, p)) || ".";
+    const fromRoot = (p) => root === cwd && !path29.isAbsolute(p) ? p : path29.relative(root, path29.resolve(cwd, p)) || ".";
     const repo = new RepoFiles(root);
     const chartRel = fromRoot(chartArg);
     if (!repo.exists(chartRel)) {
-      throw new Error(chartArg.startsWith(".") || path28.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
+      throw new Error(chartArg.startsWith(".") || path29.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
     }
     const outputDir = f.strings["output-dir"] ?? "";
     const includeCrds = !!f.bools["include-crds"];
@@ -62158,14 +62563,14 @@ ${TEMPLATE_USAGE}
     const opts = { includeCrds, skipTests, noHooks, showOnly: f.lists["show-only"] ?? [], ...io.build ? { build: io.build } : {} };
     if (outputDir !== "") {
       const written = /* @__PURE__ */ new Set();
-      const base2 = path28.resolve(io.cwd, outputDir);
-      const releaseDir = f.bools["release-name"] ? path28.join(base2, name) : base2;
+      const base2 = path29.resolve(io.cwd, outputDir);
+      const releaseDir = f.bools["release-name"] ? path29.join(base2, name) : base2;
       for (const w of outputDirWrites(r.crds, r.sortedManifests, r.hooks, opts)) {
         const dir2 = w.kind === "crd" ? base2 : releaseDir;
-        const file = [dir2, w.name].join(path28.sep);
-        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path28.join(outputDir, name) : outputDir, w.name].join(path28.sep);
+        const file = [dir2, w.name].join(path29.sep);
+        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path29.join(outputDir, name) : outputDir, w.name].join(path29.sep);
         const append = w.kind === "hook" ? existsSync3(file) : written.has(file);
-        mkdirSync6(path28.dirname(file), { recursive: true });
+        mkdirSync6(path29.dirname(file), { recursive: true });
         const data2 = `---
 # Source: ${w.name}
 ${w.data}
@@ -62225,8 +62630,8 @@ Use --debug flag to render out invalid YAML
 function readRoot(cwd, paths2) {
   let root = cwd;
   for (const p of paths2) {
-    const abs = path28.resolve(cwd, p);
-    for (let rel = path28.relative(root, abs); rel === ".." || rel.startsWith(`..${path28.sep}`) || path28.isAbsolute(rel); rel = path28.relative(root, abs)) root = path28.dirname(root);
+    const abs = path29.resolve(cwd, p);
+    for (let rel = path29.relative(root, abs); rel === ".." || rel.startsWith(`..${path29.sep}`) || path29.isAbsolute(rel); rel = path29.relative(root, abs)) root = path29.dirname(root);
   }
   return root;
 }

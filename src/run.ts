@@ -14,6 +14,7 @@ import { applyExceptions } from './policy/exceptions.js';
 import { blockingFindings, markAgainstBase, sortFindings } from './policy/gate.js';
 import { activeRules } from './policy/rules.js';
 import { renderTarget } from './render/index.js';
+import { expandApplicationSet } from './render/argocd-applicationset.js';
 import type { ChartSource, ChartUse } from './fetch/chart-source.js';
 import { openChartSource, type OpenChartSource } from './fetch/open.js';
 import { declarationFiles, declarationInputsChanged, DeclaredTargets } from './targets/declared.js';
@@ -447,7 +448,10 @@ async function scanTree(
   const objects: TreeScan['objects'] = new Map();
   let budgetSkipped = 0;
   const declarations = declarationFiles(repo, discovery.files);
-  const declared = new DeclaredTargets(repo, discovery.files, remoteUrls);
+  const declared = new DeclaredTargets(repo, discovery.files, remoteUrls, {
+    localRevisions: [...settings.localRevisions, ...(settings.base ? [settings.base.replace(/^(refs\/heads\/|origin\/)/, '')] : [])],
+    expandApplicationSet: (set, isThisRepository) => expandApplicationSet(set, repo, isThisRepository)
+  });
   // A target is reported when selected; rendered only to reach the declarations in its files otherwise; else left.
   let reach: DeclarationReach | undefined;
   const modeOf = (target: Target): 'report' | 'route' | 'skip' => {

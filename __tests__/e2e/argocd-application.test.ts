@@ -36,7 +36,8 @@ describe('Argo CD Applications', () => {
     });
     expect(result.targets.find((t) => t.id === 'argocd:argocd/web')).toMatchObject({ kind: 'helm', checked: true, objects: 1 });
     expect(result.findings.find((f) => f.ruleId === 'pss-privileged')).toMatchObject({ target: 'argocd:argocd/web', location: { file: 'apps/web.yaml', line: 17 }, object: { name: 'web' } });
-    expect(result.findings.some((f) => f.ruleId === 'pss-host-namespaces' && f.target === 'argocd:argocd/web')).toBe(true);
+    // A parameter's finding is on the parameter's value line.
+    expect(result.findings.find((f) => f.ruleId === 'pss-host-namespaces' && f.target === 'argocd:argocd/web')?.location).toMatchObject({ file: 'apps/web.yaml', line: 21 });
   });
 
   test('an OCI registry written without a scheme, valuesObject located on its lines, helm.releaseName', async () => {
@@ -63,11 +64,14 @@ describe('Argo CD Applications', () => {
     const result = await scan({
       'apps/multi.yaml': application([`repoURL: ${servers.repo.url}/charts`, 'chart: web', 'targetRevision: 1.2.3']).replace('  source:\n', '  sources:\n    - repoURL: x\n  source:\n').replace('name: web', 'name: multi'),
       'apps/other.yaml': application(['repoURL: https://github.com/someone/else', 'path: charts/web', 'targetRevision: HEAD'], 'other'),
-      'apps/set.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: many\n  namespace: argocd\nspec:\n  generators:\n    - list: { elements: [] }\n  template: {}\n'
+      'apps/branch.yaml': application(['repoURL: https://github.com/acme/gitops', 'path: charts/web', 'targetRevision: feature-x'], 'branch'),
+      'apps/set.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: many\n  namespace: argocd\nspec:\n  generators:\n    - pullRequest: { github: { owner: acme, repo: gitops } }\n  template: {}\n'
     });
-    const argo = result.targets.filter((t) => t.id.startsWith('argocd:')).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const argo = result.targets.filter((t) => t.id.startsWith('argocd')).sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(result.findings.find((f) => f.target === 'argocd:argocd/branch')?.message).toMatch(/this repository at revision feature-x, not this side of the pull request/);
     expect(argo.map((t) => [t.id, t.checked, t.unchecked])).toEqual([
-      ['argocd:argocd/many', false, ['declaration-not-rendered']],
+      ['argocd-set:argocd/many', false, ['declaration-not-rendered']],
+      ['argocd:argocd/branch', false, ['declaration-source-not-found']],
       ['argocd:argocd/multi', false, ['declaration-not-rendered']],
       ['argocd:argocd/other', false, ['declaration-source-not-found']]
     ]);
@@ -80,5 +84,156 @@ describe('Argo CD Applications', () => {
     });
     expect(result.targets.filter((t) => t.id.startsWith('argocd:'))).toEqual([]);
     expect(result.targets.every((t) => t.checked)).toBe(true);
+  });
+
+  describe('ApplicationSets', () => {
+    const chart = (name: string, privileged: string) => ({
+      [`charts/${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`,
+      [`charts/${name}/values.yaml`]: `privileged: ${privileged}\nhostNetwork: false\n`,
+      [`charts/${name}/templates/pod.yaml`]: TEMPLATE
+    });
+    const set = (spec: string[]) => ['apiVersion: argoproj.io/v1alpha1', 'kind: ApplicationSet', 'metadata:', '  name: charts', '  namespace: argocd', 'spec:', ...spec.map((l) => `  ${l}`), ''].join('\n');
+
+    test('a git directories generator (fasttemplate) makes one Application per folder, excluded folders left out', async () => {
+      const result = await scan({
+        ...chart('web', 'true'),
+        ...chart('api', 'false'),
+        ...chart('legacy', 'true'),
+        'argocd/set.yaml': set([
+          'generators:',
+          '  - git:',
+          '      repoURL: https://github.com/acme/gitops.git',
+          '      revision: HEAD',
+          '      directories:',
+          '        - path: charts/*',
+          '        - path: charts/legacy',
+          '          exclude: true',
+          'template:',
+          '  metadata:',
+          "    name: '{{path.basename}}'",
+          '  spec:',
+          '    project: default',
+          '    source:',
+          '      repoURL: https://github.com/acme/gitops.git',
+          '      targetRevision: HEAD',
+          "      path: '{{path}}'",
+          '    destination:',
+          '      server: https://kubernetes.default.svc',
+          "      namespace: '{{path[1]}}-ns'"
+        ])
+      });
+      const ids = result.targets.filter((t) => t.id.startsWith('argocd:')).map((t) => [t.id, t.checked, t.path]);
+      expect(ids).toEqual([
+        ['argocd:argocd/api', true, 'charts/api'],
+        ['argocd:argocd/web', true, 'charts/web']
+      ]);
+      const finding = result.findings.find((f) => f.target === 'argocd:argocd/web' && f.ruleId === 'pss-privileged');
+      expect(finding).toMatchObject({ object: { name: 'web' }, location: { file: 'charts/web/values.yaml', line: 1 } });
+    });
+
+    test('a matrix of git directories and a list (goTemplate), a post-selector, templatePatch; the parameter line in the template', async () => {
+      const result = await scan({
+        ...chart('web', 'false'),
+        'argocd/set.yaml': set([
+          'goTemplate: true',
+          'goTemplateOptions: ["missingkey=error"]',
+          'generators:',
+          '  - matrix:',
+          '      generators:',
+          '        - git:',
+          '            repoURL: https://github.com/acme/gitops.git',
+          '            revision: main',
+          '            directories:',
+          '              - path: charts/*',
+          '        - list:',
+          '            elements:',
+          '              - env: staging',
+          '                privileged: "false"',
+          '              - env: prod',
+          '                privileged: "true"',
+          '              - env: scratch',
+          '                privileged: "true"',
+          '    selector:',
+          '      matchExpressions:',
+          '        - { key: env, operator: NotIn, values: [scratch] }',
+          'template:',
+          '  metadata:',
+          "    name: '{{ .path.basename }}-{{ .env }}'",
+          '  spec:',
+          '    project: default',
+          '    source:',
+          '      repoURL: https://github.com/acme/gitops.git',
+          '      targetRevision: main',
+          "      path: '{{ .path.path }}'",
+          '      helm:',
+          '        parameters:',
+          '          - name: privileged',
+          "            value: '{{ .privileged }}'",
+          '    destination:',
+          '      server: https://kubernetes.default.svc',
+          "      namespace: '{{ .env | upper | lower }}'",
+          'templatePatch: |',
+          '  spec:',
+          '    project: ignored',
+          '    source:',
+          '      helm:',
+          "        releaseName: '{{ .env }}-web'"
+        ])
+      });
+      const argo = result.targets.filter((t) => t.id.startsWith('argocd:'));
+      expect(argo.map((t) => [t.id, t.checked])).toEqual([
+        ['argocd:argocd/web-staging', true],
+        ['argocd:argocd/web-prod', true]
+      ]);
+      const findings = result.findings.filter((f) => f.ruleId === 'pss-privileged' && f.target?.startsWith('argocd:'));
+      expect(findings.map((f) => [f.target, f.object?.name, f.location.file, f.location.line])).toEqual([['argocd:argocd/web-prod', 'prod-web', 'argocd/set.yaml', 40]]);
+    });
+
+    test('a git files generator reads each file; flat parameters from its keys', async () => {
+      const result = await scan({
+        ...chart('web', 'false'),
+        'clusters/a/config.json': '{"cluster": {"name": "alpha"}, "chart": "charts/web", "privileged": "true"}',
+        'clusters/b/config.json': '{"cluster": {"name": "beta"}, "chart": "charts/web", "privileged": "false"}',
+        'argocd/set.yaml': set([
+          'generators:',
+          '  - git:',
+          '      repoURL: https://github.com/acme/gitops.git',
+          '      revision: HEAD',
+          '      files:',
+          "        - path: 'clusters/**/config.json'",
+          'template:',
+          '  metadata:',
+          "    name: 'web-{{cluster.name}}'",
+          '  spec:',
+          '    project: default',
+          '    source:',
+          '      repoURL: https://github.com/acme/gitops.git',
+          '      targetRevision: HEAD',
+          "      path: '{{chart}}'",
+          '      helm:',
+          '        parameters:',
+          '          - name: privileged',
+          "            value: '{{privileged}}'",
+          '    destination:',
+          '      server: https://kubernetes.default.svc',
+          "      namespace: '{{path.basename}}'"
+        ])
+      });
+      expect(result.targets.filter((t) => t.id.startsWith('argocd:')).map((t) => t.id)).toEqual(['argocd:argocd/web-alpha', 'argocd:argocd/web-beta']);
+      expect(result.findings.filter((f) => f.ruleId === 'pss-privileged' && f.target?.startsWith('argocd:')).map((f) => f.target)).toEqual(['argocd:argocd/web-alpha']);
+    });
+
+    test('a git generator on another repository or revision, or a template error, is not checked, with the reason', async () => {
+      const result = await scan({
+        'argocd/set.yaml': set(['generators:', '  - git:', '      repoURL: https://github.com/acme/gitops.git', '      revision: release-1.0', '      directories: [{path: "*"}]', 'template: {}']),
+        'argocd/broken.yaml': set(['goTemplate: true', 'generators:', '  - list:', '      elements: [{a: b}]', 'template:', '  metadata:', "    name: '{{ .a | nosuchfunc }}'"]).replace('name: charts', 'name: broken')
+      });
+      const sets = result.targets.filter((t) => t.id.startsWith('argocd-set:'));
+      expect(sets.map((t) => [t.id, t.checked, t.unchecked])).toEqual([
+        ['argocd-set:argocd/broken', false, ['declaration-not-rendered']],
+        ['argocd-set:argocd/charts', false, ['declaration-not-rendered']]
+      ]);
+      expect(result.findings.find((f) => f.target === 'argocd-set:argocd/charts')?.message).toMatch(/release-1\.0, which is not this repository at this revision/);
+    });
   });
 });

@@ -41,7 +41,12 @@ describe('gitops-gate scan examples', () => {
 
   test('renders the Flux HelmRelease and points at the line of its values that adds a capability', () => {
     expect(run.stdout).toMatch(/clusters\/prod\/apps\/api\.yaml:23:\d+\s+HIGH\s+pss-capabilities-baseline\s+Deployment api-api: .*SYS_ADMIN.*in flux:api\/api/);
-    expect(run.stdout).toContain('9 of 9 targets checked.');
+    expect(run.stdout).toContain('13 of 13 targets checked.');
+  });
+
+  test('renders the Argo CD Application and the ApplicationSet the app-of-apps deploys, at the lines that set the values', () => {
+    expect(run.stdout).toMatch(/argocd\/apps\/api-staging\.yaml:19:\d+\s+MEDIUM\s+pss-run-as-user\s+Deployment api-staging-api: .*in argocd:argocd\/api-staging/);
+    expect(run.stdout).toMatch(/argocd\/apps\/canaries\.yaml:28:\d+\s+MEDIUM\s+image-tag-latest\s+Deployment api-canary-api: .*in argocd:argocd\/api-canary/);
   });
 
   test('builds the Flux Kustomization as Flux does and points at the line that sets the variable', () => {

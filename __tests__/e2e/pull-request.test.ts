@@ -474,3 +474,49 @@ spec:
     }
   }, 300_000);
 });
+
+describe('a pull request that edits the values of a Flux HelmRelease and of an Argo CD Application', () => {
+  const chart = {
+    'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+    'charts/web/values.yaml': 'privileged: false\n',
+    'charts/web/templates/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      securityContext:\n        privileged: {{ .Values.privileged }}\n'
+  };
+  const release = (name: string, privileged: string) =>
+    `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\n  namespace: apps\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: ./charts/web\n      sourceRef: { kind: GitRepository, name: flux-system, namespace: flux-system }\n  values:\n    privileged: ${privileged}\n`;
+  const application = (name: string, privileged: string) =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/acme/gitops\n    targetRevision: HEAD\n    path: charts/web\n    helm:\n      valuesObject:\n        privileged: ${privileged}\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n`;
+
+  test('one review comment on each edited values line, a failing check; the untouched declarations are not rendered', async () => {
+    const repo = gitRepo({
+      '.gitops-gate.yaml': 'rules:\n  only: [pss-privileged]\nrepositoryURLs: [https://github.com/acme/gitops]\n',
+      ...chart,
+      'flux/web.yaml': release('web', 'false'),
+      'flux/db.yaml': release('db', 'false'),
+      'argocd/web.yaml': application('web', 'false'),
+      'argocd/db.yaml': application('db', 'false')
+    });
+    const baseSha = git(repo, 'rev-parse', 'HEAD');
+    writeTree(repo, { 'flux/web.yaml': release('web', 'true'), 'argocd/web.yaml': application('web', 'true') });
+    const headSha = commitAll(repo, 'privileged web');
+    const gh = await startLoopbackGitHub({
+      repository: { owner: OWNER, name: NAME },
+      pullRequests: [{ number: 50, base: { ref: 'main', sha: baseSha }, head: { ref: 'web', sha: headSha }, files: filesFromGitDiff(repo, baseSha, headSha) }]
+    });
+    try {
+      const run = await runAction(gh, repo, { pr: 50, baseSha, headSha, inputs: { 'upload-sarif': 'false' } });
+      expect(run.status).toBe(1);
+      const comments = gh.pull(50).reviewComments.map((c) => [c.path, c.line, c.body.includes('`pss-privileged`')]);
+      expect(comments.sort()).toEqual([
+        ['argocd/web.yaml', 14, true],
+        ['flux/web.yaml', 13, true]
+      ]);
+      expect(gh.violations).toEqual([]);
+      // The same change through the pipeline: only the edited declarations are rendered and reported.
+      const result = await import('../../src/run.js').then(({ run: scan }) => scan({ root: repo, base: baseSha }));
+      // The folders holding the edited files are checked too (declaration rules read the HelmRelease and Application).
+      expect(result.targets.map((t) => t.id).sort()).toEqual(['argocd:argocd/web', 'flux:apps/web', 'manifests:argocd', 'manifests:flux']);
+    } finally {
+      await gh.close();
+    }
+  }, 300_000);
+});

@@ -4,9 +4,10 @@
  * provenance to the values or template line.
  */
 import { objectsFromRenderedTemplate, type ValuesSource } from '../objects/helm-provenance.js';
-import type { KubeObject } from '../objects/types.js';
+import type { JsonPath, KubeObject } from '../objects/types.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
 import type { HelmRelease, Target } from '../targets/types.js';
+import { setPathSegments } from '../targets/inline-values.js';
 import { parseYaml } from '../objects/yaml-source.js';
 import { chartFetchError, fetchRemoteDependencies } from '../sources/remote-dependencies.js';
 import type { FetchedChart } from '../fetch/chart-source.js';
@@ -91,7 +92,7 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
     return { objects: [], errors: [new InputError(file, reason, ruleId, file === e.file ? e.line : undefined, file === e.file ? e.column : undefined)] };
   }
   const values = render.values;
-  const valuesSources = valuesSourceMaps(repo, render.valuesSources, release.inlineValues ?? [], release.valuesFrom !== undefined);
+  const valuesSources = [...valuesSourceMaps(repo, render.valuesSources, release.inlineValues ?? [], release.valuesFrom !== undefined), ...setSources(release)];
   const templateFile = (source: string): string | undefined => {
     const origin = render.templateOrigins[source];
     return origin && !origin.includes('!/') ? origin : undefined;
@@ -145,6 +146,21 @@ function valuesSourceMaps(repo: RepoFiles, sources: { file: string; prefix: stri
     for (const doc of parseYaml(text, file).documents) out.push({ file, sourceMap: doc.sourceMap, scope: prefix });
   }
   return out;
+}
+
+/** `--set` keys written in a declaration (Argo CD parameters): after every values file, each locating what it sets. */
+function setSources(release: HelmRelease): ValuesSource[] {
+  return (release.setAt ?? []).map(({ key, at }) => {
+    const segments = setPathSegments(key);
+    return {
+      file: at.file,
+      sourceMap: {
+        has: (p: JsonPath) => p.length >= segments.length && segments.every((s, k) => p[k] === s),
+        locate: (p: JsonPath) => ({ location: at, related: [], foundPath: p })
+      },
+      scope: []
+    };
+  });
 }
 
 /** A chart fetched for this render, and the line in the repository that asks for it. */

@@ -53,6 +53,7 @@ export interface ConfigFile {
   limits?: { maxFileBytes?: number; renderTimeoutSeconds?: number; scanTimeoutSeconds?: number };
   repositories?: RepositoriesConfig;
   repositoryURLs?: string[];
+  localRevisions?: string[];
 }
 
 let validate: ReturnType<Ajv['compile']> | undefined;
@@ -102,6 +103,7 @@ export function defaultSettings(root: string): Settings {
     limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 60_000, scanTimeoutMs: DEFAULT_SCAN_TIMEOUT_MS },
     repositories: {},
     repositoryURLs: [],
+    localRevisions: ['', 'HEAD', 'main', 'master'],
     offline: false,
     configSource: ''
   };
@@ -147,6 +149,7 @@ export function applyConfig(settings: Settings, config: ConfigFile, source: stri
     },
     repositories: config.repositories ?? settings.repositories,
     repositoryURLs: config.repositoryURLs ?? settings.repositoryURLs,
+    localRevisions: config.localRevisions ?? settings.localRevisions,
     configSource: source
   };
 }

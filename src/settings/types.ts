@@ -34,6 +34,8 @@ export interface Settings {
   repositories: RepositoriesConfig;
   /** URLs under which declarations name this repository (besides the checkout's git remotes). */
   repositoryURLs: string[];
+  /** Revisions of this repository that mean this side of the pull request (an Argo CD targetRevision, a git generator's revision). */
+  localRevisions: string[];
   /** Never fetch: only what the cache holds. */
   offline: boolean;
   /** The chart cache folder; none: nothing kept between runs. */

@@ -32,9 +32,10 @@ export function argoChartRepository(repoURL: string): string {
 
 /**
  * The target for one Application (or the reason it is not rendered). `isThisRepository` says whether a Git
- * `repoURL` is this checkout. Returns undefined when the folder's own target renders what the Application deploys.
+ * `repoURL` at a revision is this checkout, this side of the pull request, or another revision or repository.
+ * Returns undefined when the folder's own target renders what the Application deploys.
  */
-export function applicationTarget(object: KubeObject, producer: Target, repo: RepoFiles, isThisRepository: (url: string) => boolean): Target | undefined {
+export function applicationTarget(object: KubeObject, producer: Target, repo: RepoFiles, isThisRepository: (url: string, revision: string) => 'this' | 'other-revision' | 'other'): Target | undefined {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   const appNamespace = object.namespace ?? 'argocd';
   const at = (p: JsonPath): SourceLocation => object.sourceMap.locate(p).location;
@@ -58,7 +59,10 @@ export function applicationTarget(object: KubeObject, producer: Target, repo: Re
   if (str(source.chart)) {
     base.helm = remoteRelease(object, helm, destination, { repository: argoChartRepository(repoURL), name: str(source.chart)!, version: str(source.targetRevision) ?? '*', declaredAt: at(sp('chart')) });
   } else {
-    if (!isThisRepository(repoURL)) return refuse(sp('repoURL'), `its source ${repoURL || '(none)'} is not this repository; other repositories are not fetched`, 'declaration-source-not-found');
+    const revision = str(source.targetRevision) ?? '';
+    const which = isThisRepository(repoURL, revision);
+    if (which === 'other-revision') return refuse(sp('targetRevision'), `its source is this repository at revision ${revision}, not this side of the pull request (localRevisions); other revisions are not fetched`, 'declaration-source-not-found');
+    if (which === 'other') return refuse(sp('repoURL'), `its source ${repoURL || '(none)'} is not this repository; other repositories are not fetched`, 'declaration-source-not-found');
     const dir = repo.normalize((str(source.path) ?? '.').replace(/^\.\/?$/, '').replace(/^\.\//, '').replace(/\/+$/, ''));
     const isChart = repo.isFile(dir ? `${dir}/Chart.yaml` : 'Chart.yaml');
     const isKustomize = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((n) => repo.isFile(dir ? `${dir}/${n}` : n));
@@ -93,9 +97,10 @@ export function applicationTarget(object: KubeObject, producer: Target, repo: Re
     if (typeof inline === 'string') return refuse(sp('helm', 'values'), inline, 'invalid-yaml');
     if (inline) release.inlineValues = [inline];
     if (Array.isArray(helm.parameters)) {
-      for (const p of helm.parameters) {
+      for (const [i, p] of helm.parameters.entries()) {
         if (!isRecord(p) || typeof p.name !== 'string') continue;
         const value = p.value === undefined || p.value === null ? '' : String(p.value);
+        release.setAt = [...(release.setAt ?? []), { key: p.name, at: at(sp('helm', 'parameters', i, 'value')) }];
         if (p.forceString === true) release.setString = [...(release.setString ?? []), `${p.name}=${value}`];
         else release.set.push(`${p.name}=${value}`);
       }

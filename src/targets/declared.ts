@@ -1,13 +1,22 @@
+/** How declarations are read beyond the repository's files. */
+export interface DeclaredOptions {
+  /** Revisions of this repository that mean this side of the pull request. */
+  localRevisions?: readonly string[];
+  /** Expands an ApplicationSet into its Applications (the renderer's; without it sets are reported not checked). */
+  expandApplicationSet?: (set: KubeObject, isThisRepository: (repoURL: string, revision: string) => boolean) => { applications: KubeObject[] } | { problem: { path: JsonPath; reason: string } };
+}
+
 /**
  * The targets that declarations in rendered output make (Flux HelmReleases, Argo CD Applications), once each: the
  * scan renders a target, hands its objects here, and queues what comes back. The same release rendered by two
  * overlays is two targets; declarations nest at most a few levels deep.
  */
-import { isRecord, type KubeObject } from '../objects/types.js';
+import { isRecord, type JsonPath, type KubeObject } from '../objects/types.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
 import { applicationTarget, isArgoApplication } from './argocd-application.js';
 import { collectFluxSources, fluxSourceOf, helmReleaseTarget, isHelmRelease, type FindObject, type FindSource, type FluxSource } from './flux-helm-release.js';
-import { fluxKustomizationTarget, isFluxKustomization } from './flux-kustomization.js';
+import { fluxKustomizationGraph, fluxKustomizationTarget, isFluxKustomization } from './flux-kustomization.js';
+import { loadKustomizationGraph } from './kustomization.js';
 import { artifactsOf, isArtifactGenerator, type FluxArtifact } from './flux-artifact.js';
 import { digest } from '../util/hash.js';
 import { objectsInFiles, yamlTexts } from './repo-yaml.js';
@@ -43,12 +52,16 @@ export class DeclaredTargets {
   private readonly depth = new Map<string, number>();
   private readonly urls: Set<string>;
 
+  private readonly revisions: Set<string>;
+
   constructor(
     private readonly repo: RepoFiles,
     private readonly files: readonly string[],
-    repositoryUrls: readonly string[]
+    repositoryUrls: readonly string[],
+    private readonly options: DeclaredOptions = {}
   ) {
     this.urls = new Set(repositoryUrls.map(normalizeGitUrl));
+    this.revisions = new Set(options.localRevisions ?? ['', 'HEAD', 'main', 'master']);
   }
 
   /** ConfigMaps and Secrets for `valuesFrom`: in the producing target's output, else in the repository's files. */
@@ -68,16 +81,43 @@ export class DeclaredTargets {
     return (this.values ??= objectsInFiles(this.repo, this.files, /^kind:\s*(ConfigMap|Secret)\s*$/m, (o) => o.kind === 'ConfigMap' || o.kind === 'Secret'));
   }
 
+  /** The files a producer renders as objects (plain manifests, kustomize resource files); none for a chart. */
+  private resourceFiles(producer: Target): Set<string> {
+    if (producer.kind === 'manifests') return new Set(producer.files ?? producer.inputs);
+    if (producer.kind !== 'kustomize' || !producer.renderable) return new Set();
+    const graph = producer.flux ? fluxKustomizationGraph(this.repo, producer) : loadKustomizationGraph(this.repo, producer.path);
+    const out = new Set<string>();
+    for (const node of graph.nodes.values()) for (const e of node.entries) if (e.role === 'resource' && !e.folder && e.resolved) out.add(e.resolved);
+    return out;
+  }
+
+  /** ApplicationSets replaced by the Applications they generate; those that cannot be expanded, with the reason. */
+  private expandSets(applications: KubeObject[], isThisAt: (url: string, revision: string) => boolean) {
+    const out: KubeObject[] = [];
+    const refused: { set: KubeObject; path: JsonPath; reason: string }[] = [];
+    for (const object of applications) {
+      if (object.kind !== 'ApplicationSet') {
+        out.push(object);
+        continue;
+      }
+      const result = this.options.expandApplicationSet!(object, isThisAt);
+      if ('problem' in result) refused.push({ set: object, ...result.problem });
+      else out.push(...result.applications);
+    }
+    return { applications: out, refused };
+  }
+
   from(producer: Target, objects: readonly KubeObject[]): Target[] {
     const releases = objects.filter(isHelmRelease);
     const applications = objects.filter(isArgoApplication);
+    const isThisAt = (url: string, revision: string) => this.urls.has(normalizeGitUrl(url)) && this.revisions.has(revision);
+    const expanded = this.options.expandApplicationSet ? this.expandSets(applications, isThisAt) : { applications, refused: [] };
     const kustomizations = objects.filter(isFluxKustomization);
     if (releases.length === 0 && applications.length === 0 && kustomizations.length === 0) return [];
     const depth = (this.depth.get(producer.id) ?? 0) + 1;
     if (depth > MAX_DECLARATION_DEPTH) return [];
     if (releases.length > 0 || kustomizations.length > 0) this.sources ??= collectFluxSources(this.repo, this.files);
     const thisRepository = (s: FluxSource) => (s.name === 'flux-system' && s.namespace === 'flux-system') || (typeof s.spec.url === 'string' && this.urls.has(normalizeGitUrl(s.spec.url)));
-    const isThisUrl = (url: string) => this.urls.has(normalizeGitUrl(url));
     const find = this.finder(objects);
     const rendered = new Map<string, FluxSource>();
     for (const o of objects) {
@@ -99,13 +139,19 @@ export class DeclaredTargets {
     const made = [
       ...kustomizations.map((object) => [object, safely(object, producer, 'flux-ks', 'kustomize', () => fluxKustomizationTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))] as const),
       ...releases.map((object) => [object, safely(object, producer, 'flux', 'helm', () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find))] as const),
-      ...applications.map((object) => [object, safely(object, producer, 'argocd', 'helm', () => applicationTarget(object, producer, this.repo, isThisUrl))] as const)
+      ...expanded.applications.map((object) => [object, safely(object, producer, 'argocd', 'helm', () => applicationTarget(object, producer, this.repo, (url, revision) => (!this.urls.has(normalizeGitUrl(url)) ? 'other' : this.revisions.has(revision) ? 'this' : 'other-revision')))] as const),
+      ...expanded.refused.map(({ set, path, reason }) => [set, setNotRendered(set, producer, path, reason)] as const)
     ];
     const out: Target[] = [];
     const inherited = new Set(producer.inputs);
+    const resources = this.resourceFiles(producer);
     for (const [object, target] of made) {
       if (!target) continue;
       target.reads ??= target.inputs.filter((f) => !inherited.has(f));
+      // What made the declaration: the producer's inputs, less the other objects' files beside it (editing a sibling
+      // HelmRelease does not change this one); kustomizations, patches and components stay.
+      const own = object.sourceMap.locate([]).location.file;
+      target.inputs = [...new Set([...producer.inputs.filter((f) => f === own || !resources.has(f)), ...target.reads])].sort();
       // The same declaration reached twice (a folder and the Flux Kustomization that builds it, or a Kustomization
       // that builds its own folder) is one target; the same name with other content (two overlays) is two.
       const seen = digest('declaration', target.id, JSON.stringify(object.body));
@@ -134,6 +180,13 @@ function safely(object: KubeObject, producer: Target, prefix: string, kind: Targ
     const problem = new InputError(at.file, `${object.kind} ${object.namespace ?? ''}${object.namespace ? '/' : ''}${object.name}: ${err.reason} (${err.file})`, err.ruleId, at.line);
     return { id: `${prefix}:${object.namespace ?? 'default'}/${object.name}`, kind, path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: at, problems: [problem] };
   }
+}
+
+/** An ApplicationSet the gate cannot expand: not checked, the reason on the line it concerns. */
+function setNotRendered(set: KubeObject, producer: Target, path: JsonPath, reason: string): Target {
+  const where = set.sourceMap.locate(path).location;
+  const problem = new InputError(where.file, `ApplicationSet ${set.namespace ?? 'argocd'}/${set.name}: ${reason}, so the Applications it generates are not checked`, 'declaration-not-rendered', where.line, where.column);
+  return { id: `argocd-set:${set.namespace ?? 'argocd'}/${set.name}`, kind: 'helm', path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: set.sourceMap.locate([]).location, problems: [problem] };
 }
 
 const RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret)["']?\s*$/m;

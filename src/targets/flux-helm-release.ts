@@ -13,7 +13,7 @@ import path from 'node:path';
 import { isRecord, type JsonPath, type KubeObject, type SourceLocation } from '../objects/types.js';
 import { parseYaml } from '../objects/yaml-source.js';
 import type { RepoFiles } from '../repo/files.js';
-import { inlineValuesAt } from './inline-values.js';
+import { inlineValuesAt, setPathSegments } from './inline-values.js';
 import { objectsInFiles } from './repo-yaml.js';
 import { declaration } from './declaration.js';
 import type { FluxValuesReference, InlineValues, Target } from './types.js';
@@ -200,7 +200,7 @@ function valuesFrom(object: KubeObject, list: unknown[], namespace: string, find
     files.add(location.file);
     const constant = (has: (p: JsonPath) => boolean): InlineValues['sourceMap'] => ({ has, locate: (p) => ({ location, related: [], foundPath: p }) });
     if (ref.targetPath) {
-      const target = targetPathSegments(ref.targetPath);
+      const target = setPathSegments(ref.targetPath);
       targeted.push({ value: null, file: location.file, sourceMap: constant((p) => target.every((seg, k) => p[k] === seg)) });
       return;
     }
@@ -245,27 +245,4 @@ function hasPath(value: unknown, p: JsonPath): boolean {
     else return false;
   }
   return true;
-}
-
-/** A `--set` style path as segments: `a.b\.c[1]` -> ['a', 'b.c', 1]. */
-function targetPathSegments(targetPath: string): (string | number)[] {
-  const out: (string | number)[] = [];
-  let current = '';
-  for (let i = 0; i < targetPath.length; i++) {
-    const c = targetPath[i];
-    if (c === '\\' && i + 1 < targetPath.length) current += targetPath[++i];
-    else if (c === '.') {
-      if (current) out.push(current);
-      current = '';
-    } else if (c === '[') {
-      if (current) out.push(current);
-      current = '';
-      const end = targetPath.indexOf(']', i);
-      if (end < 0) break;
-      out.push(Number(targetPath.slice(i + 1, end)));
-      i = end;
-    } else current += c;
-  }
-  if (current) out.push(current);
-  return out;
 }

@@ -13,3 +13,26 @@ export function inlineValuesAt(object: KubeObject, prefix: JsonPath, value: unkn
     }
   };
 }
+
+/** A `--set` style path as segments: `a.b\.c[1]` -> ['a', 'b.c', 1]. */
+export function setPathSegments(targetPath: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  let current = '';
+  for (let i = 0; i < targetPath.length; i++) {
+    const c = targetPath[i];
+    if (c === '\\' && i + 1 < targetPath.length) current += targetPath[++i];
+    else if (c === '.') {
+      if (current) out.push(current);
+      current = '';
+    } else if (c === '[') {
+      if (current) out.push(current);
+      current = '';
+      const end = targetPath.indexOf(']', i);
+      if (end < 0) break;
+      out.push(Number(targetPath.slice(i + 1, end)));
+      i = end;
+    } else current += c;
+  }
+  if (current) out.push(current);
+  return out;
+}

@@ -75,6 +75,8 @@ export interface HelmRelease {
   valuesFiles: string[];
   /** `--set` style overrides (`key=value`), applied after the values files. */
   set: string[];
+  /** Where each `set`/`setString` key is written (an Argo CD Application's `parameters`), to locate what it sets. */
+  setAt?: { key: string; at: SourceLocation }[];
   /** `--set-string` overrides, after `set`. */
   setString?: string[];
   /** `--include-crds`: the chart's crds/ are rendered and checked too (Argo CD applies them). */
