@@ -3266,8 +3266,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path30) {
-      let input = path30;
+    function removeDotSegments(path31) {
+      let input = path31;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3341,11 +3341,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path30) {
-      if (path30 === "" || path30[0] === "/") {
-        return removeDotSegments(path30);
+    function removeDotSegmentsRelative(path31) {
+      if (path31 === "" || path31[0] === "/") {
+        return removeDotSegments(path31);
       }
-      const segments = path30.split("/");
+      const segments = path31.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3708,8 +3708,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path30 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path30 && path30 !== "/" ? path30 : void 0;
+        const path31 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path31 && path31 !== "/" ? path31 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -7019,17 +7019,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path30) {
-      const ctrl = callVisitor(key, node, visitor, path30);
+    function visit_(key, node, visitor, path31) {
+      const ctrl = callVisitor(key, node, visitor, path31);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path30, ctrl);
-        return visit_(key, ctrl, visitor, path30);
+        replaceNode(key, path31, ctrl);
+        return visit_(key, ctrl, visitor, path31);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path30 = Object.freeze(path30.concat(node));
+          path31 = Object.freeze(path31.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path30);
+            const ci = visit_(i, node.items[i], visitor, path31);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7040,13 +7040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path30 = Object.freeze(path30.concat(node));
-          const ck = visit_("key", node.key, visitor, path30);
+          path31 = Object.freeze(path31.concat(node));
+          const ck = visit_("key", node.key, visitor, path31);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path30);
+          const cv = visit_("value", node.value, visitor, path31);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7067,17 +7067,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK2;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path30) {
-      const ctrl = await callVisitor(key, node, visitor, path30);
+    async function visitAsync_(key, node, visitor, path31) {
+      const ctrl = await callVisitor(key, node, visitor, path31);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path30, ctrl);
-        return visitAsync_(key, ctrl, visitor, path30);
+        replaceNode(key, path31, ctrl);
+        return visitAsync_(key, ctrl, visitor, path31);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path30 = Object.freeze(path30.concat(node));
+          path31 = Object.freeze(path31.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path30);
+            const ci = await visitAsync_(i, node.items[i], visitor, path31);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7088,13 +7088,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path30 = Object.freeze(path30.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path30);
+          path31 = Object.freeze(path31.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path31);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path30);
+          const cv = await visitAsync_("value", node.value, visitor, path31);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7121,23 +7121,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path30) {
+    function callVisitor(key, node, visitor, path31) {
       if (typeof visitor === "function")
-        return visitor(key, node, path30);
+        return visitor(key, node, path31);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path30);
+        return visitor.Map?.(key, node, path31);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path30);
+        return visitor.Seq?.(key, node, path31);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path30);
+        return visitor.Pair?.(key, node, path31);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path30);
+        return visitor.Scalar?.(key, node, path31);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path30);
+        return visitor.Alias?.(key, node, path31);
       return void 0;
     }
-    function replaceNode(key, path30, node) {
-      const parent = path30[path30.length - 1];
+    function replaceNode(key, path31, node) {
+      const parent = path31[path31.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -7749,10 +7749,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node3 = require_Node();
-    function collectionFromPath(schema, path30, value) {
+    function collectionFromPath(schema, path31, value) {
       let v = value;
-      for (let i = path30.length - 1; i >= 0; --i) {
-        const k = path30[i];
+      for (let i = path31.length - 1; i >= 0; --i) {
+        const k = path31[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -7771,7 +7771,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path30) => path30 == null || typeof path30 === "object" && !!path30[Symbol.iterator]().next().done;
+    var isEmptyPath = (path31) => path31 == null || typeof path31 === "object" && !!path31[Symbol.iterator]().next().done;
     var Collection = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7801,11 +7801,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path30, value) {
-        if (isEmptyPath(path30))
+      addIn(path31, value) {
+        if (isEmptyPath(path31))
           this.add(value);
         else {
-          const [key, ...rest] = path30;
+          const [key, ...rest] = path31;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -7819,8 +7819,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path30) {
-        const [key, ...rest] = path30;
+      deleteIn(path31) {
+        const [key, ...rest] = path31;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -7834,8 +7834,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path30, keepScalar) {
-        const [key, ...rest] = path30;
+      getIn(path31, keepScalar) {
+        const [key, ...rest] = path31;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -7853,8 +7853,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path30) {
-        const [key, ...rest] = path30;
+      hasIn(path31) {
+        const [key, ...rest] = path31;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -7864,8 +7864,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path30, value) {
-        const [key, ...rest] = path30;
+      setIn(path31, value) {
+        const [key, ...rest] = path31;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -10380,9 +10380,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path30, value) {
+      addIn(path31, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path30, value);
+          this.contents.addIn(path31, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10457,14 +10457,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path30) {
-        if (Collection.isEmptyPath(path30)) {
+      deleteIn(path31) {
+        if (Collection.isEmptyPath(path31)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path30) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path31) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10479,10 +10479,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path30, keepScalar) {
-        if (Collection.isEmptyPath(path30))
+      getIn(path31, keepScalar) {
+        if (Collection.isEmptyPath(path31))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path30, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path31, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -10493,10 +10493,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path30) {
-        if (Collection.isEmptyPath(path30))
+      hasIn(path31) {
+        if (Collection.isEmptyPath(path31))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path30) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path31) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10513,13 +10513,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path30, value) {
-        if (Collection.isEmptyPath(path30)) {
+      setIn(path31, value) {
+        if (Collection.isEmptyPath(path31)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path30), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path31), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path30, value);
+          this.contents.setIn(path31, value);
         }
       }
       /**
@@ -12480,9 +12480,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path30) => {
+    visit.itemAtPath = (cst, path31) => {
       let item = cst;
-      for (const [field3, index2] of path30) {
+      for (const [field3, index2] of path31) {
         const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -12491,23 +12491,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path30) => {
-      const parent = visit.itemAtPath(cst, path30.slice(0, -1));
-      const field3 = path30[path30.length - 1][0];
+    visit.parentCollection = (cst, path31) => {
+      const parent = visit.itemAtPath(cst, path31.slice(0, -1));
+      const field3 = path31[path31.length - 1][0];
       const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path30, item, visitor) {
-      let ctrl = visitor(item, path30);
+    function _visit(path31, item, visitor) {
+      let ctrl = visitor(item, path31);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field3 of ["key", "value"]) {
         const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path30.concat([[field3, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path31.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -12518,10 +12518,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field3 === "key")
-            ctrl = ctrl(item, path30);
+            ctrl = ctrl(item, path31);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path30) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path31) : ctrl;
     }
     exports.visit = visit;
   }
@@ -16124,8 +16124,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path30, { windows } = {}) => {
-      const segs = path30.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path31, { windows } = {}) => {
+      const segs = path31.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -17497,9 +17497,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils2();
     var constants2 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch4 = (glob, options, returnState = false) => {
+    var picomatch6 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch4(input, options, returnState));
+        const fns = glob.map((input) => picomatch6(input, options, returnState));
         const arrayMatcher = (str7) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str7);
@@ -17515,16 +17515,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix = opts.windows;
-      const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch6.compileRe(glob, options) : picomatch6.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
       }
       const matcher2 = (input, returnObject = false) => {
-        const { isMatch, match: match2, output } = picomatch4.test(input, regex, options, { glob, posix });
+        const { isMatch, match: match2, output } = picomatch6.test(input, regex, options, { glob, posix });
         const result = { glob, state, regex, posix, input, output, match: match2, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -17550,7 +17550,7 @@ var require_picomatch = __commonJS({
       }
       return matcher2;
     };
-    picomatch4.test = (input, regex, options, { glob, posix } = {}) => {
+    picomatch6.test = (input, regex, options, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -17567,24 +17567,24 @@ var require_picomatch = __commonJS({
       }
       if (match2 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match2 = picomatch4.matchBase(input, regex, options, posix);
+          match2 = picomatch6.matchBase(input, regex, options, posix);
         } else {
           match2 = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match2), match: match2, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
+    picomatch6.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch6.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix }));
     };
-    picomatch4.isMatch = (str7, patterns, options) => picomatch4(patterns, options)(str7);
-    picomatch4.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
+    picomatch6.isMatch = (str7, patterns, options) => picomatch6(patterns, options)(str7);
+    picomatch6.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch6.parse(p, options));
       return parse5(pattern, { ...options, fastpaths: false });
     };
-    picomatch4.scan = (input, options) => scan2(input, options);
-    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch6.scan = (input, options) => scan2(input, options);
+    picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -17595,13 +17595,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch4.toRegex(source, options);
+      const regex = picomatch6.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch4.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch6.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -17612,9 +17612,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse5(input, options);
       }
-      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch4.toRegex = (source, options) => {
+    picomatch6.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -17623,8 +17623,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch4.constants = constants2;
-    module.exports = picomatch4;
+    picomatch6.constants = constants2;
+    module.exports = picomatch6;
   }
 });
 
@@ -17634,14 +17634,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils2();
-    function picomatch4(glob, options, returnState = false) {
+    function picomatch6(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch4, pico);
-    module.exports = picomatch4;
+    Object.assign(picomatch6, pico);
+    module.exports = picomatch6;
   }
 });
 
@@ -18147,26 +18147,26 @@ var require_ignore = __commonJS({
       const index2 = body.indexOf(SLASH2);
       return index2 < 0 || index2 === body.length - 1;
     };
-    var basenameOf = (path30) => {
-      const end = path30.length - 1;
-      const index2 = path30.lastIndexOf(
+    var basenameOf = (path31) => {
+      const end = path31.length - 1;
+      const index2 = path31.lastIndexOf(
         SLASH2,
-        path30[end] === SLASH2 ? end - 1 : end
+        path31[end] === SLASH2 ? end - 1 : end
       );
-      return index2 < 0 ? path30 : path30.slice(index2 + 1);
+      return index2 < 0 ? path31 : path31.slice(index2 + 1);
     };
-    var parentOf2 = (path30) => {
-      if (path30.charCodeAt(0) === SLASH_CODE || path30.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path30.split(SLASH2).filter(Boolean);
+    var parentOf2 = (path31) => {
+      if (path31.charCodeAt(0) === SLASH_CODE || path31.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path31.split(SLASH2).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY2;
       }
-      const end = path30.length - 1;
-      const cut = path30.lastIndexOf(
+      const end = path31.length - 1;
+      const cut = path31.lastIndexOf(
         SLASH2,
-        path30.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path31.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY2 : path30.slice(0, cut + 1);
+      return cut < 0 ? EMPTY2 : path31.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -18316,7 +18316,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path30) {
+      testLiteral(path31) {
         const rules2 = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH2 ? 2 : 1)] === "*"
         ));
@@ -18325,7 +18325,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index2 = rules2.length - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
-          if (rule.checkRegex.test(path30)) {
+          if (rule.checkRegex.test(path31)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -18345,15 +18345,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path30, mode) {
+      test(path31, mode) {
         const rules2 = this._rules;
         const { length: length2 } = rules2;
         const shortcut = this._basenameCount * 2 >= length2;
-        const basename = shortcut ? basenameOf(path30) : path30;
+        const basename = shortcut ? basenameOf(path31) : path31;
         for (let index2 = length2 - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path30
+            shortcut && rule._basenameOnly ? basename : path31
           )) {
             const { negative } = rule;
             const ret = {
@@ -18375,17 +18375,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path30, originalPath, doThrow) => {
-      if (!isString(path30)) {
+    var checkPath = (path31, originalPath, doThrow) => {
+      if (!isString(path31)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path30) {
+      if (!path31) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path30)) {
+      if (checkPath.isNotRelative(path31)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -18394,25 +18394,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path30) => {
-      const first = path30.charCodeAt(0);
+    var isNotRelative = (path31) => {
+      const first = path31.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path30.length === 1) {
+      if (path31.length === 1) {
         return true;
       }
-      const second = path30.charCodeAt(1);
+      const second = path31.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path30.length === 2 || path30.charCodeAt(2) === SLASH_CODE;
+      return path31.length === 2 || path31.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -18443,59 +18443,59 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache3, path30) {
+      _test(originalPath, cache3, path31) {
         checkPath(
-          path30,
+          path31,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path30 ? this._t(path30, cache3) : {
+        return path31 ? this._t(path31, cache3) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path30 = convertPath(target);
-        if (!path30 || path30.charCodeAt(path30.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path30);
+        const path31 = convertPath(target);
+        if (!path31 || path31.charCodeAt(path31.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path31);
         }
-        const dir2 = this._t(path30, this._testCache);
+        const dir2 = this._t(path31, this._testCache);
         if (dir2.ignored) {
           return dir2;
         }
-        const literal = this._rules.testLiteral(path30);
+        const literal = this._rules.testLiteral(path31);
         return literal.ignored || literal.unignored ? literal : dir2;
       }
-      _t(path30, cache3) {
-        const cached2 = cache3[path30];
+      _t(path31, cache3) {
+        const cached2 = cache3[path31];
         if (cached2) {
           return cached2;
         }
-        const parentPath = parentOf2(path30);
+        const parentPath = parentOf2(path31);
         const parent = parentPath ? this._t(parentPath, cache3) : UNDEFINED;
-        return cache3[path30] = parent && parent.ignored ? parent : this._rules.test(path30, MODE_IGNORE);
+        return cache3[path31] = parent && parent.ignored ? parent : this._rules.test(path31, MODE_IGNORE);
       }
-      ignores(path30) {
-        return this._test(path30, this._ignoreCache, convertPath(path30)).ignored;
+      ignores(path31) {
+        return this._test(path31, this._ignoreCache, convertPath(path31)).ignored;
       }
       createFilter() {
-        return (path30) => !this.ignores(path30);
+        return (path31) => !this.ignores(path31);
       }
       filter(paths2) {
         return makeArray(paths2).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path30) {
-        return this._test(path30, this._testCache, convertPath(path30));
+      test(path31) {
+        return this._test(path31, this._testCache, convertPath(path31));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path30) => checkPath(convertPath(path30), path30, RETURN_FALSE);
+    var isPathValid = (path31) => checkPath(convertPath(path31), path31, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str7) => /^\\\\\?\\/.test(str7) || /["<>|\u0000-\u001F]+/u.test(str7) ? str7 : str7.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path30) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path30) || isNotRelative(path30);
+      checkPath.isNotRelative = (path31) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path31) || isNotRelative(path31);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -18511,7 +18511,7 @@ var require_ignore = __commonJS({
 });
 
 // src/cli/main.ts
-import { writeFileSync as writeFileSync6 } from "node:fs";
+import { writeFileSync as writeFileSync7 } from "node:fs";
 import { parseArgs } from "node:util";
 
 // src/analyze/types.ts
@@ -18622,7 +18622,7 @@ var DIAGNOSTIC_RULES = [
     id: "declaration-not-rendered",
     title: "GitOps declaration uses a feature the gate does not render yet",
     ...UNCHECKED,
-    rationale: "A Flux or Argo CD declaration deploys what its controller renders. When it uses a feature the gate does not reproduce (for a HelmRelease: values from ConfigMaps and Secrets, post-renderers, chart values files), rendering without it would check something other than what the cluster runs, so the release is reported as not checked instead.",
+    rationale: "A Flux or Argo CD declaration deploys what its controller renders. When it uses a feature the gate does not reproduce (a HelmRelease's chart values files, an Argo CD config management plugin, an ApplicationSet generator that calls a live service), rendering without it would check something other than what the cluster runs, so the release is reported as not checked instead.",
     remediation: "Check the release another way until the gate supports the feature, or lower this rule in `rules.severity` if you accept that it is not checked."
   }),
   diagnostic({
@@ -19042,8 +19042,8 @@ function parseStream(text2, file, options) {
 
 // src/objects/go-yaml.ts
 var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path30) {
-  return JSON.stringify(path30);
+function pathKey(path31) {
+  return JSON.stringify(path31);
 }
 var PathSourceMap = class _PathSourceMap {
   constructor(file, table2, lineCounter, rootOffset) {
@@ -19056,19 +19056,19 @@ var PathSourceMap = class _PathSourceMap {
   table;
   lineCounter;
   rootOffset;
-  has(path30) {
-    return this.table.has(pathKey(path30));
+  has(path31) {
+    return this.table.has(pathKey(path31));
   }
   /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path30) {
-    return this.table.get(pathKey(path30))?.node ?? void 0;
+  nodeAt(path31) {
+    return this.table.get(pathKey(path31))?.node ?? void 0;
   }
-  locate(path30) {
-    let n = path30.length;
+  locate(path31) {
+    let n = path31.length;
     let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path30.slice(0, n))))) n--;
+    while (n > 0 && !(at = this.table.get(pathKey(path31.slice(0, n))))) n--;
     const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path30.slice(0, n) };
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path31.slice(0, n) };
   }
   /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
   withPaths(pairs) {
@@ -19195,13 +19195,13 @@ var Converter = class {
   produced = 0;
   table = /* @__PURE__ */ new Map();
   repeats = [];
-  value(node, path30, depth) {
+  value(node, path31, depth) {
     if (++this.produced > this.limits.maxNodes) {
       throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, void 0, "invalid-yaml");
     }
     if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node), "invalid-yaml");
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path30, depth + 1);
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path31, depth + 1);
     if ((0, import_yaml2.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
@@ -19211,11 +19211,11 @@ var Converter = class {
     }
     if ((0, import_yaml2.isSeq)(node)) {
       return node.items.map((item, i) => {
-        if (this.options.record) this.table.set(pathKey([...path30, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, this.options.record ? [...path30, i] : path30, depth + 1);
+        if (this.options.record) this.table.set(pathKey([...path31, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, this.options.record ? [...path31, i] : path31, depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path30, depth) : this.lenientMapping(node.items, path30, depth);
+    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path31, depth) : this.lenientMapping(node.items, path31, depth);
     throw new GoYamlError("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
@@ -19238,7 +19238,7 @@ var Converter = class {
     return key;
   }
   /** A mapping as yaml.UnmarshalStrict reads it: explicit keys and merged ones, each key from exactly one source. */
-  strictMapping(items, path30, depth) {
+  strictMapping(items, path31, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
@@ -19258,16 +19258,16 @@ var Converter = class {
         const offset2 = offsetOf(pair2.key) ?? 0;
         const merged = this.mergeSources(pair2.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.strictMapping(m.items, path30, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path30, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.strictMapping(m.items, path31, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path31, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair2.key);
       const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
-      const value = this.value(pair2.value, [...path30, key], depth + 1);
+      const value = this.value(pair2.value, [...path31, key], depth + 1);
       put(key, value, offset, "explicitly");
-      if (this.options.record) this.table.set(pathKey([...path30, key]), { offset, node: pair2.value ?? null });
+      if (this.options.record) this.table.set(pathKey([...path31, key]), { offset, node: pair2.value ?? null });
     }
     return out;
   }
@@ -19279,7 +19279,7 @@ var Converter = class {
    * (`duplicate-key`), a key written before a merge key that brings another value, or two merge keys. A key repeated
    * with the same value is read, and noted (strict readers refuse the document).
    */
-  lenientMapping(items, path30, depth) {
+  lenientMapping(items, path31, depth) {
     const out = {};
     const written = /* @__PURE__ */ new Map();
     let merged = false;
@@ -19291,7 +19291,7 @@ var Converter = class {
         merged = true;
         const sources = this.mergeSources(pair2.value, offset);
         for (let i = sources.length - 1; i >= 0; i--) {
-          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path30, depth + 1))) {
+          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path31, depth + 1))) {
             if (written.has(k) && !sameJson(written.get(k), v)) {
               throw new GoYamlError(`key "${k}" is written before a merge key (<<) that brings another value: go-yaml v2 (kubectl, Helm, Argo CD) takes the merged value, yaml.v3 (kustomize) the written one`, offset);
             }
@@ -19301,7 +19301,7 @@ var Converter = class {
         continue;
       }
       const key = this.key(pair2.key);
-      const value = this.value(pair2.value, this.options.record ? [...path30, key] : path30, depth + 1);
+      const value = this.value(pair2.value, this.options.record ? [...path31, key] : path31, depth + 1);
       if (written.has(key)) {
         if (!sameJson(written.get(key), value)) throw new GoYamlError(`the key "${key}" appears twice in one mapping with different values; keys must be unique`, offset, "duplicate-key");
         this.repeats.push({ key, offset });
@@ -19460,30 +19460,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path30) {
-    const { node, found } = this.walk(path30);
-    return found.length === path30.length ? node ?? void 0 : void 0;
+  nodeAt(path31) {
+    const { node, found } = this.walk(path31);
+    return found.length === path31.length ? node ?? void 0 : void 0;
   }
-  has(path30) {
-    return this.walk(path30).found.length === path30.length;
+  has(path31) {
+    return this.walk(path31).found.length === path31.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path30) {
-    return this.walk(path30).offset;
+  offsetOf(path31) {
+    return this.walk(path31).offset;
   }
-  locate(path30) {
-    const { offset, found } = this.walk(path30);
+  locate(path31) {
+    const { offset, found } = this.walk(path31);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path30) {
+  walk(path31) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path30) {
+    for (const seg of path31) {
       if (node && (0, import_yaml3.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml3.isMap)(node)) {
         const pair2 = pairFor(node, String(seg), this.doc);
@@ -19569,8 +19569,8 @@ function parseLocation(text2) {
   if (scheme === "oci" && (url.search || url.hash)) throw new LocationError(`"${text2}": an oci:// location has no query or fragment`);
   const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
   const port = url.port ? Number(url.port) : void 0;
-  const path30 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
-  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path30 };
+  const path31 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
+  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path31 };
 }
 function authority(loc) {
   const host = loc.host.includes(":") ? `[${loc.host}]` : loc.host;
@@ -19723,8 +19723,8 @@ function parseConfig(text2, source) {
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync3(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path30 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path30, err.params.additionalProperty] : path30;
+      const path31 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path31, err.params.additionalProperty] : path31;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -19756,6 +19756,7 @@ function defaultSettings(root) {
     repositories: {},
     repositoryURLs: [],
     localRevisions: ["", "HEAD", "main", "master"],
+    clusters: [],
     offline: false,
     configSource: ""
   };
@@ -19800,6 +19801,7 @@ function applyConfig(settings, config, source) {
     repositories: config.repositories ?? settings.repositories,
     repositoryURLs: config.repositoryURLs ?? settings.repositoryURLs,
     localRevisions: config.localRevisions ?? settings.localRevisions,
+    clusters: config.clusters ?? settings.clusters,
     configSource: source
   };
 }
@@ -19834,9 +19836,9 @@ function refOf(object) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path30) {
+function formatPath(path31) {
   let out = "";
-  for (const seg of path30) {
+  for (const seg of path31) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -19846,9 +19848,9 @@ function formatPath(path30) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path30) {
+function getAt(root, path31) {
   let cur = root;
-  for (const seg of path30) {
+  for (const seg of path31) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -20231,8 +20233,8 @@ function inlineCode(text2, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence}${pad2}${content}${pad2}${fence}`;
 }
-function encodePath(path30) {
-  return path30.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path31) {
+  return path31.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text2, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -31787,8 +31789,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path30, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path30]);
+function messageDesc(file, path31, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path31]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -34180,11 +34182,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path30) => {
-    if (path30.includes("_")) {
+  fieldMask.paths = json.split(",").map((path31) => {
+    if (path31.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path30);
+    return protoSnakeCase(path31);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -47975,17 +47977,17 @@ function pathOf(text2) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path30 = [];
+  let path31 = [];
   try {
-    path30 = pathOf(check.path);
+    path31 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path30, message: check.message }];
+    if (result === false) return [{ path: path31, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path30, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path31, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path30, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path31, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -48031,8 +48033,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path30, reason, detail) {
-  return { path: path30, message: `${reason} (${detail})` };
+function violation(path31, reason, detail) {
+  return { path: path31, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count2) {
   return count2 === 1 ? singular : plural2;
@@ -48087,13 +48089,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path30, handler } of handlers) {
+    for (const { path: path31, handler } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path30, action, "host"],
+              [...container.path, ...path31, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -48457,11 +48459,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path30, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path31, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path30, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path31, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -48479,10 +48481,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path30, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path31, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path30, "seLinuxOptions"];
+      const optionsPath = [...path31, "seLinuxOptions"];
       const forbidden = (field3, what) => out.push(violation([...optionsPath, field3], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -48844,8 +48846,8 @@ function checkField2(target, base2, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path30 = [...base2, ...rule.field];
-  const violation2 = () => [{ path: path30, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path31 = [...base2, ...rule.field];
+  const violation2 = () => [{ path: path31, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -48935,9 +48937,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path30 = slash < 0 ? "" : trimmed.slice(slash);
+  const path31 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path30;
+  return normalizedHost + path31;
 }
 
 // src/rules/templates/image.ts
@@ -48964,21 +48966,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path30 = [...c.fullPath, "image"];
+      const path31 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path30, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path31, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path30, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path31, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path30, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path31, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path30, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path31, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path30, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path31, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -49340,7 +49342,7 @@ function combineRules(builtinRules, custom) {
 
 // src/run.ts
 import { lstatSync } from "node:fs";
-import path28 from "node:path";
+import path29 from "node:path";
 
 // src/util/hash.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -49397,8 +49399,8 @@ function findingsOf(object, rules2, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path30) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path30));
+function objectFingerprint(ruleId, object, path31) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path31));
 }
 
 // src/analyze/input-findings.ts
@@ -49826,8 +49828,8 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path30) {
-      const located = inner.locate([...prefix, ...path30]);
+    locate(path31) {
+      const located = inner.locate([...prefix, ...path31]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
@@ -50387,7 +50389,7 @@ function fluxKustomizationTarget(object, producer, findSource, repo, thisReposit
   const warnings = [];
   const warn = (p, reason, ruleId) => warnings.push(problem(p, reason, ruleId));
   const base2 = { id: `flux-ks:${namespace}/${object.name}`, kind: "kustomize", path: "", inputs: [...producer.inputs], renderable: true, declaredAt };
-  const notRendered = () => ({ ...base2, path: dirOf(declaredAt.file), renderable: false, problems });
+  const notRendered2 = () => ({ ...base2, path: dirOf(declaredAt.file), renderable: false, problems });
   const ref = isRecord(spec.sourceRef) ? spec.sourceRef : {};
   const kind = str3(ref.kind) ?? "";
   const refNamespace = str3(ref.namespace) ?? namespace;
@@ -50402,25 +50404,25 @@ function fluxKustomizationTarget(object, producer, findSource, repo, thisReposit
         found && "problem" in found ? `its ExternalArtifact ${refNamespace}/${found.name} (made by the ArtifactGenerator at ${found.location.file}:${found.location.line}) is not rendered: ${found.problem}` : `the ExternalArtifact ${refNamespace}/${str3(ref.name) ?? ""} it names is made by no ArtifactGenerator in the repository`,
         found ? "declaration-not-rendered" : "declaration-source-not-found"
       );
-      return notRendered();
+      return notRendered2();
     }
     artifact = found;
   } else if (kind !== "GitRepository") {
     refuse(["spec", "sourceRef"], `a path from a ${kind || "missing"} source is not rendered by the gate (only this repository's GitRepository and the ExternalArtifacts made from it are)`, "declaration-source-not-found");
-    return notRendered();
+    return notRendered2();
   } else if (source ? !thisRepository(source) : !bootstrap) {
     refuse(
       ["spec", "sourceRef"],
       source ? `its GitRepository ${refNamespace}/${source.name} (${str3(source.spec.url) ?? "no url"}) is not this repository; other repositories are not fetched` : `the GitRepository ${refNamespace}/${str3(ref.name) ?? ""} it names is not in the repository`,
       "declaration-source-not-found"
     );
-    return notRendered();
+    return notRendered2();
   }
   const written = (str3(spec.path) ?? "").replace(/^\.\/?/, "").replace(/\/+$/, "");
   const dir2 = repo.normalize(artifact ? path14.posix.join(artifact.root, written) : written);
   if (!repo.isDirectory(dir2) || artifact && !repo.walk(dir2).some((f) => artifactHolds(artifact, f))) {
     refuse(["spec", "path"], `its path ${str3(spec.path) ?? "./"} is not a folder of ${artifact ? `its ExternalArtifact (${dir2 || "."} in this repository)` : "this repository"} (kustomize-controller fails: kustomization path not found)`, "declaration-source-not-found");
-    return notRendered();
+    return notRendered2();
   }
   base2.path = dir2;
   const flux = {
@@ -53156,12 +53158,12 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path30) {
-    const { foundPath } = this.rendered.locate(path30);
+  locate(path31) {
+    const { foundPath } = this.rendered.locate(path31);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
-    if (foundPath.length < path30.length) {
-      const toggle = this.tracer.toggle({ node, keyOffset }, path30[foundPath.length]);
+    if (foundPath.length < path31.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path31[foundPath.length]);
       if (toggle) return { ...toggle, foundPath };
     }
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
@@ -53215,11 +53217,11 @@ var ProvenanceTracer = class {
       segments: this.rendered.segments,
       valuesChains: (reads) => this.chainsOf(reads),
       values: this.ctx.values,
-      valuesLocation: (path30) => this.valuesLocation(path30)
+      valuesLocation: (path31) => this.valuesLocation(path31)
     };
     return findToggle(ctx, parent, missingKey);
   }
-  trace(path30, value, keyOffset, valueRange) {
+  trace(path31, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     const literal = this.hasLiteralText(written);
@@ -53227,7 +53229,7 @@ var ProvenanceTracer = class {
     if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
     const last = actions[actions.length - 1];
     const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
-    const valuesPath = this.valuesPathFor(path30, value, actions, exact);
+    const valuesPath = this.valuesPathFor(path31, value, actions, exact);
     const placed = this.templatePlace(last);
     if (!valuesPath) return placed;
     const valuesLocation = this.valuesLocation(valuesPath);
@@ -53272,7 +53274,7 @@ var ProvenanceTracer = class {
     return "release";
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path30, value, actions, exact) {
+  valuesPathFor(path31, value, actions, exact) {
     const chains = [];
     const seen = /* @__PURE__ */ new Set();
     for (const seg of [...actions].reverse()) {
@@ -53283,7 +53285,7 @@ var ProvenanceTracer = class {
       }
     }
     for (const chain of chains) {
-      const found = this.extend(chain, path30, value, exact);
+      const found = this.extend(chain, path31, value, exact);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -53294,12 +53296,12 @@ var ProvenanceTracer = class {
       const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
       if (own) return own;
     }
-    return this.searchByValue(path30, value, this.scope);
+    return this.searchByValue(path31, value, this.scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path30, value, exact) {
-    for (let k = Math.min(path30.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
-      const candidate = [...chain, ...path30.slice(path30.length - k)];
+  extend(chain, path31, value, exact) {
+    for (let k = Math.min(path31.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
+      const candidate = [...chain, ...path31.slice(path31.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
@@ -53320,15 +53322,15 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path30, value, scope) {
-    const last = path30[path30.length - 1];
+  searchByValue(path31, value, scope) {
+    const last = path31[path31.length - 1];
     const key = valueKey(value);
     if (typeof last !== "string" || key === void 0) return void 0;
     let best;
     for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
       if (!valueMatches(node, value)) continue;
       let score = 0;
-      while (score < at.length && score < path30.length && at[at.length - 1 - score] === path30[path30.length - 1 - score]) score++;
+      while (score < at.length && score < path31.length && at[at.length - 1 - score] === path31[path31.length - 1 - score]) score++;
       if (!best || score > best.score) best = { path: at, score };
     }
     return best && [...best.path];
@@ -53337,10 +53339,10 @@ var ProvenanceTracer = class {
    * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
    * `global.x` of every chart above it (Helm copies globals down).
    */
-  valuesLocation(path30) {
-    const candidates = [path30];
+  valuesLocation(path31) {
+    const candidates = [path31];
     const g = this.scope.length;
-    if (g > 0 && path30[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path30.slice(0, j), ...path30.slice(g)]);
+    if (g > 0 && path31[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path31.slice(0, j), ...path31.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
@@ -53691,6 +53693,84 @@ function renderOnWorker(job, hardTimeoutMs2, memory = HELM_WORKER_MEMORY) {
   return result;
 }
 
+// src/render/flux-post-render.ts
+import { mkdtempSync as mkdtempSync5, rmSync as rmSync6, writeFileSync as writeFileSync5 } from "node:fs";
+import os6 from "node:os";
+import path21 from "node:path";
+var MARK = "gitops-gate.internal/object";
+async function postRender(objects, renderers, options) {
+  const binary = options.binary ?? detectKustomize();
+  const first = renderers[0];
+  if (!binary) return { objects: [], errors: [new InputError(first.at.file, "cannot apply the post-renderers: neither `kustomize` nor `kubectl` is on PATH", "kustomize-not-found", first.at.line)] };
+  let current2 = [...objects];
+  for (const renderer of renderers) {
+    const step = await buildOnce(current2, renderer, binary, options.timeoutMs);
+    if ("error" in step) return { objects: [], errors: [step.error] };
+    current2 = step.objects;
+  }
+  return { objects: current2, errors: [] };
+}
+async function buildOnce(objects, renderer, binary, timeoutMs) {
+  const dir2 = mkdtempSync5(path21.join(os6.tmpdir(), "gitops-gate-postrender-"));
+  try {
+    const marked = objects.map((o, i) => {
+      const body = structuredClone(o.body);
+      const metadata = isRecord(body.metadata) ? body.metadata : body.metadata = {};
+      metadata.annotations = { ...isRecord(metadata.annotations) ? metadata.annotations : {}, [MARK]: String(i) };
+      return toJsonDocument(body);
+    });
+    writeFileSync5(path21.join(dir2, "helm-output.yaml"), marked.join("---\n"));
+    const kustomization = {
+      apiVersion: "kustomize.config.k8s.io/v1beta1",
+      kind: "Kustomization",
+      resources: ["helm-output.yaml"],
+      ...renderer.patches.length > 0 ? { patches: renderer.patches.map((p) => ({ patch: p.patch, ...p.target ? { target: p.target } : {} })) } : {},
+      ...renderer.images.length > 0 ? { images: renderer.images.map(({ at: _at, ...image }) => image) } : {}
+    };
+    writeFileSync5(path21.join(dir2, "kustomization.yaml"), toJsonDocument(kustomization));
+    const result = await binary.build(dir2, { timeoutMs });
+    if (!result.ok) {
+      const message = result.reason === "timeout" ? `did not finish within ${timeoutMs} ms` : cleanMessage(extractKustomizeError(result.stderr), [dir2]);
+      return { error: new InputError(renderer.at.file, `the post-renderer failed as helm-controller would: ${message}`, "helm-render-failed", renderer.at.line) };
+    }
+    const out = [];
+    for (const doc of parseYaml(result.stdout, renderer.at.file).documents) {
+      if (!isKubeObject(doc.value)) continue;
+      const body = doc.value;
+      const metadata = isRecord(body.metadata) ? body.metadata : {};
+      const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+      const original = objects[Number(annotations[MARK])];
+      delete annotations[MARK];
+      if (Object.keys(annotations).length === 0) delete metadata.annotations;
+      if (!original) continue;
+      const object = makeObject(body, original.target, changedBy(original, body, renderer));
+      for (const field3 of ["release", "namespaceSource", "from", "volatilePaths"]) if (original[field3] !== void 0) Object.assign(object, { [field3]: original[field3] });
+      out.push(object);
+    }
+    return { objects: out };
+  } finally {
+    rmSync6(dir2, { recursive: true, force: true });
+  }
+}
+function changedBy(original, body, renderer) {
+  const changed = (p) => JSON.stringify(getAt(body, p)) !== JSON.stringify(getAt(original.body, p));
+  const where = (p) => {
+    const value = getAt(body, p);
+    if (p[p.length - 1] === "image" && typeof value === "string") {
+      const image = renderer.images.find((i) => value.startsWith(`${i.newName ?? i.name}:`) || value.startsWith(`${i.newName ?? i.name}@`) || value === (i.newName ?? i.name));
+      if (image) return image.at;
+    }
+    return renderer.patches.length === 1 ? renderer.patches[0].at : renderer.at;
+  };
+  return {
+    locate(p) {
+      const located = original.sourceMap.locate(p);
+      if (!changed(p)) return located;
+      return { location: { ...where(p) }, related: [{ ...located.location, label: "rendered by the chart" }, ...located.related], foundPath: p };
+    }
+  };
+}
+
 // src/render/helm-target.ts
 function valuesScopeOf(source) {
   const parts = source.split("/");
@@ -53772,8 +53852,8 @@ async function renderHelm(target, repo, options) {
         target: target.id,
         templateFile,
         templateOrigin: (source) => render.templateOrigins[source],
-        archivePlace: (path30) => {
-          const archive2 = fetched.get(path30);
+        archivePlace: (path31) => {
+          const archive2 = fetched.get(path31);
           return archive2 && { location: archive2.at, label: `in ${describeFetched(archive2.chart)}:` };
         },
         values,
@@ -53787,7 +53867,12 @@ async function renderHelm(target, repo, options) {
     objects.push(...out.objects);
     errors.push(...out.errors);
   }
-  return { objects, errors, ...render.unchecked.length > 0 ? { notes: render.unchecked } : {} };
+  const notes = render.unchecked.length > 0 ? { notes: render.unchecked } : {};
+  if (release.postRenderers && errors.length === 0) {
+    const post = await postRender(objects, release.postRenderers, { timeoutMs: options.timeoutMs });
+    return { objects: post.objects, errors: post.errors, ...notes };
+  }
+  return { objects, errors, ...notes };
 }
 function valuesSourceMaps(repo, sources, inline, merged) {
   const out = [];
@@ -53858,7 +53943,7 @@ function withRelease(output, target) {
 
 // src/render/argocd-applicationset.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path21 from "node:path";
+import path22 from "node:path";
 
 // src/render/helm/funcs/duration.ts
 var INT64_MAX = 2n ** 63n - 1n;
@@ -54974,7 +55059,7 @@ var TomlParser = class {
     }
     this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
   }
-  descend(t, k, path30) {
+  descend(t, k, path31) {
     const v = t.get(k);
     if (v === void 0) {
       const nt = /* @__PURE__ */ new Map();
@@ -54984,7 +55069,7 @@ var TomlParser = class {
     }
     if (v instanceof Map && !v[INLINE]) return v;
     if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
-    return this.err(`key ${JSON.stringify(path30.join("."))} has already been defined`);
+    return this.err(`key ${JSON.stringify(path31.join("."))} has already been defined`);
   }
   parseKeyValue(table2, top) {
     const key = this.parseKey();
@@ -60300,13 +60385,13 @@ function urlString(u) {
       if (u.user) buf += userString(u.user) + "@";
       if (u.host !== "") buf += urlEscape(u.host, "host");
     }
-    const path30 = urlEscape(u.path, "path");
-    if (path30 !== "" && path30[0] !== "/" && u.host !== "") buf += "/";
+    const path31 = urlEscape(u.path, "path");
+    if (path31 !== "" && path31[0] !== "/" && u.host !== "") buf += "/";
     if (buf === "") {
-      const seg = path30.split("/")[0];
+      const seg = path31.split("/")[0];
       if (seg.includes(":")) buf += "./";
     }
-    buf += path30;
+    buf += path31;
   }
   if (u.rawQuery !== "") buf += "?" + u.rawQuery;
   if (u.fragment !== "") buf += "#" + urlEscape(u.fragment, "fragment");
@@ -60450,7 +60535,7 @@ var Unexpandable = class extends Error {
   at;
 };
 var MAX_APPLICATIONS = 2e3;
-function expandApplicationSet(set2, repo, isThisRepository) {
+function expandApplicationSet(set2, repo, isThisRepository, clusters = []) {
   const spec = isRecord(set2.body.spec) ? set2.body.spec : {};
   const goTemplate = spec.goTemplate === true;
   const options = Array.isArray(spec.goTemplateOptions) ? spec.goTemplateOptions.filter((o) => typeof o === "string") : [];
@@ -60459,7 +60544,7 @@ function expandApplicationSet(set2, repo, isThisRepository) {
     const generators = Array.isArray(spec.generators) ? spec.generators : [];
     const sets = [];
     generators.forEach((g, i) => {
-      for (const params of generate(g, ["spec", "generators", i], { repo, isThisRepository, engine, goTemplate })) sets.push({ params, generator: i });
+      for (const params of generate(g, ["spec", "generators", i], { repo, isThisRepository, engine, goTemplate, clusters })) sets.push({ params, generator: i });
     });
     if (sets.length > MAX_APPLICATIONS) throw new Unexpandable(["spec", "generators"], `it generates ${sets.length} Applications, over the gate's limit of ${MAX_APPLICATIONS}`);
     const template = isRecord(spec.template) ? spec.template : {};
@@ -60526,11 +60611,13 @@ function generate(generator, at, ctx) {
       sets = mergeParams(body, [...at, kind], ctx);
       break;
     case "clusters":
+      sets = clusterParams(body, [...at, kind], ctx);
+      break;
     case "clusterDecisionResource":
     case "pullRequest":
     case "scmProvider":
     case "plugin":
-      throw new Unexpandable([...at, kind], `its ${kind} generator needs a live service (Argo CD's clusters, a provider's API or a plugin), which the gate does not call`);
+      throw new Unexpandable([...at, kind], `its ${kind} generator needs a live service (a provider's API, a plugin or a cluster resource), which the gate does not call`);
     default:
       throw new Unexpandable([...at, kind], `its ${kind} generator is not known to the gate`);
   }
@@ -60608,7 +60695,7 @@ function fileParams(entries2, at, ctx, prefix) {
     for (const object of objects) {
       if (!isRecord(object)) throw new Unexpandable(at, `${file}, which the git files generator reads, does not hold a mapping`);
       const params = ctx.goTemplate ? { ...object } : flatten(object);
-      out.push({ ...params, ...pathParams(path21.posix.dirname(file) === "." ? "" : path21.posix.dirname(file), path21.posix.basename(file), ctx.goTemplate, prefix) });
+      out.push({ ...params, ...pathParams(path22.posix.dirname(file) === "." ? "" : path22.posix.dirname(file), path22.posix.basename(file), ctx.goTemplate, prefix) });
     }
   }
   return out;
@@ -60624,6 +60711,26 @@ function pathParams(dir2, filename, goTemplate, prefix) {
   segments.forEach((s, i) => flat[`${key}[${i}]`] = s);
   if (filename !== void 0) Object.assign(flat, { [`${key}.filename`]: filename, [`${key}.filenameNormalized`]: p.filenameNormalized });
   return flat;
+}
+function clusterParams(body, at, ctx) {
+  if (ctx.clusters.length === 0) throw new Unexpandable(at, "its clusters generator lists Argo CD's clusters, and the config names none (`clusters:`)");
+  const selector = isRecord(body) && isRecord(body.selector) ? body.selector : void 0;
+  const out = [];
+  for (const cluster of ctx.clusters) {
+    const labels = cluster.labels ?? {};
+    if (selector && !selects(selector, labels, false)) continue;
+    const name = cluster.name ?? cluster.server ?? "";
+    const base2 = { name, nameNormalized: sanitizeName(name), server: cluster.server ?? "", project: "" };
+    if (ctx.goTemplate) {
+      out.push({ ...base2, metadata: { labels, annotations: cluster.annotations ?? {} } });
+      continue;
+    }
+    const flat = { ...base2 };
+    for (const [k, v] of Object.entries(labels)) flat[`metadata.labels.${k}`] = v;
+    for (const [k, v] of Object.entries(cluster.annotations ?? {})) flat[`metadata.annotations.${k}`] = v;
+    out.push(flat);
+  }
+  return out;
 }
 function matrixParams(body, at, ctx) {
   const children2 = isRecord(body) && Array.isArray(body.generators) ? body.generators : [];
@@ -60785,7 +60892,8 @@ function hasPath(value, p) {
 }
 
 // src/targets/argocd-application.ts
-import path22 from "node:path";
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
+import path23 from "node:path";
 var ARGO_API = "argoproj.io/";
 function isArgoApplication(object) {
   return (object.kind === "Application" || object.kind === "ApplicationSet") && object.apiVersion.startsWith(ARGO_API);
@@ -60796,22 +60904,42 @@ function argoChartRepository(repoURL) {
   if (/^https?:\/\//i.test(repoURL)) return repoURL.replace(/\/+$/, "");
   return `oci://${repoURL.replace(/\/+$/, "")}`;
 }
-function applicationTarget(object, producer, repo, isThisRepository) {
+function applicationTargets(object, producer, repo, isThisRepository) {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   const appNamespace = object.namespace ?? "argocd";
   const at = (p) => object.sourceMap.locate(p).location;
-  const declaredAt = at([]);
   const id = `argocd:${appNamespace}/${object.name}`;
-  const base2 = { id, kind: "helm", path: dirname(declaredAt.file), inputs: [...producer.inputs], renderable: true, declaredAt };
-  const refuse = (p, reason, ruleId = "declaration-not-rendered") => {
-    const where = at(p);
-    return { ...base2, renderable: false, problems: [new InputError(where.file, `${object.kind} ${appNamespace}/${object.name}: ${reason}`, ruleId, where.line, where.column)] };
-  };
-  if (object.kind === "ApplicationSet") return refuse(["spec", "generators"], "ApplicationSets are not expanded by the gate yet, so the Applications it generates are not checked");
-  if (Array.isArray(spec.sources) && spec.sources.length > 0) return refuse(["spec", "sources"], "multi-source Applications are not rendered by the gate yet");
+  const app = { object, producer, repo, isThisRepository, at, id, refs: /* @__PURE__ */ new Map() };
+  if (Array.isArray(spec.sources) && spec.sources.length > 0) {
+    const sources = spec.sources.map((s, i) => ({ source: isRecord(s) ? s : {}, at: ["spec", "sources", i] }));
+    for (const { source: source2, at: p } of sources) if (str5(source2.ref)) app.refs.set(str5(source2.ref), { source: source2, at: p });
+    const rendering = sources.filter(({ source: source2 }) => str5(source2.chart) || typeof source2.path === "string" || !str5(source2.ref));
+    return rendering.flatMap(({ source: source2, at: p }, i) => sourceTarget(app, source2, p, rendering.length > 1 ? `${id}[${i}]` : id) ?? []);
+  }
   const source = isRecord(spec.source) ? spec.source : void 0;
-  if (!source) return refuse(["spec"], "it has no source (or only a source hydrator), which the gate does not render yet");
-  const sp = (...p) => ["spec", "source", ...p];
+  if (!source) return [notRendered(app, id, ["spec"], "it has no source (or only a source hydrator), which the gate does not render yet")];
+  return [sourceTarget(app, source, ["spec", "source"], id)].filter((t) => t !== void 0);
+}
+function notRendered(app, id, p, reason, ruleId = "declaration-not-rendered") {
+  const where = app.at(p);
+  const { object, producer } = app;
+  return {
+    id,
+    kind: "helm",
+    path: dirname(app.at([]).file),
+    inputs: [...producer.inputs],
+    renderable: false,
+    declaredAt: app.at([]),
+    problems: [new InputError(where.file, `${object.kind} ${object.namespace ?? "argocd"}/${object.name}: ${reason}`, ruleId, where.line, where.column)]
+  };
+}
+function sourceTarget(app, source, sourceAt, id) {
+  const { object, producer, repo, at } = app;
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const declaredAt = at([]);
+  const base2 = { id, kind: "helm", path: dirname(declaredAt.file), inputs: [...producer.inputs], renderable: true, declaredAt };
+  const refuse = (p, reason, ruleId = "declaration-not-rendered") => notRendered(app, id, p, reason, ruleId);
+  const sp = (...p) => [...sourceAt, ...p];
   if (isRecord(source.plugin)) return refuse(sp("plugin"), "a config management plugin renders it, which the gate cannot reproduce");
   const helm = isRecord(source.helm) ? source.helm : void 0;
   const repoURL = str5(source.repoURL) ?? "";
@@ -60821,7 +60949,7 @@ function applicationTarget(object, producer, repo, isThisRepository) {
     base2.helm = remoteRelease(object, helm, destination, { repository: argoChartRepository(repoURL), name: str5(source.chart), version: str5(source.targetRevision) ?? "*", declaredAt: at(sp("chart")) });
   } else {
     const revision = str5(source.targetRevision) ?? "";
-    const which2 = isThisRepository(repoURL, revision);
+    const which2 = app.isThisRepository(repoURL, revision);
     if (which2 === "other-revision") return refuse(sp("targetRevision"), `its source is this repository at revision ${revision}, not this side of the pull request (localRevisions); other revisions are not fetched`, "declaration-source-not-found");
     if (which2 === "other") return refuse(sp("repoURL"), `its source ${repoURL || "(none)"} is not this repository; other repositories are not fetched`, "declaration-source-not-found");
     const dir2 = repo.normalize((str5(source.path) ?? ".").replace(/^\.\/?$/, "").replace(/^\.\//, "").replace(/\/+$/, ""));
@@ -60843,17 +60971,15 @@ function applicationTarget(object, producer, repo, isThisRepository) {
   if (helm) {
     const files = Array.isArray(helm.valueFiles) ? helm.valueFiles.filter((f) => typeof f === "string") : [];
     for (const [i, file] of files.entries()) {
-      if (/^\$/.test(file) || /[*?[]/.test(file) || /^[a-z]+:\/\//i.test(file)) return refuse(sp("helm", "valueFiles", i), `the value file ${file} ($ref, glob or URL) is not resolved by the gate yet`);
-      if (chartDir === void 0) return refuse(sp("helm", "valueFiles", i), `value files inside a fetched chart (${file}) are not read by the gate yet`);
-      const resolved = repo.normalize(file.startsWith("/") ? file.slice(1) : path22.posix.join(chartDir, file));
-      if (!repo.isFile(resolved)) {
-        if (helm.ignoreMissingValueFiles === true) continue;
-        return refuse(sp("helm", "valueFiles", i), `the value file ${file} (${resolved}) does not exist`, "file-not-found");
+      const resolved = valueFiles(app, file, chartDir);
+      if (typeof resolved === "string") return refuse(sp("helm", "valueFiles", i), resolved, /does not exist/.test(resolved) ? "file-not-found" : /not this repository|other revisions/.test(resolved) ? "declaration-source-not-found" : "declaration-not-rendered");
+      if (resolved.length === 0 && helm.ignoreMissingValueFiles !== true) return refuse(sp("helm", "valueFiles", i), `the value file ${file} does not exist`, "file-not-found");
+      for (const f of resolved) {
+        release.valuesFiles.push(f);
+        if (!base2.inputs.includes(f)) base2.inputs = [...base2.inputs, f].sort();
       }
-      release.valuesFiles.push(resolved);
-      if (!base2.inputs.includes(resolved)) base2.inputs = [...base2.inputs, resolved].sort();
     }
-    const inline = inlineValues(object, repo, helm);
+    const inline = inlineValues(object, repo, helm, sp("helm"));
     if (typeof inline === "string") return refuse(sp("helm", "values"), inline, "invalid-yaml");
     if (inline) release.inlineValues = [inline];
     if (Array.isArray(helm.parameters)) {
@@ -60879,8 +61005,31 @@ function applicationTarget(object, producer, repo, isThisRepository) {
   }
   return base2;
 }
+function valueFiles(app, file, chartDir) {
+  const { repo } = app;
+  if (/^[a-z]+:\/\//i.test(file)) return `the value file ${file} is a URL, which the gate does not fetch`;
+  let root;
+  let rel;
+  const ref = /^\$([^/]+)\/(.*)$/.exec(file);
+  if (ref) {
+    const named = app.refs.get(ref[1]);
+    if (!named) return `the value file ${file} names the ref source $${ref[1]}, which the Application does not have`;
+    const which2 = app.isThisRepository(str5(named.source.repoURL) ?? "", str5(named.source.targetRevision) ?? "");
+    if (which2 !== "this") return `the value file ${file} comes from the ref source $${ref[1]} (${str5(named.source.repoURL) ?? ""}), which is ${which2 === "other" ? "not this repository" : "another revision of this repository"}; other repositories and revisions are not fetched`;
+    root = "";
+    rel = ref[2];
+  } else {
+    if (chartDir === void 0) return `value files inside a fetched chart (${file}) are not read by the gate yet`;
+    root = file.startsWith("/") ? "" : chartDir;
+    rel = file.startsWith("/") ? file.slice(1) : file;
+  }
+  const joined = repo.normalize(path23.posix.join(root, rel));
+  if (!/[*?[]/.test(rel)) return repo.isFile(joined) ? [joined] : [];
+  const match2 = (0, import_picomatch3.default)(joined, { dot: true });
+  return repo.walk("").filter((f) => match2(f)).sort();
+}
 function dirname(file) {
-  const d = path22.posix.dirname(file);
+  const d = path23.posix.dirname(file);
   return d === "." ? "" : d;
 }
 function remoteRelease(object, helm, destination, chart) {
@@ -60894,8 +61043,7 @@ function remoteRelease(object, helm, destination, chart) {
     ...chart ? { remoteChart: chart } : {}
   };
 }
-function inlineValues(object, repo, helm) {
-  const base2 = ["spec", "source", "helm"];
+function inlineValues(object, repo, helm, base2) {
   if (isRecord(helm.valuesObject)) return inlineValuesAt(object, [...base2, "valuesObject"], helm.valuesObject);
   if (typeof helm.values !== "string" || helm.values.trim() === "") return void 0;
   const key = object.sourceMap.locate([...base2, "values"]).location;
@@ -60922,7 +61070,7 @@ function inlineValues(object, repo, helm) {
 
 // src/targets/flux-helm-release.ts
 import { createHash as createHash7 } from "node:crypto";
-import path23 from "node:path";
+import path24 from "node:path";
 
 // src/targets/repo-yaml.ts
 function* yamlTexts(repo, files) {
@@ -60977,7 +61125,7 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
   const base2 = {
     id: `flux:${namespace}/${object.name}`,
     kind: "helm",
-    path: path23.posix.dirname(declaredAt.file) === "." ? "" : path23.posix.dirname(declaredAt.file),
+    path: path24.posix.dirname(declaredAt.file) === "." ? "" : path24.posix.dirname(declaredAt.file),
     inputs: [...producer.inputs],
     renderable: true,
     declaredAt,
@@ -61000,7 +61148,8 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
     base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...read.files])].sort();
   }
   if (Array.isArray(spec.postRenderers) && spec.postRenderers.length > 0) {
-    refuse(["spec", "postRenderers"], "postRenderers (kustomize patches after rendering) are not applied by the gate yet, so what the release deploys is not checked");
+    const renderers = postRenderers(spec.postRenderers, at, refuse);
+    if (renderers.length > 0) base2.helm.postRenderers = renderers;
   }
   const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : void 0;
   const chartRef = isRecord(spec.chartRef) ? spec.chartRef : void 0;
@@ -61046,6 +61195,27 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
     refuse(["spec"], "it names no chart (spec.chart or spec.chartRef)", "declaration-source-not-found");
   }
   return problems.length > 0 ? { ...base2, renderable: false, problems } : base2;
+}
+function postRenderers(list2, at, refuse) {
+  const out = [];
+  list2.forEach((entry, i) => {
+    const kustomize = isRecord(entry) && isRecord(entry.kustomize) ? entry.kustomize : void 0;
+    const p = ["spec", "postRenderers", i, "kustomize"];
+    if (!kustomize) return refuse(["spec", "postRenderers", i], "a post-renderer other than kustomize is not applied by the gate, so what the release deploys is not checked");
+    for (const field3 of ["patchesStrategicMerge", "patchesJson6902"]) {
+      if (kustomize[field3] !== void 0) return refuse([...p, field3], `post-renderer ${field3} (removed from the HelmRelease API in v2) is not applied by the gate, so what the release deploys is not checked`);
+    }
+    const patches = (Array.isArray(kustomize.patches) ? kustomize.patches : []).flatMap(
+      (patch, j) => isRecord(patch) && typeof patch.patch === "string" ? [{ patch: patch.patch, ...isRecord(patch.target) ? { target: patch.target } : {}, at: at([...p, "patches", j, "patch"]) }] : []
+    );
+    const images = (Array.isArray(kustomize.images) ? kustomize.images : []).flatMap((image, j) => {
+      if (!isRecord(image) || !str6(image.name)) return [];
+      const fields = Object.fromEntries(["newName", "newTag", "digest"].filter((f) => typeof image[f] === "string").map((f) => [f, image[f]]));
+      return [{ name: image.name, ...fields, at: at([...p, "images", j]) }];
+    });
+    out.push({ patches, images, at: at(p) });
+  });
+  return out;
 }
 function valuesFrom(object, list2, namespace, findObject, refuse) {
   const refs = [];
@@ -61167,6 +61337,21 @@ var DeclaredTargets = class {
   valueObjects() {
     return this.values ??= objectsInFiles(this.repo, this.files, /^kind:\s*(ConfigMap|Secret)\s*$/m, (o) => o.kind === "ConfigMap" || o.kind === "Secret");
   }
+  /**
+   * What Helm is told for a declared release: the config's top level, then the cluster the declaration deploys to
+   * (an Application's destination server or name; for Flux, the in-cluster one), then the declaration's own.
+   */
+  environment(object, own) {
+    const cluster = clusterOf(object, this.options.clusters ?? []);
+    const apiVersions = [...this.options.helm?.apiVersions ?? [], ...cluster?.apiVersions ?? [], ...own?.apiVersions ?? []];
+    const merged = {
+      ...this.options.helm,
+      ...cluster?.kubeVersion ? { kubeVersion: cluster.kubeVersion } : {},
+      ...own,
+      ...apiVersions.length > 0 ? { apiVersions: [...new Set(apiVersions)] } : {}
+    };
+    return Object.keys(merged).length > 0 ? merged : void 0;
+  }
   /** The files a producer renders as objects (plain manifests, kustomize resource files); none for a chart. */
   resourceFiles(producer) {
     if (producer.kind === "manifests") return new Set(producer.files ?? producer.inputs);
@@ -61185,7 +61370,8 @@ var DeclaredTargets = class {
         out.push(object);
         continue;
       }
-      const result = this.options.expandApplicationSet(object, isThisAt);
+      const expand2 = this.options.expandApplicationSet;
+      const result = expand2 ? expand2(object, isThisAt) : { problem: { path: ["spec", "generators"], reason: "ApplicationSets are not expanded in this scan" } };
       if ("problem" in result) refused.push({ set: object, ...result.problem });
       else out.push(...result.applications);
     }
@@ -61195,7 +61381,8 @@ var DeclaredTargets = class {
     const releases = objects.filter(isHelmRelease);
     const applications = objects.filter(isArgoApplication);
     const isThisAt = (url, revision) => this.urls.has(normalizeGitUrl(url)) && this.revisions.has(revision);
-    const expanded = this.options.expandApplicationSet ? this.expandSets(applications, isThisAt) : { applications, refused: [] };
+    const which2 = (url, revision) => !this.urls.has(normalizeGitUrl(url)) ? "other" : this.revisions.has(revision) ? "this" : "other-revision";
+    const expanded = this.expandSets(applications, isThisAt);
     const kustomizations = objects.filter(isFluxKustomization);
     if (releases.length === 0 && applications.length === 0 && kustomizations.length === 0) return [];
     const depth = (this.depth.get(producer.id) ?? 0) + 1;
@@ -61223,8 +61410,8 @@ var DeclaredTargets = class {
     const made = [
       ...kustomizations.map((object) => [object, safely(object, producer, "flux-ks", "kustomize", () => fluxKustomizationTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))]),
       ...releases.map((object) => [object, safely(object, producer, "flux", "helm", () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find))]),
-      ...expanded.applications.map((object) => [object, safely(object, producer, "argocd", "helm", () => applicationTarget(object, producer, this.repo, (url, revision) => !this.urls.has(normalizeGitUrl(url)) ? "other" : this.revisions.has(revision) ? "this" : "other-revision"))]),
-      ...expanded.refused.map(({ set: set2, path: path30, reason }) => [set2, setNotRendered(set2, producer, path30, reason)])
+      ...expanded.applications.flatMap((object) => safelyAll(object, producer, "argocd", () => applicationTargets(object, producer, this.repo, which2)).map((t) => [object, t])),
+      ...expanded.refused.map(({ set: set2, path: path31, reason }) => [set2, setNotRendered(set2, producer, path31, reason)])
     ];
     const out = [];
     const inherited = new Set(producer.inputs);
@@ -61237,6 +61424,7 @@ var DeclaredTargets = class {
       const seen = digest("declaration", target.id, JSON.stringify(object.body));
       if (this.seen.has(seen)) continue;
       this.seen.add(seen);
+      if (target.helm) target.helm.environment = this.environment(object, target.helm.environment);
       if (this.ids.has(target.id)) target.id = `${target.id}@${producer.id}`;
       if (this.ids.has(target.id)) continue;
       this.ids.add(target.id);
@@ -61246,6 +61434,24 @@ var DeclaredTargets = class {
     return out;
   }
 };
+var IN_CLUSTER = "https://kubernetes.default.svc";
+function clusterOf(object, clusters) {
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const destination = object.apiVersion.startsWith("argoproj.io/") && isRecord(spec.destination) ? spec.destination : {};
+  const server = typeof destination.server === "string" ? destination.server.replace(/\/+$/, "") : void 0;
+  const name = typeof destination.name === "string" ? destination.name : void 0;
+  if (server) return clusters.find((c) => c.server?.replace(/\/+$/, "") === server);
+  if (name) return clusters.find((c) => c.name === name);
+  return clusters.find((c) => c.server?.replace(/\/+$/, "") === IN_CLUSTER || c.name === "in-cluster");
+}
+function safelyAll(object, producer, prefix, build) {
+  let built;
+  const failed = safely(object, producer, prefix, "helm", () => {
+    built = build();
+    return void 0;
+  });
+  return failed ? [failed] : built ?? [];
+}
 function safely(object, producer, prefix, kind, build) {
   try {
     return build();
@@ -61256,8 +61462,8 @@ function safely(object, producer, prefix, kind, build) {
     return { id: `${prefix}:${object.namespace ?? "default"}/${object.name}`, kind, path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: at, problems: [problem] };
   }
 }
-function setNotRendered(set2, producer, path30, reason) {
-  const where = set2.sourceMap.locate(path30).location;
+function setNotRendered(set2, producer, path31, reason) {
+  const where = set2.sourceMap.locate(path31).location;
   const problem = new InputError(where.file, `ApplicationSet ${set2.namespace ?? "argocd"}/${set2.name}: ${reason}, so the Applications it generates are not checked`, "declaration-not-rendered", where.line, where.column);
   return { id: `argocd-set:${set2.namespace ?? "argocd"}/${set2.name}`, kind: "helm", path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: set2.sourceMap.locate([]).location, problems: [problem] };
 }
@@ -61313,7 +61519,8 @@ function declarationFiles(repo, files) {
 }
 
 // src/targets/declaration-reach.ts
-import path24 from "node:path";
+var import_picomatch4 = __toESM(require_picomatch2(), 1);
+import path25 from "node:path";
 var DeclarationReach = class {
   constructor(repo, declarationFiles2, files, artifactRoots = /* @__PURE__ */ new Map()) {
     this.repo = repo;
@@ -61370,7 +61577,7 @@ var DeclarationReach = class {
   /** The files one declaration reads itself. */
   direct(object) {
     const spec = isRecord(object.body.spec) ? object.body.spec : {};
-    const own = path24.posix.dirname(object.sourceMap.locate([]).location.file);
+    const own = path25.posix.dirname(object.sourceMap.locate([]).location.file);
     const folder = (dir2) => this.files(dir2 === "." ? "" : dir2);
     if (isFluxKustomization(object)) {
       if (typeof spec.path !== "string" && spec.path !== void 0) return "everything";
@@ -61380,7 +61587,7 @@ var DeclarationReach = class {
       if (dir2 === void 0) return /* @__PURE__ */ new Set();
       const out = /* @__PURE__ */ new Set([...folder(dir2), ...loadKustomizationGraph(this.repo, dir2).inputs]);
       for (const c of Array.isArray(spec.components) ? spec.components : []) {
-        const d = typeof c === "string" ? this.normalize(path24.posix.join(dir2, c)) : void 0;
+        const d = typeof c === "string" ? this.normalize(path25.posix.join(dir2, c)) : void 0;
         if (d !== void 0) for (const f of [...folder(d), ...loadKustomizationGraph(this.repo, d).inputs]) out.add(f);
       }
       return out;
@@ -61399,6 +61606,13 @@ var DeclarationReach = class {
       for (const source of sources) {
         const dir2 = typeof source.path === "string" ? this.normalize(source.path) : void 0;
         if (dir2 !== void 0) for (const f of folder(dir2)) out.add(f);
+        const helm = isRecord(source.helm) ? source.helm : {};
+        for (const file of Array.isArray(helm.valueFiles) ? helm.valueFiles : []) {
+          if (typeof file !== "string") continue;
+          const rel = file.startsWith("$") ? file.replace(/^\$[^/]*\/?/, "") : file.startsWith("/") ? file.slice(1) : path25.posix.join(dir2 ?? "", file);
+          const match2 = (0, import_picomatch4.default)(rel.replace(/^\.\//, ""), { dot: true });
+          for (const f of this.files("")) if (match2(f)) out.add(f);
+        }
       }
       return out;
     }
@@ -61442,17 +61656,17 @@ var DeclarationReach = class {
 };
 
 // src/targets/discover.ts
-var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import path26 from "node:path";
+var import_picomatch5 = __toESM(require_picomatch2(), 1);
+import path27 from "node:path";
 
 // src/targets/helm.ts
-import path25 from "node:path";
+import path26 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
 function defaultReleaseName(chartName2, chartDir) {
-  const name = (chartName2 || path25.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
+  const name = (chartName2 || path26.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
   return name || "release";
 }
 function conventionalReleases(repo, chartDir, base2, ciValues = false) {
@@ -61496,10 +61710,10 @@ function configuredReleases(config, chartDir, repo, source, chartName2) {
   });
 }
 function envName(file, chartDir) {
-  const base2 = path25.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base2 = path26.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base2);
   if (m) return m[1];
-  if (base2 === "values" || base2 === path25.posix.basename(chartDir)) return path25.posix.basename(path25.posix.dirname(file)) || base2;
+  if (base2 === "values" || base2 === path26.posix.basename(chartDir)) return path26.posix.basename(path26.posix.dirname(file)) || base2;
   return base2;
 }
 function chartInputs(repo, chartDir) {
@@ -61601,14 +61815,14 @@ function targetId(kind, folder) {
 }
 var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
 var dirOf2 = (file) => {
-  const d = path26.posix.dirname(file);
+  const d = path27.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
 function matcher(globs) {
   const list2 = globs.filter((g) => g.trim() !== "");
   if (list2.length === 0) return void 0;
-  const m = (0, import_picomatch3.default)(list2, { dot: true });
+  const m = (0, import_picomatch5.default)(list2, { dot: true });
   return (p) => m(p);
 }
 function discoverTargets(repo, options) {
@@ -61641,7 +61855,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path26.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path27.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates, skipped, options.toolTemplates ?? false);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -61680,7 +61894,7 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf2(f) === d && isManifestFile(f) && !kustomizationNames.has(path26.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
+        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf2(f) === d && isManifestFile(f) && !kustomizationNames.has(path27.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
         if (list2 && list2.length > 0) targets.push(manifestsTarget(d, list2));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -61762,9 +61976,9 @@ function isKubeList(value) {
 }
 
 // src/targets/index.ts
-import path27 from "node:path";
+import path28 from "node:path";
 var normalize = (file) => {
-  const n = path27.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path28.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -61802,7 +62016,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request) {
-  const root = path28.resolve(request.root);
+  const root = path29.resolve(request.root);
   const notes = [];
   const startedAt = Date.now();
   if (!request.base) {
@@ -61973,7 +62187,7 @@ function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);
   const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
   const inBase = policyTree !== root;
-  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path28.join(policyTree, name)));
+  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path29.join(policyTree, name)));
   if (configFile !== void 0) {
     const source = request.configPath ?? configFile;
     let text2;
@@ -62001,8 +62215,8 @@ function resolveSettings(request, root, policyTree) {
   };
 }
 function configPathInRepository(configPath, root) {
-  const relative = path28.relative(root, path28.resolve(configPath)).split(path28.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path28.isAbsolute(relative)) {
+  const relative = path29.relative(root, path29.resolve(configPath)).split(path29.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path29.isAbsolute(relative)) {
     throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
   }
   return relative;
@@ -62043,7 +62257,9 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
   const declarations = declarationFiles(repo, discovery.files);
   const declared = new DeclaredTargets(repo, discovery.files, remoteUrls2, {
     localRevisions: [...settings.localRevisions, ...settings.base ? [settings.base.replace(/^(refs\/heads\/|origin\/)/, "")] : []],
-    expandApplicationSet: (set2, isThisRepository) => expandApplicationSet(set2, repo, isThisRepository)
+    ...settings.discovery.helm ? { helm: settings.discovery.helm } : {},
+    clusters: settings.clusters,
+    expandApplicationSet: (set2, isThisRepository) => expandApplicationSet(set2, repo, isThisRepository, settings.clusters)
   });
   let reach;
   const modeOf = (target) => {
@@ -62138,7 +62354,7 @@ function targetFile(repo, target) {
   const join2 = (name) => target.path ? `${target.path}/${name}` : name;
   if (target.declaredAt) return target.declaredAt.file;
   if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path28.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path28.posix.basename(f))) ?? join2("kustomization.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path29.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path29.posix.basename(f))) ?? join2("kustomization.yaml");
   return target.files?.[0] ?? (target.path || ".");
 }
 function subjectOf(repo, error) {
@@ -62183,8 +62399,8 @@ function canonicalJson(value) {
 }
 
 // src/cli/template.ts
-import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync6, writeFileSync as writeFileSync5 } from "node:fs";
-import path29 from "node:path";
+import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync6, writeFileSync as writeFileSync6 } from "node:fs";
+import path30 from "node:path";
 
 // src/render/helm/funcmap.ts
 function helmFuncMap(extra = {}, sprig = {}) {
@@ -62529,13 +62745,13 @@ ${TEMPLATE_USAGE}
         }
       }
     }
-    const cwd = path29.resolve(io.cwd);
+    const cwd = path30.resolve(io.cwd);
     const root = readRoot(cwd, [chartArg, ...f.lists.values ?? []]);
-    const fromRoot = (p) => root === cwd && !path29.isAbsolute(p) ? p : path29.relative(root, path29.resolve(cwd, p)) || ".";
+    const fromRoot = (p) => root === cwd && !path30.isAbsolute(p) ? p : path30.relative(root, path30.resolve(cwd, p)) || ".";
     const repo = new RepoFiles(root);
     const chartRel = fromRoot(chartArg);
     if (!repo.exists(chartRel)) {
-      throw new Error(chartArg.startsWith(".") || path29.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
+      throw new Error(chartArg.startsWith(".") || path30.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
     }
     const outputDir = f.strings["output-dir"] ?? "";
     const includeCrds = !!f.bools["include-crds"];
@@ -62563,20 +62779,20 @@ ${TEMPLATE_USAGE}
     const opts = { includeCrds, skipTests, noHooks, showOnly: f.lists["show-only"] ?? [], ...io.build ? { build: io.build } : {} };
     if (outputDir !== "") {
       const written = /* @__PURE__ */ new Set();
-      const base2 = path29.resolve(io.cwd, outputDir);
-      const releaseDir = f.bools["release-name"] ? path29.join(base2, name) : base2;
+      const base2 = path30.resolve(io.cwd, outputDir);
+      const releaseDir = f.bools["release-name"] ? path30.join(base2, name) : base2;
       for (const w of outputDirWrites(r.crds, r.sortedManifests, r.hooks, opts)) {
         const dir2 = w.kind === "crd" ? base2 : releaseDir;
-        const file = [dir2, w.name].join(path29.sep);
-        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path29.join(outputDir, name) : outputDir, w.name].join(path29.sep);
+        const file = [dir2, w.name].join(path30.sep);
+        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path30.join(outputDir, name) : outputDir, w.name].join(path30.sep);
         const append = w.kind === "hook" ? existsSync3(file) : written.has(file);
-        mkdirSync6(path29.dirname(file), { recursive: true });
+        mkdirSync6(path30.dirname(file), { recursive: true });
         const data2 = `---
 # Source: ${w.name}
 ${w.data}
 `;
         if (append) appendFileSync(file, data2);
-        else writeFileSync5(file, data2);
+        else writeFileSync6(file, data2);
         written.add(file);
         io.stdout(`wrote ${shown}
 `);
@@ -62630,8 +62846,8 @@ Use --debug flag to render out invalid YAML
 function readRoot(cwd, paths2) {
   let root = cwd;
   for (const p of paths2) {
-    const abs = path29.resolve(cwd, p);
-    for (let rel = path29.relative(root, abs); rel === ".." || rel.startsWith(`..${path29.sep}`) || path29.isAbsolute(rel); rel = path29.relative(root, abs)) root = path29.dirname(root);
+    const abs = path30.resolve(cwd, p);
+    for (let rel = path30.relative(root, abs); rel === ".." || rel.startsWith(`..${path30.sep}`) || path30.isAbsolute(rel); rel = path30.relative(root, abs)) root = path30.dirname(root);
   }
   return root;
 }
@@ -62748,9 +62964,9 @@ async function scan(args) {
   const reports = reportsFor(result, { color, toolVersion: packageVersion() });
   const display = { ...minSeverity ? { minSeverity } : {}, ...values.quiet ? { quiet: true } : {} };
   const main2 = format2 === "sarif" ? JSON.stringify(reports.sarif(), null, 2) + "\n" : format2 === "json" ? reports.json() : reports.text(display);
-  if (values.output) writeFileSync6(values.output, main2);
+  if (values.output) writeFileSync7(values.output, main2);
   else process.stdout.write(main2);
-  if (values.sarif) writeFileSync6(values.sarif, JSON.stringify(reports.sarif(), null, 2) + "\n");
+  if (values.sarif) writeFileSync7(values.sarif, JSON.stringify(reports.sarif(), null, 2) + "\n");
   return result.blocking.length > 0 ? 1 : 0;
 }
 function stderrProgress() {

@@ -450,7 +450,9 @@ async function scanTree(
   const declarations = declarationFiles(repo, discovery.files);
   const declared = new DeclaredTargets(repo, discovery.files, remoteUrls, {
     localRevisions: [...settings.localRevisions, ...(settings.base ? [settings.base.replace(/^(refs\/heads\/|origin\/)/, '')] : [])],
-    expandApplicationSet: (set, isThisRepository) => expandApplicationSet(set, repo, isThisRepository)
+    ...(settings.discovery.helm ? { helm: settings.discovery.helm } : {}),
+    clusters: settings.clusters,
+    expandApplicationSet: (set, isThisRepository) => expandApplicationSet(set, repo, isThisRepository, settings.clusters)
   });
   // A target is reported when selected; rendered only to reach the declarations in its files otherwise; else left.
   let reach: DeclarationReach | undefined;

@@ -72,7 +72,7 @@ describe('Argo CD Applications', () => {
     expect(argo.map((t) => [t.id, t.checked, t.unchecked])).toEqual([
       ['argocd-set:argocd/many', false, ['declaration-not-rendered']],
       ['argocd:argocd/branch', false, ['declaration-source-not-found']],
-      ['argocd:argocd/multi', false, ['declaration-not-rendered']],
+      ['argocd:argocd/multi', false, ['declaration-source-not-found']],
       ['argocd:argocd/other', false, ['declaration-source-not-found']]
     ]);
   });
@@ -235,5 +235,130 @@ describe('Argo CD Applications', () => {
       ]);
       expect(result.findings.find((f) => f.target === 'argocd-set:argocd/charts')?.message).toMatch(/release-1\.0, which is not this repository at this revision/);
     });
+  });
+});
+
+describe('Argo CD multi-source Applications', () => {
+  const chart = {
+    'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+    'charts/web/values.yaml': 'privileged: false\nhostNetwork: false\n',
+    'charts/web/templates/pod.yaml': TEMPLATE
+  };
+  const multi = (sources: string[]) =>
+    ['apiVersion: argoproj.io/v1alpha1', 'kind: Application', 'metadata:', '  name: web', '  namespace: argocd', 'spec:', '  project: default', '  destination:', '    server: https://kubernetes.default.svc', '    namespace: shop', '  sources:', ...sources.map((l) => `    ${l}`), ''].join('\n');
+
+  test('a chart with value files from a $ref source in this repository, globs expanded in order', async () => {
+    const result = await scan({
+      ...chart,
+      'environments/prod/values-1-base.yaml': 'hostNetwork: true\n',
+      'environments/prod/values-2-web.yaml': 'privileged: true\n',
+      'apps/web.yaml': multi([
+        `- repoURL: ${servers.repo.url}/charts`,
+        '  chart: web',
+        '  targetRevision: 1.2.3',
+        '  helm:',
+        '    valueFiles:',
+        '      - $values/environments/prod/values-*.yaml',
+        '- repoURL: https://github.com/acme/gitops.git',
+        '  targetRevision: HEAD',
+        '  ref: values'
+      ])
+    });
+    expect(result.targets.find((t) => t.id === 'argocd:argocd/web')).toMatchObject({ checked: true, objects: 1 });
+    expect(result.findings.find((f) => f.target === 'argocd:argocd/web' && f.ruleId === 'pss-privileged')?.location).toMatchObject({ file: 'environments/prod/values-2-web.yaml', line: 1 });
+    expect(result.findings.find((f) => f.target === 'argocd:argocd/web' && f.ruleId === 'pss-host-namespaces')?.location).toMatchObject({ file: 'environments/prod/values-1-base.yaml', line: 1 });
+  });
+
+  test('two rendering sources are two targets; a $ref to another repository is not checked, with the reason', async () => {
+    const result = await scan({
+      ...chart,
+      'apps/web.yaml': multi([
+        '- repoURL: https://github.com/acme/gitops.git',
+        '  targetRevision: HEAD',
+        '  path: charts/web',
+        '  helm:',
+        '    valuesObject: { privileged: true }',
+        `- repoURL: ${servers.repo.url}/charts`,
+        '  chart: web',
+        '  targetRevision: 1.2.3',
+        '  helm:',
+        '    valueFiles: [$other/values.yaml]',
+        '- repoURL: https://github.com/someone/config',
+        '  targetRevision: main',
+        '  ref: other'
+      ])
+    });
+    const argo = result.targets.filter((t) => t.id.startsWith('argocd:')).map((t) => [t.id, t.checked, t.unchecked]);
+    expect(argo).toEqual([
+      ['argocd:argocd/web[0]', true, undefined],
+      ['argocd:argocd/web[1]', false, ['declaration-source-not-found']]
+    ]);
+    expect(result.findings.find((f) => f.target === 'argocd:argocd/web[1]')?.message).toMatch(/ref source \$other \(https:\/\/github\.com\/someone\/config\), which is not this repository/);
+    expect(result.findings.find((f) => f.target === 'argocd:argocd/web[0]' && f.ruleId === 'pss-privileged')?.location).toMatchObject({ file: 'apps/web.yaml', line: 16 });
+  });
+});
+
+describe('clusters from the config', () => {
+  const capabilities = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  {{- if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}\n  hostNetwork: true\n  {{- end }}\n  containers:\n    - name: app\n      image: "nginx:1.27"\n';
+  const files = {
+    'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\nkubeVersion: ">=1.32.0-0"\n',
+    'charts/web/templates/pod.yaml': capabilities,
+    'argocd/set.yaml': [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: ApplicationSet',
+      'metadata:',
+      '  name: web',
+      '  namespace: argocd',
+      'spec:',
+      '  generators:',
+      '    - clusters:',
+      '        selector:',
+      '          matchExpressions:',
+      '            - { key: env, operator: In, values: [prod, dev] }',
+      '  template:',
+      '    metadata:',
+      "      name: 'web-{{name}}'",
+      '    spec:',
+      '      project: default',
+      '      source:',
+      '        repoURL: https://github.com/acme/gitops.git',
+      '        targetRevision: HEAD',
+      '        path: charts/web',
+      '      destination:',
+      "        server: '{{server}}'",
+      "        namespace: 'web-{{metadata.labels.env}}'",
+      ''
+    ].join('\n'),
+    'flux/release.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: local\n  namespace: web\nspec:\n  chart:\n    spec:\n      chart: ./charts/web\n      sourceRef: { kind: GitRepository, name: flux-system, namespace: flux-system }\n'
+  };
+  const clusters = [
+    'clusters:',
+    '  - { name: prod, server: https://prod.example.com, kubeVersion: v1.33.1, apiVersions: [monitoring.coreos.com/v1], labels: { env: prod } }',
+    '  - { name: dev, server: https://dev.example.com, kubeVersion: v1.31.0, labels: { env: dev } }',
+    '  - { name: in-cluster, server: https://kubernetes.default.svc, kubeVersion: v1.34.2, apiVersions: [monitoring.coreos.com/v1] }',
+    ''
+  ].join('\n');
+
+  test("the clusters generator makes one Application per selected cluster; each destination's cluster sets what Helm is told", async () => {
+    const root = servers.folder('gg-argo-clusters-');
+    writeTree(root, { '.gitops-gate.yaml': `repositoryURLs: [https://github.com/acme/gitops]\n${clusters}`, ...files });
+    const result = await run({ root });
+    const byId = new Map(result.targets.map((t) => [t.id, t]));
+    expect(byId.get('argocd:argocd/web-prod')).toMatchObject({ checked: true, objects: 1 });
+    // dev runs Kubernetes 1.31: the chart's kubeVersion constraint fails there, as Helm fails it.
+    expect(byId.get('argocd:argocd/web-dev')).toMatchObject({ checked: false, unchecked: ['helm-render-failed'] });
+    expect(result.findings.find((f) => f.target === 'argocd:argocd/web-dev')?.message).toMatch(/kubeVersion/);
+    expect(result.findings.some((f) => f.target === 'argocd:argocd/web-prod' && f.ruleId === 'pss-host-namespaces')).toBe(true);
+    // Flux deploys into its own cluster: the in-cluster entry.
+    expect(byId.get('flux:web/local')).toMatchObject({ checked: true, objects: 1 });
+    expect(result.findings.some((f) => f.target === 'flux:web/local' && f.ruleId === 'pss-host-namespaces')).toBe(true);
+  });
+
+  test('without a cluster list the clusters generator is not checked, with the reason', async () => {
+    const root = servers.folder('gg-argo-clusters-');
+    writeTree(root, { '.gitops-gate.yaml': 'repositoryURLs: [https://github.com/acme/gitops]\n', ...files });
+    const result = await run({ root });
+    expect(result.targets.find((t) => t.id === 'argocd-set:argocd/web')).toMatchObject({ checked: false, unchecked: ['declaration-not-rendered'] });
+    expect(result.findings.find((f) => f.target === 'argocd-set:argocd/web')?.message).toMatch(/config names none/);
   });
 });

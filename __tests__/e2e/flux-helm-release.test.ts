@@ -87,6 +87,53 @@ describe('Flux HelmReleases', () => {
     expect(result.findings.find((f) => f.ruleId === 'pss-privileged')?.location).toMatchObject({ file: 'apps/release.yaml', line: 12 });
   });
 
+  test('postRenderers: kustomize patches and images applied after Helm, a patched field on the patch line', async () => {
+    const release = [
+      'apiVersion: helm.toolkit.fluxcd.io/v2',
+      'kind: HelmRelease',
+      'metadata:',
+      '  name: local',
+      '  namespace: apps',
+      'spec:',
+      '  chart:',
+      '    spec:',
+      '      chart: ./charts/local',
+      '      sourceRef: { kind: GitRepository, name: flux-system, namespace: flux-system }',
+      '  postRenderers:',
+      '    - kustomize:',
+      '        patches:',
+      '          - target: { kind: Pod }',
+      '            patch: |',
+      '              - op: add',
+      '                path: /spec/hostNetwork',
+      '                value: true',
+      '        images:',
+      '          - name: nginx',
+      '            newTag: "1.28"',
+      ''
+    ].join('\n');
+    const { result } = await scan({
+      'charts/local/Chart.yaml': 'apiVersion: v2\nname: local\nversion: 0.1.0\n',
+      'charts/local/values.yaml': 'privileged: false\n',
+      'charts/local/templates/pod.yaml': TEMPLATE,
+      'apps/local.yaml': release
+    });
+    expect(result.targets.find((t) => t.id === 'flux:apps/local')).toMatchObject({ checked: true, objects: 1 });
+    const host = result.findings.find((f) => f.target === 'flux:apps/local' && f.ruleId === 'pss-host-namespaces');
+    expect(host).toMatchObject({ location: { file: 'apps/local.yaml', line: 15 } });
+    expect(host!.related).toEqual(expect.arrayContaining([expect.objectContaining({ label: 'rendered by the chart' })]));
+    const image = result.findings.find((f) => f.target === 'flux:apps/local' && f.message.includes('nginx:1.28'));
+    expect(image?.location).toMatchObject({ file: 'apps/local.yaml', line: 20 });
+    // A patch that does not apply fails the release as helm-controller fails it.
+    const broken = await scan({
+      'charts/local/Chart.yaml': 'apiVersion: v2\nname: local\nversion: 0.1.0\n',
+      'charts/local/values.yaml': 'privileged: false\n',
+      'charts/local/templates/pod.yaml': TEMPLATE,
+      'apps/local.yaml': release.replace('op: add', 'op: replace').replace('/spec/hostNetwork', '/spec/nope/deeper')
+    });
+    expect(broken.result.targets.find((t) => t.id === 'flux:apps/local')).toMatchObject({ checked: false, unchecked: ['helm-render-failed'] });
+  });
+
   test('a chart in this repository through the bootstrap GitRepository', async () => {
     const { result } = await scan({
       'clusters/flux-system/gotk-sync.yaml': 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: ssh://git@github.com/acme/gitops\n',
@@ -143,14 +190,14 @@ describe('Flux HelmReleases', () => {
   test('what the gate does not apply yet, and a source it cannot find: not checked, on the lines that say so', async () => {
     const { result } = await scan({
       'flux/repositories.yaml': helmRepository(),
-      'apps/podinfo.yaml': helmRelease(['  postRenderers:', '    - kustomize:', '        images: [{ name: nginx, newTag: "1.28" }]']),
+      'apps/podinfo.yaml': helmRelease(['      valuesFiles: [values-prod.yaml]']),
       'apps/other.yaml': helmRelease().replace('name: podinfo\n  namespace: apps', 'name: other\n  namespace: apps').replace('name: podinfo, namespace: flux-system', 'name: missing, namespace: flux-system')
     });
     expect(result.targets.filter((t) => t.id.startsWith('flux:')).map((t) => [t.id, t.checked, t.unchecked])).toEqual([
       ['flux:apps/other', false, ['declaration-source-not-found']],
       ['flux:apps/podinfo', false, ['declaration-not-rendered']]
     ]);
-    expect(result.findings.find((f) => f.ruleId === 'declaration-not-rendered')).toMatchObject({ severity: 'high', location: { file: 'apps/podinfo.yaml', line: 13 }, message: expect.stringContaining('postRenderers') });
+    expect(result.findings.find((f) => f.ruleId === 'declaration-not-rendered')).toMatchObject({ severity: 'high', location: { file: 'apps/podinfo.yaml', line: 13 }, message: expect.stringContaining('valuesFiles') });
     expect(result.findings.find((f) => f.ruleId === 'declaration-source-not-found')).toMatchObject({ location: { file: 'apps/other.yaml', line: 12 }, message: expect.stringContaining('HelmRepository flux-system/missing') });
     expect(result.blocking.length).toBeGreaterThan(0);
   });

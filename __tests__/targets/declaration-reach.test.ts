@@ -54,6 +54,13 @@ describe('DeclarationReach', () => {
     expect(reach.leadsTo('apps/db/ks.yaml', new Set(['apps/web/app/release.yaml']))).toBe(false);
   });
 
+  test("an Application reaches its value files, also through a $ref source", () => {
+    const app = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\nspec:\n  sources:\n    - repoURL: https://charts.example\n      chart: web\n      helm:\n        valueFiles: [$values/envs/prod/*.yaml]\n    - repoURL: https://github.com/acme/gitops\n      ref: values\n";
+    const reach = reachOf({ ...layout, 'argocd/web.yaml': app, 'envs/prod/web.yaml': 'privileged: true\n' });
+    expect(reach.leadsTo('argocd/web.yaml', new Set(['envs/prod/web.yaml']))).toBe(true);
+    expect(reach.leadsTo('argocd/web.yaml', new Set(['docs/unrelated.yaml']))).toBe(false);
+  });
+
   test('an ApplicationSet reaches everything (its generators are not read statically)', () => {
     const reach = reachOf({ ...layout, 'argocd/set.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: all\nspec:\n  generators: []\n' });
     expect(reach.leadsTo('argocd/set.yaml', new Set(['docs/unrelated.yaml']))).toBe(true);

@@ -5,9 +5,10 @@
  * generators, post-selectors, and both template engines — fasttemplate (`{{key}}` over flat parameters, an unknown
  * key left as written) and `goTemplate` (Go text/template with Sprig minus env/expandenv/getHostByName, plus
  * `normalize`, `slugify`, `toYaml`, `fromYaml`, `fromYamlArray`) — on every string of the template, then
- * `templatePatch`. Generated Applications take the ApplicationSet's namespace; each field is located on the
- * template line (or the patch) that wrote it. Generators that need a live service (clusters without a cluster
- * list, pull requests, SCM providers, plugins, cluster decision resources) are problems: the set is not checked.
+ * `templatePatch`; the `clusters` generator from the config's cluster list. Generated Applications take the
+ * ApplicationSet's namespace; each field is located on the template line (or the patch) that wrote it. Generators
+ * that need a live service (pull requests, SCM providers, plugins, cluster decision resources) are problems: the
+ * set is not checked.
  */
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -15,6 +16,7 @@ import { makeObject } from '../objects/manifests.js';
 import { isRecord, type JsonPath, type KubeObject, type Located } from '../objects/types.js';
 import { parseYaml } from '../objects/yaml-source.js';
 import type { RepoFiles } from '../repo/files.js';
+import type { ClusterConfig } from '../targets/types.js';
 import { defineFunc, fromJS, Template, TemplateError, type FuncMap } from './gotemplate/index.js';
 import { createHelmFuncs } from './helm/funcs/index.js';
 import { createSprigFuncs } from './sprig/index.js';
@@ -39,7 +41,7 @@ class Unexpandable extends Error {
 /** Most Applications one set may generate (a matrix of two large generators multiplies). */
 const MAX_APPLICATIONS = 2000;
 
-export function expandApplicationSet(set: KubeObject, repo: RepoFiles, isThisRepository: IsThisRepository): ApplicationSetExpansion {
+export function expandApplicationSet(set: KubeObject, repo: RepoFiles, isThisRepository: IsThisRepository, clusters: readonly ClusterConfig[] = []): ApplicationSetExpansion {
   const spec = isRecord(set.body.spec) ? set.body.spec : {};
   const goTemplate = spec.goTemplate === true;
   const options = Array.isArray(spec.goTemplateOptions) ? spec.goTemplateOptions.filter((o): o is string => typeof o === 'string') : [];
@@ -48,7 +50,7 @@ export function expandApplicationSet(set: KubeObject, repo: RepoFiles, isThisRep
     const generators = Array.isArray(spec.generators) ? spec.generators : [];
     const sets: { params: Params; generator: number }[] = [];
     generators.forEach((g, i) => {
-      for (const params of generate(g, ['spec', 'generators', i], { repo, isThisRepository, engine, goTemplate })) sets.push({ params, generator: i });
+      for (const params of generate(g, ['spec', 'generators', i], { repo, isThisRepository, engine, goTemplate, clusters })) sets.push({ params, generator: i });
     });
     if (sets.length > MAX_APPLICATIONS) throw new Unexpandable(['spec', 'generators'], `it generates ${sets.length} Applications, over the gate's limit of ${MAX_APPLICATIONS}`);
     const template = isRecord(spec.template) ? spec.template : {};
@@ -98,6 +100,7 @@ function generatedSourceMap(set: KubeObject, patched: ((p: JsonPath) => boolean)
 }
 
 interface Context {
+  clusters: readonly ClusterConfig[];
   repo: RepoFiles;
   isThisRepository: IsThisRepository;
   engine: Engine;
@@ -126,11 +129,13 @@ function generate(generator: unknown, at: JsonPath, ctx: Context): Params[] {
       sets = mergeParams(body, [...at, kind], ctx);
       break;
     case 'clusters':
+      sets = clusterParams(body, [...at, kind], ctx);
+      break;
     case 'clusterDecisionResource':
     case 'pullRequest':
     case 'scmProvider':
     case 'plugin':
-      throw new Unexpandable([...at, kind], `its ${kind} generator needs a live service (Argo CD's clusters, a provider's API or a plugin), which the gate does not call`);
+      throw new Unexpandable([...at, kind], `its ${kind} generator needs a live service (a provider's API, a plugin or a cluster resource), which the gate does not call`);
     default:
       throw new Unexpandable([...at, kind], `its ${kind} generator is not known to the gate`);
   }
@@ -233,6 +238,32 @@ function pathParams(dir: string, filename: string | undefined, goTemplate: boole
   segments.forEach((s, i) => (flat[`${key}[${i}]`] = s));
   if (filename !== undefined) Object.assign(flat, { [`${key}.filename`]: filename, [`${key}.filenameNormalized`]: p.filenameNormalized });
   return flat;
+}
+
+/**
+ * `clusters`: one set per cluster of the config's `clusters` list (Argo CD's cluster Secrets are not in the
+ * repository), its `selector` matched against the cluster's labels: `name`, `nameNormalized`, `server`, `project`,
+ * `metadata.labels.*` and `metadata.annotations.*`.
+ */
+function clusterParams(body: unknown, at: JsonPath, ctx: Context): Params[] {
+  if (ctx.clusters.length === 0) throw new Unexpandable(at, "its clusters generator lists Argo CD's clusters, and the config names none (`clusters:`)");
+  const selector = isRecord(body) && isRecord(body.selector) ? body.selector : undefined;
+  const out: Params[] = [];
+  for (const cluster of ctx.clusters) {
+    const labels = cluster.labels ?? {};
+    if (selector && !selects(selector, labels, false)) continue;
+    const name = cluster.name ?? cluster.server ?? '';
+    const base = { name, nameNormalized: sanitizeName(name), server: cluster.server ?? '', project: '' };
+    if (ctx.goTemplate) {
+      out.push({ ...base, metadata: { labels, annotations: cluster.annotations ?? {} } });
+      continue;
+    }
+    const flat: Params = { ...base };
+    for (const [k, v] of Object.entries(labels)) flat[`metadata.labels.${k}`] = v;
+    for (const [k, v] of Object.entries(cluster.annotations ?? {})) flat[`metadata.annotations.${k}`] = v;
+    out.push(flat);
+  }
+  return out;
 }
 
 function matrixParams(body: unknown, at: JsonPath, ctx: Context): Params[] {

@@ -13,6 +13,7 @@ import { chartFetchError, fetchRemoteDependencies } from '../sources/remote-depe
 import type { FetchedChart } from '../fetch/chart-source.js';
 import type { SourceLocation } from '../objects/types.js';
 import { renderOnWorker } from './helm-pool.js';
+import { postRender } from './flux-post-render.js';
 import type { RenderOptions, RenderOutput } from './types.js';
 
 /** `web/charts/db/charts/cache/templates/x.yaml` -> ['db', 'cache']: where that template's `.Values` sits. */
@@ -121,7 +122,12 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
     objects.push(...out.objects);
     errors.push(...out.errors);
   }
-  return { objects, errors, ...(render.unchecked.length > 0 ? { notes: render.unchecked } : {}) };
+  const notes = render.unchecked.length > 0 ? { notes: render.unchecked } : {};
+  if (release.postRenderers && errors.length === 0) {
+    const post = await postRender(objects, release.postRenderers, { timeoutMs: options.timeoutMs });
+    return { objects: post.objects, errors: post.errors, ...notes };
+  }
+  return { objects, errors, ...notes };
 }
 
 /** Source maps of the values files, rebuilt from the files (the worker sends plain data), and of inline values. */

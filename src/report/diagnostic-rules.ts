@@ -116,7 +116,7 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
     title: 'GitOps declaration uses a feature the gate does not render yet',
     ...UNCHECKED,
     rationale:
-      'A Flux or Argo CD declaration deploys what its controller renders. When it uses a feature the gate does not reproduce (for a HelmRelease: values from ConfigMaps and Secrets, post-renderers, chart values files), rendering without it would check something other than what the cluster runs, so the release is reported as not checked instead.',
+      'A Flux or Argo CD declaration deploys what its controller renders. When it uses a feature the gate does not reproduce (a HelmRelease\'s chart values files, an Argo CD config management plugin, an ApplicationSet generator that calls a live service), rendering without it would check something other than what the cluster runs, so the release is reported as not checked instead.',
     remediation: 'Check the release another way until the gate supports the feature, or lower this rule in `rules.severity` if you accept that it is not checked.'
   }),
   diagnostic({

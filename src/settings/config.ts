@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describeSchemaErrors } from '../util/schema-errors.js';
 import { parseYaml } from '../objects/yaml-source.js';
+import type { ClusterConfig } from '../targets/types.js';
 import { parsePssVersion, LATEST_PSS_MINOR, type PssLevel } from '../analyze/pss/types.js';
 import type { Severity } from '../analyze/types.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../repo/files.js';
@@ -54,6 +55,7 @@ export interface ConfigFile {
   repositories?: RepositoriesConfig;
   repositoryURLs?: string[];
   localRevisions?: string[];
+  clusters?: ClusterConfig[];
 }
 
 let validate: ReturnType<Ajv['compile']> | undefined;
@@ -104,6 +106,7 @@ export function defaultSettings(root: string): Settings {
     repositories: {},
     repositoryURLs: [],
     localRevisions: ['', 'HEAD', 'main', 'master'],
+    clusters: [],
     offline: false,
     configSource: ''
   };
@@ -150,6 +153,7 @@ export function applyConfig(settings: Settings, config: ConfigFile, source: stri
     repositories: config.repositories ?? settings.repositories,
     repositoryURLs: config.repositoryURLs ?? settings.repositoryURLs,
     localRevisions: config.localRevisions ?? settings.localRevisions,
+    clusters: config.clusters ?? settings.clusters,
     configSource: source
   };
 }

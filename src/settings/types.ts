@@ -1,7 +1,7 @@
 /** Settings: one typed object built once from CLI flags or action inputs plus the config file, then passed down. */
 import type { Severity } from '../analyze/types.js';
 import type { PssSettings } from '../analyze/pss/types.js';
-import type { DiscoveryOptions } from '../targets/types.js';
+import type { ClusterConfig, DiscoveryOptions } from '../targets/types.js';
 import type { ExceptionRule } from '../policy/exceptions.js';
 import type { RepositoriesConfig } from '../fetch/policy.js';
 
@@ -36,6 +36,8 @@ export interface Settings {
   repositoryURLs: string[];
   /** Revisions of this repository that mean this side of the pull request (an Argo CD targetRevision, a git generator's revision). */
   localRevisions: string[];
+  /** The clusters declarations deploy to, each with what Helm is told about it. */
+  clusters: ClusterConfig[];
   /** Never fetch: only what the cache holds. */
   offline: boolean;
   /** The chart cache folder; none: nothing kept between runs. */

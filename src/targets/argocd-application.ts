@@ -9,6 +9,7 @@
  * Application not checked, with the reason; a path source with none of those is the folder's own target.
  */
 import path from 'node:path';
+import picomatch from 'picomatch';
 import { isRecord, type JsonPath, type KubeObject, type Located, type SourceLocation } from '../objects/types.js';
 import { parseYaml } from '../objects/yaml-source.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
@@ -30,27 +31,65 @@ export function argoChartRepository(repoURL: string): string {
   return `oci://${repoURL.replace(/\/+$/, '')}`;
 }
 
+/** Whether a Git `repoURL` at a revision is this checkout (this side of the pull request), another revision, or another repository. */
+export type WhichRepository = (url: string, revision: string) => 'this' | 'other-revision' | 'other';
+
 /**
- * The target for one Application (or the reason it is not rendered). `isThisRepository` says whether a Git
- * `repoURL` at a revision is this checkout, this side of the pull request, or another revision or repository.
- * Returns undefined when the folder's own target renders what the Application deploys.
+ * The targets of one Application: one per source that renders something (`argocd:<namespace>/<name>`, with `[i]`
+ * when several sources render), or one that is not rendered with the reason. Empty when the folder's own target
+ * renders what the Application deploys.
  */
-export function applicationTarget(object: KubeObject, producer: Target, repo: RepoFiles, isThisRepository: (url: string, revision: string) => 'this' | 'other-revision' | 'other'): Target | undefined {
+export function applicationTargets(object: KubeObject, producer: Target, repo: RepoFiles, isThisRepository: WhichRepository): Target[] {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   const appNamespace = object.namespace ?? 'argocd';
   const at = (p: JsonPath): SourceLocation => object.sourceMap.locate(p).location;
-  const declaredAt = at([]);
   const id = `argocd:${appNamespace}/${object.name}`;
-  const base: Target = { id, kind: 'helm', path: dirname(declaredAt.file), inputs: [...producer.inputs], renderable: true, declaredAt };
-  const refuse = (p: JsonPath, reason: string, ruleId = 'declaration-not-rendered'): Target => {
-    const where = at(p);
-    return { ...base, renderable: false, problems: [new InputError(where.file, `${object.kind} ${appNamespace}/${object.name}: ${reason}`, ruleId, where.line, where.column)] };
-  };
-  if (object.kind === 'ApplicationSet') return refuse(['spec', 'generators'], 'ApplicationSets are not expanded by the gate yet, so the Applications it generates are not checked');
-  if (Array.isArray(spec.sources) && spec.sources.length > 0) return refuse(['spec', 'sources'], 'multi-source Applications are not rendered by the gate yet');
+  const app: App = { object, producer, repo, isThisRepository, at, id, refs: new Map() };
+  if (Array.isArray(spec.sources) && spec.sources.length > 0) {
+    const sources = spec.sources.map((s, i) => ({ source: isRecord(s) ? s : {}, at: ['spec', 'sources', i] as JsonPath }));
+    for (const { source, at: p } of sources) if (str(source.ref)) app.refs.set(str(source.ref)!, { source, at: p });
+    // A source that only names a `ref` (no chart, no path) lends its files to the others and renders nothing.
+    const rendering = sources.filter(({ source }) => str(source.chart) || typeof source.path === 'string' || !str(source.ref));
+    return rendering.flatMap(({ source, at: p }, i) => sourceTarget(app, source, p, rendering.length > 1 ? `${id}[${i}]` : id) ?? []);
+  }
   const source = isRecord(spec.source) ? spec.source : undefined;
-  if (!source) return refuse(['spec'], 'it has no source (or only a source hydrator), which the gate does not render yet');
-  const sp = (...p: (string | number)[]): JsonPath => ['spec', 'source', ...p];
+  if (!source) return [notRendered(app, id, ['spec'], 'it has no source (or only a source hydrator), which the gate does not render yet')];
+  return [sourceTarget(app, source, ['spec', 'source'], id)].filter((t): t is Target => t !== undefined);
+}
+
+/** One Application and what its sources share: `ref` sources by name. */
+interface App {
+  object: KubeObject;
+  producer: Target;
+  repo: RepoFiles;
+  isThisRepository: WhichRepository;
+  at(p: JsonPath): SourceLocation;
+  id: string;
+  refs: Map<string, { source: Record<string, unknown>; at: JsonPath }>;
+}
+
+function notRendered(app: App, id: string, p: JsonPath, reason: string, ruleId = 'declaration-not-rendered'): Target {
+  const where = app.at(p);
+  const { object, producer } = app;
+  return {
+    id,
+    kind: 'helm',
+    path: dirname(app.at([]).file),
+    inputs: [...producer.inputs],
+    renderable: false,
+    declaredAt: app.at([]),
+    problems: [new InputError(where.file, `${object.kind} ${object.namespace ?? 'argocd'}/${object.name}: ${reason}`, ruleId, where.line, where.column)]
+  };
+}
+
+/** The target of one source, rendered as the repo-server renders it; undefined when the folder's own target does. */
+function sourceTarget(app: App, source: Record<string, unknown>, sourceAt: JsonPath, id: string): Target | undefined {
+  const { object, producer, repo, at } = app;
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const declaredAt = at([]);
+  const base: Target = { id, kind: 'helm', path: dirname(declaredAt.file), inputs: [...producer.inputs], renderable: true, declaredAt };
+  const refuse = (p: JsonPath, reason: string, ruleId = 'declaration-not-rendered'): Target => notRendered(app, id, p, reason, ruleId);
+  const sp = (...p: (string | number)[]): JsonPath => [...sourceAt, ...p];
   if (isRecord(source.plugin)) return refuse(sp('plugin'), 'a config management plugin renders it, which the gate cannot reproduce');
   const helm = isRecord(source.helm) ? source.helm : undefined;
   const repoURL = str(source.repoURL) ?? '';
@@ -60,7 +99,7 @@ export function applicationTarget(object: KubeObject, producer: Target, repo: Re
     base.helm = remoteRelease(object, helm, destination, { repository: argoChartRepository(repoURL), name: str(source.chart)!, version: str(source.targetRevision) ?? '*', declaredAt: at(sp('chart')) });
   } else {
     const revision = str(source.targetRevision) ?? '';
-    const which = isThisRepository(repoURL, revision);
+    const which = app.isThisRepository(repoURL, revision);
     if (which === 'other-revision') return refuse(sp('targetRevision'), `its source is this repository at revision ${revision}, not this side of the pull request (localRevisions); other revisions are not fetched`, 'declaration-source-not-found');
     if (which === 'other') return refuse(sp('repoURL'), `its source ${repoURL || '(none)'} is not this repository; other repositories are not fetched`, 'declaration-source-not-found');
     const dir = repo.normalize((str(source.path) ?? '.').replace(/^\.\/?$/, '').replace(/^\.\//, '').replace(/\/+$/, ''));
@@ -83,17 +122,15 @@ export function applicationTarget(object: KubeObject, producer: Target, repo: Re
   if (helm) {
     const files = Array.isArray(helm.valueFiles) ? helm.valueFiles.filter((f): f is string => typeof f === 'string') : [];
     for (const [i, file] of files.entries()) {
-      if (/^\$/.test(file) || /[*?[]/.test(file) || /^[a-z]+:\/\//i.test(file)) return refuse(sp('helm', 'valueFiles', i), `the value file ${file} ($ref, glob or URL) is not resolved by the gate yet`);
-      if (chartDir === undefined) return refuse(sp('helm', 'valueFiles', i), `value files inside a fetched chart (${file}) are not read by the gate yet`);
-      const resolved = repo.normalize(file.startsWith('/') ? file.slice(1) : path.posix.join(chartDir, file));
-      if (!repo.isFile(resolved)) {
-        if (helm.ignoreMissingValueFiles === true) continue;
-        return refuse(sp('helm', 'valueFiles', i), `the value file ${file} (${resolved}) does not exist`, 'file-not-found');
+      const resolved = valueFiles(app, file, chartDir);
+      if (typeof resolved === 'string') return refuse(sp('helm', 'valueFiles', i), resolved, /does not exist/.test(resolved) ? 'file-not-found' : /not this repository|other revisions/.test(resolved) ? 'declaration-source-not-found' : 'declaration-not-rendered');
+      if (resolved.length === 0 && helm.ignoreMissingValueFiles !== true) return refuse(sp('helm', 'valueFiles', i), `the value file ${file} does not exist`, 'file-not-found');
+      for (const f of resolved) {
+        release.valuesFiles.push(f);
+        if (!base.inputs.includes(f)) base.inputs = [...base.inputs, f].sort();
       }
-      release.valuesFiles.push(resolved);
-      if (!base.inputs.includes(resolved)) base.inputs = [...base.inputs, resolved].sort();
     }
-    const inline = inlineValues(object, repo, helm);
+    const inline = inlineValues(object, repo, helm, sp('helm'));
     if (typeof inline === 'string') return refuse(sp('helm', 'values'), inline, 'invalid-yaml');
     if (inline) release.inlineValues = [inline];
     if (Array.isArray(helm.parameters)) {
@@ -120,6 +157,35 @@ export function applicationTarget(object: KubeObject, producer: Target, repo: Re
   return base;
 }
 
+/**
+ * The repository files one `valueFiles` entry names, in the order Helm merges them: a path relative to the chart
+ * (`/` for the repository root), a `$ref/` path into a `ref` source that is this repository, or a glob (matches
+ * sorted). A reason when the entry cannot be read: a URL, another repository's `$ref`, a fetched chart's file.
+ */
+function valueFiles(app: App, file: string, chartDir: string | undefined): string[] | string {
+  const { repo } = app;
+  if (/^[a-z]+:\/\//i.test(file)) return `the value file ${file} is a URL, which the gate does not fetch`;
+  let root: string;
+  let rel: string;
+  const ref = /^\$([^/]+)\/(.*)$/.exec(file);
+  if (ref) {
+    const named = app.refs.get(ref[1]);
+    if (!named) return `the value file ${file} names the ref source $${ref[1]}, which the Application does not have`;
+    const which = app.isThisRepository(str(named.source.repoURL) ?? '', str(named.source.targetRevision) ?? '');
+    if (which !== 'this') return `the value file ${file} comes from the ref source $${ref[1]} (${str(named.source.repoURL) ?? ''}), which is ${which === 'other' ? 'not this repository' : 'another revision of this repository'}; other repositories and revisions are not fetched`;
+    root = '';
+    rel = ref[2];
+  } else {
+    if (chartDir === undefined) return `value files inside a fetched chart (${file}) are not read by the gate yet`;
+    root = file.startsWith('/') ? '' : chartDir;
+    rel = file.startsWith('/') ? file.slice(1) : file;
+  }
+  const joined = repo.normalize(path.posix.join(root, rel));
+  if (!/[*?[]/.test(rel)) return repo.isFile(joined) ? [joined] : [];
+  const match = picomatch(joined, { dot: true });
+  return repo.walk('').filter((f) => match(f)).sort();
+}
+
 function dirname(file: string): string {
   const d = path.posix.dirname(file);
   return d === '.' ? '' : d;
@@ -141,8 +207,7 @@ function remoteRelease(object: KubeObject, helm: Record<string, unknown> | undef
  * `helm.valuesObject`, else `helm.values` (a YAML string): valuesObject wins and the two are never merged. The keys
  * of a `values: |` block are located on their own lines in the Application file; of any other string, on its line.
  */
-function inlineValues(object: KubeObject, repo: RepoFiles, helm: Record<string, unknown>): InlineValues | string | undefined {
-  const base: JsonPath = ['spec', 'source', 'helm'];
+function inlineValues(object: KubeObject, repo: RepoFiles, helm: Record<string, unknown>, base: JsonPath): InlineValues | string | undefined {
   if (isRecord(helm.valuesObject)) return inlineValuesAt(object, [...base, 'valuesObject'], helm.valuesObject);
   if (typeof helm.values !== 'string' || helm.values.trim() === '') return undefined;
   const key = object.sourceMap.locate([...base, 'values']).location;

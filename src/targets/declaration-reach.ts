@@ -6,10 +6,11 @@
  *
  * A declaration reaches: a Flux Kustomization, its path's files and whatever its kustomization loads (components,
  * bases outside the path); a HelmRelease, its folder and a chart in this repository; an Argo CD Application, its
- * folder and its source paths. What cannot be known statically counts as reaching everything: an ApplicationSet, a
+ * folder, its source paths and its value files (`$ref` ones included). What cannot be known statically counts as reaching everything: an ApplicationSet, a
  * patch that could move a Kustomization's path, a path the declaration does not write.
  */
 import path from 'node:path';
+import picomatch from 'picomatch';
 import { parseYaml } from '../objects/yaml-source.js';
 import { objectsFromYaml } from '../objects/manifests.js';
 import { isRecord, type KubeObject } from '../objects/types.js';
@@ -111,6 +112,14 @@ export class DeclarationReach {
       for (const source of sources) {
         const dir = typeof source.path === 'string' ? this.normalize(source.path) : undefined;
         if (dir !== undefined) for (const f of folder(dir)) out.add(f);
+        // Value files: relative to the chart, from the repository root (`/x`), or through a `$ref` source.
+        const helm = isRecord(source.helm) ? source.helm : {};
+        for (const file of Array.isArray(helm.valueFiles) ? helm.valueFiles : []) {
+          if (typeof file !== 'string') continue;
+          const rel = file.startsWith('$') ? file.replace(/^\$[^/]*\/?/, '') : file.startsWith('/') ? file.slice(1) : path.posix.join(dir ?? '', file);
+          const match = picomatch(rel.replace(/^\.\//, ''), { dot: true });
+          for (const f of this.files('')) if (match(f)) out.add(f);
+        }
       }
       return out;
     }

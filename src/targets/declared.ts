@@ -2,6 +2,10 @@
 export interface DeclaredOptions {
   /** Revisions of this repository that mean this side of the pull request. */
   localRevisions?: readonly string[];
+  /** What Helm is told for every declared release (the config's top level). */
+  helm?: HelmEnvironment;
+  /** The clusters: a declaration's destination picks what Helm is told about it. */
+  clusters?: readonly ClusterConfig[];
   /** Expands an ApplicationSet into its Applications (the renderer's; without it sets are reported not checked). */
   expandApplicationSet?: (set: KubeObject, isThisRepository: (repoURL: string, revision: string) => boolean) => { applications: KubeObject[] } | { problem: { path: JsonPath; reason: string } };
 }
@@ -13,7 +17,7 @@ export interface DeclaredOptions {
  */
 import { isRecord, type JsonPath, type KubeObject } from '../objects/types.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
-import { applicationTarget, isArgoApplication } from './argocd-application.js';
+import { applicationTargets, isArgoApplication, type WhichRepository } from './argocd-application.js';
 import { collectFluxSources, fluxSourceOf, helmReleaseTarget, isHelmRelease, type FindObject, type FindSource, type FluxSource } from './flux-helm-release.js';
 import { fluxKustomizationGraph, fluxKustomizationTarget, isFluxKustomization } from './flux-kustomization.js';
 import { loadKustomizationGraph } from './kustomization.js';
@@ -21,7 +25,7 @@ import { artifactsOf, isArtifactGenerator, type FluxArtifact } from './flux-arti
 import { digest } from '../util/hash.js';
 import { objectsInFiles, yamlTexts } from './repo-yaml.js';
 import { objectsFromYaml } from '../objects/manifests.js';
-import type { Target } from './types.js';
+import type { ClusterConfig, HelmEnvironment, Target } from './types.js';
 
 /** `git@github.com:acme/gitops.git`, `https://github.com/acme/gitops` and `ssh://git@github.com/acme/gitops.git` -> `github.com/acme/gitops`. */
 export function normalizeGitUrl(url: string): string {
@@ -81,6 +85,22 @@ export class DeclaredTargets {
     return (this.values ??= objectsInFiles(this.repo, this.files, /^kind:\s*(ConfigMap|Secret)\s*$/m, (o) => o.kind === 'ConfigMap' || o.kind === 'Secret'));
   }
 
+  /**
+   * What Helm is told for a declared release: the config's top level, then the cluster the declaration deploys to
+   * (an Application's destination server or name; for Flux, the in-cluster one), then the declaration's own.
+   */
+  private environment(object: KubeObject, own: HelmEnvironment | undefined): HelmEnvironment | undefined {
+    const cluster = clusterOf(object, this.options.clusters ?? []);
+    const apiVersions = [...(this.options.helm?.apiVersions ?? []), ...(cluster?.apiVersions ?? []), ...(own?.apiVersions ?? [])];
+    const merged: HelmEnvironment = {
+      ...this.options.helm,
+      ...(cluster?.kubeVersion ? { kubeVersion: cluster.kubeVersion } : {}),
+      ...own,
+      ...(apiVersions.length > 0 ? { apiVersions: [...new Set(apiVersions)] } : {})
+    };
+    return Object.keys(merged).length > 0 ? merged : undefined;
+  }
+
   /** The files a producer renders as objects (plain manifests, kustomize resource files); none for a chart. */
   private resourceFiles(producer: Target): Set<string> {
     if (producer.kind === 'manifests') return new Set(producer.files ?? producer.inputs);
@@ -100,7 +120,8 @@ export class DeclaredTargets {
         out.push(object);
         continue;
       }
-      const result = this.options.expandApplicationSet!(object, isThisAt);
+      const expand = this.options.expandApplicationSet;
+      const result = expand ? expand(object, isThisAt) : { problem: { path: ['spec', 'generators'], reason: 'ApplicationSets are not expanded in this scan' } };
       if ('problem' in result) refused.push({ set: object, ...result.problem });
       else out.push(...result.applications);
     }
@@ -111,7 +132,8 @@ export class DeclaredTargets {
     const releases = objects.filter(isHelmRelease);
     const applications = objects.filter(isArgoApplication);
     const isThisAt = (url: string, revision: string) => this.urls.has(normalizeGitUrl(url)) && this.revisions.has(revision);
-    const expanded = this.options.expandApplicationSet ? this.expandSets(applications, isThisAt) : { applications, refused: [] };
+    const which: WhichRepository = (url, revision) => (!this.urls.has(normalizeGitUrl(url)) ? 'other' : this.revisions.has(revision) ? 'this' : 'other-revision');
+    const expanded = this.expandSets(applications, isThisAt);
     const kustomizations = objects.filter(isFluxKustomization);
     if (releases.length === 0 && applications.length === 0 && kustomizations.length === 0) return [];
     const depth = (this.depth.get(producer.id) ?? 0) + 1;
@@ -139,7 +161,7 @@ export class DeclaredTargets {
     const made = [
       ...kustomizations.map((object) => [object, safely(object, producer, 'flux-ks', 'kustomize', () => fluxKustomizationTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))] as const),
       ...releases.map((object) => [object, safely(object, producer, 'flux', 'helm', () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find))] as const),
-      ...expanded.applications.map((object) => [object, safely(object, producer, 'argocd', 'helm', () => applicationTarget(object, producer, this.repo, (url, revision) => (!this.urls.has(normalizeGitUrl(url)) ? 'other' : this.revisions.has(revision) ? 'this' : 'other-revision')))] as const),
+      ...expanded.applications.flatMap((object) => safelyAll(object, producer, 'argocd', () => applicationTargets(object, producer, this.repo, which)).map((t) => [object, t] as const)),
       ...expanded.refused.map(({ set, path, reason }) => [set, setNotRendered(set, producer, path, reason)] as const)
     ];
     const out: Target[] = [];
@@ -157,6 +179,7 @@ export class DeclaredTargets {
       const seen = digest('declaration', target.id, JSON.stringify(object.body));
       if (this.seen.has(seen)) continue;
       this.seen.add(seen);
+      if (target.helm) target.helm.environment = this.environment(object, target.helm.environment);
       if (this.ids.has(target.id)) target.id = `${target.id}@${producer.id}`;
       if (this.ids.has(target.id)) continue;
       this.ids.add(target.id);
@@ -165,6 +188,29 @@ export class DeclaredTargets {
     }
     return out;
   }
+}
+
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/** The configured cluster a declaration deploys to: an Argo CD destination's server or name, else the in-cluster one. */
+export function clusterOf(object: KubeObject, clusters: readonly ClusterConfig[]): ClusterConfig | undefined {
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const destination = object.apiVersion.startsWith('argoproj.io/') && isRecord(spec.destination) ? spec.destination : {};
+  const server = typeof destination.server === 'string' ? destination.server.replace(/\/+$/, '') : undefined;
+  const name = typeof destination.name === 'string' ? destination.name : undefined;
+  if (server) return clusters.find((c) => c.server?.replace(/\/+$/, '') === server);
+  if (name) return clusters.find((c) => c.name === name);
+  return clusters.find((c) => c.server?.replace(/\/+$/, '') === IN_CLUSTER || c.name === 'in-cluster');
+}
+
+/** `safely` for a declaration that makes several targets. */
+function safelyAll(object: KubeObject, producer: Target, prefix: string, build: () => Target[]): Target[] {
+  let built: Target[] | undefined;
+  const failed = safely(object, producer, prefix, 'helm', () => {
+    built = build();
+    return undefined;
+  });
+  return failed ? [failed] : (built ?? []);
 }
 
 /**

@@ -4,9 +4,10 @@
  * OCIRepository); the release name (`GetReleaseName` and `ShortenName`) and namespace; `valuesFrom` (ConfigMaps and
  * Secrets from the rendered output or the repository, merged in the render process as fluxcd/pkg merges them) and
  * `spec.values`, each key located where it is written (through kustomize patches too, since the HelmRelease objects
- * come from the rendered output). What the gate does not apply yet (`postRenderers`, chart `valuesFiles`, other
- * sources, SOPS-encrypted Secrets) leaves the release not checked, with the reason. Sources are read from the
- * repository's files (HelmRepository, OCIRepository, GitRepository objects).
+ * come from the rendered output); `postRenderers` kustomize patches and images. What the gate does not apply yet
+ * (chart `valuesFiles`, other sources, SOPS-encrypted Secrets) leaves the release not checked, with the reason.
+ * Sources are read from the rendered output and the repository's files (HelmRepository, OCIRepository,
+ * GitRepository objects).
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import type { RepoFiles } from '../repo/files.js';
 import { inlineValuesAt, setPathSegments } from './inline-values.js';
 import { objectsInFiles } from './repo-yaml.js';
 import { declaration } from './declaration.js';
-import type { FluxValuesReference, InlineValues, Target } from './types.js';
+import type { FluxPostRenderer, FluxValuesReference, InlineValues, Target } from './types.js';
 
 /** A ConfigMap or Secret by kind, namespace and name: in the producing target's output first, else the repository's files. */
 export type FindObject = (kind: 'ConfigMap' | 'Secret', namespace: string, name: string) => KubeObject | undefined;
@@ -109,7 +110,8 @@ export function helmReleaseTarget(
     base.inputs = [...new Set([...base.inputs, ...read.files])].sort();
   }
   if (Array.isArray(spec.postRenderers) && spec.postRenderers.length > 0) {
-    refuse(['spec', 'postRenderers'], 'postRenderers (kustomize patches after rendering) are not applied by the gate yet, so what the release deploys is not checked');
+    const renderers = postRenderers(spec.postRenderers, at, refuse);
+    if (renderers.length > 0) base.helm!.postRenderers = renderers;
   }
   const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : undefined;
   const chartRef = isRecord(spec.chartRef) ? spec.chartRef : undefined;
@@ -159,6 +161,32 @@ export function helmReleaseTarget(
     refuse(['spec'], 'it names no chart (spec.chart or spec.chartRef)', 'declaration-source-not-found');
   }
   return problems.length > 0 ? { ...base, renderable: false, problems } : base;
+}
+
+/**
+ * `postRenderers[].kustomize`: inline patches (with their targets) and images, each with the line that writes it.
+ * Anything else (the v2beta1 patchesStrategicMerge and patchesJson6902) leaves the release not checked.
+ */
+function postRenderers(list: unknown[], at: (p: JsonPath) => SourceLocation, refuse: (p: JsonPath, reason: string, ruleId?: string) => void): FluxPostRenderer[] {
+  const out: FluxPostRenderer[] = [];
+  list.forEach((entry, i) => {
+    const kustomize = isRecord(entry) && isRecord(entry.kustomize) ? entry.kustomize : undefined;
+    const p: JsonPath = ['spec', 'postRenderers', i, 'kustomize'];
+    if (!kustomize) return refuse(['spec', 'postRenderers', i], 'a post-renderer other than kustomize is not applied by the gate, so what the release deploys is not checked');
+    for (const field of ['patchesStrategicMerge', 'patchesJson6902']) {
+      if (kustomize[field] !== undefined) return refuse([...p, field], `post-renderer ${field} (removed from the HelmRelease API in v2) is not applied by the gate, so what the release deploys is not checked`);
+    }
+    const patches = (Array.isArray(kustomize.patches) ? kustomize.patches : []).flatMap((patch, j) =>
+      isRecord(patch) && typeof patch.patch === 'string' ? [{ patch: patch.patch, ...(isRecord(patch.target) ? { target: patch.target } : {}), at: at([...p, 'patches', j, 'patch']) }] : []
+    );
+    const images = (Array.isArray(kustomize.images) ? kustomize.images : []).flatMap((image, j) => {
+      if (!isRecord(image) || !str(image.name)) return [];
+      const fields = Object.fromEntries(['newName', 'newTag', 'digest'].filter((f) => typeof image[f] === 'string').map((f) => [f, image[f] as string]));
+      return [{ name: image.name as string, ...fields, at: at([...p, 'images', j]) }];
+    });
+    out.push({ patches, images, at: at(p) });
+  });
+  return out;
 }
 
 /**

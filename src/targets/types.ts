@@ -89,6 +89,11 @@ export interface HelmRelease {
   skipTests?: boolean;
   /** The chart, when it comes from a Helm repository or registry rather than the target's folder. */
   remoteChart?: { repository: string; name: string; version: string; declaredAt: SourceLocation };
+  /**
+   * A Flux HelmRelease's `postRenderers`: kustomize builds run over the rendered objects in order (patches, then
+   * images), each with where its entries are written.
+   */
+  postRenderers?: FluxPostRenderer[];
   /** Values a declaration gives as data, merged after the files in order, with where each key is written. */
   inlineValues?: InlineValues[];
   /**
@@ -96,6 +101,13 @@ export interface HelmRelease {
    * render merges them with `spec.values` as helm-controller does (then `inlineValues` only locate the keys).
    */
   valuesFrom?: { refs: FluxValuesReference[]; resources: Record<string, { data: Record<string, string> }>; at: SourceLocation[]; values: unknown };
+}
+
+/** One `postRenderers[].kustomize` of a HelmRelease. */
+export interface FluxPostRenderer {
+  patches: { patch: string; target?: Record<string, unknown>; at: SourceLocation }[];
+  images: { name: string; newName?: string; newTag?: string; digest?: string; at: SourceLocation }[];
+  at: SourceLocation;
 }
 
 /** One `valuesFrom` entry of a HelmRelease. */
@@ -123,6 +135,16 @@ export interface HelmEnvironment {
   apiVersions?: string[];
   /** `--skip-schema-validation`. */
   skipSchemaValidation?: boolean;
+}
+
+/** A cluster declarations deploy to (config `clusters`): what Helm is told about it, and its labels for generators. */
+export interface ClusterConfig {
+  name?: string;
+  server?: string;
+  kubeVersion?: string;
+  apiVersions?: string[];
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
 /** A chart's releases as the config declares them. */
