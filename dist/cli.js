@@ -18633,6 +18633,16 @@ var DIAGNOSTIC_RULES = [
     remediation: "Keep the source objects in the repository the gate scans (as `flux bootstrap` does), or point the release at a chart in this repository."
   }),
   diagnostic({
+    id: "flux-chart-version-not-bumped",
+    title: "Chart changed without a version bump: Flux will not release it",
+    severity: "medium",
+    securitySeverity: 4,
+    coverage: false,
+    tags: ["gitops", "flux"],
+    rationale: "A HelmRelease deploys a chart from this repository with `reconcileStrategy: ChartVersion` (the default): source-controller builds a new chart artifact only when Chart.yaml's `version` changes. A pull request that changes the chart's templates or values but not its version merges, and the cluster keeps running the old chart, while this gate (and the reviewer) checked the new one.",
+    remediation: "Bump `version` in Chart.yaml with the change, or set `reconcileStrategy: Revision` on the HelmRelease's chart so that every commit is released."
+  }),
+  diagnostic({
     id: "substitution-unreadable",
     title: "Flux variables come from an encrypted Secret",
     severity: "low",
@@ -20335,9 +20345,22 @@ ${tableHead}`,
       const before = rows.length;
       for (const change of ["added", "changed", "removed"]) {
         totals[change] += d[change].length;
-        for (const ref of d[change]) rows.push(`| ${target} | ${change} | ${escapeMarkdown(truncate(describeObject(ref), MAX_NAME_CHARS))} | ${escapeMarkdown(truncate(ref.apiVersion, MAX_NAME_CHARS))} |`);
+        const label = change === "removed" && d.prunes ? "removed: **deleted from the cluster**" : change;
+        for (const ref of d[change]) rows.push(`| ${target} | ${label} | ${escapeMarkdown(truncate(describeObject(ref), MAX_NAME_CHARS))} | ${escapeMarkdown(truncate(ref.apiVersion, MAX_NAME_CHARS))} |`);
       }
       if (rows.length > before) touched++;
+    }
+    const deleted = input.targetDiffs.filter((d) => d.prunes).reduce((n, d) => n + d.removed.length, 0);
+    if (deleted > 0) {
+      sections.push({
+        open: `> [!CAUTION]
+> ${plural(deleted, "object")} this change stops rendering will be **deleted from the cluster** when it merges (Flux \`prune: true\`, Argo CD automated pruning, or a Helm upgrade): see the rendered-object changes below.
+
+`,
+        rows: [],
+        close: "",
+        what: "deletions"
+      });
     }
     sections.push({
       open: `<details><summary>Rendered objects: ${totals.added} added, ${totals.changed} changed, ${totals.removed} removed between base and head (${plural(touched, "target")})</summary>
@@ -50425,6 +50448,7 @@ function fluxKustomizationTarget(object, producer, findSource, repo, thisReposit
     return notRendered2();
   }
   base2.path = dir2;
+  if (spec.prune === true) base2.prunes = true;
   const flux = {
     patches: [],
     images: [],
@@ -60938,6 +60962,8 @@ function sourceTarget(app, source, sourceAt, id) {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   const declaredAt = at([]);
   const base2 = { id, kind: "helm", path: dirname(declaredAt.file), inputs: [...producer.inputs], renderable: true, declaredAt };
+  const sync = isRecord(spec.syncPolicy) && isRecord(spec.syncPolicy.automated) ? spec.syncPolicy.automated : void 0;
+  if (sync?.prune === true) base2.prunes = true;
   const refuse = (p, reason, ruleId = "declaration-not-rendered") => notRendered(app, id, p, reason, ruleId);
   const sp = (...p) => [...sourceAt, ...p];
   if (isRecord(source.plugin)) return refuse(sp("plugin"), "a config management plugin renders it, which the gate cannot reproduce");
@@ -61129,6 +61155,8 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
     inputs: [...producer.inputs],
     renderable: true,
     declaredAt,
+    // A Helm upgrade deletes what the release no longer renders.
+    prunes: true,
     helm: {
       releaseName,
       namespace: targetNamespace ?? namespace,
@@ -61177,6 +61205,7 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
       } else {
         base2.path = dir2;
         base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...found === bootstrap ? [] : [found.location.file], ...repo.walk(dir2)])].sort();
+        base2.helm.chartFromGit = { reconcileStrategy: str6(chart.reconcileStrategy) ?? "ChartVersion" };
       }
     }
   } else if (chartRef) {
@@ -62086,7 +62115,7 @@ async function run(request) {
         notes.push(`${t.id} could not be rendered at the base revision${built.changed.includes(t.path || ".") ? " (its chart dependencies changed, so those built in the working tree were not used for the base)" : ""}: every finding of it counts as new.`);
       }
     }
-    const marked = markAgainstBase(headScan.findings, baseScan.findings);
+    const marked = [...markAgainstBase(headScan.findings, baseScan.findings), ...unreleasedCharts(headScan.gitCharts, head, baseRepo, changedPaths, settings)];
     const findings = sortFindings(withExceptions(marked, settings, notes));
     const changed = new Set(changedPaths);
     return {
@@ -62098,7 +62127,7 @@ async function run(request) {
       baseScanned: true,
       baseCommit,
       changes,
-      targetDiffs: diffTargets(baseScan.objects, headScan.objects),
+      targetDiffs: diffTargets(baseScan.objects, headScan.objects, headScan.prunes),
       notes,
       // In a pull request the files in scope outside any target are the ones it changes.
       coverage: coverageOf(headScan, (file) => changed.has(file)),
@@ -62107,6 +62136,31 @@ async function run(request) {
   } finally {
     source?.close();
     exported.dispose();
+  }
+}
+function unreleasedCharts(charts, head, base2, changedPaths, settings) {
+  const problems = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { target, chartDir } of charts) {
+    if (seen.has(chartDir) || !changedPaths.some((f) => chartDir === "" || f.startsWith(`${chartDir}/`))) continue;
+    seen.add(chartDir);
+    const file = chartDir ? `${chartDir}/Chart.yaml` : "Chart.yaml";
+    const before = chartVersion(base2, file);
+    const after = chartVersion(head, file);
+    if (!before || !after || before.version !== after.version) continue;
+    const reason = `the chart changes in this pull request but its version stays ${after.version}: with reconcileStrategy ChartVersion (the default) Flux builds no new chart, so ${target} keeps running the old one`;
+    problems.push({ error: new InputError(file, reason, "flux-chart-version-not-bumped", after.line), target });
+  }
+  return inputFindings(problems, settings.rules.severity);
+}
+function chartVersion(repo, file) {
+  try {
+    const doc = parseYaml(repo.readText(file), file).documents[0];
+    const value = doc?.value;
+    if (!value || typeof value !== "object" || !("version" in value)) return void 0;
+    return { version: String(value.version), line: doc.sourceMap.locate(["version"]).location.line };
+  } catch {
+    return void 0;
   }
 }
 var EVERYTHING = { report: () => true };
@@ -62276,6 +62330,8 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
   const builders = [];
   const builtBy = (t) => builders.find((b) => t.inputs.every((f) => b.reads.includes(f)));
   const superseded = [];
+  const gitCharts = [];
+  const prunes = /* @__PURE__ */ new Set();
   let rendered = 0;
   for (; ; ) {
     let target = queue2.shift();
@@ -62314,7 +62370,7 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
-  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes };
+  return { targets, gitCharts, prunes, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes };
   async function renderOnce(target) {
     const remaining = budget.remainingMs();
     if (remaining <= 0) {
@@ -62326,6 +62382,8 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
     return renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer, charts });
   }
   function report(target, output) {
+    if (target.prunes) prunes.add(target.id);
+    if (target.helm?.chartFromGit && target.helm.chartFromGit.reconcileStrategy !== "Revision") gitCharts.push({ target: target.id, chartDir: target.path });
     for (const note of output.notes ?? []) if (!notes.includes(note)) notes.push(note);
     const targetErrors = [...target.problems ?? [], ...output.errors];
     const inputsDigest = memo(() => digest("target", target.id, ...target.inputs.map((f) => `${f}\0${repo.contentDigest(f)}`)));
@@ -62364,11 +62422,11 @@ function memo(compute) {
   let value;
   return () => (value ??= { v: compute() }).v;
 }
-function diffTargets(base2, head) {
+function diffTargets(base2, head, prunes) {
   const diffs = [];
   for (const [target, after] of head) {
     const before = base2.get(target) ?? /* @__PURE__ */ new Map();
-    const diff = { target, added: [], changed: [], removed: [] };
+    const diff = { target, added: [], changed: [], removed: [], ...prunes.has(target) ? { prunes: true } : {} };
     for (const [key, object] of after) {
       const old = before.get(key);
       if (!old) diff.added.push(object.ref);

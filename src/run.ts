@@ -22,6 +22,7 @@ import { DeclarationReach } from './targets/declaration-reach.js';
 import { RepositoryPolicy } from './fetch/policy.js';
 import type { RenderOutput } from './render/types.js';
 import { isolationMode } from './render/process.js';
+import { parseYaml } from './objects/yaml-source.js';
 import { isCoverageRule } from './report/diagnostic-rules.js';
 import { digest } from './util/hash.js';
 import { InputError, RepoFiles } from './repo/files.js';
@@ -82,6 +83,8 @@ export interface TargetDiff {
   added: ObjectRef[];
   changed: ObjectRef[];
   removed: ObjectRef[];
+  /** The removed objects are deleted from the cluster when the change merges (Flux prune, Argo CD prune, Helm). */
+  prunes?: boolean;
 }
 
 export interface RunResult {
@@ -181,7 +184,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
         notes.push(`${t.id} could not be rendered at the base revision${built.changed.includes(t.path || '.') ? ' (its chart dependencies changed, so those built in the working tree were not used for the base)' : ''}: every finding of it counts as new.`);
       }
     }
-    const marked = markAgainstBase(headScan.findings, baseScan.findings);
+    const marked = [...markAgainstBase(headScan.findings, baseScan.findings), ...unreleasedCharts(headScan.gitCharts, head, baseRepo, changedPaths, settings)];
     const findings = sortFindings(withExceptions(marked, settings, notes));
     const changed = new Set(changedPaths);
     return {
@@ -193,7 +196,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
       baseScanned: true,
       baseCommit,
       changes,
-      targetDiffs: diffTargets(baseScan.objects, headScan.objects),
+      targetDiffs: diffTargets(baseScan.objects, headScan.objects, headScan.prunes),
       notes,
       // In a pull request the files in scope outside any target are the ones it changes.
       coverage: coverageOf(headScan, (file) => changed.has(file)),
@@ -202,6 +205,38 @@ export async function run(request: ScanRequest): Promise<RunResult> {
   } finally {
     source?.close();
     exported.dispose();
+  }
+}
+
+/**
+ * Charts of this repository that a Flux HelmRelease releases only when their version changes, changed by the pull
+ * request with the same Chart.yaml version at base and head: Flux will not deploy the change.
+ */
+function unreleasedCharts(charts: TreeScan['gitCharts'], head: RepoFiles, base: RepoFiles, changedPaths: readonly string[], settings: Settings): Finding[] {
+  const problems: InputProblem[] = [];
+  const seen = new Set<string>();
+  for (const { target, chartDir } of charts) {
+    if (seen.has(chartDir) || !changedPaths.some((f) => chartDir === '' || f.startsWith(`${chartDir}/`))) continue;
+    seen.add(chartDir);
+    const file = chartDir ? `${chartDir}/Chart.yaml` : 'Chart.yaml';
+    const before = chartVersion(base, file);
+    const after = chartVersion(head, file);
+    if (!before || !after || before.version !== after.version) continue;
+    const reason = `the chart changes in this pull request but its version stays ${after.version}: with reconcileStrategy ChartVersion (the default) Flux builds no new chart, so ${target} keeps running the old one`;
+    problems.push({ error: new InputError(file, reason, 'flux-chart-version-not-bumped', after.line), target });
+  }
+  return inputFindings(problems, settings.rules.severity);
+}
+
+/** A Chart.yaml's `version` and its line. */
+function chartVersion(repo: RepoFiles, file: string): { version: string; line: number } | undefined {
+  try {
+    const doc = parseYaml(repo.readText(file), file).documents[0];
+    const value = doc?.value;
+    if (!value || typeof value !== 'object' || !('version' in value)) return undefined;
+    return { version: String((value as { version: unknown }).version), line: doc.sourceMap.locate(['version']).location.line };
+  } catch {
+    return undefined;
   }
 }
 
@@ -385,6 +420,10 @@ interface RenderedIdentity {
 
 interface TreeScan {
   targets: TargetReport[];
+  /** Reported HelmReleases whose chart is a folder of this repository that Flux releases only on a version change. */
+  gitCharts: { target: string; chartDir: string }[];
+  /** Reported targets that delete from the cluster what they no longer render. */
+  prunes: Set<string>;
   findings: Finding[];
   /**
    * Per target: object identity (group, kind, namespace, name) -> the object's reference and a digest of its
@@ -472,6 +511,8 @@ async function scanTree(
   const builders: Target[] = [];
   const builtBy = (t: Target): Target | undefined => builders.find((b) => t.inputs.every((f) => b.reads!.includes(f)));
   const superseded: string[] = [];
+  const gitCharts: TreeScan['gitCharts'] = [];
+  const prunes = new Set<string>();
   let rendered = 0;
   for (;;) {
     let target = queue.shift();
@@ -513,7 +554,7 @@ async function scanTree(
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
-  return { targets, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes };
+  return { targets, gitCharts, prunes, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes };
 
   async function renderOnce(target: Target): Promise<RenderOutput> {
     const remaining = budget.remainingMs();
@@ -527,6 +568,8 @@ async function scanTree(
   }
 
   function report(target: Target, output: RenderOutput): void {
+    if (target.prunes) prunes.add(target.id);
+    if (target.helm?.chartFromGit && target.helm.chartFromGit.reconcileStrategy !== 'Revision') gitCharts.push({ target: target.id, chartDir: target.path });
     for (const note of output.notes ?? []) if (!notes.includes(note)) notes.push(note);
     const targetErrors = [...(target.problems ?? []), ...output.errors];
     const inputsDigest = memo(() => digest('target', target.id, ...target.inputs.map((f) => `${f}\0${repo.contentDigest(f)}`)));
@@ -572,11 +615,11 @@ function memo<T>(compute: () => T): () => T {
 }
 
 /** Objects added, changed and removed per head target (a target new in the pull request adds all its objects). */
-function diffTargets(base: TreeScan['objects'], head: TreeScan['objects']): TargetDiff[] {
+function diffTargets(base: TreeScan['objects'], head: TreeScan['objects'], prunes: ReadonlySet<string>): TargetDiff[] {
   const diffs: TargetDiff[] = [];
   for (const [target, after] of head) {
     const before = base.get(target) ?? new Map<string, RenderedIdentity>();
-    const diff: TargetDiff = { target, added: [], changed: [], removed: [] };
+    const diff: TargetDiff = { target, added: [], changed: [], removed: [], ...(prunes.has(target) ? { prunes: true } : {}) };
     for (const [key, object] of after) {
       const old = before.get(key);
       if (!old) diff.added.push(object.ref);

@@ -67,10 +67,12 @@ describe('rules on the declarations', () => {
         ['argocd-helm-pass-credentials', 'clusters/prod/argocd.yaml', 20],
         ['argocd-remote-value-files', 'clusters/prod/argocd.yaml', 21],
         ['flux-helmrelease-floating-chart-version', 'clusters/prod/flux.yaml', 9],
-        ['flux-ocirepository-floating-ref', 'clusters/prod/flux.yaml', 18]
+        ['flux-ocirepository-floating-ref', 'clusters/prod/flux.yaml', 18],
+        // Outside flux-system without a service account of its own (low by default).
+        ['flux-tenant-without-service-account', 'clusters/prod/flux.yaml', 4]
       ])
     );
-    expect(declared).toHaveLength(5);
+    expect(declared).toHaveLength(6);
   });
 
   test('a CRD of another group with the same kind is not an Argo CD or Flux declaration', async () => {

@@ -285,3 +285,30 @@ describe('Flux HelmReleases', () => {
     expect(servers.repo.seen).toEqual([]);
   });
 });
+
+describe('a chart of this repository changed without a version bump', () => {
+  const chart = (version: string, hostPID: string) => ({
+    'charts/local/Chart.yaml': `apiVersion: v2\nname: local\nversion: ${version}\n`,
+    'charts/local/templates/pod.yaml': `apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  hostPID: ${hostPID}\n  containers:\n    - name: app\n      image: nginx:1.27\n`
+  });
+  const release = (strategy?: string) =>
+    `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: local\n  namespace: apps\nspec:\n  chart:\n    spec:\n      chart: ./charts/local\n${strategy ? `      reconcileStrategy: ${strategy}\n` : ''}      sourceRef: { kind: GitRepository, name: flux-system, namespace: flux-system }\n`;
+
+  test.each([
+    ['the same version, the default strategy: Flux will not release it', '0.1.0', undefined, 1],
+    ['a bumped version', '0.2.0', undefined, 0],
+    ['reconcileStrategy Revision releases every commit', '0.1.0', 'Revision', 0]
+  ])('%s', async (_name, headVersion, strategy, expected) => {
+    const root = gitRepo({ ...chart('0.1.0', 'false'), 'apps/local.yaml': release(strategy) });
+    try {
+      writeTree(root, chart(headVersion, 'true'));
+      commitAll(root, 'change the chart');
+      const result = await run({ root, base: 'HEAD~1' });
+      const found = result.findings.filter((f) => f.ruleId === 'flux-chart-version-not-bumped');
+      expect(found).toHaveLength(expected);
+      if (expected) expect(found[0]).toMatchObject({ severity: 'medium', status: 'new', location: { file: 'charts/local/Chart.yaml', line: 3 }, target: 'flux:apps/local' });
+    } finally {
+      removeDir(root);
+    }
+  });
+});

@@ -253,7 +253,8 @@ describe('Flux Kustomizations', () => {
       const result = await run({ root, base: 'base' });
       expect(result.targets.map((t) => t.id)).toEqual(['flux-ks:default/quiet']);
       expect(result.findings.filter((f) => f.ruleId === 'pss-privileged').map((f) => [f.object?.name, f.status])).toEqual([['quiet', 'new']]);
-      expect(result.targetDiffs).toEqual([expect.objectContaining({ target: 'flux-ks:default/quiet', changed: [expect.objectContaining({ kind: 'Deployment', name: 'quiet' })] })]);
+      // prune: true: what it stops rendering would be deleted (the summary says so).
+      expect(result.targetDiffs).toEqual([expect.objectContaining({ target: 'flux-ks:default/quiet', changed: [expect.objectContaining({ kind: 'Deployment', name: 'quiet' })], prunes: true })]);
     } finally {
       removeDir(root);
     }

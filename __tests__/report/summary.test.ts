@@ -165,3 +165,25 @@ describe('buildSummary', () => {
     expect(untrimmed).not.toContain('trimmed');
   });
 });
+
+describe('objects a merge deletes', () => {
+  const ref = (kind: string, name: string) => ({ apiVersion: 'v1', kind, name, namespace: 'apps' });
+
+  it('warns above the fold when a pruning target stops rendering objects, and marks those rows', () => {
+    const md = summary({
+      targetDiffs: [
+        { target: 'flux-ks:flux-system/apps', added: [], changed: [], removed: [ref('ConfigMap', 'settings'), ref('Service', 'web')], prunes: true },
+        { target: 'kustomize:apps/dev', added: [], changed: [], removed: [ref('ConfigMap', 'old')] }
+      ]
+    });
+    expect(md).toContain('> [!CAUTION]\n> 2 objects this change stops rendering will be **deleted from the cluster** when it merges');
+    expect(md).toContain('| flux-ks:flux-system/apps | removed: **deleted from the cluster** | ConfigMap apps/settings |');
+    expect(md).toContain('| kustomize:apps/dev | removed | ConfigMap apps/old |');
+    expect(md.indexOf('[!CAUTION]')).toBeLessThan(md.indexOf('Rendered objects:'));
+  });
+
+  it('says nothing of deletions when no pruning target removes anything', () => {
+    const md = summary({ targetDiffs: [{ target: 'kustomize:apps/dev', added: [], changed: [], removed: [ref('ConfigMap', 'old')] }] });
+    expect(md).not.toContain('[!CAUTION]');
+  });
+});

@@ -128,6 +128,17 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
     remediation: 'Keep the source objects in the repository the gate scans (as `flux bootstrap` does), or point the release at a chart in this repository.'
   }),
   diagnostic({
+    id: 'flux-chart-version-not-bumped',
+    title: 'Chart changed without a version bump: Flux will not release it',
+    severity: 'medium',
+    securitySeverity: 4.0,
+    coverage: false,
+    tags: ['gitops', 'flux'],
+    rationale:
+      'A HelmRelease deploys a chart from this repository with `reconcileStrategy: ChartVersion` (the default): source-controller builds a new chart artifact only when Chart.yaml\'s `version` changes. A pull request that changes the chart\'s templates or values but not its version merges, and the cluster keeps running the old chart, while this gate (and the reviewer) checked the new one.',
+    remediation: 'Bump `version` in Chart.yaml with the change, or set `reconcileStrategy: Revision` on the HelmRelease\'s chart so that every commit is released.'
+  }),
+  diagnostic({
     id: 'substitution-unreadable',
     title: 'Flux variables come from an encrypted Secret',
     severity: 'low',

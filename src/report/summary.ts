@@ -34,6 +34,8 @@ export interface SummaryTargetDiff {
   added: readonly ObjectRef[];
   changed: readonly ObjectRef[];
   removed: readonly ObjectRef[];
+  /** The removed objects are deleted from the cluster when the change merges. */
+  prunes?: boolean;
 }
 
 export interface SummaryInput {
@@ -175,9 +177,20 @@ export function buildSummary(input: SummaryInput): string {
       const before = rows.length;
       for (const change of ['added', 'changed', 'removed'] as const) {
         totals[change] += d[change].length;
-        for (const ref of d[change]) rows.push(`| ${target} | ${change} | ${escapeMarkdown(truncate(describeObject(ref), MAX_NAME_CHARS))} | ${escapeMarkdown(truncate(ref.apiVersion, MAX_NAME_CHARS))} |`);
+        const label = change === 'removed' && d.prunes ? 'removed: **deleted from the cluster**' : change;
+        for (const ref of d[change]) rows.push(`| ${target} | ${label} | ${escapeMarkdown(truncate(describeObject(ref), MAX_NAME_CHARS))} | ${escapeMarkdown(truncate(ref.apiVersion, MAX_NAME_CHARS))} |`);
       }
       if (rows.length > before) touched++;
+    }
+    const deleted = input.targetDiffs.filter((d) => d.prunes).reduce((n, d) => n + d.removed.length, 0);
+    if (deleted > 0) {
+      // Pruning deletes: say so above the fold, not only in a collapsed table row.
+      sections.push({
+        open: `> [!CAUTION]\n> ${plural(deleted, 'object')} this change stops rendering will be **deleted from the cluster** when it merges (Flux \`prune: true\`, Argo CD automated pruning, or a Helm upgrade): see the rendered-object changes below.\n\n`,
+        rows: [],
+        close: '',
+        what: 'deletions'
+      });
     }
     sections.push({
       open:

@@ -88,6 +88,8 @@ function sourceTarget(app: App, source: Record<string, unknown>, sourceAt: JsonP
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   const declaredAt = at([]);
   const base: Target = { id, kind: 'helm', path: dirname(declaredAt.file), inputs: [...producer.inputs], renderable: true, declaredAt };
+  const sync = isRecord(spec.syncPolicy) && isRecord(spec.syncPolicy.automated) ? spec.syncPolicy.automated : undefined;
+  if (sync?.prune === true) base.prunes = true;
   const refuse = (p: JsonPath, reason: string, ruleId = 'declaration-not-rendered'): Target => notRendered(app, id, p, reason, ruleId);
   const sp = (...p: (string | number)[]): JsonPath => [...sourceAt, ...p];
   if (isRecord(source.plugin)) return refuse(sp('plugin'), 'a config management plugin renders it, which the gate cannot reproduce');

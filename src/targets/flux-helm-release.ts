@@ -90,6 +90,8 @@ export function helmReleaseTarget(
     inputs: [...producer.inputs],
     renderable: true,
     declaredAt,
+    // A Helm upgrade deletes what the release no longer renders.
+    prunes: true,
     helm: {
       releaseName,
       namespace: targetNamespace ?? namespace,
@@ -143,6 +145,7 @@ export function helmReleaseTarget(
       } else {
         base.path = dir;
         base.inputs = [...new Set([...base.inputs, ...(found === bootstrap ? [] : [found.location.file]), ...repo.walk(dir)])].sort();
+        base.helm!.chartFromGit = { reconcileStrategy: str(chart.reconcileStrategy) ?? 'ChartVersion' };
       }
     }
   } else if (chartRef) {

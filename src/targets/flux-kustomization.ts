@@ -86,6 +86,7 @@ export function fluxKustomizationTarget(
     return notRendered();
   }
   base.path = dir;
+  if (spec.prune === true) base.prunes = true;
 
   const flux: FluxBuild = {
     patches: [],

@@ -30,6 +30,11 @@ export interface Target {
    * inputs): a declared target whose own files hold no declaration makes no further targets.
    */
   reads?: string[];
+  /**
+   * Objects this target no longer renders are deleted from the cluster when the change merges: a Flux Kustomization
+   * with `prune: true`, an Argo CD Application with automated pruning, a Helm release (an upgrade removes them).
+   */
+  prunes?: boolean;
   /** For a Flux Kustomization: how kustomize-controller builds its path. */
   flux?: FluxBuild;
 }
@@ -87,6 +92,11 @@ export interface HelmRelease {
   environment?: HelmEnvironment;
   /** Leave out test hooks (`helm template --skip-tests`): nothing installs them unless tests are run. */
   skipTests?: boolean;
+  /**
+   * A Flux HelmRelease's chart from this repository (a GitRepository source): its `reconcileStrategy`
+   * (`ChartVersion`, the default, releases a change only when Chart.yaml's version changes).
+   */
+  chartFromGit?: { reconcileStrategy: string };
   /** The chart, when it comes from a Helm repository or registry rather than the target's folder. */
   remoteChart?: { repository: string; name: string; version: string; declaredAt: SourceLocation };
   /**
