@@ -9,6 +9,8 @@
  * scan's process tree (bench/repo-scan.ts).
  * remoteCharts: an umbrella chart with three remote dependencies against loopback servers, cold and warm cache:
  * wall time and requests made (bench/remote-charts.ts).
+ * declarations: a home-ops layout of Flux Kustomizations and HelmReleases, a whole scan against a pull request
+ * that edits one release (bench/declarations.ts).
  * Every section also reports the bench process's own peak resident memory so far (peakRssMb).
  */
 import { parseAllDocuments } from 'yaml';
@@ -27,6 +29,7 @@ import { renderChart } from '../src/render/helm/index.js';
 import { RepoFiles } from '../src/repo/files.js';
 import { benchRepoScan } from './repo-scan.js';
 import { benchRemoteCharts } from './remote-charts.js';
+import { benchDeclarations } from './declarations.js';
 
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -214,6 +217,7 @@ const figures = {
   ...(!only || only === 'helm' ? { helm: withPeak(benchHelm()) } : {}),
   ...(!only || only === 'helmDocuments' ? { helmDocuments: withPeak(benchHelmDocuments()) } : {}),
   ...(!only || only === 'scan' ? { scan: withPeak(benchScan()) } : {}),
-  ...(!only || only === 'remoteCharts' ? { remoteCharts: withPeak(await benchRemoteCharts()) } : {})
+  ...(!only || only === 'remoteCharts' ? { remoteCharts: withPeak(await benchRemoteCharts()) } : {}),
+  ...(!only || only === 'declarations' ? { declarations: withPeak(await benchDeclarations()) } : {})
 };
 console.log(JSON.stringify(figures, null, 2));

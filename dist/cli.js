@@ -60938,11 +60938,36 @@ function applicationTargets(object, producer, repo, isThisRepository) {
     const sources = spec.sources.map((s, i) => ({ source: isRecord(s) ? s : {}, at: ["spec", "sources", i] }));
     for (const { source: source2, at: p } of sources) if (str5(source2.ref)) app.refs.set(str5(source2.ref), { source: source2, at: p });
     const rendering = sources.filter(({ source: source2 }) => str5(source2.chart) || typeof source2.path === "string" || !str5(source2.ref));
-    return rendering.flatMap(({ source: source2, at: p }, i) => sourceTarget(app, source2, p, rendering.length > 1 ? `${id}[${i}]` : id) ?? []);
+    return rendering.flatMap(({ source: source2, at: p }, i) => withGeneratePaths(object, repo, source2, sourceTarget(app, source2, p, rendering.length > 1 ? `${id}[${i}]` : id)) ?? []);
   }
   const source = isRecord(spec.source) ? spec.source : void 0;
   if (!source) return [notRendered(app, id, ["spec"], "it has no source (or only a source hydrator), which the gate does not render yet")];
-  return [sourceTarget(app, source, ["spec", "source"], id)].filter((t) => t !== void 0);
+  return [withGeneratePaths(object, repo, source, sourceTarget(app, source, ["spec", "source"], id))].filter((t) => t !== void 0);
+}
+var GENERATE_PATHS = "argocd.argoproj.io/manifest-generate-paths";
+function manifestGeneratePaths(object, repo, sourcePath) {
+  const annotations = object.body.metadata && isRecord(object.body.metadata) && isRecord(object.body.metadata.annotations) ? object.body.metadata.annotations : {};
+  const value = annotations[GENERATE_PATHS];
+  if (typeof value !== "string" || value.trim() === "") return [];
+  const files = repo.walk("");
+  const out = /* @__PURE__ */ new Set();
+  for (const raw of value.split(";").map((p) => p.trim()).filter(Boolean)) {
+    let pattern;
+    try {
+      pattern = raw.startsWith("/") ? repo.normalize(raw.slice(1)) : repo.normalize(path23.posix.join(sourcePath ?? "", raw));
+    } catch {
+      continue;
+    }
+    const match2 = (0, import_picomatch3.default)(pattern, { dot: true });
+    for (const f of files) if (pattern === "" || f === pattern || f.startsWith(`${pattern}/`) || match2(f)) out.add(f);
+  }
+  return [...out];
+}
+function withGeneratePaths(object, repo, source, target) {
+  if (!target) return target;
+  const extra = manifestGeneratePaths(object, repo, typeof source.path === "string" ? source.path.replace(/^\.\/?/, "").replace(/\/+$/, "") : void 0);
+  if (extra.length > 0) target.inputs = [.../* @__PURE__ */ new Set([...target.inputs, ...extra])].sort();
+  return target;
 }
 function notRendered(app, id, p, reason, ruleId = "declaration-not-rendered") {
   const where = app.at(p);
@@ -61635,6 +61660,7 @@ var DeclarationReach = class {
       for (const source of sources) {
         const dir2 = typeof source.path === "string" ? this.normalize(source.path) : void 0;
         if (dir2 !== void 0) for (const f of folder(dir2)) out.add(f);
+        for (const f of manifestGeneratePaths(object, this.repo, dir2)) out.add(f);
         const helm = isRecord(source.helm) ? source.helm : {};
         for (const file of Array.isArray(helm.valueFiles) ? helm.valueFiles : []) {
           if (typeof file !== "string") continue;

@@ -7,7 +7,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { run } from '../../src/run.js';
 import { chartArchive, helmIndex, pushChart } from '../helpers/chart-servers.js';
-import { writeTree } from '../helpers/temp-repo.js';
+import { commitAll, gitRepo, removeDir, writeTree } from '../helpers/temp-repo.js';
 import { useChartServers } from '../helpers/use-chart-servers.js';
 
 const TEMPLATE = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  hostNetwork: {{ .Values.hostNetwork }}\n  containers:\n    - name: app\n      image: "nginx:1.27"\n      securityContext:\n        privileged: {{ .Values.privileged }}\n';
@@ -360,5 +360,33 @@ describe('clusters from the config', () => {
     const result = await run({ root });
     expect(result.targets.find((t) => t.id === 'argocd-set:argocd/web')).toMatchObject({ checked: false, unchecked: ['declaration-not-rendered'] });
     expect(result.findings.find((f) => f.target === 'argocd-set:argocd/web')?.message).toMatch(/config names none/);
+  });
+});
+
+describe('the manifest-generate-paths annotation', () => {
+  test('a pull request changing a path the annotation names renders the Application (it only widens what is read)', async () => {
+    const app = (annotation: string) =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\n${annotation}spec:\n  project: default\n  source:\n    repoURL: https://github.com/acme/gitops\n    targetRevision: HEAD\n    path: charts/web\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n`;
+    for (const [annotation, expected] of [
+      ['  annotations:\n    argocd.argoproj.io/manifest-generate-paths: .;/shared/config\n', ['argocd:argocd/web']],
+      ['', []]
+    ] as const) {
+      const root = gitRepo({
+        '.gitops-gate.yaml': 'repositoryURLs: [https://github.com/acme/gitops]\n',
+        'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+        'charts/web/templates/pod.yaml': TEMPLATE,
+        'charts/web/values.yaml': 'privileged: false\nhostNetwork: false\n',
+        'argocd/web.yaml': app(annotation),
+        'shared/config/settings.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n'
+      });
+      try {
+        writeTree(root, { 'shared/config/settings.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "2"\n' });
+        commitAll(root, 'settings');
+        const result = await run({ root, base: 'HEAD~1' });
+        expect(result.targets.map((t) => t.id).filter((id) => id.startsWith('argocd:'))).toEqual(expected);
+      } finally {
+        removeDir(root);
+      }
+    }
   });
 });

@@ -50,11 +50,44 @@ export function applicationTargets(object: KubeObject, producer: Target, repo: R
     for (const { source, at: p } of sources) if (str(source.ref)) app.refs.set(str(source.ref)!, { source, at: p });
     // A source that only names a `ref` (no chart, no path) lends its files to the others and renders nothing.
     const rendering = sources.filter(({ source }) => str(source.chart) || typeof source.path === 'string' || !str(source.ref));
-    return rendering.flatMap(({ source, at: p }, i) => sourceTarget(app, source, p, rendering.length > 1 ? `${id}[${i}]` : id) ?? []);
+    return rendering.flatMap(({ source, at: p }, i) => withGeneratePaths(object, repo, source, sourceTarget(app, source, p, rendering.length > 1 ? `${id}[${i}]` : id)) ?? []);
   }
   const source = isRecord(spec.source) ? spec.source : undefined;
   if (!source) return [notRendered(app, id, ['spec'], 'it has no source (or only a source hydrator), which the gate does not render yet')];
-  return [sourceTarget(app, source, ['spec', 'source'], id)].filter((t): t is Target => t !== undefined);
+  return [withGeneratePaths(object, repo, source, sourceTarget(app, source, ['spec', 'source'], id))].filter((t): t is Target => t !== undefined);
+}
+
+const GENERATE_PATHS = 'argocd.argoproj.io/manifest-generate-paths';
+
+/**
+ * The files the `manifest-generate-paths` annotation names (`;`-separated, relative to the source's path, `/` for
+ * the repository root, globs allowed): the author says the Application depends on them, so a change to one of them
+ * renders it. They only ever add to what the gate found it reads.
+ */
+export function manifestGeneratePaths(object: KubeObject, repo: RepoFiles, sourcePath: string | undefined): string[] {
+  const annotations = object.body.metadata && isRecord(object.body.metadata) && isRecord(object.body.metadata.annotations) ? object.body.metadata.annotations : {};
+  const value = annotations[GENERATE_PATHS];
+  if (typeof value !== 'string' || value.trim() === '') return [];
+  const files = repo.walk('');
+  const out = new Set<string>();
+  for (const raw of value.split(';').map((p) => p.trim()).filter(Boolean)) {
+    let pattern: string;
+    try {
+      pattern = raw.startsWith('/') ? repo.normalize(raw.slice(1)) : repo.normalize(path.posix.join(sourcePath ?? '', raw));
+    } catch {
+      continue;
+    }
+    const match = picomatch(pattern, { dot: true });
+    for (const f of files) if (pattern === '' || f === pattern || f.startsWith(`${pattern}/`) || match(f)) out.add(f);
+  }
+  return [...out];
+}
+
+function withGeneratePaths(object: KubeObject, repo: RepoFiles, source: Record<string, unknown>, target: Target | undefined): Target | undefined {
+  if (!target) return target;
+  const extra = manifestGeneratePaths(object, repo, typeof source.path === 'string' ? source.path.replace(/^\.\/?/, '').replace(/\/+$/, '') : undefined);
+  if (extra.length > 0) target.inputs = [...new Set([...target.inputs, ...extra])].sort();
+  return target;
 }
 
 /** One Application and what its sources share: `ref` sources by name. */

@@ -15,7 +15,7 @@ import { parseYaml } from '../objects/yaml-source.js';
 import { objectsFromYaml } from '../objects/manifests.js';
 import { isRecord, type KubeObject } from '../objects/types.js';
 import type { RepoFiles } from '../repo/files.js';
-import { isArgoApplication } from './argocd-application.js';
+import { isArgoApplication, manifestGeneratePaths } from './argocd-application.js';
 import { isHelmRelease } from './flux-helm-release.js';
 import { isFluxKustomization } from './flux-kustomization.js';
 import { loadKustomizationGraph } from './kustomization.js';
@@ -112,6 +112,7 @@ export class DeclarationReach {
       for (const source of sources) {
         const dir = typeof source.path === 'string' ? this.normalize(source.path) : undefined;
         if (dir !== undefined) for (const f of folder(dir)) out.add(f);
+        for (const f of manifestGeneratePaths(object, this.repo, dir)) out.add(f);
         // Value files: relative to the chart, from the repository root (`/x`), or through a `$ref` source.
         const helm = isRecord(source.helm) ? source.helm : {};
         for (const file of Array.isArray(helm.valueFiles) ? helm.valueFiles : []) {
