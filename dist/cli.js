@@ -50559,6 +50559,23 @@ function fluxKustomizationGraph(repo, target) {
     }
   }
   if (images.length > 0) value.images = images;
+  const argo = flux.argocd;
+  if (argo) {
+    const replicas = Array.isArray(value.replicas) ? value.replicas : [];
+    for (const r of argo.replicas) {
+      const j = replicas.findIndex((e) => isRecord(e) && e.name === r.name);
+      const at = j < 0 ? replicas.length : j;
+      replicas[at] = { name: r.name, count: r.count };
+      overlays.push({ prefix: ["replicas", at], at: r.at });
+    }
+    if (replicas.length > 0) value.replicas = replicas;
+    for (const field3 of ["commonLabels", "commonAnnotations"]) {
+      const given = argo[field3];
+      if (!given) continue;
+      value[field3] = { ...isRecord(value[field3]) ? value[field3] : {}, ...given.value };
+      for (const key of Object.keys(given.value)) overlays.push({ prefix: [field3, key], at: [...given.at, key] });
+    }
+  }
   const sourceMap = new DeclarationOverlay(base2?.sourceMap, overlays, flux.sourceMap, declared);
   const root = kustomizationFromValue(repo, dir2, base2?.file ?? (dir2 ? `${dir2}/kustomization.yaml` : "kustomization.yaml"), value, sourceMap, base2);
   return loadKustomizationGraph(repo, dir2, /* @__PURE__ */ new Map(), root);
@@ -52442,7 +52459,7 @@ async function renderKustomize(target, repo, options) {
   const roots = sandboxRoots(sandbox.root);
   let result;
   try {
-    result = await binary.build(sandbox.targetDir, { timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes, loadRestrictionsNone: target.flux !== void 0 });
+    result = await binary.build(sandbox.targetDir, { timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes, loadRestrictionsNone: target.flux !== void 0 && !target.flux.argocd });
   } finally {
     sandbox.remove();
   }
@@ -60763,6 +60780,7 @@ function matrixParams(body, at, ctx) {
   for (const first of generate(children2[0], [...at, "generators", 0], ctx)) {
     const second = ctx.engine.renderTree(structuredClone(children2[1]), first, [...at, "generators", 1]);
     for (const p of generate(second, [...at, "generators", 1], ctx)) out.push(ctx.goTemplate ? deepMerge(structuredClone(first), p) : { ...first, ...p });
+    if (out.length > MAX_APPLICATIONS) throw new Unexpandable(at, `its matrix generator makes more than ${MAX_APPLICATIONS} parameter sets, over the gate's limit`);
   }
   return out;
 }
@@ -60849,7 +60867,7 @@ var GoEngine = class extends TreeEngine {
   render(text2, params) {
     const t = new Template("", { funcs: this.funcs, options: this.options.length > 0 ? this.options : ["missingkey=default"] });
     t.parse(text2);
-    return t.execute(fromJS(params));
+    return t.execute(fromJS(params), { maxOutputLength: 1 << 20, deadline: Date.now() + 5e3 });
   }
 };
 function sanitizeName(name) {
@@ -61008,8 +61026,10 @@ function sourceTarget(app, source, sourceAt, id) {
     const isKustomize = ["kustomization.yaml", "kustomization.yml", "Kustomization"].some((n) => repo.isFile(dir2 ? `${dir2}/${n}` : n));
     if (helm && !isChart) return refuse(sp("helm"), `helm settings are given, but ${dir2 || "."} holds no Chart.yaml`, "declaration-source-not-found");
     if (!isChart || isKustomize && !helm) {
+      const kustomize = isRecord(source.kustomize) && Object.keys(source.kustomize).length > 0 ? source.kustomize : void 0;
+      if (kustomize && isKustomize) return kustomizeTarget(app, base2, kustomize, dir2, sp);
       for (const field3 of ["kustomize", "directory"]) {
-        if (isRecord(source[field3]) && Object.keys(source[field3]).length > 0) return refuse(sp(field3), `Argo CD's ${field3} settings are not applied by the gate yet, so what it deploys is not checked as Argo CD renders it`);
+        if (isRecord(source[field3]) && Object.keys(source[field3]).length > 0) return refuse(sp(field3), `Argo CD's ${field3} settings ${field3 === "kustomize" ? `are given, but ${dir2 || "."} holds no kustomization` : "are not applied by the gate yet"}, so what it deploys is not checked as Argo CD renders it`);
       }
       return void 0;
     }
@@ -61055,6 +61075,64 @@ function sourceTarget(app, source, sourceAt, id) {
     release.includeCrds = true;
   }
   return base2;
+}
+function kustomizeTarget(app, base2, kustomize, dir2, sp) {
+  const refuse = (p, reason) => notRendered(app, base2.id, p, reason);
+  for (const field3 of ["commonAnnotationsEnvsubst", "labelWithoutSelector", "labelIncludeTemplates"]) {
+    if (kustomize[field3] === true) return refuse(sp("kustomize", field3), `kustomize.${field3} is not applied by the gate yet, so what it deploys is not checked as Argo CD renders it`);
+  }
+  const flux = { patches: [], images: [], components: [], sourceMap: app.object.sourceMap, argocd: { replicas: [] } };
+  if (str5(kustomize.namePrefix)) flux.namePrefix = str5(kustomize.namePrefix);
+  if (str5(kustomize.nameSuffix)) flux.nameSuffix = str5(kustomize.nameSuffix);
+  if (str5(kustomize.namespace)) flux.targetNamespace = str5(kustomize.namespace);
+  const list2 = (field3) => Array.isArray(kustomize[field3]) ? kustomize[field3] : [];
+  for (const [i, image] of list2("images").entries()) {
+    if (typeof image !== "string") continue;
+    if (image.includes("$")) return refuse(sp("kustomize", "images", i), `the image ${image} uses build environment variables, which the gate does not substitute yet`);
+    flux.images.push({ ...argoImage(image), at: sp("kustomize", "images", i) });
+  }
+  for (const [i, r] of list2("replicas").entries()) {
+    if (isRecord(r) && typeof r.name === "string" && (typeof r.count === "number" || typeof r.count === "string")) flux.argocd.replicas.push({ name: r.name, count: r.count, at: sp("kustomize", "replicas", i, "count") });
+  }
+  for (const field3 of ["commonLabels", "commonAnnotations"]) {
+    const value = kustomize[field3];
+    if (isRecord(value)) flux.argocd[field3] = { value: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)])), at: sp("kustomize", field3) };
+  }
+  for (const [i, patch] of list2("patches").entries()) {
+    if (!isRecord(patch)) continue;
+    if (typeof patch.patch !== "string") return refuse(sp("kustomize", "patches", i), "a patch from a file (path) is not applied by the gate yet, so what it deploys is not checked as Argo CD renders it");
+    flux.patches.push({ patch: patch.patch, ...isRecord(patch.target) ? { target: patch.target } : {}, at: sp("kustomize", "patches", i) });
+  }
+  for (const [i, component] of list2("components").entries()) {
+    if (typeof component !== "string") continue;
+    if (kustomize.ignoreMissingComponents === true && !app.repo.isDirectory(path23.posix.join(dir2, component))) continue;
+    flux.components.push({ path: component, at: sp("kustomize", "components", i) });
+  }
+  const target = { ...base2, kind: "kustomize", path: dir2, flux };
+  delete target.helm;
+  const graph = fluxKustomizationGraph(app.repo, target);
+  target.reads = graph.inputs.filter((f) => app.repo.isFile(f));
+  target.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...target.reads])].sort();
+  if (graph.errors.length > 0) target.problems = [...graph.errors];
+  return target;
+}
+function argoImage(text2) {
+  const eq2 = text2.indexOf("=");
+  const name = eq2 >= 0 ? text2.slice(0, eq2) : void 0;
+  const rest = eq2 >= 0 ? text2.slice(eq2 + 1) : text2;
+  const at = rest.indexOf("@");
+  const digest2 = at >= 0 ? rest.slice(at + 1) : void 0;
+  const ref = at >= 0 ? rest.slice(0, at) : rest;
+  const colon = ref.lastIndexOf(":");
+  const tagged = colon > ref.lastIndexOf("/");
+  const image = tagged ? ref.slice(0, colon) : ref;
+  const tag = tagged ? ref.slice(colon + 1) : void 0;
+  return {
+    name: name ?? image,
+    ...name !== void 0 && image !== name ? { newName: image } : {},
+    ...tag ? { newTag: tag } : {},
+    ...digest2 ? { digest: digest2 } : {}
+  };
 }
 function valueFiles(app, file, chartDir) {
   const { repo } = app;
@@ -61536,6 +61614,12 @@ function declarationInputsChanged(repo, changed) {
 }
 var DECLARATION_API = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\/|source\.extensions\.fluxcd\.io\//;
 var FLUX_KUSTOMIZATION = /kustomize\.toolkit\.fluxcd\.io\//;
+function argoKustomizePaths(object) {
+  if (object.kind !== "Application" || !object.apiVersion.startsWith("argoproj.io/")) return [];
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const sources = [spec.source, ...Array.isArray(spec.sources) ? spec.sources : []].filter(isRecord);
+  return sources.filter((s) => typeof s.path === "string" && isRecord(s.kustomize) && Object.keys(s.kustomize).length > 0).map((s) => s.path.replace(/^\.\/?/, "").replace(/\/+$/, ""));
+}
 function staticFluxPath(object, artifactRoots) {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   const written = (typeof spec.path === "string" ? spec.path : "").replace(/^\.\/?/, "").replace(/\/+$/, "");
@@ -61550,8 +61634,14 @@ function declarationFiles(repo, files) {
   for (const [file, text2] of yamlTexts(repo, files)) {
     if (!DECLARATION_API.test(text2)) continue;
     out.files.add(file);
-    if (!FLUX_KUSTOMIZATION.test(text2) && !text2.includes("source.extensions.fluxcd.io/")) continue;
+    if (!FLUX_KUSTOMIZATION.test(text2) && !text2.includes("source.extensions.fluxcd.io/") && !/^\s+kustomize:/m.test(text2)) continue;
     for (const object of objectsFromYaml(text2, file, "declarations").objects) {
+      for (const p of argoKustomizePaths(object)) {
+        try {
+          out.fluxPaths.push(repo.normalize(p));
+        } catch {
+        }
+      }
       if (isArtifactGenerator(object)) {
         for (const a of artifactsOf(object, () => true)) if ("root" in a) out.artifactRoots.set(`${a.namespace}/${a.name}`, a.root);
       }
@@ -61920,7 +62010,7 @@ function discoverTargets(repo, options) {
     if (include && !candidates.some(include)) return false;
     return true;
   };
-  const kustomizeTarget = (d) => {
+  const kustomizeTarget2 = (d) => {
     const graph = graphs.get(d) ?? loadKustomizationGraph(repo, d, cache3);
     graphs.set(d, graph);
     return withProblems({ id: targetId("kustomize", d), kind: "kustomize", path: d, inputs: graph.inputs, renderable: true }, graph.errors);
@@ -61945,7 +62035,7 @@ function discoverTargets(repo, options) {
       }
       const want = t.kind;
       if ((!want || want === "kustomize") && findKustomizationFile(repo, d)) {
-        targets.push(kustomizeTarget(d));
+        targets.push(kustomizeTarget2(d));
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
@@ -61960,7 +62050,7 @@ function discoverTargets(repo, options) {
     for (const d of roots) {
       const file = findKustomizationFile(repo, d);
       if (!folderAllowed(d, file ? [file] : [])) continue;
-      targets.push(kustomizeTarget(d));
+      targets.push(kustomizeTarget2(d));
     }
     for (const d of topCharts) {
       if (folderAllowed(d, [d ? `${d}/Chart.yaml` : "Chart.yaml"])) addHelmTargets(d);

@@ -390,3 +390,48 @@ describe('the manifest-generate-paths annotation', () => {
     }
   });
 });
+
+describe('Argo CD kustomize sources with settings', () => {
+  const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata: { labels: { app: web } }\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n';
+  const app = (kustomize: string[]) =>
+    ['apiVersion: argoproj.io/v1alpha1', 'kind: Application', 'metadata:', '  name: web', '  namespace: argocd', 'spec:', '  project: default', '  source:', '    repoURL: https://github.com/acme/gitops', '    targetRevision: HEAD', '    path: apps/web', '    kustomize:', ...kustomize.map((l) => `      ${l}`), '  destination:', '    server: https://kubernetes.default.svc', '    namespace: web', ''].join('\n');
+
+  test('edits applied to the same kustomization as Argo CD applies them; edited fields on their Application lines; the folder checked once', async () => {
+    const result = await scan({
+      'apps/web/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+      'apps/web/deployment.yaml': deployment,
+      'argocd/web.yaml': app([
+        'namePrefix: prod-',
+        'namespace: shop',
+        'images:',
+        '  - nginx=ghcr.io/acme/nginx:latest',
+        'replicas:',
+        '  - { name: web, count: 3 }',
+        'commonLabels:',
+        '  team: payments',
+        'patches:',
+        '  - target: { kind: Deployment }',
+        '    patch: |',
+        '      - op: add',
+        '        path: /spec/template/spec/hostNetwork',
+        '        value: true'
+      ])
+    });
+    const target = result.targets.find((t) => t.id === 'argocd:argocd/web');
+    expect(target).toMatchObject({ kind: 'kustomize', checked: true, objects: 1 });
+    expect(result.targets.some((t) => t.id === 'kustomize:apps/web')).toBe(false);
+    const byRule = (rule: string) => result.findings.find((f) => f.target === 'argocd:argocd/web' && f.ruleId === rule);
+    expect(byRule('pss-host-namespaces')).toMatchObject({ object: { kind: 'Deployment', name: 'prod-web', namespace: 'shop' }, location: { file: 'argocd/web.yaml', line: 26 } });
+    expect(byRule('image-tag-latest')).toMatchObject({ location: { file: 'argocd/web.yaml', line: 16 } });
+    expect(byRule('deployment-min-replicas')).toBeUndefined();
+  });
+
+  test('settings Argo CD applies but the gate does not yet are reported, not guessed', async () => {
+    const result = await scan({
+      'apps/web/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+      'apps/web/deployment.yaml': deployment,
+      'argocd/web.yaml': app(['images:', '  - nginx=ghcr.io/acme/nginx:$ARGOCD_APP_REVISION'])
+    });
+    expect(result.targets.find((t) => t.id === 'argocd:argocd/web')).toMatchObject({ checked: false, unchecked: ['declaration-not-rendered'] });
+  });
+});

@@ -30,3 +30,28 @@ describe('declarations that point outside the repository', () => {
     }
   });
 });
+
+describe('a hostile ApplicationSet', () => {
+  test('a matrix that multiplies into millions of Applications stops at the limit: not checked, the reason on its line', async () => {
+    const elements = Array.from({ length: 3000 }, (_, i) => `{ n: "${i}" }`).join(', ');
+    const set = [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: ApplicationSet',
+      'metadata: { name: bomb, namespace: argocd }',
+      'spec:',
+      '  generators:',
+      '    - matrix:',
+      '        generators:',
+      `          - list: { elements: [${elements}] }`,
+      `          - list: { elements: [${elements.replaceAll('n:', 'm:')}] }`,
+      '  template:',
+      "    metadata: { name: 'app-{{n}}-{{m}}' }",
+      '    spec: { project: default, source: { repoURL: https://charts.example.com, chart: web, targetRevision: 1.0.0 }, destination: { server: https://kubernetes.default.svc, namespace: x } }',
+      ''
+    ].join('\n');
+    const result = await scanTree({ 'argocd/set.yaml': set });
+    expect(result.targets.find((t) => t.id === 'argocd-set:argocd/bomb')).toMatchObject({ checked: false, unchecked: ['declaration-not-rendered'] });
+    expect(result.findings.find((f) => f.target === 'argocd-set:argocd/bomb')?.message).toMatch(/over the gate's limit/);
+    expect(result.blocking.length).toBeGreaterThan(0);
+  });
+});

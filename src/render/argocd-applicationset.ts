@@ -274,6 +274,8 @@ function matrixParams(body: unknown, at: JsonPath, ctx: Context): Params[] {
     // The second generator may use the first's parameters.
     const second = ctx.engine.renderTree(structuredClone(children[1]), first, [...at, 'generators', 1]);
     for (const p of generate(second, [...at, 'generators', 1], ctx)) out.push(ctx.goTemplate ? deepMerge(structuredClone(first), p) : { ...first, ...p });
+    // A product grows fast: stop as soon as it is over the limit, not after building it.
+    if (out.length > MAX_APPLICATIONS) throw new Unexpandable(at, `its matrix generator makes more than ${MAX_APPLICATIONS} parameter sets, over the gate's limit`);
   }
   return out;
 }
@@ -376,7 +378,8 @@ class GoEngine extends TreeEngine {
   render(text: string, params: Params): string {
     const t = new Template('', { funcs: this.funcs, options: this.options.length > 0 ? this.options : ['missingkey=default'] });
     t.parse(text);
-    return t.execute(fromJS(params));
+    // A template is the pull request's text: bounded output and time, as Helm's are.
+    return t.execute(fromJS(params), { maxOutputLength: 1 << 20, deadline: Date.now() + 5000 });
   }
 }
 

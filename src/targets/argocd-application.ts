@@ -14,7 +14,8 @@ import { isRecord, type JsonPath, type KubeObject, type Located, type SourceLoca
 import { parseYaml } from '../objects/yaml-source.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
 import { inlineValuesAt } from './inline-values.js';
-import type { InlineValues, Target } from './types.js';
+import type { FluxBuild, InlineValues, Target } from './types.js';
+import { fluxKustomizationGraph } from './flux-kustomization.js';
 
 const ARGO_API = 'argoproj.io/';
 
@@ -142,9 +143,11 @@ function sourceTarget(app: App, source: Record<string, unknown>, sourceAt: JsonP
     const isKustomize = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((n) => repo.isFile(dir ? `${dir}/${n}` : n));
     if (helm && !isChart) return refuse(sp('helm'), `helm settings are given, but ${dir || '.'} holds no Chart.yaml`, 'declaration-source-not-found');
     if (!isChart || (isKustomize && !helm)) {
-      // Kustomize or plain manifests: the folder's own target renders them; Argo's own settings for them are not applied yet.
+      const kustomize = isRecord(source.kustomize) && Object.keys(source.kustomize).length > 0 ? source.kustomize : undefined;
+      if (kustomize && isKustomize) return kustomizeTarget(app, base, kustomize, dir, sp);
+      // Plain manifests, or a kustomization without Argo CD settings: the folder's own target renders them.
       for (const field of ['kustomize', 'directory'] as const) {
-        if (isRecord(source[field]) && Object.keys(source[field]).length > 0) return refuse(sp(field), `Argo CD's ${field} settings are not applied by the gate yet, so what it deploys is not checked as Argo CD renders it`);
+        if (isRecord(source[field]) && Object.keys(source[field]).length > 0) return refuse(sp(field), `Argo CD's ${field} settings ${field === 'kustomize' ? `are given, but ${dir || '.'} holds no kustomization` : 'are not applied by the gate yet'}, so what it deploys is not checked as Argo CD renders it`);
       }
       return undefined;
     }
@@ -190,6 +193,73 @@ function sourceTarget(app: App, source: Record<string, unknown>, sourceAt: JsonP
     release.includeCrds = true;
   }
   return base;
+}
+
+/**
+ * A kustomize source with Argo CD's settings, applied as the repo-server applies them: `kustomize edit` on the
+ * folder's own kustomization (`set nameprefix`/`namesuffix`/`namespace`/`image`/`replicas`, `add label`/`annotation`/
+ * `component`) and `patches` appended — the same kustomization, not an extra layer — built with kustomize's default
+ * load restrictions. Each edited field points at its line in the Application.
+ */
+function kustomizeTarget(app: App, base: Target, kustomize: Record<string, unknown>, dir: string, sp: (...p: (string | number)[]) => JsonPath): Target {
+  const refuse = (p: JsonPath, reason: string) => notRendered(app, base.id, p, reason);
+  for (const field of ['commonAnnotationsEnvsubst', 'labelWithoutSelector', 'labelIncludeTemplates']) {
+    if (kustomize[field] === true) return refuse(sp('kustomize', field), `kustomize.${field} is not applied by the gate yet, so what it deploys is not checked as Argo CD renders it`);
+  }
+  const flux: FluxBuild = { patches: [], images: [], components: [], sourceMap: app.object.sourceMap, argocd: { replicas: [] } };
+  if (str(kustomize.namePrefix)) flux.namePrefix = str(kustomize.namePrefix);
+  if (str(kustomize.nameSuffix)) flux.nameSuffix = str(kustomize.nameSuffix);
+  if (str(kustomize.namespace)) flux.targetNamespace = str(kustomize.namespace);
+  const list = (field: string): unknown[] => (Array.isArray(kustomize[field]) ? (kustomize[field] as unknown[]) : []);
+  for (const [i, image] of list('images').entries()) {
+    if (typeof image !== 'string') continue;
+    if (image.includes('$')) return refuse(sp('kustomize', 'images', i), `the image ${image} uses build environment variables, which the gate does not substitute yet`);
+    flux.images.push({ ...argoImage(image), at: sp('kustomize', 'images', i) });
+  }
+  for (const [i, r] of list('replicas').entries()) {
+    if (isRecord(r) && typeof r.name === 'string' && (typeof r.count === 'number' || typeof r.count === 'string')) flux.argocd!.replicas.push({ name: r.name, count: r.count, at: sp('kustomize', 'replicas', i, 'count') });
+  }
+  for (const field of ['commonLabels', 'commonAnnotations'] as const) {
+    const value = kustomize[field];
+    if (isRecord(value)) flux.argocd![field] = { value: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)])), at: sp('kustomize', field) };
+  }
+  for (const [i, patch] of list('patches').entries()) {
+    if (!isRecord(patch)) continue;
+    if (typeof patch.patch !== 'string') return refuse(sp('kustomize', 'patches', i), 'a patch from a file (path) is not applied by the gate yet, so what it deploys is not checked as Argo CD renders it');
+    flux.patches.push({ patch: patch.patch, ...(isRecord(patch.target) ? { target: patch.target } : {}), at: sp('kustomize', 'patches', i) });
+  }
+  for (const [i, component] of list('components').entries()) {
+    if (typeof component !== 'string') continue;
+    if (kustomize.ignoreMissingComponents === true && !app.repo.isDirectory(path.posix.join(dir, component))) continue;
+    flux.components.push({ path: component, at: sp('kustomize', 'components', i) });
+  }
+  const target: Target = { ...base, kind: 'kustomize', path: dir, flux };
+  delete target.helm;
+  const graph = fluxKustomizationGraph(app.repo, target);
+  target.reads = graph.inputs.filter((f) => app.repo.isFile(f));
+  target.inputs = [...new Set([...base.inputs, ...target.reads])].sort();
+  if (graph.errors.length > 0) target.problems = [...graph.errors];
+  return target;
+}
+
+/** `kustomize edit set image` arguments: `name=newName:tag`, `name:tag`, `name@digest`, `name=newName@digest`. */
+function argoImage(text: string): { name: string; newName?: string; newTag?: string; digest?: string } {
+  const eq = text.indexOf('=');
+  const name = eq >= 0 ? text.slice(0, eq) : undefined;
+  const rest = eq >= 0 ? text.slice(eq + 1) : text;
+  const at = rest.indexOf('@');
+  const digest = at >= 0 ? rest.slice(at + 1) : undefined;
+  const ref = at >= 0 ? rest.slice(0, at) : rest;
+  const colon = ref.lastIndexOf(':');
+  const tagged = colon > ref.lastIndexOf('/');
+  const image = tagged ? ref.slice(0, colon) : ref;
+  const tag = tagged ? ref.slice(colon + 1) : undefined;
+  return {
+    name: name ?? image,
+    ...(name !== undefined && image !== name ? { newName: image } : {}),
+    ...(tag ? { newTag: tag } : {}),
+    ...(digest ? { digest } : {})
+  };
 }
 
 /**

@@ -264,10 +264,18 @@ export interface DeclarationFiles {
   files: Set<string>;
   /** The files among them that hold Flux Kustomizations. */
   fluxFiles: Set<string>;
-  /** `spec.path` of every Flux Kustomization written in a file, as a repository folder. */
+  /** The folders declarations build as their controller edits them: Flux Kustomizations' `spec.path`, Argo CD kustomize sources with settings. */
   fluxPaths: string[];
   /** Each ExternalArtifact made by a generator written in a file (`namespace/name`): the repository folder it holds. */
   artifactRoots: Map<string, string>;
+}
+
+/** The paths of an Argo CD Application's sources that carry kustomize settings. */
+function argoKustomizePaths(object: KubeObject): string[] {
+  if (object.kind !== 'Application' || !object.apiVersion.startsWith('argoproj.io/')) return [];
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const sources = [spec.source, ...(Array.isArray(spec.sources) ? spec.sources : [])].filter(isRecord);
+  return sources.filter((s) => typeof s.path === 'string' && isRecord(s.kustomize) && Object.keys(s.kustomize).length > 0).map((s) => (s.path as string).replace(/^\.\/?/, '').replace(/\/+$/, ''));
 }
 
 /** A Flux Kustomization's folder in this repository as written (its path in an ExternalArtifact moved to the artifact's folder). */
@@ -290,8 +298,16 @@ export function declarationFiles(repo: RepoFiles, files: readonly string[]): Dec
   for (const [file, text] of yamlTexts(repo, files)) {
     if (!DECLARATION_API.test(text)) continue;
     out.files.add(file);
-    if (!FLUX_KUSTOMIZATION.test(text) && !text.includes('source.extensions.fluxcd.io/')) continue;
+    if (!FLUX_KUSTOMIZATION.test(text) && !text.includes('source.extensions.fluxcd.io/') && !/^\s+kustomize:/m.test(text)) continue;
     for (const object of objectsFromYaml(text, file, 'declarations').objects) {
+      // An Argo CD Application with kustomize settings builds its path as Argo CD edits it: the folder waits for it.
+      for (const p of argoKustomizePaths(object)) {
+        try {
+          out.fluxPaths.push(repo.normalize(p));
+        } catch {
+          // A path leaving the repository: the Application reports it.
+        }
+      }
       if (isArtifactGenerator(object)) {
         for (const a of artifactsOf(object, () => true)) if ('root' in a) out.artifactRoots.set(`${a.namespace}/${a.name}`, a.root);
       }

@@ -204,6 +204,24 @@ export function fluxKustomizationGraph(repo: RepoFiles, target: Target): Kustomi
     }
   }
   if (images.length > 0) value.images = images;
+  const argo = flux.argocd;
+  if (argo) {
+    // `kustomize edit set replicas` (by name) and `add label`/`add annotation` (merged over what is there).
+    const replicas = Array.isArray(value.replicas) ? (value.replicas as Record<string, unknown>[]) : [];
+    for (const r of argo.replicas) {
+      const j = replicas.findIndex((e) => isRecord(e) && e.name === r.name);
+      const at = j < 0 ? replicas.length : j;
+      replicas[at] = { name: r.name, count: r.count };
+      overlays.push({ prefix: ['replicas', at], at: r.at });
+    }
+    if (replicas.length > 0) value.replicas = replicas;
+    for (const field of ['commonLabels', 'commonAnnotations'] as const) {
+      const given = argo[field];
+      if (!given) continue;
+      value[field] = { ...(isRecord(value[field]) ? value[field] : {}), ...given.value };
+      for (const key of Object.keys(given.value)) overlays.push({ prefix: [field, key], at: [...given.at, key] });
+    }
+  }
   const sourceMap = new DeclarationOverlay(base?.sourceMap, overlays, flux.sourceMap, declared);
   const root = kustomizationFromValue(repo, dir, base?.file ?? (dir ? `${dir}/kustomization.yaml` : 'kustomization.yaml'), value, sourceMap, base);
   return loadKustomizationGraph(repo, dir, new Map(), root);

@@ -60,6 +60,12 @@ export interface FluxBuild {
   sourceMap: { locate(path: JsonPath): Located };
   /** `postBuild`: the variables and where each is set; absent when nothing is substituted. */
   substitute?: FluxSubstitution;
+  /** Argo CD's kustomize settings: built with kustomize's default load restrictions, not Flux's none. */
+  argocd?: {
+    replicas: { name: string; count: number | string; at: JsonPath }[];
+    commonLabels?: { value: Record<string, string>; at: JsonPath };
+    commonAnnotations?: { value: Record<string, string>; at: JsonPath };
+  };
 }
 
 export interface FluxSubstitution {

@@ -48,8 +48,9 @@ export async function renderKustomize(target: Target, repo: RepoFiles, options: 
   const roots = sandboxRoots(sandbox.root);
   let result;
   try {
-    // kustomize-controller builds with no load restrictions; the sandbox holds only files inside the repository.
-    result = await binary.build(sandbox.targetDir, { timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes, loadRestrictionsNone: target.flux !== undefined });
+    // kustomize-controller builds with no load restrictions (Argo CD with kustomize's default); the sandbox holds only
+    // files inside the repository.
+    result = await binary.build(sandbox.targetDir, { timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes, loadRestrictionsNone: target.flux !== undefined && !target.flux.argocd });
   } finally {
     sandbox.remove();
   }
