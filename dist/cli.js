@@ -61200,29 +61200,6 @@ function inlineValues(object, repo, helm, base2) {
 // src/targets/flux-helm-release.ts
 import { createHash as createHash7 } from "node:crypto";
 import path24 from "node:path";
-
-// src/targets/repo-yaml.ts
-function* yamlTexts(repo, files) {
-  for (const file of files) {
-    if (!/\.ya?ml$/i.test(file)) continue;
-    let text2;
-    try {
-      text2 = repo.readText(file);
-    } catch {
-      continue;
-    }
-    yield [file, text2];
-  }
-}
-function objectsInFiles(repo, files, marker, keep) {
-  const out = [];
-  for (const [file, text2] of yamlTexts(repo, files)) {
-    if (marker.test(text2)) out.push(...objectsFromYaml(text2, file, "declarations").objects.filter(keep));
-  }
-  return out;
-}
-
-// src/targets/flux-helm-release.ts
 var SOURCE_API = "source.toolkit.fluxcd.io/";
 var HELM_API = "helm.toolkit.fluxcd.io/";
 function fluxSourceOf(object) {
@@ -61231,9 +61208,9 @@ function fluxSourceOf(object) {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   return { kind: object.kind, name: object.name, namespace: object.namespace ?? "default", spec, location: object.sourceMap.locate([]).location, urlLocation: object.sourceMap.locate(["spec", "url"]).location };
 }
-function collectFluxSources(repo, files) {
+function collectFluxSources(texts) {
   const out = /* @__PURE__ */ new Map();
-  for (const object of objectsInFiles(repo, files, /source\.toolkit\.fluxcd\.io\//, (o) => fluxSourceOf(o) !== void 0)) {
+  for (const object of texts.objects(/source\.toolkit\.fluxcd\.io\//, (o) => fluxSourceOf(o) !== void 0)) {
     const source = fluxSourceOf(object);
     out.set(`${source.kind}/${source.namespace}/${source.name}`, source);
   }
@@ -61437,15 +61414,14 @@ function normalizeGitUrl(url) {
 }
 var MAX_DECLARATION_DEPTH = 8;
 var DeclaredTargets = class {
-  constructor(repo, files, repositoryUrls, options = {}) {
-    this.repo = repo;
-    this.files = files;
+  constructor(texts, repositoryUrls, options = {}) {
+    this.texts = texts;
     this.options = options;
+    this.repo = texts.repo;
     this.urls = new Set(repositoryUrls.map(normalizeGitUrl));
     this.revisions = new Set(options.localRevisions ?? ["", "HEAD", "main", "master"]);
   }
-  repo;
-  files;
+  texts;
   options;
   sources;
   values;
@@ -61455,6 +61431,7 @@ var DeclaredTargets = class {
   depth = /* @__PURE__ */ new Map();
   urls;
   revisions;
+  repo;
   /** ConfigMaps and Secrets for `valuesFrom`: in the producing target's output, else in the repository's files. */
   finder(objects) {
     return (kind, namespace, name) => {
@@ -61464,10 +61441,10 @@ var DeclaredTargets = class {
   }
   /** ArtifactGenerators written in the repository's files. */
   generators() {
-    return this.generatorObjects ??= objectsInFiles(this.repo, this.files, /source\.extensions\.fluxcd\.io\//, isArtifactGenerator);
+    return this.generatorObjects ??= this.texts.objects(/source\.extensions\.fluxcd\.io\//, isArtifactGenerator);
   }
   valueObjects() {
-    return this.values ??= objectsInFiles(this.repo, this.files, /^kind:\s*(ConfigMap|Secret)\s*$/m, (o) => o.kind === "ConfigMap" || o.kind === "Secret");
+    return this.values ??= this.texts.objects(/^kind:\s*(ConfigMap|Secret)\s*$/m, (o) => o.kind === "ConfigMap" || o.kind === "Secret");
   }
   /**
    * What Helm is told for a declared release: the config's top level, then the cluster the declaration deploys to
@@ -61519,7 +61496,7 @@ var DeclaredTargets = class {
     if (releases.length === 0 && applications.length === 0 && kustomizations.length === 0) return [];
     const depth = (this.depth.get(producer.id) ?? 0) + 1;
     if (depth > MAX_DECLARATION_DEPTH) return [];
-    if (releases.length > 0 || kustomizations.length > 0) this.sources ??= collectFluxSources(this.repo, this.files);
+    if (releases.length > 0 || kustomizations.length > 0) this.sources ??= collectFluxSources(this.texts);
     const thisRepository = (s) => s.name === "flux-system" && s.namespace === "flux-system" || typeof s.spec.url === "string" && this.urls.has(normalizeGitUrl(s.spec.url));
     const find = this.finder(objects);
     const rendered = /* @__PURE__ */ new Map();
@@ -61628,10 +61605,11 @@ function staticFluxPath(object, artifactRoots) {
   const root = artifactRoots.get(`${typeof ref.namespace === "string" ? ref.namespace : object.namespace ?? "default"}/${String(ref.name)}`);
   return root === void 0 ? "unknown" : root ? `${root}/${written}`.replace(/\/$/, "") : written;
 }
-function declarationFiles(repo, files) {
+function declarationFiles(texts) {
+  const repo = texts.repo;
   const out = { files: /* @__PURE__ */ new Set(), fluxFiles: /* @__PURE__ */ new Set(), fluxPaths: [], artifactRoots: /* @__PURE__ */ new Map() };
   const kustomizations = [];
-  for (const [file, text2] of yamlTexts(repo, files)) {
+  for (const [file, text2] of texts.entries()) {
     if (!DECLARATION_API.test(text2)) continue;
     out.files.add(file);
     if (!FLUX_KUSTOMIZATION.test(text2) && !text2.includes("source.extensions.fluxcd.io/") && !/^\s+kustomize:/m.test(text2)) continue;
@@ -61666,17 +61644,19 @@ function declarationFiles(repo, files) {
 var import_picomatch4 = __toESM(require_picomatch2(), 1);
 import path25 from "node:path";
 var DeclarationReach = class {
-  constructor(repo, declarationFiles2, files, artifactRoots = /* @__PURE__ */ new Map()) {
-    this.repo = repo;
+  constructor(texts, declarationFiles2, artifactRoots = /* @__PURE__ */ new Map()) {
     this.declarationFiles = declarationFiles2;
     this.artifactRoots = artifactRoots;
-    this.pathPatched = files.some((f) => /\.ya?ml$/i.test(f) && this.movesKustomizationPath(f));
+    this.repo = texts.repo;
+    this.texts = new Map(texts.entries());
+    this.pathPatched = [...this.texts.keys()].some((f) => this.movesKustomizationPath(f));
   }
-  repo;
   declarationFiles;
   artifactRoots;
   cache = /* @__PURE__ */ new Map();
   pathPatched;
+  repo;
+  texts;
   /** Whether a declaration written in `file` leads to one of `changed`. */
   leadsTo(file, changed) {
     if (this.pathPatched) return true;
@@ -61712,11 +61692,8 @@ var DeclarationReach = class {
     return reach;
   }
   objects(file) {
-    try {
-      return objectsFromYaml(this.repo.readText(file), file, "reach").objects;
-    } catch {
-      return [];
-    }
+    const text2 = this.texts.get(file);
+    return text2 === void 0 ? [] : objectsFromYaml(text2, file, "reach").objects;
   }
   /** The files one declaration reads itself. */
   direct(object) {
@@ -61782,12 +61759,7 @@ var DeclarationReach = class {
    * patch document (in the file or inline under a `patch` key) that is a Kustomization setting `spec.path`.
    */
   movesKustomizationPath(file) {
-    let text2;
-    try {
-      text2 = this.repo.readText(file);
-    } catch {
-      return false;
-    }
+    const text2 = this.texts.get(file) ?? "";
     if (/\/spec\/path\b/.test(text2)) return true;
     if (!/kind:\s*["']?Kustomization/.test(text2) || !/\bpath:/.test(text2)) return false;
     const patchDocument = (value) => isRecord(value) && value.kind === "Kustomization" && isRecord(value.spec) && "path" in value.spec && !("sourceRef" in value.spec);
@@ -61797,6 +61769,39 @@ var DeclarationReach = class {
       return Object.entries(value).some(([k, v]) => k === "patch" && typeof v === "string" ? parseYaml(v, file).documents.some((d) => patchDocument(d.value)) : inline(v));
     };
     return parseYaml(text2, file).documents.some((d) => patchDocument(d.value) || inline(d.value));
+  }
+};
+
+// src/targets/repo-yaml.ts
+var YamlTexts = class {
+  constructor(repo, files) {
+    this.repo = repo;
+    this.files = files;
+  }
+  repo;
+  files;
+  texts;
+  /** Each readable `.yaml`/`.yml` file with its text (read the first time it is asked for); unreadable ones left out. */
+  entries() {
+    if (!this.texts) {
+      this.texts = /* @__PURE__ */ new Map();
+      for (const file of this.files) {
+        if (!/\.ya?ml$/i.test(file)) continue;
+        try {
+          this.texts.set(file, this.repo.readText(file));
+        } catch {
+        }
+      }
+    }
+    return this.texts.entries();
+  }
+  /** The objects written in the files whose text matches `marker` (a cheap test before parsing) and `keep`. */
+  objects(marker, keep) {
+    const out = [];
+    for (const [file, text2] of this.entries()) {
+      if (marker.test(text2)) out.push(...objectsFromYaml(text2, file, "declarations").objects.filter(keep));
+    }
+    return out;
   }
 };
 
@@ -62424,8 +62429,9 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
   const notes = [];
   const objects = /* @__PURE__ */ new Map();
   let budgetSkipped = 0;
-  const declarations = declarationFiles(repo, discovery.files);
-  const declared = new DeclaredTargets(repo, discovery.files, remoteUrls2, {
+  const texts = new YamlTexts(repo, discovery.files);
+  const declarations = declarationFiles(texts);
+  const declared = new DeclaredTargets(texts, remoteUrls2, {
     localRevisions: [...settings.localRevisions, ...settings.base ? [settings.base.replace(/^(refs\/heads\/|origin\/)/, "")] : []],
     ...settings.discovery.helm ? { helm: settings.discovery.helm } : {},
     clusters: settings.clusters,
@@ -62437,7 +62443,7 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
     const holding = (target.reads ?? target.inputs).filter((f) => declarations.files.has(f));
     if (holding.length === 0) return "skip";
     if (!selection.leadsTo) return "route";
-    reach ??= new DeclarationReach(repo, declarations.files, discovery.files, declarations.artifactRoots);
+    reach ??= new DeclarationReach(texts, declarations.files, declarations.artifactRoots);
     return selection.leadsTo(holding, reach) ? "route" : "skip";
   };
   const inFluxPath = (t) => declarations.fluxPaths.some((p) => p === "" || t.path === p || t.path.startsWith(`${p}/`));

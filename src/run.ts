@@ -19,6 +19,7 @@ import type { ChartSource, ChartUse } from './fetch/chart-source.js';
 import { openChartSource, type OpenChartSource } from './fetch/open.js';
 import { declarationFiles, declarationInputsChanged, DeclaredTargets } from './targets/declared.js';
 import { DeclarationReach } from './targets/declaration-reach.js';
+import { YamlTexts } from './targets/repo-yaml.js';
 import { RepositoryPolicy } from './fetch/policy.js';
 import type { RenderOutput } from './render/types.js';
 import { isolationMode } from './render/process.js';
@@ -486,8 +487,10 @@ async function scanTree(
   const notes: string[] = [];
   const objects: TreeScan['objects'] = new Map();
   let budgetSkipped = 0;
-  const declarations = declarationFiles(repo, discovery.files);
-  const declared = new DeclaredTargets(repo, discovery.files, remoteUrls, {
+  // The repository's YAML texts, read once for the declaration index and every lookup a declaration makes.
+  const texts = new YamlTexts(repo, discovery.files);
+  const declarations = declarationFiles(texts);
+  const declared = new DeclaredTargets(texts, remoteUrls, {
     localRevisions: [...settings.localRevisions, ...(settings.base ? [settings.base.replace(/^(refs\/heads\/|origin\/)/, '')] : [])],
     ...(settings.discovery.helm ? { helm: settings.discovery.helm } : {}),
     clusters: settings.clusters,
@@ -500,7 +503,7 @@ async function scanTree(
     const holding = (target.reads ?? target.inputs).filter((f) => declarations.files.has(f));
     if (holding.length === 0) return 'skip';
     if (!selection.leadsTo) return 'route';
-    reach ??= new DeclarationReach(repo, declarations.files, discovery.files, declarations.artifactRoots);
+    reach ??= new DeclarationReach(texts, declarations.files, declarations.artifactRoots);
     return selection.leadsTo(holding, reach) ? 'route' : 'skip';
   };
   // Folders inside a Flux Kustomization's path wait: the Kustomization builds them as Flux does, and a folder whose

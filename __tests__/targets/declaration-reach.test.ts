@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { RepoFiles } from '../../src/repo/files.js';
 import { DeclarationReach } from '../../src/targets/declaration-reach.js';
 import { declarationFiles } from '../../src/targets/declared.js';
+import { YamlTexts } from '../../src/targets/repo-yaml.js';
 import { removeDir, tempDir, writeTree } from '../helpers/temp-repo.js';
 
 const ks = (name: string, path: string, extra = '') =>
@@ -23,8 +24,9 @@ function reachOf(files: Record<string, string>) {
   writeTree(root, files);
   const repo = new RepoFiles(root);
   const all = repo.walk('');
-  const declarations = declarationFiles(repo, all);
-  return new DeclarationReach(repo, declarations.files, all);
+  const texts = new YamlTexts(repo, all);
+  const declarations = declarationFiles(texts);
+  return new DeclarationReach(texts, declarations.files);
 }
 
 const layout = {

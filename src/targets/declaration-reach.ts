@@ -15,6 +15,7 @@ import { parseYaml } from '../objects/yaml-source.js';
 import { objectsFromYaml } from '../objects/manifests.js';
 import { isRecord, type KubeObject } from '../objects/types.js';
 import type { RepoFiles } from '../repo/files.js';
+import type { YamlTexts } from './repo-yaml.js';
 import { isArgoApplication, manifestGeneratePaths } from './argocd-application.js';
 import { isHelmRelease } from './flux-helm-release.js';
 import { isFluxKustomization } from './flux-kustomization.js';
@@ -27,13 +28,17 @@ export class DeclarationReach {
   private readonly cache = new Map<string, Reach>();
   private readonly pathPatched: boolean;
 
+  private readonly repo: RepoFiles;
+  private readonly texts: Map<string, string>;
+
   constructor(
-    private readonly repo: RepoFiles,
+    texts: YamlTexts,
     private readonly declarationFiles: ReadonlySet<string>,
-    files: readonly string[],
     private readonly artifactRoots: ReadonlyMap<string, string> = new Map()
   ) {
-    this.pathPatched = files.some((f) => /\.ya?ml$/i.test(f) && this.movesKustomizationPath(f));
+    this.repo = texts.repo;
+    this.texts = new Map(texts.entries());
+    this.pathPatched = [...this.texts.keys()].some((f) => this.movesKustomizationPath(f));
   }
 
   /** Whether a declaration written in `file` leads to one of `changed`. */
@@ -73,11 +78,8 @@ export class DeclarationReach {
   }
 
   private objects(file: string): KubeObject[] {
-    try {
-      return objectsFromYaml(this.repo.readText(file), file, 'reach').objects;
-    } catch {
-      return [];
-    }
+    const text = this.texts.get(file);
+    return text === undefined ? [] : objectsFromYaml(text, file, 'reach').objects;
   }
 
   /** The files one declaration reads itself. */
@@ -148,12 +150,7 @@ export class DeclarationReach {
    * patch document (in the file or inline under a `patch` key) that is a Kustomization setting `spec.path`.
    */
   private movesKustomizationPath(file: string): boolean {
-    let text: string;
-    try {
-      text = this.repo.readText(file);
-    } catch {
-      return false;
-    }
+    const text = this.texts.get(file) ?? '';
     if (/\/spec\/path\b/.test(text)) return true;
     if (!/kind:\s*["']?Kustomization/.test(text) || !/\bpath:/.test(text)) return false;
     const patchDocument = (value: unknown): boolean =>

@@ -23,7 +23,7 @@ import { fluxKustomizationGraph, fluxKustomizationTarget, isFluxKustomization } 
 import { loadKustomizationGraph } from './kustomization.js';
 import { artifactsOf, isArtifactGenerator, type FluxArtifact } from './flux-artifact.js';
 import { digest } from '../util/hash.js';
-import { objectsInFiles, yamlTexts } from './repo-yaml.js';
+import type { YamlTexts } from './repo-yaml.js';
 import { objectsFromYaml } from '../objects/manifests.js';
 import type { ClusterConfig, HelmEnvironment, Target } from './types.js';
 
@@ -58,12 +58,14 @@ export class DeclaredTargets {
 
   private readonly revisions: Set<string>;
 
+  private readonly repo: RepoFiles;
+
   constructor(
-    private readonly repo: RepoFiles,
-    private readonly files: readonly string[],
+    private readonly texts: YamlTexts,
     repositoryUrls: readonly string[],
     private readonly options: DeclaredOptions = {}
   ) {
+    this.repo = texts.repo;
     this.urls = new Set(repositoryUrls.map(normalizeGitUrl));
     this.revisions = new Set(options.localRevisions ?? ['', 'HEAD', 'main', 'master']);
   }
@@ -78,11 +80,11 @@ export class DeclaredTargets {
 
   /** ArtifactGenerators written in the repository's files. */
   private generators(): KubeObject[] {
-    return (this.generatorObjects ??= objectsInFiles(this.repo, this.files, /source\.extensions\.fluxcd\.io\//, isArtifactGenerator));
+    return (this.generatorObjects ??= this.texts.objects(/source\.extensions\.fluxcd\.io\//, isArtifactGenerator));
   }
 
   private valueObjects(): KubeObject[] {
-    return (this.values ??= objectsInFiles(this.repo, this.files, /^kind:\s*(ConfigMap|Secret)\s*$/m, (o) => o.kind === 'ConfigMap' || o.kind === 'Secret'));
+    return (this.values ??= this.texts.objects(/^kind:\s*(ConfigMap|Secret)\s*$/m, (o) => o.kind === 'ConfigMap' || o.kind === 'Secret'));
   }
 
   /**
@@ -138,7 +140,7 @@ export class DeclaredTargets {
     if (releases.length === 0 && applications.length === 0 && kustomizations.length === 0) return [];
     const depth = (this.depth.get(producer.id) ?? 0) + 1;
     if (depth > MAX_DECLARATION_DEPTH) return [];
-    if (releases.length > 0 || kustomizations.length > 0) this.sources ??= collectFluxSources(this.repo, this.files);
+    if (releases.length > 0 || kustomizations.length > 0) this.sources ??= collectFluxSources(this.texts);
     const thisRepository = (s: FluxSource) => (s.name === 'flux-system' && s.namespace === 'flux-system') || (typeof s.spec.url === 'string' && this.urls.has(normalizeGitUrl(s.spec.url)));
     const find = this.finder(objects);
     const rendered = new Map<string, FluxSource>();
@@ -292,10 +294,11 @@ export function staticFluxPath(object: KubeObject, artifactRoots: ReadonlyMap<st
  * Which files hold declarations (read as text first, parsed only when they name a Flux or Argo CD API): a target
  * that reads none of them makes no further targets, and a folder inside a Flux Kustomization's path is built by it.
  */
-export function declarationFiles(repo: RepoFiles, files: readonly string[]): DeclarationFiles {
+export function declarationFiles(texts: YamlTexts): DeclarationFiles {
+  const repo = texts.repo;
   const out: DeclarationFiles = { files: new Set(), fluxFiles: new Set(), fluxPaths: [], artifactRoots: new Map() };
   const kustomizations: KubeObject[] = [];
-  for (const [file, text] of yamlTexts(repo, files)) {
+  for (const [file, text] of texts.entries()) {
     if (!DECLARATION_API.test(text)) continue;
     out.files.add(file);
     if (!FLUX_KUSTOMIZATION.test(text) && !text.includes('source.extensions.fluxcd.io/') && !/^\s+kustomize:/m.test(text)) continue;

@@ -15,7 +15,7 @@ import { isRecord, type JsonPath, type KubeObject, type SourceLocation } from '.
 import { parseYaml } from '../objects/yaml-source.js';
 import type { RepoFiles } from '../repo/files.js';
 import { inlineValuesAt, setPathSegments } from './inline-values.js';
-import { objectsInFiles } from './repo-yaml.js';
+import type { YamlTexts } from './repo-yaml.js';
 import { declaration } from './declaration.js';
 import type { FluxPostRenderer, FluxValuesReference, InlineValues, Target } from './types.js';
 
@@ -47,9 +47,9 @@ export function fluxSourceOf(object: KubeObject): FluxSource | undefined {
 }
 
 /** The Flux source objects written in the repository's YAML files, by `kind/namespace/name`. */
-export function collectFluxSources(repo: RepoFiles, files: readonly string[]): Map<string, FluxSource> {
+export function collectFluxSources(texts: YamlTexts): Map<string, FluxSource> {
   const out = new Map<string, FluxSource>();
-  for (const object of objectsInFiles(repo, files, /source\.toolkit\.fluxcd\.io\//, (o) => fluxSourceOf(o) !== undefined)) {
+  for (const object of texts.objects(/source\.toolkit\.fluxcd\.io\//, (o) => fluxSourceOf(o) !== undefined)) {
     const source = fluxSourceOf(object)!;
     out.set(`${source.kind}/${source.namespace}/${source.name}`, source);
   }

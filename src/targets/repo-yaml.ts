@@ -1,27 +1,41 @@
-/** The repository's YAML files as declarations look for the objects they name (sources, values, generators). */
+/**
+ * The repository's YAML files as declarations look for the objects they name (sources, values, generators), read
+ * once per scan: the declaration index and every lookup share the same texts.
+ */
 import { objectsFromYaml } from '../objects/manifests.js';
 import type { KubeObject } from '../objects/types.js';
 import type { RepoFiles } from '../repo/files.js';
 
-/** Each readable `.yaml`/`.yml` file among `files` with its text; files that cannot be read are left out. */
-export function* yamlTexts(repo: RepoFiles, files: readonly string[]): Generator<[file: string, text: string]> {
-  for (const file of files) {
-    if (!/\.ya?ml$/i.test(file)) continue;
-    let text: string;
-    try {
-      text = repo.readText(file);
-    } catch {
-      continue;
-    }
-    yield [file, text];
-  }
-}
+export class YamlTexts {
+  private texts: Map<string, string> | undefined;
 
-/** The objects written in the YAML files whose text matches `marker` (a cheap test before parsing) and `keep`. */
-export function objectsInFiles(repo: RepoFiles, files: readonly string[], marker: RegExp, keep: (object: KubeObject) => boolean): KubeObject[] {
-  const out: KubeObject[] = [];
-  for (const [file, text] of yamlTexts(repo, files)) {
-    if (marker.test(text)) out.push(...objectsFromYaml(text, file, 'declarations').objects.filter(keep));
+  constructor(
+    readonly repo: RepoFiles,
+    private readonly files: readonly string[]
+  ) {}
+
+  /** Each readable `.yaml`/`.yml` file with its text (read the first time it is asked for); unreadable ones left out. */
+  entries(): Iterable<[file: string, text: string]> {
+    if (!this.texts) {
+      this.texts = new Map();
+      for (const file of this.files) {
+        if (!/\.ya?ml$/i.test(file)) continue;
+        try {
+          this.texts.set(file, this.repo.readText(file));
+        } catch {
+          // Discovery and rendering report unreadable files.
+        }
+      }
+    }
+    return this.texts.entries();
   }
-  return out;
+
+  /** The objects written in the files whose text matches `marker` (a cheap test before parsing) and `keep`. */
+  objects(marker: RegExp, keep: (object: KubeObject) => boolean): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const [file, text] of this.entries()) {
+      if (marker.test(text)) out.push(...objectsFromYaml(text, file, 'declarations').objects.filter(keep));
+    }
+    return out;
+  }
 }
