@@ -61489,13 +61489,12 @@ var DeclaredTargets = class {
   from(producer, objects) {
     const releases = objects.filter(isHelmRelease);
     const applications = objects.filter(isArgoApplication);
-    const isThisAt = (url, revision) => this.urls.has(normalizeGitUrl(url)) && this.revisions.has(revision);
-    const which2 = (url, revision) => !this.urls.has(normalizeGitUrl(url)) ? "other" : this.revisions.has(revision) ? "this" : "other-revision";
-    const expanded = this.expandSets(applications, isThisAt);
     const kustomizations = objects.filter(isFluxKustomization);
     if (releases.length === 0 && applications.length === 0 && kustomizations.length === 0) return [];
     const depth = (this.depth.get(producer.id) ?? 0) + 1;
     if (depth > MAX_DECLARATION_DEPTH) return [];
+    const which2 = (url, revision) => !this.urls.has(normalizeGitUrl(url)) ? "other" : this.revisions.has(revision) ? "this" : "other-revision";
+    const expanded = this.expandSets(applications, (url, revision) => which2(url, revision) === "this");
     if (releases.length > 0 || kustomizations.length > 0) this.sources ??= collectFluxSources(this.texts);
     const thisRepository = (s) => s.name === "flux-system" && s.namespace === "flux-system" || typeof s.spec.url === "string" && this.urls.has(normalizeGitUrl(s.spec.url));
     const find = this.finder(objects);

@@ -1,19 +1,8 @@
-/** How declarations are read beyond the repository's files. */
-export interface DeclaredOptions {
-  /** Revisions of this repository that mean this side of the pull request. */
-  localRevisions?: readonly string[];
-  /** What Helm is told for every declared release (the config's top level). */
-  helm?: HelmEnvironment;
-  /** The clusters: a declaration's destination picks what Helm is told about it. */
-  clusters?: readonly ClusterConfig[];
-  /** Expands an ApplicationSet into its Applications (the renderer's; without it sets are reported not checked). */
-  expandApplicationSet?: (set: KubeObject, isThisRepository: (repoURL: string, revision: string) => boolean) => { applications: KubeObject[] } | { problem: { path: JsonPath; reason: string } };
-}
-
 /**
- * The targets that declarations in rendered output make (Flux HelmReleases, Argo CD Applications), once each: the
- * scan renders a target, hands its objects here, and queues what comes back. The same release rendered by two
- * overlays is two targets; declarations nest at most a few levels deep.
+ * The targets that declarations in rendered output make (Flux Kustomizations and HelmReleases, Argo CD Applications
+ * and the ones ApplicationSets generate), once each: the scan renders a target, hands its objects here, and queues
+ * what comes back. The same release rendered by two overlays is two targets; declarations nest at most
+ * MAX_DECLARATION_DEPTH deep.
  */
 import { isRecord, type JsonPath, type KubeObject } from '../objects/types.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
@@ -26,6 +15,18 @@ import { digest } from '../util/hash.js';
 import type { YamlTexts } from './repo-yaml.js';
 import { objectsFromYaml } from '../objects/manifests.js';
 import type { ClusterConfig, HelmEnvironment, Target } from './types.js';
+
+/** How declarations are read beyond the repository's files. */
+export interface DeclaredOptions {
+  /** Revisions of this repository that mean this side of the pull request. */
+  localRevisions?: readonly string[];
+  /** What Helm is told for every declared release (the config's top level). */
+  helm?: HelmEnvironment;
+  /** The clusters: a declaration's destination picks what Helm is told about it. */
+  clusters?: readonly ClusterConfig[];
+  /** Expands an ApplicationSet into its Applications (the renderer's; without it sets are reported not checked). */
+  expandApplicationSet?: (set: KubeObject, isThisRepository: (repoURL: string, revision: string) => boolean) => { applications: KubeObject[] } | { problem: { path: JsonPath; reason: string } };
+}
 
 /** `git@github.com:acme/gitops.git`, `https://github.com/acme/gitops` and `ssh://git@github.com/acme/gitops.git` -> `github.com/acme/gitops`. */
 export function normalizeGitUrl(url: string): string {
@@ -133,13 +134,12 @@ export class DeclaredTargets {
   from(producer: Target, objects: readonly KubeObject[]): Target[] {
     const releases = objects.filter(isHelmRelease);
     const applications = objects.filter(isArgoApplication);
-    const isThisAt = (url: string, revision: string) => this.urls.has(normalizeGitUrl(url)) && this.revisions.has(revision);
-    const which: WhichRepository = (url, revision) => (!this.urls.has(normalizeGitUrl(url)) ? 'other' : this.revisions.has(revision) ? 'this' : 'other-revision');
-    const expanded = this.expandSets(applications, isThisAt);
     const kustomizations = objects.filter(isFluxKustomization);
     if (releases.length === 0 && applications.length === 0 && kustomizations.length === 0) return [];
     const depth = (this.depth.get(producer.id) ?? 0) + 1;
     if (depth > MAX_DECLARATION_DEPTH) return [];
+    const which: WhichRepository = (url, revision) => (!this.urls.has(normalizeGitUrl(url)) ? 'other' : this.revisions.has(revision) ? 'this' : 'other-revision');
+    const expanded = this.expandSets(applications, (url, revision) => which(url, revision) === 'this');
     if (releases.length > 0 || kustomizations.length > 0) this.sources ??= collectFluxSources(this.texts);
     const thisRepository = (s: FluxSource) => (s.name === 'flux-system' && s.namespace === 'flux-system') || (typeof s.spec.url === 'string' && this.urls.has(normalizeGitUrl(s.spec.url)));
     const find = this.finder(objects);
