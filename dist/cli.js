@@ -3266,8 +3266,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path31) {
-      let input = path31;
+    function removeDotSegments(path33) {
+      let input = path33;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3341,11 +3341,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path31) {
-      if (path31 === "" || path31[0] === "/") {
-        return removeDotSegments(path31);
+    function removeDotSegmentsRelative(path33) {
+      if (path33 === "" || path33[0] === "/") {
+        return removeDotSegments(path33);
       }
-      const segments = path31.split("/");
+      const segments = path33.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3708,8 +3708,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path31 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path31 && path31 !== "/" ? path31 : void 0;
+        const path33 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path33 && path33 !== "/" ? path33 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -7019,17 +7019,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path31) {
-      const ctrl = callVisitor(key, node, visitor, path31);
+    function visit_(key, node, visitor, path33) {
+      const ctrl = callVisitor(key, node, visitor, path33);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path31, ctrl);
-        return visit_(key, ctrl, visitor, path31);
+        replaceNode(key, path33, ctrl);
+        return visit_(key, ctrl, visitor, path33);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path31 = Object.freeze(path31.concat(node));
+          path33 = Object.freeze(path33.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path31);
+            const ci = visit_(i, node.items[i], visitor, path33);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7040,13 +7040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path31 = Object.freeze(path31.concat(node));
-          const ck = visit_("key", node.key, visitor, path31);
+          path33 = Object.freeze(path33.concat(node));
+          const ck = visit_("key", node.key, visitor, path33);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path31);
+          const cv = visit_("value", node.value, visitor, path33);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7067,17 +7067,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK2;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path31) {
-      const ctrl = await callVisitor(key, node, visitor, path31);
+    async function visitAsync_(key, node, visitor, path33) {
+      const ctrl = await callVisitor(key, node, visitor, path33);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path31, ctrl);
-        return visitAsync_(key, ctrl, visitor, path31);
+        replaceNode(key, path33, ctrl);
+        return visitAsync_(key, ctrl, visitor, path33);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path31 = Object.freeze(path31.concat(node));
+          path33 = Object.freeze(path33.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path31);
+            const ci = await visitAsync_(i, node.items[i], visitor, path33);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7088,13 +7088,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path31 = Object.freeze(path31.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path31);
+          path33 = Object.freeze(path33.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path33);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path31);
+          const cv = await visitAsync_("value", node.value, visitor, path33);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7121,23 +7121,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path31) {
+    function callVisitor(key, node, visitor, path33) {
       if (typeof visitor === "function")
-        return visitor(key, node, path31);
+        return visitor(key, node, path33);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path31);
+        return visitor.Map?.(key, node, path33);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path31);
+        return visitor.Seq?.(key, node, path33);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path31);
+        return visitor.Pair?.(key, node, path33);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path31);
+        return visitor.Scalar?.(key, node, path33);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path31);
+        return visitor.Alias?.(key, node, path33);
       return void 0;
     }
-    function replaceNode(key, path31, node) {
-      const parent = path31[path31.length - 1];
+    function replaceNode(key, path33, node) {
+      const parent = path33[path33.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -7749,10 +7749,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node3 = require_Node();
-    function collectionFromPath(schema, path31, value) {
+    function collectionFromPath(schema, path33, value) {
       let v = value;
-      for (let i = path31.length - 1; i >= 0; --i) {
-        const k = path31[i];
+      for (let i = path33.length - 1; i >= 0; --i) {
+        const k = path33[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -7771,7 +7771,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path31) => path31 == null || typeof path31 === "object" && !!path31[Symbol.iterator]().next().done;
+    var isEmptyPath = (path33) => path33 == null || typeof path33 === "object" && !!path33[Symbol.iterator]().next().done;
     var Collection = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7801,11 +7801,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path31, value) {
-        if (isEmptyPath(path31))
+      addIn(path33, value) {
+        if (isEmptyPath(path33))
           this.add(value);
         else {
-          const [key, ...rest] = path31;
+          const [key, ...rest] = path33;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -7819,8 +7819,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path31) {
-        const [key, ...rest] = path31;
+      deleteIn(path33) {
+        const [key, ...rest] = path33;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -7834,8 +7834,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path31, keepScalar) {
-        const [key, ...rest] = path31;
+      getIn(path33, keepScalar) {
+        const [key, ...rest] = path33;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -7853,8 +7853,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path31) {
-        const [key, ...rest] = path31;
+      hasIn(path33) {
+        const [key, ...rest] = path33;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -7864,8 +7864,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path31, value) {
-        const [key, ...rest] = path31;
+      setIn(path33, value) {
+        const [key, ...rest] = path33;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -10380,9 +10380,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path31, value) {
+      addIn(path33, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path31, value);
+          this.contents.addIn(path33, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10457,14 +10457,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path31) {
-        if (Collection.isEmptyPath(path31)) {
+      deleteIn(path33) {
+        if (Collection.isEmptyPath(path33)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path31) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path33) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10479,10 +10479,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path31, keepScalar) {
-        if (Collection.isEmptyPath(path31))
+      getIn(path33, keepScalar) {
+        if (Collection.isEmptyPath(path33))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path31, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path33, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -10493,10 +10493,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path31) {
-        if (Collection.isEmptyPath(path31))
+      hasIn(path33) {
+        if (Collection.isEmptyPath(path33))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path31) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path33) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10513,13 +10513,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path31, value) {
-        if (Collection.isEmptyPath(path31)) {
+      setIn(path33, value) {
+        if (Collection.isEmptyPath(path33)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path31), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path33), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path31, value);
+          this.contents.setIn(path33, value);
         }
       }
       /**
@@ -12480,9 +12480,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path31) => {
+    visit.itemAtPath = (cst, path33) => {
       let item = cst;
-      for (const [field3, index2] of path31) {
+      for (const [field3, index2] of path33) {
         const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -12491,23 +12491,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path31) => {
-      const parent = visit.itemAtPath(cst, path31.slice(0, -1));
-      const field3 = path31[path31.length - 1][0];
+    visit.parentCollection = (cst, path33) => {
+      const parent = visit.itemAtPath(cst, path33.slice(0, -1));
+      const field3 = path33[path33.length - 1][0];
       const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path31, item, visitor) {
-      let ctrl = visitor(item, path31);
+    function _visit(path33, item, visitor) {
+      let ctrl = visitor(item, path33);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field3 of ["key", "value"]) {
         const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path31.concat([[field3, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path33.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -12518,10 +12518,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field3 === "key")
-            ctrl = ctrl(item, path31);
+            ctrl = ctrl(item, path33);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path31) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path33) : ctrl;
     }
     exports.visit = visit;
   }
@@ -16124,8 +16124,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path31, { windows } = {}) => {
-      const segs = path31.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path33, { windows } = {}) => {
+      const segs = path33.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -16193,7 +16193,7 @@ var require_scan = __commonJS({
       let lastIndex = 0;
       let isBrace = false;
       let isBracket = false;
-      let isGlob = false;
+      let isGlob2 = false;
       let isExtglob = false;
       let isGlobstar = false;
       let braceEscaped = false;
@@ -16236,7 +16236,7 @@ var require_scan = __commonJS({
             }
             if (braceEscaped !== true && code20 === CHAR_DOT && (code20 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
+              isGlob2 = token.isGlob = true;
               finished = true;
               if (scanToEnd === true) {
                 continue;
@@ -16245,7 +16245,7 @@ var require_scan = __commonJS({
             }
             if (braceEscaped !== true && code20 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
+              isGlob2 = token.isGlob = true;
               finished = true;
               if (scanToEnd === true) {
                 continue;
@@ -16282,7 +16282,7 @@ var require_scan = __commonJS({
         if (opts.noext !== true) {
           const isExtglobChar = code20 === CHAR_PLUS || code20 === CHAR_AT || code20 === CHAR_ASTERISK || code20 === CHAR_QUESTION_MARK || code20 === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
+            isGlob2 = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
             if (code20 === CHAR_EXCLAMATION_MARK && index2 === start) {
@@ -16312,7 +16312,7 @@ var require_scan = __commonJS({
         }
         if (code20 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
+          isGlob2 = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
             continue;
@@ -16320,7 +16320,7 @@ var require_scan = __commonJS({
           break;
         }
         if (code20 === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
+          isGlob2 = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
             continue;
@@ -16336,7 +16336,7 @@ var require_scan = __commonJS({
             }
             if (next === CHAR_RIGHT_SQUARE_BRACKET) {
               isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
+              isGlob2 = token.isGlob = true;
               finished = true;
               break;
             }
@@ -16352,7 +16352,7 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noparen !== true && code20 === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
+          isGlob2 = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
             while (eos() !== true && (code20 = advance())) {
@@ -16374,7 +16374,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (isGlob === true) {
+        if (isGlob2 === true) {
           finished = true;
           if (scanToEnd === true) {
             continue;
@@ -16384,7 +16384,7 @@ var require_scan = __commonJS({
       }
       if (opts.noext === true) {
         isExtglob = false;
-        isGlob = false;
+        isGlob2 = false;
       }
       let base2 = str7;
       let prefix = "";
@@ -16394,10 +16394,10 @@ var require_scan = __commonJS({
         str7 = str7.slice(start);
         lastIndex -= start;
       }
-      if (base2 && isGlob === true && lastIndex > 0) {
+      if (base2 && isGlob2 === true && lastIndex > 0) {
         base2 = str7.slice(0, lastIndex);
         glob = str7.slice(lastIndex);
-      } else if (isGlob === true) {
+      } else if (isGlob2 === true) {
         base2 = "";
         glob = str7;
       } else {
@@ -16422,7 +16422,7 @@ var require_scan = __commonJS({
         glob,
         isBrace,
         isBracket,
-        isGlob,
+        isGlob: isGlob2,
         isExtglob,
         isGlobstar,
         negated,
@@ -17497,9 +17497,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils2();
     var constants2 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch6 = (glob, options, returnState = false) => {
+    var picomatch7 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch6(input, options, returnState));
+        const fns = glob.map((input) => picomatch7(input, options, returnState));
         const arrayMatcher = (str7) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str7);
@@ -17515,16 +17515,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix = opts.windows;
-      const regex = isState ? picomatch6.compileRe(glob, options) : picomatch6.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch7.compileRe(glob, options) : picomatch7.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch7(opts.ignore, ignoreOpts, returnState);
       }
       const matcher2 = (input, returnObject = false) => {
-        const { isMatch, match: match2, output } = picomatch6.test(input, regex, options, { glob, posix });
+        const { isMatch, match: match2, output } = picomatch7.test(input, regex, options, { glob, posix });
         const result = { glob, state, regex, posix, input, output, match: match2, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -17550,7 +17550,7 @@ var require_picomatch = __commonJS({
       }
       return matcher2;
     };
-    picomatch6.test = (input, regex, options, { glob, posix } = {}) => {
+    picomatch7.test = (input, regex, options, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -17567,24 +17567,24 @@ var require_picomatch = __commonJS({
       }
       if (match2 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match2 = picomatch6.matchBase(input, regex, options, posix);
+          match2 = picomatch7.matchBase(input, regex, options, posix);
         } else {
           match2 = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match2), match: match2, output };
     };
-    picomatch6.matchBase = (input, glob, options, posix = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch6.makeRe(glob, options);
+    picomatch7.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch7.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix }));
     };
-    picomatch6.isMatch = (str7, patterns, options) => picomatch6(patterns, options)(str7);
-    picomatch6.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch6.parse(p, options));
+    picomatch7.isMatch = (str7, patterns, options) => picomatch7(patterns, options)(str7);
+    picomatch7.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch7.parse(p, options));
       return parse5(pattern, { ...options, fastpaths: false });
     };
-    picomatch6.scan = (input, options) => scan2(input, options);
-    picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch7.scan = (input, options) => scan2(input, options);
+    picomatch7.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -17595,13 +17595,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch6.toRegex(source, options);
+      const regex = picomatch7.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch6.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch7.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -17612,9 +17612,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse5(input, options);
       }
-      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch7.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch6.toRegex = (source, options) => {
+    picomatch7.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -17623,8 +17623,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch6.constants = constants2;
-    module.exports = picomatch6;
+    picomatch7.constants = constants2;
+    module.exports = picomatch7;
   }
 });
 
@@ -17634,14 +17634,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils2();
-    function picomatch6(glob, options, returnState = false) {
+    function picomatch7(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch6, pico);
-    module.exports = picomatch6;
+    Object.assign(picomatch7, pico);
+    module.exports = picomatch7;
   }
 });
 
@@ -18147,26 +18147,26 @@ var require_ignore = __commonJS({
       const index2 = body.indexOf(SLASH2);
       return index2 < 0 || index2 === body.length - 1;
     };
-    var basenameOf = (path31) => {
-      const end = path31.length - 1;
-      const index2 = path31.lastIndexOf(
+    var basenameOf = (path33) => {
+      const end = path33.length - 1;
+      const index2 = path33.lastIndexOf(
         SLASH2,
-        path31[end] === SLASH2 ? end - 1 : end
+        path33[end] === SLASH2 ? end - 1 : end
       );
-      return index2 < 0 ? path31 : path31.slice(index2 + 1);
+      return index2 < 0 ? path33 : path33.slice(index2 + 1);
     };
-    var parentOf2 = (path31) => {
-      if (path31.charCodeAt(0) === SLASH_CODE || path31.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path31.split(SLASH2).filter(Boolean);
+    var parentOf2 = (path33) => {
+      if (path33.charCodeAt(0) === SLASH_CODE || path33.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path33.split(SLASH2).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY2;
       }
-      const end = path31.length - 1;
-      const cut = path31.lastIndexOf(
+      const end = path33.length - 1;
+      const cut = path33.lastIndexOf(
         SLASH2,
-        path31.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path33.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY2 : path31.slice(0, cut + 1);
+      return cut < 0 ? EMPTY2 : path33.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -18316,7 +18316,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path31) {
+      testLiteral(path33) {
         const rules2 = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH2 ? 2 : 1)] === "*"
         ));
@@ -18325,7 +18325,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index2 = rules2.length - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
-          if (rule.checkRegex.test(path31)) {
+          if (rule.checkRegex.test(path33)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -18345,15 +18345,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path31, mode) {
+      test(path33, mode) {
         const rules2 = this._rules;
         const { length: length2 } = rules2;
         const shortcut = this._basenameCount * 2 >= length2;
-        const basename = shortcut ? basenameOf(path31) : path31;
+        const basename = shortcut ? basenameOf(path33) : path33;
         for (let index2 = length2 - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path31
+            shortcut && rule._basenameOnly ? basename : path33
           )) {
             const { negative } = rule;
             const ret = {
@@ -18375,17 +18375,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path31, originalPath, doThrow) => {
-      if (!isString(path31)) {
+    var checkPath = (path33, originalPath, doThrow) => {
+      if (!isString(path33)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path31) {
+      if (!path33) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path31)) {
+      if (checkPath.isNotRelative(path33)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -18394,25 +18394,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path31) => {
-      const first = path31.charCodeAt(0);
+    var isNotRelative = (path33) => {
+      const first = path33.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path31.length === 1) {
+      if (path33.length === 1) {
         return true;
       }
-      const second = path31.charCodeAt(1);
+      const second = path33.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path31.length === 2 || path31.charCodeAt(2) === SLASH_CODE;
+      return path33.length === 2 || path33.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -18443,59 +18443,59 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache3, path31) {
+      _test(originalPath, cache3, path33) {
         checkPath(
-          path31,
+          path33,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path31 ? this._t(path31, cache3) : {
+        return path33 ? this._t(path33, cache3) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path31 = convertPath(target);
-        if (!path31 || path31.charCodeAt(path31.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path31);
+        const path33 = convertPath(target);
+        if (!path33 || path33.charCodeAt(path33.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path33);
         }
-        const dir2 = this._t(path31, this._testCache);
+        const dir2 = this._t(path33, this._testCache);
         if (dir2.ignored) {
           return dir2;
         }
-        const literal = this._rules.testLiteral(path31);
+        const literal = this._rules.testLiteral(path33);
         return literal.ignored || literal.unignored ? literal : dir2;
       }
-      _t(path31, cache3) {
-        const cached2 = cache3[path31];
+      _t(path33, cache3) {
+        const cached2 = cache3[path33];
         if (cached2) {
           return cached2;
         }
-        const parentPath = parentOf2(path31);
+        const parentPath = parentOf2(path33);
         const parent = parentPath ? this._t(parentPath, cache3) : UNDEFINED;
-        return cache3[path31] = parent && parent.ignored ? parent : this._rules.test(path31, MODE_IGNORE);
+        return cache3[path33] = parent && parent.ignored ? parent : this._rules.test(path33, MODE_IGNORE);
       }
-      ignores(path31) {
-        return this._test(path31, this._ignoreCache, convertPath(path31)).ignored;
+      ignores(path33) {
+        return this._test(path33, this._ignoreCache, convertPath(path33)).ignored;
       }
       createFilter() {
-        return (path31) => !this.ignores(path31);
+        return (path33) => !this.ignores(path33);
       }
       filter(paths2) {
         return makeArray(paths2).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path31) {
-        return this._test(path31, this._testCache, convertPath(path31));
+      test(path33) {
+        return this._test(path33, this._testCache, convertPath(path33));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path31) => checkPath(convertPath(path31), path31, RETURN_FALSE);
+    var isPathValid = (path33) => checkPath(convertPath(path33), path33, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str7) => /^\\\\\?\\/.test(str7) || /["<>|\u0000-\u001F]+/u.test(str7) ? str7 : str7.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path31) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path31) || isNotRelative(path31);
+      checkPath.isNotRelative = (path33) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path33) || isNotRelative(path33);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -19052,8 +19052,8 @@ function parseStream(text2, file, options) {
 
 // src/objects/go-yaml.ts
 var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path31) {
-  return JSON.stringify(path31);
+function pathKey(path33) {
+  return JSON.stringify(path33);
 }
 var PathSourceMap = class _PathSourceMap {
   constructor(file, table2, lineCounter, rootOffset) {
@@ -19066,19 +19066,19 @@ var PathSourceMap = class _PathSourceMap {
   table;
   lineCounter;
   rootOffset;
-  has(path31) {
-    return this.table.has(pathKey(path31));
+  has(path33) {
+    return this.table.has(pathKey(path33));
   }
   /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path31) {
-    return this.table.get(pathKey(path31))?.node ?? void 0;
+  nodeAt(path33) {
+    return this.table.get(pathKey(path33))?.node ?? void 0;
   }
-  locate(path31) {
-    let n = path31.length;
+  locate(path33) {
+    let n = path33.length;
     let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path31.slice(0, n))))) n--;
+    while (n > 0 && !(at = this.table.get(pathKey(path33.slice(0, n))))) n--;
     const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path31.slice(0, n) };
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path33.slice(0, n) };
   }
   /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
   withPaths(pairs) {
@@ -19205,13 +19205,13 @@ var Converter = class {
   produced = 0;
   table = /* @__PURE__ */ new Map();
   repeats = [];
-  value(node, path31, depth) {
+  value(node, path33, depth) {
     if (++this.produced > this.limits.maxNodes) {
       throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, void 0, "invalid-yaml");
     }
     if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node), "invalid-yaml");
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path31, depth + 1);
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path33, depth + 1);
     if ((0, import_yaml2.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
@@ -19221,11 +19221,11 @@ var Converter = class {
     }
     if ((0, import_yaml2.isSeq)(node)) {
       return node.items.map((item, i) => {
-        if (this.options.record) this.table.set(pathKey([...path31, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, this.options.record ? [...path31, i] : path31, depth + 1);
+        if (this.options.record) this.table.set(pathKey([...path33, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, this.options.record ? [...path33, i] : path33, depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path31, depth) : this.lenientMapping(node.items, path31, depth);
+    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path33, depth) : this.lenientMapping(node.items, path33, depth);
     throw new GoYamlError("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
@@ -19248,7 +19248,7 @@ var Converter = class {
     return key;
   }
   /** A mapping as yaml.UnmarshalStrict reads it: explicit keys and merged ones, each key from exactly one source. */
-  strictMapping(items, path31, depth) {
+  strictMapping(items, path33, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
@@ -19268,16 +19268,16 @@ var Converter = class {
         const offset2 = offsetOf(pair2.key) ?? 0;
         const merged = this.mergeSources(pair2.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.strictMapping(m.items, path31, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path31, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.strictMapping(m.items, path33, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path33, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair2.key);
       const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
-      const value = this.value(pair2.value, [...path31, key], depth + 1);
+      const value = this.value(pair2.value, [...path33, key], depth + 1);
       put(key, value, offset, "explicitly");
-      if (this.options.record) this.table.set(pathKey([...path31, key]), { offset, node: pair2.value ?? null });
+      if (this.options.record) this.table.set(pathKey([...path33, key]), { offset, node: pair2.value ?? null });
     }
     return out;
   }
@@ -19289,7 +19289,7 @@ var Converter = class {
    * (`duplicate-key`), a key written before a merge key that brings another value, or two merge keys. A key repeated
    * with the same value is read, and noted (strict readers refuse the document).
    */
-  lenientMapping(items, path31, depth) {
+  lenientMapping(items, path33, depth) {
     const out = {};
     const written = /* @__PURE__ */ new Map();
     let merged = false;
@@ -19301,7 +19301,7 @@ var Converter = class {
         merged = true;
         const sources = this.mergeSources(pair2.value, offset);
         for (let i = sources.length - 1; i >= 0; i--) {
-          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path31, depth + 1))) {
+          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path33, depth + 1))) {
             if (written.has(k) && !sameJson(written.get(k), v)) {
               throw new GoYamlError(`key "${k}" is written before a merge key (<<) that brings another value: go-yaml v2 (kubectl, Helm, Argo CD) takes the merged value, yaml.v3 (kustomize) the written one`, offset);
             }
@@ -19311,7 +19311,7 @@ var Converter = class {
         continue;
       }
       const key = this.key(pair2.key);
-      const value = this.value(pair2.value, this.options.record ? [...path31, key] : path31, depth + 1);
+      const value = this.value(pair2.value, this.options.record ? [...path33, key] : path33, depth + 1);
       if (written.has(key)) {
         if (!sameJson(written.get(key), value)) throw new GoYamlError(`the key "${key}" appears twice in one mapping with different values; keys must be unique`, offset, "duplicate-key");
         this.repeats.push({ key, offset });
@@ -19470,30 +19470,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path31) {
-    const { node, found } = this.walk(path31);
-    return found.length === path31.length ? node ?? void 0 : void 0;
+  nodeAt(path33) {
+    const { node, found } = this.walk(path33);
+    return found.length === path33.length ? node ?? void 0 : void 0;
   }
-  has(path31) {
-    return this.walk(path31).found.length === path31.length;
+  has(path33) {
+    return this.walk(path33).found.length === path33.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path31) {
-    return this.walk(path31).offset;
+  offsetOf(path33) {
+    return this.walk(path33).offset;
   }
-  locate(path31) {
-    const { offset, found } = this.walk(path31);
+  locate(path33) {
+    const { offset, found } = this.walk(path33);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path31) {
+  walk(path33) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path31) {
+    for (const seg of path33) {
       if (node && (0, import_yaml3.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml3.isMap)(node)) {
         const pair2 = pairFor(node, String(seg), this.doc);
@@ -19579,8 +19579,8 @@ function parseLocation(text2) {
   if (scheme === "oci" && (url.search || url.hash)) throw new LocationError(`"${text2}": an oci:// location has no query or fragment`);
   const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
   const port = url.port ? Number(url.port) : void 0;
-  const path31 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
-  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path31 };
+  const path33 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
+  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path33 };
 }
 function authority(loc) {
   const host = loc.host.includes(":") ? `[${loc.host}]` : loc.host;
@@ -19733,8 +19733,8 @@ function parseConfig(text2, source) {
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync3(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path31 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path31, err.params.additionalProperty] : path31;
+      const path33 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path33, err.params.additionalProperty] : path33;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -19846,9 +19846,9 @@ function refOf(object) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path31) {
+function formatPath(path33) {
   let out = "";
-  for (const seg of path31) {
+  for (const seg of path33) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -19858,9 +19858,9 @@ function formatPath(path31) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path31) {
+function getAt(root, path33) {
   let cur = root;
-  for (const seg of path31) {
+  for (const seg of path33) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -20243,8 +20243,8 @@ function inlineCode(text2, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence}${pad2}${content}${pad2}${fence}`;
 }
-function encodePath(path31) {
-  return path31.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path33) {
+  return path33.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text2, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -27910,13 +27910,13 @@ var HttpClient = class {
     const lookup2 = (hostname2, options, callback) => {
       dns.lookup(hostname2, { all: true }, (err, addresses) => {
         if (err) return callback(err, "", 0);
-        const usable = addresses.filter((a) => privateOk || nonPublicReason(a.address) === void 0);
-        if (usable.length === 0) {
+        const usable2 = addresses.filter((a) => privateOk || nonPublicReason(a.address) === void 0);
+        if (usable2.length === 0) {
           const reason = nonPublicReason(addresses[0]?.address ?? "") ?? "no address";
           return callback(Object.assign(new Error(`not contacted: ${hostname2} resolves to ${reason}`), { code: "EGATEBLOCKED" }), "", 0);
         }
-        if (options.all) return callback(null, usable);
-        callback(null, usable[0].address, usable[0].family);
+        if (options.all) return callback(null, usable2);
+        callback(null, usable2[0].address, usable2[0].family);
       });
     };
     const headers = { "user-agent": this.options.userAgent, ...request.headers };
@@ -31812,8 +31812,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path31, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path31]);
+function messageDesc(file, path33, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path33]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -34205,11 +34205,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path31) => {
-    if (path31.includes("_")) {
+  fieldMask.paths = json.split(",").map((path33) => {
+    if (path33.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path31);
+    return protoSnakeCase(path33);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -48000,17 +48000,17 @@ function pathOf(text2) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path31 = [];
+  let path33 = [];
   try {
-    path31 = pathOf(check.path);
+    path33 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path31, message: check.message }];
+    if (result === false) return [{ path: path33, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path31, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path33, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path31, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path33, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -48056,8 +48056,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path31, reason, detail) {
-  return { path: path31, message: `${reason} (${detail})` };
+function violation(path33, reason, detail) {
+  return { path: path33, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count2) {
   return count2 === 1 ? singular : plural2;
@@ -48112,13 +48112,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path31, handler } of handlers) {
+    for (const { path: path33, handler } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path31, action, "host"],
+              [...container.path, ...path33, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -48482,11 +48482,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path31, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path33, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path31, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path33, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -48504,10 +48504,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path31, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path33, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path31, "seLinuxOptions"];
+      const optionsPath = [...path33, "seLinuxOptions"];
       const forbidden = (field3, what) => out.push(violation([...optionsPath, field3], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -48869,8 +48869,8 @@ function checkField2(target, base2, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path31 = [...base2, ...rule.field];
-  const violation2 = () => [{ path: path31, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path33 = [...base2, ...rule.field];
+  const violation2 = () => [{ path: path33, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -48960,9 +48960,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path31 = slash < 0 ? "" : trimmed.slice(slash);
+  const path33 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path31;
+  return normalizedHost + path33;
 }
 
 // src/rules/templates/image.ts
@@ -48989,21 +48989,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path31 = [...c.fullPath, "image"];
+      const path33 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path31, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path33, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path31, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path33, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path31, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path33, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path31, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path33, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path31, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path33, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -49365,7 +49365,7 @@ function combineRules(builtinRules, custom) {
 
 // src/run.ts
 import { lstatSync } from "node:fs";
-import path29 from "node:path";
+import path31 from "node:path";
 
 // src/util/hash.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -49422,8 +49422,8 @@ function findingsOf(object, rules2, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path31) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path31));
+function objectFingerprint(ruleId, object, path33) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path33));
 }
 
 // src/analyze/input-findings.ts
@@ -49633,6 +49633,9 @@ async function remoteUrls(root) {
 async function commitOf(root, rev) {
   const id = (await git(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`]).catch(() => "")).trim();
   return isObjectId(id) ? id : void 0;
+}
+async function headCommit(root) {
+  return commitOf(root, "HEAD").catch(() => void 0);
 }
 async function resolveCommit(root, ref) {
   const problem = revisionProblem(ref);
@@ -49851,8 +49854,8 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path31) {
-      const located = inner.locate([...prefix, ...path31]);
+    locate(path33) {
+      const located = inner.locate([...prefix, ...path33]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
@@ -52572,6 +52575,115 @@ function guessEntry(message, graph, rootFile, repo) {
   return { file: rootFile };
 }
 
+// src/targets/argocd-directory.ts
+import path20 from "node:path";
+
+// src/targets/gobwas-glob.ts
+function compileGobwasGlob(pattern) {
+  const source = translate(pattern, 0, false);
+  if (!source || source.end !== pattern.length) return void 0;
+  let re;
+  try {
+    re = new RegExp(`^(?:${source.re})$`, "su");
+  } catch {
+    return void 0;
+  }
+  return (text2) => re.test(text2);
+}
+var escapeChar = (c) => c.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
+var escapeClassChar = (c) => c.replace(/[\\\]^[-]/g, "\\$&");
+function translate(p, start, inAlternatives) {
+  let re = "";
+  let i = start;
+  while (i < p.length) {
+    const c = p[i];
+    if (inAlternatives && (c === "," || c === "}")) return { re, end: i };
+    if (c === "\\") {
+      if (i + 1 >= p.length) return void 0;
+      re += escapeChar(p[i + 1]);
+      i += 2;
+    } else if (c === "*") {
+      while (p[i] === "*") i++;
+      re += ".*";
+    } else if (c === "?") {
+      re += ".";
+      i++;
+    } else if (c === "[") {
+      const close = p.indexOf("]", i + 1);
+      if (close < 0) return void 0;
+      let body = p.slice(i + 1, close);
+      const negated = body.startsWith("!");
+      if (negated) body = body.slice(1);
+      if (body === "") return void 0;
+      const range = /^(.)-(.)$/u.exec(body);
+      re += range ? `[${negated ? "^" : ""}${escapeClassChar(range[1])}-${escapeClassChar(range[2])}]` : `[${negated ? "^" : ""}${[...body].map(escapeClassChar).join("")}]`;
+      i = close + 1;
+    } else if (c === "{") {
+      const alternatives = [];
+      let j = i + 1;
+      for (; ; ) {
+        const part = translate(p, j, true);
+        if (!part || part.end >= p.length) return void 0;
+        alternatives.push(part.re);
+        j = part.end + 1;
+        if (p[part.end] === "}") break;
+      }
+      re += `(?:${alternatives.join("|")})`;
+      i = j;
+    } else {
+      re += escapeChar(c);
+      i++;
+    }
+  }
+  return inAlternatives ? void 0 : { re, end: i };
+}
+
+// src/targets/argocd-directory.ts
+var MANIFEST_FILE = /^.*\.(yaml|yml|json|jsonnet)$/;
+var SKIP_MARKER = "+argocd:skip-file-rendering";
+function directorySettings(value) {
+  const d = value !== null && typeof value === "object" && !Array.isArray(value) ? value : {};
+  return {
+    ...d.recurse === true ? { recurse: true } : {},
+    ...typeof d.include === "string" && d.include !== "" ? { include: d.include } : {},
+    ...typeof d.exclude === "string" && d.exclude !== "" ? { exclude: d.exclude } : {},
+    ...d.disableExtensionFilter === true ? { disableExtensionFilter: true } : {}
+  };
+}
+function directoryFiles(repo, dir2, settings) {
+  const walked = [];
+  const all = repo.walk(dir2, walked);
+  const relative = (file) => dir2 === "" ? file : path20.posix.relative(dir2, file);
+  const inScope = (file) => {
+    const rel = relative(file);
+    return (settings.recurse || !rel.includes("/")) && (settings.disableExtensionFilter || MANIFEST_FILE.test(path20.posix.basename(file)));
+  };
+  const include = settings.include ? compileGobwasGlob(settings.include) : void 0;
+  const exclude = settings.exclude ? compileGobwasGlob(settings.exclude) : void 0;
+  const out = { files: [], jsonnet: [], problems: walked.filter((p) => p.ruleId !== "path-outside-repository" || inScope(p.file)) };
+  for (const file of all) {
+    if (!inScope(file)) continue;
+    const rel = relative(file);
+    if (settings.exclude && exclude?.(rel)) continue;
+    if (settings.include && !include?.(rel)) continue;
+    let text2;
+    try {
+      text2 = repo.readText(file);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      out.problems.push(err);
+      continue;
+    }
+    if (text2.includes(SKIP_MARKER)) continue;
+    if (file.endsWith(".jsonnet")) out.jsonnet.push(file);
+    else out.files.push(file);
+  }
+  return out;
+}
+function looksLikeManifest(text2) {
+  return text2.includes("apiVersion:") && text2.includes("kind:") && text2.includes("metadata:");
+}
+
 // src/render/manifests.ts
 function renderManifests(target, repo) {
   const objects = [];
@@ -52586,6 +52698,7 @@ function renderManifests(target, repo) {
     }
     const parsed = objectsFromYaml(text2, file, target.id);
     objects.push(...parsed.objects);
+    if (target.argocdDirectory && parsed.objects.length === 0 && !looksLikeManifest(text2)) continue;
     errors.push(...parsed.errors);
   }
   return { objects, errors };
@@ -52594,10 +52707,10 @@ function renderManifests(target, repo) {
 // src/render/helm-binary.ts
 import { mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync4, rmSync as rmSync5, writeFileSync as writeFileSync4 } from "node:fs";
 import os5 from "node:os";
-import path20 from "node:path";
+import path21 from "node:path";
 function helmTemplateArgs(target, sandbox, env2 = {}) {
   const release = target.helm;
-  const at = (rel) => path20.join(sandbox, ...rel.split("/").filter(Boolean));
+  const at = (rel) => path21.join(sandbox, ...rel.split("/").filter(Boolean));
   return [
     "template",
     release.releaseName,
@@ -52606,6 +52719,8 @@ function helmTemplateArgs(target, sandbox, env2 = {}) {
     release.namespace,
     ...release.valuesFiles.flatMap((f) => ["--values", at(f)]),
     ...release.set.flatMap((s) => ["--set", s]),
+    ...(release.setString ?? []).flatMap((s) => ["--set-string", s]),
+    ...(release.setFile ?? []).flatMap((s) => ["--set-file", `${s.slice(0, s.indexOf("="))}=${at(s.slice(s.indexOf("=") + 1))}`]),
     ...env2.kubeVersion ? ["--kube-version", env2.kubeVersion] : [],
     ...(env2.apiVersions ?? []).flatMap((a) => ["--api-versions", a]),
     ...env2.skipSchemaValidation ? ["--skip-schema-validation"] : []
@@ -52614,13 +52729,13 @@ function helmTemplateArgs(target, sandbox, env2 = {}) {
 async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
   const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
   if (!helm) return { objects: [], errors: [new InputError(chartFile, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
-  const sandbox = mkdtempSync4(path20.join(os5.tmpdir(), "gitops-gate-helm-"));
+  const sandbox = mkdtempSync4(path21.join(os5.tmpdir(), "gitops-gate-helm-"));
   const errors = [];
   try {
     for (const rel of target.inputs) {
       try {
-        const dest = path20.join(sandbox, ...rel.split("/"));
-        mkdirSync5(path20.dirname(dest), { recursive: true });
+        const dest = path21.join(sandbox, ...rel.split("/"));
+        mkdirSync5(path21.dirname(dest), { recursive: true });
         writeFileSync4(dest, repo.readBytes(rel));
       } catch (err) {
         if (err instanceof InputError) errors.push(err);
@@ -52629,7 +52744,7 @@ async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
     }
     const result = await runBounded(helm, helmTemplateArgs(target, sandbox, env2), { cwd: sandbox, timeoutMs: options.timeoutMs });
     if (!result.ok) {
-      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path20.sep).join("").trim()}`;
+      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path21.sep).join("").trim()}`;
       return { objects: [], errors: [...errors, new InputError(chartFile, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
     }
     const parsed = parseHelmOutput(result.stdout, target, repo);
@@ -53199,12 +53314,12 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path31) {
-    const { foundPath } = this.rendered.locate(path31);
+  locate(path33) {
+    const { foundPath } = this.rendered.locate(path33);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
-    if (foundPath.length < path31.length) {
-      const toggle = this.tracer.toggle({ node, keyOffset }, path31[foundPath.length]);
+    if (foundPath.length < path33.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path33[foundPath.length]);
       if (toggle) return { ...toggle, foundPath };
     }
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
@@ -53258,11 +53373,11 @@ var ProvenanceTracer = class {
       segments: this.rendered.segments,
       valuesChains: (reads) => this.chainsOf(reads),
       values: this.ctx.values,
-      valuesLocation: (path31) => this.valuesLocation(path31)
+      valuesLocation: (path33) => this.valuesLocation(path33)
     };
     return findToggle(ctx, parent, missingKey);
   }
-  trace(path31, value, keyOffset, valueRange) {
+  trace(path33, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     const literal = this.hasLiteralText(written);
@@ -53270,7 +53385,7 @@ var ProvenanceTracer = class {
     if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
     const last = actions[actions.length - 1];
     const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
-    const valuesPath = this.valuesPathFor(path31, value, actions, exact);
+    const valuesPath = this.valuesPathFor(path33, value, actions, exact);
     const placed = this.templatePlace(last);
     if (!valuesPath) return placed;
     const valuesLocation = this.valuesLocation(valuesPath);
@@ -53315,7 +53430,7 @@ var ProvenanceTracer = class {
     return "release";
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path31, value, actions, exact) {
+  valuesPathFor(path33, value, actions, exact) {
     const chains = [];
     const seen = /* @__PURE__ */ new Set();
     for (const seg of [...actions].reverse()) {
@@ -53326,7 +53441,7 @@ var ProvenanceTracer = class {
       }
     }
     for (const chain of chains) {
-      const found = this.extend(chain, path31, value, exact);
+      const found = this.extend(chain, path33, value, exact);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -53337,12 +53452,12 @@ var ProvenanceTracer = class {
       const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
       if (own) return own;
     }
-    return this.searchByValue(path31, value, this.scope);
+    return this.searchByValue(path33, value, this.scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path31, value, exact) {
-    for (let k = Math.min(path31.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
-      const candidate = [...chain, ...path31.slice(path31.length - k)];
+  extend(chain, path33, value, exact) {
+    for (let k = Math.min(path33.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
+      const candidate = [...chain, ...path33.slice(path33.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
@@ -53363,15 +53478,15 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path31, value, scope) {
-    const last = path31[path31.length - 1];
+  searchByValue(path33, value, scope) {
+    const last = path33[path33.length - 1];
     const key = valueKey(value);
     if (typeof last !== "string" || key === void 0) return void 0;
     let best;
     for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
       if (!valueMatches(node, value)) continue;
       let score = 0;
-      while (score < at.length && score < path31.length && at[at.length - 1 - score] === path31[path31.length - 1 - score]) score++;
+      while (score < at.length && score < path33.length && at[at.length - 1 - score] === path33[path33.length - 1 - score]) score++;
       if (!best || score > best.score) best = { path: at, score };
     }
     return best && [...best.path];
@@ -53380,10 +53495,10 @@ var ProvenanceTracer = class {
    * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
    * `global.x` of every chart above it (Helm copies globals down).
    */
-  valuesLocation(path31) {
-    const candidates = [path31];
+  valuesLocation(path33) {
+    const candidates = [path33];
     const g = this.scope.length;
-    if (g > 0 && path31[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path31.slice(0, j), ...path31.slice(g)]);
+    if (g > 0 && path33[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path33.slice(0, j), ...path33.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
@@ -53737,7 +53852,7 @@ function renderOnWorker(job, hardTimeoutMs2, memory = HELM_WORKER_MEMORY) {
 // src/render/flux-post-render.ts
 import { mkdtempSync as mkdtempSync5, rmSync as rmSync6, writeFileSync as writeFileSync5 } from "node:fs";
 import os6 from "node:os";
-import path21 from "node:path";
+import path22 from "node:path";
 var MARK = "gitops-gate.internal/object";
 async function postRender(objects, renderers, options) {
   const binary = options.binary ?? detectKustomize();
@@ -53752,7 +53867,7 @@ async function postRender(objects, renderers, options) {
   return { objects: current2, errors: [] };
 }
 async function buildOnce(objects, renderer, binary, timeoutMs) {
-  const dir2 = mkdtempSync5(path21.join(os6.tmpdir(), "gitops-gate-postrender-"));
+  const dir2 = mkdtempSync5(path22.join(os6.tmpdir(), "gitops-gate-postrender-"));
   try {
     const marked = objects.map((o, i) => {
       const body = structuredClone(o.body);
@@ -53760,7 +53875,7 @@ async function buildOnce(objects, renderer, binary, timeoutMs) {
       metadata.annotations = { ...isRecord(metadata.annotations) ? metadata.annotations : {}, [MARK]: String(i) };
       return toJsonDocument(body);
     });
-    writeFileSync5(path21.join(dir2, "helm-output.yaml"), marked.join("---\n"));
+    writeFileSync5(path22.join(dir2, "helm-output.yaml"), marked.join("---\n"));
     const kustomization = {
       apiVersion: "kustomize.config.k8s.io/v1beta1",
       kind: "Kustomization",
@@ -53768,7 +53883,7 @@ async function buildOnce(objects, renderer, binary, timeoutMs) {
       ...renderer.patches.length > 0 ? { patches: renderer.patches.map((p) => ({ patch: p.patch, ...p.target ? { target: p.target } : {} })) } : {},
       ...renderer.images.length > 0 ? { images: renderer.images.map(({ at: _at, ...image }) => image) } : {}
     };
-    writeFileSync5(path21.join(dir2, "kustomization.yaml"), toJsonDocument(kustomization));
+    writeFileSync5(path22.join(dir2, "kustomization.yaml"), toJsonDocument(kustomization));
     const result = await binary.build(dir2, { timeoutMs });
     if (!result.ok) {
       const message = result.reason === "timeout" ? `did not finish within ${timeoutMs} ms` : cleanMessage(extractKustomizeError(result.stderr), [dir2]);
@@ -53856,6 +53971,7 @@ async function renderHelm(target, repo, options) {
         ...release.skipTests ? { skipTests: true } : {},
         ...release.includeCrds ? { includeCrds: true } : {},
         ...release.setString ? { setString: release.setString } : {},
+        ...release.setFile ? { setFile: release.setFile } : {},
         ...valuesObjects ? { valuesObjects } : {}
       }
     },
@@ -53893,8 +54009,8 @@ async function renderHelm(target, repo, options) {
         target: target.id,
         templateFile,
         templateOrigin: (source) => render.templateOrigins[source],
-        archivePlace: (path31) => {
-          const archive2 = fetched.get(path31);
+        archivePlace: (path33) => {
+          const archive2 = fetched.get(path33);
           return archive2 && { location: archive2.at, label: `in ${describeFetched(archive2.chart)}:` };
         },
         values,
@@ -53962,19 +54078,91 @@ function describeFetched(chart) {
 // src/render/types.ts
 var DEFAULT_RENDER_OPTIONS = { timeoutMs: 6e4 };
 
+// src/objects/scope.ts
+var CLUSTER_SCOPED = {
+  "": ["Namespace", "Node", "PersistentVolume", "ComponentStatus"],
+  "rbac.authorization.k8s.io": ["ClusterRole", "ClusterRoleBinding"],
+  "apiextensions.k8s.io": ["CustomResourceDefinition"],
+  "apiregistration.k8s.io": ["APIService"],
+  "admissionregistration.k8s.io": [
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding"
+  ],
+  "storage.k8s.io": ["StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "VolumeAttributesClass"],
+  "scheduling.k8s.io": ["PriorityClass"],
+  "networking.k8s.io": ["IngressClass", "IPAddress", "ServiceCIDR"],
+  "node.k8s.io": ["RuntimeClass"],
+  "certificates.k8s.io": ["CertificateSigningRequest", "ClusterTrustBundle"],
+  "flowcontrol.apiserver.k8s.io": ["FlowSchema", "PriorityLevelConfiguration"],
+  "policy": ["PodSecurityPolicy"],
+  "resource.k8s.io": ["DeviceClass", "ResourceSlice"],
+  "storagemigration.k8s.io": ["StorageVersionMigration"],
+  "internal.apiserver.k8s.io": ["StorageVersion"],
+  "gateway.networking.k8s.io": ["GatewayClass"],
+  "cert-manager.io": ["ClusterIssuer"],
+  "kyverno.io": ["ClusterPolicy", "ClusterCleanupPolicy"],
+  "external-secrets.io": ["ClusterSecretStore", "ClusterExternalSecret"],
+  "cilium.io": ["CiliumClusterwideNetworkPolicy", "CiliumLoadBalancerIPPool", "CiliumNode", "CiliumIdentity", "CiliumExternalWorkload", "CiliumBGPClusterConfig", "CiliumL2AnnouncementPolicy"],
+  "crd.projectcalico.org": ["GlobalNetworkPolicy", "GlobalNetworkSet", "IPPool", "FelixConfiguration", "BGPConfiguration", "BGPPeer", "ClusterInformation"],
+  "karpenter.sh": ["NodePool", "NodeClaim"],
+  "karpenter.k8s.aws": ["EC2NodeClass"],
+  "templates.gatekeeper.sh": ["ConstraintTemplate"],
+  "constraints.gatekeeper.sh": ["*"],
+  "snapshot.storage.k8s.io": ["VolumeSnapshotClass", "VolumeSnapshotContent"],
+  "scheduling.volcano.sh": ["Queue"],
+  "operator.tigera.io": ["Installation", "APIServer"]
+};
+function crdScopes(objects) {
+  const out = /* @__PURE__ */ new Map();
+  for (const o of objects) {
+    if (o.kind !== "CustomResourceDefinition" || !isRecord(o.body.spec)) continue;
+    const spec = o.body.spec;
+    const kind = isRecord(spec.names) ? spec.names.kind : void 0;
+    if (typeof spec.group === "string" && typeof kind === "string") out.set(`${spec.group}/${kind}`, spec.scope !== "Cluster");
+  }
+  return out;
+}
+function isNamespaced(object, crds = /* @__PURE__ */ new Map()) {
+  const group = object.apiVersion.includes("/") ? object.apiVersion.slice(0, object.apiVersion.indexOf("/")) : "";
+  const known = crds.get(`${group}/${object.kind}`);
+  if (known !== void 0) return known;
+  const cluster = CLUSTER_SCOPED[group];
+  return !(cluster && (cluster.includes(object.kind) || cluster.includes("*")));
+}
+
 // src/render/index.ts
 async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
   if (!target.renderable) return { objects: [], errors: [] };
   switch (target.kind) {
     case "kustomize":
-      return renderKustomize(target, repo, options);
+      return withDestinationNamespace(await renderKustomize(target, repo, options), target);
     case "manifests":
-      return renderManifests(target, repo);
+      return withDestinationNamespace(renderManifests(target, repo), target);
     case "helm": {
       const output = options.helmRenderer === "helm" ? await renderWithHelmBinary(target, repo, options, which("helm"), target.helm?.environment) : await renderHelm(target, repo, options);
       return withRelease(output, target);
     }
   }
+}
+function withDestinationNamespace(output, target) {
+  const destination = target.destinationNamespace;
+  if (!destination) return output;
+  const crds = crdScopes(output.objects);
+  for (const object of output.objects) {
+    if (object.namespace !== void 0 || !isNamespaced(object, crds)) continue;
+    object.namespace = destination.namespace;
+    const metadata = isRecord(object.body.metadata) ? object.body.metadata : object.body.metadata = {};
+    metadata.namespace = destination.namespace;
+    const inner = object.sourceMap;
+    object.sourceMap = {
+      locate: (p) => p.length >= 2 && p[0] === "metadata" && p[1] === "namespace" ? { location: destination.at, related: [], foundPath: p.slice(0, 2) } : inner.locate(p)
+    };
+  }
+  return output;
 }
 function withRelease(output, target) {
   const release = target.helm && { namespace: target.helm.namespace, namespaceDeclared: target.helm.namespaceDeclared ?? false };
@@ -53984,7 +54172,7 @@ function withRelease(output, target) {
 
 // src/render/argocd-applicationset.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path22 from "node:path";
+import path23 from "node:path";
 
 // src/render/helm/funcs/duration.ts
 var INT64_MAX = 2n ** 63n - 1n;
@@ -55100,7 +55288,7 @@ var TomlParser = class {
     }
     this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
   }
-  descend(t, k, path31) {
+  descend(t, k, path33) {
     const v = t.get(k);
     if (v === void 0) {
       const nt = /* @__PURE__ */ new Map();
@@ -55110,7 +55298,7 @@ var TomlParser = class {
     }
     if (v instanceof Map && !v[INLINE]) return v;
     if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
-    return this.err(`key ${JSON.stringify(path31.join("."))} has already been defined`);
+    return this.err(`key ${JSON.stringify(path33.join("."))} has already been defined`);
   }
   parseKeyValue(table2, top) {
     const key = this.parseKey();
@@ -60426,13 +60614,13 @@ function urlString(u) {
       if (u.user) buf += userString(u.user) + "@";
       if (u.host !== "") buf += urlEscape(u.host, "host");
     }
-    const path31 = urlEscape(u.path, "path");
-    if (path31 !== "" && path31[0] !== "/" && u.host !== "") buf += "/";
+    const path33 = urlEscape(u.path, "path");
+    if (path33 !== "" && path33[0] !== "/" && u.host !== "") buf += "/";
     if (buf === "") {
-      const seg = path31.split("/")[0];
+      const seg = path33.split("/")[0];
       if (seg.includes(":")) buf += "./";
     }
-    buf += path31;
+    buf += path33;
   }
   if (u.rawQuery !== "") buf += "?" + u.rawQuery;
   if (u.fragment !== "") buf += "#" + urlEscape(u.fragment, "fragment");
@@ -60736,7 +60924,7 @@ function fileParams(entries2, at, ctx, prefix) {
     for (const object of objects) {
       if (!isRecord(object)) throw new Unexpandable(at, `${file}, which the git files generator reads, does not hold a mapping`);
       const params = ctx.goTemplate ? { ...object } : flatten(object);
-      out.push({ ...params, ...pathParams(path22.posix.dirname(file) === "." ? "" : path22.posix.dirname(file), path22.posix.basename(file), ctx.goTemplate, prefix) });
+      out.push({ ...params, ...pathParams(path23.posix.dirname(file) === "." ? "" : path23.posix.dirname(file), path23.posix.basename(file), ctx.goTemplate, prefix) });
     }
   }
   return out;
@@ -60934,8 +61122,293 @@ function hasPath(value, p) {
 }
 
 // src/targets/argocd-application.ts
+var import_picomatch4 = __toESM(require_picomatch2(), 1);
+import path25 from "node:path";
+
+// src/targets/argocd-env.ts
+var REVISION_VARIABLES = ["ARGOCD_APP_REVISION", "ARGOCD_APP_REVISION_SHORT", "ARGOCD_APP_REVISION_SHORT_8"];
+function buildEnv(app, source, revision, controlPlaneNamespace = "argocd") {
+  const spec = isRecord(app.body.spec) ? app.body.spec : {};
+  const destination = isRecord(spec.destination) ? spec.destination : {};
+  const text2 = (v) => typeof v === "string" ? v : "";
+  const env2 = {
+    ARGOCD_APP_NAME: instanceName(app, controlPlaneNamespace),
+    ARGOCD_APP_NAMESPACE: text2(destination.namespace),
+    ARGOCD_APP_PROJECT_NAME: text2(spec.project) || "default",
+    ARGOCD_APP_SOURCE_REPO_URL: text2(source.repoURL),
+    ARGOCD_APP_SOURCE_PATH: text2(source.path),
+    ARGOCD_APP_SOURCE_TARGET_REVISION: text2(source.targetRevision)
+  };
+  if (revision !== void 0) {
+    env2.ARGOCD_APP_REVISION = revision;
+    env2.ARGOCD_APP_REVISION_SHORT = revision.slice(0, 7);
+    env2.ARGOCD_APP_REVISION_SHORT_8 = revision.slice(0, 8);
+  }
+  return env2;
+}
+function instanceName(app, controlPlaneNamespace = "argocd") {
+  return app.namespace === void 0 || app.namespace === "" || app.namespace === controlPlaneNamespace ? app.name : `${app.namespace}_${app.name}`;
+}
+function unknownVariables(text2, env2) {
+  const out = /* @__PURE__ */ new Set();
+  expand2(text2, (name) => {
+    if (!(name in env2) && REVISION_VARIABLES.includes(name)) out.add(name);
+    return "";
+  });
+  return [...out];
+}
+function envsubst2(text2, env2) {
+  return expand2(text2, (name) => name === "$" ? "$" : Object.hasOwn(env2, name) ? env2[name] : "");
+}
+function expand2(s, mapping) {
+  let out;
+  let i = 0;
+  for (let j = 0; j < s.length; j++) {
+    if (s[j] === "$" && j + 1 < s.length) {
+      out ??= "";
+      out += s.slice(i, j);
+      const [name, w] = shellName(s.slice(j + 1));
+      if (name === "" && w > 0) {
+      } else if (name === "") {
+        out += s[j];
+      } else {
+        out += mapping(name);
+      }
+      j += w;
+      i = j + 1;
+    }
+  }
+  return out === void 0 ? s : out + s.slice(i);
+}
+var isSpecial = (c) => c !== void 0 && "*#$@!?-0123456789".includes(c);
+var isAlphaNum = (c) => c !== void 0 && /[A-Za-z0-9_]/.test(c);
+function shellName(s) {
+  if (s[0] === "{") {
+    if (s.length > 2 && isSpecial(s[1]) && s[2] === "}") return [s.slice(1, 2), 3];
+    for (let i2 = 1; i2 < s.length; i2++) {
+      if (s[i2] === "}") return i2 === 1 ? ["", 2] : [s.slice(1, i2), i2 + 1];
+    }
+    return ["", 1];
+  }
+  if (isSpecial(s[0])) return [s.slice(0, 1), 1];
+  let i = 0;
+  while (i < s.length && isAlphaNum(s[i])) i++;
+  return [s.slice(0, i), i];
+}
+
+// src/targets/argocd-source-overrides.ts
+var KEPT = ["repoURL", "path", "chart", "targetRevision"];
+function mergePatch(target, patch) {
+  if (!isRecord(patch)) return patch;
+  const out = isRecord(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else out[key] = mergePatch(out[key], value);
+  }
+  return out;
+}
+function withSourceOverrides(object, sourceAt, source, repo, dir2, appName) {
+  const join2 = (name) => dir2 ? `${dir2}/${name}` : name;
+  const files = [join2(".argocd-source.yaml"), join2(`.argocd-source-${appName}.yaml`)];
+  const problems = [];
+  let merged = source;
+  const layers = [];
+  for (const file of files) {
+    if (!repo.isFile(file)) continue;
+    let text2;
+    try {
+      text2 = repo.readText(file);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      problems.push(err);
+      continue;
+    }
+    const parsed = parseYaml(text2, file);
+    const doc = parsed.documents[0];
+    if (parsed.errors.length > 0 || doc && doc.value !== null && !isRecord(doc.value)) {
+      const reason = parsed.errors[0]?.reason ?? "it is not a mapping";
+      problems.push(new InputError(file, `Argo CD cannot merge this source override (${reason}), so it fails to render the Application`, "invalid-yaml", parsed.errors[0]?.line));
+      continue;
+    }
+    if (!doc || doc.value === null) continue;
+    merged = mergePatch(merged, doc.value);
+    layers.unshift(doc.sourceMap);
+  }
+  for (const key of KEPT) {
+    if (key in source) merged[key] = source[key];
+    else delete merged[key];
+  }
+  if (layers.length === 0) return { object, source, files, problems };
+  const inner = object.sourceMap;
+  const sourceMap = {
+    has: (p) => isUnder(p, sourceAt) ? layers.some((l) => l.has(p.slice(sourceAt.length))) || hasIn(object, p) : hasIn(object, p),
+    locate(p) {
+      if (isUnder(p, sourceAt) && !KEPT.includes(String(p[sourceAt.length]))) {
+        const rest = p.slice(sourceAt.length);
+        const layer = layers.find((l) => l.has(rest));
+        if (layer) {
+          const found = layer.locate(rest);
+          return { ...found, foundPath: [...sourceAt, ...found.foundPath] };
+        }
+      }
+      return inner.locate(p);
+    }
+  };
+  const body = structuredClone(object.body);
+  setAt2(body, sourceAt, merged);
+  return { object: { ...object, body, sourceMap }, source: merged, files, problems };
+}
+var isUnder = (p, prefix) => p.length > prefix.length && prefix.every((s, i) => p[i] === s);
+function hasIn(object, p) {
+  const map = object.sourceMap;
+  return map.has ? map.has(p) : object.sourceMap.locate(p).foundPath.length === p.length;
+}
+function setAt2(body, p, value) {
+  let node = body;
+  for (const key of p.slice(0, -1)) node = node[key];
+  node[p[p.length - 1]] = value;
+}
+
+// src/targets/argocd-value-files.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import path23 from "node:path";
+import { readlinkSync as readlinkSync2 } from "node:fs";
+import path24 from "node:path";
+var isGlob = (p) => /[*?[]/.test(p);
+function checkRefs(entries2, ctx) {
+  if (!ctx.multiSource) return void 0;
+  for (const [index2, entry] of entries2.entries()) {
+    if (!entry.startsWith("$")) continue;
+    const name = entry.split("/")[0];
+    const ref = ctx.refs.get(name.slice(1));
+    if (!ref) {
+      if (ctx.refs.size === 0) return { index: index2, message: `source referenced "${name}", but no source has a 'ref' field defined` };
+      return { index: index2, message: `source referenced "${name}", which is not one of the available sources (${[...ctx.refs.keys()].map((k) => `$${k}`).join(", ")})` };
+    }
+    if (ref.chart) return { index: index2, message: "source has a 'chart' field defined, but Helm charts are not yet not supported for 'ref' sources" };
+  }
+  return void 0;
+}
+function resolveValueFiles(raw, ctx) {
+  const refProblem = checkRefs(raw, ctx);
+  if (refProblem) return { error: refProblem };
+  const resolved = raw.map((entry) => resolveOne(entry, ctx));
+  const key = (f) => "url" in f ? `url:${f.url}` : `${f.ref ?? ""}\0${f.file}`;
+  const explicit2 = new Set(resolved.flatMap((r) => "file" in r && !isGlob(r.file) || "url" in r ? [key(r)] : []));
+  const out = [];
+  const origins = [];
+  const seen = /* @__PURE__ */ new Set();
+  let index2 = 0;
+  const add = (f) => {
+    if (seen.has(key(f))) return;
+    seen.add(key(f));
+    out.push(f);
+    origins.push(index2);
+  };
+  for (const [i, r] of resolved.entries()) {
+    index2 = i;
+    if ("error" in r) return { error: { index: index2, message: r.error } };
+    if ("url" in r) {
+      add(r);
+      continue;
+    }
+    const checkout = r.ref === void 0 ? ctx.repo : ctx.refs.get(r.ref)?.repo;
+    if (isGlob(r.file)) {
+      if (!checkout) return { error: { index: index2, message: `failed to find repo "${ctx.refs.get(r.ref)?.url ?? ""}"` } };
+      const matches2 = globFiles(checkout, r.file);
+      if (matches2.length === 0) {
+        if (ctx.ignoreMissing) continue;
+        return { error: { index: index2, message: `values file glob "${raw[index2]}" matched no files` } };
+      }
+      const outside = matches2.find((m) => m.outside);
+      if (outside) return { error: { index: index2, message: `glob pattern "${raw[index2]}": glob match "${outside.file}" resolved to outside repository root` } };
+      for (const m of matches2) {
+        const f = { file: m.file, ...r.ref !== void 0 ? { ref: r.ref } : {} };
+        if (!explicit2.has(key(f))) add(f);
+      }
+      continue;
+    }
+    if (ctx.ignoreMissing && !(checkout?.isFile(r.file) ?? false)) continue;
+    add(r);
+  }
+  return { files: out, origins };
+}
+function resolveOne(entry, ctx) {
+  const name = entry.startsWith("$") ? entry.split("/")[0].slice(1) : void 0;
+  const ref = name !== void 0 ? ctx.refs.get(name) : void 0;
+  if (ref) {
+    if (!ref.repo) return { error: `failed to find repo "${ref.url}"` };
+    const rest = envsubst2(["", ...entry.split("/").slice(1)].join("/"), ctx.env);
+    const at = within(ref.repo, "", rest);
+    return "error" in at ? at : { file: at.file, ref: name };
+  }
+  const value = envsubst2(entry, ctx.env);
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value)?.[1];
+  if (scheme !== void 0) {
+    const allowed = (ctx.allowedSchemes ?? ["https", "http"]).some((s) => s.toLowerCase() === scheme.toLowerCase());
+    return allowed ? { url: value } : { error: `the URL scheme '${scheme}' is not allowed` };
+  }
+  return within(ctx.repo, ctx.appPath, value);
+}
+function within(repo, appPath, value) {
+  const joined = value.startsWith("/") ? value : path24.posix.join("/", appPath, value);
+  let file = path24.posix.normalize(`/${joined}`);
+  const outside = { error: `file '${value}' resolved to outside repository root` };
+  if (climbsOut(value.startsWith("/") ? value : path24.posix.join(appPath || ".", value))) return outside;
+  if (!isGlob(file)) {
+    const followed = followLinks(repo, file.slice(1));
+    if (followed === void 0) return { error: "internal error: failed to resolve path. Check logs for more details" };
+    if (followed === "outside") return outside;
+    file = `/${followed}`;
+  }
+  const rel = file.replace(/^\/+/, "");
+  if (rel === "") return { error: "internal error: failed to resolve path. Check logs for more details" };
+  return { file: rel };
+}
+function climbsOut(p) {
+  let depth = 0;
+  for (const seg of p.split("/")) {
+    if (seg === "..") depth--;
+    else if (seg !== "" && seg !== ".") depth++;
+    if (depth < 0) return true;
+  }
+  return false;
+}
+function followLinks(repo, rel) {
+  let current2 = rel;
+  for (let depth = 0; depth <= 10; depth++) {
+    let target;
+    try {
+      target = readlinkSync2(path24.join(repo.root, current2));
+    } catch {
+      return current2;
+    }
+    if (depth === 10) return void 0;
+    const next = path24.isAbsolute(target) ? path24.relative(repo.root, target) : path24.posix.join(path24.posix.dirname(current2), target.split(path24.sep).join("/"));
+    if (next === ".." || next.startsWith("../") || path24.isAbsolute(next)) return "outside";
+    current2 = path24.posix.normalize(next);
+  }
+  return void 0;
+}
+function globFiles(repo, pattern) {
+  const match2 = (0, import_picomatch3.default)(pattern, { dot: true });
+  const problems = [];
+  const inside = repo.walk("", problems).filter((f) => match2(f)).map((file) => ({ file, outside: false }));
+  const escaping = problems.filter((p) => p.ruleId === "path-outside-repository" && match2(p.file)).map((p) => ({ file: p.file, outside: true }));
+  const folders = (f) => path24.posix.dirname(f) === "." ? [] : path24.posix.dirname(f).split("/");
+  return [...inside, ...escaping].sort((x, y) => {
+    const a = x.file;
+    const b = y.file;
+    const da = folders(a);
+    const db = folders(b);
+    for (let i = 0; i < Math.min(da.length, db.length); i++) if (da[i] !== db[i]) return da[i] < db[i] ? -1 : 1;
+    if (da.length !== db.length) return da.length - db.length;
+    const na = path24.posix.basename(a);
+    const nb = path24.posix.basename(b);
+    return na < nb ? -1 : na > nb ? 1 : 0;
+  });
+}
+
+// src/targets/argocd-application.ts
 var ARGO_API = "argoproj.io/";
 function isArgoApplication(object) {
   return (object.kind === "Application" || object.kind === "ApplicationSet") && object.apiVersion.startsWith(ARGO_API);
@@ -60946,13 +61419,14 @@ function argoChartRepository(repoURL) {
   if (/^https?:\/\//i.test(repoURL)) return repoURL.replace(/\/+$/, "");
   return `oci://${repoURL.replace(/\/+$/, "")}`;
 }
-function applicationTargets(object, producer, repo, isThisRepository) {
+function applicationTargets(object, producer, repo, isThisRepository, revision) {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   const appNamespace = object.namespace ?? "argocd";
   const at = (p) => object.sourceMap.locate(p).location;
   const id = `argocd:${appNamespace}/${object.name}`;
-  const app = { object, producer, repo, isThisRepository, at, id, refs: /* @__PURE__ */ new Map() };
-  if (Array.isArray(spec.sources) && spec.sources.length > 0) {
+  const multiSource = Array.isArray(spec.sources) && spec.sources.length > 0;
+  const app = { object, producer, repo, isThisRepository, at, id, refs: /* @__PURE__ */ new Map(), multiSource, ...revision ? { revision } : {} };
+  if (multiSource) {
     const sources = spec.sources.map((s, i) => ({ source: isRecord(s) ? s : {}, at: ["spec", "sources", i] }));
     for (const { source: source2, at: p } of sources) if (str5(source2.ref)) app.refs.set(str5(source2.ref), { source: source2, at: p });
     const rendering = sources.filter(({ source: source2 }) => str5(source2.chart) || typeof source2.path === "string" || !str5(source2.ref));
@@ -60972,11 +61446,11 @@ function manifestGeneratePaths(object, repo, sourcePath) {
   for (const raw of value.split(";").map((p) => p.trim()).filter(Boolean)) {
     let pattern;
     try {
-      pattern = raw.startsWith("/") ? repo.normalize(raw.slice(1)) : repo.normalize(path23.posix.join(sourcePath ?? "", raw));
+      pattern = raw.startsWith("/") ? repo.normalize(raw.slice(1)) : repo.normalize(path25.posix.join(sourcePath ?? "", raw));
     } catch {
       continue;
     }
-    const match2 = (0, import_picomatch3.default)(pattern, { dot: true });
+    const match2 = (0, import_picomatch4.default)(pattern, { dot: true });
     for (const f of files) if (pattern === "" || f === pattern || f.startsWith(`${pattern}/`) || match2(f)) out.add(f);
   }
   return [...out];
@@ -60986,6 +61460,14 @@ function withGeneratePaths(object, repo, source, target) {
   const extra = manifestGeneratePaths(object, repo, typeof source.path === "string" ? source.path.replace(/^\.\/?/, "").replace(/\/+$/, "") : void 0);
   if (extra.length > 0) target.inputs = [.../* @__PURE__ */ new Set([...target.inputs, ...extra])].sort();
   return target;
+}
+function refCheckouts(app) {
+  const out = /* @__PURE__ */ new Map();
+  for (const [name, { source }] of app.refs) {
+    const url = str5(source.repoURL) ?? "";
+    out.set(name, { repo: app.isThisRepository(url, str5(source.targetRevision) ?? "") === "this" ? app.repo : void 0, url, ...str5(source.chart) ? { chart: true } : {} });
+  }
+  return out;
 }
 function notRendered(app, id, p, reason, ruleId = "declaration-not-rendered") {
   const where = app.at(p);
@@ -61000,87 +61482,183 @@ function notRendered(app, id, p, reason, ruleId = "declaration-not-rendered") {
     problems: [new InputError(where.file, `${object.kind} ${object.namespace ?? "argocd"}/${object.name}: ${reason}`, ruleId, where.line, where.column)]
   };
 }
-function sourceTarget(app, source, sourceAt, id) {
-  const { object, producer, repo, at } = app;
-  const spec = isRecord(object.body.spec) ? object.body.spec : {};
-  const declaredAt = at([]);
-  const base2 = { id, kind: "helm", path: dirname(declaredAt.file), inputs: [...producer.inputs], renderable: true, declaredAt };
+function sourceTarget(app, written, sourceAt, id) {
+  const { repo } = app;
+  const spec = isRecord(app.object.body.spec) ? app.object.body.spec : {};
+  const declaredAt = app.at([]);
+  const base2 = { id, kind: "helm", path: dirname(declaredAt.file), inputs: [...app.producer.inputs], renderable: true, declaredAt };
   const sync = isRecord(spec.syncPolicy) && isRecord(spec.syncPolicy.automated) ? spec.syncPolicy.automated : void 0;
   if (sync?.prune === true) base2.prunes = true;
   const refuse = (p, reason, ruleId = "declaration-not-rendered") => notRendered(app, id, p, reason, ruleId);
   const sp = (...p) => [...sourceAt, ...p];
-  if (isRecord(source.plugin)) return refuse(sp("plugin"), "a config management plugin renders it, which the gate cannot reproduce");
-  const helm = isRecord(source.helm) ? source.helm : void 0;
-  const repoURL = str5(source.repoURL) ?? "";
+  const repoURL = str5(written.repoURL) ?? "";
   const destination = isRecord(spec.destination) ? spec.destination : {};
-  let chartDir;
-  if (str5(source.chart)) {
-    base2.helm = remoteRelease(object, helm, destination, { repository: argoChartRepository(repoURL), name: str5(source.chart), version: str5(source.targetRevision) ?? "*", declaredAt: at(sp("chart")) });
-  } else {
-    const revision = str5(source.targetRevision) ?? "";
-    const which2 = app.isThisRepository(repoURL, revision);
-    if (which2 === "other-revision") return refuse(sp("targetRevision"), `its source is this repository at revision ${revision}, not this side of the pull request (localRevisions); other revisions are not fetched`, "declaration-source-not-found");
-    if (which2 === "other") return refuse(sp("repoURL"), `its source ${repoURL || "(none)"} is not this repository; other repositories are not fetched`, "declaration-source-not-found");
-    const dir2 = repo.normalize((str5(source.path) ?? ".").replace(/^\.\/?$/, "").replace(/^\.\//, "").replace(/\/+$/, ""));
-    const isChart = repo.isFile(dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml");
-    const isKustomize = ["kustomization.yaml", "kustomization.yml", "Kustomization"].some((n) => repo.isFile(dir2 ? `${dir2}/${n}` : n));
-    if (helm && !isChart) return refuse(sp("helm"), `helm settings are given, but ${dir2 || "."} holds no Chart.yaml`, "declaration-source-not-found");
-    if (!isChart || isKustomize && !helm) {
-      const kustomize = isRecord(source.kustomize) && Object.keys(source.kustomize).length > 0 ? source.kustomize : void 0;
-      if (kustomize && isKustomize) return kustomizeTarget(app, base2, kustomize, dir2, sp);
-      for (const field3 of ["kustomize", "directory"]) {
-        if (isRecord(source[field3]) && Object.keys(source[field3]).length > 0) return refuse(sp(field3), `Argo CD's ${field3} settings ${field3 === "kustomize" ? `are given, but ${dir2 || "."} holds no kustomization` : "are not applied by the gate yet"}, so what it deploys is not checked as Argo CD renders it`);
-      }
-      return void 0;
-    }
-    chartDir = dir2;
-    base2.path = dir2;
-    base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...repo.walk(dir2)])].sort();
-    base2.helm = remoteRelease(object, helm, destination, void 0);
+  if (str5(written.chart)) {
+    if (isRecord(written.plugin)) return refuse(sp("plugin"), "a config management plugin renders it, which the gate cannot reproduce");
+    const helm2 = isRecord(written.helm) ? written.helm : void 0;
+    base2.helm = remoteRelease(app.object, helm2, destination, { repository: argoChartRepository(repoURL), name: str5(written.chart), version: str5(written.targetRevision) ?? "*", declaredAt: app.at(sp("chart")) });
+    return helmSettings(app, base2, helm2, void 0, sp, buildEnv(app.object, written, app.revision));
   }
+  const revision = str5(written.targetRevision) ?? "";
+  const which2 = app.isThisRepository(repoURL, revision);
+  if (which2 === "other-revision") return refuse(sp("targetRevision"), `its source is this repository at revision ${revision}, not this side of the pull request (localRevisions); other revisions are not fetched`, "declaration-source-not-found");
+  if (which2 === "other") return refuse(sp("repoURL"), `its source ${repoURL || "(none)"} is not this repository; other repositories are not fetched`, "declaration-source-not-found");
+  const dir2 = repo.normalize((str5(written.path) ?? ".").replace(/^\.\/?$/, "").replace(/^\.\//, "").replace(/\/+$/, ""));
+  if (!repo.isDirectory(dir2)) return refuse(sp("path"), `its path ${dir2 || "."} is not a folder of this repository`, "declaration-source-not-found");
+  const overridden = withSourceOverrides(app.object, sourceAt, written, repo, dir2, instanceName(app.object));
+  base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...overridden.files])].sort();
+  if (overridden.problems.length > 0) return { ...refuse(sp("path"), `its source overrides in ${dir2 || "."} cannot be read`), problems: overridden.problems };
+  const source = overridden.source;
+  const own = overridden.object === app.object ? app : { ...app, object: overridden.object, at: (p) => overridden.object.sourceMap.locate(p).location };
+  const env2 = buildEnv(own.object, source, app.revision);
+  if (isRecord(source.plugin)) return refuse(sp("plugin"), "a config management plugin renders it, which the gate cannot reproduce");
+  const explicit2 = ["kustomize", "helm", "directory"].filter((k) => isRecord(source[k]) && Object.keys(source[k]).length > 0);
+  if (explicit2.length > 1) return refuse(sp(explicit2[1]), `multiple application sources defined: ${explicit2.join(",")}; Argo CD refuses to render it`);
+  const isChart = repo.isFile(dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml");
+  const isKustomize = ["kustomization.yaml", "kustomization.yml", "Kustomization"].some((n) => repo.isFile(dir2 ? `${dir2}/${n}` : n));
+  const tool = explicit2[0] ?? (isKustomize ? "kustomize" : isChart ? "helm" : "directory");
+  const destinationNamespace = str5(destination.namespace) ? { namespace: str5(destination.namespace), at: own.at(["spec", "destination", "namespace"]) } : void 0;
+  if (tool === "kustomize") {
+    if (!isKustomize) return refuse(sp("kustomize"), `kustomize settings are given, but ${dir2 || "."} holds no kustomization, so Argo CD cannot build it`, "declaration-source-not-found");
+    const kustomize = isRecord(source.kustomize) ? source.kustomize : {};
+    return withNamespace(kustomizeTarget(own, base2, kustomize, dir2, sp, env2), destinationNamespace);
+  }
+  if (tool === "directory") return withNamespace(directoryTarget(own, base2, source.directory, dir2), destinationNamespace);
+  const helm = isRecord(source.helm) ? source.helm : void 0;
+  if (!isChart) return refuse(sp("helm"), `helm settings are given, but ${dir2 || "."} holds no Chart.yaml`, "declaration-source-not-found");
+  base2.path = dir2;
+  base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...repo.walk(dir2)])].sort();
+  base2.helm = remoteRelease(own.object, helm, destination, void 0);
+  return helmSettings(own, base2, helm, dir2, sp, env2);
+}
+function withNamespace(target, namespace) {
+  if (namespace && target.renderable) target.destinationNamespace = namespace;
+  return target;
+}
+function helmSettings(app, base2, helm, chartDir, sp, env2) {
   const release = base2.helm;
-  if (helm) {
-    const files = Array.isArray(helm.valueFiles) ? helm.valueFiles.filter((f) => typeof f === "string") : [];
-    for (const [i, file] of files.entries()) {
-      const resolved = valueFiles(app, file, chartDir);
-      if (typeof resolved === "string") return refuse(sp("helm", "valueFiles", i), resolved, /does not exist/.test(resolved) ? "file-not-found" : /not this repository|other revisions/.test(resolved) ? "declaration-source-not-found" : "declaration-not-rendered");
-      if (resolved.length === 0 && helm.ignoreMissingValueFiles !== true) return refuse(sp("helm", "valueFiles", i), `the value file ${file} does not exist`, "file-not-found");
-      for (const f of resolved) {
-        release.valuesFiles.push(f);
-        if (!base2.inputs.includes(f)) base2.inputs = [...base2.inputs, f].sort();
-      }
-    }
-    const inline = inlineValues(object, repo, helm, sp("helm"));
-    if (typeof inline === "string") return refuse(sp("helm", "values"), inline, "invalid-yaml");
-    if (inline) release.inlineValues = [inline];
-    if (Array.isArray(helm.parameters)) {
-      for (const [i, p] of helm.parameters.entries()) {
-        if (!isRecord(p) || typeof p.name !== "string") continue;
-        const value = p.value === void 0 || p.value === null ? "" : String(p.value);
-        release.setAt = [...release.setAt ?? [], { key: p.name, at: at(sp("helm", "parameters", i, "value")) }];
-        if (p.forceString === true) release.setString = [...release.setString ?? [], `${p.name}=${value}`];
-        else release.set.push(`${p.name}=${value}`);
-      }
-    }
-    if (Array.isArray(helm.fileParameters) && helm.fileParameters.length > 0) return refuse(sp("helm", "fileParameters"), "fileParameters are not applied by the gate yet");
-    if (helm.skipCrds !== true) release.includeCrds = true;
-    if (helm.skipTests === true) release.skipTests = true;
-    const environment = {
-      ...str5(source.kubeVersion) ?? str5(helm.kubeVersion) ? { kubeVersion: str5(helm.kubeVersion) ?? str5(source.kubeVersion) } : {},
-      ...Array.isArray(helm.apiVersions) ? { apiVersions: helm.apiVersions.filter((v) => typeof v === "string") } : {},
-      ...helm.skipSchemaValidation === true ? { skipSchemaValidation: true } : {}
-    };
-    if (Object.keys(environment).length > 0) release.environment = environment;
-  } else {
+  const refuse = (p, reason, ruleId = "declaration-not-rendered") => notRendered(app, base2.id, p, reason, ruleId);
+  if (!helm) {
     release.includeCrds = true;
+    return base2;
   }
+  const unknown = (text2, p) => {
+    const names = unknownVariables(text2, env2);
+    return names.length > 0 ? refuse(p, `it uses $${names[0]}, the commit Argo CD renders, which the gate does not know outside a git checkout`) : void 0;
+  };
+  const files = (Array.isArray(helm.valueFiles) ? helm.valueFiles : []).map((f) => typeof f === "string" ? f : "");
+  const fileParameters = (Array.isArray(helm.fileParameters) ? helm.fileParameters : []).filter(isRecord);
+  const ctx = { repo: app.repo, appPath: chartDir ?? "", refs: refCheckouts(app), multiSource: app.multiSource, env: env2, ignoreMissing: helm.ignoreMissingValueFiles === true };
+  const refProblem = checkRefs([...files, ...fileParameters.map((p) => typeof p.path === "string" ? p.path : "")], ctx);
+  if (refProblem) {
+    const i = refProblem.index;
+    return refuse(i < files.length ? sp("helm", "valueFiles", i) : sp("helm", "fileParameters", i - files.length, "path"), `${refProblem.message}, so Argo CD fails to render it`);
+  }
+  for (const [i, f] of files.entries()) {
+    const problem = unknown(f, sp("helm", "valueFiles", i));
+    if (problem) return problem;
+    if (chartDir === void 0 && inFetchedChart(f, ctx)) return refuse(sp("helm", "valueFiles", i), `the value file ${f} is inside the fetched chart, which the gate does not read value files from yet`);
+  }
+  const resolved = resolveValueFiles(files, ctx);
+  if ("error" in resolved) return refuse(sp("helm", "valueFiles", resolved.error.index), ...valueFileProblem(files[resolved.error.index], resolved.error.message));
+  for (const [i, f] of resolved.files.entries()) {
+    const problem = usable(f, ctx);
+    if (problem) return refuse(sp("helm", "valueFiles", resolved.origins[i]), ...problem);
+    const file = f.file;
+    release.valuesFiles.push(file);
+    if (!base2.inputs.includes(file)) base2.inputs = [...base2.inputs, file].sort();
+  }
+  const inline = inlineValues(app.object, app.repo, helm, sp("helm"));
+  if (typeof inline === "string") return refuse(sp("helm", "values"), inline, "invalid-yaml");
+  if (inline) release.inlineValues = [inline];
+  const parameters = /* @__PURE__ */ new Map();
+  for (const [i, p] of (Array.isArray(helm.parameters) ? helm.parameters : []).entries()) {
+    if (!isRecord(p) || typeof p.name !== "string") continue;
+    const raw = p.value === void 0 || p.value === null ? "" : String(p.value);
+    const problem = unknown(raw, sp("helm", "parameters", i, "value"));
+    if (problem) return problem;
+    parameters.set(`${p.forceString === true ? "s" : "v"}${p.name}`, { value: envsubst2(raw, env2), forceString: p.forceString === true, at: app.at(sp("helm", "parameters", i, "value")) });
+  }
+  for (const [key, p] of parameters) {
+    const name = key.slice(1);
+    release.setAt = [...release.setAt ?? [], { key: name, at: p.at }];
+    if (p.forceString) release.setString = [...release.setString ?? [], `${name}=${cleanSetParameter(p.value)}`];
+    else release.set.push(`${name}=${cleanSetParameter(p.value)}`);
+  }
+  for (const [i, p] of fileParameters.entries()) {
+    if (typeof p.name !== "string" || typeof p.path !== "string") continue;
+    const at = sp("helm", "fileParameters", i, "path");
+    const problem = unknown(p.path, at);
+    if (problem) return problem;
+    if (chartDir === void 0 && inFetchedChart(p.path, ctx)) return refuse(at, `the file parameter ${p.path} is inside the fetched chart, which the gate does not read files from yet`);
+    const one = resolveOne(p.path, ctx);
+    if ("error" in one) return refuse(at, ...valueFileProblem(p.path, one.error));
+    const unusable = usable(one, ctx);
+    if (unusable) return refuse(at, ...unusable);
+    const file = one.file;
+    release.setFile = [...release.setFile ?? [], `${p.name}=${cleanSetParameter(file)}`];
+    if (!base2.inputs.includes(file)) base2.inputs = [...base2.inputs, file].sort();
+  }
+  if (helm.skipCrds !== true) release.includeCrds = true;
+  if (helm.skipTests === true) release.skipTests = true;
+  const environment = {
+    ...str5(helm.kubeVersion) ? { kubeVersion: str5(helm.kubeVersion) } : {},
+    ...Array.isArray(helm.apiVersions) ? { apiVersions: helm.apiVersions.filter((v) => typeof v === "string") } : {},
+    ...helm.skipSchemaValidation === true ? { skipSchemaValidation: true } : {}
+  };
+  if (Object.keys(environment).length > 0) release.environment = environment;
   return base2;
 }
-function kustomizeTarget(app, base2, kustomize, dir2, sp) {
+function inFetchedChart(entry, ctx) {
+  if (entry.startsWith("$") && ctx.refs.has(entry.split("/")[0].slice(1))) return false;
+  const value = envsubst2(entry, ctx.env);
+  return !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value);
+}
+function valueFileProblem(entry, message) {
+  const missingRef = /^failed to find repo "(.*)"$/.exec(message);
+  if (missingRef) {
+    const name = entry.split("/")[0];
+    return [`the file ${entry} comes from ref source ${name} (${missingRef[1]}), which is not this repository at this revision; other repositories and revisions are not fetched`, "declaration-source-not-found"];
+  }
+  const ruleId = /outside repository root/.test(message) ? "path-outside-repository" : /matched no files/.test(message) ? "file-not-found" : "declaration-not-rendered";
+  return [`${entry}: ${message}, so Argo CD fails to render it`, ruleId];
+}
+function usable(f, ctx) {
+  if ("url" in f) return [`the value file ${f.url} is a URL, which Argo CD fetches while rendering and the gate does not`, "declaration-not-rendered"];
+  if (!ctx.repo.isFile(f.file)) return [`the file ${f.file} does not exist, so Helm fails to render it`, "file-not-found"];
+  return void 0;
+}
+function cleanSetParameter(value) {
+  if (value.startsWith("{") && value.endsWith("}")) return value;
+  let out = "";
+  let previous = "";
+  for (const c of value) {
+    out += c === "," && previous !== "\\" ? "\\," : c;
+    previous = c;
+  }
+  return out;
+}
+function directoryTarget(app, base2, settings, dir2) {
+  const found = directoryFiles(app.repo, dir2, directorySettings(settings));
+  const problems = [...found.problems];
+  for (const file of found.jsonnet) {
+    problems.push(new InputError(file, `Argo CD evaluates this jsonnet file for ${app.object.kind} ${app.object.namespace ?? "argocd"}/${app.object.name}; the gate does not evaluate jsonnet, so what it makes is not checked`, "declaration-not-rendered"));
+  }
+  const target = { ...base2, kind: "manifests", path: dir2, files: found.files, reads: found.files, argocdDirectory: true };
+  delete target.helm;
+  target.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...found.files, ...found.jsonnet])].sort();
+  if (problems.length > 0) target.problems = problems;
+  return target;
+}
+function kustomizeTarget(app, base2, kustomize, dir2, sp, env2) {
   const refuse = (p, reason) => notRendered(app, base2.id, p, reason);
-  for (const field3 of ["commonAnnotationsEnvsubst", "labelWithoutSelector", "labelIncludeTemplates"]) {
+  for (const field3 of ["labelWithoutSelector", "labelIncludeTemplates"]) {
     if (kustomize[field3] === true) return refuse(sp("kustomize", field3), `kustomize.${field3} is not applied by the gate yet, so what it deploys is not checked as Argo CD renders it`);
   }
+  const unknown = (text2, p) => {
+    const names = unknownVariables(text2, env2);
+    return names.length > 0 ? refuse(p, `it uses $${names[0]}, the commit Argo CD renders, which the gate does not know outside a git checkout`) : void 0;
+  };
   const flux = { patches: [], images: [], components: [], sourceMap: app.object.sourceMap, argocd: { replicas: [] } };
   if (str5(kustomize.namePrefix)) flux.namePrefix = str5(kustomize.namePrefix);
   if (str5(kustomize.nameSuffix)) flux.nameSuffix = str5(kustomize.nameSuffix);
@@ -61088,15 +61666,24 @@ function kustomizeTarget(app, base2, kustomize, dir2, sp) {
   const list2 = (field3) => Array.isArray(kustomize[field3]) ? kustomize[field3] : [];
   for (const [i, image] of list2("images").entries()) {
     if (typeof image !== "string") continue;
-    if (image.includes("$")) return refuse(sp("kustomize", "images", i), `the image ${image} uses build environment variables, which the gate does not substitute yet`);
-    flux.images.push({ ...argoImage(image), at: sp("kustomize", "images", i) });
+    const problem = unknown(image, sp("kustomize", "images", i));
+    if (problem) return problem;
+    flux.images.push({ ...argoImage(envsubst2(image, env2)), at: sp("kustomize", "images", i) });
   }
   for (const [i, r] of list2("replicas").entries()) {
     if (isRecord(r) && typeof r.name === "string" && (typeof r.count === "number" || typeof r.count === "string")) flux.argocd.replicas.push({ name: r.name, count: r.count, at: sp("kustomize", "replicas", i, "count") });
   }
   for (const field3 of ["commonLabels", "commonAnnotations"]) {
     const value = kustomize[field3];
-    if (isRecord(value)) flux.argocd[field3] = { value: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)])), at: sp("kustomize", field3) };
+    if (!isRecord(value)) continue;
+    const substitute = field3 === "commonLabels" || kustomize.commonAnnotationsEnvsubst === true;
+    const entries2 = [];
+    for (const [k, v] of Object.entries(value)) {
+      const problem = substitute ? unknown(String(v), sp("kustomize", field3, k)) : void 0;
+      if (problem) return problem;
+      entries2.push([k, substitute ? envsubst2(String(v), env2) : String(v)]);
+    }
+    flux.argocd[field3] = { value: Object.fromEntries(entries2), at: sp("kustomize", field3) };
   }
   for (const [i, patch] of list2("patches").entries()) {
     if (!isRecord(patch)) continue;
@@ -61105,7 +61692,7 @@ function kustomizeTarget(app, base2, kustomize, dir2, sp) {
   }
   for (const [i, component] of list2("components").entries()) {
     if (typeof component !== "string") continue;
-    if (kustomize.ignoreMissingComponents === true && !app.repo.isDirectory(path23.posix.join(dir2, component))) continue;
+    if (kustomize.ignoreMissingComponents === true && !app.repo.isDirectory(path25.posix.join(dir2, component))) continue;
     flux.components.push({ path: component, at: sp("kustomize", "components", i) });
   }
   const target = { ...base2, kind: "kustomize", path: dir2, flux };
@@ -61134,31 +61721,8 @@ function argoImage(text2) {
     ...digest2 ? { digest: digest2 } : {}
   };
 }
-function valueFiles(app, file, chartDir) {
-  const { repo } = app;
-  if (/^[a-z]+:\/\//i.test(file)) return `the value file ${file} is a URL, which the gate does not fetch`;
-  let root;
-  let rel;
-  const ref = /^\$([^/]+)\/(.*)$/.exec(file);
-  if (ref) {
-    const named = app.refs.get(ref[1]);
-    if (!named) return `the value file ${file} names the ref source $${ref[1]}, which the Application does not have`;
-    const which2 = app.isThisRepository(str5(named.source.repoURL) ?? "", str5(named.source.targetRevision) ?? "");
-    if (which2 !== "this") return `the value file ${file} comes from the ref source $${ref[1]} (${str5(named.source.repoURL) ?? ""}), which is ${which2 === "other" ? "not this repository" : "another revision of this repository"}; other repositories and revisions are not fetched`;
-    root = "";
-    rel = ref[2];
-  } else {
-    if (chartDir === void 0) return `value files inside a fetched chart (${file}) are not read by the gate yet`;
-    root = file.startsWith("/") ? "" : chartDir;
-    rel = file.startsWith("/") ? file.slice(1) : file;
-  }
-  const joined = repo.normalize(path23.posix.join(root, rel));
-  if (!/[*?[]/.test(rel)) return repo.isFile(joined) ? [joined] : [];
-  const match2 = (0, import_picomatch3.default)(joined, { dot: true });
-  return repo.walk("").filter((f) => match2(f)).sort();
-}
 function dirname(file) {
-  const d = path23.posix.dirname(file);
+  const d = path25.posix.dirname(file);
   return d === "." ? "" : d;
 }
 function remoteRelease(object, helm, destination, chart) {
@@ -61199,7 +61763,7 @@ function inlineValues(object, repo, helm, base2) {
 
 // src/targets/flux-helm-release.ts
 import { createHash as createHash7 } from "node:crypto";
-import path24 from "node:path";
+import path26 from "node:path";
 var SOURCE_API = "source.toolkit.fluxcd.io/";
 var HELM_API = "helm.toolkit.fluxcd.io/";
 function fluxSourceOf(object) {
@@ -61231,7 +61795,7 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
   const base2 = {
     id: `flux:${namespace}/${object.name}`,
     kind: "helm",
-    path: path24.posix.dirname(declaredAt.file) === "." ? "" : path24.posix.dirname(declaredAt.file),
+    path: path26.posix.dirname(declaredAt.file) === "." ? "" : path26.posix.dirname(declaredAt.file),
     inputs: [...producer.inputs],
     renderable: true,
     declaredAt,
@@ -61479,8 +62043,8 @@ var DeclaredTargets = class {
         out.push(object);
         continue;
       }
-      const expand2 = this.options.expandApplicationSet;
-      const result = expand2 ? expand2(object, isThisAt) : { problem: { path: ["spec", "generators"], reason: "ApplicationSets are not expanded in this scan" } };
+      const expand3 = this.options.expandApplicationSet;
+      const result = expand3 ? expand3(object, isThisAt) : { problem: { path: ["spec", "generators"], reason: "ApplicationSets are not expanded in this scan" } };
       if ("problem" in result) refused.push({ set: object, ...result.problem });
       else out.push(...result.applications);
     }
@@ -61518,8 +62082,8 @@ var DeclaredTargets = class {
     const made = [
       ...kustomizations.map((object) => [object, safely(object, producer, "flux-ks", "kustomize", () => fluxKustomizationTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))]),
       ...releases.map((object) => [object, safely(object, producer, "flux", "helm", () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find))]),
-      ...expanded.applications.flatMap((object) => safelyAll(object, producer, "argocd", () => applicationTargets(object, producer, this.repo, which2)).map((t) => [object, t])),
-      ...expanded.refused.map(({ set: set2, path: path31, reason }) => [set2, setNotRendered(set2, producer, path31, reason)])
+      ...expanded.applications.flatMap((object) => safelyAll(object, producer, "argocd", () => applicationTargets(object, producer, this.repo, which2, this.options.revision)).map((t) => [object, t])),
+      ...expanded.refused.map(({ set: set2, path: path33, reason }) => [set2, setNotRendered(set2, producer, path33, reason)])
     ];
     const out = [];
     const inherited = new Set(producer.inputs);
@@ -61570,8 +62134,8 @@ function safely(object, producer, prefix, kind, build) {
     return { id: `${prefix}:${object.namespace ?? "default"}/${object.name}`, kind, path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: at, problems: [problem] };
   }
 }
-function setNotRendered(set2, producer, path31, reason) {
-  const where = set2.sourceMap.locate(path31).location;
+function setNotRendered(set2, producer, path33, reason) {
+  const where = set2.sourceMap.locate(path33).location;
   const problem = new InputError(where.file, `ApplicationSet ${set2.namespace ?? "argocd"}/${set2.name}: ${reason}, so the Applications it generates are not checked`, "declaration-not-rendered", where.line, where.column);
   return { id: `argocd-set:${set2.namespace ?? "argocd"}/${set2.name}`, kind: "helm", path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: set2.sourceMap.locate([]).location, problems: [problem] };
 }
@@ -61590,11 +62154,11 @@ function declarationInputsChanged(repo, changed) {
 }
 var DECLARATION_API = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\/|source\.extensions\.fluxcd\.io\//;
 var FLUX_KUSTOMIZATION = /kustomize\.toolkit\.fluxcd\.io\//;
-function argoKustomizePaths(object) {
+function argoSourcePaths(object) {
   if (object.kind !== "Application" || !object.apiVersion.startsWith("argoproj.io/")) return [];
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
-  const sources = [spec.source, ...Array.isArray(spec.sources) ? spec.sources : []].filter(isRecord);
-  return sources.filter((s) => typeof s.path === "string" && isRecord(s.kustomize) && Object.keys(s.kustomize).length > 0).map((s) => s.path.replace(/^\.\/?/, "").replace(/\/+$/, ""));
+  const sources = Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources.filter(isRecord) : [spec.source].filter(isRecord);
+  return sources.filter((s) => typeof s.path === "string" && typeof s.chart !== "string").map((s) => s.path.replace(/^\.\/?/, "").replace(/\/+$/, ""));
 }
 function staticFluxPath(object, artifactRoots) {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
@@ -61604,18 +62168,19 @@ function staticFluxPath(object, artifactRoots) {
   const root = artifactRoots.get(`${typeof ref.namespace === "string" ? ref.namespace : object.namespace ?? "default"}/${String(ref.name)}`);
   return root === void 0 ? "unknown" : root ? `${root}/${written}`.replace(/\/$/, "") : written;
 }
-function declarationFiles(texts) {
+function declarationFiles(texts, expandApplicationSet2) {
   const repo = texts.repo;
-  const out = { files: /* @__PURE__ */ new Set(), fluxFiles: /* @__PURE__ */ new Set(), fluxPaths: [], artifactRoots: /* @__PURE__ */ new Map() };
+  const out = { files: /* @__PURE__ */ new Set(), fluxFiles: /* @__PURE__ */ new Set(), builtPaths: [], artifactRoots: /* @__PURE__ */ new Map() };
   const kustomizations = [];
   for (const [file, text2] of texts.entries()) {
     if (!DECLARATION_API.test(text2)) continue;
     out.files.add(file);
-    if (!FLUX_KUSTOMIZATION.test(text2) && !text2.includes("source.extensions.fluxcd.io/") && !/^\s+kustomize:/m.test(text2)) continue;
+    if (!FLUX_KUSTOMIZATION.test(text2) && !text2.includes("source.extensions.fluxcd.io/") && !/^\s+path:/m.test(text2)) continue;
     for (const object of objectsFromYaml(text2, file, "declarations").objects) {
-      for (const p of argoKustomizePaths(object)) {
+      const applications = object.kind === "ApplicationSet" && object.apiVersion.startsWith("argoproj.io/") && expandApplicationSet2 ? expandApplicationSet2(object, () => true) : { applications: [object] };
+      for (const p of "applications" in applications ? applications.applications.flatMap(argoSourcePaths) : []) {
         try {
-          out.fluxPaths.push(repo.normalize(p));
+          out.builtPaths.push(repo.normalize(p));
         } catch {
         }
       }
@@ -61631,17 +62196,17 @@ function declarationFiles(texts) {
     const p = staticFluxPath(object, out.artifactRoots);
     if (p === "unknown") continue;
     try {
-      out.fluxPaths.push(repo.normalize(p));
+      out.builtPaths.push(repo.normalize(p));
     } catch {
     }
   }
-  out.fluxPaths = [...new Set(out.fluxPaths)].sort();
+  out.builtPaths = [...new Set(out.builtPaths)].sort();
   return out;
 }
 
 // src/targets/declaration-reach.ts
-var import_picomatch4 = __toESM(require_picomatch2(), 1);
-import path25 from "node:path";
+var import_picomatch5 = __toESM(require_picomatch2(), 1);
+import path27 from "node:path";
 var DeclarationReach = class {
   constructor(texts, declarationFiles2, artifactRoots = /* @__PURE__ */ new Map()) {
     this.declarationFiles = declarationFiles2;
@@ -61697,7 +62262,7 @@ var DeclarationReach = class {
   /** The files one declaration reads itself. */
   direct(object) {
     const spec = isRecord(object.body.spec) ? object.body.spec : {};
-    const own = path25.posix.dirname(object.sourceMap.locate([]).location.file);
+    const own = path27.posix.dirname(object.sourceMap.locate([]).location.file);
     const folder = (dir2) => this.files(dir2 === "." ? "" : dir2);
     if (isFluxKustomization(object)) {
       if (typeof spec.path !== "string" && spec.path !== void 0) return "everything";
@@ -61707,7 +62272,7 @@ var DeclarationReach = class {
       if (dir2 === void 0) return /* @__PURE__ */ new Set();
       const out = /* @__PURE__ */ new Set([...folder(dir2), ...loadKustomizationGraph(this.repo, dir2).inputs]);
       for (const c of Array.isArray(spec.components) ? spec.components : []) {
-        const d = typeof c === "string" ? this.normalize(path25.posix.join(dir2, c)) : void 0;
+        const d = typeof c === "string" ? this.normalize(path27.posix.join(dir2, c)) : void 0;
         if (d !== void 0) for (const f of [...folder(d), ...loadKustomizationGraph(this.repo, d).inputs]) out.add(f);
       }
       return out;
@@ -61730,8 +62295,8 @@ var DeclarationReach = class {
         const helm = isRecord(source.helm) ? source.helm : {};
         for (const file of Array.isArray(helm.valueFiles) ? helm.valueFiles : []) {
           if (typeof file !== "string") continue;
-          const rel = file.startsWith("$") ? file.replace(/^\$[^/]*\/?/, "") : file.startsWith("/") ? file.slice(1) : path25.posix.join(dir2 ?? "", file);
-          const match2 = (0, import_picomatch4.default)(rel.replace(/^\.\//, ""), { dot: true });
+          const rel = file.startsWith("$") ? file.replace(/^\$[^/]*\/?/, "") : file.startsWith("/") ? file.slice(1) : path27.posix.join(dir2 ?? "", file);
+          const match2 = (0, import_picomatch5.default)(rel.replace(/^\.\//, ""), { dot: true });
           for (const f of this.files("")) if (match2(f)) out.add(f);
         }
       }
@@ -61805,17 +62370,17 @@ var YamlTexts = class {
 };
 
 // src/targets/discover.ts
-var import_picomatch5 = __toESM(require_picomatch2(), 1);
-import path27 from "node:path";
+var import_picomatch6 = __toESM(require_picomatch2(), 1);
+import path29 from "node:path";
 
 // src/targets/helm.ts
-import path26 from "node:path";
+import path28 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
 function defaultReleaseName(chartName2, chartDir) {
-  const name = (chartName2 || path26.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
+  const name = (chartName2 || path28.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
   return name || "release";
 }
 function conventionalReleases(repo, chartDir, base2, ciValues = false) {
@@ -61859,10 +62424,10 @@ function configuredReleases(config, chartDir, repo, source, chartName2) {
   });
 }
 function envName(file, chartDir) {
-  const base2 = path26.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base2 = path28.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base2);
   if (m) return m[1];
-  if (base2 === "values" || base2 === path26.posix.basename(chartDir)) return path26.posix.basename(path26.posix.dirname(file)) || base2;
+  if (base2 === "values" || base2 === path28.posix.basename(chartDir)) return path28.posix.basename(path28.posix.dirname(file)) || base2;
   return base2;
 }
 function chartInputs(repo, chartDir) {
@@ -61964,14 +62529,14 @@ function targetId(kind, folder) {
 }
 var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
 var dirOf2 = (file) => {
-  const d = path27.posix.dirname(file);
+  const d = path29.posix.dirname(file);
   return d === "." ? "" : d;
 };
-var isUnder = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
+var isUnder2 = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
 function matcher(globs) {
   const list2 = globs.filter((g) => g.trim() !== "");
   if (list2.length === 0) return void 0;
-  const m = (0, import_picomatch5.default)(list2, { dot: true });
+  const m = (0, import_picomatch6.default)(list2, { dot: true });
   return (p) => m(p);
 }
 function discoverTargets(repo, options) {
@@ -61984,8 +62549,8 @@ function discoverTargets(repo, options) {
   const fileSet = new Set(files);
   const dirs = [...new Set(files.map(dirOf2))].sort();
   const chartDirs = dirs.filter((d) => fileSet.has(d ? `${d}/Chart.yaml` : "Chart.yaml"));
-  const topCharts = chartDirs.filter((d) => !chartDirs.some((o) => o !== d && isUnder(d, o)));
-  const inChart = (file) => topCharts.some((c) => isUnder(file, c));
+  const topCharts = chartDirs.filter((d) => !chartDirs.some((o) => o !== d && isUnder2(d, o)));
+  const inChart = (file) => topCharts.some((c) => isUnder2(file, c));
   const kustomizationNames = new Set(KUSTOMIZATION_FILE_NAMES);
   const kustDirs = dirs.filter((d) => KUSTOMIZATION_FILE_NAMES.some((n) => fileSet.has(d ? `${d}/${n}` : n)) && !inChart(d ? `${d}/x` : "x"));
   const cache3 = /* @__PURE__ */ new Map();
@@ -62004,7 +62569,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path27.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path29.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates, skipped, options.toolTemplates ?? false);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -62043,7 +62608,7 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf2(f) === d && isManifestFile(f) && !kustomizationNames.has(path27.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
+        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf2(f) === d && isManifestFile(f) && !kustomizationNames.has(path29.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
         if (list2 && list2.length > 0) targets.push(manifestsTarget(d, list2));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -62125,9 +62690,9 @@ function isKubeList(value) {
 }
 
 // src/targets/index.ts
-import path28 from "node:path";
+import path30 from "node:path";
 var normalize = (file) => {
-  const n = path28.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path30.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -62165,7 +62730,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request) {
-  const root = path29.resolve(request.root);
+  const root = path31.resolve(request.root);
   const notes = [];
   const startedAt = Date.now();
   if (!request.base) {
@@ -62176,7 +62741,8 @@ async function run(request) {
     const active = activeRules(rules2, settings);
     const source2 = openChartSource(settings);
     try {
-      const scan2 = await scanTree(head, settings, active, budget, EVERYTHING, false, source2.charts, [...settings.repositoryURLs, ...await remoteUrls(root)], progressFor(request, "head"));
+      const repository = { urls: [...settings.repositoryURLs, ...await remoteUrls(root)], revision: await headCommit(root) };
+      const scan2 = await scanTree(head, settings, active, budget, EVERYTHING, false, source2.charts, repository, progressFor(request, "head"));
       const remote = await summarizeRemoteCharts(source2.charts);
       notes.push(...scan2.notes, ...isolationNotes(scan2.targets, settings), ...remote.notes);
       const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
@@ -62221,9 +62787,9 @@ async function run(request) {
     const urls = [...settings.repositoryURLs, ...await remoteUrls(root)];
     const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
     const headSelection = affectedBy(head, changedPaths);
-    const headScan = await scanTree(head, settings, active, budget, headSelection, true, source.charts, urls, progressFor(request, "head"));
+    const headScan = await scanTree(head, settings, active, budget, headSelection, true, source.charts, { urls, revision: await headCommit(root) }, progressFor(request, "head"));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, sameAsHead(headSelection, selected), true, source.charts, urls, progressFor(request, "base"));
+    const baseScan = await scanTree(baseRepo, settings, active, budget, sameAsHead(headSelection, selected), true, source.charts, { urls, revision: baseCommit }, progressFor(request, "base"));
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
@@ -62361,7 +62927,7 @@ function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);
   const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
   const inBase = policyTree !== root;
-  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path29.join(policyTree, name)));
+  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path31.join(policyTree, name)));
   if (configFile !== void 0) {
     const source = request.configPath ?? configFile;
     let text2;
@@ -62389,8 +62955,8 @@ function resolveSettings(request, root, policyTree) {
   };
 }
 function configPathInRepository(configPath, root) {
-  const relative = path29.relative(root, path29.resolve(configPath)).split(path29.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path29.isAbsolute(relative)) {
+  const relative = path31.relative(root, path31.resolve(configPath)).split(path31.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path31.isAbsolute(relative)) {
     throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
   }
   return relative;
@@ -62416,7 +62982,8 @@ var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
   "remote-chart-not-allowed",
   "remote-chart-unavailable"
 ]);
-async function scanTree(repo, settings, rules2, budget, selection, diff, charts, remoteUrls2, onTarget) {
+async function scanTree(repo, settings, rules2, budget, selection, diff, charts, repository, onTarget) {
+  const revision = repository.revision;
   const discovery = discoverTargets(repo, settings.discovery);
   const index2 = new TargetIndex(discovery.targets);
   const problems = discovery.errors.map((error) => {
@@ -62429,12 +62996,14 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
   const objects = /* @__PURE__ */ new Map();
   let budgetSkipped = 0;
   const texts = new YamlTexts(repo, discovery.files);
-  const declarations = declarationFiles(texts);
-  const declared = new DeclaredTargets(texts, remoteUrls2, {
+  const expandSet = (set2, isThisRepository) => expandApplicationSet(set2, repo, isThisRepository, settings.clusters);
+  const declarations = declarationFiles(texts, expandSet);
+  const declared = new DeclaredTargets(texts, repository.urls, {
+    ...revision ? { revision } : {},
     localRevisions: [...settings.localRevisions, ...settings.base ? [settings.base.replace(/^(refs\/heads\/|origin\/)/, "")] : []],
     ...settings.discovery.helm ? { helm: settings.discovery.helm } : {},
     clusters: settings.clusters,
-    expandApplicationSet: (set2, isThisRepository) => expandApplicationSet(set2, repo, isThisRepository, settings.clusters)
+    expandApplicationSet: expandSet
   });
   let reach;
   const modeOf = (target) => {
@@ -62445,11 +63014,21 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
     reach ??= new DeclarationReach(texts, declarations.files, declarations.artifactRoots);
     return selection.leadsTo(holding, reach) ? "route" : "skip";
   };
-  const inFluxPath = (t) => declarations.fluxPaths.some((p) => p === "" || t.path === p || t.path.startsWith(`${p}/`));
-  const queue2 = discovery.targets.filter((t) => !inFluxPath(t) && modeOf(t) !== "skip");
-  const deferred = discovery.targets.filter(inFluxPath);
+  const waits = (t) => declarations.builtPaths.some((p) => isUnder2(t.path, p));
+  const queue2 = discovery.targets.filter((t) => !waits(t) && modeOf(t) !== "skip");
+  const deferred = discovery.targets.filter(waits);
   const builders = [];
-  const builtBy = (t) => builders.find((b) => t.inputs.every((f) => b.reads.includes(f)));
+  const nextDeferred = () => {
+    for (const held of [declarations.fluxFiles, declarations.files]) {
+      const i = deferred.findIndex((t) => t.inputs.some((f) => held.has(f)));
+      if (i >= 0) return i;
+    }
+    return 0;
+  };
+  const deployers = [];
+  const deploys = (d, t) => d.path === t.path && t.helm.valuesFiles.every((f) => d.helm.valuesFiles.includes(f));
+  const builtBy = (t) => t.declaredAt ? void 0 : t.kind === "helm" ? deployers.find((d) => deploys(d, t)) : builders.find((b) => t.inputs.every((f) => b.reads.includes(f)));
+  const guesses = [];
   const superseded = [];
   const gitCharts = [];
   const prunes = /* @__PURE__ */ new Set();
@@ -62458,8 +63037,7 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
     let target = queue2.shift();
     const waited = target === void 0;
     if (waited) {
-      const i = Math.max(0, deferred.findIndex((t2) => t2.inputs.some((f) => declarations.fluxFiles.has(f))));
-      target = deferred.splice(i, 1)[0];
+      target = deferred.splice(nextDeferred(), 1)[0];
       if (!target) break;
       const builder2 = builtBy(target);
       if (builder2) {
@@ -62479,15 +63057,25 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
     const output = await renderOnce(t);
     const made = declared.from(t, output.objects);
     for (const child of made) {
-      if (child.flux && child.renderable) builders.push(child);
+      if (buildsFolder(child)) builders.push(child);
+      if (deploysChart(child)) deployers.push(child);
       if (modeOf(child) !== "skip") queue2.push(child);
     }
     const builder = waited ? builtBy(t) : void 0;
     if (builder) superseded.push(`${t.id} (${builder.id})`);
-    if (mode === "report" && !builder) report(t, output);
+    if (mode === "report" && !builder) {
+      report(t, output);
+      if (!t.declaredAt) guesses.push(t);
+    }
+  }
+  for (const t of guesses) {
+    const builder = builtBy(t);
+    if (!builder) continue;
+    superseded.push(`${t.id} (${builder.id})`);
+    withdraw(t.id, builder.id);
   }
   if (superseded.length > 0) {
-    notes.push(`Built by Flux Kustomizations and checked under their names, as Flux builds them: ${superseded.length > 8 ? `${superseded.slice(0, 8).join(", ")} and ${superseded.length - 8} more` : superseded.join(", ")}.`);
+    notes.push(`Checked under the declarations that deploy them (Flux Kustomizations and HelmReleases, Argo CD Applications), as their controllers render them, and not a second time as guesses: ${superseded.length > 8 ? `${superseded.slice(0, 8).join(", ")} and ${superseded.length - 8} more` : superseded.join(", ")}.`);
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
@@ -62501,6 +63089,16 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
     }
     const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
     return renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer, charts });
+  }
+  function withdraw(id, to) {
+    const keep = (list2, drop) => list2.splice(0, list2.length, ...list2.filter((item) => !drop(item)));
+    keep(targets, (r) => r.id === id);
+    keep(findings, (f) => f.target === id);
+    keep(gitCharts, (c) => c.target === id);
+    keep(problems, (p) => p.target === id && !discovery.errors.includes(p.error));
+    for (const p of problems) if (p.target === id) p.target = to;
+    objects.delete(id);
+    prunes.delete(id);
   }
   function report(target, output) {
     if (target.prunes) prunes.add(target.id);
@@ -62529,11 +63127,17 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
     });
   }
 }
+function buildsFolder(target) {
+  return target.renderable && target.declaredAt !== void 0 && target.reads !== void 0 && (target.flux !== void 0 || target.argocdDirectory === true);
+}
+function deploysChart(target) {
+  return target.kind === "helm" && target.renderable && target.declaredAt !== void 0 && target.helm !== void 0 && target.helm.remoteChart === void 0;
+}
 function targetFile(repo, target) {
   const join2 = (name) => target.path ? `${target.path}/${name}` : name;
   if (target.declaredAt) return target.declaredAt.file;
   if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path29.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path29.posix.basename(f))) ?? join2("kustomization.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path31.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path31.posix.basename(f))) ?? join2("kustomization.yaml");
   return target.files?.[0] ?? (target.path || ".");
 }
 function subjectOf(repo, error) {
@@ -62579,7 +63183,7 @@ function canonicalJson(value) {
 
 // src/cli/template.ts
 import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync6, writeFileSync as writeFileSync6 } from "node:fs";
-import path30 from "node:path";
+import path32 from "node:path";
 
 // src/render/helm/funcmap.ts
 function helmFuncMap(extra = {}, sprig = {}) {
@@ -62924,13 +63528,13 @@ ${TEMPLATE_USAGE}
         }
       }
     }
-    const cwd = path30.resolve(io.cwd);
+    const cwd = path32.resolve(io.cwd);
     const root = readRoot(cwd, [chartArg, ...f.lists.values ?? []]);
-    const fromRoot = (p) => root === cwd && !path30.isAbsolute(p) ? p : path30.relative(root, path30.resolve(cwd, p)) || ".";
+    const fromRoot = (p) => root === cwd && !path32.isAbsolute(p) ? p : path32.relative(root, path32.resolve(cwd, p)) || ".";
     const repo = new RepoFiles(root);
     const chartRel = fromRoot(chartArg);
     if (!repo.exists(chartRel)) {
-      throw new Error(chartArg.startsWith(".") || path30.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
+      throw new Error(chartArg.startsWith(".") || path32.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
     }
     const outputDir = f.strings["output-dir"] ?? "";
     const includeCrds = !!f.bools["include-crds"];
@@ -62958,14 +63562,14 @@ ${TEMPLATE_USAGE}
     const opts = { includeCrds, skipTests, noHooks, showOnly: f.lists["show-only"] ?? [], ...io.build ? { build: io.build } : {} };
     if (outputDir !== "") {
       const written = /* @__PURE__ */ new Set();
-      const base2 = path30.resolve(io.cwd, outputDir);
-      const releaseDir = f.bools["release-name"] ? path30.join(base2, name) : base2;
+      const base2 = path32.resolve(io.cwd, outputDir);
+      const releaseDir = f.bools["release-name"] ? path32.join(base2, name) : base2;
       for (const w of outputDirWrites(r.crds, r.sortedManifests, r.hooks, opts)) {
         const dir2 = w.kind === "crd" ? base2 : releaseDir;
-        const file = [dir2, w.name].join(path30.sep);
-        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path30.join(outputDir, name) : outputDir, w.name].join(path30.sep);
+        const file = [dir2, w.name].join(path32.sep);
+        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path32.join(outputDir, name) : outputDir, w.name].join(path32.sep);
         const append = w.kind === "hook" ? existsSync3(file) : written.has(file);
-        mkdirSync6(path30.dirname(file), { recursive: true });
+        mkdirSync6(path32.dirname(file), { recursive: true });
         const data2 = `---
 # Source: ${w.name}
 ${w.data}
@@ -63025,8 +63629,8 @@ Use --debug flag to render out invalid YAML
 function readRoot(cwd, paths2) {
   let root = cwd;
   for (const p of paths2) {
-    const abs = path30.resolve(cwd, p);
-    for (let rel = path30.relative(root, abs); rel === ".." || rel.startsWith(`..${path30.sep}`) || path30.isAbsolute(rel); rel = path30.relative(root, abs)) root = path30.dirname(root);
+    const abs = path32.resolve(cwd, p);
+    for (let rel = path32.relative(root, abs); rel === ".." || rel.startsWith(`..${path32.sep}`) || path32.isAbsolute(rel); rel = path32.relative(root, abs)) root = path32.dirname(root);
   }
   return root;
 }

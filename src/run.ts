@@ -8,7 +8,7 @@ import path from 'node:path';
 import { checkObject, type ActiveRule } from './analyze/engine.js';
 import { inputFindings, type InputProblem } from './analyze/input-findings.js';
 import type { Finding } from './analyze/types.js';
-import { changedFiles, exportRevision, mergeBase, remoteUrls, resolveCommit, untrackedChartDependencies, type ChangedFile } from './changes/git.js';
+import { changedFiles, exportRevision, headCommit, mergeBase, remoteUrls, resolveCommit, untrackedChartDependencies, type ChangedFile } from './changes/git.js';
 import { reuseBuiltDependencies } from './sources/built-dependencies.js';
 import { applyExceptions } from './policy/exceptions.js';
 import { blockingFindings, markAgainstBase, sortFindings } from './policy/gate.js';
@@ -31,7 +31,7 @@ import { combineRules, loadBuiltinRules, loadCustomRules } from './rules/load.js
 import type { RuleDefinition } from './rules/types.js';
 import { applyConfig, CONFIG_FILE_NAMES, ConfigError, defaultSettings, MAX_CONFIG_BYTES, parseConfig } from './settings/config.js';
 import type { FailOn, Settings } from './settings/types.js';
-import { discoverTargets } from './targets/discover.js';
+import { discoverTargets, isUnder } from './targets/discover.js';
 import type { Coverage } from './policy/coverage.js';
 import type { SkipReason } from './targets/types.js';
 import { TargetIndex } from './targets/index.js';
@@ -122,7 +122,8 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const active = activeRules(rules, settings);
     const source = openChartSource(settings);
     try {
-      const scan = await scanTree(head, settings, active, budget, EVERYTHING, false, source.charts, [...settings.repositoryURLs, ...(await remoteUrls(root))], progressFor(request, 'head'));
+      const repository = { urls: [...settings.repositoryURLs, ...(await remoteUrls(root))], revision: await headCommit(root) };
+      const scan = await scanTree(head, settings, active, budget, EVERYTHING, false, source.charts, repository, progressFor(request, 'head'));
       const remote = await summarizeRemoteCharts(source.charts);
       notes.push(...scan.notes, ...isolationNotes(scan.targets, settings), ...remote.notes);
       const findings = sortFindings(withExceptions(scan.findings, settings, notes));
@@ -171,9 +172,9 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const changedPaths = changes.flatMap((c) => (c.previousPath ? [c.path, c.previousPath] : [c.path]));
 
     const headSelection = affectedBy(head, changedPaths);
-    const headScan = await scanTree(head, settings, active, budget, headSelection, true, source.charts, urls, progressFor(request, 'head'));
+    const headScan = await scanTree(head, settings, active, budget, headSelection, true, source.charts, { urls, revision: await headCommit(root) }, progressFor(request, 'head'));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, sameAsHead(headSelection, selected), true, source.charts, urls, progressFor(request, 'base'));
+    const baseScan = await scanTree(baseRepo, settings, active, budget, sameAsHead(headSelection, selected), true, source.charts, { urls, revision: baseCommit }, progressFor(request, 'base'));
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
@@ -472,9 +473,10 @@ async function scanTree(
   selection: Selection,
   diff: boolean,
   charts: ChartSource,
-  remoteUrls: readonly string[],
+  repository: { urls: readonly string[]; revision?: string | undefined },
   onTarget?: OnTarget
 ): Promise<TreeScan> {
+  const revision = repository.revision;
   const discovery = discoverTargets(repo, settings.discovery);
   // A problem found while walking the repository belongs to the target that reads its file, when one does.
   const index = new TargetIndex(discovery.targets);
@@ -489,12 +491,14 @@ async function scanTree(
   let budgetSkipped = 0;
   // The repository's YAML texts, read once for the declaration index and every lookup a declaration makes.
   const texts = new YamlTexts(repo, discovery.files);
-  const declarations = declarationFiles(texts);
-  const declared = new DeclaredTargets(texts, remoteUrls, {
+  const expandSet = (set: KubeObject, isThisRepository: (url: string, revision: string) => boolean) => expandApplicationSet(set, repo, isThisRepository, settings.clusters);
+  const declarations = declarationFiles(texts, expandSet);
+  const declared = new DeclaredTargets(texts, repository.urls, {
+    ...(revision ? { revision } : {}),
     localRevisions: [...settings.localRevisions, ...(settings.base ? [settings.base.replace(/^(refs\/heads\/|origin\/)/, '')] : [])],
     ...(settings.discovery.helm ? { helm: settings.discovery.helm } : {}),
     clusters: settings.clusters,
-    expandApplicationSet: (set, isThisRepository) => expandApplicationSet(set, repo, isThisRepository, settings.clusters)
+    expandApplicationSet: expandSet
   });
   // A target is reported when selected; rendered only to reach the declarations in its files otherwise; else left.
   let reach: DeclarationReach | undefined;
@@ -506,13 +510,28 @@ async function scanTree(
     reach ??= new DeclarationReach(texts, declarations.files, declarations.artifactRoots);
     return selection.leadsTo(holding, reach) ? 'route' : 'skip';
   };
-  // Folders inside a Flux Kustomization's path wait: the Kustomization builds them as Flux does, and a folder whose
-  // every file one of them builds is not rendered on its own (the guess would check other objects than the cluster's).
-  const inFluxPath = (t: Target) => declarations.fluxPaths.some((p) => p === '' || t.path === p || t.path.startsWith(`${p}/`));
-  const queue = discovery.targets.filter((t) => !inFluxPath(t) && modeOf(t) !== 'skip');
-  const deferred = discovery.targets.filter(inFluxPath);
+  // Folders inside a Flux Kustomization's path or an Argo CD source's wait: the declaration builds them as its
+  // controller does, and a folder whose every file one of them builds is not rendered on its own (the guess would
+  // check other objects than the cluster's).
+  const waits = (t: Target) => declarations.builtPaths.some((p) => isUnder(t.path, p));
+  const queue = discovery.targets.filter((t) => !waits(t) && modeOf(t) !== 'skip');
+  const deferred = discovery.targets.filter(waits);
   const builders: Target[] = [];
-  const builtBy = (t: Target): Target | undefined => builders.find((b) => t.inputs.every((f) => b.reads!.includes(f)));
+  // The next waiting folder: one holding Flux Kustomizations (a bootstrap folder) first, then one holding other declarations.
+  const nextDeferred = (): number => {
+    for (const held of [declarations.fluxFiles, declarations.files]) {
+      const i = deferred.findIndex((t) => t.inputs.some((f) => held.has(f)));
+      if (i >= 0) return i;
+    }
+    return 0;
+  };
+  // Declared Helm releases of this repository's charts: a chart folder's guess (its defaults, a values-<env>.yaml)
+  // gives way to a declaration of the same chart that reads every values file the guess reads.
+  const deployers: Target[] = [];
+  const deploys = (d: Target, t: Target) => d.path === t.path && t.helm!.valuesFiles.every((f) => d.helm!.valuesFiles.includes(f));
+  const builtBy = (t: Target): Target | undefined =>
+    t.declaredAt ? undefined : t.kind === 'helm' ? deployers.find((d) => deploys(d, t)) : builders.find((b) => t.inputs.every((f) => b.reads!.includes(f)));
+  const guesses: Target[] = [];
   const superseded: string[] = [];
   const gitCharts: TreeScan['gitCharts'] = [];
   const prunes = new Set<string>();
@@ -521,9 +540,7 @@ async function scanTree(
     let target = queue.shift();
     const waited = target === undefined;
     if (waited) {
-      // The next folder that no Kustomization builds; a bootstrap one (holding a Flux Kustomization) first.
-      const i = Math.max(0, deferred.findIndex((t) => t.inputs.some((f) => declarations.fluxFiles.has(f))));
-      target = deferred.splice(i, 1)[0];
+      target = deferred.splice(nextDeferred(), 1)[0];
       if (!target) break;
       const builder = builtBy(target);
       if (builder) {
@@ -544,16 +561,28 @@ async function scanTree(
     const output = await renderOnce(t);
     const made = declared.from(t, output.objects);
     for (const child of made) {
-      if (child.flux && child.renderable) builders.push(child);
+      if (buildsFolder(child)) builders.push(child);
+      if (deploysChart(child)) deployers.push(child);
       if (modeOf(child) !== 'skip') queue.push(child);
     }
     // A folder built by a Kustomization it declares itself (Flux's bootstrap folder): reported under that Kustomization.
     const builder = waited ? builtBy(t) : undefined;
     if (builder) superseded.push(`${t.id} (${builder.id})`);
-    if (mode === 'report' && !builder) report(t, output);
+    if (mode === 'report' && !builder) {
+      report(t, output);
+      if (!t.declaredAt) guesses.push(t);
+    }
+  }
+  // Declarations that only rendering finds (Applications a chart makes) come after the folders they deploy were
+  // checked as guesses: those guesses give way now, with what they reported.
+  for (const t of guesses) {
+    const builder = builtBy(t);
+    if (!builder) continue;
+    superseded.push(`${t.id} (${builder.id})`);
+    withdraw(t.id, builder.id);
   }
   if (superseded.length > 0) {
-    notes.push(`Built by Flux Kustomizations and checked under their names, as Flux builds them: ${superseded.length > 8 ? `${superseded.slice(0, 8).join(', ')} and ${superseded.length - 8} more` : superseded.join(', ')}.`);
+    notes.push(`Checked under the declarations that deploy them (Flux Kustomizations and HelmReleases, Argo CD Applications), as their controllers render them, and not a second time as guesses: ${superseded.length > 8 ? `${superseded.slice(0, 8).join(', ')} and ${superseded.length - 8} more` : superseded.join(', ')}.`);
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
@@ -568,6 +597,18 @@ async function scanTree(
     }
     const timeoutMs = Math.max(1, Math.min(settings.limits.renderTimeoutMs, remaining));
     return renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer, charts });
+  }
+
+  /** Takes back what `report` added for a target; problems found while walking the repository move to `to`. */
+  function withdraw(id: string, to: string): void {
+    const keep = <T>(list: T[], drop: (item: T) => boolean) => list.splice(0, list.length, ...list.filter((item) => !drop(item)));
+    keep(targets, (r) => r.id === id);
+    keep(findings, (f) => f.target === id);
+    keep(gitCharts, (c) => c.target === id);
+    keep(problems, (p) => p.target === id && !discovery.errors.includes(p.error));
+    for (const p of problems) if (p.target === id) p.target = to;
+    objects.delete(id);
+    prunes.delete(id);
   }
 
   function report(target: Target, output: RenderOutput): void {
@@ -596,6 +637,19 @@ async function scanTree(
       ...(unchecked.length > 0 ? { unchecked } : {})
     });
   }
+}
+
+/**
+ * Whether a declared target builds a folder as its controller does (a Flux Kustomization, an Argo CD kustomize or
+ * directory source): a folder target it reads whole is then checked under the declaration's name only.
+ */
+function buildsFolder(target: Target): boolean {
+  return target.renderable && target.declaredAt !== undefined && target.reads !== undefined && (target.flux !== undefined || target.argocdDirectory === true);
+}
+
+/** Whether a declared target is a Helm release of a chart in this repository (Argo CD path source, Flux GitRepository chart). */
+function deploysChart(target: Target): boolean {
+  return target.kind === 'helm' && target.renderable && target.declaredAt !== undefined && target.helm !== undefined && target.helm.remoteChart === undefined;
 }
 
 /** The file that stands for a target: its kustomization, its Chart.yaml, or its folder. */

@@ -77,13 +77,17 @@ describe('Argo CD Applications', () => {
     ]);
   });
 
-  test('a path source without Argo CD settings is the folder target itself: no second target', async () => {
+  test('a path source without settings is a directory source, checked under the Application with its destination namespace, the folder not twice', async () => {
     const result = await scan({
-      'deploy/pod.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n',
+      'deploy/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: nginx:1.27\n      securityContext: { privileged: true }\n',
       'apps/plain.yaml': application(['repoURL: https://github.com/acme/gitops', 'path: deploy', 'targetRevision: main'], 'plain')
     });
-    expect(result.targets.filter((t) => t.id.startsWith('argocd:'))).toEqual([]);
-    expect(result.targets.every((t) => t.checked)).toBe(true);
+    expect(result.targets.find((t) => t.id === 'argocd:argocd/plain')).toMatchObject({ kind: 'manifests', checked: true, objects: 1, path: 'deploy' });
+    expect(result.targets.filter((t) => t.path === 'deploy').map((t) => t.id)).toEqual(['argocd:argocd/plain']);
+    const privileged = result.findings.filter((f) => f.ruleId === 'pss-privileged');
+    expect(privileged).toHaveLength(1);
+    expect(privileged[0]).toMatchObject({ target: 'argocd:argocd/plain', object: { kind: 'Pod', name: 'p', namespace: 'shop' }, location: { file: 'deploy/pod.yaml', line: 9 } });
+    expect(result.notes.join('\n')).toMatch(/Checked under the declarations that deploy them.*manifests:deploy \(argocd:argocd\/plain\)/);
   });
 
   describe('ApplicationSets', () => {

@@ -68,7 +68,7 @@ describe('Flux Kustomizations', () => {
     expect(ids).toEqual(expect.arrayContaining(['flux-ks:flux-system/cluster-apps', 'flux-ks:default/echo', 'flux-ks:default/quiet']));
     // The folders the Kustomizations build are checked under the Kustomizations' names only.
     expect(ids.filter((id) => id.startsWith('kustomize:kubernetes/apps'))).toEqual([]);
-    expect(result.notes.join('\n')).toMatch(/Built by Flux Kustomizations.*kustomize:kubernetes\/apps\/default\/echo\/app \(flux-ks:default\/echo\)/);
+    expect(result.notes.join('\n')).toMatch(/Checked under the declarations that deploy them.*kustomize:kubernetes\/apps\/default\/echo\/app \(flux-ks:default\/echo\)/);
     expect(result.targets.find((t) => t.id === 'flux-ks:default/echo')).toMatchObject({ kind: 'kustomize', checked: true, objects: 1 });
     const privileged = result.findings.filter((f) => f.ruleId === 'pss-privileged');
     expect(privileged).toHaveLength(1);

@@ -77,6 +77,11 @@ async function commitOf(root: string, rev: string): Promise<string | undefined> 
   return isObjectId(id) ? id : undefined;
 }
 
+/** The commit the checkout's HEAD is, or undefined outside a git repository. */
+export async function headCommit(root: string): Promise<string | undefined> {
+  return commitOf(root, 'HEAD').catch(() => undefined);
+}
+
 /**
  * Resolves a revision from a flag or an input to a commit id. A revision that fails revisionProblem is refused
  * before git sees it; one that names no commit gets a hint when the clone is shallow.

@@ -29,6 +29,8 @@ export function helmTemplateArgs(target: Target, sandbox: string, env: HelmEnvir
     release.namespace,
     ...release.valuesFiles.flatMap((f) => ['--values', at(f)]),
     ...release.set.flatMap((s) => ['--set', s]),
+    ...(release.setString ?? []).flatMap((s) => ['--set-string', s]),
+    ...(release.setFile ?? []).flatMap((s) => ['--set-file', `${s.slice(0, s.indexOf('='))}=${at(s.slice(s.indexOf('=') + 1))}`]),
     ...(env.kubeVersion ? ['--kube-version', env.kubeVersion] : []),
     ...(env.apiVersions ?? []).flatMap((a) => ['--api-versions', a]),
     ...(env.skipSchemaValidation ? ['--skip-schema-validation'] : [])

@@ -66,6 +66,7 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
         ...(release.skipTests ? { skipTests: true } : {}),
         ...(release.includeCrds ? { includeCrds: true } : {}),
         ...(release.setString ? { setString: release.setString } : {}),
+        ...(release.setFile ? { setFile: release.setFile } : {}),
         ...(valuesObjects ? { valuesObjects } : {})
       }
     },

@@ -1,12 +1,15 @@
 /**
- * Argo CD Applications with a Helm source as render targets, read as Argo CD's repo-server renders them
- * (argoproj/argo-cd reposerver/repository/repository.go `helmTemplate`): the chart from a Helm repository or an OCI
- * registry (`chart` + `targetRevision`), or from this repository (`path` holding a Chart.yaml); release name
- * `helm.releaseName`, else the Application's name; namespace `helm.namespace`, else the destination's; values in
- * Argo's precedence: value files, then `valuesObject` (which replaces `values`, never merges with it), then
- * `parameters`. Each value is located where the Application (or its patch) writes it. What is not rendered yet
- * (several sources, value files from `$ref` or globs or URLs, plugins, Kustomize or directory settings) leaves the
- * Application not checked, with the reason; a path source with none of those is the folder's own target.
+ * Argo CD Applications as render targets, read as Argo CD's repo-server reads them (argoproj/argo-cd
+ * reposerver/repository/repository.go `GenerateManifests`): `.argocd-source.yaml` and `.argocd-source-<app>.yaml`
+ * merged over the source; the source type explicit (helm, kustomize, directory; more than one is an error) or
+ * detected (kustomization > Chart.yaml > plain directory); the build environment (`ARGOCD_APP_NAME`,
+ * `ARGOCD_APP_NAMESPACE`, `ARGOCD_APP_REVISION`, ...) substituted where Argo substitutes it. Helm: the chart from a
+ * Helm repository, an OCI registry or this repository; release name `helm.releaseName`, else the Application's
+ * name; value files resolved as `ResolveValueFilePathOrUrl` resolves them (globs, `$ref` sources), then
+ * `valuesObject` (which replaces `values`), then `parameters` and `fileParameters`. Kustomize: edits applied as the
+ * repo-server applies them. Directory: its recurse/include/exclude rules. Objects without a namespace get the
+ * destination's. Each value is located where the Application, its patch or its override file writes it; what is not
+ * rendered (plugins, other repositories, URLs, jsonnet) leaves the Application not checked, with the reason.
  */
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -16,6 +19,10 @@ import { InputError, type RepoFiles } from '../repo/files.js';
 import { inlineValuesAt } from './inline-values.js';
 import type { FluxBuild, InlineValues, Target } from './types.js';
 import { fluxKustomizationGraph } from './flux-kustomization.js';
+import { buildEnv, envsubst, instanceName, unknownVariables, type BuildEnv } from './argocd-env.js';
+import { directoryFiles, directorySettings } from './argocd-directory.js';
+import { withSourceOverrides } from './argocd-source-overrides.js';
+import { checkRefs, resolveOne, resolveValueFiles, type RefCheckout, type ResolvedValueFile, type ValueFilesContext } from './argocd-value-files.js';
 
 const ARGO_API = 'argoproj.io/';
 
@@ -37,17 +44,18 @@ export type WhichRepository = (url: string, revision: string) => 'this' | 'other
 
 /**
  * The targets of one Application: one per source that renders something (`argocd:<namespace>/<name>`, with `[i]`
- * when several sources render), or one that is not rendered with the reason. Empty when the folder's own target
- * renders what the Application deploys.
+ * when several sources render), or one that is not rendered with the reason. `revision` is the commit this side of
+ * the pull request is at, for `ARGOCD_APP_REVISION` (unknown: a source that uses it is not rendered).
  */
-export function applicationTargets(object: KubeObject, producer: Target, repo: RepoFiles, isThisRepository: WhichRepository): Target[] {
+export function applicationTargets(object: KubeObject, producer: Target, repo: RepoFiles, isThisRepository: WhichRepository, revision?: string): Target[] {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   const appNamespace = object.namespace ?? 'argocd';
   const at = (p: JsonPath): SourceLocation => object.sourceMap.locate(p).location;
   const id = `argocd:${appNamespace}/${object.name}`;
-  const app: App = { object, producer, repo, isThisRepository, at, id, refs: new Map() };
-  if (Array.isArray(spec.sources) && spec.sources.length > 0) {
-    const sources = spec.sources.map((s, i) => ({ source: isRecord(s) ? s : {}, at: ['spec', 'sources', i] as JsonPath }));
+  const multiSource = Array.isArray(spec.sources) && spec.sources.length > 0;
+  const app: App = { object, producer, repo, isThisRepository, at, id, refs: new Map(), multiSource, ...(revision ? { revision } : {}) };
+  if (multiSource) {
+    const sources = (spec.sources as unknown[]).map((s, i) => ({ source: isRecord(s) ? s : {}, at: ['spec', 'sources', i] as JsonPath }));
     for (const { source, at: p } of sources) if (str(source.ref)) app.refs.set(str(source.ref)!, { source, at: p });
     // A source that only names a `ref` (no chart, no path) lends its files to the others and renders nothing.
     const rendering = sources.filter(({ source }) => str(source.chart) || typeof source.path === 'string' || !str(source.ref));
@@ -100,6 +108,20 @@ interface App {
   at(p: JsonPath): SourceLocation;
   id: string;
   refs: Map<string, { source: Record<string, unknown>; at: JsonPath }>;
+  /** Whether the Application has `sources` (a `$name` value file must then name a ref source). */
+  multiSource: boolean;
+  /** The commit this side of the pull request is (`$ARGOCD_APP_REVISION`), when known. */
+  revision?: string;
+}
+
+/** Each `ref` source's checkout: this repository when it is this side of the pull request, else none. */
+function refCheckouts(app: App): Map<string, RefCheckout> {
+  const out = new Map<string, RefCheckout>();
+  for (const [name, { source }] of app.refs) {
+    const url = str(source.repoURL) ?? '';
+    out.set(name, { repo: app.isThisRepository(url, str(source.targetRevision) ?? '') === 'this' ? app.repo : undefined, url, ...(str(source.chart) ? { chart: true } : {}) });
+  }
+  return out;
 }
 
 function notRendered(app: App, id: string, p: JsonPath, reason: string, ruleId = 'declaration-not-rendered'): Target {
@@ -116,83 +138,190 @@ function notRendered(app: App, id: string, p: JsonPath, reason: string, ruleId =
   };
 }
 
-/** The target of one source, rendered as the repo-server renders it; undefined when the folder's own target does. */
-function sourceTarget(app: App, source: Record<string, unknown>, sourceAt: JsonPath, id: string): Target | undefined {
-  const { object, producer, repo, at } = app;
-  const spec = isRecord(object.body.spec) ? object.body.spec : {};
-  const declaredAt = at([]);
-  const base: Target = { id, kind: 'helm', path: dirname(declaredAt.file), inputs: [...producer.inputs], renderable: true, declaredAt };
+/** The target of one source, rendered as the repo-server renders it. */
+function sourceTarget(app: App, written: Record<string, unknown>, sourceAt: JsonPath, id: string): Target | undefined {
+  const { repo } = app;
+  const spec = isRecord(app.object.body.spec) ? app.object.body.spec : {};
+  const declaredAt = app.at([]);
+  const base: Target = { id, kind: 'helm', path: dirname(declaredAt.file), inputs: [...app.producer.inputs], renderable: true, declaredAt };
   const sync = isRecord(spec.syncPolicy) && isRecord(spec.syncPolicy.automated) ? spec.syncPolicy.automated : undefined;
   if (sync?.prune === true) base.prunes = true;
   const refuse = (p: JsonPath, reason: string, ruleId = 'declaration-not-rendered'): Target => notRendered(app, id, p, reason, ruleId);
   const sp = (...p: (string | number)[]): JsonPath => [...sourceAt, ...p];
-  if (isRecord(source.plugin)) return refuse(sp('plugin'), 'a config management plugin renders it, which the gate cannot reproduce');
-  const helm = isRecord(source.helm) ? source.helm : undefined;
-  const repoURL = str(source.repoURL) ?? '';
+  const repoURL = str(written.repoURL) ?? '';
   const destination = isRecord(spec.destination) ? spec.destination : {};
-  let chartDir: string | undefined;
-  if (str(source.chart)) {
-    base.helm = remoteRelease(object, helm, destination, { repository: argoChartRepository(repoURL), name: str(source.chart)!, version: str(source.targetRevision) ?? '*', declaredAt: at(sp('chart')) });
-  } else {
-    const revision = str(source.targetRevision) ?? '';
-    const which = app.isThisRepository(repoURL, revision);
-    if (which === 'other-revision') return refuse(sp('targetRevision'), `its source is this repository at revision ${revision}, not this side of the pull request (localRevisions); other revisions are not fetched`, 'declaration-source-not-found');
-    if (which === 'other') return refuse(sp('repoURL'), `its source ${repoURL || '(none)'} is not this repository; other repositories are not fetched`, 'declaration-source-not-found');
-    const dir = repo.normalize((str(source.path) ?? '.').replace(/^\.\/?$/, '').replace(/^\.\//, '').replace(/\/+$/, ''));
-    const isChart = repo.isFile(dir ? `${dir}/Chart.yaml` : 'Chart.yaml');
-    const isKustomize = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((n) => repo.isFile(dir ? `${dir}/${n}` : n));
-    if (helm && !isChart) return refuse(sp('helm'), `helm settings are given, but ${dir || '.'} holds no Chart.yaml`, 'declaration-source-not-found');
-    if (!isChart || (isKustomize && !helm)) {
-      const kustomize = isRecord(source.kustomize) && Object.keys(source.kustomize).length > 0 ? source.kustomize : undefined;
-      if (kustomize && isKustomize) return kustomizeTarget(app, base, kustomize, dir, sp);
-      // Plain manifests, or a kustomization without Argo CD settings: the folder's own target renders them.
-      for (const field of ['kustomize', 'directory'] as const) {
-        if (isRecord(source[field]) && Object.keys(source[field]).length > 0) return refuse(sp(field), `Argo CD's ${field} settings ${field === 'kustomize' ? `are given, but ${dir || '.'} holds no kustomization` : 'are not applied by the gate yet'}, so what it deploys is not checked as Argo CD renders it`);
-      }
-      return undefined;
-    }
-    chartDir = dir;
-    base.path = dir;
-    base.inputs = [...new Set([...base.inputs, ...repo.walk(dir)])].sort();
-    base.helm = remoteRelease(object, helm, destination, undefined);
+  if (str(written.chart)) {
+    if (isRecord(written.plugin)) return refuse(sp('plugin'), 'a config management plugin renders it, which the gate cannot reproduce');
+    const helm = isRecord(written.helm) ? written.helm : undefined;
+    base.helm = remoteRelease(app.object, helm, destination, { repository: argoChartRepository(repoURL), name: str(written.chart)!, version: str(written.targetRevision) ?? '*', declaredAt: app.at(sp('chart')) });
+    return helmSettings(app, base, helm, undefined, sp, buildEnv(app.object, written, app.revision));
   }
+  const revision = str(written.targetRevision) ?? '';
+  const which = app.isThisRepository(repoURL, revision);
+  if (which === 'other-revision') return refuse(sp('targetRevision'), `its source is this repository at revision ${revision}, not this side of the pull request (localRevisions); other revisions are not fetched`, 'declaration-source-not-found');
+  if (which === 'other') return refuse(sp('repoURL'), `its source ${repoURL || '(none)'} is not this repository; other repositories are not fetched`, 'declaration-source-not-found');
+  const dir = repo.normalize((str(written.path) ?? '.').replace(/^\.\/?$/, '').replace(/^\.\//, '').replace(/\/+$/, ''));
+  if (!repo.isDirectory(dir)) return refuse(sp('path'), `its path ${dir || '.'} is not a folder of this repository`, 'declaration-source-not-found');
+  // `.argocd-source*.yaml` in the folder are merged into the source first; what they set is located in them.
+  const overridden = withSourceOverrides(app.object, sourceAt, written, repo, dir, instanceName(app.object));
+  base.inputs = [...new Set([...base.inputs, ...overridden.files])].sort();
+  if (overridden.problems.length > 0) return { ...refuse(sp('path'), `its source overrides in ${dir || '.'} cannot be read`), problems: overridden.problems };
+  const source = overridden.source;
+  const own: App = overridden.object === app.object ? app : { ...app, object: overridden.object, at: (p) => overridden.object.sourceMap.locate(p).location };
+  const env = buildEnv(own.object, source, app.revision);
+  if (isRecord(source.plugin)) return refuse(sp('plugin'), 'a config management plugin renders it, which the gate cannot reproduce');
+  const explicit = (['kustomize', 'helm', 'directory'] as const).filter((k) => isRecord(source[k]) && Object.keys(source[k]).length > 0);
+  if (explicit.length > 1) return refuse(sp(explicit[1]), `multiple application sources defined: ${explicit.join(',')}; Argo CD refuses to render it`);
+  const isChart = repo.isFile(dir ? `${dir}/Chart.yaml` : 'Chart.yaml');
+  const isKustomize = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((n) => repo.isFile(dir ? `${dir}/${n}` : n));
+  // Explicit settings pick the tool; else a kustomization, then a chart, then plain files (discovery.go `AppType`).
+  const tool = explicit[0] ?? (isKustomize ? 'kustomize' : isChart ? 'helm' : 'directory');
+  const destinationNamespace = str(destination.namespace) ? { namespace: str(destination.namespace)!, at: own.at(['spec', 'destination', 'namespace']) } : undefined;
+  if (tool === 'kustomize') {
+    if (!isKustomize) return refuse(sp('kustomize'), `kustomize settings are given, but ${dir || '.'} holds no kustomization, so Argo CD cannot build it`, 'declaration-source-not-found');
+    const kustomize = isRecord(source.kustomize) ? source.kustomize : {};
+    return withNamespace(kustomizeTarget(own, base, kustomize, dir, sp, env), destinationNamespace);
+  }
+  if (tool === 'directory') return withNamespace(directoryTarget(own, base, source.directory, dir), destinationNamespace);
+  const helm = isRecord(source.helm) ? source.helm : undefined;
+  if (!isChart) return refuse(sp('helm'), `helm settings are given, but ${dir || '.'} holds no Chart.yaml`, 'declaration-source-not-found');
+  base.path = dir;
+  base.inputs = [...new Set([...base.inputs, ...repo.walk(dir)])].sort();
+  base.helm = remoteRelease(own.object, helm, destination, undefined);
+  return helmSettings(own, base, helm, dir, sp, env);
+}
+
+function withNamespace(target: Target, namespace: Target['destinationNamespace']): Target {
+  if (namespace && target.renderable) target.destinationNamespace = namespace;
+  return target;
+}
+
+/** A Helm source's settings applied to its release: value files, values, parameters, file parameters, flags. */
+function helmSettings(app: App, base: Target, helm: Record<string, unknown> | undefined, chartDir: string | undefined, sp: (...p: (string | number)[]) => JsonPath, env: BuildEnv): Target {
   const release = base.helm!;
-  if (helm) {
-    const files = Array.isArray(helm.valueFiles) ? helm.valueFiles.filter((f): f is string => typeof f === 'string') : [];
-    for (const [i, file] of files.entries()) {
-      const resolved = valueFiles(app, file, chartDir);
-      if (typeof resolved === 'string') return refuse(sp('helm', 'valueFiles', i), resolved, /does not exist/.test(resolved) ? 'file-not-found' : /not this repository|other revisions/.test(resolved) ? 'declaration-source-not-found' : 'declaration-not-rendered');
-      if (resolved.length === 0 && helm.ignoreMissingValueFiles !== true) return refuse(sp('helm', 'valueFiles', i), `the value file ${file} does not exist`, 'file-not-found');
-      for (const f of resolved) {
-        release.valuesFiles.push(f);
-        if (!base.inputs.includes(f)) base.inputs = [...base.inputs, f].sort();
-      }
-    }
-    const inline = inlineValues(object, repo, helm, sp('helm'));
-    if (typeof inline === 'string') return refuse(sp('helm', 'values'), inline, 'invalid-yaml');
-    if (inline) release.inlineValues = [inline];
-    if (Array.isArray(helm.parameters)) {
-      for (const [i, p] of helm.parameters.entries()) {
-        if (!isRecord(p) || typeof p.name !== 'string') continue;
-        const value = p.value === undefined || p.value === null ? '' : String(p.value);
-        release.setAt = [...(release.setAt ?? []), { key: p.name, at: at(sp('helm', 'parameters', i, 'value')) }];
-        if (p.forceString === true) release.setString = [...(release.setString ?? []), `${p.name}=${value}`];
-        else release.set.push(`${p.name}=${value}`);
-      }
-    }
-    if (Array.isArray(helm.fileParameters) && helm.fileParameters.length > 0) return refuse(sp('helm', 'fileParameters'), 'fileParameters are not applied by the gate yet');
-    if (helm.skipCrds !== true) release.includeCrds = true;
-    if (helm.skipTests === true) release.skipTests = true;
-    const environment = {
-      ...(str(source.kubeVersion) ?? str(helm.kubeVersion) ? { kubeVersion: str(helm.kubeVersion) ?? str(source.kubeVersion) } : {}),
-      ...(Array.isArray(helm.apiVersions) ? { apiVersions: helm.apiVersions.filter((v): v is string => typeof v === 'string') } : {}),
-      ...(helm.skipSchemaValidation === true ? { skipSchemaValidation: true } : {})
-    };
-    if (Object.keys(environment).length > 0) release.environment = environment;
-  } else {
+  const refuse = (p: JsonPath, reason: string, ruleId = 'declaration-not-rendered'): Target => notRendered(app, base.id, p, reason, ruleId);
+  if (!helm) {
     release.includeCrds = true;
+    return base;
   }
+  const unknown = (text: string, p: JsonPath): Target | undefined => {
+    const names = unknownVariables(text, env);
+    return names.length > 0 ? refuse(p, `it uses $${names[0]}, the commit Argo CD renders, which the gate does not know outside a git checkout`) : undefined;
+  };
+  const files = (Array.isArray(helm.valueFiles) ? helm.valueFiles : []).map((f) => (typeof f === 'string' ? f : ''));
+  const fileParameters = (Array.isArray(helm.fileParameters) ? helm.fileParameters : []).filter(isRecord);
+  const ctx: ValueFilesContext = { repo: app.repo, appPath: chartDir ?? '', refs: refCheckouts(app), multiSource: app.multiSource, env, ignoreMissing: helm.ignoreMissingValueFiles === true };
+  const refProblem = checkRefs([...files, ...fileParameters.map((p) => (typeof p.path === 'string' ? p.path : ''))], ctx);
+  if (refProblem) {
+    const i = refProblem.index;
+    return refuse(i < files.length ? sp('helm', 'valueFiles', i) : sp('helm', 'fileParameters', i - files.length, 'path'), `${refProblem.message}, so Argo CD fails to render it`);
+  }
+  for (const [i, f] of files.entries()) {
+    const problem = unknown(f, sp('helm', 'valueFiles', i));
+    if (problem) return problem;
+    if (chartDir === undefined && inFetchedChart(f, ctx)) return refuse(sp('helm', 'valueFiles', i), `the value file ${f} is inside the fetched chart, which the gate does not read value files from yet`);
+  }
+  const resolved = resolveValueFiles(files, ctx);
+  if ('error' in resolved) return refuse(sp('helm', 'valueFiles', resolved.error.index), ...valueFileProblem(files[resolved.error.index], resolved.error.message));
+  for (const [i, f] of resolved.files.entries()) {
+    const problem = usable(f, ctx);
+    if (problem) return refuse(sp('helm', 'valueFiles', resolved.origins[i]), ...problem);
+    const file = (f as { file: string }).file;
+    release.valuesFiles.push(file);
+    if (!base.inputs.includes(file)) base.inputs = [...base.inputs, file].sort();
+  }
+  const inline = inlineValues(app.object, app.repo, helm, sp('helm'));
+  if (typeof inline === 'string') return refuse(sp('helm', 'values'), inline, 'invalid-yaml');
+  if (inline) release.inlineValues = [inline];
+  // Parameters are a map in Argo CD (the last of a name wins); values are substituted and their commas escaped.
+  const parameters = new Map<string, { value: string; forceString: boolean; at: SourceLocation }>();
+  for (const [i, p] of (Array.isArray(helm.parameters) ? helm.parameters : []).entries()) {
+    if (!isRecord(p) || typeof p.name !== 'string') continue;
+    const raw = p.value === undefined || p.value === null ? '' : String(p.value);
+    const problem = unknown(raw, sp('helm', 'parameters', i, 'value'));
+    if (problem) return problem;
+    parameters.set(`${p.forceString === true ? 's' : 'v'}${p.name}`, { value: envsubst(raw, env), forceString: p.forceString === true, at: app.at(sp('helm', 'parameters', i, 'value')) });
+  }
+  for (const [key, p] of parameters) {
+    const name = key.slice(1);
+    release.setAt = [...(release.setAt ?? []), { key: name, at: p.at }];
+    if (p.forceString) release.setString = [...(release.setString ?? []), `${name}=${cleanSetParameter(p.value)}`];
+    else release.set.push(`${name}=${cleanSetParameter(p.value)}`);
+  }
+  for (const [i, p] of fileParameters.entries()) {
+    if (typeof p.name !== 'string' || typeof p.path !== 'string') continue;
+    const at = sp('helm', 'fileParameters', i, 'path');
+    const problem = unknown(p.path, at);
+    if (problem) return problem;
+    if (chartDir === undefined && inFetchedChart(p.path, ctx)) return refuse(at, `the file parameter ${p.path} is inside the fetched chart, which the gate does not read files from yet`);
+    const one = resolveOne(p.path, ctx);
+    if ('error' in one) return refuse(at, ...valueFileProblem(p.path, one.error));
+    const unusable = usable(one, ctx);
+    if (unusable) return refuse(at, ...unusable);
+    const file = (one as { file: string }).file;
+    release.setFile = [...(release.setFile ?? []), `${p.name}=${cleanSetParameter(file)}`];
+    if (!base.inputs.includes(file)) base.inputs = [...base.inputs, file].sort();
+  }
+  if (helm.skipCrds !== true) release.includeCrds = true;
+  if (helm.skipTests === true) release.skipTests = true;
+  const environment = {
+    ...(str(helm.kubeVersion) ? { kubeVersion: str(helm.kubeVersion) } : {}),
+    ...(Array.isArray(helm.apiVersions) ? { apiVersions: helm.apiVersions.filter((v): v is string => typeof v === 'string') } : {}),
+    ...(helm.skipSchemaValidation === true ? { skipSchemaValidation: true } : {})
+  };
+  if (Object.keys(environment).length > 0) release.environment = environment;
   return base;
+}
+
+/** Whether a relative entry of a source whose chart is fetched names a file inside that chart. */
+function inFetchedChart(entry: string, ctx: ValueFilesContext): boolean {
+  if (entry.startsWith('$') && ctx.refs.has(entry.split('/')[0].slice(1))) return false;
+  const value = envsubst(entry, ctx.env);
+  return !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value);
+}
+
+/** A resolution error as a reason and rule. */
+function valueFileProblem(entry: string, message: string): [string, string] {
+  const missingRef = /^failed to find repo "(.*)"$/.exec(message);
+  if (missingRef) {
+    const name = entry.split('/')[0];
+    return [`the file ${entry} comes from ref source ${name} (${missingRef[1]}), which is not this repository at this revision; other repositories and revisions are not fetched`, 'declaration-source-not-found'];
+  }
+  const ruleId = /outside repository root/.test(message) ? 'path-outside-repository' : /matched no files/.test(message) ? 'file-not-found' : 'declaration-not-rendered';
+  return [`${entry}: ${message}, so Argo CD fails to render it`, ruleId];
+}
+
+/** Why a resolved value file cannot be read by the gate (a URL, a missing file), if it cannot. */
+function usable(f: ResolvedValueFile, ctx: ValueFilesContext): [string, string] | undefined {
+  if ('url' in f) return [`the value file ${f.url} is a URL, which Argo CD fetches while rendering and the gate does not`, 'declaration-not-rendered'];
+  if (!ctx.repo.isFile(f.file)) return [`the file ${f.file} does not exist, so Helm fails to render it`, 'file-not-found'];
+  return undefined;
+}
+
+/** util/helm/cmd.go `cleanSetParameters`: commas not already escaped are escaped, unless the value is a `{list}`. */
+export function cleanSetParameter(value: string): string {
+  if (value.startsWith('{') && value.endsWith('}')) return value;
+  let out = '';
+  let previous = '';
+  for (const c of value) {
+    out += c === ',' && previous !== '\\' ? '\\,' : c;
+    previous = c;
+  }
+  return out;
+}
+
+/** An Argo CD directory source: the files the repo-server reads, jsonnet reported as not checked. */
+function directoryTarget(app: App, base: Target, settings: unknown, dir: string): Target {
+  const found = directoryFiles(app.repo, dir, directorySettings(settings));
+  const problems = [...found.problems];
+  for (const file of found.jsonnet) {
+    problems.push(new InputError(file, `Argo CD evaluates this jsonnet file for ${app.object.kind} ${app.object.namespace ?? 'argocd'}/${app.object.name}; the gate does not evaluate jsonnet, so what it makes is not checked`, 'declaration-not-rendered'));
+  }
+  const target: Target = { ...base, kind: 'manifests', path: dir, files: found.files, reads: found.files, argocdDirectory: true };
+  delete target.helm;
+  target.inputs = [...new Set([...base.inputs, ...found.files, ...found.jsonnet])].sort();
+  if (problems.length > 0) target.problems = problems;
+  return target;
 }
 
 /**
@@ -201,11 +330,15 @@ function sourceTarget(app: App, source: Record<string, unknown>, sourceAt: JsonP
  * `component`) and `patches` appended — the same kustomization, not an extra layer — built with kustomize's default
  * load restrictions. Each edited field points at its line in the Application.
  */
-function kustomizeTarget(app: App, base: Target, kustomize: Record<string, unknown>, dir: string, sp: (...p: (string | number)[]) => JsonPath): Target {
+function kustomizeTarget(app: App, base: Target, kustomize: Record<string, unknown>, dir: string, sp: (...p: (string | number)[]) => JsonPath, env: BuildEnv): Target {
   const refuse = (p: JsonPath, reason: string) => notRendered(app, base.id, p, reason);
-  for (const field of ['commonAnnotationsEnvsubst', 'labelWithoutSelector', 'labelIncludeTemplates']) {
+  for (const field of ['labelWithoutSelector', 'labelIncludeTemplates']) {
     if (kustomize[field] === true) return refuse(sp('kustomize', field), `kustomize.${field} is not applied by the gate yet, so what it deploys is not checked as Argo CD renders it`);
   }
+  const unknown = (text: string, p: JsonPath): Target | undefined => {
+    const names = unknownVariables(text, env);
+    return names.length > 0 ? refuse(p, `it uses $${names[0]}, the commit Argo CD renders, which the gate does not know outside a git checkout`) : undefined;
+  };
   const flux: FluxBuild = { patches: [], images: [], components: [], sourceMap: app.object.sourceMap, argocd: { replicas: [] } };
   if (str(kustomize.namePrefix)) flux.namePrefix = str(kustomize.namePrefix);
   if (str(kustomize.nameSuffix)) flux.nameSuffix = str(kustomize.nameSuffix);
@@ -213,15 +346,25 @@ function kustomizeTarget(app: App, base: Target, kustomize: Record<string, unkno
   const list = (field: string): unknown[] => (Array.isArray(kustomize[field]) ? (kustomize[field] as unknown[]) : []);
   for (const [i, image] of list('images').entries()) {
     if (typeof image !== 'string') continue;
-    if (image.includes('$')) return refuse(sp('kustomize', 'images', i), `the image ${image} uses build environment variables, which the gate does not substitute yet`);
-    flux.images.push({ ...argoImage(image), at: sp('kustomize', 'images', i) });
+    const problem = unknown(image, sp('kustomize', 'images', i));
+    if (problem) return problem;
+    flux.images.push({ ...argoImage(envsubst(image, env)), at: sp('kustomize', 'images', i) });
   }
   for (const [i, r] of list('replicas').entries()) {
     if (isRecord(r) && typeof r.name === 'string' && (typeof r.count === 'number' || typeof r.count === 'string')) flux.argocd!.replicas.push({ name: r.name, count: r.count, at: sp('kustomize', 'replicas', i, 'count') });
   }
+  // Label values are substituted with the build environment; annotation values only with commonAnnotationsEnvsubst.
   for (const field of ['commonLabels', 'commonAnnotations'] as const) {
     const value = kustomize[field];
-    if (isRecord(value)) flux.argocd![field] = { value: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)])), at: sp('kustomize', field) };
+    if (!isRecord(value)) continue;
+    const substitute = field === 'commonLabels' || kustomize.commonAnnotationsEnvsubst === true;
+    const entries: [string, string][] = [];
+    for (const [k, v] of Object.entries(value)) {
+      const problem = substitute ? unknown(String(v), sp('kustomize', field, k)) : undefined;
+      if (problem) return problem;
+      entries.push([k, substitute ? envsubst(String(v), env) : String(v)]);
+    }
+    flux.argocd![field] = { value: Object.fromEntries(entries), at: sp('kustomize', field) };
   }
   for (const [i, patch] of list('patches').entries()) {
     if (!isRecord(patch)) continue;
@@ -260,35 +403,6 @@ function argoImage(text: string): { name: string; newName?: string; newTag?: str
     ...(tag ? { newTag: tag } : {}),
     ...(digest ? { digest } : {})
   };
-}
-
-/**
- * The repository files one `valueFiles` entry names, in the order Helm merges them: a path relative to the chart
- * (`/` for the repository root), a `$ref/` path into a `ref` source that is this repository, or a glob (matches
- * sorted). A reason when the entry cannot be read: a URL, another repository's `$ref`, a fetched chart's file.
- */
-function valueFiles(app: App, file: string, chartDir: string | undefined): string[] | string {
-  const { repo } = app;
-  if (/^[a-z]+:\/\//i.test(file)) return `the value file ${file} is a URL, which the gate does not fetch`;
-  let root: string;
-  let rel: string;
-  const ref = /^\$([^/]+)\/(.*)$/.exec(file);
-  if (ref) {
-    const named = app.refs.get(ref[1]);
-    if (!named) return `the value file ${file} names the ref source $${ref[1]}, which the Application does not have`;
-    const which = app.isThisRepository(str(named.source.repoURL) ?? '', str(named.source.targetRevision) ?? '');
-    if (which !== 'this') return `the value file ${file} comes from the ref source $${ref[1]} (${str(named.source.repoURL) ?? ''}), which is ${which === 'other' ? 'not this repository' : 'another revision of this repository'}; other repositories and revisions are not fetched`;
-    root = '';
-    rel = ref[2];
-  } else {
-    if (chartDir === undefined) return `value files inside a fetched chart (${file}) are not read by the gate yet`;
-    root = file.startsWith('/') ? '' : chartDir;
-    rel = file.startsWith('/') ? file.slice(1) : file;
-  }
-  const joined = repo.normalize(path.posix.join(root, rel));
-  if (!/[*?[]/.test(rel)) return repo.isFile(joined) ? [joined] : [];
-  const match = picomatch(joined, { dot: true });
-  return repo.walk('').filter((f) => match(f)).sort();
 }
 
 function dirname(file: string): string {

@@ -24,6 +24,8 @@ export interface DeclaredOptions {
   helm?: HelmEnvironment;
   /** The clusters: a declaration's destination picks what Helm is told about it. */
   clusters?: readonly ClusterConfig[];
+  /** The commit the scanned tree is (Argo CD's `$ARGOCD_APP_REVISION`), when known. */
+  revision?: string;
   /** Expands an ApplicationSet into its Applications (the renderer's; without it sets are reported not checked). */
   expandApplicationSet?: (set: KubeObject, isThisRepository: (repoURL: string, revision: string) => boolean) => { applications: KubeObject[] } | { problem: { path: JsonPath; reason: string } };
 }
@@ -163,7 +165,7 @@ export class DeclaredTargets {
     const made = [
       ...kustomizations.map((object) => [object, safely(object, producer, 'flux-ks', 'kustomize', () => fluxKustomizationTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))] as const),
       ...releases.map((object) => [object, safely(object, producer, 'flux', 'helm', () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find))] as const),
-      ...expanded.applications.flatMap((object) => safelyAll(object, producer, 'argocd', () => applicationTargets(object, producer, this.repo, which)).map((t) => [object, t] as const)),
+      ...expanded.applications.flatMap((object) => safelyAll(object, producer, 'argocd', () => applicationTargets(object, producer, this.repo, which, this.options.revision)).map((t) => [object, t] as const)),
       ...expanded.refused.map(({ set, path, reason }) => [set, setNotRendered(set, producer, path, reason)] as const)
     ];
     const out: Target[] = [];
@@ -266,18 +268,18 @@ export interface DeclarationFiles {
   files: Set<string>;
   /** The files among them that hold Flux Kustomizations. */
   fluxFiles: Set<string>;
-  /** The folders declarations build as their controller edits them: Flux Kustomizations' `spec.path`, Argo CD kustomize sources with settings. */
-  fluxPaths: string[];
+  /** The folders declarations build as their controller builds them: Flux Kustomizations' `spec.path`, Argo CD Applications' source paths. */
+  builtPaths: string[];
   /** Each ExternalArtifact made by a generator written in a file (`namespace/name`): the repository folder it holds. */
   artifactRoots: Map<string, string>;
 }
 
-/** The paths of an Argo CD Application's sources that carry kustomize settings. */
-function argoKustomizePaths(object: KubeObject): string[] {
+/** The folders an Argo CD Application's sources build (every `path` source: Argo CD renders it as it says). */
+function argoSourcePaths(object: KubeObject): string[] {
   if (object.kind !== 'Application' || !object.apiVersion.startsWith('argoproj.io/')) return [];
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
-  const sources = [spec.source, ...(Array.isArray(spec.sources) ? spec.sources : [])].filter(isRecord);
-  return sources.filter((s) => typeof s.path === 'string' && isRecord(s.kustomize) && Object.keys(s.kustomize).length > 0).map((s) => (s.path as string).replace(/^\.\/?/, '').replace(/\/+$/, ''));
+  const sources = Array.isArray(spec.sources) && spec.sources.length > 0 ? spec.sources.filter(isRecord) : [spec.source].filter(isRecord);
+  return sources.filter((s) => typeof s.path === 'string' && typeof s.chart !== 'string').map((s) => (s.path as string).replace(/^\.\/?/, '').replace(/\/+$/, ''));
 }
 
 /** A Flux Kustomization's folder in this repository as written (its path in an ExternalArtifact moved to the artifact's folder). */
@@ -294,19 +296,21 @@ export function staticFluxPath(object: KubeObject, artifactRoots: ReadonlyMap<st
  * Which files hold declarations (read as text first, parsed only when they name a Flux or Argo CD API): a target
  * that reads none of them makes no further targets, and a folder inside a Flux Kustomization's path is built by it.
  */
-export function declarationFiles(texts: YamlTexts): DeclarationFiles {
+export function declarationFiles(texts: YamlTexts, expandApplicationSet?: DeclaredOptions['expandApplicationSet']): DeclarationFiles {
   const repo = texts.repo;
-  const out: DeclarationFiles = { files: new Set(), fluxFiles: new Set(), fluxPaths: [], artifactRoots: new Map() };
+  const out: DeclarationFiles = { files: new Set(), fluxFiles: new Set(), builtPaths: [], artifactRoots: new Map() };
   const kustomizations: KubeObject[] = [];
   for (const [file, text] of texts.entries()) {
     if (!DECLARATION_API.test(text)) continue;
     out.files.add(file);
-    if (!FLUX_KUSTOMIZATION.test(text) && !text.includes('source.extensions.fluxcd.io/') && !/^\s+kustomize:/m.test(text)) continue;
+    if (!FLUX_KUSTOMIZATION.test(text) && !text.includes('source.extensions.fluxcd.io/') && !/^\s+path:/m.test(text)) continue;
     for (const object of objectsFromYaml(text, file, 'declarations').objects) {
-      // An Argo CD Application with kustomize settings builds its path as Argo CD edits it: the folder waits for it.
-      for (const p of argoKustomizePaths(object)) {
+      // An Argo CD Application builds its source folders as Argo CD renders them: the folders wait for it. An
+      // ApplicationSet's folders are those of the Applications it generates (none when it cannot be expanded: nothing renders).
+      const applications = object.kind === 'ApplicationSet' && object.apiVersion.startsWith('argoproj.io/') && expandApplicationSet ? expandApplicationSet(object, () => true) : { applications: [object] };
+      for (const p of 'applications' in applications ? applications.applications.flatMap(argoSourcePaths) : []) {
         try {
-          out.fluxPaths.push(repo.normalize(p));
+          out.builtPaths.push(repo.normalize(p));
         } catch {
           // A path leaving the repository: the Application reports it.
         }
@@ -323,11 +327,11 @@ export function declarationFiles(texts: YamlTexts): DeclarationFiles {
     const p = staticFluxPath(object, out.artifactRoots);
     if (p === 'unknown') continue;
     try {
-      out.fluxPaths.push(repo.normalize(p));
+      out.builtPaths.push(repo.normalize(p));
     } catch {
       // A path leaving the repository: its declaration reports it.
     }
   }
-  out.fluxPaths = [...new Set(out.fluxPaths)].sort();
+  out.builtPaths = [...new Set(out.builtPaths)].sort();
   return out;
 }

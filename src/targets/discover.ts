@@ -46,7 +46,8 @@ const dirOf = (file: string): string => {
   const d = path.posix.dirname(file);
   return d === '.' ? '' : d;
 };
-const isUnder = (file: string, dir: string): boolean => dir === '' || file === dir || file.startsWith(`${dir}/`);
+/** Whether `file` is `dir` or inside it ('' is the repository root). */
+export const isUnder = (file: string, dir: string): boolean => dir === '' || file === dir || file.startsWith(`${dir}/`);
 
 type Matcher = (p: string) => boolean;
 

@@ -37,6 +37,16 @@ export interface Target {
   prunes?: boolean;
   /** For a Flux Kustomization: how kustomize-controller builds its path. */
   flux?: FluxBuild;
+  /**
+   * An Argo CD Application's destination namespace: the controller sets it on every namespaced object that names no
+   * namespace, after rendering; `at` is where the Application writes it.
+   */
+  destinationNamespace?: { namespace: string; at: SourceLocation };
+  /**
+   * For `manifests` read as an Argo CD directory source: a file that holds no object and does not look like a
+   * manifest is ignored, as the repo-server ignores it.
+   */
+  argocdDirectory?: boolean;
 }
 
 /**
@@ -90,6 +100,8 @@ export interface HelmRelease {
   setAt?: { key: string; at: SourceLocation }[];
   /** `--set-string` overrides, after `set`. */
   setString?: string[];
+  /** `--set-file` overrides (`key=repository path`), after `setString`: the file's text is the value. */
+  setFile?: string[];
   /** `--include-crds`: the chart's crds/ are rendered and checked too (Argo CD applies them). */
   includeCrds?: boolean;
   /** Environment name (from `values-<env>.yaml`, `values/<env>.yaml` or the config), when not the defaults. */
