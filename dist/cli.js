@@ -3266,8 +3266,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path33) {
-      let input = path33;
+    function removeDotSegments(path34) {
+      let input = path34;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3341,11 +3341,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path33) {
-      if (path33 === "" || path33[0] === "/") {
-        return removeDotSegments(path33);
+    function removeDotSegmentsRelative(path34) {
+      if (path34 === "" || path34[0] === "/") {
+        return removeDotSegments(path34);
       }
-      const segments = path33.split("/");
+      const segments = path34.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3708,8 +3708,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path33 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path33 && path33 !== "/" ? path33 : void 0;
+        const path34 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path34 && path34 !== "/" ? path34 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -7019,17 +7019,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path33) {
-      const ctrl = callVisitor(key, node, visitor, path33);
+    function visit_(key, node, visitor, path34) {
+      const ctrl = callVisitor(key, node, visitor, path34);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path33, ctrl);
-        return visit_(key, ctrl, visitor, path33);
+        replaceNode(key, path34, ctrl);
+        return visit_(key, ctrl, visitor, path34);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path33 = Object.freeze(path33.concat(node));
+          path34 = Object.freeze(path34.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path33);
+            const ci = visit_(i, node.items[i], visitor, path34);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7040,13 +7040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path33 = Object.freeze(path33.concat(node));
-          const ck = visit_("key", node.key, visitor, path33);
+          path34 = Object.freeze(path34.concat(node));
+          const ck = visit_("key", node.key, visitor, path34);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path33);
+          const cv = visit_("value", node.value, visitor, path34);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7067,17 +7067,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK2;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path33) {
-      const ctrl = await callVisitor(key, node, visitor, path33);
+    async function visitAsync_(key, node, visitor, path34) {
+      const ctrl = await callVisitor(key, node, visitor, path34);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path33, ctrl);
-        return visitAsync_(key, ctrl, visitor, path33);
+        replaceNode(key, path34, ctrl);
+        return visitAsync_(key, ctrl, visitor, path34);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path33 = Object.freeze(path33.concat(node));
+          path34 = Object.freeze(path34.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path33);
+            const ci = await visitAsync_(i, node.items[i], visitor, path34);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7088,13 +7088,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path33 = Object.freeze(path33.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path33);
+          path34 = Object.freeze(path34.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path34);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path33);
+          const cv = await visitAsync_("value", node.value, visitor, path34);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7121,23 +7121,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path33) {
+    function callVisitor(key, node, visitor, path34) {
       if (typeof visitor === "function")
-        return visitor(key, node, path33);
+        return visitor(key, node, path34);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path33);
+        return visitor.Map?.(key, node, path34);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path33);
+        return visitor.Seq?.(key, node, path34);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path33);
+        return visitor.Pair?.(key, node, path34);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path33);
+        return visitor.Scalar?.(key, node, path34);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path33);
+        return visitor.Alias?.(key, node, path34);
       return void 0;
     }
-    function replaceNode(key, path33, node) {
-      const parent = path33[path33.length - 1];
+    function replaceNode(key, path34, node) {
+      const parent = path34[path34.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -7749,10 +7749,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node3 = require_Node();
-    function collectionFromPath(schema, path33, value) {
+    function collectionFromPath(schema, path34, value) {
       let v = value;
-      for (let i = path33.length - 1; i >= 0; --i) {
-        const k = path33[i];
+      for (let i = path34.length - 1; i >= 0; --i) {
+        const k = path34[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -7771,7 +7771,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path33) => path33 == null || typeof path33 === "object" && !!path33[Symbol.iterator]().next().done;
+    var isEmptyPath = (path34) => path34 == null || typeof path34 === "object" && !!path34[Symbol.iterator]().next().done;
     var Collection = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7801,11 +7801,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path33, value) {
-        if (isEmptyPath(path33))
+      addIn(path34, value) {
+        if (isEmptyPath(path34))
           this.add(value);
         else {
-          const [key, ...rest] = path33;
+          const [key, ...rest] = path34;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -7819,8 +7819,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path33) {
-        const [key, ...rest] = path33;
+      deleteIn(path34) {
+        const [key, ...rest] = path34;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -7834,8 +7834,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path33, keepScalar) {
-        const [key, ...rest] = path33;
+      getIn(path34, keepScalar) {
+        const [key, ...rest] = path34;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -7853,8 +7853,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path33) {
-        const [key, ...rest] = path33;
+      hasIn(path34) {
+        const [key, ...rest] = path34;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -7864,8 +7864,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path33, value) {
-        const [key, ...rest] = path33;
+      setIn(path34, value) {
+        const [key, ...rest] = path34;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -10380,9 +10380,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path33, value) {
+      addIn(path34, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path33, value);
+          this.contents.addIn(path34, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10457,14 +10457,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path33) {
-        if (Collection.isEmptyPath(path33)) {
+      deleteIn(path34) {
+        if (Collection.isEmptyPath(path34)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path33) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path34) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10479,10 +10479,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path33, keepScalar) {
-        if (Collection.isEmptyPath(path33))
+      getIn(path34, keepScalar) {
+        if (Collection.isEmptyPath(path34))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path33, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path34, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -10493,10 +10493,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path33) {
-        if (Collection.isEmptyPath(path33))
+      hasIn(path34) {
+        if (Collection.isEmptyPath(path34))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path33) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path34) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10513,13 +10513,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path33, value) {
-        if (Collection.isEmptyPath(path33)) {
+      setIn(path34, value) {
+        if (Collection.isEmptyPath(path34)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path33), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path34), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path33, value);
+          this.contents.setIn(path34, value);
         }
       }
       /**
@@ -12480,9 +12480,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path33) => {
+    visit.itemAtPath = (cst, path34) => {
       let item = cst;
-      for (const [field3, index2] of path33) {
+      for (const [field3, index2] of path34) {
         const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -12491,23 +12491,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path33) => {
-      const parent = visit.itemAtPath(cst, path33.slice(0, -1));
-      const field3 = path33[path33.length - 1][0];
+    visit.parentCollection = (cst, path34) => {
+      const parent = visit.itemAtPath(cst, path34.slice(0, -1));
+      const field3 = path34[path34.length - 1][0];
       const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path33, item, visitor) {
-      let ctrl = visitor(item, path33);
+    function _visit(path34, item, visitor) {
+      let ctrl = visitor(item, path34);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field3 of ["key", "value"]) {
         const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path33.concat([[field3, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path34.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -12518,10 +12518,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field3 === "key")
-            ctrl = ctrl(item, path33);
+            ctrl = ctrl(item, path34);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path33) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path34) : ctrl;
     }
     exports.visit = visit;
   }
@@ -16124,8 +16124,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path33, { windows } = {}) => {
-      const segs = path33.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path34, { windows } = {}) => {
+      const segs = path34.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -18147,26 +18147,26 @@ var require_ignore = __commonJS({
       const index2 = body.indexOf(SLASH2);
       return index2 < 0 || index2 === body.length - 1;
     };
-    var basenameOf = (path33) => {
-      const end = path33.length - 1;
-      const index2 = path33.lastIndexOf(
+    var basenameOf = (path34) => {
+      const end = path34.length - 1;
+      const index2 = path34.lastIndexOf(
         SLASH2,
-        path33[end] === SLASH2 ? end - 1 : end
+        path34[end] === SLASH2 ? end - 1 : end
       );
-      return index2 < 0 ? path33 : path33.slice(index2 + 1);
+      return index2 < 0 ? path34 : path34.slice(index2 + 1);
     };
-    var parentOf2 = (path33) => {
-      if (path33.charCodeAt(0) === SLASH_CODE || path33.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path33.split(SLASH2).filter(Boolean);
+    var parentOf2 = (path34) => {
+      if (path34.charCodeAt(0) === SLASH_CODE || path34.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path34.split(SLASH2).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY2;
       }
-      const end = path33.length - 1;
-      const cut = path33.lastIndexOf(
+      const end = path34.length - 1;
+      const cut = path34.lastIndexOf(
         SLASH2,
-        path33.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path34.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY2 : path33.slice(0, cut + 1);
+      return cut < 0 ? EMPTY2 : path34.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -18316,7 +18316,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path33) {
+      testLiteral(path34) {
         const rules2 = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH2 ? 2 : 1)] === "*"
         ));
@@ -18325,7 +18325,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index2 = rules2.length - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
-          if (rule.checkRegex.test(path33)) {
+          if (rule.checkRegex.test(path34)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -18345,15 +18345,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path33, mode) {
+      test(path34, mode) {
         const rules2 = this._rules;
         const { length: length2 } = rules2;
         const shortcut = this._basenameCount * 2 >= length2;
-        const basename = shortcut ? basenameOf(path33) : path33;
+        const basename = shortcut ? basenameOf(path34) : path34;
         for (let index2 = length2 - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path33
+            shortcut && rule._basenameOnly ? basename : path34
           )) {
             const { negative } = rule;
             const ret = {
@@ -18375,17 +18375,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path33, originalPath, doThrow) => {
-      if (!isString(path33)) {
+    var checkPath = (path34, originalPath, doThrow) => {
+      if (!isString(path34)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path33) {
+      if (!path34) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path33)) {
+      if (checkPath.isNotRelative(path34)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -18394,25 +18394,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path33) => {
-      const first = path33.charCodeAt(0);
+    var isNotRelative = (path34) => {
+      const first = path34.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path33.length === 1) {
+      if (path34.length === 1) {
         return true;
       }
-      const second = path33.charCodeAt(1);
+      const second = path34.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path33.length === 2 || path33.charCodeAt(2) === SLASH_CODE;
+      return path34.length === 2 || path34.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -18443,59 +18443,59 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache3, path33) {
+      _test(originalPath, cache3, path34) {
         checkPath(
-          path33,
+          path34,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path33 ? this._t(path33, cache3) : {
+        return path34 ? this._t(path34, cache3) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path33 = convertPath(target);
-        if (!path33 || path33.charCodeAt(path33.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path33);
+        const path34 = convertPath(target);
+        if (!path34 || path34.charCodeAt(path34.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path34);
         }
-        const dir2 = this._t(path33, this._testCache);
+        const dir2 = this._t(path34, this._testCache);
         if (dir2.ignored) {
           return dir2;
         }
-        const literal = this._rules.testLiteral(path33);
+        const literal = this._rules.testLiteral(path34);
         return literal.ignored || literal.unignored ? literal : dir2;
       }
-      _t(path33, cache3) {
-        const cached2 = cache3[path33];
+      _t(path34, cache3) {
+        const cached2 = cache3[path34];
         if (cached2) {
           return cached2;
         }
-        const parentPath = parentOf2(path33);
+        const parentPath = parentOf2(path34);
         const parent = parentPath ? this._t(parentPath, cache3) : UNDEFINED;
-        return cache3[path33] = parent && parent.ignored ? parent : this._rules.test(path33, MODE_IGNORE);
+        return cache3[path34] = parent && parent.ignored ? parent : this._rules.test(path34, MODE_IGNORE);
       }
-      ignores(path33) {
-        return this._test(path33, this._ignoreCache, convertPath(path33)).ignored;
+      ignores(path34) {
+        return this._test(path34, this._ignoreCache, convertPath(path34)).ignored;
       }
       createFilter() {
-        return (path33) => !this.ignores(path33);
+        return (path34) => !this.ignores(path34);
       }
       filter(paths2) {
         return makeArray(paths2).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path33) {
-        return this._test(path33, this._testCache, convertPath(path33));
+      test(path34) {
+        return this._test(path34, this._testCache, convertPath(path34));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path33) => checkPath(convertPath(path33), path33, RETURN_FALSE);
+    var isPathValid = (path34) => checkPath(convertPath(path34), path34, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str7) => /^\\\\\?\\/.test(str7) || /["<>|\u0000-\u001F]+/u.test(str7) ? str7 : str7.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path33) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path33) || isNotRelative(path33);
+      checkPath.isNotRelative = (path34) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path34) || isNotRelative(path34);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -19052,8 +19052,8 @@ function parseStream(text2, file, options) {
 
 // src/objects/go-yaml.ts
 var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path33) {
-  return JSON.stringify(path33);
+function pathKey(path34) {
+  return JSON.stringify(path34);
 }
 var PathSourceMap = class _PathSourceMap {
   constructor(file, table2, lineCounter, rootOffset) {
@@ -19066,19 +19066,19 @@ var PathSourceMap = class _PathSourceMap {
   table;
   lineCounter;
   rootOffset;
-  has(path33) {
-    return this.table.has(pathKey(path33));
+  has(path34) {
+    return this.table.has(pathKey(path34));
   }
   /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path33) {
-    return this.table.get(pathKey(path33))?.node ?? void 0;
+  nodeAt(path34) {
+    return this.table.get(pathKey(path34))?.node ?? void 0;
   }
-  locate(path33) {
-    let n = path33.length;
+  locate(path34) {
+    let n = path34.length;
     let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path33.slice(0, n))))) n--;
+    while (n > 0 && !(at = this.table.get(pathKey(path34.slice(0, n))))) n--;
     const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path33.slice(0, n) };
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path34.slice(0, n) };
   }
   /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
   withPaths(pairs) {
@@ -19205,13 +19205,13 @@ var Converter = class {
   produced = 0;
   table = /* @__PURE__ */ new Map();
   repeats = [];
-  value(node, path33, depth) {
+  value(node, path34, depth) {
     if (++this.produced > this.limits.maxNodes) {
       throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, void 0, "invalid-yaml");
     }
     if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node), "invalid-yaml");
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path33, depth + 1);
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path34, depth + 1);
     if ((0, import_yaml2.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
@@ -19221,11 +19221,11 @@ var Converter = class {
     }
     if ((0, import_yaml2.isSeq)(node)) {
       return node.items.map((item, i) => {
-        if (this.options.record) this.table.set(pathKey([...path33, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, this.options.record ? [...path33, i] : path33, depth + 1);
+        if (this.options.record) this.table.set(pathKey([...path34, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, this.options.record ? [...path34, i] : path34, depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path33, depth) : this.lenientMapping(node.items, path33, depth);
+    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path34, depth) : this.lenientMapping(node.items, path34, depth);
     throw new GoYamlError("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
@@ -19248,7 +19248,7 @@ var Converter = class {
     return key;
   }
   /** A mapping as yaml.UnmarshalStrict reads it: explicit keys and merged ones, each key from exactly one source. */
-  strictMapping(items, path33, depth) {
+  strictMapping(items, path34, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
@@ -19268,16 +19268,16 @@ var Converter = class {
         const offset2 = offsetOf(pair2.key) ?? 0;
         const merged = this.mergeSources(pair2.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.strictMapping(m.items, path33, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path33, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.strictMapping(m.items, path34, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path34, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair2.key);
       const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
-      const value = this.value(pair2.value, [...path33, key], depth + 1);
+      const value = this.value(pair2.value, [...path34, key], depth + 1);
       put(key, value, offset, "explicitly");
-      if (this.options.record) this.table.set(pathKey([...path33, key]), { offset, node: pair2.value ?? null });
+      if (this.options.record) this.table.set(pathKey([...path34, key]), { offset, node: pair2.value ?? null });
     }
     return out;
   }
@@ -19289,7 +19289,7 @@ var Converter = class {
    * (`duplicate-key`), a key written before a merge key that brings another value, or two merge keys. A key repeated
    * with the same value is read, and noted (strict readers refuse the document).
    */
-  lenientMapping(items, path33, depth) {
+  lenientMapping(items, path34, depth) {
     const out = {};
     const written = /* @__PURE__ */ new Map();
     let merged = false;
@@ -19301,7 +19301,7 @@ var Converter = class {
         merged = true;
         const sources = this.mergeSources(pair2.value, offset);
         for (let i = sources.length - 1; i >= 0; i--) {
-          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path33, depth + 1))) {
+          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path34, depth + 1))) {
             if (written.has(k) && !sameJson(written.get(k), v)) {
               throw new GoYamlError(`key "${k}" is written before a merge key (<<) that brings another value: go-yaml v2 (kubectl, Helm, Argo CD) takes the merged value, yaml.v3 (kustomize) the written one`, offset);
             }
@@ -19311,7 +19311,7 @@ var Converter = class {
         continue;
       }
       const key = this.key(pair2.key);
-      const value = this.value(pair2.value, this.options.record ? [...path33, key] : path33, depth + 1);
+      const value = this.value(pair2.value, this.options.record ? [...path34, key] : path34, depth + 1);
       if (written.has(key)) {
         if (!sameJson(written.get(key), value)) throw new GoYamlError(`the key "${key}" appears twice in one mapping with different values; keys must be unique`, offset, "duplicate-key");
         this.repeats.push({ key, offset });
@@ -19470,30 +19470,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path33) {
-    const { node, found } = this.walk(path33);
-    return found.length === path33.length ? node ?? void 0 : void 0;
+  nodeAt(path34) {
+    const { node, found } = this.walk(path34);
+    return found.length === path34.length ? node ?? void 0 : void 0;
   }
-  has(path33) {
-    return this.walk(path33).found.length === path33.length;
+  has(path34) {
+    return this.walk(path34).found.length === path34.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path33) {
-    return this.walk(path33).offset;
+  offsetOf(path34) {
+    return this.walk(path34).offset;
   }
-  locate(path33) {
-    const { offset, found } = this.walk(path33);
+  locate(path34) {
+    const { offset, found } = this.walk(path34);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path33) {
+  walk(path34) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path33) {
+    for (const seg of path34) {
       if (node && (0, import_yaml3.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml3.isMap)(node)) {
         const pair2 = pairFor(node, String(seg), this.doc);
@@ -19579,8 +19579,8 @@ function parseLocation(text2) {
   if (scheme === "oci" && (url.search || url.hash)) throw new LocationError(`"${text2}": an oci:// location has no query or fragment`);
   const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
   const port = url.port ? Number(url.port) : void 0;
-  const path33 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
-  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path33 };
+  const path34 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
+  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path34 };
 }
 function authority(loc) {
   const host = loc.host.includes(":") ? `[${loc.host}]` : loc.host;
@@ -19733,8 +19733,8 @@ function parseConfig(text2, source) {
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync3(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path33 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path33, err.params.additionalProperty] : path33;
+      const path34 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path34, err.params.additionalProperty] : path34;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -19846,9 +19846,9 @@ function refOf(object) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path33) {
+function formatPath(path34) {
   let out = "";
-  for (const seg of path33) {
+  for (const seg of path34) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -19858,9 +19858,9 @@ function formatPath(path33) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path33) {
+function getAt(root, path34) {
   let cur = root;
-  for (const seg of path33) {
+  for (const seg of path34) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -19919,10 +19919,21 @@ function describeCoverage(c) {
   lines.push(
     c.targets === 0 ? "No target to check." : `${c.checked} of ${plural(c.targets, "target")} checked${c.unchecked > 0 ? `, ${c.unchecked} could not be checked (see findings)` : ""}.`
   );
+  if (c.declarations) lines.push(describeDeclarations(c.declarations));
   if (c.uncheckedFiles > 0) lines.push(`${plural(c.uncheckedFiles, "file")} outside any target could not be checked (see findings).`);
   if (c.budgetExhausted) lines.push("The scan's time budget ran out: the targets it did not reach are not checked.");
   if (c.skipped.length > 0) lines.push(`${c.skipped.map((s) => `${plural(s.files, "file")} skipped: ${s.reason}`).join("; ")}.`);
   return lines;
+}
+function describeDeclarations(d) {
+  const parts = [
+    d.checked > 0 ? `${d.checked} checked` : "",
+    d["not-checked"] > 0 ? `${d["not-checked"]} not checked (see findings)` : "",
+    d["not-affected"] > 0 ? `${d["not-affected"]} not affected by the change` : "",
+    d["not-rendered"] > 0 ? `${d["not-rendered"]} in no file a rendered target builds` : ""
+  ].filter(Boolean);
+  const total = d.checked + d["not-checked"] + d["not-affected"] + d["not-rendered"];
+  return `${plural(total, "Flux or Argo CD declaration")}: ${parts.join(", ")}.`;
 }
 
 // src/report/json.ts
@@ -19955,6 +19966,7 @@ function buildJsonReport(findings, opts) {
     ),
     notes: [...opts.notes ?? []],
     ...opts.remoteCharts ? { remoteCharts: opts.remoteCharts.map((c) => ({ ...c })) } : {},
+    ...opts.declarations && opts.declarations.length > 0 ? { declarations: opts.declarations.map((d) => ({ ...d, location: { ...d.location }, targets: [...d.targets] })) } : {},
     findings: [...findings].sort(compareByLocation).map(
       (f) => defined({
         ruleId: f.ruleId,
@@ -20243,8 +20255,8 @@ function inlineCode(text2, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence}${pad2}${content}${pad2}${fence}`;
 }
-function encodePath(path33) {
-  return path33.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path34) {
+  return path34.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text2, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -20336,6 +20348,24 @@ ${tableHead}`,
     close: "\n</details>\n",
     what: "targets"
   });
+  if (input.declarations && input.declarations.length > 0) {
+    const label = { checked: "\u2714 checked", "not-checked": "\u2716 not checked (see findings)", "not-affected": "not affected by the change", "not-rendered": "in no file a rendered target builds" };
+    const order = ["not-checked", "checked", "not-rendered", "not-affected"];
+    const listed = [...input.declarations].sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status));
+    const affected = input.declarations.filter((d) => d.status === "checked" || d.status === "not-checked").length;
+    sections.push({
+      open: `<details><summary>Declarations: ${plural(input.declarations.length, "Flux or Argo CD declaration")}, ${affected} rendered</summary>
+
+| Declaration | Where | State |
+| :-- | :-- | :-- |
+`,
+      rows: listed.map(
+        (d) => `| ${escapeMarkdown(truncate(`${d.kind} ${d.namespace ? `${d.namespace}/` : ""}${d.name}`, MAX_NAME_CHARS))} | ${escapeMarkdown(truncate(`${d.location.file}:${d.location.line}`, MAX_NAME_CHARS))} | ${label[d.status]} |`
+      ),
+      close: "\n</details>\n",
+      what: "declarations"
+    });
+  }
   if (input.targetDiffs) {
     const rows = [];
     const totals = { added: 0, changed: 0, removed: 0 };
@@ -20545,6 +20575,7 @@ function reportsFor(result, options) {
       targets: result.targets,
       notes: result.notes,
       ...result.remoteCharts.length > 0 ? { remoteCharts: result.remoteCharts } : {},
+      ...result.declarations.length > 0 ? { declarations: result.declarations } : {},
       ...result.baseCommit ? { baseCommit: result.baseCommit } : {}
     }),
     summary: (links = {}) => buildSummary({
@@ -20558,6 +20589,7 @@ function reportsFor(result, options) {
       coverage: result.coverage,
       unchecked: common.unchecked,
       ...result.targetDiffs ? { targetDiffs: result.targetDiffs } : {},
+      ...result.declarations.length > 0 ? { declarations: result.declarations } : {},
       ...links
     })
   };
@@ -25992,14 +26024,14 @@ function addFileDependencies(repo, chartDir, chart, options = {}) {
   const dir2 = repo.normalize(chartDir);
   if (!repo.isDirectory(dir2)) return;
   options = withBudget(options);
-  const chartFile = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
+  const chartFile2 = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
   const missing = [];
   for (const d of chart.metadata.dependencies ?? []) {
     if (!d.repository.startsWith("file://")) continue;
     if (chart.dependencies.some((c) => chartName(c) === d.name)) continue;
     const rel = d.repository.slice("file://".length);
-    const depDir = repo.resolveFrom(dir2, rel, chartFile);
-    if (!repo.isDirectory(depDir)) throw new ChartError(`dependency ${JSON.stringify(d.name)}: directory ${rel} not found`, chartFile);
+    const depDir = repo.resolveFrom(dir2, rel, chartFile2);
+    if (!repo.isDirectory(depDir)) throw new ChartError(`dependency ${JSON.stringify(d.name)}: directory ${rel} not found`, chartFile2);
     const sub = loadDir(repo, depDir, options);
     if (d.version !== "" && !isCompatibleRange(d.version, sub.metadata.version)) {
       missing.push(`${JSON.stringify(d.name)} (repository ${JSON.stringify(d.repository)}, version ${JSON.stringify(d.version)})`);
@@ -26009,7 +26041,7 @@ function addFileDependencies(repo, chartDir, chart, options = {}) {
     chart.dependencies.push(sub);
   }
   if (missing.length > 0) {
-    throw new ChartError(`can't get a valid version for ${missing.length} subchart(s): ${missing.join(", ")}. Make sure a matching chart version exists in the repo, or change the version constraint in Chart.yaml`, chartFile);
+    throw new ChartError(`can't get a valid version for ${missing.length} subchart(s): ${missing.join(", ")}. Make sure a matching chart version exists in the repo, or change the version constraint in Chart.yaml`, chartFile2);
   }
 }
 function addArchiveDependencies(chart, archives, options = {}) {
@@ -31812,8 +31844,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path33, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path33]);
+function messageDesc(file, path34, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path34]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -34205,11 +34237,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path33) => {
-    if (path33.includes("_")) {
+  fieldMask.paths = json.split(",").map((path34) => {
+    if (path34.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path33);
+    return protoSnakeCase(path34);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -48000,17 +48032,17 @@ function pathOf(text2) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path33 = [];
+  let path34 = [];
   try {
-    path33 = pathOf(check.path);
+    path34 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path33, message: check.message }];
+    if (result === false) return [{ path: path34, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path33, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path34, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path33, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path34, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -48056,8 +48088,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path33, reason, detail) {
-  return { path: path33, message: `${reason} (${detail})` };
+function violation(path34, reason, detail) {
+  return { path: path34, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count2) {
   return count2 === 1 ? singular : plural2;
@@ -48112,13 +48144,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path33, handler } of handlers) {
+    for (const { path: path34, handler } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path33, action, "host"],
+              [...container.path, ...path34, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -48482,11 +48514,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path33, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path34, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path33, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path34, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -48504,10 +48536,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path33, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path34, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path33, "seLinuxOptions"];
+      const optionsPath = [...path34, "seLinuxOptions"];
       const forbidden = (field3, what) => out.push(violation([...optionsPath, field3], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -48869,8 +48901,8 @@ function checkField2(target, base2, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path33 = [...base2, ...rule.field];
-  const violation2 = () => [{ path: path33, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path34 = [...base2, ...rule.field];
+  const violation2 = () => [{ path: path34, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -48960,9 +48992,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path33 = slash < 0 ? "" : trimmed.slice(slash);
+  const path34 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path33;
+  return normalizedHost + path34;
 }
 
 // src/rules/templates/image.ts
@@ -48989,21 +49021,21 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path33 = [...c.fullPath, "image"];
+      const path34 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path33, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path34, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path33, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path34, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path33, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path34, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path33, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path34, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path33, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path34, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
     }
     return out;
@@ -49422,8 +49454,8 @@ function findingsOf(object, rules2, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path33) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path33));
+function objectFingerprint(ruleId, object, path34) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path34));
 }
 
 // src/analyze/input-findings.ts
@@ -49854,8 +49886,8 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path33) {
-      const located = inner.locate([...prefix, ...path33]);
+    locate(path34) {
+      const located = inner.locate([...prefix, ...path34]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
@@ -50506,7 +50538,8 @@ function fluxKustomizationTarget(object, producer, findSource, repo, thisReposit
   const graph = fluxKustomizationGraph(repo, base2);
   const outside = artifact ? graph.inputs.filter((f) => repo.isFile(f) && !artifactHolds(artifact, f)) : [];
   if (outside.length > 0) refuse(["spec", "path"], `the build reads ${outside.slice(0, 3).join(", ")}${outside.length > 3 ? " and more" : ""}, which its ExternalArtifact does not hold (kustomize-controller fails the build)`, "kustomize-build-failed");
-  base2.reads = [.../* @__PURE__ */ new Set([...graph.inputs.filter((f) => repo.isFile(f)), ...files])].sort();
+  base2.builds = graph.inputs.filter((f) => repo.isFile(f)).sort();
+  base2.reads = [.../* @__PURE__ */ new Set([...base2.builds, ...files])].sort();
   base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...base2.reads])].sort();
   if (graph.errors.length > 0 || warnings.length > 0) base2.problems = [...warnings, ...graph.errors];
   return problems.length > 0 ? { ...base2, renderable: false, problems: [...problems, ...base2.problems ?? []] } : base2;
@@ -52727,8 +52760,8 @@ function helmTemplateArgs(target, sandbox, env2 = {}) {
   ];
 }
 async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
-  const chartFile = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
-  if (!helm) return { objects: [], errors: [new InputError(chartFile, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
+  const chartFile2 = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
+  if (!helm) return { objects: [], errors: [new InputError(chartFile2, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
   const sandbox = mkdtempSync4(path21.join(os5.tmpdir(), "gitops-gate-helm-"));
   const errors = [];
   try {
@@ -52745,7 +52778,7 @@ async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
     const result = await runBounded(helm, helmTemplateArgs(target, sandbox, env2), { cwd: sandbox, timeoutMs: options.timeoutMs });
     if (!result.ok) {
       const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path21.sep).join("").trim()}`;
-      return { objects: [], errors: [...errors, new InputError(chartFile, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
+      return { objects: [], errors: [...errors, new InputError(chartFile2, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
     }
     const parsed = parseHelmOutput(result.stdout, target, repo);
     return { objects: parsed.objects, errors: [...errors, ...parsed.errors] };
@@ -53314,12 +53347,12 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path33) {
-    const { foundPath } = this.rendered.locate(path33);
+  locate(path34) {
+    const { foundPath } = this.rendered.locate(path34);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
-    if (foundPath.length < path33.length) {
-      const toggle = this.tracer.toggle({ node, keyOffset }, path33[foundPath.length]);
+    if (foundPath.length < path34.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path34[foundPath.length]);
       if (toggle) return { ...toggle, foundPath };
     }
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
@@ -53373,11 +53406,11 @@ var ProvenanceTracer = class {
       segments: this.rendered.segments,
       valuesChains: (reads) => this.chainsOf(reads),
       values: this.ctx.values,
-      valuesLocation: (path33) => this.valuesLocation(path33)
+      valuesLocation: (path34) => this.valuesLocation(path34)
     };
     return findToggle(ctx, parent, missingKey);
   }
-  trace(path33, value, keyOffset, valueRange) {
+  trace(path34, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     const literal = this.hasLiteralText(written);
@@ -53385,7 +53418,7 @@ var ProvenanceTracer = class {
     if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
     const last = actions[actions.length - 1];
     const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
-    const valuesPath = this.valuesPathFor(path33, value, actions, exact);
+    const valuesPath = this.valuesPathFor(path34, value, actions, exact);
     const placed = this.templatePlace(last);
     if (!valuesPath) return placed;
     const valuesLocation = this.valuesLocation(valuesPath);
@@ -53430,7 +53463,7 @@ var ProvenanceTracer = class {
     return "release";
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path33, value, actions, exact) {
+  valuesPathFor(path34, value, actions, exact) {
     const chains = [];
     const seen = /* @__PURE__ */ new Set();
     for (const seg of [...actions].reverse()) {
@@ -53441,7 +53474,7 @@ var ProvenanceTracer = class {
       }
     }
     for (const chain of chains) {
-      const found = this.extend(chain, path33, value, exact);
+      const found = this.extend(chain, path34, value, exact);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -53452,12 +53485,12 @@ var ProvenanceTracer = class {
       const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
       if (own) return own;
     }
-    return this.searchByValue(path33, value, this.scope);
+    return this.searchByValue(path34, value, this.scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path33, value, exact) {
-    for (let k = Math.min(path33.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
-      const candidate = [...chain, ...path33.slice(path33.length - k)];
+  extend(chain, path34, value, exact) {
+    for (let k = Math.min(path34.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
+      const candidate = [...chain, ...path34.slice(path34.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
@@ -53478,15 +53511,15 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path33, value, scope) {
-    const last = path33[path33.length - 1];
+  searchByValue(path34, value, scope) {
+    const last = path34[path34.length - 1];
     const key = valueKey(value);
     if (typeof last !== "string" || key === void 0) return void 0;
     let best;
     for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
       if (!valueMatches(node, value)) continue;
       let score = 0;
-      while (score < at.length && score < path33.length && at[at.length - 1 - score] === path33[path33.length - 1 - score]) score++;
+      while (score < at.length && score < path34.length && at[at.length - 1 - score] === path34[path34.length - 1 - score]) score++;
       if (!best || score > best.score) best = { path: at, score };
     }
     return best && [...best.path];
@@ -53495,10 +53528,10 @@ var ProvenanceTracer = class {
    * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
    * `global.x` of every chart above it (Helm copies globals down).
    */
-  valuesLocation(path33) {
-    const candidates = [path33];
+  valuesLocation(path34) {
+    const candidates = [path34];
     const g = this.scope.length;
-    if (g > 0 && path33[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path33.slice(0, j), ...path33.slice(g)]);
+    if (g > 0 && path34[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path34.slice(0, j), ...path34.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
@@ -53651,10 +53684,10 @@ function present(repo, chartsDir, name) {
 }
 async function fetchRemoteDependencies(repo, chartDir, source) {
   const at = (name) => chartDir ? `${chartDir}/${name}` : name;
-  const chartFile = at("Chart.yaml");
+  const chartFile2 = at("Chart.yaml");
   let chartYaml;
   try {
-    chartYaml = parseYaml(repo.readText(chartFile), chartFile).documents[0];
+    chartYaml = parseYaml(repo.readText(chartFile2), chartFile2).documents[0];
   } catch {
     return { archives: [], errors: [] };
   }
@@ -53678,7 +53711,7 @@ async function fetchRemoteDependencies(repo, chartDir, source) {
   });
   if (wanted.length === 0) return { archives: [], errors: [] };
   if (!source) {
-    return { archives: [], errors: wanted.map((w) => new InputError(chartFile, `dependency "${w.name}" comes from ${w.repository}, and fetching remote charts is not set up here`, "remote-chart-not-allowed", w.line)) };
+    return { archives: [], errors: wanted.map((w) => new InputError(chartFile2, `dependency "${w.name}" comes from ${w.repository}, and fetching remote charts is not set up here`, "remote-chart-not-allowed", w.line)) };
   }
   const answers = await Promise.all(wanted.map((w) => source.get({ repository: w.repository, name: w.name, version: w.version })));
   const out = { archives: [], errors: [] };
@@ -53688,7 +53721,7 @@ async function fetchRemoteDependencies(repo, chartDir, source) {
       out.archives.push({ name: w.name, origin: `${at("charts")}/${w.name}-${answer.chart.version}.tgz`, data: answer.chart.archive, line: w.line, chart: answer.chart });
       return;
     }
-    out.errors.push(chartFetchError(`dependency "${w.name}" ${w.version || "(latest)"} from ${w.repository}`, answer, chartFile, w.line));
+    out.errors.push(chartFetchError(`dependency "${w.name}" ${w.version || "(latest)"} from ${w.repository}`, answer, chartFile2, w.line));
   });
   return out;
 }
@@ -53939,7 +53972,7 @@ function hardTimeoutMs(timeoutMs) {
 }
 async function renderHelm(target, repo, options) {
   const release = target.helm;
-  const chartFile = target.declaredAt?.file ?? (target.path ? `${target.path}/Chart.yaml` : "Chart.yaml");
+  const chartFile2 = target.declaredAt?.file ?? (target.path ? `${target.path}/Chart.yaml` : "Chart.yaml");
   const chartLine = target.declaredAt?.line;
   const fetched = /* @__PURE__ */ new Map();
   let chartArchive;
@@ -53952,7 +53985,7 @@ async function renderHelm(target, repo, options) {
   const valuesObjects = release.valuesFrom ? void 0 : release.inlineValues?.map((v) => v.value);
   const remote = chartArchive ? { archives: [], errors: [] } : await fetchRemoteDependencies(repo, target.path, options.charts);
   if (remote.errors.length > 0) return { objects: [], errors: remote.errors };
-  for (const a of remote.archives) fetched.set(a.origin, { origin: a.origin, chart: a.chart, at: { file: chartFile, line: a.line } });
+  for (const a of remote.archives) fetched.set(a.origin, { origin: a.origin, chart: a.chart, at: { file: chartFile2, line: a.line } });
   const render = await renderOnWorker(
     {
       ...release.valuesFrom ? { fluxValues: release.valuesFrom } : {},
@@ -53972,6 +54005,7 @@ async function renderHelm(target, repo, options) {
         ...release.includeCrds ? { includeCrds: true } : {},
         ...release.setString ? { setString: release.setString } : {},
         ...release.setFile ? { setFile: release.setFile } : {},
+        ...release.chartValuesFiles ? { defaultValuesFiles: release.chartValuesFiles } : {},
         ...valuesObjects ? { valuesObjects } : {}
       }
     },
@@ -53979,18 +54013,18 @@ async function renderHelm(target, repo, options) {
   );
   if (!render.ok) {
     if ("timedOut" in render) {
-      return { objects: [], errors: [new InputError(chartFile, `rendering the chart did not finish within ${hardTimeoutMs(options.timeoutMs)} ms and was stopped`, "render-timeout", chartLine)] };
+      return { objects: [], errors: [new InputError(chartFile2, `rendering the chart did not finish within ${hardTimeoutMs(options.timeoutMs)} ms and was stopped`, "render-timeout", chartLine)] };
     }
-    if ("crash" in render) return { objects: [], errors: [new InputError(chartFile, `the Helm renderer failed: ${render.crash.split("\n")[0]}`, "helm-render-failed", chartLine)] };
+    if ("crash" in render) return { objects: [], errors: [new InputError(chartFile2, `the Helm renderer failed: ${render.crash.split("\n")[0]}`, "helm-render-failed", chartLine)] };
     const e = render.error;
     const ruleId = e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId;
-    const file = (e.file || chartFile).split("!/")[0];
+    const file = (e.file || chartFile2).split("!/")[0];
     const archive = fetched.get(file);
     if (archive) {
       const entry = e.file.slice(archive.origin.length + 2);
       return { objects: [], errors: [new InputError(archive.at.file, `${describeFetched(archive.chart)}${entry ? `: ${entry}` : ""}: ${e.reason}`, ruleId, archive.at.line)] };
     }
-    if (chartArchive && !repo.isFile(file)) return { objects: [], errors: [new InputError(chartFile, e.reason, ruleId, chartLine)] };
+    if (chartArchive && !repo.isFile(file)) return { objects: [], errors: [new InputError(chartFile2, e.reason, ruleId, chartLine)] };
     const reason = file === e.file || !e.file ? e.reason : `${e.file}: ${e.reason}`;
     return { objects: [], errors: [new InputError(file, reason, ruleId, file === e.file ? e.line : void 0, file === e.file ? e.column : void 0)] };
   }
@@ -54009,13 +54043,13 @@ async function renderHelm(target, repo, options) {
         target: target.id,
         templateFile,
         templateOrigin: (source) => render.templateOrigins[source],
-        archivePlace: (path33) => {
-          const archive2 = fetched.get(path33);
+        archivePlace: (path34) => {
+          const archive2 = fetched.get(path34);
           return archive2 && { location: archive2.at, label: `in ${describeFetched(archive2.chart)}:` };
         },
         values,
         valuesSources,
-        fallback: { file: chartFile, line: 1 }
+        fallback: { file: chartFile2, line: 1 }
       }
     );
     const origin = render.templateOrigins[manifest.source] ?? "";
@@ -54143,7 +54177,8 @@ async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
     case "manifests":
       return withDestinationNamespace(renderManifests(target, repo), target);
     case "helm": {
-      const output = options.helmRenderer === "helm" ? await renderWithHelmBinary(target, repo, options, which("helm"), target.helm?.environment) : await renderHelm(target, repo, options);
+      const binary = options.helmRenderer === "helm" && !target.declaredAt;
+      const output = binary ? await renderWithHelmBinary(target, repo, options, which("helm"), target.helm?.environment) : await renderHelm(target, repo, options);
       return withRelease(output, target);
     }
   }
@@ -55288,7 +55323,7 @@ var TomlParser = class {
     }
     this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
   }
-  descend(t, k, path33) {
+  descend(t, k, path34) {
     const v = t.get(k);
     if (v === void 0) {
       const nt = /* @__PURE__ */ new Map();
@@ -55298,7 +55333,7 @@ var TomlParser = class {
     }
     if (v instanceof Map && !v[INLINE]) return v;
     if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
-    return this.err(`key ${JSON.stringify(path33.join("."))} has already been defined`);
+    return this.err(`key ${JSON.stringify(path34.join("."))} has already been defined`);
   }
   parseKeyValue(table2, top) {
     const key = this.parseKey();
@@ -60614,13 +60649,13 @@ function urlString(u) {
       if (u.user) buf += userString(u.user) + "@";
       if (u.host !== "") buf += urlEscape(u.host, "host");
     }
-    const path33 = urlEscape(u.path, "path");
-    if (path33 !== "" && path33[0] !== "/" && u.host !== "") buf += "/";
+    const path34 = urlEscape(u.path, "path");
+    if (path34 !== "" && path34[0] !== "/" && u.host !== "") buf += "/";
     if (buf === "") {
-      const seg = path33.split("/")[0];
+      const seg = path34.split("/")[0];
       if (seg.includes(":")) buf += "./";
     }
-    buf += path33;
+    buf += path34;
   }
   if (u.rawQuery !== "") buf += "?" + u.rawQuery;
   if (u.fragment !== "") buf += "#" + urlEscape(u.fragment, "fragment");
@@ -61830,7 +61865,8 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
     const ref = isRecord(chart.sourceRef) ? chart.sourceRef : {};
     const kind = str6(ref.kind) ?? "";
     const chartName2 = str6(chart.chart) ?? "";
-    if (Array.isArray(chart.valuesFiles) && chart.valuesFiles.length > 0) refuse(["spec", "chart", "spec", "valuesFiles"], "chart valuesFiles (which replace the chart's values.yaml) are not applied by the gate yet, so what the release deploys is not checked");
+    const valuesFiles = Array.isArray(chart.valuesFiles) ? chart.valuesFiles.filter((f) => typeof f === "string") : [];
+    const ignoreMissing = chart.ignoreMissingValuesFiles === true;
     const bootstrap = kind === "GitRepository" && str6(ref.name) === "flux-system" && (str6(ref.namespace) ?? namespace) === "flux-system" ? { kind: "GitRepository", name: "flux-system", namespace: "flux-system", spec: {}, location: declaredAt, urlLocation: declaredAt } : void 0;
     const found = kind === "HelmRepository" || kind === "GitRepository" ? source(kind, ref) ?? bootstrap : void 0;
     if (!found) {
@@ -61840,6 +61876,7 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
       const repository = found.spec.type === "oci" ? url.replace(/\/+$/, "") : url;
       base2.helm.remoteChart = { repository, name: chartName2, version: str6(chart.version) ?? "*", declaredAt: at(["spec", "chart", "spec", "chart"]) };
       base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
+      if (valuesFiles.length > 0) base2.helm.chartValuesFiles = { files: valuesFiles, inChart: true, ignoreMissing };
     } else if (!thisRepository(found)) {
       refuse(["spec", "chart", "spec", "sourceRef"], `the chart comes from the GitRepository ${found.namespace}/${found.name} (${str6(found.spec.url) ?? "no url"}), which is not this repository; other repositories are not fetched`, "declaration-source-not-found");
     } else {
@@ -61850,6 +61887,11 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
         base2.path = dir2;
         base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...found === bootstrap ? [] : [found.location.file], ...repo.walk(dir2)])].sort();
         base2.helm.chartFromGit = { reconcileStrategy: str6(chart.reconcileStrategy) ?? "ChartVersion" };
+        if (valuesFiles.length > 0) {
+          const files = valuesFiles.map((f) => path26.posix.normalize(`/${f}`).replace(/^\/+/, ""));
+          base2.helm.chartValuesFiles = { files: valuesFiles, inChart: false, ignoreMissing };
+          base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...files])].sort();
+        }
       }
     }
   } else if (chartRef) {
@@ -62083,7 +62125,7 @@ var DeclaredTargets = class {
       ...kustomizations.map((object) => [object, safely(object, producer, "flux-ks", "kustomize", () => fluxKustomizationTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))]),
       ...releases.map((object) => [object, safely(object, producer, "flux", "helm", () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find))]),
       ...expanded.applications.flatMap((object) => safelyAll(object, producer, "argocd", () => applicationTargets(object, producer, this.repo, which2, this.options.revision)).map((t) => [object, t])),
-      ...expanded.refused.map(({ set: set2, path: path33, reason }) => [set2, setNotRendered(set2, producer, path33, reason)])
+      ...expanded.refused.map(({ set: set2, path: path34, reason }) => [set2, setNotRendered(set2, producer, path34, reason)])
     ];
     const out = [];
     const inherited = new Set(producer.inputs);
@@ -62134,8 +62176,8 @@ function safely(object, producer, prefix, kind, build) {
     return { id: `${prefix}:${object.namespace ?? "default"}/${object.name}`, kind, path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: at, problems: [problem] };
   }
 }
-function setNotRendered(set2, producer, path33, reason) {
-  const where = set2.sourceMap.locate(path33).location;
+function setNotRendered(set2, producer, path34, reason) {
+  const where = set2.sourceMap.locate(path34).location;
   const problem = new InputError(where.file, `ApplicationSet ${set2.namespace ?? "argocd"}/${set2.name}: ${reason}, so the Applications it generates are not checked`, "declaration-not-rendered", where.line, where.column);
   return { id: `argocd-set:${set2.namespace ?? "argocd"}/${set2.name}`, kind: "helm", path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: set2.sourceMap.locate([]).location, problems: [problem] };
 }
@@ -62170,7 +62212,7 @@ function staticFluxPath(object, artifactRoots) {
 }
 function declarationFiles(texts, expandApplicationSet2) {
   const repo = texts.repo;
-  const out = { files: /* @__PURE__ */ new Set(), fluxFiles: /* @__PURE__ */ new Set(), builtPaths: [], artifactRoots: /* @__PURE__ */ new Map() };
+  const out = { files: /* @__PURE__ */ new Set(), fluxFiles: /* @__PURE__ */ new Set(), selfBuilding: /* @__PURE__ */ new Set(), builtPaths: [], artifactRoots: /* @__PURE__ */ new Map() };
   const kustomizations = [];
   for (const [file, text2] of texts.entries()) {
     if (!DECLARATION_API.test(text2)) continue;
@@ -62196,7 +62238,10 @@ function declarationFiles(texts, expandApplicationSet2) {
     const p = staticFluxPath(object, out.artifactRoots);
     if (p === "unknown") continue;
     try {
-      out.builtPaths.push(repo.normalize(p));
+      const built = repo.normalize(p);
+      out.builtPaths.push(built);
+      const file = object.sourceMap.locate([]).location.file;
+      if (built === "" || file.startsWith(`${built}/`)) out.selfBuilding.add(file);
     } catch {
     }
   }
@@ -62282,6 +62327,10 @@ var DeclarationReach = class {
       const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : void 0;
       const dir2 = typeof chart?.chart === "string" && chart.chart.includes("/") ? this.normalize(chart.chart) : void 0;
       if (dir2 !== void 0) for (const f of folder(dir2)) out.add(f);
+      for (const file of Array.isArray(chart?.valuesFiles) ? chart.valuesFiles : []) {
+        const rel = typeof file === "string" ? this.normalize(path27.posix.normalize(`/${file}`).slice(1)) : void 0;
+        if (rel !== void 0) out.add(rel);
+      }
       return out;
     }
     if (isArgoApplication(object)) {
@@ -62296,7 +62345,7 @@ var DeclarationReach = class {
         for (const file of Array.isArray(helm.valueFiles) ? helm.valueFiles : []) {
           if (typeof file !== "string") continue;
           const rel = file.startsWith("$") ? file.replace(/^\$[^/]*\/?/, "") : file.startsWith("/") ? file.slice(1) : path27.posix.join(dir2 ?? "", file);
-          const match2 = (0, import_picomatch5.default)(rel.replace(/^\.\//, ""), { dot: true });
+          const match2 = (0, import_picomatch5.default)(rel.replace(/^\.\//, "").replace(/\$(\{[^}]*\}|[A-Za-z0-9_]+)/g, "*"), { dot: true });
           for (const f of this.files("")) if (match2(f)) out.add(f);
         }
       }
@@ -62439,16 +62488,16 @@ function chartInputs(repo, chartDir) {
     if (seen.has(dir2)) return;
     seen.add(dir2);
     for (const f of repo.walk(dir2)) files.add(f);
-    const chartFile = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
-    const meta = chartMetadata(repo, chartFile, errors);
+    const chartFile2 = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
+    const meta = chartMetadata(repo, chartFile2, errors);
     if (dir2 === chartDir) metadata = meta;
     for (const dep of meta.fileDependencies) {
       try {
-        const target = repo.resolveFrom(dir2, dep.path, chartFile);
+        const target = repo.resolveFrom(dir2, dep.path, chartFile2);
         if (repo.isDirectory(target)) visit(target);
-        else errors.push(new InputError(chartFile, `dependency "${dep.name}" points at ${dep.repository}, which is not a folder in the repository`, "file-not-found", dep.line));
+        else errors.push(new InputError(chartFile2, `dependency "${dep.name}" points at ${dep.repository}, which is not a folder in the repository`, "file-not-found", dep.line));
       } catch (err) {
-        if (err instanceof InputError) errors.push(new InputError(chartFile, err.reason, err.ruleId, dep.line));
+        if (err instanceof InputError) errors.push(new InputError(chartFile2, err.reason, err.ruleId, dep.line));
         else throw err;
       }
     }
@@ -62456,15 +62505,15 @@ function chartInputs(repo, chartDir) {
   visit(chartDir);
   return { inputs: [...files].sort(), errors, metadata };
 }
-function chartMetadata(repo, chartFile, errors) {
+function chartMetadata(repo, chartFile2, errors) {
   let text2;
   try {
-    text2 = repo.readText(chartFile);
+    text2 = repo.readText(chartFile2);
   } catch (err) {
     if (err instanceof InputError) errors.push(err);
     return { fileDependencies: [] };
   }
-  const parsed = parseYaml(text2, chartFile);
+  const parsed = parseYaml(text2, chartFile2);
   const doc = parsed.documents[0];
   if (!doc || !isRecord(doc.value)) return { fileDependencies: [] };
   const value = doc.value;
@@ -62689,6 +62738,37 @@ function isKubeList(value) {
   return isRecord(value) && typeof value.kind === "string" && /List$/.test(value.kind) && Array.isArray(value.items);
 }
 
+// src/policy/declarations.ts
+var KIND_OF_PREFIX = { "flux-ks": "Kustomization", flux: "HelmRelease", argocd: "Application", "argocd-set": "ApplicationSet" };
+function declarationStates(written, rendered, pullRequest) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const w of written) byFile.set(w.location.file, [...byFile.get(w.location.file) ?? [], w]);
+  for (const list2 of byFile.values()) list2.sort((a, b) => a.location.line - b.location.line);
+  const owned = /* @__PURE__ */ new Map();
+  const made = /* @__PURE__ */ new Map();
+  for (const r of rendered) {
+    const owner = (byFile.get(r.declaredAt.file) ?? []).filter((w) => w.location.line <= r.declaredAt.line).at(-1);
+    if (owner) owned.set(owner, [...owned.get(owner) ?? [], r]);
+    else {
+      const key = `${r.declaredAt.file}:${r.declaredAt.line}`;
+      made.set(key, [...made.get(key) ?? [], r]);
+    }
+  }
+  const status = (targets) => !targets || targets.length === 0 ? pullRequest ? "not-affected" : "not-rendered" : targets.every((t) => t.checked) ? "checked" : "not-checked";
+  const out = [...written].sort((a, b) => a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : a.location.line - b.location.line).map((w) => ({ ...w, targets: (owned.get(w) ?? []).map((t) => t.id), status: status(owned.get(w)) }));
+  for (const targets of made.values()) {
+    const [prefix, rest] = targets[0].id.split(":", 2);
+    const [namespace, name] = rest.replace(/[[@].*$/, "").split("/", 2);
+    out.push({ kind: KIND_OF_PREFIX[prefix] ?? prefix, name, namespace, location: targets[0].declaredAt, targets: targets.map((t) => t.id), status: status(targets) });
+  }
+  return out;
+}
+function countDeclarations(states) {
+  const out = { checked: 0, "not-checked": 0, "not-affected": 0, "not-rendered": 0 };
+  for (const s of states) out[s.status]++;
+  return out;
+}
+
 // src/targets/index.ts
 import path30 from "node:path";
 var normalize = (file) => {
@@ -62755,7 +62835,8 @@ async function run(request) {
         baseScanned: false,
         notes,
         coverage: coverageOf(scan2, () => true),
-        remoteCharts: remote.used
+        remoteCharts: remote.used,
+        declarations: scan2.declarations
       };
     } finally {
       source2.close();
@@ -62817,7 +62898,8 @@ async function run(request) {
       notes,
       // In a pull request the files in scope outside any target are the ones it changes.
       coverage: coverageOf(headScan, (file) => changed.has(file)),
-      remoteCharts: remote.used
+      remoteCharts: remote.used,
+      declarations: headScan.declarations
     };
   } finally {
     source?.close();
@@ -62891,7 +62973,8 @@ function coverageOf(scan2, inScope) {
     unchecked: scan2.targets.length - checked,
     uncheckedFiles: scan2.uncheckedFiles.filter(inScope).length,
     skipped: [...byReason].sort(([a], [b]) => a < b ? -1 : 1).map(([reason, files]) => ({ reason, files })),
-    budgetExhausted: scan2.budgetSkipped > 0
+    budgetExhausted: scan2.budgetSkipped > 0,
+    ...scan2.declarations.length > 0 ? { declarations: countDeclarations(scan2.declarations) } : {}
   };
 }
 async function summarizeRemoteCharts(charts) {
@@ -63019,7 +63102,7 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
   const deferred = discovery.targets.filter(waits);
   const builders = [];
   const nextDeferred = () => {
-    for (const held of [declarations.fluxFiles, declarations.files]) {
+    for (const held of [declarations.selfBuilding, declarations.fluxFiles, declarations.files]) {
       const i = deferred.findIndex((t) => t.inputs.some((f) => held.has(f)));
       if (i >= 0) return i;
     }
@@ -63027,8 +63110,9 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
   };
   const deployers = [];
   const deploys = (d, t) => d.path === t.path && t.helm.valuesFiles.every((f) => d.helm.valuesFiles.includes(f));
-  const builtBy = (t) => t.declaredAt ? void 0 : t.kind === "helm" ? deployers.find((d) => deploys(d, t)) : builders.find((b) => t.inputs.every((f) => b.reads.includes(f)));
+  const builtBy = (t) => t.declaredAt ? void 0 : t.kind === "helm" ? deployers.find((d) => deploys(d, t)) : builders.find((b) => t.inputs.every((f) => (b.builds ?? b.reads).includes(f)));
   const guesses = [];
+  const renderedDeclarations = [];
   const superseded = [];
   const gitCharts = [];
   const prunes = /* @__PURE__ */ new Set();
@@ -63045,7 +63129,7 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
         continue;
       }
       if (target.kind === "manifests" && target.files) {
-        const left = target.files.filter((f) => !builders.some((b) => b.reads.includes(f)));
+        const left = target.files.filter((f) => !builders.some((b) => (b.builds ?? b.reads).includes(f)));
         if (left.length < target.files.length) target = { ...target, files: left, inputs: target.inputs.filter((f) => left.includes(f)) };
       }
     }
@@ -63079,7 +63163,13 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
-  return { targets, gitCharts, prunes, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes };
+  const written = texts.objects(DECLARATION_MARKER, (o) => isFluxKustomization(o) || isHelmRelease(o) || isArgoApplication(o));
+  const declarationsOut = declarationStates(
+    written.map((o) => ({ kind: o.kind, name: o.name, ...o.namespace ? { namespace: o.namespace } : {}, location: o.sourceMap.locate([]).location })),
+    renderedDeclarations.filter((r) => targets.some((t) => t.id === r.id)),
+    diff
+  );
+  return { targets, gitCharts, prunes, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes, declarations: declarationsOut };
   async function renderOnce(target) {
     const remaining = budget.remainingMs();
     if (remaining <= 0) {
@@ -63116,6 +63206,7 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
       if (diff) identities.set(`${object.apiVersion.split("/")[0]}/${object.kind}/${object.namespace ?? ""}/${object.name}`, { ref: refOf(object), body: digest(comparableBody(object)) });
     }
     const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
+    if (target.declaredAt && DECLARATION_TARGET.test(target.id)) renderedDeclarations.push({ id: target.id, declaredAt: target.declaredAt, checked: unchecked.length === 0 });
     targets.push({
       id: target.id,
       kind: target.kind,
@@ -63127,6 +63218,8 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
     });
   }
 }
+var DECLARATION_MARKER = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\//;
+var DECLARATION_TARGET = /^(flux-ks|flux|argocd|argocd-set):/;
 function buildsFolder(target) {
   return target.renderable && target.declaredAt !== void 0 && target.reads !== void 0 && (target.flux !== void 0 || target.argocdDirectory === true);
 }
@@ -63183,7 +63276,56 @@ function canonicalJson(value) {
 
 // src/cli/template.ts
 import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync6, writeFileSync as writeFileSync6 } from "node:fs";
+import path33 from "node:path";
+
+// src/render/helm/chart-defaults.ts
 import path32 from "node:path";
+var MERGE_ERROR = "values files merge error";
+function replaceDefaultValues(repo, chart, spec) {
+  let merged = /* @__PURE__ */ new Map();
+  const from = [];
+  for (const p of spec.files) {
+    const file = spec.inChart ? chartFile(chart, p) : repositoryFile(repo, p, spec.ignoreMissing === true);
+    if (file === void 0) continue;
+    merged = mergeMaps(merged, unmarshal(file, p));
+    from.push(file);
+  }
+  if (!chart.valuesFile) throw new ValuesError(`${MERGE_ERROR}: failed to locate values file: values.yaml`);
+  chart.values = merged;
+  chart.defaultsFrom = from;
+}
+function chartFile(chart, p) {
+  const clean2 = path32.posix.normalize(p);
+  if (clean2 === "values.yaml") return chart.valuesFile;
+  const found = chart.files.find((f) => f.name === clean2);
+  if (found) return found;
+  throw new ValuesError(`${MERGE_ERROR}: no values file found at path '${p}'`);
+}
+function repositoryFile(repo, p, ignoreMissing) {
+  const joined = path32.posix.normalize(`/${p}`).replace(/^\/+/, "");
+  if (!repo.isFile(joined)) {
+    if (ignoreMissing && !repo.isDirectory(joined)) return void 0;
+    throw new ValuesError(`${MERGE_ERROR}: no values file found at path '/${joined}' (reference '${p}')`, joined);
+  }
+  try {
+    return { name: joined, data: Buffer.from(repo.readText(joined), "utf8"), origin: joined };
+  } catch (err) {
+    if (err instanceof InputError) throw new ValuesError(`${MERGE_ERROR}: could not read values from file '${p}': ${err.reason}`, joined);
+    throw err;
+  }
+}
+function unmarshal(file, p) {
+  let doc;
+  try {
+    doc = parseYamlDocsGo(file.data.toString("utf8"))[0];
+  } catch (err) {
+    if (err instanceof GoYamlError2) throw new ValuesError(`${MERGE_ERROR}: unmarshaling values from '${p}' failed: ${err.message}`, file.origin, err.line);
+    throw err;
+  }
+  if (doc === null || doc === void 0) return /* @__PURE__ */ new Map();
+  if (!(doc instanceof Map)) throw new ValuesError(`${MERGE_ERROR}: unmarshaling values from '${p}' failed: error unmarshaling JSON: json: cannot unmarshal into Go value of type map[string]interface {}`, file.origin);
+  return yamlToGo(doc);
+}
 
 // src/render/helm/funcmap.ts
 function helmFuncMap(extra = {}, sprig = {}) {
@@ -63226,10 +63368,10 @@ function validateReleaseName(name) {
 }
 function collectChartValuesSources(c, prefix, out) {
   for (const d of c.dependencies) collectChartValuesSources(d, [...prefix, chartName(d)], out);
-  if (c.valuesFile) {
+  for (const file of c.defaultsFrom ?? (c.valuesFile ? [c.valuesFile] : [])) {
     try {
-      for (const d of parseYaml(c.valuesFile.data.toString("utf8"), c.valuesFile.origin).documents) {
-        out.push({ file: c.valuesFile.origin, sourceMap: d.sourceMap, prefix });
+      for (const d of parseYaml(file.data.toString("utf8"), file.origin).documents) {
+        out.push({ file: file.origin, sourceMap: d.sourceMap, prefix });
       }
     } catch {
     }
@@ -63272,19 +63414,21 @@ function renderChart(repo, chartDir, options) {
       addFileDependencies(repo, chartDir, chart, load);
     }
     if (options.dependencyArchives) addArchiveDependencies(chart, options.dependencyArchives, load);
+    if (options.defaultValuesFiles) replaceDefaultValues(repo, chart, options.defaultValuesFiles);
   } catch (err) {
+    if (err instanceof ValuesError) throw new HelmRenderError(err.file ?? chartDir, err.message, err.line);
     if (err instanceof ChartError) throw new HelmRenderError(err.file ?? chartDir, err.message);
     if (err instanceof InputError) throw new HelmRenderError(err.file, err.reason, err.line, err.column);
     throw err;
   }
-  const chartFile = `${repo.normalize(chartDir) || "."}/Chart.yaml`;
+  const chartFile2 = `${repo.normalize(chartDir) || "."}/Chart.yaml`;
   const type = chart.metadata.type;
-  if (type !== "" && type !== "application") throw new HelmRenderError(chartFile, `${type} charts are not installable`);
+  if (type !== "" && type !== "application") throw new HelmRenderError(chartFile2, `${type} charts are not installable`);
   if (chart.metadata.dependencies) {
     try {
       checkDependencies(chart);
     } catch (err) {
-      if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
+      if (err instanceof ValuesError) throw new HelmRenderError(chartFile2, err.message);
       throw err;
     }
   }
@@ -63292,39 +63436,39 @@ function renderChart(repo, chartDir, options) {
   try {
     processDependencies(chart, vals, warn, build);
   } catch (err) {
-    if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
+    if (err instanceof ValuesError) throw new HelmRenderError(chartFile2, err.message);
     throw err;
   }
   let caps;
   try {
     caps = makeCapabilities({ kubeVersion: options.kubeVersion, apiVersions: options.apiVersions, build });
   } catch (err) {
-    throw new HelmRenderError(chartFile, err.message);
+    throw new HelmRenderError(chartFile2, err.message);
   }
   let coalesced;
   try {
     coalesced = coalesceValues(chart, vals, warn, build);
   } catch (err) {
-    if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
+    if (err instanceof ValuesError) throw new HelmRenderError(chartFile2, err.message);
     throw err;
   }
   const unchecked = [];
   if (!options.skipSchemaValidation) {
     const err = validateAgainstSchema(chart, coalesced, (n) => unchecked.push(n));
     if (err) {
-      throw new HelmRenderError(chart.schema?.origin ?? chartFile, `values don't meet the specifications of the schema(s) in the following chart(s):
+      throw new HelmRenderError(chart.schema?.origin ?? chartFile2, `values don't meet the specifications of the schema(s) in the following chart(s):
 ${err}`);
     }
   }
   const top = toRenderValues(chart, coalesced, { name: options.releaseName, namespace: options.namespace, isUpgrade: options.isUpgrade }, caps, engineToYaml);
   if (chart.metadata.kubeVersion !== "" && !isCompatibleRange(chart.metadata.kubeVersion, caps.kubeVersion.normalized)) {
-    throw new HelmRenderError(chartFile, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`, void 0, void 0, afterRelease);
+    throw new HelmRenderError(chartFile2, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`, void 0, void 0, afterRelease);
   }
   let result;
   try {
     result = renderTemplates(chart, top, { funcs: helmFuncMap(), toYaml: engineToYaml, deadline, maxOutputLength: options.maxOutputBytes });
   } catch (err) {
-    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile, err.message, err.line, err.column, afterRelease);
+    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile2, err.message, err.line, err.column, afterRelease);
     throw err;
   }
   const templateOrigins = Object.fromEntries(result.origins);
@@ -63528,13 +63672,13 @@ ${TEMPLATE_USAGE}
         }
       }
     }
-    const cwd = path32.resolve(io.cwd);
+    const cwd = path33.resolve(io.cwd);
     const root = readRoot(cwd, [chartArg, ...f.lists.values ?? []]);
-    const fromRoot = (p) => root === cwd && !path32.isAbsolute(p) ? p : path32.relative(root, path32.resolve(cwd, p)) || ".";
+    const fromRoot = (p) => root === cwd && !path33.isAbsolute(p) ? p : path33.relative(root, path33.resolve(cwd, p)) || ".";
     const repo = new RepoFiles(root);
     const chartRel = fromRoot(chartArg);
     if (!repo.exists(chartRel)) {
-      throw new Error(chartArg.startsWith(".") || path32.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
+      throw new Error(chartArg.startsWith(".") || path33.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
     }
     const outputDir = f.strings["output-dir"] ?? "";
     const includeCrds = !!f.bools["include-crds"];
@@ -63562,14 +63706,14 @@ ${TEMPLATE_USAGE}
     const opts = { includeCrds, skipTests, noHooks, showOnly: f.lists["show-only"] ?? [], ...io.build ? { build: io.build } : {} };
     if (outputDir !== "") {
       const written = /* @__PURE__ */ new Set();
-      const base2 = path32.resolve(io.cwd, outputDir);
-      const releaseDir = f.bools["release-name"] ? path32.join(base2, name) : base2;
+      const base2 = path33.resolve(io.cwd, outputDir);
+      const releaseDir = f.bools["release-name"] ? path33.join(base2, name) : base2;
       for (const w of outputDirWrites(r.crds, r.sortedManifests, r.hooks, opts)) {
         const dir2 = w.kind === "crd" ? base2 : releaseDir;
-        const file = [dir2, w.name].join(path32.sep);
-        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path32.join(outputDir, name) : outputDir, w.name].join(path32.sep);
+        const file = [dir2, w.name].join(path33.sep);
+        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path33.join(outputDir, name) : outputDir, w.name].join(path33.sep);
         const append = w.kind === "hook" ? existsSync3(file) : written.has(file);
-        mkdirSync6(path32.dirname(file), { recursive: true });
+        mkdirSync6(path33.dirname(file), { recursive: true });
         const data2 = `---
 # Source: ${w.name}
 ${w.data}
@@ -63629,8 +63773,8 @@ Use --debug flag to render out invalid YAML
 function readRoot(cwd, paths2) {
   let root = cwd;
   for (const p of paths2) {
-    const abs = path32.resolve(cwd, p);
-    for (let rel = path32.relative(root, abs); rel === ".." || rel.startsWith(`..${path32.sep}`) || path32.isAbsolute(rel); rel = path32.relative(root, abs)) root = path32.dirname(root);
+    const abs = path33.resolve(cwd, p);
+    for (let rel = path33.relative(root, abs); rel === ".." || rel.startsWith(`..${path33.sep}`) || path33.isAbsolute(rel); rel = path33.relative(root, abs)) root = path33.dirname(root);
   }
   return root;
 }

@@ -113,17 +113,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path4) {
-      const ctrl = callVisitor(key, node, visitor, path4);
+    function visit_(key, node, visitor, path5) {
+      const ctrl = callVisitor(key, node, visitor, path5);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path4, ctrl);
-        return visit_(key, ctrl, visitor, path4);
+        replaceNode(key, path5, ctrl);
+        return visit_(key, ctrl, visitor, path5);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path4 = Object.freeze(path4.concat(node));
+          path5 = Object.freeze(path5.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path4);
+            const ci = visit_(i, node.items[i], visitor, path5);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -134,13 +134,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path4 = Object.freeze(path4.concat(node));
-          const ck = visit_("key", node.key, visitor, path4);
+          path5 = Object.freeze(path5.concat(node));
+          const ck = visit_("key", node.key, visitor, path5);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path4);
+          const cv = visit_("value", node.value, visitor, path5);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -161,17 +161,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK2;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path4) {
-      const ctrl = await callVisitor(key, node, visitor, path4);
+    async function visitAsync_(key, node, visitor, path5) {
+      const ctrl = await callVisitor(key, node, visitor, path5);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path4, ctrl);
-        return visitAsync_(key, ctrl, visitor, path4);
+        replaceNode(key, path5, ctrl);
+        return visitAsync_(key, ctrl, visitor, path5);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path4 = Object.freeze(path4.concat(node));
+          path5 = Object.freeze(path5.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path4);
+            const ci = await visitAsync_(i, node.items[i], visitor, path5);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -182,13 +182,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path4 = Object.freeze(path4.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path4);
+          path5 = Object.freeze(path5.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path5);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path4);
+          const cv = await visitAsync_("value", node.value, visitor, path5);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -215,23 +215,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path4) {
+    function callVisitor(key, node, visitor, path5) {
       if (typeof visitor === "function")
-        return visitor(key, node, path4);
+        return visitor(key, node, path5);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path4);
+        return visitor.Map?.(key, node, path5);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path4);
+        return visitor.Seq?.(key, node, path5);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path4);
+        return visitor.Pair?.(key, node, path5);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path4);
+        return visitor.Scalar?.(key, node, path5);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path4);
+        return visitor.Alias?.(key, node, path5);
       return void 0;
     }
-    function replaceNode(key, path4, node) {
-      const parent = path4[path4.length - 1];
+    function replaceNode(key, path5, node) {
+      const parent = path5[path5.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -843,10 +843,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node3 = require_Node();
-    function collectionFromPath(schema, path4, value) {
+    function collectionFromPath(schema, path5, value) {
       let v = value;
-      for (let i = path4.length - 1; i >= 0; --i) {
-        const k = path4[i];
+      for (let i = path5.length - 1; i >= 0; --i) {
+        const k = path5[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -865,7 +865,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path4) => path4 == null || typeof path4 === "object" && !!path4[Symbol.iterator]().next().done;
+    var isEmptyPath = (path5) => path5 == null || typeof path5 === "object" && !!path5[Symbol.iterator]().next().done;
     var Collection = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -895,11 +895,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path4, value) {
-        if (isEmptyPath(path4))
+      addIn(path5, value) {
+        if (isEmptyPath(path5))
           this.add(value);
         else {
-          const [key, ...rest] = path4;
+          const [key, ...rest] = path5;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -913,8 +913,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path4) {
-        const [key, ...rest] = path4;
+      deleteIn(path5) {
+        const [key, ...rest] = path5;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -928,8 +928,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path4, keepScalar) {
-        const [key, ...rest] = path4;
+      getIn(path5, keepScalar) {
+        const [key, ...rest] = path5;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -947,8 +947,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path4) {
-        const [key, ...rest] = path4;
+      hasIn(path5) {
+        const [key, ...rest] = path5;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -958,8 +958,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path4, value) {
-        const [key, ...rest] = path4;
+      setIn(path5, value) {
+        const [key, ...rest] = path5;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3474,9 +3474,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path4, value) {
+      addIn(path5, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path4, value);
+          this.contents.addIn(path5, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3551,14 +3551,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path4) {
-        if (Collection.isEmptyPath(path4)) {
+      deleteIn(path5) {
+        if (Collection.isEmptyPath(path5)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path4) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path5) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3573,10 +3573,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path4, keepScalar) {
-        if (Collection.isEmptyPath(path4))
+      getIn(path5, keepScalar) {
+        if (Collection.isEmptyPath(path5))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path4, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path5, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3587,10 +3587,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path4) {
-        if (Collection.isEmptyPath(path4))
+      hasIn(path5) {
+        if (Collection.isEmptyPath(path5))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path4) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path5) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3607,13 +3607,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path4, value) {
-        if (Collection.isEmptyPath(path4)) {
+      setIn(path5, value) {
+        if (Collection.isEmptyPath(path5)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path4), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path5), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path4, value);
+          this.contents.setIn(path5, value);
         }
       }
       /**
@@ -5574,9 +5574,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path4) => {
+    visit.itemAtPath = (cst, path5) => {
       let item = cst;
-      for (const [field2, index2] of path4) {
+      for (const [field2, index2] of path5) {
         const tok = item?.[field2];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -5585,23 +5585,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path4) => {
-      const parent = visit.itemAtPath(cst, path4.slice(0, -1));
-      const field2 = path4[path4.length - 1][0];
+    visit.parentCollection = (cst, path5) => {
+      const parent = visit.itemAtPath(cst, path5.slice(0, -1));
+      const field2 = path5[path5.length - 1][0];
       const coll = parent?.[field2];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path4, item, visitor) {
-      let ctrl = visitor(item, path4);
+    function _visit(path5, item, visitor) {
+      let ctrl = visitor(item, path5);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field2 of ["key", "value"]) {
         const token = item[field2];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path4.concat([[field2, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path5.concat([[field2, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -5612,10 +5612,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field2 === "key")
-            ctrl = ctrl(item, path4);
+            ctrl = ctrl(item, path5);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path4) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path5) : ctrl;
     }
     exports.visit = visit;
   }
@@ -10595,8 +10595,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path4) {
-      let input = path4;
+    function removeDotSegments(path5) {
+      let input = path5;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10670,11 +10670,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path4) {
-      if (path4 === "" || path4[0] === "/") {
-        return removeDotSegments(path4);
+    function removeDotSegmentsRelative(path5) {
+      if (path5 === "" || path5[0] === "/") {
+        return removeDotSegments(path5);
       }
-      const segments = path4.split("/");
+      const segments = path5.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11037,8 +11037,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path4 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path4 && path4 !== "/" ? path4 : void 0;
+        const path5 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path5 && path5 !== "/" ? path5 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -20622,8 +20622,8 @@ function parseStream(text, file, options) {
 }
 
 // src/objects/go-yaml.ts
-function pathKey(path4) {
-  return JSON.stringify(path4);
+function pathKey(path5) {
+  return JSON.stringify(path5);
 }
 var TRUE = /* @__PURE__ */ new Set(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
 var FALSE = /* @__PURE__ */ new Set(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
@@ -20735,13 +20735,13 @@ var Converter = class {
   produced = 0;
   table = /* @__PURE__ */ new Map();
   repeats = [];
-  value(node, path4, depth) {
+  value(node, path5, depth) {
     if (++this.produced > this.limits.maxNodes) {
       throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, void 0, "invalid-yaml");
     }
     if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node), "invalid-yaml");
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path4, depth + 1);
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path5, depth + 1);
     if ((0, import_yaml2.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
@@ -20751,11 +20751,11 @@ var Converter = class {
     }
     if ((0, import_yaml2.isSeq)(node)) {
       return node.items.map((item, i) => {
-        if (this.options.record) this.table.set(pathKey([...path4, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, this.options.record ? [...path4, i] : path4, depth + 1);
+        if (this.options.record) this.table.set(pathKey([...path5, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, this.options.record ? [...path5, i] : path5, depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path4, depth) : this.lenientMapping(node.items, path4, depth);
+    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path5, depth) : this.lenientMapping(node.items, path5, depth);
     throw new GoYamlError("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
@@ -20778,7 +20778,7 @@ var Converter = class {
     return key;
   }
   /** A mapping as yaml.UnmarshalStrict reads it: explicit keys and merged ones, each key from exactly one source. */
-  strictMapping(items, path4, depth) {
+  strictMapping(items, path5, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
@@ -20798,16 +20798,16 @@ var Converter = class {
         const offset2 = offsetOf(pair2.key) ?? 0;
         const merged = this.mergeSources(pair2.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.strictMapping(m.items, path4, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path4, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.strictMapping(m.items, path5, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path5, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair2.key);
       const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
-      const value = this.value(pair2.value, [...path4, key], depth + 1);
+      const value = this.value(pair2.value, [...path5, key], depth + 1);
       put(key, value, offset, "explicitly");
-      if (this.options.record) this.table.set(pathKey([...path4, key]), { offset, node: pair2.value ?? null });
+      if (this.options.record) this.table.set(pathKey([...path5, key]), { offset, node: pair2.value ?? null });
     }
     return out;
   }
@@ -20819,7 +20819,7 @@ var Converter = class {
    * (`duplicate-key`), a key written before a merge key that brings another value, or two merge keys. A key repeated
    * with the same value is read, and noted (strict readers refuse the document).
    */
-  lenientMapping(items, path4, depth) {
+  lenientMapping(items, path5, depth) {
     const out = {};
     const written = /* @__PURE__ */ new Map();
     let merged = false;
@@ -20831,7 +20831,7 @@ var Converter = class {
         merged = true;
         const sources = this.mergeSources(pair2.value, offset);
         for (let i = sources.length - 1; i >= 0; i--) {
-          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path4, depth + 1))) {
+          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path5, depth + 1))) {
             if (written.has(k) && !sameJson(written.get(k), v)) {
               throw new GoYamlError(`key "${k}" is written before a merge key (<<) that brings another value: go-yaml v2 (kubectl, Helm, Argo CD) takes the merged value, yaml.v3 (kustomize) the written one`, offset);
             }
@@ -20841,7 +20841,7 @@ var Converter = class {
         continue;
       }
       const key = this.key(pair2.key);
-      const value = this.value(pair2.value, this.options.record ? [...path4, key] : path4, depth + 1);
+      const value = this.value(pair2.value, this.options.record ? [...path5, key] : path5, depth + 1);
       if (written.has(key)) {
         if (!sameJson(written.get(key), value)) throw new GoYamlError(`the key "${key}" appears twice in one mapping with different values; keys must be unique`, offset, "duplicate-key");
         this.repeats.push({ key, offset });
@@ -20984,30 +20984,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path4) {
-    const { node, found } = this.walk(path4);
-    return found.length === path4.length ? node ?? void 0 : void 0;
+  nodeAt(path5) {
+    const { node, found } = this.walk(path5);
+    return found.length === path5.length ? node ?? void 0 : void 0;
   }
-  has(path4) {
-    return this.walk(path4).found.length === path4.length;
+  has(path5) {
+    return this.walk(path5).found.length === path5.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path4) {
-    return this.walk(path4).offset;
+  offsetOf(path5) {
+    return this.walk(path5).offset;
   }
-  locate(path4) {
-    const { offset, found } = this.walk(path4);
+  locate(path5) {
+    const { offset, found } = this.walk(path5);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path4) {
+  walk(path5) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path4) {
+    for (const seg of path5) {
       if (node && (0, import_yaml3.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml3.isMap)(node)) {
         const pair2 = pairFor(node, String(seg), this.doc);
@@ -21988,14 +21988,14 @@ function addFileDependencies(repo, chartDir, chart, options = {}) {
   const dir2 = repo.normalize(chartDir);
   if (!repo.isDirectory(dir2)) return;
   options = withBudget(options);
-  const chartFile = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
+  const chartFile2 = dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml";
   const missing = [];
   for (const d of chart.metadata.dependencies ?? []) {
     if (!d.repository.startsWith("file://")) continue;
     if (chart.dependencies.some((c) => chartName(c) === d.name)) continue;
     const rel = d.repository.slice("file://".length);
-    const depDir = repo.resolveFrom(dir2, rel, chartFile);
-    if (!repo.isDirectory(depDir)) throw new ChartError(`dependency ${JSON.stringify(d.name)}: directory ${rel} not found`, chartFile);
+    const depDir = repo.resolveFrom(dir2, rel, chartFile2);
+    if (!repo.isDirectory(depDir)) throw new ChartError(`dependency ${JSON.stringify(d.name)}: directory ${rel} not found`, chartFile2);
     const sub = loadDir(repo, depDir, options);
     if (d.version !== "" && !isCompatibleRange(d.version, sub.metadata.version)) {
       missing.push(`${JSON.stringify(d.name)} (repository ${JSON.stringify(d.repository)}, version ${JSON.stringify(d.version)})`);
@@ -22005,7 +22005,7 @@ function addFileDependencies(repo, chartDir, chart, options = {}) {
     chart.dependencies.push(sub);
   }
   if (missing.length > 0) {
-    throw new ChartError(`can't get a valid version for ${missing.length} subchart(s): ${missing.join(", ")}. Make sure a matching chart version exists in the repo, or change the version constraint in Chart.yaml`, chartFile);
+    throw new ChartError(`can't get a valid version for ${missing.length} subchart(s): ${missing.join(", ")}. Make sure a matching chart version exists in the repo, or change the version constraint in Chart.yaml`, chartFile2);
   }
 }
 function addArchiveDependencies(chart, archives, options = {}) {
@@ -22201,88 +22201,8 @@ function crdObjects(c) {
   return out;
 }
 
-// src/render/helm/engine.ts
+// src/render/helm/chart-defaults.ts
 import path3 from "node:path";
-
-// src/render/helm/errors.ts
-function cleanupParseError(filename, message) {
-  const tokens = message.split(": ");
-  if (tokens.length === 1) return `parse error in (${filename}): ${message}`;
-  return `parse error at (${tokens[1]}): ${tokens[tokens.length - 1]}`;
-}
-function parseExecErrorString(s) {
-  const prefix = "template: ";
-  if (!s.startsWith(prefix)) return null;
-  const remainder = s.slice(prefix.length);
-  if (remainder.startsWith("no template ")) return { trace: { location: "", message: s, executedFunction: "" } };
-  const idx = remainder.indexOf(': executing "');
-  if (idx !== -1) {
-    const templateName = remainder.slice(0, idx);
-    const after = remainder.slice(idx + ': executing "'.length);
-    const endQuote = after.indexOf('"');
-    if (endQuote === -1) return null;
-    const functionName = after.slice(0, endQuote);
-    const rest = after.slice(endQuote + 1);
-    if (!rest.startsWith(" at <")) return null;
-    const locEnd = rest.indexOf(">: ");
-    if (locEnd === -1) return null;
-    const locationName = rest.slice(" at <".length, locEnd);
-    const fullMsg = rest.slice(locEnd + 3);
-    let errMsg = fullMsg;
-    const cut = errMsg.indexOf(" template:");
-    if (cut !== -1) errMsg = errMsg.slice(0, cut);
-    const wrapped = /^error calling [^:\s]+: ([\s\S]*)$/.exec(fullMsg);
-    return {
-      trace: { location: templateName, message: errMsg, executedFunction: `executing "${functionName}" at <${locationName}>:` },
-      next: wrapped ? wrapped[1] : void 0
-    };
-  }
-  const i = remainder.lastIndexOf(": ");
-  if (i !== -1) return { trace: { location: remainder.slice(0, i), message: remainder.slice(i + 2), executedFunction: "" } };
-  return null;
-}
-var WARN_RE = /HELM_ERR_START([\s\S]*)HELM_ERR_END/;
-function cleanupExecError(filename, message) {
-  const tokens = splitN(message, ": ", 3);
-  if (tokens.length !== 3) return `execution error in (${filename}): ${message}`;
-  const location = tokens[1];
-  const parts = WARN_RE.exec(tokens[2]);
-  if (parts) return `execution error at (${location}): ${parts[1]}`;
-  const traces = [];
-  let current = message;
-  while (current !== void 0) {
-    const p = parseExecErrorString(current);
-    if (!p) return message;
-    const last = traces[traces.length - 1];
-    if (!last || last.location !== p.trace.location || last.message !== p.trace.message || last.executedFunction !== p.trace.executedFunction) {
-      traces.push(p.trace);
-    }
-    current = p.next;
-  }
-  let out = "";
-  for (const t of traces) {
-    t.message = t.message.split("<no value>").join("");
-    if (t.location !== "") out += `${t.location}
-  `;
-    if (t.executedFunction !== "") out += `${t.executedFunction}
-    `;
-    if (t.message !== "") out += `${t.message}
-`;
-  }
-  return out.trim();
-}
-function splitN(s, sep, n) {
-  const out = [];
-  let rest = s;
-  while (out.length < n - 1) {
-    const i = rest.indexOf(sep);
-    if (i < 0) break;
-    out.push(rest.slice(0, i));
-    rest = rest.slice(i + sep.length);
-  }
-  out.push(rest);
-  return out;
-}
 
 // src/render/helm/build.ts
 var RELEASED_HELM = {
@@ -23302,6 +23222,137 @@ function mergeUserValues(repo, opts, sources = []) {
   return base2;
 }
 
+// src/render/helm/chart-defaults.ts
+var MERGE_ERROR = "values files merge error";
+function replaceDefaultValues(repo, chart, spec) {
+  let merged = /* @__PURE__ */ new Map();
+  const from = [];
+  for (const p of spec.files) {
+    const file = spec.inChart ? chartFile(chart, p) : repositoryFile(repo, p, spec.ignoreMissing === true);
+    if (file === void 0) continue;
+    merged = mergeMaps(merged, unmarshal(file, p));
+    from.push(file);
+  }
+  if (!chart.valuesFile) throw new ValuesError(`${MERGE_ERROR}: failed to locate values file: values.yaml`);
+  chart.values = merged;
+  chart.defaultsFrom = from;
+}
+function chartFile(chart, p) {
+  const clean2 = path3.posix.normalize(p);
+  if (clean2 === "values.yaml") return chart.valuesFile;
+  const found = chart.files.find((f) => f.name === clean2);
+  if (found) return found;
+  throw new ValuesError(`${MERGE_ERROR}: no values file found at path '${p}'`);
+}
+function repositoryFile(repo, p, ignoreMissing) {
+  const joined = path3.posix.normalize(`/${p}`).replace(/^\/+/, "");
+  if (!repo.isFile(joined)) {
+    if (ignoreMissing && !repo.isDirectory(joined)) return void 0;
+    throw new ValuesError(`${MERGE_ERROR}: no values file found at path '/${joined}' (reference '${p}')`, joined);
+  }
+  try {
+    return { name: joined, data: Buffer.from(repo.readText(joined), "utf8"), origin: joined };
+  } catch (err) {
+    if (err instanceof InputError) throw new ValuesError(`${MERGE_ERROR}: could not read values from file '${p}': ${err.reason}`, joined);
+    throw err;
+  }
+}
+function unmarshal(file, p) {
+  let doc;
+  try {
+    doc = parseYamlDocsGo(file.data.toString("utf8"))[0];
+  } catch (err) {
+    if (err instanceof GoYamlError2) throw new ValuesError(`${MERGE_ERROR}: unmarshaling values from '${p}' failed: ${err.message}`, file.origin, err.line);
+    throw err;
+  }
+  if (doc === null || doc === void 0) return /* @__PURE__ */ new Map();
+  if (!(doc instanceof Map)) throw new ValuesError(`${MERGE_ERROR}: unmarshaling values from '${p}' failed: error unmarshaling JSON: json: cannot unmarshal into Go value of type map[string]interface {}`, file.origin);
+  return yamlToGo(doc);
+}
+
+// src/render/helm/engine.ts
+import path4 from "node:path";
+
+// src/render/helm/errors.ts
+function cleanupParseError(filename, message) {
+  const tokens = message.split(": ");
+  if (tokens.length === 1) return `parse error in (${filename}): ${message}`;
+  return `parse error at (${tokens[1]}): ${tokens[tokens.length - 1]}`;
+}
+function parseExecErrorString(s) {
+  const prefix = "template: ";
+  if (!s.startsWith(prefix)) return null;
+  const remainder = s.slice(prefix.length);
+  if (remainder.startsWith("no template ")) return { trace: { location: "", message: s, executedFunction: "" } };
+  const idx = remainder.indexOf(': executing "');
+  if (idx !== -1) {
+    const templateName = remainder.slice(0, idx);
+    const after = remainder.slice(idx + ': executing "'.length);
+    const endQuote = after.indexOf('"');
+    if (endQuote === -1) return null;
+    const functionName = after.slice(0, endQuote);
+    const rest = after.slice(endQuote + 1);
+    if (!rest.startsWith(" at <")) return null;
+    const locEnd = rest.indexOf(">: ");
+    if (locEnd === -1) return null;
+    const locationName = rest.slice(" at <".length, locEnd);
+    const fullMsg = rest.slice(locEnd + 3);
+    let errMsg = fullMsg;
+    const cut = errMsg.indexOf(" template:");
+    if (cut !== -1) errMsg = errMsg.slice(0, cut);
+    const wrapped = /^error calling [^:\s]+: ([\s\S]*)$/.exec(fullMsg);
+    return {
+      trace: { location: templateName, message: errMsg, executedFunction: `executing "${functionName}" at <${locationName}>:` },
+      next: wrapped ? wrapped[1] : void 0
+    };
+  }
+  const i = remainder.lastIndexOf(": ");
+  if (i !== -1) return { trace: { location: remainder.slice(0, i), message: remainder.slice(i + 2), executedFunction: "" } };
+  return null;
+}
+var WARN_RE = /HELM_ERR_START([\s\S]*)HELM_ERR_END/;
+function cleanupExecError(filename, message) {
+  const tokens = splitN(message, ": ", 3);
+  if (tokens.length !== 3) return `execution error in (${filename}): ${message}`;
+  const location = tokens[1];
+  const parts = WARN_RE.exec(tokens[2]);
+  if (parts) return `execution error at (${location}): ${parts[1]}`;
+  const traces = [];
+  let current = message;
+  while (current !== void 0) {
+    const p = parseExecErrorString(current);
+    if (!p) return message;
+    const last = traces[traces.length - 1];
+    if (!last || last.location !== p.trace.location || last.message !== p.trace.message || last.executedFunction !== p.trace.executedFunction) {
+      traces.push(p.trace);
+    }
+    current = p.next;
+  }
+  let out = "";
+  for (const t of traces) {
+    t.message = t.message.split("<no value>").join("");
+    if (t.location !== "") out += `${t.location}
+  `;
+    if (t.executedFunction !== "") out += `${t.executedFunction}
+    `;
+    if (t.message !== "") out += `${t.message}
+`;
+  }
+  return out.trim();
+}
+function splitN(s, sep, n) {
+  const out = [];
+  let rest = s;
+  while (out.length < n - 1) {
+    const i = rest.indexOf(sep);
+    if (i < 0) break;
+    out.push(rest.slice(0, i));
+    rest = rest.slice(i + sep.length);
+  }
+  out.push(rest);
+  return out;
+}
+
 // src/render/helm/engine.ts
 function parseKubeVersion(s) {
   const m = /^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)$/s.exec(s);
@@ -23395,12 +23446,12 @@ var FilesMap = class _FilesMap extends Map {
       }),
       AsConfig: defineFunc({ params: [], result: "string" }, () => {
         const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-        for (const [k, v] of raw) m.set(path3.posix.basename(k), v.toString("utf8"));
+        for (const [k, v] of raw) m.set(path4.posix.basename(k), v.toString("utf8"));
         return toYaml(m);
       }),
       AsSecrets: defineFunc({ params: [], result: "string" }, () => {
         const m = withGoType(/* @__PURE__ */ new Map(), "map[string]string");
-        for (const [k, v] of raw) m.set(path3.posix.basename(k), v.toString("base64"));
+        for (const [k, v] of raw) m.set(path4.posix.basename(k), v.toString("base64"));
         return toYaml(m);
       }),
       Lines: defineFunc({ params: ["string"], result: "[]string" }, (p) => {
@@ -23501,7 +23552,7 @@ function isLibraryChart(c) {
   return c.metadata.type.toLowerCase() === "library";
 }
 function isTemplateValid(c, name) {
-  if (isLibraryChart(c)) return path3.posix.basename(name).startsWith("_");
+  if (isLibraryChart(c)) return path4.posix.basename(name).startsWith("_");
   return true;
 }
 function recAllTpls(c, templates, vals, toYaml) {
@@ -23595,7 +23646,7 @@ function renderTemplates(chart, top, opts) {
   const rendered = [];
   let budget = opts.maxOutputLength;
   for (const name of keys) {
-    if (path3.posix.basename(name).startsWith("_")) continue;
+    if (path4.posix.basename(name).startsWith("_")) continue;
     const r = templates.get(name);
     r.vals.set("Template", /* @__PURE__ */ new Map([["Name", name], ["BasePath", r.basePath]]));
     let res;
@@ -31161,13 +31212,13 @@ function urlString(u) {
       if (u.user) buf += userString(u.user) + "@";
       if (u.host !== "") buf += urlEscape(u.host, "host");
     }
-    const path4 = urlEscape(u.path, "path");
-    if (path4 !== "" && path4[0] !== "/" && u.host !== "") buf += "/";
+    const path5 = urlEscape(u.path, "path");
+    if (path5 !== "" && path5[0] !== "/" && u.host !== "") buf += "/";
     if (buf === "") {
-      const seg = path4.split("/")[0];
+      const seg = path5.split("/")[0];
       if (seg.includes(":")) buf += "./";
     }
-    buf += path4;
+    buf += path5;
   }
   if (u.rawQuery !== "") buf += "?" + u.rawQuery;
   if (u.fragment !== "") buf += "#" + urlEscape(u.fragment, "fragment");
@@ -32416,7 +32467,7 @@ var TomlParser = class {
     }
     this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
   }
-  descend(t, k, path4) {
+  descend(t, k, path5) {
     const v = t.get(k);
     if (v === void 0) {
       const nt = /* @__PURE__ */ new Map();
@@ -32426,7 +32477,7 @@ var TomlParser = class {
     }
     if (v instanceof Map && !v[INLINE]) return v;
     if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
-    return this.err(`key ${JSON.stringify(path4.join("."))} has already been defined`);
+    return this.err(`key ${JSON.stringify(path5.join("."))} has already been defined`);
   }
   parseKeyValue(table2, top) {
     const key = this.parseKey();
@@ -34506,10 +34557,10 @@ function validateReleaseName(name) {
 }
 function collectChartValuesSources(c, prefix, out) {
   for (const d of c.dependencies) collectChartValuesSources(d, [...prefix, chartName(d)], out);
-  if (c.valuesFile) {
+  for (const file of c.defaultsFrom ?? (c.valuesFile ? [c.valuesFile] : [])) {
     try {
-      for (const d of parseYaml(c.valuesFile.data.toString("utf8"), c.valuesFile.origin).documents) {
-        out.push({ file: c.valuesFile.origin, sourceMap: d.sourceMap, prefix });
+      for (const d of parseYaml(file.data.toString("utf8"), file.origin).documents) {
+        out.push({ file: file.origin, sourceMap: d.sourceMap, prefix });
       }
     } catch {
     }
@@ -34552,19 +34603,21 @@ function renderChart(repo, chartDir, options) {
       addFileDependencies(repo, chartDir, chart, load);
     }
     if (options.dependencyArchives) addArchiveDependencies(chart, options.dependencyArchives, load);
+    if (options.defaultValuesFiles) replaceDefaultValues(repo, chart, options.defaultValuesFiles);
   } catch (err) {
+    if (err instanceof ValuesError) throw new HelmRenderError(err.file ?? chartDir, err.message, err.line);
     if (err instanceof ChartError) throw new HelmRenderError(err.file ?? chartDir, err.message);
     if (err instanceof InputError) throw new HelmRenderError(err.file, err.reason, err.line, err.column);
     throw err;
   }
-  const chartFile = `${repo.normalize(chartDir) || "."}/Chart.yaml`;
+  const chartFile2 = `${repo.normalize(chartDir) || "."}/Chart.yaml`;
   const type = chart.metadata.type;
-  if (type !== "" && type !== "application") throw new HelmRenderError(chartFile, `${type} charts are not installable`);
+  if (type !== "" && type !== "application") throw new HelmRenderError(chartFile2, `${type} charts are not installable`);
   if (chart.metadata.dependencies) {
     try {
       checkDependencies(chart);
     } catch (err) {
-      if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
+      if (err instanceof ValuesError) throw new HelmRenderError(chartFile2, err.message);
       throw err;
     }
   }
@@ -34572,39 +34625,39 @@ function renderChart(repo, chartDir, options) {
   try {
     processDependencies(chart, vals, warn, build);
   } catch (err) {
-    if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
+    if (err instanceof ValuesError) throw new HelmRenderError(chartFile2, err.message);
     throw err;
   }
   let caps;
   try {
     caps = makeCapabilities({ kubeVersion: options.kubeVersion, apiVersions: options.apiVersions, build });
   } catch (err) {
-    throw new HelmRenderError(chartFile, err.message);
+    throw new HelmRenderError(chartFile2, err.message);
   }
   let coalesced;
   try {
     coalesced = coalesceValues(chart, vals, warn, build);
   } catch (err) {
-    if (err instanceof ValuesError) throw new HelmRenderError(chartFile, err.message);
+    if (err instanceof ValuesError) throw new HelmRenderError(chartFile2, err.message);
     throw err;
   }
   const unchecked = [];
   if (!options.skipSchemaValidation) {
     const err = validateAgainstSchema(chart, coalesced, (n) => unchecked.push(n));
     if (err) {
-      throw new HelmRenderError(chart.schema?.origin ?? chartFile, `values don't meet the specifications of the schema(s) in the following chart(s):
+      throw new HelmRenderError(chart.schema?.origin ?? chartFile2, `values don't meet the specifications of the schema(s) in the following chart(s):
 ${err}`);
     }
   }
   const top = toRenderValues(chart, coalesced, { name: options.releaseName, namespace: options.namespace, isUpgrade: options.isUpgrade }, caps, engineToYaml);
   if (chart.metadata.kubeVersion !== "" && !isCompatibleRange(chart.metadata.kubeVersion, caps.kubeVersion.normalized)) {
-    throw new HelmRenderError(chartFile, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`, void 0, void 0, afterRelease);
+    throw new HelmRenderError(chartFile2, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`, void 0, void 0, afterRelease);
   }
   let result;
   try {
     result = renderTemplates(chart, top, { funcs: helmFuncMap(), toYaml: engineToYaml, deadline, maxOutputLength: options.maxOutputBytes });
   } catch (err) {
-    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile, err.message, err.line, err.column, afterRelease);
+    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile2, err.message, err.line, err.column, afterRelease);
     throw err;
   }
   const templateOrigins = Object.fromEntries(result.origins);
@@ -34705,17 +34758,17 @@ function chartValuesFromReferences(lookup, values, refs) {
   });
   return mergeMaps(result, own);
 }
-function replacePathValue(values, path4, value) {
+function replacePathValue(values, path5, value) {
   const quoted = value.startsWith("'") && value.endsWith("'") || value.startsWith('"') && value.endsWith('"');
-  if (quoted) parseSetString(`${path4}=${trimQuotes(value)}`, values);
-  else parseSet(`${path4}=${value}`, values);
+  if (quoted) parseSetString(`${path5}=${trimQuotes(value)}`, values);
+  else parseSet(`${path5}=${value}`, values);
 }
 function trimQuotes(value) {
   return value.replace(/^['"]+/, "").replace(/['"]+$/, "");
 }
-function replacePathLiteralValue(values, path4, value) {
+function replacePathLiteralValue(values, path5, value) {
   const escaped = value.replace(/[\\,[\]{}]/g, (c) => `\\${c}`);
-  parseSetString(`${path4}=${escaped}`, values);
+  parseSetString(`${path5}=${escaped}`, values);
 }
 
 // src/render/helm-worker.ts

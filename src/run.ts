@@ -33,6 +33,10 @@ import { applyConfig, CONFIG_FILE_NAMES, ConfigError, defaultSettings, MAX_CONFI
 import type { FailOn, Settings } from './settings/types.js';
 import { discoverTargets, isUnder } from './targets/discover.js';
 import type { Coverage } from './policy/coverage.js';
+import { countDeclarations, declarationStates, type DeclarationState, type RenderedDeclaration } from './policy/declarations.js';
+import { isArgoApplication } from './targets/argocd-application.js';
+import { isHelmRelease } from './targets/flux-helm-release.js';
+import { isFluxKustomization } from './targets/flux-kustomization.js';
 import type { SkipReason } from './targets/types.js';
 import { TargetIndex } from './targets/index.js';
 import type { Target } from './targets/types.js';
@@ -105,6 +109,8 @@ export interface RunResult {
   coverage: Coverage;
   /** Charts fetched from Helm repositories and registries (or their cache), base and head together. */
   remoteCharts: RemoteChartUse[];
+  /** Every Flux and Argo CD declaration with its targets and state (in a pull request: checked, or not affected). */
+  declarations: DeclarationState[];
 }
 
 /** One remote chart a run used. */
@@ -136,7 +142,8 @@ export async function run(request: ScanRequest): Promise<RunResult> {
         baseScanned: false,
         notes,
         coverage: coverageOf(scan, () => true),
-        remoteCharts: remote.used
+        remoteCharts: remote.used,
+        declarations: scan.declarations
       };
     } finally {
       source.close();
@@ -202,7 +209,8 @@ export async function run(request: ScanRequest): Promise<RunResult> {
       notes,
       // In a pull request the files in scope outside any target are the ones it changes.
       coverage: coverageOf(headScan, (file) => changed.has(file)),
-      remoteCharts: remote.used
+      remoteCharts: remote.used,
+      declarations: headScan.declarations
     };
   } finally {
     source?.close();
@@ -318,7 +326,8 @@ function coverageOf(scan: TreeScan, inScope: (file: string) => boolean): Coverag
     unchecked: scan.targets.length - checked,
     uncheckedFiles: scan.uncheckedFiles.filter(inScope).length,
     skipped: [...byReason].sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, files]) => ({ reason, files })),
-    budgetExhausted: scan.budgetSkipped > 0
+    budgetExhausted: scan.budgetSkipped > 0,
+    ...(scan.declarations.length > 0 ? { declarations: countDeclarations(scan.declarations) } : {})
   };
 }
 
@@ -441,6 +450,7 @@ interface TreeScan {
   budgetSkipped: number;
   /** What renders could not check as the real tool would, short of leaving the target unchecked. */
   notes: string[];
+  declarations: DeclarationState[];
 }
 
 /**
@@ -517,9 +527,10 @@ async function scanTree(
   const queue = discovery.targets.filter((t) => !waits(t) && modeOf(t) !== 'skip');
   const deferred = discovery.targets.filter(waits);
   const builders: Target[] = [];
-  // The next waiting folder: one holding Flux Kustomizations (a bootstrap folder) first, then one holding other declarations.
+  // The next waiting folder: one holding a Flux Kustomization that builds it (a bootstrap folder) first, then one
+  // holding Flux Kustomizations, then one holding other declarations.
   const nextDeferred = (): number => {
-    for (const held of [declarations.fluxFiles, declarations.files]) {
+    for (const held of [declarations.selfBuilding, declarations.fluxFiles, declarations.files]) {
       const i = deferred.findIndex((t) => t.inputs.some((f) => held.has(f)));
       if (i >= 0) return i;
     }
@@ -530,8 +541,9 @@ async function scanTree(
   const deployers: Target[] = [];
   const deploys = (d: Target, t: Target) => d.path === t.path && t.helm!.valuesFiles.every((f) => d.helm!.valuesFiles.includes(f));
   const builtBy = (t: Target): Target | undefined =>
-    t.declaredAt ? undefined : t.kind === 'helm' ? deployers.find((d) => deploys(d, t)) : builders.find((b) => t.inputs.every((f) => b.reads!.includes(f)));
+    t.declaredAt ? undefined : t.kind === 'helm' ? deployers.find((d) => deploys(d, t)) : builders.find((b) => t.inputs.every((f) => (b.builds ?? b.reads!).includes(f)));
   const guesses: Target[] = [];
+  const renderedDeclarations: RenderedDeclaration[] = [];
   const superseded: string[] = [];
   const gitCharts: TreeScan['gitCharts'] = [];
   const prunes = new Set<string>();
@@ -549,7 +561,7 @@ async function scanTree(
       }
       // A folder of plain manifests keeps only the files no Kustomization builds (ignored by its source, say).
       if (target.kind === 'manifests' && target.files) {
-        const left = target.files.filter((f) => !builders.some((b) => b.reads!.includes(f)));
+        const left = target.files.filter((f) => !builders.some((b) => (b.builds ?? b.reads!).includes(f)));
         if (left.length < target.files.length) target = { ...target, files: left, inputs: target.inputs.filter((f) => left.includes(f)) };
       }
     }
@@ -586,7 +598,13 @@ async function scanTree(
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
-  return { targets, gitCharts, prunes, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes };
+  const written = texts.objects(DECLARATION_MARKER, (o) => isFluxKustomization(o) || isHelmRelease(o) || isArgoApplication(o));
+  const declarationsOut = declarationStates(
+    written.map((o) => ({ kind: o.kind, name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}), location: o.sourceMap.locate([]).location })),
+    renderedDeclarations.filter((r) => targets.some((t) => t.id === r.id)),
+    diff
+  );
+  return { targets, gitCharts, prunes, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes, declarations: declarationsOut };
 
   async function renderOnce(target: Target): Promise<RenderOutput> {
     const remaining = budget.remainingMs();
@@ -627,6 +645,7 @@ async function scanTree(
       if (diff) identities.set(`${object.apiVersion.split('/')[0]}/${object.kind}/${object.namespace ?? ''}/${object.name}`, { ref: refOf(object), body: digest(comparableBody(object)) });
     }
     const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
+    if (target.declaredAt && DECLARATION_TARGET.test(target.id)) renderedDeclarations.push({ id: target.id, declaredAt: target.declaredAt, checked: unchecked.length === 0 });
     targets.push({
       id: target.id,
       kind: target.kind,
@@ -638,6 +657,10 @@ async function scanTree(
     });
   }
 }
+
+/** Files that may hold Flux or Argo CD declarations, and the ids of the targets declarations make. */
+const DECLARATION_MARKER = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\//;
+const DECLARATION_TARGET = /^(flux-ks|flux|argocd|argocd-set):/;
 
 /**
  * Whether a declared target builds a folder as its controller does (a Flux Kustomization, an Argo CD kustomize or

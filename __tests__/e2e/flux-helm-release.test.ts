@@ -27,7 +27,7 @@ const TEMPLATE = [
 
 const servers = useChartServers(async ({ repo, registry }) => {
   const testHook = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-test\n  annotations:\n    helm.sh/hook: test\nspec:\n  containers:\n    - name: t\n      image: busybox:1.36\n';
-  const podinfo = chartArchive('podinfo', '6.7.1', { 'templates/pod.yaml': TEMPLATE, 'templates/tests/test.yaml': testHook, 'values.yaml': 'privileged: false\n' });
+  const podinfo = chartArchive('podinfo', '6.7.1', { 'templates/pod.yaml': TEMPLATE, 'templates/tests/test.yaml': testHook, 'values.yaml': 'privileged: false\n', 'values-prod.yaml': 'privileged: true\n' });
   repo.routes.set('/charts/index.yaml', { body: helmIndex([{ name: 'podinfo', version: '6.7.1', url: 'podinfo-6.7.1.tgz', archive: podinfo }]) });
   repo.routes.set('/charts/podinfo-6.7.1.tgz', { body: podinfo });
   await pushChart(registry.host, 'charts/podinfo', '6.7.1', podinfo);
@@ -65,6 +65,14 @@ describe('Flux HelmReleases', () => {
     expect(target).toMatchObject({ kind: 'helm', checked: true, objects: 1 });
     const finding = result.findings.find((f) => f.ruleId === 'pss-privileged');
     expect(finding).toMatchObject({ target: 'flux:apps/podinfo', location: { file: 'apps/podinfo.yaml', line: 14 }, object: { kind: 'Pod', name: 'podinfo' } });
+  });
+
+  test('with `renderer: helm` a release is still rendered as helm-controller renders it (the binary renders chart folders only)', async () => {
+    const root = servers.folder('gg-flux-');
+    writeTree(root, { '.gitops-gate.yaml': `${config()}renderer: helm\n`, 'flux/repositories.yaml': helmRepository(), 'apps/podinfo.yaml': helmRelease(['  values:', '    privileged: true']) });
+    const result = await run({ root });
+    expect(result.targets.find((t) => t.id === 'flux:apps/podinfo')).toMatchObject({ checked: true, objects: 1 });
+    expect(result.findings.find((f) => f.ruleId === 'pss-privileged')?.location).toMatchObject({ file: 'apps/podinfo.yaml', line: 14 });
   });
 
   test('test hooks are rendered only when the release runs its tests (spec.test.enable)', async () => {
@@ -146,6 +154,38 @@ describe('Flux HelmReleases', () => {
     expect(result.findings.find((f) => f.target === 'flux:apps/local' && f.ruleId === 'pss-privileged')?.location).toMatchObject({ file: 'apps/local.yaml', line: 13 });
   });
 
+  describe('chart valuesFiles: the merge replaces the chart values.yaml, as source-controller packages the chart', () => {
+    const local = (valuesFiles: string, extra = '') => ({
+      'charts/local/Chart.yaml': 'apiVersion: v2\nname: local\nversion: 0.1.0\n',
+      'charts/local/values.yaml': 'privileged: false\n',
+      'charts/local/templates/pod.yaml': TEMPLATE,
+      'envs/prod.yaml': '# prod\nprivileged: true\n',
+      'apps/local.yaml': `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: local\n  namespace: apps\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: ./charts/local\n      sourceRef: { kind: GitRepository, name: flux-system, namespace: flux-system }\n      valuesFiles: ${valuesFiles}\n${extra}`
+    });
+
+    test('a Git chart: paths from the source root (.. stops there); the finding on the values file line', async () => {
+      const { result } = await scan(local('[charts/local/values.yaml, ../../envs/prod.yaml]'));
+      expect(result.targets.find((t) => t.id === 'flux:apps/local')).toMatchObject({ checked: true, objects: 1 });
+      expect(result.findings.find((f) => f.target === 'flux:apps/local' && f.ruleId === 'pss-privileged')?.location).toMatchObject({ file: 'envs/prod.yaml', line: 2 });
+    });
+
+    test('a missing file fails the chart unless ignoreMissingValuesFiles', async () => {
+      const { result } = await scan(local('[charts/local/values.yaml, envs/missing.yaml]'));
+      expect(result.targets.find((t) => t.id === 'flux:apps/local')?.checked).toBe(false);
+      expect(result.findings.find((f) => f.target === 'flux:apps/local' && /no values file found at path '\/envs\/missing.yaml'/.test(f.message))).toBeDefined();
+      const ignored = await scan(local('[charts/local/values.yaml, envs/missing.yaml]', '      ignoreMissingValuesFiles: true\n'));
+      expect(ignored.result.targets.find((t) => t.id === 'flux:apps/local')).toMatchObject({ checked: true, objects: 1 });
+    });
+
+    test("a HelmRepository chart: files inside the chart; values.yaml left out is the chart's defaults left out", async () => {
+      const { result } = await scan({ 'flux/repositories.yaml': helmRepository(), 'apps/podinfo.yaml': helmRelease(['      valuesFiles: [values-prod.yaml]']) });
+      expect(result.targets.find((t) => t.id === 'flux:apps/podinfo')).toMatchObject({ checked: true, objects: 1 });
+      expect(result.findings.filter((f) => f.target === 'flux:apps/podinfo' && f.ruleId === 'pss-privileged')).toHaveLength(1);
+      const defaults = await scan({ 'flux/repositories.yaml': helmRepository(), 'apps/podinfo.yaml': helmRelease(['      valuesFiles: [values-prod.yaml, values.yaml]']) });
+      expect(defaults.result.findings.filter((f) => f.target === 'flux:apps/podinfo' && f.ruleId === 'pss-privileged')).toHaveLength(0);
+    });
+  });
+
   test("a GitRepository whose URL is the checkout's remote is this repository; another one is not fetched", async () => {
     const gitRepository = (name: string, url: string) => `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: ${name}\n  namespace: apps\nspec:\n  interval: 1m\n  url: ${url}\n`;
     const release = (name: string, source: string) =>
@@ -190,14 +230,14 @@ describe('Flux HelmReleases', () => {
   test('what the gate does not apply yet, and a source it cannot find: not checked, on the lines that say so', async () => {
     const { result } = await scan({
       'flux/repositories.yaml': helmRepository(),
-      'apps/podinfo.yaml': helmRelease(['      valuesFiles: [values-prod.yaml]']),
+      'apps/podinfo.yaml': helmRelease(['  postRenderers:', '    - {}']),
       'apps/other.yaml': helmRelease().replace('name: podinfo\n  namespace: apps', 'name: other\n  namespace: apps').replace('name: podinfo, namespace: flux-system', 'name: missing, namespace: flux-system')
     });
     expect(result.targets.filter((t) => t.id.startsWith('flux:')).map((t) => [t.id, t.checked, t.unchecked])).toEqual([
       ['flux:apps/other', false, ['declaration-source-not-found']],
       ['flux:apps/podinfo', false, ['declaration-not-rendered']]
     ]);
-    expect(result.findings.find((f) => f.ruleId === 'declaration-not-rendered')).toMatchObject({ severity: 'high', location: { file: 'apps/podinfo.yaml', line: 13 }, message: expect.stringContaining('valuesFiles') });
+    expect(result.findings.find((f) => f.ruleId === 'declaration-not-rendered')).toMatchObject({ severity: 'high', location: { file: 'apps/podinfo.yaml', line: 14 }, message: expect.stringContaining('post-renderer other than kustomize') });
     expect(result.findings.find((f) => f.ruleId === 'declaration-source-not-found')).toMatchObject({ location: { file: 'apps/other.yaml', line: 12 }, message: expect.stringContaining('HelmRepository flux-system/missing') });
     expect(result.blocking.length).toBeGreaterThan(0);
   });

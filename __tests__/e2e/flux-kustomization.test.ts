@@ -200,6 +200,20 @@ describe('Flux Kustomizations', () => {
     expect(result.findings.filter((f) => f.ruleId === 'pss-privileged')).toHaveLength(1);
   });
 
+  test('the bootstrap folder is built first even when a sibling folder holding a Kustomization sorts before it: nothing is built twice', async () => {
+    const result = await scanTree({
+      'clusters/prod/flux-system/gotk-sync.yaml': `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  url: ssh://git@github.com/acme/gitops\n---\n${ks('flux-system', './clusters/prod')}`,
+      'clusters/prod/apps/apps.yaml': ks('apps', './apps'),
+      'apps/web.yaml': deployment('web', 'true')
+    });
+    expect(result.targets.map((t) => t.id).sort()).toEqual(['flux-ks:flux-system/apps', 'flux-ks:flux-system/flux-system']);
+    expect(result.findings.filter((f) => f.ruleId === 'pss-privileged')).toHaveLength(1);
+    expect(result.declarations.map((d) => [d.name, d.status, d.targets])).toEqual([
+      ['apps', 'checked', ['flux-ks:flux-system/apps']],
+      ['flux-system', 'checked', ['flux-ks:flux-system/flux-system']]
+    ]);
+  });
+
   test("an ExternalArtifact from an ArtifactGenerator that moves this repository's folders as a whole is built from them", async () => {
     const generator = [
       'apiVersion: source.extensions.fluxcd.io/v1beta1',
@@ -252,6 +266,13 @@ describe('Flux Kustomizations', () => {
       git(root, 'branch', '-f', 'base', 'HEAD~1');
       const result = await run({ root, base: 'base' });
       expect(result.targets.map((t) => t.id)).toEqual(['flux-ks:default/quiet']);
+      // Every declaration is listed: the one the change reached checked, the others not affected.
+      expect(result.declarations.map((d) => [d.name, d.status])).toEqual([
+        ['echo', 'not-affected'],
+        ['quiet', 'checked'],
+        ['cluster-apps', 'not-affected']
+      ]);
+      expect(result.coverage.declarations).toEqual({ checked: 1, 'not-checked': 0, 'not-affected': 2, 'not-rendered': 0 });
       expect(result.findings.filter((f) => f.ruleId === 'pss-privileged').map((f) => [f.object?.name, f.status])).toEqual([['quiet', 'new']]);
       // prune: true: what it stops rendering would be deleted (the summary says so).
       expect(result.targetDiffs).toEqual([expect.objectContaining({ target: 'flux-ks:default/quiet', changed: [expect.objectContaining({ kind: 'Deployment', name: 'quiet' })], prunes: true })]);

@@ -312,7 +312,8 @@ describe('reportsFor', () => {
       targets: [{ id: 'helm:charts/api', kind: 'helm', path: 'charts/api', rendered: true, objects: 4 }],
       baseScanned: true,
       notes: ['Policy file .gitops-gate.yaml is edited in this pull request.'],
-      remoteCharts: []
+      remoteCharts: [],
+      declarations: []
     } as unknown as Result;
     const reports = reportsFor(result, { toolVersion: '9.9.9' });
     const log = reports.sarif();

@@ -187,3 +187,24 @@ describe('objects a merge deletes', () => {
     expect(md).not.toContain('[!CAUTION]');
   });
 });
+
+describe('declarations in the summary', () => {
+  it('lists every declaration with its state, the ones the change rendered first, and counts them in the coverage line', () => {
+    const md = summary({
+      declarations: [
+        { kind: 'HelmRelease', name: 'echo', namespace: 'default', location: { file: 'apps/echo.yaml', line: 3 }, targets: [], status: 'not-affected' },
+        { kind: 'HelmRelease', name: 'web', namespace: 'default', location: { file: 'apps/web.yaml', line: 1 }, targets: ['flux:default/web'], status: 'checked' },
+        { kind: 'Application', name: 'api', namespace: 'argocd', location: { file: 'argocd/api.yaml', line: 2 }, targets: ['argocd:argocd/api'], status: 'not-checked' }
+      ],
+      coverage: { targets: 2, checked: 1, unchecked: 1, uncheckedFiles: 0, skipped: [], budgetExhausted: false, declarations: { checked: 1, 'not-checked': 1, 'not-affected': 1, 'not-rendered': 0 } }
+    });
+    expect(md).toContain('<details><summary>Declarations: 3 Flux or Argo CD declarations, 2 rendered</summary>');
+    const rows = md.split('\n').filter((l) => /^\| (HelmRelease|Application) /.test(l));
+    expect(rows).toEqual([
+      '| Application argocd/api | argocd/api.yaml:2 | ✖ not checked (see findings) |',
+      '| HelmRelease default/web | apps/web.yaml:1 | ✔ checked |',
+      '| HelmRelease default/echo | apps/echo.yaml:3 | not affected by the change |'
+    ]);
+    expect(md).toContain('3 Flux or Argo CD declarations: 1 checked, 1 not checked (see findings), 1 not affected by the change.');
+  });
+});

@@ -63,6 +63,16 @@ describe('DeclarationReach', () => {
     expect(reach.leadsTo('argocd/web.yaml', new Set(['docs/unrelated.yaml']))).toBe(false);
   });
 
+  test('a value file named with a build-environment variable reaches every file its pattern could name; chart valuesFiles from the root', () => {
+    const app = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\nspec:\n  source:\n    repoURL: https://github.com/acme/gitops\n    path: charts/web\n    helm:\n      valueFiles: [/envs/$ARGOCD_APP_NAME/values.yaml]\n';
+    const release = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\nspec:\n  chart:\n    spec:\n      chart: ./charts/web\n      valuesFiles: [../envs/flux.yaml]\n      sourceRef: { kind: GitRepository, name: flux-system, namespace: flux-system }\n';
+    const reach = reachOf({ ...layout, 'argocd/web.yaml': app, 'flux/web.yaml': release, 'envs/web/values.yaml': 'a: 1\n', 'envs/flux.yaml': 'a: 1\n' });
+    expect(reach.leadsTo('argocd/web.yaml', new Set(['envs/web/values.yaml']))).toBe(true);
+    expect(reach.leadsTo('argocd/web.yaml', new Set(['envs/flux.yaml']))).toBe(false);
+    expect(reach.leadsTo('flux/web.yaml', new Set(['envs/flux.yaml']))).toBe(true);
+    expect(reach.leadsTo('flux/web.yaml', new Set(['envs/web/values.yaml']))).toBe(false);
+  });
+
   test('an ApplicationSet reaches everything (its generators are not read statically)', () => {
     const reach = reachOf({ ...layout, 'argocd/set.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: all\nspec:\n  generators: []\n' });
     expect(reach.leadsTo('argocd/set.yaml', new Set(['docs/unrelated.yaml']))).toBe(true);

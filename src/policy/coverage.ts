@@ -17,6 +17,8 @@ export interface Coverage {
   skipped: { reason: SkipReason; files: number }[];
   /** The scan's time budget ran out before every target was rendered. */
   budgetExhausted: boolean;
+  /** Flux and Argo CD declarations by state (absent when the repository has none). */
+  declarations?: Record<'checked' | 'not-checked' | 'not-affected' | 'not-rendered', number>;
 }
 
 /**

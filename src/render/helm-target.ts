@@ -67,6 +67,7 @@ export async function renderHelm(target: Target, repo: RepoFiles, options: Rende
         ...(release.includeCrds ? { includeCrds: true } : {}),
         ...(release.setString ? { setString: release.setString } : {}),
         ...(release.setFile ? { setFile: release.setFile } : {}),
+        ...(release.chartValuesFiles ? { defaultValuesFiles: release.chartValuesFiles } : {}),
         ...(valuesObjects ? { valuesObjects } : {})
       }
     },

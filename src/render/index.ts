@@ -20,7 +20,10 @@ export async function renderTarget(target: Target, repo: RepoFiles, options: Ren
     case 'manifests':
       return withDestinationNamespace(renderManifests(target, repo), target);
     case 'helm': {
-      const output = options.helmRenderer === 'helm' ? await renderWithHelmBinary(target, repo, options, which('helm'), target.helm?.environment) : await renderHelm(target, repo, options);
+      // `renderer: helm` renders chart folders; a declaration's release (fetched chart, inline values, valuesFrom,
+      // post-renderers, replaced defaults) is something `helm template` on a folder cannot express.
+      const binary = options.helmRenderer === 'helm' && !target.declaredAt;
+      const output = binary ? await renderWithHelmBinary(target, repo, options, which('helm'), target.helm?.environment) : await renderHelm(target, repo, options);
       return withRelease(output, target);
     }
   }

@@ -103,8 +103,21 @@ export function describeCoverage(c: Coverage): string[] {
       ? 'No target to check.'
       : `${c.checked} of ${plural(c.targets, 'target')} checked${c.unchecked > 0 ? `, ${c.unchecked} could not be checked (see findings)` : ''}.`
   );
+  if (c.declarations) lines.push(describeDeclarations(c.declarations));
   if (c.uncheckedFiles > 0) lines.push(`${plural(c.uncheckedFiles, 'file')} outside any target could not be checked (see findings).`);
   if (c.budgetExhausted) lines.push("The scan's time budget ran out: the targets it did not reach are not checked.");
   if (c.skipped.length > 0) lines.push(`${c.skipped.map((s) => `${plural(s.files, 'file')} skipped: ${s.reason}`).join('; ')}.`);
   return lines;
+}
+
+/** `Declarations: 3 checked, 1 not checked, 140 not affected by the change.` */
+function describeDeclarations(d: NonNullable<Coverage['declarations']>): string {
+  const parts = [
+    d.checked > 0 ? `${d.checked} checked` : '',
+    d['not-checked'] > 0 ? `${d['not-checked']} not checked (see findings)` : '',
+    d['not-affected'] > 0 ? `${d['not-affected']} not affected by the change` : '',
+    d['not-rendered'] > 0 ? `${d['not-rendered']} in no file a rendered target builds` : ''
+  ].filter(Boolean);
+  const total = d.checked + d['not-checked'] + d['not-affected'] + d['not-rendered'];
+  return `${plural(total, 'Flux or Argo CD declaration')}: ${parts.join(', ')}.`;
 }

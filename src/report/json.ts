@@ -17,11 +17,15 @@
  *     "verdict": "fail"                    // "pass", "fail", or "unchecked" (nothing blocks, but not all was checked)
  *   },
  *   "coverage": { "targets": 4, "checked": 3, "unchecked": 1, "uncheckedFiles": 0,
- *                 "skipped": [ { "reason": "not Kubernetes YAML", "files": 2 } ], "budgetExhausted": false },
+ *                 "skipped": [ { "reason": "not Kubernetes YAML", "files": 2 } ], "budgetExhausted": false,
+ *                 "declarations": { "checked": 1, "not-checked": 0, "not-affected": 40, "not-rendered": 0 } },
  *   "base": "3f1c...",                      // the commit compared with (only with a base)
  *   "targets": [ { "id": "kustomize:apps/prod", "kind": "kustomize", "path": "apps/prod", "objects": 12, "checked": true } ],
  *                                           // an unchecked target adds "unchecked": ["render-timeout"]
  *   "notes": [],                            // things to know that are not findings
+ *   "declarations": [                       // each Flux and Argo CD declaration (only when there are some)
+ *     { "kind": "HelmRelease", "name": "web", "namespace": "apps", "location": { "file": "apps/web.yaml", "line": 1 },
+ *       "targets": ["flux:apps/web"], "status": "checked" } ],   // or "not-checked", "not-affected", "not-rendered"
  *   "findings": [                          // sorted by file, line, column, rule
  *     { "ruleId": "pss-privileged", "severity": "critical", "status": "new",
  *       "message": "...", "object": { "apiVersion": "apps/v1", "kind": "Deployment", "name": "api", "namespace": "payments" },
@@ -40,6 +44,7 @@ import type { ChartUse } from '../fetch/chart-source.js';
 import { formatPath, type ObjectRef, type RelatedLocation, type SourceLocation } from '../objects/types.js';
 import { compareByLocation, countFindings, type FailOn } from './common.js';
 import type { Coverage } from '../policy/coverage.js';
+import type { DeclarationState } from '../policy/declarations.js';
 
 export const JSON_REPORT_VERSION = 1;
 
@@ -82,6 +87,8 @@ export interface JsonReport {
   notes: string[];
   /** Charts fetched from Helm repositories and registries (or the cache), with version and digest. */
   remoteCharts?: ChartUse[];
+  /** Each Flux and Argo CD declaration, the targets it rendered as and its state. */
+  declarations?: DeclarationState[];
   findings: JsonFinding[];
 }
 
@@ -105,6 +112,7 @@ export interface JsonOptions {
   baseCommit?: string;
   notes?: readonly string[];
   remoteCharts?: readonly ChartUse[];
+  declarations?: readonly DeclarationState[];
   coverage?: Coverage;
   /** Something the change brought could not be checked although nothing blocks. */
   unchecked?: boolean;
@@ -140,6 +148,7 @@ export function buildJsonReport(findings: readonly Finding[], opts: JsonOptions)
     ),
     notes: [...(opts.notes ?? [])],
     ...(opts.remoteCharts ? { remoteCharts: opts.remoteCharts.map((c) => ({ ...c })) } : {}),
+    ...(opts.declarations && opts.declarations.length > 0 ? { declarations: opts.declarations.map((d) => ({ ...d, location: { ...d.location }, targets: [...d.targets] })) } : {}),
     findings: [...findings].sort(compareByLocation).map(
       (f): JsonFinding =>
         defined({

@@ -78,6 +78,7 @@ export function reportsFor(result: RunResult, options: ReportOptions): Reports {
         targets: result.targets,
         notes: result.notes,
         ...(result.remoteCharts.length > 0 ? { remoteCharts: result.remoteCharts } : {}),
+        ...(result.declarations.length > 0 ? { declarations: result.declarations } : {}),
         ...(result.baseCommit ? { baseCommit: result.baseCommit } : {})
       }),
     summary: (links = {}) =>
@@ -92,6 +93,7 @@ export function reportsFor(result: RunResult, options: ReportOptions): Reports {
         coverage: result.coverage,
         unchecked: common.unchecked,
         ...(result.targetDiffs ? { targetDiffs: result.targetDiffs } : {}),
+        ...(result.declarations.length > 0 ? { declarations: result.declarations } : {}),
         ...links
       })
   };

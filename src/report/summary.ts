@@ -5,6 +5,7 @@
  */
 import type { Finding, Severity } from '../analyze/types.js';
 import { describeObject, type ObjectRef } from '../objects/types.js';
+import type { DeclarationState } from '../policy/declarations.js';
 import { compareBySeverity, countFindings, describeCoverage, describeGate, indexRules, plural, SEVERITIES_DESC, truncate, type FailOn, type RuleMeta } from './common.js';
 import type { Coverage } from '../policy/coverage.js';
 import { DIAGNOSTIC_RULES } from './diagnostic-rules.js';
@@ -56,6 +57,8 @@ export interface SummaryInput {
   headSha?: string;
   /** Per target, the rendered objects the change adds, changes and removes (PR mode). */
   targetDiffs?: readonly SummaryTargetDiff[];
+  /** Each Flux and Argo CD declaration with its state (checked, not checked, not affected by the change). */
+  declarations?: readonly DeclarationState[];
   /** Size budget in bytes (UTF-8). Default DEFAULT_SUMMARY_MAX_BYTES. */
   maxBytes?: number;
   /** What could be checked; stated next to the verdict. */
@@ -167,6 +170,27 @@ export function buildSummary(input: SummaryInput): string {
     close: '\n</details>\n',
     what: 'targets'
   });
+
+  if (input.declarations && input.declarations.length > 0) {
+    const label: Record<DeclarationState['status'], string> = { checked: '✔ checked', 'not-checked': '✖ not checked (see findings)', 'not-affected': 'not affected by the change', 'not-rendered': 'in no file a rendered target builds' };
+    // The ones the change reached first.
+    const order: DeclarationState['status'][] = ['not-checked', 'checked', 'not-rendered', 'not-affected'];
+    const listed = [...input.declarations].sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status));
+    const affected = input.declarations.filter((d) => d.status === 'checked' || d.status === 'not-checked').length;
+    sections.push({
+      open: `<details><summary>Declarations: ${plural(input.declarations.length, 'Flux or Argo CD declaration')}, ${affected} rendered</summary>
+
+| Declaration | Where | State |
+| :-- | :-- | :-- |
+`,
+      rows: listed.map(
+        (d) =>
+          `| ${escapeMarkdown(truncate(`${d.kind} ${d.namespace ? `${d.namespace}/` : ''}${d.name}`, MAX_NAME_CHARS))} | ${escapeMarkdown(truncate(`${d.location.file}:${d.location.line}`, MAX_NAME_CHARS))} | ${label[d.status]} |`
+      ),
+      close: '\n</details>\n',
+      what: 'declarations'
+    });
+  }
 
   if (input.targetDiffs) {
     const rows: string[] = [];

@@ -5,8 +5,9 @@
  * base and head to find the one HelmRelease a change edits.
  *
  * A declaration reaches: a Flux Kustomization, its path's files and whatever its kustomization loads (components,
- * bases outside the path); a HelmRelease, its folder and a chart in this repository; an Argo CD Application, its
- * folder, its source paths and its value files (`$ref` ones included). What cannot be known statically counts as reaching everything: an ApplicationSet, a
+ * bases outside the path); a HelmRelease, its folder, a chart in this repository and its chart valuesFiles; an Argo
+ * CD Application, its folder, its source paths and its value files (`$ref` ones included, build-environment
+ * variables read as `*`). What cannot be known statically counts as reaching everything: an ApplicationSet, a
  * patch that could move a Kustomization's path, a path the declaration does not write.
  */
 import path from 'node:path';
@@ -105,6 +106,11 @@ export class DeclarationReach {
       const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : undefined;
       const dir = typeof chart?.chart === 'string' && chart.chart.includes('/') ? this.normalize(chart.chart) : undefined;
       if (dir !== undefined) for (const f of folder(dir)) out.add(f);
+      // Chart valuesFiles of a chart from this repository: from the repository root.
+      for (const file of Array.isArray(chart?.valuesFiles) ? chart.valuesFiles : []) {
+        const rel = typeof file === 'string' ? this.normalize(path.posix.normalize(`/${file}`).slice(1)) : undefined;
+        if (rel !== undefined) out.add(rel);
+      }
       return out;
     }
     if (isArgoApplication(object)) {
@@ -120,7 +126,8 @@ export class DeclarationReach {
         for (const file of Array.isArray(helm.valueFiles) ? helm.valueFiles : []) {
           if (typeof file !== 'string') continue;
           const rel = file.startsWith('$') ? file.replace(/^\$[^/]*\/?/, '') : file.startsWith('/') ? file.slice(1) : path.posix.join(dir ?? '', file);
-          const match = picomatch(rel.replace(/^\.\//, ''), { dot: true });
+          // A build-environment variable (`$ARGOCD_APP_NAME`) may be anything here: it widens to `*`.
+          const match = picomatch(rel.replace(/^\.\//, '').replace(/\$(\{[^}]*\}|[A-Za-z0-9_]+)/g, '*'), { dot: true });
           for (const f of this.files('')) if (match(f)) out.add(f);
         }
       }

@@ -268,6 +268,8 @@ export interface DeclarationFiles {
   files: Set<string>;
   /** The files among them that hold Flux Kustomizations. */
   fluxFiles: Set<string>;
+  /** The files holding a Flux Kustomization that builds a folder holding the file itself (a bootstrap `flux-system`). */
+  selfBuilding: Set<string>;
   /** The folders declarations build as their controller builds them: Flux Kustomizations' `spec.path`, Argo CD Applications' source paths. */
   builtPaths: string[];
   /** Each ExternalArtifact made by a generator written in a file (`namespace/name`): the repository folder it holds. */
@@ -298,7 +300,7 @@ export function staticFluxPath(object: KubeObject, artifactRoots: ReadonlyMap<st
  */
 export function declarationFiles(texts: YamlTexts, expandApplicationSet?: DeclaredOptions['expandApplicationSet']): DeclarationFiles {
   const repo = texts.repo;
-  const out: DeclarationFiles = { files: new Set(), fluxFiles: new Set(), builtPaths: [], artifactRoots: new Map() };
+  const out: DeclarationFiles = { files: new Set(), fluxFiles: new Set(), selfBuilding: new Set(), builtPaths: [], artifactRoots: new Map() };
   const kustomizations: KubeObject[] = [];
   for (const [file, text] of texts.entries()) {
     if (!DECLARATION_API.test(text)) continue;
@@ -327,7 +329,10 @@ export function declarationFiles(texts: YamlTexts, expandApplicationSet?: Declar
     const p = staticFluxPath(object, out.artifactRoots);
     if (p === 'unknown') continue;
     try {
-      out.builtPaths.push(repo.normalize(p));
+      const built = repo.normalize(p);
+      out.builtPaths.push(built);
+      const file = object.sourceMap.locate([]).location.file;
+      if (built === '' || file.startsWith(`${built}/`)) out.selfBuilding.add(file);
     } catch {
       // A path leaving the repository: its declaration reports it.
     }

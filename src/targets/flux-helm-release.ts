@@ -4,8 +4,9 @@
  * OCIRepository); the release name (`GetReleaseName` and `ShortenName`) and namespace; `valuesFrom` (ConfigMaps and
  * Secrets from the rendered output or the repository, merged in the render process as fluxcd/pkg merges them) and
  * `spec.values`, each key located where it is written (through kustomize patches too, since the HelmRelease objects
- * come from the rendered output); `postRenderers` kustomize patches and images. What the gate does not apply yet
- * (chart `valuesFiles`, other sources, SOPS-encrypted Secrets) leaves the release not checked, with the reason.
+ * come from the rendered output); chart `valuesFiles`, whose merge replaces the chart's values.yaml as
+ * source-controller packages the chart; `postRenderers` kustomize patches and images. What the gate does not apply
+ * yet (other sources, SOPS-encrypted Secrets) leaves the release not checked, with the reason.
  * Sources are read from the rendered output and the repository's files (HelmRepository, OCIRepository,
  * GitRepository objects).
  */
@@ -122,7 +123,8 @@ export function helmReleaseTarget(
     const ref = isRecord(chart.sourceRef) ? chart.sourceRef : {};
     const kind = str(ref.kind) ?? '';
     const chartName = str(chart.chart) ?? '';
-    if (Array.isArray(chart.valuesFiles) && chart.valuesFiles.length > 0) refuse(['spec', 'chart', 'spec', 'valuesFiles'], 'chart valuesFiles (which replace the chart\'s values.yaml) are not applied by the gate yet, so what the release deploys is not checked');
+    const valuesFiles = Array.isArray(chart.valuesFiles) ? chart.valuesFiles.filter((f): f is string => typeof f === 'string') : [];
+    const ignoreMissing = chart.ignoreMissingValuesFiles === true;
     // The bootstrap GitRepository (made by `flux bootstrap` or the Flux Operator) is this repository even when unwritten.
     const bootstrap: FluxSource | undefined =
       kind === 'GitRepository' && str(ref.name) === 'flux-system' && (str(ref.namespace) ?? namespace) === 'flux-system'
@@ -136,6 +138,7 @@ export function helmReleaseTarget(
       const repository = found.spec.type === 'oci' ? url.replace(/\/+$/, '') : url;
       base.helm!.remoteChart = { repository, name: chartName, version: str(chart.version) ?? '*', declaredAt: at(['spec', 'chart', 'spec', 'chart']) };
       base.inputs = [...new Set([...base.inputs, found.location.file])].sort();
+      if (valuesFiles.length > 0) base.helm!.chartValuesFiles = { files: valuesFiles, inChart: true, ignoreMissing };
     } else if (!thisRepository(found)) {
       refuse(['spec', 'chart', 'spec', 'sourceRef'], `the chart comes from the GitRepository ${found.namespace}/${found.name} (${str(found.spec.url) ?? 'no url'}), which is not this repository; other repositories are not fetched`, 'declaration-source-not-found');
     } else {
@@ -146,6 +149,12 @@ export function helmReleaseTarget(
         base.path = dir;
         base.inputs = [...new Set([...base.inputs, ...(found === bootstrap ? [] : [found.location.file]), ...repo.walk(dir)])].sort();
         base.helm!.chartFromGit = { reconcileStrategy: str(chart.reconcileStrategy) ?? 'ChartVersion' };
+        if (valuesFiles.length > 0) {
+          // Relative to the source's root, which `..` does not leave (securejoin); read by the release.
+          const files = valuesFiles.map((f) => path.posix.normalize(`/${f}`).replace(/^\/+/, ''));
+          base.helm!.chartValuesFiles = { files: valuesFiles, inChart: false, ignoreMissing };
+          base.inputs = [...new Set([...base.inputs, ...files])].sort();
+        }
       }
     }
   } else if (chartRef) {

@@ -142,7 +142,8 @@ export function fluxKustomizationTarget(
   const graph = fluxKustomizationGraph(repo, base);
   const outside = artifact ? graph.inputs.filter((f) => repo.isFile(f) && !artifactHolds(artifact, f)) : [];
   if (outside.length > 0) refuse(['spec', 'path'], `the build reads ${outside.slice(0, 3).join(', ')}${outside.length > 3 ? ' and more' : ''}, which its ExternalArtifact does not hold (kustomize-controller fails the build)`, 'kustomize-build-failed');
-  base.reads = [...new Set([...graph.inputs.filter((f) => repo.isFile(f)), ...files])].sort();
+  base.builds = graph.inputs.filter((f) => repo.isFile(f)).sort();
+  base.reads = [...new Set([...base.builds, ...files])].sort();
   base.inputs = [...new Set([...base.inputs, ...base.reads])].sort();
   if (graph.errors.length > 0 || warnings.length > 0) base.problems = [...warnings, ...graph.errors];
   return problems.length > 0 ? { ...base, renderable: false, problems: [...problems, ...(base.problems ?? [])] } : base;

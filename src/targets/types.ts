@@ -31,6 +31,12 @@ export interface Target {
    */
   reads?: string[];
   /**
+   * The files a declaration's build turns into objects (a Flux Kustomization's kustomize inputs), when `reads` also
+   * holds files it only looks things up in (its source, its substitution ConfigMaps): a folder target is built by
+   * the declaration only when these hold all its files.
+   */
+  builds?: string[];
+  /**
    * Objects this target no longer renders are deleted from the cluster when the change merges: a Flux Kustomization
    * with `prune: true`, an Argo CD Application with automated pruning, a Helm release (an upgrade removes them).
    */
@@ -102,6 +108,11 @@ export interface HelmRelease {
   setString?: string[];
   /** `--set-file` overrides (`key=repository path`), after `setString`: the file's text is the value. */
   setFile?: string[];
+  /**
+   * A Flux HelmChart's `valuesFiles`: their merge replaces the chart's values.yaml before Helm runs (repository paths
+   * for a chart from this repository, paths inside the chart for a fetched one).
+   */
+  chartValuesFiles?: { files: string[]; inChart: boolean; ignoreMissing: boolean };
   /** `--include-crds`: the chart's crds/ are rendered and checked too (Argo CD applies them). */
   includeCrds?: boolean;
   /** Environment name (from `values-<env>.yaml`, `values/<env>.yaml` or the config), when not the defaults. */

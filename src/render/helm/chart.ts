@@ -65,6 +65,8 @@ export interface Chart {
   values: Map<string, GoValue>;
   /** values.yaml as loaded (for source maps). */
   valuesFile?: ChartFile;
+  /** The files whose merge replaced values.yaml before rendering (Flux HelmChart valuesFiles), for source maps. */
+  defaultsFrom?: ChartFile[];
   schema?: ChartFile;
   /** Everything else: .Files. */
   files: ChartFile[];

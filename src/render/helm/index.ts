@@ -19,6 +19,7 @@ import { parseYaml } from '../../objects/yaml-source.js';
 import type { GoValue, ProvenanceSegment } from '../gotemplate/index.js';
 import { ArchiveBudget } from './archive.js';
 import { type Chart, ChartError, addArchiveDependencies, addFileDependencies, chartFullPath, chartName, crdObjects, loadArchive, loadChart } from './chart.js';
+import { replaceDefaultValues, type DefaultValuesFiles } from './chart-defaults.js';
 import { RenderError, makeCapabilities, renderTemplates, toRenderValues, type Capabilities } from './engine.js';
 import { engineToYaml, helmFuncMap } from './funcmap.js';
 import {
@@ -38,6 +39,8 @@ export type { ProvenanceSegment } from '../gotemplate/index.js';
 export interface RenderChartOptions extends ValueOptions {
   releaseName: string;
   namespace: string;
+  /** The chart's values.yaml replaced by the merge of these files first, as Flux packages a HelmChart with `valuesFiles`. */
+  defaultValuesFiles?: DefaultValuesFiles;
   /**
    * `--kube-version`: .Capabilities.KubeVersion and the Chart.yaml `kubeVersion` check, e.g. "1.29" or "v1.29.3".
    * Default DEFAULT_KUBE_VERSION (v1.35.0, what released Helm 4.1.4 reports).
@@ -126,10 +129,10 @@ export function validateReleaseName(name: string): void {
 
 function collectChartValuesSources(c: Chart, prefix: string[], out: ValuesSource[]): void {
   for (const d of c.dependencies) collectChartValuesSources(d, [...prefix, chartName(d)], out);
-  if (c.valuesFile) {
+  for (const file of c.defaultsFrom ?? (c.valuesFile ? [c.valuesFile] : [])) {
     try {
-      for (const d of parseYaml(c.valuesFile.data.toString('utf8'), c.valuesFile.origin).documents) {
-        out.push({ file: c.valuesFile.origin, sourceMap: d.sourceMap, prefix });
+      for (const d of parseYaml(file.data.toString('utf8'), file.origin).documents) {
+        out.push({ file: file.origin, sourceMap: d.sourceMap, prefix });
       }
     } catch {
       // source maps are best effort
@@ -178,7 +181,9 @@ export function renderChart(repo: RepoFiles, chartDir: string, options: RenderCh
       addFileDependencies(repo, chartDir, chart, load);
     }
     if (options.dependencyArchives) addArchiveDependencies(chart, options.dependencyArchives, load);
+    if (options.defaultValuesFiles) replaceDefaultValues(repo, chart, options.defaultValuesFiles);
   } catch (err) {
+    if (err instanceof ValuesError) throw new HelmRenderError(err.file ?? chartDir, err.message, err.line);
     if (err instanceof ChartError) throw new HelmRenderError(err.file ?? chartDir, err.message);
     if (err instanceof InputError) throw new HelmRenderError(err.file, err.reason, err.line, err.column);
     throw err;
