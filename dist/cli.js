@@ -19291,7 +19291,7 @@ var Converter = class {
    */
   lenientMapping(items, path34, depth) {
     const out = {};
-    const written = /* @__PURE__ */ new Map();
+    const written2 = /* @__PURE__ */ new Map();
     let merged = false;
     for (const pair2 of items) {
       if (!(0, import_yaml2.isPair)(pair2)) continue;
@@ -19302,7 +19302,7 @@ var Converter = class {
         const sources = this.mergeSources(pair2.value, offset);
         for (let i = sources.length - 1; i >= 0; i--) {
           for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path34, depth + 1))) {
-            if (written.has(k) && !sameJson(written.get(k), v)) {
+            if (written2.has(k) && !sameJson(written2.get(k), v)) {
               throw new GoYamlError(`key "${k}" is written before a merge key (<<) that brings another value: go-yaml v2 (kubectl, Helm, Argo CD) takes the merged value, yaml.v3 (kustomize) the written one`, offset);
             }
             setOwn(out, k, v);
@@ -19312,11 +19312,11 @@ var Converter = class {
       }
       const key = this.key(pair2.key);
       const value = this.value(pair2.value, this.options.record ? [...path34, key] : path34, depth + 1);
-      if (written.has(key)) {
-        if (!sameJson(written.get(key), value)) throw new GoYamlError(`the key "${key}" appears twice in one mapping with different values; keys must be unique`, offset, "duplicate-key");
+      if (written2.has(key)) {
+        if (!sameJson(written2.get(key), value)) throw new GoYamlError(`the key "${key}" appears twice in one mapping with different values; keys must be unique`, offset, "duplicate-key");
         this.repeats.push({ key, offset });
       }
-      written.set(key, value);
+      written2.set(key, value);
       setOwn(out, key, value);
     }
     return out;
@@ -29282,13 +29282,13 @@ var BinaryWriter = class {
     const lenPrefixSizeGuess = varint32Size(len);
     const buf = this.buffer;
     const start = this.pos;
-    const { written } = this.encodeUtf8Into(value, buf.subarray(start + lenPrefixSizeGuess));
-    const lenPrefixSize = varint32Size(written);
+    const { written: written2 } = this.encodeUtf8Into(value, buf.subarray(start + lenPrefixSizeGuess));
+    const lenPrefixSize = varint32Size(written2);
     if (lenPrefixSize != lenPrefixSizeGuess) {
-      buf.copyWithin(start + lenPrefixSize, start + lenPrefixSizeGuess, start + lenPrefixSizeGuess + written);
+      buf.copyWithin(start + lenPrefixSize, start + lenPrefixSizeGuess, start + lenPrefixSizeGuess + written2);
     }
-    this.uint32(written);
-    this.pos += written;
+    this.uint32(written2);
+    this.pos += written2;
     return this;
   }
   /**
@@ -30642,20 +30642,20 @@ function base64Decode(base64Str) {
     size -= base64Str[len - 2] == "=" ? 2 : 1;
   }
   const bytes3 = new Uint8Array(size);
-  let written = -1;
+  let written2 = -1;
   if (nativeSetFromBase64) {
     try {
       const result = nativeSetFromBase64.call(bytes3, base64Str);
       if (result.read == len) {
-        written = result.written;
+        written2 = result.written;
       }
     } catch (_a) {
     }
   }
-  if (written < 0) {
-    written = setFromBase64(bytes3, base64Str);
+  if (written2 < 0) {
+    written2 = setFromBase64(bytes3, base64Str);
   }
-  return written == size ? bytes3 : bytes3.subarray(0, written);
+  return written2 == size ? bytes3 : bytes3.subarray(0, written2);
 }
 function setFromBase64(bytes3, base64Str) {
   const table2 = getDecodeTable();
@@ -49044,11 +49044,11 @@ var imageReferenceTemplate = defineTemplate(
 
 // src/rules/templates/namespace.ts
 function chosenNamespace(object) {
-  const written = object.namespace;
+  const written2 = object.namespace;
   const release = object.release;
-  if (!release) return written === void 0 ? void 0 : { namespace: written, by: "object" };
-  const fromRelease = written === void 0 || (object.namespaceSource ?? (written === release.namespace ? "release" : "written")) === "release";
-  if (!fromRelease) return { namespace: written, by: "object" };
+  if (!release) return written2 === void 0 ? void 0 : { namespace: written2, by: "object" };
+  const fromRelease = written2 === void 0 || (object.namespaceSource ?? (written2 === release.namespace ? "release" : "written")) === "release";
+  if (!fromRelease) return { namespace: written2, by: "object" };
   return release.namespaceDeclared ? { namespace: release.namespace, by: "release" } : void 0;
 }
 var objectNamespaceTemplate = defineTemplate(
@@ -49973,7 +49973,7 @@ function decodeKustomization(doc) {
 function setOwn3(target, key, value) {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
-function decodeStruct(input, spec, written, canonical, paths2, problems) {
+function decodeStruct(input, spec, written2, canonical, paths2, problems) {
   const byFold = /* @__PURE__ */ new Map();
   for (const name of Object.keys(spec.fields)) byFold.set(goFoldName(name), name);
   const out = {};
@@ -49984,13 +49984,13 @@ function decodeStruct(input, spec, written, canonical, paths2, problems) {
     const earlier = seen.get(name);
     if (earlier !== void 0) {
       problems.push({
-        path: [...written, key],
+        path: [...written2, key],
         message: `"${key}" and "${earlier}" are the same ${spec.name} field "${name}" to kustomize (Go matches field names case-insensitively); it keeps the last one, so the file is refused`
       });
       continue;
     }
     seen.set(name, key);
-    const from = [...written, key];
+    const from = [...written2, key];
     const to = [...canonical, name];
     paths2.push([to, from]);
     const fieldSpec = field3 ? spec.fields[field3] : data;
@@ -49998,14 +49998,14 @@ function decodeStruct(input, spec, written, canonical, paths2, problems) {
   }
   return out;
 }
-function decodeField(value, spec, label, written, canonical, paths2, problems) {
+function decodeField(value, spec, label, written2, canonical, paths2, problems) {
   if (value === null || value === void 0) return null;
-  const wrong = (what, at = written) => {
+  const wrong = (what, at = written2) => {
     problems.push({ path: at, message: `${label} must be ${what}` });
   };
   switch (spec.kind) {
     case "data":
-      copyPaths(value, written, canonical, paths2);
+      copyPaths(value, written2, canonical, paths2);
       return value;
     case "string":
       if (typeof value !== "string") wrong("a string");
@@ -50016,8 +50016,8 @@ function decodeField(value, spec, label, written, canonical, paths2, problems) {
         return value;
       }
       value.forEach((item, i) => {
-        paths2.push([[...canonical, i], [...written, i]]);
-        if (typeof item !== "string") wrong(`a list of strings (entry ${i + 1} is ${describe(item)})`, [...written, i]);
+        paths2.push([[...canonical, i], [...written2, i]]);
+        if (typeof item !== "string") wrong(`a list of strings (entry ${i + 1} is ${describe(item)})`, [...written2, i]);
       });
       return value;
     case "stringMap":
@@ -50026,8 +50026,8 @@ function decodeField(value, spec, label, written, canonical, paths2, problems) {
         return value;
       }
       for (const [k, v] of Object.entries(value)) {
-        paths2.push([[...canonical, k], [...written, k]]);
-        if (typeof v !== "string" && v !== null) wrong(`a map of strings ("${k}" is ${describe(v)})`, [...written, k]);
+        paths2.push([[...canonical, k], [...written2, k]]);
+        if (typeof v !== "string" && v !== null) wrong(`a map of strings ("${k}" is ${describe(v)})`, [...written2, k]);
       }
       return value;
     case "structs":
@@ -50036,25 +50036,25 @@ function decodeField(value, spec, label, written, canonical, paths2, problems) {
         return value;
       }
       return value.map((item, i) => {
-        paths2.push([[...canonical, i], [...written, i]]);
+        paths2.push([[...canonical, i], [...written2, i]]);
         if (!isRecord(item)) {
-          wrong(`a list of ${spec.of.name} (entry ${i + 1} is ${describe(item)})`, [...written, i]);
+          wrong(`a list of ${spec.of.name} (entry ${i + 1} is ${describe(item)})`, [...written2, i]);
           return item;
         }
-        return decodeStruct(item, spec.of, [...written, i], [...canonical, i], paths2, problems);
+        return decodeStruct(item, spec.of, [...written2, i], [...canonical, i], paths2, problems);
       });
   }
 }
-function copyPaths(value, written, canonical, paths2) {
+function copyPaths(value, written2, canonical, paths2) {
   if (Array.isArray(value)) {
     value.forEach((v, i) => {
-      paths2.push([[...canonical, i], [...written, i]]);
-      copyPaths(v, [...written, i], [...canonical, i], paths2);
+      paths2.push([[...canonical, i], [...written2, i]]);
+      copyPaths(v, [...written2, i], [...canonical, i], paths2);
     });
   } else if (isRecord(value)) {
     for (const [k, v] of Object.entries(value)) {
-      paths2.push([[...canonical, k], [...written, k]]);
-      copyPaths(v, [...written, k], [...canonical, k], paths2);
+      paths2.push([[...canonical, k], [...written2, k]]);
+      copyPaths(v, [...written2, k], [...canonical, k], paths2);
     }
   }
 }
@@ -50476,8 +50476,8 @@ function fluxKustomizationTarget(object, producer, findSource, repo, thisReposit
     );
     return notRendered2();
   }
-  const written = (str3(spec.path) ?? "").replace(/^\.\/?/, "").replace(/\/+$/, "");
-  const dir2 = repo.normalize(artifact ? path14.posix.join(artifact.root, written) : written);
+  const written2 = (str3(spec.path) ?? "").replace(/^\.\/?/, "").replace(/\/+$/, "");
+  const dir2 = repo.normalize(artifact ? path14.posix.join(artifact.root, written2) : written2);
   if (!repo.isDirectory(dir2) || artifact && !repo.walk(dir2).some((f) => artifactHolds(artifact, f))) {
     refuse(["spec", "path"], `its path ${str3(spec.path) ?? "./"} is not a folder of ${artifact ? `its ExternalArtifact (${dir2 || "."} in this repository)` : "this repository"} (kustomize-controller fails: kustomization path not found)`, "declaration-source-not-found");
     return notRendered2();
@@ -53412,9 +53412,9 @@ var ProvenanceTracer = class {
   }
   trace(path34, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
-    const written = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
-    const literal = this.hasLiteralText(written);
-    const actions = written.filter((s) => s.kind === "action");
+    const written2 = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
+    const literal = this.hasLiteralText(written2);
+    const actions = written2.filter((s) => s.kind === "action");
     if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
     const last = actions[actions.length - 1];
     const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
@@ -53454,9 +53454,9 @@ var ProvenanceTracer = class {
    * elsewhere in the values by search is not proof that someone wrote it for this field.
    */
   sourceOf(value, range) {
-    const written = this.segmentsIn(range[0], range[1]);
-    const actions = written.filter((s) => s.kind === "action");
-    if (actions.length === 0 || this.hasLiteralText(written)) return "written";
+    const written2 = this.segmentsIn(range[0], range[1]);
+    const actions = written2.filter((s) => s.kind === "action");
+    if (actions.length === 0 || this.hasLiteralText(written2)) return "written";
     for (const seg of actions) {
       for (const chain of this.chainsFor(seg)) if (valueMatches(getAt(this.ctx.values, chain), value)) return "written";
     }
@@ -53627,6 +53627,34 @@ function setPathSegments(targetPath) {
   }
   if (current2) out.push(current2);
   return out;
+}
+function textValuesAt(repo, key, text2) {
+  const read = parseYaml(text2, key.file);
+  if (read.errors.length > 0) return { error: read.errors[0].reason };
+  const parsed = read.documents[0];
+  if (!parsed) return void 0;
+  let firstLine;
+  let indent = 0;
+  try {
+    const lines = repo.readText(key.file).split("\n");
+    if (/:\s*\|[-+0-9]*\s*(#.*)?$/.test(lines[key.line - 1] ?? "")) {
+      firstLine = key.line + 1;
+      const content = lines.slice(key.line).find((l) => l.trim() !== "") ?? "";
+      indent = content.length - content.trimStart().length;
+    }
+  } catch {
+    firstLine = void 0;
+  }
+  const sourceMap = {
+    has: (p) => parsed.sourceMap.has(p),
+    locate: (p) => {
+      const inner = parsed.sourceMap.locate(p);
+      if (firstLine === void 0) return { ...inner, location: key, related: [] };
+      const column = inner.location.column !== void 0 ? { column: inner.location.column + indent } : {};
+      return { ...inner, location: { file: key.file, line: firstLine + inner.location.line - 1, ...column }, related: [] };
+    }
+  };
+  return { value: parsed.value, file: key.file, sourceMap };
 }
 
 // src/sources/chart-lock.ts
@@ -61517,7 +61545,7 @@ function notRendered(app, id, p, reason, ruleId = "declaration-not-rendered") {
     problems: [new InputError(where.file, `${object.kind} ${object.namespace ?? "argocd"}/${object.name}: ${reason}`, ruleId, where.line, where.column)]
   };
 }
-function sourceTarget(app, written, sourceAt, id) {
+function sourceTarget(app, written2, sourceAt, id) {
   const { repo } = app;
   const spec = isRecord(app.object.body.spec) ? app.object.body.spec : {};
   const declaredAt = app.at([]);
@@ -61526,21 +61554,21 @@ function sourceTarget(app, written, sourceAt, id) {
   if (sync?.prune === true) base2.prunes = true;
   const refuse = (p, reason, ruleId = "declaration-not-rendered") => notRendered(app, id, p, reason, ruleId);
   const sp = (...p) => [...sourceAt, ...p];
-  const repoURL = str5(written.repoURL) ?? "";
+  const repoURL = str5(written2.repoURL) ?? "";
   const destination = isRecord(spec.destination) ? spec.destination : {};
-  if (str5(written.chart)) {
-    if (isRecord(written.plugin)) return refuse(sp("plugin"), "a config management plugin renders it, which the gate cannot reproduce");
-    const helm2 = isRecord(written.helm) ? written.helm : void 0;
-    base2.helm = remoteRelease(app.object, helm2, destination, { repository: argoChartRepository(repoURL), name: str5(written.chart), version: str5(written.targetRevision) ?? "*", declaredAt: app.at(sp("chart")) });
-    return helmSettings(app, base2, helm2, void 0, sp, buildEnv(app.object, written, app.revision));
+  if (str5(written2.chart)) {
+    if (isRecord(written2.plugin)) return refuse(sp("plugin"), "a config management plugin renders it, which the gate cannot reproduce");
+    const helm2 = isRecord(written2.helm) ? written2.helm : void 0;
+    base2.helm = remoteRelease(app.object, helm2, destination, { repository: argoChartRepository(repoURL), name: str5(written2.chart), version: str5(written2.targetRevision) ?? "*", declaredAt: app.at(sp("chart")) });
+    return helmSettings(app, base2, helm2, void 0, sp, buildEnv(app.object, written2, app.revision));
   }
-  const revision = str5(written.targetRevision) ?? "";
+  const revision = str5(written2.targetRevision) ?? "";
   const which2 = app.isThisRepository(repoURL, revision);
   if (which2 === "other-revision") return refuse(sp("targetRevision"), `its source is this repository at revision ${revision}, not this side of the pull request (localRevisions); other revisions are not fetched`, "declaration-source-not-found");
   if (which2 === "other") return refuse(sp("repoURL"), `its source ${repoURL || "(none)"} is not this repository; other repositories are not fetched`, "declaration-source-not-found");
-  const dir2 = repo.normalize((str5(written.path) ?? ".").replace(/^\.\/?$/, "").replace(/^\.\//, "").replace(/\/+$/, ""));
+  const dir2 = repo.normalize((str5(written2.path) ?? ".").replace(/^\.\/?$/, "").replace(/^\.\//, "").replace(/\/+$/, ""));
   if (!repo.isDirectory(dir2)) return refuse(sp("path"), `its path ${dir2 || "."} is not a folder of this repository`, "declaration-source-not-found");
-  const overridden = withSourceOverrides(app.object, sourceAt, written, repo, dir2, instanceName(app.object));
+  const overridden = withSourceOverrides(app.object, sourceAt, written2, repo, dir2, instanceName(app.object));
   base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...overridden.files])].sort();
   if (overridden.problems.length > 0) return { ...refuse(sp("path"), `its source overrides in ${dir2 || "."} cannot be read`), problems: overridden.problems };
   const source = overridden.source;
@@ -61774,26 +61802,8 @@ function remoteRelease(object, helm, destination, chart) {
 function inlineValues(object, repo, helm, base2) {
   if (isRecord(helm.valuesObject)) return inlineValuesAt(object, [...base2, "valuesObject"], helm.valuesObject);
   if (typeof helm.values !== "string" || helm.values.trim() === "") return void 0;
-  const key = object.sourceMap.locate([...base2, "values"]).location;
-  const read = parseYaml(helm.values, key.file);
-  if (read.errors.length > 0) return `helm.values is not valid YAML (${read.errors[0].reason}), so Argo CD cannot render it`;
-  const parsed = read.documents[0];
-  if (!parsed) return void 0;
-  let firstLine;
-  try {
-    const line = repo.readText(key.file).split("\n")[key.line - 1] ?? "";
-    if (/:\s*\|[-+0-9]*\s*(#.*)?$/.test(line)) firstLine = key.line + 1;
-  } catch {
-    firstLine = void 0;
-  }
-  const sourceMap = {
-    has: (p) => parsed.sourceMap.has(p),
-    locate: (p) => {
-      const inner = parsed.sourceMap.locate(p);
-      return { ...inner, location: firstLine !== void 0 ? { file: key.file, line: firstLine + inner.location.line - 1 } : key, related: [] };
-    }
-  };
-  return { value: parsed.value, file: key.file, sourceMap };
+  const read = textValuesAt(repo, object.sourceMap.locate([...base2, "values"]).location, helm.values);
+  return read && "error" in read ? `helm.values is not valid YAML (${read.error}), so Argo CD cannot render it` : read;
 }
 
 // src/targets/flux-helm-release.ts
@@ -61803,7 +61813,7 @@ var SOURCE_API = "source.toolkit.fluxcd.io/";
 var HELM_API = "helm.toolkit.fluxcd.io/";
 function fluxSourceOf(object) {
   if (!object.apiVersion.startsWith(SOURCE_API)) return void 0;
-  if (object.kind !== "HelmRepository" && object.kind !== "OCIRepository" && object.kind !== "GitRepository") return void 0;
+  if (object.kind !== "HelmRepository" && object.kind !== "OCIRepository" && object.kind !== "GitRepository" && object.kind !== "HelmChart") return void 0;
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   return { kind: object.kind, name: object.name, namespace: object.namespace ?? "default", spec, location: object.sourceMap.locate([]).location, urlLocation: object.sourceMap.locate(["spec", "url"]).location };
 }
@@ -61849,7 +61859,7 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
   const specValues = spec.values !== void 0 && spec.values !== null ? inlineValuesAt(object, ["spec", "values"], spec.values) : void 0;
   if (specValues) base2.helm.inlineValues = [specValues];
   if (Array.isArray(spec.valuesFrom) && spec.valuesFrom.length > 0) {
-    const read = valuesFrom(object, spec.valuesFrom, namespace, findObject, refuse);
+    const read = valuesFrom(object, spec.valuesFrom, namespace, findObject, repo, refuse);
     base2.helm.valuesFrom = { ...read.valuesFrom, values: spec.values ?? null };
     base2.helm.inlineValues = [...read.merged, ...specValues ? [specValues] : [], ...read.targeted];
     base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...read.files])].sort();
@@ -61861,38 +61871,50 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
   const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : void 0;
   const chartRef = isRecord(spec.chartRef) ? spec.chartRef : void 0;
   const source = (kind, ref) => findSource(kind, str6(ref.namespace) ?? namespace, str6(ref.name) ?? "");
-  if (chart) {
-    const ref = isRecord(chart.sourceRef) ? chart.sourceRef : {};
+  const fromChartSpec = (spec2, sourceNamespace, field3, chartAt, local) => {
+    const ref = isRecord(spec2.sourceRef) ? spec2.sourceRef : {};
     const kind = str6(ref.kind) ?? "";
-    const chartName2 = str6(chart.chart) ?? "";
-    const valuesFiles = Array.isArray(chart.valuesFiles) ? chart.valuesFiles.filter((f) => typeof f === "string") : [];
-    const ignoreMissing = chart.ignoreMissingValuesFiles === true;
-    const bootstrap = kind === "GitRepository" && str6(ref.name) === "flux-system" && (str6(ref.namespace) ?? namespace) === "flux-system" ? { kind: "GitRepository", name: "flux-system", namespace: "flux-system", spec: {}, location: declaredAt, urlLocation: declaredAt } : void 0;
-    const found = kind === "HelmRepository" || kind === "GitRepository" ? source(kind, ref) ?? bootstrap : void 0;
+    const chartName2 = str6(spec2.chart) ?? "";
+    const refNamespace = local ? sourceNamespace : str6(ref.namespace) ?? sourceNamespace;
+    const valuesFiles = Array.isArray(spec2.valuesFiles) ? spec2.valuesFiles.filter((f) => typeof f === "string") : [];
+    const ignoreMissing = spec2.ignoreMissingValuesFiles === true;
+    const bootstrap = kind === "GitRepository" && str6(ref.name) === "flux-system" && refNamespace === "flux-system" ? { kind: "GitRepository", name: "flux-system", namespace: "flux-system", spec: {}, location: declaredAt, urlLocation: declaredAt } : void 0;
+    const found = kind === "HelmRepository" || kind === "GitRepository" ? findSource(kind, refNamespace, str6(ref.name) ?? "") ?? bootstrap : void 0;
     if (!found) {
-      refuse(["spec", "chart", "spec", "sourceRef"], kind === "HelmRepository" || kind === "GitRepository" ? `the ${kind} ${str6(ref.namespace) ?? namespace}/${str6(ref.name) ?? ""} it names is not in the repository` : `a chart from a ${kind || "missing"} source is not rendered by the gate yet`, "declaration-source-not-found");
+      refuse(field3("sourceRef"), kind === "HelmRepository" || kind === "GitRepository" ? `the ${kind} ${refNamespace}/${str6(ref.name) ?? ""} it names is not in the repository` : `a chart from a ${kind || "missing"} source is not rendered by the gate yet`, "declaration-source-not-found");
     } else if (found.kind === "HelmRepository") {
       const url = str6(found.spec.url) ?? "";
       const repository = found.spec.type === "oci" ? url.replace(/\/+$/, "") : url;
-      base2.helm.remoteChart = { repository, name: chartName2, version: str6(chart.version) ?? "*", declaredAt: at(["spec", "chart", "spec", "chart"]) };
+      base2.helm.remoteChart = { repository, name: chartName2, version: str6(spec2.version) ?? "*", declaredAt: chartAt };
       base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
       if (valuesFiles.length > 0) base2.helm.chartValuesFiles = { files: valuesFiles, inChart: true, ignoreMissing };
     } else if (!thisRepository(found)) {
-      refuse(["spec", "chart", "spec", "sourceRef"], `the chart comes from the GitRepository ${found.namespace}/${found.name} (${str6(found.spec.url) ?? "no url"}), which is not this repository; other repositories are not fetched`, "declaration-source-not-found");
+      refuse(field3("sourceRef"), `the chart comes from the GitRepository ${found.namespace}/${found.name} (${str6(found.spec.url) ?? "no url"}), which is not this repository; other repositories are not fetched`, "declaration-source-not-found");
     } else {
       const dir2 = repo.normalize(chartName2.replace(/^\.\//, "").replace(/\/+$/, ""));
       if (!repo.isFile(dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml")) {
-        refuse(["spec", "chart", "spec", "chart"], `the chart path ${chartName2} has no Chart.yaml in this repository`, "declaration-source-not-found");
+        refuse(field3("chart"), `the chart path ${chartName2} has no Chart.yaml in this repository`, "declaration-source-not-found");
       } else {
         base2.path = dir2;
         base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...found === bootstrap ? [] : [found.location.file], ...repo.walk(dir2)])].sort();
-        base2.helm.chartFromGit = { reconcileStrategy: str6(chart.reconcileStrategy) ?? "ChartVersion" };
+        base2.helm.chartFromGit = { reconcileStrategy: str6(spec2.reconcileStrategy) ?? "ChartVersion" };
         if (valuesFiles.length > 0) {
           const files = valuesFiles.map((f) => path26.posix.normalize(`/${f}`).replace(/^\/+/, ""));
           base2.helm.chartValuesFiles = { files: valuesFiles, inChart: false, ignoreMissing };
           base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...files])].sort();
         }
       }
+    }
+  };
+  if (chart) {
+    fromChartSpec(chart, namespace, (f) => ["spec", "chart", "spec", f], at(["spec", "chart", "spec", "chart"]), false);
+  } else if (chartRef && str6(chartRef.kind) === "HelmChart") {
+    const found = source("HelmChart", chartRef);
+    if (!found) {
+      refuse(["spec", "chartRef"], `the HelmChart ${str6(chartRef.namespace) ?? namespace}/${str6(chartRef.name) ?? ""} it names is not in the repository`, "declaration-source-not-found");
+    } else {
+      base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
+      fromChartSpec(found.spec, found.namespace, () => ["spec", "chartRef"], found.location, true);
     }
   } else if (chartRef) {
     const found = str6(chartRef.kind) === "OCIRepository" ? source("OCIRepository", chartRef) : void 0;
@@ -61932,7 +61954,7 @@ function postRenderers(list2, at, refuse) {
   });
   return out;
 }
-function valuesFrom(object, list2, namespace, findObject, refuse) {
+function valuesFrom(object, list2, namespace, findObject, repo, refuse) {
   const refs = [];
   const resources = {};
   const at = [];
@@ -61970,6 +61992,13 @@ function valuesFrom(object, list2, namespace, findObject, refuse) {
       targeted.push({ value: null, file: location.file, sourceMap: constant((p) => target.every((seg, k) => p[k] === seg)) });
       return;
     }
+    if (written(found, key)) {
+      const read = textValuesAt(repo, location, data2[key]);
+      if (read && !("error" in read)) {
+        merged.push(read);
+        return;
+      }
+    }
     let parsed;
     try {
       parsed = parseYaml(data2[key], location.file).documents[0]?.value;
@@ -61979,6 +62008,10 @@ function valuesFrom(object, list2, namespace, findObject, refuse) {
     merged.push({ value: parsed, file: location.file, sourceMap: constant((p) => hasPath2(parsed, p)) });
   });
   return { valuesFrom: { refs, resources, at }, merged, targeted, files };
+}
+function written(object, key) {
+  if (object.kind !== "Secret") return true;
+  return isRecord(object.body.stringData) && typeof object.body.stringData[key] === "string";
 }
 function objectData(object) {
   const data2 = {};
@@ -62135,7 +62168,7 @@ var DeclaredTargets = class {
       target.reads ??= target.inputs.filter((f) => !inherited.has(f));
       const own = object.sourceMap.locate([]).location.file;
       target.inputs = [.../* @__PURE__ */ new Set([...producer.inputs.filter((f) => f === own || !resources.has(f)), ...target.reads])].sort();
-      const seen = digest("declaration", target.id, JSON.stringify(object.body));
+      const seen = digest("declaration", target.id, own, JSON.stringify(object.body));
       if (this.seen.has(seen)) continue;
       this.seen.add(seen);
       if (target.helm) target.helm.environment = this.environment(object, target.helm.environment);
@@ -62204,11 +62237,11 @@ function argoSourcePaths(object) {
 }
 function staticFluxPath(object, artifactRoots) {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
-  const written = (typeof spec.path === "string" ? spec.path : "").replace(/^\.\/?/, "").replace(/\/+$/, "");
+  const written2 = (typeof spec.path === "string" ? spec.path : "").replace(/^\.\/?/, "").replace(/\/+$/, "");
   const ref = isRecord(spec.sourceRef) ? spec.sourceRef : {};
-  if (ref.kind !== "ExternalArtifact") return written;
+  if (ref.kind !== "ExternalArtifact") return written2;
   const root = artifactRoots.get(`${typeof ref.namespace === "string" ? ref.namespace : object.namespace ?? "default"}/${String(ref.name)}`);
-  return root === void 0 ? "unknown" : root ? `${root}/${written}`.replace(/\/$/, "") : written;
+  return root === void 0 ? "unknown" : root ? `${root}/${written2}`.replace(/\/$/, "") : written2;
 }
 function declarationFiles(texts, expandApplicationSet2) {
   const repo = texts.repo;
@@ -62311,9 +62344,9 @@ var DeclarationReach = class {
     const folder = (dir2) => this.files(dir2 === "." ? "" : dir2);
     if (isFluxKustomization(object)) {
       if (typeof spec.path !== "string" && spec.path !== void 0) return "everything";
-      const written = staticFluxPath(object, this.artifactRoots);
-      if (written === "unknown") return "everything";
-      const dir2 = this.normalize(written);
+      const written2 = staticFluxPath(object, this.artifactRoots);
+      if (written2 === "unknown") return "everything";
+      const dir2 = this.normalize(written2);
       if (dir2 === void 0) return /* @__PURE__ */ new Set();
       const out = /* @__PURE__ */ new Set([...folder(dir2), ...loadKustomizationGraph(this.repo, dir2).inputs]);
       for (const c of Array.isArray(spec.components) ? spec.components : []) {
@@ -62740,9 +62773,9 @@ function isKubeList(value) {
 
 // src/policy/declarations.ts
 var KIND_OF_PREFIX = { "flux-ks": "Kustomization", flux: "HelmRelease", argocd: "Application", "argocd-set": "ApplicationSet" };
-function declarationStates(written, rendered, pullRequest) {
+function declarationStates(written2, rendered, pullRequest) {
   const byFile = /* @__PURE__ */ new Map();
-  for (const w of written) byFile.set(w.location.file, [...byFile.get(w.location.file) ?? [], w]);
+  for (const w of written2) byFile.set(w.location.file, [...byFile.get(w.location.file) ?? [], w]);
   for (const list2 of byFile.values()) list2.sort((a, b) => a.location.line - b.location.line);
   const owned = /* @__PURE__ */ new Map();
   const made = /* @__PURE__ */ new Map();
@@ -62750,12 +62783,12 @@ function declarationStates(written, rendered, pullRequest) {
     const owner = (byFile.get(r.declaredAt.file) ?? []).filter((w) => w.location.line <= r.declaredAt.line).at(-1);
     if (owner) owned.set(owner, [...owned.get(owner) ?? [], r]);
     else {
-      const key = `${r.declaredAt.file}:${r.declaredAt.line}`;
+      const key = r.id.replace(/@.*$/, "").replace(/\[\d+\]$/, "");
       made.set(key, [...made.get(key) ?? [], r]);
     }
   }
   const status = (targets) => !targets || targets.length === 0 ? pullRequest ? "not-affected" : "not-rendered" : targets.every((t) => t.checked) ? "checked" : "not-checked";
-  const out = [...written].sort((a, b) => a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : a.location.line - b.location.line).map((w) => ({ ...w, targets: (owned.get(w) ?? []).map((t) => t.id), status: status(owned.get(w)) }));
+  const out = [...written2].sort((a, b) => a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : a.location.line - b.location.line).map((w) => ({ ...w, targets: (owned.get(w) ?? []).map((t) => t.id), status: status(owned.get(w)) }));
   for (const targets of made.values()) {
     const [prefix, rest] = targets[0].id.split(":", 2);
     const [namespace, name] = rest.replace(/[[@].*$/, "").split("/", 2);
@@ -63163,9 +63196,9 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
-  const written = texts.objects(DECLARATION_MARKER, (o) => isFluxKustomization(o) || isHelmRelease(o) || isArgoApplication(o));
+  const written2 = texts.objects(DECLARATION_MARKER, (o) => isFluxKustomization(o) || isHelmRelease(o) || isArgoApplication(o));
   const declarationsOut = declarationStates(
-    written.map((o) => ({ kind: o.kind, name: o.name, ...o.namespace ? { namespace: o.namespace } : {}, location: o.sourceMap.locate([]).location })),
+    written2.map((o) => ({ kind: o.kind, name: o.name, ...o.namespace ? { namespace: o.namespace } : {}, location: o.sourceMap.locate([]).location })),
     renderedDeclarations.filter((r) => targets.some((t) => t.id === r.id)),
     diff
   );
@@ -63705,14 +63738,14 @@ ${TEMPLATE_USAGE}
     });
     const opts = { includeCrds, skipTests, noHooks, showOnly: f.lists["show-only"] ?? [], ...io.build ? { build: io.build } : {} };
     if (outputDir !== "") {
-      const written = /* @__PURE__ */ new Set();
+      const written2 = /* @__PURE__ */ new Set();
       const base2 = path33.resolve(io.cwd, outputDir);
       const releaseDir = f.bools["release-name"] ? path33.join(base2, name) : base2;
       for (const w of outputDirWrites(r.crds, r.sortedManifests, r.hooks, opts)) {
         const dir2 = w.kind === "crd" ? base2 : releaseDir;
         const file = [dir2, w.name].join(path33.sep);
         const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path33.join(outputDir, name) : outputDir, w.name].join(path33.sep);
-        const append = w.kind === "hook" ? existsSync3(file) : written.has(file);
+        const append = w.kind === "hook" ? existsSync3(file) : written2.has(file);
         mkdirSync6(path33.dirname(file), { recursive: true });
         const data2 = `---
 # Source: ${w.name}
@@ -63720,7 +63753,7 @@ ${w.data}
 `;
         if (append) appendFileSync(file, data2);
         else writeFileSync6(file, data2);
-        written.add(file);
+        written2.add(file);
         io.stdout(`wrote ${shown}
 `);
       }

@@ -40,8 +40,11 @@ describe('gitops-gate scan examples', () => {
   });
 
   test('renders the Flux HelmRelease and points at the line of its values that adds a capability', () => {
-    expect(run.stdout).toMatch(/clusters\/prod\/apps\/api\.yaml:23:\d+\s+HIGH\s+pss-capabilities-baseline\s+Deployment api-api: .*SYS_ADMIN.*in flux:api\/api/);
+    expect(run.stdout).toMatch(/clusters\/prod\/apps\/api\.yaml:26:\d+\s+HIGH\s+pss-capabilities-baseline\s+Deployment api-api: .*SYS_ADMIN.*in flux:api\/api/);
+    // A value from its valuesFrom ConfigMap: on its line inside the `values.yaml: |` block.
+    expect(run.stdout).toMatch(/clusters\/prod\/apps\/api-values\.yaml:11:7\s+LOW\s+image-not-pinned-by-digest\s+Deployment api-api: .*2\.5\.0.*in flux:api\/api/);
     expect(run.stdout).toContain('11 of 11 targets checked.');
+    expect(run.stdout).toContain('6 Flux or Argo CD declarations: 6 checked.');
   });
 
   test('renders the Argo CD Application and the ApplicationSet the app-of-apps deploys, at the lines that set the values', () => {

@@ -186,6 +186,19 @@ describe('Flux HelmReleases', () => {
     });
   });
 
+  test('a chartRef to a HelmChart written in the repository: its spec is the chart template (its source in its own namespace)', async () => {
+    const helmChart = 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmChart\nmetadata:\n  name: podinfo\n  namespace: flux-system\nspec:\n  chart: podinfo\n  version: 6.7.1\n  sourceRef: { kind: HelmRepository, name: podinfo }\n  valuesFiles: [values-prod.yaml]\n';
+    const release = (name: string) =>
+      `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\n  namespace: apps\nspec:\n  interval: 10m\n  chartRef: { kind: HelmChart, name: ${name}, namespace: flux-system }\n`;
+    const { result } = await scan({ 'flux/repositories.yaml': `${helmRepository()}---\n${helmChart}`, 'apps/podinfo.yaml': release('podinfo'), 'apps/missing.yaml': release('missing') });
+    expect(result.targets.filter((t) => t.id.startsWith('flux:')).map((t) => [t.id, t.checked, t.unchecked])).toEqual([
+      ['flux:apps/missing', false, ['declaration-source-not-found']],
+      ['flux:apps/podinfo', true, undefined]
+    ]);
+    expect(result.findings.filter((f) => f.target === 'flux:apps/podinfo' && f.ruleId === 'pss-privileged')).toHaveLength(1);
+    expect(result.findings.find((f) => f.target === 'flux:apps/missing')?.message).toMatch(/HelmChart flux-system\/missing it names is not in the repository/);
+  });
+
   test("a GitRepository whose URL is the checkout's remote is this repository; another one is not fetched", async () => {
     const gitRepository = (name: string, url: string) => `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: ${name}\n  namespace: apps\nspec:\n  interval: 1m\n  url: ${url}\n`;
     const release = (name: string, source: string) =>
@@ -280,7 +293,8 @@ describe('Flux HelmReleases', () => {
       ['flux:apps/third', true, 1]
     ]);
     const at = (target: string) => result.findings.find((f) => f.target === target && f.ruleId === 'pss-privileged')?.location;
-    expect(at('flux:apps/podinfo')).toMatchObject({ file: 'apps/values.yaml', line: 7 });
+    // On its own line inside the ConfigMap's `values.yaml: |` block.
+    expect(at('flux:apps/podinfo')).toMatchObject({ file: 'apps/values.yaml', line: 8, column: 5 });
     expect(at('flux:apps/other')).toMatchObject({ file: 'apps/values.yaml', line: 16 });
     // spec.values is merged last: a scalar it sets wins over a target path (upstream's final MergeMaps).
     expect(at('flux:apps/third')).toBeUndefined();

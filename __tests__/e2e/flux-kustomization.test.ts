@@ -214,6 +214,15 @@ describe('Flux Kustomizations', () => {
     ]);
   });
 
+  test('the same Kustomization copied into two files is two declarations, each checked and listed', async () => {
+    const result = await scanTree({ 'clusters/a/apps.yaml': ks('apps', './apps'), 'clusters/b/apps.yaml': ks('apps', './apps'), 'apps/web.yaml': deployment('web', 'true') });
+    expect(result.targets.filter((t) => t.id.startsWith('flux-ks:')).map((t) => t.id).sort()).toEqual(['flux-ks:flux-system/apps', 'flux-ks:flux-system/apps@manifests:clusters/b']);
+    expect(result.declarations.map((d) => [d.location.file, d.status])).toEqual([
+      ['clusters/a/apps.yaml', 'checked'],
+      ['clusters/b/apps.yaml', 'checked']
+    ]);
+  });
+
   test("an ExternalArtifact from an ArtifactGenerator that moves this repository's folders as a whole is built from them", async () => {
     const generator = [
       'apiVersion: source.extensions.fluxcd.io/v1beta1',

@@ -20,8 +20,10 @@ describe('declarationStates', () => {
         { id: 'argocd:argocd/api-canary', declaredAt: at('argocd/sets.yaml', 18), checked: true },
         { id: 'argocd:argocd/web-canary', declaredAt: at('argocd/sets.yaml', 18), checked: false },
         { id: 'argocd:argocd/solo', declaredAt: at('argocd/sets.yaml', 30), checked: true },
-        // Made by rendering (an app-of-apps chart): listed on its own.
-        { id: 'argocd:argocd/child[0]', declaredAt: at('apps/templates/child.yaml', 4), checked: true }
+        // Made by rendering (an app-of-apps chart's range over one template): each listed by its name, sources together.
+        { id: 'argocd:argocd/child[0]', declaredAt: at('apps/templates/child.yaml', 4), checked: true },
+        { id: 'argocd:argocd/child[1]', declaredAt: at('apps/templates/child.yaml', 4), checked: true },
+        { id: 'argocd:argocd/other', declaredAt: at('apps/templates/child.yaml', 4), checked: false }
       ],
       true
     );
@@ -29,9 +31,10 @@ describe('declarationStates', () => {
       ['HelmRelease', 'idle', 'not-affected', []],
       ['ApplicationSet', 'canaries', 'not-checked', ['argocd:argocd/api-canary', 'argocd:argocd/web-canary']],
       ['Application', 'solo', 'checked', ['argocd:argocd/solo']],
-      ['Application', 'child', 'checked', ['argocd:argocd/child[0]']]
+      ['Application', 'child', 'checked', ['argocd:argocd/child[0]', 'argocd:argocd/child[1]']],
+      ['Application', 'other', 'not-checked', ['argocd:argocd/other']]
     ]);
-    expect(countDeclarations(states)).toEqual({ checked: 2, 'not-checked': 1, 'not-affected': 1, 'not-rendered': 0 });
+    expect(countDeclarations(states)).toEqual({ checked: 2, 'not-checked': 2, 'not-affected': 1, 'not-rendered': 0 });
   });
 
   test('in a full scan, a written declaration nothing rendered is in no built file', () => {

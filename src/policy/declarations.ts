@@ -51,7 +51,8 @@ export function declarationStates(written: readonly WrittenDeclaration[], render
     const owner = (byFile.get(r.declaredAt.file) ?? []).filter((w) => w.location.line <= r.declaredAt.line).at(-1);
     if (owner) owned.set(owner, [...(owned.get(owner) ?? []), r]);
     else {
-      const key = `${r.declaredAt.file}:${r.declaredAt.line}`;
+      // One declaration per name: its sources (`[i]`) and overlays (`@<target>`) together.
+      const key = r.id.replace(/@.*$/, '').replace(/\[\d+\]$/, '');
       made.set(key, [...(made.get(key) ?? []), r]);
     }
   }

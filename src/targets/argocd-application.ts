@@ -13,10 +13,9 @@
  */
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { isRecord, type JsonPath, type KubeObject, type Located, type SourceLocation } from '../objects/types.js';
-import { parseYaml } from '../objects/yaml-source.js';
+import { isRecord, type JsonPath, type KubeObject, type SourceLocation } from '../objects/types.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
-import { inlineValuesAt } from './inline-values.js';
+import { inlineValuesAt, textValuesAt } from './inline-values.js';
 import type { FluxBuild, InlineValues, Target } from './types.js';
 import { fluxKustomizationGraph } from './flux-kustomization.js';
 import { buildEnv, envsubst, instanceName, unknownVariables, type BuildEnv } from './argocd-env.js';
@@ -429,25 +428,6 @@ function remoteRelease(object: KubeObject, helm: Record<string, unknown> | undef
 function inlineValues(object: KubeObject, repo: RepoFiles, helm: Record<string, unknown>, base: JsonPath): InlineValues | string | undefined {
   if (isRecord(helm.valuesObject)) return inlineValuesAt(object, [...base, 'valuesObject'], helm.valuesObject);
   if (typeof helm.values !== 'string' || helm.values.trim() === '') return undefined;
-  const key = object.sourceMap.locate([...base, 'values']).location;
-  const read = parseYaml(helm.values, key.file);
-  if (read.errors.length > 0) return `helm.values is not valid YAML (${read.errors[0].reason}), so Argo CD cannot render it`;
-  const parsed = read.documents[0];
-  if (!parsed) return undefined;
-  let firstLine: number | undefined;
-  try {
-    const line = repo.readText(key.file).split('\n')[key.line - 1] ?? '';
-    // `values: |` (or `|-`, `|+`, `|2`): the block's lines are the file's lines after the key.
-    if (/:\s*\|[-+0-9]*\s*(#.*)?$/.test(line)) firstLine = key.line + 1;
-  } catch {
-    firstLine = undefined;
-  }
-  const sourceMap = {
-    has: (p: JsonPath) => parsed.sourceMap.has(p),
-    locate: (p: JsonPath): Located => {
-      const inner = parsed.sourceMap.locate(p);
-      return { ...inner, location: firstLine !== undefined ? { file: key.file, line: firstLine + inner.location.line - 1 } : key, related: [] };
-    }
-  };
-  return { value: parsed.value, file: key.file, sourceMap };
+  const read = textValuesAt(repo, object.sourceMap.locate([...base, 'values']).location, helm.values);
+  return read && 'error' in read ? `helm.values is not valid YAML (${read.error}), so Argo CD cannot render it` : read;
 }

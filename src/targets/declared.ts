@@ -180,7 +180,8 @@ export class DeclaredTargets {
       target.inputs = [...new Set([...producer.inputs.filter((f) => f === own || !resources.has(f)), ...target.reads])].sort();
       // The same declaration reached twice (a folder and the Flux Kustomization that builds it, or a Kustomization
       // that builds its own folder) is one target; the same name with other content (two overlays) is two.
-      const seen = digest('declaration', target.id, JSON.stringify(object.body));
+      // A copy of it written in another file is another declaration (checked, and listed, on its own).
+      const seen = digest('declaration', target.id, own, JSON.stringify(object.body));
       if (this.seen.has(seen)) continue;
       this.seen.add(seen);
       if (target.helm) target.helm.environment = this.environment(object, target.helm.environment);

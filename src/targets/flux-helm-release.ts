@@ -1,7 +1,7 @@
 /**
  * Flux HelmReleases as render targets, read as helm-controller reads them (fluxcd/helm-controller, api/v2): the
  * chart from `spec.chart.spec` (a HelmRepository, or this repository's own GitRepository) or `spec.chartRef` (an
- * OCIRepository); the release name (`GetReleaseName` and `ShortenName`) and namespace; `valuesFrom` (ConfigMaps and
+ * OCIRepository, or a HelmChart written in the repository, whose spec is read as `spec.chart.spec`); the release name (`GetReleaseName` and `ShortenName`) and namespace; `valuesFrom` (ConfigMaps and
  * Secrets from the rendered output or the repository, merged in the render process as fluxcd/pkg merges them) and
  * `spec.values`, each key located where it is written (through kustomize patches too, since the HelmRelease objects
  * come from the rendered output); chart `valuesFiles`, whose merge replaces the chart's values.yaml as
@@ -15,7 +15,7 @@ import path from 'node:path';
 import { isRecord, type JsonPath, type KubeObject, type SourceLocation } from '../objects/types.js';
 import { parseYaml } from '../objects/yaml-source.js';
 import type { RepoFiles } from '../repo/files.js';
-import { inlineValuesAt, setPathSegments } from './inline-values.js';
+import { inlineValuesAt, setPathSegments, textValuesAt } from './inline-values.js';
 import type { YamlTexts } from './repo-yaml.js';
 import { declaration } from './declaration.js';
 import type { FluxPostRenderer, FluxValuesReference, InlineValues, Target } from './types.js';
@@ -27,7 +27,7 @@ const SOURCE_API = 'source.toolkit.fluxcd.io/';
 const HELM_API = 'helm.toolkit.fluxcd.io/';
 
 export interface FluxSource {
-  kind: 'HelmRepository' | 'OCIRepository' | 'GitRepository';
+  kind: 'HelmRepository' | 'OCIRepository' | 'GitRepository' | 'HelmChart';
   name: string;
   namespace: string;
   spec: Record<string, unknown>;
@@ -42,7 +42,7 @@ export type FindSource = (kind: string, namespace: string, name: string) => Flux
 /** A rendered object as a Flux source, when it is one (its namespace as the render gave it). */
 export function fluxSourceOf(object: KubeObject): FluxSource | undefined {
   if (!object.apiVersion.startsWith(SOURCE_API)) return undefined;
-  if (object.kind !== 'HelmRepository' && object.kind !== 'OCIRepository' && object.kind !== 'GitRepository') return undefined;
+  if (object.kind !== 'HelmRepository' && object.kind !== 'OCIRepository' && object.kind !== 'GitRepository' && object.kind !== 'HelmChart') return undefined;
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   return { kind: object.kind, name: object.name, namespace: object.namespace ?? 'default', spec, location: object.sourceMap.locate([]).location, urlLocation: object.sourceMap.locate(['spec', 'url']).location };
 }
@@ -106,7 +106,7 @@ export function helmReleaseTarget(
   const specValues = spec.values !== undefined && spec.values !== null ? inlineValuesAt(object, ['spec', 'values'], spec.values) : undefined;
   if (specValues) base.helm!.inlineValues = [specValues];
   if (Array.isArray(spec.valuesFrom) && spec.valuesFrom.length > 0) {
-    const read = valuesFrom(object, spec.valuesFrom, namespace, findObject, refuse);
+    const read = valuesFrom(object, spec.valuesFrom, namespace, findObject, repo, refuse);
     base.helm!.valuesFrom = { ...read.valuesFrom, values: spec.values ?? null };
     // Where keys are written, lowest precedence first: references, spec.values, then target paths (which win).
     base.helm!.inlineValues = [...read.merged, ...(specValues ? [specValues] : []), ...read.targeted];
@@ -119,36 +119,41 @@ export function helmReleaseTarget(
   const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : undefined;
   const chartRef = isRecord(spec.chartRef) ? spec.chartRef : undefined;
   const source = (kind: string, ref: Record<string, unknown>): FluxSource | undefined => findSource(kind, str(ref.namespace) ?? namespace, str(ref.name) ?? '');
-  if (chart) {
-    const ref = isRecord(chart.sourceRef) ? chart.sourceRef : {};
+  /**
+   * A chart template (`spec.chart.spec`, or a HelmChart's spec): its source, chart and valuesFiles. `field` places a
+   * problem on the HelmRelease; `local`: the source is in the template's own namespace (a HelmChart's sourceRef).
+   */
+  const fromChartSpec = (spec: Record<string, unknown>, sourceNamespace: string, field: (name: string) => JsonPath, chartAt: SourceLocation, local: boolean): void => {
+    const ref = isRecord(spec.sourceRef) ? spec.sourceRef : {};
     const kind = str(ref.kind) ?? '';
-    const chartName = str(chart.chart) ?? '';
-    const valuesFiles = Array.isArray(chart.valuesFiles) ? chart.valuesFiles.filter((f): f is string => typeof f === 'string') : [];
-    const ignoreMissing = chart.ignoreMissingValuesFiles === true;
+    const chartName = str(spec.chart) ?? '';
+    const refNamespace = local ? sourceNamespace : (str(ref.namespace) ?? sourceNamespace);
+    const valuesFiles = Array.isArray(spec.valuesFiles) ? spec.valuesFiles.filter((f): f is string => typeof f === 'string') : [];
+    const ignoreMissing = spec.ignoreMissingValuesFiles === true;
     // The bootstrap GitRepository (made by `flux bootstrap` or the Flux Operator) is this repository even when unwritten.
     const bootstrap: FluxSource | undefined =
-      kind === 'GitRepository' && str(ref.name) === 'flux-system' && (str(ref.namespace) ?? namespace) === 'flux-system'
+      kind === 'GitRepository' && str(ref.name) === 'flux-system' && refNamespace === 'flux-system'
         ? { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system', spec: {}, location: declaredAt, urlLocation: declaredAt }
         : undefined;
-    const found = kind === 'HelmRepository' || kind === 'GitRepository' ? (source(kind, ref) ?? bootstrap) : undefined;
+    const found = kind === 'HelmRepository' || kind === 'GitRepository' ? (findSource(kind, refNamespace, str(ref.name) ?? '') ?? bootstrap) : undefined;
     if (!found) {
-      refuse(['spec', 'chart', 'spec', 'sourceRef'], kind === 'HelmRepository' || kind === 'GitRepository' ? `the ${kind} ${str(ref.namespace) ?? namespace}/${str(ref.name) ?? ''} it names is not in the repository` : `a chart from a ${kind || 'missing'} source is not rendered by the gate yet`, 'declaration-source-not-found');
+      refuse(field('sourceRef'), kind === 'HelmRepository' || kind === 'GitRepository' ? `the ${kind} ${refNamespace}/${str(ref.name) ?? ''} it names is not in the repository` : `a chart from a ${kind || 'missing'} source is not rendered by the gate yet`, 'declaration-source-not-found');
     } else if (found.kind === 'HelmRepository') {
       const url = str(found.spec.url) ?? '';
       const repository = found.spec.type === 'oci' ? url.replace(/\/+$/, '') : url;
-      base.helm!.remoteChart = { repository, name: chartName, version: str(chart.version) ?? '*', declaredAt: at(['spec', 'chart', 'spec', 'chart']) };
+      base.helm!.remoteChart = { repository, name: chartName, version: str(spec.version) ?? '*', declaredAt: chartAt };
       base.inputs = [...new Set([...base.inputs, found.location.file])].sort();
       if (valuesFiles.length > 0) base.helm!.chartValuesFiles = { files: valuesFiles, inChart: true, ignoreMissing };
     } else if (!thisRepository(found)) {
-      refuse(['spec', 'chart', 'spec', 'sourceRef'], `the chart comes from the GitRepository ${found.namespace}/${found.name} (${str(found.spec.url) ?? 'no url'}), which is not this repository; other repositories are not fetched`, 'declaration-source-not-found');
+      refuse(field('sourceRef'), `the chart comes from the GitRepository ${found.namespace}/${found.name} (${str(found.spec.url) ?? 'no url'}), which is not this repository; other repositories are not fetched`, 'declaration-source-not-found');
     } else {
       const dir = repo.normalize(chartName.replace(/^\.\//, '').replace(/\/+$/, ''));
       if (!repo.isFile(dir ? `${dir}/Chart.yaml` : 'Chart.yaml')) {
-        refuse(['spec', 'chart', 'spec', 'chart'], `the chart path ${chartName} has no Chart.yaml in this repository`, 'declaration-source-not-found');
+        refuse(field('chart'), `the chart path ${chartName} has no Chart.yaml in this repository`, 'declaration-source-not-found');
       } else {
         base.path = dir;
         base.inputs = [...new Set([...base.inputs, ...(found === bootstrap ? [] : [found.location.file]), ...repo.walk(dir)])].sort();
-        base.helm!.chartFromGit = { reconcileStrategy: str(chart.reconcileStrategy) ?? 'ChartVersion' };
+        base.helm!.chartFromGit = { reconcileStrategy: str(spec.reconcileStrategy) ?? 'ChartVersion' };
         if (valuesFiles.length > 0) {
           // Relative to the source's root, which `..` does not leave (securejoin); read by the release.
           const files = valuesFiles.map((f) => path.posix.normalize(`/${f}`).replace(/^\/+/, ''));
@@ -156,6 +161,18 @@ export function helmReleaseTarget(
           base.inputs = [...new Set([...base.inputs, ...files])].sort();
         }
       }
+    }
+  };
+  if (chart) {
+    fromChartSpec(chart, namespace, (f) => ['spec', 'chart', 'spec', f], at(['spec', 'chart', 'spec', 'chart']), false);
+  } else if (chartRef && str(chartRef.kind) === 'HelmChart') {
+    // A HelmChart written beside the release: its spec is the chart template, its sourceRef in its own namespace.
+    const found = source('HelmChart', chartRef);
+    if (!found) {
+      refuse(['spec', 'chartRef'], `the HelmChart ${str(chartRef.namespace) ?? namespace}/${str(chartRef.name) ?? ''} it names is not in the repository`, 'declaration-source-not-found');
+    } else {
+      base.inputs = [...new Set([...base.inputs, found.location.file])].sort();
+      fromChartSpec(found.spec, found.namespace, () => ['spec', 'chartRef'], found.location, true);
     }
   } else if (chartRef) {
     const found = str(chartRef.kind) === 'OCIRepository' ? source('OCIRepository', chartRef) : undefined;
@@ -206,7 +223,7 @@ function postRenderers(list: unknown[], at: (p: JsonPath) => SourceLocation, ref
  * over it), and where their keys are written: a whole values key at its `data` entry; a target path's value there
  * too. A SOPS-encrypted Secret cannot be read: the release is not checked.
  */
-function valuesFrom(object: KubeObject, list: unknown[], namespace: string, findObject: FindObject, refuse: (p: JsonPath, reason: string, ruleId?: string) => void) {
+function valuesFrom(object: KubeObject, list: unknown[], namespace: string, findObject: FindObject, repo: RepoFiles, refuse: (p: JsonPath, reason: string, ruleId?: string) => void) {
   const refs: FluxValuesReference[] = [];
   const resources: Record<string, { data: Record<string, string> }> = {};
   const at: SourceLocation[] = [];
@@ -244,6 +261,14 @@ function valuesFrom(object: KubeObject, list: unknown[], namespace: string, find
       targeted.push({ value: null, file: location.file, sourceMap: constant((p) => target.every((seg, k) => p[k] === seg)) });
       return;
     }
+    // Text written in the file (a ConfigMap's data, a Secret's stringData): each key on its line of a `key: |` block.
+    if (written(found, key)) {
+      const read = textValuesAt(repo, location, data[key]);
+      if (read && !('error' in read)) {
+        merged.push(read);
+        return;
+      }
+    }
     let parsed: unknown;
     try {
       parsed = parseYaml(data[key], location.file).documents[0]?.value;
@@ -253,6 +278,12 @@ function valuesFrom(object: KubeObject, list: unknown[], namespace: string, find
     merged.push({ value: parsed, file: location.file, sourceMap: constant((p) => hasPath(parsed, p)) });
   });
   return { valuesFrom: { refs, resources, at }, merged, targeted, files };
+}
+
+/** Whether a key's value is written as text in the object's file (not base64 `data` of a Secret). */
+function written(object: KubeObject, key: string): boolean {
+  if (object.kind !== 'Secret') return true;
+  return isRecord(object.body.stringData) && typeof object.body.stringData[key] === 'string';
 }
 
 /** A ConfigMap's `data`, or a Secret's `data` (base64) with `stringData` over it, and where each key is written. */

@@ -1,5 +1,7 @@
 /** Values a declaration writes inside itself (a HelmRelease's `spec.values`, an Application's `valuesObject`). */
-import type { JsonPath, KubeObject } from '../objects/types.js';
+import type { JsonPath, KubeObject, Located, SourceLocation } from '../objects/types.js';
+import { parseYaml } from '../objects/yaml-source.js';
+import type { RepoFiles } from '../repo/files.js';
 import type { InlineValues } from './types.js';
 
 /** The value at `prefix` in the object, with its keys located where the object (or its patch) writes them. */
@@ -35,4 +37,39 @@ export function setPathSegments(targetPath: string): (string | number)[] {
   }
   if (current) out.push(current);
   return out;
+}
+
+/**
+ * Values written as YAML text in a string field (an Application's `helm.values`, a ConfigMap's `values.yaml` key),
+ * parsed, with each key located on its own line when the string is a block scalar (`key: |`) whose lines are the
+ * file's lines after `key`; otherwise on the key. Undefined for an empty text; the parse error for invalid YAML.
+ */
+export function textValuesAt(repo: RepoFiles, key: SourceLocation, text: string): InlineValues | { error: string } | undefined {
+  const read = parseYaml(text, key.file);
+  if (read.errors.length > 0) return { error: read.errors[0].reason };
+  const parsed = read.documents[0];
+  if (!parsed) return undefined;
+  let firstLine: number | undefined;
+  let indent = 0;
+  try {
+    const lines = repo.readText(key.file).split('\n');
+    // `values: |` (or `|-`, `|+`, `|2`): the block's lines are the file's lines after the key, indented alike.
+    if (/:\s*\|[-+0-9]*\s*(#.*)?$/.test(lines[key.line - 1] ?? '')) {
+      firstLine = key.line + 1;
+      const content = lines.slice(key.line).find((l) => l.trim() !== '') ?? '';
+      indent = content.length - content.trimStart().length;
+    }
+  } catch {
+    firstLine = undefined;
+  }
+  const sourceMap = {
+    has: (p: JsonPath) => parsed.sourceMap.has(p),
+    locate: (p: JsonPath): Located => {
+      const inner = parsed.sourceMap.locate(p);
+      if (firstLine === undefined) return { ...inner, location: key, related: [] };
+      const column = inner.location.column !== undefined ? { column: inner.location.column + indent } : {};
+      return { ...inner, location: { file: key.file, line: firstLine + inner.location.line - 1, ...column }, related: [] };
+    }
+  };
+  return { value: parsed.value, file: key.file, sourceMap };
 }
