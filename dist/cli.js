@@ -63142,7 +63142,10 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
     return 0;
   };
   const deployers = [];
-  const deploys = (d, t) => d.path === t.path && t.helm.valuesFiles.every((f) => d.helm.valuesFiles.includes(f));
+  const deploys = (d, t) => {
+    const chartValues = d.helm.chartValuesFiles && !d.helm.chartValuesFiles.inChart ? d.helm.chartValuesFiles.files.map((f) => path31.posix.normalize(`/${f}`).slice(1)) : [];
+    return d.path === t.path && t.helm.valuesFiles.every((f) => d.helm.valuesFiles.includes(f) || chartValues.includes(f));
+  };
   const builtBy = (t) => t.declaredAt ? void 0 : t.kind === "helm" ? deployers.find((d) => deploys(d, t)) : builders.find((b) => t.inputs.every((f) => (b.builds ?? b.reads).includes(f)));
   const guesses = [];
   const renderedDeclarations = [];

@@ -539,7 +539,10 @@ async function scanTree(
   // Declared Helm releases of this repository's charts: a chart folder's guess (its defaults, a values-<env>.yaml)
   // gives way to a declaration of the same chart that reads every values file the guess reads.
   const deployers: Target[] = [];
-  const deploys = (d: Target, t: Target) => d.path === t.path && t.helm!.valuesFiles.every((f) => d.helm!.valuesFiles.includes(f));
+  const deploys = (d: Target, t: Target) => {
+    const chartValues = d.helm!.chartValuesFiles && !d.helm!.chartValuesFiles.inChart ? d.helm!.chartValuesFiles.files.map((f) => path.posix.normalize(`/${f}`).slice(1)) : [];
+    return d.path === t.path && t.helm!.valuesFiles.every((f) => d.helm!.valuesFiles.includes(f) || chartValues.includes(f));
+  };
   const builtBy = (t: Target): Target | undefined =>
     t.declaredAt ? undefined : t.kind === 'helm' ? deployers.find((d) => deploys(d, t)) : builders.find((b) => t.inputs.every((f) => (b.builds ?? b.reads!).includes(f)));
   const guesses: Target[] = [];

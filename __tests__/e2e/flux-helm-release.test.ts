@@ -166,6 +166,10 @@ describe('Flux HelmReleases', () => {
     test('a Git chart: paths from the source root (.. stops there); the finding on the values file line', async () => {
       const { result } = await scan(local('[charts/local/values.yaml, ../../envs/prod.yaml]'));
       expect(result.targets.find((t) => t.id === 'flux:apps/local')).toMatchObject({ checked: true, objects: 1 });
+      // The chart's own guesses give way to the release that reads their values files.
+      expect(result.targets.filter((t) => t.id.startsWith('helm:charts/local')).map((t) => t.id)).toEqual([]);
+      const staging = await scan({ ...local('[charts/local/values.yaml, charts/local/values-staging.yaml]'), 'charts/local/values-staging.yaml': 'privileged: false\n', 'charts/local/values-qa.yaml': 'privileged: false\n' });
+      expect(staging.result.targets.filter((t) => t.id.startsWith('helm:charts/local')).map((t) => t.id)).toEqual(['helm:charts/local@qa']);
       expect(result.findings.find((f) => f.target === 'flux:apps/local' && f.ruleId === 'pss-privileged')?.location).toMatchObject({ file: 'envs/prod.yaml', line: 2 });
     });
 
