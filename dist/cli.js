@@ -18950,6 +18950,45 @@ var RepoFiles = class {
     visit(this.normalize(dirRel));
     return files;
   }
+  /**
+   * The first link (in walk order) whose text leaves the repository, read as Argo CD's `CheckOutOfBoundsSymlinks`
+   * reads it: absolute targets, and relative ones any step of which goes above the root, whether the target exists
+   * or not. `.git` is not walked; nor is anything through a link.
+   */
+  firstEscapingLink() {
+    const visit = (dir2) => {
+      let entries2;
+      try {
+        entries2 = readdirSync(path.join(this.root, dir2), { withFileTypes: true });
+      } catch {
+        return void 0;
+      }
+      entries2.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      for (const entry of entries2) {
+        const rel = dir2 ? `${dir2}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) {
+          if (entry.name === ".git" && dir2 === "") continue;
+          const found = visit(rel);
+          if (found !== void 0) return found;
+        } else if (entry.isSymbolicLink()) {
+          let target;
+          try {
+            target = readlinkSync(path.join(this.root, rel));
+          } catch {
+            continue;
+          }
+          if (path.isAbsolute(target)) return rel;
+          let current2 = path.posix.dirname(rel);
+          for (const part of target.split(path.sep)) {
+            current2 = path.posix.join(current2, part);
+            if (current2 === ".." || current2.startsWith("../")) return rel;
+          }
+        }
+      }
+      return void 0;
+    };
+    return visit("");
+  }
   /** Where a symbolic link leads: a folder or a file inside the repository, outside it, or nowhere. */
   linkTarget(rel) {
     try {
@@ -50412,6 +50451,10 @@ function layout(copies, aliases) {
 function artifactHolds(artifact, file) {
   return artifact.copied.some((c) => c.endsWith("/") ? file.startsWith(c) : file === c);
 }
+function artifactRefusal(found, namespace, name) {
+  if (!found) return [`the ExternalArtifact ${namespace}/${name} it names is made by no ArtifactGenerator in the repository`, "declaration-source-not-found"];
+  return [`its ExternalArtifact ${namespace}/${found.name} (made by the ArtifactGenerator at ${found.location.file}:${found.location.line}) is not rendered: ${found.problem}`, "declaration-not-rendered"];
+}
 
 // src/targets/declaration.ts
 function declaration(object) {
@@ -50457,11 +50500,7 @@ function fluxKustomizationTarget(object, producer, findSource, repo, thisReposit
   if (kind === "ExternalArtifact") {
     const found = findArtifact(refNamespace, str3(ref.name) ?? "");
     if (!found || "problem" in found) {
-      refuse(
-        ["spec", "sourceRef"],
-        found && "problem" in found ? `its ExternalArtifact ${refNamespace}/${found.name} (made by the ArtifactGenerator at ${found.location.file}:${found.location.line}) is not rendered: ${found.problem}` : `the ExternalArtifact ${refNamespace}/${str3(ref.name) ?? ""} it names is made by no ArtifactGenerator in the repository`,
-        found ? "declaration-not-rendered" : "declaration-source-not-found"
-      );
+      refuse(["spec", "sourceRef"], ...artifactRefusal(found, refNamespace, str3(ref.name) ?? ""));
       return notRendered2();
     }
     artifact = found;
@@ -61400,6 +61439,8 @@ function resolveOne(entry, ctx) {
   const ref = name !== void 0 ? ctx.refs.get(name) : void 0;
   if (ref) {
     if (!ref.repo) return { error: `failed to find repo "${ref.url}"` };
+    const link = outOfBoundsLink(ref.repo);
+    if (link !== void 0) return { error: `repository contains out-of-bounds symlinks. file: ${link}` };
     const rest = envsubst2(["", ...entry.split("/").slice(1)].join("/"), ctx.env);
     const at = within(ref.repo, "", rest);
     return "error" in at ? at : { file: at.file, ref: name };
@@ -61469,6 +61510,15 @@ function globFiles(repo, pattern) {
     const nb = path24.posix.basename(b);
     return na < nb ? -1 : na > nb ? 1 : 0;
   });
+}
+var outOfBounds = /* @__PURE__ */ new WeakMap();
+function outOfBoundsLink(repo) {
+  let found = outOfBounds.get(repo);
+  if (found === void 0) {
+    found = repo.firstEscapingLink() ?? null;
+    outOfBounds.set(repo, found);
+  }
+  return found ?? void 0;
 }
 
 // src/targets/argocd-application.ts
@@ -61566,6 +61616,8 @@ function sourceTarget(app, written2, sourceAt, id) {
   const which2 = app.isThisRepository(repoURL, revision);
   if (which2 === "other-revision") return refuse(sp("targetRevision"), `its source is this repository at revision ${revision}, not this side of the pull request (localRevisions); other revisions are not fetched`, "declaration-source-not-found");
   if (which2 === "other") return refuse(sp("repoURL"), `its source ${repoURL || "(none)"} is not this repository; other repositories are not fetched`, "declaration-source-not-found");
+  const link = outOfBoundsLink(repo);
+  if (link !== void 0) return refuse(sp("repoURL"), `repository contains out-of-bounds symlinks. file: ${link}; Argo CD refuses to render any source of it`, "path-outside-repository");
   const dir2 = repo.normalize((str5(written2.path) ?? ".").replace(/^\.\/?$/, "").replace(/^\.\//, "").replace(/\/+$/, ""));
   if (!repo.isDirectory(dir2)) return refuse(sp("path"), `its path ${dir2 || "."} is not a folder of this repository`, "declaration-source-not-found");
   const overridden = withSourceOverrides(app.object, sourceAt, written2, repo, dir2, instanceName(app.object));
@@ -61683,7 +61735,7 @@ function valueFileProblem(entry, message) {
     const name = entry.split("/")[0];
     return [`the file ${entry} comes from ref source ${name} (${missingRef[1]}), which is not this repository at this revision; other repositories and revisions are not fetched`, "declaration-source-not-found"];
   }
-  const ruleId = /outside repository root/.test(message) ? "path-outside-repository" : /matched no files/.test(message) ? "file-not-found" : "declaration-not-rendered";
+  const ruleId = /outside repository root|out-of-bounds symlinks/.test(message) ? "path-outside-repository" : /matched no files/.test(message) ? "file-not-found" : "declaration-not-rendered";
   return [`${entry}: ${message}, so Argo CD fails to render it`, ruleId];
 }
 function usable(f, ctx) {
@@ -61833,7 +61885,7 @@ function shortenReleaseName(name) {
   return `${name.slice(0, 40)}-${createHash7("sha256").update(name).digest("hex").slice(0, 12)}`;
 }
 var str6 = (v) => typeof v === "string" && v !== "" ? v : void 0;
-function helmReleaseTarget(object, producer, findSource, repo, thisRepository, findObject) {
+function helmReleaseTarget(object, producer, findSource, repo, thisRepository, findObject, findArtifact = () => void 0) {
   const { spec, namespace, at, declaredAt, problems, refuse } = declaration(object);
   const targetNamespace = str6(spec.targetNamespace);
   const releaseName = shortenReleaseName(str6(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${object.name}` : object.name));
@@ -61915,6 +61967,23 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
     } else {
       base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
       fromChartSpec(found.spec, found.namespace, () => ["spec", "chartRef"], found.location, true);
+    }
+  } else if (chartRef && str6(chartRef.kind) === "ExternalArtifact") {
+    const refNamespace = str6(chartRef.namespace) ?? namespace;
+    const found = findArtifact(refNamespace, str6(chartRef.name) ?? "");
+    if (!found || "problem" in found) {
+      refuse(["spec", "chartRef"], ...artifactRefusal(found, refNamespace, str6(chartRef.name) ?? ""));
+    } else if (!repo.isFile(found.root ? `${found.root}/Chart.yaml` : "Chart.yaml")) {
+      refuse(["spec", "chartRef"], `the ExternalArtifact ${refNamespace}/${found.name} holds no Chart.yaml at its root (${found.root || "."} of this repository), so helm-controller finds no chart`, "declaration-source-not-found");
+    } else {
+      const files = repo.walk(found.root);
+      const left = files.filter((f) => !artifactHolds(found, f));
+      if (left.length > 0) {
+        refuse(["spec", "chartRef"], `the ExternalArtifact ${refNamespace}/${found.name} holds only part of the chart folder ${found.root || "."} (not ${left.slice(0, 3).join(", ")}${left.length > 3 ? " and more" : ""}), which the gate does not reproduce`, "declaration-not-rendered");
+      } else {
+        base2.path = found.root;
+        base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file, ...files])].sort();
+      }
     }
   } else if (chartRef) {
     const found = str6(chartRef.kind) === "OCIRepository" ? source("OCIRepository", chartRef) : void 0;
@@ -62156,7 +62225,7 @@ var DeclaredTargets = class {
     };
     const made = [
       ...kustomizations.map((object) => [object, safely(object, producer, "flux-ks", "kustomize", () => fluxKustomizationTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))]),
-      ...releases.map((object) => [object, safely(object, producer, "flux", "helm", () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find))]),
+      ...releases.map((object) => [object, safely(object, producer, "flux", "helm", () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))]),
       ...expanded.applications.flatMap((object) => safelyAll(object, producer, "argocd", () => applicationTargets(object, producer, this.repo, which2, this.options.revision)).map((t) => [object, t])),
       ...expanded.refused.map(({ set: set2, path: path34, reason }) => [set2, setNotRendered(set2, producer, path34, reason)])
     ];
@@ -62360,6 +62429,11 @@ var DeclarationReach = class {
       const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : void 0;
       const dir2 = typeof chart?.chart === "string" && chart.chart.includes("/") ? this.normalize(chart.chart) : void 0;
       if (dir2 !== void 0) for (const f of folder(dir2)) out.add(f);
+      const chartRef = isRecord(spec.chartRef) ? spec.chartRef : void 0;
+      if (chartRef?.kind === "ExternalArtifact" && typeof chartRef.name === "string") {
+        const root = this.artifactRoots.get(`${typeof chartRef.namespace === "string" ? chartRef.namespace : object.namespace ?? "default"}/${chartRef.name}`);
+        if (root !== void 0) for (const f of folder(root)) out.add(f);
+      }
       for (const file of Array.isArray(chart?.valuesFiles) ? chart.valuesFiles : []) {
         const rel = typeof file === "string" ? this.normalize(path27.posix.normalize(`/${file}`).slice(1)) : void 0;
         if (rel !== void 0) out.add(rel);

@@ -16029,6 +16029,45 @@ var RepoFiles = class {
     visit(this.normalize(dirRel));
     return files;
   }
+  /**
+   * The first link (in walk order) whose text leaves the repository, read as Argo CD's `CheckOutOfBoundsSymlinks`
+   * reads it: absolute targets, and relative ones any step of which goes above the root, whether the target exists
+   * or not. `.git` is not walked; nor is anything through a link.
+   */
+  firstEscapingLink() {
+    const visit = (dir2) => {
+      let entries2;
+      try {
+        entries2 = readdirSync(path.join(this.root, dir2), { withFileTypes: true });
+      } catch {
+        return void 0;
+      }
+      entries2.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      for (const entry of entries2) {
+        const rel = dir2 ? `${dir2}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) {
+          if (entry.name === ".git" && dir2 === "") continue;
+          const found = visit(rel);
+          if (found !== void 0) return found;
+        } else if (entry.isSymbolicLink()) {
+          let target;
+          try {
+            target = readlinkSync(path.join(this.root, rel));
+          } catch {
+            continue;
+          }
+          if (path.isAbsolute(target)) return rel;
+          let current = path.posix.dirname(rel);
+          for (const part of target.split(path.sep)) {
+            current = path.posix.join(current, part);
+            if (current === ".." || current.startsWith("../")) return rel;
+          }
+        }
+      }
+      return void 0;
+    };
+    return visit("");
+  }
   /** Where a symbolic link leads: a folder or a file inside the repository, outside it, or nowhere. */
   linkTarget(rel) {
     try {

@@ -5,6 +5,8 @@
  * parameters (the revision only when the commit is known); `fileParameters`; more than one source type refused.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
+import { symlinkSync } from 'node:fs';
+import path from 'node:path';
 import { run, type RunResult } from '../../src/run.js';
 import { commitAll, gitRepo, removeDir, tempDir, writeTree } from '../helpers/temp-repo.js';
 
@@ -92,6 +94,18 @@ describe('app of apps', () => {
     expect(result.findings.filter((f) => f.ruleId === 'pss-privileged').map((f) => f.target).sort()).toEqual(['argocd:argocd/deploy', 'argocd:argocd/web']);
     expect(result.notes.join('\n')).toMatch(/helm:charts\/web@staging \(argocd:argocd\/web\)/);
     expect(result.notes.join('\n')).toMatch(/manifests:deploy \(argocd:argocd\/deploy\)/);
+  });
+});
+
+describe('a checkout holding a link that leaves it', () => {
+  test('Argo CD refuses every source of it (CheckOutOfBoundsSymlinks), whether or not the source reads the link', async () => {
+    const root = tempDir('gg-argo-src-');
+    folders.push(root);
+    writeTree(root, { '.gitops-gate.yaml': CONFIG, 'deploy/a.yaml': pod('a'), 'apps/top.yaml': application('top', ['path: deploy']) });
+    symlinkSync('../../../etc/passwd', path.join(root, 'docs-link.yaml'));
+    const result = await run({ root });
+    expect(result.targets.find((t) => t.id === 'argocd:argocd/top')).toMatchObject({ checked: false, unchecked: ['path-outside-repository'] });
+    expect(result.findings.find((f) => f.target === 'argocd:argocd/top')?.message).toMatch(/repository contains out-of-bounds symlinks\. file: docs-link\.yaml/);
   });
 });
 

@@ -203,6 +203,39 @@ describe('Flux HelmReleases', () => {
     expect(result.findings.find((f) => f.target === 'flux:apps/missing')?.message).toMatch(/HelmChart flux-system\/missing it names is not in the repository/);
   });
 
+  test("a chartRef to an ExternalArtifact an ArtifactGenerator copies from this repository: the chart at the artifact's root", async () => {
+    const generator = [
+      'apiVersion: source.extensions.fluxcd.io/v1beta1',
+      'kind: ArtifactGenerator',
+      'metadata:',
+      '  name: charts',
+      '  namespace: flux-system',
+      'spec:',
+      '  sources:',
+      '    - { alias: repo, kind: GitRepository, name: flux-system }',
+      '  artifacts:',
+      '    - name: local-chart',
+      '      copy:',
+      '        - { from: "@repo/charts/local/**", to: "@artifact/" }',
+      ''
+    ].join('\n');
+    const release = (name: string, artifact: string) =>
+      `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\n  namespace: apps\nspec:\n  interval: 10m\n  chartRef: { kind: ExternalArtifact, name: ${artifact}, namespace: flux-system }\n  values:\n    privileged: true\n`;
+    const { result } = await scan({
+      'flux/charts.yaml': generator,
+      'charts/local/Chart.yaml': 'apiVersion: v2\nname: local\nversion: 0.1.0\n',
+      'charts/local/values.yaml': 'privileged: false\n',
+      'charts/local/templates/pod.yaml': TEMPLATE,
+      'apps/local.yaml': release('local', 'local-chart'),
+      'apps/nowhere.yaml': release('nowhere', 'no-such-artifact')
+    });
+    expect(result.targets.filter((t) => t.id.startsWith('flux:')).map((t) => [t.id, t.checked, t.unchecked])).toEqual([
+      ['flux:apps/local', true, undefined],
+      ['flux:apps/nowhere', false, ['declaration-source-not-found']]
+    ]);
+    expect(result.findings.find((f) => f.target === 'flux:apps/local' && f.ruleId === 'pss-privileged')?.location).toMatchObject({ file: 'apps/local.yaml', line: 10 });
+  });
+
   test("a GitRepository whose URL is the checkout's remote is this repository; another one is not fetched", async () => {
     const gitRepository = (name: string, url: string) => `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: ${name}\n  namespace: apps\nspec:\n  interval: 1m\n  url: ${url}\n`;
     const release = (name: string, source: string) =>

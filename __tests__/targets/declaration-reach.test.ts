@@ -26,7 +26,7 @@ function reachOf(files: Record<string, string>) {
   const all = repo.walk('');
   const texts = new YamlTexts(repo, all);
   const declarations = declarationFiles(texts);
-  return new DeclarationReach(texts, declarations.files);
+  return new DeclarationReach(texts, declarations.files, declarations.artifactRoots);
 }
 
 const layout = {
@@ -71,6 +71,14 @@ describe('DeclarationReach', () => {
     expect(reach.leadsTo('argocd/web.yaml', new Set(['envs/flux.yaml']))).toBe(false);
     expect(reach.leadsTo('flux/web.yaml', new Set(['envs/flux.yaml']))).toBe(true);
     expect(reach.leadsTo('flux/web.yaml', new Set(['envs/web/values.yaml']))).toBe(false);
+  });
+
+  test("a HelmRelease's chart from an ExternalArtifact reaches the folder the ArtifactGenerator copies", () => {
+    const generator = 'apiVersion: source.extensions.fluxcd.io/v1beta1\nkind: ArtifactGenerator\nmetadata:\n  name: charts\n  namespace: flux-system\nspec:\n  sources:\n    - { alias: repo, kind: GitRepository, name: flux-system }\n  artifacts:\n    - name: web-chart\n      copy:\n        - { from: "@repo/charts/web/**", to: "@artifact/" }\n';
+    const release = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  chartRef: { kind: ExternalArtifact, name: web-chart, namespace: flux-system }\n';
+    const reach = reachOf({ ...layout, 'flux/charts.yaml': generator, 'flux/web.yaml': release });
+    expect(reach.leadsTo('flux/web.yaml', new Set(['charts/web/templates/pod.yaml']))).toBe(true);
+    expect(reach.leadsTo('flux/web.yaml', new Set(['docs/unrelated.yaml']))).toBe(false);
   });
 
   test('an ApplicationSet reaches everything (its generators are not read statically)', () => {

@@ -184,6 +184,46 @@ export class RepoFiles {
     return files;
   }
 
+  /**
+   * The first link (in walk order) whose text leaves the repository, read as Argo CD's `CheckOutOfBoundsSymlinks`
+   * reads it: absolute targets, and relative ones any step of which goes above the root, whether the target exists
+   * or not. `.git` is not walked; nor is anything through a link.
+   */
+  firstEscapingLink(): string | undefined {
+    const visit = (dir: string): string | undefined => {
+      let entries;
+      try {
+        entries = readdirSync(path.join(this.root, dir), { withFileTypes: true });
+      } catch {
+        return undefined;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of entries) {
+        const rel = dir ? `${dir}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) {
+          if (entry.name === '.git' && dir === '') continue;
+          const found = visit(rel);
+          if (found !== undefined) return found;
+        } else if (entry.isSymbolicLink()) {
+          let target: string;
+          try {
+            target = readlinkSync(path.join(this.root, rel));
+          } catch {
+            continue;
+          }
+          if (path.isAbsolute(target)) return rel;
+          let current = path.posix.dirname(rel);
+          for (const part of target.split(path.sep)) {
+            current = path.posix.join(current, part);
+            if (current === '..' || current.startsWith('../')) return rel;
+          }
+        }
+      }
+      return undefined;
+    };
+    return visit('');
+  }
+
   /** Where a symbolic link leads: a folder or a file inside the repository, outside it, or nowhere. */
   private linkTarget(rel: string): 'dir' | 'file' | 'outside' | 'missing' {
     try {

@@ -21,7 +21,7 @@ import { fluxKustomizationGraph } from './flux-kustomization.js';
 import { buildEnv, envsubst, instanceName, unknownVariables, type BuildEnv } from './argocd-env.js';
 import { directoryFiles, directorySettings } from './argocd-directory.js';
 import { withSourceOverrides } from './argocd-source-overrides.js';
-import { checkRefs, resolveOne, resolveValueFiles, type RefCheckout, type ResolvedValueFile, type ValueFilesContext } from './argocd-value-files.js';
+import { checkRefs, outOfBoundsLink, resolveOne, resolveValueFiles, type RefCheckout, type ResolvedValueFile, type ValueFilesContext } from './argocd-value-files.js';
 
 const ARGO_API = 'argoproj.io/';
 
@@ -159,6 +159,9 @@ function sourceTarget(app: App, written: Record<string, unknown>, sourceAt: Json
   const which = app.isThisRepository(repoURL, revision);
   if (which === 'other-revision') return refuse(sp('targetRevision'), `its source is this repository at revision ${revision}, not this side of the pull request (localRevisions); other revisions are not fetched`, 'declaration-source-not-found');
   if (which === 'other') return refuse(sp('repoURL'), `its source ${repoURL || '(none)'} is not this repository; other repositories are not fetched`, 'declaration-source-not-found');
+  // The repo-server refuses a checkout holding a link that leaves it, before it renders anything.
+  const link = outOfBoundsLink(repo);
+  if (link !== undefined) return refuse(sp('repoURL'), `repository contains out-of-bounds symlinks. file: ${link}; Argo CD refuses to render any source of it`, 'path-outside-repository');
   const dir = repo.normalize((str(written.path) ?? '.').replace(/^\.\/?$/, '').replace(/^\.\//, '').replace(/\/+$/, ''));
   if (!repo.isDirectory(dir)) return refuse(sp('path'), `its path ${dir || '.'} is not a folder of this repository`, 'declaration-source-not-found');
   // `.argocd-source*.yaml` in the folder are merged into the source first; what they set is located in them.
@@ -286,7 +289,7 @@ function valueFileProblem(entry: string, message: string): [string, string] {
     const name = entry.split('/')[0];
     return [`the file ${entry} comes from ref source ${name} (${missingRef[1]}), which is not this repository at this revision; other repositories and revisions are not fetched`, 'declaration-source-not-found'];
   }
-  const ruleId = /outside repository root/.test(message) ? 'path-outside-repository' : /matched no files/.test(message) ? 'file-not-found' : 'declaration-not-rendered';
+  const ruleId = /outside repository root|out-of-bounds symlinks/.test(message) ? 'path-outside-repository' : /matched no files/.test(message) ? 'file-not-found' : 'declaration-not-rendered';
   return [`${entry}: ${message}, so Argo CD fails to render it`, ruleId];
 }
 

@@ -114,6 +114,8 @@ export function resolveOne(entry: string, ctx: ValueFilesContext): ResolvedValue
   const ref = name !== undefined ? ctx.refs.get(name) : undefined;
   if (ref) {
     if (!ref.repo) return { error: `failed to find repo "${ref.url}"` };
+    const link = outOfBoundsLink(ref.repo);
+    if (link !== undefined) return { error: `repository contains out-of-bounds symlinks. file: ${link}` };
     const rest = envsubst(['', ...entry.split('/').slice(1)].join('/'), ctx.env);
     const at = within(ref.repo, '', rest);
     return 'error' in at ? at : { file: at.file, ref: name! };
@@ -191,4 +193,19 @@ function globFiles(repo: RepoFiles, pattern: string): { file: string; outside: b
     const nb = path.posix.basename(b);
     return na < nb ? -1 : na > nb ? 1 : 0;
   });
+}
+
+const outOfBounds = new WeakMap<RepoFiles, string | null>();
+
+/**
+ * The first link in a checkout that leads out of it, if any (`CheckOutOfBoundsSymlinks`, `.git` skipped): Argo CD
+ * refuses every source of such a checkout before it renders anything. Walked once per checkout.
+ */
+export function outOfBoundsLink(repo: RepoFiles): string | undefined {
+  let found = outOfBounds.get(repo);
+  if (found === undefined) {
+    found = repo.firstEscapingLink() ?? null;
+    outOfBounds.set(repo, found);
+  }
+  return found ?? undefined;
 }

@@ -106,6 +106,12 @@ export class DeclarationReach {
       const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : undefined;
       const dir = typeof chart?.chart === 'string' && chart.chart.includes('/') ? this.normalize(chart.chart) : undefined;
       if (dir !== undefined) for (const f of folder(dir)) out.add(f);
+      // A chart an ArtifactGenerator copies from this repository.
+      const chartRef = isRecord(spec.chartRef) ? spec.chartRef : undefined;
+      if (chartRef?.kind === 'ExternalArtifact' && typeof chartRef.name === 'string') {
+        const root = this.artifactRoots.get(`${typeof chartRef.namespace === 'string' ? chartRef.namespace : (object.namespace ?? 'default')}/${chartRef.name}`);
+        if (root !== undefined) for (const f of folder(root)) out.add(f);
+      }
       // Chart valuesFiles of a chart from this repository: from the repository root.
       for (const file of Array.isArray(chart?.valuesFiles) ? chart.valuesFiles : []) {
         const rel = typeof file === 'string' ? this.normalize(path.posix.normalize(`/${file}`).slice(1)) : undefined;

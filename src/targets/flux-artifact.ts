@@ -77,3 +77,12 @@ function layout(copies: unknown[], aliases: Map<string, boolean>): { root: strin
 export function artifactHolds(artifact: { copied: string[] }, file: string): boolean {
   return artifact.copied.some((c) => (c.endsWith('/') ? file.startsWith(c) : file === c));
 }
+
+/**
+ * Why an ExternalArtifact a declaration names cannot be used, as a reason and rule: no generator in the repository
+ * makes it (`undefined`), or its generator's copies are not reproduced.
+ */
+export function artifactRefusal(found: Extract<FluxArtifact, { problem: string }> | undefined, namespace: string, name: string): [reason: string, ruleId: string] {
+  if (!found) return [`the ExternalArtifact ${namespace}/${name} it names is made by no ArtifactGenerator in the repository`, 'declaration-source-not-found'];
+  return [`its ExternalArtifact ${namespace}/${found.name} (made by the ArtifactGenerator at ${found.location.file}:${found.location.line}) is not rendered: ${found.problem}`, 'declaration-not-rendered'];
+}

@@ -1,7 +1,8 @@
 /**
  * Flux HelmReleases as render targets, read as helm-controller reads them (fluxcd/helm-controller, api/v2): the
  * chart from `spec.chart.spec` (a HelmRepository, or this repository's own GitRepository) or `spec.chartRef` (an
- * OCIRepository, or a HelmChart written in the repository, whose spec is read as `spec.chart.spec`); the release name (`GetReleaseName` and `ShortenName`) and namespace; `valuesFrom` (ConfigMaps and
+ * OCIRepository, a HelmChart written in the repository, whose spec is read as `spec.chart.spec`, or an ExternalArtifact
+ * an ArtifactGenerator copies from this repository, the chart at its root); the release name (`GetReleaseName` and `ShortenName`) and namespace; `valuesFrom` (ConfigMaps and
  * Secrets from the rendered output or the repository, merged in the render process as fluxcd/pkg merges them) and
  * `spec.values`, each key located where it is written (through kustomize patches too, since the HelmRelease objects
  * come from the rendered output); chart `valuesFiles`, whose merge replaces the chart's values.yaml as
@@ -18,6 +19,7 @@ import type { RepoFiles } from '../repo/files.js';
 import { inlineValuesAt, setPathSegments, textValuesAt } from './inline-values.js';
 import type { YamlTexts } from './repo-yaml.js';
 import { declaration } from './declaration.js';
+import { artifactHolds, artifactRefusal, type FluxArtifact } from './flux-artifact.js';
 import type { FluxPostRenderer, FluxValuesReference, InlineValues, Target } from './types.js';
 
 /** A ConfigMap or Secret by kind, namespace and name: in the producing target's output first, else the repository's files. */
@@ -79,7 +81,8 @@ export function helmReleaseTarget(
   findSource: FindSource,
   repo: RepoFiles,
   thisRepository: (source: FluxSource) => boolean,
-  findObject: FindObject
+  findObject: FindObject,
+  findArtifact: (namespace: string, name: string) => FluxArtifact | undefined = () => undefined
 ): Target {
   const { spec, namespace, at, declaredAt, problems, refuse } = declaration(object);
   const targetNamespace = str(spec.targetNamespace);
@@ -173,6 +176,24 @@ export function helmReleaseTarget(
     } else {
       base.inputs = [...new Set([...base.inputs, found.location.file])].sort();
       fromChartSpec(found.spec, found.namespace, () => ['spec', 'chartRef'], found.location, true);
+    }
+  } else if (chartRef && str(chartRef.kind) === 'ExternalArtifact') {
+    // Flux 2.7: an ArtifactGenerator's copy of this repository's folder; the chart is at the artifact's root.
+    const refNamespace = str(chartRef.namespace) ?? namespace;
+    const found = findArtifact(refNamespace, str(chartRef.name) ?? '');
+    if (!found || 'problem' in found) {
+      refuse(['spec', 'chartRef'], ...artifactRefusal(found, refNamespace, str(chartRef.name) ?? ''));
+    } else if (!repo.isFile(found.root ? `${found.root}/Chart.yaml` : 'Chart.yaml')) {
+      refuse(['spec', 'chartRef'], `the ExternalArtifact ${refNamespace}/${found.name} holds no Chart.yaml at its root (${found.root || '.'} of this repository), so helm-controller finds no chart`, 'declaration-source-not-found');
+    } else {
+      const files = repo.walk(found.root);
+      const left = files.filter((f) => !artifactHolds(found, f));
+      if (left.length > 0) {
+        refuse(['spec', 'chartRef'], `the ExternalArtifact ${refNamespace}/${found.name} holds only part of the chart folder ${found.root || '.'} (not ${left.slice(0, 3).join(', ')}${left.length > 3 ? ' and more' : ''}), which the gate does not reproduce`, 'declaration-not-rendered');
+      } else {
+        base.path = found.root;
+        base.inputs = [...new Set([...base.inputs, found.location.file, ...files])].sort();
+      }
     }
   } else if (chartRef) {
     const found = str(chartRef.kind) === 'OCIRepository' ? source('OCIRepository', chartRef) : undefined;

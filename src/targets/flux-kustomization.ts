@@ -12,7 +12,7 @@ import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { isRecord, type JsonPath, type KubeObject, type Located, type SourceLocation } from '../objects/types.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
-import { artifactHolds, type FluxArtifact } from './flux-artifact.js';
+import { artifactHolds, artifactRefusal, type FluxArtifact } from './flux-artifact.js';
 import { declaration } from './declaration.js';
 import type { FindObject, FindSource, FluxSource } from './flux-helm-release.js';
 import { findKustomizationFile, kustomizationFromValue, loadKustomizationGraph, parseKustomization, type KustomizationGraph, type NodeSourceMap } from './kustomization.js';
@@ -58,13 +58,7 @@ export function fluxKustomizationTarget(
   if (kind === 'ExternalArtifact') {
     const found = findArtifact(refNamespace, str(ref.name) ?? '');
     if (!found || 'problem' in found) {
-      refuse(
-        ['spec', 'sourceRef'],
-        found && 'problem' in found
-          ? `its ExternalArtifact ${refNamespace}/${found.name} (made by the ArtifactGenerator at ${found.location.file}:${found.location.line}) is not rendered: ${found.problem}`
-          : `the ExternalArtifact ${refNamespace}/${str(ref.name) ?? ''} it names is made by no ArtifactGenerator in the repository`,
-        found ? 'declaration-not-rendered' : 'declaration-source-not-found'
-      );
+      refuse(['spec', 'sourceRef'], ...artifactRefusal(found, refNamespace, str(ref.name) ?? ''));
       return notRendered();
     }
     artifact = found;
