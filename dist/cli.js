@@ -62862,7 +62862,11 @@ function declarationStates(written2, rendered, pullRequest) {
     }
   }
   const status = (targets) => !targets || targets.length === 0 ? pullRequest ? "not-affected" : "not-rendered" : targets.every((t) => t.checked) ? "checked" : "not-checked";
-  const out = [...written2].sort((a, b) => a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : a.location.line - b.location.line).map((w) => ({ ...w, targets: (owned.get(w) ?? []).map((t) => t.id), status: status(owned.get(w)) }));
+  const out = [...written2].filter((w) => !w.partial || owned.has(w)).sort((a, b) => a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : a.location.line - b.location.line).map((w) => {
+    const { partial: _partial, ...declared } = w;
+    const targets = owned.get(w);
+    return { ...declared, targets: (targets ?? []).map((t) => t.id), status: status(targets) };
+  });
   for (const targets of made.values()) {
     const [prefix, rest] = targets[0].id.split(":", 2);
     const [namespace, name] = rest.replace(/[[@].*$/, "").split("/", 2);
@@ -63275,7 +63279,7 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
   const written2 = texts.objects(DECLARATION_MARKER, (o) => isFluxKustomization(o) || isHelmRelease(o) || isArgoApplication(o));
   const declarationsOut = declarationStates(
-    written2.map((o) => ({ kind: o.kind, name: o.name, ...o.namespace ? { namespace: o.namespace } : {}, location: o.sourceMap.locate([]).location })),
+    written2.map((o) => ({ kind: o.kind, name: o.name, ...o.namespace ? { namespace: o.namespace } : {}, location: o.sourceMap.locate([]).location, ...isPartialDeclaration(o) ? { partial: true } : {} })),
     renderedDeclarations.filter((r) => targets.some((t) => t.id === r.id)),
     diff
   );
@@ -63327,6 +63331,13 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
       ...unchecked.length > 0 ? { unchecked } : {}
     });
   }
+}
+function isPartialDeclaration(object) {
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  if (isHelmRelease(object)) return !(isRecord(spec.chart) && isRecord(spec.chart.spec) && spec.chart.spec.sourceRef !== void 0) && spec.chartRef === void 0;
+  if (isFluxKustomization(object)) return spec.sourceRef === void 0;
+  if (object.kind === "ApplicationSet") return spec.template === void 0 && spec.generators === void 0;
+  return spec.source === void 0 && spec.sources === void 0 && spec.sourceHydrator === void 0;
 }
 var DECLARATION_MARKER = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\//;
 var DECLARATION_TARGET = /^(flux-ks|flux|argocd|argocd-set):/;

@@ -40,7 +40,7 @@ import { isFluxKustomization } from './targets/flux-kustomization.js';
 import type { SkipReason } from './targets/types.js';
 import { TargetIndex } from './targets/index.js';
 import type { Target } from './targets/types.js';
-import { getAt, refOf, type KubeObject, type ObjectRef } from './objects/types.js';
+import { getAt, isRecord, refOf, type KubeObject, type ObjectRef } from './objects/types.js';
 
 /** What an entry point asks for: flags and inputs, before the config file is read. */
 export interface ScanRequest {
@@ -603,7 +603,7 @@ async function scanTree(
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
   const written = texts.objects(DECLARATION_MARKER, (o) => isFluxKustomization(o) || isHelmRelease(o) || isArgoApplication(o));
   const declarationsOut = declarationStates(
-    written.map((o) => ({ kind: o.kind, name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}), location: o.sourceMap.locate([]).location })),
+    written.map((o) => ({ kind: o.kind, name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}), location: o.sourceMap.locate([]).location, ...(isPartialDeclaration(o) ? { partial: true } : {}) })),
     renderedDeclarations.filter((r) => targets.some((t) => t.id === r.id)),
     diff
   );
@@ -659,6 +659,15 @@ async function scanTree(
       ...(unchecked.length > 0 ? { unchecked } : {})
     });
   }
+}
+
+/** A declaration without what every whole one has (a HelmRelease with no chart): most likely a kustomize patch. */
+function isPartialDeclaration(object: KubeObject): boolean {
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  if (isHelmRelease(object)) return !(isRecord(spec.chart) && isRecord(spec.chart.spec) && spec.chart.spec.sourceRef !== undefined) && spec.chartRef === undefined;
+  if (isFluxKustomization(object)) return spec.sourceRef === undefined;
+  if (object.kind === 'ApplicationSet') return spec.template === undefined && spec.generators === undefined;
+  return spec.source === undefined && spec.sources === undefined && spec.sourceHydrator === undefined;
 }
 
 /** Files that may hold Flux or Argo CD declarations, and the ids of the targets declarations make. */

@@ -275,6 +275,8 @@ describe('Flux HelmReleases', () => {
     ]);
     const privileged = result.findings.filter((f) => f.ruleId === 'pss-privileged');
     expect(privileged.map((f) => [f.target, f.location.file, f.location.line])).toEqual([['flux:apps/podinfo@kustomize:apps/staging', 'apps/staging/values.yaml', 8]]);
+    // One declaration, rendered per overlay; the overlay's patch is not a declaration of its own.
+    expect(result.declarations.map((d) => [d.location.file, d.status, d.targets])).toEqual([['apps/base/release.yaml', 'checked', ['flux:apps/podinfo', 'flux:apps/podinfo@kustomize:apps/staging']]]);
   });
 
   test('what the gate does not apply yet, and a source it cannot find: not checked, on the lines that say so', async () => {

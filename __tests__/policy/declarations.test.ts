@@ -40,4 +40,11 @@ describe('declarationStates', () => {
   test('in a full scan, a written declaration nothing rendered is in no built file', () => {
     expect(declarationStates(written, [], false).map((s) => s.status)).toEqual(['not-rendered', 'not-rendered', 'not-rendered']);
   });
+
+  test('a partial declaration (a kustomize patch of a HelmRelease) is listed only when a target came from it', () => {
+    const patch = { kind: 'HelmRelease', name: 'podinfo', namespace: 'podinfo', location: at('apps/staging/values.yaml', 1), partial: true };
+    const rendered = { kind: 'HelmRelease', name: 'web', namespace: 'apps', location: at('apps/web-patch.yaml', 1), partial: true };
+    const states = declarationStates([patch, rendered], [{ id: 'flux:apps/web', declaredAt: at('apps/web-patch.yaml', 1), checked: true }], false);
+    expect(states).toEqual([{ kind: 'HelmRelease', name: 'web', namespace: 'apps', location: at('apps/web-patch.yaml', 1), targets: ['flux:apps/web'], status: 'checked' }]);
+  });
 });

@@ -26,6 +26,8 @@ export interface WrittenDeclaration {
   name: string;
   namespace?: string;
   location: SourceLocation;
+  /** It lacks what a whole declaration has (a HelmRelease with no chart): a kustomize patch, listed only if rendered. */
+  partial?: boolean;
 }
 
 /** A reported target that a declaration made. */
@@ -59,8 +61,13 @@ export function declarationStates(written: readonly WrittenDeclaration[], render
   const status = (targets: readonly RenderedDeclaration[] | undefined): DeclarationStatus =>
     !targets || targets.length === 0 ? (pullRequest ? 'not-affected' : 'not-rendered') : targets.every((t) => t.checked) ? 'checked' : 'not-checked';
   const out: DeclarationState[] = [...written]
+    .filter((w) => !w.partial || owned.has(w))
     .sort((a, b) => (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : a.location.line - b.location.line))
-    .map((w) => ({ ...w, targets: (owned.get(w) ?? []).map((t) => t.id), status: status(owned.get(w)) }));
+    .map((w) => {
+      const { partial: _partial, ...declared } = w;
+      const targets = owned.get(w);
+      return { ...declared, targets: (targets ?? []).map((t) => t.id), status: status(targets) };
+    });
   for (const targets of made.values()) {
     const [prefix, rest] = targets[0].id.split(':', 2) as [string, string];
     const [namespace, name] = rest.replace(/[[@].*$/, '').split('/', 2) as [string, string];
