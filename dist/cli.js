@@ -8952,7 +8952,7 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
-        const add = (key, value) => {
+        const add2 = (key, value) => {
           if (typeof replacer === "function")
             value = replacer.call(obj, key, value);
           else if (Array.isArray(replacer) && !replacer.includes(key))
@@ -8962,10 +8962,10 @@ var require_YAMLMap = __commonJS({
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
-            add(key, value);
+            add2(key, value);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
-            add(key, obj[key]);
+            add2(key, obj[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map.items.sort(schema.sortMapEntries);
@@ -25879,7 +25879,7 @@ function chartFullPath(c) {
 }
 function parseHelmignore(text2, file) {
   const rules2 = [];
-  const add = (raw) => {
+  const add2 = (raw) => {
     let rule = raw.trim();
     if (rule === "" || rule.startsWith("#")) return;
     if (rule.includes("**")) throw new ChartError("double-star (**) syntax is not supported", file);
@@ -25906,8 +25906,8 @@ function parseHelmignore(text2, file) {
     else match2 = (n) => safeMatch(r, path4.posix.basename(n));
     rules2.push({ negate: negate2, mustDir, match: match2 });
   };
-  add("templates/.?*");
-  for (const line of text2.split("\n")) add(line.replace(/\r$/, ""));
+  add2("templates/.?*");
+  for (const line of text2.split("\n")) add2(line.replace(/\r$/, ""));
   return rules2;
 }
 function safeMatch(p, n) {
@@ -53284,11 +53284,11 @@ function branchesIn(ctx, parent) {
 }
 function childCollections(node) {
   const out = [];
-  const add = (n) => {
+  const add2 = (n) => {
     if (((0, import_yaml7.isMap)(n) || (0, import_yaml7.isSeq)(n)) && n.range) out.push([n.range[0], n.range[1]]);
   };
-  if ((0, import_yaml7.isMap)(node)) for (const pair2 of node.items) add(pair2.value);
-  else if ((0, import_yaml7.isSeq)(node)) for (const item of node.items) add(item);
+  if ((0, import_yaml7.isMap)(node)) for (const pair2 of node.items) add2(pair2.value);
+  else if ((0, import_yaml7.isSeq)(node)) for (const item of node.items) add2(item);
   return out;
 }
 function childrenColumn(content, node) {
@@ -59855,7 +59855,7 @@ var GoRegexp = class {
     let runq = new Queue();
     let nextq = new Queue();
     const at = (i) => i < n ? input[i] : -1;
-    const add = (q2, pc, p, cap, cond) => {
+    const add2 = (q2, pc, p, cap, cond) => {
       for (; ; ) {
         if (pc === 0 || q2.has(pc)) return;
         const j = q2.dense.length;
@@ -59866,7 +59866,7 @@ var GoRegexp = class {
         switch (inst.op) {
           case ALT:
           case ALT_MATCH:
-            add(q2, inst.out, p, cap, cond);
+            add2(q2, inst.out, p, cap, cond);
             pc = inst.arg;
             continue;
           case EMPTY_WIDTH:
@@ -59882,7 +59882,7 @@ var GoRegexp = class {
             if (inst.arg < cap.length) {
               const old = cap[inst.arg];
               cap[inst.arg] = p;
-              add(q2, inst.out, p, cap, cond);
+              add2(q2, inst.out, p, cap, cond);
               cap[inst.arg] = old;
               return;
             }
@@ -59924,7 +59924,7 @@ var GoRegexp = class {
             ok = c >= 0 && c !== 10;
             break;
         }
-        if (ok) add(nextq, inst.out, nextPos, t.cap, nextCond);
+        if (ok) add2(nextq, inst.out, nextPos, t.cap, nextCond);
       }
       runq.clear();
     };
@@ -59940,7 +59940,7 @@ var GoRegexp = class {
       if (!matched && (pos === 0 || (this.startCond & BEGIN_TEXT) === 0)) {
         const cap = matchcap.slice();
         cap[0] = pos;
-        add(runq, prog.start, pos, cap, flag);
+        add2(runq, prog.start, pos, cap, flag);
       }
       flag = emptyOp(r, r1);
       step(pos, pos + width, r, flag);
@@ -61400,7 +61400,7 @@ function resolveValueFiles(raw, ctx) {
   const origins = [];
   const seen = /* @__PURE__ */ new Set();
   let index2 = 0;
-  const add = (f) => {
+  const add2 = (f) => {
     if (seen.has(key(f))) return;
     seen.add(key(f));
     out.push(f);
@@ -61410,7 +61410,7 @@ function resolveValueFiles(raw, ctx) {
     index2 = i;
     if ("error" in r) return { error: { index: index2, message: r.error } };
     if ("url" in r) {
-      add(r);
+      add2(r);
       continue;
     }
     const checkout = r.ref === void 0 ? ctx.repo : ctx.refs.get(r.ref)?.repo;
@@ -61425,12 +61425,12 @@ function resolveValueFiles(raw, ctx) {
       if (outside) return { error: { index: index2, message: `glob pattern "${raw[index2]}": glob match "${outside.file}" resolved to outside repository root` } };
       for (const m of matches2) {
         const f = { file: m.file, ...r.ref !== void 0 ? { ref: r.ref } : {} };
-        if (!explicit2.has(key(f))) add(f);
+        if (!explicit2.has(key(f))) add2(f);
       }
       continue;
     }
     if (ctx.ignoreMissing && !(checkout?.isFile(r.file) ?? false)) continue;
-    add(r);
+    add2(r);
   }
   return { files: out, origins };
 }
@@ -61657,10 +61657,7 @@ function helmSettings(app, base2, helm, chartDir, sp, env2) {
     release.includeCrds = true;
     return base2;
   }
-  const unknown = (text2, p) => {
-    const names = unknownVariables(text2, env2);
-    return names.length > 0 ? refuse(p, `it uses $${names[0]}, the commit Argo CD renders, which the gate does not know outside a git checkout`) : void 0;
-  };
+  const unknown = (text2, p) => unknownRevision(app, base2.id, env2, text2, p);
   const files = (Array.isArray(helm.valueFiles) ? helm.valueFiles : []).map((f) => typeof f === "string" ? f : "");
   const fileParameters = (Array.isArray(helm.fileParameters) ? helm.fileParameters : []).filter(isRecord);
   const ctx = { repo: app.repo, appPath: chartDir ?? "", refs: refCheckouts(app), multiSource: app.multiSource, env: env2, ignoreMissing: helm.ignoreMissingValueFiles === true };
@@ -61724,6 +61721,10 @@ function helmSettings(app, base2, helm, chartDir, sp, env2) {
   if (Object.keys(environment).length > 0) release.environment = environment;
   return base2;
 }
+function unknownRevision(app, id, env2, text2, p) {
+  const names = unknownVariables(text2, env2);
+  return names.length > 0 ? notRendered(app, id, p, `it uses $${names[0]}, the commit Argo CD renders, which the gate does not know outside a git checkout`) : void 0;
+}
 function inFetchedChart(entry, ctx) {
   if (entry.startsWith("$") && ctx.refs.has(entry.split("/")[0].slice(1))) return false;
   const value = envsubst2(entry, ctx.env);
@@ -61770,10 +61771,7 @@ function kustomizeTarget(app, base2, kustomize, dir2, sp, env2) {
   for (const field3 of ["labelWithoutSelector", "labelIncludeTemplates"]) {
     if (kustomize[field3] === true) return refuse(sp("kustomize", field3), `kustomize.${field3} is not applied by the gate yet, so what it deploys is not checked as Argo CD renders it`);
   }
-  const unknown = (text2, p) => {
-    const names = unknownVariables(text2, env2);
-    return names.length > 0 ? refuse(p, `it uses $${names[0]}, the commit Argo CD renders, which the gate does not know outside a git checkout`) : void 0;
-  };
+  const unknown = (text2, p) => unknownRevision(app, base2.id, env2, text2, p);
   const flux = { patches: [], images: [], components: [], sourceMap: app.object.sourceMap, argocd: { replicas: [] } };
   if (str5(kustomize.namePrefix)) flux.namePrefix = str5(kustomize.namePrefix);
   if (str5(kustomize.nameSuffix)) flux.nameSuffix = str5(kustomize.nameSuffix);
@@ -62849,17 +62847,14 @@ function isKubeList(value) {
 var KIND_OF_PREFIX = { "flux-ks": "Kustomization", flux: "HelmRelease", argocd: "Application", "argocd-set": "ApplicationSet" };
 function declarationStates(written2, rendered, pullRequest) {
   const byFile = /* @__PURE__ */ new Map();
-  for (const w of written2) byFile.set(w.location.file, [...byFile.get(w.location.file) ?? [], w]);
+  for (const w of written2) add(byFile, w.location.file, w);
   for (const list2 of byFile.values()) list2.sort((a, b) => a.location.line - b.location.line);
   const owned = /* @__PURE__ */ new Map();
   const made = /* @__PURE__ */ new Map();
   for (const r of rendered) {
     const owner = (byFile.get(r.declaredAt.file) ?? []).filter((w) => w.location.line <= r.declaredAt.line).at(-1);
-    if (owner) owned.set(owner, [...owned.get(owner) ?? [], r]);
-    else {
-      const key = r.id.replace(/@.*$/, "").replace(/\[\d+\]$/, "");
-      made.set(key, [...made.get(key) ?? [], r]);
-    }
+    if (owner) add(owned, owner, r);
+    else add(made, r.id.replace(/@.*$/, "").replace(/\[\d+\]$/, ""), r);
   }
   const status = (targets) => !targets || targets.length === 0 ? pullRequest ? "not-affected" : "not-rendered" : targets.every((t) => t.checked) ? "checked" : "not-checked";
   const out = [...written2].filter((w) => !w.partial || owned.has(w)).sort((a, b) => a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : a.location.line - b.location.line).map((w) => {
@@ -62873,6 +62868,11 @@ function declarationStates(written2, rendered, pullRequest) {
     out.push({ kind: KIND_OF_PREFIX[prefix] ?? prefix, name, namespace, location: targets[0].declaredAt, targets: targets.map((t) => t.id), status: status(targets) });
   }
   return out;
+}
+function add(map, key, value) {
+  const list2 = map.get(key);
+  if (list2) list2.push(value);
+  else map.set(key, [value]);
 }
 function countDeclarations(states) {
   const out = { checked: 0, "not-checked": 0, "not-affected": 0, "not-rendered": 0 };
@@ -63277,10 +63277,10 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
-  const written2 = texts.objects(DECLARATION_MARKER, (o) => isFluxKustomization(o) || isHelmRelease(o) || isArgoApplication(o));
+  const written2 = texts.objects(DECLARATION_API, (o) => isFluxKustomization(o) || isHelmRelease(o) || isArgoApplication(o));
   const declarationsOut = declarationStates(
     written2.map((o) => ({ kind: o.kind, name: o.name, ...o.namespace ? { namespace: o.namespace } : {}, location: o.sourceMap.locate([]).location, ...isPartialDeclaration(o) ? { partial: true } : {} })),
-    renderedDeclarations.filter((r) => targets.some((t) => t.id === r.id)),
+    renderedDeclarations,
     diff
   );
   return { targets, gitCharts, prunes, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes, declarations: declarationsOut };
@@ -63295,7 +63295,11 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
     return renderTarget(target, repo, { timeoutMs, helmRenderer: settings.renderer, charts });
   }
   function withdraw(id, to) {
-    const keep = (list2, drop) => list2.splice(0, list2.length, ...list2.filter((item) => !drop(item)));
+    const keep = (list2, drop) => {
+      let n = 0;
+      for (const item of list2) if (!drop(item)) list2[n++] = item;
+      list2.length = n;
+    };
     keep(targets, (r) => r.id === id);
     keep(findings, (f) => f.target === id);
     keep(gitCharts, (c) => c.target === id);
@@ -63339,7 +63343,6 @@ function isPartialDeclaration(object) {
   if (object.kind === "ApplicationSet") return spec.template === void 0 && spec.generators === void 0;
   return spec.source === void 0 && spec.sources === void 0 && spec.sourceHydrator === void 0;
 }
-var DECLARATION_MARKER = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\//;
 var DECLARATION_TARGET = /^(flux-ks|flux|argocd|argocd-set):/;
 function buildsFolder(target) {
   return target.renderable && target.declaredAt !== void 0 && target.reads !== void 0 && (target.flux !== void 0 || target.argocdDirectory === true);

@@ -17,7 +17,7 @@ import { renderTarget } from './render/index.js';
 import { expandApplicationSet } from './render/argocd-applicationset.js';
 import type { ChartSource, ChartUse } from './fetch/chart-source.js';
 import { openChartSource, type OpenChartSource } from './fetch/open.js';
-import { declarationFiles, declarationInputsChanged, DeclaredTargets } from './targets/declared.js';
+import { DECLARATION_API, declarationFiles, declarationInputsChanged, DeclaredTargets } from './targets/declared.js';
 import { DeclarationReach } from './targets/declaration-reach.js';
 import { YamlTexts } from './targets/repo-yaml.js';
 import { RepositoryPolicy } from './fetch/policy.js';
@@ -601,10 +601,10 @@ async function scanTree(
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
-  const written = texts.objects(DECLARATION_MARKER, (o) => isFluxKustomization(o) || isHelmRelease(o) || isArgoApplication(o));
+  const written = texts.objects(DECLARATION_API, (o) => isFluxKustomization(o) || isHelmRelease(o) || isArgoApplication(o));
   const declarationsOut = declarationStates(
     written.map((o) => ({ kind: o.kind, name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}), location: o.sourceMap.locate([]).location, ...(isPartialDeclaration(o) ? { partial: true } : {}) })),
-    renderedDeclarations.filter((r) => targets.some((t) => t.id === r.id)),
+    renderedDeclarations,
     diff
   );
   return { targets, gitCharts, prunes, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes, declarations: declarationsOut };
@@ -622,7 +622,12 @@ async function scanTree(
 
   /** Takes back what `report` added for a target; problems found while walking the repository move to `to`. */
   function withdraw(id: string, to: string): void {
-    const keep = <T>(list: T[], drop: (item: T) => boolean) => list.splice(0, list.length, ...list.filter((item) => !drop(item)));
+    // In place: the lists can be long (every finding of the scan).
+    const keep = <T>(list: T[], drop: (item: T) => boolean) => {
+      let n = 0;
+      for (const item of list) if (!drop(item)) list[n++] = item;
+      list.length = n;
+    };
     keep(targets, (r) => r.id === id);
     keep(findings, (f) => f.target === id);
     keep(gitCharts, (c) => c.target === id);
@@ -670,8 +675,7 @@ function isPartialDeclaration(object: KubeObject): boolean {
   return spec.source === undefined && spec.sources === undefined && spec.sourceHydrator === undefined;
 }
 
-/** Files that may hold Flux or Argo CD declarations, and the ids of the targets declarations make. */
-const DECLARATION_MARKER = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\//;
+/** The ids of the targets declarations make. */
 const DECLARATION_TARGET = /^(flux-ks|flux|argocd|argocd-set):/;
 
 /**

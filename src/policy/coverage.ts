@@ -5,6 +5,7 @@
 import type { Finding } from '../analyze/types.js';
 import { isCoverageRule } from '../report/diagnostic-rules.js';
 import type { SkipReason } from '../targets/types.js';
+import type { DeclarationStatus } from './declarations.js';
 
 export interface Coverage {
   targets: number;
@@ -18,7 +19,7 @@ export interface Coverage {
   /** The scan's time budget ran out before every target was rendered. */
   budgetExhausted: boolean;
   /** Flux and Argo CD declarations by state (absent when the repository has none). */
-  declarations?: Record<'checked' | 'not-checked' | 'not-affected' | 'not-rendered', number>;
+  declarations?: Record<DeclarationStatus, number>;
 }
 
 /**

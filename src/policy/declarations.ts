@@ -45,18 +45,15 @@ const KIND_OF_PREFIX: Record<string, string> = { 'flux-ks': 'Kustomization', flu
  */
 export function declarationStates(written: readonly WrittenDeclaration[], rendered: readonly RenderedDeclaration[], pullRequest: boolean): DeclarationState[] {
   const byFile = new Map<string, WrittenDeclaration[]>();
-  for (const w of written) byFile.set(w.location.file, [...(byFile.get(w.location.file) ?? []), w]);
+  for (const w of written) add(byFile, w.location.file, w);
   for (const list of byFile.values()) list.sort((a, b) => a.location.line - b.location.line);
   const owned = new Map<WrittenDeclaration, RenderedDeclaration[]>();
   const made = new Map<string, RenderedDeclaration[]>();
   for (const r of rendered) {
     const owner = (byFile.get(r.declaredAt.file) ?? []).filter((w) => w.location.line <= r.declaredAt.line).at(-1);
-    if (owner) owned.set(owner, [...(owned.get(owner) ?? []), r]);
-    else {
-      // One declaration per name: its sources (`[i]`) and overlays (`@<target>`) together.
-      const key = r.id.replace(/@.*$/, '').replace(/\[\d+\]$/, '');
-      made.set(key, [...(made.get(key) ?? []), r]);
-    }
+    if (owner) add(owned, owner, r);
+    // Else one declaration per name: its sources (`[i]`) and overlays (`@<target>`) together.
+    else add(made, r.id.replace(/@.*$/, '').replace(/\[\d+\]$/, ''), r);
   }
   const status = (targets: readonly RenderedDeclaration[] | undefined): DeclarationStatus =>
     !targets || targets.length === 0 ? (pullRequest ? 'not-affected' : 'not-rendered') : targets.every((t) => t.checked) ? 'checked' : 'not-checked';
@@ -74,6 +71,13 @@ export function declarationStates(written: readonly WrittenDeclaration[], render
     out.push({ kind: KIND_OF_PREFIX[prefix] ?? prefix, name, namespace, location: targets[0].declaredAt, targets: targets.map((t) => t.id), status: status(targets) });
   }
   return out;
+}
+
+/** Appends to the list under a key. */
+function add<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** How many declarations ended in each state. */

@@ -206,10 +206,7 @@ function helmSettings(app: App, base: Target, helm: Record<string, unknown> | un
     release.includeCrds = true;
     return base;
   }
-  const unknown = (text: string, p: JsonPath): Target | undefined => {
-    const names = unknownVariables(text, env);
-    return names.length > 0 ? refuse(p, `it uses $${names[0]}, the commit Argo CD renders, which the gate does not know outside a git checkout`) : undefined;
-  };
+  const unknown = (text: string, p: JsonPath): Target | undefined => unknownRevision(app, base.id, env, text, p);
   const files = (Array.isArray(helm.valueFiles) ? helm.valueFiles : []).map((f) => (typeof f === 'string' ? f : ''));
   const fileParameters = (Array.isArray(helm.fileParameters) ? helm.fileParameters : []).filter(isRecord);
   const ctx: ValueFilesContext = { repo: app.repo, appPath: chartDir ?? '', refs: refCheckouts(app), multiSource: app.multiSource, env, ignoreMissing: helm.ignoreMissingValueFiles === true };
@@ -275,6 +272,12 @@ function helmSettings(app: App, base: Target, helm: Record<string, unknown> | un
   return base;
 }
 
+/** A source refused for a revision variable in `text` when the commit is not known (outside a git checkout). */
+function unknownRevision(app: App, id: string, env: BuildEnv, text: string, p: JsonPath): Target | undefined {
+  const names = unknownVariables(text, env);
+  return names.length > 0 ? notRendered(app, id, p, `it uses $${names[0]}, the commit Argo CD renders, which the gate does not know outside a git checkout`) : undefined;
+}
+
 /** Whether a relative entry of a source whose chart is fetched names a file inside that chart. */
 function inFetchedChart(entry: string, ctx: ValueFilesContext): boolean {
   if (entry.startsWith('$') && ctx.refs.has(entry.split('/')[0].slice(1))) return false;
@@ -337,10 +340,7 @@ function kustomizeTarget(app: App, base: Target, kustomize: Record<string, unkno
   for (const field of ['labelWithoutSelector', 'labelIncludeTemplates']) {
     if (kustomize[field] === true) return refuse(sp('kustomize', field), `kustomize.${field} is not applied by the gate yet, so what it deploys is not checked as Argo CD renders it`);
   }
-  const unknown = (text: string, p: JsonPath): Target | undefined => {
-    const names = unknownVariables(text, env);
-    return names.length > 0 ? refuse(p, `it uses $${names[0]}, the commit Argo CD renders, which the gate does not know outside a git checkout`) : undefined;
-  };
+  const unknown = (text: string, p: JsonPath): Target | undefined => unknownRevision(app, base.id, env, text, p);
   const flux: FluxBuild = { patches: [], images: [], components: [], sourceMap: app.object.sourceMap, argocd: { replicas: [] } };
   if (str(kustomize.namePrefix)) flux.namePrefix = str(kustomize.namePrefix);
   if (str(kustomize.nameSuffix)) flux.nameSuffix = str(kustomize.nameSuffix);

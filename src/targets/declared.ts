@@ -261,7 +261,8 @@ export function declarationInputsChanged(repo: RepoFiles, changed: readonly stri
   });
 }
 
-const DECLARATION_API = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\/|source\.extensions\.fluxcd\.io\//;
+/** A text that may hold a Flux or Argo CD declaration (or an ArtifactGenerator): a cheap test before parsing. */
+export const DECLARATION_API = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\/|source\.extensions\.fluxcd\.io\//;
 const FLUX_KUSTOMIZATION = /kustomize\.toolkit\.fluxcd\.io\//;
 
 /** The repository's files that hold Flux or Argo CD declarations, and the folders Flux Kustomizations build. */
