@@ -62196,7 +62196,8 @@ var DeclaredTargets = class {
     const releases = objects.filter(isHelmRelease);
     const applications = objects.filter(isArgoApplication);
     const kustomizations = objects.filter(isFluxKustomization);
-    if (releases.length === 0 && applications.length === 0 && kustomizations.length === 0) return [];
+    const resourceSets = objects.filter(isResourceSet);
+    if (releases.length === 0 && applications.length === 0 && kustomizations.length === 0 && resourceSets.length === 0) return [];
     const depth = (this.depth.get(producer.id) ?? 0) + 1;
     if (depth > MAX_DECLARATION_DEPTH) return [];
     const which2 = (url, revision) => !this.urls.has(normalizeGitUrl(url)) ? "other" : this.revisions.has(revision) ? "this" : "other-revision";
@@ -62225,7 +62226,8 @@ var DeclaredTargets = class {
       ...kustomizations.map((object) => [object, safely(object, producer, "flux-ks", "kustomize", () => fluxKustomizationTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))]),
       ...releases.map((object) => [object, safely(object, producer, "flux", "helm", () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))]),
       ...expanded.applications.flatMap((object) => safelyAll(object, producer, "argocd", () => applicationTargets(object, producer, this.repo, which2, this.options.revision)).map((t) => [object, t])),
-      ...expanded.refused.map(({ set: set2, path: path34, reason }) => [set2, setNotRendered(set2, producer, path34, reason)])
+      ...expanded.refused.map(({ set: set2, path: path34, reason }) => [set2, setNotRendered(set2, producer, path34, reason)]),
+      ...resourceSets.map((object) => [object, resourceSetNotRendered(object, producer)])
     ];
     const out = [];
     const inherited = new Set(producer.inputs);
@@ -62281,6 +62283,16 @@ function setNotRendered(set2, producer, path34, reason) {
   const problem = new InputError(where.file, `ApplicationSet ${set2.namespace ?? "argocd"}/${set2.name}: ${reason}, so the Applications it generates are not checked`, "declaration-not-rendered", where.line, where.column);
   return { id: `argocd-set:${set2.namespace ?? "argocd"}/${set2.name}`, kind: "helm", path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: set2.sourceMap.locate([]).location, problems: [problem] };
 }
+function isResourceSet(object) {
+  return object.kind === "ResourceSet" && object.apiVersion.startsWith("fluxcd.controlplane.io/");
+}
+function resourceSetNotRendered(set2, producer) {
+  const spec = isRecord(set2.body.spec) ? set2.body.spec : {};
+  const field3 = ["steps", "resourcesTemplate", "resources"].find((f) => spec[f] !== void 0);
+  const where = set2.sourceMap.locate(field3 ? ["spec", field3] : ["spec"]).location;
+  const problem = new InputError(where.file, `ResourceSet ${set2.namespace ?? "default"}/${set2.name}: the Flux Operator generates its resources from its inputs, which the gate does not render yet, so what it generates is not checked`, "declaration-not-rendered", where.line, where.column);
+  return { id: `flux-rset:${set2.namespace ?? "default"}/${set2.name}`, kind: "manifests", path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: set2.sourceMap.locate([]).location, problems: [problem] };
+}
 var RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret)["']?\s*$/m;
 function declarationInputsChanged(repo, changed) {
   return changed.some((file) => {
@@ -62294,7 +62306,7 @@ function declarationInputsChanged(repo, changed) {
     return content === void 0 || RELEASE_INPUT.test(content);
   });
 }
-var DECLARATION_API = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\/|source\.extensions\.fluxcd\.io\//;
+var DECLARATION_API = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\/|source\.extensions\.fluxcd\.io\/|fluxcd\.controlplane\.io\//;
 var FLUX_KUSTOMIZATION = /kustomize\.toolkit\.fluxcd\.io\//;
 function argoSourcePaths(object) {
   if (object.kind !== "Application" || !object.apiVersion.startsWith("argoproj.io/")) return [];
@@ -62844,7 +62856,7 @@ function isKubeList(value) {
 }
 
 // src/policy/declarations.ts
-var KIND_OF_PREFIX = { "flux-ks": "Kustomization", flux: "HelmRelease", argocd: "Application", "argocd-set": "ApplicationSet" };
+var KIND_OF_PREFIX = { "flux-ks": "Kustomization", flux: "HelmRelease", "flux-rset": "ResourceSet", argocd: "Application", "argocd-set": "ApplicationSet" };
 function declarationStates(written2, rendered, pullRequest) {
   const byFile = /* @__PURE__ */ new Map();
   for (const w of written2) add(byFile, w.location.file, w);
@@ -63277,7 +63289,7 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
-  const written2 = texts.objects(DECLARATION_API, (o) => isFluxKustomization(o) || isHelmRelease(o) || isArgoApplication(o));
+  const written2 = texts.objects(DECLARATION_API, (o) => isFluxKustomization(o) || isHelmRelease(o) || isArgoApplication(o) || isResourceSet(o));
   const declarationsOut = declarationStates(
     written2.map((o) => ({ kind: o.kind, name: o.name, ...o.namespace ? { namespace: o.namespace } : {}, location: o.sourceMap.locate([]).location, ...isPartialDeclaration(o) ? { partial: true } : {} })),
     renderedDeclarations,
@@ -63341,9 +63353,10 @@ function isPartialDeclaration(object) {
   if (isHelmRelease(object)) return !(isRecord(spec.chart) && isRecord(spec.chart.spec) && spec.chart.spec.sourceRef !== void 0) && spec.chartRef === void 0;
   if (isFluxKustomization(object)) return spec.sourceRef === void 0;
   if (object.kind === "ApplicationSet") return spec.template === void 0 && spec.generators === void 0;
+  if (isResourceSet(object)) return spec.resources === void 0 && spec.resourcesTemplate === void 0 && spec.steps === void 0;
   return spec.source === void 0 && spec.sources === void 0 && spec.sourceHydrator === void 0;
 }
-var DECLARATION_TARGET = /^(flux-ks|flux|argocd|argocd-set):/;
+var DECLARATION_TARGET = /^(flux-ks|flux|flux-rset|argocd|argocd-set):/;
 function buildsFolder(target) {
   return target.renderable && target.declaredAt !== void 0 && target.reads !== void 0 && (target.flux !== void 0 || target.argocdDirectory === true);
 }

@@ -17,7 +17,7 @@ import { renderTarget } from './render/index.js';
 import { expandApplicationSet } from './render/argocd-applicationset.js';
 import type { ChartSource, ChartUse } from './fetch/chart-source.js';
 import { openChartSource, type OpenChartSource } from './fetch/open.js';
-import { DECLARATION_API, declarationFiles, declarationInputsChanged, DeclaredTargets } from './targets/declared.js';
+import { DECLARATION_API, declarationFiles, declarationInputsChanged, DeclaredTargets, isResourceSet } from './targets/declared.js';
 import { DeclarationReach } from './targets/declaration-reach.js';
 import { YamlTexts } from './targets/repo-yaml.js';
 import { RepositoryPolicy } from './fetch/policy.js';
@@ -601,7 +601,7 @@ async function scanTree(
   }
   findings.push(...inputFindings(problems, settings.rules.severity));
   const uncheckedFiles = [...new Set(discovery.errors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.file))];
-  const written = texts.objects(DECLARATION_API, (o) => isFluxKustomization(o) || isHelmRelease(o) || isArgoApplication(o));
+  const written = texts.objects(DECLARATION_API, (o) => isFluxKustomization(o) || isHelmRelease(o) || isArgoApplication(o) || isResourceSet(o));
   const declarationsOut = declarationStates(
     written.map((o) => ({ kind: o.kind, name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}), location: o.sourceMap.locate([]).location, ...(isPartialDeclaration(o) ? { partial: true } : {}) })),
     renderedDeclarations,
@@ -672,11 +672,12 @@ function isPartialDeclaration(object: KubeObject): boolean {
   if (isHelmRelease(object)) return !(isRecord(spec.chart) && isRecord(spec.chart.spec) && spec.chart.spec.sourceRef !== undefined) && spec.chartRef === undefined;
   if (isFluxKustomization(object)) return spec.sourceRef === undefined;
   if (object.kind === 'ApplicationSet') return spec.template === undefined && spec.generators === undefined;
+  if (isResourceSet(object)) return spec.resources === undefined && spec.resourcesTemplate === undefined && spec.steps === undefined;
   return spec.source === undefined && spec.sources === undefined && spec.sourceHydrator === undefined;
 }
 
 /** The ids of the targets declarations make. */
-const DECLARATION_TARGET = /^(flux-ks|flux|argocd|argocd-set):/;
+const DECLARATION_TARGET = /^(flux-ks|flux|flux-rset|argocd|argocd-set):/;
 
 /**
  * Whether a declared target builds a folder as its controller does (a Flux Kustomization, an Argo CD kustomize or

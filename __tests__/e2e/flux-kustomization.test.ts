@@ -223,6 +223,29 @@ describe('Flux Kustomizations', () => {
     ]);
   });
 
+  test('a Flux Operator ResourceSet is reported not checked on its resources line, and listed: what it generates is never passed as clean', async () => {
+    const rset = [
+      'apiVersion: fluxcd.controlplane.io/v1',
+      'kind: ResourceSet',
+      'metadata:',
+      '  name: scalers',
+      '  namespace: kube-system',
+      'spec:',
+      '  inputs:',
+      '    - app: radarr',
+      '  resources:',
+      '    - apiVersion: v1',
+      '      kind: Pod',
+      '      metadata: { name: << inputs.app >> }',
+      ''
+    ].join('\n');
+    const result = await scanTree({ 'clusters/prod/apps.yaml': ks('apps', './apps'), 'apps/rset.yaml': rset });
+    expect(result.targets.find((t) => t.id === 'flux-rset:kube-system/scalers')).toMatchObject({ checked: false, unchecked: ['declaration-not-rendered'] });
+    expect(result.findings.find((f) => f.target === 'flux-rset:kube-system/scalers')).toMatchObject({ location: { file: 'apps/rset.yaml', line: 9 }, message: expect.stringContaining('the Flux Operator generates its resources') });
+    expect(result.blocking.some((f) => f.target === 'flux-rset:kube-system/scalers')).toBe(true);
+    expect(result.declarations.find((d) => d.kind === 'ResourceSet')).toMatchObject({ name: 'scalers', status: 'not-checked' });
+  });
+
   test("an ExternalArtifact from an ArtifactGenerator that moves this repository's folders as a whole is built from them", async () => {
     const generator = [
       'apiVersion: source.extensions.fluxcd.io/v1beta1',

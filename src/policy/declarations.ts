@@ -1,6 +1,6 @@
 /**
- * Every declaration with what became of it: the Flux Kustomizations and HelmReleases and the Argo CD Applications and
- * ApplicationSets written in the repository, and those only rendering made (an app-of-apps chart's), each with the
+ * Every declaration with what became of it: the Flux Kustomizations, HelmReleases and (Flux Operator) ResourceSets and
+ * the Argo CD Applications and ApplicationSets written in the repository, and those only rendering made (an app-of-apps chart's), each with the
  * targets it rendered as and its state — checked, not checked, or, in a pull request, not affected by the change
  * (not rendered because nothing it reads changed). A rendered target belongs to the written declaration whose text it
  * comes from: the last one starting at or above its line in its file (an ApplicationSet's Applications are located
@@ -37,7 +37,7 @@ export interface RenderedDeclaration {
   checked: boolean;
 }
 
-const KIND_OF_PREFIX: Record<string, string> = { 'flux-ks': 'Kustomization', flux: 'HelmRelease', argocd: 'Application', 'argocd-set': 'ApplicationSet' };
+const KIND_OF_PREFIX: Record<string, string> = { 'flux-ks': 'Kustomization', flux: 'HelmRelease', 'flux-rset': 'ResourceSet', argocd: 'Application', 'argocd-set': 'ApplicationSet' };
 
 /**
  * The states, written declarations first in file order. `pullRequest`: a written declaration no reported target

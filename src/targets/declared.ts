@@ -137,7 +137,8 @@ export class DeclaredTargets {
     const releases = objects.filter(isHelmRelease);
     const applications = objects.filter(isArgoApplication);
     const kustomizations = objects.filter(isFluxKustomization);
-    if (releases.length === 0 && applications.length === 0 && kustomizations.length === 0) return [];
+    const resourceSets = objects.filter(isResourceSet);
+    if (releases.length === 0 && applications.length === 0 && kustomizations.length === 0 && resourceSets.length === 0) return [];
     const depth = (this.depth.get(producer.id) ?? 0) + 1;
     if (depth > MAX_DECLARATION_DEPTH) return [];
     const which: WhichRepository = (url, revision) => (!this.urls.has(normalizeGitUrl(url)) ? 'other' : this.revisions.has(revision) ? 'this' : 'other-revision');
@@ -166,7 +167,8 @@ export class DeclaredTargets {
       ...kustomizations.map((object) => [object, safely(object, producer, 'flux-ks', 'kustomize', () => fluxKustomizationTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))] as const),
       ...releases.map((object) => [object, safely(object, producer, 'flux', 'helm', () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))] as const),
       ...expanded.applications.flatMap((object) => safelyAll(object, producer, 'argocd', () => applicationTargets(object, producer, this.repo, which, this.options.revision)).map((t) => [object, t] as const)),
-      ...expanded.refused.map(({ set, path, reason }) => [set, setNotRendered(set, producer, path, reason)] as const)
+      ...expanded.refused.map(({ set, path, reason }) => [set, setNotRendered(set, producer, path, reason)] as const),
+      ...resourceSets.map((object) => [object, resourceSetNotRendered(object, producer)] as const)
     ];
     const out: Target[] = [];
     const inherited = new Set(producer.inputs);
@@ -240,6 +242,23 @@ function setNotRendered(set: KubeObject, producer: Target, path: JsonPath, reaso
   return { id: `argocd-set:${set.namespace ?? 'argocd'}/${set.name}`, kind: 'helm', path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: set.sourceMap.locate([]).location, problems: [problem] };
 }
 
+/** A Flux Operator ResourceSet (fluxcd.controlplane.io): the resources it generates from its inputs. */
+export function isResourceSet(object: KubeObject): boolean {
+  return object.kind === 'ResourceSet' && object.apiVersion.startsWith('fluxcd.controlplane.io/');
+}
+
+/**
+ * A ResourceSet, reported as not checked: the Flux Operator generates its resources (`resources`,
+ * `resourcesTemplate`, `steps`) from its inputs with `<< >>` templates, which the gate does not render yet.
+ */
+function resourceSetNotRendered(set: KubeObject, producer: Target): Target {
+  const spec = isRecord(set.body.spec) ? set.body.spec : {};
+  const field = (['steps', 'resourcesTemplate', 'resources'] as const).find((f) => spec[f] !== undefined);
+  const where = set.sourceMap.locate(field ? ['spec', field] : ['spec']).location;
+  const problem = new InputError(where.file, `ResourceSet ${set.namespace ?? 'default'}/${set.name}: the Flux Operator generates its resources from its inputs, which the gate does not render yet, so what it generates is not checked`, 'declaration-not-rendered', where.line, where.column);
+  return { id: `flux-rset:${set.namespace ?? 'default'}/${set.name}`, kind: 'manifests', path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: set.sourceMap.locate([]).location, problems: [problem] };
+}
+
 const RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret)["']?\s*$/m;
 
 /**
@@ -262,7 +281,7 @@ export function declarationInputsChanged(repo: RepoFiles, changed: readonly stri
 }
 
 /** A text that may hold a Flux or Argo CD declaration (or an ArtifactGenerator): a cheap test before parsing. */
-export const DECLARATION_API = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\/|source\.extensions\.fluxcd\.io\//;
+export const DECLARATION_API = /(kustomize|helm)\.toolkit\.fluxcd\.io\/|argoproj\.io\/|source\.extensions\.fluxcd\.io\/|fluxcd\.controlplane\.io\//;
 const FLUX_KUSTOMIZATION = /kustomize\.toolkit\.fluxcd\.io\//;
 
 /** The repository's files that hold Flux or Argo CD declarations, and the folders Flux Kustomizations build. */
