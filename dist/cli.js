@@ -18811,6 +18811,9 @@ var InputError = class extends Error {
   column;
 };
 var DEFAULT_SKIP_DIRS = [".git", "node_modules", ".github"];
+function underRoot(p) {
+  return path.posix.normalize(`/${p}`).replace(/^\/+/, "");
+}
 var RepoFiles = class {
   root;
   realRoot;
@@ -18950,6 +18953,14 @@ var RepoFiles = class {
     visit(this.normalize(dirRel));
     return files;
   }
+  /** The text of a symbolic link at a repository path, as written (undefined when the path is not a link). */
+  readLink(rel) {
+    try {
+      return readlinkSync(path.join(this.root, rel));
+    } catch {
+      return void 0;
+    }
+  }
   /**
    * The first link (in walk order) whose text leaves the repository, read as Argo CD's `CheckOutOfBoundsSymlinks`
    * reads it: absolute targets, and relative ones any step of which goes above the root, whether the target exists
@@ -18971,12 +18982,8 @@ var RepoFiles = class {
           const found = visit(rel);
           if (found !== void 0) return found;
         } else if (entry.isSymbolicLink()) {
-          let target;
-          try {
-            target = readlinkSync(path.join(this.root, rel));
-          } catch {
-            continue;
-          }
+          const target = this.readLink(rel);
+          if (target === void 0) continue;
           if (path.isAbsolute(target)) return rel;
           let current2 = path.posix.dirname(rel);
           for (const part of target.split(path.sep)) {
@@ -52714,7 +52721,7 @@ function translate(p, start, inAlternatives) {
 var MANIFEST_FILE = /^.*\.(yaml|yml|json|jsonnet)$/;
 var SKIP_MARKER = "+argocd:skip-file-rendering";
 function directorySettings(value) {
-  const d = value !== null && typeof value === "object" && !Array.isArray(value) ? value : {};
+  const d = isRecord(value) ? value : {};
   return {
     ...d.recurse === true ? { recurse: true } : {},
     ...typeof d.include === "string" && d.include !== "" ? { include: d.include } : {},
@@ -61366,14 +61373,11 @@ function hasIn(object, p) {
   return map.has ? map.has(p) : object.sourceMap.locate(p).foundPath.length === p.length;
 }
 function setAt2(body, p, value) {
-  let node = body;
-  for (const key of p.slice(0, -1)) node = node[key];
-  node[p[p.length - 1]] = value;
+  getAt(body, p.slice(0, -1))[p[p.length - 1]] = value;
 }
 
 // src/targets/argocd-value-files.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { readlinkSync as readlinkSync2 } from "node:fs";
 import path24 from "node:path";
 var isGlob = (p) => /[*?[]/.test(p);
 function checkRefs(entries2, ctx) {
@@ -61480,12 +61484,8 @@ function climbsOut(p) {
 function followLinks(repo, rel) {
   let current2 = rel;
   for (let depth = 0; depth <= 10; depth++) {
-    let target;
-    try {
-      target = readlinkSync2(path24.join(repo.root, current2));
-    } catch {
-      return current2;
-    }
+    const target = repo.readLink(current2);
+    if (target === void 0) return current2;
     if (depth === 10) return void 0;
     const next = path24.isAbsolute(target) ? path24.relative(repo.root, target) : path24.posix.join(path24.posix.dirname(current2), target.split(path24.sep).join("/"));
     if (next === ".." || next.startsWith("../") || path24.isAbsolute(next)) return "outside";
@@ -61496,7 +61496,8 @@ function followLinks(repo, rel) {
 function globFiles(repo, pattern) {
   const match2 = (0, import_picomatch3.default)(pattern, { dot: true });
   const problems = [];
-  const inside = repo.walk("", problems).filter((f) => match2(f)).map((file) => ({ file, outside: false }));
+  const base2 = import_picomatch3.default.scan(pattern).base;
+  const inside = (repo.isDirectory(base2) ? repo.walk(base2, problems) : []).filter((f) => match2(f)).map((file) => ({ file, outside: false }));
   const escaping = problems.filter((p) => p.ruleId === "path-outside-repository" && match2(p.file)).map((p) => ({ file: p.file, outside: true }));
   const folders = (f) => path24.posix.dirname(f) === "." ? [] : path24.posix.dirname(f).split("/");
   return [...inside, ...escaping].sort((x, y) => {
@@ -61949,7 +61950,7 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
         base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...found === bootstrap ? [] : [found.location.file], ...repo.walk(dir2)])].sort();
         base2.helm.chartFromGit = { reconcileStrategy: str6(spec2.reconcileStrategy) ?? "ChartVersion" };
         if (valuesFiles.length > 0) {
-          const files = valuesFiles.map((f) => path26.posix.normalize(`/${f}`).replace(/^\/+/, ""));
+          const files = valuesFiles.map(underRoot);
           base2.helm.chartValuesFiles = { files: valuesFiles, inChart: false, ignoreMissing };
           base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...files])].sort();
         }
@@ -62279,9 +62280,13 @@ function safely(object, producer, prefix, kind, build) {
   }
 }
 function setNotRendered(set2, producer, path34, reason) {
-  const where = set2.sourceMap.locate(path34).location;
-  const problem = new InputError(where.file, `ApplicationSet ${set2.namespace ?? "argocd"}/${set2.name}: ${reason}, so the Applications it generates are not checked`, "declaration-not-rendered", where.line, where.column);
-  return { id: `argocd-set:${set2.namespace ?? "argocd"}/${set2.name}`, kind: "helm", path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: set2.sourceMap.locate([]).location, problems: [problem] };
+  const name = `${set2.namespace ?? "argocd"}/${set2.name}`;
+  return declarationNotRendered(set2, producer, `argocd-set:${name}`, "helm", path34, `ApplicationSet ${name}: ${reason}, so the Applications it generates are not checked`);
+}
+function declarationNotRendered(object, producer, id, kind, path34, message) {
+  const where = object.sourceMap.locate(path34).location;
+  const problem = new InputError(where.file, message, "declaration-not-rendered", where.line, where.column);
+  return { id, kind, path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: object.sourceMap.locate([]).location, problems: [problem] };
 }
 function isResourceSet(object) {
   return object.kind === "ResourceSet" && object.apiVersion.startsWith("fluxcd.controlplane.io/");
@@ -62289,9 +62294,8 @@ function isResourceSet(object) {
 function resourceSetNotRendered(set2, producer) {
   const spec = isRecord(set2.body.spec) ? set2.body.spec : {};
   const field3 = ["steps", "resourcesTemplate", "resources"].find((f) => spec[f] !== void 0);
-  const where = set2.sourceMap.locate(field3 ? ["spec", field3] : ["spec"]).location;
-  const problem = new InputError(where.file, `ResourceSet ${set2.namespace ?? "default"}/${set2.name}: the Flux Operator generates its resources from its inputs, which the gate does not render yet, so what it generates is not checked`, "declaration-not-rendered", where.line, where.column);
-  return { id: `flux-rset:${set2.namespace ?? "default"}/${set2.name}`, kind: "manifests", path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: set2.sourceMap.locate([]).location, problems: [problem] };
+  const name = `${set2.namespace ?? "default"}/${set2.name}`;
+  return declarationNotRendered(set2, producer, `flux-rset:${name}`, "manifests", field3 ? ["spec", field3] : ["spec"], `ResourceSet ${name}: the Flux Operator generates its resources from its inputs, which the gate does not render yet, so what it generates is not checked`);
 }
 var RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret)["']?\s*$/m;
 function declarationInputsChanged(repo, changed) {
@@ -62445,7 +62449,7 @@ var DeclarationReach = class {
         if (root !== void 0) for (const f of folder(root)) out.add(f);
       }
       for (const file of Array.isArray(chart?.valuesFiles) ? chart.valuesFiles : []) {
-        const rel = typeof file === "string" ? this.normalize(path27.posix.normalize(`/${file}`).slice(1)) : void 0;
+        const rel = typeof file === "string" ? this.normalize(underRoot(file)) : void 0;
         if (rel !== void 0) out.add(rel);
       }
       return out;
@@ -63233,7 +63237,7 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
   };
   const deployers = [];
   const deploys = (d, t) => {
-    const chartValues = d.helm.chartValuesFiles && !d.helm.chartValuesFiles.inChart ? d.helm.chartValuesFiles.files.map((f) => path31.posix.normalize(`/${f}`).slice(1)) : [];
+    const chartValues = d.helm.chartValuesFiles && !d.helm.chartValuesFiles.inChart ? d.helm.chartValuesFiles.files.map(underRoot) : [];
     return d.path === t.path && t.helm.valuesFiles.every((f) => d.helm.valuesFiles.includes(f) || chartValues.includes(f));
   };
   const builtBy = (t) => t.declaredAt ? void 0 : t.kind === "helm" ? deployers.find((d) => deploys(d, t)) : builders.find((b) => t.inputs.every((f) => (b.builds ?? b.reads).includes(f)));
@@ -63422,7 +63426,7 @@ function replaceDefaultValues(repo, chart, spec) {
   let merged = /* @__PURE__ */ new Map();
   const from = [];
   for (const p of spec.files) {
-    const file = spec.inChart ? chartFile(chart, p) : repositoryFile(repo, p, spec.ignoreMissing === true);
+    const file = spec.inChart ? chartFile(chart, p, spec.ignoreMissing === true) : repositoryFile(repo, p, spec.ignoreMissing === true);
     if (file === void 0) continue;
     merged = mergeMaps(merged, unmarshal(file, p));
     from.push(file);
@@ -63431,15 +63435,15 @@ function replaceDefaultValues(repo, chart, spec) {
   chart.values = merged;
   chart.defaultsFrom = from;
 }
-function chartFile(chart, p) {
+function chartFile(chart, p, ignoreMissing) {
   const clean2 = path32.posix.normalize(p);
   if (clean2 === "values.yaml") return chart.valuesFile;
   const found = chart.files.find((f) => f.name === clean2);
-  if (found) return found;
+  if (found || ignoreMissing) return found;
   throw new ValuesError(`${MERGE_ERROR}: no values file found at path '${p}'`);
 }
 function repositoryFile(repo, p, ignoreMissing) {
-  const joined = path32.posix.normalize(`/${p}`).replace(/^\/+/, "");
+  const joined = underRoot(p);
   if (!repo.isFile(joined)) {
     if (ignoreMissing && !repo.isDirectory(joined)) return void 0;
     throw new ValuesError(`${MERGE_ERROR}: no values file found at path '/${joined}' (reference '${p}')`, joined);

@@ -15890,6 +15890,9 @@ var InputError = class extends Error {
   column;
 };
 var DEFAULT_SKIP_DIRS = [".git", "node_modules", ".github"];
+function underRoot(p) {
+  return path.posix.normalize(`/${p}`).replace(/^\/+/, "");
+}
 var RepoFiles = class {
   root;
   realRoot;
@@ -16029,6 +16032,14 @@ var RepoFiles = class {
     visit(this.normalize(dirRel));
     return files;
   }
+  /** The text of a symbolic link at a repository path, as written (undefined when the path is not a link). */
+  readLink(rel) {
+    try {
+      return readlinkSync(path.join(this.root, rel));
+    } catch {
+      return void 0;
+    }
+  }
   /**
    * The first link (in walk order) whose text leaves the repository, read as Argo CD's `CheckOutOfBoundsSymlinks`
    * reads it: absolute targets, and relative ones any step of which goes above the root, whether the target exists
@@ -16050,12 +16061,8 @@ var RepoFiles = class {
           const found = visit(rel);
           if (found !== void 0) return found;
         } else if (entry.isSymbolicLink()) {
-          let target;
-          try {
-            target = readlinkSync(path.join(this.root, rel));
-          } catch {
-            continue;
-          }
+          const target = this.readLink(rel);
+          if (target === void 0) continue;
           if (path.isAbsolute(target)) return rel;
           let current = path.posix.dirname(rel);
           for (const part of target.split(path.sep)) {
@@ -23267,7 +23274,7 @@ function replaceDefaultValues(repo, chart, spec) {
   let merged = /* @__PURE__ */ new Map();
   const from = [];
   for (const p of spec.files) {
-    const file = spec.inChart ? chartFile(chart, p) : repositoryFile(repo, p, spec.ignoreMissing === true);
+    const file = spec.inChart ? chartFile(chart, p, spec.ignoreMissing === true) : repositoryFile(repo, p, spec.ignoreMissing === true);
     if (file === void 0) continue;
     merged = mergeMaps(merged, unmarshal(file, p));
     from.push(file);
@@ -23276,15 +23283,15 @@ function replaceDefaultValues(repo, chart, spec) {
   chart.values = merged;
   chart.defaultsFrom = from;
 }
-function chartFile(chart, p) {
+function chartFile(chart, p, ignoreMissing) {
   const clean2 = path3.posix.normalize(p);
   if (clean2 === "values.yaml") return chart.valuesFile;
   const found = chart.files.find((f) => f.name === clean2);
-  if (found) return found;
+  if (found || ignoreMissing) return found;
   throw new ValuesError(`${MERGE_ERROR}: no values file found at path '${p}'`);
 }
 function repositoryFile(repo, p, ignoreMissing) {
-  const joined = path3.posix.normalize(`/${p}`).replace(/^\/+/, "");
+  const joined = underRoot(p);
   if (!repo.isFile(joined)) {
     if (ignoreMissing && !repo.isDirectory(joined)) return void 0;
     throw new ValuesError(`${MERGE_ERROR}: no values file found at path '/${joined}' (reference '${p}')`, joined);

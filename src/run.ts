@@ -26,7 +26,7 @@ import { isolationMode } from './render/process.js';
 import { parseYaml } from './objects/yaml-source.js';
 import { isCoverageRule } from './report/diagnostic-rules.js';
 import { digest } from './util/hash.js';
-import { InputError, RepoFiles } from './repo/files.js';
+import { InputError, RepoFiles, underRoot } from './repo/files.js';
 import { combineRules, loadBuiltinRules, loadCustomRules } from './rules/load.js';
 import type { RuleDefinition } from './rules/types.js';
 import { applyConfig, CONFIG_FILE_NAMES, ConfigError, defaultSettings, MAX_CONFIG_BYTES, parseConfig } from './settings/config.js';
@@ -540,7 +540,7 @@ async function scanTree(
   // gives way to a declaration of the same chart that reads every values file the guess reads.
   const deployers: Target[] = [];
   const deploys = (d: Target, t: Target) => {
-    const chartValues = d.helm!.chartValuesFiles && !d.helm!.chartValuesFiles.inChart ? d.helm!.chartValuesFiles.files.map((f) => path.posix.normalize(`/${f}`).slice(1)) : [];
+    const chartValues = d.helm!.chartValuesFiles && !d.helm!.chartValuesFiles.inChart ? d.helm!.chartValuesFiles.files.map(underRoot) : [];
     return d.path === t.path && t.helm!.valuesFiles.every((f) => d.helm!.valuesFiles.includes(f) || chartValues.includes(f));
   };
   const builtBy = (t: Target): Target | undefined =>

@@ -188,6 +188,14 @@ describe('Flux HelmReleases', () => {
       const defaults = await scan({ 'flux/repositories.yaml': helmRepository(), 'apps/podinfo.yaml': helmRelease(['      valuesFiles: [values-prod.yaml, values.yaml]']) });
       expect(defaults.result.findings.filter((f) => f.target === 'flux:apps/podinfo' && f.ruleId === 'pss-privileged')).toHaveLength(0);
     });
+
+    test('a file missing from a fetched chart fails it, unless ignoreMissingValuesFiles', async () => {
+      const missing = await scan({ 'flux/repositories.yaml': helmRepository(), 'apps/podinfo.yaml': helmRelease(['      valuesFiles: [values.yaml, values-none.yaml]']) });
+      expect(missing.result.targets.find((t) => t.id === 'flux:apps/podinfo')?.checked).toBe(false);
+      expect(missing.result.findings.find((f) => f.target === 'flux:apps/podinfo' && /no values file found at path 'values-none.yaml'/.test(f.message))).toBeDefined();
+      const ignored = await scan({ 'flux/repositories.yaml': helmRepository(), 'apps/podinfo.yaml': helmRelease(['      valuesFiles: [values.yaml, values-none.yaml]', '      ignoreMissingValuesFiles: true']) });
+      expect(ignored.result.targets.find((t) => t.id === 'flux:apps/podinfo')).toMatchObject({ checked: true, objects: 1 });
+    });
   });
 
   test('a chartRef to a HelmChart written in the repository: its spec is the chart template (its source in its own namespace)', async () => {

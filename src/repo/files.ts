@@ -31,6 +31,11 @@ export interface RepoFilesOptions {
 
 const DEFAULT_SKIP_DIRS = ['.git', 'node_modules', '.github'];
 
+/** A path joined to the root as `securejoin` joins it (Flux's source paths): `..` stops at the root. */
+export function underRoot(p: string): string {
+  return path.posix.normalize(`/${p}`).replace(/^\/+/, '');
+}
+
 export class RepoFiles {
   readonly root: string;
   private readonly realRoot: string;
@@ -184,6 +189,15 @@ export class RepoFiles {
     return files;
   }
 
+  /** The text of a symbolic link at a repository path, as written (undefined when the path is not a link). */
+  readLink(rel: string): string | undefined {
+    try {
+      return readlinkSync(path.join(this.root, rel));
+    } catch {
+      return undefined;
+    }
+  }
+
   /**
    * The first link (in walk order) whose text leaves the repository, read as Argo CD's `CheckOutOfBoundsSymlinks`
    * reads it: absolute targets, and relative ones any step of which goes above the root, whether the target exists
@@ -205,12 +219,8 @@ export class RepoFiles {
           const found = visit(rel);
           if (found !== undefined) return found;
         } else if (entry.isSymbolicLink()) {
-          let target: string;
-          try {
-            target = readlinkSync(path.join(this.root, rel));
-          } catch {
-            continue;
-          }
+          const target = this.readLink(rel);
+          if (target === undefined) continue;
           if (path.isAbsolute(target)) return rel;
           let current = path.posix.dirname(rel);
           for (const part of target.split(path.sep)) {

@@ -7,6 +7,7 @@
  * repository fails the source, as upstream. Jsonnet is evaluated by Argo CD and not by the gate.
  */
 import path from 'node:path';
+import { isRecord } from '../objects/types.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
 import { compileGobwasGlob } from './gobwas-glob.js';
 
@@ -31,7 +32,7 @@ export interface DirectoryFiles {
 
 /** The settings of `spec.source.directory` as written (wrong types read as unset). */
 export function directorySettings(value: unknown): DirectorySettings {
-  const d = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const d = isRecord(value) ? value : {};
   return {
     ...(d.recurse === true ? { recurse: true } : {}),
     ...(typeof d.include === 'string' && d.include !== '' ? { include: d.include } : {}),

@@ -5,7 +5,7 @@
  * back. argocd-image-updater writes these files, so a pull request that edits one changes what is deployed. A value
  * the override sets is located in the override file.
  */
-import { isRecord, type JsonPath, type KubeObject, type Located, type SourceMap } from '../objects/types.js';
+import { getAt, isRecord, type JsonPath, type KubeObject, type Located, type SourceMap } from '../objects/types.js';
 import { parseYaml } from '../objects/yaml-source.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
 
@@ -91,7 +91,5 @@ function hasIn(object: KubeObject, p: JsonPath): boolean {
 }
 
 function setAt(body: Record<string, unknown>, p: JsonPath, value: unknown): void {
-  let node: unknown = body;
-  for (const key of p.slice(0, -1)) node = (node as Record<string | number, unknown>)[key];
-  (node as Record<string | number, unknown>)[p[p.length - 1]] = value;
+  (getAt(body, p.slice(0, -1)) as Record<string | number, unknown>)[p[p.length - 1]] = value;
 }

@@ -13,7 +13,6 @@
  *   explicit place; duplicates keep the first place; no match is an error unless `ignoreMissingValueFiles`;
  * - a missing file is dropped with `ignoreMissingValueFiles`, else kept (Helm then fails on it).
  */
-import { readlinkSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { InputError, RepoFiles } from '../repo/files.js';
@@ -161,12 +160,8 @@ function climbsOut(p: string): boolean {
 function followLinks(repo: RepoFiles, rel: string): string | 'outside' | undefined {
   let current = rel;
   for (let depth = 0; depth <= 10; depth++) {
-    let target: string;
-    try {
-      target = readlinkSync(path.join(repo.root, current));
-    } catch {
-      return current;
-    }
+    const target = repo.readLink(current);
+    if (target === undefined) return current;
     if (depth === 10) return undefined;
     const next = path.isAbsolute(target) ? path.relative(repo.root, target) : path.posix.join(path.posix.dirname(current), target.split(path.sep).join('/'));
     if (next === '..' || next.startsWith('../') || path.isAbsolute(next)) return 'outside';
@@ -179,7 +174,9 @@ function followLinks(repo: RepoFiles, rel: string): string | 'outside' | undefin
 function globFiles(repo: RepoFiles, pattern: string): { file: string; outside: boolean }[] {
   const match = picomatch(pattern, { dot: true });
   const problems: InputError[] = [];
-  const inside = repo.walk('', problems).filter((f) => match(f)).map((file) => ({ file, outside: false }));
+  // Only the folder before the first glob character can hold a match.
+  const base = picomatch.scan(pattern).base;
+  const inside = (repo.isDirectory(base) ? repo.walk(base, problems) : []).filter((f) => match(f)).map((file) => ({ file, outside: false }));
   const escaping = problems.filter((p) => p.ruleId === 'path-outside-repository' && match(p.file)).map((p) => ({ file: p.file, outside: true }));
   const folders = (f: string) => (path.posix.dirname(f) === '.' ? [] : path.posix.dirname(f).split('/'));
   return [...inside, ...escaping].sort((x, y) => {

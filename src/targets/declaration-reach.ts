@@ -15,7 +15,7 @@ import picomatch from 'picomatch';
 import { parseYaml } from '../objects/yaml-source.js';
 import { objectsFromYaml } from '../objects/manifests.js';
 import { isRecord, type KubeObject } from '../objects/types.js';
-import type { RepoFiles } from '../repo/files.js';
+import { underRoot, type RepoFiles } from '../repo/files.js';
 import type { YamlTexts } from './repo-yaml.js';
 import { isArgoApplication, manifestGeneratePaths } from './argocd-application.js';
 import { isHelmRelease } from './flux-helm-release.js';
@@ -114,7 +114,7 @@ export class DeclarationReach {
       }
       // Chart valuesFiles of a chart from this repository: from the repository root.
       for (const file of Array.isArray(chart?.valuesFiles) ? chart.valuesFiles : []) {
-        const rel = typeof file === 'string' ? this.normalize(path.posix.normalize(`/${file}`).slice(1)) : undefined;
+        const rel = typeof file === 'string' ? this.normalize(underRoot(file)) : undefined;
         if (rel !== undefined) out.add(rel);
       }
       return out;

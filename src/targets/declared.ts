@@ -237,9 +237,15 @@ function safely(object: KubeObject, producer: Target, prefix: string, kind: Targ
 
 /** An ApplicationSet the gate cannot expand: not checked, the reason on the line it concerns. */
 function setNotRendered(set: KubeObject, producer: Target, path: JsonPath, reason: string): Target {
-  const where = set.sourceMap.locate(path).location;
-  const problem = new InputError(where.file, `ApplicationSet ${set.namespace ?? 'argocd'}/${set.name}: ${reason}, so the Applications it generates are not checked`, 'declaration-not-rendered', where.line, where.column);
-  return { id: `argocd-set:${set.namespace ?? 'argocd'}/${set.name}`, kind: 'helm', path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: set.sourceMap.locate([]).location, problems: [problem] };
+  const name = `${set.namespace ?? 'argocd'}/${set.name}`;
+  return declarationNotRendered(set, producer, `argocd-set:${name}`, 'helm', path, `ApplicationSet ${name}: ${reason}, so the Applications it generates are not checked`);
+}
+
+/** A declaration that generates what it deploys and is not expanded: a target reported not checked, on `path`. */
+function declarationNotRendered(object: KubeObject, producer: Target, id: string, kind: Target['kind'], path: JsonPath, message: string): Target {
+  const where = object.sourceMap.locate(path).location;
+  const problem = new InputError(where.file, message, 'declaration-not-rendered', where.line, where.column);
+  return { id, kind, path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: object.sourceMap.locate([]).location, problems: [problem] };
 }
 
 /** A Flux Operator ResourceSet (fluxcd.controlplane.io): the resources it generates from its inputs. */
@@ -254,9 +260,8 @@ export function isResourceSet(object: KubeObject): boolean {
 function resourceSetNotRendered(set: KubeObject, producer: Target): Target {
   const spec = isRecord(set.body.spec) ? set.body.spec : {};
   const field = (['steps', 'resourcesTemplate', 'resources'] as const).find((f) => spec[f] !== undefined);
-  const where = set.sourceMap.locate(field ? ['spec', field] : ['spec']).location;
-  const problem = new InputError(where.file, `ResourceSet ${set.namespace ?? 'default'}/${set.name}: the Flux Operator generates its resources from its inputs, which the gate does not render yet, so what it generates is not checked`, 'declaration-not-rendered', where.line, where.column);
-  return { id: `flux-rset:${set.namespace ?? 'default'}/${set.name}`, kind: 'manifests', path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: set.sourceMap.locate([]).location, problems: [problem] };
+  const name = `${set.namespace ?? 'default'}/${set.name}`;
+  return declarationNotRendered(set, producer, `flux-rset:${name}`, 'manifests', field ? ['spec', field] : ['spec'], `ResourceSet ${name}: the Flux Operator generates its resources from its inputs, which the gate does not render yet, so what it generates is not checked`);
 }
 
 const RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret)["']?\s*$/m;

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { isRecord, type JsonPath, type KubeObject, type SourceLocation } from '../objects/types.js';
 import { parseYaml } from '../objects/yaml-source.js';
-import type { RepoFiles } from '../repo/files.js';
+import { underRoot, type RepoFiles } from '../repo/files.js';
 import { inlineValuesAt, setPathSegments, textValuesAt } from './inline-values.js';
 import type { YamlTexts } from './repo-yaml.js';
 import { declaration } from './declaration.js';
@@ -159,7 +159,7 @@ export function helmReleaseTarget(
         base.helm!.chartFromGit = { reconcileStrategy: str(spec.reconcileStrategy) ?? 'ChartVersion' };
         if (valuesFiles.length > 0) {
           // Relative to the source's root, which `..` does not leave (securejoin); read by the release.
-          const files = valuesFiles.map((f) => path.posix.normalize(`/${f}`).replace(/^\/+/, ''));
+          const files = valuesFiles.map(underRoot);
           base.helm!.chartValuesFiles = { files: valuesFiles, inChart: false, ignoreMissing };
           base.inputs = [...new Set([...base.inputs, ...files])].sort();
         }

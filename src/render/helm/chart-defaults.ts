@@ -7,7 +7,7 @@
  * defaults. The merge replaces values.yaml whole, even when it is empty; a chart with no values.yaml is refused.
  */
 import path from 'node:path';
-import { InputError, type RepoFiles } from '../../repo/files.js';
+import { InputError, underRoot, type RepoFiles } from '../../repo/files.js';
 import type { Chart, ChartFile } from './chart.js';
 import { ValuesError } from './values.js';
 import type { GoValue } from '../gotemplate/index.js';
@@ -28,7 +28,7 @@ export function replaceDefaultValues(repo: RepoFiles, chart: Chart, spec: Defaul
   let merged = new Map<string, GoValue>();
   const from: ChartFile[] = [];
   for (const p of spec.files) {
-    const file = spec.inChart ? chartFile(chart, p) : repositoryFile(repo, p, spec.ignoreMissing === true);
+    const file = spec.inChart ? chartFile(chart, p, spec.ignoreMissing === true) : repositoryFile(repo, p, spec.ignoreMissing === true);
     if (file === undefined) continue;
     merged = mergeMaps(merged, unmarshal(file, p));
     from.push(file);
@@ -39,17 +39,17 @@ export function replaceDefaultValues(repo: RepoFiles, chart: Chart, spec: Defaul
 }
 
 /** `mergeChartValues`: `values.yaml` is the chart's defaults, anything else one of its other files. */
-function chartFile(chart: Chart, p: string): ChartFile | undefined {
+function chartFile(chart: Chart, p: string, ignoreMissing: boolean): ChartFile | undefined {
   const clean = path.posix.normalize(p);
   if (clean === 'values.yaml') return chart.valuesFile;
   const found = chart.files.find((f) => f.name === clean);
-  if (found) return found;
+  if (found || ignoreMissing) return found;
   throw new ValuesError(`${MERGE_ERROR}: no values file found at path '${p}'`);
 }
 
 /** `mergeFileValues`: the path joined to the source root as `securejoin` joins it (`..` stops at the root). */
 function repositoryFile(repo: RepoFiles, p: string, ignoreMissing: boolean): ChartFile | undefined {
-  const joined = path.posix.normalize(`/${p}`).replace(/^\/+/, '');
+  const joined = underRoot(p);
   if (!repo.isFile(joined)) {
     if (ignoreMissing && !repo.isDirectory(joined)) return undefined;
     throw new ValuesError(`${MERGE_ERROR}: no values file found at path '/${joined}' (reference '${p}')`, joined);
