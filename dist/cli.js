@@ -50618,7 +50618,7 @@ function fluxKustomizationGraph(repo, target) {
     }
     value[field3] = list2;
   };
-  append("patches", flux.patches.map((p) => ({ item: { patch: p.patch, ...p.target ? { target: p.target } : {} }, at: p.at })));
+  append("patches", flux.patches.map(({ at, ...patch }) => ({ item: patch, at })));
   append("components", flux.components.map((c) => ({ item: c.path, at: c.at })));
   const images = Array.isArray(value.images) ? value.images : [];
   for (const image of flux.images) {
@@ -50641,26 +50641,58 @@ function fluxKustomizationGraph(repo, target) {
     }
   }
   if (images.length > 0) value.images = images;
-  const argo = flux.argocd;
-  if (argo) {
-    const replicas = Array.isArray(value.replicas) ? value.replicas : [];
-    for (const r of argo.replicas) {
-      const j = replicas.findIndex((e) => isRecord(e) && e.name === r.name);
-      const at = j < 0 ? replicas.length : j;
-      replicas[at] = { name: r.name, count: r.count };
-      overlays.push({ prefix: ["replicas", at], at: r.at });
-    }
-    if (replicas.length > 0) value.replicas = replicas;
-    for (const field3 of ["commonLabels", "commonAnnotations"]) {
-      const given = argo[field3];
-      if (!given) continue;
-      value[field3] = { ...isRecord(value[field3]) ? value[field3] : {}, ...given.value };
-      for (const key of Object.keys(given.value)) overlays.push({ prefix: [field3, key], at: [...given.at, key] });
-    }
-  }
+  const edits = [];
+  if (flux.argocd) edits.push(...applyArgoEdits(value, flux.argocd, overlays, flux.sourceMap));
   const sourceMap = new DeclarationOverlay(base2?.sourceMap, overlays, flux.sourceMap, declared);
   const root = kustomizationFromValue(repo, dir2, base2?.file ?? (dir2 ? `${dir2}/kustomization.yaml` : "kustomization.yaml"), value, sourceMap, base2);
-  return loadKustomizationGraph(repo, dir2, /* @__PURE__ */ new Map(), root);
+  const graph = loadKustomizationGraph(repo, dir2, /* @__PURE__ */ new Map(), root);
+  return edits.length > 0 ? { ...graph, errors: [...edits, ...graph.errors] } : graph;
+}
+function applyArgoEdits(value, argo, overlays, declared) {
+  const replicas = Array.isArray(value.replicas) ? value.replicas : [];
+  for (const r of argo.replicas) {
+    const j = replicas.findIndex((e) => isRecord(e) && e.name === r.name);
+    const at = j < 0 ? replicas.length : j;
+    replicas[at] = { name: r.name, count: r.count };
+    overlays.push({ prefix: ["replicas", at], at: r.at });
+  }
+  if (replicas.length > 0) value.replicas = replicas;
+  const errors = [];
+  const write = (pairs, prefix, given, kind) => {
+    for (const [key, v] of Object.entries(given.value)) {
+      if (Object.hasOwn(pairs, key) && given.force !== true) {
+        const { location } = declared.locate([...given.at, key]);
+        const flag = kind === "label" ? "forceCommonLabels" : "forceCommonAnnotations";
+        errors.push(new InputError(location.file, `kustomize edit add ${kind} fails: ${kind} ${key} already in kustomization file. Use --force to override. (${flag} is not set), so Argo CD fails to render it`, "declaration-not-rendered", location.line, location.column));
+        return;
+      }
+      pairs[key] = v;
+      overlays.push({ prefix: [...prefix, key], at: [...given.at, key] });
+    }
+  };
+  const labels = argo.commonLabels;
+  if (labels?.withoutSelector) {
+    const list2 = Array.isArray(value.labels) ? value.labels : [];
+    const templates = labels.includeTemplates === true;
+    let j = list2.findIndex((l) => isRecord(l) && l.includeSelectors !== true && l.includeTemplates === true === templates);
+    if (j < 0) {
+      j = list2.length;
+      list2.push({ pairs: {}, ...templates ? { includeTemplates: true } : {} });
+      overlays.push({ prefix: ["labels", j], at: labels.at });
+    }
+    const entry = list2[j];
+    if (!isRecord(entry.pairs)) entry.pairs = {};
+    write(entry.pairs, ["labels", j, "pairs"], labels, "label");
+    value.labels = list2;
+  } else if (labels) {
+    if (!isRecord(value.commonLabels)) value.commonLabels = {};
+    write(value.commonLabels, ["commonLabels"], labels, "label");
+  }
+  if (argo.commonAnnotations) {
+    if (!isRecord(value.commonAnnotations)) value.commonAnnotations = {};
+    write(value.commonAnnotations, ["commonAnnotations"], argo.commonAnnotations, "annotation");
+  }
+  return errors;
 }
 function generatedKustomization(resources) {
   return resources.length > 0 ? { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources } : { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", namespace: "_placeholder" };
@@ -61769,8 +61801,9 @@ function directoryTarget(app, base2, settings, dir2) {
 }
 function kustomizeTarget(app, base2, kustomize, dir2, sp, env2) {
   const refuse = (p, reason) => notRendered(app, base2.id, p, reason);
-  for (const field3 of ["labelWithoutSelector", "labelIncludeTemplates"]) {
-    if (kustomize[field3] === true) return refuse(sp("kustomize", field3), `kustomize.${field3} is not applied by the gate yet, so what it deploys is not checked as Argo CD renders it`);
+  const labelled = isRecord(kustomize.commonLabels) && Object.keys(kustomize.commonLabels).length > 0;
+  if (labelled && kustomize.labelIncludeTemplates === true && kustomize.labelWithoutSelector !== true) {
+    return refuse(sp("kustomize", "labelIncludeTemplates"), "kustomize edit add label fails: --without-selector flag must be specified for --include-templates to work (labelIncludeTemplates without labelWithoutSelector), so Argo CD fails to render it");
   }
   const unknown = (text2, p) => unknownRevision(app, base2.id, env2, text2, p);
   const flux = { patches: [], images: [], components: [], sourceMap: app.object.sourceMap, argocd: { replicas: [] } };
@@ -61797,12 +61830,14 @@ function kustomizeTarget(app, base2, kustomize, dir2, sp, env2) {
       if (problem) return problem;
       entries2.push([k, substitute ? envsubst2(String(v), env2) : String(v)]);
     }
-    flux.argocd[field3] = { value: Object.fromEntries(entries2), at: sp("kustomize", field3) };
+    const force = kustomize[field3 === "commonLabels" ? "forceCommonLabels" : "forceCommonAnnotations"] === true;
+    const labels = field3 === "commonLabels" ? { withoutSelector: kustomize.labelWithoutSelector === true, includeTemplates: kustomize.labelIncludeTemplates === true } : {};
+    flux.argocd[field3] = { value: Object.fromEntries(entries2), at: sp("kustomize", field3), force, ...labels };
   }
   for (const [i, patch] of list2("patches").entries()) {
     if (!isRecord(patch)) continue;
-    if (typeof patch.patch !== "string") return refuse(sp("kustomize", "patches", i), "a patch from a file (path) is not applied by the gate yet, so what it deploys is not checked as Argo CD renders it");
-    flux.patches.push({ patch: patch.patch, ...isRecord(patch.target) ? { target: patch.target } : {}, at: sp("kustomize", "patches", i) });
+    const fields = { ...typeof patch.patch === "string" ? { patch: patch.patch } : {}, ...typeof patch.path === "string" ? { path: patch.path } : {} };
+    flux.patches.push({ ...fields, ...isRecord(patch.target) ? { target: patch.target } : {}, ...isRecord(patch.options) ? { options: patch.options } : {}, at: sp("kustomize", "patches", i) });
   }
   for (const [i, component] of list2("components").entries()) {
     if (typeof component !== "string") continue;

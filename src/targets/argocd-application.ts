@@ -337,8 +337,9 @@ function directoryTarget(app: App, base: Target, settings: unknown, dir: string)
  */
 function kustomizeTarget(app: App, base: Target, kustomize: Record<string, unknown>, dir: string, sp: (...p: (string | number)[]) => JsonPath, env: BuildEnv): Target {
   const refuse = (p: JsonPath, reason: string) => notRendered(app, base.id, p, reason);
-  for (const field of ['labelWithoutSelector', 'labelIncludeTemplates']) {
-    if (kustomize[field] === true) return refuse(sp('kustomize', field), `kustomize.${field} is not applied by the gate yet, so what it deploys is not checked as Argo CD renders it`);
+  const labelled = isRecord(kustomize.commonLabels) && Object.keys(kustomize.commonLabels).length > 0;
+  if (labelled && kustomize.labelIncludeTemplates === true && kustomize.labelWithoutSelector !== true) {
+    return refuse(sp('kustomize', 'labelIncludeTemplates'), 'kustomize edit add label fails: --without-selector flag must be specified for --include-templates to work (labelIncludeTemplates without labelWithoutSelector), so Argo CD fails to render it');
   }
   const unknown = (text: string, p: JsonPath): Target | undefined => unknownRevision(app, base.id, env, text, p);
   const flux: FluxBuild = { patches: [], images: [], components: [], sourceMap: app.object.sourceMap, argocd: { replicas: [] } };
@@ -366,12 +367,15 @@ function kustomizeTarget(app: App, base: Target, kustomize: Record<string, unkno
       if (problem) return problem;
       entries.push([k, substitute ? envsubst(String(v), env) : String(v)]);
     }
-    flux.argocd![field] = { value: Object.fromEntries(entries), at: sp('kustomize', field) };
+    const force = kustomize[field === 'commonLabels' ? 'forceCommonLabels' : 'forceCommonAnnotations'] === true;
+    const labels = field === 'commonLabels' ? { withoutSelector: kustomize.labelWithoutSelector === true, includeTemplates: kustomize.labelIncludeTemplates === true } : {};
+    flux.argocd![field] = { value: Object.fromEntries(entries), at: sp('kustomize', field), force, ...labels };
   }
   for (const [i, patch] of list('patches').entries()) {
     if (!isRecord(patch)) continue;
-    if (typeof patch.patch !== 'string') return refuse(sp('kustomize', 'patches', i), 'a patch from a file (path) is not applied by the gate yet, so what it deploys is not checked as Argo CD renders it');
-    flux.patches.push({ patch: patch.patch, ...(isRecord(patch.target) ? { target: patch.target } : {}), at: sp('kustomize', 'patches', i) });
+    // Copied into the kustomization as written: a `path` is read from the kustomization's folder.
+    const fields = { ...(typeof patch.patch === 'string' ? { patch: patch.patch } : {}), ...(typeof patch.path === 'string' ? { path: patch.path } : {}) };
+    flux.patches.push({ ...fields, ...(isRecord(patch.target) ? { target: patch.target } : {}), ...(isRecord(patch.options) ? { options: patch.options } : {}), at: sp('kustomize', 'patches', i) });
   }
   for (const [i, component] of list('components').entries()) {
     if (typeof component !== 'string') continue;

@@ -175,7 +175,7 @@ export function fluxKustomizationGraph(repo: RepoFiles, target: Target): Kustomi
     }
     value[field] = list;
   };
-  append('patches', flux.patches.map((p) => ({ item: { patch: p.patch, ...(p.target ? { target: p.target } : {}) }, at: p.at })));
+  append('patches', flux.patches.map(({ at, ...patch }) => ({ item: patch, at })));
   append('components', flux.components.map((c) => ({ item: c.path, at: c.at })));
   // Images merge by name: a new tag or digest replaces both (fluxcd/pkg kustomize_generator.go).
   const images = Array.isArray(value.images) ? (value.images as Record<string, unknown>[]) : [];
@@ -199,27 +199,64 @@ export function fluxKustomizationGraph(repo: RepoFiles, target: Target): Kustomi
     }
   }
   if (images.length > 0) value.images = images;
-  const argo = flux.argocd;
-  if (argo) {
-    // `kustomize edit set replicas` (by name) and `add label`/`add annotation` (merged over what is there).
-    const replicas = Array.isArray(value.replicas) ? (value.replicas as Record<string, unknown>[]) : [];
-    for (const r of argo.replicas) {
-      const j = replicas.findIndex((e) => isRecord(e) && e.name === r.name);
-      const at = j < 0 ? replicas.length : j;
-      replicas[at] = { name: r.name, count: r.count };
-      overlays.push({ prefix: ['replicas', at], at: r.at });
-    }
-    if (replicas.length > 0) value.replicas = replicas;
-    for (const field of ['commonLabels', 'commonAnnotations'] as const) {
-      const given = argo[field];
-      if (!given) continue;
-      value[field] = { ...(isRecord(value[field]) ? value[field] : {}), ...given.value };
-      for (const key of Object.keys(given.value)) overlays.push({ prefix: [field, key], at: [...given.at, key] });
-    }
-  }
+  const edits: InputError[] = [];
+  if (flux.argocd) edits.push(...applyArgoEdits(value, flux.argocd, overlays, flux.sourceMap));
   const sourceMap = new DeclarationOverlay(base?.sourceMap, overlays, flux.sourceMap, declared);
   const root = kustomizationFromValue(repo, dir, base?.file ?? (dir ? `${dir}/kustomization.yaml` : 'kustomization.yaml'), value, sourceMap, base);
-  return loadKustomizationGraph(repo, dir, new Map(), root);
+  const graph = loadKustomizationGraph(repo, dir, new Map(), root);
+  return edits.length > 0 ? { ...graph, errors: [...edits, ...graph.errors] } : graph;
+}
+
+/**
+ * Argo CD's `kustomize edit` commands on the kustomization: `set replicas` (by name), `add label` (into `commonLabels`,
+ * or with `--without-selector` into the first `labels` entry of the same settings, else a new one) and `add
+ * annotation`. A key already there fails the command unless forced; the failure is returned, located on the key.
+ */
+function applyArgoEdits(value: Record<string, unknown>, argo: NonNullable<FluxBuild['argocd']>, overlays: { prefix: JsonPath; at: JsonPath }[], declared: FluxBuild['sourceMap']): InputError[] {
+  const replicas = Array.isArray(value.replicas) ? (value.replicas as Record<string, unknown>[]) : [];
+  for (const r of argo.replicas) {
+    const j = replicas.findIndex((e) => isRecord(e) && e.name === r.name);
+    const at = j < 0 ? replicas.length : j;
+    replicas[at] = { name: r.name, count: r.count };
+    overlays.push({ prefix: ['replicas', at], at: r.at });
+  }
+  if (replicas.length > 0) value.replicas = replicas;
+  const errors: InputError[] = [];
+  const write = (pairs: Record<string, unknown>, prefix: JsonPath, given: { value: Record<string, string>; at: JsonPath; force?: boolean }, kind: string) => {
+    for (const [key, v] of Object.entries(given.value)) {
+      if (Object.hasOwn(pairs, key) && given.force !== true) {
+        const { location } = declared.locate([...given.at, key]);
+        const flag = kind === 'label' ? 'forceCommonLabels' : 'forceCommonAnnotations';
+        errors.push(new InputError(location.file, `kustomize edit add ${kind} fails: ${kind} ${key} already in kustomization file. Use --force to override. (${flag} is not set), so Argo CD fails to render it`, 'declaration-not-rendered', location.line, location.column));
+        return;
+      }
+      pairs[key] = v;
+      overlays.push({ prefix: [...prefix, key], at: [...given.at, key] });
+    }
+  };
+  const labels = argo.commonLabels;
+  if (labels?.withoutSelector) {
+    const list = Array.isArray(value.labels) ? (value.labels as unknown[]) : [];
+    const templates = labels.includeTemplates === true;
+    let j = list.findIndex((l) => isRecord(l) && l.includeSelectors !== true && (l.includeTemplates === true) === templates);
+    if (j < 0) {
+      j = list.length;
+      list.push({ pairs: {}, ...(templates ? { includeTemplates: true } : {}) });
+      overlays.push({ prefix: ['labels', j], at: labels.at });
+    }
+    const entry = list[j] as Record<string, unknown>;
+    if (!isRecord(entry.pairs)) entry.pairs = {};
+    write(entry.pairs as Record<string, unknown>, ['labels', j, 'pairs'], labels, 'label');
+    value.labels = list;
+  } else if (labels) {
+    if (!isRecord(value.commonLabels)) value.commonLabels = {};
+    write(value.commonLabels as Record<string, unknown>, ['commonLabels'], labels, 'label');
+  }
+  if (argo.commonAnnotations) {
+    if (!isRecord(value.commonAnnotations)) value.commonAnnotations = {};
+    write(value.commonAnnotations as Record<string, unknown>, ['commonAnnotations'], argo.commonAnnotations, 'annotation');
+  }
+  return errors;
 }
 
 /** The kustomization Flux writes for a folder without one (`findOrGenerateKustomization`). */

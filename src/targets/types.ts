@@ -66,8 +66,11 @@ export interface FluxBuild {
   targetNamespace?: string;
   namePrefix?: string;
   nameSuffix?: string;
-  /** `spec.patches`, appended to the kustomization's; `at` is the patch's place in the declaration. */
-  patches: { patch: string; target?: Record<string, unknown>; at: JsonPath }[];
+  /**
+   * `spec.patches`, appended to the kustomization's; `at` is the patch's place in the declaration. Flux patches are
+   * inline; an Argo CD patch may name a file (`path`, read from the kustomization's folder) and carry `options`.
+   */
+  patches: { patch?: string; path?: string; target?: Record<string, unknown>; options?: Record<string, unknown>; at: JsonPath }[];
   /** `spec.images`, merged by name into the kustomization's. */
   images: { name: string; newName?: string; newTag?: string; digest?: string; at: JsonPath }[];
   /** `spec.components` that exist (or all of them, when missing ones are not ignored). */
@@ -79,8 +82,12 @@ export interface FluxBuild {
   /** Argo CD's kustomize settings: built with kustomize's default load restrictions, not Flux's none. */
   argocd?: {
     replicas: { name: string; count: number | string; at: JsonPath }[];
-    commonLabels?: { value: Record<string, string>; at: JsonPath };
-    commonAnnotations?: { value: Record<string, string>; at: JsonPath };
+    /**
+     * `kustomize edit add label`: into `commonLabels`, or with `withoutSelector` into the first `labels` entry with the
+     * same settings; a key already there fails the edit unless `force`.
+     */
+    commonLabels?: { value: Record<string, string>; at: JsonPath; force?: boolean; withoutSelector?: boolean; includeTemplates?: boolean };
+    commonAnnotations?: { value: Record<string, string>; at: JsonPath; force?: boolean };
   };
 }
 
