@@ -19578,6 +19578,12 @@ function pairFor(map, key, doc, depth = 0) {
   }
   return void 0;
 }
+function blockScalarStart(fileText, keyLine) {
+  const lines = fileText.split("\n");
+  if (!/:\s*\|[-+0-9]*\s*(#.*)?$/.test(lines[keyLine - 1] ?? "")) return void 0;
+  const content = lines.slice(keyLine).find((l) => l.trim() !== "") ?? "";
+  return { firstLine: keyLine + 1, indent: content.length - content.trimStart().length };
+}
 
 // src/util/package-root.ts
 import { existsSync, readFileSync as readFileSync2 } from "node:fs";
@@ -53711,25 +53717,19 @@ function textValuesAt(repo, key, text2) {
   if (read.errors.length > 0) return { error: read.errors[0].reason };
   const parsed = read.documents[0];
   if (!parsed) return void 0;
-  let firstLine;
-  let indent = 0;
+  let block;
   try {
-    const lines = repo.readText(key.file).split("\n");
-    if (/:\s*\|[-+0-9]*\s*(#.*)?$/.test(lines[key.line - 1] ?? "")) {
-      firstLine = key.line + 1;
-      const content = lines.slice(key.line).find((l) => l.trim() !== "") ?? "";
-      indent = content.length - content.trimStart().length;
-    }
+    block = blockScalarStart(repo.readText(key.file), key.line);
   } catch {
-    firstLine = void 0;
+    block = void 0;
   }
   const sourceMap = {
     has: (p) => parsed.sourceMap.has(p),
     locate: (p) => {
       const inner = parsed.sourceMap.locate(p);
-      if (firstLine === void 0) return { ...inner, location: key, related: [] };
-      const column = inner.location.column !== void 0 ? { column: inner.location.column + indent } : {};
-      return { ...inner, location: { file: key.file, line: firstLine + inner.location.line - 1, ...column }, related: [] };
+      if (block === void 0) return { ...inner, location: key, related: [] };
+      const column = inner.location.column !== void 0 ? { column: inner.location.column + block.indent } : {};
+      return { ...inner, location: { file: key.file, line: block.firstLine + inner.location.line - 1, ...column }, related: [] };
     }
   };
   return { value: parsed.value, file: key.file, sourceMap };
@@ -54314,6 +54314,44 @@ function withRelease(output, target) {
 // src/render/argocd-applicationset.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import path23 from "node:path";
+
+// src/objects/label-selector.ts
+function selectorMatches2(selector, get) {
+  const labels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
+  if (!Object.entries(labels).every(([k, v]) => get(k) === String(v))) return false;
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions.filter(isRecord) : [];
+  return expressions.every((e) => {
+    const value = get(String(e.key));
+    const values = Array.isArray(e.values) ? e.values.map(String) : [];
+    switch (e.operator) {
+      case "In":
+        return value !== void 0 && values.includes(value);
+      case "NotIn":
+        return value === void 0 || !values.includes(value);
+      case "Exists":
+        return value !== void 0;
+      case "DoesNotExist":
+        return value === void 0;
+      default:
+        return false;
+    }
+  });
+}
+
+// src/render/gosimple-slug.ts
+var LATIN = { \u0142: "l", \u0141: "L", \u00F8: "o", \u00D8: "O", \u00E6: "ae", \u00C6: "AE", \u0153: "oe", \u0152: "OE", \u00DF: "ss", \u0111: "d", \u0110: "D", \u00F0: "d", \u00D0: "D", \u00FE: "th", \u00DE: "TH", \u0131: "i" };
+function slugMake(text2, maxLength, smart) {
+  let slug = text2.trim().replace(/[&@]/g, (c) => c === "&" ? "and" : "at");
+  slug = slug.normalize("NFKD").replace(new RegExp("\\p{M}", "gu"), "").replace(/[łŁøØæÆœŒßđĐðÐþÞı]/g, (c) => LATIN[c]);
+  slug = slug.toLowerCase();
+  if (!smart && slug.length >= maxLength) slug = slug.slice(0, maxLength);
+  slug = slug.replace(/[^a-zA-Z0-9\-_]/g, "-").replace(/-+/g, "-").replace(/^[-_]+|[-_]+$/g, "");
+  if (maxLength > 0 && smart && slug.length > maxLength) {
+    for (let i = maxLength; i >= 0; i--) if (slug[i] === "-") return slug.slice(0, i);
+    return slug.slice(0, maxLength);
+  }
+  return slug;
+}
 
 // src/render/helm/funcs/duration.ts
 var INT64_MAX = 2n ** 63n - 1n;
@@ -61129,28 +61167,9 @@ function mergeParams(body, at, ctx) {
   return base2;
 }
 function selects(selector, params, goTemplate) {
-  const get = (k) => {
+  return selectorMatches2(selector, (k) => {
     const v = goTemplate ? lookup(params, k) : params[k];
     return v === void 0 || v === null ? void 0 : String(v);
-  };
-  const labels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
-  if (!Object.entries(labels).every(([k, v]) => get(k) === String(v))) return false;
-  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions.filter(isRecord) : [];
-  return expressions.every((e) => {
-    const value = get(String(e.key));
-    const values = Array.isArray(e.values) ? e.values.map(String) : [];
-    switch (e.operator) {
-      case "In":
-        return value !== void 0 && values.includes(value);
-      case "NotIn":
-        return value === void 0 || !values.includes(value);
-      case "Exists":
-        return value !== void 0;
-      case "DoesNotExist":
-        return value === void 0;
-      default:
-        return false;
-    }
   });
 }
 var TreeEngine = class {
@@ -61188,7 +61207,7 @@ var GoEngine = class extends TreeEngine {
       fromYaml: helm.fromYaml,
       fromYamlArray: helm.fromYamlArray,
       normalize: defineFunc({ params: ["string"], result: "string" }, (s) => sanitizeName(String(s))),
-      slugify: defineFunc({ params: ["int", "bool", "string"], result: "string" }, (max, smart, s) => slugify(String(s), Number(max), smart === true))
+      slugify: (...args) => slugifyName(args)
     };
   }
   options;
@@ -61202,13 +61221,13 @@ var GoEngine = class extends TreeEngine {
 function sanitizeName(name) {
   return name.toLowerCase().replace(/[^-a-z0-9.]/g, "-").slice(0, 253).replace(/^[-.]+|[-.]+$/g, "");
 }
-function slugify(text2, max, smart) {
-  const slug = text2.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-  if (slug.length <= max) return slug;
-  const cut = slug.slice(0, max);
-  if (!smart) return cut.replace(/-+$/, "");
-  const boundary = cut.lastIndexOf("-");
-  return (boundary > 0 ? cut.slice(0, boundary) : cut).replace(/-+$/, "");
+function slugifyName(args) {
+  const at = (i) => i < args.length - 1 ? args[i] : void 0;
+  const max = at(0) instanceof GoInt ? Number(at(0).value) : typeof at(0) === "number" ? at(0) : 50;
+  const smart = typeof at(1) === "boolean" ? at(1) : true;
+  const name = args.length > 0 ? args[args.length - 1] : "";
+  if (typeof name !== "string") throw new Error(`interface conversion: interface {} is ${typeof name}, not string`);
+  return slugMake(sanitizeName(name), max, smart);
 }
 function goPathMatch2(pattern) {
   return (0, import_picomatch2.default)(pattern, { dot: true, nobrace: true, noextglob: true, noglobstar: true, nonegate: true });

@@ -209,3 +209,16 @@ function pairFor(map: YAMLMap, key: string, doc: Document.Parsed, depth = 0): Pa
   }
   return undefined;
 }
+
+/**
+ * Where a block scalar's text starts in its file, when the key on `keyLine` (1-based) opens a literal one
+ * (`key: |`, `|-`, `|+`, `|2`; a folded `>` joins lines, so it has no such map): the first line of the text and
+ * the indentation its lines share. Line `n` of the text is the file's line `firstLine + n - 1`, its column
+ * shifted by `indent`.
+ */
+export function blockScalarStart(fileText: string, keyLine: number): { firstLine: number; indent: number } | undefined {
+  const lines = fileText.split('\n');
+  if (!/:\s*\|[-+0-9]*\s*(#.*)?$/.test(lines[keyLine - 1] ?? '')) return undefined;
+  const content = lines.slice(keyLine).find((l) => l.trim() !== '') ?? '';
+  return { firstLine: keyLine + 1, indent: content.length - content.trimStart().length };
+}

@@ -12,12 +12,14 @@
  */
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { selectorMatches } from '../objects/label-selector.js';
 import { makeObject } from '../objects/manifests.js';
 import { isRecord, type JsonPath, type KubeObject, type Located } from '../objects/types.js';
 import { parseYaml } from '../objects/yaml-source.js';
 import type { RepoFiles } from '../repo/files.js';
 import type { ClusterConfig } from '../targets/types.js';
-import { defineFunc, fromJS, Template, TemplateError, type FuncMap } from './gotemplate/index.js';
+import { defineFunc, fromJS, GoInt, Template, TemplateError, type FuncMap, type GoValue } from './gotemplate/index.js';
+import { slugMake } from './gosimple-slug.js';
 import { createHelmFuncs } from './helm/funcs/index.js';
 import { createSprigFuncs } from './sprig/index.js';
 
@@ -298,28 +300,9 @@ function mergeParams(body: unknown, at: JsonPath, ctx: Context): Params[] {
 
 /** A post-selector (matchLabels, matchExpressions) over a parameter set. */
 function selects(selector: Params, params: Params, goTemplate: boolean): boolean {
-  const get = (k: string) => {
+  return selectorMatches(selector, (k) => {
     const v = goTemplate ? lookup(params, k) : params[k];
     return v === undefined || v === null ? undefined : String(v);
-  };
-  const labels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
-  if (!Object.entries(labels).every(([k, v]) => get(k) === String(v))) return false;
-  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions.filter(isRecord) : [];
-  return expressions.every((e) => {
-    const value = get(String(e.key));
-    const values = Array.isArray(e.values) ? e.values.map(String) : [];
-    switch (e.operator) {
-      case 'In':
-        return value !== undefined && values.includes(value);
-      case 'NotIn':
-        return value === undefined || !values.includes(value);
-      case 'Exists':
-        return value !== undefined;
-      case 'DoesNotExist':
-        return value === undefined;
-      default:
-        return false;
-    }
   });
 }
 
@@ -371,7 +354,7 @@ class GoEngine extends TreeEngine {
       fromYaml: helm.fromYaml,
       fromYamlArray: helm.fromYamlArray,
       normalize: defineFunc({ params: ['string'], result: 'string' }, (s) => sanitizeName(String(s))),
-      slugify: defineFunc({ params: ['int', 'bool', 'string'], result: 'string' }, (max, smart, s) => slugify(String(s), Number(max), smart === true))
+      slugify: (...args: GoValue[]) => slugifyName(args)
     };
   }
 
@@ -392,14 +375,17 @@ export function sanitizeName(name: string): string {
     .replace(/^[-.]+|[-.]+$/g, '');
 }
 
-/** Argo CD's SlugifyName: lower-case words joined by `-`, cut to `max` (at a word boundary when `smart`). */
-function slugify(text: string, max: number, smart: boolean): string {
-  const slug = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  if (slug.length <= max) return slug;
-  const cut = slug.slice(0, max);
-  if (!smart) return cut.replace(/-+$/, '');
-  const boundary = cut.lastIndexOf('-');
-  return (boundary > 0 ? cut.slice(0, boundary) : cut).replace(/-+$/, '');
+/**
+ * Argo CD's SlugifyName: `slugify NAME`, `slugify MAX NAME` or `slugify MAX SMART NAME` (max 50 and smart by
+ * default): the name sanitized, then gosimple/slug's `Make`.
+ */
+function slugifyName(args: GoValue[]): string {
+  const at = (i: number): GoValue => (i < args.length - 1 ? args[i] : undefined);
+  const max = at(0) instanceof GoInt ? Number((at(0) as GoInt).value) : typeof at(0) === 'number' ? (at(0) as number) : 50;
+  const smart = typeof at(1) === 'boolean' ? (at(1) as boolean) : true;
+  const name = args.length > 0 ? args[args.length - 1] : '';
+  if (typeof name !== 'string') throw new Error(`interface conversion: interface {} is ${typeof name}, not string`);
+  return slugMake(sanitizeName(name), max, smart);
 }
 
 /** Go's path.Match: `*` and `?` never cross `/`. */

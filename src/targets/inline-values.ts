@@ -1,6 +1,6 @@
 /** Values a declaration writes inside itself (a HelmRelease's `spec.values`, an Application's `valuesObject`). */
 import type { JsonPath, KubeObject, Located, SourceLocation } from '../objects/types.js';
-import { parseYaml } from '../objects/yaml-source.js';
+import { blockScalarStart, parseYaml } from '../objects/yaml-source.js';
 import type { RepoFiles } from '../repo/files.js';
 import type { InlineValues } from './types.js';
 
@@ -49,26 +49,20 @@ export function textValuesAt(repo: RepoFiles, key: SourceLocation, text: string)
   if (read.errors.length > 0) return { error: read.errors[0].reason };
   const parsed = read.documents[0];
   if (!parsed) return undefined;
-  let firstLine: number | undefined;
-  let indent = 0;
+  let block: { firstLine: number; indent: number } | undefined;
   try {
-    const lines = repo.readText(key.file).split('\n');
     // `values: |` (or `|-`, `|+`, `|2`): the block's lines are the file's lines after the key, indented alike.
-    if (/:\s*\|[-+0-9]*\s*(#.*)?$/.test(lines[key.line - 1] ?? '')) {
-      firstLine = key.line + 1;
-      const content = lines.slice(key.line).find((l) => l.trim() !== '') ?? '';
-      indent = content.length - content.trimStart().length;
-    }
+    block = blockScalarStart(repo.readText(key.file), key.line);
   } catch {
-    firstLine = undefined;
+    block = undefined;
   }
   const sourceMap = {
     has: (p: JsonPath) => parsed.sourceMap.has(p),
     locate: (p: JsonPath): Located => {
       const inner = parsed.sourceMap.locate(p);
-      if (firstLine === undefined) return { ...inner, location: key, related: [] };
-      const column = inner.location.column !== undefined ? { column: inner.location.column + indent } : {};
-      return { ...inner, location: { file: key.file, line: firstLine + inner.location.line - 1, ...column }, related: [] };
+      if (block === undefined) return { ...inner, location: key, related: [] };
+      const column = inner.location.column !== undefined ? { column: inner.location.column + block.indent } : {};
+      return { ...inner, location: { file: key.file, line: block.firstLine + inner.location.line - 1, ...column }, related: [] };
     }
   };
   return { value: parsed.value, file: key.file, sourceMap };
