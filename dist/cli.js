@@ -19876,9 +19876,9 @@ function activeRules(rules2, settings) {
   if (unknown.length > 0) {
     throw new ConfigError(`${settings.configSource || "settings"}: unknown rule id${unknown.length > 1 ? "s" : ""} ${unknown.map((id) => `"${id}"`).join(", ")} (see \`gitops-gate rules\`)`);
   }
-  const disabled = new Set(settings.rules.disable);
+  const disabled2 = new Set(settings.rules.disable);
   const only = settings.rules.only ? new Set(settings.rules.only) : void 0;
-  return rules2.filter((rule) => !disabled.has(rule.id) && (!only || only.has(rule.id))).filter((rule) => !rule.references.pss || settings.pss.level === "restricted" || settings.pss.level === "baseline" && rule.references.pss.level === "baseline").map((rule) => ({ rule, severity: settings.rules.severity[rule.id] ?? rule.severity }));
+  return rules2.filter((rule) => !disabled2.has(rule.id) && (!only || only.has(rule.id))).filter((rule) => !rule.references.pss || settings.pss.level === "restricted" || settings.pss.level === "baseline" && rule.references.pss.level === "baseline").map((rule) => ({ rule, severity: settings.rules.severity[rule.id] ?? rule.severity }));
 }
 
 // src/objects/types.ts
@@ -52821,1500 +52821,6 @@ function renderManifests(target, repo) {
   return { objects, errors };
 }
 
-// src/render/helm-binary.ts
-import { mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync4, rmSync as rmSync5, writeFileSync as writeFileSync4 } from "node:fs";
-import os5 from "node:os";
-import path21 from "node:path";
-function helmTemplateArgs(target, sandbox, env2 = {}) {
-  const release = target.helm;
-  const at = (rel) => path21.join(sandbox, ...rel.split("/").filter(Boolean));
-  return [
-    "template",
-    release.releaseName,
-    at(target.path),
-    "--namespace",
-    release.namespace,
-    ...release.valuesFiles.flatMap((f) => ["--values", at(f)]),
-    ...release.set.flatMap((s) => ["--set", s]),
-    ...(release.setString ?? []).flatMap((s) => ["--set-string", s]),
-    ...(release.setFile ?? []).flatMap((s) => ["--set-file", `${s.slice(0, s.indexOf("="))}=${at(s.slice(s.indexOf("=") + 1))}`]),
-    ...env2.kubeVersion ? ["--kube-version", env2.kubeVersion] : [],
-    ...(env2.apiVersions ?? []).flatMap((a) => ["--api-versions", a]),
-    ...env2.skipSchemaValidation ? ["--skip-schema-validation"] : []
-  ];
-}
-async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
-  const chartFile2 = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
-  if (!helm) return { objects: [], errors: [new InputError(chartFile2, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
-  const sandbox = mkdtempSync4(path21.join(os5.tmpdir(), "gitops-gate-helm-"));
-  const errors = [];
-  try {
-    for (const rel of target.inputs) {
-      try {
-        const dest = path21.join(sandbox, ...rel.split("/"));
-        mkdirSync5(path21.dirname(dest), { recursive: true });
-        writeFileSync4(dest, repo.readBytes(rel));
-      } catch (err) {
-        if (err instanceof InputError) errors.push(err);
-        else throw err;
-      }
-    }
-    const result = await runBounded(helm, helmTemplateArgs(target, sandbox, env2), { cwd: sandbox, timeoutMs: options.timeoutMs });
-    if (!result.ok) {
-      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path21.sep).join("").trim()}`;
-      return { objects: [], errors: [...errors, new InputError(chartFile2, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
-    }
-    const parsed = parseHelmOutput(result.stdout, target, repo);
-    return { objects: parsed.objects, errors: [...errors, ...parsed.errors] };
-  } finally {
-    rmSync5(sandbox, { recursive: true, force: true });
-  }
-}
-function parseHelmOutput(stdout, target, repo) {
-  const objects = [];
-  const errors = [];
-  for (const chunk of stdout.split(/^---\s*$/m)) {
-    const source = /^# Source: (\S+)/m.exec(chunk)?.[1];
-    if (!source) continue;
-    const file = templateRepoPath(source, target.path);
-    const { documents, errors: parseErrors } = parseYaml(chunk, file);
-    errors.push(...parseErrors);
-    const lines = readLines(repo, file);
-    for (const doc of documents) if (isKubeObject(doc.value)) objects.push(makeObject(doc.value, target.id, templateFileMap(file, lines)));
-  }
-  return { objects, errors };
-}
-function templateRepoPath(source, chartDir) {
-  const rest = source.split("/").slice(1).join("/");
-  return chartDir ? `${chartDir}/${rest}` : rest;
-}
-function readLines(repo, file) {
-  try {
-    return repo.readText(file).split("\n");
-  } catch {
-    return [];
-  }
-}
-function templateFileMap(file, lines) {
-  return {
-    locate(p) {
-      const key = [...p].reverse().find((seg) => typeof seg === "string");
-      const hits = key ? lines.flatMap((l, i) => new RegExp(`^\\s*-?\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*:`).test(l) ? [i + 1] : []) : [];
-      return { location: { file, line: hits.length === 1 ? hits[0] : 1 }, related: [], foundPath: p };
-    }
-  };
-}
-
-// src/objects/helm-provenance.ts
-var import_yaml8 = __toESM(require_dist(), 1);
-
-// src/render/helm/output.ts
-var INSTALL_ORDER = [
-  "PriorityClass",
-  "Namespace",
-  "NetworkPolicy",
-  "ResourceQuota",
-  "LimitRange",
-  "PodSecurityPolicy",
-  "PodDisruptionBudget",
-  "ServiceAccount",
-  "Secret",
-  "SecretList",
-  "ConfigMap",
-  "StorageClass",
-  "PersistentVolume",
-  "PersistentVolumeClaim",
-  "CustomResourceDefinition",
-  "ClusterRole",
-  "ClusterRoleList",
-  "ClusterRoleBinding",
-  "ClusterRoleBindingList",
-  "Role",
-  "RoleList",
-  "RoleBinding",
-  "RoleBindingList",
-  "Service",
-  "DaemonSet",
-  "Pod",
-  "ReplicationController",
-  "ReplicaSet",
-  "Deployment",
-  "HorizontalPodAutoscaler",
-  "StatefulSet",
-  "Job",
-  "CronJob",
-  "IngressClass",
-  "Ingress",
-  "APIService",
-  "MutatingWebhookConfiguration",
-  "ValidatingWebhookConfiguration"
-];
-var HOOK_EVENTS = /* @__PURE__ */ new Set([
-  "pre-install",
-  "post-install",
-  "pre-delete",
-  "post-delete",
-  "pre-upgrade",
-  "post-upgrade",
-  "pre-rollback",
-  "post-rollback",
-  "test",
-  "test-success"
-]);
-var ManifestError = class extends Error {
-  constructor(message, file, line) {
-    super(message);
-    this.file = file;
-    this.line = line;
-    this.name = "ManifestError";
-  }
-  file;
-  line;
-};
-var WS = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
-function isRegexpSpace(c) {
-  return c === " " || c === "	" || c === "\n" || c === "\f" || c === "\r";
-}
-function splitManifestsTrimmed(text2) {
-  let base2 = 0;
-  let limit = text2.length;
-  while (base2 < limit && WS.test(text2[base2])) base2++;
-  while (limit > base2 && WS.test(text2[limit - 1])) limit--;
-  const pieces = [];
-  let pos = base2;
-  const skipSpace = (i) => {
-    while (i < limit && isRegexpSpace(text2[i])) i++;
-    return i;
-  };
-  if (text2.startsWith("---", base2) && base2 + 3 <= limit) {
-    pos = skipSpace(base2 + 3);
-    pieces.push([base2, base2]);
-  }
-  for (; ; ) {
-    const nl = text2.indexOf("\n---", pos);
-    if (nl < 0 || nl + 4 > limit) break;
-    let start = nl;
-    while (start > pos && isRegexpSpace(text2[start - 1])) start--;
-    pieces.push([pos, start]);
-    pos = skipSpace(nl + 4);
-  }
-  pieces.push([pos, limit]);
-  const out = [];
-  for (const [a, b] of pieces) {
-    if (a === b) continue;
-    let s = a;
-    let e = b;
-    while (s < e && WS.test(text2[s])) s++;
-    while (e > s && WS.test(text2[e - 1])) e--;
-    out.push({ content: text2.slice(s, e), offset: s });
-  }
-  return out;
-}
-function structErr(kind, fieldPath, type) {
-  throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go struct field ${fieldPath} of type ${type}`);
-}
-function splitManifestsKeepingTrailingSpace(text2) {
-  const out = [];
-  let start = 0;
-  while (start < text2.length && WS.test(text2[start])) start++;
-  const body = text2.slice(start);
-  const re = /(?:^|\n)---[\t\n\f\r ]*/g;
-  const pieces = [];
-  let pos = 0;
-  let m;
-  while ((m = re.exec(body)) !== null) {
-    const cut = m[0].startsWith("\n") ? m.index + 1 : m.index;
-    pieces.push([pos, cut]);
-    pos = m.index + m[0].length;
-    if (m[0].length === 0) re.lastIndex++;
-  }
-  pieces.push([pos, body.length]);
-  for (const [a, b] of pieces) {
-    if (goTrimSpace(body.slice(a, b)) === "") continue;
-    let s = a;
-    while (s < b && WS.test(body[s])) s++;
-    out.push({ content: body.slice(s, b), offset: start + s });
-  }
-  return out;
-}
-function splitManifests(text2, build = RELEASED_HELM) {
-  return build.keepsDocumentTrailingSpace ? splitManifestsKeepingTrailingSpace(text2) : splitManifestsTrimmed(text2);
-}
-function parseHead(content) {
-  let doc;
-  try {
-    doc = parseYamlGo(content);
-  } catch (err) {
-    if (err instanceof GoYamlError2) throw new Error(`error converting YAML to JSON: ${err.message}`);
-    throw err;
-  }
-  const head = { apiVersion: "", kind: "", name: "", annotations: null };
-  if (doc === null || doc === void 0) return head;
-  if (!(doc instanceof Map)) {
-    throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(doc)} into Go value of type util.SimpleHead`);
-  }
-  const get = (m, k) => {
-    if (m.has(k)) return m.get(k);
-    for (const [kk, v] of m) if (typeof kk === "string" && kk.toLowerCase() === k.toLowerCase()) return v;
-    return void 0;
-  };
-  const s = (v, f) => {
-    if (v === void 0 || v === null) return "";
-    if (typeof v === "string") return v;
-    return yamlScalarAsString(v) ?? structErr(jsonKind(v), f, "string");
-  };
-  head.apiVersion = s(get(doc, "apiVersion"), "SimpleHead.apiVersion");
-  head.kind = s(get(doc, "kind"), "SimpleHead.kind");
-  const md = get(doc, "metadata");
-  if (md !== void 0 && md !== null) {
-    if (!(md instanceof Map)) structErr(jsonKind(md), "SimpleHead.metadata", 'struct { Name string "json:\\"name\\""; Annotations map[string]string "json:\\"annotations\\"" }');
-    head.name = s(get(md, "name"), "SimpleHead.metadata.name");
-    const an = get(md, "annotations");
-    if (an !== void 0 && an !== null) {
-      if (!(an instanceof Map)) structErr(jsonKind(an), "SimpleHead.metadata.annotations", "map[string]string");
-      head.annotations = {};
-      for (const [k, v] of an) {
-        head.annotations[String(k)] = s(v, "SimpleHead.metadata.annotations");
-      }
-    }
-  }
-  return head;
-}
-function firstSegmentEndingAfter(segments, offset) {
-  let lo = 0;
-  let hi = segments.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (segments[mid].end <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-function segmentsOverlapping(segments, start, end) {
-  const out = [];
-  for (let i = firstSegmentEndingAfter(segments, start); i < segments.length && segments[i].start < end; i++) out.push(segments[i]);
-  return out;
-}
-function sliceSegments(segments, start, end) {
-  return segmentsOverlapping(segments, start, end).map((s) => ({ ...s, start: Math.max(s.start, start) - start, end: Math.min(s.end, end) - start }));
-}
-function lessByKind(a, b, order) {
-  const fa = order.get(a);
-  const fb = order.get(b);
-  if (fa === void 0 && fb === void 0) return a === b ? 0 : a < b ? -1 : 1;
-  if (fa === void 0) return 1;
-  if (fb === void 0) return -1;
-  return fa - fb;
-}
-function sortByKind(items, kindOf2, ordering = INSTALL_ORDER) {
-  const order = new Map(ordering.map((k, i) => [k, i]));
-  return items.map((x, i) => ({ x, i })).sort((p, q2) => lessByKind(kindOf2(p.x), kindOf2(q2.x), order) || p.i - q2.i).map((p) => p.x);
-}
-var byteCompare = (a, b) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return Buffer.compare(x, y);
-};
-function sortManifests(files, build = RELEASED_HELM) {
-  const hooks = [];
-  const generic = [];
-  const sorted = [...files].sort((a, b) => byteCompare(a.name, b.name));
-  for (const f of sorted) {
-    const base2 = f.name.slice(f.name.lastIndexOf("/") + 1);
-    if (base2.startsWith("_")) continue;
-    if (f.content.trim() === "") continue;
-    for (const d of splitManifests(f.content, build)) {
-      let head;
-      try {
-        head = parseHead(d.content);
-      } catch (err) {
-        const m = /line (\d+):/.exec(err.message);
-        const line = m ? Number(m[1]) + f.content.slice(0, d.offset).split("\n").length - 1 : void 0;
-        throw new ManifestError(`YAML parse error on ${f.name}: ${err.message}`, f.name, line);
-      }
-      const segments = sliceSegments(f.segments, d.offset, d.offset + d.content.length);
-      const hookTypes = head.annotations?.["helm.sh/hook"];
-      if (!head.annotations || Object.keys(head.annotations).length === 0 || hookTypes === void 0) {
-        generic.push({ name: f.name, content: d.content, head, segments });
-        continue;
-      }
-      const events = [];
-      let unknown = false;
-      for (const raw of hookTypes.split(",")) {
-        const t = raw.trim().toLowerCase();
-        if (!HOOK_EVENTS.has(t)) {
-          unknown = true;
-          break;
-        }
-        events.push(t === "test-success" ? "test" : t);
-      }
-      if (unknown) continue;
-      hooks.push({ name: f.name, content: d.content, head, segments, hook: hookTypes, hookEvents: events });
-    }
-  }
-  return { hooks: sortByKind(hooks, (h) => h.head.kind), manifests: sortByKind(generic, (m) => m.head.kind) };
-}
-function releaseManifest(crds, manifests) {
-  let b = "";
-  for (const c of crds) b += `---
-# Source: ${c.filename}
-${c.content}
-`;
-  for (const m of manifests) b += `---
-# Source: ${m.name}
-${m.content}
-`;
-  return b;
-}
-function goTrimSpace(s) {
-  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/, "").replace(/[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/, "");
-}
-function isTestHook(h) {
-  return (h.hookEvents ?? []).includes("test");
-}
-function templateStdout(manifest, hooks, opts) {
-  let manifests = goTrimSpace(manifest) + "\n";
-  if (!opts.noHooks) {
-    for (const h of hooks) {
-      if (opts.skipTests && isTestHook(h)) continue;
-      manifests += `---
-# Source: ${h.name}
-${h.content}
-`;
-    }
-  }
-  const showFiles = opts.showOnly ?? [];
-  if (showFiles.length === 0) return manifests;
-  const split2 = splitManifests(manifests, opts.build).map((d) => d.content);
-  const re = /# Source: [^/\n]+\/(.+)/;
-  const toRender = [];
-  for (const raw of showFiles) {
-    const f = raw.replace(/\\/g, "/");
-    let missing = true;
-    for (const m of split2) {
-      const sub = re.exec(m);
-      if (!sub) continue;
-      let matched = false;
-      try {
-        matched = goPathMatch(f, sub[1]);
-      } catch {
-        matched = false;
-      }
-      if (!matched) continue;
-      toRender.push(m);
-      missing = false;
-    }
-    if (missing) throw new Error(`could not find template ${raw} in chart`);
-  }
-  return toRender.map((m) => `---
-${m}
-`).join("");
-}
-function outputDirWrites(crds, manifests, hooks, opts) {
-  const out = [];
-  if (opts.includeCrds) for (const c of crds) out.push({ name: c.filename, data: c.content, kind: "crd" });
-  for (const m of manifests) out.push({ name: m.name, data: m.content, kind: "manifest" });
-  if (!opts.noHooks) {
-    for (const h of hooks) {
-      if (opts.skipTests && isTestHook(h)) continue;
-      out.push({ name: h.name, data: h.content, kind: "hook" });
-    }
-  }
-  return out;
-}
-
-// src/objects/helm-frames.ts
-function framesOf(item) {
-  const calls = item.calls ?? [];
-  return [...calls.map((c) => ({ source: c.source, line: c.line })), { source: item.source, line: item.line }];
-}
-function chartOfTemplate(source) {
-  const i = source.lastIndexOf("/templates/");
-  return i < 0 ? source : source.slice(0, i + 1);
-}
-var Frames = class {
-  constructor(resolver, renderedSource) {
-    this.resolver = resolver;
-    this.ownChart = chartOfTemplate(renderedSource);
-  }
-  resolver;
-  ownChart;
-  /** Whether a frame's line is in the rendered template's own chart (not in one of its dependencies). */
-  isOwn(frame) {
-    return frame.source.startsWith(`${this.ownChart}templates/`);
-  }
-  /** Index of the frame a person edits: the deepest one in the rendered chart, else the outermost. */
-  editIndex(frames) {
-    for (let i = frames.length - 1; i >= 0; i--) if (this.isOwn(frames[i])) return i;
-    return 0;
-  }
-  /** The location of one frame: its repository line, the archive it is packed in, or the fallback. */
-  locationOf(frame) {
-    const file = this.resolver.templateFile(frame.source);
-    if (file) return { location: { file, line: frame.line } };
-    const origin = this.resolver.templateOrigin?.(frame.source);
-    const cut = origin ? origin.indexOf("!/") : -1;
-    if (origin && cut > 0) {
-      const archive = origin.slice(0, cut);
-      const entry = `${origin.slice(cut + 2)}:${frame.line}`;
-      const remote = this.resolver.archivePlace?.(archive);
-      return remote ? { location: remote.location, entry: `${remote.label} ${entry}` } : { location: { file: archive, line: 1 }, entry };
-    }
-    return { location: this.resolver.fallback };
-  }
-  /** Whether the line a person edits for this chain is inside a packaged chart. */
-  isPacked(frames) {
-    return this.locationOf(frames[this.editIndex(frames)]).entry !== void 0;
-  }
-  /**
-   * The lines of a chain as related locations: the rendered template's line (`template`), the edit line when it is
-   * a helper (`helper`) and the innermost line when deeper (`helper`, or `dependency helper` outside the chart);
-   * a packed line's label names its archive entry. `except` leaves out one frame (the location itself).
-   */
-  related(frames, except) {
-    const out = [];
-    const last = frames.length - 1;
-    for (const i of /* @__PURE__ */ new Set([0, this.editIndex(frames), last])) {
-      if (i === except) continue;
-      out.push(this.relatedFrame(frames[i], i === 0 ? "template" : this.isOwn(frames[i]) ? "helper" : "dependency helper"));
-    }
-    return out;
-  }
-  /** One frame as a related location; a packed one's label names its archive entry. */
-  relatedFrame(frame, label) {
-    const { location, entry } = this.locationOf(frame);
-    return { ...location, label: entry ? `${label} ${entry}` : label };
-  }
-  /** The line a person edits for a chain, with the chain's other lines (and the archive entry when packed) related. */
-  place(frames) {
-    const at = this.editIndex(frames);
-    const { location, entry } = this.locationOf(frames[at]);
-    const related = this.related(frames, at);
-    return { location, related: entry ? [{ ...location, label: `in archive ${entry}` }, ...related] : related };
-  }
-};
-
-// src/objects/helm-toggles.ts
-var import_yaml7 = __toESM(require_dist(), 1);
-function findToggle(ctx, parent, missingKey) {
-  if (typeof missingKey !== "string") return void 0;
-  const branches = branchesIn(ctx, parent);
-  if (branches.length === 0) return void 0;
-  const column = childrenColumn(ctx.content, parent.node);
-  const keyLine = new RegExp(`^[\\t ]*(?:-[\\t ]+)?["']?${escapeRegExp(missingKey)}["']?[\\t ]*:(?:[\\t ]|$)`);
-  let best;
-  for (const branch of branches) {
-    const score = scoreBranch(ctx, branch, keyLine, missingKey, column);
-    if (score > 0 && (!best || score > best.score)) best = { branch, score };
-  }
-  return best && conditionLocation(ctx, best.branch);
-}
-function branchesIn(ctx, parent) {
-  const { node, keyOffset } = parent;
-  const collection = (0, import_yaml7.isMap)(node) || (0, import_yaml7.isSeq)(node);
-  const start = node?.range && collection ? node.range[0] : keyOffset;
-  let end = node?.range && collection ? node.range[2] : start;
-  if (!collection) {
-    const nl = ctx.content.indexOf("\n", end);
-    end = nl < 0 ? ctx.content.length : nl + 1;
-  }
-  const children2 = collection ? childCollections(node) : [];
-  const out = [];
-  for (const seg of segmentsOverlapping(ctx.segments, start, end + 1)) {
-    if (!seg.skipped || seg.start < start || seg.start > end) continue;
-    if (children2.some(([a, b]) => a < seg.start && seg.start < b)) continue;
-    out.push(...seg.skipped);
-  }
-  return out;
-}
-function childCollections(node) {
-  const out = [];
-  const add2 = (n) => {
-    if (((0, import_yaml7.isMap)(n) || (0, import_yaml7.isSeq)(n)) && n.range) out.push([n.range[0], n.range[1]]);
-  };
-  if ((0, import_yaml7.isMap)(node)) for (const pair2 of node.items) add2(pair2.value);
-  else if ((0, import_yaml7.isSeq)(node)) for (const item of node.items) add2(item);
-  return out;
-}
-function childrenColumn(content, node) {
-  if (!(0, import_yaml7.isMap)(node) || node.items.length === 0) return void 0;
-  const key = node.items[0].key;
-  if (!(0, import_yaml7.isScalar)(key) || !key.range) return void 0;
-  const at = key.range[0];
-  return at - (content.lastIndexOf("\n", at - 1) + 1);
-}
-function scoreBranch(ctx, branch, keyLine, key, column) {
-  const sameText = branch.source === ctx.renderedSource && !branch.calls?.length;
-  for (const line of branch.text.split("\n")) {
-    if (!keyLine.test(line)) continue;
-    const indent = /^[\t ]*(?:-[\t ]+)?/.exec(line)[0].length;
-    return sameText && column !== void 0 && indent === column ? 3 : 2;
-  }
-  return ctx.valuesChains(branch.reads).some((chain) => chain.some((k) => typeof k === "string" && k.toLowerCase().includes(key.toLowerCase()))) ? 1 : 0;
-}
-function conditionLocation(ctx, branch) {
-  const frames = framesOf(branch);
-  const chains = ctx.valuesChains(branch.reads);
-  const decided = chains.filter((c) => truthy(getAt(ctx.values, c)) === !!branch.else);
-  for (const chain of [...decided, ...chains]) {
-    const location = ctx.valuesLocation(chain);
-    if (location) return { location, related: [ctx.frames.relatedFrame(frames[frames.length - 1], "condition"), ...ctx.frames.related(frames, frames.length - 1)] };
-  }
-  return ctx.frames.place(frames);
-}
-function truthy(v) {
-  if (v === void 0 || v === null || v === false || v === 0 || v === "") return false;
-  if (Array.isArray(v)) return v.length > 0;
-  if (typeof v === "object") return Object.keys(v).length > 0;
-  return true;
-}
-function escapeRegExp(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-// src/objects/helm-provenance.ts
-function objectsFromRenderedTemplate(rendered, ctx) {
-  const tracer = new ProvenanceTracer(rendered, ctx);
-  const { documents, errors } = parseYaml(rendered.content, tracer.frames.locationOf({ source: rendered.source, line: 1 }).location.file);
-  const volatile = rendered.segments.filter((s) => s.volatile);
-  const objects = [];
-  for (const doc of documents) {
-    if (!isKubeObject(doc.value)) continue;
-    const object = makeObject(doc.value, ctx.target, new HelmSourceMap(doc.sourceMap, doc.value, tracer));
-    const namespaceRange = object.namespace !== void 0 ? doc.sourceMap.nodeAt(NAMESPACE_PATH)?.range : void 0;
-    if (namespaceRange) object.namespaceSource = tracer.sourceOf(object.namespace, namespaceRange);
-    if (volatile.length > 0) {
-      const paths2 = volatileLeaves(doc.value, doc.sourceMap, volatile);
-      if (paths2.length > 0) object.volatilePaths = paths2;
-    }
-    objects.push(object);
-  }
-  for (const e of errors) {
-    const loc = e.line ? tracer.templateLocationOfLine(rendered.content, e.line) : void 0;
-    if (loc) Object.assign(e, { file: loc.file, line: loc.line, column: void 0 });
-  }
-  return { objects, errors };
-}
-function volatileLeaves(body, map, volatile) {
-  const out = [];
-  const visit = (value, node, at) => {
-    if (isRecord(value) || Array.isArray(value)) {
-      const child = childNodes(map, node, at);
-      if (isRecord(value)) for (const [k, v] of Object.entries(value)) visit(v, child(k), [...at, k]);
-      else value.forEach((v, i) => visit(v, child(i), [...at, i]));
-      return;
-    }
-    const range = node?.range;
-    const first = range ? volatile[firstSegmentEndingAfter(volatile, range[0])] : void 0;
-    if (range && first && first.start < range[1]) out.push(at);
-  };
-  visit(body, map.nodeAt([]), []);
-  return out;
-}
-function childNodes(map, node, at) {
-  if ((0, import_yaml8.isAlias)(node)) return (key) => map.nodeAt([...at, key]);
-  if ((0, import_yaml8.isSeq)(node)) return (key) => typeof key === "number" ? node.items[key] ?? void 0 : void 0;
-  if (!(0, import_yaml8.isMap)(node)) return () => void 0;
-  const pairs = /* @__PURE__ */ new Map();
-  for (const pair2 of node.items) {
-    const key = mapKeyText(pair2.key);
-    if (key !== void 0 && !pairs.has(key)) pairs.set(key, pair2.value ?? void 0);
-  }
-  return (key) => pairs.get(String(key));
-}
-var HelmSourceMap = class {
-  constructor(rendered, body, tracer) {
-    this.rendered = rendered;
-    this.body = body;
-    this.tracer = tracer;
-  }
-  rendered;
-  body;
-  tracer;
-  locate(path34) {
-    const { foundPath } = this.rendered.locate(path34);
-    const node = this.rendered.nodeAt(foundPath);
-    const keyOffset = this.rendered.offsetOf(foundPath);
-    if (foundPath.length < path34.length) {
-      const toggle = this.tracer.toggle({ node, keyOffset }, path34[foundPath.length]);
-      if (toggle) return { ...toggle, foundPath };
-    }
-    const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
-    return { ...this.tracer.trace(foundPath, getAt(this.body, foundPath), keyOffset, valueRange), foundPath };
-  }
-};
-var NAMESPACE_PATH = ["metadata", "namespace"];
-var VALUES_CHAIN = /\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
-var ProvenanceTracer = class {
-  constructor(rendered, ctx) {
-    this.rendered = rendered;
-    this.ctx = ctx;
-    this.frames = new Frames(ctx, rendered.source);
-    this.scope = rendered.valuesScope ?? [];
-  }
-  rendered;
-  ctx;
-  frames;
-  scope;
-  /** The segment that wrote the character at `offset`. */
-  segmentAt(offset) {
-    const segs = this.rendered.segments;
-    const seg = segs[firstSegmentEndingAfter(segs, offset)];
-    return seg && seg.start <= offset ? seg : void 0;
-  }
-  /** The segments that wrote [start, end) (the one at `start` for an empty range). */
-  segmentsIn(start, end) {
-    return segmentsOverlapping(this.rendered.segments, start, Math.max(end, start + 1));
-  }
-  /** Where a person edits the output of `seg`, with the other lines of its call chain related. */
-  templatePlace(seg) {
-    if (!seg) return { location: this.ctx.fallback, related: [] };
-    return this.frames.place(framesOf(seg));
-  }
-  templateLocationOfLine(content, line) {
-    let offset = 0;
-    for (let l = 1; l < line && offset >= 0; l++) offset = content.indexOf("\n", offset) + 1;
-    return offset >= 0 ? this.templatePlace(this.segmentAt(offset)).location : void 0;
-  }
-  /** The `.Values` paths among the fields an action or call reads, in the order written, under this template's values scope. */
-  chainsOf(reads) {
-    const out = [];
-    for (const read of reads ?? []) for (const m of read.matchAll(VALUES_CHAIN)) out.push([...this.scope, ...m[1].slice(1).split(".")]);
-    return out;
-  }
-  toggle(parent, missingKey) {
-    const ctx = {
-      frames: this.frames,
-      renderedSource: this.rendered.source,
-      content: this.rendered.content,
-      segments: this.rendered.segments,
-      valuesChains: (reads) => this.chainsOf(reads),
-      values: this.ctx.values,
-      valuesLocation: (path34) => this.valuesLocation(path34)
-    };
-    return findToggle(ctx, parent, missingKey);
-  }
-  trace(path34, value, keyOffset, valueRange) {
-    const keySegment = this.segmentAt(keyOffset);
-    const written2 = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
-    const literal = this.hasLiteralText(written2);
-    const actions = written2.filter((s) => s.kind === "action");
-    if (actions.length === 0 || literal && !isScalar5(value)) return this.templatePlace(keySegment);
-    const last = actions[actions.length - 1];
-    const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
-    const valuesPath = this.valuesPathFor(path34, value, actions, exact);
-    const placed = this.templatePlace(last);
-    if (!valuesPath) return placed;
-    const valuesLocation = this.valuesLocation(valuesPath);
-    if (valuesLocation) return { location: valuesLocation, related: this.frames.related(framesOf(last)) };
-    if (this.frames.isPacked(framesOf(last))) return { location: placed.location, related: [...placed.related, { ...placed.location, label: `values ${formatPath(valuesPath)}` }] };
-    return placed;
-  }
-  /**
-   * The `.Values` chains for the output of `seg`: those its action reads, then those the calls it was printed
-   * through read, innermost first (a helper reads its arguments, built from `.Values` at the call).
-   */
-  chainsFor(seg) {
-    const reads = [seg.reads, ...[...seg.calls ?? []].reverse().map((c) => c.reads)];
-    const out = [];
-    const seen = /* @__PURE__ */ new Set();
-    for (const r of reads) {
-      for (const chain of this.chainsOf(r).reverse()) {
-        const key = chain.join("\0");
-        if (!seen.has(key)) out.push(chain);
-        seen.add(key);
-      }
-    }
-    return out;
-  }
-  /** Whether literal template text (more than quotes and separators) is part of what `segments` wrote. */
-  hasLiteralText(segments) {
-    return segments.some((s) => s.kind === "text" && this.rendered.content.slice(s.start, s.end).trim() !== "" && !isQuoteOnly(this.rendered.content.slice(s.start, s.end)));
-  }
-  /**
-   * Who wrote the scalar `value` at `range`: `written` when template text did, or an action printing a `.Values`
-   * field that holds it; `release` when only actions printed it from something else (`.Release.Namespace`, a
-   * helper's default). Only `.Values` chains the actions (or the helpers they called) read count: a value found
-   * elsewhere in the values by search is not proof that someone wrote it for this field.
-   */
-  sourceOf(value, range) {
-    const written2 = this.segmentsIn(range[0], range[1]);
-    const actions = written2.filter((s) => s.kind === "action");
-    if (actions.length === 0 || this.hasLiteralText(written2)) return "written";
-    for (const seg of actions) {
-      for (const chain of this.chainsFor(seg)) if (valueMatches(getAt(this.ctx.values, chain), value)) return "written";
-    }
-    return "release";
-  }
-  /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path34, value, actions, exact) {
-    const chains = [];
-    const seen = /* @__PURE__ */ new Set();
-    for (const seg of [...actions].reverse()) {
-      for (const chain of this.chainsFor(seg)) {
-        const key = chain.join("\0");
-        if (!seen.has(key)) chains.push(chain);
-        seen.add(key);
-      }
-    }
-    for (const chain of chains) {
-      const found = this.extend(chain, path34, value, exact);
-      if (found) return found;
-    }
-    if (typeof value === "string") {
-      const part = this.lastPart(chains, value);
-      if (part) return part;
-    }
-    if (exact && isScalar5(value)) {
-      const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
-      if (own) return own;
-    }
-    return this.searchByValue(path34, value, this.scope);
-  }
-  /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path34, value, exact) {
-    for (let k = Math.min(path34.length, 8); k >= (exact || !isScalar5(value) ? 0 : 1); k--) {
-      const candidate = [...chain, ...path34.slice(path34.length - k)];
-      if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
-    }
-    return void 0;
-  }
-  /** Among the chains and the scalars up to three levels under them, the one whose text ends last in `value`. */
-  lastPart(chains, value) {
-    let best;
-    const consider = (at, v, depth) => {
-      if (typeof v === "string" || typeof v === "number") {
-        const text2 = String(v);
-        const i = text2 === "" ? -1 : value.lastIndexOf(text2);
-        if (i >= 0 && (!best || i + text2.length > best.end)) best = { path: at, end: i + text2.length };
-      } else if (depth < 3 && isRecord(v)) {
-        for (const [k, child] of Object.entries(v)) consider([...at, k], child, depth + 1);
-      }
-    };
-    for (const chain of chains) consider(chain, getAt(this.ctx.values, chain), 0);
-    return best?.path;
-  }
-  /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path34, value, scope) {
-    const last = path34[path34.length - 1];
-    const key = valueKey(value);
-    if (typeof last !== "string" || key === void 0) return void 0;
-    let best;
-    for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
-      if (!valueMatches(node, value)) continue;
-      let score = 0;
-      while (score < at.length && score < path34.length && at[at.length - 1 - score] === path34[path34.length - 1 - score]) score++;
-      if (!best || score > best.score) best = { path: at, score };
-    }
-    return best && [...best.path];
-  }
-  /**
-   * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
-   * `global.x` of every chart above it (Helm copies globals down).
-   */
-  valuesLocation(path34) {
-    const candidates = [path34];
-    const g = this.scope.length;
-    if (g > 0 && path34[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path34.slice(0, j), ...path34.slice(g)]);
-    for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
-      const source = this.ctx.valuesSources[i];
-      const scope = source.scope ?? [];
-      for (const candidate of candidates) {
-        if (scope.some((seg, k) => candidate[k] !== seg)) continue;
-        const rel = candidate.slice(scope.length);
-        if (source.sourceMap.has(rel)) return source.sourceMap.locate(rel).location;
-      }
-    }
-    return void 0;
-  }
-};
-var valuesIndexes = /* @__PURE__ */ new WeakMap();
-function valuesIndex(values, scope) {
-  const owner = typeof values === "object" && values !== null ? values : void 0;
-  const scopeKey = JSON.stringify(scope);
-  const cached2 = owner && valuesIndexes.get(owner)?.get(scopeKey);
-  if (cached2) return cached2;
-  const index2 = /* @__PURE__ */ new Map();
-  const visit = (node, at, depth) => {
-    if (depth > 12) return;
-    const last = at[at.length - 1];
-    const key = valueKey(node);
-    if (typeof last === "string" && key !== void 0) {
-      const bucket = `${last}\0${key}`;
-      const nodes = index2.get(bucket);
-      if (nodes) nodes.push({ at, node });
-      else index2.set(bucket, [{ at, node }]);
-    }
-    if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k], depth + 1);
-    else if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...at, i], depth + 1));
-  };
-  visit(getAt(values, scope), [...scope], 0);
-  if (owner) {
-    const byScope = valuesIndexes.get(owner) ?? /* @__PURE__ */ new Map();
-    byScope.set(scopeKey, index2);
-    valuesIndexes.set(owner, byScope);
-  }
-  return index2;
-}
-function valueKey(value) {
-  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return `s${String(value)}`;
-  if (value === null) return "n";
-  if (typeof value === "object") return `o${JSON.stringify(value, (_, v) => typeof v === "bigint" ? { bigint: String(v) } : v)}`;
-  return void 0;
-}
-function isSetScalar(value) {
-  return typeof value === "boolean" || typeof value === "number" || typeof value === "string" && value !== "";
-}
-function isScalar5(value) {
-  return value === null || typeof value !== "object" && value !== void 0;
-}
-function isQuoteOnly(text2) {
-  return /^[\s"':@/.-]*$/.test(text2);
-}
-function valueMatches(candidate, rendered) {
-  if (candidate === void 0) return false;
-  if (candidate === rendered) return true;
-  if (typeof rendered === "string" && (typeof candidate === "number" || typeof candidate === "boolean")) return String(candidate) === rendered;
-  if (typeof candidate === "string" && (typeof rendered === "number" || typeof rendered === "boolean")) return candidate === String(rendered);
-  if (typeof candidate === "object" && candidate !== null && typeof rendered === "object" && rendered !== null) return JSON.stringify(candidate) === JSON.stringify(rendered);
-  return false;
-}
-
-// src/targets/inline-values.ts
-function inlineValuesAt(object, prefix, value) {
-  return {
-    value,
-    file: object.sourceMap.locate(prefix).location.file,
-    sourceMap: {
-      has: (p) => object.sourceMap.locate([...prefix, ...p]).foundPath.length === prefix.length + p.length,
-      locate: (p) => object.sourceMap.locate([...prefix, ...p])
-    }
-  };
-}
-function setPathSegments(targetPath) {
-  const out = [];
-  let current2 = "";
-  for (let i = 0; i < targetPath.length; i++) {
-    const c = targetPath[i];
-    if (c === "\\" && i + 1 < targetPath.length) current2 += targetPath[++i];
-    else if (c === ".") {
-      if (current2) out.push(current2);
-      current2 = "";
-    } else if (c === "[") {
-      if (current2) out.push(current2);
-      current2 = "";
-      const end = targetPath.indexOf("]", i);
-      if (end < 0) break;
-      out.push(Number(targetPath.slice(i + 1, end)));
-      i = end;
-    } else current2 += c;
-  }
-  if (current2) out.push(current2);
-  return out;
-}
-function textValuesAt(repo, key, text2) {
-  const read = parseYaml(text2, key.file);
-  if (read.errors.length > 0) return { error: read.errors[0].reason };
-  const parsed = read.documents[0];
-  if (!parsed) return void 0;
-  let block;
-  try {
-    block = blockScalarStart(repo.readText(key.file), key.line);
-  } catch {
-    block = void 0;
-  }
-  const sourceMap = {
-    has: (p) => parsed.sourceMap.has(p),
-    locate: (p) => {
-      const inner = parsed.sourceMap.locate(p);
-      if (block === void 0) return { ...inner, location: key, related: [] };
-      const column = inner.location.column !== void 0 ? { column: inner.location.column + block.indent } : {};
-      return { ...inner, location: { file: key.file, line: block.firstLine + inner.location.line - 1, ...column }, related: [] };
-    }
-  };
-  return { value: parsed.value, file: key.file, sourceMap };
-}
-
-// src/sources/chart-lock.ts
-import { createHash as createHash4 } from "node:crypto";
-function goString(s) {
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-function goJson(v) {
-  if (v === null || v === void 0) return "null";
-  if (typeof v === "string") return goString(v);
-  if (typeof v === "number" || typeof v === "boolean") return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(goJson).join(",")}]`;
-  if (isRecord(v)) return `{${Object.keys(v).sort().map((k) => `${goString(k)}:${goJson(v[k])}`).join(",")}}`;
-  return "null";
-}
-function field2(m, name) {
-  if (name in m) return m[name];
-  const key = Object.keys(m).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key === void 0 ? void 0 : m[key];
-}
-var text = (v) => typeof v === "string" ? v : v === void 0 || v === null ? "" : String(v);
-function dependencyJson(d) {
-  if (!isRecord(d)) return "null";
-  const parts = [`"name":${goString(text(field2(d, "name")))}`];
-  const version = text(field2(d, "version"));
-  if (version) parts.push(`"version":${goString(version)}`);
-  parts.push(`"repository":${goString(text(field2(d, "repository")))}`);
-  const condition = text(field2(d, "condition"));
-  if (condition) parts.push(`"condition":${goString(condition)}`);
-  const tags = field2(d, "tags");
-  if (Array.isArray(tags) && tags.length > 0) parts.push(`"tags":[${tags.map((t) => goString(text(t))).join(",")}]`);
-  if (field2(d, "enabled") === true) parts.push('"enabled":true');
-  const imports = field2(d, "import-values");
-  if (Array.isArray(imports) && imports.length > 0) parts.push(`"import-values":${goJson(imports)}`);
-  const alias = text(field2(d, "alias"));
-  if (alias) parts.push(`"alias":${goString(alias)}`);
-  return `{${parts.join(",")}}`;
-}
-var list = (v) => Array.isArray(v) ? `[${v.map(dependencyJson).join(",")}]` : "null";
-function hashRequirements(requested, locked) {
-  return `sha256:${createHash4("sha256").update(`[${list(requested)},${list(locked)}]`).digest("hex")}`;
-}
-function lockedDependencies(requested, lock) {
-  if (!isRecord(lock) || !Array.isArray(lock.dependencies)) return void 0;
-  if (text(lock.digest) !== hashRequirements(requested, lock.dependencies)) return void 0;
-  return lock.dependencies.filter(isRecord).map((d) => ({ name: text(field2(d, "name")), version: text(field2(d, "version")), repository: text(field2(d, "repository")) }));
-}
-
-// src/sources/remote-dependencies.ts
-var REMOTE = /^(https?|oci):\/\//i;
-function present(repo, chartsDir, name) {
-  if (!repo.isDirectory(chartsDir)) return false;
-  if (repo.isFile(`${chartsDir}/${name}/Chart.yaml`)) return true;
-  return repo.list(chartsDir).some((e) => !e.isDir && e.name.startsWith(`${name}-`) && /\.tgz$/.test(e.name) && /^\d/.test(e.name.slice(name.length + 1)));
-}
-async function fetchRemoteDependencies(repo, chartDir, source) {
-  const at = (name) => chartDir ? `${chartDir}/${name}` : name;
-  const chartFile2 = at("Chart.yaml");
-  let chartYaml;
-  try {
-    chartYaml = parseYaml(repo.readText(chartFile2), chartFile2).documents[0];
-  } catch {
-    return { archives: [], errors: [] };
-  }
-  const requested = isRecord(chartYaml?.value) ? chartYaml.value.dependencies : void 0;
-  if (!chartYaml || !Array.isArray(requested)) return { archives: [], errors: [] };
-  let locked;
-  if (repo.isFile(at("Chart.lock"))) {
-    try {
-      locked = lockedDependencies(requested, parseYaml(repo.readText(at("Chart.lock")), at("Chart.lock")).documents[0]?.value);
-    } catch {
-      locked = void 0;
-    }
-  }
-  const wanted = [];
-  requested.forEach((d, i) => {
-    if (!isRecord(d) || typeof d.repository !== "string" || !REMOTE.test(d.repository) || typeof d.name !== "string") return;
-    if (present(repo, at("charts"), d.name)) return;
-    const lock = locked?.find((l) => l.name === d.name && l.repository === d.repository);
-    const version = lock?.version ?? (d.version === void 0 || d.version === null ? "" : String(d.version));
-    wanted.push({ name: d.name, repository: d.repository, version, line: chartYaml.sourceMap.locate(["dependencies", i, "repository"]).location.line });
-  });
-  if (wanted.length === 0) return { archives: [], errors: [] };
-  if (!source) {
-    return { archives: [], errors: wanted.map((w) => new InputError(chartFile2, `dependency "${w.name}" comes from ${w.repository}, and fetching remote charts is not set up here`, "remote-chart-not-allowed", w.line)) };
-  }
-  const answers = await Promise.all(wanted.map((w) => source.get({ repository: w.repository, name: w.name, version: w.version })));
-  const out = { archives: [], errors: [] };
-  answers.forEach((answer, i) => {
-    const w = wanted[i];
-    if (answer.ok) {
-      out.archives.push({ name: w.name, origin: `${at("charts")}/${w.name}-${answer.chart.version}.tgz`, data: answer.chart.archive, line: w.line, chart: answer.chart });
-      return;
-    }
-    out.errors.push(chartFetchError(`dependency "${w.name}" ${w.version || "(latest)"} from ${w.repository}`, answer, chartFile2, w.line));
-  });
-  return out;
-}
-function chartFetchError(what, answer, file, line) {
-  if (answer.kind === "not-allowed") {
-    const allow = answer.location ? `; to allow it, add to the base branch's config:
-${RepositoryPolicy.allowSnippet([answer.location])}` : "";
-    return new InputError(file, `${what} is not fetched: ${answer.reason}${allow}`, "remote-chart-not-allowed", line);
-  }
-  return new InputError(file, `${what} could not be fetched: ${answer.reason}`, "remote-chart-unavailable", line);
-}
-
-// src/render/helm-pool.ts
-import { fork } from "node:child_process";
-import { readFileSync as readFileSync7 } from "node:fs";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-var RENDER_PROCESS_FLAG = "--gitops-gate-helm-render";
-function workerSource() {
-  const here = import.meta.url;
-  if (here.endsWith(".ts")) {
-    return { file: fileURLToPath2(new URL("./helm-worker.ts", here)), execArgv: ["--import", fileURLToPath2(new URL("../../scripts/ts-loader.mjs", here))] };
-  }
-  return { file: fileURLToPath2(new URL("./helm-worker.js", here)), execArgv: [] };
-}
-var HELM_WORKER_MEMORY = { heapMb: 1024, semiSpaceMb: 16, residentMb: 2048 };
-var RECYCLE_RESIDENT_MB = 160;
-var MEMORY_POLL_MS = 50;
-var START_TIMEOUT_MS = 6e4;
-var STDERR_TAIL = 8192;
-var current;
-var nextId = 1;
-var queue = Promise.resolve();
-function renderEnv() {
-  const env2 = {};
-  for (const name of ["TZ", "SystemRoot"]) if (process.env[name] !== void 0) env2[name] = process.env[name];
-  return env2;
-}
-function startProcess(memory) {
-  const { file, execArgv } = workerSource();
-  const child = fork(file, [RENDER_PROCESS_FLAG], {
-    execArgv: [...execArgv, `--max-old-space-size=${memory.heapMb}`, `--max-semi-space-size=${memory.semiSpaceMb}`],
-    env: renderEnv(),
-    serialization: "advanced",
-    stdio: ["ignore", "ignore", "pipe", "ipc"]
-  });
-  const proc = { child, memory, stderr: "", ready: Promise.resolve() };
-  child.stderr?.setEncoding("utf8");
-  child.stderr?.on("data", (chunk) => {
-    proc.stderr = (proc.stderr + chunk).slice(-STDERR_TAIL);
-  });
-  proc.ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`the Helm render process did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
-    const settle = () => {
-      clearTimeout(timer);
-      child.off("message", onReady);
-      child.off("exit", onExit);
-      child.off("error", fail);
-    };
-    const onReady = (message) => {
-      if (message !== "ready") return;
-      settle();
-      resolve();
-    };
-    const fail = (err) => {
-      settle();
-      child.kill("SIGKILL");
-      reject(err);
-    };
-    const onExit = (code20, signal) => fail(new Error(`the Helm render process exited while starting (${exitText(code20, signal)}): ${lastLine(proc.stderr)}`));
-    child.on("message", onReady);
-    child.on("exit", onExit);
-    child.on("error", fail);
-  });
-  proc.ready.catch(() => void 0);
-  child.unref();
-  child.channel?.unref();
-  child.stderr?.unref?.();
-  return proc;
-}
-function processWith(memory) {
-  const same = current && current.memory.heapMb === memory.heapMb && current.memory.semiSpaceMb === memory.semiSpaceMb && current.memory.residentMb === memory.residentMb;
-  if (current && !same) current.child.kill("SIGKILL");
-  if (!current || !same) current = startProcess(memory);
-  return current;
-}
-function exitText(code20, signal) {
-  return signal ? `signal ${signal}` : `code ${code20}`;
-}
-function lastLine(text2) {
-  return text2.trim().split("\n").pop() ?? "";
-}
-function residentMb(pid) {
-  if (pid === void 0 || process.platform !== "linux") return void 0;
-  try {
-    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync7(`/proc/${pid}/status`, "utf8"))?.[1];
-    return kb === void 0 ? void 0 : Number(kb) / 1024;
-  } catch {
-    return void 0;
-  }
-}
-async function runOne(job, hardTimeoutMs2, memory) {
-  const id = nextId++;
-  const proc = processWith(memory);
-  try {
-    await proc.ready;
-  } catch (err) {
-    if (current === proc) current = void 0;
-    return { id, ok: false, crash: err.message };
-  }
-  const { child } = proc;
-  const outOfMemory = (reason) => ({ id, ok: false, crash: `the render ran out of memory: ${reason}, and was stopped`, outOfMemory: true });
-  return new Promise((resolve) => {
-    const done = (result) => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      child.off("message", onMessage);
-      child.off("error", onError);
-      child.off("close", onExit);
-      resolve(result);
-    };
-    const stop = (result) => {
-      if (current === proc) current = void 0;
-      child.kill("SIGKILL");
-      done(result);
-    };
-    const onMessage = (result) => {
-      if (result.id !== id) return;
-      const mb = residentMb(child.pid);
-      if (mb !== void 0 && mb > RECYCLE_RESIDENT_MB) {
-        if (current === proc) current = void 0;
-        child.kill("SIGKILL");
-      }
-      done(result);
-    };
-    const onError = (err) => stop({ id, ok: false, crash: err.stack ?? err.message });
-    const onExit = (code20, signal) => {
-      if (current === proc) current = void 0;
-      if (/heap out of memory|allocation failed/i.test(proc.stderr)) done(outOfMemory(`it needed more than the ${memory.heapMb} MB of heap a Helm render may use`));
-      else done({ id, ok: false, crash: `the Helm render process exited (${exitText(code20, signal)})${proc.stderr.trim() ? `: ${lastLine(proc.stderr)}` : ""}` });
-    };
-    const timer = setTimeout(() => stop({ id, ok: false, timedOut: true }), hardTimeoutMs2);
-    const poll = setInterval(() => {
-      const mb = residentMb(child.pid);
-      if (mb !== void 0 && mb > memory.residentMb) stop(outOfMemory(`it held more than the ${memory.residentMb} MB of memory a Helm render may use`));
-    }, MEMORY_POLL_MS);
-    poll.unref();
-    child.on("message", onMessage);
-    child.on("error", onError);
-    child.on("close", onExit);
-    child.send({ ...job, id }, (err) => {
-      if (err) stop({ id, ok: false, crash: `the job could not be sent to the Helm render process: ${err.message}` });
-    });
-  });
-}
-function renderOnWorker(job, hardTimeoutMs2, memory = HELM_WORKER_MEMORY) {
-  const result = queue.then(() => runOne(job, hardTimeoutMs2, memory));
-  queue = result.catch(() => void 0);
-  return result;
-}
-
-// src/render/flux-post-render.ts
-import { mkdtempSync as mkdtempSync5, rmSync as rmSync6, writeFileSync as writeFileSync5 } from "node:fs";
-import os6 from "node:os";
-import path22 from "node:path";
-var MARK = "gitops-gate.internal/object";
-async function postRender(objects, renderers, options) {
-  const binary = options.binary ?? detectKustomize();
-  const first = renderers[0];
-  if (!binary) return { objects: [], errors: [new InputError(first.at.file, "cannot apply the post-renderers: neither `kustomize` nor `kubectl` is on PATH", "kustomize-not-found", first.at.line)] };
-  let current2 = [...objects];
-  for (const renderer of renderers) {
-    const step = await buildOnce(current2, renderer, binary, options.timeoutMs);
-    if ("error" in step) return { objects: [], errors: [step.error] };
-    current2 = step.objects;
-  }
-  return { objects: current2, errors: [] };
-}
-async function buildOnce(objects, renderer, binary, timeoutMs) {
-  const dir2 = mkdtempSync5(path22.join(os6.tmpdir(), "gitops-gate-postrender-"));
-  try {
-    const marked = objects.map((o, i) => {
-      const body = structuredClone(o.body);
-      const metadata = isRecord(body.metadata) ? body.metadata : body.metadata = {};
-      metadata.annotations = { ...isRecord(metadata.annotations) ? metadata.annotations : {}, [MARK]: String(i) };
-      return toJsonDocument(body);
-    });
-    writeFileSync5(path22.join(dir2, "helm-output.yaml"), marked.join("---\n"));
-    const kustomization = {
-      apiVersion: "kustomize.config.k8s.io/v1beta1",
-      kind: "Kustomization",
-      resources: ["helm-output.yaml"],
-      ...renderer.patches.length > 0 ? { patches: renderer.patches.map((p) => ({ patch: p.patch, ...p.target ? { target: p.target } : {} })) } : {},
-      ...renderer.images.length > 0 ? { images: renderer.images.map(({ at: _at, ...image }) => image) } : {}
-    };
-    writeFileSync5(path22.join(dir2, "kustomization.yaml"), toJsonDocument(kustomization));
-    const result = await binary.build(dir2, { timeoutMs });
-    if (!result.ok) {
-      const message = result.reason === "timeout" ? `did not finish within ${timeoutMs} ms` : cleanMessage(extractKustomizeError(result.stderr), [dir2]);
-      return { error: new InputError(renderer.at.file, `the post-renderer failed as helm-controller would: ${message}`, "helm-render-failed", renderer.at.line) };
-    }
-    const out = [];
-    for (const doc of parseYaml(result.stdout, renderer.at.file).documents) {
-      if (!isKubeObject(doc.value)) continue;
-      const body = doc.value;
-      const metadata = isRecord(body.metadata) ? body.metadata : {};
-      const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
-      const original = objects[Number(annotations[MARK])];
-      delete annotations[MARK];
-      if (Object.keys(annotations).length === 0) delete metadata.annotations;
-      if (!original) continue;
-      const object = makeObject(body, original.target, changedBy(original, body, renderer));
-      for (const field3 of ["release", "namespaceSource", "from", "volatilePaths"]) if (original[field3] !== void 0) Object.assign(object, { [field3]: original[field3] });
-      out.push(object);
-    }
-    return { objects: out };
-  } finally {
-    rmSync6(dir2, { recursive: true, force: true });
-  }
-}
-function changedBy(original, body, renderer) {
-  const changed = (p) => JSON.stringify(getAt(body, p)) !== JSON.stringify(getAt(original.body, p));
-  const where = (p) => {
-    const value = getAt(body, p);
-    if (p[p.length - 1] === "image" && typeof value === "string") {
-      const image = renderer.images.find((i) => value.startsWith(`${i.newName ?? i.name}:`) || value.startsWith(`${i.newName ?? i.name}@`) || value === (i.newName ?? i.name));
-      if (image) return image.at;
-    }
-    return renderer.patches.length === 1 ? renderer.patches[0].at : renderer.at;
-  };
-  return {
-    locate(p) {
-      const located = original.sourceMap.locate(p);
-      if (!changed(p)) return located;
-      return { location: { ...where(p) }, related: [{ ...located.location, label: "rendered by the chart" }, ...located.related], foundPath: p };
-    }
-  };
-}
-
-// src/render/helm-target.ts
-function valuesScopeOf(source) {
-  const parts = source.split("/");
-  const scope = [];
-  for (let i = 1; i + 1 < parts.length; i++) if (parts[i] === "charts") scope.push(parts[++i]);
-  return scope;
-}
-function hardTimeoutMs(timeoutMs) {
-  return timeoutMs + Math.max(1e3, Math.round(timeoutMs / 2));
-}
-async function renderHelm(target, repo, options) {
-  const release = target.helm;
-  const chartFile2 = target.declaredAt?.file ?? (target.path ? `${target.path}/Chart.yaml` : "Chart.yaml");
-  const chartLine = target.declaredAt?.line;
-  const fetched = /* @__PURE__ */ new Map();
-  let chartArchive;
-  if (release.remoteChart) {
-    const got = await fetchChart(release.remoteChart, options.charts);
-    if ("error" in got) return { objects: [], errors: [got.error] };
-    chartArchive = { origin: `${got.chart.name}-${got.chart.version}.tgz`, data: got.chart.archive };
-    fetched.set(chartArchive.origin, { origin: chartArchive.origin, chart: got.chart, at: release.remoteChart.declaredAt });
-  }
-  const valuesObjects = release.valuesFrom ? void 0 : release.inlineValues?.map((v) => v.value);
-  const remote = chartArchive ? { archives: [], errors: [] } : await fetchRemoteDependencies(repo, target.path, options.charts);
-  if (remote.errors.length > 0) return { objects: [], errors: remote.errors };
-  for (const a of remote.archives) fetched.set(a.origin, { origin: a.origin, chart: a.chart, at: { file: chartFile2, line: a.line } });
-  const render = await renderOnWorker(
-    {
-      ...release.valuesFrom ? { fluxValues: release.valuesFrom } : {},
-      root: repo.root,
-      maxFileBytes: repo.maxFileBytes,
-      chartDir: target.path,
-      options: {
-        releaseName: release.releaseName,
-        namespace: release.namespace,
-        valuesFiles: release.valuesFiles,
-        set: release.set,
-        timeoutMs: options.timeoutMs,
-        ...release.environment,
-        ...remote.archives.length > 0 ? { dependencyArchives: remote.archives.map((a) => ({ name: a.name, origin: a.origin, data: a.data })) } : {},
-        ...chartArchive ? { chartArchive } : {},
-        ...release.skipTests ? { skipTests: true } : {},
-        ...release.includeCrds ? { includeCrds: true } : {},
-        ...release.setString ? { setString: release.setString } : {},
-        ...release.setFile ? { setFile: release.setFile } : {},
-        ...release.chartValuesFiles ? { defaultValuesFiles: release.chartValuesFiles } : {},
-        ...valuesObjects ? { valuesObjects } : {}
-      }
-    },
-    hardTimeoutMs(options.timeoutMs)
-  );
-  if (!render.ok) {
-    if ("timedOut" in render) {
-      return { objects: [], errors: [new InputError(chartFile2, `rendering the chart did not finish within ${hardTimeoutMs(options.timeoutMs)} ms and was stopped`, "render-timeout", chartLine)] };
-    }
-    if ("crash" in render) return { objects: [], errors: [new InputError(chartFile2, `the Helm renderer failed: ${render.crash.split("\n")[0]}`, "helm-render-failed", chartLine)] };
-    const e = render.error;
-    const ruleId = e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId;
-    const file = (e.file || chartFile2).split("!/")[0];
-    const archive = fetched.get(file);
-    if (archive) {
-      const entry = e.file.slice(archive.origin.length + 2);
-      return { objects: [], errors: [new InputError(archive.at.file, `${describeFetched(archive.chart)}${entry ? `: ${entry}` : ""}: ${e.reason}`, ruleId, archive.at.line)] };
-    }
-    if (chartArchive && !repo.isFile(file)) return { objects: [], errors: [new InputError(chartFile2, e.reason, ruleId, chartLine)] };
-    const reason = file === e.file || !e.file ? e.reason : `${e.file}: ${e.reason}`;
-    return { objects: [], errors: [new InputError(file, reason, ruleId, file === e.file ? e.line : void 0, file === e.file ? e.column : void 0)] };
-  }
-  const values = render.values;
-  const valuesSources = [...valuesSourceMaps(repo, render.valuesSources, release.inlineValues ?? [], release.valuesFrom !== void 0), ...setSources(release)];
-  const templateFile = (source) => {
-    const origin = render.templateOrigins[source];
-    return origin && !origin.includes("!/") ? origin : void 0;
-  };
-  const objects = [];
-  const errors = [];
-  for (const manifest of render.manifests) {
-    const out = objectsFromRenderedTemplate(
-      { source: manifest.source, content: manifest.content, segments: manifest.provenance, valuesScope: valuesScopeOf(manifest.source) },
-      {
-        target: target.id,
-        templateFile,
-        templateOrigin: (source) => render.templateOrigins[source],
-        archivePlace: (path34) => {
-          const archive2 = fetched.get(path34);
-          return archive2 && { location: archive2.at, label: `in ${describeFetched(archive2.chart)}:` };
-        },
-        values,
-        valuesSources,
-        fallback: { file: chartFile2, line: 1 }
-      }
-    );
-    const origin = render.templateOrigins[manifest.source] ?? "";
-    const archive = fetched.get(origin.split("!/")[0]);
-    if (archive) for (const object of out.objects) object.from = `written by ${describeFetched(archive.chart)}: ${origin.slice(archive.origin.length + 2)}`;
-    objects.push(...out.objects);
-    errors.push(...out.errors);
-  }
-  const notes = render.unchecked.length > 0 ? { notes: render.unchecked } : {};
-  if (release.postRenderers && errors.length === 0) {
-    const post = await postRender(objects, release.postRenderers, { timeoutMs: options.timeoutMs });
-    return { objects: post.objects, errors: post.errors, ...notes };
-  }
-  return { objects, errors, ...notes };
-}
-function valuesSourceMaps(repo, sources, inline, merged) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const { file, prefix, inline: at } of sources) {
-    if (at !== void 0) {
-      for (const given of merged ? inline : inline.slice(at, at + 1)) out.push({ file: given.file, sourceMap: given.sourceMap, scope: prefix });
-      continue;
-    }
-    const key = `${file}\0${prefix.join("\0")}`;
-    if (file.includes("!/") || seen.has(key)) continue;
-    seen.add(key);
-    let text2;
-    try {
-      text2 = repo.readText(file);
-    } catch {
-      continue;
-    }
-    for (const doc of parseYaml(text2, file).documents) out.push({ file, sourceMap: doc.sourceMap, scope: prefix });
-  }
-  return out;
-}
-function setSources(release) {
-  return (release.setAt ?? []).map(({ key, at }) => {
-    const segments = setPathSegments(key);
-    return {
-      file: at.file,
-      sourceMap: {
-        has: (p) => p.length >= segments.length && segments.every((s, k) => p[k] === s),
-        locate: (p) => ({ location: at, related: [], foundPath: p })
-      },
-      scope: []
-    };
-  });
-}
-async function fetchChart(spec, charts) {
-  const what = `the chart ${spec.name} ${spec.version} from ${spec.repository}`;
-  if (!charts) return { error: new InputError(spec.declaredAt.file, `${what} is not fetched: fetching remote charts is not set up here`, "remote-chart-not-allowed", spec.declaredAt.line) };
-  const answer = await charts.get({ repository: spec.repository, name: spec.name, version: spec.version });
-  return answer.ok ? { chart: answer.chart } : { error: chartFetchError(what, answer, spec.declaredAt.file, spec.declaredAt.line) };
-}
-function describeFetched(chart) {
-  return `${chart.name} ${chart.version} from ${chart.repository}`;
-}
-
-// src/render/types.ts
-var DEFAULT_RENDER_OPTIONS = { timeoutMs: 6e4 };
-
-// src/objects/scope.ts
-var CLUSTER_SCOPED = {
-  "": ["Namespace", "Node", "PersistentVolume", "ComponentStatus"],
-  "rbac.authorization.k8s.io": ["ClusterRole", "ClusterRoleBinding"],
-  "apiextensions.k8s.io": ["CustomResourceDefinition"],
-  "apiregistration.k8s.io": ["APIService"],
-  "admissionregistration.k8s.io": [
-    "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
-    "MutatingAdmissionPolicy",
-    "MutatingAdmissionPolicyBinding"
-  ],
-  "storage.k8s.io": ["StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "VolumeAttributesClass"],
-  "scheduling.k8s.io": ["PriorityClass"],
-  "networking.k8s.io": ["IngressClass", "IPAddress", "ServiceCIDR"],
-  "node.k8s.io": ["RuntimeClass"],
-  "certificates.k8s.io": ["CertificateSigningRequest", "ClusterTrustBundle"],
-  "flowcontrol.apiserver.k8s.io": ["FlowSchema", "PriorityLevelConfiguration"],
-  "policy": ["PodSecurityPolicy"],
-  "resource.k8s.io": ["DeviceClass", "ResourceSlice"],
-  "storagemigration.k8s.io": ["StorageVersionMigration"],
-  "internal.apiserver.k8s.io": ["StorageVersion"],
-  "gateway.networking.k8s.io": ["GatewayClass"],
-  "cert-manager.io": ["ClusterIssuer"],
-  "kyverno.io": ["ClusterPolicy", "ClusterCleanupPolicy"],
-  "external-secrets.io": ["ClusterSecretStore", "ClusterExternalSecret"],
-  "cilium.io": ["CiliumClusterwideNetworkPolicy", "CiliumLoadBalancerIPPool", "CiliumNode", "CiliumIdentity", "CiliumExternalWorkload", "CiliumBGPClusterConfig", "CiliumL2AnnouncementPolicy"],
-  "crd.projectcalico.org": ["GlobalNetworkPolicy", "GlobalNetworkSet", "IPPool", "FelixConfiguration", "BGPConfiguration", "BGPPeer", "ClusterInformation"],
-  "karpenter.sh": ["NodePool", "NodeClaim"],
-  "karpenter.k8s.aws": ["EC2NodeClass"],
-  "templates.gatekeeper.sh": ["ConstraintTemplate"],
-  "constraints.gatekeeper.sh": ["*"],
-  "snapshot.storage.k8s.io": ["VolumeSnapshotClass", "VolumeSnapshotContent"],
-  "scheduling.volcano.sh": ["Queue"],
-  "operator.tigera.io": ["Installation", "APIServer"]
-};
-function crdScopes(objects) {
-  const out = /* @__PURE__ */ new Map();
-  for (const o of objects) {
-    if (o.kind !== "CustomResourceDefinition" || !isRecord(o.body.spec)) continue;
-    const spec = o.body.spec;
-    const kind = isRecord(spec.names) ? spec.names.kind : void 0;
-    if (typeof spec.group === "string" && typeof kind === "string") out.set(`${spec.group}/${kind}`, spec.scope !== "Cluster");
-  }
-  return out;
-}
-function isNamespaced(object, crds = /* @__PURE__ */ new Map()) {
-  const group = object.apiVersion.includes("/") ? object.apiVersion.slice(0, object.apiVersion.indexOf("/")) : "";
-  const known = crds.get(`${group}/${object.kind}`);
-  if (known !== void 0) return known;
-  const cluster = CLUSTER_SCOPED[group];
-  return !(cluster && (cluster.includes(object.kind) || cluster.includes("*")));
-}
-
-// src/render/index.ts
-async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
-  if (!target.renderable) return { objects: [], errors: [] };
-  switch (target.kind) {
-    case "kustomize":
-      return withDestinationNamespace(await renderKustomize(target, repo, options), target);
-    case "manifests":
-      return withDestinationNamespace(renderManifests(target, repo), target);
-    case "helm": {
-      const binary = options.helmRenderer === "helm" && !target.declaredAt;
-      const output = binary ? await renderWithHelmBinary(target, repo, options, which("helm"), target.helm?.environment) : await renderHelm(target, repo, options);
-      return withRelease(output, target);
-    }
-  }
-}
-function withDestinationNamespace(output, target) {
-  const destination = target.destinationNamespace;
-  if (!destination) return output;
-  const crds = crdScopes(output.objects);
-  for (const object of output.objects) {
-    if (object.namespace !== void 0 || !isNamespaced(object, crds)) continue;
-    object.namespace = destination.namespace;
-    const metadata = isRecord(object.body.metadata) ? object.body.metadata : object.body.metadata = {};
-    metadata.namespace = destination.namespace;
-    const inner = object.sourceMap;
-    object.sourceMap = {
-      locate: (p) => p.length >= 2 && p[0] === "metadata" && p[1] === "namespace" ? { location: destination.at, related: [], foundPath: p.slice(0, 2) } : inner.locate(p)
-    };
-  }
-  return output;
-}
-function withRelease(output, target) {
-  const release = target.helm && { namespace: target.helm.namespace, namespaceDeclared: target.helm.namespaceDeclared ?? false };
-  if (release) for (const object of output.objects) object.release = release;
-  return output;
-}
-
-// src/render/argocd-applicationset.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path23 from "node:path";
-
 // src/objects/label-selector.ts
 function selectorMatches2(selector, get) {
   const labels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
@@ -54338,242 +52844,8 @@ function selectorMatches2(selector, get) {
   });
 }
 
-// src/render/gosimple-slug.ts
-var LATIN = { \u0142: "l", \u0141: "L", \u00F8: "o", \u00D8: "O", \u00E6: "ae", \u00C6: "AE", \u0153: "oe", \u0152: "OE", \u00DF: "ss", \u0111: "d", \u0110: "D", \u00F0: "d", \u00D0: "D", \u00FE: "th", \u00DE: "TH", \u0131: "i" };
-function slugMake(text2, maxLength, smart) {
-  let slug = text2.trim().replace(/[&@]/g, (c) => c === "&" ? "and" : "at");
-  slug = slug.normalize("NFKD").replace(new RegExp("\\p{M}", "gu"), "").replace(/[łŁøØæÆœŒßđĐðÐþÞı]/g, (c) => LATIN[c]);
-  slug = slug.toLowerCase();
-  if (!smart && slug.length >= maxLength) slug = slug.slice(0, maxLength);
-  slug = slug.replace(/[^a-zA-Z0-9\-_]/g, "-").replace(/-+/g, "-").replace(/^[-_]+|[-_]+$/g, "");
-  if (maxLength > 0 && smart && slug.length > maxLength) {
-    for (let i = maxLength; i >= 0; i--) if (slug[i] === "-") return slug.slice(0, i);
-    return slug.slice(0, maxLength);
-  }
-  return slug;
-}
-
-// src/render/helm/funcs/duration.ts
-var INT64_MAX = 2n ** 63n - 1n;
-var INT64_MIN = -(2n ** 63n);
-var SECOND = 1000000000n;
-var MINUTE = 60n * SECOND;
-var HOUR = 60n * MINUTE;
-var MAX_DURATION_SECONDS = INT64_MAX / SECOND;
-var MIN_DURATION_SECONDS = INT64_MIN / SECOND;
-var MAX_DURATION_SECONDS_FLOAT = Number(INT64_MAX) / 1e9;
-var MIN_DURATION_SECONDS_FLOAT = Number(INT64_MIN) / 1e9;
-function durationString(d) {
-  let u = d < 0n ? -d : d;
-  const neg = d < 0n;
-  let out = "";
-  if (u < SECOND) {
-    if (u === 0n) return "0s";
-    let prec;
-    let unit;
-    if (u < 1000n) {
-      prec = 0;
-      unit = "ns";
-    } else if (u < 1000000n) {
-      prec = 3;
-      unit = "\xB5s";
-    } else {
-      prec = 6;
-      unit = "ms";
-    }
-    const [frac, rest] = fmtFrac(u, prec);
-    out = rest.toString() + frac + unit;
-  } else {
-    const [frac, rest] = fmtFrac(u, 9);
-    u = rest;
-    out = (u % 60n).toString() + frac + "s";
-    u /= 60n;
-    if (u > 0n) {
-      out = (u % 60n).toString() + "m" + out;
-      u /= 60n;
-      if (u > 0n) out = u.toString() + "h" + out;
-    }
-  }
-  return (neg ? "-" : "") + out;
-}
-function fmtFrac(v, prec) {
-  let s = "";
-  let print = false;
-  for (let i = 0; i < prec; i++) {
-    const digit = v % 10n;
-    print = print || digit !== 0n;
-    if (print) s = digit.toString() + s;
-    v /= 10n;
-  }
-  if (print) s = "." + s;
-  return [s, v];
-}
-var GoDuration = class extends GoStruct {
-  nanos;
-  constructor(nanos) {
-    const n = BigInt.asIntN(64, nanos);
-    super("time.Duration", /* @__PURE__ */ new Map(), durationMethods(n));
-    this.nanos = n;
-  }
-  toString() {
-    return durationString(this.nanos);
-  }
-};
-function divFloat(d, unit) {
-  const whole = d / unit;
-  const rem = d % unit;
-  return Number(whole) + Number(rem) / Number(unit);
-}
-var durationSeconds = (d) => divFloat(d, SECOND);
-var durationMinutes = (d) => divFloat(d, MINUTE);
-var durationHours = (d) => divFloat(d, HOUR);
-function durationRound(d, m) {
-  if (m <= 0n) return d;
-  let r = d % m;
-  const lessThanHalf = (x, y) => BigInt.asUintN(64, x + x) < BigInt.asUintN(64, y);
-  if (d < 0n) {
-    r = -r;
-    if (lessThanHalf(r, m)) return d + r;
-    const d12 = d - m + r;
-    if (d12 < d && d12 >= INT64_MIN) return d12;
-    return INT64_MIN;
-  }
-  if (lessThanHalf(r, m)) return d - r;
-  const d1 = d + m - r;
-  if (d1 > d && d1 <= INT64_MAX) return d1;
-  return INT64_MAX;
-}
-function durationTruncate(d, m) {
-  if (m <= 0n) return d;
-  return d - d % m;
-}
-function durationMethods(n) {
-  const sig2 = (params, result) => ({ params, result });
-  return {
-    String: defineFunc(sig2([], "string"), () => durationString(n)),
-    Seconds: defineFunc(sig2([], "float64"), () => durationSeconds(n)),
-    Minutes: defineFunc(sig2([], "float64"), () => durationMinutes(n)),
-    Hours: defineFunc(sig2([], "float64"), () => durationHours(n)),
-    Milliseconds: defineFunc(sig2([], "int64"), () => new GoInt("int64", n / 1000000n)),
-    Microseconds: defineFunc(sig2([], "int64"), () => new GoInt("int64", n / 1000n)),
-    Nanoseconds: defineFunc(sig2([], "int64"), () => new GoInt("int64", n)),
-    Abs: defineFunc(sig2([], "time.Duration"), () => new GoDuration(n >= 0n ? n : n === INT64_MIN ? INT64_MAX : -n)),
-    Round: defineFunc(sig2(["time.Duration"], "time.Duration"), (m) => new GoDuration(durationRound(n, asNanos(m)))),
-    Truncate: defineFunc(sig2(["time.Duration"], "time.Duration"), (m) => new GoDuration(durationTruncate(n, asNanos(m))))
-  };
-}
-function asNanos(m) {
-  if (m instanceof GoDuration) return m.nanos;
-  if (m instanceof GoInt) return m.value;
-  if (typeof m === "number") return BigInt(Math.trunc(m));
-  return 0n;
-}
-var UNITS2 = {
-  ns: 1n,
-  us: 1000n,
-  "\xB5s": 1000n,
-  "\u03BCs": 1000n,
-  ms: 1000000n,
-  s: SECOND,
-  m: MINUTE,
-  h: HOUR
-};
-function parseGoDuration(orig) {
-  const q2 = JSON.stringify(orig);
-  let s = orig;
-  let neg = false;
-  if (s !== "" && (s[0] === "-" || s[0] === "+")) {
-    neg = s[0] === "-";
-    s = s.slice(1);
-  }
-  if (s === "0") return 0n;
-  if (s === "") throw new Error("time: invalid duration " + q2);
-  let d = 0n;
-  const LIMIT = 1n << 63n;
-  while (s !== "") {
-    if (!(s[0] === "." || s[0] >= "0" && s[0] <= "9")) throw new Error("time: invalid duration " + q2);
-    const im = /^[0-9]*/.exec(s)?.[0] ?? "";
-    let v = 0n;
-    for (const ch of im) {
-      v = v * 10n + BigInt(ch.charCodeAt(0) - 48);
-      if (v > LIMIT) throw new Error("time: invalid duration " + q2);
-    }
-    s = s.slice(im.length);
-    const pre = im.length > 0;
-    let post = false;
-    let f = 0n;
-    let scale = 1;
-    if (s !== "" && s[0] === ".") {
-      s = s.slice(1);
-      const fm = /^[0-9]*/.exec(s)?.[0] ?? "";
-      let overflow = false;
-      for (const ch of fm) {
-        if (overflow) continue;
-        const y = f * 10n + BigInt(ch.charCodeAt(0) - 48);
-        if (y > LIMIT) {
-          overflow = true;
-          continue;
-        }
-        f = y;
-        scale *= 10;
-      }
-      s = s.slice(fm.length);
-      post = fm.length > 0;
-    }
-    if (!pre && !post) throw new Error("time: invalid duration " + q2);
-    let i = 0;
-    while (i < s.length && !(s[i] === "." || s[i] >= "0" && s[i] <= "9")) i++;
-    if (i === 0) throw new Error("time: missing unit in duration " + q2);
-    const u = s.slice(0, i);
-    s = s.slice(i);
-    const unit = UNITS2[u];
-    if (unit === void 0) throw new Error("time: unknown unit " + JSON.stringify(u) + " in duration " + q2);
-    if (v > LIMIT / unit) throw new Error("time: invalid duration " + q2);
-    v *= unit;
-    if (f > 0n) {
-      v += BigInt(Math.trunc(Number(f) * (Number(unit) / scale)));
-      if (v > LIMIT) throw new Error("time: invalid duration " + q2);
-    }
-    d += v;
-    if (d > LIMIT) throw new Error("time: invalid duration " + q2);
-  }
-  if (neg) return -d;
-  if (d > INT64_MAX) throw new Error("time: invalid duration " + q2);
-  return d;
-}
-function secondsFloatToDuration(f) {
-  if (Number.isNaN(f) || !Number.isFinite(f)) throw new Error(`invalid duration: ${f}`);
-  if (f > MAX_DURATION_SECONDS_FLOAT || f < MIN_DURATION_SECONDS_FLOAT) throw new Error(`duration out of range: ${f}`);
-  const ns = f * 1e9;
-  if (ns >= 2 ** 63) return INT64_MIN;
-  if (ns < -(2 ** 63)) return INT64_MIN;
-  return BigInt(Math.trunc(ns));
-}
-function secondsIntToDuration(n) {
-  if (n > MAX_DURATION_SECONDS || n < MIN_DURATION_SECONDS) throw new Error(`duration out of range: ${n}s`);
-  return n * SECOND;
-}
-function toDurationNanos(v) {
-  if (v instanceof GoDuration) return v.nanos;
-  if (typeof v === "string") {
-    const s = v.trim();
-    if (s === "") throw new Error(`invalid duration ${JSON.stringify(v)}`);
-    try {
-      return parseGoDuration(s);
-    } catch (e) {
-      if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) || /^[+-]?(inf|infinity|nan)$/i.test(s)) {
-        return secondsFloatToDuration(Number(s.replace(/^([+-]?)inf(inity)?$/i, "$1Infinity")));
-      }
-      throw e;
-    }
-  }
-  if (v instanceof GoInt) {
-    if (v.unsigned && v.value > INT64_MAX) throw new Error(`duration out of range: ${v.value}s`);
-    return secondsIntToDuration(v.value);
-  }
-  if (typeof v === "number") return secondsFloatToDuration(v);
-  throw new Error(`unsupported duration type ${v === null || v === void 0 ? "<nil>" : typeof v === "boolean" ? "bool" : v.constructor.name}`);
-}
+// src/render/helm/funcs/yaml.ts
+var import_yaml7 = __toESM(require_dist(), 1);
 
 // src/render/helm/funcs/json.ts
 var JsonMarshalError = class extends Error {
@@ -55044,729 +53316,6 @@ function goJsonUnmarshal(text2, target) {
   }
   return jnodeToGo(node);
 }
-
-// src/render/helm/funcs/toml.ts
-var TomlError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "TomlError";
-  }
-};
-function deref(v) {
-  while (v instanceof GoPointer) v = v.target;
-  return v;
-}
-function isNilish(v) {
-  return v === null || v === void 0 || v instanceof GoNil;
-}
-function tomlTypeOf(v) {
-  v = deref(v);
-  if (isNilish(v)) return null;
-  switch (typeof v) {
-    case "boolean":
-      return "bool";
-    case "number":
-      return "float";
-    case "string":
-      return "string";
-    case "function":
-      throw new TomlError("toml: unsupported type: func");
-  }
-  if (v instanceof GoInt) return "integer";
-  if (v instanceof GoStruct) return isDuration(v) ? "integer" : "hash";
-  if (Array.isArray(v)) return isTableArray(v) ? "arrayHash" : "array";
-  if (v instanceof Map) return "hash";
-  if (v instanceof GoComplex) throw new TomlError(`toml: unsupported type: ${v.kind}`);
-  if (v instanceof GoIter) throw new TomlError(`toml: unsupported type: ${v.mode === "chan" ? "chan" : "func"}`);
-  throw new TomlError(`toml: unsupported type: ${typeOf(v)}`);
-}
-function isDuration(v) {
-  return v.type === "time.Duration" && typeof v.nanos === "bigint";
-}
-function isTableArray(arr) {
-  if (arr.length === 0) return false;
-  let ret = true;
-  for (const el of arr) {
-    const tt = tomlTypeOf(el);
-    if (tt === null) throw new TomlError("toml: cannot encode array with nil element");
-    if (ret && tt !== "hash") ret = false;
-  }
-  return ret;
-}
-var isTable2 = (t) => t === "hash" || t === "arrayHash";
-function isBareKeyChar(c) {
-  return /^[A-Za-z0-9_-]$/.test(c);
-}
-var CTRL_ESC = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r" };
-function tomlEscape(s) {
-  let out = "";
-  for (const ch of s) {
-    const c = ch.codePointAt(0);
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (CTRL_ESC[c] !== void 0) out += CTRL_ESC[c];
-    else if (c < 32 || c === 127) out += "\\u" + c.toString(16).padStart(4, "0");
-    else out += ch;
-  }
-  return out;
-}
-function maybeQuoted(k) {
-  if (k === "") return '""';
-  for (const ch of k) if (!isBareKeyChar(ch)) return '"' + tomlEscape(k) + '"';
-  return k;
-}
-var TomlEncoder = class {
-  out = "";
-  hasWritten = false;
-  indent = "  ";
-  seen = /* @__PURE__ */ new Set();
-  result() {
-    return this.out;
-  }
-  wf(s) {
-    this.out += s;
-    this.hasWritten = true;
-  }
-  newline() {
-    if (this.hasWritten) this.wf("\n");
-  }
-  indentStr(key) {
-    return this.indent.repeat(Math.max(key.length - 1, 0));
-  }
-  keyString(key) {
-    return key.map(maybeQuoted).join(".");
-  }
-  encode(key, rv) {
-    rv = deref(rv);
-    if (isNilish(rv)) return;
-    if (typeof rv === "boolean" || typeof rv === "number" || typeof rv === "string" || rv instanceof GoInt) {
-      this.writeKeyValue(key, rv, false);
-      return;
-    }
-    if (Array.isArray(rv)) {
-      if (tomlTypeOf(rv) === "arrayHash") this.eArrayOfTables(key, rv);
-      else this.writeKeyValue(key, rv, false);
-      return;
-    }
-    if (rv instanceof Map || rv instanceof GoStruct && !isDuration(rv)) {
-      this.eTable(key, rv);
-      return;
-    }
-    if (rv instanceof GoStruct) {
-      this.writeKeyValue(key, rv, false);
-      return;
-    }
-    throw new TomlError(`toml: unsupported type for key '${this.keyString(key)}': ${kindName(rv)}`);
-  }
-  eTable(key, rv) {
-    if (key.length === 1) this.newline();
-    if (key.length > 0) {
-      this.wf(`${this.indentStr(key)}[${this.keyString(key)}]`);
-      this.newline();
-    }
-    this.eMapOrStruct(key, rv, false);
-  }
-  guard(o, f) {
-    if (this.seen.has(o)) throw new TomlError("toml: cycle");
-    this.seen.add(o);
-    try {
-      f();
-    } finally {
-      this.seen.delete(o);
-    }
-  }
-  entriesOf(rv) {
-    if (rv instanceof GoStruct) {
-      return [...rv.fields].filter(([k]) => new RegExp("^\\p{Lu}", "u").test(k));
-    }
-    const t = mapType(rv);
-    const kt = keyType(t);
-    if (kt !== "string" && kt !== "interface {}") throw new TomlError("toml: cannot encode a map with non-string key type");
-    const out = [];
-    for (const [k, v] of rv) {
-      const gk = fromMapKey(t, k);
-      if (typeof gk !== "string") throw new TomlError("toml: cannot encode a map with non-string key type");
-      out.push([gk, v]);
-    }
-    return out;
-  }
-  eMapOrStruct(key, rv, inline) {
-    this.guard(rv, () => {
-      const entries2 = this.entriesOf(rv);
-      const direct = [];
-      const sub = [];
-      for (const e of entries2) {
-        if (isTable2(tomlTypeOf(e[1]))) sub.push(e);
-        else direct.push(e);
-      }
-      const isStruct = rv instanceof GoStruct;
-      const writeKeys = (list2, trailC) => {
-        if (!isStruct) list2.sort((a, b) => compareStringsBytewise(a[0], b[0]));
-        const live = list2.filter(([, v]) => !isNilish(deref(v)));
-        live.forEach(([k, v], i) => {
-          if (inline) {
-            this.writeKeyValue([k], deref(v), true);
-            if (trailC || i !== live.length - 1) this.wf(", ");
-          } else {
-            this.encode([...key, k], v);
-          }
-        });
-      };
-      if (inline) this.wf("{");
-      writeKeys(direct, sub.length > 0);
-      writeKeys(sub, false);
-      if (inline) this.wf("}");
-    });
-  }
-  eArrayOfTables(key, rv) {
-    if (key.length === 0) throw new TomlError("toml: top-level values must be Go maps or structs");
-    for (const el of rv) {
-      const trv = deref(el);
-      if (isNilish(trv)) continue;
-      this.newline();
-      this.wf(`${this.indentStr(key)}[[${this.keyString(key)}]]`);
-      this.newline();
-      this.eMapOrStruct(key, trv, false);
-    }
-  }
-  writeKeyValue(key, val, inline) {
-    if (key.length === 0) {
-      this.eElement(val);
-      return;
-    }
-    this.wf(`${this.indentStr(key)}${maybeQuoted(key[key.length - 1])} = `);
-    this.eElement(val);
-    if (!inline) this.newline();
-  }
-  eElement(rv) {
-    rv = deref(rv);
-    if (typeof rv === "string") {
-      this.wf('"' + tomlEscape(rv) + '"');
-      return;
-    }
-    if (typeof rv === "boolean") {
-      this.wf(rv ? "true" : "false");
-      return;
-    }
-    if (rv instanceof GoInt) {
-      this.wf(rv.value.toString());
-      return;
-    }
-    if (typeof rv === "number") {
-      if (Number.isNaN(rv)) this.wf("nan");
-      else if (!Number.isFinite(rv)) this.wf(rv < 0 ? "-inf" : "inf");
-      else {
-        const s = formatFloat(rv, "f", -1, 64);
-        this.wf(s.includes(".") ? s : s + ".0");
-      }
-      return;
-    }
-    if (Array.isArray(rv)) {
-      this.guard(rv, () => {
-        this.wf("[");
-        rv.forEach((el, i) => {
-          this.eElement(el);
-          if (i !== rv.length - 1) this.wf(", ");
-        });
-        this.wf("]");
-      });
-      return;
-    }
-    if (rv instanceof GoStruct && isDuration(rv)) {
-      this.wf(String(rv.nanos));
-      return;
-    }
-    if (rv instanceof Map || rv instanceof GoStruct) {
-      this.eMapOrStruct([], rv, true);
-      return;
-    }
-    if (isNilish(rv)) throw new TomlError("toml: cannot encode array with nil element");
-    throw new TomlError(`toml: unexpected type: ${typeOf(rv)}`);
-  }
-};
-function kindName(v) {
-  if (v instanceof GoComplex) return v.kind;
-  if (typeof v === "function") return "func";
-  if (v instanceof GoIter) return v.mode === "chan" ? "chan" : "func";
-  return typeOf(v);
-}
-function tomlEncode(v) {
-  const enc = new TomlEncoder();
-  try {
-    enc.encode([], v);
-  } catch (e) {
-    if (e instanceof RangeError) throw new TomlError("toml: value too deeply nested");
-    throw e;
-  }
-  return enc.result();
-}
-var DEFINED = /* @__PURE__ */ Symbol("tomlDefined");
-var INLINE = /* @__PURE__ */ Symbol("tomlInline");
-var ARRAY_OF_TABLES = /* @__PURE__ */ Symbol("tomlArrayOfTables");
-function mark(o, sym) {
-  Object.defineProperty(o, sym, { value: true, enumerable: false, configurable: true });
-}
-var LINE_ENDING_BACKSLASH = /\\[ \t]*\r?\n/y;
-function tomlDecode(text2) {
-  return new TomlParser(text2).parse();
-}
-var TomlParser = class {
-  constructor(s) {
-    this.s = s;
-    this.current = { table: this.root };
-  }
-  s;
-  i = 0;
-  line = 1;
-  lastKey = "";
-  root = /* @__PURE__ */ new Map();
-  current;
-  implicit = /* @__PURE__ */ new Set();
-  err(msg, line = this.line) {
-    if (this.lastKey === "") throw new TomlError(`toml: line ${line}: ${msg}`);
-    throw new TomlError(`toml: line ${line} (last key ${JSON.stringify(this.lastKey)}): ${msg}`);
-  }
-  peek(o = 0) {
-    return this.s[this.i + o] ?? "";
-  }
-  eof() {
-    return this.i >= this.s.length;
-  }
-  next() {
-    const c = this.s[this.i++] ?? "";
-    if (c === "\n") this.line++;
-    return c;
-  }
-  skipWs() {
-    while (this.peek() === " " || this.peek() === "	") this.i++;
-  }
-  skipComment() {
-    if (this.peek() === "#") {
-      while (!this.eof() && this.peek() !== "\n") {
-        const c = this.peek();
-        const code20 = c.charCodeAt(0);
-        if (code20 < 32 && c !== "	" && c !== "\r" || code20 === 127) this.err(`control characters are not allowed in comments: 0x${code20.toString(16).padStart(2, "0")}`);
-        this.i++;
-      }
-    }
-  }
-  expectLineEnd() {
-    this.skipWs();
-    this.skipComment();
-    if (this.eof()) return;
-    if (this.peek() === "\r" && this.peek(1) === "\n") {
-      this.i++;
-      this.next();
-      return;
-    }
-    if (this.peek() === "\n") {
-      this.next();
-      return;
-    }
-    this.err(`expected a top-level item to end with a newline, comment, or EOF, but got ${quoteRune2(this.peek())} instead`);
-  }
-  parse() {
-    for (; ; ) {
-      this.skipWs();
-      if (this.eof()) break;
-      const c = this.peek();
-      if (c === "#") {
-        this.skipComment();
-        continue;
-      }
-      if (c === "\n") {
-        this.next();
-        continue;
-      }
-      if (c === "\r" && this.peek(1) === "\n") {
-        this.i++;
-        this.next();
-        continue;
-      }
-      if (c === "[") {
-        this.parseTableHeader();
-        this.expectLineEnd();
-        continue;
-      }
-      this.parseKeyValue(this.current.table, true);
-      this.expectLineEnd();
-    }
-    return this.root;
-  }
-  parseKey() {
-    const parts = [];
-    for (; ; ) {
-      this.skipWs();
-      const c = this.peek();
-      if (c === '"') {
-        parts.push(this.basicString());
-      } else if (c === "'") {
-        parts.push(this.literalString());
-      } else {
-        let k = "";
-        while (isBareKeyChar(this.peek())) k += this.s[this.i++];
-        if (k === "") {
-          if (this.eof()) this.err("unexpected EOF; expected key separator '='");
-          if (this.peek() === "\n" || this.peek() === "\r") this.err(`expected key separator '=', but got '\\n' instead`);
-          this.err(`bare keys cannot contain ${quoteRune2(this.peek())}`);
-        }
-        parts.push(k);
-      }
-      this.skipWs();
-      if (this.peek() === ".") {
-        this.i++;
-        continue;
-      }
-      return parts;
-    }
-  }
-  parseTableHeader() {
-    this.i++;
-    const array = this.peek() === "[";
-    if (array) this.i++;
-    const key = this.parseKey();
-    if (array) {
-      if (this.peek() !== "]" || this.peek(1) !== "]") this.err(`expected ']]' to close an array of tables`);
-      this.i += 2;
-    } else {
-      if (this.peek() !== "]") this.err(`expected ']' to close a table name, but got ${quoteRune2(this.peek())} instead`);
-      this.i++;
-    }
-    this.lastKey = key.join(".");
-    let t = this.root;
-    for (let k = 0; k < key.length - 1; k++) t = this.descend(t, key[k], key.slice(0, k + 1));
-    const last = key[key.length - 1];
-    const existing = t.get(last);
-    if (array) {
-      let arr;
-      if (existing === void 0) {
-        arr = [];
-        mark(arr, ARRAY_OF_TABLES);
-        t.set(last, arr);
-      } else if (Array.isArray(existing) && existing[ARRAY_OF_TABLES]) {
-        arr = existing;
-      } else {
-        this.err(`key ${JSON.stringify(this.lastKey)} has already been defined`);
-      }
-      const nt = /* @__PURE__ */ new Map();
-      arr.push(nt);
-      this.current = { table: nt };
-      return;
-    }
-    if (existing === void 0) {
-      const nt = /* @__PURE__ */ new Map();
-      mark(nt, DEFINED);
-      t.set(last, nt);
-      this.current = { table: nt };
-      return;
-    }
-    if (existing instanceof Map && !existing[DEFINED] && !existing[INLINE] && this.implicit.has(existing)) {
-      mark(existing, DEFINED);
-      this.current = { table: existing };
-      return;
-    }
-    this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
-  }
-  descend(t, k, path34) {
-    const v = t.get(k);
-    if (v === void 0) {
-      const nt = /* @__PURE__ */ new Map();
-      this.implicit.add(nt);
-      t.set(k, nt);
-      return nt;
-    }
-    if (v instanceof Map && !v[INLINE]) return v;
-    if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
-    return this.err(`key ${JSON.stringify(path34.join("."))} has already been defined`);
-  }
-  parseKeyValue(table2, top) {
-    const key = this.parseKey();
-    if (this.eof()) this.err("unexpected EOF; expected key separator '='");
-    if (this.peek() !== "=") {
-      if (this.peek() === "\n" || this.peek() === "\r") this.err(`expected key separator '=', but got '\\n' instead`);
-      this.err(`expected key separator '=', but got ${quoteRune2(this.peek())} instead`);
-    }
-    this.i++;
-    this.skipWs();
-    const line = this.line;
-    if (top) this.lastKey = key.join(".");
-    let t = table2;
-    for (let k = 0; k < key.length - 1; k++) {
-      const v = t.get(key[k]);
-      if (v === void 0) {
-        const nt = /* @__PURE__ */ new Map();
-        this.implicit.add(nt);
-        t.set(key[k], nt);
-        t = nt;
-      } else if (v instanceof Map && !v[INLINE] && !v[DEFINED]) {
-        t = v;
-      } else {
-        this.err(`key ${JSON.stringify(key.slice(0, k + 1).join("."))} has already been defined`, line);
-      }
-    }
-    const last = key[key.length - 1];
-    const value = this.parseValue();
-    if (t.has(last)) this.err(`key ${JSON.stringify(key.join("."))} has already been defined`, line);
-    t.set(last, value);
-  }
-  parseValue() {
-    this.skipWs();
-    const c = this.peek();
-    if (this.eof()) this.err("unexpected EOF; expected value");
-    if (c === '"') {
-      if (this.s.startsWith('"""', this.i)) return this.multiBasicString();
-      return this.basicString();
-    }
-    if (c === "'") {
-      if (this.s.startsWith("'''", this.i)) return this.multiLiteralString();
-      return this.literalString();
-    }
-    if (c === "[") return this.array();
-    if (c === "{") return this.inlineTable();
-    if (this.s.startsWith("true", this.i) && !/[A-Za-z0-9_-]/.test(this.peek(4))) {
-      this.i += 4;
-      return true;
-    }
-    if (this.s.startsWith("false", this.i) && !/[A-Za-z0-9_-]/.test(this.peek(5))) {
-      this.i += 5;
-      return false;
-    }
-    return this.numberOrDate();
-  }
-  numberOrDate() {
-    const rest = this.s.slice(this.i);
-    const dt = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|z|[+-]\d{2}:\d{2})?)?/.exec(rest);
-    if (dt && (dt[2] !== void 0 || !/^[0-9]/.test(rest.slice(dt[0].length)))) {
-      this.i += dt[0].length;
-      return dt[0];
-    }
-    const tm = /^\d{2}:\d{2}:\d{2}(?:\.\d+)?/.exec(rest);
-    if (tm) {
-      this.i += tm[0].length;
-      return tm[0];
-    }
-    const m = /^[+-]?(?:inf|nan)|^[+-]?0x[0-9A-Fa-f_]+|^0o[0-7_]+|^0b[01_]+|^[+-]?[0-9_]+(?:\.[0-9_]+)?(?:[eE][+-]?[0-9_]+)?/.exec(rest);
-    if (!m) {
-      const word = /^[^\s,\]}#]*/.exec(rest)?.[0] ?? "";
-      this.err(`expected value but found ${quoteStr(word || this.peek())} instead`);
-    }
-    const tok = m[0];
-    this.i += tok.length;
-    if (/inf$/.test(tok)) return tok.startsWith("-") ? -Infinity : Infinity;
-    if (/nan$/.test(tok)) return NaN;
-    if (/^[+-]?0x/.test(tok) || tok.startsWith("0o") || tok.startsWith("0b")) {
-      const body = tok.replace(/_/g, "").replace(/^\+/, "");
-      const v = BigInt(body.startsWith("-") ? "-" + body.slice(1) : body);
-      return this.int64(v, tok);
-    }
-    if (/[.eE]/.test(tok)) {
-      if (/(^|[^0-9])_|_($|[^0-9])/.test(tok)) this.err(`invalid float: ${JSON.stringify(tok)}`);
-      if (/^[+-]?0[0-9]/.test(tok)) this.err(`invalid float: ${JSON.stringify(tok)}`);
-      return Number(tok.replace(/_/g, ""));
-    }
-    if (/^[+-]?0[0-9]/.test(tok)) this.err(`invalid integer: ${JSON.stringify(tok)}`);
-    if (/(^|[^0-9])_|_($|[^0-9])/.test(tok)) this.err(`invalid integer: ${JSON.stringify(tok)}`);
-    return this.int64(BigInt(tok.replace(/_/g, "")), tok);
-  }
-  int64(v, tok) {
-    if (v > 2n ** 63n - 1n || v < -(2n ** 63n)) this.err(`integer value ${JSON.stringify(tok)} cannot be represented as an int64`);
-    return new GoInt("int64", v);
-  }
-  basicString() {
-    this.i++;
-    let out = "";
-    for (; ; ) {
-      if (this.eof()) this.err(`unexpected EOF; expected '"'`);
-      const c = this.s[this.i];
-      if (c === '"') {
-        this.i++;
-        return out;
-      }
-      if (c === "\n") this.err("strings cannot contain newlines");
-      if (c === "\\") {
-        out += this.escape();
-        continue;
-      }
-      out += c;
-      this.i++;
-    }
-  }
-  escape() {
-    this.i++;
-    const e = this.s[this.i++];
-    switch (e) {
-      case "b":
-        return "\b";
-      case "t":
-        return "	";
-      case "n":
-        return "\n";
-      case "f":
-        return "\f";
-      case "r":
-        return "\r";
-      case '"':
-        return '"';
-      case "\\":
-        return "\\";
-      case "e":
-        return "\x1B";
-      case "u":
-      case "U": {
-        const len = e === "u" ? 4 : 8;
-        const hex = this.s.slice(this.i, this.i + len);
-        if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) this.err(`invalid escape character ${JSON.stringify(hex)}; only hexadecimal digits are allowed`);
-        this.i += len;
-        return String.fromCodePoint(parseInt(hex, 16));
-      }
-      default:
-        return this.err(`invalid escape character ${quoteRune2(e ?? "")}; only the following escape characters are allowed: \\b, \\t, \\n, \\f, \\r, \\", \\\\, \\uXXXX, and \\UXXXXXXXX`);
-    }
-  }
-  /** Steps over a multi-line string's opening delimiter and the newline right after it (TOML trims it). */
-  openMultiline() {
-    this.i += 3;
-    if (this.peek() === "\n") this.next();
-    else if (this.peek() === "\r" && this.peek(1) === "\n") {
-      this.i++;
-      this.next();
-    }
-  }
-  /**
-   * At the closing delimiter of a multi-line string: steps over it and returns the up to two quote characters
-   * right before it that belong to the content (`"""""` ends with `""` of content). Undefined elsewhere.
-   */
-  closeMultiline(quote3) {
-    if (!this.s.startsWith(quote3.repeat(3), this.i)) return void 0;
-    this.i += 3;
-    let extra = "";
-    while (this.peek() === quote3 && extra.length < 2) {
-      extra += quote3;
-      this.i++;
-    }
-    return extra;
-  }
-  multiBasicString() {
-    this.openMultiline();
-    let out = "";
-    for (; ; ) {
-      if (this.eof()) this.err(`unexpected EOF; expected '"""'`);
-      const closing = this.closeMultiline('"');
-      if (closing !== void 0) return out + closing;
-      const c = this.s[this.i];
-      if (c === "\\") {
-        LINE_ENDING_BACKSLASH.lastIndex = this.i;
-        const after = LINE_ENDING_BACKSLASH.exec(this.s);
-        if (after) {
-          this.i += after[0].length - 1;
-          this.next();
-          while (/[ \t\r\n]/.test(this.peek())) this.next();
-          continue;
-        }
-        out += this.escape();
-        continue;
-      }
-      out += this.next();
-    }
-  }
-  literalString() {
-    this.i++;
-    let out = "";
-    for (; ; ) {
-      if (this.eof()) this.err(`unexpected EOF; expected "'"`);
-      const c = this.s[this.i];
-      if (c === "'") {
-        this.i++;
-        return out;
-      }
-      if (c === "\n") this.err("strings cannot contain newlines");
-      out += c;
-      this.i++;
-    }
-  }
-  multiLiteralString() {
-    this.openMultiline();
-    let out = "";
-    for (; ; ) {
-      if (this.eof()) this.err(`unexpected EOF; expected "'''"`);
-      const closing = this.closeMultiline("'");
-      if (closing !== void 0) return out + closing;
-      out += this.next();
-    }
-  }
-  skipWsNl() {
-    for (; ; ) {
-      const c = this.peek();
-      if (c === " " || c === "	" || c === "\r") this.i++;
-      else if (c === "\n") this.next();
-      else if (c === "#") this.skipComment();
-      else return;
-    }
-  }
-  array() {
-    this.i++;
-    const out = [];
-    for (; ; ) {
-      this.skipWsNl();
-      if (this.eof()) this.err("unexpected EOF; expected ']'");
-      if (this.peek() === "]") {
-        this.i++;
-        return out;
-      }
-      out.push(this.parseValue());
-      this.skipWsNl();
-      if (this.peek() === ",") {
-        this.i++;
-        continue;
-      }
-      if (this.peek() === "]") {
-        this.i++;
-        return out;
-      }
-      if (this.eof()) this.err("unexpected EOF; expected ']'");
-      this.err(`expected a comma (',') or array terminator (']'), but got ${quoteRune2(this.peek())}`);
-    }
-  }
-  inlineTable() {
-    this.i++;
-    const t = /* @__PURE__ */ new Map();
-    mark(t, INLINE);
-    this.skipWs();
-    if (this.peek() === "}") {
-      this.i++;
-      return t;
-    }
-    for (; ; ) {
-      this.skipWs();
-      this.parseKeyValue(t, false);
-      this.skipWs();
-      if (this.peek() === ",") {
-        this.i++;
-        continue;
-      }
-      if (this.peek() === "}") {
-        this.i++;
-        return t;
-      }
-      if (this.eof()) this.err("unexpected EOF; expected '}'");
-      this.err(`expected a comma or an inline table terminator '}', but got ${quoteRune2(this.peek())} instead`);
-    }
-  }
-};
-function quoteRune2(c) {
-  if (c === "") return "'\\x00'";
-  if (c === "\n") return "'\\n'";
-  if (c === "	") return "'\\t'";
-  if (c === "\r") return "'\\r'";
-  if (c === "'") return "'\\''";
-  return `'${c}'`;
-}
-function quoteStr(s) {
-  return JSON.stringify(s);
-}
-
-// src/render/helm/funcs/yaml.ts
-var import_yaml9 = __toESM(require_dist(), 1);
 
 // src/render/helm/funcs/yamlemit.ts
 var ASCII = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
@@ -56460,8 +54009,8 @@ addAll([".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"], { tag: "float", valu
 addAll(["-.inf", "-.Inf", "-.INF"], { tag: "float", value: -Infinity });
 RESOLVE_MAP.set("<<", { tag: "merge", value: "<<" });
 var YAML_STYLE_FLOAT2 = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-var INT64_MIN2 = -(2n ** 63n);
-var INT64_MAX2 = 2n ** 63n - 1n;
+var INT64_MIN = -(2n ** 63n);
+var INT64_MAX = 2n ** 63n - 1n;
 var UINT64_MAX = 2n ** 64n - 1n;
 function parseGoInt2(s, signed) {
   let i = 0;
@@ -56495,7 +54044,7 @@ function parseGoInt2(s, signed) {
   const prefix = base2 === 16 ? "0x" : base2 === 8 ? "0o" : base2 === 2 ? "0b" : "";
   let v = BigInt(prefix + body);
   if (neg) v = -v;
-  if (signed ? v < INT64_MIN2 || v > INT64_MAX2 : v > UINT64_MAX) return { ok: false, range: true };
+  if (signed ? v < INT64_MIN || v > INT64_MAX : v > UINT64_MAX) return { ok: false, range: true };
   return { ok: true, value: v };
 }
 function parseGoFloat2(s) {
@@ -56554,10 +54103,10 @@ function resolvePlain(s) {
     }
     if (plain.startsWith("0b")) {
       const b = parseBinary(plain.slice(2));
-      if (b !== void 0 && b <= UINT64_MAX) return { tag: "int", value: b, size: b > INT64_MAX2 ? "uint" : "int" };
+      if (b !== void 0 && b <= UINT64_MAX) return { tag: "int", value: b, size: b > INT64_MAX ? "uint" : "int" };
     } else if (plain.startsWith("-0b")) {
       const b = parseBinary(plain.slice(3));
-      if (b !== void 0 && -b >= INT64_MIN2) return { tag: "int", value: -b, size: "int" };
+      if (b !== void 0 && -b >= INT64_MIN) return { tag: "int", value: -b, size: "int" };
     }
     if (!uv.ok && uv.range) {
       const big = parseBigIntBase0(plain);
@@ -56903,7 +54452,7 @@ var YamlUnmarshalError = class extends Error {
   }
 };
 function yamlV2DecodeJSONable(text2) {
-  const docs = (0, import_yaml9.parseAllDocuments)(text2, {
+  const docs = (0, import_yaml7.parseAllDocuments)(text2, {
     version: "1.1",
     schema: "failsafe",
     uniqueKeys: false,
@@ -56920,22 +54469,22 @@ function yamlV2DecodeJSONable(text2) {
   const conv = (node, depth) => {
     if (depth > 1e4) throw new YamlUnmarshalError("error converting YAML to JSON: yaml: exceeded max depth");
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml9.isAlias)(node)) {
+    if ((0, import_yaml7.isAlias)(node)) {
       const target = node.resolve(doc);
       if (target === void 0) {
         throw new YamlUnmarshalError(`error converting YAML to JSON: yaml: unknown anchor '${String(node.source)}' referenced`);
       }
       return conv(target, depth + 1);
     }
-    if ((0, import_yaml9.isScalar)(node)) return scalarValue2(node);
-    if ((0, import_yaml9.isSeq)(node)) return node.items.map((it) => conv(it, depth + 1));
-    if ((0, import_yaml9.isMap)(node)) {
+    if ((0, import_yaml7.isScalar)(node)) return scalarValue2(node);
+    if ((0, import_yaml7.isSeq)(node)) return node.items.map((it) => conv(it, depth + 1));
+    if ((0, import_yaml7.isMap)(node)) {
       const m = /* @__PURE__ */ new Map();
       const merges = [];
       for (const pair2 of node.items) {
-        if (!(0, import_yaml9.isPair)(pair2)) continue;
+        if (!(0, import_yaml7.isPair)(pair2)) continue;
         const kn = pair2.key;
-        if ((0, import_yaml9.isScalar)(kn) && kn.value === "<<" && kn.type === import_yaml9.Scalar.PLAIN && !kn.tag) {
+        if ((0, import_yaml7.isScalar)(kn) && kn.value === "<<" && kn.type === import_yaml7.Scalar.PLAIN && !kn.tag) {
           merges.push(conv(pair2.value, depth + 1));
           continue;
         }
@@ -56965,7 +54514,7 @@ function yamlV2DecodeJSONable(text2) {
 function scalarValue2(node) {
   const raw = typeof node.value === "string" ? node.value : String(node.value);
   const tag = node.tag;
-  const plain = node.type === import_yaml9.Scalar.PLAIN || node.type === void 0;
+  const plain = node.type === import_yaml7.Scalar.PLAIN || node.type === void 0;
   if (tag && tag !== "!") {
     const short = tag.replace(/^tag:yaml.org,2002:/, "!!");
     switch (short) {
@@ -57059,205 +54608,340 @@ function sigsYamlUnmarshal(text2, target) {
   }
 }
 
-// src/render/helm/funcs/index.ts
-var WARN_START = "HELM_ERR_START";
-var WARN_END = "HELM_ERR_END";
-function warnWrap(msg) {
-  return WARN_START + msg + WARN_END;
+// src/render/helm/output.ts
+var INSTALL_ORDER = [
+  "PriorityClass",
+  "Namespace",
+  "NetworkPolicy",
+  "ResourceQuota",
+  "LimitRange",
+  "PodSecurityPolicy",
+  "PodDisruptionBudget",
+  "ServiceAccount",
+  "Secret",
+  "SecretList",
+  "ConfigMap",
+  "StorageClass",
+  "PersistentVolume",
+  "PersistentVolumeClaim",
+  "CustomResourceDefinition",
+  "ClusterRole",
+  "ClusterRoleList",
+  "ClusterRoleBinding",
+  "ClusterRoleBindingList",
+  "Role",
+  "RoleList",
+  "RoleBinding",
+  "RoleBindingList",
+  "Service",
+  "DaemonSet",
+  "Pod",
+  "ReplicationController",
+  "ReplicaSet",
+  "Deployment",
+  "HorizontalPodAutoscaler",
+  "StatefulSet",
+  "Job",
+  "CronJob",
+  "IngressClass",
+  "Ingress",
+  "APIService",
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration"
+];
+var HOOK_EVENTS = /* @__PURE__ */ new Set([
+  "pre-install",
+  "post-install",
+  "pre-delete",
+  "post-delete",
+  "pre-upgrade",
+  "post-upgrade",
+  "pre-rollback",
+  "post-rollback",
+  "test",
+  "test-success"
+]);
+var ManifestError = class extends Error {
+  constructor(message, file, line) {
+    super(message);
+    this.file = file;
+    this.line = line;
+    this.name = "ManifestError";
+  }
+  file;
+  line;
+};
+var WS = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+function isRegexpSpace(c) {
+  return c === " " || c === "	" || c === "\n" || c === "\f" || c === "\r";
 }
-var RECURSION_MAX_NUMS = 1e3;
-var HELM_ROOT_TEMPLATE = "gotpl";
-var ANY = "interface {}";
-var MSI = "map[string]interface {}";
-function durationFuncs() {
-  const orZero = (v) => {
-    try {
-      return toDurationNanos(v);
-    } catch {
-      return 0n;
-    }
+function splitManifestsTrimmed(text2) {
+  let base2 = 0;
+  let limit = text2.length;
+  while (base2 < limit && WS.test(text2[base2])) base2++;
+  while (limit > base2 && WS.test(text2[limit - 1])) limit--;
+  const pieces = [];
+  let pos = base2;
+  const skipSpace = (i) => {
+    while (i < limit && isRegexpSpace(text2[i])) i++;
+    return i;
   };
-  const sig2 = (result, n = 1) => ({ params: Array(n).fill(ANY), result });
-  const roundish = (op) => (v, m) => {
-    const d = orZero(v);
-    let mm;
-    try {
-      mm = toDurationNanos(m);
-    } catch {
-      return new GoDuration(d);
-    }
-    return new GoDuration(op(d, mm));
-  };
-  return {
-    toDuration: defineFunc(sig2("time.Duration"), (v) => new GoDuration(orZero(v))),
-    mustToDuration: defineFunc(sig2("time.Duration"), (v) => {
-      try {
-        return new GoDuration(toDurationNanos(v));
-      } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        throw new Error(msg.startsWith("unsupported duration type") ? `unsupported duration type ${typeOf(v)}` : msg);
-      }
-    }),
-    durationSeconds: defineFunc(sig2("float64"), (v) => durationSeconds(orZero(v))),
-    durationMilliseconds: defineFunc(sig2("int64"), (v) => new GoInt("int64", orZero(v) / 1000000n)),
-    durationMicroseconds: defineFunc(sig2("int64"), (v) => new GoInt("int64", orZero(v) / 1000n)),
-    durationNanoseconds: defineFunc(sig2("int64"), (v) => new GoInt("int64", orZero(v))),
-    durationMinutes: defineFunc(sig2("float64"), (v) => durationMinutes(orZero(v))),
-    durationHours: defineFunc(sig2("float64"), (v) => durationHours(orZero(v))),
-    durationDays: defineFunc(sig2("float64"), (v) => durationHours(orZero(v)) / 24),
-    durationWeeks: defineFunc(sig2("float64"), (v) => durationHours(orZero(v)) / (24 * 7)),
-    durationRoundTo: defineFunc(sig2("time.Duration", 2), roundish(durationRound)),
-    durationTruncateTo: defineFunc(sig2("time.Duration", 2), roundish(durationTruncate))
-  };
+  if (text2.startsWith("---", base2) && base2 + 3 <= limit) {
+    pos = skipSpace(base2 + 3);
+    pieces.push([base2, base2]);
+  }
+  for (; ; ) {
+    const nl = text2.indexOf("\n---", pos);
+    if (nl < 0 || nl + 4 > limit) break;
+    let start = nl;
+    while (start > pos && isRegexpSpace(text2[start - 1])) start--;
+    pieces.push([pos, start]);
+    pos = skipSpace(nl + 4);
+  }
+  pieces.push([pos, limit]);
+  const out = [];
+  for (const [a, b] of pieces) {
+    if (a === b) continue;
+    let s = a;
+    let e = b;
+    while (s < e && WS.test(text2[s])) s++;
+    while (e > s && WS.test(text2[e - 1])) e--;
+    out.push({ content: text2.slice(s, e), offset: s });
+  }
+  return out;
 }
-function errMessage(e) {
-  return e instanceof Error ? e.message : sprint([e]);
+function structErr(kind, fieldPath, type) {
+  throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go struct field ${fieldPath} of type ${type}`);
 }
-function createHelmFuncs(options = {}) {
-  const includedNames = /* @__PURE__ */ new Map();
-  const tplName = options.tplTemplateName ?? HELM_ROOT_TEMPLATE;
-  const rootName = options.rootTemplateName ?? HELM_ROOT_TEMPLATE;
-  const include = defineFunc({ params: ["string", ANY], result: "string" }, function(name, data2) {
-    const n = name;
-    const v = includedNames.get(n);
-    if (v !== void 0) {
-      if (v > RECURSION_MAX_NUMS) {
-        throw new Error(`rendering template has a nested reference name: ${n}: unable to execute template`);
-      }
-      includedNames.set(n, v + 1);
-    } else {
-      includedNames.set(n, 1);
-    }
-    try {
-      return this.executeTemplate(n, data2 === void 0 ? null : data2);
-    } catch (e) {
-      if (e instanceof RangeError) throw e;
-      if (e instanceof Error && !(e instanceof TemplateError) && e.message.startsWith("template: no template ")) {
-        throw new Error(e.message.replace(/associated with template ".*"$/, `associated with template ${quoteString(rootName)}`));
-      }
-      throw e;
-    } finally {
-      includedNames.set(n, (includedNames.get(n) ?? 1) - 1);
-    }
-  });
-  const tpl = defineFunc({ params: ["string", ANY], result: "string" }, function(text2, vals) {
-    const t = text2;
-    let out;
-    try {
-      out = this.executeText(tplName, t, vals === void 0 ? null : vals);
-    } catch (e) {
-      if (e instanceof RangeError || e instanceof TemplateError && e.kind === "limit") throw e;
-      if (e instanceof TemplateError && e.kind === "parse") {
-        throw new Error(`cannot parse template ${quoteString(t)}: ${e.message}`);
-      }
-      throw new Error(`error during tpl function execution for ${quoteString(t)}: ${errMessage(e)}`);
-    }
-    return out.split("<no value>").join("");
-  });
-  const required = defineFunc({ params: ["string", ANY], result: ANY }, (warn, val) => {
-    if (val === null || val === void 0 || val === "") {
-      if (options.lintMode) return "";
-      throw new Error(warnWrap(warn));
-    }
-    return val;
-  });
-  const fail = defineFunc({ params: ["string"], result: "string" }, (msg) => {
-    if (options.lintMode) return "";
-    throw new Error(warnWrap(msg));
-  });
-  const lookup2 = defineFunc(
-    { params: ["string", "string", "string", "string"], result: MSI },
-    (apiVersion, kind, namespace, name) => options.lookup ? options.lookup(apiVersion, kind, namespace, name) : /* @__PURE__ */ new Map()
-  );
-  const funcs = {
-    toToml: defineFunc({ params: [ANY], result: "string" }, (v) => {
-      try {
-        return tomlEncode(v);
-      } catch (e) {
-        if (e instanceof TomlError) return e.message;
-        throw e;
-      }
-    }),
-    mustToToml: defineFunc({ params: [ANY], result: "string" }, (v) => tomlEncode(v)),
-    fromToml: defineFunc({ params: ["string"], result: MSI }, (s) => {
-      try {
-        return tomlDecode(s);
-      } catch (e) {
-        if (e instanceof TomlError) return /* @__PURE__ */ new Map([["Error", e.message]]);
-        throw e;
-      }
-    }),
-    toYaml: defineFunc({ params: [ANY], result: "string" }, (v) => helmToYaml(v)),
-    mustToYaml: defineFunc({ params: [ANY], result: "string" }, (v) => {
-      try {
-        return trimOneNewline(goYamlMarshal(v));
-      } catch (e) {
-        if (e instanceof RangeError) throw new Error("error marshaling into JSON: json: unsupported value: encountered a cycle");
-        throw e;
-      }
-    }),
-    toYamlPretty: defineFunc({ params: [ANY], result: "string" }, (v) => helmToYamlPretty(v)),
-    fromYaml: defineFunc({ params: ["string"], result: MSI }, (s) => {
-      try {
-        const m = sigsYamlUnmarshal(s, "map");
-        return m === void 0 ? /* @__PURE__ */ new Map() : m;
-      } catch (e) {
-        if (e instanceof YamlUnmarshalError) return /* @__PURE__ */ new Map([["Error", e.message]]);
-        throw e;
-      }
-    }),
-    fromYamlArray: defineFunc({ params: ["string"], result: "[]interface {}" }, (s) => {
-      try {
-        const a = sigsYamlUnmarshal(s, "slice");
-        return a === void 0 ? [] : a;
-      } catch (e) {
-        if (e instanceof YamlUnmarshalError) return [e.message];
-        throw e;
-      }
-    }),
-    toJson: defineFunc({ params: [ANY], result: "string" }, (v) => {
-      try {
-        return goJsonMarshal(v);
-      } catch (e) {
-        if (e instanceof JsonMarshalError || e instanceof RangeError) return "";
-        throw e;
-      }
-    }),
-    mustToJson: defineFunc({ params: [ANY], result: "string" }, (v) => goJsonMarshal(v)),
-    fromJson: defineFunc({ params: ["string"], result: MSI }, (s) => {
-      try {
-        const m = goJsonUnmarshal(s, "map");
-        return m === void 0 ? /* @__PURE__ */ new Map() : m;
-      } catch (e) {
-        if (e instanceof JsonUnmarshalError) return /* @__PURE__ */ new Map([["Error", e.message]]);
-        throw e;
-      }
-    }),
-    mustFromJson: defineFunc({ params: ["string"], result: ANY }, (s) => goJsonUnmarshal(s, "any") ?? null),
-    fromJsonArray: defineFunc({ params: ["string"], result: "[]interface {}" }, (s) => {
-      try {
-        const a = goJsonUnmarshal(s, "slice");
-        return a === void 0 ? [] : a;
-      } catch (e) {
-        if (e instanceof JsonUnmarshalError) return [e.message];
-        throw e;
-      }
-    }),
-    include,
-    tpl,
-    required,
-    fail,
-    lookup: lookup2,
-    getHostByName: defineFunc({ params: ["string"], result: "string" }, () => ""),
-    ...durationFuncs()
+function splitManifestsKeepingTrailingSpace(text2) {
+  const out = [];
+  let start = 0;
+  while (start < text2.length && WS.test(text2[start])) start++;
+  const body = text2.slice(start);
+  const re = /(?:^|\n)---[\t\n\f\r ]*/g;
+  const pieces = [];
+  let pos = 0;
+  let m;
+  while ((m = re.exec(body)) !== null) {
+    const cut = m[0].startsWith("\n") ? m.index + 1 : m.index;
+    pieces.push([pos, cut]);
+    pos = m.index + m[0].length;
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  pieces.push([pos, body.length]);
+  for (const [a, b] of pieces) {
+    if (goTrimSpace(body.slice(a, b)) === "") continue;
+    let s = a;
+    while (s < b && WS.test(body[s])) s++;
+    out.push({ content: body.slice(s, b), offset: start + s });
+  }
+  return out;
+}
+function splitManifests(text2, build = RELEASED_HELM) {
+  return build.keepsDocumentTrailingSpace ? splitManifestsKeepingTrailingSpace(text2) : splitManifestsTrimmed(text2);
+}
+function parseHead(content) {
+  let doc;
+  try {
+    doc = parseYamlGo(content);
+  } catch (err) {
+    if (err instanceof GoYamlError2) throw new Error(`error converting YAML to JSON: ${err.message}`);
+    throw err;
+  }
+  const head = { apiVersion: "", kind: "", name: "", annotations: null };
+  if (doc === null || doc === void 0) return head;
+  if (!(doc instanceof Map)) {
+    throw new Error(`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(doc)} into Go value of type util.SimpleHead`);
+  }
+  const get = (m, k) => {
+    if (m.has(k)) return m.get(k);
+    for (const [kk, v] of m) if (typeof kk === "string" && kk.toLowerCase() === k.toLowerCase()) return v;
+    return void 0;
   };
-  return funcs;
+  const s = (v, f) => {
+    if (v === void 0 || v === null) return "";
+    if (typeof v === "string") return v;
+    return yamlScalarAsString(v) ?? structErr(jsonKind(v), f, "string");
+  };
+  head.apiVersion = s(get(doc, "apiVersion"), "SimpleHead.apiVersion");
+  head.kind = s(get(doc, "kind"), "SimpleHead.kind");
+  const md = get(doc, "metadata");
+  if (md !== void 0 && md !== null) {
+    if (!(md instanceof Map)) structErr(jsonKind(md), "SimpleHead.metadata", 'struct { Name string "json:\\"name\\""; Annotations map[string]string "json:\\"annotations\\"" }');
+    head.name = s(get(md, "name"), "SimpleHead.metadata.name");
+    const an = get(md, "annotations");
+    if (an !== void 0 && an !== null) {
+      if (!(an instanceof Map)) structErr(jsonKind(an), "SimpleHead.metadata.annotations", "map[string]string");
+      head.annotations = {};
+      for (const [k, v] of an) {
+        head.annotations[String(k)] = s(v, "SimpleHead.metadata.annotations");
+      }
+    }
+  }
+  return head;
+}
+function firstSegmentEndingAfter(segments, offset) {
+  let lo = 0;
+  let hi = segments.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (segments[mid].end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function segmentsOverlapping(segments, start, end) {
+  const out = [];
+  for (let i = firstSegmentEndingAfter(segments, start); i < segments.length && segments[i].start < end; i++) out.push(segments[i]);
+  return out;
+}
+function sliceSegments(segments, start, end) {
+  return segmentsOverlapping(segments, start, end).map((s) => ({ ...s, start: Math.max(s.start, start) - start, end: Math.min(s.end, end) - start }));
+}
+function lessByKind(a, b, order) {
+  const fa = order.get(a);
+  const fb = order.get(b);
+  if (fa === void 0 && fb === void 0) return a === b ? 0 : a < b ? -1 : 1;
+  if (fa === void 0) return 1;
+  if (fb === void 0) return -1;
+  return fa - fb;
+}
+function sortByKind(items, kindOf2, ordering = INSTALL_ORDER) {
+  const order = new Map(ordering.map((k, i) => [k, i]));
+  return items.map((x, i) => ({ x, i })).sort((p, q2) => lessByKind(kindOf2(p.x), kindOf2(q2.x), order) || p.i - q2.i).map((p) => p.x);
+}
+var byteCompare = (a, b) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return Buffer.compare(x, y);
+};
+function sortManifests(files, build = RELEASED_HELM) {
+  const hooks = [];
+  const generic = [];
+  const sorted = [...files].sort((a, b) => byteCompare(a.name, b.name));
+  for (const f of sorted) {
+    const base2 = f.name.slice(f.name.lastIndexOf("/") + 1);
+    if (base2.startsWith("_")) continue;
+    if (f.content.trim() === "") continue;
+    for (const d of splitManifests(f.content, build)) {
+      let head;
+      try {
+        head = parseHead(d.content);
+      } catch (err) {
+        const m = /line (\d+):/.exec(err.message);
+        const line = m ? Number(m[1]) + f.content.slice(0, d.offset).split("\n").length - 1 : void 0;
+        throw new ManifestError(`YAML parse error on ${f.name}: ${err.message}`, f.name, line);
+      }
+      const segments = sliceSegments(f.segments, d.offset, d.offset + d.content.length);
+      const hookTypes = head.annotations?.["helm.sh/hook"];
+      if (!head.annotations || Object.keys(head.annotations).length === 0 || hookTypes === void 0) {
+        generic.push({ name: f.name, content: d.content, head, segments });
+        continue;
+      }
+      const events = [];
+      let unknown = false;
+      for (const raw of hookTypes.split(",")) {
+        const t = raw.trim().toLowerCase();
+        if (!HOOK_EVENTS.has(t)) {
+          unknown = true;
+          break;
+        }
+        events.push(t === "test-success" ? "test" : t);
+      }
+      if (unknown) continue;
+      hooks.push({ name: f.name, content: d.content, head, segments, hook: hookTypes, hookEvents: events });
+    }
+  }
+  return { hooks: sortByKind(hooks, (h) => h.head.kind), manifests: sortByKind(generic, (m) => m.head.kind) };
+}
+function releaseManifest(crds, manifests) {
+  let b = "";
+  for (const c of crds) b += `---
+# Source: ${c.filename}
+${c.content}
+`;
+  for (const m of manifests) b += `---
+# Source: ${m.name}
+${m.content}
+`;
+  return b;
+}
+function goTrimSpace(s) {
+  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/, "").replace(/[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/, "");
+}
+function isTestHook(h) {
+  return (h.hookEvents ?? []).includes("test");
+}
+function templateStdout(manifest, hooks, opts) {
+  let manifests = goTrimSpace(manifest) + "\n";
+  if (!opts.noHooks) {
+    for (const h of hooks) {
+      if (opts.skipTests && isTestHook(h)) continue;
+      manifests += `---
+# Source: ${h.name}
+${h.content}
+`;
+    }
+  }
+  const showFiles = opts.showOnly ?? [];
+  if (showFiles.length === 0) return manifests;
+  const split2 = splitManifests(manifests, opts.build).map((d) => d.content);
+  const re = /# Source: [^/\n]+\/(.+)/;
+  const toRender = [];
+  for (const raw of showFiles) {
+    const f = raw.replace(/\\/g, "/");
+    let missing = true;
+    for (const m of split2) {
+      const sub = re.exec(m);
+      if (!sub) continue;
+      let matched = false;
+      try {
+        matched = goPathMatch(f, sub[1]);
+      } catch {
+        matched = false;
+      }
+      if (!matched) continue;
+      toRender.push(m);
+      missing = false;
+    }
+    if (missing) throw new Error(`could not find template ${raw} in chart`);
+  }
+  return toRender.map((m) => `---
+${m}
+`).join("");
+}
+function outputDirWrites(crds, manifests, hooks, opts) {
+  const out = [];
+  if (opts.includeCrds) for (const c of crds) out.push({ name: c.filename, data: c.content, kind: "crd" });
+  for (const m of manifests) out.push({ name: m.name, data: m.content, kind: "manifest" });
+  if (!opts.noHooks) {
+    for (const h of hooks) {
+      if (opts.skipTests && isTestHook(h)) continue;
+      out.push({ name: h.name, data: h.content, kind: "hook" });
+    }
+  }
+  return out;
+}
+
+// src/render/gosimple-slug.ts
+var LATIN = { \u0142: "l", \u0141: "L", \u00F8: "o", \u00D8: "O", \u00E6: "ae", \u00C6: "AE", \u0153: "oe", \u0152: "OE", \u00DF: "ss", \u0111: "d", \u0110: "D", \u00F0: "d", \u00D0: "D", \u00FE: "th", \u00DE: "TH", \u0131: "i" };
+function slugMake(text2, maxLength, smart) {
+  let slug = text2.trim().replace(/[&@]/g, (c) => c === "&" ? "and" : "at");
+  slug = slug.normalize("NFKD").replace(new RegExp("\\p{M}", "gu"), "").replace(/[łŁøØæÆœŒßđĐðÐþÞı]/g, (c) => LATIN[c]);
+  slug = slug.toLowerCase();
+  if (!smart && slug.length >= maxLength) slug = slug.slice(0, maxLength);
+  slug = slug.replace(/[^a-zA-Z0-9\-_]/g, "-").replace(/-+/g, "-").replace(/^[-_]+|[-_]+$/g, "");
+  if (maxLength > 0 && smart && slug.length > maxLength) {
+    for (let i = maxLength; i >= 0; i--) if (slug[i] === "-") return slug.slice(0, i);
+    return slug.slice(0, maxLength);
+  }
+  return slug;
 }
 
 // src/render/sprig/crypto.ts
 import {
   createECDH,
-  createHash as createHash6,
+  createHash as createHash5,
   createHmac,
   createCipheriv,
   createDecipheriv,
@@ -57453,13 +55137,13 @@ function encodingFuncs() {
 var b64decodeStrict = (s) => goDecode(s, B64, 6, "base64");
 
 // src/render/sprig/random.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // src/render/sprig/convert.ts
 var NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference";
 var MIN_INT64 = -(1n << 63n);
 var MAX_INT64 = (1n << 63n) - 1n;
-function kindName2(v) {
+function kindName(v) {
   if (v === null || v === void 0) return "invalid";
   return kindOf(v);
 }
@@ -57706,7 +55390,7 @@ var SeededRandom = class {
     const out = Buffer.alloc(n);
     for (let i = 0; i < n; i++) {
       if (this.pos >= this.block.length) {
-        this.block = createHash5("sha256").update(this.key).update("\0").update(String(this.counter++)).digest();
+        this.block = createHash4("sha256").update(this.key).update("\0").update(String(this.counter++)).digest();
         this.pos = 0;
       }
       out[i] = this.block[this.pos++];
@@ -58308,7 +55992,7 @@ function createCertificate(rng, now, spec, subjectKey, signer) {
   let skid;
   if (spec.isCA) {
     const bits = children(readTlv(spki).value)[1].value.subarray(1);
-    skid = createHash6("sha1").update(bits).digest();
+    skid = createHash5("sha1").update(bits).digest();
     exts.push(ext("2.5.29.14", false, octets(skid)));
   }
   if (signer && signer.skid && !issuer.equals(subject)) exts.push(ext("2.5.29.35", false, seq(tlv(128, signer.skid))));
@@ -58379,7 +56063,7 @@ function stringsOf(v, what) {
   });
 }
 function cryptoFuncs(sites, now) {
-  const hash = (alg) => defineFunc({ params: ["string"], result: "string" }, (s) => createHash6(alg).update(Buffer.from(s, "utf8")).digest("hex"));
+  const hash = (alg) => defineFunc({ params: ["string"], result: "string" }, (s) => createHash5(alg).update(Buffer.from(s, "utf8")).digest("hex"));
   const bcrypt = (ctx, name, input) => {
     try {
       return bcryptHash(Buffer.from(input, "utf8"), sites.rng(ctx, name).bytes(16));
@@ -58513,7 +56197,7 @@ function cryptoFuncs(sites, now) {
 }
 
 // src/render/sprig/dates.ts
-var ANY2 = "interface {}";
+var ANY = "interface {}";
 var UTC = { name: "UTC", at: () => ({ offset: 0, abbr: "UTC" }) };
 var LOCAL = { name: "Local", at: () => ({ offset: 0, abbr: "UTC" }) };
 function fixedZone(name, offset) {
@@ -58998,7 +56682,7 @@ function parseTime(layout2, value, loc) {
   }
   return dateIn(year, month, day, hour, min, sec, nsec, loc);
 }
-function durationString2(d) {
+function durationString(d) {
   if (d === 0n) return "0s";
   const neg = d < 0n;
   let u = neg ? -d : d;
@@ -59032,7 +56716,7 @@ function fracStr(v, scale) {
   if (fp !== "") fp = "." + fp;
   return ip.toString() + fp;
 }
-var UNITS3 = {
+var UNITS2 = {
   ns: 1n,
   us: 1000n,
   "\xB5s": 1000n,
@@ -59059,7 +56743,7 @@ function parseDuration2(s) {
     s = s.slice(m[0].length);
     const um = /^[^0-9.]+/.exec(s);
     if (!um) throw err("missing unit in duration");
-    const unit = UNITS3[um[0]];
+    const unit = UNITS2[um[0]];
     if (unit === void 0) throw new Error(`time: unknown unit ${q(um[0])} in duration ${q(orig)}`);
     s = s.slice(um[0].length);
     let v = BigInt(m[1] || "0") * unit;
@@ -59151,11 +56835,11 @@ function dateFuncs(now) {
   const TT = "time.Time";
   return {
     now: defineFunc({ params: [], result: TT }, () => nowT()),
-    date: defineFunc({ params: ["string", ANY2], result: "string" }, (f, d) => dateInZone(f, d, "Local")),
-    dateInZone: defineFunc({ params: ["string", ANY2, "string"], result: "string" }, dateInZone),
-    date_in_zone: defineFunc({ params: ["string", ANY2, "string"], result: "string" }, dateInZone),
-    htmlDate: defineFunc({ params: [ANY2], result: "string" }, (d) => dateInZone("2006-01-02", d, "Local")),
-    htmlDateInZone: defineFunc({ params: [ANY2, "string"], result: "string" }, (d, z) => dateInZone("2006-01-02", d, z)),
+    date: defineFunc({ params: ["string", ANY], result: "string" }, (f, d) => dateInZone(f, d, "Local")),
+    dateInZone: defineFunc({ params: ["string", ANY, "string"], result: "string" }, dateInZone),
+    date_in_zone: defineFunc({ params: ["string", ANY, "string"], result: "string" }, dateInZone),
+    htmlDate: defineFunc({ params: [ANY], result: "string" }, (d) => dateInZone("2006-01-02", d, "Local")),
+    htmlDateInZone: defineFunc({ params: [ANY, "string"], result: "string" }, (d, z) => dateInZone("2006-01-02", d, z)),
     dateModify: defineFunc({ params: ["string", TT], result: TT }, (f, d) => {
       try {
         return mustModify(f, d);
@@ -59172,19 +56856,19 @@ function dateFuncs(now) {
     }),
     mustDateModify: defineFunc({ params: ["string", TT], result: TT }, mustModify),
     must_date_modify: defineFunc({ params: ["string", TT], result: TT }, mustModify),
-    ago: defineFunc({ params: [ANY2], result: "string" }, (d) => {
+    ago: defineFunc({ params: [ANY], result: "string" }, (d) => {
       const t = toTime(d, false, false);
       const ns = nowT().unixNanos() - t.unixNanos();
       const s = ns >= 0n ? (ns + 500000000n) / 1000000000n : -((-ns + 500000000n) / 1000000000n);
-      return durationString2(s * 1000000000n);
+      return durationString(s * 1000000000n);
     }),
-    duration: defineFunc({ params: [ANY2], result: "string" }, (v) => {
+    duration: defineFunc({ params: [ANY], result: "string" }, (v) => {
       let n = 0n;
       if (typeof v === "string") n = /^[+-]?\d+$/.test(v) && BigInt(v) <= (1n << 63n) - 1n && BigInt(v) >= -(1n << 63n) ? BigInt(v) : 0n;
       else if (v instanceof GoInt && v.kind === "int64") n = v.value;
-      return durationString2(BigInt.asIntN(64, n * 1000000000n));
+      return durationString(BigInt.asIntN(64, n * 1000000000n));
     }),
-    durationRound: defineFunc({ params: [ANY2], result: "string" }, (v) => {
+    durationRound: defineFunc({ params: [ANY], result: "string" }, (v) => {
       let d = 0n;
       if (typeof v === "string") {
         try {
@@ -59316,9 +57000,9 @@ function goJsonError(s, e) {
 }
 
 // src/render/sprig/defaults.ts
-var ANY3 = "interface {}";
+var ANY2 = "interface {}";
 function defaultFuncs() {
-  const toJson2 = (escapeHTML, indent, must) => defineFunc({ params: [ANY3], result: "string" }, function(v) {
+  const toJson2 = (escapeHTML, indent, must) => defineFunc({ params: [ANY2], result: "string" }, function(v) {
     try {
       return jsonMarshal(v ?? null, { escapeHTML, indent, ctx: this });
     } catch (e) {
@@ -59327,23 +57011,23 @@ function defaultFuncs() {
     }
   });
   return {
-    default: defineFunc({ params: [ANY3, ANY3], variadic: true, result: ANY3 }, (d, ...given) => given.length === 0 || isEmpty(given[0]) ? d ?? null : given[0] ?? null),
-    empty: defineFunc({ params: [ANY3], result: "bool" }, (v) => isEmpty(v)),
-    coalesce: defineFunc({ params: [ANY3], variadic: true, result: ANY3 }, (...v) => {
+    default: defineFunc({ params: [ANY2, ANY2], variadic: true, result: ANY2 }, (d, ...given) => given.length === 0 || isEmpty(given[0]) ? d ?? null : given[0] ?? null),
+    empty: defineFunc({ params: [ANY2], result: "bool" }, (v) => isEmpty(v)),
+    coalesce: defineFunc({ params: [ANY2], variadic: true, result: ANY2 }, (...v) => {
       for (const x of v) if (!isEmpty(x)) return x;
       return null;
     }),
-    all: defineFunc({ params: [ANY3], variadic: true, result: "bool" }, (...v) => v.every((x) => !isEmpty(x))),
-    any: defineFunc({ params: [ANY3], variadic: true, result: "bool" }, (...v) => v.some((x) => !isEmpty(x))),
-    ternary: defineFunc({ params: [ANY3, ANY3, "bool"], result: ANY3 }, (vt, vf, c) => c ? vt ?? null : vf ?? null),
-    fromJson: defineFunc({ params: ["string"], result: ANY3 }, (s) => {
+    all: defineFunc({ params: [ANY2], variadic: true, result: "bool" }, (...v) => v.every((x) => !isEmpty(x))),
+    any: defineFunc({ params: [ANY2], variadic: true, result: "bool" }, (...v) => v.some((x) => !isEmpty(x))),
+    ternary: defineFunc({ params: [ANY2, ANY2, "bool"], result: ANY2 }, (vt, vf, c) => c ? vt ?? null : vf ?? null),
+    fromJson: defineFunc({ params: ["string"], result: ANY2 }, (s) => {
       try {
         return jsonUnmarshal(s);
       } catch {
         return null;
       }
     }),
-    mustFromJson: defineFunc({ params: ["string"], result: ANY3 }, (s) => jsonUnmarshal(s)),
+    mustFromJson: defineFunc({ params: ["string"], result: ANY2 }, (s) => jsonUnmarshal(s)),
     toJson: toJson2(true, void 0, false),
     mustToJson: toJson2(true, void 0, true),
     toPrettyJson: toJson2(true, "  ", false),
@@ -59354,8 +57038,8 @@ function defaultFuncs() {
 }
 
 // src/render/sprig/dicts.ts
-var MSI2 = "map[string]interface {}";
-var ANY4 = "interface {}";
+var MSI = "map[string]interface {}";
+var ANY3 = "interface {}";
 var newDict = () => /* @__PURE__ */ new Map();
 function entries(d) {
   return d instanceof Map ? d : newDict();
@@ -59364,8 +57048,8 @@ function sortedKeys(d) {
   return [...d.keys()].map(String).sort(compareStringsBytewise);
 }
 function assertMap(v) {
-  if (v instanceof Map && mapType(v) === MSI2) return v;
-  if (v instanceof GoNil && v.type === MSI2) return newDict();
+  if (v instanceof Map && mapType(v) === MSI) return v;
+  if (v instanceof GoNil && v.type === MSI) return newDict();
   throw new Error(`interface conversion: interface {} is ${v === null || v === void 0 ? "nil" : typeOf(v)}, not map[string]interface {}`);
 }
 function assertString(v) {
@@ -59384,14 +57068,14 @@ function mergoEmpty(v) {
   if (typeof v === "object" && "value" in v && typeof v.value === "bigint") return v.value === 0n;
   return false;
 }
-function isNilish2(v) {
+function isNilish(v) {
   return v === null || v === void 0 || v instanceof GoNil;
 }
 function mergoMergeMaps(dst, src, overwrite) {
   for (const [key, sv] of src) {
     const dHas = dst.has(key);
     const dv = dst.get(key);
-    if (isNilish2(sv)) {
+    if (isNilish(sv)) {
       if (overwrite) dst.set(key, sv ?? null);
       continue;
     }
@@ -59400,7 +57084,7 @@ function mergoMergeMaps(dst, src, overwrite) {
       if (dHas && dv instanceof Map && sv instanceof Map) mergoMergeMaps(dv, sv, overwrite);
     } else if (sk === "slice") {
       let dstSlice;
-      if (!dHas || isNilish2(dv)) dstSlice = withGoType([], sliceType(sv));
+      if (!dHas || isNilish(dv)) dstSlice = withGoType([], sliceType(sv));
       else dstSlice = dv;
       if (src.size > 0 && (overwrite || dst.size === 0)) dstSlice = sv;
       dst.set(key, dstSlice);
@@ -59428,14 +57112,14 @@ function deepCopyValue(v) {
   return v;
 }
 function dictFuncs() {
-  const merge = (overwrite) => defineFunc({ params: [MSI2, MSI2], variadic: true, result: ANY4 }, (dst, ...srcs) => {
+  const merge = (overwrite) => defineFunc({ params: [MSI, MSI], variadic: true, result: ANY3 }, (dst, ...srcs) => {
     let d = dst instanceof Map ? dst : newDict();
-    if (!(dst instanceof Map)) d = withGoType(d, MSI2);
+    if (!(dst instanceof Map)) d = withGoType(d, MSI);
     for (const s of srcs) if (s instanceof Map) mergoMergeMaps(d, s, overwrite);
     return d;
   });
   return {
-    dict: defineFunc({ params: [ANY4], variadic: true, result: MSI2 }, function(...v) {
+    dict: defineFunc({ params: [ANY3], variadic: true, result: MSI }, function(...v) {
       const d = newDict();
       for (let i = 0; i < v.length; i += 2) {
         const key = strval.call(this, v[i] ?? null);
@@ -59443,21 +57127,21 @@ function dictFuncs() {
       }
       return d;
     }),
-    get: defineFunc({ params: [MSI2, "string"], result: ANY4 }, (d, k) => {
+    get: defineFunc({ params: [MSI, "string"], result: ANY3 }, (d, k) => {
       const m = entries(d);
       return m.has(k) ? m.get(k) ?? null : "";
     }),
-    set: defineFunc({ params: [MSI2, "string", ANY4], result: MSI2 }, (d, k, v) => {
+    set: defineFunc({ params: [MSI, "string", ANY3], result: MSI }, (d, k, v) => {
       if (!(d instanceof Map)) throw new Error("assignment to entry in nil map");
       d.set(k, v ?? null);
       return d;
     }),
-    unset: defineFunc({ params: [MSI2, "string"], result: MSI2 }, (d, k) => {
+    unset: defineFunc({ params: [MSI, "string"], result: MSI }, (d, k) => {
       if (d instanceof Map) d.delete(k);
       return d;
     }),
-    hasKey: defineFunc({ params: [MSI2, "string"], result: "bool" }, (d, k) => entries(d).has(k)),
-    pluck: defineFunc({ params: ["string", MSI2], variadic: true, result: "[]interface {}" }, (k, ...ds) => {
+    hasKey: defineFunc({ params: [MSI, "string"], result: "bool" }, (d, k) => entries(d).has(k)),
+    pluck: defineFunc({ params: ["string", MSI], variadic: true, result: "[]interface {}" }, (k, ...ds) => {
       const out = [];
       for (const d of ds) {
         const m = entries(d);
@@ -59465,25 +57149,25 @@ function dictFuncs() {
       }
       return out;
     }),
-    keys: defineFunc({ params: [MSI2], variadic: true, result: "[]string" }, (...ds) => {
+    keys: defineFunc({ params: [MSI], variadic: true, result: "[]string" }, (...ds) => {
       const out = [];
       for (const d of ds) out.push(...sortedKeys(entries(d)));
       return stringSlice(out);
     }),
-    pick: defineFunc({ params: [MSI2, "string"], variadic: true, result: MSI2 }, (d, ...ks) => {
+    pick: defineFunc({ params: [MSI, "string"], variadic: true, result: MSI }, (d, ...ks) => {
       const m = entries(d);
       const out = newDict();
       for (const k of ks) if (m.has(k)) out.set(k, m.get(k) ?? null);
       return out;
     }),
-    omit: defineFunc({ params: [MSI2, "string"], variadic: true, result: MSI2 }, (d, ...ks) => {
+    omit: defineFunc({ params: [MSI, "string"], variadic: true, result: MSI }, (d, ...ks) => {
       const m = entries(d);
       const drop = new Set(ks);
       const out = newDict();
       for (const k of sortedKeys(m)) if (!drop.has(k)) out.set(k, m.get(k) ?? null);
       return out;
     }),
-    values: defineFunc({ params: [MSI2], result: "[]interface {}" }, (d) => {
+    values: defineFunc({ params: [MSI], result: "[]interface {}" }, (d) => {
       const m = entries(d);
       return sortedKeys(m).map((k) => m.get(k) ?? null);
     }),
@@ -59491,7 +57175,7 @@ function dictFuncs() {
     mustMerge: merge(false),
     mergeOverwrite: merge(true),
     mustMergeOverwrite: merge(true),
-    dig: defineFunc({ params: [ANY4], variadic: true, result: ANY4 }, (...ps) => {
+    dig: defineFunc({ params: [ANY3], variadic: true, result: ANY3 }, (...ps) => {
       if (ps.length < 3) throw new Error("dig needs at least three arguments");
       let dict = assertMap(ps[ps.length - 1]);
       const def = ps[ps.length - 2] ?? null;
@@ -59503,13 +57187,13 @@ function dictFuncs() {
         dict = assertMap(step);
       }
     }),
-    deepCopy: defineFunc({ params: [ANY4], result: ANY4 }, (v) => deepCopyValue(v ?? null)),
-    mustDeepCopy: defineFunc({ params: [ANY4], result: ANY4 }, (v) => deepCopyValue(v ?? null))
+    deepCopy: defineFunc({ params: [ANY3], result: ANY3 }, (v) => deepCopyValue(v ?? null)),
+    mustDeepCopy: defineFunc({ params: [ANY3], result: ANY3 }, (v) => deepCopyValue(v ?? null))
   };
 }
 
 // src/render/sprig/lists.ts
-var ANY5 = "interface {}";
+var ANY4 = "interface {}";
 var num2 = (v) => Number(v.value);
 function itemsOr(v, msg) {
   const kind = typeKind(v);
@@ -59517,7 +57201,7 @@ function itemsOr(v, msg) {
   if (!items) throw new Error(msg(kind));
   return items;
 }
-function pair(name, params, fn, variadic = false, result = ANY5) {
+function pair(name, params, fn, variadic = false, result = ANY4) {
   const Must = "must" + name[0].toUpperCase() + name.slice(1);
   return {
     [name]: defineFunc({ params, variadic, result }, fn),
@@ -59527,14 +57211,14 @@ function pair(name, params, fn, variadic = false, result = ANY5) {
 function listFuncs() {
   const push = (list2, v) => [...itemsOr(list2, (k) => `Cannot push on type ${k}`), v ?? null];
   return {
-    list: defineFunc({ params: [ANY5], variadic: true, result: "[]interface {}" }, (...v) => v.map((x) => x ?? null)),
-    tuple: defineFunc({ params: [ANY5], variadic: true, result: "[]interface {}" }, (...v) => v.map((x) => x ?? null)),
-    append: defineFunc({ params: [ANY5, ANY5], result: "[]interface {}" }, push),
-    push: defineFunc({ params: [ANY5, ANY5], result: "[]interface {}" }, push),
-    mustAppend: defineFunc({ params: [ANY5, ANY5], result: "[]interface {}" }, push),
-    mustPush: defineFunc({ params: [ANY5, ANY5], result: "[]interface {}" }, push),
-    ...pair("prepend", [ANY5, ANY5], (list2, v) => [v ?? null, ...itemsOr(list2, (k) => `Cannot prepend on type ${k}`)]),
-    ...pair("chunk", ["int", ANY5], (size, list2) => {
+    list: defineFunc({ params: [ANY4], variadic: true, result: "[]interface {}" }, (...v) => v.map((x) => x ?? null)),
+    tuple: defineFunc({ params: [ANY4], variadic: true, result: "[]interface {}" }, (...v) => v.map((x) => x ?? null)),
+    append: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
+    push: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
+    mustAppend: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
+    mustPush: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
+    ...pair("prepend", [ANY4, ANY4], (list2, v) => [v ?? null, ...itemsOr(list2, (k) => `Cannot prepend on type ${k}`)]),
+    ...pair("chunk", ["int", ANY4], (size, list2) => {
       const items = itemsOr(list2, (k) => `Cannot chunk type ${k}`);
       const n = num2(size);
       const l = items.length;
@@ -59553,39 +57237,39 @@ function listFuncs() {
       }
       return withGoType(out, "[][]interface {}");
     }),
-    ...pair("last", [ANY5], (list2) => {
+    ...pair("last", [ANY4], (list2) => {
       const items = itemsOr(list2, (k) => `Cannot find last on type ${k}`);
       return items.length === 0 ? null : items[items.length - 1];
     }),
-    ...pair("first", [ANY5], (list2) => {
+    ...pair("first", [ANY4], (list2) => {
       const items = itemsOr(list2, (k) => `Cannot find first on type ${k}`);
       return items.length === 0 ? null : items[0];
     }),
-    ...pair("rest", [ANY5], (list2) => {
+    ...pair("rest", [ANY4], (list2) => {
       const items = itemsOr(list2, (k) => `Cannot find rest on type ${k}`);
       return items.length === 0 ? new GoNil("[]interface {}") : items.slice(1);
     }, false, "[]interface {}"),
-    ...pair("initial", [ANY5], (list2) => {
+    ...pair("initial", [ANY4], (list2) => {
       const items = itemsOr(list2, (k) => `Cannot find initial on type ${k}`);
       return items.length === 0 ? new GoNil("[]interface {}") : items.slice(0, -1);
     }, false, "[]interface {}"),
-    ...pair("reverse", [ANY5], (list2) => itemsOr(list2, (k) => `Cannot find reverse on type ${k}`).slice().reverse(), false, "[]interface {}"),
-    ...pair("compact", [ANY5], (list2) => itemsOr(list2, (k) => `Cannot compact on type ${k}`).filter((x) => !isEmpty(x)), false, "[]interface {}"),
-    ...pair("uniq", [ANY5], (list2) => {
+    ...pair("reverse", [ANY4], (list2) => itemsOr(list2, (k) => `Cannot find reverse on type ${k}`).slice().reverse(), false, "[]interface {}"),
+    ...pair("compact", [ANY4], (list2) => itemsOr(list2, (k) => `Cannot compact on type ${k}`).filter((x) => !isEmpty(x)), false, "[]interface {}"),
+    ...pair("uniq", [ANY4], (list2) => {
       const out = [];
       for (const x of itemsOr(list2, (k) => `Cannot find uniq on type ${k}`)) if (!out.some((y) => deepEqual2(x, y))) out.push(x);
       return out;
     }, false, "[]interface {}"),
-    ...pair("without", [ANY5, ANY5], (list2, ...omit) => {
+    ...pair("without", [ANY4, ANY4], (list2, ...omit) => {
       const items = itemsOr(list2, (k) => `Cannot find without on type ${k}`);
       return items.filter((x) => !omit.some((o) => deepEqual2(x, o ?? null)));
     }, true, "[]interface {}"),
-    ...pair("has", [ANY5, ANY5], (needle, haystack) => {
+    ...pair("has", [ANY4, ANY4], (needle, haystack) => {
       if (haystack === null || haystack === void 0) return false;
       const items = itemsOr(haystack, (k) => `Cannot find has on type ${k}`);
       return items.some((x) => deepEqual2(needle ?? null, x));
     }, false, "bool"),
-    ...pair("slice", [ANY5, ANY5], (list2, ...indices) => {
+    ...pair("slice", [ANY4, ANY4], (list2, ...indices) => {
       const items = itemsOr(list2, (k) => `list should be type of slice or array but ${k}`);
       const l = items.length;
       if (l === 0) return null;
@@ -59597,7 +57281,7 @@ function listFuncs() {
       const t = Array.isArray(list2) ? sliceType(list2) : "[]interface {}";
       return t.startsWith("[]") ? withGoType(out, t) : withGoType(out, "[]" + t.replace(/^\[\d+\]/, ""));
     }, true),
-    concat: defineFunc({ params: [ANY5], variadic: true, result: ANY5 }, (...lists) => {
+    concat: defineFunc({ params: [ANY4], variadic: true, result: ANY4 }, (...lists) => {
       const out = [];
       for (const l of lists) {
         const kind = typeKind(l);
@@ -59611,7 +57295,7 @@ function listFuncs() {
 }
 
 // src/render/sprig/numeric.ts
-var ANY6 = "interface {}";
+var ANY5 = "interface {}";
 var num3 = (v) => Number(v.value);
 var wrap64 = (n) => BigInt.asIntN(64, n);
 var MAX_ELEMS = 1e7;
@@ -59717,8 +57401,8 @@ function goRoundNum(a, p, roundOn = 0.5) {
   return r / pow;
 }
 function numericFuncs() {
-  const f1 = (fn) => defineFunc({ params: [ANY6], result: "float64" }, (a) => fn(toFloat64(a)));
-  const max = defineFunc({ params: [ANY6, ANY6], variadic: true, result: "int64" }, (a, ...r) => {
+  const f1 = (fn) => defineFunc({ params: [ANY5], result: "float64" }, (a) => fn(toFloat64(a)));
+  const max = defineFunc({ params: [ANY5, ANY5], variadic: true, result: "int64" }, (a, ...r) => {
     let aa = toInt64(a);
     for (const b of r) {
       const bb = toInt64(b);
@@ -59733,11 +57417,11 @@ function numericFuncs() {
       const n = BigInt(t);
       return int(n > (1n << 63n) - 1n || n < -(1n << 63n) ? 0n : n);
     }),
-    int64: defineFunc({ params: [ANY6], result: "int64" }, (v) => int64(toInt64(v))),
-    int: defineFunc({ params: [ANY6], result: "int" }, (v) => int(toInt64(v))),
-    float64: defineFunc({ params: [ANY6], result: "float64" }, (v) => toFloat64(v)),
+    int64: defineFunc({ params: [ANY5], result: "int64" }, (v) => int64(toInt64(v))),
+    int: defineFunc({ params: [ANY5], result: "int" }, (v) => int(toInt64(v))),
+    float64: defineFunc({ params: [ANY5], result: "float64" }, (v) => toFloat64(v)),
     seq: defineFunc({ params: ["int"], variadic: true, result: "string" }, (...p) => seq2(p.map(num3))),
-    toDecimal: defineFunc({ params: [ANY6], result: "int64" }, (v) => {
+    toDecimal: defineFunc({ params: [ANY5], result: "int64" }, (v) => {
       const s = sprint([v ?? null]);
       const m = /^([+-]?)([0-7]+)$/.exec(s);
       if (!m) return int64(0);
@@ -59751,28 +57435,28 @@ function numericFuncs() {
       return intSlice(untilStep(0, count2, count2 < 0 ? -1 : 1));
     }),
     untilStep: defineFunc({ params: ["int", "int", "int"], result: "[]int" }, (a, b, c) => intSlice(untilStep(num3(a), num3(b), num3(c)))),
-    add1: defineFunc({ params: [ANY6], result: "int64" }, (a) => int64(wrap64(toInt64(a) + 1n))),
-    add: defineFunc({ params: [ANY6], variadic: true, result: "int64" }, (...xs) => int64(xs.reduce((s, x) => wrap64(s + toInt64(x)), 0n))),
-    sub: defineFunc({ params: [ANY6, ANY6], result: "int64" }, (a, b) => int64(wrap64(toInt64(a) - toInt64(b)))),
-    div: defineFunc({ params: [ANY6, ANY6], result: "int64" }, (a, b) => {
+    add1: defineFunc({ params: [ANY5], result: "int64" }, (a) => int64(wrap64(toInt64(a) + 1n))),
+    add: defineFunc({ params: [ANY5], variadic: true, result: "int64" }, (...xs) => int64(xs.reduce((s, x) => wrap64(s + toInt64(x)), 0n))),
+    sub: defineFunc({ params: [ANY5, ANY5], result: "int64" }, (a, b) => int64(wrap64(toInt64(a) - toInt64(b)))),
+    div: defineFunc({ params: [ANY5, ANY5], result: "int64" }, (a, b) => {
       const d = toInt64(b);
       if (d === 0n) throw new Error("runtime error: integer divide by zero");
       return int64(wrap64(toInt64(a) / d));
     }),
-    mod: defineFunc({ params: [ANY6, ANY6], result: "int64" }, (a, b) => {
+    mod: defineFunc({ params: [ANY5, ANY5], result: "int64" }, (a, b) => {
       const d = toInt64(b);
       if (d === 0n) throw new Error("runtime error: integer divide by zero");
       return int64(toInt64(a) % d);
     }),
-    mul: defineFunc({ params: [ANY6, ANY6], variadic: true, result: "int64" }, (a, ...r) => int64(r.reduce((s, x) => wrap64(s * toInt64(x)), toInt64(a)))),
-    add1f: defineFunc({ params: [ANY6], result: "float64" }, (a) => execDecimalOp(a, [int(1)], decAdd)),
-    addf: defineFunc({ params: [ANY6], variadic: true, result: "float64" }, (...xs) => execDecimalOp(0, xs, decAdd)),
-    subf: defineFunc({ params: [ANY6, ANY6], variadic: true, result: "float64" }, (a, ...r) => execDecimalOp(a, r, decSub)),
-    divf: defineFunc({ params: [ANY6, ANY6], variadic: true, result: "float64" }, (a, ...r) => execDecimalOp(a, r, decDiv)),
-    mulf: defineFunc({ params: [ANY6, ANY6], variadic: true, result: "float64" }, (a, ...r) => execDecimalOp(a, r, decMul)),
+    mul: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "int64" }, (a, ...r) => int64(r.reduce((s, x) => wrap64(s * toInt64(x)), toInt64(a)))),
+    add1f: defineFunc({ params: [ANY5], result: "float64" }, (a) => execDecimalOp(a, [int(1)], decAdd)),
+    addf: defineFunc({ params: [ANY5], variadic: true, result: "float64" }, (...xs) => execDecimalOp(0, xs, decAdd)),
+    subf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => execDecimalOp(a, r, decSub)),
+    divf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => execDecimalOp(a, r, decDiv)),
+    mulf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => execDecimalOp(a, r, decMul)),
     biggest: max,
     max,
-    min: defineFunc({ params: [ANY6, ANY6], variadic: true, result: "int64" }, (a, ...r) => {
+    min: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "int64" }, (a, ...r) => {
       let aa = toInt64(a);
       for (const b of r) {
         const bb = toInt64(b);
@@ -59780,11 +57464,11 @@ function numericFuncs() {
       }
       return int64(aa);
     }),
-    maxf: defineFunc({ params: [ANY6, ANY6], variadic: true, result: "float64" }, (a, ...r) => r.reduce((s, x) => Math.max(s, toFloat64(x)), toFloat64(a))),
-    minf: defineFunc({ params: [ANY6, ANY6], variadic: true, result: "float64" }, (a, ...r) => r.reduce((s, x) => Math.min(s, toFloat64(x)), toFloat64(a))),
+    maxf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => r.reduce((s, x) => Math.max(s, toFloat64(x)), toFloat64(a))),
+    minf: defineFunc({ params: [ANY5, ANY5], variadic: true, result: "float64" }, (a, ...r) => r.reduce((s, x) => Math.min(s, toFloat64(x)), toFloat64(a))),
     ceil: f1(Math.ceil),
     floor: f1(Math.floor),
-    round: defineFunc({ params: [ANY6, "int", "float64"], variadic: true, result: "float64" }, (a, p, ...o) => goRoundNum(a, num3(p), o.length > 0 ? o[0] : 0.5))
+    round: defineFunc({ params: [ANY5, "int", "float64"], variadic: true, result: "float64" }, (a, p, ...o) => goRoundNum(a, num3(p), o.length > 0 ? o[0] : 0.5))
   };
 }
 
@@ -59850,19 +57534,19 @@ function pathFuncs() {
 }
 
 // src/render/sprig/reflect.ts
-var ANY7 = "interface {}";
+var ANY6 = "interface {}";
 function reflectFuncs() {
   const typeStr = (v) => sprintf("%T", [v ?? null]);
   return {
-    typeOf: defineFunc({ params: [ANY7], result: "string" }, (v) => typeStr(v)),
-    typeIs: defineFunc({ params: ["string", ANY7], result: "bool" }, (t, v) => t === typeStr(v)),
-    typeIsLike: defineFunc({ params: ["string", ANY7], result: "bool" }, (t, v) => {
+    typeOf: defineFunc({ params: [ANY6], result: "string" }, (v) => typeStr(v)),
+    typeIs: defineFunc({ params: ["string", ANY6], result: "bool" }, (t, v) => t === typeStr(v)),
+    typeIsLike: defineFunc({ params: ["string", ANY6], result: "bool" }, (t, v) => {
       const s = typeStr(v);
       return t === s || "*" + t === s;
     }),
-    kindOf: defineFunc({ params: [ANY7], result: "string" }, (v) => kindName2(v)),
-    kindIs: defineFunc({ params: ["string", ANY7], result: "bool" }, (t, v) => t === kindName2(v)),
-    deepEqual: defineFunc({ params: [ANY7, ANY7], result: "bool" }, (a, b) => deepEqual2(a, b))
+    kindOf: defineFunc({ params: [ANY6], result: "string" }, (v) => kindName(v)),
+    kindIs: defineFunc({ params: ["string", ANY6], result: "bool" }, (t, v) => t === kindName(v)),
+    deepEqual: defineFunc({ params: [ANY6, ANY6], result: "bool" }, (a, b) => deepEqual2(a, b))
   };
 }
 
@@ -60933,6 +58617,2823 @@ function createSprigFuncs(options = {}) {
   return fm;
 }
 var SPRIG_FUNC_NAMES = Object.freeze(Object.keys(createSprigFuncs()).sort());
+
+// src/render/flux-resourceset.ts
+var API_VERSION = "fluxcd.controlplane.io/v1";
+var OWNER_GROUP = "resourceset.fluxcd.controlplane.io";
+var RECONCILE = "fluxcd.controlplane.io/reconcile";
+var MAX_PERMUTATIONS = 1e4;
+var MAX_OUTPUT = 16 << 20;
+var Unbuildable = class extends Error {
+  constructor(at, reason) {
+    super(reason);
+    this.at = at;
+  }
+  at;
+};
+function renderResourceSet(target, repo, options) {
+  const { object: set2 } = target.resourceSet;
+  try {
+    return { objects: buildResourceSet(target, repo, Date.now() + options.timeoutMs), errors: [] };
+  } catch (err) {
+    if (!(err instanceof Unbuildable)) throw err;
+    const where = set2.sourceMap.locate(err.at).location;
+    const name = `${set2.namespace ?? "default"}/${set2.name}`;
+    return { objects: [], errors: [new InputError(where.file, `ResourceSet ${name}: ${err.message}, so the Flux Operator does not apply it`, "declaration-not-rendered", where.line, where.column)] };
+  }
+}
+function buildResourceSet(target, repo, deadline) {
+  const { object: set2, providers } = target.resourceSet;
+  const spec = isRecord(set2.body.spec) ? set2.body.spec : {};
+  const steps = Array.isArray(spec.steps) ? spec.steps : void 0;
+  if (steps && (spec.resources !== void 0 || spec.resourcesTemplate !== void 0)) throw new Unbuildable(["spec", "steps"], "spec.steps is mutually exclusive with spec.resources and spec.resourcesTemplate");
+  const groups = steps ? steps.map((step, i) => {
+    const s = isRecord(step) ? step : {};
+    if (s.resources === void 0 && s.resourcesTemplate === void 0) throw new Unbuildable(["spec", "steps", i], `step "${String(s.name)}": at least one of resources or resourcesTemplate must be set`);
+    return { step: String(s.name ?? ""), fields: s, at: ["spec", "steps", i] };
+  }) : [{ step: "", fields: spec, at: ["spec"] }];
+  const inputs = combineInputs(set2, providers);
+  const inputsFrom = Array.isArray(spec.inputsFrom) ? spec.inputsFrom : [];
+  if (inputsFrom.length > 0 && inputs.length === 0) return [];
+  const built = new Builder2(set2, target.id, repo, deadline);
+  const stepOf = /* @__PURE__ */ new Map();
+  const objects = [];
+  for (const group of groups) {
+    const made = built.group(group.fields, group.at, inputs);
+    for (const object of made) {
+      const key = objectKey2(object);
+      const previous = stepOf.get(key);
+      if (previous !== void 0 && previous !== group.step) throw new Unbuildable(group.at, `duplicate resource ${object.kind}/${object.namespace ? `${object.namespace}/` : ""}${object.name} in step "${group.step}", already defined in step "${previous}"`);
+      stepOf.set(key, group.step);
+    }
+    objects.push(...made);
+  }
+  for (const object of objects) {
+    setMetadata(object, "labels", { [`${OWNER_GROUP}/name`]: set2.name, [`${OWNER_GROUP}/namespace`]: set2.namespace ?? "" }, void 0);
+    const common = isRecord(spec.commonMetadata) ? spec.commonMetadata : {};
+    for (const field3 of ["labels", "annotations"]) {
+      if (isRecord(common[field3])) setMetadata(object, field3, common[field3], (key) => set2.sourceMap.locate(["spec", "commonMetadata", field3, key]));
+    }
+  }
+  return objects;
+}
+function setMetadata(object, field3, pairs, at) {
+  if (Object.keys(pairs).length === 0) return;
+  const metadata = isRecord(object.body.metadata) ? object.body.metadata : object.body.metadata = {};
+  const current2 = isRecord(metadata[field3]) ? metadata[field3] : {};
+  metadata[field3] = { ...current2, ...Object.fromEntries(Object.entries(pairs).map(([k, v]) => [k, String(v)])) };
+  if (!at) return;
+  const inner = object.sourceMap;
+  object.sourceMap = {
+    locate: (p) => p.length >= 3 && p[0] === "metadata" && p[1] === field3 && typeof p[2] === "string" && Object.hasOwn(pairs, p[2]) ? { ...at(p[2]), foundPath: p.slice(0, 3) } : inner.locate(p)
+  };
+}
+function objectKey2(object) {
+  const slash = object.apiVersion.indexOf("/");
+  return [slash < 0 ? "" : object.apiVersion.slice(0, slash), object.kind, object.namespace ?? "", object.name].join("/");
+}
+function combineInputs(set2, repositoryProviders) {
+  const spec = isRecord(set2.body.spec) ? set2.body.spec : {};
+  const namespace = set2.namespace ?? "default";
+  const own = (Array.isArray(spec.inputs) ? spec.inputs : []).map((input, i) => {
+    if (!isRecord(input)) throw new Unbuildable(["spec", "inputs", i], `failed to get inputs from ResourceSet/${set2.name}: inputs[${i}] is not a mapping`);
+    return withProvider(input, set2, "ResourceSet", (p) => set2.sourceMap.locate(["spec", "inputs", i, ...p]));
+  });
+  const providers = referencedProviders(set2, namespace, repositoryProviders);
+  const sources = [{ name: set2.name, inputs: own }];
+  for (const provider of providers) {
+    const pspec = isRecord(provider.body.spec) ? provider.body.spec : {};
+    const defaults = isRecord(pspec.defaultValues) ? pspec.defaultValues : {};
+    const exported = { ...structuredClone(defaults), id: String(adler32(Buffer.from(provider.name, "utf8"))) };
+    sources.push({ name: provider.name, inputs: [withProvider(exported, provider, "ResourceSetInputProvider", (p) => provider.sourceMap.locate(["spec", "defaultValues", ...p]))] });
+  }
+  const strategy = isRecord(spec.inputStrategy) && typeof spec.inputStrategy.name === "string" && spec.inputStrategy.name !== "" ? spec.inputStrategy.name : "Flatten";
+  if (strategy === "Flatten") return sources.flatMap((s) => s.inputs);
+  if (strategy !== "Permute") throw new Unbuildable(["spec", "inputStrategy", "name"], `unknown input strategy: '${strategy}'`);
+  const includeEmpty = isRecord(spec.inputStrategy) && spec.inputStrategy.includeEmptyProviders === true;
+  return permute(sources, includeEmpty);
+}
+function withProvider(input, provider, kind, locate) {
+  const value = { ...input, provider: { apiVersion: API_VERSION, kind, name: provider.name, namespace: provider.namespace ?? "" } };
+  return { value, locate: (p) => p.length > 0 && p[0] !== "provider" && Object.hasOwn(input, String(p[0])) ? locate(p) : void 0 };
+}
+function referencedProviders(set2, namespace, repositoryProviders) {
+  const spec = isRecord(set2.body.spec) ? set2.body.spec : {};
+  const candidates = repositoryProviders.filter((p) => (p.namespace ?? namespace) === namespace);
+  const found = /* @__PURE__ */ new Map();
+  (Array.isArray(spec.inputsFrom) ? spec.inputsFrom : []).forEach((ref, i) => {
+    const at = ["spec", "inputsFrom", i];
+    if (!isRecord(ref)) throw new Unbuildable(at, "an inputsFrom entry is not a mapping");
+    if (typeof ref.name === "string" && ref.name !== "") {
+      const provider = candidates.find((p) => p.name === ref.name);
+      if (!provider) throw new Unbuildable([...at, "name"], `its input provider ResourceSetInputProvider ${namespace}/${ref.name} is not in the repository, so its inputs are not known`);
+      found.set(provider.name, provider);
+    } else if (isRecord(ref.selector)) {
+      const selector = ref.selector;
+      const matched = candidates.filter((p) => selectorMatches2(selector, (k) => labelOf(p, k)));
+      if (matched.length === 0) throw new Unbuildable([...at, "selector"], `no ResourceSetInputProvider in the repository matches its inputsFrom selector in ${namespace}, so its inputs are not known`);
+      for (const p of matched) found.set(p.name, p);
+    } else throw new Unbuildable(at, "input provider reference must have either name or selector set");
+  });
+  const providers = [...found.values()].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  for (const provider of providers) {
+    const type = isRecord(provider.body.spec) ? provider.body.spec.type : void 0;
+    if (type !== "Static") {
+      const where = provider.sourceMap.locate(["spec", "type"]).location;
+      throw new Unbuildable(["spec", "inputsFrom"], `its input provider ${provider.namespace ?? namespace}/${provider.name} (${where.file}:${where.line}) is of type ${String(type)}, whose inputs come from a live service, so what it generates is not known`);
+    }
+  }
+  return providers;
+}
+function permute(sources, includeEmpty) {
+  const scoped = [];
+  let expected = 0;
+  for (const source of sources) {
+    if (!includeEmpty && source.inputs.length === 0) continue;
+    expected = scoped.length === 0 ? source.inputs.length : expected * source.inputs.length;
+    if (expected > MAX_PERMUTATIONS) throw new Unbuildable(["spec", "inputStrategy"], `adding provider '${source.name}' with ${source.inputs.length} inputs would exceed the maximum allowed permutations. max: ${MAX_PERMUTATIONS}, got: ${expected}`);
+    const name = normalizeKey(source.name);
+    if (name === "") throw new Unbuildable(["spec", "inputsFrom"], `normalized provider name is empty: '${source.name}'`);
+    scoped.push({ name, inputs: source.inputs });
+  }
+  if (scoped.length === 0 || scoped.some((s) => s.inputs.length === 0)) return [];
+  const out = [];
+  const walk = (depth, chosen) => {
+    if (depth === scoped.length) {
+      const value = {};
+      const byName = /* @__PURE__ */ new Map();
+      chosen.forEach((j, k) => {
+        value[scoped[k].name] = scoped[k].inputs[j].value;
+        byName.set(scoped[k].name, scoped[k].inputs[j]);
+      });
+      value.id = String(adler32(Buffer.from(chosen.map((j, k) => `${scoped[k].name}=${j}`).join("/"), "utf8")));
+      out.push({ value, locate: (p) => p.length > 0 ? byName.get(String(p[0]))?.locate(p.slice(1)) : void 0 });
+      return;
+    }
+    for (let j = 0; j < scoped[depth].inputs.length; j++) walk(depth + 1, [...chosen, j]);
+  };
+  walk(0, []);
+  return out;
+}
+function normalizeKey(key) {
+  const mapped = [...key.toLowerCase()].map((c) => /[\s\p{P}]/u.test(c) ? "_" : /[a-z0-9]/.test(c) ? c : "").join("");
+  return mapped.split("_").filter((w) => w !== "").join("_");
+}
+var Builder2 = class {
+  constructor(set2, targetId2, repo, deadline) {
+    this.set = set2;
+    this.targetId = targetId2;
+    this.repo = repo;
+    this.deadline = deadline;
+    this.funcs = resourceSetFuncs();
+  }
+  set;
+  targetId;
+  repo;
+  deadline;
+  funcs;
+  seen = /* @__PURE__ */ new Set();
+  written = 0;
+  /** BuildResourceSet: the `resources`, then the `resourcesTemplate`, of one step (or of the set). */
+  group(fields, at, inputs) {
+    this.seen.clear();
+    const objects = [];
+    const add2 = (object, dedup) => {
+      const key = objectKey2(object);
+      if (dedup && this.seen.has(key)) return;
+      this.seen.add(key);
+      objects.push(object);
+    };
+    const resources = Array.isArray(fields.resources) ? fields.resources : [];
+    resources.forEach((resource, i) => {
+      const resourceAt = [...at, "resources", i];
+      let text2;
+      try {
+        text2 = goYamlMarshal(resource);
+      } catch (err) {
+        if (err instanceof YamlMarshalError) throw new Unbuildable(resourceAt, `failed to convert template to YAML: ${err.message}`);
+        throw err;
+      }
+      for (const input of inputs.length === 0 ? [void 0] : inputs) {
+        const what = inputs.length === 0 ? "resource" : `resources[${i}]`;
+        const { output } = this.execute(text2, input, resourceAt, `failed to build ${what}: failed to parse template`, `failed to build ${what}: failed to execute template`);
+        const doc = parseYaml(output, this.file).documents.find((d) => d.value !== null && d.value !== void 0);
+        if (!doc || !isRecord(doc.value) || typeof doc.value.kind !== "string" || doc.value.kind === "") throw new Unbuildable(resourceAt, `failed to build ${what}: failed to read object: Object 'Kind' is missing`);
+        const object = makeObject(doc.value, this.targetId, this.resourceMap(resourceAt, doc.value, input));
+        if (input && disabled(object)) continue;
+        add2(object, input !== void 0);
+      }
+    });
+    if (typeof fields.resourcesTemplate === "string" && fields.resourcesTemplate !== "") {
+      const templateAt = [...at, "resourcesTemplate"];
+      const made = [];
+      for (const input of inputs.length === 0 ? [void 0] : inputs) {
+        const prefix = inputs.length === 0 ? "failed to build resource" : "failed to build resources";
+        const { output, segments } = this.execute(fields.resourcesTemplate, input, templateAt, `${prefix}: failed to parse multi-doc YAML template`, `${prefix}: failed to execute multi-doc YAML template`);
+        made.push(...this.readObjects(output, segments, templateAt, input));
+      }
+      for (const object of made) if (!disabled(object)) add2(object, true);
+    }
+    return objects;
+  }
+  get file() {
+    return this.set.sourceMap.locate([]).location.file;
+  }
+  execute(text2, input, at, parseError2, execError) {
+    const value = input ? fromJS(input.value, "float64") : /* @__PURE__ */ new Map();
+    const t = new Template("resourceset", { delims: ["<<", ">>"], funcs: { ...this.funcs, inputs: () => value }, options: ["missingkey=error"] });
+    try {
+      t.parse(text2);
+    } catch (err) {
+      if (err instanceof TemplateError) throw new Unbuildable(at, `${parseError2}: ${err.message}`);
+      throw err;
+    }
+    try {
+      const result = t.executeWithProvenance(null, { maxOutputLength: MAX_OUTPUT - this.written, deadline: this.deadline });
+      this.written += result.output.length;
+      return result;
+    } catch (err) {
+      if (err instanceof TemplateError) throw new Unbuildable(at, `${execError}: ${err.message}`);
+      throw err;
+    }
+  }
+  /** ssa ReadObjects: every document that names an object (Lists expanded); kustomize configs dropped. */
+  readObjects(output, segments, at, input) {
+    const parsed = parseYaml(output, this.file);
+    if (parsed.errors.length > 0) throw new Unbuildable(at, `failed to read objects from multi-doc YAML: ${parsed.errors[0].reason}`);
+    const templateMap = this.templateMap(output, segments, at, input);
+    const objects = [];
+    for (const doc of parsed.documents) {
+      if (doc.value === null || doc.value === void 0) continue;
+      if (!isRecord(doc.value) || typeof doc.value.kind !== "string" || doc.value.kind === "") throw new Unbuildable(at, `failed to read objects from multi-doc YAML: Object 'Kind' is missing in the document at line ${doc.line} of the output`);
+      const items = Array.isArray(doc.value.items) && /List$/.test(doc.value.kind) ? doc.value.items.map((item, i) => ({ body: item, prefix: ["items", i] })) : [{ body: doc.value, prefix: [] }];
+      for (const { body, prefix } of items) {
+        if (!isRecord(body)) continue;
+        const metadata = isRecord(body.metadata) ? body.metadata : {};
+        if (typeof body.apiVersion !== "string" || body.apiVersion === "" || typeof body.kind !== "string" || typeof metadata.name !== "string" || metadata.name === "") continue;
+        if (body.kind.toLowerCase() === "kustomization" && body.apiVersion.startsWith("kustomize.config.k8s.io/")) continue;
+        objects.push(makeObject(body, this.targetId, { locate: (p) => templateMap(doc, [...prefix, ...p], prefix.length) }));
+      }
+    }
+    return objects;
+  }
+  /** A `resources` entry's fields on its lines in the set; a value printed from an input, on the input's line. */
+  resourceMap(resourceAt, body, input) {
+    return {
+      locate: (p) => {
+        const located = this.set.sourceMap.locate([...resourceAt, ...p]);
+        const foundPath = located.foundPath.slice(resourceAt.length);
+        const written2 = getAt(this.set.body, [...resourceAt, ...foundPath]);
+        const fromInput = typeof written2 === "string" && foundPath.length === p.length ? inputRead(written2, input, getAt(body, p)) : void 0;
+        if (fromInput) return { location: fromInput.location, related: [{ ...located.location, label: "template" }, ...fromInput.related], foundPath };
+        return { ...located, foundPath };
+      }
+    };
+  }
+  /** For a multi-document template: output position -> template line -> the set's file (or the input's line). */
+  templateMap(output, segments, at, input) {
+    const key = this.set.sourceMap.locate(at).location;
+    let block;
+    try {
+      block = blockScalarStart(this.repo.readText(key.file), key.line);
+    } catch {
+      block = void 0;
+    }
+    const template = getAt(this.set.body, at);
+    const templateLines = typeof template === "string" ? template.split("\n") : [];
+    const lineStarts = [0];
+    for (let i = output.indexOf("\n"); i >= 0; i = output.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+    return (doc, p, prefixLength) => {
+      const inner = doc.sourceMap.locate(p);
+      const foundPath = inner.foundPath.slice(prefixLength);
+      const start = lineStarts[inner.location.line - 1] ?? 0;
+      const actions = segmentsOverlapping(segments, start, lineStarts[inner.location.line] ?? output.length).filter((x) => x.kind === "action");
+      const offset = start + Math.max(0, (inner.location.column ?? 1) - 1);
+      const segment = actions.length === 1 ? actions[0] : segments[Math.min(firstSegmentEndingAfter(segments, offset), segments.length - 1)];
+      if (!segment || block === void 0) return { location: key, related: [], foundPath };
+      const location = { file: key.file, line: block.firstLine + segment.line - 1 };
+      const fromInput = segment.kind === "action" && foundPath.length === p.length - prefixLength ? inputRead(templateLines[segment.line - 1] ?? "", input, getAt(doc.value, p)) : void 0;
+      if (fromInput) return { location: fromInput.location, related: [{ ...location, label: "template" }, ...fromInput.related], foundPath };
+      return { location, related: [], foundPath };
+    };
+  }
+};
+function inputRead(text2, input, printed) {
+  if (!input || printed === void 0 || printed === null || typeof printed === "object") return void 0;
+  const paths2 = [...text2.matchAll(/\binputs((?:\.[A-Za-z0-9_]+)+)/g)].map((m) => m[1].slice(1).split("."));
+  const fields = new Set([...text2.matchAll(/\$[A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*\.([A-Za-z0-9_]+)/g), ...text2.matchAll(/\bget\s+\$[A-Za-z0-9_]*\s+"([^"]+)"/g)].map((m) => m[1]));
+  if (fields.size > 0) paths2.push(...keyPaths(input.value, []).filter((p) => fields.has(String(p[p.length - 1]))));
+  const want = String(printed);
+  const hits = /* @__PURE__ */ new Map();
+  for (const p of paths2) {
+    const value = getAt(input.value, p);
+    if (value !== void 0 && value !== null && typeof value !== "object" && String(value) === want) hits.set(JSON.stringify(p), p);
+  }
+  return hits.size === 1 ? input.locate([...hits.values()][0]) : void 0;
+}
+function keyPaths(value, at) {
+  if (Array.isArray(value)) return value.flatMap((v, i) => keyPaths(v, [...at, i]));
+  if (!isRecord(value)) return [];
+  return Object.entries(value).flatMap(([k, v]) => at.length === 0 && k === "provider" ? [] : [[...at, k], ...keyPaths(v, [...at, k])]);
+}
+function labelOf(object, key) {
+  const labels = getAt(object.body, ["metadata", "labels"]);
+  return isRecord(labels) && typeof labels[key] === "string" ? labels[key] : void 0;
+}
+function disabled(object) {
+  const metadata = isRecord(object.body.metadata) ? object.body.metadata : {};
+  return isRecord(metadata.annotations) && metadata.annotations[RECONCILE] === "disabled";
+}
+var SLIM_SPRIG = [
+  "hello",
+  "ago",
+  "duration",
+  "durationRound",
+  "must_date_modify",
+  "mustDateModify",
+  "mustToDate",
+  "toDate",
+  "unixEpoch",
+  "trunc",
+  "trim",
+  "upper",
+  "lower",
+  "title",
+  "substr",
+  "repeat",
+  "trimall",
+  "trimAll",
+  "trimSuffix",
+  "trimPrefix",
+  "contains",
+  "hasPrefix",
+  "hasSuffix",
+  "quote",
+  "squote",
+  "cat",
+  "indent",
+  "nindent",
+  "replace",
+  "plural",
+  "sha1sum",
+  "sha256sum",
+  "adler32sum",
+  "toString",
+  "atoi",
+  "int64",
+  "int",
+  "float64",
+  "seq",
+  "toDecimal",
+  "split",
+  "splitList",
+  "splitn",
+  "toStrings",
+  "until",
+  "untilStep",
+  "add1",
+  "add",
+  "sub",
+  "div",
+  "mod",
+  "mul",
+  "randInt",
+  "biggest",
+  "max",
+  "min",
+  "maxf",
+  "minf",
+  "ceil",
+  "floor",
+  "round",
+  "join",
+  "sortAlpha",
+  "default",
+  "empty",
+  "coalesce",
+  "all",
+  "any",
+  "compact",
+  "mustCompact",
+  "fromJson",
+  "toJson",
+  "toPrettyJson",
+  "toRawJson",
+  "mustFromJson",
+  "mustToJson",
+  "mustToPrettyJson",
+  "mustToRawJson",
+  "ternary",
+  "typeOf",
+  "typeIs",
+  "typeIsLike",
+  "kindOf",
+  "kindIs",
+  "deepEqual",
+  "base",
+  "dir",
+  "clean",
+  "ext",
+  "isAbs",
+  "osBase",
+  "osClean",
+  "osDir",
+  "osExt",
+  "osIsAbs",
+  "b64enc",
+  "b64dec",
+  "b32enc",
+  "b32dec",
+  "tuple",
+  "list",
+  "dict",
+  "get",
+  "set",
+  "unset",
+  "hasKey",
+  "pluck",
+  "keys",
+  "pick",
+  "omit",
+  "values",
+  "append",
+  "push",
+  "mustAppend",
+  "mustPush",
+  "prepend",
+  "mustPrepend",
+  "first",
+  "mustFirst",
+  "rest",
+  "mustRest",
+  "last",
+  "mustLast",
+  "initial",
+  "mustInitial",
+  "reverse",
+  "mustReverse",
+  "uniq",
+  "mustUniq",
+  "without",
+  "mustWithout",
+  "has",
+  "mustHas",
+  "slice",
+  "mustSlice",
+  "concat",
+  "dig",
+  "chunk",
+  "mustChunk",
+  "fail",
+  "regexMatch",
+  "mustRegexMatch",
+  "regexFindAll",
+  "mustRegexFindAll",
+  "regexFind",
+  "mustRegexFind",
+  "regexReplaceAll",
+  "mustRegexReplaceAll",
+  "regexReplaceAllLiteral",
+  "mustRegexReplaceAllLiteral",
+  "regexSplit",
+  "mustRegexSplit",
+  "regexQuoteMeta",
+  "urlParse",
+  "urlJoin"
+];
+function resourceSetFuncs() {
+  const sprig = createSprigFuncs();
+  const funcs = Object.fromEntries(SLIM_SPRIG.filter((name) => name in sprig).map((name) => [name, sprig[name]]));
+  const toYaml = (v) => goYamlMarshal(v);
+  funcs.toYaml = defineFunc({ params: ["interface {}"], result: "string" }, (v) => {
+    try {
+      return toYaml(v);
+    } catch (err) {
+      if (err instanceof YamlMarshalError) return "";
+      throw err;
+    }
+  });
+  funcs.mustToYaml = defineFunc({ params: ["interface {}"], result: "string" }, (v) => toYaml(v));
+  funcs.slugify = defineFunc({ params: ["string"], result: "string" }, (s) => slugMake(String(s), 63, true));
+  return funcs;
+}
+
+// src/render/helm-binary.ts
+import { mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync4, rmSync as rmSync5, writeFileSync as writeFileSync4 } from "node:fs";
+import os5 from "node:os";
+import path21 from "node:path";
+function helmTemplateArgs(target, sandbox, env2 = {}) {
+  const release = target.helm;
+  const at = (rel) => path21.join(sandbox, ...rel.split("/").filter(Boolean));
+  return [
+    "template",
+    release.releaseName,
+    at(target.path),
+    "--namespace",
+    release.namespace,
+    ...release.valuesFiles.flatMap((f) => ["--values", at(f)]),
+    ...release.set.flatMap((s) => ["--set", s]),
+    ...(release.setString ?? []).flatMap((s) => ["--set-string", s]),
+    ...(release.setFile ?? []).flatMap((s) => ["--set-file", `${s.slice(0, s.indexOf("="))}=${at(s.slice(s.indexOf("=") + 1))}`]),
+    ...env2.kubeVersion ? ["--kube-version", env2.kubeVersion] : [],
+    ...(env2.apiVersions ?? []).flatMap((a) => ["--api-versions", a]),
+    ...env2.skipSchemaValidation ? ["--skip-schema-validation"] : []
+  ];
+}
+async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
+  const chartFile2 = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
+  if (!helm) return { objects: [], errors: [new InputError(chartFile2, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
+  const sandbox = mkdtempSync4(path21.join(os5.tmpdir(), "gitops-gate-helm-"));
+  const errors = [];
+  try {
+    for (const rel of target.inputs) {
+      try {
+        const dest = path21.join(sandbox, ...rel.split("/"));
+        mkdirSync5(path21.dirname(dest), { recursive: true });
+        writeFileSync4(dest, repo.readBytes(rel));
+      } catch (err) {
+        if (err instanceof InputError) errors.push(err);
+        else throw err;
+      }
+    }
+    const result = await runBounded(helm, helmTemplateArgs(target, sandbox, env2), { cwd: sandbox, timeoutMs: options.timeoutMs });
+    if (!result.ok) {
+      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path21.sep).join("").trim()}`;
+      return { objects: [], errors: [...errors, new InputError(chartFile2, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
+    }
+    const parsed = parseHelmOutput(result.stdout, target, repo);
+    return { objects: parsed.objects, errors: [...errors, ...parsed.errors] };
+  } finally {
+    rmSync5(sandbox, { recursive: true, force: true });
+  }
+}
+function parseHelmOutput(stdout, target, repo) {
+  const objects = [];
+  const errors = [];
+  for (const chunk of stdout.split(/^---\s*$/m)) {
+    const source = /^# Source: (\S+)/m.exec(chunk)?.[1];
+    if (!source) continue;
+    const file = templateRepoPath(source, target.path);
+    const { documents, errors: parseErrors } = parseYaml(chunk, file);
+    errors.push(...parseErrors);
+    const lines = readLines(repo, file);
+    for (const doc of documents) if (isKubeObject(doc.value)) objects.push(makeObject(doc.value, target.id, templateFileMap(file, lines)));
+  }
+  return { objects, errors };
+}
+function templateRepoPath(source, chartDir) {
+  const rest = source.split("/").slice(1).join("/");
+  return chartDir ? `${chartDir}/${rest}` : rest;
+}
+function readLines(repo, file) {
+  try {
+    return repo.readText(file).split("\n");
+  } catch {
+    return [];
+  }
+}
+function templateFileMap(file, lines) {
+  return {
+    locate(p) {
+      const key = [...p].reverse().find((seg) => typeof seg === "string");
+      const hits = key ? lines.flatMap((l, i) => new RegExp(`^\\s*-?\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*:`).test(l) ? [i + 1] : []) : [];
+      return { location: { file, line: hits.length === 1 ? hits[0] : 1 }, related: [], foundPath: p };
+    }
+  };
+}
+
+// src/objects/helm-provenance.ts
+var import_yaml10 = __toESM(require_dist(), 1);
+
+// src/objects/helm-frames.ts
+function framesOf(item) {
+  const calls = item.calls ?? [];
+  return [...calls.map((c) => ({ source: c.source, line: c.line })), { source: item.source, line: item.line }];
+}
+function chartOfTemplate(source) {
+  const i = source.lastIndexOf("/templates/");
+  return i < 0 ? source : source.slice(0, i + 1);
+}
+var Frames = class {
+  constructor(resolver, renderedSource) {
+    this.resolver = resolver;
+    this.ownChart = chartOfTemplate(renderedSource);
+  }
+  resolver;
+  ownChart;
+  /** Whether a frame's line is in the rendered template's own chart (not in one of its dependencies). */
+  isOwn(frame) {
+    return frame.source.startsWith(`${this.ownChart}templates/`);
+  }
+  /** Index of the frame a person edits: the deepest one in the rendered chart, else the outermost. */
+  editIndex(frames) {
+    for (let i = frames.length - 1; i >= 0; i--) if (this.isOwn(frames[i])) return i;
+    return 0;
+  }
+  /** The location of one frame: its repository line, the archive it is packed in, or the fallback. */
+  locationOf(frame) {
+    const file = this.resolver.templateFile(frame.source);
+    if (file) return { location: { file, line: frame.line } };
+    const origin = this.resolver.templateOrigin?.(frame.source);
+    const cut = origin ? origin.indexOf("!/") : -1;
+    if (origin && cut > 0) {
+      const archive = origin.slice(0, cut);
+      const entry = `${origin.slice(cut + 2)}:${frame.line}`;
+      const remote = this.resolver.archivePlace?.(archive);
+      return remote ? { location: remote.location, entry: `${remote.label} ${entry}` } : { location: { file: archive, line: 1 }, entry };
+    }
+    return { location: this.resolver.fallback };
+  }
+  /** Whether the line a person edits for this chain is inside a packaged chart. */
+  isPacked(frames) {
+    return this.locationOf(frames[this.editIndex(frames)]).entry !== void 0;
+  }
+  /**
+   * The lines of a chain as related locations: the rendered template's line (`template`), the edit line when it is
+   * a helper (`helper`) and the innermost line when deeper (`helper`, or `dependency helper` outside the chart);
+   * a packed line's label names its archive entry. `except` leaves out one frame (the location itself).
+   */
+  related(frames, except) {
+    const out = [];
+    const last = frames.length - 1;
+    for (const i of /* @__PURE__ */ new Set([0, this.editIndex(frames), last])) {
+      if (i === except) continue;
+      out.push(this.relatedFrame(frames[i], i === 0 ? "template" : this.isOwn(frames[i]) ? "helper" : "dependency helper"));
+    }
+    return out;
+  }
+  /** One frame as a related location; a packed one's label names its archive entry. */
+  relatedFrame(frame, label) {
+    const { location, entry } = this.locationOf(frame);
+    return { ...location, label: entry ? `${label} ${entry}` : label };
+  }
+  /** The line a person edits for a chain, with the chain's other lines (and the archive entry when packed) related. */
+  place(frames) {
+    const at = this.editIndex(frames);
+    const { location, entry } = this.locationOf(frames[at]);
+    const related = this.related(frames, at);
+    return { location, related: entry ? [{ ...location, label: `in archive ${entry}` }, ...related] : related };
+  }
+};
+
+// src/objects/helm-toggles.ts
+var import_yaml9 = __toESM(require_dist(), 1);
+function findToggle(ctx, parent, missingKey) {
+  if (typeof missingKey !== "string") return void 0;
+  const branches = branchesIn(ctx, parent);
+  if (branches.length === 0) return void 0;
+  const column = childrenColumn(ctx.content, parent.node);
+  const keyLine = new RegExp(`^[\\t ]*(?:-[\\t ]+)?["']?${escapeRegExp(missingKey)}["']?[\\t ]*:(?:[\\t ]|$)`);
+  let best;
+  for (const branch of branches) {
+    const score = scoreBranch(ctx, branch, keyLine, missingKey, column);
+    if (score > 0 && (!best || score > best.score)) best = { branch, score };
+  }
+  return best && conditionLocation(ctx, best.branch);
+}
+function branchesIn(ctx, parent) {
+  const { node, keyOffset } = parent;
+  const collection = (0, import_yaml9.isMap)(node) || (0, import_yaml9.isSeq)(node);
+  const start = node?.range && collection ? node.range[0] : keyOffset;
+  let end = node?.range && collection ? node.range[2] : start;
+  if (!collection) {
+    const nl = ctx.content.indexOf("\n", end);
+    end = nl < 0 ? ctx.content.length : nl + 1;
+  }
+  const children2 = collection ? childCollections(node) : [];
+  const out = [];
+  for (const seg of segmentsOverlapping(ctx.segments, start, end + 1)) {
+    if (!seg.skipped || seg.start < start || seg.start > end) continue;
+    if (children2.some(([a, b]) => a < seg.start && seg.start < b)) continue;
+    out.push(...seg.skipped);
+  }
+  return out;
+}
+function childCollections(node) {
+  const out = [];
+  const add2 = (n) => {
+    if (((0, import_yaml9.isMap)(n) || (0, import_yaml9.isSeq)(n)) && n.range) out.push([n.range[0], n.range[1]]);
+  };
+  if ((0, import_yaml9.isMap)(node)) for (const pair2 of node.items) add2(pair2.value);
+  else if ((0, import_yaml9.isSeq)(node)) for (const item of node.items) add2(item);
+  return out;
+}
+function childrenColumn(content, node) {
+  if (!(0, import_yaml9.isMap)(node) || node.items.length === 0) return void 0;
+  const key = node.items[0].key;
+  if (!(0, import_yaml9.isScalar)(key) || !key.range) return void 0;
+  const at = key.range[0];
+  return at - (content.lastIndexOf("\n", at - 1) + 1);
+}
+function scoreBranch(ctx, branch, keyLine, key, column) {
+  const sameText = branch.source === ctx.renderedSource && !branch.calls?.length;
+  for (const line of branch.text.split("\n")) {
+    if (!keyLine.test(line)) continue;
+    const indent = /^[\t ]*(?:-[\t ]+)?/.exec(line)[0].length;
+    return sameText && column !== void 0 && indent === column ? 3 : 2;
+  }
+  return ctx.valuesChains(branch.reads).some((chain) => chain.some((k) => typeof k === "string" && k.toLowerCase().includes(key.toLowerCase()))) ? 1 : 0;
+}
+function conditionLocation(ctx, branch) {
+  const frames = framesOf(branch);
+  const chains = ctx.valuesChains(branch.reads);
+  const decided = chains.filter((c) => truthy(getAt(ctx.values, c)) === !!branch.else);
+  for (const chain of [...decided, ...chains]) {
+    const location = ctx.valuesLocation(chain);
+    if (location) return { location, related: [ctx.frames.relatedFrame(frames[frames.length - 1], "condition"), ...ctx.frames.related(frames, frames.length - 1)] };
+  }
+  return ctx.frames.place(frames);
+}
+function truthy(v) {
+  if (v === void 0 || v === null || v === false || v === 0 || v === "") return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === "object") return Object.keys(v).length > 0;
+  return true;
+}
+function escapeRegExp(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+// src/objects/helm-provenance.ts
+function objectsFromRenderedTemplate(rendered, ctx) {
+  const tracer = new ProvenanceTracer(rendered, ctx);
+  const { documents, errors } = parseYaml(rendered.content, tracer.frames.locationOf({ source: rendered.source, line: 1 }).location.file);
+  const volatile = rendered.segments.filter((s) => s.volatile);
+  const objects = [];
+  for (const doc of documents) {
+    if (!isKubeObject(doc.value)) continue;
+    const object = makeObject(doc.value, ctx.target, new HelmSourceMap(doc.sourceMap, doc.value, tracer));
+    const namespaceRange = object.namespace !== void 0 ? doc.sourceMap.nodeAt(NAMESPACE_PATH)?.range : void 0;
+    if (namespaceRange) object.namespaceSource = tracer.sourceOf(object.namespace, namespaceRange);
+    if (volatile.length > 0) {
+      const paths2 = volatileLeaves(doc.value, doc.sourceMap, volatile);
+      if (paths2.length > 0) object.volatilePaths = paths2;
+    }
+    objects.push(object);
+  }
+  for (const e of errors) {
+    const loc = e.line ? tracer.templateLocationOfLine(rendered.content, e.line) : void 0;
+    if (loc) Object.assign(e, { file: loc.file, line: loc.line, column: void 0 });
+  }
+  return { objects, errors };
+}
+function volatileLeaves(body, map, volatile) {
+  const out = [];
+  const visit = (value, node, at) => {
+    if (isRecord(value) || Array.isArray(value)) {
+      const child = childNodes(map, node, at);
+      if (isRecord(value)) for (const [k, v] of Object.entries(value)) visit(v, child(k), [...at, k]);
+      else value.forEach((v, i) => visit(v, child(i), [...at, i]));
+      return;
+    }
+    const range = node?.range;
+    const first = range ? volatile[firstSegmentEndingAfter(volatile, range[0])] : void 0;
+    if (range && first && first.start < range[1]) out.push(at);
+  };
+  visit(body, map.nodeAt([]), []);
+  return out;
+}
+function childNodes(map, node, at) {
+  if ((0, import_yaml10.isAlias)(node)) return (key) => map.nodeAt([...at, key]);
+  if ((0, import_yaml10.isSeq)(node)) return (key) => typeof key === "number" ? node.items[key] ?? void 0 : void 0;
+  if (!(0, import_yaml10.isMap)(node)) return () => void 0;
+  const pairs = /* @__PURE__ */ new Map();
+  for (const pair2 of node.items) {
+    const key = mapKeyText(pair2.key);
+    if (key !== void 0 && !pairs.has(key)) pairs.set(key, pair2.value ?? void 0);
+  }
+  return (key) => pairs.get(String(key));
+}
+var HelmSourceMap = class {
+  constructor(rendered, body, tracer) {
+    this.rendered = rendered;
+    this.body = body;
+    this.tracer = tracer;
+  }
+  rendered;
+  body;
+  tracer;
+  locate(path34) {
+    const { foundPath } = this.rendered.locate(path34);
+    const node = this.rendered.nodeAt(foundPath);
+    const keyOffset = this.rendered.offsetOf(foundPath);
+    if (foundPath.length < path34.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path34[foundPath.length]);
+      if (toggle) return { ...toggle, foundPath };
+    }
+    const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
+    return { ...this.tracer.trace(foundPath, getAt(this.body, foundPath), keyOffset, valueRange), foundPath };
+  }
+};
+var NAMESPACE_PATH = ["metadata", "namespace"];
+var VALUES_CHAIN = /\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
+var ProvenanceTracer = class {
+  constructor(rendered, ctx) {
+    this.rendered = rendered;
+    this.ctx = ctx;
+    this.frames = new Frames(ctx, rendered.source);
+    this.scope = rendered.valuesScope ?? [];
+  }
+  rendered;
+  ctx;
+  frames;
+  scope;
+  /** The segment that wrote the character at `offset`. */
+  segmentAt(offset) {
+    const segs = this.rendered.segments;
+    const seg = segs[firstSegmentEndingAfter(segs, offset)];
+    return seg && seg.start <= offset ? seg : void 0;
+  }
+  /** The segments that wrote [start, end) (the one at `start` for an empty range). */
+  segmentsIn(start, end) {
+    return segmentsOverlapping(this.rendered.segments, start, Math.max(end, start + 1));
+  }
+  /** Where a person edits the output of `seg`, with the other lines of its call chain related. */
+  templatePlace(seg) {
+    if (!seg) return { location: this.ctx.fallback, related: [] };
+    return this.frames.place(framesOf(seg));
+  }
+  templateLocationOfLine(content, line) {
+    let offset = 0;
+    for (let l = 1; l < line && offset >= 0; l++) offset = content.indexOf("\n", offset) + 1;
+    return offset >= 0 ? this.templatePlace(this.segmentAt(offset)).location : void 0;
+  }
+  /** The `.Values` paths among the fields an action or call reads, in the order written, under this template's values scope. */
+  chainsOf(reads) {
+    const out = [];
+    for (const read of reads ?? []) for (const m of read.matchAll(VALUES_CHAIN)) out.push([...this.scope, ...m[1].slice(1).split(".")]);
+    return out;
+  }
+  toggle(parent, missingKey) {
+    const ctx = {
+      frames: this.frames,
+      renderedSource: this.rendered.source,
+      content: this.rendered.content,
+      segments: this.rendered.segments,
+      valuesChains: (reads) => this.chainsOf(reads),
+      values: this.ctx.values,
+      valuesLocation: (path34) => this.valuesLocation(path34)
+    };
+    return findToggle(ctx, parent, missingKey);
+  }
+  trace(path34, value, keyOffset, valueRange) {
+    const keySegment = this.segmentAt(keyOffset);
+    const written2 = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
+    const literal = this.hasLiteralText(written2);
+    const actions = written2.filter((s) => s.kind === "action");
+    if (actions.length === 0 || literal && !isScalar6(value)) return this.templatePlace(keySegment);
+    const last = actions[actions.length - 1];
+    const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
+    const valuesPath = this.valuesPathFor(path34, value, actions, exact);
+    const placed = this.templatePlace(last);
+    if (!valuesPath) return placed;
+    const valuesLocation = this.valuesLocation(valuesPath);
+    if (valuesLocation) return { location: valuesLocation, related: this.frames.related(framesOf(last)) };
+    if (this.frames.isPacked(framesOf(last))) return { location: placed.location, related: [...placed.related, { ...placed.location, label: `values ${formatPath(valuesPath)}` }] };
+    return placed;
+  }
+  /**
+   * The `.Values` chains for the output of `seg`: those its action reads, then those the calls it was printed
+   * through read, innermost first (a helper reads its arguments, built from `.Values` at the call).
+   */
+  chainsFor(seg) {
+    const reads = [seg.reads, ...[...seg.calls ?? []].reverse().map((c) => c.reads)];
+    const out = [];
+    const seen = /* @__PURE__ */ new Set();
+    for (const r of reads) {
+      for (const chain of this.chainsOf(r).reverse()) {
+        const key = chain.join("\0");
+        if (!seen.has(key)) out.push(chain);
+        seen.add(key);
+      }
+    }
+    return out;
+  }
+  /** Whether literal template text (more than quotes and separators) is part of what `segments` wrote. */
+  hasLiteralText(segments) {
+    return segments.some((s) => s.kind === "text" && this.rendered.content.slice(s.start, s.end).trim() !== "" && !isQuoteOnly(this.rendered.content.slice(s.start, s.end)));
+  }
+  /**
+   * Who wrote the scalar `value` at `range`: `written` when template text did, or an action printing a `.Values`
+   * field that holds it; `release` when only actions printed it from something else (`.Release.Namespace`, a
+   * helper's default). Only `.Values` chains the actions (or the helpers they called) read count: a value found
+   * elsewhere in the values by search is not proof that someone wrote it for this field.
+   */
+  sourceOf(value, range) {
+    const written2 = this.segmentsIn(range[0], range[1]);
+    const actions = written2.filter((s) => s.kind === "action");
+    if (actions.length === 0 || this.hasLiteralText(written2)) return "written";
+    for (const seg of actions) {
+      for (const chain of this.chainsFor(seg)) if (valueMatches(getAt(this.ctx.values, chain), value)) return "written";
+    }
+    return "release";
+  }
+  /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
+  valuesPathFor(path34, value, actions, exact) {
+    const chains = [];
+    const seen = /* @__PURE__ */ new Set();
+    for (const seg of [...actions].reverse()) {
+      for (const chain of this.chainsFor(seg)) {
+        const key = chain.join("\0");
+        if (!seen.has(key)) chains.push(chain);
+        seen.add(key);
+      }
+    }
+    for (const chain of chains) {
+      const found = this.extend(chain, path34, value, exact);
+      if (found) return found;
+    }
+    if (typeof value === "string") {
+      const part = this.lastPart(chains, value);
+      if (part) return part;
+    }
+    if (exact && isScalar6(value)) {
+      const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
+      if (own) return own;
+    }
+    return this.searchByValue(path34, value, this.scope);
+  }
+  /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
+  extend(chain, path34, value, exact) {
+    for (let k = Math.min(path34.length, 8); k >= (exact || !isScalar6(value) ? 0 : 1); k--) {
+      const candidate = [...chain, ...path34.slice(path34.length - k)];
+      if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
+    }
+    return void 0;
+  }
+  /** Among the chains and the scalars up to three levels under them, the one whose text ends last in `value`. */
+  lastPart(chains, value) {
+    let best;
+    const consider = (at, v, depth) => {
+      if (typeof v === "string" || typeof v === "number") {
+        const text2 = String(v);
+        const i = text2 === "" ? -1 : value.lastIndexOf(text2);
+        if (i >= 0 && (!best || i + text2.length > best.end)) best = { path: at, end: i + text2.length };
+      } else if (depth < 3 && isRecord(v)) {
+        for (const [k, child] of Object.entries(v)) consider([...at, k], child, depth + 1);
+      }
+    };
+    for (const chain of chains) consider(chain, getAt(this.ctx.values, chain), 0);
+    return best?.path;
+  }
+  /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
+  searchByValue(path34, value, scope) {
+    const last = path34[path34.length - 1];
+    const key = valueKey(value);
+    if (typeof last !== "string" || key === void 0) return void 0;
+    let best;
+    for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
+      if (!valueMatches(node, value)) continue;
+      let score = 0;
+      while (score < at.length && score < path34.length && at[at.length - 1 - score] === path34[path34.length - 1 - score]) score++;
+      if (!best || score > best.score) best = { path: at, score };
+    }
+    return best && [...best.path];
+  }
+  /**
+   * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
+   * `global.x` of every chart above it (Helm copies globals down).
+   */
+  valuesLocation(path34) {
+    const candidates = [path34];
+    const g = this.scope.length;
+    if (g > 0 && path34[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path34.slice(0, j), ...path34.slice(g)]);
+    for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
+      const source = this.ctx.valuesSources[i];
+      const scope = source.scope ?? [];
+      for (const candidate of candidates) {
+        if (scope.some((seg, k) => candidate[k] !== seg)) continue;
+        const rel = candidate.slice(scope.length);
+        if (source.sourceMap.has(rel)) return source.sourceMap.locate(rel).location;
+      }
+    }
+    return void 0;
+  }
+};
+var valuesIndexes = /* @__PURE__ */ new WeakMap();
+function valuesIndex(values, scope) {
+  const owner = typeof values === "object" && values !== null ? values : void 0;
+  const scopeKey = JSON.stringify(scope);
+  const cached2 = owner && valuesIndexes.get(owner)?.get(scopeKey);
+  if (cached2) return cached2;
+  const index2 = /* @__PURE__ */ new Map();
+  const visit = (node, at, depth) => {
+    if (depth > 12) return;
+    const last = at[at.length - 1];
+    const key = valueKey(node);
+    if (typeof last === "string" && key !== void 0) {
+      const bucket = `${last}\0${key}`;
+      const nodes = index2.get(bucket);
+      if (nodes) nodes.push({ at, node });
+      else index2.set(bucket, [{ at, node }]);
+    }
+    if (isRecord(node)) for (const [k, v] of Object.entries(node)) visit(v, [...at, k], depth + 1);
+    else if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...at, i], depth + 1));
+  };
+  visit(getAt(values, scope), [...scope], 0);
+  if (owner) {
+    const byScope = valuesIndexes.get(owner) ?? /* @__PURE__ */ new Map();
+    byScope.set(scopeKey, index2);
+    valuesIndexes.set(owner, byScope);
+  }
+  return index2;
+}
+function valueKey(value) {
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return `s${String(value)}`;
+  if (value === null) return "n";
+  if (typeof value === "object") return `o${JSON.stringify(value, (_, v) => typeof v === "bigint" ? { bigint: String(v) } : v)}`;
+  return void 0;
+}
+function isSetScalar(value) {
+  return typeof value === "boolean" || typeof value === "number" || typeof value === "string" && value !== "";
+}
+function isScalar6(value) {
+  return value === null || typeof value !== "object" && value !== void 0;
+}
+function isQuoteOnly(text2) {
+  return /^[\s"':@/.-]*$/.test(text2);
+}
+function valueMatches(candidate, rendered) {
+  if (candidate === void 0) return false;
+  if (candidate === rendered) return true;
+  if (typeof rendered === "string" && (typeof candidate === "number" || typeof candidate === "boolean")) return String(candidate) === rendered;
+  if (typeof candidate === "string" && (typeof rendered === "number" || typeof rendered === "boolean")) return candidate === String(rendered);
+  if (typeof candidate === "object" && candidate !== null && typeof rendered === "object" && rendered !== null) return JSON.stringify(candidate) === JSON.stringify(rendered);
+  return false;
+}
+
+// src/targets/inline-values.ts
+function inlineValuesAt(object, prefix, value) {
+  return {
+    value,
+    file: object.sourceMap.locate(prefix).location.file,
+    sourceMap: {
+      has: (p) => object.sourceMap.locate([...prefix, ...p]).foundPath.length === prefix.length + p.length,
+      locate: (p) => object.sourceMap.locate([...prefix, ...p])
+    }
+  };
+}
+function setPathSegments(targetPath) {
+  const out = [];
+  let current2 = "";
+  for (let i = 0; i < targetPath.length; i++) {
+    const c = targetPath[i];
+    if (c === "\\" && i + 1 < targetPath.length) current2 += targetPath[++i];
+    else if (c === ".") {
+      if (current2) out.push(current2);
+      current2 = "";
+    } else if (c === "[") {
+      if (current2) out.push(current2);
+      current2 = "";
+      const end = targetPath.indexOf("]", i);
+      if (end < 0) break;
+      out.push(Number(targetPath.slice(i + 1, end)));
+      i = end;
+    } else current2 += c;
+  }
+  if (current2) out.push(current2);
+  return out;
+}
+function textValuesAt(repo, key, text2) {
+  const read = parseYaml(text2, key.file);
+  if (read.errors.length > 0) return { error: read.errors[0].reason };
+  const parsed = read.documents[0];
+  if (!parsed) return void 0;
+  let block;
+  try {
+    block = blockScalarStart(repo.readText(key.file), key.line);
+  } catch {
+    block = void 0;
+  }
+  const sourceMap = {
+    has: (p) => parsed.sourceMap.has(p),
+    locate: (p) => {
+      const inner = parsed.sourceMap.locate(p);
+      if (block === void 0) return { ...inner, location: key, related: [] };
+      const column = inner.location.column !== void 0 ? { column: inner.location.column + block.indent } : {};
+      return { ...inner, location: { file: key.file, line: block.firstLine + inner.location.line - 1, ...column }, related: [] };
+    }
+  };
+  return { value: parsed.value, file: key.file, sourceMap };
+}
+
+// src/sources/chart-lock.ts
+import { createHash as createHash6 } from "node:crypto";
+function goString(s) {
+  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function goJson(v) {
+  if (v === null || v === void 0) return "null";
+  if (typeof v === "string") return goString(v);
+  if (typeof v === "number" || typeof v === "boolean") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(goJson).join(",")}]`;
+  if (isRecord(v)) return `{${Object.keys(v).sort().map((k) => `${goString(k)}:${goJson(v[k])}`).join(",")}}`;
+  return "null";
+}
+function field2(m, name) {
+  if (name in m) return m[name];
+  const key = Object.keys(m).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === void 0 ? void 0 : m[key];
+}
+var text = (v) => typeof v === "string" ? v : v === void 0 || v === null ? "" : String(v);
+function dependencyJson(d) {
+  if (!isRecord(d)) return "null";
+  const parts = [`"name":${goString(text(field2(d, "name")))}`];
+  const version = text(field2(d, "version"));
+  if (version) parts.push(`"version":${goString(version)}`);
+  parts.push(`"repository":${goString(text(field2(d, "repository")))}`);
+  const condition = text(field2(d, "condition"));
+  if (condition) parts.push(`"condition":${goString(condition)}`);
+  const tags = field2(d, "tags");
+  if (Array.isArray(tags) && tags.length > 0) parts.push(`"tags":[${tags.map((t) => goString(text(t))).join(",")}]`);
+  if (field2(d, "enabled") === true) parts.push('"enabled":true');
+  const imports = field2(d, "import-values");
+  if (Array.isArray(imports) && imports.length > 0) parts.push(`"import-values":${goJson(imports)}`);
+  const alias = text(field2(d, "alias"));
+  if (alias) parts.push(`"alias":${goString(alias)}`);
+  return `{${parts.join(",")}}`;
+}
+var list = (v) => Array.isArray(v) ? `[${v.map(dependencyJson).join(",")}]` : "null";
+function hashRequirements(requested, locked) {
+  return `sha256:${createHash6("sha256").update(`[${list(requested)},${list(locked)}]`).digest("hex")}`;
+}
+function lockedDependencies(requested, lock) {
+  if (!isRecord(lock) || !Array.isArray(lock.dependencies)) return void 0;
+  if (text(lock.digest) !== hashRequirements(requested, lock.dependencies)) return void 0;
+  return lock.dependencies.filter(isRecord).map((d) => ({ name: text(field2(d, "name")), version: text(field2(d, "version")), repository: text(field2(d, "repository")) }));
+}
+
+// src/sources/remote-dependencies.ts
+var REMOTE = /^(https?|oci):\/\//i;
+function present(repo, chartsDir, name) {
+  if (!repo.isDirectory(chartsDir)) return false;
+  if (repo.isFile(`${chartsDir}/${name}/Chart.yaml`)) return true;
+  return repo.list(chartsDir).some((e) => !e.isDir && e.name.startsWith(`${name}-`) && /\.tgz$/.test(e.name) && /^\d/.test(e.name.slice(name.length + 1)));
+}
+async function fetchRemoteDependencies(repo, chartDir, source) {
+  const at = (name) => chartDir ? `${chartDir}/${name}` : name;
+  const chartFile2 = at("Chart.yaml");
+  let chartYaml;
+  try {
+    chartYaml = parseYaml(repo.readText(chartFile2), chartFile2).documents[0];
+  } catch {
+    return { archives: [], errors: [] };
+  }
+  const requested = isRecord(chartYaml?.value) ? chartYaml.value.dependencies : void 0;
+  if (!chartYaml || !Array.isArray(requested)) return { archives: [], errors: [] };
+  let locked;
+  if (repo.isFile(at("Chart.lock"))) {
+    try {
+      locked = lockedDependencies(requested, parseYaml(repo.readText(at("Chart.lock")), at("Chart.lock")).documents[0]?.value);
+    } catch {
+      locked = void 0;
+    }
+  }
+  const wanted = [];
+  requested.forEach((d, i) => {
+    if (!isRecord(d) || typeof d.repository !== "string" || !REMOTE.test(d.repository) || typeof d.name !== "string") return;
+    if (present(repo, at("charts"), d.name)) return;
+    const lock = locked?.find((l) => l.name === d.name && l.repository === d.repository);
+    const version = lock?.version ?? (d.version === void 0 || d.version === null ? "" : String(d.version));
+    wanted.push({ name: d.name, repository: d.repository, version, line: chartYaml.sourceMap.locate(["dependencies", i, "repository"]).location.line });
+  });
+  if (wanted.length === 0) return { archives: [], errors: [] };
+  if (!source) {
+    return { archives: [], errors: wanted.map((w) => new InputError(chartFile2, `dependency "${w.name}" comes from ${w.repository}, and fetching remote charts is not set up here`, "remote-chart-not-allowed", w.line)) };
+  }
+  const answers = await Promise.all(wanted.map((w) => source.get({ repository: w.repository, name: w.name, version: w.version })));
+  const out = { archives: [], errors: [] };
+  answers.forEach((answer, i) => {
+    const w = wanted[i];
+    if (answer.ok) {
+      out.archives.push({ name: w.name, origin: `${at("charts")}/${w.name}-${answer.chart.version}.tgz`, data: answer.chart.archive, line: w.line, chart: answer.chart });
+      return;
+    }
+    out.errors.push(chartFetchError(`dependency "${w.name}" ${w.version || "(latest)"} from ${w.repository}`, answer, chartFile2, w.line));
+  });
+  return out;
+}
+function chartFetchError(what, answer, file, line) {
+  if (answer.kind === "not-allowed") {
+    const allow = answer.location ? `; to allow it, add to the base branch's config:
+${RepositoryPolicy.allowSnippet([answer.location])}` : "";
+    return new InputError(file, `${what} is not fetched: ${answer.reason}${allow}`, "remote-chart-not-allowed", line);
+  }
+  return new InputError(file, `${what} could not be fetched: ${answer.reason}`, "remote-chart-unavailable", line);
+}
+
+// src/render/helm-pool.ts
+import { fork } from "node:child_process";
+import { readFileSync as readFileSync7 } from "node:fs";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+var RENDER_PROCESS_FLAG = "--gitops-gate-helm-render";
+function workerSource() {
+  const here = import.meta.url;
+  if (here.endsWith(".ts")) {
+    return { file: fileURLToPath2(new URL("./helm-worker.ts", here)), execArgv: ["--import", fileURLToPath2(new URL("../../scripts/ts-loader.mjs", here))] };
+  }
+  return { file: fileURLToPath2(new URL("./helm-worker.js", here)), execArgv: [] };
+}
+var HELM_WORKER_MEMORY = { heapMb: 1024, semiSpaceMb: 16, residentMb: 2048 };
+var RECYCLE_RESIDENT_MB = 160;
+var MEMORY_POLL_MS = 50;
+var START_TIMEOUT_MS = 6e4;
+var STDERR_TAIL = 8192;
+var current;
+var nextId = 1;
+var queue = Promise.resolve();
+function renderEnv() {
+  const env2 = {};
+  for (const name of ["TZ", "SystemRoot"]) if (process.env[name] !== void 0) env2[name] = process.env[name];
+  return env2;
+}
+function startProcess(memory) {
+  const { file, execArgv } = workerSource();
+  const child = fork(file, [RENDER_PROCESS_FLAG], {
+    execArgv: [...execArgv, `--max-old-space-size=${memory.heapMb}`, `--max-semi-space-size=${memory.semiSpaceMb}`],
+    env: renderEnv(),
+    serialization: "advanced",
+    stdio: ["ignore", "ignore", "pipe", "ipc"]
+  });
+  const proc = { child, memory, stderr: "", ready: Promise.resolve() };
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (chunk) => {
+    proc.stderr = (proc.stderr + chunk).slice(-STDERR_TAIL);
+  });
+  proc.ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`the Helm render process did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    const settle = () => {
+      clearTimeout(timer);
+      child.off("message", onReady);
+      child.off("exit", onExit);
+      child.off("error", fail);
+    };
+    const onReady = (message) => {
+      if (message !== "ready") return;
+      settle();
+      resolve();
+    };
+    const fail = (err) => {
+      settle();
+      child.kill("SIGKILL");
+      reject(err);
+    };
+    const onExit = (code20, signal) => fail(new Error(`the Helm render process exited while starting (${exitText(code20, signal)}): ${lastLine(proc.stderr)}`));
+    child.on("message", onReady);
+    child.on("exit", onExit);
+    child.on("error", fail);
+  });
+  proc.ready.catch(() => void 0);
+  child.unref();
+  child.channel?.unref();
+  child.stderr?.unref?.();
+  return proc;
+}
+function processWith(memory) {
+  const same = current && current.memory.heapMb === memory.heapMb && current.memory.semiSpaceMb === memory.semiSpaceMb && current.memory.residentMb === memory.residentMb;
+  if (current && !same) current.child.kill("SIGKILL");
+  if (!current || !same) current = startProcess(memory);
+  return current;
+}
+function exitText(code20, signal) {
+  return signal ? `signal ${signal}` : `code ${code20}`;
+}
+function lastLine(text2) {
+  return text2.trim().split("\n").pop() ?? "";
+}
+function residentMb(pid) {
+  if (pid === void 0 || process.platform !== "linux") return void 0;
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync7(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb === void 0 ? void 0 : Number(kb) / 1024;
+  } catch {
+    return void 0;
+  }
+}
+async function runOne(job, hardTimeoutMs2, memory) {
+  const id = nextId++;
+  const proc = processWith(memory);
+  try {
+    await proc.ready;
+  } catch (err) {
+    if (current === proc) current = void 0;
+    return { id, ok: false, crash: err.message };
+  }
+  const { child } = proc;
+  const outOfMemory = (reason) => ({ id, ok: false, crash: `the render ran out of memory: ${reason}, and was stopped`, outOfMemory: true });
+  return new Promise((resolve) => {
+    const done = (result) => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      child.off("message", onMessage);
+      child.off("error", onError);
+      child.off("close", onExit);
+      resolve(result);
+    };
+    const stop = (result) => {
+      if (current === proc) current = void 0;
+      child.kill("SIGKILL");
+      done(result);
+    };
+    const onMessage = (result) => {
+      if (result.id !== id) return;
+      const mb = residentMb(child.pid);
+      if (mb !== void 0 && mb > RECYCLE_RESIDENT_MB) {
+        if (current === proc) current = void 0;
+        child.kill("SIGKILL");
+      }
+      done(result);
+    };
+    const onError = (err) => stop({ id, ok: false, crash: err.stack ?? err.message });
+    const onExit = (code20, signal) => {
+      if (current === proc) current = void 0;
+      if (/heap out of memory|allocation failed/i.test(proc.stderr)) done(outOfMemory(`it needed more than the ${memory.heapMb} MB of heap a Helm render may use`));
+      else done({ id, ok: false, crash: `the Helm render process exited (${exitText(code20, signal)})${proc.stderr.trim() ? `: ${lastLine(proc.stderr)}` : ""}` });
+    };
+    const timer = setTimeout(() => stop({ id, ok: false, timedOut: true }), hardTimeoutMs2);
+    const poll = setInterval(() => {
+      const mb = residentMb(child.pid);
+      if (mb !== void 0 && mb > memory.residentMb) stop(outOfMemory(`it held more than the ${memory.residentMb} MB of memory a Helm render may use`));
+    }, MEMORY_POLL_MS);
+    poll.unref();
+    child.on("message", onMessage);
+    child.on("error", onError);
+    child.on("close", onExit);
+    child.send({ ...job, id }, (err) => {
+      if (err) stop({ id, ok: false, crash: `the job could not be sent to the Helm render process: ${err.message}` });
+    });
+  });
+}
+function renderOnWorker(job, hardTimeoutMs2, memory = HELM_WORKER_MEMORY) {
+  const result = queue.then(() => runOne(job, hardTimeoutMs2, memory));
+  queue = result.catch(() => void 0);
+  return result;
+}
+
+// src/render/flux-post-render.ts
+import { mkdtempSync as mkdtempSync5, rmSync as rmSync6, writeFileSync as writeFileSync5 } from "node:fs";
+import os6 from "node:os";
+import path22 from "node:path";
+var MARK = "gitops-gate.internal/object";
+async function postRender(objects, renderers, options) {
+  const binary = options.binary ?? detectKustomize();
+  const first = renderers[0];
+  if (!binary) return { objects: [], errors: [new InputError(first.at.file, "cannot apply the post-renderers: neither `kustomize` nor `kubectl` is on PATH", "kustomize-not-found", first.at.line)] };
+  let current2 = [...objects];
+  for (const renderer of renderers) {
+    const step = await buildOnce(current2, renderer, binary, options.timeoutMs);
+    if ("error" in step) return { objects: [], errors: [step.error] };
+    current2 = step.objects;
+  }
+  return { objects: current2, errors: [] };
+}
+async function buildOnce(objects, renderer, binary, timeoutMs) {
+  const dir2 = mkdtempSync5(path22.join(os6.tmpdir(), "gitops-gate-postrender-"));
+  try {
+    const marked = objects.map((o, i) => {
+      const body = structuredClone(o.body);
+      const metadata = isRecord(body.metadata) ? body.metadata : body.metadata = {};
+      metadata.annotations = { ...isRecord(metadata.annotations) ? metadata.annotations : {}, [MARK]: String(i) };
+      return toJsonDocument(body);
+    });
+    writeFileSync5(path22.join(dir2, "helm-output.yaml"), marked.join("---\n"));
+    const kustomization = {
+      apiVersion: "kustomize.config.k8s.io/v1beta1",
+      kind: "Kustomization",
+      resources: ["helm-output.yaml"],
+      ...renderer.patches.length > 0 ? { patches: renderer.patches.map((p) => ({ patch: p.patch, ...p.target ? { target: p.target } : {} })) } : {},
+      ...renderer.images.length > 0 ? { images: renderer.images.map(({ at: _at, ...image }) => image) } : {}
+    };
+    writeFileSync5(path22.join(dir2, "kustomization.yaml"), toJsonDocument(kustomization));
+    const result = await binary.build(dir2, { timeoutMs });
+    if (!result.ok) {
+      const message = result.reason === "timeout" ? `did not finish within ${timeoutMs} ms` : cleanMessage(extractKustomizeError(result.stderr), [dir2]);
+      return { error: new InputError(renderer.at.file, `the post-renderer failed as helm-controller would: ${message}`, "helm-render-failed", renderer.at.line) };
+    }
+    const out = [];
+    for (const doc of parseYaml(result.stdout, renderer.at.file).documents) {
+      if (!isKubeObject(doc.value)) continue;
+      const body = doc.value;
+      const metadata = isRecord(body.metadata) ? body.metadata : {};
+      const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+      const original = objects[Number(annotations[MARK])];
+      delete annotations[MARK];
+      if (Object.keys(annotations).length === 0) delete metadata.annotations;
+      if (!original) continue;
+      const object = makeObject(body, original.target, changedBy(original, body, renderer));
+      for (const field3 of ["release", "namespaceSource", "from", "volatilePaths"]) if (original[field3] !== void 0) Object.assign(object, { [field3]: original[field3] });
+      out.push(object);
+    }
+    return { objects: out };
+  } finally {
+    rmSync6(dir2, { recursive: true, force: true });
+  }
+}
+function changedBy(original, body, renderer) {
+  const changed = (p) => JSON.stringify(getAt(body, p)) !== JSON.stringify(getAt(original.body, p));
+  const where = (p) => {
+    const value = getAt(body, p);
+    if (p[p.length - 1] === "image" && typeof value === "string") {
+      const image = renderer.images.find((i) => value.startsWith(`${i.newName ?? i.name}:`) || value.startsWith(`${i.newName ?? i.name}@`) || value === (i.newName ?? i.name));
+      if (image) return image.at;
+    }
+    return renderer.patches.length === 1 ? renderer.patches[0].at : renderer.at;
+  };
+  return {
+    locate(p) {
+      const located = original.sourceMap.locate(p);
+      if (!changed(p)) return located;
+      return { location: { ...where(p) }, related: [{ ...located.location, label: "rendered by the chart" }, ...located.related], foundPath: p };
+    }
+  };
+}
+
+// src/render/helm-target.ts
+function valuesScopeOf(source) {
+  const parts = source.split("/");
+  const scope = [];
+  for (let i = 1; i + 1 < parts.length; i++) if (parts[i] === "charts") scope.push(parts[++i]);
+  return scope;
+}
+function hardTimeoutMs(timeoutMs) {
+  return timeoutMs + Math.max(1e3, Math.round(timeoutMs / 2));
+}
+async function renderHelm(target, repo, options) {
+  const release = target.helm;
+  const chartFile2 = target.declaredAt?.file ?? (target.path ? `${target.path}/Chart.yaml` : "Chart.yaml");
+  const chartLine = target.declaredAt?.line;
+  const fetched = /* @__PURE__ */ new Map();
+  let chartArchive;
+  if (release.remoteChart) {
+    const got = await fetchChart(release.remoteChart, options.charts);
+    if ("error" in got) return { objects: [], errors: [got.error] };
+    chartArchive = { origin: `${got.chart.name}-${got.chart.version}.tgz`, data: got.chart.archive };
+    fetched.set(chartArchive.origin, { origin: chartArchive.origin, chart: got.chart, at: release.remoteChart.declaredAt });
+  }
+  const valuesObjects = release.valuesFrom ? void 0 : release.inlineValues?.map((v) => v.value);
+  const remote = chartArchive ? { archives: [], errors: [] } : await fetchRemoteDependencies(repo, target.path, options.charts);
+  if (remote.errors.length > 0) return { objects: [], errors: remote.errors };
+  for (const a of remote.archives) fetched.set(a.origin, { origin: a.origin, chart: a.chart, at: { file: chartFile2, line: a.line } });
+  const render = await renderOnWorker(
+    {
+      ...release.valuesFrom ? { fluxValues: release.valuesFrom } : {},
+      root: repo.root,
+      maxFileBytes: repo.maxFileBytes,
+      chartDir: target.path,
+      options: {
+        releaseName: release.releaseName,
+        namespace: release.namespace,
+        valuesFiles: release.valuesFiles,
+        set: release.set,
+        timeoutMs: options.timeoutMs,
+        ...release.environment,
+        ...remote.archives.length > 0 ? { dependencyArchives: remote.archives.map((a) => ({ name: a.name, origin: a.origin, data: a.data })) } : {},
+        ...chartArchive ? { chartArchive } : {},
+        ...release.skipTests ? { skipTests: true } : {},
+        ...release.includeCrds ? { includeCrds: true } : {},
+        ...release.setString ? { setString: release.setString } : {},
+        ...release.setFile ? { setFile: release.setFile } : {},
+        ...release.chartValuesFiles ? { defaultValuesFiles: release.chartValuesFiles } : {},
+        ...valuesObjects ? { valuesObjects } : {}
+      }
+    },
+    hardTimeoutMs(options.timeoutMs)
+  );
+  if (!render.ok) {
+    if ("timedOut" in render) {
+      return { objects: [], errors: [new InputError(chartFile2, `rendering the chart did not finish within ${hardTimeoutMs(options.timeoutMs)} ms and was stopped`, "render-timeout", chartLine)] };
+    }
+    if ("crash" in render) return { objects: [], errors: [new InputError(chartFile2, `the Helm renderer failed: ${render.crash.split("\n")[0]}`, "helm-render-failed", chartLine)] };
+    const e = render.error;
+    const ruleId = e.ruleId === "helm-render" ? "helm-render-failed" : e.ruleId;
+    const file = (e.file || chartFile2).split("!/")[0];
+    const archive = fetched.get(file);
+    if (archive) {
+      const entry = e.file.slice(archive.origin.length + 2);
+      return { objects: [], errors: [new InputError(archive.at.file, `${describeFetched(archive.chart)}${entry ? `: ${entry}` : ""}: ${e.reason}`, ruleId, archive.at.line)] };
+    }
+    if (chartArchive && !repo.isFile(file)) return { objects: [], errors: [new InputError(chartFile2, e.reason, ruleId, chartLine)] };
+    const reason = file === e.file || !e.file ? e.reason : `${e.file}: ${e.reason}`;
+    return { objects: [], errors: [new InputError(file, reason, ruleId, file === e.file ? e.line : void 0, file === e.file ? e.column : void 0)] };
+  }
+  const values = render.values;
+  const valuesSources = [...valuesSourceMaps(repo, render.valuesSources, release.inlineValues ?? [], release.valuesFrom !== void 0), ...setSources(release)];
+  const templateFile = (source) => {
+    const origin = render.templateOrigins[source];
+    return origin && !origin.includes("!/") ? origin : void 0;
+  };
+  const objects = [];
+  const errors = [];
+  for (const manifest of render.manifests) {
+    const out = objectsFromRenderedTemplate(
+      { source: manifest.source, content: manifest.content, segments: manifest.provenance, valuesScope: valuesScopeOf(manifest.source) },
+      {
+        target: target.id,
+        templateFile,
+        templateOrigin: (source) => render.templateOrigins[source],
+        archivePlace: (path34) => {
+          const archive2 = fetched.get(path34);
+          return archive2 && { location: archive2.at, label: `in ${describeFetched(archive2.chart)}:` };
+        },
+        values,
+        valuesSources,
+        fallback: { file: chartFile2, line: 1 }
+      }
+    );
+    const origin = render.templateOrigins[manifest.source] ?? "";
+    const archive = fetched.get(origin.split("!/")[0]);
+    if (archive) for (const object of out.objects) object.from = `written by ${describeFetched(archive.chart)}: ${origin.slice(archive.origin.length + 2)}`;
+    objects.push(...out.objects);
+    errors.push(...out.errors);
+  }
+  const notes = render.unchecked.length > 0 ? { notes: render.unchecked } : {};
+  if (release.postRenderers && errors.length === 0) {
+    const post = await postRender(objects, release.postRenderers, { timeoutMs: options.timeoutMs });
+    return { objects: post.objects, errors: post.errors, ...notes };
+  }
+  return { objects, errors, ...notes };
+}
+function valuesSourceMaps(repo, sources, inline, merged) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { file, prefix, inline: at } of sources) {
+    if (at !== void 0) {
+      for (const given of merged ? inline : inline.slice(at, at + 1)) out.push({ file: given.file, sourceMap: given.sourceMap, scope: prefix });
+      continue;
+    }
+    const key = `${file}\0${prefix.join("\0")}`;
+    if (file.includes("!/") || seen.has(key)) continue;
+    seen.add(key);
+    let text2;
+    try {
+      text2 = repo.readText(file);
+    } catch {
+      continue;
+    }
+    for (const doc of parseYaml(text2, file).documents) out.push({ file, sourceMap: doc.sourceMap, scope: prefix });
+  }
+  return out;
+}
+function setSources(release) {
+  return (release.setAt ?? []).map(({ key, at }) => {
+    const segments = setPathSegments(key);
+    return {
+      file: at.file,
+      sourceMap: {
+        has: (p) => p.length >= segments.length && segments.every((s, k) => p[k] === s),
+        locate: (p) => ({ location: at, related: [], foundPath: p })
+      },
+      scope: []
+    };
+  });
+}
+async function fetchChart(spec, charts) {
+  const what = `the chart ${spec.name} ${spec.version} from ${spec.repository}`;
+  if (!charts) return { error: new InputError(spec.declaredAt.file, `${what} is not fetched: fetching remote charts is not set up here`, "remote-chart-not-allowed", spec.declaredAt.line) };
+  const answer = await charts.get({ repository: spec.repository, name: spec.name, version: spec.version });
+  return answer.ok ? { chart: answer.chart } : { error: chartFetchError(what, answer, spec.declaredAt.file, spec.declaredAt.line) };
+}
+function describeFetched(chart) {
+  return `${chart.name} ${chart.version} from ${chart.repository}`;
+}
+
+// src/render/types.ts
+var DEFAULT_RENDER_OPTIONS = { timeoutMs: 6e4 };
+
+// src/objects/scope.ts
+var CLUSTER_SCOPED = {
+  "": ["Namespace", "Node", "PersistentVolume", "ComponentStatus"],
+  "rbac.authorization.k8s.io": ["ClusterRole", "ClusterRoleBinding"],
+  "apiextensions.k8s.io": ["CustomResourceDefinition"],
+  "apiregistration.k8s.io": ["APIService"],
+  "admissionregistration.k8s.io": [
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding"
+  ],
+  "storage.k8s.io": ["StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "VolumeAttributesClass"],
+  "scheduling.k8s.io": ["PriorityClass"],
+  "networking.k8s.io": ["IngressClass", "IPAddress", "ServiceCIDR"],
+  "node.k8s.io": ["RuntimeClass"],
+  "certificates.k8s.io": ["CertificateSigningRequest", "ClusterTrustBundle"],
+  "flowcontrol.apiserver.k8s.io": ["FlowSchema", "PriorityLevelConfiguration"],
+  "policy": ["PodSecurityPolicy"],
+  "resource.k8s.io": ["DeviceClass", "ResourceSlice"],
+  "storagemigration.k8s.io": ["StorageVersionMigration"],
+  "internal.apiserver.k8s.io": ["StorageVersion"],
+  "gateway.networking.k8s.io": ["GatewayClass"],
+  "cert-manager.io": ["ClusterIssuer"],
+  "kyverno.io": ["ClusterPolicy", "ClusterCleanupPolicy"],
+  "external-secrets.io": ["ClusterSecretStore", "ClusterExternalSecret"],
+  "cilium.io": ["CiliumClusterwideNetworkPolicy", "CiliumLoadBalancerIPPool", "CiliumNode", "CiliumIdentity", "CiliumExternalWorkload", "CiliumBGPClusterConfig", "CiliumL2AnnouncementPolicy"],
+  "crd.projectcalico.org": ["GlobalNetworkPolicy", "GlobalNetworkSet", "IPPool", "FelixConfiguration", "BGPConfiguration", "BGPPeer", "ClusterInformation"],
+  "karpenter.sh": ["NodePool", "NodeClaim"],
+  "karpenter.k8s.aws": ["EC2NodeClass"],
+  "templates.gatekeeper.sh": ["ConstraintTemplate"],
+  "constraints.gatekeeper.sh": ["*"],
+  "snapshot.storage.k8s.io": ["VolumeSnapshotClass", "VolumeSnapshotContent"],
+  "scheduling.volcano.sh": ["Queue"],
+  "operator.tigera.io": ["Installation", "APIServer"]
+};
+function crdScopes(objects) {
+  const out = /* @__PURE__ */ new Map();
+  for (const o of objects) {
+    if (o.kind !== "CustomResourceDefinition" || !isRecord(o.body.spec)) continue;
+    const spec = o.body.spec;
+    const kind = isRecord(spec.names) ? spec.names.kind : void 0;
+    if (typeof spec.group === "string" && typeof kind === "string") out.set(`${spec.group}/${kind}`, spec.scope !== "Cluster");
+  }
+  return out;
+}
+function isNamespaced(object, crds = /* @__PURE__ */ new Map()) {
+  const group = object.apiVersion.includes("/") ? object.apiVersion.slice(0, object.apiVersion.indexOf("/")) : "";
+  const known = crds.get(`${group}/${object.kind}`);
+  if (known !== void 0) return known;
+  const cluster = CLUSTER_SCOPED[group];
+  return !(cluster && (cluster.includes(object.kind) || cluster.includes("*")));
+}
+
+// src/render/index.ts
+async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
+  if (!target.renderable) return { objects: [], errors: [] };
+  switch (target.kind) {
+    case "kustomize":
+      return withDestinationNamespace(await renderKustomize(target, repo, options), target);
+    case "manifests":
+      if (target.resourceSet) return renderResourceSet(target, repo, options);
+      return withDestinationNamespace(renderManifests(target, repo), target);
+    case "helm": {
+      const binary = options.helmRenderer === "helm" && !target.declaredAt;
+      const output = binary ? await renderWithHelmBinary(target, repo, options, which("helm"), target.helm?.environment) : await renderHelm(target, repo, options);
+      return withRelease(output, target);
+    }
+  }
+}
+function withDestinationNamespace(output, target) {
+  const destination = target.destinationNamespace;
+  if (!destination) return output;
+  const crds = crdScopes(output.objects);
+  for (const object of output.objects) {
+    if (object.namespace !== void 0 || !isNamespaced(object, crds)) continue;
+    object.namespace = destination.namespace;
+    const metadata = isRecord(object.body.metadata) ? object.body.metadata : object.body.metadata = {};
+    metadata.namespace = destination.namespace;
+    const inner = object.sourceMap;
+    object.sourceMap = {
+      locate: (p) => p.length >= 2 && p[0] === "metadata" && p[1] === "namespace" ? { location: destination.at, related: [], foundPath: p.slice(0, 2) } : inner.locate(p)
+    };
+  }
+  return output;
+}
+function withRelease(output, target) {
+  const release = target.helm && { namespace: target.helm.namespace, namespaceDeclared: target.helm.namespaceDeclared ?? false };
+  if (release) for (const object of output.objects) object.release = release;
+  return output;
+}
+
+// src/render/argocd-applicationset.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+import path23 from "node:path";
+
+// src/render/helm/funcs/duration.ts
+var INT64_MAX2 = 2n ** 63n - 1n;
+var INT64_MIN2 = -(2n ** 63n);
+var SECOND = 1000000000n;
+var MINUTE = 60n * SECOND;
+var HOUR = 60n * MINUTE;
+var MAX_DURATION_SECONDS = INT64_MAX2 / SECOND;
+var MIN_DURATION_SECONDS = INT64_MIN2 / SECOND;
+var MAX_DURATION_SECONDS_FLOAT = Number(INT64_MAX2) / 1e9;
+var MIN_DURATION_SECONDS_FLOAT = Number(INT64_MIN2) / 1e9;
+function durationString2(d) {
+  let u = d < 0n ? -d : d;
+  const neg = d < 0n;
+  let out = "";
+  if (u < SECOND) {
+    if (u === 0n) return "0s";
+    let prec;
+    let unit;
+    if (u < 1000n) {
+      prec = 0;
+      unit = "ns";
+    } else if (u < 1000000n) {
+      prec = 3;
+      unit = "\xB5s";
+    } else {
+      prec = 6;
+      unit = "ms";
+    }
+    const [frac, rest] = fmtFrac(u, prec);
+    out = rest.toString() + frac + unit;
+  } else {
+    const [frac, rest] = fmtFrac(u, 9);
+    u = rest;
+    out = (u % 60n).toString() + frac + "s";
+    u /= 60n;
+    if (u > 0n) {
+      out = (u % 60n).toString() + "m" + out;
+      u /= 60n;
+      if (u > 0n) out = u.toString() + "h" + out;
+    }
+  }
+  return (neg ? "-" : "") + out;
+}
+function fmtFrac(v, prec) {
+  let s = "";
+  let print = false;
+  for (let i = 0; i < prec; i++) {
+    const digit = v % 10n;
+    print = print || digit !== 0n;
+    if (print) s = digit.toString() + s;
+    v /= 10n;
+  }
+  if (print) s = "." + s;
+  return [s, v];
+}
+var GoDuration = class extends GoStruct {
+  nanos;
+  constructor(nanos) {
+    const n = BigInt.asIntN(64, nanos);
+    super("time.Duration", /* @__PURE__ */ new Map(), durationMethods(n));
+    this.nanos = n;
+  }
+  toString() {
+    return durationString2(this.nanos);
+  }
+};
+function divFloat(d, unit) {
+  const whole = d / unit;
+  const rem = d % unit;
+  return Number(whole) + Number(rem) / Number(unit);
+}
+var durationSeconds = (d) => divFloat(d, SECOND);
+var durationMinutes = (d) => divFloat(d, MINUTE);
+var durationHours = (d) => divFloat(d, HOUR);
+function durationRound(d, m) {
+  if (m <= 0n) return d;
+  let r = d % m;
+  const lessThanHalf = (x, y) => BigInt.asUintN(64, x + x) < BigInt.asUintN(64, y);
+  if (d < 0n) {
+    r = -r;
+    if (lessThanHalf(r, m)) return d + r;
+    const d12 = d - m + r;
+    if (d12 < d && d12 >= INT64_MIN2) return d12;
+    return INT64_MIN2;
+  }
+  if (lessThanHalf(r, m)) return d - r;
+  const d1 = d + m - r;
+  if (d1 > d && d1 <= INT64_MAX2) return d1;
+  return INT64_MAX2;
+}
+function durationTruncate(d, m) {
+  if (m <= 0n) return d;
+  return d - d % m;
+}
+function durationMethods(n) {
+  const sig2 = (params, result) => ({ params, result });
+  return {
+    String: defineFunc(sig2([], "string"), () => durationString2(n)),
+    Seconds: defineFunc(sig2([], "float64"), () => durationSeconds(n)),
+    Minutes: defineFunc(sig2([], "float64"), () => durationMinutes(n)),
+    Hours: defineFunc(sig2([], "float64"), () => durationHours(n)),
+    Milliseconds: defineFunc(sig2([], "int64"), () => new GoInt("int64", n / 1000000n)),
+    Microseconds: defineFunc(sig2([], "int64"), () => new GoInt("int64", n / 1000n)),
+    Nanoseconds: defineFunc(sig2([], "int64"), () => new GoInt("int64", n)),
+    Abs: defineFunc(sig2([], "time.Duration"), () => new GoDuration(n >= 0n ? n : n === INT64_MIN2 ? INT64_MAX2 : -n)),
+    Round: defineFunc(sig2(["time.Duration"], "time.Duration"), (m) => new GoDuration(durationRound(n, asNanos(m)))),
+    Truncate: defineFunc(sig2(["time.Duration"], "time.Duration"), (m) => new GoDuration(durationTruncate(n, asNanos(m))))
+  };
+}
+function asNanos(m) {
+  if (m instanceof GoDuration) return m.nanos;
+  if (m instanceof GoInt) return m.value;
+  if (typeof m === "number") return BigInt(Math.trunc(m));
+  return 0n;
+}
+var UNITS3 = {
+  ns: 1n,
+  us: 1000n,
+  "\xB5s": 1000n,
+  "\u03BCs": 1000n,
+  ms: 1000000n,
+  s: SECOND,
+  m: MINUTE,
+  h: HOUR
+};
+function parseGoDuration(orig) {
+  const q2 = JSON.stringify(orig);
+  let s = orig;
+  let neg = false;
+  if (s !== "" && (s[0] === "-" || s[0] === "+")) {
+    neg = s[0] === "-";
+    s = s.slice(1);
+  }
+  if (s === "0") return 0n;
+  if (s === "") throw new Error("time: invalid duration " + q2);
+  let d = 0n;
+  const LIMIT = 1n << 63n;
+  while (s !== "") {
+    if (!(s[0] === "." || s[0] >= "0" && s[0] <= "9")) throw new Error("time: invalid duration " + q2);
+    const im = /^[0-9]*/.exec(s)?.[0] ?? "";
+    let v = 0n;
+    for (const ch of im) {
+      v = v * 10n + BigInt(ch.charCodeAt(0) - 48);
+      if (v > LIMIT) throw new Error("time: invalid duration " + q2);
+    }
+    s = s.slice(im.length);
+    const pre = im.length > 0;
+    let post = false;
+    let f = 0n;
+    let scale = 1;
+    if (s !== "" && s[0] === ".") {
+      s = s.slice(1);
+      const fm = /^[0-9]*/.exec(s)?.[0] ?? "";
+      let overflow = false;
+      for (const ch of fm) {
+        if (overflow) continue;
+        const y = f * 10n + BigInt(ch.charCodeAt(0) - 48);
+        if (y > LIMIT) {
+          overflow = true;
+          continue;
+        }
+        f = y;
+        scale *= 10;
+      }
+      s = s.slice(fm.length);
+      post = fm.length > 0;
+    }
+    if (!pre && !post) throw new Error("time: invalid duration " + q2);
+    let i = 0;
+    while (i < s.length && !(s[i] === "." || s[i] >= "0" && s[i] <= "9")) i++;
+    if (i === 0) throw new Error("time: missing unit in duration " + q2);
+    const u = s.slice(0, i);
+    s = s.slice(i);
+    const unit = UNITS3[u];
+    if (unit === void 0) throw new Error("time: unknown unit " + JSON.stringify(u) + " in duration " + q2);
+    if (v > LIMIT / unit) throw new Error("time: invalid duration " + q2);
+    v *= unit;
+    if (f > 0n) {
+      v += BigInt(Math.trunc(Number(f) * (Number(unit) / scale)));
+      if (v > LIMIT) throw new Error("time: invalid duration " + q2);
+    }
+    d += v;
+    if (d > LIMIT) throw new Error("time: invalid duration " + q2);
+  }
+  if (neg) return -d;
+  if (d > INT64_MAX2) throw new Error("time: invalid duration " + q2);
+  return d;
+}
+function secondsFloatToDuration(f) {
+  if (Number.isNaN(f) || !Number.isFinite(f)) throw new Error(`invalid duration: ${f}`);
+  if (f > MAX_DURATION_SECONDS_FLOAT || f < MIN_DURATION_SECONDS_FLOAT) throw new Error(`duration out of range: ${f}`);
+  const ns = f * 1e9;
+  if (ns >= 2 ** 63) return INT64_MIN2;
+  if (ns < -(2 ** 63)) return INT64_MIN2;
+  return BigInt(Math.trunc(ns));
+}
+function secondsIntToDuration(n) {
+  if (n > MAX_DURATION_SECONDS || n < MIN_DURATION_SECONDS) throw new Error(`duration out of range: ${n}s`);
+  return n * SECOND;
+}
+function toDurationNanos(v) {
+  if (v instanceof GoDuration) return v.nanos;
+  if (typeof v === "string") {
+    const s = v.trim();
+    if (s === "") throw new Error(`invalid duration ${JSON.stringify(v)}`);
+    try {
+      return parseGoDuration(s);
+    } catch (e) {
+      if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) || /^[+-]?(inf|infinity|nan)$/i.test(s)) {
+        return secondsFloatToDuration(Number(s.replace(/^([+-]?)inf(inity)?$/i, "$1Infinity")));
+      }
+      throw e;
+    }
+  }
+  if (v instanceof GoInt) {
+    if (v.unsigned && v.value > INT64_MAX2) throw new Error(`duration out of range: ${v.value}s`);
+    return secondsIntToDuration(v.value);
+  }
+  if (typeof v === "number") return secondsFloatToDuration(v);
+  throw new Error(`unsupported duration type ${v === null || v === void 0 ? "<nil>" : typeof v === "boolean" ? "bool" : v.constructor.name}`);
+}
+
+// src/render/helm/funcs/toml.ts
+var TomlError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "TomlError";
+  }
+};
+function deref(v) {
+  while (v instanceof GoPointer) v = v.target;
+  return v;
+}
+function isNilish2(v) {
+  return v === null || v === void 0 || v instanceof GoNil;
+}
+function tomlTypeOf(v) {
+  v = deref(v);
+  if (isNilish2(v)) return null;
+  switch (typeof v) {
+    case "boolean":
+      return "bool";
+    case "number":
+      return "float";
+    case "string":
+      return "string";
+    case "function":
+      throw new TomlError("toml: unsupported type: func");
+  }
+  if (v instanceof GoInt) return "integer";
+  if (v instanceof GoStruct) return isDuration(v) ? "integer" : "hash";
+  if (Array.isArray(v)) return isTableArray(v) ? "arrayHash" : "array";
+  if (v instanceof Map) return "hash";
+  if (v instanceof GoComplex) throw new TomlError(`toml: unsupported type: ${v.kind}`);
+  if (v instanceof GoIter) throw new TomlError(`toml: unsupported type: ${v.mode === "chan" ? "chan" : "func"}`);
+  throw new TomlError(`toml: unsupported type: ${typeOf(v)}`);
+}
+function isDuration(v) {
+  return v.type === "time.Duration" && typeof v.nanos === "bigint";
+}
+function isTableArray(arr) {
+  if (arr.length === 0) return false;
+  let ret = true;
+  for (const el of arr) {
+    const tt = tomlTypeOf(el);
+    if (tt === null) throw new TomlError("toml: cannot encode array with nil element");
+    if (ret && tt !== "hash") ret = false;
+  }
+  return ret;
+}
+var isTable2 = (t) => t === "hash" || t === "arrayHash";
+function isBareKeyChar(c) {
+  return /^[A-Za-z0-9_-]$/.test(c);
+}
+var CTRL_ESC = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r" };
+function tomlEscape(s) {
+  let out = "";
+  for (const ch of s) {
+    const c = ch.codePointAt(0);
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (CTRL_ESC[c] !== void 0) out += CTRL_ESC[c];
+    else if (c < 32 || c === 127) out += "\\u" + c.toString(16).padStart(4, "0");
+    else out += ch;
+  }
+  return out;
+}
+function maybeQuoted(k) {
+  if (k === "") return '""';
+  for (const ch of k) if (!isBareKeyChar(ch)) return '"' + tomlEscape(k) + '"';
+  return k;
+}
+var TomlEncoder = class {
+  out = "";
+  hasWritten = false;
+  indent = "  ";
+  seen = /* @__PURE__ */ new Set();
+  result() {
+    return this.out;
+  }
+  wf(s) {
+    this.out += s;
+    this.hasWritten = true;
+  }
+  newline() {
+    if (this.hasWritten) this.wf("\n");
+  }
+  indentStr(key) {
+    return this.indent.repeat(Math.max(key.length - 1, 0));
+  }
+  keyString(key) {
+    return key.map(maybeQuoted).join(".");
+  }
+  encode(key, rv) {
+    rv = deref(rv);
+    if (isNilish2(rv)) return;
+    if (typeof rv === "boolean" || typeof rv === "number" || typeof rv === "string" || rv instanceof GoInt) {
+      this.writeKeyValue(key, rv, false);
+      return;
+    }
+    if (Array.isArray(rv)) {
+      if (tomlTypeOf(rv) === "arrayHash") this.eArrayOfTables(key, rv);
+      else this.writeKeyValue(key, rv, false);
+      return;
+    }
+    if (rv instanceof Map || rv instanceof GoStruct && !isDuration(rv)) {
+      this.eTable(key, rv);
+      return;
+    }
+    if (rv instanceof GoStruct) {
+      this.writeKeyValue(key, rv, false);
+      return;
+    }
+    throw new TomlError(`toml: unsupported type for key '${this.keyString(key)}': ${kindName2(rv)}`);
+  }
+  eTable(key, rv) {
+    if (key.length === 1) this.newline();
+    if (key.length > 0) {
+      this.wf(`${this.indentStr(key)}[${this.keyString(key)}]`);
+      this.newline();
+    }
+    this.eMapOrStruct(key, rv, false);
+  }
+  guard(o, f) {
+    if (this.seen.has(o)) throw new TomlError("toml: cycle");
+    this.seen.add(o);
+    try {
+      f();
+    } finally {
+      this.seen.delete(o);
+    }
+  }
+  entriesOf(rv) {
+    if (rv instanceof GoStruct) {
+      return [...rv.fields].filter(([k]) => new RegExp("^\\p{Lu}", "u").test(k));
+    }
+    const t = mapType(rv);
+    const kt = keyType(t);
+    if (kt !== "string" && kt !== "interface {}") throw new TomlError("toml: cannot encode a map with non-string key type");
+    const out = [];
+    for (const [k, v] of rv) {
+      const gk = fromMapKey(t, k);
+      if (typeof gk !== "string") throw new TomlError("toml: cannot encode a map with non-string key type");
+      out.push([gk, v]);
+    }
+    return out;
+  }
+  eMapOrStruct(key, rv, inline) {
+    this.guard(rv, () => {
+      const entries2 = this.entriesOf(rv);
+      const direct = [];
+      const sub = [];
+      for (const e of entries2) {
+        if (isTable2(tomlTypeOf(e[1]))) sub.push(e);
+        else direct.push(e);
+      }
+      const isStruct = rv instanceof GoStruct;
+      const writeKeys = (list2, trailC) => {
+        if (!isStruct) list2.sort((a, b) => compareStringsBytewise(a[0], b[0]));
+        const live = list2.filter(([, v]) => !isNilish2(deref(v)));
+        live.forEach(([k, v], i) => {
+          if (inline) {
+            this.writeKeyValue([k], deref(v), true);
+            if (trailC || i !== live.length - 1) this.wf(", ");
+          } else {
+            this.encode([...key, k], v);
+          }
+        });
+      };
+      if (inline) this.wf("{");
+      writeKeys(direct, sub.length > 0);
+      writeKeys(sub, false);
+      if (inline) this.wf("}");
+    });
+  }
+  eArrayOfTables(key, rv) {
+    if (key.length === 0) throw new TomlError("toml: top-level values must be Go maps or structs");
+    for (const el of rv) {
+      const trv = deref(el);
+      if (isNilish2(trv)) continue;
+      this.newline();
+      this.wf(`${this.indentStr(key)}[[${this.keyString(key)}]]`);
+      this.newline();
+      this.eMapOrStruct(key, trv, false);
+    }
+  }
+  writeKeyValue(key, val, inline) {
+    if (key.length === 0) {
+      this.eElement(val);
+      return;
+    }
+    this.wf(`${this.indentStr(key)}${maybeQuoted(key[key.length - 1])} = `);
+    this.eElement(val);
+    if (!inline) this.newline();
+  }
+  eElement(rv) {
+    rv = deref(rv);
+    if (typeof rv === "string") {
+      this.wf('"' + tomlEscape(rv) + '"');
+      return;
+    }
+    if (typeof rv === "boolean") {
+      this.wf(rv ? "true" : "false");
+      return;
+    }
+    if (rv instanceof GoInt) {
+      this.wf(rv.value.toString());
+      return;
+    }
+    if (typeof rv === "number") {
+      if (Number.isNaN(rv)) this.wf("nan");
+      else if (!Number.isFinite(rv)) this.wf(rv < 0 ? "-inf" : "inf");
+      else {
+        const s = formatFloat(rv, "f", -1, 64);
+        this.wf(s.includes(".") ? s : s + ".0");
+      }
+      return;
+    }
+    if (Array.isArray(rv)) {
+      this.guard(rv, () => {
+        this.wf("[");
+        rv.forEach((el, i) => {
+          this.eElement(el);
+          if (i !== rv.length - 1) this.wf(", ");
+        });
+        this.wf("]");
+      });
+      return;
+    }
+    if (rv instanceof GoStruct && isDuration(rv)) {
+      this.wf(String(rv.nanos));
+      return;
+    }
+    if (rv instanceof Map || rv instanceof GoStruct) {
+      this.eMapOrStruct([], rv, true);
+      return;
+    }
+    if (isNilish2(rv)) throw new TomlError("toml: cannot encode array with nil element");
+    throw new TomlError(`toml: unexpected type: ${typeOf(rv)}`);
+  }
+};
+function kindName2(v) {
+  if (v instanceof GoComplex) return v.kind;
+  if (typeof v === "function") return "func";
+  if (v instanceof GoIter) return v.mode === "chan" ? "chan" : "func";
+  return typeOf(v);
+}
+function tomlEncode(v) {
+  const enc = new TomlEncoder();
+  try {
+    enc.encode([], v);
+  } catch (e) {
+    if (e instanceof RangeError) throw new TomlError("toml: value too deeply nested");
+    throw e;
+  }
+  return enc.result();
+}
+var DEFINED = /* @__PURE__ */ Symbol("tomlDefined");
+var INLINE = /* @__PURE__ */ Symbol("tomlInline");
+var ARRAY_OF_TABLES = /* @__PURE__ */ Symbol("tomlArrayOfTables");
+function mark(o, sym) {
+  Object.defineProperty(o, sym, { value: true, enumerable: false, configurable: true });
+}
+var LINE_ENDING_BACKSLASH = /\\[ \t]*\r?\n/y;
+function tomlDecode(text2) {
+  return new TomlParser(text2).parse();
+}
+var TomlParser = class {
+  constructor(s) {
+    this.s = s;
+    this.current = { table: this.root };
+  }
+  s;
+  i = 0;
+  line = 1;
+  lastKey = "";
+  root = /* @__PURE__ */ new Map();
+  current;
+  implicit = /* @__PURE__ */ new Set();
+  err(msg, line = this.line) {
+    if (this.lastKey === "") throw new TomlError(`toml: line ${line}: ${msg}`);
+    throw new TomlError(`toml: line ${line} (last key ${JSON.stringify(this.lastKey)}): ${msg}`);
+  }
+  peek(o = 0) {
+    return this.s[this.i + o] ?? "";
+  }
+  eof() {
+    return this.i >= this.s.length;
+  }
+  next() {
+    const c = this.s[this.i++] ?? "";
+    if (c === "\n") this.line++;
+    return c;
+  }
+  skipWs() {
+    while (this.peek() === " " || this.peek() === "	") this.i++;
+  }
+  skipComment() {
+    if (this.peek() === "#") {
+      while (!this.eof() && this.peek() !== "\n") {
+        const c = this.peek();
+        const code20 = c.charCodeAt(0);
+        if (code20 < 32 && c !== "	" && c !== "\r" || code20 === 127) this.err(`control characters are not allowed in comments: 0x${code20.toString(16).padStart(2, "0")}`);
+        this.i++;
+      }
+    }
+  }
+  expectLineEnd() {
+    this.skipWs();
+    this.skipComment();
+    if (this.eof()) return;
+    if (this.peek() === "\r" && this.peek(1) === "\n") {
+      this.i++;
+      this.next();
+      return;
+    }
+    if (this.peek() === "\n") {
+      this.next();
+      return;
+    }
+    this.err(`expected a top-level item to end with a newline, comment, or EOF, but got ${quoteRune2(this.peek())} instead`);
+  }
+  parse() {
+    for (; ; ) {
+      this.skipWs();
+      if (this.eof()) break;
+      const c = this.peek();
+      if (c === "#") {
+        this.skipComment();
+        continue;
+      }
+      if (c === "\n") {
+        this.next();
+        continue;
+      }
+      if (c === "\r" && this.peek(1) === "\n") {
+        this.i++;
+        this.next();
+        continue;
+      }
+      if (c === "[") {
+        this.parseTableHeader();
+        this.expectLineEnd();
+        continue;
+      }
+      this.parseKeyValue(this.current.table, true);
+      this.expectLineEnd();
+    }
+    return this.root;
+  }
+  parseKey() {
+    const parts = [];
+    for (; ; ) {
+      this.skipWs();
+      const c = this.peek();
+      if (c === '"') {
+        parts.push(this.basicString());
+      } else if (c === "'") {
+        parts.push(this.literalString());
+      } else {
+        let k = "";
+        while (isBareKeyChar(this.peek())) k += this.s[this.i++];
+        if (k === "") {
+          if (this.eof()) this.err("unexpected EOF; expected key separator '='");
+          if (this.peek() === "\n" || this.peek() === "\r") this.err(`expected key separator '=', but got '\\n' instead`);
+          this.err(`bare keys cannot contain ${quoteRune2(this.peek())}`);
+        }
+        parts.push(k);
+      }
+      this.skipWs();
+      if (this.peek() === ".") {
+        this.i++;
+        continue;
+      }
+      return parts;
+    }
+  }
+  parseTableHeader() {
+    this.i++;
+    const array = this.peek() === "[";
+    if (array) this.i++;
+    const key = this.parseKey();
+    if (array) {
+      if (this.peek() !== "]" || this.peek(1) !== "]") this.err(`expected ']]' to close an array of tables`);
+      this.i += 2;
+    } else {
+      if (this.peek() !== "]") this.err(`expected ']' to close a table name, but got ${quoteRune2(this.peek())} instead`);
+      this.i++;
+    }
+    this.lastKey = key.join(".");
+    let t = this.root;
+    for (let k = 0; k < key.length - 1; k++) t = this.descend(t, key[k], key.slice(0, k + 1));
+    const last = key[key.length - 1];
+    const existing = t.get(last);
+    if (array) {
+      let arr;
+      if (existing === void 0) {
+        arr = [];
+        mark(arr, ARRAY_OF_TABLES);
+        t.set(last, arr);
+      } else if (Array.isArray(existing) && existing[ARRAY_OF_TABLES]) {
+        arr = existing;
+      } else {
+        this.err(`key ${JSON.stringify(this.lastKey)} has already been defined`);
+      }
+      const nt = /* @__PURE__ */ new Map();
+      arr.push(nt);
+      this.current = { table: nt };
+      return;
+    }
+    if (existing === void 0) {
+      const nt = /* @__PURE__ */ new Map();
+      mark(nt, DEFINED);
+      t.set(last, nt);
+      this.current = { table: nt };
+      return;
+    }
+    if (existing instanceof Map && !existing[DEFINED] && !existing[INLINE] && this.implicit.has(existing)) {
+      mark(existing, DEFINED);
+      this.current = { table: existing };
+      return;
+    }
+    this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
+  }
+  descend(t, k, path34) {
+    const v = t.get(k);
+    if (v === void 0) {
+      const nt = /* @__PURE__ */ new Map();
+      this.implicit.add(nt);
+      t.set(k, nt);
+      return nt;
+    }
+    if (v instanceof Map && !v[INLINE]) return v;
+    if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
+    return this.err(`key ${JSON.stringify(path34.join("."))} has already been defined`);
+  }
+  parseKeyValue(table2, top) {
+    const key = this.parseKey();
+    if (this.eof()) this.err("unexpected EOF; expected key separator '='");
+    if (this.peek() !== "=") {
+      if (this.peek() === "\n" || this.peek() === "\r") this.err(`expected key separator '=', but got '\\n' instead`);
+      this.err(`expected key separator '=', but got ${quoteRune2(this.peek())} instead`);
+    }
+    this.i++;
+    this.skipWs();
+    const line = this.line;
+    if (top) this.lastKey = key.join(".");
+    let t = table2;
+    for (let k = 0; k < key.length - 1; k++) {
+      const v = t.get(key[k]);
+      if (v === void 0) {
+        const nt = /* @__PURE__ */ new Map();
+        this.implicit.add(nt);
+        t.set(key[k], nt);
+        t = nt;
+      } else if (v instanceof Map && !v[INLINE] && !v[DEFINED]) {
+        t = v;
+      } else {
+        this.err(`key ${JSON.stringify(key.slice(0, k + 1).join("."))} has already been defined`, line);
+      }
+    }
+    const last = key[key.length - 1];
+    const value = this.parseValue();
+    if (t.has(last)) this.err(`key ${JSON.stringify(key.join("."))} has already been defined`, line);
+    t.set(last, value);
+  }
+  parseValue() {
+    this.skipWs();
+    const c = this.peek();
+    if (this.eof()) this.err("unexpected EOF; expected value");
+    if (c === '"') {
+      if (this.s.startsWith('"""', this.i)) return this.multiBasicString();
+      return this.basicString();
+    }
+    if (c === "'") {
+      if (this.s.startsWith("'''", this.i)) return this.multiLiteralString();
+      return this.literalString();
+    }
+    if (c === "[") return this.array();
+    if (c === "{") return this.inlineTable();
+    if (this.s.startsWith("true", this.i) && !/[A-Za-z0-9_-]/.test(this.peek(4))) {
+      this.i += 4;
+      return true;
+    }
+    if (this.s.startsWith("false", this.i) && !/[A-Za-z0-9_-]/.test(this.peek(5))) {
+      this.i += 5;
+      return false;
+    }
+    return this.numberOrDate();
+  }
+  numberOrDate() {
+    const rest = this.s.slice(this.i);
+    const dt = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|z|[+-]\d{2}:\d{2})?)?/.exec(rest);
+    if (dt && (dt[2] !== void 0 || !/^[0-9]/.test(rest.slice(dt[0].length)))) {
+      this.i += dt[0].length;
+      return dt[0];
+    }
+    const tm = /^\d{2}:\d{2}:\d{2}(?:\.\d+)?/.exec(rest);
+    if (tm) {
+      this.i += tm[0].length;
+      return tm[0];
+    }
+    const m = /^[+-]?(?:inf|nan)|^[+-]?0x[0-9A-Fa-f_]+|^0o[0-7_]+|^0b[01_]+|^[+-]?[0-9_]+(?:\.[0-9_]+)?(?:[eE][+-]?[0-9_]+)?/.exec(rest);
+    if (!m) {
+      const word = /^[^\s,\]}#]*/.exec(rest)?.[0] ?? "";
+      this.err(`expected value but found ${quoteStr(word || this.peek())} instead`);
+    }
+    const tok = m[0];
+    this.i += tok.length;
+    if (/inf$/.test(tok)) return tok.startsWith("-") ? -Infinity : Infinity;
+    if (/nan$/.test(tok)) return NaN;
+    if (/^[+-]?0x/.test(tok) || tok.startsWith("0o") || tok.startsWith("0b")) {
+      const body = tok.replace(/_/g, "").replace(/^\+/, "");
+      const v = BigInt(body.startsWith("-") ? "-" + body.slice(1) : body);
+      return this.int64(v, tok);
+    }
+    if (/[.eE]/.test(tok)) {
+      if (/(^|[^0-9])_|_($|[^0-9])/.test(tok)) this.err(`invalid float: ${JSON.stringify(tok)}`);
+      if (/^[+-]?0[0-9]/.test(tok)) this.err(`invalid float: ${JSON.stringify(tok)}`);
+      return Number(tok.replace(/_/g, ""));
+    }
+    if (/^[+-]?0[0-9]/.test(tok)) this.err(`invalid integer: ${JSON.stringify(tok)}`);
+    if (/(^|[^0-9])_|_($|[^0-9])/.test(tok)) this.err(`invalid integer: ${JSON.stringify(tok)}`);
+    return this.int64(BigInt(tok.replace(/_/g, "")), tok);
+  }
+  int64(v, tok) {
+    if (v > 2n ** 63n - 1n || v < -(2n ** 63n)) this.err(`integer value ${JSON.stringify(tok)} cannot be represented as an int64`);
+    return new GoInt("int64", v);
+  }
+  basicString() {
+    this.i++;
+    let out = "";
+    for (; ; ) {
+      if (this.eof()) this.err(`unexpected EOF; expected '"'`);
+      const c = this.s[this.i];
+      if (c === '"') {
+        this.i++;
+        return out;
+      }
+      if (c === "\n") this.err("strings cannot contain newlines");
+      if (c === "\\") {
+        out += this.escape();
+        continue;
+      }
+      out += c;
+      this.i++;
+    }
+  }
+  escape() {
+    this.i++;
+    const e = this.s[this.i++];
+    switch (e) {
+      case "b":
+        return "\b";
+      case "t":
+        return "	";
+      case "n":
+        return "\n";
+      case "f":
+        return "\f";
+      case "r":
+        return "\r";
+      case '"':
+        return '"';
+      case "\\":
+        return "\\";
+      case "e":
+        return "\x1B";
+      case "u":
+      case "U": {
+        const len = e === "u" ? 4 : 8;
+        const hex = this.s.slice(this.i, this.i + len);
+        if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) this.err(`invalid escape character ${JSON.stringify(hex)}; only hexadecimal digits are allowed`);
+        this.i += len;
+        return String.fromCodePoint(parseInt(hex, 16));
+      }
+      default:
+        return this.err(`invalid escape character ${quoteRune2(e ?? "")}; only the following escape characters are allowed: \\b, \\t, \\n, \\f, \\r, \\", \\\\, \\uXXXX, and \\UXXXXXXXX`);
+    }
+  }
+  /** Steps over a multi-line string's opening delimiter and the newline right after it (TOML trims it). */
+  openMultiline() {
+    this.i += 3;
+    if (this.peek() === "\n") this.next();
+    else if (this.peek() === "\r" && this.peek(1) === "\n") {
+      this.i++;
+      this.next();
+    }
+  }
+  /**
+   * At the closing delimiter of a multi-line string: steps over it and returns the up to two quote characters
+   * right before it that belong to the content (`"""""` ends with `""` of content). Undefined elsewhere.
+   */
+  closeMultiline(quote3) {
+    if (!this.s.startsWith(quote3.repeat(3), this.i)) return void 0;
+    this.i += 3;
+    let extra = "";
+    while (this.peek() === quote3 && extra.length < 2) {
+      extra += quote3;
+      this.i++;
+    }
+    return extra;
+  }
+  multiBasicString() {
+    this.openMultiline();
+    let out = "";
+    for (; ; ) {
+      if (this.eof()) this.err(`unexpected EOF; expected '"""'`);
+      const closing = this.closeMultiline('"');
+      if (closing !== void 0) return out + closing;
+      const c = this.s[this.i];
+      if (c === "\\") {
+        LINE_ENDING_BACKSLASH.lastIndex = this.i;
+        const after = LINE_ENDING_BACKSLASH.exec(this.s);
+        if (after) {
+          this.i += after[0].length - 1;
+          this.next();
+          while (/[ \t\r\n]/.test(this.peek())) this.next();
+          continue;
+        }
+        out += this.escape();
+        continue;
+      }
+      out += this.next();
+    }
+  }
+  literalString() {
+    this.i++;
+    let out = "";
+    for (; ; ) {
+      if (this.eof()) this.err(`unexpected EOF; expected "'"`);
+      const c = this.s[this.i];
+      if (c === "'") {
+        this.i++;
+        return out;
+      }
+      if (c === "\n") this.err("strings cannot contain newlines");
+      out += c;
+      this.i++;
+    }
+  }
+  multiLiteralString() {
+    this.openMultiline();
+    let out = "";
+    for (; ; ) {
+      if (this.eof()) this.err(`unexpected EOF; expected "'''"`);
+      const closing = this.closeMultiline("'");
+      if (closing !== void 0) return out + closing;
+      out += this.next();
+    }
+  }
+  skipWsNl() {
+    for (; ; ) {
+      const c = this.peek();
+      if (c === " " || c === "	" || c === "\r") this.i++;
+      else if (c === "\n") this.next();
+      else if (c === "#") this.skipComment();
+      else return;
+    }
+  }
+  array() {
+    this.i++;
+    const out = [];
+    for (; ; ) {
+      this.skipWsNl();
+      if (this.eof()) this.err("unexpected EOF; expected ']'");
+      if (this.peek() === "]") {
+        this.i++;
+        return out;
+      }
+      out.push(this.parseValue());
+      this.skipWsNl();
+      if (this.peek() === ",") {
+        this.i++;
+        continue;
+      }
+      if (this.peek() === "]") {
+        this.i++;
+        return out;
+      }
+      if (this.eof()) this.err("unexpected EOF; expected ']'");
+      this.err(`expected a comma (',') or array terminator (']'), but got ${quoteRune2(this.peek())}`);
+    }
+  }
+  inlineTable() {
+    this.i++;
+    const t = /* @__PURE__ */ new Map();
+    mark(t, INLINE);
+    this.skipWs();
+    if (this.peek() === "}") {
+      this.i++;
+      return t;
+    }
+    for (; ; ) {
+      this.skipWs();
+      this.parseKeyValue(t, false);
+      this.skipWs();
+      if (this.peek() === ",") {
+        this.i++;
+        continue;
+      }
+      if (this.peek() === "}") {
+        this.i++;
+        return t;
+      }
+      if (this.eof()) this.err("unexpected EOF; expected '}'");
+      this.err(`expected a comma or an inline table terminator '}', but got ${quoteRune2(this.peek())} instead`);
+    }
+  }
+};
+function quoteRune2(c) {
+  if (c === "") return "'\\x00'";
+  if (c === "\n") return "'\\n'";
+  if (c === "	") return "'\\t'";
+  if (c === "\r") return "'\\r'";
+  if (c === "'") return "'\\''";
+  return `'${c}'`;
+}
+function quoteStr(s) {
+  return JSON.stringify(s);
+}
+
+// src/render/helm/funcs/index.ts
+var WARN_START = "HELM_ERR_START";
+var WARN_END = "HELM_ERR_END";
+function warnWrap(msg) {
+  return WARN_START + msg + WARN_END;
+}
+var RECURSION_MAX_NUMS = 1e3;
+var HELM_ROOT_TEMPLATE = "gotpl";
+var ANY7 = "interface {}";
+var MSI2 = "map[string]interface {}";
+function durationFuncs() {
+  const orZero = (v) => {
+    try {
+      return toDurationNanos(v);
+    } catch {
+      return 0n;
+    }
+  };
+  const sig2 = (result, n = 1) => ({ params: Array(n).fill(ANY7), result });
+  const roundish = (op) => (v, m) => {
+    const d = orZero(v);
+    let mm;
+    try {
+      mm = toDurationNanos(m);
+    } catch {
+      return new GoDuration(d);
+    }
+    return new GoDuration(op(d, mm));
+  };
+  return {
+    toDuration: defineFunc(sig2("time.Duration"), (v) => new GoDuration(orZero(v))),
+    mustToDuration: defineFunc(sig2("time.Duration"), (v) => {
+      try {
+        return new GoDuration(toDurationNanos(v));
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        throw new Error(msg.startsWith("unsupported duration type") ? `unsupported duration type ${typeOf(v)}` : msg);
+      }
+    }),
+    durationSeconds: defineFunc(sig2("float64"), (v) => durationSeconds(orZero(v))),
+    durationMilliseconds: defineFunc(sig2("int64"), (v) => new GoInt("int64", orZero(v) / 1000000n)),
+    durationMicroseconds: defineFunc(sig2("int64"), (v) => new GoInt("int64", orZero(v) / 1000n)),
+    durationNanoseconds: defineFunc(sig2("int64"), (v) => new GoInt("int64", orZero(v))),
+    durationMinutes: defineFunc(sig2("float64"), (v) => durationMinutes(orZero(v))),
+    durationHours: defineFunc(sig2("float64"), (v) => durationHours(orZero(v))),
+    durationDays: defineFunc(sig2("float64"), (v) => durationHours(orZero(v)) / 24),
+    durationWeeks: defineFunc(sig2("float64"), (v) => durationHours(orZero(v)) / (24 * 7)),
+    durationRoundTo: defineFunc(sig2("time.Duration", 2), roundish(durationRound)),
+    durationTruncateTo: defineFunc(sig2("time.Duration", 2), roundish(durationTruncate))
+  };
+}
+function errMessage(e) {
+  return e instanceof Error ? e.message : sprint([e]);
+}
+function createHelmFuncs(options = {}) {
+  const includedNames = /* @__PURE__ */ new Map();
+  const tplName = options.tplTemplateName ?? HELM_ROOT_TEMPLATE;
+  const rootName = options.rootTemplateName ?? HELM_ROOT_TEMPLATE;
+  const include = defineFunc({ params: ["string", ANY7], result: "string" }, function(name, data2) {
+    const n = name;
+    const v = includedNames.get(n);
+    if (v !== void 0) {
+      if (v > RECURSION_MAX_NUMS) {
+        throw new Error(`rendering template has a nested reference name: ${n}: unable to execute template`);
+      }
+      includedNames.set(n, v + 1);
+    } else {
+      includedNames.set(n, 1);
+    }
+    try {
+      return this.executeTemplate(n, data2 === void 0 ? null : data2);
+    } catch (e) {
+      if (e instanceof RangeError) throw e;
+      if (e instanceof Error && !(e instanceof TemplateError) && e.message.startsWith("template: no template ")) {
+        throw new Error(e.message.replace(/associated with template ".*"$/, `associated with template ${quoteString(rootName)}`));
+      }
+      throw e;
+    } finally {
+      includedNames.set(n, (includedNames.get(n) ?? 1) - 1);
+    }
+  });
+  const tpl = defineFunc({ params: ["string", ANY7], result: "string" }, function(text2, vals) {
+    const t = text2;
+    let out;
+    try {
+      out = this.executeText(tplName, t, vals === void 0 ? null : vals);
+    } catch (e) {
+      if (e instanceof RangeError || e instanceof TemplateError && e.kind === "limit") throw e;
+      if (e instanceof TemplateError && e.kind === "parse") {
+        throw new Error(`cannot parse template ${quoteString(t)}: ${e.message}`);
+      }
+      throw new Error(`error during tpl function execution for ${quoteString(t)}: ${errMessage(e)}`);
+    }
+    return out.split("<no value>").join("");
+  });
+  const required = defineFunc({ params: ["string", ANY7], result: ANY7 }, (warn, val) => {
+    if (val === null || val === void 0 || val === "") {
+      if (options.lintMode) return "";
+      throw new Error(warnWrap(warn));
+    }
+    return val;
+  });
+  const fail = defineFunc({ params: ["string"], result: "string" }, (msg) => {
+    if (options.lintMode) return "";
+    throw new Error(warnWrap(msg));
+  });
+  const lookup2 = defineFunc(
+    { params: ["string", "string", "string", "string"], result: MSI2 },
+    (apiVersion, kind, namespace, name) => options.lookup ? options.lookup(apiVersion, kind, namespace, name) : /* @__PURE__ */ new Map()
+  );
+  const funcs = {
+    toToml: defineFunc({ params: [ANY7], result: "string" }, (v) => {
+      try {
+        return tomlEncode(v);
+      } catch (e) {
+        if (e instanceof TomlError) return e.message;
+        throw e;
+      }
+    }),
+    mustToToml: defineFunc({ params: [ANY7], result: "string" }, (v) => tomlEncode(v)),
+    fromToml: defineFunc({ params: ["string"], result: MSI2 }, (s) => {
+      try {
+        return tomlDecode(s);
+      } catch (e) {
+        if (e instanceof TomlError) return /* @__PURE__ */ new Map([["Error", e.message]]);
+        throw e;
+      }
+    }),
+    toYaml: defineFunc({ params: [ANY7], result: "string" }, (v) => helmToYaml(v)),
+    mustToYaml: defineFunc({ params: [ANY7], result: "string" }, (v) => {
+      try {
+        return trimOneNewline(goYamlMarshal(v));
+      } catch (e) {
+        if (e instanceof RangeError) throw new Error("error marshaling into JSON: json: unsupported value: encountered a cycle");
+        throw e;
+      }
+    }),
+    toYamlPretty: defineFunc({ params: [ANY7], result: "string" }, (v) => helmToYamlPretty(v)),
+    fromYaml: defineFunc({ params: ["string"], result: MSI2 }, (s) => {
+      try {
+        const m = sigsYamlUnmarshal(s, "map");
+        return m === void 0 ? /* @__PURE__ */ new Map() : m;
+      } catch (e) {
+        if (e instanceof YamlUnmarshalError) return /* @__PURE__ */ new Map([["Error", e.message]]);
+        throw e;
+      }
+    }),
+    fromYamlArray: defineFunc({ params: ["string"], result: "[]interface {}" }, (s) => {
+      try {
+        const a = sigsYamlUnmarshal(s, "slice");
+        return a === void 0 ? [] : a;
+      } catch (e) {
+        if (e instanceof YamlUnmarshalError) return [e.message];
+        throw e;
+      }
+    }),
+    toJson: defineFunc({ params: [ANY7], result: "string" }, (v) => {
+      try {
+        return goJsonMarshal(v);
+      } catch (e) {
+        if (e instanceof JsonMarshalError || e instanceof RangeError) return "";
+        throw e;
+      }
+    }),
+    mustToJson: defineFunc({ params: [ANY7], result: "string" }, (v) => goJsonMarshal(v)),
+    fromJson: defineFunc({ params: ["string"], result: MSI2 }, (s) => {
+      try {
+        const m = goJsonUnmarshal(s, "map");
+        return m === void 0 ? /* @__PURE__ */ new Map() : m;
+      } catch (e) {
+        if (e instanceof JsonUnmarshalError) return /* @__PURE__ */ new Map([["Error", e.message]]);
+        throw e;
+      }
+    }),
+    mustFromJson: defineFunc({ params: ["string"], result: ANY7 }, (s) => goJsonUnmarshal(s, "any") ?? null),
+    fromJsonArray: defineFunc({ params: ["string"], result: "[]interface {}" }, (s) => {
+      try {
+        const a = goJsonUnmarshal(s, "slice");
+        return a === void 0 ? [] : a;
+      } catch (e) {
+        if (e instanceof JsonUnmarshalError) return [e.message];
+        throw e;
+      }
+    }),
+    include,
+    tpl,
+    required,
+    fail,
+    lookup: lookup2,
+    getHostByName: defineFunc({ params: ["string"], result: "string" }, () => ""),
+    ...durationFuncs()
+  };
+  return funcs;
+}
 
 // src/render/argocd-applicationset.ts
 var Unexpandable = class extends Error {
@@ -62187,6 +62688,7 @@ var DeclaredTargets = class {
   sources;
   values;
   generatorObjects;
+  providerObjects;
   ids = /* @__PURE__ */ new Set();
   seen = /* @__PURE__ */ new Set();
   depth = /* @__PURE__ */ new Map();
@@ -62203,6 +62705,14 @@ var DeclaredTargets = class {
   /** ArtifactGenerators written in the repository's files. */
   generators() {
     return this.generatorObjects ??= this.texts.objects(/source\.extensions\.fluxcd\.io\//, isArtifactGenerator);
+  }
+  /** ResourceSetInputProviders: in the producing target's output first, then in the repository's files. */
+  inputProviders(objects) {
+    const rendered = objects.filter(isInputProvider);
+    const written2 = this.providerObjects ??= this.texts.objects(/fluxcd\.controlplane\.io\//, isInputProvider);
+    const key = (o) => `${o.namespace ?? ""}/${o.name}`;
+    const have = new Set(rendered.map(key));
+    return [...rendered, ...written2.filter((o) => !have.has(key(o)))];
   }
   valueObjects() {
     return this.values ??= this.texts.objects(/^kind:\s*(ConfigMap|Secret)\s*$/m, (o) => o.kind === "ConfigMap" || o.kind === "Secret");
@@ -62282,7 +62792,7 @@ var DeclaredTargets = class {
       ...releases.map((object) => [object, safely(object, producer, "flux", "helm", () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))]),
       ...expanded.applications.flatMap((object) => safelyAll(object, producer, "argocd", () => applicationTargets(object, producer, this.repo, which2, this.options.revision)).map((t) => [object, t])),
       ...expanded.refused.map(({ set: set2, path: path34, reason }) => [set2, setNotRendered(set2, producer, path34, reason)]),
-      ...resourceSets.map((object) => [object, resourceSetNotRendered(object, producer)])
+      ...resourceSets.map((object) => [object, resourceSetTarget(object, producer, this.inputProviders(objects))])
     ];
     const out = [];
     const inherited = new Set(producer.inputs);
@@ -62345,13 +62855,18 @@ function declarationNotRendered(object, producer, id, kind, path34, message) {
 function isResourceSet(object) {
   return object.kind === "ResourceSet" && object.apiVersion.startsWith("fluxcd.controlplane.io/");
 }
-function resourceSetNotRendered(set2, producer) {
-  const spec = isRecord(set2.body.spec) ? set2.body.spec : {};
-  const field3 = ["steps", "resourcesTemplate", "resources"].find((f) => spec[f] !== void 0);
-  const name = `${set2.namespace ?? "default"}/${set2.name}`;
-  return declarationNotRendered(set2, producer, `flux-rset:${name}`, "manifests", field3 ? ["spec", field3] : ["spec"], `ResourceSet ${name}: the Flux Operator generates its resources from its inputs, which the gate does not render yet, so what it generates is not checked`);
+function isInputProvider(object) {
+  return object.kind === "ResourceSetInputProvider" && object.apiVersion.startsWith("fluxcd.controlplane.io/");
 }
-var RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret)["']?\s*$/m;
+function resourceSetTarget(set2, producer, providers) {
+  const name = `${set2.namespace ?? "default"}/${set2.name}`;
+  const own = set2.sourceMap.locate([]).location;
+  const namespace = set2.namespace ?? "default";
+  const candidates = providers.filter((p) => (p.namespace ?? namespace) === namespace);
+  const files = [.../* @__PURE__ */ new Set([own.file, ...candidates.map((p) => p.sourceMap.locate([]).location.file)])].sort();
+  return { id: `flux-rset:${name}`, kind: "manifests", path: producer.path, inputs: [.../* @__PURE__ */ new Set([...producer.inputs, ...files])].sort(), reads: files, files: [], renderable: true, declaredAt: own, resourceSet: { object: set2, providers: candidates } };
+}
+var RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret|ResourceSetInputProvider)["']?\s*$/m;
 function declarationInputsChanged(repo, changed) {
   return changed.some((file) => {
     if (!/\.ya?ml$/i.test(file)) return false;
@@ -62526,6 +63041,7 @@ var DeclarationReach = class {
       }
       return out;
     }
+    if (isResourceSet(object)) return "everything";
     return /* @__PURE__ */ new Set();
   }
   normalize(p) {

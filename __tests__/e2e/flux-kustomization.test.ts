@@ -223,7 +223,7 @@ describe('Flux Kustomizations', () => {
     ]);
   });
 
-  test('a Flux Operator ResourceSet is reported not checked on its resources line, and listed: what it generates is never passed as clean', async () => {
+  test('a Flux Operator ResourceSet a Kustomization applies is built and what it generates checked under its name, and listed', async () => {
     const rset = [
       'apiVersion: fluxcd.controlplane.io/v1',
       'kind: ResourceSet',
@@ -236,14 +236,14 @@ describe('Flux Kustomizations', () => {
       '  resources:',
       '    - apiVersion: v1',
       '      kind: Pod',
-      '      metadata: { name: << inputs.app >> }',
+      '      metadata: { name: << inputs.app >>, namespace: media }',
+      '      spec: { hostIPC: true, containers: [ { name: app, image: nginx:1.27 } ] }',
       ''
     ].join('\n');
     const result = await scanTree({ 'clusters/prod/apps.yaml': ks('apps', './apps'), 'apps/rset.yaml': rset });
-    expect(result.targets.find((t) => t.id === 'flux-rset:kube-system/scalers')).toMatchObject({ checked: false, unchecked: ['declaration-not-rendered'] });
-    expect(result.findings.find((f) => f.target === 'flux-rset:kube-system/scalers')).toMatchObject({ location: { file: 'apps/rset.yaml', line: 9 }, message: expect.stringContaining('the Flux Operator generates its resources') });
-    expect(result.blocking.some((f) => f.target === 'flux-rset:kube-system/scalers')).toBe(true);
-    expect(result.declarations.find((d) => d.kind === 'ResourceSet')).toMatchObject({ name: 'scalers', status: 'not-checked' });
+    expect(result.targets.find((t) => t.id === 'flux-rset:kube-system/scalers')).toMatchObject({ checked: true, objects: 1 });
+    expect(result.findings.find((f) => f.target === 'flux-rset:kube-system/scalers' && f.ruleId === 'pss-host-namespaces')).toMatchObject({ object: { kind: 'Pod', name: 'radarr', namespace: 'media' }, location: { file: 'apps/rset.yaml', line: 13 } });
+    expect(result.declarations.find((d) => d.kind === 'ResourceSet')).toMatchObject({ name: 'scalers', status: 'checked' });
   });
 
   test("an ExternalArtifact from an ArtifactGenerator that moves this repository's folders as a whole is built from them", async () => {

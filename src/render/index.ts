@@ -3,6 +3,7 @@ import type { RepoFiles } from '../repo/files.js';
 import type { Target } from '../targets/types.js';
 import { renderKustomize, type KustomizeRenderOptions } from './kustomize/render.js';
 import { renderManifests } from './manifests.js';
+import { renderResourceSet } from './flux-resourceset.js';
 import { renderWithHelmBinary } from './helm-binary.js';
 import { which } from './process.js';
 import { renderHelm } from './helm-target.js';
@@ -18,6 +19,7 @@ export async function renderTarget(target: Target, repo: RepoFiles, options: Ren
     case 'kustomize':
       return withDestinationNamespace(await renderKustomize(target, repo, options), target);
     case 'manifests':
+      if (target.resourceSet) return renderResourceSet(target, repo, options);
       return withDestinationNamespace(renderManifests(target, repo), target);
     case 'helm': {
       // `renderer: helm` renders chart folders; a declaration's release (fetched chart, inline values, valuesFrom,

@@ -21,7 +21,7 @@ import { isArgoApplication, manifestGeneratePaths } from './argocd-application.j
 import { isHelmRelease } from './flux-helm-release.js';
 import { isFluxKustomization } from './flux-kustomization.js';
 import { loadKustomizationGraph } from './kustomization.js';
-import { staticFluxPath } from './declared.js';
+import { isResourceSet, staticFluxPath } from './declared.js';
 
 type Reach = Set<string> | 'everything';
 
@@ -139,6 +139,8 @@ export class DeclarationReach {
       }
       return out;
     }
+    // What a ResourceSet generates (HelmReleases, Kustomizations, sources) is known only by building it.
+    if (isResourceSet(object)) return 'everything';
     return new Set();
   }
 

@@ -54,6 +54,7 @@ export class DeclaredTargets {
   private sources: Map<string, FluxSource> | undefined;
   private values: KubeObject[] | undefined;
   private generatorObjects: KubeObject[] | undefined;
+  private providerObjects: KubeObject[] | undefined;
   private readonly ids = new Set<string>();
   private readonly seen = new Set<string>();
   private readonly depth = new Map<string, number>();
@@ -84,6 +85,15 @@ export class DeclaredTargets {
   /** ArtifactGenerators written in the repository's files. */
   private generators(): KubeObject[] {
     return (this.generatorObjects ??= this.texts.objects(/source\.extensions\.fluxcd\.io\//, isArtifactGenerator));
+  }
+
+  /** ResourceSetInputProviders: in the producing target's output first, then in the repository's files. */
+  private inputProviders(objects: readonly KubeObject[]): KubeObject[] {
+    const rendered = objects.filter(isInputProvider);
+    const written = (this.providerObjects ??= this.texts.objects(/fluxcd\.controlplane\.io\//, isInputProvider));
+    const key = (o: KubeObject) => `${o.namespace ?? ''}/${o.name}`;
+    const have = new Set(rendered.map(key));
+    return [...rendered, ...written.filter((o) => !have.has(key(o)))];
   }
 
   private valueObjects(): KubeObject[] {
@@ -168,7 +178,7 @@ export class DeclaredTargets {
       ...releases.map((object) => [object, safely(object, producer, 'flux', 'helm', () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))] as const),
       ...expanded.applications.flatMap((object) => safelyAll(object, producer, 'argocd', () => applicationTargets(object, producer, this.repo, which, this.options.revision)).map((t) => [object, t] as const)),
       ...expanded.refused.map(({ set, path, reason }) => [set, setNotRendered(set, producer, path, reason)] as const),
-      ...resourceSets.map((object) => [object, resourceSetNotRendered(object, producer)] as const)
+      ...resourceSets.map((object) => [object, resourceSetTarget(object, producer, this.inputProviders(objects))] as const)
     ];
     const out: Target[] = [];
     const inherited = new Set(producer.inputs);
@@ -253,23 +263,30 @@ export function isResourceSet(object: KubeObject): boolean {
   return object.kind === 'ResourceSet' && object.apiVersion.startsWith('fluxcd.controlplane.io/');
 }
 
-/**
- * A ResourceSet, reported as not checked: the Flux Operator generates its resources (`resources`,
- * `resourcesTemplate`, `steps`) from its inputs with `<< >>` templates, which the gate does not render yet.
- */
-function resourceSetNotRendered(set: KubeObject, producer: Target): Target {
-  const spec = isRecord(set.body.spec) ? set.body.spec : {};
-  const field = (['steps', 'resourcesTemplate', 'resources'] as const).find((f) => spec[f] !== undefined);
-  const name = `${set.namespace ?? 'default'}/${set.name}`;
-  return declarationNotRendered(set, producer, `flux-rset:${name}`, 'manifests', field ? ['spec', field] : ['spec'], `ResourceSet ${name}: the Flux Operator generates its resources from its inputs, which the gate does not render yet, so what it generates is not checked`);
+/** A Flux Operator ResourceSetInputProvider: the inputs it exports to ResourceSets. */
+function isInputProvider(object: KubeObject): boolean {
+  return object.kind === 'ResourceSetInputProvider' && object.apiVersion.startsWith('fluxcd.controlplane.io/');
 }
 
-const RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret)["']?\s*$/m;
+/**
+ * A ResourceSet's target, `flux-rset:<namespace>/<name>`: rendered from the set and the input providers its
+ * `inputsFrom` may name (it reads their files), as the Flux Operator builds it.
+ */
+function resourceSetTarget(set: KubeObject, producer: Target, providers: KubeObject[]): Target {
+  const name = `${set.namespace ?? 'default'}/${set.name}`;
+  const own = set.sourceMap.locate([]).location;
+  const namespace = set.namespace ?? 'default';
+  const candidates = providers.filter((p) => (p.namespace ?? namespace) === namespace);
+  const files = [...new Set([own.file, ...candidates.map((p) => p.sourceMap.locate([]).location.file)])].sort();
+  return { id: `flux-rset:${name}`, kind: 'manifests', path: producer.path, inputs: [...new Set([...producer.inputs, ...files])].sort(), reads: files, files: [], renderable: true, declaredAt: own, resourceSet: { object: set, providers: candidates } };
+}
+
+const RELEASE_INPUT = /source\.toolkit\.fluxcd\.io\/|^kind:\s*["']?(ConfigMap|Secret|ResourceSetInputProvider)["']?\s*$/m;
 
 /**
  * In a pull request, whether a changed file may be one a HelmRelease reads without naming its file: a HelmRelease
- * takes its chart from a source object and its values from ConfigMaps and Secrets anywhere in the repository, so a
- * change to one of those (or a YAML file the head no longer holds, which may have been one) renders every
+ * takes its chart from a source object and its values from ConfigMaps and Secrets anywhere in the repository (and a
+ * ResourceSet its inputs from providers), so a change to one of those (or a YAML file the head no longer holds, which may have been one) renders every
  * HelmRelease. Wide on purpose: rendering too much costs time, missing one would pass a change unchecked.
  */
 export function declarationInputsChanged(repo: RepoFiles, changed: readonly string[]): boolean {

@@ -1,6 +1,6 @@
 /** Render targets: the things that can be rendered into objects, and the files each one reads. */
 import type { InputError } from '../repo/files.js';
-import type { JsonPath, Located, SourceLocation } from '../objects/types.js';
+import type { JsonPath, KubeObject, Located, SourceLocation } from '../objects/types.js';
 
 /** Why a YAML or JSON file in scope is not rendered by any target (the report counts each reason). */
 export type SkipReason = 'not Kubernetes YAML' | 'not valid JSON' | 'excluded by config' | 'in a hidden folder' | 'template for another tool';
@@ -53,6 +53,11 @@ export interface Target {
    * manifest is ignored, as the repo-server ignores it.
    */
   argocdDirectory?: boolean;
+  /**
+   * A Flux Operator ResourceSet: what it generates is built from it and from the ResourceSetInputProviders the
+   * repository holds, when rendered.
+   */
+  resourceSet?: { object: KubeObject; providers: KubeObject[] };
 }
 
 /**
