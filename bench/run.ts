@@ -14,12 +14,12 @@
  * Every section also reports the bench process's own peak resident memory so far (peakRssMb).
  */
 import { parseAllDocuments } from 'yaml';
-import { checkObject } from '../src/analyze/engine.js';
+import { checkObject, checkSet } from '../src/analyze/engine.js';
 import { objectsFromYaml } from '../src/objects/manifests.js';
 import { defaultSettings } from '../src/settings/config.js';
 import { activeRules } from '../src/policy/rules.js';
 import { loadBuiltinRules } from '../src/rules/load.js';
-import { workloadStream } from './workloads.js';
+import { networkStream, workloadStream } from './workloads.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,6 +68,21 @@ function benchScan() {
       for (const object of parsed.objects) findings += checkObject(object, rules, { pss: settings.pss }).length;
     });
   });
+  // The same stream with each file's namespaces given NetworkPolicies and Services (one set per file, as a target
+  // renders one): every rule per object, then, measured against that, the relation analyzers over each set too.
+  const networked = files.map((text, i) => `${text}---\n${networkStream(Math.min(PER_FILE, OBJECTS - i * PER_FILE), i * PER_FILE)}`);
+  const parsedSets = networked.map((text, i) => objectsFromYaml(text, `bench/networked-${i}.yaml`, 'manifests:bench').objects);
+  let relationFindings = 0;
+  const perObjectMs = best(() => {
+    for (const set of parsedSets) for (const object of set) checkObject(object, rules, { pss: settings.pss });
+  });
+  const withRelationsMs = best(() => {
+    relationFindings = 0;
+    for (const set of parsedSets) {
+      for (const object of set) checkObject(object, rules, { pss: settings.pss });
+      for (const found of checkSet(set, rules).values()) relationFindings += found.length;
+    }
+  });
   return {
     objects,
     files: files.length,
@@ -77,7 +92,14 @@ function benchScan() {
     yamlParseMs: Math.round(parseMs),
     scanMs: Math.round(scanMs),
     objectsPerSecond: Math.round(objects / (scanMs / 1000)),
-    ratioScanToYamlParse: Number((scanMs / parseMs).toFixed(2))
+    ratioScanToYamlParse: Number((scanMs / parseMs).toFixed(2)),
+    relations: {
+      objects: parsedSets.reduce((n, set) => n + set.length, 0),
+      findings: relationFindings,
+      checkMs: Math.round(perObjectMs),
+      withAnalyzersMs: Math.round(withRelationsMs),
+      ratioWithAnalyzersToWithout: Number((withRelationsMs / perObjectMs).toFixed(2))
+    }
   };
 }
 

@@ -47,3 +47,19 @@ export function workloadStream(count: number, first = 0): string {
   }
   return docs.join('\n---\n') + '\n';
 }
+
+/**
+ * What a team's namespace holds besides workloads, for the relation analyzers: per namespace a default deny, and
+ * for every other workload of the stream a policy allowing its callers, and a Service selecting it.
+ */
+export function networkStream(count: number, first = 0): string {
+  const docs: string[] = [];
+  const namespaces = new Set<number>();
+  for (let i = first; i < first + count; i++) namespaces.add(i % 40);
+  for (const n of namespaces) docs.push(`apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: team-${n}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n`);
+  for (let i = first; i < first + count; i += 2) {
+    docs.push(`apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: app-${i}\n  namespace: team-${i % 40}\nspec:\n  podSelector:\n    matchLabels: { app: app-${i} }\n  ingress:\n    - from:\n        - podSelector: { matchLabels: { app: app-${i + 1} } }\n  egress:\n    - to:\n        - podSelector: { matchLabels: { app: app-${i + 3} } }\n`);
+    docs.push(`apiVersion: v1\nkind: Service\nmetadata:\n  name: app-${i}\n  namespace: team-${i % 40}\nspec:\n  selector: { app: app-${i} }\n  ports: [{ port: 80 }]\n`);
+  }
+  return docs.join('---\n');
+}

@@ -3266,8 +3266,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path34) {
-      let input = path34;
+    function removeDotSegments(path35) {
+      let input = path35;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3341,11 +3341,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path34) {
-      if (path34 === "" || path34[0] === "/") {
-        return removeDotSegments(path34);
+    function removeDotSegmentsRelative(path35) {
+      if (path35 === "" || path35[0] === "/") {
+        return removeDotSegments(path35);
       }
-      const segments = path34.split("/");
+      const segments = path35.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3708,8 +3708,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path34 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path34 && path34 !== "/" ? path34 : void 0;
+        const path35 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path35 && path35 !== "/" ? path35 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -7019,17 +7019,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path34) {
-      const ctrl = callVisitor(key, node, visitor, path34);
+    function visit_(key, node, visitor, path35) {
+      const ctrl = callVisitor(key, node, visitor, path35);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path34, ctrl);
-        return visit_(key, ctrl, visitor, path34);
+        replaceNode(key, path35, ctrl);
+        return visit_(key, ctrl, visitor, path35);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path34 = Object.freeze(path34.concat(node));
+          path35 = Object.freeze(path35.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path34);
+            const ci = visit_(i, node.items[i], visitor, path35);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7040,13 +7040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path34 = Object.freeze(path34.concat(node));
-          const ck = visit_("key", node.key, visitor, path34);
+          path35 = Object.freeze(path35.concat(node));
+          const ck = visit_("key", node.key, visitor, path35);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path34);
+          const cv = visit_("value", node.value, visitor, path35);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7067,17 +7067,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK2;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path34) {
-      const ctrl = await callVisitor(key, node, visitor, path34);
+    async function visitAsync_(key, node, visitor, path35) {
+      const ctrl = await callVisitor(key, node, visitor, path35);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path34, ctrl);
-        return visitAsync_(key, ctrl, visitor, path34);
+        replaceNode(key, path35, ctrl);
+        return visitAsync_(key, ctrl, visitor, path35);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path34 = Object.freeze(path34.concat(node));
+          path35 = Object.freeze(path35.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path34);
+            const ci = await visitAsync_(i, node.items[i], visitor, path35);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -7088,13 +7088,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path34 = Object.freeze(path34.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path34);
+          path35 = Object.freeze(path35.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path35);
           if (ck === BREAK2)
             return BREAK2;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path34);
+          const cv = await visitAsync_("value", node.value, visitor, path35);
           if (cv === BREAK2)
             return BREAK2;
           else if (cv === REMOVE)
@@ -7121,23 +7121,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path34) {
+    function callVisitor(key, node, visitor, path35) {
       if (typeof visitor === "function")
-        return visitor(key, node, path34);
+        return visitor(key, node, path35);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path34);
+        return visitor.Map?.(key, node, path35);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path34);
+        return visitor.Seq?.(key, node, path35);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path34);
+        return visitor.Pair?.(key, node, path35);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path34);
+        return visitor.Scalar?.(key, node, path35);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path34);
+        return visitor.Alias?.(key, node, path35);
       return void 0;
     }
-    function replaceNode(key, path34, node) {
-      const parent = path34[path34.length - 1];
+    function replaceNode(key, path35, node) {
+      const parent = path35[path35.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -7749,10 +7749,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node3 = require_Node();
-    function collectionFromPath(schema, path34, value) {
+    function collectionFromPath(schema, path35, value) {
       let v = value;
-      for (let i = path34.length - 1; i >= 0; --i) {
-        const k = path34[i];
+      for (let i = path35.length - 1; i >= 0; --i) {
+        const k = path35[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -7771,7 +7771,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path34) => path34 == null || typeof path34 === "object" && !!path34[Symbol.iterator]().next().done;
+    var isEmptyPath = (path35) => path35 == null || typeof path35 === "object" && !!path35[Symbol.iterator]().next().done;
     var Collection = class extends Node3.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7801,11 +7801,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path34, value) {
-        if (isEmptyPath(path34))
+      addIn(path35, value) {
+        if (isEmptyPath(path35))
           this.add(value);
         else {
-          const [key, ...rest] = path34;
+          const [key, ...rest] = path35;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -7819,8 +7819,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path34) {
-        const [key, ...rest] = path34;
+      deleteIn(path35) {
+        const [key, ...rest] = path35;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -7834,8 +7834,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path34, keepScalar) {
-        const [key, ...rest] = path34;
+      getIn(path35, keepScalar) {
+        const [key, ...rest] = path35;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -7853,8 +7853,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path34) {
-        const [key, ...rest] = path34;
+      hasIn(path35) {
+        const [key, ...rest] = path35;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -7864,8 +7864,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path34, value) {
-        const [key, ...rest] = path34;
+      setIn(path35, value) {
+        const [key, ...rest] = path35;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -10380,9 +10380,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path34, value) {
+      addIn(path35, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path34, value);
+          this.contents.addIn(path35, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10457,14 +10457,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path34) {
-        if (Collection.isEmptyPath(path34)) {
+      deleteIn(path35) {
+        if (Collection.isEmptyPath(path35)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path34) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path35) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10479,10 +10479,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path34, keepScalar) {
-        if (Collection.isEmptyPath(path34))
+      getIn(path35, keepScalar) {
+        if (Collection.isEmptyPath(path35))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path34, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path35, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -10493,10 +10493,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path34) {
-        if (Collection.isEmptyPath(path34))
+      hasIn(path35) {
+        if (Collection.isEmptyPath(path35))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path34) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path35) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10513,13 +10513,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path34, value) {
-        if (Collection.isEmptyPath(path34)) {
+      setIn(path35, value) {
+        if (Collection.isEmptyPath(path35)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path34), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path35), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path34, value);
+          this.contents.setIn(path35, value);
         }
       }
       /**
@@ -12480,9 +12480,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK2;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path34) => {
+    visit.itemAtPath = (cst, path35) => {
       let item = cst;
-      for (const [field3, index2] of path34) {
+      for (const [field3, index2] of path35) {
         const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -12491,23 +12491,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path34) => {
-      const parent = visit.itemAtPath(cst, path34.slice(0, -1));
-      const field3 = path34[path34.length - 1][0];
+    visit.parentCollection = (cst, path35) => {
+      const parent = visit.itemAtPath(cst, path35.slice(0, -1));
+      const field3 = path35[path35.length - 1][0];
       const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path34, item, visitor) {
-      let ctrl = visitor(item, path34);
+    function _visit(path35, item, visitor) {
+      let ctrl = visitor(item, path35);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field3 of ["key", "value"]) {
         const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path34.concat([[field3, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path35.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK2)
@@ -12518,10 +12518,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field3 === "key")
-            ctrl = ctrl(item, path34);
+            ctrl = ctrl(item, path35);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path34) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path35) : ctrl;
     }
     exports.visit = visit;
   }
@@ -16124,8 +16124,8 @@ var require_utils2 = __commonJS({
       }
       return output;
     };
-    exports.basename = (path34, { windows } = {}) => {
-      const segs = path34.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path35, { windows } = {}) => {
+      const segs = path35.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -18147,26 +18147,26 @@ var require_ignore = __commonJS({
       const index2 = body.indexOf(SLASH2);
       return index2 < 0 || index2 === body.length - 1;
     };
-    var basenameOf = (path34) => {
-      const end = path34.length - 1;
-      const index2 = path34.lastIndexOf(
+    var basenameOf = (path35) => {
+      const end = path35.length - 1;
+      const index2 = path35.lastIndexOf(
         SLASH2,
-        path34[end] === SLASH2 ? end - 1 : end
+        path35[end] === SLASH2 ? end - 1 : end
       );
-      return index2 < 0 ? path34 : path34.slice(index2 + 1);
+      return index2 < 0 ? path35 : path35.slice(index2 + 1);
     };
-    var parentOf2 = (path34) => {
-      if (path34.charCodeAt(0) === SLASH_CODE || path34.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path34.split(SLASH2).filter(Boolean);
+    var parentOf2 = (path35) => {
+      if (path35.charCodeAt(0) === SLASH_CODE || path35.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path35.split(SLASH2).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY2;
       }
-      const end = path34.length - 1;
-      const cut = path34.lastIndexOf(
+      const end = path35.length - 1;
+      const cut = path35.lastIndexOf(
         SLASH2,
-        path34.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path35.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY2 : path34.slice(0, cut + 1);
+      return cut < 0 ? EMPTY2 : path35.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -18316,7 +18316,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path34) {
+      testLiteral(path35) {
         const rules2 = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH2 ? 2 : 1)] === "*"
         ));
@@ -18325,7 +18325,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index2 = rules2.length - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
-          if (rule.checkRegex.test(path34)) {
+          if (rule.checkRegex.test(path35)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -18345,15 +18345,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path34, mode) {
+      test(path35, mode) {
         const rules2 = this._rules;
         const { length: length2 } = rules2;
         const shortcut = this._basenameCount * 2 >= length2;
-        const basename = shortcut ? basenameOf(path34) : path34;
+        const basename = shortcut ? basenameOf(path35) : path35;
         for (let index2 = length2 - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path34
+            shortcut && rule._basenameOnly ? basename : path35
           )) {
             const { negative } = rule;
             const ret = {
@@ -18375,17 +18375,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path34, originalPath, doThrow) => {
-      if (!isString(path34)) {
+    var checkPath = (path35, originalPath, doThrow) => {
+      if (!isString(path35)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path34) {
+      if (!path35) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path34)) {
+      if (checkPath.isNotRelative(path35)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -18394,25 +18394,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path34) => {
-      const first = path34.charCodeAt(0);
+    var isNotRelative = (path35) => {
+      const first = path35.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path34.length === 1) {
+      if (path35.length === 1) {
         return true;
       }
-      const second = path34.charCodeAt(1);
+      const second = path35.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path34.length === 2 || path34.charCodeAt(2) === SLASH_CODE;
+      return path35.length === 2 || path35.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -18443,59 +18443,59 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache3, path34) {
+      _test(originalPath, cache3, path35) {
         checkPath(
-          path34,
+          path35,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path34 ? this._t(path34, cache3) : {
+        return path35 ? this._t(path35, cache3) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path34 = convertPath(target);
-        if (!path34 || path34.charCodeAt(path34.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path34);
+        const path35 = convertPath(target);
+        if (!path35 || path35.charCodeAt(path35.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path35);
         }
-        const dir2 = this._t(path34, this._testCache);
+        const dir2 = this._t(path35, this._testCache);
         if (dir2.ignored) {
           return dir2;
         }
-        const literal = this._rules.testLiteral(path34);
+        const literal = this._rules.testLiteral(path35);
         return literal.ignored || literal.unignored ? literal : dir2;
       }
-      _t(path34, cache3) {
-        const cached2 = cache3[path34];
+      _t(path35, cache3) {
+        const cached2 = cache3[path35];
         if (cached2) {
           return cached2;
         }
-        const parentPath = parentOf2(path34);
+        const parentPath = parentOf2(path35);
         const parent = parentPath ? this._t(parentPath, cache3) : UNDEFINED;
-        return cache3[path34] = parent && parent.ignored ? parent : this._rules.test(path34, MODE_IGNORE);
+        return cache3[path35] = parent && parent.ignored ? parent : this._rules.test(path35, MODE_IGNORE);
       }
-      ignores(path34) {
-        return this._test(path34, this._ignoreCache, convertPath(path34)).ignored;
+      ignores(path35) {
+        return this._test(path35, this._ignoreCache, convertPath(path35)).ignored;
       }
       createFilter() {
-        return (path34) => !this.ignores(path34);
+        return (path35) => !this.ignores(path35);
       }
       filter(paths2) {
         return makeArray(paths2).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path34) {
-        return this._test(path34, this._testCache, convertPath(path34));
+      test(path35) {
+        return this._test(path35, this._testCache, convertPath(path35));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path34) => checkPath(convertPath(path34), path34, RETURN_FALSE);
+    var isPathValid = (path35) => checkPath(convertPath(path35), path35, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str7) => /^\\\\\?\\/.test(str7) || /["<>|\u0000-\u001F]+/u.test(str7) ? str7 : str7.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path34) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path34) || isNotRelative(path34);
+      checkPath.isNotRelative = (path35) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path35) || isNotRelative(path35);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -19098,8 +19098,8 @@ function parseStream(text2, file, options) {
 
 // src/objects/go-yaml.ts
 var DEFAULT_GO_YAML_LIMITS = { maxNodes: 2e5, maxDepth: 200, maxDocuments: 1e3 };
-function pathKey(path34) {
-  return JSON.stringify(path34);
+function pathKey(path35) {
+  return JSON.stringify(path35);
 }
 var PathSourceMap = class _PathSourceMap {
   constructor(file, table2, lineCounter, rootOffset) {
@@ -19112,19 +19112,19 @@ var PathSourceMap = class _PathSourceMap {
   table;
   lineCounter;
   rootOffset;
-  has(path34) {
-    return this.table.has(pathKey(path34));
+  has(path35) {
+    return this.table.has(pathKey(path35));
   }
   /** The node written at `path` (undefined when the path was not written). */
-  nodeAt(path34) {
-    return this.table.get(pathKey(path34))?.node ?? void 0;
+  nodeAt(path35) {
+    return this.table.get(pathKey(path35))?.node ?? void 0;
   }
-  locate(path34) {
-    let n = path34.length;
+  locate(path35) {
+    let n = path35.length;
     let at;
-    while (n > 0 && !(at = this.table.get(pathKey(path34.slice(0, n))))) n--;
+    while (n > 0 && !(at = this.table.get(pathKey(path35.slice(0, n))))) n--;
     const pos = this.lineCounter.linePos(at?.offset ?? this.rootOffset);
-    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path34.slice(0, n) };
+    return { location: { file: this.file, line: pos.line, column: pos.col }, related: [], foundPath: path35.slice(0, n) };
   }
   /** A map over the same text under other paths: each pair is a new path and the path it was written at. */
   withPaths(pairs) {
@@ -19251,13 +19251,13 @@ var Converter = class {
   produced = 0;
   table = /* @__PURE__ */ new Map();
   repeats = [];
-  value(node, path34, depth) {
+  value(node, path35, depth) {
     if (++this.produced > this.limits.maxNodes) {
       throw new GoYamlError(`expands to more than ${this.limits.maxNodes} values (aliases included): a resource exhaustion ("billion laughs") pattern`, void 0, "invalid-yaml");
     }
     if (depth > this.limits.maxDepth) throw new GoYamlError(`nests deeper than ${this.limits.maxDepth} levels`, offsetOf(node), "invalid-yaml");
     if (node === null || node === void 0) return null;
-    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path34, depth + 1);
+    if ((0, import_yaml2.isAlias)(node)) return this.value(this.resolveAlias(node), path35, depth + 1);
     if ((0, import_yaml2.isScalar)(node)) {
       const value = this.scalar(node);
       if (typeof value === "number" && !Number.isFinite(value)) {
@@ -19267,11 +19267,11 @@ var Converter = class {
     }
     if ((0, import_yaml2.isSeq)(node)) {
       return node.items.map((item, i) => {
-        if (this.options.record) this.table.set(pathKey([...path34, i]), { offset: offsetOf(item) ?? 0, node: item });
-        return this.value(item, this.options.record ? [...path34, i] : path34, depth + 1);
+        if (this.options.record) this.table.set(pathKey([...path35, i]), { offset: offsetOf(item) ?? 0, node: item });
+        return this.value(item, this.options.record ? [...path35, i] : path35, depth + 1);
       });
     }
-    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path34, depth) : this.lenientMapping(node.items, path34, depth);
+    if ((0, import_yaml2.isMap)(node)) return this.options.strict ? this.strictMapping(node.items, path35, depth) : this.lenientMapping(node.items, path35, depth);
     throw new GoYamlError("unsupported YAML node", offsetOf(node));
   }
   scalar(node) {
@@ -19294,7 +19294,7 @@ var Converter = class {
     return key;
   }
   /** A mapping as yaml.UnmarshalStrict reads it: explicit keys and merged ones, each key from exactly one source. */
-  strictMapping(items, path34, depth) {
+  strictMapping(items, path35, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
@@ -19314,16 +19314,16 @@ var Converter = class {
         const offset2 = offsetOf(pair2.key) ?? 0;
         const merged = this.mergeSources(pair2.value, offset2);
         merged.forEach((m, i) => {
-          const value2 = this.strictMapping(m.items, path34, depth + 1);
-          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path34, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
+          const value2 = this.strictMapping(m.items, path35, depth + 1);
+          for (const [k, v] of Object.entries(value2)) put(k, v, this.table.get(pathKey([...path35, k]))?.offset ?? offset2, merged.length > 1 ? `by merged map ${i + 1}` : "by a merge key (<<)");
         });
         continue;
       }
       const key = this.key(pair2.key);
       const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
-      const value = this.value(pair2.value, [...path34, key], depth + 1);
+      const value = this.value(pair2.value, [...path35, key], depth + 1);
       put(key, value, offset, "explicitly");
-      if (this.options.record) this.table.set(pathKey([...path34, key]), { offset, node: pair2.value ?? null });
+      if (this.options.record) this.table.set(pathKey([...path35, key]), { offset, node: pair2.value ?? null });
     }
     return out;
   }
@@ -19335,7 +19335,7 @@ var Converter = class {
    * (`duplicate-key`), a key written before a merge key that brings another value, or two merge keys. A key repeated
    * with the same value is read, and noted (strict readers refuse the document).
    */
-  lenientMapping(items, path34, depth) {
+  lenientMapping(items, path35, depth) {
     const out = {};
     const written2 = /* @__PURE__ */ new Map();
     let merged = false;
@@ -19347,7 +19347,7 @@ var Converter = class {
         merged = true;
         const sources = this.mergeSources(pair2.value, offset);
         for (let i = sources.length - 1; i >= 0; i--) {
-          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path34, depth + 1))) {
+          for (const [k, v] of Object.entries(this.lenientMapping(sources[i].items, path35, depth + 1))) {
             if (written2.has(k) && !sameJson(written2.get(k), v)) {
               throw new GoYamlError(`key "${k}" is written before a merge key (<<) that brings another value: go-yaml v2 (kubectl, Helm, Argo CD) takes the merged value, yaml.v3 (kustomize) the written one`, offset);
             }
@@ -19357,7 +19357,7 @@ var Converter = class {
         continue;
       }
       const key = this.key(pair2.key);
-      const value = this.value(pair2.value, this.options.record ? [...path34, key] : path34, depth + 1);
+      const value = this.value(pair2.value, this.options.record ? [...path35, key] : path35, depth + 1);
       if (written2.has(key)) {
         if (!sameJson(written2.get(key), value)) throw new GoYamlError(`the key "${key}" appears twice in one mapping with different values; keys must be unique`, offset, "duplicate-key");
         this.repeats.push({ key, offset });
@@ -19516,30 +19516,30 @@ var YamlSourceMap = class _YamlSourceMap {
   lineCounter;
   related;
   /** The node at `path` (undefined when missing): used by mappers that compose source maps. */
-  nodeAt(path34) {
-    const { node, found } = this.walk(path34);
-    return found.length === path34.length ? node ?? void 0 : void 0;
+  nodeAt(path35) {
+    const { node, found } = this.walk(path35);
+    return found.length === path35.length ? node ?? void 0 : void 0;
   }
-  has(path34) {
-    return this.walk(path34).found.length === path34.length;
+  has(path35) {
+    return this.walk(path35).found.length === path35.length;
   }
   /** Offset in the parsed text of the key (or item) at the deepest existing part of `path`. */
-  offsetOf(path34) {
-    return this.walk(path34).offset;
+  offsetOf(path35) {
+    return this.walk(path35).offset;
   }
-  locate(path34) {
-    const { offset, found } = this.walk(path34);
+  locate(path35) {
+    const { offset, found } = this.walk(path35);
     const pos = this.lineCounter.linePos(offset);
     return { location: { file: this.file, line: pos.line, column: pos.col }, related: this.related, foundPath: found };
   }
   withRelated(related) {
     return new _YamlSourceMap(this.file, this.doc, this.lineCounter, related);
   }
-  walk(path34) {
+  walk(path35) {
     let node = this.doc.contents;
     let offset = node?.range?.[0] ?? this.doc.range[0];
     const found = [];
-    for (const seg of path34) {
+    for (const seg of path35) {
       if (node && (0, import_yaml3.isAlias)(node)) node = node.resolve(this.doc) ?? null;
       if ((0, import_yaml3.isMap)(node)) {
         const pair2 = pairFor(node, String(seg), this.doc);
@@ -19631,8 +19631,8 @@ function parseLocation(text2) {
   if (scheme === "oci" && (url.search || url.hash)) throw new LocationError(`"${text2}": an oci:// location has no query or fragment`);
   const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
   const port = url.port ? Number(url.port) : void 0;
-  const path34 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
-  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path34 };
+  const path35 = decodeURIComponent(url.pathname).replace(/\/+$/, "");
+  return { scheme, host, ...port !== void 0 && port !== DEFAULT_PORTS[scheme] ? { port } : {}, path: path35 };
 }
 function authority(loc) {
   const host = loc.host.includes(":") ? `[${loc.host}]` : loc.host;
@@ -19785,8 +19785,8 @@ function parseConfig(text2, source) {
   validate ??= new import_ajv.Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync3(packageFile("schemas", "config.schema.json"), "utf8")));
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((err) => {
-      const path34 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-      const key = err.keyword === "additionalProperties" ? [...path34, err.params.additionalProperty] : path34;
+      const path35 = err.instancePath.split("/").slice(1).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+      const key = err.keyword === "additionalProperties" ? [...path35, err.params.additionalProperty] : path35;
       const line = doc ? doc.sourceMap.locate(key).location.line : 1;
       return `${source}:${line}: ${describeSchemaErrors([err])[0] ?? err.message}`;
     });
@@ -19812,6 +19812,7 @@ function defaultSettings(root) {
     pss: { level: "restricted", minor: LATEST_PSS_MINOR },
     rules: { disable: [], severity: {}, custom: [] },
     exceptions: [],
+    exceptionAnnotations: "any",
     discovery: { include: [], exclude: [], targets: [], charts: [] },
     renderer: "builtin",
     limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 6e4, scanTimeoutMs: DEFAULT_SCAN_TIMEOUT_MS },
@@ -19838,6 +19839,7 @@ function applyConfig(settings, config, source) {
       custom: config.rules?.custom ?? settings.rules.custom
     },
     exceptions: config.exceptions ?? settings.exceptions,
+    exceptionAnnotations: config.exceptionAnnotations ?? settings.exceptionAnnotations,
     discovery: {
       include: config.include ?? settings.discovery.include,
       exclude: config.exclude ?? settings.discovery.exclude,
@@ -19898,9 +19900,9 @@ function refOf(object) {
 function describeObject(ref) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
-function formatPath(path34) {
+function formatPath(path35) {
   let out = "";
-  for (const seg of path34) {
+  for (const seg of path35) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
@@ -19910,9 +19912,9 @@ function formatPath(path34) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function getAt(root, path34) {
+function getAt(root, path35) {
   let cur = root;
-  for (const seg of path34) {
+  for (const seg of path35) {
     if (typeof seg === "number") {
       if (!Array.isArray(cur)) return void 0;
       cur = cur[seg];
@@ -20307,8 +20309,8 @@ function inlineCode(text2, options = {}) {
   if (options.inTable) content = content.replace(/\|/g, "\\|");
   return `${fence}${pad2}${content}${pad2}${fence}`;
 }
-function encodePath(path34) {
-  return path34.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path35) {
+  return path35.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function markdownLink(text2, url) {
   const safeUrl = url.replace(/[\s()<>`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
@@ -28463,8 +28465,198 @@ function createProgress(sink, now = Date.now) {
 // src/rules/load.ts
 var import_ajv3 = __toESM(require_ajv(), 1);
 import { readdirSync as readdirSync2, readFileSync as readFileSync6 } from "node:fs";
-import path8 from "node:path";
+import path9 from "node:path";
 var import_ajv_formats2 = __toESM(require_dist2(), 1);
+
+// src/objects/podspec.ts
+var POD_TEMPLATE_PATHS = {
+  Pod: [],
+  Deployment: ["spec", "template"],
+  StatefulSet: ["spec", "template"],
+  DaemonSet: ["spec", "template"],
+  ReplicaSet: ["spec", "template"],
+  ReplicationController: ["spec", "template"],
+  Job: ["spec", "template"],
+  CronJob: ["spec", "jobTemplate", "spec", "template"],
+  PodTemplate: ["template"],
+  // OpenShift's apps.openshift.io DeploymentConfig: a pod template like a Deployment's.
+  DeploymentConfig: ["spec", "template"]
+};
+function podTemplateOf(kind, body) {
+  const podPath = POD_TEMPLATE_PATHS[kind];
+  if (!podPath) return void 0;
+  const pod = podPath.length === 0 ? body : getAt(body, podPath);
+  if (!isRecord(pod)) return void 0;
+  return {
+    podPath,
+    metadata: isRecord(pod.metadata) ? pod.metadata : {},
+    spec: isRecord(pod.spec) ? pod.spec : {}
+  };
+}
+var CONTAINER_FIELDS = ["containers", "initContainers", "ephemeralContainers"];
+function containersOf(spec) {
+  const out = [];
+  for (const field3 of CONTAINER_FIELDS) {
+    const list2 = spec[field3];
+    if (!Array.isArray(list2)) continue;
+    list2.forEach((container, index2) => {
+      if (!isRecord(container)) return;
+      out.push({ field: field3, index: index2, name: typeof container.name === "string" ? container.name : "", container, path: [field3, index2] });
+    });
+  }
+  return out;
+}
+
+// src/objects/label-selector.ts
+function selectorMatches(selector, get) {
+  const labels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
+  if (!Object.entries(labels).every(([k, v]) => get(k) === String(v))) return false;
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions.filter(isRecord) : [];
+  return expressions.every((e) => {
+    const value = get(String(e.key));
+    const values = Array.isArray(e.values) ? e.values.map(String) : [];
+    switch (e.operator) {
+      case "In":
+        return value !== void 0 && values.includes(value);
+      case "NotIn":
+        return value === void 0 || !values.includes(value);
+      case "Exists":
+        return value !== void 0;
+      case "DoesNotExist":
+        return value === void 0;
+      default:
+        return false;
+    }
+  });
+}
+
+// src/analyze/relations/pods.ts
+function namespaceOf(object) {
+  return object.namespace ?? object.release?.namespace ?? "default";
+}
+function podGroups(objects) {
+  const out = [];
+  for (const object of objects) {
+    const pod = podTemplateOf(object.kind, object.body);
+    if (!pod) continue;
+    const labels = isRecord(pod.metadata.labels) ? Object.fromEntries(Object.entries(pod.metadata.labels).map(([k, v]) => [k, String(v)])) : {};
+    out.push({ object, namespace: namespaceOf(object), labels });
+  }
+  return out;
+}
+function selects(selector, labels, plain = false) {
+  if (!isRecord(selector)) return false;
+  return selectorMatches(plain ? { matchLabels: selector } : selector, (k) => labels[k]);
+}
+
+// src/analyze/relations/network-policy.ts
+function isNetworkPolicy(object) {
+  return object.kind === "NetworkPolicy" && object.apiVersion.startsWith("networking.k8s.io/");
+}
+function directionsOf(policy) {
+  const spec = isRecord(policy.body.spec) ? policy.body.spec : {};
+  if (Array.isArray(spec.policyTypes)) return new Set(spec.policyTypes.map((t) => String(t).toLowerCase()).filter((t) => t === "ingress" || t === "egress"));
+  return new Set(spec.egress !== void 0 ? ["ingress", "egress"] : ["ingress"]);
+}
+function onHostNetwork(group) {
+  return podTemplateOf(group.object.kind, group.object.body)?.spec.hostNetwork === true;
+}
+function readDirection(params) {
+  for (const key of Object.keys(params)) if (key !== "direction") throw new Error(`unknown parameter "${key}" (known: direction)`);
+  if (params.direction !== "ingress" && params.direction !== "egress") throw new Error("params.direction must be ingress or egress");
+  return params.direction;
+}
+var networkPolicyCoverage = {
+  name: "network-policy-coverage",
+  description: "Every workload must be selected by a NetworkPolicy of its namespace for the given direction.",
+  validate: (params) => void readDirection(params),
+  run(objects, params) {
+    const direction = readDirection(params);
+    const policies = objects.filter(isNetworkPolicy);
+    const out = [];
+    for (const group of podGroups(objects)) {
+      if (onHostNetwork(group)) continue;
+      const here = policies.filter((p) => namespaceOf(p) === group.namespace);
+      const covering = here.filter((p) => directionsOf(p).has(direction) && selects(getAt(p.body, ["spec", "podSelector"]) ?? {}, group.labels));
+      if (covering.length > 0) continue;
+      const what = direction === "ingress" ? "accept connections from any pod, namespace or address" : "connect to any address";
+      out.push({
+        object: group.object,
+        // On the kind line: always written as such (a name may come from a helper), and the fix is a new object.
+        path: ["kind"],
+        message: `No NetworkPolicy in namespace ${group.namespace} selects these pods for ${direction === "ingress" ? "Ingress" : "Egress"}, so they ${what}.`,
+        related: here.slice(0, 3).map((p) => ({ object: p, path: ["spec", "podSelector"], label: `NetworkPolicy ${p.name} (does not select them for ${direction})` }))
+      });
+    }
+    return out;
+  }
+};
+var networkPolicySelectorMatch = {
+  name: "network-policy-selector-match",
+  description: "A NetworkPolicy's pod selectors must select pods the set holds in its namespace.",
+  validate(params) {
+    if (Object.keys(params).length > 0) throw new Error("takes no parameters");
+  },
+  run(objects) {
+    const groups = podGroups(objects);
+    const out = [];
+    for (const policy of objects.filter(isNetworkPolicy)) {
+      const namespace = namespaceOf(policy);
+      const pods = groups.filter((g) => g.namespace === namespace);
+      if (pods.length === 0) continue;
+      const empty = (selector) => !isRecord(selector) || Object.keys(isRecord(selector.matchLabels) ? selector.matchLabels : {}).length === 0 && !(Array.isArray(selector.matchExpressions) && selector.matchExpressions.length > 0);
+      const check = (selector, path35, what) => {
+        if (empty(selector) || pods.some((g) => selects(selector, g.labels))) return;
+        out.push({ object: policy, path: path35, message: `The ${what} selects none of the ${pods.length} workload${pods.length === 1 ? "" : "s"} in namespace ${namespace} (${pods.map((g) => g.object.name).slice(0, 3).join(", ")}${pods.length > 3 ? ", ..." : ""}).` });
+      };
+      check(getAt(policy.body, ["spec", "podSelector"]), ["spec", "podSelector"], "policy's podSelector");
+      for (const [field3, peers] of [["ingress", "from"], ["egress", "to"]]) {
+        const rules2 = getAt(policy.body, ["spec", field3]);
+        if (!Array.isArray(rules2)) continue;
+        rules2.forEach((rule, i) => {
+          const list2 = isRecord(rule) && Array.isArray(rule[peers]) ? rule[peers] : [];
+          list2.forEach((peer, j) => {
+            if (!isRecord(peer) || peer.namespaceSelector !== void 0 || peer.podSelector === void 0) return;
+            check(peer.podSelector, ["spec", field3, i, peers, j, "podSelector"], `${field3} rule ${i}'s peer podSelector`);
+          });
+        });
+      }
+    }
+    return out;
+  }
+};
+
+// src/analyze/relations/service.ts
+var serviceSelectorMatch = {
+  name: "service-selector-match",
+  description: "A Service selector must select pods the set holds in its namespace.",
+  validate(params) {
+    if (Object.keys(params).length > 0) throw new Error("takes no parameters");
+  },
+  run(objects) {
+    const groups = podGroups(objects);
+    const out = [];
+    for (const service of objects) {
+      if (service.kind !== "Service" || service.apiVersion !== "v1") continue;
+      const selector = getAt(service.body, ["spec", "selector"]);
+      if (getAt(service.body, ["spec", "type"]) === "ExternalName" || !isRecord(selector) || Object.keys(selector).length === 0) continue;
+      const namespace = namespaceOf(service);
+      const pods = groups.filter((g) => g.namespace === namespace);
+      if (pods.length === 0 || pods.some((g) => selects(selector, g.labels, true))) continue;
+      const wanted = Object.entries(selector).map(([k, v]) => `${k}=${String(v)}`).join(", ");
+      out.push({
+        object: service,
+        path: ["spec", "selector"],
+        message: `The selector (${wanted}) matches none of the ${pods.length} workload${pods.length === 1 ? "" : "s"} in namespace ${namespace}, so the Service has no endpoints.`,
+        related: pods.slice(0, 3).map((g) => ({ object: g.object, path: [...POD_TEMPLATE_PATHS[g.object.kind] ?? [], "metadata", "labels"], label: `${g.object.kind} ${g.object.name}'s pod labels` }))
+      });
+    }
+    return out;
+  }
+};
+
+// src/analyze/relations/index.ts
+var ANALYZERS = new Map([networkPolicyCoverage, networkPolicySelectorMatch, serviceSelectorMatch].map((a) => [a.name, a]));
 
 // node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
@@ -31896,8 +32088,8 @@ function bootEnumDescriptorProto(init) {
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/codegenv2/message.js
-function messageDesc(file, path34, ...paths2) {
-  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path34]);
+function messageDesc(file, path35, ...paths2) {
+  return paths2.reduce((acc, cur) => acc.nestedMessages[cur], file.messages[path35]);
 }
 
 // node_modules/@bufbuild/protobuf/dist/esm/wkt/google/protobuf/descriptor_pb.js
@@ -34289,11 +34481,11 @@ function fieldMaskFromJson(fieldMask, json) {
   if (json === "") {
     return;
   }
-  fieldMask.paths = json.split(",").map((path34) => {
-    if (path34.includes("_")) {
+  fieldMask.paths = json.split(",").map((path35) => {
+    if (path35.includes("_")) {
       throw new Error(`cannot decode message ${fieldMask.$typeName} from JSON: path names must be lowerCamelCase`);
     }
-    return protoSnakeCase(path34);
+    return protoSnakeCase(path35);
   });
 }
 function structFromJson(struct, json, ctx) {
@@ -47816,43 +48008,6 @@ var strings_default = [
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
-// src/objects/podspec.ts
-var POD_TEMPLATE_PATHS = {
-  Pod: [],
-  Deployment: ["spec", "template"],
-  StatefulSet: ["spec", "template"],
-  DaemonSet: ["spec", "template"],
-  ReplicaSet: ["spec", "template"],
-  ReplicationController: ["spec", "template"],
-  Job: ["spec", "template"],
-  CronJob: ["spec", "jobTemplate", "spec", "template"],
-  PodTemplate: ["template"]
-};
-function podTemplateOf(kind, body) {
-  const podPath = POD_TEMPLATE_PATHS[kind];
-  if (!podPath) return void 0;
-  const pod = podPath.length === 0 ? body : getAt(body, podPath);
-  if (!isRecord(pod)) return void 0;
-  return {
-    podPath,
-    metadata: isRecord(pod.metadata) ? pod.metadata : {},
-    spec: isRecord(pod.spec) ? pod.spec : {}
-  };
-}
-var CONTAINER_FIELDS = ["containers", "initContainers", "ephemeralContainers"];
-function containersOf(spec) {
-  const out = [];
-  for (const field3 of CONTAINER_FIELDS) {
-    const list2 = spec[field3];
-    if (!Array.isArray(list2)) continue;
-    list2.forEach((container, index2) => {
-      if (!isRecord(container)) return;
-      out.push({ field: field3, index: index2, name: typeof container.name === "string" ? container.name : "", container, path: [field3, index2] });
-    });
-  }
-  return out;
-}
-
 // src/rules/templates/util.ts
 var TemplateParamsError = class extends Error {
   constructor(template, message) {
@@ -48021,6 +48176,12 @@ function containersIn(ctx, fields) {
   if (!pod) return [];
   return containersOf(pod.spec).filter((c) => fields.includes(c.field)).map((c) => ({ ...c, fullPath: [...pod.podPath, "spec", ...c.path] }));
 }
+function containerLabel(c) {
+  const name = c.name || `#${c.index}`;
+  if (c.field === "initContainers") return `init container ${name}`;
+  if (c.field === "ephemeralContainers") return `ephemeral container ${name}`;
+  return `container ${name}`;
+}
 function objectVars(ctx) {
   return { kind: ctx.object.kind, name: ctx.object.name, namespace: ctx.object.namespace ?? "" };
 }
@@ -48084,17 +48245,17 @@ function pathOf(text2) {
   return p;
 }
 function runCelCheck(check, ctx) {
-  let path34 = [];
+  let path35 = [];
   try {
-    path34 = pathOf(check.path);
+    path35 = pathOf(check.path);
     const program = compileCel(check.cel, "CEL check");
     const result = program({ object: toCelValue(ctx.object.body), oldObject: null });
     if (result === true) return [];
-    if (result === false) return [{ path: path34, message: check.message }];
+    if (result === false) return [{ path: path35, message: check.message }];
     const why = isCelError(result) ? result.message : `it returned ${describeResult(result)} instead of true or false`;
-    return [{ path: path34, message: `The rule's CEL check errored on this object: ${why}.` }];
+    return [{ path: path35, message: `The rule's CEL check errored on this object: ${why}.` }];
   } catch (err) {
-    return [{ path: path34, message: `The rule's CEL check errored on this object: ${err.message}.` }];
+    return [{ path: path35, message: `The rule's CEL check errored on this object: ${err.message}.` }];
   }
 }
 function describeResult(value) {
@@ -48140,8 +48301,8 @@ function quote2(value) {
 function describeContainer(container) {
   return `container ${quote2(container.name)}`;
 }
-function violation(path34, reason, detail) {
-  return { path: path34, message: `${reason} (${detail})` };
+function violation(path35, reason, detail) {
+  return { path: path35, message: `${reason} (${detail})` };
 }
 function pluralize(singular, plural2, count2) {
   return count2 === 1 ? singular : plural2;
@@ -48196,13 +48357,13 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
         handler: recordOf(recordOf(container.container.lifecycle)?.[name])
       }))
     ];
-    for (const { path: path34, handler } of handlers) {
+    for (const { path: path35, handler } of handlers) {
       for (const action of HANDLER_ACTIONS) {
         const host = stringOf(recordOf(handler?.[action])?.host);
         if (host) {
           out.push(
             violation(
-              [...container.path, ...path34, action, "host"],
+              [...container.path, ...path35, action, "host"],
               "probe or lifecycle host",
               `${describeContainer(container)} uses probe or lifecycle host ${quote2(host)}`
             )
@@ -48566,11 +48727,11 @@ function securityContexts(pod) {
 }
 function appArmorProfileV1Dot0(pod) {
   const out = [];
-  for (const { who, path: path34, securityContext } of securityContexts(pod)) {
+  for (const { who, path: path35, securityContext } of securityContexts(pod)) {
     const profile = recordOf(securityContext?.appArmorProfile);
     if (profile && profile.type !== "RuntimeDefault" && profile.type !== "Localhost") {
       out.push(
-        violation([...path34, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
+        violation([...path35, "appArmorProfile", "type"], APPARMOR_REASON, `${who} must not set AppArmor profile type to ${quote2(stringOf(profile.type) ?? "")}`)
       );
     }
   }
@@ -48588,10 +48749,10 @@ var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "conta
 function seLinuxOptionsCheck(allowedTypes) {
   return (pod) => {
     const out = [];
-    for (const { who, path: path34, securityContext } of securityContexts(pod)) {
+    for (const { who, path: path35, securityContext } of securityContexts(pod)) {
       const options = recordOf(securityContext?.seLinuxOptions);
       if (!options) continue;
-      const optionsPath = [...path34, "seLinuxOptions"];
+      const optionsPath = [...path35, "seLinuxOptions"];
       const forbidden = (field3, what) => out.push(violation([...optionsPath, field3], "seLinuxOptions", `${who} set forbidden securityContext.seLinuxOptions: ${what}`));
       const type = stringOf(options.type) ?? "";
       if (!allowedTypes.has(type)) forbidden("type", `type ${quote2(type)}`);
@@ -48927,6 +49088,52 @@ var secretInEnvTemplate = defineTemplate(
     return out;
   }
 );
+var duplicateEnvTemplate = defineTemplate(
+  "duplicate-env",
+  "A container must not set the same environment variable twice.",
+  (read) => {
+    read.only(["containerTypes"]);
+    return { types: read.stringList("containerTypes") ? read.containerFields() : ["containers", "initContainers", "ephemeralContainers"] };
+  },
+  (ctx, p) => {
+    const out = [];
+    for (const c of containersIn(ctx, p.types)) {
+      const env2 = Array.isArray(c.container.env) ? c.container.env : [];
+      const first = /* @__PURE__ */ new Map();
+      env2.forEach((e, j) => {
+        if (!isRecord(e) || typeof e.name !== "string") return;
+        const earlier = first.get(e.name);
+        if (earlier === void 0) first.set(e.name, j);
+        else out.push({ path: [...c.fullPath, "env", j, "name"], message: `Container "${c.name || `#${c.index}`}" sets ${e.name} again (first at env[${earlier}]); the container gets only the last value.` });
+      });
+    }
+    return out;
+  }
+);
+
+// src/rules/templates/config-data.ts
+var secretInConfigMapTemplate = defineTemplate(
+  "secret-in-configmap",
+  "ConfigMap data must not hold credentials: secret-named keys with literal values, or values shaped like credentials.",
+  (read) => {
+    read.only(["namePattern", "ignoreNamePattern"]);
+    return { name: read.regex("namePattern") ?? DEFAULT_SECRET_NAME, ignore: read.regex("ignoreNamePattern") ?? DEFAULT_IGNORE_NAME };
+  },
+  (ctx, p) => {
+    if (ctx.object.kind !== "ConfigMap") return [];
+    const data2 = isRecord(ctx.object.body.data) ? ctx.object.body.data : {};
+    const out = [];
+    for (const [key, value] of Object.entries(data2)) {
+      if (value === null || value === void 0) continue;
+      const text2 = String(value);
+      const shape = knownSecretShape(text2);
+      const named = !/\.[A-Za-z0-9]+$/.test(key) && !text2.includes("\n") && p.name.test(key) && !p.ignore.test(key) && notSecretReason(text2) === void 0;
+      if (!shape && !named) continue;
+      out.push({ path: ["data", key], message: `ConfigMap key ${key} holds ${shape ?? "what looks like a secret value"}; keep it in a Secret and reference it from there.` });
+    }
+    return out;
+  }
+);
 
 // src/rules/templates/fields.ts
 var FIELD_KEYS = ["field", "required", "equals", "forbidden", "allowed", "default", "message"];
@@ -48953,8 +49160,8 @@ function checkField2(target, base2, rule, vars) {
   const raw = getAt(target, rule.field);
   const missing = raw === void 0 || raw === null;
   const value = missing ? rule.default : raw;
-  const path34 = [...base2, ...rule.field];
-  const violation2 = () => [{ path: path34, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
+  const path35 = [...base2, ...rule.field];
+  const violation2 = () => [{ path: path35, message: formatMessage(rule.message, { ...vars, field: rule.fieldText, value }) }];
   if (value === void 0) {
     return rule.required || rule.equals !== void 0 ? violation2() : [];
   }
@@ -48986,6 +49193,88 @@ var objectFieldTemplate = defineTemplate(
   "A field of the object (from its root, e.g. metadata.namespace or spec.type) must be set, equal, avoid or be one of given values.",
   (read) => parseFieldRule(read),
   (ctx, rule) => checkField2(ctx.object.body, [], rule, objectVars(ctx))
+);
+
+// src/rules/templates/host.ts
+import path8 from "node:path";
+var SENSITIVE_HOST_PATHS = [
+  "/",
+  "/etc",
+  "/proc",
+  "/sys",
+  "/dev",
+  "/boot",
+  "/root",
+  "/home",
+  "/var/lib/kubelet",
+  "/var/lib/docker",
+  "/var/lib/containerd",
+  "/var/lib/etcd",
+  "/etc/kubernetes",
+  "/var/run/docker.sock",
+  "/run/docker.sock",
+  "/var/run/containerd",
+  "/run/containerd",
+  "/var/run/crio",
+  "/run/crio",
+  "/var/run/cri-dockerd.sock",
+  "/var/log"
+];
+function sensitivity(hostPath, paths2) {
+  const clean2 = (x) => path8.posix.normalize(`/${x}`).replace(/\/+$/, "") || "/";
+  const p = clean2(hostPath);
+  for (const q2 of paths2.map(clean2)) {
+    if (p === q2) return p;
+    if (q2 !== "/" && p.startsWith(`${q2}/`)) return `${p}, under ${q2}`;
+    if (p === "/" || q2.startsWith(`${p}/`)) return `${p}, which holds ${q2}`;
+  }
+  return void 0;
+}
+var hostPathSensitiveTemplate = defineTemplate(
+  "host-path-sensitive",
+  "hostPath volumes must not mount the node's runtime sockets, kubelet state or system folders.",
+  (read) => {
+    read.only(["paths"]);
+    return { paths: read.stringList("paths") ?? SENSITIVE_HOST_PATHS };
+  },
+  (ctx, p) => {
+    const pod = podTemplateOf(ctx.object.kind, ctx.object.body);
+    if (!pod || !Array.isArray(pod.spec.volumes)) return [];
+    const out = [];
+    pod.spec.volumes.forEach((volume, i) => {
+      const hostPath = isRecord(volume) ? getAt(volume, ["hostPath", "path"]) : void 0;
+      if (typeof hostPath !== "string") return;
+      const what = sensitivity(hostPath, p.paths);
+      if (what === void 0) return;
+      const name = isRecord(volume) && typeof volume.name === "string" ? volume.name : `#${i}`;
+      out.push({ path: [...pod.podPath, "spec", "volumes", i, "hostPath", "path"], message: `Volume "${name}" mounts the node's ${what}: whoever runs in this pod can take over the node.` });
+    });
+    return out;
+  }
+);
+var capabilityDropTemplate = defineTemplate(
+  "capability-drop",
+  "Every container must drop the given Linux capabilities (or ALL).",
+  (read) => {
+    read.only(["capabilities", "containerTypes"]);
+    const capabilities2 = read.stringList("capabilities") ?? [];
+    if (capabilities2.length === 0) read.fail("params.capabilities must list capabilities");
+    return { capabilities: capabilities2.map((c) => c.toUpperCase().replace(/^CAP_/, "")), types: read.containerFields() };
+  },
+  (ctx, p) => {
+    const pod = podTemplateOf(ctx.object.kind, ctx.object.body);
+    if (!pod || getAt(pod.spec, ["os", "name"]) === "windows") return [];
+    const out = [];
+    for (const c of containersIn(ctx, p.types)) {
+      const dropped = getAt(c.container, ["securityContext", "capabilities", "drop"]);
+      const list2 = Array.isArray(dropped) ? dropped.map((d) => String(d).toUpperCase().replace(/^CAP_/, "")) : [];
+      if (list2.includes("ALL")) continue;
+      const missing = p.capabilities.filter((cap) => !list2.includes(cap));
+      if (missing.length === 0) continue;
+      out.push({ path: [...c.fullPath, "securityContext", "capabilities", "drop"], message: `The ${containerLabel(c)} keeps ${missing.join(", ")}; drop it (or ALL) in securityContext.capabilities.drop.` });
+    }
+    return out;
+  }
 );
 
 // src/rules/image-reference.ts
@@ -49044,9 +49333,9 @@ function normalizeRegistryEntry(entry) {
   const trimmed = entry.trim().replace(/\/+$/, "");
   const slash = trimmed.indexOf("/");
   const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path34 = slash < 0 ? "" : trimmed.slice(slash);
+  const path35 = slash < 0 ? "" : trimmed.slice(slash);
   const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path34;
+  return normalizedHost + path35;
 }
 
 // src/rules/templates/image.ts
@@ -49073,22 +49362,45 @@ var imageReferenceTemplate = defineTemplate(
     for (const c of containersIn(ctx, p.types)) {
       const image = c.container.image;
       if (typeof image !== "string") continue;
-      const path34 = [...c.fullPath, "image"];
+      const path35 = [...c.fullPath, "image"];
       const who = `Container "${c.name || `#${c.index}`}"`;
       const ref = parseImageReference(image);
       if (!ref) {
-        if (p.reportInvalid) out.push({ path: path34, message: `${who} has image "${image}", which is not a valid image reference.` });
+        if (p.reportInvalid) out.push({ path: path35, message: `${who} has image "${image}", which is not a valid image reference.` });
         continue;
       }
       if (p.requireTag && ref.tag === void 0 && ref.digest === void 0) {
-        out.push({ path: path34, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
+        out.push({ path: path35, message: `${who} uses image "${image}" without a tag, which means the mutable "latest" tag.` });
       } else if (ref.digest === void 0 && ref.tag !== void 0 && p.forbidTags.includes(ref.tag)) {
-        out.push({ path: path34, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
+        out.push({ path: path35, message: `${who} uses image "${image}" with the mutable tag "${ref.tag}".` });
       } else if (p.requireDigest && ref.digest === void 0) {
-        out.push({ path: path34, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
+        out.push({ path: path35, message: `${who} uses image "${image}", which is not pinned by digest (@sha256:...).` });
       } else if (p.allowedRegistries && !isFromRegistry(ref, p.allowedRegistries)) {
-        out.push({ path: path34, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
+        out.push({ path: path35, message: `${who} uses image "${image}" from ${ref.registry}, which is not an allowed registry (${p.allowedRegistries.join(", ")}).` });
       }
+    }
+    return out;
+  }
+);
+
+// src/rules/templates/metadata.ts
+var metadataKeysTemplate = defineTemplate(
+  "metadata-keys",
+  "Labels or annotations whose key (and value) match a pattern must not be set.",
+  (read) => {
+    read.only(["field", "keyPattern", "valuePattern", "message"]);
+    const field3 = read.string("field") ?? "annotations";
+    if (field3 !== "annotations" && field3 !== "labels") read.fail("params.field must be annotations or labels");
+    const key = read.regex("keyPattern") ?? read.fail("params.keyPattern is required");
+    return { field: field3, key, value: read.regex("valuePattern"), message: read.string("message") ?? "The {key} key is set, which this rule does not allow." };
+  },
+  (ctx, p) => {
+    const metadata = isRecord(ctx.object.body.metadata) ? ctx.object.body.metadata : {};
+    const pairs = isRecord(metadata[p.field]) ? metadata[p.field] : {};
+    const out = [];
+    for (const [key, value] of Object.entries(pairs)) {
+      if (!p.key.test(key) || p.value && !p.value.test(String(value))) continue;
+      out.push({ path: ["metadata", p.field, key], message: formatMessage(p.message, { ...objectVars(ctx), key }) });
     }
     return out;
   }
@@ -49355,6 +49667,11 @@ var genericTemplates = [
   rbacRulesTemplate,
   ingressTlsTemplate,
   secretInEnvTemplate,
+  secretInConfigMapTemplate,
+  duplicateEnvTemplate,
+  metadataKeysTemplate,
+  hostPathSensitiveTemplate,
+  capabilityDropTemplate,
   serviceTypeTemplate
 ];
 function validateTemplateParams(template, params, source) {
@@ -49409,6 +49726,17 @@ function parseRule(text2, source) {
     } catch (err) {
       throw new DefinitionError(source, `check.params: ${err.message.replace(`${source}: `, "")}`);
     }
+  } else if ("analyzer" in rule.check) {
+    const analyzer = ANALYZERS.get(rule.check.analyzer);
+    if (!analyzer) throw new DefinitionError(source, `check.analyzer "${rule.check.analyzer}" is not a known analyzer (known: ${[...ANALYZERS.keys()].sort().join(", ")})`);
+    try {
+      analyzer.validate(rule.check.params ?? {});
+    } catch (err) {
+      throw new DefinitionError(source, `check.params: ${err.message}`);
+    }
+    for (const [kind, examples] of Object.entries(rule.examples)) {
+      if (!examples.every((e) => Array.isArray(e.set))) throw new DefinitionError(source, `examples.${kind}: an analyzer's examples are sets of objects, written { set: [...] }`);
+    }
   } else {
     try {
       compileCel(rule.check.cel, source);
@@ -49423,7 +49751,7 @@ function loadBuiltinRules() {
   if (builtin) return builtin;
   const dir2 = packageFile("rules");
   const files = readdirSync2(dir2).filter((f) => /\.ya?ml$/.test(f)).sort();
-  const rules2 = files.map((f) => parseRule(readFileSync6(path8.join(dir2, f), "utf8"), `rules/${f}`));
+  const rules2 = files.map((f) => parseRule(readFileSync6(path9.join(dir2, f), "utf8"), `rules/${f}`));
   return builtin = checkUnique(rules2).sort((a, b) => a.id.localeCompare(b.id));
 }
 function loadCustomRules(repo, paths2) {
@@ -49449,7 +49777,7 @@ function combineRules(builtinRules, custom) {
 
 // src/run.ts
 import { lstatSync } from "node:fs";
-import path31 from "node:path";
+import path32 from "node:path";
 
 // src/util/hash.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -49463,7 +49791,7 @@ function ruleMatches(rule, kind) {
   return rule.match.kinds.some((k) => k === kind || k === "workloads" && WORKLOAD_KINDS.has(kind));
 }
 function runRule(rule, object, settings) {
-  if (!ruleMatches(rule, object.kind)) return [];
+  if (!ruleMatches(rule, object.kind) || "analyzer" in rule.check) return [];
   const ctx = { object, settings };
   if ("cel" in rule.check) return runCelCheck(rule.check, ctx);
   const template = CHECK_TEMPLATES.get(rule.check.template);
@@ -49506,12 +49834,41 @@ function findingsOf(object, rules2, settings) {
   }
   return findings;
 }
-function objectFingerprint(ruleId, object, path34) {
-  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path34));
+function runSetRule(rule, objects) {
+  if (!("analyzer" in rule.check)) return [];
+  const analyzer = ANALYZERS.get(rule.check.analyzer);
+  if (!analyzer) throw new Error(`${rule.source}: unknown analyzer "${rule.check.analyzer}"`);
+  return analyzer.run(objects, rule.check.params ?? {}).filter((v) => ruleMatches(rule, v.object.kind));
+}
+function checkSet(objects, rules2) {
+  const out = /* @__PURE__ */ new Map();
+  for (const { rule, severity } of rules2) {
+    for (const v of runSetRule(rule, objects)) {
+      const located = v.object.sourceMap.locate(v.path);
+      const related = (v.related ?? []).map((r) => ({ ...r.object.sourceMap.locate(r.path).location, label: r.label }));
+      const finding = {
+        ruleId: rule.id,
+        severity,
+        message: `${describeObject(v.object)}${v.object.from ? ` (${v.object.from})` : ""}: ${v.message}`,
+        object: refOf(v.object),
+        target: v.object.target,
+        path: v.path,
+        location: located.location,
+        related: [...located.related, ...related],
+        fingerprint: objectFingerprint(rule.id, v.object, v.path),
+        status: "new"
+      };
+      out.set(v.object, [...out.get(v.object) ?? [], finding]);
+    }
+  }
+  return out;
+}
+function objectFingerprint(ruleId, object, path35) {
+  return digest(ruleId, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name, formatPath(path35));
 }
 
 // src/analyze/input-findings.ts
-import path9 from "node:path";
+import path10 from "node:path";
 var SEVERITY_BY_RULE = new Map(DIAGNOSTIC_RULES.map((r) => [r.id, r.severity]));
 function inputFindings(errors, overrides = {}) {
   const seen = /* @__PURE__ */ new Set();
@@ -49540,14 +49897,14 @@ function inputFindings(errors, overrides = {}) {
   return findings;
 }
 function repositoryPath(file) {
-  return file === "" ? file : path9.posix.normalize(file).replace(/^\.\//, "");
+  return file === "" ? file : path10.posix.normalize(file).replace(/^\.\//, "");
 }
 
 // src/changes/git.ts
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync as rmSync2 } from "node:fs";
 import os2 from "node:os";
-import path10 from "node:path";
+import path11 from "node:path";
 import { promisify } from "node:util";
 
 // src/changes/diff-output.ts
@@ -49759,7 +50116,7 @@ async function untrackedChartDependencies(root) {
 }
 async function exportRevision(root, commit) {
   requireCommitId(commit);
-  const dir2 = mkdtempSync(path10.join(os2.tmpdir(), "gitops-gate-base-"));
+  const dir2 = mkdtempSync(path11.join(os2.tmpdir(), "gitops-gate-base-"));
   const dispose = () => rmSync2(dir2, { recursive: true, force: true });
   try {
     await new Promise((resolve, reject) => {
@@ -49788,7 +50145,7 @@ async function exportRevision(root, commit) {
 
 // src/sources/built-dependencies.ts
 import { existsSync as existsSync2, mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import path11 from "node:path";
+import path12 from "node:path";
 function chartOf(file, head) {
   const parts = file.split("/");
   for (let i = 0; i < parts.length - 1; i++) {
@@ -49835,9 +50192,9 @@ function reuseBuiltDependencies(head, base2, untracked) {
       continue;
     }
     for (const file of files) {
-      const dest = path11.join(base2.root, ...file.split("/"));
+      const dest = path12.join(base2.root, ...file.split("/"));
       if (existsSync2(dest)) continue;
-      mkdirSync2(path11.dirname(dest), { recursive: true });
+      mkdirSync2(path12.dirname(dest), { recursive: true });
       writeFileSync2(dest, head.readBytes(file));
     }
     result.reused.push(chart || ".");
@@ -49874,6 +50231,51 @@ function applyExceptions(findings, exceptions, today, source) {
     return f;
   });
   const notes = [...expiredHits].map((e) => `The exception for ${e.rule} in ${source} ("${e.reason}") expired on ${e.expires}; the findings it covered count again.`);
+  return { findings: out, notes };
+}
+
+// src/policy/annotation-exceptions.ts
+var IGNORE_ANNOTATION = "gitops-gate.dev/ignore";
+var REASON_ANNOTATION = "gitops-gate.dev/ignore-reason";
+var UNTIL_ANNOTATION = "gitops-gate.dev/ignore-until";
+function grantOf(object) {
+  const metadata = isRecord(object.body.metadata) ? object.body.metadata : {};
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  const ignore2 = annotations[IGNORE_ANNOTATION];
+  if (typeof ignore2 !== "string") return void 0;
+  const text2 = (key) => typeof annotations[key] === "string" && annotations[key].trim() !== "" ? annotations[key].trim() : void 0;
+  const reason = text2(REASON_ANNOTATION);
+  const until = text2(UNTIL_ANNOTATION);
+  return {
+    rules: ignore2.split(",").map((r) => r.trim()).filter((r) => r !== ""),
+    ...reason ? { reason } : {},
+    ...until ? { until } : {},
+    at: object.sourceMap.locate(["metadata", "annotations", IGNORE_ANNOTATION]).location
+  };
+}
+function applyGrant(object, findings, grant, knownRules, today) {
+  const where = `${grant.at.file}:${grant.at.line}`;
+  const who = describeObject(object);
+  const notes = [];
+  const unknown = grant.rules.filter((r) => !knownRules.has(r));
+  if (unknown.length > 0) notes.push(`${who} (${where}): ${IGNORE_ANNOTATION} names ${unknown.join(", ")}, which ${unknown.length === 1 ? "is not a rule" : "are not rules"} of this scan.`);
+  if (!grant.reason) {
+    notes.push(`${who} (${where}): ${IGNORE_ANNOTATION} has no ${REASON_ANNOTATION}, so it accepts nothing.`);
+    return { findings: [...findings], notes };
+  }
+  if (grant.until !== void 0 && !/^\d{4}-\d{2}-\d{2}$/.test(grant.until)) {
+    notes.push(`${who} (${where}): ${UNTIL_ANNOTATION} "${grant.until}" is not a date (YYYY-MM-DD), so the annotation accepts nothing.`);
+    return { findings: [...findings], notes };
+  }
+  const expired = grant.until !== void 0 && grant.until < today;
+  const rules2 = new Set(grant.rules);
+  let hits = 0;
+  const out = findings.map((f) => {
+    if (!rules2.has(f.ruleId) || f.suppression) return f;
+    hits++;
+    return expired ? f : { ...f, suppression: { reason: grant.reason, source: `${IGNORE_ANNOTATION} on ${where}`, ...grant.until ? { expires: grant.until } : {} } };
+  });
+  if (expired && hits > 0) notes.push(`${who} (${where}): the ${IGNORE_ANNOTATION} exception ("${grant.reason}") expired on ${grant.until}; the findings it covered count again.`);
   return { findings: out, notes };
 }
 
@@ -49938,15 +50340,15 @@ function makeObject(body, target, sourceMap) {
 }
 function prefixed(inner, prefix) {
   return {
-    locate(path34) {
-      const located = inner.locate([...prefix, ...path34]);
+    locate(path35) {
+      const located = inner.locate([...prefix, ...path35]);
       return { ...located, foundPath: located.foundPath.slice(prefix.length) };
     }
   };
 }
 
 // src/targets/kustomization.ts
-import path12 from "node:path";
+import path13 from "node:path";
 
 // src/targets/kustomization-schema.ts
 var data = { kind: "data" };
@@ -50171,7 +50573,7 @@ function parseKustomization(repo, dir2, file = findKustomizationFile(repo, dir2)
   node.sourceMap = doc.sourceMap.withPaths(decoded.paths);
   for (const p of decoded.problems) node.errors.push(new InputError(file, p.message, "invalid-kustomization", doc.sourceMap.locate(p.path).location.line));
   if (present2.length > 1) {
-    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present2.map((f) => path12.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
+    node.errors.push(new InputError(file, `folder has more than one kustomization file (${present2.map((f) => path13.posix.basename(f)).join(", ")}); kustomize refuses to build it`, "invalid-kustomization"));
   }
   if (typeof node.value.kind === "string") node.kind = node.value.kind;
   node.readable = node.errors.length === 0;
@@ -50322,9 +50724,9 @@ function addEntry(repo, node, entry, allowFolders) {
     }
     return refuse(`${entry.field} entry "${entry.value}" (${lexical || "."}): ${reason}`, ruleId);
   }
-  const dir2 = path12.posix.dirname(lexical);
+  const dir2 = path13.posix.dirname(lexical);
   const realDir = repo.canonical(dir2 === "." ? "" : dir2);
-  const resolved = realDir ? `${realDir}/${path12.posix.basename(lexical)}` : path12.posix.basename(lexical);
+  const resolved = realDir ? `${realDir}/${path13.posix.basename(lexical)}` : path13.posix.basename(lexical);
   if (entry.role === "plugin-config") {
     let text2;
     try {
@@ -50406,10 +50808,10 @@ function dedupeErrors(errors) {
 
 // src/targets/flux-kustomization.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import path14 from "node:path";
+import path15 from "node:path";
 
 // src/targets/flux-artifact.ts
-import path13 from "node:path";
+import path14 from "node:path";
 var GENERATOR_API = "source.extensions.fluxcd.io/";
 function isArtifactGenerator(object) {
   return object.kind === "ArtifactGenerator" && object.apiVersion.startsWith(GENERATOR_API);
@@ -50448,7 +50850,7 @@ function layout(copies, aliases) {
       target = to[1] === "" || to[1].endsWith("/") ? to[1] : `${to[1]}/`;
     } else if (!/[*?[{]/.test(from[2])) {
       source = from[2];
-      target = to[1] === "" || to[1].endsWith("/") ? `${to[1]}${path13.posix.basename(from[2])}` : to[1];
+      target = to[1] === "" || to[1].endsWith("/") ? `${to[1]}${path14.posix.basename(from[2])}` : to[1];
     } else {
       return { problem: `the copy pattern ${copy.from} is not reproduced by the gate (only whole folders and single files are)` };
     }
@@ -50529,7 +50931,7 @@ function fluxKustomizationTarget(object, producer, findSource, repo, thisReposit
     return notRendered2();
   }
   const written2 = (str3(spec.path) ?? "").replace(/^\.\/?/, "").replace(/\/+$/, "");
-  const dir2 = repo.normalize(artifact ? path14.posix.join(artifact.root, written2) : written2);
+  const dir2 = repo.normalize(artifact ? path15.posix.join(artifact.root, written2) : written2);
   if (!repo.isDirectory(dir2) || artifact && !repo.walk(dir2).some((f) => artifactHolds(artifact, f))) {
     refuse(["spec", "path"], `its path ${str3(spec.path) ?? "./"} is not a folder of ${artifact ? `its ExternalArtifact (${dir2 || "."} in this repository)` : "this repository"} (kustomize-controller fails: kustomization path not found)`, "declaration-source-not-found");
     return notRendered2();
@@ -50566,11 +50968,11 @@ function fluxKustomizationTarget(object, producer, findSource, repo, thisReposit
   if (Array.isArray(spec.components)) {
     for (const [i, component] of spec.components.entries()) {
       if (typeof component !== "string") continue;
-      if (path14.posix.isAbsolute(component) || /^[a-z][a-z0-9+.-]*:\/\//i.test(component)) {
+      if (path15.posix.isAbsolute(component) || /^[a-z][a-z0-9+.-]*:\/\//i.test(component)) {
         refuse(["spec", "components", i], `component path '${component}' must be local and relative (kustomize-controller refuses it)`, "kustomize-build-failed");
         continue;
       }
-      if (spec.ignoreMissingComponents === true && !repo.isDirectory(path14.posix.join(dir2, component))) continue;
+      if (spec.ignoreMissingComponents === true && !repo.isDirectory(path15.posix.join(dir2, component))) continue;
       flux.components.push({ path: component, at: ["spec", "components", i] });
     }
   }
@@ -50764,7 +51166,7 @@ function sourceIgnore(repo, source, files) {
   root.add(specIgnore ?? DEFAULT_EXCLUDES.join("\n"));
   const nested = [];
   for (const file of repo.walk("")) {
-    if (path14.posix.basename(file) !== ".sourceignore") continue;
+    if (path15.posix.basename(file) !== ".sourceignore") continue;
     let text2;
     try {
       text2 = repo.readText(file);
@@ -50868,12 +51270,12 @@ function pick(value, fields) {
   return out;
 }
 function dirOf(file) {
-  const d = path14.posix.dirname(file);
+  const d = path15.posix.dirname(file);
   return d === "." ? "" : d;
 }
 
 // src/render/kustomize/binary.ts
-import path17 from "node:path";
+import path18 from "node:path";
 
 // src/render/process.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -50883,15 +51285,15 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, realpathSync as realpathSync2, rmSync as rmSync3, symlinkSync } from "node:fs";
 import net from "node:net";
 import os3 from "node:os";
-import path16 from "node:path";
+import path17 from "node:path";
 
 // src/render/which.ts
 import { accessSync, constants, statSync as statSync2 } from "node:fs";
-import path15 from "node:path";
+import path16 from "node:path";
 function which(name, envPath = process.env.PATH ?? "") {
-  for (const dir2 of envPath.split(path15.delimiter)) {
+  for (const dir2 of envPath.split(path16.delimiter)) {
     if (!dir2) continue;
-    const candidate = path15.join(dir2, name);
+    const candidate = path16.join(dir2, name);
     try {
       if (!statSync2(candidate).isFile()) continue;
       accessSync(candidate, constants.X_OK);
@@ -50925,11 +51327,11 @@ function networkNamespace() {
 }
 async function isolate(command, args, request = "auto") {
   const port = await closedLoopbackPort();
-  const root = mkdtempSync2(path16.join(os3.tmpdir(), "gitops-gate-run-"));
+  const root = mkdtempSync2(path17.join(os3.tmpdir(), "gitops-gate-run-"));
   const remove = () => rmSync3(root, { recursive: true, force: true });
   try {
     const dir2 = (name) => {
-      const p = path16.join(root, name);
+      const p = path17.join(root, name);
       mkdirSync3(p);
       return p;
     };
@@ -50951,9 +51353,9 @@ async function isolate(command, args, request = "auto") {
       GIT_CONFIG_NOSYSTEM: "1",
       GIT_CONFIG_GLOBAL: os3.devNull,
       GIT_TERMINAL_PROMPT: "0",
-      HELM_CONFIG_HOME: path16.join(config, "helm"),
-      HELM_CACHE_HOME: path16.join(cache3, "helm"),
-      HELM_DATA_HOME: path16.join(data2, "helm"),
+      HELM_CONFIG_HOME: path17.join(config, "helm"),
+      HELM_CACHE_HOME: path17.join(cache3, "helm"),
+      HELM_DATA_HOME: path17.join(data2, "helm"),
       HELM_PLUGINS: plugins,
       NO_PROXY: "",
       no_proxy: ""
@@ -50968,7 +51370,7 @@ async function isolate(command, args, request = "auto") {
 }
 function linkProgram(command, bin) {
   try {
-    const link = path16.join(bin, path16.basename(command));
+    const link = path17.join(bin, path17.basename(command));
     symlinkSync(realpathSync2(command), link);
     return link;
   } catch {
@@ -51056,7 +51458,7 @@ function killGroup(child) {
 
 // src/render/kustomize/binary.ts
 var KustomizeBinary = class {
-  constructor(command, args, label = [path17.basename(command), ...args].join(" ")) {
+  constructor(command, args, label = [path18.basename(command), ...args].join(" ")) {
     this.command = command;
     this.args = args;
     this.label = label;
@@ -51084,9 +51486,9 @@ function detectKustomize() {
 // src/render/kustomize/sandbox.ts
 import { mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync3, rmSync as rmSync4, writeFileSync as writeFileSync3 } from "node:fs";
 import os4 from "node:os";
-import path18 from "node:path";
+import path19 from "node:path";
 function createSandbox(repo, targetPath, inputs, graph) {
-  const root = mkdtempSync3(path18.join(os4.tmpdir(), "gitops-gate-kustomize-"));
+  const root = mkdtempSync3(path19.join(os4.tmpdir(), "gitops-gate-kustomize-"));
   const errors = [];
   const nodesByFile = /* @__PURE__ */ new Map();
   const pluginConfigs = /* @__PURE__ */ new Map();
@@ -51096,8 +51498,8 @@ function createSandbox(repo, targetPath, inputs, graph) {
   }
   try {
     for (const rel of inputs) {
-      const dest = path18.join(root, ...repo.normalize(rel).split("/"));
-      if (!dest.startsWith(root + path18.sep)) continue;
+      const dest = path19.join(root, ...repo.normalize(rel).split("/"));
+      if (!dest.startsWith(root + path19.sep)) continue;
       const node = nodesByFile.get(rel);
       const docs = pluginConfigs.get(rel);
       let content;
@@ -51111,14 +51513,14 @@ function createSandbox(repo, targetPath, inputs, graph) {
           continue;
         }
       }
-      mkdirSync4(path18.dirname(dest), { recursive: true });
+      mkdirSync4(path19.dirname(dest), { recursive: true });
       writeFileSync3(dest, content);
     }
   } catch (err) {
     rmSync4(root, { recursive: true, force: true });
     throw err;
   }
-  const targetDir = targetPath ? path18.join(root, ...targetPath.split("/")) : root;
+  const targetDir = targetPath ? path19.join(root, ...targetPath.split("/")) : root;
   mkdirSync4(targetDir, { recursive: true });
   return { root, targetDir, errors, remove: () => rmSync4(root, { recursive: true, force: true }) };
 }
@@ -51126,7 +51528,7 @@ function serializeKustomization(node, isRoot) {
   const value = structuredClone(node.value);
   for (const entry of node.entries) {
     if (entry.resolved === void 0) continue;
-    const relative = path18.posix.relative(node.dir, entry.resolved) || ".";
+    const relative = path19.posix.relative(node.dir, entry.resolved) || ".";
     setAt(value, entry.yamlPath, `${entry.prefix ?? ""}${relative}`);
   }
   for (const p of [...node.refused].sort(comparePathsDesc)) deleteAt(value, p);
@@ -51166,7 +51568,7 @@ function comparePathsDesc(a, b) {
 
 // src/render/kustomize/source-map.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import path19 from "node:path";
+import path20 from "node:path";
 var ORIGIN_ANNOTATION = "config.kubernetes.io/origin";
 var TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations";
 function takeMappingAnnotations(body, targetDir, repo) {
@@ -51376,7 +51778,7 @@ var KustomizeSourceMapper = class {
       const li = literals.findIndex((l) => typeof l === "string" && l.split("=")[0].trim() === key);
       if (li >= 0) return { path: [...entryPath, "literals", li] };
       const files = Array.isArray(gen.files) ? gen.files : [];
-      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path19.posix.basename(f) === key));
+      const fi = files.findIndex((f) => typeof f === "string" && (f.includes("=") ? f.split("=")[0].trim() === key : path20.posix.basename(f) === key));
       if (fi >= 0) return { path: [...entryPath, "files", fi] };
       const envs = [...Array.isArray(gen.envs) ? gen.envs : [], ...typeof gen.env === "string" ? [gen.env] : []];
       for (let ei = 0; ei < envs.length; ei++) {
@@ -51571,7 +51973,7 @@ function docCandidate(doc, body, ignored) {
 }
 var SMP_IDENTITY = [[], ["apiVersion"], ["kind"], ["metadata"], ["metadata", "name"], ["metadata", "namespace"]];
 function patchCandidate(patch, body, kind, names) {
-  if (patch.target && !selectorMatches(patch.target, body, names)) return void 0;
+  if (patch.target && !selectorMatches2(patch.target, body, names)) return void 0;
   if (patch.type === "json") {
     const ops = patch.docs[0];
     if (!Array.isArray(ops.value)) return void 0;
@@ -51613,7 +52015,7 @@ function jsonCandidate(ops) {
     }
   };
 }
-function selectorMatches(target, body, names) {
+function selectorMatches2(target, body, names) {
   const apiVersion = typeof body.apiVersion === "string" ? body.apiVersion : "";
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
   const re = (v) => {
@@ -52693,7 +53095,7 @@ function guessEntry(message, graph, rootFile, repo) {
 }
 
 // src/targets/argocd-directory.ts
-import path20 from "node:path";
+import path21 from "node:path";
 
 // src/targets/gobwas-glob.ts
 function compileGobwasGlob(pattern) {
@@ -52770,10 +53172,10 @@ function directorySettings(value) {
 function directoryFiles(repo, dir2, settings) {
   const walked = [];
   const all = repo.walk(dir2, walked);
-  const relative = (file) => dir2 === "" ? file : path20.posix.relative(dir2, file);
+  const relative = (file) => dir2 === "" ? file : path21.posix.relative(dir2, file);
   const inScope = (file) => {
     const rel = relative(file);
-    return (settings.recurse || !rel.includes("/")) && (settings.disableExtensionFilter || MANIFEST_FILE.test(path20.posix.basename(file)));
+    return (settings.recurse || !rel.includes("/")) && (settings.disableExtensionFilter || MANIFEST_FILE.test(path21.posix.basename(file)));
   };
   const include = settings.include ? compileGobwasGlob(settings.include) : void 0;
   const exclude = settings.exclude ? compileGobwasGlob(settings.exclude) : void 0;
@@ -52819,29 +53221,6 @@ function renderManifests(target, repo) {
     errors.push(...parsed.errors);
   }
   return { objects, errors };
-}
-
-// src/objects/label-selector.ts
-function selectorMatches2(selector, get) {
-  const labels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
-  if (!Object.entries(labels).every(([k, v]) => get(k) === String(v))) return false;
-  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions.filter(isRecord) : [];
-  return expressions.every((e) => {
-    const value = get(String(e.key));
-    const values = Array.isArray(e.values) ? e.values.map(String) : [];
-    switch (e.operator) {
-      case "In":
-        return value !== void 0 && values.includes(value);
-      case "NotIn":
-        return value === void 0 || !values.includes(value);
-      case "Exists":
-        return value !== void 0;
-      case "DoesNotExist":
-        return value === void 0;
-      default:
-        return false;
-    }
-  });
 }
 
 // src/render/helm/funcs/yaml.ts
@@ -58477,13 +58856,13 @@ function urlString(u) {
       if (u.user) buf += userString(u.user) + "@";
       if (u.host !== "") buf += urlEscape(u.host, "host");
     }
-    const path34 = urlEscape(u.path, "path");
-    if (path34 !== "" && path34[0] !== "/" && u.host !== "") buf += "/";
+    const path35 = urlEscape(u.path, "path");
+    if (path35 !== "" && path35[0] !== "/" && u.host !== "") buf += "/";
     if (buf === "") {
-      const seg = path34.split("/")[0];
+      const seg = path35.split("/")[0];
       if (seg.includes(":")) buf += "./";
     }
-    buf += path34;
+    buf += path35;
   }
   if (u.rawQuery !== "") buf += "?" + u.rawQuery;
   if (u.fragment !== "") buf += "#" + urlEscape(u.fragment, "fragment");
@@ -58730,7 +59109,7 @@ function referencedProviders(set2, namespace, repositoryProviders) {
       found.set(provider.name, provider);
     } else if (isRecord(ref.selector)) {
       const selector = ref.selector;
-      const matched = candidates.filter((p) => selectorMatches2(selector, (k) => labelOf(p, k)));
+      const matched = candidates.filter((p) => selectorMatches(selector, (k) => labelOf(p, k)));
       if (matched.length === 0) throw new Unbuildable([...at, "selector"], `no ResourceSetInputProvider in the repository matches its inputsFrom selector in ${namespace}, so its inputs are not known`);
       for (const p of matched) found.set(p.name, p);
     } else throw new Unbuildable(at, "input provider reference must have either name or selector set");
@@ -59121,10 +59500,10 @@ function resourceSetFuncs() {
 // src/render/helm-binary.ts
 import { mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync4, rmSync as rmSync5, writeFileSync as writeFileSync4 } from "node:fs";
 import os5 from "node:os";
-import path21 from "node:path";
+import path22 from "node:path";
 function helmTemplateArgs(target, sandbox, env2 = {}) {
   const release = target.helm;
-  const at = (rel) => path21.join(sandbox, ...rel.split("/").filter(Boolean));
+  const at = (rel) => path22.join(sandbox, ...rel.split("/").filter(Boolean));
   return [
     "template",
     release.releaseName,
@@ -59143,13 +59522,13 @@ function helmTemplateArgs(target, sandbox, env2 = {}) {
 async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
   const chartFile2 = target.path ? `${target.path}/Chart.yaml` : "Chart.yaml";
   if (!helm) return { objects: [], errors: [new InputError(chartFile2, "`renderer: helm` is set but no helm binary is on the PATH", "helm-not-found")] };
-  const sandbox = mkdtempSync4(path21.join(os5.tmpdir(), "gitops-gate-helm-"));
+  const sandbox = mkdtempSync4(path22.join(os5.tmpdir(), "gitops-gate-helm-"));
   const errors = [];
   try {
     for (const rel of target.inputs) {
       try {
-        const dest = path21.join(sandbox, ...rel.split("/"));
-        mkdirSync5(path21.dirname(dest), { recursive: true });
+        const dest = path22.join(sandbox, ...rel.split("/"));
+        mkdirSync5(path22.dirname(dest), { recursive: true });
         writeFileSync4(dest, repo.readBytes(rel));
       } catch (err) {
         if (err instanceof InputError) errors.push(err);
@@ -59158,7 +59537,7 @@ async function renderWithHelmBinary(target, repo, options, helm, env2 = {}) {
     }
     const result = await runBounded(helm, helmTemplateArgs(target, sandbox, env2), { cwd: sandbox, timeoutMs: options.timeoutMs });
     if (!result.ok) {
-      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path21.sep).join("").trim()}`;
+      const reason = result.reason === "timeout" ? `helm template did not finish within ${options.timeoutMs} ms` : `helm template failed: ${result.stderr.split(sandbox + path22.sep).join("").trim()}`;
       return { objects: [], errors: [...errors, new InputError(chartFile2, reason, result.reason === "timeout" ? "render-timeout" : "helm-render-failed")] };
     }
     const parsed = parseHelmOutput(result.stdout, target, repo);
@@ -59413,12 +59792,12 @@ var HelmSourceMap = class {
   rendered;
   body;
   tracer;
-  locate(path34) {
-    const { foundPath } = this.rendered.locate(path34);
+  locate(path35) {
+    const { foundPath } = this.rendered.locate(path35);
     const node = this.rendered.nodeAt(foundPath);
     const keyOffset = this.rendered.offsetOf(foundPath);
-    if (foundPath.length < path34.length) {
-      const toggle = this.tracer.toggle({ node, keyOffset }, path34[foundPath.length]);
+    if (foundPath.length < path35.length) {
+      const toggle = this.tracer.toggle({ node, keyOffset }, path35[foundPath.length]);
       if (toggle) return { ...toggle, foundPath };
     }
     const valueRange = node?.range ? [node.range[0], node.range[1]] : void 0;
@@ -59472,11 +59851,11 @@ var ProvenanceTracer = class {
       segments: this.rendered.segments,
       valuesChains: (reads) => this.chainsOf(reads),
       values: this.ctx.values,
-      valuesLocation: (path34) => this.valuesLocation(path34)
+      valuesLocation: (path35) => this.valuesLocation(path35)
     };
     return findToggle(ctx, parent, missingKey);
   }
-  trace(path34, value, keyOffset, valueRange) {
+  trace(path35, value, keyOffset, valueRange) {
     const keySegment = this.segmentAt(keyOffset);
     const written2 = valueRange ? this.segmentsIn(valueRange[0], valueRange[1]) : keySegment ? [keySegment] : [];
     const literal = this.hasLiteralText(written2);
@@ -59484,7 +59863,7 @@ var ProvenanceTracer = class {
     if (actions.length === 0 || literal && !isScalar6(value)) return this.templatePlace(keySegment);
     const last = actions[actions.length - 1];
     const exact = valueRange !== void 0 && actions.some((s) => s.start >= valueRange[0] && s.end <= valueRange[1]);
-    const valuesPath = this.valuesPathFor(path34, value, actions, exact);
+    const valuesPath = this.valuesPathFor(path35, value, actions, exact);
     const placed = this.templatePlace(last);
     if (!valuesPath) return placed;
     const valuesLocation = this.valuesLocation(valuesPath);
@@ -59529,7 +59908,7 @@ var ProvenanceTracer = class {
     return "release";
   }
   /** The values path a rendered field came from: from the `.Values` chains of the actions, else by value. */
-  valuesPathFor(path34, value, actions, exact) {
+  valuesPathFor(path35, value, actions, exact) {
     const chains = [];
     const seen = /* @__PURE__ */ new Set();
     for (const seg of [...actions].reverse()) {
@@ -59540,7 +59919,7 @@ var ProvenanceTracer = class {
       }
     }
     for (const chain of chains) {
-      const found = this.extend(chain, path34, value, exact);
+      const found = this.extend(chain, path35, value, exact);
       if (found) return found;
     }
     if (typeof value === "string") {
@@ -59551,12 +59930,12 @@ var ProvenanceTracer = class {
       const own = this.chainsOf(actions[actions.length - 1].reads).reverse().find((c) => isSetScalar(getAt(this.ctx.values, c)));
       if (own) return own;
     }
-    return this.searchByValue(path34, value, this.scope);
+    return this.searchByValue(path35, value, this.scope);
   }
   /** `chain` plus the longest suffix of the rendered path under which the values hold the rendered value. */
-  extend(chain, path34, value, exact) {
-    for (let k = Math.min(path34.length, 8); k >= (exact || !isScalar6(value) ? 0 : 1); k--) {
-      const candidate = [...chain, ...path34.slice(path34.length - k)];
+  extend(chain, path35, value, exact) {
+    for (let k = Math.min(path35.length, 8); k >= (exact || !isScalar6(value) ? 0 : 1); k--) {
+      const candidate = [...chain, ...path35.slice(path35.length - k)];
       if (valueMatches(getAt(this.ctx.values, candidate), value)) return candidate;
     }
     return void 0;
@@ -59577,15 +59956,15 @@ var ProvenanceTracer = class {
     return best?.path;
   }
   /** A values path whose key suffix and value equal the rendered field's (for `with`/`range` and helpers). */
-  searchByValue(path34, value, scope) {
-    const last = path34[path34.length - 1];
+  searchByValue(path35, value, scope) {
+    const last = path35[path35.length - 1];
     const key = valueKey(value);
     if (typeof last !== "string" || key === void 0) return void 0;
     let best;
     for (const { at, node } of valuesIndex(this.ctx.values, scope).get(`${last}\0${key}`) ?? []) {
       if (!valueMatches(node, value)) continue;
       let score = 0;
-      while (score < at.length && score < path34.length && at[at.length - 1 - score] === path34[path34.length - 1 - score]) score++;
+      while (score < at.length && score < path35.length && at[at.length - 1 - score] === path35[path35.length - 1 - score]) score++;
       if (!best || score > best.score) best = { path: at, score };
     }
     return best && [...best.path];
@@ -59594,10 +59973,10 @@ var ProvenanceTracer = class {
    * The line in the highest-precedence values file that sets `path`. A subchart's `global.x` is also set by
    * `global.x` of every chart above it (Helm copies globals down).
    */
-  valuesLocation(path34) {
-    const candidates = [path34];
+  valuesLocation(path35) {
+    const candidates = [path35];
     const g = this.scope.length;
-    if (g > 0 && path34[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path34.slice(0, j), ...path34.slice(g)]);
+    if (g > 0 && path35[g] === "global") for (let j = g - 1; j >= 0; j--) candidates.push([...path35.slice(0, j), ...path35.slice(g)]);
     for (let i = this.ctx.valuesSources.length - 1; i >= 0; i--) {
       const source = this.ctx.valuesSources[i];
       const scope = source.scope ?? [];
@@ -59973,7 +60352,7 @@ function renderOnWorker(job, hardTimeoutMs2, memory = HELM_WORKER_MEMORY) {
 // src/render/flux-post-render.ts
 import { mkdtempSync as mkdtempSync5, rmSync as rmSync6, writeFileSync as writeFileSync5 } from "node:fs";
 import os6 from "node:os";
-import path22 from "node:path";
+import path23 from "node:path";
 var MARK = "gitops-gate.internal/object";
 async function postRender(objects, renderers, options) {
   const binary = options.binary ?? detectKustomize();
@@ -59988,7 +60367,7 @@ async function postRender(objects, renderers, options) {
   return { objects: current2, errors: [] };
 }
 async function buildOnce(objects, renderer, binary, timeoutMs) {
-  const dir2 = mkdtempSync5(path22.join(os6.tmpdir(), "gitops-gate-postrender-"));
+  const dir2 = mkdtempSync5(path23.join(os6.tmpdir(), "gitops-gate-postrender-"));
   try {
     const marked = objects.map((o, i) => {
       const body = structuredClone(o.body);
@@ -59996,7 +60375,7 @@ async function buildOnce(objects, renderer, binary, timeoutMs) {
       metadata.annotations = { ...isRecord(metadata.annotations) ? metadata.annotations : {}, [MARK]: String(i) };
       return toJsonDocument(body);
     });
-    writeFileSync5(path22.join(dir2, "helm-output.yaml"), marked.join("---\n"));
+    writeFileSync5(path23.join(dir2, "helm-output.yaml"), marked.join("---\n"));
     const kustomization = {
       apiVersion: "kustomize.config.k8s.io/v1beta1",
       kind: "Kustomization",
@@ -60004,7 +60383,7 @@ async function buildOnce(objects, renderer, binary, timeoutMs) {
       ...renderer.patches.length > 0 ? { patches: renderer.patches.map((p) => ({ patch: p.patch, ...p.target ? { target: p.target } : {} })) } : {},
       ...renderer.images.length > 0 ? { images: renderer.images.map(({ at: _at, ...image }) => image) } : {}
     };
-    writeFileSync5(path22.join(dir2, "kustomization.yaml"), toJsonDocument(kustomization));
+    writeFileSync5(path23.join(dir2, "kustomization.yaml"), toJsonDocument(kustomization));
     const result = await binary.build(dir2, { timeoutMs });
     if (!result.ok) {
       const message = result.reason === "timeout" ? `did not finish within ${timeoutMs} ms` : cleanMessage(extractKustomizeError(result.stderr), [dir2]);
@@ -60131,8 +60510,8 @@ async function renderHelm(target, repo, options) {
         target: target.id,
         templateFile,
         templateOrigin: (source) => render.templateOrigins[source],
-        archivePlace: (path34) => {
-          const archive2 = fetched.get(path34);
+        archivePlace: (path35) => {
+          const archive2 = fetched.get(path35);
           return archive2 && { location: archive2.at, label: `in ${describeFetched(archive2.chart)}:` };
         },
         values,
@@ -60296,7 +60675,7 @@ function withRelease(output, target) {
 
 // src/render/argocd-applicationset.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import path23 from "node:path";
+import path24 from "node:path";
 
 // src/render/helm/funcs/duration.ts
 var INT64_MAX2 = 2n ** 63n - 1n;
@@ -60942,7 +61321,7 @@ var TomlParser = class {
     }
     this.err(`table ${JSON.stringify(this.lastKey)} has already been defined`);
   }
-  descend(t, k, path34) {
+  descend(t, k, path35) {
     const v = t.get(k);
     if (v === void 0) {
       const nt = /* @__PURE__ */ new Map();
@@ -60952,7 +61331,7 @@ var TomlParser = class {
     }
     if (v instanceof Map && !v[INLINE]) return v;
     if (Array.isArray(v) && v[ARRAY_OF_TABLES] && v.length > 0) return v[v.length - 1];
-    return this.err(`key ${JSON.stringify(path34.join("."))} has already been defined`);
+    return this.err(`key ${JSON.stringify(path35.join("."))} has already been defined`);
   }
   parseKeyValue(table2, top) {
     const key = this.parseKey();
@@ -61532,7 +61911,7 @@ function generate(generator, at, ctx) {
   }
   const values = isRecord(isRecord(body) ? body.values : void 0) ? body.values : void 0;
   if (values) sets = sets.map((p) => withValues(p, values, ctx));
-  return isRecord(generator.selector) ? sets.filter((p) => selects(generator.selector, p, ctx.goTemplate)) : sets;
+  return isRecord(generator.selector) ? sets.filter((p) => selects2(generator.selector, p, ctx.goTemplate)) : sets;
 }
 function withValues(params, values, ctx) {
   const rendered = {};
@@ -61604,7 +61983,7 @@ function fileParams(entries2, at, ctx, prefix) {
     for (const object of objects) {
       if (!isRecord(object)) throw new Unexpandable(at, `${file}, which the git files generator reads, does not hold a mapping`);
       const params = ctx.goTemplate ? { ...object } : flatten(object);
-      out.push({ ...params, ...pathParams(path23.posix.dirname(file) === "." ? "" : path23.posix.dirname(file), path23.posix.basename(file), ctx.goTemplate, prefix) });
+      out.push({ ...params, ...pathParams(path24.posix.dirname(file) === "." ? "" : path24.posix.dirname(file), path24.posix.basename(file), ctx.goTemplate, prefix) });
     }
   }
   return out;
@@ -61627,7 +62006,7 @@ function clusterParams(body, at, ctx) {
   const out = [];
   for (const cluster of ctx.clusters) {
     const labels = cluster.labels ?? {};
-    if (selector && !selects(selector, labels, false)) continue;
+    if (selector && !selects2(selector, labels, false)) continue;
     const name = cluster.name ?? cluster.server ?? "";
     const base2 = { name, nameNormalized: sanitizeName(name), server: cluster.server ?? "", project: "" };
     if (ctx.goTemplate) {
@@ -61667,8 +62046,8 @@ function mergeParams(body, at, ctx) {
   }
   return base2;
 }
-function selects(selector, params, goTemplate) {
-  return selectorMatches2(selector, (k) => {
+function selects2(selector, params, goTemplate) {
+  return selectorMatches(selector, (k) => {
     const v = goTemplate ? lookup(params, k) : params[k];
     return v === void 0 || v === null ? void 0 : String(v);
   });
@@ -61784,7 +62163,7 @@ function hasPath(value, p) {
 
 // src/targets/argocd-application.ts
 var import_picomatch4 = __toESM(require_picomatch2(), 1);
-import path25 from "node:path";
+import path26 from "node:path";
 
 // src/targets/argocd-env.ts
 var REVISION_VARIABLES = ["ARGOCD_APP_REVISION", "ARGOCD_APP_REVISION_SHORT", "ARGOCD_APP_REVISION_SHORT_8"];
@@ -61930,7 +62309,7 @@ function setAt2(body, p, value) {
 
 // src/targets/argocd-value-files.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import path24 from "node:path";
+import path25 from "node:path";
 var isGlob = (p) => /[*?[]/.test(p);
 function checkRefs(entries2, ctx) {
   if (!ctx.multiSource) return void 0;
@@ -62010,10 +62389,10 @@ function resolveOne(entry, ctx) {
   return within(ctx.repo, ctx.appPath, value);
 }
 function within(repo, appPath, value) {
-  const joined = value.startsWith("/") ? value : path24.posix.join("/", appPath, value);
-  let file = path24.posix.normalize(`/${joined}`);
+  const joined = value.startsWith("/") ? value : path25.posix.join("/", appPath, value);
+  let file = path25.posix.normalize(`/${joined}`);
   const outside = { error: `file '${value}' resolved to outside repository root` };
-  if (climbsOut(value.startsWith("/") ? value : path24.posix.join(appPath || ".", value))) return outside;
+  if (climbsOut(value.startsWith("/") ? value : path25.posix.join(appPath || ".", value))) return outside;
   if (!isGlob(file)) {
     const followed = followLinks(repo, file.slice(1));
     if (followed === void 0) return { error: "internal error: failed to resolve path. Check logs for more details" };
@@ -62039,9 +62418,9 @@ function followLinks(repo, rel) {
     const target = repo.readLink(current2);
     if (target === void 0) return current2;
     if (depth === 10) return void 0;
-    const next = path24.isAbsolute(target) ? path24.relative(repo.root, target) : path24.posix.join(path24.posix.dirname(current2), target.split(path24.sep).join("/"));
-    if (next === ".." || next.startsWith("../") || path24.isAbsolute(next)) return "outside";
-    current2 = path24.posix.normalize(next);
+    const next = path25.isAbsolute(target) ? path25.relative(repo.root, target) : path25.posix.join(path25.posix.dirname(current2), target.split(path25.sep).join("/"));
+    if (next === ".." || next.startsWith("../") || path25.isAbsolute(next)) return "outside";
+    current2 = path25.posix.normalize(next);
   }
   return void 0;
 }
@@ -62051,7 +62430,7 @@ function globFiles(repo, pattern) {
   const base2 = import_picomatch3.default.scan(pattern).base;
   const inside = (repo.isDirectory(base2) ? repo.walk(base2, problems) : []).filter((f) => match2(f)).map((file) => ({ file, outside: false }));
   const escaping = problems.filter((p) => p.ruleId === "path-outside-repository" && match2(p.file)).map((p) => ({ file: p.file, outside: true }));
-  const folders = (f) => path24.posix.dirname(f) === "." ? [] : path24.posix.dirname(f).split("/");
+  const folders = (f) => path25.posix.dirname(f) === "." ? [] : path25.posix.dirname(f).split("/");
   return [...inside, ...escaping].sort((x, y) => {
     const a = x.file;
     const b = y.file;
@@ -62059,8 +62438,8 @@ function globFiles(repo, pattern) {
     const db = folders(b);
     for (let i = 0; i < Math.min(da.length, db.length); i++) if (da[i] !== db[i]) return da[i] < db[i] ? -1 : 1;
     if (da.length !== db.length) return da.length - db.length;
-    const na = path24.posix.basename(a);
-    const nb = path24.posix.basename(b);
+    const na = path25.posix.basename(a);
+    const nb = path25.posix.basename(b);
     return na < nb ? -1 : na > nb ? 1 : 0;
   });
 }
@@ -62112,7 +62491,7 @@ function manifestGeneratePaths(object, repo, sourcePath) {
   for (const raw of value.split(";").map((p) => p.trim()).filter(Boolean)) {
     let pattern;
     try {
-      pattern = raw.startsWith("/") ? repo.normalize(raw.slice(1)) : repo.normalize(path25.posix.join(sourcePath ?? "", raw));
+      pattern = raw.startsWith("/") ? repo.normalize(raw.slice(1)) : repo.normalize(path26.posix.join(sourcePath ?? "", raw));
     } catch {
       continue;
     }
@@ -62361,7 +62740,7 @@ function kustomizeTarget(app, base2, kustomize, dir2, sp, env2) {
   }
   for (const [i, component] of list2("components").entries()) {
     if (typeof component !== "string") continue;
-    if (kustomize.ignoreMissingComponents === true && !app.repo.isDirectory(path25.posix.join(dir2, component))) continue;
+    if (kustomize.ignoreMissingComponents === true && !app.repo.isDirectory(path26.posix.join(dir2, component))) continue;
     flux.components.push({ path: component, at: sp("kustomize", "components", i) });
   }
   const target = { ...base2, kind: "kustomize", path: dir2, flux };
@@ -62391,7 +62770,7 @@ function argoImage(text2) {
   };
 }
 function dirname(file) {
-  const d = path25.posix.dirname(file);
+  const d = path26.posix.dirname(file);
   return d === "." ? "" : d;
 }
 function remoteRelease(object, helm, destination, chart) {
@@ -62414,7 +62793,7 @@ function inlineValues(object, repo, helm, base2) {
 
 // src/targets/flux-helm-release.ts
 import { createHash as createHash7 } from "node:crypto";
-import path26 from "node:path";
+import path27 from "node:path";
 var SOURCE_API = "source.toolkit.fluxcd.io/";
 var HELM_API = "helm.toolkit.fluxcd.io/";
 function fluxSourceOf(object) {
@@ -62446,7 +62825,7 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
   const base2 = {
     id: `flux:${namespace}/${object.name}`,
     kind: "helm",
-    path: path26.posix.dirname(declaredAt.file) === "." ? "" : path26.posix.dirname(declaredAt.file),
+    path: path27.posix.dirname(declaredAt.file) === "." ? "" : path27.posix.dirname(declaredAt.file),
     inputs: [...producer.inputs],
     renderable: true,
     declaredAt,
@@ -62791,7 +63170,7 @@ var DeclaredTargets = class {
       ...kustomizations.map((object) => [object, safely(object, producer, "flux-ks", "kustomize", () => fluxKustomizationTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))]),
       ...releases.map((object) => [object, safely(object, producer, "flux", "helm", () => helmReleaseTarget(object, producer, findSource, this.repo, thisRepository, find, findArtifact))]),
       ...expanded.applications.flatMap((object) => safelyAll(object, producer, "argocd", () => applicationTargets(object, producer, this.repo, which2, this.options.revision)).map((t) => [object, t])),
-      ...expanded.refused.map(({ set: set2, path: path34, reason }) => [set2, setNotRendered(set2, producer, path34, reason)]),
+      ...expanded.refused.map(({ set: set2, path: path35, reason }) => [set2, setNotRendered(set2, producer, path35, reason)]),
       ...resourceSets.map((object) => [object, resourceSetTarget(object, producer, this.inputProviders(objects))])
     ];
     const out = [];
@@ -62843,12 +63222,12 @@ function safely(object, producer, prefix, kind, build) {
     return { id: `${prefix}:${object.namespace ?? "default"}/${object.name}`, kind, path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: at, problems: [problem] };
   }
 }
-function setNotRendered(set2, producer, path34, reason) {
+function setNotRendered(set2, producer, path35, reason) {
   const name = `${set2.namespace ?? "argocd"}/${set2.name}`;
-  return declarationNotRendered(set2, producer, `argocd-set:${name}`, "helm", path34, `ApplicationSet ${name}: ${reason}, so the Applications it generates are not checked`);
+  return declarationNotRendered(set2, producer, `argocd-set:${name}`, "helm", path35, `ApplicationSet ${name}: ${reason}, so the Applications it generates are not checked`);
 }
-function declarationNotRendered(object, producer, id, kind, path34, message) {
-  const where = object.sourceMap.locate(path34).location;
+function declarationNotRendered(object, producer, id, kind, path35, message) {
+  const where = object.sourceMap.locate(path35).location;
   const problem = new InputError(where.file, message, "declaration-not-rendered", where.line, where.column);
   return { id, kind, path: producer.path, inputs: [...producer.inputs], renderable: false, declaredAt: object.sourceMap.locate([]).location, problems: [problem] };
 }
@@ -62936,7 +63315,7 @@ function declarationFiles(texts, expandApplicationSet2) {
 
 // src/targets/declaration-reach.ts
 var import_picomatch5 = __toESM(require_picomatch2(), 1);
-import path27 from "node:path";
+import path28 from "node:path";
 var DeclarationReach = class {
   constructor(texts, declarationFiles2, artifactRoots = /* @__PURE__ */ new Map()) {
     this.declarationFiles = declarationFiles2;
@@ -62992,7 +63371,7 @@ var DeclarationReach = class {
   /** The files one declaration reads itself. */
   direct(object) {
     const spec = isRecord(object.body.spec) ? object.body.spec : {};
-    const own = path27.posix.dirname(object.sourceMap.locate([]).location.file);
+    const own = path28.posix.dirname(object.sourceMap.locate([]).location.file);
     const folder = (dir2) => this.files(dir2 === "." ? "" : dir2);
     if (isFluxKustomization(object)) {
       if (typeof spec.path !== "string" && spec.path !== void 0) return "everything";
@@ -63002,7 +63381,7 @@ var DeclarationReach = class {
       if (dir2 === void 0) return /* @__PURE__ */ new Set();
       const out = /* @__PURE__ */ new Set([...folder(dir2), ...loadKustomizationGraph(this.repo, dir2).inputs]);
       for (const c of Array.isArray(spec.components) ? spec.components : []) {
-        const d = typeof c === "string" ? this.normalize(path27.posix.join(dir2, c)) : void 0;
+        const d = typeof c === "string" ? this.normalize(path28.posix.join(dir2, c)) : void 0;
         if (d !== void 0) for (const f of [...folder(d), ...loadKustomizationGraph(this.repo, d).inputs]) out.add(f);
       }
       return out;
@@ -63034,7 +63413,7 @@ var DeclarationReach = class {
         const helm = isRecord(source.helm) ? source.helm : {};
         for (const file of Array.isArray(helm.valueFiles) ? helm.valueFiles : []) {
           if (typeof file !== "string") continue;
-          const rel = file.startsWith("$") ? file.replace(/^\$[^/]*\/?/, "") : file.startsWith("/") ? file.slice(1) : path27.posix.join(dir2 ?? "", file);
+          const rel = file.startsWith("$") ? file.replace(/^\$[^/]*\/?/, "") : file.startsWith("/") ? file.slice(1) : path28.posix.join(dir2 ?? "", file);
           const match2 = (0, import_picomatch5.default)(rel.replace(/^\.\//, "").replace(/\$(\{[^}]*\}|[A-Za-z0-9_]+)/g, "*"), { dot: true });
           for (const f of this.files("")) if (match2(f)) out.add(f);
         }
@@ -63111,16 +63490,16 @@ var YamlTexts = class {
 
 // src/targets/discover.ts
 var import_picomatch6 = __toESM(require_picomatch2(), 1);
-import path29 from "node:path";
+import path30 from "node:path";
 
 // src/targets/helm.ts
-import path28 from "node:path";
+import path29 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
 function defaultReleaseName(chartName2, chartDir) {
-  const name = (chartName2 || path28.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
+  const name = (chartName2 || path29.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
   return name || "release";
 }
 function conventionalReleases(repo, chartDir, base2, ciValues = false) {
@@ -63164,10 +63543,10 @@ function configuredReleases(config, chartDir, repo, source, chartName2) {
   });
 }
 function envName(file, chartDir) {
-  const base2 = path28.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base2 = path29.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base2);
   if (m) return m[1];
-  if (base2 === "values" || base2 === path28.posix.basename(chartDir)) return path28.posix.basename(path28.posix.dirname(file)) || base2;
+  if (base2 === "values" || base2 === path29.posix.basename(chartDir)) return path29.posix.basename(path29.posix.dirname(file)) || base2;
   return base2;
 }
 function chartInputs(repo, chartDir) {
@@ -63269,7 +63648,7 @@ function targetId(kind, folder) {
 }
 var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
 var dirOf2 = (file) => {
-  const d = path29.posix.dirname(file);
+  const d = path30.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder2 = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
@@ -63309,7 +63688,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path29.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path30.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates, skipped, options.toolTemplates ?? false);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -63348,7 +63727,7 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf2(f) === d && isManifestFile(f) && !kustomizationNames.has(path29.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
+        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf2(f) === d && isManifestFile(f) && !kustomizationNames.has(path30.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
         if (list2 && list2.length > 0) targets.push(manifestsTarget(d, list2));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -63467,9 +63846,9 @@ function countDeclarations(states) {
 }
 
 // src/targets/index.ts
-import path30 from "node:path";
+import path31 from "node:path";
 var normalize = (file) => {
-  const n = path30.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path31.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -63507,7 +63886,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request) {
-  const root = path31.resolve(request.root);
+  const root = path32.resolve(request.root);
   const notes = [];
   const startedAt = Date.now();
   if (!request.base) {
@@ -63579,7 +63958,9 @@ async function run(request) {
         notes.push(`${t.id} could not be rendered at the base revision${built.changed.includes(t.path || ".") ? " (its chart dependencies changed, so those built in the working tree were not used for the base)" : ""}: every finding of it counts as new.`);
       }
     }
-    const marked = [...markAgainstBase(headScan.findings, baseScan.findings), ...unreleasedCharts(headScan.gitCharts, head, baseRepo, changedPaths, settings)];
+    notes.push(...annotationCallouts(headScan.grants, baseScan.grants));
+    const heads = settings.exceptionAnnotations === "base" ? baseGrantsOnly(headScan.findings, baseScan.grants, notes) : headScan.findings;
+    const marked = [...markAgainstBase(heads, baseScan.findings), ...unreleasedCharts(headScan.gitCharts, head, baseRepo, changedPaths, settings)];
     const findings = sortFindings(withExceptions(marked, settings, notes));
     const changed = new Set(changedPaths);
     return {
@@ -63602,6 +63983,31 @@ async function run(request) {
     source?.close();
     exported.dispose();
   }
+}
+function identityOf(object) {
+  return `${object.apiVersion.split("/")[0]}/${object.kind}/${object.namespace ?? ""}/${object.name}`;
+}
+function annotationCallouts(head, base2) {
+  const out = [];
+  for (const [key, grant] of head) {
+    const before = base2.get(key);
+    const added = grant.rules.filter((r) => !before?.rules.includes(r));
+    if (before && added.length === 0 && before.reason === grant.reason && before.until === grant.until) continue;
+    const what = before && added.length === 0 ? `changes the ${IGNORE_ANNOTATION} exception` : `adds a ${IGNORE_ANNOTATION} exception for ${added.join(", ")}`;
+    out.push(`This change ${what} on ${grant.object} (${grant.at.file}:${grant.at.line}): "${grant.reason ?? "no reason given"}"${grant.until ? `, until ${grant.until}` : ""}.`);
+  }
+  return out;
+}
+function baseGrantsOnly(findings, base2, notes) {
+  return findings.map((f) => {
+    if (!f.suppression?.source.startsWith(IGNORE_ANNOTATION) || !f.object || !f.target) return f;
+    const before = base2.get(`${f.target}\0${identityOf(f.object)}`);
+    if (before?.reason && before.rules.includes(f.ruleId)) return f;
+    const note = `${f.suppression.source}: not counted for ${f.ruleId}, as only the base revision's exception annotations count (exceptionAnnotations: base).`;
+    if (!notes.includes(note)) notes.push(note);
+    const { suppression: _dropped, ...rest } = f;
+    return rest;
+  });
 }
 function unreleasedCharts(charts, head, base2, changedPaths, settings) {
   const problems = [];
@@ -63707,7 +64113,7 @@ function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);
   const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
   const inBase = policyTree !== root;
-  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path31.join(policyTree, name)));
+  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path32.join(policyTree, name)));
   if (configFile !== void 0) {
     const source = request.configPath ?? configFile;
     let text2;
@@ -63735,8 +64141,8 @@ function resolveSettings(request, root, policyTree) {
   };
 }
 function configPathInRepository(configPath, root) {
-  const relative = path31.relative(root, path31.resolve(configPath)).split(path31.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path31.isAbsolute(relative)) {
+  const relative = path32.relative(root, path32.resolve(configPath)).split(path32.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path32.isAbsolute(relative)) {
     throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
   }
   return relative;
@@ -63771,6 +64177,9 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
     return { error, ...target ? { target } : {}, subject: subjectOf(repo, error) };
   });
   const findings = [];
+  const grants = /* @__PURE__ */ new Map();
+  const ruleIds = new Set(rules2.map((r) => r.rule.id));
+  const today = (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
   const targets = [];
   const notes = [];
   const objects = /* @__PURE__ */ new Map();
@@ -63869,7 +64278,7 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
     renderedDeclarations,
     diff
   );
-  return { targets, gitCharts, prunes, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes, declarations: declarationsOut };
+  return { targets, gitCharts, prunes, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes, declarations: declarationsOut, grants };
   async function renderOnce(target) {
     const remaining = budget.remainingMs();
     if (remaining <= 0) {
@@ -63905,9 +64314,17 @@ async function scanTree(repo, settings, rules2, budget, selection, diff, charts,
     }
     const identities = /* @__PURE__ */ new Map();
     if (diff) objects.set(target.id, identities);
+    const related = checkSet(output.objects, rules2);
     for (const object of output.objects) {
-      findings.push(...checkObject(object, rules2, { pss: settings.pss }));
-      if (diff) identities.set(`${object.apiVersion.split("/")[0]}/${object.kind}/${object.namespace ?? ""}/${object.name}`, { ref: refOf(object), body: digest(comparableBody(object)) });
+      const found = [...checkObject(object, rules2, { pss: settings.pss }), ...related.get(object) ?? []];
+      const grant = settings.exceptionAnnotations === "off" ? void 0 : grantOf(object);
+      if (grant) {
+        const applied = applyGrant(object, found, grant, ruleIds, today);
+        for (const note of applied.notes) if (!notes.includes(note)) notes.push(note);
+        findings.push(...applied.findings);
+        grants.set(`${target.id}\0${identityOf(object)}`, { ...grant, object: describeObject(object) });
+      } else findings.push(...found);
+      if (diff) identities.set(identityOf(object), { ref: refOf(object), body: digest(comparableBody(object)) });
     }
     const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
     if (target.declaredAt && DECLARATION_TARGET.test(target.id)) renderedDeclarations.push({ id: target.id, declaredAt: target.declaredAt, checked: unchecked.length === 0 });
@@ -63941,7 +64358,7 @@ function targetFile(repo, target) {
   const join2 = (name) => target.path ? `${target.path}/${name}` : name;
   if (target.declaredAt) return target.declaredAt.file;
   if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path31.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path31.posix.basename(f))) ?? join2("kustomization.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path32.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path32.posix.basename(f))) ?? join2("kustomization.yaml");
   return target.files?.[0] ?? (target.path || ".");
 }
 function subjectOf(repo, error) {
@@ -63987,10 +64404,10 @@ function canonicalJson(value) {
 
 // src/cli/template.ts
 import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync6, writeFileSync as writeFileSync6 } from "node:fs";
-import path33 from "node:path";
+import path34 from "node:path";
 
 // src/render/helm/chart-defaults.ts
-import path32 from "node:path";
+import path33 from "node:path";
 var MERGE_ERROR = "values files merge error";
 function replaceDefaultValues(repo, chart, spec) {
   let merged = /* @__PURE__ */ new Map();
@@ -64006,7 +64423,7 @@ function replaceDefaultValues(repo, chart, spec) {
   chart.defaultsFrom = from;
 }
 function chartFile(chart, p, ignoreMissing) {
-  const clean2 = path32.posix.normalize(p);
+  const clean2 = path33.posix.normalize(p);
   if (clean2 === "values.yaml") return chart.valuesFile;
   const found = chart.files.find((f) => f.name === clean2);
   if (found || ignoreMissing) return found;
@@ -64383,13 +64800,13 @@ ${TEMPLATE_USAGE}
         }
       }
     }
-    const cwd = path33.resolve(io.cwd);
+    const cwd = path34.resolve(io.cwd);
     const root = readRoot(cwd, [chartArg, ...f.lists.values ?? []]);
-    const fromRoot = (p) => root === cwd && !path33.isAbsolute(p) ? p : path33.relative(root, path33.resolve(cwd, p)) || ".";
+    const fromRoot = (p) => root === cwd && !path34.isAbsolute(p) ? p : path34.relative(root, path34.resolve(cwd, p)) || ".";
     const repo = new RepoFiles(root);
     const chartRel = fromRoot(chartArg);
     if (!repo.exists(chartRel)) {
-      throw new Error(chartArg.startsWith(".") || path33.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
+      throw new Error(chartArg.startsWith(".") || path34.isAbsolute(chartArg) ? `path "${chartArg}" not found` : `repo ${chartArg.split("/")[0]} not found`);
     }
     const outputDir = f.strings["output-dir"] ?? "";
     const includeCrds = !!f.bools["include-crds"];
@@ -64417,14 +64834,14 @@ ${TEMPLATE_USAGE}
     const opts = { includeCrds, skipTests, noHooks, showOnly: f.lists["show-only"] ?? [], ...io.build ? { build: io.build } : {} };
     if (outputDir !== "") {
       const written2 = /* @__PURE__ */ new Set();
-      const base2 = path33.resolve(io.cwd, outputDir);
-      const releaseDir = f.bools["release-name"] ? path33.join(base2, name) : base2;
+      const base2 = path34.resolve(io.cwd, outputDir);
+      const releaseDir = f.bools["release-name"] ? path34.join(base2, name) : base2;
       for (const w of outputDirWrites(r.crds, r.sortedManifests, r.hooks, opts)) {
         const dir2 = w.kind === "crd" ? base2 : releaseDir;
-        const file = [dir2, w.name].join(path33.sep);
-        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path33.join(outputDir, name) : outputDir, w.name].join(path33.sep);
+        const file = [dir2, w.name].join(path34.sep);
+        const shown = [w.kind === "crd" ? outputDir : f.bools["release-name"] ? path34.join(outputDir, name) : outputDir, w.name].join(path34.sep);
         const append = w.kind === "hook" ? existsSync3(file) : written2.has(file);
-        mkdirSync6(path33.dirname(file), { recursive: true });
+        mkdirSync6(path34.dirname(file), { recursive: true });
         const data2 = `---
 # Source: ${w.name}
 ${w.data}
@@ -64484,8 +64901,8 @@ Use --debug flag to render out invalid YAML
 function readRoot(cwd, paths2) {
   let root = cwd;
   for (const p of paths2) {
-    const abs = path33.resolve(cwd, p);
-    for (let rel = path33.relative(root, abs); rel === ".." || rel.startsWith(`..${path33.sep}`) || path33.isAbsolute(rel); rel = path33.relative(root, abs)) root = path33.dirname(root);
+    const abs = path34.resolve(cwd, p);
+    for (let rel = path34.relative(root, abs); rel === ".." || rel.startsWith(`..${path34.sep}`) || path34.isAbsolute(rel); rel = path34.relative(root, abs)) root = path34.dirname(root);
   }
   return root;
 }

@@ -5,12 +5,13 @@
  */
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import { checkObject, type ActiveRule } from './analyze/engine.js';
+import { checkObject, checkSet, type ActiveRule } from './analyze/engine.js';
 import { inputFindings, type InputProblem } from './analyze/input-findings.js';
 import type { Finding } from './analyze/types.js';
 import { changedFiles, exportRevision, headCommit, mergeBase, remoteUrls, resolveCommit, untrackedChartDependencies, type ChangedFile } from './changes/git.js';
 import { reuseBuiltDependencies } from './sources/built-dependencies.js';
 import { applyExceptions } from './policy/exceptions.js';
+import { applyGrant, grantOf, IGNORE_ANNOTATION, type AnnotationGrant } from './policy/annotation-exceptions.js';
 import { blockingFindings, markAgainstBase, sortFindings } from './policy/gate.js';
 import { activeRules } from './policy/rules.js';
 import { renderTarget } from './render/index.js';
@@ -40,7 +41,7 @@ import { isFluxKustomization } from './targets/flux-kustomization.js';
 import type { SkipReason } from './targets/types.js';
 import { TargetIndex } from './targets/index.js';
 import type { Target } from './targets/types.js';
-import { getAt, isRecord, refOf, type KubeObject, type ObjectRef } from './objects/types.js';
+import { describeObject, getAt, isRecord, refOf, type KubeObject, type ObjectRef } from './objects/types.js';
 
 /** What an entry point asks for: flags and inputs, before the config file is read. */
 export interface ScanRequest {
@@ -193,7 +194,9 @@ export async function run(request: ScanRequest): Promise<RunResult> {
         notes.push(`${t.id} could not be rendered at the base revision${built.changed.includes(t.path || '.') ? ' (its chart dependencies changed, so those built in the working tree were not used for the base)' : ''}: every finding of it counts as new.`);
       }
     }
-    const marked = [...markAgainstBase(headScan.findings, baseScan.findings), ...unreleasedCharts(headScan.gitCharts, head, baseRepo, changedPaths, settings)];
+    notes.push(...annotationCallouts(headScan.grants, baseScan.grants));
+    const heads = settings.exceptionAnnotations === 'base' ? baseGrantsOnly(headScan.findings, baseScan.grants, notes) : headScan.findings;
+    const marked = [...markAgainstBase(heads, baseScan.findings), ...unreleasedCharts(headScan.gitCharts, head, baseRepo, changedPaths, settings)];
     const findings = sortFindings(withExceptions(marked, settings, notes));
     const changed = new Set(changedPaths);
     return {
@@ -216,6 +219,40 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     source?.close();
     exported.dispose();
   }
+}
+
+/** Object identity across revisions: group, kind, namespace, name. */
+function identityOf(object: ObjectRef): string {
+  return `${object.apiVersion.split('/')[0]}/${object.kind}/${object.namespace ?? ''}/${object.name}`;
+}
+
+/** The exception annotations a pull request adds or widens (rules, reason, date), each named for the summary. */
+function annotationCallouts(head: TreeScan['grants'], base: TreeScan['grants']): string[] {
+  const out: string[] = [];
+  for (const [key, grant] of head) {
+    const before = base.get(key);
+    const added = grant.rules.filter((r) => !before?.rules.includes(r));
+    if (before && added.length === 0 && before.reason === grant.reason && before.until === grant.until) continue;
+    const what = before && added.length === 0 ? `changes the ${IGNORE_ANNOTATION} exception` : `adds a ${IGNORE_ANNOTATION} exception for ${added.join(', ')}`;
+    out.push(`This change ${what} on ${grant.object} (${grant.at.file}:${grant.at.line}): "${grant.reason ?? 'no reason given'}"${grant.until ? `, until ${grant.until}` : ''}.`);
+  }
+  return out;
+}
+
+/**
+ * With `exceptionAnnotations: base`, a head finding stays accepted only when the base revision's object carried the
+ * same rule in its annotation with a reason: a pull request cannot waive its own findings.
+ */
+function baseGrantsOnly(findings: Finding[], base: TreeScan['grants'], notes: string[]): Finding[] {
+  return findings.map((f) => {
+    if (!f.suppression?.source.startsWith(IGNORE_ANNOTATION) || !f.object || !f.target) return f;
+    const before = base.get(`${f.target}\0${identityOf(f.object)}`);
+    if (before?.reason && before.rules.includes(f.ruleId)) return f;
+    const note = `${f.suppression.source}: not counted for ${f.ruleId}, as only the base revision's exception annotations count (exceptionAnnotations: base).`;
+    if (!notes.includes(note)) notes.push(note);
+    const { suppression: _dropped, ...rest } = f;
+    return rest;
+  });
 }
 
 /**
@@ -451,6 +488,8 @@ interface TreeScan {
   /** What renders could not check as the real tool would, short of leaving the target unchecked. */
   notes: string[];
   declarations: DeclarationState[];
+  /** Exception annotations on the rendered objects, by target and object identity. */
+  grants: Map<string, AnnotationGrant & { object: string }>;
 }
 
 /**
@@ -495,6 +534,9 @@ async function scanTree(
     return { error, ...(target ? { target } : {}), subject: subjectOf(repo, error) };
   });
   const findings: Finding[] = [];
+  const grants: TreeScan['grants'] = new Map();
+  const ruleIds = new Set(rules.map((r) => r.rule.id));
+  const today = new Date().toISOString().slice(0, 10);
   const targets: TargetReport[] = [];
   const notes: string[] = [];
   const objects: TreeScan['objects'] = new Map();
@@ -607,7 +649,7 @@ async function scanTree(
     renderedDeclarations,
     diff
   );
-  return { targets, gitCharts, prunes, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes, declarations: declarationsOut };
+  return { targets, gitCharts, prunes, findings, objects, skipped: discovery.skipped, uncheckedFiles, budgetSkipped, notes, declarations: declarationsOut, grants };
 
   async function renderOnce(target: Target): Promise<RenderOutput> {
     const remaining = budget.remainingMs();
@@ -648,9 +690,18 @@ async function scanTree(
     }
     const identities = new Map<string, RenderedIdentity>();
     if (diff) objects.set(target.id, identities);
+    // Relations are judged within what the target renders together (a chart, an overlay, a declaration).
+    const related = checkSet(output.objects, rules);
     for (const object of output.objects) {
-      findings.push(...checkObject(object, rules, { pss: settings.pss }));
-      if (diff) identities.set(`${object.apiVersion.split('/')[0]}/${object.kind}/${object.namespace ?? ''}/${object.name}`, { ref: refOf(object), body: digest(comparableBody(object)) });
+      const found = [...checkObject(object, rules, { pss: settings.pss }), ...(related.get(object) ?? [])];
+      const grant = settings.exceptionAnnotations === 'off' ? undefined : grantOf(object);
+      if (grant) {
+        const applied = applyGrant(object, found, grant, ruleIds, today);
+        for (const note of applied.notes) if (!notes.includes(note)) notes.push(note);
+        findings.push(...applied.findings);
+        grants.set(`${target.id}\0${identityOf(object)}`, { ...grant, object: describeObject(object) });
+      } else findings.push(...found);
+      if (diff) identities.set(identityOf(object), { ref: refOf(object), body: digest(comparableBody(object)) });
     }
     const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
     if (target.declaredAt && DECLARATION_TARGET.test(target.id)) renderedDeclarations.push({ id: target.id, declaredAt: target.declaredAt, checked: unchecked.length === 0 });

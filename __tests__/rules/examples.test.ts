@@ -1,10 +1,11 @@
 /** Every rule's own examples: each `pass` object yields no violation, each `fail` object at least one. */
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync, readdirSync } from 'node:fs';
-import { runRule } from '../../src/analyze/engine.js';
+import { runRule, runSetRule } from '../../src/analyze/engine.js';
+import { makeObject } from '../../src/objects/manifests.js';
 import { objectRefOf } from '../../src/objects/types.js';
 import { DefinitionError, loadBuiltinRules, parseRule } from '../../src/rules/load.js';
-import type { CheckSettings } from '../../src/rules/types.js';
+import type { CheckSettings, RuleDefinition } from '../../src/rules/types.js';
 
 const settings: CheckSettings = { pss: { level: 'restricted', minor: 37 } };
 const rules = loadBuiltinRules();
@@ -19,12 +20,19 @@ test('every file under rules/ is loaded', () => {
   expect(rules.length).toBeGreaterThanOrEqual(17);
 });
 
+/** A rule's violations in one example: an object, or for an analyzer the set `{ set: [...] }` rendered together. */
+function violationsOf(rule: RuleDefinition, example: Record<string, unknown>) {
+  if (!('analyzer' in rule.check)) return runRule(rule, asObject(example), settings);
+  const objects = (example.set as Record<string, unknown>[]).map((body) => makeObject(body, 'example', { locate: (p) => ({ location: { file: 'example.yaml', line: 1 }, related: [], foundPath: p }) }));
+  return runSetRule(rule, objects);
+}
+
 describe.each(rules.map((r) => [r.id, r] as const))('%s', (_id, rule) => {
   test.each(rule.examples.pass.map((example, i) => [i, example] as const))('pass example %i has no violation', (_i, example) => {
-    expect(runRule(rule, asObject(example), settings)).toEqual([]);
+    expect(violationsOf(rule, example)).toEqual([]);
   });
   test.each(rule.examples.fail.map((example, i) => [i, example] as const))('fail example %i is caught', (_i, example) => {
-    const violations = runRule(rule, asObject(example), settings);
+    const violations = violationsOf(rule, example);
     expect(violations.length).toBeGreaterThan(0);
     for (const v of violations) expect(v.message.length).toBeGreaterThan(0);
   });

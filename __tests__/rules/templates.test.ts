@@ -4,6 +4,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
+import { runSetRule } from '../../src/analyze/engine.js';
+import { ANALYZERS } from '../../src/analyze/relations/index.js';
+import { makeObject } from '../../src/objects/manifests.js';
 import { POD_TEMPLATE_PATHS } from '../../src/objects/podspec.js';
 import { objectRefOf } from '../../src/objects/types.js';
 import { compileCel, runCelCheck, toCelValue } from '../../src/rules/cel.js';
@@ -333,6 +336,107 @@ describe('ingress-tls', () => {
   });
 });
 
+describe('metadata-keys, secret-in-configmap, duplicate-env', () => {
+  test('metadata-keys reports each forbidden key at its value, labels or annotations, with a value pattern', () => {
+    const body = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n', labels: { tier: 'public' }, annotations: { 'a.io/x-snippet': 'y', 'a.io/other': 'z', 'a.io/y-snippet': 'w' } } };
+    expect(run('metadata-keys', body, { keyPattern: '-snippet$', message: '{key} on {kind} {name}' })).toEqual([
+      { path: ['metadata', 'annotations', 'a.io/x-snippet'], message: 'a.io/x-snippet on Service s' },
+      { path: ['metadata', 'annotations', 'a.io/y-snippet'], message: 'a.io/y-snippet on Service s' }
+    ]);
+    expect(run('metadata-keys', body, { field: 'labels', keyPattern: '^tier$', valuePattern: '^public$' }).map((v) => v.path)).toEqual([['metadata', 'labels', 'tier']]);
+    expect(run('metadata-keys', body, { field: 'labels', keyPattern: '^tier$', valuePattern: '^internal$' })).toEqual([]);
+    expect(() => run('metadata-keys', body, {})).toThrow(/keyPattern is required/);
+    expect(() => run('metadata-keys', body, { keyPattern: 'x', field: 'spec' })).toThrow(/annotations or labels/);
+  });
+
+  test('secret-in-configmap: secret-named literal values and credential-shaped values anywhere, never quoting them', () => {
+    const body = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', namespace: 'n' },
+      data: {
+        DB_PASSWORD: 'hunter2-long',
+        ADMIN_TOKEN: 'true',
+        TOKEN_PATH: '/var/run/token',
+        'settings.yaml': 'password: set-elsewhere\n',
+        'ca.crt': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+        'notes.txt': 'clone https://bot:ghp_0123456789abcdefghijklmnopqrstuvwxyz@github.com/x/y\n'
+      }
+    };
+    const v = run('secret-in-configmap', body);
+    expect(v.map((x) => x.path)).toEqual([
+      ['data', 'DB_PASSWORD'],
+      ['data', 'notes.txt']
+    ]);
+    expect(v[1].message).toBe('ConfigMap key notes.txt holds a GitHub token; keep it in a Secret and reference it from there.');
+    expect(v.map((x) => x.message).join(' ')).not.toContain('hunter2');
+    expect(run('secret-in-configmap', { ...body, kind: 'Secret' })).toEqual([]);
+  });
+
+  test('duplicate-env reports each later entry of a name, in every container list', () => {
+    const body = deployment({
+      containers: [{ name: 'api', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }, { name: 'A', value: '3' }, { name: 'A', value: '4' }] }],
+      initContainers: [{ name: 'init', env: [{ name: 'B', value: '1' }, { name: 'B', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }]
+    });
+    const v = run('duplicate-env', body);
+    expect(v.map((x) => x.path)).toEqual([
+      ['spec', 'template', 'spec', 'containers', 0, 'env', 2, 'name'],
+      ['spec', 'template', 'spec', 'containers', 0, 'env', 3, 'name'],
+      ['spec', 'template', 'spec', 'initContainers', 0, 'env', 1, 'name']
+    ]);
+    expect(v[0].message).toBe('Container "api" sets A again (first at env[0]); the container gets only the last value.');
+  });
+});
+
+describe('host-path-sensitive, capability-drop', () => {
+  test('a host path is sensitive when it is, lies under or holds a listed path; `/` counts only itself', () => {
+    const body = pod({
+      containers: [{ name: 'c' }],
+      volumes: [
+        { name: 'sock', hostPath: { path: '/var/run/docker.sock' } },
+        { name: 'var', hostPath: { path: '/var/' } },
+        { name: 'conf', hostPath: { path: '/etc/nginx' } },
+        { name: 'data', hostPath: { path: '/srv/data' } },
+        { name: 'root', hostPath: { path: '//' } },
+        { name: 'empty', emptyDir: {} }
+      ]
+    });
+    const v = run('host-path-sensitive', body);
+    expect(v.map((x) => x.path[2])).toEqual([0, 1, 2, 4]);
+    expect(v.map((x) => x.message)).toEqual([
+      'Volume "sock" mounts the node\'s /var/run/docker.sock: whoever runs in this pod can take over the node.',
+      'Volume "var" mounts the node\'s /var, which holds /var/lib/kubelet: whoever runs in this pod can take over the node.',
+      'Volume "conf" mounts the node\'s /etc/nginx, under /etc: whoever runs in this pod can take over the node.',
+      'Volume "root" mounts the node\'s /: whoever runs in this pod can take over the node.'
+    ]);
+    expect(run('host-path-sensitive', body, { paths: ['/srv'] }).map((x) => [x.path[2], /node's (.*): whoever/.exec(x.message)?.[1]])).toEqual([
+      [3, '/srv/data, under /srv'],
+      [4, '/, which holds /srv']
+    ]);
+  });
+
+  test('capability-drop: ALL or the capability itself (CAP_ prefix and case ignored); Windows pods pass', () => {
+    const body = pod({
+      containers: [
+        { name: 'a', securityContext: { capabilities: { drop: ['all'] } } },
+        { name: 'b', securityContext: { capabilities: { drop: ['CAP_NET_RAW'] } } },
+        { name: 'c', securityContext: { capabilities: { drop: ['NET_ADMIN'] } } },
+        { name: 'd' }
+      ],
+      initContainers: [{ name: 'init' }]
+    });
+    const v = run('capability-drop', body, { capabilities: ['NET_RAW'] });
+    expect(v.map((x) => x.path)).toEqual([
+      ['spec', 'containers', 2, 'securityContext', 'capabilities', 'drop'],
+      ['spec', 'containers', 3, 'securityContext', 'capabilities', 'drop'],
+      ['spec', 'initContainers', 0, 'securityContext', 'capabilities', 'drop']
+    ]);
+    expect(v[0].message).toBe('The container c keeps NET_RAW; drop it (or ALL) in securityContext.capabilities.drop.');
+    expect(run('capability-drop', pod({ os: { name: 'windows' }, containers: [{ name: 'w' }] }), { capabilities: ['NET_RAW'] })).toEqual([]);
+    expect(() => run('capability-drop', body, {})).toThrow(/capabilities must list/);
+  });
+});
+
 describe('secret-in-env', () => {
   test('literal secrets are reported at env[j].value; references, files and empty values are not', () => {
     const body = deployment({
@@ -530,7 +634,7 @@ describe('template params are validated', () => {
     const names = genericTemplates.map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names.sort()).toEqual(
-      ['container-field', 'image-reference', 'ingress-tls', 'numeric-bound', 'object-field', 'object-namespace', 'pod-field', 'rbac-rules', 'resources', 'secret-in-env', 'service-type'].sort()
+      ['capability-drop', 'container-field', 'duplicate-env', 'host-path-sensitive', 'image-reference', 'ingress-tls', 'metadata-keys', 'numeric-bound', 'object-field', 'object-namespace', 'pod-field', 'rbac-rules', 'resources', 'secret-in-configmap', 'secret-in-env', 'service-type'].sort()
     );
     for (const t of genericTemplates) expect(t.description.length).toBeGreaterThan(20);
   });
@@ -618,12 +722,17 @@ describe('built-in rules of this module (rules/*.yaml except pss-*)', () => {
   const workloadKinds = new Set(Object.keys(POD_TEMPLATE_PATHS));
 
   function evaluate(rule: RuleDefinition, example: Record<string, unknown>) {
+    if ('analyzer' in rule.check) {
+      // An analyzer's example is a set rendered together; what it reports lands on the kinds the rule matches.
+      const objects = (example.set as Record<string, unknown>[]).map((body, i) => makeObject(body, 'example', { locate: (p) => ({ location: { file: 'example.yaml', line: i + 1 }, related: [], foundPath: p }) }));
+      return runSetRule(rule, objects);
+    }
     const kind = String(example.kind);
     const matches = rule.match.kinds.some((k) => k === kind || (k === 'workloads' && workloadKinds.has(kind)));
     expect([rule.id, kind, matches]).toEqual([rule.id, kind, true]);
     const ctx = ctxOf(example);
     if ('cel' in rule.check) return runCelCheck(rule.check, ctx);
-    const check = rule.check;
+    const check = rule.check as { template: string; params?: Record<string, unknown> };
     const template = genericTemplates.find((t) => t.name === check.template)!;
     return template.run(ctx, check.params ?? {});
   }
@@ -643,6 +752,7 @@ describe('built-in rules of this module (rules/*.yaml except pss-*)', () => {
     expect(rule.severity).toBe(expected);
     expect(rule.remediation).toMatch(/```yaml/);
     if ('cel' in rule.check) compileCel(rule.check.cel, file);
+    else if ('analyzer' in rule.check) ANALYZERS.get(rule.check.analyzer)!.validate(rule.check.params ?? {});
     else validateTemplateParams(rule.check.template, rule.check.params, file);
     for (const example of rule.examples.pass) expect([rule.id, 'pass', evaluate(rule, example)]).toEqual([rule.id, 'pass', []]);
     for (const example of rule.examples.fail) {

@@ -3,6 +3,7 @@ import { POD_TEMPLATE_PATHS } from '../objects/podspec.js';
 import { overridingPssCheck } from './pss/evaluate.js';
 import { describeObject, formatPath, refOf, type KubeObject } from '../objects/types.js';
 import { runCelCheck } from '../rules/cel.js';
+import { ANALYZERS, type SetViolation } from './relations/index.js';
 import { CHECK_TEMPLATES } from '../rules/templates/index.js';
 import type { CheckContext, CheckSettings, RuleDefinition } from '../rules/types.js';
 import { digest } from '../util/hash.js';
@@ -22,7 +23,7 @@ export function ruleMatches(rule: RuleDefinition, kind: string): boolean {
 
 /** The violations one rule finds in one object (no source mapping): what rule examples are tested with. */
 export function runRule(rule: RuleDefinition, object: CheckContext['object'], settings: CheckSettings): Violation[] {
-  if (!ruleMatches(rule, object.kind)) return [];
+  if (!ruleMatches(rule, object.kind) || 'analyzer' in rule.check) return [];
   const ctx: CheckContext = { object, settings };
   if ('cel' in rule.check) return runCelCheck(rule.check, ctx);
   const template = CHECK_TEMPLATES.get(rule.check.template);
@@ -73,6 +74,42 @@ function findingsOf(object: KubeObject, rules: readonly ActiveRule[], settings: 
     }
   }
   return findings;
+}
+
+/** The violations one analyzer rule finds in a set of objects rendered together, on the kinds it matches. */
+export function runSetRule(rule: RuleDefinition, objects: readonly KubeObject[]): SetViolation[] {
+  if (!('analyzer' in rule.check)) return [];
+  const analyzer = ANALYZERS.get(rule.check.analyzer);
+  if (!analyzer) throw new Error(`${rule.source}: unknown analyzer "${rule.check.analyzer}"`);
+  return analyzer.run(objects, rule.check.params ?? {}).filter((v) => ruleMatches(rule, v.object.kind));
+}
+
+/**
+ * Every finding of the active analyzer rules in a set of objects rendered together, located through each object's
+ * source map, the objects that explain it as related locations; grouped by the object it is about.
+ */
+export function checkSet(objects: readonly KubeObject[], rules: readonly ActiveRule[]): Map<KubeObject, Finding[]> {
+  const out = new Map<KubeObject, Finding[]>();
+  for (const { rule, severity } of rules) {
+    for (const v of runSetRule(rule, objects)) {
+      const located = v.object.sourceMap.locate(v.path);
+      const related = (v.related ?? []).map((r) => ({ ...r.object.sourceMap.locate(r.path).location, label: r.label }));
+      const finding: Finding = {
+        ruleId: rule.id,
+        severity,
+        message: `${describeObject(v.object)}${v.object.from ? ` (${v.object.from})` : ''}: ${v.message}`,
+        object: refOf(v.object),
+        target: v.object.target,
+        path: v.path,
+        location: located.location,
+        related: [...located.related, ...related],
+        fingerprint: objectFingerprint(rule.id, v.object, v.path),
+        status: 'new'
+      };
+      out.set(v.object, [...(out.get(v.object) ?? []), finding]);
+    }
+  }
+  return out;
 }
 
 /** Identity of a finding that survives edits elsewhere in the file: rule, target, object and field. */

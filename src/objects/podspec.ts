@@ -11,7 +11,9 @@ export const POD_TEMPLATE_PATHS: Readonly<Record<string, JsonPath>> = {
   ReplicationController: ['spec', 'template'],
   Job: ['spec', 'template'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-  PodTemplate: ['template']
+  PodTemplate: ['template'],
+  // OpenShift's apps.openshift.io DeploymentConfig: a pod template like a Deployment's.
+  DeploymentConfig: ['spec', 'template']
 };
 
 export interface PodTemplate {

@@ -10,6 +10,7 @@ import addFormatsModule from 'ajv-formats';
 import { parseYaml } from '../objects/yaml-source.js';
 import type { RepoFiles } from '../repo/files.js';
 import { packageFile } from '../util/package-root.js';
+import { ANALYZERS } from '../analyze/relations/index.js';
 import { compileCel } from './cel.js';
 import { CHECK_TEMPLATES } from './templates/index.js';
 import { validateTemplateParams } from './templates/generic.js';
@@ -52,6 +53,17 @@ export function parseRule(text: string, source: string): RuleDefinition {
       validateTemplateParams(rule.check.template, rule.check.params, source);
     } catch (err) {
       throw new DefinitionError(source, `check.params: ${(err as Error).message.replace(`${source}: `, '')}`);
+    }
+  } else if ('analyzer' in rule.check) {
+    const analyzer = ANALYZERS.get(rule.check.analyzer);
+    if (!analyzer) throw new DefinitionError(source, `check.analyzer "${rule.check.analyzer}" is not a known analyzer (known: ${[...ANALYZERS.keys()].sort().join(', ')})`);
+    try {
+      analyzer.validate(rule.check.params ?? {});
+    } catch (err) {
+      throw new DefinitionError(source, `check.params: ${(err as Error).message}`);
+    }
+    for (const [kind, examples] of Object.entries(rule.examples)) {
+      if (!examples.every((e) => Array.isArray(e.set))) throw new DefinitionError(source, `examples.${kind}: an analyzer's examples are sets of objects, written { set: [...] }`);
     }
   } else {
     try {

@@ -16,7 +16,11 @@ export interface RuleMatch {
   kinds: string[];
 }
 
-export type RuleCheck = { template: string; params?: Record<string, unknown> } | { cel: string; message: string; path?: string };
+/**
+ * A check: a template or CEL over one object, or an analyzer over the set of objects rendered together (its
+ * examples are `{ set: [objects] }`).
+ */
+export type RuleCheck = { template: string; params?: Record<string, unknown> } | { cel: string; message: string; path?: string } | { analyzer: string; params?: Record<string, unknown> };
 
 /**
  * How a finding of the rule is fixed by a plain edit of the line it points at: set the field to `set`. Review

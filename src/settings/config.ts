@@ -40,6 +40,7 @@ export interface ConfigFile {
   pss?: { level?: PssLevel; version?: string };
   rules?: { disable?: string[]; only?: string[]; severity?: Record<string, Severity>; custom?: string[] };
   exceptions?: ExceptionRule[];
+  exceptionAnnotations?: 'any' | 'base' | 'off';
   include?: string[];
   exclude?: string[];
   scanHiddenFolders?: boolean;
@@ -100,6 +101,7 @@ export function defaultSettings(root: string): Settings {
     pss: { level: 'restricted', minor: LATEST_PSS_MINOR },
     rules: { disable: [], severity: {}, custom: [] },
     exceptions: [],
+    exceptionAnnotations: 'any',
     discovery: { include: [], exclude: [], targets: [], charts: [] },
     renderer: 'builtin',
     limits: { maxFileBytes: DEFAULT_MAX_FILE_BYTES, renderTimeoutMs: 60_000, scanTimeoutMs: DEFAULT_SCAN_TIMEOUT_MS },
@@ -128,6 +130,7 @@ export function applyConfig(settings: Settings, config: ConfigFile, source: stri
       custom: config.rules?.custom ?? settings.rules.custom
     },
     exceptions: config.exceptions ?? settings.exceptions,
+    exceptionAnnotations: config.exceptionAnnotations ?? settings.exceptionAnnotations,
     discovery: {
       include: config.include ?? settings.discovery.include,
       exclude: config.exclude ?? settings.discovery.exclude,

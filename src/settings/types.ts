@@ -25,6 +25,11 @@ export interface Settings {
   rules: RuleSettings;
   /** Accepted findings (with a reason and an optional expiry). */
   exceptions: ExceptionRule[];
+  /**
+   * `gitops-gate.dev/ignore` annotations on objects: counted wherever they are (`any`), in a pull request only when
+   * the base revision's object has them (`base`), or never (`off`).
+   */
+  exceptionAnnotations: 'any' | 'base' | 'off';
   discovery: DiscoveryOptions;
   /** Helm charts: the built-in renderer, or the helm binary on PATH. */
   renderer: 'builtin' | 'helm';

@@ -68,3 +68,33 @@ export const secretInEnvTemplate: GenericTemplate = defineTemplate(
     return out;
   }
 );
+
+/**
+ * `duplicate-env`: a container must not set the same environment variable twice. Kubernetes keeps the last one
+ * (and server-side apply refuses the list, `env` being keyed by name), so the earlier value someone reads in the
+ * manifest is not the one the container gets. Violations point at every later duplicate.
+ *
+ * Params (optional): containerTypes (default all three container lists).
+ */
+export const duplicateEnvTemplate: GenericTemplate = defineTemplate(
+  'duplicate-env',
+  'A container must not set the same environment variable twice.',
+  (read) => {
+    read.only(['containerTypes']);
+    return { types: (read.stringList('containerTypes') ? read.containerFields() : ['containers', 'initContainers', 'ephemeralContainers']) as ContainerField[] };
+  },
+  (ctx, p) => {
+    const out: Violation[] = [];
+    for (const c of containersIn(ctx, p.types)) {
+      const env = Array.isArray(c.container.env) ? c.container.env : [];
+      const first = new Map<string, number>();
+      env.forEach((e, j) => {
+        if (!isRecord(e) || typeof e.name !== 'string') return;
+        const earlier = first.get(e.name);
+        if (earlier === undefined) first.set(e.name, j);
+        else out.push({ path: [...c.fullPath, 'env', j, 'name'], message: `Container "${c.name || `#${c.index}`}" sets ${e.name} again (first at env[${earlier}]); the container gets only the last value.` });
+      });
+    }
+    return out;
+  }
+);

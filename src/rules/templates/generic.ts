@@ -2,9 +2,12 @@
  * The generic check templates rules name in `check.template`. Each lives in its own module; this one lists
  * them and validates a rule's params up front.
  */
-import { secretInEnvTemplate } from './env.js';
+import { secretInConfigMapTemplate } from './config-data.js';
+import { duplicateEnvTemplate, secretInEnvTemplate } from './env.js';
 import { containerFieldTemplate, objectFieldTemplate, podFieldTemplate } from './fields.js';
+import { capabilityDropTemplate, hostPathSensitiveTemplate } from './host.js';
 import { imageReferenceTemplate } from './image.js';
+import { metadataKeysTemplate } from './metadata.js';
 import { objectNamespaceTemplate } from './namespace.js';
 import { ingressTlsTemplate, serviceTypeTemplate } from './network.js';
 import { numericBoundTemplate } from './numeric-bound.js';
@@ -26,6 +29,11 @@ export const genericTemplates: readonly GenericTemplate[] = [
   rbacRulesTemplate,
   ingressTlsTemplate,
   secretInEnvTemplate,
+  secretInConfigMapTemplate,
+  duplicateEnvTemplate,
+  metadataKeysTemplate,
+  hostPathSensitiveTemplate,
+  capabilityDropTemplate,
   serviceTypeTemplate
 ];
 

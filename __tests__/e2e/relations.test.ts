@@ -1,0 +1,65 @@
+/**
+ * Relation analyzers over what a target renders together: a Service and a NetworkPolicy whose selectors match no
+ * pod of the set, a workload no policy isolates; each finding on the field to edit, the objects that explain it
+ * related; objects of other targets are not part of the set.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { run } from '../../src/run.js';
+import { removeDir, tempDir, writeTree } from '../helpers/temp-repo.js';
+
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+const DEPLOYMENT = lines(
+  'apiVersion: apps/v1',
+  'kind: Deployment',
+  'metadata:',
+  '  name: web',
+  '  namespace: shop',
+  'spec:',
+  '  selector:',
+  '    matchLabels: { app: web }',
+  '  template:',
+  '    metadata:',
+  '      labels: { app: web }',
+  '    spec:',
+  '      containers:',
+  '        - name: web',
+  '          image: nginx:1.27'
+);
+const SERVICE = (app: string) => lines('apiVersion: v1', 'kind: Service', 'metadata:', '  name: web', '  namespace: shop', 'spec:', '  selector:', `    app: ${app}`, '  ports: [{ port: 80 }]');
+const POLICY = (app: string) => lines('apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: web', '  namespace: shop', 'spec:', '  podSelector:', `    matchLabels: { app: ${app} }`, '  policyTypes: [Ingress, Egress]');
+
+async function scan(files: Record<string, string>) {
+  const root = tempDir('gg-rel-');
+  try {
+    writeTree(root, files);
+    return await run({ root });
+  } finally {
+    removeDir(root);
+  }
+}
+
+describe('relations within a target', () => {
+  test('selectors that match no pod, and the workload they leave open, each on the line to edit', async () => {
+    const result = await scan({ 'shop/deployment.yaml': DEPLOYMENT, 'shop/service.yaml': SERVICE('website'), 'shop/policy.yaml': POLICY('wbe') });
+    const of = (rule: string) => result.findings.filter((f) => f.ruleId === rule);
+    expect(of('service-selector-match').map((f) => [f.location.file, f.location.line])).toEqual([['shop/service.yaml', 7]]);
+    expect(of('service-selector-match')[0].related).toEqual([expect.objectContaining({ file: 'shop/deployment.yaml', line: 11, label: "Deployment web's pod labels" })]);
+    expect(of('service-selector-match')[0].message).toBe('Service shop/web: The selector (app=website) matches none of the 1 workload in namespace shop, so the Service has no endpoints.');
+    expect(of('network-policy-selector-match').map((f) => [f.location.file, f.location.line])).toEqual([['shop/policy.yaml', 7]]);
+    expect(of('network-policy-ingress-coverage').map((f) => [f.object?.name, f.location.file, f.location.line])).toEqual([['web', 'shop/deployment.yaml', 2]]);
+    expect(of('network-policy-ingress-coverage')[0].related).toEqual([expect.objectContaining({ file: 'shop/policy.yaml', line: 7 })]);
+  });
+
+  test('matching selectors: no relation findings', async () => {
+    const result = await scan({ 'shop/deployment.yaml': DEPLOYMENT, 'shop/service.yaml': SERVICE('web'), 'shop/policy.yaml': POLICY('web') });
+    expect(result.findings.filter((f) => /selector-match|network-policy-/.test(f.ruleId))).toEqual([]);
+  });
+
+  test('a policy rendered by another target is not part of the set', async () => {
+    const result = await scan({ 'shop/deployment.yaml': DEPLOYMENT, 'platform/policy.yaml': POLICY('web') });
+    expect(result.targets.map((t) => t.id).sort()).toEqual(['manifests:platform', 'manifests:shop']);
+    expect(result.findings.filter((f) => f.ruleId === 'network-policy-ingress-coverage').map((f) => f.object?.name)).toEqual(['web']);
+    // Without pods of its namespace in its own set, the policy's selector is not judged.
+    expect(result.findings.filter((f) => f.ruleId === 'network-policy-selector-match')).toEqual([]);
+  });
+});

@@ -1,0 +1,34 @@
+/** What relation analyzers need to know of a rendered set: where pods run and with which labels. */
+import { podTemplateOf } from '../../objects/podspec.js';
+import { isRecord, type KubeObject } from '../../objects/types.js';
+import { selectorMatches } from '../../objects/label-selector.js';
+
+/** The namespace an object is installed into: its own, else its Helm release's, else `default`. */
+export function namespaceOf(object: KubeObject): string {
+  return object.namespace ?? object.release?.namespace ?? 'default';
+}
+
+/** A workload (or Pod) and the labels its pods carry. */
+export interface PodGroup {
+  object: KubeObject;
+  namespace: string;
+  labels: Record<string, string>;
+}
+
+/** Every object of the set that makes pods, with its pods' labels. */
+export function podGroups(objects: readonly KubeObject[]): PodGroup[] {
+  const out: PodGroup[] = [];
+  for (const object of objects) {
+    const pod = podTemplateOf(object.kind, object.body);
+    if (!pod) continue;
+    const labels = isRecord(pod.metadata.labels) ? Object.fromEntries(Object.entries(pod.metadata.labels).map(([k, v]) => [k, String(v)])) : {};
+    out.push({ object, namespace: namespaceOf(object), labels });
+  }
+  return out;
+}
+
+/** Whether a label selector (a LabelSelector, or a Service's plain map when `plain`) selects the pods. */
+export function selects(selector: unknown, labels: Record<string, string>, plain = false): boolean {
+  if (!isRecord(selector)) return false;
+  return selectorMatches(plain ? { matchLabels: selector } : selector, (k) => labels[k]);
+}
