@@ -49,14 +49,21 @@ export function workloadStream(count: number, first = 0): string {
 }
 
 /**
- * What a team's namespace holds besides workloads, for the relation analyzers: per namespace a default deny, and
- * for every other workload of the stream a policy allowing its callers, and a Service selecting it.
+ * What a team's namespace holds besides workloads, for the relation analyzers: per namespace a default deny and its
+ * RBAC (a role bound to the workloads' account, a viewer group), and for every other workload of the stream a
+ * policy allowing its callers, and a Service selecting it.
  */
 export function networkStream(count: number, first = 0): string {
   const docs: string[] = [];
   const namespaces = new Set<number>();
   for (let i = first; i < first + count; i++) namespaces.add(i % 40);
-  for (const n of namespaces) docs.push(`apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: team-${n}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n`);
+  for (const n of namespaces) {
+    docs.push(`apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: team-${n}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n`);
+    // RBAC as teams write it: a role per namespace, bound to the account the workloads run as, and a viewer binding.
+    docs.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: app\n  namespace: team-${n}\nrules:\n  - apiGroups: [""]\n    resources: [configmaps, secrets]\n    verbs: [get, list]\n`);
+    docs.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: app\n  namespace: team-${n}\nroleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: app }\nsubjects:\n  - { kind: ServiceAccount, name: app }\n`);
+    docs.push(`apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: viewers\n  namespace: team-${n}\nroleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view }\nsubjects:\n  - { kind: Group, name: team-${n} }\n`);
+  }
   for (let i = first; i < first + count; i += 2) {
     docs.push(`apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: app-${i}\n  namespace: team-${i % 40}\nspec:\n  podSelector:\n    matchLabels: { app: app-${i} }\n  ingress:\n    - from:\n        - podSelector: { matchLabels: { app: app-${i + 1} } }\n  egress:\n    - to:\n        - podSelector: { matchLabels: { app: app-${i + 3} } }\n`);
     docs.push(`apiVersion: v1\nkind: Service\nmetadata:\n  name: app-${i}\n  namespace: team-${i % 40}\nspec:\n  selector: { app: app-${i} }\n  ports: [{ port: 80 }]\n`);

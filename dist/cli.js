@@ -28549,6 +28549,52 @@ function selects(selector, labels, plain = false) {
   return selectorMatches(plain ? { matchLabels: selector } : selector, (k) => labels[k]);
 }
 
+// src/analyze/relations/ingress.ts
+var ingressBackendMatch = {
+  name: "ingress-backend-match",
+  description: "Ingress backends must be Services (and ports) of the set in the Ingress namespace.",
+  validate(params) {
+    if (Object.keys(params).length > 0) throw new Error("takes no parameters");
+  },
+  run(objects) {
+    const services = objects.filter((o) => o.kind === "Service" && o.apiVersion === "v1");
+    const out = [];
+    for (const ingress of objects.filter((o) => o.kind === "Ingress" && o.apiVersion.startsWith("networking.k8s.io/"))) {
+      const namespace = namespaceOf(ingress);
+      const here = services.filter((s) => namespaceOf(s) === namespace);
+      if (here.length === 0) continue;
+      for (const { backend, at } of backendsOf(ingress)) {
+        const name = getAt(backend, ["service", "name"]);
+        if (typeof name !== "string") continue;
+        const service = here.find((s) => s.name === name);
+        if (!service) {
+          out.push({ object: ingress, path: [...at, "service", "name"], message: `It routes to Service ${name}, which is not among the Services deployed with it in namespace ${namespace} (${here.map((s) => s.name).slice(0, 3).join(", ")}).` });
+          continue;
+        }
+        const port = getAt(backend, ["service", "port"]);
+        const ports = (Array.isArray(getAt(service.body, ["spec", "ports"])) ? getAt(service.body, ["spec", "ports"]) : []).filter(isRecord);
+        const wanted = isRecord(port) ? port.number ?? port.name : void 0;
+        if (wanted === void 0 || ports.some((p) => p.port === wanted || p.name === wanted)) continue;
+        out.push({ object: ingress, path: [...at, "service", "port"], message: `It routes to port ${String(wanted)} of Service ${name}, which has no such port.`, related: [{ object: service, path: ["spec", "ports"], label: `Service ${name}'s ports` }] });
+      }
+    }
+    return out;
+  }
+};
+function backendsOf(ingress) {
+  const out = [];
+  const fallback = getAt(ingress.body, ["spec", "defaultBackend"]);
+  if (isRecord(fallback)) out.push({ backend: fallback, at: ["spec", "defaultBackend"] });
+  const rules2 = getAt(ingress.body, ["spec", "rules"]);
+  (Array.isArray(rules2) ? rules2 : []).forEach((rule, i) => {
+    const paths2 = isRecord(rule) ? getAt(rule, ["http", "paths"]) : void 0;
+    (Array.isArray(paths2) ? paths2 : []).forEach((p, j) => {
+      if (isRecord(p) && isRecord(p.backend)) out.push({ backend: p.backend, at: ["spec", "rules", i, "http", "paths", j, "backend"] });
+    });
+  });
+  return out;
+}
+
 // src/analyze/relations/network-policy.ts
 function isNetworkPolicy(object) {
   return object.kind === "NetworkPolicy" && object.apiVersion.startsWith("networking.k8s.io/");
@@ -28625,6 +28671,387 @@ var networkPolicySelectorMatch = {
     return out;
   }
 };
+var namespaceDefaultDeny = {
+  name: "namespace-default-deny",
+  description: "Every Namespace must have a NetworkPolicy selecting all of its pods for the given direction.",
+  validate: (params) => void readDirection(params),
+  run(objects, params) {
+    const direction = readDirection(params);
+    const policies = objects.filter(isNetworkPolicy);
+    const out = [];
+    for (const namespace of objects.filter((o) => o.kind === "Namespace" && o.apiVersion === "v1")) {
+      const whole = policies.some((p) => namespaceOf(p) === namespace.name && directionsOf(p).has(direction) && selects(getAt(p.body, ["spec", "podSelector"]) ?? {}, {}));
+      if (whole) continue;
+      out.push({ object: namespace, path: ["metadata", "name"], message: `No NetworkPolicy rendered with it selects every pod of namespace ${namespace.name} for ${direction === "ingress" ? "Ingress" : "Egress"} (podSelector: {}): a workload added without its own policy is open.` });
+    }
+    return out;
+  }
+};
+
+// src/rules/templates/util.ts
+var TemplateParamsError = class extends Error {
+  constructor(template, message) {
+    super(`template "${template}": ${message}`);
+    this.template = template;
+    this.name = "TemplateParamsError";
+  }
+  template;
+};
+var ParamReader = class {
+  constructor(template, params) {
+    this.template = template;
+    this.params = params;
+  }
+  template;
+  params;
+  fail(message) {
+    throw new TemplateParamsError(this.template, message);
+  }
+  /** Rejects keys the template does not know, so a typo does not silently turn a check off. */
+  only(keys) {
+    for (const key of Object.keys(this.params)) {
+      if (!keys.includes(key)) this.fail(`unknown parameter "${key}" (known: ${keys.join(", ")})`);
+    }
+    return this;
+  }
+  string(key) {
+    const v = this.params[key];
+    if (v === void 0) return void 0;
+    if (typeof v !== "string" || v === "") this.fail(`params.${key} must be a non-empty string`);
+    return v;
+  }
+  requiredString(key) {
+    const v = this.string(key);
+    if (v === void 0) this.fail(`params.${key} is required`);
+    return v;
+  }
+  boolean(key) {
+    const v = this.params[key];
+    if (v === void 0) return void 0;
+    if (typeof v !== "boolean") this.fail(`params.${key} must be true or false`);
+    return v;
+  }
+  number(key) {
+    const v = this.params[key];
+    if (v === void 0) return void 0;
+    if (typeof v !== "number" || !Number.isFinite(v)) this.fail(`params.${key} must be a number`);
+    return v;
+  }
+  stringList(key) {
+    const v = this.params[key];
+    if (v === void 0) return void 0;
+    if (!Array.isArray(v) || !v.every((s) => typeof s === "string")) this.fail(`params.${key} must be a list of strings`);
+    return v;
+  }
+  list(key) {
+    const v = this.params[key];
+    if (v === void 0) return void 0;
+    if (!Array.isArray(v)) this.fail(`params.${key} must be a list`);
+    return v;
+  }
+  regex(key) {
+    const source = this.string(key);
+    if (source === void 0) return void 0;
+    try {
+      return new RegExp(source, "i");
+    } catch (err) {
+      return this.fail(`params.${key} is not a valid regular expression: ${err.message}`);
+    }
+  }
+  path(key) {
+    const text2 = this.string(key);
+    if (text2 === void 0) return void 0;
+    try {
+      return parseFieldPath(text2);
+    } catch (err) {
+      return this.fail(`params.${key}: ${err.message}`);
+    }
+  }
+  requiredPath(key) {
+    const p = this.path(key);
+    if (p === void 0) this.fail(`params.${key} is required`);
+    return p;
+  }
+  containerFields(key = "containerTypes") {
+    const list2 = this.stringList(key);
+    if (list2 === void 0) return ["containers", "initContainers"];
+    const known = ["containers", "initContainers", "ephemeralContainers"];
+    for (const f of list2) if (!known.includes(f)) this.fail(`params.${key}: "${f}" is not one of ${known.join(", ")}`);
+    return list2;
+  }
+};
+function defineTemplate(name, description, parse5, check) {
+  const cache3 = /* @__PURE__ */ new WeakMap();
+  const parsed = (params) => {
+    const hit = cache3.get(params);
+    if (hit !== void 0) return hit;
+    if (!isRecord(params)) throw new TemplateParamsError(name, "params must be a mapping");
+    const value = parse5(new ParamReader(name, params));
+    cache3.set(params, value);
+    return value;
+  };
+  return {
+    name,
+    description,
+    validate: (params) => void parsed(params ?? {}),
+    run: (ctx, params) => check(ctx, parsed(params ?? {}))
+  };
+}
+function parseFieldPath(text2) {
+  const out = [];
+  let i = 0;
+  const fail = (why) => {
+    throw new Error(`invalid field path "${text2}": ${why} at offset ${i}`);
+  };
+  if (text2.trim() === "") return out;
+  while (i < text2.length) {
+    const ch = text2[i];
+    if (ch === "[") {
+      const close = text2.indexOf("]", i);
+      if (close < 0) fail("unclosed [");
+      const inner = text2.slice(i + 1, close).trim();
+      if (/^\d+$/.test(inner)) out.push(Number(inner));
+      else if (/^"(?:[^"\\]|\\.)*"$/.test(inner)) out.push(JSON.parse(inner));
+      else if (/^'[^']*'$/.test(inner)) out.push(inner.slice(1, -1));
+      else fail("expected a number or a quoted key inside [ ]");
+      i = close + 1;
+      if (i < text2.length && text2[i] === ".") {
+        i++;
+        if (i >= text2.length) fail("trailing .");
+      }
+    } else {
+      let j = i;
+      while (j < text2.length && text2[j] !== "." && text2[j] !== "[") j++;
+      const seg = text2.slice(i, j);
+      if (seg === "") fail("empty segment");
+      out.push(seg);
+      i = j;
+      if (i < text2.length && text2[i] === ".") {
+        i++;
+        if (i >= text2.length) fail("trailing .");
+      }
+    }
+  }
+  return out;
+}
+function formatMessage(template, vars) {
+  return template.replace(/\{(\w+)\}/g, (whole, key) => key in vars ? displayValue(vars[key]) : whole);
+}
+function displayValue(value) {
+  if (value === void 0) return "unset";
+  if (typeof value === "string") return value;
+  return JSON.stringify(value);
+}
+function deepEqual(a, b) {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (isRecord(a) && isRecord(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+function containersIn(ctx, fields) {
+  const pod = podTemplateOf(ctx.object.kind, ctx.object.body);
+  if (!pod) return [];
+  return containersOf(pod.spec).filter((c) => fields.includes(c.field)).map((c) => ({ ...c, fullPath: [...pod.podPath, "spec", ...c.path] }));
+}
+function containerLabel(c) {
+  const name = c.name || `#${c.index}`;
+  if (c.field === "initContainers") return `init container ${name}`;
+  if (c.field === "ephemeralContainers") return `ephemeral container ${name}`;
+  return `container ${name}`;
+}
+function objectVars(ctx) {
+  return { kind: ctx.object.kind, name: ctx.object.name, namespace: ctx.object.namespace ?? "" };
+}
+
+// src/rules/templates/rbac.ts
+var WILDCARD_FIELDS = ["verbs", "resources", "apiGroups"];
+var NOUN = { verbs: "verb", resources: "resource", apiGroups: "API group" };
+var ESCALATION = [
+  { resources: ["roles", "clusterroles"], verbs: ["bind", "escalate"], apiGroups: ["rbac.authorization.k8s.io"], wildcardVerbs: false },
+  { resources: ["users", "groups", "serviceaccounts", "uids", "userextras/*"], verbs: ["impersonate"], apiGroups: ["", "authentication.k8s.io"], wildcardVerbs: false }
+];
+function parseGrants(read) {
+  const list2 = read.list("forbidVerbsOn") ?? [];
+  return list2.map((entry, i) => {
+    if (!isRecord(entry)) read.fail(`params.forbidVerbsOn[${i}] must be a mapping with resources and verbs`);
+    const strings3 = (key, fallback) => {
+      const v = entry[key];
+      if (v === void 0 && fallback) return fallback;
+      if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === "string")) read.fail(`params.forbidVerbsOn[${i}].${key} must be a non-empty list of strings`);
+      return v;
+    };
+    for (const key of Object.keys(entry)) {
+      if (!["resources", "verbs", "apiGroups", "wildcardVerbs"].includes(key)) read.fail(`params.forbidVerbsOn[${i}]: unknown key "${key}"`);
+    }
+    if (entry.wildcardVerbs !== void 0 && typeof entry.wildcardVerbs !== "boolean") read.fail(`params.forbidVerbsOn[${i}].wildcardVerbs must be true or false`);
+    return { resources: strings3("resources"), verbs: strings3("verbs"), apiGroups: strings3("apiGroups", [""]), wildcardVerbs: entry.wildcardVerbs !== false };
+  });
+}
+function resourceMatches(ruleResource, wanted) {
+  if (ruleResource === "*" || ruleResource === wanted) return true;
+  if (wanted.endsWith("/*")) return ruleResource.startsWith(wanted.slice(0, -1));
+  const slash = wanted.indexOf("/");
+  return slash > 0 && ruleResource === `*${wanted.slice(slash)}`;
+}
+function ruleGrants(rule, grant) {
+  if (strings(rule.resourceNames).length > 0) return void 0;
+  const verbs = strings(rule.verbs);
+  const resources = strings(rule.resources);
+  const groups = strings(rule.apiGroups);
+  const groupOk = groups.some((g) => g === "*" || grant.apiGroups.includes(g));
+  const hitResources = grant.resources.filter((want) => resources.some((r) => resourceMatches(r, want)));
+  const hitVerbs = grant.verbs.filter((want) => verbs.includes(want) || grant.wildcardVerbs && verbs.includes("*"));
+  return groupOk && hitResources.length > 0 && hitVerbs.length > 0 ? { verbs: hitVerbs, resources: hitResources } : void 0;
+}
+function strings(value) {
+  return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
+}
+var rbacRulesTemplate = defineTemplate(
+  "rbac-rules",
+  "A Role or ClusterRole must not use wildcards, grant given verbs on given resources, or grant privilege escalation verbs.",
+  (read) => {
+    read.only(["forbidWildcards", "forbidVerbsOn", "forbidEscalation"]);
+    const fw = read.params.forbidWildcards;
+    let wildcardFields = [];
+    if (fw === true) wildcardFields = ["verbs", "resources"];
+    else if (Array.isArray(fw)) {
+      for (const f of fw) if (!WILDCARD_FIELDS.includes(f)) read.fail(`params.forbidWildcards: "${String(f)}" is not one of ${WILDCARD_FIELDS.join(", ")}`);
+      wildcardFields = fw;
+    } else if (fw !== void 0 && fw !== false) read.fail("params.forbidWildcards must be true, false or a list of verbs, resources, apiGroups");
+    const grants = [...parseGrants(read), ...read.boolean("forbidEscalation") ? ESCALATION : []];
+    if (wildcardFields.length === 0 && grants.length === 0) read.fail("give at least one of forbidWildcards, forbidVerbsOn, forbidEscalation");
+    return { wildcardFields, grants };
+  },
+  (ctx, p) => {
+    if (ctx.object.kind !== "Role" && ctx.object.kind !== "ClusterRole") return [];
+    const rules2 = ctx.object.body.rules;
+    if (!Array.isArray(rules2)) return [];
+    const out = [];
+    rules2.forEach((rule, i) => {
+      if (!isRecord(rule)) return;
+      for (const field3 of p.wildcardFields) {
+        const list2 = Array.isArray(rule[field3]) ? rule[field3] : [];
+        const j = list2.indexOf("*");
+        if (j >= 0) out.push({ path: ["rules", i, field3, j], message: `Rule ${i} uses the wildcard '*' in ${field3}, which matches every ${NOUN[field3]}, including ones added later.` });
+      }
+      for (const grant of p.grants) {
+        const hit = ruleGrants(rule, grant);
+        if (hit) {
+          out.push({ path: ["rules", i, "verbs"], message: `Rule ${i} grants ${hit.verbs.join(", ")} on ${hit.resources.join(", ")}.` });
+          break;
+        }
+      }
+    });
+    return out;
+  }
+);
+
+// src/analyze/relations/rbac.ts
+var RBAC = "rbac.authorization.k8s.io/";
+var READ = ["get", "list", "watch"];
+var WRITE = ["create", "delete", "deletecollection", "patch", "update"];
+var EDIT = [
+  { apiGroups: [""], resources: ["serviceaccounts"], verbs: ["impersonate"] },
+  { apiGroups: [""], resources: ["pods", "pods/attach", "pods/proxy", "pods/exec", "pods/portforward"], verbs: WRITE },
+  { apiGroups: [""], resources: ["pods/attach", "pods/exec", "pods/portforward", "pods/proxy", "secrets", "services/proxy"], verbs: READ },
+  { apiGroups: [""], resources: ["configmaps", "endpoints", "persistentvolumeclaims", "replicationcontrollers", "secrets", "serviceaccounts", "services"], verbs: WRITE },
+  { apiGroups: ["apps"], resources: ["daemonsets", "deployments", "replicasets", "statefulsets"], verbs: WRITE },
+  { apiGroups: ["batch"], resources: ["cronjobs", "jobs"], verbs: WRITE }
+];
+var DEFAULT_ROLES = {
+  "cluster-admin": [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }],
+  admin: [...EDIT, { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: [...READ, ...WRITE] }],
+  edit: EDIT
+};
+function readGrants(params) {
+  for (const key of Object.keys(params)) if (key !== "grants") throw new Error(`unknown parameter "${key}" (known: grants)`);
+  if (!Array.isArray(params.grants) || params.grants.length === 0) throw new Error("params.grants must list the powers to look for");
+  return params.grants.map((g, i) => {
+    const list2 = (key, fallback) => {
+      const v = isRecord(g) ? g[key] : void 0;
+      if (v === void 0 && fallback) return fallback;
+      if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === "string")) throw new Error(`params.grants[${i}].${key} must be a non-empty list of strings`);
+      return v;
+    };
+    if (!isRecord(g) || typeof g.label !== "string") throw new Error(`params.grants[${i}] needs a label`);
+    return { label: g.label, resources: list2("resources"), verbs: list2("verbs"), apiGroups: list2("apiGroups", [""]), wildcardVerbs: true };
+  });
+}
+function roleOf(binding, objects) {
+  const ref = isRecord(binding.body.roleRef) ? binding.body.roleRef : {};
+  const name = typeof ref.name === "string" ? ref.name : "";
+  const own = (role2) => (Array.isArray(role2.body.rules) ? role2.body.rules : []).flatMap((rule, index2) => isRecord(rule) ? [{ rule, object: role2, index: index2 }] : []);
+  if (ref.kind === "Role") {
+    if (binding.kind !== "RoleBinding") return void 0;
+    const role2 = objects.find((o) => o.kind === "Role" && o.apiVersion.startsWith(RBAC) && o.name === name && namespaceOf(o) === namespaceOf(binding));
+    return role2 ? { name: `Role ${name}`, rules: own(role2) } : void 0;
+  }
+  const clusterRoles = objects.filter((o) => o.kind === "ClusterRole" && o.apiVersion.startsWith(RBAC));
+  const role = clusterRoles.find((o) => o.name === name);
+  if (!role) return DEFAULT_ROLES[name] ? { name: `ClusterRole ${name} (a Kubernetes default)`, rules: DEFAULT_ROLES[name].map((rule) => ({ rule })) } : void 0;
+  const selectors = getAt(role.body, ["aggregationRule", "clusterRoleSelectors"]);
+  const aggregated = Array.isArray(selectors) ? clusterRoles.filter((o) => o !== role && selectors.some((s) => selects(s, labelsOf(o)))) : [];
+  return { name: `ClusterRole ${name}`, rules: [...own(role), ...aggregated.flatMap(own)] };
+}
+function labelsOf(object) {
+  const labels = getAt(object.body, ["metadata", "labels"]);
+  return isRecord(labels) ? Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])) : {};
+}
+function workloads(objects) {
+  return objects.flatMap((object) => {
+    const pod = podTemplateOf(object.kind, object.body);
+    if (!pod) return [];
+    const named = typeof pod.spec.serviceAccountName === "string" ? pod.spec.serviceAccountName : typeof pod.spec.serviceAccount === "string" ? pod.spec.serviceAccount : void 0;
+    return [{ object, namespace: namespaceOf(object), account: named ?? "default", at: [...pod.podPath, "spec", named ? "serviceAccountName" : "containers"] }];
+  });
+}
+var rbacReach = {
+  name: "rbac-reach",
+  description: "Bindings must not give the workloads of the set the listed powers through their service accounts.",
+  validate: (params) => void readGrants(params),
+  run(objects, params) {
+    const powers = readGrants(params);
+    const pods = workloads(objects);
+    const out = [];
+    for (const binding of objects) {
+      if (binding.kind !== "RoleBinding" && binding.kind !== "ClusterRoleBinding" || !binding.apiVersion.startsWith(RBAC)) continue;
+      const role = roleOf(binding, objects);
+      if (!role) continue;
+      const found = powers.flatMap((power) => {
+        const hits = role.rules.filter(({ rule }) => ruleGrants(rule, power) !== void 0);
+        return hits.length > 0 ? [{ power, hits }] : [];
+      });
+      if (found.length === 0) continue;
+      const scope = binding.kind === "RoleBinding" ? `in namespace ${namespaceOf(binding)}` : "in every namespace";
+      const subjects = Array.isArray(binding.body.subjects) ? binding.body.subjects : [];
+      subjects.forEach((subject, i) => {
+        if (!isRecord(subject) || typeof subject.name !== "string") return;
+        const runs = pods.filter((w) => {
+          if (subject.kind === "ServiceAccount") return w.account === subject.name && w.namespace === (typeof subject.namespace === "string" ? subject.namespace : namespaceOf(binding));
+          if (subject.kind !== "Group") return false;
+          if (subject.name === "system:serviceaccounts" || subject.name === "system:authenticated") return true;
+          return subject.name === `system:serviceaccounts:${w.namespace}`;
+        });
+        if (runs.length === 0) return;
+        const who = subject.kind === "ServiceAccount" ? `ServiceAccount ${typeof subject.namespace === "string" ? subject.namespace : namespaceOf(binding)}/${subject.name}` : `Group ${subject.name}`;
+        const names = runs.map((w) => `${w.object.kind} ${w.object.name}`);
+        out.push({
+          object: binding,
+          path: ["subjects", i],
+          message: `${who}, which ${names.slice(0, 3).join(", ")}${names.length > 3 ? ` and ${names.length - 3} more` : ""} run${runs.length === 1 ? "s" : ""} as, can ${found.map((f) => f.power.label).join(", ")} ${scope} through ${role.name}.`,
+          related: [
+            ...runs.slice(0, 3).map((w) => ({ object: w.object, path: w.at, label: `${w.object.kind} ${w.object.name} runs as it` })),
+            ...found.flatMap((f) => f.hits.flatMap((h) => h.object && h.index !== void 0 ? [{ object: h.object, path: ["rules", h.index, "verbs"], label: `${f.power.label}: ${h.object.kind} ${h.object.name} rule ${h.index}` }] : [])).slice(0, 3)
+          ]
+        });
+      });
+    }
+    return out;
+  }
+};
 
 // src/analyze/relations/service.ts
 var serviceSelectorMatch = {
@@ -28656,7 +29083,7 @@ var serviceSelectorMatch = {
 };
 
 // src/analyze/relations/index.ts
-var ANALYZERS = new Map([networkPolicyCoverage, networkPolicySelectorMatch, serviceSelectorMatch].map((a) => [a.name, a]));
+var ANALYZERS = new Map([ingressBackendMatch, namespaceDefaultDeny, networkPolicyCoverage, networkPolicySelectorMatch, rbacReach, serviceSelectorMatch].map((a) => [a.name, a]));
 
 // node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
@@ -48008,184 +48435,6 @@ var strings_default = [
   celMethod("format", STRING6, [LIST_DYN], STRING6, format)
 ];
 
-// src/rules/templates/util.ts
-var TemplateParamsError = class extends Error {
-  constructor(template, message) {
-    super(`template "${template}": ${message}`);
-    this.template = template;
-    this.name = "TemplateParamsError";
-  }
-  template;
-};
-var ParamReader = class {
-  constructor(template, params) {
-    this.template = template;
-    this.params = params;
-  }
-  template;
-  params;
-  fail(message) {
-    throw new TemplateParamsError(this.template, message);
-  }
-  /** Rejects keys the template does not know, so a typo does not silently turn a check off. */
-  only(keys) {
-    for (const key of Object.keys(this.params)) {
-      if (!keys.includes(key)) this.fail(`unknown parameter "${key}" (known: ${keys.join(", ")})`);
-    }
-    return this;
-  }
-  string(key) {
-    const v = this.params[key];
-    if (v === void 0) return void 0;
-    if (typeof v !== "string" || v === "") this.fail(`params.${key} must be a non-empty string`);
-    return v;
-  }
-  requiredString(key) {
-    const v = this.string(key);
-    if (v === void 0) this.fail(`params.${key} is required`);
-    return v;
-  }
-  boolean(key) {
-    const v = this.params[key];
-    if (v === void 0) return void 0;
-    if (typeof v !== "boolean") this.fail(`params.${key} must be true or false`);
-    return v;
-  }
-  number(key) {
-    const v = this.params[key];
-    if (v === void 0) return void 0;
-    if (typeof v !== "number" || !Number.isFinite(v)) this.fail(`params.${key} must be a number`);
-    return v;
-  }
-  stringList(key) {
-    const v = this.params[key];
-    if (v === void 0) return void 0;
-    if (!Array.isArray(v) || !v.every((s) => typeof s === "string")) this.fail(`params.${key} must be a list of strings`);
-    return v;
-  }
-  list(key) {
-    const v = this.params[key];
-    if (v === void 0) return void 0;
-    if (!Array.isArray(v)) this.fail(`params.${key} must be a list`);
-    return v;
-  }
-  regex(key) {
-    const source = this.string(key);
-    if (source === void 0) return void 0;
-    try {
-      return new RegExp(source, "i");
-    } catch (err) {
-      return this.fail(`params.${key} is not a valid regular expression: ${err.message}`);
-    }
-  }
-  path(key) {
-    const text2 = this.string(key);
-    if (text2 === void 0) return void 0;
-    try {
-      return parseFieldPath(text2);
-    } catch (err) {
-      return this.fail(`params.${key}: ${err.message}`);
-    }
-  }
-  requiredPath(key) {
-    const p = this.path(key);
-    if (p === void 0) this.fail(`params.${key} is required`);
-    return p;
-  }
-  containerFields(key = "containerTypes") {
-    const list2 = this.stringList(key);
-    if (list2 === void 0) return ["containers", "initContainers"];
-    const known = ["containers", "initContainers", "ephemeralContainers"];
-    for (const f of list2) if (!known.includes(f)) this.fail(`params.${key}: "${f}" is not one of ${known.join(", ")}`);
-    return list2;
-  }
-};
-function defineTemplate(name, description, parse5, check) {
-  const cache3 = /* @__PURE__ */ new WeakMap();
-  const parsed = (params) => {
-    const hit = cache3.get(params);
-    if (hit !== void 0) return hit;
-    if (!isRecord(params)) throw new TemplateParamsError(name, "params must be a mapping");
-    const value = parse5(new ParamReader(name, params));
-    cache3.set(params, value);
-    return value;
-  };
-  return {
-    name,
-    description,
-    validate: (params) => void parsed(params ?? {}),
-    run: (ctx, params) => check(ctx, parsed(params ?? {}))
-  };
-}
-function parseFieldPath(text2) {
-  const out = [];
-  let i = 0;
-  const fail = (why) => {
-    throw new Error(`invalid field path "${text2}": ${why} at offset ${i}`);
-  };
-  if (text2.trim() === "") return out;
-  while (i < text2.length) {
-    const ch = text2[i];
-    if (ch === "[") {
-      const close = text2.indexOf("]", i);
-      if (close < 0) fail("unclosed [");
-      const inner = text2.slice(i + 1, close).trim();
-      if (/^\d+$/.test(inner)) out.push(Number(inner));
-      else if (/^"(?:[^"\\]|\\.)*"$/.test(inner)) out.push(JSON.parse(inner));
-      else if (/^'[^']*'$/.test(inner)) out.push(inner.slice(1, -1));
-      else fail("expected a number or a quoted key inside [ ]");
-      i = close + 1;
-      if (i < text2.length && text2[i] === ".") {
-        i++;
-        if (i >= text2.length) fail("trailing .");
-      }
-    } else {
-      let j = i;
-      while (j < text2.length && text2[j] !== "." && text2[j] !== "[") j++;
-      const seg = text2.slice(i, j);
-      if (seg === "") fail("empty segment");
-      out.push(seg);
-      i = j;
-      if (i < text2.length && text2[i] === ".") {
-        i++;
-        if (i >= text2.length) fail("trailing .");
-      }
-    }
-  }
-  return out;
-}
-function formatMessage(template, vars) {
-  return template.replace(/\{(\w+)\}/g, (whole, key) => key in vars ? displayValue(vars[key]) : whole);
-}
-function displayValue(value) {
-  if (value === void 0) return "unset";
-  if (typeof value === "string") return value;
-  return JSON.stringify(value);
-}
-function deepEqual(a, b) {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  if (isRecord(a) && isRecord(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
-  }
-  return false;
-}
-function containersIn(ctx, fields) {
-  const pod = podTemplateOf(ctx.object.kind, ctx.object.body);
-  if (!pod) return [];
-  return containersOf(pod.spec).filter((c) => fields.includes(c.field)).map((c) => ({ ...c, fullPath: [...pod.podPath, "spec", ...c.path] }));
-}
-function containerLabel(c) {
-  const name = c.name || `#${c.index}`;
-  if (c.field === "initContainers") return `init container ${name}`;
-  if (c.field === "ephemeralContainers") return `ephemeral container ${name}`;
-  return `container ${name}`;
-}
-function objectVars(ctx) {
-  return { kind: ctx.object.kind, name: ctx.object.name, namespace: ctx.object.namespace ?? "" };
-}
-
 // src/rules/cel.ts
 var env = celEnv({ funcs: strings_default });
 var programs = /* @__PURE__ */ new Map();
@@ -49435,6 +49684,21 @@ var objectNamespaceTemplate = defineTemplate(
     return chosen.by === "object" ? [{ path: ["metadata", "namespace"], message: formatMessage(p.message, vars) }] : [{ path: ctx.object.namespace === void 0 ? ["metadata"] : ["metadata", "namespace"], message: formatMessage(p.releaseMessage, vars) }];
   }
 );
+var PSS_LEVELS = ["privileged", "baseline", "restricted"];
+var namespacePssLevelTemplate = defineTemplate(
+  "namespace-pss-level",
+  "A Namespace's Pod Security enforce label must not be below the scan's Pod Security level.",
+  (read) => read.only([]),
+  (ctx) => {
+    if (ctx.object.kind !== "Namespace") return [];
+    const label = "pod-security.kubernetes.io/enforce";
+    const labels = getAt(ctx.object.body, ["metadata", "labels"]);
+    const level = isRecord(labels) ? labels[label] : void 0;
+    const wanted = ctx.settings.pss.level;
+    if (typeof level !== "string" || !PSS_LEVELS.includes(level) || PSS_LEVELS.indexOf(level) >= PSS_LEVELS.indexOf(wanted)) return [];
+    return [{ path: ["metadata", "labels", label], message: `The namespace enforces the ${level} Pod Security level, below ${wanted}: admission lets in pods that break the ${wanted} level.` }];
+  }
+);
 
 // src/rules/templates/network.ts
 function hostCovered(host, tlsHosts) {
@@ -49503,6 +49767,49 @@ var serviceTypeTemplate = defineTemplate(
   }
 );
 
+// src/rules/templates/network-policy.ts
+var SENSITIVE_PORTS = [22, 23, 1433, 1521, 2375, 2376, 2379, 2380, 3306, 3389, 5432, 5672, 5900, 5984, 6379, 6443, 8086, 9092, 9200, 9300, 10250, 10255, 11211, 27017];
+function everySource(rule) {
+  const from = rule.from;
+  if (!Array.isArray(from) || from.length === 0) return "it names no sources";
+  for (const peer of from) {
+    if (!isRecord(peer)) continue;
+    const cidr = getAt(peer, ["ipBlock", "cidr"]);
+    if (cidr === "0.0.0.0/0" || cidr === "::/0") return `a peer is ${String(cidr)}`;
+    const ns = peer.namespaceSelector;
+    if (isRecord(ns) && Object.keys(ns).length === 0 && peer.podSelector === void 0) return "a peer selects every namespace";
+  }
+  return void 0;
+}
+var networkPolicyOpenIngressTemplate = defineTemplate(
+  "network-policy-open-ingress",
+  "NetworkPolicy ingress rules must not let every source reach sensitive ports.",
+  (read) => {
+    read.only(["ports"]);
+    const ports = read.list("ports");
+    if (ports && !ports.every((p) => Number.isInteger(p))) read.fail("params.ports must be a list of port numbers");
+    return { ports: ports ?? SENSITIVE_PORTS };
+  },
+  (ctx, p) => {
+    if (ctx.object.kind !== "NetworkPolicy") return [];
+    const rules2 = getAt(ctx.object.body, ["spec", "ingress"]);
+    const out = [];
+    (Array.isArray(rules2) ? rules2 : []).forEach((rule, i) => {
+      if (!isRecord(rule)) return;
+      const why = everySource(rule);
+      if (!why) return;
+      const ports = Array.isArray(rule.ports) ? rule.ports.filter(isRecord) : [];
+      if (ports.length === 0) {
+        out.push({ path: ["spec", "ingress", i], message: `Ingress rule ${i} lets every source in (${why}) on every port, the sensitive ones included.` });
+        return;
+      }
+      const hit = ports.map((x) => x.port).filter((n) => typeof n === "number" && p.ports.includes(n));
+      if (hit.length > 0) out.push({ path: ["spec", "ingress", i], message: `Ingress rule ${i} lets every source in (${why}) on port${hit.length === 1 ? "" : "s"} ${hit.join(", ")}.` });
+    });
+    return out;
+  }
+);
+
 // src/rules/templates/numeric-bound.ts
 var numericBoundTemplate = defineTemplate(
   "numeric-bound",
@@ -49536,85 +49843,6 @@ var numericBoundTemplate = defineTemplate(
       return fail(`{field} is {value}${missing ? " (the default)" : ""}; it should be ${bounds}.`);
     }
     return [];
-  }
-);
-
-// src/rules/templates/rbac.ts
-var WILDCARD_FIELDS = ["verbs", "resources", "apiGroups"];
-var NOUN = { verbs: "verb", resources: "resource", apiGroups: "API group" };
-var ESCALATION = [
-  { resources: ["roles", "clusterroles"], verbs: ["bind", "escalate"], apiGroups: ["rbac.authorization.k8s.io"], wildcardVerbs: false },
-  { resources: ["users", "groups", "serviceaccounts", "uids", "userextras/*"], verbs: ["impersonate"], apiGroups: ["", "authentication.k8s.io"], wildcardVerbs: false }
-];
-function parseGrants(read) {
-  const list2 = read.list("forbidVerbsOn") ?? [];
-  return list2.map((entry, i) => {
-    if (!isRecord(entry)) read.fail(`params.forbidVerbsOn[${i}] must be a mapping with resources and verbs`);
-    const strings3 = (key, fallback) => {
-      const v = entry[key];
-      if (v === void 0 && fallback) return fallback;
-      if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === "string")) read.fail(`params.forbidVerbsOn[${i}].${key} must be a non-empty list of strings`);
-      return v;
-    };
-    for (const key of Object.keys(entry)) {
-      if (!["resources", "verbs", "apiGroups", "wildcardVerbs"].includes(key)) read.fail(`params.forbidVerbsOn[${i}]: unknown key "${key}"`);
-    }
-    if (entry.wildcardVerbs !== void 0 && typeof entry.wildcardVerbs !== "boolean") read.fail(`params.forbidVerbsOn[${i}].wildcardVerbs must be true or false`);
-    return { resources: strings3("resources"), verbs: strings3("verbs"), apiGroups: strings3("apiGroups", [""]), wildcardVerbs: entry.wildcardVerbs !== false };
-  });
-}
-function resourceMatches(ruleResource, wanted) {
-  if (ruleResource === "*" || ruleResource === wanted) return true;
-  if (wanted.endsWith("/*")) return ruleResource.startsWith(wanted.slice(0, -1));
-  const slash = wanted.indexOf("/");
-  return slash > 0 && ruleResource === `*${wanted.slice(slash)}`;
-}
-function strings(value) {
-  return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
-}
-var rbacRulesTemplate = defineTemplate(
-  "rbac-rules",
-  "A Role or ClusterRole must not use wildcards, grant given verbs on given resources, or grant privilege escalation verbs.",
-  (read) => {
-    read.only(["forbidWildcards", "forbidVerbsOn", "forbidEscalation"]);
-    const fw = read.params.forbidWildcards;
-    let wildcardFields = [];
-    if (fw === true) wildcardFields = ["verbs", "resources"];
-    else if (Array.isArray(fw)) {
-      for (const f of fw) if (!WILDCARD_FIELDS.includes(f)) read.fail(`params.forbidWildcards: "${String(f)}" is not one of ${WILDCARD_FIELDS.join(", ")}`);
-      wildcardFields = fw;
-    } else if (fw !== void 0 && fw !== false) read.fail("params.forbidWildcards must be true, false or a list of verbs, resources, apiGroups");
-    const grants = [...parseGrants(read), ...read.boolean("forbidEscalation") ? ESCALATION : []];
-    if (wildcardFields.length === 0 && grants.length === 0) read.fail("give at least one of forbidWildcards, forbidVerbsOn, forbidEscalation");
-    return { wildcardFields, grants };
-  },
-  (ctx, p) => {
-    if (ctx.object.kind !== "Role" && ctx.object.kind !== "ClusterRole") return [];
-    const rules2 = ctx.object.body.rules;
-    if (!Array.isArray(rules2)) return [];
-    const out = [];
-    rules2.forEach((rule, i) => {
-      if (!isRecord(rule)) return;
-      for (const field3 of p.wildcardFields) {
-        const list2 = Array.isArray(rule[field3]) ? rule[field3] : [];
-        const j = list2.indexOf("*");
-        if (j >= 0) out.push({ path: ["rules", i, field3, j], message: `Rule ${i} uses the wildcard '*' in ${field3}, which matches every ${NOUN[field3]}, including ones added later.` });
-      }
-      if (strings(rule.resourceNames).length > 0) return;
-      const verbs = strings(rule.verbs);
-      const resources = strings(rule.resources);
-      const groups = strings(rule.apiGroups);
-      for (const grant of p.grants) {
-        const groupOk = groups.some((g) => g === "*" || grant.apiGroups.includes(g));
-        const hitResources = grant.resources.filter((want) => resources.some((r) => resourceMatches(r, want)));
-        const hitVerbs = grant.verbs.filter((want) => verbs.includes(want) || grant.wildcardVerbs && verbs.includes("*"));
-        if (groupOk && hitResources.length > 0 && hitVerbs.length > 0) {
-          out.push({ path: ["rules", i, "verbs"], message: `Rule ${i} grants ${hitVerbs.join(", ")} on ${hitResources.join(", ")}.` });
-          break;
-        }
-      }
-    });
-    return out;
   }
 );
 
@@ -49661,6 +49889,7 @@ var genericTemplates = [
   podFieldTemplate,
   objectFieldTemplate,
   objectNamespaceTemplate,
+  namespacePssLevelTemplate,
   imageReferenceTemplate,
   resourcesTemplate,
   numericBoundTemplate,
@@ -49672,6 +49901,7 @@ var genericTemplates = [
   metadataKeysTemplate,
   hostPathSensitiveTemplate,
   capabilityDropTemplate,
+  networkPolicyOpenIngressTemplate,
   serviceTypeTemplate
 ];
 function validateTemplateParams(template, params, source) {

@@ -62,4 +62,21 @@ describe('relations within a target', () => {
     // Without pods of its namespace in its own set, the policy's selector is not judged.
     expect(result.findings.filter((f) => f.ruleId === 'network-policy-selector-match')).toEqual([]);
   });
+
+  test('a binding gives the workloads running as its service account a dangerous role: on the subject line, the workload and the rule related', async () => {
+    const role = lines('apiVersion: rbac.authorization.k8s.io/v1', 'kind: Role', 'metadata:', '  name: reader', '  namespace: shop', 'rules:', '  - apiGroups: [""]', '    resources: [configmaps]', '    verbs: [get]', '  - apiGroups: [""]', '    resources: [secrets]', '    verbs: [list]');
+    const binding = lines('apiVersion: rbac.authorization.k8s.io/v1', 'kind: RoleBinding', 'metadata:', '  name: reader', '  namespace: shop', 'roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader }', 'subjects:', '  - kind: ServiceAccount', '    name: web');
+    const deployment = DEPLOYMENT.replace('    spec:\n      containers:', '    spec:\n      serviceAccountName: web\n      containers:');
+    const result = await scan({ 'shop/deployment.yaml': deployment, 'shop/rbac.yaml': `${role}---\n${binding}` });
+    const reach = result.findings.filter((f) => f.ruleId === 'rbac-workload-reach');
+    expect(reach.map((f) => [f.location.file, f.location.line])).toEqual([['shop/rbac.yaml', 21]]);
+    expect(reach[0].message).toBe('RoleBinding shop/reader: ServiceAccount shop/web, which Deployment web runs as, can read Secrets in namespace shop through Role reader.');
+    expect(reach[0].related).toEqual([
+      expect.objectContaining({ file: 'shop/deployment.yaml', line: 13, label: 'Deployment web runs as it' }),
+      expect.objectContaining({ file: 'shop/rbac.yaml', line: 12, label: 'read Secrets: Role reader rule 1' })
+    ]);
+    // Another account, or the same name in another namespace: nothing reaches the workload.
+    const other = await scan({ 'shop/deployment.yaml': deployment, 'shop/rbac.yaml': `${role}---\n${binding.replace('    name: web', '    name: web\n    namespace: payments')}` });
+    expect(other.findings.filter((f) => f.ruleId === 'rbac-workload-reach')).toEqual([]);
+  });
 });

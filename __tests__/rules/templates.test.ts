@@ -437,6 +437,46 @@ describe('host-path-sensitive, capability-drop', () => {
   });
 });
 
+describe('namespace-pss-level', () => {
+  const namespace = (level?: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', ...(level ? { labels: { 'pod-security.kubernetes.io/enforce': level } } : {}) } });
+  const at = (level: 'baseline' | 'restricted', body: Record<string, unknown>) =>
+    genericTemplates.find((g) => g.name === 'namespace-pss-level')!.run({ object: { ...objectRefOf(body), body }, settings: { pss: { level, minor: 37 } } }, {});
+
+  test('a label below the scan level is reported at the label; equal, higher, missing or unknown levels are not', () => {
+    expect(at('restricted', namespace('baseline'))).toEqual([
+      { path: ['metadata', 'labels', 'pod-security.kubernetes.io/enforce'], message: 'The namespace enforces the baseline Pod Security level, below restricted: admission lets in pods that break the restricted level.' }
+    ]);
+    expect(at('baseline', namespace('privileged'))).toHaveLength(1);
+    expect(at('baseline', namespace('baseline'))).toEqual([]);
+    expect(at('baseline', namespace('restricted'))).toEqual([]);
+    expect(at('restricted', namespace())).toEqual([]);
+    expect(at('restricted', namespace('strict'))).toEqual([]);
+  });
+});
+
+describe('network-policy-open-ingress', () => {
+  const policy = (ingress: unknown[]) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'n' }, spec: { podSelector: {}, ingress } });
+
+  test('every source (no from, 0.0.0.0/0, every namespace) on a sensitive port or on every port; named callers pass', () => {
+    const v = run(
+      'network-policy-open-ingress',
+      policy([
+        { ports: [{ port: 443 }] },
+        { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 6379 }, { port: 5432 }] },
+        { from: [{ namespaceSelector: {} }] },
+        { from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 5432 }] },
+        { from: [{ podSelector: { matchLabels: { app: 'api' } } }] }
+      ])
+    );
+    expect(v).toEqual([
+      { path: ['spec', 'ingress', 1], message: 'Ingress rule 1 lets every source in (a peer is 0.0.0.0/0) on ports 6379, 5432.' },
+      { path: ['spec', 'ingress', 2], message: 'Ingress rule 2 lets every source in (a peer selects every namespace) on every port, the sensitive ones included.' }
+    ]);
+    expect(run('network-policy-open-ingress', policy([{ ports: [{ port: 443 }] }]), { ports: [443] }).map((x) => x.path)).toEqual([['spec', 'ingress', 0]]);
+    expect(() => run('network-policy-open-ingress', policy([]), { ports: ['http'] })).toThrow(/port numbers/);
+  });
+});
+
 describe('secret-in-env', () => {
   test('literal secrets are reported at env[j].value; references, files and empty values are not', () => {
     const body = deployment({
@@ -634,7 +674,7 @@ describe('template params are validated', () => {
     const names = genericTemplates.map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names.sort()).toEqual(
-      ['capability-drop', 'container-field', 'duplicate-env', 'host-path-sensitive', 'image-reference', 'ingress-tls', 'metadata-keys', 'numeric-bound', 'object-field', 'object-namespace', 'pod-field', 'rbac-rules', 'resources', 'secret-in-configmap', 'secret-in-env', 'service-type'].sort()
+      ['capability-drop', 'container-field', 'duplicate-env', 'host-path-sensitive', 'image-reference', 'ingress-tls', 'metadata-keys', 'namespace-pss-level', 'network-policy-open-ingress', 'numeric-bound', 'object-field', 'object-namespace', 'pod-field', 'rbac-rules', 'resources', 'secret-in-configmap', 'secret-in-env', 'service-type'].sort()
     );
     for (const t of genericTemplates) expect(t.description.length).toBeGreaterThan(20);
   });

@@ -1,8 +1,10 @@
 /** Every relation analyzer by name. */
-import { networkPolicyCoverage, networkPolicySelectorMatch } from './network-policy.js';
+import { ingressBackendMatch } from './ingress.js';
+import { namespaceDefaultDeny, networkPolicyCoverage, networkPolicySelectorMatch } from './network-policy.js';
+import { rbacReach } from './rbac.js';
 import { serviceSelectorMatch } from './service.js';
 import type { Analyzer } from './types.js';
 
 export type { Analyzer, SetViolation } from './types.js';
 
-export const ANALYZERS: ReadonlyMap<string, Analyzer> = new Map([networkPolicyCoverage, networkPolicySelectorMatch, serviceSelectorMatch].map((a) => [a.name, a]));
+export const ANALYZERS: ReadonlyMap<string, Analyzer> = new Map([ingressBackendMatch, namespaceDefaultDeny, networkPolicyCoverage, networkPolicySelectorMatch, rbacReach, serviceSelectorMatch].map((a) => [a.name, a]));

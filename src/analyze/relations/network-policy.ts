@@ -100,3 +100,24 @@ export const networkPolicySelectorMatch: Analyzer = {
     return out;
   }
 };
+
+/**
+ * `namespace-default-deny` (params `direction`): every Namespace of the set that no NetworkPolicy of the set
+ * isolates as a whole for that direction (`podSelector: {}`), so a workload added without its own policy is open.
+ */
+export const namespaceDefaultDeny: Analyzer = {
+  name: 'namespace-default-deny',
+  description: 'Every Namespace must have a NetworkPolicy selecting all of its pods for the given direction.',
+  validate: (params) => void readDirection(params),
+  run(objects, params) {
+    const direction = readDirection(params);
+    const policies = objects.filter(isNetworkPolicy);
+    const out: SetViolation[] = [];
+    for (const namespace of objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1')) {
+      const whole = policies.some((p) => namespaceOf(p) === namespace.name && directionsOf(p).has(direction) && selects(getAt(p.body, ['spec', 'podSelector']) ?? {}, {}));
+      if (whole) continue;
+      out.push({ object: namespace, path: ['metadata', 'name'], message: `No NetworkPolicy rendered with it selects every pod of namespace ${namespace.name} for ${direction === 'ingress' ? 'Ingress' : 'Egress'} (podSelector: {}): a workload added without its own policy is open.` });
+    }
+    return out;
+  }
+};

@@ -8,8 +8,9 @@ import { containerFieldTemplate, objectFieldTemplate, podFieldTemplate } from '.
 import { capabilityDropTemplate, hostPathSensitiveTemplate } from './host.js';
 import { imageReferenceTemplate } from './image.js';
 import { metadataKeysTemplate } from './metadata.js';
-import { objectNamespaceTemplate } from './namespace.js';
+import { namespacePssLevelTemplate, objectNamespaceTemplate } from './namespace.js';
 import { ingressTlsTemplate, serviceTypeTemplate } from './network.js';
+import { networkPolicyOpenIngressTemplate } from './network-policy.js';
 import { numericBoundTemplate } from './numeric-bound.js';
 import { rbacRulesTemplate } from './rbac.js';
 import { resourcesTemplate } from './resources.js';
@@ -23,6 +24,7 @@ export const genericTemplates: readonly GenericTemplate[] = [
   podFieldTemplate,
   objectFieldTemplate,
   objectNamespaceTemplate,
+  namespacePssLevelTemplate,
   imageReferenceTemplate,
   resourcesTemplate,
   numericBoundTemplate,
@@ -34,6 +36,7 @@ export const genericTemplates: readonly GenericTemplate[] = [
   metadataKeysTemplate,
   hostPathSensitiveTemplate,
   capabilityDropTemplate,
+  networkPolicyOpenIngressTemplate,
   serviceTypeTemplate
 ];
 

@@ -15,6 +15,7 @@
  *   releaseMessage  sentence for a release's declared namespace; same placeholders
  */
 import type { Violation } from '../../analyze/types.js';
+import { getAt, isRecord } from '../../objects/types.js';
 import type { CheckContext } from '../types.js';
 import { defineTemplate, formatMessage, objectVars, type GenericTemplate } from './util.js';
 
@@ -54,5 +55,27 @@ export const objectNamespaceTemplate: GenericTemplate = defineTemplate(
     return chosen.by === 'object'
       ? [{ path: ['metadata', 'namespace'], message: formatMessage(p.message, vars) }]
       : [{ path: ctx.object.namespace === undefined ? ['metadata'] : ['metadata', 'namespace'], message: formatMessage(p.releaseMessage, vars) }];
+  }
+);
+
+const PSS_LEVELS = ['privileged', 'baseline', 'restricted'];
+
+/**
+ * `namespace-pss-level`: a Namespace's `pod-security.kubernetes.io/enforce` label must not be below the Pod Security
+ * level the scan checks at (config `pss.level`): Pod Security admission would let that namespace's pods in that the
+ * gate reports. A missing label is left to the cluster's default. Violations point at the label.
+ */
+export const namespacePssLevelTemplate: GenericTemplate = defineTemplate(
+  'namespace-pss-level',
+  "A Namespace's Pod Security enforce label must not be below the scan's Pod Security level.",
+  (read) => read.only([]),
+  (ctx) => {
+    if (ctx.object.kind !== 'Namespace') return [];
+    const label = 'pod-security.kubernetes.io/enforce';
+    const labels = getAt(ctx.object.body, ['metadata', 'labels']);
+    const level = isRecord(labels) ? labels[label] : undefined;
+    const wanted = ctx.settings.pss.level;
+    if (typeof level !== 'string' || !PSS_LEVELS.includes(level) || PSS_LEVELS.indexOf(level) >= PSS_LEVELS.indexOf(wanted)) return [];
+    return [{ path: ['metadata', 'labels', label], message: `The namespace enforces the ${level} Pod Security level, below ${wanted}: admission lets in pods that break the ${wanted} level.` }];
   }
 );

@@ -18,7 +18,7 @@ import type { Violation } from '../../analyze/types.js';
 import { isRecord } from '../../objects/types.js';
 import { defineTemplate, type GenericTemplate, type ParamReader } from './util.js';
 
-interface Grant {
+export interface Grant {
   resources: string[];
   verbs: string[];
   apiGroups: string[];
@@ -61,6 +61,21 @@ function resourceMatches(ruleResource: string, wanted: string): boolean {
   return slash > 0 && ruleResource === `*${wanted.slice(slash)}`;
 }
 
+/**
+ * What of `grant` one PolicyRule gives: the granted verbs and resources, or undefined. Rules limited by
+ * `resourceNames` give nothing here (access to named objects only), as RBAC's own matching is followed otherwise.
+ */
+export function ruleGrants(rule: Record<string, unknown>, grant: Grant): { verbs: string[]; resources: string[] } | undefined {
+  if (strings(rule.resourceNames).length > 0) return undefined;
+  const verbs = strings(rule.verbs);
+  const resources = strings(rule.resources);
+  const groups = strings(rule.apiGroups);
+  const groupOk = groups.some((g) => g === '*' || grant.apiGroups.includes(g));
+  const hitResources = grant.resources.filter((want) => resources.some((r) => resourceMatches(r, want)));
+  const hitVerbs = grant.verbs.filter((want) => verbs.includes(want) || (grant.wildcardVerbs && verbs.includes('*')));
+  return groupOk && hitResources.length > 0 && hitVerbs.length > 0 ? { verbs: hitVerbs, resources: hitResources } : undefined;
+}
+
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
@@ -93,16 +108,10 @@ export const rbacRulesTemplate: GenericTemplate = defineTemplate(
         const j = list.indexOf('*');
         if (j >= 0) out.push({ path: ['rules', i, field, j], message: `Rule ${i} uses the wildcard '*' in ${field}, which matches every ${NOUN[field]}, including ones added later.` });
       }
-      if (strings(rule.resourceNames).length > 0) return;
-      const verbs = strings(rule.verbs);
-      const resources = strings(rule.resources);
-      const groups = strings(rule.apiGroups);
       for (const grant of p.grants) {
-        const groupOk = groups.some((g) => g === '*' || grant.apiGroups.includes(g));
-        const hitResources = grant.resources.filter((want) => resources.some((r) => resourceMatches(r, want)));
-        const hitVerbs = grant.verbs.filter((want) => verbs.includes(want) || (grant.wildcardVerbs && verbs.includes('*')));
-        if (groupOk && hitResources.length > 0 && hitVerbs.length > 0) {
-          out.push({ path: ['rules', i, 'verbs'], message: `Rule ${i} grants ${hitVerbs.join(', ')} on ${hitResources.join(', ')}.` });
+        const hit = ruleGrants(rule, grant);
+        if (hit) {
+          out.push({ path: ['rules', i, 'verbs'], message: `Rule ${i} grants ${hit.verbs.join(', ')} on ${hit.resources.join(', ')}.` });
           break;
         }
       }
