@@ -28529,6 +28529,10 @@ function selectorMatches(selector, get) {
     }
   });
 }
+function labelsOf(object) {
+  const labels = getAt(object.body, ["metadata", "labels"]);
+  return isRecord(labels) ? Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])) : {};
+}
 
 // src/analyze/relations/pods.ts
 function namespaceOf(object) {
@@ -28549,13 +28553,16 @@ function selects(selector, labels, plain = false) {
   return selectorMatches(plain ? { matchLabels: selector } : selector, (k) => labels[k]);
 }
 
+// src/analyze/relations/types.ts
+function noParameters(params) {
+  if (Object.keys(params).length > 0) throw new Error("takes no parameters");
+}
+
 // src/analyze/relations/ingress.ts
 var ingressBackendMatch = {
   name: "ingress-backend-match",
   description: "Ingress backends must be Services (and ports) of the set in the Ingress namespace.",
-  validate(params) {
-    if (Object.keys(params).length > 0) throw new Error("takes no parameters");
-  },
+  validate: noParameters,
   run(objects) {
     const services = objects.filter((o) => o.kind === "Service" && o.apiVersion === "v1");
     const out = [];
@@ -28640,9 +28647,7 @@ var networkPolicyCoverage = {
 var networkPolicySelectorMatch = {
   name: "network-policy-selector-match",
   description: "A NetworkPolicy's pod selectors must select pods the set holds in its namespace.",
-  validate(params) {
-    if (Object.keys(params).length > 0) throw new Error("takes no parameters");
-  },
+  validate: noParameters,
   run(objects) {
     const groups = podGroups(objects);
     const out = [];
@@ -28996,10 +29001,6 @@ function roleOf(binding, objects) {
   const aggregated = Array.isArray(selectors) ? clusterRoles.filter((o) => o !== role && selectors.some((s) => selects(s, labelsOf(o)))) : [];
   return { name: `ClusterRole ${name}`, rules: [...own(role), ...aggregated.flatMap(own)] };
 }
-function labelsOf(object) {
-  const labels = getAt(object.body, ["metadata", "labels"]);
-  return isRecord(labels) ? Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])) : {};
-}
 function workloads(objects) {
   return objects.flatMap((object) => {
     const pod = podTemplateOf(object.kind, object.body);
@@ -29053,13 +29054,40 @@ var rbacReach = {
   }
 };
 
+// src/analyze/relations/service-account.ts
+var serviceAccountTokenMount = {
+  name: "service-account-token-mount",
+  description: "Pods must not get a service account token mounted, by their own setting or their ServiceAccount's.",
+  validate: noParameters,
+  run(objects) {
+    const accounts = objects.filter((o) => o.kind === "ServiceAccount" && o.apiVersion === "v1");
+    const out = [];
+    for (const object of objects) {
+      const pod = podTemplateOf(object.kind, object.body);
+      if (!pod) continue;
+      const path35 = [...pod.podPath, "spec", "automountServiceAccountToken"];
+      const own = pod.spec.automountServiceAccountToken;
+      if (own === false) continue;
+      const name = typeof pod.spec.serviceAccountName === "string" ? pod.spec.serviceAccountName : typeof pod.spec.serviceAccount === "string" ? pod.spec.serviceAccount : "default";
+      const account = accounts.find((a) => a.name === name && namespaceOf(a) === namespaceOf(object));
+      if (own === void 0 && account && getAt(account.body, ["automountServiceAccountToken"]) === false) continue;
+      const why = own === true ? "The pod spec sets automountServiceAccountToken: true" : account ? `Neither the pod spec nor ServiceAccount ${name} sets automountServiceAccountToken: false` : `The pod spec does not set automountServiceAccountToken: false, and ServiceAccount ${name} is not rendered with it`;
+      out.push({
+        object,
+        path: path35,
+        message: `${why}, so every container gets a Kubernetes API token mounted.`,
+        ...account ? { related: [{ object: account, path: ["automountServiceAccountToken"], label: `ServiceAccount ${name}` }] } : {}
+      });
+    }
+    return out;
+  }
+};
+
 // src/analyze/relations/service.ts
 var serviceSelectorMatch = {
   name: "service-selector-match",
   description: "A Service selector must select pods the set holds in its namespace.",
-  validate(params) {
-    if (Object.keys(params).length > 0) throw new Error("takes no parameters");
-  },
+  validate: noParameters,
   run(objects) {
     const groups = podGroups(objects);
     const out = [];
@@ -29083,7 +29111,7 @@ var serviceSelectorMatch = {
 };
 
 // src/analyze/relations/index.ts
-var ANALYZERS = new Map([ingressBackendMatch, namespaceDefaultDeny, networkPolicyCoverage, networkPolicySelectorMatch, rbacReach, serviceSelectorMatch].map((a) => [a.name, a]));
+var ANALYZERS = new Map([ingressBackendMatch, namespaceDefaultDeny, networkPolicyCoverage, networkPolicySelectorMatch, rbacReach, serviceAccountTokenMount, serviceSelectorMatch].map((a) => [a.name, a]));
 
 // node_modules/@bufbuild/cel/dist/esm/error.js
 var privateSymbol = /* @__PURE__ */ Symbol.for("@bufbuild/cel/error");
@@ -59339,7 +59367,7 @@ function referencedProviders(set2, namespace, repositoryProviders) {
       found.set(provider.name, provider);
     } else if (isRecord(ref.selector)) {
       const selector = ref.selector;
-      const matched = candidates.filter((p) => selectorMatches(selector, (k) => labelOf(p, k)));
+      const matched = candidates.filter((p) => selectorMatches(selector, (k) => labelsOf(p)[k]));
       if (matched.length === 0) throw new Unbuildable([...at, "selector"], `no ResourceSetInputProvider in the repository matches its inputsFrom selector in ${namespace}, so its inputs are not known`);
       for (const p of matched) found.set(p.name, p);
     } else throw new Unbuildable(at, "input provider reference must have either name or selector set");
@@ -59544,10 +59572,6 @@ function keyPaths(value, at) {
   if (Array.isArray(value)) return value.flatMap((v, i) => keyPaths(v, [...at, i]));
   if (!isRecord(value)) return [];
   return Object.entries(value).flatMap(([k, v]) => at.length === 0 && k === "provider" ? [] : [[...at, k], ...keyPaths(v, [...at, k])]);
-}
-function labelOf(object, key) {
-  const labels = getAt(object.body, ["metadata", "labels"]);
-  return isRecord(labels) && typeof labels[key] === "string" ? labels[key] : void 0;
 }
 function disabled(object) {
   const metadata = isRecord(object.body.metadata) ? object.body.metadata : {};

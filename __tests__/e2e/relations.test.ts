@@ -79,4 +79,20 @@ describe('relations within a target', () => {
     const other = await scan({ 'shop/deployment.yaml': deployment, 'shop/rbac.yaml': `${role}---\n${binding.replace('    name: web', '    name: web\n    namespace: payments')}` });
     expect(other.findings.filter((f) => f.ruleId === 'rbac-workload-reach')).toEqual([]);
   });
+
+  test('a token is not mounted when the ServiceAccount rendered with the workload opts out; the pod spec still decides when it says true', async () => {
+    const account = lines('apiVersion: v1', 'kind: ServiceAccount', 'metadata:', '  name: web', '  namespace: shop', 'automountServiceAccountToken: false');
+    const deployment = DEPLOYMENT.replace('    spec:\n      containers:', '    spec:\n      serviceAccountName: web\n      containers:');
+    const quiet = await scan({ 'shop/deployment.yaml': deployment, 'shop/account.yaml': account });
+    expect(quiet.findings.filter((f) => f.ruleId === 'automount-service-account-token')).toEqual([]);
+    const forced = await scan({ 'shop/deployment.yaml': deployment.replace('serviceAccountName: web', 'serviceAccountName: web\n      automountServiceAccountToken: true'), 'shop/account.yaml': account });
+    const found = forced.findings.filter((f) => f.ruleId === 'automount-service-account-token');
+    expect(found.map((f) => [f.location.file, f.location.line])).toEqual([['shop/deployment.yaml', 14]]);
+    expect(found[0].related).toEqual([expect.objectContaining({ file: 'shop/account.yaml', line: 6, label: 'ServiceAccount web' })]);
+    // Without the ServiceAccount in the set, its default (mount) counts.
+    const alone = await scan({ 'shop/deployment.yaml': deployment });
+    expect(alone.findings.filter((f) => f.ruleId === 'automount-service-account-token').map((f) => f.message)).toEqual([
+      'Deployment shop/web: The pod spec does not set automountServiceAccountToken: false, and ServiceAccount web is not rendered with it, so every container gets a Kubernetes API token mounted.'
+    ]);
+  });
 });

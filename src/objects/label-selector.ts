@@ -1,5 +1,5 @@
 /** Kubernetes label selectors (`matchLabels`, `matchExpressions`), evaluated over a lookup of label values. */
-import { isRecord } from './types.js';
+import { getAt, isRecord, type KubeObject } from './types.js';
 
 /**
  * Whether `selector` selects what `get` describes: every `matchLabels` pair equal, every expression true (`In`,
@@ -25,4 +25,10 @@ export function selectorMatches(selector: Record<string, unknown>, get: (key: st
         return false;
     }
   });
+}
+
+/** An object's own labels (`metadata.labels`), values as strings. */
+export function labelsOf(object: Pick<KubeObject, 'body'>): Record<string, string> {
+  const labels = getAt(object.body, ['metadata', 'labels']);
+  return isRecord(labels) ? Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])) : {};
 }

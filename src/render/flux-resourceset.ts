@@ -21,7 +21,7 @@
  * writes that input (the set's `inputs`, or the provider's `defaultValues`), with the template line related.
  */
 import { makeObject } from '../objects/manifests.js';
-import { selectorMatches } from '../objects/label-selector.js';
+import { labelsOf, selectorMatches } from '../objects/label-selector.js';
 import { getAt, isRecord, type JsonPath, type KubeObject, type Located, type SourceMap } from '../objects/types.js';
 import { blockScalarStart, parseYaml, type ParsedDocument } from '../objects/yaml-source.js';
 import { InputError, type RepoFiles } from '../repo/files.js';
@@ -171,7 +171,7 @@ function referencedProviders(set: KubeObject, namespace: string, repositoryProvi
       found.set(provider.name, provider);
     } else if (isRecord(ref.selector)) {
       const selector = ref.selector;
-      const matched = candidates.filter((p) => selectorMatches(selector, (k) => labelOf(p, k)));
+      const matched = candidates.filter((p) => selectorMatches(selector, (k) => labelsOf(p)[k]));
       if (matched.length === 0) throw new Unbuildable([...at, 'selector'], `no ResourceSetInputProvider in the repository matches its inputsFrom selector in ${namespace}, so its inputs are not known`);
       for (const p of matched) found.set(p.name, p);
     } else throw new Unbuildable(at, 'input provider reference must have either name or selector set');
@@ -399,11 +399,6 @@ function keyPaths(value: unknown, at: JsonPath): JsonPath[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => keyPaths(v, [...at, i]));
   if (!isRecord(value)) return [];
   return Object.entries(value).flatMap(([k, v]) => (at.length === 0 && k === 'provider' ? [] : [[...at, k], ...keyPaths(v, [...at, k])]));
-}
-
-function labelOf(object: KubeObject, key: string): string | undefined {
-  const labels = getAt(object.body, ['metadata', 'labels']);
-  return isRecord(labels) && typeof labels[key] === 'string' ? labels[key] : undefined;
 }
 
 function disabled(object: KubeObject): boolean {

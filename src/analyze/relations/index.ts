@@ -2,9 +2,10 @@
 import { ingressBackendMatch } from './ingress.js';
 import { namespaceDefaultDeny, networkPolicyCoverage, networkPolicySelectorMatch } from './network-policy.js';
 import { rbacReach } from './rbac.js';
+import { serviceAccountTokenMount } from './service-account.js';
 import { serviceSelectorMatch } from './service.js';
 import type { Analyzer } from './types.js';
 
 export type { Analyzer, SetViolation } from './types.js';
 
-export const ANALYZERS: ReadonlyMap<string, Analyzer> = new Map([ingressBackendMatch, namespaceDefaultDeny, networkPolicyCoverage, networkPolicySelectorMatch, rbacReach, serviceSelectorMatch].map((a) => [a.name, a]));
+export const ANALYZERS: ReadonlyMap<string, Analyzer> = new Map([ingressBackendMatch, namespaceDefaultDeny, networkPolicyCoverage, networkPolicySelectorMatch, rbacReach, serviceAccountTokenMount, serviceSelectorMatch].map((a) => [a.name, a]));

@@ -6,14 +6,12 @@
  */
 import { getAt, isRecord, type JsonPath, type KubeObject } from '../../objects/types.js';
 import { namespaceOf } from './pods.js';
-import type { Analyzer, SetViolation } from './types.js';
+import { noParameters, type Analyzer, type SetViolation } from './types.js';
 
 export const ingressBackendMatch: Analyzer = {
   name: 'ingress-backend-match',
   description: 'Ingress backends must be Services (and ports) of the set in the Ingress namespace.',
-  validate(params) {
-    if (Object.keys(params).length > 0) throw new Error('takes no parameters');
-  },
+  validate: noParameters,
   run(objects) {
     const services = objects.filter((o) => o.kind === 'Service' && o.apiVersion === 'v1');
     const out: SetViolation[] = [];

@@ -15,7 +15,7 @@
 import { getAt, isRecord, type JsonPath, type KubeObject } from '../../objects/types.js';
 import { podTemplateOf } from '../../objects/podspec.js';
 import { namespaceOf, podGroups, selects, type PodGroup } from './pods.js';
-import type { Analyzer, SetViolation } from './types.js';
+import { noParameters, type Analyzer, type SetViolation } from './types.js';
 
 type Direction = 'ingress' | 'egress';
 
@@ -69,9 +69,7 @@ export const networkPolicyCoverage: Analyzer = {
 export const networkPolicySelectorMatch: Analyzer = {
   name: 'network-policy-selector-match',
   description: "A NetworkPolicy's pod selectors must select pods the set holds in its namespace.",
-  validate(params) {
-    if (Object.keys(params).length > 0) throw new Error('takes no parameters');
-  },
+  validate: noParameters,
   run(objects) {
     const groups = podGroups(objects);
     const out: SetViolation[] = [];

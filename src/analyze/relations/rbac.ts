@@ -13,6 +13,7 @@
  * Params: grants — [{ label, resources, verbs, apiGroups? (default [""]) }], matched as the rbac-rules template
  * matches (wildcards count; rules limited by resourceNames do not).
  */
+import { labelsOf } from '../../objects/label-selector.js';
 import { podTemplateOf } from '../../objects/podspec.js';
 import { getAt, isRecord, type JsonPath, type KubeObject } from '../../objects/types.js';
 import { ruleGrants, type Grant } from '../../rules/templates/rbac.js';
@@ -78,11 +79,6 @@ function roleOf(binding: KubeObject, objects: readonly KubeObject[]): RoleRules 
   const selectors = getAt(role.body, ['aggregationRule', 'clusterRoleSelectors']);
   const aggregated = Array.isArray(selectors) ? clusterRoles.filter((o) => o !== role && selectors.some((s) => selects(s, labelsOf(o)))) : [];
   return { name: `ClusterRole ${name}`, rules: [...own(role), ...aggregated.flatMap(own)] };
-}
-
-function labelsOf(object: KubeObject): Record<string, string> {
-  const labels = getAt(object.body, ['metadata', 'labels']);
-  return isRecord(labels) ? Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])) : {};
 }
 
 /** The workloads of the set and the service account each runs as. */

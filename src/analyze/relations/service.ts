@@ -7,14 +7,12 @@
 import { POD_TEMPLATE_PATHS } from '../../objects/podspec.js';
 import { getAt, isRecord } from '../../objects/types.js';
 import { namespaceOf, podGroups, selects } from './pods.js';
-import type { Analyzer, SetViolation } from './types.js';
+import { noParameters, type Analyzer, type SetViolation } from './types.js';
 
 export const serviceSelectorMatch: Analyzer = {
   name: 'service-selector-match',
   description: 'A Service selector must select pods the set holds in its namespace.',
-  validate(params) {
-    if (Object.keys(params).length > 0) throw new Error('takes no parameters');
-  },
+  validate: noParameters,
   run(objects) {
     const groups = podGroups(objects);
     const out: SetViolation[] = [];

@@ -16,3 +16,8 @@ export interface Analyzer {
   validate(params: Record<string, unknown>): void;
   run(objects: readonly KubeObject[], params: Record<string, unknown>): SetViolation[];
 }
+
+/** `validate` for an analyzer without parameters. */
+export function noParameters(params: Record<string, unknown>): void {
+  if (Object.keys(params).length > 0) throw new Error('takes no parameters');
+}
