@@ -28544,7 +28544,8 @@ function podGroups(objects) {
     const pod = podTemplateOf(object.kind, object.body);
     if (!pod) continue;
     const labels = isRecord(pod.metadata.labels) ? Object.fromEntries(Object.entries(pod.metadata.labels).map(([k, v]) => [k, String(v)])) : {};
-    out.push({ object, namespace: namespaceOf(object), labels });
+    const named = typeof pod.spec.serviceAccountName === "string" ? pod.spec.serviceAccountName : typeof pod.spec.serviceAccount === "string" ? pod.spec.serviceAccount : void 0;
+    out.push({ object, namespace: namespaceOf(object), pod, labels, account: named ?? "default", accountNamed: named !== void 0 });
   }
   return out;
 }
@@ -28612,7 +28613,7 @@ function directionsOf(policy) {
   return new Set(spec.egress !== void 0 ? ["ingress", "egress"] : ["ingress"]);
 }
 function onHostNetwork(group) {
-  return podTemplateOf(group.object.kind, group.object.body)?.spec.hostNetwork === true;
+  return group.pod.spec.hostNetwork === true;
 }
 function readDirection(params) {
   for (const key of Object.keys(params)) if (key !== "direction") throw new Error(`unknown parameter "${key}" (known: direction)`);
@@ -29001,21 +29002,13 @@ function roleOf(binding, objects) {
   const aggregated = Array.isArray(selectors) ? clusterRoles.filter((o) => o !== role && selectors.some((s) => selects(s, labelsOf(o)))) : [];
   return { name: `ClusterRole ${name}`, rules: [...own(role), ...aggregated.flatMap(own)] };
 }
-function workloads(objects) {
-  return objects.flatMap((object) => {
-    const pod = podTemplateOf(object.kind, object.body);
-    if (!pod) return [];
-    const named = typeof pod.spec.serviceAccountName === "string" ? pod.spec.serviceAccountName : typeof pod.spec.serviceAccount === "string" ? pod.spec.serviceAccount : void 0;
-    return [{ object, namespace: namespaceOf(object), account: named ?? "default", at: [...pod.podPath, "spec", named ? "serviceAccountName" : "containers"] }];
-  });
-}
 var rbacReach = {
   name: "rbac-reach",
   description: "Bindings must not give the workloads of the set the listed powers through their service accounts.",
   validate: (params) => void readGrants(params),
   run(objects, params) {
     const powers = readGrants(params);
-    const pods = workloads(objects);
+    const pods = podGroups(objects);
     const out = [];
     for (const binding of objects) {
       if (binding.kind !== "RoleBinding" && binding.kind !== "ClusterRoleBinding" || !binding.apiVersion.startsWith(RBAC)) continue;
@@ -29044,7 +29037,7 @@ var rbacReach = {
           path: ["subjects", i],
           message: `${who}, which ${names.slice(0, 3).join(", ")}${names.length > 3 ? ` and ${names.length - 3} more` : ""} run${runs.length === 1 ? "s" : ""} as, can ${found.map((f) => f.power.label).join(", ")} ${scope} through ${role.name}.`,
           related: [
-            ...runs.slice(0, 3).map((w) => ({ object: w.object, path: w.at, label: `${w.object.kind} ${w.object.name} runs as it` })),
+            ...runs.slice(0, 3).map((w) => ({ object: w.object, path: [...w.pod.podPath, "spec", w.accountNamed ? "serviceAccountName" : "containers"], label: `${w.object.kind} ${w.object.name} runs as it` })),
             ...found.flatMap((f) => f.hits.flatMap((h) => h.object && h.index !== void 0 ? [{ object: h.object, path: ["rules", h.index, "verbs"], label: `${f.power.label}: ${h.object.kind} ${h.object.name} rule ${h.index}` }] : [])).slice(0, 3)
           ]
         });
@@ -29062,13 +29055,10 @@ var serviceAccountTokenMount = {
   run(objects) {
     const accounts = objects.filter((o) => o.kind === "ServiceAccount" && o.apiVersion === "v1");
     const out = [];
-    for (const object of objects) {
-      const pod = podTemplateOf(object.kind, object.body);
-      if (!pod) continue;
+    for (const { object, pod, account: name } of podGroups(objects)) {
       const path35 = [...pod.podPath, "spec", "automountServiceAccountToken"];
       const own = pod.spec.automountServiceAccountToken;
       if (own === false) continue;
-      const name = typeof pod.spec.serviceAccountName === "string" ? pod.spec.serviceAccountName : typeof pod.spec.serviceAccount === "string" ? pod.spec.serviceAccount : "default";
       const account = accounts.find((a) => a.name === name && namespaceOf(a) === namespaceOf(object));
       if (own === void 0 && account && getAt(account.body, ["automountServiceAccountToken"]) === false) continue;
       const why = own === true ? "The pod spec sets automountServiceAccountToken: true" : account ? `Neither the pod spec nor ServiceAccount ${name} sets automountServiceAccountToken: false` : `The pod spec does not set automountServiceAccountToken: false, and ServiceAccount ${name} is not rendered with it`;

@@ -13,7 +13,6 @@
  * judged when the set holds pods in that namespace.
  */
 import { getAt, isRecord, type JsonPath, type KubeObject } from '../../objects/types.js';
-import { podTemplateOf } from '../../objects/podspec.js';
 import { namespaceOf, podGroups, selects, type PodGroup } from './pods.js';
 import { noParameters, type Analyzer, type SetViolation } from './types.js';
 
@@ -31,7 +30,7 @@ function directionsOf(policy: KubeObject): Set<Direction> {
 }
 
 function onHostNetwork(group: PodGroup): boolean {
-  return podTemplateOf(group.object.kind, group.object.body)?.spec.hostNetwork === true;
+  return group.pod.spec.hostNetwork === true;
 }
 
 function readDirection(params: Record<string, unknown>): Direction {

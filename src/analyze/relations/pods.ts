@@ -1,5 +1,5 @@
 /** What relation analyzers need to know of a rendered set: where pods run and with which labels. */
-import { podTemplateOf } from '../../objects/podspec.js';
+import { podTemplateOf, type PodTemplate } from '../../objects/podspec.js';
 import { isRecord, type KubeObject } from '../../objects/types.js';
 import { selectorMatches } from '../../objects/label-selector.js';
 
@@ -8,21 +8,27 @@ export function namespaceOf(object: KubeObject): string {
   return object.namespace ?? object.release?.namespace ?? 'default';
 }
 
-/** A workload (or Pod) and the labels its pods carry. */
+/** A workload (or Pod), its pod template, the labels its pods carry and the service account they run as. */
 export interface PodGroup {
   object: KubeObject;
   namespace: string;
+  pod: PodTemplate;
   labels: Record<string, string>;
+  /** `serviceAccountName`, else the deprecated `serviceAccount`, else `default`. */
+  account: string;
+  /** Whether the pod spec names its account (else the `default` one is implied). */
+  accountNamed: boolean;
 }
 
-/** Every object of the set that makes pods, with its pods' labels. */
+/** Every object of the set that makes pods, with its pods' labels and account. */
 export function podGroups(objects: readonly KubeObject[]): PodGroup[] {
   const out: PodGroup[] = [];
   for (const object of objects) {
     const pod = podTemplateOf(object.kind, object.body);
     if (!pod) continue;
     const labels = isRecord(pod.metadata.labels) ? Object.fromEntries(Object.entries(pod.metadata.labels).map(([k, v]) => [k, String(v)])) : {};
-    out.push({ object, namespace: namespaceOf(object), labels });
+    const named = typeof pod.spec.serviceAccountName === 'string' ? pod.spec.serviceAccountName : typeof pod.spec.serviceAccount === 'string' ? pod.spec.serviceAccount : undefined;
+    out.push({ object, namespace: namespaceOf(object), pod, labels, account: named ?? 'default', accountNamed: named !== undefined });
   }
   return out;
 }

@@ -14,10 +14,9 @@
  * matches (wildcards count; rules limited by resourceNames do not).
  */
 import { labelsOf } from '../../objects/label-selector.js';
-import { podTemplateOf } from '../../objects/podspec.js';
 import { getAt, isRecord, type JsonPath, type KubeObject } from '../../objects/types.js';
 import { ruleGrants, type Grant } from '../../rules/templates/rbac.js';
-import { namespaceOf, selects } from './pods.js';
+import { namespaceOf, podGroups, selects } from './pods.js';
 import type { Analyzer, SetViolation } from './types.js';
 
 const RBAC = 'rbac.authorization.k8s.io/';
@@ -81,23 +80,13 @@ function roleOf(binding: KubeObject, objects: readonly KubeObject[]): RoleRules 
   return { name: `ClusterRole ${name}`, rules: [...own(role), ...aggregated.flatMap(own)] };
 }
 
-/** The workloads of the set and the service account each runs as. */
-function workloads(objects: readonly KubeObject[]): { object: KubeObject; namespace: string; account: string; at: JsonPath }[] {
-  return objects.flatMap((object) => {
-    const pod = podTemplateOf(object.kind, object.body);
-    if (!pod) return [];
-    const named = typeof pod.spec.serviceAccountName === 'string' ? pod.spec.serviceAccountName : typeof pod.spec.serviceAccount === 'string' ? pod.spec.serviceAccount : undefined;
-    return [{ object, namespace: namespaceOf(object), account: named ?? 'default', at: [...pod.podPath, 'spec', named ? 'serviceAccountName' : 'containers'] }];
-  });
-}
-
 export const rbacReach: Analyzer = {
   name: 'rbac-reach',
   description: 'Bindings must not give the workloads of the set the listed powers through their service accounts.',
   validate: (params) => void readGrants(params),
   run(objects, params) {
     const powers = readGrants(params);
-    const pods = workloads(objects);
+    const pods = podGroups(objects);
     const out: SetViolation[] = [];
     for (const binding of objects) {
       if ((binding.kind !== 'RoleBinding' && binding.kind !== 'ClusterRoleBinding') || !binding.apiVersion.startsWith(RBAC)) continue;
@@ -126,7 +115,7 @@ export const rbacReach: Analyzer = {
           path: ['subjects', i],
           message: `${who}, which ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} run${runs.length === 1 ? 's' : ''} as, can ${found.map((f) => f.power.label).join(', ')} ${scope} through ${role.name}.`,
           related: [
-            ...runs.slice(0, 3).map((w) => ({ object: w.object, path: w.at, label: `${w.object.kind} ${w.object.name} runs as it` })),
+            ...runs.slice(0, 3).map((w) => ({ object: w.object, path: [...w.pod.podPath, 'spec', w.accountNamed ? 'serviceAccountName' : 'containers'], label: `${w.object.kind} ${w.object.name} runs as it` })),
             ...found.flatMap((f) => f.hits.flatMap((h) => (h.object && h.index !== undefined ? [{ object: h.object, path: ['rules', h.index, 'verbs'] as JsonPath, label: `${f.power.label}: ${h.object.kind} ${h.object.name} rule ${h.index}` }] : []))).slice(0, 3)
           ]
         });

@@ -5,9 +5,8 @@
  * ServiceAccount is looked up among the objects rendered with the workload; one not rendered with it counts as
  * mounting (its default). Violations point at the pod spec's field (its nearest written parent when missing).
  */
-import { podTemplateOf } from '../../objects/podspec.js';
 import { getAt, type KubeObject } from '../../objects/types.js';
-import { namespaceOf } from './pods.js';
+import { namespaceOf, podGroups } from './pods.js';
 import { noParameters, type Analyzer, type SetViolation } from './types.js';
 
 export const serviceAccountTokenMount: Analyzer = {
@@ -17,13 +16,10 @@ export const serviceAccountTokenMount: Analyzer = {
   run(objects) {
     const accounts = objects.filter((o) => o.kind === 'ServiceAccount' && o.apiVersion === 'v1');
     const out: SetViolation[] = [];
-    for (const object of objects) {
-      const pod = podTemplateOf(object.kind, object.body);
-      if (!pod) continue;
+    for (const { object, pod, account: name } of podGroups(objects)) {
       const path = [...pod.podPath, 'spec', 'automountServiceAccountToken'];
       const own = pod.spec.automountServiceAccountToken;
       if (own === false) continue;
-      const name = typeof pod.spec.serviceAccountName === 'string' ? pod.spec.serviceAccountName : typeof pod.spec.serviceAccount === 'string' ? pod.spec.serviceAccount : 'default';
       const account: KubeObject | undefined = accounts.find((a) => a.name === name && namespaceOf(a) === namespaceOf(object));
       if (own === undefined && account && getAt(account.body, ['automountServiceAccountToken']) === false) continue;
       const why = own === true ? 'The pod spec sets automountServiceAccountToken: true' : account ? `Neither the pod spec nor ServiceAccount ${name} sets automountServiceAccountToken: false` : `The pod spec does not set automountServiceAccountToken: false, and ServiceAccount ${name} is not rendered with it`;
