@@ -17,7 +17,7 @@ import { parseAllDocuments } from 'yaml';
 import { checkObject, checkSet } from '../src/analyze/engine.js';
 import { objectsFromYaml } from '../src/objects/manifests.js';
 import { defaultSettings } from '../src/settings/config.js';
-import { activeRules } from '../src/policy/rules.js';
+import { activeRules } from '../src/policy/scopes.js';
 import { loadBuiltinRules } from '../src/rules/load.js';
 import { networkStream, workloadStream } from './workloads.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

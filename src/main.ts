@@ -120,7 +120,8 @@ async function main(): Promise<void> {
     core.setOutput('comments-posted', outcome.review?.commentsPosted ?? 0);
     if (result.blocking.length > 0) {
       const count = result.blocking.length;
-      fail(`${count} new finding${count === 1 ? '' : 's'} at or above ${result.settings.failOn} severity ${count === 1 ? 'blocks' : 'block'} this change.`);
+      const byProfile = result.blocking.some((f) => f.failOn !== undefined) ? ' (or a profile\'s threshold)' : '';
+      fail(`${count} new finding${count === 1 ? '' : 's'} at or above ${result.settings.failOn} severity${byProfile} ${count === 1 ? 'blocks' : 'block'} this change.`);
     } else if (inputs.failOnReportError && outcome.errors.length > 0) {
       fail(`gitops-gate could not report to GitHub (fail-on-report-error is true): ${outcome.errors.join('; ')}`);
     } else if (hasUncheckedChange(result.findings)) {

@@ -5,7 +5,7 @@
  */
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
-import { checkObject, checkSet, type ActiveRule } from './analyze/engine.js';
+import { checkObject, checkSet } from './analyze/engine.js';
 import { inputFindings, type InputProblem } from './analyze/input-findings.js';
 import type { Finding } from './analyze/types.js';
 import { changedFiles, exportRevision, headCommit, mergeBase, remoteUrls, resolveCommit, untrackedChartDependencies, type ChangedFile } from './changes/git.js';
@@ -13,7 +13,7 @@ import { reuseBuiltDependencies } from './sources/built-dependencies.js';
 import { applyExceptions } from './policy/exceptions.js';
 import { applyGrant, grantOf, IGNORE_ANNOTATION, type AnnotationGrant } from './policy/annotation-exceptions.js';
 import { blockingFindings, markAgainstBase, sortFindings } from './policy/gate.js';
-import { activeRules } from './policy/rules.js';
+import { inScope, Scopes } from './policy/scopes.js';
 import { renderTarget } from './render/index.js';
 import { expandApplicationSet } from './render/argocd-applicationset.js';
 import type { ChartSource, ChartUse } from './fetch/chart-source.js';
@@ -126,11 +126,11 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
-    const active = activeRules(rules, settings);
+    const scopes = new Scopes(rules, settings);
     const source = openChartSource(settings);
     try {
       const repository = { urls: [...settings.repositoryURLs, ...(await remoteUrls(root))], revision: await headCommit(root) };
-      const scan = await scanTree(head, settings, active, budget, EVERYTHING, false, source.charts, repository, progressFor(request, 'head'));
+      const scan = await scanTree(head, settings, scopes, budget, EVERYTHING, false, source.charts, repository, progressFor(request, 'head'));
       const remote = await summarizeRemoteCharts(source.charts);
       notes.push(...scan.notes, ...isolationNotes(scan.targets, settings), ...remote.notes);
       const findings = sortFindings(withExceptions(scan.findings, settings, notes));
@@ -173,16 +173,16 @@ export async function run(request: ScanRequest): Promise<RunResult> {
       notes.push(`The base revision was rendered with the chart dependencies built in the working tree for ${built.reused.join(', ')}: their dependency lists and lock files did not change.`);
     }
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
-    const active = activeRules(rules, settings);
+    const scopes = new Scopes(rules, settings);
     // One chart source for both revisions: the same request gets the same answer at base and head.
     source = openChartSource(settings);
     const urls = [...settings.repositoryURLs, ...(await remoteUrls(root))];
     const changedPaths = changes.flatMap((c) => (c.previousPath ? [c.path, c.previousPath] : [c.path]));
 
     const headSelection = affectedBy(head, changedPaths);
-    const headScan = await scanTree(head, settings, active, budget, headSelection, true, source.charts, { urls, revision: await headCommit(root) }, progressFor(request, 'head'));
+    const headScan = await scanTree(head, settings, scopes, budget, headSelection, true, source.charts, { urls, revision: await headCommit(root) }, progressFor(request, 'head'));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, active, budget, sameAsHead(headSelection, selected), true, source.charts, { urls, revision: baseCommit }, progressFor(request, 'base'));
+    const baseScan = await scanTree(baseRepo, settings, scopes, budget, sameAsHead(headSelection, selected), true, source.charts, { urls, revision: baseCommit }, progressFor(request, 'base'));
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
@@ -517,7 +517,7 @@ const TARGET_LEVEL_RULES = new Set([
 async function scanTree(
   repo: RepoFiles,
   settings: Settings,
-  rules: readonly ActiveRule[],
+  scopes: Scopes,
   budget: ScanBudget,
   selection: Selection,
   diff: boolean,
@@ -535,7 +535,7 @@ async function scanTree(
   });
   const findings: Finding[] = [];
   const grants: TreeScan['grants'] = new Map();
-  const ruleIds = new Set(rules.map((r) => r.rule.id));
+  const ruleIds = new Set(scopes.anyRules.map((r) => r.rule.id));
   const today = new Date().toISOString().slice(0, 10);
   const targets: TargetReport[] = [];
   const notes: string[] = [];
@@ -691,9 +691,11 @@ async function scanTree(
     const identities = new Map<string, RenderedIdentity>();
     if (diff) objects.set(target.id, identities);
     // Relations are judged within what the target renders together (a chart, an overlay, a declaration).
-    const related = checkSet(output.objects, rules);
+    const related = checkSet(output.objects, scopes.anyRules);
+    const scopeOf = scopes.forSet(output.objects);
     for (const object of output.objects) {
-      const found = [...checkObject(object, rules, { pss: settings.pss }), ...(related.get(object) ?? [])];
+      const scope = scopeOf(object);
+      const found = inScope([...checkObject(object, scope.rules, { pss: scope.pss }), ...(related.get(object) ?? [])], scope);
       const grant = settings.exceptionAnnotations === 'off' ? undefined : grantOf(object);
       if (grant) {
         const applied = applyGrant(object, found, grant, ruleIds, today);

@@ -2,7 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { checkObject } from '../../src/analyze/engine.js';
 import { objectsFromYaml } from '../../src/objects/manifests.js';
-import { activeRules } from '../../src/policy/rules.js';
+import { activeRules } from '../../src/policy/scopes.js';
 import { loadBuiltinRules } from '../../src/rules/load.js';
 import { defaultSettings } from '../../src/settings/config.js';
 

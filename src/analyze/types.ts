@@ -38,6 +38,10 @@ export interface Finding {
   subjectDigest?: string;
   /** New in the pull request, or already there at the base revision. Without a base everything is new. */
   status: FindingStatus;
+  /** The profiles (config `profiles`) that apply to the object. */
+  profiles?: readonly string[];
+  /** The threshold a profile sets for this finding; the configuration's `failOn` when absent. */
+  failOn?: Severity | 'none';
   /** Set when an exception in the config accepts this finding: it is reported but never blocks. */
   suppression?: { reason: string; source: string; expires?: string };
 }

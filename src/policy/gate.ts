@@ -20,11 +20,15 @@ export function markAgainstBase(head: readonly Finding[], base: readonly Finding
   });
 }
 
-/** New findings at or above `failOn` block; existing debt and accepted (suppressed) findings never do. */
+/**
+ * New findings at or above `failOn` (or the threshold a profile gives the finding) block; existing debt and accepted
+ * (suppressed) findings never do.
+ */
 export function blockingFindings(findings: readonly Finding[], failOn: FailOn): Finding[] {
-  if (failOn === 'none') return [];
-  const threshold = severityRank(failOn);
-  return findings.filter((f) => f.status === 'new' && !f.suppression && severityRank(f.severity) >= threshold);
+  return findings.filter((f) => {
+    const threshold = f.failOn ?? failOn;
+    return threshold !== 'none' && f.status === 'new' && !f.suppression && severityRank(f.severity) >= severityRank(threshold);
+  });
 }
 
 /** Most severe first, then by file, line and rule: the order every report uses. */

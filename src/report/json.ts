@@ -61,6 +61,10 @@ export interface JsonFinding {
   location: SourceLocation;
   related: RelatedLocation[];
   fingerprint: string;
+  /** The profiles (config `profiles`) that apply to the object. */
+  profiles?: string[];
+  /** The threshold a profile sets for this finding, when one does. */
+  failOn?: FailOn;
   suppression?: { reason: string; source: string; expires?: string };
 }
 
@@ -163,6 +167,8 @@ export function buildJsonReport(findings: readonly Finding[], opts: JsonOptions)
           location: defined({ ...f.location }),
           related: f.related.map((r) => defined({ ...r })),
           fingerprint: f.fingerprint,
+          profiles: f.profiles ? [...f.profiles] : undefined,
+          failOn: f.failOn,
           suppression: f.suppression
         })
     )

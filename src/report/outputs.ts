@@ -2,7 +2,7 @@
 import type * as sarif from 'sarif';
 import type { Severity } from '../analyze/types.js';
 import { hasUncheckedChange } from '../policy/coverage.js';
-import { activeRules } from '../policy/rules.js';
+import { activeRules } from '../policy/scopes.js';
 import type { RunResult } from '../run.js';
 import type { RuleMeta } from './common.js';
 import { DIAGNOSTIC_RULES } from './diagnostic-rules.js';

@@ -259,6 +259,7 @@ export function buildSarif(input: SarifInput): sarif.Log {
     if (f.path.length > 0) properties.objectPath = formatPath(f.path);
     if (f.target !== undefined) properties.target = f.target;
     if (f.object) properties.object = describeObject(f.object);
+    if (f.profiles) properties.profiles = [...f.profiles];
     const result: sarif.Result = {
       ruleId: f.ruleId,
       ruleIndex: ruleIndex.get(f.ruleId) as number,

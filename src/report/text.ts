@@ -127,7 +127,8 @@ export function formatText(findings: readonly Finding[], opts: TextOptions): str
     const status = opts.baseScanned ? `  ${f.status === 'new' ? paint('bold', '[new]') : paint('dim', '[existing]')}` : '';
     const accepted = f.suppression ? `  ${paint('dim', `[accepted: ${sanitizeForTerminal(truncate(f.suppression.reason, MAX_MESSAGE_LENGTH))}]`)}` : '';
     const message = sanitizeForTerminal(truncate(f.message, MAX_MESSAGE_LENGTH));
-    out.push(`  ${where}  ${severity}  ${sanitizeForTerminal(f.ruleId)}  ${message}${status}${accepted}  ${paint('dim', sanitizeForTerminal(describeTargets(targets)))}`);
+    const profiles = f.profiles ? `  ${paint('dim', `[profile ${sanitizeForTerminal(f.profiles.join(', '))}]`)}` : '';
+    out.push(`  ${where}  ${severity}  ${sanitizeForTerminal(f.ruleId)}  ${message}${status}${accepted}${profiles}  ${paint('dim', sanitizeForTerminal(describeTargets(targets)))}`);
     for (const r of f.related) {
       out.push(paint('dim', `      ↳ ${sanitizeForTerminal(r.label)}: ${sanitizeForTerminal(r.file)}:${r.line}${r.column ? `:${r.column}` : ''}`));
     }

@@ -14,7 +14,7 @@ import { packageFile } from '../util/package-root.js';
 import type { ChartConfig } from '../targets/types.js';
 import type { ExceptionRule } from '../policy/exceptions.js';
 import { RepositoryPolicy, type RepositoriesConfig } from '../fetch/policy.js';
-import type { FailOn, Settings } from './types.js';
+import type { FailOn, Profile, Settings } from './types.js';
 
 export const CONFIG_FILE_NAMES = ['.gitops-gate.yaml', '.gitops-gate.yml'];
 
@@ -37,7 +37,8 @@ export class ConfigError extends Error {
 /** What a config file may say; every field optional. */
 export interface ConfigFile {
   failOn?: FailOn;
-  pss?: { level?: PssLevel; version?: string };
+  pss?: { level?: PssLevel; version?: string; namespaceLabels?: boolean };
+  profiles?: Profile[];
   rules?: { disable?: string[]; only?: string[]; severity?: Record<string, Severity>; custom?: string[] };
   exceptions?: ExceptionRule[];
   exceptionAnnotations?: 'any' | 'base' | 'off';
@@ -91,6 +92,14 @@ export function parseConfig(text: string, source: string): ConfigFile {
   if (config.pss?.version !== undefined && parsePssVersion(config.pss.version) === undefined) {
     throw new ConfigError(`${source}: pss.version "${config.pss.version}" is not a known policy version (v1.0 to v1.${LATEST_PSS_MINOR}, or latest)`);
   }
+  const names = new Set<string>();
+  for (const profile of config.profiles ?? []) {
+    if (names.has(profile.name)) throw new ConfigError(`${source}: profile "${profile.name}" is defined twice`);
+    names.add(profile.name);
+    if (profile.pss?.version !== undefined && parsePssVersion(profile.pss.version) === undefined) {
+      throw new ConfigError(`${source}: profile "${profile.name}": pss.version "${profile.pss.version}" is not a known policy version (v1.0 to v1.${LATEST_PSS_MINOR}, or latest)`);
+    }
+  }
   return config;
 }
 
@@ -99,6 +108,8 @@ export function defaultSettings(root: string): Settings {
     root,
     failOn: 'high',
     pss: { level: 'restricted', minor: LATEST_PSS_MINOR },
+    pssFromNamespaces: true,
+    profiles: [],
     rules: { disable: [], severity: {}, custom: [] },
     exceptions: [],
     exceptionAnnotations: 'any',
@@ -123,6 +134,8 @@ export function applyConfig(settings: Settings, config: ConfigFile, source: stri
       level: config.pss?.level ?? settings.pss.level,
       minor: config.pss?.version ? parsePssVersion(config.pss.version)! : settings.pss.minor
     },
+    pssFromNamespaces: config.pss?.namespaceLabels ?? settings.pssFromNamespaces,
+    profiles: config.profiles ?? settings.profiles,
     rules: {
       disable: config.rules?.disable ?? settings.rules.disable,
       only: config.rules?.only ?? settings.rules.only,

@@ -1,6 +1,6 @@
 /** Settings: one typed object built once from CLI flags or action inputs plus the config file, then passed down. */
 import type { Severity } from '../analyze/types.js';
-import type { PssSettings } from '../analyze/pss/types.js';
+import type { PssLevel, PssSettings } from '../analyze/pss/types.js';
 import type { ClusterConfig, DiscoveryOptions } from '../targets/types.js';
 import type { ExceptionRule } from '../policy/exceptions.js';
 import type { RepositoriesConfig } from '../fetch/policy.js';
@@ -15,6 +15,18 @@ export interface RuleSettings {
   custom: string[];
 }
 
+/** A profile: what applies to the objects it matches (config `profiles`). */
+export interface Profile {
+  name: string;
+  /** Objects whose labels (or whose namespace's labels) include these, and/or whose namespace matches a glob. */
+  match: { labels?: Record<string, string>; namespaces?: string[] };
+  /** The Pod Security level (and policy version) required of matching workloads wherever they are deployed. */
+  pss?: { level?: PssLevel; version?: string };
+  /** New findings on matching objects block from this severity. */
+  failOn?: FailOn;
+  rules?: { enable?: string[]; disable?: string[]; severity?: Record<string, Severity> };
+}
+
 export interface Settings {
   /** Absolute path of the repository to scan (the head). */
   root: string;
@@ -22,6 +34,10 @@ export interface Settings {
   base?: string;
   failOn: FailOn;
   pss: PssSettings;
+  /** Check workloads at the level their Namespace's `pod-security.kubernetes.io/enforce` label sets, when it is rendered with them. */
+  pssFromNamespaces: boolean;
+  /** Rules, severities, Pod Security level and threshold by object labels and namespaces. */
+  profiles: Profile[];
   rules: RuleSettings;
   /** Accepted findings (with a reason and an optional expiry). */
   exceptions: ExceptionRule[];

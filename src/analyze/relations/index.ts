@@ -1,5 +1,5 @@
 /** Every relation analyzer by name. */
-import { ingressBackendMatch } from './ingress.js';
+import { ingressBackendMatch, ingressTlsSecretMatch } from './ingress.js';
 import { namespaceDefaultDeny, networkPolicyCoverage, networkPolicySelectorMatch } from './network-policy.js';
 import { rbacReach } from './rbac.js';
 import { serviceAccountTokenMount } from './service-account.js';
@@ -8,4 +8,4 @@ import type { Analyzer } from './types.js';
 
 export type { Analyzer, SetViolation } from './types.js';
 
-export const ANALYZERS: ReadonlyMap<string, Analyzer> = new Map([ingressBackendMatch, namespaceDefaultDeny, networkPolicyCoverage, networkPolicySelectorMatch, rbacReach, serviceAccountTokenMount, serviceSelectorMatch].map((a) => [a.name, a]));
+export const ANALYZERS: ReadonlyMap<string, Analyzer> = new Map([ingressBackendMatch, ingressTlsSecretMatch, namespaceDefaultDeny, networkPolicyCoverage, networkPolicySelectorMatch, rbacReach, serviceAccountTokenMount, serviceSelectorMatch].map((a) => [a.name, a]));

@@ -38,6 +38,73 @@ export const ingressBackendMatch: Analyzer = {
   }
 };
 
+/** Objects that make a TLS Secret of a given name in their namespace, and where they name it. */
+function tlsSecretProviders(object: KubeObject): { name: string; path: JsonPath }[] {
+  const group = object.apiVersion.split('/')[0];
+  if (object.kind === 'Secret' && object.apiVersion === 'v1') return [{ name: object.name, path: ['metadata', 'name'] }];
+  if (object.kind === 'Certificate' && group === 'cert-manager.io') {
+    const name = getAt(object.body, ['spec', 'secretName']);
+    return typeof name === 'string' ? [{ name, path: ['spec', 'secretName'] }] : [];
+  }
+  if (object.kind === 'ExternalSecret' && group === 'external-secrets.io') {
+    const name = getAt(object.body, ['spec', 'target', 'name']);
+    return [typeof name === 'string' ? { name, path: ['spec', 'target', 'name'] } : { name: object.name, path: ['metadata', 'name'] }];
+  }
+  if (object.kind === 'SealedSecret' && group === 'bitnami.com') {
+    const name = getAt(object.body, ['spec', 'template', 'metadata', 'name']);
+    return [typeof name === 'string' ? { name, path: ['spec', 'template', 'metadata', 'name'] } : { name: object.name, path: ['metadata', 'name'] }];
+  }
+  return [];
+}
+
+/** Annotations with which cert-manager's ingress-shim (or kube-lego's heirs) issue the Ingress's TLS Secrets themselves. */
+const ISSUING_ANNOTATIONS = ['cert-manager.io/issuer', 'cert-manager.io/cluster-issuer', 'kubernetes.io/tls-acme'];
+
+/**
+ * `ingress-tls-secret-match`: each `spec.tls[].secretName` must be a TLS Secret the set provides in the Ingress's
+ * namespace: a Secret, a cert-manager Certificate's `secretName`, an ExternalSecret's target or a SealedSecret.
+ * Judged only when the set provides some Secret in that namespace (otherwise Secrets are managed elsewhere) and the
+ * Ingress does not ask cert-manager to issue them (`cert-manager.io/issuer`, `cluster-issuer`, `tls-acme`). A
+ * missing Secret makes the controller serve its default certificate for the host.
+ */
+export const ingressTlsSecretMatch: Analyzer = {
+  name: 'ingress-tls-secret-match',
+  description: "An Ingress's TLS Secrets must be provided by the set (Secret, Certificate, ExternalSecret, SealedSecret).",
+  validate: noParameters,
+  run(objects) {
+    const provided = new Map<string, { object: KubeObject; path: JsonPath; name: string }[]>();
+    for (const o of objects) {
+      for (const p of tlsSecretProviders(o)) {
+        const namespace = namespaceOf(o);
+        provided.set(namespace, [...(provided.get(namespace) ?? []), { object: o, ...p }]);
+      }
+    }
+    const out: SetViolation[] = [];
+    for (const ingress of objects.filter((o) => o.kind === 'Ingress' && o.apiVersion.startsWith('networking.k8s.io/'))) {
+      const here = provided.get(namespaceOf(ingress));
+      const annotations = getAt(ingress.body, ['metadata', 'annotations']);
+      if (!here || (isRecord(annotations) && ISSUING_ANNOTATIONS.some((a) => annotations[a] !== undefined))) continue;
+      const tls = getAt(ingress.body, ['spec', 'tls']);
+      (Array.isArray(tls) ? tls : []).forEach((entry, i) => {
+        const name = isRecord(entry) ? entry.secretName : undefined;
+        if (typeof name !== 'string' || name === '' || here.some((p) => p.name === name)) return;
+        out.push({
+          object: ingress,
+          path: ['spec', 'tls', i, 'secretName'],
+          message: `Its TLS Secret ${name} is not provided with it in namespace ${namespaceOf(ingress)}: the controller serves its default certificate for ${describeHosts(entry)}.`,
+          related: here.slice(0, 3).map((p) => ({ object: p.object, path: p.path, label: `${p.object.kind} ${p.object.name} provides Secret ${p.name}` }))
+        });
+      });
+    }
+    return out;
+  }
+};
+
+function describeHosts(entry: unknown): string {
+  const hosts = isRecord(entry) && Array.isArray(entry.hosts) ? entry.hosts.filter((h): h is string => typeof h === 'string') : [];
+  return hosts.length === 0 ? 'its hosts' : hosts.slice(0, 3).join(', ') + (hosts.length > 3 ? ', ...' : '');
+}
+
 function backendsOf(ingress: KubeObject): { backend: Record<string, unknown>; at: JsonPath }[] {
   const out: { backend: Record<string, unknown>; at: JsonPath }[] = [];
   const fallback = getAt(ingress.body, ['spec', 'defaultBackend']);
