@@ -250,10 +250,10 @@ var require_utils = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str7) => REGEX_SPECIAL_CHARS.test(str7);
-    exports.isRegexChar = (str7) => str7.length === 1 && exports.hasRegexChars(str7);
-    exports.escapeRegex = (str7) => str7.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str7) => str7.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str8) => REGEX_SPECIAL_CHARS.test(str8);
+    exports.isRegexChar = (str8) => str8.length === 1 && exports.hasRegexChars(str8);
+    exports.escapeRegex = (str8) => str8.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str8) => str8.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform = navigator.platform.toLowerCase();
@@ -264,8 +264,8 @@ var require_utils = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str7) => {
-      return str7.replace(REGEX_REMOVE_BACKSLASH, (match2) => {
+    exports.removeBackslashes = (str8) => {
+      return str8.replace(REGEX_REMOVE_BACKSLASH, (match2) => {
         return match2 === "\\" ? "" : match2;
       });
     };
@@ -355,7 +355,7 @@ var require_scan = __commonJS({
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str7 = input;
+      let str8 = input;
       let index2 = -1;
       let start = 0;
       let lastIndex = 0;
@@ -374,10 +374,10 @@ var require_scan = __commonJS({
       let code20;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index2 >= length2;
-      const peek = () => str7.charCodeAt(index2 + 1);
+      const peek = () => str8.charCodeAt(index2 + 1);
       const advance = () => {
         prev = code20;
-        return str7.charCodeAt(++index2);
+        return str8.charCodeAt(++index2);
       };
       while (index2 < length2) {
         code20 = advance();
@@ -554,24 +554,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob2 = false;
       }
-      let base2 = str7;
+      let base2 = str8;
       let prefix = "";
       let glob = "";
       if (start > 0) {
-        prefix = str7.slice(0, start);
-        str7 = str7.slice(start);
+        prefix = str8.slice(0, start);
+        str8 = str8.slice(start);
         lastIndex -= start;
       }
       if (base2 && isGlob2 === true && lastIndex > 0) {
-        base2 = str7.slice(0, lastIndex);
-        glob = str7.slice(lastIndex);
+        base2 = str8.slice(0, lastIndex);
+        glob = str8.slice(lastIndex);
       } else if (isGlob2 === true) {
         base2 = "";
-        glob = str7;
+        glob = str8;
       } else {
-        base2 = str7;
+        base2 = str8;
       }
-      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str7) {
+      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str8) {
         if (isPathSeparator(base2.charCodeAt(base2.length - 1))) {
           base2 = base2.slice(0, -1);
         }
@@ -972,7 +972,7 @@ var require_parse = __commonJS({
         state.output += token.output != null ? token.output : token.value;
         consume(token.value);
       };
-      const negate2 = () => {
+      const negate3 = () => {
         let count2 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
@@ -1391,7 +1391,7 @@ var require_parse = __commonJS({
             }
           }
           if (opts.nonegate !== true && state.index === 0) {
-            negate2();
+            negate3();
             continue;
           }
         }
@@ -1618,8 +1618,8 @@ var require_parse = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create2 = (str7) => {
-        switch (str7) {
+      const create2 = (str8) => {
+        switch (str8) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -1637,7 +1637,7 @@ var require_parse = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match2 = /^(.*?)\.(\w+)$/.exec(str7);
+            const match2 = /^(.*?)\.(\w+)$/.exec(str8);
             if (!match2) return;
             const source2 = create2(match2[1]);
             if (!source2) return;
@@ -1668,9 +1668,9 @@ var require_picomatch = __commonJS({
     var picomatch8 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch8(input, options, returnState));
-        const arrayMatcher = (str7) => {
+        const arrayMatcher = (str8) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str7);
+            const state2 = isMatch(str8);
             if (state2) return state2;
           }
           return false;
@@ -1683,17 +1683,17 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix = opts.windows;
-      const regex = isState ? picomatch8.compileRe(glob, options) : picomatch8.makeRe(glob, options, false, true);
-      const state = regex.state;
-      delete regex.state;
+      const regex2 = isState ? picomatch8.compileRe(glob, options) : picomatch8.makeRe(glob, options, false, true);
+      const state = regex2.state;
+      delete regex2.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
         isIgnored = picomatch8(opts.ignore, ignoreOpts, returnState);
       }
       const matcher2 = (input, returnObject = false) => {
-        const { isMatch, match: match2, output } = picomatch8.test(input, regex, options, { glob, posix });
-        const result = { glob, state, regex, posix, input, output, match: match2, isMatch };
+        const { isMatch, match: match2, output } = picomatch8.test(input, regex2, options, { glob, posix });
+        const result = { glob, state, regex: regex2, posix, input, output, match: match2, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1718,7 +1718,7 @@ var require_picomatch = __commonJS({
       }
       return matcher2;
     };
-    picomatch8.test = (input, regex, options, { glob, posix } = {}) => {
+    picomatch8.test = (input, regex2, options, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1735,18 +1735,18 @@ var require_picomatch = __commonJS({
       }
       if (match2 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match2 = picomatch8.matchBase(input, regex, options, posix);
+          match2 = picomatch8.matchBase(input, regex2, options, posix);
         } else {
-          match2 = regex.exec(output);
+          match2 = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match2), match: match2, output };
     };
     picomatch8.matchBase = (input, glob, options, posix = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch8.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix }));
+      const regex2 = glob instanceof RegExp ? glob : picomatch8.makeRe(glob, options);
+      return regex2.test(utils.basename(input, { windows: posix }));
     };
-    picomatch8.isMatch = (str7, patterns, options) => picomatch8(patterns, options)(str7);
+    picomatch8.isMatch = (str8, patterns, options) => picomatch8(patterns, options)(str8);
     picomatch8.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch8.parse(p, options));
       return parse5(pattern, { ...options, fastpaths: false });
@@ -1763,11 +1763,11 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch8.toRegex(source, options);
+      const regex2 = picomatch8.toRegex(source, options);
       if (returnState === true) {
-        regex.state = state;
+        regex2.state = state;
       }
-      return regex;
+      return regex2;
     };
     picomatch8.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
@@ -1881,7 +1881,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str7(strs2, ...args) {
+    function str8(strs2, ...args) {
       const expr = [safeStringify(strs2[0])];
       let i = 0;
       while (i < args.length) {
@@ -1892,7 +1892,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str7;
+    exports.str = str8;
     function addCodeArg(code20, arg) {
       if (arg instanceof _Code)
         code20.push(...arg._items);
@@ -1935,7 +1935,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str7`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str8`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -2785,14 +2785,14 @@ var require_codegen = __commonJS({
         return replaceName(expr);
       if (!canOptimize(expr))
         return expr;
-      return new code_1._Code(expr._items.reduce((items, c) => {
+      return new code_1._Code(expr._items.reduce((items2, c) => {
         if (c instanceof code_1.Name)
           c = replaceName(c);
         if (c instanceof code_1._Code)
-          items.push(...c._items);
+          items2.push(...c._items);
         else
-          items.push(c);
-        return items;
+          items2.push(c);
+        return items2;
       }, []));
       function replaceName(n) {
         const c = constants2[n.str];
@@ -2897,22 +2897,22 @@ var require_util = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str7) {
-      return unescapeJsonPointer(decodeURIComponent(str7));
+    function unescapeFragment(str8) {
+      return unescapeJsonPointer(decodeURIComponent(str8));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str7) {
-      return encodeURIComponent(escapeJsonPointer(str7));
+    function escapeFragment(str8) {
+      return encodeURIComponent(escapeJsonPointer(str8));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str7) {
-      if (typeof str7 == "number")
-        return `${str7}`;
-      return str7.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str8) {
+      if (typeof str8 == "number")
+        return `${str8}`;
+      return str8.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str7) {
-      return str7.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str8) {
+      return str8.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -2950,7 +2950,7 @@ var require_util = __commonJS({
         mergeNames: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true && ${from} !== undefined`, () => gen.assign(to, (0, codegen_1._)`${from} === true ? true : ${to} > ${from} ? ${to} : ${from}`)),
         mergeToName: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true`, () => gen.assign(to, from === true ? true : (0, codegen_1._)`${to} > ${from} ? ${to} : ${from}`)),
         mergeValues: (from, to) => from === true ? true : Math.max(from, to),
-        resultToName: (gen, items) => gen.var("items", items)
+        resultToName: (gen, items2) => gen.var("items", items2)
       })
     };
     function evaluatedPropsToName(gen, ps) {
@@ -3458,13 +3458,13 @@ var require_defaults = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util();
     function assignDefaults(it, ty) {
-      const { properties, items } = it.schema;
+      const { properties, items: items2 } = it.schema;
       if (ty === "object" && properties) {
         for (const key in properties) {
           assignDefault(it, key, properties[key].default);
         }
-      } else if (ty === "array" && Array.isArray(items)) {
-        items.forEach((sch, i) => assignDefault(it, i, sch.default));
+      } else if (ty === "array" && Array.isArray(items2)) {
+        items2.forEach((sch, i) => assignDefault(it, i, sch.default));
       }
     }
     exports.assignDefaults = assignDefaults;
@@ -3824,7 +3824,7 @@ var require_subschema = __commonJS({
 var require_fast_deep_equal = __commonJS({
   "node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
-    module.exports = function equal(a, b) {
+    module.exports = function equal2(a, b) {
       if (a === b) return true;
       if (a && b && typeof a == "object" && typeof b == "object") {
         if (a.constructor !== b.constructor) return false;
@@ -3833,7 +3833,7 @@ var require_fast_deep_equal = __commonJS({
           length2 = a.length;
           if (length2 != b.length) return false;
           for (i = length2; i-- !== 0; )
-            if (!equal(a[i], b[i])) return false;
+            if (!equal2(a[i], b[i])) return false;
           return true;
         }
         if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
@@ -3846,7 +3846,7 @@ var require_fast_deep_equal = __commonJS({
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
         for (i = length2; i-- !== 0; ) {
           var key = keys[i];
-          if (!equal(a[key], b[key])) return false;
+          if (!equal2(a[key], b[key])) return false;
         }
         return true;
       }
@@ -3937,8 +3937,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str7) {
-      return str7.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str8) {
+      return str8.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -3950,7 +3950,7 @@ var require_resolve = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
     var util_1 = require_util();
-    var equal = require_fast_deep_equal();
+    var equal2 = require_fast_deep_equal();
     var traverse = require_json_schema_traverse();
     var SIMPLE_INLINED = /* @__PURE__ */ new Set([
       "type",
@@ -4088,7 +4088,7 @@ var require_resolve = __commonJS({
       });
       return localRefs;
       function checkAmbiguosRef(sch1, sch2, ref) {
-        if (sch2 !== void 0 && !equal(sch1, sch2))
+        if (sch2 !== void 0 && !equal2(sch1, sch2))
           throw ambiguos(ref);
       }
       function ambiguos(ref) {
@@ -4268,11 +4268,11 @@ var require_validate = __commonJS({
         gen.return((0, codegen_1._)`${names_1.default.errors} === 0`);
       }
     }
-    function assignEvaluated({ gen, evaluated, props, items }) {
+    function assignEvaluated({ gen, evaluated, props, items: items2 }) {
       if (props instanceof codegen_1.Name)
         gen.assign((0, codegen_1._)`${evaluated}.props`, props);
-      if (items instanceof codegen_1.Name)
-        gen.assign((0, codegen_1._)`${evaluated}.items`, items);
+      if (items2 instanceof codegen_1.Name)
+        gen.assign((0, codegen_1._)`${evaluated}.items`, items2);
     }
     function schemaKeywords(it, types, typeErrors, errsCount) {
       const { gen, schema, data: data2, allErrors, opts, self } = it;
@@ -4735,12 +4735,12 @@ var require_compile = __commonJS({
           validate2.source = { validateName, validateCode, scopeValues: gen._values };
         }
         if (this.opts.unevaluated) {
-          const { props, items } = schemaCxt;
+          const { props, items: items2 } = schemaCxt;
           validate2.evaluated = {
             props: props instanceof codegen_1.Name ? void 0 : props,
-            items: items instanceof codegen_1.Name ? void 0 : items,
+            items: items2 instanceof codegen_1.Name ? void 0 : items2,
             dynamicProps: props instanceof codegen_1.Name,
-            dynamicItems: items instanceof codegen_1.Name
+            dynamicItems: items2 instanceof codegen_1.Name
           };
           if (validate2.source)
             validate2.source.evaluated = (0, codegen_1.stringify)(validate2.evaluated);
@@ -4888,7 +4888,7 @@ var require_utils2 = __commonJS({
   "node_modules/fast-uri/lib/utils.js"(exports, module) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
-    var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
+    var isIPv42 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
     var isPort = RegExp.prototype.test.bind(/^\d*$/u);
     var isHexPair = RegExp.prototype.test.bind(/^[\da-f]{2}$/iu);
     var isUnreserved = RegExp.prototype.test.bind(/^[\da-z\-._~]$/iu);
@@ -4989,7 +4989,7 @@ var require_utils2 = __commonJS({
         const part = parts[i];
         if (part === "") return void 0;
         if (part.indexOf(".") !== -1) {
-          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
+          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv42(part)) return void 0;
           hextetCount += 2;
           continue;
         }
@@ -5035,10 +5035,10 @@ var require_utils2 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str7, token) {
+    function findToken(str8, token) {
       let ind = 0;
-      for (let i = 0; i < str7.length; i++) {
-        if (str7[i] === token) ind++;
+      for (let i = 0; i < str8.length; i++) {
+        if (str8[i] === token) ind++;
       }
       return ind;
     }
@@ -5371,7 +5371,7 @@ var require_utils2 = __commonJS({
       }
       if (component.host !== void 0) {
         let host = component.host;
-        if (!isIPv4(host)) {
+        if (!isIPv42(host)) {
           let ipV6res = normalizeIPv6(host);
           if (ipV6res.isIPV6 !== true && ipV6res.isIPVFuture !== true) {
             host = normalizePercentEncoding(host, true);
@@ -5409,7 +5409,7 @@ var require_utils2 = __commonJS({
       escapePreservingEscapes,
       removeDotSegments,
       removeDotSegmentsRelative,
-      isIPv4,
+      isIPv4: isIPv42,
       isUUID,
       normalizeIPv6,
       stringArrayToHexStripped
@@ -5632,7 +5632,7 @@ var require_schemes = __commonJS({
 var require_fast_uri = __commonJS({
   "node_modules/fast-uri/index.js"(exports, module) {
     "use strict";
-    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils2();
+    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4: isIPv42, nonSimpleDomain } = require_utils2();
     var { SCHEMES, getSchemeHandler } = require_schemes();
     var VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u;
     var MALFORMED_SCHEME_ERROR = "URI scheme is malformed.";
@@ -5679,7 +5679,7 @@ var require_fast_uri = __commonJS({
       const resolved = resolveComponent(baseParsed, relativeParsed, schemelessOptions, true);
       const resolvedSchemeHandler = getSchemeHandler(options && options.scheme || resolved.scheme);
       const resolvedHost = resolved.host;
-      const resolvedHostIsIP = resolvedHost !== void 0 && resolvedHost !== "" && (isIPv4(resolvedHost) || normalizeIPv6(resolvedHost).isIPV6);
+      const resolvedHostIsIP = resolvedHost !== void 0 && resolvedHost !== "" && (isIPv42(resolvedHost) || normalizeIPv6(resolvedHost).isIPV6);
       if (hasForbiddenDomainHost(resolved, options || {}, resolvedSchemeHandler, resolvedHostIsIP)) {
         throw new Error(MALFORMED_HOST_ERROR);
       }
@@ -5745,7 +5745,7 @@ var require_fast_uri = __commonJS({
       target.fragment = relative.fragment;
       return target;
     }
-    function equal(uriA, uriB, options) {
+    function equal2(uriA, uriB, options) {
       const normalizedA = normalizeComparableURI(uriA, options);
       const normalizedB = normalizeComparableURI(uriB, options);
       return normalizedA !== void 0 && normalizedB !== void 0 && normalizedA === normalizedB;
@@ -5952,7 +5952,7 @@ var require_fast_uri = __commonJS({
           malformedAuthorityOrPort = true;
         }
         if (parsed.host) {
-          const ipv4result = isIPv4(parsed.host);
+          const ipv4result = isIPv42(parsed.host);
           if (ipv4result === false) {
             const bracketedIPLiteral = isIPLiteral(parsed.host);
             const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
@@ -6048,7 +6048,7 @@ var require_fast_uri = __commonJS({
       normalize: normalize2,
       resolve,
       resolveComponent,
-      equal,
+      equal: equal2,
       serialize,
       parse: parse5
     };
@@ -6108,7 +6108,7 @@ var require_core = __commonJS({
     var util_1 = require_util();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str7, flags) => new RegExp(str7, flags);
+    var defaultRegExp = (str8, flags) => new RegExp(str8, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -6483,10 +6483,10 @@ var require_core = __commonJS({
         }
         return metaSchema;
       }
-      _removeAllSchemas(schemas, regex) {
+      _removeAllSchemas(schemas, regex2) {
         for (const keyRef in schemas) {
           const sch = schemas[keyRef];
-          if (!regex || regex.test(keyRef)) {
+          if (!regex2 || regex2.test(keyRef)) {
             if (typeof sch == "string") {
               delete schemas[keyRef];
             } else if (sch && !sch.meta) {
@@ -6806,8 +6806,8 @@ var require_ref = __commonJS({
               it.items = util_1.mergeEvaluated.items(gen, schEvaluated.items, it.items);
             }
           } else {
-            const items = gen.var("items", (0, codegen_1._)`${source}.evaluated.items`);
-            it.items = util_1.mergeEvaluated.items(gen, items, it.items, codegen_1.Name);
+            const items2 = gen.var("items", (0, codegen_1._)`${source}.evaluated.items`);
+            it.items = util_1.mergeEvaluated.items(gen, items2, it.items, codegen_1.Name);
           }
         }
       }
@@ -6903,16 +6903,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str7) {
-      const len = str7.length;
+    function ucs2length(str8) {
+      const len = str8.length;
       let length2 = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length2++;
-        value = str7.charCodeAt(pos++);
+        value = str8.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str7.charCodeAt(pos);
+          value = str8.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -7138,9 +7138,9 @@ var require_equal = __commonJS({
   "node_modules/ajv/dist/runtime/equal.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var equal = require_fast_deep_equal();
-    equal.code = 'require("ajv/dist/runtime/equal").default';
-    exports.default = equal;
+    var equal2 = require_fast_deep_equal();
+    equal2.code = 'require("ajv/dist/runtime/equal").default';
+    exports.default = equal2;
   }
 });
 
@@ -7347,28 +7347,28 @@ var require_additionalItems = __commonJS({
       error,
       code(cxt) {
         const { parentSchema, it } = cxt;
-        const { items } = parentSchema;
-        if (!Array.isArray(items)) {
+        const { items: items2 } = parentSchema;
+        if (!Array.isArray(items2)) {
           (0, util_1.checkStrictMode)(it, '"additionalItems" is ignored when "items" is not an array of schemas');
           return;
         }
-        validateAdditionalItems(cxt, items);
+        validateAdditionalItems(cxt, items2);
       }
     };
-    function validateAdditionalItems(cxt, items) {
+    function validateAdditionalItems(cxt, items2) {
       const { gen, schema, data: data2, keyword, it } = cxt;
       it.items = true;
       const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
       if (schema === false) {
-        cxt.setParams({ len: items.length });
-        cxt.pass((0, codegen_1._)`${len} <= ${items.length}`);
+        cxt.setParams({ len: items2.length });
+        cxt.pass((0, codegen_1._)`${len} <= ${items2.length}`);
       } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
-        const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items.length}`);
+        const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items2.length}`);
         gen.if((0, codegen_1.not)(valid), () => validateItems(valid));
         cxt.ok(valid);
       }
       function validateItems(valid) {
-        gen.forRange("i", items.length, len, (i) => {
+        gen.forRange("i", items2.length, len, (i) => {
           cxt.subschema({ keyword, dataProp: i, dataPropType: util_1.Type.Num }, valid);
           if (!it.allErrors)
             gen.if((0, codegen_1.not)(valid), () => gen.break());
@@ -9665,13 +9665,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str7) => str7.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str8) => str8.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str7, indent, comment) => str7.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str7.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str8, indent, comment) => str8.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str8.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -9825,16 +9825,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str7) => /^(%|---|\.\.\.)/m.test(str7);
-    function lineLengthOverLimit(str7, lineWidth, indentLength) {
+    var containsDocumentMarker = (str8) => /^(%|---|\.\.\.)/m.test(str8);
+    function lineLengthOverLimit(str8, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str7.length;
+      const strLen = str8.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str7[i] === "\n") {
+        if (str8[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -9851,11 +9851,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str7 = "";
+      let str8 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str7 += json.slice(start, i) + "\\ ";
+          str8 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -9864,38 +9864,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str7 += json.slice(start, i);
+                str8 += json.slice(start, i);
                 const code20 = json.substr(i + 2, 4);
                 switch (code20) {
                   case "0000":
-                    str7 += "\\0";
+                    str8 += "\\0";
                     break;
                   case "0007":
-                    str7 += "\\a";
+                    str8 += "\\a";
                     break;
                   case "000b":
-                    str7 += "\\v";
+                    str8 += "\\v";
                     break;
                   case "001b":
-                    str7 += "\\e";
+                    str8 += "\\e";
                     break;
                   case "0085":
-                    str7 += "\\N";
+                    str8 += "\\N";
                     break;
                   case "00a0":
-                    str7 += "\\_";
+                    str8 += "\\_";
                     break;
                   case "2028":
-                    str7 += "\\L";
+                    str8 += "\\L";
                     break;
                   case "2029":
-                    str7 += "\\P";
+                    str8 += "\\P";
                     break;
                   default:
                     if (code20.substr(0, 2) === "00")
-                      str7 += "\\x" + code20.substr(2);
+                      str8 += "\\x" + code20.substr(2);
                     else
-                      str7 += json.substr(i, 6);
+                      str8 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -9905,14 +9905,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str7 += json.slice(start, i) + "\n\n";
+                str8 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str7 += "\n";
+                  str8 += "\n";
                   i += 2;
                 }
-                str7 += indent;
+                str8 += indent;
                 if (json[i + 2] === " ")
-                  str7 += "\\";
+                  str8 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -9921,8 +9921,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str7 = start ? str7 + json.slice(start) : json;
-      return implicitKey ? str7 : foldFlowLines.foldFlowLines(str7, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str8 = start ? str8 + json.slice(start) : json;
+      return implicitKey ? str8 : foldFlowLines.foldFlowLines(str8, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -10050,15 +10050,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str7 = value.replace(/\n+/g, `$&
+      const str8 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str7);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str8);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str7 : foldFlowLines.foldFlowLines(str7, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str8 : foldFlowLines.foldFlowLines(str8, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -10210,11 +10210,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str7 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str8 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str7;
-      return identity2.isScalar(node) || str7[0] === "{" || str7[0] === "[" ? `${props} ${str7}` : `${props}
-${ctx.indent}${str7}`;
+        return str8;
+      return identity2.isScalar(node) || str8[0] === "{" || str8[0] === "[" ? `${props} ${str8}` : `${props}
+${ctx.indent}${str8}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -10249,8 +10249,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str7 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str7.length > 1024) {
+      let str8 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str8.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -10259,27 +10259,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str7 === "" ? "?" : explicitKey ? `? ${str7}` : str7;
+          return str8 === "" ? "?" : explicitKey ? `? ${str8}` : str8;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str7 = `? ${str7}`;
+        str8 = `? ${str8}`;
         if (keyComment && !keyCommentDone) {
-          str7 += stringifyComment.lineComment(str7, ctx.indent, commentString(keyComment));
+          str8 += stringifyComment.lineComment(str8, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str7;
+        return str8;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str7 += stringifyComment.lineComment(str7, ctx.indent, commentString(keyComment));
-        str7 = `? ${str7}
+          str8 += stringifyComment.lineComment(str8, ctx.indent, commentString(keyComment));
+        str8 = `? ${str8}
 ${indent}:`;
       } else {
-        str7 = `${str7}:`;
+        str8 = `${str8}:`;
         if (keyComment)
-          str7 += stringifyComment.lineComment(str7, ctx.indent, commentString(keyComment));
+          str8 += stringifyComment.lineComment(str8, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity2.isNode(value)) {
@@ -10295,7 +10295,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity2.isScalar(value))
-        ctx.indentAtStart = str7.length + 1;
+        ctx.indentAtStart = str8.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -10339,16 +10339,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str7 += ws + valueStr;
+      str8 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str7 += stringifyComment.lineComment(str7, ctx.indent, commentString(valueComment));
+        str8 += stringifyComment.lineComment(str8, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str7;
+      return str8;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -10552,13 +10552,13 @@ var require_stringifyCollection = __commonJS({
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+    function stringifyBlockCollection({ comment, items: items2 }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment2 = null;
         if (identity2.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
@@ -10575,33 +10575,33 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str8 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str9 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str8 += stringifyComment.lineComment(str8, itemIndent, commentString(comment2));
+          str9 += stringifyComment.lineComment(str9, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str8);
+        lines.push(blockItemPrefix + str9);
       }
-      let str7;
+      let str8;
       if (lines.length === 0) {
-        str7 = flowChars.start + flowChars.end;
+        str8 = flowChars.start + flowChars.end;
       } else {
-        str7 = lines[0];
+        str8 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str7 += line ? `
+          str8 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str7 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str8 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str7;
+      return str8;
     }
-    function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+    function stringifyFlowCollection({ items: items2 }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
@@ -10612,8 +10612,8 @@ ${indent}${line}` : "\n";
       let reqNewline = false;
       let linesAtValue = 0;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment = null;
         if (identity2.isNode(item)) {
           if (item.spaceBefore)
@@ -10642,21 +10642,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str7 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str7.includes("\n"));
-        if (i < items.length - 1) {
-          str7 += ",";
+        let str8 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str8.includes("\n"));
+        if (i < items2.length - 1) {
+          str8 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str7.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str8.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str7 += ",";
+            str8 += ",";
           }
         }
         if (comment)
-          str7 += stringifyComment.lineComment(str7, itemIndent, commentString(comment));
-        lines.push(str7);
+          str8 += stringifyComment.lineComment(str8, itemIndent, commentString(comment));
+        lines.push(str8);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -10668,11 +10668,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str7 = start;
+          let str8 = start;
           for (const line of lines)
-            str7 += line ? `
+            str8 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str7}
+          return `${str8}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -10701,9 +10701,9 @@ var require_YAMLMap = __commonJS({
     var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar2 = require_Scalar();
-    function findPair(items, key) {
+    function findPair(items2, key) {
       const k = identity2.isScalar(key) ? key.value : key;
-      for (const it of items) {
+      for (const it of items2) {
         if (identity2.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
@@ -11004,7 +11004,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str7) => str7,
+      resolve: (str8) => str8,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -11042,7 +11042,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str7) => new Scalar2.Scalar(str7[0] === "t" || str7[0] === "T"),
+      resolve: (str8) => new Scalar2.Scalar(str8[0] === "t" || str8[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -11094,7 +11094,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str7) => str7.slice(-3).toLowerCase() === "nan" ? NaN : str7[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str8) => str8.slice(-3).toLowerCase() === "nan" ? NaN : str8[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -11103,7 +11103,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str7) => parseFloat(str7),
+      resolve: (str8) => parseFloat(str8),
       stringify(node) {
         const num6 = Number(node.value);
         return isFinite(num6) ? num6.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -11114,11 +11114,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str7) {
-        const node = new Scalar2.Scalar(parseFloat(str7));
-        const dot = str7.indexOf(".");
-        if (dot !== -1 && str7[str7.length - 1] === "0")
-          node.minFractionDigits = str7.length - dot - 1;
+      resolve(str8) {
+        const node = new Scalar2.Scalar(parseFloat(str8));
+        const dot = str8.indexOf(".");
+        if (dot !== -1 && str8[str8.length - 1] === "0")
+          node.minFractionDigits = str8.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -11135,7 +11135,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str7, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str7) : parseInt(str7.substring(offset), radix);
+    var intResolve = (str8, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str8) : parseInt(str8.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -11148,7 +11148,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str7, _onError, opt) => intResolve(str7, 2, 8, opt),
+      resolve: (str8, _onError, opt) => intResolve(str8, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int2 = {
@@ -11156,7 +11156,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str7, _onError, opt) => intResolve(str7, 0, 10, opt),
+      resolve: (str8, _onError, opt) => intResolve(str8, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -11165,7 +11165,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str7, _onError, opt) => intResolve(str7, 2, 16, opt),
+      resolve: (str8, _onError, opt) => intResolve(str8, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -11218,7 +11218,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str7) => str7,
+        resolve: (str8) => str8,
         stringify: stringifyJSON
       },
       {
@@ -11235,7 +11235,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str7) => str7 === "true",
+        resolve: (str8) => str8 === "true",
         stringify: stringifyJSON
       },
       {
@@ -11243,7 +11243,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str7, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str7) : parseInt(str7, 10),
+        resolve: (str8, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str8) : parseInt(str8, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -11251,7 +11251,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str7) => parseFloat(str7),
+        resolve: (str8) => parseFloat(str8),
         stringify: stringifyJSON
       }
     ];
@@ -11259,9 +11259,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str7, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str7)}`);
-        return str7;
+      resolve(str8, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str8)}`);
+        return str8;
       }
     };
     var schema = [map.map, seq3.seq].concat(jsonScalars, jsonError);
@@ -11293,10 +11293,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str7 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str7.length);
-          for (let i = 0; i < str7.length; ++i)
-            buffer[i] = str7.charCodeAt(i);
+          const str8 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str8.length);
+          for (let i = 0; i < str8.length; ++i)
+            buffer[i] = str8.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -11307,28 +11307,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str7;
+        let str8;
         if (typeof node_buffer.Buffer === "function") {
-          str7 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str8 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str7 = btoa(s);
+          str8 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
         if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str7.length / lineWidth);
+          const n = Math.ceil(str8.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str7.substr(o, lineWidth);
+            lines[i] = str8.substr(o, lineWidth);
           }
-          str7 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str8 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str7 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str8 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -11534,7 +11534,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str7) => str7.slice(-3).toLowerCase() === "nan" ? NaN : str7[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str8) => str8.slice(-3).toLowerCase() === "nan" ? NaN : str8[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -11543,7 +11543,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str7) => parseFloat(str7.replace(/_/g, "")),
+      resolve: (str8) => parseFloat(str8.replace(/_/g, "")),
       stringify(node) {
         const num6 = Number(node.value);
         return isFinite(num6) ? num6.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -11554,11 +11554,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str7) {
-        const node = new Scalar2.Scalar(parseFloat(str7.replace(/_/g, "")));
-        const dot = str7.indexOf(".");
+      resolve(str8) {
+        const node = new Scalar2.Scalar(parseFloat(str8.replace(/_/g, "")));
+        const dot = str8.indexOf(".");
         if (dot !== -1) {
-          const f = str7.substring(dot + 1).replace(/_/g, "");
+          const f = str8.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -11578,34 +11578,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str7, offset, radix, { intAsBigInt }) {
-      const sign2 = str7[0];
+    function intResolve(str8, offset, radix, { intAsBigInt }) {
+      const sign2 = str8[0];
       if (sign2 === "-" || sign2 === "+")
         offset += 1;
-      str7 = str7.substring(offset).replace(/_/g, "");
+      str8 = str8.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str7 = `0b${str7}`;
+            str8 = `0b${str8}`;
             break;
           case 8:
-            str7 = `0o${str7}`;
+            str8 = `0o${str8}`;
             break;
           case 16:
-            str7 = `0x${str7}`;
+            str8 = `0x${str8}`;
             break;
         }
-        const n2 = BigInt(str7);
+        const n2 = BigInt(str8);
         return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str7, radix);
+      const n = parseInt(str8, radix);
       return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str7 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str7.substr(1) : prefix + str7;
+        const str8 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str8.substr(1) : prefix + str8;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -11615,7 +11615,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str7, _onError, opt) => intResolve(str7, 2, 2, opt),
+      resolve: (str8, _onError, opt) => intResolve(str8, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -11624,7 +11624,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str7, _onError, opt) => intResolve(str7, 1, 8, opt),
+      resolve: (str8, _onError, opt) => intResolve(str8, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int2 = {
@@ -11632,7 +11632,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str7, _onError, opt) => intResolve(str7, 0, 10, opt),
+      resolve: (str8, _onError, opt) => intResolve(str8, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -11641,7 +11641,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str7, _onError, opt) => intResolve(str7, 2, 16, opt),
+      resolve: (str8, _onError, opt) => intResolve(str8, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int2;
@@ -11745,9 +11745,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str7, asBigInt) {
-      const sign2 = str7[0];
-      const parts = sign2 === "-" || sign2 === "+" ? str7.substring(1) : str7;
+    function parseSexagesimal(str8, asBigInt) {
+      const sign2 = str8[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str8.substring(1) : str8;
       const num6 = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num6(60) + num6(p), num6(0));
       return sign2 === "-" ? num6(-1) * res : res;
@@ -11784,7 +11784,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str7, _onError, { intAsBigInt }) => parseSexagesimal(str7, intAsBigInt),
+      resolve: (str8, _onError, { intAsBigInt }) => parseSexagesimal(str8, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -11793,7 +11793,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str7) => parseSexagesimal(str7, false),
+      resolve: (str8) => parseSexagesimal(str8, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -11804,8 +11804,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str7) {
-        const match2 = str7.match(timestamp.test);
+      resolve(str8) {
+        const match2 = str8.match(timestamp.test);
         if (!match2)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match2.map(Number);
@@ -12651,12 +12651,12 @@ var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    function mapIncludes(ctx, items, search) {
+    function mapIncludes(ctx, items2, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity2.isScalar(a) && identity2.isScalar(b) && a.value === b.value;
-      return items.some((pair2) => isEqual(pair2.key, search));
+      return items2.some((pair2) => isEqual(pair2.key, search));
     }
     exports.mapIncludes = mapIncludes;
   }
@@ -16329,16 +16329,16 @@ var require_unevaluatedItems = __commonJS({
       error,
       code(cxt) {
         const { gen, schema, data: data2, it } = cxt;
-        const items = it.items || 0;
-        if (items === true)
+        const items2 = it.items || 0;
+        if (items2 === true)
           return;
         const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
         if (schema === false) {
-          cxt.setParams({ len: items });
-          cxt.fail((0, codegen_1._)`${len} > ${items}`);
+          cxt.setParams({ len: items2 });
+          cxt.fail((0, codegen_1._)`${len} > ${items2}`);
         } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
-          const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items}`);
-          gen.if((0, codegen_1.not)(valid), () => validateItems(valid, items));
+          const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items2}`);
+          gen.if((0, codegen_1.not)(valid), () => validateItems(valid, items2));
           cxt.ok(valid);
         }
         it.items = true;
@@ -17334,8 +17334,8 @@ var require_formats = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate2, compare) {
-      return { validate: validate2, compare };
+    function fmtDef(validate2, compare2) {
+      return { validate: validate2, compare: compare2 };
     }
     exports.fullFormats = {
       // date: http://tools.ietf.org/html/rfc3339#section-5.6
@@ -17359,7 +17359,7 @@ var require_formats = __commonJS({
       // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
       ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
       ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
-      regex,
+      regex: regex2,
       // uuid: http://tools.ietf.org/html/rfc4122
       uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
       // JSON-pointer: https://tools.ietf.org/html/rfc6901
@@ -17405,8 +17405,8 @@ var require_formats = __commonJS({
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS2 = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str7) {
-      const matches2 = DATE.exec(str7);
+    function date(str8) {
+      const matches2 = DATE.exec(str8);
       if (!matches2)
         return false;
       const year = +matches2[1];
@@ -17425,8 +17425,8 @@ var require_formats = __commonJS({
     }
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
-      return function time(str7) {
-        const matches2 = TIME.exec(str7);
+      return function time(str8) {
+        const matches2 = TIME.exec(str8);
         if (!matches2)
           return false;
         const hr = +matches2[1];
@@ -17472,8 +17472,8 @@ var require_formats = __commonJS({
     var DATE_TIME_SEPARATOR = /t|\s/i;
     function getDateTime(strictTimeZone) {
       const time = getTime(strictTimeZone);
-      return function date_time(str7) {
-        const dateTime = str7.split(DATE_TIME_SEPARATOR);
+      return function date_time(str8) {
+        const dateTime = str8.split(DATE_TIME_SEPARATOR);
         return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
       };
     }
@@ -17498,13 +17498,13 @@ var require_formats = __commonJS({
     }
     var NOT_URI_FRAGMENT = /\/|:/;
     var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str7) {
-      return NOT_URI_FRAGMENT.test(str7) && URI.test(str7);
+    function uri(str8) {
+      return NOT_URI_FRAGMENT.test(str8) && URI.test(str8);
     }
     var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str7) {
+    function byte(str8) {
       BYTE.lastIndex = 0;
-      return BYTE.test(str7);
+      return BYTE.test(str8);
     }
     var MIN_INT32 = -(2 ** 31);
     var MAX_INT32 = 2 ** 31 - 1;
@@ -17518,11 +17518,11 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str7) {
-      if (Z_ANCHOR.test(str7))
+    function regex2(str8) {
+      if (Z_ANCHOR.test(str8))
         return false;
       try {
-        new RegExp(str7);
+        new RegExp(str8);
         return true;
       } catch (e) {
         return false;
@@ -17924,7 +17924,7 @@ var require_ignore = __commonJS({
         // Zero, one or several directories
         // should not use '*', or it will be replaced by the next replacer
         // Check if it is not the last `'/**'`
-        (_, index2, str7) => index2 + 6 < str7.length ? str7.slice(index2 + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        (_, index2, str8) => index2 + 6 < str8.length ? str8.slice(index2 + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
         "*"
       ],
       // normal intermediate wildcards
@@ -18203,16 +18203,16 @@ var require_ignore = __commonJS({
         return this._make(MODE_CHECK_IGNORE, key);
       }
       _make(mode, key) {
-        const str7 = pinWildcards(
+        const str8 = pinWildcards(
           mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
         );
-        const regex = this.ignoreCase ? new RegExp(str7, "i") : new RegExp(str7);
-        return define(this, key, regex);
+        const regex2 = this.ignoreCase ? new RegExp(str8, "i") : new RegExp(str8);
+        return define(this, key, regex2);
       }
     };
-    var hasTrailingBackslash = (str7) => {
+    var hasTrailingBackslash = (str8) => {
       let count2 = 0;
-      while (str7[str7.length - count2 - 1] === ESCAPE) {
+      while (str8[str8.length - count2 - 1] === ESCAPE) {
         count2++;
       }
       return count2 % 2 === 1;
@@ -18492,7 +18492,7 @@ var require_ignore = __commonJS({
     var factory = (options) => new Ignore(options);
     var isPathValid = (path35) => checkPath(convertPath(path35), path35, RETURN_FALSE);
     var setupWindows = () => {
-      const makePosix = (str7) => /^\\\\\?\\/.test(str7) || /["<>|\u0000-\u001F]+/u.test(str7) ? str7 : str7.replace(/\\/g, "/");
+      const makePosix = (str8) => /^\\\\\?\\/.test(str8) || /["<>|\u0000-\u001F]+/u.test(str8) ? str8 : str8.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
       checkPath.isNotRelative = (path35) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path35) || isNotRelative(path35);
@@ -18757,11 +18757,36 @@ var DIAGNOSTIC_RULES = [
     ...UNCHECKED,
     rationale: "The scan has a time budget for the whole run (`limits.scanTimeoutSeconds`), so that a pull request cannot keep a runner busy for hours. Targets not reached when it ran out are not checked.",
     remediation: "Find the slow targets (render timeouts in the same report), raise `limits.scanTimeoutSeconds`, or split the scan over several jobs with `include`/`exclude`."
-  })
+  }),
+  ...admissionRules()
 ];
+function admissionRules() {
+  const docs = { docs: ["https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/"] };
+  const tags = ["security", "admission-policy"];
+  const rationale = (action) => `A ValidatingAdmissionPolicy of the organisation, bound with \`validationActions: [${action}]\`, rejects this object. The cluster would ${action === "Deny" ? "refuse it at sync time, leaving the change half applied" : action === "Warn" ? "accept it with a warning nobody reads in a GitOps sync" : "accept it and record the violation in its audit log"}; the pull request is where to fix it.`;
+  const remediation = "Change the object so that the policy's validation holds (the message says which), or change the policy or its binding in a reviewed pull request of its own.";
+  return [
+    { id: "admission-policy-deny", title: "ValidatingAdmissionPolicy denies the object", severity: "high", securitySeverity: 7, category: "admission", references: docs, tags, coverage: false, rationale: rationale("Deny"), remediation },
+    { id: "admission-policy-warn", title: "ValidatingAdmissionPolicy warns about the object", severity: "medium", securitySeverity: 5, category: "admission", references: docs, tags, coverage: false, rationale: rationale("Warn"), remediation },
+    { id: "admission-policy-audit", title: "ValidatingAdmissionPolicy audits the object", severity: "low", securitySeverity: 3, category: "admission", references: docs, tags, coverage: false, rationale: rationale("Audit"), remediation },
+    {
+      id: "admission-policy-not-checked",
+      title: "ValidatingAdmissionPolicy could not be evaluated before merge",
+      ...UNCHECKED,
+      category: "admission",
+      references: docs,
+      tags: [...tags, "coverage"],
+      rationale: "The policy matches the object but cannot be evaluated offline: it asks the authorizer or reads the requesting user, uses a CEL feature this build does not evaluate, reads a Namespace that is not rendered with the object, or does not compile. Whether the cluster admits the object is unknown, so the change is not checked against it.",
+      remediation: "Render the Namespace with the objects it holds, or keep policies the gate must run to what can be decided from the objects (the message names the reason)."
+    }
+  ];
+}
 var BY_ID = new Map(DIAGNOSTIC_RULES.map((r) => [r.id, r]));
 function isCoverageRule(id) {
   return BY_ID.get(id)?.coverage === true;
+}
+function diagnosticRule(id) {
+  return BY_ID.get(id);
 }
 
 // src/policy/coverage.ts
@@ -19367,7 +19392,7 @@ var Converter = class {
     return key;
   }
   /** A mapping as yaml.UnmarshalStrict reads it: explicit keys and merged ones, each key from exactly one source. */
-  strictMapping(items, path35, depth) {
+  strictMapping(items2, path35, depth) {
     const out = {};
     const sources = /* @__PURE__ */ new Map();
     const put = (key, value, offset, source) => {
@@ -19381,7 +19406,7 @@ var Converter = class {
       sources.set(key, source);
       setOwn(out, key, value);
     };
-    for (const pair2 of items) {
+    for (const pair2 of items2) {
       if (!(0, import_yaml2.isPair)(pair2)) continue;
       if (isMergeKey(pair2.key)) {
         const offset2 = offsetOf(pair2.key) ?? 0;
@@ -19408,11 +19433,11 @@ var Converter = class {
    * (`duplicate-key`), a key written before a merge key that brings another value, or two merge keys. A key repeated
    * with the same value is read, and noted (strict readers refuse the document).
    */
-  lenientMapping(items, path35, depth) {
+  lenientMapping(items2, path35, depth) {
     const out = {};
     const written2 = /* @__PURE__ */ new Map();
     let merged = false;
-    for (const pair2 of items) {
+    for (const pair2 of items2) {
       if (!(0, import_yaml2.isPair)(pair2)) continue;
       const offset = offsetOf(pair2.key) ?? offsetOf(pair2.value) ?? 0;
       if (isMergeKey(pair2.key)) {
@@ -19893,6 +19918,7 @@ function defaultSettings(root) {
     pss: { level: "restricted", minor: LATEST_PSS_MINOR },
     pssFromNamespaces: true,
     profiles: [],
+    admissionPolicies: [],
     rules: { disable: [], severity: {}, custom: [] },
     exceptions: [],
     exceptionAnnotations: "any",
@@ -19917,6 +19943,7 @@ function applyConfig(settings, config, source) {
     },
     pssFromNamespaces: config.pss?.namespaceLabels ?? settings.pssFromNamespaces,
     profiles: config.profiles ?? settings.profiles,
+    admissionPolicies: config.admissionPolicies ?? settings.admissionPolicies,
     rules: {
       disable: config.rules?.disable ?? settings.rules.disable,
       only: config.rules?.only ?? settings.rules.only,
@@ -20061,9 +20088,7 @@ function inScope(findings, scope) {
   for (const f of findings) {
     const severity = scope.severities.get(f.ruleId);
     if (!severity) continue;
-    const shaped = { ...f, severity };
-    if (scope.profiles.length > 0) shaped.profiles = scope.profiles;
-    if (scope.failOn) shaped.failOn = scope.failOn;
+    const [shaped] = withProfiles([{ ...f, severity }], scope);
     if (scope.pssFrom && f.ruleId.startsWith("pss-")) {
       const { object, path: path35, level } = scope.pssFrom;
       shaped.related = [...f.related, { ...object.sourceMap.locate(path35).location, label: `Namespace ${object.name} enforces the ${level} level` }];
@@ -20071,6 +20096,10 @@ function inScope(findings, scope) {
     out.push(shaped);
   }
   return out;
+}
+function withProfiles(findings, scope) {
+  if (scope.profiles.length === 0 && !scope.failOn) return [...findings];
+  return findings.map((f) => ({ ...f, ...scope.profiles.length > 0 ? { profiles: scope.profiles } : {}, ...scope.failOn ? { failOn: scope.failOn } : {} }));
 }
 function maxLevel(levels) {
   return levels.length === 0 ? void 0 : LEVELS[Math.max(...levels.map((l) => LEVELS.indexOf(l)))];
@@ -24669,9 +24698,9 @@ var Parser = class {
     try {
       const pipe = this.pipeline(context, 16 /* RightDelim */);
       if (context === "range") this.st.rangeDepth++;
-      const items = this.itemList();
-      const list2 = items[0];
-      let next = items[1];
+      const items2 = this.itemList();
+      const list2 = items2[0];
+      let next = items2[1];
       if (context === "range") this.st.rangeDepth--;
       let elseList = null;
       if (next.type === "else") {
@@ -25001,10 +25030,10 @@ function parseGoFloat(s) {
   let v;
   const hex = /^0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(body);
   if (hex) {
-    const ip = hex[1];
+    const ip2 = hex[1];
     const fp = hex[2] ?? "";
-    if (ip === "" && fp === "") return null;
-    const mant = BigInt("0x" + (ip + fp || "0"));
+    if (ip2 === "" && fp === "") return null;
+    const mant = BigInt("0x" + (ip2 + fp || "0"));
     const exp = Number(hex[3]) - 4 * fp.length;
     v = Number(mant) * 2 ** exp;
   } else if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(body)) {
@@ -25810,17 +25839,17 @@ function versionValue(v) {
     if (!ov) throw new Error("runtime error: invalid memory address or nil pointer dereference");
     return ov;
   };
-  const str7 = (f) => defineFunc({ params: [], result: "string" }, f);
+  const str8 = (f) => defineFunc({ params: [], result: "string" }, f);
   const cmpFn = (f) => defineFunc({ params: [S], result: "bool" }, (o) => f(compareVersions(v, other(o))));
   const inc = (f) => defineFunc({ params: [], result: "semver.Version" }, () => versionValue(f()));
   const s = new GoStruct(S, /* @__PURE__ */ new Map(), {
     Major: defineFunc({ params: [], result: "uint64" }, () => u64(v.major)),
     Minor: defineFunc({ params: [], result: "uint64" }, () => u64(v.minor)),
     Patch: defineFunc({ params: [], result: "uint64" }, () => u64(v.patch)),
-    Prerelease: str7(() => v.pre),
-    Metadata: str7(() => v.metadata),
-    Original: str7(() => v.original),
-    String: str7(() => v.toString()),
+    Prerelease: str8(() => v.pre),
+    Metadata: str8(() => v.metadata),
+    Original: str8(() => v.original),
+    String: str8(() => v.toString()),
     Compare: defineFunc({ params: [S], result: "int" }, (o) => new GoInt("int", compareVersions(v, other(o)))),
     LessThan: cmpFn((d) => d < 0),
     LessThanEqual: cmpFn((d) => d <= 0),
@@ -25879,7 +25908,7 @@ var OPTIONS = {
       tag: "tag:yaml.org,2002:int",
       default: true,
       test: /^[-+]?0o[0-7][0-7_]*$/,
-      resolve: (str7) => (str7.startsWith("-") ? -1 : 1) * parseInt(str7.replace(/^[-+]?0o/, "").replace(/_/g, ""), 8)
+      resolve: (str8) => (str8.startsWith("-") ? -1 : 1) * parseInt(str8.replace(/^[-+]?0o/, "").replace(/_/g, ""), 8)
     },
     ...tags.filter((t) => {
       const tag = t;
@@ -26070,10 +26099,10 @@ function parseHelmignore(text2, file) {
       if (err instanceof BadPatternError) throw new ChartError(`syntax error in pattern`, file);
       throw err;
     }
-    let negate2 = false;
+    let negate3 = false;
     let mustDir = false;
     if (rule.startsWith("!")) {
-      negate2 = true;
+      negate3 = true;
       rule = rule.slice(1);
     }
     if (rule.endsWith("/")) {
@@ -26085,7 +26114,7 @@ function parseHelmignore(text2, file) {
     if (r.startsWith("/")) match2 = (n) => safeMatch(r.slice(1), n);
     else if (r.includes("/")) match2 = (n) => safeMatch(r, n);
     else match2 = (n) => safeMatch(r, path4.posix.basename(n));
-    rules2.push({ negate: negate2, mustDir, match: match2 });
+    rules2.push({ negate: negate3, mustDir, match: match2 });
   };
   add2("templates/.?*");
   for (const line of text2.split("\n")) add2(line.replace(/\r$/, ""));
@@ -27996,7 +28025,7 @@ function selectVersion(index2, chart, version) {
   if (exact) return exact;
   return highestMatch(entries2, version, (e) => e.version);
 }
-function highestMatch(items, constraint, versionOf) {
+function highestMatch(items2, constraint, versionOf) {
   let cs;
   try {
     cs = newConstraint(constraint.trim() === "" ? "*" : constraint);
@@ -28004,7 +28033,7 @@ function highestMatch(items, constraint, versionOf) {
     return void 0;
   }
   let best;
-  for (const item of items) {
+  for (const item of items2) {
     let v;
     try {
       v = newVersion(versionOf(item));
@@ -29076,7 +29105,7 @@ function parseGrants(read) {
   const list2 = read.list("forbidVerbsOn") ?? [];
   return list2.map((entry, i) => {
     if (!isRecord(entry)) read.fail(`params.forbidVerbsOn[${i}] must be a mapping with resources and verbs`);
-    const strings3 = (key, fallback) => {
+    const strings4 = (key, fallback) => {
       const v = entry[key];
       if (v === void 0 && fallback) return fallback;
       if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === "string")) read.fail(`params.forbidVerbsOn[${i}].${key} must be a non-empty list of strings`);
@@ -29086,7 +29115,7 @@ function parseGrants(read) {
       if (!["resources", "verbs", "apiGroups", "wildcardVerbs"].includes(key)) read.fail(`params.forbidVerbsOn[${i}]: unknown key "${key}"`);
     }
     if (entry.wildcardVerbs !== void 0 && typeof entry.wildcardVerbs !== "boolean") read.fail(`params.forbidVerbsOn[${i}].wildcardVerbs must be true or false`);
-    return { resources: strings3("resources"), verbs: strings3("verbs"), apiGroups: strings3("apiGroups", [""]), wildcardVerbs: entry.wildcardVerbs !== false };
+    return { resources: strings4("resources"), verbs: strings4("verbs"), apiGroups: strings4("apiGroups", [""]), wildcardVerbs: entry.wildcardVerbs !== false };
   });
 }
 function resourceMatches(ruleResource, wanted) {
@@ -31711,10 +31740,10 @@ function parseTextFormatScalarValue(type, value) {
       return parseInt(value, 10);
   }
 }
-function unescapeBytesDefaultValue(str7) {
+function unescapeBytesDefaultValue(str8) {
   const b = [];
   const input = {
-    tail: str7,
+    tail: str8,
     c: "",
     next() {
       if (this.tail.length == 0) {
@@ -33099,14 +33128,14 @@ function compileListFieldReader(field3) {
   const readScalar = compileScalarReader(scalarType, field3.utf8Validation, longAsString);
   const packedPossible = scalarType != ScalarType.STRING && scalarType != ScalarType.BYTES;
   return (message, reader, ctx, wireType) => {
-    const items = message[localName];
+    const items2 = message[localName];
     if (wireType == WireType.LengthDelimited && packedPossible) {
       const end = reader.uint32() + reader.pos;
       while (reader.pos < end) {
-        items.push(readScalar(reader));
+        items2.push(readScalar(reader));
       }
     } else {
-      items.push(readScalar(reader));
+      items2.push(readScalar(reader));
     }
   };
 }
@@ -33423,9 +33452,9 @@ function compileListField(field3) {
       const { toMessage } = localMessageMapper(field3);
       const writeChild = compileChildWriter(field3);
       return (writer, opts, message) => {
-        const items = message[localName];
-        for (let i = 0; i < items.length; i++) {
-          writeChild(writer, opts, toMessage(items[i]));
+        const items2 = message[localName];
+        for (let i = 0; i < items2.length; i++) {
+          writeChild(writer, opts, toMessage(items2[i]));
         }
       };
     }
@@ -33435,23 +33464,23 @@ function compileListField(field3) {
       const writeScalar = compileScalarValue(scalarType, field3.parent.typeName, field3.name);
       if (field3.packed) {
         return (writer, opts, message) => {
-          const items = message[localName];
-          if (items.length == 0) {
+          const items2 = message[localName];
+          if (items2.length == 0) {
             return;
           }
           writer.tag(fieldNo, WireType.LengthDelimited).fork();
-          for (let i = 0; i < items.length; i++) {
-            writeScalar(writer, items[i]);
+          for (let i = 0; i < items2.length; i++) {
+            writeScalar(writer, items2[i]);
           }
           writer.join();
         };
       }
       const wireType = writeTypeOfScalar(scalarType);
       return (writer, opts, message) => {
-        const items = message[localName];
-        for (let i = 0; i < items.length; i++) {
+        const items2 = message[localName];
+        for (let i = 0; i < items2.length; i++) {
           writer.tag(fieldNo, wireType);
-          writeScalar(writer, items[i]);
+          writeScalar(writer, items2[i]);
         }
       };
     }
@@ -34153,13 +34182,13 @@ function compileMessageValue(field3) {
 function compileListValue(field3) {
   const writeItem = compileListItemValue(field3);
   return (opts, value) => {
-    const items = value;
-    if (items.length == 0 && !opts.alwaysEmitImplicit) {
+    const items2 = value;
+    if (items2.length == 0 && !opts.alwaysEmitImplicit) {
       return void 0;
     }
     const jsonArray = [];
-    for (let i = 0; i < items.length; i++) {
-      jsonArray.push(writeItem(opts, items[i]));
+    for (let i = 0; i < items2.length; i++) {
+      jsonArray.push(writeItem(opts, items2[i]));
     }
     return jsonArray;
   };
@@ -34712,11 +34741,11 @@ function compileListFieldReader2(field3) {
     if (!Array.isArray(json)) {
       throw new FieldError(field3, "expected Array, got " + formatVal(json));
     }
-    const items = message[localName];
+    const items2 = message[localName];
     for (let i = 0; i < json.length; i++) {
-      const value = readItem(json[i], ctx, items.length);
+      const value = readItem(json[i], ctx, items2.length);
       if (value !== tokenIgnoredUnknownEnum) {
-        items.push(value);
+        items2.push(value);
       }
     }
   };
@@ -36084,13 +36113,13 @@ var UNITS = Object.freeze({
 });
 var INT_REGEXP = /^\d+/;
 var UNIT_REGEXP = new RegExp(`^(${Object.keys(UNITS).join("|")})`);
-function parseDuration(str7) {
-  if (str7.length > DURATION_STRING_LENGTH_LIMIT) {
+function parseDuration(str8) {
+  if (str8.length > DURATION_STRING_LENGTH_LIMIT) {
     throw badDurationStr(`duration string exceeds ${DURATION_STRING_LENGTH_LIMIT} characters`);
   }
-  if (/^[-+]?0$/.test(str7))
+  if (/^[-+]?0$/.test(str8))
     return createDuration();
-  const [sign2, values] = /^[+-]/.test(str7) ? [str7[0] === "+" ? 1n : -1n, str7.slice(1)] : [1n, str7];
+  const [sign2, values] = /^[+-]/.test(str8) ? [str8[0] === "+" ? 1n : -1n, str8.slice(1)] : [1n, str8];
   let fullNanos = 0n;
   let remainder = values;
   while (remainder.length > 0) {
@@ -36379,12 +36408,12 @@ var getB64Map = () => {
   }
   return _B64_MAP;
 };
-var decodeVLQ = (str7) => {
+var decodeVLQ = (str8) => {
   const b64 = getB64Map();
   const res = [];
   let value = 0, shift = 0;
-  for (let i = 0; i < str7.length; i++) {
-    const digit = b64[str7.charCodeAt(i)];
+  for (let i = 0; i < str8.length; i++) {
+    const digit = b64[str8.charCodeAt(i)];
     value |= (digit & 31) << shift;
     if ((digit & 32) === 0) {
       res.push(value);
@@ -36396,10 +36425,10 @@ var decodeVLQ = (str7) => {
   }
   return res;
 };
-var decodeRanges = (str7, isStride1) => {
-  if (str7.length === 0)
+var decodeRanges = (str8, isStride1) => {
+  if (str8.length === 0)
     return new Uint32Array(0);
-  const res = decodeVLQ(str7);
+  const res = decodeVLQ(str8);
   const numRanges = isStride1 ? res.length / 2 : res.length / 3;
   const out = new Uint32Array(numRanges * 3);
   let current2 = 0, resIdx = 0;
@@ -36412,8 +36441,8 @@ var decodeRanges = (str7, isStride1) => {
   }
   return out;
 };
-var decodeOrbit = (str7) => {
-  const res = decodeVLQ(str7);
+var decodeOrbit = (str8) => {
+  const res = decodeVLQ(str8);
   const map = /* @__PURE__ */ new Map();
   let currentKey = 0;
   for (let i = 0; i < res.length; i += 2) {
@@ -36999,8 +37028,8 @@ function unhex(c) {
   }
   return -1;
 }
-function stringToRunes(str7) {
-  return Array.from(String(str7)).map((s) => codePointAtOrThrow(s, 0));
+function stringToRunes(str8) {
+  return Array.from(String(str8)).map((s) => codePointAtOrThrow(s, 0));
 }
 function runeToString(r) {
   return String.fromCodePoint(r);
@@ -37029,8 +37058,8 @@ function emptyOpContext(r1, r2) {
   }
   return op;
 }
-function quoteMeta(str7) {
-  return str7.split("").map((s) => {
+function quoteMeta(str8) {
+  return str8.split("").map((s) => {
     if (METACHARACTERS.indexOf(s) >= 0) {
       return `\\${s}`;
     }
@@ -37499,16 +37528,16 @@ var Regexp = class _Regexp {
     return [];
   }
   static fromRegexp(re) {
-    const regex = new _Regexp(re.op);
-    regex.flags = re.flags;
-    regex.subs = re.subs;
-    regex.runes = re.runes;
-    regex.cap = re.cap;
-    regex.min = re.min;
-    regex.max = re.max;
-    regex.name = re.name;
-    regex.namedGroups = re.namedGroups;
-    return regex;
+    const regex2 = new _Regexp(re.op);
+    regex2.flags = re.flags;
+    regex2.subs = re.subs;
+    regex2.runes = re.runes;
+    regex2.cap = re.cap;
+    regex2.min = re.min;
+    regex2.max = re.max;
+    regex2.name = re.name;
+    regex2.namedGroups = re.namedGroups;
+    return regex2;
   }
   op;
   flags;
@@ -37614,11 +37643,11 @@ var fromRegexp = (re) => {
         return new Prefilter(Prefilter.Type.NONE);
       }
       const pf = new Prefilter(Prefilter.Type.EXACT);
-      let str7 = "";
+      let str8 = "";
       for (let i = 0; i < re.runes.length; i++) {
-        str7 += String.fromCodePoint(re.runes[i]);
+        str8 += String.fromCodePoint(re.runes[i]);
       }
-      pf.str = str7;
+      pf.str = str8;
       return pf;
     }
     case Regexp.Op.CAPTURE:
@@ -38618,8 +38647,8 @@ var CharClass = class _CharClass {
 var StringIterator = class {
   str;
   position;
-  constructor(str7) {
-    this.str = str7;
+  constructor(str8) {
+    this.str = str8;
     this.position = 0;
   }
   // Returns the cursor position.  Do not interpret the result!
@@ -40196,8 +40225,8 @@ var RE2JS = class _RE2JS {
    * @param {string} str The string to be literalized
    * @returns {string} A literal string replacement
    */
-  static quote(str7) {
-    return quoteMeta(str7);
+  static quote(str8) {
+    return quoteMeta(str8);
   }
   /**
    * Helper: create new RE2JS with given regex and flags.
@@ -40205,16 +40234,16 @@ var RE2JS = class _RE2JS {
    * @param {number} [flags=0]
    * @returns {RE2JS}
    */
-  static compile(regex, flags = 0) {
-    return new _RE2JS(regex, flags);
+  static compile(regex2, flags = 0) {
+    return new _RE2JS(regex2, flags);
   }
   static validateFlags(flags) {
     if ((flags & ~(_RE2JS.MULTILINE | _RE2JS.DOTALL | _RE2JS.CASE_INSENSITIVE | _RE2JS.DISABLE_UNICODE_GROUPS)) !== 0) {
       throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS");
     }
   }
-  static buildRegexWithFlags(regex, flags = 0) {
-    let fregex = regex;
+  static buildRegexWithFlags(regex2, flags = 0) {
+    let fregex = regex2;
     if ((flags & _RE2JS.CASE_INSENSITIVE) !== 0) {
       fregex = `(?i)${fregex}`;
     }
@@ -40234,8 +40263,8 @@ var RE2JS = class _RE2JS {
    * @returns {boolean} true if the regular expression matches the entire input
    * @throws RE2JSSyntaxException if the regular expression is malformed
    */
-  static matches(regex, input) {
-    return _RE2JS.compile(regex).testExact(input);
+  static matches(regex2, input) {
+    return _RE2JS.compile(regex2).testExact(input);
   }
   /**
    * @param {string} pattern
@@ -40615,9 +40644,9 @@ var { BOOL: BOOL3, STRING: STRING5 } = CelScalar;
 function celEnv(options) {
   const re2Funcs = [];
   if (options?.re2 !== void 0) {
-    const regex = options.re2;
+    const regex2 = options.re2;
     re2Funcs.push(celMethod(MATCHES, STRING5, [STRING5], BOOL3, function(pattern) {
-      return regex.compile(pattern).test(this);
+      return regex2.compile(pattern).test(this);
     }));
   }
   return new _CelEnv(options?.namespace ?? "", options?.registry ? createRegistryWithWKT(options.registry) : createRegistryWithWKT(), createResolver(math_default, cast_default, time_default, logic_default, options?.funcs ?? [], re2Funcs), createScope(options?.variables));
@@ -41196,14 +41225,14 @@ var runtime;
     }
   }
   runtime2.GrammarLocation = GrammarLocation;
-  function padEnd(str7, targetLength, padString) {
+  function padEnd(str8, targetLength, padString) {
     padString = padString || " ";
-    if (str7.length > targetLength) {
-      return str7;
+    if (str8.length > targetLength) {
+      return str8;
     }
-    targetLength -= str7.length;
+    targetLength -= str8.length;
     padString += padString.repeat(targetLength);
-    return str7 + padString.slice(0, targetLength);
+    return str8 + padString.slice(0, targetLength);
   }
   runtime2.padEnd = padEnd;
   class ParseFailure {
@@ -46835,14 +46864,14 @@ var MaybeAttr = class {
   }
   addAccess(access) {
     const augmentedNames = [];
-    let str7;
+    let str8;
     if (access instanceof StringAccess) {
-      str7 = access.name;
+      str8 = access.name;
     }
     for (const attr of this.attrs) {
-      if (str7 !== void 0 && attr.accesses().length === 0) {
+      if (str8 !== void 0 && attr.accesses().length === 0) {
         for (const name of attr.candidateNames()) {
-          augmentedNames.push(name + "." + str7);
+          augmentedNames.push(name + "." + str8);
         }
       }
       attr.addAccess(access);
@@ -48047,15 +48076,15 @@ var EvalFold = class {
     if (isCelError(iterRange)) {
       return iterRange;
     }
-    let items = [];
+    let items2 = [];
     if (isCelMap(iterRange)) {
-      items = Array.from(iterRange.keys());
+      items2 = Array.from(iterRange.keys());
     } else if (isCelList(iterRange)) {
-      items = Array.from(iterRange);
+      items2 = Array.from(iterRange);
     } else {
       return celError(`type mismatch: iterable vs ${celType(iterRange)}`, this.id);
     }
-    for (const item of items) {
+    for (const item of items2) {
       if (isCelError(item)) {
         return item;
       }
@@ -48373,11 +48402,11 @@ var QUOTE_MAP = /* @__PURE__ */ new Map([
   [34, '\\"'],
   [92, "\\\\"]
 ]);
-function quote(str7) {
+function quote(str8) {
   let result = '"';
-  for (let i = 0; i < str7.length; i++) {
-    const c = str7.charCodeAt(i);
-    result += QUOTE_MAP.get(c) ?? str7.charAt(i);
+  for (let i = 0; i < str8.length; i++) {
+    const c = str8.charCodeAt(i);
+    result += QUOTE_MAP.get(c) ?? str8.charAt(i);
   }
   result += '"';
   return result;
@@ -48417,12 +48446,12 @@ function formatExponent(val, precision) {
       if (!Number.isFinite(val)) {
         return val.toString();
       }
-      let str7 = val.toExponential(precision);
-      const plusIdx = str7.lastIndexOf("+");
-      if (plusIdx === str7.length - 2) {
-        str7 = `${str7.substring(0, plusIdx + 1)}0${str7.substring(plusIdx + 1)}`;
+      let str8 = val.toExponential(precision);
+      const plusIdx = str8.lastIndexOf("+");
+      if (plusIdx === str8.length - 2) {
+        str8 = `${str8.substring(0, plusIdx + 1)}0${str8.substring(plusIdx + 1)}`;
       }
-      return str7;
+      return str8;
     case typeof val === "string":
       return formatFloatString(val);
     default:
@@ -48656,7 +48685,7 @@ function compileCel(expression, source) {
   let program;
   try {
     const parsed = parse3(expression);
-    const unknown = [...unknownFunctions(parsed.expr)];
+    const unknown = [...unknownFunctions(parsed.expr, env)];
     if (unknown.length > 0) throw new Error(`unknown function${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}`);
     const evaluate = plan(env, parsed);
     program = (bindings) => evaluate(bindings);
@@ -48667,18 +48696,20 @@ function compileCel(expression, source) {
   return program;
 }
 var BUILTIN_OPERATORS = /* @__PURE__ */ new Set(["_?_:_", "_||_", "_&&_", "_[_]", "_[?_]", "_?._", "@not_strictly_false", "-_"]);
-function unknownFunctions(node, out = /* @__PURE__ */ new Set()) {
+function unknownFunctions(node, environment, out = /* @__PURE__ */ new Set()) {
   if (node === null || typeof node !== "object") return out;
   if (Array.isArray(node)) {
-    for (const n of node) unknownFunctions(n, out);
+    for (const n of node) unknownFunctions(n, environment, out);
     return out;
   }
   const kind = node.exprKind;
   if (kind?.case === "callExpr" && typeof kind.value?.function === "string") {
     const name = kind.value.function;
-    if (!BUILTIN_OPERATORS.has(name) && !env.funcs.find(name)) out.add(name);
+    const target = kind.value.target?.exprKind;
+    const qualified = target?.case === "identExpr" && target.value?.name ? `${target.value.name}.${name}` : void 0;
+    if (!BUILTIN_OPERATORS.has(name) && !environment.funcs.find(name) && !(qualified && environment.funcs.find(qualified))) out.add(qualified ?? name);
   }
-  for (const v of Object.values(node)) unknownFunctions(v, out);
+  for (const v of Object.values(node)) unknownFunctions(v, environment, out);
   return out;
 }
 function toCelValue(value) {
@@ -49487,10 +49518,10 @@ function isCommand(text2) {
   return words.length >= 2 && PROGRAM.test(words[0]) && words.slice(1).some((w) => ARGUMENT.test(w));
 }
 function isSettingsList(text2) {
-  const items = text2.split(/\s*[,;\s]\s*/).filter((i) => i !== "");
-  if (items.length < 2) return false;
+  const items2 = text2.split(/\s*[,;\s]\s*/).filter((i) => i !== "");
+  if (items2.length < 2) return false;
   let assignments = 0;
-  for (const item of items) {
+  for (const item of items2) {
     const m = SETTING.exec(item);
     if (!m) return false;
     if (m[2] === void 0) continue;
@@ -49985,8 +50016,8 @@ function everySource(rule) {
   if (!Array.isArray(from) || from.length === 0) return "it names no sources";
   for (const peer of from) {
     if (!isRecord(peer)) continue;
-    const cidr = getAt(peer, ["ipBlock", "cidr"]);
-    if (cidr === "0.0.0.0/0" || cidr === "::/0") return `a peer is ${String(cidr)}`;
+    const cidr2 = getAt(peer, ["ipBlock", "cidr"]);
+    if (cidr2 === "0.0.0.0/0" || cidr2 === "::/0") return `a peer is ${String(cidr2)}`;
     const ns = peer.namespaceSelector;
     if (isRecord(ns) && Object.keys(ns).length === 0 && peer.podSelector === void 0) return "a peer selects every namespace";
   }
@@ -50746,8 +50777,876 @@ function sortFindings(findings) {
   );
 }
 
-// src/render/kustomize/render.ts
-import { realpathSync as realpathSync3 } from "node:fs";
+// src/objects/scope.ts
+var CLUSTER_SCOPED = {
+  "": ["Namespace", "Node", "PersistentVolume", "ComponentStatus"],
+  "rbac.authorization.k8s.io": ["ClusterRole", "ClusterRoleBinding"],
+  "apiextensions.k8s.io": ["CustomResourceDefinition"],
+  "apiregistration.k8s.io": ["APIService"],
+  "admissionregistration.k8s.io": [
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding"
+  ],
+  "storage.k8s.io": ["StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "VolumeAttributesClass"],
+  "scheduling.k8s.io": ["PriorityClass"],
+  "networking.k8s.io": ["IngressClass", "IPAddress", "ServiceCIDR"],
+  "node.k8s.io": ["RuntimeClass"],
+  "certificates.k8s.io": ["CertificateSigningRequest", "ClusterTrustBundle"],
+  "flowcontrol.apiserver.k8s.io": ["FlowSchema", "PriorityLevelConfiguration"],
+  "policy": ["PodSecurityPolicy"],
+  "resource.k8s.io": ["DeviceClass", "ResourceSlice"],
+  "storagemigration.k8s.io": ["StorageVersionMigration"],
+  "internal.apiserver.k8s.io": ["StorageVersion"],
+  "gateway.networking.k8s.io": ["GatewayClass"],
+  "cert-manager.io": ["ClusterIssuer"],
+  "kyverno.io": ["ClusterPolicy", "ClusterCleanupPolicy"],
+  "external-secrets.io": ["ClusterSecretStore", "ClusterExternalSecret"],
+  "cilium.io": ["CiliumClusterwideNetworkPolicy", "CiliumLoadBalancerIPPool", "CiliumNode", "CiliumIdentity", "CiliumExternalWorkload", "CiliumBGPClusterConfig", "CiliumL2AnnouncementPolicy"],
+  "crd.projectcalico.org": ["GlobalNetworkPolicy", "GlobalNetworkSet", "IPPool", "FelixConfiguration", "BGPConfiguration", "BGPPeer", "ClusterInformation"],
+  "karpenter.sh": ["NodePool", "NodeClaim"],
+  "karpenter.k8s.aws": ["EC2NodeClass"],
+  "templates.gatekeeper.sh": ["ConstraintTemplate"],
+  "constraints.gatekeeper.sh": ["*"],
+  "snapshot.storage.k8s.io": ["VolumeSnapshotClass", "VolumeSnapshotContent"],
+  "scheduling.volcano.sh": ["Queue"],
+  "operator.tigera.io": ["Installation", "APIServer"]
+};
+function crdScopes(objects) {
+  const out = /* @__PURE__ */ new Map();
+  for (const o of objects) {
+    if (o.kind !== "CustomResourceDefinition" || !isRecord(o.body.spec)) continue;
+    const spec = o.body.spec;
+    const kind = isRecord(spec.names) ? spec.names.kind : void 0;
+    if (typeof spec.group === "string" && typeof kind === "string") out.set(`${spec.group}/${kind}`, spec.scope !== "Cluster");
+  }
+  return out;
+}
+function isNamespaced(object, crds = /* @__PURE__ */ new Map()) {
+  const group = object.apiVersion.includes("/") ? object.apiVersion.slice(0, object.apiVersion.indexOf("/")) : "";
+  const known = crds.get(`${group}/${object.kind}`);
+  if (known !== void 0) return known;
+  const cluster = CLUSTER_SCOPED[group];
+  return !(cluster && (cluster.includes(object.kind) || cluster.includes("*")));
+}
+
+// src/analyze/admission/net.ts
+import { isIPv4, isIPv6 } from "node:net";
+function parseV4(text2) {
+  const parts = text2.split(".");
+  if (parts.length !== 4 || parts.some((p) => !/^(0|[1-9][0-9]{0,2})$/.test(p) || Number(p) > 255)) return void 0;
+  return parts.map(Number);
+}
+function parseV6(text2) {
+  if (!isIPv6(text2)) return void 0;
+  let groups = text2;
+  let tail = [];
+  const v4 = /([0-9.]+)$/.exec(text2);
+  if (v4 && v4[1].includes(".")) {
+    const bytes4 = parseV4(v4[1]);
+    if (!bytes4) return void 0;
+    tail = bytes4;
+    groups = text2.slice(0, -v4[1].length) + "0:0";
+  }
+  const [head, rest] = groups.split("::");
+  const words = (s) => s ? s.split(":").map((w) => parseInt(w, 16)) : [];
+  const left = words(head);
+  const right = rest === void 0 ? [] : words(rest);
+  const fill = rest === void 0 ? [] : new Array(8 - left.length - right.length).fill(0);
+  const all = [...left, ...fill, ...right];
+  const bytes3 = all.flatMap((w) => [w >> 8, w & 255]);
+  if (tail.length === 4) bytes3.splice(12, 4, ...tail);
+  return bytes3.length === 16 ? bytes3 : void 0;
+}
+function parseIp(text2) {
+  if (text2.includes("%")) throw new Error("IP address with zone value is not allowed");
+  if (isIPv4(text2) || /^[0-9.]+$/.test(text2)) {
+    const bytes4 = parseV4(text2);
+    if (!bytes4) throw new Error(`IP Address "${text2}" parse error during conversion from string: ParseAddr("${text2}"): unable to parse IP`);
+    return { family: 4, bytes: bytes4 };
+  }
+  const bytes3 = parseV6(text2);
+  if (!bytes3) throw new Error(`IP Address "${text2}" parse error during conversion from string: ParseAddr("${text2}"): unable to parse IP`);
+  if (bytes3.slice(0, 10).every((b) => b === 0) && bytes3[10] === 255 && bytes3[11] === 255) throw new Error("IPv4-mapped IPv6 address is not allowed");
+  return { family: 6, bytes: bytes3 };
+}
+function formatIp(ip2) {
+  if (ip2.family === 4) return ip2.bytes.join(".");
+  const words = Array.from({ length: 8 }, (_, i) => ip2.bytes[2 * i] << 8 | ip2.bytes[2 * i + 1]);
+  let best = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLength) [best, bestLength] = [i, j - i];
+    i = j;
+  }
+  const hex = (ws) => ws.map((w) => w.toString(16)).join(":");
+  return best < 0 ? hex(words) : `${hex(words.slice(0, best))}::${hex(words.slice(best + bestLength))}`;
+}
+function ipIsUnspecified(ip2) {
+  return ip2.bytes.every((b) => b === 0);
+}
+function ipIsLoopback(ip2) {
+  return ip2.family === 4 ? ip2.bytes[0] === 127 : ip2.bytes.slice(0, 15).every((b) => b === 0) && ip2.bytes[15] === 1;
+}
+function ipIsMulticast(ip2) {
+  return ip2.family === 4 ? (ip2.bytes[0] & 240) === 224 : ip2.bytes[0] === 255;
+}
+function ipIsLinkLocalMulticast(ip2) {
+  return ip2.family === 4 ? ip2.bytes[0] === 224 && ip2.bytes[1] === 0 && ip2.bytes[2] === 0 : ip2.bytes[0] === 255 && (ip2.bytes[1] & 15) === 2;
+}
+function ipIsLinkLocalUnicast(ip2) {
+  return ip2.family === 4 ? ip2.bytes[0] === 169 && ip2.bytes[1] === 254 : ip2.bytes[0] === 254 && (ip2.bytes[1] & 192) === 128;
+}
+function ipIsGlobalUnicast(ip2) {
+  if (ip2.family === 4 && ip2.bytes.every((b) => b === 255)) return false;
+  return !ipIsUnspecified(ip2) && !ipIsLoopback(ip2) && !ipIsMulticast(ip2) && !ipIsLinkLocalUnicast(ip2);
+}
+function parseCidr(text2) {
+  const fail = (why) => new Error(`network address parse error during conversion from string: network address parse error during conversion from string: netip.ParsePrefix("${text2}"): ${why}`);
+  const slash = text2.lastIndexOf("/");
+  if (slash < 0) throw fail("no '/'");
+  const bits = text2.slice(slash + 1);
+  const length2 = /^(0|[1-9][0-9]{0,2})$/.test(bits) ? Number(bits) : NaN;
+  if (Number.isNaN(length2)) throw fail(`bad bits after slash: "${bits}"`);
+  const ip2 = parseIp(text2.slice(0, slash));
+  if (length2 > ip2.bytes.length * 8) throw fail(`bad bits after slash: "${bits}"`);
+  return { ip: ip2, length: length2 };
+}
+function maskIp(ip2, length2) {
+  return { family: ip2.family, bytes: ip2.bytes.map((b, i) => i * 8 >= length2 ? 0 : i * 8 + 8 <= length2 ? b : b & 255 << 8 - (length2 - i * 8) & 255) };
+}
+function formatCidr(c) {
+  return `${formatIp(c.ip)}/${c.length}`;
+}
+function cidrContainsIp(c, ip2) {
+  if (ip2.family !== c.ip.family) return false;
+  return formatIp(maskIp(ip2, c.length)) === formatIp(maskIp(c.ip, c.length));
+}
+function cidrContainsCidr(c, other) {
+  return other.ip.family === c.ip.family && other.length >= c.length && cidrContainsIp(c, other.ip);
+}
+
+// src/analyze/admission/quantity.ts
+var QUANTITY_PATTERN = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
+var QUANTITY_ERROR = `quantities must match the regular expression '${QUANTITY_PATTERN}'`;
+var DECIMAL_SUFFIXES = { n: -9, u: -6, m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+var BINARY_SUFFIXES = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+var INT64_MAX = 2n ** 63n - 1n;
+var INT64_MIN = -(2n ** 63n);
+function gcd(a, b) {
+  a = a < 0n ? -a : a;
+  b = b < 0n ? -b : b;
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+function makeQuantity(num6, den = 1n) {
+  if (den < 0n) [num6, den] = [-num6, -den];
+  const g = gcd(num6, den) || 1n;
+  return { num: num6 / g, den: den / g };
+}
+function parseQuantity(text2) {
+  const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(text2);
+  if (!m || text2 === "" || m[2] === "" && (m[3] ?? "") === "") throw new Error(QUANTITY_ERROR);
+  const [, sign2, whole, fraction = "", suffix] = m;
+  let num6 = BigInt(`${whole}${fraction}` || "0");
+  let den = 10n ** BigInt(fraction.length);
+  if (suffix in BINARY_SUFFIXES) {
+    num6 *= 2n ** BigInt(BINARY_SUFFIXES[suffix]);
+  } else if (suffix in DECIMAL_SUFFIXES) {
+    const e = DECIMAL_SUFFIXES[suffix];
+    if (e >= 0) num6 *= 10n ** BigInt(e);
+    else den *= 10n ** BigInt(-e);
+  } else {
+    const exp = /^[eE]([+-]?[0-9]+)$/.exec(suffix);
+    if (!exp && /^[eEinumkKMGTP]*[-+]?[0-9]*$/.test(suffix)) throw new Error("unable to parse quantity's suffix");
+    if (!exp) throw new Error(QUANTITY_ERROR);
+    const e = Number(exp[1]);
+    if (!Number.isSafeInteger(e) || Math.abs(e) > 1e3) throw new Error(QUANTITY_ERROR);
+    if (e >= 0) num6 *= 10n ** BigInt(e);
+    else den *= 10n ** BigInt(-e);
+  }
+  return makeQuantity(sign2 === "-" ? -num6 : num6, den);
+}
+function compareQuantities(a, b) {
+  const l = a.num * b.den;
+  const r = b.num * a.den;
+  return l < r ? -1 : l > r ? 1 : 0;
+}
+function addQuantities(a, b) {
+  return makeQuantity(a.num * b.den + b.num * a.den, a.den * b.den);
+}
+function negate2(q2) {
+  return { num: -q2.num, den: q2.den };
+}
+function isIntegerQuantity(q2) {
+  return q2.den === 1n && q2.num >= INT64_MIN && q2.num <= INT64_MAX;
+}
+function quantityAsInteger(q2) {
+  if (!isIntegerQuantity(q2)) throw new Error("cannot convert value to integer");
+  return q2.num;
+}
+function quantityAsFloat(q2) {
+  return Number(q2.num) / Number(q2.den);
+}
+function quantitySign(q2) {
+  return q2.num < 0n ? -1n : q2.num > 0n ? 1n : 0n;
+}
+function quantityKey(q2) {
+  return `${q2.num}/${q2.den}`;
+}
+function quantityFromKey(key) {
+  const [num6, den] = key.split("/");
+  return { num: BigInt(num6), den: BigInt(den) };
+}
+
+// src/analyze/admission/url.ts
+var URL_PATTERN = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#.*)?$/;
+function parseUrl(text2) {
+  const m = URL_PATTERN.exec(text2);
+  if (!m || [...text2].some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127)) throw new Error(`URL parse error during conversion from string: parse "${text2}": invalid URI for request`);
+  const [, scheme = "", authority2, path35 = "", rawQuery] = m;
+  if (scheme === "" && !path35.startsWith("/")) throw new Error(`URL parse error during conversion from string: parse "${text2}": invalid URI for request`);
+  const host = authority2 === void 0 ? "" : authority2.slice(authority2.lastIndexOf("@") + 1);
+  let hostname2 = host;
+  let port = "";
+  const bracketed = /^\[([^\]]*)\](?::([0-9]*))?$/.exec(host);
+  if (bracketed) {
+    hostname2 = bracketed[1];
+    port = bracketed[2] ?? "";
+  } else if (host.includes(":")) {
+    hostname2 = host.slice(0, host.lastIndexOf(":"));
+    port = host.slice(host.lastIndexOf(":") + 1);
+    if (!/^[0-9]*$/.test(port)) throw new Error(`URL parse error during conversion from string: parse "${text2}": invalid port ":${port}" after host`);
+  }
+  return { scheme, host, hostname: hostname2, port, escapedPath: path35.replace(/ /g, "%20"), query: parseQuery(rawQuery ?? "") };
+}
+function parseQuery(raw) {
+  const out = /* @__PURE__ */ new Map();
+  for (const pair2 of raw.split("&")) {
+    if (pair2 === "" || pair2.includes(";")) continue;
+    const eq2 = pair2.indexOf("=");
+    const decode = (s) => {
+      try {
+        return decodeURIComponent(s.replace(/\+/g, " "));
+      } catch {
+        return void 0;
+      }
+    };
+    const key = decode(eq2 < 0 ? pair2 : pair2.slice(0, eq2));
+    const value = decode(eq2 < 0 ? "" : pair2.slice(eq2 + 1));
+    if (key === void 0 || value === void 0) continue;
+    out.set(key, [...out.get(key) ?? [], value]);
+  }
+  return out;
+}
+
+// src/analyze/admission/cel-library.ts
+var { BOOL: BOOL4, DYN: DYN4, DOUBLE: DOUBLE4, INT: INT6, STRING: STRING7 } = CelScalar;
+var OPAQUE = mapType2(STRING7, DYN4);
+var LIST3 = listType(DYN4);
+var TYPE_KEY = "\0kubernetes.type";
+var VALUE_KEY = "\0kubernetes.value";
+function opaque(type, value) {
+  return celMap(/* @__PURE__ */ new Map([[TYPE_KEY, type], [VALUE_KEY, value]]));
+}
+function valueOf(v, type) {
+  if (isCelMap(v) && v.get(TYPE_KEY) === type) return v.get(VALUE_KEY);
+  throw new Error(`no such overload: expected a ${type}`);
+}
+function parses(parse5) {
+  try {
+    parse5();
+    return true;
+  } catch {
+    return false;
+  }
+}
+var quantityOf = (v) => quantityFromKey(valueOf(v, "Quantity"));
+var ipOf = (v) => parseIp(valueOf(v, "IP"));
+var cidrOf = (v) => parseCidr(valueOf(v, "CIDR"));
+var urlOf = (v) => parseUrl(valueOf(v, "URL"));
+var quantity = (q2) => opaque("Quantity", quantityKey(q2));
+function quantityOrInt(v) {
+  return typeof v === "bigint" ? makeQuantity(v) : quantityOf(v);
+}
+var quantityLibrary = [
+  celFunc("quantity", [STRING7], OPAQUE, (s) => quantity(parseQuantity(s))),
+  celFunc("isQuantity", [STRING7], BOOL4, (s) => parses(() => parseQuantity(s))),
+  celMethod("sign", OPAQUE, [], INT6, function() {
+    return quantitySign(quantityOf(this));
+  }),
+  celMethod("isInteger", OPAQUE, [], BOOL4, function() {
+    return isIntegerQuantity(quantityOf(this));
+  }),
+  celMethod("asInteger", OPAQUE, [], INT6, function() {
+    return quantityAsInteger(quantityOf(this));
+  }),
+  celMethod("asApproximateFloat", OPAQUE, [], DOUBLE4, function() {
+    return quantityAsFloat(quantityOf(this));
+  }),
+  celMethod("add", OPAQUE, [DYN4], OPAQUE, function(other) {
+    return quantity(addQuantities(quantityOf(this), quantityOrInt(other)));
+  }),
+  celMethod("sub", OPAQUE, [DYN4], OPAQUE, function(other) {
+    return quantity(addQuantities(quantityOf(this), negate2(quantityOrInt(other))));
+  }),
+  celMethod("isLessThan", OPAQUE, [OPAQUE], BOOL4, function(other) {
+    return compareQuantities(quantityOf(this), quantityOf(other)) < 0;
+  }),
+  celMethod("isGreaterThan", OPAQUE, [OPAQUE], BOOL4, function(other) {
+    return compareQuantities(quantityOf(this), quantityOf(other)) > 0;
+  }),
+  celMethod("compareTo", OPAQUE, [OPAQUE], INT6, function(other) {
+    return BigInt(compareQuantities(quantityOf(this), quantityOf(other)));
+  })
+];
+var urlLibrary = [
+  celFunc("url", [STRING7], OPAQUE, (s) => {
+    parseUrl(s);
+    return opaque("URL", s);
+  }),
+  celFunc("isURL", [STRING7], BOOL4, (s) => parses(() => parseUrl(s))),
+  celMethod("getScheme", OPAQUE, [], STRING7, function() {
+    return urlOf(this).scheme;
+  }),
+  celMethod("getHost", OPAQUE, [], STRING7, function() {
+    return urlOf(this).host;
+  }),
+  celMethod("getHostname", OPAQUE, [], STRING7, function() {
+    return urlOf(this).hostname;
+  }),
+  celMethod("getPort", OPAQUE, [], STRING7, function() {
+    return urlOf(this).port;
+  }),
+  celMethod("getEscapedPath", OPAQUE, [], STRING7, function() {
+    return urlOf(this).escapedPath;
+  }),
+  celMethod("getQuery", OPAQUE, [], mapType2(STRING7, listType(STRING7)), function() {
+    return celMap(new Map([...urlOf(this).query].map(([k, v]) => [k, celList(v)])));
+  })
+];
+var ip = (a) => opaque("IP", formatIp(a));
+var ipLibrary = [
+  celFunc("ip", [STRING7], OPAQUE, (s) => ip(parseIp(s))),
+  celFunc("isIP", [STRING7], BOOL4, (s) => parses(() => parseIp(s))),
+  celFunc("ip.isCanonical", [STRING7], BOOL4, (s) => formatIp(parseIp(s)) === s),
+  celMethod("family", OPAQUE, [], INT6, function() {
+    return BigInt(ipOf(this).family);
+  }),
+  celMethod("isUnspecified", OPAQUE, [], BOOL4, function() {
+    return ipIsUnspecified(ipOf(this));
+  }),
+  celMethod("isLoopback", OPAQUE, [], BOOL4, function() {
+    return ipIsLoopback(ipOf(this));
+  }),
+  celMethod("isLinkLocalMulticast", OPAQUE, [], BOOL4, function() {
+    return ipIsLinkLocalMulticast(ipOf(this));
+  }),
+  celMethod("isLinkLocalUnicast", OPAQUE, [], BOOL4, function() {
+    return ipIsLinkLocalUnicast(ipOf(this));
+  }),
+  celMethod("isGlobalUnicast", OPAQUE, [], BOOL4, function() {
+    return ipIsGlobalUnicast(ipOf(this));
+  })
+];
+var cidr = (c) => opaque("CIDR", formatCidr(c));
+var cidrLibrary = [
+  celFunc("cidr", [STRING7], OPAQUE, (s) => cidr(parseCidr(s))),
+  celFunc("isCIDR", [STRING7], BOOL4, (s) => parses(() => parseCidr(s))),
+  celMethod("containsIP", OPAQUE, [DYN4], BOOL4, function(other) {
+    return cidrContainsIp(cidrOf(this), typeof other === "string" ? parseIp(other) : ipOf(other));
+  }),
+  celMethod("containsCIDR", OPAQUE, [DYN4], BOOL4, function(other) {
+    return cidrContainsCidr(cidrOf(this), typeof other === "string" ? parseCidr(other) : cidrOf(other));
+  }),
+  celMethod("ip", OPAQUE, [], OPAQUE, function() {
+    return ip(cidrOf(this).ip);
+  }),
+  celMethod("masked", OPAQUE, [], OPAQUE, function() {
+    const c = cidrOf(this);
+    return cidr({ ip: maskIp(c.ip, c.length), length: c.length });
+  }),
+  celMethod("prefixLength", OPAQUE, [], INT6, function() {
+    return BigInt(cidrOf(this).length);
+  })
+];
+var stringOfOpaque = celFunc("string", [OPAQUE], STRING7, (v) => {
+  const type = v.get(TYPE_KEY);
+  if (type === "IP" || type === "CIDR") return v.get(VALUE_KEY);
+  throw new Error("no such overload: string(map)");
+});
+function compare(a, b) {
+  const num6 = (v) => typeof v === "bigint" || typeof v === "number" ? v : void 0;
+  const x = num6(a);
+  const y = num6(b);
+  if (x !== void 0 && y !== void 0) return x < y ? -1 : x > y ? 1 : 0;
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === "boolean" && typeof b === "boolean") return Number(a) - Number(b);
+  if (isCelMap(a) && isCelMap(b) && a.get(TYPE_KEY) === "Quantity") return compareQuantities(quantityOf(a), quantityOf(b));
+  throw new Error("no such overload: the list holds values that do not compare");
+}
+function items(list2) {
+  if (!isCelList(list2)) throw new Error("no such overload");
+  return [...list2];
+}
+function equal(a, b) {
+  if (isCelList(a) && isCelList(b)) {
+    const xs = [...a];
+    const ys = [...b];
+    return xs.length === ys.length && xs.every((x, i) => equal(x, ys[i]));
+  }
+  if (isCelMap(a) && isCelMap(b)) {
+    return a.size === b.size && [...a.entries()].every(([k, v]) => b.has(k) && equal(v, b.get(k)));
+  }
+  try {
+    return compare(a, b) === 0;
+  } catch {
+    return false;
+  }
+}
+var listsLibrary = [
+  celMethod("isSorted", LIST3, [], BOOL4, function() {
+    const xs = items(this);
+    return xs.every((x, i) => i === 0 || compare(xs[i - 1], x) <= 0);
+  }),
+  celMethod("sum", LIST3, [], DYN4, function() {
+    const xs = items(this);
+    if (xs.length === 0) return 0n;
+    if (xs.every((x) => typeof x === "bigint")) return xs.reduce((s, x) => s + x, 0n);
+    if (xs.every((x) => typeof x === "number")) return xs.reduce((s, x) => s + x, 0);
+    throw new Error("no such overload: sum of mixed values");
+  }),
+  celMethod("min", LIST3, [], DYN4, function() {
+    const xs = items(this);
+    if (xs.length === 0) throw new Error("min called on empty list");
+    return xs.reduce((m, x) => compare(x, m) < 0 ? x : m);
+  }),
+  celMethod("max", LIST3, [], DYN4, function() {
+    const xs = items(this);
+    if (xs.length === 0) throw new Error("max called on empty list");
+    return xs.reduce((m, x) => compare(x, m) > 0 ? x : m);
+  }),
+  celMethod("indexOf", LIST3, [DYN4], INT6, function(value) {
+    return BigInt(items(this).findIndex((x) => equal(x, value)));
+  }),
+  celMethod("lastIndexOf", LIST3, [DYN4], INT6, function(value) {
+    const xs = items(this);
+    for (let i = xs.length - 1; i >= 0; i--) if (equal(xs[i], value)) return BigInt(i);
+    return -1n;
+  })
+];
+function regex(pattern) {
+  RE2JS.compile(pattern);
+  const flags = /^\(\?([imsU]+)\)/.exec(pattern);
+  const body = flags ? pattern.slice(flags[0].length) : pattern;
+  const js = [...new Set((flags?.[1] ?? "").replace(/U/g, ""))].join("");
+  return new RegExp(body.replace(/\(\?P</g, "(?<"), `gu${js}`);
+}
+var regexLibrary = [
+  celMethod("find", STRING7, [STRING7], STRING7, function(pattern) {
+    return regex(pattern).exec(this)?.[0] ?? "";
+  }),
+  celMethod("findAll", STRING7, [STRING7], listType(STRING7), function(pattern) {
+    return [...this.matchAll(regex(pattern))].map((m) => m[0]);
+  }),
+  celMethod("findAll", STRING7, [STRING7, INT6], listType(STRING7), function(pattern, limit) {
+    const all = [...this.matchAll(regex(pattern))].map((m) => m[0]);
+    return limit < 0n ? all : all.slice(0, Number(limit));
+  })
+];
+var setsLibrary = [
+  celFunc("sets.contains", [LIST3, LIST3], BOOL4, (a, b) => items(b).every((y) => items(a).some((x) => equal(x, y)))),
+  celFunc("sets.equivalent", [LIST3, LIST3], BOOL4, (a, b) => items(b).every((y) => items(a).some((x) => equal(x, y))) && items(a).every((x) => items(b).some((y) => equal(x, y)))),
+  celFunc("sets.intersects", [LIST3, LIST3], BOOL4, (a, b) => items(a).some((x) => items(b).some((y) => equal(x, y))))
+];
+var KUBERNETES_CEL = celEnv({
+  funcs: [...strings_default, ...quantityLibrary, ...urlLibrary, ...ipLibrary, ...cidrLibrary, stringOfOpaque, ...listsLibrary, ...regexLibrary, ...setsLibrary]
+});
+
+// src/analyze/admission/policy.ts
+var GROUP = "admissionregistration.k8s.io";
+function isPolicy(o) {
+  return o.kind === "ValidatingAdmissionPolicy" && o.apiVersion.startsWith(`${GROUP}/`);
+}
+function isBinding(o) {
+  return o.kind === "ValidatingAdmissionPolicyBinding" && o.apiVersion.startsWith(`${GROUP}/`);
+}
+var OFFLINE_UNKNOWN = [
+  [/\bauthorizer\b/, "asks the authorizer, which only the cluster can answer"],
+  [/\brequest\s*\.\s*userInfo\b/, "reads the requesting user, which only the cluster knows"]
+];
+var Unsupported = class extends Error {
+};
+function compileExpression(text2) {
+  if (/\.\?|\[\?/.test(text2)) throw new Unsupported("it uses CEL optionals (`.?`, `[?`), which this build does not evaluate");
+  for (const [pattern, why] of OFFLINE_UNKNOWN) if (pattern.test(text2)) throw new Unsupported(`it ${why}`);
+  const parsed = parse3(text2);
+  const unknown = [...unknownFunctions(parsed.expr, KUBERNETES_CEL)];
+  if (unknown.length > 0) throw new Unsupported(`it calls ${unknown.join(", ")}, not available in this build`);
+  const evaluate = plan(KUBERNETES_CEL, parsed);
+  const variables2 = [...new Set([...text2.matchAll(/\bvariables\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))];
+  return { text: text2, run: (bindings) => evaluate(bindings), variables: variables2 };
+}
+var strings2 = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
+var str2 = (v) => typeof v === "string" ? v : void 0;
+function resourceRules(value) {
+  return (Array.isArray(value) ? value : []).filter(isRecord).map((r) => ({
+    apiGroups: strings2(r.apiGroups),
+    apiVersions: strings2(r.apiVersions),
+    resources: strings2(r.resources),
+    operations: strings2(r.operations),
+    scope: str2(r.scope) ?? "*",
+    resourceNames: strings2(r.resourceNames)
+  }));
+}
+function matchResourcesOf(value) {
+  const m = isRecord(value) ? value : {};
+  return {
+    ...isRecord(m.namespaceSelector) ? { namespaceSelector: m.namespaceSelector } : {},
+    ...isRecord(m.objectSelector) ? { objectSelector: m.objectSelector } : {},
+    ...m.resourceRules !== void 0 ? { resourceRules: resourceRules(m.resourceRules) } : {},
+    excludeResourceRules: resourceRules(m.excludeResourceRules),
+    matchPolicy: m.matchPolicy === "Exact" ? "Exact" : "Equivalent"
+  };
+}
+function violationPath(fieldPath, expression) {
+  if (fieldPath) {
+    try {
+      return parseFieldPath(fieldPath.replace(/^\./, "").replace(/\['([^']*)'\]/g, ".$1"));
+    } catch {
+      return [];
+    }
+  }
+  const read = /\bobject((?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)+)/.exec(expression);
+  if (!read) return [];
+  const path35 = read[1].split(".").map((s) => s.trim()).filter(Boolean);
+  const after = expression.slice(read.index + read[0].length);
+  return after.trimStart().startsWith("(") ? path35.slice(0, -1) : path35;
+}
+function readPolicy(object) {
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const problems = [];
+  const broken = [];
+  const compile = (text2, where) => {
+    if (typeof text2 !== "string" || text2.trim() === "") {
+      broken.push(`${where} has no expression`);
+      return void 0;
+    }
+    try {
+      return compileExpression(text2);
+    } catch (err) {
+      (err instanceof Unsupported ? problems : broken).push(`${where} (${JSON.stringify(text2)}): ${err.message}`);
+      return void 0;
+    }
+  };
+  const paramKind = isRecord(spec.paramKind) && typeof spec.paramKind.apiVersion === "string" && typeof spec.paramKind.kind === "string" ? { apiVersion: spec.paramKind.apiVersion, kind: spec.paramKind.kind } : void 0;
+  const list2 = (v) => Array.isArray(v) ? v.filter(isRecord) : [];
+  const matchConditions = list2(spec.matchConditions).flatMap((c, i) => {
+    const expression = compile(c.expression, `matchConditions[${i}]`);
+    return expression ? [{ name: str2(c.name) ?? `#${i}`, expression }] : [];
+  });
+  const variables2 = /* @__PURE__ */ new Map();
+  list2(spec.variables).forEach((v, i) => {
+    const expression = compile(v.expression, `variables[${i}]`);
+    if (expression && typeof v.name === "string") variables2.set(v.name, expression);
+  });
+  const validations = list2(spec.validations).flatMap((v, i) => {
+    const expression = compile(v.expression, `validations[${i}]`);
+    if (!expression) return [];
+    const messageExpression = v.messageExpression !== void 0 ? compile(v.messageExpression, `validations[${i}].messageExpression`) : void 0;
+    return [{ expression, ...typeof v.message === "string" ? { message: v.message } : {}, ...messageExpression ? { messageExpression } : {}, reason: str2(v.reason) ?? "Invalid", path: violationPath(str2(v.fieldPath), expression.text) }];
+  });
+  const auditAnnotations = list2(spec.auditAnnotations).flatMap((a, i) => {
+    const expression = compile(a.valueExpression, `auditAnnotations[${i}]`);
+    return expression && typeof a.key === "string" ? [{ key: a.key, expression }] : [];
+  });
+  if (validations.length === 0 && auditAnnotations.length === 0 && problems.length === 0 && broken.length === 0) broken.push("it has neither validations nor auditAnnotations");
+  return {
+    name: object.name,
+    object,
+    ...paramKind ? { paramKind } : {},
+    matchConstraints: matchResourcesOf(spec.matchConstraints),
+    matchConditions,
+    variables: variables2,
+    validations,
+    auditAnnotations,
+    failurePolicy: spec.failurePolicy === "Ignore" ? "Ignore" : "Fail",
+    ...problems.length > 0 ? { unusable: problems.join("; ") } : {},
+    ...broken.length > 0 ? { broken: broken.join("; ") } : {}
+  };
+}
+function readBinding(object) {
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const ref = isRecord(spec.paramRef) ? spec.paramRef : void 0;
+  const actions = strings2(spec.validationActions).filter((a) => a === "Deny" || a === "Warn" || a === "Audit");
+  return {
+    name: object.name,
+    object,
+    policyName: str2(spec.policyName) ?? "",
+    ...ref ? {
+      paramRef: {
+        ...typeof ref.name === "string" ? { name: ref.name } : {},
+        ...typeof ref.namespace === "string" ? { namespace: ref.namespace } : {},
+        ...isRecord(ref.selector) ? { selector: ref.selector } : {},
+        parameterNotFoundAction: ref.parameterNotFoundAction === "Allow" ? "Allow" : "Deny"
+      }
+    } : {},
+    ...spec.matchResources !== void 0 ? { matchResources: matchResourcesOf(spec.matchResources) } : {},
+    // v1beta1 and v1alpha1 bindings without validationActions deny, as the API server defaults them.
+    validationActions: actions.length > 0 ? actions : ["Deny"]
+  };
+}
+
+// src/analyze/admission/evaluate.ts
+var METADATA_NAME_LABEL = "kubernetes.io/metadata.name";
+function resourceOf(kind) {
+  const lower = kind.toLowerCase();
+  if (lower === "endpoints") return lower;
+  if (/(s|x|z|ch|sh)$/.test(lower)) return `${lower}es`;
+  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
+  return `${lower}s`;
+}
+function groupVersion(apiVersion) {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+function ruleMatches2(rule, object, matchPolicy, operation) {
+  const { group, version } = groupVersion(object.apiVersion);
+  const any = (list2, value) => list2.includes("*") || list2.includes(value);
+  const resource = resourceOf(object.kind);
+  const namespaced = isNamespaced(object);
+  return any(rule.apiGroups, group) && // Equivalent: a rule for one version of a resource also matches its other versions, converted by the server.
+  (matchPolicy === "Equivalent" || any(rule.apiVersions, version)) && (rule.resources.includes("*") || rule.resources.includes("*/*") || rule.resources.includes(resource)) && any(rule.operations, operation) && (rule.scope === "*" || rule.scope === "Namespaced" === namespaced) && (rule.resourceNames.length === 0 || rule.resourceNames.includes(object.name));
+}
+function selectorKeys(selector) {
+  const labels = isRecord(selector.matchLabels) ? Object.keys(selector.matchLabels) : [];
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions.filter(isRecord).map((e) => String(e.key)) : [];
+  return [...labels, ...expressions];
+}
+function matchesResources(m, object, ctx, constrainsResources) {
+  if (m.resourceRules !== void 0 || constrainsResources) {
+    if (!(m.resourceRules ?? []).some((r) => ruleMatches2(r, object, m.matchPolicy, ctx.operation ?? "CREATE"))) return false;
+  }
+  if (m.excludeResourceRules.some((r) => ruleMatches2(r, object, m.matchPolicy, ctx.operation ?? "CREATE"))) return false;
+  if (m.objectSelector && !selectorMatches(m.objectSelector, (k) => labelsOf(object)[k])) return false;
+  const selector = m.namespaceSelector;
+  if (!selector || selectorKeys(selector).length === 0) return true;
+  if (object.kind === "Namespace" && object.apiVersion === "v1") return selectorMatches(selector, (k) => ({ [METADATA_NAME_LABEL]: object.name, ...labelsOf(object) })[k]);
+  if (!isNamespaced(object)) return true;
+  const name = object.namespace ?? "default";
+  const namespace = ctx.namespaces.get(name);
+  if (namespace) return selectorMatches(selector, (k) => ({ [METADATA_NAME_LABEL]: name, ...labelsOf(namespace) })[k]);
+  if (selectorKeys(selector).every((k) => k === METADATA_NAME_LABEL)) return selectorMatches(selector, (k) => k === METADATA_NAME_LABEL ? name : void 0);
+  return `its namespaceSelector reads labels of Namespace ${name}, which is not rendered with the object`;
+}
+function paramsFor(policy, binding, object, ctx) {
+  if (!policy.paramKind) return [void 0];
+  const ref = binding.paramRef;
+  if (!ref) return [void 0];
+  const { apiVersion, kind } = policy.paramKind;
+  const namespace = ref.namespace ?? (isNamespaced(object) ? object.namespace : void 0);
+  const candidates = ctx.params.filter((p) => p.apiVersion === apiVersion && p.kind === kind && (p.namespace === void 0 || namespace === void 0 || p.namespace === namespace));
+  const found = ref.name !== void 0 ? candidates.filter((p) => p.name === ref.name) : ref.selector ? candidates.filter((p) => selectorMatches(ref.selector, (k) => labelsOf(p)[k])) : [];
+  if (found.length > 0) return found;
+  return { none: `failed to configure binding: no params found for policy binding with \`${ref.parameterNotFoundAction}\` parameterNotFoundAction` };
+}
+function requestOf(object, operation) {
+  const { group, version } = groupVersion(object.apiVersion);
+  const resource = { group, version, resource: resourceOf(object.kind) };
+  const kind = { group, version, kind: object.kind };
+  return {
+    uid: "",
+    kind,
+    resource,
+    requestKind: kind,
+    requestResource: resource,
+    subResource: "",
+    name: object.name,
+    namespace: isNamespaced(object) ? object.namespace ?? "default" : "",
+    operation,
+    dryRun: false,
+    options: { apiVersion: "meta.k8s.io/v1", kind: `${operation === "CREATE" ? "Create" : operation === "UPDATE" ? "Update" : "Delete"}Options` }
+  };
+}
+var Evaluation = class {
+  constructor(policy, bindings) {
+    this.policy = policy;
+    this.bindings = bindings;
+  }
+  policy;
+  bindings;
+  values = /* @__PURE__ */ new Map();
+  computing = /* @__PURE__ */ new Set();
+  run(expression) {
+    const variables2 = {};
+    for (const name of expression.variables) {
+      const value = this.variable(name);
+      if (isCelError(value)) return value;
+      variables2[name] = value;
+    }
+    try {
+      return expression.run({ ...this.bindings, variables: variables2 });
+    } catch (err) {
+      return celError(err.message);
+    }
+  }
+  variable(name) {
+    const known = this.values.get(name);
+    if (known !== void 0) return known;
+    const expression = this.policy.variables.get(name);
+    if (!expression || this.computing.has(name)) return celError(`undefined variable ${name}`);
+    this.computing.add(name);
+    const value = this.run(expression);
+    this.computing.delete(name);
+    this.values.set(name, value);
+    return value;
+  }
+};
+function failed(result) {
+  return isCelError(result) ? result.message.replace(/^field not found: /, "no such key: ") : void 0;
+}
+function evaluateBinding(policy, binding, object, ctx) {
+  if (isPolicy(object) || isBinding(object)) return [];
+  const base2 = { policy, binding, violations: [], errors: [], auditAnnotations: {} };
+  const matched = matchesResources(policy.matchConstraints, object, ctx, true);
+  const bound = matched === true && binding.matchResources ? matchesResources(binding.matchResources, object, ctx, false) : matched;
+  if (bound === false || matched === false) return [];
+  if (typeof bound === "string") return [{ ...base2, notChecked: bound }];
+  if (policy.unusable) return [{ ...base2, notChecked: policy.unusable }];
+  if (policy.broken) return policy.failurePolicy === "Fail" ? [{ ...base2, errors: [{ message: `compilation error: ${policy.broken}`, validation: -1 }] }] : [];
+  const namespace = isNamespaced(object) ? ctx.namespaces.get(object.namespace ?? "default") : void 0;
+  const readsNamespace = [...policy.matchConditions.map((c) => c.expression), ...policy.validations.flatMap((v) => [v.expression, ...v.messageExpression ? [v.messageExpression] : []]), ...policy.variables.values()].some(
+    (e) => /\bnamespaceObject\b/.test(e.text)
+  );
+  if (readsNamespace && isNamespaced(object) && !namespace) return [{ ...base2, notChecked: `it reads namespaceObject, and Namespace ${object.namespace ?? "default"} is not rendered with the object` }];
+  const params = paramsFor(policy, binding, object, ctx);
+  if ("none" in params) return binding.paramRef?.parameterNotFoundAction === "Deny" ? [{ ...base2, errors: [{ message: params.none, validation: -1 }] }] : [];
+  const decisions = [];
+  for (const param of params) {
+    const decision = { ...base2, ...param ? { param } : {}, violations: [], errors: [], auditAnnotations: {} };
+    const deleting = ctx.operation === "DELETE";
+    const evaluation = new Evaluation(policy, {
+      object: deleting ? null : toCelValue(object.body),
+      oldObject: deleting ? toCelValue(object.body) : ctx.oldObject ? toCelValue(ctx.oldObject) : null,
+      params: param ? toCelValue(param.body) : null,
+      namespaceObject: namespace ? toCelValue(namespace.body) : null,
+      request: requestOf(object, ctx.operation ?? "CREATE")
+    });
+    const onError = (what, message, validation) => {
+      if (policy.failurePolicy === "Fail") decision.errors.push({ message: `${what} resulted in error: ${message}`, validation });
+    };
+    let applies = true;
+    for (const condition of policy.matchConditions) {
+      const result = evaluation.run(condition.expression);
+      const error = failed(result);
+      if (error !== void 0 || typeof result !== "boolean") {
+        onError(`matchCondition '${condition.name}'`, error ?? "the expression did not return a bool", -1);
+        applies = false;
+        break;
+      }
+      if (!result) {
+        applies = false;
+        break;
+      }
+    }
+    if (applies) {
+      policy.validations.forEach((validation, index2) => {
+        const result = evaluation.run(validation.expression);
+        const error = failed(result);
+        if (error !== void 0 || typeof result !== "boolean") {
+          onError(`expression '${validation.expression.text}'`, error ?? "the expression did not return a bool", index2);
+          return;
+        }
+        if (result) return;
+        decision.violations.push({ message: messageOf(validation, evaluation), reason: validation.reason, path: validation.path, validation: index2 });
+      });
+      for (const annotation of policy.auditAnnotations) {
+        const result = evaluation.run(annotation.expression);
+        const error = failed(result);
+        if (error !== void 0) onError(`expression '${annotation.expression.text}'`, error, policy.validations.length);
+        else if (typeof result === "string") decision.auditAnnotations[`${policy.name}/${annotation.key}`] = result;
+      }
+    }
+    if (applies || decision.errors.length > 0) decisions.push(decision);
+  }
+  return decisions;
+}
+var MAX_MESSAGE_EXPRESSION_LENGTH = 5 * 1024;
+function messageOf(validation, evaluation) {
+  if (validation.messageExpression) {
+    const result = evaluation.run(validation.messageExpression);
+    if (typeof result === "string" && result.trim() !== "" && !result.includes("\n") && result.length <= MAX_MESSAGE_EXPRESSION_LENGTH) return result;
+  }
+  return validation.message ?? `failed expression: ${validation.expression.text}`;
+}
+
+// src/analyze/admission/findings.ts
+function ruleOf(binding) {
+  return binding.validationActions.includes("Deny") ? "admission-policy-deny" : binding.validationActions.includes("Warn") ? "admission-policy-warn" : "admission-policy-audit";
+}
+function admissionFindings(set2, objects, severityOf) {
+  const out = /* @__PURE__ */ new Map();
+  if (set2.bindings.length === 0) return out;
+  const byName = new Map(set2.policies.map((p) => [p.name, p]));
+  const namespaces = new Map(objects.filter((o) => o.kind === "Namespace" && o.apiVersion === "v1").map((o) => [o.name, o]));
+  const ctx = { namespaces, params: set2.params };
+  for (const object of objects) {
+    const found = [];
+    for (const binding of set2.bindings) {
+      const policy = byName.get(binding.policyName);
+      if (!policy) continue;
+      for (const decision of evaluateBinding(policy, binding, object, ctx)) found.push(...findingsOf2(decision, object, severityOf));
+    }
+    if (found.length > 0) out.set(object, found);
+  }
+  return out;
+}
+function findingsOf2(decision, object, severityOf) {
+  const { policy, binding, param } = decision;
+  const who = `ValidatingAdmissionPolicy '${policy.name}' with binding '${binding.name}'${param ? ` (params ${param.namespace ? `${param.namespace}/` : ""}${param.name})` : ""}`;
+  const bindingAt = { ...binding.object.sourceMap.locate(["spec", "policyName"]).location, label: `binding ${binding.name}` };
+  const make = (ruleId, message, path35, key, related, subjectDigest) => {
+    const located = object.sourceMap.locate(path35);
+    return {
+      ruleId,
+      severity: severityOf(ruleId),
+      message: `${describeObject(object)}${object.from ? ` (${object.from})` : ""}: ${message}`,
+      object: refOf(object),
+      target: object.target,
+      path: path35,
+      location: located.location,
+      related: [...located.related, ...related],
+      fingerprint: digest("admission", ruleId, policy.name, binding.name, param?.name ?? "", key, object.target, object.apiVersion.split("/")[0], object.kind, object.namespace ?? "", object.name),
+      ...subjectDigest ? { subjectDigest } : {},
+      status: "new"
+    };
+  };
+  if (decision.notChecked) {
+    return [
+      make("admission-policy-not-checked", `${who} could not be evaluated before merge: ${decision.notChecked}.`, [], "not-checked", [{ ...policy.object.sourceMap.locate(["spec"]).location, label: `policy ${policy.name}` }, bindingAt], digest(JSON.stringify(object.body)))
+    ];
+  }
+  const rule = ruleOf(binding);
+  const verb = rule === "admission-policy-deny" ? "denied request" : rule === "admission-policy-warn" ? "warns" : "audits";
+  return [
+    ...decision.violations.map(
+      (v) => make(rule, `${who} ${verb}: ${v.message}${v.reason !== "Invalid" ? ` (reason ${v.reason})` : ""}`, v.path, `validation-${v.validation}`, [
+        { ...policy.object.sourceMap.locate(["spec", "validations", v.validation, "expression"]).location, label: `policy ${policy.name}, validation ${v.validation + 1}` },
+        bindingAt
+      ])
+    ),
+    ...decision.errors.map((e, i) => make(rule, `${who} ${verb}: ${e.message}`, [], `error-${i}`, [{ ...policy.object.sourceMap.locate(["spec"]).location, label: `policy ${policy.name}` }, bindingAt]))
+  ];
+}
 
 // src/objects/manifests.ts
 function isKubeObject(value) {
@@ -50789,23 +51688,52 @@ function prefixed(inner, prefix) {
   };
 }
 
+// src/rules/admission-policies.ts
+function loadAdmissionPolicies(repo, paths2) {
+  const objects = [];
+  for (const p of paths2) {
+    if (!repo.exists(p)) throw new ConfigError(`admissionPolicies: ${p} does not exist in the repository`);
+    const files = repo.isDirectory(p) ? repo.walk(p).filter((f) => /\.(ya?ml|json)$/.test(f)) : [p];
+    for (const file of files) {
+      let text2;
+      try {
+        text2 = repo.readText(file);
+      } catch (err) {
+        throw new ConfigError(`admissionPolicies: ${file}: ${err.message}`);
+      }
+      const parsed = objectsFromYaml(text2, file, `admission-policies:${p}`);
+      const error = parsed.errors[0];
+      if (error) throw new ConfigError(`admissionPolicies: ${error.file}${error.line ? `:${error.line}` : ""}: ${error.message}`);
+      objects.push(...parsed.objects);
+    }
+  }
+  return {
+    policies: objects.filter(isPolicy).map(readPolicy),
+    bindings: objects.filter(isBinding).map(readBinding),
+    params: objects.filter((o) => !isPolicy(o) && !isBinding(o))
+  };
+}
+
+// src/render/kustomize/render.ts
+import { realpathSync as realpathSync3 } from "node:fs";
+
 // src/targets/kustomization.ts
 import path13 from "node:path";
 
 // src/targets/kustomization-schema.ts
 var data = { kind: "data" };
-var str2 = { kind: "string" };
-var strings2 = { kind: "strings" };
-var PATCH = { name: "Patch", fields: { path: str2, patch: str2, target: data, options: data } };
-var REPLACEMENT = { name: "ReplacementField", fields: { path: str2, source: data, targets: data } };
+var str3 = { kind: "string" };
+var strings3 = { kind: "strings" };
+var PATCH = { name: "Patch", fields: { path: str3, patch: str3, target: data, options: data } };
+var REPLACEMENT = { name: "ReplacementField", fields: { path: str3, source: data, targets: data } };
 var GENERATOR_FIELDS = {
   namespace: data,
   name: data,
   behavior: data,
   literals: data,
-  files: strings2,
-  envs: strings2,
-  env: str2,
+  files: strings3,
+  envs: strings3,
+  env: str3,
   options: data
 };
 var CONFIG_MAP_ARGS = { name: "ConfigMapArgs", fields: GENERATOR_FIELDS };
@@ -50823,7 +51751,7 @@ var KUSTOMIZATION = {
     commonLabels: data,
     labels: data,
     commonAnnotations: data,
-    patchesStrategicMerge: strings2,
+    patchesStrategicMerge: strings3,
     patchesJson6902: { kind: "structs", of: PATCH },
     patches: { kind: "structs", of: PATCH },
     images: data,
@@ -50832,22 +51760,22 @@ var KUSTOMIZATION = {
     replicas: data,
     vars: data,
     sortOptions: data,
-    resources: strings2,
-    components: strings2,
-    crds: strings2,
-    bases: strings2,
+    resources: strings3,
+    components: strings3,
+    crds: strings3,
+    bases: strings3,
     configMapGenerator: { kind: "structs", of: CONFIG_MAP_ARGS },
     secretGenerator: { kind: "structs", of: SECRET_ARGS },
     helmGlobals: data,
     helmCharts: data,
     helmChartInflationGenerator: data,
     generatorOptions: data,
-    configurations: strings2,
-    generators: strings2,
-    transformers: strings2,
-    validators: strings2,
+    configurations: strings3,
+    generators: strings3,
+    transformers: strings3,
+    validators: strings3,
     inventory: data,
-    buildMetadata: strings2
+    buildMetadata: strings3
   }
 };
 function goFoldName(name) {
@@ -51341,7 +52269,7 @@ function isFluxKustomization(object) {
   return object.kind === "Kustomization" && object.apiVersion.startsWith(KUSTOMIZE_API);
 }
 var VARIABLE_NAME = /^[_A-Za-z][_A-Za-z0-9]*$/;
-var str3 = (v) => typeof v === "string" && v !== "" ? v : void 0;
+var str4 = (v) => typeof v === "string" && v !== "" ? v : void 0;
 function fluxKustomizationTarget(object, producer, findSource, repo, thisRepository, findObject, findArtifact = () => void 0) {
   const { spec, namespace, declaredAt, problems, problem, refuse } = declaration(object);
   const warnings = [];
@@ -51349,15 +52277,15 @@ function fluxKustomizationTarget(object, producer, findSource, repo, thisReposit
   const base2 = { id: `flux-ks:${namespace}/${object.name}`, kind: "kustomize", path: "", inputs: [...producer.inputs], renderable: true, declaredAt };
   const notRendered2 = () => ({ ...base2, path: dirOf(declaredAt.file), renderable: false, problems });
   const ref = isRecord(spec.sourceRef) ? spec.sourceRef : {};
-  const kind = str3(ref.kind) ?? "";
-  const refNamespace = str3(ref.namespace) ?? namespace;
-  const source = kind === "GitRepository" ? findSource("GitRepository", refNamespace, str3(ref.name) ?? "") : void 0;
-  const bootstrap = kind === "GitRepository" && str3(ref.name) === "flux-system" && refNamespace === "flux-system";
+  const kind = str4(ref.kind) ?? "";
+  const refNamespace = str4(ref.namespace) ?? namespace;
+  const source = kind === "GitRepository" ? findSource("GitRepository", refNamespace, str4(ref.name) ?? "") : void 0;
+  const bootstrap = kind === "GitRepository" && str4(ref.name) === "flux-system" && refNamespace === "flux-system";
   let artifact;
   if (kind === "ExternalArtifact") {
-    const found = findArtifact(refNamespace, str3(ref.name) ?? "");
+    const found = findArtifact(refNamespace, str4(ref.name) ?? "");
     if (!found || "problem" in found) {
-      refuse(["spec", "sourceRef"], ...artifactRefusal(found, refNamespace, str3(ref.name) ?? ""));
+      refuse(["spec", "sourceRef"], ...artifactRefusal(found, refNamespace, str4(ref.name) ?? ""));
       return notRendered2();
     }
     artifact = found;
@@ -51367,15 +52295,15 @@ function fluxKustomizationTarget(object, producer, findSource, repo, thisReposit
   } else if (source ? !thisRepository(source) : !bootstrap) {
     refuse(
       ["spec", "sourceRef"],
-      source ? `its GitRepository ${refNamespace}/${source.name} (${str3(source.spec.url) ?? "no url"}) is not this repository; other repositories are not fetched` : `the GitRepository ${refNamespace}/${str3(ref.name) ?? ""} it names is not in the repository`,
+      source ? `its GitRepository ${refNamespace}/${source.name} (${str4(source.spec.url) ?? "no url"}) is not this repository; other repositories are not fetched` : `the GitRepository ${refNamespace}/${str4(ref.name) ?? ""} it names is not in the repository`,
       "declaration-source-not-found"
     );
     return notRendered2();
   }
-  const written2 = (str3(spec.path) ?? "").replace(/^\.\/?/, "").replace(/\/+$/, "");
+  const written2 = (str4(spec.path) ?? "").replace(/^\.\/?/, "").replace(/\/+$/, "");
   const dir2 = repo.normalize(artifact ? path15.posix.join(artifact.root, written2) : written2);
   if (!repo.isDirectory(dir2) || artifact && !repo.walk(dir2).some((f) => artifactHolds(artifact, f))) {
-    refuse(["spec", "path"], `its path ${str3(spec.path) ?? "./"} is not a folder of ${artifact ? `its ExternalArtifact (${dir2 || "."} in this repository)` : "this repository"} (kustomize-controller fails: kustomization path not found)`, "declaration-source-not-found");
+    refuse(["spec", "path"], `its path ${str4(spec.path) ?? "./"} is not a folder of ${artifact ? `its ExternalArtifact (${dir2 || "."} in this repository)` : "this repository"} (kustomize-controller fails: kustomization path not found)`, "declaration-source-not-found");
     return notRendered2();
   }
   base2.path = dir2;
@@ -51387,7 +52315,7 @@ function fluxKustomizationTarget(object, producer, findSource, repo, thisReposit
     sourceMap: object.sourceMap
   };
   const fieldString = (field3) => {
-    const v = str3(spec[field3]);
+    const v = str4(spec[field3]);
     if (v !== void 0) flux[field3] = v;
   };
   fieldString("targetNamespace");
@@ -51403,7 +52331,7 @@ function fluxKustomizationTarget(object, producer, findSource, repo, thisReposit
   }
   if (Array.isArray(spec.images)) {
     spec.images.forEach((image, i) => {
-      if (!isRecord(image) || !str3(image.name)) return;
+      if (!isRecord(image) || !str4(image.name)) return;
       flux.images.push({ name: image.name, ...pick(image, ["newName", "newTag", "digest"]), at: ["spec", "images", i] });
     });
   }
@@ -51459,10 +52387,10 @@ function fluxKustomizationGraph(repo, target) {
     value[field3] = flux[field3];
     overlays.push({ prefix: [field3], at: ["spec", field3] });
   }
-  const append = (field3, items) => {
-    if (items.length === 0) return;
+  const append = (field3, items2) => {
+    if (items2.length === 0) return;
     const list2 = Array.isArray(value[field3]) ? value[field3] : [];
-    for (const { item, at } of items) {
+    for (const { item, at } of items2) {
       overlays.push({ prefix: [field3, list2.length], at });
       list2.push(item);
     }
@@ -51604,7 +52532,7 @@ var DEFAULT_EXCLUDES = [
 ];
 function sourceIgnore(repo, source, files) {
   const root = (0, import_ignore.default)();
-  const specIgnore = str3(source?.spec.ignore);
+  const specIgnore = str4(source?.spec.ignore);
   root.add(specIgnore ?? DEFAULT_EXCLUDES.join("\n"));
   const nested = [];
   for (const file of repo.walk("")) {
@@ -51630,8 +52558,8 @@ function variables(object, postBuild, namespace, findObject, refuse, warn, files
   const from = Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : [];
   from.forEach((entry, i) => {
     if (!isRecord(entry)) return;
-    const kind = str3(entry.kind);
-    const name = str3(entry.name) ?? "";
+    const kind = str4(entry.kind);
+    const name = str4(entry.name) ?? "";
     if (kind !== "ConfigMap" && kind !== "Secret") return;
     const found = findObject(kind, namespace, name);
     if (!found) {
@@ -53915,7 +54843,7 @@ function parseJNode(text2) {
     }
     i++;
   };
-  const str7 = () => {
+  const str8 = () => {
     i++;
     let out = "";
     for (; ; ) {
@@ -54023,7 +54951,7 @@ function parseJNode(text2) {
           ws();
           if (i >= n) eof();
           if (text2[i] !== '"') bad("looking for beginning of object key string");
-          const k = str7();
+          const k = str8();
           ws();
           if (i >= n) eof();
           if (text2[i] !== ":") bad("after object key");
@@ -54045,15 +54973,15 @@ function parseJNode(text2) {
       }
       case "[": {
         i++;
-        const items = [];
+        const items2 = [];
         ws();
         if (i >= n) eof();
         if (text2[i] === "]") {
           i++;
-          return { t: "arr", items };
+          return { t: "arr", items: items2 };
         }
         for (; ; ) {
-          items.push(value());
+          items2.push(value());
           ws();
           if (i >= n) eof();
           if (text2[i] === ",") {
@@ -54062,13 +54990,13 @@ function parseJNode(text2) {
           }
           if (text2[i] === "]") {
             i++;
-            return { t: "arr", items };
+            return { t: "arr", items: items2 };
           }
           bad("after array element");
         }
       }
       case '"':
-        return { t: "str", v: str7() };
+        return { t: "str", v: str8() };
       case "t":
         literal("true");
         return { t: "bool", v: true };
@@ -54830,8 +55758,8 @@ addAll([".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"], { tag: "float", valu
 addAll(["-.inf", "-.Inf", "-.INF"], { tag: "float", value: -Infinity });
 RESOLVE_MAP.set("<<", { tag: "merge", value: "<<" });
 var YAML_STYLE_FLOAT2 = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-var INT64_MIN = -(2n ** 63n);
-var INT64_MAX = 2n ** 63n - 1n;
+var INT64_MIN2 = -(2n ** 63n);
+var INT64_MAX2 = 2n ** 63n - 1n;
 var UINT64_MAX = 2n ** 64n - 1n;
 function parseGoInt2(s, signed) {
   let i = 0;
@@ -54865,7 +55793,7 @@ function parseGoInt2(s, signed) {
   const prefix = base2 === 16 ? "0x" : base2 === 8 ? "0o" : base2 === 2 ? "0b" : "";
   let v = BigInt(prefix + body);
   if (neg) v = -v;
-  if (signed ? v < INT64_MIN || v > INT64_MAX : v > UINT64_MAX) return { ok: false, range: true };
+  if (signed ? v < INT64_MIN2 || v > INT64_MAX2 : v > UINT64_MAX) return { ok: false, range: true };
   return { ok: true, value: v };
 }
 function parseGoFloat2(s) {
@@ -54924,10 +55852,10 @@ function resolvePlain(s) {
     }
     if (plain.startsWith("0b")) {
       const b = parseBinary(plain.slice(2));
-      if (b !== void 0 && b <= UINT64_MAX) return { tag: "int", value: b, size: b > INT64_MAX ? "uint" : "int" };
+      if (b !== void 0 && b <= UINT64_MAX) return { tag: "int", value: b, size: b > INT64_MAX2 ? "uint" : "int" };
     } else if (plain.startsWith("-0b")) {
       const b = parseBinary(plain.slice(3));
-      if (b !== void 0 && -b >= INT64_MIN) return { tag: "int", value: -b, size: "int" };
+      if (b !== void 0 && -b >= INT64_MIN2) return { tag: "int", value: -b, size: "int" };
     }
     if (!uv.ok && uv.range) {
       const big = parseBigIntBase0(plain);
@@ -55054,8 +55982,8 @@ function yamlKeyLess(a, b) {
   }
   return ar.length < br.length;
 }
-function sortYamlKeys(items, key) {
-  return items.map((t) => ({ t, k: key(t) })).sort((x, y) => yamlKeyLess(x.k, y.k) ? -1 : yamlKeyLess(y.k, x.k) ? 1 : 0).map((x) => x.t);
+function sortYamlKeys(items2, key) {
+  return items2.map((t) => ({ t, k: key(t) })).sort((x, y) => yamlKeyLess(x.k, y.k) ? -1 : yamlKeyLess(y.k, x.k) ? 1 : 0).map((x) => x.t);
 }
 
 // src/render/helm/funcs/yaml.ts
@@ -55627,9 +56555,9 @@ function lessByKind(a, b, order) {
   if (fb === void 0) return -1;
   return fa - fb;
 }
-function sortByKind(items, kindOf2, ordering = INSTALL_ORDER) {
+function sortByKind(items2, kindOf2, ordering = INSTALL_ORDER) {
   const order = new Map(ordering.map((k, i) => [k, i]));
-  return items.map((x, i) => ({ x, i })).sort((p, q2) => lessByKind(kindOf2(p.x), kindOf2(q2.x), order) || p.i - q2.i).map((p) => p.x);
+  return items2.map((x, i) => ({ x, i })).sort((p, q2) => lessByKind(kindOf2(p.x), kindOf2(q2.x), order) || p.i - q2.i).map((p) => p.x);
 }
 var byteCompare = (a, b) => {
   const x = Buffer.from(a);
@@ -56116,8 +57044,8 @@ function strval(v) {
   if (b) return Buffer.from(b).toString("utf8");
   const err = findMethod(v, "Error");
   if (err) return String(err.call(ctxOf(this, "Error")));
-  const str7 = findMethod(v, "String");
-  if (str7) return String(str7.call(ctxOf(this, "String")));
+  const str8 = findMethod(v, "String");
+  if (str8) return String(str8.call(ctxOf(this, "String")));
   return sprintf("%v", [v ?? null]);
 }
 function ctxOf(c, name) {
@@ -56131,8 +57059,8 @@ function strslice(v) {
     for (const x of v) if (x !== null && x !== void 0) out.push(strval.call(this, x));
     return out;
   }
-  const items = sliceItems(v);
-  if (items) return [];
+  const items2 = sliceItems(v);
+  if (items2) return [];
   if (v === null || v === void 0) return [];
   return [strval.call(this, v)];
 }
@@ -56263,17 +57191,17 @@ function checkCount(count2) {
 var ASCII2 = "";
 for (let c = 32; c <= 126; c++) ASCII2 += String.fromCharCode(c);
 function randomFuncs(sites) {
-  const str7 = (name, alphabet) => defineFunc({ params: ["int"], result: "string" }, function(n) {
+  const str8 = (name, alphabet) => defineFunc({ params: ["int"], result: "string" }, function(n) {
     const count2 = Number(n.value);
     if (count2 < 0) return "";
     checkCount(count2);
     return randFrom(sites.rng(this, name), count2, alphabet);
   });
   return {
-    randAlphaNum: str7("randAlphaNum", ALPHA + DIGITS),
-    randAlpha: str7("randAlpha", ALPHA),
-    randNumeric: str7("randNumeric", DIGITS),
-    randAscii: str7("randAscii", ASCII2),
+    randAlphaNum: str8("randAlphaNum", ALPHA + DIGITS),
+    randAlpha: str8("randAlpha", ALPHA),
+    randNumeric: str8("randNumeric", DIGITS),
+    randAscii: str8("randAscii", ASCII2),
     randBytes: defineFunc({ params: ["int"], result: "string" }, function(n) {
       const count2 = Number(n.value);
       if (count2 < 0) throw new Error("runtime error: makeslice: len out of range");
@@ -56538,7 +57466,7 @@ function modInv(a, m) {
   }
   return (s0 % m + m) % m;
 }
-var gcd = (a, b) => {
+var gcd2 = (a, b) => {
   while (b) [a, b] = [b, a % b];
   return a;
 };
@@ -56624,7 +57552,7 @@ function rsaKey(site, bits) {
   const rng = new SeededRandom(ck);
   const e = 65537n;
   for (; ; ) {
-    const ok = (p2) => gcd(p2 - 1n, e) === 1n;
+    const ok = (p2) => gcd2(p2 - 1n, e) === 1n;
     const p = genPrime(rng, bits / 2, ok);
     const q2 = genPrime(rng, bits - bits / 2, ok);
     if (p === q2) continue;
@@ -56767,9 +57695,9 @@ function keyUsageBits(bits) {
   const len = Math.max(...bits) + 1;
   return bitString(Buffer.from([v]), 8 - len);
 }
-function ipBytes(ip) {
-  if (isIP3(ip) === 4) return Buffer.from(ip.split(".").map(Number));
-  const [head, tail] = ip.includes("::") ? ip.split("::") : [ip, void 0];
+function ipBytes(ip2) {
+  if (isIP3(ip2) === 4) return Buffer.from(ip2.split(".").map(Number));
+  const [head, tail] = ip2.includes("::") ? ip2.split("::") : [ip2, void 0];
   const h = head ? head.split(":") : [];
   const t = tail !== void 0 && tail !== "" ? tail.split(":") : [];
   const expandPart = (parts) => parts.flatMap((p) => {
@@ -56818,7 +57746,7 @@ function createCertificate(rng, now, spec, subjectKey, signer) {
   }
   if (signer && signer.skid && !issuer.equals(subject)) exts.push(ext("2.5.29.35", false, seq(tlv(128, signer.skid))));
   if (spec.dns.length > 0 || spec.ips.length > 0) {
-    const names = [...spec.dns.map((d) => tlv(130, Buffer.from(d, "utf8"))), ...spec.ips.map((ip) => tlv(135, ipBytes(ip)))];
+    const names = [...spec.dns.map((d) => tlv(130, Buffer.from(d, "utf8"))), ...spec.ips.map((ip2) => tlv(135, ipBytes(ip2)))];
     exts.push(ext("2.5.29.17", false, seq(...names)));
   }
   const tbs = seq(
@@ -56874,8 +57802,8 @@ function certValue(cert, key) {
   return new GoStruct("sprig.certificate", { Cert: cert, Key: key });
 }
 function stringsOf(v, what) {
-  const items = sliceItems(v) ?? [];
-  return items.map((x) => {
+  const items2 = sliceItems(v) ?? [];
+  return items2.map((x) => {
     if (typeof x !== "string") {
       throw new Error(what === "ip" ? `error parsing ip: ${sprint([x ?? null])} is not a string` : `error processing alternate dns name: ${sprint([x ?? null])} is not a string`);
     }
@@ -56907,7 +57835,7 @@ function cryptoFuncs(sites, now) {
     throw new Error("Unknown type " + typ);
   };
   const CERT = "sprig.certificate";
-  const LIST3 = "[]interface {}";
+  const LIST4 = "[]interface {}";
   const make = (rng, spec2, key, signer) => {
     let cert;
     try {
@@ -56985,20 +57913,20 @@ function cryptoFuncs(sites, now) {
       const key = withKey(pem);
       return make(sites.rng(this, "genCAWithKey"), spec(cn, null, null, days, true), key, null);
     }),
-    genSelfSignedCert: defineFunc({ params: ["string", LIST3, LIST3, "int"], result: CERT }, function(cn, ips, dns2, days) {
+    genSelfSignedCert: defineFunc({ params: ["string", LIST4, LIST4, "int"], result: CERT }, function(cn, ips, dns2, days) {
       const rng = sites.rng(this, "genSelfSignedCert");
       const s = spec(cn, ips, dns2, days);
       return make(rng, s, { kind: "rsa", key: rsaKey(rng, 2048) }, null);
     }),
     genSelfSignedCertWithKey: defineFunc(
-      { params: ["string", LIST3, LIST3, "int", "string"], result: CERT },
+      { params: ["string", LIST4, LIST4, "int", "string"], result: CERT },
       function(cn, ips, dns2, days, pem) {
         const key = withKey(pem);
         return make(sites.rng(this, "genSelfSignedCertWithKey"), spec(cn, ips, dns2, days), key, null);
       }
     ),
     genSignedCert: defineFunc(
-      { params: ["string", LIST3, LIST3, "int", CERT], result: CERT },
+      { params: ["string", LIST4, LIST4, "int", CERT], result: CERT },
       function(cn, ips, dns2, days, ca) {
         const rng = sites.rng(this, "genSignedCert");
         const key = { kind: "rsa", key: rsaKey(rng, 2048) };
@@ -57007,7 +57935,7 @@ function cryptoFuncs(sites, now) {
       }
     ),
     genSignedCertWithKey: defineFunc(
-      { params: ["string", LIST3, LIST3, "int", CERT, "string"], result: CERT },
+      { params: ["string", LIST4, LIST4, "int", CERT, "string"], result: CERT },
       function(cn, ips, dns2, days, ca, pem) {
         const key = withKey(pem);
         const s = spec(cn, ips, dns2, days);
@@ -57532,10 +58460,10 @@ function durationString(d) {
   return (neg ? "-" : "") + out;
 }
 function fracStr(v, scale) {
-  const ip = v / scale;
+  const ip2 = v / scale;
   let fp = (v % scale).toString().padStart(scale.toString().length - 1, "0").replace(/0+$/, "");
   if (fp !== "") fp = "." + fp;
-  return ip.toString() + fp;
+  return ip2.toString() + fp;
 }
 var UNITS2 = {
   ns: 1n,
@@ -58018,9 +58946,9 @@ var ANY4 = "interface {}";
 var num2 = (v) => Number(v.value);
 function itemsOr(v, msg) {
   const kind = typeKind(v);
-  const items = sliceItems(v);
-  if (!items) throw new Error(msg(kind));
-  return items;
+  const items2 = sliceItems(v);
+  if (!items2) throw new Error(msg(kind));
+  return items2;
 }
 function pair(name, params, fn, variadic = false, result = ANY4) {
   const Must = "must" + name[0].toUpperCase() + name.slice(1);
@@ -58040,9 +58968,9 @@ function listFuncs() {
     mustPush: defineFunc({ params: [ANY4, ANY4], result: "[]interface {}" }, push),
     ...pair("prepend", [ANY4, ANY4], (list2, v) => [v ?? null, ...itemsOr(list2, (k) => `Cannot prepend on type ${k}`)]),
     ...pair("chunk", ["int", ANY4], (size, list2) => {
-      const items = itemsOr(list2, (k) => `Cannot chunk type ${k}`);
+      const items2 = itemsOr(list2, (k) => `Cannot chunk type ${k}`);
       const n = num2(size);
-      const l = items.length;
+      const l = items2.length;
       const cs = Math.floor((l - 1) / n) + 1;
       if (!Number.isFinite(cs) || cs < 0) throw new Error(`runtime error: makeslice: len out of range`);
       const out = [];
@@ -58053,26 +58981,26 @@ function listFuncs() {
           if (clen === 0) clen = n;
         }
         const c = [];
-        for (let j = 0; j < clen; j++) c.push(items[i * n + j] ?? null);
+        for (let j = 0; j < clen; j++) c.push(items2[i * n + j] ?? null);
         out.push(c);
       }
       return withGoType(out, "[][]interface {}");
     }),
     ...pair("last", [ANY4], (list2) => {
-      const items = itemsOr(list2, (k) => `Cannot find last on type ${k}`);
-      return items.length === 0 ? null : items[items.length - 1];
+      const items2 = itemsOr(list2, (k) => `Cannot find last on type ${k}`);
+      return items2.length === 0 ? null : items2[items2.length - 1];
     }),
     ...pair("first", [ANY4], (list2) => {
-      const items = itemsOr(list2, (k) => `Cannot find first on type ${k}`);
-      return items.length === 0 ? null : items[0];
+      const items2 = itemsOr(list2, (k) => `Cannot find first on type ${k}`);
+      return items2.length === 0 ? null : items2[0];
     }),
     ...pair("rest", [ANY4], (list2) => {
-      const items = itemsOr(list2, (k) => `Cannot find rest on type ${k}`);
-      return items.length === 0 ? new GoNil("[]interface {}") : items.slice(1);
+      const items2 = itemsOr(list2, (k) => `Cannot find rest on type ${k}`);
+      return items2.length === 0 ? new GoNil("[]interface {}") : items2.slice(1);
     }, false, "[]interface {}"),
     ...pair("initial", [ANY4], (list2) => {
-      const items = itemsOr(list2, (k) => `Cannot find initial on type ${k}`);
-      return items.length === 0 ? new GoNil("[]interface {}") : items.slice(0, -1);
+      const items2 = itemsOr(list2, (k) => `Cannot find initial on type ${k}`);
+      return items2.length === 0 ? new GoNil("[]interface {}") : items2.slice(0, -1);
     }, false, "[]interface {}"),
     ...pair("reverse", [ANY4], (list2) => itemsOr(list2, (k) => `Cannot find reverse on type ${k}`).slice().reverse(), false, "[]interface {}"),
     ...pair("compact", [ANY4], (list2) => itemsOr(list2, (k) => `Cannot compact on type ${k}`).filter((x) => !isEmpty(x)), false, "[]interface {}"),
@@ -58082,23 +59010,23 @@ function listFuncs() {
       return out;
     }, false, "[]interface {}"),
     ...pair("without", [ANY4, ANY4], (list2, ...omit) => {
-      const items = itemsOr(list2, (k) => `Cannot find without on type ${k}`);
-      return items.filter((x) => !omit.some((o) => deepEqual2(x, o ?? null)));
+      const items2 = itemsOr(list2, (k) => `Cannot find without on type ${k}`);
+      return items2.filter((x) => !omit.some((o) => deepEqual2(x, o ?? null)));
     }, true, "[]interface {}"),
     ...pair("has", [ANY4, ANY4], (needle, haystack) => {
       if (haystack === null || haystack === void 0) return false;
-      const items = itemsOr(haystack, (k) => `Cannot find has on type ${k}`);
-      return items.some((x) => deepEqual2(needle ?? null, x));
+      const items2 = itemsOr(haystack, (k) => `Cannot find has on type ${k}`);
+      return items2.some((x) => deepEqual2(needle ?? null, x));
     }, false, "bool"),
     ...pair("slice", [ANY4, ANY4], (list2, ...indices) => {
-      const items = itemsOr(list2, (k) => `list should be type of slice or array but ${k}`);
-      const l = items.length;
+      const items2 = itemsOr(list2, (k) => `list should be type of slice or array but ${k}`);
+      const l = items2.length;
       if (l === 0) return null;
       const start = indices.length > 0 ? toIntNum(indices[0]) : 0;
       const end = indices.length < 2 ? l : toIntNum(indices[1]);
       if (end < 0 || end > l) throw new Error(`reflect: slice index out of range`);
       if (start < 0 || start > end) throw new Error(`reflect.Value.Slice: slice index out of bounds`);
-      const out = items.slice(start, end);
+      const out = items2.slice(start, end);
       const t = Array.isArray(list2) ? sliceType(list2) : "[]interface {}";
       return t.startsWith("[]") ? withGoType(out, t) : withGoType(out, "[]" + t.replace(/^\[\d+\]/, ""));
     }, true),
@@ -58106,9 +59034,9 @@ function listFuncs() {
       const out = [];
       for (const l of lists) {
         const kind = typeKind(l);
-        const items = sliceItems(l);
-        if (!items) throw new Error(`Cannot concat type ${kind} as list`);
-        out.push(...items);
+        const items2 = sliceItems(l);
+        if (!items2) throw new Error(`Cannot concat type ${kind} as list`);
+        out.push(...items2);
       }
       return out.length === 0 ? new GoNil("[]interface {}") : out;
     })
@@ -58643,22 +59571,22 @@ function expand(re, template, rs, m) {
   }
   return out + t;
 }
-function extract(str7) {
-  if (str7 === "") return null;
+function extract(str8) {
+  if (str8 === "") return null;
   let brace = false;
-  if (str7[0] === "{") {
+  if (str8[0] === "{") {
     brace = true;
-    str7 = str7.slice(1);
+    str8 = str8.slice(1);
   }
   let i = 0;
-  for (const ch of str7) {
+  for (const ch of str8) {
     if (!/^[\p{L}\p{Nd}_]$/u.test(ch)) break;
     i += ch.length;
   }
   if (i === 0) return null;
-  const name = str7.slice(0, i);
+  const name = str8.slice(0, i);
   if (brace) {
-    if (i >= str7.length || str7[i] !== "}") return null;
+    if (i >= str8.length || str8[i] !== "}") return null;
     i++;
   }
   let num6 = 0;
@@ -58670,7 +59598,7 @@ function extract(str7) {
     num6 = num6 * 10 + (name.charCodeAt(k) - 48);
   }
   if (name[0] === "0" && name.length > 1) num6 = -1;
-  return { name, num: num6, rest: str7.slice(i) };
+  return { name, num: num6, rest: str8.slice(i) };
 }
 function replaceAllString(re, src, repl, literal) {
   const rs = new Runes(src);
@@ -58761,7 +59689,7 @@ function runeLower(r) {
 var goToUpper = (s) => Array.from(s, runeUpper).join("");
 var goToLower = (s) => Array.from(s, runeLower).join("");
 var bytes2 = (s) => Buffer.from(s, "utf8");
-var str4 = (b) => b.toString("utf8");
+var str5 = (b) => b.toString("utf8");
 var byteRune = (b) => String.fromCodePoint(b);
 function sliceBytes(s, lo, hi) {
   const b = bytes2(s);
@@ -58773,7 +59701,7 @@ function sliceBytes(s, lo, hi) {
   if (lo !== void 0 && (lo < 0 || lo > h)) {
     throw new Error(`runtime error: slice bounds out of range [${lo}:${hi === void 0 ? n : h}]`);
   }
-  return str4(b.subarray(lo ?? 0, h));
+  return str5(b.subarray(lo ?? 0, h));
 }
 function trimSpace(s) {
   return s.replace(new RegExp("^\\p{White_Space}+|\\p{White_Space}+$", "gu"), "");
@@ -58834,10 +59762,10 @@ function abbreviateFull(s, offset, maxWidth) {
   if (offset > n) offset = n;
   if (n - offset < maxWidth - 3) offset = n - (maxWidth - 3);
   const marker = "...";
-  if (offset <= 4) return str4(b.subarray(0, maxWidth - 3)) + marker;
+  if (offset <= 4) return str5(b.subarray(0, maxWidth - 3)) + marker;
   if (maxWidth < 7) return "";
-  if (offset + maxWidth - 3 < n) return marker + abbreviateFull(str4(b.subarray(offset)), 0, maxWidth - 3);
-  return marker + str4(b.subarray(n - (maxWidth - 3)));
+  if (offset + maxWidth - 3 < n) return marker + abbreviateFull(str5(b.subarray(offset)), 0, maxWidth - 3);
+  return marker + str5(b.subarray(n - (maxWidth - 3)));
 }
 function wrapCustom(s, wrapLength, newLine, wrapLongWords) {
   if (s === "") return "";
@@ -58876,7 +59804,7 @@ function wrapCustom(s, wrapLength, newLine, wrapLongWords) {
     }
   }
   out.push(b.subarray(Math.min(offset, n)));
-  return str4(Buffer.concat(out));
+  return str5(Buffer.concat(out));
 }
 function initials(s) {
   if (s === "") return s;
@@ -59687,8 +60615,8 @@ var Builder2 = class {
     for (const doc of parsed.documents) {
       if (doc.value === null || doc.value === void 0) continue;
       if (!isRecord(doc.value) || typeof doc.value.kind !== "string" || doc.value.kind === "") throw new Unbuildable(at, `failed to read objects from multi-doc YAML: Object 'Kind' is missing in the document at line ${doc.line} of the output`);
-      const items = Array.isArray(doc.value.items) && /List$/.test(doc.value.kind) ? doc.value.items.map((item, i) => ({ body: item, prefix: ["items", i] })) : [{ body: doc.value, prefix: [] }];
-      for (const { body, prefix } of items) {
+      const items2 = Array.isArray(doc.value.items) && /List$/.test(doc.value.kind) ? doc.value.items.map((item, i) => ({ body: item, prefix: ["items", i] })) : [{ body: doc.value, prefix: [] }];
+      for (const { body, prefix } of items2) {
         if (!isRecord(body)) continue;
         const metadata = isRecord(body.metadata) ? body.metadata : {};
         if (typeof body.apiVersion !== "string" || body.apiVersion === "" || typeof body.kind !== "string" || typeof metadata.name !== "string" || metadata.name === "") continue;
@@ -61017,62 +61945,6 @@ function describeFetched(chart) {
 // src/render/types.ts
 var DEFAULT_RENDER_OPTIONS = { timeoutMs: 6e4 };
 
-// src/objects/scope.ts
-var CLUSTER_SCOPED = {
-  "": ["Namespace", "Node", "PersistentVolume", "ComponentStatus"],
-  "rbac.authorization.k8s.io": ["ClusterRole", "ClusterRoleBinding"],
-  "apiextensions.k8s.io": ["CustomResourceDefinition"],
-  "apiregistration.k8s.io": ["APIService"],
-  "admissionregistration.k8s.io": [
-    "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
-    "MutatingAdmissionPolicy",
-    "MutatingAdmissionPolicyBinding"
-  ],
-  "storage.k8s.io": ["StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "VolumeAttributesClass"],
-  "scheduling.k8s.io": ["PriorityClass"],
-  "networking.k8s.io": ["IngressClass", "IPAddress", "ServiceCIDR"],
-  "node.k8s.io": ["RuntimeClass"],
-  "certificates.k8s.io": ["CertificateSigningRequest", "ClusterTrustBundle"],
-  "flowcontrol.apiserver.k8s.io": ["FlowSchema", "PriorityLevelConfiguration"],
-  "policy": ["PodSecurityPolicy"],
-  "resource.k8s.io": ["DeviceClass", "ResourceSlice"],
-  "storagemigration.k8s.io": ["StorageVersionMigration"],
-  "internal.apiserver.k8s.io": ["StorageVersion"],
-  "gateway.networking.k8s.io": ["GatewayClass"],
-  "cert-manager.io": ["ClusterIssuer"],
-  "kyverno.io": ["ClusterPolicy", "ClusterCleanupPolicy"],
-  "external-secrets.io": ["ClusterSecretStore", "ClusterExternalSecret"],
-  "cilium.io": ["CiliumClusterwideNetworkPolicy", "CiliumLoadBalancerIPPool", "CiliumNode", "CiliumIdentity", "CiliumExternalWorkload", "CiliumBGPClusterConfig", "CiliumL2AnnouncementPolicy"],
-  "crd.projectcalico.org": ["GlobalNetworkPolicy", "GlobalNetworkSet", "IPPool", "FelixConfiguration", "BGPConfiguration", "BGPPeer", "ClusterInformation"],
-  "karpenter.sh": ["NodePool", "NodeClaim"],
-  "karpenter.k8s.aws": ["EC2NodeClass"],
-  "templates.gatekeeper.sh": ["ConstraintTemplate"],
-  "constraints.gatekeeper.sh": ["*"],
-  "snapshot.storage.k8s.io": ["VolumeSnapshotClass", "VolumeSnapshotContent"],
-  "scheduling.volcano.sh": ["Queue"],
-  "operator.tigera.io": ["Installation", "APIServer"]
-};
-function crdScopes(objects) {
-  const out = /* @__PURE__ */ new Map();
-  for (const o of objects) {
-    if (o.kind !== "CustomResourceDefinition" || !isRecord(o.body.spec)) continue;
-    const spec = o.body.spec;
-    const kind = isRecord(spec.names) ? spec.names.kind : void 0;
-    if (typeof spec.group === "string" && typeof kind === "string") out.set(`${spec.group}/${kind}`, spec.scope !== "Cluster");
-  }
-  return out;
-}
-function isNamespaced(object, crds = /* @__PURE__ */ new Map()) {
-  const group = object.apiVersion.includes("/") ? object.apiVersion.slice(0, object.apiVersion.indexOf("/")) : "";
-  const known = crds.get(`${group}/${object.kind}`);
-  if (known !== void 0) return known;
-  const cluster = CLUSTER_SCOPED[group];
-  return !(cluster && (cluster.includes(object.kind) || cluster.includes("*")));
-}
-
 // src/render/index.ts
 async function renderTarget(target, repo, options = DEFAULT_RENDER_OPTIONS) {
   if (!target.renderable) return { objects: [], errors: [] };
@@ -61116,15 +61988,15 @@ var import_picomatch3 = __toESM(require_picomatch2(), 1);
 import path24 from "node:path";
 
 // src/render/helm/funcs/duration.ts
-var INT64_MAX2 = 2n ** 63n - 1n;
-var INT64_MIN2 = -(2n ** 63n);
+var INT64_MAX3 = 2n ** 63n - 1n;
+var INT64_MIN3 = -(2n ** 63n);
 var SECOND = 1000000000n;
 var MINUTE = 60n * SECOND;
 var HOUR = 60n * MINUTE;
-var MAX_DURATION_SECONDS = INT64_MAX2 / SECOND;
-var MIN_DURATION_SECONDS = INT64_MIN2 / SECOND;
-var MAX_DURATION_SECONDS_FLOAT = Number(INT64_MAX2) / 1e9;
-var MIN_DURATION_SECONDS_FLOAT = Number(INT64_MIN2) / 1e9;
+var MAX_DURATION_SECONDS = INT64_MAX3 / SECOND;
+var MIN_DURATION_SECONDS = INT64_MIN3 / SECOND;
+var MAX_DURATION_SECONDS_FLOAT = Number(INT64_MAX3) / 1e9;
+var MIN_DURATION_SECONDS_FLOAT = Number(INT64_MIN3) / 1e9;
 function durationString2(d) {
   let u = d < 0n ? -d : d;
   const neg = d < 0n;
@@ -61197,13 +62069,13 @@ function durationRound(d, m) {
     r = -r;
     if (lessThanHalf(r, m)) return d + r;
     const d12 = d - m + r;
-    if (d12 < d && d12 >= INT64_MIN2) return d12;
-    return INT64_MIN2;
+    if (d12 < d && d12 >= INT64_MIN3) return d12;
+    return INT64_MIN3;
   }
   if (lessThanHalf(r, m)) return d - r;
   const d1 = d + m - r;
-  if (d1 > d && d1 <= INT64_MAX2) return d1;
-  return INT64_MAX2;
+  if (d1 > d && d1 <= INT64_MAX3) return d1;
+  return INT64_MAX3;
 }
 function durationTruncate(d, m) {
   if (m <= 0n) return d;
@@ -61219,7 +62091,7 @@ function durationMethods(n) {
     Milliseconds: defineFunc(sig2([], "int64"), () => new GoInt("int64", n / 1000000n)),
     Microseconds: defineFunc(sig2([], "int64"), () => new GoInt("int64", n / 1000n)),
     Nanoseconds: defineFunc(sig2([], "int64"), () => new GoInt("int64", n)),
-    Abs: defineFunc(sig2([], "time.Duration"), () => new GoDuration(n >= 0n ? n : n === INT64_MIN2 ? INT64_MAX2 : -n)),
+    Abs: defineFunc(sig2([], "time.Duration"), () => new GoDuration(n >= 0n ? n : n === INT64_MIN3 ? INT64_MAX3 : -n)),
     Round: defineFunc(sig2(["time.Duration"], "time.Duration"), (m) => new GoDuration(durationRound(n, asNanos(m)))),
     Truncate: defineFunc(sig2(["time.Duration"], "time.Duration"), (m) => new GoDuration(durationTruncate(n, asNanos(m))))
   };
@@ -61300,15 +62172,15 @@ function parseGoDuration(orig) {
     if (d > LIMIT) throw new Error("time: invalid duration " + q2);
   }
   if (neg) return -d;
-  if (d > INT64_MAX2) throw new Error("time: invalid duration " + q2);
+  if (d > INT64_MAX3) throw new Error("time: invalid duration " + q2);
   return d;
 }
 function secondsFloatToDuration(f) {
   if (Number.isNaN(f) || !Number.isFinite(f)) throw new Error(`invalid duration: ${f}`);
   if (f > MAX_DURATION_SECONDS_FLOAT || f < MIN_DURATION_SECONDS_FLOAT) throw new Error(`duration out of range: ${f}`);
   const ns = f * 1e9;
-  if (ns >= 2 ** 63) return INT64_MIN2;
-  if (ns < -(2 ** 63)) return INT64_MIN2;
+  if (ns >= 2 ** 63) return INT64_MIN3;
+  if (ns < -(2 ** 63)) return INT64_MIN3;
   return BigInt(Math.trunc(ns));
 }
 function secondsIntToDuration(n) {
@@ -61330,7 +62202,7 @@ function toDurationNanos(v) {
     }
   }
   if (v instanceof GoInt) {
-    if (v.unsigned && v.value > INT64_MAX2) throw new Error(`duration out of range: ${v.value}s`);
+    if (v.unsigned && v.value > INT64_MAX3) throw new Error(`duration out of range: ${v.value}s`);
     return secondsIntToDuration(v.value);
   }
   if (typeof v === "number") return secondsFloatToDuration(v);
@@ -62896,7 +63768,7 @@ var ARGO_API = "argoproj.io/";
 function isArgoApplication(object) {
   return (object.kind === "Application" || object.kind === "ApplicationSet") && object.apiVersion.startsWith(ARGO_API);
 }
-var str5 = (v) => typeof v === "string" && v !== "" ? v : void 0;
+var str6 = (v) => typeof v === "string" && v !== "" ? v : void 0;
 function argoChartRepository(repoURL) {
   if (/^oci:\/\//i.test(repoURL)) return repoURL.replace(/\/+$/, "");
   if (/^https?:\/\//i.test(repoURL)) return repoURL.replace(/\/+$/, "");
@@ -62911,8 +63783,8 @@ function applicationTargets(object, producer, repo, isThisRepository, revision) 
   const app = { object, producer, repo, isThisRepository, at, id, refs: /* @__PURE__ */ new Map(), multiSource, ...revision ? { revision } : {} };
   if (multiSource) {
     const sources = spec.sources.map((s, i) => ({ source: isRecord(s) ? s : {}, at: ["spec", "sources", i] }));
-    for (const { source: source2, at: p } of sources) if (str5(source2.ref)) app.refs.set(str5(source2.ref), { source: source2, at: p });
-    const rendering = sources.filter(({ source: source2 }) => str5(source2.chart) || typeof source2.path === "string" || !str5(source2.ref));
+    for (const { source: source2, at: p } of sources) if (str6(source2.ref)) app.refs.set(str6(source2.ref), { source: source2, at: p });
+    const rendering = sources.filter(({ source: source2 }) => str6(source2.chart) || typeof source2.path === "string" || !str6(source2.ref));
     return rendering.flatMap(({ source: source2, at: p }, i) => withGeneratePaths(object, repo, source2, sourceTarget(app, source2, p, rendering.length > 1 ? `${id}[${i}]` : id)) ?? []);
   }
   const source = isRecord(spec.source) ? spec.source : void 0;
@@ -62947,8 +63819,8 @@ function withGeneratePaths(object, repo, source, target) {
 function refCheckouts(app) {
   const out = /* @__PURE__ */ new Map();
   for (const [name, { source }] of app.refs) {
-    const url = str5(source.repoURL) ?? "";
-    out.set(name, { repo: app.isThisRepository(url, str5(source.targetRevision) ?? "") === "this" ? app.repo : void 0, url, ...str5(source.chart) ? { chart: true } : {} });
+    const url = str6(source.repoURL) ?? "";
+    out.set(name, { repo: app.isThisRepository(url, str6(source.targetRevision) ?? "") === "this" ? app.repo : void 0, url, ...str6(source.chart) ? { chart: true } : {} });
   }
   return out;
 }
@@ -62974,21 +63846,21 @@ function sourceTarget(app, written2, sourceAt, id) {
   if (sync?.prune === true) base2.prunes = true;
   const refuse = (p, reason, ruleId = "declaration-not-rendered") => notRendered(app, id, p, reason, ruleId);
   const sp = (...p) => [...sourceAt, ...p];
-  const repoURL = str5(written2.repoURL) ?? "";
+  const repoURL = str6(written2.repoURL) ?? "";
   const destination = isRecord(spec.destination) ? spec.destination : {};
-  if (str5(written2.chart)) {
+  if (str6(written2.chart)) {
     if (isRecord(written2.plugin)) return refuse(sp("plugin"), "a config management plugin renders it, which the gate cannot reproduce");
     const helm2 = isRecord(written2.helm) ? written2.helm : void 0;
-    base2.helm = remoteRelease(app.object, helm2, destination, { repository: argoChartRepository(repoURL), name: str5(written2.chart), version: str5(written2.targetRevision) ?? "*", declaredAt: app.at(sp("chart")) });
+    base2.helm = remoteRelease(app.object, helm2, destination, { repository: argoChartRepository(repoURL), name: str6(written2.chart), version: str6(written2.targetRevision) ?? "*", declaredAt: app.at(sp("chart")) });
     return helmSettings(app, base2, helm2, void 0, sp, buildEnv(app.object, written2, app.revision));
   }
-  const revision = str5(written2.targetRevision) ?? "";
+  const revision = str6(written2.targetRevision) ?? "";
   const which2 = app.isThisRepository(repoURL, revision);
   if (which2 === "other-revision") return refuse(sp("targetRevision"), `its source is this repository at revision ${revision}, not this side of the pull request (localRevisions); other revisions are not fetched`, "declaration-source-not-found");
   if (which2 === "other") return refuse(sp("repoURL"), `its source ${repoURL || "(none)"} is not this repository; other repositories are not fetched`, "declaration-source-not-found");
   const link = outOfBoundsLink(repo);
   if (link !== void 0) return refuse(sp("repoURL"), `repository contains out-of-bounds symlinks. file: ${link}; Argo CD refuses to render any source of it`, "path-outside-repository");
-  const dir2 = repo.normalize((str5(written2.path) ?? ".").replace(/^\.\/?$/, "").replace(/^\.\//, "").replace(/\/+$/, ""));
+  const dir2 = repo.normalize((str6(written2.path) ?? ".").replace(/^\.\/?$/, "").replace(/^\.\//, "").replace(/\/+$/, ""));
   if (!repo.isDirectory(dir2)) return refuse(sp("path"), `its path ${dir2 || "."} is not a folder of this repository`, "declaration-source-not-found");
   const overridden = withSourceOverrides(app.object, sourceAt, written2, repo, dir2, instanceName(app.object));
   base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...overridden.files])].sort();
@@ -63002,7 +63874,7 @@ function sourceTarget(app, written2, sourceAt, id) {
   const isChart = repo.isFile(dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml");
   const isKustomize = ["kustomization.yaml", "kustomization.yml", "Kustomization"].some((n) => repo.isFile(dir2 ? `${dir2}/${n}` : n));
   const tool = explicit2[0] ?? (isKustomize ? "kustomize" : isChart ? "helm" : "directory");
-  const destinationNamespace = str5(destination.namespace) ? { namespace: str5(destination.namespace), at: own.at(["spec", "destination", "namespace"]) } : void 0;
+  const destinationNamespace = str6(destination.namespace) ? { namespace: str6(destination.namespace), at: own.at(["spec", "destination", "namespace"]) } : void 0;
   if (tool === "kustomize") {
     if (!isKustomize) return refuse(sp("kustomize"), `kustomize settings are given, but ${dir2 || "."} holds no kustomization, so Argo CD cannot build it`, "declaration-source-not-found");
     const kustomize = isRecord(source.kustomize) ? source.kustomize : {};
@@ -63084,7 +63956,7 @@ function helmSettings(app, base2, helm, chartDir, sp, env2) {
   if (helm.skipCrds !== true) release.includeCrds = true;
   if (helm.skipTests === true) release.skipTests = true;
   const environment = {
-    ...str5(helm.kubeVersion) ? { kubeVersion: str5(helm.kubeVersion) } : {},
+    ...str6(helm.kubeVersion) ? { kubeVersion: str6(helm.kubeVersion) } : {},
     ...Array.isArray(helm.apiVersions) ? { apiVersions: helm.apiVersions.filter((v) => typeof v === "string") } : {},
     ...helm.skipSchemaValidation === true ? { skipSchemaValidation: true } : {}
   };
@@ -63144,9 +64016,9 @@ function kustomizeTarget(app, base2, kustomize, dir2, sp, env2) {
   }
   const unknown = (text2, p) => unknownRevision(app, base2.id, env2, text2, p);
   const flux = { patches: [], images: [], components: [], sourceMap: app.object.sourceMap, argocd: { replicas: [] } };
-  if (str5(kustomize.namePrefix)) flux.namePrefix = str5(kustomize.namePrefix);
-  if (str5(kustomize.nameSuffix)) flux.nameSuffix = str5(kustomize.nameSuffix);
-  if (str5(kustomize.namespace)) flux.targetNamespace = str5(kustomize.namespace);
+  if (str6(kustomize.namePrefix)) flux.namePrefix = str6(kustomize.namePrefix);
+  if (str6(kustomize.nameSuffix)) flux.nameSuffix = str6(kustomize.nameSuffix);
+  if (str6(kustomize.namespace)) flux.targetNamespace = str6(kustomize.namespace);
   const list2 = (field3) => Array.isArray(kustomize[field3]) ? kustomize[field3] : [];
   for (const [i, image] of list2("images").entries()) {
     if (typeof image !== "string") continue;
@@ -63212,9 +64084,9 @@ function dirname(file) {
   return d === "." ? "" : d;
 }
 function remoteRelease(object, helm, destination, chart) {
-  const namespace = str5(helm?.namespace) ?? str5(destination.namespace) ?? object.namespace ?? "default";
+  const namespace = str6(helm?.namespace) ?? str6(destination.namespace) ?? object.namespace ?? "default";
   return {
-    releaseName: str5(helm?.releaseName) ?? object.name,
+    releaseName: str6(helm?.releaseName) ?? object.name,
     namespace,
     namespaceDeclared: true,
     valuesFiles: [],
@@ -63255,11 +64127,11 @@ function shortenReleaseName(name) {
   if (name.length <= 53) return name;
   return `${name.slice(0, 40)}-${createHash7("sha256").update(name).digest("hex").slice(0, 12)}`;
 }
-var str6 = (v) => typeof v === "string" && v !== "" ? v : void 0;
+var str7 = (v) => typeof v === "string" && v !== "" ? v : void 0;
 function helmReleaseTarget(object, producer, findSource, repo, thisRepository, findObject, findArtifact = () => void 0) {
   const { spec, namespace, at, declaredAt, problems, refuse } = declaration(object);
-  const targetNamespace = str6(spec.targetNamespace);
-  const releaseName = shortenReleaseName(str6(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${object.name}` : object.name));
+  const targetNamespace = str7(spec.targetNamespace);
+  const releaseName = shortenReleaseName(str7(spec.releaseName) ?? (targetNamespace ? `${targetNamespace}-${object.name}` : object.name));
   const base2 = {
     id: `flux:${namespace}/${object.name}`,
     kind: "helm",
@@ -63293,26 +64165,26 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
   }
   const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : void 0;
   const chartRef = isRecord(spec.chartRef) ? spec.chartRef : void 0;
-  const source = (kind, ref) => findSource(kind, str6(ref.namespace) ?? namespace, str6(ref.name) ?? "");
+  const source = (kind, ref) => findSource(kind, str7(ref.namespace) ?? namespace, str7(ref.name) ?? "");
   const fromChartSpec = (spec2, sourceNamespace, field3, chartAt, local) => {
     const ref = isRecord(spec2.sourceRef) ? spec2.sourceRef : {};
-    const kind = str6(ref.kind) ?? "";
-    const chartName2 = str6(spec2.chart) ?? "";
-    const refNamespace = local ? sourceNamespace : str6(ref.namespace) ?? sourceNamespace;
+    const kind = str7(ref.kind) ?? "";
+    const chartName2 = str7(spec2.chart) ?? "";
+    const refNamespace = local ? sourceNamespace : str7(ref.namespace) ?? sourceNamespace;
     const valuesFiles = Array.isArray(spec2.valuesFiles) ? spec2.valuesFiles.filter((f) => typeof f === "string") : [];
     const ignoreMissing = spec2.ignoreMissingValuesFiles === true;
-    const bootstrap = kind === "GitRepository" && str6(ref.name) === "flux-system" && refNamespace === "flux-system" ? { kind: "GitRepository", name: "flux-system", namespace: "flux-system", spec: {}, location: declaredAt, urlLocation: declaredAt } : void 0;
-    const found = kind === "HelmRepository" || kind === "GitRepository" ? findSource(kind, refNamespace, str6(ref.name) ?? "") ?? bootstrap : void 0;
+    const bootstrap = kind === "GitRepository" && str7(ref.name) === "flux-system" && refNamespace === "flux-system" ? { kind: "GitRepository", name: "flux-system", namespace: "flux-system", spec: {}, location: declaredAt, urlLocation: declaredAt } : void 0;
+    const found = kind === "HelmRepository" || kind === "GitRepository" ? findSource(kind, refNamespace, str7(ref.name) ?? "") ?? bootstrap : void 0;
     if (!found) {
-      refuse(field3("sourceRef"), kind === "HelmRepository" || kind === "GitRepository" ? `the ${kind} ${refNamespace}/${str6(ref.name) ?? ""} it names is not in the repository` : `a chart from a ${kind || "missing"} source is not rendered by the gate yet`, "declaration-source-not-found");
+      refuse(field3("sourceRef"), kind === "HelmRepository" || kind === "GitRepository" ? `the ${kind} ${refNamespace}/${str7(ref.name) ?? ""} it names is not in the repository` : `a chart from a ${kind || "missing"} source is not rendered by the gate yet`, "declaration-source-not-found");
     } else if (found.kind === "HelmRepository") {
-      const url = str6(found.spec.url) ?? "";
+      const url = str7(found.spec.url) ?? "";
       const repository = found.spec.type === "oci" ? url.replace(/\/+$/, "") : url;
-      base2.helm.remoteChart = { repository, name: chartName2, version: str6(spec2.version) ?? "*", declaredAt: chartAt };
+      base2.helm.remoteChart = { repository, name: chartName2, version: str7(spec2.version) ?? "*", declaredAt: chartAt };
       base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
       if (valuesFiles.length > 0) base2.helm.chartValuesFiles = { files: valuesFiles, inChart: true, ignoreMissing };
     } else if (!thisRepository(found)) {
-      refuse(field3("sourceRef"), `the chart comes from the GitRepository ${found.namespace}/${found.name} (${str6(found.spec.url) ?? "no url"}), which is not this repository; other repositories are not fetched`, "declaration-source-not-found");
+      refuse(field3("sourceRef"), `the chart comes from the GitRepository ${found.namespace}/${found.name} (${str7(found.spec.url) ?? "no url"}), which is not this repository; other repositories are not fetched`, "declaration-source-not-found");
     } else {
       const dir2 = repo.normalize(chartName2.replace(/^\.\//, "").replace(/\/+$/, ""));
       if (!repo.isFile(dir2 ? `${dir2}/Chart.yaml` : "Chart.yaml")) {
@@ -63320,7 +64192,7 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
       } else {
         base2.path = dir2;
         base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, ...found === bootstrap ? [] : [found.location.file], ...repo.walk(dir2)])].sort();
-        base2.helm.chartFromGit = { reconcileStrategy: str6(spec2.reconcileStrategy) ?? "ChartVersion" };
+        base2.helm.chartFromGit = { reconcileStrategy: str7(spec2.reconcileStrategy) ?? "ChartVersion" };
         if (valuesFiles.length > 0) {
           const files = valuesFiles.map(underRoot);
           base2.helm.chartValuesFiles = { files: valuesFiles, inChart: false, ignoreMissing };
@@ -63331,19 +64203,19 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
   };
   if (chart) {
     fromChartSpec(chart, namespace, (f) => ["spec", "chart", "spec", f], at(["spec", "chart", "spec", "chart"]), false);
-  } else if (chartRef && str6(chartRef.kind) === "HelmChart") {
+  } else if (chartRef && str7(chartRef.kind) === "HelmChart") {
     const found = source("HelmChart", chartRef);
     if (!found) {
-      refuse(["spec", "chartRef"], `the HelmChart ${str6(chartRef.namespace) ?? namespace}/${str6(chartRef.name) ?? ""} it names is not in the repository`, "declaration-source-not-found");
+      refuse(["spec", "chartRef"], `the HelmChart ${str7(chartRef.namespace) ?? namespace}/${str7(chartRef.name) ?? ""} it names is not in the repository`, "declaration-source-not-found");
     } else {
       base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
       fromChartSpec(found.spec, found.namespace, () => ["spec", "chartRef"], found.location, true);
     }
-  } else if (chartRef && str6(chartRef.kind) === "ExternalArtifact") {
-    const refNamespace = str6(chartRef.namespace) ?? namespace;
-    const found = findArtifact(refNamespace, str6(chartRef.name) ?? "");
+  } else if (chartRef && str7(chartRef.kind) === "ExternalArtifact") {
+    const refNamespace = str7(chartRef.namespace) ?? namespace;
+    const found = findArtifact(refNamespace, str7(chartRef.name) ?? "");
     if (!found || "problem" in found) {
-      refuse(["spec", "chartRef"], ...artifactRefusal(found, refNamespace, str6(chartRef.name) ?? ""));
+      refuse(["spec", "chartRef"], ...artifactRefusal(found, refNamespace, str7(chartRef.name) ?? ""));
     } else if (!repo.isFile(found.root ? `${found.root}/Chart.yaml` : "Chart.yaml")) {
       refuse(["spec", "chartRef"], `the ExternalArtifact ${refNamespace}/${found.name} holds no Chart.yaml at its root (${found.root || "."} of this repository), so helm-controller finds no chart`, "declaration-source-not-found");
     } else {
@@ -63357,14 +64229,14 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
       }
     }
   } else if (chartRef) {
-    const found = str6(chartRef.kind) === "OCIRepository" ? source("OCIRepository", chartRef) : void 0;
+    const found = str7(chartRef.kind) === "OCIRepository" ? source("OCIRepository", chartRef) : void 0;
     if (!found) {
-      refuse(["spec", "chartRef"], str6(chartRef.kind) === "OCIRepository" ? `the OCIRepository ${str6(chartRef.namespace) ?? namespace}/${str6(chartRef.name) ?? ""} it names is not in the repository` : `a chartRef to a ${str6(chartRef.kind) ?? "missing"} kind is not rendered by the gate yet`, "declaration-source-not-found");
+      refuse(["spec", "chartRef"], str7(chartRef.kind) === "OCIRepository" ? `the OCIRepository ${str7(chartRef.namespace) ?? namespace}/${str7(chartRef.name) ?? ""} it names is not in the repository` : `a chartRef to a ${str7(chartRef.kind) ?? "missing"} kind is not rendered by the gate yet`, "declaration-source-not-found");
     } else {
-      const url = (str6(found.spec.url) ?? "").replace(/\/+$/, "");
+      const url = (str7(found.spec.url) ?? "").replace(/\/+$/, "");
       const cut = url.lastIndexOf("/");
       const ref = isRecord(found.spec.ref) ? found.spec.ref : {};
-      const version = str6(ref.digest) ?? str6(ref.semver) ?? str6(ref.tag) ?? "latest";
+      const version = str7(ref.digest) ?? str7(ref.semver) ?? str7(ref.tag) ?? "latest";
       base2.helm.remoteChart = { repository: url.slice(0, cut), name: url.slice(cut + 1), version, declaredAt: found.urlLocation };
       base2.inputs = [.../* @__PURE__ */ new Set([...base2.inputs, found.location.file])].sort();
     }
@@ -63386,7 +64258,7 @@ function postRenderers(list2, at, refuse) {
       (patch, j) => isRecord(patch) && typeof patch.patch === "string" ? [{ patch: patch.patch, ...isRecord(patch.target) ? { target: patch.target } : {}, at: at([...p, "patches", j, "patch"]) }] : []
     );
     const images = (Array.isArray(kustomize.images) ? kustomize.images : []).flatMap((image, j) => {
-      if (!isRecord(image) || !str6(image.name)) return [];
+      if (!isRecord(image) || !str7(image.name)) return [];
       const fields = Object.fromEntries(["newName", "newTag", "digest"].filter((f) => typeof image[f] === "string").map((f) => [f, image[f]]));
       return [{ name: image.name, ...fields, at: at([...p, "images", j]) }];
     });
@@ -63404,10 +64276,10 @@ function valuesFrom(object, list2, namespace, findObject, repo, refuse) {
   list2.forEach((entry, i) => {
     if (!isRecord(entry)) return;
     const ref = {
-      kind: str6(entry.kind) ?? "",
-      name: str6(entry.name) ?? "",
-      ...str6(entry.valuesKey) ? { valuesKey: str6(entry.valuesKey) } : {},
-      ...str6(entry.targetPath) ? { targetPath: str6(entry.targetPath) } : {},
+      kind: str7(entry.kind) ?? "",
+      name: str7(entry.name) ?? "",
+      ...str7(entry.valuesKey) ? { valuesKey: str7(entry.valuesKey) } : {},
+      ...str7(entry.targetPath) ? { targetPath: str7(entry.targetPath) } : {},
       ...entry.optional === true ? { optional: true } : {},
       ...entry.literal === true ? { literal: true } : {}
     };
@@ -63644,11 +64516,11 @@ function clusterOf(object, clusters) {
 }
 function safelyAll(object, producer, prefix, build) {
   let built;
-  const failed = safely(object, producer, prefix, "helm", () => {
+  const failed2 = safely(object, producer, prefix, "helm", () => {
     built = build();
     return void 0;
   });
-  return failed ? [failed] : built ?? [];
+  return failed2 ? [failed2] : built ?? [];
 }
 function safely(object, producer, prefix, kind, build) {
   try {
@@ -64333,10 +65205,11 @@ async function run(request) {
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
     const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const scopes = new Scopes(rules2, settings);
+    const admission = loadAdmissionPolicies(head, settings.admissionPolicies);
     const source2 = openChartSource(settings);
     try {
       const repository = { urls: [...settings.repositoryURLs, ...await remoteUrls(root)], revision: await headCommit(root) };
-      const scan2 = await scanTree(head, settings, scopes, budget, EVERYTHING, false, source2.charts, repository, progressFor(request, "head"));
+      const scan2 = await scanTree(head, settings, scopes, admission, budget, EVERYTHING, false, source2.charts, repository, progressFor(request, "head"));
       const remote = await summarizeRemoteCharts(source2.charts);
       notes.push(...scan2.notes, ...isolationNotes(scan2.targets, settings), ...remote.notes);
       const findings = sortFindings(withExceptions(scan2.findings, settings, notes));
@@ -64363,7 +65236,7 @@ async function run(request) {
   try {
     const settings = resolveSettings(request, root, exported.dir);
     const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
-    const policyFiles = [...CONFIG_FILE_NAMES, ...request.configPath ? [configPathInRepository(request.configPath, root)] : [], ...settings.rules.custom];
+    const policyFiles = [...CONFIG_FILE_NAMES, ...request.configPath ? [configPathInRepository(request.configPath, root)] : [], ...settings.rules.custom, ...settings.admissionPolicies];
     for (const change of changes) {
       const touched = [change.path, change.previousPath].filter((p) => p !== void 0);
       if (touched.some((t) => policyFiles.some((p) => t === p || t.startsWith(`${p}/`)))) {
@@ -64378,13 +65251,14 @@ async function run(request) {
     }
     const rules2 = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
     const scopes = new Scopes(rules2, settings);
+    const admission = loadAdmissionPolicies(baseRepo, settings.admissionPolicies);
     source = openChartSource(settings);
     const urls = [...settings.repositoryURLs, ...await remoteUrls(root)];
     const changedPaths = changes.flatMap((c) => c.previousPath ? [c.path, c.previousPath] : [c.path]);
     const headSelection = affectedBy(head, changedPaths);
-    const headScan = await scanTree(head, settings, scopes, budget, headSelection, true, source.charts, { urls, revision: await headCommit(root) }, progressFor(request, "head"));
+    const headScan = await scanTree(head, settings, scopes, admission, budget, headSelection, true, source.charts, { urls, revision: await headCommit(root) }, progressFor(request, "head"));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, scopes, budget, sameAsHead(headSelection, selected), true, source.charts, { urls, revision: baseCommit }, progressFor(request, "base"));
+    const baseScan = await scanTree(baseRepo, settings, scopes, admission, budget, sameAsHead(headSelection, selected), true, source.charts, { urls, revision: baseCommit }, progressFor(request, "base"));
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
@@ -64606,7 +65480,7 @@ var TARGET_LEVEL_RULES = /* @__PURE__ */ new Set([
   "remote-chart-not-allowed",
   "remote-chart-unavailable"
 ]);
-async function scanTree(repo, settings, scopes, budget, selection, diff, charts, repository, onTarget) {
+async function scanTree(repo, settings, scopes, admission, budget, selection, diff, charts, repository, onTarget) {
   const revision = repository.revision;
   const discovery = discoverTargets(repo, settings.discovery);
   const index2 = new TargetIndex(discovery.targets);
@@ -64754,9 +65628,13 @@ async function scanTree(repo, settings, scopes, budget, selection, diff, charts,
     if (diff) objects.set(target.id, identities);
     const related = checkSet(output.objects, scopes.anyRules);
     const scopeOf = scopes.forSet(output.objects);
+    const admitted = admissionFindings(admission, output.objects, (id) => settings.rules.severity[id] ?? diagnosticRule(id)?.severity ?? "high");
     for (const object of output.objects) {
       const scope = scopeOf(object);
-      const found = inScope([...checkObject(object, scope.rules, { pss: scope.pss }), ...related.get(object) ?? []], scope);
+      const found = [
+        ...inScope([...checkObject(object, scope.rules, { pss: scope.pss }), ...related.get(object) ?? []], scope),
+        ...withProfiles((admitted.get(object) ?? []).filter((f) => !settings.rules.disable.includes(f.ruleId)), scope)
+      ];
       const grant = settings.exceptionAnnotations === "off" ? void 0 : grantOf(object);
       if (grant) {
         const applied = applyGrant(object, found, grant, ruleIds, today);

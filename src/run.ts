@@ -13,7 +13,9 @@ import { reuseBuiltDependencies } from './sources/built-dependencies.js';
 import { applyExceptions } from './policy/exceptions.js';
 import { applyGrant, grantOf, IGNORE_ANNOTATION, type AnnotationGrant } from './policy/annotation-exceptions.js';
 import { blockingFindings, markAgainstBase, sortFindings } from './policy/gate.js';
-import { inScope, Scopes } from './policy/scopes.js';
+import { inScope, Scopes, withProfiles } from './policy/scopes.js';
+import { admissionFindings, type AdmissionPolicies } from './analyze/admission/findings.js';
+import { loadAdmissionPolicies } from './rules/admission-policies.js';
 import { renderTarget } from './render/index.js';
 import { expandApplicationSet } from './render/argocd-applicationset.js';
 import type { ChartSource, ChartUse } from './fetch/chart-source.js';
@@ -25,7 +27,7 @@ import { RepositoryPolicy } from './fetch/policy.js';
 import type { RenderOutput } from './render/types.js';
 import { isolationMode } from './render/process.js';
 import { parseYaml } from './objects/yaml-source.js';
-import { isCoverageRule } from './report/diagnostic-rules.js';
+import { diagnosticRule, isCoverageRule } from './report/diagnostic-rules.js';
 import { digest } from './util/hash.js';
 import { InputError, RepoFiles, underRoot } from './repo/files.js';
 import { combineRules, loadBuiltinRules, loadCustomRules } from './rules/load.js';
@@ -127,10 +129,11 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     const head = new RepoFiles(root, { maxFileBytes: settings.limits.maxFileBytes });
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(head, settings.rules.custom));
     const scopes = new Scopes(rules, settings);
+    const admission = loadAdmissionPolicies(head, settings.admissionPolicies);
     const source = openChartSource(settings);
     try {
       const repository = { urls: [...settings.repositoryURLs, ...(await remoteUrls(root))], revision: await headCommit(root) };
-      const scan = await scanTree(head, settings, scopes, budget, EVERYTHING, false, source.charts, repository, progressFor(request, 'head'));
+      const scan = await scanTree(head, settings, scopes, admission, budget, EVERYTHING, false, source.charts, repository, progressFor(request, 'head'));
       const remote = await summarizeRemoteCharts(source.charts);
       notes.push(...scan.notes, ...isolationNotes(scan.targets, settings), ...remote.notes);
       const findings = sortFindings(withExceptions(scan.findings, settings, notes));
@@ -159,7 +162,7 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     // The policy (config and custom rules) is read from the base revision: a pull request cannot weaken it.
     const settings = resolveSettings(request, root, exported.dir);
     const budget = new ScanBudget(startedAt, settings.limits.scanTimeoutMs);
-    const policyFiles = [...CONFIG_FILE_NAMES, ...(request.configPath ? [configPathInRepository(request.configPath, root)] : []), ...settings.rules.custom];
+    const policyFiles = [...CONFIG_FILE_NAMES, ...(request.configPath ? [configPathInRepository(request.configPath, root)] : []), ...settings.rules.custom, ...settings.admissionPolicies];
     for (const change of changes) {
       const touched = [change.path, change.previousPath].filter((p): p is string => p !== undefined);
       if (touched.some((t) => policyFiles.some((p) => t === p || t.startsWith(`${p}/`)))) {
@@ -174,15 +177,16 @@ export async function run(request: ScanRequest): Promise<RunResult> {
     }
     const rules = combineRules(loadBuiltinRules(), loadCustomRules(baseRepo, settings.rules.custom));
     const scopes = new Scopes(rules, settings);
+    const admission = loadAdmissionPolicies(baseRepo, settings.admissionPolicies);
     // One chart source for both revisions: the same request gets the same answer at base and head.
     source = openChartSource(settings);
     const urls = [...settings.repositoryURLs, ...(await remoteUrls(root))];
     const changedPaths = changes.flatMap((c) => (c.previousPath ? [c.path, c.previousPath] : [c.path]));
 
     const headSelection = affectedBy(head, changedPaths);
-    const headScan = await scanTree(head, settings, scopes, budget, headSelection, true, source.charts, { urls, revision: await headCommit(root) }, progressFor(request, 'head'));
+    const headScan = await scanTree(head, settings, scopes, admission, budget, headSelection, true, source.charts, { urls, revision: await headCommit(root) }, progressFor(request, 'head'));
     const selected = new Set(headScan.targets.map((t) => t.id));
-    const baseScan = await scanTree(baseRepo, settings, scopes, budget, sameAsHead(headSelection, selected), true, source.charts, { urls, revision: baseCommit }, progressFor(request, 'base'));
+    const baseScan = await scanTree(baseRepo, settings, scopes, admission, budget, sameAsHead(headSelection, selected), true, source.charts, { urls, revision: baseCommit }, progressFor(request, 'base'));
     if (baseScan.budgetSkipped > 0) {
       notes.push(`The scan's time budget ran out while scanning the base revision: ${baseScan.budgetSkipped} target(s) were not scanned at the base, so all their findings count as new.`);
     }
@@ -518,6 +522,7 @@ async function scanTree(
   repo: RepoFiles,
   settings: Settings,
   scopes: Scopes,
+  admission: AdmissionPolicies,
   budget: ScanBudget,
   selection: Selection,
   diff: boolean,
@@ -693,9 +698,13 @@ async function scanTree(
     // Relations are judged within what the target renders together (a chart, an overlay, a declaration).
     const related = checkSet(output.objects, scopes.anyRules);
     const scopeOf = scopes.forSet(output.objects);
+    const admitted = admissionFindings(admission, output.objects, (id) => settings.rules.severity[id] ?? diagnosticRule(id)?.severity ?? 'high');
     for (const object of output.objects) {
       const scope = scopeOf(object);
-      const found = inScope([...checkObject(object, scope.rules, { pss: scope.pss }), ...(related.get(object) ?? [])], scope);
+      const found = [
+        ...inScope([...checkObject(object, scope.rules, { pss: scope.pss }), ...(related.get(object) ?? [])], scope),
+        ...withProfiles((admitted.get(object) ?? []).filter((f) => !settings.rules.disable.includes(f.ruleId)), scope)
+      ];
       const grant = settings.exceptionAnnotations === 'off' ? undefined : grantOf(object);
       if (grant) {
         const applied = applyGrant(object, found, grant, ruleIds, today);

@@ -285,7 +285,7 @@ describe('buildSarif', () => {
     const rules = run(log).tool.driver.rules ?? [];
     expect(rules.map((r) => r.id).sort()).toEqual(DIAGNOSTIC_RULES.map((d) => d.id).sort());
     for (const d of DIAGNOSTIC_RULES) {
-      expect(d.category).toBe('input');
+      expect(d.category).toBe(d.id.startsWith('admission-policy-') ? 'admission' : 'input');
       expect(d.rationale.length).toBeGreaterThan(20);
       expect(d.remediation.length).toBeGreaterThan(5);
     }

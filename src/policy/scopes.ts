@@ -168,9 +168,7 @@ export function inScope(findings: readonly Finding[], scope: ObjectScope): Findi
   for (const f of findings) {
     const severity = scope.severities.get(f.ruleId);
     if (!severity) continue;
-    const shaped: Finding = { ...f, severity };
-    if (scope.profiles.length > 0) shaped.profiles = scope.profiles;
-    if (scope.failOn) shaped.failOn = scope.failOn;
+    const [shaped] = withProfiles([{ ...f, severity }], scope);
     if (scope.pssFrom && f.ruleId.startsWith('pss-')) {
       const { object, path, level } = scope.pssFrom;
       shaped.related = [...f.related, { ...object.sourceMap.locate(path).location, label: `Namespace ${object.name} enforces the ${level} level` }];
@@ -178,6 +176,12 @@ export function inScope(findings: readonly Finding[], scope: ObjectScope): Findi
     out.push(shaped);
   }
   return out;
+}
+
+/** Findings marked with the profiles and threshold of the object's scope. */
+export function withProfiles(findings: readonly Finding[], scope: ObjectScope): Finding[] {
+  if (scope.profiles.length === 0 && !scope.failOn) return [...findings];
+  return findings.map((f) => ({ ...f, ...(scope.profiles.length > 0 ? { profiles: scope.profiles } : {}), ...(scope.failOn ? { failOn: scope.failOn } : {}) }));
 }
 
 function maxLevel(levels: readonly PssLevel[]): PssLevel | undefined {

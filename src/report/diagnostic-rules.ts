@@ -259,8 +259,37 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
     rationale:
       'The scan has a time budget for the whole run (`limits.scanTimeoutSeconds`), so that a pull request cannot keep a runner busy for hours. Targets not reached when it ran out are not checked.',
     remediation: 'Find the slow targets (render timeouts in the same report), raise `limits.scanTimeoutSeconds`, or split the scan over several jobs with `include`/`exclude`.'
-  })
+  }),
+  ...admissionRules()
 ];
+
+/**
+ * The organisation's ValidatingAdmissionPolicies (config `admissionPolicies`), run before merge: one rule per
+ * validation action of the binding, and one for what could not be evaluated.
+ */
+function admissionRules(): DiagnosticRule[] {
+  const docs = { docs: ['https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/'] };
+  const tags = ['security', 'admission-policy'];
+  const rationale = (action: string) =>
+    `A ValidatingAdmissionPolicy of the organisation, bound with \`validationActions: [${action}]\`, rejects this object. The cluster would ${action === 'Deny' ? 'refuse it at sync time, leaving the change half applied' : action === 'Warn' ? 'accept it with a warning nobody reads in a GitOps sync' : 'accept it and record the violation in its audit log'}; the pull request is where to fix it.`;
+  const remediation = 'Change the object so that the policy\'s validation holds (the message says which), or change the policy or its binding in a reviewed pull request of its own.';
+  return [
+    { id: 'admission-policy-deny', title: 'ValidatingAdmissionPolicy denies the object', severity: 'high', securitySeverity: 7.0, category: 'admission', references: docs, tags, coverage: false, rationale: rationale('Deny'), remediation },
+    { id: 'admission-policy-warn', title: 'ValidatingAdmissionPolicy warns about the object', severity: 'medium', securitySeverity: 5.0, category: 'admission', references: docs, tags, coverage: false, rationale: rationale('Warn'), remediation },
+    { id: 'admission-policy-audit', title: 'ValidatingAdmissionPolicy audits the object', severity: 'low', securitySeverity: 3.0, category: 'admission', references: docs, tags, coverage: false, rationale: rationale('Audit'), remediation },
+    {
+      id: 'admission-policy-not-checked',
+      title: 'ValidatingAdmissionPolicy could not be evaluated before merge',
+      ...UNCHECKED,
+      category: 'admission',
+      references: docs,
+      tags: [...tags, 'coverage'],
+      rationale:
+        'The policy matches the object but cannot be evaluated offline: it asks the authorizer or reads the requesting user, uses a CEL feature this build does not evaluate, reads a Namespace that is not rendered with the object, or does not compile. Whether the cluster admits the object is unknown, so the change is not checked against it.',
+      remediation: 'Render the Namespace with the objects it holds, or keep policies the gate must run to what can be decided from the objects (the message names the reason).'
+    }
+  ];
+}
 
 const BY_ID = new Map(DIAGNOSTIC_RULES.map((r) => [r.id, r]));
 

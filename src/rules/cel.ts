@@ -8,7 +8,7 @@
  * (`lowerAscii`, `split`, `indexOf`, ...) is available alongside the standard functions, macros (`has`, `all`,
  * `exists`, `exists_one`, `map`, `filter`) and `matches`.
  */
-import { celEnv, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
+import { celEnv, isCelError, parse, plan, type CelEnv, type CelInput, type CelResult } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import type { Violation } from '../analyze/types.js';
 import type { JsonPath } from '../objects/types.js';
@@ -38,7 +38,7 @@ export function compileCel(expression: string, source: string): CelProgram {
   let program: CelProgram;
   try {
     const parsed = parse(expression);
-    const unknown = [...unknownFunctions(parsed.expr)];
+    const unknown = [...unknownFunctions(parsed.expr, env)];
     if (unknown.length > 0) throw new Error(`unknown function${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
     const evaluate = plan(env, parsed);
     program = (bindings) => evaluate(bindings);
@@ -52,19 +52,22 @@ export function compileCel(expression: string, source: string): CelProgram {
 /** Operators the planner implements itself (not through the function resolver). */
 const BUILTIN_OPERATORS = new Set(['_?_:_', '_||_', '_&&_', '_[_]', '_[?_]', '_?._', '@not_strictly_false', '-_']);
 
-/** Names of called functions the environment does not define (the library only notices them when run). */
-function unknownFunctions(node: unknown, out = new Set<string>()): Set<string> {
+/** Names of called functions `environment` does not define (the library only notices them when run). */
+export function unknownFunctions(node: unknown, environment: CelEnv, out = new Set<string>()): Set<string> {
   if (node === null || typeof node !== 'object') return out;
   if (Array.isArray(node)) {
-    for (const n of node) unknownFunctions(n, out);
+    for (const n of node) unknownFunctions(n, environment, out);
     return out;
   }
-  const kind = (node as { exprKind?: { case?: string; value?: { function?: string } } }).exprKind;
+  const kind = (node as { exprKind?: { case?: string; value?: { function?: string; target?: { exprKind?: { case?: string; value?: { name?: string } } } } } }).exprKind;
   if (kind?.case === 'callExpr' && typeof kind.value?.function === 'string') {
     const name = kind.value.function;
-    if (!BUILTIN_OPERATORS.has(name) && !env.funcs.find(name)) out.add(name);
+    // `ip.isCanonical(s)` parses as a call of isCanonical on the identifier ip: the function is ip.isCanonical.
+    const target = kind.value.target?.exprKind;
+    const qualified = target?.case === 'identExpr' && target.value?.name ? `${target.value.name}.${name}` : undefined;
+    if (!BUILTIN_OPERATORS.has(name) && !environment.funcs.find(name) && !(qualified && environment.funcs.find(qualified))) out.add(qualified ?? name);
   }
-  for (const v of Object.values(node)) unknownFunctions(v, out);
+  for (const v of Object.values(node)) unknownFunctions(v, environment, out);
   return out;
 }
 

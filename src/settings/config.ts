@@ -39,6 +39,7 @@ export interface ConfigFile {
   failOn?: FailOn;
   pss?: { level?: PssLevel; version?: string; namespaceLabels?: boolean };
   profiles?: Profile[];
+  admissionPolicies?: string[];
   rules?: { disable?: string[]; only?: string[]; severity?: Record<string, Severity>; custom?: string[] };
   exceptions?: ExceptionRule[];
   exceptionAnnotations?: 'any' | 'base' | 'off';
@@ -110,6 +111,7 @@ export function defaultSettings(root: string): Settings {
     pss: { level: 'restricted', minor: LATEST_PSS_MINOR },
     pssFromNamespaces: true,
     profiles: [],
+    admissionPolicies: [],
     rules: { disable: [], severity: {}, custom: [] },
     exceptions: [],
     exceptionAnnotations: 'any',
@@ -136,6 +138,7 @@ export function applyConfig(settings: Settings, config: ConfigFile, source: stri
     },
     pssFromNamespaces: config.pss?.namespaceLabels ?? settings.pssFromNamespaces,
     profiles: config.profiles ?? settings.profiles,
+    admissionPolicies: config.admissionPolicies ?? settings.admissionPolicies,
     rules: {
       disable: config.rules?.disable ?? settings.rules.disable,
       only: config.rules?.only ?? settings.rules.only,

@@ -36,6 +36,8 @@ export interface Settings {
   pss: PssSettings;
   /** Check workloads at the level their Namespace's `pod-security.kubernetes.io/enforce` label sets, when it is rendered with them. */
   pssFromNamespaces: boolean;
+  /** Files and folders of ValidatingAdmissionPolicies (and bindings, params) to run on the rendered objects. */
+  admissionPolicies: string[];
   /** Rules, severities, Pod Security level and threshold by object labels and namespaces. */
   profiles: Profile[];
   rules: RuleSettings;
