@@ -4574,11 +4574,11 @@ var require_validate = __commonJS({
         jsonPointer = $data;
         data2 = names_1.default.rootData;
       } else {
-        const matches2 = RELATIVE_JSON_POINTER.exec($data);
-        if (!matches2)
+        const matches3 = RELATIVE_JSON_POINTER.exec($data);
+        if (!matches3)
           throw new Error(`Invalid JSON-pointer: ${$data}`);
-        const up = +matches2[1];
-        jsonPointer = matches2[2];
+        const up = +matches3[1];
+        jsonPointer = matches3[2];
         if (jsonPointer === "#") {
           if (up >= dataLevel)
             throw new Error(errorMsg("property/index", up));
@@ -5497,11 +5497,11 @@ var require_schemes = __commonJS({
         urnComponent.error = "URN can not be parsed";
         return urnComponent;
       }
-      const matches2 = urnComponent.path.match(URN_REG);
-      if (matches2 && matches2[0] === urnComponent.path) {
+      const matches3 = urnComponent.path.match(URN_REG);
+      if (matches3 && matches3[0] === urnComponent.path) {
         const scheme = options.scheme || urnComponent.scheme || "urn";
-        urnComponent.nid = matches2[1].toLowerCase();
-        urnComponent.nss = matches2[2];
+        urnComponent.nid = matches3[1].toLowerCase();
+        urnComponent.nss = matches3[2];
         const urnScheme = `${scheme}:${options.nid || urnComponent.nid}`;
         const schemeHandler = getSchemeHandler(urnScheme);
         urnComponent.path = void 0;
@@ -5822,8 +5822,8 @@ var require_fast_uri = __commonJS({
     var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
     var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
     var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed, matches2) {
-      if (matches2[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
+    function getParseError(parsed, matches3) {
+      if (matches3[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
         return 'URI path must start with "/" when authority is present.';
       }
       if (typeof parsed.port === "number" && (parsed.port < 0 || parsed.port > 65535)) {
@@ -5845,9 +5845,9 @@ var require_fast_uri = __commonJS({
     function isIPLiteral(host) {
       return host[0] === "[" && host[host.length - 1] === "]";
     }
-    function hasMalformedComponentPercentEncoding(matches2) {
-      const host = matches2[4];
-      return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
+    function hasMalformedComponentPercentEncoding(matches3) {
+      const host = matches3[4];
+      return hasMalformedPercentEncoding(matches3[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches3[6]) || hasMalformedPercentEncoding(matches3[7]) || hasMalformedPercentEncoding(matches3[8]);
     }
     function canonicalizeHost(parsed, options, schemeHandler, isIP4) {
       if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP4)) {
@@ -5922,15 +5922,15 @@ var require_fast_uri = __commonJS({
           }
         }
       }
-      const matches2 = uri.match(URI_PARSE);
-      if (matches2) {
-        parsed.scheme = matches2[1];
-        parsed.userinfo = matches2[3];
-        parsed.host = matches2[4];
-        parsed.port = parseInt(matches2[5], 10);
-        parsed.path = matches2[6] || "";
-        parsed.query = matches2[7];
-        parsed.fragment = matches2[8];
+      const matches3 = uri.match(URI_PARSE);
+      if (matches3) {
+        parsed.scheme = matches3[1];
+        parsed.userinfo = matches3[3];
+        parsed.host = matches3[4];
+        parsed.port = parseInt(matches3[5], 10);
+        parsed.path = matches3[6] || "";
+        parsed.query = matches3[7];
+        parsed.fragment = matches3[8];
         if (parsed.scheme !== void 0) {
           if (VALID_SCHEME.test(parsed.scheme)) {
             parsed.scheme = parsed.scheme.toLowerCase();
@@ -5939,14 +5939,14 @@ var require_fast_uri = __commonJS({
             malformedScheme = true;
           }
         }
-        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches2);
+        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches3);
         if (malformedPercentEncoding) {
           parsed.error = parsed.error || "URI contains malformed percent-encoding.";
         }
         if (isNaN(parsed.port)) {
-          parsed.port = matches2[5];
+          parsed.port = matches3[5];
         }
-        const parseError2 = getParseError(parsed, matches2);
+        const parseError2 = getParseError(parsed, matches3);
         if (parseError2 !== void 0) {
           parsed.error = parsed.error || parseError2;
           malformedAuthorityOrPort = true;
@@ -17406,12 +17406,12 @@ var require_formats = __commonJS({
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS2 = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     function date(str8) {
-      const matches2 = DATE.exec(str8);
-      if (!matches2)
+      const matches3 = DATE.exec(str8);
+      if (!matches3)
         return false;
-      const year = +matches2[1];
-      const month = +matches2[2];
-      const day = +matches2[3];
+      const year = +matches3[1];
+      const month = +matches3[2];
+      const day = +matches3[3];
       return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS2[month]);
     }
     function compareDate(d1, d2) {
@@ -17426,16 +17426,16 @@ var require_formats = __commonJS({
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
       return function time(str8) {
-        const matches2 = TIME.exec(str8);
-        if (!matches2)
+        const matches3 = TIME.exec(str8);
+        if (!matches3)
           return false;
-        const hr = +matches2[1];
-        const min = +matches2[2];
-        const sec = +matches2[3];
-        const tz = matches2[4];
-        const tzSign = matches2[5] === "-" ? -1 : 1;
-        const tzH = +(matches2[6] || 0);
-        const tzM = +(matches2[7] || 0);
+        const hr = +matches3[1];
+        const min = +matches3[2];
+        const sec = +matches3[3];
+        const tz = matches3[4];
+        const tzSign = matches3[5] === "-" ? -1 : 1;
+        const tzH = +(matches3[6] || 0);
+        const tzM = +(matches3[7] || 0);
         if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
           return false;
         if (hr <= 23 && min <= 59 && sec < 60)
@@ -35099,13 +35099,13 @@ function timestampFromJson(timestamp, json) {
   if (typeof json !== "string") {
     throw new Error(`cannot decode message ${timestamp.$typeName} from JSON: ${formatVal(json)}`);
   }
-  const matches2 = json.match(/^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?(?:Z|([+-][0-9][0-9]:[0-9][0-9]))$/);
-  if (!matches2) {
+  const matches3 = json.match(/^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?(?:Z|([+-][0-9][0-9]:[0-9][0-9]))$/);
+  if (!matches3) {
     throw new Error(`cannot decode message ${timestamp.$typeName} from JSON: invalid RFC 3339 string`);
   }
   const ms = Date.parse(
     // biome-ignore format: want this to read well
-    matches2[1] + "-" + matches2[2] + "-" + matches2[3] + "T" + matches2[4] + ":" + matches2[5] + ":" + matches2[6] + (matches2[8] ? matches2[8] : "Z")
+    matches3[1] + "-" + matches3[2] + "-" + matches3[3] + "T" + matches3[4] + ":" + matches3[5] + ":" + matches3[6] + (matches3[8] ? matches3[8] : "Z")
   );
   if (Number.isNaN(ms)) {
     throw new Error(`cannot decode message ${timestamp.$typeName} from JSON: invalid RFC 3339 string`);
@@ -35115,8 +35115,8 @@ function timestampFromJson(timestamp, json) {
   }
   timestamp.seconds = protoInt64.parse(ms / 1e3);
   timestamp.nanos = 0;
-  if (matches2[7]) {
-    timestamp.nanos = parseInt("1" + matches2[7] + "0".repeat(9 - matches2[7].length)) - 1e9;
+  if (matches3[7]) {
+    timestamp.nanos = parseInt("1" + matches3[7] + "0".repeat(9 - matches3[7].length)) - 1e9;
   }
 }
 function durationFromJson(duration, json) {
@@ -42299,12 +42299,12 @@ function parse2(input, options = {}) {
     };
   }
   function item40(text2) {
-    const matches2 = text2.match(/^([\t\n\f\r ])+/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^([\t\n\f\r ])+/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -42597,12 +42597,12 @@ function parse2(input, options = {}) {
     return result2;
   }
   function item73(text2) {
-    const matches2 = text2.match(/^((-)?([0-9])*\.([0-9])+([eE]([+\-])?([0-9])+)?|(-)?([0-9])+[eE]([+\-])?([0-9])+)/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^((-)?([0-9])*\.([0-9])+([eE]([+\-])?([0-9])+)?|(-)?([0-9])+[eE]([+\-])?([0-9])+)/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -42687,12 +42687,12 @@ function parse2(input, options = {}) {
     };
   }
   function item113(text2) {
-    const matches2 = text2.match(/^(0x([0-9abcdefABCDEF])+|([0-9])+)/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^(0x([0-9abcdefABCDEF])+|([0-9])+)/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -42740,12 +42740,12 @@ function parse2(input, options = {}) {
     return result2;
   }
   function item135(text2) {
-    const matches2 = text2.match(/^(-)?(0x([0-9abcdefABCDEF])+|([0-9])+)/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^(-)?(0x([0-9abcdefABCDEF])+|([0-9])+)/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -43607,12 +43607,12 @@ function parse2(input, options = {}) {
     };
   }
   function item229(text2) {
-    const matches2 = text2.match(/^([0-9abcdefABCDEF][0-9abcdefABCDEF]){0,1}/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^([0-9abcdefABCDEF][0-9abcdefABCDEF]){0,1}/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -43673,12 +43673,12 @@ function parse2(input, options = {}) {
     };
   }
   function item244(text2) {
-    const matches2 = text2.match(/^([0-9abcdefABCDEF][0-9abcdefABCDEF]){0,2}/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^([0-9abcdefABCDEF][0-9abcdefABCDEF]){0,2}/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -43739,12 +43739,12 @@ function parse2(input, options = {}) {
     };
   }
   function item252(text2) {
-    const matches2 = text2.match(/^([0-9abcdefABCDEF][0-9abcdefABCDEF]){0,4}/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^([0-9abcdefABCDEF][0-9abcdefABCDEF]){0,4}/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -43805,12 +43805,12 @@ function parse2(input, options = {}) {
     };
   }
   function item259(text2) {
-    const matches2 = text2.match(/^[0-3][0-7][0-7]/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^[0-3][0-7][0-7]/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -43944,12 +43944,12 @@ function parse2(input, options = {}) {
     };
   }
   function item283(text2) {
-    const matches2 = text2.match(/^(?!""")[\s\S]/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^(?!""")[\s\S]/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -44048,12 +44048,12 @@ function parse2(input, options = {}) {
     };
   }
   function item296(text2) {
-    const matches2 = text2.match(/^(?!''')[\s\S]/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^(?!''')[\s\S]/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -44152,12 +44152,12 @@ function parse2(input, options = {}) {
     };
   }
   function item308(text2) {
-    const matches2 = text2.match(/^(?!("|([\r\n])+))[\s\S]/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^(?!("|([\r\n])+))[\s\S]/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -44256,12 +44256,12 @@ function parse2(input, options = {}) {
     };
   }
   function item321(text2) {
-    const matches2 = text2.match(/^(?!('|([\r\n])+))[\s\S]/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^(?!('|([\r\n])+))[\s\S]/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -44631,12 +44631,12 @@ function parse2(input, options = {}) {
     return result2;
   }
   function item374(text2) {
-    const matches2 = text2.match(/^[_a-zA-Z]([_a-zA-Z0-9])*/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^[_a-zA-Z]([_a-zA-Z0-9])*/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -44924,12 +44924,12 @@ function parse2(input, options = {}) {
     return result2;
   }
   function item405(text2) {
-    const matches2 = text2.match(/^[_a-zA-Z]([_a-zA-Z0-9])*/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^[_a-zA-Z]([_a-zA-Z0-9])*/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -45875,12 +45875,12 @@ function parse2(input, options = {}) {
     };
   }
   function item523(text2) {
-    const matches2 = text2.match(/^((!)+|(-)+)/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^((!)+|(-)+)/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -46280,12 +46280,12 @@ function parse2(input, options = {}) {
     return result2;
   }
   function item577(text2) {
-    const matches2 = text2.match(/^(<=|<|>=|>|==|!=)/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^(<=|<|>=|>|==|!=)/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -46353,12 +46353,12 @@ function parse2(input, options = {}) {
     };
   }
   function item601(text2) {
-    const matches2 = text2.match(/^(([\t\n\f\r ])+)?(\/\/([^\r\n])*([\r\n])+)?(([\t\n\f\r ])+)?&&/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^(([\t\n\f\r ])+)?(\/\/([^\r\n])*([\r\n])+)?(([\t\n\f\r ])+)?&&/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -46382,12 +46382,12 @@ function parse2(input, options = {}) {
     };
   }
   function item607(text2) {
-    const matches2 = text2.match(/^(([\t\n\f\r ])+)?(\/\/([^\r\n])*([\r\n])+)?(([\t\n\f\r ])+)?\|\|/g);
-    if (matches2?.length === 1) {
+    const matches3 = text2.match(/^(([\t\n\f\r ])+)?(\/\/([^\r\n])*([\r\n])+)?(([\t\n\f\r ])+)?\|\|/g);
+    if (matches3?.length === 1) {
       return {
         success: true,
-        value: matches2[0],
-        remainder: text2.slice(matches2[0].length),
+        value: matches3[0],
+        remainder: text2.slice(matches3[0].length),
         failedExpectations: []
       };
     }
@@ -46939,11 +46939,11 @@ var StringAccess = class {
   name;
   celVal;
   optional;
-  constructor(id, name, celVal, optional) {
+  constructor(id, name, celVal, optional2) {
     this.id = id;
     this.name = name;
     this.celVal = celVal;
-    this.optional = optional;
+    this.optional = optional2;
   }
   isOptional() {
     return this.optional;
@@ -46974,10 +46974,10 @@ var BoolAccess = class {
   id;
   index;
   optional;
-  constructor(id, index2, optional) {
+  constructor(id, index2, optional2) {
     this.id = id;
     this.index = index2;
-    this.optional = optional;
+    this.optional = optional2;
   }
   isOptional() {
     return this.optional;
@@ -47012,11 +47012,11 @@ var NumAccess = class {
   index;
   celVal;
   optional;
-  constructor(id, index2, celVal, optional) {
+  constructor(id, index2, celVal, optional2) {
     this.id = id;
     this.index = index2;
     this.celVal = celVal;
-    this.optional = optional;
+    this.optional = optional2;
   }
   isOptional() {
     return this.optional;
@@ -47051,11 +47051,11 @@ var IntAccess = class {
   index;
   celVal;
   optional;
-  constructor(id, index2, celVal, optional) {
+  constructor(id, index2, celVal, optional2) {
     this.id = id;
     this.index = index2;
     this.celVal = celVal;
-    this.optional = optional;
+    this.optional = optional2;
   }
   access(_vars, obj) {
     if (obj === void 0) {
@@ -47117,11 +47117,11 @@ var EvalAccess = class {
   key;
   factory;
   optional;
-  constructor(id, key, factory, optional) {
+  constructor(id, key, factory, optional2) {
     this.id = id;
     this.key = key;
     this.factory = factory;
-    this.optional = optional;
+    this.optional = optional2;
   }
   access(vars, obj) {
     if (obj === void 0) {
@@ -50833,6 +50833,130 @@ function isNamespaced(object, crds = /* @__PURE__ */ new Map()) {
   return !(cluster && (cluster.includes(object.kind) || cluster.includes("*")));
 }
 
+// src/analyze/admission/url.ts
+var URL_PATTERN = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#.*)?$/;
+function parseUrl(text2) {
+  const m = URL_PATTERN.exec(text2);
+  if (!m || [...text2].some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127)) throw new Error(`URL parse error during conversion from string: parse "${text2}": invalid URI for request`);
+  const [, scheme = "", authority2, path35 = "", rawQuery] = m;
+  if (scheme === "" && !path35.startsWith("/")) throw new Error(`URL parse error during conversion from string: parse "${text2}": invalid URI for request`);
+  const host = authority2 === void 0 ? "" : authority2.slice(authority2.lastIndexOf("@") + 1);
+  let hostname2 = host;
+  let port = "";
+  const bracketed = /^\[([^\]]*)\](?::([0-9]*))?$/.exec(host);
+  if (bracketed) {
+    hostname2 = bracketed[1];
+    port = bracketed[2] ?? "";
+  } else if (host.includes(":")) {
+    hostname2 = host.slice(0, host.lastIndexOf(":"));
+    port = host.slice(host.lastIndexOf(":") + 1);
+    if (!/^[0-9]*$/.test(port)) throw new Error(`URL parse error during conversion from string: parse "${text2}": invalid port ":${port}" after host`);
+  }
+  return { scheme, host, hostname: hostname2, port, escapedPath: path35.replace(/ /g, "%20"), query: parseQuery(rawQuery ?? "") };
+}
+function parseQuery(raw) {
+  const out = /* @__PURE__ */ new Map();
+  for (const pair2 of raw.split("&")) {
+    if (pair2 === "" || pair2.includes(";")) continue;
+    const eq2 = pair2.indexOf("=");
+    const decode = (s) => {
+      try {
+        return decodeURIComponent(s.replace(/\+/g, " "));
+      } catch {
+        return void 0;
+      }
+    };
+    const key = decode(eq2 < 0 ? pair2 : pair2.slice(0, eq2));
+    const value = decode(eq2 < 0 ? "" : pair2.slice(eq2 + 1));
+    if (key === void 0 || value === void 0) continue;
+    out.set(key, [...out.get(key) ?? [], value]);
+  }
+  return out;
+}
+
+// src/analyze/admission/format.ts
+var DNS1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+var DNS1123_SUBDOMAIN = `${DNS1123_LABEL}(\\.${DNS1123_LABEL})*`;
+var DNS1035_LABEL = "[a-z]([-a-z0-9]*[a-z0-9])?";
+var QUALIFIED_NAME = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+var LABEL_VALUE = `(${QUALIFIED_NAME})?`;
+function regexError(message, format2, ...examples) {
+  return `${message} (e.g. ${examples.map((e) => `'${e}', `).join(" or ")}regex used for validation is '${format2}')`;
+}
+var matches2 = (format2, s) => new RegExp(`^${format2}$`).test(s);
+var tooLong = (max) => `must be no more than ${max} characters`;
+function dns1123Label(s) {
+  const out = s.length > 63 ? [tooLong(63)] : [];
+  if (!matches2(DNS1123_LABEL, s)) out.push(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", DNS1123_LABEL, "my-name", "123-abc"));
+  return out;
+}
+function dns1123Subdomain(s) {
+  const out = s.length > 253 ? [tooLong(253)] : [];
+  if (!matches2(DNS1123_SUBDOMAIN, s)) out.push(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN, "example.com"));
+  return out;
+}
+function dns1035Label(s) {
+  const out = s.length > 63 ? [tooLong(63)] : [];
+  if (!matches2(DNS1035_LABEL, s)) out.push(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", DNS1035_LABEL, "my-name", "abc-123"));
+  return out;
+}
+function qualifiedName(s) {
+  const parts = s.split("/");
+  const out = [];
+  let name = parts[0];
+  if (parts.length === 2) {
+    const prefix = parts[0];
+    name = parts[1];
+    if (prefix.length === 0) out.push("prefix part must be non-empty");
+    else out.push(...dns1123Subdomain(prefix).map((m) => `prefix part ${m}`));
+  } else if (parts.length !== 1) {
+    return [`${regexError("a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", QUALIFIED_NAME, "MyName", "my.name", "123-abc")} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
+  }
+  if (name.length === 0) out.push("name part must be non-empty");
+  else if (name.length > 63) out.push(`name part ${tooLong(63)}`);
+  if (name.length > 0 && !matches2(QUALIFIED_NAME, name)) out.push(`name part ${regexError("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", QUALIFIED_NAME, "MyName", "my.name", "123-abc")}`);
+  return out;
+}
+function labelValue(s) {
+  const out = s.length > 63 ? [tooLong(63)] : [];
+  if (!matches2(LABEL_VALUE, s)) out.push(regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", LABEL_VALUE, "MyValue", "my_value", "12345"));
+  return out;
+}
+var asPrefix = (validate2) => (s) => validate2(s.length > 1 && s.endsWith("-") ? `${s.slice(0, -1)}a` : s);
+function validDate(s) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+function validDateTime(s) {
+  const m = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.exec(s);
+  return m !== null && validDate(m[1]) && Number(m[2]) < 24 && Number(m[3]) < 60 && Number(m[4]) < 61;
+}
+var FORMATS = {
+  dns1123Label,
+  dns1123Subdomain,
+  dns1035Label,
+  qualifiedName,
+  dns1123LabelPrefix: asPrefix(dns1123Label),
+  dns1123SubdomainPrefix: asPrefix(dns1123Subdomain),
+  dns1035LabelPrefix: asPrefix(dns1035Label),
+  labelValue,
+  uri: (s) => {
+    try {
+      parseUrl(s);
+      return [];
+    } catch (err) {
+      return [err.message.replace(/^URL parse error during conversion from string: /, "")];
+    }
+  },
+  uuid: (s) => /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(s) ? [] : ["does not match the UUID format"],
+  byte: (s) => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s) ? [] : ["invalid base64"],
+  date: (s) => validDate(s) ? [] : ["invalid date"],
+  datetime: (s) => validDateTime(s) ? [] : ["invalid datetime"]
+};
+
 // src/analyze/admission/net.ts
 import { isIPv4, isIPv6 } from "node:net";
 function parseV4(text2) {
@@ -51008,45 +51132,58 @@ function quantityFromKey(key) {
   return { num: BigInt(num6), den: BigInt(den) };
 }
 
-// src/analyze/admission/url.ts
-var URL_PATTERN = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#.*)?$/;
-function parseUrl(text2) {
-  const m = URL_PATTERN.exec(text2);
-  if (!m || [...text2].some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127)) throw new Error(`URL parse error during conversion from string: parse "${text2}": invalid URI for request`);
-  const [, scheme = "", authority2, path35 = "", rawQuery] = m;
-  if (scheme === "" && !path35.startsWith("/")) throw new Error(`URL parse error during conversion from string: parse "${text2}": invalid URI for request`);
-  const host = authority2 === void 0 ? "" : authority2.slice(authority2.lastIndexOf("@") + 1);
-  let hostname2 = host;
-  let port = "";
-  const bracketed = /^\[([^\]]*)\](?::([0-9]*))?$/.exec(host);
-  if (bracketed) {
-    hostname2 = bracketed[1];
-    port = bracketed[2] ?? "";
-  } else if (host.includes(":")) {
-    hostname2 = host.slice(0, host.lastIndexOf(":"));
-    port = host.slice(host.lastIndexOf(":") + 1);
-    if (!/^[0-9]*$/.test(port)) throw new Error(`URL parse error during conversion from string: parse "${text2}": invalid port ":${port}" after host`);
+// src/analyze/admission/semver.ts
+var NUMBER2 = /^(0|[1-9][0-9]*)$/;
+var IDENTIFIER = /^[0-9A-Za-z-]+$/;
+function parseSemver2(text2, normalize2 = false) {
+  let s = text2;
+  if (normalize2) {
+    s = s.replace(/^v/, "");
+    const [core2, ...rest] = s.split(/(?=[-+])/);
+    const parts2 = core2.split(".");
+    while (parts2.length < 3) parts2.push("0");
+    s = [parts2.map((p) => /^[0-9]+$/.test(p) ? String(BigInt(p)) : p).join("."), ...rest].join("");
   }
-  return { scheme, host, hostname: hostname2, port, escapedPath: path35.replace(/ /g, "%20"), query: parseQuery(rawQuery ?? "") };
+  const plus = s.indexOf("+");
+  const build = plus < 0 ? void 0 : s.slice(plus + 1);
+  const main2 = plus < 0 ? s : s.slice(0, plus);
+  const dash = main2.indexOf("-");
+  const core = dash < 0 ? main2 : main2.slice(0, dash);
+  const pre = dash < 0 ? [] : main2.slice(dash + 1).split(".");
+  const parts = core.split(".");
+  if (parts.length !== 3) throw new Error("No Major.Minor.Patch elements found");
+  const names = ["Major", "Minor", "Patch"];
+  parts.forEach((p, i) => {
+    if (!/^[0-9]+$/.test(p)) throw new Error(`Invalid character(s) found in ${names[i].toLowerCase()} number "${p}"`);
+    if (!NUMBER2.test(p)) throw new Error(`${names[i]} number must not contain leading zeroes "${p}"`);
+  });
+  for (const id of pre) {
+    if (id === "" || !IDENTIFIER.test(id)) throw new Error(`Invalid character(s) found in prerelease "${id}"`);
+    if (/^[0-9]+$/.test(id) && !NUMBER2.test(id)) throw new Error(`Prerelease number must not contain leading zeroes "${id}"`);
+  }
+  for (const id of build === void 0 ? [] : build.split(".")) {
+    if (id === "" || !IDENTIFIER.test(id)) throw new Error(`Invalid character(s) found in build meta data "${id}"`);
+  }
+  return { major: BigInt(parts[0]), minor: BigInt(parts[1]), patch: BigInt(parts[2]), pre };
 }
-function parseQuery(raw) {
-  const out = /* @__PURE__ */ new Map();
-  for (const pair2 of raw.split("&")) {
-    if (pair2 === "" || pair2.includes(";")) continue;
-    const eq2 = pair2.indexOf("=");
-    const decode = (s) => {
-      try {
-        return decodeURIComponent(s.replace(/\+/g, " "));
-      } catch {
-        return void 0;
-      }
-    };
-    const key = decode(eq2 < 0 ? pair2 : pair2.slice(0, eq2));
-    const value = decode(eq2 < 0 ? "" : pair2.slice(eq2 + 1));
-    if (key === void 0 || value === void 0) continue;
-    out.set(key, [...out.get(key) ?? [], value]);
+function compareSemver(a, b) {
+  const cmp2 = (x, y) => x < y ? -1 : x > y ? 1 : 0;
+  const core = cmp2(a.major, b.major) || cmp2(a.minor, b.minor) || cmp2(a.patch, b.patch);
+  if (core !== 0) return core;
+  if (a.pre.length === 0 || b.pre.length === 0) return a.pre.length === b.pre.length ? 0 : a.pre.length === 0 ? 1 : -1;
+  for (let i = 0; i < Math.min(a.pre.length, b.pre.length); i++) {
+    const [x, y] = [a.pre[i], b.pre[i]];
+    if (x === y) continue;
+    const xn = NUMBER2.test(x);
+    const yn = NUMBER2.test(y);
+    if (xn && yn) return cmp2(BigInt(x), BigInt(y));
+    if (xn !== yn) return xn ? -1 : 1;
+    return x < y ? -1 : 1;
   }
-  return out;
+  return a.pre.length === b.pre.length ? 0 : a.pre.length < b.pre.length ? -1 : 1;
+}
+function formatSemver(v) {
+  return `${v.major}.${v.minor}.${v.patch}${v.pre.length > 0 ? `-${v.pre.join(".")}` : ""}`;
 }
 
 // src/analyze/admission/cel-library.ts
@@ -51100,13 +51237,13 @@ var quantityLibrary = [
     return quantity(addQuantities(quantityOf(this), negate2(quantityOrInt(other))));
   }),
   celMethod("isLessThan", OPAQUE, [OPAQUE], BOOL4, function(other) {
-    return compareQuantities(quantityOf(this), quantityOf(other)) < 0;
+    return ordered(this, other) < 0;
   }),
   celMethod("isGreaterThan", OPAQUE, [OPAQUE], BOOL4, function(other) {
-    return compareQuantities(quantityOf(this), quantityOf(other)) > 0;
+    return ordered(this, other) > 0;
   }),
   celMethod("compareTo", OPAQUE, [OPAQUE], INT6, function(other) {
-    return BigInt(compareQuantities(quantityOf(this), quantityOf(other)));
+    return BigInt(ordered(this, other));
   })
 ];
 var urlLibrary = [
@@ -51263,14 +51400,115 @@ var regexLibrary = [
     return limit < 0n ? all : all.slice(0, Number(limit));
   })
 ];
+var semver = (v) => opaque("Semver", formatSemver(v));
+var semverOf = (v) => parseSemver2(valueOf(v, "Semver"));
+var semverLibrary = [
+  celFunc("semver", [STRING7], OPAQUE, (s) => semver(parseSemver2(s))),
+  celFunc("semver", [STRING7, BOOL4], OPAQUE, (s, normalize2) => semver(parseSemver2(s, normalize2))),
+  celFunc("isSemver", [STRING7], BOOL4, (s) => parses(() => parseSemver2(s))),
+  celFunc("isSemver", [STRING7, BOOL4], BOOL4, (s, normalize2) => parses(() => parseSemver2(s, normalize2))),
+  celMethod("major", OPAQUE, [], INT6, function() {
+    return semverOf(this).major;
+  }),
+  celMethod("minor", OPAQUE, [], INT6, function() {
+    return semverOf(this).minor;
+  }),
+  celMethod("patch", OPAQUE, [], INT6, function() {
+    return semverOf(this).patch;
+  })
+];
+function ordered(a, b) {
+  return opaqueType(a) === "Semver" ? compareSemver(semverOf(a), semverOf(b)) : compareQuantities(quantityOf(a), quantityOf(b));
+}
+var extListsLibrary = [
+  celFunc("lists.range", [INT6], LIST3, (n) => Array.from({ length: Math.max(0, Number(n)) }, (_, i) => BigInt(i))),
+  celMethod("reverse", LIST3, [], LIST3, function() {
+    return items(this).reverse();
+  }),
+  celMethod("slice", LIST3, [INT6, INT6], LIST3, function(start, end) {
+    const xs = items(this);
+    if (start < 0n || end < 0n) throw new Error(`cannot slice(${start}, ${end}), negative indexes not supported`);
+    if (start > end) throw new Error(`cannot slice(${start}, ${end}), start index must be less than or equal to end index`);
+    if (end > BigInt(xs.length)) throw new Error(`cannot slice(${start}, ${end}), list is length ${xs.length}`);
+    return xs.slice(Number(start), Number(end));
+  }),
+  celMethod("flatten", LIST3, [], LIST3, function() {
+    return flatten(items(this), 1n);
+  }),
+  celMethod("flatten", LIST3, [INT6], LIST3, function(depth) {
+    if (depth < 0n) throw new Error("level must be non-negative");
+    return flatten(items(this), depth);
+  }),
+  celMethod("sort", LIST3, [], LIST3, function() {
+    const xs = items(this);
+    const kinds = new Set(xs.map((x) => typeof x === "bigint" || typeof x === "number" ? "number" : typeof x));
+    if (kinds.size > 1) throw new Error(`expected type '${typeof xs[0] === "string" ? "string" : "int"}' but found '${typeof xs.find((x) => typeof x !== typeof xs[0]) === "string" ? "string" : "int"}'`);
+    return [...xs].sort(compare);
+  }),
+  celMethod("distinct", LIST3, [], LIST3, function() {
+    const out = [];
+    for (const x of items(this)) if (!out.some((y) => equal(x, y))) out.push(x);
+    return out;
+  })
+];
+function flatten(xs, depth) {
+  return xs.flatMap((x) => depth > 0n && isCelList(x) ? flatten([...x], depth - 1n) : [x]);
+}
+var OPTIONAL = "\0kubernetes.optional";
+var optional = (value) => celMap(new Map([[TYPE_KEY, OPTIONAL], ...value === void 0 ? [] : [[VALUE_KEY, value]]]));
+function optionalOf(v) {
+  if (isCelMap(v) && v.get(TYPE_KEY) === OPTIONAL) return v;
+  throw new Error("no such overload: expected an optional");
+}
+var optionalLibrary = [
+  celFunc("optional.none", [], OPAQUE, () => optional()),
+  celFunc("optional.of", [DYN4], OPAQUE, (v) => optional(v)),
+  celMethod("hasValue", OPAQUE, [], BOOL4, function() {
+    return optionalOf(this).has(VALUE_KEY);
+  }),
+  celMethod("value", OPAQUE, [], DYN4, function() {
+    const o = optionalOf(this);
+    if (!o.has(VALUE_KEY)) throw new Error("optional.none() dereference");
+    return o.get(VALUE_KEY);
+  }),
+  celMethod("orValue", OPAQUE, [DYN4], DYN4, function(fallback) {
+    const o = optionalOf(this);
+    return o.has(VALUE_KEY) ? o.get(VALUE_KEY) : fallback;
+  })
+];
+var formatLibrary = [
+  ...Object.keys(FORMATS).map((name) => celFunc(`format.${name}`, [], OPAQUE, () => opaque("Format", name))),
+  celFunc("format.named", [STRING7], OPAQUE, (name) => Object.hasOwn(FORMATS, name) ? optional(opaque("Format", name)) : optional()),
+  celMethod("validate", OPAQUE, [STRING7], OPAQUE, function(text2) {
+    const errors = FORMATS[valueOf(this, "Format")](text2);
+    return errors.length === 0 ? optional() : optional(errors);
+  })
+];
 var setsLibrary = [
   celFunc("sets.contains", [LIST3, LIST3], BOOL4, (a, b) => items(b).every((y) => items(a).some((x) => equal(x, y)))),
   celFunc("sets.equivalent", [LIST3, LIST3], BOOL4, (a, b) => items(b).every((y) => items(a).some((x) => equal(x, y))) && items(a).every((x) => items(b).some((y) => equal(x, y)))),
   celFunc("sets.intersects", [LIST3, LIST3], BOOL4, (a, b) => items(a).some((x) => items(b).some((y) => equal(x, y))))
 ];
 var KUBERNETES_CEL = celEnv({
-  funcs: [...strings_default, ...quantityLibrary, ...urlLibrary, ...ipLibrary, ...cidrLibrary, stringOfOpaque, ...listsLibrary, ...regexLibrary, ...setsLibrary]
+  funcs: [
+    ...strings_default,
+    ...quantityLibrary,
+    ...urlLibrary,
+    ...ipLibrary,
+    ...cidrLibrary,
+    stringOfOpaque,
+    ...listsLibrary,
+    ...extListsLibrary,
+    ...regexLibrary,
+    ...semverLibrary,
+    ...optionalLibrary,
+    ...formatLibrary,
+    ...setsLibrary
+  ]
 });
+function opaqueType(v) {
+  return isCelMap(v) ? v.get(TYPE_KEY) : void 0;
+}
 
 // src/analyze/admission/policy.ts
 var GROUP = "admissionregistration.k8s.io";
@@ -54728,8 +54966,8 @@ function goToJNode(v) {
 function structSpecial(x) {
   const nanos = x.nanos;
   if (x.type === "time.Duration" && typeof nanos === "bigint") return { t: "num", text: nanos.toString() };
-  const semver = x.semver;
-  if (x.type === "*semver.Version" && semver) return { t: "str", v: semver.toString() };
+  const semver2 = x.semver;
+  if (x.type === "*semver.Version" && semver2) return { t: "str", v: semver2.toString() };
   return void 0;
 }
 function noCallContext(name) {
@@ -59624,11 +59862,11 @@ function splitString(re, s, n) {
   if (n === 0) return null;
   if (re.expr.length > 0 && s.length === 0) return [""];
   const rs = new Runes(s);
-  const matches2 = allMatches(re, rs, n, 2);
+  const matches3 = allMatches(re, rs, n, 2);
   const out = [];
   let beg = 0;
   let end = 0;
-  for (const m of matches2) {
+  for (const m of matches3) {
     if (n > 0 && out.length === n - 1) break;
     end = m[0];
     if (m[1] !== 0) out.push(rs.slice(beg, end));
@@ -63292,7 +63530,7 @@ function fileParams(entries2, at, ctx, prefix) {
     const objects = Array.isArray(value) ? value : value === void 0 || value === null ? [] : [value];
     for (const object of objects) {
       if (!isRecord(object)) throw new Unexpandable(at, `${file}, which the git files generator reads, does not hold a mapping`);
-      const params = ctx.goTemplate ? { ...object } : flatten(object);
+      const params = ctx.goTemplate ? { ...object } : flatten2(object);
       out.push({ ...params, ...pathParams(path24.posix.dirname(file) === "." ? "" : path24.posix.dirname(file), path24.posix.basename(file), ctx.goTemplate, prefix) });
     }
   }
@@ -63440,10 +63678,10 @@ function gitPathspec(pattern) {
   const compiled = new RegExp(`^${re}$`);
   return (p) => compiled.test(p);
 }
-function flatten(value, prefix = "", out = {}) {
+function flatten2(value, prefix = "", out = {}) {
   for (const [k, v] of Object.entries(value)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (isRecord(v)) flatten(v, key, out);
+    if (isRecord(v)) flatten2(v, key, out);
     else out[key] = v === null || v === void 0 ? "" : typeof v === "string" ? v : JSON.stringify(v);
   }
   return out;
@@ -63661,14 +63899,14 @@ function resolveValueFiles(raw, ctx) {
     const checkout = r.ref === void 0 ? ctx.repo : ctx.refs.get(r.ref)?.repo;
     if (isGlob(r.file)) {
       if (!checkout) return { error: { index: index2, message: `failed to find repo "${ctx.refs.get(r.ref)?.url ?? ""}"` } };
-      const matches2 = globFiles(checkout, r.file);
-      if (matches2.length === 0) {
+      const matches3 = globFiles(checkout, r.file);
+      if (matches3.length === 0) {
         if (ctx.ignoreMissing) continue;
         return { error: { index: index2, message: `values file glob "${raw[index2]}" matched no files` } };
       }
-      const outside = matches2.find((m) => m.outside);
+      const outside = matches3.find((m) => m.outside);
       if (outside) return { error: { index: index2, message: `glob pattern "${raw[index2]}": glob match "${outside.file}" resolved to outside repository root` } };
-      for (const m of matches2) {
+      for (const m of matches3) {
         const f = { file: m.file, ...r.ref !== void 0 ? { ref: r.ref } : {} };
         if (!explicit2.has(key(f))) add2(f);
       }
@@ -64387,8 +64625,8 @@ var DeclaredTargets = class {
   /** ConfigMaps and Secrets for `valuesFrom`: in the producing target's output, else in the repository's files. */
   finder(objects) {
     return (kind, namespace, name) => {
-      const matches2 = (o) => o.kind === kind && o.apiVersion === "v1" && o.name === name && (o.namespace ?? namespace) === namespace;
-      return objects.find(matches2) ?? this.valueObjects().find(matches2);
+      const matches3 = (o) => o.kind === kind && o.apiVersion === "v1" && o.name === name && (o.namespace ?? namespace) === namespace;
+      return objects.find(matches3) ?? this.valueObjects().find(matches3);
     };
   }
   /** ArtifactGenerators written in the repository's files. */

@@ -1,15 +1,16 @@
 /**
  * The CEL environment ValidatingAdmissionPolicies are written for: the standard library and the `strings`
  * extension from @bufbuild/cel, plus Kubernetes' own libraries (k8s.io/apiserver/pkg/cel/library) implemented
- * here: quantity, url, ip, cidr, lists, regex and sets.
+ * here: quantity, url, ip, cidr, lists, regex, semver, format and sets, cel-go's ext.Lists and optional values.
  *
- * Kubernetes' opaque types (Quantity, URL, IP, CIDR) are CEL maps carrying a private type tag and a canonical
- * value, so equal values compare equal with `==`; their methods refuse maps that are not of their type. The
- * `authorizer` and `format` libraries, and CEL optionals (`?.`), are not available: an expression that uses them
- * does not compile, which the gate reports as not checked.
+ * Kubernetes' opaque types (Quantity, URL, IP, CIDR, Semver, Format) and optionals are CEL maps carrying a private
+ * type tag and a canonical value, so equal values compare equal with `==`; their methods refuse maps that are not
+ * of their type. The `authorizer` library and the optional syntax (`.?`, `[?`) are not available: an expression
+ * that uses them does not compile, which the gate reports as not checked.
  */
-import { celEnv, celFunc, celList, celMap, celMethod, CelScalar, isCelList, isCelMap, listType, mapType, type CelEnv, type CelMap, type CelValue } from '@bufbuild/cel';
+import { celEnv, celFunc, celList, celMap, celMethod, CelScalar, isCelList, isCelMap, listType, mapType, type CelEnv, type CelInput, type CelMap, type CelValue } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
+import { FORMATS } from './format.js';
 import { RE2JS } from '@bufbuild/re2';
 import {
   cidrContainsCidr, cidrContainsIp, formatCidr, formatIp, ipIsGlobalUnicast, ipIsLinkLocalMulticast, ipIsLinkLocalUnicast, ipIsLoopback,
@@ -19,6 +20,7 @@ import {
   addQuantities, compareQuantities, isIntegerQuantity, negate, parseQuantity, quantityAsFloat, quantityAsInteger, quantityFromKey,
   quantityKey, quantitySign, makeQuantity, type Quantity
 } from './quantity.js';
+import { compareSemver, formatSemver, parseSemver, type Semver } from './semver.js';
 import { parseUrl, type ParsedUrl } from './url.js';
 
 const { BOOL, DYN, DOUBLE, INT, STRING } = CelScalar;
@@ -28,7 +30,7 @@ const LIST = listType(DYN);
 const TYPE_KEY = '\u0000kubernetes.type';
 const VALUE_KEY = '\u0000kubernetes.value';
 
-type OpaqueType = 'Quantity' | 'URL' | 'IP' | 'CIDR';
+type OpaqueType = 'Quantity' | 'URL' | 'IP' | 'CIDR' | 'Semver' | 'Format';
 
 function opaque(type: OpaqueType, value: string): CelMap {
   return celMap(new Map<string, string>([[TYPE_KEY, type], [VALUE_KEY, value]]));
@@ -82,13 +84,13 @@ const quantityLibrary = [
     return quantity(addQuantities(quantityOf(this), negate(quantityOrInt(other))));
   }),
   celMethod('isLessThan', OPAQUE, [OPAQUE], BOOL, function (other) {
-    return compareQuantities(quantityOf(this), quantityOf(other)) < 0;
+    return ordered(this, other) < 0;
   }),
   celMethod('isGreaterThan', OPAQUE, [OPAQUE], BOOL, function (other) {
-    return compareQuantities(quantityOf(this), quantityOf(other)) > 0;
+    return ordered(this, other) > 0;
   }),
   celMethod('compareTo', OPAQUE, [OPAQUE], INT, function (other) {
-    return BigInt(compareQuantities(quantityOf(this), quantityOf(other)));
+    return BigInt(ordered(this, other));
   })
 ];
 
@@ -263,6 +265,102 @@ const regexLibrary = [
   })
 ];
 
+const semver = (v: Semver) => opaque('Semver', formatSemver(v));
+const semverOf = (v: unknown): Semver => parseSemver(valueOf(v, 'Semver'));
+const semverLibrary = [
+  celFunc('semver', [STRING], OPAQUE, (s) => semver(parseSemver(s))),
+  celFunc('semver', [STRING, BOOL], OPAQUE, (s, normalize) => semver(parseSemver(s, normalize))),
+  celFunc('isSemver', [STRING], BOOL, (s) => parses(() => parseSemver(s))),
+  celFunc('isSemver', [STRING, BOOL], BOOL, (s, normalize) => parses(() => parseSemver(s, normalize))),
+  celMethod('major', OPAQUE, [], INT, function () {
+    return semverOf(this).major;
+  }),
+  celMethod('minor', OPAQUE, [], INT, function () {
+    return semverOf(this).minor;
+  }),
+  celMethod('patch', OPAQUE, [], INT, function () {
+    return semverOf(this).patch;
+  })
+];
+
+/** isLessThan, isGreaterThan and compareTo, on quantities and on versions. */
+function ordered(a: unknown, b: unknown): -1 | 0 | 1 {
+  return opaqueType(a) === 'Semver' ? compareSemver(semverOf(a), semverOf(b)) : compareQuantities(quantityOf(a), quantityOf(b));
+}
+
+/** cel-go's ext.Lists: lists.range, reverse, slice, flatten, sort, distinct (sortBy is a macro: not available). */
+const extListsLibrary = [
+  celFunc('lists.range', [INT], LIST, (n) => Array.from({ length: Math.max(0, Number(n)) }, (_, i) => BigInt(i))),
+  celMethod('reverse', LIST, [], LIST, function () {
+    return items(this).reverse();
+  }),
+  celMethod('slice', LIST, [INT, INT], LIST, function (start, end) {
+    const xs = items(this);
+    if (start < 0n || end < 0n) throw new Error(`cannot slice(${start}, ${end}), negative indexes not supported`);
+    if (start > end) throw new Error(`cannot slice(${start}, ${end}), start index must be less than or equal to end index`);
+    if (end > BigInt(xs.length)) throw new Error(`cannot slice(${start}, ${end}), list is length ${xs.length}`);
+    return xs.slice(Number(start), Number(end));
+  }),
+  celMethod('flatten', LIST, [], LIST, function () {
+    return flatten(items(this), 1n);
+  }),
+  celMethod('flatten', LIST, [INT], LIST, function (depth) {
+    if (depth < 0n) throw new Error('level must be non-negative');
+    return flatten(items(this), depth);
+  }),
+  celMethod('sort', LIST, [], LIST, function () {
+    const xs = items(this);
+    const kinds = new Set(xs.map((x) => (typeof x === 'bigint' || typeof x === 'number' ? 'number' : typeof x)));
+    if (kinds.size > 1) throw new Error(`expected type '${typeof xs[0] === 'string' ? 'string' : 'int'}' but found '${typeof xs.find((x) => typeof x !== typeof xs[0]) === 'string' ? 'string' : 'int'}'`);
+    return [...xs].sort(compare);
+  }),
+  celMethod('distinct', LIST, [], LIST, function () {
+    const out: CelValue[] = [];
+    for (const x of items(this)) if (!out.some((y) => equal(x, y))) out.push(x);
+    return out;
+  })
+];
+
+function flatten(xs: CelValue[], depth: bigint): CelValue[] {
+  return xs.flatMap((x) => (depth > 0n && isCelList(x) ? flatten([...x], depth - 1n) : [x]));
+}
+
+/**
+ * CEL optionals as values (the `.?` syntax is not parsed): `optional.none()`, `optional.of(x)`, `hasValue()`,
+ * `value()`, `orValue(x)`; what `format.named()` and a format's `validate()` return.
+ */
+const OPTIONAL = '\u0000kubernetes.optional';
+const optional = (value?: CelInput) => celMap(new Map<string, CelInput>([[TYPE_KEY, OPTIONAL], ...(value === undefined ? [] : ([[VALUE_KEY, value]] as [string, CelInput][]))]));
+function optionalOf(v: unknown): CelMap {
+  if (isCelMap(v) && v.get(TYPE_KEY) === OPTIONAL) return v;
+  throw new Error('no such overload: expected an optional');
+}
+const optionalLibrary = [
+  celFunc('optional.none', [], OPAQUE, () => optional()),
+  celFunc('optional.of', [DYN], OPAQUE, (v) => optional(v)),
+  celMethod('hasValue', OPAQUE, [], BOOL, function () {
+    return optionalOf(this).has(VALUE_KEY);
+  }),
+  celMethod('value', OPAQUE, [], DYN, function () {
+    const o = optionalOf(this);
+    if (!o.has(VALUE_KEY)) throw new Error('optional.none() dereference');
+    return o.get(VALUE_KEY)!;
+  }),
+  celMethod('orValue', OPAQUE, [DYN], DYN, function (fallback) {
+    const o = optionalOf(this);
+    return o.has(VALUE_KEY) ? o.get(VALUE_KEY)! : fallback;
+  })
+];
+
+const formatLibrary = [
+  ...Object.keys(FORMATS).map((name) => celFunc(`format.${name}`, [], OPAQUE, () => opaque('Format', name))),
+  celFunc('format.named', [STRING], OPAQUE, (name) => (Object.hasOwn(FORMATS, name) ? optional(opaque('Format', name)) : optional())),
+  celMethod('validate', OPAQUE, [STRING], OPAQUE, function (text) {
+    const errors = FORMATS[valueOf(this, 'Format')](text);
+    return errors.length === 0 ? optional() : optional(errors);
+  })
+];
+
 const setsLibrary = [
   celFunc('sets.contains', [LIST, LIST], BOOL, (a, b) => items(b).every((y) => items(a).some((x) => equal(x, y)))),
   celFunc('sets.equivalent', [LIST, LIST], BOOL, (a, b) => items(b).every((y) => items(a).some((x) => equal(x, y))) && items(a).every((x) => items(b).some((y) => equal(x, y)))),
@@ -270,7 +368,10 @@ const setsLibrary = [
 ];
 
 export const KUBERNETES_CEL: CelEnv = celEnv({
-  funcs: [...strings, ...quantityLibrary, ...urlLibrary, ...ipLibrary, ...cidrLibrary, stringOfOpaque, ...listsLibrary, ...regexLibrary, ...setsLibrary]
+  funcs: [
+    ...strings, ...quantityLibrary, ...urlLibrary, ...ipLibrary, ...cidrLibrary, stringOfOpaque, ...listsLibrary, ...extListsLibrary, ...regexLibrary, ...semverLibrary,
+    ...optionalLibrary, ...formatLibrary, ...setsLibrary
+  ]
 });
 
 /** The type tag of a Kubernetes opaque value, when `v` is one. */
@@ -281,5 +382,11 @@ export function opaqueType(v: unknown): OpaqueType | undefined {
 /** A Kubernetes opaque value written as upstream's tests compare it (the quantity's exact value, the IP's text). */
 export function describeOpaque(v: unknown): string | undefined {
   const type = opaqueType(v);
-  return type ? `${type}(${valueOf(v, type)})` : undefined;
+  return type && (type as string) !== OPTIONAL ? `${type}(${valueOf(v, type)})` : undefined;
+}
+
+/** An optional value's content, when `v` is one. */
+export function optionalContent(v: unknown): { hasValue: boolean; value?: CelValue } | undefined {
+  if (!isCelMap(v) || v.get(TYPE_KEY) !== OPTIONAL) return undefined;
+  return v.has(VALUE_KEY) ? { hasValue: true, value: v.get(VALUE_KEY)! } : { hasValue: false };
 }
