@@ -49471,6 +49471,67 @@ var pssTemplate = {
   }
 };
 
+// src/rules/templates/api-lifecycle.ts
+var KUBE_APIS = [
+  { apiVersion: "extensions/v1beta1", kinds: ["Deployment", "DaemonSet", "ReplicaSet"], deprecated: 9, removed: 16, replacement: "apps/v1" },
+  { apiVersion: "apps/v1beta1", kinds: ["Deployment", "StatefulSet", "ReplicaSet", "ControllerRevision"], deprecated: 9, removed: 16, replacement: "apps/v1" },
+  { apiVersion: "apps/v1beta2", kinds: ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ControllerRevision"], deprecated: 9, removed: 16, replacement: "apps/v1" },
+  { apiVersion: "extensions/v1beta1", kinds: ["NetworkPolicy"], deprecated: 9, removed: 16, replacement: "networking.k8s.io/v1" },
+  { apiVersion: "extensions/v1beta1", kinds: ["PodSecurityPolicy"], deprecated: 11, removed: 16, replacement: "policy/v1beta1" },
+  { apiVersion: "extensions/v1beta1", kinds: ["Ingress"], deprecated: 14, removed: 22, replacement: "networking.k8s.io/v1" },
+  { apiVersion: "networking.k8s.io/v1beta1", kinds: ["Ingress", "IngressClass"], deprecated: 19, removed: 22, replacement: "networking.k8s.io/v1" },
+  { apiVersion: "admissionregistration.k8s.io/v1beta1", kinds: ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"], deprecated: 16, removed: 22, replacement: "admissionregistration.k8s.io/v1" },
+  { apiVersion: "apiextensions.k8s.io/v1beta1", kinds: ["CustomResourceDefinition"], deprecated: 16, removed: 22, replacement: "apiextensions.k8s.io/v1" },
+  { apiVersion: "apiregistration.k8s.io/v1beta1", kinds: ["APIService"], deprecated: 19, removed: 22, replacement: "apiregistration.k8s.io/v1" },
+  { apiVersion: "certificates.k8s.io/v1beta1", kinds: ["CertificateSigningRequest"], deprecated: 19, removed: 22, replacement: "certificates.k8s.io/v1" },
+  { apiVersion: "coordination.k8s.io/v1beta1", kinds: ["Lease"], deprecated: 19, removed: 22, replacement: "coordination.k8s.io/v1" },
+  { apiVersion: "rbac.authorization.k8s.io/v1beta1", kinds: ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"], deprecated: 17, removed: 22, replacement: "rbac.authorization.k8s.io/v1" },
+  { apiVersion: "rbac.authorization.k8s.io/v1alpha1", kinds: ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"], deprecated: 17, removed: 22, replacement: "rbac.authorization.k8s.io/v1" },
+  { apiVersion: "scheduling.k8s.io/v1beta1", kinds: ["PriorityClass"], deprecated: 14, removed: 22, replacement: "scheduling.k8s.io/v1" },
+  { apiVersion: "storage.k8s.io/v1beta1", kinds: ["CSIDriver", "CSINode", "StorageClass", "VolumeAttachment"], deprecated: 19, removed: 22, replacement: "storage.k8s.io/v1" },
+  { apiVersion: "batch/v1beta1", kinds: ["CronJob"], deprecated: 21, removed: 25, replacement: "batch/v1" },
+  { apiVersion: "discovery.k8s.io/v1beta1", kinds: ["EndpointSlice"], deprecated: 21, removed: 25, replacement: "discovery.k8s.io/v1" },
+  { apiVersion: "events.k8s.io/v1beta1", kinds: ["Event"], deprecated: 22, removed: 25, replacement: "events.k8s.io/v1" },
+  { apiVersion: "autoscaling/v2beta1", kinds: ["HorizontalPodAutoscaler"], deprecated: 22, removed: 25, replacement: "autoscaling/v2" },
+  { apiVersion: "policy/v1beta1", kinds: ["PodDisruptionBudget"], deprecated: 21, removed: 25, replacement: "policy/v1" },
+  { apiVersion: "policy/v1beta1", kinds: ["PodSecurityPolicy"], deprecated: 21, removed: 25, replacement: "" },
+  { apiVersion: "node.k8s.io/v1beta1", kinds: ["RuntimeClass"], deprecated: 20, removed: 25, replacement: "node.k8s.io/v1" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta1", kinds: ["FlowSchema", "PriorityLevelConfiguration"], deprecated: 23, removed: 26, replacement: "flowcontrol.apiserver.k8s.io/v1" },
+  { apiVersion: "autoscaling/v2beta2", kinds: ["HorizontalPodAutoscaler"], deprecated: 23, removed: 26, replacement: "autoscaling/v2" },
+  { apiVersion: "storage.k8s.io/v1beta1", kinds: ["CSIStorageCapacity"], deprecated: 24, removed: 27, replacement: "storage.k8s.io/v1" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta2", kinds: ["FlowSchema", "PriorityLevelConfiguration"], deprecated: 26, removed: 29, replacement: "flowcontrol.apiserver.k8s.io/v1" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", kinds: ["FlowSchema", "PriorityLevelConfiguration"], deprecated: 29, removed: 32, replacement: "flowcontrol.apiserver.k8s.io/v1" },
+  { apiVersion: "v1", kinds: ["ComponentStatus"], deprecated: 19, replacement: "" },
+  { apiVersion: "v1", kinds: ["Endpoints"], deprecated: 33, replacement: "discovery.k8s.io/v1 EndpointSlice" }
+];
+function kubeMinorOf(version) {
+  const m = /^v?1\.(\d+)/.exec(version);
+  return m ? Number(m[1]) : 0;
+}
+function apiLifecycleOf(apiVersion, kind) {
+  return KUBE_APIS.find((a) => a.apiVersion === apiVersion && (a.kinds.includes(kind) || a.kinds.includes("*")));
+}
+var apiLifecycleTemplate = defineTemplate(
+  "api-lifecycle",
+  "Objects in an API version the configured Kubernetes version deprecates (params.stage: deprecated) or no longer serves (removed).",
+  (read) => {
+    read.only(["stage"]);
+    const stage = read.requiredString("stage");
+    if (stage !== "deprecated" && stage !== "removed") read.fail("params.stage must be deprecated or removed");
+    return { stage };
+  },
+  (ctx, { stage }) => {
+    const api = apiLifecycleOf(ctx.object.apiVersion, ctx.object.kind);
+    const minor = ctx.settings.kubeMinor;
+    if (!api || minor < api.deprecated) return [];
+    const removed = api.removed !== void 0 && minor >= api.removed;
+    if (stage === "removed" !== removed) return [];
+    const instead = api.replacement ? `; use ${api.replacement}` : "; it has no replacement";
+    const message = removed ? `${ctx.object.apiVersion} ${ctx.object.kind} was removed in Kubernetes v1.${api.removed}: the cluster (v1.${minor}) refuses it, so the sync fails${instead}.` : `${ctx.object.apiVersion} ${ctx.object.kind} is deprecated since Kubernetes v1.${api.deprecated}${api.removed !== void 0 ? ` and removed in v1.${api.removed}` : ""}${instead}.`;
+    return [{ path: ["apiVersion"], message }];
+  }
+);
+
 // src/rules/secret-value.ts
 var KNOWN_SECRET_SHAPES = [
   { shape: "a PEM private key", pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----/ },
@@ -50144,7 +50205,8 @@ var genericTemplates = [
   hostPathSensitiveTemplate,
   capabilityDropTemplate,
   networkPolicyOpenIngressTemplate,
-  serviceTypeTemplate
+  serviceTypeTemplate,
+  apiLifecycleTemplate
 ];
 function validateTemplateParams(template, params, source) {
   const t = genericTemplates.find((g) => g.name === template);
@@ -50249,7 +50311,7 @@ function combineRules(builtinRules, custom) {
 
 // src/run.ts
 import { lstatSync } from "node:fs";
-import path32 from "node:path";
+import path33 from "node:path";
 
 // src/util/hash.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -50260,7 +50322,7 @@ function digest(...parts) {
 // src/analyze/engine.ts
 var WORKLOAD_KINDS = new Set(Object.keys(POD_TEMPLATE_PATHS));
 function ruleMatches(rule, kind) {
-  return rule.match.kinds.some((k) => k === kind || k === "workloads" && WORKLOAD_KINDS.has(kind));
+  return rule.match.kinds.some((k) => k === kind || k === "*" || k === "workloads" && WORKLOAD_KINDS.has(kind));
 }
 function runRule(rule, object, settings) {
   if (!ruleMatches(rule, object.kind) || "analyzer" in rule.check) return [];
@@ -62221,9 +62283,54 @@ function withRelease(output, target) {
   return output;
 }
 
-// src/render/argocd-applicationset.ts
-var import_picomatch3 = __toESM(require_picomatch2(), 1);
+// src/render/helm/chart-defaults.ts
 import path24 from "node:path";
+var MERGE_ERROR = "values files merge error";
+function replaceDefaultValues(repo, chart, spec) {
+  let merged = /* @__PURE__ */ new Map();
+  const from = [];
+  for (const p of spec.files) {
+    const file = spec.inChart ? chartFile(chart, p, spec.ignoreMissing === true) : repositoryFile(repo, p, spec.ignoreMissing === true);
+    if (file === void 0) continue;
+    merged = mergeMaps(merged, unmarshal(file, p));
+    from.push(file);
+  }
+  if (!chart.valuesFile) throw new ValuesError(`${MERGE_ERROR}: failed to locate values file: values.yaml`);
+  chart.values = merged;
+  chart.defaultsFrom = from;
+}
+function chartFile(chart, p, ignoreMissing) {
+  const clean2 = path24.posix.normalize(p);
+  if (clean2 === "values.yaml") return chart.valuesFile;
+  const found = chart.files.find((f) => f.name === clean2);
+  if (found || ignoreMissing) return found;
+  throw new ValuesError(`${MERGE_ERROR}: no values file found at path '${p}'`);
+}
+function repositoryFile(repo, p, ignoreMissing) {
+  const joined = underRoot(p);
+  if (!repo.isFile(joined)) {
+    if (ignoreMissing && !repo.isDirectory(joined)) return void 0;
+    throw new ValuesError(`${MERGE_ERROR}: no values file found at path '/${joined}' (reference '${p}')`, joined);
+  }
+  try {
+    return { name: joined, data: Buffer.from(repo.readText(joined), "utf8"), origin: joined };
+  } catch (err) {
+    if (err instanceof InputError) throw new ValuesError(`${MERGE_ERROR}: could not read values from file '${p}': ${err.reason}`, joined);
+    throw err;
+  }
+}
+function unmarshal(file, p) {
+  let doc;
+  try {
+    doc = parseYamlDocsGo(file.data.toString("utf8"))[0];
+  } catch (err) {
+    if (err instanceof GoYamlError2) throw new ValuesError(`${MERGE_ERROR}: unmarshaling values from '${p}' failed: ${err.message}`, file.origin, err.line);
+    throw err;
+  }
+  if (doc === null || doc === void 0) return /* @__PURE__ */ new Map();
+  if (!(doc instanceof Map)) throw new ValuesError(`${MERGE_ERROR}: unmarshaling values from '${p}' failed: error unmarshaling JSON: json: cannot unmarshal into Go value of type map[string]interface {}`, file.origin);
+  return yamlToGo(doc);
+}
 
 // src/render/helm/funcs/duration.ts
 var INT64_MAX3 = 2n ** 63n - 1n;
@@ -63362,7 +63469,206 @@ function createHelmFuncs(options = {}) {
   return funcs;
 }
 
+// src/render/helm/funcmap.ts
+function helmFuncMap(extra = {}, sprig = {}) {
+  const map = { ...createSprigFuncs(sprig), ...createHelmFuncs() };
+  delete map.env;
+  delete map.expandenv;
+  map.getHostByName = defineFunc({ params: ["string"], result: "string" }, () => "");
+  for (const name of VOLATILE_FUNCS) if (map[name] && !FORMATTING_ONLY.has(name)) map[name] = markVolatile(map[name]);
+  return { ...map, ...extra };
+}
+var FORMATTING_ONLY = /* @__PURE__ */ new Set(["date", "dateInZone", "date_in_zone", "htmlDate", "htmlDateInZone", "dateModify", "date_modify", "mustDateModify", "must_date_modify", "toDate", "mustToDate", "unixEpoch", "durationRound", "getHostByName"]);
+function markVolatile(fn) {
+  const marked = function(...args) {
+    return fn.apply(this, args);
+  };
+  if (fn.goSig) marked.goSig = fn.goSig;
+  marked.volatile = true;
+  return marked;
+}
+function engineToYaml(v) {
+  return helmToYaml(v);
+}
+
+// src/render/helm/index.ts
+var HelmRenderError = class extends InputError {
+  constructor(file, helmMessage, line, column, partialManifest) {
+    super(file, helmMessage, "helm-render", line, column);
+    this.helmMessage = helmMessage;
+    this.partialManifest = partialManifest;
+    this.name = "HelmRenderError";
+  }
+  helmMessage;
+  partialManifest;
+};
+var RELEASE_NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+function validateReleaseName(name) {
+  if (name === "" || name.length > 53 || !RELEASE_NAME_RE.test(name)) {
+    throw new HelmRenderError("", `release name ${JSON.stringify(name)}: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53`);
+  }
+}
+function collectChartValuesSources(c, prefix, out) {
+  for (const d of c.dependencies) collectChartValuesSources(d, [...prefix, chartName(d)], out);
+  for (const file of c.defaultsFrom ?? (c.valuesFile ? [c.valuesFile] : [])) {
+    try {
+      for (const d of parseYaml(file.data.toString("utf8"), file.origin).documents) {
+        out.push({ file: file.origin, sourceMap: d.sourceMap, prefix });
+      }
+    } catch {
+    }
+  }
+}
+function crdProvenance(name, content) {
+  const segs = [];
+  let pos = 0;
+  let line = 1;
+  while (pos < content.length) {
+    const nl = content.indexOf("\n", pos);
+    const end = nl < 0 ? content.length : nl + 1;
+    segs.push({ start: pos, end, template: name, source: name, line, kind: "text" });
+    pos = end;
+    line++;
+  }
+  return segs;
+}
+function renderChart(repo, chartDir, options) {
+  const warn = options.warn ?? (() => void 0);
+  const build = options.build ?? RELEASED_HELM;
+  const afterRelease = build.renderErrorHintsDebug ? "" : void 0;
+  const deadline = options.timeoutMs !== void 0 ? Date.now() + options.timeoutMs : void 0;
+  const userSources = [];
+  let vals;
+  try {
+    vals = mergeUserValues(repo, options, userSources);
+  } catch (err) {
+    if (err instanceof ValuesError) throw new HelmRenderError(err.file ?? chartDir, err.message, err.line);
+    if (err instanceof InputError) throw new HelmRenderError(err.file, err.reason, err.line, err.column);
+    throw err;
+  }
+  let chart;
+  try {
+    const load = { archiveBudget: new ArchiveBudget() };
+    if (options.chartArchive) {
+      chart = loadArchive(Buffer.from(options.chartArchive.data.buffer, options.chartArchive.data.byteOffset, options.chartArchive.data.byteLength), options.chartArchive.origin, load);
+    } else {
+      chart = loadChart(repo, chartDir, load);
+      addFileDependencies(repo, chartDir, chart, load);
+    }
+    if (options.dependencyArchives) addArchiveDependencies(chart, options.dependencyArchives, load);
+    if (options.defaultValuesFiles) replaceDefaultValues(repo, chart, options.defaultValuesFiles);
+  } catch (err) {
+    if (err instanceof ValuesError) throw new HelmRenderError(err.file ?? chartDir, err.message, err.line);
+    if (err instanceof ChartError) throw new HelmRenderError(err.file ?? chartDir, err.message);
+    if (err instanceof InputError) throw new HelmRenderError(err.file, err.reason, err.line, err.column);
+    throw err;
+  }
+  const chartFile2 = `${repo.normalize(chartDir) || "."}/Chart.yaml`;
+  const type = chart.metadata.type;
+  if (type !== "" && type !== "application") throw new HelmRenderError(chartFile2, `${type} charts are not installable`);
+  if (chart.metadata.dependencies) {
+    try {
+      checkDependencies(chart);
+    } catch (err) {
+      if (err instanceof ValuesError) throw new HelmRenderError(chartFile2, err.message);
+      throw err;
+    }
+  }
+  validateReleaseName(options.releaseName);
+  try {
+    processDependencies(chart, vals, warn, build);
+  } catch (err) {
+    if (err instanceof ValuesError) throw new HelmRenderError(chartFile2, err.message);
+    throw err;
+  }
+  let caps;
+  try {
+    caps = makeCapabilities({ kubeVersion: options.kubeVersion, apiVersions: options.apiVersions, build });
+  } catch (err) {
+    throw new HelmRenderError(chartFile2, err.message);
+  }
+  let coalesced;
+  try {
+    coalesced = coalesceValues(chart, vals, warn, build);
+  } catch (err) {
+    if (err instanceof ValuesError) throw new HelmRenderError(chartFile2, err.message);
+    throw err;
+  }
+  const unchecked = [];
+  if (!options.skipSchemaValidation) {
+    const err = validateAgainstSchema(chart, coalesced, (n) => unchecked.push(n));
+    if (err) {
+      throw new HelmRenderError(chart.schema?.origin ?? chartFile2, `values don't meet the specifications of the schema(s) in the following chart(s):
+${err}`);
+    }
+  }
+  const top = toRenderValues(chart, coalesced, { name: options.releaseName, namespace: options.namespace, isUpgrade: options.isUpgrade }, caps, engineToYaml);
+  if (chart.metadata.kubeVersion !== "" && !isCompatibleRange(chart.metadata.kubeVersion, caps.kubeVersion.normalized)) {
+    throw new HelmRenderError(chartFile2, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`, void 0, void 0, afterRelease);
+  }
+  let result;
+  try {
+    result = renderTemplates(chart, top, { funcs: helmFuncMap(), toYaml: engineToYaml, deadline, maxOutputLength: options.maxOutputBytes });
+  } catch (err) {
+    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile2, err.message, err.line, err.column, afterRelease);
+    throw err;
+  }
+  const templateOrigins = Object.fromEntries(result.origins);
+  const notesName = `${chartFullPath(chart)}/templates/NOTES.txt`;
+  let notes = "";
+  const files = [];
+  for (const r of [...result.rendered].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
+    if (r.name.endsWith("NOTES.txt")) {
+      if (options.renderSubchartNotes || r.name === notesName) notes += (notes.length > 0 ? "\n" : "") + r.output;
+      continue;
+    }
+    files.push({ name: r.name, content: r.output, segments: r.segments });
+  }
+  let sorted;
+  try {
+    sorted = sortManifests(files, build);
+  } catch (err) {
+    if (err instanceof ManifestError) {
+      let partial = "";
+      for (const f of files) if (f.content.trim() !== "") partial += `---
+# Source: ${f.name}
+${f.content}
+`;
+      throw new HelmRenderError(templateOrigins[err.file] ?? err.file, err.message, err.line, void 0, partial);
+    }
+    throw err;
+  }
+  const crds = options.includeCrds ? crdObjects(chart).map((c) => ({ filename: c.filename, content: c.file.data.toString("utf8") })) : [];
+  if (options.includeCrds) for (const c of crdObjects(chart)) templateOrigins[c.filename] = c.file.origin;
+  const manifests = [];
+  for (const c of crds) manifests.push({ source: c.filename, content: c.content, provenance: crdProvenance(c.filename, c.content), kind: "crd" });
+  for (const m of sorted.manifests) manifests.push({ source: m.name, content: m.content, provenance: m.segments, kind: "manifest" });
+  for (const h of sorted.hooks) {
+    if (options.skipTests && (h.hookEvents ?? []).includes("test")) continue;
+    manifests.push({ source: h.name, content: h.content, provenance: h.segments, hook: h.hook, kind: "hook" });
+  }
+  const valuesSources = [];
+  collectChartValuesSources(chart, [], valuesSources);
+  valuesSources.push(...userSources);
+  return {
+    manifests,
+    valuesSources,
+    ...notes !== "" ? { notes } : {},
+    unchecked,
+    templateOrigins,
+    releaseManifest: releaseManifest(crds, sorted.manifests),
+    sortedManifests: sorted.manifests,
+    hooks: sorted.hooks,
+    crds,
+    values: coalesced,
+    capabilities: caps,
+    chart
+  };
+}
+
 // src/render/argocd-applicationset.ts
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
+import path25 from "node:path";
 var Unexpandable = class extends Error {
   constructor(at, reason) {
     super(reason);
@@ -63531,7 +63837,7 @@ function fileParams(entries2, at, ctx, prefix) {
     for (const object of objects) {
       if (!isRecord(object)) throw new Unexpandable(at, `${file}, which the git files generator reads, does not hold a mapping`);
       const params = ctx.goTemplate ? { ...object } : flatten2(object);
-      out.push({ ...params, ...pathParams(path24.posix.dirname(file) === "." ? "" : path24.posix.dirname(file), path24.posix.basename(file), ctx.goTemplate, prefix) });
+      out.push({ ...params, ...pathParams(path25.posix.dirname(file) === "." ? "" : path25.posix.dirname(file), path25.posix.basename(file), ctx.goTemplate, prefix) });
     }
   }
   return out;
@@ -63711,7 +64017,7 @@ function hasPath(value, p) {
 
 // src/targets/argocd-application.ts
 var import_picomatch5 = __toESM(require_picomatch2(), 1);
-import path26 from "node:path";
+import path27 from "node:path";
 
 // src/targets/argocd-env.ts
 var REVISION_VARIABLES = ["ARGOCD_APP_REVISION", "ARGOCD_APP_REVISION_SHORT", "ARGOCD_APP_REVISION_SHORT_8"];
@@ -63857,7 +64163,7 @@ function setAt2(body, p, value) {
 
 // src/targets/argocd-value-files.ts
 var import_picomatch4 = __toESM(require_picomatch2(), 1);
-import path25 from "node:path";
+import path26 from "node:path";
 var isGlob = (p) => /[*?[]/.test(p);
 function checkRefs(entries2, ctx) {
   if (!ctx.multiSource) return void 0;
@@ -63937,10 +64243,10 @@ function resolveOne(entry, ctx) {
   return within(ctx.repo, ctx.appPath, value);
 }
 function within(repo, appPath, value) {
-  const joined = value.startsWith("/") ? value : path25.posix.join("/", appPath, value);
-  let file = path25.posix.normalize(`/${joined}`);
+  const joined = value.startsWith("/") ? value : path26.posix.join("/", appPath, value);
+  let file = path26.posix.normalize(`/${joined}`);
   const outside = { error: `file '${value}' resolved to outside repository root` };
-  if (climbsOut(value.startsWith("/") ? value : path25.posix.join(appPath || ".", value))) return outside;
+  if (climbsOut(value.startsWith("/") ? value : path26.posix.join(appPath || ".", value))) return outside;
   if (!isGlob(file)) {
     const followed = followLinks(repo, file.slice(1));
     if (followed === void 0) return { error: "internal error: failed to resolve path. Check logs for more details" };
@@ -63966,9 +64272,9 @@ function followLinks(repo, rel) {
     const target = repo.readLink(current2);
     if (target === void 0) return current2;
     if (depth === 10) return void 0;
-    const next = path25.isAbsolute(target) ? path25.relative(repo.root, target) : path25.posix.join(path25.posix.dirname(current2), target.split(path25.sep).join("/"));
-    if (next === ".." || next.startsWith("../") || path25.isAbsolute(next)) return "outside";
-    current2 = path25.posix.normalize(next);
+    const next = path26.isAbsolute(target) ? path26.relative(repo.root, target) : path26.posix.join(path26.posix.dirname(current2), target.split(path26.sep).join("/"));
+    if (next === ".." || next.startsWith("../") || path26.isAbsolute(next)) return "outside";
+    current2 = path26.posix.normalize(next);
   }
   return void 0;
 }
@@ -63978,7 +64284,7 @@ function globFiles(repo, pattern) {
   const base2 = import_picomatch4.default.scan(pattern).base;
   const inside = (repo.isDirectory(base2) ? repo.walk(base2, problems) : []).filter((f) => match2(f)).map((file) => ({ file, outside: false }));
   const escaping = problems.filter((p) => p.ruleId === "path-outside-repository" && match2(p.file)).map((p) => ({ file: p.file, outside: true }));
-  const folders = (f) => path25.posix.dirname(f) === "." ? [] : path25.posix.dirname(f).split("/");
+  const folders = (f) => path26.posix.dirname(f) === "." ? [] : path26.posix.dirname(f).split("/");
   return [...inside, ...escaping].sort((x, y) => {
     const a = x.file;
     const b = y.file;
@@ -63986,8 +64292,8 @@ function globFiles(repo, pattern) {
     const db = folders(b);
     for (let i = 0; i < Math.min(da.length, db.length); i++) if (da[i] !== db[i]) return da[i] < db[i] ? -1 : 1;
     if (da.length !== db.length) return da.length - db.length;
-    const na = path25.posix.basename(a);
-    const nb = path25.posix.basename(b);
+    const na = path26.posix.basename(a);
+    const nb = path26.posix.basename(b);
     return na < nb ? -1 : na > nb ? 1 : 0;
   });
 }
@@ -64039,7 +64345,7 @@ function manifestGeneratePaths(object, repo, sourcePath) {
   for (const raw of value.split(";").map((p) => p.trim()).filter(Boolean)) {
     let pattern;
     try {
-      pattern = raw.startsWith("/") ? repo.normalize(raw.slice(1)) : repo.normalize(path26.posix.join(sourcePath ?? "", raw));
+      pattern = raw.startsWith("/") ? repo.normalize(raw.slice(1)) : repo.normalize(path27.posix.join(sourcePath ?? "", raw));
     } catch {
       continue;
     }
@@ -64288,7 +64594,7 @@ function kustomizeTarget(app, base2, kustomize, dir2, sp, env2) {
   }
   for (const [i, component] of list2("components").entries()) {
     if (typeof component !== "string") continue;
-    if (kustomize.ignoreMissingComponents === true && !app.repo.isDirectory(path26.posix.join(dir2, component))) continue;
+    if (kustomize.ignoreMissingComponents === true && !app.repo.isDirectory(path27.posix.join(dir2, component))) continue;
     flux.components.push({ path: component, at: sp("kustomize", "components", i) });
   }
   const target = { ...base2, kind: "kustomize", path: dir2, flux };
@@ -64318,7 +64624,7 @@ function argoImage(text2) {
   };
 }
 function dirname(file) {
-  const d = path26.posix.dirname(file);
+  const d = path27.posix.dirname(file);
   return d === "." ? "" : d;
 }
 function remoteRelease(object, helm, destination, chart) {
@@ -64341,7 +64647,7 @@ function inlineValues(object, repo, helm, base2) {
 
 // src/targets/flux-helm-release.ts
 import { createHash as createHash7 } from "node:crypto";
-import path27 from "node:path";
+import path28 from "node:path";
 var SOURCE_API = "source.toolkit.fluxcd.io/";
 var HELM_API = "helm.toolkit.fluxcd.io/";
 function fluxSourceOf(object) {
@@ -64373,7 +64679,7 @@ function helmReleaseTarget(object, producer, findSource, repo, thisRepository, f
   const base2 = {
     id: `flux:${namespace}/${object.name}`,
     kind: "helm",
-    path: path27.posix.dirname(declaredAt.file) === "." ? "" : path27.posix.dirname(declaredAt.file),
+    path: path28.posix.dirname(declaredAt.file) === "." ? "" : path28.posix.dirname(declaredAt.file),
     inputs: [...producer.inputs],
     renderable: true,
     declaredAt,
@@ -64863,7 +65169,7 @@ function declarationFiles(texts, expandApplicationSet2) {
 
 // src/targets/declaration-reach.ts
 var import_picomatch6 = __toESM(require_picomatch2(), 1);
-import path28 from "node:path";
+import path29 from "node:path";
 var DeclarationReach = class {
   constructor(texts, declarationFiles2, artifactRoots = /* @__PURE__ */ new Map()) {
     this.declarationFiles = declarationFiles2;
@@ -64919,7 +65225,7 @@ var DeclarationReach = class {
   /** The files one declaration reads itself. */
   direct(object) {
     const spec = isRecord(object.body.spec) ? object.body.spec : {};
-    const own = path28.posix.dirname(object.sourceMap.locate([]).location.file);
+    const own = path29.posix.dirname(object.sourceMap.locate([]).location.file);
     const folder = (dir2) => this.files(dir2 === "." ? "" : dir2);
     if (isFluxKustomization(object)) {
       if (typeof spec.path !== "string" && spec.path !== void 0) return "everything";
@@ -64929,7 +65235,7 @@ var DeclarationReach = class {
       if (dir2 === void 0) return /* @__PURE__ */ new Set();
       const out = /* @__PURE__ */ new Set([...folder(dir2), ...loadKustomizationGraph(this.repo, dir2).inputs]);
       for (const c of Array.isArray(spec.components) ? spec.components : []) {
-        const d = typeof c === "string" ? this.normalize(path28.posix.join(dir2, c)) : void 0;
+        const d = typeof c === "string" ? this.normalize(path29.posix.join(dir2, c)) : void 0;
         if (d !== void 0) for (const f of [...folder(d), ...loadKustomizationGraph(this.repo, d).inputs]) out.add(f);
       }
       return out;
@@ -64961,7 +65267,7 @@ var DeclarationReach = class {
         const helm = isRecord(source.helm) ? source.helm : {};
         for (const file of Array.isArray(helm.valueFiles) ? helm.valueFiles : []) {
           if (typeof file !== "string") continue;
-          const rel = file.startsWith("$") ? file.replace(/^\$[^/]*\/?/, "") : file.startsWith("/") ? file.slice(1) : path28.posix.join(dir2 ?? "", file);
+          const rel = file.startsWith("$") ? file.replace(/^\$[^/]*\/?/, "") : file.startsWith("/") ? file.slice(1) : path29.posix.join(dir2 ?? "", file);
           const match2 = (0, import_picomatch6.default)(rel.replace(/^\.\//, "").replace(/\$(\{[^}]*\}|[A-Za-z0-9_]+)/g, "*"), { dot: true });
           for (const f of this.files("")) if (match2(f)) out.add(f);
         }
@@ -65038,16 +65344,16 @@ var YamlTexts = class {
 
 // src/targets/discover.ts
 var import_picomatch7 = __toESM(require_picomatch2(), 1);
-import path30 from "node:path";
+import path31 from "node:path";
 
 // src/targets/helm.ts
-import path29 from "node:path";
+import path30 from "node:path";
 var ENV_VALUES = /^values[-_.]([A-Za-z0-9][\w.-]*)\.ya?ml$/;
 function helmTargetId(chartDir, env2) {
   return `helm:${chartDir === "" ? "." : chartDir}${env2 ? `@${env2}` : ""}`;
 }
 function defaultReleaseName(chartName2, chartDir) {
-  const name = (chartName2 || path29.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
+  const name = (chartName2 || path30.posix.basename(chartDir)).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 53).replace(/[^a-z0-9]+$/, "");
   return name || "release";
 }
 function conventionalReleases(repo, chartDir, base2, ciValues = false) {
@@ -65091,10 +65397,10 @@ function configuredReleases(config, chartDir, repo, source, chartName2) {
   });
 }
 function envName(file, chartDir) {
-  const base2 = path29.posix.basename(file).replace(/\.ya?ml$/, "");
+  const base2 = path30.posix.basename(file).replace(/\.ya?ml$/, "");
   const m = /^values[-_.](.+)$/.exec(base2);
   if (m) return m[1];
-  if (base2 === "values" || base2 === path29.posix.basename(chartDir)) return path29.posix.basename(path29.posix.dirname(file)) || base2;
+  if (base2 === "values" || base2 === path30.posix.basename(chartDir)) return path30.posix.basename(path30.posix.dirname(file)) || base2;
   return base2;
 }
 function chartInputs(repo, chartDir) {
@@ -65196,7 +65502,7 @@ function targetId(kind, folder) {
 }
 var isManifestFile = (file) => /\.(ya?ml|json)$/i.test(file);
 var dirOf2 = (file) => {
-  const d = path30.posix.dirname(file);
+  const d = path31.posix.dirname(file);
   return d === "." ? "" : d;
 };
 var isUnder2 = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`${dir2}/`);
@@ -65236,7 +65542,7 @@ function discoverTargets(repo, options) {
     roots.push(d);
     for (const n of graphs.get(d).nodes.keys()) reached.add(n);
   }
-  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path30.posix.basename(f)));
+  const manifestCandidates = files.filter((f) => isManifestFile(f) && !inChart(f) && !owned.has(f) && !kustomizationNames.has(path31.posix.basename(f)));
   const manifestFolders = groupManifests(repo, manifestCandidates, skipped, options.toolTemplates ?? false);
   const include = matcher(options.include ?? []);
   const exclude = matcher(options.exclude ?? []);
@@ -65275,7 +65581,7 @@ function discoverTargets(repo, options) {
       } else if ((!want || want === "helm") && repo.isFile(d ? `${d}/Chart.yaml` : "Chart.yaml")) {
         addHelmTargets(d);
       } else if (!want || want === "manifests") {
-        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf2(f) === d && isManifestFile(f) && !kustomizationNames.has(path30.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
+        const list2 = repo.isDirectory(d) ? groupManifests(repo, repo.walk(d).filter((f) => dirOf2(f) === d && isManifestFile(f) && !kustomizationNames.has(path31.posix.basename(f))), skipped, options.toolTemplates ?? false).get(d) : void 0;
         if (list2 && list2.length > 0) targets.push(manifestsTarget(d, list2));
         else errors.push(new InputError(d || ".", `configured target "${t.path}" has no ${want ?? "kustomization, Helm chart or Kubernetes manifests"} to render`, "target-not-found"));
       } else {
@@ -65394,9 +65700,9 @@ function countDeclarations(states) {
 }
 
 // src/targets/index.ts
-import path31 from "node:path";
+import path32 from "node:path";
 var normalize = (file) => {
-  const n = path31.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
+  const n = path32.posix.normalize(file.replace(/\\/g, "/")).replace(/^\.\//, "").replace(/\/$/, "");
   return n === "." ? "" : n;
 };
 var TargetIndex = class {
@@ -65434,7 +65740,7 @@ var TargetIndex = class {
 
 // src/run.ts
 async function run(request) {
-  const root = path32.resolve(request.root);
+  const root = path33.resolve(request.root);
   const notes = [];
   const startedAt = Date.now();
   if (!request.base) {
@@ -65663,7 +65969,7 @@ function resolveSettings(request, root, policyTree) {
   let settings = defaultSettings(root);
   const policy = new RepoFiles(policyTree, { maxFileBytes: MAX_CONFIG_BYTES });
   const inBase = policyTree !== root;
-  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path32.join(policyTree, name)));
+  const configFile = request.configPath ? configPathInRepository(request.configPath, root) : CONFIG_FILE_NAMES.find((name) => entryExists(path33.join(policyTree, name)));
   if (configFile !== void 0) {
     const source = request.configPath ?? configFile;
     let text2;
@@ -65691,8 +65997,8 @@ function resolveSettings(request, root, policyTree) {
   };
 }
 function configPathInRepository(configPath, root) {
-  const relative = path32.relative(root, path32.resolve(configPath)).split(path32.sep).join("/");
-  if (relative === "" || relative === ".." || relative.startsWith("../") || path32.isAbsolute(relative)) {
+  const relative = path33.relative(root, path33.resolve(configPath)).split(path33.sep).join("/");
+  if (relative === "" || relative === ".." || relative.startsWith("../") || path33.isAbsolute(relative)) {
     throw new ConfigError(`${configPath}: the config file must be a file inside the repository (${root}); it is read from the repository (the base revision in pull-request mode)`);
   }
   return relative;
@@ -65866,11 +66172,12 @@ async function scanTree(repo, settings, scopes, admission, budget, selection, di
     if (diff) objects.set(target.id, identities);
     const related = checkSet(output.objects, scopes.anyRules);
     const scopeOf = scopes.forSet(output.objects);
+    const kubeMinor = kubeMinorOf(target.helm?.environment?.kubeVersion ?? settings.discovery.helm?.kubeVersion ?? DEFAULT_KUBE_VERSION);
     const admitted = admissionFindings(admission, output.objects, (id) => settings.rules.severity[id] ?? diagnosticRule(id)?.severity ?? "high");
     for (const object of output.objects) {
       const scope = scopeOf(object);
       const found = [
-        ...inScope([...checkObject(object, scope.rules, { pss: scope.pss }), ...related.get(object) ?? []], scope),
+        ...inScope([...checkObject(object, scope.rules, { pss: scope.pss, kubeMinor }), ...related.get(object) ?? []], scope),
         ...withProfiles((admitted.get(object) ?? []).filter((f) => !settings.rules.disable.includes(f.ruleId)), scope)
       ];
       const grant = settings.exceptionAnnotations === "off" ? void 0 : grantOf(object);
@@ -65914,7 +66221,7 @@ function targetFile(repo, target) {
   const join2 = (name) => target.path ? `${target.path}/${name}` : name;
   if (target.declaredAt) return target.declaredAt.file;
   if (target.kind === "helm") return join2("Chart.yaml");
-  if (target.kind === "kustomize") return target.inputs.find((f) => path32.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path32.posix.basename(f))) ?? join2("kustomization.yaml");
+  if (target.kind === "kustomize") return target.inputs.find((f) => path33.posix.dirname(f) === (target.path || ".") && /^(kustomization\.ya?ml|Kustomization)$/.test(path33.posix.basename(f))) ?? join2("kustomization.yaml");
   return target.files?.[0] ?? (target.path || ".");
 }
 function subjectOf(repo, error) {
@@ -65961,254 +66268,6 @@ function canonicalJson(value) {
 // src/cli/template.ts
 import { appendFileSync, existsSync as existsSync3, mkdirSync as mkdirSync6, writeFileSync as writeFileSync6 } from "node:fs";
 import path34 from "node:path";
-
-// src/render/helm/chart-defaults.ts
-import path33 from "node:path";
-var MERGE_ERROR = "values files merge error";
-function replaceDefaultValues(repo, chart, spec) {
-  let merged = /* @__PURE__ */ new Map();
-  const from = [];
-  for (const p of spec.files) {
-    const file = spec.inChart ? chartFile(chart, p, spec.ignoreMissing === true) : repositoryFile(repo, p, spec.ignoreMissing === true);
-    if (file === void 0) continue;
-    merged = mergeMaps(merged, unmarshal(file, p));
-    from.push(file);
-  }
-  if (!chart.valuesFile) throw new ValuesError(`${MERGE_ERROR}: failed to locate values file: values.yaml`);
-  chart.values = merged;
-  chart.defaultsFrom = from;
-}
-function chartFile(chart, p, ignoreMissing) {
-  const clean2 = path33.posix.normalize(p);
-  if (clean2 === "values.yaml") return chart.valuesFile;
-  const found = chart.files.find((f) => f.name === clean2);
-  if (found || ignoreMissing) return found;
-  throw new ValuesError(`${MERGE_ERROR}: no values file found at path '${p}'`);
-}
-function repositoryFile(repo, p, ignoreMissing) {
-  const joined = underRoot(p);
-  if (!repo.isFile(joined)) {
-    if (ignoreMissing && !repo.isDirectory(joined)) return void 0;
-    throw new ValuesError(`${MERGE_ERROR}: no values file found at path '/${joined}' (reference '${p}')`, joined);
-  }
-  try {
-    return { name: joined, data: Buffer.from(repo.readText(joined), "utf8"), origin: joined };
-  } catch (err) {
-    if (err instanceof InputError) throw new ValuesError(`${MERGE_ERROR}: could not read values from file '${p}': ${err.reason}`, joined);
-    throw err;
-  }
-}
-function unmarshal(file, p) {
-  let doc;
-  try {
-    doc = parseYamlDocsGo(file.data.toString("utf8"))[0];
-  } catch (err) {
-    if (err instanceof GoYamlError2) throw new ValuesError(`${MERGE_ERROR}: unmarshaling values from '${p}' failed: ${err.message}`, file.origin, err.line);
-    throw err;
-  }
-  if (doc === null || doc === void 0) return /* @__PURE__ */ new Map();
-  if (!(doc instanceof Map)) throw new ValuesError(`${MERGE_ERROR}: unmarshaling values from '${p}' failed: error unmarshaling JSON: json: cannot unmarshal into Go value of type map[string]interface {}`, file.origin);
-  return yamlToGo(doc);
-}
-
-// src/render/helm/funcmap.ts
-function helmFuncMap(extra = {}, sprig = {}) {
-  const map = { ...createSprigFuncs(sprig), ...createHelmFuncs() };
-  delete map.env;
-  delete map.expandenv;
-  map.getHostByName = defineFunc({ params: ["string"], result: "string" }, () => "");
-  for (const name of VOLATILE_FUNCS) if (map[name] && !FORMATTING_ONLY.has(name)) map[name] = markVolatile(map[name]);
-  return { ...map, ...extra };
-}
-var FORMATTING_ONLY = /* @__PURE__ */ new Set(["date", "dateInZone", "date_in_zone", "htmlDate", "htmlDateInZone", "dateModify", "date_modify", "mustDateModify", "must_date_modify", "toDate", "mustToDate", "unixEpoch", "durationRound", "getHostByName"]);
-function markVolatile(fn) {
-  const marked = function(...args) {
-    return fn.apply(this, args);
-  };
-  if (fn.goSig) marked.goSig = fn.goSig;
-  marked.volatile = true;
-  return marked;
-}
-function engineToYaml(v) {
-  return helmToYaml(v);
-}
-
-// src/render/helm/index.ts
-var HelmRenderError = class extends InputError {
-  constructor(file, helmMessage, line, column, partialManifest) {
-    super(file, helmMessage, "helm-render", line, column);
-    this.helmMessage = helmMessage;
-    this.partialManifest = partialManifest;
-    this.name = "HelmRenderError";
-  }
-  helmMessage;
-  partialManifest;
-};
-var RELEASE_NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-function validateReleaseName(name) {
-  if (name === "" || name.length > 53 || !RELEASE_NAME_RE.test(name)) {
-    throw new HelmRenderError("", `release name ${JSON.stringify(name)}: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53`);
-  }
-}
-function collectChartValuesSources(c, prefix, out) {
-  for (const d of c.dependencies) collectChartValuesSources(d, [...prefix, chartName(d)], out);
-  for (const file of c.defaultsFrom ?? (c.valuesFile ? [c.valuesFile] : [])) {
-    try {
-      for (const d of parseYaml(file.data.toString("utf8"), file.origin).documents) {
-        out.push({ file: file.origin, sourceMap: d.sourceMap, prefix });
-      }
-    } catch {
-    }
-  }
-}
-function crdProvenance(name, content) {
-  const segs = [];
-  let pos = 0;
-  let line = 1;
-  while (pos < content.length) {
-    const nl = content.indexOf("\n", pos);
-    const end = nl < 0 ? content.length : nl + 1;
-    segs.push({ start: pos, end, template: name, source: name, line, kind: "text" });
-    pos = end;
-    line++;
-  }
-  return segs;
-}
-function renderChart(repo, chartDir, options) {
-  const warn = options.warn ?? (() => void 0);
-  const build = options.build ?? RELEASED_HELM;
-  const afterRelease = build.renderErrorHintsDebug ? "" : void 0;
-  const deadline = options.timeoutMs !== void 0 ? Date.now() + options.timeoutMs : void 0;
-  const userSources = [];
-  let vals;
-  try {
-    vals = mergeUserValues(repo, options, userSources);
-  } catch (err) {
-    if (err instanceof ValuesError) throw new HelmRenderError(err.file ?? chartDir, err.message, err.line);
-    if (err instanceof InputError) throw new HelmRenderError(err.file, err.reason, err.line, err.column);
-    throw err;
-  }
-  let chart;
-  try {
-    const load = { archiveBudget: new ArchiveBudget() };
-    if (options.chartArchive) {
-      chart = loadArchive(Buffer.from(options.chartArchive.data.buffer, options.chartArchive.data.byteOffset, options.chartArchive.data.byteLength), options.chartArchive.origin, load);
-    } else {
-      chart = loadChart(repo, chartDir, load);
-      addFileDependencies(repo, chartDir, chart, load);
-    }
-    if (options.dependencyArchives) addArchiveDependencies(chart, options.dependencyArchives, load);
-    if (options.defaultValuesFiles) replaceDefaultValues(repo, chart, options.defaultValuesFiles);
-  } catch (err) {
-    if (err instanceof ValuesError) throw new HelmRenderError(err.file ?? chartDir, err.message, err.line);
-    if (err instanceof ChartError) throw new HelmRenderError(err.file ?? chartDir, err.message);
-    if (err instanceof InputError) throw new HelmRenderError(err.file, err.reason, err.line, err.column);
-    throw err;
-  }
-  const chartFile2 = `${repo.normalize(chartDir) || "."}/Chart.yaml`;
-  const type = chart.metadata.type;
-  if (type !== "" && type !== "application") throw new HelmRenderError(chartFile2, `${type} charts are not installable`);
-  if (chart.metadata.dependencies) {
-    try {
-      checkDependencies(chart);
-    } catch (err) {
-      if (err instanceof ValuesError) throw new HelmRenderError(chartFile2, err.message);
-      throw err;
-    }
-  }
-  validateReleaseName(options.releaseName);
-  try {
-    processDependencies(chart, vals, warn, build);
-  } catch (err) {
-    if (err instanceof ValuesError) throw new HelmRenderError(chartFile2, err.message);
-    throw err;
-  }
-  let caps;
-  try {
-    caps = makeCapabilities({ kubeVersion: options.kubeVersion, apiVersions: options.apiVersions, build });
-  } catch (err) {
-    throw new HelmRenderError(chartFile2, err.message);
-  }
-  let coalesced;
-  try {
-    coalesced = coalesceValues(chart, vals, warn, build);
-  } catch (err) {
-    if (err instanceof ValuesError) throw new HelmRenderError(chartFile2, err.message);
-    throw err;
-  }
-  const unchecked = [];
-  if (!options.skipSchemaValidation) {
-    const err = validateAgainstSchema(chart, coalesced, (n) => unchecked.push(n));
-    if (err) {
-      throw new HelmRenderError(chart.schema?.origin ?? chartFile2, `values don't meet the specifications of the schema(s) in the following chart(s):
-${err}`);
-    }
-  }
-  const top = toRenderValues(chart, coalesced, { name: options.releaseName, namespace: options.namespace, isUpgrade: options.isUpgrade }, caps, engineToYaml);
-  if (chart.metadata.kubeVersion !== "" && !isCompatibleRange(chart.metadata.kubeVersion, caps.kubeVersion.normalized)) {
-    throw new HelmRenderError(chartFile2, `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${caps.kubeVersion.version}`, void 0, void 0, afterRelease);
-  }
-  let result;
-  try {
-    result = renderTemplates(chart, top, { funcs: helmFuncMap(), toYaml: engineToYaml, deadline, maxOutputLength: options.maxOutputBytes });
-  } catch (err) {
-    if (err instanceof RenderError) throw new HelmRenderError(err.file ?? chartFile2, err.message, err.line, err.column, afterRelease);
-    throw err;
-  }
-  const templateOrigins = Object.fromEntries(result.origins);
-  const notesName = `${chartFullPath(chart)}/templates/NOTES.txt`;
-  let notes = "";
-  const files = [];
-  for (const r of [...result.rendered].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
-    if (r.name.endsWith("NOTES.txt")) {
-      if (options.renderSubchartNotes || r.name === notesName) notes += (notes.length > 0 ? "\n" : "") + r.output;
-      continue;
-    }
-    files.push({ name: r.name, content: r.output, segments: r.segments });
-  }
-  let sorted;
-  try {
-    sorted = sortManifests(files, build);
-  } catch (err) {
-    if (err instanceof ManifestError) {
-      let partial = "";
-      for (const f of files) if (f.content.trim() !== "") partial += `---
-# Source: ${f.name}
-${f.content}
-`;
-      throw new HelmRenderError(templateOrigins[err.file] ?? err.file, err.message, err.line, void 0, partial);
-    }
-    throw err;
-  }
-  const crds = options.includeCrds ? crdObjects(chart).map((c) => ({ filename: c.filename, content: c.file.data.toString("utf8") })) : [];
-  if (options.includeCrds) for (const c of crdObjects(chart)) templateOrigins[c.filename] = c.file.origin;
-  const manifests = [];
-  for (const c of crds) manifests.push({ source: c.filename, content: c.content, provenance: crdProvenance(c.filename, c.content), kind: "crd" });
-  for (const m of sorted.manifests) manifests.push({ source: m.name, content: m.content, provenance: m.segments, kind: "manifest" });
-  for (const h of sorted.hooks) {
-    if (options.skipTests && (h.hookEvents ?? []).includes("test")) continue;
-    manifests.push({ source: h.name, content: h.content, provenance: h.segments, hook: h.hook, kind: "hook" });
-  }
-  const valuesSources = [];
-  collectChartValuesSources(chart, [], valuesSources);
-  valuesSources.push(...userSources);
-  return {
-    manifests,
-    valuesSources,
-    ...notes !== "" ? { notes } : {},
-    unchecked,
-    templateOrigins,
-    releaseManifest: releaseManifest(crds, sorted.manifests),
-    sortedManifests: sorted.manifests,
-    hooks: sorted.hooks,
-    crds,
-    values: coalesced,
-    capabilities: caps,
-    chart
-  };
-}
-
-// src/cli/template.ts
 var TEMPLATE_USAGE = "Usage:  gitops-gate template [NAME] [CHART] [flags]";
 var FlagError = class extends Error {
 };

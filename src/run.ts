@@ -16,7 +16,9 @@ import { blockingFindings, markAgainstBase, sortFindings } from './policy/gate.j
 import { inScope, Scopes, withProfiles } from './policy/scopes.js';
 import { admissionFindings, type AdmissionPolicies } from './analyze/admission/findings.js';
 import { loadAdmissionPolicies } from './rules/admission-policies.js';
+import { kubeMinorOf } from './rules/templates/api-lifecycle.js';
 import { renderTarget } from './render/index.js';
+import { DEFAULT_KUBE_VERSION } from './render/helm/index.js';
 import { expandApplicationSet } from './render/argocd-applicationset.js';
 import type { ChartSource, ChartUse } from './fetch/chart-source.js';
 import { openChartSource, type OpenChartSource } from './fetch/open.js';
@@ -698,11 +700,12 @@ async function scanTree(
     // Relations are judged within what the target renders together (a chart, an overlay, a declaration).
     const related = checkSet(output.objects, scopes.anyRules);
     const scopeOf = scopes.forSet(output.objects);
+    const kubeMinor = kubeMinorOf(target.helm?.environment?.kubeVersion ?? settings.discovery.helm?.kubeVersion ?? DEFAULT_KUBE_VERSION);
     const admitted = admissionFindings(admission, output.objects, (id) => settings.rules.severity[id] ?? diagnosticRule(id)?.severity ?? 'high');
     for (const object of output.objects) {
       const scope = scopeOf(object);
       const found = [
-        ...inScope([...checkObject(object, scope.rules, { pss: scope.pss }), ...(related.get(object) ?? [])], scope),
+        ...inScope([...checkObject(object, scope.rules, { pss: scope.pss, kubeMinor }), ...(related.get(object) ?? [])], scope),
         ...withProfiles((admitted.get(object) ?? []).filter((f) => !settings.rules.disable.includes(f.ruleId)), scope)
       ];
       const grant = settings.exceptionAnnotations === 'off' ? undefined : grantOf(object);

@@ -11,7 +11,7 @@ const rules = activeRules(loadBuiltinRules(), settings).filter((r) => r.rule.id.
 
 function pssFindings(yaml: string) {
   const [object] = objectsFromYaml(yaml, 'pod.yaml', 'manifests:.').objects;
-  return checkObject(object, rules, { pss: settings.pss }).map((f) => `${f.ruleId} ${f.path.join('.')}`);
+  return checkObject(object, rules, { pss: settings.pss, kubeMinor: 35 }).map((f) => `${f.ruleId} ${f.path.join('.')}`);
 }
 
 const pod = (spec: string) => `apiVersion: v1

@@ -184,7 +184,7 @@ describe('pod-security-admission conformance', () => {
         const body = wrap(fixture.pod);
         const podPath = podTemplateOf(kind, body)?.podPath ?? [];
         const object = { apiVersion: String(body.apiVersion), kind, name: fixture.pod.name, namespace: 'conformance', body };
-        const settings = { pss: { level: fixture.level, minor: fixture.minor } };
+        const settings = { pss: { level: fixture.level, minor: fixture.minor }, kubeMinor: 35 };
         const results = PSS_CHECKS.map((check) => ({ checkId: check.id, violations: pssTemplate.run({ object, settings }, { check: check.id }) }));
         const violations = results.flatMap((r) => r.violations);
         let problem = verdictProblem(fixture, results);
@@ -244,7 +244,7 @@ describe('pss API', () => {
     expect(evaluatePss('baseline', 37, windowsPod).flatMap((r) => r.violations)).toHaveLength(1);
     const object = deployment(windowsPod.spec);
     const run = (level: PssLevel, minor: number) =>
-      pssTemplate.run({ object, settings: { pss: { level, minor } } }, { check: 'seccompProfile_baseline' });
+      pssTemplate.run({ object, settings: { pss: { level, minor }, kubeMinor: 35 } }, { check: 'seccompProfile_baseline' });
     expect(run('restricted', 37)).toEqual([]);
     expect(run('restricted', 24)).toHaveLength(1);
     expect(run('baseline', 37)).toEqual([
@@ -257,7 +257,7 @@ describe('pss API', () => {
 
   test('the pss template follows the enforced level and refuses unknown checks', () => {
     const object = deployment({ containers: [{ name: 'app', securityContext: { privileged: true } }] });
-    const run = (level: PssLevel, check: string) => pssTemplate.run({ object, settings: { pss: { level, minor: 37 } } }, { check });
+    const run = (level: PssLevel, check: string) => pssTemplate.run({ object, settings: { pss: { level, minor: 37 }, kubeMinor: 35 } }, { check });
     expect(run('baseline', 'privileged')).toEqual([
       {
         path: ['spec', 'template', 'spec', 'containers', 0, 'securityContext', 'privileged'],
@@ -269,6 +269,6 @@ describe('pss API', () => {
     expect(run('restricted', 'allowPrivilegeEscalation')).toHaveLength(1);
     expect(() => run('baseline', 'privileged_containers')).toThrow(/params\.check must be one of/);
     const configMap = { ...object, kind: 'ConfigMap' };
-    expect(pssTemplate.run({ object: configMap, settings: { pss: { level: 'restricted', minor: 37 } } }, { check: 'privileged' })).toEqual([]);
+    expect(pssTemplate.run({ object: configMap, settings: { pss: { level: 'restricted', minor: 37 }, kubeMinor: 35 } }, { check: 'privileged' })).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { objectRefOf } from '../../src/objects/types.js';
 import { DefinitionError, loadBuiltinRules, parseRule } from '../../src/rules/load.js';
 import type { CheckSettings, RuleDefinition } from '../../src/rules/types.js';
 
-const settings: CheckSettings = { pss: { level: 'restricted', minor: 37 } };
+const settings: CheckSettings = { pss: { level: 'restricted', minor: 37 }, kubeMinor: 35 };
 const rules = loadBuiltinRules();
 
 function asObject(body: Record<string, unknown>) {

@@ -4,17 +4,17 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
-import { runSetRule } from '../../src/analyze/engine.js';
+import { ruleMatches, runSetRule } from '../../src/analyze/engine.js';
 import { ANALYZERS } from '../../src/analyze/relations/index.js';
 import { makeObject } from '../../src/objects/manifests.js';
-import { POD_TEMPLATE_PATHS } from '../../src/objects/podspec.js';
 import { objectRefOf } from '../../src/objects/types.js';
 import { compileCel, runCelCheck, toCelValue } from '../../src/rules/cel.js';
 import { isFromRegistry, parseImageReference } from '../../src/rules/image-reference.js';
 import { genericTemplates, parseFieldPath, validateTemplateParams } from '../../src/rules/templates/generic.js';
 import type { CheckContext, CheckSettings, RuleDefinition } from '../../src/rules/types.js';
+import { kubeMinorOf } from '../../src/rules/templates/api-lifecycle.js';
 
-const settings: CheckSettings = { pss: { level: 'restricted', minor: 37 } };
+const settings: CheckSettings = { pss: { level: 'restricted', minor: 37 }, kubeMinor: 35 };
 const DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
 function ctxOf(body: Record<string, unknown>): CheckContext {
@@ -440,7 +440,7 @@ describe('host-path-sensitive, capability-drop', () => {
 describe('namespace-pss-level', () => {
   const namespace = (level?: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', ...(level ? { labels: { 'pod-security.kubernetes.io/enforce': level } } : {}) } });
   const at = (level: 'baseline' | 'restricted', body: Record<string, unknown>) =>
-    genericTemplates.find((g) => g.name === 'namespace-pss-level')!.run({ object: { ...objectRefOf(body), body }, settings: { pss: { level, minor: 37 } } }, {});
+    genericTemplates.find((g) => g.name === 'namespace-pss-level')!.run({ object: { ...objectRefOf(body), body }, settings: { pss: { level, minor: 37 }, kubeMinor: 35 } }, {});
 
   test('a label below the scan level is reported at the label; equal, higher, missing or unknown levels are not', () => {
     expect(at('restricted', namespace('baseline'))).toEqual([
@@ -674,9 +674,35 @@ describe('template params are validated', () => {
     const names = genericTemplates.map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names.sort()).toEqual(
-      ['capability-drop', 'container-field', 'duplicate-env', 'host-path-sensitive', 'image-reference', 'ingress-tls', 'metadata-keys', 'namespace-pss-level', 'network-policy-open-ingress', 'numeric-bound', 'object-field', 'object-namespace', 'pod-field', 'rbac-rules', 'resources', 'secret-in-configmap', 'secret-in-env', 'service-type'].sort()
+      ['api-lifecycle', 'capability-drop', 'container-field', 'duplicate-env', 'host-path-sensitive', 'image-reference', 'ingress-tls', 'metadata-keys', 'namespace-pss-level', 'network-policy-open-ingress', 'numeric-bound', 'object-field', 'object-namespace', 'pod-field', 'rbac-rules', 'resources', 'secret-in-configmap', 'secret-in-env', 'service-type'].sort()
     );
     for (const t of genericTemplates) expect(t.description.length).toBeGreaterThan(20);
+  });
+});
+
+describe('api-lifecycle', () => {
+  const at = (minor: number) => ({ pss: { level: 'restricted' as const, minor: 37 }, kubeMinor: minor });
+  const lifecycle = genericTemplates.find((t) => t.name === 'api-lifecycle')!;
+  const cronJob = { apiVersion: 'batch/v1beta1', kind: 'CronJob', metadata: { name: 'nightly' }, spec: {} };
+  const check = (body: Record<string, unknown>, minor: number, stage: string) => lifecycle.run({ object: { ...objectRefOf(body), body }, settings: at(minor) }, { stage });
+
+  test('a version is deprecated from its deprecation release and removed from its removal release, on the apiVersion line', () => {
+    expect(check(cronJob, 20, 'deprecated')).toEqual([]);
+    expect(check(cronJob, 21, 'deprecated')).toEqual([{ path: ['apiVersion'], message: 'batch/v1beta1 CronJob is deprecated since Kubernetes v1.21 and removed in v1.25; use batch/v1.' }]);
+    expect(check(cronJob, 24, 'removed')).toEqual([]);
+    expect(check(cronJob, 25, 'deprecated')).toEqual([]);
+    expect(check(cronJob, 25, 'removed')).toEqual([{ path: ['apiVersion'], message: 'batch/v1beta1 CronJob was removed in Kubernetes v1.25: the cluster (v1.25) refuses it, so the sync fails; use batch/v1.' }]);
+  });
+
+  test('only the kinds the version served are matched; an API without replacement says so', () => {
+    expect(check({ apiVersion: 'policy/v1beta1', kind: 'Eviction', metadata: { name: 'x' } }, 30, 'removed')).toEqual([]);
+    expect(check({ apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy', metadata: { name: 'x' } }, 30, 'removed')[0].message).toContain('it has no replacement');
+    expect(check({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'x' } }, 35, 'removed')).toEqual([]);
+    expect(() => lifecycle.validate({ stage: 'soon' })).toThrow('params.stage must be deprecated or removed');
+  });
+
+  test('the Kubernetes minor version is read from what Helm is told', () => {
+    expect([kubeMinorOf('v1.35.0'), kubeMinorOf('1.29'), kubeMinorOf('v2.0.0')]).toEqual([35, 29, 0]);
   });
 });
 
@@ -759,7 +785,6 @@ describe('built-in rules of this module (rules/*.yaml except pss-*)', () => {
   const validate = ajv.compile(JSON.parse(readFileSync('schemas/rule.schema.json', 'utf8')));
   const files = readdirSync('rules').filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('pss-')).sort();
   const rules = files.map((f) => [f, parseYaml(readFileSync(`rules/${f}`, 'utf8')) as RuleDefinition] as const);
-  const workloadKinds = new Set(Object.keys(POD_TEMPLATE_PATHS));
 
   function evaluate(rule: RuleDefinition, example: Record<string, unknown>) {
     if ('analyzer' in rule.check) {
@@ -768,7 +793,7 @@ describe('built-in rules of this module (rules/*.yaml except pss-*)', () => {
       return runSetRule(rule, objects);
     }
     const kind = String(example.kind);
-    const matches = rule.match.kinds.some((k) => k === kind || (k === 'workloads' && workloadKinds.has(kind)));
+    const matches = ruleMatches(rule, kind);
     expect([rule.id, kind, matches]).toEqual([rule.id, kind, true]);
     const ctx = ctxOf(example);
     if ('cel' in rule.check) return runCelCheck(rule.check, ctx);

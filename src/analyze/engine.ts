@@ -18,7 +18,7 @@ export interface ActiveRule {
 const WORKLOAD_KINDS = new Set(Object.keys(POD_TEMPLATE_PATHS));
 
 export function ruleMatches(rule: RuleDefinition, kind: string): boolean {
-  return rule.match.kinds.some((k) => k === kind || (k === 'workloads' && WORKLOAD_KINDS.has(kind)));
+  return rule.match.kinds.some((k) => k === kind || k === '*' || (k === 'workloads' && WORKLOAD_KINDS.has(kind)));
 }
 
 /** The violations one rule finds in one object (no source mapping): what rule examples are tested with. */

@@ -55,6 +55,8 @@ export interface RuleDefinition {
 /** Settings a check may read: only what changes a verdict. */
 export interface CheckSettings {
   pss: PssSettings;
+  /** Minor version of the Kubernetes the objects are deployed to (1.<kubeMinor>). */
+  kubeMinor: number;
 }
 
 export interface CheckContext {

@@ -2,6 +2,7 @@
  * The generic check templates rules name in `check.template`. Each lives in its own module; this one lists
  * them and validates a rule's params up front.
  */
+import { apiLifecycleTemplate } from './api-lifecycle.js';
 import { secretInConfigMapTemplate } from './config-data.js';
 import { duplicateEnvTemplate, secretInEnvTemplate } from './env.js';
 import { containerFieldTemplate, objectFieldTemplate, podFieldTemplate } from './fields.js';
@@ -37,7 +38,8 @@ export const genericTemplates: readonly GenericTemplate[] = [
   hostPathSensitiveTemplate,
   capabilityDropTemplate,
   networkPolicyOpenIngressTemplate,
-  serviceTypeTemplate
+  serviceTypeTemplate,
+  apiLifecycleTemplate
 ];
 
 /**
