@@ -20287,6 +20287,7 @@ function referencesMarkdown(rule) {
   }
   if (refs.cis?.length) out.push(`- CIS Kubernetes Benchmark: ${refs.cis.join(", ")}`);
   if (refs.nsa?.length) out.push(`- NSA/CISA Kubernetes Hardening Guide: ${refs.nsa.join(", ")}`);
+  if (refs.mitre?.length) out.push(`- MITRE ATT&CK: ${refs.mitre.join(", ")}`);
   for (const doc of refs.docs ?? []) out.push(`- ${doc}`);
   return out;
 }
@@ -49832,7 +49833,7 @@ var capabilityDropTemplate = defineTemplate(
 // src/rules/image-reference.ts
 var DEFAULT_REGISTRY = "docker.io";
 var TAG = /^[\w][\w.-]{0,127}$/;
-var DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+var DIGEST = /^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/;
 var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?$/;
 var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);

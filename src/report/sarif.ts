@@ -96,6 +96,7 @@ function referencesMarkdown(rule: RuleMeta): string[] {
   }
   if (refs.cis?.length) out.push(`- CIS Kubernetes Benchmark: ${refs.cis.join(', ')}`);
   if (refs.nsa?.length) out.push(`- NSA/CISA Kubernetes Hardening Guide: ${refs.nsa.join(', ')}`);
+  if (refs.mitre?.length) out.push(`- MITRE ATT&CK: ${refs.mitre.join(', ')}`);
   for (const doc of refs.docs ?? []) out.push(`- ${doc}`);
   return out;
 }

@@ -5,10 +5,11 @@ import type { RuleDefinition } from './types.js';
 
 function referencesOf(rule: RuleDefinition): string[] {
   const refs: string[] = [];
-  const { pss, cis, nsa, docs } = rule.references;
+  const { pss, cis, nsa, mitre, docs } = rule.references;
   if (pss) refs.push(`Pod Security Standards, ${pss.level}: \`${pss.check}\``);
   if (cis?.length) refs.push(`CIS Kubernetes Benchmark ${cis.join(', ')}`);
   if (nsa?.length) refs.push(`NSA/CISA Kubernetes Hardening Guide: ${nsa.join('; ')}`);
+  if (mitre?.length) refs.push(`MITRE ATT&CK ${mitre.map((id) => `[${id}](https://attack.mitre.org/techniques/${id.replace('.', '/')}/)`).join(', ')}`);
   for (const url of docs ?? []) refs.push(`<${url}>`);
   return refs;
 }

@@ -8,6 +8,8 @@ export interface RuleReferences {
   pss?: { level: 'baseline' | 'restricted'; check: string };
   cis?: string[];
   nsa?: string[];
+  /** MITRE ATT&CK technique ids (T1611, T1552.007). */
+  mitre?: string[];
   docs?: string[];
 }
 
