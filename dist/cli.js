@@ -20030,13 +20030,16 @@ var Scopes = class {
   get uniform() {
     return this.profiles.length === 0 && !this.settings.pssFromNamespaces;
   }
-  /** The scope of each object of a set rendered together (its Namespaces are read from the set). */
-  forSet(objects) {
+  /**
+   * The scope of each object of a set rendered together. Its Namespace is read from the set, else from
+   * `elsewhere` (the Namespaces the revision renders in other targets).
+   */
+  forSet(objects, elsewhere = /* @__PURE__ */ new Map()) {
     if (this.uniform) {
       const base2 = this.base;
       return () => base2;
     }
-    const namespaces = /* @__PURE__ */ new Map();
+    const namespaces = new Map(elsewhere);
     for (const o of objects) if (o.kind === "Namespace" && o.apiVersion === "v1") namespaces.set(o.name, o);
     return (object) => {
       const namespace = object.kind === "Namespace" ? object : object.namespace !== void 0 ? namespaces.get(object.namespace) : void 0;
@@ -51747,7 +51750,7 @@ function matchesResources(m, object, ctx, constrainsResources) {
   const namespace = ctx.namespaces.get(name);
   if (namespace) return selectorMatches(selector, (k) => ({ [METADATA_NAME_LABEL]: name, ...labelsOf(namespace) })[k]);
   if (selectorKeys(selector).every((k) => k === METADATA_NAME_LABEL)) return selectorMatches(selector, (k) => k === METADATA_NAME_LABEL ? name : void 0);
-  return `its namespaceSelector reads labels of Namespace ${name}, which is not rendered with the object`;
+  return `its namespaceSelector reads labels of Namespace ${name}, which this revision does not render`;
 }
 function paramsFor(policy, binding, object, ctx) {
   if (!policy.paramKind) return [void 0];
@@ -51828,7 +51831,7 @@ function evaluateBinding(policy, binding, object, ctx) {
   const readsNamespace = [...policy.matchConditions.map((c) => c.expression), ...policy.validations.flatMap((v) => [v.expression, ...v.messageExpression ? [v.messageExpression] : []]), ...policy.variables.values()].some(
     (e) => /\bnamespaceObject\b/.test(e.text)
   );
-  if (readsNamespace && isNamespaced(object) && !namespace) return [{ ...base2, notChecked: `it reads namespaceObject, and Namespace ${object.namespace ?? "default"} is not rendered with the object` }];
+  if (readsNamespace && isNamespaced(object) && !namespace) return [{ ...base2, notChecked: `it reads namespaceObject, and this revision does not render Namespace ${object.namespace ?? "default"}` }];
   const params = paramsFor(policy, binding, object, ctx);
   if ("none" in params) return binding.paramRef?.parameterNotFoundAction === "Deny" ? [{ ...base2, errors: [{ message: params.none, validation: -1 }] }] : [];
   const decisions = [];
@@ -51894,11 +51897,11 @@ function messageOf(validation, evaluation) {
 function ruleOf(binding) {
   return binding.validationActions.includes("Deny") ? "admission-policy-deny" : binding.validationActions.includes("Warn") ? "admission-policy-warn" : "admission-policy-audit";
 }
-function admissionFindings(set2, objects, severityOf) {
+function admissionFindings(set2, objects, severityOf, elsewhere = /* @__PURE__ */ new Map()) {
   const out = /* @__PURE__ */ new Map();
   if (set2.bindings.length === 0) return out;
   const byName = new Map(set2.policies.map((p) => [p.name, p]));
-  const namespaces = new Map(objects.filter((o) => o.kind === "Namespace" && o.apiVersion === "v1").map((o) => [o.name, o]));
+  const namespaces = new Map([...elsewhere, ...objects.filter((o) => o.kind === "Namespace" && o.apiVersion === "v1").map((o) => [o.name, o])]);
   const ctx = { namespaces, params: set2.params };
   for (const object of objects) {
     const found = [];
@@ -66082,6 +66085,8 @@ async function scanTree(repo, settings, scopes, admission, budget, selection, di
   const superseded = [];
   const gitCharts = [];
   const prunes = /* @__PURE__ */ new Set();
+  const namespaces = /* @__PURE__ */ new Map();
+  const judged = [];
   let rendered = 0;
   for (; ; ) {
     let target = queue2.shift();
@@ -66105,6 +66110,7 @@ async function scanTree(repo, settings, scopes, admission, budget, selection, di
     rendered++;
     onTarget?.(t.id, rendered, rendered + queue2.length + deferred.length);
     const output = await renderOnce(t);
+    for (const o of output.objects) if (o.kind === "Namespace" && o.apiVersion === "v1" && !namespaces.has(o.name)) namespaces.set(o.name, o);
     const made = declared.from(t, output.objects);
     for (const child of made) {
       if (buildsFolder(child)) builders.push(child);
@@ -66124,6 +66130,8 @@ async function scanTree(repo, settings, scopes, admission, budget, selection, di
     superseded.push(`${t.id} (${builder.id})`);
     withdraw(t.id, builder.id);
   }
+  const reported = new Set(targets.map((r) => r.id));
+  for (const { target, output } of judged) if (reported.has(target.id)) judge(target, output);
   if (superseded.length > 0) {
     notes.push(`Checked under the declarations that deploy them (Flux Kustomizations and HelmReleases, Argo CD Applications), as their controllers render them, and not a second time as guesses: ${superseded.length > 8 ? `${superseded.slice(0, 8).join(", ")} and ${superseded.length - 8} more` : superseded.join(", ")}.`);
   }
@@ -66169,12 +66177,25 @@ async function scanTree(repo, settings, scopes, admission, budget, selection, di
     for (const error of targetErrors) {
       problems.push({ error, target: target.id, subject: TARGET_LEVEL_RULES.has(error.ruleId) ? inputsDigest() : subjectOf(repo, error) });
     }
-    const identities = /* @__PURE__ */ new Map();
-    if (diff) objects.set(target.id, identities);
+    if (diff) objects.set(target.id, new Map(output.objects.map((object) => [identityOf(object), { ref: refOf(object), body: digest(comparableBody(object)) }])));
+    judged.push({ target, output });
+    const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
+    if (target.declaredAt && DECLARATION_TARGET.test(target.id)) renderedDeclarations.push({ id: target.id, declaredAt: target.declaredAt, checked: unchecked.length === 0 });
+    targets.push({
+      id: target.id,
+      kind: target.kind,
+      path: target.path,
+      rendered: target.renderable,
+      objects: output.objects.length,
+      checked: unchecked.length === 0,
+      ...unchecked.length > 0 ? { unchecked } : {}
+    });
+  }
+  function judge(target, output) {
     const related = checkSet(output.objects, scopes.anyRules);
-    const scopeOf = scopes.forSet(output.objects);
+    const scopeOf = scopes.forSet(output.objects, namespaces);
     const kubeMinor = kubeMinorOf(target.helm?.environment?.kubeVersion ?? settings.discovery.helm?.kubeVersion ?? DEFAULT_KUBE_VERSION);
-    const admitted = admissionFindings(admission, output.objects, (id) => settings.rules.severity[id] ?? diagnosticRule(id)?.severity ?? "high");
+    const admitted = admissionFindings(admission, output.objects, (id) => settings.rules.severity[id] ?? diagnosticRule(id)?.severity ?? "high", namespaces);
     for (const object of output.objects) {
       const scope = scopeOf(object);
       const found = [
@@ -66188,19 +66209,7 @@ async function scanTree(repo, settings, scopes, admission, budget, selection, di
         findings.push(...applied.findings);
         grants.set(`${target.id}\0${identityOf(object)}`, { ...grant, object: describeObject(object) });
       } else findings.push(...found);
-      if (diff) identities.set(identityOf(object), { ref: refOf(object), body: digest(comparableBody(object)) });
     }
-    const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
-    if (target.declaredAt && DECLARATION_TARGET.test(target.id)) renderedDeclarations.push({ id: target.id, declaredAt: target.declaredAt, checked: unchecked.length === 0 });
-    targets.push({
-      id: target.id,
-      kind: target.kind,
-      path: target.path,
-      rendered: target.renderable,
-      objects: output.objects.length,
-      checked: unchecked.length === 0,
-      ...unchecked.length > 0 ? { unchecked } : {}
-    });
   }
 }
 function isPartialDeclaration(object) {

@@ -599,6 +599,9 @@ async function scanTree(
   const superseded: string[] = [];
   const gitCharts: TreeScan['gitCharts'] = [];
   const prunes = new Set<string>();
+  // Every Namespace this revision renders, by name: what the cluster will hold, for objects rendered elsewhere.
+  const namespaces = new Map<string, KubeObject>();
+  const judged: { target: Target; output: RenderOutput }[] = [];
   let rendered = 0;
   for (;;) {
     let target = queue.shift();
@@ -623,6 +626,7 @@ async function scanTree(
     rendered++;
     onTarget?.(t.id, rendered, rendered + queue.length + deferred.length);
     const output = await renderOnce(t);
+    for (const o of output.objects) if (o.kind === 'Namespace' && o.apiVersion === 'v1' && !namespaces.has(o.name)) namespaces.set(o.name, o);
     const made = declared.from(t, output.objects);
     for (const child of made) {
       if (buildsFolder(child)) builders.push(child);
@@ -645,6 +649,9 @@ async function scanTree(
     superseded.push(`${t.id} (${builder.id})`);
     withdraw(t.id, builder.id);
   }
+  // Objects are judged once every target is rendered: a workload's Namespace may come from another target.
+  const reported = new Set(targets.map((r) => r.id));
+  for (const { target, output } of judged) if (reported.has(target.id)) judge(target, output);
   if (superseded.length > 0) {
     notes.push(`Checked under the declarations that deploy them (Flux Kustomizations and HelmReleases, Argo CD Applications), as their controllers render them, and not a second time as guesses: ${superseded.length > 8 ? `${superseded.slice(0, 8).join(', ')} and ${superseded.length - 8} more` : superseded.join(', ')}.`);
   }
@@ -695,13 +702,29 @@ async function scanTree(
     for (const error of targetErrors) {
       problems.push({ error, target: target.id, subject: TARGET_LEVEL_RULES.has(error.ruleId) ? inputsDigest() : subjectOf(repo, error) });
     }
-    const identities = new Map<string, RenderedIdentity>();
-    if (diff) objects.set(target.id, identities);
-    // Relations are judged within what the target renders together (a chart, an overlay, a declaration).
+    if (diff) objects.set(target.id, new Map(output.objects.map((object) => [identityOf(object), { ref: refOf(object), body: digest(comparableBody(object)) }])));
+    judged.push({ target, output });
+    const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
+    if (target.declaredAt && DECLARATION_TARGET.test(target.id)) renderedDeclarations.push({ id: target.id, declaredAt: target.declaredAt, checked: unchecked.length === 0 });
+    targets.push({
+      id: target.id,
+      kind: target.kind,
+      path: target.path,
+      rendered: target.renderable,
+      objects: output.objects.length,
+      checked: unchecked.length === 0,
+      ...(unchecked.length > 0 ? { unchecked } : {})
+    });
+  }
+
+  /** The findings of a reported target's objects, once every target is rendered. */
+  function judge(target: Target, output: RenderOutput): void {
+    // Relations are judged within what the target renders together (a chart, an overlay, a declaration); a
+    // Namespace comes from the set first, else from anywhere in the revision.
     const related = checkSet(output.objects, scopes.anyRules);
-    const scopeOf = scopes.forSet(output.objects);
+    const scopeOf = scopes.forSet(output.objects, namespaces);
     const kubeMinor = kubeMinorOf(target.helm?.environment?.kubeVersion ?? settings.discovery.helm?.kubeVersion ?? DEFAULT_KUBE_VERSION);
-    const admitted = admissionFindings(admission, output.objects, (id) => settings.rules.severity[id] ?? diagnosticRule(id)?.severity ?? 'high');
+    const admitted = admissionFindings(admission, output.objects, (id) => settings.rules.severity[id] ?? diagnosticRule(id)?.severity ?? 'high', namespaces);
     for (const object of output.objects) {
       const scope = scopeOf(object);
       const found = [
@@ -715,19 +738,7 @@ async function scanTree(
         findings.push(...applied.findings);
         grants.set(`${target.id}\0${identityOf(object)}`, { ...grant, object: describeObject(object) });
       } else findings.push(...found);
-      if (diff) identities.set(identityOf(object), { ref: refOf(object), body: digest(comparableBody(object)) });
     }
-    const unchecked = [...new Set(targetErrors.filter((e) => isCoverageRule(e.ruleId)).map((e) => e.ruleId))];
-    if (target.declaredAt && DECLARATION_TARGET.test(target.id)) renderedDeclarations.push({ id: target.id, declaredAt: target.declaredAt, checked: unchecked.length === 0 });
-    targets.push({
-      id: target.id,
-      kind: target.kind,
-      path: target.path,
-      rendered: target.renderable,
-      objects: output.objects.length,
-      checked: unchecked.length === 0,
-      ...(unchecked.length > 0 ? { unchecked } : {})
-    });
   }
 }
 

@@ -140,12 +140,13 @@ describe('ValidatingAdmissionPolicies before merge', () => {
 
     const selector = POLICY.replace('matchLabels: { kubernetes.io/metadata.name: shop }', 'matchLabels: { tier: prod }');
     const unknownNamespace = await scan({ '.gitops-gate.yaml': CONFIG, 'policies/replicas.yaml': selector, 'shop/web.yaml': deployment('shop', 1) });
-    expect(admission(unknownNamespace)[0].message).toContain('its namespaceSelector reads labels of Namespace shop, which is not rendered with the object');
+    expect(admission(unknownNamespace)[0].message).toContain('its namespaceSelector reads labels of Namespace shop, which this revision does not render');
+    // The Namespace may be rendered by another target of the revision (a cluster folder, a platform overlay).
     const withNamespace = await scan({
       '.gitops-gate.yaml': CONFIG,
       'policies/replicas.yaml': selector,
       'shop/web.yaml': deployment('shop', 9),
-      'shop/namespace.yaml': lines('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels: { tier: prod }')
+      'cluster/namespaces.yaml': lines('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: shop', '  labels: { tier: prod }')
     });
     expect(admission(withNamespace).map((f) => f.ruleId)).toEqual(['admission-policy-deny']);
   });

@@ -53,9 +53,11 @@ describe('the Pod Security level a Namespace enforces', () => {
     expect(result.findings.filter((f) => f.ruleId === 'namespace-pss-lowered').map((f) => [f.location.file, f.location.line])).toEqual([['shop/namespace.yaml', 6]]);
   });
 
-  test('without the Namespace in the set, or with pss.namespaceLabels off, the configured level applies', async () => {
+  test('a Namespace another target renders counts too; without one, or with pss.namespaceLabels off, the configured level applies', async () => {
     const apart = await scan({ 'cluster/namespace.yaml': namespace('shop', ['pod-security.kubernetes.io/enforce: baseline']), 'shop/web.yaml': deployment('shop') });
-    expect(pssRules(apart)).toContain('pss-run-as-non-root');
+    expect(pssRules(apart)).toEqual(['pss-privileged']);
+    const none = await scan({ 'cluster/namespace.yaml': namespace('other', ['pod-security.kubernetes.io/enforce: baseline']), 'shop/web.yaml': deployment('shop') });
+    expect(pssRules(none)).toContain('pss-run-as-non-root');
     const off = await scan({
       '.gitops-gate.yaml': lines('pss:', '  namespaceLabels: false'),
       'shop/namespace.yaml': namespace('shop', ['pod-security.kubernetes.io/enforce: baseline']),

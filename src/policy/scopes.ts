@@ -2,7 +2,8 @@
  * What applies to each object: the rules, their severities, the Pod Security level and the gate's threshold.
  *
  * Everything starts from the configuration. Two things change it for one object:
- * - the Namespace it is deployed into, when that Namespace is rendered in the same set: its workloads are checked
+ * - the Namespace it is deployed into, when the revision renders that Namespace (with it, or in another target): its
+ *   workloads are checked
  *   at the level its `pod-security.kubernetes.io/enforce` label enforces (and `enforce-version`), as Pod Security
  *   admission will check them. A namespace that lowers the level is reported by its own rule
  *   (namespace-pss-lowered); the Namespace object itself is always judged against the configured level.
@@ -100,13 +101,16 @@ export class Scopes {
     return this.profiles.length === 0 && !this.settings.pssFromNamespaces;
   }
 
-  /** The scope of each object of a set rendered together (its Namespaces are read from the set). */
-  forSet(objects: readonly KubeObject[]): (object: KubeObject) => ObjectScope {
+  /**
+   * The scope of each object of a set rendered together. Its Namespace is read from the set, else from
+   * `elsewhere` (the Namespaces the revision renders in other targets).
+   */
+  forSet(objects: readonly KubeObject[], elsewhere: ReadonlyMap<string, KubeObject> = new Map()): (object: KubeObject) => ObjectScope {
     if (this.uniform) {
       const base = this.base;
       return () => base;
     }
-    const namespaces = new Map<string, KubeObject>();
+    const namespaces = new Map(elsewhere);
     for (const o of objects) if (o.kind === 'Namespace' && o.apiVersion === 'v1') namespaces.set(o.name, o);
     return (object) => {
       const namespace = object.kind === 'Namespace' ? object : object.namespace !== undefined ? namespaces.get(object.namespace) : undefined;

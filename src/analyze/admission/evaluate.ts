@@ -107,7 +107,7 @@ function matchesResources(m: MatchResources, object: KubeObject, ctx: AdmissionC
   const namespace = ctx.namespaces.get(name);
   if (namespace) return selectorMatches(selector, (k) => ({ [METADATA_NAME_LABEL]: name, ...labelsOf(namespace) })[k]);
   if (selectorKeys(selector).every((k) => k === METADATA_NAME_LABEL)) return selectorMatches(selector, (k) => (k === METADATA_NAME_LABEL ? name : undefined));
-  return `its namespaceSelector reads labels of Namespace ${name}, which is not rendered with the object`;
+  return `its namespaceSelector reads labels of Namespace ${name}, which this revision does not render`;
 }
 
 /** The params a binding selects for an object, or the decision when it selects none. */
@@ -201,7 +201,7 @@ export function evaluateBinding(policy: AdmissionPolicy, binding: PolicyBinding,
   const readsNamespace = [...policy.matchConditions.map((c) => c.expression), ...policy.validations.flatMap((v) => [v.expression, ...(v.messageExpression ? [v.messageExpression] : [])]), ...policy.variables.values()].some((e) =>
     /\bnamespaceObject\b/.test(e.text)
   );
-  if (readsNamespace && isNamespaced(object) && !namespace) return [{ ...base, notChecked: `it reads namespaceObject, and Namespace ${object.namespace ?? 'default'} is not rendered with the object` }];
+  if (readsNamespace && isNamespaced(object) && !namespace) return [{ ...base, notChecked: `it reads namespaceObject, and this revision does not render Namespace ${object.namespace ?? 'default'}` }];
   const params = paramsFor(policy, binding, object, ctx);
   if ('none' in params) return binding.paramRef?.parameterNotFoundAction === 'Deny' ? [{ ...base, errors: [{ message: params.none, validation: -1 }] }] : [];
   const decisions: Decision[] = [];

@@ -25,11 +25,17 @@ function ruleOf(binding: PolicyBinding): string {
  * Every admission finding of a rendered set, by the object it is about. Rule ids: admission-policy-deny, -warn and
  * -audit by the binding's strongest action, admission-policy-not-checked; `severityOf` grades them.
  */
-export function admissionFindings(set: AdmissionPolicies, objects: readonly KubeObject[], severityOf: (ruleId: string) => Severity): Map<KubeObject, Finding[]> {
+export function admissionFindings(
+  set: AdmissionPolicies,
+  objects: readonly KubeObject[],
+  severityOf: (ruleId: string) => Severity,
+  elsewhere: ReadonlyMap<string, KubeObject> = new Map()
+): Map<KubeObject, Finding[]> {
   const out = new Map<KubeObject, Finding[]>();
   if (set.bindings.length === 0) return out;
   const byName = new Map(set.policies.map((p) => [p.name, p]));
-  const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1').map((o) => [o.name, o]));
+  // The set's Namespaces first, then those the revision renders elsewhere.
+  const namespaces = new Map([...elsewhere, ...objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1').map((o) => [o.name, o] as const)]);
   const ctx: AdmissionContext = { namespaces, params: set.params };
   for (const object of objects) {
     const found: Finding[] = [];
