@@ -19919,6 +19919,7 @@ function defaultSettings(root) {
     pssFromNamespaces: true,
     profiles: [],
     admissionPolicies: [],
+    relations: "target",
     rules: { disable: [], severity: {}, custom: [] },
     exceptions: [],
     exceptionAnnotations: "any",
@@ -19944,6 +19945,7 @@ function applyConfig(settings, config, source) {
     pssFromNamespaces: config.pss?.namespaceLabels ?? settings.pssFromNamespaces,
     profiles: config.profiles ?? settings.profiles,
     admissionPolicies: config.admissionPolicies ?? settings.admissionPolicies,
+    relations: config.relations ?? settings.relations,
     rules: {
       disable: config.rules?.disable ?? settings.rules.disable,
       only: config.rules?.only ?? settings.rules.only,
@@ -66131,7 +66133,9 @@ async function scanTree(repo, settings, scopes, admission, budget, selection, di
     withdraw(t.id, builder.id);
   }
   const reported = new Set(targets.map((r) => r.id));
-  for (const { target, output } of judged) if (reported.has(target.id)) judge(target, output);
+  const live = judged.filter(({ target }) => reported.has(target.id));
+  const revisionWide = settings.relations === "revision" ? checkSet(live.flatMap(({ output }) => output.objects), scopes.anyRules) : void 0;
+  for (const { target, output } of live) judge(target, output, revisionWide);
   if (superseded.length > 0) {
     notes.push(`Checked under the declarations that deploy them (Flux Kustomizations and HelmReleases, Argo CD Applications), as their controllers render them, and not a second time as guesses: ${superseded.length > 8 ? `${superseded.slice(0, 8).join(", ")} and ${superseded.length - 8} more` : superseded.join(", ")}.`);
   }
@@ -66191,8 +66195,8 @@ async function scanTree(repo, settings, scopes, admission, budget, selection, di
       ...unchecked.length > 0 ? { unchecked } : {}
     });
   }
-  function judge(target, output) {
-    const related = checkSet(output.objects, scopes.anyRules);
+  function judge(target, output, revisionWide2) {
+    const related = revisionWide2 ?? checkSet(output.objects, scopes.anyRules);
     const scopeOf = scopes.forSet(output.objects, namespaces);
     const kubeMinor = kubeMinorOf(target.helm?.environment?.kubeVersion ?? settings.discovery.helm?.kubeVersion ?? DEFAULT_KUBE_VERSION);
     const admitted = admissionFindings(admission, output.objects, (id) => settings.rules.severity[id] ?? diagnosticRule(id)?.severity ?? "high", namespaces);

@@ -651,7 +651,11 @@ async function scanTree(
   }
   // Objects are judged once every target is rendered: a workload's Namespace may come from another target.
   const reported = new Set(targets.map((r) => r.id));
-  for (const { target, output } of judged) if (reported.has(target.id)) judge(target, output);
+  const live = judged.filter(({ target }) => reported.has(target.id));
+  // With `relations: revision`, relations are judged across every object the revision renders (a NetworkPolicy
+  // of a platform folder covers the workloads of an app folder in its namespace).
+  const revisionWide = settings.relations === 'revision' ? checkSet(live.flatMap(({ output }) => output.objects), scopes.anyRules) : undefined;
+  for (const { target, output } of live) judge(target, output, revisionWide);
   if (superseded.length > 0) {
     notes.push(`Checked under the declarations that deploy them (Flux Kustomizations and HelmReleases, Argo CD Applications), as their controllers render them, and not a second time as guesses: ${superseded.length > 8 ? `${superseded.slice(0, 8).join(', ')} and ${superseded.length - 8} more` : superseded.join(', ')}.`);
   }
@@ -718,10 +722,10 @@ async function scanTree(
   }
 
   /** The findings of a reported target's objects, once every target is rendered. */
-  function judge(target: Target, output: RenderOutput): void {
-    // Relations are judged within what the target renders together (a chart, an overlay, a declaration); a
-    // Namespace comes from the set first, else from anywhere in the revision.
-    const related = checkSet(output.objects, scopes.anyRules);
+  function judge(target: Target, output: RenderOutput, revisionWide?: Map<KubeObject, Finding[]>): void {
+    // Relations are judged within what the target renders together (a chart, an overlay, a declaration), unless
+    // the configuration says across the revision; a Namespace comes from the set first, else from the revision.
+    const related = revisionWide ?? checkSet(output.objects, scopes.anyRules);
     const scopeOf = scopes.forSet(output.objects, namespaces);
     const kubeMinor = kubeMinorOf(target.helm?.environment?.kubeVersion ?? settings.discovery.helm?.kubeVersion ?? DEFAULT_KUBE_VERSION);
     const admitted = admissionFindings(admission, output.objects, (id) => settings.rules.severity[id] ?? diagnosticRule(id)?.severity ?? 'high', namespaces);

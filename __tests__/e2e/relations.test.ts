@@ -63,6 +63,12 @@ describe('relations within a target', () => {
     expect(result.findings.filter((f) => f.ruleId === 'network-policy-selector-match')).toEqual([]);
   });
 
+  test('with relations: revision, a policy another target renders covers the workload, and its selector is judged', async () => {
+    const result = await scan({ '.gitops-gate.yaml': 'relations: revision\n', 'shop/deployment.yaml': DEPLOYMENT, 'platform/policy.yaml': POLICY('web'), 'platform/stale.yaml': POLICY('wbe').replace('name: web', 'name: stale') });
+    expect(result.findings.filter((f) => f.ruleId === 'network-policy-ingress-coverage')).toEqual([]);
+    expect(result.findings.filter((f) => f.ruleId === 'network-policy-selector-match').map((f) => [f.object?.name, f.location.file])).toEqual([['stale', 'platform/stale.yaml']]);
+  });
+
   test('a binding gives the workloads running as its service account a dangerous role: on the subject line, the workload and the rule related', async () => {
     const role = lines('apiVersion: rbac.authorization.k8s.io/v1', 'kind: Role', 'metadata:', '  name: reader', '  namespace: shop', 'rules:', '  - apiGroups: [""]', '    resources: [configmaps]', '    verbs: [get]', '  - apiGroups: [""]', '    resources: [secrets]', '    verbs: [list]');
     const binding = lines('apiVersion: rbac.authorization.k8s.io/v1', 'kind: RoleBinding', 'metadata:', '  name: reader', '  namespace: shop', 'roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader }', 'subjects:', '  - kind: ServiceAccount', '    name: web');

@@ -40,6 +40,7 @@ export interface ConfigFile {
   pss?: { level?: PssLevel; version?: string; namespaceLabels?: boolean };
   profiles?: Profile[];
   admissionPolicies?: string[];
+  relations?: 'target' | 'revision';
   rules?: { disable?: string[]; only?: string[]; severity?: Record<string, Severity>; custom?: string[] };
   exceptions?: ExceptionRule[];
   exceptionAnnotations?: 'any' | 'base' | 'off';
@@ -112,6 +113,7 @@ export function defaultSettings(root: string): Settings {
     pssFromNamespaces: true,
     profiles: [],
     admissionPolicies: [],
+    relations: 'target',
     rules: { disable: [], severity: {}, custom: [] },
     exceptions: [],
     exceptionAnnotations: 'any',
@@ -139,6 +141,7 @@ export function applyConfig(settings: Settings, config: ConfigFile, source: stri
     pssFromNamespaces: config.pss?.namespaceLabels ?? settings.pssFromNamespaces,
     profiles: config.profiles ?? settings.profiles,
     admissionPolicies: config.admissionPolicies ?? settings.admissionPolicies,
+    relations: config.relations ?? settings.relations,
     rules: {
       disable: config.rules?.disable ?? settings.rules.disable,
       only: config.rules?.only ?? settings.rules.only,

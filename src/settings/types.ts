@@ -36,6 +36,11 @@ export interface Settings {
   pss: PssSettings;
   /** Check workloads at the level their Namespace's `pod-security.kubernetes.io/enforce` label sets, when it is rendered with them. */
   pssFromNamespaces: boolean;
+  /**
+   * What relation analyzers see together: the objects each target renders (`target`), or every object the revision
+   * renders (`revision`: policies, roles and Services kept in other folders count).
+   */
+  relations: 'target' | 'revision';
   /** Files and folders of ValidatingAdmissionPolicies (and bindings, params) to run on the rendered objects. */
   admissionPolicies: string[];
   /** Rules, severities, Pod Security level and threshold by object labels and namespaces. */
