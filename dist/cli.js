@@ -28712,7 +28712,10 @@ function containersOf(spec) {
 function namespaceOf(object) {
   return object.namespace ?? object.release?.namespace ?? "default";
 }
+var groupsOf = /* @__PURE__ */ new WeakMap();
 function podGroups(objects) {
+  const known = groupsOf.get(objects);
+  if (known) return known;
   const out = [];
   for (const object of objects) {
     const pod = podTemplateOf(object.kind, object.body);
@@ -28721,6 +28724,7 @@ function podGroups(objects) {
     const named = typeof pod.spec.serviceAccountName === "string" ? pod.spec.serviceAccountName : typeof pod.spec.serviceAccount === "string" ? pod.spec.serviceAccount : void 0;
     out.push({ object, namespace: namespaceOf(object), pod, labels, account: named ?? "default", accountNamed: named !== void 0 });
   }
+  groupsOf.set(objects, out);
   return out;
 }
 function selects(selector, labels, plain = false) {
@@ -28790,7 +28794,9 @@ var ingressTlsSecretMatch = {
     for (const o of objects) {
       for (const p of tlsSecretProviders(o)) {
         const namespace = namespaceOf(o);
-        provided.set(namespace, [...provided.get(namespace) ?? [], { object: o, ...p }]);
+        const list2 = provided.get(namespace);
+        if (list2) list2.push({ object: o, ...p });
+        else provided.set(namespace, [{ object: o, ...p }]);
       }
     }
     const out = [];
@@ -29214,16 +29220,25 @@ function readGrants(params) {
     return { label: g.label, resources: list2("resources"), verbs: list2("verbs"), apiGroups: list2("apiGroups", [""]), wildcardVerbs: true };
   });
 }
-function roleOf(binding, objects) {
+function rolesOf(objects) {
+  const roles = /* @__PURE__ */ new Map();
+  const clusterRoles = [];
+  for (const o of objects) {
+    if (!o.apiVersion.startsWith(RBAC)) continue;
+    if (o.kind === "Role" && !roles.has(`${namespaceOf(o)}\0${o.name}`)) roles.set(`${namespaceOf(o)}\0${o.name}`, o);
+    else if (o.kind === "ClusterRole") clusterRoles.push(o);
+  }
+  return { roles, clusterRoles };
+}
+function roleOf(binding, { roles, clusterRoles }) {
   const ref = isRecord(binding.body.roleRef) ? binding.body.roleRef : {};
   const name = typeof ref.name === "string" ? ref.name : "";
   const own = (role2) => (Array.isArray(role2.body.rules) ? role2.body.rules : []).flatMap((rule, index2) => isRecord(rule) ? [{ rule, object: role2, index: index2 }] : []);
   if (ref.kind === "Role") {
     if (binding.kind !== "RoleBinding") return void 0;
-    const role2 = objects.find((o) => o.kind === "Role" && o.apiVersion.startsWith(RBAC) && o.name === name && namespaceOf(o) === namespaceOf(binding));
+    const role2 = roles.get(`${namespaceOf(binding)}\0${name}`);
     return role2 ? { name: `Role ${name}`, rules: own(role2) } : void 0;
   }
-  const clusterRoles = objects.filter((o) => o.kind === "ClusterRole" && o.apiVersion.startsWith(RBAC));
   const role = clusterRoles.find((o) => o.name === name);
   if (!role) return DEFAULT_ROLES[name] ? { name: `ClusterRole ${name} (a Kubernetes default)`, rules: DEFAULT_ROLES[name].map((rule) => ({ rule })) } : void 0;
   const selectors = getAt(role.body, ["aggregationRule", "clusterRoleSelectors"]);
@@ -29237,10 +29252,11 @@ var rbacReach = {
   run(objects, params) {
     const powers = readGrants(params);
     const pods = podGroups(objects);
+    const roles = rolesOf(objects);
     const out = [];
     for (const binding of objects) {
       if (binding.kind !== "RoleBinding" && binding.kind !== "ClusterRoleBinding" || !binding.apiVersion.startsWith(RBAC)) continue;
-      const role = roleOf(binding, objects);
+      const role = roleOf(binding, roles);
       if (!role) continue;
       const found = powers.flatMap((power) => {
         const hits = role.rules.filter(({ rule }) => ruleGrants(rule, power) !== void 0);
@@ -50398,7 +50414,9 @@ function checkSet(objects, rules2) {
         fingerprint: objectFingerprint(rule.id, v.object, v.path),
         status: "new"
       };
-      out.set(v.object, [...out.get(v.object) ?? [], finding]);
+      const list2 = out.get(v.object);
+      if (list2) list2.push(finding);
+      else out.set(v.object, [finding]);
     }
   }
   return out;

@@ -106,7 +106,9 @@ export function checkSet(objects: readonly KubeObject[], rules: readonly ActiveR
         fingerprint: objectFingerprint(rule.id, v.object, v.path),
         status: 'new'
       };
-      out.set(v.object, [...(out.get(v.object) ?? []), finding]);
+      const list = out.get(v.object);
+      if (list) list.push(finding);
+      else out.set(v.object, [finding]);
     }
   }
   return out;

@@ -76,7 +76,9 @@ export const ingressTlsSecretMatch: Analyzer = {
     for (const o of objects) {
       for (const p of tlsSecretProviders(o)) {
         const namespace = namespaceOf(o);
-        provided.set(namespace, [...(provided.get(namespace) ?? []), { object: o, ...p }]);
+        const list = provided.get(namespace);
+        if (list) list.push({ object: o, ...p });
+        else provided.set(namespace, [{ object: o, ...p }]);
       }
     }
     const out: SetViolation[] = [];

@@ -20,8 +20,13 @@ export interface PodGroup {
   accountNamed: boolean;
 }
 
+/** The pod groups of each set, computed once for all the analyzers that ask (read-only for them). */
+const groupsOf = new WeakMap<readonly KubeObject[], readonly PodGroup[]>();
+
 /** Every object of the set that makes pods, with its pods' labels and account. */
-export function podGroups(objects: readonly KubeObject[]): PodGroup[] {
+export function podGroups(objects: readonly KubeObject[]): readonly PodGroup[] {
+  const known = groupsOf.get(objects);
+  if (known) return known;
   const out: PodGroup[] = [];
   for (const object of objects) {
     const pod = podTemplateOf(object.kind, object.body);
@@ -30,6 +35,7 @@ export function podGroups(objects: readonly KubeObject[]): PodGroup[] {
     const named = typeof pod.spec.serviceAccountName === 'string' ? pod.spec.serviceAccountName : typeof pod.spec.serviceAccount === 'string' ? pod.spec.serviceAccount : undefined;
     out.push({ object, namespace: namespaceOf(object), pod, labels, account: named ?? 'default', accountNamed: named !== undefined });
   }
+  groupsOf.set(objects, out);
   return out;
 }
 

@@ -63,16 +63,32 @@ interface RoleRules {
   rules: { rule: Record<string, unknown>; object?: KubeObject; index?: number }[];
 }
 
-function roleOf(binding: KubeObject, objects: readonly KubeObject[]): RoleRules | undefined {
+/** The Roles (by namespace and name) and ClusterRoles of a set, looked up once per run. */
+interface RolesOfSet {
+  roles: Map<string, KubeObject>;
+  clusterRoles: KubeObject[];
+}
+
+function rolesOf(objects: readonly KubeObject[]): RolesOfSet {
+  const roles = new Map<string, KubeObject>();
+  const clusterRoles: KubeObject[] = [];
+  for (const o of objects) {
+    if (!o.apiVersion.startsWith(RBAC)) continue;
+    if (o.kind === 'Role' && !roles.has(`${namespaceOf(o)}\0${o.name}`)) roles.set(`${namespaceOf(o)}\0${o.name}`, o);
+    else if (o.kind === 'ClusterRole') clusterRoles.push(o);
+  }
+  return { roles, clusterRoles };
+}
+
+function roleOf(binding: KubeObject, { roles, clusterRoles }: RolesOfSet): RoleRules | undefined {
   const ref = isRecord(binding.body.roleRef) ? binding.body.roleRef : {};
   const name = typeof ref.name === 'string' ? ref.name : '';
   const own = (role: KubeObject) => (Array.isArray(role.body.rules) ? role.body.rules : []).flatMap((rule, index) => (isRecord(rule) ? [{ rule, object: role, index }] : []));
   if (ref.kind === 'Role') {
     if (binding.kind !== 'RoleBinding') return undefined;
-    const role = objects.find((o) => o.kind === 'Role' && o.apiVersion.startsWith(RBAC) && o.name === name && namespaceOf(o) === namespaceOf(binding));
+    const role = roles.get(`${namespaceOf(binding)}\0${name}`);
     return role ? { name: `Role ${name}`, rules: own(role) } : undefined;
   }
-  const clusterRoles = objects.filter((o) => o.kind === 'ClusterRole' && o.apiVersion.startsWith(RBAC));
   const role = clusterRoles.find((o) => o.name === name);
   if (!role) return DEFAULT_ROLES[name] ? { name: `ClusterRole ${name} (a Kubernetes default)`, rules: DEFAULT_ROLES[name].map((rule) => ({ rule })) } : undefined;
   const selectors = getAt(role.body, ['aggregationRule', 'clusterRoleSelectors']);
@@ -87,10 +103,11 @@ export const rbacReach: Analyzer = {
   run(objects, params) {
     const powers = readGrants(params);
     const pods = podGroups(objects);
+    const roles = rolesOf(objects);
     const out: SetViolation[] = [];
     for (const binding of objects) {
       if ((binding.kind !== 'RoleBinding' && binding.kind !== 'ClusterRoleBinding') || !binding.apiVersion.startsWith(RBAC)) continue;
-      const role = roleOf(binding, objects);
+      const role = roleOf(binding, roles);
       if (!role) continue;
       const found = powers.flatMap((power) => {
         const hits = role.rules.filter(({ rule }) => ruleGrants(rule, power) !== undefined);
