@@ -6,7 +6,8 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { run } from '../../src/run.js';
-import { commitAll, gitRepo, removeDir, tempDir, writeTree } from '../helpers/temp-repo.js';
+import { scanTree } from '../helpers/scan-tree.js';
+import { commitAll, gitRepo, removeDir, writeTree } from '../helpers/temp-repo.js';
 
 const lines = (...l: string[]) => `${l.join('\n')}\n`;
 
@@ -72,15 +73,7 @@ const deployment = (namespace: string, replicas: number, image = 'nginx:1.27') =
 
 const CONFIG = lines('admissionPolicies: [policies]', 'rules:', '  only: [pss-privileged]');
 
-async function scan(files: Record<string, string>) {
-  const root = tempDir('gg-vap-');
-  try {
-    writeTree(root, files);
-    return await run({ root });
-  } finally {
-    removeDir(root);
-  }
-}
+const scan = (files: Record<string, string>) => scanTree(files, 'gg-vap-');
 
 const admission = (result: Awaited<ReturnType<typeof scan>>) => result.findings.filter((f) => f.ruleId.startsWith('admission-policy-'));
 

@@ -4,8 +4,7 @@
  * related; objects of other targets are not part of the set.
  */
 import { describe, expect, test } from '@jest/globals';
-import { run } from '../../src/run.js';
-import { removeDir, tempDir, writeTree } from '../helpers/temp-repo.js';
+import { scanTree } from '../helpers/scan-tree.js';
 
 const lines = (...l: string[]) => `${l.join('\n')}\n`;
 const DEPLOYMENT = lines(
@@ -28,15 +27,7 @@ const DEPLOYMENT = lines(
 const SERVICE = (app: string) => lines('apiVersion: v1', 'kind: Service', 'metadata:', '  name: web', '  namespace: shop', 'spec:', '  selector:', `    app: ${app}`, '  ports: [{ port: 80 }]');
 const POLICY = (app: string) => lines('apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: web', '  namespace: shop', 'spec:', '  podSelector:', `    matchLabels: { app: ${app} }`, '  policyTypes: [Ingress, Egress]');
 
-async function scan(files: Record<string, string>) {
-  const root = tempDir('gg-rel-');
-  try {
-    writeTree(root, files);
-    return await run({ root });
-  } finally {
-    removeDir(root);
-  }
-}
+const scan = (files: Record<string, string>) => scanTree(files, 'gg-rel-');
 
 describe('relations within a target', () => {
   test('selectors that match no pod, and the workload they leave open, each on the line to edit', async () => {

@@ -3,8 +3,7 @@
  * enforces, and profiles bound to labels or namespaces change its rules, severities, level and threshold.
  */
 import { describe, expect, test } from '@jest/globals';
-import { run } from '../../src/run.js';
-import { removeDir, tempDir, writeTree } from '../helpers/temp-repo.js';
+import { scanTree } from '../helpers/scan-tree.js';
 
 const lines = (...l: string[]) => `${l.join('\n')}\n`;
 const namespace = (name: string, labels: string[]) => lines('apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${name}`, '  labels:', ...labels.map((l) => `    ${l}`));
@@ -31,15 +30,7 @@ const deployment = (ns: string, labels: string[] = []) =>
     '            privileged: true'
   );
 
-async function scan(files: Record<string, string>) {
-  const root = tempDir('gg-scope-');
-  try {
-    writeTree(root, files);
-    return await run({ root });
-  } finally {
-    removeDir(root);
-  }
-}
+const scan = (files: Record<string, string>) => scanTree(files, 'gg-scope-');
 
 const pssRules = (result: Awaited<ReturnType<typeof scan>>, kind = 'Deployment') =>
   [...new Set(result.findings.filter((f) => f.ruleId.startsWith('pss-') && f.object?.kind === kind).map((f) => f.ruleId))].sort();
