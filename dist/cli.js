@@ -1287,17 +1287,17 @@ var require_parse = __commonJS({
           let output = ")";
           if (brace.dots === true) {
             const arr = tokens.slice();
-            const range = [];
+            const range2 = [];
             for (let i = arr.length - 1; i >= 0; i--) {
               tokens.pop();
               if (arr[i].type === "brace") {
                 break;
               }
               if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
+                range2.unshift(arr[i].value);
               }
             }
-            output = expandRange(range, opts);
+            output = expandRange(range2, opts);
             state.backtrack = true;
           }
           if (brace.comma !== true && brace.dots !== true) {
@@ -3224,15 +3224,15 @@ var require_rules = __commonJS({
     }
     exports.isJSONType = isJSONType;
     function getRules() {
-      const groups = {
+      const groups2 = {
         number: { type: "number", rules: [] },
         string: { type: "string", rules: [] },
         array: { type: "array", rules: [] },
         object: { type: "object", rules: [] }
       };
       return {
-        types: { ...groups, integer: true, boolean: true, null: true },
-        rules: [{ rules: [] }, groups.number, groups.string, groups.array, groups.object],
+        types: { ...groups2, integer: true, boolean: true, null: true },
+        rules: [{ rules: [] }, groups2.number, groups2.string, groups2.array, groups2.object],
         post: { rules: [] },
         all: {},
         keywords: {}
@@ -6177,7 +6177,7 @@ var require_core = __commonJS({
         uriResolver
       };
     }
-    var Ajv4 = class {
+    var Ajv5 = class {
       constructor(opts = {}) {
         this.schemas = {};
         this.refs = {};
@@ -6547,9 +6547,9 @@ var require_core = __commonJS({
         }
       }
     };
-    Ajv4.ValidationError = validation_error_1.default;
-    Ajv4.MissingRefError = ref_error_1.default;
-    exports.default = Ajv4;
+    Ajv5.ValidationError = validation_error_1.default;
+    Ajv5.MissingRefError = ref_error_1.default;
+    exports.default = Ajv5;
     function checkOptions(checkOpts, options, msg, log = "error") {
       for (const key in checkOpts) {
         const opt = key;
@@ -8660,7 +8660,7 @@ var require_ajv = __commonJS({
     var draft7MetaSchema = require_json_schema_draft_07();
     var META_SUPPORT_DATA = ["/properties"];
     var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
-    var Ajv4 = class extends core_1.default {
+    var Ajv5 = class extends core_1.default {
       _addVocabularies() {
         super._addVocabularies();
         draft7_1.default.forEach((v) => this.addVocabulary(v));
@@ -8679,11 +8679,11 @@ var require_ajv = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv = Ajv4;
-    module.exports = exports = Ajv4;
-    module.exports.Ajv = Ajv4;
+    exports.Ajv = Ajv5;
+    module.exports = exports = Ajv5;
+    module.exports.Ajv = Ajv5;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv4;
+    exports.default = Ajv5;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -13536,7 +13536,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -13556,7 +13556,7 @@ var require_compose_scalar = __commonJS({
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar2.Scalar(value);
       }
-      scalar.range = range;
+      scalar.range = range2;
       scalar.source = value;
       if (type)
         scalar.type = type;
@@ -17615,12 +17615,12 @@ var require_dist2 = __commonJS({
     var fastName = new codegen_1.Name("fastFormats");
     var formatsPlugin = (ajv, opts = { keywords: true }) => {
       if (Array.isArray(opts)) {
-        addFormats3(ajv, opts, formats_1.fullFormats, fullName);
+        addFormats4(ajv, opts, formats_1.fullFormats, fullName);
         return ajv;
       }
       const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
       const list2 = opts.formats || formats_1.formatNames;
-      addFormats3(ajv, list2, formats, exportName);
+      addFormats4(ajv, list2, formats, exportName);
       if (opts.keywords)
         (0, limit_1.default)(ajv);
       return ajv;
@@ -17632,7 +17632,7 @@ var require_dist2 = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f;
     };
-    function addFormats3(ajv, list2, fs, exportName) {
+    function addFormats4(ajv, list2, fs, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
@@ -17981,7 +17981,7 @@ var require_ignore = __commonJS({
         //   `]`, and `\]` is held aside long before this.
         /\\\[([^\]/]*?)($|\])/g,
         // '\\[bar]' -> '\\\\[bar]'
-        (match2, range, close) => `\\[${range}${close}`,
+        (match2, range2, close) => `\\[${range2}${close}`,
         "["
       ],
       // ending
@@ -19504,8 +19504,8 @@ function readGoDocument(doc, limits, options) {
   return { value, repeats: converter.repeats, table: converter.table };
 }
 function offsetOf(node) {
-  const range = node?.range;
-  return range ? range[0] : void 0;
+  const range2 = node?.range;
+  return range2 ? range2[0] : void 0;
 }
 function parseGoYaml(text2, file, limits = DEFAULT_GO_YAML_LIMITS) {
   const { documents: docs, errors, lineCounter } = parseStream(text2, file, { maxDocuments: limits.maxDocuments });
@@ -24091,39 +24091,39 @@ var State = class _State {
     if (!f) this.errorf(`${goQuote(name)} is not a defined function`);
     return this.evalCall(dot, f.fn, f.builtin, cmd, name, args, final);
   }
-  evalField(dot, fieldName, node, args, final, receiver) {
+  evalField(dot, fieldName2, node, args, final, receiver) {
     if (receiver === void 0) {
-      if (this.tmpl.missingKey === "error") this.errorf(`nil data; no entry for key ${goQuote(fieldName)}`);
+      if (this.tmpl.missingKey === "error") this.errorf(`nil data; no entry for key ${goQuote(fieldName2)}`);
       return void 0;
     }
     const typ = receiver === null ? "interface {}" : typeOf(receiver);
     const [recv, isNil] = indirect(receiver);
-    if (recv === null) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
-    const method = findMethod(recv, fieldName);
-    if (method) return this.evalCall(dot, method, false, node, fieldName, args, final);
+    if (recv === null) this.errorf(`nil pointer evaluating ${typ}.${fieldName2}`);
+    const method = findMethod(recv, fieldName2);
+    if (method) return this.evalCall(dot, method, false, node, fieldName2, args, final);
     const hasArgs = args !== null && args.length > 1 || final !== MISSING;
     if (recv instanceof GoStruct) {
-      if (recv.fields.has(fieldName)) {
-        const first = fieldName[0];
+      if (recv.fields.has(fieldName2)) {
+        const first = fieldName2[0];
         if (first !== first.toUpperCase() || first === "_") {
-          this.errorf(`${fieldName} is an unexported field of struct type ${typ}`);
+          this.errorf(`${fieldName2} is an unexported field of struct type ${typ}`);
         }
-        if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
-        return recv.fields.get(fieldName);
+        if (hasArgs) this.errorf(`${fieldName2} has arguments but cannot be invoked as function`);
+        return recv.fields.get(fieldName2);
       }
     } else if (recv instanceof Map) {
       const mt = mapType(recv);
       const kt = keyType(mt);
       if (kt === "string" || isEmptyInterfaceType(kt)) {
-        if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
-        if (recv.has(fieldName)) return recv.get(fieldName);
+        if (hasArgs) this.errorf(`${fieldName2} is not a method but has arguments`);
+        if (recv.has(fieldName2)) return recv.get(fieldName2);
         switch (this.tmpl.missingKey) {
           case "invalid":
             return void 0;
           case "zero":
             return zeroValue(elemType(mt));
           case "error":
-            this.errorf(`map has no entry for key ${goQuote(fieldName)}`);
+            this.errorf(`map has no entry for key ${goQuote(fieldName2)}`);
         }
       }
     } else if (recv instanceof GoNil) {
@@ -24131,25 +24131,25 @@ var State = class _State {
       if (k === "map") {
         const kt = keyType(recv.type);
         if (kt === "string" || isEmptyInterfaceType(kt)) {
-          if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
+          if (hasArgs) this.errorf(`${fieldName2} is not a method but has arguments`);
           switch (this.tmpl.missingKey) {
             case "invalid":
               return void 0;
             case "zero":
               return zeroValue(elemType(recv.type));
             case "error":
-              this.errorf(`map has no entry for key ${goQuote(fieldName)}`);
+              this.errorf(`map has no entry for key ${goQuote(fieldName2)}`);
           }
         }
       } else if (k === "ptr") {
         const known = recv.fieldNames;
         const elemIsStruct = kindOfType(elemType(recv.type)) === "struct";
-        if (!(elemIsStruct && known && !known.includes(fieldName))) {
-          if (isNil) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
+        if (!(elemIsStruct && known && !known.includes(fieldName2))) {
+          if (isNil) this.errorf(`nil pointer evaluating ${typ}.${fieldName2}`);
         }
       }
     }
-    this.errorf(`can't evaluate field ${fieldName} in type ${typ}`);
+    this.errorf(`can't evaluate field ${fieldName2} in type ${typ}`);
   }
   callContext(name, node) {
     return new ExecCallContext(this, name, node);
@@ -28664,10 +28664,10 @@ function createProgress(sink, now = Date.now) {
 }
 
 // src/rules/load.ts
-var import_ajv3 = __toESM(require_ajv(), 1);
-import { readdirSync as readdirSync2, readFileSync as readFileSync6 } from "node:fs";
+var import_ajv4 = __toESM(require_ajv(), 1);
+import { readdirSync as readdirSync2, readFileSync as readFileSync7 } from "node:fs";
 import path9 from "node:path";
-var import_ajv_formats2 = __toESM(require_dist2(), 1);
+var import_ajv_formats3 = __toESM(require_dist2(), 1);
 
 // src/objects/podspec.ts
 var POD_TEMPLATE_PATHS = {
@@ -28884,11 +28884,11 @@ var networkPolicySelectorMatch = {
   description: "A NetworkPolicy's pod selectors must select pods the set holds in its namespace.",
   validate: noParameters,
   run(objects) {
-    const groups = podGroups(objects);
+    const groups2 = podGroups(objects);
     const out = [];
     for (const policy of objects.filter(isNetworkPolicy)) {
       const namespace = namespaceOf(policy);
-      const pods = groups.filter((g) => g.namespace === namespace);
+      const pods = groups2.filter((g) => g.namespace === namespace);
       if (pods.length === 0) continue;
       const empty = (selector) => !isRecord(selector) || Object.keys(isRecord(selector.matchLabels) ? selector.matchLabels : {}).length === 0 && !(Array.isArray(selector.matchExpressions) && selector.matchExpressions.length > 0);
       const check = (selector, path35, what) => {
@@ -29140,8 +29140,8 @@ function ruleGrants(rule, grant) {
   if (strings(rule.resourceNames).length > 0) return void 0;
   const verbs = strings(rule.verbs);
   const resources = strings(rule.resources);
-  const groups = strings(rule.apiGroups);
-  const groupOk = groups.some((g) => g === "*" || grant.apiGroups.includes(g));
+  const groups2 = strings(rule.apiGroups);
+  const groupOk = groups2.some((g) => g === "*" || grant.apiGroups.includes(g));
   const hitResources = grant.resources.filter((want) => resources.some((r) => resourceMatches(r, want)));
   const hitVerbs = grant.verbs.filter((want) => verbs.includes(want) || grant.wildcardVerbs && verbs.includes("*"));
   return groupOk && hitResources.length > 0 && hitVerbs.length > 0 ? { verbs: hitVerbs, resources: hitResources } : void 0;
@@ -29323,14 +29323,14 @@ var serviceSelectorMatch = {
   description: "A Service selector must select pods the set holds in its namespace.",
   validate: noParameters,
   run(objects) {
-    const groups = podGroups(objects);
+    const groups2 = podGroups(objects);
     const out = [];
     for (const service of objects) {
       if (service.kind !== "Service" || service.apiVersion !== "v1") continue;
       const selector = getAt(service.body, ["spec", "selector"]);
       if (getAt(service.body, ["spec", "type"]) === "ExternalName" || !isRecord(selector) || Object.keys(selector).length === 0) continue;
       const namespace = namespaceOf(service);
-      const pods = groups.filter((g) => g.namespace === namespace);
+      const pods = groups2.filter((g) => g.namespace === namespace);
       if (pods.length === 0 || pods.some((g) => selects(selector, g.labels, true))) continue;
       const wanted = Object.entries(selector).map(([k, v]) => `${k}=${String(v)}`).join(", ");
       out.push({
@@ -33586,14 +33586,14 @@ function compileMapKeyConverter(type) {
       };
   }
 }
-function compileScalarValue(type, messageName, fieldName) {
+function compileScalarValue(type, messageName, fieldName2) {
   const writeScalar = compileScalarWrite(type);
   return (writer, value) => {
     try {
       writeScalar(writer, value);
     } catch (e) {
       if (e instanceof Error) {
-        throw new Error(`cannot encode field ${messageName}.${fieldName} to binary: ${e.message}`);
+        throw new Error(`cannot encode field ${messageName}.${fieldName2} to binary: ${e.message}`);
       }
       throw e;
     }
@@ -36011,19 +36011,19 @@ function isSubtypeOf(val, typ) {
 // node_modules/@bufbuild/cel/dist/esm/resolver.js
 var privateSymbol7 = /* @__PURE__ */ Symbol.for("@bufbuild/cel/resolver");
 function createResolver(...inputs) {
-  const groups = /* @__PURE__ */ new Map();
+  const groups2 = /* @__PURE__ */ new Map();
   for (const input of inputs) {
     const funcs = isFuncResolver(input) || Array.isArray(input) ? input : [input];
     for (const func of funcs) {
-      let group = groups.get(func.name);
+      let group = groups2.get(func.name);
       if (group === void 0) {
         group = [];
-        groups.set(func.name, group);
+        groups2.set(func.name, group);
       }
       group.push(func);
     }
   }
-  return new Resolver(new Map(new Array(...groups.entries()).map(([name, funcs]) => [
+  return new Resolver(new Map(new Array(...groups2.entries()).map(([name, funcs]) => [
     name,
     createFuncGroup(name, funcs)
   ])));
@@ -41233,17 +41233,17 @@ var runtime;
         offset: loc.offset + this.start.offset
       };
     }
-    static offsetStart(range) {
-      if (range.source instanceof GrammarLocation) {
-        return range.source.offset(range.start);
+    static offsetStart(range2) {
+      if (range2.source instanceof GrammarLocation) {
+        return range2.source.offset(range2.start);
       }
-      return range.start;
+      return range2.start;
     }
-    static offsetEnd(range) {
-      if (range.source instanceof GrammarLocation) {
-        return range.source.offset(range.end);
+    static offsetEnd(range2) {
+      if (range2.source instanceof GrammarLocation) {
+        return range2.source.offset(range2.end);
       }
-      return range.end;
+      return range2.end;
     }
   }
   runtime2.GrammarLocation = GrammarLocation;
@@ -49554,6 +49554,286 @@ var apiLifecycleTemplate = defineTemplate(
   }
 );
 
+// src/rules/kubernetes-openapi.ts
+var import_ajv3 = __toESM(require_ajv(), 1);
+var import_ajv_formats2 = __toESM(require_dist2(), 1);
+import { readFileSync as readFileSync6 } from "node:fs";
+
+// src/analyze/admission/quantity.ts
+var QUANTITY_PATTERN = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
+var QUANTITY_ERROR = `quantities must match the regular expression '${QUANTITY_PATTERN}'`;
+var DECIMAL_SUFFIXES = { n: -9, u: -6, m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+var BINARY_SUFFIXES = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+var INT64_MAX = 2n ** 63n - 1n;
+var INT64_MIN = -(2n ** 63n);
+function gcd(a, b) {
+  a = a < 0n ? -a : a;
+  b = b < 0n ? -b : b;
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+function makeQuantity(num6, den = 1n) {
+  if (den < 0n) [num6, den] = [-num6, -den];
+  const g = gcd(num6, den) || 1n;
+  return { num: num6 / g, den: den / g };
+}
+function parseQuantity(text2) {
+  const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(text2);
+  if (!m || text2 === "" || m[2] === "" && (m[3] ?? "") === "") throw new Error(QUANTITY_ERROR);
+  const [, sign2, whole, fraction = "", suffix] = m;
+  let num6 = BigInt(`${whole}${fraction}` || "0");
+  let den = 10n ** BigInt(fraction.length);
+  if (suffix in BINARY_SUFFIXES) {
+    num6 *= 2n ** BigInt(BINARY_SUFFIXES[suffix]);
+  } else if (suffix in DECIMAL_SUFFIXES) {
+    const e = DECIMAL_SUFFIXES[suffix];
+    if (e >= 0) num6 *= 10n ** BigInt(e);
+    else den *= 10n ** BigInt(-e);
+  } else {
+    const exp = /^[eE]([+-]?[0-9]+)$/.exec(suffix);
+    if (!exp && /^[eEinumkKMGTP]*[-+]?[0-9]*$/.test(suffix)) throw new Error("unable to parse quantity's suffix");
+    if (!exp) throw new Error(QUANTITY_ERROR);
+    const e = Number(exp[1]);
+    if (!Number.isSafeInteger(e) || Math.abs(e) > 1e3) throw new Error(QUANTITY_ERROR);
+    if (e >= 0) num6 *= 10n ** BigInt(e);
+    else den *= 10n ** BigInt(-e);
+  }
+  return makeQuantity(sign2 === "-" ? -num6 : num6, den);
+}
+function compareQuantities(a, b) {
+  const l = a.num * b.den;
+  const r = b.num * a.den;
+  return l < r ? -1 : l > r ? 1 : 0;
+}
+function addQuantities(a, b) {
+  return makeQuantity(a.num * b.den + b.num * a.den, a.den * b.den);
+}
+function negate2(q2) {
+  return { num: -q2.num, den: q2.den };
+}
+function isIntegerQuantity(q2) {
+  return q2.den === 1n && q2.num >= INT64_MIN && q2.num <= INT64_MAX;
+}
+function quantityAsInteger(q2) {
+  if (!isIntegerQuantity(q2)) throw new Error("cannot convert value to integer");
+  return q2.num;
+}
+function quantityAsFloat(q2) {
+  return Number(q2.num) / Number(q2.den);
+}
+function quantitySign(q2) {
+  return q2.num < 0n ? -1n : q2.num > 0n ? 1n : 0n;
+}
+function quantityKey(q2) {
+  return `${q2.num}/${q2.den}`;
+}
+function quantityFromKey(key) {
+  const [num6, den] = key.split("/");
+  return { num: BigInt(num6), den: BigInt(den) };
+}
+
+// src/rules/kubernetes-openapi.ts
+var QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity";
+var DEFINITIONS_ID = "https://gitops-gate.dev/kubernetes";
+var MAX_PROBLEMS = 20;
+var OPENSHIFT_LEGACY_KINDS = /* @__PURE__ */ new Set(["DeploymentConfig", "Route", "BuildConfig", "Build", "ImageStream", "ImageStreamTag", "Template", "Project", "ProjectRequest", "SecurityContextConstraints", "OAuthClient", "User", "Group"]);
+var addFormats2 = import_ajv_formats2.default;
+var stored;
+var validators = /* @__PURE__ */ new Map();
+var definitionNames = /* @__PURE__ */ new WeakMap();
+function storedSchemas() {
+  stored ??= JSON.parse(readFileSync6(packageFile("schemas", "kubernetes", "openapi.json"), "utf8"));
+  return stored;
+}
+function schemaMinors() {
+  return Object.keys(storedSchemas().versions).map((v) => Number(v.split(".")[1])).sort((a, b) => a - b);
+}
+function toJsonSchema(s, name) {
+  if (s.any) return {};
+  if (s.ref) return { $ref: `#/definitions/${s.ref}` };
+  if (name === QUANTITY) return { type: ["string", "number", "null"], format: "quantity" };
+  const out = {};
+  if (s.format === "int-or-string") out.type = ["integer", "string", "null"];
+  else if (s.type) {
+    out.type = [s.type, "null"];
+    if (s.format === "int32" || s.format === "int64" || s.format === "byte" || s.format === "date-time") out.format = s.format;
+  }
+  if (s.required) out.required = s.required;
+  if (s.properties) {
+    out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, toJsonSchema(v)]));
+    out.additionalProperties = s.additionalProperties ? toJsonSchema(s.additionalProperties) : false;
+  } else if (s.additionalProperties) out.additionalProperties = toJsonSchema(s.additionalProperties);
+  if (s.items) out.items = toJsonSchema(s.items);
+  return out;
+}
+function isBase64(text2) {
+  const s = text2.replace(/[\r\n]/g, "");
+  return s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s);
+}
+function isQuantity(text2) {
+  try {
+    parseQuantity(text2.trim());
+    return true;
+  } catch {
+    return false;
+  }
+}
+function validatorsFor(minor) {
+  let get = validators.get(minor);
+  if (get) return get;
+  const { versions, schemas } = storedSchemas();
+  const version = versions[`1.${minor}`];
+  const definitions = Object.fromEntries(
+    Object.entries(version.definitions).map(([name, index2]) => {
+      const schema = toJsonSchema(schemas[index2], name);
+      definitionNames.set(schema, name);
+      return [name, schema];
+    })
+  );
+  const id = `${DEFINITIONS_ID}/1.${minor}`;
+  const ajv = new import_ajv3.Ajv({ allErrors: true, strict: true, allowUnionTypes: true, inlineRefs: false, verbose: true, validateSchema: false });
+  addFormats2(ajv, ["int32", "int64", "date-time"]);
+  ajv.addFormat("byte", { type: "string", validate: isBase64 });
+  ajv.addFormat("quantity", { type: "string", validate: isQuantity });
+  ajv.addSchema({ $id: id, definitions });
+  const compiled = /* @__PURE__ */ new Map();
+  get = (name) => {
+    let validate2 = compiled.get(name);
+    if (!validate2) {
+      validate2 = ajv.getSchema(`${id}#/definitions/${name}`);
+      if (!validate2) throw new Error(`no Kubernetes schema for ${name}`);
+      compiled.set(name, validate2);
+    }
+    return validate2;
+  };
+  validators.set(minor, get);
+  return get;
+}
+function groupOf(apiVersion) {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+function validateAgainstKubernetes(apiVersion, kind, body, minor) {
+  const minors = schemaMinors();
+  const used = Math.min(Math.max(minor, minors[0]), minors[minors.length - 1]);
+  const { versions } = storedSchemas();
+  const key = `${apiVersion}/${kind}`;
+  if (kind.endsWith("List")) return { status: "unknown" };
+  const name = versions[`1.${used}`].kinds[key];
+  if (name) {
+    const validate2 = validatorsFor(used)(name);
+    if (validate2(body)) return { status: "checked", minor: used, problems: [] };
+    return { status: "checked", minor: used, problems: problemsOf(validate2.errors ?? [], body) };
+  }
+  if (minor < minors[0]) return { status: "unknown" };
+  const servedIn = minors.filter((m) => versions[`1.${m}`].kinds[key] !== void 0);
+  if (servedIn.length > 0) return { status: "not-served", minor: used, servedIn };
+  const group = groupOf(apiVersion);
+  if (minor > minors[minors.length - 1] || group === "" && OPENSHIFT_LEGACY_KINDS.has(kind)) return { status: "unknown" };
+  return builtinGroups().has(group) ? { status: "no-such-kind", minor: used, group } : { status: "unknown" };
+}
+var groups;
+function builtinGroups() {
+  groups ??= new Set(Object.values(storedSchemas().versions).flatMap((v) => Object.keys(v.kinds).map((key) => groupOf(key.slice(0, key.lastIndexOf("/"))))));
+  return groups;
+}
+function pathOf2(pointer, body) {
+  const path35 = [];
+  let at = body;
+  for (const raw of pointer.split("/").slice(1)) {
+    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    const step = Array.isArray(at) ? Number(segment) : segment;
+    path35.push(step);
+    at = at !== null && typeof at === "object" ? at[step] : void 0;
+  }
+  return path35;
+}
+function valueAt(body, path35) {
+  let at = body;
+  for (const step of path35) at = at !== null && typeof at === "object" ? at[step] : void 0;
+  return at;
+}
+function describeValue(value) {
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a map";
+  const text2 = JSON.stringify(value);
+  const shown = text2.length > 40 ? `${text2.slice(0, 37)}...` : text2;
+  if (typeof value === "string") return `a string (${shown})`;
+  if (typeof value === "number") return Number.isInteger(value) ? `an integer (${shown})` : `a number (${shown})`;
+  return `a ${typeof value} (${shown})`;
+}
+var TYPE_NAMES = { integer: "an integer", number: "a number", string: "a string", boolean: "a boolean (true or false)", object: "a map", array: "a list" };
+function fieldName(path35) {
+  const last = path35[path35.length - 1];
+  return typeof last === "number" ? `item ${last} of "${String(path35[path35.length - 2])}"` : `"${String(last)}"`;
+}
+function problemsOf(errors, body) {
+  const problems = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const e of errors) {
+    const at = pathOf2(e.instancePath, body);
+    let path35 = at;
+    let message;
+    if (e.keyword === "additionalProperties") {
+      const field3 = e.params.additionalProperty;
+      path35 = [...at, field3];
+      const owner = e.parentSchema && definitionNames.get(e.parentSchema);
+      message = `unknown field "${field3}"${owner ? ` in ${owner.replace(/^io\.k8s\.api\./, "")}` : ""}: the API server's strict field validation refuses the object, and a lenient apply drops the field without a word`;
+    } else if (e.keyword === "required") {
+      const field3 = e.params.missingProperty;
+      message = `required field "${field3}" is missing`;
+    } else if (e.keyword === "type") {
+      const wanted = e.params.type;
+      const types = (Array.isArray(wanted) ? wanted : [wanted]).filter((t) => t !== "null").map((t) => TYPE_NAMES[t] ?? t);
+      const value = valueAt(body, at);
+      const quote3 = types.length === 1 && types[0] === TYPE_NAMES.string && (typeof value === "number" || typeof value === "boolean");
+      message = `${fieldName(at)} must be ${types.join(" or ")}, not ${describeValue(value)}: ${quote3 ? "quote the value, so that YAML reads it as a string" : "the API server cannot decode it"}`;
+    } else if (e.keyword === "format") {
+      const format2 = e.params.format;
+      const value = describeValue(valueAt(body, at));
+      message = format2 === "byte" ? `${fieldName(at)} is not base64: the API server decodes it as base64 and refuses the object (write plain text under stringData)` : format2 === "quantity" ? `${fieldName(at)} is not a Kubernetes quantity (${value.replace(/^a string \((.*)\)$/, "$1")}): write it like 500m, 128Mi or 2` : format2 === "date-time" ? `${fieldName(at)} is not an RFC 3339 date-time: ${value}` : `${fieldName(at)} does not fit in ${format2}: ${value}`;
+    } else continue;
+    const key = `${JSON.stringify(path35)}\0${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ path: path35, message });
+    if (problems.length === MAX_PROBLEMS) break;
+  }
+  return problems;
+}
+
+// src/rules/templates/kubernetes-schema.ts
+function range(minors) {
+  const first = minors[0];
+  const last = minors[minors.length - 1];
+  return first === last ? `v1.${first}` : `v1.${first} to v1.${last}`;
+}
+var kubernetesSchemaTemplate = defineTemplate(
+  "kubernetes-schema",
+  "Built-in objects validated against Kubernetes' OpenAPI schema of the configured version, as the API server decodes them.",
+  (read) => {
+    read.only([]);
+    return {};
+  },
+  (ctx) => {
+    const { apiVersion, kind, body } = ctx.object;
+    const minor = ctx.settings.kubeMinor;
+    const verdict = validateAgainstKubernetes(apiVersion, kind, body, minor);
+    const lifecycle = apiLifecycleOf(apiVersion, kind);
+    if (verdict.status !== "checked" && lifecycle?.removed !== void 0 && minor >= lifecycle.removed) return [];
+    switch (verdict.status) {
+      case "unknown":
+        return [];
+      case "checked":
+        return verdict.problems.map((p) => ({ path: p.path, message: `${p.message} (Kubernetes v1.${verdict.minor} schema)` }));
+      case "not-served":
+        return [{ path: ["apiVersion"], message: `Kubernetes v1.${minor} does not serve ${apiVersion} ${kind} (served in ${range(verdict.servedIn)}): the apply fails with "no matches for kind". If the cluster runs another version, set it as config kubeVersion` }];
+      case "no-such-kind":
+        return [{ path: ["kind"], message: `Kubernetes has no kind "${kind}" in ${apiVersion}: the apply fails with "no matches for kind" (check the spelling and the apiVersion)` }];
+    }
+  }
+);
+
 // src/rules/secret-value.ts
 var KNOWN_SECRET_SHAPES = [
   { shape: "a PEM private key", pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----/ },
@@ -50228,7 +50508,8 @@ var genericTemplates = [
   capabilityDropTemplate,
   networkPolicyOpenIngressTemplate,
   serviceTypeTemplate,
-  apiLifecycleTemplate
+  apiLifecycleTemplate,
+  kubernetesSchemaTemplate
 ];
 function validateTemplateParams(template, params, source) {
   const t = genericTemplates.find((g) => g.name === template);
@@ -50254,13 +50535,13 @@ var DefinitionError = class extends Error {
   }
   file;
 };
-var addFormats2 = import_ajv_formats2.default;
+var addFormats3 = import_ajv_formats3.default;
 var validator;
 function validateRuleShape(value) {
   if (!validator) {
-    const ajv = new import_ajv3.Ajv({ allErrors: true, strict: false });
-    addFormats2(ajv);
-    validator = ajv.compile(JSON.parse(readFileSync6(packageFile("schemas", "rule.schema.json"), "utf8")));
+    const ajv = new import_ajv4.Ajv({ allErrors: true, strict: false });
+    addFormats3(ajv);
+    validator = ajv.compile(JSON.parse(readFileSync7(packageFile("schemas", "rule.schema.json"), "utf8")));
   }
   return validator(value) ? [] : validator.errors ?? [];
 }
@@ -50307,7 +50588,7 @@ function loadBuiltinRules() {
   if (builtin) return builtin;
   const dir2 = packageFile("rules");
   const files = readdirSync2(dir2).filter((f) => /\.ya?ml$/.test(f)).sort();
-  const rules2 = files.map((f) => parseRule(readFileSync6(path9.join(dir2, f), "utf8"), `rules/${f}`));
+  const rules2 = files.map((f) => parseRule(readFileSync7(path9.join(dir2, f), "utf8"), `rules/${f}`));
   return builtin = checkUnique(rules2).sort((a, b) => a.id.localeCompare(b.id));
 }
 function loadCustomRules(repo, paths2) {
@@ -51052,16 +51333,16 @@ function parseV4(text2) {
 }
 function parseV6(text2) {
   if (!isIPv6(text2)) return void 0;
-  let groups = text2;
+  let groups2 = text2;
   let tail = [];
   const v4 = /([0-9.]+)$/.exec(text2);
   if (v4 && v4[1].includes(".")) {
     const bytes4 = parseV4(v4[1]);
     if (!bytes4) return void 0;
     tail = bytes4;
-    groups = text2.slice(0, -v4[1].length) + "0:0";
+    groups2 = text2.slice(0, -v4[1].length) + "0:0";
   }
-  const [head, rest] = groups.split("::");
+  const [head, rest] = groups2.split("::");
   const words = (s) => s ? s.split(":").map((w) => parseInt(w, 16)) : [];
   const left = words(head);
   const right = rest === void 0 ? [] : words(rest);
@@ -51143,79 +51424,6 @@ function cidrContainsIp(c, ip2) {
 }
 function cidrContainsCidr(c, other) {
   return other.ip.family === c.ip.family && other.length >= c.length && cidrContainsIp(c, other.ip);
-}
-
-// src/analyze/admission/quantity.ts
-var QUANTITY_PATTERN = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
-var QUANTITY_ERROR = `quantities must match the regular expression '${QUANTITY_PATTERN}'`;
-var DECIMAL_SUFFIXES = { n: -9, u: -6, m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
-var BINARY_SUFFIXES = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
-var INT64_MAX = 2n ** 63n - 1n;
-var INT64_MIN = -(2n ** 63n);
-function gcd(a, b) {
-  a = a < 0n ? -a : a;
-  b = b < 0n ? -b : b;
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a;
-}
-function makeQuantity(num6, den = 1n) {
-  if (den < 0n) [num6, den] = [-num6, -den];
-  const g = gcd(num6, den) || 1n;
-  return { num: num6 / g, den: den / g };
-}
-function parseQuantity(text2) {
-  const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(text2);
-  if (!m || text2 === "" || m[2] === "" && (m[3] ?? "") === "") throw new Error(QUANTITY_ERROR);
-  const [, sign2, whole, fraction = "", suffix] = m;
-  let num6 = BigInt(`${whole}${fraction}` || "0");
-  let den = 10n ** BigInt(fraction.length);
-  if (suffix in BINARY_SUFFIXES) {
-    num6 *= 2n ** BigInt(BINARY_SUFFIXES[suffix]);
-  } else if (suffix in DECIMAL_SUFFIXES) {
-    const e = DECIMAL_SUFFIXES[suffix];
-    if (e >= 0) num6 *= 10n ** BigInt(e);
-    else den *= 10n ** BigInt(-e);
-  } else {
-    const exp = /^[eE]([+-]?[0-9]+)$/.exec(suffix);
-    if (!exp && /^[eEinumkKMGTP]*[-+]?[0-9]*$/.test(suffix)) throw new Error("unable to parse quantity's suffix");
-    if (!exp) throw new Error(QUANTITY_ERROR);
-    const e = Number(exp[1]);
-    if (!Number.isSafeInteger(e) || Math.abs(e) > 1e3) throw new Error(QUANTITY_ERROR);
-    if (e >= 0) num6 *= 10n ** BigInt(e);
-    else den *= 10n ** BigInt(-e);
-  }
-  return makeQuantity(sign2 === "-" ? -num6 : num6, den);
-}
-function compareQuantities(a, b) {
-  const l = a.num * b.den;
-  const r = b.num * a.den;
-  return l < r ? -1 : l > r ? 1 : 0;
-}
-function addQuantities(a, b) {
-  return makeQuantity(a.num * b.den + b.num * a.den, a.den * b.den);
-}
-function negate2(q2) {
-  return { num: -q2.num, den: q2.den };
-}
-function isIntegerQuantity(q2) {
-  return q2.den === 1n && q2.num >= INT64_MIN && q2.num <= INT64_MAX;
-}
-function quantityAsInteger(q2) {
-  if (!isIntegerQuantity(q2)) throw new Error("cannot convert value to integer");
-  return q2.num;
-}
-function quantityAsFloat(q2) {
-  return Number(q2.num) / Number(q2.den);
-}
-function quantitySign(q2) {
-  return q2.num < 0n ? -1n : q2.num > 0n ? 1n : 0n;
-}
-function quantityKey(q2) {
-  return `${q2.num}/${q2.den}`;
-}
-function quantityFromKey(key) {
-  const [num6, den] = key.split("/");
-  return { num: BigInt(num6), den: BigInt(den) };
 }
 
 // src/analyze/admission/semver.ts
@@ -54828,8 +55036,8 @@ function translate(p, start, inAlternatives) {
       const negated = body.startsWith("!");
       if (negated) body = body.slice(1);
       if (body === "") return void 0;
-      const range = /^(.)-(.)$/u.exec(body);
-      re += range ? `[${negated ? "^" : ""}${escapeClassChar(range[1])}-${escapeClassChar(range[2])}]` : `[${negated ? "^" : ""}${[...body].map(escapeClassChar).join("")}]`;
+      const range2 = /^(.)-(.)$/u.exec(body);
+      re += range2 ? `[${negated ? "^" : ""}${escapeClassChar(range2[1])}-${escapeClassChar(range2[2])}]` : `[${negated ? "^" : ""}${[...body].map(escapeClassChar).join("")}]`;
       i = close + 1;
     } else if (c === "{") {
       const alternatives = [];
@@ -58588,7 +58796,7 @@ function parseTime(layout2, value, loc) {
     }
     const hold = value;
     const tok = STD_TOKENS.find(([, k]) => k === ch.kind)?.[0] ?? (ch.kind === "FracSecond0" ? ch.sep + "0".repeat(ch.n ?? 0) : ch.sep + "9".repeat(ch.n ?? 0));
-    const range = (what) => fail("", "", `: ${what} out of range`);
+    const range2 = (what) => fail("", "", `: ${what} out of range`);
     let v = null;
     switch (ch.kind) {
       case "Year":
@@ -58620,7 +58828,7 @@ function parseTime(layout2, value, loc) {
       case "NumMonth":
       case "ZeroMonth":
         if ((v = num6(ch.kind === "ZeroMonth" ? 2 : 1, 12, ch.kind === "ZeroMonth")) === null) throw fail(tok, hold);
-        if (v <= 0 || v > 12) throw range("month");
+        if (v <= 0 || v > 12) throw range2("month");
         month = v;
         break;
       case "Day":
@@ -58640,25 +58848,25 @@ function parseTime(layout2, value, loc) {
       }
       case "Hour":
         if ((v = num6(1, 23, false)) === null) throw fail(tok, hold);
-        if (v > 23) throw range("hour");
+        if (v > 23) throw range2("hour");
         hour = v;
         break;
       case "Hour12":
       case "ZeroHour12":
         if ((v = num6(ch.kind === "ZeroHour12" ? 2 : 1, 12, ch.kind === "ZeroHour12")) === null) throw fail(tok, hold);
-        if (v > 12) throw range("hour");
+        if (v > 12) throw range2("hour");
         hour = v;
         break;
       case "Minute":
       case "ZeroMinute":
         if ((v = num6(ch.kind === "ZeroMinute" ? 2 : 1, 59, ch.kind === "ZeroMinute")) === null) throw fail(tok, hold);
-        if (v > 59) throw range("minute");
+        if (v > 59) throw range2("minute");
         min = v;
         break;
       case "Second":
       case "ZeroSecond": {
         if ((v = num6(ch.kind === "ZeroSecond" ? 2 : 1, 59, ch.kind === "ZeroSecond")) === null) throw fail(tok, hold);
-        if (v > 59) throw range("second");
+        if (v > 59) throw range2("second");
         sec = v;
         const next = chunks[ci + 1];
         const nextIsFrac = typeof next === "object" && next.kind.startsWith("Frac");
@@ -60720,7 +60928,7 @@ function buildResourceSet(target, repo, deadline) {
   const spec = isRecord(set2.body.spec) ? set2.body.spec : {};
   const steps = Array.isArray(spec.steps) ? spec.steps : void 0;
   if (steps && (spec.resources !== void 0 || spec.resourcesTemplate !== void 0)) throw new Unbuildable(["spec", "steps"], "spec.steps is mutually exclusive with spec.resources and spec.resourcesTemplate");
-  const groups = steps ? steps.map((step, i) => {
+  const groups2 = steps ? steps.map((step, i) => {
     const s = isRecord(step) ? step : {};
     if (s.resources === void 0 && s.resourcesTemplate === void 0) throw new Unbuildable(["spec", "steps", i], `step "${String(s.name)}": at least one of resources or resourcesTemplate must be set`);
     return { step: String(s.name ?? ""), fields: s, at: ["spec", "steps", i] };
@@ -60731,7 +60939,7 @@ function buildResourceSet(target, repo, deadline) {
   const built = new Builder2(set2, target.id, repo, deadline);
   const stepOf = /* @__PURE__ */ new Map();
   const objects = [];
-  for (const group of groups) {
+  for (const group of groups2) {
     const made = built.group(group.fields, group.at, inputs);
     for (const object of made) {
       const key = objectKey2(object);
@@ -61455,9 +61663,9 @@ function volatileLeaves(body, map, volatile) {
       else value.forEach((v, i) => visit(v, child(i), [...at, i]));
       return;
     }
-    const range = node?.range;
-    const first = range ? volatile[firstSegmentEndingAfter(volatile, range[0])] : void 0;
-    if (range && first && first.start < range[1]) out.push(at);
+    const range2 = node?.range;
+    const first = range2 ? volatile[firstSegmentEndingAfter(volatile, range2[0])] : void 0;
+    if (range2 && first && first.start < range2[1]) out.push(at);
   };
   visit(body, map.nodeAt([]), []);
   return out;
@@ -61588,8 +61796,8 @@ var ProvenanceTracer = class {
    * helper's default). Only `.Values` chains the actions (or the helpers they called) read count: a value found
    * elsewhere in the values by search is not proof that someone wrote it for this field.
    */
-  sourceOf(value, range) {
-    const written2 = this.segmentsIn(range[0], range[1]);
+  sourceOf(value, range2) {
+    const written2 = this.segmentsIn(range2[0], range2[1]);
     const actions = written2.filter((s) => s.kind === "action");
     if (actions.length === 0 || this.hasLiteralText(written2)) return "written";
     for (const seg of actions) {
@@ -61893,7 +62101,7 @@ ${RepositoryPolicy.allowSnippet([answer.location])}` : "";
 
 // src/render/helm-pool.ts
 import { fork } from "node:child_process";
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync8 } from "node:fs";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var RENDER_PROCESS_FLAG = "--gitops-gate-helm-render";
 function workerSource() {
@@ -61973,7 +62181,7 @@ function lastLine(text2) {
 function residentMb(pid) {
   if (pid === void 0 || process.platform !== "linux") return void 0;
   try {
-    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync7(`/proc/${pid}/status`, "utf8"))?.[1];
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync8(`/proc/${pid}/status`, "utf8"))?.[1];
     return kb === void 0 ? void 0 : Number(kb) / 1024;
   } catch {
     return void 0;

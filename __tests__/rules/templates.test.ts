@@ -679,7 +679,7 @@ describe('template params are validated', () => {
     const names = genericTemplates.map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names.sort()).toEqual(
-      ['api-lifecycle', 'capability-drop', 'container-field', 'duplicate-env', 'host-path-sensitive', 'image-reference', 'ingress-tls', 'metadata-keys', 'namespace-pss-level', 'network-policy-open-ingress', 'numeric-bound', 'object-field', 'object-namespace', 'pod-field', 'rbac-rules', 'resources', 'secret-in-configmap', 'secret-in-env', 'service-type'].sort()
+      ['api-lifecycle', 'capability-drop', 'container-field', 'duplicate-env', 'host-path-sensitive', 'image-reference', 'ingress-tls', 'kubernetes-schema', 'metadata-keys', 'namespace-pss-level', 'network-policy-open-ingress', 'numeric-bound', 'object-field', 'object-namespace', 'pod-field', 'rbac-rules', 'resources', 'secret-in-configmap', 'secret-in-env', 'service-type'].sort()
     );
     for (const t of genericTemplates) expect(t.description.length).toBeGreaterThan(20);
   });

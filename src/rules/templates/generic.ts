@@ -3,6 +3,7 @@
  * them and validates a rule's params up front.
  */
 import { apiLifecycleTemplate } from './api-lifecycle.js';
+import { kubernetesSchemaTemplate } from './kubernetes-schema.js';
 import { secretInConfigMapTemplate } from './config-data.js';
 import { duplicateEnvTemplate, secretInEnvTemplate } from './env.js';
 import { containerFieldTemplate, objectFieldTemplate, podFieldTemplate } from './fields.js';
@@ -39,7 +40,8 @@ export const genericTemplates: readonly GenericTemplate[] = [
   capabilityDropTemplate,
   networkPolicyOpenIngressTemplate,
   serviceTypeTemplate,
-  apiLifecycleTemplate
+  apiLifecycleTemplate,
+  kubernetesSchemaTemplate
 ];
 
 /**
