@@ -65271,6 +65271,8 @@ var DeclaredTargets = class {
       if (this.seen.has(seen)) continue;
       this.seen.add(seen);
       if (target.helm) target.helm.environment = this.environment(object, target.helm.environment);
+      const destination = destinationOf(object, producer, this.options.clusters ?? []);
+      if (destination) target.destination = destination;
       if (this.ids.has(target.id)) target.id = `${target.id}@${producer.id}`;
       if (this.ids.has(target.id)) continue;
       this.ids.add(target.id);
@@ -65290,6 +65292,29 @@ function clusterOf(object, clusters) {
   if (name) return clusters.find((c) => c.name === name);
   return clusters.find((c) => c.server?.replace(/\/+$/, "") === IN_CLUSTER || c.name === "in-cluster");
 }
+function destinationOf(object, producer, clusters) {
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const inCluster = () => {
+    const kubeVersion = clusterOf(object, clusters)?.kubeVersion;
+    return kubeVersion ? { key: IN_CLUSTER_KEY, kubeVersion } : void 0;
+  };
+  if (isArgoApplication(object)) {
+    const destination = isRecord(spec.destination) ? spec.destination : {};
+    const server = typeof destination.server === "string" ? destination.server.replace(/\/+$/, "") : void 0;
+    const name = typeof destination.name === "string" ? destination.name : void 0;
+    if (server === IN_CLUSTER || !server && (name === void 0 || name === "in-cluster")) return inCluster();
+    const cluster = clusterOf(object, clusters);
+    const key = cluster?.name ?? (server ? `server:${server}` : `name:${name}`);
+    return { key, ...cluster?.kubeVersion ? { kubeVersion: cluster.kubeVersion } : {} };
+  }
+  const kubeConfig = isRecord(spec.kubeConfig) ? spec.kubeConfig : void 0;
+  if (kubeConfig) {
+    const secret = isRecord(kubeConfig.secretRef) && typeof kubeConfig.secretRef.name === "string" ? kubeConfig.secretRef.name : "config-map";
+    return { key: `kubeConfig:${object.namespace ?? "default"}/${secret}` };
+  }
+  return producer.destination ?? inCluster();
+}
+var IN_CLUSTER_KEY = "in-cluster";
 function safelyAll(object, producer, prefix, build) {
   let built;
   const failed2 = safely(object, producer, prefix, "helm", () => {
@@ -66314,6 +66339,8 @@ async function scanTree(repo, settings, scopes, admission, budget, selection, di
   const gitCharts = [];
   const prunes = /* @__PURE__ */ new Set();
   const namespaces = /* @__PURE__ */ new Map();
+  const clusterOf2 = (t) => t.destination?.key ?? IN_CLUSTER_KEY;
+  const namespacesIn = (cluster) => namespaces.get(cluster) ?? namespaces.set(cluster, /* @__PURE__ */ new Map()).get(cluster);
   const judged = [];
   let rendered = 0;
   for (; ; ) {
@@ -66338,7 +66365,8 @@ async function scanTree(repo, settings, scopes, admission, budget, selection, di
     rendered++;
     onTarget?.(t.id, rendered, rendered + queue2.length + deferred.length);
     const output = await renderOnce(t);
-    for (const o of output.objects) if (o.kind === "Namespace" && o.apiVersion === "v1" && !namespaces.has(o.name)) namespaces.set(o.name, o);
+    const held = namespacesIn(clusterOf2(t));
+    for (const o of output.objects) if (o.kind === "Namespace" && o.apiVersion === "v1" && !held.has(o.name)) held.set(o.name, o);
     const made = declared.from(t, output.objects);
     for (const child of made) {
       if (buildsFolder(child)) builders.push(child);
@@ -66360,8 +66388,13 @@ async function scanTree(repo, settings, scopes, admission, budget, selection, di
   }
   const reported = new Set(targets.map((r) => r.id));
   const live = judged.filter(({ target }) => reported.has(target.id));
-  const revisionWide = settings.relations === "revision" ? checkSet(live.flatMap(({ output }) => output.objects), scopes.anyRules) : void 0;
-  for (const { target, output } of live) judge(target, output, revisionWide);
+  const clusterWide = /* @__PURE__ */ new Map();
+  if (settings.relations === "revision") {
+    for (const cluster of new Set(live.map(({ target }) => clusterOf2(target)))) {
+      clusterWide.set(cluster, checkSet(live.filter(({ target }) => clusterOf2(target) === cluster).flatMap(({ output }) => output.objects), scopes.anyRules));
+    }
+  }
+  for (const { target, output } of live) judge(target, output, clusterWide.get(clusterOf2(target)));
   if (superseded.length > 0) {
     notes.push(`Checked under the declarations that deploy them (Flux Kustomizations and HelmReleases, Argo CD Applications), as their controllers render them, and not a second time as guesses: ${superseded.length > 8 ? `${superseded.slice(0, 8).join(", ")} and ${superseded.length - 8} more` : superseded.join(", ")}.`);
   }
@@ -66421,11 +66454,12 @@ async function scanTree(repo, settings, scopes, admission, budget, selection, di
       ...unchecked.length > 0 ? { unchecked } : {}
     });
   }
-  function judge(target, output, revisionWide2) {
-    const related = revisionWide2 ?? checkSet(output.objects, scopes.anyRules);
-    const scopeOf = scopes.forSet(output.objects, namespaces);
-    const kubeMinor = kubeMinorOf(target.helm?.environment?.kubeVersion ?? settings.discovery.helm?.kubeVersion ?? DEFAULT_KUBE_VERSION);
-    const admitted = admissionFindings(admission, output.objects, (id) => settings.rules.severity[id] ?? diagnosticRule(id)?.severity ?? "high", namespaces);
+  function judge(target, output, clusterWide2) {
+    const related = clusterWide2 ?? checkSet(output.objects, scopes.anyRules);
+    const held = namespacesIn(clusterOf2(target));
+    const scopeOf = scopes.forSet(output.objects, held);
+    const kubeMinor = kubeMinorOf(target.helm?.environment?.kubeVersion ?? target.destination?.kubeVersion ?? settings.discovery.helm?.kubeVersion ?? DEFAULT_KUBE_VERSION);
+    const admitted = admissionFindings(admission, output.objects, (id) => settings.rules.severity[id] ?? diagnosticRule(id)?.severity ?? "high", held);
     for (const object of output.objects) {
       const scope = scopeOf(object);
       const found = [

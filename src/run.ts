@@ -22,7 +22,7 @@ import { DEFAULT_KUBE_VERSION } from './render/helm/index.js';
 import { expandApplicationSet } from './render/argocd-applicationset.js';
 import type { ChartSource, ChartUse } from './fetch/chart-source.js';
 import { openChartSource, type OpenChartSource } from './fetch/open.js';
-import { DECLARATION_API, declarationFiles, declarationInputsChanged, DeclaredTargets, isResourceSet } from './targets/declared.js';
+import { DECLARATION_API, declarationFiles, declarationInputsChanged, DeclaredTargets, IN_CLUSTER_KEY, isResourceSet } from './targets/declared.js';
 import { DeclarationReach } from './targets/declaration-reach.js';
 import { YamlTexts } from './targets/repo-yaml.js';
 import { RepositoryPolicy } from './fetch/policy.js';
@@ -599,8 +599,11 @@ async function scanTree(
   const superseded: string[] = [];
   const gitCharts: TreeScan['gitCharts'] = [];
   const prunes = new Set<string>();
-  // Every Namespace this revision renders, by name: what the cluster will hold, for objects rendered elsewhere.
-  const namespaces = new Map<string, KubeObject>();
+  // Every Namespace this revision renders, by cluster and name: what each cluster will hold, for objects rendered
+  // elsewhere (another target deploying to the same cluster).
+  const namespaces = new Map<string, Map<string, KubeObject>>();
+  const clusterOf = (t: Target) => t.destination?.key ?? IN_CLUSTER_KEY;
+  const namespacesIn = (cluster: string) => namespaces.get(cluster) ?? namespaces.set(cluster, new Map()).get(cluster)!;
   const judged: { target: Target; output: RenderOutput }[] = [];
   let rendered = 0;
   for (;;) {
@@ -626,7 +629,8 @@ async function scanTree(
     rendered++;
     onTarget?.(t.id, rendered, rendered + queue.length + deferred.length);
     const output = await renderOnce(t);
-    for (const o of output.objects) if (o.kind === 'Namespace' && o.apiVersion === 'v1' && !namespaces.has(o.name)) namespaces.set(o.name, o);
+    const held = namespacesIn(clusterOf(t));
+    for (const o of output.objects) if (o.kind === 'Namespace' && o.apiVersion === 'v1' && !held.has(o.name)) held.set(o.name, o);
     const made = declared.from(t, output.objects);
     for (const child of made) {
       if (buildsFolder(child)) builders.push(child);
@@ -652,10 +656,15 @@ async function scanTree(
   // Objects are judged once every target is rendered: a workload's Namespace may come from another target.
   const reported = new Set(targets.map((r) => r.id));
   const live = judged.filter(({ target }) => reported.has(target.id));
-  // With `relations: revision`, relations are judged across every object the revision renders (a NetworkPolicy
-  // of a platform folder covers the workloads of an app folder in its namespace).
-  const revisionWide = settings.relations === 'revision' ? checkSet(live.flatMap(({ output }) => output.objects), scopes.anyRules) : undefined;
-  for (const { target, output } of live) judge(target, output, revisionWide);
+  // With `relations: revision`, relations are judged across every object the revision deploys to the same cluster
+  // (a NetworkPolicy of a platform folder covers the workloads of an app folder in its namespace).
+  const clusterWide = new Map<string, Map<KubeObject, Finding[]>>();
+  if (settings.relations === 'revision') {
+    for (const cluster of new Set(live.map(({ target }) => clusterOf(target)))) {
+      clusterWide.set(cluster, checkSet(live.filter(({ target }) => clusterOf(target) === cluster).flatMap(({ output }) => output.objects), scopes.anyRules));
+    }
+  }
+  for (const { target, output } of live) judge(target, output, clusterWide.get(clusterOf(target)));
   if (superseded.length > 0) {
     notes.push(`Checked under the declarations that deploy them (Flux Kustomizations and HelmReleases, Argo CD Applications), as their controllers render them, and not a second time as guesses: ${superseded.length > 8 ? `${superseded.slice(0, 8).join(', ')} and ${superseded.length - 8} more` : superseded.join(', ')}.`);
   }
@@ -722,13 +731,14 @@ async function scanTree(
   }
 
   /** The findings of a reported target's objects, once every target is rendered. */
-  function judge(target: Target, output: RenderOutput, revisionWide?: Map<KubeObject, Finding[]>): void {
+  function judge(target: Target, output: RenderOutput, clusterWide?: Map<KubeObject, Finding[]>): void {
     // Relations are judged within what the target renders together (a chart, an overlay, a declaration), unless
-    // the configuration says across the revision; a Namespace comes from the set first, else from the revision.
-    const related = revisionWide ?? checkSet(output.objects, scopes.anyRules);
-    const scopeOf = scopes.forSet(output.objects, namespaces);
-    const kubeMinor = kubeMinorOf(target.helm?.environment?.kubeVersion ?? settings.discovery.helm?.kubeVersion ?? DEFAULT_KUBE_VERSION);
-    const admitted = admissionFindings(admission, output.objects, (id) => settings.rules.severity[id] ?? diagnosticRule(id)?.severity ?? 'high', namespaces);
+    // the configuration says across the cluster; a Namespace comes from the set first, else from the cluster.
+    const related = clusterWide ?? checkSet(output.objects, scopes.anyRules);
+    const held = namespacesIn(clusterOf(target));
+    const scopeOf = scopes.forSet(output.objects, held);
+    const kubeMinor = kubeMinorOf(target.helm?.environment?.kubeVersion ?? target.destination?.kubeVersion ?? settings.discovery.helm?.kubeVersion ?? DEFAULT_KUBE_VERSION);
+    const admitted = admissionFindings(admission, output.objects, (id) => settings.rules.severity[id] ?? diagnosticRule(id)?.severity ?? 'high', held);
     for (const object of output.objects) {
       const scope = scopeOf(object);
       const found = [

@@ -92,4 +92,32 @@ describe('relations within a target', () => {
       'Deployment shop/web: The pod spec does not set automountServiceAccountToken: false, and ServiceAccount web is not rendered with it, so every container gets a Kubernetes API token mounted.'
     ]);
   });
+
+  test('with relations: revision, what deploys to another cluster is another set; each cluster is judged at its kubeVersion', async () => {
+    const app = (name: string, path: string, server: string) =>
+      lines('apiVersion: argoproj.io/v1alpha1', 'kind: Application', 'metadata:', `  name: ${name}`, '  namespace: argocd', 'spec:', '  project: default', '  source:', '    repoURL: https://github.com/acme/gitops', '    targetRevision: HEAD', `    path: ${path}`, '  destination:', `    server: ${server}`, '    namespace: shop');
+    const config = lines('relations: revision', 'repositoryURLs: [https://github.com/acme/gitops]', 'clusters:', '  - { name: prod, server: https://prod.example.com, kubeVersion: v1.31.0 }');
+    // Pod-level resources are a v1.32 field: prod (v1.31) refuses them; the in-cluster default (v1.35) takes them.
+    const deployment = DEPLOYMENT.replace('    spec:\n      containers:', '    spec:\n      resources: { limits: { cpu: "1" } }\n      containers:');
+    const files = {
+      '.gitops-gate.yaml': config,
+      'argocd/shop.yaml': app('shop', 'shop', 'https://prod.example.com'),
+      'argocd/platform.yaml': app('platform', 'platform', 'https://kubernetes.default.svc'),
+      'shop/deployment.yaml': deployment,
+      'platform/policy.yaml': POLICY('web')
+    };
+    const result = await scan(files);
+    const byId = new Map(result.targets.map((t) => [t.id, t]));
+    expect(byId.get('argocd:argocd/shop')).toMatchObject({ checked: true, objects: 1 });
+    expect(byId.get('argocd:argocd/platform')).toMatchObject({ checked: true, objects: 1 });
+    // The policy goes to the in-cluster cluster, the workload to prod: it isolates nothing there (and a cluster with
+    // no pods in the scan cannot tell whether the selector matches).
+    expect(result.findings.filter((f) => f.ruleId === 'network-policy-ingress-coverage').map((f) => f.target)).toEqual(['argocd:argocd/shop']);
+    const schema = result.findings.filter((f) => f.ruleId === 'kubernetes-schema');
+    expect(schema.map((f) => [f.target, f.location.file, f.location.line])).toEqual([['argocd:argocd/shop', 'shop/deployment.yaml', 13]]);
+    expect(schema[0].message).toContain('(Kubernetes v1.31 schema)');
+    // Both deploying to the same cluster: one set again, and the v1.35 default takes the field.
+    const together = await scan({ ...files, 'argocd/shop.yaml': app('shop', 'shop', 'https://kubernetes.default.svc') });
+    expect(together.findings.filter((f) => ['network-policy-ingress-coverage', 'network-policy-selector-match', 'kubernetes-schema'].includes(f.ruleId))).toEqual([]);
+  });
 });

@@ -14,7 +14,7 @@ import { artifactsOf, isArtifactGenerator, type FluxArtifact } from './flux-arti
 import { digest } from '../util/hash.js';
 import type { YamlTexts } from './repo-yaml.js';
 import { objectsFromYaml } from '../objects/manifests.js';
-import type { ClusterConfig, HelmEnvironment, Target } from './types.js';
+import type { ClusterConfig, Destination, HelmEnvironment, Target } from './types.js';
 
 /** How declarations are read beyond the repository's files. */
 export interface DeclaredOptions {
@@ -197,6 +197,8 @@ export class DeclaredTargets {
       if (this.seen.has(seen)) continue;
       this.seen.add(seen);
       if (target.helm) target.helm.environment = this.environment(object, target.helm.environment);
+      const destination = destinationOf(object, producer, this.options.clusters ?? []);
+      if (destination) target.destination = destination;
       if (this.ids.has(target.id)) target.id = `${target.id}@${producer.id}`;
       if (this.ids.has(target.id)) continue;
       this.ids.add(target.id);
@@ -219,6 +221,37 @@ export function clusterOf(object: KubeObject, clusters: readonly ClusterConfig[]
   if (name) return clusters.find((c) => c.name === name);
   return clusters.find((c) => c.server?.replace(/\/+$/, '') === IN_CLUSTER || c.name === 'in-cluster');
 }
+
+/**
+ * The cluster a declaration deploys to. An Argo CD Application's destination (the configured cluster it names, else
+ * its server or name); a Flux Kustomization or HelmRelease with `kubeConfig` applies to the cluster that Secret
+ * reaches; any other declaration to the cluster of what made it, at the top the in-cluster one.
+ */
+export function destinationOf(object: KubeObject, producer: Target, clusters: readonly ClusterConfig[]): Destination | undefined {
+  const spec = isRecord(object.body.spec) ? object.body.spec : {};
+  const inCluster = (): Destination | undefined => {
+    const kubeVersion = clusterOf(object, clusters)?.kubeVersion;
+    return kubeVersion ? { key: IN_CLUSTER_KEY, kubeVersion } : undefined;
+  };
+  if (isArgoApplication(object)) {
+    const destination = isRecord(spec.destination) ? spec.destination : {};
+    const server = typeof destination.server === 'string' ? destination.server.replace(/\/+$/, '') : undefined;
+    const name = typeof destination.name === 'string' ? destination.name : undefined;
+    if (server === IN_CLUSTER || (!server && (name === undefined || name === 'in-cluster'))) return inCluster();
+    const cluster = clusterOf(object, clusters);
+    const key = cluster?.name ?? (server ? `server:${server}` : `name:${name}`);
+    return { key, ...(cluster?.kubeVersion ? { kubeVersion: cluster.kubeVersion } : {}) };
+  }
+  const kubeConfig = isRecord(spec.kubeConfig) ? spec.kubeConfig : undefined;
+  if (kubeConfig) {
+    const secret = isRecord(kubeConfig.secretRef) && typeof kubeConfig.secretRef.name === 'string' ? kubeConfig.secretRef.name : 'config-map';
+    return { key: `kubeConfig:${object.namespace ?? 'default'}/${secret}` };
+  }
+  return producer.destination ?? inCluster();
+}
+
+/** The destination key of the cluster the repository itself syncs to. */
+export const IN_CLUSTER_KEY = 'in-cluster';
 
 /** `safely` for a declaration that makes several targets. */
 function safelyAll(object: KubeObject, producer: Target, prefix: string, build: () => Target[]): Target[] {

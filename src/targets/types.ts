@@ -49,6 +49,11 @@ export interface Target {
    */
   destinationNamespace?: { namespace: string; at: SourceLocation };
   /**
+   * The cluster a declaration deploys to: an Argo CD destination, a Flux `kubeConfig`, else the cluster of the
+   * declaration that made it. Absent: the cluster the repository itself syncs to (in-cluster).
+   */
+  destination?: Destination;
+  /**
    * For `manifests` read as an Argo CD directory source: a file that holds no object and does not look like a
    * manifest is ignored, as the repo-server ignores it.
    */
@@ -186,6 +191,12 @@ export interface HelmEnvironment {
   apiVersions?: string[];
   /** `--skip-schema-validation`. */
   skipSchemaValidation?: boolean;
+}
+
+/** Where a target's objects go: `key` names the cluster; `kubeVersion` is what config `clusters` says it runs. */
+export interface Destination {
+  key: string;
+  kubeVersion?: string;
 }
 
 /** A cluster declarations deploy to (config `clusters`): what Helm is told about it, and its labels for generators. */
