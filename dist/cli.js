@@ -49895,7 +49895,7 @@ function isSettingsList(text2) {
 }
 
 // src/rules/templates/env.ts
-var DEFAULT_SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|AUTH_?KEY|CREDENTIALS?|(^|_)PWD($|_))/i;
+var DEFAULT_SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|BEARER|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|AUTH_?KEY|CREDENTIALS?|(^|_)PWD($|_)|^AZURE_\w*KEY$|_KEY_CONTENT$)/i;
 var DEFAULT_IGNORE_NAME = new RegExp(
   [
     // Names of a secret's file, place, identity or lifetime, not the secret.

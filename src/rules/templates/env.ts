@@ -20,7 +20,8 @@ import { isRecord } from '../../objects/types.js';
 import { knownSecretShape, notSecretReason } from '../secret-value.js';
 import { containersIn, defineTemplate, type GenericTemplate } from './util.js';
 
-export const DEFAULT_SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|AUTH_?KEY|CREDENTIALS?|(^|_)PWD($|_))/i;
+// Cloud CLIs' own key variables too: AZURE_BATCH_KEY, AZURE_STORAGE_KEY, OCI_CLI_KEY_CONTENT (as Polaris lists them).
+export const DEFAULT_SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|BEARER|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|AUTH_?KEY|CREDENTIALS?|(^|_)PWD($|_)|^AZURE_\w*KEY$|_KEY_CONTENT$)/i;
 export const DEFAULT_IGNORE_NAME = new RegExp(
   [
     // Names of a secret's file, place, identity or lifetime, not the secret.
