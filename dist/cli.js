@@ -49845,6 +49845,8 @@ var KNOWN_SECRET_SHAPES = [
   { shape: "a Google API key", pattern: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/ },
   { shape: "an npm token", pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/ },
   { shape: "a JSON Web Token", pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/ },
+  // An Authorization header's value: the scheme, then the credential itself.
+  { shape: "an HTTP Authorization credential", pattern: /^\s*(?:Bearer|Basic|Token)\s+[A-Za-z0-9._~+/-]{8,}=*\s*$/i },
   // scheme://user:password@host, unless the password is a reference ($(DB_PASSWORD), ${DB_PASSWORD}).
   { shape: "a URL with a password", pattern: /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@]+:(?!\$[({])[^\s/@]+@/ }
 ];
@@ -66823,8 +66825,9 @@ Scan options:
   --fail-on LEVEL       none, low, medium, high (default) or critical: the lowest severity that blocks
   --pss-level LEVEL     privileged, baseline or restricted (default: restricted, or the config's)
   --pss-version VER     Pod Security Standards version, v1.0 to v1.37 or latest (default: latest)
-  --kube-version VER    Kubernetes version Helm is told, as helm template --kube-version (default: the
-                        config's kubeVersion, else v1.35.0, what released Helm 4 reports)
+  --kube-version VER    Kubernetes version the objects deploy to: Helm's --kube-version, and the schema
+                        and API versions objects are checked against (default: the config's kubeVersion,
+                        else v1.35.0, what released Helm 4 reports)
   --api-versions LIST   API versions added to Helm's .Capabilities.APIVersions (repeatable, comma-separated)
   --cache-dir DIR       Remote chart cache (default: $XDG_CACHE_HOME/gitops-gate/charts, else
                         ~/.cache/gitops-gate/charts); verified by digest on every read

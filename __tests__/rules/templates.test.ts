@@ -578,7 +578,9 @@ describe('secret-in-env', () => {
     ['NPMRC_AUTH_PATH', `npm_${'A1b2C3d4E5'.repeat(3)}abcdef`, 'an npm token'],
     ['SESSION', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', 'a JSON Web Token'],
     ['SIGNING_KEY_PATH', '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----', 'a PEM private key'],
-    ['DATABASE_URL', 'postgres://api:hunter2@db.shop.svc:5432/api', 'a URL with a password']
+    ['DATABASE_URL', 'postgres://api:hunter2@db.shop.svc:5432/api', 'a URL with a password'],
+    ['AUTH_HEADER', 'bearer abc123def', 'an HTTP Authorization credential'],
+    ['UPSTREAM_AUTHORIZATION', 'Basic YWxhZGRpbjpvcGVuc2VzYW1l', 'an HTTP Authorization credential']
   ])('%s holds %s whatever its name says', (name, value, shape) => {
     const messages = flagged(name, value);
     expect(messages).toEqual([`Container "c" sets ${name} to what looks like ${shape}; read it from a Secret with valueFrom.secretKeyRef.`]);
@@ -589,6 +591,8 @@ describe('secret-in-env', () => {
     expect(flagged('TLS_CERT_PEM', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----')).toEqual([]);
     expect(flagged('DATABASE_URL', 'postgres://api:$(DB_PASSWORD)@db:5432/api')).toEqual([]);
     expect(flagged('DATABASE_URL', 'postgres://api@db:5432/api')).toEqual([]);
+    expect(flagged('AUTH_HEADER', 'Bearer $(API_TOKEN)')).toEqual([]);
+    expect(flagged('AUTH_SCHEME_HEADER', 'Bearer')).toEqual([]);
   });
 });
 

@@ -39,8 +39,9 @@ Scan options:
   --fail-on LEVEL       none, low, medium, high (default) or critical: the lowest severity that blocks
   --pss-level LEVEL     privileged, baseline or restricted (default: restricted, or the config's)
   --pss-version VER     Pod Security Standards version, v1.0 to v1.37 or latest (default: latest)
-  --kube-version VER    Kubernetes version Helm is told, as helm template --kube-version (default: the
-                        config's kubeVersion, else v1.35.0, what released Helm 4 reports)
+  --kube-version VER    Kubernetes version the objects deploy to: Helm's --kube-version, and the schema
+                        and API versions objects are checked against (default: the config's kubeVersion,
+                        else v1.35.0, what released Helm 4 reports)
   --api-versions LIST   API versions added to Helm's .Capabilities.APIVersions (repeatable, comma-separated)
   --cache-dir DIR       Remote chart cache (default: $XDG_CACHE_HOME/gitops-gate/charts, else
                         ~/.cache/gitops-gate/charts); verified by digest on every read

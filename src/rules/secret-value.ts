@@ -18,6 +18,8 @@ const KNOWN_SECRET_SHAPES: readonly { shape: string; pattern: RegExp }[] = [
   { shape: 'a Google API key', pattern: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/ },
   { shape: 'an npm token', pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/ },
   { shape: 'a JSON Web Token', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/ },
+  // An Authorization header's value: the scheme, then the credential itself.
+  { shape: 'an HTTP Authorization credential', pattern: /^\s*(?:Bearer|Basic|Token)\s+[A-Za-z0-9._~+/-]{8,}=*\s*$/i },
   // scheme://user:password@host, unless the password is a reference ($(DB_PASSWORD), ${DB_PASSWORD}).
   { shape: 'a URL with a password', pattern: /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@]+:(?!\$[({])[^\s/@]+@/ }
 ];
