@@ -1665,9 +1665,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants2 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch8 = (glob, options, returnState = false) => {
+    var picomatch9 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch8(input, options, returnState));
+        const fns = glob.map((input) => picomatch9(input, options, returnState));
         const arrayMatcher = (str8) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str8);
@@ -1683,16 +1683,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix = opts.windows;
-      const regex2 = isState ? picomatch8.compileRe(glob, options) : picomatch8.makeRe(glob, options, false, true);
+      const regex2 = isState ? picomatch9.compileRe(glob, options) : picomatch9.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch8(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch9(opts.ignore, ignoreOpts, returnState);
       }
       const matcher2 = (input, returnObject = false) => {
-        const { isMatch, match: match2, output } = picomatch8.test(input, regex2, options, { glob, posix });
+        const { isMatch, match: match2, output } = picomatch9.test(input, regex2, options, { glob, posix });
         const result = { glob, state, regex: regex2, posix, input, output, match: match2, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -1718,7 +1718,7 @@ var require_picomatch = __commonJS({
       }
       return matcher2;
     };
-    picomatch8.test = (input, regex2, options, { glob, posix } = {}) => {
+    picomatch9.test = (input, regex2, options, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1735,24 +1735,24 @@ var require_picomatch = __commonJS({
       }
       if (match2 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match2 = picomatch8.matchBase(input, regex2, options, posix);
+          match2 = picomatch9.matchBase(input, regex2, options, posix);
         } else {
           match2 = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match2), match: match2, output };
     };
-    picomatch8.matchBase = (input, glob, options, posix = options && options.windows) => {
-      const regex2 = glob instanceof RegExp ? glob : picomatch8.makeRe(glob, options);
+    picomatch9.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex2 = glob instanceof RegExp ? glob : picomatch9.makeRe(glob, options);
       return regex2.test(utils.basename(input, { windows: posix }));
     };
-    picomatch8.isMatch = (str8, patterns, options) => picomatch8(patterns, options)(str8);
-    picomatch8.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch8.parse(p, options));
+    picomatch9.isMatch = (str8, patterns, options) => picomatch9(patterns, options)(str8);
+    picomatch9.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch9.parse(p, options));
       return parse5(pattern, { ...options, fastpaths: false });
     };
-    picomatch8.scan = (input, options) => scan2(input, options);
-    picomatch8.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch9.scan = (input, options) => scan2(input, options);
+    picomatch9.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -1763,13 +1763,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex2 = picomatch8.toRegex(source, options);
+      const regex2 = picomatch9.toRegex(source, options);
       if (returnState === true) {
         regex2.state = state;
       }
       return regex2;
     };
-    picomatch8.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch9.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -1780,9 +1780,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse5(input, options);
       }
-      return picomatch8.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch9.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch8.toRegex = (source, options) => {
+    picomatch9.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -1791,8 +1791,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch8.constants = constants2;
-    module.exports = picomatch8;
+    picomatch9.constants = constants2;
+    module.exports = picomatch9;
   }
 });
 
@@ -1802,14 +1802,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch8(glob, options, returnState = false) {
+    function picomatch9(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch8, pico);
-    module.exports = picomatch8;
+    Object.assign(picomatch9, pico);
+    module.exports = picomatch9;
   }
 });
 
@@ -19797,12 +19797,12 @@ var RepositoryPolicy = class {
     return this.decideLocation(location);
   }
   decideLocation(location) {
-    const allowed = this.allow.find((a) => covers(a.location, location));
-    if (!allowed) return { allowed: false, location, reason: `${formatLocation(location)} is not in repositories.allow` };
+    const allowed2 = this.allow.find((a) => covers(a.location, location));
+    if (!allowed2) return { allowed: false, location, reason: `${formatLocation(location)} is not in repositories.allow` };
     const mirror = this.mirrors.find((m) => covers(m.from, location));
     if (mirror) return { allowed: true, location, fetchFrom: rebase(location, mirror.from, mirror.to.location), plainHTTP: mirror.to.plainHTTP };
-    if (location.scheme === "http" && !allowed.plainHTTP) return { allowed: false, location, reason: `${formatLocation(location)} is plain HTTP` };
-    return { allowed: true, location, fetchFrom: location, plainHTTP: allowed.plainHTTP };
+    if (location.scheme === "http" && !allowed2.plainHTTP) return { allowed: false, location, reason: `${formatLocation(location)} is plain HTTP` };
+    return { allowed: true, location, fetchFrom: location, plainHTTP: allowed2.plainHTTP };
   }
   /**
    * Whether a connection to `host` may go to a private, loopback, link-local or metadata address: only when an
@@ -19920,6 +19920,7 @@ function defaultSettings(root) {
     profiles: [],
     admissionPolicies: [],
     relations: "target",
+    images: {},
     rules: { disable: [], severity: {}, custom: [] },
     exceptions: [],
     exceptionAnnotations: "any",
@@ -19946,6 +19947,7 @@ function applyConfig(settings, config, source) {
     profiles: config.profiles ?? settings.profiles,
     admissionPolicies: config.admissionPolicies ?? settings.admissionPolicies,
     relations: config.relations ?? settings.relations,
+    images: { ...settings.images, ...config.images?.allow ? { allow: config.images.allow } : {} },
     rules: {
       disable: config.rules?.disable ?? settings.rules.disable,
       only: config.rules?.only ?? settings.rules.only,
@@ -48947,11 +48949,11 @@ function capabilities(container) {
 function capabilitiesPath(container, list2) {
   return [...securityContextPath(container), "capabilities", list2];
 }
-function addedCapabilities(container, allowed) {
+function addedCapabilities(container, allowed2) {
   const out = [];
   listOf(capabilities(container)?.add).forEach((value, index2) => {
     const capability = String(value);
-    if (!allowed(capability)) out.push({ index: index2, capability });
+    if (!allowed2(capability)) out.push({ index: index2, capability });
   });
   return out;
 }
@@ -49308,12 +49310,12 @@ var SAFE_V1_29 = [
 var SAFE_V1_32 = [...SAFE_V1_29, "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"];
 var SAFE_V1_37 = [...SAFE_V1_32, "net.ipv4.tcp_slow_start_after_idle", "net.ipv4.tcp_notsent_lowat"];
 function sysctlsCheck(safe) {
-  const allowed = new Set(safe);
+  const allowed2 = new Set(safe);
   return (pod) => {
     const out = [];
     listOf(podSecurityContext(pod)?.sysctls).forEach((sysctl, index2) => {
       const name = stringOf(recordOf(sysctl)?.name) ?? "";
-      if (!allowed.has(name)) out.push(violation(["spec", "securityContext", "sysctls", index2, "name"], "forbidden sysctls", name));
+      if (!allowed2.has(name)) out.push(violation(["spec", "securityContext", "sysctls", index2, "name"], "forbidden sysctls", name));
     });
     return out;
   };
@@ -49834,6 +49836,106 @@ var kubernetesSchemaTemplate = defineTemplate(
   }
 );
 
+// src/rules/templates/image-allow.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+
+// src/rules/image-reference.ts
+var DEFAULT_REGISTRY = "docker.io";
+var TAG = /^[\w][\w.-]{0,127}$/;
+var DIGEST = /^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/;
+var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?$/;
+var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+function looksLikeHost(component) {
+  return component.includes(".") || component.includes(":") || component === "localhost";
+}
+function parseImageReference(raw) {
+  const text2 = raw.trim();
+  if (text2 === "") return void 0;
+  let rest = text2;
+  let digest2;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest2 = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest2)) return void 0;
+  }
+  let tag;
+  const lastSlash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  if (colon > lastSlash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) return void 0;
+  }
+  const components = rest.split("/");
+  let registry = DEFAULT_REGISTRY;
+  let registryExplicit = false;
+  if (components.length > 1 && looksLikeHost(components[0])) {
+    const host = components.shift();
+    if (!HOST.test(host)) return void 0;
+    registry = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
+    registryExplicit = true;
+  }
+  if (components.length === 0 || !components.every((c) => PATH_COMPONENT.test(c))) return void 0;
+  if (registry === DEFAULT_REGISTRY && components.length === 1) components.unshift("library");
+  const repository = components.join("/");
+  const ref = { raw, registry, registryExplicit, repository, name: `${registry}/${repository}` };
+  if (tag !== void 0) ref.tag = tag;
+  if (digest2 !== void 0) ref.digest = digest2;
+  return ref;
+}
+function isFromRegistry(ref, allowed2) {
+  return allowed2.some((entry) => {
+    const normalized = normalizeRegistryEntry(entry);
+    return ref.name === normalized || ref.name.startsWith(`${normalized}/`);
+  });
+}
+function normalizeRegistryEntry(entry) {
+  const trimmed = entry.trim().replace(/\/+$/, "");
+  const slash = trimmed.indexOf("/");
+  const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
+  const path35 = slash < 0 ? "" : trimmed.slice(slash);
+  const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
+  return normalizedHost + path35;
+}
+
+// src/rules/templates/image-allow.ts
+var matchers = /* @__PURE__ */ new WeakMap();
+function allowed(globs) {
+  let match2 = matchers.get(globs);
+  if (!match2) {
+    match2 = (0, import_picomatch2.default)([...globs], { dot: true, nocase: false });
+    matchers.set(globs, match2);
+  }
+  return match2;
+}
+var imageAllowTemplate = defineTemplate(
+  "image-allow",
+  "Images must come from the repositories config images.allow lists (globs over registry/repository).",
+  (read) => {
+    read.only([]);
+    return {};
+  },
+  (ctx) => {
+    const globs = ctx.settings.imagesAllow;
+    if (!globs) return [];
+    const isAllowed = allowed(globs);
+    const out = [];
+    for (const c of containersIn(ctx, ["containers", "initContainers", "ephemeralContainers"])) {
+      const image = c.container.image;
+      if (typeof image !== "string") continue;
+      const ref = parseImageReference(image);
+      if (!ref || isAllowed(ref.name)) continue;
+      out.push({
+        path: [...c.fullPath, "image"],
+        message: `Container "${c.name || `#${c.index}`}" runs image "${image}" from ${ref.name}, which no images.allow entry of the configuration allows.`
+      });
+    }
+    return out;
+  }
+);
+
 // src/rules/secret-value.ts
 var KNOWN_SECRET_SHAPES = [
   { shape: "a PEM private key", pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----/ },
@@ -50132,67 +50234,6 @@ var capabilityDropTemplate = defineTemplate(
     return out;
   }
 );
-
-// src/rules/image-reference.ts
-var DEFAULT_REGISTRY = "docker.io";
-var TAG = /^[\w][\w.-]{0,127}$/;
-var DIGEST = /^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/;
-var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-var HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?$/;
-var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
-function looksLikeHost(component) {
-  return component.includes(".") || component.includes(":") || component === "localhost";
-}
-function parseImageReference(raw) {
-  const text2 = raw.trim();
-  if (text2 === "") return void 0;
-  let rest = text2;
-  let digest2;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest2 = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest2)) return void 0;
-  }
-  let tag;
-  const lastSlash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) return void 0;
-  }
-  const components = rest.split("/");
-  let registry = DEFAULT_REGISTRY;
-  let registryExplicit = false;
-  if (components.length > 1 && looksLikeHost(components[0])) {
-    const host = components.shift();
-    if (!HOST.test(host)) return void 0;
-    registry = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-    registryExplicit = true;
-  }
-  if (components.length === 0 || !components.every((c) => PATH_COMPONENT.test(c))) return void 0;
-  if (registry === DEFAULT_REGISTRY && components.length === 1) components.unshift("library");
-  const repository = components.join("/");
-  const ref = { raw, registry, registryExplicit, repository, name: `${registry}/${repository}` };
-  if (tag !== void 0) ref.tag = tag;
-  if (digest2 !== void 0) ref.digest = digest2;
-  return ref;
-}
-function isFromRegistry(ref, allowed) {
-  return allowed.some((entry) => {
-    const normalized = normalizeRegistryEntry(entry);
-    return ref.name === normalized || ref.name.startsWith(`${normalized}/`);
-  });
-}
-function normalizeRegistryEntry(entry) {
-  const trimmed = entry.trim().replace(/\/+$/, "");
-  const slash = trimmed.indexOf("/");
-  const host = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  const path35 = slash < 0 ? "" : trimmed.slice(slash);
-  const normalizedHost = DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DEFAULT_REGISTRY : host.toLowerCase();
-  return normalizedHost + path35;
-}
 
 // src/rules/templates/image.ts
 var imageReferenceTemplate = defineTemplate(
@@ -50511,7 +50552,8 @@ var genericTemplates = [
   networkPolicyOpenIngressTemplate,
   serviceTypeTemplate,
   apiLifecycleTemplate,
-  kubernetesSchemaTemplate
+  kubernetesSchemaTemplate,
+  imageAllowTemplate
 ];
 function validateTemplateParams(template, params, source) {
   const t = genericTemplates.find((g) => g.name === template);
@@ -51044,16 +51086,16 @@ function reuseBuiltDependencies(head, base2, untracked) {
 }
 
 // src/policy/exceptions.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
 function objectKey(ref) {
   return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
 }
 function applyExceptions(findings, exceptions, today, source) {
   const compiled = exceptions.map((e) => ({
     rule: e,
-    target: e.target ? (0, import_picomatch2.default)(e.target, { dot: true }) : void 0,
-    object: e.object ? (0, import_picomatch2.default)(e.object, { dot: true }) : void 0,
-    file: e.file ? (0, import_picomatch2.default)(e.file, { dot: true }) : void 0,
+    target: e.target ? (0, import_picomatch3.default)(e.target, { dot: true }) : void 0,
+    object: e.object ? (0, import_picomatch3.default)(e.object, { dot: true }) : void 0,
+    file: e.file ? (0, import_picomatch3.default)(e.file, { dot: true }) : void 0,
     expired: e.expires !== void 0 && e.expires < today
   }));
   const expiredHits = /* @__PURE__ */ new Set();
@@ -63901,7 +63943,7 @@ ${f.content}
 }
 
 // src/render/argocd-applicationset.ts
-var import_picomatch3 = __toESM(require_picomatch2(), 1);
+var import_picomatch4 = __toESM(require_picomatch2(), 1);
 import path25 from "node:path";
 var Unexpandable = class extends Error {
   constructor(at, reason) {
@@ -64198,7 +64240,7 @@ function slugifyName(args) {
   return slugMake(sanitizeName(name), max, smart);
 }
 function goPathMatch2(pattern) {
-  return (0, import_picomatch3.default)(pattern, { dot: true, nobrace: true, noextglob: true, noglobstar: true, nonegate: true });
+  return (0, import_picomatch4.default)(pattern, { dot: true, nobrace: true, noextglob: true, noglobstar: true, nonegate: true });
 }
 function gitPathspec(pattern) {
   let re = "";
@@ -64250,7 +64292,7 @@ function hasPath(value, p) {
 }
 
 // src/targets/argocd-application.ts
-var import_picomatch5 = __toESM(require_picomatch2(), 1);
+var import_picomatch6 = __toESM(require_picomatch2(), 1);
 import path27 from "node:path";
 
 // src/targets/argocd-env.ts
@@ -64396,7 +64438,7 @@ function setAt2(body, p, value) {
 }
 
 // src/targets/argocd-value-files.ts
-var import_picomatch4 = __toESM(require_picomatch2(), 1);
+var import_picomatch5 = __toESM(require_picomatch2(), 1);
 import path26 from "node:path";
 var isGlob = (p) => /[*?[]/.test(p);
 function checkRefs(entries2, ctx) {
@@ -64471,8 +64513,8 @@ function resolveOne(entry, ctx) {
   const value = envsubst2(entry, ctx.env);
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value)?.[1];
   if (scheme !== void 0) {
-    const allowed = (ctx.allowedSchemes ?? ["https", "http"]).some((s) => s.toLowerCase() === scheme.toLowerCase());
-    return allowed ? { url: value } : { error: `the URL scheme '${scheme}' is not allowed` };
+    const allowed2 = (ctx.allowedSchemes ?? ["https", "http"]).some((s) => s.toLowerCase() === scheme.toLowerCase());
+    return allowed2 ? { url: value } : { error: `the URL scheme '${scheme}' is not allowed` };
   }
   return within(ctx.repo, ctx.appPath, value);
 }
@@ -64513,9 +64555,9 @@ function followLinks(repo, rel) {
   return void 0;
 }
 function globFiles(repo, pattern) {
-  const match2 = (0, import_picomatch4.default)(pattern, { dot: true });
+  const match2 = (0, import_picomatch5.default)(pattern, { dot: true });
   const problems = [];
-  const base2 = import_picomatch4.default.scan(pattern).base;
+  const base2 = import_picomatch5.default.scan(pattern).base;
   const inside = (repo.isDirectory(base2) ? repo.walk(base2, problems) : []).filter((f) => match2(f)).map((file) => ({ file, outside: false }));
   const escaping = problems.filter((p) => p.ruleId === "path-outside-repository" && match2(p.file)).map((p) => ({ file: p.file, outside: true }));
   const folders = (f) => path26.posix.dirname(f) === "." ? [] : path26.posix.dirname(f).split("/");
@@ -64583,7 +64625,7 @@ function manifestGeneratePaths(object, repo, sourcePath) {
     } catch {
       continue;
     }
-    const match2 = (0, import_picomatch5.default)(pattern, { dot: true });
+    const match2 = (0, import_picomatch6.default)(pattern, { dot: true });
     for (const f of files) if (pattern === "" || f === pattern || f.startsWith(`${pattern}/`) || match2(f)) out.add(f);
   }
   return [...out];
@@ -65427,7 +65469,7 @@ function declarationFiles(texts, expandApplicationSet2) {
 }
 
 // src/targets/declaration-reach.ts
-var import_picomatch6 = __toESM(require_picomatch2(), 1);
+var import_picomatch7 = __toESM(require_picomatch2(), 1);
 import path29 from "node:path";
 var DeclarationReach = class {
   constructor(texts, declarationFiles2, artifactRoots = /* @__PURE__ */ new Map()) {
@@ -65527,7 +65569,7 @@ var DeclarationReach = class {
         for (const file of Array.isArray(helm.valueFiles) ? helm.valueFiles : []) {
           if (typeof file !== "string") continue;
           const rel = file.startsWith("$") ? file.replace(/^\$[^/]*\/?/, "") : file.startsWith("/") ? file.slice(1) : path29.posix.join(dir2 ?? "", file);
-          const match2 = (0, import_picomatch6.default)(rel.replace(/^\.\//, "").replace(/\$(\{[^}]*\}|[A-Za-z0-9_]+)/g, "*"), { dot: true });
+          const match2 = (0, import_picomatch7.default)(rel.replace(/^\.\//, "").replace(/\$(\{[^}]*\}|[A-Za-z0-9_]+)/g, "*"), { dot: true });
           for (const f of this.files("")) if (match2(f)) out.add(f);
         }
       }
@@ -65602,7 +65644,7 @@ var YamlTexts = class {
 };
 
 // src/targets/discover.ts
-var import_picomatch7 = __toESM(require_picomatch2(), 1);
+var import_picomatch8 = __toESM(require_picomatch2(), 1);
 import path31 from "node:path";
 
 // src/targets/helm.ts
@@ -65768,7 +65810,7 @@ var isUnder2 = (file, dir2) => dir2 === "" || file === dir2 || file.startsWith(`
 function matcher(globs) {
   const list2 = globs.filter((g) => g.trim() !== "");
   if (list2.length === 0) return void 0;
-  const m = (0, import_picomatch7.default)(list2, { dot: true });
+  const m = (0, import_picomatch8.default)(list2, { dot: true });
   return (p) => m(p);
 }
 function discoverTargets(repo, options) {
@@ -66465,7 +66507,7 @@ async function scanTree(repo, settings, scopes, admission, budget, selection, di
     for (const object of output.objects) {
       const scope = scopeOf(object);
       const found = [
-        ...inScope([...checkObject(object, scope.rules, { pss: scope.pss, kubeMinor }), ...related.get(object) ?? []], scope),
+        ...inScope([...checkObject(object, scope.rules, { pss: scope.pss, kubeMinor, imagesAllow: settings.images.allow }), ...related.get(object) ?? []], scope),
         ...withProfiles((admitted.get(object) ?? []).filter((f) => !settings.rules.disable.includes(f.ruleId)), scope)
       ];
       const grant = settings.exceptionAnnotations === "off" ? void 0 : grantOf(object);
@@ -66845,9 +66887,9 @@ findings block), 2 usage or internal error.
 `;
 var UsageError = class extends Error {
 };
-function pick2(value, allowed, flag) {
+function pick2(value, allowed2, flag) {
   if (value === void 0) return void 0;
-  if (!allowed.includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(", ")} (got "${value}")`);
+  if (!allowed2.includes(value)) throw new UsageError(`${flag} must be one of ${allowed2.join(", ")} (got "${value}")`);
   return value;
 }
 async function scan(args) {

@@ -742,7 +742,7 @@ async function scanTree(
     for (const object of output.objects) {
       const scope = scopeOf(object);
       const found = [
-        ...inScope([...checkObject(object, scope.rules, { pss: scope.pss, kubeMinor }), ...(related.get(object) ?? [])], scope),
+        ...inScope([...checkObject(object, scope.rules, { pss: scope.pss, kubeMinor, imagesAllow: settings.images.allow }), ...(related.get(object) ?? [])], scope),
         ...withProfiles((admitted.get(object) ?? []).filter((f) => !settings.rules.disable.includes(f.ruleId)), scope)
       ];
       const grant = settings.exceptionAnnotations === 'off' ? undefined : grantOf(object);

@@ -136,7 +136,7 @@ describe('the scan has a time budget', () => {
     try {
       const slow = Array.from({ length: 8 }, (_, i) => `  k${i}: {{ genPrivateKey "dsa" | quote }}`).join('\n');
       writeTree(root, {
-        '.gitops-gate.yaml': 'limits:\n  renderTimeoutSeconds: 30\n  scanTimeoutSeconds: 0.3\n',
+        '.gitops-gate.yaml': 'limits:\n  renderTimeoutSeconds: 30\n  scanTimeoutSeconds: 2\n',
         'charts/a/Chart.yaml': chartYaml('a'),
         'charts/a/templates/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: keys\nstringData:\n${slow}\n`,
         'charts/b/Chart.yaml': chartYaml('b'),

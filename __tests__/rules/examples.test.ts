@@ -7,7 +7,8 @@ import { objectRefOf } from '../../src/objects/types.js';
 import { DefinitionError, loadBuiltinRules, parseRule } from '../../src/rules/load.js';
 import type { CheckSettings, RuleDefinition } from '../../src/rules/types.js';
 
-const settings: CheckSettings = { pss: { level: 'restricted', minor: 37 }, kubeMinor: 35 };
+// image-registry-not-allowed's examples assume this images.allow (its rationale says so).
+const settings: CheckSettings = { pss: { level: 'restricted', minor: 37 }, kubeMinor: 35, imagesAllow: ['ghcr.io/acme/**', 'docker.io/library/*'] };
 const rules = loadBuiltinRules();
 
 function asObject(body: Record<string, unknown>) {

@@ -14,7 +14,8 @@ import { genericTemplates, parseFieldPath, validateTemplateParams } from '../../
 import type { CheckContext, CheckSettings, RuleDefinition } from '../../src/rules/types.js';
 import { kubeMinorOf } from '../../src/rules/templates/api-lifecycle.js';
 
-const settings: CheckSettings = { pss: { level: 'restricted', minor: 37 }, kubeMinor: 35 };
+// image-registry-not-allowed's examples assume this images.allow (its rationale says so).
+const settings: CheckSettings = { pss: { level: 'restricted', minor: 37 }, kubeMinor: 35, imagesAllow: ['ghcr.io/acme/**', 'docker.io/library/*'] };
 const DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
 function ctxOf(body: Record<string, unknown>): CheckContext {
@@ -683,7 +684,7 @@ describe('template params are validated', () => {
     const names = genericTemplates.map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names.sort()).toEqual(
-      ['api-lifecycle', 'capability-drop', 'container-field', 'duplicate-env', 'host-path-sensitive', 'image-reference', 'ingress-tls', 'kubernetes-schema', 'metadata-keys', 'namespace-pss-level', 'network-policy-open-ingress', 'numeric-bound', 'object-field', 'object-namespace', 'pod-field', 'rbac-rules', 'resources', 'secret-in-configmap', 'secret-in-env', 'service-type'].sort()
+      ['api-lifecycle', 'capability-drop', 'container-field', 'duplicate-env', 'host-path-sensitive', 'image-reference', 'image-allow', 'ingress-tls', 'kubernetes-schema', 'metadata-keys', 'namespace-pss-level', 'network-policy-open-ingress', 'numeric-bound', 'object-field', 'object-namespace', 'pod-field', 'rbac-rules', 'resources', 'secret-in-configmap', 'secret-in-env', 'service-type'].sort()
     );
     for (const t of genericTemplates) expect(t.description.length).toBeGreaterThan(20);
   });

@@ -59,6 +59,8 @@ export interface CheckSettings {
   pss: PssSettings;
   /** Minor version of the Kubernetes the objects are deployed to (1.<kubeMinor>). */
   kubeMinor: number;
+  /** Config `images.allow`: globs over the normalised repository of every image; absent, every image is allowed. */
+  imagesAllow?: readonly string[];
 }
 
 export interface CheckContext {

@@ -41,6 +41,7 @@ export interface ConfigFile {
   profiles?: Profile[];
   admissionPolicies?: string[];
   relations?: 'target' | 'revision';
+  images?: { allow?: string[] };
   rules?: { disable?: string[]; only?: string[]; severity?: Record<string, Severity>; custom?: string[] };
   exceptions?: ExceptionRule[];
   exceptionAnnotations?: 'any' | 'base' | 'off';
@@ -114,6 +115,7 @@ export function defaultSettings(root: string): Settings {
     profiles: [],
     admissionPolicies: [],
     relations: 'target',
+    images: {},
     rules: { disable: [], severity: {}, custom: [] },
     exceptions: [],
     exceptionAnnotations: 'any',
@@ -142,6 +144,7 @@ export function applyConfig(settings: Settings, config: ConfigFile, source: stri
     profiles: config.profiles ?? settings.profiles,
     admissionPolicies: config.admissionPolicies ?? settings.admissionPolicies,
     relations: config.relations ?? settings.relations,
+    images: { ...settings.images, ...(config.images?.allow ? { allow: config.images.allow } : {}) },
     rules: {
       disable: config.rules?.disable ?? settings.rules.disable,
       only: config.rules?.only ?? settings.rules.only,

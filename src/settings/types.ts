@@ -43,6 +43,8 @@ export interface Settings {
   relations: 'target' | 'revision';
   /** Files and folders of ValidatingAdmissionPolicies (and bindings, params) to run on the rendered objects. */
   admissionPolicies: string[];
+  /** Images: `allow` globs over the normalised repository (`docker.io/library/nginx`, `ghcr.io/acme/**`). */
+  images: { allow?: string[] };
   /** Rules, severities, Pod Security level and threshold by object labels and namespaces. */
   profiles: Profile[];
   rules: RuleSettings;

@@ -4,6 +4,7 @@
  */
 import { apiLifecycleTemplate } from './api-lifecycle.js';
 import { kubernetesSchemaTemplate } from './kubernetes-schema.js';
+import { imageAllowTemplate } from './image-allow.js';
 import { secretInConfigMapTemplate } from './config-data.js';
 import { duplicateEnvTemplate, secretInEnvTemplate } from './env.js';
 import { containerFieldTemplate, objectFieldTemplate, podFieldTemplate } from './fields.js';
@@ -41,7 +42,8 @@ export const genericTemplates: readonly GenericTemplate[] = [
   networkPolicyOpenIngressTemplate,
   serviceTypeTemplate,
   apiLifecycleTemplate,
-  kubernetesSchemaTemplate
+  kubernetesSchemaTemplate,
+  imageAllowTemplate
 ];
 
 /**
