@@ -49647,8 +49647,10 @@ function storedSchemas() {
   stored ??= JSON.parse(readFileSync6(packageFile("schemas", "kubernetes", "openapi.json"), "utf8"));
   return stored;
 }
+var coveredMinors;
 function schemaMinors() {
-  return Object.keys(storedSchemas().versions).map((v) => Number(v.split(".")[1])).sort((a, b) => a - b);
+  coveredMinors ??= Object.keys(storedSchemas().versions).map((v) => Number(v.split(".")[1])).sort((a, b) => a - b);
+  return coveredMinors;
 }
 function toJsonSchema(s, name) {
   if (s.any) return {};
@@ -49716,8 +49718,8 @@ function groupOf(apiVersion) {
   return slash < 0 ? "" : apiVersion.slice(0, slash);
 }
 function validateAgainstKubernetes(apiVersion, kind, body, minor) {
-  const minors = schemaMinors();
-  const used = Math.min(Math.max(minor, minors[0]), minors[minors.length - 1]);
+  const covered = schemaMinors();
+  const used = Math.min(Math.max(minor, covered[0]), covered[covered.length - 1]);
   const { versions } = storedSchemas();
   const key = `${apiVersion}/${kind}`;
   if (kind.endsWith("List")) return { status: "unknown" };
@@ -49727,11 +49729,11 @@ function validateAgainstKubernetes(apiVersion, kind, body, minor) {
     if (validate2(body)) return { status: "checked", minor: used, problems: [] };
     return { status: "checked", minor: used, problems: problemsOf(validate2.errors ?? [], body) };
   }
-  if (minor < minors[0]) return { status: "unknown" };
-  const servedIn = minors.filter((m) => versions[`1.${m}`].kinds[key] !== void 0);
+  if (minor < covered[0]) return { status: "unknown" };
+  const servedIn = covered.filter((m) => versions[`1.${m}`].kinds[key] !== void 0);
   if (servedIn.length > 0) return { status: "not-served", minor: used, servedIn };
   const group = groupOf(apiVersion);
-  if (minor > minors[minors.length - 1] || group === "" && OPENSHIFT_LEGACY_KINDS.has(kind)) return { status: "unknown" };
+  if (minor > covered[covered.length - 1] || group === "" && OPENSHIFT_LEGACY_KINDS.has(kind)) return { status: "unknown" };
   return builtinGroups().has(group) ? { status: "no-such-kind", minor: used, group } : { status: "unknown" };
 }
 var groups;

@@ -76,11 +76,14 @@ function storedSchemas(): StoredSchemas {
   return stored;
 }
 
+let coveredMinors: readonly number[] | undefined;
+
 /** The minor versions the stored schemas cover, ascending. */
-export function schemaMinors(): number[] {
-  return Object.keys(storedSchemas().versions)
+export function schemaMinors(): readonly number[] {
+  coveredMinors ??= Object.keys(storedSchemas().versions)
     .map((v) => Number(v.split('.')[1]))
     .sort((a, b) => a - b);
+  return coveredMinors;
 }
 
 /** The `apiVersion/kind` keys Kubernetes 1.`minor` serves, as the schemas list them. */
@@ -166,8 +169,8 @@ function groupOf(apiVersion: string): string {
  * nearest one is used; only a version inside that range can tell that a kind is not served or does not exist.
  */
 export function validateAgainstKubernetes(apiVersion: string, kind: string, body: unknown, minor: number): SchemaVerdict {
-  const minors = schemaMinors();
-  const used = Math.min(Math.max(minor, minors[0]), minors[minors.length - 1]);
+  const covered = schemaMinors();
+  const used = Math.min(Math.max(minor, covered[0]), covered[covered.length - 1]);
   const { versions } = storedSchemas();
   const key = `${apiVersion}/${kind}`;
   // Lists are expanded into their items before anything is checked (src/objects/manifests.ts), as kubectl does.
@@ -178,12 +181,12 @@ export function validateAgainstKubernetes(apiVersion: string, kind: string, body
     if (validate(body)) return { status: 'checked', minor: used, problems: [] };
     return { status: 'checked', minor: used, problems: problemsOf(validate.errors ?? [], body) };
   }
-  if (minor < minors[0]) return { status: 'unknown' };
-  const servedIn = minors.filter((m) => versions[`1.${m}`].kinds[key] !== undefined);
+  if (minor < covered[0]) return { status: 'unknown' };
+  const servedIn = covered.filter((m) => versions[`1.${m}`].kinds[key] !== undefined);
   if (servedIn.length > 0) return { status: 'not-served', minor: used, servedIn };
   // A kind of a built-in group that no covered version has: a typo, unless the cluster is newer than the schemas.
   const group = groupOf(apiVersion);
-  if (minor > minors[minors.length - 1] || (group === '' && OPENSHIFT_LEGACY_KINDS.has(kind))) return { status: 'unknown' };
+  if (minor > covered[covered.length - 1] || (group === '' && OPENSHIFT_LEGACY_KINDS.has(kind))) return { status: 'unknown' };
   return builtinGroups().has(group) ? { status: 'no-such-kind', minor: used, group } : { status: 'unknown' };
 }
 
