@@ -65355,8 +65355,10 @@ function destinationOf(object, producer, clusters) {
   }
   const kubeConfig = isRecord(spec.kubeConfig) ? spec.kubeConfig : void 0;
   if (kubeConfig) {
-    const secret = isRecord(kubeConfig.secretRef) && typeof kubeConfig.secretRef.name === "string" ? kubeConfig.secretRef.name : "config-map";
-    return { key: `kubeConfig:${object.namespace ?? "default"}/${secret}` };
+    const nameOf2 = (ref) => isRecord(ref) && typeof ref.name === "string" ? ref.name : void 0;
+    const secret = nameOf2(kubeConfig.secretRef);
+    const configMap = nameOf2(kubeConfig.configMapRef);
+    return { key: `kubeConfig:${object.namespace ?? "default"}/${secret ? `secret/${secret}` : `configmap/${configMap ?? ""}`}` };
   }
   return producer.destination ?? inCluster();
 }

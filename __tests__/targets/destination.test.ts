@@ -29,8 +29,11 @@ describe('destinationOf', () => {
   });
 
   test("Flux: kubeConfig is another cluster; without it, the cluster of what applied the declaration", () => {
-    expect(destinationOf(kustomization('  kubeConfig:\n    secretRef: { name: prod-kubeconfig }\n'), producer(), clusters)).toEqual({ key: 'kubeConfig:flux-system/prod-kubeconfig' });
-    expect(destinationOf(kustomization(), producer({ key: 'kubeConfig:flux-system/prod-kubeconfig' }), clusters)).toEqual({ key: 'kubeConfig:flux-system/prod-kubeconfig' });
+    expect(destinationOf(kustomization('  kubeConfig:\n    secretRef: { name: prod-kubeconfig }\n'), producer(), clusters)).toEqual({ key: 'kubeConfig:flux-system/secret/prod-kubeconfig' });
+    // Workload identity: a ConfigMap names the cluster; two of them are two clusters.
+    expect(destinationOf(kustomization('  kubeConfig:\n    configMapRef: { name: eks-prod }\n'), producer(), clusters)).toEqual({ key: 'kubeConfig:flux-system/configmap/eks-prod' });
+    expect(destinationOf(kustomization('  kubeConfig:\n    configMapRef: { name: eks-dev }\n'), producer(), clusters)).toEqual({ key: 'kubeConfig:flux-system/configmap/eks-dev' });
+    expect(destinationOf(kustomization(), producer({ key: 'kubeConfig:flux-system/secret/prod-kubeconfig' }), clusters)).toEqual({ key: 'kubeConfig:flux-system/secret/prod-kubeconfig' });
     expect(destinationOf(kustomization(), producer(), clusters)).toEqual({ key: 'in-cluster', kubeVersion: 'v1.34.2' });
     expect(destinationOf(kustomization(), producer(), [])).toBeUndefined();
   });

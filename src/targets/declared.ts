@@ -244,8 +244,11 @@ export function destinationOf(object: KubeObject, producer: Target, clusters: re
   }
   const kubeConfig = isRecord(spec.kubeConfig) ? spec.kubeConfig : undefined;
   if (kubeConfig) {
-    const secret = isRecord(kubeConfig.secretRef) && typeof kubeConfig.secretRef.name === 'string' ? kubeConfig.secretRef.name : 'config-map';
-    return { key: `kubeConfig:${object.namespace ?? 'default'}/${secret}` };
+    // A kubeconfig Secret, or (workload identity) a ConfigMap naming the cluster.
+    const nameOf = (ref: unknown) => (isRecord(ref) && typeof ref.name === 'string' ? ref.name : undefined);
+    const secret = nameOf(kubeConfig.secretRef);
+    const configMap = nameOf(kubeConfig.configMapRef);
+    return { key: `kubeConfig:${object.namespace ?? 'default'}/${secret ? `secret/${secret}` : `configmap/${configMap ?? ''}`}` };
   }
   return producer.destination ?? inCluster();
 }
