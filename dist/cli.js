@@ -49823,8 +49823,10 @@ var kubernetesSchemaTemplate = defineTemplate(
     const { apiVersion, kind, body } = ctx.object;
     const minor = ctx.settings.kubeMinor;
     const verdict = validateAgainstKubernetes(apiVersion, kind, body, minor);
-    const lifecycle = apiLifecycleOf(apiVersion, kind);
-    if (verdict.status !== "checked" && lifecycle?.removed !== void 0 && minor >= lifecycle.removed) return [];
+    if (verdict.status !== "checked") {
+      const removed = apiLifecycleOf(apiVersion, kind)?.removed;
+      if (removed !== void 0 && minor >= removed) return [];
+    }
     switch (verdict.status) {
       case "unknown":
         return [];
@@ -65329,11 +65331,16 @@ var DeclaredTargets = class {
   }
 };
 var IN_CLUSTER = "https://kubernetes.default.svc";
-function clusterOf(object, clusters) {
+function argoDestination(object) {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   const destination = object.apiVersion.startsWith("argoproj.io/") && isRecord(spec.destination) ? spec.destination : {};
-  const server = typeof destination.server === "string" ? destination.server.replace(/\/+$/, "") : void 0;
-  const name = typeof destination.name === "string" ? destination.name : void 0;
+  return {
+    ...typeof destination.server === "string" ? { server: destination.server.replace(/\/+$/, "") } : {},
+    ...typeof destination.name === "string" ? { name: destination.name } : {}
+  };
+}
+function clusterOf(object, clusters) {
+  const { server, name } = argoDestination(object);
   if (server) return clusters.find((c) => c.server?.replace(/\/+$/, "") === server);
   if (name) return clusters.find((c) => c.name === name);
   return clusters.find((c) => c.server?.replace(/\/+$/, "") === IN_CLUSTER || c.name === "in-cluster");
@@ -65345,9 +65352,7 @@ function destinationOf(object, producer, clusters) {
     return kubeVersion ? { key: IN_CLUSTER_KEY, kubeVersion } : void 0;
   };
   if (isArgoApplication(object)) {
-    const destination = isRecord(spec.destination) ? spec.destination : {};
-    const server = typeof destination.server === "string" ? destination.server.replace(/\/+$/, "") : void 0;
-    const name = typeof destination.name === "string" ? destination.name : void 0;
+    const { server, name } = argoDestination(object);
     if (server === IN_CLUSTER || !server && (name === void 0 || name === "in-cluster")) return inCluster();
     const cluster = clusterOf(object, clusters);
     const key = cluster?.name ?? (server ? `server:${server}` : `name:${name}`);

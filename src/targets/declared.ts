@@ -211,12 +211,19 @@ export class DeclaredTargets {
 
 const IN_CLUSTER = 'https://kubernetes.default.svc';
 
-/** The configured cluster a declaration deploys to: an Argo CD destination's server or name, else the in-cluster one. */
-export function clusterOf(object: KubeObject, clusters: readonly ClusterConfig[]): ClusterConfig | undefined {
+/** An Argo CD declaration's destination server (without trailing slashes) and name, as written. */
+function argoDestination(object: KubeObject): { server?: string; name?: string } {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
   const destination = object.apiVersion.startsWith('argoproj.io/') && isRecord(spec.destination) ? spec.destination : {};
-  const server = typeof destination.server === 'string' ? destination.server.replace(/\/+$/, '') : undefined;
-  const name = typeof destination.name === 'string' ? destination.name : undefined;
+  return {
+    ...(typeof destination.server === 'string' ? { server: destination.server.replace(/\/+$/, '') } : {}),
+    ...(typeof destination.name === 'string' ? { name: destination.name } : {})
+  };
+}
+
+/** The configured cluster a declaration deploys to: an Argo CD destination's server or name, else the in-cluster one. */
+export function clusterOf(object: KubeObject, clusters: readonly ClusterConfig[]): ClusterConfig | undefined {
+  const { server, name } = argoDestination(object);
   if (server) return clusters.find((c) => c.server?.replace(/\/+$/, '') === server);
   if (name) return clusters.find((c) => c.name === name);
   return clusters.find((c) => c.server?.replace(/\/+$/, '') === IN_CLUSTER || c.name === 'in-cluster');
@@ -234,9 +241,7 @@ export function destinationOf(object: KubeObject, producer: Target, clusters: re
     return kubeVersion ? { key: IN_CLUSTER_KEY, kubeVersion } : undefined;
   };
   if (isArgoApplication(object)) {
-    const destination = isRecord(spec.destination) ? spec.destination : {};
-    const server = typeof destination.server === 'string' ? destination.server.replace(/\/+$/, '') : undefined;
-    const name = typeof destination.name === 'string' ? destination.name : undefined;
+    const { server, name } = argoDestination(object);
     if (server === IN_CLUSTER || (!server && (name === undefined || name === 'in-cluster'))) return inCluster();
     const cluster = clusterOf(object, clusters);
     const key = cluster?.name ?? (server ? `server:${server}` : `name:${name}`);

@@ -26,9 +26,11 @@ export const kubernetesSchemaTemplate: GenericTemplate = defineTemplate(
     const { apiVersion, kind, body } = ctx.object;
     const minor = ctx.settings.kubeMinor;
     const verdict = validateAgainstKubernetes(apiVersion, kind, body, minor);
-    const lifecycle = apiLifecycleOf(apiVersion, kind);
-    // A removed beta version: api-version-removed says it, with the version to move to.
-    if (verdict.status !== 'checked' && lifecycle?.removed !== undefined && minor >= lifecycle.removed) return [];
+    if (verdict.status !== 'checked') {
+      // A removed beta version: api-version-removed says it, with the version to move to.
+      const removed = apiLifecycleOf(apiVersion, kind)?.removed;
+      if (removed !== undefined && minor >= removed) return [];
+    }
     switch (verdict.status) {
       case 'unknown':
         return [];
